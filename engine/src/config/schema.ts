@@ -1,0 +1,206 @@
+import { z } from 'zod';
+import { rcaConfigSchema } from '../rca/config.js';
+import { forecastConfigSchema } from '../forecast/config.js';
+import { assistantConfigSchema } from '../assistant/config.js';
+
+/**
+ * The one configuration schema: a YAML file, then AICLOUDOPS_* environment overrides (config/loadConfig.ts).
+ * Profile `demo` runs everything embedded (simulated cluster, synthetic metrics, memory store, no model);
+ * profile `live` points at real Prometheus, clusters, Redis and a model provider.
+ */
+
+export const roleSchema = z.enum(['viewer', 'operator', 'admin']);
+export type Role = z.infer<typeof roleSchema>;
+
+export const tokenSchema = z.object({
+  /** Shown in logs and audit entries instead of the secret. */
+  name: z.string().min(1),
+  token: z.string().min(16, 'must be at least 16 characters'),
+  role: roleSchema,
+});
+
+export const serverConfigSchema = z
+  .object({
+    host: z.string().default('127.0.0.1'),
+    port: z.coerce.number().int().min(0).max(65535).default(8080),
+    /** Largest accepted request body in bytes. */
+    bodyLimitBytes: z.coerce.number().int().positive().default(1_048_576),
+    /** Seconds that shutdown waits for in-flight requests and jobs before it gives up. */
+    shutdownGraceSeconds: z.coerce.number().positive().default(30),
+    auth: z
+      .object({
+        /** Off only in the demo profile; live deployments must set tokens. */
+        enabled: z.boolean().default(true),
+        tokens: z.array(tokenSchema).default([]),
+      })
+      .default({ enabled: true, tokens: [] }),
+    /** Origins allowed to call the API from a browser (Grafana, Backstage). */
+    corsOrigins: z.array(z.string()).default([]),
+  })
+  .default({
+    host: '127.0.0.1',
+    port: 8080,
+    bodyLimitBytes: 1_048_576,
+    shutdownGraceSeconds: 30,
+    auth: { enabled: true, tokens: [] },
+    corsOrigins: [],
+  });
+
+export const metricsConfigSchema = z
+  .discriminatedUnion('kind', [
+    z.object({
+      kind: z.literal('synthetic'),
+      /** Seed of the demo shop's traffic so runs are reproducible. */
+      seed: z.coerce.number().int().default(42),
+    }),
+    z.object({
+      kind: z.literal('prometheus'),
+      url: z.url(),
+      timeoutSeconds: z.coerce.number().positive().default(30),
+      /** Extra headers, e.g. `Authorization` for a managed Prometheus. */
+      headers: z.record(z.string(), z.string()).default({}),
+    }),
+  ])
+  .default({ kind: 'synthetic', seed: 42 });
+
+export const clusterConfigSchema = z
+  .discriminatedUnion('kind', [
+    z.object({
+      kind: z.literal('simulated'),
+      /** Faults injected over time in the demo shop. */
+      injectFaults: z.boolean().default(true),
+      /** Seconds between injected faults. */
+      faultIntervalSeconds: z.coerce.number().positive().default(600),
+    }),
+    z.object({
+      kind: z.literal('kubernetes'),
+      /** Path of a kubeconfig; omitted means $KUBECONFIG, ~/.kube/config, or in-cluster service account. */
+      kubeconfig: z.string().optional(),
+      inCluster: z.boolean().default(false),
+      /** Contexts to use; empty means the kubeconfig's current context. The first is the default cluster. */
+      contexts: z.array(z.string()).default([]),
+      /** Namespaces the engine reads; empty means all it may list. */
+      namespaces: z.array(z.string()).default([]),
+    }),
+  ])
+  .default({ kind: 'simulated', injectFaults: true, faultIntervalSeconds: 600 });
+
+export const storeConfigSchema = z
+  .discriminatedUnion('kind', [
+    z.object({ kind: z.literal('memory') }),
+    z.object({
+      kind: z.literal('redis'),
+      url: z.string().regex(/^rediss?:\/\//, 'must start with redis:// or rediss://'),
+      keyPrefix: z.string().default('aicloudops:'),
+    }),
+  ])
+  .default({ kind: 'memory' });
+
+export const modelConfigSchema = z
+  .discriminatedUnion('provider', [
+    z.object({ provider: z.literal('none') }),
+    z.object({
+      /** Any OpenAI-compatible server: OpenAI, Ollama (`http://localhost:11434/v1`), vLLM. */
+      provider: z.literal('openai'),
+      baseURL: z.url().optional(),
+      apiKey: z.string().default(''),
+      chatModel: z.string().min(1),
+      embeddingModel: z.string().optional(),
+      timeoutSeconds: z.coerce.number().positive().default(60),
+      maxRetries: z.coerce.number().int().min(0).default(2),
+    }),
+  ])
+  .default({ provider: 'none' });
+
+/**
+ * Named PromQL templates for the signals the capabilities read. `$namespace`, `$service` and `$window` are
+ * substituted; results must carry a `service` label (or the label named by `serviceLabel`). The defaults follow
+ * cAdvisor/kube-state-metrics and common HTTP instrumentation names, which the demo shop also exposes.
+ */
+export const signalSchema = z.object({
+  name: z.string().regex(/^[a-z][a-z0-9_]*$/, 'must be snake_case'),
+  query: z.string().min(1),
+  unit: z.string().default(''),
+  /** Whether a rise (`up`), a fall (`down`) or any change (`both`) is bad. */
+  badDirection: z.enum(['up', 'down', 'both']).default('up'),
+});
+
+export const DEFAULT_SIGNALS: Array<z.input<typeof signalSchema>> = [
+  {
+    name: 'request_rate',
+    query: 'sum by (service) (rate(http_requests_total{namespace="$namespace"}[$window]))',
+    unit: 'req/s',
+    badDirection: 'both',
+  },
+  {
+    name: 'error_ratio',
+    query:
+      'sum by (service) (rate(http_requests_total{namespace="$namespace",code=~"5.."}[$window])) / sum by (service) (rate(http_requests_total{namespace="$namespace"}[$window]))',
+    unit: 'ratio',
+    badDirection: 'up',
+  },
+  {
+    name: 'latency_p99',
+    query:
+      'histogram_quantile(0.99, sum by (service, le) (rate(http_request_duration_seconds_bucket{namespace="$namespace"}[$window])))',
+    unit: 's',
+    badDirection: 'up',
+  },
+  {
+    name: 'cpu',
+    query: 'sum by (service) (rate(container_cpu_usage_seconds_total{namespace="$namespace"}[$window]))',
+    unit: 'cores',
+    badDirection: 'up',
+  },
+  {
+    name: 'memory',
+    query: 'sum by (service) (container_memory_working_set_bytes{namespace="$namespace"})',
+    unit: 'bytes',
+    badDirection: 'up',
+  },
+  {
+    name: 'restarts',
+    query: 'sum by (service) (increase(kube_pod_container_status_restarts_total{namespace="$namespace"}[$window]))',
+    unit: 'count',
+    badDirection: 'up',
+  },
+];
+
+export const signalsConfigSchema = z
+  .object({
+    serviceLabel: z.string().default('service'),
+    /** Range window substituted for `$window`. */
+    window: z.string().regex(/^\d+[smh]$/, 'must be a duration like 5m').default('5m'),
+    list: z.array(signalSchema).min(1).default(DEFAULT_SIGNALS.map((s) => signalSchema.parse(s))),
+  })
+  .default({ serviceLabel: 'service', window: '5m', list: DEFAULT_SIGNALS.map((s) => signalSchema.parse(s)) });
+
+export const serviceGraphSchema = z
+  .object({
+    /** Edges caller → callee from config; merged with edges learned from request metrics when available. */
+    edges: z.array(z.object({ from: z.string().min(1), to: z.string().min(1) })).default([]),
+  })
+  .default({ edges: [] });
+
+export const configSchema = z.object({
+  profile: z.enum(['demo', 'live']).default('demo'),
+  /** Namespace the capabilities look at when a request names none. */
+  defaultNamespace: z.string().default('shop'),
+  logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Where files (models, knowledge-base snapshots) are written when the store is memory. */
+  dataDir: z.string().default('./data'),
+  server: serverConfigSchema,
+  metrics: metricsConfigSchema,
+  cluster: clusterConfigSchema,
+  store: storeConfigSchema,
+  model: modelConfigSchema,
+  signals: signalsConfigSchema,
+  serviceGraph: serviceGraphSchema,
+  rca: rcaConfigSchema,
+  forecast: forecastConfigSchema,
+  assistant: assistantConfigSchema,
+});
+
+export type EngineConfig = z.infer<typeof configSchema>;
+export type EngineConfigInput = z.input<typeof configSchema>;
+export type SignalDefinition = z.infer<typeof signalSchema>;

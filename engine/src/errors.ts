@@ -1,0 +1,75 @@
+/**
+ * Every failure the engine reports to a caller is an EngineError with a stable code; the HTTP layer maps codes to
+ * statuses in one place (server/errorHandler.ts) and the CLI prints `code: message`.
+ */
+export type ErrorCode =
+  | 'BAD_REQUEST'
+  | 'UNAUTHORIZED'
+  | 'FORBIDDEN'
+  | 'NOT_FOUND'
+  | 'CONFLICT'
+  | 'INVALID_CONFIG'
+  | 'INVALID_INPUT'
+  | 'PROMQL_ERROR'
+  | 'UPSTREAM_UNAVAILABLE'
+  | 'UPSTREAM_ERROR'
+  | 'POLICY_DENIED'
+  | 'TIMEOUT'
+  | 'INTERNAL';
+
+const STATUS_BY_CODE: Record<ErrorCode, number> = {
+  BAD_REQUEST: 400,
+  INVALID_INPUT: 400,
+  PROMQL_ERROR: 400,
+  UNAUTHORIZED: 401,
+  FORBIDDEN: 403,
+  POLICY_DENIED: 403,
+  NOT_FOUND: 404,
+  CONFLICT: 409,
+  INVALID_CONFIG: 500,
+  UPSTREAM_ERROR: 502,
+  UPSTREAM_UNAVAILABLE: 503,
+  TIMEOUT: 504,
+  INTERNAL: 500,
+};
+
+export interface FieldIssue {
+  /** Dotted path of the offending field, e.g. `metrics.url` or `body.window.start`. */
+  field: string;
+  message: string;
+}
+
+export class EngineError extends Error {
+  readonly code: ErrorCode;
+  readonly issues: FieldIssue[];
+  override readonly cause?: unknown;
+
+  constructor(code: ErrorCode, message: string, options: { issues?: FieldIssue[]; cause?: unknown } = {}) {
+    super(message);
+    this.name = 'EngineError';
+    this.code = code;
+    this.issues = options.issues ?? [];
+    this.cause = options.cause;
+  }
+
+  get status(): number {
+    return STATUS_BY_CODE[this.code];
+  }
+}
+
+export const isEngineError = (error: unknown): error is EngineError => error instanceof EngineError;
+
+/** Turns zod issues into field issues with dotted paths, prefixed by where the input came from. */
+export function fieldIssuesFromZod(
+  issues: ReadonlyArray<{ path: ReadonlyArray<PropertyKey>; message: string }>,
+  prefix = '',
+): FieldIssue[] {
+  return issues.map((issue) => {
+    const path = issue.path.map(String).join('.');
+    return { field: [prefix, path].filter(Boolean).join('.') || prefix || '(root)', message: issue.message };
+  });
+}
+
+export function describeIssues(issues: FieldIssue[]): string {
+  return issues.map((i) => `${i.field}: ${i.message}`).join('; ');
+}

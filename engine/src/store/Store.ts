@@ -1,0 +1,45 @@
+import type { HealthCheck } from '../health/HealthCheck.js';
+
+/**
+ * Shared state of the engine: results, models, knowledge-base chunks and vectors, audit trails, locks.
+ * RedisStore lets several engine replicas share it; MemoryStore is the demo default. Both honour the same semantics
+ * (keys are namespaced by the configured prefix inside the implementation, callers use logical keys).
+ */
+export interface Store {
+  readonly kind: 'memory' | 'redis';
+  get(key: string): Promise<string | null>;
+  set(key: string, value: string, options?: { ttlSeconds?: number }): Promise<void>;
+  /** Sets only when absent; true when this call set it (a lock or a once-only marker). */
+  setIfAbsent(key: string, value: string, options?: { ttlSeconds?: number }): Promise<boolean>;
+  getBuffer(key: string): Promise<Buffer | null>;
+  setBuffer(key: string, value: Buffer, options?: { ttlSeconds?: number }): Promise<void>;
+  del(...keys: string[]): Promise<number>;
+  exists(key: string): Promise<boolean>;
+  incr(key: string, by?: number): Promise<number>;
+  /** Logical keys starting with the prefix (SCAN, never KEYS, in Redis). */
+  keys(prefix: string): Promise<string[]>;
+
+  hset(key: string, fields: Record<string, string>): Promise<void>;
+  hget(key: string, field: string): Promise<string | null>;
+  hgetall(key: string): Promise<Record<string, string>>;
+  hdel(key: string, ...fields: string[]): Promise<number>;
+
+  /** Append-only lists (audit trails, histories); `lrange` indices as in Redis (0, -1 for all). */
+  rpush(key: string, ...values: string[]): Promise<number>;
+  lrange(key: string, start: number, stop: number): Promise<string[]>;
+  ltrim(key: string, start: number, stop: number): Promise<void>;
+
+  /** Applies all writes or none (MULTI/EXEC in Redis), so nothing is half-written. */
+  batch(ops: StoreWrite[]): Promise<void>;
+
+  check(): Promise<HealthCheck>;
+  close(): Promise<void>;
+}
+
+export type StoreWrite =
+  | { op: 'set'; key: string; value: string; ttlSeconds?: number }
+  | { op: 'setBuffer'; key: string; value: Buffer; ttlSeconds?: number }
+  | { op: 'del'; key: string }
+  | { op: 'hset'; key: string; fields: Record<string, string> }
+  | { op: 'hdel'; key: string; fields: string[] }
+  | { op: 'rpush'; key: string; values: string[] };

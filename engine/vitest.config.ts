@@ -1,0 +1,12 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
+    // Integration tests start real Prometheus/Redis processes; forks keep their lifetimes per file.
+    pool: 'forks',
+    poolOptions: { forks: { maxForks: 2 } },
+  },
+});
