@@ -1,0 +1,24 @@
+import type { Command } from 'commander';
+import type { CliContext } from '../CliContext.js';
+
+export function registerDoctor(program: Command, cli: CliContext): void {
+  program
+    .command('doctor')
+    .description('check the configuration and every configured source, and say what is wrong')
+    .action(async () => {
+      const output = cli.output;
+      const config = cli.loadConfig();
+      const checks = await cli.withEngine((engine) => engine.readiness());
+      const ok = checks.every((c) => c.ok);
+      output.result({ ok, profile: config.profile, checks }, () =>
+        [
+          `configuration: ok (profile ${config.profile})`,
+          ...checks.map(
+            (c) => `${c.ok ? '✓' : '✗'} ${c.name.padEnd(22)} ${c.detail}${c.latencyMs !== undefined ? ` (${Math.round(c.latencyMs)} ms)` : ''}`,
+          ),
+          ok ? 'all sources ready' : 'some sources are not ready: see above',
+        ].join('\n'),
+      );
+      if (!ok) process.exitCode = 1;
+    });
+}

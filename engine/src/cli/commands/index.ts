@@ -1,0 +1,6 @@
+import type { RegisterCommand } from '../CliContext.js';
+import { registerServe } from './serve.js';
+import { registerDoctor } from './doctor.js';
+
+/** Every subcommand of `aicloudops`; capabilities add theirs here. */
+export const COMMANDS: RegisterCommand[] = [registerServe, registerDoctor];

@@ -1,0 +1,57 @@
+import cliProgress from 'cli-progress';
+import { isEngineError } from '../errors.js';
+
+/**
+ * Human output by default, JSON with --json. Progress bars go to stderr so `--json` output on stdout stays clean
+ * and pipes well.
+ */
+export class Output {
+  constructor(readonly json: boolean) {}
+
+  /** Prints a result: the JSON document with --json, else the human rendering. */
+  result(data: unknown, human: () => string): void {
+    process.stdout.write(this.json ? JSON.stringify(data, null, 2) + '\n' : human() + '\n');
+  }
+
+  info(message: string): void {
+    if (!this.json) process.stderr.write(message + '\n');
+  }
+
+  progress(label: string): { update(fraction: number, message?: string): void; stop(): void } {
+    if (this.json || !process.stderr.isTTY) {
+      let last = '';
+      return {
+        update: (_fraction, message) => {
+          if (!this.json && message && message !== last) process.stderr.write(`${label}: ${message}\n`);
+          last = message ?? last;
+        },
+        stop: () => undefined,
+      };
+    }
+    const bar = new cliProgress.SingleBar(
+      { format: `${label} [{bar}] {percentage}% {message}`, stream: process.stderr, hideCursor: true },
+      cliProgress.Presets.shades_classic,
+    );
+    bar.start(100, 0, { message: '' });
+    return {
+      update: (fraction, message) => bar.update(Math.round(fraction * 100), { message: message ?? '' }),
+      stop: () => bar.stop(),
+    };
+  }
+
+  /** Prints an error naming the failing fields; returns the exit code to use. */
+  error(error: unknown): number {
+    if (isEngineError(error)) {
+      if (this.json) {
+        process.stdout.write(JSON.stringify({ error: { code: error.code, message: error.message, issues: error.issues } }) + '\n');
+      } else {
+        process.stderr.write(`error ${error.code}: ${error.message}\n`);
+      }
+      return error.code === 'INVALID_CONFIG' || error.code === 'INVALID_INPUT' || error.code === 'BAD_REQUEST' ? 2 : 1;
+    }
+    const message = error instanceof Error ? error.message : String(error);
+    if (this.json) process.stdout.write(JSON.stringify({ error: { code: 'INTERNAL', message } }) + '\n');
+    else process.stderr.write(`error: ${message}\n`);
+    return 1;
+  }
+}

@@ -1,0 +1,193 @@
+import type {
+  ErrorBodyDto,
+  EventInfoDto,
+  FaultDto,
+  JobRecordDto,
+  RangeSeriesDto,
+  Readiness,
+  SignalInfo,
+  WorkloadHealth,
+} from '../schemas/core.js';
+
+/**
+ * The typed client both plugins use. Browser-safe: it imports only types and calls `fetch` (Grafana passes its
+ * plugin-proxy URL, Backstage its fetchApi), so there is one implementation of the engine's wire protocol.
+ */
+
+export interface EngineClientOptions {
+  /** e.g. `http://engine:8080`, or Grafana's `/api/plugin-proxy/<plugin-id>/engine`. */
+  baseUrl: string;
+  token?: string;
+  fetchApi?: { fetch: typeof fetch } | typeof fetch;
+}
+
+export class EngineApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly issues: Array<{ field: string; message: string }> = [],
+  ) {
+    super(message);
+    this.name = 'EngineApiError';
+  }
+}
+
+export interface ClusterQuery {
+  cluster?: string;
+  namespace?: string;
+  labelSelector?: string;
+}
+
+export interface SseMessage<T = unknown> {
+  event: string;
+  data: T;
+}
+
+export class EngineClient {
+  private readonly baseUrl: string;
+  private readonly doFetch: typeof fetch;
+
+  constructor(private readonly options: EngineClientOptions) {
+    this.baseUrl = options.baseUrl.replace(/\/+$/, '');
+    const f = options.fetchApi;
+    this.doFetch = typeof f === 'function' ? f : f ? f.fetch.bind(f) : globalThis.fetch.bind(globalThis);
+  }
+
+  health(): Promise<{ status: 'ok' }> {
+    return this.request('GET', '/healthz');
+  }
+
+  /** Readiness with every source's check; resolves (not rejects) when the engine answers 503 with its checks. */
+  async ready(): Promise<Readiness> {
+    const response = await this.send('GET', '/readyz');
+    if (response.status === 200 || response.status === 503) return (await response.json()) as Readiness;
+    throw await toError(response);
+  }
+
+  clusters(): Promise<{ items: Array<{ name: string; default: boolean }> }> {
+    return this.request('GET', '/api/v1/clusters');
+  }
+
+  workloads(query: ClusterQuery = {}): Promise<{ items: WorkloadHealth[] }> {
+    return this.request('GET', `/api/v1/workloads${qs(query)}`);
+  }
+
+  events(query: ClusterQuery & { fieldSelector?: string } = {}): Promise<{ items: EventInfoDto[] }> {
+    return this.request('GET', `/api/v1/events${qs(query)}`);
+  }
+
+  signals(): Promise<{ serviceLabel: string; window: string; items: SignalInfo[] }> {
+    return this.request('GET', '/api/v1/signals');
+  }
+
+  queryRange(query: { query: string; start: number; end: number; step: number }): Promise<{ series: RangeSeriesDto[] }> {
+    return this.request('GET', `/api/v1/metrics/query_range${qs(query)}`);
+  }
+
+  job(id: string): Promise<JobRecordDto> {
+    return this.request('GET', `/api/v1/jobs/${encodeURIComponent(id)}`);
+  }
+
+  /** Follows a job's SSE stream, calling back on each update; resolves with the final record. */
+  async followJob(id: string, onUpdate?: (record: JobRecordDto) => void, signal?: AbortSignal): Promise<JobRecordDto> {
+    let last: JobRecordDto | undefined;
+    for await (const message of this.stream<JobRecordDto>('GET', `/api/v1/jobs/${encodeURIComponent(id)}/events`, undefined, signal)) {
+      last = message.data;
+      onUpdate?.(message.data);
+      if (message.event === 'done') break;
+    }
+    return last ?? this.job(id);
+  }
+
+  demoFaults(): Promise<{ items: FaultDto[] }> {
+    return this.request('GET', '/api/v1/demo/faults');
+  }
+
+  injectDemoFault(fault: { type: string; service: string }): Promise<FaultDto> {
+    return this.request('POST', '/api/v1/demo/faults', fault);
+  }
+
+  /** A JSON request to any engine path; capability methods are built on it. */
+  async request<T>(method: string, path: string, body?: unknown): Promise<T> {
+    const response = await this.send(method, path, body);
+    if (!response.ok) throw await toError(response);
+    if (response.status === 204) return undefined as T;
+    return (await response.json()) as T;
+  }
+
+  /** Server-sent events from any engine path, as parsed messages. */
+  async *stream<T>(method: string, path: string, body?: unknown, signal?: AbortSignal): AsyncGenerator<SseMessage<T>> {
+    const response = await this.send(method, path, body, { accept: 'text/event-stream' }, signal);
+    if (!response.ok) throw await toError(response);
+    if (!response.body) throw new EngineApiError(response.status, 'BAD_RESPONSE', 'stream without a body');
+    const reader = response.body.getReader();
+    const decoder = new TextDecoder();
+    let buffer = '';
+    try {
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        buffer += decoder.decode(value, { stream: true });
+        let boundary: number;
+        while ((boundary = buffer.indexOf('\n\n')) >= 0) {
+          const block = buffer.slice(0, boundary);
+          buffer = buffer.slice(boundary + 2);
+          const message = parseSseBlock<T>(block);
+          if (message) yield message;
+        }
+      }
+    } finally {
+      await reader.cancel().catch(() => undefined);
+    }
+  }
+
+  private send(
+    method: string,
+    path: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+    signal?: AbortSignal,
+  ): Promise<Response> {
+    const allHeaders: Record<string, string> = { accept: 'application/json', ...headers };
+    if (this.options.token) allHeaders.authorization = `Bearer ${this.options.token}`;
+    if (body !== undefined) allHeaders['content-type'] = 'application/json';
+    return this.doFetch(`${this.baseUrl}${path}`, {
+      method,
+      headers: allHeaders,
+      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+      ...(signal ? { signal } : {}),
+    });
+  }
+}
+
+export function createEngineClient(options: EngineClientOptions): EngineClient {
+  return new EngineClient(options);
+}
+
+export function parseSseBlock<T>(block: string): SseMessage<T> | undefined {
+  let event = 'message';
+  const data: string[] = [];
+  for (const line of block.split('\n')) {
+    if (line.startsWith(':')) continue;
+    if (line.startsWith('event:')) event = line.slice(6).trim();
+    else if (line.startsWith('data:')) data.push(line.slice(5).replace(/^ /, ''));
+  }
+  if (data.length === 0) return undefined;
+  return { event, data: JSON.parse(data.join('\n')) as T };
+}
+
+async function toError(response: Response): Promise<EngineApiError> {
+  try {
+    const body = (await response.json()) as ErrorBodyDto;
+    return new EngineApiError(response.status, body.error.code, body.error.message, body.error.issues ?? []);
+  } catch {
+    return new EngineApiError(response.status, 'HTTP_' + response.status, response.statusText || 'request failed');
+  }
+}
+
+function qs(params: Record<string, string | number | undefined>): string {
+  const entries = Object.entries(params).filter(([, v]) => v !== undefined && v !== '');
+  if (entries.length === 0) return '';
+  return '?' + entries.map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(String(v))}`).join('&');
+}

@@ -1,0 +1,2 @@
+export * from './EngineClient.js';
+export type * from '../schemas/core.js';

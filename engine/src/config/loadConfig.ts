@@ -1,0 +1,173 @@
+import { readFileSync } from 'node:fs';
+import { parse as parseYaml, YAMLParseError } from 'yaml';
+import { configSchema, type EngineConfig, type EngineConfigInput } from './schema.js';
+import { EngineError, fieldIssuesFromZod, describeIssues, type FieldIssue } from '../errors.js';
+
+export const ENV_PREFIX = 'AICLOUDOPS_';
+
+export interface LoadConfigOptions {
+  /** YAML file; `AICLOUDOPS_CONFIG` is used when absent. */
+  path?: string;
+  /** Overrides the file's `profile`. */
+  profile?: 'demo' | 'live';
+  /** Environment to read overrides from (tests pass their own). */
+  env?: NodeJS.ProcessEnv;
+  /** Applied last, e.g. `--port` from the CLI. */
+  overrides?: EngineConfigInput;
+}
+
+/**
+ * Config precedence: defaults < profile preset < YAML file < AICLOUDOPS_* environment < explicit overrides.
+ * Environment keys map to fields with `__` between levels: `AICLOUDOPS_METRICS__URL`, `AICLOUDOPS_SERVER__PORT`.
+ * Values that parse as JSON (numbers, booleans, arrays) are used as such. `${VAR}` inside YAML strings is
+ * expanded from the environment so secrets need not live in the file.
+ */
+export function loadConfig(options: LoadConfigOptions = {}): EngineConfig {
+  const env = options.env ?? process.env;
+  const path = options.path ?? env[`${ENV_PREFIX}CONFIG`];
+  const fromFile = path ? readConfigFile(path, env) : {};
+  const fromEnv = configFromEnv(env);
+  const merged = deepMerge(deepMerge(deepMerge({}, fromFile), fromEnv), (options.overrides ?? {}) as Record<string, unknown>);
+  if (options.profile) merged.profile = options.profile;
+  return parseConfig(merged, path ? `config file ${path}` : 'configuration');
+}
+
+/** Validates a config object (after the profile preset), throwing INVALID_CONFIG that names every failing field. */
+export function parseConfig(input: Record<string, unknown>, origin = 'configuration'): EngineConfig {
+  const profile = input.profile === 'live' ? 'live' : 'demo';
+  const withPreset = deepMerge(structuredClone(PROFILE_PRESETS[profile]), input);
+  const result = configSchema.safeParse(withPreset);
+  if (!result.success) {
+    throw invalid(origin, fieldIssuesFromZod(result.error.issues));
+  }
+  const issues = crossFieldIssues(result.data);
+  if (issues.length > 0) throw invalid(origin, issues);
+  return result.data;
+}
+
+function invalid(origin: string, issues: FieldIssue[]): EngineError {
+  return new EngineError('INVALID_CONFIG', `invalid ${origin}: ${describeIssues(issues)}`, { issues });
+}
+
+/** The demo needs nothing outside the process; live expects real backends and refuses to run unauthenticated. */
+const PROFILE_PRESETS: Record<'demo' | 'live', Record<string, unknown>> = {
+  demo: {
+    server: { auth: { enabled: false } },
+  },
+  live: {
+    metrics: { kind: 'prometheus' },
+    cluster: { kind: 'kubernetes' },
+    store: { kind: 'redis' },
+  },
+};
+
+function crossFieldIssues(config: EngineConfig): FieldIssue[] {
+  const issues: FieldIssue[] = [];
+  const { auth } = config.server;
+  if (auth.enabled && auth.tokens.length === 0) {
+    issues.push({
+      field: 'server.auth.tokens',
+      message: 'at least one token is required when auth is enabled (or set server.auth.enabled: false)',
+    });
+  }
+  const seen = new Set<string>();
+  auth.tokens.forEach((t, i) => {
+    if (seen.has(t.token)) issues.push({ field: `server.auth.tokens.${i}.token`, message: 'duplicate token' });
+    seen.add(t.token);
+  });
+  const names = new Set<string>();
+  config.signals.list.forEach((s, i) => {
+    if (names.has(s.name)) issues.push({ field: `signals.list.${i}.name`, message: `duplicate signal "${s.name}"` });
+    names.add(s.name);
+  });
+  return issues;
+}
+
+function readConfigFile(path: string, env: NodeJS.ProcessEnv): Record<string, unknown> {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new EngineError('INVALID_CONFIG', `cannot read config file ${path}: ${(error as Error).message}`, {
+      issues: [{ field: '(file)', message: (error as Error).message }],
+    });
+  }
+  let parsed: unknown;
+  try {
+    parsed = parseYaml(text);
+  } catch (error) {
+    const where = error instanceof YAMLParseError && error.linePos ? ` at line ${error.linePos[0].line}` : '';
+    throw new EngineError('INVALID_CONFIG', `config file ${path} is not valid YAML${where}: ${(error as Error).message}`);
+  }
+  if (parsed === null || parsed === undefined) return {};
+  if (typeof parsed !== 'object' || Array.isArray(parsed)) {
+    throw new EngineError('INVALID_CONFIG', `config file ${path} must hold a mapping at the top level`);
+  }
+  return expandEnv(parsed as Record<string, unknown>, env, '') as Record<string, unknown>;
+}
+
+function expandEnv(value: unknown, env: NodeJS.ProcessEnv, field: string): unknown {
+  if (typeof value === 'string') {
+    return value.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g, (_, name: string) => {
+      const found = env[name];
+      if (found === undefined) {
+        throw new EngineError('INVALID_CONFIG', `invalid config: ${field}: environment variable ${name} is not set`, {
+          issues: [{ field, message: `environment variable ${name} is not set` }],
+        });
+      }
+      return found;
+    });
+  }
+  if (Array.isArray(value)) return value.map((v, i) => expandEnv(v, env, `${field}.${i}`));
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(
+      Object.entries(value).map(([k, v]) => [k, expandEnv(v, env, field ? `${field}.${k}` : k)]),
+    );
+  }
+  return value;
+}
+
+export function configFromEnv(env: NodeJS.ProcessEnv): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [name, raw] of Object.entries(env)) {
+    if (!name.startsWith(ENV_PREFIX) || raw === undefined || name === `${ENV_PREFIX}CONFIG`) continue;
+    const path = name
+      .slice(ENV_PREFIX.length)
+      .split('__')
+      .map((segment) => segment.toLowerCase().replace(/_([a-z])/g, (_, c: string) => c.toUpperCase()));
+    let node = out;
+    for (const segment of path.slice(0, -1)) {
+      if (typeof node[segment] !== 'object' || node[segment] === null) node[segment] = {};
+      node = node[segment] as Record<string, unknown>;
+    }
+    node[path[path.length - 1]!] = parseEnvValue(raw);
+  }
+  return out;
+}
+
+function parseEnvValue(raw: string): unknown {
+  const trimmed = raw.trim();
+  if (/^(true|false|null|-?\d+(\.\d+)?|\[.*\]|\{.*\})$/s.test(trimmed)) {
+    try {
+      return JSON.parse(trimmed);
+    } catch {
+      return raw;
+    }
+  }
+  return raw;
+}
+
+export function deepMerge(target: Record<string, unknown>, source: Record<string, unknown>): Record<string, unknown> {
+  for (const [key, value] of Object.entries(source)) {
+    const existing = target[key];
+    if (isPlainObject(value) && isPlainObject(existing)) {
+      target[key] = deepMerge({ ...existing }, value);
+    } else if (value !== undefined) {
+      target[key] = isPlainObject(value) ? deepMerge({}, value) : value;
+    }
+  }
+  return target;
+}
+
+const isPlainObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);

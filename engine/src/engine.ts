@@ -1,0 +1,128 @@
+import pino, { type Logger } from 'pino';
+import type { EngineConfig } from './config/schema.js';
+import type { EngineContext } from './context.js';
+import type { HealthCheck } from './health/HealthCheck.js';
+import { JobRunner } from './jobs/JobRunner.js';
+import { EngineMetrics } from './server/httpMetrics.js';
+import { ConfiguredServiceGraph } from './topology/ConfiguredServiceGraph.js';
+import { FaultLedger } from './sim/faults.js';
+import { DemoFaultScheduler } from './sim/DemoFaultScheduler.js';
+import { SimulatedCluster } from './sim/SimulatedCluster.js';
+import { createStore } from './store/createStore.js';
+import { createClusterRegistry } from './sources/cluster/createClusterRegistry.js';
+import { createMetricsSource, type DemoMetrics } from './sources/metrics/createMetricsSource.js';
+import { SHOP_NAMESPACE } from './sim/shop.js';
+
+/** The embedded world of the demo profile, exposed so the demo routes and tests can inject faults. */
+export interface DemoWorld {
+  cluster: SimulatedCluster;
+  ledger: FaultLedger;
+  namespace: string;
+  renderExposition(time: number): string;
+}
+
+export interface Engine {
+  config: EngineConfig;
+  context: EngineContext;
+  metrics: EngineMetrics;
+  serviceGraph: ConfiguredServiceGraph;
+  demo?: DemoWorld;
+  /** Each configured source checked now: what /readyz and `aicloudops doctor` report. */
+  readiness(): Promise<HealthCheck[]>;
+  /** Waits for running jobs (up to the grace period), then releases every source. */
+  close(): Promise<void>;
+}
+
+export interface CreateEngineOptions {
+  logger?: Logger;
+  /** Starts the demo's fault injection timer (the server does; the CLI's one-shot commands don't). */
+  scheduleDemoFaults?: boolean;
+}
+
+export function createLogger(config: Pick<EngineConfig, 'logLevel'>): Logger {
+  return pino({
+    level: config.logLevel,
+    redact: { paths: ['req.headers.authorization', '*.token', '*.apiKey'], censor: '[redacted]' },
+  });
+}
+
+export async function createEngine(config: EngineConfig, options: CreateEngineOptions = {}): Promise<Engine> {
+  const logger = options.logger ?? createLogger(config);
+  const cleanups: Array<() => Promise<void> | void> = [];
+  try {
+    let demo: DemoWorld | undefined;
+    let demoMetrics: DemoMetrics | undefined;
+    let simulated: SimulatedCluster | undefined;
+    const ledger = new FaultLedger();
+
+    if (config.cluster.kind === 'simulated') {
+      simulated = await SimulatedCluster.start({ ledger, seedShop: true, seed: seedOf(config) });
+      cleanups.push(() => simulated!.stop());
+      if (config.cluster.injectFaults && options.scheduleDemoFaults) {
+        const scheduler = new DemoFaultScheduler({
+          ledger,
+          logger,
+          seed: seedOf(config),
+          intervalSeconds: config.cluster.faultIntervalSeconds,
+        });
+        scheduler.start();
+        cleanups.push(() => scheduler.stop());
+      }
+    }
+
+    const metricsSource = createMetricsSource(config.metrics, { ledger, logger });
+    demoMetrics = metricsSource.demo;
+    const store = await createStore(config.store, logger);
+    cleanups.push(() => store.close());
+    const clusters = createClusterRegistry(config.cluster, { simulated, logger });
+
+    if (simulated && demoMetrics) {
+      demo = {
+        cluster: simulated,
+        ledger,
+        namespace: SHOP_NAMESPACE,
+        renderExposition: (time) => demoMetrics!.renderExposition(time),
+      };
+    }
+
+    const metrics = new EngineMetrics();
+    const jobs = new JobRunner(store, logger, metrics);
+    const context: EngineContext = { config, logger, metrics: metricsSource.source, clusters, store, jobs };
+    const serviceGraph = new ConfiguredServiceGraph(store, config.serviceGraph.edges);
+
+    const engine: Engine = {
+      config,
+      context,
+      metrics,
+      serviceGraph,
+      ...(demo ? { demo } : {}),
+      async readiness() {
+        const checks = [
+          context.metrics.check(),
+          context.store.check(),
+          ...clusters.names().map(async (name) => {
+            const check = await clusters.get(name).check();
+            return { ...check, name: `cluster:${name}` };
+          }),
+        ];
+        return Promise.all(checks.map((c) => c.catch((error: unknown) => failedCheck(error))));
+      },
+      async close() {
+        await jobs.drain(config.server.shutdownGraceSeconds * 1000);
+        for (const cleanup of cleanups.reverse()) await cleanup();
+      },
+    };
+    return engine;
+  } catch (error) {
+    for (const cleanup of cleanups.reverse()) await Promise.resolve(cleanup()).catch(() => undefined);
+    throw error;
+  }
+}
+
+function seedOf(config: EngineConfig): number {
+  return config.metrics.kind === 'synthetic' ? config.metrics.seed : 42;
+}
+
+function failedCheck(error: unknown): HealthCheck {
+  return { name: 'unknown', ok: false, detail: error instanceof Error ? error.message : String(error) };
+}

@@ -1,0 +1,98 @@
+import Fastify, { type FastifyInstance } from 'fastify';
+import swagger from '@fastify/swagger';
+import { randomUUID } from 'node:crypto';
+import {
+  jsonSchemaTransform,
+  serializerCompiler,
+  validatorCompiler,
+  type ZodTypeProvider,
+} from 'fastify-type-provider-zod';
+import type { Engine } from '../engine.js';
+import { authPlugin } from './auth.js';
+import { registerErrorHandler } from './errorHandler.js';
+import { httpMetricsPlugin } from './httpMetrics.js';
+import { healthRoutes } from './routes/healthRoutes.js';
+import { clusterRoutes } from './routes/clusterRoutes.js';
+import { metricsRoutes } from './routes/metricsRoutes.js';
+import { jobRoutes } from './routes/jobRoutes.js';
+import { configRoutes } from './routes/configRoutes.js';
+import { demoRoutes } from './routes/demoRoutes.js';
+import { capabilityRoutes } from './routes/capabilityRoutes.js';
+
+export const API_PREFIX = '/api/v1';
+export const ENGINE_VERSION = '0.1.0';
+
+/**
+ * Builds the HTTP app around an engine without listening, so tests call `app.inject` and server.ts only listens and
+ * shuts down. Every route is a plugin; auth covers all routes not marked public.
+ */
+export async function buildApp(engine: Engine): Promise<FastifyInstance> {
+  const { config } = engine;
+  const app = Fastify({
+    loggerInstance: engine.context.logger,
+    bodyLimit: config.server.bodyLimitBytes,
+    genReqId: (req) => {
+      const incoming = req.headers['x-request-id'];
+      return typeof incoming === 'string' && /^[\w.-]{1,128}$/.test(incoming) ? incoming : randomUUID();
+    },
+    requestIdLogLabel: 'requestId',
+    // Graceful shutdown: idle keep-alive sockets close at once, in-flight requests are allowed to finish.
+    forceCloseConnections: 'idle',
+    return503OnClosing: true,
+  }).withTypeProvider<ZodTypeProvider>();
+
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  registerErrorHandler(app);
+
+  app.addHook('onSend', async (request, reply) => {
+    void reply.header('x-request-id', String(request.id));
+  });
+  if (config.server.corsOrigins.length > 0) {
+    const allowed = new Set(config.server.corsOrigins);
+    app.addHook('onRequest', async (request, reply) => {
+      const origin = request.headers.origin;
+      if (origin && (allowed.has(origin) || allowed.has('*'))) {
+        void reply.header('access-control-allow-origin', origin);
+        void reply.header('vary', 'origin');
+        void reply.header('access-control-allow-headers', 'authorization, content-type, accept, x-request-id');
+        void reply.header('access-control-allow-methods', 'GET, POST, PUT, PATCH, DELETE, OPTIONS');
+        if (request.method === 'OPTIONS') return reply.status(204).send();
+      }
+    });
+  }
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.0.3',
+      info: {
+        title: 'AI-CloudOps engine API',
+        version: ENGINE_VERSION,
+        description: 'RCA, forecasting and autoscaling, the ops assistant, and the cluster view behind them.',
+      },
+      components: {
+        securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } },
+      },
+      security: [{ bearer: [] }],
+    },
+    transform: jsonSchemaTransform,
+  });
+
+  await app.register(httpMetricsPlugin, { metrics: engine.metrics });
+  await app.register(authPlugin, config.server.auth);
+
+  await app.register(healthRoutes, { engine });
+  await app.register(
+    async (api) => {
+      api.get('/openapi.json', { config: { public: true }, schema: { hide: true } }, async () => app.swagger());
+      await api.register(clusterRoutes, { engine });
+      await api.register(metricsRoutes, { engine });
+      await api.register(jobRoutes, { engine });
+      await api.register(configRoutes, { engine });
+      await api.register(capabilityRoutes, { engine });
+    },
+    { prefix: API_PREFIX },
+  );
+  if (engine.demo) await app.register(demoRoutes, { engine });
+  return app;
+}

@@ -1,0 +1,74 @@
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+import { EngineError, isEngineError, type FieldIssue } from '../errors.js';
+
+export interface ErrorBody {
+  error: { code: string; message: string; issues?: FieldIssue[]; requestId?: string };
+}
+
+/** The one place where failures become HTTP responses; 5xx bodies never carry internals. */
+export function registerErrorHandler(app: FastifyInstance): void {
+  app.setErrorHandler((error: FastifyError | Error, request: FastifyRequest, reply: FastifyReply) => {
+    const engineError = toEngineError(error);
+    const status = statusOf(error, engineError);
+    if (status >= 500) request.log.error({ err: error }, 'request failed');
+    else request.log.info({ code: engineError.code, issues: engineError.issues }, engineError.message);
+    const body: ErrorBody = {
+      error: {
+        code: engineError.code,
+        message: status >= 500 && engineError.code === 'INTERNAL' ? 'internal error' : engineError.message,
+        ...(engineError.issues.length > 0 ? { issues: engineError.issues } : {}),
+        requestId: String(request.id),
+      },
+    };
+    void reply.status(status).send(body);
+  });
+
+  app.setNotFoundHandler((request, reply) => {
+    void reply.status(404).send({
+      error: { code: 'NOT_FOUND', message: `no route ${request.method} ${request.url}`, requestId: String(request.id) },
+    } satisfies ErrorBody);
+  });
+}
+
+function statusOf(error: unknown, engineError: EngineError): number {
+  const fastifyStatus = (error as FastifyError).statusCode;
+  if (!isEngineError(error) && engineError.code === 'BAD_REQUEST' && fastifyStatus && fastifyStatus >= 400) {
+    return fastifyStatus;
+  }
+  return engineError.status;
+}
+
+function toEngineError(error: unknown): EngineError {
+  if (isEngineError(error)) return error;
+  if (hasZodFastifySchemaValidationErrors(error)) {
+    const part = (error as { validationContext?: string }).validationContext ?? 'body';
+    const issues = error.validation.map((v) => {
+      const path = v.instancePath.replace(/^\//, '').split('/').filter(Boolean).join('.');
+      return { field: [part, path].filter(Boolean).join('.'), message: v.message ?? 'invalid' };
+    });
+    return new EngineError('INVALID_INPUT', `invalid request: ${issues.map((i) => `${i.field}: ${i.message}`).join('; ')}`, {
+      issues,
+    });
+  }
+  const fastifyError = error as FastifyError;
+  switch (fastifyError.code) {
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return new EngineError('BAD_REQUEST', `malformed JSON body: ${fastifyError.message}`, {
+        issues: [{ field: 'body', message: 'malformed JSON' }],
+      });
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return new EngineError('BAD_REQUEST', 'request body is larger than server.bodyLimitBytes', {
+        issues: [{ field: 'body', message: 'too large' }],
+      });
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return new EngineError('BAD_REQUEST', `unsupported content type: ${fastifyError.message}`, {
+        issues: [{ field: 'content-type', message: 'unsupported' }],
+      });
+  }
+  if (fastifyError.statusCode && fastifyError.statusCode >= 400 && fastifyError.statusCode < 500) {
+    return new EngineError('BAD_REQUEST', fastifyError.message);
+  }
+  return new EngineError('INTERNAL', fastifyError.message ?? 'internal error', { cause: error });
+}

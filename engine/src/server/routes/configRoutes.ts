@@ -1,0 +1,49 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { Engine } from '../../engine.js';
+import { serviceGraphEdgesSchema } from '../../schemas/core.js';
+
+/** Reading and changing configuration is for admins; secrets never leave the process. */
+export const configRoutes: FastifyPluginAsyncZod<{ engine: Engine }> = async (app, { engine }) => {
+  app.get(
+    '/config',
+    {
+      config: { minRole: 'admin' },
+      schema: { tags: ['config'], summary: 'The effective configuration, secrets redacted', response: { 200: z.unknown() } },
+    },
+    async () => redactConfig(engine.config),
+  );
+
+  app.get(
+    '/config/service-graph',
+    {
+      schema: { tags: ['config'], summary: 'Service graph edges the capabilities use', response: { 200: serviceGraphEdgesSchema } },
+    },
+    async () => ({ edges: await engine.serviceGraph.edges() }),
+  );
+
+  app.put(
+    '/config/service-graph',
+    {
+      config: { minRole: 'admin' },
+      schema: {
+        tags: ['config'],
+        summary: 'Replace the configured service graph (kept in the store, shared by replicas)',
+        body: serviceGraphEdgesSchema,
+        response: { 200: serviceGraphEdgesSchema },
+      },
+    },
+    async (request) => {
+      await engine.serviceGraph.replace(request.body.edges, request.principal?.name ?? 'unknown');
+      return { edges: await engine.serviceGraph.edges() };
+    },
+  );
+};
+
+export function redactConfig(config: Engine['config']): unknown {
+  return JSON.parse(
+    JSON.stringify(config, (key, value: unknown) =>
+      ['token', 'apiKey', 'password', 'headers'].includes(key) && value ? '[redacted]' : value,
+    ),
+  );
+}

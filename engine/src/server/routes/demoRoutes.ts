@@ -1,0 +1,62 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { Engine } from '../../engine.js';
+import { faultSchema } from '../../schemas/core.js';
+import { FAULT_TYPES } from '../../sim/faults.js';
+import { SHOP_NAMESPACE, SHOP_SERVICES } from '../../sim/shop.js';
+import { EngineError } from '../../errors.js';
+
+/** Demo-only: the shop's metrics for a real Prometheus to scrape, and fault injection by hand. */
+export const demoRoutes: FastifyPluginAsyncZod<{ engine: Engine }> = async (app, { engine }) => {
+  const demo = engine.demo;
+  if (!demo) return;
+
+  app.get('/demo/metrics', { config: { public: true }, schema: { hide: true } }, async (_request, reply) =>
+    reply.header('content-type', 'text/plain; version=0.0.4; charset=utf-8').send(demo.renderExposition(Date.now() / 1000)),
+  );
+
+  app.get(
+    '/api/v1/demo/faults',
+    { schema: { tags: ['demo'], response: { 200: z.object({ items: z.array(faultSchema) }) } } },
+    async () => ({ items: demo.ledger.all() }),
+  );
+
+  app.post(
+    '/api/v1/demo/faults',
+    {
+      config: { minRole: 'operator' },
+      schema: {
+        tags: ['demo'],
+        summary: 'Inject a fault into the simulated shop',
+        body: z.object({
+          type: z.enum(FAULT_TYPES),
+          service: z.string().min(1),
+          node: z.string().optional(),
+        }),
+        response: { 201: faultSchema },
+      },
+    },
+    async (request, reply) => {
+      const { type, service, node } = request.body;
+      if (!SHOP_SERVICES.some((s) => s.name === service)) {
+        throw new EngineError('INVALID_INPUT', `unknown service "${service}"`, {
+          issues: [{ field: 'body.service', message: `must be one of ${SHOP_SERVICES.map((s) => s.name).join(', ')}` }],
+        });
+      }
+      const fault = demo.ledger.inject({ type, service, namespace: SHOP_NAMESPACE, ...(node ? { node } : {}) });
+      return reply.status(201).send(fault);
+    },
+  );
+
+  app.delete(
+    '/api/v1/demo/faults/:id',
+    {
+      config: { minRole: 'operator' },
+      schema: { tags: ['demo'], params: z.object({ id: z.string().min(1) }), response: { 204: z.null() } },
+    },
+    async (request, reply) => {
+      demo.ledger.resolve(request.params.id);
+      return reply.status(204).send(null);
+    },
+  );
+};

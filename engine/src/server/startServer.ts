@@ -1,0 +1,53 @@
+import type { FastifyInstance } from 'fastify';
+import type { EngineConfig, EngineConfigInput } from '../config/schema.js';
+import { parseConfig } from '../config/loadConfig.js';
+import { createEngine, type Engine } from '../engine.js';
+import { buildApp } from './app.js';
+import type { Logger } from 'pino';
+
+export interface StartServerOptions {
+  /** A loaded config, or raw input validated here (demo profile by default). */
+  config?: EngineConfig | EngineConfigInput;
+  logger?: Logger;
+  scheduleDemoFaults?: boolean;
+}
+
+export interface RunningServer {
+  url: string;
+  app: FastifyInstance;
+  engine: Engine;
+  /** Stops accepting connections, lets in-flight requests and jobs finish, then releases the sources. */
+  close(): Promise<void>;
+}
+
+/** Creates the engine and listens; the library entry point the CLI, the Backstage backend's tests and users share. */
+export async function startServer(options: StartServerOptions = {}): Promise<RunningServer> {
+  // Parsing is idempotent, so a loaded config and raw input take the same path.
+  const config = parseConfig(structuredClone(options.config ?? {}) as Record<string, unknown>);
+  const engine = await createEngine(config, {
+    ...(options.logger ? { logger: options.logger } : {}),
+    scheduleDemoFaults: options.scheduleDemoFaults ?? false,
+  });
+  let app: FastifyInstance;
+  try {
+    app = await buildApp(engine);
+    await app.listen({ host: config.server.host, port: config.server.port });
+  } catch (error) {
+    await engine.close();
+    throw error;
+  }
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : config.server.port;
+  const host = config.server.host.includes(':') ? `[${config.server.host}]` : config.server.host;
+  let closing: Promise<void> | undefined;
+  return {
+    url: `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`,
+    app,
+    engine,
+    close: () =>
+      (closing ??= (async () => {
+        await app.close();
+        await engine.close();
+      })()),
+  };
+}

@@ -1,0 +1,29 @@
+import type { Store } from '../store/Store.js';
+
+export interface ServiceEdge {
+  from: string;
+  to: string;
+}
+
+const KEY = 'config:service-graph';
+
+/**
+ * The service graph an operator declared: from the config file, replaceable at run time by an admin. The
+ * replacement is kept in the store so every replica sees it and it survives restarts.
+ */
+export class ConfiguredServiceGraph {
+  constructor(
+    private readonly store: Store,
+    private readonly fromConfig: ServiceEdge[],
+  ) {}
+
+  async edges(): Promise<ServiceEdge[]> {
+    const stored = await this.store.get(KEY);
+    if (!stored) return this.fromConfig;
+    return (JSON.parse(stored) as { edges: ServiceEdge[] }).edges;
+  }
+
+  async replace(edges: ServiceEdge[], changedBy: string): Promise<void> {
+    await this.store.set(KEY, JSON.stringify({ edges, changedBy, changedAt: new Date().toISOString() }));
+  }
+}
