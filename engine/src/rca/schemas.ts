@@ -1,0 +1,135 @@
+import { z } from 'zod';
+import { EngineError, fieldIssuesFromZod } from '../errors.js';
+
+/** Request and stored-result schemas of the RCA API; the HTTP routes, the CLI and the service share them. */
+
+/** ISO-8601 string or unix seconds (number or numeric string) → unix seconds. */
+export const timeSchema = z.union([z.number(), z.string().min(1)]).transform((value, ctx) => {
+  if (typeof value === 'number') return value;
+  if (/^\d+(\.\d+)?$/.test(value)) return Number(value);
+  const ms = Date.parse(value);
+  if (Number.isNaN(ms)) {
+    ctx.addIssue({ code: 'custom', message: 'must be an ISO-8601 time or unix seconds' });
+    return z.NEVER;
+  }
+  return ms / 1000;
+});
+
+export const rcaRequestSchema = z
+  .object({
+    namespace: z.string().min(1).optional(),
+    cluster: z.string().min(1).optional(),
+    target: z
+      .object({
+        service: z.string().min(1),
+        signal: z.string().min(1).optional(),
+      })
+      .optional(),
+    window: z.object({ start: timeSchema, end: timeSchema }).optional(),
+    /** An Alertmanager alert: labels name the service (label `service`, `app` or `job`), startsAt the onset. */
+    alert: z
+      .object({
+        labels: z.record(z.string(), z.string()).default({}),
+        annotations: z.record(z.string(), z.string()).optional(),
+        startsAt: timeSchema.optional(),
+        endsAt: timeSchema.optional(),
+      })
+      .optional(),
+  })
+  .refine((r) => !r.window || r.window.end > r.window.start, {
+    message: 'end must be after start',
+    path: ['window', 'end'],
+  });
+
+export type RcaRequest = z.input<typeof rcaRequestSchema>;
+export type ParsedRcaRequest = z.output<typeof rcaRequestSchema>;
+
+/** Parses a request, turning zod issues into an EngineError naming the fields (prefixed, e.g. `body`). */
+export function parseRcaRequest(input: unknown, prefix = 'body'): ParsedRcaRequest {
+  const parsed = rcaRequestSchema.safeParse(input ?? {});
+  if (!parsed.success) {
+    const issues = fieldIssuesFromZod(parsed.error.issues, prefix);
+    throw new EngineError('INVALID_INPUT', `invalid RCA request: ${issues.map((i) => `${i.field}: ${i.message}`).join('; ')}`, {
+      issues,
+    });
+  }
+  return parsed.data;
+}
+
+export const metricEvidenceSchema = z.object({
+  signal: z.string(),
+  promql: z.string().optional(),
+  unit: z.string().optional(),
+  baselineMedian: z.number(),
+  incidentValue: z.number(),
+  /** Robust z: (incident - baseline median) / robust scale. */
+  deviation: z.number(),
+  /** Unix seconds of the detected level change. */
+  changePoint: z.number().optional(),
+  /** |Pearson correlation| with the target signal, when there is one. */
+  correlation: z.number().optional(),
+});
+
+export const logEvidenceSchema = z.object({
+  template: z.string(),
+  countBaseline: z.number(),
+  countIncident: z.number(),
+  sample: z.string(),
+  isNew: z.boolean(),
+});
+
+export const eventEvidenceSchema = z.object({
+  time: z.number(),
+  type: z.string(),
+  reason: z.string(),
+  message: z.string(),
+  count: z.number(),
+  object: z.string(),
+});
+
+export const changeEvidenceSchema = z.object({
+  time: z.number(),
+  kind: z.string(),
+  description: z.string(),
+});
+
+export const candidateSchema = z.object({
+  service: z.string(),
+  /** The signal that moved most for this service. */
+  signal: z.string(),
+  faultType: z.string(),
+  score: z.number(),
+  evidence: z.object({
+    metrics: z.array(metricEvidenceSchema),
+    logs: z.array(logEvidenceSchema),
+    events: z.array(eventEvidenceSchema),
+    changes: z.array(changeEvidenceSchema),
+  }),
+});
+
+export const rcaResultSchema = z.object({
+  id: z.string(),
+  request: z.unknown(),
+  createdAt: z.string(),
+  namespace: z.string().optional(),
+  cluster: z.string().optional(),
+  window: z.object({ baselineStart: z.number(), start: z.number(), end: z.number() }),
+  target: z.object({ service: z.string(), signal: z.string().optional() }).optional(),
+  candidates: z.array(candidateSchema),
+  serviceGraph: z.object({
+    services: z.array(z.string()),
+    edges: z.array(z.object({ from: z.string(), to: z.string(), origin: z.string() })),
+  }),
+  narrative: z.string(),
+  narrativeSource: z.enum(['template', 'model']),
+  /** Problems met while collecting data (a failing query, an unreachable cluster): partial failure is data. */
+  warnings: z.array(z.string()),
+  timings: z.record(z.string(), z.number()),
+});
+
+export type MetricEvidence = z.infer<typeof metricEvidenceSchema>;
+export type LogEvidence = z.infer<typeof logEvidenceSchema>;
+export type EventEvidence = z.infer<typeof eventEvidenceSchema>;
+export type ChangeEvidenceOut = z.infer<typeof changeEvidenceSchema>;
+export type RcaCandidate = z.infer<typeof candidateSchema>;
+export type RcaResult = z.infer<typeof rcaResultSchema>;
