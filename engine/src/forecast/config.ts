@@ -1,6 +1,135 @@
 import { z } from 'zod';
 
-/** Settings of the forecast capability; every field has a documented default so an empty section is valid. */
-export const forecastConfigSchema = z.object({}).default({});
+/**
+ * Settings of the forecast capability; every field has a documented default so an empty section is valid.
+ * The defaults are fixed for all series (nothing is tuned per series): the engine adapts by backtest selection,
+ * not by per-series parameters.
+ */
+
+const lstmConfigSchema = z
+  .object({
+    /** Past steps the LSTM reads per window (24 = 2 h at 5 min). */
+    windowSteps: z.coerce.number().int().min(4).max(512).default(24),
+    units: z.coerce.number().int().min(4).max(256).default(16),
+    epochs: z.coerce.number().int().min(1).max(500).default(12),
+    batchSize: z.coerce.number().int().min(8).max(4096).default(128),
+    learningRate: z.coerce.number().positive().default(0.003),
+    /** Training windows are subsampled to at most this many, so training time stays bounded on 2 cores. */
+    maxWindows: z.coerce.number().int().min(100).default(6000),
+    /** Training stops after the epoch that crosses this budget, whatever `epochs` says. */
+    maxTrainSeconds: z.coerce.number().positive().default(45),
+    /** Fewer usable training windows than this and the LSTM is skipped (cold start): baselines only. */
+    minWindows: z.coerce.number().int().min(10).default(500),
+    seed: z.coerce.number().int().default(42),
+  })
+  .default({
+    windowSteps: 24,
+    units: 16,
+    epochs: 12,
+    batchSize: 128,
+    learningRate: 0.003,
+    maxWindows: 6000,
+    maxTrainSeconds: 45,
+    minWindows: 500,
+    seed: 42,
+  });
+
+const autoscaleConfigSchema = z
+  .object({
+    /** Utilisation of the per-replica capacity the plan aims for (HPA's target utilisation). */
+    targetUtilization: z.coerce.number().gt(0).max(1).default(0.8),
+    /** Extra replicas as a fraction on top of the forecast's upper bound. */
+    headroom: z.coerce.number().min(0).max(5).default(0),
+    minReplicas: z.coerce.number().int().min(0).default(1),
+    maxReplicas: z.coerce.number().int().min(1).default(50),
+    /** Scale-down waits until the recommendation has been lower for this long (HPA's default 300 s). */
+    scaleDownStabilizationSeconds: z.coerce.number().min(0).default(300),
+    /** Seconds from scale-up to a ready pod, planned ahead of. */
+    podStartupSeconds: z.coerce.number().min(0).default(60),
+    /** Planner and reactive simulator decision period (HPA's 15 s sync). */
+    syncPeriodSeconds: z.coerce.number().positive().default(15),
+    /** HPA tolerance: no change while the usage ratio is within ±10 %. */
+    tolerance: z.coerce.number().min(0).max(1).default(0.1),
+    /** Which bound of the forecast the plan covers: the upper interval bound is the safe default. */
+    planOn: z.enum(['point', 'upper']).default('upper'),
+    /** Policy for applying a plan through the scale subresource. Empty lists mean nothing may be applied. */
+    policy: z
+      .object({
+        allowApply: z.boolean().default(false),
+        namespaces: z.array(z.string()).default([]),
+        /** `namespace/name` entries; empty means every workload in an allowed namespace. */
+        workloads: z.array(z.string()).default([]),
+        /** Largest change in replicas one apply may make. */
+        maxStep: z.coerce.number().int().min(1).default(5),
+      })
+      .default({ allowApply: false, namespaces: [], workloads: [], maxStep: 5 }),
+  })
+  .default({
+    targetUtilization: 0.8,
+    headroom: 0,
+    minReplicas: 1,
+    maxReplicas: 50,
+    scaleDownStabilizationSeconds: 300,
+    podStartupSeconds: 60,
+    syncPeriodSeconds: 15,
+    tolerance: 0.1,
+    planOn: 'upper',
+    policy: { allowApply: false, namespaces: [], workloads: [], maxStep: 5 },
+  });
+
+export const forecastConfigSchema = z
+  .object({
+    /** Resolution of the history pulled through PromQL. */
+    stepSeconds: z.coerce.number().int().positive().default(300),
+    /** Days of history read for training and selection. */
+    historyDays: z.coerce.number().positive().default(30),
+    /** Longest horizon models are trained and calibrated for, in steps (12 × 5 min = 1 h). */
+    horizonSteps: z.coerce.number().int().min(1).max(288).default(12),
+    /** Nominal coverage of the prediction intervals (split-conformal from validation residuals). */
+    intervalCoverage: z.coerce.number().gt(0.5).lt(1).default(0.9),
+    /** Share of the history held back for model selection and interval calibration... */
+    validationFraction: z.coerce.number().gt(0).lt(0.5).default(0.2),
+    /** ...but never more than this many days. */
+    maxValidationDays: z.coerce.number().positive().default(7),
+    /** `auto` = log1p when the series is never negative (load grows multiplicatively), else none. */
+    transform: z.enum(['auto', 'log1p', 'none']).default('auto'),
+    /** A run of zeros at least this long in a series that is rarely zero is an outage: masked, not learnt. */
+    outageMinMinutes: z.coerce.number().positive().default(30),
+    /** Zero runs are outages only when zeros are rarer than this share of the series. */
+    outageMaxZeroShare: z.coerce.number().min(0).max(1).default(0.2),
+    /** Candidates tried by backtest; `ensemble` combines the best three per horizon. */
+    models: z
+      .array(z.enum(['naive', 'seasonal_naive_day', 'seasonal_naive_week', 'holt_winters', 'lstm', 'ensemble']))
+      .min(1)
+      .default(['naive', 'seasonal_naive_day', 'seasonal_naive_week', 'holt_winters', 'lstm', 'ensemble']),
+    /** A model whose validation MASE at the longest horizon is above this is not promoted. */
+    promotionMaxMase: z.coerce.number().positive().default(2),
+    /** Hours between scheduled retrainings of every known model; 0 disables the schedule. */
+    retrainIntervalHours: z.coerce.number().min(0).default(24),
+    /** Model versions kept per series. */
+    keepVersions: z.coerce.number().int().min(1).default(5),
+    lstm: lstmConfigSchema,
+    autoscale: autoscaleConfigSchema,
+  })
+  .default({
+    stepSeconds: 300,
+    historyDays: 30,
+    horizonSteps: 12,
+    intervalCoverage: 0.9,
+    validationFraction: 0.2,
+    maxValidationDays: 7,
+    transform: 'auto',
+    outageMinMinutes: 30,
+    outageMaxZeroShare: 0.2,
+    models: ['naive', 'seasonal_naive_day', 'seasonal_naive_week', 'holt_winters', 'lstm', 'ensemble'],
+    promotionMaxMase: 2,
+    retrainIntervalHours: 24,
+    keepVersions: 5,
+    lstm: lstmConfigSchema.parse(undefined),
+    autoscale: autoscaleConfigSchema.parse(undefined),
+  });
 
 export type ForecastConfig = z.infer<typeof forecastConfigSchema>;
+export type LstmConfig = ForecastConfig['lstm'];
+export type AutoscaleConfig = ForecastConfig['autoscale'];
+export type ModelName = ForecastConfig['models'][number];

@@ -1,0 +1,221 @@
+import { seasonalPeriods, type PreparedSeries } from '../series/prepareSeries.js';
+import type { FitContext, FittedModel, ForecastModel } from './ForecastModel.js';
+
+/**
+ * Additive Holt-Winters with a damped trend, in model space (so with the log1p transform the season is
+ * multiplicative on the original scale). Unobserved steps advance the state without correcting it, so gaps and
+ * outages neither pull the level to zero nor erase the season.
+ */
+export interface HoltWintersParams {
+  alpha: number;
+  beta: number;
+  gamma: number;
+  phi: number;
+  period: number;
+}
+
+export class HoltWintersModel implements ForecastModel {
+  readonly name = 'holt_winters';
+
+  unavailable(series: PreparedSeries, ctx: FitContext): string | undefined {
+    const period = seasonalPeriods(series.stepSeconds).day;
+    if (!period) return 'a day is not a whole number of steps';
+    if (ctx.fitEnd < 3 * period) return 'history shorter than three days';
+    return undefined;
+  }
+
+  async fit(series: PreparedSeries, ctx: FitContext): Promise<FittedModel> {
+    const period = seasonalPeriods(series.stepSeconds).day!;
+    const params = fitHoltWinters(series.z, series.observed, period, ctx.fitEnd, ctx.horizon);
+    return fittedHoltWinters(params, ctx.horizon);
+  }
+}
+
+export function fittedHoltWinters(params: HoltWintersParams, horizon: number): FittedModel {
+  return {
+    name: 'holt_winters',
+    horizon,
+    async forecastFrom(series, origins) {
+      return holtWintersForecasts(series.z, series.observed, params, origins, horizon);
+    },
+    toJSON: () => ({ name: 'holt_winters', horizon, params: { ...params } }),
+  };
+}
+
+interface State {
+  level: number;
+  trend: number;
+  season: Float64Array;
+}
+
+function initialState(z: ArrayLike<number>, period: number): State {
+  let a = 0;
+  let b = 0;
+  for (let i = 0; i < period; i++) {
+    a += z[i]!;
+    b += z[i + period]!;
+  }
+  a /= period;
+  b /= period;
+  const season = new Float64Array(period);
+  for (let i = 0; i < period; i++) season[i] = (z[i]! - a + z[i + period]! - b) / 2;
+  // The state after index period-1: level of the first season, trend from the first two seasons.
+  return { level: a, trend: (b - a) / period, season };
+}
+
+/** Damped sum phi + phi^2 + ... + phi^h. */
+function dampedSum(phi: number, h: number): number {
+  let s = 0;
+  let p = 1;
+  for (let i = 0; i < h; i++) {
+    p *= phi;
+    s += p;
+  }
+  return s;
+}
+
+/**
+ * Runs the filter from index `period` to `until` (exclusive), calling `visit(t, state)` with the state after t-1,
+ * i.e. before observing z[t].
+ */
+function runFilter(
+  z: ArrayLike<number>,
+  observed: ArrayLike<number>,
+  p: HoltWintersParams,
+  until: number,
+  visit?: (t: number, level: number, trend: number, season: Float64Array) => void,
+): State {
+  const m = p.period;
+  const st = initialState(z, m);
+  let { level, trend } = st;
+  const season = st.season;
+  for (let t = m; t < until; t++) {
+    visit?.(t, level, trend, season);
+    const si = t % m;
+    const sPrev = season[si]!;
+    const base = level + p.phi * trend;
+    if (observed[t]) {
+      const y = z[t]!;
+      const newLevel = p.alpha * (y - sPrev) + (1 - p.alpha) * base;
+      trend = p.beta * (newLevel - level) + (1 - p.beta) * p.phi * trend;
+      season[si] = p.gamma * (y - base) + (1 - p.gamma) * sPrev;
+      level = newLevel;
+    } else {
+      level = base;
+      trend = p.phi * trend;
+    }
+  }
+  return { level, trend, season };
+}
+
+export function holtWintersForecasts(
+  z: ArrayLike<number>,
+  observed: ArrayLike<number>,
+  p: HoltWintersParams,
+  origins: ArrayLike<number>,
+  horizon: number,
+): Float64Array {
+  const out = new Float64Array(origins.length * horizon);
+  const order = Array.from({ length: origins.length }, (_, k) => k).sort((a, b) => origins[a]! - origins[b]!);
+  const damp = Array.from({ length: horizon }, (_, h) => dampedSum(p.phi, h + 1));
+  const m = p.period;
+  let next = 0;
+  const emit = (k: number, level: number, trend: number, season: Float64Array, t: number) => {
+    for (let h = 1; h <= horizon; h++) {
+      out[k * horizon + h - 1] = level + damp[h - 1]! * trend + season[(t + h - 1) % m]!;
+    }
+  };
+  const maxOrigin = origins.length ? Math.max(...Array.from(origins)) : 0;
+  // The state before observing z[origin + 1] is the forecast state at the origin.
+  const final = runFilter(z, observed, p, Math.min(z.length, maxOrigin + 1), (t, level, trend, season) => {
+    while (next < order.length && origins[order[next]!]! + 1 === t) {
+      emit(order[next]!, level, trend, season, t);
+      next++;
+    }
+  });
+  while (next < order.length) {
+    const o = origins[order[next]!]!;
+    if (o < m) {
+      // Too early for a state: fall back to the last value.
+      out.fill(z[o]!, order[next]! * horizon, (order[next]! + 1) * horizon);
+    } else {
+      emit(order[next]!, final.level, final.trend, final.season, o + 1);
+    }
+    next++;
+  }
+  return out;
+}
+
+/** Mean squared one-step and horizon-step error over observed targets in [2 * period, end). */
+export function holtWintersLoss(
+  z: ArrayLike<number>,
+  observed: ArrayLike<number>,
+  p: HoltWintersParams,
+  end: number,
+  horizon: number,
+): number {
+  const m = p.period;
+  const dH = dampedSum(p.phi, horizon);
+  const pendingH = new Float64Array(end + horizon + 1);
+  let sse = 0;
+  let count = 0;
+  runFilter(z, observed, p, end, (t, level, trend, season) => {
+    if (t >= 2 * m && observed[t]) {
+      const f1 = level + p.phi * trend + season[t % m]!;
+      sse += (z[t]! - f1) ** 2;
+      count++;
+      if (t - horizon + 1 >= 2 * m && horizon > 1) {
+        sse += (z[t]! - pendingH[t]!) ** 2;
+        count++;
+      }
+    }
+    const target = t + horizon - 1;
+    if (target < pendingH.length) pendingH[target] = level + dH * trend + season[target % m]!;
+  });
+  return count ? sse / count : Infinity;
+}
+
+const GRID = {
+  alpha: [0.05, 0.1, 0.2, 0.35, 0.5, 0.7, 0.9],
+  beta: [0, 0.005, 0.02, 0.08],
+  gamma: [0.01, 0.05, 0.1, 0.2, 0.4],
+  phi: [0.9, 0.98],
+};
+
+/** Grid search then coordinate refinement; deterministic and cheap (the loss is one pass over the history). */
+export function fitHoltWinters(
+  z: ArrayLike<number>,
+  observed: ArrayLike<number>,
+  period: number,
+  end: number,
+  horizon: number,
+): HoltWintersParams {
+  let best: HoltWintersParams = { alpha: 0.2, beta: 0.01, gamma: 0.1, phi: 0.98, period };
+  let bestLoss = Infinity;
+  for (const alpha of GRID.alpha)
+    for (const beta of GRID.beta)
+      for (const gamma of GRID.gamma)
+        for (const phi of GRID.phi) {
+          const p = { alpha, beta, gamma, phi, period };
+          const loss = holtWintersLoss(z, observed, p, end, horizon);
+          if (loss < bestLoss) {
+            bestLoss = loss;
+            best = p;
+          }
+        }
+  let delta = 0.05;
+  for (let round = 0; round < 4; round++) {
+    for (const key of ['alpha', 'beta', 'gamma'] as const) {
+      for (const sign of [-1, 1]) {
+        const candidate = { ...best, [key]: Math.min(0.99, Math.max(0, best[key] + sign * delta)) };
+        const loss = holtWintersLoss(z, observed, candidate, end, horizon);
+        if (loss < bestLoss) {
+          bestLoss = loss;
+          best = candidate;
+        }
+      }
+    }
+    delta /= 2;
+  }
+  return best;
+}
