@@ -1,0 +1,236 @@
+import type { HealthCheck } from '../health/HealthCheck.js';
+import { EngineError } from '../errors.js';
+import type { Store, StoreWrite } from './Store.js';
+import { assertKey, assertWrites, listWindow, ttlMillis, wrongType } from './storeValidation.js';
+
+type Entry =
+  | { type: 'string'; value: Buffer; expiresAt?: number }
+  | { type: 'hash'; value: Map<string, string>; expiresAt?: number }
+  | { type: 'list'; value: string[]; expiresAt?: number };
+
+/**
+ * The store of a single engine process (the demo default): Redis semantics (types, TTLs, list indices) in a Map,
+ * so code tested against it behaves the same on Redis. Expired keys are dropped lazily when touched.
+ */
+export class MemoryStore implements Store {
+  readonly kind = 'memory' as const;
+  private readonly entries = new Map<string, Entry>();
+  private closed = false;
+
+  constructor(private readonly now: () => number = Date.now) {}
+
+  async get(key: string): Promise<string | null> {
+    return (await this.getBuffer(key))?.toString('utf8') ?? null;
+  }
+
+  async set(key: string, value: string, options: { ttlSeconds?: number } = {}): Promise<void> {
+    assertKey(key);
+    ttlMillis(options.ttlSeconds);
+    this.apply([{ op: 'set', key, value, ...options }]);
+  }
+
+  async setIfAbsent(key: string, value: string, options: { ttlSeconds?: number } = {}): Promise<boolean> {
+    assertKey(key);
+    const ttl = ttlMillis(options.ttlSeconds);
+    if (this.live(key)) return false;
+    this.entries.set(key, { type: 'string', value: Buffer.from(value, 'utf8'), ...this.expiry(ttl) });
+    return true;
+  }
+
+  async getBuffer(key: string): Promise<Buffer | null> {
+    assertKey(key);
+    const entry = this.live(key);
+    if (!entry) return null;
+    if (entry.type !== 'string') throw wrongType(key, entry.type, 'string');
+    return Buffer.from(entry.value);
+  }
+
+  async setBuffer(key: string, value: Buffer, options: { ttlSeconds?: number } = {}): Promise<void> {
+    assertKey(key);
+    ttlMillis(options.ttlSeconds);
+    this.apply([{ op: 'setBuffer', key, value, ...options }]);
+  }
+
+  async del(...keys: string[]): Promise<number> {
+    keys.forEach((k) => assertKey(k));
+    this.ensureOpen();
+    let removed = 0;
+    for (const key of new Set(keys)) if (this.live(key) && this.entries.delete(key)) removed++;
+    return removed;
+  }
+
+  async exists(key: string): Promise<boolean> {
+    assertKey(key);
+    return this.live(key) !== undefined;
+  }
+
+  async incr(key: string, by = 1): Promise<number> {
+    assertKey(key);
+    if (!Number.isInteger(by)) {
+      throw new EngineError('INVALID_INPUT', `store incr amount must be an integer, got ${by}`, {
+        issues: [{ field: 'by', message: 'must be an integer' }],
+      });
+    }
+    this.ensureOpen();
+    const entry = this.live(key);
+    if (entry && entry.type !== 'string') throw wrongType(key, entry.type, 'string');
+    const current = entry ? entry.value.toString('utf8') : '0';
+    if (!/^-?\d+$/.test(current)) throw new EngineError('CONFLICT', `store key "${key}" does not hold an integer`);
+    const next = Number(current) + by;
+    this.entries.set(key, { type: 'string', value: Buffer.from(String(next)), ...(entry?.expiresAt ? { expiresAt: entry.expiresAt } : {}) });
+    return next;
+  }
+
+  async keys(prefix: string): Promise<string[]> {
+    this.ensureOpen();
+    const found: string[] = [];
+    for (const key of [...this.entries.keys()]) if (key.startsWith(prefix) && this.live(key)) found.push(key);
+    return found;
+  }
+
+  async hset(key: string, fields: Record<string, string>): Promise<void> {
+    this.apply([{ op: 'hset', key, fields }]);
+  }
+
+  async hget(key: string, field: string): Promise<string | null> {
+    return this.hash(key)?.get(field) ?? null;
+  }
+
+  async hgetall(key: string): Promise<Record<string, string>> {
+    return Object.fromEntries(this.hash(key) ?? []);
+  }
+
+  async hdel(key: string, ...fields: string[]): Promise<number> {
+    assertKey(key);
+    const hash = this.hash(key);
+    if (!hash) return 0;
+    let removed = 0;
+    for (const field of new Set(fields)) if (hash.delete(field)) removed++;
+    if (hash.size === 0) this.entries.delete(key);
+    return removed;
+  }
+
+  async rpush(key: string, ...values: string[]): Promise<number> {
+    assertKey(key);
+    this.apply([{ op: 'rpush', key, values }]);
+    return this.list(key)?.length ?? 0;
+  }
+
+  async lrange(key: string, start: number, stop: number): Promise<string[]> {
+    const list = this.list(key) ?? [];
+    const [from, to] = listWindow(list.length, start, stop);
+    return list.slice(from, to);
+  }
+
+  async ltrim(key: string, start: number, stop: number): Promise<void> {
+    const entry = this.live(key);
+    if (!entry) return;
+    if (entry.type !== 'list') throw wrongType(key, entry.type, 'list');
+    const [from, to] = listWindow(entry.value.length, start, stop);
+    entry.value = entry.value.slice(from, to);
+    if (entry.value.length === 0) this.entries.delete(key);
+  }
+
+  async batch(ops: StoreWrite[]): Promise<void> {
+    this.apply(ops);
+  }
+
+  async check(): Promise<HealthCheck> {
+    const started = performance.now();
+    return {
+      name: 'store',
+      ok: !this.closed,
+      detail: this.closed ? 'memory store is closed' : `memory store holds ${this.entries.size} keys (not shared between replicas)`,
+      latencyMs: performance.now() - started,
+    };
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+  }
+
+  /** All writes checked before any is made: one synchronous pass, so a batch is all-or-nothing. */
+  private apply(ops: StoreWrite[]): void {
+    this.ensureOpen();
+    assertWrites(ops);
+    // Type conflicts are found against the state the batch itself builds up, as Redis would meet them in order.
+    const types = new Map<string, Entry['type'] | undefined>();
+    const typeOf = (key: string) => (types.has(key) ? types.get(key) : this.live(key)?.type);
+    for (const op of ops) {
+      const wanted = op.op === 'hset' || op.op === 'hdel' ? 'hash' : op.op === 'rpush' ? 'list' : op.op === 'del' ? undefined : 'string';
+      const current = typeOf(op.key);
+      if (op.op === 'del') types.set(op.key, undefined);
+      else if (op.op === 'set' || op.op === 'setBuffer') types.set(op.key, 'string');
+      else if (current !== undefined && current !== wanted) throw wrongType(op.key, current, wanted!);
+      else if (op.op !== 'hdel') types.set(op.key, wanted);
+    }
+    for (const op of ops) this.write(op);
+  }
+
+  private write(op: StoreWrite): void {
+    switch (op.op) {
+      case 'set':
+      case 'setBuffer': {
+        const value = op.op === 'set' ? Buffer.from(op.value, 'utf8') : Buffer.from(op.value);
+        this.entries.set(op.key, { type: 'string', value, ...this.expiry(ttlMillis(op.ttlSeconds)) });
+        return;
+      }
+      case 'del':
+        this.entries.delete(op.key);
+        return;
+      case 'hset': {
+        if (Object.keys(op.fields).length === 0) return;
+        const entry = this.live(op.key);
+        if (entry?.type === 'hash') for (const [f, v] of Object.entries(op.fields)) entry.value.set(f, v);
+        else this.entries.set(op.key, { type: 'hash', value: new Map(Object.entries(op.fields)) });
+        return;
+      }
+      case 'hdel': {
+        const entry = this.live(op.key);
+        if (entry?.type !== 'hash') return;
+        for (const f of op.fields) entry.value.delete(f);
+        if (entry.value.size === 0) this.entries.delete(op.key);
+        return;
+      }
+      case 'rpush': {
+        if (op.values.length === 0) return;
+        const entry = this.live(op.key);
+        if (entry?.type === 'list') entry.value.push(...op.values);
+        else this.entries.set(op.key, { type: 'list', value: [...op.values] });
+        return;
+      }
+    }
+  }
+
+  private hash(key: string): Map<string, string> | undefined {
+    assertKey(key);
+    const entry = this.live(key);
+    if (entry && entry.type !== 'hash') throw wrongType(key, entry.type, 'hash');
+    return entry?.value;
+  }
+
+  private list(key: string): string[] | undefined {
+    assertKey(key);
+    const entry = this.live(key);
+    if (entry && entry.type !== 'list') throw wrongType(key, entry.type, 'list');
+    return entry?.value;
+  }
+
+  private live(key: string): Entry | undefined {
+    this.ensureOpen();
+    const entry = this.entries.get(key);
+    if (entry?.expiresAt !== undefined && entry.expiresAt <= this.now()) {
+      this.entries.delete(key);
+      return undefined;
+    }
+    return entry;
+  }
+
+  private expiry(ttlMs: number | undefined): { expiresAt?: number } {
+    return ttlMs === undefined ? {} : { expiresAt: this.now() + ttlMs };
+  }
+
+  private ensureOpen(): void {
+    if (this.closed) throw new EngineError('UPSTREAM_UNAVAILABLE', 'the memory store is closed');
+  }
+}

@@ -1,0 +1,178 @@
+import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import { EngineError } from '../../src/errors.js';
+import type { Store } from '../../src/store/Store.js';
+import { sleep } from '../support/index.js';
+
+/**
+ * The semantics every Store implementation must honour, run against each of them. `make` returns a store over an
+ * empty keyspace of its own.
+ */
+export function describeStoreContract(name: string, make: () => Promise<Store>): void {
+  describe(`Store contract: ${name}`, () => {
+    let store: Store;
+    const opened: Store[] = [];
+    beforeEach(async () => {
+      store = await make();
+      opened.push(store);
+    });
+    afterAll(async () => {
+      for (const s of opened) await s.close();
+    });
+
+    it('gets, sets, deletes and checks existence', async () => {
+      expect(await store.get('a')).toBeNull();
+      await store.set('a', 'héllo');
+      expect(await store.get('a')).toBe('héllo');
+      expect(await store.exists('a')).toBe(true);
+      expect(await store.del('a', 'missing')).toBe(1);
+      expect(await store.exists('a')).toBe(false);
+    });
+
+    it('round-trips binary values byte for byte', async () => {
+      const bytes = Buffer.from(Array.from({ length: 256 }, (_, i) => i));
+      await store.setBuffer('bin', bytes);
+      expect(Buffer.compare((await store.getBuffer('bin'))!, bytes)).toBe(0);
+      expect(await store.getBuffer('nothing')).toBeNull();
+    });
+
+    it('setIfAbsent sets only once', async () => {
+      expect(await store.setIfAbsent('lock', 'first')).toBe(true);
+      expect(await store.setIfAbsent('lock', 'second')).toBe(false);
+      expect(await store.get('lock')).toBe('first');
+    });
+
+    it('expires keys after their TTL and keeps the others', async () => {
+      await store.set('short', 'x', { ttlSeconds: 0.3 });
+      await store.setBuffer('shortbin', Buffer.from('y'), { ttlSeconds: 0.3 });
+      await store.setIfAbsent('shortlock', 'z', { ttlSeconds: 0.3 });
+      await store.set('long', 'x', { ttlSeconds: 60 });
+      await store.set('forever', 'x');
+      expect(await store.get('short')).toBe('x');
+      await sleep(700);
+      expect(await store.get('short')).toBeNull();
+      expect(await store.getBuffer('shortbin')).toBeNull();
+      expect(await store.setIfAbsent('shortlock', 'again')).toBe(true);
+      expect(await store.get('long')).toBe('x');
+      expect((await store.keys('')).sort()).toEqual(['forever', 'long', 'shortlock']);
+    });
+
+    it('a plain set clears an earlier TTL', async () => {
+      await store.set('k', 'v', { ttlSeconds: 0.3 });
+      await store.set('k', 'w');
+      await sleep(500);
+      expect(await store.get('k')).toBe('w');
+    });
+
+    it('rejects a non-positive TTL naming the field', async () => {
+      const error = await store.set('k', 'v', { ttlSeconds: 0 }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(EngineError);
+      expect((error as EngineError).issues[0]!.field).toBe('ttlSeconds');
+    });
+
+    it('increments integers', async () => {
+      expect(await store.incr('n')).toBe(1);
+      expect(await store.incr('n', 41)).toBe(42);
+      expect(await store.incr('n', -2)).toBe(40);
+      await store.set('text', 'abc');
+      await expect(store.incr('text')).rejects.toMatchObject({ code: 'CONFLICT' });
+    });
+
+    it('lists logical keys by prefix', async () => {
+      await store.set('job:1', 'a');
+      await store.set('job:2', 'b');
+      await store.set('job*3', 'glob characters are literal');
+      await store.hset('jobs:index', { x: '1' });
+      await store.set('other', 'c');
+      expect((await store.keys('job:')).sort()).toEqual(['job:1', 'job:2']);
+      expect((await store.keys('job*')).sort()).toEqual(['job*3']);
+      expect((await store.keys('')).sort()).toEqual(['job*3', 'job:1', 'job:2', 'jobs:index', 'other']);
+    });
+
+    it('handles hashes', async () => {
+      await store.hset('h', { a: '1', b: '2' });
+      await store.hset('h', { b: '3', c: '4' });
+      expect(await store.hget('h', 'b')).toBe('3');
+      expect(await store.hget('h', 'zz')).toBeNull();
+      expect(await store.hgetall('h')).toEqual({ a: '1', b: '3', c: '4' });
+      expect(await store.hdel('h', 'a', 'zz')).toBe(1);
+      expect(await store.hgetall('missing')).toEqual({});
+      expect(await store.hdel('h', 'b', 'c')).toBe(2);
+      expect(await store.exists('h')).toBe(false);
+    });
+
+    it('handles lists with Redis index semantics', async () => {
+      expect(await store.rpush('l', 'a', 'b', 'c')).toBe(3);
+      expect(await store.rpush('l', 'd', 'e')).toBe(5);
+      expect(await store.lrange('l', 0, -1)).toEqual(['a', 'b', 'c', 'd', 'e']);
+      expect(await store.lrange('l', -2, -1)).toEqual(['d', 'e']);
+      expect(await store.lrange('l', 1, 2)).toEqual(['b', 'c']);
+      expect(await store.lrange('l', 3, 100)).toEqual(['d', 'e']);
+      expect(await store.lrange('l', 4, 2)).toEqual([]);
+      expect(await store.lrange('l', -100, 0)).toEqual(['a']);
+      await store.ltrim('l', -3, -1);
+      expect(await store.lrange('l', 0, -1)).toEqual(['c', 'd', 'e']);
+      await store.ltrim('l', 5, 10);
+      expect(await store.exists('l')).toBe(false);
+    });
+
+    it('refuses to read a key as the wrong type', async () => {
+      await store.hset('h', { a: '1' });
+      await expect(store.get('h')).rejects.toMatchObject({ code: 'CONFLICT' });
+      await expect(store.rpush('h', 'x')).rejects.toMatchObject({ code: 'CONFLICT' });
+      await store.set('s', 'v');
+      await expect(store.hgetall('s')).rejects.toMatchObject({ code: 'CONFLICT' });
+    });
+
+    it('applies a batch entirely', async () => {
+      await store.set('gone', 'x');
+      await store.batch([
+        { op: 'set', key: 'b:1', value: 'one' },
+        { op: 'setBuffer', key: 'b:2', value: Buffer.from([0, 255]) },
+        { op: 'hset', key: 'b:h', fields: { f: 'v', g: 'w' } },
+        { op: 'hdel', key: 'b:h', fields: ['g'] },
+        { op: 'rpush', key: 'b:l', values: ['x', 'y'] },
+        { op: 'del', key: 'gone' },
+        { op: 'set', key: 'b:ttl', value: 't', ttlSeconds: 0.3 },
+      ]);
+      expect(await store.get('b:1')).toBe('one');
+      expect([...(await store.getBuffer('b:2'))!]).toEqual([0, 255]);
+      expect(await store.hgetall('b:h')).toEqual({ f: 'v' });
+      expect(await store.lrange('b:l', 0, -1)).toEqual(['x', 'y']);
+      expect(await store.exists('gone')).toBe(false);
+      await sleep(600);
+      expect(await store.exists('b:ttl')).toBe(false);
+    });
+
+    it('writes nothing of a batch that cannot be applied completely', async () => {
+      await store.set('text', 'plain');
+      await store.set('keep', 'before');
+      const error = await store
+        .batch([
+          { op: 'set', key: 'keep', value: 'after' },
+          { op: 'rpush', key: 'new-list', values: ['a'] },
+          { op: 'hset', key: 'text', fields: { f: 'v' } }, // a string cannot take a hash write
+        ])
+        .catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(EngineError);
+      expect((error as EngineError).code).toBe('CONFLICT');
+      expect(await store.get('keep')).toBe('before');
+      expect(await store.exists('new-list')).toBe(false);
+      expect(await store.get('text')).toBe('plain');
+    });
+
+    it('sees a key retyped earlier in the same batch', async () => {
+      await store.set('k', 'string first');
+      await store.batch([
+        { op: 'del', key: 'k' },
+        { op: 'rpush', key: 'k', values: ['now a list'] },
+      ]);
+      expect(await store.lrange('k', 0, -1)).toEqual(['now a list']);
+    });
+
+    it('reports health', async () => {
+      const health = await store.check();
+      expect(health.ok).toBe(true);
+      expect(health.name).toBe('store');
+    });
+  });
+}
