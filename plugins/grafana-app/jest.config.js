@@ -2,7 +2,15 @@
 // generally used by snapshots, but can affect specific tests
 process.env.TZ = 'UTC';
 
+const base = require('./.config/jest.config');
+const [swcTransform] = Object.values(base.transform);
+
 module.exports = {
-  // Jest configuration provided by Grafana scaffolding
-  ...require('./.config/jest.config'),
+  ...base,
+  // d3-color and friends ship only .mjs, which the scaffold's transform key does not match.
+  transform: { '^.+\\.(t|j)sx?$|^.+\\.mjs$': swcTransform },
+  // jsdom plus the Node globals (fetch, Response) that talking to a real engine needs.
+  testEnvironment: '<rootDir>/jest.environment.js',
+  // Lazy-loaded pages and a real engine process are slow on a shared 2-core machine.
+  testTimeout: 30000,
 };

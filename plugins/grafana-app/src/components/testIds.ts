@@ -1,21 +1,58 @@
+/** Shared by the unit tests and the browser test, so both find the same elements. */
 export const testIds = {
   appConfig: {
-    apiKey: 'data-testid ac-api-key',
-    apiUrl: 'data-testid ac-api-url',
+    engineUrl: 'data-testid ac-engine-url',
+    engineToken: 'data-testid ac-engine-token',
     submit: 'data-testid ac-submit-form',
   },
-  pageOne: {
-    container: 'data-testid pg-one-container',
-    navigateToFour: 'data-testid navigate-to-four',
+  overview: {
+    container: 'data-testid overview-container',
+    namespace: 'data-testid overview-namespace',
+    refresh: 'data-testid overview-refresh',
+    readiness: 'data-testid overview-readiness',
+    check: 'data-testid overview-check',
+    workloads: 'data-testid overview-workloads',
+    workloadRow: 'data-testid overview-workload-row',
+    error: 'data-testid overview-error',
   },
-  pageTwo: {
-    container: 'data-testid pg-two-container',
+  rootCause: {
+    container: 'data-testid rca-container',
+    namespace: 'data-testid rca-namespace',
+    service: 'data-testid rca-service',
+    windowMinutes: 'data-testid rca-window',
+    start: 'data-testid rca-start',
+    progress: 'data-testid rca-progress',
+    candidate: 'data-testid rca-candidate',
+    narrative: 'data-testid rca-narrative',
+    error: 'data-testid rca-error',
   },
-  pageThree: {
-    container: 'data-testid pg-three-container',
+  forecast: {
+    container: 'data-testid forecast-container',
+    namespace: 'data-testid forecast-namespace',
+    service: 'data-testid forecast-service',
+    signal: 'data-testid forecast-signal',
+    horizon: 'data-testid forecast-horizon',
+    run: 'data-testid forecast-run',
+    result: 'data-testid forecast-result',
+    error: 'data-testid forecast-error',
   },
-  pageFour: {
-    container: 'data-testid pg-four-container',
-    navigateBack: 'data-testid navigate-back',
+  assistant: {
+    container: 'data-testid assistant-container',
+    question: 'data-testid assistant-question',
+    ask: 'data-testid assistant-ask',
+    answer: 'data-testid assistant-answer',
+    citation: 'data-testid assistant-citation',
+    error: 'data-testid assistant-error',
+  },
+  queryEditor: {
+    service: 'data-testid qe-service',
+    signal: 'data-testid qe-signal',
+    kind: 'data-testid qe-kind',
+    namespace: 'data-testid qe-namespace',
+    horizon: 'data-testid qe-horizon',
+  },
+  datasourceConfig: {
+    engineUrl: 'data-testid ds-engine-url',
+    engineToken: 'data-testid ds-engine-token',
   },
 };

@@ -1,25 +1,21 @@
-import React from 'react';
-import { Route, Routes } from 'react-router-dom';
-import { AppRootProps } from '@grafana/data';
+import React, { lazy } from 'react';
+import { Navigate, Route, Routes } from 'react-router-dom';
+import type { AppRootProps } from '@grafana/data';
 import { ROUTES } from '../../constants';
-const PageOne = React.lazy(() => import('../../pages/PageOne'));
-const PageTwo = React.lazy(() => import('../../pages/PageTwo'));
-const PageThree = React.lazy(() => import('../../pages/PageThree'));
-const PageFour = React.lazy(() => import('../../pages/PageFour'));
 
-function App(props: AppRootProps) {
+const OverviewPage = lazy(() => import('../../pages/OverviewPage').then((m) => ({ default: m.OverviewPage })));
+const RootCausePage = lazy(() => import('../../pages/RootCausePage').then((m) => ({ default: m.RootCausePage })));
+const ForecastPage = lazy(() => import('../../pages/ForecastPage').then((m) => ({ default: m.ForecastPage })));
+const AssistantPage = lazy(() => import('../../pages/AssistantPage').then((m) => ({ default: m.AssistantPage })));
+
+export function App(_props: AppRootProps) {
   return (
     <Routes>
-      <Route path={ROUTES.Two} element={<PageTwo />} />
-      <Route path={`${ROUTES.Three}/:id?`} element={<PageThree />} />
-
-      {/* Full-width page (this page will have no side navigation) */}
-      <Route path={ROUTES.Four} element={<PageFour />} />
-
-      {/* Default page */}
-      <Route path="*" element={<PageOne />} />
+      <Route path={ROUTES.Overview} element={<OverviewPage />} />
+      <Route path={ROUTES.RootCause} element={<RootCausePage />} />
+      <Route path={ROUTES.Forecast} element={<ForecastPage />} />
+      <Route path={ROUTES.Assistant} element={<AssistantPage />} />
+      <Route path="*" element={<Navigate to={ROUTES.Overview} replace />} />
     </Routes>
   );
 }
-
-export default App;

@@ -1,104 +1,113 @@
-import React, { ChangeEvent, useState } from 'react';
+import React, { useState, type ChangeEvent, type FormEvent } from 'react';
 import { lastValueFrom } from 'rxjs';
 import { css } from '@emotion/css';
-import { AppPluginMeta, GrafanaTheme2, PluginConfigPageProps, PluginMeta } from '@grafana/data';
+import type { AppPluginMeta, GrafanaTheme2, PluginConfigPageProps, PluginMeta } from '@grafana/data';
 import { getBackendSrv } from '@grafana/runtime';
-import { Button, Field, FieldSet, Input, SecretInput, useStyles2 } from '@grafana/ui';
+import { Alert, Button, Field, FieldSet, Input, SecretInput, useStyles2 } from '@grafana/ui';
 import { testIds } from '../testIds';
 
-type AppPluginSettings = {
-  apiUrl?: string;
-};
+export interface AppSettings {
+  /** Where Grafana's server reaches the engine; the plugin-proxy route `engine` forwards there. */
+  engineUrl?: string;
+}
 
-type State = {
-  // The URL to reach our custom API.
-  apiUrl: string;
-  // Tells us if the API key secret is set.
-  isApiKeySet: boolean;
-  // A secret key for our custom API.
-  apiKey: string;
-};
+export interface AppConfigProps extends PluginConfigPageProps<AppPluginMeta<AppSettings>> {}
 
-export interface AppConfigProps extends PluginConfigPageProps<AppPluginMeta<AppPluginSettings>> {}
+interface State {
+  engineUrl: string;
+  engineToken: string;
+  /** The token is write-only: Grafana only tells whether one is stored. */
+  isTokenSet: boolean;
+}
 
-const AppConfig = ({ plugin }: AppConfigProps) => {
+export const AppConfig = ({ plugin }: AppConfigProps) => {
   const s = useStyles2(getStyles);
   const { enabled, pinned, jsonData, secureJsonFields } = plugin.meta;
   const [state, setState] = useState<State>({
-    apiUrl: jsonData?.apiUrl || '',
-    apiKey: '',
-    isApiKeySet: Boolean(secureJsonFields?.apiKey),
+    engineUrl: jsonData?.engineUrl ?? '',
+    engineToken: '',
+    isTokenSet: Boolean(secureJsonFields?.engineToken),
   });
+  const [error, setError] = useState<string>();
+  const [saving, setSaving] = useState(false);
 
-  const isSubmitDisabled = Boolean(!state.apiUrl || (!state.isApiKeySet && !state.apiKey));
+  const urlError = state.engineUrl && !/^https?:\/\/[^/\s]+/.test(state.engineUrl) ? 'Must start with http:// or https://' : undefined;
+  // The demo profile runs without auth, so a token is optional.
+  const isSubmitDisabled = saving || !state.engineUrl || Boolean(urlError);
 
-  const onResetApiKey = () =>
-    setState({
-      ...state,
-      apiKey: '',
-      isApiKeySet: false,
-    });
+  const onChange = (event: ChangeEvent<HTMLInputElement>) =>
+    setState({ ...state, [event.target.name]: event.target.value.trim() });
 
-  const onChange = (event: ChangeEvent<HTMLInputElement>) => {
-    setState({
-      ...state,
-      [event.target.name]: event.target.value.trim(),
-    });
-  };
-
-  const onSubmit = () => {
+  const onSubmit = async (event: FormEvent) => {
+    event.preventDefault();
     if (isSubmitDisabled) {
       return;
     }
-
-    updatePluginAndReload(plugin.meta.id, {
-      enabled,
-      pinned,
-      jsonData: {
-        apiUrl: state.apiUrl,
-      },
-      // This cannot be queried later by the frontend.
-      // We don't want to override it in case it was set previously and left untouched now.
-      secureJsonData: state.isApiKeySet
-        ? undefined
-        : {
-            apiKey: state.apiKey,
-          },
-    });
+    setSaving(true);
+    setError(undefined);
+    try {
+      await updatePlugin(plugin.meta.id, {
+        enabled,
+        pinned,
+        jsonData: { engineUrl: state.engineUrl.replace(/\/+$/, '') },
+        // Omitted when untouched, so saving the URL does not wipe a stored token.
+        secureJsonData: state.isTokenSet ? undefined : { engineToken: state.engineToken },
+      });
+      // Grafana reads plugin settings at page load; a reload is the supported way to apply them.
+      window.location.reload();
+    } catch (e) {
+      setError(e instanceof Error ? e.message : ((e as { data?: { message?: string } })?.data?.message ?? String(e)));
+      setSaving(false);
+    }
   };
 
   return (
     <form onSubmit={onSubmit}>
-      <FieldSet label="API Settings">
-        <Field label="API Key" description="A secret key for authenticating to our custom API">
-          <SecretInput
+      <FieldSet label="Engine connection">
+        <Field
+          label="Engine URL"
+          description="Where Grafana's server reaches the AI-CloudOps engine, e.g. http://aicloudops-engine:8080"
+          invalid={Boolean(urlError)}
+          error={urlError}
+        >
+          <Input
             width={60}
-            id="config-api-key"
-            data-testid={testIds.appConfig.apiKey}
-            name="apiKey"
-            value={state.apiKey}
-            isConfigured={state.isApiKeySet}
-            placeholder={'Your secret API key'}
+            name="engineUrl"
+            id="config-engine-url"
+            data-testid={testIds.appConfig.engineUrl}
+            value={state.engineUrl}
+            placeholder="http://localhost:8080"
             onChange={onChange}
-            onReset={onResetApiKey}
           />
         </Field>
 
-        <Field label="API Url" description="" className={s.marginTop}>
-          <Input
+        <Field
+          label="Engine token"
+          description="Bearer token from the engine's server.auth.tokens (operator role to start analyses); stored encrypted, never sent to browsers"
+          className={s.marginTop}
+        >
+          <SecretInput
             width={60}
-            name="apiUrl"
-            id="config-api-url"
-            data-testid={testIds.appConfig.apiUrl}
-            value={state.apiUrl}
-            placeholder={`E.g.: http://mywebsite.com/api/v1`}
+            id="config-engine-token"
+            data-testid={testIds.appConfig.engineToken}
+            name="engineToken"
+            value={state.engineToken}
+            isConfigured={state.isTokenSet}
+            placeholder="Leave empty for the demo profile (auth off)"
             onChange={onChange}
+            onReset={() => setState({ ...state, engineToken: '', isTokenSet: false })}
           />
         </Field>
+
+        {error && (
+          <Alert severity="error" title="Could not save the settings" className={s.marginTop}>
+            {error}
+          </Alert>
+        )}
 
         <div className={s.marginTop}>
           <Button type="submit" data-testid={testIds.appConfig.submit} disabled={isSubmitDisabled}>
-            Save API settings
+            Save engine settings
           </Button>
         </div>
       </FieldSet>
@@ -106,35 +115,14 @@ const AppConfig = ({ plugin }: AppConfigProps) => {
   );
 };
 
-export default AppConfig;
+
+const updatePlugin = async (pluginId: string, data: Partial<PluginMeta<AppSettings>>) =>
+  lastValueFrom(
+    getBackendSrv().fetch({ url: `/api/plugins/${pluginId}/settings`, method: 'POST', data, showErrorAlert: false })
+  );
 
 const getStyles = (theme: GrafanaTheme2) => ({
-  colorWeak: css`
-    color: ${theme.colors.text.secondary};
-  `,
   marginTop: css`
     margin-top: ${theme.spacing(3)};
   `,
 });
-
-const updatePluginAndReload = async (pluginId: string, data: Partial<PluginMeta<AppPluginSettings>>) => {
-  try {
-    await updatePlugin(pluginId, data);
-
-    // Reloading the page as the changes made here wouldn't be propagated to the actual plugin otherwise.
-    // This is not ideal, however unfortunately currently there is no supported way for updating the plugin state.
-    window.location.reload();
-  } catch (e) {
-    console.error('Error while updating the plugin', e);
-  }
-};
-
-const updatePlugin = async (pluginId: string, data: Partial<PluginMeta>) => {
-  const response = await getBackendSrv().fetch({
-    url: `/api/plugins/${pluginId}/settings`,
-    method: 'POST',
-    data,
-  });
-
-  return lastValueFrom(response);
-};

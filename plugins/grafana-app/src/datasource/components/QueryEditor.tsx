@@ -1,0 +1,108 @@
+import React, { useEffect, useState, type ChangeEvent } from 'react';
+import type { QueryEditorProps, SelectableValue } from '@grafana/data';
+import { InlineField, InlineFieldRow, Input, RadioButtonGroup, Select } from '@grafana/ui';
+import type { CloudOpsDataSource } from '../datasource';
+import type { CloudOpsDataSourceOptions, CloudOpsQuery, QueryKind } from '../types';
+import { testIds } from '../../components/testIds';
+
+type Props = QueryEditorProps<CloudOpsDataSource, CloudOpsQuery, CloudOpsDataSourceOptions>;
+
+const KIND_OPTIONS: Array<SelectableValue<QueryKind>> = [
+  { label: 'Forecast', value: 'forecast', description: 'Model forecast with its prediction interval' },
+  { label: 'Anomaly score', value: 'anomaly-score', description: 'Robust z-score of the signal against its recent past' },
+  { label: 'History', value: 'history', description: 'The signal as the engine reads it' },
+];
+
+export function QueryEditor({ query, onChange, onRunQuery, datasource }: Props) {
+  const [signals, setSignals] = useState<Array<SelectableValue<string>>>([]);
+  const [signalsError, setSignalsError] = useState<string>();
+
+  useEffect(() => {
+    let live = true;
+    datasource
+      .signals()
+      .then((catalog) => live && setSignals(catalog.items.map((s) => ({ label: s.name, value: s.name, description: s.unit }))))
+      .catch((error: unknown) => live && setSignalsError(error instanceof Error ? error.message : String(error)));
+    return () => {
+      live = false;
+    };
+  }, [datasource]);
+
+  const update = (patch: Partial<CloudOpsQuery>, run = true) => {
+    onChange({ ...query, ...patch });
+    if (run) {
+      onRunQuery();
+    }
+  };
+  // Text inputs update on every keystroke but query only when the user leaves the field.
+  const onText = (key: 'service' | 'namespace') => (e: ChangeEvent<HTMLInputElement>) =>
+    update({ [key]: e.currentTarget.value }, false);
+
+  // A signal typed in a saved query stays selectable even when the engine is unreachable.
+  const signalOptions =
+    query.signal && !signals.some((s) => s.value === query.signal) ? [...signals, { label: query.signal, value: query.signal }] : signals;
+
+  return (
+    <>
+      <InlineFieldRow>
+        <InlineField label="Kind" labelWidth={12}>
+          <RadioButtonGroup<QueryKind>
+            data-testid={testIds.queryEditor.kind}
+            options={KIND_OPTIONS}
+            value={query.kind ?? 'forecast'}
+            onChange={(kind) => update({ kind })}
+          />
+        </InlineField>
+      </InlineFieldRow>
+      <InlineFieldRow>
+        <InlineField label="Service" labelWidth={12} tooltip="Workload or service name, e.g. checkout; template variables allowed">
+          <Input
+            data-testid={testIds.queryEditor.service}
+            width={24}
+            value={query.service ?? ''}
+            placeholder="checkout"
+            onChange={onText('service')}
+            onBlur={() => onRunQuery()}
+          />
+        </InlineField>
+        <InlineField label="Signal" labelWidth={10} error={signalsError} invalid={Boolean(signalsError)}>
+          <Select
+            data-testid={testIds.queryEditor.signal}
+            inputId="cloudops-qe-signal"
+            width={24}
+            options={signalOptions}
+            value={query.signal}
+            allowCustomValue
+            onChange={(v) => update({ signal: v.value ?? '' })}
+          />
+        </InlineField>
+        <InlineField label="Namespace" labelWidth={12} tooltip="Empty means the default namespace">
+          <Input
+            data-testid={testIds.queryEditor.namespace}
+            width={18}
+            value={query.namespace ?? ''}
+            placeholder="default"
+            onChange={onText('namespace')}
+            onBlur={() => onRunQuery()}
+          />
+        </InlineField>
+        {(query.kind ?? 'forecast') === 'forecast' && (
+          <InlineField label="Horizon (min)" labelWidth={14}>
+            <Input
+              data-testid={testIds.queryEditor.horizon}
+              type="number"
+              width={10}
+              min={1}
+              value={query.horizonMinutes ?? ''}
+              onChange={(e) => {
+                const n = Number(e.currentTarget.value);
+                update({ horizonMinutes: e.currentTarget.value === '' || !Number.isFinite(n) ? undefined : n }, false);
+              }}
+              onBlur={() => onRunQuery()}
+            />
+          </InlineField>
+        )}
+      </InlineFieldRow>
+    </>
+  );
+}

@@ -1,0 +1,138 @@
+import {
+  DataSourceApi,
+  type DataFrame,
+  type DataQueryError,
+  type DataQueryRequest,
+  type DataQueryResponse,
+  type DataSourceInstanceSettings,
+  type ScopedVars,
+  type TestDataSourceResponse,
+} from '@grafana/data';
+import { getTemplateSrv } from '@grafana/runtime';
+import { createEngineApi, type EngineApi, type SignalCatalog } from '../api/EngineApi';
+import { grafanaFetch } from '../api/grafanaFetch';
+import type { RangeSeries } from '../api/types';
+import { DEFAULT_NAMESPACE } from '../constants';
+import { DEFAULT_ANOMALY_OPTIONS } from './anomalyScore';
+import { anomalyToFrame, forecastToFrame, historyToFrame } from './toFrames';
+import { DEFAULT_QUERY, type CloudOpsDataSourceOptions, type CloudOpsQuery } from './types';
+
+/** The engine refuses more than 11,000 points per series. */
+const MAX_POINTS = 10_000;
+
+export class CloudOpsDataSource extends DataSourceApi<CloudOpsQuery, CloudOpsDataSourceOptions> {
+  private readonly api: EngineApi;
+  private readonly defaultNamespace: string;
+  private signalsCache?: Promise<SignalCatalog>;
+
+  constructor(instanceSettings: DataSourceInstanceSettings<CloudOpsDataSourceOptions>) {
+    super(instanceSettings);
+    // The datasource's own proxy route (plugin.json `routes`) forwards to jsonData.engineUrl with the token.
+    this.api = createEngineApi({ baseUrl: `${instanceSettings.url ?? ''}/engine`, fetchApi: grafanaFetch });
+    this.defaultNamespace = instanceSettings.jsonData?.defaultNamespace || DEFAULT_NAMESPACE;
+  }
+
+  getDefaultQuery(): Partial<CloudOpsQuery> {
+    return DEFAULT_QUERY;
+  }
+
+  filterQuery(query: CloudOpsQuery): boolean {
+    return !query.hide && Boolean(query.service) && Boolean(query.signal);
+  }
+
+  applyTemplateVariables(query: CloudOpsQuery, scopedVars: ScopedVars): CloudOpsQuery {
+    const templateSrv = getTemplateSrv();
+    const replace = (value?: string) => (value && templateSrv ? templateSrv.replace(value, scopedVars) : value);
+    return { ...query, service: replace(query.service) ?? '', signal: replace(query.signal) ?? '', namespace: replace(query.namespace) };
+  }
+
+  /** Signals the engine is configured with, for the query editor and for history queries. */
+  signals(): Promise<SignalCatalog> {
+    if (!this.signalsCache) {
+      this.signalsCache = this.api.signals().catch((error) => {
+        this.signalsCache = undefined;
+        throw error;
+      });
+    }
+    return this.signalsCache;
+  }
+
+  async query(request: DataQueryRequest<CloudOpsQuery>): Promise<DataQueryResponse> {
+    const targets = request.targets
+      .filter((t) => this.filterQuery(t))
+      .map((t) => this.applyTemplateVariables({ ...DEFAULT_QUERY, ...t }, request.scopedVars));
+    // One failing panel query must not blank the others: failures come back as per-refId errors beside the data.
+    const results = await Promise.allSettled(targets.map((t) => this.runQuery(t, request)));
+    const data: DataFrame[] = [];
+    const errors: DataQueryError[] = [];
+    results.forEach((result, i) => {
+      if (result.status === 'fulfilled') {
+        data.push(...result.value);
+      } else {
+        const message = result.reason instanceof Error ? result.reason.message : String(result.reason);
+        errors.push({ refId: targets[i]!.refId, message });
+      }
+    });
+    return errors.length > 0 ? { data, errors, error: errors[0] } : { data };
+  }
+
+  async testDatasource(): Promise<TestDataSourceResponse> {
+    try {
+      const readiness = await this.api.readiness();
+      const failing = readiness.checks.filter((c) => !c.ok);
+      if (readiness.ready) {
+        return {
+          status: 'success',
+          message: `Engine ready${readiness.profile ? ` (${readiness.profile} profile)` : ''}: ${readiness.checks.length} checks passed`,
+        };
+      }
+      return {
+        status: 'error',
+        message: `Engine not ready: ${failing.map((c) => `${c.name}: ${c.detail}`).join('; ') || 'no checks reported'}`,
+      };
+    } catch (error) {
+      return { status: 'error', message: `Cannot reach the engine: ${error instanceof Error ? error.message : String(error)}` };
+    }
+  }
+
+  private async runQuery(query: CloudOpsQuery, request: DataQueryRequest<CloudOpsQuery>): Promise<DataFrame[]> {
+    const target = { refId: query.refId, service: query.service, signal: query.signal };
+    if (query.kind === 'forecast') {
+      const response = await this.api.forecast({
+        service: query.service,
+        signal: query.signal,
+        namespace: query.namespace || undefined,
+        horizonMinutes: query.horizonMinutes || undefined,
+      });
+      return [forecastToFrame(response, target)];
+    }
+    const from = request.range.from.valueOf();
+    const to = request.range.to.valueOf();
+    const step = Math.max(1, Math.ceil(request.intervalMs / 1000), Math.ceil((to - from) / 1000 / MAX_POINTS));
+    // Anomaly scores need trailing context before the first visible point.
+    const contextMs = query.kind === 'anomaly-score' ? DEFAULT_ANOMALY_OPTIONS.window * step * 1000 : 0;
+    const series = await this.serviceSeries(query, (from - contextMs) / 1000, to / 1000, step);
+    return query.kind === 'anomaly-score' ? [anomalyToFrame(series, target, from)] : [historyToFrame(series, target)];
+  }
+
+  private async serviceSeries(query: CloudOpsQuery, start: number, end: number, step: number): Promise<RangeSeries> {
+    const catalog = await this.signals();
+    const signal = catalog.items.find((s) => s.name === query.signal);
+    if (!signal) {
+      throw new Error(`signal "${query.signal}" is not configured in the engine`);
+    }
+    const promql = signal.query
+      .split('$namespace')
+      .join(query.namespace || this.defaultNamespace)
+      .split('$service')
+      .join(query.service)
+      .split('$window')
+      .join(catalog.window);
+    const series = await this.api.queryRange({ query: promql, start: Math.floor(start), end: Math.ceil(end), step });
+    const match = series.find((s) => s.labels[catalog.serviceLabel] === query.service);
+    if (!match) {
+      throw new Error(`no ${query.signal} series for service "${query.service}"`);
+    }
+    return match;
+  }
+}

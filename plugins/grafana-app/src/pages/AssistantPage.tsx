@@ -1,0 +1,137 @@
+import React, { useState } from 'react';
+import { css } from '@emotion/css';
+import type { GrafanaTheme2 } from '@grafana/data';
+import { PluginPage } from '@grafana/runtime';
+import { Badge, Button, TextArea, TextLink, useStyles2 } from '@grafana/ui';
+import { useEngineApi } from '../api/useEngineApi';
+import type { AskResponse, Citation } from '../api/types';
+import { EngineErrorAlert } from '../components/EngineError/EngineErrorAlert';
+import { testIds } from '../components/testIds';
+
+interface Turn {
+  question: string;
+  response: AskResponse;
+}
+
+export function AssistantPage() {
+  const s = useStyles2(getStyles);
+  const api = useEngineApi();
+  const [question, setQuestion] = useState('');
+  const [turns, setTurns] = useState<Turn[]>([]);
+  const [error, setError] = useState<unknown>();
+  const [loading, setLoading] = useState(false);
+
+  const ask = async () => {
+    const q = question.trim();
+    if (!q) {
+      return;
+    }
+    setLoading(true);
+    setError(undefined);
+    try {
+      // Follow-up questions keep the engine-side conversation when it returns an id.
+      const conversationId = turns.at(-1)?.response.conversationId;
+      const response = await api.ask({ question: q, conversationId });
+      setTurns([...turns, { question: q, response }]);
+      setQuestion('');
+    } catch (e) {
+      setError(e);
+    }
+    setLoading(false);
+  };
+
+  return (
+    <PluginPage>
+      <div data-testid={testIds.assistant.container}>
+        {turns.map((turn, i) => (
+          <div key={i} className={s.turn}>
+            <div className={s.question}>{turn.question}</div>
+            <Answer response={turn.response} />
+          </div>
+        ))}
+        {error !== undefined && <EngineErrorAlert error={error} title="The assistant could not answer" testId={testIds.assistant.error} />}
+        <TextArea
+          data-testid={testIds.assistant.question}
+          rows={3}
+          value={question}
+          placeholder="Why is checkout slow? How do I roll back a deployment?"
+          onChange={(e) => setQuestion(e.currentTarget.value)}
+          onKeyDown={(e) => {
+            if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) {
+              void ask();
+            }
+          }}
+        />
+        <div className={s.actions}>
+          <Button data-testid={testIds.assistant.ask} icon="comment-alt" onClick={() => void ask()} disabled={loading || !question.trim()}>
+            {loading ? 'Thinking...' : 'Ask'}
+          </Button>
+        </div>
+      </div>
+    </PluginPage>
+  );
+}
+
+function Answer({ response }: { response: AskResponse }) {
+  const s = useStyles2(getStyles);
+  return (
+    <div data-testid={testIds.assistant.answer}>
+      <div className={s.answer}>{response.answer}</div>
+      {response.mode && <Badge color="blue" text={response.mode} className={s.mode} />}
+      {(response.citations ?? []).length > 0 && (
+        <ol className={s.citations}>
+          {[...response.citations]
+            .sort((a, b) => a.n - b.n)
+            .map((c) => (
+              <li key={c.n} value={c.n} data-testid={testIds.assistant.citation}>
+                <CitationLink citation={c} />
+              </li>
+            ))}
+        </ol>
+      )}
+    </div>
+  );
+}
+
+function CitationLink({ citation }: { citation: Citation }) {
+  const label = citation.section ? `${citation.title} – ${citation.section}` : citation.title;
+  if (citation.url) {
+    return (
+      <TextLink href={citation.url} external>
+        {label}
+      </TextLink>
+    );
+  }
+  return (
+    <span>
+      {label}
+      {citation.path && <code> {citation.path}</code>}
+    </span>
+  );
+}
+
+const getStyles = (theme: GrafanaTheme2) => ({
+  turn: css`
+    margin-bottom: ${theme.spacing(3)};
+  `,
+  question: css`
+    font-weight: ${theme.typography.fontWeightMedium};
+    margin-bottom: ${theme.spacing(1)};
+  `,
+  answer: css`
+    white-space: pre-wrap;
+    padding: ${theme.spacing(1, 2)};
+    background: ${theme.colors.background.secondary};
+    border-radius: ${theme.shape.radius.default};
+  `,
+  mode: css`
+    margin-top: ${theme.spacing(1)};
+  `,
+  citations: css`
+    margin: ${theme.spacing(1, 0, 0, 3)};
+    font-size: ${theme.typography.bodySmall.fontSize};
+  `,
+  actions: css`
+    margin-top: ${theme.spacing(1)};
+  `,
+});

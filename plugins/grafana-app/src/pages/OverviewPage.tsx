@@ -1,0 +1,216 @@
+import React, { useCallback, useEffect, useState } from 'react';
+import { css } from '@emotion/css';
+import type { GrafanaTheme2 } from '@grafana/data';
+import { PluginPage } from '@grafana/runtime';
+import { Badge, Button, InlineField, InlineFieldRow, Input, LoadingPlaceholder, Select, useStyles2 } from '@grafana/ui';
+import { useEngineApi } from '../api/useEngineApi';
+import type { ClusterInfo, Readiness, WorkloadHealth, WorkloadHealthState } from '../api/types';
+import { EngineErrorAlert } from '../components/EngineError/EngineErrorAlert';
+import { testIds } from '../components/testIds';
+import { DEFAULT_NAMESPACE } from '../constants';
+
+const HEALTH_COLOR: Record<WorkloadHealthState, 'green' | 'orange' | 'red'> = {
+  healthy: 'green',
+  degraded: 'orange',
+  unavailable: 'red',
+};
+
+const HEALTH_ORDER: Record<WorkloadHealthState, number> = { unavailable: 0, degraded: 1, healthy: 2 };
+
+export function OverviewPage() {
+  const s = useStyles2(getStyles);
+  const api = useEngineApi();
+  const [namespace, setNamespace] = useState(DEFAULT_NAMESPACE);
+  const [cluster, setCluster] = useState<string>();
+  const [clusters, setClusters] = useState<ClusterInfo[]>([]);
+  const [readiness, setReadiness] = useState<Readiness>();
+  const [readinessError, setReadinessError] = useState<unknown>();
+  const [workloads, setWorkloads] = useState<WorkloadHealth[]>();
+  const [workloadsError, setWorkloadsError] = useState<unknown>();
+  const [loading, setLoading] = useState(false);
+
+  const load = useCallback(async () => {
+    setLoading(true);
+    // Readiness and workloads fail independently: a down metrics source must not hide the cluster view.
+    const [ready, items, clusterList] = await Promise.allSettled([
+      api.readiness(),
+      api.workloads({ namespace: namespace || undefined, cluster }),
+      api.clusters(),
+    ]);
+    setReadiness(ready.status === 'fulfilled' ? ready.value : undefined);
+    setReadinessError(ready.status === 'rejected' ? ready.reason : undefined);
+    setWorkloads(items.status === 'fulfilled' ? items.value : undefined);
+    setWorkloadsError(items.status === 'rejected' ? items.reason : undefined);
+    if (clusterList.status === 'fulfilled') {
+      setClusters(clusterList.value);
+    }
+    setLoading(false);
+  }, [api, namespace, cluster]);
+
+  useEffect(() => {
+    void load();
+    // Reload on cluster change only; namespace edits apply on Refresh or Enter.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [api, cluster]);
+
+  const byNamespace = groupByNamespace(workloads ?? []);
+
+  return (
+    <PluginPage>
+      <div data-testid={testIds.overview.container}>
+        <InlineFieldRow>
+          <InlineField label="Namespace" labelWidth={14} tooltip="Empty shows every namespace the engine may read">
+            <Input
+              data-testid={testIds.overview.namespace}
+              width={24}
+              value={namespace}
+              onChange={(e) => setNamespace(e.currentTarget.value.trim())}
+              onKeyDown={(e) => e.key === 'Enter' && void load()}
+            />
+          </InlineField>
+          {clusters.length > 1 && (
+            <InlineField label="Cluster" labelWidth={10}>
+              <Select
+                width={24}
+                options={clusters.map((c) => ({ label: c.default ? `${c.name} (default)` : c.name, value: c.name }))}
+                value={cluster ?? clusters.find((c) => c.default)?.name}
+                onChange={(v) => setCluster(v.value)}
+              />
+            </InlineField>
+          )}
+          <Button data-testid={testIds.overview.refresh} icon="sync" variant="secondary" onClick={() => void load()} disabled={loading}>
+            Refresh
+          </Button>
+        </InlineFieldRow>
+
+        <section className={s.section} data-testid={testIds.overview.readiness}>
+          <h3>
+            Engine{' '}
+            {readiness && (
+              <Badge
+                color={readiness.ready ? 'green' : 'red'}
+                text={readiness.ready ? 'ready' : 'not ready'}
+                icon={readiness.ready ? 'check' : 'exclamation-triangle'}
+              />
+            )}
+            {readiness?.profile && <span className={s.muted}> {readiness.profile} profile</span>}
+          </h3>
+          {readinessError !== undefined && <EngineErrorAlert error={readinessError} title="Cannot reach the engine" testId={testIds.overview.error} />}
+          {readiness && (
+            <table className={s.table}>
+              <tbody>
+                {readiness.checks.map((check) => (
+                  <tr key={check.name} data-testid={testIds.overview.check}>
+                    <td>
+                      <Badge color={check.ok ? 'green' : 'red'} text={check.ok ? 'ok' : 'failing'} />
+                    </td>
+                    <td>
+                      <strong>{check.name}</strong>
+                    </td>
+                    <td className={s.detail}>{check.detail}</td>
+                    <td className={s.muted}>{check.latencyMs !== undefined ? `${Math.round(check.latencyMs)} ms` : ''}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
+        </section>
+
+        <section className={s.section} data-testid={testIds.overview.workloads}>
+          <h3>Workloads</h3>
+          {loading && !workloads && <LoadingPlaceholder text="Loading workloads..." />}
+          {workloadsError !== undefined && <EngineErrorAlert error={workloadsError} title="Cannot list workloads" testId={testIds.overview.error} />}
+          {workloads && workloads.length === 0 && <p className={s.muted}>No workloads in {namespace || 'any namespace'}.</p>}
+          {byNamespace.map(([ns, items]) => (
+            <div key={ns} className={s.namespace}>
+              <h4>
+                {ns} <span className={s.muted}>{summary(items)}</span>
+              </h4>
+              <table className={s.table}>
+                <thead>
+                  <tr>
+                    <th>Workload</th>
+                    <th>Health</th>
+                    <th>Ready</th>
+                    <th>Restarts</th>
+                    <th>Why</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {items.map((w) => (
+                    <tr key={`${w.cluster}/${w.kind}/${w.name}`} data-testid={testIds.overview.workloadRow}>
+                      <td>
+                        <strong>{w.name}</strong> <span className={s.muted}>{w.kind}</span>
+                      </td>
+                      <td>
+                        <Badge color={HEALTH_COLOR[w.health] ?? 'orange'} text={w.health} />
+                      </td>
+                      <td>
+                        {w.readyReplicas}/{w.replicas}
+                      </td>
+                      <td>{(w.pods ?? []).reduce((sum, p) => sum + (p.restarts ?? 0), 0)}</td>
+                      <td className={s.detail}>{(w.reasons ?? []).join('; ')}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          ))}
+        </section>
+      </div>
+    </PluginPage>
+  );
+}
+
+/** Worst first within a namespace, so what needs attention is at the top. */
+function groupByNamespace(workloads: WorkloadHealth[]): Array<[string, WorkloadHealth[]]> {
+  const groups = new Map<string, WorkloadHealth[]>();
+  for (const w of workloads) {
+    groups.set(w.namespace, [...(groups.get(w.namespace) ?? []), w]);
+  }
+  return [...groups.entries()]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([ns, items]) => [
+      ns,
+      [...items].sort((a, b) => (HEALTH_ORDER[a.health] ?? 1) - (HEALTH_ORDER[b.health] ?? 1) || a.name.localeCompare(b.name)),
+    ]);
+}
+
+function summary(items: WorkloadHealth[]): string {
+  const count = (h: WorkloadHealthState) => items.filter((w) => w.health === h).length;
+  return `${count('healthy')} healthy, ${count('degraded')} degraded, ${count('unavailable')} unavailable`;
+}
+
+const getStyles = (theme: GrafanaTheme2) => ({
+  section: css`
+    margin-top: ${theme.spacing(3)};
+  `,
+  namespace: css`
+    margin-top: ${theme.spacing(2)};
+  `,
+  table: css`
+    width: 100%;
+    border-collapse: collapse;
+    th,
+    td {
+      text-align: left;
+      padding: ${theme.spacing(0.5, 1)};
+      border-bottom: 1px solid ${theme.colors.border.weak};
+      vertical-align: top;
+    }
+    th {
+      color: ${theme.colors.text.secondary};
+      font-weight: ${theme.typography.fontWeightMedium};
+    }
+  `,
+  detail: css`
+    color: ${theme.colors.text.secondary};
+    font-size: ${theme.typography.bodySmall.fontSize};
+  `,
+  muted: css`
+    color: ${theme.colors.text.secondary};
+    font-weight: ${theme.typography.fontWeightRegular};
+    font-size: ${theme.typography.bodySmall.fontSize};
+  `,
+});
+

@@ -1,0 +1,204 @@
+import React, { useEffect, useRef, useState } from 'react';
+import { css } from '@emotion/css';
+import type { GrafanaTheme2 } from '@grafana/data';
+import { PluginPage } from '@grafana/runtime';
+import { Badge, Button, InlineField, InlineFieldRow, Input, TextLink, useStyles2 } from '@grafana/ui';
+import { useEngineApi } from '../api/useEngineApi';
+import type { JobRecord, RcaCandidate, RcaEvidence, RcaResult } from '../api/types';
+import { EngineErrorAlert } from '../components/EngineError/EngineErrorAlert';
+import { testIds } from '../components/testIds';
+import { DEFAULT_NAMESPACE } from '../constants';
+import { exploreUrl } from '../utils/exploreUrl';
+import { prometheusUid } from '../utils/prometheusUid';
+
+/** How often the page asks for job progress; RCA jobs take seconds, so one second keeps the bar moving. */
+const POLL_MS = 1000;
+
+export function RootCausePage() {
+  const s = useStyles2(getStyles);
+  const api = useEngineApi();
+  const [namespace, setNamespace] = useState(DEFAULT_NAMESPACE);
+  const [service, setService] = useState('');
+  const [windowMinutes, setWindowMinutes] = useState(30);
+  const [job, setJob] = useState<JobRecord<RcaResult>>();
+  const [error, setError] = useState<unknown>();
+  const [window_, setWindow] = useState<{ start: number; end: number }>();
+  const timer = useRef<ReturnType<typeof setTimeout>>();
+
+  useEffect(() => () => clearTimeout(timer.current), []);
+
+  const poll = (id: string) => {
+    timer.current = setTimeout(async () => {
+      try {
+        const next = await api.job<RcaResult>(id);
+        setJob(next);
+        if (next.status === 'running') {
+          poll(id);
+        }
+      } catch (e) {
+        setError(e);
+      }
+    }, POLL_MS);
+  };
+
+  const start = async () => {
+    clearTimeout(timer.current);
+    setError(undefined);
+    setJob(undefined);
+    const end = Math.floor(Date.now() / 1000);
+    const window = { start: end - windowMinutes * 60, end };
+    setWindow(window);
+    try {
+      const record = await api.startRca({
+        namespace: namespace || undefined,
+        target: service ? { service } : undefined,
+        window,
+      });
+      setJob(record);
+      if (record.status === 'running') {
+        poll(record.id);
+      }
+    } catch (e) {
+      setError(e);
+    }
+  };
+
+  const running = job?.status === 'running';
+  const candidates = [...(job?.result?.candidates ?? [])].sort((a, b) => b.score - a.score);
+  const range = window_ ? { from: window_.start * 1000, to: window_.end * 1000 } : { from: 'now-1h', to: 'now' };
+  const promUid = prometheusUid();
+
+  return (
+    <PluginPage>
+      <div data-testid={testIds.rootCause.container}>
+        <InlineFieldRow>
+          <InlineField label="Namespace" labelWidth={14}>
+            <Input data-testid={testIds.rootCause.namespace} width={20} value={namespace} onChange={(e) => setNamespace(e.currentTarget.value.trim())} />
+          </InlineField>
+          <InlineField label="Service" labelWidth={12} tooltip="The symptom to explain, e.g. frontend; empty analyses the whole namespace">
+            <Input
+              data-testid={testIds.rootCause.service}
+              width={20}
+              value={service}
+              placeholder="any"
+              onChange={(e) => setService(e.currentTarget.value.trim())}
+            />
+          </InlineField>
+          <InlineField label="Last (min)" labelWidth={12}>
+            <Input
+              data-testid={testIds.rootCause.windowMinutes}
+              type="number"
+              min={5}
+              width={10}
+              value={windowMinutes}
+              onChange={(e) => setWindowMinutes(Math.max(1, Number(e.currentTarget.value) || 30))}
+            />
+          </InlineField>
+          <Button data-testid={testIds.rootCause.start} icon="search" onClick={() => void start()} disabled={running}>
+            Find root cause
+          </Button>
+        </InlineFieldRow>
+
+        {error !== undefined && <EngineErrorAlert error={error} title="Root-cause analysis failed" testId={testIds.rootCause.error} />}
+
+        {job && (
+          <div className={s.section} data-testid={testIds.rootCause.progress}>
+            <div className={s.progressTrack} role="progressbar" aria-valuenow={Math.round(job.progress * 100)} aria-valuemin={0} aria-valuemax={100}>
+              <div className={s.progressBar} style={{ width: `${Math.round(job.progress * 100)}%` }} />
+            </div>
+            <div className={s.muted}>
+              {job.status}: {job.message} ({Math.round(job.progress * 100)}%)
+            </div>
+            {job.status === 'failed' && job.error && <EngineErrorAlert error={new Error(`${job.error.code}: ${job.error.message}`)} title="The analysis failed" />}
+          </div>
+        )}
+
+        {job?.result?.narrative && (
+          <div className={s.section} data-testid={testIds.rootCause.narrative}>
+            <h3>Summary</h3>
+            <p className={s.narrative}>{job.result.narrative}</p>
+          </div>
+        )}
+
+        {job?.status === 'succeeded' && candidates.length === 0 && <p className={s.section}>No candidate stood out in this window.</p>}
+
+        {candidates.length > 0 && (
+          <ol className={s.section}>
+            {candidates.map((c, i) => (
+              <CandidateItem key={`${c.service}/${c.signal ?? ''}/${c.faultType ?? ''}/${i}`} candidate={c} range={range} promUid={promUid} />
+            ))}
+          </ol>
+        )}
+      </div>
+    </PluginPage>
+  );
+}
+
+function CandidateItem({
+  candidate,
+  range,
+  promUid,
+}: {
+  candidate: RcaCandidate;
+  range: { from: number | string; to: number | string };
+  promUid?: string;
+}) {
+  const s = useStyles2(getStyles);
+  return (
+    <li className={s.candidate} data-testid={testIds.rootCause.candidate}>
+      <div>
+        <strong>{candidate.service}</strong>
+        {candidate.signal && <span className={s.muted}> {candidate.signal}</span>}{' '}
+        {candidate.faultType && <Badge color="orange" text={candidate.faultType} />} <span className={s.muted}>score {candidate.score.toFixed(2)}</span>
+      </div>
+      {(candidate.evidence ?? []).length > 0 && (
+        <ul>
+          {(candidate.evidence ?? []).map((e, i) => {
+            const ev: RcaEvidence = typeof e === 'string' ? { summary: e } : e;
+            const query = typeof ev.query === 'string' ? ev.query : typeof ev.promql === 'string' ? ev.promql : undefined;
+            return (
+              <li key={i}>
+                {ev.summary ?? ev.detail ?? ev.kind ?? JSON.stringify(ev)}
+                {query && (
+                  <>
+                    {' '}
+                    <TextLink href={exploreUrl(query, range, promUid)} external={false} icon="compass">
+                      Explore
+                    </TextLink>
+                  </>
+                )}
+              </li>
+            );
+          })}
+        </ul>
+      )}
+    </li>
+  );
+}
+
+const getStyles = (theme: GrafanaTheme2) => ({
+  section: css`
+    margin-top: ${theme.spacing(3)};
+  `,
+  progressTrack: css`
+    height: ${theme.spacing(1)};
+    background: ${theme.colors.background.secondary};
+    border-radius: ${theme.shape.radius.default};
+    overflow: hidden;
+  `,
+  progressBar: css`
+    height: 100%;
+    background: ${theme.colors.primary.main};
+    transition: width 0.3s;
+  `,
+  narrative: css`
+    white-space: pre-wrap;
+  `,
+  candidate: css`
+    margin-bottom: ${theme.spacing(2)};
+  `,
+  muted: css`
+    color: ${theme.colors.text.secondary};
+    font-size: ${theme.typography.bodySmall.fontSize};
+  `,
+});
