@@ -16,7 +16,22 @@ const anomalySchema = z
      * Floor of the robust scale as a fraction of the baseline median: a signal that was perfectly flat must move by
      * more than this fraction before it looks anomalous, so quantisation noise never dominates.
      */
-    relativeScaleFloor: z.coerce.number().min(0).default(0.05),
+    relativeScaleFloor: z.coerce.number().min(0).default(0.001),
+    /**
+     * Seconds just before the onset whose median level the incident must also differ from. Guards against a baseline
+     * that differs from the present for reasons unrelated to the incident (a shift hours ago, a different period).
+     */
+    recentSeconds: z.coerce.number().min(0).default(600),
+    /**
+     * Fraction of the largest baseline deviations ignored by the second scale estimate (the trimmed mean absolute
+     * deviation, used when MAD is 0 because a signal sits at one value most of the time).
+     */
+    scaleTrim: z.coerce.number().min(0).max(0.5).default(0.02),
+    /**
+     * Seconds right before the onset left out of the recent level: a fault starts before the alert that reports it
+     * (alerts wait for a `for:` duration, scrapes and buckets lag), so the last minutes may already be affected.
+     */
+    onsetGuardSeconds: z.coerce.number().min(0).default(300),
     /** Absolute floor of the robust scale (same unit as the signal), for signals whose median is 0. */
     absoluteScaleFloor: z.coerce.number().min(0).default(1e-6),
     /** Robust z above which a signal counts as anomalous. */
@@ -75,6 +90,12 @@ const kubernetesSchema = z
   .object({
     /** Seconds before the incident start within which a rollout, image or config change counts as "recent". */
     changeLookbackSeconds: z.coerce.number().positive().default(3600),
+    /** Score (robust-z scale) of an event whose reason names a fault; grows with log10 of its count. */
+    faultEventScore: z.coerce.number().min(0).default(8),
+    /** Score of any other Warning event. */
+    warningEventScore: z.coerce.number().min(0).default(3),
+    /** Score of a change right at the onset (rollout, image or config change, restarts). */
+    changeScore: z.coerce.number().min(0).default(6),
     /** Event reasons that point at a fault, with the fault type they suggest. */
     eventReasons: z
       .record(z.string(), z.string())

@@ -14,11 +14,46 @@ export interface SeriesAnomaly {
   deviation: number;
   /** Deviation in the bad direction only, compressed above the saturation level; 0 when it moved the harmless way. */
   score: number;
+  /** Like score, but for the single most deviating incident point: an alert fires on a peak. */
+  peak: number;
   /** Time of the most likely level change around the onset, when one is found. */
   changePoint?: Seconds;
 }
 
 export type AnomalySettings = RcaConfig['anomaly'];
+
+const MEAN_ABS_TO_SIGMA = 1.2533;
+
+function directionalValue(deviation: number, direction: SignalSeries['badDirection']): number {
+  return direction === 'up' ? deviation : direction === 'down' ? -deviation : Math.abs(deviation);
+}
+
+/** Mean absolute deviation from the center, ignoring the largest `trim` fraction (earlier incidents in the baseline). */
+function trimmedMeanAbsoluteDeviation(values: number[], center: number, trim: number): number {
+  const deviations = Float64Array.from(values, (v) => Math.abs(v - center)).sort();
+  const keep = Math.max(1, Math.floor(deviations.length * (1 - trim)));
+  let sum = 0;
+  for (let i = 0; i < keep; i++) sum += deviations[i]!;
+  return sum / keep;
+}
+
+/** Finite baseline values in the `seconds` before the onset, leaving out the `guard` seconds right before it. */
+function baselineTail(
+  timestamps: number[],
+  values: number[],
+  window: IncidentWindow,
+  seconds: number,
+  guard: number,
+): number[] {
+  const out: number[] = [];
+  const to = window.start - guard;
+  const from = to - seconds;
+  for (let i = 0; i < timestamps.length; i++) {
+    const t = timestamps[i]!;
+    if (t >= from && t < to && t >= window.baselineStart && Number.isFinite(values[i]!)) out.push(values[i]!);
+  }
+  return out;
+}
 
 /** Saturates large z values logarithmically: 3 stays 3, 10 stays 10, 1000 becomes ~56 instead of 1000. */
 export function saturate(z: number, level: number): number {
@@ -52,21 +87,35 @@ export function scoreSeries(
   if (baseline.length < settings.minBaselinePoints || incident.length === 0) return undefined;
 
   const baselineMedian = median(baseline);
+  // MAD is 0 for signals that sit at one value most of the time (availability at 100%); the (trimmed) mean absolute
+  // deviation still sees their rare excursions and gives a usable scale.
   const baselineScale = Math.max(
     MAD_TO_SIGMA * mad(baseline, baselineMedian),
+    MEAN_ABS_TO_SIGMA * trimmedMeanAbsoluteDeviation(baseline, baselineMedian, settings.scaleTrim),
     settings.relativeScaleFloor * Math.abs(baselineMedian),
     settings.absoluteScaleFloor,
   );
   const incidentValue = median(incident);
   const deviation = (incidentValue - baselineMedian) / baselineScale;
-  const directional =
-    series.badDirection === 'up' ? deviation : series.badDirection === 'down' ? -deviation : Math.abs(deviation);
+  // A level the signal already had just before the onset is not the incident's doing (the baseline may come from a
+  // different period): the change must also show against the recent level, measured with the baseline's scale.
+  const recent = baselineTail(timestamps, values, window, settings.recentSeconds, settings.onsetGuardSeconds);
+  const recentMedian = recent.length > 0 ? median(recent) : baselineMedian;
+  const againstBoth = (value: number) =>
+    Math.min(
+      directionalValue((value - baselineMedian) / baselineScale, series.badDirection),
+      directionalValue((value - recentMedian) / baselineScale, series.badDirection),
+    );
+  const directional = againstBoth(incidentValue);
+  let peakDirectional = 0;
+  for (const v of incident) peakDirectional = Math.max(peakDirectional, againstBoth(v));
   const score = directional > 0 ? saturate(directional, settings.saturation) : 0;
+  const peak = peakDirectional > 0 ? saturate(peakDirectional, settings.saturation) : 0;
 
   let changePoint: Seconds | undefined;
   if (score >= settings.threshold) {
     const index = changePointIndex(around);
     if (index > 0) changePoint = aroundTimes[index];
   }
-  return { series, baselineMedian, baselineScale, incidentValue, deviation, score, changePoint };
+  return { series, baselineMedian, baselineScale, incidentValue, deviation, score, peak, changePoint };
 }

@@ -86,7 +86,7 @@ export class Drain {
   }
 
   private leafFor(tokens: string[], create: boolean): TreeNode | undefined {
-    let node = this.root.get(tokens.length);
+    let node: TreeNode | undefined = this.root.get(tokens.length);
     if (!node) {
       if (!create) return undefined;
       node = { children: new Map(), clusters: [] };
@@ -97,7 +97,7 @@ export class Drain {
       const raw = tokens[i]!;
       // Tokens with digits are likely variables: routing on them would scatter one template over many branches.
       const key = HAS_DIGIT.test(raw) ? WILDCARD : raw;
-      let next = node.children.get(key);
+      let next: TreeNode | undefined = node.children.get(key);
       if (!next) {
         if (!create) {
           next = node.children.get(WILDCARD);

@@ -60,9 +60,10 @@ export function rankCandidates(input: RankInput, config: RcaConfig): RankOutput 
 
   const targetSeries = findTargetSeries(input);
   if (input.target) {
+    // The target is what an alert fired on, so its peak counts, not its typical incident level.
     const targetScore = targetSeries
-      ? targetSeries.score
-      : Math.max(0, ...(byService.get(input.target.service) ?? []).map((a) => a.score));
+      ? targetSeries.peak
+      : Math.max(0, ...(byService.get(input.target.service) ?? []).map((a) => a.peak));
     const targetSide = input.side.get(input.target.service);
     const targetEvidence = targetScore + (targetSide ? sideScore(targetSide, config) : 0);
     if ((targetSeries || byService.has(input.target.service)) && targetEvidence < threshold) {

@@ -1,0 +1,77 @@
+import type { RcaConfig } from '../config.js';
+import type { IncidentWindow, LogRecord } from '../types.js';
+import type { LogEvidence } from '../schemas.js';
+import { Drain } from './Drain.js';
+import { compileMasks } from './masking.js';
+import { saturate } from '../anomaly/scoreSeries.js';
+
+export type LogSettings = RcaConfig['logs'];
+
+export interface ServiceLogResult {
+  /** Strongest template evidence, saturated like a robust z so it is comparable with metric scores. */
+  score: number;
+  evidence: LogEvidence[];
+}
+
+const FAILURE_WORDS = /\b(error|errors|exception|fail(ed|ure)?|fatal|panic|timeout|timed out|refused|denied|unavailable|crash|killed|abort(ed)?|severe|critical)\b/i;
+
+/**
+ * Mines templates over baseline + incident logs with one Drain tree, then compares each template's rate in the
+ * incident with its rate in the baseline per service. A template that is new, or bursts by more than the configured
+ * factor, is evidence; its score is a Poisson z of the excess count (with one pseudo-count in the baseline so a new
+ * template is not infinitely surprising), boosted when its words say something failed.
+ */
+export function analyzeLogs(
+  logs: LogRecord[],
+  window: IncidentWindow,
+  settings: LogSettings,
+): Map<string, ServiceLogResult> {
+  const drain = new Drain({ ...settings, masks: compileMasks(settings.extraMasks) });
+  const sorted = logs
+    .filter((l) => l.timestamp >= window.baselineStart && l.timestamp <= window.end)
+    .sort((a, b) => a.timestamp - b.timestamp);
+  // service -> cluster id -> counts
+  const counts = new Map<string, Map<number, { baseline: number; incident: number; sample: string }>>();
+  for (const line of sorted) {
+    const cluster = drain.add(line.message);
+    let perService = counts.get(line.service);
+    if (!perService) counts.set(line.service, (perService = new Map()));
+    let entry = perService.get(cluster.id);
+    if (!entry) perService.set(cluster.id, (entry = { baseline: 0, incident: 0, sample: '' }));
+    if (line.timestamp < window.start) entry.baseline++;
+    else {
+      if (entry.incident === 0) entry.sample = line.message.slice(0, 500);
+      entry.incident++;
+    }
+  }
+
+  const baselineSeconds = Math.max(1, window.start - window.baselineStart);
+  const incidentSeconds = Math.max(1, window.end - window.start);
+  const results = new Map<string, ServiceLogResult>();
+  for (const [service, perService] of counts) {
+    const evidence: Array<LogEvidence & { score: number }> = [];
+    for (const [id, c] of perService) {
+      if (c.incident < settings.minIncidentCount) continue;
+      const expected = ((c.baseline + 1) * incidentSeconds) / baselineSeconds;
+      if (c.incident < settings.burstFactor * expected) continue;
+      const z = (c.incident - expected) / Math.sqrt(expected);
+      const template = Drain.template(drain.cluster(id)!);
+      const boost = FAILURE_WORDS.test(template) ? settings.errorKeywordBoost : 1;
+      evidence.push({
+        template,
+        countBaseline: c.baseline,
+        countIncident: c.incident,
+        sample: c.sample,
+        isNew: c.baseline === 0,
+        score: saturate(z, 10) * boost,
+      });
+    }
+    if (evidence.length === 0) continue;
+    evidence.sort((a, b) => b.score - a.score);
+    results.set(service, {
+      score: evidence[0]!.score,
+      evidence: evidence.slice(0, 5).map(({ score: _score, ...rest }) => rest),
+    });
+  }
+  return results;
+}
