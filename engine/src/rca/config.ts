@@ -21,7 +21,7 @@ const anomalySchema = z
      * Seconds just before the onset whose median level the incident must also differ from. Guards against a baseline
      * that differs from the present for reasons unrelated to the incident (a shift hours ago, a different period).
      */
-    recentSeconds: z.coerce.number().min(0).default(600),
+    recentSeconds: z.coerce.number().min(0).default(300),
     /**
      * Fraction of the largest baseline deviations ignored by the second scale estimate (the trimmed mean absolute
      * deviation, used when MAD is 0 because a signal sits at one value most of the time).
@@ -47,11 +47,22 @@ const rankingSchema = z
   .object({
     /**
      * How much of a caller's anomaly is explained away by its most anomalous callee (0 = graph ignored, 1 = a caller
-     * whose callee is at least as anomalous scores nothing). Faults propagate from callee to caller.
+     * whose callee has at least half its evidence scores nothing). Faults propagate from callee to caller.
      */
     explainedByCallee: z.coerce.number().min(0).max(1).default(0.5),
+    /**
+     * Bonus for explaining other anomalies: the score grows by this factor times the share of anomalous services
+     * that reach the candidate through anomalous callers (faults propagate to callers, so a root cause sits below
+     * the anomalous part of the graph).
+     */
+    ancestorWeight: z.coerce.number().min(0).default(1),
     /** Weight of the |correlation| with the target signal (symptom) in the final score. */
     correlationWeight: z.coerce.number().min(0).default(0.5),
+    /**
+     * Seconds before the onset included when correlating with the target: the shape of the change around the onset
+     * matters, not hours of unrelated noise.
+     */
+    correlationLookbackSeconds: z.coerce.number().positive().default(1800),
     /** Factor applied to services the graph says cannot reach the target's dependencies (when a target is given). */
     unreachablePenalty: z.coerce.number().min(0).max(1).default(0.5),
     /** Weight of the second-strongest signal of a service (corroboration by more than one signal). */

@@ -24,6 +24,8 @@ export interface RankInput {
   window: { baselineStart: Seconds; start: Seconds; end: Seconds };
 }
 
+type CorrelationWindow = { correlationStart: Seconds; end: Seconds };
+
 export interface RankOutput {
   candidates: RcaCandidate[];
   /** Why the list is empty, when it is. */
@@ -71,6 +73,10 @@ export function rankCandidates(input: RankInput, config: RcaConfig): RankOutput 
     }
   }
 
+  const corrWindow: CorrelationWindow = {
+    correlationStart: Math.max(input.window.baselineStart, input.window.start - ranking.correlationLookbackSeconds),
+    end: input.window.end,
+  };
   const states = new Map<string, ServiceState>();
   for (const service of services) {
     const anomalies = (byService.get(service) ?? []).slice().sort((a, b) => b.score - a.score);
@@ -79,7 +85,7 @@ export function rankCandidates(input: RankInput, config: RcaConfig): RankOutput 
     const metricScore = first + ranking.secondSignalWeight * Math.min(second, first);
     const side = input.side.get(service);
     const evidence = metricScore + (side ? sideScore(side, config) : 0);
-    const correlation = targetSeries ? correlationWithTarget(anomalies, targetSeries, input.window) : 0;
+    const correlation = targetSeries ? correlationWithTarget(anomalies, targetSeries, corrWindow) : 0;
     states.set(service, { service, anomalies, metricScore, evidence, correlation });
   }
 
@@ -89,8 +95,15 @@ export function rankCandidates(input: RankInput, config: RcaConfig): RankOutput 
   const callees = adjacency(input.graph);
   const reachable = input.target && input.graph.edges.length > 0 ? reachableFrom(input.target.service, callees) : undefined;
 
+  const anomalousSet = new Set(anomalous.map((s) => s.service));
+  const callers = reverse(callees);
   const scored = anomalous.map((state) => {
     let score = state.evidence;
+    // A root cause explains the anomalies of the services that (transitively) call it; a side branch explains few.
+    if (anomalousSet.size > 1) {
+      const explained = anomalousAncestors(state.service, callers, anomalousSet);
+      score *= 1 + ranking.ancestorWeight * (explained / (anomalousSet.size - 1));
+    }
     // A caller whose callee moved at least as much is probably a victim of that callee.
     let strongestCallee = 0;
     for (const callee of callees.get(state.service) ?? []) {
@@ -98,7 +111,7 @@ export function rankCandidates(input: RankInput, config: RcaConfig): RankOutput 
       strongestCallee = Math.max(strongestCallee, states.get(callee)?.evidence ?? 0);
     }
     if (strongestCallee >= threshold) {
-      score *= 1 - ranking.explainedByCallee * Math.min(1, strongestCallee / state.evidence);
+      score *= 1 - ranking.explainedByCallee * Math.min(1, (2 * strongestCallee) / state.evidence);
     }
     if (reachable && !reachable.has(state.service)) score *= ranking.unreachablePenalty;
     if (targetSeries) {
@@ -114,7 +127,7 @@ export function rankCandidates(input: RankInput, config: RcaConfig): RankOutput 
     const metrics: MetricEvidence[] = state.anomalies
       .filter((a) => a.score >= threshold)
       .slice(0, 5)
-      .map((a) => metricEvidence(a, targetSeries, input.window));
+      .map((a) => metricEvidence(a, targetSeries, corrWindow));
     const signal = top && top.score >= threshold ? top.series.signal : side?.logs.length ? 'logs' : 'events';
     const faultType = side?.faultType ?? (top && top.score >= threshold ? guessFaultType(top.series.signal, top.deviation) : side?.logs.length ? 'errors' : 'anomaly');
     return {
@@ -153,7 +166,7 @@ function findTargetSeries(input: RankInput): SeriesAnomaly | undefined {
 function correlationWithTarget(
   anomalies: SeriesAnomaly[],
   target: SeriesAnomaly,
-  window: RankInput['window'],
+  window: CorrelationWindow,
 ): number {
   let best = 0;
   for (const a of anomalies.slice(0, 5)) {
@@ -162,12 +175,12 @@ function correlationWithTarget(
   return best;
 }
 
-function alignedCorrelation(a: SeriesAnomaly, b: SeriesAnomaly, window: RankInput['window']): number {
+function alignedCorrelation(a: SeriesAnomaly, b: SeriesAnomaly, window: CorrelationWindow): number {
   const bByTime = new Map<number, number>();
   const bs = b.series;
   for (let i = 0; i < bs.timestamps.length; i++) {
     const t = bs.timestamps[i]!;
-    if (t >= window.baselineStart && t <= window.end && Number.isFinite(bs.values[i]!)) bByTime.set(t, bs.values[i]!);
+    if (t >= window.correlationStart && t <= window.end && Number.isFinite(bs.values[i]!)) bByTime.set(t, bs.values[i]!);
   }
   const x: number[] = [];
   const y: number[] = [];
@@ -183,7 +196,7 @@ function alignedCorrelation(a: SeriesAnomaly, b: SeriesAnomaly, window: RankInpu
   return pearson(x, y);
 }
 
-function metricEvidence(a: SeriesAnomaly, target: SeriesAnomaly | undefined, window: RankInput['window']): MetricEvidence {
+function metricEvidence(a: SeriesAnomaly, target: SeriesAnomaly | undefined, window: CorrelationWindow): MetricEvidence {
   const evidence: MetricEvidence = {
     signal: a.series.signal,
     baselineMedian: a.baselineMedian,
@@ -205,6 +218,34 @@ function adjacency(graph: ServiceGraph): Map<string, Set<string>> {
     map.set(edge.from, set);
   }
   return map;
+}
+
+function reverse(edges: Map<string, Set<string>>): Map<string, Set<string>> {
+  const map = new Map<string, Set<string>>();
+  for (const [from, tos] of edges) {
+    for (const to of tos) {
+      const set = map.get(to) ?? new Set<string>();
+      set.add(from);
+      map.set(to, set);
+    }
+  }
+  return map;
+}
+
+/** Anomalous services that reach this one through callers that are all anomalous themselves. */
+function anomalousAncestors(service: string, callers: Map<string, Set<string>>, anomalous: Set<string>): number {
+  const seen = new Set<string>([service]);
+  const queue = [service];
+  while (queue.length) {
+    const next = queue.pop()!;
+    for (const caller of callers.get(next) ?? []) {
+      if (!seen.has(caller) && anomalous.has(caller)) {
+        seen.add(caller);
+        queue.push(caller);
+      }
+    }
+  }
+  return seen.size - 1;
 }
 
 function reachableFrom(start: string, callees: Map<string, Set<string>>): Set<string> {
