@@ -1,0 +1,42 @@
+import type { WorkloadHealth, WorkloadHealthState } from '../api/types';
+
+/** A workload as GET /api/v1/workloads returns it (engine/src/schemas/core.ts workloadHealthSchema). */
+export function workload(
+  name: string,
+  health: WorkloadHealthState,
+  options: { namespace?: string; replicas?: number; ready?: number; restarts?: number; reasons?: string[] } = {}
+): WorkloadHealth & Record<string, unknown> {
+  const namespace = options.namespace ?? 'shop';
+  const replicas = options.replicas ?? 2;
+  const ready = options.ready ?? (health === 'healthy' ? replicas : health === 'degraded' ? replicas - 1 : 0);
+  return {
+    cluster: 'simulated',
+    kind: 'Deployment',
+    namespace,
+    name,
+    labels: { app: name },
+    annotations: {},
+    selector: `app=${name}`,
+    replicas,
+    readyReplicas: ready,
+    updatedReplicas: replicas,
+    availableReplicas: ready,
+    revision: '3',
+    images: [`ghcr.io/ai-cloudops/shop-${name}:1.4.2`],
+    generation: 3,
+    observedGeneration: 3,
+    conditions: [{ type: 'Available', status: ready > 0 ? 'True' : 'False' }],
+    health,
+    reasons: options.reasons ?? [],
+    pods: Array.from({ length: replicas }, (_, i) => ({
+      namespace,
+      name: `${name}-7d9f8-${i}`,
+      labels: { app: name },
+      phase: 'Running',
+      ready: i < ready,
+      restarts: i === 0 ? options.restarts ?? 0 : 0,
+      containers: [{ name, image: `ghcr.io/ai-cloudops/shop-${name}:1.4.2`, ready: i < ready, restartCount: 0, state: 'running' }],
+      conditions: [],
+    })),
+  };
+}
