@@ -7,7 +7,7 @@ import { backtest } from '../src/forecast/backtest.js';
 import { initTf } from '../src/forecast/tf/initTf.js';
 
 /**
- * `npm run bench -- forecast --data FILE.csv --column NAME --test-days N [--step S] [--horizon 12]`
+ * `npm run bench -- forecast --data FILE.csv --column NAME --test-days N [--step S] [--horizon 12] [--config JSON]`
  * Fits on everything before the last N days (selection and intervals use a validation slice of that part only),
  * then scores the last N days by rolling origin, the chosen model beside every baseline.
  */
@@ -19,7 +19,9 @@ export const main: BenchMain = async (ctx) => {
   const loaded = loadCsvSeries(path, column, { step: stepOption });
   const step = loaded.stepSeconds;
   const horizon = ctx.numberOption('horizon', 12);
-  const config = forecastConfigSchema.parse({ stepSeconds: step, horizonSteps: horizon });
+  // `--config JSON` overrides forecast settings (e.g. '{"models":["naive","lstm"]}'); defaults otherwise.
+  const overrides = JSON.parse(ctx.option('config', '{}')) as Record<string, unknown>;
+  const config = forecastConfigSchema.parse({ ...overrides, stepSeconds: step, horizonSteps: horizon });
   const backend = await initTf();
 
   const series = prepareSeries(loaded.timestamps, loaded.values, {

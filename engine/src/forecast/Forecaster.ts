@@ -4,7 +4,7 @@ import type { FittedModel, ForecastModel, SerializedModel } from './models/Forec
 import { NaiveModel } from './models/NaiveModel.js';
 import { SeasonalNaiveModel } from './models/SeasonalNaiveModel.js';
 import { HoltWintersModel } from './models/HoltWintersModel.js';
-import { LstmModel } from './models/LstmModel.js';
+import { LstmModel, updateLstm } from './models/LstmModel.js';
 import { inverseTransform, seasonalPeriods, type PreparedSeries, type Transform } from './series/prepareSeries.js';
 import { EngineError } from '../errors.js';
 
@@ -240,12 +240,21 @@ export async function fitForecaster(series: PreparedSeries, options: FitForecast
     `(${fmt(best)}; runner-up ${fmt(runnerUp)}; best baseline ${fmt(bestBaseline)})` +
     (skipped.length ? `; not used: ${skipped.join(', ')}` : '');
   const lastMase = best.validation?.[H - 1]?.mase ?? NaN;
+
+  const lstm = fitted.get('lstm');
+  let updated = '';
+  if (lstm && (best.name === 'lstm' || (best.name === 'ensemble' && ensembleWeights.some((w) => 'lstm' in w)))) {
+    progress(0.92, 'updating lstm on the newest history');
+    // The newest weeks, validation part included: three validation lengths keep older patterns in the mix.
+    const update = await updateLstm(lstm, series, Math.max(0, end - 3 * V), end, config.lstm, { signal: options.signal });
+    if (update) updated = `; lstm then updated ${update.epochs} epochs on the newest ${3 * V} steps`;
+  }
   progress(1, `chose ${best.name}`);
 
   const spec: ForecasterSpec = {
     version: 1,
     chosen: best.name,
-    reason,
+    reason: reason + updated,
     horizon: H,
     transform: series.transform,
     stepSeconds: series.stepSeconds,

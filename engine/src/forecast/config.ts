@@ -20,6 +20,8 @@ const lstmConfigSchema = z
     maxTrainSeconds: z.coerce.number().positive().default(45),
     /** Fewer usable training windows than this and the LSTM is skipped (cold start): baselines only. */
     minWindows: z.coerce.number().int().min(10).default(500),
+    /** Epochs of warm-start training on the newest history (validation part included) after selection; 0 = off. */
+    updateEpochs: z.coerce.number().int().min(0).default(3),
     seed: z.coerce.number().int().default(42),
   })
   .default({
@@ -31,6 +33,7 @@ const lstmConfigSchema = z
     maxWindows: 6000,
     maxTrainSeconds: 45,
     minWindows: 500,
+    updateEpochs: 3,
     seed: 42,
   });
 

@@ -2,6 +2,7 @@ import { seasonalPeriods, type PreparedSeries } from '../series/prepareSeries.js
 import { initTf, tf } from '../tf/initTf.js';
 import { seededRandom, shuffleInPlace } from '../util/random.js';
 import type { FitContext, FittedModel, ForecastModel } from './ForecastModel.js';
+import type { LstmConfig } from '../config.js';
 
 /**
  * A small LSTM that forecasts all horizons at once (direct multi-step). It reads the recent window relative to the
@@ -21,6 +22,11 @@ export interface LstmParams {
 }
 
 const STEP_FEATURES = 6;
+/** Seasonal channels per target step: a day ago, a week ago, the mean of the last seven days. */
+const AUX_CHANNELS = 3;
+/** Half-width of the moving average applied to past seasonal values (their noise would otherwise be copied). */
+const SMOOTH = 2;
+const PROFILE_DAYS = 7;
 
 export class LstmModel implements ForecastModel {
   readonly name = 'lstm';
@@ -54,57 +60,93 @@ export class LstmModel implements ForecastModel {
     const std = count ? Math.sqrt(Math.max(sq / count - mean * mean, 1e-12)) || 1 : 1;
     const params: LstmParams = { windowSteps: L, horizon: H, mean, std, lags, units: cfg.units };
 
-    // Training origins: every target observed and most of the window real (filled gaps are inputs, never targets).
-    const origins: number[] = [];
-    for (let o = firstOrigin(L, lags); o + H < ctx.fitEnd; o++) {
-      let ok = series.observed[o] === 1;
-      for (let h = 1; ok && h <= H; h++) ok = series.observed[o + h] === 1;
-      if (!ok) continue;
-      let real = 0;
-      for (let i = o - L + 1; i <= o; i++) real += series.observed[i]!;
-      if (real >= L / 2) origins.push(o);
-    }
-    const random = seededRandom(cfg.seed);
-    shuffleInPlace(origins, random);
-    origins.length = Math.min(origins.length, cfg.maxWindows);
-
-    const { window, aux } = buildInputs(series, params, origins);
-    const target = new Float32Array(origins.length * H);
-    const x = normalised(series, params);
-    origins.forEach((o, k) => {
-      for (let h = 1; h <= H; h++) target[k * H + h - 1] = x[o + h]! - x[o]!;
-    });
-
     const model = buildNetwork(params, cfg.seed, cfg.learningRate);
-    const xs = tf.tensor3d(window, [origins.length, L, STEP_FEATURES]);
-    const as = tf.tensor2d(aux, [origins.length, 2 * H]);
-    const ys = tf.tensor2d(target, [origins.length, H]);
-    const started = performance.now();
-    let epochsRun = 0;
-    try {
-      await model.fit([xs, as], ys, {
-        epochs: cfg.epochs,
-        batchSize: cfg.batchSize,
-        // Windows are already shuffled with the seed; tfjs' own shuffle uses Math.random.
-        shuffle: false,
-        verbose: 0,
-        callbacks: {
-          onEpochEnd: async (epoch, logs) => {
-            epochsRun = epoch + 1;
-            ctx.onProgress?.(epochsRun / cfg.epochs, `epoch ${epochsRun}/${cfg.epochs} loss ${(logs?.loss ?? 0).toFixed(4)}`);
-            const elapsed = (performance.now() - started) / 1000;
-            if (elapsed > cfg.maxTrainSeconds || ctx.signal?.aborted) model.stopTraining = true;
-          },
-        },
-      });
-    } finally {
-      xs.dispose();
-      as.dispose();
-      ys.dispose();
-    }
-    return fittedLstm(model, params, { epochs: epochsRun, windows: origins.length, trainSeconds: (performance.now() - started) / 1000 });
+    const training = await trainOn(model, series, params, 0, ctx.fitEnd, cfg.epochs, cfg, ctx);
+    return fittedLstm(model, params, training);
   }
 }
+
+/**
+ * Trains on windows whose targets fall in [from, end): every target observed and most of the window real (filled
+ * gaps are inputs, never targets), subsampled with the seed.
+ */
+async function trainOn(
+  model: tf.LayersModel,
+  series: PreparedSeries,
+  params: LstmParams,
+  from: number,
+  end: number,
+  epochs: number,
+  cfg: LstmConfig,
+  ctx: Pick<FitContext, 'signal' | 'onProgress'>,
+): Promise<{ epochs: number; windows: number; trainSeconds: number }> {
+  const L = params.windowSteps;
+  const H = params.horizon;
+  const origins: number[] = [];
+  for (let o = Math.max(firstOrigin(L, params.lags), from - 1); o + H < end; o++) {
+    let ok = series.observed[o] === 1;
+    for (let h = 1; ok && h <= H; h++) ok = series.observed[o + h] === 1;
+    if (!ok) continue;
+    let real = 0;
+    for (let i = o - L + 1; i <= o; i++) real += series.observed[i]!;
+    if (real >= L / 2) origins.push(o);
+  }
+  const random = seededRandom(cfg.seed + from);
+  shuffleInPlace(origins, random);
+  origins.length = Math.min(origins.length, cfg.maxWindows);
+
+  const { window, aux } = buildInputs(series, params, origins);
+  const target = new Float32Array(origins.length * H);
+  const x = normalised(series, params);
+  origins.forEach((o, k) => {
+    for (let h = 1; h <= H; h++) target[k * H + h - 1] = x[o + h]! - x[o]!;
+  });
+  const xs = tf.tensor3d(window, [origins.length, L, STEP_FEATURES]);
+  const as = tf.tensor2d(aux, [origins.length, AUX_CHANNELS * H]);
+  const ys = tf.tensor2d(target, [origins.length, H]);
+  const started = performance.now();
+  let epochsRun = 0;
+  try {
+    await model.fit([xs, as], ys, {
+      epochs,
+      batchSize: cfg.batchSize,
+      // Windows are already shuffled with the seed; tfjs' own shuffle uses Math.random.
+      shuffle: false,
+      verbose: 0,
+      callbacks: {
+        onEpochEnd: async (epoch, logs) => {
+          epochsRun = epoch + 1;
+          ctx.onProgress?.(epochsRun / epochs, `epoch ${epochsRun}/${epochs} loss ${(logs?.loss ?? 0).toFixed(4)}`);
+          const elapsed = (performance.now() - started) / 1000;
+          if (elapsed > cfg.maxTrainSeconds || ctx.signal?.aborted) model.stopTraining = true;
+        },
+      },
+    });
+  } finally {
+    xs.dispose();
+    as.dispose();
+    ys.dispose();
+  }
+  return { epochs: epochsRun, windows: origins.length, trainSeconds: (performance.now() - started) / 1000 };
+}
+
+/**
+ * Warm start: a few more epochs on the newest history (the part held out for validation included), so the served
+ * model has seen the latest weeks. Validation scores and intervals stay those of the model before the update.
+ */
+export async function updateLstm(
+  fitted: FittedModel,
+  series: PreparedSeries,
+  from: number,
+  end: number,
+  cfg: LstmConfig,
+  ctx: Pick<FitContext, 'signal' | 'onProgress'> = {},
+): Promise<{ epochs: number; windows: number; trainSeconds: number } | undefined> {
+  const lstm = fitted as Partial<ReturnType<typeof fittedLstm>>;
+  if (!lstm.model || !lstm.params || cfg.updateEpochs < 1) return undefined;
+  return trainOn(lstm.model, series, lstm.params, from, end, cfg.updateEpochs, cfg, ctx);
+}
+
 
 export function fittedLstm(
   model: tf.LayersModel,
@@ -126,7 +168,7 @@ export function fittedLstm(
         const { window, aux } = buildInputs(series, params, part);
         const pred = tf.tidy(() => {
           const xs = tf.tensor3d(window, [part.length, params.windowSteps, STEP_FEATURES]);
-          const as = tf.tensor2d(aux, [part.length, 2 * H]);
+          const as = tf.tensor2d(aux, [part.length, AUX_CHANNELS * H]);
           return model.predict([xs, as]) as tf.Tensor;
         });
         const values = await pred.data();
@@ -167,10 +209,18 @@ function buildInputs(series: PreparedSeries, p: LstmParams, origins: ArrayLike<n
   const H = p.horizon;
   const x = normalised(series, p);
   const window = new Float32Array(origins.length * L * STEP_FEATURES);
-  const aux = new Float32Array(origins.length * 2 * H);
+  const aux = new Float32Array(origins.length * AUX_CHANNELS * H);
+  // Seasonal values never read past the origin, even when a season is shorter than the horizon.
+  let cap = 0;
   const at = (i: number) => x[Math.max(0, i)]!;
+  const smooth = (i: number) => {
+    let s = 0;
+    for (let j = -SMOOTH; j <= SMOOTH; j++) s += at(Math.min(cap, i + j));
+    return s / (2 * SMOOTH + 1);
+  };
   for (let k = 0; k < origins.length; k++) {
     const o = origins[k]!;
+    cap = o;
     const last = x[o]!;
     for (let j = 0; j < L; j++) {
       const i = o - L + 1 + j;
@@ -185,12 +235,21 @@ function buildInputs(series: PreparedSeries, p: LstmParams, origins: ArrayLike<n
       window[base + 4] = Math.sin(dow);
       window[base + 5] = Math.cos(dow);
     }
+    const day = p.lags[0];
     for (let h = 1; h <= H; h++) {
+      const row = k * AUX_CHANNELS * H;
       for (let l = 0; l < 2; l++) {
         const lag = p.lags[l]!;
         // What happened between the origin and the target one season ago, i.e. the expected seasonal change.
-        aux[k * 2 * H + l * H + h - 1] = lag > 0 && o - lag >= 0 ? at(o + h - lag) - at(o - lag) : 0;
+        aux[row + l * H + h - 1] = lag > 0 && o - lag - SMOOTH >= 0 ? smooth(o + h - lag) - smooth(o - lag) : 0;
       }
+      let sum = 0;
+      let used = 0;
+      for (let d = 1; day > 0 && d <= PROFILE_DAYS && o - d * day - SMOOTH >= 0; d++) {
+        sum += smooth(o + h - d * day) - smooth(o - d * day);
+        used++;
+      }
+      aux[row + 2 * H + h - 1] = used ? sum / used : 0;
     }
   }
   return { window, aux };
@@ -199,7 +258,7 @@ function buildInputs(series: PreparedSeries, p: LstmParams, origins: ArrayLike<n
 export function buildNetwork(p: LstmParams, seed: number, learningRate: number): tf.LayersModel {
   const H = p.horizon;
   const seq = tf.input({ shape: [p.windowSteps, STEP_FEATURES], name: 'window' });
-  const aux = tf.input({ shape: [2 * H], name: 'seasonal' });
+  const aux = tf.input({ shape: [AUX_CHANNELS * H], name: 'seasonal' });
   const encoded = tf.layers
     .lstm({
       units: p.units,
