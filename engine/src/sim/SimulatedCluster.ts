@@ -1,0 +1,94 @@
+import { KubeConfig } from '@kubernetes/client-node';
+import { ApiServer } from './apiserver/ApiServer.js';
+import { ObjectStore } from './apiserver/ObjectStore.js';
+import type { ControllerTuning } from './controller/ControllerContext.js';
+import { Controller } from './controller/Controller.js';
+import { createRandom, uuidFrom } from './controller/random.js';
+import { FaultLedger } from './faults.js';
+import { seedShop } from './seedShop.js';
+
+export interface SimulatedClusterOptions {
+  port?: number;
+  host?: string;
+  seed?: number;
+  ledger?: FaultLedger;
+  /** Create the demo shop (namespace, nodes, Deployments, Services, HPAs) and settle it before returning. */
+  seedShop?: boolean;
+  /** Milliseconds between controller ticks; 0 means only step() advances the cluster (tests). Default 1000. */
+  tickMs?: number;
+  /** When set, the API server demands this bearer token. */
+  token?: string;
+  tuning?: Partial<ControllerTuning>;
+  /** Seconds between watch BOOKMARK events. */
+  bookmarkIntervalMs?: number;
+}
+
+export const SIMULATED_CONTEXT = 'simulated';
+
+/** How many ticks the seeded shop needs to reach all-ready (pull, start, readiness delay, status roll-up). */
+const SETTLE_TICKS = 6;
+
+/**
+ * A Kubernetes cluster in the process: the REST API server, its store, and the controllers that run the demo shop
+ * and turn FaultLedger entries into Kubernetes symptoms. client-node talks to it exactly as to a real cluster.
+ */
+export class SimulatedCluster {
+  readonly ledger: FaultLedger;
+  readonly store: ObjectStore;
+  readonly controller: Controller;
+  private readonly server: ApiServer;
+  private readonly token: string;
+
+  private constructor(options: SimulatedClusterOptions) {
+    const seed = options.seed ?? 42;
+    this.ledger = options.ledger ?? new FaultLedger();
+    const uids = createRandom(seed ^ 0x5eed);
+    this.store = new ObjectStore({ uid: () => uuidFrom(uids) });
+    this.controller = new Controller({ store: this.store, ledger: this.ledger, seed, tuning: options.tuning });
+    this.token = options.token ?? 'simulated-token';
+    this.server = new ApiServer({
+      store: this.store,
+      logs: this.controller.logs,
+      token: options.token,
+      bookmarkIntervalMs: options.bookmarkIntervalMs,
+    });
+  }
+
+  static async start(options: SimulatedClusterOptions = {}): Promise<SimulatedCluster> {
+    const cluster = new SimulatedCluster(options);
+    if (options.seedShop) {
+      seedShop(cluster.store);
+      cluster.controller.step(SETTLE_TICKS);
+    }
+    await cluster.server.listen(options.port ?? 0, options.host ?? '127.0.0.1');
+    const tickMs = options.tickMs ?? 1_000;
+    if (tickMs > 0) cluster.controller.start(tickMs);
+    return cluster;
+  }
+
+  get url(): string {
+    return this.server.url;
+  }
+
+  /** Advances the controllers by n ticks (default 1). */
+  step(n = 1): void {
+    this.controller.step(n);
+  }
+
+  /** A KubeConfig whose current context (`simulated`) points at this server. */
+  kubeConfig(): KubeConfig {
+    const kc = new KubeConfig();
+    kc.loadFromOptions({
+      clusters: [{ name: SIMULATED_CONTEXT, server: this.url, skipTLSVerify: true }],
+      users: [{ name: SIMULATED_CONTEXT, token: this.token }],
+      contexts: [{ name: SIMULATED_CONTEXT, cluster: SIMULATED_CONTEXT, user: SIMULATED_CONTEXT, namespace: 'shop' }],
+      currentContext: SIMULATED_CONTEXT,
+    });
+    return kc;
+  }
+
+  async stop(): Promise<void> {
+    this.controller.stop();
+    await this.server.close();
+  }
+}

@@ -1,0 +1,64 @@
+import type { ResourceRegistry } from './ResourceRegistry.js';
+
+/** Discovery documents clients (kubectl, client-node helpers) may ask for before they call a resource. */
+export const SIMULATED_VERSION = {
+  major: '1',
+  minor: '31',
+  gitVersion: 'v1.31.0-aicloudops-sim',
+  gitCommit: '0000000000000000000000000000000000000000',
+  gitTreeState: 'clean',
+  buildDate: '2026-01-01T00:00:00Z',
+  goVersion: 'go1.22.0',
+  compiler: 'gc',
+  platform: 'linux/amd64',
+};
+
+const VERBS = ['create', 'delete', 'get', 'list', 'patch', 'update', 'watch'];
+
+export function discoveryDocument(path: string, registry: ResourceRegistry, serverAddress: string): unknown {
+  if (path === '/version' || path === '/version/') return SIMULATED_VERSION;
+  if (path === '/api' || path === '/api/') {
+    return {
+      kind: 'APIVersions',
+      versions: ['v1'],
+      serverAddressByClientCIDRs: [{ clientCIDR: '0.0.0.0/0', serverAddress }],
+    };
+  }
+  if (path === '/apis' || path === '/apis/') {
+    return {
+      kind: 'APIGroupList',
+      apiVersion: 'v1',
+      groups: registry.groups().map((g) => ({
+        name: g.name,
+        versions: g.versions.map((v) => ({ groupVersion: `${g.name}/${v}`, version: v })),
+        preferredVersion: { groupVersion: `${g.name}/${g.versions[0]}`, version: g.versions[0] },
+      })),
+    };
+  }
+  const core = /^\/api\/(v1)\/?$/.exec(path);
+  const named = /^\/apis\/([^/]+)\/([^/]+)\/?$/.exec(path);
+  const [group, version] = core ? ['', core[1]!] : named ? [named[1]!, named[2]!] : [undefined, undefined];
+  if (version === undefined || !registry.hasGroupVersion(group!, version)) return undefined;
+  return {
+    kind: 'APIResourceList',
+    apiVersion: 'v1',
+    groupVersion: group ? `${group}/${version}` : version,
+    resources: registry.inGroupVersion(group!, version).flatMap((t) => [
+      {
+        name: t.plural,
+        singularName: t.kind.toLowerCase(),
+        namespaced: t.namespaced,
+        kind: t.kind,
+        verbs: VERBS,
+        ...(t.shortNames ? { shortNames: t.shortNames } : {}),
+      },
+      ...(t.subresources ?? []).map((sub) => ({
+        name: `${t.plural}/${sub}`,
+        singularName: '',
+        namespaced: t.namespaced,
+        kind: sub === 'scale' ? 'Scale' : t.kind,
+        verbs: sub === 'log' ? ['get'] : ['get', 'patch', 'update'],
+      })),
+    ]),
+  };
+}

@@ -1,0 +1,121 @@
+import type { ObjectStore } from '../apiserver/ObjectStore.js';
+import type { FaultLedger } from '../faults.js';
+import { DEFAULT_TUNING, type ControllerContext, type ControllerTuning } from './ControllerContext.js';
+import { DeploymentController } from './DeploymentController.js';
+import { EventRecorder } from './EventRecorder.js';
+import { FaultRollouts } from './faultRollouts.js';
+import { FaultView } from './FaultView.js';
+import { GarbageCollector } from './GarbageCollector.js';
+import { HpaController } from './HpaController.js';
+import { Kubelet } from './Kubelet.js';
+import { LogBook } from './LogBook.js';
+import { NodeController } from './NodeController.js';
+import { createRandom } from './random.js';
+import { ReplicaSetController } from './ReplicaSetController.js';
+import { Scheduler } from './Scheduler.js';
+
+export interface ControllerOptions {
+  store: ObjectStore;
+  ledger: FaultLedger;
+  seed?: number;
+  tuning?: Partial<ControllerTuning>;
+  /** Wall clock in ms; timestamps and fault activity are read from it. */
+  clock?: () => number;
+}
+
+/**
+ * The control plane behind the simulated API server. Each tick runs, in order: fault rollouts, node health,
+ * garbage collection, deployments, replica sets, the scheduler, the kubelets, then status roll-ups. Delays are in
+ * ticks, so tests can `step()` deterministically while the demo ticks on a timer.
+ */
+export class Controller {
+  readonly logs = new LogBook();
+  readonly events: EventRecorder;
+  readonly faults: FaultView;
+  private readonly ctx: ControllerContext;
+  private readonly rollouts = new FaultRollouts();
+  private readonly nodes = new NodeController();
+  private readonly gc = new GarbageCollector();
+  private readonly deployments = new DeploymentController();
+  private readonly replicaSets = new ReplicaSetController();
+  private readonly scheduler = new Scheduler();
+  private readonly kubelet = new Kubelet();
+  private readonly hpas = new HpaController();
+  private timer?: NodeJS.Timeout;
+
+  constructor(options: ControllerOptions) {
+    const clock = options.clock ?? Date.now;
+    this.events = new EventRecorder(options.store, () => new Date(clock()));
+    this.faults = new FaultView(options.ledger);
+    const seed = options.seed ?? 42;
+    this.ctx = {
+      store: options.store,
+      ledger: options.ledger,
+      faults: this.faults,
+      events: this.events,
+      logs: this.logs,
+      random: createRandom(seed),
+      seed,
+      tick: 0,
+      now: () => new Date(clock()),
+      tuning: { ...DEFAULT_TUNING, ...options.tuning },
+    };
+  }
+
+  get tick(): number {
+    return this.ctx.tick;
+  }
+
+  step(ticks = 1): void {
+    for (let i = 0; i < ticks; i++) this.reconcileOnce();
+  }
+
+  private reconcileOnce(): void {
+    const ctx = this.ctx;
+    ctx.tick += 1;
+    this.faults.refresh(ctx.now().getTime() / 1000);
+    this.rollouts.reconcile(ctx);
+    this.pickFaultNodes();
+    this.nodes.reconcile(ctx);
+    this.gc.reconcile(ctx);
+    this.deployments.reconcile(ctx);
+    this.replicaSets.reconcile(ctx);
+    this.scheduler.reconcile(ctx);
+    this.kubelet.reconcile(ctx);
+    this.replicaSets.updateStatuses(ctx);
+    this.deployments.updateStatuses(ctx);
+    this.hpas.reconcile(ctx);
+  }
+
+  /** A node-not-ready fault that names no node hits the node running the service's first pod. */
+  private pickFaultNodes(): void {
+    for (const fault of this.faults.activeFaults()) {
+      if (fault.type !== 'node-not-ready' || fault.node || this.faults.faultNodes.has(fault.id)) continue;
+      const pods = this.ctx.store
+        .list('/pods', fault.namespace)
+        .filter((p) => p.metadata.labels?.['app'] === fault.service && (p['spec'] as { nodeName?: string }).nodeName)
+        .sort((a, b) => a.metadata.name.localeCompare(b.metadata.name));
+      const node = (pods[0]?.['spec'] as { nodeName?: string } | undefined)?.nodeName;
+      if (node) this.faults.faultNodes.set(fault.id, node);
+    }
+    this.faults.refresh(this.ctx.now().getTime() / 1000);
+  }
+
+  /** Ticks on a timer until stop(); an error in one tick is reported and the loop goes on. */
+  start(tickMs: number, onError: (error: unknown) => void = () => {}): void {
+    if (this.timer) return;
+    this.timer = setInterval(() => {
+      try {
+        this.reconcileOnce();
+      } catch (error) {
+        onError(error);
+      }
+    }, tickMs);
+    this.timer.unref?.();
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+  }
+}

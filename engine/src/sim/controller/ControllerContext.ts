@@ -1,0 +1,73 @@
+import type { KubeObject } from '../apiserver/KubeObject.js';
+import type { ObjectStore } from '../apiserver/ObjectStore.js';
+import type { FaultLedger } from '../faults.js';
+import type { EventRecorder } from './EventRecorder.js';
+import type { FaultView } from './FaultView.js';
+import type { LogBook } from './LogBook.js';
+import type { Random } from './random.js';
+import { stableJson } from './stableJson.js';
+
+export const PODS = '/pods';
+export const NODES = '/nodes';
+export const NAMESPACES = '/namespaces';
+export const SERVICES = '/services';
+export const DEPLOYMENTS = 'apps/deployments';
+export const REPLICA_SETS = 'apps/replicasets';
+export const HPAS = 'autoscaling/horizontalpodautoscalers';
+
+/** Timings of the simulated kubelet and controllers, in ticks. */
+export interface ControllerTuning {
+  /** Ticks from container start until the readiness probe first passes. */
+  readyAfterTicks: number;
+  /** Ticks a faulty container runs before it dies. */
+  crashAfterTicks: number;
+  /** Longest CrashLoopBackOff / ImagePullBackOff wait. */
+  maxBackoffTicks: number;
+  /** Ticks without rollout progress before Progressing=False (ProgressDeadlineExceeded). */
+  progressDeadlineTicks: number;
+  /** Ticks a node stays NotReady before its pods are evicted. */
+  evictAfterTicks: number;
+}
+
+export const DEFAULT_TUNING: ControllerTuning = {
+  readyAfterTicks: 2,
+  crashAfterTicks: 1,
+  maxBackoffTicks: 8,
+  progressDeadlineTicks: 30,
+  evictAfterTicks: 30,
+};
+
+export interface ControllerContext {
+  store: ObjectStore;
+  ledger: FaultLedger;
+  faults: FaultView;
+  events: EventRecorder;
+  logs: LogBook;
+  /** Seeded stream for names and log noise. */
+  random: Random;
+  seed: number;
+  tick: number;
+  now(): Date;
+  tuning: ControllerTuning;
+}
+
+/** Writes an object only when it changed, so an idle cluster does not churn resourceVersions and watches. */
+export function saveIfChanged(store: ObjectStore, key: string, before: KubeObject, after: KubeObject): KubeObject {
+  if (stableJson(before) === stableJson(after)) return before;
+  return store.update(key, after);
+}
+
+export function ownedBy(obj: KubeObject, uid: string | undefined): boolean {
+  return (obj.metadata.ownerReferences ?? []).some((r) => r.uid === uid && r.controller);
+}
+
+export function controllerOf(obj: KubeObject): { kind: string; name: string; uid: string } | undefined {
+  return (obj.metadata.ownerReferences ?? []).find((r) => r.controller);
+}
+
+export function isPodReady(pod: KubeObject): boolean {
+  const conditions = ((pod['status'] as { conditions?: Array<{ type: string; status: string }> })?.conditions ?? []);
+  return conditions.some((c) => c.type === 'Ready' && c.status === 'True');
+}
+
+export const isTerminating = (obj: KubeObject): boolean => Boolean(obj.metadata.deletionTimestamp);

@@ -1,0 +1,74 @@
+import type { KubeObject } from '../apiserver/KubeObject.js';
+import type { ObjectStore } from '../apiserver/ObjectStore.js';
+import { hashString } from './random.js';
+
+export interface EventSource {
+  component: string;
+  host?: string;
+}
+
+const EVENTS = '/events';
+
+/**
+ * Records core/v1 Events the way client-go's recorder does: a repeat of the same reason and message on the same
+ * object increments `count` and `lastTimestamp` instead of creating a new Event.
+ */
+export class EventRecorder {
+  private readonly index = new Map<string, { namespace: string; name: string }>();
+  private sequence = 0;
+
+  constructor(
+    private readonly store: ObjectStore,
+    private readonly now: () => Date,
+  ) {}
+
+  record(
+    involved: KubeObject,
+    type: 'Normal' | 'Warning',
+    reason: string,
+    message: string,
+    source: EventSource,
+    fieldPath?: string,
+  ): void {
+    const namespace = involved.metadata.namespace ?? 'default';
+    const key = `${involved.metadata.uid}|${reason}|${message}|${fieldPath ?? ''}`;
+    const time = this.now().toISOString();
+    const known = this.index.get(key);
+    if (known) {
+      const existing = this.store.get(EVENTS, known.namespace, known.name);
+      if (existing) {
+        existing['count'] = Number(existing['count'] ?? 1) + 1;
+        existing['lastTimestamp'] = time;
+        this.store.update(EVENTS, existing);
+        return;
+      }
+    }
+    // Unique per recorder: a hash of what happened plus a sequence number, like the client-go `%v.%x` names.
+    const name = `${involved.metadata.name}.${hashString(key).toString(16).padStart(8, '0')}${(this.sequence++).toString(16)}`;
+    this.store.create(EVENTS, {
+      apiVersion: 'v1',
+      kind: 'Event',
+      metadata: { name, namespace },
+      involvedObject: {
+        kind: involved.kind,
+        namespace: involved.metadata.namespace,
+        name: involved.metadata.name,
+        uid: involved.metadata.uid,
+        apiVersion: involved.apiVersion,
+        resourceVersion: involved.metadata.resourceVersion,
+        ...(fieldPath ? { fieldPath } : {}),
+      },
+      reason,
+      message,
+      source,
+      firstTimestamp: time,
+      lastTimestamp: time,
+      count: 1,
+      type,
+      eventTime: null,
+      reportingComponent: source.component,
+      reportingInstance: source.host ?? '',
+    });
+    this.index.set(key, { namespace, name });
+  }
+}

@@ -1,0 +1,72 @@
+import type { Fault, FaultLedger, FaultType } from '../faults.js';
+
+/**
+ * Answers what the active faults mean for one pod or node at the current time. The ledger is the single source of
+ * truth; this only interprets it, so metrics and Kubernetes state always describe the same incident.
+ */
+export class FaultView {
+  private active: Fault[] = [];
+  /** Images made unpullable or crashing by rollout faults, by fault id (set when the rollout is applied). */
+  readonly faultImages = new Map<string, string>();
+  /** Node chosen for node-not-ready faults that named no node. */
+  readonly faultNodes = new Map<string, string>();
+
+  constructor(private readonly ledger: FaultLedger) {}
+
+  refresh(nowSeconds: number): void {
+    this.active = this.ledger.activeAt(nowSeconds);
+  }
+
+  activeFaults(): Fault[] {
+    return this.active;
+  }
+
+  has(type: FaultType, namespace: string, service: string | undefined): boolean {
+    return this.active.some((f) => f.type === type && f.namespace === namespace && f.service === service);
+  }
+
+  /** Crash-loop hits every pod of the service; bad-rollout only pods running the image it rolled out. */
+  crashes(namespace: string, service: string | undefined, image: string): boolean {
+    if (this.has('crash-loop', namespace, service)) return true;
+    return this.active.some(
+      (f) => f.type === 'bad-rollout' && f.namespace === namespace && this.faultImages.get(f.id) === image,
+    );
+  }
+
+  oomKills(namespace: string, service: string | undefined): boolean {
+    return this.has('oom-killed', namespace, service);
+  }
+
+  unpullable(namespace: string, image: string): boolean {
+    return this.active.some(
+      (f) => f.type === 'image-pull-error' && f.namespace === namespace && this.faultImages.get(f.id) === image,
+    );
+  }
+
+  unschedulable(namespace: string, service: string | undefined): boolean {
+    return this.has('unschedulable', namespace, service);
+  }
+
+  readinessFails(namespace: string, service: string | undefined): boolean {
+    return this.has('failing-readiness', namespace, service);
+  }
+
+  notReadyNodes(): Set<string> {
+    const nodes = new Set<string>();
+    for (const f of this.active) {
+      if (f.type !== 'node-not-ready') continue;
+      const node = f.node ?? this.faultNodes.get(f.id);
+      if (node) nodes.add(node);
+    }
+    return nodes;
+  }
+
+  /** Services whose own containers fail, so their callers log connection errors. */
+  failingServices(namespace: string): Set<string> {
+    const out = new Set<string>();
+    for (const f of this.active) {
+      if (f.namespace === namespace && ['crash-loop', 'oom-killed', 'failing-readiness'].includes(f.type)) out.add(f.service);
+    }
+    return out;
+  }
+}

@@ -1,0 +1,319 @@
+import { clone, type KubeObject } from '../apiserver/KubeObject.js';
+import { shopService, SHOP_SERVICES } from '../shop.js';
+import { NODES, PODS, isTerminating, type ControllerContext } from './ControllerContext.js';
+import { logLines, type LogCondition, type LogContext } from './logTemplates.js';
+import { createRandom, hashString } from './random.js';
+import { nodeIsReady } from './Scheduler.js';
+
+type Stage = 'pull' | 'pull-backoff' | 'running' | 'backoff';
+
+interface Runtime {
+  stage: Stage;
+  /** Tick the stage began. */
+  since: number;
+  /** Current back-off length in ticks (doubles per failure, capped). */
+  backoff: number;
+  restarts: number;
+  instance: number;
+  startedAt?: string;
+  everStarted: boolean;
+  state: Record<string, unknown>;
+  lastState: Record<string, unknown>;
+  ready: boolean;
+}
+
+interface ContainerSpec {
+  name: string;
+  image: string;
+  ports?: Array<{ containerPort: number }>;
+}
+
+/** Ticks a container must run cleanly before its back-off resets, like the kubelet's 10-minute rule. */
+const BACKOFF_RESET_TICKS = 10;
+
+/**
+ * The simulated kubelets of all nodes: image pulls, container starts, readiness, crashes with CrashLoopBackOff,
+ * OOM kills, graceful termination, and the application's log lines, all driven by the fault view.
+ */
+export class Kubelet {
+  private readonly runtimes = new Map<string, Runtime>();
+
+  reconcile(ctx: ControllerContext): void {
+    const readyNodes = new Set(ctx.store.list(NODES).filter(nodeIsReady).map((n) => n.metadata.name));
+    const failing = new Map<string, Set<string>>();
+    for (const pod of ctx.store.list(PODS)) {
+      const spec = pod['spec'] as { nodeName?: string; containers: ContainerSpec[] };
+      if (isTerminating(pod)) {
+        this.terminate(ctx, pod);
+        continue;
+      }
+      if (!spec.nodeName) continue;
+      const namespace = pod.metadata.namespace!;
+      if (!failing.has(namespace)) failing.set(namespace, ctx.faults.failingServices(namespace));
+      const next = clone(pod);
+      if (!readyNodes.has(spec.nodeName)) this.nodeLost(ctx, pod, next);
+      else this.run(ctx, pod, next, spec.containers, failing.get(namespace)!);
+      if (JSON.stringify(next['status']) !== JSON.stringify(pod['status'])) ctx.store.update(PODS, next);
+    }
+  }
+
+  private key(pod: KubeObject, container: string): string {
+    return `${pod.metadata.uid}/${container}`;
+  }
+
+  private terminate(ctx: ControllerContext, pod: KubeObject): void {
+    const spec = pod['spec'] as { nodeName?: string; containers: ContainerSpec[] };
+    if (spec.nodeName) {
+      for (const c of spec.containers) {
+        if (this.runtimes.get(this.key(pod, c.name))?.stage === 'running') {
+          ctx.events.record(pod, 'Normal', 'Killing', `Stopping container ${c.name}`, { component: 'kubelet', host: spec.nodeName }, `spec.containers{${c.name}}`);
+        }
+      }
+    }
+    for (const c of spec.containers) this.runtimes.delete(this.key(pod, c.name));
+    ctx.logs.forget(pod.metadata.namespace!, pod.metadata.name);
+    if (ctx.store.has(PODS, pod.metadata.namespace, pod.metadata.name)) ctx.store.delete(PODS, pod.metadata.namespace, pod.metadata.name);
+  }
+
+  /** The node stopped reporting: the node controller marks its pods not ready; nothing on it progresses. */
+  private nodeLost(ctx: ControllerContext, pod: KubeObject, next: KubeObject): void {
+    const status = next['status'] as Record<string, unknown>;
+    const wasReady = (status['conditions'] as Array<{ type: string; status: string }> | undefined)?.some((c) => c.type === 'Ready' && c.status === 'True');
+    status['conditions'] = setCondition(status['conditions'], 'Ready', 'False', ctx, 'NodeNotReady', 'Node is not ready');
+    status['containerStatuses'] = ((status['containerStatuses'] as Array<Record<string, unknown>>) ?? []).map((c) => ({ ...c, ready: false }));
+    if (wasReady) ctx.events.record(pod, 'Warning', 'NodeNotReady', 'Node is not ready', { component: 'node-controller' });
+  }
+
+  private run(ctx: ControllerContext, pod: KubeObject, next: KubeObject, containers: ContainerSpec[], failingServices: Set<string>): void {
+    const namespace = pod.metadata.namespace!;
+    const nodeName = (pod['spec'] as { nodeName: string }).nodeName;
+    const service = pod.metadata.labels?.['app'];
+    const source = { component: 'kubelet', host: nodeName };
+    const statuses: Array<Record<string, unknown>> = [];
+    const status = next['status'] as Record<string, unknown>;
+    if (!status['startTime']) {
+      status['startTime'] = ctx.now().toISOString();
+      status['hostIP'] = nodeIp(nodeName);
+      status['podIP'] = podIp(nodeName, pod.metadata.name);
+      status['podIPs'] = [{ ip: status['podIP'] }];
+    }
+    for (const container of containers) {
+      const key = this.key(pod, container.name);
+      let rt = this.runtimes.get(key);
+      if (!rt) {
+        rt = { stage: 'pull', since: ctx.tick, backoff: 0, restarts: 0, instance: 0, everStarted: false, state: { waiting: { reason: 'ContainerCreating' } }, lastState: {}, ready: false };
+        this.runtimes.set(key, rt);
+      }
+      const fieldPath = `spec.containers{${container.name}}`;
+      const event = (type: 'Normal' | 'Warning', reason: string, message: string) =>
+        ctx.events.record(pod, type, reason, message, source, fieldPath);
+      const log = (condition: LogCondition) => this.log(ctx, pod, container, condition, service, failingServices);
+      const image = container.image;
+      const elapsed = ctx.tick - rt.since;
+
+      if (rt.stage === 'pull' || (rt.stage === 'pull-backoff' && elapsed >= rt.backoff)) {
+        if (ctx.faults.unpullable(namespace, image)) {
+          const msg = `Failed to pull image "${image}": rpc error: code = NotFound desc = failed to pull and unpack image "${image}": failed to resolve reference "${image}": not found`;
+          event('Normal', 'Pulling', `Pulling image "${image}"`);
+          event('Warning', 'Failed', msg);
+          event('Warning', 'Failed', 'Error: ErrImagePull');
+          rt.state = { waiting: { reason: 'ErrImagePull', message: msg } };
+          rt.stage = 'pull-backoff';
+          rt.since = ctx.tick;
+          rt.backoff = Math.min(ctx.tuning.maxBackoffTicks, Math.max(1, rt.backoff * 2));
+        } else {
+          event('Normal', 'Pulling', `Pulling image "${image}"`);
+          event('Normal', 'Pulled', `Successfully pulled image "${image}" in 1.204s (1.204s including waiting)`);
+          this.start(ctx, pod, container, rt, event);
+          log('startup');
+        }
+      } else if (rt.stage === 'pull-backoff') {
+        rt.state = { waiting: { reason: 'ImagePullBackOff', message: `Back-off pulling image "${image}"` } };
+        event('Normal', 'BackOff', `Back-off pulling image "${image}"`);
+        event('Warning', 'Failed', 'Error: ImagePullBackOff');
+      } else if (rt.stage === 'backoff') {
+        if (elapsed >= rt.backoff) {
+          event('Normal', 'Pulled', `Container image "${image}" already present on machine`);
+          this.start(ctx, pod, container, rt, event);
+          log('startup');
+        } else {
+          rt.state = {
+            waiting: {
+              reason: 'CrashLoopBackOff',
+              message: `back-off ${10 * rt.backoff}s restarting failed container=${container.name} pod=${pod.metadata.name}_${namespace}(${pod.metadata.uid})`,
+            },
+          };
+          event('Warning', 'BackOff', `Back-off restarting failed container ${container.name} in pod ${pod.metadata.name}_${namespace}(${pod.metadata.uid})`);
+        }
+      } else {
+        this.running(ctx, pod, container, rt, event, log, service);
+      }
+      statuses.push({
+        name: container.name,
+        image,
+        imageID: rt.everStarted ? `${image.split(':')[0]}@sha256:${hashString(image).toString(16).padStart(8, '0').repeat(8)}` : '',
+        ...(rt.everStarted ? { containerID: `containerd://${hashString(`${pod.metadata.uid}/${container.name}/${rt.instance}`).toString(16).padStart(8, '0').repeat(8)}` } : {}),
+        ready: rt.ready,
+        started: rt.stage === 'running',
+        restartCount: rt.restarts,
+        state: rt.state,
+        lastState: rt.lastState,
+      });
+    }
+    const allReady = statuses.every((s) => s['ready'] === true);
+    const anyStarted = containers.some((c) => this.runtimes.get(this.key(pod, c.name))?.everStarted);
+    status['phase'] = anyStarted ? 'Running' : 'Pending';
+    status['containerStatuses'] = statuses;
+    let conditions = status['conditions'];
+    conditions = setCondition(conditions, 'PodReadyToStartContainers', 'True', ctx);
+    conditions = setCondition(conditions, 'Initialized', 'True', ctx);
+    const notReady = statuses.filter((s) => !s['ready']).map((s) => s['name']);
+    const message = notReady.length ? `containers with unready status: [${notReady.join(' ')}]` : undefined;
+    conditions = setCondition(conditions, 'Ready', allReady ? 'True' : 'False', ctx, allReady ? undefined : 'ContainersNotReady', message);
+    conditions = setCondition(conditions, 'ContainersReady', allReady ? 'True' : 'False', ctx, allReady ? undefined : 'ContainersNotReady', message);
+    conditions = setCondition(conditions, 'PodScheduled', 'True', ctx);
+    status['conditions'] = conditions;
+  }
+
+  private start(
+    ctx: ControllerContext,
+    pod: KubeObject,
+    container: ContainerSpec,
+    rt: Runtime,
+    event: (type: 'Normal' | 'Warning', reason: string, message: string) => void,
+  ): void {
+    event('Normal', 'Created', `Created container: ${container.name}`);
+    event('Normal', 'Started', `Started container ${container.name}`);
+    rt.stage = 'running';
+    rt.since = ctx.tick;
+    rt.everStarted = true;
+    rt.startedAt = ctx.now().toISOString();
+    rt.state = { running: { startedAt: rt.startedAt } };
+    rt.ready = false;
+    void pod;
+  }
+
+  private running(
+    ctx: ControllerContext,
+    pod: KubeObject,
+    container: ContainerSpec,
+    rt: Runtime,
+    event: (type: 'Normal' | 'Warning', reason: string, message: string) => void,
+    log: (condition: LogCondition) => void,
+    service: string | undefined,
+  ): void {
+    const namespace = pod.metadata.namespace!;
+    const elapsed = ctx.tick - rt.since;
+    const oom = ctx.faults.oomKills(namespace, service);
+    const crash = !oom && ctx.faults.crashes(namespace, service, container.image);
+    if (oom || crash) {
+      if (elapsed < ctx.tuning.crashAfterTicks) {
+        log(oom ? 'oom' : 'healthy');
+        return;
+      }
+      log(oom ? 'oom' : 'crash');
+      const finishedAt = ctx.now().toISOString();
+      rt.lastState = {
+        terminated: {
+          exitCode: oom ? 137 : 1,
+          reason: oom ? 'OOMKilled' : 'Error',
+          startedAt: rt.startedAt,
+          finishedAt,
+          containerID: `containerd://${hashString(`${pod.metadata.uid}/${container.name}/${rt.instance}`).toString(16).padStart(8, '0').repeat(8)}`,
+        },
+      };
+      if (oom) {
+        event('Warning', 'OOMKilling', `Memory cgroup out of memory: Killed process 1 (${container.name}) total-vm:${1_800_000 + Math.round(ctx.random() * 100_000)}kB, anon-rss:${900_000 + Math.round(ctx.random() * 50_000)}kB, file-rss:0kB, shmem-rss:0kB`);
+      }
+      rt.restarts += 1;
+      rt.instance += 1;
+      rt.ready = false;
+      rt.stage = 'backoff';
+      rt.since = ctx.tick;
+      rt.backoff = Math.min(ctx.tuning.maxBackoffTicks, Math.max(1, rt.backoff * 2));
+      rt.state = {
+        waiting: {
+          reason: 'CrashLoopBackOff',
+          message: `back-off ${10 * rt.backoff}s restarting failed container=${container.name} pod=${pod.metadata.name}_${namespace}(${pod.metadata.uid})`,
+        },
+      };
+      ctx.logs.rotate(namespace, pod.metadata.name, container.name);
+      event('Warning', 'BackOff', `Back-off restarting failed container ${container.name} in pod ${pod.metadata.name}_${namespace}(${pod.metadata.uid})`);
+      return;
+    }
+    if (elapsed >= BACKOFF_RESET_TICKS) rt.backoff = 0;
+    const readinessFails = ctx.faults.readinessFails(namespace, service);
+    if (readinessFails) {
+      if (elapsed >= 1) {
+        rt.ready = false;
+        event('Warning', 'Unhealthy', 'Readiness probe failed: HTTP probe failed with statuscode: 503');
+      }
+      log('not-ready');
+    } else {
+      rt.ready = elapsed >= ctx.tuning.readyAfterTicks;
+      const condition: LogCondition = ctx.faults.has('latency', namespace, service)
+        ? 'latency'
+        : ctx.faults.has('cpu-hog', namespace, service)
+          ? 'cpu-hog'
+          : 'healthy';
+      log(condition);
+    }
+  }
+
+  private log(
+    ctx: ControllerContext,
+    pod: KubeObject,
+    container: ContainerSpec,
+    condition: LogCondition,
+    service: string | undefined,
+    failingServices: Set<string>,
+  ): void {
+    const namespace = pod.metadata.namespace!;
+    const random = createRandom(hashString(`${ctx.seed}/${pod.metadata.name}/${container.name}/${ctx.tick}`));
+    const known = SHOP_SERVICES.some((s) => s.name === service);
+    const callees = known ? shopService(service!).calls : [];
+    const failingCallee = callees.find((c) => failingServices.has(c));
+    let effective = condition;
+    if (condition === 'healthy' && failingCallee && random() < 0.7) effective = 'callee-down';
+    const ctxLog: LogContext = {
+      service: service ?? container.name,
+      pod: pod.metadata.name,
+      callees,
+      failingCallee,
+      port: container.ports?.[0]?.containerPort ?? 8080,
+    };
+    const base = ctx.now().getTime();
+    logLines(effective, ctxLog, random).forEach((text, i) => {
+      ctx.logs.append(namespace, pod.metadata.name, container.name, { time: new Date(base + i).toISOString(), text });
+    });
+  }
+}
+
+function setCondition(
+  conditions: unknown,
+  type: string,
+  status: string,
+  ctx: ControllerContext,
+  reason?: string,
+  message?: string,
+): Array<Record<string, unknown>> {
+  const list = Array.isArray(conditions) ? (conditions as Array<Record<string, unknown>>) : [];
+  const old = list.find((c) => c['type'] === type);
+  const updated: Record<string, unknown> = {
+    type,
+    status,
+    lastProbeTime: null,
+    lastTransitionTime: old && old['status'] === status ? old['lastTransitionTime'] : ctx.now().toISOString(),
+    ...(reason ? { reason } : {}),
+    ...(message ? { message } : {}),
+  };
+  return old ? list.map((c) => (c === old ? updated : c)) : [...list, updated];
+}
+
+function nodeIp(node: string): string {
+  return `10.0.0.${(hashString(node) % 200) + 10}`;
+}
+
+function podIp(node: string, pod: string): string {
+  return `10.244.${hashString(node) % 250}.${(hashString(pod) % 250) + 2}`;
+}
