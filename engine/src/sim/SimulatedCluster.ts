@@ -5,7 +5,7 @@ import type { ControllerTuning } from './controller/ControllerContext.js';
 import { Controller } from './controller/Controller.js';
 import { createRandom, uuidFrom } from './controller/random.js';
 import { FaultLedger } from './faults.js';
-import { seedShop } from './seedShop.js';
+import { seedShop } from './controller/seedShop.js';
 
 export interface SimulatedClusterOptions {
   port?: number;

@@ -1,5 +1,5 @@
-import type { ObjectStore } from './apiserver/ObjectStore.js';
-import { SHOP_NAMESPACE, SHOP_SERVICES, type ShopService } from './shop.js';
+import type { ObjectStore } from '../apiserver/ObjectStore.js';
+import { SHOP_NAMESPACE, SHOP_SERVICES, type ShopService } from '../shop.js';
 
 export const SIM_NODES = ['sim-node-1', 'sim-node-2', 'sim-node-3'];
 
