@@ -87,11 +87,12 @@ export function scoreSeries(
   if (baseline.length < settings.minBaselinePoints || incident.length === 0) return undefined;
 
   const baselineMedian = median(baseline);
-  // MAD is 0 for signals that sit at one value most of the time (availability at 100%); the (trimmed) mean absolute
-  // deviation still sees their rare excursions and gives a usable scale.
+  // MAD is 0 for signals that sit at one value most of the time (availability at 100%); only then the (trimmed) mean
+  // absolute deviation, which still sees their rare excursions, gives the scale. Otherwise MAD alone: the baseline
+  // may hold earlier incidents, and any non-robust estimate would let them inflate the scale.
+  const madScale = MAD_TO_SIGMA * mad(baseline, baselineMedian);
   const baselineScale = Math.max(
-    MAD_TO_SIGMA * mad(baseline, baselineMedian),
-    MEAN_ABS_TO_SIGMA * trimmedMeanAbsoluteDeviation(baseline, baselineMedian, settings.scaleTrim),
+    madScale > 0 ? madScale : MEAN_ABS_TO_SIGMA * trimmedMeanAbsoluteDeviation(baseline, baselineMedian, settings.scaleTrim),
     settings.relativeScaleFloor * Math.abs(baselineMedian),
     settings.absoluteScaleFloor,
   );

@@ -1,0 +1,234 @@
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
+import type { BadDirection, LogRecord, ServiceEdge, SignalSeries } from '../../src/rca/types.js';
+import { parseCsvObjects } from './csv.js';
+import { seriesFromSpans, type Span } from '../../src/rca/traces/seriesFromSpans.js';
+
+/**
+ * Nezha (Yu et al., FSE 2023; MIT, © 2023 IntelligentDDS) system folders → the RCA core's inputs. A system folder
+ * (`onlineboutique`, `trainticket`) holds days with `fault_list.json`, per-pod metric files, and, when present, per-minute
+ * log and trace files. Everything present is used: metrics always, logs and traces when the day has them.
+ * Clock: the `Time`/`Timestamp` strings and the `inject_time` string are one clock (see SOURCE.md); numeric stamps are
+ * not trusted.
+ */
+
+export interface NezhaFault {
+  day: string;
+  time: number;
+  service: string;
+  pod: string;
+  type: string;
+}
+
+export interface NezhaDay {
+  system: string;
+  day: string;
+  dir: string;
+  faults: NezhaFault[];
+  series: SignalSeries[];
+  edges: ServiceEdge[];
+}
+
+const read = (file: string) => (file.endsWith('.gz') ? gunzipSync(readFileSync(file)).toString('utf8') : readFileSync(file, 'utf8'));
+
+/** `2022-08-22 03:51:19.799 +0000 UTC m=+0.3` or `2022-08-22T03:51:19.799Z` → unix seconds (UTC). */
+export function parseNezhaTime(value: string): number {
+  const m = /^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}:\d{2})(\.\d+)?/.exec(value.trim());
+  if (!m) return NaN;
+  const fraction = m[3] ? Number(`0${m[3]}`) : 0;
+  return Date.parse(`${m[1]}T${m[2]}Z`) / 1000 + fraction;
+}
+
+/** Pod name minus the ReplicaSet hash and pod suffix: `ts-contacts-service-866bd68c97-xcqfx` → `ts-contacts-service`. */
+export function serviceOfPod(pod: string): string {
+  const parts = pod.split('-');
+  return parts.length > 2 ? parts.slice(0, -2).join('-') : pod;
+}
+
+function directionOf(column: string): BadDirection {
+  if (/success/i.test(column)) return 'down';
+  if (/latency|cpu|mem|delay|p9\d|error/i.test(column)) return 'up';
+  return 'both';
+}
+
+const SKIP_COLUMNS = new Set(['Time', 'TimeStamp', 'PodName', 'ServiceName', 'time', 'timestamp']);
+
+export function loadNezhaSystems(dir: string): string[] {
+  return readdirSync(dir)
+    .filter((name) => statSync(join(dir, name)).isDirectory() && readdirSync(join(dir, name)).some((d) => existsSync(join(dir, name, d, 'fault_list.json'))),
+    )
+    .sort();
+}
+
+export function loadNezhaDays(dir: string, system: string): NezhaDay[] {
+  const sdir = join(dir, system);
+  const days: NezhaDay[] = [];
+  for (const day of readdirSync(sdir).sort()) {
+    const ddir = join(sdir, day);
+    const faultFile = join(ddir, 'fault_list.json');
+    if (!existsSync(faultFile)) continue;
+    const raw = JSON.parse(read(faultFile)) as Record<string, Array<{ inject_time: string; inject_pod: string; inject_type: string }>>;
+    const faults = Object.values(raw)
+      .flat()
+      .map((f) => ({
+        day,
+        time: parseNezhaTime(f.inject_time),
+        pod: f.inject_pod,
+        service: serviceOfPod(f.inject_pod),
+        type: f.inject_type,
+      }))
+      .sort((a, b) => a.time - b.time);
+    const series: SignalSeries[] = [];
+    const edges: ServiceEdge[] = [];
+    const mdir = join(ddir, 'metric');
+    if (existsSync(mdir)) {
+      for (const file of readdirSync(mdir).sort()) {
+        if (/_metric\.csv(\.gz)?$/.test(file)) series.push(...podMetricSeries(join(mdir, file)));
+        const edgeFile = /^(source|destination)_(\d+)\.csv(\.gz)?$/.exec(file);
+        if (edgeFile) series.push(...edgeSeries(join(mdir, file), `${edgeFile[1]}_p${edgeFile[2]}`));
+        if (/^dependency\.csv(\.gz)?$/.test(file)) {
+          for (const row of parseCsvObjects(read(join(mdir, file)))) {
+            const from = row.Source ?? '';
+            const to = row.Target ?? '';
+            // Edges to bare IP addresses are node-level plumbing, not services.
+            if (from && to && !/^\d+\.\d+\.\d+\.\d+$/.test(to)) edges.push({ from, to, origin: 'dataset' });
+          }
+        }
+      }
+    }
+    days.push({ system, day, dir: ddir, faults, series, edges });
+  }
+  return days;
+}
+
+function podMetricSeries(file: string): SignalSeries[] {
+  const rows = parseCsvObjects(read(file));
+  if (rows.length === 0) return [];
+  const pod = rows[0]!.PodName ?? file.replace(/^.*\//, '').replace(/_metric\.csv(\.gz)?$/, '');
+  const service = serviceOfPod(pod);
+  const columns = Object.keys(rows[0]!).filter((c) => !SKIP_COLUMNS.has(c) && !/^Node/.test(c));
+  const timestamps = rows.map((r) => parseNezhaTime(r.Time ?? r.time ?? ''));
+  return columns.map((column) => ({
+    service,
+    signal: column,
+    badDirection: directionOf(column),
+    timestamps,
+    values: rows.map((r) => (r[column] === '' || r[column] === undefined ? NaN : Number(r[column]))),
+  }));
+}
+
+/**
+ * Per-edge latency files (`source_50`: measured by the caller, `destination_50`: by the callee; columns `caller_callee`)
+ * become series of the callee: what its callers experience calling it. A callee whose callers all see it slow is the
+ * natural suspect, and a gap between the caller's and the callee's view is time spent in the network.
+ */
+function edgeSeries(file: string, view: string): SignalSeries[] {
+  const rows = parseCsvObjects(read(file));
+  if (rows.length === 0) return [];
+  const timestamps = rows.map((r) => parseNezhaTime(r.time ?? r.Time ?? ''));
+  const services = new Set(['frontend']);
+  return Object.keys(rows[0]!)
+    .filter((c) => !SKIP_COLUMNS.has(c))
+    .flatMap((column) => {
+      const [caller, callee] = splitEdge(column, services);
+      if (!caller || !callee) return [];
+      return [
+        {
+          service: callee,
+          signal: `edge_latency_${view}(${caller})`,
+          badDirection: 'up' as const,
+          timestamps,
+          values: rows.map((r) => (r[column] === '' || r[column] === undefined ? NaN : Number(r[column]))),
+        },
+      ];
+    });
+}
+
+/** `checkoutservice_emailservice` → [caller, callee]; service names may not contain `_`, so the split is unique. */
+function splitEdge(column: string, _known: Set<string>): [string | undefined, string | undefined] {
+  const i = column.indexOf('_');
+  return i > 0 ? [column.slice(0, i), column.slice(i + 1)] : [undefined, undefined];
+}
+
+/** Minute files (`HH_MM_log.csv.gz`, `HH_MM_trace.csv.gz`) of a day whose minute lies in [from, to]. */
+function minuteFiles(dir: string, suffix: string, day: string, from: number, to: number): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir)
+    .filter((f) => f.endsWith(suffix) || f.endsWith(`${suffix}.gz`))
+    .filter((f) => {
+      const m = /^(\d{2})_(\d{2})_/.exec(f);
+      if (!m) return false;
+      const t = Date.parse(`${day}T${m[1]}:${m[2]}:00Z`) / 1000;
+      return t + 60 > from && t <= to;
+    })
+    .map((f) => join(dir, f));
+}
+
+/** Logs of the day in [from, to], plus the system's fault-free minute of that day shifted to just before `from`. */
+export function nezhaLogs(day: NezhaDay, from: number, to: number): LogRecord[] {
+  const logs: LogRecord[] = [];
+  for (const file of minuteFiles(join(day.dir, 'log'), '_log.csv', day.day, from, to)) logs.push(...readLogFile(file, 0));
+  const freeDir = join(day.dir, '..', 'fault_free', day.day, 'log');
+  const free = minuteFiles(freeDir, '_log.csv', day.day, 0, Infinity);
+  if (free.length && logs.length) {
+    const records = free.flatMap((f) => readLogFile(f, 0));
+    const first = Math.min(...records.map((r) => r.timestamp));
+    const shift = from - 600 - first;
+    logs.push(...records.map((r) => ({ ...r, timestamp: r.timestamp + shift })));
+  }
+  return logs;
+}
+
+function readLogFile(file: string, shift: number): LogRecord[] {
+  return parseCsvObjects(read(file)).map((row) => {
+    let message = row.Log ?? '';
+    try {
+      const parsed = JSON.parse(message) as { log?: string };
+      if (typeof parsed.log === 'string') message = parsed.log;
+    } catch {
+      // not Docker JSON: keep the raw line
+    }
+    return {
+      service: serviceOfPod(row.PodName ?? ''),
+      timestamp: parseNezhaTime(row.Timestamp ?? '') + shift,
+      message: message.trim(),
+    };
+  });
+}
+
+/** Spans of the day in [from, to] plus the fault-free minute shifted before `from`. */
+export function nezhaSpans(day: NezhaDay, from: number, to: number): Span[] {
+  const spans: Span[] = [];
+  for (const file of minuteFiles(join(day.dir, 'trace'), '_trace.csv', day.day, from, to)) spans.push(...readTraceFile(file, day.day));
+  const free = minuteFiles(join(day.dir, '..', 'fault_free', day.day, 'trace'), '_trace.csv', day.day, 0, Infinity);
+  if (free.length && spans.length) {
+    const records = free.flatMap((f) => readTraceFile(f, day.day));
+    const first = Math.min(...records.map((r) => r.start));
+    const shift = from - 600 - first;
+    spans.push(...records.map((r) => ({ ...r, start: r.start + shift })));
+  }
+  return spans;
+}
+
+/**
+ * Span start times are nanoseconds on the trace clock; the file's minute (HH_MM, the trusted clock) anchors them:
+ * the offset between the two clocks is taken from the file's earliest span.
+ */
+function readTraceFile(file: string, day: string): Span[] {
+  const rows = parseCsvObjects(read(file));
+  const m = /(\d{2})_(\d{2})_trace/.exec(file)!;
+  const minute = Date.parse(`${day}T${m[1]}:${m[2]}:00Z`) / 1000;
+  const starts = rows.map((r) => Number(r.StartTimeUnixNano) / 1e9);
+  const earliest = Math.min(...starts.filter(Number.isFinite));
+  const offset = Number.isFinite(earliest) ? minute - Math.floor(earliest / 60) * 60 : 0;
+  return rows.map((r, i) => ({
+    traceId: r.TraceID ?? '',
+    spanId: r.SpanID ?? '',
+    parentId: r.ParentID ?? '',
+    service: serviceOfPod(r.PodName ?? ''),
+    operation: r.OperationName ?? '',
+    start: starts[i]! + offset,
+    durationMs: Number(r.Duration) / 1000,
+  }));
+}
