@@ -34,6 +34,11 @@ const anomalySchema = z
     onsetGuardSeconds: z.coerce.number().min(0).default(300),
     /** Absolute floor of the robust scale (same unit as the signal), for signals whose median is 0. */
     absoluteScaleFloor: z.coerce.number().min(0).default(1e-6),
+    /**
+     * Quantile of the incident points, counted from the bad side, taken as the incident level (0.5 = median). Above
+     * 0.5 a fault covering only part of the window still shows; below 1 a single spike does not.
+     */
+    incidentQuantile: z.coerce.number().min(0.5).max(1).default(0.5),
     /** Robust z above which a signal counts as anomalous. */
     threshold: z.coerce.number().positive().default(3),
     /** Robust z values are compressed above this level (log scale), so one huge ratio cannot drown all others. */

@@ -8,7 +8,7 @@ export interface SeriesAnomaly {
   baselineMedian: number;
   /** Robust standard deviation of the baseline, after the configured floors. */
   baselineScale: number;
-  /** Median of the incident points. */
+  /** Level of the incident points (the configured quantile from the bad side). */
   incidentValue: number;
   /** Signed robust z of the incident value: (incident - baseline median) / scale. */
   deviation: number;
@@ -35,6 +35,25 @@ function trimmedMeanAbsoluteDeviation(values: number[], center: number, trim: nu
   let sum = 0;
   for (let i = 0; i < keep; i++) sum += deviations[i]!;
   return sum / keep;
+}
+
+/**
+ * The incident's level: the given quantile of its points counted from the bad side (0.5 = median), so a fault that
+ * covers only part of the window still shows while single spikes do not.
+ */
+function incidentLevel(values: number[], center: number, direction: SignalSeries['badDirection'], q: number): number {
+  const sorted = Float64Array.from(values).sort();
+  const at = (p: number) => {
+    const pos = (sorted.length - 1) * p;
+    const lo = Math.floor(pos);
+    const hi = Math.ceil(pos);
+    return sorted[lo]! + (sorted[hi]! - sorted[lo]!) * (pos - lo);
+  };
+  if (direction === 'up') return at(q);
+  if (direction === 'down') return at(1 - q);
+  const high = at(q);
+  const low = at(1 - q);
+  return Math.abs(high - center) >= Math.abs(low - center) ? high : low;
 }
 
 /** Finite baseline values in the `seconds` before the onset, leaving out the `guard` seconds right before it. */
@@ -96,7 +115,7 @@ export function scoreSeries(
     settings.relativeScaleFloor * Math.abs(baselineMedian),
     settings.absoluteScaleFloor,
   );
-  const incidentValue = median(incident);
+  const incidentValue = incidentLevel(incident, baselineMedian, series.badDirection, settings.incidentQuantile);
   const deviation = (incidentValue - baselineMedian) / baselineScale;
   // A level the signal already had just before the onset is not the incident's doing (the baseline may come from a
   // different period): the change must also show against the recent level, measured with the baseline's scale.
