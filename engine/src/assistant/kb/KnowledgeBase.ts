@@ -1,0 +1,293 @@
+import { createHash } from 'node:crypto';
+import type { Logger } from 'pino';
+import { EngineError } from '../../errors.js';
+import type { Store } from '../../store/Store.js';
+import type { AssistantConfig } from '../config.js';
+import { isCorpusFitted, type Embedder } from '../embedders/Embedder.js';
+import { KnowledgeIndex, type SearchHit, type SearchOptions } from '../retrieval/KnowledgeIndex.js';
+import { HnswVectorIndex } from '../retrieval/HnswVectorIndex.js';
+import { indexedText, type Chunk } from './Chunk.js';
+import { KnowledgeRepository, type SourceState } from './KnowledgeRepository.js';
+import { readSourceFolder, resolveSource, type FileError, type SourceFolder } from './readSourceFolder.js';
+
+export interface IngestReport {
+  source: string;
+  root: string;
+  added: number;
+  updated: number;
+  unchanged: number;
+  removed: number;
+  /** Chunks contributed by this source after the ingest. */
+  chunks: number;
+  totalChunks: number;
+  errors: FileError[];
+  seconds: number;
+}
+
+export interface KnowledgeStats {
+  chunks: number;
+  pages: number;
+  sources: Array<{ name: string; root: string; files: number; ingestedAt: string }>;
+  embedder: string;
+  vectorIndex: 'exact' | 'hnsw';
+  version: number;
+}
+
+export interface KnowledgeBaseOptions {
+  config: AssistantConfig;
+  embedder: Embedder;
+  /** Where the knowledge base persists; absent means in-process only (benchmarks). */
+  store?: Store;
+  logger?: Logger;
+  /** Milliseconds between checks of the store for a newer version written by another replica. */
+  refreshIntervalMs?: number;
+}
+
+const textHash = (text: string) => createHash('sha1').update(text).digest('hex');
+
+/**
+ * The assistant's knowledge: ingest (incremental by content hash, removals honoured), persistence through the store so
+ * every replica serves the same knowledge, and hybrid search. Writes are serialised in this process; a replica notices
+ * another's write by the stored version number.
+ */
+export class KnowledgeBase {
+  private chunks: Chunk[] = [];
+  private vectors: Float32Array = new Float32Array(0);
+  private dims = 0;
+  private sources: Record<string, SourceState> = {};
+  private version = 0;
+  private index: KnowledgeIndex | undefined;
+  private readonly repository: KnowledgeRepository | undefined;
+  private lastRefresh = 0;
+  private queue: Promise<unknown> = Promise.resolve();
+
+  constructor(private readonly options: KnowledgeBaseOptions) {
+    this.repository = options.store ? new KnowledgeRepository(options.store) : undefined;
+  }
+
+  get embedder(): Embedder {
+    return this.options.embedder;
+  }
+
+  /** Loads the persisted knowledge base; false when the store holds none (or one made by another embedder). */
+  async load(): Promise<boolean> {
+    if (!this.repository) return false;
+    const snapshot = await this.repository.load();
+    this.lastRefresh = Date.now();
+    if (!snapshot) return false;
+    if (snapshot.embedderId !== this.options.embedder.id) {
+      this.options.logger?.warn(
+        { stored: snapshot.embedderId, configured: this.options.embedder.id },
+        'stored knowledge base was built with another embedder; re-ingest to use it',
+      );
+      return false;
+    }
+    if (isCorpusFitted(this.options.embedder)) {
+      if (!snapshot.embedderState) throw new EngineError('INTERNAL', 'stored knowledge base lacks its embedder model');
+      await this.options.embedder.restore(snapshot.embedderState);
+    }
+    const ann =
+      snapshot.ann && snapshot.chunks.length > 0
+        ? HnswVectorIndex.deserialize(snapshot.ann, snapshot.dims, this.hnswParams())
+        : undefined;
+    this.apply(snapshot.chunks, snapshot.vectors, snapshot.dims, snapshot.sources, snapshot.version, ann);
+    return true;
+  }
+
+  /** Reloads when another replica has written a newer version (checked at most every refreshIntervalMs). */
+  async refresh(force = false): Promise<void> {
+    if (!this.repository) return;
+    const interval = this.options.refreshIntervalMs ?? 2000;
+    if (!force && Date.now() - this.lastRefresh < interval) return;
+    this.lastRefresh = Date.now();
+    const stored = await this.repository.version();
+    if (stored > this.version) await this.load();
+  }
+
+  async search(query: string, k: number, options: SearchOptions = {}): Promise<SearchHit[]> {
+    await this.refresh();
+    return this.index ? this.index.search(query, k, options) : [];
+  }
+
+  lexical(query: string, k: number, options: SearchOptions = {}): SearchHit[] {
+    return this.index ? this.index.lexical(query, k, options) : [];
+  }
+
+  termCoverage(query: string, chunk: Chunk): number {
+    return this.index ? this.index.termCoverage(query, chunk) : 0;
+  }
+
+  stats(): KnowledgeStats {
+    return {
+      chunks: this.chunks.length,
+      pages: this.index?.pageCount ?? 0,
+      sources: Object.values(this.sources).map((s) => ({
+        name: s.name,
+        root: s.root,
+        files: Object.keys(s.files).length,
+        ingestedAt: s.ingestedAt,
+      })),
+      embedder: this.options.embedder.id,
+      vectorIndex: this.index?.vectorIndex.kind ?? 'exact',
+      version: this.version,
+    };
+  }
+
+  /** Ingests (or re-ingests) a folder; serialised with other writes of this process. */
+  ingest(folder: SourceFolder, progress?: (fraction: number, message: string) => void): Promise<IngestReport> {
+    const run = this.queue.then(() => this.ingestNow(folder, progress));
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  /** Drops everything a source contributed. */
+  removeSource(name: string): Promise<number> {
+    const run = this.queue.then(async () => {
+      await this.refresh(true);
+      const before = this.chunks.length;
+      const keep = this.chunks.filter((c) => c.source !== name);
+      const sources = { ...this.sources };
+      delete sources[name];
+      await this.rebuild(keep, sources, this.reusableVectors());
+      return before - keep.length;
+    });
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  private async ingestNow(
+    folder: SourceFolder,
+    progress?: (fraction: number, message: string) => void,
+  ): Promise<IngestReport> {
+    const started = performance.now();
+    await this.refresh(true);
+    const { config } = this.options;
+    progress?.(0.02, `reading ${folder.path}`);
+    // The source's identity is its name (default: resolved root), so re-ingesting the same folder replaces it.
+    const { name } = resolveSource(folder);
+    const known = new Map(Object.entries(this.sources[name]?.files ?? {}));
+    const read = readSourceFolder(folder, config.ingest, config.chunking, known);
+    const previous = this.sources[read.source];
+    const previousFiles = previous?.files ?? {};
+    const unchanged = new Set(read.unchanged);
+    const kept = this.chunks.filter((c) => c.source !== read.source || unchanged.has(c.path));
+    const fresh = read.files.flatMap((f) => f.chunks);
+    const files: Record<string, string> = {};
+    for (const path of read.unchanged) files[path] = previousFiles[path]!;
+    for (const f of read.files) files[f.path] = f.hash;
+    const added = read.files.filter((f) => !(f.path in previousFiles)).length;
+    const updated = read.files.length - added;
+    const removed = Object.keys(previousFiles).filter((p) => !(p in files)).length;
+    const sources: Record<string, SourceState> = {
+      ...this.sources,
+      [read.source]: {
+        name: read.source,
+        root: read.root,
+        ...(folder.baseUrl ? { baseUrl: folder.baseUrl } : {}),
+        files,
+        ingestedAt: new Date().toISOString(),
+      },
+    };
+    const changed = read.files.length > 0 || removed > 0 || !previous;
+    if (changed) {
+      progress?.(0.3, `embedding ${kept.length + fresh.length} chunks`);
+      await this.rebuild([...kept, ...fresh], sources, this.reusableVectors(), progress);
+    } else {
+      this.sources = sources;
+    }
+    const report: IngestReport = {
+      source: read.source,
+      root: read.root,
+      added,
+      updated,
+      unchanged: read.unchanged.length,
+      removed,
+      chunks: this.chunks.filter((c) => c.source === read.source).length,
+      totalChunks: this.chunks.length,
+      errors: read.errors,
+      seconds: (performance.now() - started) / 1000,
+    };
+    this.options.logger?.info({ ...report, errors: report.errors.length }, 'knowledge base ingest');
+    return report;
+  }
+
+  private reusableVectors(): Map<string, Float32Array> {
+    const reuse = new Map<string, Float32Array>();
+    // A corpus-fitted embedder is refitted on every change, so none of its old vectors stay valid.
+    if (isCorpusFitted(this.options.embedder)) return reuse;
+    this.chunks.forEach((c, i) => reuse.set(textHash(indexedText(c)), this.vectors.subarray(i * this.dims, (i + 1) * this.dims)));
+    return reuse;
+  }
+
+  private async rebuild(
+    chunks: Chunk[],
+    sources: Record<string, SourceState>,
+    reuse: Map<string, Float32Array>,
+    progress?: (fraction: number, message: string) => void,
+  ): Promise<void> {
+    const embedder = this.options.embedder;
+    const texts = chunks.map(indexedText);
+    if (isCorpusFitted(embedder) && texts.length > 0) {
+      progress?.(0.35, `fitting ${embedder.id} on ${texts.length} chunks`);
+      await embedder.fit(texts);
+    }
+    const vectors: Array<Float32Array | undefined> = texts.map((t) => reuse.get(textHash(t)));
+    const missing = vectors.flatMap((v, i) => (v ? [] : [i]));
+    const batch = 256;
+    for (let start = 0; start < missing.length; start += batch) {
+      const ids = missing.slice(start, start + batch);
+      const embedded = await embedder.embedDocuments(ids.map((i) => texts[i]!));
+      ids.forEach((i, j) => (vectors[i] = embedded[j]));
+      progress?.(0.4 + (0.4 * (start + ids.length)) / missing.length, `embedded ${start + ids.length}/${missing.length}`);
+    }
+    const dims = embedder.dimensions;
+    const flat = new Float32Array(chunks.length * dims);
+    vectors.forEach((v, i) => {
+      if (!v || v.length !== dims) throw new EngineError('UPSTREAM_ERROR', `embedder returned a vector of the wrong size`);
+      flat.set(v, i * dims);
+    });
+    progress?.(0.85, 'indexing');
+    const index = new KnowledgeIndex(chunks, flat, dims, embedder, this.options.config.retrieval);
+    let version = this.version + 1;
+    if (this.repository) {
+      progress?.(0.92, 'saving to the store');
+      version = await this.repository.save({
+        embedderId: embedder.id,
+        dims,
+        chunks,
+        vectors: flat,
+        sources,
+        ...(isCorpusFitted(embedder) && embedder.fitted ? { embedderState: embedder.serialize() } : {}),
+        ...(index.vectorIndex.kind === 'hnsw' ? { ann: index.vectorIndex.serialize() } : {}),
+      });
+    }
+    this.chunks = chunks;
+    this.vectors = flat;
+    this.dims = dims;
+    this.sources = sources;
+    this.version = version;
+    this.index = index;
+  }
+
+  private hnswParams() {
+    const r = this.options.config.retrieval;
+    return { connectivity: r.hnswConnectivity, expansionAdd: r.hnswExpansionAdd, expansionSearch: r.hnswExpansionSearch };
+  }
+
+  private apply(
+    chunks: Chunk[],
+    vectors: Float32Array,
+    dims: number,
+    sources: Record<string, SourceState>,
+    version: number,
+    ann?: HnswVectorIndex,
+  ): void {
+    this.chunks = chunks;
+    this.vectors = vectors;
+    this.dims = dims;
+    this.sources = sources;
+    this.version = version;
+    this.index = new KnowledgeIndex(chunks, vectors, dims, this.options.embedder, this.options.config.retrieval, ann);
+  }
+}
+
