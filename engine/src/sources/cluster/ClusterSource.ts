@@ -104,7 +104,10 @@ export interface MutationOptions {
 
 export interface WatchEvent<T = unknown> {
   type: 'ADDED' | 'MODIFIED' | 'DELETED' | 'BOOKMARK' | 'ERROR';
+  /** PodInfo / EventInfo / Workload for the watched resource; the raw object (a Status for ERROR) otherwise. */
   object: T;
+  /** The object's resourceVersion: pass the last one seen as `resourceVersion` to resume a watch. */
+  resourceVersion?: string;
 }
 
 export interface WatchHandle {
