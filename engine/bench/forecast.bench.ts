@@ -1,10 +1,7 @@
 import { printTable, type BenchMain } from './lib.js';
-import { loadCsvSeries } from './forecast/loadCsvSeries.js';
-import { forecastConfigSchema } from '../src/forecast/config.js';
-import { prepareSeries } from '../src/forecast/series/prepareSeries.js';
-import { BASELINES, fitForecaster } from '../src/forecast/Forecaster.js';
+import { fitOnHistory } from './forecast/fitOnHistory.js';
+import { BASELINES } from '../src/forecast/Forecaster.js';
 import { backtest } from '../src/forecast/backtest.js';
-import { initTf } from '../src/forecast/tf/initTf.js';
 
 /**
  * `npm run bench -- forecast --data FILE.csv --column NAME --test-days N [--step S] [--horizon 12] [--config JSON]`
@@ -12,32 +9,10 @@ import { initTf } from '../src/forecast/tf/initTf.js';
  * then scores the last N days by rolling origin, the chosen model beside every baseline.
  */
 export const main: BenchMain = async (ctx) => {
-  const path = ctx.pathOption('data');
-  const column = ctx.option('column', 'value');
-  const testDays = ctx.numberOption('test-days', 7);
-  const stepOption = ctx.options.step !== undefined ? ctx.numberOption('step', 300) : undefined;
-  const loaded = loadCsvSeries(path, column, { step: stepOption });
-  const step = loaded.stepSeconds;
-  const horizon = ctx.numberOption('horizon', 12);
-  // `--config JSON` overrides forecast settings (e.g. '{"models":["naive","lstm"]}'); defaults otherwise.
-  const overrides = JSON.parse(ctx.option('config', '{}')) as Record<string, unknown>;
-  const config = forecastConfigSchema.parse({ ...overrides, stepSeconds: step, horizonSteps: horizon });
-  const backend = await initTf();
-
-  const series = prepareSeries(loaded.timestamps, loaded.values, {
-    stepSeconds: step,
-    transform: config.transform,
-    outageMinMinutes: config.outageMinMinutes,
-    outageMaxZeroShare: config.outageMaxZeroShare,
-  });
+  const { path, column, testDays, config, series, testStart, forecaster, trainSeconds, backend } = await fitOnHistory(ctx);
+  const horizon = config.horizonSteps;
+  const step = series.stepSeconds;
   const n = series.z.length;
-  const testSteps = Math.round((testDays * 86400) / step);
-  const testStart = n - testSteps;
-  if (testStart < 2 * horizon) throw new Error(`--test-days ${testDays} leaves no training data (${n} steps of ${step}s)`);
-
-  const started = performance.now();
-  const forecaster = await fitForecaster(series, { config, end: testStart });
-  const trainSeconds = (performance.now() - started) / 1000;
   const result = await backtest(forecaster, series, testStart);
 
   // Latency of one forecast (all horizons from the newest origin), as the service does it.

@@ -31,6 +31,8 @@ export interface ForecastMatrix {
   point: Float64Array;
   lower: Float64Array;
   upper: Float64Array;
+  /** The one-sided `planQuantile` of demand: what a replica plan covers by default. */
+  plan: Float64Array;
 }
 
 export interface ForecasterSpec {
@@ -47,6 +49,9 @@ export interface ForecasterSpec {
   ensembleWeights: Array<Record<string, number>>;
   /** Per model (and `ensemble`), per horizon: half-width of the interval in model space. */
   quantiles: Record<string, number[]>;
+  /** Per model, per horizon: the `planQuantile` of signed validation residuals (actual − forecast), model space. */
+  planOffsets: Record<string, number[]>;
+  planQuantile: number;
   trainedOn: { start: number; end: number; points: number };
   valid: boolean;
 }
@@ -111,13 +116,16 @@ export class Forecaster {
     const point = new Float64Array(z.length);
     const lower = new Float64Array(z.length);
     const upper = new Float64Array(z.length);
+    const plan = new Float64Array(z.length);
+    const offsets = this.spec.planOffsets[name] ?? new Array<number>(H).fill(0);
     for (let i = 0; i < z.length; i++) {
       const h = i % H;
       point[i] = inverseTransform(t, z[i]!);
       lower[i] = inverseTransform(t, z[i]! - q[h]!);
       upper[i] = inverseTransform(t, z[i]! + q[h]!);
+      plan[i] = Math.max(point[i]!, inverseTransform(t, z[i]! + offsets[h]!));
     }
-    return { point, lower, upper };
+    return { point, lower, upper, plan };
   }
 
   toJSON(): ForecasterSpec {
@@ -189,7 +197,8 @@ export async function fitForecaster(series: PreparedSeries, options: FitForecast
   for (const [name, model] of fitted) zByModel.set(name, await model.forecastFrom(series, origins));
 
   const maeByModel = new Map<string, number[]>();
-  const scoreOf = (z: Float64Array) => horizonErrors(series, origins, z, H, end, config.intervalCoverage, scale);
+  const scoreOf = (z: Float64Array) =>
+    horizonErrors(series, origins, z, H, end, config.intervalCoverage, config.autoscale.planQuantile, scale);
   const evaluations = new Map<string, ReturnType<typeof scoreOf>>();
   for (const [name, z] of zByModel) {
     const ev = scoreOf(z);
@@ -221,8 +230,10 @@ export async function fitForecaster(series: PreparedSeries, options: FitForecast
   }
 
   const quantiles: Record<string, number[]> = {};
+  const planOffsets: Record<string, number[]> = {};
   for (const [name, ev] of evaluations) {
     quantiles[name] = ev.quantiles;
+    planOffsets[name] = ev.planOffsets;
     const report = reports.find((r) => r.name === name)!;
     report.validation = ev.metrics;
     report.score = mean(ev.metrics.map((m) => m.mase));
@@ -263,6 +274,8 @@ export async function fitForecaster(series: PreparedSeries, options: FitForecast
     models: [...fitted.values()].map((m) => m.toJSON()),
     ensembleWeights,
     quantiles,
+    planOffsets,
+    planQuantile: config.autoscale.planQuantile,
     trainedOn: { start: series.start, end: series.start + (end - 1) * series.stepSeconds, points: end },
     // The gate: a model no better than a wild guess is never promoted (NaN when validation had no targets).
     valid: Number.isFinite(lastMase) ? lastMase <= config.promotionMaxMase : false,
@@ -277,24 +290,30 @@ function horizonErrors(
   H: number,
   end: number,
   coverage: number,
+  planQuantile: number,
   scale: number,
-): { metrics: HorizonMetrics[]; quantiles: number[] } {
+): { metrics: HorizonMetrics[]; quantiles: number[]; planOffsets: number[] } {
   const metrics: HorizonMetrics[] = [];
   const quantiles: number[] = [];
+  const planOffsets: number[] = [];
   for (let h = 1; h <= H; h++) {
     const acc = new MetricAccumulator();
     const residuals: number[] = [];
+    const signed: number[] = [];
     for (let k = 0; k < origins.length; k++) {
       const t = origins[k]! + h;
       if (t >= end || !series.observed[t]) continue;
       const f = z[k * H + h - 1]!;
       residuals.push(Math.abs(series.z[t]! - f));
+      signed.push(series.z[t]! - f);
       acc.add(series.values[t]!, inverseTransform(series.transform, f));
     }
     metrics.push(acc.result(h, scale));
     quantiles.push(conformalQuantile(residuals, coverage));
+    signed.sort((a, b) => a - b);
+    planOffsets.push(signed.length ? signed[Math.min(signed.length - 1, Math.floor(signed.length * planQuantile))]! : 0);
   }
-  return { metrics, quantiles };
+  return { metrics, quantiles, planOffsets };
 }
 
 const mean = (xs: number[]) => {

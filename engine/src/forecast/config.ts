@@ -53,8 +53,13 @@ const autoscaleConfigSchema = z
     syncPeriodSeconds: z.coerce.number().positive().default(15),
     /** HPA tolerance: no change while the usage ratio is within ±10 %. */
     tolerance: z.coerce.number().min(0).max(1).default(0.1),
-    /** Which bound of the forecast the plan covers: the upper interval bound is the safe default. */
-    planOn: z.enum(['point', 'upper']).default('upper'),
+    /**
+     * What the plan covers: `quantile` = the `planQuantile` of demand (from validation residuals), `point` = the
+     * forecast itself, `upper` = the interval's upper bound (safest, most replicas).
+     */
+    planOn: z.enum(['point', 'quantile', 'upper']).default('quantile'),
+    /** One-sided demand quantile a `quantile` plan covers. */
+    planQuantile: z.coerce.number().gt(0).lt(1).default(0.75),
     /** Policy for applying a plan through the scale subresource. Empty lists mean nothing may be applied. */
     policy: z
       .object({
@@ -76,7 +81,8 @@ const autoscaleConfigSchema = z
     podStartupSeconds: 60,
     syncPeriodSeconds: 15,
     tolerance: 0.1,
-    planOn: 'upper',
+    planOn: 'quantile',
+    planQuantile: 0.75,
     policy: { allowApply: false, namespaces: [], workloads: [], maxStep: 5 },
   });
 

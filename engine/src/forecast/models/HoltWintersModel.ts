@@ -2,7 +2,7 @@ import { seasonalPeriods, type PreparedSeries } from '../series/prepareSeries.js
 import type { FitContext, FittedModel, ForecastModel } from './ForecastModel.js';
 
 /**
- * Additive Holt-Winters with a damped trend, in model space (so with the log1p transform the season is
+ * Additive Holt-Winters with a damped trend, parameters by one-step squared error, in model space (so with the log1p transform the season is
  * multiplicative on the original scale). Unobserved steps advance the state without correcting it, so gaps and
  * outages neither pull the level to zero nor erase the season.
  */
@@ -25,9 +25,18 @@ export class HoltWintersModel implements ForecastModel {
   }
 
   async fit(series: PreparedSeries, ctx: FitContext): Promise<FittedModel> {
-    const period = seasonalPeriods(series.stepSeconds).day!;
-    const params = fitHoltWinters(series.z, series.observed, period, ctx.fitEnd, ctx.horizon);
-    return fittedHoltWinters(params, ctx.horizon);
+    // The season is a day, or a week when three weeks are there to learn it; the one-step error over the same
+    // stretch decides (weekday/weekend load differs, which a daily season cannot hold).
+    const { day, week } = seasonalPeriods(series.stepSeconds);
+    const periods = [day!, ...(week && ctx.fitEnd >= 3 * week ? [week] : [])];
+    const from = 2 * Math.max(...periods);
+    let best: { params: HoltWintersParams; loss: number } | undefined;
+    for (const period of periods) {
+      const params = fitHoltWinters(series.z, series.observed, period, ctx.fitEnd, from);
+      const loss = holtWintersLoss(series.z, series.observed, params, ctx.fitEnd, from);
+      if (!best || loss < best.loss) best = { params, loss };
+    }
+    return fittedHoltWinters(best!.params, ctx.horizon);
   }
 }
 
@@ -146,31 +155,23 @@ export function holtWintersForecasts(
   return out;
 }
 
-/** Mean squared one-step and horizon-step error over observed targets in [2 * period, end). */
+/** Mean squared one-step error over observed targets in [from, end) (from at least two seasons in). */
 export function holtWintersLoss(
   z: ArrayLike<number>,
   observed: ArrayLike<number>,
   p: HoltWintersParams,
   end: number,
-  horizon: number,
+  from = 2 * p.period,
 ): number {
   const m = p.period;
-  const dH = dampedSum(p.phi, horizon);
-  const pendingH = new Float64Array(end + horizon + 1);
+  const start = Math.max(from, 2 * m);
   let sse = 0;
   let count = 0;
   runFilter(z, observed, p, end, (t, level, trend, season) => {
-    if (t >= 2 * m && observed[t]) {
-      const f1 = level + p.phi * trend + season[t % m]!;
-      sse += (z[t]! - f1) ** 2;
+    if (t >= start && observed[t]) {
+      sse += (z[t]! - (level + p.phi * trend + season[t % m]!)) ** 2;
       count++;
-      if (t - horizon + 1 >= 2 * m && horizon > 1) {
-        sse += (z[t]! - pendingH[t]!) ** 2;
-        count++;
-      }
     }
-    const target = t + horizon - 1;
-    if (target < pendingH.length) pendingH[target] = level + dH * trend + season[target % m]!;
   });
   return count ? sse / count : Infinity;
 }
@@ -188,7 +189,7 @@ export function fitHoltWinters(
   observed: ArrayLike<number>,
   period: number,
   end: number,
-  horizon: number,
+  from = 2 * period,
 ): HoltWintersParams {
   let best: HoltWintersParams = { alpha: 0.2, beta: 0.01, gamma: 0.1, phi: 0.98, period };
   let bestLoss = Infinity;
@@ -197,7 +198,7 @@ export function fitHoltWinters(
       for (const gamma of GRID.gamma)
         for (const phi of GRID.phi) {
           const p = { alpha, beta, gamma, phi, period };
-          const loss = holtWintersLoss(z, observed, p, end, horizon);
+          const loss = holtWintersLoss(z, observed, p, end, from);
           if (loss < bestLoss) {
             bestLoss = loss;
             best = p;
@@ -208,7 +209,7 @@ export function fitHoltWinters(
     for (const key of ['alpha', 'beta', 'gamma'] as const) {
       for (const sign of [-1, 1]) {
         const candidate = { ...best, [key]: Math.min(0.99, Math.max(0, best[key] + sign * delta)) };
-        const loss = holtWintersLoss(z, observed, candidate, end, horizon);
+        const loss = holtWintersLoss(z, observed, candidate, end, from);
         if (loss < bestLoss) {
           bestLoss = loss;
           best = candidate;

@@ -1,0 +1,46 @@
+import type { BenchContext } from '../lib.js';
+import { loadCsvSeries } from './loadCsvSeries.js';
+import { forecastConfigSchema, type ForecastConfig } from '../../src/forecast/config.js';
+import { prepareSeries, type PreparedSeries } from '../../src/forecast/series/prepareSeries.js';
+import { fitForecaster, type Forecaster } from '../../src/forecast/Forecaster.js';
+import { initTf } from '../../src/forecast/tf/initTf.js';
+
+/** What the forecast and autoscale benchmarks share: load, prepare, split off the test days, fit on the rest. */
+export interface FittedHistory {
+  path: string;
+  column: string;
+  testDays: number;
+  config: ForecastConfig;
+  series: PreparedSeries;
+  testStart: number;
+  forecaster: Forecaster;
+  trainSeconds: number;
+  backend: string;
+}
+
+export async function fitOnHistory(ctx: BenchContext, overrides: Record<string, unknown> = {}): Promise<FittedHistory> {
+  const path = ctx.pathOption('data');
+  const column = ctx.option('column', 'value');
+  const testDays = ctx.numberOption('test-days', 7);
+  const stepOption = ctx.options.step !== undefined ? ctx.numberOption('step', 300) : undefined;
+  const loaded = loadCsvSeries(path, column, { step: stepOption });
+  const step = loaded.stepSeconds;
+  const horizon = ctx.numberOption('horizon', 12);
+  // `--config JSON` overrides forecast settings (e.g. '{"models":["naive","lstm"]}'); defaults otherwise.
+  const fromOption = JSON.parse(ctx.option('config', '{}')) as Record<string, unknown>;
+  const config = forecastConfigSchema.parse({ ...overrides, ...fromOption, stepSeconds: step, horizonSteps: horizon });
+  const backend = await initTf();
+  const series = prepareSeries(loaded.timestamps, loaded.values, {
+    stepSeconds: step,
+    transform: config.transform,
+    outageMinMinutes: config.outageMinMinutes,
+    outageMaxZeroShare: config.outageMaxZeroShare,
+  });
+  const n = series.z.length;
+  const testStart = n - Math.round((testDays * 86400) / step);
+  if (testStart < 2 * horizon) throw new Error(`--test-days ${testDays} leaves no training data (${n} steps of ${step}s)`);
+  const started = performance.now();
+  const forecaster = await fitForecaster(series, { config, end: testStart });
+  const trainSeconds = (performance.now() - started) / 1000;
+  return { path, column, testDays, config, series, testStart, forecaster, trainSeconds, backend };
+}
