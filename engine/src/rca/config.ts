@@ -91,6 +91,8 @@ const logsSchema = z
     maxChildren: z.coerce.number().int().positive().default(100),
     /** Extra masking rules (regex source → placeholder) applied before the built-in ones. */
     extraMasks: z.array(z.object({ pattern: z.string().min(1), replacement: z.string().default('<*>') })).default([]),
+    /** Most pods whose logs an RCA reads. */
+    maxPods: z.coerce.number().int().positive().default(50),
     /** Lines read per pod from the cluster for an RCA. */
     tailLines: z.coerce.number().int().positive().default(2000),
     /** A template counts as bursting when its incident rate exceeds the baseline rate by this factor. */
@@ -131,8 +133,25 @@ const kubernetesSchema = z
   })
   .prefault({});
 
+const graphSchema = z
+  .object({
+    /**
+     * PromQL returning one series per caller → callee pair with traffic (any value > 0 is an edge); `$namespace` and
+     * `$window` are substituted. Empty disables learning edges from metrics (config edges still apply).
+     */
+    edgeQuery: z
+      .string()
+      .default('sum by (service, target) (rate(http_client_requests_total{namespace="$namespace"}[$window]))'),
+    /** Label of the edge query naming the caller. */
+    callerLabel: z.string().default('service'),
+    /** Label of the edge query naming the callee. */
+    calleeLabel: z.string().default('target'),
+  })
+  .prefault({});
+
 export const rcaConfigSchema = z
   .object({
+    graph: graphSchema,
     anomaly: anomalySchema,
     ranking: rankingSchema,
     logs: logsSchema,

@@ -1,0 +1,197 @@
+import type { EngineContext } from '../context.js';
+import type { JobRecord } from '../jobs/JobRunner.js';
+import { EngineError } from '../errors.js';
+import { analyzeIncident } from './analyzeIncident.js';
+import { collectCluster } from './collect/collectCluster.js';
+import { collectGraph } from './collect/collectGraph.js';
+import { collectMetrics } from './collect/collectMetrics.js';
+import { writeNarrative } from './narrative.js';
+import { parseRcaRequest, type ParsedRcaRequest, type RcaResult } from './schemas.js';
+import type { IncidentWindow, ProgressFn, RcaInput, RcaTarget, Summarizer } from './types.js';
+
+export const RCA_JOB_KIND = 'rca';
+const resultKey = (id: string) => `rca:${id}`;
+
+export interface RcaServiceOptions {
+  /** The model port; absent means template narratives. */
+  summarizer?: Summarizer;
+  /** Clock in unix seconds (tests pin it). */
+  now?: () => number;
+}
+
+interface ResolvedRequest {
+  namespace: string;
+  cluster?: string;
+  target?: RcaTarget;
+  window: IncidentWindow;
+}
+
+/**
+ * Root-cause analysis as a service: a request becomes a job (progress over the shared job SSE route), the job
+ * collects metrics, the service graph and Kubernetes evidence through the configured sources, runs the pure analysis,
+ * writes a narrative, and stores the result under `rca:<id>` (the job id) so any replica can list, show or re-run it.
+ */
+export class RcaService {
+  private readonly summarizer?: Summarizer;
+  private readonly now: () => number;
+
+  constructor(
+    private readonly ctx: EngineContext,
+    options: RcaServiceOptions = {},
+  ) {
+    this.summarizer = options.summarizer;
+    this.now = options.now ?? (() => Date.now() / 1000);
+  }
+
+  /** Validates the request (EngineError INVALID_INPUT naming the field) and starts the analysis as a job. */
+  start(request: unknown): JobRecord<RcaResult> {
+    const parsed = parseRcaRequest(request);
+    return this.ctx.jobs.start<RcaResult>(RCA_JOB_KIND, request ?? {}, (job) =>
+      this.run(parsed, request ?? {}, job.id, (fraction, message) => job.progress(fraction, message)),
+    );
+  }
+
+  /** Runs an analysis to the end without a job (CLI, tests); the result is stored all the same. */
+  async analyze(request: unknown, id: string = crypto.randomUUID(), progress?: ProgressFn): Promise<RcaResult> {
+    return this.run(parseRcaRequest(request), request ?? {}, id, progress);
+  }
+
+  async get(id: string): Promise<RcaResult> {
+    const raw = await this.ctx.store.get(resultKey(id));
+    if (!raw) throw new EngineError('NOT_FOUND', `RCA result ${id} not found`);
+    return JSON.parse(raw) as RcaResult;
+  }
+
+  /** Stored results, newest first. */
+  async list(): Promise<RcaResult[]> {
+    const keys = await this.ctx.store.keys('rca:');
+    const results = await Promise.all(keys.map((k) => this.ctx.store.get(k)));
+    return results
+      .filter((r): r is string => r !== null)
+      .map((r) => JSON.parse(r) as RcaResult)
+      .sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+  }
+
+  /** Starts a new analysis with the stored request of an earlier one. */
+  async rerun(id: string): Promise<JobRecord<RcaResult>> {
+    const previous = await this.get(id);
+    return this.start(previous.request);
+  }
+
+  private resolve(request: ParsedRcaRequest): ResolvedRequest {
+    const { config } = this.ctx;
+    const labels = request.alert?.labels ?? {};
+    const namespace = request.namespace ?? labels.namespace ?? config.defaultNamespace;
+    const alertService = labels.service ?? labels.app ?? labels.job;
+    const target: RcaTarget | undefined =
+      request.target ?? (alertService ? { service: alertService } : undefined);
+    const now = this.now();
+    let start: number;
+    let end: number;
+    if (request.window) {
+      ({ start, end } = request.window);
+    } else if (request.alert?.startsAt !== undefined) {
+      start = request.alert.startsAt;
+      end = Math.min(now, request.alert.endsAt ?? now);
+      if (end <= start) end = start + config.rca.anomaly.defaultWindowSeconds;
+    } else {
+      end = now;
+      start = now - config.rca.anomaly.defaultWindowSeconds;
+    }
+    return {
+      namespace,
+      cluster: request.cluster,
+      target,
+      window: { baselineStart: start - config.rca.anomaly.baselineSeconds, start, end },
+    };
+  }
+
+  private async run(parsed: ParsedRcaRequest, raw: unknown, id: string, progress?: ProgressFn): Promise<RcaResult> {
+    const { config } = this.ctx;
+    const rca = config.rca;
+    const resolved = this.resolve(parsed);
+    const timings: Record<string, number> = {};
+    const warnings: string[] = [];
+    const startedAt = performance.now();
+    progress?.(0.05, 'collecting metrics and cluster evidence');
+
+    const cluster = this.ctx.clusters.get(resolved.cluster);
+    let t0 = performance.now();
+    const [metrics, clusterEvidence] = await Promise.all([
+      collectMetrics(this.ctx.metrics, config.signals.list, {
+        namespace: resolved.namespace,
+        serviceLabel: config.signals.serviceLabel,
+        rateWindow: config.signals.window,
+        stepSeconds: rca.stepSeconds,
+        window: resolved.window,
+      }).finally(() => (timings.collectMetricsMs = performance.now() - t0)),
+      collectCluster(cluster, {
+        namespace: resolved.namespace,
+        window: resolved.window,
+        changeLookbackSeconds: rca.kubernetes.changeLookbackSeconds,
+        tailLines: rca.logs.tailLines,
+        maxPods: rca.logs.maxPods,
+      }).finally(() => (timings.collectClusterMs = performance.now() - t0)),
+    ]);
+    warnings.push(...metrics.warnings, ...clusterEvidence.warnings);
+    progress?.(0.4, `collected ${metrics.series.length} series, ${clusterEvidence.events.length} events, ${clusterEvidence.logs.length} log lines`);
+
+    t0 = performance.now();
+    const graph = await collectGraph(this.ctx.metrics, {
+      configEdges: config.serviceGraph.edges,
+      edgeQuery: rca.graph.edgeQuery,
+      callerLabel: rca.graph.callerLabel,
+      calleeLabel: rca.graph.calleeLabel,
+      namespace: resolved.namespace,
+      rateWindow: config.signals.window,
+      window: resolved.window,
+      services: [...new Set([...metrics.series.map((s) => s.service), ...clusterEvidence.services])],
+    });
+    timings.collectGraphMs = performance.now() - t0;
+    warnings.push(...graph.warnings);
+
+    const input: RcaInput = {
+      window: resolved.window,
+      target: resolved.target,
+      series: metrics.series,
+      graph: graph.graph,
+      logs: clusterEvidence.logs,
+      events: clusterEvidence.events,
+      changes: clusterEvidence.changes,
+    };
+    t0 = performance.now();
+    const analysis = analyzeIncident(input, rca, progress);
+    timings.analyzeMs = performance.now() - t0;
+    Object.assign(timings, analysis.timings);
+
+    progress?.(0.92, 'writing the narrative');
+    t0 = performance.now();
+    const { narrative, source } = await writeNarrative(
+      analysis.candidates,
+      resolved.target,
+      analysis.reason,
+      this.summarizer,
+      warnings,
+    );
+    timings.narrativeMs = performance.now() - t0;
+    timings.totalMs = performance.now() - startedAt;
+
+    const result: RcaResult = {
+      id,
+      request: raw,
+      createdAt: new Date().toISOString(),
+      namespace: resolved.namespace,
+      cluster: cluster.name,
+      window: resolved.window,
+      target: resolved.target,
+      candidates: analysis.candidates,
+      serviceGraph: graph.graph,
+      narrative,
+      narrativeSource: source,
+      warnings,
+      timings: Object.fromEntries(Object.entries(timings).map(([k, v]) => [k, Math.round(v * 10) / 10])),
+    };
+    await this.ctx.store.set(resultKey(id), JSON.stringify(result), { ttlSeconds: rca.resultTtlSeconds });
+    return result;
+  }
+}

@@ -1,0 +1,78 @@
+import type { MetricsSource } from '../../sources/metrics/MetricsSource.js';
+import type { SignalDefinition } from '../../config/schema.js';
+import type { IncidentWindow, SignalSeries } from '../types.js';
+
+export interface CollectMetricsOptions {
+  namespace: string;
+  /** Label carrying the service name in every signal's result. */
+  serviceLabel: string;
+  /** Range window substituted for `$window`, e.g. `5m`. */
+  rateWindow: string;
+  stepSeconds: number;
+  window: IncidentWindow;
+}
+
+/** Fills a signal's PromQL template; `$service` becomes a match-all so one query covers every service. */
+export function renderSignalQuery(template: string, namespace: string, rateWindow: string): string {
+  return template
+    .replaceAll('$namespace', namespace)
+    .replaceAll('$window', rateWindow)
+    .replaceAll('$service', '.+');
+}
+
+/**
+ * Reads every configured signal over baseline + incident through the MetricsSource (Prometheus or the demo, it cannot
+ * tell) and keeps each series' PromQL as evidence. A failing signal becomes a warning, not a failed RCA.
+ */
+export async function collectMetrics(
+  source: MetricsSource,
+  signals: SignalDefinition[],
+  options: CollectMetricsOptions,
+): Promise<{ series: SignalSeries[]; warnings: string[] }> {
+  const warnings: string[] = [];
+  const results = await Promise.all(
+    signals.map(async (signal) => {
+      const query = renderSignalQuery(signal.query, options.namespace, options.rateWindow);
+      try {
+        const ranges = await source.rangeQuery({
+          query,
+          start: options.window.baselineStart,
+          end: options.window.end,
+          stepSeconds: options.stepSeconds,
+        });
+        const series: SignalSeries[] = [];
+        for (const range of ranges) {
+          const service = range.labels[options.serviceLabel];
+          if (!service) continue;
+          series.push({
+            service,
+            signal: signal.name,
+            badDirection: signal.badDirection,
+            unit: signal.unit || undefined,
+            promql: serviceQuery(query, options.serviceLabel, service),
+            timestamps: range.timestamps,
+            values: range.values,
+          });
+        }
+        if (ranges.length > 0 && series.length === 0) {
+          warnings.push(`signal ${signal.name}: results carry no "${options.serviceLabel}" label`);
+        }
+        return series;
+      } catch (error) {
+        warnings.push(`signal ${signal.name}: ${error instanceof Error ? error.message : String(error)}`);
+        return [];
+      }
+    }),
+  );
+  return { series: results.flat(), warnings };
+}
+
+/**
+ * The PromQL a human opens to see one service's series: the signal's query with the service pinned where the
+ * namespace matcher is (every default template has one), or the query wrapped in a label filter otherwise.
+ */
+export function serviceQuery(query: string, serviceLabel: string, service: string): string {
+  const escaped = service.replace(/\\/g, '\\\\').replace(/"/g, '\\"');
+  const pinned = query.replace(/namespace="([^"]*)"/g, `namespace="$1",${serviceLabel}="${escaped}"`);
+  return pinned !== query ? pinned : `(${query}) and on (${serviceLabel}) (${serviceLabel}="${escaped}")`;
+}
