@@ -8,7 +8,9 @@ class JsdomWithFetchEnvironment extends TestEnvironment {
   constructor(config, context) {
     super(config, context);
     for (const name of ['fetch', 'Response', 'Request', 'Headers', 'AbortController', 'AbortSignal', 'TextDecoderStream', 'ReadableStream']) {
-      if (globalThis[name] !== undefined) this.global[name] = globalThis[name];
+      if (globalThis[name] !== undefined) {
+        this.global[name] = globalThis[name];
+      }
     }
   }
 }

@@ -19,7 +19,8 @@ export function ForecastPage() {
   const [namespace, setNamespace] = useState(DEFAULT_NAMESPACE);
   const [service, setService] = useState('frontend');
   const [signal, setSignal] = useState('request_rate');
-  const [horizon, setHorizon] = useState(60);
+  // Kept as typed, so the field can be cleared and retyped; parsed when the forecast is asked for.
+  const [horizon, setHorizon] = useState('60');
   const [signals, setSignals] = useState<SignalInfo[]>([]);
   const [result, setResult] = useState<ForecastResponse>();
   const [error, setError] = useState<unknown>();
@@ -33,7 +34,7 @@ export function ForecastPage() {
     setLoading(true);
     setError(undefined);
     try {
-      setResult(await api.forecast({ namespace: namespace || undefined, service, signal, horizonMinutes: horizon }));
+      setResult(await api.forecast({ namespace: namespace || undefined, service, signal, horizonMinutes: horizonMinutes }));
     } catch (e) {
       setResult(undefined);
       setError(e);
@@ -41,6 +42,8 @@ export function ForecastPage() {
     setLoading(false);
   };
 
+  const horizonMinutes = Number(horizon);
+  const horizonValid = horizon.trim() !== '' && Number.isInteger(horizonMinutes) && horizonMinutes > 0;
   const unit = signals.find((x) => x.name === signal)?.unit ?? '';
   const signalOptions = (signals.length > 0 ? signals.map((x) => x.name) : [signal]).map((name) => ({ label: name, value: name }));
 
@@ -63,17 +66,17 @@ export function ForecastPage() {
               onChange={(v) => v.value && setSignal(v.value)}
             />
           </InlineField>
-          <InlineField label="Horizon (min)" labelWidth={14}>
+          <InlineField label="Horizon (min)" labelWidth={14} invalid={!horizonValid} error={horizonValid ? undefined : 'A whole number of minutes'}>
             <Input
               data-testid={testIds.forecast.horizon}
               type="number"
               min={5}
               width={10}
               value={horizon}
-              onChange={(e) => setHorizon(Math.max(1, Number(e.currentTarget.value) || 60))}
+              onChange={(e) => setHorizon(e.currentTarget.value)}
             />
           </InlineField>
-          <Button data-testid={testIds.forecast.run} icon="chart-line" onClick={() => void run()} disabled={loading || !service}>
+          <Button data-testid={testIds.forecast.run} icon="chart-line" onClick={() => void run()} disabled={loading || !service || !horizonValid}>
             Forecast
           </Button>
         </InlineFieldRow>
@@ -118,8 +121,11 @@ function ForecastChart({ result, service, signal }: { result: ForecastResponse; 
     );
   }
   const times = frames.flatMap((f) => f.fields[0]?.values ?? []) as number[];
-  const from = dateTime(times.length ? Math.min(...times) : Date.now() - 3_600_000);
-  const to = dateTime(times.length ? Math.max(...times) : Date.now());
+  if (times.length === 0) {
+    return null;
+  }
+  const from = dateTime(Math.min(...times));
+  const to = dateTime(Math.max(...times));
   const data: PanelData = { state: LoadingState.Done, series: frames, timeRange: { from, to, raw: { from, to } } };
 
   return (

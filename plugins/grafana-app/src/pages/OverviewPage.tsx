@@ -1,9 +1,10 @@
-import React, { useCallback, useEffect, useState } from 'react';
+import React, { useEffect, useState } from 'react';
 import { css } from '@emotion/css';
 import type { GrafanaTheme2 } from '@grafana/data';
 import { PluginPage } from '@grafana/runtime';
 import { Badge, Button, InlineField, InlineFieldRow, Input, LoadingPlaceholder, Select, useStyles2 } from '@grafana/ui';
 import { useEngineApi } from '../api/useEngineApi';
+import type { EngineApi } from '../api/EngineApi';
 import type { ClusterInfo, Readiness, WorkloadHealth, WorkloadHealthState } from '../api/types';
 import { EngineErrorAlert } from '../components/EngineError/EngineErrorAlert';
 import { testIds } from '../components/testIds';
@@ -22,33 +23,29 @@ export function OverviewPage() {
   const api = useEngineApi();
   const [namespace, setNamespace] = useState(DEFAULT_NAMESPACE);
   const [cluster, setCluster] = useState<string>();
-  const [clusters, setClusters] = useState<ClusterInfo[]>([]);
-  const [readiness, setReadiness] = useState<Readiness>();
-  const [readinessError, setReadinessError] = useState<unknown>();
-  const [workloads, setWorkloads] = useState<WorkloadHealth[]>();
-  const [workloadsError, setWorkloadsError] = useState<unknown>();
-  const [loading, setLoading] = useState(false);
+  const [view, setView] = useState<OverviewView>();
+  const [loading, setLoading] = useState(true);
+  const { readiness, readinessError, workloads, workloadsError, clusters = [] } = view ?? {};
 
-  const load = useCallback(async () => {
+  const refresh = () => {
     setLoading(true);
-    // Readiness and workloads fail independently: a down metrics source must not hide the cluster view.
-    const [ready, items, clusterList] = await Promise.allSettled([
-      api.readiness(),
-      api.workloads({ namespace: namespace || undefined, cluster }),
-      api.clusters(),
-    ]);
-    setReadiness(ready.status === 'fulfilled' ? ready.value : undefined);
-    setReadinessError(ready.status === 'rejected' ? ready.reason : undefined);
-    setWorkloads(items.status === 'fulfilled' ? items.value : undefined);
-    setWorkloadsError(items.status === 'rejected' ? items.reason : undefined);
-    if (clusterList.status === 'fulfilled') {
-      setClusters(clusterList.value);
-    }
-    setLoading(false);
-  }, [api, namespace, cluster]);
+    void fetchOverview(api, namespace, cluster).then((next) => {
+      setView(next);
+      setLoading(false);
+    });
+  };
 
   useEffect(() => {
-    void load();
+    let live = true;
+    void fetchOverview(api, namespace, cluster).then((next) => {
+      if (live) {
+        setView(next);
+        setLoading(false);
+      }
+    });
+    return () => {
+      live = false;
+    };
     // Reload on cluster change only; namespace edits apply on Refresh or Enter.
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [api, cluster]);
@@ -65,7 +62,7 @@ export function OverviewPage() {
               width={24}
               value={namespace}
               onChange={(e) => setNamespace(e.currentTarget.value.trim())}
-              onKeyDown={(e) => e.key === 'Enter' && void load()}
+              onKeyDown={(e) => e.key === 'Enter' && refresh()}
             />
           </InlineField>
           {clusters.length > 1 && (
@@ -78,7 +75,7 @@ export function OverviewPage() {
               />
             </InlineField>
           )}
-          <Button data-testid={testIds.overview.refresh} icon="sync" variant="secondary" onClick={() => void load()} disabled={loading}>
+          <Button data-testid={testIds.overview.refresh} icon="sync" variant="secondary" onClick={refresh} disabled={loading}>
             Refresh
           </Button>
         </InlineFieldRow>
@@ -160,6 +157,30 @@ export function OverviewPage() {
       </div>
     </PluginPage>
   );
+}
+
+interface OverviewView {
+  readiness?: Readiness;
+  readinessError?: unknown;
+  workloads?: WorkloadHealth[];
+  workloadsError?: unknown;
+  clusters?: ClusterInfo[];
+}
+
+/** Readiness and workloads fail independently: a down metrics source must not hide the cluster view. */
+async function fetchOverview(api: EngineApi, namespace: string, cluster?: string): Promise<OverviewView> {
+  const [ready, items, clusterList] = await Promise.allSettled([
+    api.readiness(),
+    api.workloads({ namespace: namespace || undefined, cluster }),
+    api.clusters(),
+  ]);
+  return {
+    readiness: ready.status === 'fulfilled' ? ready.value : undefined,
+    readinessError: ready.status === 'rejected' ? ready.reason : undefined,
+    workloads: items.status === 'fulfilled' ? items.value : undefined,
+    workloadsError: items.status === 'rejected' ? items.reason : undefined,
+    clusters: clusterList.status === 'fulfilled' ? clusterList.value : undefined,
+  };
 }
 
 /** Worst first within a namespace, so what needs attention is at the top. */

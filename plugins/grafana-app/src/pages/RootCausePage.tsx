@@ -2,7 +2,7 @@ import React, { useEffect, useRef, useState } from 'react';
 import { css } from '@emotion/css';
 import type { GrafanaTheme2 } from '@grafana/data';
 import { PluginPage } from '@grafana/runtime';
-import { Badge, Button, InlineField, InlineFieldRow, Input, TextLink, useStyles2 } from '@grafana/ui';
+import { Badge, Button, InlineField, InlineFieldRow, Input, LinkButton, useStyles2 } from '@grafana/ui';
 import { useEngineApi } from '../api/useEngineApi';
 import type { JobRecord, RcaCandidate, RcaEvidence, RcaResult } from '../api/types';
 import { EngineErrorAlert } from '../components/EngineError/EngineErrorAlert';
@@ -19,7 +19,7 @@ export function RootCausePage() {
   const api = useEngineApi();
   const [namespace, setNamespace] = useState(DEFAULT_NAMESPACE);
   const [service, setService] = useState('');
-  const [windowMinutes, setWindowMinutes] = useState(30);
+  const [windowText, setWindowText] = useState('30');
   const [job, setJob] = useState<JobRecord<RcaResult>>();
   const [error, setError] = useState<unknown>();
   const [window_, setWindow] = useState<{ start: number; end: number }>();
@@ -46,7 +46,7 @@ export function RootCausePage() {
     setError(undefined);
     setJob(undefined);
     const end = Math.floor(Date.now() / 1000);
-    const window = { start: end - windowMinutes * 60, end };
+    const window = { start: end - Math.round(windowMinutes * 60), end };
     setWindow(window);
     try {
       const record = await api.startRca({
@@ -63,6 +63,8 @@ export function RootCausePage() {
     }
   };
 
+  const windowMinutes = Number(windowText);
+  const windowValid = windowText.trim() !== '' && Number.isFinite(windowMinutes) && windowMinutes > 0;
   const running = job?.status === 'running';
   const candidates = [...(job?.result?.candidates ?? [])].sort((a, b) => b.score - a.score);
   const range = window_ ? { from: window_.start * 1000, to: window_.end * 1000 } : { from: 'now-1h', to: 'now' };
@@ -84,17 +86,17 @@ export function RootCausePage() {
               onChange={(e) => setService(e.currentTarget.value.trim())}
             />
           </InlineField>
-          <InlineField label="Last (min)" labelWidth={12}>
+          <InlineField label="Last (min)" labelWidth={12} invalid={!windowValid} error={windowValid ? undefined : 'Minutes, above zero'}>
             <Input
               data-testid={testIds.rootCause.windowMinutes}
               type="number"
               min={5}
               width={10}
-              value={windowMinutes}
-              onChange={(e) => setWindowMinutes(Math.max(1, Number(e.currentTarget.value) || 30))}
+              value={windowText}
+              onChange={(e) => setWindowText(e.currentTarget.value)}
             />
           </InlineField>
-          <Button data-testid={testIds.rootCause.start} icon="search" onClick={() => void start()} disabled={running}>
+          <Button data-testid={testIds.rootCause.start} icon="search" onClick={() => void start()} disabled={running || !windowValid}>
             Find root cause
           </Button>
         </InlineFieldRow>
@@ -162,9 +164,9 @@ function CandidateItem({
                 {query && (
                   <>
                     {' '}
-                    <TextLink href={exploreUrl(query, range, promUid)} external={false} icon="compass">
+                    <LinkButton href={exploreUrl(query, range, promUid)} size="sm" fill="text" icon="compass" title={query}>
                       Explore
-                    </TextLink>
+                    </LinkButton>
                   </>
                 )}
               </li>

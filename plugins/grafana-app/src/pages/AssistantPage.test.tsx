@@ -1,0 +1,48 @@
+import React from 'react';
+import { render, screen, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { AssistantPage } from './AssistantPage';
+import { testIds } from '../components/testIds';
+import { ENGINE_PROXY_URL } from '../constants';
+import { FakeBackendSrv, routes } from '../test/FakeBackendSrv';
+
+describe('AssistantPage', () => {
+  test('shows the answer with its numbered citations and carries the conversation on', async () => {
+    const srv = new FakeBackendSrv(
+      routes({
+        [`POST ${ENGINE_PROXY_URL}/api/v1/assistant/ask`]: (r) => ({
+          status: 200,
+          body: {
+            answer: `For "${(r.data as { question: string }).question}": roll back with kubectl rollout undo [1], then check the pods [2].`,
+            mode: 'retrieval',
+            conversationId: 'c-1',
+            citations: [
+              { n: 2, title: 'Pod troubleshooting', path: 'runbooks/pods.md', section: 'CrashLoopBackOff' },
+              { n: 1, title: 'Rollbacks', path: 'runbooks/rollback.md', url: 'https://docs.example.com/rollback' },
+            ],
+          },
+        }),
+      })
+    ).install();
+
+    render(<AssistantPage />);
+    await userEvent.type(screen.getByTestId(testIds.assistant.question), 'How do I roll back?');
+    await userEvent.click(screen.getByTestId(testIds.assistant.ask));
+
+    const answer = await screen.findByTestId(testIds.assistant.answer);
+    expect(answer).toHaveTextContent('roll back with kubectl rollout undo [1], then check the pods [2].');
+    const citations = within(answer).getAllByTestId(testIds.assistant.citation);
+    expect(citations.map((c) => c.getAttribute('value'))).toEqual(['1', '2']);
+    expect(within(citations[0]).getByRole('link')).toHaveAttribute('href', 'https://docs.example.com/rollback');
+    expect(citations[1]).toHaveTextContent('Pod troubleshooting – CrashLoopBackOff runbooks/pods.md');
+    expect(within(answer).getByText('retrieval')).toBeInTheDocument();
+
+    await userEvent.type(screen.getByTestId(testIds.assistant.question), 'And then?');
+    await userEvent.click(screen.getByTestId(testIds.assistant.ask));
+    expect(await screen.findAllByTestId(testIds.assistant.answer)).toHaveLength(2);
+    expect(srv.requests.map((r) => r.data)).toEqual([
+      { question: 'How do I roll back?' },
+      { question: 'And then?', conversationId: 'c-1' },
+    ]);
+  });
+});

@@ -1,0 +1,104 @@
+import React from 'react';
+import { render, screen, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { RootCausePage } from './RootCausePage';
+import { testIds } from '../components/testIds';
+import { ENGINE_PROXY_URL } from '../constants';
+import { FakeBackendSrv, routes } from '../test/FakeBackendSrv';
+import type { RcaResult } from '../api/types';
+
+const result: RcaResult = {
+  narrative: 'checkout errors follow payment latency rising after payment was redeployed.',
+  candidates: [
+    {
+      service: 'frontend',
+      signal: 'error_ratio',
+      faultType: 'downstream',
+      score: 0.41,
+      evidence: ['errors follow checkout'],
+    },
+    {
+      service: 'payment',
+      signal: 'latency_p99',
+      faultType: 'latency',
+      score: 0.93,
+      evidence: [
+        {
+          kind: 'anomaly',
+          summary: 'p99 latency 6.1x its baseline from 10:02',
+          query: 'histogram_quantile(0.99, sum by (service, le) (rate(http_request_duration_seconds_bucket{service="payment"}[5m])))',
+        },
+        { kind: 'change', summary: 'rollout to revision 4 at 10:01' },
+      ],
+    },
+  ],
+};
+
+describe('RootCausePage', () => {
+  test('starts an analysis, follows its progress and ranks candidates with Explore links', async () => {
+    let polls = 0;
+    const srv = new FakeBackendSrv(
+      routes({
+        [`POST ${ENGINE_PROXY_URL}/api/v1/rca`]: (r) => ({
+          status: 202,
+          body: { id: 'job-1', kind: 'rca', status: 'running', progress: 0, message: 'started', params: r.data, createdAt: '2026-11-25T10:00:00Z' },
+        }),
+        [`GET ${ENGINE_PROXY_URL}/api/v1/jobs/job-1`]: () => {
+          polls += 1;
+          return polls === 1
+            ? { status: 200, body: { id: 'job-1', kind: 'rca', status: 'running', progress: 0.5, message: 'scoring services', createdAt: '2026-11-25T10:00:00Z' } }
+            : {
+                status: 200,
+                body: { id: 'job-1', kind: 'rca', status: 'succeeded', progress: 1, message: 'done', createdAt: '2026-11-25T10:00:00Z', result },
+              };
+        },
+      })
+    ).install();
+
+    render(<RootCausePage />);
+    await userEvent.type(screen.getByTestId(testIds.rootCause.service), 'checkout');
+    await userEvent.click(screen.getByTestId(testIds.rootCause.start));
+
+    expect(await screen.findByText(/scoring services \(50%\)/, undefined, { timeout: 5000 })).toBeInTheDocument();
+    const candidates = await screen.findAllByTestId(testIds.rootCause.candidate, undefined, { timeout: 5000 });
+
+    // Highest score first, whatever order the engine used.
+    expect(within(candidates[0]).getByText('payment')).toBeInTheDocument();
+    expect(within(candidates[0]).getByText('score 0.93')).toBeInTheDocument();
+    expect(within(candidates[1]).getByText('frontend')).toBeInTheDocument();
+    expect(screen.getByTestId(testIds.rootCause.narrative)).toHaveTextContent('payment was redeployed');
+
+    const explore = within(candidates[0]).getByRole('link', { name: /Explore/ });
+    const panes = JSON.parse(decodeURIComponent(explore.getAttribute('href')!.split('panes=')[1]!));
+    expect(panes.a.queries[0].expr).toBe(
+      'histogram_quantile(0.99, sum by (service, le) (rate(http_request_duration_seconds_bucket{service="payment"}[5m])))'
+    );
+    // Evidence without a query has no link.
+    expect(within(candidates[0]).getAllByRole('link')).toHaveLength(1);
+
+    const body = srv.requests[0].data as { namespace: string; target: { service: string }; window: { start: number; end: number } };
+    expect(body.namespace).toBe('shop');
+    expect(body.target).toEqual({ service: 'checkout' });
+    expect(body.window.end - body.window.start).toBe(30 * 60);
+  });
+
+  test('names the offending field when the engine rejects the request', async () => {
+    new FakeBackendSrv(
+      routes({
+        [`POST ${ENGINE_PROXY_URL}/api/v1/rca`]: () => ({
+          status: 400,
+          body: { error: { code: 'INVALID_INPUT', message: 'invalid request', issues: [{ field: 'body.namespace', message: 'unknown namespace nope' }] } },
+        }),
+      })
+    ).install();
+
+    render(<RootCausePage />);
+    await userEvent.clear(screen.getByTestId(testIds.rootCause.namespace));
+    await userEvent.type(screen.getByTestId(testIds.rootCause.namespace), 'nope');
+    await userEvent.click(screen.getByTestId(testIds.rootCause.start));
+
+    const alert = await screen.findByTestId(testIds.rootCause.error);
+    expect(alert).toHaveTextContent('INVALID_INPUT: invalid request');
+    expect(alert).toHaveTextContent('body.namespace: unknown namespace nope');
+  });
+});
