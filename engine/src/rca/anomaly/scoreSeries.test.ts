@@ -1,0 +1,56 @@
+import { describe, expect, it } from 'vitest';
+import { rcaConfigSchema } from '../config.js';
+import type { IncidentWindow, SignalSeries } from '../types.js';
+import { saturate, scoreSeries } from './scoreSeries.js';
+
+const settings = rcaConfigSchema.parse({}).anomaly;
+const window: IncidentWindow = { baselineStart: 0, start: 3600, end: 3900 };
+const times = Array.from({ length: 66 }, (_, i) => i * 60);
+const noise = (i: number) => ((i * 7919) % 13) / 13 - 0.5; // deterministic, spread in [-0.5, 0.5)
+const series = (values: (i: number, t: number) => number, badDirection: SignalSeries['badDirection'] = 'up'): SignalSeries => ({
+  service: 'cart',
+  signal: 'latency',
+  badDirection,
+  timestamps: times,
+  values: times.map((t, i) => values(i, t)),
+});
+
+describe('scoreSeries', () => {
+  it('scores a level shift after the onset as a large robust z with its change point', () => {
+    const s = scoreSeries(series((i, t) => 10 + noise(i) + (t >= 3600 ? 5 : 0)), window, settings)!;
+    expect(s.baselineMedian).toBeCloseTo(10, 0);
+    expect(s.deviation).toBeGreaterThan(10);
+    expect(s.score).toBeGreaterThan(settings.threshold);
+    expect(s.changePoint).toBe(3600);
+  });
+
+  it('ignores a move in the harmless direction and an unchanged signal', () => {
+    const drop = scoreSeries(series((i, t) => 10 + noise(i) - (t >= 3600 ? 5 : 0)), window, settings)!;
+    expect(drop.deviation).toBeLessThan(-10);
+    expect(drop.score).toBe(0);
+    const flat = scoreSeries(series((i) => 10 + noise(i)), window, settings)!;
+    expect(flat.score).toBeLessThan(settings.threshold);
+  });
+
+  it('does not blame the incident for a level the signal already had before the onset', () => {
+    // Shifted 20 minutes before the onset: far from the hour's median, equal to the recent level.
+    const s = scoreSeries(series((i, t) => 10 + noise(i) + (t >= 2400 ? 5 : 0)), window, settings)!;
+    expect(s.deviation).toBeGreaterThan(3);
+    expect(s.score).toBeLessThan(settings.threshold);
+  });
+
+  it('gives a usable scale to a signal that sits at one value (availability at 100%)', () => {
+    const s = scoreSeries(series((i, t) => (t >= 3600 ? 97 : i % 20 === 0 ? 99.5 : 100), 'down'), window, settings)!;
+    expect(s.baselineScale).toBeGreaterThan(0.01);
+    expect(s.score).toBeGreaterThan(settings.threshold);
+  });
+
+  it('returns nothing without enough baseline', () => {
+    expect(scoreSeries({ ...series(() => 1), timestamps: [3600, 3660], values: [1, 2] }, window, settings)).toBeUndefined();
+  });
+
+  it('saturates large z logarithmically and keeps small ones', () => {
+    expect(saturate(3, 10)).toBe(3);
+    expect(saturate(100, 10)).toBeCloseTo(10 * (1 + Math.log(10)), 10);
+  });
+});

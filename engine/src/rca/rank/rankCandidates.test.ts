@@ -1,0 +1,88 @@
+import { describe, expect, it } from 'vitest';
+import { rcaConfigSchema } from '../config.js';
+import { analyzeIncident } from '../analyzeIncident.js';
+import type { RcaInput, SignalSeries } from '../types.js';
+
+const config = rcaConfigSchema.parse({});
+const times = Array.from({ length: 80 }, (_, i) => i * 60);
+const window = { baselineStart: 0, start: 3600, end: 4740 };
+const wobble = (i: number, k: number) => (((i + 3) * (k + 7) * 7919) % 17) / 17 - 0.5;
+
+function latency(service: string, k: number, shift: number): SignalSeries {
+  return {
+    service,
+    signal: 'latency_p99',
+    badDirection: 'up',
+    timestamps: times,
+    values: times.map((t, i) => 1 + 0.1 * wobble(i, k) + (t >= 3600 ? shift : 0)),
+  };
+}
+
+// frontend → checkout → payment; frontend → catalog.
+const graph = {
+  services: ['frontend', 'checkout', 'payment', 'catalog'],
+  edges: [
+    { from: 'frontend', to: 'checkout', origin: 'config' as const },
+    { from: 'checkout', to: 'payment', origin: 'config' as const },
+    { from: 'frontend', to: 'catalog', origin: 'config' as const },
+  ],
+};
+
+describe('ranking with the service graph', () => {
+  it('puts the deepest anomalous callee first although its callers moved more', () => {
+    const input: RcaInput = {
+      window,
+      graph,
+      target: { service: 'frontend', signal: 'latency_p99' },
+      series: [latency('frontend', 1, 3), latency('checkout', 2, 3), latency('payment', 3, 1.5), latency('catalog', 4, 0)],
+    };
+    const out = analyzeIncident(input, config);
+    expect(out.candidates[0]!.service).toBe('payment');
+    expect(out.candidates.map((c) => c.service)).not.toContain('catalog');
+    expect(out.candidates[0]!.faultType).toBe('latency');
+    expect(out.candidates[0]!.evidence.metrics[0]!.signal).toBe('latency_p99');
+  });
+
+  it('without the graph the largest mover wins, showing the graph is what decides above', () => {
+    const input: RcaInput = {
+      window,
+      graph: { services: graph.services, edges: [] },
+      series: [latency('frontend', 1, 3), latency('checkout', 2, 3.2), latency('payment', 3, 1.5)],
+    };
+    expect(analyzeIncident(input, config).candidates[0]!.service).toBe('checkout');
+  });
+
+  it('returns no candidate when the target did not move', () => {
+    const input: RcaInput = {
+      window,
+      graph,
+      target: { service: 'frontend', signal: 'latency_p99' },
+      series: [latency('frontend', 1, 0), latency('payment', 3, 2)],
+    };
+    const out = analyzeIncident(input, config);
+    expect(out.candidates).toEqual([]);
+    expect(out.reason).toMatch(/frontend/);
+  });
+
+  it('counts Kubernetes events and log bursts as evidence, and events name the fault type', () => {
+    const logs = [
+      ...Array.from({ length: 60 }, (_, i) => ({ service: 'payment', timestamp: i * 60, message: `charged order ${i} in ${i % 7} ms` })),
+      ...Array.from({ length: 40 }, (_, i) => ({ service: 'payment', timestamp: 3600 + i * 20, message: `ERROR connection refused to db-${i % 3}:5432` })),
+    ];
+    const input: RcaInput = {
+      window,
+      graph,
+      series: [latency('frontend', 1, 0.6), latency('payment', 3, 0)],
+      logs,
+      events: [{ service: 'payment', time: 3650, type: 'Warning', reason: 'OOMKilled', message: 'container killed', count: 3, object: 'Pod/payment-1' }],
+    };
+    const out = analyzeIncident(input, config);
+    const payment = out.candidates.find((c) => c.service === 'payment')!;
+    expect(out.candidates[0]!.service).toBe('payment');
+    expect(payment.faultType).toBe('oom-killed');
+    expect(payment.evidence.logs[0]!.template).toContain('connection refused');
+    expect(payment.evidence.logs[0]!.isNew).toBe(true);
+    expect(payment.evidence.logs[0]!.countIncident).toBe(40);
+    expect(payment.evidence.events[0]!.reason).toBe('OOMKilled');
+  });
+});
