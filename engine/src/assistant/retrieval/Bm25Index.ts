@@ -14,8 +14,10 @@ export class Bm25Index {
   private readonly termIds = new Map<string, number>();
   private postingsDocs: Int32Array[] = [];
   private postingsTf: Float32Array[] = [];
-  private docLengths: Float32Array = new Float32Array(0);
-  private avgLength = 0;
+  /** Per chunk: k1 * (1 - b + b * length / average length), precomputed once. */
+  private docNorms: Float32Array = new Float32Array(0);
+  /** Reused accumulator; only touched entries are reset after each query. */
+  private scores: Float32Array = new Float32Array(0);
   private count = 0;
 
   constructor(
@@ -32,11 +34,11 @@ export class Bm25Index {
     const tfs: number[][] = [];
     this.termIds.clear();
     this.count = texts.length;
-    this.docLengths = new Float32Array(texts.length);
+    const lengths = new Float32Array(texts.length);
     let total = 0;
     texts.forEach((text, doc) => {
       const tokens = tokenize(text);
-      this.docLengths[doc] = tokens.length;
+      lengths[doc] = tokens.length;
       total += tokens.length;
       const counts = new Map<string, number>();
       for (const t of tokens) counts.set(t, (counts.get(t) ?? 0) + 1);
@@ -52,7 +54,9 @@ export class Bm25Index {
         tfs[id]!.push(tf);
       }
     });
-    this.avgLength = texts.length ? total / texts.length : 0;
+    const avg = texts.length ? total / texts.length : 1;
+    this.docNorms = lengths.map((len) => this.k1 * (1 - this.b + (this.b * len) / avg));
+    this.scores = new Float32Array(texts.length);
     this.postingsDocs = docs.map((d) => Int32Array.from(d));
     this.postingsTf = tfs.map((t) => Float32Array.from(t));
   }
@@ -72,7 +76,9 @@ export class Bm25Index {
   search(query: string, k: number, allow?: (index: number) => boolean): ScoredIndex[] {
     const terms = [...new Set(tokenize(query))];
     if (terms.length === 0 || this.count === 0) return [];
-    const scores = new Float32Array(this.count);
+    const scores = this.scores;
+    const norms = this.docNorms;
+    const k1p1 = this.k1 + 1;
     const touched: number[] = [];
     for (const term of terms) {
       const id = this.termIds.get(term);
@@ -83,12 +89,13 @@ export class Bm25Index {
       for (let i = 0; i < docs.length; i++) {
         const d = docs[i]!;
         const tf = tfs[i]!;
-        const norm = this.k1 * (1 - this.b + (this.b * this.docLengths[d]!) / this.avgLength);
         if (scores[d] === 0) touched.push(d);
-        scores[d]! += (idf * tf * (this.k1 + 1)) / (tf + norm);
+        scores[d]! += (idf * tf * k1p1) / (tf + norms[d]!);
       }
     }
-    return topK(touched, (d) => scores[d]!, k, allow);
+    const best = topK(touched, (d) => scores[d]!, k, allow);
+    for (const d of touched) scores[d] = 0;
+    return best;
   }
 }
 
