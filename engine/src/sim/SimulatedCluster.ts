@@ -44,7 +44,12 @@ export class SimulatedCluster {
     this.ledger = options.ledger ?? new FaultLedger();
     const uids = createRandom(seed ^ 0x5eed);
     this.store = new ObjectStore({ uid: () => uuidFrom(uids) });
-    this.controller = new Controller({ store: this.store, ledger: this.ledger, seed, tuning: options.tuning });
+    this.controller = new Controller({
+      store: this.store,
+      ledger: this.ledger,
+      seed,
+      tuning: options.tuning,
+    });
     this.token = options.token ?? 'simulated-token';
     this.server = new ApiServer({
       store: this.store,
@@ -81,7 +86,9 @@ export class SimulatedCluster {
     kc.loadFromOptions({
       clusters: [{ name: SIMULATED_CONTEXT, server: this.url, skipTLSVerify: true }],
       users: [{ name: SIMULATED_CONTEXT, token: this.token }],
-      contexts: [{ name: SIMULATED_CONTEXT, cluster: SIMULATED_CONTEXT, user: SIMULATED_CONTEXT, namespace: 'shop' }],
+      contexts: [
+        { name: SIMULATED_CONTEXT, cluster: SIMULATED_CONTEXT, user: SIMULATED_CONTEXT, namespace: 'shop' },
+      ],
       currentContext: SIMULATED_CONTEXT,
     });
     return kc;

@@ -59,7 +59,9 @@ describe('discovery and health', () => {
 
   it('lists the APIs a client discovers', async () => {
     const groups = await kc.makeApiClient(k8s.ApisApi).getAPIVersions();
-    expect(groups.groups.map((g) => g.name)).toEqual(expect.arrayContaining(['apps', 'autoscaling', 'coordination.k8s.io']));
+    expect(groups.groups.map((g) => g.name)).toEqual(
+      expect.arrayContaining(['apps', 'autoscaling', 'coordination.k8s.io']),
+    );
   });
 });
 
@@ -72,7 +74,14 @@ describe('list and get with selectors', () => {
     const workloads = await source.listWorkloads(NS);
     expect(workloads).toHaveLength(11);
     const cartWorkload = workloads.find((w) => w.name === 'cart')!;
-    expect(cartWorkload).toMatchObject({ kind: 'Deployment', replicas: 2, readyReplicas: 2, availableReplicas: 2, revision: '1', selector: 'app=cart' });
+    expect(cartWorkload).toMatchObject({
+      kind: 'Deployment',
+      replicas: 2,
+      readyReplicas: 2,
+      availableReplicas: 2,
+      revision: '1',
+      selector: 'app=cart',
+    });
     expect(cartWorkload.labels['backstage.io/kubernetes-id']).toBe('cart');
   });
 
@@ -91,11 +100,18 @@ describe('list and get with selectors', () => {
     const pods = await source.listPods(NS, { fieldSelector: 'spec.nodeName=sim-node-1' });
     expect(pods.length).toBeGreaterThan(0);
     expect(pods.every((p) => p.nodeName === 'sim-node-1')).toBe(true);
-    const running = await core.listNamespacedPod({ namespace: NS, fieldSelector: 'status.phase=Running,metadata.namespace=shop' });
+    const running = await core.listNamespacedPod({
+      namespace: NS,
+      fieldSelector: 'status.phase=Running,metadata.namespace=shop',
+    });
     expect(running.items.length).toBe((await source.listPods(NS)).length);
     const target = pods[0]!.name;
-    const events = await source.listEvents(NS, { fieldSelector: `involvedObject.name=${target},involvedObject.kind=Pod` });
-    expect(events.map((e) => e.reason)).toEqual(expect.arrayContaining(['Scheduled', 'Pulled', 'Created', 'Started']));
+    const events = await source.listEvents(NS, {
+      fieldSelector: `involvedObject.name=${target},involvedObject.kind=Pod`,
+    });
+    expect(events.map((e) => e.reason)).toEqual(
+      expect.arrayContaining(['Scheduled', 'Pulled', 'Created', 'Started']),
+    );
     expect(events.every((e) => e.involvedName === target)).toBe(true);
     const scaling = await source.listEvents(NS, { fieldSelector: 'reason=ScalingReplicaSet,type=Normal' });
     expect(scaling.length).toBeGreaterThanOrEqual(11);
@@ -111,7 +127,11 @@ describe('list and get with selectors', () => {
     const first = await core.listNamespacedPod({ namespace: NS, limit: 5 });
     expect(first.items).toHaveLength(5);
     expect(first.metadata?._continue).toBeTruthy();
-    const second = await core.listNamespacedPod({ namespace: NS, limit: 5, _continue: first.metadata!._continue });
+    const second = await core.listNamespacedPod({
+      namespace: NS,
+      limit: 5,
+      _continue: first.metadata!._continue,
+    });
     expect(second.items[0]!.metadata!.name).not.toBe(first.items[0]!.metadata!.name);
   });
 });
@@ -131,14 +151,23 @@ describe('logs', () => {
   it('404s for a missing pod and 400s for an unknown container or missing previous instance', async () => {
     expect((await engineError(source.podLogs(NS, 'no-such-pod'))).code).toBe('NOT_FOUND');
     const [pod] = await source.listPods(NS, { labelSelector: 'app=ads' });
-    expect((await engineError(source.podLogs(NS, pod!.name, { container: 'nope' }))).code).toBe('BAD_REQUEST');
-    expect((await engineError(source.podLogs(NS, pod!.name, { previous: true }))).message).toContain('previous terminated container');
+    expect((await engineError(source.podLogs(NS, pod!.name, { container: 'nope' }))).code).toBe(
+      'BAD_REQUEST',
+    );
+    expect((await engineError(source.podLogs(NS, pod!.name, { previous: true }))).message).toContain(
+      'previous terminated container',
+    );
   });
 });
 
 describe('patches, scale, delete and dry run', () => {
   it('applies a merge patch', async () => {
-    const patched = await source.patchWorkload(cart, { metadata: { labels: { team: 'payments' } } }, 'merge', { dryRun: false });
+    const patched = await source.patchWorkload(
+      cart,
+      { metadata: { labels: { team: 'payments' } } },
+      'merge',
+      { dryRun: false },
+    );
     expect(patched.labels['team']).toBe('payments');
     expect(patched.labels['app']).toBe('cart');
   });
@@ -146,7 +175,13 @@ describe('patches, scale, delete and dry run', () => {
   it('applies a strategic merge patch that merges containers by name', async () => {
     const patched = await source.patchWorkload(
       cart,
-      { spec: { template: { spec: { containers: [{ name: 'cart', env: [{ name: 'LOG_LEVEL', value: 'debug' }] }] } } } },
+      {
+        spec: {
+          template: {
+            spec: { containers: [{ name: 'cart', env: [{ name: 'LOG_LEVEL', value: 'debug' }] }] },
+          },
+        },
+      },
       'strategic',
       { dryRun: false },
     );
@@ -159,16 +194,25 @@ describe('patches, scale, delete and dry run', () => {
   });
 
   it('applies a json patch (the client default content type) and fails a failed test op with INVALID_INPUT', async () => {
-    const patched = await source.patchWorkload(cart, [{ op: 'add', path: '/metadata/annotations/owner', value: 'sre' }], 'json', { dryRun: false });
+    const patched = await source.patchWorkload(
+      cart,
+      [{ op: 'add', path: '/metadata/annotations/owner', value: 'sre' }],
+      'json',
+      { dryRun: false },
+    );
     expect(patched.annotations['owner']).toBe('sre');
     const error = await engineError(
-      source.patchWorkload(cart, [{ op: 'test', path: '/spec/replicas', value: 99 }], 'json', { dryRun: false }),
+      source.patchWorkload(cart, [{ op: 'test', path: '/spec/replicas', value: 99 }], 'json', {
+        dryRun: false,
+      }),
     );
     expect(error.code).toBe('INVALID_INPUT');
   });
 
   it('scales through the scale subresource and the controller follows', async () => {
-    const scaled = await source.scaleWorkload({ kind: 'Deployment', namespace: NS, name: 'email' }, 3, { dryRun: false });
+    const scaled = await source.scaleWorkload({ kind: 'Deployment', namespace: NS, name: 'email' }, 3, {
+      dryRun: false,
+    });
     expect(scaled.replicas).toBe(3);
     const scale = await apps.readNamespacedDeploymentScale({ namespace: NS, name: 'email' });
     expect(scale.spec?.replicas).toBe(3);
@@ -181,17 +225,31 @@ describe('patches, scale, delete and dry run', () => {
 
   it('leaves state unchanged on dryRun=All for patch, scale, delete and create', async () => {
     const before = await apps.readNamespacedDeployment({ namespace: NS, name: 'ads' });
-    const dry = await source.patchWorkload({ kind: 'Deployment', namespace: NS, name: 'ads' }, { spec: { replicas: 7 } }, 'merge', { dryRun: true });
+    const dry = await source.patchWorkload(
+      { kind: 'Deployment', namespace: NS, name: 'ads' },
+      { spec: { replicas: 7 } },
+      'merge',
+      { dryRun: true },
+    );
     expect(dry.replicas).toBe(7);
-    expect((await source.scaleWorkload({ kind: 'Deployment', namespace: NS, name: 'ads' }, 9, { dryRun: true })).replicas).toBe(9);
+    expect(
+      (await source.scaleWorkload({ kind: 'Deployment', namespace: NS, name: 'ads' }, 9, { dryRun: true }))
+        .replicas,
+    ).toBe(9);
     const [pod] = await source.listPods(NS, { labelSelector: 'app=ads' });
     await source.deletePod(NS, pod!.name, { dryRun: true });
-    await core.createNamespacedConfigMap({ namespace: NS, body: { metadata: { name: 'dry' }, data: { a: '1' } }, dryRun: 'All' });
+    await core.createNamespacedConfigMap({
+      namespace: NS,
+      body: { metadata: { name: 'dry' }, data: { a: '1' } },
+      dryRun: 'All',
+    });
     const after = await apps.readNamespacedDeployment({ namespace: NS, name: 'ads' });
     expect(after.metadata!.resourceVersion).toBe(before.metadata!.resourceVersion);
     expect(after.spec!.replicas).toBe(2);
     expect((await source.listPods(NS, { labelSelector: 'app=ads' })).map((p) => p.name)).toContain(pod!.name);
-    await expect(core.readNamespacedConfigMap({ namespace: NS, name: 'dry' })).rejects.toMatchObject({ code: 404 });
+    await expect(core.readNamespacedConfigMap({ namespace: NS, name: 'dry' })).rejects.toMatchObject({
+      code: 404,
+    });
   });
 
   it('deletes a pod gracefully and the ReplicaSet replaces it', async () => {
@@ -203,7 +261,9 @@ describe('patches, scale, delete and dry run', () => {
     const pods = await source.listPods(NS, { labelSelector: 'app=shipping' });
     expect(pods.map((p) => p.name)).not.toContain(pod!.name);
     expect(pods).toHaveLength(2);
-    const killing = await source.listEvents(NS, { fieldSelector: `involvedObject.name=${pod!.name},reason=Killing` });
+    const killing = await source.listEvents(NS, {
+      fieldSelector: `involvedObject.name=${pod!.name},reason=Killing`,
+    });
     expect(killing).toHaveLength(1);
   });
 
@@ -227,14 +287,24 @@ describe('Status errors become EngineErrors', () => {
     const stale = apps.replaceNamespacedDeployment({ namespace: NS, name: 'payment', body: d });
     await expect(stale).rejects.toMatchObject({ code: 409 });
     const error = await engineError(
-      source.patchWorkload({ kind: 'Deployment', namespace: NS, name: 'payment' }, { metadata: { resourceVersion: '1' } }, 'merge', { dryRun: false }),
+      source.patchWorkload(
+        { kind: 'Deployment', namespace: NS, name: 'payment' },
+        { metadata: { resourceVersion: '1' } },
+        'merge',
+        { dryRun: false },
+      ),
     );
     expect(error.code).toBe('CONFLICT');
   });
 
   it('maps 422 to INVALID_INPUT with the Status causes as field issues', async () => {
     const error = await engineError(
-      source.patchWorkload({ kind: 'Deployment', namespace: NS, name: 'payment' }, { spec: { replicas: -1 } }, 'merge', { dryRun: false }),
+      source.patchWorkload(
+        { kind: 'Deployment', namespace: NS, name: 'payment' },
+        { spec: { replicas: -1 } },
+        'merge',
+        { dryRun: false },
+      ),
     );
     expect(error.code).toBe('INVALID_INPUT');
     expect(error.message).toContain('spec.replicas');
@@ -244,10 +314,17 @@ describe('Status errors become EngineErrors', () => {
   it('validates create and reports AlreadyExists as 409', async () => {
     const body = {
       metadata: { name: 'bad' },
-      spec: { selector: { matchLabels: { app: 'x' } }, template: { metadata: { labels: { app: 'y' } }, spec: { containers: [{ name: 'c', image: 'i' }] } } },
+      spec: {
+        selector: { matchLabels: { app: 'x' } },
+        template: { metadata: { labels: { app: 'y' } }, spec: { containers: [{ name: 'c', image: 'i' }] } },
+      },
     };
-    await expect(apps.createNamespacedDeployment({ namespace: NS, body })).rejects.toMatchObject({ code: 422 });
-    await expect(core.createNamespace({ body: { metadata: { name: NS } } })).rejects.toMatchObject({ code: 409 });
+    await expect(apps.createNamespacedDeployment({ namespace: NS, body })).rejects.toMatchObject({
+      code: 422,
+    });
+    await expect(core.createNamespace({ body: { metadata: { name: NS } } })).rejects.toMatchObject({
+      code: 409,
+    });
   });
 
   it('maps a refused connection to UPSTREAM_UNAVAILABLE and reports the check as failed', async () => {
@@ -275,14 +352,22 @@ describe('Status errors become EngineErrors', () => {
 describe('watch', () => {
   it('streams ADDED, MODIFIED and DELETED and resumes from a resourceVersion', async () => {
     const events: WatchEvent[] = [];
-    const handle = await source.watch('pods', NS, { labelSelector: 'app=recommendation' }, (e) => events.push(e));
-    await until('initial ADDED events', () => (events.filter((e) => e.type === 'ADDED').length >= 2 ? true : undefined));
+    const handle = await source.watch('pods', NS, { labelSelector: 'app=recommendation' }, (e) =>
+      events.push(e),
+    );
+    await until('initial ADDED events', () =>
+      events.filter((e) => e.type === 'ADDED').length >= 2 ? true : undefined,
+    );
     const victim = (events[0]!.object as PodInfo).name;
     await core.deleteNamespacedPod({ namespace: NS, name: victim, gracePeriodSeconds: 0 });
     cluster.step(3);
-    await until('DELETED', () => events.find((e) => e.type === 'DELETED' && (e.object as PodInfo).name === victim));
+    await until('DELETED', () =>
+      events.find((e) => e.type === 'DELETED' && (e.object as PodInfo).name === victim),
+    );
     await until('a replacement ADDED', () =>
-      events.find((e) => e.type === 'ADDED' && (e.object as PodInfo).name !== victim && events.indexOf(e) > 1),
+      events.find(
+        (e) => e.type === 'ADDED' && (e.object as PodInfo).name !== victim && events.indexOf(e) > 1,
+      ),
     );
     await until('MODIFIED', () => events.find((e) => e.type === 'MODIFIED'));
     handle.stop();
@@ -290,16 +375,27 @@ describe('watch', () => {
     // Resume from the version of the DELETED event: only what happened after it is replayed.
     const deleted = events.find((e) => e.type === 'DELETED')!;
     const resumed: WatchEvent[] = [];
-    const again = await source.watch('pods', NS, { labelSelector: 'app=recommendation', resourceVersion: deleted.resourceVersion }, (e) => resumed.push(e));
+    const again = await source.watch(
+      'pods',
+      NS,
+      { labelSelector: 'app=recommendation', resourceVersion: deleted.resourceVersion },
+      (e) => resumed.push(e),
+    );
     await until('replayed events', () => (resumed.some((e) => e.type === 'ADDED') ? true : undefined));
     expect(resumed.some((e) => e.type === 'DELETED')).toBe(false);
-    expect(resumed.every((e) => e.type === 'BOOKMARK' || Number(e.resourceVersion) > Number(deleted.resourceVersion))).toBe(true);
+    expect(
+      resumed.every(
+        (e) => e.type === 'BOOKMARK' || Number(e.resourceVersion) > Number(deleted.resourceVersion),
+      ),
+    ).toBe(true);
     again.stop();
   });
 
   it('sends bookmarks and answers a too-old resourceVersion with an ERROR 410 event', async () => {
     const events: WatchEvent[] = [];
-    const handle = await source.watch('events', NS, { fieldSelector: 'reason=Nothing' }, (e) => events.push(e));
+    const handle = await source.watch('events', NS, { fieldSelector: 'reason=Nothing' }, (e) =>
+      events.push(e),
+    );
     await until('a BOOKMARK', () => events.find((e) => e.type === 'BOOKMARK'));
     handle.stop();
     cluster.store.hub.compact(cluster.store.resourceVersion - 1);
@@ -312,7 +408,9 @@ describe('watch', () => {
 
   it('turns a label change into DELETED for a selector-filtered watch', async () => {
     const events: WatchEvent[] = [];
-    const handle = await source.watch('deployments', NS, { labelSelector: 'tier=edge' }, (e) => events.push(e));
+    const handle = await source.watch('deployments', NS, { labelSelector: 'tier=edge' }, (e) =>
+      events.push(e),
+    );
     const ref = { kind: 'Deployment' as const, namespace: NS, name: 'frontend' };
     await source.patchWorkload(ref, { metadata: { labels: { tier: 'edge' } } }, 'merge', { dryRun: false });
     await until('ADDED on entering the selection', () => events.find((e) => e.type === 'ADDED'));
@@ -328,17 +426,31 @@ describe('leases for leader election', () => {
     const now = new k8s.V1MicroTime();
     const created = await coordination.createNamespacedLease({
       namespace: NS,
-      body: { metadata: { name: 'repair-leader' }, spec: { holderIdentity: 'engine-a', leaseDurationSeconds: 15, acquireTime: now, renewTime: now } },
+      body: {
+        metadata: { name: 'repair-leader' },
+        spec: { holderIdentity: 'engine-a', leaseDurationSeconds: 15, acquireTime: now, renewTime: now },
+      },
     });
     const read = await coordination.readNamespacedLease({ namespace: NS, name: 'repair-leader' });
     expect(read.spec?.holderIdentity).toBe('engine-a');
     read.spec!.holderIdentity = 'engine-b';
-    const updated = await coordination.replaceNamespacedLease({ namespace: NS, name: 'repair-leader', body: read });
+    const updated = await coordination.replaceNamespacedLease({
+      namespace: NS,
+      name: 'repair-leader',
+      body: read,
+    });
     expect(updated.spec?.holderIdentity).toBe('engine-b');
     // engine-a still holds the old version: its takeover must fail
     created.spec!.holderIdentity = 'engine-a';
-    await expect(coordination.replaceNamespacedLease({ namespace: NS, name: 'repair-leader', body: created })).rejects.toMatchObject({ code: 409 });
-    await expect(coordination.createNamespacedLease({ namespace: NS, body: { metadata: { name: 'repair-leader' }, spec: {} } })).rejects.toMatchObject({ code: 409 });
+    await expect(
+      coordination.replaceNamespacedLease({ namespace: NS, name: 'repair-leader', body: created }),
+    ).rejects.toMatchObject({ code: 409 });
+    await expect(
+      coordination.createNamespacedLease({
+        namespace: NS,
+        body: { metadata: { name: 'repair-leader' }, spec: {} },
+      }),
+    ).rejects.toMatchObject({ code: 409 });
   });
 });
 
@@ -347,7 +459,12 @@ describe('HPAs', () => {
     const hpas = await source.listHorizontalPodAutoscalers(NS);
     expect(hpas.map((h) => h.name).sort()).toEqual(['checkout', 'frontend']);
     const frontend = hpas.find((h) => h.name === 'frontend')!;
-    expect(frontend).toMatchObject({ target: { kind: 'Deployment', name: 'frontend' }, minReplicas: 3, maxReplicas: 10, currentReplicas: 3 });
+    expect(frontend).toMatchObject({
+      target: { kind: 'Deployment', name: 'frontend' },
+      minReplicas: 3,
+      maxReplicas: 10,
+      currentReplicas: 3,
+    });
   });
 });
 

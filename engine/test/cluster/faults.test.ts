@@ -18,7 +18,11 @@ function inject(type: FaultType, service: string, node?: string) {
 }
 
 /** Steps one tick at a time and collects what the pods of a service looked like after each. */
-async function observe(source: KubernetesClusterSource, service: string, ticks: number): Promise<PodInfo[][]> {
+async function observe(
+  source: KubernetesClusterSource,
+  service: string,
+  ticks: number,
+): Promise<PodInfo[][]> {
   const seen: PodInfo[][] = [];
   for (let i = 0; i < ticks; i++) {
     cluster!.step();
@@ -27,7 +31,8 @@ async function observe(source: KubernetesClusterSource, service: string, ticks: 
   return seen;
 }
 
-const reasons = (history: PodInfo[][]) => new Set(history.flat().flatMap((p) => p.containers.map((c) => c.reason).filter(Boolean)));
+const reasons = (history: PodInfo[][]) =>
+  new Set(history.flat().flatMap((p) => p.containers.map((c) => c.reason).filter(Boolean)));
 
 afterEach(async () => {
   await cluster?.stop();
@@ -43,7 +48,9 @@ describe('fault symptoms', () => {
     const pods = history.at(-1)!;
     expect(pods.every((p) => p.restarts >= 1)).toBe(true);
     expect(pods.every((p) => p.containers[0]!.lastTerminationReason === 'Error')).toBe(true);
-    const backoff = await source.listEvents(NS, { fieldSelector: `involvedObject.name=${pods[0]!.name},reason=BackOff` });
+    const backoff = await source.listEvents(NS, {
+      fieldSelector: `involvedObject.name=${pods[0]!.name},reason=BackOff`,
+    });
     expect(backoff[0]!.type).toBe('Warning');
     expect(backoff[0]!.count).toBeGreaterThanOrEqual(2);
     const previous = await source.podLogs(NS, pods[0]!.name, { previous: true });
@@ -56,14 +63,18 @@ describe('fault symptoms', () => {
     cluster!.ledger.resolve(fault.id);
     const healed = await observe(source, 'cart', 14);
     expect(healed.at(-1)!.every((p) => p.ready && p.containers[0]!.state === 'running')).toBe(true);
-    expect((await source.getWorkload({ kind: 'Deployment', namespace: NS, name: 'cart' })).readyReplicas).toBe(2);
+    expect(
+      (await source.getWorkload({ kind: 'Deployment', namespace: NS, name: 'cart' })).readyReplicas,
+    ).toBe(2);
   });
 
   it('oom-killed: terminated reason OOMKilled, restarts and an OOMKilling event', async () => {
     const { source } = await start();
     inject('oom-killed', 'catalog');
     const pods = (await observe(source, 'catalog', 5)).at(-1)!;
-    expect(pods.every((p) => p.containers[0]!.lastTerminationReason === 'OOMKilled' && p.restarts >= 1)).toBe(true);
+    expect(pods.every((p) => p.containers[0]!.lastTerminationReason === 'OOMKilled' && p.restarts >= 1)).toBe(
+      true,
+    );
     const events = await source.listEvents(NS, { fieldSelector: 'reason=OOMKilling' });
     expect(events.length).toBeGreaterThan(0);
     expect(events[0]!.message).toContain('Memory cgroup out of memory');
@@ -83,7 +94,9 @@ describe('fault symptoms', () => {
     expect(serving).toHaveLength(2);
     expect(serving.every((p) => p.containers[0]!.image.endsWith(':1.4.2'))).toBe(true);
     const failed = await source.listEvents(NS, { fieldSelector: 'reason=Failed' });
-    expect(failed.some((e) => e.message.includes('Failed to pull image "ghcr.io/ai-cloudops/shop-ads:v1.4.3"'))).toBe(true);
+    expect(
+      failed.some((e) => e.message.includes('Failed to pull image "ghcr.io/ai-cloudops/shop-ads:v1.4.3"')),
+    ).toBe(true);
     const workload = await source.getWorkload(ref);
     expect(workload.conditions.find((c) => c.type === 'Available')?.status).toBe('True');
     expect(workload.updatedReplicas).toBe(1);
@@ -104,8 +117,13 @@ describe('fault symptoms', () => {
     const pending = pods.filter((p) => p.phase === 'Pending');
     expect(pending).toHaveLength(1);
     expect(pending[0]!.nodeName).toBeUndefined();
-    expect(pending[0]!.conditions.find((c) => c.type === 'PodScheduled')).toMatchObject({ status: 'False', reason: 'Unschedulable' });
-    const events = await source.listEvents(NS, { fieldSelector: `involvedObject.name=${pending[0]!.name},reason=FailedScheduling` });
+    expect(pending[0]!.conditions.find((c) => c.type === 'PodScheduled')).toMatchObject({
+      status: 'False',
+      reason: 'Unschedulable',
+    });
+    const events = await source.listEvents(NS, {
+      fieldSelector: `involvedObject.name=${pending[0]!.name},reason=FailedScheduling`,
+    });
     expect(events[0]!.message).toMatch(/^0\/3 nodes are available: 3 Insufficient memory/);
     expect(pods.filter((p) => p.ready)).toHaveLength(2);
     cluster!.ledger.resolve(fault.id);
@@ -118,12 +136,17 @@ describe('fault symptoms', () => {
     const { source } = await start();
     const fault = inject('failing-readiness', 'shipping');
     const pods = (await observe(source, 'shipping', 3)).at(-1)!;
-    expect(pods.every((p) => !p.ready && p.containers[0]!.state === 'running' && p.restarts === 0)).toBe(true);
+    expect(pods.every((p) => !p.ready && p.containers[0]!.state === 'running' && p.restarts === 0)).toBe(
+      true,
+    );
     const unhealthy = await source.listEvents(NS, { fieldSelector: 'reason=Unhealthy' });
     expect(unhealthy[0]!.message).toContain('Readiness probe failed');
     const workload = await source.getWorkload({ kind: 'Deployment', namespace: NS, name: 'shipping' });
     expect(workload.readyReplicas).toBe(0);
-    expect(workload.conditions.find((c) => c.type === 'Available')).toMatchObject({ status: 'False', reason: 'MinimumReplicasUnavailable' });
+    expect(workload.conditions.find((c) => c.type === 'Available')).toMatchObject({
+      status: 'False',
+      reason: 'MinimumReplicasUnavailable',
+    });
     cluster!.ledger.resolve(fault.id);
     expect((await observe(source, 'shipping', 4)).at(-1)!.every((p) => p.ready)).toBe(true);
   });
@@ -134,11 +157,16 @@ describe('fault symptoms', () => {
     cluster!.step();
     const node = (await source.listNodes()).find((n) => n.name === 'sim-node-2')!;
     expect(node.ready).toBe(false);
-    expect(node.conditions.find((c) => c.type === 'Ready')).toMatchObject({ status: 'False', reason: 'KubeletNotReady' });
+    expect(node.conditions.find((c) => c.type === 'Ready')).toMatchObject({
+      status: 'False',
+      reason: 'KubeletNotReady',
+    });
     const onNode = await source.listPods(NS, { fieldSelector: 'spec.nodeName=sim-node-2' });
     expect(onNode.length).toBeGreaterThan(0);
     expect(onNode.every((p) => !p.ready)).toBe(true);
-    expect((await source.listEvents('default', { fieldSelector: 'reason=NodeNotReady' }))[0]!.involvedName).toBe('sim-node-2');
+    expect(
+      (await source.listEvents('default', { fieldSelector: 'reason=NodeNotReady' }))[0]!.involvedName,
+    ).toBe('sim-node-2');
     cluster!.step(8);
     // evicted and replaced on the healthy nodes
     expect(await source.listPods(NS, { fieldSelector: 'spec.nodeName=sim-node-2' })).toEqual([]);
@@ -168,7 +196,10 @@ describe('fault symptoms', () => {
     const workload = await source.getWorkload(ref);
     expect(workload.revision).toBe('2');
     expect(workload.annotations['kubernetes.io/change-cause']).toBe('deploy recommendation 1.4.3');
-    expect(workload.conditions.find((c) => c.type === 'Progressing')).toMatchObject({ status: 'False', reason: 'ProgressDeadlineExceeded' });
+    expect(workload.conditions.find((c) => c.type === 'Progressing')).toMatchObject({
+      status: 'False',
+      reason: 'ProgressDeadlineExceeded',
+    });
   });
 
   it('cpu-hog and latency: no Kubernetes symptom, only warnings in the logs', async () => {
@@ -180,7 +211,9 @@ describe('fault symptoms', () => {
       const pods = await source.listPods(NS, { labelSelector: `app=${service}` });
       expect(pods.every((p) => p.ready && p.restarts === 0)).toBe(true);
       for (const pod of pods) {
-        const warnings = (await source.listEvents(NS, { fieldSelector: `involvedObject.name=${pod.name},type=Warning` }));
+        const warnings = await source.listEvents(NS, {
+          fieldSelector: `involvedObject.name=${pod.name},type=Warning`,
+        });
         expect(warnings).toEqual([]);
       }
     }

@@ -4,7 +4,8 @@ import { createClusterRegistry } from '../../src/sources/cluster/createClusterRe
 
 /** Read-only checks against a real cluster; they run only where KUBECONFIG is set. */
 describe.skipIf(!process.env['KUBECONFIG'])('real cluster (KUBECONFIG)', () => {
-  const registry = () => createClusterRegistry(configSchema.parse({ cluster: { kind: 'kubernetes' } }).cluster);
+  const registry = () =>
+    createClusterRegistry(configSchema.parse({ cluster: { kind: 'kubernetes' } }).cluster);
 
   it('passes the health check', async () => {
     const check = await registry().get().check();

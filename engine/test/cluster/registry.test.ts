@@ -33,7 +33,8 @@ current-context: west
 `;
 }
 
-const kubernetes = (cluster: Record<string, unknown>) => configSchema.parse({ cluster: { kind: 'kubernetes', ...cluster } }).cluster;
+const kubernetes = (cluster: Record<string, unknown>) =>
+  configSchema.parse({ cluster: { kind: 'kubernetes', ...cluster } }).cluster;
 
 beforeAll(async () => {
   east = await SimulatedCluster.start({ seedShop: true, tickMs: 0 });
@@ -81,9 +82,15 @@ describe('createClusterRegistry', () => {
   });
 
   it('names cluster.kubeconfig for a missing file, and explains when no kubeconfig exists at all', () => {
-    expect(() => createClusterRegistry(kubernetes({ kubeconfig: join(dir, 'nope') }))).toThrow(/cluster.kubeconfig: kubeconfig file .* does not exist/);
-    expect(() => createClusterRegistry(kubernetes({}), { env: {}, home: join(dir, 'empty-home') })).toThrow(/no kubeconfig found/);
-    expect(() => createClusterRegistry(kubernetes({ inCluster: true }), { env: {} })).toThrow(/not running inside a pod/);
+    expect(() => createClusterRegistry(kubernetes({ kubeconfig: join(dir, 'nope') }))).toThrow(
+      /cluster.kubeconfig: kubeconfig file .* does not exist/,
+    );
+    expect(() => createClusterRegistry(kubernetes({}), { env: {}, home: join(dir, 'empty-home') })).toThrow(
+      /no kubeconfig found/,
+    );
+    expect(() => createClusterRegistry(kubernetes({ inCluster: true }), { env: {} })).toThrow(
+      /not running inside a pod/,
+    );
   });
 
   it('answers NOT_FOUND naming `cluster` for an unknown cluster name', () => {
@@ -101,6 +108,8 @@ describe('createClusterRegistry', () => {
     const registry = createClusterRegistry(configSchema.parse({}).cluster, { simulated: east });
     expect(registry.names()).toEqual(['simulated']);
     expect((await registry.get().listWorkloads('shop')).length).toBe(11);
-    expect(() => createClusterRegistry(configSchema.parse({}).cluster)).toThrow(/no simulated cluster is running/);
+    expect(() => createClusterRegistry(configSchema.parse({}).cluster)).toThrow(
+      /no simulated cluster is running/,
+    );
   });
 });

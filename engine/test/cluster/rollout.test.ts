@@ -21,7 +21,13 @@ describe('rollout', () => {
   it('rolls out a new image within maxSurge/maxUnavailable and records revision 2', async () => {
     await source.patchWorkload(
       ref,
-      { spec: { template: { spec: { containers: [{ name: 'frontend', image: 'ghcr.io/ai-cloudops/shop-frontend:1.5.0' }] } } } },
+      {
+        spec: {
+          template: {
+            spec: { containers: [{ name: 'frontend', image: 'ghcr.io/ai-cloudops/shop-frontend:1.5.0' }] },
+          },
+        },
+      },
       'strategic',
       { dryRun: false },
     );
@@ -37,7 +43,13 @@ describe('rollout', () => {
     expect(minReady).toBeGreaterThanOrEqual(3);
     expect(maxPods).toBeLessThanOrEqual(4);
     const workload = await source.getWorkload(ref);
-    expect(workload).toMatchObject({ revision: '2', replicas: 3, updatedReplicas: 3, availableReplicas: 3, images: ['ghcr.io/ai-cloudops/shop-frontend:1.5.0'] });
+    expect(workload).toMatchObject({
+      revision: '2',
+      replicas: 3,
+      updatedReplicas: 3,
+      availableReplicas: 3,
+      images: ['ghcr.io/ai-cloudops/shop-frontend:1.5.0'],
+    });
     expect(workload.observedGeneration).toBe(workload.generation);
     expect(workload.conditions.find((c) => c.type === 'Progressing')?.reason).toBe('NewReplicaSetAvailable');
     const history = await source.rolloutHistory(ref);
@@ -45,15 +57,25 @@ describe('rollout', () => {
       ['1', 0, 'ghcr.io/ai-cloudops/shop-frontend:1.4.2'],
       ['2', 3, 'ghcr.io/ai-cloudops/shop-frontend:1.5.0'],
     ]);
-    const scaling = await source.listEvents(NS, { fieldSelector: 'involvedObject.name=frontend,reason=ScalingReplicaSet' });
-    expect(scaling.some((e) => e.message.startsWith(`Scaled down replica set ${history[0]!.replicaSet}`))).toBe(true);
+    const scaling = await source.listEvents(NS, {
+      fieldSelector: 'involvedObject.name=frontend,reason=ScalingReplicaSet',
+    });
+    expect(
+      scaling.some((e) => e.message.startsWith(`Scaled down replica set ${history[0]!.replicaSet}`)),
+    ).toBe(true);
   });
 
   it('rolls back by restoring the old template, which reuses the old ReplicaSet as revision 3', async () => {
     const [first] = await source.rolloutHistory(ref);
     await source.patchWorkload(
       ref,
-      [{ op: 'replace', path: '/spec/template/spec/containers/0/image', value: 'ghcr.io/ai-cloudops/shop-frontend:1.4.2' }],
+      [
+        {
+          op: 'replace',
+          path: '/spec/template/spec/containers/0/image',
+          value: 'ghcr.io/ai-cloudops/shop-frontend:1.4.2',
+        },
+      ],
       'json',
       { dryRun: false },
     );

@@ -81,7 +81,11 @@ export class ApiError extends Error {
 
 /** The wording kube-apiserver uses, e.g. `pods "web-1" not found`. */
 export const notFound = (resource: string, name: string, group = ''): ApiError =>
-  new ApiError('NotFound', `${qualified(resource, group)} "${name}" not found`, { name, group, kind: resource });
+  new ApiError('NotFound', `${qualified(resource, group)} "${name}" not found`, {
+    name,
+    group,
+    kind: resource,
+  });
 
 export const alreadyExists = (resource: string, name: string, group = ''): ApiError =>
   new ApiError('AlreadyExists', `${qualified(resource, group)} "${name}" already exists`, {

@@ -78,8 +78,16 @@ export class ApiServer {
     }
     const target = parseResourcePath(url.pathname, this.registry);
     if (!target) {
-      const doc = method === 'GET' ? discoveryDocument(url.pathname, this.registry, this.address ? `${this.address.address}:${this.address.port}` : '') : undefined;
-      if (doc === undefined) throw new ApiError('NotFound', 'the server could not find the requested resource');
+      const doc =
+        method === 'GET'
+          ? discoveryDocument(
+              url.pathname,
+              this.registry,
+              this.address ? `${this.address.address}:${this.address.port}` : '',
+            )
+          : undefined;
+      if (doc === undefined)
+        throw new ApiError('NotFound', 'the server could not find the requested resource');
       this.send(res, { status: 200, body: doc });
       return;
     }
@@ -92,7 +100,9 @@ export class ApiServer {
     let result: HandlerResult;
     if (target.name === undefined) {
       if (method === 'GET' && query.get('watch') === 'true') {
-        const stop = serveWatch(this.store, target, query, res, { bookmarkIntervalMs: this.options.bookmarkIntervalMs ?? 5_000 });
+        const stop = serveWatch(this.store, target, query, res, {
+          bookmarkIntervalMs: this.options.bookmarkIntervalMs ?? 5_000,
+        });
         this.watches.add(stop);
         res.on('close', () => this.watches.delete(stop));
         return;
@@ -106,7 +116,8 @@ export class ApiServer {
     } else if (sub === 'scale') {
       if (method === 'GET') result = this.handlers.getScale(target);
       else if (method === 'PUT') result = this.handlers.updateScale(target, body, query);
-      else if (method === 'PATCH') result = this.handlers.updateScale(target, body, query, req.headers['content-type'] ?? '');
+      else if (method === 'PATCH')
+        result = this.handlers.updateScale(target, body, query, req.headers['content-type'] ?? '');
       else throw notAllowed(method, `${target.type.plural}/scale`);
     } else if (method === 'GET') {
       result = this.handlers.get(target);
@@ -143,13 +154,18 @@ export class ApiServer {
   private send(res: ServerResponse, result: HandlerResult): void {
     const contentType = result.contentType ?? 'application/json';
     const payload = contentType === 'application/json' ? JSON.stringify(result.body) : String(result.body);
-    res.writeHead(result.status, { 'Content-Type': contentType, 'Content-Length': Buffer.byteLength(payload) });
+    res.writeHead(result.status, {
+      'Content-Type': contentType,
+      'Content-Length': Buffer.byteLength(payload),
+    });
     res.end(payload);
   }
 
   private fail(res: ServerResponse, error: unknown): void {
     const apiError =
-      error instanceof ApiError ? error : new ApiError('InternalError', `internal error: ${(error as Error)?.message ?? String(error)}`);
+      error instanceof ApiError
+        ? error
+        : new ApiError('InternalError', `internal error: ${(error as Error)?.message ?? String(error)}`);
     if (res.headersSent) {
       res.destroy();
       return;
@@ -159,5 +175,8 @@ export class ApiServer {
 }
 
 function notAllowed(method: string, resource: string): ApiError {
-  return new ApiError('MethodNotAllowed', `the server does not allow this method on the requested resource (${method} ${resource})`);
+  return new ApiError(
+    'MethodNotAllowed',
+    `the server does not allow this method on the requested resource (${method} ${resource})`,
+  );
 }

@@ -69,7 +69,8 @@ export class ObjectStore {
     const table = this.table(resource);
     const { namespace, name } = input.metadata;
     const plural = resource.split('/')[1]!;
-    if (table.has(ObjectStore.key(namespace, name))) throw alreadyExists(plural, name, resource.split('/')[0]);
+    if (table.has(ObjectStore.key(namespace, name)))
+      throw alreadyExists(plural, name, resource.split('/')[0]);
     const obj = clone(input);
     obj.metadata.uid = this.newUid();
     obj.metadata.creationTimestamp = obj.metadata.creationTimestamp ?? new Date().toISOString();
@@ -107,11 +108,22 @@ export class ObjectStore {
     }
     obj.metadata.resourceVersion = String(++this.revision);
     table.set(ObjectStore.key(namespace, name), obj);
-    this.hub.publish({ resourceVersion: this.revision, resource, type: 'MODIFIED', object: clone(obj), previous: current });
+    this.hub.publish({
+      resourceVersion: this.revision,
+      resource,
+      type: 'MODIFIED',
+      object: clone(obj),
+      previous: current,
+    });
     return clone(obj);
   }
 
-  delete(resource: string, namespace: string | undefined, name: string, options: { dryRun?: boolean } = {}): KubeObject {
+  delete(
+    resource: string,
+    namespace: string | undefined,
+    name: string,
+    options: { dryRun?: boolean } = {},
+  ): KubeObject {
     const table = this.table(resource);
     const [group, plural] = resource.split('/') as [string, string];
     const current = table.get(ObjectStore.key(namespace, name));
@@ -120,7 +132,13 @@ export class ObjectStore {
     table.delete(ObjectStore.key(namespace, name));
     const gone = clone(current);
     gone.metadata.resourceVersion = String(++this.revision);
-    this.hub.publish({ resourceVersion: this.revision, resource, type: 'DELETED', object: clone(gone), previous: current });
+    this.hub.publish({
+      resourceVersion: this.revision,
+      resource,
+      type: 'DELETED',
+      object: clone(gone),
+      previous: current,
+    });
     return gone;
   }
 

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { ApiError, badRequest, invalid, notFound, type StatusCause } from './ApiError.js';
+import { badRequest, invalid, notFound, type StatusCause } from './ApiError.js';
 import { clone, type KubeObject } from './KubeObject.js';
 import type { ObjectStore } from './ObjectStore.js';
 import { applyPatch, deepEqual } from './patch.js';
@@ -37,7 +37,8 @@ export function objectFilter(type: ResourceType, query: URLSearchParams, namespa
 export function isDryRun(query: URLSearchParams): boolean {
   const values = query.getAll('dryRun');
   if (values.length === 0) return false;
-  if (values.some((v) => v !== 'All')) throw badRequest(`invalid dry run option: ${values.join(',')}: only "All" is supported`);
+  if (values.some((v) => v !== 'All'))
+    throw badRequest(`invalid dry run option: ${values.join(',')}: only "All" is supported`);
   return true;
 }
 
@@ -56,7 +57,11 @@ export class ResourceHandlers {
     const all = this.store
       .list(resourceKey(type), namespace)
       .filter(filter)
-      .sort((a, b) => `${a.metadata.namespace ?? ''}/${a.metadata.name}`.localeCompare(`${b.metadata.namespace ?? ''}/${b.metadata.name}`));
+      .sort((a, b) =>
+        `${a.metadata.namespace ?? ''}/${a.metadata.name}`.localeCompare(
+          `${b.metadata.namespace ?? ''}/${b.metadata.name}`,
+        ),
+      );
     const limit = Number(query.get('limit') ?? 0);
     const offset = decodeContinue(query.get('continue'));
     const items = limit > 0 ? all.slice(offset, offset + limit) : all.slice(offset);
@@ -68,7 +73,9 @@ export class ResourceHandlers {
         apiVersion: apiVersionOf(type),
         metadata: {
           resourceVersion: String(this.store.resourceVersion),
-          ...(more ? { continue: encodeContinue(offset + limit), remainingItemCount: all.length - offset - limit } : {}),
+          ...(more
+            ? { continue: encodeContinue(offset + limit), remainingItemCount: all.length - offset - limit }
+            : {}),
         },
         items,
       },
@@ -84,10 +91,13 @@ export class ResourceHandlers {
     const obj = asObject(body, type);
     if (type.namespaced) {
       if (obj.metadata.namespace && obj.metadata.namespace !== namespace) {
-        throw badRequest('the namespace of the provided object does not match the namespace sent on the request');
+        throw badRequest(
+          'the namespace of the provided object does not match the namespace sent on the request',
+        );
       }
       obj.metadata.namespace = namespace;
-      if (namespace && !this.store.has('/namespaces', undefined, namespace)) throw notFound('namespaces', namespace);
+      if (namespace && !this.store.has('/namespaces', undefined, namespace))
+        throw notFound('namespaces', namespace);
     } else {
       delete obj.metadata.namespace;
     }
@@ -107,16 +117,24 @@ export class ResourceHandlers {
     const current = this.require(target);
     const obj = asObject(body, target.type);
     if (obj.metadata.name && obj.metadata.name !== target.name) {
-      throw badRequest(`the name of the object (${obj.metadata.name}) does not match the name on the URL (${target.name})`);
+      throw badRequest(
+        `the name of the object (${obj.metadata.name}) does not match the name on the URL (${target.name})`,
+      );
     }
-    return { status: 200, body: this.commit(target.type, current, obj, isDryRun(query), target.subresource === 'status') };
+    return {
+      status: 200,
+      body: this.commit(target.type, current, obj, isDryRun(query), target.subresource === 'status'),
+    };
   }
 
   patch(target: RequestTarget, body: unknown, contentType: string, query: URLSearchParams): HandlerResult {
     const current = this.require(target);
     const patched = applyPatch(current, body, contentType);
     const obj = asObject(patched, target.type);
-    return { status: 200, body: this.commit(target.type, current, obj, isDryRun(query), target.subresource === 'status') };
+    return {
+      status: 200,
+      body: this.commit(target.type, current, obj, isDryRun(query), target.subresource === 'status'),
+    };
   }
 
   delete(target: RequestTarget, query: URLSearchParams, body: unknown): HandlerResult {
@@ -134,7 +152,8 @@ export class ResourceHandlers {
     }
     if (type.plural === 'namespaces' && !dryRun) {
       for (const resource of this.store.resourcesIn(name!)) {
-        for (const obj of this.store.list(resource, name)) this.store.delete(resource, name, obj.metadata.name);
+        for (const obj of this.store.list(resource, name))
+          this.store.delete(resource, name, obj.metadata.name);
       }
     }
     const deleted = this.store.delete(key, namespace, name!, { dryRun });
@@ -155,12 +174,18 @@ export class ResourceHandlers {
     return { status: 200, body: toScale(this.require(target)) };
   }
 
-  updateScale(target: RequestTarget, body: unknown, query: URLSearchParams, contentType?: string): HandlerResult {
+  updateScale(
+    target: RequestTarget,
+    body: unknown,
+    query: URLSearchParams,
+    contentType?: string,
+  ): HandlerResult {
     const current = this.require(target);
     const scale = contentType ? applyPatch(toScale(current), body, contentType) : body;
     const replicas = (scale as { spec?: { replicas?: unknown } })?.spec?.replicas;
     const causes = validateReplicas(replicas, 'spec.replicas');
-    if (replicas === undefined) causes.push({ reason: 'FieldValueRequired', message: 'Required value', field: 'spec.replicas' });
+    if (replicas === undefined)
+      causes.push({ reason: 'FieldValueRequired', message: 'Required value', field: 'spec.replicas' });
     if (causes.length) throw invalid('Scale', target.name!, causes, 'autoscaling');
     const expected = (scale as { metadata?: { resourceVersion?: string } })?.metadata?.resourceVersion;
     const next = clone(current);
@@ -172,11 +197,15 @@ export class ResourceHandlers {
 
   readLog(target: RequestTarget, query: URLSearchParams): HandlerResult {
     const pod = this.require(target);
-    const containers = ((pod['spec'] as { containers?: Array<{ name: string }> })?.containers ?? []).map((c) => c.name);
+    const containers = ((pod['spec'] as { containers?: Array<{ name: string }> })?.containers ?? []).map(
+      (c) => c.name,
+    );
     let container = query.get('container') ?? undefined;
     if (!container) {
       if (containers.length !== 1) {
-        throw badRequest(`a container name must be specified for pod ${pod.metadata.name}, choose one of: [${containers.join(' ')}]`);
+        throw badRequest(
+          `a container name must be specified for pod ${pod.metadata.name}, choose one of: [${containers.join(' ')}]`,
+        );
       }
       container = containers[0]!;
     } else if (!containers.includes(container)) {
@@ -185,7 +214,10 @@ export class ResourceHandlers {
     const previous = query.get('previous') === 'true';
     const lines = this.logs?.lines(pod.metadata.namespace!, pod.metadata.name, container, previous);
     if (!lines) {
-      if (previous) throw badRequest(`previous terminated container "${container}" in pod "${pod.metadata.name}" not found`);
+      if (previous)
+        throw badRequest(
+          `previous terminated container "${container}" in pod "${pod.metadata.name}" not found`,
+        );
       return { status: 200, body: '', contentType: 'text/plain' };
     }
     let selected = lines;
@@ -195,7 +227,8 @@ export class ResourceHandlers {
       selected = selected.filter((l) => Date.parse(l.time) >= cutoff);
     }
     const tail = query.get('tailLines');
-    if (tail !== null && tail !== '') selected = selected.slice(Math.max(0, selected.length - Math.max(0, Number(tail))));
+    if (tail !== null && tail !== '')
+      selected = selected.slice(Math.max(0, selected.length - Math.max(0, Number(tail))));
     const timestamps = query.get('timestamps') === 'true';
     let text = selected.map((l) => (timestamps ? `${l.time} ${l.text}` : l.text) + '\n').join('');
     const limitBytes = Number(query.get('limitBytes') ?? 0);
@@ -215,7 +248,13 @@ export class ResourceHandlers {
   }
 
   /** The shared tail of replace and patch: immutable fields, validation, generation, optimistic concurrency. */
-  private commit(type: ResourceType, current: KubeObject, next: KubeObject, dryRun: boolean, statusOnly: boolean): KubeObject {
+  private commit(
+    type: ResourceType,
+    current: KubeObject,
+    next: KubeObject,
+    dryRun: boolean,
+    statusOnly: boolean,
+  ): KubeObject {
     let obj = next;
     if (statusOnly) {
       obj = clone(current);
@@ -227,7 +266,11 @@ export class ResourceHandlers {
     }
     const causes: StatusCause[] = [];
     if (next.metadata.namespace !== undefined && next.metadata.namespace !== current.metadata.namespace) {
-      causes.push({ reason: 'FieldValueInvalid', message: 'field is immutable', field: 'metadata.namespace' });
+      causes.push({
+        reason: 'FieldValueInvalid',
+        message: 'field is immutable',
+        field: 'metadata.namespace',
+      });
     }
     if (next.metadata.uid !== undefined && next.metadata.uid !== current.metadata.uid) {
       causes.push({ reason: 'FieldValueInvalid', message: 'field is immutable', field: 'metadata.uid' });
@@ -237,7 +280,8 @@ export class ResourceHandlers {
     obj.kind = type.kind;
     obj.metadata.name = current.metadata.name;
     obj.metadata.namespace = current.metadata.namespace;
-    if (obj.metadata.resourceVersion === undefined) obj.metadata.resourceVersion = current.metadata.resourceVersion;
+    if (obj.metadata.resourceVersion === undefined)
+      obj.metadata.resourceVersion = current.metadata.resourceVersion;
     this.validate(type, obj);
     if (type.tracksGeneration) {
       const changed = !deepEqual(obj['spec'], current['spec']);
@@ -282,7 +326,10 @@ function gracePeriod(query: URLSearchParams, body: unknown, current: KubeObject)
   if (fromQuery !== null) return Number(fromQuery);
   const fromBody = (body as { gracePeriodSeconds?: number } | undefined)?.gracePeriodSeconds;
   if (typeof fromBody === 'number') return fromBody;
-  return Number((current['spec'] as { terminationGracePeriodSeconds?: number } | undefined)?.terminationGracePeriodSeconds ?? 30);
+  return Number(
+    (current['spec'] as { terminationGracePeriodSeconds?: number } | undefined)
+      ?.terminationGracePeriodSeconds ?? 30,
+  );
 }
 
 function randomSuffix(): string {

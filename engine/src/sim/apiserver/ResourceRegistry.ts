@@ -8,7 +8,14 @@ import { resourceKey, type ResourceType } from './ResourceType.js';
 export class ResourceRegistry {
   private readonly byGroupVersion = new Map<string, Map<string, ResourceType>>();
 
-  constructor(readonly types: ResourceType[] = [...CORE_RESOURCES, ...APPS_RESOURCES, ...AUTOSCALING_RESOURCES, ...COORDINATION_RESOURCES]) {
+  constructor(
+    readonly types: ResourceType[] = [
+      ...CORE_RESOURCES,
+      ...APPS_RESOURCES,
+      ...AUTOSCALING_RESOURCES,
+      ...COORDINATION_RESOURCES,
+    ],
+  ) {
     for (const type of types) {
       const gv = `${type.group}/${type.version}`;
       let table = this.byGroupVersion.get(gv);

@@ -25,4 +25,5 @@ export const apiVersionOf = (type: ResourceType): string =>
   type.group ? `${type.group}/${type.version}` : type.version;
 
 /** The key a resource is stored under, e.g. `apps/deployments` or `/pods` for the core group. */
-export const resourceKey = (type: Pick<ResourceType, 'group' | 'plural'>): string => `${type.group}/${type.plural}`;
+export const resourceKey = (type: Pick<ResourceType, 'group' | 'plural'>): string =>
+  `${type.group}/${type.plural}`;

@@ -31,8 +31,13 @@ export function serveWatch(
   const matches = (obj: KubeObject | undefined) =>
     obj !== undefined && filter(obj) && (nameFilter === undefined || obj.metadata.name === nameFilter);
 
-  res.writeHead(200, { 'Content-Type': 'application/json', 'Transfer-Encoding': 'chunked', 'Cache-Control': 'no-cache' });
-  const send = (eventType: string, object: unknown) => res.write(JSON.stringify({ type: eventType, object }) + '\n');
+  res.writeHead(200, {
+    'Content-Type': 'application/json',
+    'Transfer-Encoding': 'chunked',
+    'Cache-Control': 'no-cache',
+  });
+  const send = (eventType: string, object: unknown) =>
+    res.write(JSON.stringify({ type: eventType, object }) + '\n');
 
   const forward = (event: StoredEvent) => {
     if (event.resource !== key) return;

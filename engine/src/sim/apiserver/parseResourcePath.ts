@@ -33,7 +33,10 @@ export function parseResourcePath(path: string, registry: ResourceRegistry): Req
   if (rest.length > 3) return undefined;
   const target: RequestTarget = { type, namespace, name: rest[1], subresource: rest[2] };
   if (target.subresource && !(type.subresources ?? []).includes(target.subresource)) {
-    throw new ApiError('NotFound', `the server could not find the requested resource (${type.plural}/${target.subresource})`);
+    throw new ApiError(
+      'NotFound',
+      `the server could not find the requested resource (${type.plural}/${target.subresource})`,
+    );
   }
   return target;
 }

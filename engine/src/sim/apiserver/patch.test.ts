@@ -9,7 +9,15 @@ const deployment = () => ({
     template: {
       spec: {
         containers: [
-          { name: 'cart', image: 'cart:1', env: [{ name: 'A', value: '1' }, { name: 'B', value: '2' }], ports: [{ containerPort: 8080 }] },
+          {
+            name: 'cart',
+            image: 'cart:1',
+            env: [
+              { name: 'A', value: '1' },
+              { name: 'B', value: '2' },
+            ],
+            ports: [{ containerPort: 8080 }],
+          },
           { name: 'sidecar', image: 'envoy:1' },
         ],
       },
@@ -46,7 +54,13 @@ describe('strategic merge patch', () => {
         template: {
           spec: {
             containers: [
-              { name: 'cart', env: [{ name: 'B', value: '3' }, { name: 'C', value: '4' }] },
+              {
+                name: 'cart',
+                env: [
+                  { name: 'B', value: '3' },
+                  { name: 'C', value: '4' },
+                ],
+              },
               { name: 'sidecar', $patch: 'delete' },
             ],
           },
@@ -63,7 +77,14 @@ describe('strategic merge patch', () => {
 
   it('ignores $setElementOrder directives kubectl sends', () => {
     const result = strategicMergePatch(deployment(), {
-      spec: { template: { spec: { '$setElementOrder/containers': [{ name: 'cart' }], containers: [{ name: 'cart', image: 'x' }] } } },
+      spec: {
+        template: {
+          spec: {
+            '$setElementOrder/containers': [{ name: 'cart' }],
+            containers: [{ name: 'cart', image: 'x' }],
+          },
+        },
+      },
     }) as { spec: { template: { spec: Record<string, unknown> } } };
     expect(Object.keys(result.spec.template.spec)).toEqual(['containers']);
   });
@@ -87,7 +108,11 @@ describe('json patch (RFC 6902)', () => {
 
   it('leaves the input untouched and fails a failed test with 422', () => {
     const input = deployment();
-    const attempt = () => jsonPatch(input, [{ op: 'replace', path: '/spec/replicas', value: 9 }, { op: 'test', path: '/spec/replicas', value: 1 }]);
+    const attempt = () =>
+      jsonPatch(input, [
+        { op: 'replace', path: '/spec/replicas', value: 9 },
+        { op: 'test', path: '/spec/replicas', value: 1 },
+      ]);
     expect(attempt).toThrow(ApiError);
     try {
       attempt();
@@ -100,13 +125,19 @@ describe('json patch (RFC 6902)', () => {
   it('rejects missing paths and non-array bodies', () => {
     expect(() => jsonPatch(deployment(), [{ op: 'remove', path: '/spec/nope' }])).toThrow(/does not exist/);
     expect(() => jsonPatch(deployment(), { op: 'add' })).toThrow(/array/);
-    expect(() => jsonPatch(deployment(), [{ op: 'replace', path: '/spec/template/spec/containers/7', value: {} }])).toThrow(/out of bounds/);
+    expect(() =>
+      jsonPatch(deployment(), [{ op: 'replace', path: '/spec/template/spec/containers/7', value: {} }]),
+    ).toThrow(/out of bounds/);
   });
 });
 
 describe('applyPatch', () => {
   it('dispatches on the content type and rejects unknown ones', () => {
-    const merged = applyPatch({ a: { b: 1 } }, { a: { c: 2 } }, 'application/merge-patch+json; charset=utf-8');
+    const merged = applyPatch(
+      { a: { b: 1 } },
+      { a: { c: 2 } },
+      'application/merge-patch+json; charset=utf-8',
+    );
     expect(merged).toEqual({ a: { b: 1, c: 2 } });
     expect(() => applyPatch({}, {}, 'application/json')).toThrow(ApiError);
   });

@@ -47,7 +47,8 @@ const MERGE_KEYS: Record<string, string> = {
 /** Service ports merge by `port`, container ports by `containerPort`: the key depends on what the items carry. */
 function mergeKeyFor(field: string, items: Json[]): string | undefined {
   const key = MERGE_KEYS[field];
-  if (field === 'ports' && items.some((i) => isObject(i) && 'port' in i && !('containerPort' in i))) return 'port';
+  if (field === 'ports' && items.some((i) => isObject(i) && 'port' in i && !('containerPort' in i)))
+    return 'port';
   return key;
 }
 
@@ -64,7 +65,8 @@ export function strategicMergePatch(target: Json, patch: Json): Json {
     if (key.startsWith('$deleteFromPrimitiveList/')) {
       const field = key.slice('$deleteFromPrimitiveList/'.length);
       const current = result[field];
-      if (Array.isArray(current) && Array.isArray(value)) result[field] = current.filter((v) => !value.includes(v));
+      if (Array.isArray(current) && Array.isArray(value))
+        result[field] = current.filter((v) => !value.includes(v));
       continue;
     }
     if (value === null) {
@@ -74,7 +76,8 @@ export function strategicMergePatch(target: Json, patch: Json): Json {
     const current = result[key];
     if (Array.isArray(value)) {
       const mergeKey = mergeKeyFor(key, [...value, ...(Array.isArray(current) ? current : [])]);
-      result[key] = mergeKey && Array.isArray(current) ? mergeList(current, value, mergeKey) : stripDirectives(value);
+      result[key] =
+        mergeKey && Array.isArray(current) ? mergeList(current, value, mergeKey) : stripDirectives(value);
       continue;
     }
     const merged = strategicMergePatch(current, value);
@@ -173,7 +176,8 @@ function requireFrom(op: JsonPatchOperation, index: number): string {
   return op.from;
 }
 
-const patchFailed = (message: string) => new ApiError('Invalid', `the server rejected our request: ${message}`);
+const patchFailed = (message: string) =>
+  new ApiError('Invalid', `the server rejected our request: ${message}`);
 
 function parsePointer(pointer: string): string[] {
   if (pointer === '') return [];
@@ -188,7 +192,8 @@ function arrayIndex(token: string, length: number, allowEnd: boolean, pointer: s
   if (allowEnd && token === '-') return length;
   if (!/^(0|[1-9][0-9]*)$/.test(token)) throw patchFailed(`invalid array index "${token}" in ${pointer}`);
   const index = Number(token);
-  if (index > length || (!allowEnd && index === length)) throw patchFailed(`array index out of bounds in ${pointer}`);
+  if (index > length || (!allowEnd && index === length))
+    throw patchFailed(`array index out of bounds in ${pointer}`);
   return index;
 }
 
@@ -225,7 +230,8 @@ function removeAt(doc: Json, tokens: string[], pointer: string): Json {
 
 export function deepEqual(a: Json, b: Json): boolean {
   if (a === b) return true;
-  if (Array.isArray(a)) return Array.isArray(b) && a.length === b.length && a.every((v, i) => deepEqual(v, b[i]));
+  if (Array.isArray(a))
+    return Array.isArray(b) && a.length === b.length && a.every((v, i) => deepEqual(v, b[i]));
   if (isObject(a) && isObject(b)) {
     const ka = Object.keys(a);
     return ka.length === Object.keys(b).length && ka.every((k) => k in b && deepEqual(a[k], b[k]));
@@ -243,6 +249,9 @@ export function applyPatch(target: Json, patch: Json, contentType: string): Json
     case PATCH_CONTENT_TYPES.strategic:
       return strategicMergePatch(target, patch);
     default:
-      throw new ApiError('BadRequest', `the body of the request was in an unknown format - accepted media types include: ${Object.values(PATCH_CONTENT_TYPES).join(', ')}`);
+      throw new ApiError(
+        'BadRequest',
+        `the body of the request was in an unknown format - accepted media types include: ${Object.values(PATCH_CONTENT_TYPES).join(', ')}`,
+      );
   }
 }

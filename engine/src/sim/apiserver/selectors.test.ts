@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { ApiError } from './ApiError.js';
 import { matchesFields, matchesLabels, parseFieldSelector, parseLabelSelector } from './selectors.js';
 
-const match = (selector: string, labels: Record<string, string>) => matchesLabels(parseLabelSelector(selector), labels);
+const match = (selector: string, labels: Record<string, string>) =>
+  matchesLabels(parseLabelSelector(selector), labels);
 
 describe('label selectors', () => {
   const labels = { app: 'cart', tier: 'backend', 'app.kubernetes.io/part-of': 'shop' };
@@ -43,17 +44,32 @@ describe('label selectors', () => {
 });
 
 describe('field selectors', () => {
-  const getters = { 'metadata.name': (o: { metadata: { name: string } }) => o.metadata.name, 'status.phase': () => 'Running' };
+  const getters = {
+    'metadata.name': (o: { metadata: { name: string } }) => o.metadata.name,
+    'status.phase': () => 'Running',
+  };
   const obj = { metadata: { name: 'cart-1' } };
 
   it('matches = and != on supported fields', () => {
     const supported = new Set(Object.keys(getters));
-    expect(matchesFields(parseFieldSelector('metadata.name=cart-1', supported), obj, getters as never)).toBe(true);
-    expect(matchesFields(parseFieldSelector('status.phase!=Running', supported), obj, getters as never)).toBe(false);
-    expect(matchesFields(parseFieldSelector('metadata.name==cart-1,status.phase=Running', supported), obj, getters as never)).toBe(true);
+    expect(matchesFields(parseFieldSelector('metadata.name=cart-1', supported), obj, getters as never)).toBe(
+      true,
+    );
+    expect(matchesFields(parseFieldSelector('status.phase!=Running', supported), obj, getters as never)).toBe(
+      false,
+    );
+    expect(
+      matchesFields(
+        parseFieldSelector('metadata.name==cart-1,status.phase=Running', supported),
+        obj,
+        getters as never,
+      ),
+    ).toBe(true);
   });
 
   it('rejects unsupported fields the way the API server does', () => {
-    expect(() => parseFieldSelector('spec.foo=bar', new Set(['metadata.name']))).toThrow('field label not supported: spec.foo');
+    expect(() => parseFieldSelector('spec.foo=bar', new Set(['metadata.name']))).toThrow(
+      'field label not supported: spec.foo',
+    );
   });
 });

@@ -3,8 +3,7 @@ import type { KubeObject } from './KubeObject.js';
 
 /** A parsed label selector: every requirement must hold. */
 export type LabelRequirement =
-  | { key: string; op: 'exists' | '!exists' }
-  | { key: string; op: 'in' | 'notin'; values: string[] };
+  { key: string; op: 'exists' | '!exists' } | { key: string; op: 'in' | 'notin'; values: string[] };
 
 export type Matcher<T> = (value: T) => boolean;
 
@@ -31,12 +30,14 @@ function splitTopLevel(text: string): string[] {
 }
 
 function checkKey(key: string, selector: string): string {
-  if (!KEY.test(key)) throw badRequest(`unable to parse requirement: invalid label key "${key}" in "${selector}"`);
+  if (!KEY.test(key))
+    throw badRequest(`unable to parse requirement: invalid label key "${key}" in "${selector}"`);
   return key;
 }
 
 function checkValue(value: string, selector: string): string {
-  if (!VALUE.test(value)) throw badRequest(`unable to parse requirement: invalid label value "${value}" in "${selector}"`);
+  if (!VALUE.test(value))
+    throw badRequest(`unable to parse requirement: invalid label value "${value}" in "${selector}"`);
   return value;
 }
 
@@ -62,7 +63,10 @@ export function parseLabelSelector(selector: string | undefined): LabelRequireme
   });
 }
 
-export function matchesLabels(requirements: LabelRequirement[], labels: Record<string, string> | undefined): boolean {
+export function matchesLabels(
+  requirements: LabelRequirement[],
+  labels: Record<string, string> | undefined,
+): boolean {
   const l = labels ?? {};
   return requirements.every((r) => {
     const has = Object.prototype.hasOwnProperty.call(l, r.key);
@@ -85,7 +89,10 @@ export interface FieldRequirement {
   value: string;
 }
 
-export function parseFieldSelector(selector: string | undefined, supported: ReadonlySet<string>): FieldRequirement[] {
+export function parseFieldSelector(
+  selector: string | undefined,
+  supported: ReadonlySet<string>,
+): FieldRequirement[] {
   if (!selector || !selector.trim()) return [];
   return selector
     .split(',')

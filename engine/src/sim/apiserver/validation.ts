@@ -12,7 +12,8 @@ export const cause = (field: string, message: string, reason = 'FieldValueInvali
 
 export function validateName(obj: KubeObject, label = false): StatusCause[] {
   const name = obj.metadata?.name;
-  if (!name) return [cause('metadata.name', 'Required value: name or generateName is required', 'FieldValueRequired')];
+  if (!name)
+    return [cause('metadata.name', 'Required value: name or generateName is required', 'FieldValueRequired')];
   const pattern = label ? DNS_LABEL : DNS_SUBDOMAIN;
   if (name.length > (label ? 63 : 253) || !pattern.test(name)) {
     return [

@@ -93,7 +93,10 @@ export class Controller {
       if (fault.type !== 'node-not-ready' || fault.node || this.faults.faultNodes.has(fault.id)) continue;
       const pods = this.ctx.store
         .list('/pods', fault.namespace)
-        .filter((p) => p.metadata.labels?.['app'] === fault.service && (p['spec'] as { nodeName?: string }).nodeName)
+        .filter(
+          (p) =>
+            p.metadata.labels?.['app'] === fault.service && (p['spec'] as { nodeName?: string }).nodeName,
+        )
         .sort((a, b) => a.metadata.name.localeCompare(b.metadata.name));
       const node = (pods[0]?.['spec'] as { nodeName?: string } | undefined)?.nodeName;
       if (node) this.faults.faultNodes.set(fault.id, node);

@@ -52,7 +52,12 @@ export interface ControllerContext {
 }
 
 /** Writes an object only when it changed, so an idle cluster does not churn resourceVersions and watches. */
-export function saveIfChanged(store: ObjectStore, key: string, before: KubeObject, after: KubeObject): KubeObject {
+export function saveIfChanged(
+  store: ObjectStore,
+  key: string,
+  before: KubeObject,
+  after: KubeObject,
+): KubeObject {
   if (stableJson(before) === stableJson(after)) return before;
   return store.update(key, after);
 }
@@ -66,7 +71,8 @@ export function controllerOf(obj: KubeObject): { kind: string; name: string; uid
 }
 
 export function isPodReady(pod: KubeObject): boolean {
-  const conditions = ((pod['status'] as { conditions?: Array<{ type: string; status: string }> })?.conditions ?? []);
+  const conditions =
+    (pod['status'] as { conditions?: Array<{ type: string; status: string }> })?.conditions ?? [];
   return conditions.some((c) => c.type === 'Ready' && c.status === 'True');
 }
 

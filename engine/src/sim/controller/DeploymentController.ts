@@ -15,8 +15,14 @@ export const TEMPLATE_HASH = 'pod-template-hash';
 interface DeploymentSpec {
   replicas: number;
   selector: { matchLabels?: Record<string, string>; matchExpressions?: unknown[] };
-  template: { metadata?: { labels?: Record<string, string>; annotations?: Record<string, string> }; spec: unknown };
-  strategy?: { type?: string; rollingUpdate?: { maxSurge?: number | string; maxUnavailable?: number | string } };
+  template: {
+    metadata?: { labels?: Record<string, string>; annotations?: Record<string, string> };
+    spec: unknown;
+  };
+  strategy?: {
+    type?: string;
+    rollingUpdate?: { maxSurge?: number | string; maxUnavailable?: number | string };
+  };
   paused?: boolean;
 }
 
@@ -91,7 +97,9 @@ export class DeploymentController {
       next.metadata.annotations = { ...next.metadata.annotations, [REVISION]: String(maxRevision + 1) };
       newRs = ctx.store.update(REPLICA_SETS, next);
     }
-    const oldSets = owned.filter((rs) => rs.metadata.uid !== newRs!.metadata.uid).sort((a, b) => revisionOf(a) - revisionOf(b));
+    const oldSets = owned
+      .filter((rs) => rs.metadata.uid !== newRs!.metadata.uid)
+      .sort((a, b) => revisionOf(a) - revisionOf(b));
     if (!spec.paused) this.scale(ctx, deployment, spec, newRs, oldSets);
   }
 
@@ -109,7 +117,13 @@ export class DeploymentController {
     }
   }
 
-  private createReplicaSet(ctx: ControllerContext, deployment: KubeObject, spec: DeploymentSpec, hash: string, revision: number): KubeObject {
+  private createReplicaSet(
+    ctx: ControllerContext,
+    deployment: KubeObject,
+    spec: DeploymentSpec,
+    hash: string,
+    revision: number,
+  ): KubeObject {
     const labels = { ...spec.template.metadata?.labels, [TEMPLATE_HASH]: hash };
     const template = clone(spec.template);
     template.metadata = { ...template.metadata, labels };
@@ -148,7 +162,13 @@ export class DeploymentController {
     });
   }
 
-  private scale(ctx: ControllerContext, deployment: KubeObject, spec: DeploymentSpec, newRs: KubeObject, oldSets: KubeObject[]): void {
+  private scale(
+    ctx: ControllerContext,
+    deployment: KubeObject,
+    spec: DeploymentSpec,
+    newRs: KubeObject,
+    oldSets: KubeObject[],
+  ): void {
     const desired = spec.replicas;
     const { maxSurge, maxUnavailable } = rollingBounds(spec);
     const oldTotal = oldSets.reduce((n, rs) => n + replicasOf(rs), 0);
@@ -166,7 +186,8 @@ export class DeploymentController {
 
     if (oldTotal === 0) return;
     const available = [newRs, ...oldSets].reduce((n, rs) => n + (statusOf(rs).availableReplicas ?? 0), 0);
-    let removable = spec.strategy?.type === 'Recreate' ? oldTotal : Math.max(0, available - (desired - maxUnavailable));
+    let removable =
+      spec.strategy?.type === 'Recreate' ? oldTotal : Math.max(0, available - (desired - maxUnavailable));
     for (const rs of oldSets) {
       const current = replicasOf(rs);
       if (current === 0) continue;
@@ -178,7 +199,12 @@ export class DeploymentController {
     }
   }
 
-  private setReplicas(ctx: ControllerContext, deployment: KubeObject, rs: KubeObject, replicas: number): void {
+  private setReplicas(
+    ctx: ControllerContext,
+    deployment: KubeObject,
+    rs: KubeObject,
+    replicas: number,
+  ): void {
     const current = replicasOf(rs);
     if (current === replicas) return;
     const next = clone(rs);
@@ -199,16 +225,23 @@ export class DeploymentController {
     );
   }
 
-  private updateStatus(ctx: ControllerContext, deployment: KubeObject, spec: DeploymentSpec, newRs: KubeObject, oldSets: KubeObject[]): void {
+  private updateStatus(
+    ctx: ControllerContext,
+    deployment: KubeObject,
+    spec: DeploymentSpec,
+    newRs: KubeObject,
+    oldSets: KubeObject[],
+  ): void {
     const all = [newRs, ...oldSets];
-    const sum = (f: (s: RsStatus) => number | undefined) => all.reduce((n, rs) => n + (f(statusOf(rs)) ?? 0), 0);
+    const sum = (f: (s: RsStatus) => number | undefined) =>
+      all.reduce((n, rs) => n + (f(statusOf(rs)) ?? 0), 0);
     const replicas = sum((s) => s.replicas);
     const readyReplicas = sum((s) => s.readyReplicas);
     const availableReplicas = sum((s) => s.availableReplicas);
     const updatedReplicas = statusOf(newRs).replicas ?? 0;
     const { maxUnavailable } = rollingBounds(spec);
     const time = ctx.now().toISOString();
-    const previous = ((deployment['status'] as { conditions?: Condition[] })?.conditions ?? []);
+    const previous = (deployment['status'] as { conditions?: Condition[] })?.conditions ?? [];
     const condition = (type: string, status: string, reason: string, message: string): Condition => {
       const old = previous.find((c) => c.type === type);
       const same = old && old.status === status && old.reason === reason;
@@ -224,9 +257,16 @@ export class DeploymentController {
     const available =
       availableReplicas >= spec.replicas - maxUnavailable
         ? condition('Available', 'True', 'MinimumReplicasAvailable', 'Deployment has minimum availability.')
-        : condition('Available', 'False', 'MinimumReplicasUnavailable', 'Deployment does not have minimum availability.');
+        : condition(
+            'Available',
+            'False',
+            'MinimumReplicasUnavailable',
+            'Deployment does not have minimum availability.',
+          );
     const complete =
-      updatedReplicas === spec.replicas && replicas === spec.replicas && availableReplicas === spec.replicas &&
+      updatedReplicas === spec.replicas &&
+      replicas === spec.replicas &&
+      availableReplicas === spec.replicas &&
       oldSets.every((rs) => (statusOf(rs).replicas ?? 0) === 0);
     const signature = `${newRs.metadata.name}|${updatedReplicas}|${availableReplicas}|${replicas}`;
     const progress = this.lastProgress.get(deployment.metadata.uid!);
@@ -237,11 +277,26 @@ export class DeploymentController {
     const rsName = newRs.metadata.name;
     let progressing: Condition;
     if (complete) {
-      progressing = condition('Progressing', 'True', 'NewReplicaSetAvailable', `ReplicaSet "${rsName}" has successfully progressed.`);
+      progressing = condition(
+        'Progressing',
+        'True',
+        'NewReplicaSetAvailable',
+        `ReplicaSet "${rsName}" has successfully progressed.`,
+      );
     } else if (stalledTicks >= ctx.tuning.progressDeadlineTicks) {
-      progressing = condition('Progressing', 'False', 'ProgressDeadlineExceeded', `ReplicaSet "${rsName}" has timed out progressing.`);
+      progressing = condition(
+        'Progressing',
+        'False',
+        'ProgressDeadlineExceeded',
+        `ReplicaSet "${rsName}" has timed out progressing.`,
+      );
     } else {
-      progressing = condition('Progressing', 'True', 'ReplicaSetUpdated', `ReplicaSet "${rsName}" is progressing.`);
+      progressing = condition(
+        'Progressing',
+        'True',
+        'ReplicaSetUpdated',
+        `ReplicaSet "${rsName}" is progressing.`,
+      );
     }
     const next = clone(deployment);
     next.metadata.annotations = { ...next.metadata.annotations, [REVISION]: String(revisionOf(newRs)) };

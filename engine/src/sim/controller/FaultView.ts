@@ -39,7 +39,8 @@ export class FaultView {
 
   unpullable(namespace: string, image: string): boolean {
     return this.active.some(
-      (f) => f.type === 'image-pull-error' && f.namespace === namespace && this.faultImages.get(f.id) === image,
+      (f) =>
+        f.type === 'image-pull-error' && f.namespace === namespace && this.faultImages.get(f.id) === image,
     );
   }
 
@@ -65,7 +66,8 @@ export class FaultView {
   failingServices(namespace: string): Set<string> {
     const out = new Set<string>();
     for (const f of this.active) {
-      if (f.namespace === namespace && ['crash-loop', 'oom-killed', 'failing-readiness'].includes(f.type)) out.add(f.service);
+      if (f.namespace === namespace && ['crash-loop', 'oom-killed', 'failing-readiness'].includes(f.type))
+        out.add(f.service);
     }
     return out;
   }

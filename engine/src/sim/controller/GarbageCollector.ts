@@ -1,5 +1,12 @@
 import { clone } from '../apiserver/KubeObject.js';
-import { DEPLOYMENTS, PODS, REPLICA_SETS, controllerOf, isTerminating, type ControllerContext } from './ControllerContext.js';
+import {
+  DEPLOYMENTS,
+  PODS,
+  REPLICA_SETS,
+  controllerOf,
+  isTerminating,
+  type ControllerContext,
+} from './ControllerContext.js';
 
 /** Deletes ReplicaSets and Pods whose controlling owner is gone (background cascading deletion). */
 export class GarbageCollector {

@@ -8,17 +8,30 @@ import { DEPLOYMENTS, HPAS, saveIfChanged, type ControllerContext } from './Cont
 export class HpaController {
   reconcile(ctx: ControllerContext): void {
     for (const hpa of ctx.store.list(HPAS)) {
-      const spec = hpa['spec'] as { scaleTargetRef: { kind: string; name: string }; minReplicas?: number; maxReplicas: number };
+      const spec = hpa['spec'] as {
+        scaleTargetRef: { kind: string; name: string };
+        minReplicas?: number;
+        maxReplicas: number;
+      };
       const target =
-        spec.scaleTargetRef.kind === 'Deployment' ? ctx.store.get(DEPLOYMENTS, hpa.metadata.namespace, spec.scaleTargetRef.name) : undefined;
+        spec.scaleTargetRef.kind === 'Deployment'
+          ? ctx.store.get(DEPLOYMENTS, hpa.metadata.namespace, spec.scaleTargetRef.name)
+          : undefined;
       const current = Number((target?.['status'] as { replicas?: number } | undefined)?.replicas ?? 0);
       const wanted = Number((target?.['spec'] as { replicas?: number } | undefined)?.replicas ?? 0);
       const desired = Math.min(spec.maxReplicas, Math.max(spec.minReplicas ?? 1, wanted));
       const time = ctx.now().toISOString();
-      const previous = (hpa['status'] as { conditions?: Array<Record<string, string>> } | undefined)?.conditions ?? [];
+      const previous =
+        (hpa['status'] as { conditions?: Array<Record<string, string>> } | undefined)?.conditions ?? [];
       const cond = (type: string, status: string, reason: string, message: string) => {
         const old = previous.find((c) => c['type'] === type);
-        return { type, status, reason, message, lastTransitionTime: old && old['status'] === status ? old['lastTransitionTime'] : time };
+        return {
+          type,
+          status,
+          reason,
+          message,
+          lastTransitionTime: old && old['status'] === status ? old['lastTransitionTime'] : time,
+        };
       };
       const next = clone(hpa);
       next['status'] = {
@@ -28,9 +41,21 @@ export class HpaController {
         conditions: target
           ? [
               cond('AbleToScale', 'True', 'ReadyForNewScale', 'recommended size matches current size'),
-              cond('ScalingActive', 'True', 'ValidMetricFound', 'the HPA was able to successfully calculate a replica count'),
+              cond(
+                'ScalingActive',
+                'True',
+                'ValidMetricFound',
+                'the HPA was able to successfully calculate a replica count',
+              ),
             ]
-          : [cond('AbleToScale', 'False', 'FailedGetScale', `the HPA controller was unable to get the target's current scale: deployments.apps "${spec.scaleTargetRef.name}" not found`)],
+          : [
+              cond(
+                'AbleToScale',
+                'False',
+                'FailedGetScale',
+                `the HPA controller was unable to get the target's current scale: deployments.apps "${spec.scaleTargetRef.name}" not found`,
+              ),
+            ],
       };
       saveIfChanged(ctx.store, HPAS, hpa, next);
     }

@@ -39,7 +39,12 @@ export class Kubelet {
   private readonly runtimes = new Map<string, Runtime>();
 
   reconcile(ctx: ControllerContext): void {
-    const readyNodes = new Set(ctx.store.list(NODES).filter(nodeIsReady).map((n) => n.metadata.name));
+    const readyNodes = new Set(
+      ctx.store
+        .list(NODES)
+        .filter(nodeIsReady)
+        .map((n) => n.metadata.name),
+    );
     const failing = new Map<string, Set<string>>();
     for (const pod of ctx.store.list(PODS)) {
       const spec = pod['spec'] as { nodeName?: string; containers: ContainerSpec[] };
@@ -66,25 +71,53 @@ export class Kubelet {
     if (spec.nodeName) {
       for (const c of spec.containers) {
         if (this.runtimes.get(this.key(pod, c.name))?.stage === 'running') {
-          ctx.events.record(pod, 'Normal', 'Killing', `Stopping container ${c.name}`, { component: 'kubelet', host: spec.nodeName }, `spec.containers{${c.name}}`);
+          ctx.events.record(
+            pod,
+            'Normal',
+            'Killing',
+            `Stopping container ${c.name}`,
+            { component: 'kubelet', host: spec.nodeName },
+            `spec.containers{${c.name}}`,
+          );
         }
       }
     }
     for (const c of spec.containers) this.runtimes.delete(this.key(pod, c.name));
     ctx.logs.forget(pod.metadata.namespace!, pod.metadata.name);
-    if (ctx.store.has(PODS, pod.metadata.namespace, pod.metadata.name)) ctx.store.delete(PODS, pod.metadata.namespace, pod.metadata.name);
+    if (ctx.store.has(PODS, pod.metadata.namespace, pod.metadata.name))
+      ctx.store.delete(PODS, pod.metadata.namespace, pod.metadata.name);
   }
 
   /** The node stopped reporting: the node controller marks its pods not ready; nothing on it progresses. */
   private nodeLost(ctx: ControllerContext, pod: KubeObject, next: KubeObject): void {
     const status = next['status'] as Record<string, unknown>;
-    const wasReady = (status['conditions'] as Array<{ type: string; status: string }> | undefined)?.some((c) => c.type === 'Ready' && c.status === 'True');
-    status['conditions'] = setCondition(status['conditions'], 'Ready', 'False', ctx, 'NodeNotReady', 'Node is not ready');
-    status['containerStatuses'] = ((status['containerStatuses'] as Array<Record<string, unknown>>) ?? []).map((c) => ({ ...c, ready: false }));
-    if (wasReady) ctx.events.record(pod, 'Warning', 'NodeNotReady', 'Node is not ready', { component: 'node-controller' });
+    const wasReady = (status['conditions'] as Array<{ type: string; status: string }> | undefined)?.some(
+      (c) => c.type === 'Ready' && c.status === 'True',
+    );
+    status['conditions'] = setCondition(
+      status['conditions'],
+      'Ready',
+      'False',
+      ctx,
+      'NodeNotReady',
+      'Node is not ready',
+    );
+    status['containerStatuses'] = ((status['containerStatuses'] as Array<Record<string, unknown>>) ?? []).map(
+      (c) => ({ ...c, ready: false }),
+    );
+    if (wasReady)
+      ctx.events.record(pod, 'Warning', 'NodeNotReady', 'Node is not ready', {
+        component: 'node-controller',
+      });
   }
 
-  private run(ctx: ControllerContext, pod: KubeObject, next: KubeObject, containers: ContainerSpec[], failingServices: Set<string>): void {
+  private run(
+    ctx: ControllerContext,
+    pod: KubeObject,
+    next: KubeObject,
+    containers: ContainerSpec[],
+    failingServices: Set<string>,
+  ): void {
     const namespace = pod.metadata.namespace!;
     const nodeName = (pod['spec'] as { nodeName: string }).nodeName;
     const service = pod.metadata.labels?.['app'];
@@ -101,13 +134,24 @@ export class Kubelet {
       const key = this.key(pod, container.name);
       let rt = this.runtimes.get(key);
       if (!rt) {
-        rt = { stage: 'pull', since: ctx.tick, backoff: 0, restarts: 0, instance: 0, everStarted: false, state: { waiting: { reason: 'ContainerCreating' } }, lastState: {}, ready: false };
+        rt = {
+          stage: 'pull',
+          since: ctx.tick,
+          backoff: 0,
+          restarts: 0,
+          instance: 0,
+          everStarted: false,
+          state: { waiting: { reason: 'ContainerCreating' } },
+          lastState: {},
+          ready: false,
+        };
         this.runtimes.set(key, rt);
       }
       const fieldPath = `spec.containers{${container.name}}`;
       const event = (type: 'Normal' | 'Warning', reason: string, message: string) =>
         ctx.events.record(pod, type, reason, message, source, fieldPath);
-      const log = (condition: LogCondition) => this.log(ctx, pod, container, condition, service, failingServices);
+      const log = (condition: LogCondition) =>
+        this.log(ctx, pod, container, condition, service, failingServices);
       const image = container.image;
       const elapsed = ctx.tick - rt.since;
 
@@ -123,7 +167,11 @@ export class Kubelet {
           rt.backoff = Math.min(ctx.tuning.maxBackoffTicks, Math.max(1, rt.backoff * 2));
         } else {
           event('Normal', 'Pulling', `Pulling image "${image}"`);
-          event('Normal', 'Pulled', `Successfully pulled image "${image}" in 1.204s (1.204s including waiting)`);
+          event(
+            'Normal',
+            'Pulled',
+            `Successfully pulled image "${image}" in 1.204s (1.204s including waiting)`,
+          );
           this.start(ctx, pod, container, rt, event);
           log('startup');
         }
@@ -143,7 +191,11 @@ export class Kubelet {
               message: `back-off ${10 * rt.backoff}s restarting failed container=${container.name} pod=${pod.metadata.name}_${namespace}(${pod.metadata.uid})`,
             },
           };
-          event('Warning', 'BackOff', `Back-off restarting failed container ${container.name} in pod ${pod.metadata.name}_${namespace}(${pod.metadata.uid})`);
+          event(
+            'Warning',
+            'BackOff',
+            `Back-off restarting failed container ${container.name} in pod ${pod.metadata.name}_${namespace}(${pod.metadata.uid})`,
+          );
         }
       } else {
         this.running(ctx, pod, container, rt, event, log, service);
@@ -151,8 +203,14 @@ export class Kubelet {
       statuses.push({
         name: container.name,
         image,
-        imageID: rt.everStarted ? `${image.split(':')[0]}@sha256:${hashString(image).toString(16).padStart(8, '0').repeat(8)}` : '',
-        ...(rt.everStarted ? { containerID: `containerd://${hashString(`${pod.metadata.uid}/${container.name}/${rt.instance}`).toString(16).padStart(8, '0').repeat(8)}` } : {}),
+        imageID: rt.everStarted
+          ? `${image.split(':')[0]}@sha256:${hashString(image).toString(16).padStart(8, '0').repeat(8)}`
+          : '',
+        ...(rt.everStarted
+          ? {
+              containerID: `containerd://${hashString(`${pod.metadata.uid}/${container.name}/${rt.instance}`).toString(16).padStart(8, '0').repeat(8)}`,
+            }
+          : {}),
         ready: rt.ready,
         started: rt.stage === 'running',
         restartCount: rt.restarts,
@@ -169,8 +227,22 @@ export class Kubelet {
     conditions = setCondition(conditions, 'Initialized', 'True', ctx);
     const notReady = statuses.filter((s) => !s['ready']).map((s) => s['name']);
     const message = notReady.length ? `containers with unready status: [${notReady.join(' ')}]` : undefined;
-    conditions = setCondition(conditions, 'Ready', allReady ? 'True' : 'False', ctx, allReady ? undefined : 'ContainersNotReady', message);
-    conditions = setCondition(conditions, 'ContainersReady', allReady ? 'True' : 'False', ctx, allReady ? undefined : 'ContainersNotReady', message);
+    conditions = setCondition(
+      conditions,
+      'Ready',
+      allReady ? 'True' : 'False',
+      ctx,
+      allReady ? undefined : 'ContainersNotReady',
+      message,
+    );
+    conditions = setCondition(
+      conditions,
+      'ContainersReady',
+      allReady ? 'True' : 'False',
+      ctx,
+      allReady ? undefined : 'ContainersNotReady',
+      message,
+    );
     conditions = setCondition(conditions, 'PodScheduled', 'True', ctx);
     status['conditions'] = conditions;
   }
@@ -223,7 +295,11 @@ export class Kubelet {
         },
       };
       if (oom) {
-        event('Warning', 'OOMKilling', `Memory cgroup out of memory: Killed process 1 (${container.name}) total-vm:${1_800_000 + Math.round(ctx.random() * 100_000)}kB, anon-rss:${900_000 + Math.round(ctx.random() * 50_000)}kB, file-rss:0kB, shmem-rss:0kB`);
+        event(
+          'Warning',
+          'OOMKilling',
+          `Memory cgroup out of memory: Killed process 1 (${container.name}) total-vm:${1_800_000 + Math.round(ctx.random() * 100_000)}kB, anon-rss:${900_000 + Math.round(ctx.random() * 50_000)}kB, file-rss:0kB, shmem-rss:0kB`,
+        );
       }
       rt.restarts += 1;
       rt.instance += 1;
@@ -238,7 +314,11 @@ export class Kubelet {
         },
       };
       ctx.logs.rotate(namespace, pod.metadata.name, container.name);
-      event('Warning', 'BackOff', `Back-off restarting failed container ${container.name} in pod ${pod.metadata.name}_${namespace}(${pod.metadata.uid})`);
+      event(
+        'Warning',
+        'BackOff',
+        `Back-off restarting failed container ${container.name} in pod ${pod.metadata.name}_${namespace}(${pod.metadata.uid})`,
+      );
       return;
     }
     if (elapsed >= BACKOFF_RESET_TICKS) rt.backoff = 0;
@@ -284,7 +364,10 @@ export class Kubelet {
     };
     const base = ctx.now().getTime();
     logLines(effective, ctxLog, random).forEach((text, i) => {
-      ctx.logs.append(namespace, pod.metadata.name, container.name, { time: new Date(base + i).toISOString(), text });
+      ctx.logs.append(namespace, pod.metadata.name, container.name, {
+        time: new Date(base + i).toISOString(),
+        text,
+      });
     });
   }
 }

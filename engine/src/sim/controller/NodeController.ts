@@ -35,12 +35,20 @@ export class NodeController {
       c['type'] !== 'Ready'
         ? c
         : ready
-          ? { ...c, status: 'True', reason: 'KubeletReady', message: 'kubelet is posting ready status', lastHeartbeatTime: time, lastTransitionTime: time }
+          ? {
+              ...c,
+              status: 'True',
+              reason: 'KubeletReady',
+              message: 'kubelet is posting ready status',
+              lastHeartbeatTime: time,
+              lastTransitionTime: time,
+            }
           : {
               ...c,
               status: 'False',
               reason: 'KubeletNotReady',
-              message: 'container runtime network not ready: NetworkReady=false reason:NetworkPluginNotReady message:Network plugin returns error: cni plugin not initialized',
+              message:
+                'container runtime network not ready: NetworkReady=false reason:NetworkPluginNotReady message:Network plugin returns error: cni plugin not initialized',
               lastHeartbeatTime: time,
               lastTransitionTime: time,
             },
@@ -49,7 +57,11 @@ export class NodeController {
     const others = (spec.taints ?? []).filter((t) => t['key'] !== NOT_READY_TAINT);
     spec.taints = ready
       ? others
-      : [...others, { key: NOT_READY_TAINT, effect: 'NoSchedule', timeAdded: time }, { key: NOT_READY_TAINT, effect: 'NoExecute', timeAdded: time }];
+      : [
+          ...others,
+          { key: NOT_READY_TAINT, effect: 'NoSchedule', timeAdded: time },
+          { key: NOT_READY_TAINT, effect: 'NoExecute', timeAdded: time },
+        ];
     if (spec.taints.length === 0) delete spec.taints;
     const updated = ctx.store.update(NODES, next);
     ctx.events.record(
@@ -68,9 +80,15 @@ export class NodeController {
       next.metadata.deletionTimestamp = ctx.now().toISOString();
       next.metadata.deletionGracePeriodSeconds = 0;
       const updated = ctx.store.update(PODS, next);
-      ctx.events.record(updated, 'Normal', 'TaintManagerEviction', `Marking for deletion Pod ${pod.metadata.namespace}/${pod.metadata.name}`, {
-        component: 'taint-eviction-controller',
-      });
+      ctx.events.record(
+        updated,
+        'Normal',
+        'TaintManagerEviction',
+        `Marking for deletion Pod ${pod.metadata.namespace}/${pod.metadata.name}`,
+        {
+          component: 'taint-eviction-controller',
+        },
+      );
     }
   }
 }

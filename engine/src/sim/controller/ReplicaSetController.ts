@@ -56,9 +56,17 @@ export class ReplicaSetController {
   }
 
   private createPod(ctx: ControllerContext, rs: KubeObject): KubeObject {
-    const template = (rs['spec'] as { template: { metadata?: { labels?: Record<string, string>; annotations?: Record<string, string> }; spec: Record<string, unknown> } }).template;
+    const template = (
+      rs['spec'] as {
+        template: {
+          metadata?: { labels?: Record<string, string>; annotations?: Record<string, string> };
+          spec: Record<string, unknown>;
+        };
+      }
+    ).template;
     let name = `${rs.metadata.name}-${safeSuffix(ctx.random)}`;
-    while (ctx.store.has(PODS, rs.metadata.namespace, name)) name = `${rs.metadata.name}-${safeSuffix(ctx.random)}`;
+    while (ctx.store.has(PODS, rs.metadata.namespace, name))
+      name = `${rs.metadata.name}-${safeSuffix(ctx.random)}`;
     const pod = ctx.store.create(PODS, {
       apiVersion: 'v1',
       kind: 'Pod',
@@ -69,19 +77,29 @@ export class ReplicaSetController {
         labels: { ...template.metadata?.labels },
         ...(template.metadata?.annotations ? { annotations: { ...template.metadata.annotations } } : {}),
         ownerReferences: [
-          { apiVersion: 'apps/v1', kind: 'ReplicaSet', name: rs.metadata.name, uid: rs.metadata.uid!, controller: true, blockOwnerDeletion: true },
+          {
+            apiVersion: 'apps/v1',
+            kind: 'ReplicaSet',
+            name: rs.metadata.name,
+            uid: rs.metadata.uid!,
+            controller: true,
+            blockOwnerDeletion: true,
+          },
         ],
       },
       spec: { ...clone(template.spec), restartPolicy: template.spec['restartPolicy'] ?? 'Always' },
       status: { phase: 'Pending', qosClass: 'Burstable' },
     });
-    ctx.events.record(rs, 'Normal', 'SuccessfulCreate', `Created pod: ${name}`, { component: 'replicaset-controller' });
+    ctx.events.record(rs, 'Normal', 'SuccessfulCreate', `Created pod: ${name}`, {
+      component: 'replicaset-controller',
+    });
     return pod;
   }
 }
 
 function deletionOrder(a: KubeObject, b: KubeObject): number {
-  const rank = (p: KubeObject) => ((p['spec'] as { nodeName?: string }).nodeName ? (isPodReady(p) ? 2 : 1) : 0);
+  const rank = (p: KubeObject) =>
+    (p['spec'] as { nodeName?: string }).nodeName ? (isPodReady(p) ? 2 : 1) : 0;
   const diff = rank(a) - rank(b);
   if (diff !== 0) return diff;
   return String(b.metadata.creationTimestamp).localeCompare(String(a.metadata.creationTimestamp));

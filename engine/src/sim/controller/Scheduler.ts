@@ -8,7 +8,9 @@ interface Requests {
 }
 
 function podRequests(pod: KubeObject): Requests {
-  const containers = ((pod['spec'] as { containers?: Array<{ resources?: { requests?: Record<string, unknown> } }> }).containers ?? []);
+  const containers =
+    (pod['spec'] as { containers?: Array<{ resources?: { requests?: Record<string, unknown> } }> })
+      .containers ?? [];
   return containers.reduce(
     (acc, c) => ({
       cpu: acc.cpu + (parseQuantity(c.resources?.requests?.['cpu']) || 0),
@@ -19,7 +21,8 @@ function podRequests(pod: KubeObject): Requests {
 }
 
 export function nodeIsReady(node: KubeObject): boolean {
-  const conditions = ((node['status'] as { conditions?: Array<{ type: string; status: string }> })?.conditions ?? []);
+  const conditions =
+    (node['status'] as { conditions?: Array<{ type: string; status: string }> })?.conditions ?? [];
   return conditions.some((c) => c.type === 'Ready' && c.status === 'True');
 }
 
@@ -59,34 +62,65 @@ export class Scheduler {
         const detail = [...reasons.entries()].map(([r, n]) => `${n} ${r}`).join(', ');
         const message = `0/${nodes.length} nodes are available: ${detail}. preemption: 0/${nodes.length} nodes are available: ${nodes.length} No preemption victims found for incoming pod.`;
         status['phase'] = 'Pending';
-        status['conditions'] = [{ type: 'PodScheduled', status: 'False', reason: 'Unschedulable', message, lastTransitionTime: ctx.now().toISOString() }];
-        if (JSON.stringify(status['conditions']) !== JSON.stringify((pod['status'] as Record<string, unknown>)?.['conditions'])) {
+        status['conditions'] = [
+          {
+            type: 'PodScheduled',
+            status: 'False',
+            reason: 'Unschedulable',
+            message,
+            lastTransitionTime: ctx.now().toISOString(),
+          },
+        ];
+        if (
+          JSON.stringify(status['conditions']) !==
+          JSON.stringify((pod['status'] as Record<string, unknown>)?.['conditions'])
+        ) {
           ctx.store.update(PODS, next);
         }
         ctx.events.record(pod, 'Warning', 'FailedScheduling', message, { component: 'default-scheduler' });
         continue;
       }
-      const chosen = fits.sort((a, b) => used.get(a.metadata.name)!.pods - used.get(b.metadata.name)!.pods)[0]!;
+      const chosen = fits.sort(
+        (a, b) => used.get(a.metadata.name)!.pods - used.get(b.metadata.name)!.pods,
+      )[0]!;
       const u = used.get(chosen.metadata.name)!;
       u.cpu += request.cpu;
       u.memory += request.memory;
       u.pods += 1;
       (next['spec'] as Record<string, unknown>)['nodeName'] = chosen.metadata.name;
-      status['conditions'] = [{ type: 'PodScheduled', status: 'True', lastTransitionTime: ctx.now().toISOString() }];
+      status['conditions'] = [
+        { type: 'PodScheduled', status: 'True', lastTransitionTime: ctx.now().toISOString() },
+      ];
       const updated = ctx.store.update(PODS, next);
-      ctx.events.record(updated, 'Normal', 'Scheduled', `Successfully assigned ${pod.metadata.namespace}/${pod.metadata.name} to ${chosen.metadata.name}`, {
-        component: 'default-scheduler',
-      });
+      ctx.events.record(
+        updated,
+        'Normal',
+        'Scheduled',
+        `Successfully assigned ${pod.metadata.namespace}/${pod.metadata.name} to ${chosen.metadata.name}`,
+        {
+          component: 'default-scheduler',
+        },
+      );
     }
   }
 
-  private rejection(ctx: ControllerContext, node: KubeObject, pod: KubeObject, service: string | undefined, request: Requests, used: Requests & { pods: number }): string | undefined {
-    const spec = (node['spec'] ?? {}) as { unschedulable?: boolean; taints?: Array<{ key: string; effect: string }> };
+  private rejection(
+    ctx: ControllerContext,
+    node: KubeObject,
+    pod: KubeObject,
+    service: string | undefined,
+    request: Requests,
+    used: Requests & { pods: number },
+  ): string | undefined {
+    const spec = (node['spec'] ?? {}) as {
+      unschedulable?: boolean;
+      taints?: Array<{ key: string; effect: string }>;
+    };
     if (spec.unschedulable) return 'node(s) were unschedulable';
     const taint = (spec.taints ?? []).find((t) => t.effect === 'NoSchedule' || t.effect === 'NoExecute');
     if (taint) return `node(s) had untolerated taint {${taint.key}: }`;
     if (!nodeIsReady(node)) return 'node(s) were not ready';
-    const allocatable = ((node['status'] as { allocatable?: Record<string, string> })?.allocatable ?? {});
+    const allocatable = (node['status'] as { allocatable?: Record<string, string> })?.allocatable ?? {};
     const memory = parseQuantity(allocatable['memory']);
     const cpu = parseQuantity(allocatable['cpu']);
     const maxPods = parseQuantity(allocatable['pods']);

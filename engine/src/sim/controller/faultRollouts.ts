@@ -26,10 +26,12 @@ export class FaultRollouts {
     const nowSeconds = ctx.now().getTime() / 1000;
     for (const fault of ctx.ledger.all()) {
       if (!ROLLOUT_FAULTS.has(fault.type)) continue;
-      const active = fault.startedAt <= nowSeconds && (fault.endedAt === undefined || fault.endedAt > nowSeconds);
+      const active =
+        fault.startedAt <= nowSeconds && (fault.endedAt === undefined || fault.endedAt > nowSeconds);
       const state = this.applied.get(fault.id);
       if (active && !state) this.apply(ctx, fault);
-      else if (!active && state && !state.reverted && fault.endedAt !== undefined) this.revert(ctx, fault, state);
+      else if (!active && state && !state.reverted && fault.endedAt !== undefined)
+        this.revert(ctx, fault, state);
     }
   }
 
@@ -37,7 +39,8 @@ export class FaultRollouts {
     const deployment = ctx.store.get(DEPLOYMENTS, fault.namespace, fault.service);
     if (!deployment) return;
     const next = clone(deployment);
-    const template = (next['spec'] as { template: { spec: { containers: Array<Record<string, unknown>> } } }).template;
+    const template = (next['spec'] as { template: { spec: { containers: Array<Record<string, unknown>> } } })
+      .template;
     const container = template.spec.containers[0]!;
     const image = String(container['image']);
     let marker: string;
@@ -58,7 +61,11 @@ export class FaultRollouts {
     }
     next.metadata.annotations = { ...next.metadata.annotations, 'kubernetes.io/change-cause': cause };
     if (fault.type !== 'unschedulable') ctx.faults.faultImages.set(fault.id, marker);
-    this.applied.set(fault.id, { previousTemplate: clone((deployment['spec'] as { template: unknown }).template), marker, reverted: false });
+    this.applied.set(fault.id, {
+      previousTemplate: clone((deployment['spec'] as { template: unknown }).template),
+      marker,
+      reverted: false,
+    });
     bumpGeneration(next, deployment);
     ctx.store.update(DEPLOYMENTS, next);
   }
@@ -68,7 +75,12 @@ export class FaultRollouts {
     const deployment = ctx.store.get(DEPLOYMENTS, fault.namespace, fault.service);
     if (!deployment) return;
     const template = (deployment['spec'] as { template: unknown }).template;
-    if (!JSON.stringify(template).includes(state.marker.includes('=') ? UNSCHEDULABLE_MEMORY_REQUEST : state.marker)) return;
+    if (
+      !JSON.stringify(template).includes(
+        state.marker.includes('=') ? UNSCHEDULABLE_MEMORY_REQUEST : state.marker,
+      )
+    )
+      return;
     const next = clone(deployment);
     (next['spec'] as { template: unknown }).template = clone(state.previousTemplate);
     next.metadata.annotations = {
@@ -77,9 +89,15 @@ export class FaultRollouts {
     };
     bumpGeneration(next, deployment);
     ctx.store.update(DEPLOYMENTS, next);
-    ctx.events.record(next, 'Normal', 'DeploymentRollback', `Rolled back deployment "${fault.service}" to the previous revision`, {
-      component: 'deployment-controller',
-    });
+    ctx.events.record(
+      next,
+      'Normal',
+      'DeploymentRollback',
+      `Rolled back deployment "${fault.service}" to the previous revision`,
+      {
+        component: 'deployment-controller',
+      },
+    );
   }
 }
 

@@ -5,14 +5,7 @@ import type { Random } from './random.js';
  * faults add the WARN/ERROR lines an engineer would grep for: refused connections, OOM, panics, slow calls.
  */
 export type LogCondition =
-  | 'healthy'
-  | 'crash'
-  | 'oom'
-  | 'latency'
-  | 'cpu-hog'
-  | 'not-ready'
-  | 'callee-down'
-  | 'startup';
+  'healthy' | 'crash' | 'oom' | 'latency' | 'cpu-hog' | 'not-ready' | 'callee-down' | 'startup';
 
 export interface LogContext {
   service: string;

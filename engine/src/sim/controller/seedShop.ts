@@ -44,9 +44,21 @@ export function seedShop(store: ObjectStore, namespace = SHOP_NAMESPACE): void {
         capacity: { cpu: '8', memory: '32Gi', pods: '110', 'ephemeral-storage': '100Gi' },
         allocatable: { cpu: '7800m', memory: '31Gi', pods: '110', 'ephemeral-storage': '95Gi' },
         conditions: [
-          cond('MemoryPressure', 'False', 'KubeletHasSufficientMemory', 'kubelet has sufficient memory available', now),
+          cond(
+            'MemoryPressure',
+            'False',
+            'KubeletHasSufficientMemory',
+            'kubelet has sufficient memory available',
+            now,
+          ),
           cond('DiskPressure', 'False', 'KubeletHasNoDiskPressure', 'kubelet has no disk pressure', now),
-          cond('PIDPressure', 'False', 'KubeletHasSufficientPID', 'kubelet has sufficient PID available', now),
+          cond(
+            'PIDPressure',
+            'False',
+            'KubeletHasSufficientPID',
+            'kubelet has sufficient PID available',
+            now,
+          ),
           cond('Ready', 'True', 'KubeletReady', 'kubelet is posting ready status', now),
         ],
         addresses: [
@@ -66,8 +78,10 @@ export function seedShop(store: ObjectStore, namespace = SHOP_NAMESPACE): void {
     });
   });
   for (const service of SHOP_SERVICES) {
-    if (!store.has('apps/deployments', namespace, service.name)) store.create('apps/deployments', deploymentFor(service, namespace));
-    if (!store.has('/services', namespace, service.name)) store.create('/services', serviceFor(service, namespace));
+    if (!store.has('apps/deployments', namespace, service.name))
+      store.create('apps/deployments', deploymentFor(service, namespace));
+    if (!store.has('/services', namespace, service.name))
+      store.create('/services', serviceFor(service, namespace));
     const hpa = AUTOSCALED[service.name];
     if (hpa && !store.has('autoscaling/horizontalpodautoscalers', namespace, service.name)) {
       store.create('autoscaling/horizontalpodautoscalers', {
@@ -78,7 +92,12 @@ export function seedShop(store: ObjectStore, namespace = SHOP_NAMESPACE): void {
           scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: service.name },
           minReplicas: hpa.min,
           maxReplicas: hpa.max,
-          metrics: [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 70 } } }],
+          metrics: [
+            {
+              type: 'Resource',
+              resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 70 } },
+            },
+          ],
         },
         status: { currentReplicas: 0, desiredReplicas: 0 },
       });
@@ -108,7 +127,10 @@ function deploymentFor(service: ShopService, namespace: string) {
       name: service.name,
       namespace,
       labels,
-      annotations: { 'backstage.io/kubernetes-id': service.name, 'kubernetes.io/change-cause': `deploy ${service.name} 1.4.2` },
+      annotations: {
+        'backstage.io/kubernetes-id': service.name,
+        'kubernetes.io/change-cause': `deploy ${service.name} 1.4.2`,
+      },
       generation: 1,
     },
     spec: {
@@ -124,13 +146,30 @@ function deploymentFor(service: ShopService, namespace: string) {
             {
               name: service.name,
               image: service.image,
-              ports: [{ name: service.port === 8080 ? 'http' : 'redis', containerPort: service.port, protocol: 'TCP' }],
+              ports: [
+                {
+                  name: service.port === 8080 ? 'http' : 'redis',
+                  containerPort: service.port,
+                  protocol: 'TCP',
+                },
+              ],
               resources: {
-                requests: { cpu: `${Math.round(service.cpuRequestCores * 1000)}m`, memory: `${Math.round(service.memoryLimitBytes / 2 / 1024 / 1024)}Mi` },
+                requests: {
+                  cpu: `${Math.round(service.cpuRequestCores * 1000)}m`,
+                  memory: `${Math.round(service.memoryLimitBytes / 2 / 1024 / 1024)}Mi`,
+                },
                 limits: { memory: `${Math.round(service.memoryLimitBytes / 1024 / 1024)}Mi` },
               },
-              readinessProbe: { httpGet: { path: '/ready', port: service.port }, periodSeconds: 5, failureThreshold: 3 },
-              livenessProbe: { httpGet: { path: '/healthz', port: service.port }, periodSeconds: 10, failureThreshold: 3 },
+              readinessProbe: {
+                httpGet: { path: '/ready', port: service.port },
+                periodSeconds: 5,
+                failureThreshold: 3,
+              },
+              livenessProbe: {
+                httpGet: { path: '/healthz', port: service.port },
+                periodSeconds: 10,
+                failureThreshold: 3,
+              },
               env: [{ name: 'SERVICE_NAME', value: service.name }],
             },
           ],
@@ -149,11 +188,23 @@ function serviceFor(service: ShopService, namespace: string) {
   return {
     apiVersion: 'v1',
     kind: 'Service',
-    metadata: { name: service.name, namespace, labels: labelsFor(service.name), annotations: { 'backstage.io/kubernetes-id': service.name } },
+    metadata: {
+      name: service.name,
+      namespace,
+      labels: labelsFor(service.name),
+      annotations: { 'backstage.io/kubernetes-id': service.name },
+    },
     spec: {
       type: 'ClusterIP',
       selector: { app: service.name },
-      ports: [{ name: service.port === 8080 ? 'http' : 'redis', port: service.port, targetPort: service.port, protocol: 'TCP' }],
+      ports: [
+        {
+          name: service.port === 8080 ? 'http' : 'redis',
+          port: service.port,
+          targetPort: service.port,
+          protocol: 'TCP',
+        },
+      ],
     },
   };
 }

@@ -21,7 +21,10 @@ const IN_CLUSTER = 'in-cluster';
  * Finds the kubeconfig the way kubectl does: `cluster.kubeconfig`, then $KUBECONFIG (several files merged), then
  * ~/.kube/config, then the in-cluster service account when running in a pod.
  */
-export function loadKubeConfig(config: KubernetesClusterConfig, environment: KubeConfigEnvironment = {}): KubeConfig {
+export function loadKubeConfig(
+  config: KubernetesClusterConfig,
+  environment: KubeConfigEnvironment = {},
+): KubeConfig {
   const env = environment.env ?? process.env;
   const kc = new KubeConfig();
   const fail = (field: string, message: string, cause?: unknown) =>
@@ -48,7 +51,10 @@ export function loadKubeConfig(config: KubernetesClusterConfig, environment: Kub
       kc.loadFromCluster();
       return kc;
     }
-    throw fail('cluster.kubeconfig', 'no kubeconfig found: set cluster.kubeconfig or $KUBECONFIG, or cluster.inCluster when running in a pod');
+    throw fail(
+      'cluster.kubeconfig',
+      'no kubeconfig found: set cluster.kubeconfig or $KUBECONFIG, or cluster.inCluster when running in a pod',
+    );
   }
   files.forEach((file, i) => {
     if (!existsSync(file)) throw fail(field, `kubeconfig file ${file} does not exist`);
@@ -70,7 +76,12 @@ export function loadKubeConfig(config: KubernetesClusterConfig, environment: Kub
 /** One KubeConfig per context, sharing clusters and users. */
 function forContext(kc: KubeConfig, context: string): KubeConfig {
   const copy = new KubeConfig();
-  copy.loadFromOptions({ clusters: kc.clusters, users: kc.users, contexts: kc.contexts, currentContext: context });
+  copy.loadFromOptions({
+    clusters: kc.clusters,
+    users: kc.users,
+    contexts: kc.contexts,
+    currentContext: context,
+  });
   return copy;
 }
 
@@ -79,20 +90,36 @@ export class KubernetesClusterRegistry implements ClusterRegistry {
   private readonly sources = new Map<string, ClusterSource>();
 
   constructor(sources: ClusterSource[]) {
-    if (sources.length === 0) throw new EngineError('INVALID_CONFIG', 'no cluster configured', { issues: [{ field: 'cluster', message: 'no cluster configured' }] });
+    if (sources.length === 0)
+      throw new EngineError('INVALID_CONFIG', 'no cluster configured', {
+        issues: [{ field: 'cluster', message: 'no cluster configured' }],
+      });
     for (const source of sources) this.sources.set(source.name, source);
   }
 
-  static fromConfig(config: KubernetesClusterConfig, environment: KubeConfigEnvironment = {}): KubernetesClusterRegistry {
+  static fromConfig(
+    config: KubernetesClusterConfig,
+    environment: KubeConfigEnvironment = {},
+  ): KubernetesClusterRegistry {
     const kc = loadKubeConfig(config, environment);
     const options = { namespaces: config.namespaces };
-    if (config.inCluster) return new KubernetesClusterRegistry([new KubernetesClusterSource(IN_CLUSTER, kc, options)]);
+    if (config.inCluster)
+      return new KubernetesClusterRegistry([new KubernetesClusterSource(IN_CLUSTER, kc, options)]);
     const known = kc.getContexts().map((c) => c.name);
     const wanted = config.contexts.length > 0 ? config.contexts : [kc.getCurrentContext()].filter(Boolean);
     if (wanted.length === 0) {
-      throw new EngineError('INVALID_CONFIG', 'the kubeconfig has no current context; name one in cluster.contexts', {
-        issues: [{ field: 'cluster.contexts', message: `set one of: ${known.join(', ') || '(none in kubeconfig)'}` }],
-      });
+      throw new EngineError(
+        'INVALID_CONFIG',
+        'the kubeconfig has no current context; name one in cluster.contexts',
+        {
+          issues: [
+            {
+              field: 'cluster.contexts',
+              message: `set one of: ${known.join(', ') || '(none in kubeconfig)'}`,
+            },
+          ],
+        },
+      );
     }
     const unknown = wanted.filter((c) => !known.includes(c));
     if (unknown.length > 0) {
@@ -103,7 +130,9 @@ export class KubernetesClusterRegistry implements ClusterRegistry {
         })),
       });
     }
-    return new KubernetesClusterRegistry(wanted.map((context) => new KubernetesClusterSource(context, forContext(kc, context), options)));
+    return new KubernetesClusterRegistry(
+      wanted.map((context) => new KubernetesClusterSource(context, forContext(kc, context), options)),
+    );
   }
 
   names(): string[] {

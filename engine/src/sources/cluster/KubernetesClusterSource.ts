@@ -130,7 +130,11 @@ export class KubernetesClusterSource implements ClusterSource {
 
   async listPods(namespace: string, options: ListOptions = {}): Promise<PodInfo[]> {
     const list = await this.call(`list pods in ${namespace}`, () =>
-      this.core.listNamespacedPod({ namespace, labelSelector: options.labelSelector, fieldSelector: options.fieldSelector }),
+      this.core.listNamespacedPod({
+        namespace,
+        labelSelector: options.labelSelector,
+        fieldSelector: options.fieldSelector,
+      }),
     );
     return list.items.map(toPodInfo);
   }
@@ -138,7 +142,11 @@ export class KubernetesClusterSource implements ClusterSource {
   /** Events oldest first (by last occurrence), the order an incident timeline reads in. */
   async listEvents(namespace: string, options: ListOptions = {}): Promise<EventInfo[]> {
     const list = await this.call(`list events in ${namespace}`, () =>
-      this.core.listNamespacedEvent({ namespace, labelSelector: options.labelSelector, fieldSelector: options.fieldSelector }),
+      this.core.listNamespacedEvent({
+        namespace,
+        labelSelector: options.labelSelector,
+        fieldSelector: options.fieldSelector,
+      }),
     );
     return list.items
       .map(toEventInfo)
@@ -174,7 +182,10 @@ export class KubernetesClusterSource implements ClusterSource {
     );
     const uid = deployment.metadata?.uid;
     const sets = await this.call(`list replicasets of ${ref.namespace}/${ref.name}`, () =>
-      this.apps.listNamespacedReplicaSet({ namespace: ref.namespace, labelSelector: labelSelectorString(deployment.spec?.selector) }),
+      this.apps.listNamespacedReplicaSet({
+        namespace: ref.namespace,
+        labelSelector: labelSelectorString(deployment.spec?.selector),
+      }),
     );
     return sets.items
       .filter((rs) => (rs.metadata?.ownerReferences ?? []).some((o) => o.uid === uid))
@@ -189,17 +200,30 @@ export class KubernetesClusterSource implements ClusterSource {
     return list.items.map(toHpaInfo);
   }
 
-  async patchWorkload(ref: WorkloadRef, patch: unknown, type: PatchType, options: MutationOptions): Promise<Workload> {
+  async patchWorkload(
+    ref: WorkloadRef,
+    patch: unknown,
+    type: PatchType,
+    options: MutationOptions,
+  ): Promise<Workload> {
     checkKind(ref);
     if (!(type in CONTENT_TYPE)) {
       throw new EngineError('INVALID_INPUT', `unknown patch type "${String(type)}"`, {
         issues: [{ field: 'type', message: 'must be merge, strategic or json' }],
       });
     }
-    if (type === 'json' ? !Array.isArray(patch) : typeof patch !== 'object' || patch === null || Array.isArray(patch)) {
-      throw new EngineError('INVALID_INPUT', `a ${type} patch must be ${type === 'json' ? 'an array of operations' : 'an object'}`, {
-        issues: [{ field: 'patch', message: type === 'json' ? 'must be an array' : 'must be an object' }],
-      });
+    if (
+      type === 'json'
+        ? !Array.isArray(patch)
+        : typeof patch !== 'object' || patch === null || Array.isArray(patch)
+    ) {
+      throw new EngineError(
+        'INVALID_INPUT',
+        `a ${type} patch must be ${type === 'json' ? 'an array of operations' : 'an object'}`,
+        {
+          issues: [{ field: 'patch', message: type === 'json' ? 'must be an array' : 'must be an object' }],
+        },
+      );
     }
     const headers = setHeaderOptions('Content-Type', CONTENT_TYPE[type]);
     const param = {
@@ -224,7 +248,11 @@ export class KubernetesClusterSource implements ClusterSource {
     return toWorkload(ref.kind, result);
   }
 
-  async scaleWorkload(ref: WorkloadRef, replicas: number, options: MutationOptions): Promise<{ replicas: number }> {
+  async scaleWorkload(
+    ref: WorkloadRef,
+    replicas: number,
+    options: MutationOptions,
+  ): Promise<{ replicas: number }> {
     checkKind(ref);
     if (!Number.isInteger(replicas) || replicas < 0) {
       throw new EngineError('INVALID_INPUT', `replicas must be a non-negative integer, got ${replicas}`, {
@@ -232,7 +260,12 @@ export class KubernetesClusterSource implements ClusterSource {
       });
     }
     const headers = setHeaderOptions('Content-Type', PatchStrategy.MergePatch);
-    const param = { namespace: ref.namespace, name: ref.name, body: { spec: { replicas } }, ...mutationParams(options) };
+    const param = {
+      namespace: ref.namespace,
+      name: ref.name,
+      body: { spec: { replicas } },
+      ...mutationParams(options),
+    };
     const what = `scale ${ref.kind} ${ref.namespace}/${ref.name}`;
     let scale;
     switch (ref.kind) {
@@ -292,7 +325,11 @@ export class KubernetesClusterSource implements ClusterSource {
       (type, object: { metadata?: { resourceVersion?: string } }) => {
         const resourceVersion = object?.metadata?.resourceVersion;
         const mapped = type === 'ADDED' || type === 'MODIFIED' || type === 'DELETED' ? map(object) : object;
-        onEvent({ type: type as WatchEvent['type'], object: mapped, ...(resourceVersion ? { resourceVersion } : {}) });
+        onEvent({
+          type: type as WatchEvent['type'],
+          object: mapped,
+          ...(resourceVersion ? { resourceVersion } : {}),
+        });
       },
       (error: unknown) => {
         if (stopped || !error) return;

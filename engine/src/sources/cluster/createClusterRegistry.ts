@@ -25,11 +25,17 @@ export function createClusterRegistry(
   const section = 'kind' in config ? config : config.cluster;
   if (section.kind === 'simulated') {
     if (!deps.simulated) {
-      throw new EngineError('INVALID_CONFIG', 'cluster.kind is simulated but no simulated cluster is running', {
-        issues: [{ field: 'cluster.kind', message: 'start a SimulatedCluster and pass it as `simulated`' }],
-      });
+      throw new EngineError(
+        'INVALID_CONFIG',
+        'cluster.kind is simulated but no simulated cluster is running',
+        {
+          issues: [{ field: 'cluster.kind', message: 'start a SimulatedCluster and pass it as `simulated`' }],
+        },
+      );
     }
-    return new KubernetesClusterRegistry([new KubernetesClusterSource(SIMULATED_CLUSTER_NAME, deps.simulated.kubeConfig())]);
+    return new KubernetesClusterRegistry([
+      new KubernetesClusterSource(SIMULATED_CLUSTER_NAME, deps.simulated.kubeConfig()),
+    ]);
   }
   const registry = KubernetesClusterRegistry.fromConfig(section, deps);
   deps.logger?.info({ clusters: registry.names() }, 'kubernetes clusters configured');

@@ -91,7 +91,13 @@ export function toWorkload(kind: WorkloadKind, obj: AnyWorkload): Workload {
 
 function toContainerState(status: V1ContainerStatus): ContainerState {
   const st = status.state ?? {};
-  const state: ContainerState['state'] = st.running ? 'running' : st.waiting ? 'waiting' : st.terminated ? 'terminated' : 'unknown';
+  const state: ContainerState['state'] = st.running
+    ? 'running'
+    : st.waiting
+      ? 'waiting'
+      : st.terminated
+        ? 'terminated'
+        : 'unknown';
   const reason = st.waiting?.reason ?? st.terminated?.reason;
   const message = st.waiting?.message ?? st.terminated?.message;
   const last = status.lastState?.terminated;
@@ -118,7 +124,13 @@ export function toPodInfo(pod: V1Pod): PodInfo {
     const status = statuses.find((s) => s.name === spec.name);
     return status
       ? toContainerState(status)
-      : { name: spec.name, image: spec.image ?? '', ready: false, restartCount: 0, state: 'unknown' as const };
+      : {
+          name: spec.name,
+          image: spec.image ?? '',
+          ready: false,
+          restartCount: 0,
+          state: 'unknown' as const,
+        };
   });
   return {
     namespace: meta.namespace ?? '',
@@ -142,7 +154,10 @@ export function toPodInfo(pod: V1Pod): PodInfo {
 }
 
 export function toEventInfo(event: CoreV1Event): EventInfo {
-  const first = iso(event.firstTimestamp) ?? iso(event.eventTime as unknown as Date) ?? iso(event.metadata?.creationTimestamp);
+  const first =
+    iso(event.firstTimestamp) ??
+    iso(event.eventTime as unknown as Date) ??
+    iso(event.metadata?.creationTimestamp);
   const last = iso(event.lastTimestamp) ?? iso(event.series?.lastObservedTime as unknown as Date) ?? first;
   return {
     namespace: event.metadata?.namespace ?? event.involvedObject?.namespace ?? '',
@@ -188,7 +203,8 @@ export function toRevision(rs: V1ReplicaSet): RolloutRevision {
 
 export function toHpaInfo(hpa: V2HorizontalPodAutoscaler): HorizontalPodAutoscalerInfo {
   const ref = hpa.spec?.scaleTargetRef;
-  const kind = (['Deployment', 'StatefulSet', 'DaemonSet'] as const).find((k) => k === ref?.kind) ?? 'Deployment';
+  const kind =
+    (['Deployment', 'StatefulSet', 'DaemonSet'] as const).find((k) => k === ref?.kind) ?? 'Deployment';
   return {
     namespace: hpa.metadata?.namespace ?? '',
     name: hpa.metadata?.name ?? '',

@@ -7,7 +7,14 @@ interface StatusBody {
   details?: { causes?: Array<{ field?: string; message?: string }> };
 }
 
-const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'EHOSTUNREACH', 'ETIMEDOUT', 'EAI_AGAIN']);
+const CONNECTION_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ENOTFOUND',
+  'EHOSTUNREACH',
+  'ETIMEDOUT',
+  'EAI_AGAIN',
+]);
 
 function parseStatus(body: unknown): StatusBody | undefined {
   if (typeof body === 'object' && body !== null) return body as StatusBody;
@@ -45,7 +52,11 @@ export function toEngineError(error: unknown, cluster: string, what: string): En
       case 400:
         return new EngineError('BAD_REQUEST', prefix + message, { cause: error });
       case 401:
-        return new EngineError('UPSTREAM_ERROR', `${prefix}${what}: the API server rejected the credentials (401)`, { cause: error });
+        return new EngineError(
+          'UPSTREAM_ERROR',
+          `${prefix}${what}: the API server rejected the credentials (401)`,
+          { cause: error },
+        );
       case 403:
         return new EngineError('FORBIDDEN', prefix + message, { cause: error });
       case 404:
@@ -68,15 +79,27 @@ export function toEngineError(error: unknown, cluster: string, what: string): En
   }
   const code = connectionCode(error);
   if (code) {
-    return new EngineError('UPSTREAM_UNAVAILABLE', `cluster ${cluster}: ${what}: cannot reach the API server (${code})`, { cause: error });
+    return new EngineError(
+      'UPSTREAM_UNAVAILABLE',
+      `cluster ${cluster}: ${what}: cannot reach the API server (${code})`,
+      { cause: error },
+    );
   }
   const statusCode = (error as { statusCode?: unknown })?.statusCode;
   if (typeof statusCode === 'number') {
-    return new EngineError(statusCode === 404 ? 'NOT_FOUND' : 'UPSTREAM_ERROR', `cluster ${cluster}: ${what}: HTTP ${statusCode}`, { cause: error });
+    return new EngineError(
+      statusCode === 404 ? 'NOT_FOUND' : 'UPSTREAM_ERROR',
+      `cluster ${cluster}: ${what}: HTTP ${statusCode}`,
+      { cause: error },
+    );
   }
   const message = error instanceof Error ? error.message : String(error);
   if (/ECONNREFUSED|fetch failed|socket hang up/i.test(message)) {
-    return new EngineError('UPSTREAM_UNAVAILABLE', `cluster ${cluster}: ${what}: cannot reach the API server (${message})`, { cause: error });
+    return new EngineError(
+      'UPSTREAM_UNAVAILABLE',
+      `cluster ${cluster}: ${what}: cannot reach the API server (${message})`,
+      { cause: error },
+    );
   }
   return new EngineError('UPSTREAM_ERROR', `cluster ${cluster}: ${what}: ${message}`, { cause: error });
 }

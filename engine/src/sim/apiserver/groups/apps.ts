@@ -29,9 +29,13 @@ function validateWorkload(o: KubeObject, withReplicas: boolean): StatusCause[] {
   if (!selector || !selectorText) {
     causes.push(cause('spec.selector', 'Required value', 'FieldValueRequired'));
   } else if (!matchesLabels(parseLabelSelector(selectorText), templateLabels)) {
-    causes.push(cause('spec.template.metadata.labels', `Invalid value: selector does not match template labels`));
+    causes.push(
+      cause('spec.template.metadata.labels', `Invalid value: selector does not match template labels`),
+    );
   }
-  causes.push(...validateContainers(get(o, 'spec.template.spec.containers'), 'spec.template.spec.containers'));
+  causes.push(
+    ...validateContainers(get(o, 'spec.template.spec.containers'), 'spec.template.spec.containers'),
+  );
   return causes;
 }
 
@@ -60,7 +64,10 @@ export const APPS_RESOURCES: ResourceType[] = [
       spec['replicas'] ??= 1;
       spec['revisionHistoryLimit'] ??= 10;
       spec['progressDeadlineSeconds'] ??= 600;
-      spec['strategy'] ??= { type: 'RollingUpdate', rollingUpdate: { maxSurge: '25%', maxUnavailable: '25%' } };
+      spec['strategy'] ??= {
+        type: 'RollingUpdate',
+        rollingUpdate: { maxSurge: '25%', maxUnavailable: '25%' },
+      };
       defaultTemplate(o);
       o['status'] = {};
     },

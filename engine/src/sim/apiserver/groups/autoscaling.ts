@@ -19,11 +19,13 @@ export const AUTOSCALING_RESOURCES: ResourceType[] = [
       const causes = validateName(o);
       const min = get(o, 'spec.minReplicas');
       const max = get(o, 'spec.maxReplicas');
-      if (typeof max !== 'number' || max < 1) causes.push(cause('spec.maxReplicas', 'Invalid value: must be greater than or equal to 1'));
+      if (typeof max !== 'number' || max < 1)
+        causes.push(cause('spec.maxReplicas', 'Invalid value: must be greater than or equal to 1'));
       if (typeof min === 'number' && typeof max === 'number' && min > max) {
         causes.push(cause('spec.minReplicas', 'Invalid value: must be less than or equal to maxReplicas'));
       }
-      if (!get(o, 'spec.scaleTargetRef.name')) causes.push(cause('spec.scaleTargetRef.name', 'Required value', 'FieldValueRequired'));
+      if (!get(o, 'spec.scaleTargetRef.name'))
+        causes.push(cause('spec.scaleTargetRef.name', 'Required value', 'FieldValueRequired'));
       return causes;
     },
   },

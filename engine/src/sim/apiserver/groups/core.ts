@@ -24,7 +24,9 @@ export const CORE_RESOURCES: ResourceType[] = [
     kind: 'Node',
     namespaced: false,
     shortNames: ['no'],
-    fields: { 'spec.unschedulable': (o) => String(Boolean((o['spec'] as { unschedulable?: boolean })?.unschedulable)) },
+    fields: {
+      'spec.unschedulable': (o) => String(Boolean((o['spec'] as { unschedulable?: boolean })?.unschedulable)),
+    },
     validate: (o) => validateName(o),
   },
   {
@@ -49,7 +51,13 @@ export const CORE_RESOURCES: ResourceType[] = [
       spec['schedulerName'] ??= 'default-scheduler';
       o['status'] = { phase: 'Pending', qosClass: 'Burstable' };
     },
-    validate: (o) => [...validateName(o), ...validateContainers(o['spec'] && (o['spec'] as Record<string, unknown>)['containers'], 'spec.containers')],
+    validate: (o) => [
+      ...validateName(o),
+      ...validateContainers(
+        o['spec'] && (o['spec'] as Record<string, unknown>)['containers'],
+        'spec.containers',
+      ),
+    ],
   },
   {
     group: '',
@@ -66,7 +74,8 @@ export const CORE_RESOURCES: ResourceType[] = [
     validate: (o) => {
       const causes = validateName(o, true);
       const ports = (o['spec'] as Record<string, unknown> | undefined)?.['ports'];
-      if (!Array.isArray(ports) || ports.length === 0) causes.push(cause('spec.ports', 'Required value', 'FieldValueRequired'));
+      if (!Array.isArray(ports) || ports.length === 0)
+        causes.push(cause('spec.ports', 'Required value', 'FieldValueRequired'));
       return causes;
     },
   },
@@ -92,7 +101,8 @@ export const CORE_RESOURCES: ResourceType[] = [
     },
     validate: (o) => {
       const causes = validateName(o);
-      if (!str(o, 'involvedObject.name')) causes.push(cause('involvedObject.name', 'Required value', 'FieldValueRequired'));
+      if (!str(o, 'involvedObject.name'))
+        causes.push(cause('involvedObject.name', 'Required value', 'FieldValueRequired'));
       return causes;
     },
   },
