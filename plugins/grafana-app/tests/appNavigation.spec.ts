@@ -1,31 +1,23 @@
 import { test, expect } from './fixtures';
 import { ROUTES } from '../src/constants';
+import { testIds } from '../src/components/testIds';
 
-test.describe('navigating app', () => {
-  test('page one should render successfully', async ({ gotoPage, page }) => {
-    await gotoPage(`/${ROUTES.One}`);
-    await expect(page.getByText('This is page one.')).toBeVisible();
+// Runs against a real Grafana (`docker compose up`) with the engine reachable at AICLOUDOPS_ENGINE_URL.
+test.describe('navigating the app', () => {
+  test('overview shows the engine checks and the demo workloads', async ({ gotoPage, page }) => {
+    await gotoPage(`/${ROUTES.Overview}`);
+    await expect(page.getByTestId(testIds.overview.check).first()).toBeVisible();
+    await expect(page.getByTestId(testIds.overview.workloadRow).first()).toBeVisible();
   });
 
-  test('page two should render successfully', async ({ gotoPage, page }) => {
-    await gotoPage(`/${ROUTES.Two}`);
-    await expect(page.getByText('This is page two.')).toBeVisible();
-  });
-
-  test('page three should support an id parameter', async ({ gotoPage, page }) => {
-    await gotoPage(`/${ROUTES.Three}/123456`);
-    await expect(page.getByText('ID: 123456')).toBeVisible();
-  });
-
-  test('page three should render sucessfully', async ({ gotoPage, page }) => {
-    // wait for page to successfully render
-    await gotoPage(`/${ROUTES.One}`);
-    await expect(page.getByText('This is page one.')).toBeVisible();
-
-    // navigating to page four with full width layout without sidebar menu
-    await page.getByText('Full-width page example').click();
-
-    // navigate back to page one
-    await page.getByRole('link', { name: 'Back', exact: true }).click();
-  });
+  for (const [route, container] of [
+    [ROUTES.RootCause, testIds.rootCause.container],
+    [ROUTES.Forecast, testIds.forecast.container],
+    [ROUTES.Assistant, testIds.assistant.container],
+  ] as const) {
+    test(`${route} renders`, async ({ gotoPage, page }) => {
+      await gotoPage(`/${route}`);
+      await expect(page.getByTestId(container)).toBeVisible();
+    });
+  }
 });
