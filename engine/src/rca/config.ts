@@ -85,6 +85,11 @@ const logsSchema = z
   .object({
     /** Drain: similarity a line needs to join an existing template (fraction of equal tokens). */
     similarityThreshold: z.coerce.number().min(0).max(1).default(0.5),
+    /**
+     * Similarity needed instead when a line differs from a template in a plain word (letters only), which is more
+     * often a constant than a variable (`initialization` / `finalization`).
+     */
+    wordSimilarityThreshold: z.coerce.number().min(0).max(1).default(0.7),
     /** Drain: depth of the prefix tree (levels of leading tokens used to route a line, plus two). */
     depth: z.coerce.number().int().min(3).default(4),
     /** Drain: most children of a tree node before further tokens are routed to a wildcard child. */

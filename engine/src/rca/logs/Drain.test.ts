@@ -41,3 +41,16 @@ describe('Drain', () => {
     expect(applyMasks('version v2 of job_1445_0001', masks)).toBe('version v2 of <*>');
   });
 });
+
+describe('Drain with a word similarity threshold', () => {
+  it('keeps lines apart that differ only in a plain word, unless enough else agrees', () => {
+    const plain = new Drain(options);
+    const strict = new Drain({ ...options, wordSimilarityThreshold: 0.7 });
+    const lines = ['Ending TrustedInstaller initialization.', 'Ending TrustedInstaller finalization.'];
+    expect(new Set(lines.map((l) => plain.add(l).id)).size).toBe(1);
+    expect(new Set(lines.map((l) => strict.add(l).id)).size).toBe(2);
+    // Numbers are still variables: masked before matching, so the threshold does not apply.
+    const a = strict.add('Loaded 12 packages in 30 ms');
+    expect(strict.add('Loaded 7 packages in 4 ms').id).toBe(a.id);
+  });
+});

@@ -14,6 +14,12 @@ export interface DrainOptions {
   depth: number;
   /** Children per tree node before new tokens are routed to a shared wildcard child. */
   maxChildren: number;
+  /**
+   * Similarity needed when the line differs from the template in a plain word (letters only): such words are
+   * usually constants (`initialization` vs `finalization`), so turning one into `<*>` needs more agreement elsewhere.
+   * Defaults to similarityThreshold (plain Drain).
+   */
+  wordSimilarityThreshold?: number;
   masks?: MaskRule[];
 }
 
@@ -29,6 +35,7 @@ interface TreeNode {
 }
 
 const HAS_DIGIT = /\d/;
+const PLAIN_WORD = /^[A-Za-z]+[.,:;]?$/;
 
 export class Drain {
   private readonly root = new Map<number, TreeNode>();
@@ -120,22 +127,29 @@ export class Drain {
     let best: LogCluster | undefined;
     let bestSim = -1;
     let bestParams = -1;
+    let bestWordDiff = false;
     for (const cluster of clusters) {
       const template = cluster.tokens;
       let same = 0;
       let params = 0;
+      let wordDiff = false;
       for (let i = 0; i < template.length; i++) {
         const t = template[i]!;
         if (t === WILDCARD) params++;
         else if (t === tokens[i]) same++;
+        else if (!wordDiff && PLAIN_WORD.test(t) && PLAIN_WORD.test(tokens[i]!)) wordDiff = true;
       }
       const sim = template.length === 0 ? 1 : same / template.length;
       if (sim > bestSim || (sim === bestSim && params > bestParams)) {
         best = cluster;
         bestSim = sim;
         bestParams = params;
+        bestWordDiff = wordDiff;
       }
     }
-    return best && bestSim >= this.options.similarityThreshold ? best : undefined;
+    const needed = bestWordDiff
+      ? Math.max(this.options.similarityThreshold, this.options.wordSimilarityThreshold ?? 0)
+      : this.options.similarityThreshold;
+    return best && bestSim >= needed ? best : undefined;
   }
 }
