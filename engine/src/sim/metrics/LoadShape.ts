@@ -1,0 +1,169 @@
+import { hashString, unitNoise } from './hashNoise.js';
+
+/** One term a·cos(ωt + φ) of the load; ω = 0 makes it the constant a·cos φ. */
+interface Component {
+  a: number;
+  omega: number;
+  phi: number;
+}
+
+const DAY = 86_400;
+/** About two days of 15 s scrape points per shape. */
+const MEMO_LIMIT = 12_000;
+const WEEK = 7 * DAY;
+/** Busiest hour of the day, UTC. */
+const PEAK_HOUR = 14;
+/** Saturday 12:00 UTC as seconds after the epoch (a Thursday): the centre of the weekend dip. */
+const WEEKEND_CENTRE = 2.5 * DAY;
+
+/**
+ * Relative traffic of one service over time, about 1 at the daily peak: daily seasonality (with a second harmonic
+ * so mornings and evenings differ), a weekly weekend dip, and several incommensurate short-period wobbles whose
+ * phases come from the seed. Being a sum of cosines it integrates in closed form, and so does its square; that is
+ * what makes every counter of the demo an exact integral of its rate (monotonic, and rate() recovers the rate).
+ */
+export class LoadShape {
+  private readonly components: Component[];
+  readonly min: number;
+  readonly max: number;
+
+  constructor(seed: number, name: string) {
+    const key = hashString(name, seed);
+    const phase = (i: number) => 2 * Math.PI * unitNoise(key, i);
+    const peak = (2 * Math.PI * PEAK_HOUR * 3600) / DAY;
+    this.components = [
+      { a: 0.6, omega: 0, phi: 0 },
+      { a: 0.28, omega: (2 * Math.PI) / DAY, phi: -peak },
+      { a: 0.06, omega: (4 * Math.PI) / DAY, phi: -2 * peak - 0.6 },
+      // Weekend: −0.05 − 0.05·cos(ω(t − centre)) dips 0.1 at the centre of the weekend and 0 mid-week.
+      { a: -0.05, omega: 0, phi: 0 },
+      { a: -0.05, omega: (2 * Math.PI) / WEEK, phi: (-2 * Math.PI * WEEKEND_CENTRE) / WEEK },
+    ];
+    // Periods from under a minute to an hour and a half, so windows of any size see some wiggle.
+    const periods = [47, 89, 173, 311, 617, 1291, 2687, 5557];
+    periods.forEach((period, i) => {
+      const scale = 0.6 + 0.8 * unitNoise(key, 100 + i);
+      this.components.push({ a: 0.009 * scale, omega: (2 * Math.PI) / period, phi: phase(i) });
+    });
+    const constant = this.components.filter((c) => c.omega === 0).reduce((s, c) => s + c.a * Math.cos(c.phi), 0);
+    const swing = this.components.filter((c) => c.omega !== 0).reduce((s, c) => s + Math.abs(c.a), 0);
+    this.min = constant - swing;
+    this.max = constant + swing;
+  }
+
+  /**
+   * [∫L, ∫L²] at t, memoised: they depend on nothing but the shape and t, and queries keep asking for the same
+   * scrape-grid times. The memo is dropped when it grows past a bound rather than kept as an LRU.
+   */
+  integrals(t: number): [number, number] {
+    let v = this.memo.get(t);
+    if (!v) {
+      if (this.memo.size >= MEMO_LIMIT) this.memo.clear();
+      v = t <= 0 ? [0, 0] : [this.integral(t), this.integralOfSquare(t)];
+      this.memo.set(t, v);
+    }
+    return v;
+  }
+
+  private readonly memo = new Map<number, [number, number]>();
+
+  value(t: number): number {
+    let v = 0;
+    for (const c of this.components) v += c.a * Math.cos(c.omega * t + c.phi);
+    return v;
+  }
+
+  /** ∫₀ᵗ L(s) ds */
+  integral(t: number): number {
+    let v = 0;
+    for (const c of this.components) {
+      v += c.omega === 0 ? c.a * Math.cos(c.phi) * t : (c.a / c.omega) * (Math.sin(c.omega * t + c.phi) - Math.sin(c.phi));
+    }
+    return v;
+  }
+
+  /**
+   * ∫₀ᵗ L(s)² ds, by cos·cos = ½[cos(θi−θj) + cos(θi+θj)] over all pairs. The sines of the pair angles come from
+   * each component's sine and cosine by angle addition, so one evaluation costs 2n trigonometric calls, not n².
+   */
+  integralOfSquare(t: number): number {
+    const terms = (this.squareTerms ??= this.buildSquareTerms());
+    const n = this.components.length;
+    const sin = (this.sinScratch ??= new Float64Array(n));
+    const cos = (this.cosScratch ??= new Float64Array(n));
+    for (let i = 0; i < n; i++) {
+      const c = this.components[i]!;
+      const theta = c.omega * t + c.phi;
+      sin[i] = Math.sin(theta);
+      cos[i] = Math.cos(theta);
+    }
+    let v = terms.linear * t + terms.constant;
+    const { i: is, j: js, diff, sum } = terms;
+    for (let p = 0; p < is.length; p++) {
+      const i = is[p]!;
+      const j = js[p]!;
+      const sc = sin[i]! * cos[j]!;
+      const cs = cos[i]! * sin[j]!;
+      v += diff[p]! * (sc - cs) + sum[p]! * (sc + cs);
+    }
+    return v;
+  }
+
+  private sinScratch: Float64Array | undefined;
+  private cosScratch: Float64Array | undefined;
+  private squareTerms:
+    | { linear: number; constant: number; i: Int32Array; j: Int32Array; diff: Float64Array; sum: Float64Array }
+    | undefined;
+
+  /** Per pair: weight/ω of the difference and sum frequencies (0 when that frequency is zero: it is linear in t). */
+  private buildSquareTerms() {
+    const cs = this.components;
+    let linear = 0;
+    let constant = 0;
+    const is: number[] = [];
+    const js: number[] = [];
+    const diff: number[] = [];
+    const sum: number[] = [];
+    for (let i = 0; i < cs.length; i++) {
+      for (let j = i; j < cs.length; j++) {
+        const ci = cs[i]!;
+        const cj = cs[j]!;
+        const weight = (i === j ? 0.5 : 1) * ci.a * cj.a;
+        const pair = (omega: number, phi: number): number => {
+          if (Math.abs(omega) < 1e-15) {
+            linear += weight * Math.cos(phi);
+            return 0;
+          }
+          constant -= (weight * Math.sin(phi)) / omega;
+          return weight / omega;
+        };
+        is.push(i);
+        js.push(j);
+        diff.push(pair(ci.omega - cj.omega, ci.phi - cj.phi));
+        sum.push(pair(ci.omega + cj.omega, ci.phi + cj.phi));
+      }
+    }
+    return { linear, constant, i: Int32Array.from(is), j: Int32Array.from(js), diff: Float64Array.from(diff), sum: Float64Array.from(sum) };
+  }
+
+  /** Reference evaluation of ∫₀ᵗ L², pair by pair (used by tests to check the fast path). */
+  integralOfSquareDirect(t: number): number {
+    const cs = this.components;
+    let v = 0;
+    for (let i = 0; i < cs.length; i++) {
+      const ci = cs[i]!;
+      for (let j = i; j < cs.length; j++) {
+        const cj = cs[j]!;
+        const weight = (i === j ? 0.5 : 1) * ci.a * cj.a;
+        v += weight * (cosIntegral(ci.omega - cj.omega, ci.phi - cj.phi, t) + cosIntegral(ci.omega + cj.omega, ci.phi + cj.phi, t));
+      }
+    }
+    return v;
+  }
+}
+
+/** ∫₀ᵗ cos(ωs + φ) ds */
+function cosIntegral(omega: number, phi: number, t: number): number {
+  if (Math.abs(omega) < 1e-15) return Math.cos(phi) * t;
+  return (Math.sin(omega * t + phi) - Math.sin(phi)) / omega;
+}

@@ -1,0 +1,448 @@
+import type { Labels } from '../../sources/metrics/MetricsSource.js';
+import type { Fault, FaultLedger } from '../faults.js';
+import { SHOP_NAMESPACE, SHOP_SERVICES, type ShopService } from '../shop.js';
+import { HEALTHY, MAX_ERROR_DELTA, podStates, type PodRef, type PodState } from './faultEffects.js';
+import { hashString, unitNoise } from './hashNoise.js';
+import { LATENCY, LATENCY_BUCKETS, logNormalCdf, logNormalMean } from './latencyModel.js';
+import { LoadShape } from './LoadShape.js';
+
+export type SeriesKind =
+  | 'requests'
+  | 'bucket'
+  | 'sum'
+  | 'count'
+  | 'cpu'
+  | 'memory'
+  | 'restarts'
+  | 'client';
+
+export interface ShopPod {
+  service: ShopService;
+  name: string;
+  node: string;
+  index: number;
+  /** Share of the service's traffic this pod serves; the pods of a service sum to 1. */
+  weight: number;
+}
+
+/** One series the generator produces: its labels (with `__name__`) and what it measures. */
+export interface SeriesDef {
+  id: number;
+  labels: Labels;
+  kind: SeriesKind;
+  type: 'counter' | 'gauge';
+  service: ShopService;
+  pod?: ShopPod;
+  /** `ok` or `error` for request counters; the code label says which 5xx. */
+  outcome?: 'ok' | 'error';
+  /** Fraction of the outcome this code carries. */
+  codeShare?: number;
+  le?: number;
+  /** For client requests: the callee and this caller's share of the callee's traffic. */
+  target?: ShopService;
+  callerShare?: number;
+  key: number;
+}
+
+export interface ShopMetricsGeneratorOptions {
+  seed: number;
+  ledger?: FaultLedger;
+  services?: ShopService[];
+  namespace?: string;
+  /** Node a pod runs on, for node-not-ready faults; default spreads pods over node-1..node-3. */
+  placement?: (service: string, podIndex: number) => string;
+  /** Spacing of the virtual scrapes the PromQL source reads (seconds). */
+  scrapeIntervalSeconds?: number;
+}
+
+/** Error fraction at rest: a floor plus a part growing with load. */
+export const ERRORS = { base: 0.001, perLoad: 0.004, serverErrorShare: 0.6 } as const;
+/** Counter wobble between scrapes, as a fraction of the neighbouring increments (keeps counters monotonic). */
+const JITTER = 0.35;
+const NODES = ['node-1', 'node-2', 'node-3'];
+const GiB = 1024 ** 3;
+
+interface Epoch {
+  start: number;
+  end: number;
+  active: Fault[];
+  states: Map<string, PodState>;
+  /** Mean error delta of each service's pods: what its callers' client counters see. */
+  serviceError: Map<string, number>;
+}
+
+interface Integrated {
+  signature: string;
+  /** Per epoch: counter value at the epoch start, and the coefficients of (Δt, ΔΛ1, ΔΛ2) inside it. */
+  prefix: Float64Array;
+  c0: Float64Array;
+  c1: Float64Array;
+  c2: Float64Array;
+}
+
+/**
+ * The demo shop's metrics as a pure function of (time, seed, shop services, faults in the ledger). Counters are
+ * closed-form integrals of their rates (see LoadShape), so they are monotonic at any resolution and `rate()` over
+ * them recovers the modelled rate; gauges are evaluated directly.
+ */
+export class ShopMetricsGenerator {
+  readonly namespace: string;
+  readonly scrapeIntervalSeconds: number;
+  readonly services: ShopService[];
+  readonly pods: ShopPod[];
+  private readonly seed: number;
+  private readonly ledger: FaultLedger | undefined;
+  private readonly shapes = new Map<string, LoadShape>();
+  private readonly defs: SeriesDef[];
+  private timeline: { signature: string; epochs: Epoch[] } | undefined;
+  private readonly integrated = new Map<number, Integrated>();
+
+  constructor(options: ShopMetricsGeneratorOptions) {
+    this.seed = options.seed;
+    this.ledger = options.ledger;
+    this.services = options.services ?? SHOP_SERVICES;
+    this.namespace = options.namespace ?? SHOP_NAMESPACE;
+    this.scrapeIntervalSeconds = options.scrapeIntervalSeconds ?? 15;
+    const placement = options.placement ?? ((service: string, i: number) => defaultPlacement(this.services, service, i));
+    for (const s of this.services) this.shapes.set(s.name, new LoadShape(this.seed, s.name));
+    this.pods = this.services.flatMap((service) => {
+      const raw = Array.from({ length: service.replicas }, (_, i) => 1 + 0.15 * (unitNoise(hashString(service.name, this.seed), i) - 0.5));
+      const total = raw.reduce((a, b) => a + b, 0);
+      return raw.map((w, index) => ({ service, index, name: podName(service.name, index), node: placement(service.name, index), weight: w / total }));
+    });
+    this.defs = this.buildCatalog();
+  }
+
+  /** Every series, in a stable order. */
+  series(): readonly SeriesDef[] {
+    return this.defs;
+  }
+
+  shape(service: string): LoadShape {
+    return this.shapes.get(service)!;
+  }
+
+  /** Faults of this namespace active at a time. */
+  activeFaults(time: number): Fault[] {
+    return (this.ledger?.activeAt(time) ?? []).filter((f) => f.namespace === this.namespace);
+  }
+
+  /** Values at the scrape grid points k·interval for k in [kFrom, kTo]. */
+  sampleGrid(def: SeriesDef, kFrom: number, kTo: number, cache = new IntegralCache()): Float64Array {
+    const n = Math.max(0, kTo - kFrom + 1);
+    const out = new Float64Array(n);
+    const dt = this.scrapeIntervalSeconds;
+    if (n === 0) return out;
+    if (def.type === 'gauge' || def.kind === 'restarts') {
+      for (let i = 0; i < n; i++) out[i] = this.gaugeOrStep(def, (kFrom + i) * dt, cache);
+      return out;
+    }
+    const smooth = new Float64Array(n + 2);
+    for (let i = 0; i < n + 2; i++) smooth[i] = this.integral(def, (kFrom - 1 + i) * dt, cache);
+    const jitter = jitters(def);
+    for (let i = 0; i < n; i++) {
+      const s = smooth[i + 1]!;
+      out[i] = jitter ? s + JITTER * noise(def, kFrom + i) * Math.min(s - smooth[i]!, smooth[i + 2]! - s) : s;
+    }
+    return out;
+  }
+
+  /** The value at any time (between scrape points counters move smoothly). */
+  valueAt(def: SeriesDef, t: number, cache = new IntegralCache()): number {
+    if (def.type === 'gauge' || def.kind === 'restarts') return this.gaugeOrStep(def, t, cache);
+    const s = this.integral(def, t, cache);
+    if (!jitters(def)) return s;
+    const dt = this.scrapeIntervalSeconds;
+    const k = Math.floor(t / dt);
+    const frac = t / dt - k;
+    const grid = [k - 1, k, k + 1, k + 2].map((j) => this.integral(def, j * dt, cache));
+    const d = (j: number) => JITTER * noise(def, k + j) * Math.min(grid[j + 1]! - grid[j]!, grid[j + 2]! - grid[j + 1]!);
+    return s + (1 - frac) * d(0) + (frac > 0 ? frac * d(1) : 0);
+  }
+
+  /** The modelled per-second rate of a counter at a time, before scrape jitter: what rate() should approximate. */
+  rateAt(def: SeriesDef, t: number): number {
+    if (def.type !== 'counter' || def.kind === 'restarts') throw new Error(`${def.labels.__name__} has no modelled rate`);
+    const epochs = this.epochs();
+    const e = epochIndex(epochs, t);
+    const [c0, c1, c2] = this.coefficients(def, epochs[e]!);
+    const l = this.shape(loadOf(def)).value(t);
+    return c0 + c1 * l + c2 * l * l;
+  }
+
+  /** Prometheus text exposition format 0.0.4 of every series at a time (for a real Prometheus to scrape). */
+  renderExposition(time: number): string {
+    const cache = new IntegralCache();
+    const families = new Map<string, { type: string; help: string; lines: string[] }>();
+    for (const def of this.defs) {
+      const name = def.labels.__name__!;
+      const family = def.kind === 'bucket' || def.kind === 'sum' || def.kind === 'count' ? 'http_request_duration_seconds' : name;
+      let entry = families.get(family);
+      if (!entry) {
+        entry = { type: def.kind === 'bucket' || def.kind === 'sum' || def.kind === 'count' ? 'histogram' : def.type, help: HELP[family] ?? family, lines: [] };
+        families.set(family, entry);
+      }
+      const { __name__: _, ...labels } = def.labels;
+      entry.lines.push(`${name}${renderLabels(labels)} ${renderNumber(this.valueAt(def, time, cache))}`);
+    }
+    const out: string[] = [];
+    for (const [family, { type, help, lines }] of families) {
+      out.push(`# HELP ${family} ${help}`, `# TYPE ${family} ${type}`, ...lines);
+    }
+    return out.join('\n') + '\n';
+  }
+
+  private buildCatalog(): SeriesDef[] {
+    const defs: SeriesDef[] = [];
+    const ns = this.namespace;
+    const add = (labels: Labels, kind: SeriesKind, type: 'counter' | 'gauge', service: ShopService, extra: Partial<SeriesDef> = {}) => {
+      defs.push({ id: defs.length, labels, kind, type, service, key: hashString(JSON.stringify(labels), this.seed), ...extra });
+    };
+    for (const pod of this.pods) {
+      const s = pod.service;
+      const base = { namespace: ns, service: s.name, pod: pod.name };
+      add({ __name__: 'http_requests_total', ...base, code: '200' }, 'requests', 'counter', s, { pod, outcome: 'ok', codeShare: 1 });
+      add({ __name__: 'http_requests_total', ...base, code: '500' }, 'requests', 'counter', s, { pod, outcome: 'error', codeShare: ERRORS.serverErrorShare });
+      add({ __name__: 'http_requests_total', ...base, code: '503' }, 'requests', 'counter', s, { pod, outcome: 'error', codeShare: 1 - ERRORS.serverErrorShare });
+      for (const le of LATENCY_BUCKETS) {
+        add({ __name__: 'http_request_duration_seconds_bucket', ...base, le: le === Infinity ? '+Inf' : String(le) }, 'bucket', 'counter', s, { pod, le });
+      }
+      add({ __name__: 'http_request_duration_seconds_sum', ...base }, 'sum', 'counter', s, { pod });
+      add({ __name__: 'http_request_duration_seconds_count', ...base }, 'count', 'counter', s, { pod });
+      const container = { namespace: ns, pod: pod.name, container: s.name, service: s.name };
+      add({ __name__: 'container_cpu_usage_seconds_total', ...container }, 'cpu', 'counter', s, { pod });
+      add({ __name__: 'container_memory_working_set_bytes', ...container }, 'memory', 'gauge', s, { pod });
+      add({ __name__: 'kube_pod_container_status_restarts_total', ...container }, 'restarts', 'counter', s, { pod });
+    }
+    for (const caller of this.services) {
+      for (const calleeName of caller.calls) {
+        const callee = this.services.find((s) => s.name === calleeName);
+        if (!callee) continue;
+        const callers = this.services.filter((s) => s.calls.includes(callee.name));
+        const share = caller.peakRps / callers.reduce((sum, c) => sum + c.peakRps, 0);
+        const base = { namespace: ns, service: caller.name, target: callee.name };
+        add({ __name__: 'http_client_requests_total', ...base, code: '200' }, 'client', 'counter', caller, { target: callee, callerShare: share, outcome: 'ok', codeShare: 1 });
+        add({ __name__: 'http_client_requests_total', ...base, code: '500' }, 'client', 'counter', caller, { target: callee, callerShare: share, outcome: 'error', codeShare: 1 });
+      }
+    }
+    return defs;
+  }
+
+  /** Fault boundaries split time into epochs of constant pod states; recomputed when the ledger changes. */
+  private epochs(): Epoch[] {
+    const faults = (this.ledger?.all() ?? []).filter((f) => f.namespace === this.namespace);
+    const signature = faults.map((f) => `${f.id}:${f.type}:${f.service}:${f.node ?? ''}:${f.startedAt}:${f.endedAt ?? ''}`).join('|');
+    if (this.timeline?.signature === signature) return this.timeline.epochs;
+    const bounds = [...new Set(faults.flatMap((f) => (f.endedAt === undefined ? [f.startedAt] : [f.startedAt, f.endedAt])))]
+      .filter((b) => b > 0)
+      .sort((a, b) => a - b);
+    const starts = [0, ...bounds];
+    const refs: PodRef[] = this.pods.map((p) => ({ service: p.service.name, pod: p.name, node: p.node }));
+    const epochs = starts.map((start, i): Epoch => {
+      const end = starts[i + 1] ?? Infinity;
+      const active = faults.filter((f) => f.startedAt <= start && (f.endedAt === undefined || f.endedAt > start));
+      const states = podStates(active, this.services, refs);
+      const serviceError = new Map<string, number>();
+      for (const s of this.services) {
+        const own = this.pods.filter((p) => p.service === s);
+        serviceError.set(s.name, own.reduce((sum, p) => sum + p.weight * Math.min(states.get(p.name)!.errorDelta, MAX_ERROR_DELTA), 0));
+      }
+      return { start, end, active, states, serviceError };
+    });
+    this.timeline = { signature, epochs };
+    this.integrated.clear();
+    return epochs;
+  }
+
+  /** Rate = c0 + c1·L(t) + c2·L(t)² inside an epoch, L being the load shape of loadOf(def). */
+  private coefficients(def: SeriesDef, epoch: Epoch): [number, number, number] {
+    const s = def.service;
+    const state = def.pod ? epoch.states.get(def.pod.name) ?? HEALTHY : HEALTHY;
+    const errorDelta = Math.min(state.errorDelta, MAX_ERROR_DELTA);
+    switch (def.kind) {
+      case 'requests': {
+        const scale = s.peakRps * def.pod!.weight;
+        if (def.outcome === 'ok') return [0, scale * (1 - ERRORS.base - errorDelta), -scale * ERRORS.perLoad];
+        return [0, scale * def.codeShare! * (ERRORS.base + errorDelta), scale * def.codeShare! * ERRORS.perLoad];
+      }
+      case 'client': {
+        const callee = def.target!;
+        const scale = callee.peakRps * def.callerShare!;
+        const calleeError = epoch.serviceError.get(callee.name) ?? 0;
+        if (def.outcome === 'ok') return [0, scale * (1 - ERRORS.base - calleeError), -scale * ERRORS.perLoad];
+        return [0, scale * (ERRORS.base + calleeError), scale * ERRORS.perLoad];
+      }
+      case 'count':
+        return [0, s.peakRps * def.pod!.weight, 0];
+      case 'bucket':
+      case 'sum': {
+        const scale = s.peakRps * def.pod!.weight;
+        const median = s.baseLatencySeconds * state.latencyFactor;
+        const slowMedian = median * LATENCY.slowFactor;
+        const queued = Math.min(LATENCY.queuedPerLoad * state.congestionFactor, LATENCY.maxQueued / this.shape(s.name).max);
+        const [fast, slow] =
+          def.kind === 'bucket'
+            ? [logNormalCdf(def.le!, median, LATENCY.sigma), logNormalCdf(def.le!, slowMedian, LATENCY.slowSigma)]
+            : [logNormalMean(median, LATENCY.sigma), logNormalMean(slowMedian, LATENCY.slowSigma)];
+        return [0, scale * fast, scale * queued * (slow - fast)];
+      }
+      case 'cpu': {
+        const perLoad = s.cpuRequestCores * (1.2 + unitNoise(def.key, 7));
+        return [0.01 + state.cpuExtraCores, perLoad * state.cpuFactor, 0];
+      }
+      default:
+        return [0, 0, 0];
+    }
+  }
+
+  private integral(def: SeriesDef, t: number, cache: IntegralCache): number {
+    // One snapshot of the ledger per cache (one query, one exposition): cheap, and consistent within the answer.
+    const epochs = (cache.epochs ??= this.epochs()) as Epoch[];
+    let table = this.integrated.get(def.id);
+    const signature = this.timeline!.signature;
+    const shape = this.shape(loadOf(def));
+    if (!table || table.signature !== signature) {
+      const n = epochs.length;
+      table = { signature, prefix: new Float64Array(n), c0: new Float64Array(n), c1: new Float64Array(n), c2: new Float64Array(n) };
+      let value = 0;
+      for (let e = 0; e < n; e++) {
+        const epoch = epochs[e]!;
+        const [c0, c1, c2] = this.coefficients(def, epoch);
+        table.prefix[e] = value;
+        table.c0[e] = c0;
+        table.c1[e] = c1;
+        table.c2[e] = c2;
+        if (epoch.end !== Infinity) {
+          const [a1, a2] = cache.at(shape, epoch.start);
+          const [b1, b2] = cache.at(shape, epoch.end);
+          value += c0 * (epoch.end - epoch.start) + c1 * (b1 - a1) + c2 * (b2 - a2);
+        }
+      }
+      this.integrated.set(def.id, table);
+    }
+    if (t <= 0) return 0;
+    const e = epochIndex(epochs, t);
+    const start = epochs[e]!.start;
+    const [a1, a2] = cache.at(shape, start);
+    const [t1, t2] = cache.at(shape, t);
+    return table.prefix[e]! + table.c0[e]! * (t - start) + table.c1[e]! * (t1 - a1) + table.c2[e]! * (t2 - a2);
+  }
+
+  private gaugeOrStep(def: SeriesDef, t: number, cache: IntegralCache): number {
+    const all = (cache.faults ??= (this.ledger?.all() ?? []).filter((f) => f.namespace === this.namespace));
+    const faults = all.filter((f) => f.service === def.service.name && f.startedAt <= t);
+    if (def.kind === 'restarts') {
+      let restarts = 0;
+      for (const f of faults) {
+        const offset = 5 * unitNoise(def.key, 11); // pods of one Deployment do not crash in lockstep
+        const until = Math.min(t, f.endedAt ?? Infinity) - f.startedAt - offset;
+        if (f.type === 'crash-loop' || f.type === 'bad-rollout') restarts += crashLoopRestarts(until);
+        else if (f.type === 'oom-killed') restarts += until > 0 ? Math.floor(until / OOM_PERIOD) : 0;
+      }
+      return restarts;
+    }
+    // Memory: a baseline share of the limit that follows load, with scrape-to-scrape noise.
+    const limit = def.service.memoryLimitBytes;
+    const l = this.shape(def.service.name).value(t);
+    const k = Math.floor(t / this.scrapeIntervalSeconds);
+    let bytes = limit * (0.35 + 0.18 * l + 0.01 * (unitNoise(def.key, k) - 0.5));
+    const oom = faults.find((f) => f.type === 'oom-killed' && f.startedAt <= t && (f.endedAt === undefined || f.endedAt > t));
+    if (oom) {
+      const since = t - oom.startedAt;
+      // A leak climbs to the limit, the container is OOM-killed and starts again: a sawtooth under the limit.
+      bytes = limit * (0.5 + 0.49 * ((since % OOM_PERIOD) / OOM_PERIOD));
+    }
+    return Math.min(bytes, 64 * GiB);
+  }
+
+}
+
+/** Seconds from the start of an OOM leak to the kill. */
+const OOM_PERIOD = 150;
+
+/** CrashLoopBackOff: restarts after 10 s, then back-offs doubling to a 5 min ceiling. */
+export function crashLoopRestarts(seconds: number): number {
+  if (seconds <= 0) return 0;
+  let at = 5;
+  let delay = 10;
+  let count = 0;
+  while (at <= seconds && delay < 300) {
+    count++;
+    at += delay;
+    delay *= 2;
+  }
+  if (at <= seconds) count += 1 + Math.floor((seconds - at) / 300);
+  return count;
+}
+
+/**
+ * What one query (or one exposition) reads consistently: a snapshot of the fault timeline, taken on first use.
+ * The integrals themselves are memoised by the load shapes, across queries.
+ */
+export class IntegralCache {
+  epochs: unknown[] | undefined;
+  faults: Fault[] | undefined;
+
+  at(shape: LoadShape, t: number): [number, number] {
+    return shape.integrals(t);
+  }
+}
+
+function loadOf(def: SeriesDef): string {
+  return def.kind === 'client' ? def.target!.name : def.service.name;
+}
+
+function jitters(def: SeriesDef): boolean {
+  return def.kind === 'requests' || def.kind === 'client' || def.kind === 'cpu';
+}
+
+function noise(def: SeriesDef, k: number): number {
+  return 2 * unitNoise(def.key, k) - 1;
+}
+
+function epochIndex(epochs: Epoch[], t: number): number {
+  let lo = 0;
+  let hi = epochs.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (epochs[mid]!.start <= t) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
+}
+
+/** A Deployment-style pod name (`cart-5d8f7c9b4-k2x9q`), stable for a service and replica index. */
+export function podName(service: string, index: number): string {
+  const alphabet = 'bcdfghjklmnpqrstvwxz2456789';
+  const h = hashString(service);
+  const template = (h >>> 0).toString(16).padStart(8, '0').slice(0, 9);
+  let suffix = '';
+  for (let i = 0; i < 5; i++) suffix += alphabet[Math.floor(unitNoise(h, index * 5 + i) * alphabet.length)];
+  return `${service}-${template}-${suffix}`;
+}
+
+function defaultPlacement(services: ShopService[], service: string, index: number): string {
+  const offset = services.findIndex((s) => s.name === service);
+  return NODES[(Math.max(0, offset) + index) % NODES.length]!;
+}
+
+const HELP: Record<string, string> = {
+  http_requests_total: 'HTTP requests served, by status code.',
+  http_request_duration_seconds: 'HTTP request latency.',
+  container_cpu_usage_seconds_total: 'Cumulative CPU time consumed by the container.',
+  container_memory_working_set_bytes: 'Current working set of the container.',
+  kube_pod_container_status_restarts_total: 'Restarts of the container.',
+  http_client_requests_total: 'HTTP requests this service made to another, by status code.',
+};
+
+export function renderLabels(labels: Labels): string {
+  const parts = Object.entries(labels).map(([k, v]) => `${k}="${v.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n')}"`);
+  return parts.length ? `{${parts.join(',')}}` : '';
+}
+
+export function renderNumber(value: number): string {
+  if (Number.isNaN(value)) return 'NaN';
+  if (value === Infinity) return '+Inf';
+  if (value === -Infinity) return '-Inf';
+  return String(value);
+}
