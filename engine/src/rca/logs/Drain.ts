@@ -135,8 +135,12 @@ export class Drain {
       let wordDiff = false;
       for (let i = 0; i < template.length; i++) {
         const t = template[i]!;
-        if (t === WILDCARD) params++;
-        else if (t === tokens[i]) same++;
+        if (t === WILDCARD) {
+          params++;
+          // A masked variable where the template has one is agreement: without this, a mostly masked line
+          // (`GET <*> <*> <*>`) could never reach the threshold and would start a new template every time.
+          if (tokens[i] === WILDCARD) same++;
+        } else if (t === tokens[i]) same++;
         else if (!wordDiff && PLAIN_WORD.test(t) && PLAIN_WORD.test(tokens[i]!)) wordDiff = true;
       }
       const sim = template.length === 0 ? 1 : same / template.length;
