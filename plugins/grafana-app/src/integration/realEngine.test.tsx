@@ -1,0 +1,128 @@
+import React from 'react';
+import { render, screen, within } from '@testing-library/react';
+import { dateTime, type DataQueryRequest, type DataSourceInstanceSettings } from '@grafana/data';
+import { OverviewPage } from '../pages/OverviewPage';
+import { CloudOpsDataSource } from '../datasource/datasource';
+import type { CloudOpsDataSourceOptions, CloudOpsQuery } from '../datasource/types';
+import { testIds } from '../components/testIds';
+import { ENGINE_PROXY_URL } from '../constants';
+import { FakeBackendSrv, proxyTo, type Handler } from '../test/FakeBackendSrv';
+import { startEngineProcess, type EngineProcess } from '../test/startEngineProcess';
+import type { WorkloadHealth } from '../api/types';
+
+/**
+ * The plugin against a real engine (demo profile: simulated cluster, synthetic metrics). Grafana's proxy routes
+ * are emulated by forwarding to the engine and, like plugin.json's route, adding the bearer token.
+ */
+
+const TOKEN = 'grafana-viewer-token-0123456789';
+const DS_URL = '/api/datasources/proxy/uid/cloudops';
+
+function withToken(handler: Handler, token: string): Handler {
+  return (request) => handler({ ...request, headers: { ...request.headers, Authorization: `Bearer ${token}` } });
+}
+
+function datasource(): CloudOpsDataSource {
+  return new CloudOpsDataSource({
+    uid: 'cloudops',
+    type: 'aicloudops-cloudops-datasource',
+    name: 'AI-CloudOps',
+    url: DS_URL,
+    access: 'proxy',
+    readOnly: false,
+    jsonData: {},
+    meta: {} as DataSourceInstanceSettings['meta'],
+  } as unknown as DataSourceInstanceSettings<CloudOpsDataSourceOptions>);
+}
+
+function request(targets: CloudOpsQuery[], fromMs: number, toMs: number): DataQueryRequest<CloudOpsQuery> {
+  const from = dateTime(fromMs);
+  const to = dateTime(toMs);
+  return {
+    requestId: 'it',
+    interval: '1m',
+    intervalMs: 60_000,
+    range: { from, to, raw: { from, to } },
+    scopedVars: {},
+    targets,
+    timezone: 'utc',
+    app: 'dashboard',
+    startTime: Date.now(),
+  };
+}
+
+describe('against a real engine', () => {
+  let engine: EngineProcess;
+
+  beforeAll(async () => {
+    engine = await startEngineProcess({
+      server: { auth: { enabled: true, tokens: [{ name: 'grafana', token: TOKEN, role: 'viewer' }] } },
+    });
+  }, 30_000);
+
+  afterAll(async () => {
+    await engine?.close();
+  });
+
+  const engineGet = async <T,>(path: string): Promise<T> =>
+    (await (await fetch(`${engine.url}${path}`, { headers: { Authorization: `Bearer ${TOKEN}` } })).json()) as T;
+
+  test('the overview lists the workloads and checks the engine reports', async () => {
+    new FakeBackendSrv(withToken(proxyTo(ENGINE_PROXY_URL, engine.url), TOKEN)).install();
+    const expected = (await engineGet<{ items: WorkloadHealth[] }>('/api/v1/workloads?namespace=shop')).items;
+    const readiness = await engineGet<{ checks: unknown[] }>('/readyz');
+    expect(expected.length).toBeGreaterThan(0);
+
+    render(<OverviewPage />);
+
+    const rows = await screen.findAllByTestId(testIds.overview.workloadRow, undefined, { timeout: 15_000 });
+    const shown = rows.map((r) => within(r).getAllByRole('cell')[0].textContent!.split(' ')[0]);
+    expect([...shown].sort()).toEqual(expected.map((w) => w.name).sort());
+    expect(screen.getAllByTestId(testIds.overview.check)).toHaveLength(readiness.checks.length);
+  });
+
+  test('without the token the engine refuses and the page says so', async () => {
+    new FakeBackendSrv(proxyTo(ENGINE_PROXY_URL, engine.url)).install();
+
+    render(<OverviewPage />);
+
+    expect(await screen.findByText(/UNAUTHORIZED/, undefined, { timeout: 15_000 })).toBeInTheDocument();
+  });
+
+  test('the datasource connection test passes through the proxy route', async () => {
+    new FakeBackendSrv(withToken(proxyTo(`${DS_URL}/engine`, engine.url), TOKEN)).install();
+    const result = await datasource().testDatasource();
+    expect(result.status).toBe('success');
+  });
+
+  test('history and anomaly frames carry the engine series for the service', async () => {
+    new FakeBackendSrv(withToken(proxyTo(`${DS_URL}/engine`, engine.url), TOKEN)).install();
+    const end = Math.floor(Date.now() / 60_000) * 60;
+    const start = end - 3600;
+    const signals = await engineGet<{ items: Array<{ name: string; query: string }> }>('/api/v1/signals');
+    const template = signals.items.find((s) => s.name === 'request_rate')!.query;
+    const promql = template.split('$namespace').join('shop').split('$window').join('5m');
+    const direct = await engineGet<{ series: Array<{ labels: Record<string, string>; values: number[] }> }>(
+      `/api/v1/metrics/query_range?query=${encodeURIComponent(promql)}&start=${start}&end=${end}&step=60`
+    );
+    const frontend = direct.series.find((s) => s.labels.service === 'frontend')!;
+
+    const response = await datasource().query(
+      request(
+        [
+          { refId: 'H', kind: 'history', service: 'frontend', signal: 'request_rate', namespace: 'shop' },
+          { refId: 'S', kind: 'anomaly-score', service: 'frontend', signal: 'request_rate', namespace: 'shop' },
+        ],
+        start * 1000,
+        end * 1000
+      )
+    );
+
+    expect(response.errors).toBeUndefined();
+    const history = response.data.find((f) => f.refId === 'H')!;
+    expect(history.fields[1].values).toEqual(frontend.values);
+    const scores = response.data.find((f) => f.refId === 'S')!;
+    expect(scores.fields[0].values[0]).toBeGreaterThanOrEqual(start * 1000);
+    expect(scores.fields[1].values.some((v: number | null) => typeof v === 'number' && Number.isFinite(v))).toBe(true);
+  });
+});
