@@ -17,6 +17,8 @@ export interface RcaServiceOptions {
   summarizer?: Summarizer;
   /** Clock in unix seconds (tests pin it). */
   now?: () => number;
+  /** The operator-declared edges (the engine's ConfiguredServiceGraph); config.serviceGraph.edges otherwise. */
+  configuredEdges?: () => Promise<Array<{ from: string; to: string }>>;
 }
 
 interface ResolvedRequest {
@@ -34,6 +36,7 @@ interface ResolvedRequest {
 export class RcaService {
   private readonly summarizer?: Summarizer;
   private readonly now: () => number;
+  private readonly configuredEdges: () => Promise<Array<{ from: string; to: string }>>;
 
   constructor(
     private readonly ctx: EngineContext,
@@ -41,6 +44,7 @@ export class RcaService {
   ) {
     this.summarizer = options.summarizer;
     this.now = options.now ?? (() => Date.now() / 1000);
+    this.configuredEdges = options.configuredEdges ?? (async () => ctx.config.serviceGraph.edges);
   }
 
   /** Validates the request (EngineError INVALID_INPUT naming the field) and starts the analysis as a job. */
@@ -138,7 +142,10 @@ export class RcaService {
 
     t0 = performance.now();
     const graph = await collectGraph(this.ctx.metrics, {
-      configEdges: config.serviceGraph.edges,
+      configEdges: await this.configuredEdges().catch((error: unknown) => {
+        warnings.push(`configured service graph: ${error instanceof Error ? error.message : String(error)}`);
+        return config.serviceGraph.edges;
+      }),
       edgeQuery: rca.graph.edgeQuery,
       callerLabel: rca.graph.callerLabel,
       calleeLabel: rca.graph.calleeLabel,

@@ -41,6 +41,26 @@ export const rcaRequestSchema = z
     path: ['window', 'end'],
   });
 
+/**
+ * The same request shape without transforms, for places that need plain JSON Schema (route docs, OpenAPI); the service
+ * still parses with rcaRequestSchema, which turns times into unix seconds and checks the window.
+ */
+const timeInputSchema = z.union([z.number(), z.string().min(1)]).describe('ISO-8601 time or unix seconds');
+export const rcaRequestBodySchema = z.object({
+  namespace: z.string().min(1).optional(),
+  cluster: z.string().min(1).optional(),
+  target: z.object({ service: z.string().min(1), signal: z.string().min(1).optional() }).optional(),
+  window: z.object({ start: timeInputSchema, end: timeInputSchema }).optional(),
+  alert: z
+    .object({
+      labels: z.record(z.string(), z.string()).optional(),
+      annotations: z.record(z.string(), z.string()).optional(),
+      startsAt: timeInputSchema.optional(),
+      endsAt: timeInputSchema.optional(),
+    })
+    .optional(),
+});
+
 export type RcaRequest = z.input<typeof rcaRequestSchema>;
 export type ParsedRcaRequest = z.output<typeof rcaRequestSchema>;
 
