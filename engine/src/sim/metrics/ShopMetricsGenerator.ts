@@ -334,10 +334,9 @@ export class ShopMetricsGenerator {
     if (def.kind === 'restarts') {
       let restarts = 0;
       for (const f of faults) {
-        const offset = 5 * unitNoise(def.key, 11); // pods of one Deployment do not crash in lockstep
-        const until = Math.min(t, f.endedAt ?? Infinity) - f.startedAt - offset;
-        if (f.type === 'crash-loop' || f.type === 'bad-rollout') restarts += crashLoopRestarts(until);
-        else if (f.type === 'oom-killed') restarts += until > 0 ? Math.floor(until / OOM_PERIOD) : 0;
+        const since = Math.min(t, f.endedAt ?? Infinity) - f.startedAt;
+        if (f.type === 'crash-loop' || f.type === 'bad-rollout') restarts += crashLoopRestarts(since - 5 * podPhase(def));
+        else if (f.type === 'oom-killed' && since > 0) restarts += Math.floor((since + oomPhase(def)) / OOM_PERIOD);
       }
       return restarts;
     }
@@ -349,8 +348,9 @@ export class ShopMetricsGenerator {
     const oom = faults.find((f) => f.type === 'oom-killed' && f.startedAt <= t && (f.endedAt === undefined || f.endedAt > t));
     if (oom) {
       const since = t - oom.startedAt;
-      // A leak climbs to the limit, the container is OOM-killed and starts again: a sawtooth under the limit.
-      bytes = limit * (0.5 + 0.49 * ((since % OOM_PERIOD) / OOM_PERIOD));
+      // A leak climbs to the limit, the container is OOM-killed and starts again: a sawtooth under the limit,
+      // its drops where the restart counter steps.
+      bytes = limit * (0.5 + 0.49 * (((since + oomPhase(def)) % OOM_PERIOD) / OOM_PERIOD));
     }
     return Math.min(bytes, 64 * GiB);
   }
@@ -359,6 +359,16 @@ export class ShopMetricsGenerator {
 
 /** Seconds from the start of an OOM leak to the kill. */
 const OOM_PERIOD = 150;
+
+/** Per-pod phase in [0, 1): pods of one Deployment do not crash in lockstep. Keyed by pod so memory and restarts agree. */
+function podPhase(def: SeriesDef): number {
+  return unitNoise(hashString(def.pod?.name ?? def.service.name), 11);
+}
+
+/** Where in its leak cycle a pod is when an OOM fault starts (seconds). */
+function oomPhase(def: SeriesDef): number {
+  return podPhase(def) * OOM_PERIOD * 0.8;
+}
 
 /** CrashLoopBackOff: restarts after 10 s, then back-offs doubling to a 5 min ceiling. */
 export function crashLoopRestarts(seconds: number): number {
