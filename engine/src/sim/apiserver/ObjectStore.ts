@@ -46,6 +46,19 @@ export class ObjectStore {
     return this.table(resource).has(ObjectStore.key(namespace, name));
   }
 
+  /**
+   * The stored objects themselves, without copying: for readers that only look (controllers, serialisation).
+   * Stored objects are never changed in place (every write replaces them), so a view stays consistent; callers
+   * must clone before they modify.
+   */
+  view(resource: string, namespace?: string): KubeObject[] {
+    const out: KubeObject[] = [];
+    for (const obj of this.table(resource).values()) {
+      if (namespace === undefined || obj.metadata.namespace === namespace) out.push(obj);
+    }
+    return out;
+  }
+
   list(resource: string, namespace?: string): KubeObject[] {
     const out: KubeObject[] = [];
     for (const obj of this.table(resource).values()) {
@@ -81,7 +94,7 @@ export class ObjectStore {
     }
     obj.metadata.resourceVersion = String(++this.revision);
     table.set(ObjectStore.key(namespace, name), obj);
-    this.hub.publish({ resourceVersion: this.revision, resource, type: 'ADDED', object: clone(obj) });
+    this.hub.publish({ resourceVersion: this.revision, resource, type: 'ADDED', object: obj });
     return clone(obj);
   }
 
@@ -112,7 +125,7 @@ export class ObjectStore {
       resourceVersion: this.revision,
       resource,
       type: 'MODIFIED',
-      object: clone(obj),
+      object: obj,
       previous: current,
     });
     return clone(obj);
@@ -136,10 +149,10 @@ export class ObjectStore {
       resourceVersion: this.revision,
       resource,
       type: 'DELETED',
-      object: clone(gone),
+      object: gone,
       previous: current,
     });
-    return gone;
+    return clone(gone);
   }
 
   count(): number {

@@ -55,7 +55,7 @@ export class ResourceHandlers {
     const { type, namespace } = target;
     const filter = objectFilter(type, query, namespace);
     const all = this.store
-      .list(resourceKey(type), namespace)
+      .view(resourceKey(type), namespace)
       .filter(filter)
       .sort((a, b) =>
         `${a.metadata.namespace ?? ''}/${a.metadata.name}`.localeCompare(

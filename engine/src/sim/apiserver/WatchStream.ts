@@ -55,7 +55,7 @@ export function serveWatch(
   const rvParam = query.get('resourceVersion');
   let cleanup = () => {};
   if (!rvParam || rvParam === '0') {
-    for (const obj of store.list(key, namespace)) if (matches(obj)) send('ADDED', obj);
+    for (const obj of store.view(key, namespace)) if (matches(obj)) send('ADDED', obj);
   } else {
     const from = Number(rvParam);
     const replay = Number.isFinite(from) ? store.hub.since(from) : undefined;

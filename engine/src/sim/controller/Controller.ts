@@ -92,7 +92,7 @@ export class Controller {
     for (const fault of this.faults.activeFaults()) {
       if (fault.type !== 'node-not-ready' || fault.node || this.faults.faultNodes.has(fault.id)) continue;
       const pods = this.ctx.store
-        .list('/pods', fault.namespace)
+        .view('/pods', fault.namespace)
         .filter(
           (p) =>
             p.metadata.labels?.['app'] === fault.service && (p['spec'] as { nodeName?: string }).nodeName,

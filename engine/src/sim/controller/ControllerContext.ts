@@ -5,7 +5,6 @@ import type { EventRecorder } from './EventRecorder.js';
 import type { FaultView } from './FaultView.js';
 import type { LogBook } from './LogBook.js';
 import type { Random } from './random.js';
-import { stableJson } from './stableJson.js';
 
 export const PODS = '/pods';
 export const NODES = '/nodes';
@@ -51,15 +50,26 @@ export interface ControllerContext {
   tuning: ControllerTuning;
 }
 
-/** Writes an object only when it changed, so an idle cluster does not churn resourceVersions and watches. */
-export function saveIfChanged(
+/**
+ * Writes a new status (and annotations) only when they changed, so an idle cluster does not churn resourceVersions
+ * and watches. Compares before copying: copying every object every tick is what made ticks slow.
+ */
+export function saveStatusIfChanged(
   store: ObjectStore,
   key: string,
-  before: KubeObject,
-  after: KubeObject,
-): KubeObject {
-  if (stableJson(before) === stableJson(after)) return before;
-  return store.update(key, after);
+  obj: KubeObject,
+  status: unknown,
+  annotations?: Record<string, string>,
+): void {
+  const sameStatus = JSON.stringify(status) === JSON.stringify(obj['status']);
+  const sameAnnotations =
+    !annotations || JSON.stringify(annotations) === JSON.stringify(obj.metadata.annotations);
+  if (sameStatus && sameAnnotations) return;
+  store.update(key, {
+    ...obj,
+    metadata: { ...obj.metadata, ...(annotations ? { annotations } : {}) },
+    status,
+  });
 }
 
 export function ownedBy(obj: KubeObject, uid: string | undefined): boolean {

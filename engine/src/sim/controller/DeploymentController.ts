@@ -3,7 +3,7 @@ import {
   DEPLOYMENTS,
   REPLICA_SETS,
   ownedBy,
-  saveIfChanged,
+  saveStatusIfChanged,
   type ControllerContext,
 } from './ControllerContext.js';
 import { hashString, safeEncode } from './random.js';
@@ -43,8 +43,17 @@ interface Condition {
 
 /** `pod-template-hash`: a stable hash of the pod template, as the deployment controller computes it. */
 export function templateHash(template: unknown): string {
-  return safeEncode(hashString(stableJson(template)));
+  if (typeof template !== 'object' || template === null) return safeEncode(hashString(stableJson(template)));
+  let hash = HASHES.get(template);
+  if (hash === undefined) {
+    hash = safeEncode(hashString(stableJson(template)));
+    HASHES.set(template, hash);
+  }
+  return hash;
 }
+
+/** Stored objects are replaced, never changed in place, so a template object's hash can be remembered. */
+const HASHES = new WeakMap<object, string>();
 
 export const revisionOf = (obj: KubeObject): number => Number(obj.metadata.annotations?.[REVISION] ?? 0);
 const replicasOf = (rs: KubeObject): number => Number((rs['spec'] as { replicas?: number }).replicas ?? 0);
@@ -76,8 +85,8 @@ export class DeploymentController {
   private readonly lastProgress = new Map<string, { tick: number; signature: string }>();
 
   reconcile(ctx: ControllerContext): void {
-    const replicaSets = ctx.store.list(REPLICA_SETS);
-    for (const deployment of ctx.store.list(DEPLOYMENTS)) {
+    const replicaSets = ctx.store.view(REPLICA_SETS);
+    for (const deployment of ctx.store.view(DEPLOYMENTS)) {
       if (deployment.metadata.deletionTimestamp) continue;
       const owned = replicaSets.filter((rs) => ownedBy(rs, deployment.metadata.uid));
       this.reconcileOne(ctx, deployment, owned);
@@ -105,8 +114,8 @@ export class DeploymentController {
 
   /** Runs after the kubelet, so the status reflects this tick's pods. */
   updateStatuses(ctx: ControllerContext): void {
-    const replicaSets = ctx.store.list(REPLICA_SETS);
-    for (const deployment of ctx.store.list(DEPLOYMENTS)) {
+    const replicaSets = ctx.store.view(REPLICA_SETS);
+    for (const deployment of ctx.store.view(DEPLOYMENTS)) {
       const spec = deployment['spec'] as DeploymentSpec;
       const owned = replicaSets.filter((rs) => ownedBy(rs, deployment.metadata.uid));
       const hash = templateHash(spec.template);
@@ -214,7 +223,7 @@ export class DeploymentController {
       ...next.metadata.annotations,
       'deployment.kubernetes.io/desired-replicas': String((deployment['spec'] as DeploymentSpec).replicas),
     };
-    Object.assign(rs, ctx.store.update(REPLICA_SETS, next));
+    ctx.store.update(REPLICA_SETS, next);
     const verb = replicas > current ? 'up' : 'down';
     ctx.events.record(
       deployment,
@@ -298,9 +307,8 @@ export class DeploymentController {
         `ReplicaSet "${rsName}" is progressing.`,
       );
     }
-    const next = clone(deployment);
-    next.metadata.annotations = { ...next.metadata.annotations, [REVISION]: String(revisionOf(newRs)) };
-    next['status'] = {
+    const annotations = { ...deployment.metadata.annotations, [REVISION]: String(revisionOf(newRs)) };
+    const status = {
       observedGeneration: deployment.metadata.generation ?? 1,
       replicas,
       updatedReplicas,
@@ -311,6 +319,6 @@ export class DeploymentController {
         : {}),
       conditions: [available, progressing],
     };
-    saveIfChanged(ctx.store, DEPLOYMENTS, deployment, next);
+    saveStatusIfChanged(ctx.store, DEPLOYMENTS, deployment, status, annotations);
   }
 }

@@ -1,5 +1,4 @@
-import { clone } from '../apiserver/KubeObject.js';
-import { DEPLOYMENTS, HPAS, saveIfChanged, type ControllerContext } from './ControllerContext.js';
+import { DEPLOYMENTS, HPAS, saveStatusIfChanged, type ControllerContext } from './ControllerContext.js';
 
 /**
  * Keeps HorizontalPodAutoscaler status in step with its target. It does not scale on its own: the simulation has no
@@ -7,7 +6,7 @@ import { DEPLOYMENTS, HPAS, saveIfChanged, type ControllerContext } from './Cont
  */
 export class HpaController {
   reconcile(ctx: ControllerContext): void {
-    for (const hpa of ctx.store.list(HPAS)) {
+    for (const hpa of ctx.store.view(HPAS)) {
       const spec = hpa['spec'] as {
         scaleTargetRef: { kind: string; name: string };
         minReplicas?: number;
@@ -33,8 +32,7 @@ export class HpaController {
           lastTransitionTime: old && old['status'] === status ? old['lastTransitionTime'] : time,
         };
       };
-      const next = clone(hpa);
-      next['status'] = {
+      const status = {
         observedGeneration: hpa.metadata.generation ?? 1,
         currentReplicas: current,
         desiredReplicas: desired,
@@ -57,7 +55,7 @@ export class HpaController {
               ),
             ],
       };
-      saveIfChanged(ctx.store, HPAS, hpa, next);
+      saveStatusIfChanged(ctx.store, HPAS, hpa, status);
     }
   }
 }

@@ -41,12 +41,12 @@ export class Kubelet {
   reconcile(ctx: ControllerContext): void {
     const readyNodes = new Set(
       ctx.store
-        .list(NODES)
+        .view(NODES)
         .filter(nodeIsReady)
         .map((n) => n.metadata.name),
     );
     const failing = new Map<string, Set<string>>();
-    for (const pod of ctx.store.list(PODS)) {
+    for (const pod of ctx.store.view(PODS)) {
       const spec = pod['spec'] as { nodeName?: string; containers: ContainerSpec[] };
       if (isTerminating(pod)) {
         this.terminate(ctx, pod);
@@ -55,7 +55,7 @@ export class Kubelet {
       if (!spec.nodeName) continue;
       const namespace = pod.metadata.namespace!;
       if (!failing.has(namespace)) failing.set(namespace, ctx.faults.failingServices(namespace));
-      const next = clone(pod);
+      const next = { ...pod, status: clone(pod['status'] ?? {}) };
       if (!readyNodes.has(spec.nodeName)) this.nodeLost(ctx, pod, next);
       else this.run(ctx, pod, next, spec.containers, failing.get(namespace)!);
       if (JSON.stringify(next['status']) !== JSON.stringify(pod['status'])) ctx.store.update(PODS, next);

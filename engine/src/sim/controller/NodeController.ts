@@ -13,7 +13,7 @@ export class NodeController {
 
   reconcile(ctx: ControllerContext): void {
     const broken = ctx.faults.notReadyNodes();
-    for (const node of ctx.store.list(NODES)) {
+    for (const node of ctx.store.view(NODES)) {
       const name = node.metadata.name;
       const shouldBeReady = !broken.has(name);
       if (shouldBeReady !== nodeIsReady(node)) this.setReady(ctx, node, shouldBeReady);
@@ -74,7 +74,7 @@ export class NodeController {
   }
 
   private evict(ctx: ControllerContext, nodeName: string): void {
-    for (const pod of ctx.store.list(PODS)) {
+    for (const pod of ctx.store.view(PODS)) {
       if ((pod['spec'] as { nodeName?: string }).nodeName !== nodeName || isTerminating(pod)) continue;
       const next = clone(pod);
       next.metadata.deletionTimestamp = ctx.now().toISOString();

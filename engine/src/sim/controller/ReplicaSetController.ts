@@ -5,7 +5,7 @@ import {
   isPodReady,
   isTerminating,
   ownedBy,
-  saveIfChanged,
+  saveStatusIfChanged,
   type ControllerContext,
 } from './ControllerContext.js';
 import { safeSuffix } from './random.js';
@@ -16,8 +16,8 @@ import { safeSuffix } from './random.js';
  */
 export class ReplicaSetController {
   reconcile(ctx: ControllerContext): void {
-    const pods = ctx.store.list(PODS);
-    for (const rs of ctx.store.list(REPLICA_SETS)) {
+    const pods = ctx.store.view(PODS);
+    for (const rs of ctx.store.view(REPLICA_SETS)) {
       const owned = pods.filter((p) => ownedBy(p, rs.metadata.uid) && !isTerminating(p));
       const desired = Number((rs['spec'] as { replicas?: number }).replicas ?? 0);
       if (owned.length < desired) {
@@ -39,19 +39,18 @@ export class ReplicaSetController {
 
   /** Runs after the kubelet, so counts reflect this tick's readiness. */
   updateStatuses(ctx: ControllerContext): void {
-    const pods = ctx.store.list(PODS);
-    for (const rs of ctx.store.list(REPLICA_SETS)) {
+    const pods = ctx.store.view(PODS);
+    for (const rs of ctx.store.view(REPLICA_SETS)) {
       const owned = pods.filter((p) => ownedBy(p, rs.metadata.uid) && !isTerminating(p));
       const ready = owned.filter(isPodReady).length;
-      const next = clone(rs);
-      next['status'] = {
+      const status = {
         replicas: owned.length,
         fullyLabeledReplicas: owned.length,
         readyReplicas: ready,
         availableReplicas: ready,
         observedGeneration: rs.metadata.generation ?? 1,
       };
-      saveIfChanged(ctx.store, REPLICA_SETS, rs, next);
+      saveStatusIfChanged(ctx.store, REPLICA_SETS, rs, status);
     }
   }
 

@@ -32,8 +32,8 @@ export function nodeIsReady(node: KubeObject): boolean {
  */
 export class Scheduler {
   reconcile(ctx: ControllerContext): void {
-    const nodes = ctx.store.list(NODES).sort((a, b) => a.metadata.name.localeCompare(b.metadata.name));
-    const pods = ctx.store.list(PODS);
+    const nodes = ctx.store.view(NODES).sort((a, b) => a.metadata.name.localeCompare(b.metadata.name));
+    const pods = ctx.store.view(PODS);
     const used = new Map<string, Requests & { pods: number }>();
     for (const node of nodes) used.set(node.metadata.name, { cpu: 0, memory: 0, pods: 0 });
     for (const pod of pods) {
