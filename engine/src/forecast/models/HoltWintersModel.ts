@@ -2,7 +2,7 @@ import { seasonalPeriods, type PreparedSeries } from '../series/prepareSeries.js
 import type { FitContext, FittedModel, ForecastModel } from './ForecastModel.js';
 
 /**
- * Additive Holt-Winters with a damped trend, parameters by one-step squared error, in model space (so with the log1p transform the season is
+ * Additive Holt-Winters with a damped trend, parameters by one-step and horizon-step squared error, in model space (so with the log1p transform the season is
  * multiplicative on the original scale). Unobserved steps advance the state without correcting it, so gaps and
  * outages neither pull the level to zero nor erase the season.
  */
@@ -17,23 +17,22 @@ export interface HoltWintersParams {
 export class HoltWintersModel implements ForecastModel {
   readonly name = 'holt_winters';
 
-  unavailable(series: PreparedSeries, ctx: FitContext): string | undefined {
-    const period = seasonalPeriods(series.stepSeconds).day;
-    if (!period) return 'a day is not a whole number of steps';
-    if (ctx.fitEnd < 3 * period) return 'history shorter than three days';
+  unavailable(_series: PreparedSeries, ctx: FitContext): string | undefined {
+    if (ctx.fitEnd < 4 * ctx.horizon) return 'history shorter than four horizons';
     return undefined;
   }
 
   async fit(series: PreparedSeries, ctx: FitContext): Promise<FittedModel> {
-    // The season is a day, or a week when three weeks are there to learn it; the one-step error over the same
-    // stretch decides (weekday/weekend load differs, which a daily season cannot hold).
+    // The season is a day, or a week when three weeks are there to learn it; the error over the same stretch decides (weekday/weekend load differs, which a daily season cannot hold).
+    // Under three days of history (or no whole-step day) it is Holt's damped trend without a season (period 1,
+    // the season frozen at zero).
     const { day, week } = seasonalPeriods(series.stepSeconds);
-    const periods = [day!, ...(week && ctx.fitEnd >= 3 * week ? [week] : [])];
+    const periods = day && ctx.fitEnd >= 3 * day ? [day, ...(week && ctx.fitEnd >= 3 * week ? [week] : [])] : [1];
     const from = 2 * Math.max(...periods);
     let best: { params: HoltWintersParams; loss: number } | undefined;
     for (const period of periods) {
-      const params = fitHoltWinters(series.z, series.observed, period, ctx.fitEnd, from);
-      const loss = holtWintersLoss(series.z, series.observed, params, ctx.fitEnd, from);
+      const params = fitHoltWinters(series.z, series.observed, period, ctx.fitEnd, from, ctx.horizon);
+      const loss = holtWintersLoss(series.z, series.observed, params, ctx.fitEnd, from, ctx.horizon);
       if (!best || loss < best.loss) best = { params, loss };
     }
     return fittedHoltWinters(best!.params, ctx.horizon);
@@ -155,22 +154,36 @@ export function holtWintersForecasts(
   return out;
 }
 
-/** Mean squared one-step error over observed targets in [from, end) (from at least two seasons in). */
+/**
+ * Mean squared error over observed targets in [from, end) (from at least two seasons in), of one-step forecasts and,
+ * when `horizon` > 1, also of horizon-step forecasts: the parameters then suit the multi-step use they serve.
+ */
 export function holtWintersLoss(
   z: ArrayLike<number>,
   observed: ArrayLike<number>,
   p: HoltWintersParams,
   end: number,
   from = 2 * p.period,
+  horizon = 1,
 ): number {
   const m = p.period;
   const start = Math.max(from, 2 * m);
+  const dH = dampedSum(p.phi, horizon);
+  const pendingH = horizon > 1 ? new Float64Array(end + horizon) : undefined;
   let sse = 0;
   let count = 0;
   runFilter(z, observed, p, end, (t, level, trend, season) => {
     if (t >= start && observed[t]) {
       sse += (z[t]! - (level + p.phi * trend + season[t % m]!)) ** 2;
       count++;
+      if (pendingH && t - horizon + 1 >= start) {
+        sse += (z[t]! - pendingH[t]!) ** 2;
+        count++;
+      }
+    }
+    if (pendingH) {
+      const target = t + horizon - 1;
+      pendingH[target] = level + dH * trend + season[target % m]!;
     }
   });
   return count ? sse / count : Infinity;
@@ -190,15 +203,16 @@ export function fitHoltWinters(
   period: number,
   end: number,
   from = 2 * period,
+  horizon = 1,
 ): HoltWintersParams {
   let best: HoltWintersParams = { alpha: 0.2, beta: 0.01, gamma: 0.1, phi: 0.98, period };
   let bestLoss = Infinity;
   for (const alpha of GRID.alpha)
     for (const beta of GRID.beta)
-      for (const gamma of GRID.gamma)
+      for (const gamma of period === 1 ? [0] : GRID.gamma)
         for (const phi of GRID.phi) {
           const p = { alpha, beta, gamma, phi, period };
-          const loss = holtWintersLoss(z, observed, p, end, from);
+          const loss = holtWintersLoss(z, observed, p, end, from, horizon);
           if (loss < bestLoss) {
             bestLoss = loss;
             best = p;
@@ -206,10 +220,10 @@ export function fitHoltWinters(
         }
   let delta = 0.05;
   for (let round = 0; round < 4; round++) {
-    for (const key of ['alpha', 'beta', 'gamma'] as const) {
+    for (const key of period === 1 ? (['alpha', 'beta'] as const) : (['alpha', 'beta', 'gamma'] as const)) {
       for (const sign of [-1, 1]) {
         const candidate = { ...best, [key]: Math.min(0.99, Math.max(0, best[key] + sign * delta)) };
-        const loss = holtWintersLoss(z, observed, candidate, end, from);
+        const loss = holtWintersLoss(z, observed, candidate, end, from, horizon);
         if (loss < bestLoss) {
           bestLoss = loss;
           best = candidate;

@@ -91,6 +91,10 @@ async function trainOn(
     for (let i = o - L + 1; i <= o; i++) real += series.observed[i]!;
     if (real >= L / 2) origins.push(o);
   }
+  if (from === 0 && origins.length < cfg.minWindows) {
+    // Gaps can leave far fewer usable windows than the history length suggests.
+    throw new Error(`cold start: ${origins.length} usable training windows, needs ${cfg.minWindows}`);
+  }
   const random = seededRandom(cfg.seed + from);
   shuffleInPlace(origins, random);
   origins.length = Math.min(origins.length, cfg.maxWindows);

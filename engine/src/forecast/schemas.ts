@@ -1,0 +1,145 @@
+import { z } from 'zod';
+import { EngineError, fieldIssuesFromZod } from '../errors.js';
+
+/** Request and response schemas of the forecast API; the HTTP routes, the CLI and the service share them. */
+
+const seriesSelectorShape = {
+  namespace: z.string().min(1).optional(),
+  /** The service whose series to forecast (matched on the configured service label). */
+  service: z.string().min(1).optional(),
+  /** A configured signal name (`request_rate`, `cpu`, ...). */
+  signal: z.string().regex(/^[a-z][a-z0-9_]*$/, 'must be a snake_case signal name').default('request_rate'),
+  /** A PromQL of its own instead of the signal's template; must return one series (or one per service). */
+  query: z.string().min(1).optional(),
+  /** The query returns a cumulative counter: per-step increases are forecast, drops count as resets. */
+  counter: z.boolean().default(false),
+};
+
+const needsSeries = (r: { service?: string; query?: string }) => Boolean(r.service || r.query);
+const needsSeriesMessage = { message: 'give a service (with a signal) or a query', path: ['service'] };
+
+export const forecastRequestSchema = z
+  .object({
+    ...seriesSelectorShape,
+    horizonMinutes: z.coerce.number().positive().max(7 * 24 * 60).default(60),
+    /** Hours of history returned beside the forecast, for charts. */
+    historyHours: z.coerce.number().min(0).max(24 * 14).default(6),
+  })
+  .refine(needsSeries, needsSeriesMessage);
+
+export const trainRequestSchema = z
+  .object({
+    ...seriesSelectorShape,
+    historyDays: z.coerce.number().positive().max(90).optional(),
+  })
+  .refine(needsSeries, needsSeriesMessage);
+
+export const backtestRequestSchema = z
+  .object({
+    ...seriesSelectorShape,
+    historyDays: z.coerce.number().positive().max(90).optional(),
+    /** Days at the end scored by rolling origin; everything before is for fitting and selection. */
+    testDays: z.coerce.number().positive().max(30).default(1),
+  })
+  .refine(needsSeries, needsSeriesMessage);
+
+export const workloadRefSchema = z.object({
+  kind: z.enum(['Deployment', 'StatefulSet', 'DaemonSet']).default('Deployment'),
+  name: z.string().min(1),
+});
+
+export const scalePlanRequestSchema = z
+  .object({
+    ...seriesSelectorShape,
+    cluster: z.string().min(1).optional(),
+    workload: workloadRefSchema,
+    /** Demand one replica serves at the target utilisation; learned from the CPU signal when absent. */
+    capacityPerReplica: z.coerce.number().positive().optional(),
+    horizonMinutes: z.coerce.number().positive().max(24 * 60).default(60),
+    /** `recommend` returns the plan; `hpa`/`keda` add manifests; `apply` scales (dry-run first, policy permitting). */
+    mode: z.enum(['recommend', 'hpa', 'keda', 'apply']).default('recommend'),
+    /** With mode `apply`: stop after the server-side dry run. */
+    dryRun: z.boolean().default(false),
+  })
+  .transform((r) => ({ ...r, service: r.service ?? r.workload.name }));
+
+export type ForecastRequest = z.infer<typeof forecastRequestSchema>;
+export type TrainRequest = z.infer<typeof trainRequestSchema>;
+export type BacktestRequest = z.infer<typeof backtestRequestSchema>;
+export type ScalePlanRequest = z.infer<typeof scalePlanRequestSchema>;
+export type ForecastRequestInput = z.input<typeof forecastRequestSchema>;
+export type ScalePlanRequestInput = z.input<typeof scalePlanRequestSchema>;
+
+export const forecastPointSchema = z.object({ t: z.number(), value: z.number(), lower: z.number(), upper: z.number() });
+
+export const forecastResponseSchema = z.object({
+  seriesKey: z.string(),
+  model: z.string(),
+  reason: z.string(),
+  /** `stored` = a trained, promoted version; `cold-start` = baselines fitted on the spot (no trained model yet). */
+  source: z.enum(['stored', 'cold-start']),
+  modelVersion: z.number().optional(),
+  stepSeconds: z.number(),
+  coverage: z.number(),
+  points: z.array(forecastPointSchema),
+  history: z.array(z.object({ t: z.number(), value: z.number() })),
+});
+export type ForecastResponse = z.infer<typeof forecastResponseSchema>;
+
+export const horizonMetricsSchema = z.object({
+  horizon: z.number(),
+  n: z.number(),
+  mae: z.number().nullable(),
+  rmse: z.number().nullable(),
+  mase: z.number().nullable(),
+  smape: z.number().nullable(),
+  coverage: z.number().nullable(),
+});
+
+export const modelVersionSchema = z.object({
+  seriesKey: z.string(),
+  version: z.number(),
+  createdAt: z.string(),
+  chosen: z.string(),
+  reason: z.string(),
+  valid: z.boolean(),
+  promoted: z.boolean(),
+  validationMase: z.number().nullable(),
+  hasLstm: z.boolean(),
+});
+
+export const modelListSchema = z.object({
+  items: z.array(z.object({ seriesKey: z.string(), current: z.number().nullable(), versions: z.array(modelVersionSchema) })),
+});
+
+export const replicaPlanSchema = z.object({
+  capacityPerReplica: z.number(),
+  currentReplicas: z.number().optional(),
+  recommendedReplicas: z.number(),
+  steps: z.array(z.object({ t: z.number(), demand: z.number(), needed: z.number(), replicas: z.number() })),
+  reason: z.string(),
+});
+
+export const scalePlanResponseSchema = z.object({
+  workload: z.object({ kind: z.string(), namespace: z.string(), name: z.string() }),
+  cluster: z.string(),
+  forecast: forecastResponseSchema,
+  plan: replicaPlanSchema,
+  capacitySource: z.enum(['given', 'learned']),
+  manifests: z.array(z.object({ kind: z.string(), object: z.record(z.string(), z.unknown()), yaml: z.string() })).optional(),
+  applied: z
+    .object({ dryRun: z.boolean(), from: z.number(), to: z.number(), dryRunReplicas: z.number(), replicas: z.number().optional() })
+    .optional(),
+});
+export type ScalePlanResponse = z.infer<typeof scalePlanResponseSchema>;
+
+export function parseWith<S extends z.ZodType>(schema: S, input: unknown, what: string, prefix = 'body'): z.infer<S> {
+  const parsed = schema.safeParse(input ?? {});
+  if (!parsed.success) {
+    const issues = fieldIssuesFromZod(parsed.error.issues, prefix);
+    throw new EngineError('INVALID_INPUT', `invalid ${what}: ${issues.map((i) => `${i.field}: ${i.message}`).join('; ')}`, {
+      issues,
+    });
+  }
+  return parsed.data;
+}
