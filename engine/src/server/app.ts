@@ -35,7 +35,6 @@ export async function buildApp(engine: Engine): Promise<FastifyInstance> {
       const incoming = req.headers['x-request-id'];
       return typeof incoming === 'string' && /^[\w.-]{1,128}$/.test(incoming) ? incoming : randomUUID();
     },
-    requestIdLogLabel: 'requestId',
     // Graceful shutdown: idle keep-alive sockets close at once, in-flight requests are allowed to finish.
     forceCloseConnections: 'idle',
     return503OnClosing: true,
@@ -43,7 +42,7 @@ export async function buildApp(engine: Engine): Promise<FastifyInstance> {
 
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
-  registerErrorHandler(app);
+  registerErrorHandler(app as unknown as FastifyInstance);
 
   app.addHook('onSend', async (request, reply) => {
     void reply.header('x-request-id', String(request.id));
@@ -94,5 +93,5 @@ export async function buildApp(engine: Engine): Promise<FastifyInstance> {
     { prefix: API_PREFIX },
   );
   if (engine.demo) await app.register(demoRoutes, { engine });
-  return app;
+  return app as unknown as FastifyInstance;
 }

@@ -3,7 +3,7 @@ import pino from 'pino';
 import { startServer, type RunningServer } from '../../src/server/startServer.js';
 import { EngineClient, EngineApiError } from '../../src/client/EngineClient.js';
 
-const TOKENS = {
+const TOKENS: Record<'viewer' | 'operator' | 'admin', string> = {
   viewer: 'viewer-token-0123456789',
   operator: 'operator-token-0123456789',
   admin: 'admin-token-0123456789',
@@ -21,7 +21,7 @@ beforeAll(async () => {
         bodyLimitBytes: 10_000,
         auth: {
           enabled: true,
-          tokens: Object.entries(TOKENS).map(([role, token]) => ({ name: `${role}-user`, token, role })),
+          tokens: (Object.keys(TOKENS) as Array<keyof typeof TOKENS>).map((role) => ({ name: `${role}-user`, token: TOKENS[role], role })),
         },
       },
       cluster: { kind: 'simulated', injectFaults: false },
