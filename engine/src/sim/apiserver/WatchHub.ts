@@ -23,7 +23,7 @@ export class WatchHub {
   /** Highest resourceVersion that has fallen out of the history. */
   private compactedThrough = 0;
 
-  constructor(private readonly capacity = 20_000) {}
+  constructor(private readonly capacity = 5_000) {}
 
   publish(event: StoredEvent): void {
     this.history.push(event);

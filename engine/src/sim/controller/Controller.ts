@@ -14,6 +14,9 @@ import { createRandom } from './random.js';
 import { ReplicaSetController } from './ReplicaSetController.js';
 import { Scheduler } from './Scheduler.js';
 
+/** How often expired events are swept. */
+const EVENT_SWEEP_TICKS = 60;
+
 export interface ControllerOptions {
   store: ObjectStore;
   ledger: FaultLedger;
@@ -85,6 +88,9 @@ export class Controller {
     this.replicaSets.updateStatuses(ctx);
     this.deployments.updateStatuses(ctx);
     this.hpas.reconcile(ctx);
+    if (ctx.tick % EVENT_SWEEP_TICKS === 0) {
+      this.events.expire(new Date(ctx.now().getTime() - ctx.tuning.eventTtlSeconds * 1000));
+    }
   }
 
   /** A node-not-ready fault that names no node hits the node running the service's first pod. */

@@ -26,6 +26,8 @@ export interface ControllerTuning {
   progressDeadlineTicks: number;
   /** Ticks a node stays NotReady before its pods are evicted. */
   evictAfterTicks: number;
+  /** Seconds an Event lives after it was last seen (kube-apiserver's --event-ttl, 1h). */
+  eventTtlSeconds: number;
 }
 
 export const DEFAULT_TUNING: ControllerTuning = {
@@ -34,6 +36,7 @@ export const DEFAULT_TUNING: ControllerTuning = {
   maxBackoffTicks: 8,
   progressDeadlineTicks: 30,
   evictAfterTicks: 30,
+  eventTtlSeconds: 3600,
 };
 
 export interface ControllerContext {

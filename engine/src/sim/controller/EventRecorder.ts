@@ -14,7 +14,7 @@ const EVENTS = '/events';
  * object increments `count` and `lastTimestamp` instead of creating a new Event.
  */
 export class EventRecorder {
-  private readonly index = new Map<string, { namespace: string; name: string }>();
+  private readonly index = new Map<string, { namespace: string; name: string; last: number }>();
   private sequence = 0;
 
   constructor(
@@ -40,6 +40,7 @@ export class EventRecorder {
         existing['count'] = Number(existing['count'] ?? 1) + 1;
         existing['lastTimestamp'] = time;
         this.store.update(EVENTS, existing);
+        known.last = Date.parse(time);
         return;
       }
     }
@@ -69,6 +70,21 @@ export class EventRecorder {
       reportingComponent: source.component,
       reportingInstance: source.host ?? '',
     });
-    this.index.set(key, { namespace, name });
+    this.index.set(key, { namespace, name, last: Date.parse(time) });
+  }
+
+  /** Deletes events last seen before a time, as the API server's one-hour event TTL does. */
+  expire(before: Date): number {
+    const cutoff = before.getTime();
+    let removed = 0;
+    for (const [key, entry] of this.index) {
+      if (entry.last >= cutoff) continue;
+      this.index.delete(key);
+      if (this.store.has(EVENTS, entry.namespace, entry.name)) {
+        this.store.delete(EVENTS, entry.namespace, entry.name);
+        removed++;
+      }
+    }
+    return removed;
   }
 }
