@@ -1,0 +1,91 @@
+/**
+ * @jest-environment node
+ */
+import { existsSync, mkdtempSync, rmSync } from 'fs';
+import os from 'os';
+import path from 'path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import pluginJson from '../src/plugin.json';
+import { testIds } from '../src/components/testIds';
+import { startEngineProcess, type EngineProcess } from '../src/test/startEngineProcess';
+import { buildHarness } from './buildHarness';
+import { startHarnessServer } from './harnessServer';
+
+/**
+ * The built plugin (dist/module.js, as Grafana loads it) in headless Chromium, against a real engine. Needs
+ * `npm run build` first (`npm run test:browser` does both) and Chromium at CHROMIUM_PATH or /usr/bin/chromium.
+ */
+
+const TOKEN = 'grafana-viewer-token-0123456789';
+const DIST = path.resolve(__dirname, '..', 'dist');
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+describe('built plugin in a browser', () => {
+  let engine: EngineProcess;
+  let harness: { url: string; close(): Promise<void> };
+  let browser: Browser;
+  let harnessDir: string;
+
+  beforeAll(async () => {
+    if (!existsSync(path.join(DIST, 'module.js'))) {
+      throw new Error('dist/module.js is missing: run `npm run build` first');
+    }
+    harnessDir = mkdtempSync(path.join(os.tmpdir(), 'cloudops-harness-'));
+    [engine] = await Promise.all([
+      startEngineProcess({ server: { auth: { enabled: true, tokens: [{ name: 'grafana', token: TOKEN, role: 'viewer' }] } } }),
+      buildHarness(harnessDir),
+    ]);
+    harness = await startHarnessServer({ distDir: DIST, harnessDir, pluginId: pluginJson.id, engineUrl: engine.url, engineToken: TOKEN });
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
+    });
+  }, 90_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await harness?.close();
+    await engine?.close();
+    if (harnessDir) {
+      rmSync(harnessDir, { recursive: true, force: true });
+    }
+  });
+
+  async function open(route: string): Promise<{ page: Page; errors: string[] }> {
+    const page = await browser.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (error) => errors.push(error.message));
+    await page.goto(`${harness.url}/?page=${route}`);
+    await page.waitForFunction(() => document.body.dataset.harness !== undefined, undefined, { timeout: 30_000 });
+    expect(await page.evaluate(() => document.body.dataset.harness)).toBe('mounted');
+    return { page, errors };
+  }
+
+  test('the overview lazy-loads and lists the engine workloads with their health', async () => {
+    const { page, errors } = await open('overview');
+    const rows = page.getByTestId(testIds.overview.workloadRow);
+    await rows.first().waitFor({ timeout: 30_000 });
+
+    const expected = (await (
+      await fetch(`${engine.url}/api/v1/workloads?namespace=shop`, { headers: { Authorization: `Bearer ${TOKEN}` } })
+    ).json()) as { items: Array<{ name: string; health: string }> };
+    const names = (await rows.locator('td:first-child strong').allTextContents()).sort();
+    expect(names).toEqual(expected.items.map((w) => w.name).sort());
+    const checks = await page.getByTestId(testIds.overview.check).count();
+    expect(checks).toBeGreaterThan(0);
+    expect(errors).toEqual([]);
+  });
+
+  test('the assistant and forecast pages mount from their lazy chunks', async () => {
+    for (const [route, id] of [
+      ['assistant', testIds.assistant.container],
+      ['forecast', testIds.forecast.container],
+      ['root-cause', testIds.rootCause.container],
+    ] as const) {
+      const { page, errors } = await open(route);
+      await page.getByTestId(id).waitFor({ timeout: 30_000 });
+      expect(errors).toEqual([]);
+      await page.close();
+    }
+  });
+});

@@ -1,0 +1,95 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'http';
+import { readFile } from 'fs/promises';
+import path from 'path';
+import type { AddressInfo } from 'net';
+
+export interface HarnessServerOptions {
+  /** The built plugin (dist/). */
+  distDir: string;
+  /** Where harness.js (and harness.css) were bundled. */
+  harnessDir: string;
+  pluginId: string;
+  engineUrl: string;
+  /** Added to proxied engine calls, as the plugin.json route adds secureJsonData.engineToken. */
+  engineToken?: string;
+}
+
+const TYPES: Record<string, string> = {
+  '.js': 'application/javascript',
+  '.css': 'text/css',
+  '.json': 'application/json',
+  '.svg': 'image/svg+xml',
+  '.map': 'application/json',
+};
+
+/** Serves the harness page, the built plugin under Grafana's plugin path, and the plugin's `engine` proxy route. */
+export async function startHarnessServer(options: HarnessServerOptions): Promise<{ url: string; close(): Promise<void> }> {
+  const pluginPrefix = `/public/plugins/${options.pluginId}/`;
+  const proxyPrefix = `/api/plugin-proxy/${options.pluginId}/engine`;
+
+  const serveFile = async (res: ServerResponse, file: string) => {
+    try {
+      const body = await readFile(file);
+      res.writeHead(200, { 'Content-Type': TYPES[path.extname(file)] ?? 'application/octet-stream' });
+      res.end(body);
+    } catch {
+      res.writeHead(404).end();
+    }
+  };
+
+  const proxy = async (req: IncomingMessage, res: ServerResponse, rest: string) => {
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) {
+      chunks.push(chunk as Buffer);
+    }
+    const headers: Record<string, string> = {};
+    for (const name of ['content-type', 'accept']) {
+      const value = req.headers[name];
+      if (typeof value === 'string') {
+        headers[name] = value;
+      }
+    }
+    if (options.engineToken) {
+      headers.authorization = `Bearer ${options.engineToken}`;
+    }
+    const upstream = await fetch(`${options.engineUrl}${rest}`, {
+      method: req.method,
+      headers,
+      body: chunks.length > 0 ? Buffer.concat(chunks) : undefined,
+    });
+    res.writeHead(upstream.status, { 'Content-Type': upstream.headers.get('content-type') ?? 'application/json' });
+    res.end(Buffer.from(await upstream.arrayBuffer()));
+  };
+
+  const server = createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://harness');
+    const handle = async () => {
+      if (url.pathname === '/' || url.pathname === '/index.html') {
+        res.writeHead(200, { 'Content-Type': 'text/html' });
+        res.end(
+          '<!doctype html><html><head><meta charset="utf-8"><link rel="stylesheet" href="/harness.css"></head>' +
+            '<body><div id="root"></div><script src="/harness.js"></script></body></html>'
+        );
+      } else if (url.pathname === '/harness.js' || url.pathname === '/harness.css') {
+        await serveFile(res, path.join(options.harnessDir, url.pathname.slice(1)));
+      } else if (url.pathname.startsWith(pluginPrefix)) {
+        const file = path.normalize(path.join(options.distDir, url.pathname.slice(pluginPrefix.length)));
+        await (file.startsWith(options.distDir) ? serveFile(res, file) : Promise.resolve(res.writeHead(403).end()));
+      } else if (url.pathname.startsWith(proxyPrefix)) {
+        await proxy(req, res, url.pathname.slice(proxyPrefix.length) + url.search);
+      } else {
+        res.writeHead(404).end();
+      }
+    };
+    handle().catch((error: unknown) => {
+      res.writeHead(502, { 'Content-Type': 'application/json' });
+      res.end(JSON.stringify({ message: String(error) }));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
