@@ -39,9 +39,11 @@ export interface CreateEngineOptions {
   scheduleDemoFaults?: boolean;
 }
 
-export function createLogger(config: Pick<EngineConfig, 'logLevel'>): Logger {
+export function createLogger(config: Pick<EngineConfig, 'logLevel'>, options: { pretty?: boolean } = {}): Logger {
   return pino({
     level: config.logLevel,
+    // Humans at a terminal get readable lines; everything else (containers, CI) gets JSON.
+    ...(options.pretty ? { transport: { target: 'pino-pretty', options: { colorize: true, ignore: 'pid,hostname' } } } : {}),
     redact: { paths: ['req.headers.authorization', '*.token', '*.apiKey'], censor: '[redacted]' },
   });
 }

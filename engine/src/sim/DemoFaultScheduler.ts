@@ -48,7 +48,8 @@ export class DemoFaultScheduler {
     const fault = this.options.ledger.inject({ type, namespace: SHOP_NAMESPACE, service: service.name, startedAt });
     this.options.logger.info({ fault: fault.id, type, service: service.name }, 'demo: injected fault');
     const durationSeconds = this.options.durationSeconds ?? Math.max(120, this.options.intervalSeconds * 0.6);
-    const remaining = Math.max(1, startedAt + durationSeconds - Date.now() / 1000);
+    // A backdated fault still runs for a full duration from now, so the demo opens on a live incident.
+    const remaining = Math.max(startedAt, Date.now() / 1000) + durationSeconds - Date.now() / 1000;
     const heal = setTimeout(() => {
       this.healTimers.delete(heal);
       this.options.ledger.resolve(fault.id);

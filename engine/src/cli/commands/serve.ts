@@ -13,7 +13,7 @@ export function registerServe(program: Command, cli: CliContext): void {
       const config = cli.loadConfig({
         server: { ...(options.port !== undefined ? { port: options.port } : {}), ...(options.host ? { host: options.host } : {}) },
       });
-      const logger = createLogger(config);
+      const logger = createLogger(config, { pretty: process.stdout.isTTY });
       const server = await startServer({ config, logger, scheduleDemoFaults: true });
       const shutdown = async (signal: string) => {
         logger.info({ signal }, 'shutting down: finishing in-flight requests and jobs');

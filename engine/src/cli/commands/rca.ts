@@ -1,0 +1,111 @@
+import type { Command } from 'commander';
+import type { CliContext } from '../CliContext.js';
+import { RcaService } from '../../rca/RcaService.js';
+import type { RcaResult } from '../../rca/schemas.js';
+import { EngineError } from '../../errors.js';
+
+interface RcaOptions {
+  namespace?: string;
+  cluster?: string;
+  service?: string;
+  signal?: string;
+  start?: string;
+  end?: string;
+  since?: string;
+  top: string;
+  show?: string;
+  list?: boolean;
+}
+
+const DURATION = /^(\d+)([smhd])$/;
+const UNIT_SECONDS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86400 };
+
+/** `15m` → seconds; an EngineError naming the option otherwise. */
+function parseDuration(value: string, option: string): number {
+  const m = DURATION.exec(value);
+  if (!m) {
+    throw new EngineError('INVALID_INPUT', `--${option} must be a duration like 15m or 2h, got "${value}"`, {
+      issues: [{ field: option, message: 'must be a duration like 15m or 2h' }],
+    });
+  }
+  return Number(m[1]) * UNIT_SECONDS[m[2]!]!;
+}
+
+function render(result: RcaResult, top: number): string {
+  const lines = [result.narrative, ''];
+  const when = (t: number) => new Date(t * 1000).toISOString();
+  lines.push(`window ${when(result.window.start)} → ${when(result.window.end)} (baseline from ${when(result.window.baselineStart)}), namespace ${result.namespace ?? '-'}, id ${result.id}`);
+  if (result.candidates.length === 0) return lines.join('\n');
+  lines.push('');
+  lines.push(['#', 'service', 'fault type', 'score', 'signal', 'deviation'].join('\t'));
+  result.candidates.slice(0, top).forEach((c, i) => {
+    const m = c.evidence.metrics[0];
+    lines.push([i + 1, c.service, c.faultType, c.score.toFixed(1), c.signal, m ? `${m.deviation.toFixed(1)}σ` : '-'].join('\t'));
+    if (m?.promql) lines.push(`   promql: ${m.promql}`);
+    for (const log of c.evidence.logs.slice(0, 2)) lines.push(`   log ${log.isNew ? 'new' : 'burst'} ${log.countBaseline}→${log.countIncident}: ${log.template}`);
+    for (const e of c.evidence.events.slice(0, 2)) lines.push(`   event ${e.reason} ${e.object} ×${e.count}: ${e.message}`);
+    for (const ch of c.evidence.changes.slice(0, 2)) lines.push(`   change ${ch.kind}: ${ch.description}`);
+  });
+  if (result.warnings.length) lines.push('', ...result.warnings.map((w) => `warning: ${w}`));
+  return lines.join('\n');
+}
+
+export function registerRca(program: Command, cli: CliContext): void {
+  program
+    .command('rca')
+    .description('root-cause analysis of an incident: ranked suspects with their evidence')
+    .option('-n, --namespace <namespace>', 'namespace to analyse (default: config defaultNamespace)')
+    .option('--cluster <name>', 'cluster (kubeconfig context) to read')
+    .option('-s, --service <service>', 'the service showing the symptom (target)')
+    .option('--signal <signal>', 'the target signal, e.g. latency_p99')
+    .option('--start <time>', 'incident start, ISO-8601 or unix seconds')
+    .option('--end <time>', 'incident end, ISO-8601 or unix seconds (default now)')
+    .option('--since <duration>', 'incident window ending now, e.g. 15m (default from config)')
+    .option('--top <n>', 'candidates to print', '5')
+    .option('--show <id>', 'print a stored result instead of analysing')
+    .option('--list', 'list stored results instead of analysing')
+    .action(async (options: RcaOptions) => {
+      const output = cli.output;
+      try {
+        await cli.withEngine(async (engine) => {
+          const service = new RcaService(engine.context, { configuredEdges: () => engine.serviceGraph.edges() });
+          if (options.list) {
+            const items = await service.list();
+            output.result({ items }, () =>
+              items.length === 0
+                ? 'no stored results (the memory store keeps them only while the engine runs)'
+                : items.map((r) => `${r.id}  ${r.createdAt}  ${r.candidates[0]?.service ?? '(none)'}`).join('\n'),
+            );
+            return;
+          }
+          if (options.show) {
+            const result = await service.get(options.show);
+            output.result(result, () => render(result, Number(options.top)));
+            return;
+          }
+          const now = Date.now() / 1000;
+          const window = options.start
+            ? { start: options.start, end: options.end ?? now }
+            : options.since
+              ? { start: now - parseDuration(options.since, 'since'), end: now }
+              : undefined;
+          const request = {
+            ...(options.namespace ? { namespace: options.namespace } : {}),
+            ...(options.cluster ? { cluster: options.cluster } : {}),
+            ...(options.service ? { target: { service: options.service, ...(options.signal ? { signal: options.signal } : {}) } } : {}),
+            ...(window ? { window } : {}),
+          };
+          const bar = output.progress('rca');
+          try {
+            const result = await service.analyze(request, undefined, (fraction, message) => bar.update(fraction, message));
+            bar.stop();
+            output.result(result, () => render(result, Number(options.top)));
+          } finally {
+            bar.stop();
+          }
+        });
+      } catch (error) {
+        process.exitCode = output.error(error);
+      }
+    });
+}

@@ -1,0 +1,60 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const bin = resolve(import.meta.dirname, '..', '..', 'bin', 'aicloudops.js');
+
+/** Runs the real CLI in a child process, from the sources, with a clean AICLOUDOPS_* environment. */
+export function runCli(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+  const cleanEnv = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('AICLOUDOPS_')));
+  return new Promise((resolvePromise) => {
+    execFile(
+      process.execPath,
+      [bin, ...args],
+      { env: { ...cleanEnv, AICLOUDOPS_FROM_SOURCE: '1', ...env }, timeout: 60_000 },
+      (error, stdout, stderr) => {
+        const code = error ? ((error as { code?: number }).code ?? 1) : 0;
+        resolvePromise({ code: typeof code === 'number' ? code : 1, stdout, stderr });
+      },
+    );
+  });
+}
+
+describe('aicloudops CLI', () => {
+  it('doctor reports every source of the demo profile as ready, as JSON', async () => {
+    const { code, stdout } = await runCli(['doctor', '--json']);
+    expect(code).toBe(0);
+    const report = JSON.parse(stdout) as { ok: boolean; checks: Array<{ name: string; ok: boolean }> };
+    expect(report.ok).toBe(true);
+    expect(report.checks.map((c) => c.name)).toEqual(expect.arrayContaining(['metrics', 'store', 'cluster:simulated']));
+  });
+
+  it('doctor says which source is down and exits 1', async () => {
+    const { code, stdout } = await runCli(['doctor'], {
+      AICLOUDOPS_METRICS__KIND: 'prometheus',
+      AICLOUDOPS_METRICS__URL: 'http://127.0.0.1:9',
+      AICLOUDOPS_METRICS__TIMEOUT_SECONDS: '2',
+    });
+    expect(code).toBe(1);
+    expect(stdout).toMatch(/✗ metrics\s+.*127\.0\.0\.1:9/);
+  });
+
+  it('fails at start naming the field when the config is invalid', async () => {
+    const { code, stderr } = await runCli(['doctor', '--profile', 'live']);
+    expect(code).toBe(2);
+    expect(stderr).toContain('INVALID_CONFIG');
+    expect(stderr).toContain('metrics.url');
+  });
+
+  it('reads a YAML config file and reports a bad field in it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'aicloudops-cli-'));
+    const path = join(dir, 'bad.yaml');
+    writeFileSync(path, 'server:\n  port: "not-a-port"\n');
+    const { code, stderr } = await runCli(['--config', path, 'doctor']);
+    expect(code).toBe(2);
+    expect(stderr).toContain(`config file ${path}`);
+    expect(stderr).toContain('server.port');
+  });
+});
