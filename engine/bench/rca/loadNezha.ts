@@ -165,8 +165,11 @@ function minuteFiles(dir: string, suffix: string, day: string, from: number, to:
     .map((f) => join(dir, f));
 }
 
-/** Logs of the day in [from, to], plus the system's fault-free minute of that day shifted to just before `from`. */
-export function nezhaLogs(day: NezhaDay, from: number, to: number): LogRecord[] {
+/**
+ * Logs of the day in [from, to], plus the system's fault-free minute of that day placed `normalOffset` seconds before
+ * `onset` (log files exist only around faults, so that minute is the only normal history there is).
+ */
+export function nezhaLogs(day: NezhaDay, from: number, to: number, onset: number, normalOffset = 600): LogRecord[] {
   const logs: LogRecord[] = [];
   for (const file of minuteFiles(join(day.dir, 'log'), '_log.csv', day.day, from, to)) logs.push(...readLogFile(file, 0));
   const freeDir = join(day.dir, '..', 'fault_free', day.day, 'log');
@@ -174,7 +177,7 @@ export function nezhaLogs(day: NezhaDay, from: number, to: number): LogRecord[] 
   if (free.length && logs.length) {
     const records = free.flatMap((f) => readLogFile(f, 0));
     const first = Math.min(...records.map((r) => r.timestamp));
-    const shift = from - 600 - first;
+    const shift = onset - normalOffset - first;
     logs.push(...records.map((r) => ({ ...r, timestamp: r.timestamp + shift })));
   }
   return logs;
@@ -197,15 +200,15 @@ function readLogFile(file: string, shift: number): LogRecord[] {
   });
 }
 
-/** Spans of the day in [from, to] plus the fault-free minute shifted before `from`. */
-export function nezhaSpans(day: NezhaDay, from: number, to: number): Span[] {
+/** Spans of the day in [from, to] plus the fault-free minute placed `normalOffset` seconds before `onset`. */
+export function nezhaSpans(day: NezhaDay, from: number, to: number, onset: number, normalOffset = 600): Span[] {
   const spans: Span[] = [];
   for (const file of minuteFiles(join(day.dir, 'trace'), '_trace.csv', day.day, from, to)) spans.push(...readTraceFile(file, day.day));
   const free = minuteFiles(join(day.dir, '..', 'fault_free', day.day, 'trace'), '_trace.csv', day.day, 0, Infinity);
   if (free.length && spans.length) {
     const records = free.flatMap((f) => readTraceFile(f, day.day));
     const first = Math.min(...records.map((r) => r.start));
-    const shift = from - 600 - first;
+    const shift = onset - normalOffset - first;
     spans.push(...records.map((r) => ({ ...r, start: r.start + shift })));
   }
   return spans;

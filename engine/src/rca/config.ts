@@ -100,6 +100,11 @@ const logsSchema = z
     maxPods: z.coerce.number().int().positive().default(50),
     /** Lines read per pod from the cluster for an RCA. */
     tailLines: z.coerce.number().int().positive().default(2000),
+    /**
+     * Seconds of baseline a service's logs must cover (first to last baseline line) before its templates can be
+     * called new or bursting; log tails are cut by line count and new pods have no history.
+     */
+    minBaselineCoverageSeconds: z.coerce.number().min(0).default(300),
     /** A template counts as bursting when its incident rate exceeds the baseline rate by this factor. */
     burstFactor: z.coerce.number().positive().default(3),
     /** Fewest incident occurrences before a template is evidence at all. */

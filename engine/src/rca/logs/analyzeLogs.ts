@@ -32,23 +32,33 @@ export function analyzeLogs(
     .sort((a, b) => a.timestamp - b.timestamp);
   // service -> cluster id -> counts
   const counts = new Map<string, Map<number, { baseline: number; incident: number; sample: string }>>();
+  const coverage = new Map<string, { first: number; last: number }>();
   for (const line of sorted) {
     const cluster = drain.add(line.message);
     let perService = counts.get(line.service);
     if (!perService) counts.set(line.service, (perService = new Map()));
     let entry = perService.get(cluster.id);
     if (!entry) perService.set(cluster.id, (entry = { baseline: 0, incident: 0, sample: '' }));
-    if (line.timestamp < window.start) entry.baseline++;
+    if (line.timestamp < window.start) {
+      entry.baseline++;
+      const span = coverage.get(line.service);
+      if (!span) coverage.set(line.service, { first: line.timestamp, last: line.timestamp });
+      else span.last = line.timestamp;
+    }
     else {
       if (entry.incident === 0) entry.sample = line.message.slice(0, 500);
       entry.incident++;
     }
   }
 
-  const baselineSeconds = Math.max(1, window.start - window.baselineStart);
   const incidentSeconds = Math.max(1, window.end - window.start);
   const results = new Map<string, ServiceLogResult>();
   for (const [service, perService] of counts) {
+    // Rates compare against the baseline the logs actually cover: tails are cut by line count, and a pod started
+    // recently has no history. Without enough covered baseline nothing can be called new or bursting.
+    const span = coverage.get(service);
+    const baselineSeconds = span ? Math.min(window.start, span.last + 1) - span.first : 0;
+    if (baselineSeconds < settings.minBaselineCoverageSeconds) continue;
     const evidence: Array<LogEvidence & { score: number }> = [];
     for (const [id, c] of perService) {
       if (c.incident < settings.minIncidentCount) continue;

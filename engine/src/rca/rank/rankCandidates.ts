@@ -129,7 +129,15 @@ export function rankCandidates(input: RankInput, config: RcaConfig): RankOutput 
       .slice(0, 5)
       .map((a) => metricEvidence(a, targetSeries, corrWindow));
     const signal = top && top.score >= threshold ? top.series.signal : side?.logs.length ? 'logs' : 'events';
-    const faultType = side?.faultType ?? (top && top.score >= threshold ? guessFaultType(top.series.signal, top.deviation) : side?.logs.length ? 'errors' : 'anomaly');
+    const faultType =
+      side?.faultType ??
+      (top && top.score >= threshold
+        ? guessFaultType(top.series.signal, top.deviation)
+        : side?.logs.length
+          ? guessFaultType(side.logs[0]!.template, 1) === 'errors'
+            ? 'errors'
+            : 'log-anomaly'
+          : 'anomaly');
     return {
       service: state.service,
       signal,
