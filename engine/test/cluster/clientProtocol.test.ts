@@ -1,3 +1,4 @@
+import { PassThrough } from 'node:stream';
 import * as k8s from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EngineError } from '../../src/errors.js';
@@ -146,6 +147,24 @@ describe('logs', () => {
     const plain = await source.podLogs(NS, pod!.name, { container: 'cart', sinceSeconds: 3600 });
     expect(plain).toContain('service=cart');
     expect(plain.split('\n')[0]).not.toMatch(/^\d{4}-/);
+  });
+
+  it('follows a log stream (client-node Log with follow) until the pod is deleted', async () => {
+    const [pod] = await source.listPods(NS, { labelSelector: 'app=ads' });
+    const stream = new PassThrough();
+    let text = '';
+    stream.on('data', (chunk: Buffer) => (text += chunk.toString()));
+    const ended = new Promise<void>((resolve) => stream.on('end', () => resolve()));
+    await new k8s.Log(kc).log(NS, pod!.name, 'ads', stream, { follow: true, tailLines: 1 });
+    await until('the backlog line', () => (text.split('\n').length >= 2 ? true : undefined));
+    const backlog = text.trimEnd().split('\n').length;
+    expect(backlog).toBe(1);
+    cluster.step(2);
+    await until('new lines while following', () =>
+      text.trimEnd().split('\n').length > backlog ? true : undefined,
+    );
+    await core.deleteNamespacedPod({ namespace: NS, name: pod!.name, gracePeriodSeconds: 0 });
+    await ended;
   });
 
   it('404s for a missing pod and 400s for an unknown container or missing previous instance', async () => {

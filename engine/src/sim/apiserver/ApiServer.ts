@@ -7,6 +7,7 @@ import { parseResourcePath } from './parseResourcePath.js';
 import type { PodLogSource } from './PodLogSource.js';
 import { ResourceHandlers, type HandlerResult } from './ResourceHandlers.js';
 import { ResourceRegistry } from './ResourceRegistry.js';
+import { followLog } from './followLog.js';
 import { serveWatch } from './WatchStream.js';
 
 export interface ApiServerOptions {
@@ -113,6 +114,12 @@ export class ApiServer {
     } else if (sub === 'log') {
       if (method !== 'GET') throw notAllowed(method, 'pods/log');
       result = this.handlers.readLog(target, query);
+      if (query.get('follow') === 'true' && this.options.logs?.follow) {
+        const stop = followLog(this.store, this.options.logs, target, query, res, String(result.body));
+        this.watches.add(stop);
+        res.on('close', () => this.watches.delete(stop));
+        return;
+      }
     } else if (sub === 'scale') {
       if (method === 'GET') result = this.handlers.getScale(target);
       else if (method === 'PUT') result = this.handlers.updateScale(target, body, query);

@@ -8,4 +8,6 @@ export interface LogLine {
 export interface PodLogSource {
   /** Lines of the current (or, with `previous`, the last terminated) instance; undefined when there is none. */
   lines(namespace: string, pod: string, container: string, previous: boolean): LogLine[] | undefined;
+  /** Calls `onLine` for every line the container writes from now on (`follow=true`); returns an unsubscribe. */
+  follow?(namespace: string, pod: string, container: string, onLine: (line: LogLine) => void): () => void;
 }

@@ -8,6 +8,7 @@ interface ContainerLogs {
 /** Container log lines per pod, current and last terminated instance, bounded like a kubelet's log rotation. */
 export class LogBook implements PodLogSource {
   private readonly containers = new Map<string, ContainerLogs>();
+  private readonly followers = new Map<string, Set<(line: LogLine) => void>>();
 
   constructor(private readonly maxLines = 1_000) {}
 
@@ -23,6 +24,7 @@ export class LogBook implements PodLogSource {
       this.containers.set(key, logs);
     }
     logs.current.push(line);
+    for (const follower of this.followers.get(key) ?? []) follower(line);
     if (logs.current.length > this.maxLines) logs.current.splice(0, logs.current.length - this.maxLines);
   }
 
@@ -42,5 +44,19 @@ export class LogBook implements PodLogSource {
     const logs = this.containers.get(LogBook.key(namespace, pod, container));
     if (!logs) return previous ? undefined : [];
     return previous ? logs.previous : logs.current;
+  }
+
+  follow(namespace: string, pod: string, container: string, onLine: (line: LogLine) => void): () => void {
+    const key = LogBook.key(namespace, pod, container);
+    let set = this.followers.get(key);
+    if (!set) {
+      set = new Set();
+      this.followers.set(key, set);
+    }
+    set.add(onLine);
+    return () => {
+      set.delete(onLine);
+      if (set.size === 0) this.followers.delete(key);
+    };
   }
 }
