@@ -113,7 +113,12 @@ export class KnowledgeBase {
     return this.index ? this.index.lexical(query, k, options) : [];
   }
 
-  termCoverage(query: string, chunk: Chunk): number {
+  /** Chunks of one page in order (e.g. a whole runbook). */
+  pageChunks(path: string): Chunk[] {
+    return this.chunks.filter((c) => c.path === path);
+  }
+
+  termCoverage(query: string, chunk: Chunk | string): number {
     return this.index ? this.index.termCoverage(query, chunk) : 0;
   }
 

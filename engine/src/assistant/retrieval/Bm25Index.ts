@@ -18,6 +18,7 @@ export class Bm25Index {
   private docNorms: Float32Array = new Float32Array(0);
   /** Reused accumulator; only touched entries are reset after each query. */
   private scores: Float32Array = new Float32Array(0);
+  private touched: Int32Array = new Int32Array(0);
   private count = 0;
 
   constructor(
@@ -57,6 +58,7 @@ export class Bm25Index {
     const avg = texts.length ? total / texts.length : 1;
     this.docNorms = lengths.map((len) => this.k1 * (1 - this.b + (this.b * len) / avg));
     this.scores = new Float32Array(texts.length);
+    this.touched = new Int32Array(texts.length);
     this.postingsDocs = docs.map((d) => Int32Array.from(d));
     this.postingsTf = tfs.map((t) => Float32Array.from(t));
   }
@@ -79,7 +81,8 @@ export class Bm25Index {
     const scores = this.scores;
     const norms = this.docNorms;
     const k1p1 = this.k1 + 1;
-    const touched: number[] = [];
+    const touched = this.touched;
+    let touchedCount = 0;
     for (const term of terms) {
       const id = this.termIds.get(term);
       if (id === undefined) continue;
@@ -89,37 +92,73 @@ export class Bm25Index {
       for (let i = 0; i < docs.length; i++) {
         const d = docs[i]!;
         const tf = tfs[i]!;
-        if (scores[d] === 0) touched.push(d);
+        if (scores[d] === 0) touched[touchedCount++] = d;
         scores[d]! += (idf * tf * k1p1) / (tf + norms[d]!);
       }
     }
-    const best = topK(touched, (d) => scores[d]!, k, allow);
-    for (const d of touched) scores[d] = 0;
+    const hits = touched.subarray(0, touchedCount);
+    const best = topK(hits, (d) => scores[d]!, k, allow);
+    for (let i = 0; i < touchedCount; i++) scores[touched[i]!] = 0;
     return best;
   }
 }
 
-/** Selects the k best of the candidates without sorting them all. */
+/** The k best candidates, best first, through a bounded min-heap on typed arrays (no per-candidate allocation). */
 export function topK(
   candidates: Iterable<number>,
   score: (index: number) => number,
   k: number,
   allow?: (index: number) => boolean,
 ): ScoredIndex[] {
-  const best: ScoredIndex[] = [];
-  let floor = -Infinity;
+  if (k <= 0) return [];
+  const heapIdx = new Int32Array(k);
+  const heapScore = new Float64Array(k);
+  let size = 0;
+  const siftDown = (start: number) => {
+    let i = start;
+    for (;;) {
+      const l = 2 * i + 1;
+      const r = l + 1;
+      let m = i;
+      if (l < size && heapScore[l]! < heapScore[m]!) m = l;
+      if (r < size && heapScore[r]! < heapScore[m]!) m = r;
+      if (m === i) return;
+      const ts = heapScore[i]!;
+      const ti = heapIdx[i]!;
+      heapScore[i] = heapScore[m]!;
+      heapIdx[i] = heapIdx[m]!;
+      heapScore[m] = ts;
+      heapIdx[m] = ti;
+      i = m;
+    }
+  };
   for (const index of candidates) {
-    if (allow && !allow(index)) continue;
     const s = score(index);
-    if (best.length >= k && s <= floor) continue;
-    best.push({ index, score: s });
-    if (best.length > k * 4) {
-      best.sort((a, b) => b.score - a.score);
-      best.length = k;
-      floor = best[k - 1]!.score;
+    if (size === k && s <= heapScore[0]!) continue;
+    if (allow && !allow(index)) continue;
+    if (size < k) {
+      // Sift up.
+      let i = size++;
+      heapScore[i] = s;
+      heapIdx[i] = index;
+      while (i > 0) {
+        const parent = (i - 1) >> 1;
+        if (heapScore[parent]! <= heapScore[i]!) break;
+        const ts = heapScore[i]!;
+        const ti = heapIdx[i]!;
+        heapScore[i] = heapScore[parent]!;
+        heapIdx[i] = heapIdx[parent]!;
+        heapScore[parent] = ts;
+        heapIdx[parent] = ti;
+        i = parent;
+      }
+    } else {
+      heapScore[0] = s;
+      heapIdx[0] = index;
+      siftDown(0);
     }
   }
-  best.sort((a, b) => b.score - a.score);
-  if (best.length > k) best.length = k;
-  return best;
+  const out: ScoredIndex[] = [];
+  for (let i = 0; i < size; i++) out.push({ index: heapIdx[i]!, score: heapScore[i]! });
+  return out.sort((a, b) => b.score - a.score || a.index - b.index);
 }

@@ -184,10 +184,10 @@ export class KnowledgeIndex {
    * IDF-weighted share of the question's terms found in a passage (title and headings included): the evidence
    * test behind "I don't know". Fused scores are ranks and say nothing about whether anything matched.
    */
-  termCoverage(query: string, chunk: Chunk): number {
+  termCoverage(query: string, chunk: Chunk | string): number {
     const terms = [...new Set(tokenize(query))];
     if (terms.length === 0) return 0;
-    const present = new Set(tokenize(indexedText(chunk)));
+    const present = new Set(tokenize(typeof chunk === 'string' ? chunk : indexedText(chunk)));
     let total = 0;
     let found = 0;
     for (const t of terms) {

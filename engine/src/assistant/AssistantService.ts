@@ -1,0 +1,353 @@
+import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { z } from 'zod';
+import type { EngineContext } from '../context.js';
+import { EngineError, describeIssues, fieldIssuesFromZod } from '../errors.js';
+import type { HealthCheck } from '../health/HealthCheck.js';
+import type { JobRecord } from '../jobs/JobRunner.js';
+import type { ChatMessage, ModelProvider, ToolCall } from '../model/ModelProvider.js';
+import { buildPrompt, fitMessages } from './answer/buildPrompt.js';
+import { CLUSTER_TOOLS, ClusterTools } from './answer/clusterTools.js';
+import { extractiveAnswer, type NumberedPassage } from './answer/extractiveAnswer.js';
+import { redact } from './answer/redactSecrets.js';
+import type { AssistantConfig } from './config.js';
+import type { Embedder } from './embedders/Embedder.js';
+import { createEmbedder } from './embedders/createEmbedder.js';
+import { KnowledgeBase, type IngestReport } from './kb/KnowledgeBase.js';
+import {
+  askRequestSchema,
+  feedbackRecordSchema,
+  feedbackRequestSchema,
+  ingestRequestSchema,
+  searchQuerySchema,
+  type Answer,
+  type AskEvent,
+  type Citation,
+  type Conversation,
+  type FeedbackRecord,
+  type SearchResult,
+  type ToolCallRecord,
+} from './schemas.js';
+
+/** The project's runbooks, shipped in the package beside dist/ and src/. */
+export const RUNBOOKS_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', 'runbooks');
+export const RUNBOOKS_SOURCE = 'runbooks';
+
+const FEEDBACK_KEY = 'assistant:feedback';
+const conversationKey = (id: string) => `assistant:conversation:${id}`;
+
+const UNKNOWN =
+  "I don't know: nothing in the runbooks or the ingested documentation matches this question. Try naming the " +
+  'symptom (e.g. CrashLoopBackOff, OOMKilled, Pending) or the workload, or ingest the documentation that covers it.';
+
+function parse<T>(schema: z.ZodType<T>, input: unknown, prefix: string): T {
+  const parsed = schema.safeParse(input);
+  if (!parsed.success) {
+    const issues = fieldIssuesFromZod(parsed.error.issues, prefix);
+    throw new EngineError('INVALID_INPUT', `invalid ${prefix}: ${describeIssues(issues)}`, { issues });
+  }
+  return parsed.data;
+}
+
+export interface AssistantServiceOptions {
+  model?: ModelProvider;
+  /** Overrides the configured embedder (tests, benchmarks). */
+  embedder?: Embedder;
+  runbooksDir?: string;
+}
+
+/**
+ * The ops assistant (issue 5): answers from the team's runbooks and documentation plus, for a named workload, the
+ * live state read through the engine's sources. With a model: a grounded, cited, streamed answer with read-only tool
+ * use. Without one: an extractive answer quoting the best passages and the matching runbook's steps.
+ */
+export class AssistantService {
+  private constructor(
+    private readonly ctx: EngineContext,
+    readonly kb: KnowledgeBase,
+    private readonly model: ModelProvider | undefined,
+    private readonly runbooksDir: string,
+  ) {}
+
+  static async create(ctx: EngineContext, options: AssistantServiceOptions = {}): Promise<AssistantService> {
+    const config = ctx.config.assistant;
+    const embedder = options.embedder ?? (await createEmbedder(config.embedder, options.model));
+    const kb = new KnowledgeBase({ config, embedder, store: ctx.store, logger: ctx.logger.child({ capability: 'assistant' }) });
+    return new AssistantService(ctx, kb, options.model, options.runbooksDir ?? RUNBOOKS_DIR);
+  }
+
+  private get config(): AssistantConfig {
+    return this.ctx.config.assistant;
+  }
+
+  /**
+   * Loads the shared knowledge base; when the shipped runbooks are enabled, (re-)ingests them (incremental: a no-op
+   * when unchanged) and starts jobs for configured sources that are not yet in the store.
+   */
+  async init(): Promise<void> {
+    await this.kb.load();
+    if (this.config.includeRunbooks && existsSync(this.runbooksDir)) {
+      const report = await this.kb.ingest({ path: this.runbooksDir, name: RUNBOOKS_SOURCE });
+      for (const e of report.errors) this.ctx.logger.warn({ file: e.path, reason: e.message }, 'runbook not ingested');
+    }
+    const present = new Set(this.kb.stats().sources.map((s) => s.root));
+    const missing = this.config.sources.filter((s) => !present.has(resolve(s.path)));
+    for (const source of missing) {
+      this.ingest({ paths: [source.path], exclude: source.exclude, ...(source.baseUrl ? { baseUrl: source.baseUrl } : {}) });
+    }
+  }
+
+  get mode(): 'model' | 'extractive' {
+    return this.model ? 'model' : 'extractive';
+  }
+
+  async check(): Promise<HealthCheck> {
+    const stats = this.kb.stats();
+    const kb: HealthCheck = {
+      name: 'assistant',
+      ok: true,
+      detail: `${stats.chunks} chunks from ${stats.sources.length} sources, ${stats.vectorIndex} index, ${stats.embedder}, ${this.mode} answers`,
+    };
+    if (!this.model) return kb;
+    const model = await this.model.check();
+    return { ...kb, ok: model.ok, detail: `${kb.detail}; model: ${model.detail}` };
+  }
+
+  async search(input: unknown): Promise<SearchResult[]> {
+    const { q, k } = parse(searchQuerySchema, input, 'query');
+    const hits = await this.kb.search(q, k);
+    return hits.map((h) => ({
+      title: h.chunk.title,
+      path: h.chunk.path,
+      ...(h.chunk.url ? { url: h.chunk.url } : {}),
+      section: h.chunk.section,
+      text: h.chunk.text,
+      score: h.score,
+      source: h.chunk.source,
+    }));
+  }
+
+  /** Starts an ingest job; progress and the per-source reports are on the job record. */
+  ingest(input: unknown): JobRecord<IngestReport[]> {
+    const request = parse(ingestRequestSchema, input, 'body');
+    for (const path of request.paths) {
+      if (!existsSync(path)) {
+        throw new EngineError('INVALID_INPUT', `ingest path ${path} does not exist on the engine host`, {
+          issues: [{ field: 'body.paths', message: `${path} does not exist` }],
+        });
+      }
+    }
+    return this.ctx.jobs.start('assistant.ingest', request, async (job) => {
+      const reports: IngestReport[] = [];
+      for (const [i, path] of request.paths.entries()) {
+        const report = await this.kb.ingest(
+          { path, exclude: request.exclude, ...(request.baseUrl ? { baseUrl: request.baseUrl } : {}) },
+          (fraction, message) => job.progress((i + fraction) / request.paths.length, message),
+        );
+        reports.push(report);
+      }
+      return reports;
+    });
+  }
+
+  async conversation(id: string): Promise<Conversation> {
+    const raw = await this.ctx.store.get(conversationKey(id));
+    if (!raw) throw new EngineError('NOT_FOUND', `conversation ${id} not found`);
+    return JSON.parse(raw) as Conversation;
+  }
+
+  async feedback(input: unknown): Promise<FeedbackRecord> {
+    const request = parse(feedbackRequestSchema, input, 'body');
+    const conversation = await this.conversation(request.conversationId);
+    const turnIndex = request.turn ?? conversation.turns.length - 1;
+    const turn = conversation.turns[turnIndex];
+    if (!turn) {
+      throw new EngineError('INVALID_INPUT', `conversation has no turn ${turnIndex}`, {
+        issues: [{ field: 'body.turn', message: `must be between 0 and ${conversation.turns.length - 1}` }],
+      });
+    }
+    const record = feedbackRecordSchema.parse({
+      ...request,
+      ...(request.comment ? { comment: redact(request.comment) } : {}),
+      turn: turnIndex,
+      question: turn.question,
+      sources: turn.citations.map((c) => ({ n: c.n, path: c.path, title: c.title, section: c.section })),
+      mode: turn.mode,
+      at: new Date().toISOString(),
+    });
+    await this.ctx.store.rpush(FEEDBACK_KEY, JSON.stringify(record));
+    return record;
+  }
+
+  async listFeedback(): Promise<FeedbackRecord[]> {
+    return (await this.ctx.store.lrange(FEEDBACK_KEY, 0, -1)).map((r) => JSON.parse(r) as FeedbackRecord);
+  }
+
+  /** The whole answer at once (JSON API, tests). */
+  async askOnce(input: unknown): Promise<Answer> {
+    let answer: Answer | undefined;
+    for await (const event of this.ask(input)) if (event.type === 'done') answer = event.answer;
+    return answer!;
+  }
+
+  /** Streams the answer: tool and citation events as they happen, tokens, then done with the full answer. */
+  async *ask(input: unknown): AsyncGenerator<AskEvent> {
+    const request = parse(askRequestSchema, input, 'body');
+    const namespace = request.namespace ?? this.ctx.config.defaultNamespace;
+    const conversation: Conversation = request.conversationId
+      ? await this.conversation(request.conversationId).catch((error: unknown) => {
+          if (error instanceof EngineError && error.code === 'NOT_FOUND') {
+            return { id: request.conversationId!, createdAt: new Date().toISOString(), turns: [] };
+          }
+          throw error;
+        })
+      : { id: randomUUID(), createdAt: new Date().toISOString(), turns: [] };
+
+    const passages = await this.retrieve(request.question, conversation);
+    const citations: Citation[] = passages.map((p) => ({
+      n: p.n,
+      title: p.chunk.title,
+      path: p.chunk.path,
+      ...(p.chunk.url ? { url: p.chunk.url } : {}),
+      section: p.chunk.section,
+      score: p.score,
+      source: p.chunk.source,
+    }));
+    const tools = request.workload
+      ? new ClusterTools(this.ctx, this.config.answer, { namespace, ...(request.cluster ? { cluster: request.cluster } : {}) })
+      : undefined;
+    const toolCalls: ToolCallRecord[] = [];
+    let text = '';
+    let cited: number[] = [];
+    let runbookSteps: string[] | undefined;
+    let unanswered = false;
+
+    if (!this.model) {
+      if (tools && request.workload) {
+        // Without a model there is no one to choose tools: look at pods and events, the cheapest informative pair.
+        for (const name of ['get_pods', 'get_events']) {
+          const result = await tools.run(name, { workload: request.workload, namespace });
+          toolCalls.push(result.record);
+          yield { type: 'tool', call: result.record };
+        }
+      }
+      const extract = extractiveAnswer(
+        passages,
+        (t) => this.kb.termCoverage(request.question, t),
+        (path) => this.kb.pageChunks(path),
+        { runbookSource: RUNBOOKS_SOURCE },
+      );
+      const live = toolCalls.length ? `Live state:\n${toolCalls.map((c) => `- ${c.summary}`).join('\n')}\n\n` : '';
+      unanswered = passages.length === 0;
+      text = `${live}${unanswered ? UNKNOWN : extract.text}`;
+      cited = extract.cited;
+      runbookSteps = extract.runbookSteps;
+      for (const piece of text.match(/[^\n]*\n|[^\n]+$/g) ?? []) yield { type: 'token', text: piece };
+    } else if (passages.length === 0 && !tools) {
+      unanswered = true;
+      text = UNKNOWN;
+      yield { type: 'token', text };
+    } else {
+      const { messages, included } = buildPrompt({
+        question: request.question,
+        passages,
+        history: conversation.turns.slice(-this.config.answer.historyTurns),
+        ...(request.workload ? { workload: request.workload, namespace } : {}),
+        maxChars: this.config.answer.maxPromptChars,
+      });
+      for await (const event of this.converse(messages, tools, toolCalls)) {
+        if (event.type === 'token') text += event.text;
+        yield event;
+      }
+      const numbers = new Set([...text.matchAll(/\[(\d+)\]/g)].map((m) => Number(m[1])));
+      cited = included.map((p) => p.n).filter((n) => numbers.has(n));
+      unanswered = /\bI don['’]t know\b/i.test(text) && cited.length === 0;
+    }
+
+    const finalCitations = citations.filter((c) => cited.includes(c.n));
+    for (const citation of finalCitations) yield { type: 'citation', citation };
+    const turn = conversation.turns.length;
+    conversation.turns.push({
+      question: redact(request.question),
+      answer: redact(text),
+      citations: finalCitations,
+      toolCalls,
+      mode: this.mode,
+      at: new Date().toISOString(),
+    });
+    await this.ctx.store.set(conversationKey(conversation.id), JSON.stringify(conversation), {
+      ttlSeconds: Math.round(this.config.answer.conversationTtlDays * 86400),
+    });
+    yield {
+      type: 'done',
+      answer: {
+        answer: text,
+        citations: finalCitations,
+        toolCalls,
+        mode: this.mode,
+        unanswered,
+        conversationId: conversation.id,
+        turn,
+        ...(runbookSteps ? { runbookSteps } : {}),
+      },
+    };
+  }
+
+  /**
+   * Passages worth citing: hybrid search, then only those sharing enough of the question's informative terms. A short
+   * follow-up ("and how do I fix it?") is searched together with the previous question.
+   */
+  private async retrieve(question: string, conversation: Conversation): Promise<Array<NumberedPassage & { score: number }>> {
+    const { topK, minTermCoverage } = this.config.retrieval;
+    const previous = conversation.turns.at(-1)?.question;
+    const short = question.split(/\s+/).filter(Boolean).length <= 6;
+    const query = previous && short ? `${previous}\n${question}` : question;
+    const hits = await this.kb.search(query, topK * 2);
+    return hits
+      .filter((h) => this.kb.termCoverage(query, h.chunk) >= minTermCoverage)
+      .slice(0, topK)
+      .map((h, i) => ({ n: i + 1, chunk: h.chunk, score: h.score }));
+  }
+
+  /** The model loop: stream, run any read-only tool calls, feed results back, until an answer or the round limit. */
+  private async *converse(
+    messages: ChatMessage[],
+    tools: ClusterTools | undefined,
+    records: ToolCallRecord[],
+  ): AsyncGenerator<AskEvent> {
+    const { maxToolRounds, maxPromptChars } = this.config.answer;
+    for (let round = 0; ; round++) {
+      const offerTools = tools && round < maxToolRounds;
+      let calls: ToolCall[] = [];
+      let content = '';
+      for await (const event of this.model!.chat({
+        messages: fitMessages(messages, maxPromptChars),
+        ...(offerTools ? { tools: CLUSTER_TOOLS } : {}),
+        temperature: 0.1,
+      })) {
+        if (event.type === 'token') {
+          content += event.text;
+          yield { type: 'token', text: event.text };
+        } else if (event.type === 'tool_calls') {
+          calls = event.calls;
+        }
+      }
+      if (calls.length === 0 || !offerTools) return;
+      messages.push({ role: 'assistant', content, toolCalls: calls });
+      for (const call of calls) {
+        let args: unknown;
+        try {
+          args = JSON.parse(call.arguments || '{}');
+        } catch {
+          args = { unparsable: call.arguments.slice(0, 200) };
+        }
+        const result = await tools.run(call.name, args);
+        records.push(result.record);
+        yield { type: 'tool', call: result.record };
+        messages.push({ role: 'tool', content: result.output, toolCallId: call.id });
+      }
+    }
+  }
+}

@@ -1,0 +1,205 @@
+import { z } from 'zod';
+import type { EngineContext } from '../../context.js';
+import { EngineError, describeIssues, fieldIssuesFromZod } from '../../errors.js';
+import type { ToolDefinition } from '../../model/ModelProvider.js';
+import type { PodInfo, Workload } from '../../sources/cluster/ClusterSource.js';
+import type { AnswerConfig } from '../config.js';
+import type { ToolCallRecord } from '../schemas.js';
+import { redact } from './redactSecrets.js';
+
+/**
+ * Read-only tools over the engine's sources for one named workload: pods, events, logs, metrics. They are the only
+ * way the assistant touches the live system, and none of them can change it, so nothing a retrieved passage or a
+ * model says can trigger an action. Output is redacted and bounded before it goes anywhere.
+ */
+
+const argsSchema = z.object({
+  workload: z.string().min(1).max(253),
+  namespace: z.string().min(1).max(253).optional(),
+});
+const logArgsSchema = argsSchema.extend({ previous: z.boolean().optional() });
+
+export const CLUSTER_TOOLS: ToolDefinition[] = [
+  {
+    name: 'get_pods',
+    description: "Lists the workload's pods with phase, readiness, restarts and container states (read-only).",
+    parameters: {
+      type: 'object',
+      properties: { workload: { type: 'string' }, namespace: { type: 'string' } },
+      required: ['workload'],
+    },
+  },
+  {
+    name: 'get_events',
+    description: 'Recent Kubernetes events about the workload and its pods (read-only).',
+    parameters: {
+      type: 'object',
+      properties: { workload: { type: 'string' }, namespace: { type: 'string' } },
+      required: ['workload'],
+    },
+  },
+  {
+    name: 'get_logs',
+    description: "Tail of the logs of the workload's least healthy pod; previous=true reads the crashed container (read-only).",
+    parameters: {
+      type: 'object',
+      properties: { workload: { type: 'string' }, namespace: { type: 'string' }, previous: { type: 'boolean' } },
+      required: ['workload'],
+    },
+  },
+  {
+    name: 'get_metrics',
+    description: 'Current values of the configured signals (request rate, errors, latency, CPU, memory, restarts) for the workload (read-only).',
+    parameters: {
+      type: 'object',
+      properties: { workload: { type: 'string' }, namespace: { type: 'string' } },
+      required: ['workload'],
+    },
+  },
+];
+
+export interface ToolResult {
+  record: ToolCallRecord;
+  /** What the model reads (redacted, bounded). */
+  output: string;
+}
+
+export class ClusterTools {
+  constructor(
+    private readonly ctx: Pick<EngineContext, 'clusters' | 'metrics' | 'config'>,
+    private readonly config: AnswerConfig,
+    private readonly defaults: { namespace: string; cluster?: string },
+  ) {}
+
+  async run(name: string, rawArgs: unknown): Promise<ToolResult> {
+    const args = (typeof rawArgs === 'object' && rawArgs !== null ? rawArgs : {}) as Record<string, unknown>;
+    try {
+      switch (name) {
+        case 'get_pods':
+          return this.finish(name, args, await this.pods(this.parse(argsSchema, args)));
+        case 'get_events':
+          return this.finish(name, args, await this.events(this.parse(argsSchema, args)));
+        case 'get_logs':
+          return this.finish(name, args, await this.logs(this.parse(logArgsSchema, args)));
+        case 'get_metrics':
+          return this.finish(name, args, await this.metrics(this.parse(argsSchema, args)));
+        default:
+          throw new EngineError('BAD_REQUEST', `unknown tool ${name}`);
+      }
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      return {
+        record: { name, arguments: args, ok: false, summary: `${name} failed: ${redact(message)}` },
+        output: `error: ${redact(message)}`,
+      };
+    }
+  }
+
+  private parse<T>(schema: z.ZodType<T>, args: Record<string, unknown>): T {
+    const parsed = schema.safeParse(args);
+    if (!parsed.success) {
+      const issues = fieldIssuesFromZod(parsed.error.issues, 'arguments');
+      throw new EngineError('INVALID_INPUT', `bad tool arguments: ${describeIssues(issues)}`, { issues });
+    }
+    return parsed.data;
+  }
+
+  private finish(name: string, args: Record<string, unknown>, result: { summary: string; output: string }): ToolResult {
+    const output = redact(result.output);
+    const bounded =
+      output.length > this.config.maxToolOutputChars ? `${output.slice(0, this.config.maxToolOutputChars)}\n[truncated]` : output;
+    return { record: { name, arguments: args, ok: true, summary: redact(result.summary) }, output: bounded };
+  }
+
+  private cluster() {
+    return this.ctx.clusters.get(this.defaults.cluster);
+  }
+
+  private async workload(name: string, namespace: string): Promise<Workload> {
+    const all = await this.cluster().listWorkloads(namespace);
+    const found = all.find((w) => w.name === name);
+    if (!found) {
+      const names = all.map((w) => w.name).slice(0, 20);
+      throw new EngineError('NOT_FOUND', `no workload ${name} in namespace ${namespace}${names.length ? ` (have: ${names.join(', ')})` : ''}`);
+    }
+    return found;
+  }
+
+  private async podsOf(name: string, namespace: string): Promise<{ workload: Workload; pods: PodInfo[] }> {
+    const workload = await this.workload(name, namespace);
+    const pods = await this.cluster().listPods(namespace, { labelSelector: workload.selector });
+    return { workload, pods };
+  }
+
+  private async pods(args: z.infer<typeof argsSchema>) {
+    const namespace = args.namespace ?? this.defaults.namespace;
+    const { workload, pods } = await this.podsOf(args.workload, namespace);
+    const lines = pods.map((p) => {
+      const containers = p.containers
+        .map((c) => `${c.name}:${c.state}${c.reason ? `(${c.reason})` : ''}${c.lastTerminationReason ? ` last=${c.lastTerminationReason}` : ''}`)
+        .join(' ');
+      return `${p.name} phase=${p.phase} ready=${p.ready} restarts=${p.restarts} node=${p.nodeName ?? '-'} ${containers}`;
+    });
+    const notReady = pods.filter((p) => !p.ready).length;
+    return {
+      summary: `pods of ${workload.kind}/${workload.name} in ${namespace}: ${pods.length} (${notReady} not ready, ${workload.readyReplicas}/${workload.replicas} replicas ready)`,
+      output: [`${workload.kind} ${namespace}/${workload.name} replicas=${workload.replicas} ready=${workload.readyReplicas} images=${workload.images.join(',')}`, ...lines].join('\n'),
+    };
+  }
+
+  private async events(args: z.infer<typeof argsSchema>) {
+    const namespace = args.namespace ?? this.defaults.namespace;
+    const { pods } = await this.podsOf(args.workload, namespace);
+    const names = new Set([args.workload, ...pods.map((p) => p.name)]);
+    const events = (await this.cluster().listEvents(namespace)).filter(
+      (e) => names.has(e.involvedName) || e.involvedName.startsWith(`${args.workload}-`),
+    );
+    events.sort((a, b) => (b.lastTimestamp ?? '').localeCompare(a.lastTimestamp ?? ''));
+    const recent = events.slice(0, 30);
+    const warnings = recent.filter((e) => e.type === 'Warning');
+    return {
+      summary: `events of ${args.workload} in ${namespace}: ${recent.length} (${warnings.length} warnings${warnings[0] ? `, latest ${warnings[0].reason}` : ''})`,
+      output: recent.map((e) => `${e.lastTimestamp ?? ''} ${e.type} ${e.reason} ${e.involvedKind}/${e.involvedName} x${e.count}: ${e.message}`).join('\n') || 'no events',
+    };
+  }
+
+  private async logs(args: z.infer<typeof logArgsSchema>) {
+    const namespace = args.namespace ?? this.defaults.namespace;
+    const { pods } = await this.podsOf(args.workload, namespace);
+    if (pods.length === 0) return { summary: `logs of ${args.workload}: no pods`, output: 'no pods' };
+    // The least healthy pod tells the most: not ready first, then most restarts.
+    const pod = [...pods].sort((a, b) => Number(a.ready) - Number(b.ready) || b.restarts - a.restarts)[0]!;
+    const text = await this.cluster().podLogs(namespace, pod.name, {
+      tailLines: this.config.logTailLines,
+      ...(args.previous ? { previous: true } : {}),
+    });
+    const lines = text.split('\n').filter(Boolean);
+    return {
+      summary: `logs of pod ${pod.name}${args.previous ? ' (previous container)' : ''}: last ${lines.length} lines`,
+      output: lines.join('\n') || 'no log lines',
+    };
+  }
+
+  private async metrics(args: z.infer<typeof argsSchema>) {
+    const namespace = args.namespace ?? this.defaults.namespace;
+    const { signals } = this.ctx.config;
+    const label = signals.serviceLabel;
+    const rows: string[] = [];
+    for (const signal of signals.list) {
+      const query = signal.query.replaceAll('$namespace', namespace).replaceAll('$window', signals.window).replaceAll('$service', args.workload);
+      try {
+        const samples = await this.ctx.metrics.instantQuery(query);
+        const mine = samples.find((s) => s.labels[label] === args.workload);
+        rows.push(`${signal.name}=${mine ? formatValue(mine.value) : 'no data'}${signal.unit ? ` ${signal.unit}` : ''}`);
+      } catch (error) {
+        rows.push(`${signal.name}=error (${error instanceof Error ? error.message : String(error)})`);
+      }
+    }
+    return { summary: `metrics of ${args.workload} in ${namespace}: ${rows.join(', ')}`, output: rows.join('\n') };
+  }
+}
+
+function formatValue(v: number): string {
+  if (!Number.isFinite(v)) return String(v);
+  return Math.abs(v) >= 100 ? v.toFixed(0) : Number(v.toPrecision(3)).toString();
+}

@@ -1,0 +1,118 @@
+import { z } from 'zod';
+
+/** Wire shapes of the assistant: HTTP routes, CLI and the typed client share them. */
+
+const idPattern = /^[A-Za-z0-9_-]{1,64}$/;
+
+export const askRequestSchema = z.object({
+  question: z.string().trim().min(1, 'must not be empty').max(4000, 'must be at most 4000 characters'),
+  /** Continues a conversation; a new one is started when absent. */
+  conversationId: z.string().regex(idPattern, 'must be 1-64 letters, digits, - or _').optional(),
+  namespace: z.string().min(1).max(253).optional(),
+  /** A workload (Deployment/StatefulSet/DaemonSet name) the question is about; enables live-state tools. */
+  workload: z.string().min(1).max(253).optional(),
+  cluster: z.string().min(1).optional(),
+  stream: z.boolean().optional(),
+});
+export type AskRequest = z.infer<typeof askRequestSchema>;
+
+export const citationSchema = z.object({
+  n: z.number().int().positive(),
+  title: z.string(),
+  path: z.string(),
+  url: z.string().optional(),
+  section: z.string(),
+  score: z.number(),
+  source: z.string().optional(),
+});
+export type Citation = z.infer<typeof citationSchema>;
+
+export const toolCallRecordSchema = z.object({
+  name: z.string(),
+  arguments: z.record(z.string(), z.unknown()),
+  ok: z.boolean(),
+  /** One line of what was looked at and found, shown to the user. */
+  summary: z.string(),
+});
+export type ToolCallRecord = z.infer<typeof toolCallRecordSchema>;
+
+export const answerSchema = z.object({
+  answer: z.string(),
+  citations: z.array(citationSchema),
+  toolCalls: z.array(toolCallRecordSchema),
+  mode: z.enum(['model', 'extractive']),
+  /** True when nothing relevant was found and the answer says so. */
+  unanswered: z.boolean(),
+  conversationId: z.string(),
+  /** Index of this turn in the conversation (for feedback). */
+  turn: z.number().int().min(0),
+  /** Steps of the best-matching runbook, when one matched. */
+  runbookSteps: z.array(z.string()).optional(),
+});
+export type Answer = z.infer<typeof answerSchema>;
+
+export type AskEvent =
+  | { type: 'token'; text: string }
+  | { type: 'citation'; citation: Citation }
+  | { type: 'tool'; call: ToolCallRecord }
+  | { type: 'done'; answer: Answer };
+
+export const searchQuerySchema = z.object({
+  q: z.string().trim().min(1, 'must not be empty').max(2000),
+  k: z.coerce.number().int().min(1).max(50).default(5),
+});
+
+export const searchResultSchema = z.object({
+  title: z.string(),
+  path: z.string(),
+  url: z.string().optional(),
+  section: z.string(),
+  text: z.string(),
+  score: z.number(),
+  source: z.string(),
+});
+export type SearchResult = z.infer<typeof searchResultSchema>;
+export const searchResponseSchema = z.object({ results: z.array(searchResultSchema) });
+
+export const feedbackRequestSchema = z.object({
+  conversationId: z.string().regex(idPattern),
+  /** Which answer of the conversation; the last one when absent. */
+  turn: z.number().int().min(0).optional(),
+  rating: z.enum(['up', 'down']),
+  comment: z.string().max(2000).optional(),
+});
+export type FeedbackRequest = z.infer<typeof feedbackRequestSchema>;
+
+export const feedbackRecordSchema = feedbackRequestSchema.extend({
+  turn: z.number().int().min(0),
+  question: z.string(),
+  sources: z.array(z.object({ n: z.number(), path: z.string(), title: z.string(), section: z.string() })),
+  mode: z.enum(['model', 'extractive']),
+  at: z.string(),
+});
+export type FeedbackRecord = z.infer<typeof feedbackRecordSchema>;
+
+export const ingestRequestSchema = z.object({
+  paths: z.array(z.string().min(1)).min(1, 'name at least one folder'),
+  /** Public URL prefix of the pages, for citation links. */
+  baseUrl: z.string().optional(),
+  exclude: z.array(z.string()).default([]),
+});
+export type IngestRequest = z.infer<typeof ingestRequestSchema>;
+
+export const conversationTurnSchema = z.object({
+  question: z.string(),
+  answer: z.string(),
+  citations: z.array(citationSchema),
+  toolCalls: z.array(toolCallRecordSchema),
+  mode: z.enum(['model', 'extractive']),
+  at: z.string(),
+});
+export type ConversationTurn = z.infer<typeof conversationTurnSchema>;
+
+export const conversationSchema = z.object({
+  id: z.string(),
+  createdAt: z.string(),
+  turns: z.array(conversationTurnSchema),
+});
+export type Conversation = z.infer<typeof conversationSchema>;
