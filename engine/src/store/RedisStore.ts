@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import { EngineError } from '../errors.js';
 import type { HealthCheck } from '../health/HealthCheck.js';
 import type { Store, StoreWrite } from './Store.js';
-import { assertKey, assertWrites, listWindow, ttlMillis, wrongType } from './storeValidation.js';
+import { assertKey, assertWrites, ttlMillis, wrongType } from './storeValidation.js';
 
 export interface RedisStoreOptions {
   url: string;

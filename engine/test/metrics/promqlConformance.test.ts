@@ -34,7 +34,7 @@ function series(): OpenMetricsSeries[] {
       let cumulative = 0;
       const buckets = [0.05, 0.1, 0.5, 1, Infinity];
       const counts = buckets.map(() => 0);
-      const perBucket = buckets.map((_, b) => times.map(() => 0));
+      const perBucket = buckets.map(() => times.map(() => 0));
       times.forEach((_, i) => {
         cumulative = 0;
         buckets.forEach((_, b) => {

@@ -36,7 +36,9 @@ export function openMetricsFromSeries(series: OpenMetricsSeries[]): string {
   }
   const out: string[] = [];
   for (const [family, { type, lines }] of families) {
-    out.push(`# TYPE ${family} ${type}`, ...lines);
+    out.push(`# TYPE ${family} ${type}`);
+    // No spread: a family can hold more lines than a call may take arguments.
+    for (const line of lines) out.push(line);
   }
   out.push('# EOF');
   return out.join('\n') + '\n';
