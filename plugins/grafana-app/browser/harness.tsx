@@ -93,10 +93,15 @@ async function main() {
   const Root = plugin.root as unknown as React.ComponentType<AnyRecord>;
   const page = new URLSearchParams(window.location.search).get('page') ?? '';
   const meta = { id: pluginJson.id, name: pluginJson.name, type: 'app', enabled: true, jsonData: {} };
+  const theme = grafanaData.createTheme();
+  // Grafana's global styles (box sizing, body colours) so layout matches what users see.
   createRoot(document.getElementById('root')!).render(
-    <reactRouter.MemoryRouter initialEntries={[`/${page}`]}>
-      <Root meta={meta} query={{}} path={`/a/${pluginJson.id}`} basename={`/a/${pluginJson.id}`} onNavChanged={() => undefined} />
-    </reactRouter.MemoryRouter>
+    <grafanaUi.ThemeContext.Provider value={theme}>
+      <grafanaUi.GlobalStyles />
+      <reactRouter.MemoryRouter initialEntries={[`/${page}`]}>
+        <Root meta={meta} query={{}} path={`/a/${pluginJson.id}`} basename={`/a/${pluginJson.id}`} onNavChanged={() => undefined} />
+      </reactRouter.MemoryRouter>
+    </grafanaUi.ThemeContext.Provider>
   );
   document.body.dataset.harness = 'mounted';
 }
