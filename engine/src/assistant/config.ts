@@ -43,7 +43,8 @@ export const embedderConfigSchema = z
       kind: z.literal('lsa'),
       /** 128 measured as good as 256 on the k8s docs at half the fit time and model size. */
       dimensions: z.coerce.number().int().min(16).max(1024).default(128),
-      /** Terms seen in fewer chunks than this are left out of the latent space (noise, typos). */
+      /** Terms seen in fewer chunks than this are left out of the latent space (noise, typos); collections under
+       * 200 chunks keep every term. */
       minDocFreq: z.coerce.number().int().min(1).default(2),
       /** Vocabulary cap (most frequent terms kept) that bounds the persisted model's size. */
       maxVocabulary: z.coerce.number().int().min(1000).default(60_000),

@@ -3,6 +3,9 @@ import { randomizedSvd, type SparseColumns } from '../retrieval/randomizedSvd.js
 import { tokenize } from '../retrieval/tokenize.js';
 import { normalize, type CorpusFittedEmbedder } from './Embedder.js';
 
+/** Below this many chunks every term is kept (see fit). */
+const SMALL_COLLECTION = 200;
+
 export interface LsaOptions {
   dimensions: number;
   minDocFreq: number;
@@ -43,15 +46,24 @@ export class LsaEmbedder implements CorpusFittedEmbedder {
     const df = new Map<string, number>();
     for (const tokens of tokenized) for (const t of new Set(tokens)) df.set(t, (df.get(t) ?? 0) + 1);
     const n = texts.length;
-    // Terms in more than half the chunks carry no topic; rare ones are noise.
+    // In a large collection, terms in more than half the chunks carry no topic and terms rarer than minDocFreq are
+    // mostly noise. A small collection (a few runbooks) keeps every term: there, a word seen once is what tells
+    // its page apart, and the latent space is nearly the full TF-IDF space anyway.
+    const large = n >= SMALL_COLLECTION;
     const kept = [...df.entries()]
-      .filter(([, f]) => f >= this.options.minDocFreq && f <= n * 0.5)
+      .filter(([, f]) => !large || (f >= this.options.minDocFreq && f <= n * 0.5))
       .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
       .slice(0, this.options.maxVocabulary);
     this.vocabulary = new Map(kept.map(([term], i) => [term, i]));
     this.idf = Float32Array.from(kept.map(([, f]) => Math.log((n + 1) / (f + 0.5))));
     const matrix: SparseColumns = { rows: kept.length, columns: tokenized.map((tokens) => this.weigh(tokens)) };
-    const k = Math.max(1, Math.min(this.options.dimensions, kept.length - 1, n - 1));
+    const k = Math.min(this.options.dimensions, kept.length, n);
+    if (k < 1) {
+      // Nothing to learn from (no text): a one-dimensional zero space, so dense search returns no preference.
+      this.projection = new Float32Array(kept.length);
+      this.dims = 1;
+      return;
+    }
     const { u, k: got } = randomizedSvd(matrix, k, { seed: this.options.seed, oversample: 16, powerIterations: 1 });
     this.projection = u;
     this.dims = got;
