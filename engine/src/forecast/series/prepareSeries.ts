@@ -110,7 +110,11 @@ export function prepareSeries(timestamps: ArrayLike<number>, rawValues: ArrayLik
   };
 }
 
-/** Marks long zero runs as unobserved when zero is not a normal value of this series. */
+/**
+ * Marks long zero runs as unobserved when they are not a normal part of this series: the same hours a day before or
+ * after carried load (an idle night that is idle every night stays data). Without a day on either side to compare,
+ * a run is an outage when zeros are otherwise rare.
+ */
 function maskOutages(
   values: Float64Array,
   observed: Uint8Array,
@@ -119,28 +123,47 @@ function maskOutages(
   options: PrepareOptions,
 ): Array<{ start: number; end: number }> {
   const minRun = Math.max(2, Math.ceil((options.outageMinMinutes * 60) / step));
-  let zeros = 0;
-  let seen = 0;
-  for (let i = 0; i < values.length; i++) {
-    if (!observed[i]) continue;
-    seen++;
-    if (values[i] === 0) zeros++;
-  }
-  if (seen === 0 || zeros / seen > options.outageMaxZeroShare) return [];
-  const outages: Array<{ start: number; end: number }> = [];
+  const day = seasonalPeriods(step).day ?? 0;
+  const runs: Array<[number, number]> = [];
   let i = 0;
   while (i < values.length) {
     // Missing steps inside a zero run belong to the same outage.
     if (observed[i] && values[i] === 0) {
       let j = i;
       while (j + 1 < values.length && (!observed[j + 1] || values[j + 1] === 0)) j++;
-      if (j - i + 1 >= minRun) {
-        for (let k = i; k <= j; k++) observed[k] = 0;
-        outages.push({ start: start + i * step, end: start + j * step });
-      }
+      if (j - i + 1 >= minRun) runs.push([i, j]);
       i = j + 1;
     } else i++;
   }
+  // Run number + 1 per position, 0 outside runs.
+  const inRun = new Int32Array(values.length);
+  runs.forEach(([a, b], r) => inRun.fill(r + 1, a, b + 1));
+  let zeros = 0;
+  let seen = 0;
+  for (let k = 0; k < values.length; k++) {
+    if (!observed[k] || inRun[k]) continue;
+    seen++;
+    if (values[k] === 0) zeros++;
+  }
+  const zerosRare = seen > 0 && zeros / seen <= options.outageMaxZeroShare;
+  const outages: Array<{ start: number; end: number }> = [];
+  runs.forEach(([a, b], r) => {
+    let compared = 0;
+    let loaded = 0;
+    for (let k = a; day > 0 && k <= b; k++) {
+      for (const ref of [k - day, k + day]) {
+        // The run itself says nothing; another zero run at the same hours says "this is normal".
+        if (ref < 0 || ref >= values.length || inRun[ref] === r + 1) continue;
+        if (!observed[ref] && !inRun[ref]) continue;
+        compared++;
+        if (!inRun[ref] && values[ref]! > 0) loaded++;
+      }
+    }
+    const outage = compared > 0 ? loaded / compared >= 0.5 : zerosRare;
+    if (!outage) return;
+    for (let k = a; k <= b; k++) observed[k] = 0;
+    outages.push({ start: start + a * step, end: start + b * step });
+  });
   return outages;
 }
 
