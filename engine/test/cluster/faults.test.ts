@@ -180,7 +180,9 @@ describe('fault symptoms', () => {
   it('bad-rollout: a new revision whose pods crash, visible in rollout history; progress deadline exceeded', async () => {
     const { source } = await start({ tuning: { progressDeadlineTicks: 6 } });
     const ref = { kind: 'Deployment' as const, namespace: NS, name: 'recommendation' };
-    inject('bad-rollout', 'recommendation');
+    // backdated, as the demo scheduler does: the new ReplicaSet is dated at the fault's start
+    const startedAt = Math.floor(Date.now() / 1000) - 900;
+    cluster!.ledger.inject({ type: 'bad-rollout', namespace: NS, service: 'recommendation', startedAt });
     const history = await observe(source, 'recommendation', 10);
     expect(reasons(history)).toContain('CrashLoopBackOff');
     const revisions = await source.rolloutHistory(ref);
@@ -188,6 +190,7 @@ describe('fault symptoms', () => {
       'ghcr.io/ai-cloudops/shop-recommendation:1.4.2',
       'ghcr.io/ai-cloudops/shop-recommendation:1.4.3',
     ]);
+    expect(revisions[1]!.createdAt).toBe(new Date(startedAt * 1000).toISOString());
     const pods = history.at(-1)!;
     const crashing = pods.filter((p) => p.containers[0]!.image.endsWith(':1.4.3'));
     expect(crashing.length).toBeGreaterThan(0);

@@ -87,6 +87,36 @@ describe('rollout', () => {
     expect((await source.getWorkload(ref)).availableReplicas).toBe(3);
   });
 
+  it('runs a Deployment created through the API (defaults filled, ReplicaSet, scheduled ready pods)', async () => {
+    const { AppsV1Api } = await import('@kubernetes/client-node');
+    const apps = cluster.kubeConfig().makeApiClient(AppsV1Api);
+    const created = await apps.createNamespacedDeployment({
+      namespace: NS,
+      body: {
+        metadata: { name: 'quotes', labels: { app: 'quotes' } },
+        spec: {
+          replicas: 2,
+          selector: { matchLabels: { app: 'quotes' } },
+          template: {
+            metadata: { labels: { app: 'quotes' } },
+            spec: { containers: [{ name: 'quotes', image: 'quotes:1' }] },
+          },
+        },
+      },
+    });
+    expect(created.spec?.strategy?.type).toBe('RollingUpdate');
+    expect(created.metadata?.generation).toBe(1);
+    cluster.step(5);
+    const pods = await source.listPods(NS, { labelSelector: 'app=quotes' });
+    expect(pods).toHaveLength(2);
+    expect(pods.every((p) => p.ready && p.nodeName && p.ownerKind === 'ReplicaSet')).toBe(true);
+    expect(
+      (await source.rolloutHistory({ kind: 'Deployment', namespace: NS, name: 'quotes' })).map(
+        (r) => r.revision,
+      ),
+    ).toEqual(['1']);
+  });
+
   it('deleting a Deployment garbage-collects its ReplicaSets and pods', async () => {
     const kc = cluster.kubeConfig();
     const { AppsV1Api } = await import('@kubernetes/client-node');

@@ -62,6 +62,7 @@ export class Controller {
       tick: 0,
       now: () => new Date(clock()),
       tuning: { ...DEFAULT_TUNING, ...options.tuning },
+      rolloutTimes: new Map(),
     };
   }
 

@@ -51,6 +51,11 @@ export interface ControllerContext {
   tick: number;
   now(): Date;
   tuning: ControllerTuning;
+  /**
+   * When a fault's rollout began, by `namespace/deployment`: a backdated fault (the demo opens on an incident already
+   * under way) gets a ReplicaSet created at the fault's start, so "recent change" evidence lines up with the metrics.
+   */
+  rolloutTimes: Map<string, string>;
 }
 
 /**

@@ -137,6 +137,9 @@ export class DeploymentController {
     const template = clone(spec.template);
     template.metadata = { ...template.metadata, labels };
     const changeCause = deployment.metadata.annotations?.['kubernetes.io/change-cause'];
+    const rolloutKey = `${deployment.metadata.namespace}/${deployment.metadata.name}`;
+    const createdAt = ctx.rolloutTimes.get(rolloutKey);
+    ctx.rolloutTimes.delete(rolloutKey);
     return ctx.store.create(REPLICA_SETS, {
       apiVersion: 'apps/v1',
       kind: 'ReplicaSet',
@@ -161,6 +164,7 @@ export class DeploymentController {
           },
         ],
         generation: 1,
+        ...(createdAt ? { creationTimestamp: createdAt } : {}),
       },
       spec: {
         replicas: 0,

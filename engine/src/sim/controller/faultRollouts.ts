@@ -68,6 +68,10 @@ export class FaultRollouts {
     });
     bumpGeneration(next, deployment);
     ctx.store.update(DEPLOYMENTS, next);
+    ctx.rolloutTimes.set(
+      `${fault.namespace}/${fault.service}`,
+      new Date(fault.startedAt * 1000).toISOString(),
+    );
   }
 
   private revert(ctx: ControllerContext, fault: Fault, state: Applied): void {
