@@ -1,6 +1,6 @@
 import { DEFAULT_SIGNALS } from '../src/config/schema.js';
 import { FaultLedger } from '../src/sim/faults.js';
-import { IntegralCache, ShopMetricsGenerator } from '../src/sim/metrics/ShopMetricsGenerator.js';
+import { SampleSnapshot, ShopMetricsGenerator } from '../src/sim/metrics/ShopMetricsGenerator.js';
 import { SHOP_NAMESPACE } from '../src/sim/shop.js';
 import type { RangeSeries } from '../src/sources/metrics/MetricsSource.js';
 import { PrometheusMetricsSource } from '../src/sources/metrics/PrometheusMetricsSource.js';
@@ -34,10 +34,10 @@ export const main: BenchMain = async (ctx) => {
   const kFrom = Math.floor((start - 900) / dt);
   const kTo = Math.floor(end / dt);
   const timestamps = Array.from({ length: kTo - kFrom + 1 }, (_, i) => (kFrom + i) * dt);
-  const cache = new IntegralCache();
+  const snapshot = new SampleSnapshot();
   const exported = generator.series().map((def) => {
     const { __name__: name, ...labels } = def.labels;
-    return { name: name!, labels, type: def.type, timestamps, values: Array.from(generator.sampleGrid(def, kFrom, kTo, cache)) };
+    return { name: name!, labels, type: def.type, timestamps, values: Array.from(generator.sampleGrid(def, kFrom, kTo, snapshot)) };
   });
   const prometheus = await startPrometheus({ openMetrics: openMetricsFromSeries(exported) });
   try {

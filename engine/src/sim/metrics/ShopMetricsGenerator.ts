@@ -128,17 +128,17 @@ export class ShopMetricsGenerator {
   }
 
   /** Values at the scrape grid points k·interval for k in [kFrom, kTo]. */
-  sampleGrid(def: SeriesDef, kFrom: number, kTo: number, cache = new IntegralCache()): Float64Array {
+  sampleGrid(def: SeriesDef, kFrom: number, kTo: number, snapshot = new SampleSnapshot()): Float64Array {
     const n = Math.max(0, kTo - kFrom + 1);
     const out = new Float64Array(n);
     const dt = this.scrapeIntervalSeconds;
     if (n === 0) return out;
     if (def.type === 'gauge' || def.kind === 'restarts') {
-      for (let i = 0; i < n; i++) out[i] = this.gaugeOrStep(def, (kFrom + i) * dt, cache);
+      for (let i = 0; i < n; i++) out[i] = this.gaugeOrStep(def, (kFrom + i) * dt, snapshot);
       return out;
     }
     const smooth = new Float64Array(n + 2);
-    for (let i = 0; i < n + 2; i++) smooth[i] = this.integral(def, (kFrom - 1 + i) * dt, cache);
+    for (let i = 0; i < n + 2; i++) smooth[i] = this.integral(def, (kFrom - 1 + i) * dt, snapshot);
     const jitter = jitters(def);
     for (let i = 0; i < n; i++) {
       const s = smooth[i + 1]!;
@@ -148,14 +148,14 @@ export class ShopMetricsGenerator {
   }
 
   /** The value at any time (between scrape points counters move smoothly). */
-  valueAt(def: SeriesDef, t: number, cache = new IntegralCache()): number {
-    if (def.type === 'gauge' || def.kind === 'restarts') return this.gaugeOrStep(def, t, cache);
-    const s = this.integral(def, t, cache);
+  valueAt(def: SeriesDef, t: number, snapshot = new SampleSnapshot()): number {
+    if (def.type === 'gauge' || def.kind === 'restarts') return this.gaugeOrStep(def, t, snapshot);
+    const s = this.integral(def, t, snapshot);
     if (!jitters(def)) return s;
     const dt = this.scrapeIntervalSeconds;
     const k = Math.floor(t / dt);
     const frac = t / dt - k;
-    const grid = [k - 1, k, k + 1, k + 2].map((j) => this.integral(def, j * dt, cache));
+    const grid = [k - 1, k, k + 1, k + 2].map((j) => this.integral(def, j * dt, snapshot));
     const d = (j: number) => JITTER * noise(def, k + j) * Math.min(grid[j + 1]! - grid[j]!, grid[j + 2]! - grid[j + 1]!);
     return s + (1 - frac) * d(0) + (frac > 0 ? frac * d(1) : 0);
   }
@@ -172,7 +172,7 @@ export class ShopMetricsGenerator {
 
   /** Prometheus text exposition format 0.0.4 of every series at a time (for a real Prometheus to scrape). */
   renderExposition(time: number): string {
-    const cache = new IntegralCache();
+    const snapshot = new SampleSnapshot();
     const families = new Map<string, { type: string; help: string; lines: string[] }>();
     for (const def of this.defs) {
       const name = def.labels.__name__!;
@@ -183,7 +183,7 @@ export class ShopMetricsGenerator {
         families.set(family, entry);
       }
       const { __name__: _, ...labels } = def.labels;
-      entry.lines.push(`${name}${renderLabels(labels)} ${renderNumber(this.valueAt(def, time, cache))}`);
+      entry.lines.push(`${name}${renderLabels(labels)} ${renderNumber(this.valueAt(def, time, snapshot))}`);
     }
     const out: string[] = [];
     for (const [family, { type, help, lines }] of families) {
@@ -295,9 +295,9 @@ export class ShopMetricsGenerator {
     }
   }
 
-  private integral(def: SeriesDef, t: number, cache: IntegralCache): number {
-    // One snapshot of the ledger per cache (one query, one exposition): cheap, and consistent within the answer.
-    const epochs = (cache.epochs ??= this.epochs()) as Epoch[];
+  private integral(def: SeriesDef, t: number, snapshot: SampleSnapshot): number {
+    // One view of the ledger per snapshot (one query, one exposition): cheap, and consistent within the answer.
+    const epochs = (snapshot.epochs ??= this.epochs()) as Epoch[];
     let table = this.integrated.get(def.id);
     const signature = this.timeline!.signature;
     const shape = this.shape(loadOf(def));
@@ -313,8 +313,8 @@ export class ShopMetricsGenerator {
         table.c1[e] = c1;
         table.c2[e] = c2;
         if (epoch.end !== Infinity) {
-          const [a1, a2] = cache.at(shape, epoch.start);
-          const [b1, b2] = cache.at(shape, epoch.end);
+          const [a1, a2] = shape.integrals(epoch.start);
+          const [b1, b2] = shape.integrals(epoch.end);
           value += c0 * (epoch.end - epoch.start) + c1 * (b1 - a1) + c2 * (b2 - a2);
         }
       }
@@ -323,13 +323,13 @@ export class ShopMetricsGenerator {
     if (t <= 0) return 0;
     const e = epochIndex(epochs, t);
     const start = epochs[e]!.start;
-    const [a1, a2] = cache.at(shape, start);
-    const [t1, t2] = cache.at(shape, t);
+    const [a1, a2] = shape.integrals(start);
+    const [t1, t2] = shape.integrals(t);
     return table.prefix[e]! + table.c0[e]! * (t - start) + table.c1[e]! * (t1 - a1) + table.c2[e]! * (t2 - a2);
   }
 
-  private gaugeOrStep(def: SeriesDef, t: number, cache: IntegralCache): number {
-    const all = (cache.faults ??= (this.ledger?.all() ?? []).filter((f) => f.namespace === this.namespace));
+  private gaugeOrStep(def: SeriesDef, t: number, snapshot: SampleSnapshot): number {
+    const all = (snapshot.faults ??= (this.ledger?.all() ?? []).filter((f) => f.namespace === this.namespace));
     const faults = all.filter((f) => f.service === def.service.name && f.startedAt <= t);
     if (def.kind === 'restarts') {
       let restarts = 0;
@@ -389,13 +389,9 @@ export function crashLoopRestarts(seconds: number): number {
  * What one query (or one exposition) reads consistently: a snapshot of the fault timeline, taken on first use.
  * The integrals themselves are memoised by the load shapes, across queries.
  */
-export class IntegralCache {
+export class SampleSnapshot {
   epochs: unknown[] | undefined;
   faults: Fault[] | undefined;
-
-  at(shape: LoadShape, t: number): [number, number] {
-    return shape.integrals(t);
-  }
 }
 
 function loadOf(def: SeriesDef): string {

@@ -1,6 +1,6 @@
 import { EngineError } from '../../errors.js';
 import type { HealthCheck } from '../../health/HealthCheck.js';
-import { IntegralCache, type ShopMetricsGenerator } from '../../sim/metrics/ShopMetricsGenerator.js';
+import { SampleSnapshot, type ShopMetricsGenerator } from '../../sim/metrics/ShopMetricsGenerator.js';
 import type { InstantSample, Labels, MetricsSource, RangeQuery, RangeSeries, UnixSeconds } from './MetricsSource.js';
 import type { LabelMatcher } from './promql/ast.js';
 import { evaluatePromql, labelKey, type EvalResult, type GridSeries, type GridSeriesProvider } from './promql/evaluatePromql.js';
@@ -94,10 +94,10 @@ export class SyntheticMetricsSource implements MetricsSource {
     return evaluatePromql(expr, times, this.provider());
   }
 
-  /** A provider with one integral cache per query, so series sharing a load shape share its integrals. */
+  /** A provider with one snapshot of the fault timeline per query, so every series of an answer sees the same faults. */
   private provider(): GridSeriesProvider {
     const generator = this.generator;
-    const cache = new IntegralCache();
+    const snapshot = new SampleSnapshot();
     return {
       intervalSeconds: generator.scrapeIntervalSeconds,
       select(matchers: LabelMatcher[]): GridSeries[] {
@@ -105,7 +105,7 @@ export class SyntheticMetricsSource implements MetricsSource {
         return generator
           .series()
           .filter((def) => test(def.labels))
-          .map((def) => ({ labels: def.labels, samples: (kFrom, kTo) => generator.sampleGrid(def, kFrom, kTo, cache) }));
+          .map((def) => ({ labels: def.labels, samples: (kFrom, kTo) => generator.sampleGrid(def, kFrom, kTo, snapshot) }));
       },
     };
   }
