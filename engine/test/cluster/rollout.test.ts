@@ -67,17 +67,16 @@ describe('rollout', () => {
 
   it('rolls back by restoring the old template, which reuses the old ReplicaSet as revision 3', async () => {
     const [first] = await source.rolloutHistory(ref);
+    expect(first!.podTemplate).toBeDefined();
+    expect(JSON.stringify(first!.podTemplate)).not.toContain('pod-template-hash');
+    // kubectl rollout undo: put the old revision's template back
     await source.patchWorkload(
       ref,
-      [
-        {
-          op: 'replace',
-          path: '/spec/template/spec/containers/0/image',
-          value: 'ghcr.io/ai-cloudops/shop-frontend:1.4.2',
-        },
-      ],
+      [{ op: 'replace', path: '/spec/template', value: first!.podTemplate }],
       'json',
-      { dryRun: false },
+      {
+        dryRun: false,
+      },
     );
     cluster.step(12);
     const history = await source.rolloutHistory(ref);

@@ -123,6 +123,11 @@ export interface RolloutRevision {
   replicas: number;
   /** Hash of the pod template (`pod-template-hash`). */
   templateHash?: string;
+  /**
+   * The revision's pod template as plain JSON, without the `pod-template-hash` label: rolling back is replacing the
+   * workload's `/spec/template` with it, as `kubectl rollout undo` does.
+   */
+  podTemplate?: Record<string, unknown>;
 }
 
 export interface HorizontalPodAutoscalerInfo {

@@ -6,6 +6,7 @@ import type {
   V1LabelSelector,
   V1Node,
   V1Pod,
+  V1PodTemplateSpec,
   V1ReplicaSet,
   V1StatefulSet,
   V2HorizontalPodAutoscaler,
@@ -198,7 +199,19 @@ export function toRevision(rs: V1ReplicaSet): RolloutRevision {
     ...(meta.creationTimestamp ? { createdAt: iso(meta.creationTimestamp) } : {}),
     replicas: rs.status?.replicas ?? rs.spec?.replicas ?? 0,
     ...(hash ? { templateHash: hash } : {}),
+    ...(rs.spec?.template ? { podTemplate: plainTemplate(rs.spec.template) } : {}),
   };
+}
+
+/** client-node model objects → plain JSON (their property names are the API's), minus the controller's hash label. */
+function plainTemplate(template: V1PodTemplateSpec): Record<string, unknown> {
+  const plain = JSON.parse(JSON.stringify(template)) as {
+    metadata?: { labels?: Record<string, string> };
+  } & Record<string, unknown>;
+  if (plain.metadata?.labels) {
+    delete plain.metadata.labels['pod-template-hash'];
+  }
+  return plain;
 }
 
 export function toHpaInfo(hpa: V2HorizontalPodAutoscaler): HorizontalPodAutoscalerInfo {
