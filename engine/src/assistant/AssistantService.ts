@@ -301,13 +301,18 @@ export class AssistantService {
    */
   private async retrieve(question: string, conversation: Conversation): Promise<Array<NumberedPassage & { score: number }>> {
     const { topK, minTermCoverage } = this.config.retrieval;
-    const previous = conversation.turns.at(-1)?.question;
-    const short = question.split(/\s+/).filter(Boolean).length <= 6;
-    const query = previous && short ? `${previous}\n${question}` : question;
-    const hits = await this.kb.search(query, topK * 2);
+    // Redacted first: the query may go to a remote embeddings API, and a pasted secret is no search term anyway.
+    const clean = redact(question).replace(/\[REDACTED[^\]]*\]/g, ' ');
+    const previous = conversation.turns.at(-1)?.question.replace(/\[REDACTED[^\]]*\]/g, ' ');
+    const short = clean.split(/\s+/).filter(Boolean).length <= 6;
+    const query = previous && short ? `${previous}\n${clean}` : clean;
+    const hits = (await this.kb.search(query, topK * 2)).slice(0, topK);
+    // Answerable when the best passages together cover enough of the question (a question with a pasted log line has
+    // terms no single passage holds); then each cited passage must carry part of that evidence itself.
+    const together = hits.map((h) => `${h.chunk.title}\n${h.chunk.section}\n${h.chunk.text}`).join('\n');
+    if (hits.length === 0 || this.kb.termCoverage(query, together) < minTermCoverage) return [];
     return hits
-      .filter((h) => this.kb.termCoverage(query, h.chunk) >= minTermCoverage)
-      .slice(0, topK)
+      .filter((h) => this.kb.termCoverage(query, h.chunk) >= minTermCoverage / 2)
       .map((h, i) => ({ n: i + 1, chunk: h.chunk, score: h.score }));
   }
 

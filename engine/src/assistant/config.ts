@@ -89,8 +89,9 @@ export const retrievalConfigSchema = z
     /** Passages returned to the answerer by default. */
     topK: z.coerce.number().int().positive().default(5),
     /**
-     * A question is "unanswered" when no passage shares at least this fraction of the question's informative terms
-     * (IDF-weighted); then the assistant says it does not know instead of guessing.
+     * A question is "unanswered" when the top passages together share less than this fraction of the question's
+     * informative terms (IDF-weighted); then the assistant says it does not know instead of guessing. Each cited
+     * passage must hold at least half this fraction on its own.
      */
     minTermCoverage: z.coerce.number().min(0).max(1).default(0.35),
   })

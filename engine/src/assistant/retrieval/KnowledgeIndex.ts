@@ -191,8 +191,10 @@ export class KnowledgeIndex {
     let total = 0;
     let found = 0;
     for (const t of terms) {
-      // Terms absent from the whole collection count too: a question about something never documented is unknown.
-      const w = this.bm25.idf(t);
+      // Terms the collection never mentions count half: a question about something undocumented should come out
+      // unknown, but a question with a pasted log line is full of such terms (ids, hosts) and may still be answerable.
+      const known = this.bm25.docFreq(t) > 0;
+      const w = this.bm25.idf(t) * (known ? 1 : 0.5);
       total += w;
       if (present.has(t)) found += w;
     }
