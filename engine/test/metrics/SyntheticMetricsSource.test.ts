@@ -146,6 +146,28 @@ describe('SyntheticMetricsSource: faults', () => {
     expect(ratio('frontend', 'catalog')).toBeLessThan(0.01);
   });
 
+  it('reports readiness like kube-state-metrics and up like Prometheus', async () => {
+    const { source, generator } = sourceWith([
+      { type: 'failing-readiness', service: 'checkout' },
+      { type: 'node-not-ready', service: 'cart', node: 'node-3' },
+    ]);
+    const ready = new Map(
+      (await source.instantQuery('kube_deployment_status_replicas_ready', T)).map((s) => [s.labels.deployment, s.value]),
+    );
+    expect(ready.get('checkout')).toBe(0);
+    for (const service of SHOP_SERVICES) {
+      const onNode3 = generator.pods.filter((p) => p.service.name === service.name && p.node === 'node-3').length;
+      if (service.name !== 'checkout') expect(ready.get(service.name), service.name).toBe(service.replicas - onNode3);
+    }
+    const down = await source.instantQuery('up == 0', T);
+    const expectedDown = generator.pods.filter((p) => p.node === 'node-3' || p.service.name === 'checkout').map((p) => p.name);
+    expect(down.map((s) => s.labels.pod).sort()).toEqual([...new Set(expectedDown)].sort());
+    // Before the faults everything is up and ready.
+    expect(await source.instantQuery('up == 0', FAULT_START - 60)).toEqual([]);
+    const requests = await source.instantQuery('sum(kube_pod_container_resource_requests{resource="cpu",pod=~"cart-.*"}) / count(kube_pod_info{pod=~"cart-.*"})', T);
+    expect(requests[0]!.value).toBeCloseTo(0.1, 12);
+  });
+
   it('a resolved fault stops affecting signals', async () => {
     const { source, ledger } = sourceWith([{ type: 'latency', service: 'ads' }]);
     ledger.resolve(ledger.all()[0]!.id, FAULT_START + 600);

@@ -29,7 +29,8 @@ describe('renderExposition', () => {
   it('lists each series once, with HELP and TYPE per family', () => {
     const text = generator.renderExposition(1_764_000_000.5);
     const samples = text.split('\n').filter((l) => l && !l.startsWith('#'));
-    expect(samples).toHaveLength(generator.series().length);
+    expect(samples).toHaveLength(generator.series().filter((d) => !d.scrapeGenerated).length);
+    expect(samples.some((l) => l.startsWith('up{'))).toBe(false);
     expect(text).toContain('# TYPE http_request_duration_seconds histogram');
     expect(text).toContain('# TYPE container_memory_working_set_bytes gauge');
   });
@@ -78,7 +79,7 @@ describe('a real Prometheus scraping the demo exposition', () => {
       count = sample?.value ?? 0;
       if (count === 0) await sleep(200);
     }
-    expect(count).toBe(generator.series().length);
+    expect(count).toBe(generator.series().filter((d) => !d.scrapeGenerated).length);
     const [up] = await source.instantQuery('up{job="demo-shop"}');
     expect(up?.value).toBe(1);
 
@@ -87,6 +88,8 @@ describe('a real Prometheus scraping the demo exposition', () => {
     const byService = new Map(restarts.map((s) => [s.labels.service, s.value]));
     expect(byService.get('cart')).toBeGreaterThan(0);
     expect(byService.get('catalog')).toBe(0);
+    const [ready] = await source.instantQuery('kube_deployment_status_replicas_ready{deployment="cart"}');
+    expect(ready?.value).toBe(0);
 
     // A scraped counter equals the generator's value at the scrape's own timestamp.
     const [sample] = await source.instantQuery('http_request_duration_seconds_count{service="frontend"}');

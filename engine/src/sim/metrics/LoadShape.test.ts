@@ -9,7 +9,12 @@ describe('LoadShape', () => {
 
   it('integrates its own value (central difference of the integral)', () => {
     // Near 1.7e9 s the integrals are ~1e9, so a difference quotient only keeps about 4 digits there.
-    for (const [t, digits] of [[1_000, 5], [86_400 * 3.3, 5], [1_763_990_000, 4], [1_764_000_007.5, 4]] as const) {
+    for (const [t, digits] of [
+      [1_000, 5],
+      [86_400 * 3.3, 5],
+      [1_763_990_000, 4],
+      [1_764_000_007.5, 4],
+    ] as const) {
       const h = 0.25;
       expect((shape.integral(t + h) - shape.integral(t - h)) / (2 * h)).toBeCloseTo(shape.value(t), digits);
       const square = (shape.integralOfSquare(t + h) - shape.integralOfSquare(t - h)) / (2 * h);

@@ -45,7 +45,9 @@ export class LoadShape {
       const scale = 0.6 + 0.8 * unitNoise(key, 100 + i);
       this.components.push({ a: 0.009 * scale, omega: (2 * Math.PI) / period, phi: phase(i) });
     });
-    const constant = this.components.filter((c) => c.omega === 0).reduce((s, c) => s + c.a * Math.cos(c.phi), 0);
+    const constant = this.components
+      .filter((c) => c.omega === 0)
+      .reduce((s, c) => s + c.a * Math.cos(c.phi), 0);
     const swing = this.components.filter((c) => c.omega !== 0).reduce((s, c) => s + Math.abs(c.a), 0);
     this.min = constant - swing;
     this.max = constant + swing;
@@ -77,7 +79,10 @@ export class LoadShape {
   integral(t: number): number {
     let v = 0;
     for (const c of this.components) {
-      v += c.omega === 0 ? c.a * Math.cos(c.phi) * t : (c.a / c.omega) * (Math.sin(c.omega * t + c.phi) - Math.sin(c.phi));
+      v +=
+        c.omega === 0
+          ? c.a * Math.cos(c.phi) * t
+          : (c.a / c.omega) * (Math.sin(c.omega * t + c.phi) - Math.sin(c.phi));
     }
     return v;
   }
@@ -112,7 +117,14 @@ export class LoadShape {
   private sinScratch: Float64Array | undefined;
   private cosScratch: Float64Array | undefined;
   private squareTerms:
-    | { linear: number; constant: number; i: Int32Array; j: Int32Array; diff: Float64Array; sum: Float64Array }
+    | {
+        linear: number;
+        constant: number;
+        i: Int32Array;
+        j: Int32Array;
+        diff: Float64Array;
+        sum: Float64Array;
+      }
     | undefined;
 
   /** Per pair: weight/ω of the difference and sum frequencies (0 when that frequency is zero: it is linear in t). */
@@ -143,7 +155,14 @@ export class LoadShape {
         sum.push(pair(ci.omega + cj.omega, ci.phi + cj.phi));
       }
     }
-    return { linear, constant, i: Int32Array.from(is), j: Int32Array.from(js), diff: Float64Array.from(diff), sum: Float64Array.from(sum) };
+    return {
+      linear,
+      constant,
+      i: Int32Array.from(is),
+      j: Int32Array.from(js),
+      diff: Float64Array.from(diff),
+      sum: Float64Array.from(sum),
+    };
   }
 
   /** Reference evaluation of ∫₀ᵗ L², pair by pair (used by tests to check the fast path). */
@@ -155,7 +174,10 @@ export class LoadShape {
       for (let j = i; j < cs.length; j++) {
         const cj = cs[j]!;
         const weight = (i === j ? 0.5 : 1) * ci.a * cj.a;
-        v += weight * (cosIntegral(ci.omega - cj.omega, ci.phi - cj.phi, t) + cosIntegral(ci.omega + cj.omega, ci.phi + cj.phi, t));
+        v +=
+          weight *
+          (cosIntegral(ci.omega - cj.omega, ci.phi - cj.phi, t) +
+            cosIntegral(ci.omega + cj.omega, ci.phi + cj.phi, t));
       }
     }
     return v;

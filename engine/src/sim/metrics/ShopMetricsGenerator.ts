@@ -1,7 +1,7 @@
 import type { Labels } from '../../sources/metrics/MetricsSource.js';
 import type { Fault, FaultLedger } from '../faults.js';
 import { SHOP_NAMESPACE, SHOP_SERVICES, type ShopService } from '../shop.js';
-import { HEALTHY, MAX_ERROR_DELTA, podStates, type PodRef, type PodState } from './faultEffects.js';
+import { HEALTHY, MAX_ERROR_DELTA, podReady, podStates, type PodRef, type PodState } from './faultEffects.js';
 import { hashString, unitNoise } from './hashNoise.js';
 import { LATENCY, LATENCY_BUCKETS, logNormalCdf, logNormalMean } from './latencyModel.js';
 import { LoadShape } from './LoadShape.js';
@@ -14,7 +14,10 @@ export type SeriesKind =
   | 'cpu'
   | 'memory'
   | 'restarts'
-  | 'client';
+  | 'client'
+  | 'up'
+  | 'replicas_ready'
+  | 'constant';
 
 export interface ShopPod {
   service: ShopService;
@@ -41,6 +44,10 @@ export interface SeriesDef {
   /** For client requests: the callee and this caller's share of the callee's traffic. */
   target?: ShopService;
   callerShare?: number;
+  /** Value of a `constant` series (resource requests, spec replicas, info metrics). */
+  constant?: number;
+  /** Made by Prometheus itself when it scrapes (`up`), so absent from the exposition. */
+  scrapeGenerated?: boolean;
   key: number;
 }
 
@@ -103,12 +110,22 @@ export class ShopMetricsGenerator {
     this.services = options.services ?? SHOP_SERVICES;
     this.namespace = options.namespace ?? SHOP_NAMESPACE;
     this.scrapeIntervalSeconds = options.scrapeIntervalSeconds ?? 15;
-    const placement = options.placement ?? ((service: string, i: number) => defaultPlacement(this.services, service, i));
+    const placement =
+      options.placement ?? ((service: string, i: number) => defaultPlacement(this.services, service, i));
     for (const s of this.services) this.shapes.set(s.name, new LoadShape(this.seed, s.name));
     this.pods = this.services.flatMap((service) => {
-      const raw = Array.from({ length: service.replicas }, (_, i) => 1 + 0.15 * (unitNoise(hashString(service.name, this.seed), i) - 0.5));
+      const raw = Array.from(
+        { length: service.replicas },
+        (_, i) => 1 + 0.15 * (unitNoise(hashString(service.name, this.seed), i) - 0.5),
+      );
       const total = raw.reduce((a, b) => a + b, 0);
-      return raw.map((w, index) => ({ service, index, name: podName(service.name, index), node: placement(service.name, index), weight: w / total }));
+      return raw.map((w, index) => ({
+        service,
+        index,
+        name: podName(service.name, index),
+        node: placement(service.name, index),
+        weight: w / total,
+      }));
     });
     this.defs = this.buildCatalog();
   }
@@ -133,6 +150,7 @@ export class ShopMetricsGenerator {
     const out = new Float64Array(n);
     const dt = this.scrapeIntervalSeconds;
     if (n === 0) return out;
+    if (def.kind === 'constant') return out.fill(def.constant!);
     if (def.type === 'gauge' || def.kind === 'restarts') {
       for (let i = 0; i < n; i++) out[i] = this.gaugeOrStep(def, (kFrom + i) * dt, snapshot);
       return out;
@@ -149,6 +167,7 @@ export class ShopMetricsGenerator {
 
   /** The value at any time (between scrape points counters move smoothly). */
   valueAt(def: SeriesDef, t: number, snapshot = new SampleSnapshot()): number {
+    if (def.kind === 'constant') return def.constant!;
     if (def.type === 'gauge' || def.kind === 'restarts') return this.gaugeOrStep(def, t, snapshot);
     const s = this.integral(def, t, snapshot);
     if (!jitters(def)) return s;
@@ -156,13 +175,15 @@ export class ShopMetricsGenerator {
     const k = Math.floor(t / dt);
     const frac = t / dt - k;
     const grid = [k - 1, k, k + 1, k + 2].map((j) => this.integral(def, j * dt, snapshot));
-    const d = (j: number) => JITTER * noise(def, k + j) * Math.min(grid[j + 1]! - grid[j]!, grid[j + 2]! - grid[j + 1]!);
+    const d = (j: number) =>
+      JITTER * noise(def, k + j) * Math.min(grid[j + 1]! - grid[j]!, grid[j + 2]! - grid[j + 1]!);
     return s + (1 - frac) * d(0) + (frac > 0 ? frac * d(1) : 0);
   }
 
   /** The modelled per-second rate of a counter at a time, before scrape jitter: what rate() should approximate. */
   rateAt(def: SeriesDef, t: number): number {
-    if (def.type !== 'counter' || def.kind === 'restarts') throw new Error(`${def.labels.__name__} has no modelled rate`);
+    if (def.type !== 'counter' || def.kind === 'restarts')
+      throw new Error(`${def.labels.__name__} has no modelled rate`);
     const epochs = this.epochs();
     const e = epochIndex(epochs, t);
     const [c0, c1, c2] = this.coefficients(def, epochs[e]!);
@@ -175,11 +196,19 @@ export class ShopMetricsGenerator {
     const snapshot = new SampleSnapshot();
     const families = new Map<string, { type: string; help: string; lines: string[] }>();
     for (const def of this.defs) {
+      if (def.scrapeGenerated) continue;
       const name = def.labels.__name__!;
-      const family = def.kind === 'bucket' || def.kind === 'sum' || def.kind === 'count' ? 'http_request_duration_seconds' : name;
+      const family =
+        def.kind === 'bucket' || def.kind === 'sum' || def.kind === 'count'
+          ? 'http_request_duration_seconds'
+          : name;
       let entry = families.get(family);
       if (!entry) {
-        entry = { type: def.kind === 'bucket' || def.kind === 'sum' || def.kind === 'count' ? 'histogram' : def.type, help: HELP[family] ?? family, lines: [] };
+        entry = {
+          type: def.kind === 'bucket' || def.kind === 'sum' || def.kind === 'count' ? 'histogram' : def.type,
+          help: HELP[family] ?? family,
+          lines: [],
+        };
         families.set(family, entry);
       }
       const { __name__: _, ...labels } = def.labels;
@@ -195,24 +224,108 @@ export class ShopMetricsGenerator {
   private buildCatalog(): SeriesDef[] {
     const defs: SeriesDef[] = [];
     const ns = this.namespace;
-    const add = (labels: Labels, kind: SeriesKind, type: 'counter' | 'gauge', service: ShopService, extra: Partial<SeriesDef> = {}) => {
-      defs.push({ id: defs.length, labels, kind, type, service, key: hashString(JSON.stringify(labels), this.seed), ...extra });
+    const add = (
+      labels: Labels,
+      kind: SeriesKind,
+      type: 'counter' | 'gauge',
+      service: ShopService,
+      extra: Partial<SeriesDef> = {},
+    ) => {
+      defs.push({
+        id: defs.length,
+        labels,
+        kind,
+        type,
+        service,
+        key: hashString(JSON.stringify(labels), this.seed),
+        ...extra,
+      });
     };
     for (const pod of this.pods) {
       const s = pod.service;
       const base = { namespace: ns, service: s.name, pod: pod.name };
-      add({ __name__: 'http_requests_total', ...base, code: '200' }, 'requests', 'counter', s, { pod, outcome: 'ok', codeShare: 1 });
-      add({ __name__: 'http_requests_total', ...base, code: '500' }, 'requests', 'counter', s, { pod, outcome: 'error', codeShare: ERRORS.serverErrorShare });
-      add({ __name__: 'http_requests_total', ...base, code: '503' }, 'requests', 'counter', s, { pod, outcome: 'error', codeShare: 1 - ERRORS.serverErrorShare });
+      add({ __name__: 'http_requests_total', ...base, code: '200' }, 'requests', 'counter', s, {
+        pod,
+        outcome: 'ok',
+        codeShare: 1,
+      });
+      add({ __name__: 'http_requests_total', ...base, code: '500' }, 'requests', 'counter', s, {
+        pod,
+        outcome: 'error',
+        codeShare: ERRORS.serverErrorShare,
+      });
+      add({ __name__: 'http_requests_total', ...base, code: '503' }, 'requests', 'counter', s, {
+        pod,
+        outcome: 'error',
+        codeShare: 1 - ERRORS.serverErrorShare,
+      });
       for (const le of LATENCY_BUCKETS) {
-        add({ __name__: 'http_request_duration_seconds_bucket', ...base, le: le === Infinity ? '+Inf' : String(le) }, 'bucket', 'counter', s, { pod, le });
+        add(
+          {
+            __name__: 'http_request_duration_seconds_bucket',
+            ...base,
+            le: le === Infinity ? '+Inf' : String(le),
+          },
+          'bucket',
+          'counter',
+          s,
+          { pod, le },
+        );
       }
       add({ __name__: 'http_request_duration_seconds_sum', ...base }, 'sum', 'counter', s, { pod });
       add({ __name__: 'http_request_duration_seconds_count', ...base }, 'count', 'counter', s, { pod });
       const container = { namespace: ns, pod: pod.name, container: s.name, service: s.name };
       add({ __name__: 'container_cpu_usage_seconds_total', ...container }, 'cpu', 'counter', s, { pod });
       add({ __name__: 'container_memory_working_set_bytes', ...container }, 'memory', 'gauge', s, { pod });
-      add({ __name__: 'kube_pod_container_status_restarts_total', ...container }, 'restarts', 'counter', s, { pod });
+      add({ __name__: 'kube_pod_container_status_restarts_total', ...container }, 'restarts', 'counter', s, {
+        pod,
+      });
+      add({ __name__: 'up', job: ns, ...base }, 'up', 'gauge', s, { pod, scrapeGenerated: true });
+      // kube-state-metrics' view of the pod (its labels, not the app's: no `service`).
+      const ksm = { namespace: ns, pod: pod.name };
+      const owner = pod.name.slice(0, pod.name.lastIndexOf('-'));
+      add(
+        {
+          __name__: 'kube_pod_info',
+          ...ksm,
+          node: pod.node,
+          created_by_kind: 'ReplicaSet',
+          created_by_name: owner,
+        },
+        'constant',
+        'gauge',
+        s,
+        { pod, constant: 1 },
+      );
+      const resource = { ...ksm, container: s.name };
+      add(
+        { __name__: 'kube_pod_container_resource_requests', ...resource, resource: 'cpu', unit: 'core' },
+        'constant',
+        'gauge',
+        s,
+        { pod, constant: s.cpuRequestCores },
+      );
+      add(
+        { __name__: 'kube_pod_container_resource_requests', ...resource, resource: 'memory', unit: 'byte' },
+        'constant',
+        'gauge',
+        s,
+        { pod, constant: s.memoryLimitBytes / 2 },
+      );
+      add(
+        { __name__: 'kube_pod_container_resource_limits', ...resource, resource: 'memory', unit: 'byte' },
+        'constant',
+        'gauge',
+        s,
+        { pod, constant: s.memoryLimitBytes },
+      );
+    }
+    for (const s of this.services) {
+      const deployment = { namespace: ns, deployment: s.name };
+      add({ __name__: 'kube_deployment_spec_replicas', ...deployment }, 'constant', 'gauge', s, {
+        constant: s.replicas,
+      });
+      add({ __name__: 'kube_deployment_status_replicas_ready', ...deployment }, 'replicas_ready', 'gauge', s);
     }
     for (const caller of this.services) {
       for (const calleeName of caller.calls) {
@@ -221,8 +334,18 @@ export class ShopMetricsGenerator {
         const callers = this.services.filter((s) => s.calls.includes(callee.name));
         const share = caller.peakRps / callers.reduce((sum, c) => sum + c.peakRps, 0);
         const base = { namespace: ns, service: caller.name, target: callee.name };
-        add({ __name__: 'http_client_requests_total', ...base, code: '200' }, 'client', 'counter', caller, { target: callee, callerShare: share, outcome: 'ok', codeShare: 1 });
-        add({ __name__: 'http_client_requests_total', ...base, code: '500' }, 'client', 'counter', caller, { target: callee, callerShare: share, outcome: 'error', codeShare: 1 });
+        add({ __name__: 'http_client_requests_total', ...base, code: '200' }, 'client', 'counter', caller, {
+          target: callee,
+          callerShare: share,
+          outcome: 'ok',
+          codeShare: 1,
+        });
+        add({ __name__: 'http_client_requests_total', ...base, code: '500' }, 'client', 'counter', caller, {
+          target: callee,
+          callerShare: share,
+          outcome: 'error',
+          codeShare: 1,
+        });
       }
     }
     return defs;
@@ -231,21 +354,33 @@ export class ShopMetricsGenerator {
   /** Fault boundaries split time into epochs of constant pod states; recomputed when the ledger changes. */
   private epochs(): Epoch[] {
     const faults = (this.ledger?.all() ?? []).filter((f) => f.namespace === this.namespace);
-    const signature = faults.map((f) => `${f.id}:${f.type}:${f.service}:${f.node ?? ''}:${f.startedAt}:${f.endedAt ?? ''}`).join('|');
+    const signature = faults
+      .map((f) => `${f.id}:${f.type}:${f.service}:${f.node ?? ''}:${f.startedAt}:${f.endedAt ?? ''}`)
+      .join('|');
     if (this.timeline?.signature === signature) return this.timeline.epochs;
-    const bounds = [...new Set(faults.flatMap((f) => (f.endedAt === undefined ? [f.startedAt] : [f.startedAt, f.endedAt])))]
+    const bounds = [
+      ...new Set(faults.flatMap((f) => (f.endedAt === undefined ? [f.startedAt] : [f.startedAt, f.endedAt]))),
+    ]
       .filter((b) => b > 0)
       .sort((a, b) => a - b);
     const starts = [0, ...bounds];
     const refs: PodRef[] = this.pods.map((p) => ({ service: p.service.name, pod: p.name, node: p.node }));
     const epochs = starts.map((start, i): Epoch => {
       const end = starts[i + 1] ?? Infinity;
-      const active = faults.filter((f) => f.startedAt <= start && (f.endedAt === undefined || f.endedAt > start));
+      const active = faults.filter(
+        (f) => f.startedAt <= start && (f.endedAt === undefined || f.endedAt > start),
+      );
       const states = podStates(active, this.services, refs);
       const serviceError = new Map<string, number>();
       for (const s of this.services) {
         const own = this.pods.filter((p) => p.service === s);
-        serviceError.set(s.name, own.reduce((sum, p) => sum + p.weight * Math.min(states.get(p.name)!.errorDelta, MAX_ERROR_DELTA), 0));
+        serviceError.set(
+          s.name,
+          own.reduce(
+            (sum, p) => sum + p.weight * Math.min(states.get(p.name)!.errorDelta, MAX_ERROR_DELTA),
+            0,
+          ),
+        );
       }
       return { start, end, active, states, serviceError };
     });
@@ -257,19 +392,24 @@ export class ShopMetricsGenerator {
   /** Rate = c0 + c1·L(t) + c2·L(t)² inside an epoch, L being the load shape of loadOf(def). */
   private coefficients(def: SeriesDef, epoch: Epoch): [number, number, number] {
     const s = def.service;
-    const state = def.pod ? epoch.states.get(def.pod.name) ?? HEALTHY : HEALTHY;
+    const state = def.pod ? (epoch.states.get(def.pod.name) ?? HEALTHY) : HEALTHY;
     const errorDelta = Math.min(state.errorDelta, MAX_ERROR_DELTA);
     switch (def.kind) {
       case 'requests': {
         const scale = s.peakRps * def.pod!.weight;
         if (def.outcome === 'ok') return [0, scale * (1 - ERRORS.base - errorDelta), -scale * ERRORS.perLoad];
-        return [0, scale * def.codeShare! * (ERRORS.base + errorDelta), scale * def.codeShare! * ERRORS.perLoad];
+        return [
+          0,
+          scale * def.codeShare! * (ERRORS.base + errorDelta),
+          scale * def.codeShare! * ERRORS.perLoad,
+        ];
       }
       case 'client': {
         const callee = def.target!;
         const scale = callee.peakRps * def.callerShare!;
         const calleeError = epoch.serviceError.get(callee.name) ?? 0;
-        if (def.outcome === 'ok') return [0, scale * (1 - ERRORS.base - calleeError), -scale * ERRORS.perLoad];
+        if (def.outcome === 'ok')
+          return [0, scale * (1 - ERRORS.base - calleeError), -scale * ERRORS.perLoad];
         return [0, scale * (ERRORS.base + calleeError), scale * ERRORS.perLoad];
       }
       case 'count':
@@ -279,10 +419,16 @@ export class ShopMetricsGenerator {
         const scale = s.peakRps * def.pod!.weight;
         const median = s.baseLatencySeconds * state.latencyFactor;
         const slowMedian = median * LATENCY.slowFactor;
-        const queued = Math.min(LATENCY.queuedPerLoad * state.congestionFactor, LATENCY.maxQueued / this.shape(s.name).max);
+        const queued = Math.min(
+          LATENCY.queuedPerLoad * state.congestionFactor,
+          LATENCY.maxQueued / this.shape(s.name).max,
+        );
         const [fast, slow] =
           def.kind === 'bucket'
-            ? [logNormalCdf(def.le!, median, LATENCY.sigma), logNormalCdf(def.le!, slowMedian, LATENCY.slowSigma)]
+            ? [
+                logNormalCdf(def.le!, median, LATENCY.sigma),
+                logNormalCdf(def.le!, slowMedian, LATENCY.slowSigma),
+              ]
             : [logNormalMean(median, LATENCY.sigma), logNormalMean(slowMedian, LATENCY.slowSigma)];
         return [0, scale * fast, scale * queued * (slow - fast)];
       }
@@ -303,7 +449,13 @@ export class ShopMetricsGenerator {
     const shape = this.shape(loadOf(def));
     if (!table || table.signature !== signature) {
       const n = epochs.length;
-      table = { signature, prefix: new Float64Array(n), c0: new Float64Array(n), c1: new Float64Array(n), c2: new Float64Array(n) };
+      table = {
+        signature,
+        prefix: new Float64Array(n),
+        c0: new Float64Array(n),
+        c1: new Float64Array(n),
+        c2: new Float64Array(n),
+      };
       let value = 0;
       for (let e = 0; e < n; e++) {
         const epoch = epochs[e]!;
@@ -325,18 +477,46 @@ export class ShopMetricsGenerator {
     const start = epochs[e]!.start;
     const [a1, a2] = shape.integrals(start);
     const [t1, t2] = shape.integrals(t);
-    return table.prefix[e]! + table.c0[e]! * (t - start) + table.c1[e]! * (t1 - a1) + table.c2[e]! * (t2 - a2);
+    return (
+      table.prefix[e]! + table.c0[e]! * (t - start) + table.c1[e]! * (t1 - a1) + table.c2[e]! * (t2 - a2)
+    );
   }
 
   private gaugeOrStep(def: SeriesDef, t: number, snapshot: SampleSnapshot): number {
-    const all = (snapshot.faults ??= (this.ledger?.all() ?? []).filter((f) => f.namespace === this.namespace));
+    const all = (snapshot.faults ??= (this.ledger?.all() ?? []).filter(
+      (f) => f.namespace === this.namespace,
+    ));
+    if (def.kind === 'up' || def.kind === 'replicas_ready') {
+      const active = all.filter((f) => f.startedAt <= t && (f.endedAt === undefined || f.endedAt > t));
+      const refs = (snapshot.podRefs ??= this.pods.map((p) => ({
+        service: p.service.name,
+        pod: p.name,
+        node: p.node,
+      })));
+      const ready = (p: ShopPod) =>
+        podReady(
+          {
+            service: p.service.name,
+            pod: p.name,
+            node: p.node,
+            index: p.index,
+            replicas: p.service.replicas,
+          },
+          active,
+          refs,
+        );
+      if (def.kind === 'up') return ready(def.pod!) ? 1 : 0;
+      return this.pods.filter((p) => p.service === def.service && ready(p)).length;
+    }
     const faults = all.filter((f) => f.service === def.service.name && f.startedAt <= t);
     if (def.kind === 'restarts') {
       let restarts = 0;
       for (const f of faults) {
         const since = Math.min(t, f.endedAt ?? Infinity) - f.startedAt;
-        if (f.type === 'crash-loop' || f.type === 'bad-rollout') restarts += crashLoopRestarts(since - 5 * podPhase(def));
-        else if (f.type === 'oom-killed' && since > 0) restarts += Math.floor((since + oomPhase(def)) / OOM_PERIOD);
+        if (f.type === 'crash-loop' || f.type === 'bad-rollout')
+          restarts += crashLoopRestarts(since - 5 * podPhase(def));
+        else if (f.type === 'oom-killed' && since > 0)
+          restarts += Math.floor((since + oomPhase(def)) / OOM_PERIOD);
       }
       return restarts;
     }
@@ -345,7 +525,9 @@ export class ShopMetricsGenerator {
     const l = this.shape(def.service.name).value(t);
     const k = Math.floor(t / this.scrapeIntervalSeconds);
     let bytes = limit * (0.35 + 0.18 * l + 0.01 * (unitNoise(def.key, k) - 0.5));
-    const oom = faults.find((f) => f.type === 'oom-killed' && f.startedAt <= t && (f.endedAt === undefined || f.endedAt > t));
+    const oom = faults.find(
+      (f) => f.type === 'oom-killed' && f.startedAt <= t && (f.endedAt === undefined || f.endedAt > t),
+    );
     if (oom) {
       const since = t - oom.startedAt;
       // A leak climbs to the limit, the container is OOM-killed and starts again: a sawtooth under the limit,
@@ -354,7 +536,6 @@ export class ShopMetricsGenerator {
     }
     return Math.min(bytes, 64 * GiB);
   }
-
 }
 
 /** Seconds from the start of an OOM leak to the kill. */
@@ -392,6 +573,7 @@ export function crashLoopRestarts(seconds: number): number {
 export class SampleSnapshot {
   epochs: unknown[] | undefined;
   faults: Fault[] | undefined;
+  podRefs: PodRef[] | undefined;
 }
 
 function loadOf(def: SeriesDef): string {
@@ -439,10 +621,17 @@ const HELP: Record<string, string> = {
   container_memory_working_set_bytes: 'Current working set of the container.',
   kube_pod_container_status_restarts_total: 'Restarts of the container.',
   http_client_requests_total: 'HTTP requests this service made to another, by status code.',
+  kube_pod_info: 'Information about pod.',
+  kube_pod_container_resource_requests: 'The number of requested resource by a container.',
+  kube_pod_container_resource_limits: 'The number of requested limit resource by a container.',
+  kube_deployment_spec_replicas: 'Number of desired pods for a deployment.',
+  kube_deployment_status_replicas_ready: 'The number of ready replicas per deployment.',
 };
 
 export function renderLabels(labels: Labels): string {
-  const parts = Object.entries(labels).map(([k, v]) => `${k}="${v.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n')}"`);
+  const parts = Object.entries(labels).map(
+    ([k, v]) => `${k}="${v.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n')}"`,
+  );
   return parts.length ? `{${parts.join(',')}}` : '';
 }
 

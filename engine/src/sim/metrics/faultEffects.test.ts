@@ -4,9 +4,18 @@ import { SHOP_SERVICES } from '../shop.js';
 import { HEALTHY, OWN_EFFECTS, podStates, type PodRef } from './faultEffects.js';
 
 const pods: PodRef[] = SHOP_SERVICES.flatMap((s) =>
-  Array.from({ length: s.replicas }, (_, i) => ({ service: s.name, pod: `${s.name}-${i}`, node: `node-${(i % 3) + 1}` })),
+  Array.from({ length: s.replicas }, (_, i) => ({
+    service: s.name,
+    pod: `${s.name}-${i}`,
+    node: `node-${(i % 3) + 1}`,
+  })),
 );
-const fault = (f: Partial<Fault> & Pick<Fault, 'type' | 'service'>): Fault => ({ id: 'f', namespace: 'shop', startedAt: 0, ...f });
+const fault = (f: Partial<Fault> & Pick<Fault, 'type' | 'service'>): Fault => ({
+  id: 'f',
+  namespace: 'shop',
+  startedAt: 0,
+  ...f,
+});
 
 describe('podStates', () => {
   it('leaves every pod healthy without faults', () => {
@@ -33,14 +42,22 @@ describe('podStates', () => {
   });
 
   it('takes down the pods on a NotReady node and loads their siblings', () => {
-    const states = podStates([fault({ type: 'node-not-ready', service: 'cart', node: 'node-2' })], SHOP_SERVICES, pods);
+    const states = podStates(
+      [fault({ type: 'node-not-ready', service: 'cart', node: 'node-2' })],
+      SHOP_SERVICES,
+      pods,
+    );
     expect(states.get('cart-1')!.errorDelta).toBeGreaterThan(0.5); // node-2
     expect(states.get('cart-0')!.congestionFactor).toBeGreaterThan(1); // survivor on node-1
     expect(states.get('email-0')!.errorDelta).toBe(0); // email has one pod, on node-1, and calls nobody
   });
 
   it('falls back to half the faulty service pods for an unknown node', () => {
-    const states = podStates([fault({ type: 'node-not-ready', service: 'frontend', node: 'elsewhere' })], SHOP_SERVICES, pods);
+    const states = podStates(
+      [fault({ type: 'node-not-ready', service: 'frontend', node: 'elsewhere' })],
+      SHOP_SERVICES,
+      pods,
+    );
     const down = ['frontend-0', 'frontend-1', 'frontend-2'].filter((p) => states.get(p)!.errorDelta > 0.5);
     expect(down).toHaveLength(1);
   });

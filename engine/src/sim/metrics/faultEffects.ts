@@ -27,18 +27,60 @@ export const HEALTHY: Readonly<PodState> = Object.freeze({
 
 /** The faulty service's own symptoms per fault type (documented in docs of the demo; fixed, not tuned per case). */
 export const OWN_EFFECTS: Record<Exclude<FaultType, 'node-not-ready'>, PodState> = {
-  'crash-loop': { errorDelta: 0.55, latencyFactor: 1.5, congestionFactor: 2, cpuFactor: 0.4, cpuExtraCores: 0 },
-  'oom-killed': { errorDelta: 0.2, latencyFactor: 1.3, congestionFactor: 1.5, cpuFactor: 1, cpuExtraCores: 0 },
-  'image-pull-error': { errorDelta: 0.04, latencyFactor: 1.3, congestionFactor: 2, cpuFactor: 1.1, cpuExtraCores: 0 },
-  'bad-rollout': { errorDelta: 0.3, latencyFactor: 1.6, congestionFactor: 1.5, cpuFactor: 1, cpuExtraCores: 0 },
-  'failing-readiness': { errorDelta: 0.35, latencyFactor: 1.2, congestionFactor: 1.5, cpuFactor: 1, cpuExtraCores: 0 },
-  unschedulable: { errorDelta: 0.01, latencyFactor: 1.4, congestionFactor: 3, cpuFactor: 1.2, cpuExtraCores: 0 },
+  'crash-loop': {
+    errorDelta: 0.55,
+    latencyFactor: 1.5,
+    congestionFactor: 2,
+    cpuFactor: 0.4,
+    cpuExtraCores: 0,
+  },
+  'oom-killed': {
+    errorDelta: 0.2,
+    latencyFactor: 1.3,
+    congestionFactor: 1.5,
+    cpuFactor: 1,
+    cpuExtraCores: 0,
+  },
+  'image-pull-error': {
+    errorDelta: 0.04,
+    latencyFactor: 1.3,
+    congestionFactor: 2,
+    cpuFactor: 1.1,
+    cpuExtraCores: 0,
+  },
+  'bad-rollout': {
+    errorDelta: 0.3,
+    latencyFactor: 1.6,
+    congestionFactor: 1.5,
+    cpuFactor: 1,
+    cpuExtraCores: 0,
+  },
+  'failing-readiness': {
+    errorDelta: 0.35,
+    latencyFactor: 1.2,
+    congestionFactor: 1.5,
+    cpuFactor: 1,
+    cpuExtraCores: 0,
+  },
+  unschedulable: {
+    errorDelta: 0.01,
+    latencyFactor: 1.4,
+    congestionFactor: 3,
+    cpuFactor: 1.2,
+    cpuExtraCores: 0,
+  },
   'cpu-hog': { errorDelta: 0.01, latencyFactor: 2.5, congestionFactor: 2, cpuFactor: 1, cpuExtraCores: 0.9 },
   latency: { errorDelta: 0.01, latencyFactor: 6, congestionFactor: 1, cpuFactor: 1, cpuExtraCores: 0 },
 };
 
 /** Pods on a NotReady node stop answering; the service's other pods take their load. */
-export const NODE_DOWN_POD: PodState = { errorDelta: 0.6, latencyFactor: 2, congestionFactor: 1, cpuFactor: 0.2, cpuExtraCores: 0 };
+export const NODE_DOWN_POD: PodState = {
+  errorDelta: 0.6,
+  latencyFactor: 2,
+  congestionFactor: 1,
+  cpuFactor: 0.2,
+  cpuExtraCores: 0,
+};
 export const NODE_DOWN_SURVIVOR: PodState = { ...HEALTHY, congestionFactor: 1.8, cpuFactor: 1.3 };
 
 /** How much of a callee's extra error fraction and extra latency its callers see, per hop. */
@@ -51,6 +93,35 @@ export interface PodRef {
   service: string;
   pod: string;
   node: string;
+}
+
+/** Pods a node-not-ready fault takes down: those on its node, or (node unknown to the placement) half the service's. */
+export function podsOnDownNode<P extends Omit<PodRef, 'pod'>>(fault: Fault, pods: P[]): P[] {
+  const onNode = fault.node ? pods.filter((p) => p.node === fault.node) : [];
+  if (onNode.length > 0) return onNode;
+  const own = pods.filter((p) => p.service === fault.service);
+  return own.slice(0, Math.max(1, Math.floor(own.length / 2)));
+}
+
+/**
+ * Whether a pod is Ready while these faults are active: crash-looping and failing-readiness pods are not, nor pods
+ * on a NotReady node, nor the replacement pod an unschedulable fault leaves Pending (the service's last replica).
+ */
+export function podReady(
+  pod: PodRef & { index: number; replicas: number },
+  active: Fault[],
+  pods: PodRef[],
+): boolean {
+  for (const f of active) {
+    if (f.type === 'node-not-ready') {
+      if (podsOnDownNode(f, pods).some((p) => p.pod === pod.pod)) return false;
+      continue;
+    }
+    if (f.service !== pod.service) continue;
+    if (f.type === 'crash-loop' || f.type === 'failing-readiness') return false;
+    if (f.type === 'unschedulable' && pod.index === pod.replicas - 1) return false;
+  }
+  return true;
 }
 
 export function combine(a: PodState, b: PodState): PodState {
@@ -69,16 +140,12 @@ export function combine(a: PodState, b: PodState): PodState {
  */
 export function podStates(active: Fault[], services: ShopService[], pods: PodRef[]): Map<string, PodState> {
   const states = new Map<string, PodState>(pods.map((p) => [p.pod, HEALTHY]));
-  const apply = (pod: string, effect: PodState) => states.set(pod, combine(states.get(pod) ?? HEALTHY, effect));
+  const apply = (pod: string, effect: PodState) =>
+    states.set(pod, combine(states.get(pod) ?? HEALTHY, effect));
 
   for (const fault of active) {
     if (fault.type === 'node-not-ready') {
-      let down = fault.node ? pods.filter((p) => p.node === fault.node) : [];
-      // A node name the demo placement does not know: the faulted service loses about half its pods.
-      if (down.length === 0) {
-        const own = pods.filter((p) => p.service === fault.service);
-        down = own.slice(0, Math.max(1, Math.floor(own.length / 2)));
-      }
+      const down = podsOnDownNode(fault, pods);
       const downPods = new Set(down.map((p) => p.pod));
       const hitServices = new Set(down.map((p) => p.service));
       for (const p of pods) {
@@ -101,7 +168,8 @@ export function podStates(active: Fault[], services: ShopService[], pods: PodRef
     const error = list.reduce((s, st) => s + st.errorDelta, 0) / list.length;
     const base = baseLatency.get(service) ?? 0.01;
     const extraLatency =
-      list.reduce((s, st) => s + base * (st.latencyFactor - 1) + 0.5 * base * (st.congestionFactor - 1), 0) / list.length;
+      list.reduce((s, st) => s + base * (st.latencyFactor - 1) + 0.5 * base * (st.congestionFactor - 1), 0) /
+      list.length;
     own.set(service, { error, extraLatency });
   }
   const total = new Map<string, { error: number; extraLatency: number }>();
@@ -132,7 +200,11 @@ export function podStates(active: Fault[], services: ShopService[], pods: PodRef
     const extraLatency = inherited.extraLatency - mine.extraLatency;
     if (extraError <= 1e-9 && extraLatency <= 1e-12) continue;
     const base = baseLatency.get(service) ?? 0.01;
-    const upstream: PodState = { ...HEALTHY, errorDelta: Math.max(0, extraError), latencyFactor: 1 + Math.max(0, extraLatency) / base };
+    const upstream: PodState = {
+      ...HEALTHY,
+      errorDelta: Math.max(0, extraError),
+      latencyFactor: 1 + Math.max(0, extraLatency) / base,
+    };
     for (const r of byService.get(service)!) apply(r.pod, upstream);
   }
   return states;

@@ -13,7 +13,8 @@ export function hashString(text: string, seed = 0): number {
 
 /** Uniform in [0, 1) from a 32-bit key and an integer index (splitmix-style mixing). */
 export function unitNoise(key: number, index: number): number {
-  let x = (key ^ Math.imul(index | 0, 0x9e3779b1) ^ Math.imul(Math.floor(index / 4294967296), 0x85ebca6b)) >>> 0;
+  let x =
+    (key ^ Math.imul(index | 0, 0x9e3779b1) ^ Math.imul(Math.floor(index / 4294967296), 0x85ebca6b)) >>> 0;
   x = Math.imul(x ^ (x >>> 16), 0x21f0aaad) >>> 0;
   x = Math.imul(x ^ (x >>> 15), 0x735a2d97) >>> 0;
   x = (x ^ (x >>> 15)) >>> 0;
