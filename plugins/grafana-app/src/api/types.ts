@@ -95,27 +95,68 @@ export interface RcaRequest {
   window?: { start: number | string; end: number | string };
 }
 
-export interface RcaEvidence {
-  kind?: string;
-  summary?: string;
-  detail?: string;
-  signal?: string;
-  /** PromQL that shows the evidence; the page links it to Explore. */
-  query?: string;
-  [key: string]: unknown;
+// RCA result: engine/src/rca/schemas.ts (candidateSchema, rcaResultSchema).
+
+export interface MetricEvidence {
+  signal: string;
+  /** The query behind the evidence; the page opens it in Explore. */
+  promql?: string;
+  unit?: string;
+  baselineMedian: number;
+  incidentValue: number;
+  /** Robust z of the incident against the baseline. */
+  deviation: number;
+  /** Unix seconds of the detected level change. */
+  changePoint?: number;
+  correlation?: number;
+}
+
+export interface LogEvidence {
+  template: string;
+  countBaseline: number;
+  countIncident: number;
+  sample: string;
+  isNew: boolean;
+}
+
+export interface EventEvidence {
+  time: number;
+  type: string;
+  reason: string;
+  message: string;
+  count: number;
+  object: string;
+}
+
+export interface ChangeEvidence {
+  time: number;
+  kind: string;
+  description: string;
 }
 
 export interface RcaCandidate {
   service: string;
-  signal?: string;
-  faultType?: string;
+  signal: string;
+  faultType: string;
   score: number;
-  evidence?: Array<RcaEvidence | string>;
+  evidence: {
+    metrics?: MetricEvidence[];
+    logs?: LogEvidence[];
+    events?: EventEvidence[];
+    changes?: ChangeEvidence[];
+  };
 }
 
 export interface RcaResult {
+  id?: string;
   candidates: RcaCandidate[];
-  narrative?: string;
+  narrative: string;
+  narrativeSource?: 'template' | 'model';
+  /** Unix seconds: the baseline runs from baselineStart to start, the incident from start to end. */
+  window?: { baselineStart: number; start: number; end: number };
+  target?: { service: string; signal?: string };
+  /** Problems met while collecting data; partial failure is data. */
+  warnings?: string[];
 }
 
 export interface ForecastRequest {
@@ -125,8 +166,10 @@ export interface ForecastRequest {
   horizonMinutes?: number;
 }
 
+// Forecast: engine/src/forecast/schemas.ts (forecastResponseSchema).
+
 export interface ForecastPoint {
-  /** Unix seconds, unix milliseconds or ISO-8601: normalised by `toEpochMs`. */
+  /** Unix seconds (milliseconds and ISO-8601 are read too: see `toEpochMs`). */
   t: number | string;
   value: number;
   lower?: number;
@@ -134,10 +177,17 @@ export interface ForecastPoint {
 }
 
 export interface ForecastResponse {
+  seriesKey?: string;
   model: string;
   reason?: string;
+  /** `stored` = a trained, promoted model version; `cold-start` = baselines fitted on the spot. */
+  source?: 'stored' | 'cold-start';
+  modelVersion?: number;
+  stepSeconds?: number;
+  /** Share of backtest actuals inside the interval. */
+  coverage?: number;
   points: ForecastPoint[];
-  history?: ForecastPoint[];
+  history?: Array<{ t: number | string; value: number }>;
 }
 
 export interface AskRequest {
@@ -147,19 +197,33 @@ export interface AskRequest {
   workload?: string;
 }
 
+// Assistant: engine/src/assistant/schemas.ts (answerSchema).
+
 export interface Citation {
   n: number;
   title: string;
   path?: string;
   url?: string;
   section?: string;
+  score?: number;
+}
+
+export interface ToolCallRecord {
+  name: string;
+  ok: boolean;
+  /** One line of what was looked at and found. */
+  summary: string;
 }
 
 export interface AskResponse {
   answer: string;
   citations: Citation[];
+  toolCalls?: ToolCallRecord[];
   mode?: string;
+  /** Nothing relevant was found and the answer says so. */
+  unanswered?: boolean;
   conversationId?: string;
+  runbookSteps?: string[];
 }
 
 export interface RangeQuery {

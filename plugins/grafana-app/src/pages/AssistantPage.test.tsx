@@ -14,7 +14,10 @@ describe('AssistantPage', () => {
           status: 200,
           body: {
             answer: `For "${(r.data as { question: string }).question}": roll back with kubectl rollout undo [1], then check the pods [2].`,
-            mode: 'retrieval',
+            mode: 'extractive',
+            unanswered: false,
+            turn: 0,
+            toolCalls: [{ name: 'workload_status', arguments: { name: 'checkout' }, ok: true, summary: 'checkout: 2/2 ready, revision 4' }],
             conversationId: 'c-1',
             citations: [
               { n: 2, title: 'Pod troubleshooting', path: 'runbooks/pods.md', section: 'CrashLoopBackOff' },
@@ -35,7 +38,8 @@ describe('AssistantPage', () => {
     expect(citations.map((c) => c.getAttribute('value'))).toEqual(['1', '2']);
     expect(within(citations[0]).getByRole('link')).toHaveAttribute('href', 'https://docs.example.com/rollback');
     expect(citations[1]).toHaveTextContent('Pod troubleshooting – CrashLoopBackOff runbooks/pods.md');
-    expect(within(answer).getByText('retrieval')).toBeInTheDocument();
+    expect(within(answer).getByText('extractive')).toBeInTheDocument();
+    expect(answer).toHaveTextContent('workload_status checkout: 2/2 ready, revision 4');
 
     await userEvent.type(screen.getByTestId(testIds.assistant.question), 'And then?');
     await userEvent.click(screen.getByTestId(testIds.assistant.ask));

@@ -2,7 +2,7 @@ import React, { useState } from 'react';
 import { css } from '@emotion/css';
 import type { GrafanaTheme2 } from '@grafana/data';
 import { PluginPage } from '@grafana/runtime';
-import { Badge, Button, TextArea, TextLink, useStyles2 } from '@grafana/ui';
+import { Alert, Badge, Button, TextArea, TextLink, useStyles2 } from '@grafana/ui';
 import { useEngineApi } from '../api/useEngineApi';
 import type { AskResponse, Citation } from '../api/types';
 import { EngineErrorAlert } from '../components/EngineError/EngineErrorAlert';
@@ -76,7 +76,28 @@ function Answer({ response }: { response: AskResponse }) {
   const s = useStyles2(getStyles);
   return (
     <div data-testid={testIds.assistant.answer}>
+      {response.unanswered && (
+        <Alert severity="info" title="Nothing relevant found">
+          The knowledge base has nothing on this yet; the answer says what is missing.
+        </Alert>
+      )}
       <div className={s.answer}>{response.answer}</div>
+      {(response.runbookSteps ?? []).length > 0 && (
+        <ol className={s.citations}>
+          {response.runbookSteps!.map((step, i) => (
+            <li key={i}>{step}</li>
+          ))}
+        </ol>
+      )}
+      {(response.toolCalls ?? []).length > 0 && (
+        <ul className={s.tools}>
+          {response.toolCalls!.map((call, i) => (
+            <li key={i}>
+              <Badge color={call.ok ? 'green' : 'red'} text={call.name} /> {call.summary}
+            </li>
+          ))}
+        </ul>
+      )}
       {response.mode && <Badge color="blue" text={response.mode} className={s.mode} />}
       {(response.citations ?? []).length > 0 && (
         <ol className={s.citations}>
@@ -130,6 +151,12 @@ const getStyles = (theme: GrafanaTheme2) => ({
   citations: css`
     margin: ${theme.spacing(1, 0, 0, 3)};
     font-size: ${theme.typography.bodySmall.fontSize};
+  `,
+  tools: css`
+    list-style: none;
+    margin: ${theme.spacing(1, 0)};
+    font-size: ${theme.typography.bodySmall.fontSize};
+    color: ${theme.colors.text.secondary};
   `,
   actions: css`
     margin-top: ${theme.spacing(1)};

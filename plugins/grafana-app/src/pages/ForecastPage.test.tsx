@@ -36,8 +36,12 @@ describe('ForecastPage', () => {
         [`POST ${ENGINE_PROXY_URL}/api/v1/forecast`]: () => ({
           status: 200,
           body: {
+            seriesKey: 'shop/cart/request_rate',
             model: 'seasonal-naive',
             reason: 'too little history for Holt-Winters',
+            source: 'cold-start',
+            stepSeconds: 600,
+            coverage: 0.874,
             points: [0, 1, 2, 3, 4].map((i) => ({ t: T0 + i * 600, value: 100 + i, lower: 90 + i, upper: 110 + i })),
             history: [
               { t: T0 - 1200, value: 98 },
@@ -57,7 +61,9 @@ describe('ForecastPage', () => {
     await userEvent.click(screen.getByTestId(testIds.forecast.run));
 
     const result = await screen.findByTestId(testIds.forecast.result);
-    expect(result).toHaveTextContent('Model seasonal-naive (too little history for Holt-Winters)');
+    expect(result).toHaveTextContent(
+      'Model seasonal-naive fitted now (no trained model yet) (too little history for Holt-Winters); backtest interval coverage 87%'
+    );
     expect(screen.getByTestId('panel')).toHaveTextContent('timeseries: history[time,value]x2 forecast[time,value,lower,upper]x5');
     const rows = within(result).getAllByRole('row').slice(1);
     expect(rows.map((r) => r.textContent)).toEqual([

@@ -87,7 +87,11 @@ export function ForecastPage() {
           <div className={s.section} data-testid={testIds.forecast.result}>
             <p>
               Model <strong>{result.model}</strong>
+              {result.source && <span className={s.muted}> {result.source === 'stored' ? `trained v${result.modelVersion ?? '?'}` : 'fitted now (no trained model yet)'}</span>}
               {result.reason && <span className={s.muted}> ({result.reason})</span>}
+              {result.coverage !== undefined && Number.isFinite(result.coverage) && (
+                <span className={s.muted}>; backtest interval coverage {Math.round(result.coverage * 100)}%</span>
+              )}
             </p>
             <ForecastChart result={result} service={service} signal={signal} />
             <ForecastSummary result={result} unit={unit} />

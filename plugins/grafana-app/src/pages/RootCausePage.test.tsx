@@ -7,29 +7,43 @@ import { ENGINE_PROXY_URL } from '../constants';
 import { FakeBackendSrv, routes } from '../test/FakeBackendSrv';
 import type { RcaResult } from '../api/types';
 
+const W = 1_764_064_800; // 2025-11-25T10:00:00Z
+
+// Shaped as engine/src/rca/schemas.ts rcaResultSchema.
 const result: RcaResult = {
   narrative: 'checkout errors follow payment latency rising after payment was redeployed.',
+  narrativeSource: 'template',
+  window: { baselineStart: W - 3600, start: W, end: W + 1800 },
+  warnings: ['logs: no log source configured'],
   candidates: [
     {
       service: 'frontend',
       signal: 'error_ratio',
       faultType: 'downstream',
       score: 0.41,
-      evidence: ['errors follow checkout'],
+      evidence: { metrics: [{ signal: 'error_ratio', baselineMedian: 0.001, incidentValue: 0.05, deviation: 8 }], logs: [], events: [], changes: [] },
     },
     {
       service: 'payment',
       signal: 'latency_p99',
       faultType: 'latency',
       score: 0.93,
-      evidence: [
-        {
-          kind: 'anomaly',
-          summary: 'p99 latency 6.1x its baseline from 10:02',
-          query: 'histogram_quantile(0.99, sum by (service, le) (rate(http_request_duration_seconds_bucket{service="payment"}[5m])))',
-        },
-        { kind: 'change', summary: 'rollout to revision 4 at 10:01' },
-      ],
+      evidence: {
+        metrics: [
+          {
+            signal: 'latency_p99',
+            unit: 's',
+            promql: 'histogram_quantile(0.99, sum by (service, le) (rate(http_request_duration_seconds_bucket{service="payment"}[5m])))',
+            baselineMedian: 0.04,
+            incidentValue: 0.244,
+            deviation: 12.3,
+            changePoint: W + 120,
+          },
+        ],
+        changes: [{ time: W + 60, kind: 'rollout', description: 'payment to revision 4 (image shop-payment:1.4.3)' }],
+        events: [{ time: W + 90, type: 'Warning', reason: 'Unhealthy', message: 'Readiness probe failed', count: 3, object: 'Pod/payment-1' }],
+        logs: [{ template: 'timeout calling <*>', countBaseline: 0, countIncident: 42, sample: 'timeout calling bank', isNew: true }],
+      },
     },
   ],
 };
@@ -65,6 +79,11 @@ describe('RootCausePage', () => {
     // Highest score first, whatever order the engine used.
     expect(within(candidates[0]).getByText('payment')).toBeInTheDocument();
     expect(within(candidates[0]).getByText('score 0.93')).toBeInTheDocument();
+    expect(candidates[0]).toHaveTextContent('latency_p99: 0.244 s against a baseline of 0.04 (robust z 12.3), changed at 10:02:00');
+    expect(candidates[0]).toHaveTextContent('10:01:00 rollout: payment to revision 4');
+    expect(candidates[0]).toHaveTextContent('10:01:30 Warning Unhealthy on Pod/payment-1: Readiness probe failed (x3)');
+    expect(candidates[0]).toHaveTextContent('new log pattern: timeout calling <*>');
+    expect(screen.getByText('logs: no log source configured')).toBeInTheDocument();
     expect(within(candidates[1]).getByText('frontend')).toBeInTheDocument();
     expect(screen.getByTestId(testIds.rootCause.narrative)).toHaveTextContent('payment was redeployed');
 
@@ -73,6 +92,8 @@ describe('RootCausePage', () => {
     expect(panes.a.queries[0].expr).toBe(
       'histogram_quantile(0.99, sum by (service, le) (rate(http_request_duration_seconds_bucket{service="payment"}[5m])))'
     );
+    // Explore spans the engine's baseline and incident windows.
+    expect(panes.a.range).toEqual({ from: String((W - 3600) * 1000), to: String((W + 1800) * 1000) });
     // Evidence without a query has no link.
     expect(within(candidates[0]).getAllByRole('link')).toHaveLength(1);
 

@@ -2,9 +2,9 @@ import React, { useEffect, useRef, useState } from 'react';
 import { css } from '@emotion/css';
 import type { GrafanaTheme2 } from '@grafana/data';
 import { PluginPage } from '@grafana/runtime';
-import { Badge, Button, InlineField, InlineFieldRow, Input, LinkButton, useStyles2 } from '@grafana/ui';
+import { Alert, Badge, Button, InlineField, InlineFieldRow, Input, LinkButton, useStyles2 } from '@grafana/ui';
 import { useEngineApi } from '../api/useEngineApi';
-import type { JobRecord, RcaCandidate, RcaEvidence, RcaResult } from '../api/types';
+import type { JobRecord, RcaCandidate, RcaResult } from '../api/types';
 import { EngineErrorAlert } from '../components/EngineError/EngineErrorAlert';
 import { testIds } from '../components/testIds';
 import { DEFAULT_NAMESPACE } from '../constants';
@@ -67,7 +67,13 @@ export function RootCausePage() {
   const windowValid = windowText.trim() !== '' && Number.isFinite(windowMinutes) && windowMinutes > 0;
   const running = job?.status === 'running';
   const candidates = [...(job?.result?.candidates ?? [])].sort((a, b) => b.score - a.score);
-  const range = window_ ? { from: window_.start * 1000, to: window_.end * 1000 } : { from: 'now-1h', to: 'now' };
+  // Explore opens on the baseline and the incident together, as the engine compared them.
+  const w = job?.result?.window;
+  const range = w
+    ? { from: w.baselineStart * 1000, to: w.end * 1000 }
+    : window_
+      ? { from: window_.start * 1000, to: window_.end * 1000 }
+      : { from: 'now-1h', to: 'now' };
   const promUid = prometheusUid();
 
   return (
@@ -122,6 +128,16 @@ export function RootCausePage() {
           </div>
         )}
 
+        {(job?.result?.warnings ?? []).length > 0 && (
+          <Alert severity="warning" title="Some data could not be collected" className={s.section}>
+            <ul>
+              {job!.result!.warnings!.map((w) => (
+                <li key={w}>{w}</li>
+              ))}
+            </ul>
+          </Alert>
+        )}
+
         {job?.status === 'succeeded' && candidates.length === 0 && <p className={s.section}>No candidate stood out in this window.</p>}
 
         {candidates.length > 0 && (
@@ -146,36 +162,59 @@ function CandidateItem({
   promUid?: string;
 }) {
   const s = useStyles2(getStyles);
+  const { metrics = [], logs = [], events = [], changes = [] } = candidate.evidence ?? {};
   return (
     <li className={s.candidate} data-testid={testIds.rootCause.candidate}>
       <div>
         <strong>{candidate.service}</strong>
         {candidate.signal && <span className={s.muted}> {candidate.signal}</span>}{' '}
-        {candidate.faultType && <Badge color="orange" text={candidate.faultType} />} <span className={s.muted}>score {candidate.score.toFixed(2)}</span>
+        {candidate.faultType && <Badge color="orange" text={candidate.faultType} />}{' '}
+        <span className={s.muted}>score {candidate.score.toFixed(2)}</span>
       </div>
-      {(candidate.evidence ?? []).length > 0 && (
-        <ul>
-          {(candidate.evidence ?? []).map((e, i) => {
-            const ev: RcaEvidence = typeof e === 'string' ? { summary: e } : e;
-            const query = typeof ev.query === 'string' ? ev.query : typeof ev.promql === 'string' ? ev.promql : undefined;
-            return (
-              <li key={i}>
-                {ev.summary ?? ev.detail ?? ev.kind ?? JSON.stringify(ev)}
-                {query && (
-                  <>
-                    {' '}
-                    <LinkButton href={exploreUrl(query, range, promUid)} size="sm" fill="text" icon="compass" title={query}>
-                      Explore
-                    </LinkButton>
-                  </>
-                )}
-              </li>
-            );
-          })}
-        </ul>
-      )}
+      <ul className={s.evidence}>
+        {metrics.map((m, i) => (
+          <li key={`m${i}`}>
+            {m.signal}: {fmt(m.incidentValue)}
+            {m.unit ? ` ${m.unit}` : ''} against a baseline of {fmt(m.baselineMedian)} (robust z {fmt(m.deviation)})
+            {m.changePoint !== undefined && `, changed at ${clock(m.changePoint)}`}
+            {m.promql && (
+              <>
+                {' '}
+                <LinkButton href={exploreUrl(m.promql, range, promUid)} size="sm" fill="text" icon="compass" title={m.promql}>
+                  Explore
+                </LinkButton>
+              </>
+            )}
+          </li>
+        ))}
+        {changes.map((c, i) => (
+          <li key={`c${i}`}>
+            {clock(c.time)} {c.kind}: {c.description}
+          </li>
+        ))}
+        {events.map((e, i) => (
+          <li key={`e${i}`}>
+            {clock(e.time)} {e.type} {e.reason} on {e.object}: {e.message}
+            {e.count > 1 && ` (x${e.count})`}
+          </li>
+        ))}
+        {logs.map((l, i) => (
+          <li key={`l${i}`}>
+            {l.isNew ? 'new log pattern' : `log pattern ${l.countBaseline} → ${l.countIncident}`}: <code>{l.template}</code>
+          </li>
+        ))}
+      </ul>
     </li>
   );
+}
+
+function fmt(value: number): string {
+  return Number.isFinite(value) ? Number(value.toPrecision(3)).toString() : String(value);
+}
+
+/** Unix seconds as UTC wall-clock time. */
+function clock(seconds: number): string {
+  return new Date(seconds * 1000).toISOString().slice(11, 19);
 }
 
 const getStyles = (theme: GrafanaTheme2) => ({
@@ -198,6 +237,10 @@ const getStyles = (theme: GrafanaTheme2) => ({
   `,
   candidate: css`
     margin-bottom: ${theme.spacing(2)};
+  `,
+  evidence: css`
+    margin-left: ${theme.spacing(2)};
+    font-size: ${theme.typography.bodySmall.fontSize};
   `,
   muted: css`
     color: ${theme.colors.text.secondary};
