@@ -105,8 +105,11 @@ export class ModelRegistry {
     const all = await this.versions(seriesKey);
     if (all.length <= this.keep) return;
     const current = await this.currentVersion(seriesKey);
-    const drop = all.slice(0, all.length - this.keep).filter((m) => m.version !== current);
-    const keepList = all.filter((m) => !drop.includes(m));
+    // The current version always stays; the newest others fill the remaining places.
+    const keepSet = new Set(current !== undefined ? [current] : []);
+    for (const m of [...all].reverse()) if (keepSet.size < this.keep) keepSet.add(m.version);
+    const drop = all.filter((m) => !keepSet.has(m.version));
+    const keepList = all.filter((m) => keepSet.has(m.version));
     await this.store.batch([
       ...drop.flatMap((m) => [
         { op: 'del' as const, key: `${versionKey(seriesKey, m.version)}:spec` },

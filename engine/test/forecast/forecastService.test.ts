@@ -1,0 +1,86 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { configSchema, type EngineConfigInput } from '../../src/config/schema.js';
+import { createEngine, type Engine } from '../../src/engine.js';
+import { ForecastService } from '../../src/forecast/ForecastService.js';
+import type { ModelVersion } from '../../src/forecast/persistence/ModelRegistry.js';
+
+/**
+ * The forecast service end to end on a real demo engine (synthetic metrics of the demo shop through the
+ * MetricsSource, simulated cluster through client-node, memory store): cold-start forecast, training in a worker
+ * thread as a job with progress, the stored model serving afterwards, replica plans, manifests and policy.
+ */
+const forecastConfig = {
+  historyDays: 2,
+  stepSeconds: 300,
+  lstm: { units: 8, epochs: 2, maxWindows: 400, minWindows: 100, updateEpochs: 1 },
+};
+const baseConfig: EngineConfigInput = {
+  logLevel: 'silent',
+  cluster: { kind: 'simulated', injectFaults: false },
+  forecast: forecastConfig,
+};
+
+describe('ForecastService on the demo engine', () => {
+  let engine: Engine;
+  let service: ForecastService;
+  beforeAll(async () => {
+    engine = await createEngine(configSchema.parse(baseConfig));
+    service = new ForecastService(engine.context);
+  });
+  afterAll(() => engine?.close());
+
+  it('rejects bad requests with the field named', async () => {
+    await expect(service.forecast({ signal: 'request_rate' })).rejects.toMatchObject({
+      code: 'INVALID_INPUT',
+      issues: [expect.objectContaining({ field: 'body.service' })],
+    });
+    await expect(service.forecast({ service: 'cart', signal: 'nope' })).rejects.toMatchObject({ code: 'INVALID_INPUT' });
+    await expect(service.forecast({ service: 'cart', horizonMinutes: -5 })).rejects.toMatchObject({
+      issues: [expect.objectContaining({ field: 'body.horizonMinutes' })],
+    });
+  });
+
+  it('forecasts with baselines on a cold start and says so', async () => {
+    const r = await service.forecast({ service: 'cart', signal: 'request_rate', horizonMinutes: 30 });
+    expect(r.source).toBe('cold-start');
+    expect(r.points).toHaveLength(6);
+    expect(r.reason).toMatch(/cold start/);
+    for (const p of r.points) {
+      expect(p.lower).toBeLessThanOrEqual(p.value);
+      expect(p.upper).toBeGreaterThanOrEqual(p.value);
+    }
+    expect(r.points[0]!.t - r.history.at(-1)!.t).toBe(300);
+  });
+
+  it('trains in a worker as a job with progress, stores and then serves the promoted model', async () => {
+    const job = await service.train({ service: 'cart', signal: 'request_rate' });
+    expect(job.status).toBe('running');
+    const progress: number[] = [];
+    const stop = engine.context.jobs.subscribe(job.id, (r) => progress.push(r.progress));
+    const done = await engine.context.jobs.wait<ModelVersion>(job.id);
+    stop();
+    expect(done.error).toBeUndefined();
+    expect(done.status).toBe('succeeded');
+    expect(progress.length).toBeGreaterThan(2);
+    expect(done.result).toMatchObject({ version: 1, seriesKey: 'shop/cart/request_rate' });
+    const models = await service.models();
+    expect(models[0]).toMatchObject({ seriesKey: 'shop/cart/request_rate' });
+    // The demo shop's daily traffic is forecastable: the model passes validation and serves from now on.
+    expect(done.result!.promoted).toBe(true);
+    const r = await service.forecast({ service: 'cart', signal: 'request_rate' });
+    expect(r).toMatchObject({ source: 'stored', modelVersion: 1, model: done.result!.chosen });
+    expect(r.points).toHaveLength(12);
+  }, 120_000);
+
+  it('plans replicas, renders manifests, and refuses to apply where policy does not allow it', async () => {
+    const plan = await service.scalePlan({ workload: { name: 'cart' }, capacityPerReplica: 5, mode: 'hpa' });
+    expect(plan.capacitySource).toBe('given');
+    expect(plan.plan.recommendedReplicas).toBeGreaterThanOrEqual(1);
+    expect(plan.manifests?.[0]?.kind).toBe('HorizontalPodAutoscaler');
+    const keda = await service.scalePlan({ workload: { name: 'cart' }, capacityPerReplica: 5, mode: 'keda' });
+    expect(keda.manifests?.[0]?.yaml).toContain('keda.sh/v1alpha1');
+    await expect(service.scalePlan({ workload: { name: 'cart' }, capacityPerReplica: 5, mode: 'apply' })).rejects.toMatchObject({
+      code: 'POLICY_DENIED',
+    });
+  });
+});
