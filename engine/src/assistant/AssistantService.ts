@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { z } from 'zod';
 import type { EngineContext } from '../context.js';
@@ -56,6 +56,8 @@ export interface AssistantServiceOptions {
   /** Overrides the configured embedder (tests, benchmarks). */
   embedder?: Embedder;
   runbooksDir?: string;
+  /** File snapshot folder for a memory store; null disables it (tests). Default: `<dataDir>/knowledge-base`. */
+  snapshotDir?: string | null;
 }
 
 /**
@@ -74,7 +76,16 @@ export class AssistantService {
   static async create(ctx: EngineContext, options: AssistantServiceOptions = {}): Promise<AssistantService> {
     const config = ctx.config.assistant;
     const embedder = options.embedder ?? (await createEmbedder(config.embedder, options.model));
-    const kb = new KnowledgeBase({ config, embedder, store: ctx.store, logger: ctx.logger.child({ capability: 'assistant' }) });
+    const kb = new KnowledgeBase({
+      config,
+      embedder,
+      store: ctx.store,
+      logger: ctx.logger.child({ capability: 'assistant' }),
+      // A memory store forgets on exit; the config's data folder keeps the knowledge base between CLI runs.
+      ...(ctx.store.kind === 'memory' && options.snapshotDir !== null
+        ? { snapshotDir: options.snapshotDir ?? join(resolve(ctx.config.dataDir), 'knowledge-base') }
+        : {}),
+    });
     return new AssistantService(ctx, kb, options.model, options.runbooksDir ?? RUNBOOKS_DIR);
   }
 

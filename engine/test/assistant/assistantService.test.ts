@@ -16,7 +16,9 @@ import { startFakeOpenAiServer, type ChatCompletionBody, type FakeOpenAiServer }
  * talking HTTP to a local OpenAI-compatible server.
  */
 
-const baseConfig: EngineConfigInput = { logLevel: 'silent', cluster: { kind: 'simulated', injectFaults: false } };
+const dataDir = mkdtempSync(join(tmpdir(), 'assistant-data-'));
+const baseConfig: EngineConfigInput = { logLevel: 'silent', dataDir, cluster: { kind: 'simulated', injectFaults: false } };
+afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
 async function collect(stream: AsyncIterable<AskEvent>): Promise<AskEvent[]> {
   const events: AskEvent[] = [];
@@ -119,6 +121,16 @@ describe('AssistantService without a model (extractive)', () => {
       expect(answer.citations[0]!.path).toBe('payments.md');
       expect(answer.answer).toContain('payments-admin');
       expect(() => assistant.ingest({ paths: [join(dir, 'missing')] })).toThrow(/does not exist/);
+
+      // A memory store forgets on exit; the snapshot in dataDir lets the next process (e.g. `aicloudops ask`) answer.
+      const next = await createEngine(configSchema.parse(baseConfig));
+      try {
+        const again = await AssistantService.create(next.context);
+        await again.init();
+        expect((await again.askOnce({ question: 'payment gateway timeouts fix' })).citations[0]!.path).toBe('payments.md');
+      } finally {
+        await next.close();
+      }
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -41,6 +41,8 @@ export interface KnowledgeBaseOptions {
   logger?: Logger;
   /** Milliseconds between checks of the store for a newer version written by another replica. */
   refreshIntervalMs?: number;
+  /** With a memory store: folder that keeps a file snapshot (see KnowledgeRepository). */
+  snapshotDir?: string;
 }
 
 const textHash = (text: string) => createHash('sha1').update(text).digest('hex');
@@ -62,7 +64,7 @@ export class KnowledgeBase {
   private queue: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly options: KnowledgeBaseOptions) {
-    this.repository = options.store ? new KnowledgeRepository(options.store) : undefined;
+    this.repository = options.store ? new KnowledgeRepository(options.store, options.snapshotDir) : undefined;
   }
 
   get embedder(): Embedder {

@@ -1,3 +1,5 @@
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { EngineError } from '../../errors.js';
 import type { Store } from '../../store/Store.js';
 import type { Chunk } from './Chunk.js';
@@ -51,11 +53,43 @@ const KEYS = {
  * Blobs rather than one key per chunk: a 100,000-chunk load is then a handful of round trips.
  */
 export class KnowledgeRepository {
-  constructor(private readonly store: Store) {}
+  /**
+   * @param snapshotDir with a memory store, a folder the blobs are also written to, so one-shot CLI runs (`ingest`,
+   *   then `ask`) and restarts of a demo engine keep their knowledge. Redis needs none: it is the shared copy.
+   */
+  constructor(
+    private readonly store: Store,
+    private readonly snapshotDir?: string,
+  ) {}
 
   async version(): Promise<number> {
     const raw = await this.store.get(KEYS.version);
     return raw ? Number(raw) : 0;
+  }
+
+  private writeSnapshot(files: Record<string, Buffer | undefined>): void {
+    if (!this.snapshotDir) return;
+    const tmp = `${this.snapshotDir}.tmp-${process.pid}`;
+    rmSync(tmp, { recursive: true, force: true });
+    mkdirSync(tmp, { recursive: true });
+    for (const [name, data] of Object.entries(files)) if (data) writeFileSync(join(tmp, name), data);
+    // Swap the whole folder so a reader never sees half a snapshot.
+    const old = `${this.snapshotDir}.old-${process.pid}`;
+    if (existsSync(this.snapshotDir)) renameSync(this.snapshotDir, old);
+    renameSync(tmp, this.snapshotDir);
+    rmSync(old, { recursive: true, force: true });
+  }
+
+  private readSnapshot(): Record<string, Buffer | null> | undefined {
+    if (!this.snapshotDir || !existsSync(join(this.snapshotDir, 'meta.json'))) return undefined;
+    const read = (name: string) => (existsSync(join(this.snapshotDir!, name)) ? readFileSync(join(this.snapshotDir!, name)) : null);
+    return {
+      meta: read('meta.json'),
+      chunks: read('chunks.json'),
+      vectors: read('vectors.bin'),
+      embedder: read('embedder.bin'),
+      ann: read('ann.bin'),
+    };
   }
 
   async save(snapshot: Omit<KnowledgeSnapshot, 'version'>): Promise<number> {
@@ -80,19 +114,39 @@ export class KnowledgeRepository {
       { op: 'set', key: KEYS.meta, value: JSON.stringify(meta) },
       { op: 'set', key: KEYS.version, value: String(version) },
     ]);
+    this.writeSnapshot({
+      'meta.json': Buffer.from(JSON.stringify(meta)),
+      'chunks.json': Buffer.from(JSON.stringify(snapshot.chunks)),
+      'vectors.bin': Buffer.from(v.buffer, v.byteOffset, v.byteLength),
+      'embedder.bin': snapshot.embedderState,
+      'ann.bin': snapshot.ann,
+    });
     return version;
   }
 
   async load(): Promise<KnowledgeSnapshot | undefined> {
     const rawMeta = await this.store.get(KEYS.meta);
-    if (!rawMeta) return undefined;
-    const meta = JSON.parse(rawMeta) as Meta;
-    const [chunks, vectors, embedderState, ann] = await Promise.all([
-      this.store.getBuffer(KEYS.chunks),
-      this.store.getBuffer(KEYS.vectors),
-      meta.hasEmbedderState ? this.store.getBuffer(KEYS.embedder) : Promise.resolve(null),
-      meta.hasAnn ? this.store.getBuffer(KEYS.ann) : Promise.resolve(null),
-    ]);
+    let meta: Meta;
+    let chunks: Buffer | null;
+    let vectors: Buffer | null;
+    let embedderState: Buffer | null;
+    let ann: Buffer | null;
+    if (rawMeta) {
+      meta = JSON.parse(rawMeta) as Meta;
+      [chunks, vectors, embedderState, ann] = await Promise.all([
+        this.store.getBuffer(KEYS.chunks),
+        this.store.getBuffer(KEYS.vectors),
+        meta.hasEmbedderState ? this.store.getBuffer(KEYS.embedder) : Promise.resolve(null),
+        meta.hasAnn ? this.store.getBuffer(KEYS.ann) : Promise.resolve(null),
+      ]);
+    } else {
+      const files = this.readSnapshot();
+      if (!files?.meta) return undefined;
+      meta = JSON.parse(files.meta.toString('utf8')) as Meta;
+      ({ chunks, vectors } = files as { chunks: Buffer | null; vectors: Buffer | null });
+      embedderState = files.embedder ?? null;
+      ann = files.ann ?? null;
+    }
     if (!chunks || !vectors) throw new EngineError('INTERNAL', 'knowledge base in the store is incomplete; re-ingest');
     const floats = new Float32Array(vectors.length / 4);
     new Uint8Array(floats.buffer).set(vectors);

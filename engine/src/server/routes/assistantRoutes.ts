@@ -1,0 +1,93 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { AssistantService } from '../../assistant/AssistantService.js';
+import {
+  answerSchema,
+  askRequestSchema,
+  conversationSchema,
+  feedbackRecordSchema,
+  feedbackRequestSchema,
+  ingestRequestSchema,
+  searchQuerySchema,
+  searchResponseSchema,
+} from '../../assistant/schemas.js';
+import type { Engine } from '../../engine.js';
+import type { ModelProvider } from '../../model/ModelProvider.js';
+import { createModelProvider } from '../../model/createModelProvider.js';
+import { jobRecordSchema } from '../../schemas/core.js';
+import { streamSse } from '../sse.js';
+
+/**
+ * Assistant routes under /api/v1: POST /assistant/ask (SSE with `Accept: text/event-stream` or `stream: true`:
+ * events token, citation, tool, done; JSON otherwise), GET /assistant/search (also Backstage portal search),
+ * POST /assistant/feedback, POST /assistant/ingest (202 job), GET /assistant/conversations/:id, GET /assistant/status.
+ */
+export const assistantRoutes: FastifyPluginAsyncZod<{ engine: Engine; model?: ModelProvider; service?: AssistantService }> = async (
+  app,
+  options,
+) => {
+  const { engine } = options;
+  const model = options.model ?? createModelProvider(engine.config.model);
+  const service = options.service ?? (await AssistantService.create(engine.context, model ? { model } : {}));
+  if (!options.service) await service.init();
+
+  app.post(
+    '/assistant/ask',
+    {
+      schema: {
+        tags: ['assistant'],
+        summary: 'Ask the ops assistant; streams server-sent events when the client accepts text/event-stream',
+        body: askRequestSchema,
+        response: { 200: answerSchema },
+      },
+    },
+    async (request, reply) => {
+      const wantsStream = request.body.stream === true || (request.headers.accept ?? '').includes('text/event-stream');
+      if (!wantsStream) return service.askOnce(request.body);
+      const events = service.ask(request.body);
+      await streamSse(request, reply, {
+        async *[Symbol.asyncIterator]() {
+          for await (const event of events) {
+            const { type, ...data } = event;
+            yield { event: type, data: type === 'done' ? event.answer : type === 'token' ? { text: event.text } : data };
+          }
+        },
+      });
+      return reply;
+    },
+  );
+
+  app.get(
+    '/assistant/search',
+    { schema: { tags: ['assistant'], summary: 'Hybrid search over the knowledge base', querystring: searchQuerySchema, response: { 200: searchResponseSchema } } },
+    async (request) => ({ results: await service.search(request.query) }),
+  );
+
+  app.post(
+    '/assistant/feedback',
+    { schema: { tags: ['assistant'], body: feedbackRequestSchema, response: { 201: feedbackRecordSchema } } },
+    async (request, reply) => reply.status(201).send(await service.feedback(request.body)),
+  );
+
+  app.post(
+    '/assistant/ingest',
+    {
+      // Reads folders on the engine host: admin only.
+      config: { minRole: 'admin' },
+      schema: { tags: ['assistant'], summary: 'Ingest folders into the knowledge base (a job)', body: ingestRequestSchema, response: { 202: jobRecordSchema } },
+    },
+    async (request, reply) => reply.status(202).send(service.ingest(request.body)),
+  );
+
+  app.get(
+    '/assistant/conversations/:id',
+    { schema: { tags: ['assistant'], params: z.object({ id: z.string().min(1).max(64) }), response: { 200: conversationSchema } } },
+    async (request) => service.conversation(request.params.id),
+  );
+
+  app.get(
+    '/assistant/status',
+    { schema: { tags: ['assistant'], summary: 'Knowledge base and model status' } },
+    async () => ({ ...service.kb.stats(), mode: service.mode, check: await service.check() }),
+  );
+};
