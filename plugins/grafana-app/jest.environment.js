@@ -7,7 +7,16 @@ const { TestEnvironment } = require('jest-environment-jsdom');
 class JsdomWithFetchEnvironment extends TestEnvironment {
   constructor(config, context) {
     super(config, context);
-    for (const name of ['fetch', 'Response', 'Request', 'Headers', 'AbortController', 'AbortSignal', 'TextDecoderStream', 'ReadableStream']) {
+    for (const name of [
+      'fetch',
+      'Response',
+      'Request',
+      'Headers',
+      'AbortController',
+      'AbortSignal',
+      'TextDecoderStream',
+      'ReadableStream',
+    ]) {
       if (globalThis[name] !== undefined) {
         this.global[name] = globalThis[name];
       }

@@ -32,13 +32,28 @@ describe('built plugin in a browser', () => {
     }
     harnessDir = mkdtempSync(path.join(os.tmpdir(), 'cloudops-harness-'));
     [engine] = await Promise.all([
-      startEngineProcess({ server: { auth: { enabled: true, tokens: [{ name: 'grafana', token: TOKEN, role: 'viewer' }] } } }),
+      startEngineProcess({
+        server: { auth: { enabled: true, tokens: [{ name: 'grafana', token: TOKEN, role: 'viewer' }] } },
+      }),
       buildHarness(harnessDir),
     ]);
-    harness = await startHarnessServer({ distDir: DIST, harnessDir, pluginId: pluginJson.id, engineUrl: engine.url, engineToken: TOKEN });
+    harness = await startHarnessServer({
+      distDir: DIST,
+      harnessDir,
+      pluginId: pluginJson.id,
+      engineUrl: engine.url,
+      engineToken: TOKEN,
+    });
     browser = await chromium.launch({
       executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--no-first-run',
+      ],
     });
   }, 90_000);
 

@@ -47,7 +47,12 @@ const backendSrv = {
         const response = await fetch(options.url, {
           method: options.method ?? 'GET',
           headers: options.headers,
-          body: options.data === undefined ? undefined : typeof options.data === 'string' ? options.data : JSON.stringify(options.data),
+          body:
+            options.data === undefined
+              ? undefined
+              : typeof options.data === 'string'
+                ? options.data
+                : JSON.stringify(options.data),
         });
         const text = await response.text();
         if (!response.ok) {
@@ -99,7 +104,13 @@ async function main() {
     <grafanaUi.ThemeContext.Provider value={theme}>
       <grafanaUi.GlobalStyles />
       <reactRouter.MemoryRouter initialEntries={[`/${page}`]}>
-        <Root meta={meta} query={{}} path={`/a/${pluginJson.id}`} basename={`/a/${pluginJson.id}`} onNavChanged={() => undefined} />
+        <Root
+          meta={meta}
+          query={{}}
+          path={`/a/${pluginJson.id}`}
+          basename={`/a/${pluginJson.id}`}
+          onNavChanged={() => undefined}
+        />
       </reactRouter.MemoryRouter>
     </grafanaUi.ThemeContext.Provider>
   );

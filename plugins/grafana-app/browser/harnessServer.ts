@@ -23,7 +23,9 @@ const TYPES: Record<string, string> = {
 };
 
 /** Serves the harness page, the built plugin under Grafana's plugin path, and the plugin's `engine` proxy route. */
-export async function startHarnessServer(options: HarnessServerOptions): Promise<{ url: string; close(): Promise<void> }> {
+export async function startHarnessServer(
+  options: HarnessServerOptions
+): Promise<{ url: string; close(): Promise<void> }> {
   const pluginPrefix = `/public/plugins/${options.pluginId}/`;
   const proxyPrefix = `/api/plugin-proxy/${options.pluginId}/engine`;
 

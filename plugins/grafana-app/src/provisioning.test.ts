@@ -47,6 +47,9 @@ describe('provisioning/grafana', () => {
     // The overlay: Prometheus actuals and the engine forecast in one (mixed) panel.
     const overlay = dashboard.panels.find((p: Record<string, any>) => p.targets.length === 2);
     expect(overlay.datasource.uid).toBe('-- Mixed --');
-    expect(overlay.targets.map((t: Record<string, any>) => t.datasource.type).sort()).toEqual([datasourcePluginJson.id, 'prometheus']);
+    expect(overlay.targets.map((t: Record<string, any>) => t.datasource.type).sort()).toEqual([
+      datasourcePluginJson.id,
+      'prometheus',
+    ]);
   });
 });

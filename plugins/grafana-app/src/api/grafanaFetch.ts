@@ -9,7 +9,7 @@ import type { FetchLike } from './EngineApi';
  */
 export const grafanaFetch: FetchLike = async (input, init = {}) => {
   const headers = toRecord(init.headers);
-  const data = typeof init.body === 'string' && isJson(headers) ? JSON.parse(init.body) : init.body ?? undefined;
+  const data = typeof init.body === 'string' && isJson(headers) ? JSON.parse(init.body) : (init.body ?? undefined);
   try {
     const response = await lastValueFrom(
       getBackendSrv().fetch<unknown>({
@@ -33,7 +33,8 @@ export const grafanaFetch: FetchLike = async (input, init = {}) => {
 
 function toResponse(status: number, data: unknown): Response {
   const bodyless = status === 204 || status === 304;
-  const body = bodyless || data === undefined || data === null ? null : typeof data === 'string' ? data : JSON.stringify(data);
+  const body =
+    bodyless || data === undefined || data === null ? null : typeof data === 'string' ? data : JSON.stringify(data);
   return new Response(body, { status, headers: { 'Content-Type': 'application/json' } });
 }
 

@@ -20,7 +20,12 @@ function settings(jsonData: CloudOpsDataSourceOptions = {}): DataSourceInstanceS
   };
 }
 
-function request(targets: CloudOpsQuery[], fromMs: number, toMs: number, intervalMs = 60_000): DataQueryRequest<CloudOpsQuery> {
+function request(
+  targets: CloudOpsQuery[],
+  fromMs: number,
+  toMs: number,
+  intervalMs = 60_000
+): DataQueryRequest<CloudOpsQuery> {
   const from = dateTime(fromMs);
   const to = dateTime(toMs);
   return {
@@ -65,11 +70,26 @@ const signalsBody = {
 
 describe('CloudOpsDataSource', () => {
   test('turns an engine forecast into a time-sorted frame with time, value, lower and upper', async () => {
-    const srv = new FakeBackendSrv(routes({ [`POST ${ENGINE}/api/v1/forecast`]: () => ({ status: 200, body: forecastBody }) })).install();
+    const srv = new FakeBackendSrv(
+      routes({ [`POST ${ENGINE}/api/v1/forecast`]: () => ({ status: 200, body: forecastBody }) })
+    ).install();
     const ds = new CloudOpsDataSource(settings());
 
     const response = await ds.query(
-      request([{ refId: 'A', kind: 'forecast', service: 'checkout', signal: 'request_rate', namespace: 'shop', horizonMinutes: 30 }], 0, 1)
+      request(
+        [
+          {
+            refId: 'A',
+            kind: 'forecast',
+            service: 'checkout',
+            signal: 'request_rate',
+            namespace: 'shop',
+            horizonMinutes: 30,
+          },
+        ],
+        0,
+        1
+      )
     );
 
     expect(response.errors).toBeUndefined();
@@ -109,7 +129,11 @@ describe('CloudOpsDataSource', () => {
     const ds = new CloudOpsDataSource(settings({ defaultNamespace: 'prod' }));
 
     const response = await ds.query(
-      request([{ refId: 'H', kind: 'history', service: 'checkout', signal: 'request_rate' }], T0 * 1000, (T0 + 3600) * 1000)
+      request(
+        [{ refId: 'H', kind: 'history', service: 'checkout', signal: 'request_rate' }],
+        T0 * 1000,
+        (T0 + 3600) * 1000
+      )
     );
 
     expect(response.errors).toBeUndefined();
@@ -138,7 +162,11 @@ describe('CloudOpsDataSource', () => {
     const fromMs = (T0 + 80 * 60) * 1000;
 
     const response = await ds.query(
-      request([{ refId: 'S', kind: 'anomaly-score', service: 'checkout', signal: 'request_rate' }], fromMs, (T0 + 99 * 60) * 1000)
+      request(
+        [{ refId: 'S', kind: 'anomaly-score', service: 'checkout', signal: 'request_rate' }],
+        fromMs,
+        (T0 + 99 * 60) * 1000
+      )
     );
 
     const [time, score] = response.data[0].fields;
@@ -155,7 +183,16 @@ describe('CloudOpsDataSource', () => {
       routes({
         [`POST ${ENGINE}/api/v1/forecast`]: (r) =>
           (r.data as { service: string }).service === 'ghost'
-            ? { status: 400, body: { error: { code: 'INVALID_INPUT', message: 'unknown service ghost', issues: [{ field: 'body.service', message: 'unknown' }] } } }
+            ? {
+                status: 400,
+                body: {
+                  error: {
+                    code: 'INVALID_INPUT',
+                    message: 'unknown service ghost',
+                    issues: [{ field: 'body.service', message: 'unknown' }],
+                  },
+                },
+              }
             : { status: 200, body: forecastBody },
       })
     ).install();
@@ -179,7 +216,9 @@ describe('CloudOpsDataSource', () => {
   test('queries without a service are not sent', async () => {
     const srv = new FakeBackendSrv(routes({})).install();
     const ds = new CloudOpsDataSource(settings());
-    const response = await ds.query(request([{ refId: 'A', kind: 'forecast', service: '', signal: 'request_rate' }], 0, 1));
+    const response = await ds.query(
+      request([{ refId: 'A', kind: 'forecast', service: '', signal: 'request_rate' }], 0, 1)
+    );
     expect(response.data).toEqual([]);
     expect(srv.requests).toHaveLength(0);
   });
@@ -188,9 +227,17 @@ describe('CloudOpsDataSource', () => {
     const ds = new CloudOpsDataSource(settings());
 
     new FakeBackendSrv(
-      routes({ [`GET ${ENGINE}/readyz`]: () => ({ status: 200, body: { ready: true, profile: 'demo', checks: [{ name: 'metrics', ok: true, detail: 'ok' }] } }) })
+      routes({
+        [`GET ${ENGINE}/readyz`]: () => ({
+          status: 200,
+          body: { ready: true, profile: 'demo', checks: [{ name: 'metrics', ok: true, detail: 'ok' }] },
+        }),
+      })
     ).install();
-    expect(await ds.testDatasource()).toEqual({ status: 'success', message: 'Engine ready (demo profile): 1 checks passed' });
+    expect(await ds.testDatasource()).toEqual({
+      status: 'success',
+      message: 'Engine ready (demo profile): 1 checks passed',
+    });
 
     new FakeBackendSrv(
       routes({

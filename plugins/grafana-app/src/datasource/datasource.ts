@@ -43,7 +43,12 @@ export class CloudOpsDataSource extends DataSourceApi<CloudOpsQuery, CloudOpsDat
   applyTemplateVariables(query: CloudOpsQuery, scopedVars: ScopedVars): CloudOpsQuery {
     const templateSrv = getTemplateSrv();
     const replace = (value?: string) => (value && templateSrv ? templateSrv.replace(value, scopedVars) : value);
-    return { ...query, service: replace(query.service) ?? '', signal: replace(query.signal) ?? '', namespace: replace(query.namespace) };
+    return {
+      ...query,
+      service: replace(query.service) ?? '',
+      signal: replace(query.signal) ?? '',
+      namespace: replace(query.namespace),
+    };
   }
 
   /** Signals the engine is configured with, for the query editor and for history queries. */
@@ -91,7 +96,10 @@ export class CloudOpsDataSource extends DataSourceApi<CloudOpsQuery, CloudOpsDat
         message: `Engine not ready: ${failing.map((c) => `${c.name}: ${c.detail}`).join('; ') || 'no checks reported'}`,
       };
     } catch (error) {
-      return { status: 'error', message: `Cannot reach the engine: ${error instanceof Error ? error.message : String(error)}` };
+      return {
+        status: 'error',
+        message: `Cannot reach the engine: ${error instanceof Error ? error.message : String(error)}`,
+      };
     }
   }
 

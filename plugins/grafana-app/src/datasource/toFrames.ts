@@ -14,9 +14,7 @@ interface FrameTarget {
  * panel shows the prediction interval as a shaded band without any override.
  */
 export function forecastToFrame(response: ForecastResponse, target: FrameTarget): DataFrame {
-  const points = [...(response.points ?? [])]
-    .map((p) => ({ ...p, t: toEpochMs(p.t) }))
-    .sort((a, b) => a.t - b.t);
+  const points = [...(response.points ?? [])].map((p) => ({ ...p, t: toEpochMs(p.t) })).sort((a, b) => a.t - b.t);
   const name = `${target.service} ${target.signal} forecast`;
   return createDataFrame({
     refId: target.refId,
@@ -35,7 +33,10 @@ export function forecastToFrame(response: ForecastResponse, target: FrameTarget)
         name: 'upper',
         type: FieldType.number,
         values: points.map((p) => p.upper ?? null),
-        config: { displayName: `${name} upper`, custom: { lineWidth: 0, fillOpacity: 20, fillBelowTo: `${name} lower` } },
+        config: {
+          displayName: `${name} upper`,
+          custom: { lineWidth: 0, fillOpacity: 20, fillBelowTo: `${name} lower` },
+        },
       },
     ],
   });

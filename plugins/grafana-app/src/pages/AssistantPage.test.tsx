@@ -17,7 +17,14 @@ describe('AssistantPage', () => {
             mode: 'extractive',
             unanswered: false,
             turn: 0,
-            toolCalls: [{ name: 'workload_status', arguments: { name: 'checkout' }, ok: true, summary: 'checkout: 2/2 ready, revision 4' }],
+            toolCalls: [
+              {
+                name: 'workload_status',
+                arguments: { name: 'checkout' },
+                ok: true,
+                summary: 'checkout: 2/2 ready, revision 4',
+              },
+            ],
             conversationId: 'c-1',
             citations: [
               { n: 2, title: 'Pod troubleshooting', path: 'runbooks/pods.md', section: 'CrashLoopBackOff' },

@@ -49,7 +49,9 @@ export function AssistantPage() {
             <Answer response={turn.response} />
           </div>
         ))}
-        {error !== undefined && <EngineErrorAlert error={error} title="The assistant could not answer" testId={testIds.assistant.error} />}
+        {error !== undefined && (
+          <EngineErrorAlert error={error} title="The assistant could not answer" testId={testIds.assistant.error} />
+        )}
         <TextArea
           data-testid={testIds.assistant.question}
           rows={3}
@@ -63,7 +65,12 @@ export function AssistantPage() {
           }}
         />
         <div className={s.actions}>
-          <Button data-testid={testIds.assistant.ask} icon="comment-alt" onClick={() => void ask()} disabled={loading || !question.trim()}>
+          <Button
+            data-testid={testIds.assistant.ask}
+            icon="comment-alt"
+            onClick={() => void ask()}
+            disabled={loading || !question.trim()}
+          >
             {loading ? 'Thinking...' : 'Ask'}
           </Button>
         </div>

@@ -31,7 +31,11 @@ describe('ForecastPage', () => {
       routes({
         [`GET ${ENGINE_PROXY_URL}/api/v1/signals`]: () => ({
           status: 200,
-          body: { serviceLabel: 'service', window: '5m', items: [{ name: 'request_rate', query: 'q', unit: 'req/s', badDirection: 'both' }] },
+          body: {
+            serviceLabel: 'service',
+            window: '5m',
+            items: [{ name: 'request_rate', query: 'q', unit: 'req/s', badDirection: 'both' }],
+          },
         }),
         [`POST ${ENGINE_PROXY_URL}/api/v1/forecast`]: () => ({
           status: 200,
@@ -64,7 +68,9 @@ describe('ForecastPage', () => {
     expect(result).toHaveTextContent(
       'Model seasonal-naive fitted now (no trained model yet) (too little history for Holt-Winters); backtest interval coverage 87%'
     );
-    expect(screen.getByTestId('panel')).toHaveTextContent('timeseries: history[time,value]x2 forecast[time,value,lower,upper]x5');
+    expect(screen.getByTestId('panel')).toHaveTextContent(
+      'timeseries: history[time,value]x2 forecast[time,value,lower,upper]x5'
+    );
     const rows = within(result).getAllByRole('row').slice(1);
     expect(rows.map((r) => r.textContent)).toEqual([
       '2025-11-25 10:00100.090.00 – 110.0',
@@ -80,7 +86,10 @@ describe('ForecastPage', () => {
   test('explains a missing endpoint instead of failing silently', async () => {
     new FakeBackendSrv(
       routes({
-        [`GET ${ENGINE_PROXY_URL}/api/v1/signals`]: () => ({ status: 200, body: { serviceLabel: 'service', window: '5m', items: [] } }),
+        [`GET ${ENGINE_PROXY_URL}/api/v1/signals`]: () => ({
+          status: 200,
+          body: { serviceLabel: 'service', window: '5m', items: [] },
+        }),
         [`POST ${ENGINE_PROXY_URL}/api/v1/forecast`]: () => ({
           status: 404,
           body: { error: { code: 'NOT_FOUND', message: 'Route POST:/api/v1/forecast not found' } },

@@ -1,6 +1,14 @@
 import React, { useEffect, useLayoutEffect, useRef, useState } from 'react';
 import { css } from '@emotion/css';
-import { createDataFrame, dateTime, FieldType, LoadingState, type DataFrame, type GrafanaTheme2, type PanelData } from '@grafana/data';
+import {
+  createDataFrame,
+  dateTime,
+  FieldType,
+  LoadingState,
+  type DataFrame,
+  type GrafanaTheme2,
+  type PanelData,
+} from '@grafana/data';
 import { PanelRenderer, PluginPage } from '@grafana/runtime';
 import { Button, InlineField, InlineFieldRow, Input, Select, useStyles2 } from '@grafana/ui';
 import { useEngineApi } from '../api/useEngineApi';
@@ -27,14 +35,19 @@ export function ForecastPage() {
   const [loading, setLoading] = useState(false);
 
   useEffect(() => {
-    api.signals().then((catalog) => setSignals(catalog.items), () => setSignals([]));
+    api.signals().then(
+      (catalog) => setSignals(catalog.items),
+      () => setSignals([])
+    );
   }, [api]);
 
   const run = async () => {
     setLoading(true);
     setError(undefined);
     try {
-      setResult(await api.forecast({ namespace: namespace || undefined, service, signal, horizonMinutes: horizonMinutes }));
+      setResult(
+        await api.forecast({ namespace: namespace || undefined, service, signal, horizonMinutes: horizonMinutes })
+      );
     } catch (e) {
       setResult(undefined);
       setError(e);
@@ -45,17 +58,30 @@ export function ForecastPage() {
   const horizonMinutes = Number(horizon);
   const horizonValid = horizon.trim() !== '' && Number.isInteger(horizonMinutes) && horizonMinutes > 0;
   const unit = signals.find((x) => x.name === signal)?.unit ?? '';
-  const signalOptions = (signals.length > 0 ? signals.map((x) => x.name) : [signal]).map((name) => ({ label: name, value: name }));
+  const signalOptions = (signals.length > 0 ? signals.map((x) => x.name) : [signal]).map((name) => ({
+    label: name,
+    value: name,
+  }));
 
   return (
     <PluginPage>
       <div data-testid={testIds.forecast.container}>
         <InlineFieldRow>
           <InlineField label="Namespace" labelWidth={14}>
-            <Input data-testid={testIds.forecast.namespace} width={18} value={namespace} onChange={(e) => setNamespace(e.currentTarget.value.trim())} />
+            <Input
+              data-testid={testIds.forecast.namespace}
+              width={18}
+              value={namespace}
+              onChange={(e) => setNamespace(e.currentTarget.value.trim())}
+            />
           </InlineField>
           <InlineField label="Service" labelWidth={10}>
-            <Input data-testid={testIds.forecast.service} width={18} value={service} onChange={(e) => setService(e.currentTarget.value.trim())} />
+            <Input
+              data-testid={testIds.forecast.service}
+              width={18}
+              value={service}
+              onChange={(e) => setService(e.currentTarget.value.trim())}
+            />
           </InlineField>
           <InlineField label="Signal" labelWidth={10}>
             <Select
@@ -66,7 +92,12 @@ export function ForecastPage() {
               onChange={(v) => v.value && setSignal(v.value)}
             />
           </InlineField>
-          <InlineField label="Horizon (min)" labelWidth={14} invalid={!horizonValid} error={horizonValid ? undefined : 'A whole number of minutes'}>
+          <InlineField
+            label="Horizon (min)"
+            labelWidth={14}
+            invalid={!horizonValid}
+            error={horizonValid ? undefined : 'A whole number of minutes'}
+          >
             <Input
               data-testid={testIds.forecast.horizon}
               type="number"
@@ -76,18 +107,32 @@ export function ForecastPage() {
               onChange={(e) => setHorizon(e.currentTarget.value)}
             />
           </InlineField>
-          <Button data-testid={testIds.forecast.run} icon="chart-line" onClick={() => void run()} disabled={loading || !service || !horizonValid}>
+          <Button
+            data-testid={testIds.forecast.run}
+            icon="chart-line"
+            onClick={() => void run()}
+            disabled={loading || !service || !horizonValid}
+          >
             Forecast
           </Button>
         </InlineFieldRow>
 
-        {error !== undefined && <EngineErrorAlert error={error} title="Forecast failed" testId={testIds.forecast.error} />}
+        {error !== undefined && (
+          <EngineErrorAlert error={error} title="Forecast failed" testId={testIds.forecast.error} />
+        )}
 
         {result && (
           <div className={s.section} data-testid={testIds.forecast.result}>
             <p>
               Model <strong>{result.model}</strong>
-              {result.source && <span className={s.muted}> {result.source === 'stored' ? `trained v${result.modelVersion ?? '?'}` : 'fitted now (no trained model yet)'}</span>}
+              {result.source && (
+                <span className={s.muted}>
+                  {' '}
+                  {result.source === 'stored'
+                    ? `trained v${result.modelVersion ?? '?'}`
+                    : 'fitted now (no trained model yet)'}
+                </span>
+              )}
               {result.reason && <span className={s.muted}> ({result.reason})</span>}
               {result.coverage !== undefined && Number.isFinite(result.coverage) && (
                 <span className={s.muted}>; backtest interval coverage {Math.round(result.coverage * 100)}%</span>
@@ -119,7 +164,12 @@ function ForecastChart({ result, service, signal }: { result: ForecastResponse; 
         name: `${service} ${signal}`,
         fields: [
           { name: 'time', type: FieldType.time, values: result.history.map((p) => toEpochMs(p.t)) },
-          { name: 'value', type: FieldType.number, values: result.history.map((p) => p.value), config: { displayName: `${service} ${signal}` } },
+          {
+            name: 'value',
+            type: FieldType.number,
+            values: result.history.map((p) => p.value),
+            config: { displayName: `${service} ${signal}` },
+          },
         ],
       })
     );
@@ -134,7 +184,13 @@ function ForecastChart({ result, service, signal }: { result: ForecastResponse; 
 
   return (
     <div ref={ref}>
-      <PanelRenderer title={`${service} ${signal}`} pluginId="timeseries" width={width} height={CHART_HEIGHT} data={data} />
+      <PanelRenderer
+        title={`${service} ${signal}`}
+        pluginId="timeseries"
+        width={width}
+        height={CHART_HEIGHT}
+        data={data}
+      />
     </div>
   );
 }

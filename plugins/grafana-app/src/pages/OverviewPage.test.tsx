@@ -21,13 +21,19 @@ describe('OverviewPage', () => {
     const srv = new FakeBackendSrv(
       routes({
         [`GET ${ENGINE_PROXY_URL}/readyz`]: () => ({ status: 200, body: readyBody }),
-        [`GET ${ENGINE_PROXY_URL}/api/v1/clusters`]: () => ({ status: 200, body: { items: [{ name: 'simulated', default: true }] } }),
+        [`GET ${ENGINE_PROXY_URL}/api/v1/clusters`]: () => ({
+          status: 200,
+          body: { items: [{ name: 'simulated', default: true }] },
+        }),
         [`GET ${ENGINE_PROXY_URL}/api/v1/workloads`]: () => ({
           status: 200,
           body: {
             items: [
               workload('cart', 'healthy'),
-              workload('checkout', 'unavailable', { reasons: ['0/2 replicas ready', 'CrashLoopBackOff in checkout-7d9f8-0'], restarts: 7 }),
+              workload('checkout', 'unavailable', {
+                reasons: ['0/2 replicas ready', 'CrashLoopBackOff in checkout-7d9f8-0'],
+                restarts: 7,
+              }),
               workload('catalog', 'degraded', { replicas: 3, reasons: ['1 of 3 pods not ready'] }),
             ],
           },
@@ -86,7 +92,12 @@ describe('OverviewPage', () => {
     expect(await screen.findByRole('heading', { name: /kube-system/ })).toBeInTheDocument();
     expect(screen.getByRole('heading', { name: /^shop/ })).toBeInTheDocument();
     expect(screen.getAllByTestId(testIds.overview.workloadRow)).toHaveLength(2);
-    expect(srv.requests.filter((r) => r.path.endsWith('/workloads')).at(-1)!.query.has('namespace')).toBe(false);
+    expect(
+      srv.requests
+        .filter((r) => r.path.endsWith('/workloads'))
+        .at(-1)!
+        .query.has('namespace')
+    ).toBe(false);
   });
 
   test('shows a not-ready engine and a failing workload list side by side', async () => {
@@ -94,7 +105,11 @@ describe('OverviewPage', () => {
       routes({
         [`GET ${ENGINE_PROXY_URL}/readyz`]: () => ({
           status: 503,
-          body: { ready: false, profile: 'live', checks: [{ name: 'cluster:prod', ok: false, detail: 'API server unreachable: ECONNREFUSED' }] },
+          body: {
+            ready: false,
+            profile: 'live',
+            checks: [{ name: 'cluster:prod', ok: false, detail: 'API server unreachable: ECONNREFUSED' }],
+          },
         }),
         [`GET ${ENGINE_PROXY_URL}/api/v1/clusters`]: () => ({ status: 200, body: { items: [] } }),
         [`GET ${ENGINE_PROXY_URL}/api/v1/workloads`]: () => ({

@@ -75,7 +75,13 @@ export function OverviewPage() {
               />
             </InlineField>
           )}
-          <Button data-testid={testIds.overview.refresh} icon="sync" variant="secondary" onClick={refresh} disabled={loading}>
+          <Button
+            data-testid={testIds.overview.refresh}
+            icon="sync"
+            variant="secondary"
+            onClick={refresh}
+            disabled={loading}
+          >
             Refresh
           </Button>
         </InlineFieldRow>
@@ -92,7 +98,9 @@ export function OverviewPage() {
             )}
             {readiness?.profile && <span className={s.muted}> {readiness.profile} profile</span>}
           </h3>
-          {readinessError !== undefined && <EngineErrorAlert error={readinessError} title="Cannot reach the engine" testId={testIds.overview.error} />}
+          {readinessError !== undefined && (
+            <EngineErrorAlert error={readinessError} title="Cannot reach the engine" testId={testIds.overview.error} />
+          )}
           {readiness && (
             <table className={s.table}>
               <tbody>
@@ -105,7 +113,9 @@ export function OverviewPage() {
                       <strong>{check.name}</strong>
                     </td>
                     <td className={s.detail}>{check.detail}</td>
-                    <td className={s.muted}>{check.latencyMs !== undefined ? `${Math.round(check.latencyMs)} ms` : ''}</td>
+                    <td className={s.muted}>
+                      {check.latencyMs !== undefined ? `${Math.round(check.latencyMs)} ms` : ''}
+                    </td>
                   </tr>
                 ))}
               </tbody>
@@ -116,8 +126,12 @@ export function OverviewPage() {
         <section className={s.section} data-testid={testIds.overview.workloads}>
           <h3>Workloads</h3>
           {loading && !workloads && <LoadingPlaceholder text="Loading workloads..." />}
-          {workloadsError !== undefined && <EngineErrorAlert error={workloadsError} title="Cannot list workloads" testId={testIds.overview.error} />}
-          {workloads && workloads.length === 0 && <p className={s.muted}>No workloads in {namespace || 'any namespace'}.</p>}
+          {workloadsError !== undefined && (
+            <EngineErrorAlert error={workloadsError} title="Cannot list workloads" testId={testIds.overview.error} />
+          )}
+          {workloads && workloads.length === 0 && (
+            <p className={s.muted}>No workloads in {namespace || 'any namespace'}.</p>
+          )}
           {byNamespace.map(([ns, items]) => (
             <div key={ns} className={s.namespace}>
               <h4>
@@ -193,7 +207,9 @@ function groupByNamespace(workloads: WorkloadHealth[]): Array<[string, WorkloadH
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([ns, items]) => [
       ns,
-      [...items].sort((a, b) => (HEALTH_ORDER[a.health] ?? 1) - (HEALTH_ORDER[b.health] ?? 1) || a.name.localeCompare(b.name)),
+      [...items].sort(
+        (a, b) => (HEALTH_ORDER[a.health] ?? 1) - (HEALTH_ORDER[b.health] ?? 1) || a.name.localeCompare(b.name)
+      ),
     ]);
 }
 
@@ -234,4 +250,3 @@ const getStyles = (theme: GrafanaTheme2) => ({
     font-size: ${theme.typography.bodySmall.fontSize};
   `,
 });
-

@@ -21,7 +21,12 @@ const result: RcaResult = {
       signal: 'error_ratio',
       faultType: 'downstream',
       score: 0.41,
-      evidence: { metrics: [{ signal: 'error_ratio', baselineMedian: 0.001, incidentValue: 0.05, deviation: 8 }], logs: [], events: [], changes: [] },
+      evidence: {
+        metrics: [{ signal: 'error_ratio', baselineMedian: 0.001, incidentValue: 0.05, deviation: 8 }],
+        logs: [],
+        events: [],
+        changes: [],
+      },
     },
     {
       service: 'payment',
@@ -33,7 +38,8 @@ const result: RcaResult = {
           {
             signal: 'latency_p99',
             unit: 's',
-            promql: 'histogram_quantile(0.99, sum by (service, le) (rate(http_request_duration_seconds_bucket{service="payment"}[5m])))',
+            promql:
+              'histogram_quantile(0.99, sum by (service, le) (rate(http_request_duration_seconds_bucket{service="payment"}[5m])))',
             baselineMedian: 0.04,
             incidentValue: 0.244,
             deviation: 12.3,
@@ -41,8 +47,25 @@ const result: RcaResult = {
           },
         ],
         changes: [{ time: W + 60, kind: 'rollout', description: 'payment to revision 4 (image shop-payment:1.4.3)' }],
-        events: [{ time: W + 90, type: 'Warning', reason: 'Unhealthy', message: 'Readiness probe failed', count: 3, object: 'Pod/payment-1' }],
-        logs: [{ template: 'timeout calling <*>', countBaseline: 0, countIncident: 42, sample: 'timeout calling bank', isNew: true }],
+        events: [
+          {
+            time: W + 90,
+            type: 'Warning',
+            reason: 'Unhealthy',
+            message: 'Readiness probe failed',
+            count: 3,
+            object: 'Pod/payment-1',
+          },
+        ],
+        logs: [
+          {
+            template: 'timeout calling <*>',
+            countBaseline: 0,
+            countIncident: 42,
+            sample: 'timeout calling bank',
+            isNew: true,
+          },
+        ],
       },
     },
   ],
@@ -55,15 +78,41 @@ describe('RootCausePage', () => {
       routes({
         [`POST ${ENGINE_PROXY_URL}/api/v1/rca`]: (r) => ({
           status: 202,
-          body: { id: 'job-1', kind: 'rca', status: 'running', progress: 0, message: 'started', params: r.data, createdAt: '2026-11-25T10:00:00Z' },
+          body: {
+            id: 'job-1',
+            kind: 'rca',
+            status: 'running',
+            progress: 0,
+            message: 'started',
+            params: r.data,
+            createdAt: '2026-11-25T10:00:00Z',
+          },
         }),
         [`GET ${ENGINE_PROXY_URL}/api/v1/jobs/job-1`]: () => {
           polls += 1;
           return polls === 1
-            ? { status: 200, body: { id: 'job-1', kind: 'rca', status: 'running', progress: 0.5, message: 'scoring services', createdAt: '2026-11-25T10:00:00Z' } }
+            ? {
+                status: 200,
+                body: {
+                  id: 'job-1',
+                  kind: 'rca',
+                  status: 'running',
+                  progress: 0.5,
+                  message: 'scoring services',
+                  createdAt: '2026-11-25T10:00:00Z',
+                },
+              }
             : {
                 status: 200,
-                body: { id: 'job-1', kind: 'rca', status: 'succeeded', progress: 1, message: 'done', createdAt: '2026-11-25T10:00:00Z', result },
+                body: {
+                  id: 'job-1',
+                  kind: 'rca',
+                  status: 'succeeded',
+                  progress: 1,
+                  message: 'done',
+                  createdAt: '2026-11-25T10:00:00Z',
+                  result,
+                },
               };
         },
       })
@@ -79,7 +128,9 @@ describe('RootCausePage', () => {
     // Highest score first, whatever order the engine used.
     expect(within(candidates[0]).getByText('payment')).toBeInTheDocument();
     expect(within(candidates[0]).getByText('score 0.93')).toBeInTheDocument();
-    expect(candidates[0]).toHaveTextContent('latency_p99: 0.244 s against a baseline of 0.04 (robust z 12.3), changed at 10:02:00');
+    expect(candidates[0]).toHaveTextContent(
+      'latency_p99: 0.244 s against a baseline of 0.04 (robust z 12.3), changed at 10:02:00'
+    );
     expect(candidates[0]).toHaveTextContent('10:01:00 rollout: payment to revision 4');
     expect(candidates[0]).toHaveTextContent('10:01:30 Warning Unhealthy on Pod/payment-1: Readiness probe failed (x3)');
     expect(candidates[0]).toHaveTextContent('new log pattern: timeout calling <*>');
@@ -97,7 +148,11 @@ describe('RootCausePage', () => {
     // Evidence without a query has no link.
     expect(within(candidates[0]).getAllByRole('link')).toHaveLength(1);
 
-    const body = srv.requests[0].data as { namespace: string; target: { service: string }; window: { start: number; end: number } };
+    const body = srv.requests[0].data as {
+      namespace: string;
+      target: { service: string };
+      window: { start: number; end: number };
+    };
     expect(body.namespace).toBe('shop');
     expect(body.target).toEqual({ service: 'checkout' });
     expect(body.window.end - body.window.start).toBe(30 * 60);
@@ -108,7 +163,13 @@ describe('RootCausePage', () => {
       routes({
         [`POST ${ENGINE_PROXY_URL}/api/v1/rca`]: () => ({
           status: 400,
-          body: { error: { code: 'INVALID_INPUT', message: 'invalid request', issues: [{ field: 'body.namespace', message: 'unknown namespace nope' }] } },
+          body: {
+            error: {
+              code: 'INVALID_INPUT',
+              message: 'invalid request',
+              issues: [{ field: 'body.namespace', message: 'unknown namespace nope' }],
+            },
+          },
         }),
       })
     ).install();

@@ -81,9 +81,18 @@ export function RootCausePage() {
       <div data-testid={testIds.rootCause.container}>
         <InlineFieldRow>
           <InlineField label="Namespace" labelWidth={14}>
-            <Input data-testid={testIds.rootCause.namespace} width={20} value={namespace} onChange={(e) => setNamespace(e.currentTarget.value.trim())} />
+            <Input
+              data-testid={testIds.rootCause.namespace}
+              width={20}
+              value={namespace}
+              onChange={(e) => setNamespace(e.currentTarget.value.trim())}
+            />
           </InlineField>
-          <InlineField label="Service" labelWidth={12} tooltip="The symptom to explain, e.g. frontend; empty analyses the whole namespace">
+          <InlineField
+            label="Service"
+            labelWidth={12}
+            tooltip="The symptom to explain, e.g. frontend; empty analyses the whole namespace"
+          >
             <Input
               data-testid={testIds.rootCause.service}
               width={20}
@@ -92,7 +101,12 @@ export function RootCausePage() {
               onChange={(e) => setService(e.currentTarget.value.trim())}
             />
           </InlineField>
-          <InlineField label="Last (min)" labelWidth={12} invalid={!windowValid} error={windowValid ? undefined : 'Minutes, above zero'}>
+          <InlineField
+            label="Last (min)"
+            labelWidth={12}
+            invalid={!windowValid}
+            error={windowValid ? undefined : 'Minutes, above zero'}
+          >
             <Input
               data-testid={testIds.rootCause.windowMinutes}
               type="number"
@@ -102,22 +116,40 @@ export function RootCausePage() {
               onChange={(e) => setWindowText(e.currentTarget.value)}
             />
           </InlineField>
-          <Button data-testid={testIds.rootCause.start} icon="search" onClick={() => void start()} disabled={running || !windowValid}>
+          <Button
+            data-testid={testIds.rootCause.start}
+            icon="search"
+            onClick={() => void start()}
+            disabled={running || !windowValid}
+          >
             Find root cause
           </Button>
         </InlineFieldRow>
 
-        {error !== undefined && <EngineErrorAlert error={error} title="Root-cause analysis failed" testId={testIds.rootCause.error} />}
+        {error !== undefined && (
+          <EngineErrorAlert error={error} title="Root-cause analysis failed" testId={testIds.rootCause.error} />
+        )}
 
         {job && (
           <div className={s.section} data-testid={testIds.rootCause.progress}>
-            <div className={s.progressTrack} role="progressbar" aria-valuenow={Math.round(job.progress * 100)} aria-valuemin={0} aria-valuemax={100}>
+            <div
+              className={s.progressTrack}
+              role="progressbar"
+              aria-valuenow={Math.round(job.progress * 100)}
+              aria-valuemin={0}
+              aria-valuemax={100}
+            >
               <div className={s.progressBar} style={{ width: `${Math.round(job.progress * 100)}%` }} />
             </div>
             <div className={s.muted}>
               {job.status}: {job.message} ({Math.round(job.progress * 100)}%)
             </div>
-            {job.status === 'failed' && job.error && <EngineErrorAlert error={new Error(`${job.error.code}: ${job.error.message}`)} title="The analysis failed" />}
+            {job.status === 'failed' && job.error && (
+              <EngineErrorAlert
+                error={new Error(`${job.error.code}: ${job.error.message}`)}
+                title="The analysis failed"
+              />
+            )}
           </div>
         )}
 
@@ -138,12 +170,19 @@ export function RootCausePage() {
           </Alert>
         )}
 
-        {job?.status === 'succeeded' && candidates.length === 0 && <p className={s.section}>No candidate stood out in this window.</p>}
+        {job?.status === 'succeeded' && candidates.length === 0 && (
+          <p className={s.section}>No candidate stood out in this window.</p>
+        )}
 
         {candidates.length > 0 && (
           <ol className={s.section}>
             {candidates.map((c, i) => (
-              <CandidateItem key={`${c.service}/${c.signal ?? ''}/${c.faultType ?? ''}/${i}`} candidate={c} range={range} promUid={promUid} />
+              <CandidateItem
+                key={`${c.service}/${c.signal ?? ''}/${c.faultType ?? ''}/${i}`}
+                candidate={c}
+                range={range}
+                promUid={promUid}
+              />
             ))}
           </ol>
         )}
@@ -180,7 +219,13 @@ function CandidateItem({
             {m.promql && (
               <>
                 {' '}
-                <LinkButton href={exploreUrl(m.promql, range, promUid)} size="sm" fill="text" icon="compass" title={m.promql}>
+                <LinkButton
+                  href={exploreUrl(m.promql, range, promUid)}
+                  size="sm"
+                  fill="text"
+                  icon="compass"
+                  title={m.promql}
+                >
                   Explore
                 </LinkButton>
               </>
@@ -200,7 +245,8 @@ function CandidateItem({
         ))}
         {logs.map((l, i) => (
           <li key={`l${i}`}>
-            {l.isNew ? 'new log pattern' : `log pattern ${l.countBaseline} → ${l.countIncident}`}: <code>{l.template}</code>
+            {l.isNew ? 'new log pattern' : `log pattern ${l.countBaseline} → ${l.countIncident}`}:{' '}
+            <code>{l.template}</code>
           </li>
         ))}
       </ul>

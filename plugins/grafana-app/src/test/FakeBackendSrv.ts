@@ -50,7 +50,8 @@ export class FakeBackendSrv {
     return from(
       (async () => {
         const reply = await this.handler(request);
-        const text = reply.body === undefined ? '' : typeof reply.body === 'string' ? reply.body : JSON.stringify(reply.body);
+        const text =
+          reply.body === undefined ? '' : typeof reply.body === 'string' ? reply.body : JSON.stringify(reply.body);
         if (reply.status >= 400) {
           throw { status: reply.status, statusText: '', data: parse(text), config: options };
         }
@@ -71,10 +72,14 @@ export class FakeBackendSrv {
 }
 
 /** Routes `METHOD /path` (path without the query string) to replies; anything else is a 404 like Grafana's. */
-export function routes(table: Record<string, (request: RecordedRequest) => HandlerReply | Promise<HandlerReply>>): Handler {
+export function routes(
+  table: Record<string, (request: RecordedRequest) => HandlerReply | Promise<HandlerReply>>
+): Handler {
   return (request) => {
     const route = table[`${request.method} ${request.path}`];
-    return route ? route(request) : { status: 404, body: { message: `no route for ${request.method} ${request.path}` } };
+    return route
+      ? route(request)
+      : { status: 404, body: { message: `no route for ${request.method} ${request.path}` } };
   };
 }
 
@@ -87,7 +92,12 @@ export function proxyTo(prefix: string, target: string, fallback?: Handler): Han
     const response = await fetch(`${target}${request.url.slice(prefix.length)}`, {
       method: request.method,
       headers: request.headers,
-      body: request.data === undefined ? undefined : typeof request.data === 'string' ? request.data : JSON.stringify(request.data),
+      body:
+        request.data === undefined
+          ? undefined
+          : typeof request.data === 'string'
+            ? request.data
+            : JSON.stringify(request.data),
     });
     return { status: response.status, body: await response.text() };
   };

@@ -34,8 +34,10 @@ export function workload(
       labels: { app: name },
       phase: 'Running',
       ready: i < ready,
-      restarts: i === 0 ? options.restarts ?? 0 : 0,
-      containers: [{ name, image: `ghcr.io/ai-cloudops/shop-${name}:1.4.2`, ready: i < ready, restartCount: 0, state: 'running' }],
+      restarts: i === 0 ? (options.restarts ?? 0) : 0,
+      containers: [
+        { name, image: `ghcr.io/ai-cloudops/shop-${name}:1.4.2`, ready: i < ready, restartCount: 0, state: 'running' },
+      ],
       conditions: [],
     })),
   };

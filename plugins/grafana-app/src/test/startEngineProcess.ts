@@ -21,7 +21,11 @@ export function startEngineProcess(config: Record<string, unknown> = {}, timeout
     cwd: path.resolve(__dirname, '..', '..'),
     env: {
       ...process.env,
-      ENGINE_CONFIG: JSON.stringify({ logLevel: 'silent', ...config, server: { port: 0, ...(config.server as object) } }),
+      ENGINE_CONFIG: JSON.stringify({
+        logLevel: 'silent',
+        ...config,
+        server: { port: 0, ...(config.server as object) },
+      }),
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -8,7 +8,13 @@ describe('exploreUrl', () => {
     expect(panes).toEqual({
       a: {
         datasource: 'prom-uid',
-        queries: [{ refId: 'A', expr: 'rate(http_requests_total{service="cart"}[5m])', datasource: { type: 'prometheus', uid: 'prom-uid' } }],
+        queries: [
+          {
+            refId: 'A',
+            expr: 'rate(http_requests_total{service="cart"}[5m])',
+            datasource: { type: 'prometheus', uid: 'prom-uid' },
+          },
+        ],
         range: { from: '1000', to: '2000' },
       },
     });

@@ -12,7 +12,15 @@ const SETTINGS = `/api/plugins/${PLUGIN_ID}/settings`;
 function props(meta: Partial<AppConfigProps['plugin']['meta']> = {}): AppConfigProps {
   return {
     plugin: {
-      meta: { id: PLUGIN_ID, name: 'AI-CloudOps', type: PluginType.app, enabled: true, pinned: true, jsonData: {}, ...meta },
+      meta: {
+        id: PLUGIN_ID,
+        name: 'AI-CloudOps',
+        type: PluginType.app,
+        enabled: true,
+        pinned: true,
+        jsonData: {},
+        ...meta,
+      },
     },
     query: {},
   } as unknown as AppConfigProps;
@@ -28,7 +36,9 @@ describe('AppConfig', () => {
   });
 
   test('saves the engine URL in jsonData and the token in secureJsonData', async () => {
-    const srv = new FakeBackendSrv(routes({ [`POST ${SETTINGS}`]: () => ({ status: 200, body: { message: 'Plugin settings updated' } }) })).install();
+    const srv = new FakeBackendSrv(
+      routes({ [`POST ${SETTINGS}`]: () => ({ status: 200, body: { message: 'Plugin settings updated' } }) })
+    ).install();
     render(<AppConfig {...props()} />);
 
     await userEvent.type(screen.getByTestId(testIds.appConfig.engineUrl), 'http://engine:8080/');
@@ -47,7 +57,9 @@ describe('AppConfig', () => {
 
   test('keeps a stored token when only the URL changes', async () => {
     const srv = new FakeBackendSrv(routes({ [`POST ${SETTINGS}`]: () => ({ status: 200, body: {} }) })).install();
-    render(<AppConfig {...props({ jsonData: { engineUrl: 'http://old:8080' }, secureJsonFields: { engineToken: true } })} />);
+    render(
+      <AppConfig {...props({ jsonData: { engineUrl: 'http://old:8080' }, secureJsonFields: { engineToken: true } })} />
+    );
 
     const url = screen.getByTestId(testIds.appConfig.engineUrl);
     expect(url).toHaveValue('http://old:8080');
@@ -72,7 +84,9 @@ describe('AppConfig', () => {
   });
 
   test('shows Grafana refusing the save instead of reloading', async () => {
-    new FakeBackendSrv(routes({ [`POST ${SETTINGS}`]: () => ({ status: 403, body: { message: 'Permission denied' } }) })).install();
+    new FakeBackendSrv(
+      routes({ [`POST ${SETTINGS}`]: () => ({ status: 403, body: { message: 'Permission denied' } }) })
+    ).install();
     render(<AppConfig {...props()} />);
 
     await userEvent.type(screen.getByTestId(testIds.appConfig.engineUrl), 'http://engine:8080');

@@ -31,7 +31,8 @@ export const AppConfig = ({ plugin }: AppConfigProps) => {
   const [error, setError] = useState<string>();
   const [saving, setSaving] = useState(false);
 
-  const urlError = state.engineUrl && !/^https?:\/\/[^/\s]+/.test(state.engineUrl) ? 'Must start with http:// or https://' : undefined;
+  const urlError =
+    state.engineUrl && !/^https?:\/\/[^/\s]+/.test(state.engineUrl) ? 'Must start with http:// or https://' : undefined;
   // The demo profile runs without auth, so a token is optional.
   const isSubmitDisabled = saving || !state.engineUrl || Boolean(urlError);
 
@@ -114,7 +115,6 @@ export const AppConfig = ({ plugin }: AppConfigProps) => {
     </form>
   );
 };
-
 
 const updatePlugin = async (pluginId: string, data: Partial<PluginMeta<AppSettings>>) =>
   lastValueFrom(

@@ -14,7 +14,10 @@ export function ConfigEditor({ options, onOptionsChange }: Props) {
 
   return (
     <FieldSet label="AI-CloudOps engine">
-      <Field label="Engine URL" description="Where Grafana's server reaches the engine, e.g. http://aicloudops-engine:8080">
+      <Field
+        label="Engine URL"
+        description="Where Grafana's server reaches the engine, e.g. http://aicloudops-engine:8080"
+      >
         <Input
           data-testid={testIds.datasourceConfig.engineUrl}
           width={60}
@@ -43,7 +46,12 @@ export function ConfigEditor({ options, onOptionsChange }: Props) {
         />
       </Field>
       <Field label="Default namespace" description="Used by queries that name no namespace">
-        <Input width={30} value={jsonData.defaultNamespace ?? ''} placeholder="shop" onChange={onJson('defaultNamespace')} />
+        <Input
+          width={30}
+          value={jsonData.defaultNamespace ?? ''}
+          placeholder="shop"
+          onChange={onJson('defaultNamespace')}
+        />
       </Field>
     </FieldSet>
   );

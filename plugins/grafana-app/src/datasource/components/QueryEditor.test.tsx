@@ -25,7 +25,17 @@ function datasource(): CloudOpsDataSource {
 }
 
 /** Holds the query like a panel editor does, so typed text accumulates and every change is recorded. */
-function Harness({ ds, initial, changes, runs }: { ds: CloudOpsDataSource; initial: CloudOpsQuery; changes: CloudOpsQuery[]; runs: jest.Mock }) {
+function Harness({
+  ds,
+  initial,
+  changes,
+  runs,
+}: {
+  ds: CloudOpsDataSource;
+  initial: CloudOpsQuery;
+  changes: CloudOpsQuery[];
+  runs: jest.Mock;
+}) {
   const [query, setQuery] = useState(initial);
   return (
     <QueryEditor
@@ -40,7 +50,13 @@ function Harness({ ds, initial, changes, runs }: { ds: CloudOpsDataSource; initi
   );
 }
 
-const initial: CloudOpsQuery = { refId: 'A', kind: 'forecast', service: '', signal: 'request_rate', horizonMinutes: 60 };
+const initial: CloudOpsQuery = {
+  refId: 'A',
+  kind: 'forecast',
+  service: '',
+  signal: 'request_rate',
+  horizonMinutes: 60,
+};
 
 describe('QueryEditor', () => {
   beforeEach(() => {
@@ -102,7 +118,14 @@ describe('QueryEditor', () => {
   test('horizon minutes propagate as a number', async () => {
     const changes: CloudOpsQuery[] = [];
     const runs = jest.fn();
-    render(<Harness ds={datasource()} initial={{ ...initial, service: 'cart', horizonMinutes: undefined }} changes={changes} runs={runs} />);
+    render(
+      <Harness
+        ds={datasource()}
+        initial={{ ...initial, service: 'cart', horizonMinutes: undefined }}
+        changes={changes}
+        runs={runs}
+      />
+    );
 
     await userEvent.type(screen.getByTestId(testIds.queryEditor.horizon), '90');
     expect(changes.at(-1)!.horizonMinutes).toBe(90);

@@ -9,7 +9,11 @@ type Props = QueryEditorProps<CloudOpsDataSource, CloudOpsQuery, CloudOpsDataSou
 
 const KIND_OPTIONS: Array<SelectableValue<QueryKind>> = [
   { label: 'Forecast', value: 'forecast', description: 'Model forecast with its prediction interval' },
-  { label: 'Anomaly score', value: 'anomaly-score', description: 'Robust z-score of the signal against its recent past' },
+  {
+    label: 'Anomaly score',
+    value: 'anomaly-score',
+    description: 'Robust z-score of the signal against its recent past',
+  },
   { label: 'History', value: 'history', description: 'The signal as the engine reads it' },
 ];
 
@@ -21,7 +25,10 @@ export function QueryEditor({ query, onChange, onRunQuery, datasource }: Props) 
     let live = true;
     datasource
       .signals()
-      .then((catalog) => live && setSignals(catalog.items.map((s) => ({ label: s.name, value: s.name, description: s.unit }))))
+      .then(
+        (catalog) =>
+          live && setSignals(catalog.items.map((s) => ({ label: s.name, value: s.name, description: s.unit })))
+      )
       .catch((error: unknown) => live && setSignalsError(error instanceof Error ? error.message : String(error)));
     return () => {
       live = false;
@@ -40,7 +47,9 @@ export function QueryEditor({ query, onChange, onRunQuery, datasource }: Props) 
 
   // A signal typed in a saved query stays selectable even when the engine is unreachable.
   const signalOptions =
-    query.signal && !signals.some((s) => s.value === query.signal) ? [...signals, { label: query.signal, value: query.signal }] : signals;
+    query.signal && !signals.some((s) => s.value === query.signal)
+      ? [...signals, { label: query.signal, value: query.signal }]
+      : signals;
 
   return (
     <>
@@ -55,7 +64,11 @@ export function QueryEditor({ query, onChange, onRunQuery, datasource }: Props) 
         </InlineField>
       </InlineFieldRow>
       <InlineFieldRow>
-        <InlineField label="Service" labelWidth={12} tooltip="Workload or service name, e.g. checkout; template variables allowed">
+        <InlineField
+          label="Service"
+          labelWidth={12}
+          tooltip="Workload or service name, e.g. checkout; template variables allowed"
+        >
           <Input
             data-testid={testIds.queryEditor.service}
             width={24}
