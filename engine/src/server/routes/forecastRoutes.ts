@@ -1,0 +1,89 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import type { Engine } from '../../engine.js';
+import { jobRecordSchema } from '../../schemas/core.js';
+import { ForecastService } from '../../forecast/ForecastService.js';
+import {
+  backtestRequestSchema,
+  forecastRequestSchema,
+  forecastResponseSchema,
+  modelListSchema,
+  scalePlanRequestSchema,
+  scalePlanResponseSchema,
+  trainRequestSchema,
+} from '../../forecast/schemas.js';
+
+/**
+ * Forecast routes under /api/v1: POST /forecast answers at once (stored model, or baselines on a cold start);
+ * POST /forecast/train and /forecast/backtest start jobs (202; progress on /jobs/:id/events); POST /scale-plan plans,
+ * renders manifests or applies (operator, policy permitting); GET /forecast/models lists stored versions.
+ * The retraining schedule runs while the app is up.
+ */
+export const forecastRoutes: FastifyPluginAsyncZod<{ engine: Engine; service?: ForecastService }> = async (app, options) => {
+  const service = options.service ?? new ForecastService(options.engine.context);
+  service.startSchedule();
+  app.addHook('onClose', async () => service.stopSchedule());
+
+  // The body schemas are validated again inside the service (one source of truth, field names prefixed `body.`);
+  // here they document the API and let fastify reject non-JSON early.
+  app.post(
+    '/forecast',
+    {
+      schema: {
+        tags: ['forecast'],
+        summary: 'Forecast a series with prediction intervals, and say which model and why',
+        body: forecastRequestSchema,
+        response: { 200: forecastResponseSchema },
+      },
+    },
+    async (request) => service.forecast(request.body),
+  );
+
+  app.post(
+    '/forecast/train',
+    {
+      config: { minRole: 'operator' },
+      schema: {
+        tags: ['forecast'],
+        summary: 'Train (and, if it passes validation, promote) a model in a worker; the job result is the version',
+        body: trainRequestSchema,
+        response: { 202: jobRecordSchema },
+      },
+    },
+    async (request, reply) => reply.status(202).send(await service.train(request.body)),
+  );
+
+  app.post(
+    '/forecast/backtest',
+    {
+      config: { minRole: 'operator' },
+      schema: {
+        tags: ['forecast'],
+        summary: 'Rolling-origin backtest of every model on the last testDays; the job result holds the metrics',
+        body: backtestRequestSchema,
+        response: { 202: jobRecordSchema },
+      },
+    },
+    async (request, reply) => reply.status(202).send(await service.backtest(request.body)),
+  );
+
+  app.get(
+    '/forecast/models',
+    { schema: { tags: ['forecast'], response: { 200: modelListSchema } } },
+    async () => ({ items: await service.models() }),
+  );
+
+  app.post(
+    '/scale-plan',
+    {
+      // Reading a plan is harmless, but `mode: apply` changes the cluster: operators only, and policy decides.
+      config: { minRole: 'operator' },
+      schema: {
+        tags: ['forecast'],
+        summary: 'Replica plan from the forecast: recommendation, HPA/KEDA manifests, or apply (dry-run first)',
+        body: scalePlanRequestSchema,
+        response: { 200: scalePlanResponseSchema },
+      },
+    },
+    async (request) => service.scalePlan(request.body),
+  );
+};

@@ -1,0 +1,82 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { FastifyInstance } from 'fastify';
+import { configSchema } from '../../src/config/schema.js';
+import { createEngine, type Engine } from '../../src/engine.js';
+import { buildApp, API_PREFIX } from '../../src/server/app.js';
+import { forecastRoutes } from '../../src/server/routes/forecastRoutes.js';
+
+const OPERATOR = 'operator-token-0123456789';
+const VIEWER = 'viewer-token-0123456789';
+const as = (token: string) => ({ authorization: `Bearer ${token}` });
+
+/** The forecast routes on the real fastify app of a demo engine, called through app.inject with bearer tokens. */
+describe('forecast routes', () => {
+  let engine: Engine;
+  let app: FastifyInstance;
+  beforeAll(async () => {
+    engine = await createEngine(
+      configSchema.parse({
+        logLevel: 'silent',
+        cluster: { kind: 'simulated', injectFaults: false },
+        server: {
+          auth: {
+            enabled: true,
+            tokens: [
+              { name: 'op', token: OPERATOR, role: 'operator' },
+              { name: 'view', token: VIEWER, role: 'viewer' },
+            ],
+          },
+        },
+        forecast: { historyDays: 2, lstm: { units: 4, epochs: 1, maxWindows: 200, minWindows: 50 } },
+      }),
+    );
+    app = await buildApp(engine);
+    // Until capabilityRoutes registers it (shared file), mount it the same way under /api/v1.
+    if (!app.hasRoute({ method: 'POST', url: `${API_PREFIX}/forecast` })) {
+      await app.register(forecastRoutes, { engine, prefix: API_PREFIX });
+    }
+    await app.ready();
+  });
+  afterAll(async () => {
+    await app?.close();
+    await engine?.close();
+  });
+
+  it('POST /forecast returns points with intervals and the model with its reason', async () => {
+    const res = await app.inject({ method: 'POST', url: `${API_PREFIX}/forecast`, payload: { service: 'frontend', horizonMinutes: 15 }, headers: as(VIEWER) });
+    expect(res.statusCode).toBe(200);
+    const body = res.json();
+    expect(body.points).toHaveLength(3);
+    expect(body.model).toEqual(expect.any(String));
+    expect(body.reason).toMatch(/validation MASE/);
+  });
+
+  it('rejects a bad body with 400', async () => {
+    const res = await app.inject({ method: 'POST', url: `${API_PREFIX}/forecast`, payload: { service: 'frontend', horizonMinutes: 'soon' }, headers: as(VIEWER) });
+    expect(res.statusCode).toBe(400);
+    expect(res.json().error).toBeDefined();
+  });
+
+  it('POST /forecast/train answers 202 with a job that finishes, then GET /forecast/models lists it', async () => {
+    const denied = await app.inject({ method: 'POST', url: `${API_PREFIX}/forecast/train`, payload: { service: 'frontend' }, headers: as(VIEWER) });
+    expect(denied.statusCode).toBe(403);
+    const res = await app.inject({ method: 'POST', url: `${API_PREFIX}/forecast/train`, payload: { service: 'frontend' }, headers: as(OPERATOR) });
+    expect(res.statusCode).toBe(202);
+    const job = res.json();
+    const done = await engine.context.jobs.wait(job.id);
+    expect(done.status).toBe('succeeded');
+    const models = await app.inject({ method: 'GET', url: `${API_PREFIX}/forecast/models`, headers: as(VIEWER) });
+    expect(models.json().items[0]).toMatchObject({ seriesKey: 'shop/frontend/request_rate' });
+  }, 120_000);
+
+  it('POST /scale-plan with mode apply is refused by the default policy (403)', async () => {
+    const res = await app.inject({
+      method: 'POST',
+      url: `${API_PREFIX}/scale-plan`,
+      payload: { workload: { name: 'frontend' }, capacityPerReplica: 20, mode: 'apply' },
+      headers: as(OPERATOR),
+    });
+    expect(res.statusCode).toBe(403);
+    expect(res.json().error.code).toBe('POLICY_DENIED');
+  });
+});
