@@ -108,4 +108,20 @@ describe('wire protocol', () => {
     });
     expect((spec.body['metadata'] as { generation: number }).generation).toBe(before.metadata.generation + 1);
   });
+
+  it('prints Tables for kubectl (server-side printing)', async () => {
+    const accept = 'application/json;as=Table;v=v1;g=meta.k8s.io,application/json';
+    const { body } = await call('/api/v1/namespaces/shop/pods?labelSelector=app%3Dcart', {
+      headers: { Accept: accept },
+    });
+    expect(body['kind']).toBe('Table');
+    const columns = (body['columnDefinitions'] as Array<{ name: string }>).map((c) => c.name);
+    expect(columns.slice(0, 5)).toEqual(['Name', 'Ready', 'Status', 'Restarts', 'Age']);
+    const rows = body['rows'] as Array<{ cells: unknown[]; object: { metadata: { name: string } } }>;
+    expect(rows).toHaveLength(2);
+    expect(rows[0]!.cells.slice(1, 3)).toEqual(['1/1', 'Running']);
+    expect(rows[0]!.cells[0]).toBe(rows[0]!.object.metadata.name);
+    const one = await call('/apis/apps/v1/namespaces/shop/deployments/cart', { headers: { Accept: accept } });
+    expect((one.body['rows'] as Array<{ cells: unknown[] }>)[0]!.cells.slice(0, 2)).toEqual(['cart', '2/2']);
+  });
 });

@@ -9,6 +9,8 @@ import { ResourceHandlers, type HandlerResult } from './ResourceHandlers.js';
 import { ResourceRegistry } from './ResourceRegistry.js';
 import { followLog } from './followLog.js';
 import { serveWatch } from './WatchStream.js';
+import { toTable, wantsTable } from './tableView.js';
+import type { KubeObject } from './KubeObject.js';
 
 export interface ApiServerOptions {
   store?: ObjectStore;
@@ -103,6 +105,7 @@ export class ApiServer {
       if (method === 'GET' && query.get('watch') === 'true') {
         const stop = serveWatch(this.store, target, query, res, {
           bookmarkIntervalMs: this.options.bookmarkIntervalMs ?? 5_000,
+          table: wantsTable(req.headers.accept),
         });
         this.watches.add(stop);
         res.on('close', () => this.watches.delete(stop));
@@ -136,6 +139,14 @@ export class ApiServer {
       result = this.handlers.delete(target, query, body);
     } else {
       throw notAllowed(method, target.type.plural);
+    }
+    if (method === 'GET' && !sub && wantsTable(req.headers.accept) && result.status === 200) {
+      const body = result.body as {
+        items?: KubeObject[];
+        metadata?: { resourceVersion?: string };
+      } & KubeObject;
+      const items = target.name === undefined ? (body.items ?? []) : [body];
+      result = { status: 200, body: toTable(target.type, items, String(this.store.resourceVersion)) };
     }
     this.send(res, result);
   }

@@ -6,10 +6,13 @@ import { objectFilter } from './ResourceHandlers.js';
 import type { RequestTarget } from './RequestTarget.js';
 import { apiVersionOf, resourceKey } from './ResourceType.js';
 import type { StoredEvent } from './WatchHub.js';
+import { toTable } from './tableView.js';
 
 export interface WatchOptions {
   /** How often a BOOKMARK is sent when the client allows them. */
   bookmarkIntervalMs: number;
+  /** kubectl get -w asks for Table rows instead of objects. */
+  table?: boolean;
 }
 
 /**
@@ -36,8 +39,13 @@ export function serveWatch(
     'Transfer-Encoding': 'chunked',
     'Cache-Control': 'no-cache',
   });
-  const send = (eventType: string, object: unknown) =>
-    res.write(JSON.stringify({ type: eventType, object }) + '\n');
+  const send = (eventType: string, object: unknown) => {
+    const payload =
+      options.table && eventType !== 'ERROR' && eventType !== 'BOOKMARK'
+        ? toTable(type, [object as KubeObject], String(store.resourceVersion))
+        : object;
+    res.write(JSON.stringify({ type: eventType, object: payload }) + '\n');
+  };
 
   const forward = (event: StoredEvent) => {
     if (event.resource !== key) return;

@@ -71,6 +71,16 @@ describe('rollout arithmetic', () => {
   it('hashes templates independently of key order', () => {
     expect(templateHash({ a: 1, b: { c: [1, 2] } })).toBe(templateHash({ b: { c: [1, 2] }, a: 1 }));
     expect(templateHash({ a: 1 })).not.toBe(templateHash({ a: 2 }));
+    // kubectl rollout undo sends the template back as Go marshals it: `creationTimestamp: null`, zero values omitted
+    expect(
+      templateHash({
+        metadata: { labels: { app: 'x' }, creationTimestamp: null },
+        spec: { probe: { delay: 0, port: 80 } },
+      }),
+    ).toBe(templateHash({ metadata: { labels: { app: 'x' } }, spec: { probe: { port: 80 } } }));
+    expect(templateHash({ spec: { probe: { port: 80 } } })).not.toBe(
+      templateHash({ spec: { probe: { port: 81 } } }),
+    );
   });
 
   it('bumps image versions and parses quantities', () => {

@@ -46,10 +46,26 @@ export function templateHash(template: unknown): string {
   if (typeof template !== 'object' || template === null) return safeEncode(hashString(stableJson(template)));
   let hash = HASHES.get(template);
   if (hash === undefined) {
-    hash = safeEncode(hashString(stableJson(template)));
+    hash = safeEncode(hashString(stableJson(dropEmpty(template))));
     HASHES.set(template, hash);
   }
   return hash;
+}
+
+/**
+ * The hash is taken over what Go would marshal: fields tagged omitempty vanish when zero, so a template kubectl sends
+ * back (`kubectl rollout undo`) without `initialDelaySeconds: 0` or with `creationTimestamp: null` is the same template.
+ */
+function dropEmpty(value: unknown): unknown {
+  if (Array.isArray(value)) return value.length ? value.map(dropEmpty) : undefined;
+  if (value === null || value === 0 || value === false || value === '') return undefined;
+  if (typeof value !== 'object') return value;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) {
+    const kept = dropEmpty(v);
+    if (kept !== undefined) out[k] = kept;
+  }
+  return Object.keys(out).length ? out : undefined;
 }
 
 /** Stored objects are replaced, never changed in place, so a template object's hash can be remembered. */

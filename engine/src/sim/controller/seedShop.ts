@@ -1,4 +1,5 @@
 import type { ObjectStore } from '../apiserver/ObjectStore.js';
+import { clusterIpFor } from '../apiserver/groups/core.js';
 import { SHOP_NAMESPACE, SHOP_SERVICES, type ShopService } from '../shop.js';
 
 export const SIM_NODES = ['sim-node-1', 'sim-node-2', 'sim-node-3'];
@@ -161,12 +162,16 @@ function deploymentFor(service: ShopService, namespace: string) {
                 limits: { memory: `${Math.round(service.memoryLimitBytes / 1024 / 1024)}Mi` },
               },
               readinessProbe: {
-                httpGet: { path: '/ready', port: service.port },
+                httpGet: { path: '/ready', port: service.port, scheme: 'HTTP' },
+                timeoutSeconds: 1,
+                successThreshold: 1,
                 periodSeconds: 5,
                 failureThreshold: 3,
               },
               livenessProbe: {
-                httpGet: { path: '/healthz', port: service.port },
+                httpGet: { path: '/healthz', port: service.port, scheme: 'HTTP' },
+                timeoutSeconds: 1,
+                successThreshold: 1,
                 periodSeconds: 10,
                 failureThreshold: 3,
               },
@@ -196,6 +201,7 @@ function serviceFor(service: ShopService, namespace: string) {
     },
     spec: {
       type: 'ClusterIP',
+      clusterIP: clusterIpFor(namespace, service.name),
       selector: { app: service.name },
       ports: [
         {

@@ -1,6 +1,13 @@
 import type { ResourceType } from '../ResourceType.js';
 import { cause, str, validateContainers, validateName } from '../validation.js';
 
+/** A stable address in the default service CIDR (10.96.0.0/12), derived from the name. */
+export function clusterIpFor(namespace: string, name: string): string {
+  let h = 0x811c9dc5;
+  for (const ch of `${namespace}/${name}`) h = Math.imul(h ^ ch.charCodeAt(0), 0x01000193) >>> 0;
+  return `10.96.${(h >>> 8) % 256}.${(h % 253) + 2}`;
+}
+
 /** core/v1: the resources the engine reads for health, events and logs. */
 export const CORE_RESOURCES: ResourceType[] = [
   {
@@ -70,6 +77,7 @@ export const CORE_RESOURCES: ResourceType[] = [
       const spec = (o['spec'] ??= {}) as Record<string, unknown>;
       spec['type'] ??= 'ClusterIP';
       spec['sessionAffinity'] ??= 'None';
+      spec['clusterIP'] ??= clusterIpFor(o.metadata.namespace ?? '', o.metadata.name);
     },
     validate: (o) => {
       const causes = validateName(o, true);
