@@ -1,0 +1,184 @@
+import type { Command } from 'commander';
+import type { CliContext } from '../CliContext.js';
+import { ForecastService } from '../../forecast/ForecastService.js';
+import type { ForecastResponse, ScalePlanResponse } from '../../forecast/schemas.js';
+import type { BacktestResult } from '../../forecast/backtest.js';
+import type { ModelVersion } from '../../forecast/persistence/ModelRegistry.js';
+import type { JobRecord } from '../../jobs/JobRunner.js';
+import type { Engine } from '../../engine.js';
+
+interface SeriesOptions {
+  namespace?: string;
+  service?: string;
+  signal?: string;
+  query?: string;
+  counter?: boolean;
+}
+
+interface ForecastOptions extends SeriesOptions {
+  horizon: string;
+  train?: boolean;
+  backtest?: boolean;
+  testDays: string;
+  historyDays?: string;
+  models?: boolean;
+}
+
+interface ScalePlanOptions extends SeriesOptions {
+  workload: string;
+  kind: string;
+  cluster?: string;
+  capacity?: string;
+  horizon: string;
+  mode: string;
+  dryRun?: boolean;
+}
+
+const when = (t: number) => new Date(t * 1000).toISOString().replace('.000Z', 'Z');
+const num = (x: number | null | undefined) => (x === null || x === undefined || !Number.isFinite(x) ? '-' : x.toFixed(3));
+
+function selector(o: SeriesOptions): Record<string, unknown> {
+  return {
+    ...(o.namespace ? { namespace: o.namespace } : {}),
+    ...(o.service ? { service: o.service } : {}),
+    ...(o.signal ? { signal: o.signal } : {}),
+    ...(o.query ? { query: o.query } : {}),
+    ...(o.counter ? { counter: true } : {}),
+  };
+}
+
+function renderForecast(r: ForecastResponse): string {
+  const lines = [`${r.seriesKey}: ${r.model} (${r.source}${r.modelVersion ? ` v${r.modelVersion}` : ''}), ${Math.round(r.coverage * 100)}% intervals`, r.reason, ''];
+  lines.push(['time', 'forecast', 'lower', 'upper'].join('\t'));
+  for (const p of r.points) lines.push([when(p.t), p.value.toFixed(3), p.lower.toFixed(3), p.upper.toFixed(3)].join('\t'));
+  return lines.join('\n');
+}
+
+function renderBacktest(r: BacktestResult): string {
+  const lines = [r.reason, '', ['model', 'h', 'MAE', 'RMSE', 'MASE', 'sMAPE', 'coverage'].join('\t')];
+  for (const [name, metrics] of Object.entries(r.models)) {
+    for (const m of [metrics[0], metrics.at(-1)]) {
+      if (m) lines.push([name + (name === r.chosen ? '*' : ''), m.horizon, num(m.mae), num(m.rmse), num(m.mase), num(m.smape), num(m.coverage)].join('\t'));
+    }
+  }
+  return lines.join('\n');
+}
+
+function renderPlan(r: ScalePlanResponse): string {
+  const lines = [
+    `${r.workload.namespace}/${r.workload.name} on ${r.cluster}: ${r.plan.recommendedReplicas} replicas (now ${r.plan.currentReplicas ?? '?'}), capacity ${r.plan.capacityPerReplica.toFixed(2)}/replica (${r.capacitySource})`,
+    r.plan.reason,
+    '',
+    ['time', 'demand', 'needed', 'replicas'].join('\t'),
+    ...r.plan.steps.map((s) => [when(s.t), s.demand.toFixed(2), s.needed, s.replicas].join('\t')),
+  ];
+  for (const m of r.manifests ?? []) lines.push('', '---', m.yaml.trimEnd());
+  if (r.applied) lines.push('', r.applied.dryRun ? `dry run accepted: ${r.applied.from} → ${r.applied.dryRunReplicas}` : `scaled ${r.applied.from} → ${r.applied.replicas}`);
+  return lines.join('\n');
+}
+
+/** Runs a job to the end with a progress bar; rethrows its error. */
+async function follow<R>(engine: Engine, cli: CliContext, label: string, record: JobRecord<R>): Promise<R> {
+  const bar = cli.output.progress(label);
+  const stop = engine.context.jobs.subscribe(record.id, (r) => bar.update(r.progress, r.message));
+  try {
+    const done = await engine.context.jobs.wait<R>(record.id);
+    if (done.status !== 'succeeded') {
+      const { EngineError } = await import('../../errors.js');
+      throw new EngineError((done.error?.code ?? 'INTERNAL') as never, done.error?.message ?? `${label} ${done.status}`);
+    }
+    return done.result as R;
+  } finally {
+    stop();
+    bar.stop();
+  }
+}
+
+const seriesOptions = (cmd: Command) =>
+  cmd
+    .option('-n, --namespace <namespace>', 'namespace (default: config defaultNamespace)')
+    .option('--signal <signal>', 'configured signal to forecast', 'request_rate')
+    .option('--query <promql>', 'a PromQL of your own instead of the signal (must return one series)')
+    .option('--counter', 'the query returns a cumulative counter: forecast per-step increases');
+
+export function registerForecast(program: Command, cli: CliContext): void {
+  seriesOptions(
+    program
+      .command('forecast')
+      .description('forecast a series with intervals; --train trains and stores a model, --backtest scores the models')
+      .option('-s, --service <service>', 'service whose series to forecast'),
+  )
+    .option('--horizon <minutes>', 'minutes ahead', '60')
+    .option('--train', 'train (in a worker), validate and store a model version, then forecast with it')
+    .option('--backtest', 'rolling-origin backtest of every model on the last --test-days')
+    .option('--test-days <days>', 'days scored by --backtest', '1')
+    .option('--history-days <days>', 'days of history for --train/--backtest (default from config)')
+    .option('--models', 'list stored model versions')
+    .action(async (o: ForecastOptions) => {
+      const output = cli.output;
+      try {
+        await cli.withEngine(async (engine) => {
+          const service = new ForecastService(engine.context);
+          if (o.models) {
+            const items = await service.models();
+            output.result({ items }, () =>
+              items.length === 0
+                ? 'no stored models (the memory store keeps them only while the engine runs)'
+                : items.map((i) => `${i.seriesKey}  current v${i.current ?? '-'}  ${i.versions.map((v) => `v${v.version}:${v.chosen}${v.promoted ? '' : '(not promoted)'}`).join(' ')}`).join('\n'),
+            );
+            return;
+          }
+          const history = o.historyDays ? { historyDays: Number(o.historyDays) } : {};
+          if (o.backtest) {
+            const job = await service.backtest({ ...selector(o), ...history, testDays: Number(o.testDays) });
+            const result = await follow(engine, cli, 'backtest', job);
+            output.result(result, () => renderBacktest(result));
+            return;
+          }
+          if (o.train) {
+            const job = await service.train({ ...selector(o), ...history });
+            const meta = await follow<ModelVersion>(engine, cli, 'train', job);
+            output.info(`stored ${meta.seriesKey} v${meta.version}: ${meta.chosen}${meta.promoted ? ', promoted' : ', NOT promoted (failed validation)'}`);
+          }
+          const result = await service.forecast({ ...selector(o), horizonMinutes: Number(o.horizon) });
+          output.result(result, () => renderForecast(result));
+        });
+      } catch (error) {
+        process.exitCode = output.error(error);
+      }
+    });
+
+  seriesOptions(
+    program
+      .command('scale-plan')
+      .description('replica plan from the forecast: a recommendation, HPA/KEDA manifests, or apply (dry-run first, policy permitting)')
+      .requiredOption('-w, --workload <name>', 'the workload to scale')
+      .option('--kind <kind>', 'Deployment, StatefulSet or DaemonSet', 'Deployment')
+      .option('-s, --service <service>', 'service whose demand to forecast (default: the workload name)')
+      .option('--cluster <name>', 'cluster (kubeconfig context)'),
+  )
+    .option('--capacity <n>', 'demand one replica serves at the target utilisation (default: learned from metrics)')
+    .option('--horizon <minutes>', 'minutes ahead', '60')
+    .option('--mode <mode>', 'recommend, hpa, keda or apply', 'recommend')
+    .option('--dry-run', 'with --mode apply: stop after the server-side dry run')
+    .action(async (o: ScalePlanOptions) => {
+      const output = cli.output;
+      try {
+        await cli.withEngine(async (engine) => {
+          const service = new ForecastService(engine.context);
+          const result = await service.scalePlan({
+            ...selector(o),
+            workload: { kind: o.kind, name: o.workload },
+            ...(o.cluster ? { cluster: o.cluster } : {}),
+            ...(o.capacity ? { capacityPerReplica: o.capacity } : {}),
+            horizonMinutes: o.horizon,
+            mode: o.mode,
+            dryRun: Boolean(o.dryRun),
+          });
+          output.result(result, () => renderPlan(result));
+        });
+      } catch (error) {
+        process.exitCode = output.error(error);
+      }
+    });
+}

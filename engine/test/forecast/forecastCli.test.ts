@@ -1,0 +1,65 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { Command } from 'commander';
+import { CliContext } from '../../src/cli/CliContext.js';
+import { registerForecast } from '../../src/cli/commands/forecast.js';
+
+/**
+ * `aicloudops forecast` and `aicloudops scale-plan` in process against the demo profile, with the same global options
+ * as the real program (main.ts registers commands from commands/index.ts). stdout is captured, not faked.
+ */
+function program(): Command {
+  const p = new Command('aicloudops').option('-c, --config <file>').option('-p, --profile <profile>').option('--json').exitOverride();
+  registerForecast(p, new CliContext(p));
+  return p;
+}
+
+async function run(args: string[]): Promise<{ stdout: string; code: number }> {
+  const chunks: string[] = [];
+  const spy = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+    chunks.push(String(chunk));
+    return true;
+  });
+  process.exitCode = 0;
+  try {
+    await program().parseAsync(['node', 'aicloudops', ...args]);
+  } finally {
+    spy.mockRestore();
+  }
+  const code = Number(process.exitCode ?? 0);
+  process.exitCode = 0;
+  return { stdout: chunks.join(''), code };
+}
+
+describe('forecast CLI', () => {
+  const saved = { ...process.env };
+  beforeEach(() => {
+    // The demo's synthetic metrics are computed per step: keep the history short.
+    process.env.AICLOUDOPS_FORECAST__HISTORY_DAYS = '1';
+    process.env.AICLOUDOPS_LOG_LEVEL = 'silent';
+  });
+  afterEach(() => {
+    process.env = { ...saved };
+  });
+
+  it('forecast --json prints the forecast document', async () => {
+    const { stdout, code } = await run(['--json', 'forecast', '-s', 'cart', '--horizon', '15']);
+    expect(code).toBe(0);
+    const doc = JSON.parse(stdout);
+    expect(doc).toMatchObject({ seriesKey: 'shop/cart/request_rate', source: 'cold-start' });
+    expect(doc.points).toHaveLength(3);
+  });
+
+  it('scale-plan --mode hpa prints the plan and an HPA manifest', async () => {
+    const { stdout, code } = await run(['--json', 'scale-plan', '-w', 'cart', '--capacity', '5', '--mode', 'hpa']);
+    expect(code).toBe(0);
+    const doc = JSON.parse(stdout);
+    expect(doc.plan.recommendedReplicas).toBeGreaterThanOrEqual(1);
+    expect(doc.manifests[0].yaml).toContain('kind: HorizontalPodAutoscaler');
+  });
+
+  it('bad input exits 2 naming the field', async () => {
+    const { stdout, code } = await run(['--json', 'scale-plan', '-w', 'cart', '--capacity', '-3']);
+    expect(code).toBe(2);
+    expect(JSON.parse(stdout).error.issues[0].field).toBe('body.capacityPerReplica');
+  });
+});
