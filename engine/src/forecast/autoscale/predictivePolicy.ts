@@ -36,7 +36,9 @@ export function predictivePolicy(lookup: ForecastLookup, capacity: number, confi
       const until = view.now + config.podStartupSeconds + config.syncPeriodSeconds;
       let peak = 0;
       for (let t = view.now; t <= until; t += config.syncPeriodSeconds / 3) peak = Math.max(peak, demandAt(series, t));
-      const predicted = Math.ceil((peak * (1 + config.headroom)) / capacity - 1e-9);
+      // The HPA's own rule on the forecast demand, tolerance band included, so the two differ only in what they
+      // look at (the coming minutes instead of the current one), not in how eagerly they round.
+      const predicted = hpaRecommendation({ ...view, demand: peak * (1 + config.headroom) }, capacity, config.tolerance);
       return Math.max(reactive, predicted);
     },
   };
