@@ -1,0 +1,84 @@
+import Fastify, { type FastifyInstance } from 'fastify';
+import pino from 'pino';
+import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createEngine, type Engine } from '../../src/engine.js';
+import { parseConfig } from '../../src/config/loadConfig.js';
+import { registerErrorHandler } from '../../src/server/errorHandler.js';
+import { rcaRoutes } from '../../src/server/routes/rcaRoutes.js';
+import { jobRoutes } from '../../src/server/routes/jobRoutes.js';
+import type { JobRecord } from '../../src/jobs/JobRunner.js';
+import type { RcaResult } from '../../src/rca/schemas.js';
+
+/** The RCA route plugin in a real fastify app with the engine's error handler and job routes, over the demo world. */
+let engine: Engine;
+let app: FastifyInstance;
+
+beforeAll(async () => {
+  engine = await createEngine(
+    parseConfig({ profile: 'demo', logLevel: 'silent', cluster: { kind: 'simulated', injectFaults: false } }),
+    { logger: pino({ level: 'silent' }) },
+  );
+  app = Fastify();
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  registerErrorHandler(app);
+  await app.register(
+    async (api) => {
+      await api.register(rcaRoutes, { engine });
+      await api.register(jobRoutes, { engine });
+    },
+    { prefix: '/api/v1' },
+  );
+  await app.ready();
+});
+
+afterAll(async () => {
+  await app?.close();
+  await engine?.close();
+});
+
+describe('RCA routes', () => {
+  it('starts an analysis as a job, then serves, lists and re-runs the stored result', async () => {
+    const demo = engine.demo!;
+    const now = Math.floor(Date.now() / 1000);
+    const fault = demo.ledger.inject({ type: 'cpu-hog', namespace: demo.namespace, service: 'catalog', startedAt: now - 600 });
+    const started = await app.inject({
+      method: 'POST',
+      url: '/api/v1/rca',
+      payload: { namespace: demo.namespace, window: { start: new Date((now - 600) * 1000).toISOString(), end: now } },
+    });
+    expect(started.statusCode).toBe(202);
+    const job = started.json<JobRecord>();
+    expect(job.kind).toBe('rca');
+
+    const finished = await engine.context.jobs.wait<RcaResult>(job.id);
+    demo.ledger.resolve(fault.id, now);
+    expect(finished.status).toBe('succeeded');
+    expect(finished.result!.candidates[0]!.service).toBe('catalog');
+
+    const shown = await app.inject({ method: 'GET', url: `/api/v1/rca/${job.id}` });
+    expect(shown.statusCode).toBe(200);
+    expect(shown.json<RcaResult>().candidates[0]!.service).toBe('catalog');
+
+    const listed = await app.inject({ method: 'GET', url: '/api/v1/rca' });
+    expect(listed.json<{ items: RcaResult[] }>().items.map((r) => r.id)).toContain(job.id);
+
+    const rerun = await app.inject({ method: 'POST', url: `/api/v1/rca/${job.id}/rerun` });
+    expect(rerun.statusCode).toBe(202);
+    const again = await engine.context.jobs.wait<RcaResult>(rerun.json<JobRecord>().id);
+    expect(again.status).toBe('succeeded');
+    expect(again.result!.request).toEqual(finished.result!.request);
+  });
+
+  it('rejects a bad window with the field named, and answers 404 for an unknown result', async () => {
+    const bad = await app.inject({ method: 'POST', url: '/api/v1/rca', payload: { window: { start: 'soon', end: 1 } } });
+    expect(bad.statusCode).toBe(400);
+    const body = bad.json<{ error: { code: string; issues: Array<{ field: string }> } }>();
+    expect(body.error.code).toBe('INVALID_INPUT');
+    expect(body.error.issues.map((i) => i.field)).toContain('body.window.start');
+
+    const missing = await app.inject({ method: 'GET', url: '/api/v1/rca/nope' });
+    expect(missing.statusCode).toBe(404);
+  });
+});
