@@ -19,8 +19,10 @@ export interface SimulatedClusterOptions {
   /** When set, the API server demands this bearer token. */
   token?: string;
   tuning?: Partial<ControllerTuning>;
-  /** Seconds between watch BOOKMARK events. */
+  /** Milliseconds between watch BOOKMARK events. */
   bookmarkIntervalMs?: number;
+  /** Called when a timer tick fails; the loop goes on. Defaults to one stderr line per distinct message. */
+  onTickError?: (error: unknown) => void;
 }
 
 export const SIMULATED_CONTEXT = 'simulated';
@@ -67,7 +69,7 @@ export class SimulatedCluster {
     }
     await cluster.server.listen(options.port ?? 0, options.host ?? '127.0.0.1');
     const tickMs = options.tickMs ?? 1_000;
-    if (tickMs > 0) cluster.controller.start(tickMs);
+    if (tickMs > 0) cluster.controller.start(tickMs, options.onTickError ?? reportOnce());
     return cluster;
   }
 
@@ -98,4 +100,14 @@ export class SimulatedCluster {
     this.controller.stop();
     await this.server.close();
   }
+}
+
+function reportOnce(): (error: unknown) => void {
+  const seen = new Set<string>();
+  return (error) => {
+    const message = error instanceof Error ? error.message : String(error);
+    if (seen.has(message)) return;
+    seen.add(message);
+    process.stderr.write(`simulated cluster: controller tick failed: ${message}\n`);
+  };
 }
