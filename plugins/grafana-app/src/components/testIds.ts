@@ -39,6 +39,7 @@ export const testIds = {
   assistant: {
     container: 'data-testid assistant-container',
     question: 'data-testid assistant-question',
+    workload: 'data-testid assistant-workload',
     ask: 'data-testid assistant-ask',
     answer: 'data-testid assistant-answer',
     citation: 'data-testid assistant-citation',

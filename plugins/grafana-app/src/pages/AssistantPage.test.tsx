@@ -36,6 +36,7 @@ describe('AssistantPage', () => {
     ).install();
 
     render(<AssistantPage />);
+    await userEvent.type(screen.getByTestId(testIds.assistant.workload), 'checkout');
     await userEvent.type(screen.getByTestId(testIds.assistant.question), 'How do I roll back?');
     await userEvent.click(screen.getByTestId(testIds.assistant.ask));
 
@@ -43,6 +44,9 @@ describe('AssistantPage', () => {
     expect(answer).toHaveTextContent('roll back with kubectl rollout undo [1], then check the pods [2].');
     const citations = within(answer).getAllByTestId(testIds.assistant.citation);
     expect(citations.map((c) => c.getAttribute('value'))).toEqual(['1', '2']);
+    // Markers in the answer jump to their citation.
+    const marker = within(answer).getByRole('link', { name: '[2]' });
+    expect(citations[1].id).toBe(marker.getAttribute('href')!.slice(1));
     expect(within(citations[0]).getByRole('link')).toHaveAttribute('href', 'https://docs.example.com/rollback');
     expect(citations[1]).toHaveTextContent('Pod troubleshooting – CrashLoopBackOff runbooks/pods.md');
     expect(within(answer).getByText('extractive')).toBeInTheDocument();
@@ -52,8 +56,8 @@ describe('AssistantPage', () => {
     await userEvent.click(screen.getByTestId(testIds.assistant.ask));
     expect(await screen.findAllByTestId(testIds.assistant.answer)).toHaveLength(2);
     expect(srv.requests.map((r) => r.data)).toEqual([
-      { question: 'How do I roll back?' },
-      { question: 'And then?', conversationId: 'c-1' },
+      { question: 'How do I roll back?', workload: 'checkout' },
+      { question: 'And then?', conversationId: 'c-1', workload: 'checkout' },
     ]);
   });
 });

@@ -2,11 +2,12 @@ import React, { useState } from 'react';
 import { css } from '@emotion/css';
 import type { GrafanaTheme2 } from '@grafana/data';
 import { PluginPage } from '@grafana/runtime';
-import { Alert, Badge, Button, TextArea, TextLink, useStyles2 } from '@grafana/ui';
+import { Alert, Badge, Button, InlineField, InlineFieldRow, Input, TextArea, TextLink, useStyles2 } from '@grafana/ui';
 import { useEngineApi } from '../api/useEngineApi';
 import type { AskResponse, Citation } from '../api/types';
 import { EngineErrorAlert } from '../components/EngineError/EngineErrorAlert';
 import { testIds } from '../components/testIds';
+import { initialParam } from '../utils/initialParams';
 
 interface Turn {
   question: string;
@@ -17,6 +18,8 @@ export function AssistantPage() {
   const s = useStyles2(getStyles);
   const api = useEngineApi();
   const [question, setQuestion] = useState('');
+  const [namespace, setNamespace] = useState(() => initialParam('namespace', ''));
+  const [workload, setWorkload] = useState(() => initialParam('service', ''));
   const [turns, setTurns] = useState<Turn[]>([]);
   const [error, setError] = useState<unknown>();
   const [loading, setLoading] = useState(false);
@@ -31,7 +34,12 @@ export function AssistantPage() {
     try {
       // Follow-up questions keep the engine-side conversation when it returns an id.
       const conversationId = turns.at(-1)?.response.conversationId;
-      const response = await api.ask({ question: q, conversationId });
+      const response = await api.ask({
+        question: q,
+        conversationId,
+        namespace: namespace || undefined,
+        workload: workload || undefined,
+      });
       setTurns([...turns, { question: q, response }]);
       setQuestion('');
     } catch (e) {
@@ -46,12 +54,35 @@ export function AssistantPage() {
         {turns.map((turn, i) => (
           <div key={i} className={s.turn}>
             <div className={s.question}>{turn.question}</div>
-            <Answer response={turn.response} />
+            <Answer response={turn.response} anchor={`turn${i}`} />
           </div>
         ))}
         {error !== undefined && (
           <EngineErrorAlert error={error} title="The assistant could not answer" testId={testIds.assistant.error} />
         )}
+        <InlineFieldRow>
+          <InlineField label="Namespace" labelWidth={14} tooltip="Scope live-state lookups to this namespace">
+            <Input
+              width={20}
+              value={namespace}
+              placeholder="default"
+              onChange={(e) => setNamespace(e.currentTarget.value.trim())}
+            />
+          </InlineField>
+          <InlineField
+            label="Workload"
+            labelWidth={12}
+            tooltip="The workload the question is about; lets the assistant read its live state"
+          >
+            <Input
+              data-testid={testIds.assistant.workload}
+              width={20}
+              value={workload}
+              placeholder="any"
+              onChange={(e) => setWorkload(e.currentTarget.value.trim())}
+            />
+          </InlineField>
+        </InlineFieldRow>
         <TextArea
           data-testid={testIds.assistant.question}
           rows={3}
@@ -79,7 +110,7 @@ export function AssistantPage() {
   );
 }
 
-function Answer({ response }: { response: AskResponse }) {
+function Answer({ response, anchor }: { response: AskResponse; anchor: string }) {
   const s = useStyles2(getStyles);
   return (
     <div data-testid={testIds.assistant.answer}>
@@ -88,7 +119,7 @@ function Answer({ response }: { response: AskResponse }) {
           The knowledge base has nothing on this yet; the answer says what is missing.
         </Alert>
       )}
-      <div className={s.answer}>{response.answer}</div>
+      <div className={s.answer}>{withCitationLinks(response.answer, response.citations ?? [], anchor)}</div>
       {(response.runbookSteps ?? []).length > 0 && (
         <ol className={s.citations}>
           {response.runbookSteps!.map((step, i) => (
@@ -111,7 +142,7 @@ function Answer({ response }: { response: AskResponse }) {
           {[...response.citations]
             .sort((a, b) => a.n - b.n)
             .map((c) => (
-              <li key={c.n} value={c.n} data-testid={testIds.assistant.citation}>
+              <li key={c.n} value={c.n} id={`${anchor}-cite-${c.n}`} data-testid={testIds.assistant.citation}>
                 <CitationLink citation={c} />
               </li>
             ))}
@@ -119,6 +150,21 @@ function Answer({ response }: { response: AskResponse }) {
       )}
     </div>
   );
+}
+
+/** Turns the answer's `[n]` markers into links to the matching citation; markers without a citation stay text. */
+export function withCitationLinks(text: string, citations: Citation[], anchor: string): React.ReactNode[] {
+  const known = new Set(citations.map((c) => c.n));
+  return text.split(/(\[\d+\])/).map((part, i) => {
+    const n = /^\[(\d+)\]$/.exec(part)?.[1];
+    return n && known.has(Number(n)) ? (
+      <a key={i} href={`#${anchor}-cite-${n}`}>
+        <sup>[{n}]</sup>
+      </a>
+    ) : (
+      part
+    );
+  });
 }
 
 function CitationLink({ citation }: { citation: Citation }) {

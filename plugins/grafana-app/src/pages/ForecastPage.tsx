@@ -18,15 +18,16 @@ import { testIds } from '../components/testIds';
 import { DEFAULT_NAMESPACE } from '../constants';
 import { forecastToFrame } from '../datasource/toFrames';
 import { toEpochMs } from '../datasource/toEpochMs';
+import { initialParam } from '../utils/initialParams';
 
 const CHART_HEIGHT = 320;
 
 export function ForecastPage() {
   const s = useStyles2(getStyles);
   const api = useEngineApi();
-  const [namespace, setNamespace] = useState(DEFAULT_NAMESPACE);
-  const [service, setService] = useState('frontend');
-  const [signal, setSignal] = useState('request_rate');
+  const [namespace, setNamespace] = useState(() => initialParam('namespace', DEFAULT_NAMESPACE));
+  const [service, setService] = useState(() => initialParam('service', 'frontend'));
+  const [signal, setSignal] = useState(() => initialParam('signal', 'request_rate'));
   // Kept as typed, so the field can be cleared and retyped; parsed when the forecast is asked for.
   const [horizon, setHorizon] = useState('60');
   const [signals, setSignals] = useState<SignalInfo[]>([]);

@@ -55,6 +55,16 @@ describe('OverviewPage', () => {
     expect(checkout.getByText('7')).toBeInTheDocument();
     expect(checkout.getByText('0/2 replicas ready; CrashLoopBackOff in checkout-7d9f8-0')).toBeInTheDocument();
     expect(within(rows[1]).getByText('2/3')).toBeInTheDocument();
+    // Unhealthy workloads link to a root-cause analysis of themselves; every workload links to its forecast.
+    expect(checkout.getByRole('link', { name: /Root cause/ })).toHaveAttribute(
+      'href',
+      '/a/aicloudops-cloudops-app/root-cause?namespace=shop&service=checkout'
+    );
+    expect(within(rows[2]).queryByRole('link', { name: /Root cause/ })).not.toBeInTheDocument();
+    expect(within(rows[2]).getByRole('link', { name: /Forecast/ })).toHaveAttribute(
+      'href',
+      '/a/aicloudops-cloudops-app/forecast?namespace=shop&service=cart'
+    );
     expect(screen.getByText('1 healthy, 1 degraded, 1 unavailable')).toBeInTheDocument();
 
     const checks = screen.getAllByTestId(testIds.overview.check);

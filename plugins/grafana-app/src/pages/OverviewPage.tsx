@@ -2,13 +2,24 @@ import React, { useEffect, useState } from 'react';
 import { css } from '@emotion/css';
 import type { GrafanaTheme2 } from '@grafana/data';
 import { PluginPage } from '@grafana/runtime';
-import { Badge, Button, InlineField, InlineFieldRow, Input, LoadingPlaceholder, Select, useStyles2 } from '@grafana/ui';
+import {
+  Badge,
+  Button,
+  InlineField,
+  InlineFieldRow,
+  Input,
+  LinkButton,
+  LoadingPlaceholder,
+  Select,
+  useStyles2,
+} from '@grafana/ui';
 import { useEngineApi } from '../api/useEngineApi';
 import type { EngineApi } from '../api/EngineApi';
 import type { ClusterInfo, Readiness, WorkloadHealth, WorkloadHealthState } from '../api/types';
 import { EngineErrorAlert } from '../components/EngineError/EngineErrorAlert';
 import { testIds } from '../components/testIds';
-import { DEFAULT_NAMESPACE } from '../constants';
+import { DEFAULT_NAMESPACE, ROUTES } from '../constants';
+import { prefixRoute } from '../utils/utils.routing';
 
 const HEALTH_COLOR: Record<WorkloadHealthState, 'green' | 'orange' | 'red'> = {
   healthy: 'green',
@@ -145,6 +156,7 @@ export function OverviewPage() {
                     <th>Ready</th>
                     <th>Restarts</th>
                     <th>Why</th>
+                    <th />
                   </tr>
                 </thead>
                 <tbody>
@@ -161,6 +173,16 @@ export function OverviewPage() {
                       </td>
                       <td>{(w.pods ?? []).reduce((sum, p) => sum + (p.restarts ?? 0), 0)}</td>
                       <td className={s.detail}>{(w.reasons ?? []).join('; ')}</td>
+                      <td className={s.actions}>
+                        {w.health !== 'healthy' && (
+                          <LinkButton size="sm" fill="text" icon="search" href={linkTo(ROUTES.RootCause, w)}>
+                            Root cause
+                          </LinkButton>
+                        )}
+                        <LinkButton size="sm" fill="text" icon="chart-line" href={linkTo(ROUTES.Forecast, w)}>
+                          Forecast
+                        </LinkButton>
+                      </td>
                     </tr>
                   ))}
                 </tbody>
@@ -213,6 +235,11 @@ function groupByNamespace(workloads: WorkloadHealth[]): Array<[string, WorkloadH
     ]);
 }
 
+/** The workload's namespace and name carried to another page, which reads them from the URL. */
+function linkTo(route: ROUTES, w: WorkloadHealth): string {
+  return `${prefixRoute(route)}?${new URLSearchParams({ namespace: w.namespace, service: w.name }).toString()}`;
+}
+
 function summary(items: WorkloadHealth[]): string {
   const count = (h: WorkloadHealthState) => items.filter((w) => w.health === h).length;
   return `${count('healthy')} healthy, ${count('degraded')} degraded, ${count('unavailable')} unavailable`;
@@ -239,6 +266,10 @@ const getStyles = (theme: GrafanaTheme2) => ({
       color: ${theme.colors.text.secondary};
       font-weight: ${theme.typography.fontWeightMedium};
     }
+  `,
+  actions: css`
+    white-space: nowrap;
+    text-align: right;
   `,
   detail: css`
     color: ${theme.colors.text.secondary};

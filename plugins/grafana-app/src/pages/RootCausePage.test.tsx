@@ -183,4 +183,33 @@ describe('RootCausePage', () => {
     expect(alert).toHaveTextContent('INVALID_INPUT: invalid request');
     expect(alert).toHaveTextContent('body.namespace: unknown namespace nope');
   });
+
+  test('starts from the namespace and service in the URL', async () => {
+    const srv = new FakeBackendSrv(
+      routes({
+        [`POST ${ENGINE_PROXY_URL}/api/v1/rca`]: () => ({
+          status: 202,
+          body: {
+            id: 'job-2',
+            kind: 'rca',
+            status: 'failed',
+            progress: 1,
+            message: 'no data',
+            createdAt: '2026-11-25T10:00:00Z',
+            error: { code: 'UPSTREAM_UNAVAILABLE', message: 'no data' },
+          },
+        }),
+      })
+    ).install();
+    window.history.pushState({}, '', '/a/aicloudops-cloudops-app/root-cause?namespace=prod&service=payment');
+    try {
+      render(<RootCausePage />);
+      expect(screen.getByTestId(testIds.rootCause.namespace)).toHaveValue('prod');
+      await userEvent.click(screen.getByTestId(testIds.rootCause.start));
+      expect(await screen.findByText(/UPSTREAM_UNAVAILABLE: no data/)).toBeInTheDocument();
+      expect(srv.requests[0].data).toMatchObject({ namespace: 'prod', target: { service: 'payment' } });
+    } finally {
+      window.history.pushState({}, '', '/');
+    }
+  });
 });

@@ -9,6 +9,7 @@ import { EngineErrorAlert } from '../components/EngineError/EngineErrorAlert';
 import { testIds } from '../components/testIds';
 import { DEFAULT_NAMESPACE } from '../constants';
 import { exploreUrl } from '../utils/exploreUrl';
+import { initialParam } from '../utils/initialParams';
 import { prometheusUid } from '../utils/prometheusUid';
 
 /** How often the page asks for job progress; RCA jobs take seconds, so one second keeps the bar moving. */
@@ -17,8 +18,8 @@ const POLL_MS = 1000;
 export function RootCausePage() {
   const s = useStyles2(getStyles);
   const api = useEngineApi();
-  const [namespace, setNamespace] = useState(DEFAULT_NAMESPACE);
-  const [service, setService] = useState('');
+  const [namespace, setNamespace] = useState(() => initialParam('namespace', DEFAULT_NAMESPACE));
+  const [service, setService] = useState(() => initialParam('service', ''));
   const [windowText, setWindowText] = useState('30');
   const [job, setJob] = useState<JobRecord<RcaResult>>();
   const [error, setError] = useState<unknown>();
