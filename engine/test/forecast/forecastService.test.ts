@@ -72,6 +72,29 @@ describe('ForecastService on the demo engine', () => {
     expect(r.points).toHaveLength(12);
   }, 120_000);
 
+  it('backtests by rolling origin in a worker, every model beside the baselines', async () => {
+    await expect(service.backtest({ service: 'cart', historyDays: 1, testDays: 2 })).rejects.toMatchObject({
+      issues: [expect.objectContaining({ field: 'body.testDays' })],
+    });
+    const job = await service.backtest({ service: 'cart', testDays: 0.5 });
+    const done = await engine.context.jobs.wait<{ models: Record<string, Array<{ mase: number; n: number }>>; chosen: string }>(job.id);
+    expect(done.status).toBe('succeeded');
+    const result = done.result!;
+    expect(Object.keys(result.models)).toEqual(expect.arrayContaining(['naive', 'holt_winters', result.chosen]));
+    expect(result.models.naive![0]!.n).toBeGreaterThan(100);
+    expect(result.models.naive![0]!.mase).toBeGreaterThan(0);
+  }, 120_000);
+
+  it('retrains every trained series on the schedule tick, adding a version', async () => {
+    const jobs = await service.retrainAll();
+    expect(jobs).toHaveLength(1);
+    const done = await engine.context.jobs.wait<ModelVersion>(jobs[0]!.id);
+    expect(done.result).toMatchObject({ seriesKey: 'shop/cart/request_rate', version: 2 });
+    expect((await service.models())[0]!.versions.map((v) => v.version)).toEqual([1, 2]);
+    service.startSchedule();
+    service.stopSchedule();
+  }, 120_000);
+
   it('plans replicas, renders manifests, and refuses to apply where policy does not allow it', async () => {
     const plan = await service.scalePlan({ workload: { name: 'cart' }, capacityPerReplica: 5, mode: 'hpa' });
     expect(plan.capacitySource).toBe('given');
