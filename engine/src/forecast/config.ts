@@ -11,7 +11,7 @@ const lstmConfigSchema = z
     /** Past steps the LSTM reads per window (24 = 2 h at 5 min). */
     windowSteps: z.coerce.number().int().min(4).max(512).default(24),
     units: z.coerce.number().int().min(4).max(256).default(16),
-    epochs: z.coerce.number().int().min(1).max(500).default(12),
+    epochs: z.coerce.number().int().min(1).max(500).default(8),
     batchSize: z.coerce.number().int().min(8).max(4096).default(128),
     learningRate: z.coerce.number().positive().default(0.003),
     /** Training windows are subsampled to at most this many, so training time stays bounded on 2 cores. */
@@ -27,7 +27,7 @@ const lstmConfigSchema = z
   .default({
     windowSteps: 24,
     units: 16,
-    epochs: 12,
+    epochs: 8,
     batchSize: 128,
     learningRate: 0.003,
     maxWindows: 6000,
