@@ -38,9 +38,9 @@ export const main: BenchMain = async (ctx) => {
         };
         const series = [...day.series];
         const edges = [...day.edges];
-        const logs = nezhaLogs(day, window.baselineStart, window.end, fault.time);
+        const logs = nezhaLogs(day, window.end, fault.time);
         if (logs.length) modalities.add('logs');
-        const spans = nezhaSpans(day, window.baselineStart, window.end, fault.time);
+        const spans = nezhaSpans(day, window.end, fault.time);
         if (spans.length) {
           modalities.add('traces');
           const fromSpans = seriesFromSpans(spans, traceBucketSeconds);

@@ -166,18 +166,20 @@ function minuteFiles(dir: string, suffix: string, day: string, from: number, to:
 }
 
 /**
- * Logs of the day in [from, to], plus the system's fault-free minute of that day placed `normalOffset` seconds before
- * `onset` (log files exist only around faults, so that minute is the only normal history there is).
+ * Logs of one fault: the minute files from the onset's minute to `to` (earlier files belong to earlier faults, so they
+ * are no normal history), plus the system's fault-free minute of that day placed right before the onset's minute, so
+ * the normal history the logs cover is contiguous, as a pod's log tail would be.
  */
-export function nezhaLogs(day: NezhaDay, from: number, to: number, onset: number, normalOffset = 600): LogRecord[] {
+export function nezhaLogs(day: NezhaDay, to: number, onset: number): LogRecord[] {
   const logs: LogRecord[] = [];
-  for (const file of minuteFiles(join(day.dir, 'log'), '_log.csv', day.day, from, to)) logs.push(...readLogFile(file, 0));
+  const onsetMinute = Math.floor(onset / 60) * 60;
+  for (const file of minuteFiles(join(day.dir, 'log'), '_log.csv', day.day, onsetMinute, to)) logs.push(...readLogFile(file, 0));
   const freeDir = join(day.dir, '..', 'fault_free', day.day, 'log');
   const free = minuteFiles(freeDir, '_log.csv', day.day, 0, Infinity);
   if (free.length && logs.length) {
     const records = free.flatMap((f) => readLogFile(f, 0));
-    const first = Math.min(...records.map((r) => r.timestamp));
-    const shift = onset - normalOffset - first;
+    const first = Math.floor(Math.min(...records.map((r) => r.timestamp)) / 60) * 60;
+    const shift = onsetMinute - 60 - first;
     logs.push(...records.map((r) => ({ ...r, timestamp: r.timestamp + shift })));
   }
   return logs;
@@ -200,15 +202,16 @@ function readLogFile(file: string, shift: number): LogRecord[] {
   });
 }
 
-/** Spans of the day in [from, to] plus the fault-free minute placed `normalOffset` seconds before `onset`. */
-export function nezhaSpans(day: NezhaDay, from: number, to: number, onset: number, normalOffset = 600): Span[] {
+/** Spans of one fault, chosen and completed with the fault-free minute as for logs. */
+export function nezhaSpans(day: NezhaDay, to: number, onset: number): Span[] {
   const spans: Span[] = [];
-  for (const file of minuteFiles(join(day.dir, 'trace'), '_trace.csv', day.day, from, to)) spans.push(...readTraceFile(file, day.day));
+  const onsetMinute = Math.floor(onset / 60) * 60;
+  for (const file of minuteFiles(join(day.dir, 'trace'), '_trace.csv', day.day, onsetMinute, to)) spans.push(...readTraceFile(file, day.day));
   const free = minuteFiles(join(day.dir, '..', 'fault_free', day.day, 'trace'), '_trace.csv', day.day, 0, Infinity);
   if (free.length && spans.length) {
     const records = free.flatMap((f) => readTraceFile(f, day.day));
-    const first = Math.min(...records.map((r) => r.start));
-    const shift = onset - normalOffset - first;
+    const first = Math.floor(Math.min(...records.map((r) => r.start)) / 60) * 60;
+    const shift = onsetMinute - 60 - first;
     spans.push(...records.map((r) => ({ ...r, start: r.start + shift })));
   }
   return spans;

@@ -104,7 +104,7 @@ const logsSchema = z
      * Seconds of baseline a service's logs must cover (first to last baseline line) before its templates can be
      * called new or bursting; log tails are cut by line count and new pods have no history.
      */
-    minBaselineCoverageSeconds: z.coerce.number().min(0).default(300),
+    minBaselineCoverageSeconds: z.coerce.number().min(0).default(60),
     /** A template counts as bursting when its incident rate exceeds the baseline rate by this factor. */
     burstFactor: z.coerce.number().positive().default(3),
     /** Fewest incident occurrences before a template is evidence at all. */
