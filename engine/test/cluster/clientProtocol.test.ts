@@ -419,9 +419,20 @@ describe('watch', () => {
     handle.stop();
     cluster.store.hub.compact(cluster.store.resourceVersion - 1);
     const expired: WatchEvent[] = [];
-    const old = await source.watch('deployments', NS, { resourceVersion: '1' }, (e) => expired.push(e));
+    const ended: unknown[] = [];
+    const old = await source.watch(
+      'deployments',
+      NS,
+      { resourceVersion: '1' },
+      (e) => expired.push(e),
+      (e) => ended.push(e),
+    );
     const error = await until('ERROR', () => expired.find((e) => e.type === 'ERROR'));
     expect(error.object).toMatchObject({ kind: 'Status', code: 410, reason: 'Expired' });
+    // the server closes the stream after the ERROR: the caller is told to watch again
+    const closed = await until('the end of the watch', () => ended[0]);
+    expect(closed).toBeInstanceOf(EngineError);
+    expect((closed as EngineError).message).toContain('ended by the API server');
     old.stop();
   });
 

@@ -172,7 +172,7 @@ export class Kubelet {
             'Pulled',
             `Successfully pulled image "${image}" in 1.204s (1.204s including waiting)`,
           );
-          this.start(ctx, pod, container, rt, event);
+          this.start(ctx, container, rt, event);
           log('startup');
         }
       } else if (rt.stage === 'pull-backoff') {
@@ -182,7 +182,7 @@ export class Kubelet {
       } else if (rt.stage === 'backoff') {
         if (elapsed >= rt.backoff) {
           event('Normal', 'Pulled', `Container image "${image}" already present on machine`);
-          this.start(ctx, pod, container, rt, event);
+          this.start(ctx, container, rt, event);
           log('startup');
         } else {
           rt.state = {
@@ -249,7 +249,6 @@ export class Kubelet {
 
   private start(
     ctx: ControllerContext,
-    pod: KubeObject,
     container: ContainerSpec,
     rt: Runtime,
     event: (type: 'Normal' | 'Warning', reason: string, message: string) => void,
@@ -262,7 +261,6 @@ export class Kubelet {
     rt.startedAt = ctx.now().toISOString();
     rt.state = { running: { startedAt: rt.startedAt } };
     rt.ready = false;
-    void pod;
   }
 
   private running(

@@ -9,8 +9,8 @@ const ROLLOUT_FAULTS = new Set(['image-pull-error', 'bad-rollout', 'unschedulabl
 
 interface Applied {
   previousTemplate: unknown;
-  /** What the fault put into the template, to tell whether someone already rolled it back. */
-  marker: string;
+  /** A fragment of the template's JSON the fault put there, to tell whether someone already rolled it back. */
+  needle: string;
   reverted: boolean;
 }
 
@@ -43,27 +43,27 @@ export class FaultRollouts {
       .template;
     const container = template.spec.containers[0]!;
     const image = String(container['image']);
-    let marker: string;
+    let needle: string;
     let cause: string;
     if (fault.type === 'unschedulable') {
       const resources = (container['resources'] ??= {}) as { requests?: Record<string, string> };
       resources.requests = { ...resources.requests, memory: UNSCHEDULABLE_MEMORY_REQUEST };
-      marker = `memory=${UNSCHEDULABLE_MEMORY_REQUEST}`;
+      needle = `"memory":"${UNSCHEDULABLE_MEMORY_REQUEST}"`;
       cause = `raise ${fault.service} memory request to ${UNSCHEDULABLE_MEMORY_REQUEST}`;
     } else {
       const { repo, tag } = splitImage(image);
       const nextTag = bumpVersion(tag);
       // A leading "v" the registry does not have is the classic unpullable tag; a bumped version is a real release.
-      marker = fault.type === 'image-pull-error' ? `${repo}:v${nextTag}` : `${repo}:${nextTag}`;
-      container['image'] = marker;
-      ctx.faults.faultImages.set(fault.id, marker);
+      const badImage = fault.type === 'image-pull-error' ? `${repo}:v${nextTag}` : `${repo}:${nextTag}`;
+      container['image'] = badImage;
+      ctx.faults.faultImages.set(fault.id, badImage);
+      needle = JSON.stringify(badImage);
       cause = `deploy ${fault.service} ${fault.type === 'image-pull-error' ? 'v' : ''}${nextTag}`;
     }
     next.metadata.annotations = { ...next.metadata.annotations, 'kubernetes.io/change-cause': cause };
-    if (fault.type !== 'unschedulable') ctx.faults.faultImages.set(fault.id, marker);
     this.applied.set(fault.id, {
       previousTemplate: clone((deployment['spec'] as { template: unknown }).template),
-      marker,
+      needle,
       reverted: false,
     });
     bumpGeneration(next, deployment);
@@ -79,12 +79,7 @@ export class FaultRollouts {
     const deployment = ctx.store.get(DEPLOYMENTS, fault.namespace, fault.service);
     if (!deployment) return;
     const template = (deployment['spec'] as { template: unknown }).template;
-    if (
-      !JSON.stringify(template).includes(
-        state.marker.includes('=') ? UNSCHEDULABLE_MEMORY_REQUEST : state.marker,
-      )
-    )
-      return;
+    if (!JSON.stringify(template).includes(state.needle)) return;
     const next = clone(deployment);
     (next['spec'] as { template: unknown }).template = clone(state.previousTemplate);
     next.metadata.annotations = {

@@ -102,10 +102,16 @@ export class KubernetesClusterSource implements ClusterSource {
 
   async listWorkloads(namespace: string, options: ListOptions = {}): Promise<Workload[]> {
     const query = { namespace, labelSelector: options.labelSelector, fieldSelector: options.fieldSelector };
+    // Deployments are required; a cluster (or RBAC role) without StatefulSets/DaemonSets access still answers.
+    const optional = <T extends { items: unknown[] }>(what: string, fn: () => Promise<T>) =>
+      this.call(what, fn).catch((error: EngineError) => {
+        if (error.code === 'FORBIDDEN' || error.code === 'NOT_FOUND') return { items: [] } as unknown as T;
+        throw error;
+      });
     const [deployments, statefulSets, daemonSets] = await Promise.all([
       this.call('list deployments', () => this.apps.listNamespacedDeployment(query)),
-      this.call('list statefulsets', () => this.apps.listNamespacedStatefulSet(query)),
-      this.call('list daemonsets', () => this.apps.listNamespacedDaemonSet(query)),
+      optional('list statefulsets', () => this.apps.listNamespacedStatefulSet(query)),
+      optional('list daemonsets', () => this.apps.listNamespacedDaemonSet(query)),
     ]);
     return [
       ...deployments.items.map((d) => toWorkload('Deployment', d)),
@@ -332,8 +338,18 @@ export class KubernetesClusterSource implements ClusterSource {
         });
       },
       (error: unknown) => {
-        if (stopped || !error) return;
-        if ((error as { name?: string }).name === 'AbortError') return;
+        if (stopped) return;
+        if ((error as { name?: string } | null)?.name === 'AbortError') return;
+        if (!error) {
+          // API servers end watches routinely (timeouts, 410 after compaction): the caller watches again.
+          onError?.(
+            new EngineError(
+              'UPSTREAM_UNAVAILABLE',
+              `cluster ${this.name}: watch of ${resource} in ${namespace} ended by the API server; watch again from the last resourceVersion (or relist after a 410)`,
+            ),
+          );
+          return;
+        }
         onError?.(toEngineError(error, this.name, `watch ${resource} in ${namespace}`));
       },
     );
@@ -350,12 +366,14 @@ export class KubernetesClusterSource implements ClusterSource {
     const server = this.kubeConfig.getCurrentCluster()?.server ?? 'unknown server';
     try {
       const version = await this.version.getCode();
-      await this.core.listNamespace({ limit: 1 });
+      const namespace = this.options.namespaces?.[0];
+      if (namespace) await this.core.listNamespacedPod({ namespace, limit: 1 });
+      else await this.core.listNamespace({ limit: 1 });
       const latencyMs = Math.round(performance.now() - started);
       return {
         name: `cluster:${this.name}`,
         ok: true,
-        detail: `Kubernetes ${version.gitVersion} at ${server}; namespaces readable`,
+        detail: `Kubernetes ${version.gitVersion} at ${server}; ${namespace ? `pods in ${namespace}` : 'namespaces'} readable`,
         latencyMs,
       };
     } catch (error) {
