@@ -94,10 +94,14 @@ export const main: BenchMain = async (ctx) => {
   const index = new KnowledgeIndex(chunks, vectors, dims, embedder, config.retrieval, reloaded);
   const bm25BuildS = (performance.now() - indexStart) / 1000;
   const hybridMs: number[] = [];
+  const bm25Ms: number[] = [];
   for (const q of queries) {
-    const t = performance.now();
+    let t = performance.now();
     await index.search(q, config.retrieval.topK);
     hybridMs.push(performance.now() - t);
+    t = performance.now();
+    index.lexical(q, config.retrieval.candidates);
+    bm25Ms.push(performance.now() - t);
   }
   global.gc?.();
   const rssMb = (process.memoryUsage().rss - rssBefore) / 1024 / 1024;
@@ -109,6 +113,7 @@ export const main: BenchMain = async (ctx) => {
     [
       ['exact (baseline)', 1, percentile(exactMs, 50), percentile(exactMs, 99)],
       [`HNSW M=${params.connectivity} ef=${params.expansionSearch}`, recall10, percentile(annMs, 50), percentile(annMs, 99)],
+      ['BM25 alone (100 candidates)', NaN, percentile(bm25Ms, 50), percentile(bm25Ms, 99)],
       ['hybrid search (BM25+HNSW+pages+RRF)', NaN, percentile(hybridMs, 50), percentile(hybridMs, 99)],
     ],
   );
@@ -122,6 +127,7 @@ export const main: BenchMain = async (ctx) => {
     p99_ms: percentile(hybridMs, 99),
     ann_p50_ms: percentile(annMs, 50),
     ann_p99_ms: percentile(annMs, 99),
+    bm25_p99_ms: percentile(bm25Ms, 99),
     exact_p99_ms: percentile(exactMs, 99),
     build_s: buildS,
     load_s: loadS,

@@ -137,6 +137,7 @@ export class AssistantService {
       text: h.chunk.text,
       score: h.score,
       source: h.chunk.source,
+      ...(this.kb.attributionOf(h.chunk.source) ? { attribution: this.kb.attributionOf(h.chunk.source)! } : {}),
     }));
   }
 
@@ -154,7 +155,12 @@ export class AssistantService {
       const reports: IngestReport[] = [];
       for (const [i, path] of request.paths.entries()) {
         const report = await this.kb.ingest(
-          { path, exclude: request.exclude, ...(request.baseUrl ? { baseUrl: request.baseUrl } : {}) },
+          {
+            path,
+            exclude: request.exclude,
+            ...(request.baseUrl ? { baseUrl: request.baseUrl } : {}),
+            ...(request.attribution ? { attribution: request.attribution } : {}),
+          },
           (fraction, message) => job.progress((i + fraction) / request.paths.length, message),
         );
         reports.push(report);
@@ -225,6 +231,7 @@ export class AssistantService {
       section: p.chunk.section,
       score: p.score,
       source: p.chunk.source,
+      ...(this.kb.attributionOf(p.chunk.source) ? { attribution: this.kb.attributionOf(p.chunk.source)! } : {}),
     }));
     const tools = request.workload
       ? new ClusterTools(this.ctx, this.config.answer, { namespace, ...(request.cluster ? { cluster: request.cluster } : {}) })

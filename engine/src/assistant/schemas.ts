@@ -24,6 +24,8 @@ export const citationSchema = z.object({
   section: z.string(),
   score: z.number(),
   source: z.string().optional(),
+  /** Credit required by the source's licence, e.g. "Kubernetes Documentation, The Kubernetes Authors, CC BY 4.0". */
+  attribution: z.string().optional(),
 });
 export type Citation = z.infer<typeof citationSchema>;
 
@@ -70,6 +72,7 @@ export const searchResultSchema = z.object({
   text: z.string(),
   score: z.number(),
   source: z.string(),
+  attribution: z.string().optional(),
 });
 export type SearchResult = z.infer<typeof searchResultSchema>;
 export const searchResponseSchema = z.object({ results: z.array(searchResultSchema) });
@@ -96,6 +99,7 @@ export const ingestRequestSchema = z.object({
   paths: z.array(z.string().min(1)).min(1, 'name at least one folder'),
   /** Public URL prefix of the pages, for citation links. */
   baseUrl: z.string().optional(),
+  attribution: z.string().max(500).optional(),
   exclude: z.array(z.string()).default([]),
 });
 export type IngestRequest = z.infer<typeof ingestRequestSchema>;

@@ -18,6 +18,28 @@ export type Coverage = (text: string) => number;
 
 const STEP_HEADING = /\b(fix|fixes|steps|remediat\w*|resolution|resolve|mitigat\w*|what to do|recover\w*)\b/i;
 
+const LIST_ITEM = /^([-*+]|\d+[.)])\s+/;
+
+/** Source lines joined back into paragraphs and list items: Markdown wraps sentences across lines. */
+export function logicalLines(text: string): string[] {
+  const out: string[] = [];
+  let current: string | undefined;
+  for (const raw of text.split('\n')) {
+    const line = raw.trim();
+    if (!line) {
+      if (current) out.push(current);
+      current = undefined;
+    } else if (LIST_ITEM.test(line) || current === undefined) {
+      if (current) out.push(current);
+      current = line;
+    } else {
+      current = `${current} ${line}`;
+    }
+  }
+  if (current) out.push(current);
+  return out;
+}
+
 /** Sentences and list items of a passage; code blocks are kept whole as one unit. */
 export function splitUnits(text: string): string[] {
   const units: string[] = [];
@@ -27,7 +49,7 @@ export function splitUnits(text: string): string[] {
       units.push(block.trim());
       continue;
     }
-    for (const line of block.split('\n')) {
+    for (const line of logicalLines(block)) {
       const trimmed = line.trim();
       if (!trimmed) continue;
       if (/^([-*+]|\d+[.)])\s+/.test(trimmed)) {
@@ -49,8 +71,7 @@ export function runbookSteps(pageChunks: Chunk[]): string[] | undefined {
   const seen = new Set<string>();
   const steps = pageChunks
     .filter((c) => c.section === section.section)
-    .flatMap((c) => c.text.split('\n'))
-    .map((l) => l.trim())
+    .flatMap((c) => logicalLines(c.text.replace(/```[\s\S]*?```/g, '')))
     .filter((l) => /^(\d+[.)]|[-*+])\s+/.test(l))
     .map((l) => l.replace(/^(\d+[.)]|[-*+])\s+/, ''))
     .filter((l) => (seen.has(l) ? false : (seen.add(l), true)));
@@ -72,13 +93,26 @@ export function extractiveAnswer(
   passages.forEach((p, pi) => {
     splitUnits(p.chunk.text).forEach((unit, ui) => {
       if (unit.startsWith('```')) return;
-      // Earlier passages rank higher at equal overlap: retrieval order carries information too.
-      const score = coverage(`${p.chunk.section}\n${unit}`) - pi * 0.02 - ui * 0.001;
+      // Earlier passages rank higher at equal overlap (retrieval order carries information too); fragments lose
+      // against whole sentences.
+      const score = coverage(`${p.chunk.section}\n${unit}`) * Math.min(1, unit.length / 80) - pi * 0.02 - ui * 0.001;
       if (unit.length >= 20) candidates.push({ n: p.n, unit, score, order: pi * 1000 + ui });
     });
   });
+  // Overlapping chunks repeat sentences: keep each once, and at most two per passage so several sources speak.
+  const seen = new Set<string>();
+  const perPassage = new Map<number, number>();
+  const norm = (t: string) => t.toLowerCase().replace(/[^a-z0-9]+/g, ' ').trim();
   const chosen = candidates
     .sort((a, b) => b.score - a.score)
+    .filter((c) => {
+      const key = norm(c.unit);
+      if (seen.has(key) || [...seen].some((s) => s.includes(key))) return false;
+      if ((perPassage.get(c.n) ?? 0) >= 2) return false;
+      seen.add(key);
+      perPassage.set(c.n, (perPassage.get(c.n) ?? 0) + 1);
+      return true;
+    })
     .slice(0, maxSentences)
     .sort((a, b) => a.order - b.order);
 

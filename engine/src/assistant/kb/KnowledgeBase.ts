@@ -115,6 +115,11 @@ export class KnowledgeBase {
     return this.index ? this.index.lexical(query, k, options) : [];
   }
 
+  /** The credit a source asks for, shown with its citations. */
+  attributionOf(source: string): string | undefined {
+    return this.sources[source]?.attribution;
+  }
+
   /** Chunks of one page in order (e.g. a whole runbook). */
   pageChunks(path: string): Chunk[] {
     return this.chunks.filter((c) => c.path === path);
@@ -191,6 +196,7 @@ export class KnowledgeBase {
         name: read.source,
         root: read.root,
         ...(folder.baseUrl ? { baseUrl: folder.baseUrl } : {}),
+        ...(folder.attribution ? { attribution: folder.attribution } : {}),
         files,
         ingestedAt: new Date().toISOString(),
       },

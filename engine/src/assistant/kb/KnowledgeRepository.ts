@@ -9,6 +9,7 @@ export interface SourceState {
   name: string;
   root: string;
   baseUrl?: string;
+  attribution?: string;
   /** File path → content hash. */
   files: Record<string, string>;
   ingestedAt: string;

@@ -61,7 +61,8 @@ function splitFrontMatter(content: string): { frontMatter: Record<string, unknow
   }
   let data: unknown;
   try {
-    data = parseYaml(match[1]!);
+    // Duplicate keys occur in real docs (last one wins, as Hugo reads them); malformed YAML still fails.
+    data = parseYaml(match[1]!, { uniqueKeys: false });
   } catch (error) {
     const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
     throw new EngineError('INVALID_INPUT', `broken front matter: ${reason}`, { cause: error });

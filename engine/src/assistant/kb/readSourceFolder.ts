@@ -29,6 +29,8 @@ export interface SourceFolder {
   name?: string;
   baseUrl?: string;
   exclude?: string[];
+  /** Credit shown with every citation from this source (licence terms such as CC BY require it). */
+  attribution?: string;
 }
 
 export interface SourceFile {

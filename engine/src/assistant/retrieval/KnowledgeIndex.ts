@@ -143,7 +143,8 @@ export class KnowledgeIndex {
       ).map((c) => [c.index, c.score]),
     );
     const represented = new Set([...chunkScores.keys()].map((i) => this.pageOf[i]!));
-    for (const p of pages) {
+    // Only pages that can still reach the top k need a passage found for them (a scan of their chunks).
+    for (const p of pages.slice(0, Math.max(4 * k, 20))) {
       if (represented.has(p)) continue;
       const closest = this.closestChunk(p, queryVector, allow);
       if (closest >= 0) chunkScores.set(closest, 0);

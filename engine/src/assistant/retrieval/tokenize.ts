@@ -74,8 +74,9 @@ export function tokenize(text: string): string[] {
     const parts = run.split(/[-_.]/);
     const pieces: string[] = [];
     for (const part of parts) {
-      // camelCase and PascalCase boundaries: CrashLoopBackOff -> crash loop back off.
-      const sub = part.match(/[A-Z]+(?![a-z])|[A-Z]?[a-z]+|[0-9]+/g) ?? [part];
+      // camelCase and PascalCase boundaries: CrashLoopBackOff -> crash loop back off; a plural acronym (PIDs, SSDs)
+      // stays one word.
+      const sub = part.match(/[A-Z]{2,}s(?![a-z])|[A-Z]+(?![a-z])|[A-Z]?[a-z]+|[0-9]+/g) ?? [part];
       for (const s of sub) pieces.push(s.toLowerCase());
       if (sub.length > 1) pieces.push(part.toLowerCase());
     }

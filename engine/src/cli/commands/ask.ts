@@ -42,6 +42,8 @@ export function registerAsk(program: Command, cli: CliContext): void {
       const sources = answer.citations.map(
         (c) => `[${c.n}] ${c.title}${c.section ? ` > ${c.section}` : ''} (${c.url ?? c.path})`,
       );
+      const credits = [...new Set(answer.citations.flatMap((c) => (c.attribution ? [c.attribution] : [])))];
+      if (credits.length) sources.push(...credits.map((c) => `    ${c}`));
       process.stdout.write(
         `\n${sources.length ? `\nSources:\n${sources.join('\n')}\n` : ''}\n(${answer.mode} answer, conversation ${answer.conversationId})\n`,
       );

@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Command } from 'commander';
 import { AssistantService } from '../../assistant/AssistantService.js';
 import type { IngestReport } from '../../assistant/kb/KnowledgeBase.js';
@@ -5,6 +7,13 @@ import { createModelProvider } from '../../model/createModelProvider.js';
 import type { CliContext } from '../CliContext.js';
 
 const KUBERNETES_DOCS_URL = 'https://kubernetes.io';
+const KUBERNETES_DOCS_ATTRIBUTION =
+  'Kubernetes Documentation, © The Kubernetes Authors, CC BY 4.0 (https://creativecommons.org/licenses/by/4.0/), https://kubernetes.io';
+
+/** The kubernetes/website layout is recognised so its pages link to and credit kubernetes.io. */
+function isKubernetesDocs(path: string): boolean {
+  return existsSync(join(path, 'content', 'en', 'docs', 'concepts', 'overview', 'kubernetes-api.md'));
+}
 
 export function registerIngest(program: Command, cli: CliContext): void {
   program
@@ -13,7 +22,8 @@ export function registerIngest(program: Command, cli: CliContext): void {
     .argument('<paths...>', 'folders to ingest; re-ingesting is incremental and drops removed files')
     .option('--base-url <url>', 'public URL prefix of the pages, for citation links (e.g. https://kubernetes.io)')
     .option('--exclude <glob...>', 'leave out files matching these globs (relative to the folder)')
-    .action(async (paths: string[], options: { baseUrl?: string; exclude?: string[] }) => {
+    .option('--attribution <text>', 'credit shown with citations from these pages (licence terms)')
+    .action(async (paths: string[], options: { baseUrl?: string; exclude?: string[]; attribution?: string }) => {
       const output = cli.output;
       const reports = await cli.withEngine(async (engine) => {
         const model = createModelProvider(engine.config.model);
@@ -21,13 +31,19 @@ export function registerIngest(program: Command, cli: CliContext): void {
         await assistant.init();
         const out: IngestReport[] = [];
         for (const path of paths) {
-          // The Kubernetes docs layout (content/<lang>/docs) gets kubernetes.io links without asking.
-          const baseUrl = options.baseUrl ?? (/k8s_docs|kubernetes|website/i.test(path) ? KUBERNETES_DOCS_URL : undefined);
+          const k8s = isKubernetesDocs(path);
+          const baseUrl = options.baseUrl ?? (k8s ? KUBERNETES_DOCS_URL : undefined);
+          const attribution = options.attribution ?? (k8s ? KUBERNETES_DOCS_ATTRIBUTION : undefined);
           const bar = output.progress(`ingest ${path}`);
           try {
             out.push(
               await assistant.kb.ingest(
-                { path, ...(baseUrl ? { baseUrl } : {}), ...(options.exclude ? { exclude: options.exclude } : {}) },
+                {
+                  path,
+                  ...(baseUrl ? { baseUrl } : {}),
+                  ...(attribution ? { attribution } : {}),
+                  ...(options.exclude ? { exclude: options.exclude } : {}),
+                },
                 (fraction, message) => bar.update(fraction, message),
               ),
             );

@@ -1,0 +1,133 @@
+import { describe, expect, it } from 'vitest';
+import { LsaEmbedder } from '../embedders/LsaEmbedder.js';
+import { Bm25Index, topK } from './Bm25Index.js';
+import { ExactVectorIndex } from './ExactVectorIndex.js';
+import { HnswVectorIndex } from './HnswVectorIndex.js';
+import { randomizedSvd, seededRandom, symmetricEigen } from './randomizedSvd.js';
+import { reciprocalRankFusion } from './reciprocalRankFusion.js';
+import { stem, tokenize } from './tokenize.js';
+
+describe('tokenize', () => {
+  it('splits identifiers, drops stop words and stems', () => {
+    expect(tokenize('The CrashLoopBackOff of kube-proxy')).toEqual(['crash', 'loop', 'back', 'crashloopbackof', 'kube', 'proxy', 'kubeproxy']);
+    expect(tokenize('nodeSelector SSDs')).toEqual(['node', 'selector', 'nodeselector', 'ssd']);
+    expect(stem('scheduling')).toBe(stem('scheduled'));
+    expect(stem('schedules')).toBe(stem('schedule'));
+    expect(stem('policies')).toBe('policy');
+  });
+});
+
+describe('Bm25Index', () => {
+  const docs = ['pod restarts crash loop', 'node pressure eviction', 'pod pod pod scheduling', 'certificate expiry tls'];
+  const index = new Bm25Index(0.9, 0.4);
+  index.build(docs);
+
+  it('matches the Okapi BM25 formula', () => {
+    // Reference: Robertson-Sparck Jones idf with +1 (Lucene), avgdl over token counts after stop-word removal.
+    const lengths = docs.map((d) => tokenize(d).length);
+    const avg = lengths.reduce((a, b) => a + b, 0) / lengths.length;
+    const idf = Math.log(1 + (4 - 2 + 0.5) / (2 + 0.5));
+    const score = (tf: number, len: number) => (idf * tf * 1.9) / (tf + 0.9 * (1 - 0.4 + (0.4 * len) / avg));
+    const hits = index.search('pod', 10);
+    expect(hits.map((h) => h.index)).toEqual([2, 0]);
+    expect(hits[0]!.score).toBeCloseTo(score(3, lengths[2]!), 5);
+    expect(hits[1]!.score).toBeCloseTo(score(1, lengths[0]!), 5);
+  });
+
+  it('filters and returns nothing for unknown terms', () => {
+    expect(index.search('pod', 10, (i) => i !== 2).map((h) => h.index)).toEqual([0]);
+    expect(index.search('zebra', 10)).toEqual([]);
+  });
+});
+
+describe('topK and RRF', () => {
+  it('topK equals a full sort', () => {
+    const random = seededRandom(3);
+    const scores = Array.from({ length: 5000 }, () => random());
+    const expected = [...scores.keys()].sort((a, b) => scores[b]! - scores[a]!).slice(0, 25);
+    expect(topK(scores.keys(), (i) => scores[i]!, 25).map((h) => h.index)).toEqual(expected);
+  });
+
+  it('fuses by reciprocal rank', () => {
+    const fused = reciprocalRankFusion([{ items: [1, 2, 3], weight: 1 }, { items: [3, 1], weight: 1 }], 60);
+    expect(fused[0]!.index).toBe(1);
+    expect(fused[0]!.score).toBeCloseTo(1 / 61 + 1 / 62, 10);
+    expect(fused.map((f) => f.index)).toEqual([1, 3, 2]);
+  });
+});
+
+describe('randomized SVD', () => {
+  it('finds the eigenvalues of a symmetric matrix', () => {
+    const { values } = symmetricEigen(Float64Array.from([2, 1, 0, 1, 2, 0, 0, 0, 5]), 3);
+    expect([...values].sort((a, b) => a - b).map((v) => Number(v.toFixed(6)))).toEqual([1, 3, 5]);
+  });
+
+  it('recovers the leading singular values of a low-rank matrix', () => {
+    // A = u1 s1 v1^T + u2 s2 v2^T with orthonormal u, v: singular values s1=5, s2=2.
+    const rows = 6;
+    const u1 = [1, 1, 1, 1, 1, 1].map((x) => x / Math.sqrt(6));
+    const u2 = [1, -1, 1, -1, 1, -1].map((x) => x / Math.sqrt(6));
+    const v1 = [1, 1, 0, 0].map((x) => x / Math.sqrt(2));
+    const v2 = [0, 0, 1, 1].map((x) => x / Math.sqrt(2));
+    const columns = [0, 1, 2, 3].map((j) => {
+      const col = Array.from({ length: rows }, (_, i) => 5 * u1[i]! * v1[j]! + 2 * u2[i]! * v2[j]!);
+      return { ids: Int32Array.from(col.keys()), weights: Float32Array.from(col) };
+    });
+    const { singularValues, u, k } = randomizedSvd({ rows, columns }, 2, { seed: 1 });
+    expect(k).toBe(2);
+    expect(singularValues[0]).toBeCloseTo(5, 4);
+    expect(singularValues[1]).toBeCloseTo(2, 4);
+    const first = Array.from({ length: rows }, (_, i) => u[i * 2]!);
+    expect(Math.abs(first.reduce((s, x, i) => s + x * u1[i]!, 0))).toBeCloseTo(1, 4);
+  });
+});
+
+describe('LSA embedder and vector indexes', () => {
+  const texts = [
+    'pod restarts crash loop back off exit code',
+    'container crash loop restarts after exit',
+    'node memory pressure eviction kubelet',
+    'kubelet evicts pods under node memory pressure',
+    'tls certificate expired handshake',
+    'renew the expired tls certificate with cert manager',
+  ];
+
+  it('places co-occurring words close and survives serialisation', async () => {
+    const lsa = new LsaEmbedder({ dimensions: 3, minDocFreq: 1, maxVocabulary: 1000, seed: 7 });
+    await lsa.fit(texts);
+    const q = await lsa.embedQuery('certificate handshake');
+    const docs = await lsa.embedDocuments(texts);
+    const sims = docs.map((d) => d.reduce((s, x, i) => s + x * q[i]!, 0));
+    const best = sims.indexOf(Math.max(...sims));
+    expect([4, 5]).toContain(best);
+    // "cert manager renew" page shares no word with the query but the same topic.
+    expect(sims[5]!).toBeGreaterThan(sims[0]!);
+    const restored = new LsaEmbedder({ dimensions: 3, minDocFreq: 1, maxVocabulary: 1000, seed: 7 });
+    await restored.restore(lsa.serialize());
+    expect(Array.from(await restored.embedQuery('certificate handshake'))).toEqual(Array.from(q));
+  });
+
+  it('HNSW agrees with exact search and round-trips through bytes', () => {
+    const random = seededRandom(11);
+    const dims = 16;
+    const n = 2000;
+    const vectors = new Float32Array(n * dims);
+    for (let i = 0; i < n; i++) {
+      let norm = 0;
+      for (let d = 0; d < dims; d++) norm += (vectors[i * dims + d] = random() - 0.5) ** 2;
+      for (let d = 0; d < dims; d++) vectors[i * dims + d]! /= Math.sqrt(norm);
+    }
+    const params = { connectivity: 16, expansionAdd: 128, expansionSearch: 128 };
+    const hnsw = HnswVectorIndex.deserialize(HnswVectorIndex.build(vectors, dims, params).serialize(), dims, params);
+    const exact = new ExactVectorIndex(vectors, dims);
+    let agree = 0;
+    for (let q = 0; q < 50; q++) {
+      const query = vectors.slice(q * 37 * dims, (q * 37 + 1) * dims);
+      const truth = new Set(exact.search(query, 10).map((h) => h.index));
+      agree += hnsw.search(query, 10).filter((h) => truth.has(h.index)).length;
+      expect(hnsw.search(query, 1)[0]!.index).toBe(q * 37);
+    }
+    expect(agree / 500).toBeGreaterThan(0.9);
+    expect(hnsw.search(vectors.slice(0, dims), 5, (i) => i % 2 === 1).every((h) => h.index % 2 === 1)).toBe(true);
+  });
+});
