@@ -1,0 +1,182 @@
+import { mockCredentials, mockServices, startTestBackend } from '@backstage/backend-test-utils';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import type { JsonObject } from '@backstage/types';
+import request from 'supertest';
+import { aiCloudOpsPlugin } from './plugin';
+import { SAMPLE_ENTITIES } from './__testUtils__/sampleEntities';
+import { startEngine, unusedUrl, type TestEngine } from './__testUtils__/startEngine';
+
+jest.setTimeout(60_000);
+
+const ENGINE_TOKEN = 'backstage-test-token-0123456789';
+
+async function startBackend(config: JsonObject) {
+  return startTestBackend({
+    features: [
+      aiCloudOpsPlugin,
+      mockServices.rootConfig.factory({ data: config }),
+      catalogServiceMock.factory({ entities: SAMPLE_ENTITIES }),
+    ],
+  });
+}
+
+describe('aicloudops backend plugin against a real engine', () => {
+  let engine: TestEngine;
+  let server: Awaited<ReturnType<typeof startBackend>>['server'];
+  let stop: () => Promise<void>;
+
+  beforeAll(async () => {
+    engine = await startEngine({ token: ENGINE_TOKEN });
+    const backend = await startBackend({ aicloudops: { engine: { baseUrl: engine.url, token: ENGINE_TOKEN } } });
+    server = backend.server;
+    stop = () => backend.stop();
+  });
+  afterAll(async () => {
+    await stop?.();
+    await engine?.close();
+  });
+
+  const asUser = (path: string) =>
+    request(server).get(`/api/aicloudops${path}`).set('authorization', mockCredentials.user.header());
+
+  it('answers /health without credentials', async () => {
+    const res = await request(server).get('/api/aicloudops/health');
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ status: 'ok', engine: 'configured' });
+  });
+
+  it("returns the workloads labelled with the entity's kubernetes-id from the simulated cluster", async () => {
+    const cart = await asUser('/entity/default/component/cart/workloads');
+    expect(cart.status).toBe(200);
+    expect(cart.body.target).toEqual({ namespace: 'shop', labelSelector: 'backstage.io/kubernetes-id=cart' });
+    const clusters = cart.body.items as Array<{ cluster: string; workloads: any[]; error?: unknown }>;
+    expect(clusters.length).toBeGreaterThan(0);
+    expect(clusters.every((c) => c.error === undefined)).toBe(true);
+    const workloads = clusters.flatMap((c) => c.workloads);
+    expect(workloads.map((w) => w.name)).toEqual(['cart']);
+    expect(workloads[0].labels['backstage.io/kubernetes-id']).toBe('cart');
+    expect(['healthy', 'degraded', 'unavailable']).toContain(workloads[0].health);
+    expect(workloads[0].pods.length).toBeGreaterThan(0);
+    expect(workloads[0].pods.every((p: any) => typeof p.restarts === 'number')).toBe(true);
+
+    const checkout = await asUser('/entity/default/component/checkout/workloads');
+    expect(checkout.body.items.flatMap((c: any) => c.workloads).map((w: any) => w.name)).toEqual(['checkout']);
+  });
+
+  it('prefers an explicit label selector annotation', async () => {
+    const res = await asUser('/entity/default/component/payment-by-selector/workloads');
+    expect(res.status).toBe(200);
+    expect(res.body.target.labelSelector).toBe('app=payment');
+    expect(res.body.items.flatMap((c: any) => c.workloads).map((w: any) => w.name)).toEqual(['payment']);
+  });
+
+  it('rejects an entity without kubernetes annotations with 400', async () => {
+    const res = await asUser('/entity/default/component/docs-site/workloads');
+    expect(res.status).toBe(400);
+    expect(res.body.error.name).toBe('InputError');
+    expect(res.body.error.message).toContain('backstage.io/kubernetes-id');
+  });
+
+  it('rejects an invalid namespace annotation with 400 naming the annotation', async () => {
+    const res = await asUser('/entity/default/component/bad-namespace/workloads');
+    expect(res.status).toBe(400);
+    expect(res.body.error.message).toContain('backstage.io/kubernetes-namespace');
+  });
+
+  it('answers 404 for an entity the catalog does not have', async () => {
+    const res = await asUser('/entity/default/component/nope/workloads');
+    expect(res.status).toBe(404);
+  });
+
+  it('requires credentials: 401 without them', async () => {
+    const entity = await request(server).get('/api/aicloudops/entity/default/component/cart/workloads');
+    expect(entity.status).toBe(401);
+    const engineCall = await request(server).get('/api/aicloudops/engine/api/v1/clusters');
+    expect(engineCall.status).toBe(401);
+  });
+
+  it('passes engine calls through with the server-side token for signed-in users', async () => {
+    const res = await asUser('/engine/api/v1/clusters');
+    expect(res.status).toBe(200);
+    expect(res.body.items.length).toBeGreaterThan(0);
+    expect(res.body.items.some((c: any) => c.default === true)).toBe(true);
+
+    const workloads = await asUser('/engine/api/v1/workloads?namespace=shop&labelSelector=app%3Demail');
+    expect(workloads.status).toBe(200);
+    expect(workloads.body.items.map((w: any) => w.name)).toEqual(['email']);
+  });
+
+  it('refuses service principals, non-allow-listed POSTs and paths outside the API', async () => {
+    const asService = await request(server)
+      .get('/api/aicloudops/engine/api/v1/clusters')
+      .set('authorization', mockCredentials.service.header());
+    expect(asService.status).toBe(403);
+
+    const faults = await request(server)
+      .post('/api/aicloudops/engine/api/v1/demo/faults')
+      .set('authorization', mockCredentials.user.header())
+      .send({ type: 'crash-loop', service: 'cart' });
+    expect(faults.status).toBe(403);
+
+    const outside = await asUser('/engine/metrics');
+    expect(outside.status).toBe(400);
+  });
+});
+
+describe('aicloudops backend plugin when the engine fails', () => {
+  it('reports an unreachable engine as an error entry, not a crash', async () => {
+    const backend = await startBackend({ aicloudops: { engine: { baseUrl: await unusedUrl(), timeoutSeconds: 5 } } });
+    try {
+      const res = await request(backend.server)
+        .get('/api/aicloudops/entity/default/component/cart/workloads')
+        .set('authorization', mockCredentials.user.header());
+      expect(res.status).toBe(200);
+      expect(res.body.items).toHaveLength(1);
+      expect(res.body.items[0].cluster).toBe('(engine)');
+      expect(res.body.items[0].workloads).toEqual([]);
+      expect(res.body.items[0].error.message).toMatch(/fetch failed|ECONNREFUSED/);
+
+      const proxied = await request(backend.server)
+        .get('/api/aicloudops/engine/api/v1/clusters')
+        .set('authorization', mockCredentials.user.header());
+      expect(proxied.status).toBe(503);
+    } finally {
+      await backend.stop();
+    }
+  });
+
+  it("relays the engine's own refusal when the configured token is wrong", async () => {
+    const engine = await startEngine({ token: ENGINE_TOKEN });
+    const backend = await startBackend({
+      aicloudops: { engine: { baseUrl: engine.url, token: 'not-the-engine-token-at-all' } },
+    });
+    try {
+      const proxied = await request(backend.server)
+        .get('/api/aicloudops/engine/api/v1/clusters')
+        .set('authorization', mockCredentials.user.header());
+      expect(proxied.status).toBe(401);
+      const res = await request(backend.server)
+        .get('/api/aicloudops/entity/default/component/cart/workloads')
+        .set('authorization', mockCredentials.user.header());
+      expect(res.status).toBe(200);
+      expect(res.body.items[0].error.statusCode).toBe(401);
+    } finally {
+      await backend.stop();
+      await engine.close();
+    }
+  });
+
+  it('stays off with a warning when the aicloudops section is missing', async () => {
+    const backend = await startBackend({});
+    try {
+      const health = await request(backend.server).get('/api/aicloudops/health');
+      expect(health.body).toEqual({ status: 'ok', engine: 'unconfigured' });
+      const res = await request(backend.server)
+        .get('/api/aicloudops/entity/default/component/cart/workloads')
+        .set('authorization', mockCredentials.user.header());
+      expect(res.status).toBe(404);
+    } finally {
+      await backend.stop();
+    }
+  });
+});

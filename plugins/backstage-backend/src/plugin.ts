@@ -1,0 +1,28 @@
+import { coreServices, createBackendPlugin } from '@backstage/backend-plugin-api';
+import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import { createRouter } from './service/router';
+import { readEngineSettings } from './service/readEngineSettings';
+
+/** The `aicloudops` backend plugin: entity workloads and health, and the engine API for signed-in users. */
+export const aiCloudOpsPlugin = createBackendPlugin({
+  pluginId: 'aicloudops',
+  register(env) {
+    env.registerInit({
+      deps: {
+        logger: coreServices.logger,
+        config: coreServices.rootConfig,
+        httpRouter: coreServices.httpRouter,
+        httpAuth: coreServices.httpAuth,
+        catalog: catalogServiceRef,
+      },
+      async init({ logger, config, httpRouter, httpAuth, catalog }) {
+        const settings = readEngineSettings(config);
+        if (!settings) {
+          logger.warn('No aicloudops config section: the AI-CloudOps plugin is off (only /health answers)');
+        }
+        httpRouter.use(await createRouter({ logger, httpAuth, catalog, ...(settings ? { settings } : {}) }));
+        httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });
+      },
+    });
+  },
+});

@@ -1,0 +1,90 @@
+import type { Request, Response } from 'express';
+import { Readable } from 'node:stream';
+import { InputError, NotAllowedError, ServiceUnavailableError } from '@backstage/errors';
+import type { EngineSettings } from './readEngineSettings';
+
+// Only the engine's API and probes are reachable; `..` and encoded slashes are refused before forwarding.
+const FORWARDABLE_PATH = /^\/(api\/v1(\/[A-Za-z0-9_.~:-]+)*|healthz|readyz)$/;
+// Response headers that describe the payload; hop-by-hop and cookie headers stay behind.
+const FORWARDED_RESPONSE_HEADERS = ['content-type', 'cache-control', 'etag', 'last-modified', 'location'];
+
+/**
+ * Forwards a signed-in user's call to the engine with the server-side token, so the browser never holds it. GETs
+ * pass; POSTs only to the configured allow-list; nothing else. Streams the reply, which keeps SSE (job progress,
+ * assistant tokens) live.
+ */
+export class EngineProxy {
+  private constructor(private readonly settings: EngineSettings) {}
+
+  static create(settings: EngineSettings): EngineProxy {
+    return new EngineProxy(settings);
+  }
+
+  async forward(path: string, req: Request, res: Response): Promise<void> {
+    if (!FORWARDABLE_PATH.test(path) || path.split('/').some((segment) => segment === '..' || segment === '.')) {
+      throw new InputError(`engine path '${path}' is not forwarded: only /api/v1/..., /healthz and /readyz are`);
+    }
+    if (req.method === 'POST') {
+      if (!this.settings.allowPost.includes(path)) {
+        throw new NotAllowedError(`POST ${path} is not allowed through Backstage (aicloudops.proxy.allowPost)`);
+      }
+    } else if (req.method !== 'GET') {
+      throw new NotAllowedError(`${req.method} is not forwarded to the engine; only GET and allowed POSTs are`);
+    }
+
+    const query = req.originalUrl.includes('?') ? req.originalUrl.slice(req.originalUrl.indexOf('?')) : '';
+    const headers: Record<string, string> = { accept: req.get('accept') ?? 'application/json' };
+    if (this.settings.token) headers.authorization = `Bearer ${this.settings.token}`;
+    let body: string | undefined;
+    if (req.method === 'POST') {
+      headers['content-type'] = 'application/json';
+      body = JSON.stringify(req.body ?? {});
+    }
+
+    // The deadline covers waiting for the engine's first byte; a stream that has started may run as long as the
+    // user keeps it open, and closing the tab aborts the upstream call.
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(), this.settings.timeoutMs);
+    res.on('close', () => controller.abort());
+    let upstream: globalThis.Response;
+    try {
+      upstream = await fetch(`${this.settings.baseUrl}${path}${query}`, {
+        method: req.method,
+        headers,
+        ...(body !== undefined ? { body } : {}),
+        signal: controller.signal,
+        redirect: 'manual',
+      });
+    } catch (error) {
+      throw new ServiceUnavailableError(`AI-CloudOps engine unreachable at ${this.settings.baseUrl}`, error);
+    } finally {
+      clearTimeout(timer);
+    }
+
+    res.status(upstream.status);
+    for (const name of FORWARDED_RESPONSE_HEADERS) {
+      const value = upstream.headers.get(name);
+      if (value !== null) res.setHeader(name, value);
+    }
+    if (!upstream.body) {
+      res.end();
+      return;
+    }
+    if ((upstream.headers.get('content-type') ?? '').startsWith('text/event-stream')) {
+      // `no-transform` keeps Backstage's compression middleware from buffering events until the stream ends.
+      res.setHeader('cache-control', 'no-cache, no-transform');
+      res.setHeader('x-accel-buffering', 'no');
+      res.flushHeaders();
+    }
+    await new Promise<void>((resolve) => {
+      const stream = Readable.fromWeb(upstream.body as import('node:stream/web').ReadableStream<Uint8Array>);
+      stream.on('error', () => {
+        res.destroy();
+        resolve();
+      });
+      stream.on('end', resolve);
+      res.on('close', resolve);
+      stream.pipe(res);
+    });
+  }
+}
