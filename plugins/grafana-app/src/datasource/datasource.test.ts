@@ -263,4 +263,28 @@ describe('CloudOpsDataSource', () => {
     expect(down.status).toBe('error');
     expect(down.message).toMatch(/^Cannot reach the engine/);
   });
+
+  test('variable queries list the engine workloads of a namespace and the configured signals', async () => {
+    const srv = new FakeBackendSrv(
+      routes({
+        [`GET ${ENGINE}/api/v1/workloads`]: (r) => ({
+          status: 200,
+          body: {
+            items: r.query.get('namespace') === 'prod' ? [{ name: 'web' }, { name: 'api' }, { name: 'web' }] : [],
+          },
+        }),
+        [`GET ${ENGINE}/api/v1/signals`]: () => ({ status: 200, body: signalsBody }),
+      })
+    ).install();
+    const ds = new CloudOpsDataSource(settings({ defaultNamespace: 'prod' }));
+
+    expect(await ds.metricFindQuery('services(prod)')).toEqual([
+      { text: 'api', value: 'api' },
+      { text: 'web', value: 'web' },
+    ]);
+    expect(await ds.metricFindQuery('services()')).toHaveLength(2);
+    expect(srv.requests.map((r) => r.query.get('namespace'))).toEqual(['prod', 'prod']);
+    expect(await ds.metricFindQuery(' signals() ')).toEqual([{ text: 'request_rate', value: 'request_rate' }]);
+    await expect(ds.metricFindQuery('pods()')).rejects.toThrow('unknown variable query "pods()"');
+  });
 });

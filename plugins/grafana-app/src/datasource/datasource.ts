@@ -5,6 +5,7 @@ import {
   type DataQueryRequest,
   type DataQueryResponse,
   type DataSourceInstanceSettings,
+  type MetricFindValue,
   type ScopedVars,
   type TestDataSourceResponse,
 } from '@grafana/data';
@@ -79,6 +80,24 @@ export class CloudOpsDataSource extends DataSourceApi<CloudOpsQuery, CloudOpsDat
       }
     });
     return errors.length > 0 ? { data, errors, error: errors[0] } : { data };
+  }
+
+  /**
+   * Template variables: `services(namespace)` lists the workloads the engine sees (default namespace when empty),
+   * `signals()` the configured signal names.
+   */
+  async metricFindQuery(query: string, options?: { scopedVars?: ScopedVars }): Promise<MetricFindValue[]> {
+    const templateSrv = getTemplateSrv();
+    const text = (templateSrv ? templateSrv.replace(query, options?.scopedVars) : query).trim();
+    const services = /^services\(\s*([^)]*?)\s*\)$/.exec(text);
+    if (services) {
+      const workloads = await this.api.workloads({ namespace: services[1] || this.defaultNamespace });
+      return [...new Set(workloads.map((w) => w.name))].sort().map((name) => ({ text: name, value: name }));
+    }
+    if (/^signals\(\s*\)$/.test(text)) {
+      return (await this.signals()).items.map((s) => ({ text: s.name, value: s.name }));
+    }
+    throw new Error(`unknown variable query "${text}": use services(namespace) or signals()`);
   }
 
   async testDatasource(): Promise<TestDataSourceResponse> {
