@@ -2,6 +2,7 @@ import { relative } from 'node:path';
 import { assistantConfigSchema } from '../src/assistant/config.js';
 import { LsaEmbedder } from '../src/assistant/embedders/LsaEmbedder.js';
 import { KnowledgeBase } from '../src/assistant/kb/KnowledgeBase.js';
+import { Bm25Index } from '../src/assistant/retrieval/Bm25Index.js';
 import { printTable, type BenchMain } from './lib.js';
 import { pageRank, percentile, RankAccumulator, readQueries } from './rag/retrievalMetrics.js';
 
@@ -32,9 +33,16 @@ export const main: BenchMain = async (ctx) => {
       `${report.errors.length} file errors, ${ingestS.toFixed(1)} s (embedder ${kb.embedder.id})`,
   );
 
+  // Textbook BM25 for reference: lower-cased word tokens, no stemming, no stop words, chunk body only (no title or
+  // headings), same k1/b, same chunks. The `BM25 (same chunks)` baseline is the assistant's own lexical half.
+  const chunks = kb.allChunks();
+  const plain = new Bm25Index(config.retrieval.bm25K1, config.retrieval.bm25B, (t) => t.toLowerCase().match(/[a-z0-9]+/g) ?? []);
+  plain.build(chunks.map((c) => c.text));
+
   const fields = [...new Set(queries.flatMap((q) => Object.keys(q.questions)))];
   const hybridAll = new RankAccumulator();
   const bm25All = new RankAccumulator();
+  const plainAll = new RankAccumulator();
   const latencies: number[] = [];
   const rows: Array<Array<string | number>> = [];
   const results: Record<string, number> = {};
@@ -43,6 +51,7 @@ export const main: BenchMain = async (ctx) => {
   for (const field of fields) {
     const hybrid = new RankAccumulator();
     const bm25 = new RankAccumulator();
+    const plainField = new RankAccumulator();
     for (const q of queries) {
       const text = q.questions[field];
       if (!text) continue;
@@ -55,7 +64,13 @@ export const main: BenchMain = async (ctx) => {
       const lexical = pageRank(kb.lexical(text, depth).map((h) => h.chunk.path), q.relevant);
       bm25.add(lexical);
       bm25All.add(lexical);
+      const textbook = pageRank(plain.search(text, depth).map((h) => chunks[h.index]!.path), q.relevant);
+      plainField.add(textbook);
+      plainAll.add(textbook);
     }
+    const p = plainField.result();
+    rows.push([field, hybrid.count, 'textbook BM25 (reference)', p.hit1, p.hit5, p.mrr]);
+    results[`${field}_plain_bm25_hit5`] = p.hit5;
     const h = hybrid.result();
     const b = bm25.result();
     rows.push([field, hybrid.count, 'BM25 (same chunks)', b.hit1, b.hit5, b.mrr]);
@@ -70,6 +85,8 @@ export const main: BenchMain = async (ctx) => {
   }
   const h = hybridAll.result();
   const b = bm25All.result();
+  const pa = plainAll.result();
+  rows.push(['all fields', hybridAll.count, 'textbook BM25 (reference)', pa.hit1, pa.hit5, pa.mrr]);
   rows.push(['all fields', hybridAll.count, 'BM25 (same chunks)', b.hit1, b.hit5, b.mrr]);
   rows.push(['all fields', hybridAll.count, 'hybrid (default)', h.hit1, h.hit5, h.mrr]);
   printTable('rag-retrieval: page-level Hit@1 / Hit@5 / MRR@10', ['questions', 'n', 'method', 'hit1', 'hit5', 'mrr'], rows);
@@ -89,6 +106,7 @@ export const main: BenchMain = async (ctx) => {
     bm25_hit1: b.hit1,
     bm25_hit5: b.hit5,
     bm25_mrr: b.mrr,
+    plain_bm25_hit5: pa.hit5,
     ingest_s: ingestS,
     chunks: report.totalChunks,
     p50_ms: p50,

@@ -120,6 +120,11 @@ export class KnowledgeBase {
     return this.sources[source]?.attribution;
   }
 
+  /** All chunks in index order (benchmarks build baselines over exactly the same chunks). */
+  allChunks(): readonly Chunk[] {
+    return this.chunks;
+  }
+
   /** Chunks of one page in order (e.g. a whole runbook). */
   pageChunks(path: string): Chunk[] {
     return this.chunks.filter((c) => c.path === path);

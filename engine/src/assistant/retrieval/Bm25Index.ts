@@ -24,6 +24,8 @@ export class Bm25Index {
   constructor(
     private readonly k1: number,
     private readonly b: number,
+    /** The engine's tokenizer by default; benchmarks pass a plain one for the textbook baseline. */
+    private readonly analyze: (text: string) => string[] = tokenize,
   ) {}
 
   get size(): number {
@@ -38,7 +40,7 @@ export class Bm25Index {
     const lengths = new Float32Array(texts.length);
     let total = 0;
     texts.forEach((text, doc) => {
-      const tokens = tokenize(text);
+      const tokens = this.analyze(text);
       lengths[doc] = tokens.length;
       total += tokens.length;
       const counts = new Map<string, number>();
@@ -76,7 +78,7 @@ export class Bm25Index {
 
   /** Top k chunks for the query, best first; `allow` filters chunk positions (e.g. removed or excluded ones). */
   search(query: string, k: number, allow?: (index: number) => boolean): ScoredIndex[] {
-    const terms = [...new Set(tokenize(query))];
+    const terms = [...new Set(this.analyze(query))];
     if (terms.length === 0 || this.count === 0) return [];
     const scores = this.scores;
     const norms = this.docNorms;
