@@ -140,6 +140,18 @@ export interface HorizontalPodAutoscalerInfo {
   desiredReplicas: number;
 }
 
+/**
+ * Leader election over a coordination.k8s.io/v1 Lease, so only one engine replica runs a loop (e.g. auto-repair).
+ * Conflicts on the Lease's resourceVersion decide races between replicas.
+ */
+export interface LeaderLease {
+  readonly identity: string;
+  /** Becomes or stays leader; true while this identity holds an unexpired lease. Never throws on a lost race. */
+  tryAcquireOrRenew(): Promise<boolean>;
+  /** Gives the lease up if this identity holds it, so another replica can take over at once. */
+  release(): Promise<void>;
+}
+
 export interface ClusterSource {
   /** The kubeconfig context name (or `simulated`). */
   readonly name: string;
@@ -164,6 +176,8 @@ export interface ClusterSource {
     onError?: (error: unknown) => void,
   ): Promise<WatchHandle>;
   check(): Promise<HealthCheck>;
+  /** A leader lease in a namespace (optional: sources without Leases leave it out). */
+  leaderLease?(namespace: string, name: string, identity: string, leaseDurationSeconds?: number): LeaderLease;
 }
 
 /** Several named clusters (kubeconfig contexts); capabilities name the cluster they act on. */

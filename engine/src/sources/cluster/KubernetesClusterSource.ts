@@ -17,6 +17,7 @@ import type {
   ClusterSource,
   EventInfo,
   HorizontalPodAutoscalerInfo,
+  LeaderLease,
   ListOptions,
   LogOptions,
   MutationOptions,
@@ -39,6 +40,7 @@ import {
   toRevision,
   toWorkload,
 } from './kubernetesMappers.js';
+import { KubernetesLeaderLease } from './KubernetesLeaderLease.js';
 import { toEngineError } from './toEngineError.js';
 
 const CONTENT_TYPE: Record<PatchType, string> = {
@@ -359,6 +361,16 @@ export class KubernetesClusterSource implements ClusterSource {
         controller.abort();
       },
     };
+  }
+
+  leaderLease(namespace: string, name: string, identity: string, leaseDurationSeconds?: number): LeaderLease {
+    return new KubernetesLeaderLease(this.kubeConfig, {
+      namespace,
+      name,
+      identity,
+      leaseDurationSeconds,
+      cluster: this.name,
+    });
   }
 
   async check(): Promise<HealthCheck> {
