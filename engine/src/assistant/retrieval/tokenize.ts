@@ -31,21 +31,24 @@ export function stem(word: string): string {
     return false;
   };
   // Longest endings first; each word loses at most one derivational suffix.
-  strip('ational', 'ate') ||
-    strip('ization', 'ize') ||
-    strip('ation', 'ate') ||
-    strip('fulness', 'ful') ||
-    strip('iveness', 'ive') ||
-    strip('ements', '') ||
-    strip('ement', '') ||
-    strip('ments', '') ||
-    strip('ment', '', 4) ||
-    strip('ingly', '') ||
-    strip('edly', '') ||
-    strip('ing', '', 3) ||
-    strip('ed', '', 3) ||
-    strip('ly', '', 4) ||
-    strip('er', '', 4);
+  const rules: Array<[string, string, number]> = [
+    ['ational', 'ate', 3],
+    ['ization', 'ize', 3],
+    ['ation', 'ate', 3],
+    ['fulness', 'ful', 3],
+    ['iveness', 'ive', 3],
+    ['ements', '', 3],
+    ['ement', '', 3],
+    ['ments', '', 3],
+    ['ment', '', 4],
+    ['ingly', '', 3],
+    ['edly', '', 3],
+    ['ing', '', 3],
+    ['ed', '', 3],
+    ['ly', '', 4],
+    ['er', '', 4],
+  ];
+  rules.some(([suffix, replacement, minStem]) => strip(suffix, replacement, minStem));
   // "scheduling" -> "schedul", "scheduled" -> "schedul", "schedule" -> "schedul": drop a final e.
   if (w.endsWith('e') && w.length > 4) w = w.slice(0, -1);
   // Doubled consonant left by -ing/-ed ("running" -> "runn").
