@@ -222,6 +222,11 @@ describe('fault symptoms', () => {
     }
     const [currency] = await source.listPods(NS, { labelSelector: 'app=currency' });
     expect(await source.podLogs(NS, currency!.name, { tailLines: 4 })).toContain('event loop lag high');
+    // checkout calls email: its logs show the slow upstream
+    const checkoutLogs = await Promise.all(
+      (await source.listPods(NS, { labelSelector: 'app=checkout' })).map((p) => source.podLogs(NS, p.name)),
+    );
+    expect(checkoutLogs.join('\n')).toMatch(/msg="upstream call slow" upstream=(email|currency)/);
     const [email] = await source.listPods(NS, { labelSelector: 'app=email' });
     expect(await source.podLogs(NS, email!.name, { tailLines: 4 })).toContain('slow request');
   });

@@ -71,4 +71,13 @@ export class FaultView {
     }
     return out;
   }
+
+  /** Services that answer slowly, so their callers log slow upstream calls and timeouts. */
+  slowServices(namespace: string): Set<string> {
+    const out = new Set<string>();
+    for (const f of this.active) {
+      if (f.namespace === namespace && (f.type === 'latency' || f.type === 'cpu-hog')) out.add(f.service);
+    }
+    return out;
+  }
 }

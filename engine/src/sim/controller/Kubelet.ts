@@ -351,13 +351,16 @@ export class Kubelet {
     const known = SHOP_SERVICES.some((s) => s.name === service);
     const callees = known ? shopService(service!).calls : [];
     const failingCallee = callees.find((c) => failingServices.has(c));
+    const slowServices = ctx.faults.slowServices(namespace);
+    const slowCallee = failingCallee ? undefined : callees.find((c) => slowServices.has(c));
     let effective = condition;
     if (condition === 'healthy' && failingCallee && random() < 0.7) effective = 'callee-down';
+    else if (condition === 'healthy' && slowCallee && random() < 0.5) effective = 'callee-slow';
     const ctxLog: LogContext = {
       service: service ?? container.name,
       pod: pod.metadata.name,
       callees,
-      failingCallee,
+      failingCallee: failingCallee ?? slowCallee,
       port: container.ports?.[0]?.containerPort ?? 8080,
     };
     const base = ctx.now().getTime();

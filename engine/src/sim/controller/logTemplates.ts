@@ -5,14 +5,22 @@ import type { Random } from './random.js';
  * faults add the WARN/ERROR lines an engineer would grep for: refused connections, OOM, panics, slow calls.
  */
 export type LogCondition =
-  'healthy' | 'crash' | 'oom' | 'latency' | 'cpu-hog' | 'not-ready' | 'callee-down' | 'startup';
+  | 'healthy'
+  | 'crash'
+  | 'oom'
+  | 'latency'
+  | 'cpu-hog'
+  | 'not-ready'
+  | 'callee-down'
+  | 'callee-slow'
+  | 'startup';
 
 export interface LogContext {
   service: string;
   pod: string;
   /** Services this one calls, used for the names in connection errors. */
   callees: string[];
-  /** The callee that is failing, when `callee-down`. */
+  /** The callee that is failing (`callee-down`) or slow (`callee-slow`). */
   failingCallee?: string;
   port: number;
 }
@@ -62,6 +70,11 @@ export function logLines(condition: LogCondition, ctx: LogContext, random: Rando
       return [
         requestLine(ctx, random),
         `level=error service=${ctx.service} msg="upstream call failed" upstream=${callee} error="dial tcp ${callee}:8080: connect: connection refused" trace_id=${traceId(random)}`,
+      ];
+    case 'callee-slow':
+      return [
+        requestLine(ctx, random, true),
+        `level=warn service=${ctx.service} msg="upstream call slow" upstream=${callee} duration_ms=${1200 + Math.round(random() * 2800)} error="context deadline exceeded" trace_id=${traceId(random)}`,
       ];
     case 'oom':
       return [
