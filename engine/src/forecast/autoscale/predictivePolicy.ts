@@ -3,7 +3,8 @@ import { demandAt, hpaRecommendation, type ScalingPolicy } from './simulateAutos
 
 /**
  * The predictive policy for the replay: at each tick it reads the forecast made from the last completed bin and asks
- * for the pods the highest forecast demand needs until pods started now are ready (plus one sync period), never
+ * for the pods the highest forecast demand needs over the coming stabilisation window (at least until pods started now
+ * are ready), never
  * fewer than the reactive rule asks for (a forecast that misses a surge must not make things worse than the HPA).
  * Scale-down follows the forecast instead of a backward-looking stabilisation window.
  */
@@ -19,8 +20,9 @@ export interface ForecastLookup {
 export function predictivePolicy(lookup: ForecastLookup, capacity: number, config: AutoscaleConfig): ScalingPolicy {
   return {
     name: 'predictive',
-    // Looking ahead one start-up delay replaces looking back: a pod removed now can be back by the time the
-    // forecast needs it again, and the reactive floor still holds the current demand.
+    // Looking ahead replaces looking back: the policy keeps what the forecast needs over the next stabilisation
+    // window (at least one start-up delay), the forward twin of the HPA's backward window; the reactive floor still
+    // holds the current demand.
     scaleDownStabilizationSeconds: 0,
     recommend(view) {
       const reactive = hpaRecommendation(view, capacity, config.tolerance);
@@ -33,7 +35,7 @@ export function predictivePolicy(lookup: ForecastLookup, capacity: number, confi
         stepSeconds: lookup.stepSeconds,
         demand: [lookup.demand[Math.max(0, origin - 1)]!, lookup.demand[origin]!, ...Array.from(f)],
       };
-      const until = view.now + config.podStartupSeconds + config.syncPeriodSeconds;
+      const until = view.now + Math.max(config.podStartupSeconds + config.syncPeriodSeconds, config.scaleDownStabilizationSeconds);
       let peak = 0;
       for (let t = view.now; t <= until; t += config.syncPeriodSeconds / 3) peak = Math.max(peak, demandAt(series, t));
       // The HPA's own rule on the forecast demand, tolerance band included, so the two differ only in what they
