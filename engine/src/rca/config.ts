@@ -39,6 +39,11 @@ const anomalySchema = z
      * 0.5 a fault covering only part of the window still shows; below 1 a single spike does not.
      */
     incidentQuantile: z.coerce.number().min(0.5).max(1).default(0.5),
+    /**
+     * The incident level must also lie beyond this quantile of the baseline (on the bad side) to count as anomalous:
+     * excursions the signal already made in the baseline are not news. 1 disables the check.
+     */
+    historyQuantile: z.coerce.number().min(0.5).max(1).default(0.99),
     /** Robust z above which a signal counts as anomalous. */
     threshold: z.coerce.number().positive().default(3),
     /** Robust z values are compressed above this level (log scale), so one huge ratio cannot drown all others. */

@@ -126,7 +126,22 @@ export function scoreSeries(
       directionalValue((value - baselineMedian) / baselineScale, series.badDirection),
       directionalValue((value - recentMedian) / baselineScale, series.badDirection),
     );
-  const directional = againstBoth(incidentValue);
+  let directional = againstBoth(incidentValue);
+  // A level the baseline already reached now and then (a nightly job, a periodic timeout) is not news: the incident
+  // must also go beyond the baseline's high quantile on the bad side, or it stays just under the threshold.
+  if (settings.historyQuantile < 1 && directional >= settings.threshold) {
+    const sorted = Float64Array.from(baseline).sort();
+    const at = (p: number) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.round((sorted.length - 1) * p)))]!;
+    const high = at(settings.historyQuantile);
+    const low = at(1 - settings.historyQuantile);
+    const seenBefore =
+      series.badDirection === 'up'
+        ? incidentValue <= high
+        : series.badDirection === 'down'
+          ? incidentValue >= low
+          : incidentValue <= high && incidentValue >= low;
+    if (seenBefore) directional = Math.min(directional, settings.threshold * 0.99);
+  }
   let peakDirectional = 0;
   for (const v of incident) peakDirectional = Math.max(peakDirectional, againstBoth(v));
   const score = directional > 0 ? saturate(directional, settings.saturation) : 0;

@@ -51,7 +51,11 @@ export function analyzeLogs(
     }
   }
 
-  const incidentSeconds = Math.max(1, window.end - window.start);
+  // The incident rate is measured over the time the logs cover after the onset (all services together: one quiet
+  // service must not shrink it), which is shorter than the window when logs were fetched early or cut.
+  let lastIncident = window.start;
+  for (const line of sorted) if (line.timestamp >= window.start) lastIncident = line.timestamp;
+  const incidentSeconds = Math.max(1, Math.min(window.end, lastIncident + 1) - window.start);
   const results = new Map<string, ServiceLogResult>();
   for (const [service, perService] of counts) {
     // Rates compare against the baseline the logs actually cover: tails are cut by line count, and a pod started
