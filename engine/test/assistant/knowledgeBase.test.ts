@@ -137,6 +137,24 @@ describe('KnowledgeBase persistence in a real Redis', () => {
     expect(c.stats().chunks).toBe(a.stats().chunks);
   });
 
+  it('two replicas ingesting at once both land (a store lock serialises them)', async () => {
+    const s = store();
+    await s.del(...(await s.keys('assistant:kb:')));
+    const other = mkdtempSync(join(tmpdir(), 'kb-other-'));
+    try {
+      writeFileSync(join(other, 'kafka.md'), '---\ntitle: Kafka lag\n---\nConsumer lag grows when consumers are too slow.\n');
+      const a = new KnowledgeBase({ config, embedder: lsa(), store: s });
+      const b = new KnowledgeBase({ config, embedder: lsa(), store: store() });
+      await Promise.all([a.ingest({ path: dir }), b.ingest({ path: other })]);
+      const c = new KnowledgeBase({ config, embedder: lsa(), store: store() });
+      await c.load();
+      expect(c.stats().sources.map((x) => x.root).sort()).toEqual([dir, other].sort());
+      expect(await s.exists('assistant:kb:lock')).toBe(false);
+    } finally {
+      rmSync(other, { recursive: true, force: true });
+    }
+  });
+
   it('persists and reloads an HNSW index when the collection is above the ANN threshold', async () => {
     const annConfig = { ...config, retrieval: { ...config.retrieval, annThreshold: 2 } };
     const s = store();

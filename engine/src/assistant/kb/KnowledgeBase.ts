@@ -43,8 +43,11 @@ export interface KnowledgeBaseOptions {
   refreshIntervalMs?: number;
   /** With a memory store: folder that keeps a file snapshot (see KnowledgeRepository). */
   snapshotDir?: string;
+  /** How long an ingest waits for another replica's ingest to finish. */
+  lockWaitMs?: number;
 }
 
+const LOCK_KEY = 'assistant:kb:lock';
 const textHash = (text: string) => createHash('sha1').update(text).digest('hex');
 
 /**
@@ -150,16 +153,35 @@ export class KnowledgeBase {
     };
   }
 
-  /** Ingests (or re-ingests) a folder; serialised with other writes of this process. */
+  /** Ingests (or re-ingests) a folder; serialised with other writes of this process and, through a store lock, of
+   * other replicas (each rebuilds from the latest stored version, so no replica's ingest is lost). */
   ingest(folder: SourceFolder, progress?: (fraction: number, message: string) => void): Promise<IngestReport> {
-    const run = this.queue.then(() => this.ingestNow(folder, progress));
+    const run = this.queue.then(() => this.withLock(() => this.ingestNow(folder, progress)));
     this.queue = run.catch(() => undefined);
     return run;
   }
 
+  private async withLock<T>(work: () => Promise<T>): Promise<T> {
+    const store = this.options.store;
+    if (!store || store.kind === 'memory') return work();
+    const token = createHash('sha1').update(`${process.pid}:${Math.random()}`).digest('hex');
+    const deadline = Date.now() + (this.options.lockWaitMs ?? 120_000);
+    while (!(await store.setIfAbsent(LOCK_KEY, token, { ttlSeconds: 900 }))) {
+      if (Date.now() > deadline) {
+        throw new EngineError('CONFLICT', 'another engine replica is ingesting into the knowledge base; try again later');
+      }
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+    try {
+      return await work();
+    } finally {
+      if ((await store.get(LOCK_KEY)) === token) await store.del(LOCK_KEY);
+    }
+  }
+
   /** Drops everything a source contributed. */
   removeSource(name: string): Promise<number> {
-    const run = this.queue.then(async () => {
+    const run = this.queue.then(() => this.withLock(async () => {
       await this.refresh(true);
       const before = this.chunks.length;
       const keep = this.chunks.filter((c) => c.source !== name);
@@ -167,7 +189,7 @@ export class KnowledgeBase {
       delete sources[name];
       await this.rebuild(keep, sources, this.reusableVectors());
       return before - keep.length;
-    });
+    }));
     this.queue = run.catch(() => undefined);
     return run;
   }
