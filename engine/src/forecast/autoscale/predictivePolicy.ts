@@ -2,11 +2,10 @@ import type { AutoscaleConfig } from '../config.js';
 import { demandAt, hpaRecommendation, type ScalingPolicy } from './simulateAutoscaling.js';
 
 /**
- * The predictive policy for the replay: at each tick it reads the forecast made from the last completed bin and asks
- * for the pods the highest forecast demand needs over the coming stabilisation window (at least until pods started now
- * are ready), never
- * fewer than the reactive rule asks for (a forecast that misses a surge must not make things worse than the HPA).
- * Scale-down follows the forecast instead of a backward-looking stabilisation window.
+ * The predictive policy for the replay: at each tick it reads the forecast made from the last completed bin, scales
+ * up for the highest forecast demand before pods started now are ready, and does not scale down below what the
+ * coming stabilisation window needs (the forward twin of the HPA's backward window). Never fewer pods than the
+ * reactive rule asks for: a forecast that misses a surge must not make things worse than the HPA.
  */
 export interface ForecastLookup {
   start: number;
@@ -21,8 +20,9 @@ export function predictivePolicy(lookup: ForecastLookup, capacity: number, confi
   return {
     name: 'predictive',
     // Looking ahead replaces looking back: the policy keeps what the forecast needs over the next stabilisation
-    // window (at least one start-up delay), the forward twin of the HPA's backward window; the reactive floor still
-    // holds the current demand.
+    // window, the forward twin of the HPA's backward window; the reactive floor still holds the current demand.
+    // The HPA's own rule (tolerance band included) is applied to the forecast demand, so the two differ only in
+    // what they look at, not in how eagerly they round.
     scaleDownStabilizationSeconds: 0,
     recommend(view) {
       const reactive = hpaRecommendation(view, capacity, config.tolerance);
@@ -35,12 +35,17 @@ export function predictivePolicy(lookup: ForecastLookup, capacity: number, confi
         stepSeconds: lookup.stepSeconds,
         demand: [lookup.demand[Math.max(0, origin - 1)]!, lookup.demand[origin]!, ...Array.from(f)],
       };
-      const until = view.now + Math.max(config.podStartupSeconds + config.syncPeriodSeconds, config.scaleDownStabilizationSeconds);
-      let peak = 0;
-      for (let t = view.now; t <= until; t += config.syncPeriodSeconds / 3) peak = Math.max(peak, demandAt(series, t));
-      // The HPA's own rule on the forecast demand, tolerance band included, so the two differ only in what they
-      // look at (the coming minutes instead of the current one), not in how eagerly they round.
-      const predicted = hpaRecommendation({ ...view, demand: peak * (1 + config.headroom) }, capacity, config.tolerance);
+      const peakOver = (seconds: number) => {
+        let peak = 0;
+        for (let t = view.now; t <= view.now + seconds; t += config.syncPeriodSeconds / 3) peak = Math.max(peak, demandAt(series, t));
+        return peak * (1 + config.headroom);
+      };
+      // Scale up for what arrives before pods started now are ready; keep (do not scale down below) what the
+      // coming stabilisation window needs.
+      const ready = config.podStartupSeconds + config.syncPeriodSeconds;
+      const up = hpaRecommendation({ ...view, demand: peakOver(ready) }, capacity, config.tolerance);
+      const keep = hpaRecommendation({ ...view, demand: peakOver(Math.max(ready, config.scaleDownStabilizationSeconds)) }, capacity, config.tolerance);
+      const predicted = Math.max(up, Math.min(view.replicas, keep));
       return Math.max(reactive, predicted);
     },
   };
