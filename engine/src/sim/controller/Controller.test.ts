@@ -38,6 +38,20 @@ describe('Controller', () => {
     expect(store.list('/events', 'shop')).toHaveLength(0);
   });
 
+  it('forgets the logs of pods deleted outright', () => {
+    const store = new ObjectStore();
+    seedShop(store);
+    const controller = new Controller({ store, ledger: new FaultLedger() });
+    controller.step(6);
+    const pod = store.list('/pods', 'shop')[0]!;
+    const container = (pod['spec'] as { containers: Array<{ name: string }> }).containers[0]!.name;
+    expect(controller.logs.lines('shop', pod.metadata.name, container, false)!.length).toBeGreaterThan(0);
+    store.delete('/pods', 'shop', pod.metadata.name);
+    controller.step(60 - (controller.tick % 60));
+    expect(controller.logs.lines('shop', pod.metadata.name, container, false)).toEqual([]);
+    expect(controller.logs.lines('shop', pod.metadata.name, container, true)).toBeUndefined();
+  });
+
   it('uses the same names for the same seed and different ones for another seed', () => {
     const names = (seed: number) => {
       const store = new ObjectStore();

@@ -14,7 +14,7 @@ import { createRandom } from './random.js';
 import { ReplicaSetController } from './ReplicaSetController.js';
 import { Scheduler } from './Scheduler.js';
 
-/** How often expired events are swept. */
+/** How often expired events and the state of vanished pods are swept. */
 const EVENT_SWEEP_TICKS = 60;
 
 export interface ControllerOptions {
@@ -91,6 +91,7 @@ export class Controller {
     this.hpas.reconcile(ctx);
     if (ctx.tick % EVENT_SWEEP_TICKS === 0) {
       this.events.expire(new Date(ctx.now().getTime() - ctx.tuning.eventTtlSeconds * 1000));
+      this.kubelet.sweep(ctx);
     }
   }
 

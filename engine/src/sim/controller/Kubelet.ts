@@ -62,6 +62,14 @@ export class Kubelet {
     }
   }
 
+  /** Forgets runtimes and logs of pods deleted outright (gracePeriodSeconds=0), which never passed terminate(). */
+  sweep(ctx: ControllerContext): void {
+    const pods = ctx.store.view(PODS);
+    const uids = new Set(pods.map((p) => p.metadata.uid));
+    for (const key of this.runtimes.keys()) if (!uids.has(key.split('/')[0])) this.runtimes.delete(key);
+    ctx.logs.retainPods(new Set(pods.map((p) => `${p.metadata.namespace}/${p.metadata.name}`)));
+  }
+
   private key(pod: KubeObject, container: string): string {
     return `${pod.metadata.uid}/${container}`;
   }

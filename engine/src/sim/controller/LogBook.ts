@@ -40,6 +40,14 @@ export class LogBook implements PodLogSource {
     for (const key of this.containers.keys()) if (key.startsWith(prefix)) this.containers.delete(key);
   }
 
+  /** Drops the logs of pods that no longer exist (deleted without the kubelet seeing them terminate). */
+  retainPods(alive: Set<string>): void {
+    for (const key of this.containers.keys()) {
+      const [namespace, pod] = key.split('/');
+      if (!alive.has(`${namespace}/${pod}`)) this.containers.delete(key);
+    }
+  }
+
   lines(namespace: string, pod: string, container: string, previous: boolean): LogLine[] | undefined {
     const logs = this.containers.get(LogBook.key(namespace, pod, container));
     if (!logs) return previous ? undefined : [];
