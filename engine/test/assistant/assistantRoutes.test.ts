@@ -98,6 +98,13 @@ describe('assistant routes', () => {
     expect(conversation.json().turns).toHaveLength(1);
   });
 
+  it('documents its routes in the OpenAPI document', async () => {
+    const res = await app.inject({ method: 'GET', url: '/api/v1/openapi.json' });
+    expect(res.statusCode).toBe(200);
+    const paths = Object.keys(res.json().paths);
+    expect(paths).toEqual(expect.arrayContaining(['/api/v1/assistant/ask', '/api/v1/assistant/search', '/api/v1/assistant/ingest']));
+  });
+
   it('validates input and protects ingest', async () => {
     const bad = await app.inject({ method: 'POST', url: '/api/v1/assistant/ask', headers: auth(viewer), payload: { question: '' } });
     expect(bad.statusCode).toBe(400);
