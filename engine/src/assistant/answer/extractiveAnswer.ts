@@ -95,7 +95,9 @@ export function extractiveAnswer(
       if (unit.startsWith('```')) return;
       // Earlier passages rank higher at equal overlap (retrieval order carries information too); fragments lose
       // against whole sentences.
-      const score = coverage(`${p.chunk.section}\n${unit}`) * Math.min(1, unit.length / 80) - pi * 0.02 - ui * 0.001;
+      const words = unit.match(/[A-Za-z]{2,}/g)?.length ?? 0;
+      const prose = Math.min(1, unit.length / 80) * Math.min(1, words / 8);
+      const score = coverage(`${p.chunk.section}\n${unit}`) * prose - pi * 0.02 - ui * 0.001;
       if (unit.length >= 20) candidates.push({ n: p.n, unit, score, order: pi * 1000 + ui });
     });
   });
