@@ -113,6 +113,8 @@ function podMetricSeries(file: string): SignalSeries[] {
     service,
     signal: column,
     badDirection: directionOf(column),
+    // The pods' client-side latency columns measure the calls the pod makes, i.e. its callees.
+    perspective: /client/i.test(column) ? ('client' as const) : ('self' as const),
     timestamps,
     values: rows.map((r) => (r[column] === '' || r[column] === undefined ? NaN : Number(r[column]))),
   }));

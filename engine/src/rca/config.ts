@@ -75,6 +75,11 @@ const rankingSchema = z
     correlationLookbackSeconds: z.coerce.number().positive().default(1800),
     /** Factor applied to services the graph says cannot reach the target's dependencies (when a target is given). */
     unreachablePenalty: z.coerce.number().min(0).max(1).default(0.5),
+    /**
+     * Weight of client-side signals (latency or errors of the calls a service makes): they mostly measure its callees,
+     * so a service whose only symptom is slow dependencies is a weaker suspect than one slow in its own work.
+     */
+    clientSideWeight: z.coerce.number().min(0).max(1).default(0.5),
     /** Weight of the second-strongest signal of a service (corroboration by more than one signal). */
     secondSignalWeight: z.coerce.number().min(0).max(1).default(0.25),
     /** Weight of log evidence (bursting or new templates) relative to metric evidence. */

@@ -23,6 +23,11 @@ export interface SignalSeries {
   signal: string;
   badDirection: BadDirection;
   unit?: string;
+  /**
+   * Whose health the signal measures: `self` (default) the service's own work; `client` the calls it makes to others
+   * (client-side latency or errors), which mostly reflect its callees and so weigh less as root-cause evidence.
+   */
+  perspective?: 'self' | 'client';
   /** The query that produced it, kept as evidence so a human can open it. */
   promql?: string;
   /** Ascending; NaN values are ignored. */

@@ -79,9 +79,10 @@ export function rankCandidates(input: RankInput, config: RcaConfig): RankOutput 
   };
   const states = new Map<string, ServiceState>();
   for (const service of services) {
-    const anomalies = (byService.get(service) ?? []).slice().sort((a, b) => b.score - a.score);
-    const first = anomalies[0]?.score ?? 0;
-    const second = anomalies[1]?.score ?? 0;
+    const weight = (a: SeriesAnomaly) => (a.series.perspective === 'client' ? ranking.clientSideWeight : 1) * a.score;
+    const anomalies = (byService.get(service) ?? []).slice().sort((a, b) => weight(b) - weight(a));
+    const first = anomalies[0] ? weight(anomalies[0]) : 0;
+    const second = anomalies[1] ? weight(anomalies[1]) : 0;
     const metricScore = first + ranking.secondSignalWeight * Math.min(second, first);
     const side = input.side.get(service);
     const evidence = metricScore + (side ? sideScore(side, config) : 0);
@@ -128,7 +129,14 @@ export function rankCandidates(input: RankInput, config: RcaConfig): RankOutput 
       .filter((a) => a.score >= threshold)
       .slice(0, 5)
       .map((a) => metricEvidence(a, targetSeries, corrWindow));
-    const signal = top && top.score >= threshold ? top.series.signal : side?.logs.length ? 'logs' : 'events';
+    const signal =
+      top && state.metricScore >= (side ? sideScore(side, config) : 0)
+        ? top.series.signal
+        : side?.logs.length
+          ? 'logs'
+          : side?.events.length || side?.changes.length
+            ? 'events'
+            : (top?.series.signal ?? 'unknown');
     const faultType =
       side?.faultType ??
       (top && top.score >= threshold
