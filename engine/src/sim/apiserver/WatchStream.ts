@@ -39,6 +39,8 @@ export function serveWatch(
     'Transfer-Encoding': 'chunked',
     'Cache-Control': 'no-cache',
   });
+  // Send the headers now: a client awaiting the response must not wait for the first event.
+  res.flushHeaders();
   const send = (eventType: string, object: unknown) => {
     const payload =
       options.table && eventType !== 'ERROR' && eventType !== 'BOOKMARK'

@@ -20,6 +20,8 @@ export function followLog(
     query.get('container') || (pod['spec'] as { containers: Array<{ name: string }> }).containers[0]!.name;
   const timestamps = query.get('timestamps') === 'true';
   res.writeHead(200, { 'Content-Type': 'text/plain', 'Transfer-Encoding': 'chunked' });
+  // Send the headers now: a client awaiting the response must not wait for the first event.
+  res.flushHeaders();
   if (backlog) res.write(backlog);
   let stopped = false;
   const unfollow = logs.follow!(target.namespace!, target.name!, container, (line) => {
