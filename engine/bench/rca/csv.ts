@@ -1,10 +1,34 @@
-/** A small RFC 4180 CSV reader (quoted fields, doubled quotes, newlines inside quotes) for the dataset loaders. */
+/**
+ * A small RFC 4180 CSV reader (quoted fields, doubled quotes, newlines inside quotes) for the dataset loaders. Lines
+ * without quotes take a fast path (split on commas); only quoted records are parsed character by character.
+ */
 export function parseCsv(text: string): string[][] {
   const rows: string[][] = [];
-  let row: string[] = [];
+  let pos = 0;
+  const n = text.length;
+  while (pos < n) {
+    let end = text.indexOf('\n', pos);
+    if (end < 0) end = n;
+    const line = text.charCodeAt(end - 1) === 13 ? text.slice(pos, end - 1) : text.slice(pos, end);
+    if (!line.includes('"')) {
+      rows.push(line.split(','));
+      pos = end + 1;
+      continue;
+    }
+    const [row, next] = parseQuotedRecord(text, pos);
+    rows.push(row);
+    pos = next;
+  }
+  return rows;
+}
+
+/** Parses one record starting at `pos` that contains quotes; returns it and the position after its line end. */
+function parseQuotedRecord(text: string, pos: number): [string[], number] {
+  const row: string[] = [];
   let field = '';
   let quoted = false;
-  for (let i = 0; i < text.length; i++) {
+  let i = pos;
+  for (; i < text.length; i++) {
     const c = text[i]!;
     if (quoted) {
       if (c === '"') {
@@ -20,16 +44,11 @@ export function parseCsv(text: string): string[][] {
     } else if (c === '\n' || c === '\r') {
       if (c === '\r' && text[i + 1] === '\n') i++;
       row.push(field);
-      rows.push(row);
-      row = [];
-      field = '';
+      return [row, i + 1];
     } else field += c;
   }
-  if (field !== '' || row.length) {
-    row.push(field);
-    rows.push(row);
-  }
-  return rows;
+  row.push(field);
+  return [row, i];
 }
 
 /** Rows as objects keyed by the header row. */
