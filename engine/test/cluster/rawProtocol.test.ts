@@ -109,6 +109,26 @@ describe('wire protocol', () => {
     expect((spec.body['metadata'] as { generation: number }).generation).toBe(before.metadata.generation + 1);
   });
 
+  it('deletes a collection by label selector, honouring dryRun', async () => {
+    const path = '/api/v1/namespaces/shop/pods?labelSelector=app%3Dpayment&gracePeriodSeconds=0';
+    const dry = await call(`${path}&dryRun=All`, { method: 'DELETE' });
+    expect((dry.body['items'] as unknown[]).length).toBe(2);
+    expect(
+      ((await call('/api/v1/namespaces/shop/pods?labelSelector=app%3Dpayment')).body['items'] as unknown[])
+        .length,
+    ).toBe(2);
+    const done = await call(path, { method: 'DELETE' });
+    expect(done.status).toBe(200);
+    expect(
+      ((await call('/api/v1/namespaces/shop/pods?labelSelector=app%3Dpayment')).body['items'] as unknown[])
+        .length,
+    ).toBe(0);
+    expect(
+      ((await call('/api/v1/namespaces/shop/pods?labelSelector=app%3Dcart')).body['items'] as unknown[])
+        .length,
+    ).toBe(2);
+  });
+
   it('prints Tables for kubectl (server-side printing)', async () => {
     const accept = 'application/json;as=Table;v=v1;g=meta.k8s.io,application/json';
     const { body } = await call('/api/v1/namespaces/shop/pods?labelSelector=app%3Dcart', {

@@ -113,6 +113,7 @@ export class ApiServer {
       }
       if (method === 'GET') result = this.handlers.list(target, query);
       else if (method === 'POST') result = this.handlers.create(target, body, query);
+      else if (method === 'DELETE') result = this.handlers.deleteCollection(target, query, body);
       else throw notAllowed(method, target.type.plural);
     } else if (sub === 'log') {
       if (method !== 'GET') throw notAllowed(method, 'pods/log');

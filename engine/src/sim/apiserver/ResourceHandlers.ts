@@ -170,6 +170,26 @@ export class ResourceHandlers {
     };
   }
 
+  /** DELETE on a collection: every object the selectors match, each with the single-object semantics. */
+  deleteCollection(target: RequestTarget, query: URLSearchParams, body: unknown): HandlerResult {
+    const { type, namespace } = target;
+    const filter = objectFilter(type, query, namespace);
+    const matched = this.store.view(resourceKey(type), namespace).filter(filter);
+    const items = matched.map(
+      (obj) =>
+        this.delete({ type, namespace: obj.metadata.namespace, name: obj.metadata.name }, query, body).body,
+    );
+    return {
+      status: 200,
+      body: {
+        kind: `${type.kind}List`,
+        apiVersion: apiVersionOf(type),
+        metadata: { resourceVersion: String(this.store.resourceVersion) },
+        items: type.plural === 'pods' ? items : matched,
+      },
+    };
+  }
+
   getScale(target: RequestTarget): HandlerResult {
     return { status: 200, body: toScale(this.require(target)) };
   }
