@@ -127,7 +127,7 @@ export function petshopInput(
 ): RcaInput {
   const step = 300;
   const first = abnormal.timestamps[0]!;
-  const shift = first - step - normal.timestamps[normal.timestamps.length - 1]!;
+  const shift = normal.timestamps.length ? first - step - normal.timestamps[normal.timestamps.length - 1]! : 0;
   const restamped = normal.timestamps.map((t) => t + shift);
   const keys = new Set([...normal.columns.keys(), ...abnormal.columns.keys()]);
   const series: SignalSeries[] = [];
@@ -147,7 +147,7 @@ export function petshopInput(
   }
   return {
     window: {
-      baselineStart: restamped[0]!,
+      baselineStart: restamped[0] ?? first,
       start: onset,
       end: abnormal.timestamps[abnormal.timestamps.length - 1]!,
     },
