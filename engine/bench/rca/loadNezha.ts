@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import type { BadDirection, LogRecord, ServiceEdge, SignalSeries } from '../../src/rca/types.js';
 import { parseCsvObjects } from './csv.js';
-import { seriesFromSpans, type Span } from '../../src/rca/traces/seriesFromSpans.js';
+import type { Span } from '../../src/rca/traces/seriesFromSpans.js';
 
 /**
  * Nezha (Yu et al., FSE 2023; MIT, © 2023 IntelligentDDS) system folders → the RCA core's inputs. A system folder

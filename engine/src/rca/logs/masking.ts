@@ -32,7 +32,7 @@ export const DEFAULT_MASKS: MaskRule[] = [
   { pattern: /\b0[xX][0-9a-fA-F]+\b/g, replacement: WILDCARD, needsDigit: true },
   { pattern: /\b(?=[0-9a-fA-F]*\d)(?=[0-9a-fA-F]*[a-fA-F])[0-9a-fA-F]{8,}\b/g, replacement: WILDCARD, needsDigit: true },
   // absolute file paths with at least two segments
-  { pattern: /(?<=[\s=:(\[]|^)(?:\/[\w.@~+-]+){2,}\/?/g, replacement: WILDCARD, needs: ['/'] },
+  { pattern: /(?<=[\s=:([]|^)(?:\/[\w.@~+-]+){2,}\/?/g, replacement: WILDCARD, needs: ['/'] },
   // dates and times (2024-01-02, 12:34:56.789)
   {
     pattern: /\b\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}:\d{2}(?:[.,]\d+)?(?:Z|[+-]\d{2}:?\d{2})?)?\b/g,
