@@ -1,0 +1,67 @@
+import { describe, expect, it } from 'vitest';
+import { fitForecaster } from './Forecaster.js';
+import { backtest } from './backtest.js';
+import { configWith, seriesOf } from './testing.js';
+import { seededRandom } from './util/random.js';
+
+/** Hourly steps (a day = 24): a daily shape with Gaussian-ish noise. */
+function daily(days: number, seed = 5): number[] {
+  const random = seededRandom(seed);
+  const noise = () => (random() + random() + random() - 1.5) * 8;
+  return Array.from({ length: 24 * days }, (_, t) => 100 + 50 * Math.sin((2 * Math.PI * t) / 24) + noise());
+}
+
+const baselinesOnly = configWith({
+  horizonSteps: 4,
+  models: ['naive', 'seasonal_naive_day', 'holt_winters', 'ensemble'],
+  intervalCoverage: 0.9,
+});
+
+describe('Forecaster', () => {
+  it('selects by validation MASE, says why, and calibrates intervals that cover about as promised', async () => {
+    const series = seriesOf(daily(40), { stepSeconds: 3600 });
+    const testStart = 24 * 33;
+    const f = await fitForecaster(series, { config: baselinesOnly, end: testStart });
+    expect(f.chosen).not.toBe('naive');
+    expect(f.spec.reason).toMatch(/lowest mean validation MASE over horizons 1..4/);
+    const scores = f.spec.candidates.filter((c) => c.score !== undefined).map((c) => c.score!);
+    expect(f.spec.candidates.find((c) => c.name === f.chosen)!.score).toBe(Math.min(...scores));
+    expect(f.spec.valid).toBe(true);
+
+    const result = await backtest(f, series, testStart);
+    const chosen = result.models[f.chosen]!;
+    for (const m of chosen) {
+      expect(m.n).toBe(24 * 7);
+      expect(m.coverage).toBeGreaterThan(0.78);
+      expect(m.coverage).toBeLessThan(0.99);
+    }
+    expect(chosen[0]!.mase).toBeLessThan(result.models.naive![0]!.mase);
+  });
+
+  it('backtests naive exactly as computed by hand', async () => {
+    const values = daily(10, 9);
+    const series = seriesOf(values, { stepSeconds: 3600 });
+    const testStart = 24 * 8;
+    const f = await fitForecaster(series, { config: baselinesOnly, end: testStart });
+    const result = await backtest(f, series, testStart);
+    // MASE scale: mean |y_t - y_{t-24}| over the training part.
+    let scale = 0;
+    for (let t = 24; t < testStart; t++) scale += Math.abs(values[t]! - values[t - 24]!);
+    scale /= testStart - 24;
+    for (const h of [1, 4]) {
+      let mae = 0;
+      for (let t = testStart; t < values.length; t++) mae += Math.abs(values[t]! - values[t - h]!);
+      mae /= values.length - testStart;
+      expect(result.models.naive![h - 1]!.mae).toBeCloseTo(mae, 9);
+      expect(result.models.naive![h - 1]!.mase).toBeCloseTo(mae / scale, 9);
+    }
+  });
+
+  it('does not promote a model that fails validation', async () => {
+    const random = seededRandom(1);
+    // Pure noise around a level: every model's MASE is high; a strict gate refuses it.
+    const series = seriesOf(Array.from({ length: 24 * 12 }, () => 50 + random() * 40), { stepSeconds: 3600 });
+    const f = await fitForecaster(series, { config: { ...baselinesOnly, promotionMaxMase: 0.2 } });
+    expect(f.spec.valid).toBe(false);
+  });
+});
