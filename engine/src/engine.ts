@@ -12,6 +12,11 @@ import { createStore } from './store/createStore.js';
 import { createClusterRegistry } from './sources/cluster/createClusterRegistry.js';
 import { createMetricsSource, type DemoMetrics } from './sources/metrics/createMetricsSource.js';
 import { SHOP_NAMESPACE } from './sim/shop.js';
+import { createModelProvider } from './model/createModelProvider.js';
+import type { ModelProvider } from './model/ModelProvider.js';
+import { AssistantService } from './assistant/AssistantService.js';
+import { RcaService } from './rca/RcaService.js';
+import { ForecastService } from './forecast/ForecastService.js';
 
 /** The embedded world of the demo profile, exposed so the demo routes and tests can inject faults. */
 export interface DemoWorld {
@@ -21,9 +26,22 @@ export interface DemoWorld {
   renderExposition(time: number): string;
 }
 
+/**
+ * The capabilities, built once per engine and shared by the HTTP routes, the CLI and embedders such as the Backstage
+ * backend. The assistant is built on first use because it loads (and may ingest) the knowledge base.
+ */
+export interface EngineServices {
+  rca: RcaService;
+  forecast: ForecastService;
+  assistant(): Promise<AssistantService>;
+}
+
 export interface Engine {
   config: EngineConfig;
   context: EngineContext;
+  /** The configured language model; undefined when `model.provider` is `none`. */
+  model?: ModelProvider;
+  services: EngineServices;
   metrics: EngineMetrics;
   serviceGraph: ConfiguredServiceGraph;
   demo?: DemoWorld;
@@ -91,17 +109,35 @@ export async function createEngine(config: EngineConfig, options: CreateEngineOp
     const jobs = new JobRunner(store, logger, metrics);
     const context: EngineContext = { config, logger, metrics: metricsSource.source, clusters, store, jobs };
     const serviceGraph = new ConfiguredServiceGraph(store, config.serviceGraph.edges);
+    const model = createModelProvider(config.model);
+    let assistant: Promise<AssistantService> | undefined;
+    const services: EngineServices = {
+      rca: new RcaService(context, {
+        ...(model ? { summarizer: { summarize: (prompt: string) => model.complete(prompt) } } : {}),
+        configuredEdges: () => serviceGraph.edges(),
+      }),
+      forecast: new ForecastService(context),
+      assistant: () =>
+        (assistant ??= (async () => {
+          const service = await AssistantService.create(context, model ? { model } : {});
+          await service.init();
+          return service;
+        })()),
+    };
 
     const engine: Engine = {
       config,
       context,
       metrics,
       serviceGraph,
+      ...(model ? { model } : {}),
+      services,
       ...(demo ? { demo } : {}),
       async readiness() {
         const checks = [
           context.metrics.check(),
           context.store.check(),
+          ...(model ? [model.check()] : []),
           ...clusters.names().map(async (name) => {
             const check = await clusters.get(name).check();
             return { ...check, name: `cluster:${name}` };
@@ -110,6 +146,7 @@ export async function createEngine(config: EngineConfig, options: CreateEngineOp
         return Promise.all(checks.map((c) => c.catch((error: unknown) => failedCheck(error))));
       },
       async close() {
+        services.forecast.stopSchedule();
         await jobs.drain(config.server.shutdownGraceSeconds * 1000);
         for (const cleanup of cleanups.reverse()) await cleanup();
       },

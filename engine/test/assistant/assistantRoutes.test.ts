@@ -6,7 +6,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { configSchema } from '../../src/config/schema.js';
 import { createEngine, type Engine } from '../../src/engine.js';
 import { buildApp } from '../../src/server/app.js';
-import { assistantRoutes } from '../../src/server/routes/assistantRoutes.js';
 import { startFakeOpenAiServer, type FakeOpenAiServer } from './support/startFakeOpenAiServer.js';
 
 /** The assistant's HTTP API on the real app (auth on, demo engine, model over HTTP). */
@@ -38,7 +37,6 @@ describe('assistant routes', () => {
       }),
     );
     app = await buildApp(engine);
-    await app.register(assistantRoutes, { engine, prefix: '/api/v1' });
     await app.ready();
   });
   afterAll(async () => {

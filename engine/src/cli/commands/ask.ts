@@ -1,7 +1,5 @@
 import type { Command } from 'commander';
-import { AssistantService } from '../../assistant/AssistantService.js';
 import type { Answer } from '../../assistant/schemas.js';
-import { createModelProvider } from '../../model/createModelProvider.js';
 import type { CliContext } from '../CliContext.js';
 
 export function registerAsk(program: Command, cli: CliContext): void {
@@ -15,9 +13,7 @@ export function registerAsk(program: Command, cli: CliContext): void {
     .action(async (question: string, options: { workload?: string; namespace?: string; conversation?: string }) => {
       const output = cli.output;
       const answer = await cli.withEngine(async (engine) => {
-        const model = createModelProvider(engine.config.model);
-        const assistant = await AssistantService.create(engine.context, model ? { model } : {});
-        await assistant.init();
+        const assistant = await engine.services.assistant();
         let final: Answer | undefined;
         for await (const event of assistant.ask({
           question,

@@ -1,6 +1,8 @@
 import type { RegisterCommand } from '../CliContext.js';
 import { registerServe } from './serve.js';
 import { registerDoctor } from './doctor.js';
+import { registerIngest } from './ingest.js';
+import { registerAsk } from './ask.js';
 
 /** Every subcommand of `aicloudops`; capabilities add theirs here. */
-export const COMMANDS: RegisterCommand[] = [registerServe, registerDoctor];
+export const COMMANDS: RegisterCommand[] = [registerServe, registerDoctor, registerIngest, registerAsk];

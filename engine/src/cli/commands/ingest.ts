@@ -1,9 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { AssistantService } from '../../assistant/AssistantService.js';
 import type { IngestReport } from '../../assistant/kb/KnowledgeBase.js';
-import { createModelProvider } from '../../model/createModelProvider.js';
 import type { CliContext } from '../CliContext.js';
 
 const KUBERNETES_DOCS_URL = 'https://kubernetes.io';
@@ -26,9 +24,7 @@ export function registerIngest(program: Command, cli: CliContext): void {
     .action(async (paths: string[], options: { baseUrl?: string; exclude?: string[]; attribution?: string }) => {
       const output = cli.output;
       const reports = await cli.withEngine(async (engine) => {
-        const model = createModelProvider(engine.config.model);
-        const assistant = await AssistantService.create(engine.context, model ? { model } : {});
-        await assistant.init();
+        const assistant = await engine.services.assistant();
         const out: IngestReport[] = [];
         for (const path of paths) {
           const k8s = isKubernetesDocs(path);

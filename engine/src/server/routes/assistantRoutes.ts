@@ -1,6 +1,5 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { AssistantService } from '../../assistant/AssistantService.js';
 import {
   answerSchema,
   askRequestSchema,
@@ -12,8 +11,6 @@ import {
   searchResponseSchema,
 } from '../../assistant/schemas.js';
 import type { Engine } from '../../engine.js';
-import type { ModelProvider } from '../../model/ModelProvider.js';
-import { createModelProvider } from '../../model/createModelProvider.js';
 import { jobRecordSchema } from '../../schemas/core.js';
 import { streamSse } from '../sse.js';
 
@@ -22,14 +19,8 @@ import { streamSse } from '../sse.js';
  * events token, citation, tool, done; JSON otherwise), GET /assistant/search (also Backstage portal search),
  * POST /assistant/feedback, POST /assistant/ingest (202 job), GET /assistant/conversations/:id, GET /assistant/status.
  */
-export const assistantRoutes: FastifyPluginAsyncZod<{ engine: Engine; model?: ModelProvider; service?: AssistantService }> = async (
-  app,
-  options,
-) => {
-  const { engine } = options;
-  const model = options.model ?? createModelProvider(engine.config.model);
-  const service = options.service ?? (await AssistantService.create(engine.context, model ? { model } : {}));
-  if (!options.service) await service.init();
+export const assistantRoutes: FastifyPluginAsyncZod<{ engine: Engine }> = async (app, { engine }) => {
+  const service = await engine.services.assistant();
 
   app.post(
     '/assistant/ask',
