@@ -68,7 +68,9 @@ export function registerRca(program: Command, cli: CliContext): void {
       const output = cli.output;
       try {
         await cli.withEngine(async (engine) => {
-          const service = new RcaService(engine.context, { configuredEdges: () => engine.serviceGraph.edges() });
+          const service =
+            (engine as { services?: { rca?: RcaService } }).services?.rca ??
+            new RcaService(engine.context, { configuredEdges: () => engine.serviceGraph.edges() });
           if (options.list) {
             const items = await service.list();
             output.result({ items }, () =>

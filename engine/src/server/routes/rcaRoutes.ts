@@ -14,10 +14,15 @@ const idParams = z.object({ id: z.string().min(1).max(128) });
  */
 export const rcaRoutes: FastifyPluginAsyncZod<{ engine: Engine; summarizer?: Summarizer }> = async (app, options) => {
   const { engine } = options;
-  const service = new RcaService(engine.context, {
-    summarizer: options.summarizer,
-    configuredEdges: () => engine.serviceGraph.edges(),
-  });
+  // The engine's own RcaService (with its model narrative) when it has one; a local one otherwise. Results live in
+  // the store either way, so both see the same history.
+  const shared = (engine as { services?: { rca?: RcaService } }).services?.rca;
+  const service =
+    shared ??
+    new RcaService(engine.context, {
+      summarizer: options.summarizer,
+      configuredEdges: () => engine.serviceGraph.edges(),
+    });
 
   app.post(
     '/rca',
