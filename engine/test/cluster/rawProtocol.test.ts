@@ -35,6 +35,17 @@ describe('wire protocol', () => {
     expect((apps.body['resources'] as Array<{ name: string }>).map((r) => r.name)).toContain(
       'deployments/scale',
     );
+    // what Backstage's Kubernetes plugin lists beside workloads answers too, empty
+    for (const path of [
+      '/apis/batch/v1/namespaces/shop/cronjobs',
+      '/apis/networking.k8s.io/v1/namespaces/shop/ingresses',
+      '/api/v1/namespaces/shop/limitranges',
+      '/api/v1/namespaces/shop/resourcequotas',
+    ]) {
+      const list = await call(path);
+      expect(list.status, path).toBe(200);
+      expect(list.body['items']).toEqual([]);
+    }
   });
 
   it('answers Status objects for 404, 405 and 400', async () => {

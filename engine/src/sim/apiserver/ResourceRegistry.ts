@@ -1,5 +1,6 @@
 import { APPS_RESOURCES } from './groups/apps.js';
 import { AUTOSCALING_RESOURCES } from './groups/autoscaling.js';
+import { BATCH_AND_NETWORKING_RESOURCES } from './groups/batch.js';
 import { COORDINATION_RESOURCES } from './groups/coordination.js';
 import { CORE_RESOURCES } from './groups/core.js';
 import { resourceKey, type ResourceType } from './ResourceType.js';
@@ -14,6 +15,7 @@ export class ResourceRegistry {
       ...APPS_RESOURCES,
       ...AUTOSCALING_RESOURCES,
       ...COORDINATION_RESOURCES,
+      ...BATCH_AND_NETWORKING_RESOURCES,
     ],
   ) {
     for (const type of types) {

@@ -8,6 +8,16 @@ export function clusterIpFor(namespace: string, name: string): string {
   return `10.96.${(h >>> 8) % 256}.${(h % 253) + 2}`;
 }
 
+/** Stored without a controller, so tools that list them (Backstage's Kubernetes plugin, kubectl) get real answers. */
+const STORED_KINDS = {
+  limitranges: 'LimitRange',
+  resourcequotas: 'ResourceQuota',
+  serviceaccounts: 'ServiceAccount',
+  secrets: 'Secret',
+  endpoints: 'Endpoints',
+  persistentvolumeclaims: 'PersistentVolumeClaim',
+} as const;
+
 /** core/v1: the resources the engine reads for health, events and logs. */
 export const CORE_RESOURCES: ResourceType[] = [
   {
@@ -114,6 +124,23 @@ export const CORE_RESOURCES: ResourceType[] = [
       return causes;
     },
   },
+  ...(
+    [
+      'limitranges',
+      'resourcequotas',
+      'serviceaccounts',
+      'secrets',
+      'endpoints',
+      'persistentvolumeclaims',
+    ] as const
+  ).map((plural): ResourceType => ({
+    group: '',
+    version: 'v1',
+    plural,
+    kind: STORED_KINDS[plural],
+    namespaced: true,
+    validate: (o) => validateName(o),
+  })),
   {
     group: '',
     version: 'v1',
