@@ -124,6 +124,12 @@ export function holtWintersForecasts(
   horizon: number,
 ): Float64Array {
   const out = new Float64Array(origins.length * horizon);
+  if (z.length < 2 * p.period) {
+    // Too short a history to initialise the season (e.g. a stored weekly model served a few days of history):
+    // carry the last value rather than read past the end.
+    for (let k = 0; k < origins.length; k++) out.fill(z[origins[k]!]!, k * horizon, (k + 1) * horizon);
+    return out;
+  }
   const order = Array.from({ length: origins.length }, (_, k) => k).sort((a, b) => origins[a]! - origins[b]!);
   const damp = Array.from({ length: horizon }, (_, h) => dampedSum(p.phi, h + 1));
   const m = p.period;
