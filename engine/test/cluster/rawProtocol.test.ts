@@ -120,6 +120,23 @@ describe('wire protocol', () => {
     expect((spec.body['metadata'] as { generation: number }).generation).toBe(before.metadata.generation + 1);
   });
 
+  it('has the system namespaces and deletes everything in a namespace with it', async () => {
+    const names = (
+      (await call('/api/v1/namespaces')).body['items'] as Array<{ metadata: { name: string } }>
+    ).map((n) => n.metadata.name);
+    expect(names).toEqual(expect.arrayContaining(['default', 'kube-system', 'shop']));
+    const json = (body: unknown) => ({ method: 'POST', body: JSON.stringify(body) });
+    expect((await call('/api/v1/namespaces', json({ metadata: { name: 'scratch' } }))).status).toBe(201);
+    expect(
+      (await call('/api/v1/namespaces/scratch/configmaps', json({ metadata: { name: 'c' } }))).status,
+    ).toBe(201);
+    expect(
+      (await call('/api/v1/namespaces/nowhere/configmaps', json({ metadata: { name: 'c' } }))).status,
+    ).toBe(404);
+    expect((await call('/api/v1/namespaces/scratch', { method: 'DELETE' })).status).toBe(200);
+    expect((await call('/api/v1/namespaces/scratch/configmaps/c')).status).toBe(404);
+  });
+
   it('deletes a collection by label selector, honouring dryRun', async () => {
     const path = '/api/v1/namespaces/shop/pods?labelSelector=app%3Dpayment&gracePeriodSeconds=0';
     const dry = await call(`${path}&dryRun=All`, { method: 'DELETE' });

@@ -4,6 +4,8 @@ import { SHOP_NAMESPACE, SHOP_SERVICES, type ShopService } from '../shop.js';
 
 export const SIM_NODES = ['sim-node-1', 'sim-node-2', 'sim-node-3'];
 
+const SYSTEM_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
+
 /** HPAs the demo shop has: the two services whose load swings most. */
 const AUTOSCALED: Record<string, { min: number; max: number }> = {
   frontend: { min: 3, max: 10 },
@@ -16,11 +18,13 @@ const AUTOSCALED: Record<string, { min: number; max: number }> = {
  */
 export function seedShop(store: ObjectStore, namespace = SHOP_NAMESPACE): void {
   const now = new Date().toISOString();
-  if (!store.has('/namespaces', undefined, namespace)) {
+  // The namespaces every cluster has (node events live in `default`), then the shop's.
+  for (const name of [...SYSTEM_NAMESPACES, namespace]) {
+    if (store.has('/namespaces', undefined, name)) continue;
     store.create('/namespaces', {
       apiVersion: 'v1',
       kind: 'Namespace',
-      metadata: { name: namespace, labels: { 'kubernetes.io/metadata.name': namespace } },
+      metadata: { name, labels: { 'kubernetes.io/metadata.name': name } },
       spec: { finalizers: ['kubernetes'] },
       status: { phase: 'Active' },
     });
