@@ -10,6 +10,10 @@ interface Component {
 const DAY = 86_400;
 /** About two days of 15 s scrape points per shape. */
 const MEMO_LIMIT = 12_000;
+/** Grid steps between exact re-anchors of the rotation recurrence. */
+const RESYNC = 256;
+/** Largest grid kept between calls per shape: 40 days of 15 s points. */
+const GRID_LIMIT = 230_400;
 const WEEK = 7 * DAY;
 /** Busiest hour of the day, UTC. */
 const PEAK_HOUR = 14;
@@ -68,6 +72,101 @@ export class LoadShape {
   }
 
   private readonly memo = new Map<number, [number, number]>();
+
+  private gridMemo: { dt: number; kFrom: number; kTo: number; l1: Float64Array; l2: Float64Array } | undefined;
+
+  /**
+   * Grid integrals covering [kFrom, kTo], kept between calls: queries ending "now" mostly ask for what was computed
+   * before plus a few new points, so only the missing ends are computed. Bounded to GRID_LIMIT points.
+   */
+  gridIntegrals(kFrom: number, kTo: number, dt: number): { kFrom: number; l1: Float64Array; l2: Float64Array } {
+    const memo = this.gridMemo;
+    if (memo && memo.dt === dt && memo.kFrom <= kFrom && memo.kTo >= kTo) return memo;
+    const overlaps = memo && memo.dt === dt && kFrom <= memo.kTo + 1 && kTo >= memo.kFrom - 1;
+    const from = overlaps ? Math.min(memo.kFrom, kFrom) : kFrom;
+    const to = overlaps ? Math.max(memo.kTo, kTo) : kTo;
+    if (!overlaps || to - from + 1 > GRID_LIMIT) {
+      const fresh = { dt, kFrom, kTo, ...this.integralsOnGrid(kFrom, kTo, dt) };
+      if (kTo - kFrom + 1 <= GRID_LIMIT) this.gridMemo = fresh;
+      return fresh;
+    }
+    const l1 = new Float64Array(to - from + 1);
+    const l2 = new Float64Array(to - from + 1);
+    if (from < memo.kFrom) {
+      const head = this.integralsOnGrid(from, memo.kFrom - 1, dt);
+      l1.set(head.l1, 0);
+      l2.set(head.l2, 0);
+    }
+    l1.set(memo.l1, memo.kFrom - from);
+    l2.set(memo.l2, memo.kFrom - from);
+    if (to > memo.kTo) {
+      const tail = this.integralsOnGrid(memo.kTo + 1, to, dt);
+      l1.set(tail.l1, memo.kTo + 1 - from);
+      l2.set(tail.l2, memo.kTo + 1 - from);
+    }
+    this.gridMemo = { dt, kFrom: from, kTo: to, l1, l2 };
+    return this.gridMemo;
+  }
+
+  /**
+   * [∫L, ∫L²] at every grid point k·dt for k in [kFrom, kTo]. Each component's angle advances by a fixed rotation
+   * per step (no trigonometry in the loop), re-anchored with exact sines every RESYNC steps so rounding never builds
+   * up; a month of 15 s points costs milliseconds.
+   */
+  integralsOnGrid(kFrom: number, kTo: number, dt: number): { l1: Float64Array; l2: Float64Array } {
+    const count = Math.max(0, kTo - kFrom + 1);
+    const l1 = new Float64Array(count);
+    const l2 = new Float64Array(count);
+    const terms = (this.squareTerms ??= this.buildSquareTerms());
+    const cs = this.components;
+    const n = cs.length;
+    const sin = new Float64Array(n);
+    const cos = new Float64Array(n);
+    const stepSin = Float64Array.from(cs, (c) => Math.sin(c.omega * dt));
+    const stepCos = Float64Array.from(cs, (c) => Math.cos(c.omega * dt));
+    let linear1 = 0;
+    let constant1 = 0;
+    const amplitude1 = new Float64Array(n);
+    cs.forEach((c, i) => {
+      if (c.omega === 0) linear1 += c.a * Math.cos(c.phi);
+      else {
+        amplitude1[i] = c.a / c.omega;
+        constant1 -= (c.a / c.omega) * Math.sin(c.phi);
+      }
+    });
+    const { i: is, j: js, diff, sum } = terms;
+    for (let x = 0; x < count; x++) {
+      const t = (kFrom + x) * dt;
+      if (x % RESYNC === 0) {
+        for (let i = 0; i < n; i++) {
+          const theta = cs[i]!.omega * t + cs[i]!.phi;
+          sin[i] = Math.sin(theta);
+          cos[i] = Math.cos(theta);
+        }
+      } else {
+        for (let i = 0; i < n; i++) {
+          const s0 = sin[i]!;
+          const c0 = cos[i]!;
+          sin[i] = s0 * stepCos[i]! + c0 * stepSin[i]!;
+          cos[i] = c0 * stepCos[i]! - s0 * stepSin[i]!;
+        }
+      }
+      if (t <= 0) continue;
+      let v1 = linear1 * t + constant1;
+      for (let i = 0; i < n; i++) v1 += amplitude1[i]! * sin[i]!;
+      let v2 = terms.linear * t + terms.constant;
+      for (let p = 0; p < is.length; p++) {
+        const i = is[p]!;
+        const j = js[p]!;
+        const sc = sin[i]! * cos[j]!;
+        const cs2 = cos[i]! * sin[j]!;
+        v2 += diff[p]! * (sc - cs2) + sum[p]! * (sc + cs2);
+      }
+      l1[x] = v1;
+      l2[x] = v2;
+    }
+    return { l1, l2 };
+  }
 
   value(t: number): number {
     let v = 0;

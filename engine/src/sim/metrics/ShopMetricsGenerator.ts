@@ -85,6 +85,9 @@ interface Integrated {
   c0: Float64Array;
   c1: Float64Array;
   c2: Float64Array;
+  /** ∫L and ∫L² at each epoch's start. */
+  startL1: Float64Array;
+  startL2: Float64Array;
 }
 
 /**
@@ -155,8 +158,11 @@ export class ShopMetricsGenerator {
       for (let i = 0; i < n; i++) out[i] = this.gaugeOrStep(def, (kFrom + i) * dt, snapshot);
       return out;
     }
-    const smooth = new Float64Array(n + 2);
-    for (let i = 0; i < n + 2; i++) smooth[i] = this.integral(def, (kFrom - 1 + i) * dt, snapshot);
+    // A few points (a sparse selector asks one at a time): exact trigonometry beats building a grid.
+    const smooth =
+      n <= 4
+        ? Float64Array.from({ length: n + 2 }, (_, i) => this.integral(def, (kFrom - 1 + i) * dt, snapshot))
+        : this.integralOnGrid(def, kFrom - 1, kTo + 1, snapshot);
     const jitter = jitters(def);
     for (let i = 0; i < n; i++) {
       const s = smooth[i + 1]!;
@@ -441,12 +447,13 @@ export class ShopMetricsGenerator {
     }
   }
 
-  private integral(def: SeriesDef, t: number, snapshot: SampleSnapshot): number {
+  /** Per-epoch prefix values and coefficients of a counter, rebuilt when the fault timeline changes. */
+  private table(def: SeriesDef, snapshot: SampleSnapshot): { epochs: Epoch[]; table: Integrated; shape: LoadShape } {
     // One view of the ledger per snapshot (one query, one exposition): cheap, and consistent within the answer.
     const epochs = (snapshot.epochs ??= this.epochs()) as Epoch[];
-    let table = this.integrated.get(def.id);
     const signature = this.timeline!.signature;
     const shape = this.shape(loadOf(def));
+    let table = this.integrated.get(def.id);
     if (!table || table.signature !== signature) {
       const n = epochs.length;
       table = {
@@ -455,31 +462,52 @@ export class ShopMetricsGenerator {
         c0: new Float64Array(n),
         c1: new Float64Array(n),
         c2: new Float64Array(n),
+        startL1: new Float64Array(n),
+        startL2: new Float64Array(n),
       };
       let value = 0;
       for (let e = 0; e < n; e++) {
         const epoch = epochs[e]!;
         const [c0, c1, c2] = this.coefficients(def, epoch);
+        const [a1, a2] = shape.integrals(epoch.start);
         table.prefix[e] = value;
         table.c0[e] = c0;
         table.c1[e] = c1;
         table.c2[e] = c2;
+        table.startL1[e] = a1;
+        table.startL2[e] = a2;
         if (epoch.end !== Infinity) {
-          const [a1, a2] = shape.integrals(epoch.start);
           const [b1, b2] = shape.integrals(epoch.end);
           value += c0 * (epoch.end - epoch.start) + c1 * (b1 - a1) + c2 * (b2 - a2);
         }
       }
       this.integrated.set(def.id, table);
     }
+    return { epochs, table, shape };
+  }
+
+  private integral(def: SeriesDef, t: number, snapshot: SampleSnapshot): number {
     if (t <= 0) return 0;
-    const e = epochIndex(epochs, t);
-    const start = epochs[e]!.start;
-    const [a1, a2] = shape.integrals(start);
+    const { epochs, table, shape } = this.table(def, snapshot);
     const [t1, t2] = shape.integrals(t);
-    return (
-      table.prefix[e]! + table.c0[e]! * (t - start) + table.c1[e]! * (t1 - a1) + table.c2[e]! * (t2 - a2)
-    );
+    return valueIn(table, epochIndex(epochs, t), epochs, t, t1, t2);
+  }
+
+  /** The smooth counter at grid points kFrom..kTo, walking the epochs in step with time. */
+  private integralOnGrid(def: SeriesDef, kFrom: number, kTo: number, snapshot: SampleSnapshot): Float64Array {
+    const { epochs, table, shape } = this.table(def, snapshot);
+    const dt = this.scrapeIntervalSeconds;
+    const grid = snapshot.grid(shape, kFrom, kTo, dt);
+    const out = new Float64Array(kTo - kFrom + 1);
+    let e = epochIndex(epochs, kFrom * dt);
+    for (let x = 0; x < out.length; x++) {
+      const t = (kFrom + x) * dt;
+      if (t <= 0) continue;
+      while (e + 1 < epochs.length && epochs[e + 1]!.start <= t) e++;
+      const g = x + kFrom - grid.kFrom;
+      out[x] = valueIn(table, e, epochs, t, grid.l1[g]!, grid.l2[g]!);
+    }
+    return out;
   }
 
   private gaugeOrStep(def: SeriesDef, t: number, snapshot: SampleSnapshot): number {
@@ -574,6 +602,20 @@ export class SampleSnapshot {
   epochs: unknown[] | undefined;
   faults: Fault[] | undefined;
   podRefs: PodRef[] | undefined;
+
+  /** Grid integrals of a shape covering [kFrom, kTo] (memoised by the shape itself, across queries). */
+  grid(shape: LoadShape, kFrom: number, kTo: number, dt: number) {
+    return shape.gridIntegrals(kFrom, kTo, dt);
+  }
+}
+
+function valueIn(table: Integrated, e: number, epochs: Epoch[], t: number, l1: number, l2: number): number {
+  return (
+    table.prefix[e]! +
+    table.c0[e]! * (t - epochs[e]!.start) +
+    table.c1[e]! * (l1 - table.startL1[e]!) +
+    table.c2[e]! * (l2 - table.startL2[e]!)
+  );
 }
 
 function loadOf(def: SeriesDef): string {

@@ -96,15 +96,17 @@ class Evaluator {
     const gridIndex = Array.from(this.times, (t) => Math.floor((t - offset) / dt + 1e-9));
     const kFrom = Math.min(...gridIndex);
     const kTo = Math.max(...gridIndex);
+    // Steps far apart on the grid (a month at 5 min) read only their own samples, not every scrape in between.
+    const sparse = kTo - kFrom + 1 > 4 * this.n;
     for (const s of this.provider.select(matchers)) {
-      const samples = s.samples(kFrom, kTo);
+      const samples = sparse ? undefined : s.samples(kFrom, kTo);
       const values = new Float64Array(this.n);
       const present = new Uint8Array(this.n);
       for (let i = 0; i < this.n; i++) {
-        const sampleTime = gridIndex[i]! * dt;
+        const k = gridIndex[i]!;
         // The latest sample at or before t, if it is within the lookback window.
-        if (this.times[i]! - offset - sampleTime < LOOKBACK_SECONDS) {
-          values[i] = samples[gridIndex[i]! - kFrom]!;
+        if (this.times[i]! - offset - k * dt < LOOKBACK_SECONDS) {
+          values[i] = samples ? samples[k - kFrom]! : s.samples(k, k)[0]!;
           present[i] = 1;
         }
       }
