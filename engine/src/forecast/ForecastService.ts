@@ -48,7 +48,7 @@ export class ForecastService {
 
   async forecast(input: unknown): Promise<ForecastResponse> {
     const request = parseWith(forecastRequestSchema, input, 'forecast request');
-    const history = await this.history(request, this.config.historyDays);
+    const history = await this.history(request, Math.min(this.config.historyDays, this.config.serveHistoryDays));
     const series = this.prepare(history, request.counter);
     const key = history.seriesKey;
     let forecaster: Forecaster;

@@ -92,6 +92,11 @@ export const forecastConfigSchema = z
     stepSeconds: z.coerce.number().int().positive().default(300),
     /** Days of history read for training and selection. */
     historyDays: z.coerce.number().positive().default(30),
+    /**
+     * Days of history read to answer a forecast request: enough for the LSTM's week lag and a weekly Holt-Winters
+     * season to initialise (two weeks), without pulling the whole training history on every request.
+     */
+    serveHistoryDays: z.coerce.number().positive().default(15),
     /** Longest horizon models are trained and calibrated for, in steps (12 × 5 min = 1 h). */
     horizonSteps: z.coerce.number().int().min(1).max(288).default(12),
     /** Nominal coverage of the prediction intervals (split-conformal from validation residuals). */
@@ -123,6 +128,7 @@ export const forecastConfigSchema = z
   .default({
     stepSeconds: 300,
     historyDays: 30,
+    serveHistoryDays: 15,
     horizonSteps: 12,
     intervalCoverage: 0.9,
     validationFraction: 0.2,
