@@ -11,3 +11,24 @@ export type { ClusterSource, ClusterRegistry } from './sources/cluster/ClusterSo
 export type { Store } from './store/Store.js';
 export { EngineClient, createEngineClient, EngineApiError } from './client/EngineClient.js';
 export * from './schemas/index.js';
+export { SimulatedCluster, type SimulatedClusterOptions } from './sim/SimulatedCluster.js';
+export { FaultLedger, FAULT_TYPES, type Fault, type FaultType } from './sim/faults.js';
+export { KubernetesClusterSource } from './sources/cluster/KubernetesClusterSource.js';
+export { KubernetesClusterRegistry } from './sources/cluster/KubernetesClusterRegistry.js';
+export { createClusterRegistry } from './sources/cluster/createClusterRegistry.js';
+export { KubernetesLeaderLease } from './sources/cluster/KubernetesLeaderLease.js';
+export type {
+  Workload,
+  WorkloadRef,
+  PodInfo,
+  EventInfo,
+  NodeInfo,
+  RolloutRevision,
+  LeaderLease,
+  WatchEvent,
+} from './sources/cluster/ClusterSource.js';
+export { AssistantService } from './assistant/AssistantService.js';
+export { RcaService } from './rca/RcaService.js';
+export { ForecastService } from './forecast/ForecastService.js';
+export { createModelProvider } from './model/createModelProvider.js';
+export type { ModelProvider } from './model/ModelProvider.js';
