@@ -103,6 +103,25 @@ export function proxyTo(prefix: string, target: string, fallback?: Handler): Han
   };
 }
 
+/** Forwards like `proxyTo` and keeps every reply, so tests compare what the page shows with what the engine said. */
+export function recording(handler: Handler): {
+  handler: Handler;
+  replies: Array<{ url: string; reply: HandlerReply }>;
+} {
+  const replies: Array<{ url: string; reply: HandlerReply }> = [];
+  return {
+    replies,
+    handler: async (request) => {
+      const reply = await handler(request);
+      replies.push({ url: request.url, reply });
+      return reply;
+    },
+  };
+}
+
+/** The JSON body of a recorded reply. */
+export const replyJson = <T>(reply: HandlerReply): T => JSON.parse(reply.body as string) as T;
+
 function parse(text: string): unknown {
   if (!text) {
     return undefined;
