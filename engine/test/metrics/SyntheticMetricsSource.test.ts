@@ -105,8 +105,8 @@ describe('SyntheticMetricsSource: faults', () => {
   });
 
   it('node-not-ready degrades the services with pods on that node', async () => {
-    const { source, generator } = sourceWith([{ type: 'node-not-ready', service: 'catalog', node: 'node-2' }]);
-    const onNode = new Set(generator.pods.filter((p) => p.node === 'node-2').map((p) => p.service.name));
+    const { source, generator } = sourceWith([{ type: 'node-not-ready', service: 'catalog', node: 'sim-node-2' }]);
+    const onNode = new Set(generator.pods.filter((p) => p.node === 'sim-node-2').map((p) => p.service.name));
     const before = await byService(healthy, 'error_ratio');
     const after = await byService(source, 'error_ratio');
     for (const service of onNode) expect(after.get(service)!, service).toBeGreaterThan(before.get(service)! * 5);
@@ -149,18 +149,18 @@ describe('SyntheticMetricsSource: faults', () => {
   it('reports readiness like kube-state-metrics and up like Prometheus', async () => {
     const { source, generator } = sourceWith([
       { type: 'failing-readiness', service: 'checkout' },
-      { type: 'node-not-ready', service: 'cart', node: 'node-3' },
+      { type: 'node-not-ready', service: 'cart', node: 'sim-node-3' },
     ]);
     const ready = new Map(
       (await source.instantQuery('kube_deployment_status_replicas_ready', T)).map((s) => [s.labels.deployment, s.value]),
     );
     expect(ready.get('checkout')).toBe(0);
     for (const service of SHOP_SERVICES) {
-      const onNode3 = generator.pods.filter((p) => p.service.name === service.name && p.node === 'node-3').length;
+      const onNode3 = generator.pods.filter((p) => p.service.name === service.name && p.node === 'sim-node-3').length;
       if (service.name !== 'checkout') expect(ready.get(service.name), service.name).toBe(service.replicas - onNode3);
     }
     const down = await source.instantQuery('up == 0', T);
-    const expectedDown = generator.pods.filter((p) => p.node === 'node-3' || p.service.name === 'checkout').map((p) => p.name);
+    const expectedDown = generator.pods.filter((p) => p.node === 'sim-node-3' || p.service.name === 'checkout').map((p) => p.name);
     expect(down.map((s) => s.labels.pod).sort()).toEqual([...new Set(expectedDown)].sort());
     // Before the faults everything is up and ready.
     expect(await source.instantQuery('up == 0', FAULT_START - 60)).toEqual([]);

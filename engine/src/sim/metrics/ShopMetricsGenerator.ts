@@ -56,7 +56,7 @@ export interface ShopMetricsGeneratorOptions {
   ledger?: FaultLedger;
   services?: ShopService[];
   namespace?: string;
-  /** Node a pod runs on, for node-not-ready faults; default spreads pods over node-1..node-3. */
+  /** Node a pod runs on, for node-not-ready faults; default spreads pods over sim-node-1..sim-node-3. */
   placement?: (service: string, podIndex: number) => string;
   /** Spacing of the virtual scrapes the PromQL source reads (seconds). */
   scrapeIntervalSeconds?: number;
@@ -66,7 +66,8 @@ export interface ShopMetricsGeneratorOptions {
 export const ERRORS = { base: 0.001, perLoad: 0.004, serverErrorShare: 0.6 } as const;
 /** Counter wobble between scrapes, as a fraction of the neighbouring increments (keeps counters monotonic). */
 const JITTER = 0.35;
-const NODES = ['node-1', 'node-2', 'node-3'];
+/** The simulated cluster's node names (sim/controller/seedShop.ts), so node-not-ready faults name the same nodes. */
+const NODES = ['sim-node-1', 'sim-node-2', 'sim-node-3'];
 const GiB = 1024 ** 3;
 
 interface Epoch {
