@@ -138,6 +138,11 @@ describe('PrometheusMetricsSource transport failures', () => {
         req.on('end', () => {
           seen.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers, body });
           if (req.url?.startsWith('/slow')) return; // never answers
+          if (req.url?.startsWith('/managed/-/') || req.url?.startsWith('/managed/api/v1/status')) {
+            res.statusCode = 404;
+            res.end('404 page not found');
+            return;
+          }
           res.setHeader('content-type', 'application/json');
           res.end(JSON.stringify({ status: 'success', data: { resultType: 'vector', result: [] } }));
         });
@@ -162,6 +167,13 @@ describe('PrometheusMetricsSource transport failures', () => {
       const form = new URLSearchParams(request.body);
       expect(form.get('query')).toBe(long);
       expect(form.get('time')).toBe('1234.5');
+    });
+
+    it('checks a server without management endpoints by a query', async () => {
+      const health = await new PrometheusMetricsSource({ url: `${url}/managed` }).check();
+      expect(health.ok).toBe(true);
+      expect(health.detail).toContain('answers PromQL');
+      expect(seen.at(-1)!.url).toBe('/managed/api/v1/query');
     });
 
     it('times out with TIMEOUT naming the URL', async () => {

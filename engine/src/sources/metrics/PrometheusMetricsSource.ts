@@ -126,7 +126,8 @@ export class PrometheusMetricsSource implements MetricsSource {
     try {
       const ready = await this.request('GET', '/-/ready');
       await ready.arrayBuffer();
-      if (!ready.ok) {
+      // 404: a server without Prometheus' management endpoints (Thanos, Mimir...): buildinfo or a query decides.
+      if (!ready.ok && ready.status !== 404) {
         return {
           name: 'metrics',
           ok: false,
