@@ -8,6 +8,14 @@ import type {
   SignalInfo,
   WorkloadHealth,
 } from '../schemas/core.js';
+import type { Answer, AskRequest, FeedbackRequest, SearchResult } from '../assistant/schemas.js';
+import type { RcaRequest, RcaResult } from '../rca/schemas.js';
+import type {
+  ForecastRequestInput,
+  ForecastResponse,
+  ScalePlanRequestInput,
+  ScalePlanResponse,
+} from '../forecast/schemas.js';
 
 /**
  * The typed client both plugins use. Browser-safe: it imports only types and calls `fetch` (Grafana passes its
@@ -106,6 +114,49 @@ export class EngineClient {
 
   injectDemoFault(fault: { type: string; service: string }): Promise<FaultDto> {
     return this.request('POST', '/api/v1/demo/faults', fault);
+  }
+
+  /** Starts a root-cause analysis; follow it with followJob(id), whose final result is an RcaResult. */
+  startRca(request: RcaRequest = {}): Promise<JobRecordDto> {
+    return this.request('POST', '/api/v1/rca', request);
+  }
+
+  listRca(): Promise<{ items: RcaResult[] }> {
+    return this.request('GET', '/api/v1/rca');
+  }
+
+  getRca(id: string): Promise<RcaResult> {
+    return this.request('GET', `/api/v1/rca/${encodeURIComponent(id)}`);
+  }
+
+  rerunRca(id: string): Promise<JobRecordDto> {
+    return this.request('POST', `/api/v1/rca/${encodeURIComponent(id)}/rerun`);
+  }
+
+  forecast(request: ForecastRequestInput): Promise<ForecastResponse> {
+    return this.request('POST', '/api/v1/forecast', request);
+  }
+
+  scalePlan(request: ScalePlanRequestInput): Promise<ScalePlanResponse> {
+    return this.request('POST', '/api/v1/scale-plan', request);
+  }
+
+  /** Asks the assistant and waits for the whole answer. */
+  ask(request: AskRequest): Promise<Answer> {
+    return this.request('POST', '/api/v1/assistant/ask', { ...request, stream: false });
+  }
+
+  /** Asks the assistant and streams tokens, citations and tool calls as they come; the last event is `done`. */
+  async *askStream(request: AskRequest, signal?: AbortSignal): AsyncGenerator<SseMessage<unknown>> {
+    yield* this.stream('POST', '/api/v1/assistant/ask', request, signal);
+  }
+
+  searchKnowledge(q: string, k?: number): Promise<{ results: SearchResult[] }> {
+    return this.request('GET', `/api/v1/assistant/search${qs({ q, k })}`);
+  }
+
+  feedback(request: FeedbackRequest): Promise<unknown> {
+    return this.request('POST', '/api/v1/assistant/feedback', request);
   }
 
   /** A JSON request to any engine path; capability methods are built on it. */

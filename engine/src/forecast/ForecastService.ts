@@ -40,6 +40,8 @@ export class ForecastService {
   private timer: NodeJS.Timeout | undefined;
   /** Loaded forecasters by `seriesKey@version`, so a forecast does not reload weights on every request. */
   private readonly cache = new Map<string, Forecaster>();
+  /** Training workers run one after another: each already uses what the tfjs backend can get from the cores. */
+  private queue: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly ctx: EngineContext) {
     this.config = ctx.config.forecast;
@@ -260,6 +262,24 @@ export class ForecastService {
   }
 
   private runTask(
+    history: History,
+    counter: boolean,
+    kind: TrainingTask['kind'],
+    signal: AbortSignal,
+    onProgress: (fraction: number, message: string) => void,
+    testSteps?: number,
+  ): Promise<TrainingOutcome> {
+    const run = () =>
+      signal.aborted
+        ? Promise.reject(new EngineError('TIMEOUT', 'training cancelled before it started'))
+        : this.startWorker(history, counter, kind, signal, onProgress, testSteps);
+    const next = this.queue.then(run, run);
+    this.queue = next.catch(() => undefined);
+    onProgress(0, 'waiting for a training slot');
+    return next;
+  }
+
+  private startWorker(
     history: History,
     counter: boolean,
     kind: TrainingTask['kind'],

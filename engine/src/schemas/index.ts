@@ -1,2 +1,3 @@
 export * from './core.js';
 export * from '../assistant/schemas.js';
+export * from '../rca/schemas.js';

@@ -1,16 +1,13 @@
-import Fastify, { type FastifyInstance } from 'fastify';
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from '../../src/server/app.js';
 import pino from 'pino';
-import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEngine, type Engine } from '../../src/engine.js';
 import { parseConfig } from '../../src/config/loadConfig.js';
-import { registerErrorHandler } from '../../src/server/errorHandler.js';
-import { rcaRoutes } from '../../src/server/routes/rcaRoutes.js';
-import { jobRoutes } from '../../src/server/routes/jobRoutes.js';
 import type { JobRecord } from '../../src/jobs/JobRunner.js';
 import type { RcaResult } from '../../src/rca/schemas.js';
 
-/** The RCA route plugin in a real fastify app with the engine's error handler and job routes, over the demo world. */
+/** The RCA routes in the engine's real app, over the demo world. */
 let engine: Engine;
 let app: FastifyInstance;
 
@@ -19,17 +16,7 @@ beforeAll(async () => {
     parseConfig({ profile: 'demo', logLevel: 'silent', cluster: { kind: 'simulated', injectFaults: false } }),
     { logger: pino({ level: 'silent' }) },
   );
-  app = Fastify();
-  app.setValidatorCompiler(validatorCompiler);
-  app.setSerializerCompiler(serializerCompiler);
-  registerErrorHandler(app);
-  await app.register(
-    async (api) => {
-      await api.register(rcaRoutes, { engine });
-      await api.register(jobRoutes, { engine });
-    },
-    { prefix: '/api/v1' },
-  );
+  app = await buildApp(engine);
   await app.ready();
 });
 

@@ -3,6 +3,7 @@ import { registerServe } from './serve.js';
 import { registerDoctor } from './doctor.js';
 import { registerIngest } from './ingest.js';
 import { registerAsk } from './ask.js';
+import { registerRca } from './rca.js';
 
 /** Every subcommand of `aicloudops`; capabilities add theirs here. */
-export const COMMANDS: RegisterCommand[] = [registerServe, registerDoctor, registerIngest, registerAsk];
+export const COMMANDS: RegisterCommand[] = [registerServe, registerDoctor, registerIngest, registerAsk, registerRca];

@@ -1,6 +1,5 @@
 import type { Command } from 'commander';
 import type { CliContext } from '../CliContext.js';
-import { RcaService } from '../../rca/RcaService.js';
 import type { RcaResult } from '../../rca/schemas.js';
 import { EngineError } from '../../errors.js';
 
@@ -68,9 +67,7 @@ export function registerRca(program: Command, cli: CliContext): void {
       const output = cli.output;
       try {
         await cli.withEngine(async (engine) => {
-          const service =
-            (engine as { services?: { rca?: RcaService } }).services?.rca ??
-            new RcaService(engine.context, { configuredEdges: () => engine.serviceGraph.edges() });
+          const service = engine.services.rca;
           if (options.list) {
             const items = await service.list();
             output.result({ items }, () =>

@@ -2,9 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Engine } from '../../engine.js';
 import { jobRecordSchema } from '../../schemas/core.js';
-import { RcaService } from '../../rca/RcaService.js';
 import { rcaRequestBodySchema, rcaResultSchema } from '../../rca/schemas.js';
-import type { Summarizer } from '../../rca/types.js';
 
 const idParams = z.object({ id: z.string().min(1).max(128) });
 
@@ -12,17 +10,8 @@ const idParams = z.object({ id: z.string().min(1).max(128) });
  * RCA routes under /api/v1: POST /rca starts an analysis as a job (202; progress on /jobs/:id/events), GET /rca lists
  * stored results, GET /rca/:id shows one, POST /rca/:id/rerun analyses the same request again.
  */
-export const rcaRoutes: FastifyPluginAsyncZod<{ engine: Engine; summarizer?: Summarizer }> = async (app, options) => {
-  const { engine } = options;
-  // The engine's own RcaService (with its model narrative) when it has one; a local one otherwise. Results live in
-  // the store either way, so both see the same history.
-  const shared = (engine as { services?: { rca?: RcaService } }).services?.rca;
-  const service =
-    shared ??
-    new RcaService(engine.context, {
-      summarizer: options.summarizer,
-      configuredEdges: () => engine.serviceGraph.edges(),
-    });
+export const rcaRoutes: FastifyPluginAsyncZod<{ engine: Engine }> = async (app, { engine }) => {
+  const service = engine.services.rca;
 
   app.post(
     '/rca',
