@@ -103,4 +103,18 @@ describe('built plugin in a browser', () => {
       await page.close();
     }
   });
+
+  test('the assistant answers a question with numbered citations', async () => {
+    const { page, errors } = await open('assistant');
+    await page.getByTestId(testIds.assistant.question).fill('How do I roll back a bad deployment?');
+    await page.getByTestId(testIds.assistant.ask).click();
+    const answer = page.getByTestId(testIds.assistant.answer);
+    await answer.waitFor({ timeout: 30_000 });
+    const citations = answer.getByTestId(testIds.assistant.citation);
+    expect(await citations.count()).toBeGreaterThan(0);
+    // The first marker in the answer jumps to a citation that exists.
+    const href = await answer.locator('a[href^="#"]').first().getAttribute('href');
+    expect(await page.locator(href!).count()).toBe(1);
+    expect(errors).toEqual([]);
+  });
 });
