@@ -95,6 +95,26 @@ describe('ForecastService on the demo engine', () => {
     service.stopSchedule();
   }, 120_000);
 
+  it('runs training workers one at a time', async () => {
+    const a = await service.train({ service: 'catalog', signal: 'request_rate' });
+    const b = await service.train({ service: 'currency', signal: 'request_rate' });
+    let aFinished = 0;
+    let bStartedWork = 0;
+    // A's worker has returned once A reports storing its model; B's worker must not have started working before.
+    const stopA = engine.context.jobs.subscribe(a.id, (r) => {
+      if (r.message === 'storing model' && !aFinished) aFinished = performance.now();
+    });
+    const stopB = engine.context.jobs.subscribe(b.id, (r) => {
+      if (r.message.startsWith('history:') && !bStartedWork) bStartedWork = performance.now();
+    });
+    const [da, db] = await Promise.all([engine.context.jobs.wait(a.id), engine.context.jobs.wait(b.id)]);
+    stopA();
+    stopB();
+    expect([da.status, db.status]).toEqual(['succeeded', 'succeeded']);
+    expect(bStartedWork).toBeGreaterThan(0);
+    expect(bStartedWork).toBeGreaterThanOrEqual(aFinished);
+  }, 120_000);
+
   it('plans replicas, renders manifests, and refuses to apply where policy does not allow it', async () => {
     const plan = await service.scalePlan({ workload: { name: 'cart' }, capacityPerReplica: 5, mode: 'hpa' });
     expect(plan.capacitySource).toBe('given');
