@@ -71,7 +71,6 @@ export async function createEngine(config: EngineConfig, options: CreateEngineOp
   const cleanups: Array<() => Promise<void> | void> = [];
   try {
     let demo: DemoWorld | undefined;
-    let demoMetrics: DemoMetrics | undefined;
     let simulated: SimulatedCluster | undefined;
     const ledger = new FaultLedger();
 
@@ -91,7 +90,7 @@ export async function createEngine(config: EngineConfig, options: CreateEngineOp
     }
 
     const metricsSource = createMetricsSource(config.metrics, { ledger, logger });
-    demoMetrics = metricsSource.demo;
+    const demoMetrics: DemoMetrics | undefined = metricsSource.demo;
     const store = await createStore(config.store, logger);
     cleanups.push(() => store.close());
     const clusters = createClusterRegistry(config.cluster, { simulated, logger });

@@ -3,7 +3,6 @@ import type { FastifyInstance } from 'fastify';
 import { configSchema } from '../../src/config/schema.js';
 import { createEngine, type Engine } from '../../src/engine.js';
 import { buildApp, API_PREFIX } from '../../src/server/app.js';
-import { forecastRoutes } from '../../src/server/routes/forecastRoutes.js';
 
 const OPERATOR = 'operator-token-0123456789';
 const VIEWER = 'viewer-token-0123456789';
@@ -31,10 +30,6 @@ describe('forecast routes', () => {
       }),
     );
     app = await buildApp(engine);
-    // Until capabilityRoutes registers it (shared file), mount it the same way under /api/v1.
-    if (!app.hasRoute({ method: 'POST', url: `${API_PREFIX}/forecast` })) {
-      await app.register(forecastRoutes, { engine, prefix: API_PREFIX });
-    }
     await app.ready();
   });
   afterAll(async () => {

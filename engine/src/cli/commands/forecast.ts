@@ -1,6 +1,5 @@
 import type { Command } from 'commander';
 import type { CliContext } from '../CliContext.js';
-import { ForecastService } from '../../forecast/ForecastService.js';
 import type { ForecastResponse, ScalePlanResponse } from '../../forecast/schemas.js';
 import type { BacktestResult } from '../../forecast/backtest.js';
 import type { ModelVersion } from '../../forecast/persistence/ModelRegistry.js';
@@ -118,7 +117,7 @@ export function registerForecast(program: Command, cli: CliContext): void {
       const output = cli.output;
       try {
         await cli.withEngine(async (engine) => {
-          const service = new ForecastService(engine.context);
+          const service = engine.services.forecast;
           if (o.models) {
             const items = await service.models();
             output.result({ items }, () =>
@@ -165,7 +164,7 @@ export function registerForecast(program: Command, cli: CliContext): void {
       const output = cli.output;
       try {
         await cli.withEngine(async (engine) => {
-          const service = new ForecastService(engine.context);
+          const service = engine.services.forecast;
           const result = await service.scalePlan({
             ...selector(o),
             workload: { kind: o.kind, name: o.workload },

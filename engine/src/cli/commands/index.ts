@@ -4,6 +4,7 @@ import { registerDoctor } from './doctor.js';
 import { registerIngest } from './ingest.js';
 import { registerAsk } from './ask.js';
 import { registerRca } from './rca.js';
+import { registerForecast } from './forecast.js';
 
 /** Every subcommand of `aicloudops`; capabilities add theirs here. */
-export const COMMANDS: RegisterCommand[] = [registerServe, registerDoctor, registerIngest, registerAsk, registerRca];
+export const COMMANDS: RegisterCommand[] = [registerServe, registerDoctor, registerIngest, registerAsk, registerRca, registerForecast];

@@ -2,9 +2,11 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { Engine } from '../../engine.js';
 import { assistantRoutes } from './assistantRoutes.js';
 import { rcaRoutes } from './rcaRoutes.js';
+import { forecastRoutes } from './forecastRoutes.js';
 
 /** The capabilities' route plugins, each under /api/v1. */
 export const capabilityRoutes: FastifyPluginAsyncZod<{ engine: Engine }> = async (app, { engine }) => {
   await app.register(rcaRoutes, { engine });
+  await app.register(forecastRoutes, { engine });
   await app.register(assistantRoutes, { engine });
 };

@@ -1,7 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { Engine } from '../../engine.js';
 import { jobRecordSchema } from '../../schemas/core.js';
-import { ForecastService } from '../../forecast/ForecastService.js';
 import {
   backtestRequestSchema,
   forecastRequestSchema,
@@ -18,8 +17,8 @@ import {
  * renders manifests or applies (operator, policy permitting); GET /forecast/models lists stored versions.
  * The retraining schedule runs while the app is up.
  */
-export const forecastRoutes: FastifyPluginAsyncZod<{ engine: Engine; service?: ForecastService }> = async (app, options) => {
-  const service = options.service ?? new ForecastService(options.engine.context);
+export const forecastRoutes: FastifyPluginAsyncZod<{ engine: Engine }> = async (app, { engine }) => {
+  const service = engine.services.forecast;
   service.startSchedule();
   app.addHook('onClose', async () => service.stopSchedule());
 
