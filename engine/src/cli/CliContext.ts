@@ -31,7 +31,8 @@ export class CliContext {
   async withEngine<T>(work: (engine: Engine) => Promise<T>, overrides: Record<string, unknown> = {}): Promise<T> {
     const config = this.loadConfig(overrides);
     const logger = createLogger({ logLevel: process.env.AICLOUDOPS_LOG_LEVEL ? config.logLevel : 'warn' });
-    const engine = await createEngine(config, { logger });
+    // In the demo a one-shot command gets its own simulated shop, which (like the server's) opens on an incident.
+    const engine = await createEngine(config, { logger, scheduleDemoFaults: config.profile === 'demo' });
     try {
       return await work(engine);
     } finally {
