@@ -8,12 +8,13 @@ import { FakeBackendSrv, routes } from '../test/FakeBackendSrv';
 
 describe('AssistantPage', () => {
   test('shows the answer with its numbered citations and carries the conversation on', async () => {
+    (window as unknown as { pwned?: number }).pwned = undefined;
     const srv = new FakeBackendSrv(
       routes({
         [`POST ${ENGINE_PROXY_URL}/api/v1/assistant/ask`]: (r) => ({
           status: 200,
           body: {
-            answer: `For "${(r.data as { question: string }).question}": roll back with kubectl rollout undo [1], then check the pods [2].`,
+            answer: `For "${(r.data as { question: string }).question}": roll back with \`kubectl rollout undo\` [1], then check the pods [2].<img src=x onerror="window.pwned=1">`,
             mode: 'extractive',
             unanswered: false,
             turn: 0,
@@ -51,6 +52,11 @@ describe('AssistantPage', () => {
     expect(citations[1]).toHaveTextContent('Pod troubleshooting – CrashLoopBackOff runbooks/pods.md');
     expect(within(answer).getByText('extractive')).toBeInTheDocument();
     expect(answer).toHaveTextContent('workload_status checkout: 2/2 ready, revision 4');
+    // Markdown is rendered, and markup in an answer cannot inject script.
+    expect(within(answer).getByText('kubectl rollout undo', { selector: 'code' })).toBeInTheDocument();
+
+    expect(answer.querySelector('img[onerror]')).toBeNull();
+    expect((window as unknown as { pwned?: number }).pwned).toBeUndefined();
 
     await userEvent.type(screen.getByTestId(testIds.assistant.question), 'And then?');
     await userEvent.click(screen.getByTestId(testIds.assistant.ask));

@@ -1,6 +1,6 @@
 import React, { useState } from 'react';
 import { css } from '@emotion/css';
-import type { GrafanaTheme2 } from '@grafana/data';
+import { renderMarkdown, type GrafanaTheme2 } from '@grafana/data';
 import { PluginPage } from '@grafana/runtime';
 import { Alert, Badge, Button, InlineField, InlineFieldRow, Input, TextArea, TextLink, useStyles2 } from '@grafana/ui';
 import { useEngineApi } from '../api/useEngineApi';
@@ -119,8 +119,13 @@ function Answer({ response, anchor }: { response: AskResponse; anchor: string })
           The knowledge base has nothing on this yet; the answer says what is missing.
         </Alert>
       )}
-      <div className={s.answer}>{withCitationLinks(response.answer, response.citations ?? [], anchor)}</div>
-      {(response.runbookSteps ?? []).length > 0 && (
+      <div
+        className={s.answer}
+        // Sanitized by renderMarkdown; the only markup added afterwards is the numeric citation anchors.
+        dangerouslySetInnerHTML={{ __html: answerHtml(response.answer, response.citations ?? [], anchor) }}
+      />
+      {/* The extractive answer already lists the steps; a model-written one may not. */}
+      {(response.runbookSteps ?? []).length > 0 && !response.answer.includes(response.runbookSteps![0]!) && (
         <ol className={s.citations}>
           {response.runbookSteps!.map((step, i) => (
             <li key={i}>{step}</li>
@@ -152,19 +157,15 @@ function Answer({ response, anchor }: { response: AskResponse; anchor: string })
   );
 }
 
-/** Turns the answer's `[n]` markers into links to the matching citation; markers without a citation stay text. */
-export function withCitationLinks(text: string, citations: Citation[], anchor: string): React.ReactNode[] {
+/**
+ * The answer as sanitized HTML from its markdown (Grafana's renderer), with each `[n]` marker turned into a link to
+ * its citation; markers without a citation stay text.
+ */
+export function answerHtml(text: string, citations: Citation[], anchor: string): string {
   const known = new Set(citations.map((c) => c.n));
-  return text.split(/(\[\d+\])/).map((part, i) => {
-    const n = /^\[(\d+)\]$/.exec(part)?.[1];
-    return n && known.has(Number(n)) ? (
-      <a key={i} href={`#${anchor}-cite-${n}`}>
-        <sup>[{n}]</sup>
-      </a>
-    ) : (
-      part
-    );
-  });
+  return renderMarkdown(text, { breaks: true }).replace(/\[(\d+)\]/g, (marker, n: string) =>
+    known.has(Number(n)) ? `<a href="#${anchor}-cite-${n}"><sup>[${n}]</sup></a>` : marker
+  );
 }
 
 function CitationLink({ citation }: { citation: Citation }) {
@@ -193,7 +194,11 @@ const getStyles = (theme: GrafanaTheme2) => ({
     margin-bottom: ${theme.spacing(1)};
   `,
   answer: css`
-    white-space: pre-wrap;
+    p:last-child,
+    ul:last-child,
+    ol:last-child {
+      margin-bottom: 0;
+    }
     padding: ${theme.spacing(1, 2)};
     background: ${theme.colors.background.secondary};
     border-radius: ${theme.shape.radius.default};
