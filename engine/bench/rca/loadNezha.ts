@@ -169,7 +169,7 @@ function minuteFiles(dir: string, suffix: string, day: string, from: number, to:
 
 /**
  * Logs of one fault: the minute files from the onset's minute to `to` (earlier files belong to earlier faults, so they
- * are no normal history), plus the system's fault-free minute of that day placed right before the onset's minute, so
+ * are no normal history), plus the system's fault-free minute of that day placed right before the fault's first record, so
  * the normal history the logs cover is contiguous, as a pod's log tail would be.
  */
 export function nezhaLogs(day: NezhaDay, to: number, onset: number): LogRecord[] {
@@ -180,8 +180,7 @@ export function nezhaLogs(day: NezhaDay, to: number, onset: number): LogRecord[]
   const free = minuteFiles(freeDir, '_log.csv', day.day, 0, Infinity);
   if (free.length && logs.length) {
     const records = free.flatMap((f) => readLogFile(f, 0));
-    const first = Math.floor(Math.min(...records.map((r) => r.timestamp)) / 60) * 60;
-    const shift = onsetMinute - 60 - first;
+    const shift = precedingShift(records.map((r) => r.timestamp), logs.map((r) => r.timestamp));
     logs.push(...records.map((r) => ({ ...r, timestamp: r.timestamp + shift })));
   }
   return logs;
@@ -204,6 +203,21 @@ function readLogFile(file: string, shift: number): LogRecord[] {
   });
 }
 
+/**
+ * Shift that moves the fault-free records to end just before the fault's first record, so the two never overlap: a
+ * minute file holds the minute before its name (HH:MM-1:09 to HH:MM:08), so the fault's first file already starts
+ * about a minute before the onset, and a fault-free minute laid on top of it would double the baseline's rate.
+ */
+function precedingShift(free: number[], fault: number[]): number {
+  let freeFirst = Infinity;
+  let freeLast = -Infinity;
+  for (const t of free) if (Number.isFinite(t)) (freeFirst = Math.min(freeFirst, t)), (freeLast = Math.max(freeLast, t));
+  let faultFirst = Infinity;
+  for (const t of fault) if (Number.isFinite(t)) faultFirst = Math.min(faultFirst, t);
+  if (!Number.isFinite(freeFirst) || !Number.isFinite(faultFirst)) return 0;
+  return faultFirst - 1 - freeLast;
+}
+
 /** Spans of one fault, chosen and completed with the fault-free minute as for logs. */
 export function nezhaSpans(day: NezhaDay, to: number, onset: number): Span[] {
   const spans: Span[] = [];
@@ -212,24 +226,24 @@ export function nezhaSpans(day: NezhaDay, to: number, onset: number): Span[] {
   const free = minuteFiles(join(day.dir, '..', 'fault_free', day.day, 'trace'), '_trace.csv', day.day, 0, Infinity);
   if (free.length && spans.length) {
     const records = free.flatMap((f) => readTraceFile(f, day.day));
-    const first = Math.floor(Math.min(...records.map((r) => r.start)) / 60) * 60;
-    const shift = onsetMinute - 60 - first;
+    const shift = precedingShift(records.map((r) => r.start), spans.map((r) => r.start));
     spans.push(...records.map((r) => ({ ...r, start: r.start + shift })));
   }
   return spans;
 }
 
 /**
- * Span start times are nanoseconds on the trace clock; the file's minute (HH_MM, the trusted clock) anchors them:
- * the offset between the two clocks is taken from the file's earliest span.
+ * Span start times are nanoseconds on the trace clock; the file's minute (HH_MM, the trusted clock) anchors them.
+ * A file holds the minute *before* its name (HH:MM-1:09 to HH:MM:08, like the log files, whose ISO stamps agree with
+ * the span clock), so the offset is taken from the file's latest span, which falls in minute HH:MM.
  */
 function readTraceFile(file: string, day: string): Span[] {
   const rows = parseCsvObjects(read(file));
   const m = /(\d{2})_(\d{2})_trace/.exec(file)!;
   const minute = Date.parse(`${day}T${m[1]}:${m[2]}:00Z`) / 1000;
   const starts = rows.map((r) => Number(r.StartTimeUnixNano) / 1e9);
-  const earliest = Math.min(...starts.filter(Number.isFinite));
-  const offset = Number.isFinite(earliest) ? minute - Math.floor(earliest / 60) * 60 : 0;
+  const latest = Math.max(...starts.filter(Number.isFinite));
+  const offset = Number.isFinite(latest) ? minute - Math.floor(latest / 60) * 60 : 0;
   return rows.map((r, i) => ({
     traceId: r.TraceID ?? '',
     spanId: r.SpanID ?? '',
