@@ -115,6 +115,12 @@ const logsSchema = z
      * called new or bursting; log tails are cut by line count and new pods have no history.
      */
     minBaselineCoverageSeconds: z.coerce.number().min(0).default(60),
+    /**
+     * Expected incident count of a template from its share of the service's own log lines (true) instead of from
+     * elapsed time (false): the baseline may come from another hour or load, and more traffic means more lines of
+     * every template, which is no anomaly. A template must then grow relative to the service's other lines.
+     */
+    normalizeByVolume: z.boolean().default(true),
     /** A template counts as bursting when its incident rate exceeds the baseline rate by this factor. */
     burstFactor: z.coerce.number().positive().default(3),
     /** Fewest incident occurrences before a template is evidence at all. */

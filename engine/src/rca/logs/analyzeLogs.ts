@@ -63,10 +63,19 @@ export function analyzeLogs(
     const span = coverage.get(service);
     const baselineSeconds = span ? Math.min(window.start, span.last + 1) - span.first : 0;
     if (baselineSeconds < settings.minBaselineCoverageSeconds) continue;
+    // How many incident lines a template's baseline count predicts: by elapsed time, or by the service's own volume
+    // (its share of the service's lines), which a change of traffic between the baseline and now does not disturb.
+    let baselineLines = 0;
+    let incidentLines = 0;
+    for (const c of perService.values()) {
+      baselineLines += c.baseline;
+      incidentLines += c.incident;
+    }
+    const scale = settings.normalizeByVolume ? incidentLines / Math.max(1, baselineLines) : incidentSeconds / baselineSeconds;
     const evidence: Array<LogEvidence & { score: number }> = [];
     for (const [id, c] of perService) {
       if (c.incident < settings.minIncidentCount) continue;
-      const expected = ((c.baseline + 1) * incidentSeconds) / baselineSeconds;
+      const expected = (c.baseline + 1) * scale;
       if (c.incident < settings.burstFactor * expected) continue;
       const z = (c.incident - expected) / Math.sqrt(expected);
       const template = Drain.template(drain.cluster(id)!);
