@@ -1,32 +1,45 @@
 import { printTable, type BenchMain } from './lib.js';
 import { fitOnHistory } from './forecast/fitOnHistory.js';
-import { predictivePolicy } from '../src/forecast/autoscale/predictivePolicy.js';
-import { reactiveHpaPolicy, simulateAutoscaling, type ReplayDemand } from '../src/forecast/autoscale/simulateAutoscaling.js';
-import type { AutoscaleConfig } from '../src/forecast/config.js';
-import { calibrateHeadroom } from '../src/forecast/autoscale/calibrateHeadroom.js';
+import { predictivePolicy, type ForecastLookup } from '../src/forecast/autoscale/predictivePolicy.js';
+import { calibrateMargin } from '../src/forecast/autoscale/calibrateMargin.js';
+import { reactiveHpaPolicy, simulateAutoscaling, type ReplayDemand, type ReplayResult } from '../src/forecast/autoscale/simulateAutoscaling.js';
 
 /**
  * `npm run bench -- autoscale --data FILE.csv --column NAME --test-days N [--capacity C] [--step S] [--config JSON]`
- * Fits the forecaster on everything before the last N days, then replays those days twice at a 15 s sync: the
- * reactive HPA (10 % tolerance, 300 s scale-down stabilisation, pod start-up delay) and the predictive plan (same
- * rules, plus the forecast made from the last completed bin; the headline is the configured plan, beside it the point
- * forecast plus the largest headroom that cost no more than the HPA on the week before). Capacity defaults to the training part's
- * 95th percentile demand over 10, so the busiest hours need about ten replicas.
+ * Fits the forecaster on everything before the last N days, learns the predictive policy's margin on the 7 days
+ * before the test (`calibrateMargin`, data the forecaster was fitted on), then replays the test days at a 15 s sync:
+ * the reactive HPA (10 % tolerance, 300 s scale-down stabilisation, pod start-up delay, metric averaged over 15 s)
+ * and the predictive policy (same capacity, start-up delay, metric and scale-up limits). Beside the headline: the
+ * same rule without a forecast (a calibrated reactive rule: what the forecast adds), the predictive rule without the
+ * learnt margin, and the HPA on an instant metric (what the metric lag costs it). Capacity defaults to the training
+ * part's 95th percentile demand over 10, so the busiest hours need about ten replicas.
  */
 export const main: BenchMain = async (ctx) => {
   const fitted = await fitOnHistory(ctx);
   const { series, testStart, forecaster, config } = fitted;
+  const cfg = config.autoscale;
   const n = series.z.length;
   const H = forecaster.horizon;
   const train = Array.from(series.values.subarray(0, testStart)).filter((_, i) => series.observed[i]).sort((a, b) => a - b);
   const capacity = ctx.numberOption('capacity', train[Math.floor(train.length * 0.95)]! / 10);
-  // Forecasts from every origin of the calibration week (the 7 days before the test) and of the test days.
   const calStart = Math.max(H + 1, testStart - Math.round((7 * 86400) / series.stepSeconds));
   const origins: number[] = [];
   for (let o = calStart - 1; o < n - 1; o++) origins.push(o);
+  const started = performance.now();
   const f = await forecaster.forecastFrom(series, origins);
-  const rowOf = (bound: Float64Array, o: number) =>
-    o >= calStart - 1 && o < n - 1 ? bound.subarray((o - calStart + 1) * H, (o - calStart + 2) * H) : undefined;
+  const forecastMsPerOrigin = (performance.now() - started) / origins.length;
+  // Origins are bins; a lookup only ever answers for its own stretch, so the test replay never reads calibration
+  // forecasts and the calibration never reads test data.
+  const lookupOver = (from: number, to: number, withForecast = true): ForecastLookup => ({
+    start: series.start,
+    stepSeconds: series.stepSeconds,
+    demand: series.values,
+    forecast: (o) => (withForecast && o >= from - 1 && o < to - 1 ? f.point.subarray((o - calStart + 1) * H, (o - calStart + 2) * H) : undefined),
+  });
+  const cal = (withForecast: boolean) =>
+    calibrateMargin({ ...lookupOver(calStart, testStart, withForecast), observed: series.observed, from: calStart, to: testStart }, cfg);
+  const withForecast = cal(true);
+  const withoutForecast = cal(false);
 
   const demand: ReplayDemand = {
     start: series.start,
@@ -37,63 +50,55 @@ export const main: BenchMain = async (ctx) => {
     to: n,
     capacityPerReplica: capacity,
   };
-  const run = (cfg: AutoscaleConfig) => {
-    const bound = cfg.planOn === 'upper' ? f.upper : cfg.planOn === 'quantile' ? f.plan : f.point;
-    const lookup = {
-      start: series.start,
-      stepSeconds: series.stepSeconds,
-      demand: series.values,
-      // Only test-day origins: the policy never sees the calibration week's forecasts.
-      forecast: (o: number) => (o >= testStart - 1 ? rowOf(bound, o) : undefined),
-    };
-    return simulateAutoscaling(demand, predictivePolicy(lookup, capacity, cfg), cfg);
-  };
-  const cfg = config.autoscale;
   const hpa = simulateAutoscaling(demand, reactiveHpaPolicy(capacity, cfg), cfg);
-  // Cost-matched headroom, learnt on the week before the test (data the forecaster was fitted on, never test data).
-  const calibration = calibrateHeadroom(
-    {
-      start: series.start,
-      stepSeconds: series.stepSeconds,
-      demand: series.values,
-      observed: series.observed,
-      from: calStart,
-      to: testStart,
-      capacityPerReplica: capacity,
-      forecast: (o) => rowOf(f.point, o),
-    },
-    cfg,
-  );
-  const matched = run({ ...cfg, planOn: 'point', headroom: calibration.headroom });
-  const predictive = run(cfg);
-  const others = (['point', 'quantile', 'upper'] as const).filter((p) => p !== cfg.planOn).map((p) => [p, run({ ...cfg, planOn: p })] as const);
-  const row = (label: string, r: typeof hpa) => [label, r.underMinutes, r.replicaHours, r.peakReplicas, r.scaleEvents, r.scoredMinutes];
+  const instant = { ...cfg, metricWindowSeconds: 0 };
+  const hpaInstant = simulateAutoscaling(demand, reactiveHpaPolicy(capacity, instant), instant);
+  const predictive = simulateAutoscaling(demand, predictivePolicy(lookupOver(testStart, n), capacity, cfg, withForecast.margin), cfg);
+  const nowcast = simulateAutoscaling(demand, predictivePolicy(lookupOver(testStart, n, false), capacity, cfg, withoutForecast.margin), cfg);
+  const noMargin = simulateAutoscaling(demand, predictivePolicy(lookupOver(testStart, n), capacity, cfg, 1), cfg);
+  const pct = (a: number, b: number) => (b > 0 ? (100 * (a - b)) / b : 0);
+  const row = (label: string, r: ReplayResult) => [
+    label,
+    r.underMinutes,
+    `${pct(r.underMinutes, hpa.underMinutes).toFixed(1)}%`,
+    r.replicaHours,
+    `${pct(r.replicaHours, hpa.replicaHours).toFixed(1)}%`,
+    r.peakReplicas,
+    r.scaleEvents,
+    r.scoredMinutes,
+  ];
   printTable(
     `autoscale: ${fitted.path.split('/').slice(-2).join('/')} column ${fitted.column}, last ${fitted.testDays} d, ` +
       `capacity ${capacity.toFixed(2)}/replica, start-up ${cfg.podStartupSeconds}s, sync ${cfg.syncPeriodSeconds}s, ` +
-      `forecaster ${forecaster.chosen} (trained ${fitted.trainSeconds.toFixed(1)} s)`,
-    ['policy', 'under-provisioned min', 'replica-hours', 'peak replicas', 'scale events', 'scored min'],
+      `metric window ${cfg.metricWindowSeconds}s, forecaster ${forecaster.chosen} (trained ${fitted.trainSeconds.toFixed(1)} s)`,
+    ['policy', 'under-provisioned min', 'vs HPA', 'replica-hours', 'vs HPA', 'peak replicas', 'scale events', 'scored min'],
     [
       row('reactive HPA (baseline)', hpa),
-      row(`predictive, plan on ${cfg.planOn}${cfg.planOn === 'quantile' ? ` ${cfg.planQuantile}` : ''} (config default, headline)`, predictive),
-      row(`predictive, point + cost-matched headroom ${calibration.headroom}`, matched),
-      ...others.map(([p, r]) => row(`predictive, plan on ${p}`, r)),
+      row(`predictive, margin ${withForecast.margin.toFixed(3)} (config default, headline)`, predictive),
+      row(`same rule without forecast, margin ${withoutForecast.margin.toFixed(3)}`, nowcast),
+      row('predictive without margin (1.000)', noMargin),
+      row('reactive HPA on an instant metric (reference)', hpaInstant),
     ],
   );
   console.log(
-    `\nheadroom calibration on the ${((testStart - calStart) * series.stepSeconds) / 86400} days before the test: HPA ` +
-      `${calibration.hpa.replicaHours.toFixed(1)} replica-h; ` +
-      calibration.trials.map((t) => `${t.headroom}: ${t.result.underMinutes.toFixed(0)} min / ${t.result.replicaHours.toFixed(1)} h`).join(', '),
+    `\nmargins learnt on the ${((testStart - calStart) * series.stepSeconds) / 86400} days before the test at coverQuantile ` +
+      `${cfg.coverQuantile} (${withForecast.samples} ticks); forecasts ${forecastMsPerOrigin.toFixed(2)} ms per origin`,
   );
   forecaster.dispose();
   return {
     under_min: predictive.underMinutes,
     replica_h: predictive.replicaHours,
-    matched_headroom: calibration.headroom,
-    matched_under_min: matched.underMinutes,
-    matched_replica_h: matched.replicaHours,
     hpa_under_min: hpa.underMinutes,
     hpa_replica_h: hpa.replicaHours,
+    under_change_pct: pct(predictive.underMinutes, hpa.underMinutes),
+    replica_h_change_pct: pct(predictive.replicaHours, hpa.replicaHours),
+    margin: withForecast.margin,
+    nowcast_under_min: nowcast.underMinutes,
+    nowcast_replica_h: nowcast.replicaHours,
+    no_margin_under_min: noMargin.underMinutes,
+    no_margin_replica_h: noMargin.replicaHours,
+    hpa_instant_under_min: hpaInstant.underMinutes,
+    hpa_instant_replica_h: hpaInstant.replicaHours,
     capacity,
   };
 };

@@ -23,7 +23,12 @@ export async function fitOnHistory(ctx: BenchContext, overrides: Record<string, 
   const column = ctx.option('column', 'value');
   const testDays = ctx.numberOption('test-days', 7);
   const stepOption = ctx.options.step !== undefined ? ctx.numberOption('step', 300) : undefined;
-  const loaded = loadCsvSeries(path, column, { step: stepOption });
+  const full = loadCsvSeries(path, column, { step: stepOption });
+  // `--drop-days N` forgets the file's last N days: the same benchmark on an earlier, held-back-like split.
+  const dropDays = ctx.numberOption('drop-days', 0);
+  const cut = full.timestamps.length ? full.timestamps[full.timestamps.length - 1]! - dropDays * 86400 : 0;
+  const keep = dropDays > 0 ? full.timestamps.findIndex((t) => t > cut) : -1;
+  const loaded = keep < 0 ? full : { ...full, timestamps: full.timestamps.slice(0, keep), values: full.values.slice(0, keep), outage: full.outage?.slice(0, keep) };
   const step = loaded.stepSeconds;
   const horizon = ctx.numberOption('horizon', 12);
   // `--config JSON` overrides forecast settings (e.g. '{"models":["naive","lstm"]}'); defaults otherwise.

@@ -51,6 +51,11 @@ const autoscaleConfigSchema = z
     podStartupSeconds: z.coerce.number().min(0).default(60),
     /** Planner and reactive simulator decision period (HPA's 15 s sync). */
     syncPeriodSeconds: z.coerce.number().positive().default(15),
+    /**
+     * Seconds of demand the reactive metric averages (metrics-server's scrape resolution, 15 s): the HPA, and the
+     * predictive plan's reactive floor, see the mean over this window, not the instant value.
+     */
+    metricWindowSeconds: z.coerce.number().min(0).default(15),
     /** HPA tolerance: no change while the usage ratio is within ±10 %. */
     tolerance: z.coerce.number().min(0).max(1).default(0.1),
     /**
@@ -60,6 +65,11 @@ const autoscaleConfigSchema = z
     planOn: z.enum(['point', 'quantile', 'upper']).default('quantile'),
     /** One-sided demand quantile a `quantile` plan covers. */
     planQuantile: z.coerce.number().gt(0).lt(1).default(0.75),
+    /**
+     * Share of past decision windows whose demand peak the predictive policy's margin would have covered
+     * (`calibrateMargin`): the margin is this quantile of actual over predicted peak on the newest history.
+     */
+    coverQuantile: z.coerce.number().gt(0).lt(1).default(0.9),
     /** Policy for applying a plan through the scale subresource. Empty lists mean nothing may be applied. */
     policy: z
       .object({
@@ -80,9 +90,11 @@ const autoscaleConfigSchema = z
     scaleDownStabilizationSeconds: 300,
     podStartupSeconds: 60,
     syncPeriodSeconds: 15,
+    metricWindowSeconds: 15,
     tolerance: 0.1,
     planOn: 'quantile',
     planQuantile: 0.75,
+    coverQuantile: 0.9,
     policy: { allowApply: false, namespaces: [], workloads: [], maxStep: 5 },
   });
 

@@ -1,52 +1,61 @@
 import type { AutoscaleConfig } from '../config.js';
-import { demandAt, hpaRecommendation, type ScalingPolicy } from './simulateAutoscaling.js';
+import { demandAt, observedDemand, type ScalingPolicy } from './simulateAutoscaling.js';
 
 /**
- * The predictive policy for the replay: at each tick it reads the forecast made from the last completed bin, scales
- * up for the highest forecast demand before pods started now are ready, and does not scale down below what the
- * coming stabilisation window needs (the forward twin of the HPA's backward window). Never fewer pods than the
- * reactive rule asks for: a forecast that misses a surge must not make things worse than the HPA.
+ * The predictive policy for the replay. Every tick it predicts the demand peak before a pod asked for now could be
+ * ready (start-up + one sync), scales that by a margin learnt from its own past errors (`calibrateMargin`), and runs
+ * the replicas that keep this covered demand inside the band the HPA itself tolerates (target × (1 + tolerance)).
+ *
+ * The prediction is the forecast path's shape anchored on the live metric: peak of the path over the coming window
+ * times observed / path-now. The forecast says where load is heading, the live metric says where it is, so a
+ * forecast that is off in level but right in direction still helps, and without a forecast (cold start) the policy
+ * is a calibrated reactive rule. Scale-down is immediate (no backward stabilisation window): the margin and the
+ * look-ahead window already keep the pods the coming window needs, and re-adding a pod is what the look-ahead is for.
  */
 export interface ForecastLookup {
   start: number;
   stepSeconds: number;
-  /** Actual demand per bin (only bins before the origin are read). */
+  /** Actual demand per bin (only bins up to the origin are read). */
   demand: ArrayLike<number>;
-  /** Forecast per origin bin: `forecast(o)` gives horizons 1..H (point or upper bound), or undefined. */
+  /** Point forecast from origin bin `o` (the last completed bin): horizons 1..H, or undefined. */
   forecast(origin: number): ArrayLike<number> | undefined;
 }
 
-export function predictivePolicy(lookup: ForecastLookup, capacity: number, config: AutoscaleConfig): ScalingPolicy {
+/** Seconds a decision must look ahead: a pod asked for now is ready after start-up, the next decision one sync later. */
+export const lookAheadSeconds = (config: Pick<AutoscaleConfig, 'podStartupSeconds' | 'syncPeriodSeconds'>): number =>
+  config.podStartupSeconds + config.syncPeriodSeconds;
+
+/** Predicted demand peak over [now, now + look-ahead], anchored on the observed (lagged, averaged) demand. */
+export function predictedPeak(lookup: ForecastLookup, now: number, observed: number, config: AutoscaleConfig): number {
+  const origin = Math.floor((now - lookup.start) / lookup.stepSeconds) - 1;
+  const f = origin >= 0 ? lookup.forecast(origin) : undefined;
+  if (!f || f.length === 0) return observed;
+  // Known bins up to the origin, forecast bins after it, interpolated like the replayed demand itself.
+  const path = {
+    start: lookup.start + (origin - 1) * lookup.stepSeconds,
+    stepSeconds: lookup.stepSeconds,
+    demand: [lookup.demand[Math.max(0, origin - 1)]!, lookup.demand[origin]!, ...Array.from(f)],
+  };
+  const ahead = lookAheadSeconds(config);
+  let peak = 0;
+  for (let t = now; t <= now + ahead; t += 5) peak = Math.max(peak, demandAt(path, t));
+  // The path seen through the same averaging window as the metric, so the ratio compares like with like.
+  const here = observedDemand(path, now, config.metricWindowSeconds);
+  if (!(here > 0) || !Number.isFinite(peak)) return observed;
+  return (peak * observed) / here;
+}
+
+/** Replicas that keep `demand` inside the tolerated band: demand ≤ replicas × capacity × (1 + tolerance). */
+export function replicasWithinBand(demand: number, capacity: number, config: Pick<AutoscaleConfig, 'tolerance'>): number {
+  return Math.max(0, Math.ceil(Math.max(0, demand) / (capacity * (1 + config.tolerance)) - 1e-9));
+}
+
+export function predictivePolicy(lookup: ForecastLookup, capacity: number, config: AutoscaleConfig, margin: number): ScalingPolicy {
+  if (!(capacity > 0)) throw new Error('capacity must be positive');
+  if (!(margin > 0)) throw new Error('margin must be positive');
   return {
     name: 'predictive',
-    // Looking ahead replaces looking back: the policy keeps what the forecast needs over the next stabilisation
-    // window, the forward twin of the HPA's backward window; the reactive floor still holds the current demand.
-    // The HPA's own rule (tolerance band included) is applied to the forecast demand, so the two differ only in
-    // what they look at, not in how eagerly they round.
     scaleDownStabilizationSeconds: 0,
-    recommend(view) {
-      const reactive = hpaRecommendation(view, capacity, config.tolerance);
-      const origin = Math.floor((view.now - lookup.start) / lookup.stepSeconds) - 1;
-      const f = origin >= 0 ? lookup.forecast(origin) : undefined;
-      if (!f) return reactive;
-      // Known bins up to the origin, forecast bins after it, interpolated like the demand itself.
-      const series = {
-        start: lookup.start + (origin - 1) * lookup.stepSeconds,
-        stepSeconds: lookup.stepSeconds,
-        demand: [lookup.demand[Math.max(0, origin - 1)]!, lookup.demand[origin]!, ...Array.from(f)],
-      };
-      const peakOver = (seconds: number) => {
-        let peak = 0;
-        for (let t = view.now; t <= view.now + seconds; t += config.syncPeriodSeconds / 3) peak = Math.max(peak, demandAt(series, t));
-        return peak * (1 + config.headroom);
-      };
-      // Scale up for what arrives before pods started now are ready; keep (do not scale down below) what the
-      // coming stabilisation window needs.
-      const ready = config.podStartupSeconds + config.syncPeriodSeconds;
-      const up = hpaRecommendation({ ...view, demand: peakOver(ready) }, capacity, config.tolerance);
-      const keep = hpaRecommendation({ ...view, demand: peakOver(Math.max(ready, config.scaleDownStabilizationSeconds)) }, capacity, config.tolerance);
-      const predicted = Math.max(up, Math.min(view.replicas, keep));
-      return Math.max(reactive, predicted);
-    },
+    recommend: (view) => replicasWithinBand(predictedPeak(lookup, view.now, view.demand, config) * margin, capacity, config),
   };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { reactiveHpaPolicy, simulateAutoscaling, type ReplayDemand } from './simulateAutoscaling.js';
+import { demandAt, observedDemand, reactiveHpaPolicy, simulateAutoscaling, type ReplayDemand } from './simulateAutoscaling.js';
 import { predictivePolicy } from './predictivePolicy.js';
 import { configWith } from '../testing.js';
 
@@ -40,11 +40,28 @@ describe('replay simulator', () => {
       forecast: (o: number) => Array.from({ length: H }, (_, h) => base.demand[Math.min(base.demand.length - 1, o + h + 1)]!),
     };
     const hpa = simulateAutoscaling(base, reactiveHpaPolicy(50, config), config);
-    const predictive = simulateAutoscaling(base, predictivePolicy(perfect, 50, config), config);
+    const predictive = simulateAutoscaling(base, predictivePolicy(perfect, 50, config, 1), config);
     expect(predictive.underMinutes).toBe(0);
     expect(hpa.underMinutes).toBeGreaterThan(0);
     // Looking ahead instead of back also drops the replicas sooner after the surge.
     expect(predictive.replicaHours).toBeLessThan(hpa.replicaHours + 0.5);
+  });
+
+  it('the HPA sees a metric averaged over the scrape window, so a longer window reacts later to the same surge', () => {
+    const base = stepDemand();
+    const instant = { ...config, metricWindowSeconds: 0 };
+    const lagged = { ...config, metricWindowSeconds: 60 };
+    const a = simulateAutoscaling(base, reactiveHpaPolicy(50, instant), instant);
+    const b = simulateAutoscaling(base, reactiveHpaPolicy(50, lagged), lagged);
+    expect(b.underMinutes).toBeGreaterThan(a.underMinutes);
+  });
+
+  it('observedDemand is the mean over the window: a ramp is seen at its midpoint', () => {
+    const ramp = { start: 0, stepSeconds: 300, demand: [0, 300, 600, 900] };
+    // Between bin midpoints (150 s, 450 s, ...) demand rises 1 per second.
+    expect(demandAt(ramp, 600)).toBeCloseTo(450, 6);
+    expect(observedDemand(ramp, 600, 0)).toBeCloseTo(450, 6);
+    expect(observedDemand(ramp, 600, 60)).toBeCloseTo(420, 6);
   });
 
   it('does not score outage bins', () => {

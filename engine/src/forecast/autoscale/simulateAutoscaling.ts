@@ -24,7 +24,10 @@ export interface ReplayDemand {
 
 export interface PolicyView {
   now: number;
-  /** Demand right now (what a metrics pipeline reports). */
+  /**
+   * Demand as the metrics pipeline reports it: the mean over the last `metricWindowSeconds` (a scraped utilisation
+   * is an average over the scrape interval, never the instant value).
+   */
   demand: number;
   /** Pods that exist (ready or starting). */
   replicas: number;
@@ -69,6 +72,15 @@ export function hpaRecommendation(view: PolicyView, capacity: number, tolerance:
   return Math.ceil(view.demand / capacity - 1e-9);
 }
 
+/** Mean demand over [t - window, t]: what a scraped, averaged metric shows at t. */
+export function observedDemand(input: Pick<ReplayDemand, 'start' | 'stepSeconds' | 'demand'>, t: number, windowSeconds: number): number {
+  if (!(windowSeconds > 0)) return demandAt(input, t);
+  const samples = Math.max(2, Math.ceil(windowSeconds / 5) + 1);
+  let sum = 0;
+  for (let k = 0; k < samples; k++) sum += demandAt(input, t - (windowSeconds * k) / (samples - 1));
+  return sum / samples;
+}
+
 export function reactiveHpaPolicy(capacity: number, config: AutoscaleConfig): ScalingPolicy {
   return { name: 'reactive-hpa', recommend: (view) => hpaRecommendation(view, capacity, config.tolerance) };
 }
@@ -91,7 +103,8 @@ export function simulateAutoscaling(input: ReplayDemand, policy: ScalingPolicy, 
   let events = 0;
   for (let now = t0; now < t1; now += sync) {
     const ready = pods.filter((p) => p <= now).length;
-    const demandNow = demandAt(input, now);
+    // Every policy sees the same lagged metric; only the scoring below uses the true demand.
+    const demandNow = observedDemand(input, now, config.metricWindowSeconds);
     let desired = policy.recommend({ now, demand: demandNow, replicas: pods.length, readyReplicas: ready });
     desired = clamp(desired);
     history.push({ t: now, r: desired });
