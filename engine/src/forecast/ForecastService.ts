@@ -82,6 +82,7 @@ export class ForecastService {
         ...(version !== undefined ? { modelVersion: version } : {}),
         stepSeconds: series.stepSeconds,
         coverage: forecaster.spec.coverage,
+        ...(forecaster.spec.scaleMargin !== undefined ? { scaleMargin: forecaster.spec.scaleMargin } : {}),
         points: points.map(({ plan: _plan, ...p }) => p),
         history: historyPoints,
       };
@@ -153,6 +154,7 @@ export class ForecastService {
       now: forecast.points[0] ? forecast.points[0].t - forecast.stepSeconds : undefined,
       currentReplicas: workload.replicas,
       stepSeconds: forecast.stepSeconds,
+      ...(forecast.scaleMargin !== undefined ? { margin: forecast.scaleMargin, recent: forecast.history } : {}),
     });
     const response: ScalePlanResponse = { workload: ref, cluster: cluster.name, forecast, plan, capacitySource };
     let manifests: Manifest[] | undefined;

@@ -5,9 +5,9 @@ import { configWith, seriesOf } from './testing.js';
 import { seededRandom } from './util/random.js';
 
 /** Hourly steps (a day = 24): a daily shape with Gaussian-ish noise. */
-function daily(days: number, seed = 5): number[] {
+function daily(days: number, seed = 5, noiseScale = 8): number[] {
   const random = seededRandom(seed);
-  const noise = () => (random() + random() + random() - 1.5) * 8;
+  const noise = () => (random() + random() + random() - 1.5) * noiseScale;
   return Array.from({ length: 24 * days }, (_, t) => 100 + 50 * Math.sin((2 * Math.PI * t) / 24) + noise());
 }
 
@@ -36,6 +36,15 @@ describe('Forecaster', () => {
       expect(m.coverage).toBeLessThan(0.99);
     }
     expect(chosen[0]!.mase).toBeLessThan(result.models.naive![0]!.mase);
+  });
+
+  it('learns a scaling margin from validation errors: at least 1, wider for a noisier series', async () => {
+    const margin = async (noise: number) =>
+      (await fitForecaster(seriesOf(daily(40, 7, noise), { stepSeconds: 300 }), { config: baselinesOnly })).spec.scaleMargin!;
+    const quiet = await margin(2);
+    const loud = await margin(20);
+    expect(quiet).toBeGreaterThanOrEqual(1);
+    expect(loud).toBeGreaterThan(quiet);
   });
 
   it('backtests naive exactly as computed by hand', async () => {

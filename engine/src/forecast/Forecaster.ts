@@ -7,6 +7,7 @@ import { HoltWintersModel } from './models/HoltWintersModel.js';
 import { LstmModel, updateLstm } from './models/LstmModel.js';
 import { inverseTransform, seasonalPeriods, type PreparedSeries, type Transform } from './series/prepareSeries.js';
 import { EngineError } from '../errors.js';
+import { calibrateMargin } from './autoscale/calibrateMargin.js';
 
 /**
  * Fits every candidate on the older part of the history, scores them by rolling origin on the newer part
@@ -52,6 +53,11 @@ export interface ForecasterSpec {
   /** Per model, per horizon: the `planQuantile` of signed validation residuals (actual − forecast), model space. */
   planOffsets: Record<string, number[]>;
   planQuantile: number;
+  /**
+   * The predictive scaling margin (`calibrateMargin`) learnt on the validation part with this forecaster's
+   * out-of-sample forecasts; absent in specs stored before it existed.
+   */
+  scaleMargin?: number;
   trainedOn: { start: number; end: number; points: number };
   valid: boolean;
 }
@@ -207,6 +213,7 @@ export async function fitForecaster(series: PreparedSeries, options: FitForecast
   }
 
   const ensembleWeights: Array<Record<string, number>> = [];
+  let ensembleZ: Float64Array | undefined;
   if (config.models.includes('ensemble') && fitted.size >= 2) {
     for (let h = 0; h < H; h++) {
       const ranked = [...maeByModel.entries()]
@@ -225,6 +232,7 @@ export async function fitForecaster(series: PreparedSeries, options: FitForecast
         for (let k = 0; k < origins.length; k++) z[k * H + h] = z[k * H + h]! + w * f[k * H + h]!;
       }
     }
+    ensembleZ = z;
     evaluations.set('ensemble', scoreOf(z));
     reports.push({ name: 'ensemble', status: 'fitted', note: `top ${ENSEMBLE_SIZE} per horizon, weights 1/MAE²` });
   }
@@ -252,6 +260,27 @@ export async function fitForecaster(series: PreparedSeries, options: FitForecast
     (skipped.length ? `; not used: ${skipped.join(', ')}` : '');
   const lastMase = best.validation?.[H - 1]?.mase ?? NaN;
 
+  // The scaling margin from the chosen model's out-of-sample validation forecasts (before any LSTM update).
+  const chosenZ = best.name === 'ensemble' ? ensembleZ : zByModel.get(best.name);
+  const scaleMargin = chosenZ
+    ? calibrateMargin(
+        {
+          start: series.start,
+          stepSeconds: series.stepSeconds,
+          demand: series.values,
+          observed: series.observed,
+          from: fitEnd,
+          to: end,
+          forecast: (o) => {
+            const k = o - (fitEnd - 1);
+            if (k < 0 || k >= origins.length) return undefined;
+            return Array.from(chosenZ.subarray(k * H, (k + 1) * H), (z) => inverseTransform(series.transform, z));
+          },
+        },
+        config.autoscale,
+      ).margin
+    : undefined;
+
   const lstm = fitted.get('lstm');
   let updated = '';
   if (lstm && (best.name === 'lstm' || (best.name === 'ensemble' && ensembleWeights.some((w) => 'lstm' in w)))) {
@@ -276,6 +305,7 @@ export async function fitForecaster(series: PreparedSeries, options: FitForecast
     quantiles,
     planOffsets,
     planQuantile: config.autoscale.planQuantile,
+    ...(scaleMargin !== undefined ? { scaleMargin } : {}),
     trainedOn: { start: series.start, end: series.start + (end - 1) * series.stepSeconds, points: end },
     // The gate: a model no better than a wild guess is never promoted (NaN when validation had no targets).
     valid: Number.isFinite(lastMase) ? lastMase <= config.promotionMaxMase : false,

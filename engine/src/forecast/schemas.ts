@@ -81,6 +81,8 @@ export const forecastResponseSchema = z.object({
   modelVersion: z.number().optional(),
   stepSeconds: z.number(),
   coverage: z.number(),
+  /** The learnt predictive scaling margin (actual over predicted demand peak, `autoscale.coverQuantile`). */
+  scaleMargin: z.number().optional(),
   points: z.array(forecastPointSchema),
   history: z.array(z.object({ t: z.number(), value: z.number() })),
 });

@@ -41,3 +41,25 @@ describe('replica plan', () => {
     expect(keda.object).toMatchObject({ apiVersion: 'keda.sh/v1alpha1', spec: { minReplicaCount: 5, pollingInterval: 15 } });
   });
 });
+
+describe('replica plan with a learnt margin', () => {
+  const cfg = configWith({ autoscale: { minReplicas: 1, maxReplicas: 20 } }).autoscale;
+
+  it('covers the forecast peak of the look-ahead window times the margin inside the tolerated band, no stabilisation', () => {
+    // Observed bins 100, 100; forecast rises to 300 and falls back.
+    const points = [100, 300, 100, 100].map((v, i) => ({ t: 600 + 300 * i, value: v, lower: v, upper: v }));
+    const recent = [
+      { t: 0, value: 100 },
+      { t: 300, value: 100 },
+    ];
+    const plain = planReplicas(points, 10, cfg, { stepSeconds: 300, margin: 1, recent });
+    const wide = planReplicas(points, 10, cfg, { stepSeconds: 300, margin: 1.5, recent });
+    // The first 75 s of the path still sit between the 100s: 100 / (10 × 1.1) → 10 replicas; × 1.5 → 14.
+    expect(plain.recommendedReplicas).toBe(10);
+    expect(wide.recommendedReplicas).toBe(14);
+    // Steps follow the forecast down at once: no scale-down window holds the 300 peak.
+    // 300 / 11 → 28 replicas, capped at maxReplicas 20.
+    expect(plain.steps.map((s) => s.replicas)).toEqual([10, 20, 10, 10]);
+    expect(plain.reason).toMatch(/margin 1/);
+  });
+});

@@ -1,4 +1,5 @@
 import type { AutoscaleConfig } from '../config.js';
+import { lookAheadSeconds, predictedPeak, replicasWithinBand } from './predictivePolicy.js';
 
 export interface ForecastPoint {
   /** Unix seconds at the start of the step. */
@@ -44,9 +45,20 @@ export function planReplicas(
   points: ForecastPoint[],
   capacityPerReplica: number,
   config: AutoscaleConfig,
-  options: { now?: number; currentReplicas?: number; stepSeconds?: number } = {},
+  options: {
+    now?: number;
+    currentReplicas?: number;
+    stepSeconds?: number;
+    /** The forecaster's learnt scaling margin: when given, the plan follows the predictive rule (`marginPlan`). */
+    margin?: number;
+    /** The newest observed bins (oldest first), read by the margin rule for the path before the forecast. */
+    recent?: Array<{ t: number; value: number }>;
+  } = {},
 ): ReplicaPlan {
   if (!(capacityPerReplica > 0)) throw new Error('capacityPerReplica must be positive');
+  if (options.margin !== undefined && options.margin > 0 && points.length > 0) {
+    return marginPlan(points, capacityPerReplica, config, options.margin, options);
+  }
   const steps: ReplicaPlanStep[] = [];
   const window = config.scaleDownStabilizationSeconds;
   for (const p of points) {
@@ -80,6 +92,51 @@ export function planReplicas(
       `${round(capacityPerReplica)} per replica (target utilisation ${config.targetUtilization})` +
       (config.headroom ? ` with ${Math.round(config.headroom * 100)}% headroom` : '') +
       `; scale-down waits ${config.scaleDownStabilizationSeconds}s`,
+  };
+}
+
+/**
+ * The rule the replay benchmark measures (`predictivePolicy`): cover the forecast peak before new pods are ready,
+ * times the learnt margin, inside the band the HPA tolerates (target × (1 + tolerance)); no scale-down
+ * stabilisation, since the look-ahead already keeps what the coming window needs.
+ */
+function marginPlan(
+  points: ForecastPoint[],
+  capacityPerReplica: number,
+  config: AutoscaleConfig,
+  margin: number,
+  options: { currentReplicas?: number; stepSeconds?: number; recent?: Array<{ t: number; value: number }> },
+): ReplicaPlan {
+  const step = options.stepSeconds ?? (points.length > 1 ? points[1]!.t - points[0]!.t : 300);
+  const clamp = (n: number) => Math.min(config.maxReplicas, Math.max(config.minReplicas, n));
+  const steps: ReplicaPlanStep[] = points.map((p) => {
+    const demand = p.value * margin;
+    const needed = clamp(replicasWithinBand(demand, capacityPerReplica, config));
+    return { t: p.t, demand, needed, replicas: needed };
+  });
+  // Two observed bins before the forecast (the last forecast-free path), else the first forecast step itself.
+  const now = points[0]!.t;
+  const binAt = (t: number) => options.recent?.find((r) => Math.abs(r.t - t) < step / 2)?.value ?? points[0]!.value;
+  const lookup = {
+    start: now - 2 * step,
+    stepSeconds: step,
+    demand: [binAt(now - 2 * step), binAt(now - step)],
+    forecast: (o: number) => (o === 1 ? points.map((p) => p.value) : undefined),
+  };
+  const peak = predictedPeak(lookup, now, undefined, config) * margin;
+  const recommended = clamp(replicasWithinBand(peak, capacityPerReplica, config));
+  const ahead = lookAheadSeconds(config);
+  return {
+    capacityPerReplica,
+    currentReplicas: options.currentReplicas,
+    recommendedReplicas: recommended,
+    steps,
+    reason:
+      `${recommended} replicas cover the forecast peak ${round(peak / margin)} of the next ${ahead}s ` +
+      `(pod start-up ${config.podStartupSeconds}s + one ${config.syncPeriodSeconds}s sync) times the learnt margin ` +
+      `${round(margin)} (the ${config.coverQuantile} quantile of actual over predicted peaks on validation) at ` +
+      `${round(capacityPerReplica)} per replica, up to the HPA's tolerated ${Math.round(config.tolerance * 100)}% above ` +
+      `target utilisation ${config.targetUtilization}; scale-down at once`,
   };
 }
 

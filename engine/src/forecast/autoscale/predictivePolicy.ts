@@ -25,11 +25,14 @@ export interface ForecastLookup {
 export const lookAheadSeconds = (config: Pick<AutoscaleConfig, 'podStartupSeconds' | 'syncPeriodSeconds'>): number =>
   config.podStartupSeconds + config.syncPeriodSeconds;
 
-/** Predicted demand peak over [now, now + look-ahead], anchored on the observed (lagged, averaged) demand. */
-export function predictedPeak(lookup: ForecastLookup, now: number, observed: number, config: AutoscaleConfig): number {
+/**
+ * Predicted demand peak over [now, now + look-ahead], anchored on the observed (lagged, averaged) demand; without an
+ * observation (a plan made from bins alone) the path itself.
+ */
+export function predictedPeak(lookup: ForecastLookup, now: number, observed: number | undefined, config: AutoscaleConfig): number {
   const origin = Math.floor((now - lookup.start) / lookup.stepSeconds) - 1;
   const f = origin >= 0 ? lookup.forecast(origin) : undefined;
-  if (!f || f.length === 0) return observed;
+  if (!f || f.length === 0) return observed ?? lookup.demand[Math.max(0, Math.min(origin, lookup.demand.length - 1))] ?? 0;
   // Known bins up to the origin, forecast bins after it, interpolated like the replayed demand itself.
   const path = {
     start: lookup.start + (origin - 1) * lookup.stepSeconds,
@@ -39,6 +42,7 @@ export function predictedPeak(lookup: ForecastLookup, now: number, observed: num
   const ahead = lookAheadSeconds(config);
   let peak = 0;
   for (let t = now; t <= now + ahead; t += 5) peak = Math.max(peak, demandAt(path, t));
+  if (observed === undefined) return peak;
   // The path seen through the same averaging window as the metric, so the ratio compares like with like.
   const here = observedDemand(path, now, config.metricWindowSeconds);
   if (!(here > 0) || !Number.isFinite(peak)) return observed;
