@@ -28,6 +28,12 @@ export interface SignalSeries {
    * (client-side latency or errors), which mostly reflect its callees and so weigh less as root-cause evidence.
    */
   perspective?: 'self' | 'client';
+  /**
+   * For signals that count events: how many events one unit of a value stands for at each point (a rate per second
+   * bucketed by 30 s → 30). Counts are noisy by nature (Poisson: a count n varies by about √n), so the baseline scale
+   * never goes below that noise however flat a short baseline happened to be.
+   */
+  eventsPerUnit?: number;
   /** The query that produced it, kept as evidence so a human can open it. */
   promql?: string;
   /** Ascending; NaN values are ignored. */

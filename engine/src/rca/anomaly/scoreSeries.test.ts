@@ -53,4 +53,12 @@ describe('scoreSeries', () => {
     expect(saturate(3, 10)).toBe(3);
     expect(saturate(100, 10)).toBeCloseTo(10 * (1 + Math.log(10)), 10);
   });
+
+  it('keeps a count rate within Poisson noise of a flat baseline unremarkable, and a real jump remarkable', () => {
+    // 4 events per minute throughout the baseline, then 7: a flat short baseline has no spread of its own.
+    const rate = (after: number) => series((_i, t) => (t >= 3600 ? after : 4) / 60, 'both');
+    expect(scoreSeries(rate(7), window, settings)!.score).toBeGreaterThan(settings.threshold);
+    expect(scoreSeries({ ...rate(7), eventsPerUnit: 60 }, window, settings)!.score).toBeLessThan(settings.threshold);
+    expect(scoreSeries({ ...rate(40), eventsPerUnit: 60 }, window, settings)!.score).toBeGreaterThan(settings.threshold);
+  });
 });

@@ -74,6 +74,12 @@ function baselineTail(
   return out;
 }
 
+/** Standard deviation of a count rate whose typical count per point is `median × eventsPerUnit` (at least one event). */
+function poissonScale(eventsPerUnit: number | undefined, baselineMedian: number): number {
+  if (!eventsPerUnit || !(eventsPerUnit > 0)) return 0;
+  return Math.sqrt(Math.max(1, Math.abs(baselineMedian) * eventsPerUnit)) / eventsPerUnit;
+}
+
 /** Saturates large z values logarithmically: 3 stays 3, 10 stays 10, 1000 becomes ~56 instead of 1000. */
 export function saturate(z: number, level: number): number {
   return z <= level ? z : level * (1 + Math.log(z / level));
@@ -114,6 +120,7 @@ export function scoreSeries(
     madScale > 0 ? madScale : MEAN_ABS_TO_SIGMA * trimmedMeanAbsoluteDeviation(baseline, baselineMedian, settings.scaleTrim),
     settings.relativeScaleFloor * Math.abs(baselineMedian),
     settings.absoluteScaleFloor,
+    poissonScale(series.eventsPerUnit, baselineMedian),
   );
   const incidentValue = incidentLevel(incident, baselineMedian, series.badDirection, settings.incidentQuantile);
   const deviation = (incidentValue - baselineMedian) / baselineScale;

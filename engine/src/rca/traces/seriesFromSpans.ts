@@ -88,14 +88,21 @@ export function seriesFromSpans(spans: Span[], bucketSeconds: number): { series:
   for (const [service, perService] of buckets) {
     const times = [...perService.keys()].sort((a, b) => a - b);
     const rows = times.map((t) => perService.get(t)!);
-    const add = (signal: string, badDirection: SignalSeries['badDirection'], unit: string, values: number[], perspective: 'self' | 'client' = 'self') => {
-      if (values.some(Number.isFinite)) series.push({ service, signal, badDirection, unit, perspective, timestamps: times, values });
+    const add = (
+      signal: string,
+      badDirection: SignalSeries['badDirection'],
+      unit: string,
+      values: number[],
+      extra: Partial<SignalSeries> = {},
+    ) => {
+      if (values.some(Number.isFinite)) series.push({ service, signal, badDirection, unit, timestamps: times, values, ...extra });
     };
-    add('trace_span_rate', 'both', 'spans/s', rows.map((r) => r.count / bucketSeconds));
+    const counted = { eventsPerUnit: bucketSeconds };
+    add('trace_span_rate', 'both', 'spans/s', rows.map((r) => r.count / bucketSeconds), counted);
     add('trace_self_time_p90', 'up', 'ms', rows.map((r) => quantile(r.self, 0.9)));
     add('trace_inbound_gap_p90', 'up', 'ms', rows.map((r) => quantile(r.gaps, 0.9)));
-    add('trace_latency_p90', 'up', 'ms', rows.map((r) => quantile(r.total, 0.9)), 'client');
-    if (rows.some((r) => r.hasStatus)) add('trace_errors', 'up', 'spans/s', rows.map((r) => r.errors / bucketSeconds));
+    add('trace_latency_p90', 'up', 'ms', rows.map((r) => quantile(r.total, 0.9)), { perspective: 'client' });
+    if (rows.some((r) => r.hasStatus)) add('trace_errors', 'up', 'spans/s', rows.map((r) => r.errors / bucketSeconds), counted);
   }
   return { series, edges };
 }
