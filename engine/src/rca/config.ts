@@ -80,6 +80,11 @@ const rankingSchema = z
      * so a service whose only symptom is slow dependencies is a weaker suspect than one slow in its own work.
      */
     clientSideWeight: z.coerce.number().min(0).max(1).default(0.5),
+    /**
+     * Weight of what callers see of a service: a caller's strongest client-side anomaly is added to its callees'
+     * evidence (divided among them when it has several), since client-side latency and errors measure the callees.
+     */
+    callerViewWeight: z.coerce.number().min(0).default(0.5),
     /** Weight of the second-strongest signal of a service (corroboration by more than one signal). */
     secondSignalWeight: z.coerce.number().min(0).max(1).default(0.25),
     /** Weight of log evidence (bursting or new templates) relative to metric evidence. */

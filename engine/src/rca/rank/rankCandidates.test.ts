@@ -85,4 +85,17 @@ describe('ranking with the service graph', () => {
     expect(payment.evidence.logs[0]!.countIncident).toBe(40);
     expect(payment.evidence.events[0]!.reason).toBe('OOMKilled');
   });
+
+  it('charges a caller\'s client-side latency to its callee', () => {
+    const client = { ...latency('checkout', 2, 3), signal: 'client_latency_p99', perspective: 'client' as const };
+    const input: RcaInput = {
+      window,
+      graph,
+      series: [client, latency('payment', 3, 0.1), latency('catalog', 4, 0.5)],
+    };
+    const withView = analyzeIncident(input, config).candidates.map((c) => c.service);
+    expect(withView[0]).toBe('payment');
+    const without = analyzeIncident(input, { ...config, ranking: { ...config.ranking, callerViewWeight: 0 } }).candidates;
+    expect(without.map((c) => c.service)).not.toContain('payment');
+  });
 });

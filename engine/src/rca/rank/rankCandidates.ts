@@ -77,6 +77,9 @@ export function rankCandidates(input: RankInput, config: RcaConfig): RankOutput 
     correlationStart: Math.max(input.window.baselineStart, input.window.start - ranking.correlationLookbackSeconds),
     end: input.window.end,
   };
+  const callees = adjacency(input.graph);
+  const inbound = callerViewOfCallees(byService, callees, threshold);
+  for (const service of inbound.keys()) services.add(service);
   const states = new Map<string, ServiceState>();
   for (const service of services) {
     const weight = (a: SeriesAnomaly) => (a.series.perspective === 'client' ? ranking.clientSideWeight : 1) * a.score;
@@ -85,7 +88,7 @@ export function rankCandidates(input: RankInput, config: RcaConfig): RankOutput 
     const second = anomalies[1] ? weight(anomalies[1]) : 0;
     const metricScore = first + ranking.secondSignalWeight * Math.min(second, first);
     const side = input.side.get(service);
-    const evidence = metricScore + (side ? sideScore(side, config) : 0);
+    const evidence = metricScore + ranking.callerViewWeight * (inbound.get(service) ?? 0) + (side ? sideScore(side, config) : 0);
     const correlation = targetSeries ? correlationWithTarget(anomalies, targetSeries, corrWindow) : 0;
     states.set(service, { service, anomalies, metricScore, evidence, correlation });
   }
@@ -93,7 +96,6 @@ export function rankCandidates(input: RankInput, config: RcaConfig): RankOutput 
   const anomalous = [...states.values()].filter((s) => s.evidence >= threshold);
   if (anomalous.length === 0) return { candidates: [], reason: 'no service shows an anomaly in the window' };
 
-  const callees = adjacency(input.graph);
   const reachable = input.target && input.graph.edges.length > 0 ? reachableFrom(input.target.service, callees) : undefined;
 
   const anomalousSet = new Set(anomalous.map((s) => s.service));
@@ -224,6 +226,28 @@ function metricEvidence(a: SeriesAnomaly, target: SeriesAnomaly | undefined, win
   if (a.changePoint !== undefined) evidence.changePoint = a.changePoint;
   if (target && target !== a) evidence.correlation = round(Math.abs(alignedCorrelation(a, target, window)));
   return evidence;
+}
+
+/**
+ * What callers see of each callee: a caller's client-side signals (latency or errors of the calls it makes) measure
+ * its callees, so the strongest of them is charged to the callees too, shared equally among them when the caller
+ * has several (without per-call data nobody can tell which one it was).
+ */
+function callerViewOfCallees(
+  byService: Map<string, SeriesAnomaly[]>,
+  callees: Map<string, Set<string>>,
+  threshold: number,
+): Map<string, number> {
+  const inbound = new Map<string, number>();
+  for (const [caller, anomalies] of byService) {
+    const targets = [...(callees.get(caller) ?? [])].filter((c) => c !== caller);
+    if (targets.length === 0) continue;
+    let client = 0;
+    for (const a of anomalies) if (a.series.perspective === 'client') client = Math.max(client, a.score);
+    if (client < threshold) continue;
+    for (const callee of targets) inbound.set(callee, Math.max(inbound.get(callee) ?? 0, client / targets.length));
+  }
+  return inbound;
 }
 
 function adjacency(graph: ServiceGraph): Map<string, Set<string>> {
