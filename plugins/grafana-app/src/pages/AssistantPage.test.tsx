@@ -62,8 +62,9 @@ describe('AssistantPage', () => {
     await userEvent.click(screen.getByTestId(testIds.assistant.ask));
     expect(await screen.findAllByTestId(testIds.assistant.answer)).toHaveLength(2);
     expect(srv.requests.map((r) => r.data)).toEqual([
-      { question: 'How do I roll back?', workload: 'checkout' },
-      { question: 'And then?', conversationId: 'c-1', workload: 'checkout' },
+      // The engine client asks for a whole answer, not a stream.
+      { question: 'How do I roll back?', workload: 'checkout', stream: false },
+      { question: 'And then?', conversationId: 'c-1', workload: 'checkout', stream: false },
     ]);
   });
 });

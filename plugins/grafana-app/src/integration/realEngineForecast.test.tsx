@@ -1,0 +1,87 @@
+import React from 'react';
+import { render, screen } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { dateTime, type DataQueryRequest, type DataSourceInstanceSettings } from '@grafana/data';
+import type { PanelRendererProps } from '@grafana/runtime';
+import { ForecastPage } from '../pages/ForecastPage';
+import { CloudOpsDataSource } from '../datasource/datasource';
+import type { CloudOpsDataSourceOptions, CloudOpsQuery } from '../datasource/types';
+import { testIds } from '../components/testIds';
+import { ENGINE_PROXY_URL } from '../constants';
+import { FakeBackendSrv, proxyTo, recording, replyJson } from '../test/FakeBackendSrv';
+import { startEngineProcess, type EngineProcess } from '../test/startEngineProcess';
+import type { ForecastResponse } from '../api/types';
+
+/** Forecasts against a real engine (demo profile), through the emulated proxy routes. */
+
+jest.mock('@grafana/runtime', () => ({
+  ...jest.requireActual('@grafana/runtime'),
+  PanelRenderer: ({ data }: PanelRendererProps) => <div data-testid="panel">{(data?.series ?? []).length} frames</div>,
+}));
+
+const DS_URL = '/api/datasources/proxy/uid/cloudops';
+
+describe('forecasts against a real engine', () => {
+  let engine: EngineProcess;
+
+  beforeAll(async () => {
+    engine = await startEngineProcess({});
+  }, 30_000);
+
+  afterAll(async () => {
+    await engine?.close();
+  });
+
+  test('the datasource turns a real forecast into a band that contains its value', async () => {
+    const rec = recording(proxyTo(`${DS_URL}/engine`, engine.url));
+    new FakeBackendSrv(rec.handler).install();
+    const ds = new CloudOpsDataSource({
+      uid: 'cloudops',
+      type: 'aicloudops-cloudops-datasource',
+      name: 'AI-CloudOps',
+      url: DS_URL,
+      access: 'proxy',
+      readOnly: false,
+      jsonData: {},
+      meta: {} as DataSourceInstanceSettings['meta'],
+    } as unknown as DataSourceInstanceSettings<CloudOpsDataSourceOptions>);
+    const now = dateTime();
+    const request = {
+      requestId: 'f',
+      interval: '1m',
+      intervalMs: 60_000,
+      range: { from: now, to: now, raw: { from: now, to: now } },
+      scopedVars: {},
+      targets: [{ refId: 'F', kind: 'forecast', service: 'frontend', signal: 'request_rate', horizonMinutes: 60 }],
+      timezone: 'utc',
+      app: 'dashboard',
+      startTime: Date.now(),
+    } as unknown as DataQueryRequest<CloudOpsQuery>;
+
+    const response = await ds.query(request);
+
+    expect(response.errors).toBeUndefined();
+    const engineReply = replyJson<ForecastResponse>(rec.replies.find((r) => r.url.endsWith('/api/v1/forecast'))!.reply);
+    const [time, value, lower, upper] = response.data[0].fields;
+    expect(value.values).toEqual(engineReply.points.map((p) => p.value));
+    expect(time.values.length).toBeGreaterThan(0);
+    time.values.forEach((t: number, i: number) => {
+      expect(t).toBeGreaterThan(Date.now() - 3_600_000);
+      expect(lower.values[i]).toBeLessThanOrEqual(value.values[i]);
+      expect(upper.values[i]).toBeGreaterThanOrEqual(value.values[i]);
+    });
+  });
+
+  test('the forecast page shows the model the engine chose', async () => {
+    const rec = recording(proxyTo(ENGINE_PROXY_URL, engine.url));
+    new FakeBackendSrv(rec.handler).install();
+
+    render(<ForecastPage />);
+    await userEvent.click(screen.getByTestId(testIds.forecast.run));
+
+    const result = await screen.findByTestId(testIds.forecast.result, undefined, { timeout: 20_000 });
+    const engineReply = replyJson<ForecastResponse>(rec.replies.find((r) => r.url.endsWith('/api/v1/forecast'))!.reply);
+    expect(result).toHaveTextContent(`Model ${engineReply.model}`);
+    expect(screen.getByTestId('panel')).toHaveTextContent('2 frames');
+  });
+});

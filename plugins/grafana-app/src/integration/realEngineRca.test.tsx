@@ -1,0 +1,47 @@
+import React from 'react';
+import { render, screen, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { RootCausePage } from '../pages/RootCausePage';
+import { testIds } from '../components/testIds';
+import { ENGINE_PROXY_URL } from '../constants';
+import { FakeBackendSrv, proxyTo, recording, replyJson } from '../test/FakeBackendSrv';
+import { startEngineProcess, type EngineProcess } from '../test/startEngineProcess';
+import type { JobRecord, RcaResult } from '../api/types';
+
+/** Root-cause analysis of an injected demo fault against a real engine, through the emulated proxy route. */
+
+describe('root cause against a real engine', () => {
+  let engine: EngineProcess;
+
+  beforeAll(async () => {
+    engine = await startEngineProcess({ cluster: { kind: 'simulated', injectFaults: false } });
+  }, 30_000);
+
+  afterAll(async () => {
+    await engine?.close();
+  });
+
+  test('a root-cause analysis of an injected fault ranks what the engine ranked', async () => {
+    const injected = await fetch(`${engine.url}/api/v1/demo/faults`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ type: 'latency', service: 'payment' }),
+    });
+    expect(injected.ok).toBe(true);
+    const rec = recording(proxyTo(ENGINE_PROXY_URL, engine.url));
+    new FakeBackendSrv(rec.handler).install();
+
+    render(<RootCausePage />);
+    await userEvent.type(screen.getByTestId(testIds.rootCause.service), 'checkout');
+    await userEvent.click(screen.getByTestId(testIds.rootCause.start));
+
+    const candidates = await screen.findAllByTestId(testIds.rootCause.candidate, undefined, { timeout: 60_000 });
+    // The record the page polled to completion, read again from the engine itself.
+    const started = replyJson<JobRecord>(rec.replies.find((r) => r.url.endsWith('/api/v1/rca'))!.reply);
+    const final = (await (await fetch(`${engine.url}/api/v1/jobs/${started.id}`)).json()) as JobRecord<RcaResult>;
+    expect(final.status).toBe('succeeded');
+    const ranked = [...final.result!.candidates].sort((a, b) => b.score - a.score);
+    expect(candidates).toHaveLength(ranked.length);
+    expect(within(candidates[0]).getByText(ranked[0]!.service)).toBeInTheDocument();
+  }, 90_000);
+});
