@@ -16,7 +16,7 @@ import { startHarnessServer } from './harnessServer';
  * `npm run build` first (`npm run test:browser` does both) and Chromium at CHROMIUM_PATH or /usr/bin/chromium.
  */
 
-const TOKEN = 'grafana-viewer-token-0123456789';
+const TOKEN = 'grafana-operator-token-0123456789';
 const DIST = path.resolve(__dirname, '..', 'dist');
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
@@ -33,7 +33,7 @@ describe('built plugin in a browser', () => {
     harnessDir = mkdtempSync(path.join(os.tmpdir(), 'cloudops-harness-'));
     [engine] = await Promise.all([
       startEngineProcess({
-        server: { auth: { enabled: true, tokens: [{ name: 'grafana', token: TOKEN, role: 'viewer' }] } },
+        server: { auth: { enabled: true, tokens: [{ name: 'grafana', token: TOKEN, role: 'operator' }] } },
       }),
       buildHarness(harnessDir),
     ]);
@@ -115,6 +115,26 @@ describe('built plugin in a browser', () => {
     // The first marker in the answer jumps to a citation that exists.
     const href = await answer.locator('a[href^="#"]').first().getAttribute('href');
     expect(await page.locator(href!).count()).toBe(1);
+    expect(errors).toEqual([]);
+  });
+
+  test('a forecast shows the model the engine chose and its interval', async () => {
+    const { page, errors } = await open('forecast');
+    await page.getByTestId(testIds.forecast.run).click();
+    const result = page.getByTestId(testIds.forecast.result);
+    await result.waitFor({ timeout: 30_000 });
+    await expect(result.textContent()).resolves.toMatch(/^Model \S+/);
+    // Three horizons, each with a lower – upper interval.
+    expect(await result.locator('tbody tr').count()).toBe(3);
+    expect(errors).toEqual([]);
+  });
+
+  test('a root-cause analysis runs to ranked candidates', async () => {
+    const { page, errors } = await open('root-cause');
+    await page.getByTestId(testIds.rootCause.service).fill('checkout');
+    await page.getByTestId(testIds.rootCause.start).click();
+    await page.getByTestId(testIds.rootCause.candidate).first().waitFor({ timeout: 60_000 });
+    await expect(page.getByTestId(testIds.rootCause.progress).textContent()).resolves.toContain('succeeded');
     expect(errors).toEqual([]);
   });
 });

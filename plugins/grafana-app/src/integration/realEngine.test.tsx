@@ -1,7 +1,9 @@
 import React from 'react';
 import { render, screen, within } from '@testing-library/react';
 import { dateTime, type DataQueryRequest, type DataSourceInstanceSettings } from '@grafana/data';
+import userEvent from '@testing-library/user-event';
 import { OverviewPage } from '../pages/OverviewPage';
+import { RootCausePage } from '../pages/RootCausePage';
 import { CloudOpsDataSource } from '../datasource/datasource';
 import type { CloudOpsDataSourceOptions, CloudOpsQuery } from '../datasource/types';
 import { testIds } from '../components/testIds';
@@ -124,5 +126,16 @@ describe('against a real engine', () => {
     const scores = response.data.find((f) => f.refId === 'S')!;
     expect(scores.fields[0].values[0]).toBeGreaterThanOrEqual(start * 1000);
     expect(scores.fields[1].values.some((v: number | null) => typeof v === 'number' && Number.isFinite(v))).toBe(true);
+  });
+
+  test('a viewer token cannot start a root-cause analysis and the page says why', async () => {
+    new FakeBackendSrv(withToken(proxyTo(ENGINE_PROXY_URL, engine.url), TOKEN)).install();
+
+    render(<RootCausePage />);
+    await userEvent.click(screen.getByTestId(testIds.rootCause.start));
+
+    expect(await screen.findByTestId(testIds.rootCause.error, undefined, { timeout: 15_000 })).toHaveTextContent(
+      /FORBIDDEN/
+    );
   });
 });
