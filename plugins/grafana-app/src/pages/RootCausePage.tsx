@@ -176,7 +176,7 @@ export function RootCausePage() {
         )}
 
         {candidates.length > 0 && (
-          <ol className={s.section}>
+          <ol className={s.candidates}>
             {candidates.map((c, i) => (
               <CandidateItem
                 key={`${c.service}/${c.signal ?? ''}/${c.faultType ?? ''}/${i}`}
@@ -281,6 +281,10 @@ const getStyles = (theme: GrafanaTheme2) => ({
   `,
   narrative: css`
     white-space: pre-wrap;
+  `,
+  candidates: css`
+    margin-top: ${theme.spacing(3)};
+    padding-left: ${theme.spacing(3)};
   `,
   candidate: css`
     margin-bottom: ${theme.spacing(2)};
