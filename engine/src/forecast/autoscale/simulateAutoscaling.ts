@@ -3,7 +3,8 @@ import type { AutoscaleConfig } from '../config.js';
 /**
  * Replays a demand series against a scaling policy, tick by tick at the sync period: pods asked for become ready
  * after the start-up delay, pods removed go at once. Demand between bins is interpolated linearly between bin
- * midpoints, so ramps are ramps. Scored on the same clock for every policy:
+ * midpoints, so ramps are ramps. Every policy sees the same metric: demand averaged over the last
+ * `metricWindowSeconds`, as a scraped utilisation is. Scored on the same clock, on the true demand, for every policy:
  * - under-provisioned minutes: ready pods would run above the target utilisation beyond the tolerance band
  *   (demand > ready × capacity × (1 + tolerance)) — the band the HPA itself accepts;
  * - replica-hours: every pod that exists, starting or ready, costs.
