@@ -1,7 +1,8 @@
 import type { RcaConfig } from './config.js';
 import type { ProgressFn, RcaInput } from './types.js';
 import { scoreSeries, type SeriesAnomaly } from './anomaly/scoreSeries.js';
-import { rankCandidates, type ServiceSideEvidence } from './rank/rankCandidates.js';
+import type { ServiceSideEvidence } from './rank/rankCandidates.js';
+import { rankByModality } from './rank/rankByModality.js';
 import { analyzeLogs } from './logs/analyzeLogs.js';
 import { analyzeKubernetes } from './kubernetes/analyzeKubernetes.js';
 import type { RcaCandidate } from './schemas.js';
@@ -65,7 +66,7 @@ export function analyzeIncident(input: RcaInput, config: RcaConfig, progress?: P
   timings.kubernetesMs = performance.now() - t0;
 
   t0 = performance.now();
-  const ranked = rankCandidates(
+  const ranked = rankByModality(
     { anomalies, graph: input.graph, target: input.target, side, window: input.window },
     config,
   );

@@ -29,6 +29,12 @@ export interface SignalSeries {
    */
   perspective?: 'self' | 'client';
   /**
+   * Which kind of telemetry the series was derived from (`metrics` when absent, `traces` for span-derived series).
+   * Each kind is ranked on its own and the rankings are fused, because scores from different baselines and
+   * resolutions are not on one scale.
+   */
+  modality?: 'metrics' | 'traces';
+  /**
    * For signals that count events: how many events one unit of a value stands for at each point (a rate per second
    * bucketed by 30 s → 30). Counts are noisy by nature (Poisson: a count n varies by about √n), so the baseline scale
    * never goes below that noise however flat a short baseline happened to be.

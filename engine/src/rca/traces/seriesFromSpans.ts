@@ -95,7 +95,9 @@ export function seriesFromSpans(spans: Span[], bucketSeconds: number): { series:
       values: number[],
       extra: Partial<SignalSeries> = {},
     ) => {
-      if (values.some(Number.isFinite)) series.push({ service, signal, badDirection, unit, timestamps: times, values, ...extra });
+      if (values.some(Number.isFinite)) {
+        series.push({ service, signal, badDirection, unit, modality: 'traces', timestamps: times, values, ...extra });
+      }
     };
     const counted = { eventsPerUnit: bucketSeconds };
     add('trace_span_rate', 'both', 'spans/s', rows.map((r) => r.count / bucketSeconds), counted);
