@@ -33,11 +33,11 @@ export const main: BenchMain = async (ctx) => {
 
   const server = await startServer({
     config: {
-      logLevel: 'warn',
+      logLevel: 'fatal',
       server: { port: 0, auth: { enabled: true, tokens: [{ name: 'bench', token, role: 'viewer' }] } },
       cluster: { kind: 'simulated', injectFaults: false },
     },
-    logger: pino({ level: 'warn' }),
+    logger: pino({ level: 'fatal' }),
   });
   const auth = { authorization: `Bearer ${token}` };
   try {

@@ -18,13 +18,32 @@ export async function describeWorkloadHealth(
   namespace: string,
   labelSelector?: string,
 ): Promise<WorkloadHealth[]> {
-  const workloads = await cluster.listWorkloads(namespace, labelSelector ? { labelSelector } : {});
-  return Promise.all(
-    workloads.map(async (workload) => {
-      const pods = workload.selector ? await cluster.listPods(namespace, { labelSelector: workload.selector }) : [];
-      return { ...workload, cluster: cluster.name, ...assessHealth(workload, pods), pods };
-    }),
-  );
+  // One pod list per namespace, grouped by owner, instead of one list per workload: the page that shows every
+  // workload of a namespace costs two API calls however many workloads there are.
+  const [workloads, pods] = await Promise.all([
+    cluster.listWorkloads(namespace, labelSelector ? { labelSelector } : {}),
+    cluster.listPods(namespace),
+  ]);
+  return workloads.map((workload) => {
+    const owned = pods.filter((pod) => ownedBy(pod, workload));
+    return { ...workload, cluster: cluster.name, ...assessHealth(workload, owned), pods: owned };
+  });
+}
+
+/**
+ * A Deployment's pods belong to its ReplicaSets, named `<deployment>-<pod-template-hash>`; StatefulSet and DaemonSet
+ * pods name their workload as owner directly.
+ */
+export function ownedBy(pod: PodInfo, workload: Workload): boolean {
+  if (!pod.ownerName) return false;
+  if (workload.kind === 'Deployment') {
+    return (
+      pod.ownerKind === 'ReplicaSet' &&
+      pod.ownerName.startsWith(`${workload.name}-`) &&
+      /^[a-z0-9]+$/.test(pod.ownerName.slice(workload.name.length + 1))
+    );
+  }
+  return pod.ownerKind === workload.kind && pod.ownerName === workload.name;
 }
 
 /**

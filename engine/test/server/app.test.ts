@@ -162,7 +162,8 @@ describe('cluster view', () => {
     const { items } = await client(TOKENS.viewer).workloads({ namespace: 'shop' });
     expect(items.map((w) => w.name)).toEqual(expect.arrayContaining(['frontend', 'cart', 'checkout']));
     const cart = items.find((w) => w.name === 'cart')!;
-    expect(cart.pods.length).toBeGreaterThan(0);
+    expect(cart.pods.length).toBe(cart.replicas);
+    expect(cart.pods.every((p) => p.labels.app === 'cart')).toBe(true);
     expect(['healthy', 'degraded', 'unavailable']).toContain(cart.health);
   });
 
