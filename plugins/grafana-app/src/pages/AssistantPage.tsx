@@ -7,7 +7,7 @@ import { useEngineApi } from '../api/useEngineApi';
 import type { AskResponse, Citation } from '../api/types';
 import { EngineErrorAlert } from '../components/EngineError/EngineErrorAlert';
 import { testIds } from '../components/testIds';
-import { initialParam } from '../utils/initialParams';
+import { initialParam } from '../utils/initialParam';
 
 interface Turn {
   question: string;

@@ -18,7 +18,7 @@ import { testIds } from '../components/testIds';
 import { DEFAULT_NAMESPACE } from '../constants';
 import { forecastToFrame } from '../datasource/toFrames';
 import { toEpochMs } from '../datasource/toEpochMs';
-import { initialParam } from '../utils/initialParams';
+import { initialParam } from '../utils/initialParam';
 
 const CHART_HEIGHT = 320;
 

@@ -9,7 +9,7 @@ import { EngineErrorAlert } from '../components/EngineError/EngineErrorAlert';
 import { testIds } from '../components/testIds';
 import { DEFAULT_NAMESPACE } from '../constants';
 import { exploreUrl } from '../utils/exploreUrl';
-import { initialParam } from '../utils/initialParams';
+import { initialParam } from '../utils/initialParam';
 import { prometheusUid } from '../utils/prometheusUid';
 
 /** How often the page asks for job progress; RCA jobs take seconds, so one second keeps the bar moving. */
