@@ -1,0 +1,103 @@
+import type { CompoundEntityRef } from '@backstage/catalog-model';
+import type { DiscoveryApi, FetchApi } from '@backstage/core-plugin-api';
+import { ResponseError } from '@backstage/errors';
+import { createEngineClient, EngineApiError, type EngineClient } from '@ai-cloudops/engine/client';
+import type { CloudOpsApi } from './CloudOpsApi';
+import type {
+  AssistantAnswer,
+  EntityWorkloadsResponse,
+  ForecastResult,
+  JobRecordDto,
+  RcaResult,
+  Unavailable,
+} from './types';
+
+export interface CloudOpsClientOptions {
+  discoveryApi: DiscoveryApi;
+  fetchApi: FetchApi;
+  /** Milliseconds between job polls while an analysis runs. */
+  pollIntervalMs?: number;
+  /** Gives up waiting for an analysis after this many milliseconds. */
+  jobTimeoutMs?: number;
+}
+
+const DEFAULT_POLL_MS = 1000;
+const DEFAULT_JOB_TIMEOUT_MS = 5 * 60 * 1000;
+
+/**
+ * Talks to the `aicloudops` backend plugin only. Engine calls go through its /engine pass-through with the user's
+ * Backstage credentials (fetchApi adds them), and reuse the engine's typed client for the wire protocol.
+ */
+export class CloudOpsClient implements CloudOpsApi {
+  private readonly pollMs: number;
+  private readonly jobTimeoutMs: number;
+
+  constructor(private readonly options: CloudOpsClientOptions) {
+    this.pollMs = options.pollIntervalMs ?? DEFAULT_POLL_MS;
+    this.jobTimeoutMs = options.jobTimeoutMs ?? DEFAULT_JOB_TIMEOUT_MS;
+  }
+
+  async getEntityWorkloads(entity: CompoundEntityRef): Promise<EntityWorkloadsResponse> {
+    const base = await this.options.discoveryApi.getBaseUrl('aicloudops');
+    const path = [entity.namespace, entity.kind, entity.name].map(encodeURIComponent).join('/');
+    const response = await this.options.fetchApi.fetch(`${base}/entity/${path}/workloads`);
+    if (!response.ok) throw await ResponseError.fromResponse(response);
+    return (await response.json()) as EntityWorkloadsResponse;
+  }
+
+  async runRca(
+    request: { namespace?: string; service: string },
+    onProgress?: (job: JobRecordDto) => void,
+  ): Promise<RcaResult | Unavailable> {
+    const engine = await this.engine();
+    const body = { ...(request.namespace ? { namespace: request.namespace } : {}), target: { service: request.service } };
+    const started = await capability(() => engine.request<JobRecordDto>('POST', '/api/v1/rca', body), 'Root-cause analysis');
+    if ('unavailable' in started) return started;
+    // Polling rather than SSE: proxies between browser and Backstage often buffer event streams.
+    let job = started;
+    const deadline = Date.now() + this.jobTimeoutMs;
+    while (job.status === 'running') {
+      onProgress?.(job);
+      if (Date.now() > deadline) throw new Error(`root-cause analysis ${job.id} did not finish in time`);
+      await new Promise((resolve) => setTimeout(resolve, this.pollMs));
+      job = await engine.job(job.id);
+    }
+    onProgress?.(job);
+    if (job.status !== 'succeeded') {
+      throw new Error(`root-cause analysis ${job.status}: ${job.error?.message ?? job.message}`);
+    }
+    return job.result as RcaResult;
+  }
+
+  async forecast(request: {
+    namespace?: string;
+    service: string;
+    signal: string;
+    horizonMinutes?: number;
+  }): Promise<ForecastResult | Unavailable> {
+    const engine = await this.engine();
+    return capability(() => engine.request<ForecastResult>('POST', '/api/v1/forecast', request), 'Forecasting');
+  }
+
+  async ask(request: { question: string; namespace?: string; workload?: string }): Promise<AssistantAnswer | Unavailable> {
+    const engine = await this.engine();
+    return capability(() => engine.request<AssistantAnswer>('POST', '/api/v1/assistant/ask', request), 'The assistant');
+  }
+
+  private async engine(): Promise<EngineClient> {
+    const base = await this.options.discoveryApi.getBaseUrl('aicloudops');
+    return createEngineClient({ baseUrl: `${base}/engine`, fetchApi: this.options.fetchApi });
+  }
+}
+
+/** The engine answers a missing route with 404 `no route METHOD /path`: this engine lacks the capability. */
+async function capability<T>(call: () => Promise<T>, name: string): Promise<T | Unavailable> {
+  try {
+    return await call();
+  } catch (error) {
+    if (error instanceof EngineApiError && error.status === 404 && error.message.startsWith('no route')) {
+      return { unavailable: true, message: `${name} is not available on this engine (${error.message})` };
+    }
+    throw error;
+  }
+}

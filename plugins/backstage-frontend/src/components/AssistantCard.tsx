@@ -1,0 +1,70 @@
+import { useState, type FormEvent } from 'react';
+import { InfoCard, Link, Progress, ResponseErrorPanel } from '@backstage/core-components';
+import { useApi } from '@backstage/core-plugin-api';
+import Button from '@mui/material/Button';
+import TextField from '@mui/material/TextField';
+import Typography from '@mui/material/Typography';
+import { cloudOpsApiRef } from '../api/CloudOpsApi';
+import { isUnavailable, type AssistantAnswer, type Unavailable } from '../api/types';
+
+export function AssistantCard({ service, namespace }: { service: string; namespace?: string }) {
+  const api = useApi(cloudOpsApiRef);
+  const [question, setQuestion] = useState('');
+  const [asking, setAsking] = useState(false);
+  const [answer, setAnswer] = useState<AssistantAnswer | Unavailable>();
+  const [error, setError] = useState<Error>();
+
+  const ask = async (event: FormEvent) => {
+    event.preventDefault();
+    if (!question.trim()) return;
+    setAsking(true);
+    setError(undefined);
+    try {
+      setAnswer(await api.ask({ question: question.trim(), workload: service, ...(namespace ? { namespace } : {}) }));
+    } catch (e) {
+      setError(e as Error);
+    } finally {
+      setAsking(false);
+    }
+  };
+
+  return (
+    <InfoCard title="Ask about this service">
+      <form onSubmit={ask}>
+        <TextField
+          label={`Question about ${service}`}
+          value={question}
+          onChange={(e) => setQuestion(e.target.value)}
+          fullWidth
+          multiline
+          size="small"
+        />
+        <Button type="submit" variant="outlined" disabled={asking || !question.trim()} sx={{ mt: 1 }}>
+          Ask
+        </Button>
+      </form>
+      {asking ? <Progress /> : null}
+      {error ? <ResponseErrorPanel error={error} /> : null}
+      {answer && isUnavailable(answer) ? <Typography>{answer.message}</Typography> : null}
+      {answer && !isUnavailable(answer) ? (
+        <div>
+          <Typography sx={{ whiteSpace: 'pre-wrap', mt: 2 }}>{answer.answer}</Typography>
+          {answer.citations?.length ? (
+            <ol aria-label="citations">
+              {answer.citations.map((c) => (
+                <li key={c.n} value={c.n}>
+                  {c.url ? <Link to={c.url}>{c.title}</Link> : c.title}
+                  {c.section ? ` — ${c.section}` : ''}
+                  {c.path ? <Typography variant="caption"> ({c.path})</Typography> : null}
+                </li>
+              ))}
+            </ol>
+          ) : null}
+          <Typography variant="caption">
+            {answer.mode === 'model' ? 'answered by the model' : 'extracted from the knowledge base (no model)'}
+          </Typography>
+        </div>
+      ) : null}
+    </InfoCard>
+  );
+}

@@ -1,0 +1,203 @@
+import type { CompoundEntityRef, Entity } from '@backstage/catalog-model';
+import { EntityProvider } from '@backstage/plugin-catalog-react';
+import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
+import { fireEvent, screen, waitFor } from '@testing-library/react';
+import { Route, Routes } from 'react-router-dom';
+import { cloudOpsApiRef, type CloudOpsApi } from '../api/CloudOpsApi';
+import type { EntityWorkloadsResponse, JobRecordDto, WorkloadHealth } from '../api/types';
+import { EntityCloudOpsContent as RoutableContent } from '../plugin';
+import { EntityCloudOpsContent } from './EntityCloudOpsContent';
+
+function entity(annotations: Record<string, string>): Entity {
+  return {
+    apiVersion: 'backstage.io/v1alpha1',
+    kind: 'Component',
+    metadata: { name: 'cart', namespace: 'default', annotations },
+    spec: { type: 'service', lifecycle: 'production', owner: 'shop-team' },
+  };
+}
+
+function workload(name: string, health: WorkloadHealth['health'], restarts: number, reason?: string): WorkloadHealth {
+  return {
+    kind: 'Deployment',
+    namespace: 'shop',
+    name,
+    cluster: 'simulated',
+    labels: { 'backstage.io/kubernetes-id': name },
+    annotations: {},
+    selector: `app=${name}`,
+    replicas: 2,
+    readyReplicas: health === 'healthy' ? 2 : 1,
+    updatedReplicas: 2,
+    availableReplicas: health === 'healthy' ? 2 : 1,
+    images: [`shop-${name}:1`],
+    generation: 1,
+    observedGeneration: 1,
+    conditions: [],
+    health,
+    reasons: health === 'healthy' ? [] : [`pod ${name}-1: ${reason} (restarts ${restarts})`],
+    pods: [
+      {
+        namespace: 'shop',
+        name: `${name}-1`,
+        labels: {},
+        phase: 'Running',
+        ready: health === 'healthy',
+        restarts,
+        containers: [
+          {
+            name,
+            image: `shop-${name}:1`,
+            ready: health === 'healthy',
+            restartCount: restarts,
+            state: reason ? 'waiting' : 'running',
+            ...(reason ? { reason } : {}),
+          },
+        ],
+        conditions: [],
+      },
+    ],
+  } as WorkloadHealth;
+}
+
+/** A test implementation of the page's API: records calls and answers from data given per test. */
+class TestCloudOpsApi implements CloudOpsApi {
+  calls: string[] = [];
+  constructor(private readonly data: { workloads: EntityWorkloadsResponse; forecastAvailable: boolean }) {}
+
+  async getEntityWorkloads(ref: CompoundEntityRef) {
+    this.calls.push(`workloads ${ref.kind}:${ref.namespace}/${ref.name}`);
+    return this.data.workloads;
+  }
+  async runRca(request: { namespace?: string; service: string }, onProgress?: (job: JobRecordDto) => void) {
+    this.calls.push(`rca ${request.namespace}/${request.service}`);
+    onProgress?.({ id: 'j1', kind: 'rca', status: 'running', progress: 0.5, message: 'scoring', params: {}, createdAt: '' });
+    return {
+      narrative: 'cart is crash-looping; checkout errors follow.',
+      candidates: [
+        { service: 'cart', signal: 'restarts', faultType: 'crash-loop', score: 0.93, evidence: { metrics: [{ signal: 'restarts' }], logs: [], events: [{ reason: 'BackOff' }], changes: [] } },
+        { service: 'checkout', signal: 'error_ratio', faultType: 'errors', score: 0.41 },
+      ],
+    };
+  }
+  async forecast(request: { service: string; signal: string }) {
+    this.calls.push(`forecast ${request.service} ${request.signal}`);
+    if (!this.data.forecastAvailable) return { unavailable: true as const, message: 'Forecasting is not available on this engine' };
+    return {
+      model: 'holt-winters',
+      reason: 'lowest backtest error',
+      points: [
+        { t: 1_700_000_000, value: 40, lower: 35, upper: 45 },
+        { t: 1_700_000_300, value: 55, lower: 48, upper: 62 },
+        { t: 1_700_000_600, value: 50, lower: 41, upper: 59 },
+      ],
+      history: [{ t: 1_699_999_700, value: 38 }],
+    };
+  }
+  async ask(request: { question: string; workload?: string }) {
+    this.calls.push(`ask ${request.workload}: ${request.question}`);
+    return {
+      answer: 'Look at the previous container logs [1].',
+      mode: 'extractive',
+      citations: [{ n: 1, title: 'CrashLoopBackOff runbook', path: 'runbooks/crashloop.md', url: 'https://kb.example/crashloop', section: 'Diagnosis' }],
+    };
+  }
+}
+
+const annotated = entity({ 'backstage.io/kubernetes-id': 'cart', 'backstage.io/kubernetes-namespace': 'shop' });
+
+function workloadsResponse(): EntityWorkloadsResponse {
+  return {
+    entityRef: 'component:default/cart',
+    target: { namespace: 'shop', labelSelector: 'backstage.io/kubernetes-id=cart' },
+    items: [
+      { cluster: 'simulated', workloads: [workload('cart', 'degraded', 7, 'CrashLoopBackOff')] },
+      { cluster: 'staging', workloads: [], error: { name: 'Error', message: 'fetch failed: connect ECONNREFUSED' } },
+    ],
+  };
+}
+
+async function render(api: CloudOpsApi, e: Entity = annotated) {
+  return renderInTestApp(
+    <TestApiProvider apis={[[cloudOpsApiRef, api]]}>
+      <EntityProvider entity={e}>
+        <EntityCloudOpsContent />
+      </EntityProvider>
+    </TestApiProvider>,
+  );
+}
+
+describe('EntityCloudOpsContent', () => {
+  it('shows workloads with health, pods with restarts and reasons, and failing clusters as errors', async () => {
+    const api = new TestCloudOpsApi({ workloads: workloadsResponse(), forecastAvailable: true });
+    await render(api);
+    expect(await screen.findByText('Deployment/cart')).toBeInTheDocument();
+    expect(screen.getByText('degraded')).toBeInTheDocument();
+    expect(screen.getByText('pod cart-1: CrashLoopBackOff (restarts 7)')).toBeInTheDocument();
+    expect(screen.getByText('cart-1')).toBeInTheDocument();
+    expect(screen.getByText('7')).toBeInTheDocument();
+    expect(screen.getByText('CrashLoopBackOff')).toBeInTheDocument();
+    expect(screen.getByText(/Could not read workloads from staging/)).toBeInTheDocument();
+    expect(api.calls).toContain('workloads Component:default/cart');
+  });
+
+  it('runs a root-cause analysis on demand and lists the ranked candidates', async () => {
+    const api = new TestCloudOpsApi({ workloads: workloadsResponse(), forecastAvailable: true });
+    await render(api);
+    expect(api.calls.some((c) => c.startsWith('rca'))).toBe(false);
+    fireEvent.click(await screen.findByRole('button', { name: 'Run root-cause analysis' }));
+    expect(await screen.findByText('cart is crash-looping; checkout errors follow.')).toBeInTheDocument();
+    expect(screen.getByText('crash-loop')).toBeInTheDocument();
+    expect(screen.getByText('0.93')).toBeInTheDocument();
+    expect(screen.getByText('1 metric, 1 event')).toBeInTheDocument();
+    const rows = screen.getAllByRole('row').map((r) => r.textContent ?? '');
+    expect(rows.findIndex((r) => r.includes('crash-loop'))).toBeLessThan(rows.findIndex((r) => r.includes('0.41')));
+    expect(api.calls).toContain('rca shop/cart');
+  });
+
+  it("shows the forecast for the entity's service, or says it is unavailable", async () => {
+    const available = new TestCloudOpsApi({ workloads: workloadsResponse(), forecastAvailable: true });
+    const { unmount } = await render(available);
+    expect(await screen.findByText(/^55 at .* \(48–62\)$/)).toBeInTheDocument();
+    expect(screen.getByText('model holt-winters')).toBeInTheDocument();
+    expect(available.calls).toContain('forecast cart request_rate');
+    unmount();
+
+    await render(new TestCloudOpsApi({ workloads: workloadsResponse(), forecastAvailable: false }));
+    expect(await screen.findByText('Forecasting is not available on this engine')).toBeInTheDocument();
+  });
+
+  it('answers a question about the service with citations', async () => {
+    const api = new TestCloudOpsApi({ workloads: workloadsResponse(), forecastAvailable: true });
+    await render(api);
+    fireEvent.change(await screen.findByLabelText('Question about cart'), { target: { value: 'why does it restart?' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Ask' }));
+    expect(await screen.findByText('Look at the previous container logs [1].')).toBeInTheDocument();
+    const link = screen.getByRole('link', { name: /CrashLoopBackOff runbook/ });
+    expect(link).toHaveAttribute('href', 'https://kb.example/crashloop');
+    expect(api.calls).toContain('ask cart: why does it restart?');
+  });
+
+  it('explains the missing annotation instead of calling the engine', async () => {
+    const api = new TestCloudOpsApi({ workloads: workloadsResponse(), forecastAvailable: true });
+    await render(api, entity({}));
+    expect(await screen.findByText('Missing Annotation')).toBeInTheDocument();
+    expect(screen.getAllByText(/backstage.io\/kubernetes-id/).length).toBeGreaterThan(0);
+    expect(api.calls).toEqual([]);
+  });
+
+  it('renders as a routable extension under an entity route', async () => {
+    const api = new TestCloudOpsApi({ workloads: workloadsResponse(), forecastAvailable: true });
+    await renderInTestApp(
+      <TestApiProvider apis={[[cloudOpsApiRef, api]]}>
+        <EntityProvider entity={annotated}>
+          <Routes>
+            <Route path="/cloudops" element={<RoutableContent />} />
+          </Routes>
+        </EntityProvider>
+      </TestApiProvider>,
+      { routeEntries: ['/cloudops'], mountedRoutes: { '/cloudops': (await import('../routes')).rootRouteRef } },
+    );
+    expect(await screen.findByText('Deployment/cart', {}, { timeout: 20_000 })).toBeInTheDocument();
+  });
+});

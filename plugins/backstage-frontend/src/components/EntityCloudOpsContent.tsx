@@ -1,0 +1,36 @@
+import { getCompoundEntityRef } from '@backstage/catalog-model';
+import { MissingAnnotationEmptyState } from '@backstage/core-components';
+import { useEntity } from '@backstage/plugin-catalog-react';
+import Grid from '@mui/material/Grid';
+import { isCloudOpsAvailable, KUBERNETES_ID_ANNOTATION, namespaceOf, serviceOf } from '../isCloudOpsAvailable';
+import { AssistantCard } from './AssistantCard';
+import { ForecastCard } from './ForecastCard';
+import { RcaCard } from './RcaCard';
+import { WorkloadsCard } from './WorkloadsCard';
+
+/** The CloudOps tab of an entity page. */
+export function EntityCloudOpsContent() {
+  const { entity } = useEntity();
+  if (!isCloudOpsAvailable(entity)) {
+    return <MissingAnnotationEmptyState annotation={KUBERNETES_ID_ANNOTATION} />;
+  }
+  const service = serviceOf(entity);
+  const namespace = namespaceOf(entity);
+  const scope = namespace ? { namespace } : {};
+  return (
+    <Grid container spacing={3} alignItems="stretch">
+      <Grid item xs={12}>
+        <WorkloadsCard entityRef={getCompoundEntityRef(entity)} />
+      </Grid>
+      <Grid item xs={12} md={6}>
+        <RcaCard service={service} {...scope} />
+      </Grid>
+      <Grid item xs={12} md={6}>
+        <ForecastCard service={service} {...scope} />
+      </Grid>
+      <Grid item xs={12}>
+        <AssistantCard service={service} {...scope} />
+      </Grid>
+    </Grid>
+  );
+}

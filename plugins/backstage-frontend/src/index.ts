@@ -1,0 +1,10 @@
+/**
+ * AI-CloudOps for Backstage: an entity tab with workload health, root-cause analysis, forecasts and an assistant.
+ *
+ * @packageDocumentation
+ */
+export { aiCloudOpsPlugin, EntityCloudOpsContent } from './plugin';
+export { isCloudOpsAvailable, serviceOf } from './isCloudOpsAvailable';
+export { cloudOpsApiRef, type CloudOpsApi } from './api/CloudOpsApi';
+export { CloudOpsClient, type CloudOpsClientOptions } from './api/CloudOpsClient';
+export type * from './api/types';
