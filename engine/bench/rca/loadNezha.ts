@@ -211,7 +211,11 @@ function readLogFile(file: string, shift: number): LogRecord[] {
 function precedingShift(free: number[], fault: number[]): number {
   let freeFirst = Infinity;
   let freeLast = -Infinity;
-  for (const t of free) if (Number.isFinite(t)) (freeFirst = Math.min(freeFirst, t)), (freeLast = Math.max(freeLast, t));
+  for (const t of free) {
+    if (!Number.isFinite(t)) continue;
+    freeFirst = Math.min(freeFirst, t);
+    freeLast = Math.max(freeLast, t);
+  }
   let faultFirst = Infinity;
   for (const t of fault) if (Number.isFinite(t)) faultFirst = Math.min(faultFirst, t);
   if (!Number.isFinite(freeFirst) || !Number.isFinite(faultFirst)) return 0;
