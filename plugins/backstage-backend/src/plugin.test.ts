@@ -15,6 +15,8 @@ async function startBackend(config: JsonObject) {
     features: [
       aiCloudOpsPlugin,
       mockServices.rootConfig.factory({ data: config }),
+      // As in a real backend: a request without a token is unauthenticated (the mock's default is a user).
+      mockServices.httpAuth.factory({ defaultCredentials: mockCredentials.none() }),
       catalogServiceMock.factory({ entities: SAMPLE_ENTITIES }),
     ],
   });
@@ -93,6 +95,10 @@ describe('aicloudops backend plugin against a real engine', () => {
     expect(entity.status).toBe(401);
     const engineCall = await request(server).get('/api/aicloudops/engine/api/v1/clusters');
     expect(engineCall.status).toBe(401);
+    const badToken = await request(server)
+      .get('/api/aicloudops/engine/api/v1/clusters')
+      .set('authorization', mockCredentials.user.invalidHeader());
+    expect(badToken.status).toBe(401);
   });
 
   it('passes engine calls through with the server-side token for signed-in users', async () => {
