@@ -1,7 +1,7 @@
 import type { CompoundEntityRef, Entity } from '@backstage/catalog-model';
 import { EntityProvider } from '@backstage/plugin-catalog-react';
 import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
-import { fireEvent, screen, waitFor } from '@testing-library/react';
+import { fireEvent, screen } from '@testing-library/react';
 import { Route, Routes } from 'react-router-dom';
 import { cloudOpsApiRef, type CloudOpsApi } from '../api/CloudOpsApi';
 import type { EntityWorkloadsResponse, JobRecordDto, WorkloadHealth } from '../api/types';
