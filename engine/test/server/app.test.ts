@@ -151,6 +151,16 @@ describe('bad input', () => {
     expect((error as EngineApiError).code).toBe('PROMQL_ERROR');
   });
 
+  it('refuses a demo fault that starts in the future, naming the field', async () => {
+    const response = await call('POST', '/api/v1/demo/faults', {
+      token: TOKENS.operator,
+      body: JSON.stringify({ type: 'latency', service: 'cart', startedAt: Math.floor(Date.now() / 1000) + 3600 }),
+    });
+    expect(response.status).toBe(400);
+    const { error } = (await response.json()) as { error: { issues: Array<{ field: string }> } };
+    expect(error.issues[0]?.field).toBe('body.startedAt');
+  });
+
   it('answers unknown routes with a 404 error body', async () => {
     const response = await call('GET', '/api/v1/nope', { token: TOKENS.viewer });
     expect(response.status).toBe(404);

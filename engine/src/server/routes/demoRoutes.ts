@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Engine } from '../../engine.js';
-import { faultSchema } from '../../schemas/core.js';
+import { faultSchema, timeInputSchema } from '../../schemas/core.js';
 import { FAULT_TYPES } from '../../sim/faults.js';
 import { SHOP_NAMESPACE, SHOP_SERVICES } from '../../sim/shop.js';
 import { EngineError } from '../../errors.js';
@@ -32,18 +32,31 @@ export const demoRoutes: FastifyPluginAsyncZod<{ engine: Engine }> = async (app,
           type: z.enum(FAULT_TYPES),
           service: z.string().min(1),
           node: z.string().optional(),
+          /** Backdates the fault (unix seconds or ISO-8601), so an incident can already be under way. */
+          startedAt: timeInputSchema.optional(),
         }),
         response: { 201: faultSchema },
       },
     },
     async (request, reply) => {
-      const { type, service, node } = request.body;
+      const { type, service, node, startedAt } = request.body;
+      if (startedAt !== undefined && startedAt > Date.now() / 1000 + 1) {
+        throw new EngineError('INVALID_INPUT', 'startedAt is in the future', {
+          issues: [{ field: 'body.startedAt', message: 'must not be in the future' }],
+        });
+      }
       if (!SHOP_SERVICES.some((s) => s.name === service)) {
         throw new EngineError('INVALID_INPUT', `unknown service "${service}"`, {
           issues: [{ field: 'body.service', message: `must be one of ${SHOP_SERVICES.map((s) => s.name).join(', ')}` }],
         });
       }
-      const fault = demo.ledger.inject({ type, service, namespace: SHOP_NAMESPACE, ...(node ? { node } : {}) });
+      const fault = demo.ledger.inject({
+        type,
+        service,
+        namespace: SHOP_NAMESPACE,
+        ...(node ? { node } : {}),
+        ...(startedAt !== undefined ? { startedAt } : {}),
+      });
       return reply.status(201).send(fault);
     },
   );

@@ -25,7 +25,8 @@ describe('root cause against a real engine', () => {
     const injected = await fetch(`${engine.url}/api/v1/demo/faults`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ type: 'latency', service: 'payment' }),
+      // Under way for 20 of the page's default 30 minutes, so the window is mostly incident.
+      body: JSON.stringify({ type: 'latency', service: 'payment', startedAt: Math.floor(Date.now() / 1000) - 1200 }),
     });
     expect(injected.ok).toBe(true);
     const rec = recording(proxyTo(ENGINE_PROXY_URL, engine.url));
