@@ -5,6 +5,7 @@ import { rcaConfigSchema } from '../src/rca/config.js';
 import { Drain } from '../src/rca/logs/Drain.js';
 import { compileMasks } from '../src/rca/logs/masking.js';
 import type { LogRecord, RcaInput, ServiceEdge, SignalSeries } from '../src/rca/types.js';
+import { seededRandom } from '../src/util/seededRandom.js';
 
 /**
  * Speed of the RCA core on the size the issue names: 50 services x 10 signals x 2 h at 15 s steps (plus their logs),
@@ -12,16 +13,6 @@ import type { LogRecord, RcaInput, ServiceEdge, SignalSeries } from '../src/rca/
  * checks the answer. Times are medians of `--repeat` runs; the N-sigma ranking is timed on the same input.
  */
 
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const SIGNALS = ['request_rate', 'error_ratio', 'latency_p99', 'latency_p50', 'cpu', 'memory', 'restarts', 'gc_pause', 'queue_depth', 'saturation'];
 const TEMPLATES = [
@@ -36,7 +27,7 @@ const TEMPLATES = [
 ];
 
 export function speedInput(services: number, signals: number, hours: number, step: number, logLines: number, seed = 7): { input: RcaInput; faulty: string } {
-  const r = rng(seed);
+  const r = seededRandom(seed);
   const points = Math.round((hours * 3600) / step);
   const start = 1_700_000_000;
   const timestamps = Array.from({ length: points }, (_, i) => start + i * step);
@@ -82,7 +73,7 @@ export const main: BenchMain = async (ctx) => {
   }
 
   // Log mining alone: 200k fresh generated lines through one Drain (masking included), single thread.
-  const r = rng(11);
+  const r = seededRandom(11);
   const lines = Array.from({ length: ctx.numberOption('mining-lines', 200_000) }, () => TEMPLATES[Math.floor(r() * TEMPLATES.length)]!(r));
   const settings = config.logs;
   const warm = new Drain({ ...settings, masks: compileMasks() });

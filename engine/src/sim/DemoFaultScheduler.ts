@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import { FAULT_TYPES, type Fault, type FaultLedger, type FaultType } from './faults.js';
 import { SHOP_NAMESPACE, SHOP_SERVICES } from './shop.js';
+import { seededRandom } from '../util/seededRandom.js';
 
 export interface DemoFaultSchedulerOptions {
   ledger: FaultLedger;
@@ -23,7 +24,7 @@ export class DemoFaultScheduler {
   private count = 0;
 
   constructor(private readonly options: DemoFaultSchedulerOptions) {
-    this.rng = mulberry32(options.seed);
+    this.rng = seededRandom(options.seed);
   }
 
   start(): void {
@@ -59,16 +60,4 @@ export class DemoFaultScheduler {
     this.healTimers.add(heal);
     return fault;
   }
-}
-
-/** Small seeded PRNG so demo runs repeat. */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }

@@ -1,3 +1,4 @@
+import { seededRandom } from '../../util/seededRandom.js';
 /**
  * Left singular vectors of a sparse terms x documents matrix by randomized SVD (Halko, Martinsson & Tropp 2011):
  * a random range finder with one power iteration, Cholesky-QR for orthonormalisation (done twice for stability) and a
@@ -10,17 +11,6 @@ export interface SparseColumns {
   columns: Array<{ ids: Int32Array; weights: Float32Array }>;
 }
 
-/** Mulberry32: small, fast, seedable. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function gaussian(random: () => number): number {
   const u = Math.max(random(), 1e-12);

@@ -3,7 +3,8 @@ import { LsaEmbedder } from '../embedders/LsaEmbedder.js';
 import { Bm25Index, topK } from './Bm25Index.js';
 import { ExactVectorIndex } from './ExactVectorIndex.js';
 import { HnswVectorIndex } from './HnswVectorIndex.js';
-import { randomizedSvd, seededRandom, symmetricEigen } from './randomizedSvd.js';
+import { randomizedSvd, symmetricEigen } from './randomizedSvd.js';
+import { seededRandom } from '../../util/seededRandom.js';
 import { reciprocalRankFusion } from './reciprocalRankFusion.js';
 import { stem, tokenize } from './tokenize.js';
 

@@ -1,3 +1,5 @@
+import { seededRandom } from '../../util/seededRandom.js';
+
 /** Seeded randomness so a simulation with the same seed produces the same names, logs and timings. */
 export function hashString(text: string, seed = 0x811c9dc5): number {
   let h = seed >>> 0;
@@ -10,16 +12,8 @@ export function hashString(text: string, seed = 0x811c9dc5): number {
 
 export type Random = () => number;
 
-/** mulberry32: small, fast, good enough for simulation noise. */
 export function createRandom(seed: number): Random {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  return seededRandom(seed);
 }
 
 const SAFE_ALPHABET = 'bcdfghjklmnpqrstvwxz2456789';
