@@ -112,6 +112,34 @@ describe('aicloudops backend plugin against a real engine', () => {
     expect(workloads.body.items.map((w: any) => w.name)).toEqual(['email']);
   });
 
+  it('starts an RCA job and asks the assistant through the pass-through, as the entity tab does', async () => {
+    const started = await request(server)
+      .post('/api/aicloudops/engine/api/v1/rca')
+      .set('authorization', mockCredentials.user.header())
+      .send({ namespace: 'shop', target: { service: 'cart' } });
+    expect(started.status).toBe(202);
+    expect(typeof started.body.id).toBe('string');
+    const job = await asUser(`/engine/api/v1/jobs/${encodeURIComponent(started.body.id)}`);
+    expect(job.status).toBe(200);
+    expect(job.body.id).toBe(started.body.id);
+    expect(['running', 'succeeded', 'failed']).toContain(job.body.status);
+
+    const asked = await request(server)
+      .post('/api/aicloudops/engine/api/v1/assistant/ask')
+      .set('authorization', mockCredentials.user.header())
+      .send({ question: 'How do I debug a pod in CrashLoopBackOff?', workload: 'cart' });
+    expect(asked.status).toBe(200);
+    expect(typeof asked.body.answer).toBe('string');
+    expect(Array.isArray(asked.body.citations)).toBe(true);
+
+    const invalid = await request(server)
+      .post('/api/aicloudops/engine/api/v1/rca')
+      .set('authorization', mockCredentials.user.header())
+      .send({ target: { service: '' } });
+    expect(invalid.status).toBe(400);
+    expect(invalid.body.error.issues.some((i: { field: string }) => i.field.includes('service'))).toBe(true);
+  });
+
   it('refuses service principals, non-allow-listed POSTs and paths outside the API', async () => {
     const asService = await request(server)
       .get('/api/aicloudops/engine/api/v1/clusters')
