@@ -16,8 +16,10 @@ import type { AssistantConfig } from './config.js';
 import type { Embedder } from './embedders/Embedder.js';
 import { createEmbedder } from './embedders/createEmbedder.js';
 import { KnowledgeBase, type IngestReport } from './kb/KnowledgeBase.js';
+import type { Chunk } from './kb/Chunk.js';
 import {
   askRequestSchema,
+  documentsQuerySchema,
   feedbackRecordSchema,
   feedbackRequestSchema,
   ingestRequestSchema,
@@ -27,6 +29,7 @@ import {
   type Citation,
   type Conversation,
   type FeedbackRecord,
+  type KnowledgeDocument,
   type SearchResult,
   type ToolCallRecord,
 } from './schemas.js';
@@ -124,6 +127,27 @@ export class AssistantService {
     if (!this.model) return kb;
     const model = await this.model.check();
     return { ...kb, ok: model.ok, detail: `${kb.detail}; model: ${model.detail}` };
+  }
+
+  /** Every page of the knowledge base with its text, in path order (what a portal search indexes). */
+  documents(input: unknown = {}): KnowledgeDocument[] {
+    const { source, maxChars } = parse(documentsQuerySchema, input, 'query');
+    const pages = new Map<string, { first: Chunk; texts: string[] }>();
+    for (const chunk of this.kb.allChunks()) {
+      if (source && chunk.source !== source) continue;
+      const page = pages.get(chunk.path);
+      if (page) page.texts.push(chunk.text);
+      else pages.set(chunk.path, { first: chunk, texts: [chunk.text] });
+    }
+    return [...pages.values()]
+      .sort((a, b) => a.first.path.localeCompare(b.first.path))
+      .map(({ first, texts }) => ({
+        title: first.title,
+        path: first.path,
+        ...(first.url ? { url: first.url.replace(/#.*$/, '') } : {}),
+        source: first.source,
+        text: texts.join('\n\n').slice(0, maxChars),
+      }));
   }
 
   async search(input: unknown): Promise<SearchResult[]> {

@@ -120,3 +120,19 @@ export const conversationSchema = z.object({
   turns: z.array(conversationTurnSchema),
 });
 export type Conversation = z.infer<typeof conversationSchema>;
+
+/** One knowledge-base page, for indexers such as Backstage's portal search. */
+export const knowledgeDocumentSchema = z.object({
+  title: z.string(),
+  path: z.string(),
+  url: z.string().optional(),
+  source: z.string(),
+  /** The page's text, its chunks joined without overlap, cut at `maxChars`. */
+  text: z.string(),
+});
+export type KnowledgeDocument = z.infer<typeof knowledgeDocumentSchema>;
+export const documentsQuerySchema = z.object({
+  source: z.string().min(1).optional(),
+  maxChars: z.coerce.number().int().min(100).max(100_000).default(20_000),
+});
+export const documentsResponseSchema = z.object({ items: z.array(knowledgeDocumentSchema) });

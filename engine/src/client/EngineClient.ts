@@ -8,7 +8,7 @@ import type {
   SignalInfo,
   WorkloadHealth,
 } from '../schemas/core.js';
-import type { Answer, AskRequest, FeedbackRequest, SearchResult } from '../assistant/schemas.js';
+import type { Answer, AskRequest, FeedbackRequest, KnowledgeDocument, SearchResult } from '../assistant/schemas.js';
 import type { RcaRequest, RcaResult } from '../rca/schemas.js';
 import type {
   ForecastRequestInput,
@@ -153,6 +153,11 @@ export class EngineClient {
 
   searchKnowledge(q: string, k?: number): Promise<{ results: SearchResult[] }> {
     return this.request('GET', `/api/v1/assistant/search${qs({ q, k })}`);
+  }
+
+  /** Every knowledge-base page with its text: what portal search indexes. */
+  knowledgeDocuments(query: { source?: string; maxChars?: number } = {}): Promise<{ items: KnowledgeDocument[] }> {
+    return this.request('GET', `/api/v1/assistant/documents${qs(query)}`);
   }
 
   feedback(request: FeedbackRequest): Promise<unknown> {

@@ -96,6 +96,19 @@ describe('assistant routes', () => {
     expect(conversation.json().turns).toHaveLength(1);
   });
 
+  it('lists every knowledge-base page with its text for portal search', async () => {
+    const res = await app.inject({ method: 'GET', url: '/api/v1/assistant/documents?maxChars=500', headers: auth(viewer) });
+    expect(res.statusCode).toBe(200);
+    const { items } = res.json() as { items: Array<{ title: string; path: string; source: string; text: string }> };
+    const crashLoop = items.find((d) => d.path.endsWith('crash-loop-backoff.md'));
+    expect(crashLoop?.title).toBe('Pod in CrashLoopBackOff');
+    expect(crashLoop?.text.length).toBeGreaterThan(100);
+    expect(items.every((d) => d.text.length <= 500)).toBe(true);
+    expect(new Set(items.map((d) => d.path)).size).toBe(items.length);
+    const bad = await app.inject({ method: 'GET', url: '/api/v1/assistant/documents?maxChars=1', headers: auth(viewer) });
+    expect(bad.statusCode).toBe(400);
+  });
+
   it('documents its routes in the OpenAPI document', async () => {
     const res = await app.inject({ method: 'GET', url: '/api/v1/openapi.json' });
     expect(res.statusCode).toBe(200);

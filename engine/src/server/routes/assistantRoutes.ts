@@ -4,6 +4,8 @@ import {
   answerSchema,
   askRequestSchema,
   conversationSchema,
+  documentsQuerySchema,
+  documentsResponseSchema,
   feedbackRecordSchema,
   feedbackRequestSchema,
   ingestRequestSchema,
@@ -52,6 +54,19 @@ export const assistantRoutes: FastifyPluginAsyncZod<{ engine: Engine }> = async 
     '/assistant/search',
     { schema: { tags: ['assistant'], summary: 'Hybrid search over the knowledge base', querystring: searchQuerySchema, response: { 200: searchResponseSchema } } },
     async (request) => ({ results: await service.search(request.query) }),
+  );
+
+  app.get(
+    '/assistant/documents',
+    {
+      schema: {
+        tags: ['assistant'],
+        summary: 'Every knowledge-base page with its text (for portal search indexers)',
+        querystring: documentsQuerySchema,
+        response: { 200: documentsResponseSchema },
+      },
+    },
+    async (request) => ({ items: service.documents(request.query) }),
   );
 
   app.post(
