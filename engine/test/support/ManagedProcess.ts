@@ -130,3 +130,36 @@ export async function startOnFreePort<T>(attempt: (port: number) => Promise<T>, 
   }
   throw last;
 }
+
+export interface ReadyServer {
+  url: string;
+  port: number;
+  dir: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts a Prometheus-family binary (Prometheus, Alertmanager: both answer `/-/ready`) on a free loopback port in
+ * its temp dir; stopping it also removes the dir.
+ */
+export function startReadyServer(
+  name: string,
+  binary: string,
+  dir: { path: string; remove(): Promise<void> },
+  argsFor: (port: number) => string[],
+): Promise<ReadyServer> {
+  return startOnFreePort(async (port) => {
+    const server = ManagedProcess.start(`${name} :${port}`, binary, argsFor(port), dir.path);
+    const url = `http://127.0.0.1:${port}`;
+    await server.waitUntil(() => httpOk(`${url}/-/ready`));
+    return {
+      url,
+      port,
+      dir: dir.path,
+      async stop() {
+        await server.stop();
+        await dir.remove();
+      },
+    };
+  });
+}

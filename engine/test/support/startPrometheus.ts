@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { ManagedProcess, httpOk, makeTempDir, startOnFreePort } from './ManagedProcess.js';
+import { makeTempDir, startReadyServer, type ReadyServer } from './ManagedProcess.js';
 import { requireBinary } from './requireBinary.js';
 
 export interface PrometheusOptions {
@@ -16,12 +16,7 @@ export interface PrometheusOptions {
   args?: string[];
 }
 
-export interface PrometheusServer {
-  url: string;
-  port: number;
-  dir: string;
-  stop(): Promise<void>;
-}
+export type PrometheusServer = ReadyServer;
 
 const PROMETHEUS = '/usr/bin/prometheus';
 const PROMTOOL = '/usr/bin/promtool';
@@ -45,27 +40,13 @@ export async function startPrometheus(options: PrometheusOptions = {}): Promise<
       await backfill(input, storage);
     }
 
-    return await startOnFreePort(async (port) => {
-      const args = [
-        `--config.file=${configFile}`,
-        `--storage.tsdb.path=${storage}`,
-        '--storage.tsdb.retention.time=100y',
-        `--web.listen-address=127.0.0.1:${port}`,
-        ...(options.args ?? []),
-      ];
-      const server = ManagedProcess.start(`prometheus :${port}`, binary, args, dir.path);
-      const url = `http://127.0.0.1:${port}`;
-      await server.waitUntil(() => httpOk(`${url}/-/ready`));
-      return {
-        url,
-        port,
-        dir: dir.path,
-        async stop() {
-          await server.stop();
-          await dir.remove();
-        },
-      };
-    });
+    return await startReadyServer('prometheus', binary, dir, (port) => [
+      `--config.file=${configFile}`,
+      `--storage.tsdb.path=${storage}`,
+      '--storage.tsdb.retention.time=100y',
+      `--web.listen-address=127.0.0.1:${port}`,
+      ...(options.args ?? []),
+    ]);
   } catch (error) {
     await dir.remove();
     throw error;
