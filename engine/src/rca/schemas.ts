@@ -1,19 +1,9 @@
 import { z } from 'zod';
 import { EngineError, fieldIssuesFromZod } from '../errors.js';
+// The core schema turns ISO-8601 or unix seconds into unix seconds; the request schema below parses with it.
+import { timeInputSchema as parsedTimeSchema } from '../schemas/core.js';
 
 /** Request and stored-result schemas of the RCA API; the HTTP routes, the CLI and the service share them. */
-
-/** ISO-8601 string or unix seconds (number or numeric string) → unix seconds. */
-export const timeSchema = z.union([z.number(), z.string().min(1)]).transform((value, ctx) => {
-  if (typeof value === 'number') return value;
-  if (/^\d+(\.\d+)?$/.test(value)) return Number(value);
-  const ms = Date.parse(value);
-  if (Number.isNaN(ms)) {
-    ctx.addIssue({ code: 'custom', message: 'must be an ISO-8601 time or unix seconds' });
-    return z.NEVER;
-  }
-  return ms / 1000;
-});
 
 export const rcaRequestSchema = z
   .object({
@@ -25,14 +15,14 @@ export const rcaRequestSchema = z
         signal: z.string().min(1).optional(),
       })
       .optional(),
-    window: z.object({ start: timeSchema, end: timeSchema }).optional(),
+    window: z.object({ start: parsedTimeSchema, end: parsedTimeSchema }).optional(),
     /** An Alertmanager alert: labels name the service (label `service`, `app` or `job`), startsAt the onset. */
     alert: z
       .object({
         labels: z.record(z.string(), z.string()).default({}),
         annotations: z.record(z.string(), z.string()).optional(),
-        startsAt: timeSchema.optional(),
-        endsAt: timeSchema.optional(),
+        startsAt: parsedTimeSchema.optional(),
+        endsAt: parsedTimeSchema.optional(),
       })
       .optional(),
   })
