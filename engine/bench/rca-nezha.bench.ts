@@ -1,10 +1,10 @@
+import { benchRcaConfig } from './rca/benchConfig.js';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { printTable, sharedDatasets, type BenchMain } from './lib.js';
 import { loadNezhaDays, loadNezhaSystems, nezhaLogs, nezhaSpans } from './rca/loadNezha.js';
 import { nSigmaRanking } from './rca/nSigma.js';
 import { analyzeIncident } from '../src/rca/analyzeIncident.js';
-import { rcaConfigSchema } from '../src/rca/config.js';
 import { seriesFromSpans } from '../src/rca/traces/seriesFromSpans.js';
 import type { RcaInput, ServiceGraph } from '../src/rca/types.js';
 
@@ -19,7 +19,7 @@ export const main: BenchMain = async (ctx) => {
   const incidentSeconds = ctx.numberOption('incident-seconds', 300);
   const traceBucketSeconds = ctx.numberOption('trace-bucket-seconds', 30);
   const verbose = ctx.options.verbose === true;
-  const config = rcaConfigSchema.parse({});
+  const config = benchRcaConfig(ctx);
   const systems = existsSync(join(dir, 'fault_list.json')) ? [] : loadNezhaSystems(dir);
   if (systems.length === 0) throw new Error(`no system folders with <day>/fault_list.json under ${dir}`);
 

@@ -1,8 +1,8 @@
+import { benchRcaConfig } from './rca/benchConfig.js';
 import { printTable, sharedDatasets, type BenchMain } from './lib.js';
 import { loadPetshop, petshopInput, sliceTable } from './rca/loadPetshop.js';
 import { nSigmaRanking } from './rca/nSigma.js';
 import { analyzeIncident } from '../src/rca/analyzeIncident.js';
-import { rcaConfigSchema } from '../src/rca/config.js';
 
 /**
  * PetShop RCA (Hardt et al., CLeaR 2024; data CC BY 4.0, Amazon.com, Inc.): top-1/top-3 recall of the root-cause
@@ -12,7 +12,7 @@ import { rcaConfigSchema } from '../src/rca/config.js';
  */
 export const main: BenchMain = async (ctx) => {
   const dir = ctx.pathOption('data', `${sharedDatasets}/rca_petshop`);
-  const config = rcaConfigSchema.parse({});
+  const config = benchRcaConfig(ctx);
   const scenarios = loadPetshop(dir);
   const verbose = ctx.options.verbose === true;
 

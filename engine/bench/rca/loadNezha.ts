@@ -83,7 +83,8 @@ export function loadNezhaDays(dir: string, system: string): NezhaDay[] {
     const edges: ServiceEdge[] = [];
     const mdir = join(ddir, 'metric');
     if (existsSync(mdir)) {
-      for (const file of readdirSync(mdir).sort()) {
+      const files = readdirSync(mdir).sort();
+      for (const file of files) {
         if (/_metric\.csv(\.gz)?$/.test(file)) series.push(...podMetricSeries(join(mdir, file)));
         const edgeFile = /^(source|destination)_(\d+)\.csv(\.gz)?$/.exec(file);
         if (edgeFile) series.push(...edgeSeries(join(mdir, file), `${edgeFile[1]}_p${edgeFile[2]}`));
@@ -96,6 +97,8 @@ export function loadNezhaDays(dir: string, system: string): NezhaDay[] {
           }
         }
       }
+      const front = files.find((f) => /^front_service\.csv(\.gz)?$/.test(f));
+      if (front) series.push(...frontServiceSeries(join(mdir, front), new Set(series.map((s) => s.service))));
     }
     days.push({ system, day, dir: ddir, faults, series, edges });
   }
@@ -115,6 +118,28 @@ function podMetricSeries(file: string): SignalSeries[] {
     badDirection: directionOf(column),
     // The pods' client-side latency columns measure the calls the pod makes, i.e. its callees.
     perspective: /client/i.test(column) ? ('client' as const) : ('self' as const),
+    // Workload is operations per second over each one-minute row: a count of events, with Poisson noise.
+    ...(/workload/i.test(column) ? { eventsPerUnit: 60 } : {}),
+    timestamps,
+    values: rows.map((r) => (r[column] === '' || r[column] === undefined ? NaN : Number(r[column]))),
+  }));
+}
+
+/**
+ * `front_service.csv`: the entry service's own success rate and latency as its users see them. Attributed to the pod
+ * service of the same name (`Frontend` → `frontend`); when no pod service has that name (TrainTicket calls its entry
+ * `ts-ui-dashboard`) the file is left out rather than guessed onto one.
+ */
+function frontServiceSeries(file: string, services: Set<string>): SignalSeries[] {
+  const rows = parseCsvObjects(read(file));
+  const service = rows[0]?.ServiceName?.toLowerCase();
+  if (!service || !services.has(service)) return [];
+  const timestamps = rows.map((r) => parseNezhaTime(r.Time ?? r.time ?? ''));
+  const columns = Object.keys(rows[0]!).filter((c) => !SKIP_COLUMNS.has(c));
+  return columns.map((column) => ({
+    service,
+    signal: `Service${column}`,
+    badDirection: directionOf(column),
     timestamps,
     values: rows.map((r) => (r[column] === '' || r[column] === undefined ? NaN : Number(r[column]))),
   }));

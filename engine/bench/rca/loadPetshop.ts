@@ -141,6 +141,8 @@ export function petshopInput(
       service: meta.node,
       signal: signalName(meta.metric, meta.statistic),
       badDirection,
+      // A Sum of requests is a count of events per point: Poisson noise, not a flat line that any single request breaks.
+      ...(meta.metric === 'requests' && meta.statistic === 'Sum' ? { eventsPerUnit: 1 } : {}),
       timestamps: [...restamped, ...abnormal.timestamps],
       values: [...(n?.values ?? restamped.map(() => NaN)), ...(a?.values ?? abnormal.timestamps.map(() => NaN))],
     });

@@ -123,6 +123,12 @@ export const signalSchema = z.object({
   unit: z.string().default(''),
   /** Whether a rise (`up`), a fall (`down`) or any change (`both`) is bad. */
   badDirection: z.enum(['up', 'down', 'both']).default('up'),
+  /**
+   * Whether the signal counts events: `rate` for a per-second rate over `$window` (a `rate()` of a counter), `count`
+   * for a number of events per point (`increase()`). Counts carry Poisson noise (n events vary by about √n), so the
+   * RCA never calls a move from 0 to 1 request an anomaly however flat the baseline was. `none` for levels.
+   */
+  events: z.enum(['none', 'rate', 'count']).default('none'),
 });
 
 export const DEFAULT_SIGNALS: Array<z.input<typeof signalSchema>> = [
@@ -131,6 +137,7 @@ export const DEFAULT_SIGNALS: Array<z.input<typeof signalSchema>> = [
     query: 'sum by (service) (rate(http_requests_total{namespace="$namespace"}[$window]))',
     unit: 'req/s',
     badDirection: 'both',
+    events: 'rate',
   },
   {
     name: 'error_ratio',
@@ -163,6 +170,7 @@ export const DEFAULT_SIGNALS: Array<z.input<typeof signalSchema>> = [
     query: 'sum by (service) (increase(kube_pod_container_status_restarts_total{namespace="$namespace"}[$window]))',
     unit: 'count',
     badDirection: 'up',
+    events: 'count',
   },
 ];
 

@@ -39,6 +39,8 @@ const signals: SignalDefinition[] = [...new Set(reference.series.map((s) => s.si
     name: name.toLowerCase(),
     query: `petshop_${metric}{namespace="$namespace",statistic="${statistic}"}`,
     badDirection: reference.series.find((s) => s.signal === name)!.badDirection,
+    // requests_Sum is a number of requests per point, which the analysis treats as a count.
+    events: reference.series.find((s) => s.signal === name)!.eventsPerUnit === 1 ? 'count' : 'none',
   });
 });
 
@@ -79,6 +81,7 @@ describe('RCA of a PetShop incident through a real Prometheus', () => {
     for (const want of expected) {
       const got = series.find((s) => s.service === want.service && s.signal === want.signal.toLowerCase())!;
       expect(got, `${want.service}/${want.signal}`).toBeDefined();
+      expect(got.eventsPerUnit, `${want.service}/${want.signal} eventsPerUnit`).toBe(want.eventsPerUnit);
       const wantPoints = want.timestamps.map((t, i) => [t, want.values[i]!] as const).filter(([, v]) => Number.isFinite(v));
       expect(got.timestamps).toEqual(wantPoints.map(([t]) => t));
       got.values.forEach((v, i) => expect(v).toBeCloseTo(wantPoints[i]![1], 9));

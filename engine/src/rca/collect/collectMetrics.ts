@@ -30,6 +30,7 @@ export async function collectMetrics(
   options: CollectMetricsOptions,
 ): Promise<{ series: SignalSeries[]; warnings: string[] }> {
   const warnings: string[] = [];
+  const rateWindowSeconds = durationSeconds(options.rateWindow);
   const results = await Promise.all(
     signals.map(async (signal) => {
       const query = renderSignalQuery(signal.query, options.namespace, options.rateWindow);
@@ -49,6 +50,7 @@ export async function collectMetrics(
             signal: signal.name,
             badDirection: signal.badDirection,
             unit: signal.unit || undefined,
+            ...(signal.events === 'rate' ? { eventsPerUnit: rateWindowSeconds } : signal.events === 'count' ? { eventsPerUnit: 1 } : {}),
             promql: serviceQuery(query, options.serviceLabel, service),
             timestamps: range.timestamps,
             values: range.values,
@@ -65,6 +67,13 @@ export async function collectMetrics(
     }),
   );
   return { series: results.flat(), warnings };
+}
+
+/** `5m` → 300; the config schema only admits `<n>s|m|h`. */
+function durationSeconds(duration: string): number {
+  const m = /^(\d+)([smh])$/.exec(duration);
+  if (!m) throw new Error(`signals.window: "${duration}" is not a duration like 5m`);
+  return Number(m[1]) * { s: 1, m: 60, h: 3600 }[m[2] as 's' | 'm' | 'h'];
 }
 
 /**
