@@ -85,6 +85,11 @@ const rankingSchema = z
      * evidence (divided among them when it has several), since client-side latency and errors measure the callees.
      */
     callerViewWeight: z.coerce.number().min(0).default(0.5),
+    /**
+     * Weight of a signal whose kind (errors, latency, saturation, traffic) differs from the target's, when a target is
+     * given: an error symptom is explained by errors below it, a latency symptom by slowness; other kinds corroborate.
+     */
+    otherKindWeight: z.coerce.number().min(0).max(1).default(0.5),
     /** Weight of the second-strongest signal of a service (corroboration by more than one signal). */
     secondSignalWeight: z.coerce.number().min(0).max(1).default(0.25),
     /** Weight of log evidence (bursting or new templates) relative to metric evidence. */

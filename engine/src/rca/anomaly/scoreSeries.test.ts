@@ -39,6 +39,16 @@ describe('scoreSeries', () => {
     expect(s.score).toBeLessThan(settings.threshold);
   });
 
+  it('still sees a new incident when the minutes before the onset guard held an earlier, ended excursion', () => {
+    // An earlier fault from 6 to 9 minutes before the onset, back to normal for the last 5 minutes, then the incident.
+    const values = (i: number, t: number) => 10 + noise(i) + (t >= 3060 && t < 3300 ? 8 : 0) + (t >= 3600 ? 8 : 0);
+    const s = scoreSeries(series(values), window, settings)!;
+    expect(s.score).toBeGreaterThan(settings.threshold);
+    // Without the return to normal the same level is not news: it was already there before the onset.
+    const still = scoreSeries(series((i, t) => 10 + noise(i) + (t >= 3060 ? 8 : 0)), window, settings)!;
+    expect(still.score).toBeLessThan(settings.threshold);
+  });
+
   it('gives a usable scale to a signal that sits at one value (availability at 100%)', () => {
     const s = scoreSeries(series((i, t) => (t >= 3600 ? 97 : i % 20 === 0 ? 99.5 : 100), 'down'), window, settings)!;
     expect(s.baselineScale).toBeGreaterThan(0.01);

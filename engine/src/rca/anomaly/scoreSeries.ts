@@ -126,8 +126,16 @@ export function scoreSeries(
   const deviation = (incidentValue - baselineMedian) / baselineScale;
   // A level the signal already had just before the onset is not the incident's doing (the baseline may come from a
   // different period): the change must also show against the recent level, measured with the baseline's scale.
+  // The recent level is read before the onset guard (a fault starts before its alert). When that level is itself
+  // anomalous but the guard minutes are back at the baseline, the recent window caught an earlier excursion that has
+  // since ended (a previous incident, a deploy), and the guard minutes are the better picture of "just before".
   const recent = baselineTail(timestamps, values, window, settings.recentSeconds, settings.onsetGuardSeconds);
-  const recentMedian = recent.length > 0 ? median(recent) : baselineMedian;
+  let recentMedian = recent.length > 0 ? median(recent) : baselineMedian;
+  if (Math.abs(recentMedian - baselineMedian) >= settings.threshold * baselineScale) {
+    const guard = baselineTail(timestamps, values, window, settings.onsetGuardSeconds, 0);
+    const guardMedian = guard.length > 0 ? median(guard) : recentMedian;
+    if (Math.abs(guardMedian - baselineMedian) < settings.threshold * baselineScale) recentMedian = guardMedian;
+  }
   const againstBoth = (value: number) =>
     Math.min(
       directionalValue((value - baselineMedian) / baselineScale, series.badDirection),

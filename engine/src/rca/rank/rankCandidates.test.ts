@@ -98,4 +98,22 @@ describe('ranking with the service graph', () => {
     const without = analyzeIncident(input, { ...config, ranking: { ...config.ranking, callerViewWeight: 0 } }).candidates;
     expect(without.map((c) => c.service)).not.toContain('payment');
   });
+
+  it('prefers evidence of the symptom\'s kind: an error symptom is explained by errors below it', () => {
+    // frontend's errors rose; checkout's errors rose a little, catalog's latency a lot. Both are callees of frontend.
+    const errors = (service: string, k: number, shift: number): SignalSeries => ({
+      ...latency(service, k, 0),
+      signal: 'error_ratio',
+      values: times.map((t, i) => 0.01 + 0.001 * wobble(i, k) + (t >= 3600 ? shift : 0)),
+    });
+    const input: RcaInput = {
+      window,
+      graph,
+      target: { service: 'frontend', signal: 'error_ratio' },
+      series: [errors('frontend', 1, 0.01), errors('checkout', 2, 0.006), latency('catalog', 4, 0.7)],
+    };
+    expect(analyzeIncident(input, config).candidates[0]!.service).toBe('checkout');
+    const kindBlind = { ...config, ranking: { ...config.ranking, otherKindWeight: 1 } };
+    expect(analyzeIncident(input, kindBlind).candidates[0]!.service).toBe('catalog');
+  });
 });

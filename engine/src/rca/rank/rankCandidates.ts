@@ -4,6 +4,7 @@ import type { SeriesAnomaly } from '../anomaly/scoreSeries.js';
 import type { ChangeEvidenceOut, EventEvidence, LogEvidence, MetricEvidence, RcaCandidate } from '../schemas.js';
 import { pearson } from '../stats/robust.js';
 import { guessFaultType } from './guessFaultType.js';
+import { signalKind } from './signalKind.js';
 
 /** Non-metric evidence already scored per service by the log and Kubernetes analysers. */
 export interface ServiceSideEvidence {
@@ -81,8 +82,11 @@ export function rankCandidates(input: RankInput, config: RcaConfig): RankOutput 
   const inbound = callerViewOfCallees(byService, callees, threshold);
   for (const service of inbound.keys()) services.add(service);
   const states = new Map<string, ServiceState>();
+  const symptomKind = targetSeries ? signalKind(targetSeries.series.signal) : undefined;
+  const kindWeight = (a: SeriesAnomaly) =>
+    symptomKind && symptomKind !== 'other' && signalKind(a.series.signal) !== symptomKind ? ranking.otherKindWeight : 1;
   for (const service of services) {
-    const weight = (a: SeriesAnomaly) => (a.series.perspective === 'client' ? ranking.clientSideWeight : 1) * a.score;
+    const weight = (a: SeriesAnomaly) => (a.series.perspective === 'client' ? ranking.clientSideWeight : 1) * kindWeight(a) * a.score;
     const anomalies = (byService.get(service) ?? []).slice().sort((a, b) => weight(b) - weight(a));
     const first = anomalies[0] ? weight(anomalies[0]) : 0;
     const second = anomalies[1] ? weight(anomalies[1]) : 0;
