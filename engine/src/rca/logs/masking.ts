@@ -43,9 +43,8 @@ export const DEFAULT_MASKS: MaskRule[] = [
   { pattern: /\b\d{1,2}:\d{2}:\d{2}(?:[.,]\d+)?\b/g, replacement: WILDCARD, needsDigit: true, needs: [':'] },
   // identifiers made of a word prefix and digits joined by _ or - (blk_-123, job_1445_0001, attempt_1_m_2)
   { pattern: /\b[a-zA-Z]+(?:[_-]+-?\d+)+(?:[_-]+[a-zA-Z]+(?:[_-]+\d+)+)*\b/g, replacement: WILDCARD, needsDigit: true },
-  // numbers, signed or with units glued on (12, -3, 4.5, 100ms, 2GB, 8%); not a line number glued to a code location
-  // (`OrderServiceImpl#120`, logback's %logger#%line), which names a log statement and so is part of the template
-  { pattern: /(?<![\w.])(?<!\w#)[-+]?\d+(?:\.\d+)?(?:[a-zA-Z%]{1,3})?(?![\w.])/g, replacement: WILDCARD, needsDigit: true },
+  // numbers, signed or with units glued on (12, -3, 4.5, 100ms, 2GB, 8%)
+  { pattern: /(?<![\w.])[-+]?\d+(?:\.\d+)?(?:[a-zA-Z%]{1,3})?(?![\w.])/g, replacement: WILDCARD, needsDigit: true },
 ];
 
 export function compileMasks(extra: Array<{ pattern: string; replacement: string }> = []): MaskRule[] {
