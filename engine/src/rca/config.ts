@@ -96,12 +96,6 @@ const rankingSchema = z
     logWeight: z.coerce.number().min(0).default(0.5),
     /** Weight of Kubernetes events and recent changes relative to metric evidence. */
     kubernetesWeight: z.coerce.number().min(0).default(0.5),
-    /**
-     * Reciprocal-rank fusion constant: when an incident has evidence of more than one kind (metrics, traces, logs),
-     * each kind ranks the services on its own and a service scores the sum of 1 / (k + rank) over the kinds. 60 is
-     * the customary value from the literature (Cormack et al., SIGIR 2009); larger k flattens the top ranks.
-     */
-    fusionK: z.coerce.number().positive().default(60),
     /** Most candidates returned. */
     maxCandidates: z.coerce.number().int().positive().default(10),
   })

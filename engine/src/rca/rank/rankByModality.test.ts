@@ -48,4 +48,18 @@ describe('rankByModality', () => {
     expect(out.candidates.map((c) => c.service)).toEqual(['noisy', 'db']);
     expect(out.candidates[0]!.score).toBeGreaterThan(out.candidates[1]!.score * 2);
   });
+
+  it('lets a service that stands out in one kind beat the winner of a close race in another', () => {
+    // Metrics: web leads api by a hair, both far above the threshold. Traces: db stands alone, far above it.
+    const input: RcaInput = {
+      window,
+      graph: { services: ['web', 'api', 'db'], edges: [] },
+      series: [series('web', 1, 2.1), series('api', 2, 2.0), series('db', 3, 3, 'traces')],
+    };
+    const out = analyzeIncident(input, config);
+    expect(out.candidates[0]!.service).toBe('db');
+    // First place in each kind is not enough on its own: web, which barely won its kind, trails db clearly.
+    const web = out.candidates.find((c) => c.service === 'web')!;
+    expect(out.candidates[0]!.score).toBeGreaterThan(web.score * 1.5);
+  });
 });
