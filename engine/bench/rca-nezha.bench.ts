@@ -6,6 +6,7 @@ import { loadNezhaDays, loadNezhaSystems, nezhaLogs, nezhaSpans } from './rca/lo
 import { nSigmaRanking } from './rca/nSigma.js';
 import { analyzeIncident } from '../src/rca/analyzeIncident.js';
 import { seriesFromSpans } from '../src/rca/traces/seriesFromSpans.js';
+import { learnGraphFromCorrelation } from '../src/rca/graph/learnGraphFromCorrelation.js';
 import type { RcaInput, ServiceGraph } from '../src/rca/types.js';
 
 /**
@@ -26,6 +27,8 @@ export const main: BenchMain = async (ctx) => {
   const rows: Array<Array<string | number>> = [];
   const totals = { n: 0, as1: 0, as3: 0, as5: 0, b1: 0, b3: 0, b5: 0 };
   const byType = new Map<string, { n: number; as1: number; as3: number }>();
+  type Ablation = { n: number; learned: number[]; none: number[]; dataset: number[]; precision: number; recall: number };
+  const graphAblation = new Map<string, Ablation>();
   for (const system of systems) {
     const t = { n: 0, as1: 0, as3: 0, as5: 0, b1: 0, b3: 0, b5: 0 };
     const modalities = new Set<string>(['metrics']);
@@ -65,6 +68,27 @@ export const main: BenchMain = async (ctx) => {
         ty.as1 += hit(ours, 1);
         ty.as3 += hit(ours, 3);
         byType.set(`${system}/${fault.type}`, ty);
+        // Ablation of the service graph where the folder ships one and no traces imply another: the same incident
+        // with the graph learned from the baseline's correlations, and with no graph at all.
+        if (day.edges.length > 0 && spans.length === 0) {
+          const learned = learnGraphFromCorrelation(series, window, { minCorrelation: config.graph.minCorrelation, minPoints: config.anomaly.minBaselinePoints });
+          const truth = new Set(day.edges.map((e) => `${e.from}>${e.to}`));
+          const correct = learned.filter((e) => truth.has(`${e.from}>${e.to}`)).length;
+          const withoutGraph = { ...input, graph: { services, edges: [] } };
+          const learnedRanking = analyzeIncident(withoutGraph, config).candidates.map((c) => c.service);
+          const noGraph = { ...config, graph: { ...config.graph, learnFromCorrelation: false } };
+          const noGraphRanking = analyzeIncident(withoutGraph, noGraph).candidates.map((c) => c.service);
+          const a = graphAblation.get(system) ?? { n: 0, learned: [0, 0, 0], none: [0, 0, 0], dataset: [0, 0, 0], precision: 0, recall: 0 };
+          a.n++;
+          [1, 3, 5].forEach((k, i) => {
+            a.learned[i]! += hit(learnedRanking, k);
+            a.none[i]! += hit(noGraphRanking, k);
+            a.dataset[i]! += hit(ours, k);
+          });
+          a.precision += learned.length ? correct / learned.length : 0;
+          a.recall += correct / truth.size;
+          graphAblation.set(system, a);
+        }
         if (verbose) console.log(`${system} ${day.day} ${new Date(fault.time * 1000).toISOString()} ${fault.type} truth=${fault.service} ours=${ours.slice(0, 3).join(', ')}`);
       }
     }
@@ -73,8 +97,33 @@ export const main: BenchMain = async (ctx) => {
   }
   printTable('Nezha RCA: service-level AS@k', ['system', 'modalities', 'faults', 'AS@1', 'AS@3', 'AS@5', 'N-sigma AS@1', 'N-sigma AS@3', 'N-sigma AS@5'], rows);
   printTable('by fault type', ['system/type', 'n', 'AS@1', 'AS@3'], [...byType].map(([k, v]) => [k, v.n, v.as1 / v.n, v.as3 / v.n]));
+  const ablationRows = [...graphAblation].flatMap(([system, a]) =>
+    (['dataset', 'learned', 'none'] as const).map((which) => [
+      system,
+      which === 'dataset' ? 'dataset (dependency.csv)' : which === 'learned' ? 'learned from correlation' : 'none',
+      ...a[which].map((h) => h / a.n),
+      which === 'learned' ? a.precision / a.n : '',
+      which === 'learned' ? a.recall / a.n : '',
+    ]),
+  );
+  if (ablationRows.length) {
+    printTable('service graph ablation (directed edge precision/recall of the learned graph against the dataset graph)', ['system', 'graph', 'AS@1', 'AS@3', 'AS@5', 'edge precision', 'edge recall'], ablationRows);
+  }
+  const ablation = [...graphAblation.values()];
+  const sum = (f: (a: Ablation) => number) => ablation.reduce((acc, a) => acc + f(a), 0);
+  const ablationN = sum((a) => a.n);
   const n = totals.n;
   return {
+    ...(ablationN > 0
+      ? {
+          learned_graph_as1: sum((a) => a.learned[0]!) / ablationN,
+          learned_graph_as3: sum((a) => a.learned[1]!) / ablationN,
+          no_graph_as1: sum((a) => a.none[0]!) / ablationN,
+          no_graph_as3: sum((a) => a.none[1]!) / ablationN,
+          learned_edge_precision: sum((a) => a.precision) / ablationN,
+          learned_edge_recall: sum((a) => a.recall) / ablationN,
+        }
+      : {}),
     faults: n,
     as1: totals.as1 / n,
     as3: totals.as3 / n,

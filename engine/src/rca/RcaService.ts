@@ -192,7 +192,7 @@ export class RcaService {
       window: resolved.window,
       target: resolved.target,
       candidates: analysis.candidates,
-      serviceGraph: graph.graph,
+      serviceGraph: analysis.graph,
       narrative,
       narrativeSource: source,
       warnings,

@@ -1,16 +1,19 @@
 import type { RcaConfig } from './config.js';
-import type { ProgressFn, RcaInput } from './types.js';
+import type { ProgressFn, RcaInput, ServiceGraph } from './types.js';
 import { scoreSeries, type SeriesAnomaly } from './anomaly/scoreSeries.js';
 import type { ServiceSideEvidence } from './rank/rankCandidates.js';
 import { rankByModality } from './rank/rankByModality.js';
 import { analyzeLogs } from './logs/analyzeLogs.js';
 import { analyzeKubernetes } from './kubernetes/analyzeKubernetes.js';
+import { learnGraphFromCorrelation } from './graph/learnGraphFromCorrelation.js';
 import type { RcaCandidate } from './schemas.js';
 
 export interface AnalysisOutput {
   candidates: RcaCandidate[];
   /** Why there are no candidates, when there are none. */
   reason?: string;
+  /** The service graph the ranking used: the one given, or the one learned from correlations when none was. */
+  graph: ServiceGraph;
   /** Number of series scored and how many were anomalous. */
   seriesScored: number;
   seriesAnomalous: number;
@@ -66,8 +69,16 @@ export function analyzeIncident(input: RcaInput, config: RcaConfig, progress?: P
   timings.kubernetesMs = performance.now() - t0;
 
   t0 = performance.now();
+  let graph = input.graph;
+  if (graph.edges.length === 0 && config.graph.learnFromCorrelation) {
+    const edges = learnGraphFromCorrelation(input.series, input.window, { minCorrelation: config.graph.minCorrelation, minPoints: config.anomaly.minBaselinePoints });
+    graph = { services: graph.services, edges };
+  }
+  timings.graphMs = performance.now() - t0;
+
+  t0 = performance.now();
   const ranked = rankByModality(
-    { anomalies, graph: input.graph, target: input.target, side, window: input.window },
+    { anomalies, graph, target: input.target, side, window: input.window },
     config,
   );
   timings.rankMs = performance.now() - t0;
@@ -76,6 +87,7 @@ export function analyzeIncident(input: RcaInput, config: RcaConfig, progress?: P
   return {
     candidates: ranked.candidates,
     reason: ranked.reason,
+    graph,
     seriesScored: anomalies.length,
     seriesAnomalous: anomalies.filter((a) => a.score >= config.anomaly.threshold).length,
     timings,

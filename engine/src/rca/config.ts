@@ -178,6 +178,13 @@ const graphSchema = z
     edgeQuery: z
       .string()
       .default('sum by (service, target) (rate(http_client_requests_total{namespace="$namespace"}[$window]))'),
+    /**
+     * Learn edges from the baseline when no edge is known (none in config, none from the edge query or traces):
+     * services whose traffic changes together are linked, slower → faster on a latency signal both report.
+     */
+    learnFromCorrelation: z.boolean().default(true),
+    /** Correlation of step-to-step traffic changes that links two services when learning edges. */
+    minCorrelation: z.coerce.number().min(0).max(1).default(0.5),
     /** Label of the edge query naming the caller. */
     callerLabel: z.string().default('service'),
     /** Label of the edge query naming the callee. */
