@@ -115,6 +115,14 @@ export function loadPetshop(dir: string): PetshopScenario[] {
 const signalName = (metric: string, statistic: string) => `${metric}_${statistic}`;
 
 /**
+ * X-Ray names the nodes it infers from callers' subsegments `..._remote` / `..._client` (a load balancer, an external
+ * API, a client library): nobody instrumented them, so their numbers are what the callers measured.
+ */
+export function xrayPerspective(node: string): Pick<SignalSeries, 'perspective'> {
+  return /_(remote|client)$/.test(node) ? { perspective: 'client' } : {};
+}
+
+/**
  * Joins a baseline table and an "abnormal" table into an RcaInput. `onset` is the incident start: abnormal rows at or
  * after it are the incident, earlier abnormal rows extend the baseline.
  */
@@ -141,6 +149,7 @@ export function petshopInput(
       service: meta.node,
       signal: signalName(meta.metric, meta.statistic),
       badDirection,
+      ...xrayPerspective(meta.node),
       // A Sum of requests is a count of events per point: Poisson noise, not a flat line that any single request breaks.
       ...(meta.metric === 'requests' && meta.statistic === 'Sum' ? { eventsPerUnit: 1 } : {}),
       timestamps: [...restamped, ...abnormal.timestamps],

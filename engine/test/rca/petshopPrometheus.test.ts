@@ -7,7 +7,7 @@ import { rcaConfigSchema } from '../../src/rca/config.js';
 import { collectMetrics } from '../../src/rca/collect/collectMetrics.js';
 import { analyzeIncident } from '../../src/rca/analyzeIncident.js';
 import type { RcaInput } from '../../src/rca/types.js';
-import { petshopInput, readPetshopGraph, readPetshopTable } from '../../bench/rca/loadPetshop.js';
+import { petshopInput, readPetshopGraph, readPetshopTable, xrayPerspective } from '../../bench/rca/loadPetshop.js';
 import { openMetricsFromSeries, startPrometheus, type OpenMetricsSeries, type PrometheusServer } from '../support/index.js';
 
 /**
@@ -89,13 +89,16 @@ describe('RCA of a PetShop incident through a real Prometheus', () => {
   });
 
   it('ranks the ground-truth root cause first, as the in-memory analysis does, with PromQL that opens', async () => {
-    const { series } = await collectMetrics(source, signals, {
+    const collected = await collectMetrics(source, signals, {
       namespace: NAMESPACE,
       serviceLabel: 'service',
       rateWindow: '5m',
       stepSeconds: STEP,
       window: reference.window,
     });
+    // What X-Ray's node names say about who measured a series is dataset knowledge, applied as the loader does.
+    const series = collected.series.map((s) => ({ ...s, ...xrayPerspective(s.service) }));
+    expect(series.filter((s) => s.perspective === 'client').length).toBe(reference.series.filter((s) => s.perspective === 'client' && s.values.some(Number.isFinite)).length);
     const viaPrometheus = analyzeIncident(
       { ...reference, series, target: { service: target.target.node, signal: `${target.target.metric}_${target.target.agg}`.toLowerCase() } },
       config,
