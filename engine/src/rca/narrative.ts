@@ -4,12 +4,24 @@ import type { RcaTarget, Summarizer } from './types.js';
 const fmt = (v: number) => (Math.abs(v) >= 100 || Number.isInteger(v) ? v.toFixed(0) : v.toPrecision(3));
 const when = (t: number) => new Date(t * 1000).toISOString().replace('.000Z', 'Z');
 
+/**
+ * A robust z for people. Beyond about 100 its exact size says how flat the baseline was rather than how bad the
+ * incident is (0.45% errors → 55% is "+4500σ" against a quiet hour), so it reads as the factor the level changed by.
+ */
+export function describeDeviation(m: { deviation: number; baselineMedian: number; incidentValue: number }): string {
+  if (Math.abs(m.deviation) <= 100) return `${m.deviation >= 0 ? '+' : ''}${fmt(m.deviation)} robust σ`;
+  const side = m.deviation > 0 ? 'above' : 'below';
+  const ratio = m.baselineMedian !== 0 ? Math.abs(m.incidentValue / m.baselineMedian) : Infinity;
+  const factor = Number.isFinite(ratio) && ratio > 0 ? ` (×${ratio >= 10 ? ratio.toFixed(0) : ratio.toPrecision(2)})` : '';
+  return `far ${side} the baseline's range, over 100 robust σ${factor}`;
+}
+
 function describeCandidate(c: RcaCandidate): string {
   const parts: string[] = [];
   const m = c.evidence.metrics[0];
   if (m) {
     parts.push(
-      `${m.signal} went from ${fmt(m.baselineMedian)} to ${fmt(m.incidentValue)}${m.unit ? ` ${m.unit}` : ''} (${m.deviation >= 0 ? '+' : ''}${fmt(m.deviation)} robust σ${m.changePoint ? `, change at ${when(m.changePoint)}` : ''})`,
+      `${m.signal} went from ${fmt(m.baselineMedian)} to ${fmt(m.incidentValue)}${m.unit ? ` ${m.unit}` : ''} (${describeDeviation(m)}${m.changePoint ? `, change at ${when(m.changePoint)}` : ''})`,
     );
   }
   const log = c.evidence.logs[0];

@@ -39,7 +39,7 @@ function render(result: RcaResult, top: number): string {
   lines.push(['#', 'service', 'fault type', 'score', 'signal', 'deviation'].join('\t'));
   result.candidates.slice(0, top).forEach((c, i) => {
     const m = c.evidence.metrics[0];
-    lines.push([i + 1, c.service, c.faultType, c.score.toFixed(1), c.signal, m ? `${m.deviation.toFixed(1)}σ` : '-'].join('\t'));
+    lines.push([i + 1, c.service, c.faultType, c.score.toFixed(1), c.signal, m ? (Math.abs(m.deviation) > 100 ? `${m.deviation > 0 ? '>' : '<-'}100σ` : `${m.deviation.toFixed(1)}σ`) : '-'].join('\t'));
     if (m?.promql) lines.push(`   promql: ${m.promql}`);
     for (const log of c.evidence.logs.slice(0, 2)) lines.push(`   log ${log.isNew ? 'new' : 'burst'} ${log.countBaseline}→${log.countIncident}: ${log.template}`);
     for (const e of c.evidence.events.slice(0, 2)) lines.push(`   event ${e.reason} ${e.object} ×${e.count}: ${e.message}`);

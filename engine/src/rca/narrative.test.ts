@@ -1,0 +1,15 @@
+import { describe, expect, it } from 'vitest';
+import { describeDeviation } from './narrative.js';
+
+describe('describeDeviation', () => {
+  it('gives an ordinary robust z as it is', () => {
+    expect(describeDeviation({ deviation: 7.25, baselineMedian: 1, incidentValue: 2 })).toBe('+7.25 robust σ');
+    expect(describeDeviation({ deviation: -12, baselineMedian: 1, incidentValue: 0.5 })).toBe('-12 robust σ');
+  });
+
+  it('reads a z beyond 100 as the factor the level changed by, since its size mostly measures a flat baseline', () => {
+    expect(describeDeviation({ deviation: 4500, baselineMedian: 0.0045, incidentValue: 0.55 })).toBe("far above the baseline's range, over 100 robust σ (×122)");
+    expect(describeDeviation({ deviation: -300, baselineMedian: 100, incidentValue: 40 })).toBe("far below the baseline's range, over 100 robust σ (×0.40)");
+    expect(describeDeviation({ deviation: 1e6, baselineMedian: 0, incidentValue: 3 })).toBe("far above the baseline's range, over 100 robust σ");
+  });
+});
