@@ -1,30 +1,21 @@
-import { createEngineClient, EngineApiError, type EngineClient } from '@ai-cloudops/engine/client';
+import { createEngineClient, EngineApiError, type ClusterQuery, type EngineClient } from '@ai-cloudops/engine/client';
 import type {
+  Answer,
   AskRequest,
-  AskResponse,
   ClusterInfo,
-  ForecastRequest,
+  ForecastRequestInput,
   ForecastResponse,
-  JobRecord,
+  JobRecordOf,
   RangeQuery,
-  RangeSeries,
+  RangeSeriesDto,
   RcaRequest,
   RcaResult,
   Readiness,
-  SignalInfo,
+  SignalCatalog,
   WorkloadHealth,
 } from './types';
 
 export { EngineApiError };
-
-/** What the engine says about its signals: the templates plus how to read their results. */
-export interface SignalCatalog {
-  /** Label carrying the service name in signal results (`signals.serviceLabel`). */
-  serviceLabel: string;
-  /** Range window the engine substitutes for `$window` (`signals.window`). */
-  window: string;
-  items: SignalInfo[];
-}
 
 /**
  * The calls the pages and the datasource make, over the engine's typed client, so the wire protocol and error
@@ -33,13 +24,13 @@ export interface SignalCatalog {
 export interface EngineApi {
   readiness(): Promise<Readiness>;
   clusters(): Promise<ClusterInfo[]>;
-  workloads(query?: { cluster?: string; namespace?: string; labelSelector?: string }): Promise<WorkloadHealth[]>;
+  workloads(query?: ClusterQuery): Promise<WorkloadHealth[]>;
   signals(): Promise<SignalCatalog>;
-  queryRange(query: RangeQuery): Promise<RangeSeries[]>;
-  job<R = unknown>(id: string): Promise<JobRecord<R>>;
-  startRca(request: RcaRequest): Promise<JobRecord<RcaResult>>;
-  forecast(request: ForecastRequest): Promise<ForecastResponse>;
-  ask(request: AskRequest): Promise<AskResponse>;
+  queryRange(query: RangeQuery): Promise<RangeSeriesDto[]>;
+  job<R = unknown>(id: string): Promise<JobRecordOf<R>>;
+  startRca(request: RcaRequest): Promise<JobRecordOf<RcaResult>>;
+  forecast(request: ForecastRequestInput): Promise<ForecastResponse>;
+  ask(request: AskRequest): Promise<Answer>;
 }
 
 export type FetchLike = (input: string, init?: RequestInit) => Promise<Response>;
@@ -55,17 +46,14 @@ export function createEngineApi({ baseUrl, fetchApi, token }: EngineApiOptions):
   const client: EngineClient = createEngineClient({ baseUrl, token, fetchApi: fetchApi as typeof fetch });
   return {
     readiness: () => client.ready(),
-    clusters: async () => (await client.clusters()).items ?? [],
-    workloads: async (query = {}) => (await client.workloads(query)).items ?? [],
-    signals: async () => {
-      const body = await client.signals();
-      return { serviceLabel: body.serviceLabel || 'service', window: body.window || '5m', items: body.items ?? [] };
-    },
-    queryRange: async (q) => (await client.queryRange(q)).series ?? [],
-    job: async <R>(id: string) => (await client.job(id)) as JobRecord<R>,
-    // The engine's types are stricter than what the pages read (see types.ts), so results are narrowed here.
-    startRca: async (request) => (await client.startRca(request)) as JobRecord<RcaResult>,
-    forecast: async (request) => (await client.forecast(request)) as ForecastResponse,
-    ask: async (request) => (await client.ask(request)) as AskResponse,
+    clusters: async () => (await client.clusters()).items,
+    workloads: async (query = {}) => (await client.workloads(query)).items,
+    signals: () => client.signals(),
+    queryRange: async (q) => (await client.queryRange(q)).series,
+    // The job schema keeps results unknown (one store serves every kind); the caller knows what its job yields.
+    job: async <R>(id: string) => (await client.job(id)) as JobRecordOf<R>,
+    startRca: async (request) => (await client.startRca(request)) as JobRecordOf<RcaResult>,
+    forecast: (request) => client.forecast(request),
+    ask: (request) => client.ask(request),
   };
 }

@@ -2,6 +2,7 @@ import { dateTime, type DataQueryRequest, type DataSourceInstanceSettings, Field
 import { CloudOpsDataSource } from './datasource';
 import type { CloudOpsDataSourceOptions, CloudOpsQuery } from './types';
 import { FakeBackendSrv, routes, type RecordedRequest } from '../test/FakeBackendSrv';
+import type { ForecastResponse, SignalCatalog } from '../api/types';
 
 const DS_URL = '/api/datasources/proxy/uid/cloudops';
 const ENGINE = `${DS_URL}/engine`;
@@ -44,8 +45,13 @@ function request(
 const T0 = 1_764_000_000; // unix seconds
 
 const forecastBody = {
+  seriesKey: 'shop/checkout/request_rate',
   model: 'holt-winters',
   reason: 'lowest backtest error',
+  source: 'stored',
+  modelVersion: 2,
+  stepSeconds: 60,
+  coverage: 0.9,
   // Out of order on purpose: frames must be time-sorted.
   points: [
     { t: T0 + 120, value: 12, lower: 9, upper: 15 },
@@ -53,7 +59,7 @@ const forecastBody = {
     { t: T0 + 60, value: 11, lower: 8.5, upper: 13.5 },
   ],
   history: [{ t: T0 - 60, value: 9.5 }],
-};
+} satisfies ForecastResponse;
 
 const signalsBody = {
   serviceLabel: 'app',
@@ -66,7 +72,7 @@ const signalsBody = {
       badDirection: 'both',
     },
   ],
-};
+} satisfies SignalCatalog;
 
 describe('CloudOpsDataSource', () => {
   test('turns an engine forecast into a time-sorted frame with time, value, lower and upper', async () => {

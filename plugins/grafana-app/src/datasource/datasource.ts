@@ -10,9 +10,9 @@ import {
   type TestDataSourceResponse,
 } from '@grafana/data';
 import { getTemplateSrv } from '@grafana/runtime';
-import { createEngineApi, type EngineApi, type SignalCatalog } from '../api/EngineApi';
+import { createEngineApi, type EngineApi } from '../api/EngineApi';
 import { grafanaFetch } from '../api/grafanaFetch';
-import type { RangeSeries } from '../api/types';
+import type { RangeSeriesDto, SignalCatalog } from '../api/types';
 import { DEFAULT_NAMESPACE } from '../constants';
 import { DEFAULT_ANOMALY_OPTIONS } from './anomalyScore';
 import { anomalyToFrame, forecastToFrame, historyToFrame } from './toFrames';
@@ -107,7 +107,7 @@ export class CloudOpsDataSource extends DataSourceApi<CloudOpsQuery, CloudOpsDat
       if (readiness.ready) {
         return {
           status: 'success',
-          message: `Engine ready${readiness.profile ? ` (${readiness.profile} profile)` : ''}: ${readiness.checks.length} checks passed`,
+          message: `Engine ready (${readiness.profile} profile): ${readiness.checks.length} checks passed`,
         };
       }
       return {
@@ -142,7 +142,7 @@ export class CloudOpsDataSource extends DataSourceApi<CloudOpsQuery, CloudOpsDat
     return query.kind === 'anomaly-score' ? [anomalyToFrame(series, target, from)] : [historyToFrame(series, target)];
   }
 
-  private async serviceSeries(query: CloudOpsQuery, start: number, end: number, step: number): Promise<RangeSeries> {
+  private async serviceSeries(query: CloudOpsQuery, start: number, end: number, step: number): Promise<RangeSeriesDto> {
     const catalog = await this.signals();
     const signal = catalog.items.find((s) => s.name === query.signal);
     if (!signal) {

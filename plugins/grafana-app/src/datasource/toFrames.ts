@@ -1,5 +1,5 @@
 import { createDataFrame, FieldType, type DataFrame } from '@grafana/data';
-import type { ForecastResponse, RangeSeries } from '../api/types';
+import type { ForecastResponse, RangeSeriesDto } from '../api/types';
 import { anomalyScores, type AnomalyScoreOptions, DEFAULT_ANOMALY_OPTIONS } from './anomalyScore';
 import { toEpochMs } from './toEpochMs';
 
@@ -14,7 +14,7 @@ interface FrameTarget {
  * panel shows the prediction interval as a shaded band without any override.
  */
 export function forecastToFrame(response: ForecastResponse, target: FrameTarget): DataFrame {
-  const points = [...(response.points ?? [])].map((p) => ({ ...p, t: toEpochMs(p.t) })).sort((a, b) => a.t - b.t);
+  const points = response.points.map((p) => ({ ...p, t: toEpochMs(p.t) })).sort((a, b) => a.t - b.t);
   const name = `${target.service} ${target.signal} forecast`;
   return createDataFrame({
     refId: target.refId,
@@ -26,13 +26,13 @@ export function forecastToFrame(response: ForecastResponse, target: FrameTarget)
       {
         name: 'lower',
         type: FieldType.number,
-        values: points.map((p) => p.lower ?? null),
+        values: points.map((p) => p.lower),
         config: { displayName: `${name} lower`, custom: { lineWidth: 0, fillOpacity: 0 } },
       },
       {
         name: 'upper',
         type: FieldType.number,
-        values: points.map((p) => p.upper ?? null),
+        values: points.map((p) => p.upper),
         config: {
           displayName: `${name} upper`,
           custom: { lineWidth: 0, fillOpacity: 20, fillBelowTo: `${name} lower` },
@@ -43,7 +43,7 @@ export function forecastToFrame(response: ForecastResponse, target: FrameTarget)
 }
 
 /** The signal's series for one service, as time + value. */
-export function historyToFrame(series: RangeSeries, target: FrameTarget): DataFrame {
+export function historyToFrame(series: RangeSeriesDto, target: FrameTarget): DataFrame {
   const name = `${target.service} ${target.signal}`;
   return createDataFrame({
     refId: target.refId,
@@ -57,7 +57,7 @@ export function historyToFrame(series: RangeSeries, target: FrameTarget): DataFr
 
 /** Anomaly score per point of the series; points before `from` (ms) are context only and are dropped. */
 export function anomalyToFrame(
-  series: RangeSeries,
+  series: RangeSeriesDto,
   target: FrameTarget,
   from: number,
   options: AnomalyScoreOptions = DEFAULT_ANOMALY_OPTIONS

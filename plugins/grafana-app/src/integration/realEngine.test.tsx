@@ -10,7 +10,7 @@ import { testIds } from '../components/testIds';
 import { ENGINE_PROXY_URL } from '../constants';
 import { FakeBackendSrv, proxyTo, type Handler } from '../test/FakeBackendSrv';
 import { startEngineProcess, type EngineProcess } from '../test/startEngineProcess';
-import type { WorkloadHealth } from '../api/types';
+import type { RangeSeriesDto, Readiness, SignalCatalog, WorkloadHealth } from '../api/types';
 
 /**
  * The plugin against a real engine (demo profile: simulated cluster, synthetic metrics). Grafana's proxy routes
@@ -72,7 +72,7 @@ describe('against a real engine', () => {
   test('the overview lists the workloads and checks the engine reports', async () => {
     new FakeBackendSrv(withToken(proxyTo(ENGINE_PROXY_URL, engine.url), TOKEN)).install();
     const expected = (await engineGet<{ items: WorkloadHealth[] }>('/api/v1/workloads?namespace=shop')).items;
-    const readiness = await engineGet<{ checks: unknown[] }>('/readyz');
+    const readiness = await engineGet<Readiness>('/readyz');
     expect(expected.length).toBeGreaterThan(0);
 
     render(<OverviewPage />);
@@ -101,10 +101,10 @@ describe('against a real engine', () => {
     new FakeBackendSrv(withToken(proxyTo(`${DS_URL}/engine`, engine.url), TOKEN)).install();
     const end = Math.floor(Date.now() / 60_000) * 60;
     const start = end - 3600;
-    const signals = await engineGet<{ items: Array<{ name: string; query: string }> }>('/api/v1/signals');
+    const signals = await engineGet<SignalCatalog>('/api/v1/signals');
     const template = signals.items.find((s) => s.name === 'request_rate')!.query;
     const promql = template.split('$namespace').join('shop').split('$window').join('5m');
-    const direct = await engineGet<{ series: Array<{ labels: Record<string, string>; values: number[] }> }>(
+    const direct = await engineGet<{ series: RangeSeriesDto[] }>(
       `/api/v1/metrics/query_range?query=${encodeURIComponent(promql)}&start=${start}&end=${end}&step=60`
     );
     const frontend = direct.series.find((s) => s.labels.service === 'frontend')!;

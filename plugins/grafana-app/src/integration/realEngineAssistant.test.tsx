@@ -6,7 +6,7 @@ import { testIds } from '../components/testIds';
 import { ENGINE_PROXY_URL } from '../constants';
 import { FakeBackendSrv, proxyTo, recording, replyJson } from '../test/FakeBackendSrv';
 import { startEngineProcess, type EngineProcess } from '../test/startEngineProcess';
-import type { AskResponse } from '../api/types';
+import type { Answer } from '../api/types';
 
 /** The assistant page against a real engine (demo profile, offline retrieval), through the emulated proxy route. */
 
@@ -30,7 +30,7 @@ describe('the assistant against a real engine', () => {
     await userEvent.click(screen.getByTestId(testIds.assistant.ask));
 
     const answer = await screen.findByTestId(testIds.assistant.answer, undefined, { timeout: 30_000 });
-    const engineReply = replyJson<AskResponse>(rec.replies.find((r) => r.url.endsWith('/assistant/ask'))!.reply);
+    const engineReply = replyJson<Answer>(rec.replies.find((r) => r.url.endsWith('/assistant/ask'))!.reply);
     expect(engineReply.answer.length).toBeGreaterThan(0);
     expect(within(answer).queryAllByTestId(testIds.assistant.citation)).toHaveLength(engineReply.citations.length);
   }, 60_000);

@@ -6,7 +6,7 @@ import { testIds } from '../components/testIds';
 import { ENGINE_PROXY_URL } from '../constants';
 import { FakeBackendSrv, proxyTo, recording, replyJson } from '../test/FakeBackendSrv';
 import { startEngineProcess, type EngineProcess } from '../test/startEngineProcess';
-import type { JobRecord, RcaResult } from '../api/types';
+import type { JobRecordDto, JobRecordOf, RcaResult } from '../api/types';
 
 /** Root-cause analysis of an injected demo fault against a real engine, through the emulated proxy route. */
 
@@ -38,8 +38,8 @@ describe('root cause against a real engine', () => {
 
     const candidates = await screen.findAllByTestId(testIds.rootCause.candidate, undefined, { timeout: 60_000 });
     // The record the page polled to completion, read again from the engine itself.
-    const started = replyJson<JobRecord>(rec.replies.find((r) => r.url.endsWith('/api/v1/rca'))!.reply);
-    const final = (await (await fetch(`${engine.url}/api/v1/jobs/${started.id}`)).json()) as JobRecord<RcaResult>;
+    const started = replyJson<JobRecordDto>(rec.replies.find((r) => r.url.endsWith('/api/v1/rca'))!.reply);
+    const final = (await (await fetch(`${engine.url}/api/v1/jobs/${started.id}`)).json()) as JobRecordOf<RcaResult>;
     expect(final.status).toBe('succeeded');
     const ranked = [...final.result!.candidates].sort((a, b) => b.score - a.score);
     expect(candidates).toHaveLength(ranked.length);

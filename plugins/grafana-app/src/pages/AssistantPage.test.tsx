@@ -5,6 +5,7 @@ import { AssistantPage } from './AssistantPage';
 import { testIds } from '../components/testIds';
 import { ENGINE_PROXY_URL } from '../constants';
 import { FakeBackendSrv, routes } from '../test/FakeBackendSrv';
+import type { Answer } from '../api/types';
 
 describe('AssistantPage', () => {
   test('shows the answer with its numbered citations and carries the conversation on', async () => {
@@ -28,10 +29,23 @@ describe('AssistantPage', () => {
             ],
             conversationId: 'c-1',
             citations: [
-              { n: 2, title: 'Pod troubleshooting', path: 'runbooks/pods.md', section: 'CrashLoopBackOff' },
-              { n: 1, title: 'Rollbacks', path: 'runbooks/rollback.md', url: 'https://docs.example.com/rollback' },
+              {
+                n: 2,
+                title: 'Pod troubleshooting',
+                path: 'runbooks/pods.md',
+                section: 'CrashLoopBackOff',
+                score: 0.61,
+              },
+              {
+                n: 1,
+                title: 'Rollbacks',
+                path: 'runbooks/rollback.md',
+                url: 'https://docs.example.com/rollback',
+                section: 'Undo a rollout',
+                score: 0.74,
+              },
             ],
-          },
+          } satisfies Answer,
         }),
       })
     ).install();

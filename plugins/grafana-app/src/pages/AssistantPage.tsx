@@ -4,14 +4,14 @@ import { renderMarkdown, type GrafanaTheme2 } from '@grafana/data';
 import { PluginPage } from '@grafana/runtime';
 import { Alert, Badge, Button, InlineField, InlineFieldRow, Input, TextArea, TextLink, useStyles2 } from '@grafana/ui';
 import { useEngineApi } from '../api/useEngineApi';
-import type { AskResponse, Citation } from '../api/types';
+import type { Answer, Citation } from '../api/types';
 import { EngineErrorAlert } from '../components/EngineError/EngineErrorAlert';
 import { testIds } from '../components/testIds';
 import { initialParam } from '../utils/initialParam';
 
 interface Turn {
   question: string;
-  response: AskResponse;
+  response: Answer;
 }
 
 export function AssistantPage() {
@@ -54,7 +54,7 @@ export function AssistantPage() {
         {turns.map((turn, i) => (
           <div key={i} className={s.turn}>
             <div className={s.question}>{turn.question}</div>
-            <Answer response={turn.response} anchor={`turn${i}`} />
+            <AnswerView response={turn.response} anchor={`turn${i}`} />
           </div>
         ))}
         {error !== undefined && (
@@ -110,8 +110,9 @@ export function AssistantPage() {
   );
 }
 
-function Answer({ response, anchor }: { response: AskResponse; anchor: string }) {
+function AnswerView({ response, anchor }: { response: Answer; anchor: string }) {
   const s = useStyles2(getStyles);
+  const steps = response.runbookSteps ?? [];
   return (
     <div data-testid={testIds.assistant.answer}>
       {response.unanswered && (
@@ -122,27 +123,27 @@ function Answer({ response, anchor }: { response: AskResponse; anchor: string })
       <div
         className={s.answer}
         // Sanitized by renderMarkdown; the only markup added afterwards is the numeric citation anchors.
-        dangerouslySetInnerHTML={{ __html: answerHtml(response.answer, response.citations ?? [], anchor) }}
+        dangerouslySetInnerHTML={{ __html: answerHtml(response.answer, response.citations, anchor) }}
       />
       {/* The extractive answer already lists the steps; a model-written one may not. */}
-      {(response.runbookSteps ?? []).length > 0 && !response.answer.includes(response.runbookSteps![0]!) && (
+      {steps.length > 0 && !response.answer.includes(steps[0]!) && (
         <ol className={s.citations}>
-          {response.runbookSteps!.map((step, i) => (
+          {steps.map((step, i) => (
             <li key={i}>{step}</li>
           ))}
         </ol>
       )}
-      {(response.toolCalls ?? []).length > 0 && (
+      {response.toolCalls.length > 0 && (
         <ul className={s.tools}>
-          {response.toolCalls!.map((call, i) => (
+          {response.toolCalls.map((call, i) => (
             <li key={i}>
               <Badge color={call.ok ? 'green' : 'red'} text={call.name} /> {call.summary}
             </li>
           ))}
         </ul>
       )}
-      {response.mode && <Badge color="blue" text={response.mode} className={s.mode} />}
-      {(response.citations ?? []).length > 0 && (
+      <Badge color="blue" text={response.mode} className={s.mode} />
+      {response.citations.length > 0 && (
         <ol className={s.citations}>
           {[...response.citations]
             .sort((a, b) => a.n - b.n)

@@ -6,6 +6,7 @@ import { ForecastPage } from './ForecastPage';
 import { testIds } from '../components/testIds';
 import { ENGINE_PROXY_URL } from '../constants';
 import { FakeBackendSrv, routes } from '../test/FakeBackendSrv';
+import type { ForecastResponse, SignalCatalog } from '../api/types';
 
 // Grafana installs its panel renderer at startup (an internal setter plugins cannot reach), so the runtime's
 // PanelRenderer is replaced by a stand-in that shows what the page hands it.
@@ -35,7 +36,7 @@ describe('ForecastPage', () => {
             serviceLabel: 'service',
             window: '5m',
             items: [{ name: 'request_rate', query: 'q', unit: 'req/s', badDirection: 'both' }],
-          },
+          } satisfies SignalCatalog,
         }),
         [`POST ${ENGINE_PROXY_URL}/api/v1/forecast`]: () => ({
           status: 200,
@@ -51,7 +52,7 @@ describe('ForecastPage', () => {
               { t: T0 - 1200, value: 98 },
               { t: T0 - 600, value: 99 },
             ],
-          },
+          } satisfies ForecastResponse,
         }),
       })
     ).install();

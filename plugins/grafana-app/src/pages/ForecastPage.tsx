@@ -126,18 +126,14 @@ export function ForecastPage() {
           <div className={s.section} data-testid={testIds.forecast.result}>
             <p>
               Model <strong>{result.model}</strong>
-              {result.source && (
-                <span className={s.muted}>
-                  {' '}
-                  {result.source === 'stored'
-                    ? `trained v${result.modelVersion ?? '?'}`
-                    : 'fitted now (no trained model yet)'}
-                </span>
-              )}
+              <span className={s.muted}>
+                {' '}
+                {result.source === 'stored'
+                  ? `trained v${result.modelVersion ?? '?'}`
+                  : 'fitted now (no trained model yet)'}
+              </span>
               {result.reason && <span className={s.muted}> ({result.reason})</span>}
-              {result.coverage !== undefined && Number.isFinite(result.coverage) && (
-                <span className={s.muted}>; backtest interval coverage {Math.round(result.coverage * 100)}%</span>
-              )}
+              <span className={s.muted}>; backtest interval coverage {Math.round(result.coverage * 100)}%</span>
             </p>
             <ForecastChart result={result} service={service} signal={signal} />
             <ForecastSummary result={result} unit={unit} />
@@ -158,7 +154,7 @@ function ForecastChart({ result, service, signal }: { result: ForecastResponse; 
   }, []);
 
   const frames: DataFrame[] = [forecastToFrame(result, { refId: 'forecast', service, signal })];
-  if (result.history && result.history.length > 0) {
+  if (result.history.length > 0) {
     frames.unshift(
       createDataFrame({
         refId: 'history',
@@ -199,12 +195,12 @@ function ForecastChart({ result, service, signal }: { result: ForecastResponse; 
 /** The numbers behind the chart at a few horizons, readable without hovering. */
 function ForecastSummary({ result, unit }: { result: ForecastResponse; unit: string }) {
   const s = useStyles2(getStyles);
-  const points = result.points ?? [];
+  const { points } = result;
   if (points.length === 0) {
     return <p className={s.muted}>The model returned no points.</p>;
   }
   const picks = [...new Set([0, Math.floor((points.length - 1) / 2), points.length - 1])].map((i) => points[i]!);
-  const fmt = (v?: number) => (v === undefined || v === null || !Number.isFinite(v) ? '–' : v.toPrecision(4));
+  const fmt = (v: number) => v.toPrecision(4);
   return (
     <table className={s.table}>
       <thead>

@@ -6,6 +6,7 @@ import { testIds } from '../components/testIds';
 import { ENGINE_PROXY_URL } from '../constants';
 import { FakeBackendSrv, routes } from '../test/FakeBackendSrv';
 import { workload } from '../test/fixtures';
+import type { Readiness } from '../api/types';
 
 const readyBody = {
   ready: true,
@@ -14,7 +15,7 @@ const readyBody = {
     { name: 'metrics', ok: true, detail: 'synthetic metrics (seed 42)', latencyMs: 1.4 },
     { name: 'cluster:simulated', ok: true, detail: '11 deployments', latencyMs: 3 },
   ],
-};
+} satisfies Readiness;
 
 describe('OverviewPage', () => {
   test('renders readiness checks and the workloads of the response, worst first, per namespace', async () => {
@@ -72,6 +73,7 @@ describe('OverviewPage', () => {
     expect(within(checks[0]).getByText('metrics')).toBeInTheDocument();
     expect(within(checks[0]).getByText('1 ms')).toBeInTheDocument();
     expect(screen.getByText('ready')).toBeInTheDocument();
+    expect(screen.getByText(/demo profile/)).toBeInTheDocument();
 
     const workloadsCall = srv.requests.find((r) => r.path.endsWith('/api/v1/workloads'))!;
     expect(workloadsCall.query.get('namespace')).toBe('shop');
@@ -119,7 +121,7 @@ describe('OverviewPage', () => {
             ready: false,
             profile: 'live',
             checks: [{ name: 'cluster:prod', ok: false, detail: 'API server unreachable: ECONNREFUSED' }],
-          },
+          } satisfies Readiness,
         }),
         [`GET ${ENGINE_PROXY_URL}/api/v1/clusters`]: () => ({ status: 200, body: { items: [] } }),
         [`GET ${ENGINE_PROXY_URL}/api/v1/workloads`]: () => ({

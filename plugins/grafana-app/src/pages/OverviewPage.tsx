@@ -101,13 +101,15 @@ export function OverviewPage() {
           <h3>
             Engine{' '}
             {readiness && (
-              <Badge
-                color={readiness.ready ? 'green' : 'red'}
-                text={readiness.ready ? 'ready' : 'not ready'}
-                icon={readiness.ready ? 'check' : 'exclamation-triangle'}
-              />
+              <>
+                <Badge
+                  color={readiness.ready ? 'green' : 'red'}
+                  text={readiness.ready ? 'ready' : 'not ready'}
+                  icon={readiness.ready ? 'check' : 'exclamation-triangle'}
+                />
+                <span className={s.muted}> {readiness.profile} profile</span>
+              </>
             )}
-            {readiness?.profile && <span className={s.muted}> {readiness.profile} profile</span>}
           </h3>
           {readinessError !== undefined && (
             <EngineErrorAlert error={readinessError} title="Cannot reach the engine" testId={testIds.overview.error} />
@@ -166,13 +168,13 @@ export function OverviewPage() {
                         <strong>{w.name}</strong> <span className={s.muted}>{w.kind}</span>
                       </td>
                       <td>
-                        <Badge color={HEALTH_COLOR[w.health] ?? 'orange'} text={w.health} />
+                        <Badge color={HEALTH_COLOR[w.health]} text={w.health} />
                       </td>
                       <td>
                         {w.readyReplicas}/{w.replicas}
                       </td>
-                      <td>{(w.pods ?? []).reduce((sum, p) => sum + (p.restarts ?? 0), 0)}</td>
-                      <td className={s.detail}>{(w.reasons ?? []).join('; ')}</td>
+                      <td>{w.pods.reduce((sum, p) => sum + p.restarts, 0)}</td>
+                      <td className={s.detail}>{w.reasons.join('; ')}</td>
                       <td className={s.actions}>
                         {w.health !== 'healthy' && (
                           <LinkButton size="sm" fill="text" icon="search" href={linkTo(ROUTES.RootCause, w)}>
@@ -229,9 +231,7 @@ function groupByNamespace(workloads: WorkloadHealth[]): Array<[string, WorkloadH
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([ns, items]) => [
       ns,
-      [...items].sort(
-        (a, b) => (HEALTH_ORDER[a.health] ?? 1) - (HEALTH_ORDER[b.health] ?? 1) || a.name.localeCompare(b.name)
-      ),
+      [...items].sort((a, b) => HEALTH_ORDER[a.health] - HEALTH_ORDER[b.health] || a.name.localeCompare(b.name)),
     ]);
 }
 

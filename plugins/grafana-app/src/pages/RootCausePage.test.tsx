@@ -5,12 +5,25 @@ import { RootCausePage } from './RootCausePage';
 import { testIds } from '../components/testIds';
 import { ENGINE_PROXY_URL } from '../constants';
 import { FakeBackendSrv, routes } from '../test/FakeBackendSrv';
-import type { RcaResult } from '../api/types';
+import type { JobRecordDto, RcaResult } from '../api/types';
 
 const W = 1_764_064_800; // 2025-11-25T10:00:00Z
 
 // Shaped as engine/src/rca/schemas.ts rcaResultSchema.
 const result: RcaResult = {
+  id: 'rca-1',
+  request: { namespace: 'shop', target: { service: 'checkout' } },
+  createdAt: '2025-11-25T10:30:00Z',
+  namespace: 'shop',
+  target: { service: 'checkout' },
+  serviceGraph: {
+    services: ['frontend', 'checkout', 'payment'],
+    edges: [
+      { from: 'frontend', to: 'checkout', origin: 'learned' },
+      { from: 'checkout', to: 'payment', origin: 'learned' },
+    ],
+  },
+  timings: { collectMs: 120, scoreMs: 8 },
   narrative: 'checkout errors follow payment latency rising after payment was redeployed.',
   narrativeSource: 'template',
   window: { baselineStart: W - 3600, start: W, end: W + 1800 },
@@ -86,7 +99,7 @@ describe('RootCausePage', () => {
             message: 'started',
             params: r.data,
             createdAt: '2026-11-25T10:00:00Z',
-          },
+          } satisfies JobRecordDto,
         }),
         [`GET ${ENGINE_PROXY_URL}/api/v1/jobs/job-1`]: () => {
           polls += 1;
@@ -99,8 +112,9 @@ describe('RootCausePage', () => {
                   status: 'running',
                   progress: 0.5,
                   message: 'scoring services',
+                  params: { namespace: 'shop', target: { service: 'checkout' } },
                   createdAt: '2026-11-25T10:00:00Z',
-                },
+                } satisfies JobRecordDto,
               }
             : {
                 status: 200,
@@ -110,9 +124,10 @@ describe('RootCausePage', () => {
                   status: 'succeeded',
                   progress: 1,
                   message: 'done',
+                  params: { namespace: 'shop', target: { service: 'checkout' } },
                   createdAt: '2026-11-25T10:00:00Z',
                   result,
-                },
+                } satisfies JobRecordDto,
               };
         },
       })
@@ -195,9 +210,10 @@ describe('RootCausePage', () => {
             status: 'failed',
             progress: 1,
             message: 'no data',
+            params: { namespace: 'prod', target: { service: 'payment' } },
             createdAt: '2026-11-25T10:00:00Z',
             error: { code: 'UPSTREAM_UNAVAILABLE', message: 'no data' },
-          },
+          } satisfies JobRecordDto,
         }),
       })
     ).install();

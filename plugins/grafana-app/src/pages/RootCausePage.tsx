@@ -4,7 +4,7 @@ import type { GrafanaTheme2 } from '@grafana/data';
 import { PluginPage } from '@grafana/runtime';
 import { Alert, Badge, Button, InlineField, InlineFieldRow, Input, LinkButton, useStyles2 } from '@grafana/ui';
 import { useEngineApi } from '../api/useEngineApi';
-import type { JobRecord, RcaCandidate, RcaResult } from '../api/types';
+import type { JobRecordOf, RcaCandidate, RcaResult } from '../api/types';
 import { EngineErrorAlert } from '../components/EngineError/EngineErrorAlert';
 import { testIds } from '../components/testIds';
 import { DEFAULT_NAMESPACE } from '../constants';
@@ -21,7 +21,7 @@ export function RootCausePage() {
   const [namespace, setNamespace] = useState(() => initialParam('namespace', DEFAULT_NAMESPACE));
   const [service, setService] = useState(() => initialParam('service', ''));
   const [windowText, setWindowText] = useState('30');
-  const [job, setJob] = useState<JobRecord<RcaResult>>();
+  const [job, setJob] = useState<JobRecordOf<RcaResult>>();
   const [error, setError] = useState<unknown>();
   const [window_, setWindow] = useState<{ start: number; end: number }>();
   const timer = useRef<ReturnType<typeof setTimeout>>();
@@ -67,9 +67,10 @@ export function RootCausePage() {
   const windowMinutes = Number(windowText);
   const windowValid = windowText.trim() !== '' && Number.isFinite(windowMinutes) && windowMinutes > 0;
   const running = job?.status === 'running';
-  const candidates = [...(job?.result?.candidates ?? [])].sort((a, b) => b.score - a.score);
+  const result = job?.result;
+  const candidates = [...(result?.candidates ?? [])].sort((a, b) => b.score - a.score);
   // Explore opens on the baseline and the incident together, as the engine compared them.
-  const w = job?.result?.window;
+  const w = result?.window;
   const range = w
     ? { from: w.baselineStart * 1000, to: w.end * 1000 }
     : window_
@@ -154,17 +155,17 @@ export function RootCausePage() {
           </div>
         )}
 
-        {job?.result?.narrative && (
+        {result?.narrative && (
           <div className={s.section} data-testid={testIds.rootCause.narrative}>
             <h3>Summary</h3>
-            <p className={s.narrative}>{job.result.narrative}</p>
+            <p className={s.narrative}>{result.narrative}</p>
           </div>
         )}
 
-        {(job?.result?.warnings ?? []).length > 0 && (
+        {result && result.warnings.length > 0 && (
           <Alert severity="warning" title="Some data could not be collected" className={s.section}>
             <ul>
-              {job!.result!.warnings!.map((w) => (
+              {result.warnings.map((w) => (
                 <li key={w}>{w}</li>
               ))}
             </ul>
@@ -179,7 +180,7 @@ export function RootCausePage() {
           <ol className={s.candidates}>
             {candidates.map((c, i) => (
               <CandidateItem
-                key={`${c.service}/${c.signal ?? ''}/${c.faultType ?? ''}/${i}`}
+                key={`${c.service}/${c.signal}/${c.faultType}/${i}`}
                 candidate={c}
                 range={range}
                 promUid={promUid}
@@ -202,7 +203,7 @@ function CandidateItem({
   promUid?: string;
 }) {
   const s = useStyles2(getStyles);
-  const { metrics = [], logs = [], events = [], changes = [] } = candidate.evidence ?? {};
+  const { metrics, logs, events, changes } = candidate.evidence;
   return (
     <li className={s.candidate} data-testid={testIds.rootCause.candidate}>
       <div>

@@ -5,7 +5,7 @@ export function workload(
   name: string,
   health: WorkloadHealthState,
   options: { namespace?: string; replicas?: number; ready?: number; restarts?: number; reasons?: string[] } = {}
-): WorkloadHealth & Record<string, unknown> {
+): WorkloadHealth {
   const namespace = options.namespace ?? 'shop';
   const replicas = options.replicas ?? 2;
   const ready = options.ready ?? (health === 'healthy' ? replicas : health === 'degraded' ? replicas - 1 : 0);

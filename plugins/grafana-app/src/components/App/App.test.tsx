@@ -6,6 +6,7 @@ import { App } from './App';
 import { testIds } from '../testIds';
 import { ENGINE_PROXY_URL } from '../../constants';
 import { FakeBackendSrv, routes } from '../../test/FakeBackendSrv';
+import type { Readiness } from '../../api/types';
 
 function renderAt(path: string) {
   return render(
@@ -21,7 +22,10 @@ describe('App', () => {
   beforeEach(() => {
     new FakeBackendSrv(
       routes({
-        [`GET ${ENGINE_PROXY_URL}/readyz`]: () => ({ status: 200, body: { ready: true, checks: [] } }),
+        [`GET ${ENGINE_PROXY_URL}/readyz`]: () => ({
+          status: 200,
+          body: { ready: true, profile: 'demo', checks: [] } satisfies Readiness,
+        }),
         [`GET ${ENGINE_PROXY_URL}/api/v1/clusters`]: () => ({ status: 200, body: { items: [] } }),
         [`GET ${ENGINE_PROXY_URL}/api/v1/workloads`]: () => ({ status: 200, body: { items: [] } }),
       })
