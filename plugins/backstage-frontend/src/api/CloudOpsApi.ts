@@ -1,13 +1,6 @@
 import { createApiRef } from '@backstage/core-plugin-api';
 import type { CompoundEntityRef } from '@backstage/catalog-model';
-import type {
-  AssistantAnswer,
-  EntityWorkloadsResponse,
-  ForecastResult,
-  JobRecordDto,
-  RcaResult,
-  Unavailable,
-} from './types';
+import type { Answer, EntityWorkloadsResponse, ForecastResponse, JobRecordDto, RcaResult, Unavailable } from './types';
 
 /** The page's one seam: the real client calls the backend plugin; tests may provide their own implementation. */
 export interface CloudOpsApi {
@@ -22,8 +15,8 @@ export interface CloudOpsApi {
     service: string;
     signal: string;
     horizonMinutes?: number;
-  }): Promise<ForecastResult | Unavailable>;
-  ask(request: { question: string; namespace?: string; workload?: string }): Promise<AssistantAnswer | Unavailable>;
+  }): Promise<ForecastResponse | Unavailable>;
+  ask(request: { question: string; namespace?: string; workload?: string }): Promise<Answer | Unavailable>;
 }
 
 export const cloudOpsApiRef = createApiRef<CloudOpsApi>({ id: 'plugin.aicloudops.service' });

@@ -5,7 +5,7 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ResponseError } from '@backstage/errors';
 import { CloudOpsClient } from './CloudOpsClient';
-import { isUnavailable } from './types';
+import { isUnavailable, type Answer, type JobRecordDto, type RcaResult } from './types';
 
 /**
  * A real HTTP server speaking the backend plugin's contract (`/api/aicloudops/entity/...` and the `/engine/*`
@@ -17,6 +17,30 @@ interface Seen {
   auth: string | undefined;
   body: unknown;
 }
+
+/** What the engine stores for an analysis (rcaResultSchema), trimmed to one candidate. */
+const rcaResult: RcaResult = {
+  id: 'rca-1',
+  request: { namespace: 'shop', target: { service: 'cart' } },
+  createdAt: '2026-01-01T00:00:05Z',
+  namespace: 'shop',
+  window: { baselineStart: 1_767_222_000, start: 1_767_225_600, end: 1_767_227_400 },
+  target: { service: 'cart' },
+  candidates: [
+    {
+      service: 'cart',
+      signal: 'restarts',
+      faultType: 'crash-loop',
+      score: 0.9,
+      evidence: { metrics: [], logs: [], events: [], changes: [] },
+    },
+  ],
+  serviceGraph: { services: ['cart'], edges: [] },
+  narrative: 'cart restarts',
+  narrativeSource: 'template',
+  warnings: [],
+  timings: {},
+};
 
 async function startBackendStandIn(): Promise<{ base: string; server: Server; seen: Seen[] }> {
   const seen: Seen[] = [];
@@ -33,7 +57,7 @@ async function startBackendStandIn(): Promise<{ base: string; server: Server; se
       res.writeHead(status, { 'content-type': 'application/json' });
       res.end(JSON.stringify(payload));
     };
-    const job = (status: string, result?: unknown) => ({
+    const job = (status: JobRecordDto['status'], result?: RcaResult): JobRecordDto => ({
       id: 'job-1', kind: 'rca', status, progress: status === 'running' ? 0.5 : 1, message: status, params: {},
       createdAt: '2026-01-01T00:00:00Z', ...(result ? { result } : {}),
     });
@@ -46,9 +70,17 @@ async function startBackendStandIn(): Promise<{ base: string; server: Server; se
         return json(202, job('running'));
       case 'GET /api/aicloudops/engine/api/v1/jobs/job-1':
         polls++;
-        return json(200, polls < 2 ? job('running') : job('succeeded', { candidates: [{ service: 'cart', signal: 'restarts', faultType: 'crash-loop', score: 0.9 }] }));
+        return json(200, polls < 2 ? job('running') : job('succeeded', rcaResult));
       case 'POST /api/aicloudops/engine/api/v1/assistant/ask':
-        return json(200, { answer: `about ${(body as { workload: string }).workload}`, citations: [], mode: 'extractive' });
+        return json(200, {
+          answer: `about ${(body as { workload: string }).workload}`,
+          citations: [],
+          toolCalls: [],
+          mode: 'extractive',
+          unanswered: true,
+          conversationId: 'c-1',
+          turn: 0,
+        } satisfies Answer);
       default:
         return json(404, { error: { code: 'NOT_FOUND', message: `no route ${req.method} ${req.url?.replace('/api/aicloudops/engine', '')}` } });
     }

@@ -3,14 +3,7 @@ import type { DiscoveryApi, FetchApi } from '@backstage/core-plugin-api';
 import { ResponseError } from '@backstage/errors';
 import { createEngineClient, EngineApiError, type EngineClient } from '@ai-cloudops/engine/client';
 import type { CloudOpsApi } from './CloudOpsApi';
-import type {
-  AssistantAnswer,
-  EntityWorkloadsResponse,
-  ForecastResult,
-  JobRecordDto,
-  RcaResult,
-  Unavailable,
-} from './types';
+import type { Answer, EntityWorkloadsResponse, ForecastResponse, JobRecordDto, RcaResult, Unavailable } from './types';
 
 export interface CloudOpsClientOptions {
   discoveryApi: DiscoveryApi;
@@ -51,7 +44,7 @@ export class CloudOpsClient implements CloudOpsApi {
   ): Promise<RcaResult | Unavailable> {
     const engine = await this.engine();
     const body = { ...(request.namespace ? { namespace: request.namespace } : {}), target: { service: request.service } };
-    const started = await capability(() => engine.request<JobRecordDto>('POST', '/api/v1/rca', body), 'Root-cause analysis');
+    const started = await capability(() => engine.startRca(body), 'Root-cause analysis');
     if ('unavailable' in started) return started;
     // Polling rather than SSE: proxies between browser and Backstage often buffer event streams.
     let job = started;
@@ -66,6 +59,7 @@ export class CloudOpsClient implements CloudOpsApi {
     if (job.status !== 'succeeded') {
       throw new Error(`root-cause analysis ${job.status}: ${job.error?.message ?? job.message}`);
     }
+    // The job schema keeps results unknown (one store serves every kind); an RCA job's result is an RcaResult.
     return job.result as RcaResult;
   }
 
@@ -74,14 +68,14 @@ export class CloudOpsClient implements CloudOpsApi {
     service: string;
     signal: string;
     horizonMinutes?: number;
-  }): Promise<ForecastResult | Unavailable> {
+  }): Promise<ForecastResponse | Unavailable> {
     const engine = await this.engine();
-    return capability(() => engine.request<ForecastResult>('POST', '/api/v1/forecast', request), 'Forecasting');
+    return capability(() => engine.forecast(request), 'Forecasting');
   }
 
-  async ask(request: { question: string; namespace?: string; workload?: string }): Promise<AssistantAnswer | Unavailable> {
+  async ask(request: { question: string; namespace?: string; workload?: string }): Promise<Answer | Unavailable> {
     const engine = await this.engine();
-    return capability(() => engine.request<AssistantAnswer>('POST', '/api/v1/assistant/ask', request), 'The assistant');
+    return capability(() => engine.ask(request), 'The assistant');
   }
 
   private async engine(): Promise<EngineClient> {

@@ -5,13 +5,13 @@ import Button from '@mui/material/Button';
 import TextField from '@mui/material/TextField';
 import Typography from '@mui/material/Typography';
 import { cloudOpsApiRef } from '../api/CloudOpsApi';
-import { isUnavailable, type AssistantAnswer, type Unavailable } from '../api/types';
+import { isUnavailable, type Answer, type Unavailable } from '../api/types';
 
 export function AssistantCard({ service, namespace }: { service: string; namespace?: string }) {
   const api = useApi(cloudOpsApiRef);
   const [question, setQuestion] = useState('');
   const [asking, setAsking] = useState(false);
-  const [answer, setAnswer] = useState<AssistantAnswer | Unavailable>();
+  const [answer, setAnswer] = useState<Answer | Unavailable>();
   const [error, setError] = useState<Error>();
 
   const ask = async (event: FormEvent) => {
@@ -49,7 +49,7 @@ export function AssistantCard({ service, namespace }: { service: string; namespa
       {answer && !isUnavailable(answer) ? (
         <div>
           <Typography sx={{ whiteSpace: 'pre-wrap', mt: 2 }}>{answer.answer}</Typography>
-          {answer.citations?.length ? (
+          {answer.citations.length ? (
             <ol aria-label="citations">
               {answer.citations.map((c) => (
                 <li key={c.n} value={c.n}>

@@ -4,7 +4,16 @@ import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
 import { fireEvent, screen } from '@testing-library/react';
 import { Route, Routes } from 'react-router-dom';
 import { cloudOpsApiRef, type CloudOpsApi } from '../api/CloudOpsApi';
-import type { EntityWorkloadsResponse, JobRecordDto, WorkloadHealth } from '../api/types';
+import type {
+  Answer,
+  EntityWorkloadsResponse,
+  ForecastResponse,
+  JobRecordDto,
+  RcaCandidate,
+  RcaResult,
+  Unavailable,
+  WorkloadHealth,
+} from '../api/types';
 import { EntityCloudOpsContent as RoutableContent } from '../plugin';
 import { EntityCloudOpsContent } from './EntityCloudOpsContent';
 
@@ -57,7 +66,13 @@ function workload(name: string, health: WorkloadHealth['health'], restarts: numb
         conditions: [],
       },
     ],
-  } as WorkloadHealth;
+  };
+}
+
+const T0 = 1_700_000_000;
+
+function candidate(service: string, signal: string, faultType: string, score: number, evidence: Partial<RcaCandidate['evidence']> = {}): RcaCandidate {
+  return { service, signal, faultType, score, evidence: { metrics: [], logs: [], events: [], changes: [], ...evidence } };
 }
 
 /** A test implementation of the page's API: records calls and answers from data given per test. */
@@ -69,23 +84,41 @@ class TestCloudOpsApi implements CloudOpsApi {
     this.calls.push(`workloads ${ref.kind}:${ref.namespace}/${ref.name}`);
     return this.data.workloads;
   }
-  async runRca(request: { namespace?: string; service: string }, onProgress?: (job: JobRecordDto) => void) {
+  async runRca(request: { namespace?: string; service: string }, onProgress?: (job: JobRecordDto) => void): Promise<RcaResult> {
     this.calls.push(`rca ${request.namespace}/${request.service}`);
     onProgress?.({ id: 'j1', kind: 'rca', status: 'running', progress: 0.5, message: 'scoring', params: {}, createdAt: '' });
     return {
+      id: 'rca-1',
+      request: { namespace: request.namespace, target: { service: request.service } },
+      createdAt: '2023-11-14T22:13:20Z',
+      namespace: request.namespace,
+      window: { baselineStart: T0 - 3600, start: T0, end: T0 + 1800 },
+      target: { service: request.service },
+      serviceGraph: { services: ['cart', 'checkout'], edges: [{ from: 'checkout', to: 'cart', origin: 'learned' }] },
       narrative: 'cart is crash-looping; checkout errors follow.',
+      narrativeSource: 'template',
+      warnings: [],
+      timings: { collectMs: 40 },
       candidates: [
-        { service: 'cart', signal: 'restarts', faultType: 'crash-loop', score: 0.93, evidence: { metrics: [{ signal: 'restarts' }], logs: [], events: [{ reason: 'BackOff' }], changes: [] } },
-        { service: 'checkout', signal: 'error_ratio', faultType: 'errors', score: 0.41 },
+        candidate('cart', 'restarts', 'crash-loop', 0.93, {
+          metrics: [{ signal: 'restarts', baselineMedian: 0, incidentValue: 7, deviation: 9.1 }],
+          events: [{ time: T0 + 60, type: 'Warning', reason: 'BackOff', message: 'Back-off restarting failed container', count: 7, object: 'Pod/cart-1' }],
+        }),
+        candidate('checkout', 'error_ratio', 'errors', 0.41),
       ],
     };
   }
-  async forecast(request: { service: string; signal: string }) {
+  async forecast(request: { service: string; signal: string }): Promise<ForecastResponse | Unavailable> {
     this.calls.push(`forecast ${request.service} ${request.signal}`);
     if (!this.data.forecastAvailable) return { unavailable: true as const, message: 'Forecasting is not available on this engine' };
     return {
+      seriesKey: `shop/${request.service}/${request.signal}`,
       model: 'holt-winters',
       reason: 'lowest backtest error',
+      source: 'stored',
+      modelVersion: 3,
+      stepSeconds: 300,
+      coverage: 0.9,
       points: [
         { t: 1_700_000_000, value: 40, lower: 35, upper: 45 },
         { t: 1_700_000_300, value: 55, lower: 48, upper: 62 },
@@ -94,12 +127,16 @@ class TestCloudOpsApi implements CloudOpsApi {
       history: [{ t: 1_699_999_700, value: 38 }],
     };
   }
-  async ask(request: { question: string; workload?: string }) {
+  async ask(request: { question: string; workload?: string }): Promise<Answer> {
     this.calls.push(`ask ${request.workload}: ${request.question}`);
     return {
       answer: 'Look at the previous container logs [1].',
       mode: 'extractive',
-      citations: [{ n: 1, title: 'CrashLoopBackOff runbook', path: 'runbooks/crashloop.md', url: 'https://kb.example/crashloop', section: 'Diagnosis' }],
+      citations: [{ n: 1, title: 'CrashLoopBackOff runbook', path: 'runbooks/crashloop.md', url: 'https://kb.example/crashloop', section: 'Diagnosis', score: 0.82 }],
+      toolCalls: [],
+      unanswered: false,
+      conversationId: 'c-1',
+      turn: 0,
     };
   }
 }

@@ -31,13 +31,13 @@ export function ForecastCard({ service, namespace }: { service: string; namespac
   if (!value) return null;
   if (isUnavailable(value)) return <InfoCard title={title}><Typography>{value.message}</Typography></InfoCard>;
 
-  const points = value.points ?? [];
+  const points = value.points;
   if (points.length === 0) {
     return <InfoCard title={title}><Typography>The model returned no points.</Typography></InfoCard>;
   }
   const peak = points.reduce((a: ForecastPoint, b: ForecastPoint) => (b.value > a.value ? b : a));
   const last = points[points.length - 1]!;
-  const current = value.history?.length ? value.history[value.history.length - 1]!.value : undefined;
+  const current = value.history.at(-1)?.value;
   return (
     <InfoCard title={title} subheader={`model ${value.model}`}>
       <StructuredMetadataTable

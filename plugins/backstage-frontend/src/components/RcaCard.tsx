@@ -13,17 +13,17 @@ const columns: TableColumn<CandidateRow>[] = [
   { title: 'Service', field: 'service' },
   { title: 'Fault', field: 'faultType' },
   { title: 'Signal', field: 'signal' },
-  { title: 'Score', render: (c) => (Number.isFinite(c.score) ? c.score.toFixed(2) : '—') },
+  { title: 'Score', render: (c) => c.score.toFixed(2) },
   { title: 'Evidence', render: (c) => summarizeEvidence(c) },
 ];
 
 function summarizeEvidence(candidate: RcaCandidate): string {
-  const e = candidate.evidence ?? {};
+  const e = candidate.evidence;
   const parts = [
-    e.metrics?.length ? `${e.metrics.length} metric` : '',
-    e.logs?.length ? `${e.logs.length} log pattern` : '',
-    e.events?.length ? `${e.events.length} event` : '',
-    e.changes?.length ? `${e.changes.length} change` : '',
+    e.metrics.length ? `${e.metrics.length} metric` : '',
+    e.logs.length ? `${e.logs.length} log pattern` : '',
+    e.events.length ? `${e.events.length} event` : '',
+    e.changes.length ? `${e.changes.length} change` : '',
   ].filter(Boolean);
   return parts.length ? parts.join(', ') : '—';
 }
@@ -50,7 +50,7 @@ export function RcaCard({ service, namespace }: { service: string; namespace?: s
 
   const candidates: CandidateRow[] =
     result && !isUnavailable(result)
-      ? (result.candidates ?? []).map((c, i) => ({ ...c, id: `${i}`, rank: i + 1 }))
+      ? result.candidates.map((c, i) => ({ ...c, id: `${i}`, rank: i + 1 }))
       : [];
 
   return (
@@ -78,7 +78,7 @@ export function RcaCard({ service, namespace }: { service: string; namespace?: s
               data={candidates}
             />
           ) : null}
-          {result.warnings?.map((w) => (
+          {result.warnings.map((w) => (
             <Typography key={w} variant="caption" display="block">
               {w}
             </Typography>
