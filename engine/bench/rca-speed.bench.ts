@@ -2,6 +2,7 @@ import { printTable, type BenchMain } from './lib.js';
 import { nSigmaRanking } from './rca/nSigma.js';
 import { analyzeIncident } from '../src/rca/analyzeIncident.js';
 import { rcaConfigSchema } from '../src/rca/config.js';
+import { learnGraphFromCorrelation } from '../src/rca/graph/learnGraphFromCorrelation.js';
 import { Drain } from '../src/rca/logs/Drain.js';
 import { compileMasks } from '../src/rca/logs/masking.js';
 import type { LogRecord, RcaInput, ServiceEdge, SignalSeries } from '../src/rca/types.js';
@@ -40,7 +41,8 @@ export function speedInput(services: number, signals: number, hours: number, ste
     for (const signal of SIGNALS.slice(0, signals)) {
       const level = 1 + r() * 100;
       const values = timestamps.map((t) => level * (1 + 0.05 * (r() - 0.5)) * (service === faulty && signal === 'latency_p99' && t >= onset ? 3 : 1));
-      series.push({ service, signal, badDirection: signal === 'request_rate' ? 'both' : 'up', timestamps, values });
+      const counts = signal === 'request_rate' ? { eventsPerUnit: 300 } : {};
+      series.push({ service, signal, badDirection: signal === 'request_rate' ? 'both' : 'up', ...counts, timestamps, values });
     }
   }
   const logs: LogRecord[] = [];
@@ -72,6 +74,22 @@ export const main: BenchMain = async (ctx) => {
     nsTimes.push(performance.now() - t);
   }
 
+  // The same incident with no edges given, so the graph is learned from the baseline first.
+  const noGraph = { ...input, graph: { services: input.graph.services, edges: [] } };
+  const learnedTimes: number[] = [];
+  for (let i = 0; i < repeat; i++) {
+    const t = performance.now();
+    analyzeIncident(noGraph, config);
+    learnedTimes.push(performance.now() - t);
+  }
+  // Graph learning alone at ten times the services (50,000 pairs).
+  const large = speedInput(500, 3, 2, 15, 0, 13).input;
+  const learnSettings = { minCorrelation: config.graph.minCorrelation, minPoints: config.anomaly.minBaselinePoints };
+  learnGraphFromCorrelation(large.series, large.window, learnSettings);
+  const t1 = performance.now();
+  learnGraphFromCorrelation(large.series, large.window, learnSettings);
+  const learnLargeMs = performance.now() - t1;
+
   // Log mining alone: 200k fresh generated lines through one Drain (masking included), single thread.
   const r = seededRandom(11);
   const lines = Array.from({ length: ctx.numberOption('mining-lines', 200_000) }, () => TEMPLATES[Math.floor(r() * TEMPLATES.length)]!(r));
@@ -90,6 +108,8 @@ export const main: BenchMain = async (ctx) => {
     [
       ['RCA end to end on collected data (ms)', medianOf(rcaTimes), medianOf(nsTimes), '< 2000'],
       ['faulty service ranked first', top === faulty ? 'yes' : `no (${top})`, '-', 'yes'],
+      ['same, no edges given: graph learned first (ms)', medianOf(learnedTimes), '-', '< 2000'],
+      ['graph learning alone, 500 services (ms)', learnLargeMs, '-', '-'],
       [`log mining (lines/s, ${lines.length} lines, ${drain.clusters().length} templates)`, Math.round(linesPerSecond), '-', '>= 100000'],
     ],
   );
@@ -98,6 +118,8 @@ export const main: BenchMain = async (ctx) => {
     rca_ms: medianOf(rcaTimes),
     baseline_rca_ms: medianOf(nsTimes),
     rca_top1_correct: top === faulty ? 1 : 0,
+    rca_learned_graph_ms: medianOf(learnedTimes),
+    learn_graph_500_services_ms: learnLargeMs,
     log_lines_per_s: Math.round(linesPerSecond),
     log_templates: drain.clusters().length,
   };

@@ -22,7 +22,7 @@ export function learnGraphFromCorrelation(
   window: IncidentWindow,
   settings: CorrelationGraphSettings,
 ): ServiceEdge[] {
-  const profiles = new Map<string, { traffic: Map<string, Map<number, number>>; latency: Map<string, number> }>();
+  const profiles = new Map<string, { traffic: Map<string, Grid>; latency: Map<string, number> }>();
   for (const s of series) {
     if ((s.modality ?? 'metrics') !== 'metrics' || s.perspective === 'client') continue;
     // Traffic is what counts requests (a series with eventsPerUnit), not bytes or syscalls, which move with anything.
@@ -37,7 +37,7 @@ export function learnGraphFromCorrelation(
     if (points.size < settings.minPoints) continue;
     let profile = profiles.get(s.service);
     if (!profile) profiles.set(s.service, (profile = { traffic: new Map(), latency: new Map() }));
-    if (kind === 'traffic') profile.traffic.set(s.signal, points);
+    if (kind === 'traffic') profile.traffic.set(s.signal, onGrid(points));
     else profile.latency.set(s.signal, median([...points.values()]));
   }
 
@@ -61,21 +61,15 @@ export function learnGraphFromCorrelation(
   return edges;
 }
 
-/**
- * Pearson correlation of step-to-step differences where both series have consecutive steps. Points are matched on
- * the step grid, not on exact timestamps: pods scraped separately report the same minute a few hundred ms apart.
- */
-function changeCorrelation(a: Map<number, number>, b: Map<number, number>, minPoints: number): number {
-  const step = typicalStep([...a.keys()]);
-  if (!(step > 0)) return 0;
-  const gridA = onGrid(a, step);
-  const gridB = onGrid(b, step);
+/** Pearson correlation of step-to-step differences where both series have consecutive steps on the same grid. */
+function changeCorrelation(gridA: Grid, gridB: Grid, minPoints: number): number {
+  if (gridA.step !== gridB.step) return 0;
   const da: number[] = [];
   const db: number[] = [];
-  for (const [slot, va] of gridA) {
-    const vb = gridB.get(slot);
-    const pa = gridA.get(slot - 1);
-    const pb = gridB.get(slot - 1);
+  for (const [slot, va] of gridA.values) {
+    const vb = gridB.values.get(slot);
+    const pa = gridA.values.get(slot - 1);
+    const pb = gridB.values.get(slot - 1);
     if (vb === undefined || pa === undefined || pb === undefined) continue;
     da.push(va - pa);
     db.push(vb - pb);
@@ -87,11 +81,22 @@ function typicalStep(times: number[]): number {
   const sorted = times.slice().sort((x, y) => x - y);
   const gaps: number[] = [];
   for (let i = 1; i < sorted.length; i++) gaps.push(sorted[i]! - sorted[i - 1]!);
-  return gaps.length ? median(gaps) : 0;
+  // Whole seconds, so two series scraped at the same interval get the same grid despite jitter.
+  return gaps.length ? Math.max(1, Math.round(median(gaps))) : 0;
 }
 
-function onGrid(points: Map<number, number>, step: number): Map<number, number> {
-  const grid = new Map<number, number>();
-  for (const [t, v] of points) grid.set(Math.round(t / step), v);
-  return grid;
+/**
+ * Points keyed by their step slot rather than their exact timestamp: pods scraped separately report the same minute
+ * a few hundred ms apart. Built once per series, not once per pair.
+ */
+interface Grid {
+  step: number;
+  values: Map<number, number>;
+}
+
+function onGrid(points: Map<number, number>): Grid {
+  const step = typicalStep([...points.keys()]);
+  const values = new Map<number, number>();
+  if (step > 0) for (const [t, v] of points) values.set(Math.round(t / step), v);
+  return { step, values };
 }
