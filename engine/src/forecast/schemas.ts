@@ -80,6 +80,7 @@ export const forecastResponseSchema = z.object({
   source: z.enum(['stored', 'cold-start']),
   modelVersion: z.number().optional(),
   stepSeconds: z.number(),
+  /** Nominal coverage of the points' lower/upper interval (0.9 = a 90% prediction interval), not a measured one. */
   coverage: z.number(),
   /** The learnt predictive scaling margin (actual over predicted demand peak, `autoscale.coverQuantile`). */
   scaleMargin: z.number().optional(),

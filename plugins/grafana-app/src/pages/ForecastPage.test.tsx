@@ -67,7 +67,7 @@ describe('ForecastPage', () => {
 
     const result = await screen.findByTestId(testIds.forecast.result);
     expect(result).toHaveTextContent(
-      'Model seasonal-naive fitted now (no trained model yet) (too little history for Holt-Winters); backtest interval coverage 87%'
+      'Model seasonal-naive fitted now (no trained model yet) (too little history for Holt-Winters); shaded band: 87% prediction interval'
     );
     expect(screen.getByTestId('panel')).toHaveTextContent(
       'timeseries: history[time,value]x2 forecast[time,value,lower,upper]x5'

@@ -133,7 +133,7 @@ export function ForecastPage() {
                   : 'fitted now (no trained model yet)'}
               </span>
               {result.reason && <span className={s.muted}> ({result.reason})</span>}
-              <span className={s.muted}>; backtest interval coverage {Math.round(result.coverage * 100)}%</span>
+              <span className={s.muted}>; shaded band: {Math.round(result.coverage * 100)}% prediction interval</span>
             </p>
             <ForecastChart result={result} service={service} signal={signal} />
             <ForecastSummary result={result} unit={unit} />
