@@ -3,6 +3,8 @@ import type { JobRecordDto, Readiness, WorkloadHealth } from '../schemas/core.js
 import type { ForecastResponse } from '../forecast/schemas.js';
 
 export * from './EngineClient.js';
+/** How the engine words a deviation for people; pure, so the plugins say it the same way. */
+export { describeDeviation } from '../rca/narrative.js';
 export type * from '../schemas/core.js';
 export type * from '../rca/schemas.js';
 export type * from '../assistant/schemas.js';

@@ -144,7 +144,7 @@ describe('RootCausePage', () => {
     expect(within(candidates[0]).getByText('payment')).toBeInTheDocument();
     expect(within(candidates[0]).getByText('score 0.93')).toBeInTheDocument();
     expect(candidates[0]).toHaveTextContent(
-      'latency_p99: 0.244 s against a baseline of 0.04 (robust z 12.3), changed at 10:02:00'
+      'latency_p99: 0.244 s against a baseline of 0.04 (+12.3 robust σ), changed at 10:02:00'
     );
     expect(candidates[0]).toHaveTextContent('10:01:00 rollout: payment to revision 4');
     expect(candidates[0]).toHaveTextContent('10:01:30 Warning Unhealthy on Pod/payment-1: Readiness probe failed (x3)');

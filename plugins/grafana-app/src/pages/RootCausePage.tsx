@@ -3,6 +3,7 @@ import { css } from '@emotion/css';
 import type { GrafanaTheme2 } from '@grafana/data';
 import { PluginPage } from '@grafana/runtime';
 import { Alert, Badge, Button, InlineField, InlineFieldRow, Input, LinkButton, useStyles2 } from '@grafana/ui';
+import { describeDeviation } from '@ai-cloudops/engine/client';
 import { useEngineApi } from '../api/useEngineApi';
 import type { JobRecordOf, RcaCandidate, RcaResult } from '../api/types';
 import { EngineErrorAlert } from '../components/EngineError/EngineErrorAlert';
@@ -216,7 +217,7 @@ function CandidateItem({
         {metrics.map((m, i) => (
           <li key={`m${i}`}>
             {m.signal}: {fmt(m.incidentValue)}
-            {m.unit ? ` ${m.unit}` : ''} against a baseline of {fmt(m.baselineMedian)} (robust z {fmt(m.deviation)})
+            {m.unit ? ` ${m.unit}` : ''} against a baseline of {fmt(m.baselineMedian)} ({describeDeviation(m)})
             {m.changePoint !== undefined && `, changed at ${clock(m.changePoint)}`}
             {m.promql && (
               <>
