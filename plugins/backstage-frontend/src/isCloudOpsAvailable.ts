@@ -1,10 +1,10 @@
 import type { Entity } from '@backstage/catalog-model';
-
-export const KUBERNETES_ID_ANNOTATION = 'backstage.io/kubernetes-id';
-export const KUBERNETES_LABEL_SELECTOR_ANNOTATION = 'backstage.io/kubernetes-label-selector';
-export const KUBERNETES_NAMESPACE_ANNOTATION = 'backstage.io/kubernetes-namespace';
-/** Names the service in the engine's metrics when it differs from the kubernetes-id. */
-export const SERVICE_ANNOTATION = 'ai-cloudops.io/service';
+import {
+  KUBERNETES_ID_ANNOTATION,
+  KUBERNETES_LABEL_SELECTOR_ANNOTATION,
+  KUBERNETES_NAMESPACE_ANNOTATION,
+  SERVICE_ANNOTATION,
+} from '@ai-cloudops/backstage-plugin-common';
 
 /** For `<EntitySwitch.Case if={isCloudOpsAvailable}>`: the same annotations Backstage's Kubernetes plugin reads. */
 export function isCloudOpsAvailable(entity: Entity): boolean {

@@ -1,18 +1,5 @@
-import type { EngineClient, WorkloadHealth } from '@ai-cloudops/engine/client';
-import type { WorkloadTarget } from './resolveWorkloadTarget';
-
-/** One cluster's answer: its workloads, or why they could not be read. */
-export interface ClusterWorkloads {
-  cluster: string;
-  workloads: WorkloadHealth[];
-  error?: { name: string; message: string; statusCode?: number };
-}
-
-export interface EntityWorkloadsResponse {
-  entityRef: string;
-  target: WorkloadTarget;
-  items: ClusterWorkloads[];
-}
+import type { EngineClient } from '@ai-cloudops/engine/client';
+import type { ClusterWorkloads, EntityWorkloadsResponse, WorkloadTarget } from '@ai-cloudops/backstage-plugin-common';
 
 /** Stands for "the engine itself" when it cannot even list its clusters. */
 export const ENGINE_ENTRY = '(engine)';
@@ -30,7 +17,11 @@ export async function listEntityWorkloads(
   try {
     clusters = (await engine.clusters()).items.map((c) => c.name);
   } catch (error) {
-    return { entityRef, target, items: [{ cluster: ENGINE_ENTRY, workloads: [], error: describeError(error) }] };
+    return {
+      entityRef,
+      target,
+      items: [{ cluster: ENGINE_ENTRY, workloads: [], error: describeError(error) }],
+    };
   }
   const items = await Promise.all(
     clusters.map(async (cluster): Promise<ClusterWorkloads> => {

@@ -5,10 +5,10 @@ import { stringifyEntityRef } from '@backstage/catalog-model';
 import { InputError, NotFoundError } from '@backstage/errors';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
 import { createEngineClient } from '@ai-cloudops/engine/client';
+import { resolveWorkloadTarget } from '@ai-cloudops/backstage-plugin-common';
 import { EngineProxy } from './EngineProxy';
 import { listEntityWorkloads } from './listEntityWorkloads';
 import type { EngineSettings } from './readEngineSettings';
-import { resolveWorkloadTarget } from './resolveWorkloadTarget';
 import { timedFetch } from './timedFetch';
 
 export interface RouterOptions {

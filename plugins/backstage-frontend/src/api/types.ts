@@ -1,6 +1,7 @@
 /*
  * Engine responses are the engine's own types (inferred from the schemas its server validates with), and the entity
- * route's answer is the backend plugin's type: the page reads exactly what they send, with no copies to drift.
+ * route's answer is the type the backend plugin builds it with, from the common package (a frontend plugin must not
+ * import a backend one): the page reads exactly what they send, with no copies to drift.
  */
 export type {
   Answer,
@@ -12,7 +13,7 @@ export type {
   RcaResult,
   WorkloadHealth,
 } from '@ai-cloudops/engine/client';
-export type { ClusterWorkloads, EntityWorkloadsResponse } from '@ai-cloudops/backstage-plugin-backend';
+export type { ClusterWorkloads, EntityWorkloadsResponse } from '@ai-cloudops/backstage-plugin-common';
 
 /** A capability the engine does not offer (yet): shown as a note, not as an error. */
 export interface Unavailable {

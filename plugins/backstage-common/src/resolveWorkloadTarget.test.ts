@@ -1,6 +1,16 @@
+import type { Entity } from '@backstage/catalog-model';
 import { InputError } from '@backstage/errors';
-import { component } from '../__testUtils__/sampleEntities';
 import { resolveWorkloadTarget } from './resolveWorkloadTarget';
+
+// Annotation names are spelled out, not taken from the constants: a renamed constant would break existing catalogs.
+function component(name: string, annotations: Record<string, string>): Entity {
+  return {
+    apiVersion: 'backstage.io/v1alpha1',
+    kind: 'Component',
+    metadata: { name, namespace: 'default', annotations },
+    spec: { type: 'service', lifecycle: 'production', owner: 'group:default/shop-team' },
+  };
+}
 
 describe('resolveWorkloadTarget', () => {
   it('turns a kubernetes-id into a label selector, with the namespace when annotated', () => {

@@ -1,10 +1,10 @@
 import type { Entity } from '@backstage/catalog-model';
 import { InputError } from '@backstage/errors';
-
-/** The annotations Backstage's own Kubernetes plugin reads, so catalogs annotated for it work unchanged. */
-export const KUBERNETES_ID_ANNOTATION = 'backstage.io/kubernetes-id';
-export const KUBERNETES_LABEL_SELECTOR_ANNOTATION = 'backstage.io/kubernetes-label-selector';
-export const KUBERNETES_NAMESPACE_ANNOTATION = 'backstage.io/kubernetes-namespace';
+import {
+  KUBERNETES_ID_ANNOTATION,
+  KUBERNETES_LABEL_SELECTOR_ANNOTATION,
+  KUBERNETES_NAMESPACE_ANNOTATION,
+} from './annotations';
 
 export interface WorkloadTarget {
   /** Undefined means the engine's default namespace. */
@@ -32,7 +32,8 @@ export function resolveWorkloadTarget(entity: Entity): WorkloadTarget {
   if (namespace !== undefined && (namespace.length > 63 || !NAMESPACE.test(namespace))) {
     throw new InputError(`annotation ${KUBERNETES_NAMESPACE_ANNOTATION}: '${namespace}' is not a valid namespace name`);
   }
-  const target = (labelSelector: string): WorkloadTarget => (namespace ? { namespace, labelSelector } : { labelSelector });
+  const target = (labelSelector: string): WorkloadTarget =>
+    namespace ? { namespace, labelSelector } : { labelSelector };
 
   if (selector) {
     if (selector.length > 1024 || !splitSelector(selector).every((term) => SELECTOR_TERM.test(term))) {
