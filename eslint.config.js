@@ -1,5 +1,6 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import backstage from '@backstage/eslint-plugin';
 
 export default tseslint.config(
   { ignores: ['**/dist/**', '**/dist-types/**', '**/node_modules/**', '**/coverage/**', 'plugins/grafana-app/**'] },
@@ -13,6 +14,18 @@ export default tseslint.config(
   {
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+    },
+  },
+  {
+    // Backstage's package boundaries: a frontend plugin never imports a backend one (shared code lives in
+    // backstage-common), and every import is declared in the importing package.
+    files: ['plugins/backstage-*/**/*.{ts,tsx}'],
+    plugins: { '@backstage': backstage },
+    rules: {
+      '@backstage/no-mixed-plugin-imports': 'error',
+      '@backstage/no-undeclared-imports': 'error',
+      '@backstage/no-relative-monorepo-imports': 'error',
+      '@backstage/no-self-package-imports': 'error',
     },
   },
 );
