@@ -3,7 +3,7 @@ import { median, pearson } from '../stats/robust.js';
 import { signalKind } from '../rank/signalKind.js';
 
 export interface CorrelationGraphSettings {
-  /** Pearson correlation of the minute-to-minute changes of two services' traffic that makes them neighbours. */
+  /** Pearson correlation of the step-to-step changes of two services' request counts that makes them neighbours. */
   minCorrelation: number;
   /** Fewest shared baseline points before a pair is judged at all. */
   minPoints: number;
