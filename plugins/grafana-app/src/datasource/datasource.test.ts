@@ -9,7 +9,6 @@ const ENGINE = `${DS_URL}/engine`;
 
 function settings(jsonData: CloudOpsDataSourceOptions = {}): DataSourceInstanceSettings<CloudOpsDataSourceOptions> {
   return {
-    id: 1,
     uid: 'cloudops',
     type: 'aicloudops-cloudops-datasource',
     name: 'AI-CloudOps',

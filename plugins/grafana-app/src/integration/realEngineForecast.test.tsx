@@ -10,7 +10,7 @@ import { testIds } from '../components/testIds';
 import { ENGINE_PROXY_URL } from '../constants';
 import { FakeBackendSrv, proxyTo, recording, replyJson } from '../test/FakeBackendSrv';
 import { startEngineProcess, type EngineProcess } from '../test/startEngineProcess';
-import type { ForecastResponse } from '../api/types';
+import type { ForecastResponse, SignalCatalog } from '../api/types';
 
 /** Forecasts against a real engine (demo profile), through the emulated proxy routes. */
 
@@ -20,6 +20,18 @@ jest.mock('@grafana/runtime', () => ({
 }));
 
 const DS_URL = '/api/datasources/proxy/uid/cloudops';
+
+// jsdom does no layout, and Combobox needs some: it sizes its menu from canvas text metrics (the scaffold's setup
+// makes getContext return nothing) and renders only the options that fit its scroll box (0px high in jsdom, so
+// none). A context measuring text by its length and a box of a few hundred pixels stand in for the browser's.
+beforeAll(() => {
+  jest
+    .spyOn(HTMLCanvasElement.prototype, 'getContext')
+    .mockImplementation(
+      () => ({ font: '', measureText: (text: string) => ({ width: text.length * 8 }) }) as unknown as RenderingContext
+    );
+  jest.spyOn(Element.prototype, 'clientHeight', 'get').mockReturnValue(300);
+});
 
 describe('forecasts against a real engine', () => {
   let engine: EngineProcess;
@@ -72,15 +84,21 @@ describe('forecasts against a real engine', () => {
     });
   });
 
-  test('the forecast page shows the model the engine chose', async () => {
+  test('the forecast page offers the engine signals and shows the model the engine chose', async () => {
     const rec = recording(proxyTo(ENGINE_PROXY_URL, engine.url));
     new FakeBackendSrv(rec.handler).install();
 
     render(<ForecastPage />);
+    await userEvent.click(screen.getByRole('combobox', { name: 'Signal' }));
+    await screen.findByRole('option', { name: 'latency_p99' }, { timeout: 15_000 });
+    const catalog = replyJson<SignalCatalog>(rec.replies.find((r) => r.url.endsWith('/api/v1/signals'))!.reply);
+    expect(screen.getAllByRole('option').map((o) => o.textContent)).toEqual(catalog.items.map((s) => s.name));
+    await userEvent.click(screen.getByRole('option', { name: 'latency_p99' }));
     await userEvent.click(screen.getByTestId(testIds.forecast.run));
 
     const result = await screen.findByTestId(testIds.forecast.result, undefined, { timeout: 20_000 });
     const engineReply = replyJson<ForecastResponse>(rec.replies.find((r) => r.url.endsWith('/api/v1/forecast'))!.reply);
+    expect(engineReply.seriesKey).toBe('shop/frontend/latency_p99');
     expect(result).toHaveTextContent(`Model ${engineReply.model}`);
     expect(screen.getByTestId('panel')).toHaveTextContent('2 frames');
   });

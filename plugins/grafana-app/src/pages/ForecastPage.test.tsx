@@ -26,6 +26,18 @@ function mockPanelStandIn({ data, pluginId }: PanelRendererProps) {
 
 const T0 = 1_764_064_800; // 2025-11-25T10:00:00Z
 
+// jsdom does no layout, and Combobox needs some: it sizes its menu from canvas text metrics (the scaffold's setup
+// makes getContext return nothing) and renders only the options that fit its scroll box (0px high in jsdom, so
+// none). A context measuring text by its length and a box of a few hundred pixels stand in for the browser's.
+beforeAll(() => {
+  jest
+    .spyOn(HTMLCanvasElement.prototype, 'getContext')
+    .mockImplementation(
+      () => ({ font: '', measureText: (text: string) => ({ width: text.length * 8 }) }) as unknown as RenderingContext
+    );
+  jest.spyOn(Element.prototype, 'clientHeight', 'get').mockReturnValue(300);
+});
+
 describe('ForecastPage', () => {
   test('asks for the chosen service and signal and shows the band in a panel and a table', async () => {
     const srv = new FakeBackendSrv(
@@ -35,7 +47,10 @@ describe('ForecastPage', () => {
           body: {
             serviceLabel: 'service',
             window: '5m',
-            items: [{ name: 'request_rate', query: 'q', unit: 'req/s', badDirection: 'both' }],
+            items: [
+              { name: 'request_rate', query: 'q', unit: 'req/s', badDirection: 'both' },
+              { name: 'latency_p99', query: 'q2', unit: 's', badDirection: 'up' },
+            ],
           } satisfies SignalCatalog,
         }),
         [`POST ${ENGINE_PROXY_URL}/api/v1/forecast`]: () => ({
@@ -63,6 +78,11 @@ describe('ForecastPage', () => {
     await userEvent.type(service, 'cart');
     await userEvent.clear(screen.getByTestId(testIds.forecast.horizon));
     await userEvent.type(screen.getByTestId(testIds.forecast.horizon), '50');
+    const signal = screen.getByRole('combobox', { name: 'Signal' });
+    expect(signal).toHaveValue('request_rate');
+    await userEvent.click(signal);
+    await userEvent.click(await screen.findByRole('option', { name: 'latency_p99' }));
+    expect(signal).toHaveValue('latency_p99');
     await userEvent.click(screen.getByTestId(testIds.forecast.run));
 
     const result = await screen.findByTestId(testIds.forecast.result);
@@ -78,10 +98,10 @@ describe('ForecastPage', () => {
       '2025-11-25 10:20102.092.00 – 112.0',
       '2025-11-25 10:40104.094.00 – 114.0',
     ]);
-    expect(within(result).getByText('Forecast (req/s)')).toBeInTheDocument();
+    expect(within(result).getByText('Forecast (s)')).toBeInTheDocument();
 
     const sent = srv.requests.find((r) => r.method === 'POST')!;
-    expect(sent.data).toEqual({ namespace: 'shop', service: 'cart', signal: 'request_rate', horizonMinutes: 50 });
+    expect(sent.data).toEqual({ namespace: 'shop', service: 'cart', signal: 'latency_p99', horizonMinutes: 50 });
   });
 
   test('explains a missing endpoint instead of failing silently', async () => {

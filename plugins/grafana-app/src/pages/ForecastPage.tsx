@@ -10,7 +10,7 @@ import {
   type PanelData,
 } from '@grafana/data';
 import { PanelRenderer, PluginPage } from '@grafana/runtime';
-import { Button, InlineField, InlineFieldRow, Input, Select, useStyles2 } from '@grafana/ui';
+import { Button, Combobox, InlineField, InlineFieldRow, Input, useStyles2 } from '@grafana/ui';
 import { useEngineApi } from '../api/useEngineApi';
 import type { ForecastResponse, SignalInfo } from '../api/types';
 import { EngineErrorAlert } from '../components/EngineError/EngineErrorAlert';
@@ -85,8 +85,9 @@ export function ForecastPage() {
             />
           </InlineField>
           <InlineField label="Signal" labelWidth={10}>
-            <Select
+            <Combobox
               data-testid={testIds.forecast.signal}
+              id="forecast-signal"
               width={20}
               options={signalOptions}
               value={signal}

@@ -17,6 +17,18 @@ const readyBody = {
   ],
 } satisfies Readiness;
 
+// jsdom does no layout, and Combobox needs some: it sizes its menu from canvas text metrics (the scaffold's setup
+// makes getContext return nothing) and renders only the options that fit its scroll box (0px high in jsdom, so
+// none). A context measuring text by its length and a box of a few hundred pixels stand in for the browser's.
+beforeAll(() => {
+  jest
+    .spyOn(HTMLCanvasElement.prototype, 'getContext')
+    .mockImplementation(
+      () => ({ font: '', measureText: (text: string) => ({ width: text.length * 8 }) }) as unknown as RenderingContext
+    );
+  jest.spyOn(Element.prototype, 'clientHeight', 'get').mockReturnValue(300);
+});
+
 describe('OverviewPage', () => {
   test('renders readiness checks and the workloads of the response, worst first, per namespace', async () => {
     const srv = new FakeBackendSrv(
@@ -110,6 +122,42 @@ describe('OverviewPage', () => {
         .at(-1)!
         .query.has('namespace')
     ).toBe(false);
+  });
+
+  test('offers a cluster choice when the engine knows several, and reloads the workloads of the chosen one', async () => {
+    const srv = new FakeBackendSrv(
+      routes({
+        [`GET ${ENGINE_PROXY_URL}/readyz`]: () => ({ status: 200, body: readyBody }),
+        [`GET ${ENGINE_PROXY_URL}/api/v1/clusters`]: () => ({
+          status: 200,
+          body: { items: [{ name: 'prod', default: true }, { name: 'staging' }] },
+        }),
+        [`GET ${ENGINE_PROXY_URL}/api/v1/workloads`]: (r) => ({
+          status: 200,
+          body: {
+            items: [
+              r.query.get('cluster') === 'staging' ? workload('cart-canary', 'degraded') : workload('cart', 'healthy'),
+            ],
+          },
+        }),
+      })
+    ).install();
+
+    render(<OverviewPage />);
+    expect(await screen.findByRole('cell', { name: /^cart Deployment/ })).toBeInTheDocument();
+
+    const cluster = screen.getByRole('combobox', { name: 'Cluster' });
+    expect(cluster).toHaveValue('prod (default)');
+    await userEvent.click(cluster);
+    expect(screen.getAllByRole('option').map((o) => o.textContent)).toEqual(['prod (default)', 'staging']);
+    await userEvent.click(screen.getByRole('option', { name: 'staging' }));
+
+    expect(await screen.findByRole('cell', { name: /^cart-canary Deployment/ })).toBeInTheDocument();
+    expect(cluster).toHaveValue('staging');
+    expect(srv.requests.filter((r) => r.path.endsWith('/workloads')).map((r) => r.query.get('cluster'))).toEqual([
+      null,
+      'staging',
+    ]);
   });
 
   test('shows a not-ready engine and a failing workload list side by side', async () => {

@@ -5,12 +5,12 @@ import { PluginPage } from '@grafana/runtime';
 import {
   Badge,
   Button,
+  Combobox,
   InlineField,
   InlineFieldRow,
   Input,
   LinkButton,
   LoadingPlaceholder,
-  Select,
   useStyles2,
 } from '@grafana/ui';
 import { useEngineApi } from '../api/useEngineApi';
@@ -78,7 +78,8 @@ export function OverviewPage() {
           </InlineField>
           {clusters.length > 1 && (
             <InlineField label="Cluster" labelWidth={10}>
-              <Select
+              <Combobox
+                id="overview-cluster"
                 width={24}
                 options={clusters.map((c) => ({ label: c.default ? `${c.name} (default)` : c.name, value: c.name }))}
                 value={cluster ?? clusters.find((c) => c.default)?.name}

@@ -12,7 +12,6 @@ const DS_URL = '/api/datasources/proxy/uid/cloudops';
 
 function datasource(): CloudOpsDataSource {
   return new CloudOpsDataSource({
-    id: 1,
     uid: 'cloudops',
     type: 'aicloudops-cloudops-datasource',
     name: 'AI-CloudOps',
@@ -57,6 +56,18 @@ const initial: CloudOpsQuery = {
   signal: 'request_rate',
   horizonMinutes: 60,
 };
+
+// jsdom does no layout, and Combobox needs some: it sizes its menu from canvas text metrics (the scaffold's setup
+// makes getContext return nothing) and renders only the options that fit its scroll box (0px high in jsdom, so
+// none). A context measuring text by its length and a box of a few hundred pixels stand in for the browser's.
+beforeAll(() => {
+  jest
+    .spyOn(HTMLCanvasElement.prototype, 'getContext')
+    .mockImplementation(
+      () => ({ font: '', measureText: (text: string) => ({ width: text.length * 8 }) }) as unknown as RenderingContext
+    );
+  jest.spyOn(Element.prototype, 'clientHeight', 'get').mockReturnValue(300);
+});
 
 describe('QueryEditor', () => {
   beforeEach(() => {
@@ -108,11 +119,48 @@ describe('QueryEditor', () => {
     const runs = jest.fn();
     render(<Harness ds={datasource()} initial={{ ...initial, service: 'cart' }} changes={changes} runs={runs} />);
 
-    await userEvent.click(screen.getByRole('combobox'));
-    await userEvent.click(await screen.findByText('latency_p99'));
+    await userEvent.click(screen.getByRole('combobox', { name: 'Signal' }));
+    const latency = await screen.findByRole('option', { name: /^latency_p99/ });
+    expect(screen.getAllByRole('option').map((o) => o.textContent)).toEqual(['request_ratereq/s', 'latency_p99s']);
+    await userEvent.click(latency);
 
     await waitFor(() => expect(changes.at(-1)).toEqual({ ...initial, service: 'cart', signal: 'latency_p99' }));
     expect(runs).toHaveBeenCalledTimes(1);
+    expect(screen.getByRole('combobox', { name: 'Signal' })).toHaveValue('latency_p99');
+  });
+
+  test('takes a signal the engine does not list, typed by the user', async () => {
+    const changes: CloudOpsQuery[] = [];
+    const runs = jest.fn();
+    render(<Harness ds={datasource()} initial={{ ...initial, service: 'cart' }} changes={changes} runs={runs} />);
+
+    await userEvent.type(screen.getByRole('combobox', { name: 'Signal' }), '$signal');
+    await userEvent.click(await screen.findByRole('option', { name: /^\$signal/ }));
+
+    expect(changes.at(-1)).toEqual({ ...initial, service: 'cart', signal: '$signal' });
+    expect(runs).toHaveBeenCalledTimes(1);
+  });
+
+  test('keeps a saved signal when the engine cannot list its signals', async () => {
+    new FakeBackendSrv(
+      routes({
+        [`GET ${DS_URL}/engine/api/v1/signals`]: () => ({
+          status: 503,
+          body: { error: { code: 'UPSTREAM_UNAVAILABLE', message: 'metrics source down' } },
+        }),
+      })
+    ).install();
+    const changes: CloudOpsQuery[] = [];
+    render(
+      <Harness ds={datasource()} initial={{ ...initial, signal: 'error_rate' }} changes={changes} runs={jest.fn()} />
+    );
+
+    expect(await screen.findByText(/metrics source down/)).toBeInTheDocument();
+    const signal = screen.getByRole('combobox', { name: 'Signal' });
+    expect(signal).toHaveValue('error_rate');
+    await userEvent.click(signal);
+    expect(screen.getAllByRole('option').map((o) => o.textContent)).toEqual(['error_rate']);
+    expect(changes).toEqual([]);
   });
 
   test('horizon minutes propagate as a number', async () => {

@@ -1,6 +1,6 @@
-import React, { useEffect, useState, type ChangeEvent } from 'react';
+import React, { useEffect, useId, useState, type ChangeEvent } from 'react';
 import type { QueryEditorProps, SelectableValue } from '@grafana/data';
-import { InlineField, InlineFieldRow, Input, RadioButtonGroup, Select } from '@grafana/ui';
+import { Combobox, InlineField, InlineFieldRow, Input, RadioButtonGroup, type ComboboxOption } from '@grafana/ui';
 import type { CloudOpsDataSource } from '../datasource';
 import type { CloudOpsDataSourceOptions, CloudOpsQuery, QueryKind } from '../types';
 import { testIds } from '../../components/testIds';
@@ -18,8 +18,10 @@ const KIND_OPTIONS: Array<SelectableValue<QueryKind>> = [
 ];
 
 export function QueryEditor({ query, onChange, onRunQuery, datasource }: Props) {
-  const [signals, setSignals] = useState<Array<SelectableValue<string>>>([]);
+  const [signals, setSignals] = useState<Array<ComboboxOption<string>>>([]);
   const [signalsError, setSignalsError] = useState<string>();
+  // A panel shows one editor per query; a fixed id would tie every "Signal" label to the first query's input.
+  const signalInputId = useId();
 
   useEffect(() => {
     let live = true;
@@ -79,14 +81,14 @@ export function QueryEditor({ query, onChange, onRunQuery, datasource }: Props) 
           />
         </InlineField>
         <InlineField label="Signal" labelWidth={10} error={signalsError} invalid={Boolean(signalsError)}>
-          <Select
+          <Combobox
             data-testid={testIds.queryEditor.signal}
-            inputId="cloudops-qe-signal"
+            id={signalInputId}
             width={24}
             options={signalOptions}
             value={query.signal}
-            allowCustomValue
-            onChange={(v) => update({ signal: v.value ?? '' })}
+            createCustomValue
+            onChange={(v) => update({ signal: v.value })}
           />
         </InlineField>
         <InlineField label="Namespace" labelWidth={12} tooltip="Empty means the default namespace">
