@@ -16,3 +16,11 @@ for (const name of ['IntersectionObserver', 'ResizeObserver']) {
     Object.defineProperty(global, name, { writable: true, configurable: true, value: InertObserver });
   }
 }
+
+// jsdom does no layout, and @grafana/ui's Combobox needs some: it sizes its menu from canvas text metrics (the
+// scaffold's setup makes getContext return nothing) and renders only the options that fit its scroll box (0px high in
+// jsdom, so none). A context measuring text by its length and boxes of a few hundred pixels stand in for the browser's.
+HTMLCanvasElement.prototype.getContext = function getContext() {
+  return { font: '', measureText: (text) => ({ width: text.length * 8 }) };
+};
+Object.defineProperty(Element.prototype, 'clientHeight', { configurable: true, get: () => 300 });

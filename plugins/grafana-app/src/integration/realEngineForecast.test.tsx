@@ -21,17 +21,6 @@ jest.mock('@grafana/runtime', () => ({
 
 const DS_URL = '/api/datasources/proxy/uid/cloudops';
 
-// jsdom does no layout, and Combobox needs some: it sizes its menu from canvas text metrics (the scaffold's setup
-// makes getContext return nothing) and renders only the options that fit its scroll box (0px high in jsdom, so
-// none). A context measuring text by its length and a box of a few hundred pixels stand in for the browser's.
-beforeAll(() => {
-  jest
-    .spyOn(HTMLCanvasElement.prototype, 'getContext')
-    .mockImplementation(
-      () => ({ font: '', measureText: (text: string) => ({ width: text.length * 8 }) }) as unknown as RenderingContext
-    );
-  jest.spyOn(Element.prototype, 'clientHeight', 'get').mockReturnValue(300);
-});
 
 describe('forecasts against a real engine', () => {
   let engine: EngineProcess;

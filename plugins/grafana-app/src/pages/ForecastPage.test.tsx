@@ -26,17 +26,6 @@ function mockPanelStandIn({ data, pluginId }: PanelRendererProps) {
 
 const T0 = 1_764_064_800; // 2025-11-25T10:00:00Z
 
-// jsdom does no layout, and Combobox needs some: it sizes its menu from canvas text metrics (the scaffold's setup
-// makes getContext return nothing) and renders only the options that fit its scroll box (0px high in jsdom, so
-// none). A context measuring text by its length and a box of a few hundred pixels stand in for the browser's.
-beforeAll(() => {
-  jest
-    .spyOn(HTMLCanvasElement.prototype, 'getContext')
-    .mockImplementation(
-      () => ({ font: '', measureText: (text: string) => ({ width: text.length * 8 }) }) as unknown as RenderingContext
-    );
-  jest.spyOn(Element.prototype, 'clientHeight', 'get').mockReturnValue(300);
-});
 
 describe('ForecastPage', () => {
   test('asks for the chosen service and signal and shows the band in a panel and a table', async () => {

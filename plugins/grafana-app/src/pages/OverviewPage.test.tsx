@@ -17,17 +17,6 @@ const readyBody = {
   ],
 } satisfies Readiness;
 
-// jsdom does no layout, and Combobox needs some: it sizes its menu from canvas text metrics (the scaffold's setup
-// makes getContext return nothing) and renders only the options that fit its scroll box (0px high in jsdom, so
-// none). A context measuring text by its length and a box of a few hundred pixels stand in for the browser's.
-beforeAll(() => {
-  jest
-    .spyOn(HTMLCanvasElement.prototype, 'getContext')
-    .mockImplementation(
-      () => ({ font: '', measureText: (text: string) => ({ width: text.length * 8 }) }) as unknown as RenderingContext
-    );
-  jest.spyOn(Element.prototype, 'clientHeight', 'get').mockReturnValue(300);
-});
 
 describe('OverviewPage', () => {
   test('renders readiness checks and the workloads of the response, worst first, per namespace', async () => {
