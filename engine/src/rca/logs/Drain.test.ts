@@ -22,6 +22,13 @@ describe('Drain', () => {
     expect(Drain.template(drain.cluster(ids[1]!)!)).toBe('Received block <*> of size <*> from <*>');
   });
 
+  it('routes a leading token that is partly a variable like a variable (one address or a list of them)', () => {
+    const drain = new Drain(options);
+    const a = drain.add('10.11.10.1 "GET /v2/servers/detail HTTP/1.1" status: 200 len: 1893 time: 0.24');
+    const b = drain.add('10.11.10.1,10.11.21.140 "GET /v2/servers/detail HTTP/1.1" status: 200 len: 1910 time: 0.26');
+    expect(b.id).toBe(a.id);
+  });
+
   it('turns differing words into wildcards when lines merge, and matches without learning', () => {
     const drain = new Drain(options);
     // The first depth-2 tokens route the line, so variables further right are what merging turns into wildcards.

@@ -102,8 +102,9 @@ export class Drain {
     const levels = Math.min(this.routingDepth, tokens.length);
     for (let i = 0; i < levels; i++) {
       const raw = tokens[i]!;
-      // Tokens with digits are likely variables: routing on them would scatter one template over many branches.
-      const key = HAS_DIGIT.test(raw) ? WILDCARD : raw;
+      // Tokens with digits or a masked part are likely variables: routing on them would scatter one template over
+      // many branches (`10.0.0.1` and `10.0.0.1,10.0.0.2` are both addresses).
+      const key = HAS_DIGIT.test(raw) || raw.includes(WILDCARD) ? WILDCARD : raw;
       let next: TreeNode | undefined = node.children.get(key);
       if (!next) {
         if (!create) {
