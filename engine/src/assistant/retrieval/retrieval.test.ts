@@ -122,13 +122,17 @@ describe('LSA embedder and vector indexes', () => {
     const hnsw = HnswVectorIndex.deserialize(HnswVectorIndex.build(vectors, dims, params).serialize(), dims, params);
     const exact = new ExactVectorIndex(vectors, dims);
     let agree = 0;
+    let selfFound = 0;
     for (let q = 0; q < 50; q++) {
       const query = vectors.slice(q * 37 * dims, (q * 37 + 1) * dims);
       const truth = new Set(exact.search(query, 10).map((h) => h.index));
       agree += hnsw.search(query, 10).filter((h) => truth.has(h.index)).length;
-      expect(hnsw.search(query, 1)[0]!.index).toBe(q * 37);
+      selfFound += +(hnsw.search(query, 1)[0]!.index === q * 37);
     }
     expect(agree / 500).toBeGreaterThan(0.9);
+    // Approximate search, built on all cores (insertion order varies run to run): a stored vector is almost always
+    // its own nearest neighbour, not always.
+    expect(selfFound).toBeGreaterThanOrEqual(47);
     expect(hnsw.search(vectors.slice(0, dims), 5, (i) => i % 2 === 1).every((h) => h.index % 2 === 1)).toBe(true);
   });
 });
