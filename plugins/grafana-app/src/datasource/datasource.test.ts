@@ -1,24 +1,11 @@
-import { dateTime, type DataQueryRequest, type DataSourceInstanceSettings, FieldType } from '@grafana/data';
+import { dateTime, type DataQueryRequest, FieldType } from '@grafana/data';
 import { CloudOpsDataSource } from './datasource';
-import type { CloudOpsDataSourceOptions, CloudOpsQuery } from './types';
+import type { CloudOpsQuery } from './types';
 import { FakeBackendSrv, routes, type RecordedRequest } from '../test/FakeBackendSrv';
 import type { ForecastResponse, SignalCatalog } from '../api/types';
+import { DS_URL, datasourceSettings } from '../test/fixtures';
 
-const DS_URL = '/api/datasources/proxy/uid/cloudops';
 const ENGINE = `${DS_URL}/engine`;
-
-function settings(jsonData: CloudOpsDataSourceOptions = {}): DataSourceInstanceSettings<CloudOpsDataSourceOptions> {
-  return {
-    uid: 'cloudops',
-    type: 'aicloudops-cloudops-datasource',
-    name: 'AI-CloudOps',
-    url: DS_URL,
-    access: 'proxy',
-    readOnly: false,
-    jsonData,
-    meta: {} as DataSourceInstanceSettings['meta'],
-  };
-}
 
 function request(
   targets: CloudOpsQuery[],
@@ -78,7 +65,7 @@ describe('CloudOpsDataSource', () => {
     const srv = new FakeBackendSrv(
       routes({ [`POST ${ENGINE}/api/v1/forecast`]: () => ({ status: 200, body: forecastBody }) })
     ).install();
-    const ds = new CloudOpsDataSource(settings());
+    const ds = new CloudOpsDataSource(datasourceSettings());
 
     const response = await ds.query(
       request(
@@ -131,7 +118,7 @@ describe('CloudOpsDataSource', () => {
         }),
       })
     ).install();
-    const ds = new CloudOpsDataSource(settings({ defaultNamespace: 'prod' }));
+    const ds = new CloudOpsDataSource(datasourceSettings({ defaultNamespace: 'prod' }));
 
     const response = await ds.query(
       request(
@@ -163,7 +150,7 @@ describe('CloudOpsDataSource', () => {
         }),
       })
     ).install();
-    const ds = new CloudOpsDataSource(settings());
+    const ds = new CloudOpsDataSource(datasourceSettings());
     const fromMs = (T0 + 80 * 60) * 1000;
 
     const response = await ds.query(
@@ -201,7 +188,7 @@ describe('CloudOpsDataSource', () => {
             : { status: 200, body: forecastBody },
       })
     ).install();
-    const ds = new CloudOpsDataSource(settings());
+    const ds = new CloudOpsDataSource(datasourceSettings());
 
     const response = await ds.query(
       request(
@@ -220,7 +207,7 @@ describe('CloudOpsDataSource', () => {
 
   test('queries without a service are not sent', async () => {
     const srv = new FakeBackendSrv(routes({})).install();
-    const ds = new CloudOpsDataSource(settings());
+    const ds = new CloudOpsDataSource(datasourceSettings());
     const response = await ds.query(
       request([{ refId: 'A', kind: 'forecast', service: '', signal: 'request_rate' }], 0, 1)
     );
@@ -229,7 +216,7 @@ describe('CloudOpsDataSource', () => {
   });
 
   test('testDatasource reports success, the failing checks of a 503, and an unreachable engine', async () => {
-    const ds = new CloudOpsDataSource(settings());
+    const ds = new CloudOpsDataSource(datasourceSettings());
 
     new FakeBackendSrv(
       routes({
@@ -281,7 +268,7 @@ describe('CloudOpsDataSource', () => {
         [`GET ${ENGINE}/api/v1/signals`]: () => ({ status: 200, body: signalsBody }),
       })
     ).install();
-    const ds = new CloudOpsDataSource(settings({ defaultNamespace: 'prod' }));
+    const ds = new CloudOpsDataSource(datasourceSettings({ defaultNamespace: 'prod' }));
 
     expect(await ds.metricFindQuery('services(prod)')).toEqual([
       { text: 'api', value: 'api' },

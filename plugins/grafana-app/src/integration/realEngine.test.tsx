@@ -1,16 +1,17 @@
 import React from 'react';
 import { render, screen, within } from '@testing-library/react';
-import { dateTime, type DataQueryRequest, type DataSourceInstanceSettings } from '@grafana/data';
+import { dateTime, type DataQueryRequest } from '@grafana/data';
 import userEvent from '@testing-library/user-event';
 import { OverviewPage } from '../pages/OverviewPage';
 import { RootCausePage } from '../pages/RootCausePage';
 import { CloudOpsDataSource } from '../datasource/datasource';
-import type { CloudOpsDataSourceOptions, CloudOpsQuery } from '../datasource/types';
+import type { CloudOpsQuery } from '../datasource/types';
 import { testIds } from '../components/testIds';
 import { ENGINE_PROXY_URL } from '../constants';
 import { FakeBackendSrv, proxyTo, type Handler } from '../test/FakeBackendSrv';
 import { startEngineProcess, type EngineProcess } from '../test/startEngineProcess';
 import type { RangeSeriesDto, Readiness, SignalCatalog, WorkloadHealth } from '../api/types';
+import { DS_URL, datasourceSettings } from '../test/fixtures';
 
 /**
  * The plugin against a real engine (demo profile: simulated cluster, synthetic metrics). Grafana's proxy routes
@@ -18,23 +19,13 @@ import type { RangeSeriesDto, Readiness, SignalCatalog, WorkloadHealth } from '.
  */
 
 const TOKEN = 'grafana-viewer-token-0123456789';
-const DS_URL = '/api/datasources/proxy/uid/cloudops';
 
 function withToken(handler: Handler, token: string): Handler {
   return (request) => handler({ ...request, headers: { ...request.headers, Authorization: `Bearer ${token}` } });
 }
 
 function datasource(): CloudOpsDataSource {
-  return new CloudOpsDataSource({
-    uid: 'cloudops',
-    type: 'aicloudops-cloudops-datasource',
-    name: 'AI-CloudOps',
-    url: DS_URL,
-    access: 'proxy',
-    readOnly: false,
-    jsonData: {},
-    meta: {} as DataSourceInstanceSettings['meta'],
-  } as unknown as DataSourceInstanceSettings<CloudOpsDataSourceOptions>);
+  return new CloudOpsDataSource(datasourceSettings());
 }
 
 function request(targets: CloudOpsQuery[], fromMs: number, toMs: number): DataQueryRequest<CloudOpsQuery> {

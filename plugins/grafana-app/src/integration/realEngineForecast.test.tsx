@@ -1,16 +1,17 @@
 import React from 'react';
 import { render, screen } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { dateTime, type DataQueryRequest, type DataSourceInstanceSettings } from '@grafana/data';
+import { dateTime, type DataQueryRequest } from '@grafana/data';
 import type { PanelRendererProps } from '@grafana/runtime';
 import { ForecastPage } from '../pages/ForecastPage';
 import { CloudOpsDataSource } from '../datasource/datasource';
-import type { CloudOpsDataSourceOptions, CloudOpsQuery } from '../datasource/types';
+import type { CloudOpsQuery } from '../datasource/types';
 import { testIds } from '../components/testIds';
 import { ENGINE_PROXY_URL } from '../constants';
 import { FakeBackendSrv, proxyTo, recording, replyJson } from '../test/FakeBackendSrv';
 import { startEngineProcess, type EngineProcess } from '../test/startEngineProcess';
 import type { ForecastResponse, SignalCatalog } from '../api/types';
+import { DS_URL, datasourceSettings } from '../test/fixtures';
 
 /** Forecasts against a real engine (demo profile), through the emulated proxy routes. */
 
@@ -18,9 +19,6 @@ jest.mock('@grafana/runtime', () => ({
   ...jest.requireActual('@grafana/runtime'),
   PanelRenderer: ({ data }: PanelRendererProps) => <div data-testid="panel">{(data?.series ?? []).length} frames</div>,
 }));
-
-const DS_URL = '/api/datasources/proxy/uid/cloudops';
-
 
 describe('forecasts against a real engine', () => {
   let engine: EngineProcess;
@@ -36,16 +34,7 @@ describe('forecasts against a real engine', () => {
   test('the datasource turns a real forecast into a band that contains its value', async () => {
     const rec = recording(proxyTo(`${DS_URL}/engine`, engine.url));
     new FakeBackendSrv(rec.handler).install();
-    const ds = new CloudOpsDataSource({
-      uid: 'cloudops',
-      type: 'aicloudops-cloudops-datasource',
-      name: 'AI-CloudOps',
-      url: DS_URL,
-      access: 'proxy',
-      readOnly: false,
-      jsonData: {},
-      meta: {} as DataSourceInstanceSettings['meta'],
-    } as unknown as DataSourceInstanceSettings<CloudOpsDataSourceOptions>);
+    const ds = new CloudOpsDataSource(datasourceSettings());
     const now = dateTime();
     const request = {
       requestId: 'f',

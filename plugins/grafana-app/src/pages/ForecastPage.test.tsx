@@ -26,7 +26,6 @@ function mockPanelStandIn({ data, pluginId }: PanelRendererProps) {
 
 const T0 = 1_764_064_800; // 2025-11-25T10:00:00Z
 
-
 describe('ForecastPage', () => {
   test('asks for the chosen service and signal and shows the band in a panel and a table', async () => {
     const srv = new FakeBackendSrv(

@@ -17,7 +17,6 @@ const readyBody = {
   ],
 } satisfies Readiness;
 
-
 describe('OverviewPage', () => {
   test('renders readiness checks and the workloads of the response, worst first, per namespace', async () => {
     const srv = new FakeBackendSrv(

@@ -1,4 +1,25 @@
+import type { DataSourceInstanceSettings } from '@grafana/data';
 import type { WorkloadHealth, WorkloadHealthState } from '../api/types';
+import type { CloudOpsDataSourceOptions } from '../datasource/types';
+
+/** Where Grafana's data proxy serves the test datasource (uid `cloudops`). */
+export const DS_URL = '/api/datasources/proxy/uid/cloudops';
+
+/** The instance settings Grafana hands the datasource, as for a provisioned `aicloudops-cloudops-datasource`. */
+export function datasourceSettings(
+  jsonData: CloudOpsDataSourceOptions = {}
+): DataSourceInstanceSettings<CloudOpsDataSourceOptions> {
+  return {
+    uid: 'cloudops',
+    type: 'aicloudops-cloudops-datasource',
+    name: 'AI-CloudOps',
+    url: DS_URL,
+    access: 'proxy',
+    readOnly: false,
+    jsonData,
+    meta: {} as DataSourceInstanceSettings['meta'],
+  };
+}
 
 /** A workload as GET /api/v1/workloads returns it (engine/src/schemas/core.ts workloadHealthSchema). */
 export function workload(

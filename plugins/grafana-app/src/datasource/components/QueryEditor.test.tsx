@@ -1,26 +1,15 @@
 import React, { useState } from 'react';
 import { render, screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import type { DataSourceInstanceSettings } from '@grafana/data';
 import { QueryEditor } from './QueryEditor';
 import { CloudOpsDataSource } from '../datasource';
-import type { CloudOpsDataSourceOptions, CloudOpsQuery } from '../types';
+import type { CloudOpsQuery } from '../types';
 import { testIds } from '../../components/testIds';
 import { FakeBackendSrv, routes } from '../../test/FakeBackendSrv';
-
-const DS_URL = '/api/datasources/proxy/uid/cloudops';
+import { DS_URL, datasourceSettings } from '../../test/fixtures';
 
 function datasource(): CloudOpsDataSource {
-  return new CloudOpsDataSource({
-    uid: 'cloudops',
-    type: 'aicloudops-cloudops-datasource',
-    name: 'AI-CloudOps',
-    url: DS_URL,
-    access: 'proxy',
-    readOnly: false,
-    jsonData: {},
-    meta: {} as DataSourceInstanceSettings['meta'],
-  } as DataSourceInstanceSettings<CloudOpsDataSourceOptions>);
+  return new CloudOpsDataSource(datasourceSettings());
 }
 
 /** Holds the query like a panel editor does, so typed text accumulates and every change is recorded. */
@@ -56,7 +45,6 @@ const initial: CloudOpsQuery = {
   signal: 'request_rate',
   horizonMinutes: 60,
 };
-
 
 describe('QueryEditor', () => {
   beforeEach(() => {
