@@ -263,6 +263,7 @@ export class ForecastService {
     return f;
   }
 
+  /** Runs one training or backtest in a worker, one at a time (a queue): each holds a core for seconds. */
   private runTask(
     history: History,
     counter: boolean,
@@ -274,34 +275,23 @@ export class ForecastService {
     const run = () =>
       signal.aborted
         ? Promise.reject(new EngineError('TIMEOUT', 'training cancelled before it started'))
-        : this.startWorker(history, counter, kind, signal, onProgress, testSteps);
+        : runTrainingInWorker(
+            {
+              kind,
+              timestamps: history.timestamps,
+              values: history.values,
+              stepSeconds: history.stepSeconds,
+              counter,
+              config: this.config,
+              end: history.end,
+              ...(testSteps !== undefined ? { testSteps } : {}),
+            },
+            { signal, onProgress },
+          );
     const next = this.queue.then(run, run);
     this.queue = next.catch(() => undefined);
     onProgress(0, 'waiting for a training slot');
     return next;
-  }
-
-  private startWorker(
-    history: History,
-    counter: boolean,
-    kind: TrainingTask['kind'],
-    signal: AbortSignal,
-    onProgress: (fraction: number, message: string) => void,
-    testSteps?: number,
-  ): Promise<TrainingOutcome> {
-    return runTrainingInWorker(
-      {
-        kind,
-        timestamps: history.timestamps,
-        values: history.values,
-        stepSeconds: history.stepSeconds,
-        counter,
-        config: this.config,
-        end: history.end,
-        ...(testSteps !== undefined ? { testSteps } : {}),
-      },
-      { signal, onProgress },
-    );
   }
 
   /** Demand per replica at the target utilisation, from the last day of the demand signal, CPU and replica counts. */
