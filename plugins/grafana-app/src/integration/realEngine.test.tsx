@@ -9,7 +9,7 @@ import type { CloudOpsQuery } from '../datasource/types';
 import { testIds } from '../components/testIds';
 import { ENGINE_PROXY_URL } from '../constants';
 import { FakeBackendSrv, proxyTo, type Handler } from '../test/FakeBackendSrv';
-import { startEngineProcess, type EngineProcess } from '../test/startEngineProcess';
+import { useEngineProcess } from '../test/startEngineProcess';
 import type { RangeSeriesDto, Readiness, SignalCatalog, WorkloadHealth } from '../api/types';
 import { DS_URL, datasourceSettings } from '../test/fixtures';
 
@@ -45,16 +45,8 @@ function request(targets: CloudOpsQuery[], fromMs: number, toMs: number): DataQu
 }
 
 describe('against a real engine', () => {
-  let engine: EngineProcess;
-
-  beforeAll(async () => {
-    engine = await startEngineProcess({
-      server: { auth: { enabled: true, tokens: [{ name: 'grafana', token: TOKEN, role: 'viewer' }] } },
-    });
-  }, 30_000);
-
-  afterAll(async () => {
-    await engine?.close();
+  const engine = useEngineProcess({
+    server: { auth: { enabled: true, tokens: [{ name: 'grafana', token: TOKEN, role: 'viewer' }] } },
   });
 
   const engineGet = async <T,>(path: string): Promise<T> =>

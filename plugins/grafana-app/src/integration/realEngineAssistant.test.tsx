@@ -5,21 +5,13 @@ import { AssistantPage } from '../pages/AssistantPage';
 import { testIds } from '../components/testIds';
 import { ENGINE_PROXY_URL } from '../constants';
 import { FakeBackendSrv, proxyTo, recording, replyJson } from '../test/FakeBackendSrv';
-import { startEngineProcess, type EngineProcess } from '../test/startEngineProcess';
+import { useEngineProcess } from '../test/startEngineProcess';
 import type { Answer } from '../api/types';
 
 /** The assistant page against a real engine (demo profile, offline retrieval), through the emulated proxy route. */
 
 describe('the assistant against a real engine', () => {
-  let engine: EngineProcess;
-
-  beforeAll(async () => {
-    engine = await startEngineProcess({});
-  }, 30_000);
-
-  afterAll(async () => {
-    await engine?.close();
-  });
+  const engine = useEngineProcess();
 
   test('the assistant shows the engine answer with as many citations as it returned', async () => {
     const rec = recording(proxyTo(ENGINE_PROXY_URL, engine.url));

@@ -9,7 +9,7 @@ import type { CloudOpsQuery } from '../datasource/types';
 import { testIds } from '../components/testIds';
 import { ENGINE_PROXY_URL } from '../constants';
 import { FakeBackendSrv, proxyTo, recording, replyJson } from '../test/FakeBackendSrv';
-import { startEngineProcess, type EngineProcess } from '../test/startEngineProcess';
+import { useEngineProcess } from '../test/startEngineProcess';
 import type { ForecastResponse, SignalCatalog } from '../api/types';
 import { DS_URL, datasourceSettings } from '../test/fixtures';
 
@@ -21,15 +21,7 @@ jest.mock('@grafana/runtime', () => ({
 }));
 
 describe('forecasts against a real engine', () => {
-  let engine: EngineProcess;
-
-  beforeAll(async () => {
-    engine = await startEngineProcess({});
-  }, 30_000);
-
-  afterAll(async () => {
-    await engine?.close();
-  });
+  const engine = useEngineProcess();
 
   test('the datasource turns a real forecast into a band that contains its value', async () => {
     const rec = recording(proxyTo(`${DS_URL}/engine`, engine.url));

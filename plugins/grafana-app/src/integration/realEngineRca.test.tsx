@@ -5,21 +5,13 @@ import { RootCausePage } from '../pages/RootCausePage';
 import { testIds } from '../components/testIds';
 import { ENGINE_PROXY_URL } from '../constants';
 import { FakeBackendSrv, proxyTo, recording, replyJson } from '../test/FakeBackendSrv';
-import { startEngineProcess, type EngineProcess } from '../test/startEngineProcess';
+import { useEngineProcess } from '../test/startEngineProcess';
 import type { JobRecordDto, JobRecordOf, RcaResult } from '../api/types';
 
 /** Root-cause analysis of an injected demo fault against a real engine, through the emulated proxy route. */
 
 describe('root cause against a real engine', () => {
-  let engine: EngineProcess;
-
-  beforeAll(async () => {
-    engine = await startEngineProcess({ cluster: { kind: 'simulated', injectFaults: false } });
-  }, 30_000);
-
-  afterAll(async () => {
-    await engine?.close();
-  });
+  const engine = useEngineProcess({ cluster: { kind: 'simulated', injectFaults: false } });
 
   test('a root-cause analysis of an injected fault ranks what the engine ranked', async () => {
     const injected = await fetch(`${engine.url}/api/v1/demo/faults`, {

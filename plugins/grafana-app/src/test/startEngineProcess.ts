@@ -67,3 +67,25 @@ export function startEngineProcess(config: Record<string, unknown> = {}, timeout
     });
   });
 }
+
+/**
+ * A real engine for the enclosing `describe`: started before its tests, stopped after them. The returned handle reads
+ * the URL lazily, since the engine only exists once `beforeAll` has run.
+ */
+export function useEngineProcess(config: Record<string, unknown> = {}): { readonly url: string } {
+  let running: EngineProcess | undefined;
+  beforeAll(async () => {
+    running = await startEngineProcess(config);
+  }, 30_000);
+  afterAll(async () => {
+    await running?.close();
+  });
+  return {
+    get url() {
+      if (!running) {
+        throw new Error('the engine process has not started');
+      }
+      return running.url;
+    },
+  };
+}
