@@ -1,32 +1,10 @@
-import { dateTime, type DataQueryRequest, FieldType } from '@grafana/data';
+import { FieldType } from '@grafana/data';
 import { CloudOpsDataSource } from './datasource';
-import type { CloudOpsQuery } from './types';
 import { FakeBackendSrv, routes, type RecordedRequest } from '../test/FakeBackendSrv';
 import type { ForecastResponse, SignalCatalog } from '../api/types';
-import { DS_URL, datasourceSettings } from '../test/fixtures';
+import { DS_URL, datasourceSettings, queryRequest } from '../test/fixtures';
 
 const ENGINE = `${DS_URL}/engine`;
-
-function request(
-  targets: CloudOpsQuery[],
-  fromMs: number,
-  toMs: number,
-  intervalMs = 60_000
-): DataQueryRequest<CloudOpsQuery> {
-  const from = dateTime(fromMs);
-  const to = dateTime(toMs);
-  return {
-    requestId: 'r1',
-    interval: '1m',
-    intervalMs,
-    range: { from, to, raw: { from, to } },
-    scopedVars: {},
-    targets,
-    timezone: 'utc',
-    app: 'dashboard',
-    startTime: Date.now(),
-  };
-}
 
 const T0 = 1_764_000_000; // unix seconds
 
@@ -68,7 +46,7 @@ describe('CloudOpsDataSource', () => {
     const ds = new CloudOpsDataSource(datasourceSettings());
 
     const response = await ds.query(
-      request(
+      queryRequest(
         [
           {
             refId: 'A',
@@ -121,7 +99,7 @@ describe('CloudOpsDataSource', () => {
     const ds = new CloudOpsDataSource(datasourceSettings({ defaultNamespace: 'prod' }));
 
     const response = await ds.query(
-      request(
+      queryRequest(
         [{ refId: 'H', kind: 'history', service: 'checkout', signal: 'request_rate' }],
         T0 * 1000,
         (T0 + 3600) * 1000
@@ -154,7 +132,7 @@ describe('CloudOpsDataSource', () => {
     const fromMs = (T0 + 80 * 60) * 1000;
 
     const response = await ds.query(
-      request(
+      queryRequest(
         [{ refId: 'S', kind: 'anomaly-score', service: 'checkout', signal: 'request_rate' }],
         fromMs,
         (T0 + 99 * 60) * 1000
@@ -191,7 +169,7 @@ describe('CloudOpsDataSource', () => {
     const ds = new CloudOpsDataSource(datasourceSettings());
 
     const response = await ds.query(
-      request(
+      queryRequest(
         [
           { refId: 'A', kind: 'forecast', service: 'checkout', signal: 'request_rate' },
           { refId: 'B', kind: 'forecast', service: 'ghost', signal: 'request_rate' },
@@ -209,7 +187,7 @@ describe('CloudOpsDataSource', () => {
     const srv = new FakeBackendSrv(routes({})).install();
     const ds = new CloudOpsDataSource(datasourceSettings());
     const response = await ds.query(
-      request([{ refId: 'A', kind: 'forecast', service: '', signal: 'request_rate' }], 0, 1)
+      queryRequest([{ refId: 'A', kind: 'forecast', service: '', signal: 'request_rate' }], 0, 1)
     );
     expect(response.data).toEqual([]);
     expect(srv.requests).toHaveLength(0);

@@ -1,17 +1,15 @@
 import React from 'react';
 import { render, screen, within } from '@testing-library/react';
-import { dateTime, type DataQueryRequest } from '@grafana/data';
 import userEvent from '@testing-library/user-event';
 import { OverviewPage } from '../pages/OverviewPage';
 import { RootCausePage } from '../pages/RootCausePage';
 import { CloudOpsDataSource } from '../datasource/datasource';
-import type { CloudOpsQuery } from '../datasource/types';
 import { testIds } from '../components/testIds';
 import { ENGINE_PROXY_URL } from '../constants';
 import { FakeBackendSrv, proxyTo, type Handler } from '../test/FakeBackendSrv';
 import { useEngineProcess } from '../test/startEngineProcess';
 import type { RangeSeriesDto, Readiness, SignalCatalog, WorkloadHealth } from '../api/types';
-import { DS_URL, datasourceSettings } from '../test/fixtures';
+import { DS_URL, datasourceSettings, queryRequest } from '../test/fixtures';
 
 /**
  * The plugin against a real engine (demo profile: simulated cluster, synthetic metrics). Grafana's proxy routes
@@ -26,22 +24,6 @@ function withToken(handler: Handler, token: string): Handler {
 
 function datasource(): CloudOpsDataSource {
   return new CloudOpsDataSource(datasourceSettings());
-}
-
-function request(targets: CloudOpsQuery[], fromMs: number, toMs: number): DataQueryRequest<CloudOpsQuery> {
-  const from = dateTime(fromMs);
-  const to = dateTime(toMs);
-  return {
-    requestId: 'it',
-    interval: '1m',
-    intervalMs: 60_000,
-    range: { from, to, raw: { from, to } },
-    scopedVars: {},
-    targets,
-    timezone: 'utc',
-    app: 'dashboard',
-    startTime: Date.now(),
-  };
 }
 
 describe('against a real engine', () => {
@@ -93,7 +75,7 @@ describe('against a real engine', () => {
     const frontend = direct.series.find((s) => s.labels.service === 'frontend')!;
 
     const response = await datasource().query(
-      request(
+      queryRequest(
         [
           { refId: 'H', kind: 'history', service: 'frontend', signal: 'request_rate', namespace: 'shop' },
           { refId: 'S', kind: 'anomaly-score', service: 'frontend', signal: 'request_rate', namespace: 'shop' },

@@ -1,17 +1,15 @@
 import React from 'react';
 import { render, screen } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { dateTime, type DataQueryRequest } from '@grafana/data';
 import type { PanelRendererProps } from '@grafana/runtime';
 import { ForecastPage } from '../pages/ForecastPage';
 import { CloudOpsDataSource } from '../datasource/datasource';
-import type { CloudOpsQuery } from '../datasource/types';
 import { testIds } from '../components/testIds';
 import { ENGINE_PROXY_URL } from '../constants';
 import { FakeBackendSrv, proxyTo, recording, replyJson } from '../test/FakeBackendSrv';
 import { useEngineProcess } from '../test/startEngineProcess';
 import type { ForecastResponse, SignalCatalog } from '../api/types';
-import { DS_URL, datasourceSettings } from '../test/fixtures';
+import { DS_URL, datasourceSettings, queryRequest } from '../test/fixtures';
 
 /** Forecasts against a real engine (demo profile), through the emulated proxy routes. */
 
@@ -27,20 +25,14 @@ describe('forecasts against a real engine', () => {
     const rec = recording(proxyTo(`${DS_URL}/engine`, engine.url));
     new FakeBackendSrv(rec.handler).install();
     const ds = new CloudOpsDataSource(datasourceSettings());
-    const now = dateTime();
-    const request = {
-      requestId: 'f',
-      interval: '1m',
-      intervalMs: 60_000,
-      range: { from: now, to: now, raw: { from: now, to: now } },
-      scopedVars: {},
-      targets: [{ refId: 'F', kind: 'forecast', service: 'frontend', signal: 'request_rate', horizonMinutes: 60 }],
-      timezone: 'utc',
-      app: 'dashboard',
-      startTime: Date.now(),
-    } as unknown as DataQueryRequest<CloudOpsQuery>;
-
-    const response = await ds.query(request);
+    const now = Date.now();
+    const response = await ds.query(
+      queryRequest(
+        [{ refId: 'F', kind: 'forecast', service: 'frontend', signal: 'request_rate', horizonMinutes: 60 }],
+        now,
+        now
+      )
+    );
 
     expect(response.errors).toBeUndefined();
     const engineReply = replyJson<ForecastResponse>(rec.replies.find((r) => r.url.endsWith('/api/v1/forecast'))!.reply);

@@ -1,6 +1,6 @@
-import type { DataSourceInstanceSettings } from '@grafana/data';
+import { dateTime, type DataQueryRequest, type DataSourceInstanceSettings } from '@grafana/data';
 import type { WorkloadHealth, WorkloadHealthState } from '../api/types';
-import type { CloudOpsDataSourceOptions } from '../datasource/types';
+import type { CloudOpsDataSourceOptions, CloudOpsQuery } from '../datasource/types';
 
 /** Where Grafana's data proxy serves the test datasource (uid `cloudops`). */
 export const DS_URL = '/api/datasources/proxy/uid/cloudops';
@@ -61,5 +61,27 @@ export function workload(
       ],
       conditions: [],
     })),
+  };
+}
+
+/** A dashboard's query request for the datasource over [fromMs, toMs]. */
+export function queryRequest(
+  targets: CloudOpsQuery[],
+  fromMs: number,
+  toMs: number,
+  intervalMs = 60_000
+): DataQueryRequest<CloudOpsQuery> {
+  const from = dateTime(fromMs);
+  const to = dateTime(toMs);
+  return {
+    requestId: 'r1',
+    interval: '1m',
+    intervalMs,
+    range: { from, to, raw: { from, to } },
+    scopedVars: {},
+    targets,
+    timezone: 'utc',
+    app: 'dashboard',
+    startTime: Date.now(),
   };
 }
