@@ -12,7 +12,7 @@ type Modality = 'metrics' | 'traces' | 'logs';
  * kind's runner-up score), the runner-up floored at the anomaly threshold. A service that stands out in its kind
  * counts for much, one in a crowd of similar scores for little, and a kind where nothing stands out hardly votes.
  * (Reciprocal-rank fusion, tried first, gives the first place of a kind one full vote however weak it is; on the
- * Nezha TrainTicket folder it put the right service first about half as often.) The joint ranking still decides
+ * Nezha TrainTicket folder it put the right service first in 0.178 of the faults against 0.244.) The joint ranking still decides
  * whether there is an incident at all, supplies each candidate's evidence and breaks ties.
  */
 export function rankByModality(input: RankInput, config: RcaConfig): RankOutput {
