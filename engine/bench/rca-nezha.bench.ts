@@ -6,7 +6,7 @@ import { loadNezhaDays, loadNezhaSystems, nezhaLogs, nezhaSpans } from './rca/lo
 import { nSigmaRanking } from './rca/nSigma.js';
 import { analyzeIncident } from '../src/rca/analyzeIncident.js';
 import { seriesFromSpans } from '../src/rca/traces/seriesFromSpans.js';
-import { learnGraphFromCorrelation } from '../src/rca/graph/learnGraphFromCorrelation.js';
+import { correlationGraphSettings, learnGraphFromCorrelation } from '../src/rca/graph/learnGraphFromCorrelation.js';
 import type { RcaInput, ServiceGraph } from '../src/rca/types.js';
 
 /**
@@ -71,7 +71,7 @@ export const main: BenchMain = async (ctx) => {
         // Ablation of the service graph where the folder ships one and no traces imply another: the same incident
         // with the graph learned from the baseline's correlations, and with no graph at all.
         if (day.edges.length > 0 && spans.length === 0) {
-          const learned = learnGraphFromCorrelation(series, window, { minCorrelation: config.graph.minCorrelation, minPoints: config.anomaly.minBaselinePoints });
+          const learned = learnGraphFromCorrelation(series, window, correlationGraphSettings(config));
           const truth = new Set(day.edges.map((e) => `${e.from}>${e.to}`));
           const correct = learned.filter((e) => truth.has(`${e.from}>${e.to}`)).length;
           const withoutGraph = { ...input, graph: { services, edges: [] } };

@@ -2,7 +2,7 @@ import { printTable, type BenchMain } from './lib.js';
 import { nSigmaRanking } from './rca/nSigma.js';
 import { analyzeIncident } from '../src/rca/analyzeIncident.js';
 import { rcaConfigSchema } from '../src/rca/config.js';
-import { learnGraphFromCorrelation } from '../src/rca/graph/learnGraphFromCorrelation.js';
+import { correlationGraphSettings, learnGraphFromCorrelation } from '../src/rca/graph/learnGraphFromCorrelation.js';
 import { Drain } from '../src/rca/logs/Drain.js';
 import { compileMasks } from '../src/rca/logs/masking.js';
 import type { LogRecord, RcaInput, ServiceEdge, SignalSeries } from '../src/rca/types.js';
@@ -84,7 +84,7 @@ export const main: BenchMain = async (ctx) => {
   }
   // Graph learning alone at ten times the services (50,000 pairs).
   const large = speedInput(500, 3, 2, 15, 0, 13).input;
-  const learnSettings = { minCorrelation: config.graph.minCorrelation, minPoints: config.anomaly.minBaselinePoints };
+  const learnSettings = correlationGraphSettings(config);
   learnGraphFromCorrelation(large.series, large.window, learnSettings);
   const t1 = performance.now();
   learnGraphFromCorrelation(large.series, large.window, learnSettings);

@@ -5,7 +5,7 @@ import type { ServiceSideEvidence } from './rank/rankCandidates.js';
 import { rankByModality } from './rank/rankByModality.js';
 import { analyzeLogs } from './logs/analyzeLogs.js';
 import { analyzeKubernetes } from './kubernetes/analyzeKubernetes.js';
-import { learnGraphFromCorrelation } from './graph/learnGraphFromCorrelation.js';
+import { correlationGraphSettings, learnGraphFromCorrelation } from './graph/learnGraphFromCorrelation.js';
 import type { RcaCandidate } from './schemas.js';
 
 export interface AnalysisOutput {
@@ -71,7 +71,7 @@ export function analyzeIncident(input: RcaInput, config: RcaConfig, progress?: P
   t0 = performance.now();
   let graph = input.graph;
   if (graph.edges.length === 0 && config.graph.learnFromCorrelation) {
-    const edges = learnGraphFromCorrelation(input.series, input.window, { minCorrelation: config.graph.minCorrelation, minPoints: config.anomaly.minBaselinePoints });
+    const edges = learnGraphFromCorrelation(input.series, input.window, correlationGraphSettings(config));
     graph = { services: graph.services, edges };
   }
   timings.graphMs = performance.now() - t0;

@@ -1,12 +1,18 @@
 import type { IncidentWindow, ServiceEdge, SignalSeries } from '../types.js';
 import { median, pearson } from '../stats/robust.js';
 import { signalKind } from '../rank/signalKind.js';
+import type { RcaConfig } from '../config.js';
 
 export interface CorrelationGraphSettings {
   /** Pearson correlation of the step-to-step changes of two services' request counts that makes them neighbours. */
   minCorrelation: number;
   /** Fewest shared baseline points before a pair is judged at all. */
   minPoints: number;
+}
+
+/** The settings as the RCA configuration gives them: a pair needs as many points as a series needs to be scored. */
+export function correlationGraphSettings(config: RcaConfig): CorrelationGraphSettings {
+  return { minCorrelation: config.graph.minCorrelation, minPoints: config.anomaly.minBaselinePoints };
 }
 
 /**
