@@ -1,3 +1,4 @@
+import { EventEmitter } from 'node:events';
 import type { HealthCheck } from '../health/HealthCheck.js';
 import { EngineError } from '../errors.js';
 import type { Store, StoreWrite } from './Store.js';
@@ -15,6 +16,7 @@ type Entry =
 export class MemoryStore implements Store {
   readonly kind = 'memory' as const;
   private readonly entries = new Map<string, Entry>();
+  private readonly channels = new EventEmitter().setMaxListeners(0);
   private closed = false;
 
   constructor(private readonly now: () => number = Date.now) {}
@@ -145,8 +147,25 @@ export class MemoryStore implements Store {
     };
   }
 
+  async publish(channel: string, message: string): Promise<void> {
+    assertKey(channel);
+    this.ensureOpen();
+    // Delivered on a later tick, as Redis would: a publisher never runs its subscribers inside its own call.
+    setImmediate(() => this.channels.emit(channel, message));
+  }
+
+  async subscribe(channel: string, listener: (message: string) => void): Promise<() => Promise<void>> {
+    assertKey(channel);
+    this.ensureOpen();
+    this.channels.on(channel, listener);
+    return async () => {
+      this.channels.off(channel, listener);
+    };
+  }
+
   async close(): Promise<void> {
     this.closed = true;
+    this.channels.removeAllListeners();
   }
 
   /** All writes checked before any is made: one synchronous pass, so a batch is all-or-nothing. */

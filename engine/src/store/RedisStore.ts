@@ -30,6 +30,9 @@ export class RedisStore implements Store {
   /** WATCH is per connection: batches get their own connection and run one at a time on it. */
   private txClient: Redis | undefined;
   private txQueue: Promise<unknown> = Promise.resolve();
+  /** A connection in subscriber mode cannot run other commands: subscriptions get their own, made on first use. */
+  private subClient: Redis | undefined;
+  private readonly listeners = new Map<string, Set<(message: string) => void>>();
 
   constructor(options: RedisStoreOptions) {
     this.prefix = options.keyPrefix;
@@ -216,6 +219,32 @@ export class RedisStore implements Store {
     await turn;
   }
 
+  async publish(channel: string, message: string): Promise<void> {
+    assertKey(channel);
+    await this.run(channel, 'channel', () => this.client.publish(this.k(channel), message));
+  }
+
+  async subscribe(channel: string, listener: (message: string) => void): Promise<() => Promise<void>> {
+    assertKey(channel);
+    const sub = (this.subClient ??= this.duplicateForSubscriptions());
+    let set = this.listeners.get(channel);
+    if (!set) {
+      set = new Set();
+      this.listeners.set(channel, set);
+      // ioredis re-subscribes by itself after a reconnect (autoResubscribe), so a Redis restart keeps the stream.
+      await this.run(channel, 'channel', () => sub.subscribe(this.k(channel)));
+    }
+    set.add(listener);
+    return async () => {
+      const current = this.listeners.get(channel);
+      current?.delete(listener);
+      if (current && current.size === 0) {
+        this.listeners.delete(channel);
+        await sub.unsubscribe(this.k(channel)).catch(() => undefined);
+      }
+    };
+  }
+
   async check(): Promise<HealthCheck> {
     const started = performance.now();
     try {
@@ -237,7 +266,18 @@ export class RedisStore implements Store {
   }
 
   async close(): Promise<void> {
-    await Promise.all([this.client, this.txClient].map((client) => (client ? quit(client) : undefined)));
+    this.listeners.clear();
+    await Promise.all([this.client, this.txClient, this.subClient].map((client) => (client ? quit(client) : undefined)));
+  }
+
+  private duplicateForSubscriptions(): Redis {
+    const sub = this.client.duplicate();
+    sub.on('error', () => undefined);
+    sub.on('message', (channel: string, message: string) => {
+      const listeners = this.listeners.get(channel.slice(this.prefix.length));
+      for (const listener of listeners ?? []) listener(message);
+    });
+    return sub;
   }
 
   private queue(multi: ReturnType<Redis['multi']>, op: StoreWrite): void {

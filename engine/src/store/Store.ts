@@ -32,6 +32,15 @@ export interface Store {
   /** Applies all writes or none (MULTI/EXEC in Redis), so nothing is half-written. */
   batch(ops: StoreWrite[]): Promise<void>;
 
+  /**
+   * Fire-and-forget messages to every subscriber of a logical channel, on every replica sharing the store (Redis
+   * PUBLISH/SUBSCRIBE; an EventEmitter in memory). Nothing is kept: a subscriber sees only what is published after
+   * its subscribe() resolved.
+   */
+  publish(channel: string, message: string): Promise<void>;
+  /** Resolves once the subscription is active; the returned function ends it. */
+  subscribe(channel: string, listener: (message: string) => void): Promise<() => Promise<void>>;
+
   check(): Promise<HealthCheck>;
   close(): Promise<void>;
 }

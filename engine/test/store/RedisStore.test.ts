@@ -36,6 +36,24 @@ describe('RedisStore on a real redis-server', () => {
     }
   });
 
+  it('fans a published message out to another replica on the same prefix, not to another prefix', async () => {
+    const replicaA = new RedisStore({ url: redis.url, keyPrefix: 'fanout:' });
+    const replicaB = new RedisStore({ url: redis.url, keyPrefix: 'fanout:' });
+    const stranger = new RedisStore({ url: redis.url, keyPrefix: 'elsewhere:' });
+    try {
+      const seenByB: string[] = [];
+      const seenByStranger: string[] = [];
+      await replicaB.subscribe('incidents', (m) => seenByB.push(m));
+      await stranger.subscribe('incidents', (m) => seenByStranger.push(m));
+      await replicaA.publish('incidents', 'opened');
+      for (let i = 0; i < 100 && seenByB.length === 0; i++) await sleep(20);
+      expect(seenByB).toEqual(['opened']);
+      expect(seenByStranger).toEqual([]);
+    } finally {
+      await Promise.all([replicaA.close(), replicaB.close(), stranger.close()]);
+    }
+  });
+
   it('keeps data across a Redis restart and reconnects by itself', async () => {
     const store = new RedisStore({ url: redis.url, keyPrefix: 'restart:' });
     try {

@@ -3,6 +3,14 @@ import { EngineError } from '../../src/errors.js';
 import type { Store } from '../../src/store/Store.js';
 import { sleep } from '../support/index.js';
 
+async function waitFor(condition: () => boolean, timeoutMs = 5_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await sleep(10);
+  }
+}
+
 /**
  * The semantics every Store implementation must honour, run against each of them. `make` returns a store over an
  * empty keyspace of its own.
@@ -167,6 +175,25 @@ export function describeStoreContract(name: string, make: () => Promise<Store>):
         { op: 'rpush', key: 'k', values: ['now a list'] },
       ]);
       expect(await store.lrange('k', 0, -1)).toEqual(['now a list']);
+    });
+
+    it('delivers published messages to every subscriber of the channel until it unsubscribes', async () => {
+      const a: string[] = [];
+      const b: string[] = [];
+      const stopA = await store.subscribe('news', (m) => a.push(m));
+      const stopB = await store.subscribe('news', (m) => b.push(m));
+      const other: string[] = [];
+      const stopOther = await store.subscribe('other', (m) => other.push(m));
+      await store.publish('news', 'one');
+      await waitFor(() => a.length === 1 && b.length === 1);
+      await stopA();
+      await store.publish('news', 'two');
+      await waitFor(() => b.length === 2);
+      expect(a).toEqual(['one']);
+      expect(b).toEqual(['one', 'two']);
+      expect(other).toEqual([]);
+      await stopB();
+      await stopOther();
     });
 
     it('reports health', async () => {
