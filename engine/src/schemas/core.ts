@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { QUERY_LIMITS, describeSeconds } from '../sources/metrics/queryLimits.js';
 
 /**
  * Schemas of the core API, shared by the server (validation, serialisation, OpenAPI), the typed client and the
@@ -105,7 +106,7 @@ export const eventInfoSchema = z.object({
 });
 
 /** Unix seconds or an ISO-8601 time; both arrive as strings in query parameters. */
-export const timeInputSchema = z.union([z.number(), z.string().min(1)]).transform((value, ctx) => {
+export const timeInputSchema = z.union([z.number(), z.string().min(1).max(64)]).transform((value, ctx) => {
   const seconds = typeof value === 'number' || /^\d+(\.\d+)?$/.test(value) ? Number(value) : Date.parse(value) / 1000;
   if (!Number.isFinite(seconds)) {
     ctx.addIssue({ code: 'custom', message: 'must be unix seconds or an ISO-8601 time' });
@@ -114,15 +115,22 @@ export const timeInputSchema = z.union([z.number(), z.string().min(1)]).transfor
   return seconds;
 });
 
+/** PromQL text as a request field: bounded in length (queryLimits.ts says why). */
+export const promqlSchema = z.string().min(1).max(QUERY_LIMITS.maxQueryChars);
+
 export const rangeQuerySchema = z
   .object({
-    query: z.string().min(1),
+    query: promqlSchema,
     start: timeInputSchema,
     end: timeInputSchema,
     step: z.coerce.number().positive().max(86_400),
   })
   .refine((q) => q.end > q.start, { message: 'must be after start', path: ['end'] })
-  .refine((q) => (q.end - q.start) / q.step <= 11_000, {
+  .refine((q) => q.end - q.start <= QUERY_LIMITS.maxRangeSpanSeconds, {
+    message: `the range (end − start) must be at most ${describeSeconds(QUERY_LIMITS.maxRangeSpanSeconds)}`,
+    path: ['end'],
+  })
+  .refine((q) => (q.end - q.start) / q.step <= QUERY_LIMITS.maxPointsPerSeries, {
     message: 'too many points (at most 11,000 per series): raise step or narrow the window',
     path: ['step'],
   });

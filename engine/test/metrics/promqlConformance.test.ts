@@ -132,7 +132,7 @@ describe('PromQL evaluator conformance with a real Prometheus', () => {
     const expected = await real.rangeQuery({ query, start, end, stepSeconds: step });
     const steps = Math.floor((end - start) / step) + 1;
     const evalTimes = Float64Array.from({ length: steps }, (_, i) => start + i * step);
-    const result = evaluatePromql(parsePromql(query), evalTimes, gridProvider(data));
+    const result = await evaluatePromql(parsePromql(query), evalTimes, gridProvider(data));
     const actual: RangeSeries[] =
       result.kind === 'scalar'
         ? [{ labels: {}, timestamps: Array.from(evalTimes), values: Array.from(result.values) }]

@@ -1,9 +1,14 @@
+import type { FastifyReply } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Engine } from '../../engine.js';
-import { rangeQuerySchema, rangeSeriesSchema, signalInfoSchema, timeInputSchema } from '../../schemas/core.js';
+import { EngineError, isEngineError } from '../../errors.js';
+import { promqlSchema, rangeQuerySchema, rangeSeriesSchema, signalInfoSchema, timeInputSchema } from '../../schemas/core.js';
 
-/** PromQL through the configured metrics source, so the plugins chart what the engine sees (Prometheus or demo). */
+/**
+ * PromQL through the configured metrics source, so the plugins chart what the engine sees (Prometheus or demo).
+ * Span, points and query length are checked by the schemas; window, depth and samples by the source (queryLimits.ts).
+ */
 export const metricsRoutes: FastifyPluginAsyncZod<{ engine: Engine }> = async (app, { engine }) => {
   const { metrics } = engine.context;
 
@@ -17,9 +22,10 @@ export const metricsRoutes: FastifyPluginAsyncZod<{ engine: Engine }> = async (a
         response: { 200: z.object({ series: z.array(rangeSeriesSchema) }) },
       },
     },
-    async (request) => {
-      const { query, start, end, step } = request.query;
-      return { series: await metrics.rangeQuery({ query, start, end, stepSeconds: step }) };
+    async (request, reply) => {
+      const { query, start, end, step, source } = request.query;
+      const signal = abortOnClose(reply);
+      return { series: await namingQuery(metrics.rangeQuery({ query, start, end, stepSeconds: step, signal, ...(source ? { source } : {}) })) };
     },
   );
 
@@ -29,7 +35,7 @@ export const metricsRoutes: FastifyPluginAsyncZod<{ engine: Engine }> = async (a
       schema: {
         tags: ['metrics'],
         summary: 'Instant query through the configured metrics source',
-        querystring: z.object({ query: z.string().min(1), time: timeInputSchema.optional() }),
+        querystring: z.object({ query: promqlSchema, time: timeInputSchema.optional(), source: z.string().min(1).optional() }),
         response: {
           200: z.object({
             samples: z.array(z.object({ labels: z.record(z.string(), z.string()), timestamp: z.number(), value: z.number() })),
@@ -37,7 +43,11 @@ export const metricsRoutes: FastifyPluginAsyncZod<{ engine: Engine }> = async (a
         },
       },
     },
-    async (request) => ({ samples: await metrics.instantQuery(request.query.query, request.query.time) }),
+    async (request, reply) => {
+      const signal = abortOnClose(reply);
+      const { source } = request.query;
+      return { samples: await namingQuery(metrics.instantQuery(request.query.query, request.query.time, { signal, ...(source ? { source } : {}) })) };
+    },
   );
 
   app.get(
@@ -56,3 +66,25 @@ export const metricsRoutes: FastifyPluginAsyncZod<{ engine: Engine }> = async (a
     }),
   );
 };
+
+/** A query the caller stopped waiting for stops computing (the demo source checks between slices). */
+function abortOnClose(reply: FastifyReply): AbortSignal {
+  const controller = new AbortController();
+  // The response closes when it is sent or when the connection drops; only the latter leaves it unfinished.
+  reply.raw.once('close', () => {
+    if (!reply.raw.writableFinished) controller.abort();
+  });
+  return controller.signal;
+}
+
+/** A query the source rejects is a 400 about the `query` parameter: say so, as every other 400 names its field. */
+async function namingQuery<T>(pending: Promise<T>): Promise<T> {
+  try {
+    return await pending;
+  } catch (error) {
+    if (isEngineError(error) && error.code === 'PROMQL_ERROR' && error.issues.length === 0) {
+      throw new EngineError('PROMQL_ERROR', error.message, { issues: [{ field: 'querystring.query', message: error.message }], cause: error });
+    }
+    throw error;
+  }
+}

@@ -1,9 +1,10 @@
 import { EngineError } from '../../errors.js';
 import type { HealthCheck } from '../../health/HealthCheck.js';
 import { SampleSnapshot, type ShopMetricsGenerator } from '../../sim/metrics/ShopMetricsGenerator.js';
-import type { InstantSample, Labels, MetricsSource, RangeQuery, RangeSeries, UnixSeconds } from './MetricsSource.js';
+import type { InstantQueryOptions, InstantSample, Labels, MetricsSource, RangeQuery, RangeSeries, UnixSeconds } from './MetricsSource.js';
 import type { LabelMatcher } from './promql/ast.js';
 import { evaluatePromql, labelKey, type EvalResult, type GridSeries, type GridSeriesProvider } from './promql/evaluatePromql.js';
+import { checkQueryCost } from './promql/checkQueryCost.js';
 import { parsePromql } from './promql/parsePromql.js';
 import { validateInstantQuery, validateRangeQuery } from './validateRangeQuery.js';
 
@@ -23,10 +24,10 @@ export class SyntheticMetricsSource implements MetricsSource {
     private readonly now: () => number = () => Date.now() / 1000,
   ) {}
 
-  async instantQuery(query: string, time?: UnixSeconds): Promise<InstantSample[]> {
+  async instantQuery(query: string, time?: UnixSeconds, options: InstantQueryOptions = {}): Promise<InstantSample[]> {
     validateInstantQuery(query, time);
     const at = time ?? this.now();
-    const result = this.evaluate(query, Float64Array.of(at));
+    const result = await this.evaluate(query, Float64Array.of(at), options.signal);
     if (result.kind === 'scalar') return [{ labels: {}, timestamp: at, value: result.values[0]! }];
     return sortByLabels(
       mergeByLabels(result).filter((s) => s.present[0]).map((s) => ({ labels: s.labels, timestamp: at, value: s.values[0]! })),
@@ -37,7 +38,7 @@ export class SyntheticMetricsSource implements MetricsSource {
     const q = validateRangeQuery(range);
     const steps = Math.floor((q.end - q.start) / q.stepSeconds + 1e-9) + 1;
     const times = Float64Array.from({ length: steps }, (_, i) => q.start + i * q.stepSeconds);
-    const result = this.evaluate(q.query, times);
+    const result = await this.evaluate(q.query, times, range.signal);
     if (result.kind === 'scalar') return [{ labels: {}, timestamps: Array.from(times), values: Array.from(result.values) }];
     const out: RangeSeries[] = [];
     for (const s of mergeByLabels(result)) {
@@ -89,9 +90,12 @@ export class SyntheticMetricsSource implements MetricsSource {
     };
   }
 
-  private evaluate(query: string, times: Float64Array): EvalResult {
+  /** Limits first (queryLimits.ts), then evaluation in slices that yield to the event loop. */
+  private async evaluate(query: string, times: Float64Array, signal?: AbortSignal): Promise<EvalResult> {
     const expr = parsePromql(query);
-    return evaluatePromql(expr, times, this.provider());
+    const provider = this.provider();
+    checkQueryCost(expr, times, provider);
+    return evaluatePromql(expr, times, provider, signal ? { signal } : {});
   }
 
   /** A provider with one snapshot of the fault timeline per query, so every series of an answer sees the same faults. */

@@ -1,6 +1,7 @@
 import { parser } from '@prometheus-io/lezer-promql';
 import type { SyntaxNode } from '@lezer/common';
 import { EngineError } from '../../../errors.js';
+import { QUERY_LIMITS } from '../queryLimits.js';
 import type { BinaryOp, Expr, LabelMatcher, MatchType, VectorMatching } from './ast.js';
 
 /**
@@ -8,14 +9,28 @@ import type { BinaryOp, Expr, LabelMatcher, MatchType, VectorMatching } from './
  * and constructs outside the subset both become EngineError('PROMQL_ERROR') naming the position and the query.
  */
 export function parsePromql(query: string): Expr {
+  if (query.length > QUERY_LIMITS.maxQueryChars) {
+    throw new EngineError('PROMQL_ERROR', `query is ${query.length} characters long; the limit is ${QUERY_LIMITS.maxQueryChars}`);
+  }
+  // lezer parses and iterates without recursion; the depth is checked here, before the recursive conversion below.
   const tree = parser.parse(query);
   let error: SyntaxNode | undefined;
+  let depth = 0;
+  let deepest = 0;
   tree.iterate({
     enter: (node) => {
       if (node.type.isError && !error) error = node.node;
-      return !error;
+      deepest = Math.max(deepest, ++depth);
+      return !error && deepest <= QUERY_LIMITS.maxQueryDepth;
     },
+    leave: () => void depth--,
   });
+  if (deepest > QUERY_LIMITS.maxQueryDepth) {
+    throw new EngineError(
+      'PROMQL_ERROR',
+      `query nests deeper than ${QUERY_LIMITS.maxQueryDepth} levels: split it or use an aggregation instead of a long chain of operators`,
+    );
+  }
   if (error) {
     const at = error.from;
     const near = query.slice(Math.max(0, at - 10), at + 10);
