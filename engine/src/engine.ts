@@ -11,6 +11,7 @@ import { SimulatedCluster } from './sim/SimulatedCluster.js';
 import { createStore } from './store/createStore.js';
 import { createClusterRegistry } from './sources/cluster/createClusterRegistry.js';
 import { createMetricsSource, type DemoMetrics } from './sources/metrics/createMetricsSource.js';
+import { checkMetricsSources } from './sources/metrics/MetricsSourceRegistry.js';
 import { SHOP_NAMESPACE } from './sim/shop.js';
 import { createModelProvider } from './model/createModelProvider.js';
 import type { ModelProvider } from './model/ModelProvider.js';
@@ -89,7 +90,7 @@ export async function createEngine(config: EngineConfig, options: CreateEngineOp
       }
     }
 
-    const metricsSource = createMetricsSource(config.metrics, { ledger, logger });
+    const metricsSource = createMetricsSource(config.metrics, { ledger, logger, signals: config.signals.list });
     const demoMetrics: DemoMetrics | undefined = metricsSource.demo;
     const store = await createStore(config.store, logger);
     cleanups.push(() => store.close());
@@ -105,7 +106,9 @@ export async function createEngine(config: EngineConfig, options: CreateEngineOp
     }
 
     const metrics = new EngineMetrics();
-    const jobs = new JobRunner(store, logger, metrics);
+    const jobs = new JobRunner(store, logger, metrics, config.jobs);
+    // Marks jobs left queued/running by a dead engine as interrupted, now and while this engine runs.
+    jobs.startMaintenance();
     const context: EngineContext = { config, logger, metrics: metricsSource.source, clusters, store, jobs };
     const serviceGraph = new ConfiguredServiceGraph(store, config.serviceGraph.edges);
     const model = createModelProvider(config.model);
@@ -133,16 +136,22 @@ export async function createEngine(config: EngineConfig, options: CreateEngineOp
       services,
       ...(demo ? { demo } : {}),
       async readiness() {
+        // One check per configured metrics source (metrics:<name> when there are several), beside the others.
+        const metricsChecks = checkMetricsSources(context.metrics);
         const checks = [
-          context.metrics.check(),
           context.store.check(),
+          jobs.check(),
           ...(model ? [model.check()] : []),
           ...clusters.names().map(async (name) => {
             const check = await clusters.get(name).check();
             return { ...check, name: `cluster:${name}` };
           }),
         ];
-        return Promise.all(checks.map((c) => c.catch((error: unknown) => failedCheck(error))));
+        const [metricsResults, others] = await Promise.all([
+          metricsChecks.catch((error: unknown) => [failedCheck(error)]),
+          Promise.all(checks.map((c) => c.catch((error: unknown) => failedCheck(error)))),
+        ]);
+        return [...metricsResults, ...others];
       },
       async close() {
         services.forecast.stopSchedule();

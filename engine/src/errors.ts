@@ -15,6 +15,8 @@ export type ErrorCode =
   | 'UPSTREAM_ERROR'
   | 'POLICY_DENIED'
   | 'TIMEOUT'
+  | 'RATE_LIMITED'
+  | 'STORE_UNAVAILABLE'
   | 'INTERNAL';
 
 const STATUS_BY_CODE: Record<ErrorCode, number> = {
@@ -30,6 +32,8 @@ const STATUS_BY_CODE: Record<ErrorCode, number> = {
   UPSTREAM_ERROR: 502,
   UPSTREAM_UNAVAILABLE: 503,
   TIMEOUT: 504,
+  RATE_LIMITED: 429,
+  STORE_UNAVAILABLE: 503,
   INTERNAL: 500,
 };
 
@@ -43,13 +47,20 @@ export class EngineError extends Error {
   readonly code: ErrorCode;
   readonly issues: FieldIssue[];
   override readonly cause?: unknown;
+  /** Seconds a caller should wait before trying again (429, 503); sent as the Retry-After header. */
+  readonly retryAfterSeconds?: number;
 
-  constructor(code: ErrorCode, message: string, options: { issues?: FieldIssue[]; cause?: unknown } = {}) {
+  constructor(
+    code: ErrorCode,
+    message: string,
+    options: { issues?: FieldIssue[]; cause?: unknown; retryAfterSeconds?: number } = {},
+  ) {
     super(message);
     this.name = 'EngineError';
     this.code = code;
     this.issues = options.issues ?? [];
     this.cause = options.cause;
+    if (options.retryAfterSeconds !== undefined) this.retryAfterSeconds = options.retryAfterSeconds;
   }
 
   get status(): number {

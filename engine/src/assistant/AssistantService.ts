@@ -166,7 +166,7 @@ export class AssistantService {
   }
 
   /** Starts an ingest job; progress and the per-source reports are on the job record. */
-  ingest(input: unknown): JobRecord<IngestReport[]> {
+  async ingest(input: unknown): Promise<JobRecord<IngestReport[]>> {
     const request = parse(ingestRequestSchema, input, 'body');
     for (const path of request.paths) {
       if (!existsSync(path)) {

@@ -32,36 +32,83 @@ export const serverConfigSchema = z
         /** Off only in the demo profile; live deployments must set tokens. */
         enabled: z.boolean().default(true),
         tokens: z.array(tokenSchema).default([]),
+        /**
+         * A live profile, or any server on a non-loopback host, refuses to start without tokens unless this says so
+         * explicitly; then every caller is an anonymous admin and the engine logs a warning at start.
+         */
+        allowAnonymous: z.boolean().default(false),
       })
-      .default({ enabled: true, tokens: [] }),
+      .default({ enabled: true, tokens: [], allowAnonymous: false }),
     /** Origins allowed to call the API from a browser (Grafana, Backstage). */
     corsOrigins: z.array(z.string()).default([]),
+    /** Log what users type to the assistant (search `q`, ask questions); off by default, as they may hold secrets. */
+    logQueries: z.boolean().default(false),
   })
   .default({
     host: '127.0.0.1',
     port: 8080,
     bodyLimitBytes: 1_048_576,
     shutdownGraceSeconds: 30,
-    auth: { enabled: true, tokens: [] },
+    auth: { enabled: true, tokens: [], allowAnonymous: false },
     corsOrigins: [],
+    logQueries: false,
   });
+
+const syntheticMetricsSchema = z.object({
+  kind: z.literal('synthetic'),
+  /** Seed of the demo shop's traffic so runs are reproducible. */
+  seed: z.coerce.number().int().default(42),
+});
+
+const prometheusMetricsSchema = z.object({
+  kind: z.literal('prometheus'),
+  url: z.url(),
+  timeoutSeconds: z.coerce.number().positive().default(30),
+  /** Extra headers, e.g. `Authorization` for a managed Prometheus. */
+  headers: z.record(z.string(), z.string()).default({}),
+});
+
+/** InfluxDB 1.x, or 2.x / Cloud through its 1.x-compatible `/query` API (a DBRP mapping names the database). */
+const influxMetricsSchema = z.object({
+  kind: z.literal('influxdb'),
+  url: z.url(),
+  database: z.string().min(1),
+  retentionPolicy: z.string().min(1).optional(),
+  /** 1.x credentials (HTTP basic auth); never logged or returned. */
+  username: z.string().optional(),
+  password: z.string().optional(),
+  /** 2.x / Cloud API token; never logged or returned. */
+  token: z.string().optional(),
+  timeoutSeconds: z.coerce.number().positive().default(30),
+  headers: z.record(z.string(), z.string()).default({}),
+});
+
+export const metricsSourceConfigSchema = z.discriminatedUnion('kind', [
+  syntheticMetricsSchema,
+  prometheusMetricsSchema,
+  influxMetricsSchema,
+]);
+export type MetricsSourceConfig = z.infer<typeof metricsSourceConfigSchema>;
+
+const sourceNameSchema = z.string().regex(/^[a-z][a-z0-9_-]*$/, 'must be lower-case letters, digits, - or _');
+
+/**
+ * The default metrics source (the `metrics:` section as it always was), plus optional named `sources` a signal
+ * (`signals.list[].source`) or a request (`source`) can choose, e.g. an InfluxDB beside Prometheus.
+ */
+const withNamedSources = {
+  /** The default source's name, for requests and signals that name it. */
+  name: sourceNameSchema.default('default'),
+  sources: z.record(sourceNameSchema, metricsSourceConfigSchema).default({}),
+};
 
 export const metricsConfigSchema = z
   .discriminatedUnion('kind', [
-    z.object({
-      kind: z.literal('synthetic'),
-      /** Seed of the demo shop's traffic so runs are reproducible. */
-      seed: z.coerce.number().int().default(42),
-    }),
-    z.object({
-      kind: z.literal('prometheus'),
-      url: z.url(),
-      timeoutSeconds: z.coerce.number().positive().default(30),
-      /** Extra headers, e.g. `Authorization` for a managed Prometheus. */
-      headers: z.record(z.string(), z.string()).default({}),
-    }),
+    syntheticMetricsSchema.extend(withNamedSources),
+    prometheusMetricsSchema.extend(withNamedSources),
+    influxMetricsSchema.extend(withNamedSources),
   ])
-  .default({ kind: 'synthetic', seed: 42 });
+  .default({ kind: 'synthetic', seed: 42, name: 'default', sources: {} });
 
 export const clusterConfigSchema = z
   .discriminatedUnion('kind', [
@@ -129,6 +176,8 @@ export const signalSchema = z.object({
    * RCA never calls a move from 0 to 1 request an anomaly however flat the baseline was. `none` for levels.
    */
   events: z.enum(['none', 'rate', 'count']).default('none'),
+  /** Name of the metrics source the query is written for (`metrics.sources`); omitted means the default source. */
+  source: z.string().min(1).optional(),
 });
 
 export const DEFAULT_SIGNALS: Array<z.input<typeof signalSchema>> = [
@@ -190,6 +239,38 @@ export const serviceGraphSchema = z
   })
   .default({ edges: [] });
 
+const jobKindLimitsSchema = z.object({
+  /** Jobs of this kind running at once in one engine process. */
+  concurrency: z.coerce.number().int().min(1).max(64).optional(),
+  /** Jobs of this kind waiting for a slot; one more is refused with 429 and Retry-After. */
+  maxQueued: z.coerce.number().int().min(0).max(10_000).optional(),
+});
+
+/** Admission control and durability of jobs (RCA, training, backtests, ingest). */
+export const jobsConfigSchema = z
+  .object({
+    /** Default jobs of one kind running at once per process; RCA and training are CPU-heavy on small hosts. */
+    concurrency: z.coerce.number().int().min(1).max(64).default(2),
+    /** Default jobs of one kind waiting for a slot before submissions get 429. */
+    maxQueued: z.coerce.number().int().min(0).max(10_000).default(20),
+    /** Per-kind overrides, e.g. `{ "forecast.train": { concurrency: 1 } }`. */
+    perKind: z.record(z.string().min(1).max(64), jobKindLimitsSchema).default({}),
+    /** How long a submission waits for the store to take the job record before answering 503. */
+    submitTimeoutMs: z.coerce.number().int().min(100).max(60_000).default(3_000),
+    /** Ceiling of the backoff between retries of a job record the store did not take. */
+    persistRetryMaxMs: z.coerce.number().int().min(10).max(300_000).default(5_000),
+  })
+  .default({ concurrency: 2, maxQueued: 20, perKind: {}, submitTimeoutMs: 3_000, persistRetryMaxMs: 5_000 });
+
+/** List endpoints answer one page at a time: `limit` items and an opaque `nextCursor` for the rest. */
+export const paginationConfigSchema = z
+  .object({
+    defaultLimit: z.coerce.number().int().min(1).max(10_000).default(100),
+    maxLimit: z.coerce.number().int().min(1).max(10_000).default(500),
+  })
+  .refine((p) => p.defaultLimit <= p.maxLimit, { message: 'defaultLimit must not exceed maxLimit', path: ['defaultLimit'] })
+  .default({ defaultLimit: 100, maxLimit: 500 });
+
 export const configSchema = z.object({
   profile: z.enum(['demo', 'live']).default('demo'),
   /** Namespace the capabilities look at when a request names none. */
@@ -207,6 +288,8 @@ export const configSchema = z.object({
   rca: rcaConfigSchema,
   forecast: forecastConfigSchema,
   assistant: assistantConfigSchema,
+  jobs: jobsConfigSchema,
+  pagination: paginationConfigSchema,
 });
 
 export type EngineConfig = z.infer<typeof configSchema>;

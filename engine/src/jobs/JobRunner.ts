@@ -2,15 +2,25 @@ import { EventEmitter } from 'node:events';
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { Store } from '../store/Store.js';
+import type { HealthCheck } from '../health/HealthCheck.js';
 import { EngineError, isEngineError } from '../errors.js';
+import { iterateSubscription } from './iterateSubscription.js';
+import { ACTIVE_JOBS_KEY, JobRecordWriter, jobKey } from './JobRecordWriter.js';
 
 /**
  * Long work (an RCA, a training run, an ingest) runs as a job: the request that starts it returns at once with an id,
  * progress streams over SSE, the record is kept in the store so any replica can answer for it, and shutdown waits for
  * running jobs to finish.
+ *
+ * Durability: a submission is answered only after the store took the record (503 STORE_UNAVAILABLE otherwise), later
+ * writes are retried until the store takes them, and a job whose engine died is marked `interrupted` by the next
+ * engine that starts (each engine keeps a lease in the store; a job whose engine has no lease is an orphan).
+ * Admission: each kind has a concurrency and a bounded queue; a full queue answers 429 with Retry-After.
  */
 
-export type JobStatus = 'running' | 'succeeded' | 'failed' | 'cancelled';
+export type JobStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled' | 'interrupted';
+export const FINAL_JOB_STATUSES: readonly JobStatus[] = ['succeeded', 'failed', 'cancelled', 'interrupted'];
+export const isFinalJob = (record: { status: JobStatus }) => FINAL_JOB_STATUSES.includes(record.status);
 
 export interface JobRecord<R = unknown> {
   id: string;
@@ -21,9 +31,12 @@ export interface JobRecord<R = unknown> {
   message: string;
   params: unknown;
   createdAt: string;
+  startedAt?: string;
   finishedAt?: string;
   result?: R;
   error?: { code: string; message: string };
+  /** The engine process that owns the job while it is queued or running. */
+  instance?: string;
 }
 
 export interface JobContext {
@@ -39,127 +52,268 @@ export interface JobMetrics {
   finished(kind: string, status: JobStatus, seconds: number): void;
 }
 
+export interface JobLimits {
+  concurrency: number;
+  maxQueued: number;
+}
+
+export interface JobRunnerOptions {
+  concurrency?: number;
+  maxQueued?: number;
+  perKind?: Record<string, Partial<JobLimits>>;
+  /** How long a submission waits for the store before it is refused with 503. */
+  submitTimeoutMs?: number;
+  persistRetryMaxMs?: number;
+  /** Lifetime of this engine's lease; orphans are found within about this long after their engine died. */
+  leaseSeconds?: number;
+}
+
 export type JobListener = (record: JobRecord) => void;
 
-const RECORD_TTL_SECONDS = 7 * 24 * 3600;
-const key = (id: string) => `jobs:${id}`;
+const leaseKey = (instance: string) => `joblease:${instance}`;
+/** Retry-After when the store is down: the Redis client reconnects with a 2 s backoff ceiling. */
+const STORE_RETRY_AFTER_SECONDS = 5;
+
+interface LiveJob {
+  record: JobRecord;
+  run: (ctx: JobContext) => Promise<unknown>;
+  controller: AbortController;
+  done: Promise<void>;
+  settle: () => void;
+}
 
 export class JobRunner {
+  /** Identifies this process in job records and its lease. */
+  readonly instance = randomUUID();
   private readonly events = new EventEmitter();
-  private readonly running = new Map<string, { record: JobRecord; controller: AbortController; done: Promise<void> }>();
+  private readonly live = new Map<string, LiveJob>();
+  private readonly queues = new Map<string, string[]>();
+  private readonly runningByKind = new Map<string, number>();
+  /** Submissions admitted but not yet stored: they hold a queue place so concurrent submits cannot overshoot. */
+  private readonly admitting = new Map<string, number>();
+  private readonly writer: JobRecordWriter;
+  private readonly options: Required<Omit<JobRunnerOptions, 'perKind'>> & Pick<JobRunnerOptions, 'perKind'>;
+  private readonly durations = new Map<string, number>();
+  private leaseTimer: NodeJS.Timeout | undefined;
+  private closing = false;
 
   constructor(
     private readonly store: Store,
     private readonly logger: Logger,
     private readonly metrics?: JobMetrics,
+    options: JobRunnerOptions = {},
   ) {
     this.events.setMaxListeners(0);
+    this.options = {
+      concurrency: options.concurrency ?? 2,
+      maxQueued: options.maxQueued ?? 20,
+      submitTimeoutMs: options.submitTimeoutMs ?? 3_000,
+      persistRetryMaxMs: options.persistRetryMaxMs ?? 5_000,
+      leaseSeconds: options.leaseSeconds ?? 15,
+      ...(options.perKind ? { perKind: options.perKind } : {}),
+    };
+    this.writer = new JobRecordWriter(store, logger, this.options.persistRetryMaxMs);
   }
 
-  start<R>(kind: string, params: unknown, run: (ctx: JobContext) => Promise<R>): JobRecord<R> {
+  /**
+   * Takes the lease and marks orphans `interrupted`, now and every lease period (an engine that died while this one
+   * was starting still has a lease for up to `leaseSeconds`). Store errors are logged, never thrown.
+   */
+  startMaintenance(): void {
+    if (this.leaseTimer) return;
+    const tick = () => {
+      void this.renewLease()
+        .then(() => this.reconcile())
+        .catch((err: unknown) => this.logger.warn({ err }, 'jobs: lease or reconciliation failed; retrying'));
+    };
+    tick();
+    this.leaseTimer = setInterval(tick, (this.options.leaseSeconds * 1000) / 3);
+    this.leaseTimer.unref();
+  }
+
+  limits(kind: string): JobLimits {
+    const own = this.options.perKind?.[kind] ?? {};
+    return { concurrency: own.concurrency ?? this.options.concurrency, maxQueued: own.maxQueued ?? this.options.maxQueued };
+  }
+
+  /**
+   * Admits, stores and queues a job; resolves once the store holds the record, so a 202 is never lost.
+   * Throws RATE_LIMITED (429) when the kind's queue is full and STORE_UNAVAILABLE (503) when the store is down.
+   */
+  async start<R>(kind: string, params: unknown, run: (ctx: JobContext) => Promise<R>): Promise<JobRecord<R>> {
+    if (this.closing) throw new EngineError('UPSTREAM_UNAVAILABLE', 'the engine is shutting down', { retryAfterSeconds: 5 });
+    this.admit(kind);
     const record: JobRecord<R> = {
       id: randomUUID(),
       kind,
-      status: 'running',
+      status: 'queued',
       progress: 0,
-      message: 'started',
+      message: 'queued',
       params,
       createdAt: new Date().toISOString(),
+      instance: this.instance,
     };
-    const controller = new AbortController();
-    const logger = this.logger.child({ job: record.id, kind });
-    const startedAt = performance.now();
-    this.metrics?.started(kind);
-    let lastPersist = 0;
-
-    const ctx: JobContext = {
-      id: record.id,
-      signal: controller.signal,
-      logger,
-      progress: (fraction, message) => {
-        record.progress = Math.max(0, Math.min(1, fraction));
-        if (message) record.message = message;
-        this.emit(record);
-        const now = Date.now();
-        if (now - lastPersist > 1000) {
-          lastPersist = now;
-          void this.persist(record);
-        }
-      },
-    };
-
-    const done = (async () => {
-      await this.persist(record);
-      try {
-        record.result = await run(ctx);
-        record.status = controller.signal.aborted ? 'cancelled' : 'succeeded';
-        record.progress = 1;
-        record.message = record.status === 'succeeded' ? 'done' : 'cancelled';
-      } catch (error) {
-        record.status = controller.signal.aborted ? 'cancelled' : 'failed';
-        record.error = isEngineError(error)
-          ? { code: error.code, message: error.message }
-          : { code: 'INTERNAL', message: error instanceof Error ? error.message : String(error) };
-        record.message = record.error.message;
-        logger.warn({ err: error }, 'job failed');
-      } finally {
-        record.finishedAt = new Date().toISOString();
-        this.metrics?.finished(kind, record.status, (performance.now() - startedAt) / 1000);
-        await this.persist(record).catch((err: unknown) => logger.error({ err }, 'could not persist job record'));
-        this.running.delete(record.id);
-        this.emit(record);
-      }
-    })();
-
-    this.running.set(record.id, { record, controller, done });
-    return record;
+    this.admitting.set(kind, (this.admitting.get(kind) ?? 0) + 1);
+    try {
+      await this.writer.writeOnce(record, this.options.submitTimeoutMs);
+    } catch (error) {
+      this.refuseUnstored(record, error);
+    } finally {
+      this.admitting.set(kind, this.admitting.get(kind)! - 1);
+    }
+    let settle!: () => void;
+    const done = new Promise<void>((resolve) => (settle = resolve));
+    this.live.set(record.id, { record, run, controller: new AbortController(), done, settle });
+    this.queue(kind).push(record.id);
+    this.pump(kind);
+    return { ...record };
   }
 
   async get<R = unknown>(id: string): Promise<JobRecord<R>> {
-    const live = this.running.get(id);
-    if (live) return live.record as JobRecord<R>;
-    const raw = await this.store.get(key(id));
+    const known = this.live.get(id)?.record ?? this.writer.pending(id);
+    if (known) return { ...known } as JobRecord<R>;
+    const raw = await this.store.get(jobKey(id));
     if (!raw) throw new EngineError('NOT_FOUND', `job ${id} not found`);
     return JSON.parse(raw) as JobRecord<R>;
   }
 
+  /** Every stored job (and those the store has not taken yet), newest first. */
   async list(kind?: string): Promise<JobRecord[]> {
-    const ids = (await this.store.keys('jobs:')).map((k) => k.slice('jobs:'.length));
-    const records = await Promise.all(ids.map((id) => this.get(id).catch(() => undefined)));
+    const ids = new Set((await this.store.keys('jobs:')).map((k) => k.slice('jobs:'.length)));
+    for (const id of this.live.keys()) ids.add(id);
+    const records = await Promise.all([...ids].map((id) => this.get(id).catch(() => undefined)));
     return records
       .filter((r): r is JobRecord => r !== undefined && (!kind || r.kind === kind))
-      .sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+      .sort((a, b) => b.createdAt.localeCompare(a.createdAt) || b.id.localeCompare(a.id));
   }
 
-  /** Calls the listener on every update of a job until it ends; returns the unsubscribe function. */
+  /** Calls the listener on every update of a job running in this process; returns the unsubscribe function. */
   subscribe(id: string, listener: JobListener): () => void {
     const channel = `job:${id}`;
     this.events.on(channel, listener);
     return () => this.events.off(channel, listener);
   }
 
+  /**
+   * Updates of a job until it is final, the record disappears, or `signal` aborts. A job this process does not run
+   * (another replica's, or one that ended meanwhile) is followed by reading the store every `pollMs`.
+   */
+  watch(id: string, signal: AbortSignal, initial?: JobRecord, pollMs = 2_000): AsyncIterable<JobRecord> {
+    return iterateSubscription<JobRecord>(
+      (push, end) => {
+        const unsubscribe = this.subscribe(id, push);
+        if (this.live.has(id)) return unsubscribe;
+        let last = '';
+        const poll = () =>
+          this.get(id).then(
+            (record) => {
+              const json = JSON.stringify(record);
+              if (json !== last) push(record);
+              last = json;
+            },
+            (error: unknown) => {
+              if (isEngineError(error) && error.code === 'NOT_FOUND') end();
+            },
+          );
+        void poll();
+        const timer = setInterval(() => void poll(), pollMs);
+        return () => {
+          clearInterval(timer);
+          unsubscribe();
+        };
+      },
+      isFinalJob,
+      { ...(initial ? { initial } : {}), signal },
+    );
+  }
+
+  /** Number of listeners on job channels: what an SSE client that left must give back. */
+  listenerCount(): number {
+    return this.events.eventNames().reduce((sum, name) => sum + this.events.listenerCount(name), 0);
+  }
+
   /** Resolves with the final record. */
   async wait<R = unknown>(id: string): Promise<JobRecord<R>> {
-    const live = this.running.get(id);
+    const live = this.live.get(id);
     if (live) await live.done;
     return this.get<R>(id);
   }
 
-  cancel(id: string): boolean {
-    const live = this.running.get(id);
-    if (!live) return false;
-    live.controller.abort();
+  /**
+   * Cancels a queued or running job: true when this call stopped it, false when it had already ended. A job whose
+   * engine died (no lease) is marked cancelled; one running on another live replica is a CONFLICT; unknown is NOT_FOUND.
+   */
+  async cancel(id: string): Promise<boolean> {
+    const live = this.live.get(id);
+    if (live) {
+      if (live.record.status === 'queued') this.finishQueued(live, 'cancelled', 'cancelled before it started');
+      else live.controller.abort();
+      return true;
+    }
+    const record = await this.get(id);
+    if (isFinalJob(record)) return false;
+    if (record.instance && (await this.store.exists(leaseKey(record.instance)))) {
+      throw new EngineError('CONFLICT', `job ${id} runs on another engine replica (${record.instance}); cancel it there`);
+    }
+    this.writer.save({ ...record, status: 'cancelled', message: 'cancelled; its engine had stopped', finishedAt: new Date().toISOString() });
     return true;
   }
 
   get activeCount(): number {
-    return this.running.size;
+    return this.live.size;
   }
 
-  /** Graceful shutdown: waits for running jobs, aborting them after the grace period. */
+  /** Jobs of a kind waiting for a slot in this process. */
+  queuedCount(kind: string): number {
+    return (this.queues.get(kind)?.length ?? 0) + (this.admitting.get(kind) ?? 0);
+  }
+
+  /** Surfaced on /readyz: records the store has not taken yet mean progress and results are at risk. */
+  async check(): Promise<HealthCheck> {
+    const backlog = this.writer.backlog;
+    return {
+      name: 'jobs',
+      ok: backlog === 0,
+      detail:
+        backlog === 0
+          ? `${this.live.size} jobs queued or running here; ${this.writer.failures} store writes retried since start`
+          : `${backlog} job records wait for the store (retrying with backoff); ${this.writer.failures} writes refused since start`,
+    };
+  }
+
+  /** Marks jobs whose engine has no lease as `interrupted`; returns how many. */
+  async reconcile(): Promise<number> {
+    const active = await this.store.hgetall(ACTIVE_JOBS_KEY);
+    let interrupted = 0;
+    for (const [id, instance] of Object.entries(active)) {
+      if (instance === this.instance ? this.live.has(id) : instance && (await this.store.exists(leaseKey(instance)))) continue;
+      const raw = await this.store.get(jobKey(id));
+      const record = raw ? (JSON.parse(raw) as JobRecord) : undefined;
+      if (!record || isFinalJob(record)) {
+        await this.store.hdel(ACTIVE_JOBS_KEY, id);
+        continue;
+      }
+      const message = 'interrupted: the engine running it stopped before it finished; submit it again';
+      const final: JobRecord = { ...record, status: 'interrupted', message, finishedAt: new Date().toISOString() };
+      final.error = { code: 'INTERRUPTED', message };
+      await this.store.batch([
+        { op: 'set', key: jobKey(id), value: JSON.stringify(final), ttlSeconds: 7 * 24 * 3600 },
+        { op: 'hdel', key: ACTIVE_JOBS_KEY, fields: [id] },
+      ]);
+      this.logger.warn({ job: id, kind: record.kind, engine: instance }, 'job marked interrupted: its engine is gone');
+      interrupted++;
+    }
+    return interrupted;
+  }
+
+  /** Graceful shutdown: waits for running jobs, aborting them after the grace period; then flushes their records. */
   async drain(graceMs: number): Promise<void> {
-    const pending = [...this.running.values()];
-    if (pending.length === 0) return;
+    this.closing = true;
+    clearInterval(this.leaseTimer);
+    for (const job of [...this.live.values()]) {
+      if (job.record.status === 'queued') this.finishQueued(job, 'interrupted', 'interrupted: the engine shut down before it started');
+    }
+    const pending = [...this.live.values()];
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<'timeout'>((resolve) => {
       timer = setTimeout(() => resolve('timeout'), graceMs);
@@ -170,13 +324,131 @@ export class JobRunner {
       for (const p of pending) p.controller.abort();
       await Promise.allSettled(pending.map((p) => p.done));
     }
+    await this.writer.stop(Math.min(graceMs, 5_000));
+    await this.store.del(leaseKey(this.instance)).catch(() => undefined);
+  }
+
+  private admit(kind: string): void {
+    const { concurrency, maxQueued } = this.limits(kind);
+    const running = this.runningByKind.get(kind) ?? 0;
+    const queued = this.queuedCount(kind);
+    if (running + queued < concurrency + maxQueued) return;
+    // A rough wait: the queue ahead of the caller divided among the slots, at the kind's last measured duration.
+    const perJob = this.durations.get(kind) ?? 5;
+    const retryAfterSeconds = Math.min(600, Math.max(1, Math.ceil((perJob * (queued + 1)) / concurrency)));
+    throw new EngineError(
+      'RATE_LIMITED',
+      `too many ${kind} jobs: ${running} running and ${queued} queued (jobs.maxQueued ${maxQueued}); try again later`,
+      { retryAfterSeconds },
+    );
+  }
+
+  private refuseUnstored(record: JobRecord, error: unknown): never {
+    // The write may yet land after the timeout; the record's final state is then written after it (same queue).
+    this.writer.save({
+      ...record,
+      status: 'failed',
+      message: 'not started: the store did not take the job record',
+      finishedAt: new Date().toISOString(),
+      error: { code: 'STORE_UNAVAILABLE', message: 'the store did not take the job record' },
+    });
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new EngineError('STORE_UNAVAILABLE', `the job was not accepted: the store is unavailable (${reason})`, {
+      retryAfterSeconds: STORE_RETRY_AFTER_SECONDS,
+      cause: error,
+    });
+  }
+
+  private queue(kind: string): string[] {
+    let queue = this.queues.get(kind);
+    if (!queue) this.queues.set(kind, (queue = []));
+    return queue;
+  }
+
+  private pump(kind: string): void {
+    const queue = this.queue(kind);
+    while (queue.length > 0 && (this.runningByKind.get(kind) ?? 0) < this.limits(kind).concurrency) {
+      const job = this.live.get(queue.shift()!);
+      if (job) this.launch(job);
+    }
+  }
+
+  private launch(job: LiveJob): void {
+    const { record, controller } = job;
+    this.runningByKind.set(record.kind, (this.runningByKind.get(record.kind) ?? 0) + 1);
+    record.status = 'running';
+    record.message = 'started';
+    record.startedAt = new Date().toISOString();
+    this.metrics?.started(record.kind);
+    this.writer.save(record);
+    this.emit(record);
+    const logger = this.logger.child({ job: record.id, kind: record.kind });
+    let lastPersist = Date.now();
+    const ctx: JobContext = {
+      id: record.id,
+      signal: controller.signal,
+      logger,
+      progress: (fraction, message) => {
+        if (isFinalJob(record)) return;
+        record.progress = Math.max(0, Math.min(1, fraction));
+        if (message) record.message = message;
+        this.emit(record);
+        if (Date.now() - lastPersist > 1000) {
+          lastPersist = Date.now();
+          this.writer.save(record);
+        }
+      },
+    };
+    const startedAt = performance.now();
+    void this.execute(job, ctx, logger).finally(() => {
+      const seconds = (performance.now() - startedAt) / 1000;
+      this.durations.set(record.kind, seconds);
+      this.metrics?.finished(record.kind, record.status, seconds);
+      this.runningByKind.set(record.kind, this.runningByKind.get(record.kind)! - 1);
+      this.end(job);
+      this.pump(record.kind);
+    });
+  }
+
+  private async execute(job: LiveJob, ctx: JobContext, logger: Logger): Promise<void> {
+    const { record, controller } = job;
+    try {
+      record.result = await job.run(ctx);
+      record.status = controller.signal.aborted ? 'cancelled' : 'succeeded';
+      record.progress = 1;
+      record.message = record.status === 'succeeded' ? 'done' : 'cancelled';
+    } catch (error) {
+      record.status = controller.signal.aborted ? 'cancelled' : 'failed';
+      record.error = isEngineError(error)
+        ? { code: error.code, message: error.message }
+        : { code: 'INTERNAL', message: error instanceof Error ? error.message : String(error) };
+      record.message = record.error.message;
+      logger.warn({ err: error }, 'job failed');
+    }
+  }
+
+  private finishQueued(job: LiveJob, status: 'cancelled' | 'interrupted', message: string): void {
+    const queue = this.queue(job.record.kind);
+    queue.splice(queue.indexOf(job.record.id), 1);
+    job.record.status = status;
+    job.record.message = message;
+    this.end(job);
+  }
+
+  /** Final bookkeeping: record written (retried in the background), listeners told, waiters released. */
+  private end(job: LiveJob): void {
+    job.record.finishedAt = new Date().toISOString();
+    this.writer.save(job.record);
+    this.live.delete(job.record.id);
+    this.emit(job.record);
+    job.settle();
+  }
+
+  private async renewLease(): Promise<void> {
+    await this.store.set(leaseKey(this.instance), new Date().toISOString(), { ttlSeconds: this.options.leaseSeconds });
   }
 
   private emit(record: JobRecord): void {
     this.events.emit(`job:${record.id}`, { ...record });
-  }
-
-  private async persist(record: JobRecord): Promise<void> {
-    await this.store.set(key(record.id), JSON.stringify(record), { ttlSeconds: RECORD_TTL_SECONDS });
   }
 }

@@ -48,7 +48,7 @@ export class RcaService {
   }
 
   /** Validates the request (EngineError INVALID_INPUT naming the field) and starts the analysis as a job. */
-  start(request: unknown): JobRecord<RcaResult> {
+  async start(request: unknown): Promise<JobRecord<RcaResult>> {
     const parsed = parseRcaRequest(request);
     return this.ctx.jobs.start<RcaResult>(RCA_JOB_KIND, request ?? {}, (job) =>
       this.run(parsed, request ?? {}, job.id, (fraction, message) => job.progress(fraction, message)),

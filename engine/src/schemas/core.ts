@@ -124,6 +124,8 @@ export const rangeQuerySchema = z
     start: timeInputSchema,
     end: timeInputSchema,
     step: z.coerce.number().positive().max(86_400),
+    /** A configured metrics source by name (`metrics.name` or a key of `metrics.sources`); omitted: the default. */
+    source: z.string().min(1).optional(),
   })
   .refine((q) => q.end > q.start, { message: 'must be after start', path: ['end'] })
   .refine((q) => q.end - q.start <= QUERY_LIMITS.maxRangeSpanSeconds, {
@@ -151,11 +153,13 @@ export const signalInfoSchema = z.object({
 export const jobRecordSchema = z.object({
   id: z.string(),
   kind: z.string(),
-  status: z.enum(['running', 'succeeded', 'failed', 'cancelled']),
+  /** queued → running → succeeded | failed | cancelled | interrupted (its engine stopped before it finished). */
+  status: z.enum(['queued', 'running', 'succeeded', 'failed', 'cancelled', 'interrupted']),
   progress: z.number(),
   message: z.string(),
   params: z.unknown(),
   createdAt: z.string(),
+  startedAt: z.string().optional(),
   finishedAt: z.string().optional(),
   result: z.unknown().optional(),
   error: z.object({ code: z.string(), message: z.string() }).optional(),

@@ -21,6 +21,7 @@ export function registerErrorHandler(app: FastifyInstance): void {
         requestId: String(request.id),
       },
     };
+    if (engineError.retryAfterSeconds !== undefined) void reply.header('retry-after', String(Math.ceil(engineError.retryAfterSeconds)));
     void reply.status(status).send(body);
   });
 

@@ -1,20 +1,28 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 
+export { iterateSubscription } from '../jobs/iterateSubscription.js';
+
 export interface SseEvent {
   event: string;
   data: unknown;
   id?: string;
 }
 
+/** An event source; given a function, it receives a signal that aborts when the client goes away. */
+export type SseSource = AsyncIterable<SseEvent> | ((signal: AbortSignal) => AsyncIterable<SseEvent>);
+
+let openStreams = 0;
+/** SSE responses currently open in this process (each holds one heartbeat timer); tests check it returns to 0. */
+export const openSseStreams = () => openStreams;
+
+const HEARTBEAT_MS = 15_000;
+
 /**
- * Streams server-sent events from an async iterable. Hijacks the reply (fastify no longer serialises it), sends a
- * comment every 15 s so proxies keep the connection, and stops iterating when the client goes away.
+ * Streams server-sent events. Hijacks the reply (fastify no longer serialises it), sends a comment every 15 s so
+ * proxies keep the connection, and when the client goes away stops at once: the source's signal aborts (so it drops
+ * its subscriptions), a pending read is abandoned, and the heartbeat timer and close listener are released.
  */
-export async function streamSse(
-  request: FastifyRequest,
-  reply: FastifyReply,
-  events: AsyncIterable<SseEvent>,
-): Promise<void> {
+export async function streamSse(request: FastifyRequest, reply: FastifyReply, source: SseSource): Promise<void> {
   reply.hijack();
   const raw = reply.raw;
   raw.writeHead(200, {
@@ -24,26 +32,34 @@ export async function streamSse(
     'x-accel-buffering': 'no',
     'x-request-id': String(request.id),
   });
-  let closed = false;
-  const onClose = () => {
-    closed = true;
-  };
-  request.raw.on('close', onClose);
-  const heartbeat = setInterval(() => raw.write(': keep-alive\n\n'), 15_000);
+  const gone = new AbortController();
+  const left = new Promise<'left'>((resolve) => gone.signal.addEventListener('abort', () => resolve('left'), { once: true }));
+  // The response's close fires when the socket closes before the end (the request's fires once its body is read).
+  const onClose = () => gone.abort();
+  raw.on('close', onClose);
+  openStreams++;
+  const heartbeat = setInterval(() => raw.write(': keep-alive\n\n'), HEARTBEAT_MS);
+  const events = typeof source === 'function' ? source(gone.signal) : source;
+  const iterator = events[Symbol.asyncIterator]();
   try {
-    for await (const event of events) {
-      if (closed) break;
-      raw.write(formatSse(event));
+    while (!gone.signal.aborted) {
+      const next = await Promise.race([iterator.next(), left]);
+      if (next === 'left' || next.done) break;
+      raw.write(formatSse(next.value));
     }
   } catch (error) {
-    if (!closed) {
+    if (!gone.signal.aborted) {
       const message = error instanceof Error ? error.message : String(error);
       const code = (error as { code?: string }).code ?? 'INTERNAL';
       raw.write(formatSse({ event: 'error', data: { code, message } }));
     }
   } finally {
+    openStreams--;
     clearInterval(heartbeat);
-    request.raw.off('close', onClose);
+    raw.off('close', onClose);
+    gone.abort();
+    // A generator busy in an await finishes that step first; its return is then queued, never awaited here.
+    void Promise.resolve(iterator.return?.()).catch(() => undefined);
     raw.end();
   }
 }
@@ -53,43 +69,4 @@ export function formatSse(event: SseEvent): string {
   if (event.id) lines.push(`id: ${event.id}`);
   for (const line of JSON.stringify(event.data).split('\n')) lines.push(`data: ${line}`);
   return lines.join('\n') + '\n\n';
-}
-
-/** Adapts a push-style subscription into an async iterable that ends when `isLast` says so. */
-export function iterateSubscription<T>(
-  subscribe: (push: (value: T) => void) => () => void,
-  isLast: (value: T) => boolean,
-  initial?: T,
-): AsyncIterable<T> {
-  return {
-    [Symbol.asyncIterator]() {
-      const queue: T[] = initial === undefined ? [] : [initial];
-      let wake: (() => void) | undefined;
-      let done = initial !== undefined && isLast(initial);
-      const unsubscribe = done
-        ? () => undefined
-        : subscribe((value) => {
-            queue.push(value);
-            if (isLast(value)) done = true;
-            wake?.();
-          });
-      return {
-        async next(): Promise<IteratorResult<T>> {
-          while (queue.length === 0) {
-            if (done) {
-              unsubscribe();
-              return { value: undefined, done: true };
-            }
-            await new Promise<void>((resolve) => (wake = resolve));
-            wake = undefined;
-          }
-          return { value: queue.shift()!, done: false };
-        },
-        async return(): Promise<IteratorResult<T>> {
-          unsubscribe();
-          return { value: undefined, done: true };
-        },
-      };
-    },
-  };
 }

@@ -186,7 +186,7 @@ describe('cluster view', () => {
 describe('jobs', () => {
   it('streams a job over SSE until it is done, and shutdown waits for running jobs', async () => {
     const { jobs } = server.engine.context;
-    const job = jobs.start('test', {}, async (ctx) => {
+    const job = await jobs.start('test', {}, async (ctx) => {
       for (let i = 1; i <= 5; i++) {
         await new Promise((r) => setTimeout(r, 20));
         ctx.progress(i / 5, `step ${i}`);

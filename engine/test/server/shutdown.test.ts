@@ -10,7 +10,7 @@ describe('graceful shutdown', () => {
     });
     const { jobs } = server.engine.context;
     let finished = false;
-    const job = jobs.start('slow', {}, async () => {
+    const job = await jobs.start('slow', {}, async () => {
       await new Promise((r) => setTimeout(r, 400));
       finished = true;
       return 'done';
@@ -31,7 +31,7 @@ describe('graceful shutdown', () => {
       logger: pino({ level: 'silent' }),
     });
     const { jobs } = server.engine.context;
-    const job = jobs.start('stuck', {}, (ctx) => new Promise((_, reject) => ctx.signal.addEventListener('abort', () => reject(new Error('aborted')))));
+    const job = await jobs.start('stuck', {}, (ctx) => new Promise((_, reject) => ctx.signal.addEventListener('abort', () => reject(new Error('aborted')))));
     let last: { status: string } | undefined;
     jobs.subscribe(job.id, (record) => (last = record));
     await server.close();

@@ -82,7 +82,7 @@ export const assistantRoutes: FastifyPluginAsyncZod<{ engine: Engine }> = async 
       config: { minRole: 'admin' },
       schema: { tags: ['assistant'], summary: 'Ingest folders into the knowledge base (a job)', body: ingestRequestSchema, response: { 202: jobRecordSchema } },
     },
-    async (request, reply) => reply.status(202).send(service.ingest(request.body)),
+    async (request, reply) => reply.status(202).send(await service.ingest(request.body)),
   );
 
   app.get(

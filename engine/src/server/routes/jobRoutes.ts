@@ -2,11 +2,16 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Engine } from '../../engine.js';
 import { jobRecordSchema } from '../../schemas/core.js';
-import { iterateSubscription, streamSse } from '../sse.js';
-import type { JobRecord } from '../../jobs/JobRunner.js';
+import { streamSse } from '../sse.js';
+import { isFinalJob, type JobRecord } from '../../jobs/JobRunner.js';
+import { pageQuerySchema, pageResponseFields, paginate } from '../pagination.js';
 
 const idParams = z.object({ id: z.string().min(1).max(128) });
 
+/**
+ * Job routes under /api/v1: list (paginated, newest first), show, follow over SSE until the job is final, cancel.
+ * Statuses: queued → running → succeeded | failed | cancelled | interrupted (its engine stopped before it finished).
+ */
 export const jobRoutes: FastifyPluginAsyncZod<{ engine: Engine }> = async (app, { engine }) => {
   const { jobs } = engine.context;
 
@@ -15,11 +20,11 @@ export const jobRoutes: FastifyPluginAsyncZod<{ engine: Engine }> = async (app, 
     {
       schema: {
         tags: ['jobs'],
-        querystring: z.object({ kind: z.string().min(1).optional() }),
-        response: { 200: z.object({ items: z.array(jobRecordSchema) }) },
+        querystring: pageQuerySchema(engine.config.pagination).extend({ kind: z.string().min(1).max(64).optional() }),
+        response: { 200: z.object({ items: z.array(jobRecordSchema), ...pageResponseFields }) },
       },
     },
-    async (request) => ({ items: await jobs.list(request.query.kind) }),
+    async (request) => paginate(await jobs.list(request.query.kind), (r) => `${r.createdAt}|${r.id}`, request.query, 'desc'),
   );
 
   app.get(
@@ -33,21 +38,20 @@ export const jobRoutes: FastifyPluginAsyncZod<{ engine: Engine }> = async (app, 
     {
       schema: {
         tags: ['jobs'],
-        summary: 'Server-sent events: `progress` with the job record on each update, then `done`',
+        summary: 'Server-sent events: `progress` with the job record on each update, then `done` when it is final',
         params: idParams,
       },
     },
     async (request, reply) => {
+      // Unknown ids are a 404 before the stream opens; a final job gets one `done` event and the stream ends.
       const current = await jobs.get(request.params.id);
-      const finished = (r: JobRecord) => r.status !== 'running';
-      const updates = iterateSubscription<JobRecord>((push) => jobs.subscribe(current.id, push), finished, current);
-      await streamSse(request, reply, {
+      await streamSse(request, reply, (signal) => ({
         async *[Symbol.asyncIterator]() {
-          for await (const record of updates) {
-            yield { event: finished(record) ? 'done' : 'progress', data: record };
+          for await (const record of jobs.watch(current.id, signal, current)) {
+            yield { event: isFinalJob(record) ? 'done' : 'progress', data: record satisfies JobRecord };
           }
         },
-      });
+      }));
     },
   );
 
@@ -55,8 +59,13 @@ export const jobRoutes: FastifyPluginAsyncZod<{ engine: Engine }> = async (app, 
     '/jobs/:id',
     {
       config: { minRole: 'operator' },
-      schema: { tags: ['jobs'], params: idParams, response: { 200: z.object({ cancelled: z.boolean() }) } },
+      schema: {
+        tags: ['jobs'],
+        summary: 'Cancel a queued or running job; `cancelled: false` when it had already ended, 404 when unknown',
+        params: idParams,
+        response: { 200: z.object({ cancelled: z.boolean() }) },
+      },
     },
-    async (request) => ({ cancelled: jobs.cancel(request.params.id) }),
+    async (request) => ({ cancelled: await jobs.cancel(request.params.id) }),
   );
 };

@@ -24,7 +24,7 @@ export const rcaRoutes: FastifyPluginAsyncZod<{ engine: Engine }> = async (app, 
         response: { 202: jobRecordSchema },
       },
     },
-    async (request, reply) => reply.status(202).send(service.start(request.body ?? {})),
+    async (request, reply) => reply.status(202).send(await service.start(request.body ?? {})),
   );
 
   app.get(

@@ -49,7 +49,8 @@ export class CloudOpsClient implements CloudOpsApi {
     // Polling rather than SSE: proxies between browser and Backstage often buffer event streams.
     let job = started;
     const deadline = Date.now() + this.jobTimeoutMs;
-    while (job.status === 'running') {
+    // Queued (waiting for a slot under admission control) and running both end in a final state.
+    while (job.status === 'queued' || job.status === 'running') {
       onProgress?.(job);
       if (Date.now() > deadline) throw new Error(`root-cause analysis ${job.id} did not finish in time`);
       await new Promise((resolve) => setTimeout(resolve, this.pollMs));

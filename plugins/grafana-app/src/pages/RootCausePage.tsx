@@ -13,6 +13,9 @@ import { exploreUrl } from '../utils/exploreUrl';
 import { initialParam } from '../utils/initialParam';
 import { prometheusUid } from '../utils/prometheusUid';
 
+/** Queued jobs wait for a slot (admission control); both states end in a final one worth polling for. */
+const isActive = (job: { status: string }) => job.status === 'queued' || job.status === 'running';
+
 /** How often the page asks for job progress; RCA jobs take seconds, so one second keeps the bar moving. */
 const POLL_MS = 1000;
 
@@ -34,7 +37,7 @@ export function RootCausePage() {
       try {
         const next = await api.job<RcaResult>(id);
         setJob(next);
-        if (next.status === 'running') {
+        if (isActive(next)) {
           poll(id);
         }
       } catch (e) {
@@ -57,7 +60,7 @@ export function RootCausePage() {
         window,
       });
       setJob(record);
-      if (record.status === 'running') {
+      if (isActive(record)) {
         poll(record.id);
       }
     } catch (e) {
@@ -67,7 +70,7 @@ export function RootCausePage() {
 
   const windowMinutes = Number(windowText);
   const windowValid = windowText.trim() !== '' && Number.isFinite(windowMinutes) && windowMinutes > 0;
-  const running = job?.status === 'running';
+  const running = job !== undefined && isActive(job);
   const result = job?.result;
   const candidates = [...(result?.candidates ?? [])].sort((a, b) => b.score - a.score);
   // Explore opens on the baseline and the incident together, as the engine compared them.

@@ -1,0 +1,61 @@
+import { z } from 'zod';
+import type { EngineConfig } from '../config/schema.js';
+import { EngineError } from '../errors.js';
+
+/**
+ * Pagination for every list endpoint: `?limit=` (default and ceiling from `pagination` in the config) and the opaque
+ * `?cursor=` a previous page returned as `nextCursor`. The cursor holds the sort key of the last item served, not an
+ * offset, so items added or removed between pages neither repeat nor shift the rest.
+ */
+export interface Page<T> {
+  items: T[];
+  /** Present when more items follow; pass it back as `cursor`. */
+  nextCursor?: string;
+}
+
+export function pageQuerySchema(config: EngineConfig['pagination']) {
+  return z.object({
+    limit: z.coerce.number().int().min(1).max(config.maxLimit).default(config.defaultLimit),
+    cursor: z.string().min(1).max(1024).optional(),
+  });
+}
+
+export const pageResponseFields = { nextCursor: z.string().optional() };
+
+export function paginate<T>(
+  items: T[],
+  keyOf: (item: T) => string,
+  query: { limit: number; cursor?: string | undefined },
+  order: 'asc' | 'desc' = 'asc',
+): Page<T> {
+  const sign = order === 'asc' ? 1 : -1;
+  const keyed = items.map((item) => ({ item, key: keyOf(item) })).sort((a, b) => sign * compare(a.key, b.key));
+  const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
+  const rest = after === undefined ? keyed : keyed.filter((k) => sign * compare(k.key, after) > 0);
+  const page = rest.slice(0, query.limit);
+  const last = page.at(-1);
+  return {
+    items: page.map((k) => k.item),
+    ...(rest.length > query.limit && last ? { nextCursor: encodeCursor(last.key) } : {}),
+  };
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function encodeCursor(key: string): string {
+  return Buffer.from(JSON.stringify({ k: key }), 'utf8').toString('base64url');
+}
+
+function decodeCursor(cursor: string): string {
+  try {
+    const parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as { k?: unknown };
+    if (typeof parsed.k === 'string') return parsed.k;
+  } catch {
+    // falls through to the error below
+  }
+  throw new EngineError('INVALID_INPUT', 'cursor is not one this endpoint returned as nextCursor', {
+    issues: [{ field: 'query.cursor', message: 'must be a nextCursor value from a previous page' }],
+  });
+}
