@@ -15,17 +15,24 @@ export interface Config {
        */
       token?: string;
       /**
+       * Token sent instead of `token` on calls that change a cluster (needs the engine's admin role for `apply`).
+       * Only used with `proxy.allowClusterChanges`.
+       * @visibility secret
+       */
+      actionToken?: string;
+      /**
        * Seconds before a call to the engine is abandoned. Defaults to 30.
        */
       timeoutSeconds?: number;
     };
     proxy?: {
       /**
-       * Engine paths (below /api/v1) that signed-in users may POST to through /engine. GETs are always allowed.
-       * Defaults to analysis-only endpoints: rca, forecast, scale-plan, assistant/ask, assistant/feedback. Mutating
-       * endpoints (repairs, demo faults) stay closed unless listed here.
+       * Whether signed-in users may reach the engine calls that change a cluster (applying a replica plan, approving
+       * a repair). Defaults to false: refused whatever the permission policy says. When true, the permission policy
+       * decides (`aicloudops.apply`, `aicloudops.repair.approve`). Reads need `aicloudops.read`, analyses
+       * `aicloudops.analysis.run`; the engine's admin routes (ingest, config, demo faults) are never forwarded.
        */
-      allowPost?: string[];
+      allowClusterChanges?: boolean;
     };
     search?: {
       /**

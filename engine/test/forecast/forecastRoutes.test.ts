@@ -6,6 +6,7 @@ import { buildApp, API_PREFIX } from '../../src/server/app.js';
 
 const OPERATOR = 'operator-token-0123456789';
 const VIEWER = 'viewer-token-0123456789';
+const ADMIN = 'admin-token-0123456789';
 const as = (token: string) => ({ authorization: `Bearer ${token}` });
 
 /** The forecast routes on the real fastify app of a demo engine, called through app.inject with bearer tokens. */
@@ -23,6 +24,7 @@ describe('forecast routes', () => {
             tokens: [
               { name: 'op', token: OPERATOR, role: 'operator' },
               { name: 'view', token: VIEWER, role: 'viewer' },
+              { name: 'admin', token: ADMIN, role: 'admin' },
             ],
           },
         },
@@ -64,14 +66,20 @@ describe('forecast routes', () => {
     expect(models.json().items[0]).toMatchObject({ seriesKey: 'shop/frontend/request_rate' });
   }, 120_000);
 
-  it('POST /scale-plan with mode apply is refused by the default policy (403)', async () => {
-    const res = await app.inject({
+  it('POST /scale-plan with mode apply needs the admin role, then the policy decides (off by default)', async () => {
+    const payload = { workload: { name: 'frontend' }, capacityPerReplica: 20, mode: 'apply' };
+    const operator = await app.inject({ method: 'POST', url: `${API_PREFIX}/scale-plan`, payload, headers: as(OPERATOR) });
+    expect(operator.statusCode).toBe(403);
+    expect(operator.json().error).toMatchObject({ code: 'FORBIDDEN', message: expect.stringContaining('body.mode') });
+    const admin = await app.inject({ method: 'POST', url: `${API_PREFIX}/scale-plan`, payload, headers: as(ADMIN) });
+    expect(admin.statusCode).toBe(403);
+    expect(admin.json().error.code).toBe('POLICY_DENIED');
+    const plan = await app.inject({
       method: 'POST',
       url: `${API_PREFIX}/scale-plan`,
-      payload: { workload: { name: 'frontend' }, capacityPerReplica: 20, mode: 'apply' },
+      payload: { ...payload, mode: 'recommend' },
       headers: as(OPERATOR),
     });
-    expect(res.statusCode).toBe(403);
-    expect(res.json().error.code).toBe('POLICY_DENIED');
+    expect(plan.statusCode).toBe(200);
   });
 });

@@ -1,5 +1,6 @@
 import { coreServices, createBackendPlugin } from '@backstage/backend-plugin-api';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import { aiCloudOpsPermissions } from '@ai-cloudops/backstage-plugin-common';
 import { createRouter } from './service/router';
 import { readEngineSettings } from './service/readEngineSettings';
 
@@ -13,14 +14,17 @@ export const aiCloudOpsPlugin = createBackendPlugin({
         config: coreServices.rootConfig,
         httpRouter: coreServices.httpRouter,
         httpAuth: coreServices.httpAuth,
+        permissions: coreServices.permissions,
+        permissionsRegistry: coreServices.permissionsRegistry,
         catalog: catalogServiceRef,
       },
-      async init({ logger, config, httpRouter, httpAuth, catalog }) {
+      async init({ logger, config, httpRouter, httpAuth, permissions, permissionsRegistry, catalog }) {
+        permissionsRegistry.addPermissions(aiCloudOpsPermissions);
         const settings = readEngineSettings(config);
         if (!settings) {
           logger.warn('No aicloudops config section: the AI-CloudOps plugin is off (only /health answers)');
         }
-        httpRouter.use(await createRouter({ logger, httpAuth, catalog, ...(settings ? { settings } : {}) }));
+        httpRouter.use(await createRouter({ logger, httpAuth, permissions, catalog, ...(settings ? { settings } : {}) }));
         httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });
       },
     });

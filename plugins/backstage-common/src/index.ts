@@ -12,3 +12,10 @@ export {
 } from './annotations';
 export { resolveWorkloadTarget, type WorkloadTarget } from './resolveWorkloadTarget';
 export type { ClusterWorkloads, EntityWorkloadsResponse } from './EntityWorkloadsResponse';
+export {
+  aiCloudOpsReadPermission,
+  aiCloudOpsRunAnalysisPermission,
+  aiCloudOpsApproveRepairPermission,
+  aiCloudOpsApplyPermission,
+  aiCloudOpsPermissions,
+} from './permissions';

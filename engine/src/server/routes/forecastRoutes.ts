@@ -1,3 +1,5 @@
+import { roleAtLeast } from '../auth.js';
+import { EngineError } from '../../errors.js';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { Engine } from '../../engine.js';
 import { jobRecordSchema } from '../../schemas/core.js';
@@ -83,6 +85,13 @@ export const forecastRoutes: FastifyPluginAsyncZod<{ engine: Engine }> = async (
         response: { 200: scalePlanResponseSchema },
       },
     },
-    async (request) => service.scalePlan(request.body),
+    async (request) => {
+      // Planning is an operator's analysis; changing a cluster is an admin's act (Grafana's Admin route and the
+      // Backstage apply permission send an admin token; the operator token they use for analyses cannot scale).
+      if (request.body.mode === 'apply' && !roleAtLeast(request.principal?.role ?? 'viewer', 'admin')) {
+        throw new EngineError('FORBIDDEN', 'body.mode: apply changes a cluster and needs the admin role');
+      }
+      return service.scalePlan(request.body);
+    },
   );
 };

@@ -1,6 +1,6 @@
 import type { Request, Response } from 'express';
 import { Readable } from 'node:stream';
-import { InputError, NotAllowedError, ServiceUnavailableError } from '@backstage/errors';
+import { InputError, ServiceUnavailableError } from '@backstage/errors';
 import type { EngineSettings } from './readEngineSettings';
 
 // Only the engine's API and probes are reachable; `..` and encoded slashes are refused before forwarding.
@@ -9,9 +9,8 @@ const FORWARDABLE_PATH = /^\/(api\/v1(\/[A-Za-z0-9_.~:-]+)*|healthz|readyz)$/;
 const FORWARDED_RESPONSE_HEADERS = ['content-type', 'cache-control', 'etag', 'last-modified', 'location'];
 
 /**
- * Forwards a signed-in user's call to the engine with the server-side token, so the browser never holds it. GETs
- * pass; POSTs only to the configured allow-list; nothing else. Streams the reply, which keeps SSE (job progress,
- * assistant tokens) live.
+ * Forwards a call the router has authorized to the engine with a server-side token, so the browser never holds it.
+ * Streams the reply, which keeps SSE (job progress, assistant tokens) live.
  */
 export class EngineProxy {
   private constructor(private readonly settings: EngineSettings) {}
@@ -20,21 +19,19 @@ export class EngineProxy {
     return new EngineProxy(settings);
   }
 
-  async forward(path: string, req: Request, res: Response): Promise<void> {
+  /** Refuses paths outside the engine's API before any permission is looked up. */
+  static checkPath(path: string): void {
     if (!FORWARDABLE_PATH.test(path) || path.split('/').some((segment) => segment === '..' || segment === '.')) {
       throw new InputError(`engine path '${path}' is not forwarded: only /api/v1/..., /healthz and /readyz are`);
     }
-    if (req.method === 'POST') {
-      if (!this.settings.allowPost.includes(path)) {
-        throw new NotAllowedError(`POST ${path} is not allowed through Backstage (aicloudops.proxy.allowPost)`);
-      }
-    } else if (req.method !== 'GET') {
-      throw new NotAllowedError(`${req.method} is not forwarded to the engine; only GET and allowed POSTs are`);
-    }
+  }
+
+  async forward(path: string, req: Request, res: Response, token: string | undefined): Promise<void> {
+    EngineProxy.checkPath(path);
 
     const query = req.originalUrl.includes('?') ? req.originalUrl.slice(req.originalUrl.indexOf('?')) : '';
     const headers: Record<string, string> = { accept: req.get('accept') ?? 'application/json' };
-    if (this.settings.token) headers.authorization = `Bearer ${this.settings.token}`;
+    if (token) headers.authorization = `Bearer ${token}`;
     let body: string | undefined;
     if (req.method === 'POST') {
       headers['content-type'] = 'application/json';

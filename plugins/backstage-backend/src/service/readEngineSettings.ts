@@ -4,19 +4,12 @@ import { InputError } from '@backstage/errors';
 export interface EngineSettings {
   baseUrl: string;
   token?: string;
+  /** Sent instead of `token` on the calls that change a cluster (apply a plan, approve a repair). */
+  actionToken?: string;
   timeoutMs: number;
-  /** Paths below the engine root that users may POST to through the pass-through. */
-  allowPost: string[];
+  /** Off by default: calls that change a cluster are refused whatever the permission policy says. */
+  allowClusterChanges: boolean;
 }
-
-/** Analysis only: these start read-only work on the engine. Anything that changes a cluster must be opted into. */
-export const DEFAULT_ALLOW_POST = [
-  '/api/v1/rca',
-  '/api/v1/forecast',
-  '/api/v1/scale-plan',
-  '/api/v1/assistant/ask',
-  '/api/v1/assistant/feedback',
-];
 
 const DEFAULT_TIMEOUT_SECONDS = 30;
 
@@ -38,17 +31,13 @@ export function readEngineSettings(config: Config): EngineSettings | undefined {
   if (!(timeoutSeconds > 0)) {
     throw new InputError('aicloudops.engine.timeoutSeconds: must be a positive number');
   }
-  const allowPost = (section.getOptionalStringArray('proxy.allowPost') ?? DEFAULT_ALLOW_POST).map((path, i) => {
-    if (!path.startsWith('/api/v1/')) {
-      throw new InputError(`aicloudops.proxy.allowPost[${i}]: must start with /api/v1/, got '${path}'`);
-    }
-    return path.replace(/\/+$/, '');
-  });
   const token = section.getOptionalString('engine.token');
+  const actionToken = section.getOptionalString('engine.actionToken');
   return {
     baseUrl: baseUrl.replace(/\/+$/, ''),
     ...(token ? { token } : {}),
+    ...(actionToken ? { actionToken } : {}),
     timeoutMs: timeoutSeconds * 1000,
-    allowPost,
+    allowClusterChanges: section.getOptionalBoolean('proxy.allowClusterChanges') ?? false,
   };
 }

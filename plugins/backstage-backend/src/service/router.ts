@@ -1,12 +1,14 @@
 import express from 'express';
 import Router from 'express-promise-router';
-import type { HttpAuthService, LoggerService } from '@backstage/backend-plugin-api';
+import type { HttpAuthService, LoggerService, PermissionsService } from '@backstage/backend-plugin-api';
 import { stringifyEntityRef } from '@backstage/catalog-model';
-import { InputError, NotFoundError } from '@backstage/errors';
+import { InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
 import { createEngineClient } from '@ai-cloudops/engine/client';
 import { resolveWorkloadTarget } from '@ai-cloudops/backstage-plugin-common';
 import { EngineProxy } from './EngineProxy';
+import { engineCallPermission } from './engineCallPermission';
 import { listEntityWorkloads } from './listEntityWorkloads';
 import type { EngineSettings } from './readEngineSettings';
 import { timedFetch } from './timedFetch';
@@ -14,6 +16,7 @@ import { timedFetch } from './timedFetch';
 export interface RouterOptions {
   logger: LoggerService;
   httpAuth: HttpAuthService;
+  permissions: PermissionsService;
   catalog: CatalogService;
   /** Undefined when the `aicloudops` config section is missing: only /health answers. */
   settings?: EngineSettings;
@@ -23,7 +26,7 @@ export interface RouterOptions {
 const REF_PART = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,252}$/;
 
 export async function createRouter(options: RouterOptions): Promise<express.Router> {
-  const { logger, httpAuth, catalog, settings } = options;
+  const { logger, httpAuth, permissions, catalog, settings } = options;
   const router = Router();
   router.use(express.json({ limit: '1mb' }));
 
@@ -57,9 +60,26 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
   });
 
   // Only signed-in people: a service-to-service caller has no business driving the engine through a user's portal.
+  // Authorized before anything is forwarded, as Backstage's Kubernetes proxy does; calls that change a cluster need
+  // the config opt-in as well, so a portal whose permission framework is off (everything ALLOWed) cannot scale or
+  // repair anything.
   router.all('/engine/*', async (req, res) => {
-    await httpAuth.credentials(req, { allow: ['user'] });
-    await proxy.forward(req.path.slice('/engine'.length), req, res);
+    const credentials = await httpAuth.credentials(req, { allow: ['user'] });
+    const path = req.path.slice('/engine'.length);
+    EngineProxy.checkPath(path);
+    const call = engineCallPermission(req.method, path, req.body);
+    if (!call) throw new NotAllowedError(`${req.method} ${path} is not forwarded to the engine through Backstage`);
+    if (call.changesCluster && !settings.allowClusterChanges) {
+      throw new NotAllowedError(
+        `${req.method} ${path} changes a cluster; it is off unless aicloudops.proxy.allowClusterChanges is true`,
+      );
+    }
+    const [decision] = await permissions.authorize([{ permission: call.permission }], { credentials });
+    if (decision?.result !== AuthorizeResult.ALLOW) {
+      throw new NotAllowedError(`permission ${call.permission.name} is denied`);
+    }
+    const token = call.changesCluster ? (settings.actionToken ?? settings.token) : settings.token;
+    await proxy.forward(path, req, res, token);
   });
 
   return router;

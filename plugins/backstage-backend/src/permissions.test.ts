@@ -1,0 +1,135 @@
+import { mockCredentials, mockServices, startTestBackend } from '@backstage/backend-test-utils';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { AuthorizeResult, type BasicPermission } from '@backstage/plugin-permission-common';
+import type { JsonObject } from '@backstage/types';
+import request from 'supertest';
+import { aiCloudOpsPlugin } from './plugin';
+import { SAMPLE_ENTITIES } from './__testUtils__/sampleEntities';
+import { startEngine, type TestEngine } from './__testUtils__/startEngine';
+
+jest.setTimeout(90_000);
+
+const ENGINE_TOKEN = 'backstage-permissions-token-0123456789';
+
+// A permission policy as a portal would write one: people get the permissions their group grants.
+const GRANTS: Record<string, string[]> = {
+  'user:default/reader': ['aicloudops.read'],
+  'user:default/analyst': ['aicloudops.read', 'aicloudops.analysis.run'],
+  'user:default/operator': ['aicloudops.read', 'aicloudops.analysis.run', 'aicloudops.repair.approve', 'aicloudops.apply'],
+};
+
+function policyPermissions() {
+  return mockServices.permissions.mock({
+    authorize: async (requests, options) => {
+      const principal = (options.credentials as { principal?: { userEntityRef?: string } }).principal;
+      const granted = GRANTS[principal?.userEntityRef ?? ''] ?? [];
+      return requests.map((r) => ({
+        result: granted.includes((r as { permission: BasicPermission }).permission.name)
+          ? AuthorizeResult.ALLOW
+          : AuthorizeResult.DENY,
+      }));
+    },
+  });
+}
+
+async function startBackend(config: JsonObject) {
+  return startTestBackend({
+    features: [
+      aiCloudOpsPlugin,
+      mockServices.rootConfig.factory({ data: config }),
+      mockServices.httpAuth.factory({ defaultCredentials: mockCredentials.none() }),
+      policyPermissions().factory,
+      catalogServiceMock.factory({ entities: SAMPLE_ENTITIES }),
+    ],
+  });
+}
+
+type Call = { method: 'get' | 'post' | 'delete'; path: string; body?: object };
+
+const READ: Call = { method: 'get', path: '/engine/api/v1/clusters' };
+const RCA: Call = { method: 'post', path: '/engine/api/v1/rca', body: { namespace: 'shop', target: { service: 'cart' } } };
+const PLAN: Call = { method: 'post', path: '/engine/api/v1/scale-plan', body: { workload: { kind: 'Deployment', namespace: 'shop', name: 'cart' }, mode: 'recommend' } };
+const APPLY: Call = { method: 'post', path: '/engine/api/v1/scale-plan', body: { workload: { kind: 'Deployment', namespace: 'shop', name: 'cart' }, mode: 'apply' } };
+const APPROVE: Call = { method: 'post', path: '/engine/api/v1/repair/approvals/a1/approve', body: {} };
+const INGEST: Call = { method: 'post', path: '/engine/api/v1/assistant/ingest', body: { paths: ['/etc'] } };
+const CONFIG: Call = { method: 'get', path: '/engine/api/v1/config' };
+
+function send(server: Parameters<typeof request>[0], who: string, call: Call) {
+  const req = request(server)[call.method](`/api/aicloudops${call.path}`).set('authorization', mockCredentials.user.header(who));
+  return call.body ? req.send(call.body) : req;
+}
+
+describe('aicloudops backend: permissions are checked before anything is forwarded', () => {
+  let engine: TestEngine;
+
+  beforeAll(async () => {
+    engine = await startEngine({ token: ENGINE_TOKEN });
+  });
+  afterAll(async () => {
+    await engine?.close();
+  });
+
+  describe('with cluster changes off (the default)', () => {
+    let backend: Awaited<ReturnType<typeof startBackend>>;
+    beforeAll(async () => {
+      backend = await startBackend({ aicloudops: { engine: { baseUrl: engine.url, token: ENGINE_TOKEN } } });
+    });
+    afterAll(async () => {
+      await backend?.stop();
+    });
+
+    it.each([
+      ['reader', READ, 200],
+      ['reader', RCA, 403],
+      ['reader', PLAN, 403],
+      ['analyst', READ, 200],
+      ['analyst', RCA, 202],
+      ['analyst', PLAN, 200],
+      ['analyst', APPLY, 403],
+      ['analyst', APPROVE, 403],
+      ['operator', APPLY, 403],
+      ['operator', APPROVE, 403],
+      ['operator', INGEST, 403],
+      ['nobody', READ, 403],
+    ] as Array<[string, Call, number]>)('%s: %o -> %i', async (who, call, status) => {
+      const res = await send(backend.server, `user:default/${who}`, call);
+      expect({ status: res.status, body: res.status === status ? undefined : res.body }).toEqual({ status, body: undefined });
+      if (status === 403) expect(res.body.error.name).toBe('NotAllowedError');
+    });
+
+    it('says why a cluster change is refused and which setting opens it', async () => {
+      const res = await send(backend.server, 'user:default/operator', APPLY);
+      expect(res.body.error.message).toContain('aicloudops.proxy.allowClusterChanges');
+    });
+
+    it('never forwards admin routes, whatever the permissions', async () => {
+      const res = await send(backend.server, 'user:default/operator', CONFIG);
+      // GET is a read, so this reaches the engine, which refuses the operator token: config is admin-only there.
+      expect(res.status).toBe(403);
+      const ingest = await send(backend.server, 'user:default/operator', INGEST);
+      expect(ingest.body.error.message).toContain('is not forwarded');
+    });
+  });
+
+  describe('with cluster changes opted into', () => {
+    let backend: Awaited<ReturnType<typeof startBackend>>;
+    beforeAll(async () => {
+      backend = await startBackend({
+        aicloudops: { engine: { baseUrl: engine.url, token: ENGINE_TOKEN }, proxy: { allowClusterChanges: true } },
+      });
+    });
+    afterAll(async () => {
+      await backend?.stop();
+    });
+
+    it('lets the permission policy decide: an analyst still may not apply, an operator reaches the engine', async () => {
+      const analyst = await send(backend.server, 'user:default/analyst', APPLY);
+      expect(analyst.status).toBe(403);
+      expect(analyst.body.error.message).toContain('aicloudops.apply');
+      const operator = await send(backend.server, 'user:default/operator', APPLY);
+      // Forwarded: the engine itself now decides (its token is operator, apply needs admin there; or policy denies).
+      expect(operator.status).not.toBe(404);
+      expect(operator.body.error?.name).not.toBe('NotAllowedError');
+    });
+  });
+});
