@@ -13,6 +13,8 @@ const seriesSelectorShape = {
   query: z.string().min(1).optional(),
   /** The query returns a cumulative counter: per-step increases are forecast, drops count as resets. */
   counter: z.boolean().default(false),
+  /** A configured metrics source (`metrics.name` or a key of `metrics.sources`); omitted: the signal's, else the default. */
+  source: z.string().min(1).optional(),
 };
 
 const needsSeries = (r: { service?: string; query?: string }) => Boolean(r.service || r.query);

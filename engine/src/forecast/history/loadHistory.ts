@@ -11,6 +11,8 @@ export interface HistorySelector {
   service?: string;
   signal: string;
   query?: string;
+  /** Metrics source to read (`metrics.sources`); omitted means the signal's source, else the default one. */
+  source?: string;
 }
 
 export interface History {
@@ -38,9 +40,18 @@ export function resolveQuery(config: EngineConfig, selector: HistorySelector): s
     .replaceAll('$window', config.signals.window);
 }
 
+/** The request's source, else (for a signal's template) the signal's own source. */
+export function resolveSource(config: EngineConfig, selector: HistorySelector): string | undefined {
+  if (selector.source) return selector.source;
+  if (selector.query) return undefined;
+  return config.signals.list.find((s) => s.name === selector.signal)?.source;
+}
+
 export function seriesKeyOf(config: EngineConfig, selector: HistorySelector): string {
-  if (selector.query) return `query:${hash(selector.query)}${selector.service ? `:${selector.service}` : ''}`;
-  return `${selector.namespace ?? config.defaultNamespace}/${selector.service}/${selector.signal}`;
+  // A named source is part of the key: the same query on two backends is two series.
+  const at = selector.source ? `@${selector.source}` : '';
+  if (selector.query) return `query:${hash(selector.query)}${selector.service ? `:${selector.service}` : ''}${at}`;
+  return `${selector.namespace ?? config.defaultNamespace}/${selector.service}/${selector.signal}${at}`;
 }
 
 export async function loadHistory(
@@ -53,7 +64,8 @@ export async function loadHistory(
   const step = options.stepSeconds;
   const end = Math.floor((options.now ?? Date.now() / 1000) / step) * step;
   const start = end - Math.round(options.historyDays * 86400);
-  const all = await metrics.rangeQuery({ query, start, end, stepSeconds: step });
+  const source = resolveSource(config, selector);
+  const all = await metrics.rangeQuery({ query, start, end, stepSeconds: step, ...(source ? { source } : {}) });
   const series = pick(all, config.signals.serviceLabel, selector);
   return {
     seriesKey: seriesKeyOf(config, selector),

@@ -40,6 +40,7 @@ export async function collectMetrics(
           start: options.window.baselineStart,
           end: options.window.end,
           stepSeconds: options.stepSeconds,
+          ...(signal.source ? { source: signal.source } : {}),
         });
         const series: SignalSeries[] = [];
         for (const range of ranges) {
@@ -51,7 +52,8 @@ export async function collectMetrics(
             badDirection: signal.badDirection,
             unit: signal.unit || undefined,
             ...(signal.events === 'rate' ? { eventsPerUnit: rateWindowSeconds } : signal.events === 'count' ? { eventsPerUnit: 1 } : {}),
-            promql: serviceQuery(query, options.serviceLabel, service),
+            // A signal on a named source (InfluxQL, say) keeps its own query: the PromQL pinning does not apply.
+            promql: signal.source ? query : serviceQuery(query, options.serviceLabel, service),
             timestamps: range.timestamps,
             values: range.values,
           });
