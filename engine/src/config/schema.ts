@@ -259,8 +259,13 @@ export const jobsConfigSchema = z
     submitTimeoutMs: z.coerce.number().int().min(100).max(60_000).default(3_000),
     /** Ceiling of the backoff between retries of a job record the store did not take. */
     persistRetryMaxMs: z.coerce.number().int().min(10).max(300_000).default(5_000),
+    /**
+     * Lifetime of each engine's lease in the store. Jobs of an engine whose lease expired (it died) are marked
+     * `interrupted` by the engines still running, within about this long.
+     */
+    leaseSeconds: z.coerce.number().min(1).max(3_600).default(15),
   })
-  .default({ concurrency: 2, maxQueued: 20, perKind: {}, submitTimeoutMs: 3_000, persistRetryMaxMs: 5_000 });
+  .default({ concurrency: 2, maxQueued: 20, perKind: {}, submitTimeoutMs: 3_000, persistRetryMaxMs: 5_000, leaseSeconds: 15 });
 
 /** List endpoints answer one page at a time: `limit` items and an opaque `nextCursor` for the rest. */
 export const paginationConfigSchema = z

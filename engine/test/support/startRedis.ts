@@ -10,6 +10,9 @@ export interface RedisServer {
   stop(): Promise<void>;
   /** Stops and starts again on the same port and data directory; data written before survives. */
   restart(): Promise<void>;
+  /** An outage: stops the server but keeps its data directory until `up()` starts it again on the same port. */
+  down(): Promise<void>;
+  up(): Promise<void>;
 }
 
 const REDIS_SERVER = '/usr/bin/redis-server';
@@ -58,6 +61,12 @@ export async function startRedis(): Promise<RedisServer> {
     },
     async restart() {
       await server?.stop();
+      await launch(port);
+    },
+    async down() {
+      await server?.stop();
+    },
+    async up() {
       await launch(port);
     },
   };
