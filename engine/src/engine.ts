@@ -156,6 +156,7 @@ export async function createEngine(config: EngineConfig, options: CreateEngineOp
       async close() {
         services.forecast.stopSchedule();
         await jobs.drain(config.server.shutdownGraceSeconds * 1000);
+        await services.rca.close();
         for (const cleanup of cleanups.reverse()) await cleanup();
       },
     };

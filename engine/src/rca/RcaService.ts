@@ -1,7 +1,9 @@
 import type { EngineContext } from '../context.js';
 import type { JobRecord } from '../jobs/JobRunner.js';
-import { EngineError } from '../errors.js';
-import { analyzeIncident } from './analyzeIncident.js';
+import { EngineError, type FieldIssue } from '../errors.js';
+import { MAX_POINTS_PER_SERIES } from '../sources/metrics/validateRangeQuery.js';
+import type { AnalysisOutput } from './analyzeIncident.js';
+import { RcaWorkerPool } from './worker/RcaWorkerPool.js';
 import { collectCluster } from './collect/collectCluster.js';
 import { collectGraph } from './collect/collectGraph.js';
 import { collectMetrics } from './collect/collectMetrics.js';
@@ -19,7 +21,14 @@ export interface RcaServiceOptions {
   now?: () => number;
   /** The operator-declared edges (the engine's ConfiguredServiceGraph); config.serviceGraph.edges otherwise. */
   configuredEdges?: () => Promise<Array<{ from: string; to: string }>>;
+  /** Where analyzeIncident runs; a worker pool by default, so the event loop stays free. */
+  workers?: RcaWorkerPool;
 }
+
+/** Shortest incident window: a minute, four points at the default 15 s step, the least a level change needs. */
+export const MIN_WINDOW_SECONDS = 60;
+/** Clock skew tolerated for a window start "now" on another machine. */
+const FUTURE_SKEW_SECONDS = 60;
 
 interface ResolvedRequest {
   namespace: string;
@@ -37,6 +46,7 @@ export class RcaService {
   private readonly summarizer?: Summarizer;
   private readonly now: () => number;
   private readonly configuredEdges: () => Promise<Array<{ from: string; to: string }>>;
+  private readonly workers: RcaWorkerPool;
 
   constructor(
     private readonly ctx: EngineContext,
@@ -45,11 +55,17 @@ export class RcaService {
     this.summarizer = options.summarizer;
     this.now = options.now ?? (() => Date.now() / 1000);
     this.configuredEdges = options.configuredEdges ?? (async () => ctx.config.serviceGraph.edges);
+    this.workers = options.workers ?? new RcaWorkerPool();
+  }
+
+  /** Stops the analysis workers (engine shutdown). */
+  close(): Promise<void> {
+    return this.workers.close();
   }
 
   /** Validates the request (EngineError INVALID_INPUT naming the field) and starts the analysis as a job. */
   async start(request: unknown): Promise<JobRecord<RcaResult>> {
-    const parsed = parseRcaRequest(request);
+    const parsed = this.validate(parseRcaRequest(request));
     return this.ctx.jobs.start<RcaResult>(RCA_JOB_KIND, request ?? {}, (job) =>
       this.run(parsed, request ?? {}, job.id, (fraction, message) => job.progress(fraction, message)),
     );
@@ -57,7 +73,7 @@ export class RcaService {
 
   /** Runs an analysis to the end without a job (CLI, tests); the result is stored all the same. */
   async analyze(request: unknown, id: string = crypto.randomUUID(), progress?: ProgressFn): Promise<RcaResult> {
-    return this.run(parseRcaRequest(request), request ?? {}, id, progress);
+    return this.run(this.validate(parseRcaRequest(request)), request ?? {}, id, progress);
   }
 
   async get(id: string): Promise<RcaResult> {
@@ -80,6 +96,38 @@ export class RcaService {
   async rerun(id: string): Promise<JobRecord<RcaResult>> {
     const previous = await this.get(id);
     return this.start(previous.request);
+  }
+
+  /**
+   * What the schema cannot know: the configured clusters and the clock. An unknown cluster, a window in the future,
+   * shorter than a minute or longer than a range query can read (baseline included) is a 400 naming the field,
+   * before a job exists.
+   */
+  private validate(request: ParsedRcaRequest): ParsedRcaRequest {
+    const issues: FieldIssue[] = [];
+    const clusters = this.ctx.clusters.names();
+    if (request.cluster !== undefined && !clusters.includes(request.cluster)) {
+      issues.push({ field: 'body.cluster', message: `unknown cluster; configured: ${clusters.join(', ')}` });
+    }
+    const { window } = this.resolve(request);
+    const endField = request.window ? 'body.window.end' : 'body.alert.endsAt';
+    const startField = request.window ? 'body.window.start' : 'body.alert.startsAt';
+    const { stepSeconds } = this.ctx.config.rca;
+    const maxSeconds = (MAX_POINTS_PER_SERIES - 1) * stepSeconds - this.ctx.config.rca.anomaly.baselineSeconds;
+    if (window.start > this.now() + FUTURE_SKEW_SECONDS) {
+      issues.push({ field: startField, message: 'must not be in the future' });
+    } else if (window.end - window.start < MIN_WINDOW_SECONDS) {
+      issues.push({ field: endField, message: `the window must be at least ${MIN_WINDOW_SECONDS} s long` });
+    } else if (window.end - window.start > maxSeconds) {
+      issues.push({
+        field: startField,
+        message: `the window must be at most ${Math.floor(maxSeconds)} s long (${MAX_POINTS_PER_SERIES} points at rca.stepSeconds=${stepSeconds}, baseline included)`,
+      });
+    }
+    if (issues.length > 0) {
+      throw new EngineError('INVALID_INPUT', `invalid RCA request: ${issues.map((i) => `${i.field}: ${i.message}`).join('; ')}`, { issues });
+    }
+    return request;
   }
 
   private resolve(request: ParsedRcaRequest): ResolvedRequest {
@@ -167,7 +215,7 @@ export class RcaService {
       changes: clusterEvidence.changes,
     };
     t0 = performance.now();
-    const analysis = analyzeIncident(input, rca, progress);
+    const analysis: AnalysisOutput = await this.workers.analyze(input, rca, progress);
     timings.analyzeMs = performance.now() - t0;
     Object.assign(timings, analysis.timings);
 
