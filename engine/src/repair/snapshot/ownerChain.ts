@@ -1,0 +1,28 @@
+import type { ObjectRef } from '../types.js';
+import { controllerRef, refOf, type AnyObject, type SnapshotIndex } from './SnapshotIndex.js';
+
+/** Deep enough for Pod → Job → CronJob and Pod → ReplicaSet → Deployment, with room for an operator's CR on top. */
+const MAX_DEPTH = 5;
+
+/**
+ * The controllers above an object, nearest first (Pod → ReplicaSet → Deployment, Pod → StatefulSet,
+ * Pod → DaemonSet, Pod → Job → CronJob). An owner missing from the snapshot ends the chain with its reference.
+ */
+export function ownerChain(index: SnapshotIndex, obj: AnyObject): ObjectRef[] {
+  const chain: ObjectRef[] = [];
+  let current: AnyObject | undefined = obj;
+  const namespace = obj.metadata?.namespace ?? '';
+  while (current && chain.length < MAX_DEPTH) {
+    const owner = controllerRef(current);
+    if (!owner) break;
+    const next: AnyObject | undefined = index.get(owner.kind, namespace, owner.name);
+    chain.push(next ? refOf(owner.kind, next) : { kind: owner.kind, namespace, name: owner.name, uid: owner.uid });
+    current = next;
+  }
+  return chain;
+}
+
+/** The object a person deals with: the top of the owner chain, or the object itself when nothing owns it. */
+export function topOf(chain: ObjectRef[], self: ObjectRef): ObjectRef {
+  return chain.length > 0 ? chain[chain.length - 1]! : self;
+}
