@@ -23,6 +23,7 @@ import { hpaManifest, kedaScaledObject, type Manifest } from './autoscale/manife
 import { applyScalePlan } from './autoscale/applyScalePlan.js';
 import { learnCapacity } from './autoscale/learnCapacity.js';
 import type { WorkloadRef } from '../sources/cluster/ClusterSource.js';
+import { escapeLabelValue, escapeRegexLabelValue } from '../sources/metrics/escapeLabelValue.js';
 
 /** Baselines only: what a request may fit on the spot when no trained model exists (no LSTM on the request path). */
 const COLD_START_MODELS: ForecastConfig['models'] = ['naive', 'seasonal_naive_day', 'seasonal_naive_week', 'holt_winters', 'ensemble'];
@@ -302,7 +303,7 @@ export class ForecastService {
       ),
     );
     const [demand, cpu] = day as [History, History];
-    const replicasQuery = `sum(kube_deployment_status_replicas_ready{namespace="${namespace}",deployment="${service}"})`;
+    const replicasQuery = `sum(kube_deployment_status_replicas_ready{namespace="${escapeLabelValue(namespace)}",deployment="${escapeLabelValue(service)}"})`;
     const replicas = await this.ctx.metrics
       .rangeQuery({ query: replicasQuery, start: demand.start, end: demand.end, stepSeconds: this.config.stepSeconds })
       .then((r) => r[0])
@@ -327,7 +328,8 @@ export class ForecastService {
   }
 
   private async cpuRequestOf(namespace: string, service: string): Promise<number> {
-    const q = `sum(kube_pod_container_resource_requests{namespace="${namespace}",resource="cpu",pod=~"${service}-.*"}) / count(kube_pod_info{namespace="${namespace}",pod=~"${service}-.*"})`;
+    const [ns, pods] = [escapeLabelValue(namespace), `${escapeRegexLabelValue(service)}-.*`];
+    const q = `sum(kube_pod_container_resource_requests{namespace="${ns}",resource="cpu",pod=~"${pods}"}) / count(kube_pod_info{namespace="${ns}",pod=~"${pods}"})`;
     const r = await this.ctx.metrics.instantQuery(q).catch(() => []);
     const v = r[0]?.value;
     // Without the request metric, assume the demo shop's 100m request per pod.

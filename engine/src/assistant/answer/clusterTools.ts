@@ -6,6 +6,7 @@ import type { PodInfo, Workload } from '../../sources/cluster/ClusterSource.js';
 import type { AnswerConfig } from '../config.js';
 import type { ToolCallRecord } from '../schemas.js';
 import { redact } from './redactSecrets.js';
+import { fillQueryTemplate } from '../../sources/metrics/escapeLabelValue.js';
 
 /**
  * Read-only tools over the engine's sources for one named workload: pods, events, logs, metrics. They are the only
@@ -186,7 +187,7 @@ export class ClusterTools {
     const label = signals.serviceLabel;
     const rows: string[] = [];
     for (const signal of signals.list) {
-      const query = signal.query.replaceAll('$namespace', namespace).replaceAll('$window', signals.window).replaceAll('$service', args.workload);
+      const query = fillQueryTemplate(signal.query, { namespace, window: signals.window, service: args.workload });
       try {
         const samples = await this.ctx.metrics.instantQuery(query);
         const mine = samples.find((s) => s.labels[label] === args.workload);

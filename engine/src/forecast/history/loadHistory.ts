@@ -1,6 +1,7 @@
 import type { EngineConfig } from '../../config/schema.js';
 import type { MetricsSource, RangeSeries } from '../../sources/metrics/MetricsSource.js';
 import { EngineError } from '../../errors.js';
+import { fillQueryTemplate } from '../../sources/metrics/escapeLabelValue.js';
 
 /**
  * The history of one series, read through the MetricsSource only (so Prometheus and the demo's synthetic metrics
@@ -34,10 +35,11 @@ export function resolveQuery(config: EngineConfig, selector: HistorySelector): s
       issues: [{ field: 'body.signal', message: `must be one of ${config.signals.list.map((s) => s.name).join(', ')}` }],
     });
   }
-  return signal.query
-    .replaceAll('$namespace', selector.namespace ?? config.defaultNamespace)
-    .replaceAll('$service', selector.service ?? '')
-    .replaceAll('$window', config.signals.window);
+  return fillQueryTemplate(signal.query, {
+    namespace: selector.namespace ?? config.defaultNamespace,
+    service: selector.service ?? '',
+    window: config.signals.window,
+  });
 }
 
 /** The request's source, else (for a signal's template) the signal's own source. */

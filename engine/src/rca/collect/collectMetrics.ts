@@ -1,4 +1,5 @@
 import type { MetricsSource } from '../../sources/metrics/MetricsSource.js';
+import { escapeLabelValue, fillQueryTemplate } from '../../sources/metrics/escapeLabelValue.js';
 import type { SignalDefinition } from '../../config/schema.js';
 import type { IncidentWindow, SignalSeries } from '../types.js';
 
@@ -14,10 +15,7 @@ export interface CollectMetricsOptions {
 
 /** Fills a signal's PromQL template; `$service` becomes a match-all so one query covers every service. */
 export function renderSignalQuery(template: string, namespace: string, rateWindow: string): string {
-  return template
-    .replaceAll('$namespace', namespace)
-    .replaceAll('$window', rateWindow)
-    .replaceAll('$service', '.+');
+  return fillQueryTemplate(template, { namespace, window: rateWindow, service: '.+' });
 }
 
 /**
@@ -83,7 +81,8 @@ function durationSeconds(duration: string): number {
  * namespace matcher is (every default template has one), or the query wrapped in a label filter otherwise.
  */
 export function serviceQuery(query: string, serviceLabel: string, service: string): string {
-  const escaped = service.replace(/\\/g, '\\\\').replace(/"/g, '\\"');
-  const pinned = query.replace(/namespace="([^"]*)"/g, `namespace="$1",${serviceLabel}="${escaped}"`);
+  const escaped = escapeLabelValue(service);
+  // A replacer function: `$&` or `$1` inside a service name must stay text, not replacement patterns.
+  const pinned = query.replace(/namespace="([^"]*)"/g, (_match, ns: string) => `namespace="${ns}",${serviceLabel}="${escaped}"`);
   return pinned !== query ? pinned : `(${query}) and on (${serviceLabel}) (${serviceLabel}="${escaped}")`;
 }
