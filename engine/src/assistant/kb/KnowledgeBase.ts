@@ -7,6 +7,7 @@ import { isCorpusFitted, type Embedder } from '../embedders/Embedder.js';
 import { KnowledgeIndex, type SearchHit, type SearchOptions } from '../retrieval/KnowledgeIndex.js';
 import { HnswVectorIndex } from '../retrieval/HnswVectorIndex.js';
 import { indexedText, type Chunk } from './Chunk.js';
+import { IngestRoots } from './IngestRoots.js';
 import { KnowledgeRepository, type SourceState } from './KnowledgeRepository.js';
 import { readSourceFolder, resolveSource, type FileError, type SourceFolder } from './readSourceFolder.js';
 
@@ -47,6 +48,15 @@ export interface KnowledgeBaseOptions {
   lockWaitMs?: number;
 }
 
+export interface IngestOptions {
+  /**
+   * Folders the source must lie in. Reads on a user's behalf (HTTP, configured sources) pass `ingestRoots`; a caller
+   * acting as the host user (the CLI) passes none and the named folder is its own root. Either way nothing outside the
+   * named folder is read (links and includes included).
+   */
+  roots?: IngestRoots;
+}
+
 const LOCK_KEY = 'assistant:kb:lock';
 const textHash = (text: string) => createHash('sha1').update(text).digest('hex');
 
@@ -65,9 +75,12 @@ export class KnowledgeBase {
   private readonly repository: KnowledgeRepository | undefined;
   private lastRefresh = 0;
   private queue: Promise<unknown> = Promise.resolve();
+  /** The configured allow-list: the shipped runbooks, `assistant.ingest.roots` and `assistant.sources`. */
+  readonly ingestRoots: IngestRoots;
 
   constructor(private readonly options: KnowledgeBaseOptions) {
     this.repository = options.store ? new KnowledgeRepository(options.store, options.snapshotDir) : undefined;
+    this.ingestRoots = IngestRoots.fromConfig(options.config);
   }
 
   get embedder(): Embedder {
@@ -155,8 +168,12 @@ export class KnowledgeBase {
 
   /** Ingests (or re-ingests) a folder; serialised with other writes of this process and, through a store lock, of
    * other replicas (each rebuilds from the latest stored version, so no replica's ingest is lost). */
-  ingest(folder: SourceFolder, progress?: (fraction: number, message: string) => void): Promise<IngestReport> {
-    const run = this.queue.then(() => this.withLock(() => this.ingestNow(folder, progress)));
+  ingest(
+    folder: SourceFolder,
+    progress?: (fraction: number, message: string) => void,
+    options: IngestOptions = {},
+  ): Promise<IngestReport> {
+    const run = this.queue.then(() => this.withLock(() => this.ingestNow(folder, progress, options)));
     this.queue = run.catch(() => undefined);
     return run;
   }
@@ -197,15 +214,18 @@ export class KnowledgeBase {
   private async ingestNow(
     folder: SourceFolder,
     progress?: (fraction: number, message: string) => void,
+    options: IngestOptions = {},
   ): Promise<IngestReport> {
     const started = performance.now();
+    // Before anything touches the path, so a refused path is not even tested for existence.
+    options.roots?.check(folder.path, 'path');
     await this.refresh(true);
     const { config } = this.options;
     progress?.(0.02, `reading ${folder.path}`);
     // The source's identity is its name (default: resolved root), so re-ingesting the same folder replaces it.
     const { name } = resolveSource(folder);
     const known = new Map(Object.entries(this.sources[name]?.files ?? {}));
-    const read = readSourceFolder(folder, config.ingest, config.chunking, known);
+    const read = readSourceFolder(folder, config.ingest, config.chunking, known, options.roots);
     const previous = this.sources[read.source];
     const previousFiles = previous?.files ?? {};
     const unchanged = new Set(read.unchanged);

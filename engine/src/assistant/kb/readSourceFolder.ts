@@ -1,11 +1,12 @@
-import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, lstatSync, readdirSync, realpathSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { EngineError } from '../../errors.js';
 import type { ChunkingConfig, IngestConfig } from '../config.js';
 import type { Chunk } from './Chunk.js';
 import { chunkDocument } from './chunkDocument.js';
+import { isInside, type IngestRoots } from './IngestRoots.js';
 import { formatOf, parseDocument } from './parseDocument.js';
+import { readTextFile } from './readTextFile.js';
 
 /** `**` any depth, `*` within a segment, `?` one character. */
 export function globToRegExp(glob: string): RegExp {
@@ -75,80 +76,132 @@ function resolveRoot(path: string): string {
   return root;
 }
 
-function* walk(dir: string): Generator<string> {
+interface Entry {
+  path: string;
+  /** A symbolic link: followed only to a file inside the ingest root. */
+  link: boolean;
+}
+
+// Folder links are never followed: they could lead out of the root or into a cycle, and Hugo sites do not use them.
+function* walk(dir: string): Generator<Entry> {
   const entries = readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name));
   for (const entry of entries) {
     const full = join(dir, entry.name);
     if (entry.isDirectory()) yield* walk(full);
-    else if (entry.isFile()) yield full;
+    else if (entry.isFile()) yield { path: full, link: false };
+    else if (entry.isSymbolicLink()) yield { path: full, link: true };
   }
 }
 
-/** Looks for an included file in `examples/` folders beside the page's ancestors, up to the ingest root. */
-function includeResolver(root: string, file: string): (include: string) => string | undefined {
+/** The real path a walked entry is read from, refusing links that leave the boundary or name a folder. */
+function realEntry(entry: Entry, boundary: string): string {
+  let real: string;
+  try {
+    real = realpathSync(entry.path);
+  } catch {
+    throw new EngineError('INVALID_INPUT', entry.link ? 'broken symbolic link' : 'file vanished while reading');
+  }
+  if (!isInside(boundary, real)) throw new EngineError('INVALID_INPUT', 'symbolic link leads outside the ingest root; not read');
+  if (!statSync(real).isFile()) throw new EngineError('INVALID_INPUT', 'symbolic link to a folder; not followed');
+  return real;
+}
+
+interface IncludeScope {
+  /** Real path of the folder the user named: no include is read from outside it. */
+  boundary: string;
+  excludes: RegExp[];
+  maxBytes: number;
+}
+
+/**
+ * Looks for an included file in `examples/` folders beside the page's ancestors, up to the ingest root (Hugo's
+ * `code_sample`/`codenew` layout). A candidate outside the root is refused before any file-system call, one that
+ * resolves outside through a link, matches an exclude, or is binary or oversized is refused; every refusal is
+ * recorded for the page's per-file errors.
+ */
+function includeResolver(scope: IncludeScope, page: string, refusals: string[]): (include: string) => string | undefined {
   return (include) => {
     const cleaned = include.replace(/^\/+/, '');
-    let dir = dirname(file);
-    const top = resolve(root, '..', '..');
+    const refuse = (why: string) => {
+      refusals.push(`include "${include}" refused: ${why}`);
+      return undefined;
+    };
+    let dir = dirname(page);
     for (;;) {
       for (const candidate of [join(dir, 'examples', cleaned), join(dir, cleaned)]) {
-        if (existsSync(candidate) && statSync(candidate).isFile() && statSync(candidate).size < 200_000) {
-          return readFileSync(candidate, 'utf8');
+        if (!isInside(scope.boundary, candidate)) return refuse('outside the ingest root');
+        if (!existsSync(candidate)) continue;
+        const real = realpathSync(candidate);
+        if (!isInside(scope.boundary, real)) return refuse('leads outside the ingest root through a symbolic link');
+        if (!statSync(real).isFile()) continue;
+        const rel = relative(scope.boundary, real).split(sep).join('/');
+        if (scope.excludes.some((re) => re.test(rel))) return refuse('matches an exclude pattern');
+        try {
+          return readTextFile(real, scope.maxBytes).text;
+        } catch (error) {
+          return refuse(error instanceof Error ? error.message : String(error));
         }
       }
-      if (dir === top || dir === dirname(dir)) return undefined;
+      if (dir === scope.boundary || dir === dirname(dir)) return undefined;
       dir = dirname(dir);
     }
   };
 }
 
+/** Real path of the folder (or a single file's folder) the user named: what nothing read may leave. */
+function boundaryOf(folder: SourceFolder): string {
+  const real = realpathSync(resolve(folder.path));
+  return statSync(real).isFile() ? dirname(real) : real;
+}
+
 /**
- * Reads and chunks every document of a folder. A bad file (binary, too large, broken front matter) becomes a
- * per-file error and the rest continues; `knownHashes` lets unchanged files skip parsing (incremental re-ingest).
+ * Reads and chunks every document of a folder. A bad file (binary, too large, broken front matter, a link or an
+ * include leading out of the folder) becomes a per-file error and the rest continues; `knownHashes` lets unchanged
+ * files skip parsing (incremental re-ingest). Nothing outside the folder is read; when `roots` is given the folder
+ * itself must lie inside them (the HTTP route and configured sources pass the configured allow-list).
  */
 export function readSourceFolder(
   folder: SourceFolder,
   ingest: IngestConfig,
   chunking: ChunkingConfig,
   knownHashes: Map<string, string> = new Map(),
+  roots?: IngestRoots,
 ): ReadSourceResult & { unchanged: string[] } {
+  if (roots) roots.check(folder.path, 'path');
   const { root, name: source } = resolveSource(folder);
   const excludes = [...ingest.exclude, ...(folder.exclude ?? [])].map(globToRegExp);
   const extensions = new Set(ingest.extensions.map((e) => e.toLowerCase()));
+  const scope: IncludeScope = { boundary: boundaryOf(folder), excludes, maxBytes: ingest.maxFileBytes };
   const files: SourceFile[] = [];
   const errors: FileError[] = [];
   const unchanged: string[] = [];
   const single = statSync(root).isFile();
-  const list = single ? [root] : [...walk(root)];
+  const list: Entry[] = single ? [{ path: root, link: lstatSync(root).isSymbolicLink() }] : [...walk(root)];
   const base = single ? dirname(root) : root;
 
-  for (const abs of list) {
-    const rel = relative(base, abs).split(sep).join('/');
+  for (const entry of list) {
+    const rel = relative(base, entry.path).split(sep).join('/');
     const ext = rel.slice(rel.lastIndexOf('.')).toLowerCase();
     if (!extensions.has(ext)) continue;
     if (excludes.some((re) => re.test(rel))) continue;
     // Examples are expanded into the pages that include them, not indexed on their own.
     if (/(^|\/)examples\//.test(rel) && !/\.(md|markdown|mdx|html?)$/i.test(rel)) continue;
     try {
-      const size = statSync(abs).size;
-      if (size > ingest.maxFileBytes) {
-        throw new EngineError('INVALID_INPUT', `file is ${size} bytes, over the ${ingest.maxFileBytes}-byte limit`);
-      }
-      const buffer = readFileSync(abs);
-      if (buffer.subarray(0, 8192).includes(0)) throw new EngineError('INVALID_INPUT', 'binary file (contains NUL bytes)');
-      const hash = createHash('sha256').update(buffer).digest('hex');
+      const abs = realEntry(entry, scope.boundary);
+      const { text: content, hash } = readTextFile(abs, ingest.maxFileBytes);
       if (knownHashes.get(rel) === hash) {
         unchanged.push(rel);
         continue;
       }
-      const content = buffer.toString('utf8');
-      if (content.includes('\uFFFD')) throw new EngineError('INVALID_INPUT', 'not valid UTF-8 text');
       const format = formatOf(rel)!;
       const fallbackTitle = rel.split('/').pop()!.replace(/\.[^.]+$/, '').replace(/[-_]/g, ' ');
-      const doc = parseDocument(content, format, { fallbackTitle, resolveInclude: includeResolver(base, abs) });
+      const refusals: string[] = [];
+      const doc = parseDocument(content, format, { fallbackTitle, resolveInclude: includeResolver(scope, abs, refusals) });
       const url = folder.baseUrl ? urlFor(folder.baseUrl, rel) : undefined;
       const chunks = chunkDocument(doc, { path: rel, source, ...(url ? { url } : {}) }, chunking);
       files.push({ path: rel, hash, chunks });
+      // The page is kept without the refused include; the refusal is still reported, never silently dropped.
+      for (const message of new Set(refusals)) errors.push({ path: rel, message });
     } catch (error) {
       errors.push({ path: rel, message: error instanceof Error ? error.message : String(error) });
     }
