@@ -18,6 +18,7 @@ import type { ModelProvider } from './model/ModelProvider.js';
 import { AssistantService } from './assistant/AssistantService.js';
 import { RcaService } from './rca/RcaService.js';
 import { ForecastService } from './forecast/ForecastService.js';
+import { loggerRedaction } from './util/redact.js';
 
 /** The embedded world of the demo profile, exposed so the demo routes and tests can inject faults. */
 export interface DemoWorld {
@@ -58,12 +59,16 @@ export interface CreateEngineOptions {
   scheduleDemoFaults?: boolean;
 }
 
-export function createLogger(config: Pick<EngineConfig, 'logLevel'>, options: { pretty?: boolean } = {}): Logger {
+export function createLogger(
+  config: Pick<EngineConfig, 'logLevel'> & { server?: Pick<EngineConfig['server'], 'logQueries'> },
+  options: { pretty?: boolean } = {},
+): Logger {
   return pino({
     level: config.logLevel,
     // Humans at a terminal get readable lines; everything else (containers, CI) gets JSON.
     ...(options.pretty ? { transport: { target: 'pino-pretty', options: { colorize: true, ignore: 'pid,hostname' } } } : {}),
-    redact: { paths: ['req.headers.authorization', '*.token', '*.apiKey'], censor: '[redacted]' },
+    // Tokens, URL credentials, header values and (unless server.logQueries) what users type: util/redact.ts.
+    redact: loggerRedaction({ logQueries: config.server?.logQueries ?? false }),
   });
 }
 

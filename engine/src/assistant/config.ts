@@ -26,8 +26,15 @@ export const ingestConfigSchema = z
     extensions: z.array(z.string()).default(['.md', '.markdown', '.mdx', '.txt', '.html', '.htm']),
     /** Glob patterns (relative to the ingested folder) left out. */
     exclude: z.array(z.string()).default(['**/node_modules/**', '**/.git/**']),
+    /**
+     * Folders the engine may read documents from on a user's behalf (HTTP ingest, configured sources), besides the
+     * shipped runbooks and the folders listed in `assistant.sources`. Symlinks are resolved before the check; a path
+     * outside is refused. Relative paths resolve against the engine's working directory.
+     */
+    roots: z.array(z.string().min(1)).default([]),
   })
   .default({
+    roots: [],
     maxFileBytes: 2_000_000,
     extensions: ['.md', '.markdown', '.mdx', '.txt', '.html', '.htm'],
     exclude: ['**/node_modules/**', '**/.git/**'],

@@ -1,10 +1,16 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import fp from 'fastify-plugin';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { Role } from '../config/schema.js';
+import type { Logger } from 'pino';
+import type { EngineConfig, Role } from '../config/schema.js';
 import { EngineError } from '../errors.js';
 
 const ROLE_RANK: Record<Role, number> = { viewer: 0, operator: 1, admin: 2 };
+
+/** Whether `role` may do what `needed` may (viewer < operator < admin). */
+export function roleAtLeast(role: Role, needed: Role): boolean {
+  return ROLE_RANK[role] >= ROLE_RANK[needed];
+}
 
 export interface Principal {
   name: string;
@@ -36,21 +42,34 @@ export const authPlugin = fp(
   async (app: FastifyInstance, options: AuthOptions) => {
     const known = options.tokens.map((t) => ({ ...t, digest: digest(t.token) }));
 
-    app.addHook('onRequest', async (request: FastifyRequest) => {
-      const routeConfig = request.routeOptions.config;
-      if (routeConfig?.public) return;
-      const needed = routeConfig?.minRole ?? 'viewer';
-      if (!options.enabled) {
-        request.principal = { name: 'anonymous', role: 'admin' };
-        return;
-      }
+    const identify = (request: FastifyRequest): Principal => {
       const header = request.headers.authorization;
       const match = header?.match(/^Bearer\s+(.+)$/i);
       if (!match) throw new EngineError('UNAUTHORIZED', 'missing bearer token (Authorization: Bearer <token>)');
       const presented = digest(match[1]!.trim());
       const found = known.find((t) => timingSafeEqual(t.digest, presented));
       if (!found) throw new EngineError('UNAUTHORIZED', 'unknown bearer token');
-      request.principal = { name: found.name, role: found.role };
+      return { name: found.name, role: found.role };
+    };
+
+    app.addHook('onRequest', async (request: FastifyRequest) => {
+      const routeConfig = request.routeOptions.config;
+      if (!options.enabled) {
+        request.principal = { name: 'anonymous', role: 'admin' };
+        return;
+      }
+      if (routeConfig?.public) {
+        // Public routes stay open; a caller who does present a valid token is known to them (/readyz shows it more).
+        try {
+          request.principal = identify(request);
+        } catch {
+          // No or unknown token: an anonymous caller of a public route.
+        }
+        return;
+      }
+      const needed = routeConfig?.minRole ?? 'viewer';
+      const found = identify(request);
+      request.principal = found;
       if (ROLE_RANK[found.role] < ROLE_RANK[needed]) {
         throw new EngineError('FORBIDDEN', `role ${found.role} may not do this; it needs ${needed}`);
       }
@@ -58,3 +77,34 @@ export const authPlugin = fp(
   },
   { name: 'aicloudops-auth' },
 );
+
+const LOOPBACK = /^(localhost|127(?:\.\d{1,3}){3}|::1|\[::1\]|::ffff:127(?:\.\d{1,3}){3})$/i;
+
+/** Whether a listen address only accepts connections from this host. */
+export function isLoopbackHost(host: string): boolean {
+  return LOOPBACK.test(host.trim());
+}
+
+/**
+ * Refuses to serve without auth where strangers can reach the engine: the live profile, or any non-loopback listen
+ * address (a demo on 0.0.0.0 would hand every visitor admin, ingest included). `server.auth.allowAnonymous: true`
+ * overrides it, loudly. Called before anything starts, so a refused config leaves nothing running.
+ */
+export function enforceAuthPolicy(config: Pick<EngineConfig, 'profile' | 'server'>, logger?: Logger): void {
+  const { auth, host } = config.server;
+  const anonymous = !auth.enabled || auth.tokens.length === 0;
+  const exposed = config.profile === 'live' || !isLoopbackHost(host);
+  if (!anonymous || !exposed) return;
+  const where = config.profile === 'live' ? `the live profile (host ${host})` : `host ${host}, which is not loopback`;
+  if (!auth.allowAnonymous) {
+    const message =
+      `refusing to start without auth on ${where}: set server.auth.tokens (and server.auth.enabled: true), ` +
+      'listen on 127.0.0.1, or set server.auth.allowAnonymous: true to accept that anyone who can reach the port is admin';
+    throw new EngineError('INVALID_CONFIG', message, { issues: [{ field: 'server.auth', message }] });
+  }
+  logger?.warn(
+    { host, profile: config.profile, field: 'server.auth.allowAnonymous' },
+    `SECURITY WARNING: auth is off on ${where}; every caller is an anonymous admin (ingest, config, scaling included). ` +
+      'server.auth.allowAnonymous is true; set server.auth.tokens to stop this.',
+  );
+}

@@ -1,8 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import type { EngineConfig, EngineConfigInput } from '../config/schema.js';
 import { parseConfig } from '../config/loadConfig.js';
-import { createEngine, type Engine } from '../engine.js';
+import { createEngine, createLogger, type Engine } from '../engine.js';
 import { buildApp } from './app.js';
+import { enforceAuthPolicy } from './auth.js';
 import type { Logger } from 'pino';
 
 export interface StartServerOptions {
@@ -24,14 +25,19 @@ export interface RunningServer {
 export async function startServer(options: StartServerOptions = {}): Promise<RunningServer> {
   // Parsing is idempotent, so a loaded config and raw input take the same path.
   const config = parseConfig(structuredClone(options.config ?? {}) as Record<string, unknown>);
+  const logger = options.logger ?? createLogger(config);
+  // Before the engine exists: a deployment that would serve strangers without auth starts nothing at all.
+  enforceAuthPolicy(config, logger);
   const engine = await createEngine(config, {
-    ...(options.logger ? { logger: options.logger } : {}),
+    logger,
     scheduleDemoFaults: options.scheduleDemoFaults ?? false,
   });
   let app: FastifyInstance;
   try {
     app = await buildApp(engine);
     await app.listen({ host: config.server.host, port: config.server.port });
+    // Periodic work (forecast retraining...) runs in servers only, once per tick across replicas.
+    if (config.scheduler.enabled) engine.scheduler.start();
   } catch (error) {
     await engine.close();
     throw error;

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import type { CliContext } from '../CliContext.js';
+import { redactChecks } from '../../util/redact.js';
 
 export function registerDoctor(program: Command, cli: CliContext): void {
   program
@@ -8,7 +9,7 @@ export function registerDoctor(program: Command, cli: CliContext): void {
     .action(async () => {
       const output = cli.output;
       const config = cli.loadConfig();
-      const checks = await cli.withEngine((engine) => engine.readiness());
+      const checks = redactChecks(await cli.withEngine((engine) => engine.readiness()));
       const ok = checks.every((c) => c.ok);
       output.result({ ok, profile: config.profile, checks }, () =>
         [

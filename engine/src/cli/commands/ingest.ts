@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { IngestReport } from '../../assistant/kb/KnowledgeBase.js';
 import type { CliContext } from '../CliContext.js';
@@ -7,6 +7,15 @@ import type { CliContext } from '../CliContext.js';
 const KUBERNETES_DOCS_URL = 'https://kubernetes.io';
 const KUBERNETES_DOCS_ATTRIBUTION =
   'Kubernetes Documentation, © The Kubernetes Authors, CC BY 4.0 (https://creativecommons.org/licenses/by/4.0/), https://kubernetes.io';
+
+/**
+ * Where the user typed the command. `npm exec -w`/`npm run` start the CLI in the package folder and keep the
+ * directory the user was in as INIT_CWD; a plain `node bin/aicloudops.js` or `npx` from the shell runs where typed.
+ * INIT_CWD is trusted only inside an npm command, so a stale value inherited from an outer npm script is ignored.
+ */
+export function invocationDir(env: NodeJS.ProcessEnv = process.env): string {
+  return env.npm_command && env.INIT_CWD ? env.INIT_CWD : process.cwd();
+}
 
 /** The kubernetes/website layout is recognised so its pages link to and credit kubernetes.io. */
 function isKubernetesDocs(path: string): boolean {
@@ -21,8 +30,11 @@ export function registerIngest(program: Command, cli: CliContext): void {
     .option('--base-url <url>', 'public URL prefix of the pages, for citation links (e.g. https://kubernetes.io)')
     .option('--exclude <glob...>', 'leave out files matching these globs (relative to the folder)')
     .option('--attribution <text>', 'credit shown with citations from these pages (licence terms)')
-    .action(async (paths: string[], options: { baseUrl?: string; exclude?: string[]; attribution?: string }) => {
+    .action(async (given: string[], options: { baseUrl?: string; exclude?: string[]; attribution?: string }) => {
       const output = cli.output;
+      // The CLI acts as the host user: the folders named are read (and nothing outside them), whatever
+      // assistant.ingest.roots says; that allow-list binds the server, which reads on other people's behalf.
+      const paths = given.map((p) => resolve(invocationDir(), p));
       const reports = await cli.withEngine(async (engine) => {
         const assistant = await engine.services.assistant();
         const out: IngestReport[] = [];

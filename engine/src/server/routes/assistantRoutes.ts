@@ -78,11 +78,14 @@ export const assistantRoutes: FastifyPluginAsyncZod<{ engine: Engine }> = async 
   app.post(
     '/assistant/ingest',
     {
-      // Reads folders on the engine host: admin only.
+      // Reads folders on the engine host: admin only, and only inside assistant.ingest.roots (400 naming the path).
       config: { minRole: 'admin' },
-      schema: { tags: ['assistant'], summary: 'Ingest folders into the knowledge base (a job)', body: ingestRequestSchema, response: { 202: jobRecordSchema } },
+      schema: { tags: ['assistant'], summary: 'Ingest folders inside assistant.ingest.roots into the knowledge base (a job)', body: ingestRequestSchema, response: { 202: jobRecordSchema } },
     },
-    async (request, reply) => reply.status(202).send(await service.ingest(request.body)),
+    async (request, reply) => {
+      request.body.paths.forEach((path, i) => service.kb.ingestRoots.check(path, `body.paths.${i}`));
+      return reply.status(202).send(await service.ingest(request.body));
+    },
   );
 
   app.get(

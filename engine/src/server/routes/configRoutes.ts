@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Engine } from '../../engine.js';
 import { serviceGraphEdgesSchema } from '../../schemas/core.js';
+import { redactDeep } from '../../util/redact.js';
 
 /** Reading and changing configuration is for admins; secrets never leave the process. */
 export const configRoutes: FastifyPluginAsyncZod<{ engine: Engine }> = async (app, { engine }) => {
@@ -40,10 +41,7 @@ export const configRoutes: FastifyPluginAsyncZod<{ engine: Engine }> = async (ap
   );
 };
 
+/** The config as an admin may see it: tokens, keys, passwords, header values and URL credentials masked. */
 export function redactConfig(config: Engine['config']): unknown {
-  return JSON.parse(
-    JSON.stringify(config, (key, value: unknown) =>
-      ['token', 'apiKey', 'password', 'headers'].includes(key) && value ? '[redacted]' : value,
-    ),
-  );
+  return redactDeep(config);
 }

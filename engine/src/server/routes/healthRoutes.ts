@@ -1,9 +1,20 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Engine } from '../../engine.js';
+import type { HealthCheck } from '../../health/HealthCheck.js';
 import { readinessSchema } from '../../schemas/core.js';
+import { redactChecks } from '../../util/redact.js';
 
-/** Probes and metrics are public: kubelets and Prometheus scrape them without tokens. */
+const withoutDetail = (check: HealthCheck): HealthCheck => ({
+  name: check.name,
+  ok: check.ok,
+  detail: check.ok ? 'ok' : 'not ready (details for authenticated callers: Authorization: Bearer <token>)',
+});
+
+/**
+ * Probes and metrics are public: kubelets and Prometheus scrape them without tokens. /readyz shows each source's
+ * details (secrets masked) only to a caller with a valid token, or to everyone when auth is off.
+ */
 export const healthRoutes: FastifyPluginAsyncZod<{ engine: Engine }> = async (app, { engine }) => {
   app.get(
     '/healthz',
@@ -17,10 +28,12 @@ export const healthRoutes: FastifyPluginAsyncZod<{ engine: Engine }> = async (ap
       config: { public: true },
       schema: { tags: ['health'], response: { 200: readinessSchema, 503: readinessSchema } },
     },
-    async (_request, reply) => {
+    async (request, reply) => {
       const checks = await engine.readiness();
       const ready = checks.every((c) => c.ok);
-      return reply.status(ready ? 200 : 503).send({ ready, profile: engine.config.profile, checks });
+      // Anonymous callers (kubelets, load balancers) need the verdict per source, not internal hosts and errors.
+      const shown = request.principal ? redactChecks(checks) : checks.map(withoutDetail);
+      return reply.status(ready ? 200 : 503).send({ ready, profile: engine.config.profile, checks: shown });
     },
   );
 
