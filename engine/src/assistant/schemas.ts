@@ -11,7 +11,7 @@ export const askRequestSchema = z.object({
   namespace: z.string().min(1).max(253).optional(),
   /** A workload (Deployment/StatefulSet/DaemonSet name) the question is about; enables live-state tools. */
   workload: z.string().min(1).max(253).optional(),
-  cluster: z.string().min(1).optional(),
+  cluster: z.string().min(1).max(253).optional(),
   stream: z.boolean().optional(),
 });
 export type AskRequest = z.infer<typeof askRequestSchema>;
@@ -96,11 +96,11 @@ export const feedbackRecordSchema = feedbackRequestSchema.extend({
 export type FeedbackRecord = z.infer<typeof feedbackRecordSchema>;
 
 export const ingestRequestSchema = z.object({
-  paths: z.array(z.string().min(1)).min(1, 'name at least one folder'),
+  paths: z.array(z.string().min(1).max(4096)).min(1, 'name at least one folder').max(100),
   /** Public URL prefix of the pages, for citation links. */
-  baseUrl: z.string().optional(),
+  baseUrl: z.string().max(2048).optional(),
   attribution: z.string().max(500).optional(),
-  exclude: z.array(z.string()).default([]),
+  exclude: z.array(z.string().max(1024)).max(1000).default([]),
 });
 export type IngestRequest = z.infer<typeof ingestRequestSchema>;
 
@@ -132,7 +132,7 @@ export const knowledgeDocumentSchema = z.object({
 });
 export type KnowledgeDocument = z.infer<typeof knowledgeDocumentSchema>;
 export const documentsQuerySchema = z.object({
-  source: z.string().min(1).optional(),
+  source: z.string().min(1).max(253).optional(),
   maxChars: z.coerce.number().int().min(100).max(100_000).default(20_000),
 });
 export const documentsResponseSchema = z.object({ items: z.array(knowledgeDocumentSchema) });

@@ -1,20 +1,21 @@
 import { z } from 'zod';
 import { EngineError, fieldIssuesFromZod } from '../errors.js';
+import { kubernetesNameSchema, nameSchema, namespaceSchema, promqlSchema } from '../schemas/core.js';
 
 /** Request and response schemas of the forecast API; the HTTP routes, the CLI and the service share them. */
 
 const seriesSelectorShape = {
-  namespace: z.string().min(1).optional(),
+  namespace: namespaceSchema.optional(),
   /** The service whose series to forecast (matched on the configured service label). */
-  service: z.string().min(1).optional(),
+  service: nameSchema().optional(),
   /** A configured signal name (`request_rate`, `cpu`, ...). */
   signal: z.string().regex(/^[a-z][a-z0-9_]*$/, 'must be a snake_case signal name').default('request_rate'),
   /** A PromQL of its own instead of the signal's template; must return one series (or one per service). */
-  query: z.string().min(1).optional(),
+  query: promqlSchema.optional(),
   /** The query returns a cumulative counter: per-step increases are forecast, drops count as resets. */
   counter: z.boolean().default(false),
   /** A configured metrics source (`metrics.name` or a key of `metrics.sources`); omitted: the signal's, else the default. */
-  source: z.string().min(1).optional(),
+  source: nameSchema().optional(),
 };
 
 const needsSeries = (r: { service?: string; query?: string }) => Boolean(r.service || r.query);
@@ -47,13 +48,13 @@ export const backtestRequestSchema = z
 
 export const workloadRefSchema = z.object({
   kind: z.enum(['Deployment', 'StatefulSet', 'DaemonSet']).default('Deployment'),
-  name: z.string().min(1),
+  name: kubernetesNameSchema,
 });
 
 export const scalePlanRequestSchema = z
   .object({
     ...seriesSelectorShape,
-    cluster: z.string().min(1).optional(),
+    cluster: nameSchema().optional(),
     workload: workloadRefSchema,
     /** Demand one replica serves at the target utilisation; learned from the CPU signal when absent. */
     capacityPerReplica: z.coerce.number().positive().optional(),

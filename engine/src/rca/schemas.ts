@@ -1,26 +1,38 @@
 import { z } from 'zod';
 import { EngineError, fieldIssuesFromZod } from '../errors.js';
 // The core schema turns ISO-8601 or unix seconds into unix seconds; the request schema below parses with it.
-import { timeInputSchema as parsedTimeSchema } from '../schemas/core.js';
+import {
+  FIELD_LIMITS,
+  labelMapSchema,
+  nameSchema,
+  namespaceSchema,
+  textSchema,
+  timeInputSchema as parsedTimeSchema,
+} from '../schemas/core.js';
+
+/** Alert annotations: free text (summaries, runbook links), bounded like labels. */
+const annotationsSchema = z
+  .record(nameSchema(), textSchema(16_384))
+  .refine((m) => Object.keys(m).length <= FIELD_LIMITS.labels, `at most ${FIELD_LIMITS.labels} annotations`);
 
 /** Request and stored-result schemas of the RCA API; the HTTP routes, the CLI and the service share them. */
 
 export const rcaRequestSchema = z
   .object({
-    namespace: z.string().min(1).optional(),
-    cluster: z.string().min(1).optional(),
+    namespace: namespaceSchema.optional(),
+    cluster: nameSchema().optional(),
     target: z
       .object({
-        service: z.string().min(1),
-        signal: z.string().min(1).optional(),
+        service: nameSchema(),
+        signal: nameSchema(128).optional(),
       })
       .optional(),
     window: z.object({ start: parsedTimeSchema, end: parsedTimeSchema }).optional(),
     /** An Alertmanager alert: labels name the service (label `service`, `app` or `job`), startsAt the onset. */
     alert: z
       .object({
-        labels: z.record(z.string(), z.string()).default({}),
-        annotations: z.record(z.string(), z.string()).optional(),
+        labels: labelMapSchema.default({}),
+        annotations: annotationsSchema.optional(),
         startsAt: parsedTimeSchema.optional(),
         endsAt: parsedTimeSchema.optional(),
       })
@@ -35,16 +47,16 @@ export const rcaRequestSchema = z
  * The same request shape without transforms, for places that need plain JSON Schema (route docs, OpenAPI); the service
  * still parses with rcaRequestSchema, which turns times into unix seconds and checks the window.
  */
-const timeInputSchema = z.union([z.number(), z.string().min(1)]).describe('ISO-8601 time or unix seconds');
+const timeInputSchema = z.union([z.number(), z.string().min(1).max(64)]).describe('ISO-8601 time or unix seconds');
 export const rcaRequestBodySchema = z.object({
-  namespace: z.string().min(1).optional(),
-  cluster: z.string().min(1).optional(),
-  target: z.object({ service: z.string().min(1), signal: z.string().min(1).optional() }).optional(),
+  namespace: namespaceSchema.optional(),
+  cluster: nameSchema().optional(),
+  target: z.object({ service: nameSchema(), signal: nameSchema(128).optional() }).optional(),
   window: z.object({ start: timeInputSchema, end: timeInputSchema }).optional(),
   alert: z
     .object({
-      labels: z.record(z.string(), z.string()).optional(),
-      annotations: z.record(z.string(), z.string()).optional(),
+      labels: labelMapSchema.optional(),
+      annotations: annotationsSchema.optional(),
       startsAt: timeInputSchema.optional(),
       endsAt: timeInputSchema.optional(),
     })

@@ -6,6 +6,51 @@ import { QUERY_LIMITS, describeSeconds } from '../sources/metrics/queryLimits.js
  * plugins. Capability schemas live beside their capability (rca/schemas.ts, ...) and are re-exported from index.ts.
  */
 
+/**
+ * Field sizes of every request schema, so no input is unbounded (a 1 MB namespace was once accepted and stored
+ * twice). Kubernetes names follow the API server's own rules (RFC 1123: 63 for a namespace, 253 for an object name).
+ */
+export const FIELD_LIMITS = {
+  namespace: 63,
+  name: 253,
+  labelValue: 1024,
+  labels: 64,
+  url: 2048,
+  path: 4096,
+  list: 1000,
+} as const;
+
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\x00-\x1f\x7f]/;
+
+/** Text of at most `max` characters that is valid Unicode (a lone surrogate cannot be stored, logged or sent on). */
+export const textSchema = (max: number) =>
+  z.string().max(max).refine((v) => !LONE_SURROGATE.test(v), 'must be valid Unicode text (no lone surrogate)');
+
+/** A one-line name (cluster, service, label value): 1..max characters, no control characters. */
+export const nameSchema = (max: number = FIELD_LIMITS.name) =>
+  textSchema(max).min(1).refine((v) => !CONTROL.test(v), 'must not contain control characters');
+
+/** A Kubernetes namespace (RFC 1123 label). */
+export const namespaceSchema = z
+  .string()
+  .min(1)
+  .max(FIELD_LIMITS.namespace)
+  .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'must be a Kubernetes namespace: lowercase letters, digits and -, at most 63');
+
+/** A Kubernetes object name (RFC 1123 subdomain), e.g. a Deployment. */
+export const kubernetesNameSchema = z
+  .string()
+  .min(1)
+  .max(FIELD_LIMITS.name)
+  .regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, 'must be a Kubernetes name: lowercase letters, digits, - and ., at most 253');
+
+/** Label name → value pairs, bounded in count and size. */
+export const labelMapSchema = z
+  .record(nameSchema(FIELD_LIMITS.name), textSchema(FIELD_LIMITS.labelValue))
+  .refine((m) => Object.keys(m).length <= FIELD_LIMITS.labels, `at most ${FIELD_LIMITS.labels} labels`);
+
 export const errorBodySchema = z.object({
   error: z.object({
     code: z.string(),
@@ -29,9 +74,9 @@ export const readinessSchema = z.object({
 });
 
 export const clusterQuerySchema = z.object({
-  cluster: z.string().min(1).optional(),
-  namespace: z.string().min(1).optional(),
-  labelSelector: z.string().min(1).optional(),
+  cluster: nameSchema().optional(),
+  namespace: namespaceSchema.optional(),
+  labelSelector: nameSchema(FIELD_LIMITS.path).optional(),
 });
 
 const conditionSchema = z.object({
@@ -166,7 +211,7 @@ export const jobRecordSchema = z.object({
 });
 
 export const serviceGraphEdgesSchema = z.object({
-  edges: z.array(z.object({ from: z.string().min(1), to: z.string().min(1) })).max(10_000),
+  edges: z.array(z.object({ from: nameSchema(), to: nameSchema() })).max(10_000),
 });
 
 export const faultSchema = z.object({

@@ -10,6 +10,7 @@ import {
 import type { Engine } from '../engine.js';
 import { authPlugin } from './auth.js';
 import { registerErrorHandler } from './errorHandler.js';
+import { documentAccess } from './documentAccess.js';
 import { httpMetricsPlugin } from './httpMetrics.js';
 import { healthRoutes } from './routes/healthRoutes.js';
 import { clusterRoutes } from './routes/clusterRoutes.js';
@@ -43,6 +44,7 @@ export async function buildApp(engine: Engine): Promise<FastifyInstance> {
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   registerErrorHandler(app as unknown as FastifyInstance);
+  app.addHook('onRoute', documentAccess);
 
   app.addHook('onSend', async (request, reply) => {
     void reply.header('x-request-id', String(request.id));

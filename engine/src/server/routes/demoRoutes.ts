@@ -30,8 +30,8 @@ export const demoRoutes: FastifyPluginAsyncZod<{ engine: Engine }> = async (app,
         summary: 'Inject a fault into the simulated shop',
         body: z.object({
           type: z.enum(FAULT_TYPES),
-          service: z.string().min(1),
-          node: z.string().optional(),
+          service: z.string().min(1).max(253),
+          node: z.string().max(253).optional(),
           /** Backdates the fault (unix seconds or ISO-8601), so an incident can already be under way. */
           startedAt: timeInputSchema.optional(),
         }),
@@ -65,9 +65,12 @@ export const demoRoutes: FastifyPluginAsyncZod<{ engine: Engine }> = async (app,
     '/api/v1/demo/faults/:id',
     {
       config: { minRole: 'operator' },
-      schema: { tags: ['demo'], params: z.object({ id: z.string().min(1) }), response: { 204: z.null() } },
+      schema: { tags: ['demo'], params: z.object({ id: z.string().min(1).max(128) }), response: { 204: z.null() } },
     },
     async (request, reply) => {
+      if (!demo.ledger.all().some((f) => f.id === request.params.id)) {
+        throw new EngineError('NOT_FOUND', `no fault ${request.params.id}`, { issues: [{ field: 'params.id', message: 'unknown fault' }] });
+      }
       demo.ledger.resolve(request.params.id);
       return reply.status(204).send(null);
     },

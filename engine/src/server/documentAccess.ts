@@ -1,0 +1,12 @@
+import type { RouteOptions } from 'fastify';
+
+/**
+ * Writes each route's access rule into its OpenAPI operation, from the same route config the auth hook enforces:
+ * public routes get `security: []`, the others `x-min-role` (viewer unless the route says more). Clients, the docs
+ * and the auth-matrix test then read one documented rule per operation instead of guessing.
+ */
+export function documentAccess(route: RouteOptions): void {
+  const config = route.config as { public?: boolean; minRole?: string } | undefined;
+  const schema = (route.schema ?? {}) as Record<string, unknown>;
+  route.schema = config?.public ? { ...schema, security: [] } : { ...schema, 'x-min-role': config?.minRole ?? 'viewer' };
+}
