@@ -16,7 +16,8 @@ import { startHarnessServer } from './harnessServer';
  * `npm run build` first (`npm run test:browser` does both) and Chromium at CHROMIUM_PATH or /usr/bin/chromium.
  */
 
-const TOKEN = 'grafana-operator-token-0123456789';
+const VIEWER_TOKEN = 'grafana-viewer-token-0123456789';
+const OPERATOR_TOKEN = 'grafana-operator-token-0123456789';
 const DIST = path.resolve(__dirname, '..', 'dist');
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
@@ -33,7 +34,15 @@ describe('built plugin in a browser', () => {
     harnessDir = mkdtempSync(path.join(os.tmpdir(), 'cloudops-harness-'));
     [engine] = await Promise.all([
       startEngineProcess({
-        server: { auth: { enabled: true, tokens: [{ name: 'grafana', token: TOKEN, role: 'operator' }] } },
+        server: {
+          auth: {
+            enabled: true,
+            tokens: [
+              { name: 'grafana-viewer', token: VIEWER_TOKEN, role: 'viewer' },
+              { name: 'grafana-operator', token: OPERATOR_TOKEN, role: 'operator' },
+            ],
+          },
+        },
       }),
       buildHarness(harnessDir),
     ]);
@@ -42,7 +51,9 @@ describe('built plugin in a browser', () => {
       harnessDir,
       pluginId: pluginJson.id,
       engineUrl: engine.url,
-      engineToken: TOKEN,
+      // An Editor: reads go out with the viewer token, the RCA it starts with the operator token.
+      role: 'Editor',
+      secureJsonData: { viewerToken: VIEWER_TOKEN, operatorToken: OPERATOR_TOKEN },
     });
     browser = await chromium.launch({
       executablePath: CHROMIUM,
@@ -82,7 +93,7 @@ describe('built plugin in a browser', () => {
     await rows.first().waitFor({ timeout: 30_000 });
 
     const expected = (await (
-      await fetch(`${engine.url}/api/v1/workloads?namespace=shop`, { headers: { Authorization: `Bearer ${TOKEN}` } })
+      await fetch(`${engine.url}/api/v1/workloads?namespace=shop`, { headers: { Authorization: `Bearer ${VIEWER_TOKEN}` } })
     ).json()) as { items: Array<{ name: string; health: string }> };
     const names = (await rows.locator('td:first-child strong').allTextContents()).sort();
     expect(names).toEqual(expected.items.map((w) => w.name).sort());

@@ -2,6 +2,10 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'http';
 import { readFile } from 'fs/promises';
 import path from 'path';
 import type { AddressInfo } from 'net';
+import { Readable } from 'stream';
+import type { ReadableStream as WebReadableStream } from 'stream/web';
+import pluginJson from '../src/plugin.json';
+import { resolvePluginRoute, type OrgRole, type PluginRoute } from '../src/test/grafanaPluginProxy';
 
 export interface HarnessServerOptions {
   /** The built plugin (dist/). */
@@ -10,8 +14,10 @@ export interface HarnessServerOptions {
   harnessDir: string;
   pluginId: string;
   engineUrl: string;
-  /** Added to proxied engine calls, as the plugin.json route adds secureJsonData.engineToken. */
-  engineToken?: string;
+  /** The app's secureJsonData: the plugin.json routes pick the token for each call from it. */
+  secureJsonData?: Record<string, string>;
+  /** The signed-in Grafana user's org role; the routes' reqRole is enforced against it. */
+  role: OrgRole;
 }
 
 const TYPES: Record<string, string> = {
@@ -22,12 +28,15 @@ const TYPES: Record<string, string> = {
   '.map': 'application/json',
 };
 
-/** Serves the harness page, the built plugin under Grafana's plugin path, and the plugin's `engine` proxy route. */
+/**
+ * Serves the harness page, the built plugin under Grafana's plugin path, and Grafana's plugin proxy resolved from the
+ * real plugin.json routes (method, path, reqRole, token), streaming replies so SSE works as through Grafana.
+ */
 export async function startHarnessServer(
   options: HarnessServerOptions
 ): Promise<{ url: string; close(): Promise<void> }> {
   const pluginPrefix = `/public/plugins/${options.pluginId}/`;
-  const proxyPrefix = `/api/plugin-proxy/${options.pluginId}/engine`;
+  const proxyPrefix = `/api/plugin-proxy/${options.pluginId}/`;
 
   const serveFile = async (res: ServerResponse, file: string) => {
     try {
@@ -39,7 +48,17 @@ export async function startHarnessServer(
     }
   };
 
-  const proxy = async (req: IncomingMessage, res: ServerResponse, rest: string) => {
+  const proxy = async (req: IncomingMessage, res: ServerResponse, proxyPath: string, search: string) => {
+    const route = resolvePluginRoute(
+      pluginJson.routes as PluginRoute[],
+      { method: req.method ?? 'GET', proxyPath, role: options.role },
+      { jsonData: { engineUrl: options.engineUrl }, secureJsonData: options.secureJsonData ?? {} }
+    );
+    if (route.status !== 200) {
+      res.writeHead(route.status, { 'Content-Type': 'application/json' });
+      res.end(JSON.stringify({ message: route.message }));
+      return;
+    }
     const chunks: Buffer[] = [];
     for await (const chunk of req) {
       chunks.push(chunk as Buffer);
@@ -51,16 +70,23 @@ export async function startHarnessServer(
         headers[name] = value;
       }
     }
-    if (options.engineToken) {
-      headers.authorization = `Bearer ${options.engineToken}`;
+    // An empty secret renders as "Bearer " in Grafana too; the demo engine has auth off, so drop it there.
+    for (const [name, value] of Object.entries(route.headers)) {
+      if (value.trim() !== 'Bearer') {
+        headers[name.toLowerCase()] = value;
+      }
     }
-    const upstream = await fetch(`${options.engineUrl}${rest}`, {
+    const upstream = await fetch(`${route.url}${search}`, {
       method: req.method,
       headers,
       body: chunks.length > 0 ? Buffer.concat(chunks) : undefined,
     });
     res.writeHead(upstream.status, { 'Content-Type': upstream.headers.get('content-type') ?? 'application/json' });
-    res.end(Buffer.from(await upstream.arrayBuffer()));
+    if (!upstream.body) {
+      res.end();
+      return;
+    }
+    Readable.fromWeb(upstream.body as WebReadableStream<Uint8Array>).pipe(res);
   };
 
   const server = createServer((req, res) => {
@@ -78,7 +104,7 @@ export async function startHarnessServer(
         const file = path.normalize(path.join(options.distDir, url.pathname.slice(pluginPrefix.length)));
         await (file.startsWith(options.distDir) ? serveFile(res, file) : Promise.resolve(res.writeHead(403).end()));
       } else if (url.pathname.startsWith(proxyPrefix)) {
-        await proxy(req, res, url.pathname.slice(proxyPrefix.length) + url.search);
+        await proxy(req, res, url.pathname.slice(proxyPrefix.length), url.search);
       } else {
         res.writeHead(404).end();
       }

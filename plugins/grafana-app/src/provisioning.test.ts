@@ -16,11 +16,15 @@ describe('provisioning/grafana', () => {
   const datasources = yamlFile('datasources/aicloudops.yaml').datasources as Array<Record<string, any>>;
   const dashboard = JSON.parse(readFileSync(path.join(DIR, 'dashboards/json/aicloudops-forecast.json'), 'utf8'));
 
-  test('enables the app with the engine URL and a token from the environment', () => {
+  test('enables the app with the engine URL and one token per role from the environment', () => {
     expect(apps).toHaveLength(1);
     expect(apps[0].type).toBe(appPluginJson.id);
     expect(apps[0].jsonData).toEqual({ engineUrl: '${AICLOUDOPS_ENGINE_URL}' });
-    expect(apps[0].secureJsonData).toEqual({ engineToken: '${AICLOUDOPS_ENGINE_TOKEN}' });
+    expect(apps[0].secureJsonData).toEqual({
+      viewerToken: '${AICLOUDOPS_ENGINE_VIEWER_TOKEN}',
+      operatorToken: '${AICLOUDOPS_ENGINE_OPERATOR_TOKEN}',
+      adminToken: '${AICLOUDOPS_ENGINE_ADMIN_TOKEN}',
+    });
   });
 
   test('provisions the engine datasource with the fields its config editor writes', () => {

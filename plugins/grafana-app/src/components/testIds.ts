@@ -2,7 +2,7 @@
 export const testIds = {
   appConfig: {
     engineUrl: 'data-testid ac-engine-url',
-    engineToken: 'data-testid ac-engine-token',
+    token: (key: string) => `data-testid ac-${key}`,
     submit: 'data-testid ac-submit-form',
   },
   overview: {

@@ -35,14 +35,16 @@ describe('AppConfig', () => {
     Object.defineProperty(window, 'location', { configurable: true, value: { ...window.location, reload } });
   });
 
-  test('saves the engine URL in jsonData and the token in secureJsonData', async () => {
+  test('saves the engine URL in jsonData and one token per role in secureJsonData', async () => {
     const srv = new FakeBackendSrv(
       routes({ [`POST ${SETTINGS}`]: () => ({ status: 200, body: { message: 'Plugin settings updated' } }) })
     ).install();
     render(<AppConfig {...props()} />);
 
     await userEvent.type(screen.getByTestId(testIds.appConfig.engineUrl), 'http://engine:8080/');
-    await userEvent.type(screen.getByTestId(testIds.appConfig.engineToken), 'viewer-token-0123456789');
+    await userEvent.type(screen.getByTestId(testIds.appConfig.token('viewerToken')), 'viewer-token-0123456789');
+    await userEvent.type(screen.getByTestId(testIds.appConfig.token('operatorToken')), 'operator-token-0123456789');
+    await userEvent.type(screen.getByTestId(testIds.appConfig.token('adminToken')), 'admin-token-0123456789');
     await userEvent.click(screen.getByTestId(testIds.appConfig.submit));
 
     await waitFor(() => expect(reload).toHaveBeenCalled());
@@ -51,14 +53,18 @@ describe('AppConfig', () => {
       enabled: true,
       pinned: true,
       jsonData: { engineUrl: 'http://engine:8080' },
-      secureJsonData: { engineToken: 'viewer-token-0123456789' },
+      secureJsonData: {
+        viewerToken: 'viewer-token-0123456789',
+        operatorToken: 'operator-token-0123456789',
+        adminToken: 'admin-token-0123456789',
+      },
     });
   });
 
-  test('keeps a stored token when only the URL changes', async () => {
+  test('keeps stored tokens when only the URL changes', async () => {
     const srv = new FakeBackendSrv(routes({ [`POST ${SETTINGS}`]: () => ({ status: 200, body: {} }) })).install();
     render(
-      <AppConfig {...props({ jsonData: { engineUrl: 'http://old:8080' }, secureJsonFields: { engineToken: true } })} />
+      <AppConfig {...props({ jsonData: { engineUrl: 'http://old:8080' }, secureJsonFields: { viewerToken: true, operatorToken: true, adminToken: true } })} />
     );
 
     const url = screen.getByTestId(testIds.appConfig.engineUrl);

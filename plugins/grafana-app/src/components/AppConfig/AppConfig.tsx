@@ -13,11 +13,35 @@ export interface AppSettings {
 
 export interface AppConfigProps extends PluginConfigPageProps<AppPluginMeta<AppSettings>> {}
 
+/**
+ * One engine token per Grafana role: the plugin routes send the viewer token on reads, the operator token on the
+ * analyses Editors start, the admin token only on the `engine-admin` route that Admins alone reach (plugin.json).
+ */
+export const TOKEN_FIELDS = [
+  {
+    key: 'viewerToken',
+    label: 'Viewer token',
+    description: "An engine token with the viewer role: used for every read, for Grafana's Viewers and up",
+  },
+  {
+    key: 'operatorToken',
+    label: 'Operator token',
+    description: 'An engine token with the operator role: used when Editors start analyses, training or scale plans',
+  },
+  {
+    key: 'adminToken',
+    label: 'Admin token',
+    description: 'An engine token with the admin role: used only for Admins (applying plans, configuration)',
+  },
+] as const;
+
+type TokenKey = (typeof TOKEN_FIELDS)[number]['key'];
+
 interface State {
   engineUrl: string;
-  engineToken: string;
-  /** The token is write-only: Grafana only tells whether one is stored. */
-  isTokenSet: boolean;
+  tokens: Record<TokenKey, string>;
+  /** Tokens are write-only: Grafana only tells whether one is stored. */
+  isSet: Record<TokenKey, boolean>;
 }
 
 export const AppConfig = ({ plugin }: AppConfigProps) => {
@@ -25,19 +49,25 @@ export const AppConfig = ({ plugin }: AppConfigProps) => {
   const { enabled, pinned, jsonData, secureJsonFields } = plugin.meta;
   const [state, setState] = useState<State>({
     engineUrl: jsonData?.engineUrl ?? '',
-    engineToken: '',
-    isTokenSet: Boolean(secureJsonFields?.engineToken),
+    tokens: { viewerToken: '', operatorToken: '', adminToken: '' },
+    isSet: {
+      viewerToken: Boolean(secureJsonFields?.viewerToken),
+      operatorToken: Boolean(secureJsonFields?.operatorToken),
+      adminToken: Boolean(secureJsonFields?.adminToken),
+    },
   });
   const [error, setError] = useState<string>();
   const [saving, setSaving] = useState(false);
 
   const urlError =
     state.engineUrl && !/^https?:\/\/[^/\s]+/.test(state.engineUrl) ? 'Must start with http:// or https://' : undefined;
-  // The demo profile runs without auth, so a token is optional.
+  // The demo profile runs without auth, so tokens are optional.
   const isSubmitDisabled = saving || !state.engineUrl || Boolean(urlError);
 
-  const onChange = (event: ChangeEvent<HTMLInputElement>) =>
-    setState({ ...state, [event.target.name]: event.target.value.trim() });
+  const onUrlChange = (event: ChangeEvent<HTMLInputElement>) =>
+    setState({ ...state, engineUrl: event.target.value.trim() });
+  const setToken = (key: TokenKey, value: string, isSet = false) =>
+    setState({ ...state, tokens: { ...state.tokens, [key]: value }, isSet: { ...state.isSet, [key]: isSet } });
 
   const onSubmit = async (event: FormEvent) => {
     event.preventDefault();
@@ -46,13 +76,14 @@ export const AppConfig = ({ plugin }: AppConfigProps) => {
     }
     setSaving(true);
     setError(undefined);
+    // Only tokens the user typed or reset are sent, so saving the URL does not wipe stored ones.
+    const changed = TOKEN_FIELDS.filter((f) => !state.isSet[f.key]).map((f) => [f.key, state.tokens[f.key]]);
     try {
       await updatePlugin(plugin.meta.id, {
         enabled,
         pinned,
         jsonData: { engineUrl: state.engineUrl.replace(/\/+$/, '') },
-        // Omitted when untouched, so saving the URL does not wipe a stored token.
-        secureJsonData: state.isTokenSet ? undefined : { engineToken: state.engineToken },
+        secureJsonData: changed.length > 0 ? Object.fromEntries(changed) : undefined,
       });
       // Grafana reads plugin settings at page load; a reload is the supported way to apply them.
       window.location.reload();
@@ -78,27 +109,30 @@ export const AppConfig = ({ plugin }: AppConfigProps) => {
             data-testid={testIds.appConfig.engineUrl}
             value={state.engineUrl}
             placeholder="http://localhost:8080"
-            onChange={onChange}
+            onChange={onUrlChange}
           />
         </Field>
 
-        <Field
-          label="Engine token"
-          description="Bearer token from the engine's server.auth.tokens (operator role to start analyses); stored encrypted, never sent to browsers"
-          className={s.marginTop}
-        >
-          <SecretInput
-            width={60}
-            id="config-engine-token"
-            data-testid={testIds.appConfig.engineToken}
-            name="engineToken"
-            value={state.engineToken}
-            isConfigured={state.isTokenSet}
-            placeholder="Leave empty for the demo profile (auth off)"
-            onChange={onChange}
-            onReset={() => setState({ ...state, engineToken: '', isTokenSet: false })}
-          />
-        </Field>
+        {TOKEN_FIELDS.map((field) => (
+          <Field
+            key={field.key}
+            label={field.label}
+            description={`${field.description}; stored encrypted, never sent to browsers`}
+            className={s.marginTop}
+          >
+            <SecretInput
+              width={60}
+              id={`config-${field.key}`}
+              data-testid={testIds.appConfig.token(field.key)}
+              name={field.key}
+              value={state.tokens[field.key]}
+              isConfigured={state.isSet[field.key]}
+              placeholder="Leave empty for the demo profile (auth off)"
+              onChange={(e: ChangeEvent<HTMLInputElement>) => setToken(field.key, e.target.value.trim())}
+              onReset={() => setToken(field.key, '')}
+            />
+          </Field>
+        ))}
 
         {error && (
           <Alert severity="error" title="Could not save the settings" className={s.marginTop}>

@@ -1,0 +1,71 @@
+import pluginJson from '../plugin.json';
+import { resolvePluginRoute, type OrgRole, type PluginRoute } from './grafanaPluginProxy';
+
+const routes = pluginJson.routes as PluginRoute[];
+const data = {
+  jsonData: { engineUrl: 'http://engine:8080' },
+  secureJsonData: { viewerToken: 'V', operatorToken: 'O', adminToken: 'A' },
+};
+
+function call(role: OrgRole, method: string, proxyPath: string) {
+  const r = resolvePluginRoute(routes, { method, proxyPath, role }, data);
+  return r.status === 200 ? { status: 200, url: r.url, token: r.headers.Authorization } : { status: r.status };
+}
+
+describe('the app plugin routes give each Grafana role only what it needs (least privilege)', () => {
+  // [role, method, path, status, engine token sent ('' when refused)]
+  const cases: Array<[OrgRole, string, string, number, string]> = [
+    ['Viewer', 'GET', 'engine/api/v1/workloads', 200, 'V'],
+    ['Viewer', 'GET', 'engine/api/v1/jobs/j1/events', 200, 'V'],
+    ['Viewer', 'POST', 'engine/api/v1/assistant/ask', 200, 'V'],
+    ['Viewer', 'POST', 'engine/api/v1/forecast', 200, 'V'],
+    ['Viewer', 'POST', 'engine/api/v1/rca', 403, ''],
+    ['Viewer', 'POST', 'engine/api/v1/rca/r1/rerun', 403, ''],
+    ['Viewer', 'POST', 'engine/api/v1/forecast/train', 403, ''],
+    ['Viewer', 'POST', 'engine/api/v1/scale-plan', 403, ''],
+    ['Viewer', 'DELETE', 'engine/api/v1/jobs/j1', 403, ''],
+    ['Viewer', 'GET', 'engine-admin/api/v1/config', 403, ''],
+    ['Editor', 'POST', 'engine/api/v1/rca', 200, 'O'],
+    ['Editor', 'POST', 'engine/api/v1/rca/r1/rerun', 200, 'O'],
+    ['Editor', 'POST', 'engine/api/v1/forecast/backtest', 200, 'O'],
+    ['Editor', 'POST', 'engine/api/v1/scale-plan', 200, 'O'],
+    ['Editor', 'DELETE', 'engine/api/v1/jobs/j1', 200, 'O'],
+    ['Editor', 'GET', 'engine/api/v1/rca', 200, 'V'],
+    ['Editor', 'POST', 'engine/api/v1/assistant/ingest', 404, ''],
+    ['Editor', 'PUT', 'engine/api/v1/config/service-graph', 404, ''],
+    ['Editor', 'POST', 'engine-admin/api/v1/scale-plan', 403, ''],
+    ['Admin', 'POST', 'engine/api/v1/rca', 200, 'O'],
+    ['Admin', 'POST', 'engine/api/v1/demo/faults', 404, ''],
+    ['Admin', 'POST', 'engine-admin/api/v1/scale-plan', 200, 'A'],
+    ['Admin', 'PUT', 'engine-admin/api/v1/config/service-graph', 200, 'A'],
+  ];
+
+  test.each(cases)('%s %s %s -> %i', (role, method, path, status, token) => {
+    const result = call(role, method, path);
+    expect(result.status).toBe(status);
+    if (token) {
+      expect(result.token).toBe(`Bearer ${token}`);
+    }
+  });
+
+  test('forwards to the same engine path whichever route matched', () => {
+    expect(call('Editor', 'POST', 'engine/api/v1/rca/r1/rerun').url).toBe('http://engine:8080/api/v1/rca/r1/rerun');
+    expect(call('Viewer', 'GET', 'engine/api/v1/workloads').url).toBe('http://engine:8080/api/v1/workloads');
+    expect(call('Viewer', 'POST', 'engine/api/v1/forecast').url).toBe('http://engine:8080/api/v1/forecast');
+    expect(call('Admin', 'POST', 'engine-admin/api/v1/scale-plan').url).toBe('http://engine:8080/api/v1/scale-plan');
+  });
+
+  test('no route sends a token to a role that may not hold it', () => {
+    const tokenRole: Record<string, OrgRole> = { viewerToken: 'Viewer', operatorToken: 'Editor', adminToken: 'Admin' };
+    for (const route of routes) {
+      const secret = /SecureJsonData\.(\w+)/.exec(route.headers?.[0]?.content ?? '')?.[1] ?? '';
+      expect(tokenRole[secret]).toBe(route.reqRole);
+    }
+  });
+
+  test('every page is declared with a role and the nested datasource by its path', () => {
+    const pages = pluginJson.includes.filter((i) => i.type === 'page');
+    expect(pages.every((p) => 'role' in p && p.role)).toBe(true);
+    expect(pluginJson.includes).toContainEqual(expect.objectContaining({ type: 'datasource', path: 'datasource/plugin.json' }));
+  });
+});
