@@ -35,10 +35,34 @@ export class EngineApiError extends Error {
     readonly code: string,
     message: string,
     readonly issues: Array<{ field: string; message: string }> = [],
+    /** From Retry-After on 429 (admission control) and 503 (store unavailable): when trying again makes sense. */
+    readonly retryAfterSeconds?: number,
   ) {
     super(message);
     this.name = 'EngineApiError';
   }
+}
+
+/** One page of a list endpoint; pass `nextCursor` back as `cursor` for the next one (absent on the last page). */
+export interface Page<T> {
+  items: T[];
+  nextCursor?: string;
+}
+
+/** `limit` defaults to the engine's `pagination.defaultLimit` and is capped at `pagination.maxLimit`. */
+export interface PageQuery {
+  limit?: number;
+  cursor?: string;
+}
+
+/** Every item of a paginated list, page after page (e.g. `allPages((cursor) => client.listRca({ cursor }))`). */
+export async function* allPages<T>(fetchPage: (cursor: string | undefined) => Promise<Page<T>>): AsyncGenerator<T> {
+  let cursor: string | undefined;
+  do {
+    const page = await fetchPage(cursor);
+    yield* page.items;
+    cursor = page.nextCursor;
+  } while (cursor);
 }
 
 export interface ClusterQuery {
@@ -77,11 +101,11 @@ export class EngineClient {
     return this.request('GET', '/api/v1/clusters');
   }
 
-  workloads(query: ClusterQuery = {}): Promise<{ items: WorkloadHealth[] }> {
+  workloads(query: ClusterQuery & PageQuery = {}): Promise<Page<WorkloadHealth>> {
     return this.request('GET', `/api/v1/workloads${qs(query)}`);
   }
 
-  events(query: ClusterQuery & { fieldSelector?: string } = {}): Promise<{ items: EventInfoDto[] }> {
+  events(query: ClusterQuery & PageQuery & { fieldSelector?: string } = {}): Promise<Page<EventInfoDto>> {
     return this.request('GET', `/api/v1/events${qs(query)}`);
   }
 
@@ -95,6 +119,16 @@ export class EngineClient {
 
   job(id: string): Promise<JobRecordDto> {
     return this.request('GET', `/api/v1/jobs/${encodeURIComponent(id)}`);
+  }
+
+  /** Jobs, newest first, one page at a time. */
+  jobs(query: PageQuery & { kind?: string } = {}): Promise<Page<JobRecordDto>> {
+    return this.request('GET', `/api/v1/jobs${qs(query)}`);
+  }
+
+  /** Cancels a queued or running job (operator); `cancelled: false` when it had already ended. */
+  cancelJob(id: string): Promise<{ cancelled: boolean }> {
+    return this.request('DELETE', `/api/v1/jobs/${encodeURIComponent(id)}`);
   }
 
   /** Follows a job's SSE stream, calling back on each update; resolves with the final record. */
@@ -121,8 +155,8 @@ export class EngineClient {
     return this.request('POST', '/api/v1/rca', request);
   }
 
-  listRca(): Promise<{ items: RcaResult[] }> {
-    return this.request('GET', '/api/v1/rca');
+  listRca(page: PageQuery = {}): Promise<Page<RcaResult>> {
+    return this.request('GET', `/api/v1/rca${qs(page)}`);
   }
 
   getRca(id: string): Promise<RcaResult> {
@@ -156,7 +190,7 @@ export class EngineClient {
   }
 
   /** Every knowledge-base page with its text: what portal search indexes. */
-  knowledgeDocuments(query: { source?: string; maxChars?: number } = {}): Promise<{ items: KnowledgeDocument[] }> {
+  knowledgeDocuments(query: PageQuery & { source?: string; maxChars?: number } = {}): Promise<Page<KnowledgeDocument>> {
     return this.request('GET', `/api/v1/assistant/documents${qs(query)}`);
   }
 
@@ -236,7 +270,8 @@ export function parseSseBlock<T>(block: string): SseMessage<T> | undefined {
 async function toError(response: Response): Promise<EngineApiError> {
   try {
     const body = (await response.json()) as ErrorBodyDto;
-    return new EngineApiError(response.status, body.error.code, body.error.message, body.error.issues ?? []);
+    const retryAfter = Number(response.headers.get('retry-after') ?? NaN);
+    return new EngineApiError(response.status, body.error.code, body.error.message, body.error.issues ?? [], Number.isFinite(retryAfter) ? retryAfter : undefined);
   } catch {
     return new EngineApiError(response.status, 'HTTP_' + response.status, response.statusText || 'request failed');
   }

@@ -15,6 +15,7 @@ import {
 import type { Engine } from '../../engine.js';
 import { jobRecordSchema } from '../../schemas/core.js';
 import { streamSse } from '../sse.js';
+import { pageQuerySchema, pageResponseFields, paginate } from '../pagination.js';
 
 /**
  * Assistant routes under /api/v1: POST /assistant/ask (SSE with `Accept: text/event-stream` or `stream: true`:
@@ -61,12 +62,15 @@ export const assistantRoutes: FastifyPluginAsyncZod<{ engine: Engine }> = async 
     {
       schema: {
         tags: ['assistant'],
-        summary: 'Every knowledge-base page with its text (for portal search indexers)',
-        querystring: documentsQuerySchema,
-        response: { 200: documentsResponseSchema },
+        summary: 'Knowledge-base pages with their text, by path, one page at a time (for portal search indexers)',
+        querystring: documentsQuerySchema.extend(pageQuerySchema(engine.config.pagination).shape),
+        response: { 200: documentsResponseSchema.extend(pageResponseFields) },
       },
     },
-    async (request) => ({ items: service.documents(request.query) }),
+    async (request) => {
+      const { source, maxChars, ...page } = request.query;
+      return paginate(service.documents({ source, maxChars }), (d) => `${d.path}\u0000${d.source}`, page);
+    },
   );
 
   app.post(

@@ -3,9 +3,11 @@ import { z } from 'zod';
 import type { Engine } from '../../engine.js';
 import { clusterQuerySchema, eventInfoSchema, workloadHealthSchema } from '../../schemas/core.js';
 import { describeWorkloadHealth } from '../../cluster/describeWorkloadHealth.js';
+import { pageQuerySchema, pageResponseFields, paginate } from '../pagination.js';
 
 export const clusterRoutes: FastifyPluginAsyncZod<{ engine: Engine }> = async (app, { engine }) => {
   const { clusters } = engine.context;
+  const page = pageQuerySchema(engine.config.pagination).shape;
 
   app.get(
     '/clusters',
@@ -28,15 +30,15 @@ export const clusterRoutes: FastifyPluginAsyncZod<{ engine: Engine }> = async (a
       schema: {
         tags: ['cluster'],
         summary: 'Workloads of a namespace (optionally by label selector) with their pods and health',
-        querystring: clusterQuerySchema,
-        response: { 200: z.object({ items: z.array(workloadHealthSchema) }) },
+        querystring: clusterQuerySchema.extend(page),
+        response: { 200: z.object({ items: z.array(workloadHealthSchema), ...pageResponseFields }) },
       },
     },
     async (request) => {
       const cluster = clusters.get(request.query.cluster);
       const namespace = request.query.namespace ?? engine.config.defaultNamespace;
       const items = await describeWorkloadHealth(cluster, namespace, request.query.labelSelector);
-      return { items };
+      return paginate(items, (w) => `${w.kind}/${w.name}`, request.query);
     },
   );
 
@@ -46,8 +48,8 @@ export const clusterRoutes: FastifyPluginAsyncZod<{ engine: Engine }> = async (a
       schema: {
         tags: ['cluster'],
         summary: 'Kubernetes events of a namespace, newest first',
-        querystring: clusterQuerySchema.extend({ fieldSelector: z.string().min(1).optional() }),
-        response: { 200: z.object({ items: z.array(eventInfoSchema) }) },
+        querystring: clusterQuerySchema.extend({ fieldSelector: z.string().min(1).optional(), ...page }),
+        response: { 200: z.object({ items: z.array(eventInfoSchema), ...pageResponseFields }) },
       },
     },
     async (request) => {
@@ -56,8 +58,10 @@ export const clusterRoutes: FastifyPluginAsyncZod<{ engine: Engine }> = async (a
       const events = await cluster.listEvents(namespace, {
         ...(request.query.fieldSelector ? { fieldSelector: request.query.fieldSelector } : {}),
       });
-      events.sort((a, b) => (b.lastTimestamp ?? '').localeCompare(a.lastTimestamp ?? ''));
-      return { items: events };
+      // Events carry no uid here; time, object, reason, first time and count together tell them apart.
+      const keyOf = (e: (typeof events)[number]) =>
+        [e.lastTimestamp ?? '', `${e.involvedKind}/${e.involvedName}`, e.reason, e.firstTimestamp ?? '', e.count].join('|');
+      return paginate(events, keyOf, request.query, 'desc');
     },
   );
 };

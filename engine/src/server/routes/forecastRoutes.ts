@@ -2,6 +2,7 @@ import { roleAtLeast } from '../auth.js';
 import { EngineError } from '../../errors.js';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { Engine } from '../../engine.js';
+import { pageQuerySchema, pageResponseFields, paginate } from '../pagination.js';
 import { jobRecordSchema } from '../../schemas/core.js';
 import {
   backtestRequestSchema,
@@ -69,8 +70,15 @@ export const forecastRoutes: FastifyPluginAsyncZod<{ engine: Engine }> = async (
 
   app.get(
     '/forecast/models',
-    { schema: { tags: ['forecast'], response: { 200: modelListSchema } } },
-    async () => ({ items: await service.models() }),
+    {
+      schema: {
+        tags: ['forecast'],
+        summary: 'Stored model versions by series key, one page at a time (`limit`, `cursor` from `nextCursor`)',
+        querystring: pageQuerySchema(engine.config.pagination),
+        response: { 200: modelListSchema.extend(pageResponseFields) },
+      },
+    },
+    async (request) => paginate(await service.models(), (m) => m.seriesKey, request.query),
   );
 
   app.post(

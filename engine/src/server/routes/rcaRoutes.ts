@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { Engine } from '../../engine.js';
 import { jobRecordSchema } from '../../schemas/core.js';
 import { rcaRequestBodySchema, rcaResultSchema } from '../../rca/schemas.js';
+import { pageQuerySchema, pageResponseFields, paginate } from '../pagination.js';
 
 const idParams = z.object({ id: z.string().min(1).max(128) });
 
@@ -29,8 +30,15 @@ export const rcaRoutes: FastifyPluginAsyncZod<{ engine: Engine }> = async (app, 
 
   app.get(
     '/rca',
-    { schema: { tags: ['rca'], response: { 200: z.object({ items: z.array(rcaResultSchema) }) } } },
-    async () => ({ items: await service.list() }),
+    {
+      schema: {
+        tags: ['rca'],
+        summary: 'Stored results, newest first, one page at a time (`limit`, `cursor` from `nextCursor`)',
+        querystring: pageQuerySchema(engine.config.pagination),
+        response: { 200: z.object({ items: z.array(rcaResultSchema), ...pageResponseFields }) },
+      },
+    },
+    async (request) => paginate(await service.list(), (r) => `${r.createdAt}|${r.id}`, request.query, 'desc'),
   );
 
   app.get(

@@ -12,17 +12,18 @@ import { aiCloudOpsSearchModule } from './aiCloudOpsSearchModule';
  * (`GET /api/v1/assistant/documents` → `{ items: [{ title, path, url?, text }] }`) from a plain HTTP server
  * and check what the collator sends over the wire.
  */
-async function serveDocuments(body: unknown, status = 200): Promise<{ url: string; server: Server; seen: string[] }> {
+async function serveDocuments(body: unknown | ((params: URLSearchParams) => unknown), status = 200): Promise<{ url: string; server: Server; seen: string[] }> {
   const seen: string[] = [];
   const server = createServer((req, res) => {
     seen.push(`${req.method} ${req.url} ${req.headers.authorization ?? ''}`);
-    if (req.url !== '/api/v1/assistant/documents') {
+    const [path, query = ''] = (req.url ?? '').split('?');
+    if (path !== '/api/v1/assistant/documents') {
       res.writeHead(404, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ error: { code: 'NOT_FOUND', message: 'no route' } }));
       return;
     }
     res.writeHead(status, { 'content-type': 'application/json' });
-    res.end(JSON.stringify(body));
+    res.end(JSON.stringify(typeof body === 'function' ? body(new URLSearchParams(query)) : body));
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server, seen };
@@ -59,6 +60,28 @@ describe('AiCloudOpsKnowledgeCollatorFactory', () => {
         { title: 'notes/untitled.md', text: 'no title', location: 'https://kb.example/notes/untitled.md', path: 'notes/untitled.md' },
       ]);
       expect(engine.seen).toEqual(['GET /api/v1/assistant/documents Bearer search-token-0123456789']);
+    } finally {
+      engine.server.close();
+    }
+  });
+
+  it('follows nextCursor through every page of the engine\'s paginated list', async () => {
+    const pages: Record<string, unknown> = {
+      '': { items: [{ title: 'A', path: 'a.md', text: 'a' }], nextCursor: 'c1' },
+      c1: { items: [{ title: 'B', path: 'b.md', text: 'b' }], nextCursor: 'c2' },
+      c2: { items: [{ title: 'C', path: 'c.md', text: 'c' }] },
+    };
+    const engine = await serveDocuments((params: URLSearchParams) => pages[params.get('cursor') ?? '']);
+    try {
+      const factory = AiCloudOpsKnowledgeCollatorFactory.fromEngine({ engine: createEngineClient({ baseUrl: engine.url }), logger });
+      const { documents, error } = await TestPipeline.fromCollator(await factory.getCollator()).execute();
+      expect(error).toBeUndefined();
+      expect(documents.map((d) => d.title)).toEqual(['A', 'B', 'C']);
+      expect(engine.seen.map((s) => s.split(' ')[1])).toEqual([
+        '/api/v1/assistant/documents',
+        '/api/v1/assistant/documents?cursor=c1',
+        '/api/v1/assistant/documents?cursor=c2',
+      ]);
     } finally {
       engine.server.close();
     }

@@ -63,9 +63,8 @@ export class AiCloudOpsKnowledgeCollatorFactory implements DocumentCollatorFacto
 
   private async *execute(): AsyncGenerator<KnowledgeSearchDocument> {
     // A failure throws: the indexer then keeps the previous index instead of replacing it with nothing.
-    const { items } = await this.options.engine.request<{ items: KnowledgeDocument[] }>('GET', KNOWLEDGE_DOCUMENTS_PATH);
     let count = 0;
-    for (const doc of items) {
+    for await (const doc of this.documents()) {
       if (!doc || typeof doc.path !== 'string' || typeof doc.text !== 'string') continue;
       count++;
       yield {
@@ -76,6 +75,17 @@ export class AiCloudOpsKnowledgeCollatorFactory implements DocumentCollatorFacto
       };
     }
     this.options.logger.info(`indexed ${count} AI-CloudOps knowledge documents`);
+  }
+
+  /** Every page of the engine's paginated document list: `nextCursor` is followed until the last page. */
+  private async *documents(): AsyncGenerator<KnowledgeDocument> {
+    let cursor: string | undefined;
+    do {
+      const path = cursor ? `${KNOWLEDGE_DOCUMENTS_PATH}?cursor=${encodeURIComponent(cursor)}` : KNOWLEDGE_DOCUMENTS_PATH;
+      const page = await this.options.engine.request<{ items: KnowledgeDocument[]; nextCursor?: string }>('GET', path);
+      yield* page.items;
+      cursor = page.nextCursor;
+    } while (cursor);
   }
 
   private locationOf(doc: KnowledgeDocument): string {
