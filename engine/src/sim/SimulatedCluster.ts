@@ -3,6 +3,7 @@ import { ApiServer } from './apiserver/ApiServer.js';
 import { ObjectStore } from './apiserver/ObjectStore.js';
 import type { ControllerTuning } from './controller/ControllerContext.js';
 import { Controller } from './controller/Controller.js';
+import type { NodePressure } from './controller/EvictionController.js';
 import { createRandom, uuidFrom } from './controller/random.js';
 import { FaultLedger } from './faults.js';
 import { seedShop } from './controller/seedShop.js';
@@ -80,6 +81,16 @@ export class SimulatedCluster {
   /** Advances the controllers by n ticks (default 1). */
   step(n = 1): void {
     this.controller.step(n);
+  }
+
+  /** Evicts `count` running pods of a service at the next tick; they stay as Failed/Evicted until deleted. */
+  evictPods(namespace: string, service: string, count = 2): void {
+    this.controller.evictPods(namespace, service, count);
+  }
+
+  /** Puts a node under pressure (condition + NoSchedule taint), evicting up to `evict` of its pods; `on: false` lifts it. */
+  setNodePressure(node: string, pressure: NodePressure, on = true, evict = 0): void {
+    this.controller.setNodePressure(node, pressure, on, evict);
   }
 
   /** A KubeConfig whose current context (`simulated`) points at this server. */

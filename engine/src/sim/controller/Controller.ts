@@ -1,8 +1,10 @@
 import type { ObjectStore } from '../apiserver/ObjectStore.js';
 import type { FaultLedger } from '../faults.js';
-import { DEFAULT_TUNING, type ControllerContext, type ControllerTuning } from './ControllerContext.js';
+import { DEFAULT_TUNING, DEPLOYMENTS, type ControllerContext, type ControllerTuning } from './ControllerContext.js';
 import { DeploymentController } from './DeploymentController.js';
 import { EventRecorder } from './EventRecorder.js';
+import { EvictionController, type NodePressure } from './EvictionController.js';
+import { parseQuantity } from './quantity.js';
 import { FaultRollouts } from './faultRollouts.js';
 import { FaultView } from './FaultView.js';
 import { GarbageCollector } from './GarbageCollector.js';
@@ -44,6 +46,7 @@ export class Controller {
   private readonly scheduler = new Scheduler();
   private readonly kubelet = new Kubelet();
   private readonly hpas = new HpaController();
+  private readonly evictions = new EvictionController();
   private timer?: NodeJS.Timeout;
 
   constructor(options: ControllerOptions) {
@@ -80,7 +83,9 @@ export class Controller {
     this.faults.refresh(ctx.now().getTime() / 1000);
     this.rollouts.reconcile(ctx);
     this.pickFaultNodes();
+    this.pickOomNeeds();
     this.nodes.reconcile(ctx);
+    this.evictions.reconcile(ctx);
     this.gc.reconcile(ctx);
     this.deployments.reconcile(ctx);
     this.replicaSets.reconcile(ctx);
@@ -110,6 +115,29 @@ export class Controller {
       if (node) this.faults.faultNodes.set(fault.id, node);
     }
     this.faults.refresh(this.ctx.now().getTime() / 1000);
+  }
+
+  /** An oom-killed fault's service needs 1.5x the memory limit its Deployment had when the fault began. */
+  private pickOomNeeds(): void {
+    for (const fault of this.faults.activeFaults()) {
+      if (fault.type !== 'oom-killed' || this.faults.oomNeeds.has(fault.id)) continue;
+      const deployment = this.ctx.store.get(DEPLOYMENTS, fault.namespace, fault.service);
+      const containers =
+        (deployment?.['spec'] as { template?: { spec?: { containers?: Array<{ resources?: { limits?: { memory?: string } } }> } } })
+          ?.template?.spec?.containers ?? [];
+      const limit = parseQuantity(containers[0]?.resources?.limits?.memory);
+      if (Number.isFinite(limit)) this.faults.oomNeeds.set(fault.id, limit * 1.5);
+    }
+  }
+
+  /** Puts a node under pressure (condition, taint) and evicts up to `evict` of its pods at the next tick. */
+  setNodePressure(node: string, pressure: NodePressure, on: boolean, evict = 0): void {
+    this.evictions.setPressure(node, pressure, on, evict);
+  }
+
+  /** Evicts `count` running pods of a service at the next tick (they stay as Failed/Evicted records). */
+  evictPods(namespace: string, service: string, count: number): void {
+    this.evictions.evictPods(namespace, service, count);
   }
 
   /** Ticks on a timer until stop(); an error in one tick is reported and the loop goes on. */

@@ -95,3 +95,9 @@ export function isPodReady(pod: KubeObject): boolean {
 }
 
 export const isTerminating = (obj: KubeObject): boolean => Boolean(obj.metadata.deletionTimestamp);
+
+/** Failed or Succeeded: the pod runs nothing and its controller no longer counts it (an Evicted pod, say). */
+export const isFinished = (pod: KubeObject): boolean => {
+  const phase = (pod['status'] as { phase?: string } | undefined)?.phase;
+  return phase === 'Failed' || phase === 'Succeeded';
+};

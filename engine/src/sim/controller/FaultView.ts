@@ -10,6 +10,11 @@ export class FaultView {
   readonly faultImages = new Map<string, string>();
   /** Node chosen for node-not-ready faults that named no node. */
   readonly faultNodes = new Map<string, string>();
+  /**
+   * Memory an oom-killed fault's service needs, by fault id: 1.5x its limit when the fault began (set by the
+   * controller). A limit raised to at least this stops the kills; a restart or a smaller raise does not.
+   */
+  readonly oomNeeds = new Map<string, number>();
 
   constructor(private readonly ledger: FaultLedger) {}
 
@@ -33,8 +38,12 @@ export class FaultView {
     );
   }
 
-  oomKills(namespace: string, service: string | undefined): boolean {
-    return this.has('oom-killed', namespace, service);
+  oomKills(namespace: string, service: string | undefined, limitBytes = Number.NaN): boolean {
+    return this.active.some((f) => {
+      if (f.type !== 'oom-killed' || f.namespace !== namespace || f.service !== service) return false;
+      const need = this.oomNeeds.get(f.id);
+      return need === undefined || !Number.isFinite(limitBytes) || limitBytes < need;
+    });
   }
 
   unpullable(namespace: string, image: string): boolean {

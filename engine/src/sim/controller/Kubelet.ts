@@ -1,6 +1,7 @@
 import { clone, type KubeObject } from '../apiserver/KubeObject.js';
 import { shopService, SHOP_SERVICES } from '../shop.js';
-import { NODES, PODS, isTerminating, type ControllerContext } from './ControllerContext.js';
+import { NODES, PODS, isFinished, isTerminating, type ControllerContext } from './ControllerContext.js';
+import { parseQuantity } from './quantity.js';
 import { logLines, type LogCondition, type LogContext } from './logTemplates.js';
 import { createRandom, hashString } from './random.js';
 import { nodeIsReady } from './Scheduler.js';
@@ -25,6 +26,7 @@ interface Runtime {
 interface ContainerSpec {
   name: string;
   image: string;
+  resources?: { limits?: { memory?: string } };
   ports?: Array<{ containerPort: number }>;
 }
 
@@ -52,7 +54,7 @@ export class Kubelet {
         this.terminate(ctx, pod);
         continue;
       }
-      if (!spec.nodeName) continue;
+      if (!spec.nodeName || isFinished(pod)) continue;
       const namespace = pod.metadata.namespace!;
       if (!failing.has(namespace)) failing.set(namespace, ctx.faults.failingServices(namespace));
       const next = { ...pod, status: clone(pod['status'] ?? {}) };
@@ -282,7 +284,7 @@ export class Kubelet {
   ): void {
     const namespace = pod.metadata.namespace!;
     const elapsed = ctx.tick - rt.since;
-    const oom = ctx.faults.oomKills(namespace, service);
+    const oom = ctx.faults.oomKills(namespace, service, parseQuantity(container.resources?.limits?.memory));
     const crash = !oom && ctx.faults.crashes(namespace, service, container.image);
     if (oom || crash) {
       if (elapsed < ctx.tuning.crashAfterTicks) {

@@ -2,6 +2,7 @@ import { clone, type KubeObject } from '../apiserver/KubeObject.js';
 import {
   PODS,
   REPLICA_SETS,
+  isFinished,
   isPodReady,
   isTerminating,
   ownedBy,
@@ -18,7 +19,7 @@ export class ReplicaSetController {
   reconcile(ctx: ControllerContext): void {
     const pods = ctx.store.view(PODS);
     for (const rs of ctx.store.view(REPLICA_SETS)) {
-      const owned = pods.filter((p) => ownedBy(p, rs.metadata.uid) && !isTerminating(p));
+      const owned = pods.filter((p) => ownedBy(p, rs.metadata.uid) && !isTerminating(p) && !isFinished(p));
       const desired = Number((rs['spec'] as { replicas?: number }).replicas ?? 0);
       if (owned.length < desired) {
         for (let i = owned.length; i < desired; i++) owned.push(this.createPod(ctx, rs));
@@ -41,7 +42,7 @@ export class ReplicaSetController {
   updateStatuses(ctx: ControllerContext): void {
     const pods = ctx.store.view(PODS);
     for (const rs of ctx.store.view(REPLICA_SETS)) {
-      const owned = pods.filter((p) => ownedBy(p, rs.metadata.uid) && !isTerminating(p));
+      const owned = pods.filter((p) => ownedBy(p, rs.metadata.uid) && !isTerminating(p) && !isFinished(p));
       const ready = owned.filter(isPodReady).length;
       const status = {
         replicas: owned.length,
