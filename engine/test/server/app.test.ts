@@ -177,6 +177,24 @@ describe('cluster view', () => {
     expect(['healthy', 'degraded', 'unavailable']).toContain(cart.health);
   });
 
+  it('does not call a workload healthy while its pods are being OOMKilled, and says why', async () => {
+    const injected = await call('POST', '/api/v1/demo/faults', {
+      token: TOKENS.operator,
+      body: JSON.stringify({ type: 'oom-killed', service: 'email' }),
+    });
+    expect(injected.status).toBeLessThan(300);
+    const deadline = Date.now() + 60_000;
+    let email: { health: string; reasons: string[] } | undefined;
+    while (Date.now() < deadline) {
+      const { items } = await client(TOKENS.viewer).workloads({ namespace: 'shop', labelSelector: 'app=email' });
+      email = items[0];
+      if (email && email.reasons.some((r) => r.includes('OOMKilled'))) break;
+      await new Promise((r) => setTimeout(r, 500));
+    }
+    expect(email?.health).not.toBe('healthy');
+    expect(email?.reasons.some((r) => r.includes('OOMKilled'))).toBe(true);
+  }, 90_000);
+
   it('filters workloads by label selector', async () => {
     const { items } = await client(TOKENS.viewer).workloads({ namespace: 'shop', labelSelector: 'app=cart' });
     expect(items.map((w) => w.name)).toEqual(['cart']);
