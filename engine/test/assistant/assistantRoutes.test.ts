@@ -25,6 +25,7 @@ describe('assistant routes', () => {
         dataDir,
         cluster: { kind: 'simulated', injectFaults: false },
         model: { provider: 'openai', baseURL: server.baseURL, chatModel: 'fake-chat', maxRetries: 0 },
+        assistant: { ingest: { roots: [dataDir] } },
         server: {
           auth: {
             enabled: true,
@@ -127,7 +128,7 @@ describe('assistant routes', () => {
     expect(accepted.json()).toMatchObject({ kind: 'assistant.ingest', status: 'running' });
     const missing = await app.inject({ method: 'POST', url: '/api/v1/assistant/ingest', headers: auth(admin), payload: { paths: ['/no/such/dir'] } });
     expect(missing.statusCode).toBe(400);
-    expect(missing.json().error.issues[0].field).toBe('body.paths');
+    expect(missing.json().error.issues[0].field).toBe('body.paths.0');
     const unauthenticated = await app.inject({ method: 'GET', url: '/api/v1/assistant/search?q=x' });
     expect(unauthenticated.statusCode).toBe(401);
   });
