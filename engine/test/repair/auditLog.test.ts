@@ -97,7 +97,7 @@ describe('tampering with the audit stream in a real Redis', () => {
     const { hashOf } = await import('../../src/repair/audit/hashChain.js');
     await rewrite(key, (r, i) => {
       if (i !== 1) return r;
-      const { hash: _old, ...rest } = { ...r, data: {} } as Record<string, unknown> & { hash: string };
+      const { hash: _old, ...rest } = { ...r, data: {} } as unknown as Record<string, unknown> & { hash: string };
       return { ...rest, hash: hashOf(rest as never) };
     });
     expect(await log.verify()).toMatchObject({ ok: false, brokenAt: { seq: 3, reason: 'prevHash does not match' } });
