@@ -9,7 +9,7 @@ import {
 } from 'fastify-type-provider-zod';
 import type { Engine } from '../engine.js';
 import { authPlugin } from './auth.js';
-import { registerErrorHandler } from './errorHandler.js';
+import { frameworkErrorHandler, registerErrorHandler } from './errorHandler.js';
 import { documentAccess } from './documentAccess.js';
 import { httpMetricsPlugin } from './httpMetrics.js';
 import { healthRoutes } from './routes/healthRoutes.js';
@@ -39,6 +39,7 @@ export async function buildApp(engine: Engine): Promise<FastifyInstance> {
     // Graceful shutdown: idle keep-alive sockets close at once, in-flight requests are allowed to finish.
     forceCloseConnections: 'idle',
     return503OnClosing: true,
+    frameworkErrors: frameworkErrorHandler,
   }).withTypeProvider<ZodTypeProvider>();
 
   app.setValidatorCompiler(validatorCompiler);

@@ -32,6 +32,22 @@ export function registerErrorHandler(app: FastifyInstance): void {
   });
 }
 
+/**
+ * Errors fastify answers before routing (FST_ERR_BAD_URL: a path that is not valid percent-encoded UTF-8), which
+ * skip setErrorHandler: the same body shape, with the path named as the field.
+ */
+export function frameworkErrorHandler(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
+  const body: ErrorBody = {
+    error: {
+      code: 'BAD_REQUEST',
+      message: error.message,
+      issues: [{ field: 'path', message: 'must be valid percent-encoded UTF-8' }],
+      requestId: String(request.id),
+    },
+  };
+  void reply.status(400).send(body);
+}
+
 function statusOf(error: unknown, engineError: EngineError): number {
   const fastifyStatus = (error as FastifyError).statusCode;
   if (!isEngineError(error) && engineError.code === 'BAD_REQUEST' && fastifyStatus && fastifyStatus >= 400) {
