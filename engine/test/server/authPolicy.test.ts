@@ -13,12 +13,13 @@ import { startServer } from '../../src/server/startServer.js';
 const bin = resolve(import.meta.dirname, '..', '..', 'bin', 'aicloudops.js');
 
 /** The real CLI from source in a child process, without the caller's AICLOUDOPS_* settings. */
-function runCli(args: string[]): Promise<{ code: number; stderr: string }> {
+function runCli(args: string[], extraEnv: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
   const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('AICLOUDOPS_')));
+  const options = { env: { ...env, AICLOUDOPS_FROM_SOURCE: '1', ...extraEnv }, timeout: 60_000 };
   return new Promise((done) => {
-    execFile(process.execPath, [bin, ...args], { env: { ...env, AICLOUDOPS_FROM_SOURCE: '1' }, timeout: 60_000 }, (error, _out, stderr) => {
+    execFile(process.execPath, [bin, ...args], options, (error, stdout, stderr) => {
       const code = error ? (error as { code?: unknown }).code : 0;
-      done({ code: typeof code === 'number' ? code : 1, stderr });
+      done({ code: typeof code === 'number' ? code : 1, stdout, stderr });
     });
   });
 }
@@ -111,6 +112,17 @@ describe('startServer and `aicloudops serve` refuse exposed anonymous admin', ()
     expect(code).not.toBe(0);
     expect(stderr).toMatch(/INVALID_CONFIG/);
     expect(stderr).toMatch(/server\.auth/);
+  });
+
+  it('doctor masks the credentials of a source URL in its report', async () => {
+    const { code, stdout, stderr } = await runCli(['doctor'], {
+      AICLOUDOPS_METRICS__KIND: 'prometheus',
+      AICLOUDOPS_METRICS__URL: 'http://promuser:doctor-secret@127.0.0.1:9',
+      AICLOUDOPS_METRICS__TIMEOUT_SECONDS: '1',
+    });
+    expect(code).toBe(1);
+    expect(stdout).toContain('promuser:***@127.0.0.1:9');
+    expect(stdout + stderr).not.toContain('doctor-secret');
   });
 
   it('a served engine logs no search text, and neither logs nor /readyz nor /config show the model credentials', async () => {
