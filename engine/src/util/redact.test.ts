@@ -72,10 +72,12 @@ describe('loggerRedaction', () => {
     logger.info({ url: 'redis://:hunter2@redis:6379' }, 'metrics: reading Prometheus');
     logger.info({ config: { store: { url: 'redis://:hunter2@r' }, model: { apiKey: 'sk-1' } } }, 'config');
     logger.info({ question: 'is payments leaking card numbers?' }, 'ask');
+    logger.error({ err: new Error('connect ECONNREFUSED redis://:hunter2@redis:6379') }, 'request failed');
     const text = lines.join('');
     for (const secret of ['secret+plan', 'secret plan', 't0ken', 'hunter2', 'sk-1', 'card numbers']) expect(text).not.toContain(secret);
     expect(text).toContain('redis://:***@redis:6379');
     expect(text).toContain('/api/v1/assistant/search?q=%5Bredacted%5D');
+    expect(text).toContain('connect ECONNREFUSED redis://:***@redis:6379');
   });
 
   it('logs query text when server.logQueries is on, still without credentials', () => {

@@ -109,11 +109,15 @@ export function loggerRedaction(options: { logQueries?: boolean } = {}) {
       '*.password',
       'question',
       '*.question',
+      'err.message',
+      'err.stack',
+      '*.err.message',
     ],
     censor: (value: unknown, path: string[]): unknown => {
       const key = path[path.length - 1] ?? '';
       if (key === 'url') return typeof value === 'string' ? redactRequestUrl(value, logQueries) : value;
       if (key === 'question') return logQueries ? value : REDACTED;
+      if (key === 'message' || key === 'stack') return typeof value === 'string' ? redactText(value) : value;
       if (key === 'config') return redactDeep(value);
       if (key === 'headers') return value && typeof value === 'object' ? redactHeaders(value as Record<string, unknown>) : value;
       return value === undefined || value === '' ? value : REDACTED;
