@@ -12,6 +12,7 @@ import { buildPrompt, fitMessages } from './answer/buildPrompt.js';
 import { CLUSTER_TOOLS, ClusterTools } from './answer/clusterTools.js';
 import { extractiveAnswer, type NumberedPassage } from './answer/extractiveAnswer.js';
 import { redact } from './answer/redactSecrets.js';
+import { ANONYMOUS_OWNER, ConversationStore, type OwnedConversation } from './answer/ConversationStore.js';
 import type { AssistantConfig } from './config.js';
 import type { Embedder } from './embedders/Embedder.js';
 import { createEmbedder } from './embedders/createEmbedder.js';
@@ -39,7 +40,6 @@ export const RUNBOOKS_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..
 export const RUNBOOKS_SOURCE = 'runbooks';
 
 const FEEDBACK_KEY = 'assistant:feedback';
-const conversationKey = (id: string) => `assistant:conversation:${id}`;
 
 const UNKNOWN =
   "I don't know: nothing in the runbooks or the ingested documentation matches this question. Try naming the " +
@@ -96,6 +96,15 @@ export class AssistantService {
     return this.ctx.config.assistant;
   }
 
+  private get conversations(): ConversationStore {
+    const { conversationTtlDays, maxConversationTurns, maxConversationBytes } = this.config.answer;
+    return new ConversationStore(this.ctx.store, {
+      ttlDays: conversationTtlDays,
+      maxTurns: maxConversationTurns,
+      maxBytes: maxConversationBytes,
+    });
+  }
+
   /**
    * Loads the shared knowledge base; when the shipped runbooks are enabled, (re-)ingests them (incremental: a no-op
    * when unchanged) and starts jobs for configured sources that are not yet in the store.
@@ -109,7 +118,10 @@ export class AssistantService {
     const present = new Set(this.kb.stats().sources.map((s) => s.root));
     const missing = this.config.sources.filter((s) => !present.has(resolve(s.path)));
     for (const source of missing) {
-      this.ingest({ paths: [source.path], exclude: source.exclude, ...(source.baseUrl ? { baseUrl: source.baseUrl } : {}) });
+      // Not awaited: start-up does not wait for the ingest, but a refused job (store down, queue full) is logged.
+      this.ingest({ paths: [source.path], exclude: source.exclude, ...(source.baseUrl ? { baseUrl: source.baseUrl } : {}) }).catch(
+        (err: unknown) => this.ctx.logger.warn({ err, source: source.path }, 'configured source not ingested'),
+      );
     }
   }
 
@@ -193,15 +205,20 @@ export class AssistantService {
     });
   }
 
-  async conversation(id: string): Promise<Conversation> {
-    const raw = await this.ctx.store.get(conversationKey(id));
-    if (!raw) throw new EngineError('NOT_FOUND', `conversation ${id} not found`);
-    return JSON.parse(raw) as Conversation;
+  /** The caller's conversation; NOT_FOUND when absent or another identity's. */
+  async conversation(id: string, owner: string = ANONYMOUS_OWNER): Promise<Conversation> {
+    const { owner: _owner, ...conversation } = await this.conversations.get(id, owner);
+    return conversation;
   }
 
-  async feedback(input: unknown): Promise<FeedbackRecord> {
+  /** Checks, before an answer is streamed, that the caller may add a turn to `conversationId` (404, 409 otherwise). */
+  async assertCanAsk(conversationId: string | undefined, owner: string = ANONYMOUS_OWNER): Promise<void> {
+    await this.conversations.forNewTurn(conversationId, owner);
+  }
+
+  async feedback(input: unknown, owner: string = ANONYMOUS_OWNER): Promise<FeedbackRecord> {
     const request = parse(feedbackRequestSchema, input, 'body');
-    const conversation = await this.conversation(request.conversationId);
+    const conversation = await this.conversations.get(request.conversationId, owner);
     const turnIndex = request.turn ?? conversation.turns.length - 1;
     const turn = conversation.turns[turnIndex];
     if (!turn) {
@@ -227,24 +244,17 @@ export class AssistantService {
   }
 
   /** The whole answer at once (JSON API, tests). */
-  async askOnce(input: unknown): Promise<Answer> {
+  async askOnce(input: unknown, owner: string = ANONYMOUS_OWNER): Promise<Answer> {
     let answer: Answer | undefined;
-    for await (const event of this.ask(input)) if (event.type === 'done') answer = event.answer;
+    for await (const event of this.ask(input, owner)) if (event.type === 'done') answer = event.answer;
     return answer!;
   }
 
   /** Streams the answer: tool and citation events as they happen, tokens, then done with the full answer. */
-  async *ask(input: unknown): AsyncGenerator<AskEvent> {
+  async *ask(input: unknown, owner: string = ANONYMOUS_OWNER): AsyncGenerator<AskEvent> {
     const request = parse(askRequestSchema, input, 'body');
     const namespace = request.namespace ?? this.ctx.config.defaultNamespace;
-    const conversation: Conversation = request.conversationId
-      ? await this.conversation(request.conversationId).catch((error: unknown) => {
-          if (error instanceof EngineError && error.code === 'NOT_FOUND') {
-            return { id: request.conversationId!, createdAt: new Date().toISOString(), turns: [] };
-          }
-          throw error;
-        })
-      : { id: randomUUID(), createdAt: new Date().toISOString(), turns: [] };
+    const conversation: OwnedConversation = await this.conversations.forNewTurn(request.conversationId, owner);
 
     const passages = await this.retrieve(request.question, conversation);
     const citations: Citation[] = passages.map((p) => ({
@@ -310,17 +320,13 @@ export class AssistantService {
 
     const finalCitations = citations.filter((c) => cited.includes(c.n));
     for (const citation of finalCitations) yield { type: 'citation', citation };
-    const turn = conversation.turns.length;
-    conversation.turns.push({
+    const turn = await this.conversations.append(conversation, {
       question: redact(request.question),
       answer: redact(text),
       citations: finalCitations,
       toolCalls,
       mode: this.mode,
       at: new Date().toISOString(),
-    });
-    await this.ctx.store.set(conversationKey(conversation.id), JSON.stringify(conversation), {
-      ttlSeconds: Math.round(this.config.answer.conversationTtlDays * 86400),
     });
     yield {
       type: 'done',

@@ -131,6 +131,10 @@ export const answerConfigSchema = z
     maxToolOutputChars: z.coerce.number().int().positive().default(4000),
     /** Days a conversation is kept in the store. */
     conversationTtlDays: z.coerce.number().positive().default(30),
+    /** Turns one conversation may hold; the next question is refused (409) and a new conversation must start. */
+    maxConversationTurns: z.coerce.number().int().min(1).max(10_000).default(100),
+    /** Stored size of one conversation (JSON bytes) past which no turn is added; bounds store growth per id. */
+    maxConversationBytes: z.coerce.number().int().min(10_000).max(64 * 1024 * 1024).default(1_048_576),
   })
   .default({
     maxPromptChars: 24_000,
@@ -139,6 +143,8 @@ export const answerConfigSchema = z
     logTailLines: 50,
     maxToolOutputChars: 4000,
     conversationTtlDays: 30,
+    maxConversationTurns: 100,
+    maxConversationBytes: 1_048_576,
   });
 
 export const assistantConfigSchema = z

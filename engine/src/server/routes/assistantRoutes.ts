@@ -16,6 +16,11 @@ import type { Engine } from '../../engine.js';
 import { jobRecordSchema } from '../../schemas/core.js';
 import { streamSse } from '../sse.js';
 import { pageQuerySchema, pageResponseFields, paginate } from '../pagination.js';
+import { ANONYMOUS_OWNER } from '../../assistant/answer/ConversationStore.js';
+import type { FastifyRequest } from 'fastify';
+
+/** Conversations belong to the caller's token name; with auth off every caller is the one anonymous identity. */
+const ownerOf = (request: FastifyRequest) => request.principal?.name ?? ANONYMOUS_OWNER;
 
 /**
  * Assistant routes under /api/v1: POST /assistant/ask (SSE with `Accept: text/event-stream` or `stream: true`:
@@ -37,8 +42,11 @@ export const assistantRoutes: FastifyPluginAsyncZod<{ engine: Engine }> = async 
     },
     async (request, reply) => {
       const wantsStream = request.body.stream === true || (request.headers.accept ?? '').includes('text/event-stream');
-      if (!wantsStream) return service.askOnce(request.body);
-      const events = service.ask(request.body);
+      const owner = ownerOf(request);
+      if (!wantsStream) return service.askOnce(request.body, owner);
+      // Another identity's or a full conversation is a 404/409 before the stream opens, not an SSE error event.
+      await service.assertCanAsk(request.body.conversationId, owner);
+      const events = service.ask(request.body, owner);
       await streamSse(request, reply, {
         async *[Symbol.asyncIterator]() {
           for await (const event of events) {
@@ -76,7 +84,7 @@ export const assistantRoutes: FastifyPluginAsyncZod<{ engine: Engine }> = async 
   app.post(
     '/assistant/feedback',
     { schema: { tags: ['assistant'], body: feedbackRequestSchema, response: { 201: feedbackRecordSchema } } },
-    async (request, reply) => reply.status(201).send(await service.feedback(request.body)),
+    async (request, reply) => reply.status(201).send(await service.feedback(request.body, ownerOf(request))),
   );
 
   app.post(
@@ -95,7 +103,7 @@ export const assistantRoutes: FastifyPluginAsyncZod<{ engine: Engine }> = async 
   app.get(
     '/assistant/conversations/:id',
     { schema: { tags: ['assistant'], params: z.object({ id: z.string().min(1).max(64) }), response: { 200: conversationSchema } } },
-    async (request) => service.conversation(request.params.id),
+    async (request) => service.conversation(request.params.id, ownerOf(request)),
   );
 
   app.get(
