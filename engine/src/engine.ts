@@ -18,6 +18,9 @@ import type { ModelProvider } from './model/ModelProvider.js';
 import { AssistantService } from './assistant/AssistantService.js';
 import { RcaService } from './rca/RcaService.js';
 import { ForecastService } from './forecast/ForecastService.js';
+import { JobEventRelay } from './jobs/JobEventRelay.js';
+import { createScheduler } from './scheduler/createScheduler.js';
+import type { Scheduler } from './scheduler/Scheduler.js';
 import { loggerRedaction } from './util/redact.js';
 
 /** The embedded world of the demo profile, exposed so the demo routes and tests can inject faults. */
@@ -46,6 +49,8 @@ export interface Engine {
   services: EngineServices;
   metrics: EngineMetrics;
   serviceGraph: ConfiguredServiceGraph;
+  /** Periodic work, run once per tick across replicas; the server starts it (`scheduler.enabled`). */
+  scheduler: Scheduler;
   demo?: DemoWorld;
   /** Each configured source checked now: what /readyz and `aicloudops doctor` report. */
   readiness(): Promise<HealthCheck[]>;
@@ -114,6 +119,11 @@ export async function createEngine(config: EngineConfig, options: CreateEngineOp
     const jobs = new JobRunner(store, logger, metrics, config.jobs);
     // Marks jobs left queued/running by a dead engine as interrupted, now and while this engine runs.
     jobs.startMaintenance();
+    // Replicas sharing Redis see each other's job progress live (docs/adr/0003).
+    if (config.store.kind === 'redis') {
+      const relay = await JobEventRelay.start(jobs, store, logger);
+      cleanups.push(() => relay.stop());
+    }
     const context: EngineContext = { config, logger, metrics: metricsSource.source, clusters, store, jobs };
     const serviceGraph = new ConfiguredServiceGraph(store, config.serviceGraph.edges);
     const model = createModelProvider(config.model);
@@ -131,12 +141,21 @@ export async function createEngine(config: EngineConfig, options: CreateEngineOp
           return service;
         })()),
     };
+    const scheduler = createScheduler(config, { store, clusters, logger, instance: jobs.instance });
+    if (config.forecast.retrainIntervalHours > 0) {
+      scheduler.register({
+        name: 'forecast.retrain',
+        intervalSeconds: config.forecast.retrainIntervalHours * 3600,
+        run: () => services.forecast.retrainAll(),
+      });
+    }
 
     const engine: Engine = {
       config,
       context,
       metrics,
       serviceGraph,
+      scheduler,
       ...(model ? { model } : {}),
       services,
       ...(demo ? { demo } : {}),
@@ -159,7 +178,7 @@ export async function createEngine(config: EngineConfig, options: CreateEngineOp
         return [...metricsResults, ...others];
       },
       async close() {
-        services.forecast.stopSchedule();
+        await scheduler.stop();
         await jobs.drain(config.server.shutdownGraceSeconds * 1000);
         await services.rca.close();
         for (const cleanup of cleanups.reverse()) await cleanup();

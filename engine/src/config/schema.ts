@@ -277,6 +277,22 @@ export const paginationConfigSchema = z
   .default({ defaultLimit: 100, maxLimit: 500 });
 
 export const configSchema = z.object({
+/**
+ * The engine's one scheduler (periodic work such as forecast retraining): every replica runs it, the leader runs the
+ * tasks. Leadership is a Kubernetes Lease when `cluster.kind` is kubernetes, a lock in the store otherwise.
+ */
+export const schedulerConfigSchema = z
+  .object({
+    enabled: z.boolean().default(true),
+    /** How long a dead leader keeps the lease before another replica takes over. */
+    leaseSeconds: z.coerce.number().min(1).max(600).default(15),
+    /** The Lease's name (and the store lock's). */
+    leaseName: z.string().regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, 'must be a Kubernetes object name').default('aicloudops-engine-scheduler'),
+    /** The Lease's namespace; omitted: the pod's own (in cluster), else `defaultNamespace`. */
+    leaseNamespace: z.string().min(1).optional(),
+  })
+  .default({ enabled: true, leaseSeconds: 15, leaseName: 'aicloudops-engine-scheduler' });
+
   profile: z.enum(['demo', 'live']).default('demo'),
   /** Namespace the capabilities look at when a request names none. */
   defaultNamespace: z.string().default('shop'),
@@ -296,6 +312,7 @@ export const configSchema = z.object({
   jobs: jobsConfigSchema,
   pagination: paginationConfigSchema,
 });
+  scheduler: schedulerConfigSchema,
 
 export type EngineConfig = z.infer<typeof configSchema>;
 export type EngineConfigInput = z.input<typeof configSchema>;

@@ -38,7 +38,6 @@ const REQUESTS_KEY = 'forecast:requests';
 export class ForecastService {
   readonly registry: ModelRegistry;
   private readonly config: ForecastConfig;
-  private timer: NodeJS.Timeout | undefined;
   /** Loaded forecasters by `seriesKey@version`, so a forecast does not reload weights on every request. */
   private readonly cache = new Map<string, Forecaster>();
   /** Training workers run one after another: each already uses what the tfjs backend can get from the cores. */
@@ -183,20 +182,10 @@ export class ForecastService {
     );
   }
 
-  /** Retrains every series that was trained before, every `retrainIntervalHours`. */
-  startSchedule(): void {
-    const hours = this.config.retrainIntervalHours;
-    if (hours <= 0 || this.timer) return;
-    this.timer = setInterval(() => void this.retrainAll(), hours * 3600 * 1000);
-    this.timer.unref();
-  }
-
-  stopSchedule(): void {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = undefined;
-  }
-
-  /** Starts one training job per known series (the schedule's tick); returns the job records. */
+  /**
+   * Starts one training job per known series; returns the job records. The engine's scheduler calls it every
+   * `retrainIntervalHours`, once across replicas (scheduler/Scheduler.ts).
+   */
   async retrainAll(): Promise<JobRecord[]> {
     const requests = await this.ctx.store.hgetall(REQUESTS_KEY);
     const jobs: JobRecord[] = [];

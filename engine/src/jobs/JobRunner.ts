@@ -96,6 +96,8 @@ export class JobRunner {
   private readonly durations = new Map<string, number>();
   private leaseTimer: NodeJS.Timeout | undefined;
   private closing = false;
+  /** Hook for JobEventRelay: told of every update of a job this process runs. */
+  private readonly updateListeners = new Set<JobListener>();
 
   constructor(
     private readonly store: Store,
@@ -225,6 +227,17 @@ export class JobRunner {
       isFinalJob,
       { ...(initial ? { initial } : {}), signal },
     );
+  }
+
+  /** Every update of every job this process runs (JobEventRelay publishes them to the other replicas). */
+  onUpdate(listener: JobListener): () => void {
+    this.updateListeners.add(listener);
+    return () => this.updateListeners.delete(listener);
+  }
+
+  /** An update of a job another replica runs (from JobEventRelay): given to this process' watchers of that job. */
+  deliverRemote(record: JobRecord): void {
+    if (!this.live.has(record.id)) this.events.emit(`job:${record.id}`, record);
   }
 
   /** Number of listeners on job channels: what an SSE client that left must give back. */
@@ -450,5 +463,6 @@ export class JobRunner {
 
   private emit(record: JobRecord): void {
     this.events.emit(`job:${record.id}`, { ...record });
+    for (const listener of this.updateListeners) listener({ ...record });
   }
 }

@@ -91,8 +91,8 @@ describe('ForecastService on the demo engine', () => {
     const done = await engine.context.jobs.wait<ModelVersion>(jobs[0]!.id);
     expect(done.result).toMatchObject({ seriesKey: 'shop/cart/request_rate', version: 2 });
     expect((await service.models())[0]!.versions.map((v) => v.version)).toEqual([1, 2]);
-    service.startSchedule();
-    service.stopSchedule();
+    // The engine's scheduler runs this as its forecast.retrain task.
+    expect(engine.scheduler.taskNames()).toContain('forecast.retrain');
   }, 120_000);
 
   it('runs training workers one at a time', async () => {

@@ -18,12 +18,10 @@ import {
  * Forecast routes under /api/v1: POST /forecast answers at once (stored model, or baselines on a cold start);
  * POST /forecast/train and /forecast/backtest start jobs (202; progress on /jobs/:id/events); POST /scale-plan plans,
  * renders manifests or applies (operator, policy permitting); GET /forecast/models lists stored versions.
- * The retraining schedule runs while the app is up.
+ * Retraining runs on the engine's scheduler (started by startServer).
  */
 export const forecastRoutes: FastifyPluginAsyncZod<{ engine: Engine }> = async (app, { engine }) => {
   const service = engine.services.forecast;
-  service.startSchedule();
-  app.addHook('onClose', async () => service.stopSchedule());
 
   // The body schemas are validated again inside the service (one source of truth, field names prefixed `body.`);
   // here they document the API and let fastify reject non-JSON early.
