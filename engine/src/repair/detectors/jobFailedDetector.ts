@@ -26,11 +26,16 @@ function findingFor(index: SnapshotIndex, job: V1Job, now: Date): Finding | unde
   if (!failed || recoveredLater(index, job)) return undefined;
   const object = refOf('Job', job);
   const pods = index.podsByController.get(refKey('Job', object.namespace, object.name)) ?? [];
-  const oomKilled = pods.some((p) =>
-    containerStatuses(p).some(
-      (cs) => cs.state?.terminated?.reason === 'OOMKilled' || cs.lastState?.terminated?.reason === 'OOMKilled',
+  const oomContainers = [
+    ...new Set(
+      pods.flatMap((p) =>
+        containerStatuses(p)
+          .filter((cs) => cs.state?.terminated?.reason === 'OOMKilled' || cs.lastState?.terminated?.reason === 'OOMKilled')
+          .map((cs) => cs.name),
+      ),
     ),
-  );
+  ];
+  const oomKilled = oomContainers.length > 0;
   return createFinding({
     type: 'JobFailed',
     object,
@@ -49,6 +54,7 @@ function findingFor(index: SnapshotIndex, job: V1Job, now: Date): Finding | unde
     details: {
       reason: failed.reason,
       oomKilled,
+      ...(oomKilled ? { containers: oomContainers } : {}),
       occurrences: job.status?.failed ?? 0,
       pods: pods.map((p) => p.metadata?.name ?? ''),
       memoryLimitBytes: memoryLimits(job.spec?.template?.spec?.containers ?? []),

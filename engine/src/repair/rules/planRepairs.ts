@@ -1,0 +1,145 @@
+import type { ClusterSnapshot, Finding, MaintenanceWindow, PlannedAction, RecentAction, RepairMode, RepairPolicy, RepairRule, RuleFile } from '../types.js';
+import { indexSnapshot, type AnyObject } from '../snapshot/SnapshotIndex.js';
+import { toMillis } from '../snapshot/time.js';
+import { buildActions, type BuiltAction } from './buildActions.js';
+import { failedConditions } from './conditions.js';
+import { FindingFacts, type PlanContext } from './FindingFacts.js';
+import { refusalOf } from './safetyGuards.js';
+
+/** A rule that matched a finding but planned nothing, and why (for `repair plan --explain` and the audit). */
+export interface SkippedRule {
+  findingFingerprint: string;
+  ruleId: string;
+  reason: string;
+}
+
+export interface RepairPlan {
+  actions: PlannedAction[];
+  skipped: SkippedRule[];
+}
+
+const MODE_ORDER: RepairMode[] = ['observe', 'recommend', 'approve', 'auto'];
+const lower = (a: RepairMode, b: RepairMode): RepairMode => (MODE_ORDER.indexOf(a) <= MODE_ORDER.indexOf(b) ? a : b);
+
+function matches(rule: RepairRule, finding: Finding, facts: FindingFacts): boolean {
+  const ns = finding.object.namespace;
+  const { types, namespaces, labels } = rule.match;
+  if (types && !types.includes(finding.type)) return false;
+  if (namespaces && !namespaces.includes(ns)) return false;
+  const w = finding.workload;
+  const workloadLabels = facts.index.get<AnyObject>(w.kind, w.namespace, w.name)?.metadata?.labels ?? {};
+  if (labels && !Object.entries(labels).every(([k, v]) => workloadLabels[k] === v)) return false;
+  const ex = rule.exclude;
+  if (ex?.namespaces?.includes(ns)) return false;
+  if (ex?.labels && Object.entries(ex.labels).some(([k, v]) => workloadLabels[k] === v)) return false;
+  return true;
+}
+
+const minutesOf = (hhmm: string) => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
+
+/** Inside a window (UTC; a window whose end is before its start runs over midnight). */
+export function inMaintenanceWindow(windows: MaintenanceWindow[], now: Date): boolean {
+  const minute = now.getUTCHours() * 60 + now.getUTCMinutes();
+  return windows.some((w) => {
+    const start = minutesOf(w.start);
+    const end = minutesOf(w.end);
+    const day = start <= end || minute >= start ? now.getUTCDay() : (now.getUTCDay() + 6) % 7;
+    if (w.days && !w.days.includes(day)) return false;
+    return start <= end ? minute >= start && minute < end : minute >= start || minute < end;
+  });
+}
+
+/**
+ * The mode an action runs in: the rule's, capped by the policy (`recommend` everywhere is shadow mode), `observe`
+ * under the kill switch, and at most `recommend` outside the rule's maintenance windows.
+ */
+function modeFor(rule: RepairRule, action: BuiltAction, policy: RepairPolicy, now: Date): RepairMode {
+  if (policy.killSwitch) return 'observe';
+  let mode = lower(rule.mode, policy.maxMode);
+  if (action.type !== 'notify' && rule.maintenanceWindows && !inMaintenanceWindow(rule.maintenanceWindows, now)) {
+    mode = lower(mode, 'recommend');
+  }
+  return mode;
+}
+
+const sameTarget = (a: { type: string; target: { kind: string; namespace: string; name: string } }, b: typeof a) =>
+  a.type === b.type && a.target.kind === b.target.kind && a.target.namespace === b.target.namespace && a.target.name === b.target.name;
+
+/** Why the rule's budget or cooldown holds the action back, given past actions and those already planned. */
+function throttled(rule: RepairRule, action: BuiltAction, ctx: PlanContext, planned: PlannedAction[]): string | undefined {
+  const now = ctx.now.getTime();
+  const recent = (seconds: number) => (r: RecentAction) => now - (toMillis(r.at) ?? 0) < seconds * 1000;
+  if (ctx.history.filter(recent(rule.cooldown)).some((r) => r.ruleId === rule.id && sameTarget(r, action))) {
+    return `cooldown: ${action.type} on ${action.target.kind}/${action.target.name} ran within ${rule.cooldown}s`;
+  }
+  if (action.type === 'notify') return undefined;
+  const ns = action.target.namespace;
+  const spent =
+    ctx.history.filter(recent(3600)).filter((r) => r.ruleId === rule.id && r.target.namespace === ns).length +
+    planned.filter((p) => p.ruleId === rule.id && p.target.namespace === ns && p.type !== 'notify').length;
+  return spent >= rule.budgetPerNamespacePerHour
+    ? `budget: ${rule.budgetPerNamespacePerHour} actions per hour in namespace ${ns || '(cluster)'} spent`
+    : undefined;
+}
+
+function planFinding(finding: Finding, rules: RepairRule[], ctx: PlanContext, plan: RepairPlan): void {
+  const facts = new FindingFacts(finding, ctx);
+  for (const rule of rules) {
+    if (!matches(rule, finding, facts) || failedConditions(rule, facts).length > 0) continue;
+    const skip = (reason: string) => plan.skipped.push({ findingFingerprint: finding.fingerprint, ruleId: rule.id, reason });
+    const built = buildActions(rule, facts);
+    if ('refused' in built) {
+      skip(built.refused);
+      continue;
+    }
+    const allowed = built.actions.filter((a) => {
+      const reason = refusalOf(a, facts) ?? throttled(rule, a, ctx, plan.actions);
+      if (reason) skip(reason);
+      return !reason;
+    });
+    if (allowed.length === 0) continue;
+    for (const a of allowed) {
+      const duplicate = plan.actions.some((p) => sameTarget(p, a) && p.params['container'] === a.params['container']);
+      if (duplicate) continue;
+      plan.actions.push({
+        ...a,
+        mode: modeFor(rule, a, ctx.policy, ctx.now),
+        ruleId: rule.id,
+        ruleVersion: rule.version,
+        findingFingerprint: finding.fingerprint,
+        reason: `${rule.description ?? rule.id}: ${finding.message}`,
+      });
+    }
+    if (!rule.continue) return;
+  }
+}
+
+/**
+ * DECIDE: the actions the rules call for, in rule order per finding (the first rule that applies wins unless it
+ * says `continue`), each checked against the safety guards, budgets and cooldowns. Pure: reads the snapshot and the
+ * history of past actions, writes nothing; the ACT half executes what comes out.
+ */
+export function planRepairsWithReasons(
+  findings: Finding[],
+  snapshot: ClusterSnapshot,
+  rules: RuleFile,
+  policy: RepairPolicy,
+  now: Date,
+  history: RecentAction[] = [],
+): RepairPlan {
+  const ctx: PlanContext = { index: indexSnapshot(snapshot), policy, now, history };
+  const plan: RepairPlan = { actions: [], skipped: [] };
+  for (const finding of findings) planFinding(finding, rules.rules, ctx, plan);
+  return plan;
+}
+
+export function planRepairs(
+  findings: Finding[],
+  snapshot: ClusterSnapshot,
+  rules: RuleFile,
+  policy: RepairPolicy,
+  now: Date,
+  history: RecentAction[] = [],
+): PlannedAction[] {
+  return planRepairsWithReasons(findings, snapshot, rules, policy, now, history).actions;
+}
