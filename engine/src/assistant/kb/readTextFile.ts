@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 import { EngineError } from '../../errors.js';
 
 export interface TextFile {
@@ -10,8 +10,9 @@ export interface TextFile {
 
 // The size is taken from the open descriptor and at most maxBytes + 1 bytes are read, so a file that grows (or a
 // device such as /dev/zero reached some other way) never makes the engine read more than the limit.
+// Callers pass a real (symlink-free) path; O_NOFOLLOW refuses it if it was swapped for a link after that check.
 function readBounded(path: string, maxBytes: number): Buffer {
-  const fd = openSync(path, 'r');
+  const fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW);
   try {
     const stat = fstatSync(fd);
     if (!stat.isFile()) throw new EngineError('INVALID_INPUT', 'not a regular file');
