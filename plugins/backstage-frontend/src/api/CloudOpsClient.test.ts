@@ -67,7 +67,8 @@ async function startBackendStandIn(): Promise<{ base: string; server: Server; se
       case 'GET /api/aicloudops/entity/default/component/ghost/workloads':
         return json(404, { error: { name: 'NotFoundError', message: 'entity component:default/ghost not found' }, response: { statusCode: 404 } });
       case 'POST /api/aicloudops/engine/api/v1/rca':
-        return json(202, job('running'));
+        // Admission control: a busy engine accepts the analysis as queued; the client keeps polling until final.
+        return json(202, job('queued'));
       case 'GET /api/aicloudops/engine/api/v1/jobs/job-1':
         polls++;
         return json(200, polls < 2 ? job('running') : job('succeeded', rcaResult));

@@ -50,7 +50,7 @@ export class CloudOpsClient implements CloudOpsApi {
     let job = started;
     const deadline = Date.now() + this.jobTimeoutMs;
     // Queued (waiting for a slot under admission control) and running both end in a final state.
-    while (job.status === 'queued' || job.status === 'running') {
+    while (isActive(job.status)) {
       onProgress?.(job);
       if (Date.now() > deadline) throw new Error(`root-cause analysis ${job.id} did not finish in time`);
       await new Promise((resolve) => setTimeout(resolve, this.pollMs));
@@ -95,4 +95,9 @@ async function capability<T>(call: () => Promise<T>, name: string): Promise<T | 
     }
     throw error;
   }
+}
+
+/** Job states that still change; the rest (succeeded, failed, cancelled, interrupted) are final. */
+function isActive(status: string): boolean {
+  return status === 'queued' || status === 'running';
 }
