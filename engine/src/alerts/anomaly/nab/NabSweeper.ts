@@ -93,8 +93,10 @@ export function sweepPoints(series: LabelledSeries, anomalyScores: ArrayLike<num
  */
 export function scoresByThreshold(points: SweepPoint[], cost: CostMatrix): ThresholdScore[] {
   const scorable = points.filter((p) => p.window !== 'probationary');
-  // Stable sort, as Python's sorted(), so ties keep row order.
-  const order = scorable.map((_, i) => i).sort((a, b) => scorable[b]!.anomalyScore - scorable[a]!.anomalyScore || a - b);
+  // Highest score first. The order within ties does not matter: a threshold's entry is only taken after every row
+  // with that score. Sorting indices over a Float64Array keeps 370k rows (all of NAB) near 0.3 s.
+  const keys = Float64Array.from(scorable, (p) => p.anomalyScore);
+  const order = Uint32Array.from(keys.keys()).sort((a, b) => keys[b]! - keys[a]!);
   const windowValue = new Map<string, number>();
   for (const p of scorable) if (p.window !== null) windowValue.set(p.window, -cost.fnWeight);
   let score = -cost.fnWeight * windowValue.size;
@@ -137,6 +139,37 @@ export function scoreAtThreshold(sweep: ThresholdScore[], threshold: number): Th
     previous = row;
   }
   return previous;
+}
+
+/** The same as picking `threshold` from the sweep of these points, computed in one pass without sorting. */
+export function scoreRowsAtThreshold(points: SweepPoint[], cost: CostMatrix, threshold: number): ThresholdScore {
+  const windowValue = new Map<string, number>();
+  let score = 0;
+  let tp = 0;
+  let tn = 0;
+  let fp = 0;
+  let fn = 0;
+  for (const p of points) {
+    if (p.window === 'probationary') continue;
+    const detected = p.anomalyScore >= threshold;
+    if (p.window === null) {
+      if (detected) {
+        fp++;
+        score += p.sweepScore;
+      } else tn++;
+      continue;
+    }
+    const best = windowValue.get(p.window) ?? -cost.fnWeight;
+    if (detected) {
+      tp++;
+      windowValue.set(p.window, Math.max(best, p.sweepScore));
+    } else {
+      fn++;
+      windowValue.set(p.window, best);
+    }
+  }
+  for (const value of windowValue.values()) score += value;
+  return { threshold, score, tp, tn, fp, fn };
 }
 
 /** The threshold with the highest score over all the points given (one file or a whole corpus), as NAB's optimizer. */

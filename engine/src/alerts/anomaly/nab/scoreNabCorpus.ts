@@ -2,8 +2,7 @@ import { NAB_PROFILES, type NabCorpus, type NabFile, type NabProfile } from './N
 import {
   normalizeScore,
   optimizeThreshold,
-  scoreAtThreshold,
-  scoresByThreshold,
+  scoreRowsAtThreshold,
   sweepPoints,
   type SweepPoint,
   type ThresholdScore,
@@ -28,7 +27,7 @@ export type DetectorOutput = ReadonlyMap<string, ArrayLike<number>>;
 /**
  * NAB's runner for one detector: per profile, optimise one threshold over all the files given (as `optimize`),
  * score each file at it (as `score`) and normalise the total against the null and perfect detectors
- * (as `normalize`). `threshold` fixes the threshold instead of optimising it (to score held-out data).
+ * (as `normalize`). `fixedThresholds` fixes thresholds instead of optimising them (to score held-out data).
  */
 export function scoreNabCorpus(
   corpus: Pick<NabCorpus, 'profiles'>,
@@ -38,20 +37,31 @@ export function scoreNabCorpus(
 ): NabResult {
   const result = {} as NabResult;
   for (const profile of NAB_PROFILES) {
-    const cost = corpus.profiles[profile];
-    const perFile = files.map((f) => ({ file: f.name, points: sweepPoints(f, scoresOf(output, f), cost) }));
-    const threshold =
-      fixedThresholds?.[profile] ??
-      optimizeThreshold(
-        perFile.flatMap((f): SweepPoint[] => f.points),
-        cost,
-      ).threshold;
-    const scored = perFile.map((f) => ({ file: f.file, ...scoreAtThreshold(scoresByThreshold(f.points, cost), threshold) }));
-    const raw = scored.reduce((s, f) => s + f.score, 0);
-    const windows = files.reduce((n, f) => n + f.windows.length, 0);
-    result[profile] = { threshold, raw, normalized: normalizeScore(raw, windows, cost), files: scored };
+    result[profile] = scoreNabProfile(corpus, files, output, profile, fixedThresholds?.[profile]);
   }
   return result;
+}
+
+/** One profile of {@link scoreNabCorpus}. */
+export function scoreNabProfile(
+  corpus: Pick<NabCorpus, 'profiles'>,
+  files: NabFile[],
+  output: DetectorOutput,
+  profile: NabProfile,
+  fixedThreshold?: number,
+): NabProfileResult {
+  const cost = corpus.profiles[profile];
+  const perFile = files.map((f) => ({ file: f.name, points: sweepPoints(f, scoresOf(output, f), cost) }));
+  const threshold =
+    fixedThreshold ??
+    optimizeThreshold(
+      perFile.flatMap((f): SweepPoint[] => f.points),
+      cost,
+    ).threshold;
+  const scored = perFile.map((f) => ({ file: f.file, ...scoreRowsAtThreshold(f.points, cost, threshold) }));
+  const raw = scored.reduce((s, f) => s + f.score, 0);
+  const windows = files.reduce((n, f) => n + f.windows.length, 0);
+  return { threshold, raw, normalized: normalizeScore(raw, windows, cost), files: scored };
 }
 
 function scoresOf(output: DetectorOutput, file: NabFile): ArrayLike<number> {
