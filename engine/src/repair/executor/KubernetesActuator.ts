@@ -1,6 +1,7 @@
 import {
   AppsV1Api,
   AutoscalingV2Api,
+  BatchV1Api,
   CoreV1Api,
   PatchStrategy,
   setHeaderOptions,
@@ -32,6 +33,7 @@ export class KubernetesActuator implements ClusterActuator {
   private readonly core: CoreV1Api;
   private readonly apps: AppsV1Api;
   private readonly autoscaling: AutoscalingV2Api;
+  private readonly batch: BatchV1Api;
 
   constructor(
     private readonly cluster: string,
@@ -40,32 +42,75 @@ export class KubernetesActuator implements ClusterActuator {
     this.core = kubeConfig.makeApiClient(CoreV1Api);
     this.apps = kubeConfig.makeApiClient(AppsV1Api);
     this.autoscaling = kubeConfig.makeApiClient(AutoscalingV2Api);
+    this.batch = kubeConfig.makeApiClient(BatchV1Api);
   }
 
+  /**
+   * Everything the actions plan from and the detectors re-check with, for one namespace plus the nodes. Kinds a
+   * role may not list (403) or a cluster does not serve (404) come back empty, so a partial read still works.
+   */
   async snapshot(namespace: string): Promise<ClusterSnapshot> {
     const ns = { namespace };
-    const [deployments, replicaSets, statefulSets, daemonSets, pods, hpas, nodes] = await this.call(
-      `read namespace ${namespace}`,
-      () =>
-        Promise.all([
-          this.apps.listNamespacedDeployment(ns),
-          this.apps.listNamespacedReplicaSet(ns),
-          this.apps.listNamespacedStatefulSet(ns),
-          this.apps.listNamespacedDaemonSet(ns),
-          this.core.listNamespacedPod(ns),
-          this.autoscaling.listNamespacedHorizontalPodAutoscaler(ns),
-          this.core.listNode(),
-        ]),
+    const optional = <T>(fn: () => Promise<{ items: T[] }>): Promise<T[]> =>
+      fn().then(
+        (list) => list.items,
+        (error: unknown) => {
+          const code = (error as { code?: number }).code;
+          if (code === 403 || code === 404) return [];
+          throw error;
+        },
+      );
+    // '' (a Node target) reads every namespace: draining or clearing a node concerns pods of all of them.
+    const all = namespace === '';
+    const { apps, core, autoscaling, batch } = this;
+    const lists = await this.call(`read ${all ? 'all namespaces' : `namespace ${namespace}`}`, () =>
+      Promise.all([
+        (all ? apps.listDeploymentForAllNamespaces() : apps.listNamespacedDeployment(ns)).then((l) => l.items),
+        (all ? apps.listReplicaSetForAllNamespaces() : apps.listNamespacedReplicaSet(ns)).then((l) => l.items),
+        optional(() => (all ? apps.listStatefulSetForAllNamespaces() : apps.listNamespacedStatefulSet(ns))),
+        optional(() => (all ? apps.listDaemonSetForAllNamespaces() : apps.listNamespacedDaemonSet(ns))),
+        (all ? core.listPodForAllNamespaces() : core.listNamespacedPod(ns)).then((l) => l.items),
+        optional(() => (all ? autoscaling.listHorizontalPodAutoscalerForAllNamespaces() : autoscaling.listNamespacedHorizontalPodAutoscaler(ns))),
+        core.listNode().then((l) => l.items),
+        optional(() => (all ? core.listEventForAllNamespaces() : core.listNamespacedEvent(ns))),
+        optional(() => (all ? core.listServiceForAllNamespaces() : core.listNamespacedService(ns))),
+        optional(() => (all ? core.listEndpointsForAllNamespaces() : core.listNamespacedEndpoints(ns))),
+        optional(() => (all ? core.listPersistentVolumeClaimForAllNamespaces() : core.listNamespacedPersistentVolumeClaim(ns))),
+        optional(() => (all ? core.listConfigMapForAllNamespaces() : core.listNamespacedConfigMap(ns))),
+        optional(() => (all ? core.listSecretForAllNamespaces() : core.listNamespacedSecret(ns))),
+        optional(() => (all ? batch.listJobForAllNamespaces() : batch.listNamespacedJob(ns))),
+        optional(() => (all ? batch.listCronJobForAllNamespaces() : batch.listNamespacedCronJob(ns))),
+      ]),
     );
+    const [deployments, replicaSets, statefulSets, daemonSets, pods, horizontalPodAutoscalers, nodes] = lists;
+    const [events, services, endpoints, persistentVolumeClaims, configMaps, secrets, jobs, cronJobs] = lists.slice(7) as [
+      ClusterSnapshot['events'],
+      ClusterSnapshot['services'],
+      ClusterSnapshot['endpoints'],
+      ClusterSnapshot['persistentVolumeClaims'],
+      ClusterSnapshot['configMaps'],
+      NonNullable<ClusterSnapshot['secrets']>,
+      ClusterSnapshot['jobs'],
+      ClusterSnapshot['cronJobs'],
+    ];
     return {
-      deployments: deployments.items,
-      replicaSets: replicaSets.items,
-      statefulSets: statefulSets.items,
-      daemonSets: daemonSets.items,
-      pods: pods.items,
-      horizontalPodAutoscalers: hpas.items,
-      nodes: nodes.items,
-    };
+      deployments,
+      replicaSets,
+      statefulSets,
+      daemonSets,
+      pods,
+      horizontalPodAutoscalers,
+      nodes,
+      events,
+      services,
+      endpoints,
+      persistentVolumeClaims,
+      configMaps,
+      // Only which keys exist matters; values never leave the reader.
+      secrets: secrets.map((s) => ({ ...s, data: Object.fromEntries(Object.keys(s.data ?? {}).map((k) => [k, ''])) })),
+      jobs,
+      cronJobs,
+    } as ClusterSnapshot;
   }
 
   async read(ref: KubeRef): Promise<Obj | undefined> {
