@@ -1,8 +1,10 @@
+import { RBAC_AND_POLICY_RESOURCES } from './groups/rbacAndPolicy.js';
 import { APPS_RESOURCES } from './groups/apps.js';
 import { AUTOSCALING_RESOURCES } from './groups/autoscaling.js';
 import { BATCH_AND_NETWORKING_RESOURCES } from './groups/batch.js';
 import { COORDINATION_RESOURCES } from './groups/coordination.js';
 import { CORE_RESOURCES } from './groups/core.js';
+import { STORAGE_RESOURCES } from './groups/storage.js';
 import { resourceKey, type ResourceType } from './ResourceType.js';
 
 /** Every resource the simulated API server serves, looked up by `group/version` + plural. */
@@ -11,11 +13,13 @@ export class ResourceRegistry {
 
   constructor(
     readonly types: ResourceType[] = [
+      ...RBAC_AND_POLICY_RESOURCES,
       ...CORE_RESOURCES,
       ...APPS_RESOURCES,
       ...AUTOSCALING_RESOURCES,
       ...COORDINATION_RESOURCES,
       ...BATCH_AND_NETWORKING_RESOURCES,
+      ...STORAGE_RESOURCES,
     ],
   ) {
     for (const type of types) {

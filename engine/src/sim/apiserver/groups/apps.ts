@@ -116,4 +116,17 @@ export const APPS_RESOURCES: ResourceType[] = [
     defaults: defaultTemplate,
     validate: (o) => validateWorkload(o, false),
   },
+  {
+    // Stored without a controller: StatefulSet and DaemonSet history, which rollbacks and repair triage read.
+    group: 'apps',
+    version: 'v1',
+    plural: 'controllerrevisions',
+    kind: 'ControllerRevision',
+    namespaced: true,
+    validate: (o) => {
+      const causes = validateName(o);
+      if (typeof o['revision'] !== 'number') causes.push(cause('revision', 'Required value', 'FieldValueRequired'));
+      return causes;
+    },
+  },
 ];
