@@ -299,7 +299,9 @@ export class JobRunner {
     const active = await this.store.hgetall(ACTIVE_JOBS_KEY);
     let interrupted = 0;
     for (const [id, instance] of Object.entries(active)) {
-      if (instance === this.instance ? this.live.has(id) : instance && (await this.store.exists(leaseKey(instance)))) continue;
+      // Ours: alive while running here or while its final record waits for the store (a Redis outage just ended).
+      const ours = instance === this.instance && (this.live.has(id) || this.writer.pending(id) !== undefined);
+      if (ours || (instance !== this.instance && instance && (await this.store.exists(leaseKey(instance))))) continue;
       const raw = await this.store.get(jobKey(id));
       const record = raw ? (JSON.parse(raw) as JobRecord) : undefined;
       if (!record || isFinalJob(record)) {
