@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
@@ -17,7 +17,13 @@ describe('provisioning', () => {
   });
 
   it('has Kubernetes manifests that parse, with RBAC for reading workloads and holding the repair lease', () => {
-    const docs = parseAllDocuments(readFileSync(resolve(provisioning, 'kubernetes', 'engine.yaml'), 'utf8')).map((d) => {
+    // The kustomize base (test/provisioning/kubernetes.test.ts validates it and its overlays in depth).
+    const base = resolve(provisioning, 'kubernetes', 'base');
+    const text = readdirSync(base)
+      .filter((f) => f.endsWith('.yaml') && f !== 'kustomization.yaml')
+      .map((f) => readFileSync(resolve(base, f), 'utf8'))
+      .join('\n---\n');
+    const docs = parseAllDocuments(text).filter((d) => d.contents !== null).map((d) => {
       expect(d.errors).toEqual([]);
       return d.toJS() as { kind: string; metadata: { name: string }; rules?: Array<{ resources: string[]; verbs: string[] }> };
     });
