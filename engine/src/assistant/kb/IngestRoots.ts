@@ -1,5 +1,5 @@
-import { existsSync, realpathSync } from 'node:fs';
-import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
+import { existsSync, lstatSync, readlinkSync, realpathSync } from 'node:fs';
+import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { EngineError } from '../../errors.js';
 import type { AssistantConfig } from '../config.js';
@@ -20,10 +20,17 @@ interface Root {
   real: string;
 }
 
+export type Resolution = { ok: true; real: string } | { ok: false; reason: 'outside' | 'missing' | 'loop' };
+
+/** Linux's limit on links followed in one path lookup (MAXSYMLINKS). */
+const MAX_LINK_HOPS = 40;
+
 /**
- * The folders the engine may read documents from on a user's behalf. A path is checked twice: lexically first (so a
- * path outside never reaches the file system, which would tell the caller whether a host file exists), then with
- * its symlinks resolved (so a link inside a root cannot lead out of it).
+ * The folders the engine may read documents from on a user's behalf. A path is checked lexically first, then resolved
+ * one component at a time from the root's real path: a symbolic link is read (readlink, inside the root) and its
+ * target checked before anything is done with it. So a path or link that leads out is refused without any system call
+ * on the outside path: nothing outside is opened, stat'ed or tested for existence (measured with strace in
+ * test/assistant/ingestSyscalls.test.ts), and the caller learns nothing about the host's files.
  */
 export class IngestRoots {
   private constructor(private readonly roots: Root[]) {}
@@ -49,9 +56,36 @@ export class IngestRoots {
     return [...new Set(this.roots.map((r) => r.real))];
   }
 
-  /** Whether a real (symlink-resolved) path lies under a root. */
-  containsReal(realPath: string): boolean {
-    return this.roots.some((r) => isInside(r.real, realPath));
+  /** Whether an absolute path lies under a root as written (no file-system call). */
+  containsLexically(path: string): boolean {
+    const absolute = resolve(path);
+    return this.roots.some((r) => isInside(r.given, absolute) || isInside(r.real, absolute));
+  }
+
+  /** The real path of `path` if it and every link on the way stay under the roots. */
+  resolveInside(path: string): Resolution {
+    const absolute = resolve(path);
+    const root = this.roots.find((r) => isInside(r.real, absolute)) ?? this.roots.find((r) => isInside(r.given, absolute));
+    if (!root) return { ok: false, reason: 'outside' };
+    const base = isInside(root.real, absolute) ? root.real : root.given;
+    let current = root.real;
+    const pending = relative(base, absolute).split(sep).filter(Boolean);
+    for (let hops = 0; pending.length > 0; ) {
+      const next = join(current, pending.shift()!);
+      const stat = lstatSync(next, { throwIfNoEntry: false });
+      if (!stat) return { ok: false, reason: 'missing' };
+      if (!stat.isSymbolicLink()) {
+        current = next;
+        continue;
+      }
+      if (++hops > MAX_LINK_HOPS) return { ok: false, reason: 'loop' };
+      const target = resolve(current, readlinkSync(next));
+      const landing = this.roots.find((r) => isInside(r.real, target));
+      if (!landing) return { ok: false, reason: 'outside' };
+      current = landing.real;
+      pending.unshift(...relative(landing.real, target).split(sep).filter(Boolean));
+    }
+    return { ok: true, real: current };
   }
 
   /**
@@ -59,21 +93,15 @@ export class IngestRoots {
    * whether the path exists.
    */
   check(path: string, field: string): string {
-    const absolute = resolve(path);
     const outside = () =>
       new EngineError('INVALID_INPUT', `${field}: ${path} is outside the folders the engine may read (assistant.ingest.roots)`, {
         issues: [{ field, message: 'outside the allowed ingest roots (assistant.ingest.roots)' }],
       });
-    if (!this.roots.some((r) => isInside(r.given, absolute) || isInside(r.real, absolute))) throw outside();
-    let real: string;
-    try {
-      real = realpathSync(absolute);
-    } catch {
-      throw new EngineError('INVALID_INPUT', `${field}: ${path} does not exist on the engine host`, {
-        issues: [{ field, message: `${path} does not exist` }],
-      });
-    }
-    if (!this.containsReal(real)) throw outside();
-    return real;
+    if (!this.containsLexically(path)) throw outside();
+    const resolved = this.resolveInside(path);
+    if (resolved.ok) return resolved.real;
+    if (resolved.reason === 'outside') throw outside();
+    const message = resolved.reason === 'missing' ? `${path} does not exist` : `${path} has a loop of symbolic links`;
+    throw new EngineError('INVALID_INPUT', `${field}: ${message} on the engine host`, { issues: [{ field, message }] });
   }
 }

@@ -4,7 +4,7 @@ import { EngineError } from '../../errors.js';
 import type { ChunkingConfig, IngestConfig } from '../config.js';
 import type { Chunk } from './Chunk.js';
 import { chunkDocument } from './chunkDocument.js';
-import { isInside, type IngestRoots } from './IngestRoots.js';
+import { IngestRoots } from './IngestRoots.js';
 import { formatOf, parseDocument } from './parseDocument.js';
 import { readTextFile } from './readTextFile.js';
 
@@ -93,31 +93,31 @@ function* walk(dir: string): Generator<Entry> {
   }
 }
 
-/** The real path a walked entry is read from, refusing links that leave the boundary or name a folder. */
-function realEntry(entry: Entry, boundary: string): string {
-  let real: string;
-  try {
-    real = realpathSync(entry.path);
-  } catch {
-    throw new EngineError('INVALID_INPUT', entry.link ? 'broken symbolic link' : 'file vanished while reading');
+/** The real path a walked entry is read from, refusing links that leave the folder or name a folder. */
+function realEntry(entry: Entry, scope: IngestRoots): string {
+  const resolved = scope.resolveInside(entry.path);
+  if (!resolved.ok) {
+    const why = { outside: 'symbolic link leads outside the ingest root; not read', missing: 'broken symbolic link', loop: 'loop of symbolic links' };
+    throw new EngineError('INVALID_INPUT', why[resolved.reason]);
   }
-  if (!isInside(boundary, real)) throw new EngineError('INVALID_INPUT', 'symbolic link leads outside the ingest root; not read');
-  if (!statSync(real).isFile()) throw new EngineError('INVALID_INPUT', 'symbolic link to a folder; not followed');
-  return real;
+  if (!statSync(resolved.real).isFile()) throw new EngineError('INVALID_INPUT', 'symbolic link to a folder; not followed');
+  return resolved.real;
 }
 
 interface IncludeScope {
-  /** Real path of the folder the user named: no include is read from outside it. */
-  boundary: string;
+  /** The folder the user named: no include is read from outside it. */
+  folder: IngestRoots;
+  /** Its real path, where the upward search for `examples/` stops. */
+  top: string;
   excludes: RegExp[];
   maxBytes: number;
 }
 
 /**
  * Looks for an included file in `examples/` folders beside the page's ancestors, up to the ingest root (Hugo's
- * `code_sample`/`codenew` layout). A candidate outside the root is refused before any file-system call, one that
- * resolves outside through a link, matches an exclude, or is binary or oversized is refused; every refusal is
- * recorded for the page's per-file errors.
+ * `code_sample`/`codenew` layout). A candidate outside the root is refused before any file-system call, one that leads
+ * outside through a link, matches an exclude, or is binary or oversized is refused; every refusal is recorded for the
+ * page's per-file errors.
  */
 function includeResolver(scope: IncludeScope, page: string, refusals: string[]): (include: string) => string | undefined {
   return (include) => {
@@ -129,29 +129,30 @@ function includeResolver(scope: IncludeScope, page: string, refusals: string[]):
     let dir = dirname(page);
     for (;;) {
       for (const candidate of [join(dir, 'examples', cleaned), join(dir, cleaned)]) {
-        if (!isInside(scope.boundary, candidate)) return refuse('outside the ingest root');
-        if (!existsSync(candidate)) continue;
-        const real = realpathSync(candidate);
-        if (!isInside(scope.boundary, real)) return refuse('leads outside the ingest root through a symbolic link');
-        if (!statSync(real).isFile()) continue;
-        const rel = relative(scope.boundary, real).split(sep).join('/');
+        if (!scope.folder.containsLexically(candidate)) return refuse('outside the ingest root');
+        const resolved = scope.folder.resolveInside(candidate);
+        if (!resolved.ok && resolved.reason === 'missing') continue;
+        if (!resolved.ok) return refuse(resolved.reason === 'outside' ? 'leads outside the ingest root through a symbolic link' : 'loop of symbolic links');
+        if (!statSync(resolved.real).isFile()) continue;
+        const rel = relative(scope.top, resolved.real).split(sep).join('/');
         if (scope.excludes.some((re) => re.test(rel))) return refuse('matches an exclude pattern');
         try {
-          return readTextFile(real, scope.maxBytes).text;
+          return readTextFile(resolved.real, scope.maxBytes).text;
         } catch (error) {
           return refuse(error instanceof Error ? error.message : String(error));
         }
       }
-      if (dir === scope.boundary || dir === dirname(dir)) return undefined;
+      if (dir === scope.top || dir === dirname(dir)) return undefined;
       dir = dirname(dir);
     }
   };
 }
 
-/** Real path of the folder (or a single file's folder) the user named: what nothing read may leave. */
-function boundaryOf(folder: SourceFolder): string {
-  const real = realpathSync(resolve(folder.path));
-  return statSync(real).isFile() ? dirname(real) : real;
+/** The folder the user named (a single file's real folder): what nothing read may leave. */
+function folderScope(folder: SourceFolder): IngestRoots {
+  const given = resolve(folder.path);
+  const real = realpathSync(given);
+  return IngestRoots.of([statSync(real).isFile() ? dirname(real) : given]);
 }
 
 /**
@@ -171,7 +172,8 @@ export function readSourceFolder(
   const { root, name: source } = resolveSource(folder);
   const excludes = [...ingest.exclude, ...(folder.exclude ?? [])].map(globToRegExp);
   const extensions = new Set(ingest.extensions.map((e) => e.toLowerCase()));
-  const scope: IncludeScope = { boundary: boundaryOf(folder), excludes, maxBytes: ingest.maxFileBytes };
+  const folderRoots = folderScope(folder);
+  const scope: IncludeScope = { folder: folderRoots, top: folderRoots.list()[0]!, excludes, maxBytes: ingest.maxFileBytes };
   const files: SourceFile[] = [];
   const errors: FileError[] = [];
   const unchanged: string[] = [];
@@ -187,7 +189,7 @@ export function readSourceFolder(
     // Examples are expanded into the pages that include them, not indexed on their own.
     if (/(^|\/)examples\//.test(rel) && !/\.(md|markdown|mdx|html?)$/i.test(rel)) continue;
     try {
-      const abs = realEntry(entry, scope.boundary);
+      const abs = realEntry(entry, scope.folder);
       const { text: content, hash } = readTextFile(abs, ingest.maxFileBytes);
       if (knownHashes.get(rel) === hash) {
         unchanged.push(rel);
