@@ -73,7 +73,7 @@ describe('jobs across a Redis outage', () => {
     });
     expect((await storedJob(prefix, job.id))?.status).toMatch(/queued|running/);
 
-    await redis.down();
+    await redis.crash();
     open();
     const refused = await jobs.start('slow', {}, async () => 'never').catch((e: unknown) => e);
     expect(refused).toMatchObject({ code: 'STORE_UNAVAILABLE', retryAfterSeconds: expect.any(Number) });
@@ -107,7 +107,7 @@ describe('jobs across a Redis outage', () => {
       expect(accepted.status).toBe(202);
       const job = (await accepted.json()) as JobRecord;
 
-      await redis.down();
+      await redis.crash();
       const refused = await post();
       expect(refused.status).toBe(503);
       expect(refused.headers.get('retry-after')).toMatch(/^\d+$/);

@@ -73,6 +73,13 @@ export class ManagedProcess {
     throw new Error(`${this.name} was not ready after ${timeoutMs} ms:\n${this.log}`);
   }
 
+  /** SIGKILL at once: a crash, nothing flushed or closed cleanly. */
+  async kill(): Promise<void> {
+    if (!this.running || this.child.pid === undefined) return;
+    signal(this.child.pid, 'SIGKILL');
+    await this.exited;
+  }
+
   /** SIGTERM (so Redis flushes its AOF), then SIGKILL if it lingers. */
   async stop(graceMs = 5_000): Promise<void> {
     if (!this.running || this.child.pid === undefined) return;

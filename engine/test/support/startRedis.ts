@@ -12,6 +12,8 @@ export interface RedisServer {
   restart(): Promise<void>;
   /** An outage: stops the server but keeps its data directory until `up()` starts it again on the same port. */
   down(): Promise<void>;
+  /** An outage by SIGKILL (what a crashed or OOM-killed Redis does); `up()` starts it again. */
+  crash(): Promise<void>;
   up(): Promise<void>;
 }
 
@@ -65,6 +67,9 @@ export async function startRedis(): Promise<RedisServer> {
     },
     async down() {
       await server?.stop();
+    },
+    async crash() {
+      await server?.kill();
     },
     async up() {
       await launch(port);
