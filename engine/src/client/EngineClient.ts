@@ -17,6 +17,17 @@ import type {
   ScalePlanResponse,
 } from '../forecast/schemas.js';
 
+import type {
+  AlertDto,
+  AlertStats,
+  AlertmanagerWebhook,
+  GenericAlert,
+  IncidentDto,
+  IngestResult,
+  SuppressionDto,
+  SuppressionRequest,
+} from '../alerts/schemas.js';
+
 /**
  * The typed client both plugins use. Browser-safe: it imports only types and calls `fetch` (Grafana passes its
  * plugin-proxy URL, Backstage its fetchApi), so there is one implementation of the engine's wire protocol.
@@ -196,6 +207,48 @@ export class EngineClient {
 
   feedback(request: FeedbackRequest): Promise<unknown> {
     return this.request('POST', '/api/v1/assistant/feedback', request);
+  }
+
+  /** Sends an Alertmanager webhook body (payload version 4) as Alertmanager would. */
+  sendAlertmanagerWebhook(body: AlertmanagerWebhook): Promise<IngestResult> {
+    return this.request('POST', '/api/v1/alerts/webhook/alertmanager', body);
+  }
+
+  sendAlerts(alerts: GenericAlert[]): Promise<IngestResult> {
+    return this.request('POST', '/api/v1/alerts', { alerts });
+  }
+
+  alerts(query: { status?: 'firing' | 'resolved' | 'all'; limit?: number } = {}): Promise<{ items: AlertDto[] }> {
+    return this.request('GET', `/api/v1/alerts${qs(query)}`);
+  }
+
+  alertStats(): Promise<AlertStats> {
+    return this.request('GET', '/api/v1/alerts/stats');
+  }
+
+  incidents(query: { status?: 'open' | 'resolved' | 'all'; limit?: number } = {}): Promise<{ items: IncidentDto[] }> {
+    return this.request('GET', `/api/v1/incidents${qs(query)}`);
+  }
+
+  incident(id: string): Promise<IncidentDto> {
+    return this.request('GET', `/api/v1/incidents/${encodeURIComponent(id)}`);
+  }
+
+  acknowledgeIncident(id: string): Promise<IncidentDto> {
+    return this.request('POST', `/api/v1/incidents/${encodeURIComponent(id)}/ack`);
+  }
+
+  resolveIncident(id: string): Promise<IncidentDto> {
+    return this.request('POST', `/api/v1/incidents/${encodeURIComponent(id)}/resolve`);
+  }
+
+  addSuppression(request: SuppressionRequest): Promise<SuppressionDto> {
+    return this.request('POST', '/api/v1/alerts/suppressions', request);
+  }
+
+  /** The live incident stream (SSE): `ready`, then `incident` events from every replica. */
+  async *incidentEvents(signal?: AbortSignal): AsyncGenerator<SseMessage<unknown>> {
+    yield* this.stream('GET', '/api/v1/incidents/events', undefined, signal);
   }
 
   /** A JSON request to any engine path; capability methods are built on it. */

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { rcaConfigSchema } from '../rca/config.js';
 import { forecastConfigSchema } from '../forecast/config.js';
 import { assistantConfigSchema } from '../assistant/config.js';
+import { alertsConfigSchema } from '../alerts/config.js';
 
 /**
  * The one configuration schema: a YAML file, then AICLOUDOPS_* environment overrides (config/loadConfig.ts).
@@ -276,7 +277,6 @@ export const paginationConfigSchema = z
   .refine((p) => p.defaultLimit <= p.maxLimit, { message: 'defaultLimit must not exceed maxLimit', path: ['defaultLimit'] })
   .default({ defaultLimit: 100, maxLimit: 500 });
 
-export const configSchema = z.object({
 /**
  * The engine's one scheduler (periodic work such as forecast retraining): every replica runs it, the leader runs the
  * tasks. Leadership is a Kubernetes Lease when `cluster.kind` is kubernetes, a lock in the store otherwise.
@@ -293,6 +293,7 @@ export const schedulerConfigSchema = z
   })
   .default({ enabled: true, leaseSeconds: 15, leaseName: 'aicloudops-engine-scheduler' });
 
+export const configSchema = z.object({
   profile: z.enum(['demo', 'live']).default('demo'),
   /** Namespace the capabilities look at when a request names none. */
   defaultNamespace: z.string().default('shop'),
@@ -309,10 +310,11 @@ export const schedulerConfigSchema = z
   rca: rcaConfigSchema,
   forecast: forecastConfigSchema,
   assistant: assistantConfigSchema,
+  alerts: alertsConfigSchema,
   jobs: jobsConfigSchema,
+  scheduler: schedulerConfigSchema,
   pagination: paginationConfigSchema,
 });
-  scheduler: schedulerConfigSchema,
 
 export type EngineConfig = z.infer<typeof configSchema>;
 export type EngineConfigInput = z.input<typeof configSchema>;

@@ -2,3 +2,4 @@ export * from './core.js';
 export * from '../assistant/schemas.js';
 export * from '../rca/schemas.js';
 export * from '../forecast/schemas.js';
+export * from '../alerts/schemas.js';

@@ -5,6 +5,7 @@ import { registerIngest } from './ingest.js';
 import { registerAsk } from './ask.js';
 import { registerRca } from './rca.js';
 import { registerForecast } from './forecast.js';
+import { registerAlerts } from './alerts.js';
 
 /** Every subcommand of `aicloudops`; capabilities add theirs here. */
-export const COMMANDS: RegisterCommand[] = [registerServe, registerDoctor, registerIngest, registerAsk, registerRca, registerForecast];
+export const COMMANDS: RegisterCommand[] = [registerServe, registerDoctor, registerIngest, registerAsk, registerRca, registerForecast, registerAlerts];

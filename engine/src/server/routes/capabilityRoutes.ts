@@ -3,10 +3,12 @@ import type { Engine } from '../../engine.js';
 import { assistantRoutes } from './assistantRoutes.js';
 import { rcaRoutes } from './rcaRoutes.js';
 import { forecastRoutes } from './forecastRoutes.js';
+import { alertRoutes } from './alertRoutes.js';
 
 /** The capabilities' route plugins, each under /api/v1. */
 export const capabilityRoutes: FastifyPluginAsyncZod<{ engine: Engine }> = async (app, { engine }) => {
   await app.register(rcaRoutes, { engine });
   await app.register(forecastRoutes, { engine });
   await app.register(assistantRoutes, { engine });
+  await app.register(alertRoutes, { engine });
 };

@@ -1,0 +1,209 @@
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import pino from 'pino';
+import { alertsOf } from '../src/alerts/alertsOf.js';
+import type { Notification } from '../src/alerts/types.js';
+import { configSchema } from '../src/config/schema.js';
+import { createEngine } from '../src/engine.js';
+import { buildApp } from '../src/server/app.js';
+import { printTable, repoRoot, type BenchMain, type BenchResults } from './lib.js';
+
+interface Delivery {
+  at: string;
+  payload: { alerts: Array<{ status: string; labels: Record<string, string>; startsAt: string; fingerprint?: string }> };
+  truth?: Record<string, string | null>;
+}
+
+interface Sent {
+  incident: string;
+  fingerprints: string[];
+  at: number;
+}
+
+/** Virtual-clock step between deliveries: held incidents are released at most this late. */
+const TICK_MS = 5_000;
+/** After the last delivery the clock runs on this long, so thresholds still waiting can fire. */
+const DRAIN_MS = 30 * 60_000;
+
+/**
+ * `alert-noise --data DIR`: replays DIR/alerts.jsonl through the engine's real ingest path (fastify inject of the
+ * Alertmanager webhook route, memory store) on a virtual clock, writes every notification to
+ * bench-results/alert-noise-notifications.jsonl and scores it against `truth` when the stream has it. Baseline in the
+ * same run: dedup by fingerprint + group by service within 10 minutes, one notification per group.
+ */
+export const main: BenchMain = async (ctx) => {
+  const dir = ctx.pathOption('data');
+  const alertsFile = resolve(dir, 'alerts.jsonl');
+  if (!existsSync(alertsFile)) throw new Error(`alert-noise: ${alertsFile} not found (DIR needs topology.json and alerts.jsonl)`);
+  const deliveries = readFileSync(alertsFile, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Delivery);
+  const topologyFile = resolve(dir, 'topology.json');
+  const topology = existsSync(topologyFile) ? (JSON.parse(readFileSync(topologyFile, 'utf8')) as { edges?: Array<[string, string]> }) : {};
+  const hasTruth = deliveries.some((d) => d.truth && Object.keys(d.truth).length > 0);
+
+  // Warm-up: the first deliveries into a throwaway engine, so the timed run measures compiled code, not the JIT.
+  await replay(deliveries.slice(0, 300), topology.edges ?? [], ctx.options);
+  const { sent, latencies, alertCount, busySeconds, meanDelaySeconds } = await replay(deliveries, topology.edges ?? [], ctx.options);
+  const outFile = resolve(repoRoot, 'bench-results', 'alert-noise-notifications.jsonl');
+  mkdirSync(resolve(repoRoot, 'bench-results'), { recursive: true });
+  writeFileSync(outFile, sent.map((n) => JSON.stringify({ incident: n.incident, fingerprints: n.fingerprints, at: new Date(n.at).toISOString() })).join('\n') + (sent.length ? '\n' : ''));
+
+  const sortedLatency = [...latencies].sort((a, b) => a - b);
+  const p99 = sortedLatency[Math.min(sortedLatency.length - 1, Math.floor(sortedLatency.length * 0.99))] ?? 0;
+  const results: BenchResults = {
+    deliveries: deliveries.length,
+    notifications: sent.length,
+    reduction: 1 - sent.length / Math.max(1, deliveries.length),
+    ingest_per_s: alertCount / Math.max(busySeconds, 1e-9),
+    p99_ms: p99,
+    mean_notification_delay_s: meanDelaySeconds,
+  };
+  const baselineSent = baseline(deliveries);
+  results.baseline_notifications = baselineSent.length;
+  results.baseline_reduction = 1 - baselineSent.length / Math.max(1, deliveries.length);
+  if (hasTruth) {
+    const truthAt = truthTimeline(deliveries);
+    const real = new Set(deliveries.flatMap((d) => Object.values(d.truth ?? {})).filter((t): t is string => t !== null));
+    Object.assign(results, prefix('', score(sent, truthAt, real)), prefix('baseline_', score(baselineSent, truthAt, real)));
+  }
+  printTable(
+    `alert-noise: ${deliveries.length} deliveries, ${alertCount} alerts, replayed through POST /api/v1/alerts/webhook/alertmanager`,
+    ['method', 'notifications', 'reduction', 'incident recall', 'purity', 'fragmentation', 'noise paged'],
+    [
+      ['baseline: dedup + group by service, 10 min', baselineSent.length, results.baseline_reduction!, results.baseline_incident_recall ?? NaN, results.baseline_purity ?? NaN, results.baseline_fragmentation ?? NaN, results.baseline_noise_paged ?? NaN],
+      ['engine pipeline', sent.length, results.reduction!, results.incident_recall ?? NaN, results.purity ?? NaN, results.fragmentation ?? NaN, results.noise_paged ?? NaN],
+    ],
+  );
+  printTable('ingest (fastify inject, memory store, one delivery at a time)', ['alerts/s', 'p99 ms per delivery', 'mean added delay s'], [[results.ingest_per_s!, p99, results.mean_notification_delay_s ?? NaN]]);
+  console.log(`notifications written to ${outFile}`);
+  return results;
+};
+
+async function replay(deliveries: Delivery[], edges: Array<[string, string]>, options: Record<string, string | boolean>) {
+  let clock = deliveries.length > 0 ? Date.parse(deliveries[0]!.at) : Date.now();
+  const overrides = typeof options.config === 'string' ? (JSON.parse(readFileSync(options.config, 'utf8')) as Record<string, unknown>) : {};
+  const config = configSchema.parse({
+    logLevel: 'fatal',
+    server: { auth: { enabled: false } },
+    cluster: { kind: 'simulated', injectFaults: false },
+    serviceGraph: { edges: edges.map(([from, to]) => ({ from, to })) },
+    alerts: { autoRca: false, ...overrides },
+  });
+  const engine = await createEngine(config, { logger: pino({ level: 'fatal' }) });
+  const sent: Sent[] = [];
+  const service = alertsOf(engine, { now: () => clock, onNotification: (n: Notification) => n.kind === 'opened' && sent.push({ incident: n.incident, fingerprints: n.fingerprints, at: n.at }) });
+  const app = await buildApp(engine);
+  const latencies: number[] = [];
+  let alertCount = 0;
+  let busy = 0;
+  let stats: Awaited<ReturnType<typeof service.stats>> | undefined;
+  try {
+    for (const d of deliveries) {
+      const at = Date.parse(d.at);
+      for (let t = clock + TICK_MS; t < at; t += TICK_MS) {
+        clock = t;
+        await service.tick();
+      }
+      clock = Math.max(clock, at);
+      const started = performance.now();
+      const response = await app.inject({ method: 'POST', url: '/api/v1/alerts/webhook/alertmanager', payload: d.payload });
+      const elapsed = performance.now() - started;
+      if (response.statusCode !== 200) throw new Error(`delivery at ${d.at} answered ${response.statusCode}: ${response.body}`);
+      latencies.push(elapsed);
+      busy += elapsed;
+      alertCount += d.payload.alerts.length;
+    }
+    for (const end = clock + DRAIN_MS; clock < end; ) {
+      clock += TICK_MS;
+      await service.tick();
+    }
+    stats = await service.stats();
+  } finally {
+    await app.close();
+    await engine.close();
+  }
+  return { sent, latencies, alertCount, busySeconds: busy / 1000, meanDelaySeconds: stats?.meanNotificationDelaySeconds ?? 0 };
+}
+
+/** fingerprint → [(time, truth)] in delivery order, so a fingerprint's truth is read as of a notification's time. */
+function truthTimeline(deliveries: Delivery[]): (fingerprint: string, at: number) => string | null | undefined {
+  const timeline = new Map<string, Array<[number, string | null]>>();
+  for (const d of deliveries) {
+    for (const [f, t] of Object.entries(d.truth ?? {})) {
+      const list = timeline.get(f) ?? [];
+      list.push([Date.parse(d.at), t]);
+      timeline.set(f, list);
+    }
+  }
+  return (f, at) => {
+    const list = timeline.get(f);
+    if (!list) return undefined;
+    let found = list[0]![1];
+    for (const [time, truth] of list) {
+      if (time > at) break;
+      found = truth;
+    }
+    return found;
+  };
+}
+
+function score(sent: Sent[], truthAt: (f: string, at: number) => string | null | undefined, realIncidents: Set<string>): BenchResults {
+  const notifiedTruth = sent.map((n) => n.fingerprints.map((f) => truthAt(f, n.at) ?? null));
+  const recalled = new Set(notifiedTruth.flat().filter((t): t is string => t !== null));
+  // Majority truth per engine incident over every alert it notified.
+  const byIncident = new Map<string, Array<string | null>>();
+  sent.forEach((n, i) => byIncident.set(n.incident, [...(byIncident.get(n.incident) ?? []), ...notifiedTruth[i]!]));
+  let pure = 0;
+  let total = 0;
+  const enginePerReal = new Map<string, Set<string>>();
+  for (const [incident, truths] of byIncident) {
+    const counts = new Map<string | null, number>();
+    for (const t of truths) counts.set(t, (counts.get(t) ?? 0) + 1);
+    const majority = [...counts.entries()].sort((a, b) => b[1] - a[1])[0]?.[0];
+    for (const t of truths) {
+      total++;
+      if (t === majority) pure++;
+      if (t !== null) enginePerReal.set(t, (enginePerReal.get(t) ?? new Set()).add(incident));
+    }
+  }
+  const noiseOnly = notifiedTruth.filter((ts) => ts.length > 0 && ts.every((t) => t === null)).length;
+  const fragments = [...enginePerReal.values()].map((s) => s.size);
+  const delays = sent.length;
+  return {
+    real_incidents: realIncidents.size,
+    incident_recall: realIncidents.size === 0 ? 1 : [...realIncidents].filter((r) => recalled.has(r)).length / realIncidents.size,
+    purity: total === 0 ? 1 : pure / total,
+    fragmentation: fragments.length === 0 ? 0 : fragments.reduce((a, b) => a + b, 0) / fragments.length,
+    noise_paged: delays === 0 ? 0 : noiseOnly / delays,
+  };
+}
+
+/** Dedup by fingerprint + startsAt, then one group per service (label `service`, else alertname) open 10 minutes after its last alert. */
+function baseline(deliveries: Delivery[]): Sent[] {
+  const seen = new Set<string>();
+  const groups = new Map<string, { id: string; last: number }>();
+  const sent: Sent[] = [];
+  let n = 0;
+  for (const d of deliveries) {
+    const at = Date.parse(d.at);
+    for (const a of d.payload.alerts) {
+      if (a.status !== 'firing') continue;
+      const key = `${a.fingerprint}:${a.startsAt}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      const service = a.labels.service ?? a.labels.alertname ?? 'unknown';
+      const group = groups.get(service);
+      if (group && at - group.last <= 10 * 60_000) {
+        group.last = at;
+        continue;
+      }
+      const id = `baseline-${++n}`;
+      groups.set(service, { id, last: at });
+      sent.push({ incident: id, fingerprints: [a.fingerprint ?? key], at });
+    }
+  }
+  return sent;
+}
+
+function prefix(p: string, r: BenchResults): BenchResults {
+  return Object.fromEntries(Object.entries(r).map(([k, v]) => [p + k, v]));
+}

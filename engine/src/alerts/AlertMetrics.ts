@@ -1,0 +1,42 @@
+import { Counter, Gauge, type Registry } from 'prom-client';
+import type { PipelineCounters } from './AlertPipeline.js';
+
+/**
+ * Alerting's live figures on /metrics. Values are read from the pipeline at scrape time, so after a restart (the
+ * pipeline rebuilt from the log) they continue where they were instead of starting at zero or counting twice.
+ */
+export class AlertMetrics {
+  constructor(registry: Registry, stats: () => PipelineCounters) {
+    const counter = (name: string, help: string, value: (s: PipelineCounters) => number) =>
+      new Counter({
+        name,
+        help,
+        registers: [registry],
+        collect() {
+          this.reset();
+          this.inc(value(stats()));
+        },
+      });
+    const gauge = (name: string, help: string, value: (s: PipelineCounters) => number) =>
+      new Gauge({
+        name,
+        help,
+        registers: [registry],
+        collect() {
+          this.set(value(stats()));
+        },
+      });
+    counter('aicloudops_alert_deliveries_total', 'Alert deliveries received (webhook bodies, polls, internal alerts)', (s) => s.deliveries);
+    counter('aicloudops_alerts_received_total', 'Alerts received, re-sends included', (s) => s.alerts);
+    counter('aicloudops_alerts_duplicate_total', 'Alerts dropped as re-sends of a known state', (s) => s.duplicates);
+    counter('aicloudops_alert_incidents_total', 'Incidents opened', (s) => s.incidents);
+    counter('aicloudops_alert_notifications_total', 'Notifications sent', (s) => s.notifications);
+    gauge('aicloudops_alert_compression_ratio', '1 - notifications / raw deliveries', (s) => compression(s));
+    gauge('aicloudops_alert_dedup_ratio', 'Duplicate alerts / raw alerts', (s) => dedupRatio(s));
+    gauge('aicloudops_alert_notification_delay_seconds', 'Mean added delay from first alert to notification', (s) => meanDelaySeconds(s));
+  }
+}
+
+export const compression = (s: PipelineCounters) => (s.deliveries === 0 ? 0 : 1 - s.notifications / s.deliveries);
+export const dedupRatio = (s: PipelineCounters) => (s.alerts === 0 ? 0 : s.duplicates / s.alerts);
+export const meanDelaySeconds = (s: PipelineCounters) => (s.notifications === 0 ? 0 : s.notificationDelayMsSum / s.notifications / 1000);

@@ -1,0 +1,371 @@
+import { createHash } from 'node:crypto';
+import type { AlertsConfig } from './config.js';
+import { AlertTopology, type AlertSubject } from './AlertTopology.js';
+import { createStages, type AlertStage, type LinkProposal, type PipelineState, type Stages } from './stages/index.js';
+import type { SuppressionWindow } from './stages/SuppressionWindowStage.js';
+import type { AlertEvent, Incident, MergeReason, MuteReason, Notification, PipelineOutput, TrackedAlert } from './types.js';
+
+/** Which link wins when an alert could join several incidents: the most specific evidence first. */
+const LINK_STRENGTH: Record<string, number> = {
+  'alertmanager-group': 0,
+  'kubernetes-owner': 1,
+  // A pod failing after its node did is explained by the node (KubernetesChainStage checks the order).
+  'kubernetes-node': 2,
+  labels: 3,
+  'same-service': 4,
+  'service-graph': 5,
+};
+
+const RECHECK_MS = 60_000;
+const BRIDGING_MUTES = new Set(['inhibited', 'topology-inhibited']);
+
+const SEVERITY_RANK: Record<string, number> = { critical: 4, page: 4, error: 3, warning: 2, info: 1, none: 0 };
+
+export interface PipelineCounters {
+  deliveries: number;
+  alerts: number;
+  accepted: number;
+  duplicates: number;
+  stale: number;
+  incidents: number;
+  notifications: number;
+  /** Sum over notified incidents of (notification time − receipt of the alert that opened it), ms. */
+  notificationDelayMsSum: number;
+  truncatedAlerts: number;
+}
+
+/**
+ * The noise-reduction pipeline: a deterministic state machine over alert events on a clock it is given (wall time
+ * in the engine, a virtual clock in the benchmark and on replay after a restart). It holds no I/O: the AlertService
+ * makes events durable first, then feeds them here and persists what changed.
+ */
+export class AlertPipeline implements PipelineState {
+  readonly alerts = new Map<string, TrackedAlert>();
+  readonly incidents = new Map<string, Incident>();
+  readonly topology: AlertTopology;
+  private readonly stages: Stages;
+  private readonly pending = new Set<string>();
+  private readonly recheckAt = new Map<string, number>();
+  private readonly open = new Set<string>();
+  private readonly expiring = new Set<string>();
+  private readonly subjects = new Map<string, AlertSubject>();
+  private readonly windowMs: number;
+  private lastPendingCheck = -Infinity;
+  /** While the service replays its log after a restart, nothing pages: what was paged is in the log (markNotified). */
+  replaying = false;
+  private readonly counters = { deliveries: 0, alerts: 0, accepted: 0, incidents: 0, notifications: 0, notificationDelayMsSum: 0, truncatedAlerts: 0 };
+
+  constructor(
+    readonly config: AlertsConfig,
+    edges: Array<{ from: string; to: string }>,
+  ) {
+    this.topology = new AlertTopology(edges, config.serviceLabels);
+    this.windowMs = config.groupWindowSeconds * 1000;
+    this.stages = createStages(config, (alert, now) => this.muteOf(alert, now));
+  }
+
+  /** One delivery (a webhook body, a poll, one internal alert): its alerts in order, then a clock tick. */
+  ingest(events: AlertEvent[], now: number, delivery: { truncatedAlerts?: number } = {}): PipelineOutput {
+    const out = emptyOutput();
+    this.counters.deliveries++;
+    this.counters.alerts += events.length;
+    for (const event of events) this.observe(event, now, out);
+    if (delivery.truncatedAlerts) this.noteTruncated(events, delivery.truncatedAlerts, out);
+    this.tick(now, out);
+    return out;
+  }
+
+  /** Advances the clock: expires alerts past their endsAt, releases incidents whose gates opened, resolves. */
+  tick(now: number, out: PipelineOutput = emptyOutput()): PipelineOutput {
+    for (const fingerprint of this.expiring) {
+      const alert = this.alerts.get(fingerprint)!;
+      if (alert.status !== 'firing' || alert.endsAt === undefined) this.expiring.delete(fingerprint);
+      else if (alert.endsAt <= now) this.observe({ ...alert, status: 'resolved', receivedAt: now }, now, out);
+    }
+    if (now - this.lastPendingCheck < this.config.tickSeconds * 1000) {
+      // Between clock ticks only what this step touched is looked at: ingest cost stays flat as incidents pile up.
+      if (!this.replaying) for (const id of [...out.changedIncidents]) if (this.pending.has(id)) this.release(this.incidents.get(id)!, now, out);
+      return out;
+    }
+    this.lastPendingCheck = now;
+    if (!this.replaying) {
+      for (const id of this.pending) if (now >= (this.recheckAt.get(id) ?? 0)) this.release(this.incidents.get(id)!, now, out);
+    }
+    for (const id of this.open) {
+      const incident = this.incidents.get(id)!;
+      if (this.hasFlapping(incident)) this.maybeResolve(incident, now, out);
+    }
+    return out;
+  }
+
+  muteOf(alert: TrackedAlert, now: number): MuteReason | undefined {
+    for (const stage of this.stages.all) {
+      const reason = stage.mute?.(alert, this, now);
+      if (reason) return reason;
+    }
+    return undefined;
+  }
+
+  subjectOf(alert: TrackedAlert): AlertSubject {
+    let subject = this.subjects.get(alert.fingerprint);
+    if (!subject) this.subjects.set(alert.fingerprint, (subject = this.topology.subjectOf(alert.labels)));
+    return subject;
+  }
+
+  activeIncidentOf(fingerprint: string, now: number, onset: number): Incident | undefined {
+    const alert = this.alerts.get(fingerprint);
+    if (!alert?.incidentId) return undefined;
+    const incident = this.incidents.get(alert.incidentId);
+    if (!incident || incident.status !== 'open') return undefined;
+    // Onsets close in time: a cascade spreads within minutes; a later failure next door is a new incident.
+    if (Math.abs(onset - alert.startsAt) > this.windowMs) return undefined;
+    const active = alert.status === 'firing' || alert.flapping || (alert.endsAt ?? alert.lastSeenAt) >= now - this.windowMs;
+    // A flapping, suppressed or repair-caused member is no bridge for other alerts; an inhibited one (an echo of a
+    // cause in the same incident) still is.
+    const mute = active ? this.muteOf(alert, now) : undefined;
+    return active && (!mute || BRIDGING_MUTES.has(mute.kind)) ? incident : undefined;
+  }
+
+  addSuppression(window: SuppressionWindow): void {
+    this.stages.suppressions.add(window);
+  }
+
+  suppressions(): SuppressionWindow[] {
+    return this.stages.suppressions.list();
+  }
+
+  acknowledge(id: string, by: string, now: number): Incident | undefined {
+    const incident = this.incidents.get(id);
+    if (!incident) return undefined;
+    incident.acknowledgedAt ??= now;
+    incident.acknowledgedBy ??= by;
+    incident.updatedAt = now;
+    return incident;
+  }
+
+  /** An operator closes it; its alerts stay tracked, and a new episode of one of them opens a new incident. */
+  resolveIncident(id: string, now: number): Incident | undefined {
+    const incident = this.incidents.get(id);
+    if (!incident) return undefined;
+    if (incident.status === 'open') this.close(incident, now, undefined);
+    return incident;
+  }
+
+  /** Replays a notification from the log: the incident counts as paged at `at`, and is not paged again. */
+  markNotified(id: string, at: number): void {
+    const incident = this.incidents.get(id);
+    if (!incident || incident.notifiedAt !== undefined) return;
+    this.notified(incident, at);
+  }
+
+  linkRca(id: string, rcaId: string): void {
+    const incident = this.incidents.get(id);
+    if (incident) incident.rcaId = rcaId;
+  }
+
+  stats(): PipelineCounters {
+    return { ...this.counters, duplicates: this.stages.dedup.duplicates, stale: this.stages.dedup.stale };
+  }
+
+  private observe(event: AlertEvent, now: number, out: PipelineOutput): void {
+    for (const stage of this.stages.all) if (stage.accept?.(event, this) === 'drop') return;
+    this.counters.accepted++;
+    out.changedAlerts.add(event.fingerprint);
+    const previous = this.alerts.get(event.fingerprint);
+    const previousStatus = previous?.status;
+    const alert = previous ?? this.track(event, now);
+    const newEpisode = previous !== undefined && event.startsAt > previous.startsAt;
+    alert.status = event.status;
+    alert.startsAt = event.startsAt;
+    alert.lastSeenAt = now;
+    alert.annotations = event.annotations;
+    if (event.endsAt !== undefined) alert.endsAt = event.endsAt;
+    else delete alert.endsAt;
+    if (event.groupKey) alert.groupKey = event.groupKey;
+    if (event.status === 'firing') alert.firingDeliveries++;
+    if (event.status === 'firing' && alert.endsAt !== undefined) this.expiring.add(alert.fingerprint);
+    for (const stage of this.stages.all) stage.observe?.(alert, previousStatus, this, now);
+
+    const current = alert.incidentId ? this.incidents.get(alert.incidentId) : undefined;
+    if (current?.status === 'open' && (!newEpisode || alert.flapping || this.activeIncidentOf(alert.fingerprint, now, alert.startsAt))) {
+      current.updatedAt = now;
+      out.changedIncidents.add(current.id);
+      if (alert.status === 'resolved') this.maybeResolve(current, now, out);
+      return;
+    }
+    if (alert.status === 'firing') this.assign(alert, now, out);
+  }
+
+  private track(event: AlertEvent, now: number): TrackedAlert {
+    const alert: TrackedAlert = {
+      fingerprint: event.fingerprint,
+      status: event.status,
+      labels: event.labels,
+      annotations: event.annotations,
+      startsAt: event.startsAt,
+      source: event.source,
+      firstSeenAt: now,
+      lastSeenAt: now,
+      firingDeliveries: 0,
+      transitions: [],
+      flapping: false,
+    };
+    this.alerts.set(alert.fingerprint, alert);
+    return alert;
+  }
+
+  private assign(alert: TrackedAlert, now: number, out: PipelineOutput): void {
+    const proposals: LinkProposal[] = [];
+    for (const stage of this.stages.all) if (stage.link) proposals.push(...stage.link(alert, this, now));
+    const best = pickProposal(proposals, this.incidents);
+    if (best) this.join(this.incidents.get(best.incidentId)!, alert, best.reason, now, out);
+    else this.openIncident(alert, now, out);
+  }
+
+  private join(incident: Incident, alert: TrackedAlert, reason: MergeReason, now: number, out: PipelineOutput): void {
+    alert.incidentId = incident.id;
+    alert.merge = reason;
+    incident.members.push({ fingerprint: alert.fingerprint, reason });
+    out.joined.push({ incidentId: incident.id, fingerprint: alert.fingerprint, reason });
+    this.describe(incident, alert);
+    incident.updatedAt = now;
+    out.changedIncidents.add(incident.id);
+  }
+
+  private openIncident(alert: TrackedAlert, now: number, out: PipelineOutput): void {
+    let id = `inc-${createHash('sha1').update(`${alert.fingerprint}:${alert.startsAt}`).digest('hex').slice(0, 12)}`;
+    for (let n = 2; this.incidents.has(id); n++) id = `${id.split('.')[0]}.${n}`;
+    const subject = this.subjectOf(alert);
+    const reason: MergeReason = { kind: 'opened', detail: `opened by ${alert.labels.alertname ?? alert.fingerprint}${subject.service ? ` on ${subject.service}` : ''}` };
+    const incident: Incident = {
+      id,
+      status: 'open',
+      title: `${alert.labels.alertname ?? 'alert'}${subject.service ? ` on ${subject.service}` : subject.node ? ` on node ${subject.node}` : ''}`,
+      severity: alert.labels.severity ?? 'none',
+      openedAt: now,
+      updatedAt: now,
+      members: [],
+      services: [],
+      truncatedAlerts: 0,
+    };
+    this.incidents.set(id, incident);
+    this.counters.incidents++;
+    this.pending.add(id);
+    this.open.add(id);
+    this.join(incident, alert, reason, now, out);
+  }
+
+  private describe(incident: Incident, alert: TrackedAlert): void {
+    const service = this.subjectOf(alert).service;
+    if (service && !incident.services.includes(service)) incident.services.push(service);
+    const severity = alert.labels.severity ?? 'none';
+    if ((SEVERITY_RANK[severity] ?? 0) > (SEVERITY_RANK[incident.severity] ?? 0)) incident.severity = severity;
+  }
+
+  private release(incident: Incident, now: number, out: PipelineOutput): void {
+    if (incident.status !== 'open' || incident.notifiedAt !== undefined) {
+      this.pending.delete(incident.id);
+      return;
+    }
+    let held: string | undefined;
+    for (const stage of this.stages.all) {
+      held = stage.hold?.(incident, this, now);
+      if (held) break;
+    }
+    if (held) {
+      if (incident.heldBecause !== held) out.changedIncidents.add(incident.id);
+      incident.heldBecause = held;
+      // Looked at again when it changes, when its earliest "for T" runs out, or a minute on (mutes end, windows close).
+      this.recheckAt.set(incident.id, Math.min(now + RECHECK_MS, this.stages.paging.wakeAt(incident, this)));
+      return;
+    }
+    this.recheckAt.delete(incident.id);
+    this.notified(incident, now);
+    out.notifications.push({ incident: incident.id, fingerprints: this.firingMembers(incident, now), at: now, kind: 'opened' });
+    out.changedIncidents.add(incident.id);
+  }
+
+  private notified(incident: Incident, now: number): void {
+    delete incident.heldBecause;
+    incident.notifiedAt = now;
+    this.pending.delete(incident.id);
+    this.counters.notifications++;
+    this.counters.notificationDelayMsSum += now - incident.openedAt;
+  }
+
+  /** What a page carries: the incident's firing alerts that are not muted (all firing ones if every one is muted). */
+  private firingMembers(incident: Incident, now: number): string[] {
+    const firing = incident.members
+      .map((m) => this.alerts.get(m.fingerprint)!)
+      .filter((alert) => alert?.incidentId === incident.id && alert.status === 'firing');
+    const unmuted = firing.filter((alert) => !this.muteOf(alert, now));
+    return (unmuted.length > 0 ? unmuted : firing).map((a) => a.fingerprint);
+  }
+
+  private maybeResolve(incident: Incident, now: number, out: PipelineOutput): void {
+    const done = (fingerprint: string) => {
+      const alert = this.alerts.get(fingerprint);
+      return !alert || alert.incidentId !== incident.id || (alert.status === 'resolved' && !this.stillFlapping(alert, now));
+    };
+    const members = incident.members;
+    const resolved =
+      this.config.resolvePolicy === 'first'
+        ? done(members[0]!.fingerprint)
+        : this.config.resolvePolicy === 'last'
+          ? done(members[members.length - 1]!.fingerprint)
+          : members.every((m) => done(m.fingerprint));
+    if (resolved) this.close(incident, now, out);
+  }
+
+  private stillFlapping(alert: TrackedAlert, now: number): boolean {
+    return alert.flapping && this.muteOf(alert, now)?.kind === 'flapping';
+  }
+
+  private hasFlapping(incident: Incident): boolean {
+    return incident.members.some((m) => this.alerts.get(m.fingerprint)?.flapping);
+  }
+
+  private close(incident: Incident, now: number, out: PipelineOutput | undefined): void {
+    incident.status = 'resolved';
+    incident.resolvedAt = now;
+    incident.updatedAt = now;
+    delete incident.heldBecause;
+    this.pending.delete(incident.id);
+    this.recheckAt.delete(incident.id);
+    this.open.delete(incident.id);
+    out?.changedIncidents.add(incident.id);
+    if (out && incident.notifiedAt !== undefined && this.config.notify.resolved) {
+      this.counters.notifications++;
+      out.notifications.push({ incident: incident.id, fingerprints: incident.members.map((m) => m.fingerprint), at: now, kind: 'resolved' });
+    }
+  }
+
+  private noteTruncated(events: AlertEvent[], truncated: number, out: PipelineOutput): void {
+    this.counters.truncatedAlerts += truncated;
+    const id = events.map((e) => this.alerts.get(e.fingerprint)?.incidentId).find(Boolean);
+    const incident = id ? this.incidents.get(id) : undefined;
+    if (!incident) return;
+    incident.truncatedAlerts = Math.max(incident.truncatedAlerts, truncated);
+    out.changedIncidents.add(incident.id);
+  }
+}
+
+export function emptyOutput(): PipelineOutput {
+  return { changedIncidents: new Set(), changedAlerts: new Set(), notifications: [], joined: [] };
+}
+
+function pickProposal(proposals: LinkProposal[], incidents: ReadonlyMap<string, Incident>): LinkProposal | undefined {
+  let best: LinkProposal | undefined;
+  for (const p of proposals) {
+    if (!best) {
+      best = p;
+      continue;
+    }
+    const strength = (LINK_STRENGTH[p.reason.kind] ?? 9) - (LINK_STRENGTH[best.reason.kind] ?? 9);
+    const older = incidents.get(p.incidentId)!.openedAt < incidents.get(best.incidentId)!.openedAt;
+    if (strength < 0 || (strength === 0 && older)) best = p;
+  }
+  return best;
+}
+
+export type { AlertStage };

@@ -1,0 +1,43 @@
+import type { Engine } from '../engine.js';
+import { AlertService, type AlertServiceOptions } from './AlertService.js';
+import { PrometheusAlertPoller } from './ingest/PrometheusAlertPoller.js';
+
+const services = new WeakMap<Engine, AlertService>();
+
+/**
+ * The engine's AlertService, built on first use from the engine's store, config, service graph, RCA and metrics.
+ * Other capabilities raise alerts through it (`alertsOf(engine).raise({ source: 'anomaly', labels })`).
+ */
+export function alertsOf(engine: Engine, overrides: Pick<AlertServiceOptions, 'now' | 'onNotification'> = {}): AlertService {
+  let service = services.get(engine);
+  if (!service) {
+    service = new AlertService({
+      store: engine.context.store,
+      config: engine.config.alerts,
+      logger: engine.context.logger.child({ capability: 'alerts' }),
+      edges: () => engine.serviceGraph.edges(),
+      registry: engine.metrics.registry,
+      startRca: async (request) => (await engine.services.rca.start(request)).id,
+      ...overrides,
+    });
+    services.set(engine, service);
+  }
+  return service;
+}
+
+/** What the server runs: the clock tick, and the Prometheus poller when configured. Returns the stop function. */
+export async function startAlerting(engine: Engine): Promise<() => void> {
+  const service = alertsOf(engine);
+  await service.start();
+  const { metrics } = engine.config;
+  const pollSeconds = engine.config.alerts.prometheusPollSeconds;
+  let poller: PrometheusAlertPoller | undefined;
+  if (metrics.kind === 'prometheus' && pollSeconds > 0) {
+    poller = new PrometheusAlertPoller({ url: metrics.url, intervalSeconds: pollSeconds, headers: metrics.headers ?? {}, service, logger: engine.context.logger });
+    poller.start();
+  }
+  return () => {
+    poller?.stop();
+    service.stop();
+  };
+}

@@ -1,0 +1,150 @@
+import { z } from 'zod';
+import { parseMatcher } from './matchers.js';
+
+/**
+ * Settings of unified alerting. The defaults were chosen across the development streams of
+ * bench/alerts/generateAlertStream.ts (several seeds and shapes, see the README), never for one stream.
+ */
+
+const matcherString = z.string().superRefine((value, ctx) => {
+  try {
+    parseMatcher(value);
+  } catch (error) {
+    ctx.addIssue({ code: 'custom', message: error instanceof Error ? error.message : String(error) });
+  }
+});
+
+const inhibitRuleSchema = z.object({
+  /** Alertmanager syntax: `alertname="NodeDown"`, `severity=~"critical|page"`. */
+  sourceMatchers: z.array(matcherString).min(1),
+  targetMatchers: z.array(matcherString).default([]),
+  /** Labels that must have equal values on source and target (missing equals missing, as in Alertmanager). */
+  equal: z.array(z.string()).default([]),
+  /** Shown as the mute reason. */
+  name: z.string().default('inhibit rule'),
+});
+
+const pagingRuleSchema = z.object({
+  matchers: z.array(matcherString).default([]),
+  /** false: alerts matching never page on their own (they still group, and count toward corroboration). */
+  page: z.boolean().default(true),
+  /** "for T": firing continuously this long (from startsAt) before it may page. */
+  forSeconds: z.coerce.number().min(0).default(0),
+  /** "after N": received firing in at least this many deliveries (Alertmanager re-sends count). */
+  afterCount: z.coerce.number().int().min(1).default(1),
+  /** "N of M": at least `n` of its last `m` observed states were firing. */
+  nOfM: z.object({ n: z.coerce.number().int().min(1), m: z.coerce.number().int().min(1) }).optional(),
+});
+
+const suppressionWindowSchema = z.object({
+  kind: z.enum(['maintenance', 'rollout']),
+  matchers: z.array(matcherString).default([]),
+  startsAt: z.iso.datetime({ offset: true }),
+  endsAt: z.iso.datetime({ offset: true }),
+  reason: z.string().default(''),
+});
+
+const webhookSchema = z.object({
+  url: z.url(),
+  /** `json`: the engine's incident notification; `slack`: Slack incoming-webhook JSON (`text` + `blocks`). */
+  format: z.enum(['json', 'slack']).default('json'),
+  /** Notifications per minute to this target; the rest wait in a bounded queue (token bucket). */
+  ratePerMinute: z.coerce.number().positive().default(30),
+  headers: z.record(z.string(), z.string()).default({}),
+});
+
+export const DEFAULT_INHIBIT_RULES: Array<z.input<typeof inhibitRuleSchema>> = [
+  // The maintenance-alert pattern from the Alertmanager docs: an always-firing alert scoped by service or node.
+  {
+    name: 'maintenance of the service',
+    sourceMatchers: ['alertname=~"Maintenance|MaintenanceWindow"', 'service=~".+"'],
+    equal: ['service'],
+  },
+  {
+    name: 'maintenance of the node',
+    sourceMatchers: ['alertname=~"Maintenance|MaintenanceWindow"', 'node=~".+"'],
+    equal: ['node'],
+  },
+  // As kube-prometheus ships: a critical alert mutes the warnings of the same alertname and scope.
+  {
+    name: 'critical mutes warning',
+    sourceMatchers: ['severity="critical"'],
+    targetMatchers: ['severity="warning"'],
+    equal: ['namespace', 'service', 'alertname'],
+  },
+];
+
+export const DEFAULT_PAGING_RULES: Array<z.input<typeof pagingRuleSchema>> = [
+  { matchers: ['alertname=~"Maintenance|MaintenanceWindow|Watchdog|InfoInhibitor"'], page: false },
+  { matchers: ['severity=~"critical|page|error"'], page: true, forSeconds: 300 },
+  { matchers: [], page: false },
+];
+
+const topologySchema = z
+  .object({
+    /** Alerts whose labels say a node is down: they mute alerts of pods placed on it (label `node`). */
+    nodeDownMatchers: z.array(matcherString).default(['alertname=~"KubeNodeNotReady|KubeNodeUnreachable|NodeDown|NodeNotReady"']),
+    /** Alerts that say a service is down: they mute their callers' alerts (service graph edges). */
+    serviceDownMatchers: z.array(matcherString).default(['alertname=~".*(Down|Unavailable)"']),
+  })
+  .default({
+    nodeDownMatchers: ['alertname=~"KubeNodeNotReady|KubeNodeUnreachable|NodeDown|NodeNotReady"'],
+    serviceDownMatchers: ['alertname=~".*(Down|Unavailable)"'],
+  });
+
+export const alertsConfigSchema = z
+  .object({
+    /** Labels naming an alert's service, first present wins. */
+    serviceLabels: z.array(z.string()).min(1).default(['service', 'app', 'app_kubernetes_io_name']),
+    /** Alerts sharing all values of one of these label sets join one incident (within the window). */
+    groupBy: z.array(z.array(z.string()).min(1)).default([['namespace', 'service']]),
+    /** An alert joins an incident only through a member active within this window (seconds). */
+    groupWindowSeconds: z.coerce.number().positive().default(600),
+    /** Join alerts Alertmanager delivered under the same groupKey. */
+    respectGroupKey: z.boolean().default(true),
+    /** Join along service-graph edges (caller ↔ callee) and the Kubernetes owner/placement chain. */
+    topologyGrouping: z.boolean().default(true),
+    flap: z
+      .object({
+        /** State changes within `windowSeconds` that make an alert flapping. */
+        changes: z.coerce.number().int().min(2).default(4),
+        windowSeconds: z.coerce.number().positive().default(1800),
+        /** Hysteresis: flapping ends only after this long without a state change. */
+        quietSeconds: z.coerce.number().positive().default(1800),
+      })
+      .default({ changes: 4, windowSeconds: 1800, quietSeconds: 1800 }),
+    inhibitRules: z.array(inhibitRuleSchema).default(DEFAULT_INHIBIT_RULES.map((r) => inhibitRuleSchema.parse(r))),
+    topology: topologySchema,
+    /** First matching rule decides whether and when an alert may page. */
+    pagingRules: z.array(pagingRuleSchema).default(DEFAULT_PAGING_RULES.map((r) => pagingRuleSchema.parse(r))),
+    /** An incident with this many unmuted firing alerts on at least `services` services pages without waiting. */
+    corroboration: z
+      .object({ alerts: z.coerce.number().int().min(2).default(3), services: z.coerce.number().int().min(1).default(2) })
+      .default({ alerts: 3, services: 2 }),
+    /** `all`: when every alert resolved; `first`: when the alert that opened it resolves; `last`: when the last one that joined does. */
+    resolvePolicy: z.enum(['all', 'first', 'last']).default('all'),
+    /** Alerts carrying this label or annotation were caused by the engine's own repair actions. */
+    repairLabel: z.string().default('aicloudops_repair_id'),
+    suppressions: z.array(suppressionWindowSchema).default([]),
+    notify: z
+      .object({
+        webhooks: z.array(webhookSchema).default([]),
+        /** Also notify when an incident resolves (counts toward notifications). */
+        resolved: z.boolean().default(false),
+      })
+      .default({ webhooks: [], resolved: false }),
+    /** Start an RCA job when an incident pages, and link it. */
+    autoRca: z.boolean().default(true),
+    /** Pull Prometheus `/api/v1/alerts` at this interval (live profile; 0 = off). */
+    prometheusPollSeconds: z.coerce.number().min(0).default(0),
+    /** Seconds between clock ticks that release held incidents ("for T") and resolve stale ones. */
+    tickSeconds: z.coerce.number().positive().default(1),
+  })
+  .prefault({});
+
+export type AlertsConfig = z.infer<typeof alertsConfigSchema>;
+export type InhibitRuleConfig = z.infer<typeof inhibitRuleSchema>;
+export type PagingRuleConfig = z.infer<typeof pagingRuleSchema>;
+export type SuppressionWindowConfig = z.infer<typeof suppressionWindowSchema>;
+export type WebhookConfig = z.infer<typeof webhookSchema>;
+export { suppressionWindowSchema };

@@ -1,0 +1,51 @@
+import type { Logger } from 'pino';
+import { EngineError, fieldIssuesFromZod } from '../../errors.js';
+import type { AlertService } from '../AlertService.js';
+import { prometheusAlertsResponseSchema } from '../schemas.js';
+import type { AlertEvent } from '../types.js';
+import { fromPrometheus } from './normalizeAlerts.js';
+
+/**
+ * Pulls Prometheus `/api/v1/alerts` (for setups without an Alertmanager): firing alerts enter like webhook alerts,
+ * and an alert gone since the previous poll is resolved.
+ */
+export class PrometheusAlertPoller {
+  private previous = new Map<string, AlertEvent>();
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly options: { url: string; intervalSeconds: number; headers?: Record<string, string>; service: AlertService; logger?: Logger },
+  ) {}
+
+  start(): void {
+    this.timer = setInterval(() => void this.poll().catch((error: unknown) => this.warn(error)), this.options.intervalSeconds * 1000);
+    this.timer.unref();
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+  }
+
+  /** One poll; resolves with the number of events it delivered. */
+  async poll(): Promise<number> {
+    const url = `${this.options.url.replace(/\/+$/, '')}/api/v1/alerts`;
+    const response = await fetch(url, { headers: this.options.headers ?? {}, signal: AbortSignal.timeout(10_000) });
+    if (!response.ok) throw new EngineError('UPSTREAM_ERROR', `Prometheus ${url} answered ${response.status}`);
+    const parsed = prometheusAlertsResponseSchema.safeParse(await response.json());
+    if (!parsed.success) {
+      throw new EngineError('UPSTREAM_ERROR', 'Prometheus /api/v1/alerts returned an unexpected body', { issues: fieldIssuesFromZod(parsed.error.issues, 'response') });
+    }
+    let delivered = 0;
+    await this.options.service.ingestEvents((at) => {
+      const { events, firing } = fromPrometheus(parsed.data, this.previous, at);
+      this.previous = firing;
+      delivered = events.length;
+      return events;
+    });
+    return delivered;
+  }
+
+  private warn(error: unknown): void {
+    this.options.logger?.warn({ err: error instanceof Error ? error.message : String(error) }, 'Prometheus alert poll failed');
+  }
+}

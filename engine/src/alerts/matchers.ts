@@ -1,0 +1,55 @@
+import { EngineError } from '../errors.js';
+
+/** One Alertmanager label matcher: `name="v"`, `name!="v"`, `name=~"re"`, `name!~"re"`. */
+export interface LabelMatcher {
+  name: string;
+  op: '=' | '!=' | '=~' | '!~';
+  value: string;
+  /** Anchored as Alertmanager anchors it: ^(?:re)$. */
+  regex?: RegExp;
+}
+
+const MATCHER = /^\s*([A-Za-z_][A-Za-z0-9_]*)\s*(=~|!~|!=|=)\s*(?:"((?:[^"\\]|\\.)*)"|([^"\s]*))\s*$/;
+
+/** Parses Alertmanager's matcher syntax; throws INVALID_INPUT naming the text when it is not one. */
+export function parseMatcher(text: string): LabelMatcher {
+  const m = MATCHER.exec(text);
+  if (!m) {
+    throw new EngineError('INVALID_INPUT', `"${text}" is not a label matcher like name="value" or name=~"regex"`, {
+      issues: [{ field: 'matcher', message: `not a matcher: ${text}` }],
+    });
+  }
+  const op = m[2] as LabelMatcher['op'];
+  const value = m[3] !== undefined ? m[3].replace(/\\(.)/g, '$1') : (m[4] ?? '');
+  const matcher: LabelMatcher = { name: m[1]!, op, value };
+  if (op === '=~' || op === '!~') {
+    try {
+      matcher.regex = new RegExp(`^(?:${value})$`);
+    } catch {
+      throw new EngineError('INVALID_INPUT', `"${text}": invalid regular expression`, {
+        issues: [{ field: 'matcher', message: `invalid regex in ${text}` }],
+      });
+    }
+  }
+  return matcher;
+}
+
+/** A missing label matches as the empty string, as in Alertmanager. */
+export function matches(matcher: LabelMatcher, labels: Record<string, string>): boolean {
+  const value = labels[matcher.name] ?? '';
+  switch (matcher.op) {
+    case '=':
+      return value === matcher.value;
+    case '!=':
+      return value !== matcher.value;
+    case '=~':
+      return matcher.regex!.test(value);
+    case '!~':
+      return !matcher.regex!.test(value);
+  }
+}
+
+export function matchesAll(matchers: LabelMatcher[], labels: Record<string, string>): boolean {
+  for (const m of matchers) if (!matches(m, labels)) return false;
+  return true;
+}

@@ -1,0 +1,23 @@
+import { EngineError } from '../../errors.js';
+import type { NotificationMessage, Notifier } from './Notifier.js';
+
+/** POSTs the engine's notification JSON (or a transformed body) to a URL. */
+export class WebhookNotifier implements Notifier {
+  constructor(
+    readonly name: string,
+    private readonly url: string,
+    private readonly headers: Record<string, string> = {},
+    private readonly format: (message: NotificationMessage) => unknown = (m) => m,
+    private readonly timeoutMs = 10_000,
+  ) {}
+
+  async send(message: NotificationMessage): Promise<void> {
+    const response = await fetch(this.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...this.headers },
+      body: JSON.stringify(this.format(message)),
+      signal: AbortSignal.timeout(this.timeoutMs),
+    });
+    if (!response.ok) throw new EngineError('UPSTREAM_ERROR', `notification target ${this.name} answered ${response.status}`);
+  }
+}

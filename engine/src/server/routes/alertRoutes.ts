@@ -1,0 +1,129 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { Engine } from '../../engine.js';
+import { alertsOf, startAlerting } from '../../alerts/alertsOf.js';
+import {
+  alertDtoSchema,
+  alertListQuerySchema,
+  alertStatsSchema,
+  alertmanagerWebhookSchema,
+  genericAlertsBodySchema,
+  incidentDtoSchema,
+  incidentListQuerySchema,
+  ingestResultSchema,
+  suppressionBodySchema,
+  suppressionDtoSchema,
+} from '../../alerts/schemas.js';
+import { iterateSubscription, streamSse } from '../sse.js';
+import type { IncidentEvent } from '../../alerts/IncidentBus.js';
+
+const idParams = z.object({ id: z.string().min(1).max(128) });
+
+/**
+ * Unified alerting under /api/v1: ingest (Alertmanager webhook v4, the generic form), incidents with their alerts and
+ * merge reasons, ack/resolve, the live incident stream (SSE), suppression windows and the compression figures.
+ * Ingest answers 200 only after the delivery is durable in the store.
+ */
+export const alertRoutes: FastifyPluginAsyncZod<{ engine: Engine }> = async (app, { engine }) => {
+  const service = alertsOf(engine);
+  const stop = await startAlerting(engine);
+  app.addHook('onClose', async () => stop());
+
+  app.post(
+    '/alerts/webhook/alertmanager',
+    {
+      config: { minRole: 'operator' },
+      schema: {
+        tags: ['alerts'],
+        summary: 'Alertmanager webhook receiver (payload version 4); idempotent on fingerprint + startsAt',
+        body: alertmanagerWebhookSchema,
+        response: { 200: ingestResultSchema },
+      },
+    },
+    async (request) => service.ingestAlertmanager(request.body, { validated: true }),
+  );
+
+  app.post(
+    '/alerts',
+    {
+      config: { minRole: 'operator' },
+      schema: { tags: ['alerts'], summary: 'Generic JSON alerts', body: genericAlertsBodySchema, response: { 200: ingestResultSchema } },
+    },
+    async (request) => service.ingestGeneric(request.body, { validated: true }),
+  );
+
+  app.get(
+    '/alerts',
+    { schema: { tags: ['alerts'], querystring: alertListQuerySchema, response: { 200: z.object({ items: z.array(alertDtoSchema) }) } } },
+    async (request) => ({ items: await service.listAlerts(request.query) }),
+  );
+
+  app.get(
+    '/alerts/stats',
+    { schema: { tags: ['alerts'], summary: 'Compression, dedup ratio and added notification delay', response: { 200: alertStatsSchema } } },
+    async () => service.stats(),
+  );
+
+  app.get(
+    '/alerts/suppressions',
+    { schema: { tags: ['alerts'], response: { 200: z.object({ items: z.array(suppressionDtoSchema) }) } } },
+    async () => ({ items: await service.suppressions() }),
+  );
+
+  app.post(
+    '/alerts/suppressions',
+    {
+      config: { minRole: 'operator' },
+      schema: { tags: ['alerts'], summary: 'A maintenance or rollout window', body: suppressionBodySchema, response: { 201: suppressionDtoSchema } },
+    },
+    async (request, reply) => reply.status(201).send(await service.addSuppression(request.body)),
+  );
+
+  app.get(
+    '/incidents',
+    { schema: { tags: ['alerts'], querystring: incidentListQuerySchema, response: { 200: z.object({ items: z.array(incidentDtoSchema) }) } } },
+    async (request) => ({ items: await service.listIncidents(request.query) }),
+  );
+
+  app.get(
+    '/incidents/events',
+    { schema: { tags: ['alerts'], summary: 'Server-sent events: `incident` on every change, from every replica sharing the store' } },
+    async (request, reply) => {
+      let unsubscribe: (() => Promise<void>) | undefined;
+      const pending: IncidentEvent[] = [];
+      let push: ((event: IncidentEvent) => void) | undefined;
+      unsubscribe = await service.bus.subscribe((event) => (push ? push(event) : pending.push(event)));
+      const events = iterateSubscription<IncidentEvent>((p) => {
+        push = p;
+        pending.splice(0).forEach(p);
+        return () => void unsubscribe?.();
+      }, () => false);
+      await streamSse(request, reply, {
+        async *[Symbol.asyncIterator]() {
+          yield { event: 'ready', data: { at: new Date().toISOString() } };
+          for await (const event of events) yield { event: 'incident', data: event };
+        },
+      });
+      await unsubscribe();
+      unsubscribe = undefined;
+    },
+  );
+
+  app.get(
+    '/incidents/:id',
+    { schema: { tags: ['alerts'], params: idParams, response: { 200: incidentDtoSchema } } },
+    async (request) => service.getIncident(request.params.id),
+  );
+
+  app.post(
+    '/incidents/:id/ack',
+    { config: { minRole: 'operator' }, schema: { tags: ['alerts'], params: idParams, response: { 200: incidentDtoSchema } } },
+    async (request) => service.acknowledge(request.params.id, request.principal?.name ?? 'anonymous'),
+  );
+
+  app.post(
+    '/incidents/:id/resolve',
+    { config: { minRole: 'operator' }, schema: { tags: ['alerts'], params: idParams, response: { 200: incidentDtoSchema } } },
+    async (request) => service.resolve(request.params.id, request.principal?.name ?? 'anonymous'),
+  );
+};
