@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { EngineError, isEngineError, type FieldIssue } from '../errors.js';
+import { redactText } from '../util/redact.js';
 
 export interface ErrorBody {
   error: { code: string; message: string; issues?: FieldIssue[]; requestId?: string };
@@ -12,11 +13,12 @@ export function registerErrorHandler(app: FastifyInstance): void {
     const engineError = toEngineError(error);
     const status = statusOf(error, engineError);
     if (status >= 500) request.log.error({ err: error }, 'request failed');
-    else request.log.info({ code: engineError.code, issues: engineError.issues }, engineError.message);
+    else request.log.info({ code: engineError.code, issues: engineError.issues }, redactText(engineError.message));
     const body: ErrorBody = {
       error: {
         code: engineError.code,
-        message: status >= 500 && engineError.code === 'INTERNAL' ? 'internal error' : engineError.message,
+        // Upstream errors name their source's URL; its credentials stay in the engine.
+        message: status >= 500 && engineError.code === 'INTERNAL' ? 'internal error' : redactText(engineError.message),
         ...(engineError.issues.length > 0 ? { issues: engineError.issues } : {}),
         requestId: String(request.id),
       },

@@ -165,6 +165,13 @@ describe('security: ingest roots, redaction, readiness', () => {
     expect(wrong.body).toBe(anonymous.body);
   });
 
+  it('an upstream error names its source without the source\'s credentials', async () => {
+    const res = await app.inject({ method: 'GET', url: '/api/v1/metrics/query?query=up', headers: auth(viewer) });
+    expect(res.statusCode).toBeGreaterThanOrEqual(500);
+    expect(res.json().error.message).toContain('promuser:***@127.0.0.1:9');
+    for (const secret of secrets) expect(res.body).not.toContain(secret);
+  });
+
   it('does not log what users search for, nor any credential', async () => {
     const res = await app.inject({ method: 'GET', url: `/api/v1/assistant/search?q=${QUERY}+payments`, headers: auth(viewer) });
     expect(res.statusCode).toBe(200);
