@@ -33,7 +33,14 @@ export class JobRecordWriter {
 
   /** Queues the record's current state; returns at once. */
   save(record: JobRecord): void {
-    this.waiting.set(record.id, structuredClone(record));
+    let snapshot: JobRecord;
+    try {
+      snapshot = JSON.parse(JSON.stringify(record)) as JobRecord;
+    } catch (err) {
+      this.logger.error({ err, job: record.id }, 'job record is not JSON; not stored');
+      return;
+    }
+    this.waiting.set(record.id, snapshot);
     if (!this.loops.has(record.id) && !this.stopped) this.loops.set(record.id, this.flush(record.id));
   }
 

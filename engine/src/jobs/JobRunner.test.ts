@@ -137,3 +137,24 @@ describe('JobRunner when the store fails', () => {
     expect(unhandled).toEqual([]);
   });
 });
+
+describe('JobRunner bookkeeping', () => {
+  it('survives a listener that throws and fails a job whose result cannot be stored, with nothing unhandled', async () => {
+    const jobs = new JobRunner(new MemoryStore(), logger);
+    const cyclic: Record<string, unknown> = {};
+    cyclic.self = cyclic;
+    const job = await jobs.start('k', {}, async (ctx) => {
+      ctx.progress(0.5, 'half');
+      return cyclic;
+    });
+    jobs.subscribe(job.id, () => {
+      throw new Error('listener bug');
+    });
+    const final = await jobs.wait(job.id);
+    expect(final).toMatchObject({ status: 'failed', error: { code: 'INTERNAL', message: expect.stringMatching(/circular/i) } });
+    expect(jobs.activeCount).toBe(0);
+    await expect(jobs.start('k', {}, async () => 'next')).resolves.toMatchObject({ status: 'running' });
+    await new Promise((r) => setTimeout(r, 50));
+    expect(unhandled).toEqual([]);
+  });
+});

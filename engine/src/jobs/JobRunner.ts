@@ -415,11 +415,15 @@ export class JobRunner {
       },
     };
     const startedAt = performance.now();
-    void this.execute(job, ctx, logger).finally(() => {
+    void this.execute(job, ctx, logger).then(() => {
       const seconds = (performance.now() - startedAt) / 1000;
       this.durations.set(record.kind, seconds);
-      this.metrics?.finished(record.kind, record.status, seconds);
       this.runningByKind.set(record.kind, this.runningByKind.get(record.kind)! - 1);
+      try {
+        this.metrics?.finished(record.kind, record.status, seconds);
+      } catch (err) {
+        logger.error({ err }, 'job metrics failed');
+      }
       this.end(job);
       this.pump(record.kind);
     });
@@ -428,7 +432,10 @@ export class JobRunner {
   private async execute(job: LiveJob, ctx: JobContext, logger: Logger): Promise<void> {
     const { record, controller } = job;
     try {
-      record.result = await job.run(ctx);
+      const result = await job.run(ctx);
+      // The record is stored as JSON: a result that cannot be (a cycle, a BigInt) fails the job here, not later.
+      JSON.stringify(result);
+      record.result = result;
       record.status = controller.signal.aborted ? 'cancelled' : 'succeeded';
       record.progress = 1;
       record.message = record.status === 'succeeded' ? 'done' : 'cancelled';
@@ -463,8 +470,13 @@ export class JobRunner {
     await this.store.set(leaseKey(this.instance), new Date().toISOString(), { ttlSeconds: this.options.leaseSeconds });
   }
 
+  /** Tells listeners; one that throws is logged, never allowed to break the job's bookkeeping. */
   private emit(record: JobRecord): void {
-    this.events.emit(`job:${record.id}`, { ...record });
-    for (const listener of this.updateListeners) listener({ ...record });
+    try {
+      this.events.emit(`job:${record.id}`, { ...record });
+      for (const listener of this.updateListeners) listener({ ...record });
+    } catch (err) {
+      this.logger.error({ err, job: record.id }, 'a job listener failed');
+    }
   }
 }
