@@ -1,0 +1,266 @@
+import { EventEmitter, on } from 'node:events';
+import { hostname } from 'node:os';
+import type { Logger } from 'pino';
+import { EngineError } from '../errors.js';
+import type { LeaderLease } from '../sources/cluster/ClusterSource.js';
+import type { MetricsSource } from '../sources/metrics/MetricsSource.js';
+import type { Store } from '../store/Store.js';
+import type { AuditLog, AuditQuery, AuditRecord, AuditVerification } from './audit/AuditLog.js';
+import type { RepairConfig } from './config.js';
+import { scanSnapshot } from './detectors/index.js';
+import type { ActionRecord } from './executor/ActionRecord.js';
+import { ActionStore } from './executor/ActionStore.js';
+import type { ClusterActuator } from './executor/ClusterActuator.js';
+import { leaseFence } from './executor/leaseFence.js';
+import { RepairExecutor, type RepairEvent, type RepairNotification } from './executor/RepairExecutor.js';
+import type { RepairKillSwitch } from './repairSchemas.js';
+import type { RuleBook } from './rules/loadRules.js';
+import { planRepairsWithReasons, type SkippedRule } from './rules/planRepairs.js';
+import { parseRepairPolicy } from './rules/loadRules.js';
+import type { ClusterSnapshot, Finding, PlannedAction, RecentAction } from './types.js';
+
+export interface RepairServiceDeps {
+  /** Reads and writes on the one cluster repair acts on. */
+  cluster: ClusterActuator;
+  /** Only the holder acts; it is also the fence before every write. */
+  lease: LeaderLease;
+  store: Store;
+  audit: AuditLog;
+  rules: RuleBook;
+  config: RepairConfig;
+  logger: Logger;
+  metrics?: Pick<MetricsSource, 'instantQuery'>;
+  now?: () => Date;
+}
+
+export interface RepairScan {
+  at: string;
+  findings: Finding[];
+}
+
+export interface RepairPlanResult extends RepairScan {
+  actions: PlannedAction[];
+  skipped: SkippedRule[];
+}
+
+const KILL_SWITCH_KEY = 'repair:kill-switch';
+
+/**
+ * The repair loop as a service: scans (on a schedule and on demand), plans with the rules in force, hands planned
+ * actions to the executor, and serves findings, plans, approvals, actions, the audit trail and the kill switch to
+ * the API and the CLI. Every replica serves reads and approvals (state lives in the store); only the Lease holder
+ * scans for new actions and writes to the cluster.
+ */
+export class RepairService {
+  readonly executor: RepairExecutor;
+  private readonly actions: ActionStore;
+  private readonly events = new EventEmitter();
+  private readonly now: () => Date;
+  private lastScan?: RepairScan;
+  private timers: NodeJS.Timeout[] = [];
+  private leading = false;
+  private running?: Promise<void>;
+
+  constructor(private readonly deps: RepairServiceDeps) {
+    this.now = deps.now ?? (() => new Date());
+    this.actions = new ActionStore(deps.store);
+    this.events.setMaxListeners(100);
+    this.executor = new RepairExecutor({
+      reader: deps.cluster,
+      writer: deps.cluster,
+      actions: this.actions,
+      audit: deps.audit,
+      fence: leaseFence(deps.lease),
+      killSwitch: async () => (await this.killSwitch()).on,
+      stillHolds: (finding, snapshot) => scanSnapshot(snapshot, this.now()).some((f) => f.fingerprint === finding.fingerprint),
+      ...(deps.metrics ? { metrics: deps.metrics } : {}),
+      notify: (n) => this.notify(n),
+      onEvent: (e) => this.events.emit('event', e),
+      settings: {
+        approvalTtlSeconds: deps.config.approvalTtlSeconds,
+        loopBreaker: deps.config.loopBreaker,
+        shadowHorizonSeconds: deps.config.shadowHorizonSeconds,
+      },
+      identity: deps.lease.identity,
+      now: this.now,
+    });
+  }
+
+  get identity(): string {
+    return this.deps.lease.identity;
+  }
+
+  /** Finds what is wrong now, in the configured namespaces (all when none are configured). */
+  async scan(namespace?: string): Promise<RepairScan> {
+    const snapshot = await this.snapshot(namespace);
+    const scan = { at: this.now().toISOString(), findings: scanSnapshot(snapshot, this.now()) };
+    if (!namespace) this.lastScan = scan;
+    this.events.emit('event', { type: 'findings', at: scan.at, count: scan.findings.length });
+    return scan;
+  }
+
+  /** What the rules would do about the current findings (nothing is submitted or written). */
+  async plan(namespace?: string): Promise<RepairPlanResult> {
+    const snapshot = await this.snapshot(namespace);
+    const at = this.now();
+    const findings = scanSnapshot(snapshot, at);
+    const { actions, skipped } = planRepairsWithReasons(findings, snapshot, this.deps.rules.current, this.policy(), at, await this.history());
+    return { at: at.toISOString(), findings, actions, skipped };
+  }
+
+  /** The last scheduled scan, or a fresh one when none ran yet. */
+  async findings(): Promise<RepairScan> {
+    return this.lastScan ?? this.scan();
+  }
+
+  /**
+   * One round, leader only: recover in-flight actions after taking the lease, scan and plan, submit what the rules
+   * ask for, then move every open action a step. Rounds never overlap within a replica.
+   */
+  async runOnce(options: { scan?: boolean } = {}): Promise<{ leader: boolean; submitted: number }> {
+    if (!(await this.deps.lease.tryAcquireOrRenew())) {
+      this.leading = false;
+      return { leader: false, submitted: 0 };
+    }
+    if (!this.leading) {
+      this.leading = true;
+      await this.executor.recover();
+    }
+    let submitted = 0;
+    if (options.scan !== false) {
+      const plan = await this.plan();
+      this.lastScan = { at: plan.at, findings: plan.findings };
+      const byFingerprint = new Map(plan.findings.map((f) => [f.fingerprint, f]));
+      for (const action of plan.actions) {
+        const finding = byFingerprint.get(action.findingFingerprint);
+        if (!finding) continue;
+        const rule = this.deps.rules.current.rules.find((r) => r.id === action.ruleId);
+        await this.executor.submit(action, finding, rule?.verify);
+        submitted++;
+      }
+    }
+    await this.executor.tick();
+    return { leader: true, submitted };
+  }
+
+  /** Starts the schedule: a scan every scanIntervalSeconds, in-flight steps every tickSeconds. */
+  start(): void {
+    if (this.timers.length || !this.deps.config.enabled) return;
+    const round = (scan: boolean) => () => {
+      if (this.running) return;
+      this.running = this.runOnce({ scan })
+        .then(() => undefined)
+        .catch((error: unknown) => this.deps.logger.warn({ err: error instanceof Error ? error.message : String(error) }, 'repair: round failed'))
+        .finally(() => (this.running = undefined));
+    };
+    this.timers = [
+      setInterval(round(true), this.deps.config.scanIntervalSeconds * 1000),
+      setInterval(round(false), this.deps.config.tickSeconds * 1000),
+    ];
+    for (const t of this.timers) t.unref();
+    round(true)();
+  }
+
+  async stop(): Promise<void> {
+    for (const t of this.timers) clearInterval(t);
+    this.timers = [];
+    await this.running;
+    if (this.leading) await this.deps.lease.release().catch(() => undefined);
+    this.leading = false;
+  }
+
+  async listActions(filter: { state?: string; namespace?: string } = {}): Promise<ActionRecord[]> {
+    return (await this.actions.list()).filter(
+      (r) => (!filter.state || r.state === filter.state) && (!filter.namespace || r.planned.target.namespace === filter.namespace),
+    );
+  }
+
+  getAction(id: string): Promise<ActionRecord> {
+    return this.actions.require(id);
+  }
+
+  /** Any replica records the decision; the leader applies it on its next step. */
+  approve(id: string, by: string, comment?: string): Promise<ActionRecord> {
+    return this.executor.approve(id, by, comment);
+  }
+
+  reject(id: string, by: string, comment?: string): Promise<ActionRecord> {
+    return this.executor.reject(id, by, comment);
+  }
+
+  audit(query: AuditQuery = {}): Promise<AuditRecord[]> {
+    return this.deps.audit.query(query);
+  }
+
+  verifyAudit(): Promise<AuditVerification> {
+    return this.deps.audit.verify();
+  }
+
+  /** The config's switch wins (only config can lift it); otherwise the one an admin set through the API. */
+  async killSwitch(): Promise<RepairKillSwitch> {
+    if (this.deps.config.killSwitch) return { on: true, source: 'config' };
+    const stored = await this.deps.store.get(KILL_SWITCH_KEY);
+    if (!stored) return { on: false, source: 'off' };
+    const parsed = JSON.parse(stored) as { by: string; at: string };
+    return { on: true, source: 'api', by: parsed.by, at: parsed.at };
+  }
+
+  async setKillSwitch(on: boolean, by: string): Promise<RepairKillSwitch> {
+    if (!on && this.deps.config.killSwitch) {
+      throw new EngineError('CONFLICT', 'the kill switch is on in config (repair.killSwitch); lift it there');
+    }
+    const at = this.now().toISOString();
+    if (on) await this.deps.store.set(KILL_SWITCH_KEY, JSON.stringify({ by, at }));
+    else await this.deps.store.del(KILL_SWITCH_KEY);
+    await this.deps.audit.append({ kind: 'kill-switch', at, target: { kind: 'Engine', name: 'repair' }, actor: by, data: { on } });
+    this.events.emit('event', { type: 'kill-switch', on, by, at });
+    return this.killSwitch();
+  }
+
+  /** Repair events (action updates, scans, kill switch) as they happen on this replica. */
+  async *watch(signal: AbortSignal): AsyncGenerator<RepairEvent | Record<string, unknown>> {
+    try {
+      for await (const [event] of on(this.events, 'event', { signal })) yield event as RepairEvent;
+    } catch (error) {
+      if ((error as { name?: string }).name !== 'AbortError') throw error;
+    }
+  }
+
+  private policy() {
+    return parseRepairPolicy({ maxMode: this.deps.config.maxMode, protectedNamespaces: this.deps.config.protectedNamespaces, killSwitch: false });
+  }
+
+  private async snapshot(namespace?: string): Promise<ClusterSnapshot> {
+    const namespaces = namespace ? [namespace] : this.deps.config.namespaces;
+    if (namespaces.length === 0) return this.deps.cluster.snapshot('');
+    const parts = await Promise.all(namespaces.map((ns) => this.deps.cluster.snapshot(ns)));
+    return mergeSnapshots(parts);
+  }
+
+  /** Past actions that changed something, for the planner's cooldowns and budgets. */
+  private async history(): Promise<RecentAction[]> {
+    return (await this.actions.list())
+      .filter((r) => r.applied)
+      .map((r) => ({ type: r.planned.type, target: r.planned.target, ruleId: r.planned.ruleId, at: r.applied!.at }));
+  }
+
+  private notify(notification: RepairNotification): void {
+    const log = notification.kind === 'escalation' ? this.deps.logger.warn.bind(this.deps.logger) : this.deps.logger.info.bind(this.deps.logger);
+    log({ action: notification.actionId, target: notification.target }, `repair ${notification.kind}: ${notification.message}`);
+    this.events.emit('event', { type: notification.kind, ...notification });
+  }
+}
+
+function mergeSnapshots(parts: ClusterSnapshot[]): ClusterSnapshot {
+  const out: Record<string, unknown[]> = {};
+  for (const part of parts) {
+    for (const [kind, list] of Object.entries(part) as Array<[string, unknown[] | undefined]>) {
+      if (kind === 'nodes') out[kind] = list ?? [];
+      else out[kind] = [...(out[kind] ?? []), ...(list ?? [])];
+    }
+  }
+  return out as ClusterSnapshot;
+}
+
+/** This replica's lease identity: the pod name in Kubernetes (HOSTNAME), plus the pid so two local engines differ. */
+export const defaultRepairIdentity = (): string => `${process.env['HOSTNAME'] ?? hostname()}-${process.pid}`;
