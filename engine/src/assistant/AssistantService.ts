@@ -180,13 +180,9 @@ export class AssistantService {
   /** Starts an ingest job; progress and the per-source reports are on the job record. */
   async ingest(input: unknown): Promise<JobRecord<IngestReport[]>> {
     const request = parse(ingestRequestSchema, input, 'body');
-    for (const path of request.paths) {
-      if (!existsSync(path)) {
-        throw new EngineError('INVALID_INPUT', `ingest path ${path} does not exist on the engine host`, {
-          issues: [{ field: 'body.paths', message: `${path} does not exist` }],
-        });
-      }
-    }
+    // Reads on a caller's behalf stay inside assistant.ingest.roots (checked here, and again when the job reads).
+    const roots = this.kb.ingestRoots;
+    request.paths.forEach((path, i) => roots.check(path, `body.paths.${i}`));
     return this.ctx.jobs.start('assistant.ingest', request, async (job) => {
       const reports: IngestReport[] = [];
       for (const [i, path] of request.paths.entries()) {
@@ -198,6 +194,7 @@ export class AssistantService {
             ...(request.attribution ? { attribution: request.attribution } : {}),
           },
           (fraction, message) => job.progress((i + fraction) / request.paths.length, message),
+          { roots },
         );
         reports.push(report);
       }

@@ -17,7 +17,13 @@ import { startFakeOpenAiServer, type ChatCompletionBody, type FakeOpenAiServer }
  */
 
 const dataDir = mkdtempSync(join(tmpdir(), 'assistant-data-'));
-const baseConfig: EngineConfigInput = { logLevel: 'silent', dataDir, cluster: { kind: 'simulated', injectFaults: false } };
+// The tests ingest folders they make under the temp dir, so that is the allowed ingest root.
+const baseConfig: EngineConfigInput = {
+  logLevel: 'silent',
+  dataDir,
+  cluster: { kind: 'simulated', injectFaults: false },
+  assistant: { ingest: { roots: [tmpdir()] } },
+};
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
 async function collect(stream: AsyncIterable<AskEvent>): Promise<AskEvent[]> {
