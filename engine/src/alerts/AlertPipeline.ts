@@ -341,11 +341,16 @@ export class AlertPipeline implements PipelineState {
   }
 
   private noteTruncated(events: AlertEvent[], truncated: number, out: PipelineOutput): void {
-    this.counters.truncatedAlerts += truncated;
     const id = events.map((e) => this.alerts.get(e.fingerprint)?.incidentId).find(Boolean);
     const incident = id ? this.incidents.get(id) : undefined;
-    if (!incident) return;
-    incident.truncatedAlerts = Math.max(incident.truncatedAlerts, truncated);
+    if (!incident) {
+      this.counters.truncatedAlerts += truncated;
+      return;
+    }
+    // A re-send of the same truncated group is not counted again: only the growth of what is missing.
+    if (truncated <= incident.truncatedAlerts) return;
+    this.counters.truncatedAlerts += truncated - incident.truncatedAlerts;
+    incident.truncatedAlerts = truncated;
     out.changedIncidents.add(incident.id);
   }
 }
