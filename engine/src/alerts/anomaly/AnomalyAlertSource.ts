@@ -1,0 +1,235 @@
+import { createHash } from 'node:crypto';
+import { z } from 'zod';
+import type { MetricsSource, RangeSeries } from '../../sources/metrics/MetricsSource.js';
+import type { AnomalyDetector } from './AnomalyDetector.js';
+import { SortedWindow } from './SortedWindow.js';
+import { ANOMALY_DETECTOR_NAMES, createAnomalyDetector, DEFAULT_ANOMALY_DETECTOR, type AnomalyDetectorName } from './anomalyDetectors.js';
+import { DEFAULT_TAIL_ENSEMBLE } from './detectors/TailEnsembleDetector.js';
+
+/** An alert in the generic form every alert source shares (Alertmanager's fields; times in unix ms). */
+export interface AnomalyAlert {
+  status: 'firing' | 'resolved';
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
+  startsAt: number;
+  endsAt?: number;
+  fingerprint: string;
+}
+
+export const anomalySignalSchema = z.object({
+  /** Becomes the `signal` label; names the alert. */
+  name: z.string().min(1).regex(/^[a-zA-Z_][a-zA-Z0-9_:-]*$/, 'letters, digits, _ : - only'),
+  /** PromQL range query; every series it returns gets its own detector. */
+  query: z.string().min(1),
+  stepSeconds: z.number().int().positive().max(86_400).default(60),
+  labels: z.record(z.string(), z.string()).default({}),
+  severity: z.string().min(1).default('warning'),
+});
+export type AnomalySignal = z.input<typeof anomalySignalSchema>;
+
+export const anomalyAlertSourceSchema = z.object({
+  signals: z.array(anomalySignalSchema).min(1),
+  detector: z.enum(ANOMALY_DETECTOR_NAMES as [AnomalyDetectorName, ...AnomalyDetectorName[]]).default(DEFAULT_ANOMALY_DETECTOR),
+  /**
+   * Score at which a sample is an anomaly: one value for every series, never per metric. Default: the detector's
+   * detection level, which the NAB benchmark's corpus-wide optimisation lands on (0.2499 for the standard profile).
+   */
+  threshold: z.number().gt(0).lte(1).default(DEFAULT_TAIL_ENSEMBLE.detectionLevel),
+  /** History read on the first poll to learn the baseline before alerting (NAB's probation: 15% of it, ≤ 750 steps). */
+  historySeconds: z.number().int().positive().default(7 * 86_400),
+  /**
+   * Practical significance: a detection alerts only if the value is at least this fraction of the baseline median
+   * away from it. Scale-free, one value for every series; it keeps smooth, slowly drifting series (the demo shop's
+   * latencies move 0.2% per hour, which the detector rightly finds unprecedented) from paging anyone.
+   */
+  minRelativeChange: z.number().min(0).default(0.1),
+  /** A firing anomaly resolves once the value has been back near its pre-anomaly baseline for this many steps… */
+  resolveAfterSteps: z.number().int().positive().default(5),
+  /** …or when the new level has lasted this many steps without a further detection (it is the new normal). */
+  newNormalAfterSteps: z.number().int().positive().default(360),
+});
+export type AnomalyAlertSourceConfig = z.input<typeof anomalyAlertSourceSchema>;
+
+/** Values behind the significance check's median: the detector's own baseline length. */
+const BASELINE_VALUES = 750;
+
+interface Track {
+  detector: AnomalyDetector;
+  /** The last values, for the baseline median of the significance check. */
+  recent: SortedWindow;
+  /** Unix seconds of the last sample fed. */
+  lastSeen: number;
+  rows: number;
+  probationRows: number;
+  firing?: AnomalyAlert;
+  /** The baseline median when the alert fired: "back to normal" is measured against it, not the shifted one. */
+  firingBaseline?: number;
+  lastDetection?: number;
+  /** Consecutive steps back within the significance band of firingBaseline. */
+  backSteps: number;
+}
+
+/**
+ * Anomaly alerts without thresholds per metric: runs a streaming detector over every series of the configured
+ * signals, read through the engine's MetricsSource, and turns detections into alerts in the generic form. Each
+ * poll reads only what is new since the last one (the first poll reads `historySeconds` to learn the baseline).
+ * Alerts are raised through `sink` (see `anomalyAlertSink`) and returned.
+ */
+export class AnomalyAlertSource {
+  private readonly config: z.output<typeof anomalyAlertSourceSchema>;
+  private readonly tracks = new Map<string, Track>();
+
+  constructor(
+    private readonly metrics: Pick<MetricsSource, 'rangeQuery'>,
+    config: AnomalyAlertSourceConfig,
+    private readonly sink?: (alert: AnomalyAlert) => Promise<unknown>,
+  ) {
+    this.config = anomalyAlertSourceSchema.parse(config);
+  }
+
+  /** Reads new samples up to `now` (unix seconds), scores them, returns the alerts that fired or resolved. */
+  async poll(now: number = Date.now() / 1000): Promise<AnomalyAlert[]> {
+    const alerts: AnomalyAlert[] = [];
+    for (const signal of this.config.signals) {
+      const start = this.signalStart(signal.name, now);
+      if (start > now - signal.stepSeconds) continue;
+      const series = await this.metrics.rangeQuery({ query: signal.query, start, end: now, stepSeconds: signal.stepSeconds });
+      for (const s of series) alerts.push(...this.feed(signal, s));
+    }
+    for (const alert of alerts) await this.sink?.(alert);
+    return alerts;
+  }
+
+  private signalStart(signal: string, now: number): number {
+    let last = -Infinity;
+    for (const [key, track] of this.tracks) if (key.startsWith(`${signal}\u0000`)) last = Math.max(last, track.lastSeen);
+    return Number.isFinite(last) ? last + 1 : now - this.config.historySeconds;
+  }
+
+  private feed(signal: z.output<typeof anomalySignalSchema>, series: RangeSeries): AnomalyAlert[] {
+    const key = `${signal.name}\u0000${JSON.stringify(Object.entries(series.labels).sort())}`;
+    let track = this.tracks.get(key);
+    if (!track) {
+      const probationRows = Math.min(750, Math.floor(0.15 * series.timestamps.length));
+      track = {
+        detector: createAnomalyDetector(this.config.detector, { probationRows }),
+        recent: new SortedWindow(BASELINE_VALUES),
+        lastSeen: -Infinity,
+        rows: 0,
+        probationRows,
+        backSteps: 0,
+      };
+      this.tracks.set(key, track);
+    }
+    const out: AnomalyAlert[] = [];
+    series.timestamps.forEach((t, i) => {
+      if (t <= track.lastSeen) return;
+      const value = series.values[i]!;
+      track.lastSeen = t;
+      if (!Number.isFinite(value)) return;
+      const score = track.detector.update(t * 1000, value);
+      const median = track.recent.quantile(0.5);
+      const significant = Math.abs(value - median) >= this.config.minRelativeChange * Math.abs(median);
+      track.recent.push(value);
+      const row = track.rows++;
+      const warm = row >= track.probationRows;
+      const alert = this.transition(signal, series, track, { t, value, score, median, detected: warm && significant });
+      if (alert) out.push(alert);
+    });
+    return out;
+  }
+
+  private transition(
+    signal: z.output<typeof anomalySignalSchema>,
+    series: RangeSeries,
+    track: Track,
+    sample: { t: number; value: number; score: number; median: number; detected: boolean },
+  ): AnomalyAlert | undefined {
+    const { t, value, score, median, detected } = sample;
+    if (detected && score >= this.config.threshold) {
+      track.lastDetection = t;
+      track.backSteps = 0;
+      if (track.firing) return undefined;
+      track.firing = this.alert(signal, series.labels, { startsAt: t * 1000, value, score });
+      track.firingBaseline = median;
+      return track.firing;
+    }
+    if (!track.firing) return undefined;
+    const baseline = track.firingBaseline!;
+    const back = Math.abs(value - baseline) < this.config.minRelativeChange * Math.abs(baseline);
+    track.backSteps = back ? track.backSteps + 1 : 0;
+    const quietSteps = (t - (track.lastDetection ?? t)) / signal.stepSeconds;
+    if (track.backSteps < this.config.resolveAfterSteps && quietSteps < this.config.newNormalAfterSteps) return undefined;
+    const resolved: AnomalyAlert = { ...track.firing, status: 'resolved', endsAt: t * 1000 };
+    track.firing = undefined;
+    track.backSteps = 0;
+    return resolved;
+  }
+
+  private alert(
+    signal: z.output<typeof anomalySignalSchema>,
+    seriesLabels: Record<string, string>,
+    at: { startsAt: number; value: number; score: number },
+  ): AnomalyAlert {
+    const { __name__: metric, ...rest } = seriesLabels;
+    const labels = {
+      ...rest,
+      ...signal.labels,
+      alertname: 'MetricAnomaly',
+      signal: signal.name,
+      severity: signal.severity,
+      ...(metric ? { metric } : {}),
+    };
+    return {
+      status: 'firing',
+      labels,
+      annotations: {
+        summary: `${signal.name} left its learned baseline (value ${formatValue(at.value)}, anomaly score ${at.score.toFixed(3)})`,
+        description: `Streaming ${this.config.detector} detector over \`${signal.query}\`; threshold ${this.config.threshold} shared by every series.`,
+        anomaly_score: at.score.toFixed(4),
+        value: formatValue(at.value),
+        query: signal.query,
+      },
+      startsAt: at.startsAt,
+      fingerprint: fingerprintOf(labels),
+    };
+  }
+}
+
+/** Stable identity of an anomaly alert: same signal and series → same fingerprint, across restarts. */
+function fingerprintOf(labels: Record<string, string>): string {
+  const text = Object.keys(labels)
+    .sort()
+    .map((k) => `${k}\u00ff${labels[k]}\u00ff`)
+    .join('');
+  return createHash('sha256').update(text).digest('hex').slice(0, 16);
+}
+
+function formatValue(value: number): string {
+  return Number.isInteger(value) ? String(value) : value.toPrecision(6);
+}
+
+/**
+ * The alerts pipeline's entry for anomaly alerts: pass the AlertService (`alertsOf(engine)`), get the sink
+ * AnomalyAlertSource raises through, so anomalies become first-class alerts on the same path as Alertmanager's.
+ */
+export function anomalyAlertSink(service: {
+  raise(alert: {
+    source: 'anomaly';
+    labels: Record<string, string>;
+    annotations?: Record<string, string>;
+    status?: 'firing' | 'resolved';
+    startsAt?: number;
+    endsAt?: number;
+  }): Promise<unknown>;
+}): (alert: AnomalyAlert) => Promise<unknown> {
+  return (alert) =>
+    service.raise({
+      source: 'anomaly',
+      labels: alert.labels,
+      annotations: alert.annotations,
+      status: alert.status,
+      startsAt: alert.startsAt,
+      ...(alert.endsAt !== undefined ? { endsAt: alert.endsAt } : {}),
+    });
+}
