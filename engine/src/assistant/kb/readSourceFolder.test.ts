@@ -100,6 +100,21 @@ describe('readSourceFolder stays inside its folder', () => {
   });
 });
 
+describe('a folder named through a link inside the roots', () => {
+  const top = mkdtempSync(join(tmpdir(), 'kb-alias-'));
+  afterAll(() => rmSync(top, { recursive: true, force: true }));
+
+  it('is read through the real path the roots approved', () => {
+    mkdirSync(join(top, 'real'));
+    writeFileSync(join(top, 'real', 'a.md'), '# A\n\nalias-content\n');
+    symlinkSync(join(top, 'real'), join(top, 'alias'));
+    const result = readSourceFolder({ path: join(top, 'alias') }, ingestConfigSchema.parse(undefined), chunkingConfigSchema.parse(undefined), new Map(), IngestRoots.of([top]));
+    expect(result.errors).toEqual([]);
+    expect(result.source).toBe(join(top, 'alias'));
+    expect(result.files.flatMap((f) => f.chunks.map((c) => c.text)).join()).toContain('alias-content');
+  });
+});
+
 describe('IngestRoots.check', () => {
   const top = mkdtempSync(join(tmpdir(), 'kb-check-'));
   afterAll(() => rmSync(top, { recursive: true, force: true }));

@@ -168,11 +168,14 @@ export function readSourceFolder(
   knownHashes: Map<string, string> = new Map(),
   roots?: IngestRoots,
 ): ReadSourceResult & { unchanged: string[] } {
-  if (roots) roots.check(folder.path, 'path');
-  const { root, name: source } = resolveSource(folder);
+  // With roots, the folder is read through the real path they approved: a name swapped for a link later is not followed.
+  const approved = roots?.check(folder.path, 'path');
+  const reading = approved ? { ...folder, path: approved } : folder;
+  const { name: source } = resolveSource(folder);
+  const { root } = resolveSource(reading);
   const excludes = [...ingest.exclude, ...(folder.exclude ?? [])].map(globToRegExp);
   const extensions = new Set(ingest.extensions.map((e) => e.toLowerCase()));
-  const folderRoots = folderScope(folder);
+  const folderRoots = folderScope(reading);
   const scope: IncludeScope = { folder: folderRoots, top: folderRoots.list()[0]!, excludes, maxBytes: ingest.maxFileBytes };
   const files: SourceFile[] = [];
   const errors: FileError[] = [];
