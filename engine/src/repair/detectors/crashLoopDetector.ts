@@ -3,7 +3,7 @@ import type { Detector } from '../types.js';
 import { indexSnapshot, type SnapshotIndex } from '../snapshot/SnapshotIndex.js';
 import { containerStatuses, isTerminal, isTerminating } from '../snapshot/podStatus.js';
 import { secondsSince } from '../snapshot/time.js';
-import { groupPodHits, podCount, podGroupFindings, backOffStartMs, severityByAvailability, type PodHit } from './podFindings.js';
+import { groupPodHits, podCount, podGroupFindings, backOffStart, severityByAvailability, type PodHit } from './podFindings.js';
 
 /**
  * A container that keeps dying between back-offs. Besides the `CrashLoopBackOff` waiting reason, a container just
@@ -34,7 +34,7 @@ function hitFor(index: SnapshotIndex, pod: V1Pod, now: Date): PodHit | undefined
       const state = cs.state?.waiting?.reason ?? (cs.state?.running ? 'Running' : 'Terminated');
       return `${pod.metadata?.name}/${cs.name}: ${state}, restarts ${cs.restartCount ?? 0}, last exit ${last?.exitCode ?? '?'} (${last?.reason ?? 'unknown'})`;
     }),
-    sinceMs: backOffStartMs(index, pod, now),
+    ...backOffStart(index, pod, now),
     occurrences: bad.reduce((n, cs) => n + (cs.restartCount ?? 0), 0),
   };
 }

@@ -3,7 +3,7 @@ import type { Detector } from '../types.js';
 import { indexSnapshot, type SnapshotIndex } from '../snapshot/SnapshotIndex.js';
 import { containerStatuses, isTerminal, isTerminating, memoryLimits } from '../snapshot/podStatus.js';
 import { secondsSince } from '../snapshot/time.js';
-import { groupPodHits, podCount, podGroupFindings, backOffStartMs, severityByAvailability, type PodHit } from './podFindings.js';
+import { groupPodHits, podCount, podGroupFindings, backOffStart, severityByAvailability, type PodHit } from './podFindings.js';
 
 /**
  * Containers killed by the kernel for exceeding their memory limit, repeatedly and recently. "Repeatedly" is at
@@ -34,7 +34,7 @@ function hitFor(index: SnapshotIndex, pod: V1Pod, now: Date): PodHit | undefined
     statuses: killed.map(
       (cs) => `${pod.metadata?.name}/${cs.name}: OOMKilled (exit ${oomTermination(cs)?.exitCode ?? 137}), restarts ${cs.restartCount ?? 0}`,
     ),
-    sinceMs: backOffStartMs(index, pod, now),
+    ...backOffStart(index, pod, now),
     occurrences: killed.reduce((n, cs) => n + Math.max(1, cs.restartCount ?? 0), 0),
   };
 }

@@ -13,6 +13,8 @@ export interface PodHit {
   statuses: string[];
   /** Epoch ms the condition began on this pod. */
   sinceMs: number;
+  /** `sinceMs` is a guess (the pod's start) rather than read from events; evidence wins when a group has both. */
+  sinceGuessed?: boolean;
   /** Restarts, OOM kills, evictions behind the hit. */
   occurrences: number;
 }
@@ -45,11 +47,14 @@ export function groupPodHits(index: SnapshotIndex, hits: PodHit[]): PodGroup[] {
     const group = groups.get(key);
     if (group) {
       group.hits.push(hit);
-      group.sinceMs = Math.min(group.sinceMs, hit.sinceMs);
       group.occurrences += hit.occurrences;
     } else {
       groups.set(key, { object, owners, hits: [hit], sinceMs: hit.sinceMs, occurrences: hit.occurrences });
     }
+  }
+  for (const group of groups.values()) {
+    const known = group.hits.filter((h) => !h.sinceGuessed);
+    group.sinceMs = Math.min(...(known.length > 0 ? known : group.hits).map((h) => h.sinceMs));
   }
   return [...groups.values()];
 }
@@ -103,12 +108,14 @@ export const podStartMs = (pod: V1Pod, now: Date): number =>
  * When a pod's restarts began: its first BackOff event (a repeating event keeps its first timestamp for as long as
  * it keeps repeating), else when the pod started.
  */
-export function backOffStartMs(index: SnapshotIndex, pod: V1Pod, now: Date): number {
+export function backOffStart(index: SnapshotIndex, pod: V1Pod, now: Date): { sinceMs: number; sinceGuessed: boolean } {
   const starts = index
     .eventsFor(refOf('Pod', pod))
     .filter((e) => e.reason === 'BackOff')
     .map((e) => eventFirstSeenMs(e) ?? Infinity);
-  return starts.length > 0 ? Math.min(...starts) : podStartMs(pod, now);
+  return starts.length > 0
+    ? { sinceMs: Math.min(...starts), sinceGuessed: false }
+    : { sinceMs: podStartMs(pod, now), sinceGuessed: true };
 }
 
 /** `3 of 4 pods` style share for messages. */

@@ -77,7 +77,11 @@ export class FindingFacts {
     if (!failing) return { began: false, previousHealthy: false };
     const previous = revisions.filter((r) => r.revision < failing.revision).pop();
     const sinceMs = toMillis(f.since) ?? this.ctx.now.getTime();
-    const began = failing === newest && failing.createdMs > 0 && sinceMs - failing.createdMs <= ROLLOUT_WINDOW_MS;
+    // Tied to the revision: the failure began soon after it was created, or the revision has never served while
+    // the rollout is still under way (an older revision keeps pods), however long ago it started.
+    const soonAfter = failing.createdMs > 0 && sinceMs - failing.createdMs <= ROLLOUT_WINDOW_MS;
+    const neverServed = failing.available === 0 && revisions.some((r) => r !== failing && r.pods.length > 0);
+    const began = failing === newest && (soonAfter || neverServed);
     const previousHealthy = Boolean(previous && previous.available > 0 && !previous.pods.some(isFailingPod));
     return { began, previousHealthy, failing, previous };
   }

@@ -14,7 +14,8 @@ export interface BuiltAction {
 export type BuildResult = { actions: BuiltAction[] } | { refused: string };
 
 const REVISIONED = ['Deployment', 'StatefulSet', 'DaemonSet'];
-const MEMORY_TARGETS = ['Deployment', 'StatefulSet', 'DaemonSet', 'CronJob'];
+/** A Job's template is immutable: raising its limit means re-creating it, which an operator approves. */
+const MEMORY_TARGETS = ['Deployment', 'StatefulSet', 'DaemonSet', 'CronJob', 'Job'];
 
 const ok = (...actions: BuiltAction[]): BuildResult => ({ actions });
 const refuse = (refused: string): BuildResult => ({ refused });
