@@ -6,6 +6,7 @@ import type { HealthCheck } from '../health/HealthCheck.js';
 import { EngineError, isEngineError } from '../errors.js';
 import { iterateSubscription } from './iterateSubscription.js';
 import { ACTIVE_JOBS_KEY, JobRecordWriter, jobKey } from './JobRecordWriter.js';
+import { redactText } from '../util/redact.js';
 
 /**
  * Long work (an RCA, a training run, an ingest) runs as a job: the request that starts it returns at once with an id,
@@ -441,9 +442,10 @@ export class JobRunner {
       record.message = record.status === 'succeeded' ? 'done' : 'cancelled';
     } catch (error) {
       record.status = controller.signal.aborted ? 'cancelled' : 'failed';
+      // Job records are readable by viewers: an upstream error's URL keeps its host, not its credentials.
       record.error = isEngineError(error)
-        ? { code: error.code, message: error.message }
-        : { code: 'INTERNAL', message: error instanceof Error ? error.message : String(error) };
+        ? { code: error.code, message: redactText(error.message) }
+        : { code: 'INTERNAL', message: redactText(error instanceof Error ? error.message : String(error)) };
       record.message = record.error.message;
       logger.warn({ err: error }, 'job failed');
     }

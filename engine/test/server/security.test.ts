@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { IngestReport } from '../../src/assistant/kb/KnowledgeBase.js';
 import { configSchema } from '../../src/config/schema.js';
 import { createEngine, type Engine } from '../../src/engine.js';
+import { EngineError } from '../../src/errors.js';
 import { buildApp } from '../../src/server/app.js';
 import { loggerRedaction } from '../../src/util/redact.js';
 
@@ -170,6 +171,16 @@ describe('security: ingest roots, redaction, readiness', () => {
     expect(res.statusCode).toBeGreaterThanOrEqual(500);
     expect(res.json().error.message).toContain('promuser:***@127.0.0.1:9');
     for (const secret of secrets) expect(res.body).not.toContain(secret);
+  });
+
+  it('a failed job\'s record keeps no credential from its error', async () => {
+    const job = await engine.context.jobs.start('security.probe', {}, async () => {
+      throw new EngineError('UPSTREAM_UNAVAILABLE', 'Prometheus at http://promuser:prom-secret@127.0.0.1:9 is unreachable');
+    });
+    const done = await engine.context.jobs.wait(job.id);
+    expect(done.error).toEqual({ code: 'UPSTREAM_UNAVAILABLE', message: 'Prometheus at http://promuser:***@127.0.0.1:9 is unreachable' });
+    const read = await app.inject({ method: 'GET', url: `/api/v1/jobs/${job.id}`, headers: auth(viewer) });
+    expect(read.body).not.toContain('prom-secret');
   });
 
   it('does not log what users search for, nor any credential', async () => {
