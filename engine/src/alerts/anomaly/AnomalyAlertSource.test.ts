@@ -26,7 +26,7 @@ describe('AnomalyAlertSource on the demo shop with an injected fault', () => {
         { name: 'payment_latency', query: latency('payment'), stepSeconds: 60 },
         { name: 'ads_latency', query: latency('ads'), stepSeconds: 60 },
       ],
-      historySeconds: 12 * 3600,
+      historySeconds: 26 * 3600,
     },
     async (alert) => void raised.push(alert),
   );

@@ -37,10 +37,14 @@ export const anomalyAlertSourceSchema = z.object({
   threshold: z.number().gt(0).lte(1).default(DEFAULT_TAIL_ENSEMBLE.detectionLevel),
   /** History read on the first poll to learn the baseline before alerting (NAB's probation: 15% of it, ≤ 750 steps). */
   historySeconds: z.number().int().positive().default(7 * 86_400),
+  /** No alert before a series has this much history: a day, so that a daily peak is seen once before it is judged. */
+  warmupSeconds: z.number().int().min(0).default(86_400),
   /**
-   * Practical significance: a detection alerts only if the value is at least this fraction of the baseline median
-   * away from it. Scale-free, one value for every series; it keeps smooth, slowly drifting series (the demo shop's
-   * latencies move 0.2% per hour, which the detector rightly finds unprecedented) from paging anyone.
+   * Practical significance: a detection alerts only if the value is at least this fraction away from both its
+   * baselines, the median of the last 750 steps and the median of the values at the same time on the previous
+   * days (up to 7). Scale-free, one value for every series; it keeps smooth drifting series (the demo shop's
+   * latencies move 0.2% per hour, which the detector rightly finds unprecedented) and daily peaks like the days
+   * before from paging anyone.
    */
   minRelativeChange: z.number().min(0).default(0.1),
   /** A firing anomaly resolves once the value has been back near its pre-anomaly baseline for this many steps… */
@@ -57,7 +61,10 @@ interface Track {
   detector: AnomalyDetector;
   /** The last values, for the baseline median of the significance check. */
   recent: SortedWindow;
-  /** Unix seconds of the last sample fed. */
+  /** Values by unix second over the last SEASON_DAYS days, for the same-time-of-day baseline. */
+  byTime: Map<number, number>;
+  /** Unix seconds of the first and the last sample fed. */
+  firstSeen: number;
   lastSeen: number;
   rows: number;
   probationRows: number;
@@ -114,6 +121,8 @@ export class AnomalyAlertSource {
       track = {
         detector: createAnomalyDetector(this.config.detector, { probationRows }),
         recent: new SortedWindow(BASELINE_VALUES),
+        byTime: new Map(),
+        firstSeen: series.timestamps[0] ?? 0,
         lastSeen: -Infinity,
         rows: 0,
         probationRows,
@@ -129,11 +138,14 @@ export class AnomalyAlertSource {
       if (!Number.isFinite(value)) return;
       const score = track.detector.update(t * 1000, value);
       const median = track.recent.quantile(0.5);
-      const significant = Math.abs(value - median) >= this.config.minRelativeChange * Math.abs(median);
-      track.recent.push(value);
+      const seasonal = sameTimeMedian(track.byTime, t);
+      const far = (baseline: number | undefined) =>
+        baseline === undefined || Math.abs(value - baseline) >= this.config.minRelativeChange * Math.abs(baseline);
+      const significant = far(median) && far(seasonal);
+      remember(track, t, value);
       const row = track.rows++;
-      const warm = row >= track.probationRows;
-      const alert = this.transition(signal, series, track, { t, value, score, median, detected: warm && significant });
+      const warm = row >= track.probationRows && t - track.firstSeen >= this.config.warmupSeconds;
+      const alert = this.transition(signal, series, track, { t, value, score, median, seasonal, detected: warm && significant });
       if (alert) out.push(alert);
     });
     return out;
@@ -143,9 +155,9 @@ export class AnomalyAlertSource {
     signal: z.output<typeof anomalySignalSchema>,
     series: RangeSeries,
     track: Track,
-    sample: { t: number; value: number; score: number; median: number; detected: boolean },
+    sample: { t: number; value: number; score: number; median: number; seasonal?: number; detected: boolean },
   ): AnomalyAlert | undefined {
-    const { t, value, score, median, detected } = sample;
+    const { t, value, score, median, seasonal, detected } = sample;
     if (detected && score >= this.config.threshold) {
       track.lastDetection = t;
       track.backSteps = 0;
@@ -155,8 +167,9 @@ export class AnomalyAlertSource {
       return track.firing;
     }
     if (!track.firing) return undefined;
-    const baseline = track.firingBaseline!;
-    const back = Math.abs(value - baseline) < this.config.minRelativeChange * Math.abs(baseline);
+    const near = (baseline: number | undefined) =>
+      baseline !== undefined && Math.abs(value - baseline) < this.config.minRelativeChange * Math.abs(baseline);
+    const back = near(track.firingBaseline) || near(seasonal);
     track.backSteps = back ? track.backSteps + 1 : 0;
     const quietSteps = (t - (track.lastDetection ?? t)) / signal.stepSeconds;
     if (track.backSteps < this.config.resolveAfterSteps && quietSteps < this.config.newNormalAfterSteps) return undefined;
@@ -194,6 +207,32 @@ export class AnomalyAlertSource {
       fingerprint: fingerprintOf(labels),
     };
   }
+}
+
+const DAY_SECONDS = 86_400;
+const SEASON_DAYS = 7;
+
+function remember(track: Track, t: number, value: number): void {
+  track.recent.push(value);
+  track.byTime.set(t, value);
+  // Map iterates in insertion order, oldest first.
+  for (const [time] of track.byTime) {
+    if (time > t - SEASON_DAYS * DAY_SECONDS) break;
+    track.byTime.delete(time);
+  }
+}
+
+/** Median of the values at exactly the same time on the previous days; undefined before a day of history. */
+function sameTimeMedian(byTime: Map<number, number>, t: number): number | undefined {
+  const same: number[] = [];
+  for (let k = 1; k <= SEASON_DAYS; k++) {
+    const v = byTime.get(t - k * DAY_SECONDS);
+    if (v !== undefined) same.push(v);
+  }
+  if (same.length === 0) return undefined;
+  same.sort((a, b) => a - b);
+  const mid = same.length >> 1;
+  return same.length % 2 ? same[mid]! : (same[mid - 1]! + same[mid]!) / 2;
 }
 
 /** Stable identity of an anomaly alert: same signal and series → same fingerprint, across restarts. */
