@@ -166,9 +166,11 @@ describe('startServer and `aicloudops serve` refuse exposed anonymous admin', ()
       expect((await fetch(`${url}/api/v1/assistant/search?q=servedcanary+payments`, { headers })).status).toBe(200);
       const ready = await (await fetch(`${url}/readyz`, { headers })).text();
       const config = await (await fetch(`${url}/api/v1/config`, { headers })).text();
+      const status = await (await fetch(`${url}/api/v1/assistant/status`, { headers })).text();
+      expect(status).toContain('model');
       await new Promise((r) => setTimeout(r, 300));
       expect(stdout).toContain('q=%5Bredacted%5D');
-      for (const text of [stdout, stderr, ready, config]) {
+      for (const text of [stdout, stderr, ready, config, status]) {
         for (const secret of ['servedcanary', 'model-secret', 'sk-model-secret-000', token]) expect(text).not.toContain(secret);
       }
       expect(config).toContain('modeluser:***@127.0.0.1:9');

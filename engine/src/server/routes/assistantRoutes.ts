@@ -15,6 +15,7 @@ import {
 import type { Engine } from '../../engine.js';
 import { jobRecordSchema } from '../../schemas/core.js';
 import { streamSse } from '../sse.js';
+import { redactChecks } from '../../util/redact.js';
 import { pageQuerySchema, pageResponseFields, paginate } from '../pagination.js';
 import { ANONYMOUS_OWNER } from '../../assistant/answer/ConversationStore.js';
 import type { FastifyRequest } from 'fastify';
@@ -106,6 +107,6 @@ export const assistantRoutes: FastifyPluginAsyncZod<{ engine: Engine }> = async 
   app.get(
     '/assistant/status',
     { schema: { tags: ['assistant'], summary: 'Knowledge base and model status' } },
-    async () => ({ ...service.kb.stats(), mode: service.mode, check: await service.check() }),
+    async () => ({ ...service.kb.stats(), mode: service.mode, check: redactChecks([await service.check()])[0] }),
   );
 };
