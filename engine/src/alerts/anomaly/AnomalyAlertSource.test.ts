@@ -3,6 +3,7 @@ import { FaultLedger } from '../../sim/faults.js';
 import { ShopMetricsGenerator } from '../../sim/metrics/ShopMetricsGenerator.js';
 import { SyntheticMetricsSource } from '../../sources/metrics/SyntheticMetricsSource.js';
 import { AnomalyAlertSource, anomalyAlertSink, type AnomalyAlert } from './AnomalyAlertSource.js';
+import { startAnomalyAlerts } from './startAnomalyAlerts.js';
 
 /**
  * The demo shop's synthetic metrics with a fault injected through the same FaultLedger the simulated cluster and RCA
@@ -85,3 +86,24 @@ describe('anomalyAlertSink', () => {
   });
 });
 
+
+describe('startAnomalyAlerts', () => {
+  it('polls on a timer and delivers the fault alert to the sink until stopped', async () => {
+    const ledger = new FaultLedger();
+    const now = Date.now() / 1000;
+    ledger.inject({ type: 'latency', namespace: 'shop', service: 'payment', startedAt: now - 20 * 60 });
+    const received: AnomalyAlert[] = [];
+    const running = startAnomalyAlerts({
+      metrics: new SyntheticMetricsSource(new ShopMetricsGenerator({ seed: 5, ledger })),
+      config: { signals: [{ name: 'payment_latency', query: latency('payment') }], historySeconds: 26 * 3600 },
+      sink: async (alert) => void received.push(alert),
+      intervalSeconds: 0.2,
+    });
+    try {
+      await expect.poll(() => received.length, { timeout: 20_000 }).toBeGreaterThan(0);
+      expect(received[0]).toMatchObject({ status: 'firing', labels: { service: 'payment', signal: 'payment_latency' } });
+    } finally {
+      running.stop();
+    }
+  });
+});
