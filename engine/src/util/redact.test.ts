@@ -9,7 +9,10 @@ describe('redactUrlCredentials', () => {
     ['rediss://default:s3cret@redis.example:6380', 'rediss://default:***@redis.example:6380'],
     ['https://alice:pa@ss@prom.example/api', 'https://alice:***@prom.example/api'],
     ['https://ghp_abcdefabcdef@github.com/org/repo', 'https://***@github.com/org/repo'],
-    ['see "postgres://u:p@db/x" and http://plain.example/a@b', 'see "postgres://u:***@db/x" and http://plain.example/a@b'],
+    [
+      'see "postgres://u:p@db/x" and http://plain.example/a@b',
+      'see "postgres://u:***@db/x" and http://plain.example/a@b',
+    ],
     ['no url here: user:pass@host', 'no url here: user:pass@host'],
   ])('%s', (input, expected) => {
     expect(redactUrlCredentials(input)).toBe(expected);
@@ -25,7 +28,11 @@ describe('redactUrlCredentials', () => {
 describe('redactDeep', () => {
   const config = {
     server: { auth: { tokens: [{ name: 'admin', token: 'tok-0123456789abcdef', role: 'admin' }] } },
-    metrics: { kind: 'prometheus', url: 'https://bob:hunter2@prom.example:9090', headers: { Authorization: 'Bearer xyz', 'X-Scope-OrgID': 'team-a' } },
+    metrics: {
+      kind: 'prometheus',
+      url: 'https://bob:hunter2@prom.example:9090',
+      headers: { Authorization: 'Bearer xyz', 'X-Scope-OrgID': 'team-a' },
+    },
     store: { kind: 'redis', url: 'redis://:hunter2@redis:6379' },
     model: { provider: 'openai', apiKey: 'sk-live-123', emptyKey: '' },
   };
@@ -49,8 +56,12 @@ describe('redactRequestUrl', () => {
     expect(redactRequestUrl('/api/v1/assistant/search?q=why+is+payments+down&k=5', false)).toBe(
       '/api/v1/assistant/search?q=%5Bredacted%5D&k=5',
     );
-    expect(redactRequestUrl('/api/v1/assistant/search?q=why&k=5', true)).toBe('/api/v1/assistant/search?q=why&k=5');
-    expect(redactRequestUrl('/api/v1/workloads?namespace=shop', false)).toBe('/api/v1/workloads?namespace=shop');
+    expect(redactRequestUrl('/api/v1/assistant/search?q=why&k=5', true)).toBe(
+      '/api/v1/assistant/search?q=why&k=5',
+    );
+    expect(redactRequestUrl('/api/v1/workloads?namespace=shop', false)).toBe(
+      '/api/v1/workloads?namespace=shop',
+    );
   });
 });
 
@@ -68,13 +79,23 @@ function capture(logQueries: boolean) {
 describe('loggerRedaction', () => {
   it('keeps credentials, tokens, config secrets and query text out of log lines', () => {
     const { lines, logger } = capture(false);
-    logger.info({ req: { method: 'GET', url: '/api/v1/assistant/search?q=secret+plan', headers: { authorization: 'Bearer t0ken' } } }, 'incoming request');
+    logger.info(
+      {
+        req: {
+          method: 'GET',
+          url: '/api/v1/assistant/search?q=secret+plan',
+          headers: { authorization: 'Bearer t0ken' },
+        },
+      },
+      'incoming request',
+    );
     logger.info({ url: 'redis://:hunter2@redis:6379' }, 'metrics: reading Prometheus');
     logger.info({ config: { store: { url: 'redis://:hunter2@r' }, model: { apiKey: 'sk-1' } } }, 'config');
     logger.info({ question: 'is payments leaking card numbers?' }, 'ask');
     logger.error({ err: new Error('connect ECONNREFUSED redis://:hunter2@redis:6379') }, 'request failed');
     const text = lines.join('');
-    for (const secret of ['secret+plan', 'secret plan', 't0ken', 'hunter2', 'sk-1', 'card numbers']) expect(text).not.toContain(secret);
+    for (const secret of ['secret+plan', 'secret plan', 't0ken', 'hunter2', 'sk-1', 'card numbers'])
+      expect(text).not.toContain(secret);
     expect(text).toContain('redis://:***@redis:6379');
     expect(text).toContain('/api/v1/assistant/search?q=%5Bredacted%5D');
     expect(text).toContain('connect ECONNREFUSED redis://:***@redis:6379');
@@ -82,7 +103,10 @@ describe('loggerRedaction', () => {
 
   it('logs query text when server.logQueries is on, still without credentials', () => {
     const { lines, logger } = capture(true);
-    logger.info({ req: { url: '/api/v1/assistant/search?q=payments' }, question: 'why?' }, 'incoming request');
+    logger.info(
+      { req: { url: '/api/v1/assistant/search?q=payments' }, question: 'why?' },
+      'incoming request',
+    );
     logger.info({ url: 'redis://:hunter2@redis:6379' }, 'x');
     const text = lines.join('');
     expect(text).toContain('q=payments');

@@ -8,7 +8,8 @@ export const REDACTED = '[redacted]';
 const MASK = '***';
 
 /** Keys whose value is a secret wherever they appear in a config or log object. */
-const SECRET_KEY = /^(token|apiKey|api_key|password|passwd|secret|clientSecret|authorization|cookie|privateKey)$/i;
+const SECRET_KEY =
+  /^(token|apiKey|api_key|password|passwd|secret|clientSecret|authorization|cookie|privateKey)$/i;
 /** Keys holding a map of HTTP headers: every value is masked, the names stay so an admin sees what is set. */
 const HEADER_MAP_KEY = /^headers$/i;
 
@@ -119,7 +120,8 @@ export function loggerRedaction(options: { logQueries?: boolean } = {}) {
       if (key === 'question') return logQueries ? value : REDACTED;
       if (key === 'message' || key === 'stack') return typeof value === 'string' ? redactText(value) : value;
       if (key === 'config') return redactDeep(value);
-      if (key === 'headers') return value && typeof value === 'object' ? redactHeaders(value as Record<string, unknown>) : value;
+      if (key === 'headers')
+        return value && typeof value === 'object' ? redactHeaders(value as Record<string, unknown>) : value;
       return value === undefined || value === '' ? value : REDACTED;
     },
   };

@@ -1,5 +1,14 @@
 import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  realpathSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -55,7 +64,20 @@ describe.skipIf(!existsSync(STRACE))('ingest opens no file outside its folder (s
     const stdout = await new Promise<string>((done, fail) =>
       execFile(
         STRACE,
-        ['-f', '-qq', '-e', 'trace=open,openat,openat2,statx,newfstatat,stat,lstat,access,faccessat,faccessat2,readlink,readlinkat', '-o', trace, process.execPath, '--import', 'tsx', '--input-type=module', '-e', script],
+        [
+          '-f',
+          '-qq',
+          '-e',
+          'trace=open,openat,openat2,statx,newfstatat,stat,lstat,access,faccessat,faccessat2,readlink,readlinkat',
+          '-o',
+          trace,
+          process.execPath,
+          '--import',
+          'tsx',
+          '--input-type=module',
+          '-e',
+          script,
+        ],
         { cwd: engineDir, timeout: 60_000 },
         (error, out, err) => (error ? fail(new Error(`${error.message}\n${err}`)) : done(out)),
       ),
@@ -68,13 +90,17 @@ describe.skipIf(!existsSync(STRACE))('ingest opens no file outside its folder (s
     expect(start).toBeGreaterThan(0);
     const during = lines.slice(start + 1, end);
     const paths = (kind: RegExp) =>
-      during.filter((l) => kind.test(l) && !/= -1 ENOENT/.test(l)).flatMap((l) => /"([^"]*)"/.exec(l)?.slice(1) ?? []);
+      during
+        .filter((l) => kind.test(l) && !/= -1 ENOENT/.test(l))
+        .flatMap((l) => /"([^"]*)"/.exec(l)?.slice(1) ?? []);
     const inside = (p: string) => p === root || p.startsWith(`${root}/`);
     const opened = paths(/\bopen(at2?)?\(/).filter((p) => p.startsWith('/'));
     expect(opened.filter(inside).length).toBeGreaterThanOrEqual(3);
     expect(opened.filter((p) => !inside(p))).toEqual([]);
     // No system call acts on anything outside: traversal targets and link targets are refused before any lookup.
-    const actedOn = during.flatMap((l) => /^\d+\s+\w+\((?:AT_FDCWD, |\d+, )?"([^"]*)"/.exec(l)?.slice(1) ?? []);
+    const actedOn = during.flatMap(
+      (l) => /^\d+\s+\w+\((?:AT_FDCWD, |\d+, )?"([^"]*)"/.exec(l)?.slice(1) ?? [],
+    );
     expect(actedOn.filter(inside).length).toBeGreaterThan(opened.length);
     // The root's own ancestors are looked up once, to resolve the root itself (realpath).
     const ancestor = (p: string) => root.startsWith(`${p}/`);

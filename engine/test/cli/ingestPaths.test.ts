@@ -13,12 +13,23 @@ describe('aicloudops ingest resolves paths where the user typed the command', ()
   const dir = realpathSync(mkdtempSync(join(tmpdir(), 'cli-ingest-paths-')));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
   const config = join(dir, 'config.yaml');
-  writeFileSync(config, `logLevel: silent\ndataDir: ${join(dir, 'data')}\ncluster: { kind: simulated, injectFaults: false }\n`);
+  writeFileSync(
+    config,
+    `logLevel: silent\ndataDir: ${join(dir, 'data')}\ncluster: { kind: simulated, injectFaults: false }\n`,
+  );
   mkdirSync(join(dir, 'team', 'notes'), { recursive: true });
   writeFileSync(join(dir, 'team', 'notes', 'kafka.md'), '# Kafka lag\n\nScale the consumer group.\n');
 
-  function ingest(cwd: string, path: string, env: Record<string, string>): Promise<{ code: number; stdout: string; stderr: string }> {
-    const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('AICLOUDOPS_') && k !== 'INIT_CWD' && k !== 'npm_command'));
+  function ingest(
+    cwd: string,
+    path: string,
+    env: Record<string, string>,
+  ): Promise<{ code: number; stdout: string; stderr: string }> {
+    const clean = Object.fromEntries(
+      Object.entries(process.env).filter(
+        ([k]) => !k.startsWith('AICLOUDOPS_') && k !== 'INIT_CWD' && k !== 'npm_command',
+      ),
+    );
     return new Promise((done) => {
       execFile(
         process.execPath,

@@ -13,7 +13,10 @@ import { startServer } from '../../src/server/startServer.js';
 const bin = resolve(import.meta.dirname, '..', '..', 'bin', 'aicloudops.js');
 
 /** The real CLI from source in a child process, without the caller's AICLOUDOPS_* settings. */
-function runCli(args: string[], extraEnv: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+function runCli(
+  args: string[],
+  extraEnv: Record<string, string> = {},
+): Promise<{ code: number; stdout: string; stderr: string }> {
   const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('AICLOUDOPS_')));
   const options = { env: { ...env, AICLOUDOPS_FROM_SOURCE: '1', ...extraEnv }, timeout: 60_000 };
   return new Promise((done) => {
@@ -48,12 +51,36 @@ describe('enforceAuthPolicy', () => {
     ['demo on 0.0.0.0, no auth', { server: { host: '0.0.0.0' } }, true],
     ['demo on ::, no auth', { server: { host: '::' } }, true],
     ['demo on a LAN address, no auth', { server: { host: '10.1.2.3' } }, true],
-    ['demo on 0.0.0.0 with tokens', { server: { host: '0.0.0.0', auth: { enabled: true, tokens: [{ name: 'a', token, role: 'admin' }] } } }, false],
-    ['demo on 0.0.0.0, allowAnonymous', { server: { host: '0.0.0.0', auth: { allowAnonymous: true } } }, false],
-    ['live with auth disabled on loopback', { ...live, server: { host: '127.0.0.1', auth: { enabled: false } } }, true],
-    ['live with auth disabled on 0.0.0.0', { ...live, server: { host: '0.0.0.0', auth: { enabled: false } } }, true],
-    ['live with auth disabled, allowAnonymous', { ...live, server: { host: '0.0.0.0', auth: { enabled: false, allowAnonymous: true } } }, false],
-    ['live with tokens on 0.0.0.0', { ...live, server: { host: '0.0.0.0', auth: { tokens: [{ name: 'a', token, role: 'admin' }] } } }, false],
+    [
+      'demo on 0.0.0.0 with tokens',
+      { server: { host: '0.0.0.0', auth: { enabled: true, tokens: [{ name: 'a', token, role: 'admin' }] } } },
+      false,
+    ],
+    [
+      'demo on 0.0.0.0, allowAnonymous',
+      { server: { host: '0.0.0.0', auth: { allowAnonymous: true } } },
+      false,
+    ],
+    [
+      'live with auth disabled on loopback',
+      { ...live, server: { host: '127.0.0.1', auth: { enabled: false } } },
+      true,
+    ],
+    [
+      'live with auth disabled on 0.0.0.0',
+      { ...live, server: { host: '0.0.0.0', auth: { enabled: false } } },
+      true,
+    ],
+    [
+      'live with auth disabled, allowAnonymous',
+      { ...live, server: { host: '0.0.0.0', auth: { enabled: false, allowAnonymous: true } } },
+      false,
+    ],
+    [
+      'live with tokens on 0.0.0.0',
+      { ...live, server: { host: '0.0.0.0', auth: { tokens: [{ name: 'a', token, role: 'admin' }] } } },
+      false,
+    ],
   ])('%s → refused: %s', (_name, input, refused) => {
     const error = refusal(input);
     expect(!!error).toBe(refused);
@@ -65,8 +92,12 @@ describe('enforceAuthPolicy', () => {
   });
 
   it('knows loopback addresses', () => {
-    expect(['127.0.0.1', '127.1.2.3', 'localhost', '::1', '[::1]', '::ffff:127.0.0.1'].every(isLoopbackHost)).toBe(true);
-    expect(['0.0.0.0', '::', '192.168.1.10', 'engine.internal', '127.0.0.1.evil.example'].some(isLoopbackHost)).toBe(false);
+    expect(
+      ['127.0.0.1', '127.1.2.3', 'localhost', '::1', '[::1]', '::ffff:127.0.0.1'].every(isLoopbackHost),
+    ).toBe(true);
+    expect(
+      ['0.0.0.0', '::', '192.168.1.10', 'engine.internal', '127.0.0.1.evil.example'].some(isLoopbackHost),
+    ).toBe(false);
   });
 });
 
@@ -75,7 +106,9 @@ describe('startServer and `aicloudops serve` refuse exposed anonymous admin', ()
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('startServer rejects the demo profile on 0.0.0.0 before anything listens', async () => {
-    await expect(startServer({ config: { logLevel: 'silent', server: { host: '0.0.0.0', port: 0 } } })).rejects.toMatchObject({
+    await expect(
+      startServer({ config: { logLevel: 'silent', server: { host: '0.0.0.0', port: 0 } } }),
+    ).rejects.toMatchObject({
       code: 'INVALID_CONFIG',
       issues: [{ field: 'server.auth' }],
     });
@@ -98,7 +131,9 @@ describe('startServer and `aicloudops serve` refuse exposed anonymous admin', ()
       logger: pino({ level: 'warn' }, sink),
     });
     try {
-      const warning = lines.map((l) => JSON.parse(l) as { level: number; msg: string; field?: string }).find((l) => l.level === 40 && /SECURITY WARNING/.test(l.msg));
+      const warning = lines
+        .map((l) => JSON.parse(l) as { level: number; msg: string; field?: string })
+        .find((l) => l.level === 40 && /SECURITY WARNING/.test(l.msg));
       expect(warning).toMatchObject({ field: 'server.auth.allowAnonymous' });
       expect(warning!.msg).toMatch(/every caller is an anonymous admin/);
       expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
@@ -163,7 +198,9 @@ describe('startServer and `aicloudops serve` refuse exposed anonymous admin', ()
         });
       });
       const headers = { authorization: `Bearer ${token}` };
-      expect((await fetch(`${url}/api/v1/assistant/search?q=servedcanary+payments`, { headers })).status).toBe(200);
+      expect(
+        (await fetch(`${url}/api/v1/assistant/search?q=servedcanary+payments`, { headers })).status,
+      ).toBe(200);
       const ready = await (await fetch(`${url}/readyz`, { headers })).text();
       const config = await (await fetch(`${url}/api/v1/config`, { headers })).text();
       const status = await (await fetch(`${url}/api/v1/assistant/status`, { headers })).text();
@@ -171,7 +208,8 @@ describe('startServer and `aicloudops serve` refuse exposed anonymous admin', ()
       await new Promise((r) => setTimeout(r, 300));
       expect(stdout).toContain('q=%5Bredacted%5D');
       for (const text of [stdout, stderr, ready, config, status]) {
-        for (const secret of ['servedcanary', 'model-secret', 'sk-model-secret-000', token]) expect(text).not.toContain(secret);
+        for (const secret of ['servedcanary', 'model-secret', 'sk-model-secret-000', token])
+          expect(text).not.toContain(secret);
       }
       expect(config).toContain('modeluser:***@127.0.0.1:9');
     } finally {

@@ -98,7 +98,9 @@ describe('security: ingest roots, redaction, readiness', () => {
   it('refuses host paths outside assistant.ingest.roots with a 400 naming the path, without saying whether they exist', async () => {
     const etc = await ingest(['/etc']);
     expect(etc.statusCode).toBe(400);
-    expect(etc.json().error.issues).toEqual([{ field: 'body.paths.0', message: 'outside the allowed ingest roots (assistant.ingest.roots)' }]);
+    expect(etc.json().error.issues).toEqual([
+      { field: 'body.paths.0', message: 'outside the allowed ingest roots (assistant.ingest.roots)' },
+    ]);
     const second = await ingest([docs, '/etc/']);
     expect(second.statusCode).toBe(400);
     expect(second.json().error.issues[0].field).toBe('body.paths.1');
@@ -126,17 +128,28 @@ describe('security: ingest roots, redaction, readiness', () => {
       /^image\.md: binary file/,
       /^dump\.md: file is \d+ bytes, over the 50000-byte limit/,
     ]) {
-      expect(errors.some((e) => pattern.test(e)), pattern.source).toBe(true);
+      expect(
+        errors.some((e) => pattern.test(e)),
+        pattern.source,
+      ).toBe(true);
     }
 
-    const documents = await app.inject({ method: 'GET', url: '/api/v1/assistant/documents?maxChars=100000', headers: auth(viewer) });
+    const documents = await app.inject({
+      method: 'GET',
+      url: '/api/v1/assistant/documents?maxChars=100000',
+      headers: auth(viewer),
+    });
     expect(documents.statusCode).toBe(200);
     const body = documents.body;
     expect(body).toContain('legit-example');
     for (const leaked of [CANARY, ENV_CANARY, 'root:x:0:0', 'PATH=']) expect(body).not.toContain(leaked);
     const paths = (documents.json().items as Array<{ path: string }>).map((d) => d.path);
     expect(paths).not.toEqual(expect.arrayContaining(['linked.md']));
-    const search = await app.inject({ method: 'GET', url: `/api/v1/assistant/search?q=${CANARY}`, headers: auth(viewer) });
+    const search = await app.inject({
+      method: 'GET',
+      url: `/api/v1/assistant/search?q=${CANARY}`,
+      headers: auth(viewer),
+    });
     expect(search.statusCode).toBe(200);
     expect(search.body).not.toContain(CANARY);
   });
@@ -148,10 +161,13 @@ describe('security: ingest roots, redaction, readiness', () => {
     const config = res.json();
     expect(config.metrics.url).toBe('http://promuser:***@127.0.0.1:9');
     expect(config.metrics.headers).toEqual({ Authorization: '[redacted]' });
-    expect(config.server.auth.tokens.map((t: { token: string }) => t.token)).toEqual(['[redacted]', '[redacted]']);
+    expect(config.server.auth.tokens.map((t: { token: string }) => t.token)).toEqual([
+      '[redacted]',
+      '[redacted]',
+    ]);
   });
 
-  it('/readyz tells anonymous callers each source\'s state only; token holders get details with credentials masked', async () => {
+  it("/readyz tells anonymous callers each source's state only; token holders get details with credentials masked", async () => {
     const anonymous = await app.inject({ method: 'GET', url: '/readyz' });
     expect(anonymous.statusCode).toBe(503);
     const checks = anonymous.json().checks as Array<{ name: string; ok: boolean; detail: string }>;
@@ -159,32 +175,52 @@ describe('security: ingest roots, redaction, readiness', () => {
     expect(anonymous.body).not.toMatch(/127\.0\.0\.1|http:|promuser|Redis at|prom-secret/);
 
     const known = await app.inject({ method: 'GET', url: '/readyz', headers: auth(viewer) });
-    const metrics = (known.json().checks as Array<{ name: string; detail: string }>).find((c) => c.name === 'metrics')!;
+    const metrics = (known.json().checks as Array<{ name: string; detail: string }>).find(
+      (c) => c.name === 'metrics',
+    )!;
     expect(metrics.detail).toMatch(/check metrics\.url/);
     for (const secret of secrets) expect(known.body).not.toContain(secret);
-    const wrong = await app.inject({ method: 'GET', url: '/readyz', headers: auth('not-a-token-0123456789') });
+    const wrong = await app.inject({
+      method: 'GET',
+      url: '/readyz',
+      headers: auth('not-a-token-0123456789'),
+    });
     expect(wrong.body).toBe(anonymous.body);
   });
 
-  it('an upstream error names its source without the source\'s credentials', async () => {
-    const res = await app.inject({ method: 'GET', url: '/api/v1/metrics/query?query=up', headers: auth(viewer) });
+  it("an upstream error names its source without the source's credentials", async () => {
+    const res = await app.inject({
+      method: 'GET',
+      url: '/api/v1/metrics/query?query=up',
+      headers: auth(viewer),
+    });
     expect(res.statusCode).toBeGreaterThanOrEqual(500);
     expect(res.json().error.message).toContain('promuser:***@127.0.0.1:9');
     for (const secret of secrets) expect(res.body).not.toContain(secret);
   });
 
-  it('a failed job\'s record keeps no credential from its error', async () => {
+  it("a failed job's record keeps no credential from its error", async () => {
     const job = await engine.context.jobs.start('security.probe', {}, async () => {
-      throw new EngineError('UPSTREAM_UNAVAILABLE', 'Prometheus at http://promuser:prom-secret@127.0.0.1:9 is unreachable');
+      throw new EngineError(
+        'UPSTREAM_UNAVAILABLE',
+        'Prometheus at http://promuser:prom-secret@127.0.0.1:9 is unreachable',
+      );
     });
     const done = await engine.context.jobs.wait(job.id);
-    expect(done.error).toEqual({ code: 'UPSTREAM_UNAVAILABLE', message: 'Prometheus at http://promuser:***@127.0.0.1:9 is unreachable' });
+    expect(done.error).toEqual({
+      code: 'UPSTREAM_UNAVAILABLE',
+      message: 'Prometheus at http://promuser:***@127.0.0.1:9 is unreachable',
+    });
     const read = await app.inject({ method: 'GET', url: `/api/v1/jobs/${job.id}`, headers: auth(viewer) });
     expect(read.body).not.toContain('prom-secret');
   });
 
   it('does not log what users search for, nor any credential', async () => {
-    const res = await app.inject({ method: 'GET', url: `/api/v1/assistant/search?q=${QUERY}+payments`, headers: auth(viewer) });
+    const res = await app.inject({
+      method: 'GET',
+      url: `/api/v1/assistant/search?q=${QUERY}+payments`,
+      headers: auth(viewer),
+    });
     expect(res.statusCode).toBe(200);
     const text = logLines.join('');
     expect(text).toContain('/api/v1/assistant/search?q=%5Bredacted%5D');

@@ -5,7 +5,13 @@ import { EngineError } from '../../errors.js';
 import type { AssistantConfig } from '../config.js';
 
 /** The runbooks shipped in the engine package (engine/runbooks beside src/ and dist/). */
-export const PACKAGE_RUNBOOKS_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'runbooks');
+export const PACKAGE_RUNBOOKS_DIR = resolve(
+  dirname(fileURLToPath(import.meta.url)),
+  '..',
+  '..',
+  '..',
+  'runbooks',
+);
 
 /** Whether `child` is `parent` or below it (both absolute and normalised). */
 export function isInside(parent: string, child: string): boolean {
@@ -37,7 +43,11 @@ export class IngestRoots {
 
   /** The shipped runbooks, `assistant.ingest.roots` and the folders of `assistant.sources`. */
   static fromConfig(config: Pick<AssistantConfig, 'ingest' | 'sources'>): IngestRoots {
-    return IngestRoots.of([PACKAGE_RUNBOOKS_DIR, ...config.ingest.roots, ...config.sources.map((s) => s.path)]);
+    return IngestRoots.of([
+      PACKAGE_RUNBOOKS_DIR,
+      ...config.ingest.roots,
+      ...config.sources.map((s) => s.path),
+    ]);
   }
 
   /** Roots from paths; ones that do not exist are left out (nothing can be read under them). */
@@ -65,12 +75,14 @@ export class IngestRoots {
   /** The real path of `path` if it and every link on the way stay under the roots. */
   resolveInside(path: string): Resolution {
     const absolute = resolve(path);
-    const root = this.roots.find((r) => isInside(r.real, absolute)) ?? this.roots.find((r) => isInside(r.given, absolute));
+    const root =
+      this.roots.find((r) => isInside(r.real, absolute)) ??
+      this.roots.find((r) => isInside(r.given, absolute));
     if (!root) return { ok: false, reason: 'outside' };
     const base = isInside(root.real, absolute) ? root.real : root.given;
     let current = root.real;
     const pending = relative(base, absolute).split(sep).filter(Boolean);
-    for (let hops = 0; pending.length > 0; ) {
+    for (let hops = 0; pending.length > 0;) {
       const next = join(current, pending.shift()!);
       const stat = lstatSync(next, { throwIfNoEntry: false });
       if (!stat) return { ok: false, reason: 'missing' };
@@ -94,14 +106,21 @@ export class IngestRoots {
    */
   check(path: string, field: string): string {
     const outside = () =>
-      new EngineError('INVALID_INPUT', `${field}: ${path} is outside the folders the engine may read (assistant.ingest.roots)`, {
-        issues: [{ field, message: 'outside the allowed ingest roots (assistant.ingest.roots)' }],
-      });
+      new EngineError(
+        'INVALID_INPUT',
+        `${field}: ${path} is outside the folders the engine may read (assistant.ingest.roots)`,
+        {
+          issues: [{ field, message: 'outside the allowed ingest roots (assistant.ingest.roots)' }],
+        },
+      );
     if (!this.containsLexically(path)) throw outside();
     const resolved = this.resolveInside(path);
     if (resolved.ok) return resolved.real;
     if (resolved.reason === 'outside') throw outside();
-    const message = resolved.reason === 'missing' ? `${path} does not exist` : `${path} has a loop of symbolic links`;
-    throw new EngineError('INVALID_INPUT', `${field}: ${message} on the engine host`, { issues: [{ field, message }] });
+    const message =
+      resolved.reason === 'missing' ? `${path} does not exist` : `${path} has a loop of symbolic links`;
+    throw new EngineError('INVALID_INPUT', `${field}: ${message} on the engine host`, {
+      issues: [{ field, message }],
+    });
   }
 }

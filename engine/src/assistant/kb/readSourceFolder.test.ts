@@ -27,11 +27,16 @@ describe('readSourceFolder stays inside its folder', () => {
     mkdirSync(outside);
     writeFileSync(join(outside, 'secret.yaml'), `password: ${CANARY}\n`);
     writeFileSync(join(outside, 'secret.md'), `# Secret\n\n${CANARY}\n`);
-    writeFileSync(join(root, 'content', 'examples', 'pods', 'pod.yaml'), 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: legit-example\n');
+    writeFileSync(
+      join(root, 'content', 'examples', 'pods', 'pod.yaml'),
+      'apiVersion: v1\nkind: Pod\nmetadata:\n  name: legit-example\n',
+    );
     writeFileSync(join(root, 'content', 'examples', 'blob.yaml'), Buffer.from([0x61, 0x00, 0x62]));
     writeFileSync(join(root, 'content', 'examples', 'big.yaml'), 'x'.repeat(5000));
     symlinkSync(join(outside, 'secret.yaml'), join(root, 'content', 'examples', 'linked.yaml'));
-    const escape = relative(join(root, 'content', 'docs'), outside).split('\\').join('/');
+    const escape = relative(join(root, 'content', 'docs'), outside)
+      .split('\\')
+      .join('/');
     writeFileSync(
       join(root, 'content', 'docs', 'page.md'),
       [
@@ -48,7 +53,10 @@ describe('readSourceFolder stays inside its folder', () => {
     );
     symlinkSync(join(outside, 'secret.md'), join(root, 'content', 'docs', 'escape.md'));
     symlinkSync(outside, join(root, 'content', 'docs', 'folder-link.md'));
-    writeFileSync(join(root, 'content', 'docs', 'binary.md'), Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x00, 0x01]));
+    writeFileSync(
+      join(root, 'content', 'docs', 'binary.md'),
+      Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x00, 0x01]),
+    );
     writeFileSync(join(root, 'content', 'docs', 'latin1.md'), Buffer.from('caf\xe9 au lait', 'latin1'));
     writeFileSync(join(root, 'content', 'docs', 'huge.md'), `# Huge\n\n${'word '.repeat(1000)}`);
   });
@@ -82,18 +90,24 @@ describe('readSourceFolder stays inside its folder', () => {
       /^content\/docs\/page\.md: include "blob\.yaml" refused: binary file/,
       /^content\/docs\/page\.md: include "big\.yaml" refused: file is 5000 bytes, over the 4000-byte limit/,
     ];
-    for (const pattern of expected) expect(errors.some((e) => pattern.test(e)), pattern.source).toBe(true);
+    for (const pattern of expected)
+      expect(
+        errors.some((e) => pattern.test(e)),
+        pattern.source,
+      ).toBe(true);
     expect(errors).toHaveLength(expected.length);
   });
 
   it('refuses the folder itself when it lies outside the allowed roots, also through a link', () => {
     const roots = IngestRoots.of([join(root, 'content')]);
-    expect(() => readSourceFolder({ path: outside }, ingest, chunking, new Map(), roots)).toThrow(/outside the folders the engine may read/);
+    expect(() => readSourceFolder({ path: outside }, ingest, chunking, new Map(), roots)).toThrow(
+      /outside the folders the engine may read/,
+    );
     symlinkSync(outside, join(root, 'content', 'door'));
     try {
-      expect(() => readSourceFolder({ path: join(root, 'content', 'door') }, ingest, chunking, new Map(), roots)).toThrow(
-        /outside the folders the engine may read/,
-      );
+      expect(() =>
+        readSourceFolder({ path: join(root, 'content', 'door') }, ingest, chunking, new Map(), roots),
+      ).toThrow(/outside the folders the engine may read/);
     } finally {
       rmSync(join(root, 'content', 'door'));
     }
@@ -108,7 +122,13 @@ describe('a folder named through a link inside the roots', () => {
     mkdirSync(join(top, 'real'));
     writeFileSync(join(top, 'real', 'a.md'), '# A\n\nalias-content\n');
     symlinkSync(join(top, 'real'), join(top, 'alias'));
-    const result = readSourceFolder({ path: join(top, 'alias') }, ingestConfigSchema.parse(undefined), chunkingConfigSchema.parse(undefined), new Map(), IngestRoots.of([top]));
+    const result = readSourceFolder(
+      { path: join(top, 'alias') },
+      ingestConfigSchema.parse(undefined),
+      chunkingConfigSchema.parse(undefined),
+      new Map(),
+      IngestRoots.of([top]),
+    );
     expect(result.errors).toEqual([]);
     expect(result.source).toBe(join(top, 'alias'));
     expect(result.files.flatMap((f) => f.chunks.map((c) => c.text)).join()).toContain('alias-content');
@@ -125,12 +145,17 @@ describe('IngestRoots.check', () => {
       try {
         roots.check(path, 'body.paths.0');
       } catch (error) {
-        return { message: (error as Error).message.replace(path, 'P'), issues: (error as { issues: unknown }).issues };
+        return {
+          message: (error as Error).message.replace(path, 'P'),
+          issues: (error as { issues: unknown }).issues,
+        };
       }
       return undefined;
     };
     expect(refusal('/etc')).toEqual(refusal('/no/such/host/dir'));
-    expect(refusal('/etc')!.issues).toEqual([{ field: 'body.paths.0', message: 'outside the allowed ingest roots (assistant.ingest.roots)' }]);
+    expect(refusal('/etc')!.issues).toEqual([
+      { field: 'body.paths.0', message: 'outside the allowed ingest roots (assistant.ingest.roots)' },
+    ]);
     expect(refusal(`${top}/../${top.split('/').pop()}-sibling`)).toBeDefined();
     expect(refusal(join(top, 'missing'))!.message).toMatch(/does not exist/);
     mkdirSync(join(top, 'ok'));

@@ -17,12 +17,20 @@ function readBounded(path: string, maxBytes: number): Buffer {
     const stat = fstatSync(fd);
     if (!stat.isFile()) throw new EngineError('INVALID_INPUT', 'not a regular file');
     if (stat.size > maxBytes) {
-      throw new EngineError('INVALID_INPUT', `file is ${stat.size} bytes, over the ${maxBytes}-byte limit (assistant.ingest.maxFileBytes)`);
+      throw new EngineError(
+        'INVALID_INPUT',
+        `file is ${stat.size} bytes, over the ${maxBytes}-byte limit (assistant.ingest.maxFileBytes)`,
+      );
     }
     const buffer = Buffer.alloc(Math.min(stat.size, maxBytes) + 1);
     let length = 0;
-    for (let n = -1; n !== 0 && length < buffer.length; length += n) n = readSync(fd, buffer, length, buffer.length - length, null);
-    if (length > maxBytes) throw new EngineError('INVALID_INPUT', `file is over the ${maxBytes}-byte limit (assistant.ingest.maxFileBytes)`);
+    for (let n = -1; n !== 0 && length < buffer.length; length += n)
+      n = readSync(fd, buffer, length, buffer.length - length, null);
+    if (length > maxBytes)
+      throw new EngineError(
+        'INVALID_INPUT',
+        `file is over the ${maxBytes}-byte limit (assistant.ingest.maxFileBytes)`,
+      );
     return buffer.subarray(0, length);
   } finally {
     closeSync(fd);
@@ -37,7 +45,8 @@ const utf8 = new TextDecoder('utf-8', { fatal: true });
  */
 export function readTextFile(path: string, maxBytes: number): TextFile {
   const buffer = readBounded(path, maxBytes);
-  if (buffer.subarray(0, 8192).includes(0)) throw new EngineError('INVALID_INPUT', 'binary file (contains NUL bytes)');
+  if (buffer.subarray(0, 8192).includes(0))
+    throw new EngineError('INVALID_INPUT', 'binary file (contains NUL bytes)');
   let text: string;
   try {
     text = utf8.decode(buffer);
