@@ -18,6 +18,8 @@ import type { ModelProvider } from './model/ModelProvider.js';
 import { AssistantService } from './assistant/AssistantService.js';
 import { RcaService } from './rca/RcaService.js';
 import { ForecastService } from './forecast/ForecastService.js';
+import { createRepairService } from './repair/createRepairService.js';
+import type { RepairService } from './repair/RepairService.js';
 import { JobEventRelay } from './jobs/JobEventRelay.js';
 import { createScheduler } from './scheduler/createScheduler.js';
 import type { Scheduler } from './scheduler/Scheduler.js';
@@ -39,6 +41,8 @@ export interface EngineServices {
   rca: RcaService;
   forecast: ForecastService;
   assistant(): Promise<AssistantService>;
+  /** Kubernetes auto-repair; absent when the default cluster cannot be acted on. The server starts its schedule. */
+  repair?: RepairService;
 }
 
 export interface Engine {
@@ -134,6 +138,7 @@ export async function createEngine(config: EngineConfig, options: CreateEngineOp
         configuredEdges: () => serviceGraph.edges(),
       }),
       forecast: new ForecastService(context),
+      repair: createRepairService(config, { clusters, store, logger, metrics: metricsSource.source }),
       assistant: () =>
         (assistant ??= (async () => {
           const service = await AssistantService.create(context, model ? { model } : {});
@@ -179,6 +184,7 @@ export async function createEngine(config: EngineConfig, options: CreateEngineOp
       },
       async close() {
         await scheduler.stop();
+        await services.repair?.stop();
         await jobs.drain(config.server.shutdownGraceSeconds * 1000);
         await services.rca.close();
         for (const cleanup of cleanups.reverse()) await cleanup();

@@ -28,6 +28,16 @@ import type {
   SuppressionRequest,
 } from '../alerts/schemas.js';
 
+import type {
+  RepairActionDto,
+  RepairAuditQuery,
+  RepairAuditRecordDto,
+  RepairAuditVerification,
+  RepairKillSwitch,
+  RepairPlanResponse,
+  RepairScanResponse,
+} from '../repair/repairSchemas.js';
+
 /**
  * The typed client both plugins use. Browser-safe: it imports only types and calls `fetch` (Grafana passes its
  * plugin-proxy URL, Backstage its fetchApi), so there is one implementation of the engine's wire protocol.
@@ -249,6 +259,60 @@ export class EngineClient {
   /** The live incident stream (SSE): `ready`, then `incident` events from every replica. */
   async *incidentEvents(signal?: AbortSignal): AsyncGenerator<SseMessage<unknown>> {
     yield* this.stream('GET', '/api/v1/incidents/events', undefined, signal);
+  }
+
+  /** What is wrong in the cluster now (a fresh scan). */
+  repairFindings(query: { namespace?: string } = {}): Promise<RepairScanResponse> {
+    return this.request('GET', `/api/v1/repair/findings${qs(query)}`);
+  }
+
+  /** What the rules in force would do about the current findings; nothing is changed. */
+  repairPlans(query: { namespace?: string } = {}): Promise<RepairPlanResponse> {
+    return this.request('GET', `/api/v1/repair/plans${qs(query)}`);
+  }
+
+  repairActions(query: { state?: string; namespace?: string } = {}): Promise<{ items: RepairActionDto[] }> {
+    return this.request('GET', `/api/v1/repair/actions${qs(query)}`);
+  }
+
+  repairAction(id: string): Promise<RepairActionDto> {
+    return this.request('GET', `/api/v1/repair/actions/${encodeURIComponent(id)}`);
+  }
+
+  /** Actions waiting for an operator, each with its dry-run diff and expiry. */
+  repairApprovals(): Promise<{ items: RepairActionDto[] }> {
+    return this.request('GET', '/api/v1/repair/approvals');
+  }
+
+  approveRepair(id: string, comment?: string): Promise<RepairActionDto> {
+    return this.request('POST', `/api/v1/repair/approvals/${encodeURIComponent(id)}/approve`, comment ? { comment } : {});
+  }
+
+  rejectRepair(id: string, comment?: string): Promise<RepairActionDto> {
+    return this.request('POST', `/api/v1/repair/approvals/${encodeURIComponent(id)}/reject`, comment ? { comment } : {});
+  }
+
+  repairAudit(query: RepairAuditQuery = {}): Promise<{ items: RepairAuditRecordDto[] }> {
+    return this.request('GET', `/api/v1/repair/audit${qs(query)}`);
+  }
+
+  /** Re-hashes the audit chain on the engine; `ok: false` names the first record changed or removed. */
+  verifyRepairAudit(): Promise<RepairAuditVerification> {
+    return this.request('GET', '/api/v1/repair/audit/verify');
+  }
+
+  repairKillSwitch(): Promise<RepairKillSwitch> {
+    return this.request('GET', '/api/v1/repair/kill-switch');
+  }
+
+  /** Stops (or resumes) all acting on every replica (admin). */
+  setRepairKillSwitch(on: boolean): Promise<RepairKillSwitch> {
+    return this.request('PUT', '/api/v1/repair/kill-switch', { on });
+  }
+
+  /** Repair events (SSE): `ready`, then `action`, `findings`, `escalation`, `notify`, `kill-switch`. */
+  async *repairEvents(signal?: AbortSignal): AsyncGenerator<SseMessage<unknown>> {
+    yield* this.stream('GET', '/api/v1/repair/events', undefined, signal);
   }
 
   /** A JSON request to any engine path; capability methods are built on it. */

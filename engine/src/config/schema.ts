@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { rcaConfigSchema } from '../rca/config.js';
 import { forecastConfigSchema } from '../forecast/config.js';
 import { assistantConfigSchema } from '../assistant/config.js';
+import { repairConfigSchema } from '../repair/config.js';
 import { alertsConfigSchema } from '../alerts/config.js';
 
 /**
@@ -310,6 +311,7 @@ export const configSchema = z.object({
   rca: rcaConfigSchema,
   forecast: forecastConfigSchema,
   assistant: assistantConfigSchema,
+  repair: repairConfigSchema,
   alerts: alertsConfigSchema,
   jobs: jobsConfigSchema,
   scheduler: schedulerConfigSchema,

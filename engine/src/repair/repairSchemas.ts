@@ -19,7 +19,17 @@ export const findingSchema = z.object({
   workload: objectRefSchema,
   evidence: z.object({
     statuses: z.array(z.string()),
-    events: z.array(z.record(z.string(), z.unknown())),
+    events: z.array(
+      z.object({
+        type: z.string(),
+        reason: z.string(),
+        message: z.string(),
+        count: z.number(),
+        firstSeen: z.string().optional(),
+        lastSeen: z.string().optional(),
+        object: objectRefSchema,
+      }),
+    ),
     logTail: z.array(z.string()),
   }),
   since: z.string(),

@@ -38,6 +38,8 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     await app.listen({ host: config.server.host, port: config.server.port });
     // Periodic work (forecast retraining...) runs in servers only, once per tick across replicas.
     if (config.scheduler.enabled) engine.scheduler.start();
+    // Repair scans and acts on its own Lease (repair.enabled; shadow mode unless repair.maxMode says otherwise).
+    engine.services.repair?.start();
   } catch (error) {
     await engine.close();
     throw error;

@@ -1,4 +1,5 @@
 import type { HealthCheck } from '../../health/HealthCheck.js';
+import type { ClusterActuator } from '../../repair/executor/ClusterActuator.js';
 
 /**
  * The engine's view of one Kubernetes cluster. KubernetesClusterSource implements it with @kubernetes/client-node,
@@ -178,6 +179,8 @@ export interface ClusterSource {
   check(): Promise<HealthCheck>;
   /** A leader lease in a namespace (optional: sources without Leases leave it out). */
   leaderLease?(namespace: string, name: string, identity: string, leaseDurationSeconds?: number): LeaderLease;
+  /** The repair loop's read/act port on this cluster (optional: read-only sources leave it out). */
+  repairActuator?(): ClusterActuator;
 }
 
 /** Several named clusters (kubeconfig contexts); capabilities name the cluster they act on. */

@@ -41,6 +41,7 @@ import {
   toWorkload,
 } from './kubernetesMappers.js';
 import { KubernetesLeaderLease } from './KubernetesLeaderLease.js';
+import { KubernetesActuator } from '../../repair/executor/KubernetesActuator.js';
 import { toEngineError } from './toEngineError.js';
 
 const CONTENT_TYPE: Record<PatchType, string> = {
@@ -371,6 +372,11 @@ export class KubernetesClusterSource implements ClusterSource {
       leaseDurationSeconds,
       cluster: this.name,
     });
+  }
+
+  /** Reads and writes for the repair loop, through the same kubeconfig (and so the same RBAC) as this source. */
+  repairActuator(): KubernetesActuator {
+    return new KubernetesActuator(this.name, this.kubeConfig);
   }
 
   async check(): Promise<HealthCheck> {
