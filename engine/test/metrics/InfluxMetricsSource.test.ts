@@ -9,7 +9,8 @@ import { analyzeIncident } from '../../src/rca/analyzeIncident.js';
 import type { RcaInput } from '../../src/rca/types.js';
 import { InfluxMetricsSource, parseSeriesKey } from '../../src/sources/metrics/InfluxMetricsSource.js';
 import { createMetricsSource } from '../../src/sources/metrics/createMetricsSource.js';
-import { MetricsSourceRegistry } from '../../src/sources/metrics/MetricsSourceRegistry.js';
+import { MetricsSourceRegistry, templateEscapeFor } from '../../src/sources/metrics/MetricsSourceRegistry.js';
+import { fillQueryTemplate } from '../../src/sources/metrics/escapeLabelValue.js';
 import { petshopInput, readPetshopGraph, readPetshopTable, xrayPerspective } from '../../bench/rca/loadPetshop.js';
 import { freePort, openMetricsFromSeries, startPrometheus, type OpenMetricsSeries, type PrometheusServer } from '../support/index.js';
 import { startInfluxDB, type InfluxDBServer } from '../support/startInfluxDB.js';
@@ -259,6 +260,12 @@ describe('the same samples in InfluxDB and Prometheus give the same answers', ()
             list: [
               { name: 'demand', query: 'sum by (service) (shop_demand{namespace="$namespace"})' },
               {
+                // $service lands inside an InfluxQL string: escaped with InfluxQL's rules, not PromQL's.
+                name: 'demand_one',
+                source: 'influx',
+                query: `SELECT sum("value") FROM "shop_demand" WHERE "namespace" = '$namespace' AND "service" = '$service' AND $timeFilter GROUP BY time($__interval), "service" fill(none)`,
+              },
+              {
                 name: 'demand_influx',
                 source: 'influx',
                 query: `SELECT sum("value") FROM "shop_demand" WHERE "namespace" = '$namespace' AND $timeFilter GROUP BY time($__interval), "service" fill(none)`,
@@ -291,6 +298,17 @@ describe('the same samples in InfluxDB and Prometheus give the same answers', ()
         horizonMinutes: 60,
       });
       expect(own.history).toEqual(influxForecast.history);
+
+      // A quote and a backslash in the service name are escaped for InfluxQL; an injection attempt stays a value.
+      const one = await engine.services.forecast.forecast({ namespace: 'shop', service, signal: 'demand_one', horizonMinutes: 60 });
+      expect(one.history).toEqual(influxForecast.history);
+      const injection = `x' OR service =~ /.+/ OR service = 'x`;
+      const template = engine.config.signals.list.find((x) => x.name === 'demand_one')!.query;
+      const range = { start: influxForecast.history[0]!.t, end: influxForecast.history.at(-1)!.t, stepSeconds: STEP, source: 'influx' };
+      const filled = (escape: (v: string) => string) => fillQueryTemplate(template, { namespace: 'shop', service: injection }, escape);
+      expect(await engine.context.metrics.rangeQuery({ query: filled(templateEscapeFor('influxdb')), ...range })).toEqual([]);
+      // PromQL's escape would have let the quote through, widening the query to every service.
+      expect(await engine.context.metrics.rangeQuery({ query: filled(templateEscapeFor('prometheus')), ...range })).toHaveLength(1);
 
       const readiness = await engine.readiness();
       expect(readiness.filter((c) => c.name.startsWith('metrics')).map((c) => [c.name, c.ok])).toEqual([

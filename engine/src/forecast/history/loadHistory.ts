@@ -2,6 +2,7 @@ import type { EngineConfig } from '../../config/schema.js';
 import type { MetricsSource, RangeSeries } from '../../sources/metrics/MetricsSource.js';
 import { EngineError } from '../../errors.js';
 import { fillQueryTemplate } from '../../sources/metrics/escapeLabelValue.js';
+import { configuredKind, templateEscapeFor } from '../../sources/metrics/MetricsSourceRegistry.js';
 
 /**
  * The history of one series, read through the MetricsSource only (so Prometheus and the demo's synthetic metrics
@@ -35,11 +36,12 @@ export function resolveQuery(config: EngineConfig, selector: HistorySelector): s
       issues: [{ field: 'body.signal', message: `must be one of ${config.signals.list.map((s) => s.name).join(', ')}` }],
     });
   }
-  return fillQueryTemplate(signal.query, {
-    namespace: selector.namespace ?? config.defaultNamespace,
-    service: selector.service ?? '',
-    window: config.signals.window,
-  });
+  const escape = templateEscapeFor(configuredKind(config.metrics, resolveSource(config, selector)));
+  return fillQueryTemplate(
+    signal.query,
+    { namespace: selector.namespace ?? config.defaultNamespace, service: selector.service ?? '', window: config.signals.window },
+    escape,
+  );
 }
 
 /** The request's source, else (for a signal's template) the signal's own source. */

@@ -1,5 +1,6 @@
 import type { MetricsSource } from '../../sources/metrics/MetricsSource.js';
 import { escapeLabelValue, fillQueryTemplate } from '../../sources/metrics/escapeLabelValue.js';
+import { kindOf, templateEscapeFor } from '../../sources/metrics/MetricsSourceRegistry.js';
 import type { SignalDefinition } from '../../config/schema.js';
 import type { IncidentWindow, SignalSeries } from '../types.js';
 
@@ -13,9 +14,12 @@ export interface CollectMetricsOptions {
   window: IncidentWindow;
 }
 
-/** Fills a signal's PromQL template; `$service` becomes a match-all so one query covers every service. */
-export function renderSignalQuery(template: string, namespace: string, rateWindow: string): string {
-  return fillQueryTemplate(template, { namespace, window: rateWindow, service: '.+' });
+/**
+ * Fills a signal's PromQL template; `$service` becomes a match-all so one query covers every service. A template for
+ * another query language passes that language's escape (MetricsSourceRegistry.templateEscapeFor).
+ */
+export function renderSignalQuery(template: string, namespace: string, rateWindow: string, escape?: (value: string) => string): string {
+  return fillQueryTemplate(template, { namespace, window: rateWindow, service: '.+' }, escape);
 }
 
 /**
@@ -31,7 +35,13 @@ export async function collectMetrics(
   const rateWindowSeconds = durationSeconds(options.rateWindow);
   const results = await Promise.all(
     signals.map(async (signal) => {
-      const query = renderSignalQuery(signal.query, options.namespace, options.rateWindow);
+      let query: string;
+      try {
+        query = renderSignalQuery(signal.query, options.namespace, options.rateWindow, templateEscapeFor(kindOf(source, signal.source)));
+      } catch (error) {
+        warnings.push(`signal ${signal.name}: ${error instanceof Error ? error.message : String(error)}`);
+        return [];
+      }
       try {
         const ranges = await source.rangeQuery({
           query,

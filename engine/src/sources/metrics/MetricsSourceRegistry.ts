@@ -1,4 +1,7 @@
+import type { EngineConfig } from '../../config/schema.js';
 import { EngineError } from '../../errors.js';
+import { escapeLabelValue } from './escapeLabelValue.js';
+import { escapeInfluxStringValue } from './influxql.js';
 import type { HealthCheck } from '../../health/HealthCheck.js';
 import type {
   InstantQueryOptions,
@@ -93,4 +96,19 @@ export class MetricsSourceRegistry implements MetricsSource {
 /** Every metrics source checked: the registry's each, or a lone source's one check. */
 export function checkMetricsSources(source: MetricsSource): Promise<HealthCheck[]> {
   return source instanceof MetricsSourceRegistry ? source.checkEach() : source.check().then((c) => [c]);
+}
+
+/** The kind of the source a query goes to (`name` in a registry; the source itself otherwise). */
+export function kindOf(source: MetricsSource, name?: string): MetricsSource['kind'] {
+  return source instanceof MetricsSourceRegistry ? source.get(name).kind : source.kind;
+}
+
+/** The kind of a configured source by name (undefined: the default), read from config alone. */
+export function configuredKind(config: EngineConfig['metrics'], name?: string): MetricsSource['kind'] {
+  return name === undefined || name === config.name ? config.kind : (config.sources[name]?.kind ?? config.kind);
+}
+
+/** How label values enter a template written for a source: InfluxQL's string escape, or PromQL's (escapeLabelValue). */
+export function templateEscapeFor(kind: MetricsSource['kind']): (value: string) => string {
+  return kind === 'influxdb' ? escapeInfluxStringValue : escapeLabelValue;
 }

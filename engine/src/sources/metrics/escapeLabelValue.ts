@@ -22,11 +22,16 @@ export function escapeRegexLabelValue(value: string): string {
 /**
  * Fills a query template's placeholders: `$namespace` and `$service` through escapeLabelValue (templates put them
  * inside quotes, e.g. `namespace="$namespace"`), `$window` as given (a duration the config schema checked).
+ * A template in another query language passes its own escape (InfluxQL: escapeInfluxStringValue, for `'$namespace'`).
  */
-export function fillQueryTemplate(template: string, values: { namespace?: string; service?: string; window?: string }): string {
+export function fillQueryTemplate(
+  template: string,
+  values: { namespace?: string; service?: string; window?: string },
+  escape: (value: string) => string = escapeLabelValue,
+): string {
   let query = template;
-  if (values.namespace !== undefined) query = query.replaceAll('$namespace', escapeLabelValue(values.namespace));
-  if (values.service !== undefined) query = query.replaceAll('$service', escapeLabelValue(values.service));
+  if (values.namespace !== undefined) query = query.replaceAll('$namespace', escape(values.namespace));
+  if (values.service !== undefined) query = query.replaceAll('$service', escape(values.service));
   if (values.window !== undefined) query = query.replaceAll('$window', values.window);
   return query;
 }

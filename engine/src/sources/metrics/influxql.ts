@@ -4,10 +4,22 @@ import { parsePromql } from './promql/parsePromql.js';
 
 /**
  * The one place InfluxQL text is built from values: every tag value, identifier and regex the engine puts into an
- * InfluxQL statement goes through these three functions (InfluxQL's lexer: `\` escapes the quote of the literal).
+ * InfluxQL statement goes through the functions below (InfluxQL's lexer: `\` escapes the quote of the literal).
  */
 export function quoteInfluxString(value: string): string {
-  return `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+  return `'${escapeInfluxStringValue(value)}'`;
+}
+
+/**
+ * The body of an InfluxQL single-quoted string: backslash and quote escaped, a newline as `\n` (a raw one ends the
+ * literal with a parse error), other control characters dropped; signal templates put `'$namespace'` around it.
+ */
+export function escapeInfluxStringValue(value: string): string {
+  return value
+    .replace(/\\/g, '\\\\')
+    .replace(/'/g, "\\'")
+    .replace(/\n/g, '\\n')
+    .replace(/[\x00-\x1f\x7f]/g, '');
 }
 
 export function quoteInfluxIdentifier(name: string): string {
