@@ -19,6 +19,7 @@ export function escapeInfluxStringValue(value: string): string {
     .replace(/\\/g, '\\\\')
     .replace(/'/g, "\\'")
     .replace(/\n/g, '\\n')
+    // eslint-disable-next-line no-control-regex -- control characters are exactly what is removed
     .replace(/[\x00-\x1f\x7f]/g, '');
 }
 
