@@ -1,5 +1,7 @@
+import type { Engine } from '../../engine.js';
 import type { MetricsSource } from '../../sources/metrics/MetricsSource.js';
-import { AnomalyAlertSource, type AnomalyAlert, type AnomalyAlertSourceConfig } from './AnomalyAlertSource.js';
+import { alertsOf } from '../alertsOf.js';
+import { AnomalyAlertSource, anomalyAlertSink, type AnomalyAlert, type AnomalyAlertSourceConfig } from './AnomalyAlertSource.js';
 
 export interface StartAnomalyAlertsOptions {
   metrics: Pick<MetricsSource, 'rangeQuery'>;
@@ -36,4 +38,25 @@ export function startAnomalyAlerts(options: StartAnomalyAlertsOptions): { source
       if (timer) clearTimeout(timer);
     },
   };
+}
+
+/**
+ * Anomaly alerts into the engine's alert pipeline: the engine's MetricsSource in, `alertsOf(engine).raise` out
+ * (source `anomaly`), after the AlertService has started. Call it from `startAlerting` with the configured signals.
+ */
+export async function startEngineAnomalyAlerts(
+  engine: Engine,
+  config: AnomalyAlertSourceConfig,
+  options: { intervalSeconds?: number } = {},
+): Promise<{ source: AnomalyAlertSource; stop: () => void }> {
+  const service = alertsOf(engine);
+  await service.start();
+  const logger = engine.context.logger.child({ capability: 'anomaly-alerts' });
+  return startAnomalyAlerts({
+    metrics: engine.context.metrics,
+    config,
+    sink: anomalyAlertSink(service),
+    intervalSeconds: options.intervalSeconds ?? 60,
+    onError: (error) => logger.warn({ err: error }, 'anomaly alert poll failed'),
+  });
 }

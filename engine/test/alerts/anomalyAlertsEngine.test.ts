@@ -1,0 +1,56 @@
+import pino from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { alertsOf } from '../../src/alerts/alertsOf.js';
+import { startEngineAnomalyAlerts } from '../../src/alerts/anomaly/startAnomalyAlerts.js';
+import { parseConfig } from '../../src/config/loadConfig.js';
+import { createEngine, type Engine } from '../../src/engine.js';
+
+/**
+ * The wiring end to end in one engine: a latency fault injected into the demo shop, the anomaly source reading the
+ * engine's own MetricsSource, and the alert arriving in the engine's AlertService as a first-class alert with
+ * source `anomaly`, where the pipeline tracks it like any other.
+ */
+let engine: Engine;
+let stop: (() => void) | undefined;
+
+beforeAll(async () => {
+  engine = await createEngine(
+    parseConfig({ profile: 'demo', logLevel: 'silent', cluster: { kind: 'simulated', injectFaults: false } }),
+    { logger: pino({ level: 'silent' }) },
+  );
+}, 60_000);
+
+afterAll(async () => {
+  stop?.();
+  alertsOf(engine).stop();
+  await engine?.close();
+});
+
+describe('startEngineAnomalyAlerts', () => {
+  it('raises the anomaly of an injected fault into the alert pipeline', async () => {
+    const demo = engine.demo!;
+    const now = Date.now() / 1000;
+    const fault = demo.ledger.inject({ type: 'latency', namespace: demo.namespace, service: 'payment', startedAt: now - 20 * 60 });
+    const query =
+      `sum by (service) (rate(http_request_duration_seconds_sum{namespace="${demo.namespace}",service="payment"}[2m]))` +
+      ` / sum by (service) (rate(http_request_duration_seconds_count{namespace="${demo.namespace}",service="payment"}[2m]))`;
+    try {
+      const running = await startEngineAnomalyAlerts(
+        engine,
+        { signals: [{ name: 'payment_latency', query }], historySeconds: 26 * 3600 },
+        { intervalSeconds: 3600 },
+      );
+      stop = running.stop;
+      const anomaly = async () =>
+        (await alertsOf(engine).listAlerts({ status: 'all' })).find((a) => a.labels.signal === 'payment_latency');
+      await expect.poll(anomaly, { timeout: 30_000, interval: 200 }).toBeDefined();
+      const alert = (await anomaly())!;
+      expect(alert.source).toBe('anomaly');
+      expect(alert.status).toBe('firing');
+      expect(alert.labels).toMatchObject({ alertname: 'MetricAnomaly', service: 'payment', alert_source: 'anomaly' });
+      expect(Date.parse(alert.startsAt) / 1000).toBeGreaterThanOrEqual(now - 20 * 60 - 60);
+    } finally {
+      demo.ledger.resolve(fault.id, now);
+    }
+  }, 60_000);
+});
