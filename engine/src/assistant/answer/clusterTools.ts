@@ -7,6 +7,7 @@ import type { AnswerConfig } from '../config.js';
 import type { ToolCallRecord } from '../schemas.js';
 import { redact } from './redactSecrets.js';
 import { fillQueryTemplate } from '../../sources/metrics/escapeLabelValue.js';
+import { kindOf, templateEscapeFor } from '../../sources/metrics/MetricsSourceRegistry.js';
 
 /**
  * Read-only tools over the engine's sources for one named workload: pods, events, logs, metrics. They are the only
@@ -187,9 +188,11 @@ export class ClusterTools {
     const label = signals.serviceLabel;
     const rows: string[] = [];
     for (const signal of signals.list) {
-      const query = fillQueryTemplate(signal.query, { namespace, window: signals.window, service: args.workload });
       try {
-        const samples = await this.ctx.metrics.instantQuery(query);
+        // A signal names the metrics source its query is written for (InfluxQL for an InfluxDB source).
+        const escape = templateEscapeFor(kindOf(this.ctx.metrics, signal.source));
+        const query = fillQueryTemplate(signal.query, { namespace, window: signals.window, service: args.workload }, escape);
+        const samples = await this.ctx.metrics.instantQuery(query, undefined, signal.source ? { source: signal.source } : {});
         const mine = samples.find((s) => s.labels[label] === args.workload);
         rows.push(`${signal.name}=${mine ? formatValue(mine.value) : 'no data'}${signal.unit ? ` ${signal.unit}` : ''}`);
       } catch (error) {
