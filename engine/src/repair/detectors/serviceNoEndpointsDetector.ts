@@ -31,8 +31,10 @@ function findingFor(index: SnapshotIndex, svc: V1Service, now: Date): Finding | 
   const ns = svc.metadata?.namespace ?? '';
   const sinceMs = toMillis(svc.metadata?.creationTimestamp) ?? now.getTime();
   if (now.getTime() - sinceMs < MIN_SECONDS * 1000) return undefined;
-  const pods = index.podsByNamespace.get(ns) ?? [];
-  if (pods.some((p) => !isTerminal(p) && selectorMatches(selector, p.metadata?.labels))) return undefined;
+  // Candidates share the selector's first label; checking the rest on them avoids a pods × services pass.
+  const [firstKey, firstValue] = Object.entries(selector)[0]!;
+  const candidates = index.podsWithLabel(ns, firstKey, firstValue);
+  if (candidates.some((p) => !isTerminal(p) && selectorMatches(selector, p.metadata?.labels))) return undefined;
   const object = refOf('Service', svc);
   const endpoints = index.get<V1Endpoints>('Endpoints', ns, object.name);
   if (hasAddresses(endpoints) || selectsScaledToZero(index, ns, selector)) return undefined;
