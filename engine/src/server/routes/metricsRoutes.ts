@@ -11,6 +11,21 @@ import { promqlSchema, rangeQuerySchema, rangeSeriesSchema, signalInfoSchema, ti
  */
 export const metricsRoutes: FastifyPluginAsyncZod<{ engine: Engine }> = async (app, { engine }) => {
   const { metrics } = engine.context;
+  // Queries in flight stop when the server closes (SIGTERM), instead of holding the shutdown for their whole run.
+  const inFlight = new Set<AbortController>();
+  app.addHook('preClose', async () => {
+    for (const controller of inFlight) controller.abort();
+  });
+  const abortOnClose = (reply: FastifyReply): AbortSignal => {
+    const controller = new AbortController();
+    inFlight.add(controller);
+    // The response closes when it is sent or when the connection drops; only the latter leaves it unfinished.
+    reply.raw.once('close', () => {
+      inFlight.delete(controller);
+      if (!reply.raw.writableFinished) controller.abort();
+    });
+    return controller.signal;
+  };
 
   app.get(
     '/metrics/query_range',
@@ -66,16 +81,6 @@ export const metricsRoutes: FastifyPluginAsyncZod<{ engine: Engine }> = async (a
     }),
   );
 };
-
-/** A query the caller stopped waiting for stops computing (the demo source checks between slices). */
-function abortOnClose(reply: FastifyReply): AbortSignal {
-  const controller = new AbortController();
-  // The response closes when it is sent or when the connection drops; only the latter leaves it unfinished.
-  reply.raw.once('close', () => {
-    if (!reply.raw.writableFinished) controller.abort();
-  });
-  return controller.signal;
-}
 
 /** A query the source rejects is a 400 about the `query` parameter: say so, as every other 400 names its field. */
 async function namingQuery<T>(pending: Promise<T>): Promise<T> {

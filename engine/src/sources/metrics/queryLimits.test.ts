@@ -78,6 +78,20 @@ describe('evaluation in slices', () => {
     expect(ticks).toBeGreaterThan(2);
   }, 60_000);
 
+  it('answers a range evaluated in day chunks as instant queries at its steps do', async () => {
+    const query = 'sum by (service) (rate(http_requests_total[1h])) / 2 or vector(1)';
+    const range = await source.rangeQuery({ query, start: T - 3 * 86_400, end: T, stepSeconds: 1800 });
+    expect(range.length).toBeGreaterThan(5);
+    for (const at of [T - 3 * 86_400, T - 86_400 - 1800, T - 86_400, T - 1800, T]) {
+      const instant = await source.instantQuery(query, at);
+      for (const sample of instant) {
+        const series = range.find((s) => JSON.stringify(s.labels) === JSON.stringify(sample.labels))!;
+        const value = series.values[series.timestamps.indexOf(at)]!;
+        expect(Math.abs(value - sample.value)).toBeLessThanOrEqual(1e-9 * Math.max(1, Math.abs(sample.value)));
+      }
+    }
+  }, 60_000);
+
   it('stops between slices when aborted', async () => {
     const controller = new AbortController();
     const pending = source.rangeQuery({
