@@ -6,6 +6,7 @@ import { registerAsk } from './ask.js';
 import { registerRca } from './rca.js';
 import { registerForecast } from './forecast.js';
 import { registerAlerts } from './alerts.js';
+import { registerRepair } from './repair.js';
 
 /** Every subcommand of `aicloudops`; capabilities add theirs here. */
-export const COMMANDS: RegisterCommand[] = [registerServe, registerDoctor, registerIngest, registerAsk, registerRca, registerForecast, registerAlerts];
+export const COMMANDS: RegisterCommand[] = [registerServe, registerDoctor, registerIngest, registerAsk, registerRca, registerForecast, registerAlerts, registerRepair];
