@@ -50,3 +50,19 @@ describe('crashLoopDetector', () => {
     expect(finding!.owners).toEqual([]);
   });
 });
+
+describe('crashLoopDetector on static pods', () => {
+  it('reports the mirror pod itself, not the Node that owns it', () => {
+    const mirror = pod('kube-system', 'kube-apiserver-cp-1', {
+      node: 'cp-1',
+      owner: { kind: 'Node', name: 'cp-1' },
+      state: { waiting: 'CrashLoopBackOff' },
+      restarts: 12,
+      lastTerminated: { reason: 'Error', exitCode: 1, finishedAgo: 30 },
+    });
+    const [finding] = crashLoopDetector.detect({ nodes: workers(), pods: [mirror] }, NOW);
+    expect(finding!.object).toMatchObject({ kind: 'Pod', namespace: 'kube-system', name: 'kube-apiserver-cp-1' });
+    expect(finding!.owners).toEqual([{ kind: 'Node', namespace: '', name: 'cp-1', uid: 'uid-cp-1' }]);
+    expect(finding!.workload).toMatchObject({ kind: 'Pod', name: 'kube-apiserver-cp-1' });
+  });
+});

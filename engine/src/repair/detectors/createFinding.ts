@@ -27,6 +27,12 @@ export function fingerprintOf(type: FindingType, object: ObjectRef): string {
   return createHash('sha256').update(`${type}\0${object.kind}\0${object.namespace}\0${object.name}`).digest('hex').slice(0, 16);
 }
 
+/** The top of the owner chain, unless it is cluster-scoped (a static pod's Node): then the object itself. */
+function workloadOf(owners: ObjectRef[], object: ObjectRef): ObjectRef {
+  const top = topOf(owners, object);
+  return top.namespace === object.namespace ? top : object;
+}
+
 export function createFinding(input: FindingInput): Finding {
   const events = [...input.events]
     .sort((a, b) => (eventLastSeenMs(b) ?? 0) - (eventLastSeenMs(a) ?? 0))
@@ -38,7 +44,7 @@ export function createFinding(input: FindingInput): Finding {
     type: input.type,
     object: input.object,
     owners: input.owners,
-    workload: topOf(input.owners, input.object),
+    workload: workloadOf(input.owners, input.object),
     evidence: { statuses: input.statuses, events, logTail: [] },
     since: new Date(sinceMs).toISOString(),
     heldSeconds: Math.round((input.now.getTime() - sinceMs) / 1000),

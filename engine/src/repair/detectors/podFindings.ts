@@ -34,7 +34,9 @@ export interface PodGroup {
 export function findingObjectFor(pod: V1Pod, chain: ObjectRef[]): ObjectRef {
   const job = chain.find((r) => r.kind === 'Job');
   if (job) return job;
-  return chain.length > 0 ? chain[chain.length - 1]! : refOf('Pod', pod);
+  const top = chain[chain.length - 1];
+  // A static pod's owner is its Node: the pod, not the node, is what fails.
+  return top && top.namespace !== '' ? top : refOf('Pod', pod);
 }
 
 /** Groups pod hits by the object they are about, so one failing workload gives one finding, not one per pod. */

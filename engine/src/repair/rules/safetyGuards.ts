@@ -49,14 +49,6 @@ export const SAFETY_GUARDS: SafetyGuard[] = [
     check: (a, f) => (a.type === 'drain-node' && !f.othersHaveRoom ? 'the other workers lack room for its pods' : undefined),
   },
   {
-    name: 'already-cordoned',
-    check: (a, f) => {
-      if (a.type !== 'cordon-node') return undefined;
-      const node = f.index.get<V1Node>('Node', '', a.target.name);
-      return node?.spec?.unschedulable ? 'the node is already cordoned' : undefined;
-    },
-  },
-  {
     name: 'rollback-needs-healthy-previous',
     check: (a, f) =>
       a.type === 'rollback' && !(f.rollout.began && f.rollout.previousHealthy)

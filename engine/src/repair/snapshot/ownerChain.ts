@@ -1,6 +1,8 @@
 import type { ObjectRef } from '../types.js';
 import { controllerRef, refOf, type AnyObject, type SnapshotIndex } from './SnapshotIndex.js';
 
+const CLUSTER_SCOPED = new Set(['Node', 'Namespace', 'StorageClass', 'PersistentVolume']);
+
 /** Deep enough for Pod → Job → CronJob and Pod → ReplicaSet → Deployment, with room for an operator's CR on top. */
 const MAX_DEPTH = 5;
 
@@ -15,8 +17,10 @@ export function ownerChain(index: SnapshotIndex, obj: AnyObject): ObjectRef[] {
   while (current && chain.length < MAX_DEPTH) {
     const owner = controllerRef(current);
     if (!owner) break;
-    const next: AnyObject | undefined = index.get(owner.kind, namespace, owner.name);
-    chain.push(next ? refOf(owner.kind, next) : { kind: owner.kind, namespace, name: owner.name, uid: owner.uid });
+    // Static (mirror) pods are owned by their Node, which is cluster-scoped.
+    const ownerNamespace = CLUSTER_SCOPED.has(owner.kind) ? '' : namespace;
+    const next: AnyObject | undefined = index.get(owner.kind, ownerNamespace, owner.name);
+    chain.push(next ? refOf(owner.kind, next) : { kind: owner.kind, namespace: ownerNamespace, name: owner.name, uid: owner.uid });
     current = next;
   }
   return chain;
