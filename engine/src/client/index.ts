@@ -1,6 +1,7 @@
 import type { EngineClient } from './EngineClient.js';
 import type { JobRecordDto, Readiness, WorkloadHealth } from '../schemas/core.js';
 import type { ForecastResponse } from '../forecast/schemas.js';
+import type { IncidentDto } from '../alerts/schemas.js';
 
 export * from './EngineClient.js';
 /** How the engine words a deviation for people; pure, so the plugins say it the same way. */
@@ -9,6 +10,17 @@ export type * from '../schemas/core.js';
 export type * from '../rca/schemas.js';
 export type * from '../assistant/schemas.js';
 export type * from '../forecast/schemas.js';
+export type { AlertDto, AlertStats, AlertmanagerWebhook, GenericAlert, IncidentDto, IngestResult, SuppressionDto } from '../alerts/schemas.js';
+export type {
+  FindingDto,
+  PlannedActionDto,
+  RepairActionDto,
+  RepairAuditRecordDto,
+  RepairAuditVerification,
+  RepairKillSwitch,
+  RepairPlanResponse,
+  RepairScanResponse,
+} from '../repair/repairSchemas.js';
 
 /*
  * Parts of responses that the schemas nest without naming. They are derived from the response types rather than
@@ -32,3 +44,6 @@ export type RangeQuery = Parameters<EngineClient['queryRange']>[0];
  * the job schema keeps `result` unknown because one job store serves every kind.
  */
 export type JobRecordOf<R> = Omit<JobRecordDto, 'result'> & { result?: R };
+/** An alert of an incident with the reason it joined (the grouping rule or service-graph edge). */
+export type IncidentAlert = IncidentDto['alerts'][number];
+export type MergeReason = NonNullable<IncidentAlert['merge']>;

@@ -1,16 +1,23 @@
 import { createEngineClient, EngineApiError, type ClusterQuery, type EngineClient } from '@ai-cloudops/engine/client';
 import type {
   Answer,
+  AlertStats,
   AskRequest,
   ClusterInfo,
   ForecastRequestInput,
   ForecastResponse,
+  IncidentDto,
   JobRecordOf,
   RangeQuery,
   RangeSeriesDto,
   RcaRequest,
   RcaResult,
   Readiness,
+  RepairActionDto,
+  RepairAuditRecordDto,
+  RepairAuditVerification,
+  RepairKillSwitch,
+  RepairScanResponse,
   SignalCatalog,
   WorkloadHealth,
 } from './types';
@@ -31,6 +38,21 @@ export interface EngineApi {
   startRca(request: RcaRequest): Promise<JobRecordOf<RcaResult>>;
   forecast(request: ForecastRequestInput): Promise<ForecastResponse>;
   ask(request: AskRequest): Promise<Answer>;
+  rca(id: string): Promise<RcaResult>;
+  repairFindings(namespace?: string): Promise<RepairScanResponse>;
+  repairApprovals(): Promise<RepairActionDto[]>;
+  repairActions(query?: { state?: string; namespace?: string }): Promise<RepairActionDto[]>;
+  repairAudit(query?: { namespace?: string; limit?: number }): Promise<RepairAuditRecordDto[]>;
+  verifyRepairAudit(): Promise<RepairAuditVerification>;
+  repairKillSwitch(): Promise<RepairKillSwitch>;
+  /** Admin actions: sent through the admin route (`adminBaseUrl`), which Grafana grants to Admins only. */
+  approveRepair(id: string, comment?: string): Promise<RepairActionDto>;
+  rejectRepair(id: string, comment?: string): Promise<RepairActionDto>;
+  setRepairKillSwitch(on: boolean): Promise<RepairKillSwitch>;
+  incidents(query?: { status?: 'open' | 'resolved' | 'all'; limit?: number }): Promise<IncidentDto[]>;
+  alertStats(): Promise<AlertStats>;
+  acknowledgeIncident(id: string): Promise<IncidentDto>;
+  resolveIncident(id: string): Promise<IncidentDto>;
 }
 
 export type FetchLike = (input: string, init?: RequestInit) => Promise<Response>;
@@ -38,12 +60,17 @@ export type FetchLike = (input: string, init?: RequestInit) => Promise<Response>
 export interface EngineApiOptions {
   /** e.g. `/api/plugin-proxy/aicloudops-cloudops-app/engine` or `http://127.0.0.1:8080`. */
   baseUrl: string;
+  /** Where admin-only calls go (Grafana: the `engine-admin` route); defaults to `baseUrl` (a direct engine URL). */
+  adminBaseUrl?: string;
   fetchApi: FetchLike;
   token?: string;
 }
 
-export function createEngineApi({ baseUrl, fetchApi, token }: EngineApiOptions): EngineApi {
+export function createEngineApi({ baseUrl, adminBaseUrl, fetchApi, token }: EngineApiOptions): EngineApi {
   const client: EngineClient = createEngineClient({ baseUrl, token, fetchApi: fetchApi as typeof fetch });
+  const admin: EngineClient = adminBaseUrl
+    ? createEngineClient({ baseUrl: adminBaseUrl, token, fetchApi: fetchApi as typeof fetch })
+    : client;
   return {
     readiness: () => client.ready(),
     clusters: async () => (await client.clusters()).items,
@@ -55,5 +82,19 @@ export function createEngineApi({ baseUrl, fetchApi, token }: EngineApiOptions):
     startRca: async (request) => (await client.startRca(request)) as JobRecordOf<RcaResult>,
     forecast: (request) => client.forecast(request),
     ask: (request) => client.ask(request),
+    rca: (id) => client.getRca(id),
+    repairFindings: (namespace) => client.repairFindings({ namespace }),
+    repairApprovals: async () => (await client.repairApprovals()).items,
+    repairActions: async (query = {}) => (await client.repairActions(query)).items,
+    repairAudit: async (query = {}) => (await client.repairAudit(query)).items,
+    verifyRepairAudit: () => client.verifyRepairAudit(),
+    repairKillSwitch: () => client.repairKillSwitch(),
+    approveRepair: (id, comment) => admin.approveRepair(id, comment),
+    rejectRepair: (id, comment) => admin.rejectRepair(id, comment),
+    setRepairKillSwitch: (on) => admin.setRepairKillSwitch(on),
+    incidents: async (query = {}) => (await client.incidents(query)).items,
+    alertStats: () => client.alertStats(),
+    acknowledgeIncident: (id) => client.acknowledgeIncident(id),
+    resolveIncident: (id) => client.resolveIncident(id),
   };
 }

@@ -4,7 +4,18 @@
  * (datasource/types.ts for queries and options).
  */
 export type {
+  AlertDto,
+  AlertStats,
   Answer,
+  FindingDto,
+  IncidentAlert,
+  IncidentDto,
+  MergeReason,
+  RepairActionDto,
+  RepairAuditRecordDto,
+  RepairAuditVerification,
+  RepairKillSwitch,
+  RepairScanResponse,
   AskRequest,
   Citation,
   ClusterInfo,

@@ -1,10 +1,17 @@
 import { createContext, useContext } from 'react';
-import { ENGINE_PROXY_URL } from '../constants';
+import { ENGINE_ADMIN_PROXY_URL, ENGINE_PROXY_URL } from '../constants';
 import { createEngineApi, type EngineApi } from './EngineApi';
 import { grafanaFetch } from './grafanaFetch';
 
-/** The app's pages reach the engine through the app's plugin-proxy route, which adds the configured token. */
-export const defaultEngineApi: EngineApi = createEngineApi({ baseUrl: ENGINE_PROXY_URL, fetchApi: grafanaFetch });
+/**
+ * The app's pages reach the engine through the app's plugin-proxy routes, which add the configured token: reads and
+ * Editor actions through `engine`, admin actions (repair approvals, the kill switch) through `engine-admin`.
+ */
+export const defaultEngineApi: EngineApi = createEngineApi({
+  baseUrl: ENGINE_PROXY_URL,
+  adminBaseUrl: ENGINE_ADMIN_PROXY_URL,
+  fetchApi: grafanaFetch,
+});
 
 export const EngineApiContext = createContext<EngineApi>(defaultEngineApi);
 

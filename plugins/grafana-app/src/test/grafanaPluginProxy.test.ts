@@ -38,6 +38,26 @@ describe('the app plugin routes give each Grafana role only what it needs (least
     ['Admin', 'POST', 'engine/api/v1/demo/faults', 404, ''],
     ['Admin', 'POST', 'engine-admin/api/v1/scale-plan', 200, 'A'],
     ['Admin', 'PUT', 'engine-admin/api/v1/config/service-graph', 200, 'A'],
+    // Repairs page: reads for every Viewer; approving, rejecting and the kill switch only for Admins.
+    ['Viewer', 'GET', 'engine/api/v1/repair/findings', 200, 'V'],
+    ['Viewer', 'GET', 'engine/api/v1/repair/approvals', 200, 'V'],
+    ['Viewer', 'GET', 'engine/api/v1/repair/audit/verify', 200, 'V'],
+    ['Viewer', 'GET', 'engine/api/v1/repair/kill-switch', 200, 'V'],
+    ['Editor', 'POST', 'engine/api/v1/repair/approvals/a1/approve', 404, ''],
+    ['Admin', 'POST', 'engine/api/v1/repair/approvals/a1/approve', 404, ''],
+    ['Editor', 'POST', 'engine-admin/api/v1/repair/approvals/a1/approve', 403, ''],
+    ['Editor', 'PUT', 'engine-admin/api/v1/repair/kill-switch', 403, ''],
+    ['Admin', 'POST', 'engine-admin/api/v1/repair/approvals/a1/approve', 200, 'A'],
+    ['Admin', 'POST', 'engine-admin/api/v1/repair/approvals/a1/reject', 200, 'A'],
+    ['Admin', 'PUT', 'engine-admin/api/v1/repair/kill-switch', 200, 'A'],
+    // Alerts page: incidents and stats for Viewers; ack/resolve for Editors with the operator token.
+    ['Viewer', 'GET', 'engine/api/v1/incidents', 200, 'V'],
+    ['Viewer', 'GET', 'engine/api/v1/alerts/stats', 200, 'V'],
+    ['Viewer', 'POST', 'engine/api/v1/incidents/i1/ack', 403, ''],
+    ['Editor', 'POST', 'engine/api/v1/incidents/i1/ack', 200, 'O'],
+    ['Editor', 'POST', 'engine/api/v1/incidents/i1/resolve', 200, 'O'],
+    ['Editor', 'POST', 'engine/api/v1/alerts/webhook/alertmanager', 404, ''],
+    ['Editor', 'POST', 'engine/api/v1/alerts/suppressions', 404, ''],
   ];
 
   test.each(cases)('%s %s %s -> %i', (role, method, path, status, token) => {
@@ -53,6 +73,10 @@ describe('the app plugin routes give each Grafana role only what it needs (least
     expect(call('Viewer', 'GET', 'engine/api/v1/workloads').url).toBe('http://engine:8080/api/v1/workloads');
     expect(call('Viewer', 'POST', 'engine/api/v1/forecast').url).toBe('http://engine:8080/api/v1/forecast');
     expect(call('Admin', 'POST', 'engine-admin/api/v1/scale-plan').url).toBe('http://engine:8080/api/v1/scale-plan');
+    expect(call('Editor', 'POST', 'engine/api/v1/incidents/i1/ack').url).toBe('http://engine:8080/api/v1/incidents/i1/ack');
+    expect(call('Admin', 'POST', 'engine-admin/api/v1/repair/approvals/a1/approve').url).toBe(
+      'http://engine:8080/api/v1/repair/approvals/a1/approve'
+    );
   });
 
   test('no route sends a token to a role that may not hold it', () => {

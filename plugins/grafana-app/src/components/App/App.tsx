@@ -7,6 +7,8 @@ const OverviewPage = lazy(() => import('../../pages/OverviewPage').then((m) => (
 const RootCausePage = lazy(() => import('../../pages/RootCausePage').then((m) => ({ default: m.RootCausePage })));
 const ForecastPage = lazy(() => import('../../pages/ForecastPage').then((m) => ({ default: m.ForecastPage })));
 const AssistantPage = lazy(() => import('../../pages/AssistantPage').then((m) => ({ default: m.AssistantPage })));
+const RepairsPage = lazy(() => import('../../pages/RepairsPage').then((m) => ({ default: m.RepairsPage })));
+const AlertsPage = lazy(() => import('../../pages/AlertsPage').then((m) => ({ default: m.AlertsPage })));
 
 export function App(_props: AppRootProps) {
   return (
@@ -15,6 +17,8 @@ export function App(_props: AppRootProps) {
       <Route path={ROUTES.RootCause} element={<RootCausePage />} />
       <Route path={ROUTES.Forecast} element={<ForecastPage />} />
       <Route path={ROUTES.Assistant} element={<AssistantPage />} />
+      <Route path={ROUTES.Repairs} element={<RepairsPage />} />
+      <Route path={ROUTES.Alerts} element={<AlertsPage />} />
       <Route path="*" element={<Navigate to={ROUTES.Overview} replace />} />
     </Routes>
   );

@@ -1,0 +1,330 @@
+import React, { useState } from 'react';
+import { css } from '@emotion/css';
+import { dateTimeFormat, dateTimeFormatTimeAgo, type GrafanaTheme2 } from '@grafana/data';
+import { PluginPage } from '@grafana/runtime';
+import { Badge, Button, LinkButton, LoadingPlaceholder, RadioButtonGroup, useStyles2 } from '@grafana/ui';
+import type { EngineApi } from '../api/EngineApi';
+import { useEngineApi } from '../api/useEngineApi';
+import { useEngineQuery } from '../api/useEngineQuery';
+import type { AlertStats, IncidentAlert, IncidentDto, RcaResult, RepairActionDto } from '../api/types';
+import { EngineErrorAlert } from '../components/EngineError/EngineErrorAlert';
+import { testIds } from '../components/testIds';
+import { ROUTES } from '../constants';
+import { hasOrgRole } from '../utils/orgRole';
+import { prefixRoute } from '../utils/utils.routing';
+
+type StatusFilter = 'open' | 'all';
+
+/** How often the compression figures and the incident list are re-read while the page is open. */
+const REFRESH_MS = 10_000;
+
+const SEVERITY_COLOR: Record<string, 'red' | 'orange' | 'blue'> = { critical: 'red', warning: 'orange' };
+
+export function AlertsPage() {
+  const s = useStyles2(getStyles);
+  const [status, setStatus] = useState<StatusFilter>('open');
+  const stats = useEngineQuery((api) => api.alertStats(), [], REFRESH_MS);
+  const incidents = useEngineQuery((api) => loadIncidents(api, status), [status], REFRESH_MS);
+  const items = incidents.value?.incidents;
+
+  return (
+    <PluginPage>
+      <div data-testid={testIds.alerts.container}>
+        <p className={s.muted}>
+          Alerts from Alertmanager, Prometheus and the engine&apos;s own anomaly detection, deduplicated and grouped into
+          incidents along the service graph, each with why its alerts were grouped, its root-cause analysis and any
+          repair under way.
+        </p>
+        {stats.error !== undefined && <EngineErrorAlert error={stats.error} title="Cannot read the alert figures" />}
+        {stats.value && <StatsBar stats={stats.value} />}
+        <div className={s.row}>
+          <div data-testid={testIds.alerts.status}>
+            <RadioButtonGroup<StatusFilter>
+              options={[
+                { label: 'Open', value: 'open' },
+                { label: 'All', value: 'all' },
+              ]}
+              value={status}
+              onChange={setStatus}
+            />
+          </div>
+          <Button icon="sync" variant="secondary" size="sm" onClick={() => [stats, incidents].forEach((q) => q.retry())}>
+            Refresh
+          </Button>
+        </div>
+        {incidents.loading && !items && <LoadingPlaceholder text="Loading incidents..." />}
+        {incidents.error !== undefined && (
+          <EngineErrorAlert error={incidents.error} title="Cannot list incidents" testId={testIds.alerts.error} />
+        )}
+        {items?.length === 0 && <NoIncidents status={status} />}
+        {items?.map((incident) => (
+          <IncidentCard
+            key={incident.id}
+            incident={incident}
+            repairs={repairsFor(incident, incidents.value?.repairs ?? [])}
+            onChanged={incidents.retry}
+          />
+        ))}
+      </div>
+    </PluginPage>
+  );
+}
+
+/** Incidents with the repair actions that could be theirs; repair being unavailable must not hide the incidents. */
+async function loadIncidents(api: EngineApi, status: StatusFilter) {
+  const [incidents, repairs] = await Promise.all([
+    api.incidents({ status }),
+    api.repairActions().catch((): RepairActionDto[] => []),
+  ]);
+  return { incidents, repairs };
+}
+
+/** A repair belongs to an incident when it acts on (or was found on) one of the incident's services. */
+function repairsFor(incident: IncidentDto, actions: RepairActionDto[]): RepairActionDto[] {
+  const services = new Set(incident.services);
+  return actions.filter((a) => services.has(a.finding.workload.name) || services.has(a.planned.target.name));
+}
+
+function StatsBar({ stats }: { stats: AlertStats }) {
+  const s = useStyles2(getStyles);
+  const figures: Array<[string, string]> = [
+    ['Deliveries', String(stats.deliveries)],
+    ['Alerts', String(stats.alerts)],
+    ['Duplicates', `${stats.duplicates} (${percent(stats.dedupRatio)})`],
+    ['Incidents', String(stats.incidents)],
+    ['Notifications', String(stats.notifications)],
+    ['Compression', percent(stats.compression)],
+    ['Added delay', `${stats.meanNotificationDelaySeconds.toFixed(1)} s`],
+  ];
+  return (
+    <dl className={s.stats} data-testid={testIds.alerts.stats}>
+      {figures.map(([label, value]) => (
+        <div key={label}>
+          <dt>{label}</dt>
+          <dd>{value}</dd>
+        </div>
+      ))}
+    </dl>
+  );
+}
+
+function NoIncidents({ status }: { status: StatusFilter }) {
+  const s = useStyles2(getStyles);
+  return (
+    <div className={s.empty} data-testid={testIds.alerts.empty}>
+      <p>{status === 'open' ? 'No open incidents.' : 'No incidents yet.'}</p>
+      <p className={s.muted}>
+        The engine receives alerts on <code>POST /api/v1/alerts/webhook/alertmanager</code> (an Alertmanager webhook
+        receiver with the engine&apos;s operator token as bearer) or <code>POST /api/v1/alerts</code>, and can poll
+        Prometheus&apos;s <code>/api/v1/alerts</code>. Re-sends are counted as duplicates, and alerts that a cascade
+        along the service graph explains join one incident, so one page goes out per problem.
+      </p>
+    </div>
+  );
+}
+
+function IncidentCard(props: { incident: IncidentDto; repairs: RepairActionDto[]; onChanged: () => void }) {
+  const s = useStyles2(getStyles);
+  const { incident } = props;
+  const names = new Map(incident.alerts.map((a) => [a.fingerprint, alertName(a)]));
+  return (
+    <div className={s.card} data-testid={testIds.alerts.incident}>
+      <div className={s.row}>
+        <Badge color={SEVERITY_COLOR[incident.severity] ?? 'blue'} text={incident.severity} />
+        <strong>{incident.title}</strong>
+        <Badge color={incident.status === 'open' ? 'orange' : 'green'} text={incident.status} />
+        {incident.acknowledgedAt && <Badge color="blue" text={`acknowledged by ${incident.acknowledgedBy ?? '?'}`} />}
+        <span className={s.muted} title={dateTimeFormat(incident.openedAt)}>
+          opened {dateTimeFormatTimeAgo(incident.openedAt)}, services {incident.services.join(', ')}
+        </span>
+      </div>
+      {incident.heldBecause && <div className={s.muted}>Not paged: {incident.heldBecause}</div>}
+      <table className={s.table}>
+        <thead>
+          <tr>
+            <th>Alert</th>
+            <th>Status</th>
+            <th>Since</th>
+            <th>Grouped because</th>
+          </tr>
+        </thead>
+        <tbody>
+          {incident.alerts.map((a) => (
+            <tr key={a.fingerprint} data-testid={testIds.alerts.alertRow}>
+              <td>
+                <strong>{alertName(a)}</strong> <span className={s.muted}>{labelSummary(a)}</span>
+              </td>
+              <td>
+                <Badge color={a.status === 'firing' ? 'red' : 'green'} text={a.status} />
+                {a.flapping && <Badge color="purple" text="flapping" />}
+              </td>
+              <td title={a.startsAt}>{dateTimeFormatTimeAgo(a.startsAt)}</td>
+              <td className={s.detail}>{mergeText(a, names)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {incident.truncatedAlerts > 0 && <div className={s.muted}>and {incident.truncatedAlerts} more alerts</div>}
+      <LinkedRca incident={incident} />
+      {props.repairs.map((r) => (
+        <div key={r.id} className={s.row} data-testid={testIds.alerts.repair}>
+          <strong>Repair</strong> {r.planned.type} on {r.planned.target.name} <Badge color="blue" text={r.state} />
+          <LinkButton size="sm" fill="text" icon="wrench" href={prefixRoute(ROUTES.Repairs)}>
+            Repairs
+          </LinkButton>
+        </div>
+      ))}
+      <IncidentActions incident={incident} onChanged={props.onChanged} />
+    </div>
+  );
+}
+
+function LinkedRca({ incident }: { incident: IncidentDto }) {
+  const s = useStyles2(getStyles);
+  const rcaId = incident.rcaId;
+  const rca = useEngineQuery((api): Promise<RcaResult | undefined> => (rcaId ? api.rca(rcaId) : Promise.resolve(undefined)), [rcaId]);
+  if (!rcaId) {
+    return null;
+  }
+  const top = rca.value ? [...rca.value.candidates].sort((a, b) => b.score - a.score)[0] : undefined;
+  const service = top?.service ?? incident.services[0] ?? '';
+  const namespace = incident.alerts.find((a) => a.labels.namespace)?.labels.namespace ?? '';
+  const href = `${prefixRoute(ROUTES.RootCause)}?${new URLSearchParams({ namespace, service }).toString()}`;
+  return (
+    <div className={s.row} data-testid={testIds.alerts.rca}>
+      <strong>Root cause</strong>
+      {rca.loading && <span className={s.muted}>analysis {rcaId}...</span>}
+      {top && (
+        <span>
+          {top.service} <span className={s.muted}>score {top.score.toFixed(2)}</span>
+        </span>
+      )}
+      {rca.value && !top && <span className={s.muted}>no candidate found</span>}
+      {rca.error !== undefined && <span className={s.muted}>analysis {rcaId} is not available yet</span>}
+      <LinkButton size="sm" fill="text" icon="search" href={href}>
+        Analyse again
+      </LinkButton>
+    </div>
+  );
+}
+
+function IncidentActions({ incident, onChanged }: { incident: IncidentDto; onChanged: () => void }) {
+  const api = useEngineApi();
+  const s = useStyles2(getStyles);
+  const [busy, setBusy] = useState(false);
+  const [failure, setFailure] = useState<unknown>();
+  if (incident.status !== 'open' || !hasOrgRole('Editor')) {
+    return null;
+  }
+  const act = async (call: (id: string) => Promise<IncidentDto>) => {
+    setBusy(true);
+    setFailure(undefined);
+    try {
+      await call(incident.id);
+      onChanged();
+    } catch (error) {
+      setFailure(error);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <>
+      <div className={s.row}>
+        {!incident.acknowledgedAt && (
+          <Button size="sm" data-testid={testIds.alerts.ack} disabled={busy} onClick={() => act(api.acknowledgeIncident)}>
+            Acknowledge
+          </Button>
+        )}
+        <Button
+          size="sm"
+          variant="secondary"
+          data-testid={testIds.alerts.resolve}
+          disabled={busy}
+          onClick={() => act(api.resolveIncident)}
+        >
+          Resolve
+        </Button>
+      </div>
+      {failure !== undefined && <EngineErrorAlert error={failure} title="The incident was not changed" />}
+    </>
+  );
+}
+
+function alertName(a: IncidentAlert): string {
+  return a.labels.alertname ?? a.fingerprint;
+}
+
+function labelSummary(a: IncidentAlert): string {
+  return ['service', 'namespace', 'pod', 'instance']
+    .filter((k) => a.labels[k])
+    .map((k) => `${k}=${a.labels[k]}`)
+    .join(' ');
+}
+
+/** The reason an alert joined, naming the alert it joined through rather than its fingerprint. */
+function mergeText(a: IncidentAlert, names: Map<string, string>): string {
+  const via = a.reason.joinedTo ? ` (with ${names.get(a.reason.joinedTo) ?? a.reason.joinedTo})` : '';
+  return `${a.reason.kind}: ${a.reason.detail}${via}`;
+}
+
+const percent = (ratio: number) => `${(ratio * 100).toFixed(1)}%`;
+
+const getStyles = (theme: GrafanaTheme2) => ({
+  row: css`
+    display: flex;
+    align-items: center;
+    flex-wrap: wrap;
+    gap: ${theme.spacing(1)};
+    margin: ${theme.spacing(1, 0)};
+  `,
+  stats: css`
+    display: flex;
+    flex-wrap: wrap;
+    gap: ${theme.spacing(3)};
+    margin: ${theme.spacing(2, 0)};
+    dt {
+      color: ${theme.colors.text.secondary};
+      font-size: ${theme.typography.bodySmall.fontSize};
+    }
+    dd {
+      margin: 0;
+      font-size: ${theme.typography.h4.fontSize};
+    }
+  `,
+  card: css`
+    border: 1px solid ${theme.colors.border.weak};
+    border-radius: ${theme.shape.radius.default};
+    padding: ${theme.spacing(2)};
+    margin-bottom: ${theme.spacing(2)};
+    background: ${theme.colors.background.secondary};
+  `,
+  empty: css`
+    padding: ${theme.spacing(3)};
+    border: 1px dashed ${theme.colors.border.medium};
+    border-radius: ${theme.shape.radius.default};
+  `,
+  table: css`
+    width: 100%;
+    border-collapse: collapse;
+    th,
+    td {
+      text-align: left;
+      padding: ${theme.spacing(0.5, 1)};
+      border-bottom: 1px solid ${theme.colors.border.weak};
+      vertical-align: top;
+    }
+    th {
+      color: ${theme.colors.text.secondary};
+      font-weight: ${theme.typography.fontWeightMedium};
+    }
+  `,
+  detail: css`
+    color: ${theme.colors.text.secondary};
+    font-size: ${theme.typography.bodySmall.fontSize};
+  `,
+  muted: css`
+    color: ${theme.colors.text.secondary};
+    font-size: ${theme.typography.bodySmall.fontSize};
+  `,
+});

@@ -1,0 +1,199 @@
+import React from 'react';
+import { render, screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { config } from '@grafana/runtime';
+import { OrgRole } from '@grafana/data';
+import { RepairsPage } from './RepairsPage';
+import { testIds } from '../components/testIds';
+import { ENGINE_ADMIN_PROXY_URL, ENGINE_PROXY_URL } from '../constants';
+import { FakeBackendSrv, routes, type Handler, type HandlerReply, type RecordedRequest } from '../test/FakeBackendSrv';
+import { auditRecord, finding, pendingAction } from '../test/opsFixtures';
+import type { RepairActionDto } from '../api/types';
+
+const E = ENGINE_PROXY_URL;
+const verified = { ok: true, records: 3, headHash: 'abcdef0123456789' };
+
+function repairEngine(overrides: Record<string, (r: RecordedRequest) => HandlerReply> = {}): Handler {
+  let pending: RepairActionDto[] = [pendingAction('a1', 'cart')];
+  return routes({
+    [`GET ${E}/api/v1/repair/kill-switch`]: () => ({ status: 200, body: { on: false, source: 'off' } }),
+    [`GET ${E}/api/v1/repair/findings`]: () => ({
+      status: 200,
+      body: { at: '2026-12-06T10:06:00Z', findings: [finding('CrashLoopBackOff', 'checkout')] },
+    }),
+    [`GET ${E}/api/v1/repair/approvals`]: () => ({ status: 200, body: { items: pending } }),
+    [`GET ${E}/api/v1/repair/audit`]: () => ({
+      status: 200,
+      body: { items: [auditRecord(1, 'finding'), auditRecord(2, 'dry-run'), auditRecord(3, 'approval-requested')] },
+    }),
+    [`GET ${E}/api/v1/repair/audit/verify`]: () => ({ status: 200, body: verified }),
+    [`POST ${ENGINE_ADMIN_PROXY_URL}/api/v1/repair/approvals/a1/approve`]: () => {
+      const decided = { ...pending[0]!, state: 'approved' };
+      pending = [];
+      return { status: 200, body: decided };
+    },
+    ...overrides,
+  });
+}
+
+const setRole = (role: OrgRole) => {
+  config.bootData.user.orgRole = role;
+};
+
+describe('RepairsPage', () => {
+  afterEach(() => setRole(OrgRole.Admin));
+
+  test('shows findings with their evidence, the pending approval with its dry-run diff, and the verified audit log', async () => {
+    setRole(OrgRole.Admin);
+    const srv = new FakeBackendSrv(repairEngine()).install();
+    render(<RepairsPage />);
+
+    const [row] = await screen.findAllByTestId(testIds.repairs.finding);
+    expect(within(row!).getByText('CrashLoopBackOff')).toBeInTheDocument();
+    expect(within(row!).getByText('Pod/shop/checkout-7d9f8-0')).toBeInTheDocument();
+    // The loudest event and the last log line make the evidence summary.
+    expect(
+      within(row!).getByText(
+        'checkout restarts in a loop | waiting: CrashLoopBackOff | BackOff x12: Back-off restarting failed container | panic: connection refused'
+      )
+    ).toBeInTheDocument();
+
+    const approval = await screen.findByTestId(testIds.repairs.approval);
+    expect(within(approval).getByText('raise-memory-limit')).toBeInTheDocument();
+    expect(within(approval).getByText('Deployment/shop/cart')).toBeInTheDocument();
+    expect(within(approval).getByText('passed')).toBeInTheDocument();
+    const diff = within(approval).getByTestId(testIds.repairs.diffEntry);
+    expect(within(diff).getByText('256Mi')).toBeInTheDocument();
+    expect(within(diff).getByText('384Mi')).toBeInTheDocument();
+
+    const records = await screen.findAllByTestId(testIds.repairs.auditRecord);
+    expect(records.map((r) => within(r).getAllByRole('cell')[2]!.textContent)).toEqual([
+      'approval-requested',
+      'dry-run',
+      'finding',
+    ]);
+    expect(screen.getByTestId(testIds.repairs.auditVerify)).toHaveTextContent(
+      'chain verified3 records re-hashed, head abcdef012345'
+    );
+    expect(screen.getByTestId(testIds.repairs.killSwitch)).toHaveTextContent('off: rules may act');
+    expect(srv.requests.find((r) => r.path.endsWith('/repair/findings'))!.query.get('namespace')).toBe('shop');
+  });
+
+  test('an Admin approves through the admin route with a comment, and the approval leaves the list', async () => {
+    setRole(OrgRole.Admin);
+    const srv = new FakeBackendSrv(repairEngine()).install();
+    render(<RepairsPage />);
+
+    const approval = await screen.findByTestId(testIds.repairs.approval);
+    await userEvent.type(within(approval).getByTestId(testIds.repairs.comment), 'checked the diff');
+    await userEvent.click(within(approval).getByTestId(testIds.repairs.approve));
+
+    await waitFor(() => expect(screen.queryByTestId(testIds.repairs.approval)).not.toBeInTheDocument());
+    const approve = srv.requests.find((r) => r.method === 'POST')!;
+    expect(approve.path).toBe(`${ENGINE_ADMIN_PROXY_URL}/api/v1/repair/approvals/a1/approve`);
+    expect(approve.data).toEqual({ comment: 'checked the diff' });
+    expect(within(screen.getByTestId(testIds.repairs.approvals)).getByTestId(testIds.repairs.empty)).toHaveTextContent(
+      /No action waits for approval/
+    );
+  });
+
+  test('a Viewer sees the approval but cannot decide or flip the kill switch', async () => {
+    setRole(OrgRole.Viewer);
+    const srv = new FakeBackendSrv(repairEngine()).install();
+    render(<RepairsPage />);
+
+    const approval = await screen.findByTestId(testIds.repairs.approval);
+    // Grafana's Button with a tooltip stays focusable (aria-disabled) so the tooltip can say why.
+    expect(within(approval).getByTestId(testIds.repairs.approve)).toHaveAttribute('aria-disabled', 'true');
+    expect(within(approval).getByTestId(testIds.repairs.reject)).toHaveAttribute('aria-disabled', 'true');
+    await userEvent.click(within(approval).getByTestId(testIds.repairs.approve));
+    expect(srv.requests.filter((r) => r.method !== 'GET')).toEqual([]);
+    await screen.findByText('off: rules may act');
+    expect(screen.queryByTestId(testIds.repairs.killSwitchToggle)).not.toBeInTheDocument();
+  });
+
+  test('a refused decision is shown with the engine error, and the approval stays', async () => {
+    setRole(OrgRole.Admin);
+    new FakeBackendSrv(
+      repairEngine({
+        [`POST ${ENGINE_ADMIN_PROXY_URL}/api/v1/repair/approvals/a1/reject`]: () => ({
+          status: 409,
+          body: { error: { code: 'CONFLICT', message: 'approval a1 expired' } },
+        }),
+      })
+    ).install();
+    render(<RepairsPage />);
+
+    const approval = await screen.findByTestId(testIds.repairs.approval);
+    await userEvent.click(within(approval).getByTestId(testIds.repairs.reject));
+    expect(await within(approval).findByText(/CONFLICT: approval a1 expired/)).toBeInTheDocument();
+    expect(screen.getByTestId(testIds.repairs.approval)).toBeInTheDocument();
+  });
+
+  test('an Admin turns the kill switch on through the admin route', async () => {
+    setRole(OrgRole.Admin);
+    let on = false;
+    const srv = new FakeBackendSrv(
+      repairEngine({
+        [`GET ${E}/api/v1/repair/kill-switch`]: () => ({
+          status: 200,
+          body: on ? { on, source: 'api', by: 'admin-user', at: new Date().toISOString() } : { on, source: 'off' },
+        }),
+        [`PUT ${ENGINE_ADMIN_PROXY_URL}/api/v1/repair/kill-switch`]: (r) => {
+          on = (r.data as { on: boolean }).on;
+          return { status: 200, body: { on, source: 'api', by: 'admin-user' } };
+        },
+      })
+    ).install();
+    render(<RepairsPage />);
+
+    await userEvent.click(await screen.findByTestId(testIds.repairs.killSwitchToggle));
+    expect(await screen.findByText('ON: no action is taken')).toBeInTheDocument();
+    expect(screen.getByTestId(testIds.repairs.killSwitch)).toHaveTextContent(/set by admin-user/);
+    expect(srv.requests.find((r) => r.method === 'PUT')!.data).toEqual({ on: true });
+  });
+
+  test('guides when nothing is found, nothing waits and the audit chain is broken', async () => {
+    setRole(OrgRole.Admin);
+    new FakeBackendSrv(
+      repairEngine({
+        [`GET ${E}/api/v1/repair/findings`]: () => ({ status: 200, body: { at: '2026-12-06T10:06:00Z', findings: [] } }),
+        [`GET ${E}/api/v1/repair/approvals`]: () => ({ status: 200, body: { items: [] } }),
+        [`GET ${E}/api/v1/repair/audit`]: () => ({ status: 200, body: { items: [] } }),
+        [`GET ${E}/api/v1/repair/audit/verify`]: () => ({
+          status: 200,
+          body: { ok: false, records: 7, headHash: 'x', brokenAt: { seq: 4, reason: 'hash mismatch' } },
+        }),
+      })
+    ).install();
+    render(<RepairsPage />);
+
+    const findings = await screen.findByTestId(testIds.repairs.findings);
+    expect(await within(findings).findByText(/Nothing wrong in shop/)).toBeInTheDocument();
+    expect(await screen.findByText(/repair.maxMode: recommend/)).toBeInTheDocument();
+    expect(await screen.findByText('chain broken at record 4')).toBeInTheDocument();
+    expect(screen.getByText('hash mismatch')).toBeInTheDocument();
+    expect(screen.getByText(/No audit records yet/)).toBeInTheDocument();
+  });
+
+  test('explains what repair needs when the engine cannot act on its cluster', async () => {
+    const unavailable = () => ({
+      status: 503,
+      body: { error: { code: 'UPSTREAM_UNAVAILABLE', message: 'repair is not available: no write access' } },
+    });
+    new FakeBackendSrv(
+      routes({
+        [`GET ${E}/api/v1/repair/kill-switch`]: unavailable,
+        [`GET ${E}/api/v1/repair/findings`]: unavailable,
+        [`GET ${E}/api/v1/repair/approvals`]: unavailable,
+        [`GET ${E}/api/v1/repair/audit`]: unavailable,
+        [`GET ${E}/api/v1/repair/audit/verify`]: unavailable,
+      })
+    ).install();
+    render(<RepairsPage />);
+
+    expect(await screen.findByText('Repair is not available on this engine')).toBeInTheDocument();
+    expect(screen.getByText('repair is not available: no write access')).toBeInTheDocument();
+    expect(screen.queryByTestId(testIds.repairs.approvals)).not.toBeInTheDocument();
+  });
+});

@@ -1,0 +1,444 @@
+import React, { useState } from 'react';
+import { css } from '@emotion/css';
+import { dateTimeFormat, dateTimeFormatTimeAgo, type GrafanaTheme2 } from '@grafana/data';
+import { PluginPage } from '@grafana/runtime';
+import { Alert, Badge, Button, InlineField, InlineFieldRow, Input, LoadingPlaceholder, useStyles2 } from '@grafana/ui';
+import { useEngineApi } from '../api/useEngineApi';
+import { useEngineQuery } from '../api/useEngineQuery';
+import type { FindingDto, RepairActionDto, RepairAuditRecordDto, RepairKillSwitch } from '../api/types';
+import { EngineErrorAlert } from '../components/EngineError/EngineErrorAlert';
+import { testIds } from '../components/testIds';
+import { DEFAULT_NAMESPACE } from '../constants';
+import { initialParam } from '../utils/initialParam';
+import { hasOrgRole } from '../utils/orgRole';
+
+const SEVERITY_COLOR = { info: 'blue', warning: 'orange', critical: 'red' } as const;
+/** The newest audit records shown; the whole chain is still verified on the engine. */
+const AUDIT_SHOWN = 50;
+
+export function RepairsPage() {
+  const s = useStyles2(getStyles);
+  const [draft, setDraft] = useState(() => initialParam('namespace', DEFAULT_NAMESPACE));
+  const [namespace, setNamespace] = useState(draft);
+  const killSwitch = useEngineQuery((api) => api.repairKillSwitch(), []);
+  const findings = useEngineQuery((api) => api.repairFindings(namespace || undefined), [namespace]);
+  const approvals = useEngineQuery((api) => api.repairApprovals(), []);
+  const audit = useEngineQuery(
+    async (api) => {
+      const [records, verification] = await Promise.all([
+        api.repairAudit({ namespace: namespace || undefined }),
+        api.verifyRepairAudit(),
+      ]);
+      return { records, verification };
+    },
+    [namespace]
+  );
+  const refreshAll = () => {
+    setNamespace(draft);
+    [killSwitch, findings, approvals, audit].forEach((q) => q.retry());
+  };
+
+  return (
+    <PluginPage>
+      <div data-testid={testIds.repairs.container}>
+        <p className={s.muted}>
+          What the engine found wrong in the cluster, what its rules would do about it, the actions waiting for an
+          Admin&apos;s approval with their dry-run diff, and the tamper-evident audit trail of everything it did.
+        </p>
+        <InlineFieldRow>
+          <InlineField label="Namespace" labelWidth={14} tooltip="Empty shows findings of every namespace repair scans">
+            <Input
+              data-testid={testIds.repairs.namespace}
+              width={24}
+              value={draft}
+              onChange={(e) => setDraft(e.currentTarget.value.trim())}
+              onKeyDown={(e) => e.key === 'Enter' && refreshAll()}
+            />
+          </InlineField>
+          <Button data-testid={testIds.repairs.refresh} icon="sync" variant="secondary" onClick={refreshAll}>
+            Refresh
+          </Button>
+        </InlineFieldRow>
+        {isRepairUnavailable(findings.error) ? (
+          <RepairUnavailable error={findings.error} />
+        ) : (
+          <>
+            <KillSwitchBar state={killSwitch.value} error={killSwitch.error} onChange={killSwitch.retry} />
+            <FindingsSection
+              findings={findings.value?.findings}
+              loading={findings.loading}
+              error={findings.error}
+              namespace={namespace}
+            />
+            <ApprovalsSection
+              items={approvals.value}
+              loading={approvals.loading}
+              error={approvals.error}
+              onDecided={() => [approvals, audit, findings].forEach((q) => q.retry())}
+            />
+            <AuditSection value={audit.value} loading={audit.loading} error={audit.error} />
+          </>
+        )}
+      </div>
+    </PluginPage>
+  );
+}
+
+/** The engine answers 503 UPSTREAM_UNAVAILABLE on every repair route when it cannot act on its default cluster. */
+function isRepairUnavailable(error: unknown): boolean {
+  return (error as { code?: string } | undefined)?.code === 'UPSTREAM_UNAVAILABLE';
+}
+
+function RepairUnavailable({ error }: { error: unknown }) {
+  return (
+    <Alert severity="info" title="Repair is not available on this engine" data-testid={testIds.repairs.empty}>
+      <div>{error instanceof Error ? error.message : String(error)}</div>
+      <div>
+        Repair scans and acts on the engine&apos;s default cluster only: the engine needs read access to its workloads,
+        pods, nodes and events, and write access plus a Lease to act. Check the <code>cluster</code> and{' '}
+        <code>repair</code> sections of the engine config and its readiness on the Overview page.
+      </div>
+    </Alert>
+  );
+}
+
+function KillSwitchBar(props: { state?: RepairKillSwitch; error?: unknown; onChange: () => void }) {
+  const s = useStyles2(getStyles);
+  const api = useEngineApi();
+  const [busy, setBusy] = useState(false);
+  const [failure, setFailure] = useState<unknown>();
+  const { state } = props;
+  const toggle = async () => {
+    setBusy(true);
+    setFailure(undefined);
+    try {
+      await api.setRepairKillSwitch(!state?.on);
+      props.onChange();
+    } catch (error) {
+      setFailure(error);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <section className={s.section} data-testid={testIds.repairs.killSwitch}>
+      {props.error !== undefined && <EngineErrorAlert error={props.error} title="Cannot read the kill switch" />}
+      {state && (
+        <div className={s.row}>
+          <strong>Kill switch</strong>
+          <Badge
+            color={state.on ? 'red' : 'green'}
+            icon={state.on ? 'ban' : 'check'}
+            text={state.on ? 'ON: no action is taken' : 'off: rules may act'}
+          />
+          <span className={s.muted}>
+            {state.source === 'config' && 'set in the engine config (only the config can lift it)'}
+            {state.source === 'api' && `set by ${state.by ?? 'an admin'}${state.at ? ` ${dateTimeFormatTimeAgo(state.at)}` : ''}`}
+          </span>
+          {hasOrgRole('Admin') && state.source !== 'config' && (
+            <Button
+              size="sm"
+              variant={state.on ? 'secondary' : 'destructive'}
+              data-testid={testIds.repairs.killSwitchToggle}
+              disabled={busy}
+              onClick={toggle}
+            >
+              {state.on ? 'Resume acting' : 'Stop all acting'}
+            </Button>
+          )}
+        </div>
+      )}
+      {failure !== undefined && <EngineErrorAlert error={failure} title="Cannot change the kill switch" />}
+    </section>
+  );
+}
+
+function FindingsSection(props: { findings?: FindingDto[]; loading: boolean; error?: unknown; namespace: string }) {
+  const s = useStyles2(getStyles);
+  const { findings } = props;
+  return (
+    <section className={s.section} data-testid={testIds.repairs.findings}>
+      <h3>Findings</h3>
+      {props.loading && !findings && <LoadingPlaceholder text="Scanning the cluster..." />}
+      {props.error !== undefined && (
+        <EngineErrorAlert error={props.error} title="Cannot scan for findings" testId={testIds.repairs.error} />
+      )}
+      {findings?.length === 0 && (
+        <p className={s.muted} data-testid={testIds.repairs.empty}>
+          Nothing wrong in {props.namespace || 'any scanned namespace'}. The engine looks for crash loops, OOM kills,
+          image pull and config errors, unschedulable and evicted pods, failing probes, stuck rollouts, node pressure,
+          failed jobs, services without endpoints, pending volume claims and HPAs at their limit; what it finds shows
+          here with its evidence.
+        </p>
+      )}
+      {findings && findings.length > 0 && (
+        <table className={s.table}>
+          <thead>
+            <tr>
+              <th>Type</th>
+              <th>Object</th>
+              <th>Since</th>
+              <th>Evidence</th>
+            </tr>
+          </thead>
+          <tbody>
+            {findings.map((f) => (
+              <tr key={f.fingerprint} data-testid={testIds.repairs.finding}>
+                <td>
+                  <Badge color={SEVERITY_COLOR[f.severity]} text={f.type} />
+                </td>
+                <td>{objectName(f.object)}</td>
+                <td title={dateTimeFormat(f.since)}>{dateTimeFormatTimeAgo(f.since)}</td>
+                <td className={s.detail}>{evidenceSummary(f)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </section>
+  );
+}
+
+function ApprovalsSection(props: { items?: RepairActionDto[]; loading: boolean; error?: unknown; onDecided: () => void }) {
+  const s = useStyles2(getStyles);
+  const { items } = props;
+  return (
+    <section className={s.section} data-testid={testIds.repairs.approvals}>
+      <h3>Waiting for approval</h3>
+      {props.loading && !items && <LoadingPlaceholder text="Loading approvals..." />}
+      {props.error !== undefined && (
+        <EngineErrorAlert error={props.error} title="Cannot list approvals" testId={testIds.repairs.error} />
+      )}
+      {items?.length === 0 && (
+        <p className={s.muted} data-testid={testIds.repairs.empty}>
+          No action waits for approval. Actions of rules in <code>approve</code> mode show here with their dry-run diff.
+          The engine starts in shadow mode (<code>repair.maxMode: recommend</code>): it reports what it would do and
+          touches nothing until the engine config raises <code>maxMode</code> to <code>approve</code>.
+        </p>
+      )}
+      {items?.map((action) => <ApprovalCard key={action.id} action={action} onDecided={props.onDecided} />)}
+    </section>
+  );
+}
+
+function ApprovalCard({ action, onDecided }: { action: RepairActionDto; onDecided: () => void }) {
+  const s = useStyles2(getStyles);
+  const api = useEngineApi();
+  const [comment, setComment] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [failure, setFailure] = useState<unknown>();
+  const isAdmin = hasOrgRole('Admin');
+  const decide = async (decision: 'approve' | 'reject') => {
+    setBusy(true);
+    setFailure(undefined);
+    try {
+      await (decision === 'approve' ? api.approveRepair : api.rejectRepair)(action.id, comment || undefined);
+      onDecided();
+    } catch (error) {
+      setFailure(error);
+      setBusy(false);
+    }
+  };
+  const { planned, dryRun, approval } = action;
+  return (
+    <div className={s.card} data-testid={testIds.repairs.approval}>
+      <div className={s.row}>
+        <strong>{planned.type}</strong> <span>{objectName(planned.target)}</span>
+        <Badge color="orange" text={action.finding.type} />
+        {approval && <span className={s.muted}>expires {dateTimeFormatTimeAgo(approval.expiresAt)}</span>}
+      </div>
+      <div className={s.detail}>
+        {planned.reason} (rule <code>{planned.ruleId}</code> v{planned.ruleVersion})
+      </div>
+      {action.plan && <div className={s.detail}>{action.plan.summary}</div>}
+      <h4>Dry run {dryRun && <Badge color={dryRun.ok ? 'green' : 'red'} text={dryRun.ok ? 'passed' : 'failed'} />}</h4>
+      {dryRun?.error && <div className={s.detail}>{dryRun.error}</div>}
+      {dryRun && dryRun.diff.length > 0 && (
+        <table className={s.table}>
+          <tbody>
+            {dryRun.diff.map((d) => (
+              <tr key={d.path} data-testid={testIds.repairs.diffEntry}>
+                <td>
+                  <code>{d.path}</code>
+                </td>
+                <td className={s.removed}>{showValue(d.before)}</td>
+                <td className={s.added}>{showValue(d.after)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      <div className={s.row}>
+        <Input
+          data-testid={testIds.repairs.comment}
+          width={40}
+          placeholder="Comment (kept in the audit log)"
+          value={comment}
+          onChange={(e) => setComment(e.currentTarget.value)}
+          disabled={!isAdmin}
+        />
+        <Button
+          data-testid={testIds.repairs.approve}
+          icon="check"
+          disabled={!isAdmin || busy || dryRun?.ok === false}
+          tooltip={isAdmin ? undefined : 'Only Grafana Admins can approve repairs'}
+          onClick={() => decide('approve')}
+        >
+          Approve
+        </Button>
+        <Button
+          data-testid={testIds.repairs.reject}
+          icon="times"
+          variant="secondary"
+          disabled={!isAdmin || busy}
+          tooltip={isAdmin ? undefined : 'Only Grafana Admins can reject repairs'}
+          onClick={() => decide('reject')}
+        >
+          Reject
+        </Button>
+      </div>
+      {failure !== undefined && <EngineErrorAlert error={failure} title="The decision was not recorded" />}
+    </div>
+  );
+}
+
+function AuditSection(props: {
+  value?: { records: RepairAuditRecordDto[]; verification: { ok: boolean; records: number; headHash: string; brokenAt?: { seq: number; reason: string } } };
+  loading: boolean;
+  error?: unknown;
+}) {
+  const s = useStyles2(getStyles);
+  const { value } = props;
+  const newest = value ? [...value.records].reverse().slice(0, AUDIT_SHOWN) : undefined;
+  const v = value?.verification;
+  return (
+    <section className={s.section} data-testid={testIds.repairs.audit}>
+      <h3>Audit log</h3>
+      {props.loading && !value && <LoadingPlaceholder text="Loading the audit log..." />}
+      {props.error !== undefined && (
+        <EngineErrorAlert error={props.error} title="Cannot read the audit log" testId={testIds.repairs.error} />
+      )}
+      {v && (
+        <div className={s.row} data-testid={testIds.repairs.auditVerify}>
+          <Badge
+            color={v.ok ? 'green' : 'red'}
+            icon={v.ok ? 'lock' : 'exclamation-triangle'}
+            text={v.ok ? 'chain verified' : `chain broken at record ${v.brokenAt?.seq ?? '?'}`}
+          />
+          <span className={s.muted}>
+            {v.ok
+              ? `${v.records} records re-hashed, head ${v.headHash.slice(0, 12)}`
+              : `${v.brokenAt?.reason ?? 'a record was changed or removed'}`}
+          </span>
+        </div>
+      )}
+      {newest?.length === 0 && (
+        <p className={s.muted} data-testid={testIds.repairs.empty}>
+          No audit records yet. Every finding acted on, dry run, approval, change, check and rollback is appended here
+          in a hash chain, so a changed or removed record shows as a broken chain.
+        </p>
+      )}
+      {newest && newest.length > 0 && (
+        <table className={s.table}>
+          <thead>
+            <tr>
+              <th>#</th>
+              <th>When</th>
+              <th>What</th>
+              <th>Target</th>
+              <th>Who</th>
+              <th>Action</th>
+            </tr>
+          </thead>
+          <tbody>
+            {newest.map((r) => (
+              <tr key={r.seq} data-testid={testIds.repairs.auditRecord}>
+                <td>{r.seq}</td>
+                <td title={r.at}>{dateTimeFormat(r.at)}</td>
+                <td>{r.kind}</td>
+                <td>{objectName(r.target)}</td>
+                <td>{r.actor ?? ''}</td>
+                <td className={s.muted}>{r.actionId ?? ''}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </section>
+  );
+}
+
+export function objectName(o: { kind: string; namespace?: string; name: string }): string {
+  return o.namespace ? `${o.kind}/${o.namespace}/${o.name}` : `${o.kind}/${o.name}`;
+}
+
+/** One line of what the detector saw: its message, the statuses, the loudest event and the last log line. */
+export function evidenceSummary(f: FindingDto): string {
+  const loudest = [...f.evidence.events].sort((a, b) => b.count - a.count)[0];
+  const parts = [
+    f.message,
+    f.evidence.statuses.slice(0, 2).join(', '),
+    loudest ? `${loudest.reason} x${loudest.count}: ${loudest.message}` : '',
+    f.evidence.logTail.at(-1) ?? '',
+  ];
+  return parts.filter((p) => p.length > 0).join(' | ');
+}
+
+function showValue(value: unknown): string {
+  if (value === undefined) {
+    return '(none)';
+  }
+  const text = typeof value === 'string' ? value : JSON.stringify(value);
+  return text.length > 200 ? `${text.slice(0, 200)}...` : text;
+}
+
+const getStyles = (theme: GrafanaTheme2) => ({
+  section: css`
+    margin-top: ${theme.spacing(3)};
+  `,
+  row: css`
+    display: flex;
+    align-items: center;
+    flex-wrap: wrap;
+    gap: ${theme.spacing(1)};
+    margin: ${theme.spacing(1, 0)};
+  `,
+  card: css`
+    border: 1px solid ${theme.colors.border.weak};
+    border-radius: ${theme.shape.radius.default};
+    padding: ${theme.spacing(2)};
+    margin-bottom: ${theme.spacing(2)};
+    background: ${theme.colors.background.secondary};
+  `,
+  table: css`
+    width: 100%;
+    border-collapse: collapse;
+    th,
+    td {
+      text-align: left;
+      padding: ${theme.spacing(0.5, 1)};
+      border-bottom: 1px solid ${theme.colors.border.weak};
+      vertical-align: top;
+    }
+    th {
+      color: ${theme.colors.text.secondary};
+      font-weight: ${theme.typography.fontWeightMedium};
+    }
+  `,
+  removed: css`
+    color: ${theme.colors.error.text};
+    font-family: ${theme.typography.fontFamilyMonospace};
+  `,
+  added: css`
+    color: ${theme.colors.success.text};
+    font-family: ${theme.typography.fontFamilyMonospace};
+  `,
+  detail: css`
+    color: ${theme.colors.text.secondary};
+    font-size: ${theme.typography.bodySmall.fontSize};
+  `,
+  muted: css`
+    color: ${theme.colors.text.secondary};
+    font-size: ${theme.typography.bodySmall.fontSize};
+  `,
+});
