@@ -22,6 +22,11 @@ export interface SimulatedClusterOptions {
   tuning?: Partial<ControllerTuning>;
   /** Milliseconds between watch BOOKMARK events. */
   bookmarkIntervalMs?: number;
+  /**
+   * Milliseconds clock the controllers stamp statuses and events with (default Date.now). Tests and benchmarks move
+   * it along with step(), so minutes of cluster time pass in milliseconds of wall time.
+   */
+  clock?: () => number;
   /** Called when a timer tick fails; the loop goes on. Defaults to one stderr line per distinct message. */
   onTickError?: (error: unknown) => void;
 }
@@ -52,6 +57,7 @@ export class SimulatedCluster {
       ledger: this.ledger,
       seed,
       tuning: options.tuning,
+      ...(options.clock ? { clock: options.clock } : {}),
     });
     this.token = options.token ?? 'simulated-token';
     this.server = new ApiServer({

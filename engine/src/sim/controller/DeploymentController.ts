@@ -304,8 +304,12 @@ export class DeploymentController {
     }
     const stalledTicks = ctx.tick - (this.lastProgress.get(deployment.metadata.uid!)?.tick ?? ctx.tick);
     const rsName = newRs.metadata.name;
+    // As the real controller (DeploymentTimedOut): a rollout that completed never times out afterwards; pods that
+    // later go unready (a node lost) do not make a finished rollout "stuck". Only a new ReplicaSet starts the clock.
+    const before = previous.find((c) => c.type === 'Progressing');
+    const settled = before?.reason === 'NewReplicaSetAvailable' && before.message?.includes(`"${rsName}"`);
     let progressing: Condition;
-    if (complete) {
+    if (complete || settled) {
       progressing = condition(
         'Progressing',
         'True',
