@@ -50,6 +50,9 @@ export function naiveIndex(snapshot: ClusterSnapshot): SnapshotIndex {
     get(kind: string, namespace: string | undefined, name: string | undefined) {
       return index.objects.get(refKey(kind, namespace, name));
     },
+    podsWithLabel(namespace: string, key: string, value: string) {
+      return (snapshot.pods ?? []).filter((p) => p.metadata?.namespace === namespace && p.metadata?.labels?.[key] === value);
+    },
     eventsFor(ref: { kind: string; namespace: string; name: string }) {
       return (snapshot.events ?? []).filter(
         (e) => e.involvedObject.kind === ref.kind && e.involvedObject.name === ref.name && (ref.kind === 'Node' || e.involvedObject.namespace === ref.namespace),
