@@ -6,6 +6,7 @@ import { createEngine, type Engine } from '../../src/engine.js';
 import { rcaConfigSchema } from '../../src/rca/config.js';
 import { collectMetrics } from '../../src/rca/collect/collectMetrics.js';
 import { analyzeIncident } from '../../src/rca/analyzeIncident.js';
+import { AnomalyAlertSource } from '../../src/alerts/anomaly/AnomalyAlertSource.js';
 import type { RcaInput } from '../../src/rca/types.js';
 import { InfluxMetricsSource, parseSeriesKey } from '../../src/sources/metrics/InfluxMetricsSource.js';
 import { createMetricsSource } from '../../src/sources/metrics/createMetricsSource.js';
@@ -78,6 +79,25 @@ function demandSeries(): OpenMetricsSeries {
   return { name: 'shop_demand', labels: { namespace: 'shop', service: "o'brien\\cart" }, timestamps, values };
 }
 
+/** Seven days of a daily-seasonal noisy gauge at 60 s; instance "a" jumps for an hour three hours before the end. */
+const GAUGE_STEP = 60;
+const GAUGE_END = 1_760_000_400;
+function queueDepth(instance: string, jump: boolean): OpenMetricsSeries {
+  let seed = instance === 'a' ? 7 : 13;
+  const noise = () => {
+    seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648;
+    return seed / 2_147_483_648 - 0.5;
+  };
+  const timestamps: number[] = [];
+  const values: number[] = [];
+  for (let t = GAUGE_END - 7 * 86_400; t <= GAUGE_END; t += GAUGE_STEP) {
+    const shift = jump && t >= GAUGE_END - 3 * 3600 && t < GAUGE_END - 2 * 3600 ? 80 : 0;
+    timestamps.push(t);
+    values.push(Math.round(1e6 * (100 + 30 * Math.sin((2 * Math.PI * (t % 86_400)) / 86_400) + 8 * noise() + shift)) / 1e6);
+  }
+  return { name: 'queue_depth', labels: { instance, job: 'worker' }, timestamps, values };
+}
+
 let influx: InfluxDBServer;
 let prometheus: PrometheusServer;
 let source: InfluxMetricsSource;
@@ -95,7 +115,7 @@ beforeAll(async () => {
       };
     })
     .filter((s) => s.values.length > 0);
-  const all = [...petshop, demandSeries()];
+  const all = [...petshop, demandSeries(), queueDepth('a', true), queueDepth('b', false)];
   [influx, prometheus] = await Promise.all([startInfluxDB(), startPrometheus({ openMetrics: openMetricsFromSeries(all) })]);
   await influx.createDatabase(DB);
   const lines = all.flatMap(lineProtocol);
@@ -246,6 +266,35 @@ describe('the same samples in InfluxDB and Prometheus give the same answers', ()
     // Evidence keeps the InfluxQL that produced it.
     expect(influxResult.candidates[0]!.evidence.metrics[0]!.promql).toMatch(/^SELECT last\("value"\) FROM "petshop_/);
   }, 60_000);
+
+  it('anomaly alerts: the same alerts from InfluxDB as from Prometheus, on the jump', async () => {
+    const registry = createMetricsSource(configSchema.parse({ metrics: metricsConfig() }).metrics).source;
+    const poll = (signal: { query: string; source?: string }) =>
+      new AnomalyAlertSource(registry, {
+        signals: [{ name: 'queue_depth', stepSeconds: GAUGE_STEP, ...signal }],
+        historySeconds: 7 * 86_400,
+      }).poll(GAUGE_END);
+    const [viaInflux, viaProm] = await Promise.all([
+      poll({
+        source: 'influx',
+        query: `SELECT last("value") FROM "queue_depth" WHERE "job" = 'worker' AND $timeFilter GROUP BY time($__interval), "instance", "job" fill(none)`,
+      }),
+      poll({ query: 'queue_depth{job="worker"}' }),
+    ]);
+    expect(viaProm.length).toBeGreaterThan(0);
+    expect(viaInflux.map((a) => a.labels.instance)).toContain('a');
+    expect(viaInflux.map((a) => a.labels.instance)).not.toContain('b');
+    // Prometheus keeps a plain selector's metric name (the alert's `metric` label); an InfluxDB series has its tags only.
+    const comparable = (alerts: typeof viaProm) =>
+      alerts.map(({ status, labels: { metric: _metric, ...labels }, startsAt, endsAt, annotations }) => ({
+        status,
+        labels,
+        startsAt,
+        endsAt,
+        value: annotations['value'],
+      }));
+    expect(comparable(viaInflux)).toEqual(comparable(viaProm));
+  }, 120_000);
 
   describe('forecast through a live engine', () => {
     let engine: Engine;

@@ -21,6 +21,8 @@ export const anomalySignalSchema = z.object({
   name: z.string().min(1).regex(/^[a-zA-Z_][a-zA-Z0-9_:-]*$/, 'letters, digits, _ : - only'),
   /** PromQL range query; every series it returns gets its own detector. */
   query: z.string().min(1),
+  /** The metrics source the query is written for (`metrics.sources`, e.g. InfluxQL for an InfluxDB); default source otherwise. */
+  source: z.string().min(1).optional(),
   stepSeconds: z.number().int().positive().max(86_400).default(60),
   labels: z.record(z.string(), z.string()).default({}),
   severity: z.string().min(1).default('warning'),
@@ -100,7 +102,8 @@ export class AnomalyAlertSource {
     for (const signal of this.config.signals) {
       const start = this.signalStart(signal.name, now);
       if (start > now - signal.stepSeconds) continue;
-      const series = await this.metrics.rangeQuery({ query: signal.query, start, end: now, stepSeconds: signal.stepSeconds });
+      const range = { query: signal.query, start, end: now, stepSeconds: signal.stepSeconds };
+      const series = await this.metrics.rangeQuery(signal.source ? { ...range, source: signal.source } : range);
       for (const s of series) alerts.push(...this.feed(signal, s));
     }
     for (const alert of alerts) await this.sink?.(alert);
