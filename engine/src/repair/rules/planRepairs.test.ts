@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { V1CronJob, V1Job, V2HorizontalPodAutoscaler } from '@kubernetes/client-node';
+import type { V1ControllerRevision, V1CronJob, V1Job, V1StatefulSet, V2HorizontalPodAutoscaler } from '@kubernetes/client-node';
 import type { ClusterSnapshot, PlannedAction, RecentAction, RepairPolicy } from '../types.js';
 import { scanSnapshot } from '../detectors/index.js';
 import { NOW, ago, deployment, event, node, pod, replicaSet, rollout, rsPod, workers } from '../../../test/fixtures/repair/kubeObjects.js';
@@ -113,6 +113,27 @@ describe('planRepairs with the default rules', () => {
     expect(types(system)).toEqual(['notify']);
     const bare = plan({ nodes: workers(), pods: [pod('tools', 'debug', { ...crashing, node: 'worker-1' })] });
     expect(bare).toMatchObject([{ type: 'notify', target: { kind: 'Pod', name: 'debug' }, ruleId: 'unowned-notify' }]);
+  });
+
+  it('rolls a StatefulSet back to the ControllerRevision its Ready pods still run', () => {
+    const owner = [{ apiVersion: 'apps/v1', kind: 'StatefulSet', name: 'cache', uid: 'u-sts', controller: true }];
+    const cr = (name: string, revision: number, createdAgo: number) =>
+      ({ apiVersion: 'apps/v1', kind: 'ControllerRevision', metadata: { name, namespace: 'db', creationTimestamp: ago(createdAgo), ownerReferences: owner }, revision }) as unknown as V1ControllerRevision;
+    const member = (i: number, rev: string, o: Parameters<typeof pod>[2] = {}) =>
+      pod('db', `cache-${i}`, { node: 'worker-1', owner: { kind: 'StatefulSet', name: 'cache', uid: 'u-sts' }, labels: { 'controller-revision-hash': rev }, ...o });
+    const sts = { apiVersion: 'apps/v1', kind: 'StatefulSet', metadata: { name: 'cache', namespace: 'db', uid: 'u-sts' }, spec: { replicas: 3, template: { spec: { containers: [{ name: 'app' }] } } }, status: { replicas: 3, readyReplicas: 2 } } as unknown as V1StatefulSet;
+    const snapshot: ClusterSnapshot = {
+      nodes: workers(),
+      statefulSets: [sts],
+      controllerRevisions: [cr('cache-v1', 1, 30 * 86_400), cr('cache-v2', 2, 1200)],
+      pods: [member(0, 'cache-v1'), member(1, 'cache-v1'), member(2, 'cache-v2', { ...crashing, createdAgo: 1100 })],
+    };
+    const rollback = plan(snapshot).find((a) => a.type === 'rollback');
+    expect(rollback).toMatchObject({ target: { kind: 'StatefulSet', name: 'cache' }, params: { toRevision: 1, fromRevision: 2, toControllerRevision: 'cache-v1' } });
+    // The same failure with every pod on the new revision: nothing healthy to go back to.
+    snapshot.pods = [member(0, 'cache-v2', crashing), member(1, 'cache-v2', crashing), member(2, 'cache-v2', crashing)];
+    snapshot.controllerRevisions = [cr('cache-v1', 1, 30 * 86_400), cr('cache-v2', 2, 20 * 86_400)];
+    expect(types(plan(snapshot))).toEqual(['notify']);
   });
 
   it('plans nothing for a healthy cluster', () => {
