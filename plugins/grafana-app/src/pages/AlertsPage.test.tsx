@@ -1,0 +1,173 @@
+import React from 'react';
+import { render, screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { config } from '@grafana/runtime';
+import { OrgRole } from '@grafana/data';
+import { AlertsPage } from './AlertsPage';
+import { testIds } from '../components/testIds';
+import { ENGINE_PROXY_URL } from '../constants';
+import { FakeBackendSrv, routes, type Handler, type HandlerReply, type RecordedRequest } from '../test/FakeBackendSrv';
+import { incident, pendingAction } from '../test/opsFixtures';
+import type { AlertStats, IncidentDto } from '../api/types';
+
+const E = ENGINE_PROXY_URL;
+
+const stats: AlertStats = {
+  deliveries: 200,
+  alerts: 240,
+  accepted: 60,
+  duplicates: 180,
+  stale: 0,
+  incidents: 3,
+  notifications: 4,
+  truncatedAlerts: 0,
+  compression: 0.98,
+  dedupRatio: 0.75,
+  meanNotificationDelaySeconds: 31.25,
+};
+
+const rca = {
+  id: 'rca-1',
+  request: {},
+  createdAt: '2026-12-06T10:02:00Z',
+  candidates: [
+    { service: 'checkout', score: 0.41 },
+    { service: 'payment', score: 0.87 },
+  ],
+};
+
+function alertEngine(overrides: Record<string, (r: RecordedRequest) => HandlerReply> = {}): Handler {
+  const open: IncidentDto[] = [incident('inc-1', { rcaId: 'rca-1' })];
+  return routes({
+    [`GET ${E}/api/v1/alerts/stats`]: () => ({ status: 200, body: stats }),
+    [`GET ${E}/api/v1/incidents`]: (r) => ({
+      status: 200,
+      body: { items: r.query.get('status') === 'open' ? open.filter((i) => i.status === 'open') : open },
+    }),
+    [`GET ${E}/api/v1/rca/rca-1`]: () => ({ status: 200, body: rca }),
+    [`GET ${E}/api/v1/repair/actions`]: () => ({
+      status: 200,
+      body: { items: [pendingAction('a1', 'payment'), pendingAction('a2', 'inventory')] },
+    }),
+    [`POST ${E}/api/v1/incidents/inc-1/ack`]: () => {
+      open[0] = { ...open[0]!, acknowledgedAt: '2026-12-06T10:03:00Z', acknowledgedBy: 'editor-user' };
+      return { status: 200, body: open[0] };
+    },
+    [`POST ${E}/api/v1/incidents/inc-1/resolve`]: () => {
+      open[0] = { ...open[0]!, status: 'resolved', resolvedAt: '2026-12-06T10:04:00Z' };
+      return { status: 200, body: open[0] };
+    },
+    ...overrides,
+  });
+}
+
+const setRole = (role: OrgRole) => {
+  config.bootData.user.orgRole = role;
+};
+
+describe('AlertsPage', () => {
+  afterEach(() => setRole(OrgRole.Admin));
+
+  test('shows the compression figures and each open incident with its alerts, why they were grouped, its RCA and repair', async () => {
+    setRole(OrgRole.Viewer);
+    const srv = new FakeBackendSrv(alertEngine()).install();
+    render(<AlertsPage />);
+
+    const figures = await screen.findByTestId(testIds.alerts.stats);
+    expect(within(figures).getByText('98.0%')).toBeInTheDocument();
+    expect(within(figures).getByText('180 (75.0%)')).toBeInTheDocument();
+    expect(within(figures).getByText('31.3 s')).toBeInTheDocument();
+
+    const card = await screen.findByTestId(testIds.alerts.incident);
+    expect(within(card).getByText('HighLatency on payment')).toBeInTheDocument();
+    const rows = within(card).getAllByTestId(testIds.alerts.alertRow);
+    expect(rows).toHaveLength(2);
+    // The second alert joined over a service-graph edge, through the first alert (named, not fingerprinted).
+    expect(within(rows[1]!).getByText('service-graph: edge checkout -> payment (with HighLatency)')).toBeInTheDocument();
+    expect(within(rows[1]!).getByText('service=checkout namespace=shop')).toBeInTheDocument();
+
+    // The linked RCA names its best candidate; the repair on one of the incident's services is linked, the other not.
+    const linked = await within(card).findByTestId(testIds.alerts.rca);
+    expect(await within(linked).findByText('payment')).toBeInTheDocument();
+    expect(within(linked).getByText('score 0.87')).toBeInTheDocument();
+    const repairs = within(card).getAllByTestId(testIds.alerts.repair);
+    expect(repairs).toHaveLength(1);
+    expect(repairs[0]).toHaveTextContent('raise-memory-limit on payment');
+    expect(repairs[0]).toHaveTextContent('awaiting-approval');
+
+    // Viewers read; acknowledging and resolving are for Editors.
+    expect(within(card).queryByTestId(testIds.alerts.ack)).not.toBeInTheDocument();
+    expect(srv.requests.find((r) => r.path === `${E}/api/v1/incidents`)!.query.get('status')).toBe('open');
+  });
+
+  test('an Editor acknowledges and then resolves an incident, which leaves the open list', async () => {
+    setRole(OrgRole.Editor);
+    const srv = new FakeBackendSrv(alertEngine()).install();
+    render(<AlertsPage />);
+
+    const card = await screen.findByTestId(testIds.alerts.incident);
+    await userEvent.click(within(card).getByTestId(testIds.alerts.ack));
+    expect(await within(card).findByText('acknowledged by editor-user')).toBeInTheDocument();
+    expect(within(card).queryByTestId(testIds.alerts.ack)).not.toBeInTheDocument();
+
+    await userEvent.click(within(card).getByTestId(testIds.alerts.resolve));
+    expect(await screen.findByTestId(testIds.alerts.empty)).toHaveTextContent('No open incidents.');
+    expect(srv.requests.filter((r) => r.method === 'POST').map((r) => r.path)).toEqual([
+      `${E}/api/v1/incidents/inc-1/ack`,
+      `${E}/api/v1/incidents/inc-1/resolve`,
+    ]);
+
+    await userEvent.click(within(screen.getByTestId(testIds.alerts.status)).getByLabelText('All'));
+    const resolved = await screen.findByTestId(testIds.alerts.incident);
+    expect(within(resolved).getByText('resolved')).toBeInTheDocument();
+    expect(within(resolved).queryByTestId(testIds.alerts.resolve)).not.toBeInTheDocument();
+  });
+
+  test('lists incidents even when repair is unavailable, and says how to feed alerts when there are none', async () => {
+    setRole(OrgRole.Editor);
+    new FakeBackendSrv(
+      alertEngine({
+        [`GET ${E}/api/v1/incidents`]: () => ({ status: 200, body: { items: [] } }),
+        [`GET ${E}/api/v1/repair/actions`]: () => ({
+          status: 503,
+          body: { error: { code: 'UPSTREAM_UNAVAILABLE', message: 'repair is not available' } },
+        }),
+      })
+    ).install();
+    render(<AlertsPage />);
+
+    const empty = await screen.findByTestId(testIds.alerts.empty);
+    expect(empty).toHaveTextContent('No open incidents.');
+    expect(empty).toHaveTextContent('POST /api/v1/alerts/webhook/alertmanager');
+    expect(screen.queryByTestId(testIds.alerts.error)).not.toBeInTheDocument();
+  });
+
+  test('shows the engine error when incidents cannot be read, and a refused ack', async () => {
+    setRole(OrgRole.Editor);
+    new FakeBackendSrv(
+      alertEngine({
+        [`POST ${E}/api/v1/incidents/inc-1/ack`]: () => ({
+          status: 403,
+          body: { message: 'plugin proxy route access denied' },
+        }),
+      })
+    ).install();
+    render(<AlertsPage />);
+    const card = await screen.findByTestId(testIds.alerts.incident);
+    await userEvent.click(within(card).getByTestId(testIds.alerts.ack));
+    expect(await within(card).findByText('The incident was not changed')).toBeInTheDocument();
+
+    new FakeBackendSrv(
+      alertEngine({
+        [`GET ${E}/api/v1/incidents`]: () => ({
+          status: 503,
+          body: { error: { code: 'STORE_UNAVAILABLE', message: 'redis is unreachable' } },
+        }),
+      })
+    ).install();
+    await userEvent.click(screen.getByRole('button', { name: /Refresh/ }));
+    await waitFor(() =>
+      expect(screen.getByTestId(testIds.alerts.error)).toHaveTextContent('STORE_UNAVAILABLE: redis is unreachable')
+    );
+  });
+});
