@@ -8,6 +8,7 @@ import { RepairsPage } from '../pages/RepairsPage';
 import { testIds } from '../components/testIds';
 import { FakeBackendSrv, recording, replyJson } from '../test/FakeBackendSrv';
 import { grafanaProxy } from '../test/grafanaProxyHandler';
+import type { OrgRole as ProxyRole } from '../test/grafanaPluginProxy';
 import { useEngineProcess } from '../test/startEngineProcess';
 import type { AlertStats, IncidentDto, RepairActionDto, RepairAuditVerification } from '../api/types';
 
@@ -47,8 +48,8 @@ describe('Repairs and Alerts pages against a real engine', () => {
     });
   const engineJson = async <T,>(path: string): Promise<T> => (await (await asOperator('GET', path)).json()) as T;
 
-  const signIn = (role: OrgRole) => {
-    config.bootData.user.orgRole = role;
+  const signIn = (role: ProxyRole) => {
+    config.bootData.user.orgRole = role as OrgRole;
     const rec = recording(grafanaProxy({ engineUrl: engine.url, role, secureJsonData: TOKENS }));
     new FakeBackendSrv(rec.handler).install();
     return rec;
@@ -69,7 +70,7 @@ describe('Repairs and Alerts pages against a real engine', () => {
       { timeout: 45_000, interval: 1000 }
     );
 
-    signIn(OrgRole.Admin);
+    signIn('Admin');
     render(<RepairsPage />);
     const finding = (await screen.findAllByTestId(testIds.repairs.finding, undefined, { timeout: 20_000 })).find((r) =>
       r.textContent?.includes('OOMKilled')
@@ -94,7 +95,7 @@ describe('Repairs and Alerts pages against a real engine', () => {
   }, 120_000);
 
   test('an Editor cannot approve: the admin route refuses before the engine sees the call', async () => {
-    const rec = signIn(OrgRole.Editor);
+    const rec = signIn('Editor');
     render(<RepairsPage />);
     await screen.findByTestId(testIds.repairs.killSwitch);
     await waitFor(() => expect(rec.replies.some((r) => r.url.endsWith('/api/v1/repair/kill-switch'))).toBe(true));
@@ -133,7 +134,7 @@ describe('Repairs and Alerts pages against a real engine', () => {
     expect((await deliver('InventoryErrorsHigh')).status).toBe(200);
     expect((await deliver('InventoryLatencyHigh')).status).toBe(200); // an Alertmanager re-send
 
-    const rec = signIn(OrgRole.Editor);
+    const rec = signIn('Editor');
     render(<AlertsPage />);
     const cards = await screen.findAllByTestId(testIds.alerts.incident, undefined, { timeout: 20_000 });
     const listed = replyJson<{ items: IncidentDto[] }>(rec.replies.find((r) => r.url.includes('/api/v1/incidents'))!.reply);
