@@ -51,6 +51,13 @@ const RCA: Call = { method: 'post', path: '/engine/api/v1/rca', body: { namespac
 const PLAN: Call = { method: 'post', path: '/engine/api/v1/scale-plan', body: { workload: { kind: 'Deployment', namespace: 'shop', name: 'cart' }, mode: 'recommend' } };
 const APPLY: Call = { method: 'post', path: '/engine/api/v1/scale-plan', body: { workload: { kind: 'Deployment', namespace: 'shop', name: 'cart' }, mode: 'apply' } };
 const APPROVE: Call = { method: 'post', path: '/engine/api/v1/repair/approvals/a1/approve', body: {} };
+const ACK = (id: string): Call => ({ method: 'post', path: `/engine/api/v1/incidents/${id}/ack` });
+const RESOLVE = (id: string): Call => ({ method: 'post', path: `/engine/api/v1/incidents/${id}/resolve` });
+const SUPPRESS: Call = {
+  method: 'post',
+  path: '/engine/api/v1/alerts/suppressions',
+  body: { kind: 'maintenance', startsAt: '2026-01-01T00:00:00Z', endsAt: '2026-01-01T01:00:00Z' },
+};
 const INGEST: Call = { method: 'post', path: '/engine/api/v1/assistant/ingest', body: { paths: ['/etc'] } };
 const CONFIG: Call = { method: 'get', path: '/engine/api/v1/config' };
 
@@ -95,6 +102,32 @@ describe('aicloudops backend: permissions are checked before anything is forward
       const res = await send(backend.server, `user:default/${who}`, call);
       expect({ status: res.status, body: res.status === status ? undefined : res.body }).toEqual({ status, body: undefined });
       if (status === 403) expect(res.body.error.name).toBe('NotAllowedError');
+    });
+
+    it('lets whoever may run analyses acknowledge and resolve an incident (not a cluster change), and no reader', async () => {
+      const delivered = await fetch(`${engine.url}/api/v1/alerts/webhook/alertmanager`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${ENGINE_TOKEN}`, 'content-type': 'application/json' },
+        body: JSON.stringify({
+          version: '4',
+          groupKey: '{}:{alertname="CartDown"}',
+          status: 'firing',
+          receiver: 'aicloudops',
+          alerts: [{ status: 'firing', labels: { alertname: 'CartDown', service: 'cart', namespace: 'shop' }, startsAt: new Date().toISOString() }],
+        }),
+      });
+      const [id] = ((await delivered.json()) as { incidents: string[] }).incidents;
+      expect(id).toBeDefined();
+
+      expect((await send(backend.server, 'user:default/reader', ACK(id!))).status).toBe(403);
+      const acked = await send(backend.server, 'user:default/analyst', ACK(id!));
+      expect(acked.status).toBe(200);
+      // The engine acknowledged it under the backend's engine token.
+      expect(acked.body).toMatchObject({ id, acknowledgedBy: 'backstage' });
+      const resolved = await send(backend.server, 'user:default/analyst', RESOLVE(id!));
+      expect(resolved.body).toMatchObject({ id, status: 'resolved' });
+      // Suppression windows are an engine operator's business: not forwarded from the portal.
+      expect((await send(backend.server, 'user:default/operator', SUPPRESS)).body.error.message).toContain('is not forwarded');
     });
 
     it('says why a cluster change is refused and which setting opens it', async () => {

@@ -43,6 +43,12 @@ const RULES: Rule[] = [
     changesCluster: true,
   },
   { method: 'DELETE', path: new RegExp(`^/api/v1/jobs/${ID}$`), permission: aiCloudOpsRunAnalysisPermission },
+  // Acknowledging or resolving an incident changes the engine's incident record, not a cluster.
+  {
+    method: 'POST',
+    path: new RegExp(`^/api/v1/incidents/${ID}/(ack|resolve)$`),
+    permission: aiCloudOpsRunAnalysisPermission,
+  },
 ];
 
 function isApply(body: unknown): boolean {
