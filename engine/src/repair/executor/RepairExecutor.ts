@@ -74,8 +74,12 @@ export class RepairExecutor {
 
   /** Accepts a planned action; a finding that already has an open action gets that one back. */
   async submit(planned: PlannedAction, finding: Finding, verify?: VerifySpec): Promise<ActionRecord> {
+    // One open action per finding and type; a change to an object (not a notification) also once per target, since
+    // two findings on one workload (CrashLoopBackOff, RolloutStuck) ask for the same rollback.
+    const sameTarget = (r: ActionRecord) =>
+      planned.type !== 'notify' && targetKey(r) === `${planned.target.kind}/${planned.target.namespace}/${planned.target.name}`;
     const open = (await this.deps.actions.list()).find(
-      (r) => isOpen(r) && r.finding.fingerprint === finding.fingerprint && r.planned.type === planned.type,
+      (r) => isOpen(r) && r.planned.type === planned.type && (r.finding.fingerprint === finding.fingerprint || sameTarget(r)),
     );
     if (open) return open;
     const at = this.now().toISOString();

@@ -1,0 +1,38 @@
+import { describe, expect, it } from 'vitest';
+import { REPAIR_SCENARIOS, runRepairScenario } from '../../src/sim/repairScenarios.js';
+
+/**
+ * Each fault type injected → detected → the right action (default rules) → dry-run → applied → recovered; the wrong
+ * action of the last scenario is rolled back. Whole loop through client-node against the simulated API server.
+ */
+describe('repair scenarios on the simulated cluster', () => {
+  for (const scenario of REPAIR_SCENARIOS) {
+    it(scenario.name, { timeout: 120_000 }, async () => {
+      const outcome = await runRepairScenario(scenario);
+      expect(outcome.detected).toBe(true);
+      expect(outcome.correct).toBe(true);
+      expect(outcome.unsafe).toBe(false);
+      if (scenario.wrong) {
+        expect(outcome.rolledBack).toBe(true);
+        expect(outcome.recovered).toBe(false);
+      } else {
+        expect(outcome.recovered).toBe(true);
+        expect(outcome.recoverySeconds).toBeGreaterThan(0);
+      }
+    });
+  }
+
+  it('does not recover a fault when the repair loop is left out (the faults never heal by themselves)', { timeout: 60_000 }, async () => {
+    const { SimulatedCluster } = await import('../../src/sim/SimulatedCluster.js');
+    const { CoreV1Api } = await import('@kubernetes/client-node');
+    const cluster = await SimulatedCluster.start({ seedShop: true, tickMs: 0 });
+    try {
+      cluster.ledger.inject({ type: 'oom-killed', namespace: 'shop', service: 'cart' });
+      cluster.step(60);
+      const pods = await cluster.kubeConfig().makeApiClient(CoreV1Api).listNamespacedPod({ namespace: 'shop', labelSelector: 'app=cart' });
+      expect(pods.items.some((p) => p.status?.containerStatuses?.some((c) => c.lastState?.terminated?.reason === 'OOMKilled'))).toBe(true);
+    } finally {
+      await cluster.stop();
+    }
+  });
+});
