@@ -1,6 +1,6 @@
 import type { V1Node } from '@kubernetes/client-node';
 import type { Finding, ObjectRef, RepairPolicy, RecentAction } from '../types.js';
-import { allocatableMemory, isControlPlane, isNodeReady, isPodReady, isSchedulableWorker, isTerminal, isTerminating, podCondition } from '../snapshot/podStatus.js';
+import { allocatableMemory, isControlPlane, isPodReady, isSchedulableWorker, isTerminal, isTerminating, isWorkloadNode, podCondition } from '../snapshot/podStatus.js';
 import { parseQuantity } from '../snapshot/quantity.js';
 import { isFailingPod, revisionHolding, workloadRevisions, type RevisionInfo } from '../snapshot/revisions.js';
 import { refKey, type AnyObject, type SnapshotIndex } from '../snapshot/SnapshotIndex.js';
@@ -86,9 +86,9 @@ export class FindingFacts {
     return { began, previousHealthy, failing, previous };
   }
 
-  /** Ready nodes pods can run on (control-plane nodes are tainted for them). */
+  /** Ready nodes workloads can run on (a tainted control plane is not one; a single node's control plane is). */
   get readyWorkers(): V1Node[] {
-    return this.index.nodes.filter((n) => isNodeReady(n) && !isControlPlane(n));
+    return this.index.nodes.filter(isWorkloadNode);
   }
 
   get largestReadyNodeBytes(): number {

@@ -99,6 +99,16 @@ describe('planRepairs with the default rules', () => {
     expect(types(plan({ nodes: [...workers(2), node('worker-8', { pressure: ['DiskPressure'] })] }))).toEqual(['cordon-node', 'notify']);
   });
 
+  it('counts workers with a team taint as room, and a single-node cluster\'s untainted control plane as a worker', () => {
+    const dedicated = workers(2).map((n) => ({ ...n, spec: { taints: [{ key: 'dedicated', value: 'web', effect: 'NoSchedule' }] } }));
+    expect(types(plan({ nodes: [...dedicated, node('worker-9', { ready: 'Unknown', readySince: 900 })] }))).toEqual(['cordon-node', 'notify']);
+    const single = oomDeployment('512Mi');
+    const lone = node('k3s-1', { memory: '8Gi' });
+    lone.metadata!.labels!['node-role.kubernetes.io/control-plane'] = 'true';
+    single.nodes = [lone];
+    expect(types(plan(single))).toEqual(['raise-memory-limit']);
+  });
+
   it('notifies about a failed Job, and raises the CronJob limit when OOM killed its pods', () => {
     const cron = { apiVersion: 'batch/v1', kind: 'CronJob', metadata: { name: 'export', namespace: 'rep' }, spec: { jobTemplate: { spec: { template: { spec: { containers: [{ name: 'exporter', resources: { limits: { memory: '256Mi' } } }] } } } } } } as unknown as V1CronJob;
     const job = { apiVersion: 'batch/v1', kind: 'Job', metadata: { name: 'export-1', namespace: 'rep', ownerReferences: [{ kind: 'CronJob', name: 'export', controller: true }] }, spec: { template: cron.spec!.jobTemplate.spec!.template }, status: { conditions: [{ type: 'Failed', status: 'True', reason: 'BackoffLimitExceeded', lastTransitionTime: ago(600) }] } } as unknown as V1Job;

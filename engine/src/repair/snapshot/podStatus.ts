@@ -25,10 +25,23 @@ export function isControlPlane(node: V1Node): boolean {
   return (node.spec?.taints ?? []).some((t) => CONTROL_PLANE_LABELS.includes(t.key));
 }
 
-/** A node new pods can land on: Ready, not cordoned, not control plane, no NoSchedule/NoExecute taint. */
+/**
+ * Taints Kubernetes itself sets to keep pods off a node (conditions, cordon, control plane, autoscaler scale-down).
+ * A team's own taints (`dedicated=web:NoSchedule`) are not counted: the pods of a dedicated pool tolerate them.
+ */
+const SYSTEM_TAINT = /^(node\.kubernetes\.io\/|node-role\.kubernetes\.io\/|node\.cloudprovider\.kubernetes\.io\/|ToBeDeletedByClusterAutoscaler$)/;
+
+const blocked = (node: V1Node) =>
+  (node.spec?.taints ?? []).some((t) => (t.effect === 'NoSchedule' || t.effect === 'NoExecute') && SYSTEM_TAINT.test(t.key));
+
+/** A node workloads run on: Ready and not a control-plane node tainted against them (a single-node cluster's is not). */
+export function isWorkloadNode(node: V1Node): boolean {
+  return isNodeReady(node) && !(isControlPlane(node) && blocked(node));
+}
+
+/** A node new pods can land on: a Ready workload node, not cordoned, without a system NoSchedule/NoExecute taint. */
 export function isSchedulableWorker(node: V1Node): boolean {
-  if (!isNodeReady(node) || node.spec?.unschedulable || isControlPlane(node)) return false;
-  return !(node.spec?.taints ?? []).some((t) => t.effect === 'NoSchedule' || t.effect === 'NoExecute');
+  return isWorkloadNode(node) && !node.spec?.unschedulable && !blocked(node);
 }
 
 export const allocatableMemory = (node: V1Node): number => parseQuantity(node.status?.allocatable?.['memory']) ?? 0;
