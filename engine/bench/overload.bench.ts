@@ -12,7 +12,8 @@ import type { LoadReport } from './overload/loadProcess.js';
  * workload its limits admit: 92-day range queries at 11,000 points, 31-day range windows, RCA submissions faster than
  * RCAs finish (so the queue sits at its admission limit and the rest get 429), and knowledge-base ingests. The load
  * comes from a third process; /healthz is sampled from this one every 20 ms. Baseline: the same probe with the engine
- * idle, in the same run. Last, SIGTERM is sent while heavy queries run and the time to exit is measured.
+ * idle, in the same run. Last, SIGTERM is sent while heavy queries and RCAs run and the time to exit is measured
+ * (server.shutdownGraceSeconds is 5 here).
  */
 export const main: BenchMain = async (ctx) => {
   const durationSeconds = ctx.numberOption('duration', 30);
@@ -31,6 +32,8 @@ export const main: BenchMain = async (ctx) => {
       server: {
         port,
         host: '127.0.0.1',
+        // SIGTERM lets in-flight jobs finish this long, then aborts them: the exit time measured below includes it.
+        shutdownGraceSeconds: 5,
         auth: { enabled: true, tokens: [{ name: 'op', token: tokens.operator, role: 'operator' }, { name: 'admin', token: tokens.admin, role: 'admin' }] },
       },
       cluster: { kind: 'simulated', injectFaults: false },

@@ -3,7 +3,7 @@ import type { HealthCheck } from '../../health/HealthCheck.js';
 import { SampleSnapshot, type ShopMetricsGenerator } from '../../sim/metrics/ShopMetricsGenerator.js';
 import type { InstantQueryOptions, InstantSample, Labels, MetricsSource, RangeQuery, RangeSeries, UnixSeconds } from './MetricsSource.js';
 import type { LabelMatcher } from './promql/ast.js';
-import { evaluatePromql, labelKey, type EvalResult, type GridSeries, type GridSeriesProvider } from './promql/evaluatePromql.js';
+import { Pacer, evaluatePromql, labelKey, type EvalResult, type GridSeries, type GridSeriesProvider } from './promql/evaluatePromql.js';
 import { checkQueryCost } from './promql/checkQueryCost.js';
 import { parsePromql } from './promql/parsePromql.js';
 import { validateInstantQuery, validateRangeQuery } from './validateRangeQuery.js';
@@ -98,9 +98,13 @@ export class SyntheticMetricsSource implements MetricsSource {
    * STEP_CHUNK_SECONDS).
    */
   private async evaluate(query: string, times: Float64Array, signal?: AbortSignal): Promise<EvalResult> {
+    // Queries often arrive together (an RCA asks for six signals at once): each takes its turn before parsing.
+    const pacer = new Pacer(10, signal);
+    await pacer.pace();
     const expr = parsePromql(query);
     const provider = this.provider();
     checkQueryCost(expr, times, provider);
+    await pacer.pace();
     const options = signal ? { signal } : {};
     const chunks = chunkSteps(times, STEP_CHUNK_SECONDS);
     if (chunks.length === 1) return evaluatePromql(expr, times, provider, options);
