@@ -5,6 +5,7 @@ import { parseConfig } from '../../src/config/loadConfig.js';
 import { createEngine, type Engine } from '../../src/engine.js';
 import type { RepairActionDto, RepairAuditRecordDto } from '../../src/repair/repairSchemas.js';
 import { buildApp } from '../../src/server/app.js';
+import { EngineClient } from '../../src/client/EngineClient.js';
 
 /** The repair routes in the engine's real app over the demo world's simulated cluster, with roles. */
 let engine: Engine;
@@ -89,6 +90,25 @@ describe('repair routes', () => {
     expect(on.json()).toMatchObject({ on: true, source: 'api', by: 'admin-user' });
     const off = await app.inject({ method: 'PUT', url: '/api/v1/repair/kill-switch', headers: as('admin'), payload: { on: false } });
     expect(off.json()).toMatchObject({ on: false });
+  });
+
+  it('streams repair events over SSE to the typed client', async () => {
+    const url = await app.listen({ port: 0, host: '127.0.0.1' });
+    const client = new EngineClient({ baseUrl: url, token: TOKENS.admin });
+    const abort = new AbortController();
+    const seen: string[] = [];
+    const reading = (async () => {
+      for await (const message of client.repairEvents(abort.signal)) {
+        seen.push(message.event);
+        if (message.event === 'ready') await client.setRepairKillSwitch(true);
+        if (message.event === 'kill-switch') break;
+      }
+    })();
+    await reading;
+    abort.abort();
+    expect(seen).toEqual(['ready', 'kill-switch']);
+    expect(await client.repairKillSwitch()).toMatchObject({ on: true, by: 'admin-user' });
+    await client.setRepairKillSwitch(false);
   });
 
   it('documents the routes in the OpenAPI document', async () => {
