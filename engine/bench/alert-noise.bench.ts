@@ -90,7 +90,7 @@ async function replay(deliveries: Delivery[], edges: Array<[string, string]>, op
   });
   const engine = await createEngine(config, { logger: pino({ level: 'fatal' }) });
   const sent: Sent[] = [];
-  const service = alertsOf(engine, { now: () => clock, onNotification: (n: Notification) => n.kind === 'opened' && sent.push({ incident: n.incident, fingerprints: n.fingerprints, at: n.at }) });
+  const service = alertsOf(engine, { now: () => clock, onNotification: (n: Notification) => sent.push({ incident: n.incident, fingerprints: n.fingerprints, at: n.at }) });
   const app = await buildApp(engine);
   const latencies: number[] = [];
   let alertCount = 0;

@@ -18,7 +18,10 @@ import { seededRandom } from '../../src/util/seededRandom.js';
  * Usage: npx tsx bench/alerts/generateAlertStream.ts --seed 7 --shape default --out DIR
  */
 
-export type Shape = 'default' | 'large' | 'noisy' | 'coarse' | 'slow' | 'truncating';
+export type Shape = 'small' | 'default' | 'large' | 'noisy' | 'coarse' | 'slow' | 'truncating';
+
+/** The development set: every shape but `small` with seeds 1 and 2 (`--dev-set DIR` writes it). */
+export const DEV_SET: Array<[Shape, number]> = (['default', 'noisy', 'coarse', 'slow', 'truncating', 'large'] as Shape[]).flatMap((shape) => [[shape, 1], [shape, 2]] as Array<[Shape, number]>);
 
 interface ShapeSettings {
   services: number;
@@ -40,6 +43,7 @@ interface ShapeSettings {
 }
 
 const SHAPES: Record<Shape, ShapeSettings> = {
+  small: { services: 12, nodes: 4, hours: 3, incidents: 5, blipsPerHour: 8, flappers: 2, persistentWarnings: 2, maintenances: 1, repairs: 1, groupBy: ['alertname', 'namespace', 'service'], groupWaitS: 30, groupIntervalS: 120, repeatIntervalS: 1800, maxAlerts: 0, retryProbability: 0.02 },
   default: { services: 24, nodes: 8, hours: 8, incidents: 14, blipsPerHour: 10, flappers: 4, persistentWarnings: 4, maintenances: 2, repairs: 3, groupBy: ['alertname', 'namespace', 'service'], groupWaitS: 30, groupIntervalS: 120, repeatIntervalS: 1800, maxAlerts: 0, retryProbability: 0.02 },
   large: { services: 80, nodes: 24, hours: 16, incidents: 30, blipsPerHour: 25, flappers: 10, persistentWarnings: 12, maintenances: 4, repairs: 8, groupBy: ['alertname', 'namespace', 'service'], groupWaitS: 30, groupIntervalS: 300, repeatIntervalS: 3600, maxAlerts: 0, retryProbability: 0.01 },
   noisy: { services: 30, nodes: 10, hours: 8, incidents: 10, blipsPerHour: 40, flappers: 12, persistentWarnings: 10, maintenances: 3, repairs: 6, groupBy: ['alertname', 'namespace', 'service'], groupWaitS: 30, groupIntervalS: 60, repeatIntervalS: 900, maxAlerts: 0, retryProbability: 0.03 },
@@ -342,9 +346,15 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     const i = args.indexOf(`--${name}`);
     return i >= 0 && args[i + 1] ? args[i + 1]! : fallback;
   };
-  const shape = get('shape', 'default') as Shape;
-  if (!(shape in SHAPES)) throw new Error(`--shape must be one of ${Object.keys(SHAPES).join(', ')}`);
-  const stream = generateAlertStream(Number(get('seed', '1')), shape);
-  writeAlertStream(resolve(process.env.INIT_CWD ?? process.cwd(), get('out', 'alert-stream')), stream);
-  console.log(`${stream.deliveries.length} deliveries, ${stream.topology.services.length} services, ${stream.topology.edges.length} edges`);
+  const base = process.env.INIT_CWD ?? process.cwd();
+  const devSet = get('dev-set', '');
+  const jobs: Array<[Shape, number, string]> = devSet
+    ? DEV_SET.map(([shape, seed]) => [shape, seed, resolve(base, devSet, `${shape}-${seed}`)])
+    : [[get('shape', 'default') as Shape, Number(get('seed', '1')), resolve(base, get('out', 'alert-stream'))]];
+  for (const [shape, seed, out] of jobs) {
+    if (!(shape in SHAPES)) throw new Error(`--shape must be one of ${Object.keys(SHAPES).join(', ')}`);
+    const stream = generateAlertStream(seed, shape);
+    writeAlertStream(out, stream);
+    console.log(`${out}: ${stream.deliveries.length} deliveries, ${stream.topology.services.length} services, ${stream.topology.edges.length} edges`);
+  }
 }

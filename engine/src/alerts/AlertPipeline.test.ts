@@ -67,6 +67,23 @@ describe('AlertPipeline', () => {
     expect(sent[0]!.incident).toBe(incident.id);
   });
 
+  it('sends one update when a paged incident takes in a new failure that would page by itself', () => {
+    const p = new AlertPipeline(config({ pagingRules: [{ matchers: ['severity="critical"'], page: true, forSeconds: 60 }, { matchers: [], page: false }] }), EDGES);
+    const sent = run(
+      p,
+      [
+        [T0, [alert(svc('payments'), T0)]],
+        // Begins after the page went out, next door: an update, not a second incident and not silence.
+        [T0 + 8 * MIN, [alert(svc('checkout'), T0 + 8 * MIN), alert(svc('checkout', 'HighLatency', 'warning'), T0 + 8 * MIN)]],
+      ],
+      T0 + 20 * MIN,
+    );
+    expect(sent.map((n) => n.kind)).toEqual(['opened', 'updated']);
+    expect(sent[1]!.incident).toBe(sent[0]!.incident);
+    expect(sent[1]!.fingerprints).toEqual([labelsFingerprint(svc('checkout'))]);
+    expect(p.stats().notifications).toBe(2);
+  });
+
   it('keeps unrelated services apart, and a later failure next door is a new incident', () => {
     const p = new AlertPipeline(config(), EDGES);
     run(p, [

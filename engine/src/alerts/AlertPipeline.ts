@@ -17,6 +17,10 @@ const LINK_STRENGTH: Record<string, number> = {
 };
 
 const RECHECK_MS = 60_000;
+/** Alertmanager's default group_interval: until a group's rhythm is seen, a resolution may come this late. */
+const DEFAULT_GROUP_INTERVAL_MS = 5 * 60_000;
+const MAX_RESOLUTION_LATENCY_MS = 15 * 60_000;
+const MIN_GAP_MS = 1_000;
 const BRIDGING_MUTES = new Set(['inhibited', 'topology-inhibited']);
 
 const SEVERITY_RANK: Record<string, number> = { critical: 4, page: 4, error: 3, warning: 2, info: 1, none: 0 };
@@ -46,10 +50,19 @@ export class AlertPipeline implements PipelineState {
   private readonly stages: Stages;
   private readonly pending = new Set<string>();
   private readonly recheckAt = new Map<string, number>();
+  /** Alerts that joined an incident after it paged and began after it: candidates for an update notification. */
+  private readonly unannounced = new Map<string, Set<string>>();
+  private readonly lastUpdateAt = new Map<string, number>();
+  /** groupKey → [last delivery, smallest gap between two of its deliveries]. */
+  private readonly groupCadence = new Map<string, [number, number]>();
+  private cadenceLearned = 0;
+  private readonly groupEnded = new Set<string>();
+  private typicalGapCache: [number, number] | undefined;
   private readonly open = new Set<string>();
   private readonly expiring = new Set<string>();
   private readonly subjects = new Map<string, AlertSubject>();
   private readonly windowMs: number;
+  private readonly spanMs: number;
   private lastPendingCheck = -Infinity;
   /** While the service replays its log after a restart, nothing pages: what was paged is in the log (markNotified). */
   replaying = false;
@@ -61,6 +74,7 @@ export class AlertPipeline implements PipelineState {
   ) {
     this.topology = new AlertTopology(edges, config.serviceLabels);
     this.windowMs = config.groupWindowSeconds * 1000;
+    this.spanMs = config.maxIncidentSpanSeconds * 1000;
     this.stages = createStages(config, (alert, now) => this.muteOf(alert, now));
   }
 
@@ -69,7 +83,10 @@ export class AlertPipeline implements PipelineState {
     const out = emptyOutput();
     this.counters.deliveries++;
     this.counters.alerts += events.length;
+    const acceptedBefore = this.counters.accepted;
     for (const event of events) this.observe(event, now, out);
+    // Only deliveries that carried news mark the dispatcher's flushes; re-sends and retried old payloads do not.
+    if (this.counters.accepted > acceptedBefore) this.learnCadence(events[0]?.groupKey, now, events.every((e) => e.status === 'resolved'));
     if (delivery.truncatedAlerts) this.noteTruncated(events, delivery.truncatedAlerts, out);
     this.tick(now, out);
     return out;
@@ -90,12 +107,54 @@ export class AlertPipeline implements PipelineState {
     this.lastPendingCheck = now;
     if (!this.replaying) {
       for (const id of this.pending) if (now >= (this.recheckAt.get(id) ?? 0)) this.release(this.incidents.get(id)!, now, out);
+      if (this.config.notify.updates) for (const id of [...this.unannounced.keys()]) this.announce(id, now, out);
     }
     for (const id of this.open) {
       const incident = this.incidents.get(id)!;
       if (this.hasFlapping(incident)) this.maybeResolve(incident, now, out);
     }
     return out;
+  }
+
+  resolutionLatencyOf(alert: TrackedAlert): number {
+    if (alert.source !== 'alertmanager') return 0;
+    const gap = alert.groupKey ? this.groupCadence.get(alert.groupKey)?.[1] : undefined;
+    const known = gap !== undefined && Number.isFinite(gap) ? gap : this.typicalGap();
+    return Math.min(known, MAX_RESOLUTION_LATENCY_MS);
+  }
+
+  /** A group not seen twice yet is judged by the median rhythm of the others (one Alertmanager, one config). */
+  private typicalGap(): number {
+    if (this.typicalGapCache && this.typicalGapCache[0] === this.cadenceLearned) return this.typicalGapCache[1];
+    const gaps = [...this.groupCadence.values()].map(([, gap]) => gap).filter(Number.isFinite).sort((a, b) => a - b);
+    const typical = gaps.length === 0 ? DEFAULT_GROUP_INTERVAL_MS : gaps[Math.floor(gaps.length / 2)]!;
+    this.typicalGapCache = [this.cadenceLearned, typical];
+    return typical;
+  }
+
+  /**
+   * Alertmanager flushes a group on a grid (group_wait, then every group_interval) and drops the group once it sent
+   * it all resolved; a new alert starts a new grid. So the smallest gap between two deliveries with news inside one
+   * group's life is its group_interval.
+   */
+  private learnCadence(groupKey: string | undefined, now: number, allResolved: boolean): void {
+    if (!groupKey) return;
+    const seen = this.groupCadence.get(groupKey);
+    const ended = this.groupEnded.has(groupKey);
+    if (allResolved) this.groupEnded.add(groupKey);
+    else this.groupEnded.delete(groupKey);
+    if (!seen || ended) {
+      if (seen) seen[0] = now;
+      else this.groupCadence.set(groupKey, [now, Infinity]);
+      return;
+    }
+    const gap = now - seen[0];
+    // Gaps under MIN_GAP_MS are retries or bursts, not the dispatcher's rhythm.
+    if (gap >= MIN_GAP_MS && gap < seen[1]) {
+      seen[1] = gap;
+      this.cadenceLearned++;
+    }
+    seen[0] = Math.max(seen[0], now);
   }
 
   muteOf(alert: TrackedAlert, now: number): MuteReason | undefined {
@@ -117,9 +176,11 @@ export class AlertPipeline implements PipelineState {
     if (!alert?.incidentId) return undefined;
     const incident = this.incidents.get(alert.incidentId);
     if (!incident || incident.status !== 'open') return undefined;
-    // Onsets close in time: a cascade spreads within minutes; a later failure next door is a new incident.
-    if (Math.abs(onset - alert.startsAt) > this.windowMs) return undefined;
-    const active = alert.status === 'firing' || alert.flapping || (alert.endsAt ?? alert.lastSeenAt) >= now - this.windowMs;
+    // Onsets close in time: a cascade spreads within minutes; a later failure next door is a new incident. Both to
+    // the member it links through and to the incident's own onset, or chains of neighbours would grow without end.
+    if (Math.abs(onset - alert.startsAt) > this.windowMs || onset - incident.onsetAt > this.spanMs) return undefined;
+    // Only a firing member bridges: one that already resolved ended its part; a new alert next to it is news.
+    const active = alert.status === 'firing';
     // A flapping, suppressed or repair-caused member is no bridge for other alerts; an inhibited one (an echo of a
     // cause in the same incident) still is.
     const mute = active ? this.muteOf(alert, now) : undefined;
@@ -226,6 +287,10 @@ export class AlertPipeline implements PipelineState {
     alert.incidentId = incident.id;
     alert.merge = reason;
     incident.members.push({ fingerprint: alert.fingerprint, reason });
+    if (incident.notifiedAt !== undefined && alert.startsAt > incident.notifiedAt) {
+      const waiting = this.unannounced.get(incident.id) ?? new Set<string>();
+      this.unannounced.set(incident.id, waiting.add(alert.fingerprint));
+    }
     out.joined.push({ incidentId: incident.id, fingerprint: alert.fingerprint, reason });
     this.describe(incident, alert);
     incident.updatedAt = now;
@@ -243,6 +308,7 @@ export class AlertPipeline implements PipelineState {
       title: `${alert.labels.alertname ?? 'alert'}${subject.service ? ` on ${subject.service}` : subject.node ? ` on node ${subject.node}` : ''}`,
       severity: alert.labels.severity ?? 'none',
       openedAt: now,
+      onsetAt: alert.startsAt,
       updatedAt: now,
       members: [],
       services: [],
@@ -283,6 +349,42 @@ export class AlertPipeline implements PipelineState {
     this.notified(incident, now);
     out.notifications.push({ incident: incident.id, fingerprints: this.firingMembers(incident, now), at: now, kind: 'opened' });
     out.changedIncidents.add(incident.id);
+  }
+
+  /**
+   * An incident that paged and then took in an alert that would page by itself (a failure that began after the
+   * page, joined through an edge or label) sends one update, at most one per group window: otherwise a second
+   * failure next door would reach no one.
+   */
+  private announce(id: string, now: number, out: PipelineOutput): void {
+    const incident = this.incidents.get(id)!;
+    const waiting = this.unannounced.get(id)!;
+    for (const f of waiting) if (this.alerts.get(f)?.incidentId !== id || this.alerts.get(f)?.status !== 'firing') waiting.delete(f);
+    if (incident.status !== 'open' || waiting.size === 0) {
+      this.unannounced.delete(id);
+      return;
+    }
+    if (now - (this.lastUpdateAt.get(id) ?? -Infinity) < this.windowMs) return;
+    const ready = [...waiting].filter((f) => this.stages.paging.pagesAlone(this.alerts.get(f)!, incident, this, now));
+    if (ready.length === 0) return;
+    for (const f of ready) waiting.delete(f);
+    this.lastUpdateAt.set(id, now);
+    this.counters.notifications++;
+    out.notifications.push({ incident: id, fingerprints: ready, at: now, kind: 'updated' });
+    out.changedIncidents.add(id);
+  }
+
+  /** Replays a resolution notice from the log (the resolution itself is replayed with the deliveries). */
+  markResolvedNotice(): void {
+    this.counters.notifications++;
+  }
+
+  /** Replays an update notification from the log. */
+  markUpdated(id: string, fingerprints: string[], at: number): void {
+    const waiting = this.unannounced.get(id);
+    for (const f of fingerprints) waiting?.delete(f);
+    this.lastUpdateAt.set(id, at);
+    this.counters.notifications++;
   }
 
   private notified(incident: Incident, now: number): void {
@@ -332,9 +434,10 @@ export class AlertPipeline implements PipelineState {
     delete incident.heldBecause;
     this.pending.delete(incident.id);
     this.recheckAt.delete(incident.id);
+    this.unannounced.delete(incident.id);
     this.open.delete(incident.id);
     out?.changedIncidents.add(incident.id);
-    if (out && incident.notifiedAt !== undefined && this.config.notify.resolved) {
+    if (out && !this.replaying && incident.notifiedAt !== undefined && this.config.notify.resolved) {
       this.counters.notifications++;
       out.notifications.push({ incident: incident.id, fingerprints: incident.members.map((m) => m.fingerprint), at: now, kind: 'resolved' });
     }

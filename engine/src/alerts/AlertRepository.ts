@@ -5,7 +5,7 @@ import type { AlertEvent, Incident, MergeReason, TrackedAlert } from './types.js
 /** One record of the alert log: everything that changes alerting state, in the order it happened. */
 export type AlertLogEntry =
   | { t: 'delivery'; at: number; events: AlertEvent[]; truncatedAlerts?: number }
-  | { t: 'notified'; at: number; incident: string; fingerprints: string[] }
+  | { t: 'notified'; at: number; incident: string; fingerprints: string[]; kind?: 'opened' | 'updated' | 'resolved' }
   | { t: 'ack'; at: number; incident: string; by: string }
   | { t: 'resolve'; at: number; incident: string; by: string }
   | { t: 'suppression'; at: number; window: SuppressionWindow }

@@ -241,7 +241,9 @@ export class AlertService {
         this.pipeline.ingest(entry.events, entry.at, entry.truncatedAlerts ? { truncatedAlerts: entry.truncatedAlerts } : {});
         return;
       case 'notified':
-        this.pipeline.markNotified(entry.incident, entry.at);
+        if (entry.kind === 'updated') this.pipeline.markUpdated(entry.incident, entry.fingerprints, entry.at);
+        else if (entry.kind === 'resolved') this.pipeline.markResolvedNotice();
+        else this.pipeline.markNotified(entry.incident, entry.at);
         return;
       case 'ack':
         this.pipeline.acknowledge(entry.incident, entry.by, entry.at);
@@ -276,7 +278,7 @@ export class AlertService {
   /** Persists what a pipeline step changed, records and sends its notifications, publishes to the stream. */
   private async apply(out: PipelineOutput, at: number, eventType?: string): Promise<void> {
     if (out.notifications.length > 0) {
-      await this.repo.append(...out.notifications.map((n) => ({ t: 'notified' as const, at: n.at, incident: n.incident, fingerprints: n.fingerprints })));
+      await this.repo.append(...out.notifications.map((n) => ({ t: 'notified' as const, at: n.at, incident: n.incident, fingerprints: n.fingerprints, kind: n.kind })));
       for (const n of out.notifications) if (n.kind === 'opened') await this.startRca(n, at);
     }
     const incidents = [...out.changedIncidents].map((id) => this.pipeline.incidents.get(id)!);

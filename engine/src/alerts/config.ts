@@ -76,7 +76,8 @@ export const DEFAULT_INHIBIT_RULES: Array<z.input<typeof inhibitRuleSchema>> = [
 
 export const DEFAULT_PAGING_RULES: Array<z.input<typeof pagingRuleSchema>> = [
   { matchers: ['alertname=~"Maintenance|MaintenanceWindow|Watchdog|InfoInhibitor"'], page: false },
-  { matchers: ['severity=~"critical|page|error"'], page: true, forSeconds: 300 },
+  // Plus the resolution latency of Alertmanager (its group_interval, learned per group; see PagingStage).
+  { matchers: ['severity=~"critical|page|error"'], page: true, forSeconds: 120 },
   { matchers: [], page: false },
 ];
 
@@ -100,6 +101,8 @@ export const alertsConfigSchema = z
     groupBy: z.array(z.array(z.string()).min(1)).default([['namespace', 'service']]),
     /** An alert joins an incident only through a member active within this window (seconds). */
     groupWindowSeconds: z.coerce.number().positive().default(600),
+    /** An alert joins only incidents whose first alert began at most this long before it (seconds). */
+    maxIncidentSpanSeconds: z.coerce.number().positive().default(1200),
     /** Join alerts Alertmanager delivered under the same groupKey. */
     respectGroupKey: z.boolean().default(true),
     /** Join along service-graph edges (caller ↔ callee) and the Kubernetes owner/placement chain. */
@@ -131,8 +134,10 @@ export const alertsConfigSchema = z
         webhooks: z.array(webhookSchema).default([]),
         /** Also notify when an incident resolves (counts toward notifications). */
         resolved: z.boolean().default(false),
+        /** Notify again when a paged incident takes in a new failure that would page by itself. */
+        updates: z.boolean().default(true),
       })
-      .default({ webhooks: [], resolved: false }),
+      .default({ webhooks: [], resolved: false, updates: true }),
     /** Start an RCA job when an incident pages, and link it. */
     autoRca: z.boolean().default(true),
     /** Pull Prometheus `/api/v1/alerts` at this interval (live profile; 0 = off). */

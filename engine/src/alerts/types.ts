@@ -70,6 +70,8 @@ export interface Incident {
   title: string;
   severity: string;
   openedAt: number;
+  /** Onset (startsAt) of the alert that opened it: alerts beginning much later start an incident of their own. */
+  onsetAt: number;
   updatedAt: number;
   resolvedAt?: number;
   /** When the first notification went out; undefined while held (thresholds, mutes) or never paged. */
@@ -92,7 +94,8 @@ export interface Notification {
   fingerprints: string[];
   /** Unix ms on the pipeline's clock. */
   at: number;
-  kind: 'opened' | 'resolved';
+  /** `updated`: an incident that already paged took in an alert that would page on its own. */
+  kind: 'opened' | 'updated' | 'resolved';
 }
 
 /** What the pipeline tells the service after each step: what to persist, publish and deliver. */

@@ -7,6 +7,7 @@ import { labelsFingerprint } from '../../src/alerts/fingerprint.js';
 import type { AlertmanagerWebhook } from '../../src/alerts/schemas.js';
 import { EngineApiError, EngineClient } from '../../src/client/EngineClient.js';
 import { startServer, type RunningServer } from '../../src/server/startServer.js';
+import type { EngineConfigInput } from '../../src/config/schema.js';
 import { sleep, startRedis, type RedisServer } from '../support/index.js';
 
 const OPERATOR = 'operator-token-0123456789';
@@ -16,7 +17,7 @@ const EDGES = [
   { from: 'payments', to: 'postgres' },
 ];
 
-function serverConfig(extra: Record<string, unknown> = {}, alerts: Record<string, unknown> = {}) {
+function serverConfig(extra: Record<string, unknown> = {}, alerts: Record<string, unknown> = {}): EngineConfigInput {
   return {
     logLevel: 'silent',
     server: {
@@ -34,7 +35,7 @@ function serverConfig(extra: Record<string, unknown> = {}, alerts: Record<string
     // Pages at once (for T = 0) so tests need not wait; RCA stays off where it would only slow them down.
     alerts: { autoRca: false, pagingRules: [{ matchers: ['severity="critical"'], page: true }, { matchers: [], page: false }], ...alerts },
     ...extra,
-  };
+  } as EngineConfigInput;
 }
 
 const iso = (ms: number) => new Date(ms).toISOString();

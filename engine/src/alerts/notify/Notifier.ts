@@ -1,6 +1,6 @@
 /** What a notification carries to an outside target. */
 export interface NotificationMessage {
-  kind: 'opened' | 'resolved';
+  kind: 'opened' | 'updated' | 'resolved';
   incident: { id: string; title: string; severity: string; services: string[]; url?: string; rcaId?: string };
   fingerprints: string[];
   alerts: Array<{ fingerprint: string; alertname: string; service?: string; summary?: string; reason: string }>;

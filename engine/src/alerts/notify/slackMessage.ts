@@ -2,7 +2,7 @@ import type { NotificationMessage } from './Notifier.js';
 
 /** Slack incoming-webhook JSON (`text` for notifications, `blocks` for the message); Mattermost accepts the same. */
 export function slackMessage(message: NotificationMessage): { text: string; blocks: unknown[] } {
-  const verb = message.kind === 'opened' ? 'Incident' : 'Resolved';
+  const verb = message.kind === 'opened' ? 'Incident' : message.kind === 'updated' ? 'Incident grew' : 'Resolved';
   const title = `${verb} [${message.incident.severity}] ${message.incident.title}`;
   const lines = message.alerts.slice(0, 10).map((a) => `• *${a.alertname}*${a.service ? ` on ${a.service}` : ''}: ${a.reason}${a.summary ? ` — ${a.summary}` : ''}`);
   if (message.alerts.length > 10) lines.push(`… and ${message.alerts.length - 10} more alerts`);

@@ -9,6 +9,11 @@ export interface PipelineState {
   readonly alerts: ReadonlyMap<string, TrackedAlert>;
   readonly incidents: ReadonlyMap<string, Incident>;
   subjectOf(alert: TrackedAlert): AlertSubject;
+  /**
+   * How late a resolution of this alert can still arrive, ms: Alertmanager flushes a group's changes once per
+   * group_interval, learned per groupKey from the gaps between its deliveries.
+   */
+  resolutionLatencyOf(alert: TrackedAlert): number;
   /** The open incident an alert may join through `fingerprint`, if that member is still active at `now`. */
   activeIncidentOf(fingerprint: string, now: number, onset: number): Incident | undefined;
 }

@@ -44,7 +44,7 @@ export class PagingStage implements AlertStage {
     let why = 'no alert is ready by its paging rule';
     let pageable = false;
     for (const alert of live) {
-      const verdict = this.ready(alert, members, now);
+      const verdict = this.ready(alert, members, now, state);
       if (verdict === true) return undefined;
       pageable ||= verdict.pageable;
       why = verdict.why;
@@ -55,6 +55,13 @@ export class PagingStage implements AlertStage {
     return why;
   };
 
+  /** Whether this alert would page an incident by itself now (unmuted, firing, ready by its rule). */
+  pagesAlone(alert: TrackedAlert, incident: Incident, state: PipelineState, now: number): boolean {
+    if (alert.status !== 'firing' || this.muteOf(alert, now)) return false;
+    const members = incident.members.map((m) => state.alerts.get(m.fingerprint)).filter((a): a is TrackedAlert => !!a);
+    return this.ready(alert, members, now, state) === true;
+  }
+
   /** The earliest time a held incident's firing alert passes its "for T" (Infinity when none is waiting on time). */
   wakeAt(incident: Incident, state: PipelineState): number {
     let at = Infinity;
@@ -62,16 +69,22 @@ export class PagingStage implements AlertStage {
       const alert = state.alerts.get(m.fingerprint);
       if (!alert || alert.status !== 'firing') continue;
       const rule = this.rules.find((r) => matchesAll(r.matchers, alert.labels));
-      if (rule?.page) at = Math.min(at, alert.startsAt + rule.forMs);
+      if (rule?.page) at = Math.min(at, alert.startsAt + rule.forMs + (rule.forMs > 0 ? state.resolutionLatencyOf(alert) : 0));
     }
     return at;
   }
 
-  private ready(alert: TrackedAlert, members: TrackedAlert[], now: number): true | { why: string; pageable: boolean } {
+  private ready(alert: TrackedAlert, members: TrackedAlert[], now: number, state: PipelineState): true | { why: string; pageable: boolean } {
     const rule = this.rules.find((r) => matchesAll(r.matchers, alert.labels));
     if (!rule || !rule.page) return { why: `${name(alert)} does not page on its own`, pageable: false };
     const hold = (why: string) => ({ why, pageable: true });
     if (now - alert.startsAt < rule.forMs) return hold(`${name(alert)} has fired for less than ${rule.forMs / 1000}s`);
+    // "for T" is judged on what is known: a resolution Alertmanager holds back until its next flush must have had
+    // its chance to arrive, or a blip that already ended would page.
+    const latency = state.resolutionLatencyOf(alert);
+    if (rule.forMs > 0 && now - alert.startsAt < rule.forMs + latency) {
+      return hold(`${name(alert)} waits ${Math.round(latency / 1000)}s more for a resolution Alertmanager may still send`);
+    }
     const ofRule = members.filter((m) => matchesAll(rule.matchers, m.labels));
     if (ofRule.length < rule.afterCount) return hold(`${ofRule.length} of the ${rule.afterCount} alerts its rule waits for`);
     if (rule.nOfM) {

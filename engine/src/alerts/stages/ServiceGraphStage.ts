@@ -1,6 +1,9 @@
 import type { AlertStage, LinkProposal } from './AlertStage.js';
 import { KeyIndex } from './KeyIndex.js';
 
+/** How much earlier a caller's alert may begin than its callee's and still be its echo (rule `for` and scrape jitter). */
+const CAUSAL_SLACK_MS = 120_000;
+
 /**
  * Grouping along the service graph: an alert joins an incident that has an active alert on the same service or on a
  * service one edge away (caller or callee), so a cascade along calls becomes one incident, reached hop by hop.
@@ -27,9 +30,16 @@ export class ServiceGraphStage implements AlertStage {
       proposals.push({ incidentId: same.incident.id, reason: { kind: 'same-service', joinedTo: same.via, detail: `same ${how}` } });
     }
     for (const neighbour of state.topology.neighboursOf(service)) {
-      const found = this.index.incidentThrough(neighbour, alert.fingerprint, state, now, alert.startsAt);
+      // Failures travel from a callee to its callers: a caller's alert joins a callee's that began before it (give or
+      // take CAUSAL_SLACK_MS), and a callee's alert joins callers' alerts that began after it.
+      const callsNeighbour = state.topology.callersOf(neighbour).has(service);
+      const startedOf = (f: string) => state.alerts.get(f)?.startsAt ?? 0;
+      const causal = callsNeighbour
+        ? (member: string) => startedOf(member) <= alert.startsAt + CAUSAL_SLACK_MS
+        : (member: string) => alert.startsAt <= startedOf(member) + CAUSAL_SLACK_MS;
+      const found = this.index.incidentThrough(neighbour, alert.fingerprint, state, now, alert.startsAt, causal);
       if (!found) continue;
-      const edge = state.topology.callersOf(neighbour).has(service) ? `${service} → ${neighbour}` : `${neighbour} → ${service}`;
+      const edge = callsNeighbour ? `${service} → ${neighbour}` : `${neighbour} → ${service}`;
       proposals.push({ incidentId: found.incident.id, reason: { kind: 'service-graph', joinedTo: found.via, detail: `edge ${edge}` } });
     }
     return proposals;
