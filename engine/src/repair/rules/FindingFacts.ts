@@ -86,6 +86,11 @@ export class FindingFacts {
     return { began, previousHealthy, failing, previous };
   }
 
+  get newRevisionUnhealthy(): boolean {
+    const pods = this.rollout.failing?.pods ?? [];
+    return pods.length > 0 && pods.every((p) => Boolean(p.spec?.nodeName) && !isPodReady(p));
+  }
+
   /** Ready nodes workloads can run on (a tainted control plane is not one; a single node's control plane is). */
   get readyWorkers(): V1Node[] {
     return this.index.nodes.filter(isWorkloadNode);

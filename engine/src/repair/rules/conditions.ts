@@ -11,6 +11,7 @@ const CHECKS: { [K in keyof RuleConditions]-?: Check<K> } = {
   ownedByController: (f, v) => f.ownedByController === v,
   beganWithRollout: (f, v) => f.rollout.began === v,
   previousRevisionHealthy: (f, v) => f.rollout.previousHealthy === v,
+  newRevisionUnhealthy: (f, v) => f.newRevisionUnhealthy === v,
   heldFor: (f, seconds) => f.finding.heldSeconds >= seconds,
   minOccurrences: (f, n) => (f.finding.details.occurrences ?? 0) >= n,
   oomKilled: (f, v) => f.oomKilled === v,

@@ -51,6 +51,16 @@ rules:
     budgetPerNamespacePerHour: 3
     verify: { kubernetes: [deploymentAvailable, podsReady, noRecentRestarts], for: 5m, deadline: 15m }
     continue: true
+  - id: stuck-rollout-rollback
+    description: a rollout past its deadline whose new pods run but never become Ready, roll back to the healthy previous revision
+    match: { types: [RolloutStuck] }
+    conditions: { beganWithRollout: true, previousRevisionHealthy: true, newRevisionUnhealthy: true }
+    action: { type: rollback }
+    mode: approve
+    cooldown: 1h
+    budgetPerNamespacePerHour: 3
+    verify: { kubernetes: [deploymentAvailable, podsReady], for: 5m, deadline: 15m }
+    continue: true
   - id: failing-pods-notify
     description: pods fail without a healthy previous revision to return to
     match: { types: [CrashLoopBackOff, ImagePullBackOff, ProbeFailing, RolloutStuck] }

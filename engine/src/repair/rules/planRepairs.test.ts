@@ -57,6 +57,13 @@ describe('planRepairs with the default rules', () => {
     expect(types(plan(rollout('pricing', 'tariff', broken, { previousAvailable: 0 })))).toEqual(['notify']);
   });
 
+  it('rolls back a stuck rollout whose new pods run but never get Ready, not one whose pods cannot be scheduled', () => {
+    const running = rollout('docs', 'portal', (rs, s) => rsPod(rs, s, { state: { running: true, ready: false, startedAgo: 1400 } }));
+    expect(plan(running).find((a) => a.type === 'rollback')).toMatchObject({ ruleId: 'stuck-rollout-rollback', params: { toRevision: 4 } });
+    const pending = rollout('docs', 'portal', (rs, s) => rsPod(rs, s, { unschedulable: '0/3 nodes are available: 3 Insufficient memory.', createdAgo: 1400 }));
+    expect(types(plan(pending))).toEqual(['notify']);
+  });
+
   it('rolls back an image that cannot be pulled', () => {
     const actions = plan(rollout('notify', 'push', (rs, s) => rsPod(rs, s, { state: { waiting: 'ImagePullBackOff' }, createdAgo: 900 })));
     expect(types(actions)).toContain('rollback');
@@ -140,10 +147,14 @@ describe('planRepairs with the default rules', () => {
     };
     const rollback = plan(snapshot).find((a) => a.type === 'rollback');
     expect(rollback).toMatchObject({ target: { kind: 'StatefulSet', name: 'cache' }, params: { toRevision: 1, fromRevision: 2, toControllerRevision: 'cache-v1' } });
-    // The same failure with every pod on the new revision: nothing healthy to go back to.
-    snapshot.pods = [member(0, 'cache-v2', crashing), member(1, 'cache-v2', crashing), member(2, 'cache-v2', crashing)];
-    snapshot.controllerRevisions = [cr('cache-v1', 1, 30 * 86_400), cr('cache-v2', 2, 20 * 86_400)];
-    expect(types(plan(snapshot))).toEqual(['notify']);
+    // The same failure with every pod on the new revision: nothing healthy to go back to. (A new snapshot object:
+    // scans treat snapshots as immutable and cache their index.)
+    const allNew: ClusterSnapshot = {
+      ...snapshot,
+      pods: [member(0, 'cache-v2', crashing), member(1, 'cache-v2', crashing), member(2, 'cache-v2', crashing)],
+      controllerRevisions: [cr('cache-v1', 1, 30 * 86_400), cr('cache-v2', 2, 20 * 86_400)],
+    };
+    expect(types(plan(allNew))).toEqual(['notify']);
   });
 
   it('plans nothing for a healthy cluster', () => {
@@ -169,7 +180,7 @@ describe('planRepairs policy and guards', () => {
     const spent = [1, 2, 3].map((i) => ({ type: 'rollback' as const, target: { ...target, name: `other-${i}` }, ruleId: 'bad-rollout-rollback', at: ago(1200) }));
     const { actions, skipped } = planRepairsWithReasons(scanSnapshot(crashRollout(), NOW), crashRollout(), defaultRuleFile(), defaultRepairPolicy(), NOW, spent);
     expect(types(actions)).toEqual(['notify']);
-    expect(skipped.map((s) => s.reason).join()).toContain('budget: 3 actions per hour');
+    expect(skipped.map((s) => s.reason).join()).toContain('budget: 3 rollback actions per hour');
   });
 
   it('downgrades acting outside the maintenance windows to recommend', () => {

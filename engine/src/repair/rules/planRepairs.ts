@@ -69,16 +69,18 @@ const sameTarget = (a: { type: string; target: { kind: string; namespace: string
 function throttled(rule: RepairRule, action: BuiltAction, ctx: PlanContext, planned: PlannedAction[]): string | undefined {
   const now = ctx.now.getTime();
   const recent = (seconds: number) => (r: RecentAction) => now - (toMillis(r.at) ?? 0) < seconds * 1000;
-  if (ctx.history.filter(recent(rule.cooldown)).some((r) => r.ruleId === rule.id && sameTarget(r, action))) {
+  // Any rule's action of the same type on the same target counts: two rules must not take turns on one workload.
+  if (ctx.history.filter(recent(rule.cooldown)).some((r) => sameTarget(r, action))) {
     return `cooldown: ${action.type} on ${action.target.kind}/${action.target.name} ran within ${rule.cooldown}s`;
   }
   if (action.type === 'notify') return undefined;
   const ns = action.target.namespace;
+  // The budget counts this action type in the namespace whichever rule planned it ("3 rollbacks an hour in shop").
   const spent =
-    ctx.history.filter(recent(3600)).filter((r) => r.ruleId === rule.id && r.target.namespace === ns).length +
-    planned.filter((p) => p.ruleId === rule.id && p.target.namespace === ns && p.type !== 'notify').length;
+    ctx.history.filter(recent(3600)).filter((r) => r.type === action.type && r.target.namespace === ns).length +
+    planned.filter((p) => p.type === action.type && p.target.namespace === ns).length;
   return spent >= rule.budgetPerNamespacePerHour
-    ? `budget: ${rule.budgetPerNamespacePerHour} actions per hour in namespace ${ns || '(cluster)'} spent`
+    ? `budget: ${rule.budgetPerNamespacePerHour} ${action.type} actions per hour in namespace ${ns || '(cluster)'} spent`
     : undefined;
 }
 

@@ -80,6 +80,11 @@ export const conditionsSchema = z
     beganWithRollout: z.boolean().optional(),
     /** The revision before the failing one had available pods (ReplicaSet status) and is not failing itself. */
     previousRevisionHealthy: z.boolean().optional(),
+    /**
+     * Every pod of the failing revision is scheduled and none is Ready: the revision itself does not work (pods that
+     * no node can take are a capacity problem, not the revision's).
+     */
+    newRevisionUnhealthy: z.boolean().optional(),
     /** The condition has held at least this long. */
     heldFor: durationSchema.optional(),
     /** Minimum occurrences (restarts, OOM kills, evicted pods) behind the finding. */
@@ -190,7 +195,7 @@ export const ruleSchema = z
     action: actionSpecSchema,
     mode: repairModeSchema.default('recommend'),
     cooldown: durationSchema.default(1800),
-    /** Actions per namespace and hour this rule may plan. */
+    /** Most actions of this rule's action type per namespace and hour (past and planned, whichever rule made them). */
     budgetPerNamespacePerHour: z.number().int().min(0).max(100).default(5),
     /** Largest share of a workload's replicas one action may touch at once. */
     blastRadius: z.number().gt(0).max(1).default(0.25),

@@ -139,7 +139,10 @@ export function provideIndex(snapshot: ClusterSnapshot, index: SnapshotIndex): v
   cache.set(snapshot, index);
 }
 
-/** The index of a snapshot, built on first use and shared by every detector of the scan. */
+/**
+ * The index of a snapshot, built on first use and shared by every detector of the scan and by the planner.
+ * Snapshots are treated as immutable: a changed cluster is a new snapshot object.
+ */
 export function indexSnapshot(snapshot: ClusterSnapshot): SnapshotIndex {
   let index = cache.get(snapshot);
   if (!index) {
