@@ -1,6 +1,23 @@
 import { createApiRef } from '@backstage/core-plugin-api';
 import type { CompoundEntityRef } from '@backstage/catalog-model';
-import type { Answer, EntityWorkloadsResponse, ForecastResponse, JobRecordDto, RcaResult, Unavailable } from './types';
+import type {
+  Answer,
+  EntityScope,
+  EntityWorkloadsResponse,
+  FindingDto,
+  ForecastResponse,
+  IncidentDto,
+  JobRecordDto,
+  RcaResult,
+  RepairActionDto,
+  Unavailable,
+} from './types';
+
+/** The entity's part of the engine's repair state. */
+export interface EntityRepairs {
+  findings: FindingDto[];
+  approvals: RepairActionDto[];
+}
 
 /** The page's one seam: the real client calls the backend plugin; tests may provide their own implementation. */
 export interface CloudOpsApi {
@@ -17,6 +34,13 @@ export interface CloudOpsApi {
     horizonMinutes?: number;
   }): Promise<ForecastResponse | Unavailable>;
   ask(request: { question: string; namespace?: string; workload?: string }): Promise<Answer | Unavailable>;
+  /** Findings and pending approvals of the entity's workloads. */
+  getRepairs(scope: EntityScope): Promise<EntityRepairs | Unavailable>;
+  /** Approves or rejects a pending action (needs aicloudops.repair.approve and cluster changes allowed). */
+  decideRepair(id: string, decision: 'approve' | 'reject', comment?: string): Promise<RepairActionDto>;
+  /** Open incidents touching the entity's services. */
+  getIncidents(scope: EntityScope): Promise<IncidentDto[] | Unavailable>;
+  updateIncident(id: string, action: 'ack' | 'resolve'): Promise<IncidentDto>;
 }
 
 export const cloudOpsApiRef = createApiRef<CloudOpsApi>({ id: 'plugin.aicloudops.service' });

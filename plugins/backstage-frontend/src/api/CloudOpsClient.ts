@@ -2,8 +2,19 @@ import type { CompoundEntityRef } from '@backstage/catalog-model';
 import type { DiscoveryApi, FetchApi } from '@backstage/core-plugin-api';
 import { ResponseError } from '@backstage/errors';
 import { createEngineClient, EngineApiError, type EngineClient } from '@ai-cloudops/engine/client';
-import type { CloudOpsApi } from './CloudOpsApi';
-import type { Answer, EntityWorkloadsResponse, ForecastResponse, JobRecordDto, RcaResult, Unavailable } from './types';
+import type { CloudOpsApi, EntityRepairs } from './CloudOpsApi';
+import { isEntityAction, isEntityFinding, isEntityIncident } from './entityScope';
+import type {
+  Answer,
+  EntityScope,
+  EntityWorkloadsResponse,
+  ForecastResponse,
+  IncidentDto,
+  JobRecordDto,
+  RcaResult,
+  RepairActionDto,
+  Unavailable,
+} from './types';
 
 export interface CloudOpsClientOptions {
   discoveryApi: DiscoveryApi;
@@ -79,19 +90,57 @@ export class CloudOpsClient implements CloudOpsApi {
     return capability(() => engine.ask(request), 'The assistant');
   }
 
+  async getRepairs(scope: EntityScope): Promise<EntityRepairs | Unavailable> {
+    const engine = await this.engine();
+    return capability(async () => {
+      const [scan, approvals] = await Promise.all([
+        engine.repairFindings(scope.namespace ? { namespace: scope.namespace } : {}),
+        engine.repairApprovals(),
+      ]);
+      return {
+        findings: scan.findings.filter((f) => isEntityFinding(scope, f)),
+        approvals: approvals.items.filter((a) => isEntityAction(scope, a)),
+      };
+    }, 'Repair');
+  }
+
+  async decideRepair(id: string, decision: 'approve' | 'reject', comment?: string): Promise<RepairActionDto> {
+    const engine = await this.engine();
+    return decision === 'approve' ? engine.approveRepair(id, comment) : engine.rejectRepair(id, comment);
+  }
+
+  async getIncidents(scope: EntityScope): Promise<IncidentDto[] | Unavailable> {
+    const engine = await this.engine();
+    return capability(async () => {
+      const { items } = await engine.incidents({ status: 'open' });
+      return items.filter((i) => isEntityIncident(scope, i));
+    }, 'Alerting');
+  }
+
+  async updateIncident(id: string, action: 'ack' | 'resolve'): Promise<IncidentDto> {
+    const engine = await this.engine();
+    return action === 'ack' ? engine.acknowledgeIncident(id) : engine.resolveIncident(id);
+  }
+
   private async engine(): Promise<EngineClient> {
     const base = await this.options.discoveryApi.getBaseUrl('aicloudops');
     return createEngineClient({ baseUrl: `${base}/engine`, fetchApi: this.options.fetchApi });
   }
 }
 
-/** The engine answers a missing route with 404 `no route METHOD /path`: this engine lacks the capability. */
+/**
+ * The engine answers a missing route with 404 `no route METHOD /path`: this engine lacks the capability. Repair answers
+ * 503 UPSTREAM_UNAVAILABLE when the engine cannot act on its default cluster: also a note, not a failure.
+ */
 async function capability<T>(call: () => Promise<T>, name: string): Promise<T | Unavailable> {
   try {
     return await call();
   } catch (error) {
     if (error instanceof EngineApiError && error.status === 404 && error.message.startsWith('no route')) {
       return { unavailable: true, message: `${name} is not available on this engine (${error.message})` };
+    }
+    if (error instanceof EngineApiError && error.code === 'UPSTREAM_UNAVAILABLE' && name === 'Repair') {
+      return { unavailable: true, message: `${name} is not available on this engine: ${error.message}` };
     }
     throw error;
   }

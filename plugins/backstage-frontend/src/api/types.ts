@@ -6,6 +6,10 @@
 export type {
   Answer,
   Citation,
+  FindingDto,
+  IncidentAlert,
+  IncidentDto,
+  RepairActionDto,
   ForecastPoint,
   ForecastResponse,
   JobRecordDto,
@@ -23,3 +27,11 @@ export interface Unavailable {
 
 export const isUnavailable = (value: unknown): value is Unavailable =>
   typeof value === 'object' && value !== null && (value as Unavailable).unavailable === true;
+
+/** Which workloads an entity owns, for filtering engine-wide lists (findings, approvals, incidents) to the entity. */
+export interface EntityScope {
+  /** Undefined: the engine's default namespace (the entity has no namespace annotation). */
+  namespace?: string;
+  /** Names of the entity's workloads (from its label selector) and its service name. */
+  names: string[];
+}

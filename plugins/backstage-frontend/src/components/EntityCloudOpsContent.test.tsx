@@ -8,9 +8,11 @@ import type {
   Answer,
   EntityWorkloadsResponse,
   ForecastResponse,
+  IncidentDto,
   JobRecordDto,
   RcaCandidate,
   RcaResult,
+  RepairActionDto,
   Unavailable,
   WorkloadHealth,
 } from '../api/types';
@@ -138,6 +140,19 @@ class TestCloudOpsApi implements CloudOpsApi {
       conversationId: 'c-1',
       turn: 0,
     };
+  }
+  // Repairs and incidents have their own tests (EntityOpsCards.test.tsx); here the entity has none.
+  async getRepairs() {
+    return { findings: [], approvals: [] };
+  }
+  async decideRepair(): Promise<RepairActionDto> {
+    throw new Error('no approvals in these tests');
+  }
+  async getIncidents() {
+    return [];
+  }
+  async updateIncident(): Promise<IncidentDto> {
+    throw new Error('no incidents in these tests');
   }
 }
 

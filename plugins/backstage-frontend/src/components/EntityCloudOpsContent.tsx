@@ -5,6 +5,7 @@ import Grid from '@mui/material/Grid';
 import { KUBERNETES_ID_ANNOTATION } from '@ai-cloudops/backstage-plugin-common';
 import { isCloudOpsAvailable, namespaceOf, serviceOf } from '../isCloudOpsAvailable';
 import { AssistantCard } from './AssistantCard';
+import { EntityOpsCards } from './EntityOpsCards';
 import { ForecastCard } from './ForecastCard';
 import { RcaCard } from './RcaCard';
 import { WorkloadsCard } from './WorkloadsCard';
@@ -22,6 +23,9 @@ export function EntityCloudOpsContent() {
     <Grid container spacing={3} alignItems="stretch">
       <Grid item xs={12}>
         <WorkloadsCard entityRef={getCompoundEntityRef(entity)} />
+      </Grid>
+      <Grid item xs={12}>
+        <EntityOpsCards />
       </Grid>
       <Grid item xs={12} md={6}>
         <RcaCard service={service} {...scope} />

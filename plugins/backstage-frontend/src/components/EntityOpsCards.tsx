@@ -1,0 +1,23 @@
+import { Progress, ResponseErrorPanel } from '@backstage/core-components';
+import Grid from '@mui/material/Grid';
+import { useEntityScope } from '../hooks/useEntityScope';
+import { IncidentsCard } from './IncidentsCard';
+import { RepairsCard } from './RepairsCard';
+
+/** The repair and incident cards, both scoped to the entity's workloads once those are known. */
+export function EntityOpsCards() {
+  const { value: scope, loading, error } = useEntityScope();
+  if (loading) return <Progress />;
+  if (error) return <ResponseErrorPanel error={error} />;
+  if (!scope) return null;
+  return (
+    <Grid container spacing={3} alignItems="stretch">
+      <Grid item xs={12} md={6}>
+        <RepairsCard scope={scope} />
+      </Grid>
+      <Grid item xs={12} md={6}>
+        <IncidentsCard scope={scope} />
+      </Grid>
+    </Grid>
+  );
+}
