@@ -183,14 +183,30 @@ export class FindingFacts {
       (p) => !isTerminal(p) && !isTerminating(p) && p.metadata?.ownerReferences?.[0]?.kind !== 'DaemonSet',
     );
     const need = sumRequests(onNode);
+    const free = this.freeCapacity(this.nodeName);
+    return need.cpu <= free.cpu && need.memory <= free.memory;
+  }
+
+  /** Whether `extra` more pods of the finding's scale target fit the schedulable workers' free requests. */
+  roomForReplicas(extra: number): boolean {
+    const target = this.scaleTarget;
+    if (!target || extra <= 0) return true;
+    const obj = this.index.get<AnyObject & { spec?: { template?: { spec?: { containers?: Container[] } } } }>(target.kind, target.namespace, target.name);
+    const each = sumRequests([{ spec: { containers: obj?.spec?.template?.spec?.containers ?? [] } }]);
+    const free = this.freeCapacity();
+    return each.cpu * extra <= free.cpu && each.memory * extra <= free.memory;
+  }
+
+  /** Allocatable minus requested CPU and memory over the schedulable workers (one node left out, if named). */
+  private freeCapacity(except?: string): { cpu: number; memory: number } {
     const free = { cpu: 0, memory: 0 };
     for (const n of this.index.nodes) {
-      if (n.metadata?.name === this.nodeName || !isSchedulableWorker(n)) continue;
+      if (n.metadata?.name === except || !isSchedulableWorker(n)) continue;
       const used = sumRequests((this.index.podsByNode.get(n.metadata?.name ?? '') ?? []).filter((p) => !isTerminal(p)));
       free.cpu += (parseQuantity(n.status?.allocatable?.['cpu']) ?? 0) - used.cpu;
       free.memory += allocatableMemory(n) - used.memory;
     }
-    return need.cpu <= free.cpu && need.memory <= free.memory;
+    return free;
   }
 
   get oomKilled(): boolean {

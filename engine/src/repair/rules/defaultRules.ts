@@ -94,7 +94,7 @@ rules:
     description: HPA at max with sustained high utilisation and all pods Ready, raise maxReplicas within the cap
     match: { types: [HpaAtMax] }
     conditions: { heldFor: 10m, allPodsReady: true, utilisationAtLeastTarget: 1 }
-    action: { type: raise-hpa-max, params: { factor: 1.5, cap: 50 } }
+    action: { type: raise-hpa-max, params: { factor: 1.5, cap: 100 } }
     mode: approve
     cooldown: 2h
     verify: { kubernetes: [podsReady, hpaBelowMax], for: 10m, deadline: 30m }

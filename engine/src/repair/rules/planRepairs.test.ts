@@ -22,10 +22,10 @@ function oomDeployment(limit: string, nodeMemory = '15125526Ki'): ClusterSnapsho
   return { nodes: [...workers(2, { memory: nodeMemory }), node('cp-1', { controlPlane: true, memory: '64Gi' })], deployments: [dep], replicaSets: [rs], pods };
 }
 
-function hpaScenario(pendingPod: boolean): ClusterSnapshot {
-  const dep = deployment('store', 'web', { replicas: 10 });
+function hpaScenario(pendingPod: boolean, cpuRequest = '100m'): ClusterSnapshot {
+  const dep = deployment('store', 'web', { replicas: 10, container: { cpuRequest } });
   const rs = replicaSet(dep, 'h1', { revision: 3, replicas: 10, available: 10 });
-  const pods = Array.from({ length: 10 }, (_, i) => rsPod(rs, `p${i}`));
+  const pods = Array.from({ length: 10 }, (_, i) => rsPod(rs, `p${i}`, { container: { cpuRequest } }));
   if (pendingPod) pods.push(rsPod(rs, 'px', { unschedulable: '0/3 nodes are available: 3 Insufficient cpu.', createdAgo: 900 }));
   const hpa = {
     apiVersion: 'autoscaling/v2', kind: 'HorizontalPodAutoscaler', metadata: { name: 'web', namespace: 'store' },
@@ -88,6 +88,8 @@ describe('planRepairs with the default rules', () => {
     expect(raise).toMatchObject({ type: 'raise-hpa-max', target: { kind: 'HorizontalPodAutoscaler', name: 'web' }, params: { fromMaxReplicas: 10, toMaxReplicas: 15 } });
     const blocked = plan(hpaScenario(true));
     expect(types(blocked)).toEqual(['notify']);
+    // 5 more replicas of 1 CPU do not fit three 3.92-CPU workers that already run ten of them.
+    expect(types(plan(hpaScenario(false, '1')))).toEqual(['notify']);
   });
 
   it('deletes Evicted pods and tells a person about the node behind them', () => {

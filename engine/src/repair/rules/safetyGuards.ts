@@ -82,6 +82,18 @@ export const SAFETY_GUARDS: SafetyGuard[] = [
     },
   },
   {
+    name: 'room-for-replicas',
+    check: (a, f) => {
+      const extra =
+        a.type === 'scale'
+          ? Number(a.params['addReplicas'] ?? 0)
+          : a.type === 'raise-hpa-max'
+            ? Number(a.params['toMaxReplicas'] ?? 0) - Number(a.params['fromMaxReplicas'] ?? 0)
+            : 0;
+      return extra > 0 && !f.roomForReplicas(extra) ? `the workers lack room for ${extra} more replicas` : undefined;
+    },
+  },
+  {
     name: 'scale-fights-hpa',
     check: (a, f) => {
       if (a.type !== 'scale') return undefined;
