@@ -17,8 +17,6 @@ const LINK_STRENGTH: Record<string, number> = {
 };
 
 const RECHECK_MS = 60_000;
-/** Alertmanager's default group_interval: until a group's rhythm is seen, a resolution may come this late. */
-const DEFAULT_GROUP_INTERVAL_MS = 5 * 60_000;
 const MAX_RESOLUTION_LATENCY_MS = 15 * 60_000;
 const MIN_GAP_MS = 1_000;
 const BRIDGING_MUTES = new Set(['inhibited', 'topology-inhibited']);
@@ -127,7 +125,7 @@ export class AlertPipeline implements PipelineState {
   private typicalGap(): number {
     if (this.typicalGapCache && this.typicalGapCache[0] === this.cadenceLearned) return this.typicalGapCache[1];
     const gaps = [...this.groupCadence.values()].map(([, gap]) => gap).filter(Number.isFinite).sort((a, b) => a - b);
-    const typical = gaps.length === 0 ? DEFAULT_GROUP_INTERVAL_MS : gaps[Math.floor(gaps.length / 2)]!;
+    const typical = gaps.length === 0 ? this.config.defaultResolutionLatencySeconds * 1000 : gaps[Math.floor(gaps.length / 2)]!;
     this.typicalGapCache = [this.cadenceLearned, typical];
     return typical;
   }

@@ -101,6 +101,11 @@ export const alertsConfigSchema = z
     groupBy: z.array(z.array(z.string()).min(1)).default([['namespace', 'service']]),
     /** An alert joins an incident only through a member active within this window (seconds). */
     groupWindowSeconds: z.coerce.number().positive().default(600),
+    /**
+     * Until an Alertmanager group's flush rhythm (group_interval) has been seen, a resolution may arrive this late:
+     * Alertmanager's default group_interval. "for T" waits for it on top of T.
+     */
+    defaultResolutionLatencySeconds: z.coerce.number().min(0).default(300),
     /** An alert joins only incidents whose first alert began at most this long before it (seconds). */
     maxIncidentSpanSeconds: z.coerce.number().positive().default(1200),
     /** Join alerts Alertmanager delivered under the same groupKey. */

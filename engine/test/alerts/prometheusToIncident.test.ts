@@ -52,7 +52,8 @@ describe('Prometheus → Alertmanager → engine webhook → incident', () => {
         server: { port: 0, auth: { enabled: true, tokens: [{ name: 'alertmanager', token: TOKEN, role: 'operator' }] } },
         cluster: { kind: 'simulated', injectFaults: false },
         serviceGraph: { edges: [{ from: 'checkout', to: 'payments' }] },
-        alerts: { autoRca: true, pagingRules: [{ matchers: ['severity="critical"'], page: true, forSeconds: 2 }, { matchers: [], page: false }] },
+        // Alertmanager below flushes every second; until the engine has seen that rhythm it assumes 1 s, not the 5 min default.
+        alerts: { autoRca: true, defaultResolutionLatencySeconds: 1, pagingRules: [{ matchers: ['severity="critical"'], page: true, forSeconds: 2 }, { matchers: [], page: false }] },
       },
       logger: pino({ level: 'silent' }),
     });
