@@ -4,6 +4,7 @@ import { ObjectStore } from './apiserver/ObjectStore.js';
 import type { ControllerTuning } from './controller/ControllerContext.js';
 import { Controller } from './controller/Controller.js';
 import type { NodePressure } from './controller/EvictionController.js';
+import { breakServiceSelector, createClaim, rolloutMissingReference } from './controller/configFaults.js';
 import { createRandom, uuidFrom } from './controller/random.js';
 import { FaultLedger } from './faults.js';
 import { seedShop } from './controller/seedShop.js';
@@ -97,6 +98,21 @@ export class SimulatedCluster {
   /** Puts a node under pressure (condition + NoSchedule taint), evicting up to `evict` of its pods; `on: false` lifts it. */
   setNodePressure(node: string, pressure: NodePressure, on = true, evict = 0): void {
     this.controller.setNodePressure(node, pressure, on, evict);
+  }
+
+  /** Rolls the Deployment out to a revision that reads a ConfigMap or Secret that does not exist. */
+  rolloutMissingReference(namespace: string, service: string, kind: 'ConfigMap' | 'Secret' = 'ConfigMap', name = `${service}-settings`): void {
+    rolloutMissingReference(this.store, namespace, service, kind, name);
+  }
+
+  /** Points a Service's selector at a label no pod has, so it has no endpoints. */
+  breakServiceSelector(namespace: string, service: string): void {
+    breakServiceSelector(this.store, namespace, service);
+  }
+
+  /** Creates a PersistentVolumeClaim on a StorageClass; it binds only if the class exists (`createClass`). */
+  createClaim(namespace: string, name: string, storageClassName: string, createClass = false): void {
+    createClaim(this.store, namespace, name, storageClassName, createClass);
   }
 
   /** A KubeConfig whose current context (`simulated`) points at this server. */

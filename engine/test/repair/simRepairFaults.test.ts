@@ -80,3 +80,37 @@ describe('simulated repair faults', () => {
     expect(lifted.spec?.taints ?? []).toEqual([]);
   });
 });
+
+describe('simulated configuration faults', () => {
+  it('a rollout reading a missing ConfigMap waits in CreateContainerConfigError until the ConfigMap exists', async () => {
+    cluster.rolloutMissingReference('shop', 'currency', 'ConfigMap', 'currency-settings');
+    cluster.step(4);
+    const waiting = (await pods('currency')).filter((p) => p.status?.containerStatuses?.[0]?.state?.waiting?.reason === 'CreateContainerConfigError');
+    expect(waiting.length).toBeGreaterThan(0);
+    expect(waiting[0]!.status!.containerStatuses![0]!.state!.waiting!.message).toBe('configmap "currency-settings" not found');
+    await core.createNamespacedConfigMap({ namespace: 'shop', body: { metadata: { name: 'currency-settings' }, data: { RATE: '1' } } });
+    cluster.step(8);
+    const running = (await pods('currency')).filter((p) => !p.metadata?.deletionTimestamp);
+    expect(running.every((p) => p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'))).toBe(true);
+  });
+
+  it('keeps Endpoints per Service: addresses of Ready pods, none once the selector matches nothing', async () => {
+    cluster.step(1);
+    const before = await core.readNamespacedEndpoints({ namespace: 'shop', name: 'cart' });
+    expect(before.subsets?.[0]?.addresses?.length).toBeGreaterThan(0);
+    cluster.breakServiceSelector('shop', 'cart');
+    cluster.step(1);
+    const after = await core.readNamespacedEndpoints({ namespace: 'shop', name: 'cart' });
+    expect(after.subsets ?? []).toEqual([]);
+  });
+
+  it('binds a claim whose StorageClass exists and leaves one on a missing class Pending with ProvisioningFailed', async () => {
+    cluster.createClaim('shop', 'data-ok', 'standard', true);
+    cluster.createClaim('shop', 'data-missing', 'fast-ssd');
+    cluster.step(2);
+    expect((await core.readNamespacedPersistentVolumeClaim({ namespace: 'shop', name: 'data-ok' })).status?.phase).toBe('Bound');
+    expect((await core.readNamespacedPersistentVolumeClaim({ namespace: 'shop', name: 'data-missing' })).status?.phase).toBe('Pending');
+    const events = await core.listNamespacedEvent({ namespace: 'shop', fieldSelector: 'involvedObject.name=data-missing' });
+    expect(events.items.map((e) => e.message)).toContain('storageclass.storage.k8s.io "fast-ssd" not found');
+  });
+});

@@ -3,6 +3,8 @@ import type { FaultLedger } from '../faults.js';
 import { DEFAULT_TUNING, DEPLOYMENTS, type ControllerContext, type ControllerTuning } from './ControllerContext.js';
 import { DeploymentController } from './DeploymentController.js';
 import { EventRecorder } from './EventRecorder.js';
+import { EndpointsController } from './EndpointsController.js';
+import { ClaimController } from './ClaimController.js';
 import { EvictionController, type NodePressure } from './EvictionController.js';
 import { parseQuantity } from './quantity.js';
 import { FaultRollouts } from './faultRollouts.js';
@@ -47,6 +49,8 @@ export class Controller {
   private readonly kubelet = new Kubelet();
   private readonly hpas = new HpaController();
   private readonly evictions = new EvictionController();
+  private readonly endpoints = new EndpointsController();
+  private readonly claims = new ClaimController();
   private timer?: NodeJS.Timeout;
 
   constructor(options: ControllerOptions) {
@@ -94,6 +98,8 @@ export class Controller {
     this.replicaSets.updateStatuses(ctx);
     this.deployments.updateStatuses(ctx);
     this.hpas.reconcile(ctx);
+    this.endpoints.reconcile(ctx);
+    this.claims.reconcile(ctx);
     if (ctx.tick % EVENT_SWEEP_TICKS === 0) {
       this.events.expire(new Date(ctx.now().getTime() - ctx.tuning.eventTtlSeconds * 1000));
       this.kubelet.sweep(ctx);

@@ -2,6 +2,7 @@ import { clone, type KubeObject } from '../apiserver/KubeObject.js';
 import { shopService, SHOP_SERVICES } from '../shop.js';
 import { NODES, PODS, isFinished, isTerminating, type ControllerContext } from './ControllerContext.js';
 import { parseQuantity } from './quantity.js';
+import { missingReference } from './configReferences.js';
 import { logLines, type LogCondition, type LogContext } from './logTemplates.js';
 import { createRandom, hashString } from './random.js';
 import { nodeIsReady } from './Scheduler.js';
@@ -27,6 +28,8 @@ interface ContainerSpec {
   name: string;
   image: string;
   resources?: { limits?: { memory?: string } };
+  env?: Parameters<typeof missingReference>[2]['env'];
+  envFrom?: Parameters<typeof missingReference>[2]['envFrom'];
   ports?: Array<{ containerPort: number }>;
 }
 
@@ -175,6 +178,12 @@ export class Kubelet {
           rt.stage = 'pull-backoff';
           rt.since = ctx.tick;
           rt.backoff = Math.min(ctx.tuning.maxBackoffTicks, Math.max(1, rt.backoff * 2));
+        } else if (missingReference(ctx.store, namespace, container)) {
+          // The kubelet pulls, then cannot build the container's environment; it retries on every sync.
+          const problem = missingReference(ctx.store, namespace, container)!;
+          event('Warning', 'Failed', `Error: ${problem}`);
+          rt.state = { waiting: { reason: 'CreateContainerConfigError', message: problem } };
+          rt.stage = 'pull';
         } else {
           event('Normal', 'Pulling', `Pulling image "${image}"`);
           event(

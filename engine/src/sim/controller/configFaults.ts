@@ -1,0 +1,56 @@
+import { clone, type KubeObject } from '../apiserver/KubeObject.js';
+import type { ObjectStore } from '../apiserver/ObjectStore.js';
+import { DEPLOYMENTS, SERVICES } from './ControllerContext.js';
+
+/**
+ * Faults of configuration, applied the way a person's bad change would be: through the objects themselves, so the
+ * repair loop sees an ordinary revision, Service or claim and no fault ledger entry.
+ */
+
+/** A new revision of the Deployment whose first container reads a ConfigMap or Secret that does not exist. */
+export function rolloutMissingReference(store: ObjectStore, namespace: string, service: string, kind: 'ConfigMap' | 'Secret', name: string): void {
+  const deployment = mustGet(store, DEPLOYMENTS, namespace, service);
+  const next = clone(deployment);
+  const containers = (next['spec'] as { template: { spec: { containers: Array<Record<string, unknown>> } } }).template.spec.containers;
+  const ref = kind === 'ConfigMap' ? { configMapRef: { name } } : { secretRef: { name } };
+  containers[0]!['envFrom'] = [...((containers[0]!['envFrom'] as unknown[]) ?? []), ref];
+  next.metadata.annotations = { ...next.metadata.annotations, 'kubernetes.io/change-cause': `deploy ${service} reading ${kind} ${name}` };
+  next.metadata.generation = (deployment.metadata.generation ?? 1) + 1;
+  store.update(DEPLOYMENTS, next);
+}
+
+/** Points a Service's selector at a label no pod carries (a typo in a deploy). */
+export function breakServiceSelector(store: ObjectStore, namespace: string, service: string): void {
+  const svc = mustGet(store, SERVICES, namespace, service);
+  const next = clone(svc);
+  const spec = next['spec'] as { selector?: Record<string, string> };
+  spec.selector = { ...spec.selector, app: `${service}-typo` };
+  store.update(SERVICES, next);
+}
+
+/** A claim on a StorageClass (created when `createClass`), as a StatefulSet's volumeClaimTemplate would make. */
+export function createClaim(store: ObjectStore, namespace: string, name: string, storageClassName: string, createClass = false): void {
+  if (createClass && !store.has('storage.k8s.io/storageclasses', undefined, storageClassName)) {
+    store.create('storage.k8s.io/storageclasses', {
+      apiVersion: 'storage.k8s.io/v1',
+      kind: 'StorageClass',
+      metadata: { name: storageClassName },
+      provisioner: 'sim.csi.aicloudops.io',
+      reclaimPolicy: 'Delete',
+      volumeBindingMode: 'Immediate',
+    });
+  }
+  store.create('/persistentvolumeclaims', {
+    apiVersion: 'v1',
+    kind: 'PersistentVolumeClaim',
+    metadata: { name, namespace },
+    spec: { accessModes: ['ReadWriteOnce'], storageClassName, resources: { requests: { storage: '1Gi' } }, volumeMode: 'Filesystem' },
+    status: { phase: 'Pending' },
+  });
+}
+
+function mustGet(store: ObjectStore, resource: string, namespace: string, name: string): KubeObject {
+  const found = store.get(resource, namespace, name);
+  if (!found) throw new Error(`no ${resource} ${namespace}/${name} in the simulated cluster`);
+  return found;
+}
