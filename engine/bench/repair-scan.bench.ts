@@ -41,7 +41,8 @@ export const main: BenchMain = async (ctx) => {
     },
     snapshot,
   );
-  if (naive.findings !== indexed.findings) throw new Error(`baseline found ${naive.findings} findings, the scan ${indexed.findings}`);
+  if (naive.findings !== indexed.findings)
+    throw new Error(`baseline found ${naive.findings} findings, the scan ${indexed.findings}`);
   printTable(
     `repair-scan: ${snapshot.pods?.length} pods, ${snapshot.events?.length} events, ${snapshot.nodes?.length} nodes, ${indexed.findings} findings`,
     ['method', 'scan ms (median)'],

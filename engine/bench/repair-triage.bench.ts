@@ -21,13 +21,23 @@ const refText = (r: ObjectRef) => `${r.kind}/${r.namespace}/${r.name}`;
 async function planCase(dir: string, name: string): Promise<TriagePlanLine> {
   const { now } = JSON.parse(readFileSync(resolve(dir, 'case.json'), 'utf8')) as { now: string };
   const cluster = await loadIntoApiServer(readFileSync(resolve(dir, 'objects.yaml'), 'utf8'));
-  if (cluster.skipped.length > 0) console.warn(`${name}: the simulated API server does not serve ${[...new Set(cluster.skipped)].join(', ')}`);
+  if (cluster.skipped.length > 0)
+    console.warn(
+      `${name}: the simulated API server does not serve ${[...new Set(cluster.skipped)].join(', ')}`,
+    );
   try {
     const { snapshot, errors } = await readClusterSnapshot(cluster.kubeConfig);
-    if (errors.length > 0) throw new Error(`${name}: reading ${errors.map((e) => `${e.kind} (${e.message})`).join(', ')} failed`);
+    if (errors.length > 0)
+      throw new Error(`${name}: reading ${errors.map((e) => `${e.kind} (${e.message})`).join(', ')} failed`);
     const at = new Date(now);
     const findings = scanSnapshot(snapshot, at);
-    const actions = planRepairs(findings, snapshot, defaultRuleFile(), defaultRepairPolicy({ maxMode: 'recommend' }), at);
+    const actions = planRepairs(
+      findings,
+      snapshot,
+      defaultRuleFile(),
+      defaultRepairPolicy({ maxMode: 'recommend' }),
+      at,
+    );
     return {
       case: name,
       findings: findings.map((f) => ({ type: f.type, object: refText(f.object) })),
@@ -50,7 +60,9 @@ const tally = (scores: CaseScore[]) => ({
 export const main: BenchMain = async (ctx) => {
   const data = ctx.pathOption('data', resolve(sharedDatasets, 'k8s_repair_cases'));
   const casesDir = resolve(data, 'cases');
-  const names = readdirSync(casesDir).filter((n) => existsSync(resolve(casesDir, n, 'objects.yaml'))).sort();
+  const names = readdirSync(casesDir)
+    .filter((n) => existsSync(resolve(casesDir, n, 'objects.yaml')))
+    .sort();
   const lines: TriagePlanLine[] = [];
   const started = performance.now();
   for (const name of names) lines.push(await planCase(resolve(casesDir, name), name));
@@ -65,7 +77,15 @@ export const main: BenchMain = async (ctx) => {
   };
   const scored = lines.flatMap((l) => {
     const e = expectedOf(l.case);
-    return e ? [{ engine: scoreCase(l, e), nothing: scoreCase({ case: l.case, findings: [], actions: [] }, e), line: l }] : [];
+    return e
+      ? [
+          {
+            engine: scoreCase(l, e),
+            nothing: scoreCase({ case: l.case, findings: [], actions: [] }, e),
+            line: l,
+          },
+        ]
+      : [];
   });
   printTable(
     'repair-triage: per case (engine)',
@@ -85,7 +105,13 @@ export const main: BenchMain = async (ctx) => {
     `repair-triage: ${engine.cases} cases (plans in ${out})`,
     ['method', 'detected', 'correct', 'unsafe', 'false findings'],
     [
-      ['engine (default rules, recommend)', engine.detected, engine.correct, engine.unsafe, engine.false_findings],
+      [
+        'engine (default rules, recommend)',
+        engine.detected,
+        engine.correct,
+        engine.unsafe,
+        engine.false_findings,
+      ],
       ['baseline: do nothing', nothing.detected, nothing.correct, nothing.unsafe, nothing.false_findings],
     ],
   );

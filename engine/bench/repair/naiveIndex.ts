@@ -1,6 +1,11 @@
 import type { ClusterSnapshot } from '../../src/repair/types.js';
 import { SNAPSHOT_KINDS } from '../../src/repair/snapshot/kinds.js';
-import { controllerRef, refKey, type AnyObject, type SnapshotIndex } from '../../src/repair/snapshot/SnapshotIndex.js';
+import {
+  controllerRef,
+  refKey,
+  type AnyObject,
+  type SnapshotIndex,
+} from '../../src/repair/snapshot/SnapshotIndex.js';
 
 /**
  * The k8sgpt-style baseline: every lookup scans the lists, as an analyzer that lists pods and then fetches each
@@ -30,32 +35,45 @@ export function naiveIndex(snapshot: ClusterSnapshot): SnapshotIndex {
     return list.find((o) => o.metadata?.name === name && (o.metadata?.namespace ?? '') === namespace);
   };
   const ownedBy = <T extends AnyObject>(list: T[] | undefined, key: string) =>
-    nonEmpty((list ?? []).filter((x) => {
-      const r = controllerRef(x);
-      return r !== undefined && refKey(r.kind, x.metadata?.namespace, r.name) === key;
-    }));
+    nonEmpty(
+      (list ?? []).filter((x) => {
+        const r = controllerRef(x);
+        return r !== undefined && refKey(r.kind, x.metadata?.namespace, r.name) === key;
+      }),
+    );
   const index = {
     snapshot,
     nodes: snapshot.nodes ?? [],
     objects: new ScanningMap(find),
     podsByController: new ScanningMap((key) => ownedBy(snapshot.pods, key)),
-    podsByNamespace: new ScanningMap((ns) => nonEmpty((snapshot.pods ?? []).filter((p) => p.metadata?.namespace === ns))),
+    podsByNamespace: new ScanningMap((ns) =>
+      nonEmpty((snapshot.pods ?? []).filter((p) => p.metadata?.namespace === ns)),
+    ),
     podsByNode: new ScanningMap((n) => nonEmpty((snapshot.pods ?? []).filter((p) => p.spec?.nodeName === n))),
     replicaSetsByDeployment: new ScanningMap((key) => ownedBy(snapshot.replicaSets, key)),
     revisionsByOwner: new ScanningMap((key) => ownedBy(snapshot.controllerRevisions, key)),
     jobsByCronJob: new ScanningMap((key) => ownedBy(snapshot.jobs, key)),
     hpaByTarget: new ScanningMap((key) =>
-      (snapshot.horizontalPodAutoscalers ?? []).find((h) => refKey(h.spec?.scaleTargetRef.kind ?? '', h.metadata?.namespace, h.spec?.scaleTargetRef.name) === key),
+      (snapshot.horizontalPodAutoscalers ?? []).find(
+        (h) =>
+          refKey(h.spec?.scaleTargetRef.kind ?? '', h.metadata?.namespace, h.spec?.scaleTargetRef.name) ===
+          key,
+      ),
     ),
     get(kind: string, namespace: string | undefined, name: string | undefined) {
       return index.objects.get(refKey(kind, namespace, name));
     },
     podsWithLabel(namespace: string, key: string, value: string) {
-      return (snapshot.pods ?? []).filter((p) => p.metadata?.namespace === namespace && p.metadata?.labels?.[key] === value);
+      return (snapshot.pods ?? []).filter(
+        (p) => p.metadata?.namespace === namespace && p.metadata?.labels?.[key] === value,
+      );
     },
     eventsFor(ref: { kind: string; namespace: string; name: string }) {
       return (snapshot.events ?? []).filter(
-        (e) => e.involvedObject.kind === ref.kind && e.involvedObject.name === ref.name && (ref.kind === 'Node' || e.involvedObject.namespace === ref.namespace),
+        (e) =>
+          e.involvedObject.kind === ref.kind &&
+          e.involvedObject.name === ref.name &&
+          (ref.kind === 'Node' || e.involvedObject.namespace === ref.namespace),
       );
     },
   };

@@ -37,5 +37,12 @@ export function scoreCase(line: TriagePlanLine, expected: Expected): CaseScore {
     types.every((t) => expected.acceptable.includes(t)) &&
     (actingAcceptable.length === 0 || types.some((t) => actingAcceptable.includes(t)));
   const unsafe = types.some((t) => expected.unsafe.includes(t) || (healthy && t !== 'notify'));
-  return { case: line.case, healthy, detected, correct, unsafe, falseFindings: healthy ? line.findings.length : 0 };
+  return {
+    case: line.case,
+    healthy,
+    detected,
+    correct,
+    unsafe,
+    falseFindings: healthy ? line.findings.length : 0,
+  };
 }

@@ -11,7 +11,9 @@ export function missingReference(messages: string[]): string | undefined {
     for (const pattern of MISSING) {
       const m = pattern.exec(message);
       if (!m) continue;
-      return m[0].startsWith("couldn't") ? `key ${m[1]} in ${m[2]} ${m[3]}` : `${m[1]!.toLowerCase()} ${m[2]}`;
+      return m[0].startsWith("couldn't")
+        ? `key ${m[1]} in ${m[2]} ${m[3]}`
+        : `${m[1]!.toLowerCase()} ${m[2]}`;
     }
   }
   return undefined;

@@ -3,7 +3,14 @@ import type { Detector } from '../types.js';
 import { indexSnapshot, type SnapshotIndex } from '../snapshot/SnapshotIndex.js';
 import { containerStatuses, isTerminal, isTerminating } from '../snapshot/podStatus.js';
 import { secondsSince } from '../snapshot/time.js';
-import { groupPodHits, podCount, podGroupFindings, backOffStart, severityByAvailability, type PodHit } from './podFindings.js';
+import {
+  groupPodHits,
+  podCount,
+  podGroupFindings,
+  backOffStart,
+  severityByAvailability,
+  type PodHit,
+} from './podFindings.js';
 
 /**
  * A container that keeps dying between back-offs. Besides the `CrashLoopBackOff` waiting reason, a container just
@@ -49,7 +56,8 @@ export const crashLoopDetector: Detector = {
       type: 'CrashLoopBackOff',
       rateUnit: 'restarts/hour',
       severity: (g) => severityByAvailability(index, g),
-      message: (g) => `${g.object.kind} ${g.object.namespace}/${g.object.name}: ${podCount(g)} crash-looping (${g.occurrences} restarts)`,
+      message: (g) =>
+        `${g.object.kind} ${g.object.namespace}/${g.object.name}: ${podCount(g)} crash-looping (${g.occurrences} restarts)`,
     });
   },
 };

@@ -24,7 +24,10 @@ export interface FindingInput {
 
 /** The fingerprint names the condition, not the pod: it survives pod replacement and uid changes. */
 export function fingerprintOf(type: FindingType, object: ObjectRef): string {
-  return createHash('sha256').update(`${type}\0${object.kind}\0${object.namespace}\0${object.name}`).digest('hex').slice(0, 16);
+  return createHash('sha256')
+    .update(`${type}\0${object.kind}\0${object.namespace}\0${object.name}`)
+    .digest('hex')
+    .slice(0, 16);
 }
 
 /** The top of the owner chain, unless it is cluster-scoped (a static pod's Node): then the object itself. */

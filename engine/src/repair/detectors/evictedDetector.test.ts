@@ -1,18 +1,35 @@
 import { describe, expect, it } from 'vitest';
-import { NOW, deployment, event, pod, replicaSet, rsPod, workers } from '../../../test/fixtures/repair/kubeObjects.js';
+import {
+  NOW,
+  deployment,
+  event,
+  pod,
+  replicaSet,
+  rsPod,
+  workers,
+} from '../../../test/fixtures/repair/kubeObjects.js';
 import { evictedDetector } from './evictedDetector.js';
 
 describe('evictedDetector', () => {
   it('groups Evicted pods by workload and names the node that evicted them', () => {
     const dep = deployment('media', 'resizer');
     const rs = replicaSet(dep, 'h1', { revision: 1, replicas: 3, available: 3 });
-    const evicted = ['e1', 'e2'].map((s) => rsPod(rs, s, { node: 'worker-2', phase: 'Failed', reason: 'Evicted', createdAgo: 7200 }));
+    const evicted = ['e1', 'e2'].map((s) =>
+      rsPod(rs, s, { node: 'worker-2', phase: 'Failed', reason: 'Evicted', createdAgo: 7200 }),
+    );
     const snapshot = {
       nodes: workers(),
       deployments: [dep],
       replicaSets: [rs],
       pods: [rsPod(rs, 'r1'), ...evicted],
-      events: [event({ kind: 'Pod', namespace: 'media', name: 'resizer-h1-e1' }, 'Evicted', 'The node was low on resource: memory.', { firstAgo: 2400 })],
+      events: [
+        event(
+          { kind: 'Pod', namespace: 'media', name: 'resizer-h1-e1' },
+          'Evicted',
+          'The node was low on resource: memory.',
+          { firstAgo: 2400 },
+        ),
+      ],
     };
     const [finding, ...rest] = evictedDetector.detect(snapshot, NOW);
     expect(rest).toHaveLength(0);
@@ -23,7 +40,12 @@ describe('evictedDetector', () => {
   });
 
   it('ignores pods that failed for other reasons and Succeeded pods', () => {
-    const snapshot = { pods: [pod('batch', 'done', { phase: 'Succeeded' }), pod('batch', 'failed', { phase: 'Failed', reason: 'Error' })] };
+    const snapshot = {
+      pods: [
+        pod('batch', 'done', { phase: 'Succeeded' }),
+        pod('batch', 'failed', { phase: 'Failed', reason: 'Error' }),
+      ],
+    };
     expect(evictedDetector.detect(snapshot, NOW)).toHaveLength(0);
   });
 });

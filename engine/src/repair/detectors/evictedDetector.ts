@@ -16,7 +16,9 @@ function hitFor(pod: V1Pod, now: Date): PodHit | undefined {
   return {
     pod,
     containers: [],
-    statuses: [`${pod.metadata?.name} on ${pod.spec?.nodeName ?? '?'}: Evicted: ${pod.status.message ?? ''}`.trim()],
+    statuses: [
+      `${pod.metadata?.name} on ${pod.spec?.nodeName ?? '?'}: Evicted: ${pod.status.message ?? ''}`.trim(),
+    ],
     sinceMs: finished ?? toMillis(pod.metadata?.creationTimestamp) ?? now.getTime(),
     occurrences: 1,
   };
@@ -30,14 +32,20 @@ export const evictedDetector: Detector = {
     const hits = (snapshot.pods ?? []).flatMap((pod) => hitFor(pod, now) ?? []);
     for (const hit of hits) {
       const evicted = index.eventsFor(refOf('Pod', hit.pod)).find((e) => e.reason === 'Evicted');
-      hit.sinceMs = Math.min(hit.sinceMs, toMillis(evicted?.firstTimestamp ?? evicted?.eventTime) ?? Infinity);
+      hit.sinceMs = Math.min(
+        hit.sinceMs,
+        toMillis(evicted?.firstTimestamp ?? evicted?.eventTime) ?? Infinity,
+      );
     }
     return podGroupFindings(index, groupPodHits(index, hits), now, {
       type: 'Evicted',
       severity: () => 'warning',
-      message: (g) => `${g.object.kind} ${g.object.namespace}/${g.object.name}: ${podCount(g)} evicted and left behind`,
+      message: (g) =>
+        `${g.object.kind} ${g.object.namespace}/${g.object.name}: ${podCount(g)} evicted and left behind`,
       details: (g) => {
-        const nodes = [...new Set(g.hits.map((h) => h.pod.spec?.nodeName).filter((n): n is string => Boolean(n)))];
+        const nodes = [
+          ...new Set(g.hits.map((h) => h.pod.spec?.nodeName).filter((n): n is string => Boolean(n))),
+        ];
         return { node: nodes[0], nodes, reason: 'Evicted' };
       },
     });

@@ -3,7 +3,14 @@ import type { V2HorizontalPodAutoscaler } from '@kubernetes/client-node';
 import { NOW, ago } from '../../../test/fixtures/repair/kubeObjects.js';
 import { hpaAtMaxDetector, utilisationRatio } from './hpaAtMaxDetector.js';
 
-function hpa(o: { current: number; min?: number; max?: number; utilisation: number; limitedAgo?: number; reason?: string }): V2HorizontalPodAutoscaler {
+function hpa(o: {
+  current: number;
+  min?: number;
+  max?: number;
+  utilisation: number;
+  limitedAgo?: number;
+  reason?: string;
+}): V2HorizontalPodAutoscaler {
   return {
     apiVersion: 'autoscaling/v2',
     kind: 'HorizontalPodAutoscaler',
@@ -12,15 +19,27 @@ function hpa(o: { current: number; min?: number; max?: number; utilisation: numb
       minReplicas: o.min ?? 4,
       maxReplicas: o.max ?? 10,
       scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'web' },
-      metrics: [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 65 } } }],
+      metrics: [
+        {
+          type: 'Resource',
+          resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 65 } },
+        },
+      ],
     },
     status: {
       currentReplicas: o.current,
       desiredReplicas: o.current,
-      currentMetrics: [{ type: 'Resource', resource: { name: 'cpu', current: { averageUtilization: o.utilisation } } }],
+      currentMetrics: [
+        { type: 'Resource', resource: { name: 'cpu', current: { averageUtilization: o.utilisation } } },
+      ],
       conditions: [
         { type: 'AbleToScale', status: 'True', reason: 'ReadyForNewScale' },
-        { type: 'ScalingLimited', status: 'True', reason: o.reason ?? 'TooManyReplicas', lastTransitionTime: ago(o.limitedAgo ?? 3120) },
+        {
+          type: 'ScalingLimited',
+          status: 'True',
+          reason: o.reason ?? 'TooManyReplicas',
+          lastTransitionTime: ago(o.limitedAgo ?? 3120),
+        },
       ],
     },
   } as unknown as V2HorizontalPodAutoscaler;
@@ -28,7 +47,10 @@ function hpa(o: { current: number; min?: number; max?: number; utilisation: numb
 
 describe('hpaAtMaxDetector', () => {
   it('finds an HPA pinned at max for long with utilisation above target', () => {
-    const [finding] = hpaAtMaxDetector.detect({ horizontalPodAutoscalers: [hpa({ current: 10, utilisation: 92 })] }, NOW);
+    const [finding] = hpaAtMaxDetector.detect(
+      { horizontalPodAutoscalers: [hpa({ current: 10, utilisation: 92 })] },
+      NOW,
+    );
     expect(finding!.type).toBe('HpaAtMax');
     expect(finding!.owners).toEqual([{ kind: 'Deployment', namespace: 'store', name: 'web' }]);
     expect(finding!.details.hpa).toMatchObject({ maxReplicas: 10, currentReplicas: 10 });
@@ -43,13 +65,21 @@ describe('hpaAtMaxDetector', () => {
       hpa({ current: 4, utilisation: 10, reason: 'TooFewReplicas' }),
       hpa({ current: 6, min: 6, max: 6, utilisation: 92 }),
     ];
-    for (const h of cases) expect(hpaAtMaxDetector.detect({ horizontalPodAutoscalers: [h] }, NOW)).toHaveLength(0);
+    for (const h of cases)
+      expect(hpaAtMaxDetector.detect({ horizontalPodAutoscalers: [h] }, NOW)).toHaveLength(0);
   });
 
   it('reads value targets as well as utilisation', () => {
     const h = hpa({ current: 10, utilisation: 92 });
-    h.spec!.metrics = [{ type: 'Pods', pods: { metric: { name: 'rps' }, target: { type: 'AverageValue', averageValue: '100' } } }];
-    h.status!.currentMetrics = [{ type: 'Pods', pods: { metric: { name: 'rps' }, current: { averageValue: '150' } } }];
+    h.spec!.metrics = [
+      {
+        type: 'Pods',
+        pods: { metric: { name: 'rps' }, target: { type: 'AverageValue', averageValue: '100' } },
+      },
+    ];
+    h.status!.currentMetrics = [
+      { type: 'Pods', pods: { metric: { name: 'rps' }, current: { averageValue: '150' } } },
+    ];
     expect(utilisationRatio(h)).toBeCloseTo(1.5);
   });
 });

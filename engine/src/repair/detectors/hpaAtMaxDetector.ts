@@ -18,9 +18,12 @@ type Current = { averageUtilization?: number; averageValue?: string; value?: str
 
 function pick(m: V2MetricSpec | V2MetricStatus): { name: string; target?: Target; current?: Current } {
   const part = (m.resource ?? m.containerResource ?? m.pods ?? m.object ?? m.external) as
-    | { name?: string; metric?: { name?: string }; target?: Target; current?: Current }
-    | undefined;
-  return { name: `${m.type}:${part?.name ?? part?.metric?.name ?? ''}`, target: part?.target, current: part?.current };
+    { name?: string; metric?: { name?: string }; target?: Target; current?: Current } | undefined;
+  return {
+    name: `${m.type}:${part?.name ?? part?.metric?.name ?? ''}`,
+    target: part?.target,
+    current: part?.current,
+  };
 }
 
 function ratio(target: Target | undefined, current: Current | undefined): number | undefined {
@@ -50,7 +53,8 @@ function findingFor(index: SnapshotIndex, hpa: V2HorizontalPodAutoscaler, now: D
   if (limited?.status !== 'True' || limited.reason !== 'TooManyReplicas') return undefined;
   const sinceMs = toMillis(limited.lastTransitionTime) ?? now.getTime();
   const utilisation = utilisationRatio(hpa);
-  if (now.getTime() - sinceMs < MIN_SECONDS * 1000 || utilisation === undefined || utilisation <= 1) return undefined;
+  if (now.getTime() - sinceMs < MIN_SECONDS * 1000 || utilisation === undefined || utilisation <= 1)
+    return undefined;
   const object = refOf('HorizontalPodAutoscaler', hpa);
   const target = hpa.spec!.scaleTargetRef;
   return createFinding({
@@ -65,7 +69,9 @@ function findingFor(index: SnapshotIndex, hpa: V2HorizontalPodAutoscaler, now: D
     now,
     severity: 'warning',
     message: `HPA ${object.namespace}/${object.name} pinned at maxReplicas ${max} at ${Math.round(utilisation * 100)}% of target`,
-    details: { hpa: { minReplicas: min, maxReplicas: max, currentReplicas: current, utilisationRatio: utilisation } },
+    details: {
+      hpa: { minReplicas: min, maxReplicas: max, currentReplicas: current, utilisationRatio: utilisation },
+    },
   });
 }
 

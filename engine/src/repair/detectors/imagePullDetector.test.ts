@@ -4,7 +4,9 @@ import { imagePullDetector } from './imagePullDetector.js';
 
 describe('imagePullDetector', () => {
   it.each(['ImagePullBackOff', 'ErrImagePull', 'InvalidImageName'])('finds %s on the workload', (reason) => {
-    const snapshot = rollout('notify', 'push', (rs, s) => rsPod(rs, s, { state: { waiting: reason, message: 'tag 3.8.0 not found' }, createdAgo: 900 }));
+    const snapshot = rollout('notify', 'push', (rs, s) =>
+      rsPod(rs, s, { state: { waiting: reason, message: 'tag 3.8.0 not found' }, createdAgo: 900 }),
+    );
     const [finding] = imagePullDetector.detect(snapshot, NOW);
     expect(finding!.type).toBe('ImagePullBackOff');
     expect(finding!.object).toMatchObject({ kind: 'Deployment', name: 'push' });
@@ -13,7 +15,9 @@ describe('imagePullDetector', () => {
   });
 
   it('gives a fresh pull failure a minute of grace', () => {
-    const snapshot = rollout('notify', 'push', (rs, s) => rsPod(rs, s, { state: { waiting: 'ErrImagePull' }, createdAgo: 20 }));
+    const snapshot = rollout('notify', 'push', (rs, s) =>
+      rsPod(rs, s, { state: { waiting: 'ErrImagePull' }, createdAgo: 20 }),
+    );
     expect(imagePullDetector.detect(snapshot, NOW)).toHaveLength(0);
   });
 });

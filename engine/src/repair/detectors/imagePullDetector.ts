@@ -7,7 +7,13 @@ import { waitingReasonDetector } from './waitingReasonDetector.js';
 export const imagePullDetector = waitingReasonDetector({
   name: 'image-pull',
   type: 'ImagePullBackOff',
-  reasons: ['ImagePullBackOff', 'ErrImagePull', 'InvalidImageName', 'ErrImageNeverPull', 'RegistryUnavailable'],
+  reasons: [
+    'ImagePullBackOff',
+    'ErrImagePull',
+    'InvalidImageName',
+    'ErrImageNeverPull',
+    'RegistryUnavailable',
+  ],
   minSeconds: 60,
   describe: 'cannot pull their image',
 });

@@ -38,7 +38,11 @@ export function getDefaultDetectors(): Detector[] {
  * Runs every detector over one snapshot. The snapshot is indexed once (SnapshotIndex, shared through a WeakMap)
  * and findings come back sorted by severity, then type and object, so two scans of one state compare equal.
  */
-export function scanSnapshot(snapshot: ClusterSnapshot, now: Date, detectors: Detector[] = getDefaultDetectors()): Finding[] {
+export function scanSnapshot(
+  snapshot: ClusterSnapshot,
+  now: Date,
+  detectors: Detector[] = getDefaultDetectors(),
+): Finding[] {
   const order = { critical: 0, warning: 1, info: 2 } as const;
   return detectors
     .flatMap((d) => d.detect(snapshot, now))
@@ -46,6 +50,8 @@ export function scanSnapshot(snapshot: ClusterSnapshot, now: Date, detectors: De
       (a, b) =>
         order[a.severity] - order[b.severity] ||
         a.type.localeCompare(b.type) ||
-        `${a.object.kind}/${a.object.namespace}/${a.object.name}`.localeCompare(`${b.object.kind}/${b.object.namespace}/${b.object.name}`),
+        `${a.object.kind}/${a.object.namespace}/${a.object.name}`.localeCompare(
+          `${b.object.kind}/${b.object.namespace}/${b.object.name}`,
+        ),
     );
 }

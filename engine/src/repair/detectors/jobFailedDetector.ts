@@ -11,8 +11,10 @@ import { createFinding } from './createFinding.js';
  * finding while no later run of the same CronJob has completed: a failure the schedule has since recovered from
  * is history. Whether the pods were OOMKilled decides between a memory raise and a notification.
  */
-const jobTime = (job: V1Job): number => toMillis(job.status?.startTime ?? job.metadata?.creationTimestamp) ?? 0;
-const completed = (job: V1Job) => job.status?.conditions?.some((c) => c.type === 'Complete' && c.status === 'True');
+const jobTime = (job: V1Job): number =>
+  toMillis(job.status?.startTime ?? job.metadata?.creationTimestamp) ?? 0;
+const completed = (job: V1Job) =>
+  job.status?.conditions?.some((c) => c.type === 'Complete' && c.status === 'True');
 
 function recoveredLater(index: SnapshotIndex, job: V1Job): boolean {
   const owner = job.metadata?.ownerReferences?.find((r) => r.kind === 'CronJob');
@@ -30,7 +32,11 @@ function findingFor(index: SnapshotIndex, job: V1Job, now: Date): Finding | unde
     ...new Set(
       pods.flatMap((p) =>
         containerStatuses(p)
-          .filter((cs) => cs.state?.terminated?.reason === 'OOMKilled' || cs.lastState?.terminated?.reason === 'OOMKilled')
+          .filter(
+            (cs) =>
+              cs.state?.terminated?.reason === 'OOMKilled' ||
+              cs.lastState?.terminated?.reason === 'OOMKilled',
+          )
           .map((cs) => cs.name),
       ),
     ),

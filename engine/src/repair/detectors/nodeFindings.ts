@@ -15,12 +15,16 @@ export function nodeFinding(
   message: string,
 ): Finding {
   const object = refOf('Node', node);
-  const pods = (index.podsByNode.get(object.name) ?? []).map((p) => `${p.metadata?.namespace}/${p.metadata?.name}`);
+  const pods = (index.podsByNode.get(object.name) ?? []).map(
+    (p) => `${p.metadata?.namespace}/${p.metadata?.name}`,
+  );
   return createFinding({
     type,
     object,
     owners: [],
-    statuses: conditions.map((c) => `${object.name}: ${c.type}=${c.status} (${c.reason ?? ''}) ${c.message ?? ''}`.trim()),
+    statuses: conditions.map((c) =>
+      `${object.name}: ${c.type}=${c.status} (${c.reason ?? ''}) ${c.message ?? ''}`.trim(),
+    ),
     events: index.eventsFor(object),
     sinceMs: Math.min(...conditions.map((c) => toMillis(c.lastTransitionTime) ?? now.getTime())),
     now,
@@ -28,7 +32,9 @@ export function nodeFinding(
     message,
     details: {
       node: object.name,
-      pressures: conditions.filter((c) => c.type.endsWith('Pressure') && c.status === 'True').map((c) => c.type),
+      pressures: conditions
+        .filter((c) => c.type.endsWith('Pressure') && c.status === 'True')
+        .map((c) => c.type),
       controlPlane: isControlPlane(node),
       podsOnNode: pods.length,
     },

@@ -20,7 +20,14 @@ export const nodeNotReadyDetector: Detector = {
       if (!ready || ready.status === 'True') return [];
       if ((secondsSince(ready.lastTransitionTime, now) ?? Infinity) < MIN_SECONDS) return [];
       return [
-        nodeFinding(index, node, 'NodeNotReady', [ready], now, `Node ${node.metadata?.name}: Ready=${ready.status} (${ready.reason ?? 'unknown'})`),
+        nodeFinding(
+          index,
+          node,
+          'NodeNotReady',
+          [ready],
+          now,
+          `Node ${node.metadata?.name}: Ready=${ready.status} (${ready.reason ?? 'unknown'})`,
+        ),
       ];
     });
   },

@@ -16,10 +16,14 @@ export const nodePressureDetector: Detector = {
     const index = indexSnapshot(snapshot);
     return (snapshot.nodes ?? []).flatMap((node) => {
       if (!isNodeReady(node)) return [];
-      const pressing = (node.status?.conditions ?? []).filter((c) => PRESSURES.includes(c.type) && c.status === 'True');
+      const pressing = (node.status?.conditions ?? []).filter(
+        (c) => PRESSURES.includes(c.type) && c.status === 'True',
+      );
       if (pressing.length === 0) return [];
       const names = pressing.map((c) => c.type).join(', ');
-      return [nodeFinding(index, node, 'NodePressure', pressing, now, `Node ${node.metadata?.name}: ${names}`)];
+      return [
+        nodeFinding(index, node, 'NodePressure', pressing, now, `Node ${node.metadata?.name}: ${names}`),
+      ];
     });
   },
 };

@@ -3,7 +3,14 @@ import type { Detector } from '../types.js';
 import { indexSnapshot, type SnapshotIndex } from '../snapshot/SnapshotIndex.js';
 import { containerStatuses, isTerminal, isTerminating, memoryLimits } from '../snapshot/podStatus.js';
 import { secondsSince } from '../snapshot/time.js';
-import { groupPodHits, podCount, podGroupFindings, backOffStart, severityByAvailability, type PodHit } from './podFindings.js';
+import {
+  groupPodHits,
+  podCount,
+  podGroupFindings,
+  backOffStart,
+  severityByAvailability,
+  type PodHit,
+} from './podFindings.js';
 
 /**
  * Containers killed by the kernel for exceeding their memory limit, repeatedly and recently. "Repeatedly" is at
@@ -32,7 +39,8 @@ function hitFor(index: SnapshotIndex, pod: V1Pod, now: Date): PodHit | undefined
     pod,
     containers: killed.map((cs) => cs.name),
     statuses: killed.map(
-      (cs) => `${pod.metadata?.name}/${cs.name}: OOMKilled (exit ${oomTermination(cs)?.exitCode ?? 137}), restarts ${cs.restartCount ?? 0}`,
+      (cs) =>
+        `${pod.metadata?.name}/${cs.name}: OOMKilled (exit ${oomTermination(cs)?.exitCode ?? 137}), restarts ${cs.restartCount ?? 0}`,
     ),
     ...backOffStart(index, pod, now),
     occurrences: killed.reduce((n, cs) => n + Math.max(1, cs.restartCount ?? 0), 0),
@@ -51,7 +59,8 @@ export const oomKilledDetector: Detector = {
       rateUnit: 'kills/hour',
       eventReasons: ['OOMKilling'],
       severity: (g) => severityByAvailability(index, g),
-      message: (g) => `${g.object.kind} ${g.object.namespace}/${g.object.name}: ${podCount(g)} OOMKilled (${g.occurrences} restarts)`,
+      message: (g) =>
+        `${g.object.kind} ${g.object.namespace}/${g.object.name}: ${podCount(g)} OOMKilled (${g.occurrences} restarts)`,
       details: (g) => {
         const pod = g.hits[0]!.pod;
         return { reason: 'OOMKilled', memoryLimitBytes: memoryLimits(pod.spec?.containers ?? []) };

@@ -79,7 +79,12 @@ export interface PodFindingSpec {
   eventReasons?: string[];
 }
 
-export function podGroupFindings(index: SnapshotIndex, groups: PodGroup[], now: Date, spec: PodFindingSpec): Finding[] {
+export function podGroupFindings(
+  index: SnapshotIndex,
+  groups: PodGroup[],
+  now: Date,
+  spec: PodFindingSpec,
+): Finding[] {
   return groups.map((group) =>
     createFinding({
       type: spec.type,
@@ -110,7 +115,11 @@ export const podStartMs = (pod: V1Pod, now: Date): number =>
  * When a pod's restarts began: its first BackOff event (a repeating event keeps its first timestamp for as long as
  * it keeps repeating), else when the pod started.
  */
-export function backOffStart(index: SnapshotIndex, pod: V1Pod, now: Date): { sinceMs: number; sinceGuessed: boolean } {
+export function backOffStart(
+  index: SnapshotIndex,
+  pod: V1Pod,
+  now: Date,
+): { sinceMs: number; sinceGuessed: boolean } {
   const starts = index
     .eventsFor(refOf('Pod', pod))
     .filter((e) => e.reason === 'BackOff')
@@ -121,7 +130,8 @@ export function backOffStart(index: SnapshotIndex, pod: V1Pod, now: Date): { sin
 }
 
 /** `3 of 4 pods` style share for messages. */
-export const podCount = (group: PodGroup): string => `${group.hits.length} pod${group.hits.length === 1 ? '' : 's'}`;
+export const podCount = (group: PodGroup): string =>
+  `${group.hits.length} pod${group.hits.length === 1 ? '' : 's'}`;
 
 /** Critical when the workload serves nothing any more, a warning while other replicas still serve. */
 export function severityByAvailability(index: SnapshotIndex, group: PodGroup): Severity {
@@ -129,6 +139,8 @@ export function severityByAvailability(index: SnapshotIndex, group: PodGroup): S
   if (!top) return 'warning';
   const obj = index.get<AnyObject & { status?: Record<string, unknown> }>(top.kind, top.namespace, top.name);
   const status = obj?.status ?? {};
-  const available = Number(status['availableReplicas'] ?? status['numberAvailable'] ?? status['readyReplicas'] ?? 0);
+  const available = Number(
+    status['availableReplicas'] ?? status['numberAvailable'] ?? status['readyReplicas'] ?? 0,
+  );
   return available > 0 ? 'warning' : 'critical';
 }

@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import type { ClusterSnapshot } from '../types.js';
-import { NOW, deployment, event, node, replicaSet, rsPod, workers } from '../../../test/fixtures/repair/kubeObjects.js';
+import {
+  NOW,
+  deployment,
+  event,
+  node,
+  replicaSet,
+  rsPod,
+  workers,
+} from '../../../test/fixtures/repair/kubeObjects.js';
 import { probeFailingDetector } from './probeFailingDetector.js';
 
 function notReady(startedAgo: number, eventLastAgo = 20): ClusterSnapshot {
@@ -12,7 +20,14 @@ function notReady(startedAgo: number, eventLastAgo = 20): ClusterSnapshot {
     deployments: [dep],
     replicaSets: [rs],
     pods: [rsPod(rs, 'p1'), rsPod(rs, 'p2'), sick],
-    events: [event({ kind: 'Pod', namespace: 'docs', name: 'portal-h1-p3' }, 'Unhealthy', 'Readiness probe failed: HTTP probe failed with statuscode: 503', { count: 120, firstAgo: startedAgo, lastAgo: eventLastAgo })],
+    events: [
+      event(
+        { kind: 'Pod', namespace: 'docs', name: 'portal-h1-p3' },
+        'Unhealthy',
+        'Readiness probe failed: HTTP probe failed with statuscode: 503',
+        { count: 120, firstAgo: startedAgo, lastAgo: eventLastAgo },
+      ),
+    ],
   };
 }
 
@@ -38,8 +53,18 @@ describe('probeFailingDetector', () => {
 
   it('finds repeated liveness failures even while the container is Ready between restarts', () => {
     const snapshot = notReady(1800);
-    snapshot.pods![2] = rsPod(snapshot.replicaSets![0]!, 'p3', { restarts: 4, lastTerminated: { reason: 'Error', exitCode: 137, finishedAgo: 120 } });
-    snapshot.events = [event({ kind: 'Pod', namespace: 'docs', name: 'portal-h1-p3' }, 'Unhealthy', 'Liveness probe failed: timeout', { count: 12, lastAgo: 60 })];
+    snapshot.pods![2] = rsPod(snapshot.replicaSets![0]!, 'p3', {
+      restarts: 4,
+      lastTerminated: { reason: 'Error', exitCode: 137, finishedAgo: 120 },
+    });
+    snapshot.events = [
+      event(
+        { kind: 'Pod', namespace: 'docs', name: 'portal-h1-p3' },
+        'Unhealthy',
+        'Liveness probe failed: timeout',
+        { count: 12, lastAgo: 60 },
+      ),
+    ];
     expect(probeFailingDetector.detect(snapshot, NOW)).toHaveLength(1);
   });
 });

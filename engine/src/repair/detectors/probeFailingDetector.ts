@@ -2,9 +2,21 @@ import type { V1Node, V1Pod } from '@kubernetes/client-node';
 import type { Detector } from '../types.js';
 import { eventCount, eventFirstSeenMs, eventLastSeenMs } from '../snapshot/evidence.js';
 import { indexSnapshot, refOf, type SnapshotIndex } from '../snapshot/SnapshotIndex.js';
-import { containerStatuses, isNodeReady, isTerminal, isTerminating, podCondition } from '../snapshot/podStatus.js';
+import {
+  containerStatuses,
+  isNodeReady,
+  isTerminal,
+  isTerminating,
+  podCondition,
+} from '../snapshot/podStatus.js';
 import { toMillis } from '../snapshot/time.js';
-import { groupPodHits, podCount, podGroupFindings, severityByAvailability, type PodHit } from './podFindings.js';
+import {
+  groupPodHits,
+  podCount,
+  podGroupFindings,
+  severityByAvailability,
+  type PodHit,
+} from './podFindings.js';
 
 /**
  * Probes that keep failing, not the few failures of a container still warming up in a normal rollout:
@@ -21,7 +33,9 @@ function hitFor(index: SnapshotIndex, pod: V1Pod, now: Date): PodHit | undefined
   if (node && !isNodeReady(node)) return undefined;
   const recent = index
     .eventsFor(refOf('Pod', pod))
-    .filter((e) => e.reason === 'Unhealthy' && now.getTime() - (eventLastSeenMs(e) ?? 0) <= RECENT_SECONDS * 1000);
+    .filter(
+      (e) => e.reason === 'Unhealthy' && now.getTime() - (eventLastSeenMs(e) ?? 0) <= RECENT_SECONDS * 1000,
+    );
   if (recent.length === 0) return undefined;
   const liveness = recent.filter((e) => /liveness/i.test(e.message ?? ''));
   const livenessFailing = liveness.reduce((n, e) => n + eventCount(e), 0) >= MIN_LIVENESS_FAILURES;
@@ -30,7 +44,9 @@ function hitFor(index: SnapshotIndex, pod: V1Pod, now: Date): PodHit | undefined
     return !cs.ready && started !== undefined && now.getTime() - started >= NOT_READY_SECONDS * 1000;
   });
   const readySince = toMillis(podCondition(pod, 'Ready')?.lastTransitionTime);
-  const longNotReady = notReady.length > 0 && (readySince === undefined || now.getTime() - readySince >= NOT_READY_SECONDS * 1000);
+  const longNotReady =
+    notReady.length > 0 &&
+    (readySince === undefined || now.getTime() - readySince >= NOT_READY_SECONDS * 1000);
   if (!longNotReady && !livenessFailing) return undefined;
   const sinceMs = Math.min(...recent.map((e) => eventFirstSeenMs(e) ?? now.getTime()));
   return {
@@ -53,7 +69,8 @@ export const probeFailingDetector: Detector = {
       rateUnit: 'probe failures/hour',
       eventReasons: ['Unhealthy'],
       severity: (g) => severityByAvailability(index, g),
-      message: (g) => `${g.object.kind} ${g.object.namespace}/${g.object.name}: probes failing on ${podCount(g)}`,
+      message: (g) =>
+        `${g.object.kind} ${g.object.namespace}/${g.object.name}: probes failing on ${podCount(g)}`,
     });
   },
 };

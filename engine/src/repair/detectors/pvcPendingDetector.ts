@@ -25,7 +25,9 @@ function storageClassOf(snapshot: { storageClasses?: V1StorageClass[] }, pvc: V1
 function usedByPod(index: SnapshotIndex, pvc: V1PersistentVolumeClaim): boolean {
   const pods = index.podsByNamespace.get(pvc.metadata?.namespace ?? '') ?? [];
   return pods.some(
-    (p) => !isTerminal(p) && (p.spec?.volumes ?? []).some((v) => v.persistentVolumeClaim?.claimName === pvc.metadata?.name),
+    (p) =>
+      !isTerminal(p) &&
+      (p.spec?.volumes ?? []).some((v) => v.persistentVolumeClaim?.claimName === pvc.metadata?.name),
   );
 }
 
@@ -39,12 +41,16 @@ function findingFor(index: SnapshotIndex, pvc: V1PersistentVolumeClaim, now: Dat
   if (!missingClass && now.getTime() - sinceMs < MIN_SECONDS * 1000) return undefined;
   const object = refOf('PersistentVolumeClaim', pvc);
   const events = index.eventsFor(object);
-  const reason = missingClass ? `storageclass "${name}" not found` : (events.find((e) => e.type === 'Warning')?.message ?? 'Pending');
+  const reason = missingClass
+    ? `storageclass "${name}" not found`
+    : (events.find((e) => e.type === 'Warning')?.message ?? 'Pending');
   return createFinding({
     type: 'PvcPending',
     object,
     owners: [],
-    statuses: [`${object.name}: Pending (class ${name ?? 'none'}${used ? ', used by a pod' : ''}): ${reason}`],
+    statuses: [
+      `${object.name}: Pending (class ${name ?? 'none'}${used ? ', used by a pod' : ''}): ${reason}`,
+    ],
     events,
     sinceMs,
     now,

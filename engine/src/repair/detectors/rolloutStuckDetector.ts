@@ -45,13 +45,16 @@ function revisionedFinding(
   const object = refOf(kind, workload);
   const newest = newestRevisionHash(index, object);
   if (!newest) return undefined;
-  const pods = (index.podsByController.get(refKey(kind, object.namespace, object.name)) ?? []).filter((p) => !isTerminating(p));
+  const pods = (index.podsByController.get(refKey(kind, object.namespace, object.name)) ?? []).filter(
+    (p) => !isTerminating(p),
+  );
   const hash = (p: V1Pod) => podRevisionName(p, object.name);
   const stuck = pods.filter(
     (p) =>
       hash(p) === newest &&
       !isPodReady(p) &&
-      now.getTime() - (toMillis(p.metadata?.creationTimestamp) ?? now.getTime()) >= DEFAULT_DEADLINE_SECONDS * 1000,
+      now.getTime() - (toMillis(p.metadata?.creationTimestamp) ?? now.getTime()) >=
+        DEFAULT_DEADLINE_SECONDS * 1000,
   );
   const older = pods.filter((p) => hash(p) !== undefined && hash(p) !== newest);
   if (stuck.length === 0 || older.length === 0) return undefined;

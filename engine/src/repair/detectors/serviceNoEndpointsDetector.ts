@@ -34,7 +34,8 @@ function findingFor(index: SnapshotIndex, svc: V1Service, now: Date): Finding | 
   // Candidates share the selector's first label; checking the rest on them avoids a pods × services pass.
   const [firstKey, firstValue] = Object.entries(selector)[0]!;
   const candidates = index.podsWithLabel(ns, firstKey, firstValue);
-  if (candidates.some((p) => !isTerminal(p) && selectorMatches(selector, p.metadata?.labels))) return undefined;
+  if (candidates.some((p) => !isTerminal(p) && selectorMatches(selector, p.metadata?.labels)))
+    return undefined;
   const object = refOf('Service', svc);
   const endpoints = index.get<V1Endpoints>('Endpoints', ns, object.name);
   if (hasAddresses(endpoints) || selectsScaledToZero(index, ns, selector)) return undefined;
@@ -45,7 +46,9 @@ function findingFor(index: SnapshotIndex, svc: V1Service, now: Date): Finding | 
     type: 'ServiceNoEndpoints',
     object,
     owners: [],
-    statuses: [`${object.name}: selector ${text} matches no pod; Endpoints ${endpoints ? 'empty' : 'missing'}`],
+    statuses: [
+      `${object.name}: selector ${text} matches no pod; Endpoints ${endpoints ? 'empty' : 'missing'}`,
+    ],
     events: index.eventsFor(object),
     sinceMs,
     now,

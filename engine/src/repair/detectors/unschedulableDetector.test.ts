@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import type { ClusterSnapshot } from '../types.js';
-import { NOW, deployment, event, replicaSet, rsPod, workers } from '../../../test/fixtures/repair/kubeObjects.js';
+import {
+  NOW,
+  deployment,
+  event,
+  replicaSet,
+  rsPod,
+  workers,
+} from '../../../test/fixtures/repair/kubeObjects.js';
 import { unschedulableDetector } from './unschedulableDetector.js';
 
 function scaledUp(pendingAgo: number): ClusterSnapshot {
@@ -8,7 +15,12 @@ function scaledUp(pendingAgo: number): ClusterSnapshot {
   const rs = replicaSet(dep, 'h1', { revision: 1, replicas: 5, available: 3 });
   const msg = '0/3 nodes are available: 3 Insufficient cpu.';
   const pending = ['p4', 'p5'].map((s) => rsPod(rs, s, { unschedulable: msg, createdAgo: pendingAgo }));
-  return { nodes: workers(), deployments: [dep], replicaSets: [rs], pods: [...['p1', 'p2', 'p3'].map((s) => rsPod(rs, s)), ...pending] };
+  return {
+    nodes: workers(),
+    deployments: [dep],
+    replicaSets: [rs],
+    pods: [...['p1', 'p2', 'p3'].map((s) => rsPod(rs, s)), ...pending],
+  };
 }
 
 describe('unschedulableDetector', () => {
@@ -24,7 +36,12 @@ describe('unschedulableDetector', () => {
     expect(unschedulableDetector.detect(scaledUp(30), NOW)).toHaveLength(0);
     const snapshot = scaledUp(300);
     snapshot.events = ['p4', 'p5'].map((s) =>
-      event({ kind: 'Pod', namespace: 'ml', name: `embed-h1-${s}` }, 'TriggeredScaleUp', 'pod triggered scale-up', { type: 'Normal', lastAgo: 200 }),
+      event(
+        { kind: 'Pod', namespace: 'ml', name: `embed-h1-${s}` },
+        'TriggeredScaleUp',
+        'pod triggered scale-up',
+        { type: 'Normal', lastAgo: 200 },
+      ),
     );
     expect(unschedulableDetector.detect(snapshot, NOW)).toHaveLength(0);
   });

@@ -4,7 +4,13 @@ import { eventFirstSeenMs, eventLastSeenMs } from '../snapshot/evidence.js';
 import { indexSnapshot, refOf, type SnapshotIndex } from '../snapshot/SnapshotIndex.js';
 import { isTerminating, podCondition } from '../snapshot/podStatus.js';
 import { toMillis } from '../snapshot/time.js';
-import { groupPodHits, podCount, podGroupFindings, severityByAvailability, type PodHit } from './podFindings.js';
+import {
+  groupPodHits,
+  podCount,
+  podGroupFindings,
+  severityByAvailability,
+  type PodHit,
+} from './podFindings.js';
 
 /**
  * Pending pods the scheduler could place on no node (resources, taints, affinity, unbound claims), for at least
@@ -27,7 +33,9 @@ function hitFor(index: SnapshotIndex, pod: V1Pod, now: Date): PodHit | undefined
   );
   if (now.getTime() - sinceMs < MIN_SECONDS * 1000) return undefined;
   const scaleUp = events.some(
-    (e) => e.reason === 'TriggeredScaleUp' && now.getTime() - (eventLastSeenMs(e) ?? 0) < SCALE_UP_GRACE_SECONDS * 1000,
+    (e) =>
+      e.reason === 'TriggeredScaleUp' &&
+      now.getTime() - (eventLastSeenMs(e) ?? 0) < SCALE_UP_GRACE_SECONDS * 1000,
   );
   if (scaleUp) return undefined;
   return {
@@ -48,7 +56,8 @@ export const unschedulableDetector: Detector = {
     return podGroupFindings(index, groupPodHits(index, hits), now, {
       type: 'Unschedulable',
       severity: (g) => severityByAvailability(index, g),
-      message: (g) => `${g.object.kind} ${g.object.namespace}/${g.object.name}: ${podCount(g)} cannot be scheduled`,
+      message: (g) =>
+        `${g.object.kind} ${g.object.namespace}/${g.object.name}: ${podCount(g)} cannot be scheduled`,
       details: (g) => ({ reason: podCondition(g.hits[0]!.pod, 'PodScheduled')?.message ?? 'Unschedulable' }),
     });
   },

@@ -1,8 +1,22 @@
 import type { V1Node } from '@kubernetes/client-node';
 import type { Finding, ObjectRef, RepairPolicy, RecentAction } from '../types.js';
-import { allocatableMemory, isControlPlane, isPodReady, isSchedulableWorker, isTerminal, isTerminating, isWorkloadNode, podCondition } from '../snapshot/podStatus.js';
+import {
+  allocatableMemory,
+  isControlPlane,
+  isPodReady,
+  isSchedulableWorker,
+  isTerminal,
+  isTerminating,
+  isWorkloadNode,
+  podCondition,
+} from '../snapshot/podStatus.js';
 import { parseQuantity } from '../snapshot/quantity.js';
-import { isFailingPod, revisionHolding, workloadRevisions, type RevisionInfo } from '../snapshot/revisions.js';
+import {
+  isFailingPod,
+  revisionHolding,
+  workloadRevisions,
+  type RevisionInfo,
+} from '../snapshot/revisions.js';
 import { refKey, type AnyObject, type SnapshotIndex } from '../snapshot/SnapshotIndex.js';
 import { toMillis } from '../snapshot/time.js';
 
@@ -37,7 +51,15 @@ export interface MemoryRaise {
 
 /** A failure that starts more than this long after its revision was created did not come with the rollout. */
 const ROLLOUT_WINDOW_MS = 3_600_000;
-const POD_LEVEL = new Set(['CrashLoopBackOff', 'OOMKilled', 'ImagePullBackOff', 'CreateContainerConfigError', 'Unschedulable', 'ProbeFailing', 'Evicted']);
+const POD_LEVEL = new Set([
+  'CrashLoopBackOff',
+  'OOMKilled',
+  'ImagePullBackOff',
+  'CreateContainerConfigError',
+  'Unschedulable',
+  'ProbeFailing',
+  'Evicted',
+]);
 
 /**
  * What the planner knows about one finding, computed on first use from the snapshot index: the facts behind every
@@ -107,35 +129,67 @@ export class FindingFacts {
   memoryRaise(factor: number): MemoryRaise {
     const largestNodeBytes = this.largestReadyNodeBytes;
     const containers = this.podTemplateContainers();
-    const affected = new Set(this.finding.details.containers?.length ? this.finding.details.containers : containers.map((c) => c.name));
+    const affected = new Set(
+      this.finding.details.containers?.length
+        ? this.finding.details.containers
+        : containers.map((c) => c.name),
+    );
     const changes: MemoryChange[] = [];
     let podTotal = 0;
     for (const c of containers) {
       const limit = parseQuantity(c.resources?.limits?.['memory']);
       const request = parseQuantity(c.resources?.requests?.['memory']) ?? 0;
       if (affected.has(c.name)) {
-        if (limit === undefined) return { fits: false, changes: [], largestNodeBytes, reason: `container ${c.name} has no memory limit to raise` };
+        if (limit === undefined)
+          return {
+            fits: false,
+            changes: [],
+            largestNodeBytes,
+            reason: `container ${c.name} has no memory limit to raise`,
+          };
         const toBytes = Math.ceil((limit * factor) / 2 ** 20) * 2 ** 20;
         changes.push({ container: c.name, fromBytes: limit, toBytes });
         podTotal += toBytes;
       } else podTotal += limit ?? request;
     }
-    if (changes.length === 0) return { fits: false, changes, largestNodeBytes, reason: 'no affected container found in the pod template' };
+    if (changes.length === 0)
+      return {
+        fits: false,
+        changes,
+        largestNodeBytes,
+        reason: 'no affected container found in the pod template',
+      };
     const fits = podTotal <= largestNodeBytes;
-    return { fits, changes, largestNodeBytes, ...(fits ? {} : { reason: 'the raised pod would not fit the largest Ready node' }) };
+    return {
+      fits,
+      changes,
+      largestNodeBytes,
+      ...(fits ? {} : { reason: 'the raised pod would not fit the largest Ready node' }),
+    };
   }
 
   private podTemplateContainers() {
     const w = this.finding.workload;
-    const obj = this.index.get<AnyObject & { spec?: { template?: { spec?: { containers?: Container[] } }; jobTemplate?: { spec?: { template?: { spec?: { containers?: Container[] } } } } } }>(w.kind, w.namespace, w.name);
-    return obj?.spec?.template?.spec?.containers ?? obj?.spec?.jobTemplate?.spec?.template?.spec?.containers ?? [];
+    const obj = this.index.get<
+      AnyObject & {
+        spec?: {
+          template?: { spec?: { containers?: Container[] } };
+          jobTemplate?: { spec?: { template?: { spec?: { containers?: Container[] } } } };
+        };
+      }
+    >(w.kind, w.namespace, w.name);
+    return (
+      obj?.spec?.template?.spec?.containers ?? obj?.spec?.jobTemplate?.spec?.template?.spec?.containers ?? []
+    );
   }
 
   /** The finding's workload (an HPA's scale target) has every desired pod scheduled and Ready. */
   get allPodsReady(): boolean {
     const target = this.scaleTarget;
     if (!target) return false;
-    const obj = this.index.get<AnyObject & { spec?: { replicas?: number }; status?: { replicas?: number; readyReplicas?: number } }>(target.kind, target.namespace, target.name);
+    const obj = this.index.get<
+      AnyObject & { spec?: { replicas?: number }; status?: { replicas?: number; readyReplicas?: number } }
+    >(target.kind, target.namespace, target.name);
     if (!obj) return false;
     const desired = obj.spec?.replicas ?? 1;
     const ready = obj.status?.readyReplicas ?? 0;
@@ -159,12 +213,16 @@ export class FindingFacts {
     const key = refKey(workload.kind, workload.namespace, workload.name);
     if (workload.kind !== 'Deployment') return this.index.podsByController.get(key) ?? [];
     return (this.index.replicaSetsByDeployment.get(key) ?? []).flatMap(
-      (rs) => this.index.podsByController.get(refKey('ReplicaSet', rs.metadata?.namespace, rs.metadata?.name)) ?? [],
+      (rs) =>
+        this.index.podsByController.get(refKey('ReplicaSet', rs.metadata?.namespace, rs.metadata?.name)) ??
+        [],
     );
   }
 
   get nodeName(): string | undefined {
-    return this.finding.object.kind === 'Node' ? this.finding.object.name : (this.finding.details.node as string | undefined);
+    return this.finding.object.kind === 'Node'
+      ? this.finding.object.name
+      : (this.finding.details.node as string | undefined);
   }
 
   get controlPlane(): boolean {
@@ -191,7 +249,11 @@ export class FindingFacts {
   roomForReplicas(extra: number): boolean {
     const target = this.scaleTarget;
     if (!target || extra <= 0) return true;
-    const obj = this.index.get<AnyObject & { spec?: { template?: { spec?: { containers?: Container[] } } } }>(target.kind, target.namespace, target.name);
+    const obj = this.index.get<AnyObject & { spec?: { template?: { spec?: { containers?: Container[] } } } }>(
+      target.kind,
+      target.namespace,
+      target.name,
+    );
     const each = sumRequests([{ spec: { containers: obj?.spec?.template?.spec?.containers ?? [] } }]);
     const free = this.freeCapacity();
     return each.cpu * extra <= free.cpu && each.memory * extra <= free.memory;
@@ -202,7 +264,9 @@ export class FindingFacts {
     const free = { cpu: 0, memory: 0 };
     for (const n of this.index.nodes) {
       if (n.metadata?.name === except || !isSchedulableWorker(n)) continue;
-      const used = sumRequests((this.index.podsByNode.get(n.metadata?.name ?? '') ?? []).filter((p) => !isTerminal(p)));
+      const used = sumRequests(
+        (this.index.podsByNode.get(n.metadata?.name ?? '') ?? []).filter((p) => !isTerminal(p)),
+      );
       free.cpu += (parseQuantity(n.status?.allocatable?.['cpu']) ?? 0) - used.cpu;
       free.memory += allocatableMemory(n) - used.memory;
     }
@@ -218,7 +282,10 @@ export class FindingFacts {
   }
 }
 
-type Container = { name: string; resources?: { limits?: Record<string, string>; requests?: Record<string, string> } };
+type Container = {
+  name: string;
+  resources?: { limits?: Record<string, string>; requests?: Record<string, string> };
+};
 
 function sumRequests(pods: Array<{ spec?: { containers?: Container[] } }>) {
   let cpu = 0;

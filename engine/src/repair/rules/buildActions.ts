@@ -32,20 +32,35 @@ function rollback(facts: FindingFacts): BuildResult {
   const target = facts.finding.type === 'RolloutStuck' ? facts.finding.object : facts.finding.workload;
   if (!REVISIONED.includes(target.kind)) return refuse(`${target.kind} has no revisions to roll back to`);
   if (!failing || !previous) return refuse('no previous revision to roll back to');
-  const to = previous.kind === 'ReplicaSet' ? { toReplicaSet: previous.name } : { toControllerRevision: previous.name };
-  return ok({ type: 'rollback', target, params: { toRevision: previous.revision, fromRevision: failing.revision, ...to } });
+  const to =
+    previous.kind === 'ReplicaSet'
+      ? { toReplicaSet: previous.name }
+      : { toControllerRevision: previous.name };
+  return ok({
+    type: 'rollback',
+    target,
+    params: { toRevision: previous.revision, fromRevision: failing.revision, ...to },
+  });
 }
 
 function raiseMemory(facts: FindingFacts, factor: number): BuildResult {
   const target = facts.finding.workload;
-  if (!MEMORY_TARGETS.includes(target.kind)) return refuse(`cannot change the pod template of a ${target.kind}`);
+  if (!MEMORY_TARGETS.includes(target.kind))
+    return refuse(`cannot change the pod template of a ${target.kind}`);
   const raise = facts.memoryRaise(factor);
   if (!raise.fits) return refuse(raise.reason ?? 'the raised limit would not fit');
   return ok(
     ...raise.changes.map((c) => ({
       type: 'raise-memory-limit' as const,
       target,
-      params: { factor, container: c.container, from: formatMemory(c.fromBytes), to: formatMemory(c.toBytes), fromBytes: c.fromBytes, toBytes: c.toBytes },
+      params: {
+        factor,
+        container: c.container,
+        from: formatMemory(c.fromBytes),
+        to: formatMemory(c.toBytes),
+        fromBytes: c.fromBytes,
+        toBytes: c.toBytes,
+      },
     })),
   );
 }
@@ -53,22 +68,42 @@ function raiseMemory(facts: FindingFacts, factor: number): BuildResult {
 function raiseHpaMax(facts: FindingFacts, factor: number, cap: number): BuildResult {
   const f = facts.finding;
   if (f.object.kind !== 'HorizontalPodAutoscaler') return refuse('raise-hpa-max needs an HPA finding');
-  const hpa = facts.index.get<V2HorizontalPodAutoscaler>('HorizontalPodAutoscaler', f.object.namespace, f.object.name);
+  const hpa = facts.index.get<V2HorizontalPodAutoscaler>(
+    'HorizontalPodAutoscaler',
+    f.object.namespace,
+    f.object.name,
+  );
   const from = hpa?.spec?.maxReplicas ?? 0;
   const to = Math.min(cap, Math.ceil(from * factor));
   if (to <= from) return refuse(`maxReplicas ${from} is already at the cap ${cap}`);
-  return ok({ type: 'raise-hpa-max', target: f.object, params: { factor, cap, fromMaxReplicas: from, toMaxReplicas: to } });
+  return ok({
+    type: 'raise-hpa-max',
+    target: f.object,
+    params: { factor, cap, fromMaxReplicas: from, toMaxReplicas: to },
+  });
 }
 
 function scale(facts: FindingFacts, addReplicas: number): BuildResult {
   const target = facts.scaleTarget;
   if (!target) return refuse('no Deployment or StatefulSet to scale');
-  const obj = facts.index.get<AnyObject & { spec?: { replicas?: number } }>(target.kind, target.namespace, target.name);
+  const obj = facts.index.get<AnyObject & { spec?: { replicas?: number } }>(
+    target.kind,
+    target.namespace,
+    target.name,
+  );
   const from = obj?.spec?.replicas ?? 1;
-  return ok({ type: 'scale', target, params: { addReplicas, fromReplicas: from, toReplicas: from + addReplicas } });
+  return ok({
+    type: 'scale',
+    target,
+    params: { addReplicas, fromReplicas: from, toReplicas: from + addReplicas },
+  });
 }
 
-function nodeAction(facts: FindingFacts, type: 'cordon-node' | 'drain-node', params: Record<string, unknown>): BuildResult {
+function nodeAction(
+  facts: FindingFacts,
+  type: 'cordon-node' | 'drain-node',
+  params: Record<string, unknown>,
+): BuildResult {
   if (!facts.nodeName) return refuse(`${type} needs a node`);
   return ok({ type, target: { kind: 'Node', namespace: '', name: facts.nodeName }, params });
 }
@@ -94,7 +129,11 @@ export function buildActions(rule: RepairRule, facts: FindingFacts): BuildResult
   const f = facts.finding;
   switch (action.type) {
     case 'notify':
-      return ok({ type: 'notify', target: notifyTarget(facts), params: { ...action.params, finding: f.type } });
+      return ok({
+        type: 'notify',
+        target: notifyTarget(facts),
+        params: { ...action.params, finding: f.type },
+      });
     case 'rollback':
       return rollback(facts);
     case 'raise-memory-limit':

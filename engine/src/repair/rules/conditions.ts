@@ -1,10 +1,15 @@
 import type { RepairRule, RuleConditions } from '../types.js';
 import type { FindingFacts } from './FindingFacts.js';
 
-type Check<K extends keyof RuleConditions> = (facts: FindingFacts, expected: NonNullable<RuleConditions[K]>, rule: RepairRule) => boolean;
+type Check<K extends keyof RuleConditions> = (
+  facts: FindingFacts,
+  expected: NonNullable<RuleConditions[K]>,
+  rule: RepairRule,
+) => boolean;
 
 /** How a raise-memory-limit rule's factor reaches the `raisedLimitFits` condition (2x when the rule names none). */
-const raiseFactor = (rule: RepairRule): number => (rule.action.type === 'raise-memory-limit' ? rule.action.params.factor : 2);
+const raiseFactor = (rule: RepairRule): number =>
+  rule.action.type === 'raise-memory-limit' ? rule.action.params.factor : 2;
 
 /** Every condition a rule may list, evaluated against the planner's facts about the finding. */
 const CHECKS: { [K in keyof RuleConditions]-?: Check<K> } = {

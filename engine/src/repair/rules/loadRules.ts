@@ -23,11 +23,15 @@ export function parseRuleFile(text: string, source = 'rules'): RuleFile {
 
 export function parseRepairPolicy(input: unknown): RepairPolicy {
   const result = repairPolicySchema.safeParse(input ?? {});
-  if (!result.success) throw new EngineError('INVALID_CONFIG', 'repair policy is invalid', { issues: fieldIssuesFromZod(result.error.issues, 'policy') });
+  if (!result.success)
+    throw new EngineError('INVALID_CONFIG', 'repair policy is invalid', {
+      issues: fieldIssuesFromZod(result.error.issues, 'policy'),
+    });
   return result.data;
 }
 
-export type ReloadResult = { ok: true; rules: RuleFile } | { ok: false; issues: FieldIssue[]; message: string };
+export type ReloadResult =
+  { ok: true; rules: RuleFile } | { ok: false; issues: FieldIssue[]; message: string };
 
 /**
  * The rules in force. A reload that fails validation changes nothing: the previous rules stay in force and the

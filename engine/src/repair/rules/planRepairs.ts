@@ -1,4 +1,14 @@
-import type { ClusterSnapshot, Finding, MaintenanceWindow, PlannedAction, RecentAction, RepairMode, RepairPolicy, RepairRule, RuleFile } from '../types.js';
+import type {
+  ClusterSnapshot,
+  Finding,
+  MaintenanceWindow,
+  PlannedAction,
+  RecentAction,
+  RepairMode,
+  RepairPolicy,
+  RepairRule,
+  RuleFile,
+} from '../types.js';
 import { indexSnapshot, type AnyObject } from '../snapshot/SnapshotIndex.js';
 import { toMillis } from '../snapshot/time.js';
 import { buildActions, type BuiltAction } from './buildActions.js';
@@ -19,7 +29,8 @@ export interface RepairPlan {
 }
 
 const MODE_ORDER: RepairMode[] = ['observe', 'recommend', 'approve', 'auto'];
-const lower = (a: RepairMode, b: RepairMode): RepairMode => (MODE_ORDER.indexOf(a) <= MODE_ORDER.indexOf(b) ? a : b);
+const lower = (a: RepairMode, b: RepairMode): RepairMode =>
+  MODE_ORDER.indexOf(a) <= MODE_ORDER.indexOf(b) ? a : b;
 
 function matches(rule: RepairRule, finding: Finding, facts: FindingFacts): boolean {
   const ns = finding.object.namespace;
@@ -56,17 +67,32 @@ export function inMaintenanceWindow(windows: MaintenanceWindow[], now: Date): bo
 function modeFor(rule: RepairRule, action: BuiltAction, policy: RepairPolicy, now: Date): RepairMode {
   if (policy.killSwitch) return 'observe';
   let mode = lower(rule.mode, policy.maxMode);
-  if (action.type !== 'notify' && rule.maintenanceWindows && !inMaintenanceWindow(rule.maintenanceWindows, now)) {
+  if (
+    action.type !== 'notify' &&
+    rule.maintenanceWindows &&
+    !inMaintenanceWindow(rule.maintenanceWindows, now)
+  ) {
     mode = lower(mode, 'recommend');
   }
   return mode;
 }
 
-const sameTarget = (a: { type: string; target: { kind: string; namespace: string; name: string } }, b: typeof a) =>
-  a.type === b.type && a.target.kind === b.target.kind && a.target.namespace === b.target.namespace && a.target.name === b.target.name;
+const sameTarget = (
+  a: { type: string; target: { kind: string; namespace: string; name: string } },
+  b: typeof a,
+) =>
+  a.type === b.type &&
+  a.target.kind === b.target.kind &&
+  a.target.namespace === b.target.namespace &&
+  a.target.name === b.target.name;
 
 /** Why the rule's budget or cooldown holds the action back, given past actions and those already planned. */
-function throttled(rule: RepairRule, action: BuiltAction, ctx: PlanContext, planned: PlannedAction[]): string | undefined {
+function throttled(
+  rule: RepairRule,
+  action: BuiltAction,
+  ctx: PlanContext,
+  planned: PlannedAction[],
+): string | undefined {
   const now = ctx.now.getTime();
   const recent = (seconds: number) => (r: RecentAction) => now - (toMillis(r.at) ?? 0) < seconds * 1000;
   // Any rule's action of the same type on the same target counts: two rules must not take turns on one workload.
@@ -77,8 +103,8 @@ function throttled(rule: RepairRule, action: BuiltAction, ctx: PlanContext, plan
   const ns = action.target.namespace;
   // The budget counts this action type in the namespace whichever rule planned it ("3 rollbacks an hour in shop").
   const spent =
-    ctx.history.filter(recent(3600)).filter((r) => r.type === action.type && r.target.namespace === ns).length +
-    planned.filter((p) => p.type === action.type && p.target.namespace === ns).length;
+    ctx.history.filter(recent(3600)).filter((r) => r.type === action.type && r.target.namespace === ns)
+      .length + planned.filter((p) => p.type === action.type && p.target.namespace === ns).length;
   return spent >= rule.budgetPerNamespacePerHour
     ? `budget: ${rule.budgetPerNamespacePerHour} ${action.type} actions per hour in namespace ${ns || '(cluster)'} spent`
     : undefined;
@@ -88,7 +114,8 @@ function planFinding(finding: Finding, rules: RepairRule[], ctx: PlanContext, pl
   const facts = new FindingFacts(finding, ctx);
   for (const rule of rules) {
     if (!matches(rule, finding, facts) || failedConditions(rule, facts).length > 0) continue;
-    const skip = (reason: string) => plan.skipped.push({ findingFingerprint: finding.fingerprint, ruleId: rule.id, reason });
+    const skip = (reason: string) =>
+      plan.skipped.push({ findingFingerprint: finding.fingerprint, ruleId: rule.id, reason });
     const built = buildActions(rule, facts);
     if ('refused' in built) {
       skip(built.refused);
@@ -101,7 +128,9 @@ function planFinding(finding: Finding, rules: RepairRule[], ctx: PlanContext, pl
     });
     if (allowed.length === 0) continue;
     for (const a of allowed) {
-      const duplicate = plan.actions.some((p) => sameTarget(p, a) && p.params['container'] === a.params['container']);
+      const duplicate = plan.actions.some(
+        (p) => sameTarget(p, a) && p.params['container'] === a.params['container'],
+      );
       if (duplicate) continue;
       plan.actions.push({
         ...a,

@@ -24,14 +24,21 @@ describe('rule file schema', () => {
     const rules = defaultRuleFile().rules;
     expect(rules.length).toBeGreaterThan(15);
     const rollback = rules.find((r) => r.id === 'bad-rollout-rollback')!;
-    expect(rollback).toMatchObject({ mode: 'approve', cooldown: 3600, budgetPerNamespacePerHour: 3, blastRadius: 0.25 });
+    expect(rollback).toMatchObject({
+      mode: 'approve',
+      cooldown: 3600,
+      budgetPerNamespacePerHour: 3,
+      blastRadius: 0.25,
+    });
     expect(rollback.verify).toMatchObject({ for: 300, deadline: 900, interval: 30, failures: 2 });
   });
 
   it('names the field of a memory raise above 2x', () => {
     const text = file(`  - id: oom
     action: { type: raise-memory-limit, params: { factor: 3 } }`);
-    expect(issuesOf(text)).toEqual(['rules.0.action.params.factor: must be at most 2 (never more than double)']);
+    expect(issuesOf(text)).toEqual([
+      'rules.0.action.params.factor: must be at most 2 (never more than double)',
+    ]);
   });
 
   it('names unknown finding types, actions outside the catalog, bad durations and modes', () => {

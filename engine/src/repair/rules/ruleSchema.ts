@@ -114,7 +114,9 @@ export const actionSpecSchema = z.discriminatedUnion('type', [
     .object({
       type: z.literal('raise-memory-limit'),
       params: z
-        .object({ factor: z.number().gt(1, 'must be above 1').max(2, 'must be at most 2 (never more than double)') })
+        .object({
+          factor: z.number().gt(1, 'must be above 1').max(2, 'must be at most 2 (never more than double)'),
+        })
         .strict()
         .default({ factor: 2 }),
     })
@@ -173,7 +175,18 @@ export const maintenanceWindowSchema = z
 export const verifySchema = z
   .object({
     /** Kubernetes state that must hold after the action, e.g. `deploymentAvailable`, `podsReady`, `nodeSchedulable`. */
-    kubernetes: z.array(z.enum(['deploymentAvailable', 'podsReady', 'noRecentRestarts', 'nodeCordoned', 'hpaBelowMax', 'noEvictedPods'])).default([]),
+    kubernetes: z
+      .array(
+        z.enum([
+          'deploymentAvailable',
+          'podsReady',
+          'noRecentRestarts',
+          'nodeCordoned',
+          'hpaBelowMax',
+          'noEvictedPods',
+        ]),
+      )
+      .default([]),
     /** Optional PromQL that must return a non-empty result (a condition, e.g. `rate(errors[5m]) < 0.01`). */
     promql: z.string().min(1).optional(),
     interval: durationSchema.default(30),
@@ -216,7 +229,8 @@ export const ruleFileSchema = z
   .superRefine((file, ctx) => {
     const seen = new Set<string>();
     file.rules.forEach((rule, i) => {
-      if (seen.has(rule.id)) ctx.addIssue({ code: 'custom', path: ['rules', i, 'id'], message: `duplicate rule id ${rule.id}` });
+      if (seen.has(rule.id))
+        ctx.addIssue({ code: 'custom', path: ['rules', i, 'id'], message: `duplicate rule id ${rule.id}` });
       seen.add(rule.id);
     });
   });

@@ -27,7 +27,8 @@ export const SAFETY_GUARDS: SafetyGuard[] = [
   },
   {
     name: 'unowned-object',
-    check: (a, f) => (acting(a) && !f.ownedByController ? 'no controller owns the object: notify only' : undefined),
+    check: (a, f) =>
+      acting(a) && !f.ownedByController ? 'no controller owns the object: notify only' : undefined,
   },
   {
     name: 'control-plane-node',
@@ -46,7 +47,8 @@ export const SAFETY_GUARDS: SafetyGuard[] = [
   },
   {
     name: 'drain-needs-room',
-    check: (a, f) => (a.type === 'drain-node' && !f.othersHaveRoom ? 'the other workers lack room for its pods' : undefined),
+    check: (a, f) =>
+      a.type === 'drain-node' && !f.othersHaveRoom ? 'the other workers lack room for its pods' : undefined,
   },
   {
     name: 'rollback-needs-healthy-previous',
@@ -78,7 +80,9 @@ export const SAFETY_GUARDS: SafetyGuard[] = [
       if (a.type !== 'scale' && a.type !== 'raise-hpa-max') return undefined;
       const target = f.scaleTarget;
       if (f.finding.type === 'Unschedulable') return 'more replicas would not schedule either';
-      return target && f.hasUnschedulablePods(target) ? 'the workload already has pods no node can take' : undefined;
+      return target && f.hasUnschedulablePods(target)
+        ? 'the workload already has pods no node can take'
+        : undefined;
     },
   },
   {
@@ -90,7 +94,9 @@ export const SAFETY_GUARDS: SafetyGuard[] = [
           : a.type === 'raise-hpa-max'
             ? Number(a.params['toMaxReplicas'] ?? 0) - Number(a.params['fromMaxReplicas'] ?? 0)
             : 0;
-      return extra > 0 && !f.roomForReplicas(extra) ? `the workers lack room for ${extra} more replicas` : undefined;
+      return extra > 0 && !f.roomForReplicas(extra)
+        ? `the workers lack room for ${extra} more replicas`
+        : undefined;
     },
   },
   {
@@ -98,17 +104,26 @@ export const SAFETY_GUARDS: SafetyGuard[] = [
     check: (a, f) => {
       if (a.type !== 'scale') return undefined;
       const t = a.target;
-      return f.index.hpaByTarget.has(`${t.kind}/${t.namespace}/${t.name}`) ? 'an HPA manages its replicas' : undefined;
+      return f.index.hpaByTarget.has(`${t.kind}/${t.namespace}/${t.name}`)
+        ? 'an HPA manages its replicas'
+        : undefined;
     },
   },
   {
     name: 'hpa-pods-ready',
-    check: (a, f) => (a.type === 'raise-hpa-max' && !f.allPodsReady ? 'not all of its pods are scheduled and Ready' : undefined),
+    check: (a, f) =>
+      a.type === 'raise-hpa-max' && !f.allPodsReady
+        ? 'not all of its pods are scheduled and Ready'
+        : undefined,
   },
 ];
 
 /** The first guard's refusal, or undefined when every guard lets the action through. */
-export function refusalOf(action: BuiltAction, facts: FindingFacts, guards: SafetyGuard[] = SAFETY_GUARDS): string | undefined {
+export function refusalOf(
+  action: BuiltAction,
+  facts: FindingFacts,
+  guards: SafetyGuard[] = SAFETY_GUARDS,
+): string | undefined {
   for (const guard of guards) {
     const reason = guard.check(action, facts);
     if (reason) return `${guard.name}: ${reason}`;

@@ -95,7 +95,8 @@ export class SnapshotIndex {
   private indexOwned(snapshot: ClusterSnapshot): void {
     for (const rs of snapshot.replicaSets ?? []) {
       const owner = controllerRef(rs);
-      if (owner?.kind === 'Deployment') push(this.replicaSetsByDeployment, refKey('Deployment', rs.metadata?.namespace, owner.name), rs);
+      if (owner?.kind === 'Deployment')
+        push(this.replicaSetsByDeployment, refKey('Deployment', rs.metadata?.namespace, owner.name), rs);
     }
     for (const cr of snapshot.controllerRevisions ?? []) {
       const owner = controllerRef(cr);
@@ -103,7 +104,8 @@ export class SnapshotIndex {
     }
     for (const job of snapshot.jobs ?? []) {
       const owner = controllerRef(job);
-      if (owner?.kind === 'CronJob') push(this.jobsByCronJob, refKey('CronJob', job.metadata?.namespace, owner.name), job);
+      if (owner?.kind === 'CronJob')
+        push(this.jobsByCronJob, refKey('CronJob', job.metadata?.namespace, owner.name), job);
     }
   }
 
@@ -114,13 +116,18 @@ export class SnapshotIndex {
     if (!this.labelIndex) {
       this.labelIndex = new Map();
       for (const pod of this.snapshot.pods ?? []) {
-        for (const [k, v] of Object.entries(pod.metadata?.labels ?? {})) push(this.labelIndex, `${pod.metadata?.namespace}/${k}=${v}`, pod);
+        for (const [k, v] of Object.entries(pod.metadata?.labels ?? {}))
+          push(this.labelIndex, `${pod.metadata?.namespace}/${k}=${v}`, pod);
       }
     }
     return this.labelIndex.get(`${namespace}/${key}=${value}`) ?? [];
   }
 
-  get<T extends AnyObject = AnyObject>(kind: string, namespace: string | undefined, name: string | undefined): T | undefined {
+  get<T extends AnyObject = AnyObject>(
+    kind: string,
+    namespace: string | undefined,
+    name: string | undefined,
+  ): T | undefined {
     return this.objects.get(refKey(kind, namespace, name)) as T | undefined;
   }
 

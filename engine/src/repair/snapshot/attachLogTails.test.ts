@@ -29,7 +29,11 @@ describe('attachLogTails on the simulated cluster', () => {
   }, 60_000);
 
   it('leaves the tail empty when the pod is gone', async () => {
-    const finding = { ...scanSnapshot((await readClusterSnapshot(cluster.kubeConfig())).snapshot, new Date()).find((f) => f.type === 'CrashLoopBackOff')! };
+    const finding = {
+      ...scanSnapshot((await readClusterSnapshot(cluster.kubeConfig())).snapshot, new Date()).find(
+        (f) => f.type === 'CrashLoopBackOff',
+      )!,
+    };
     finding.details = { ...finding.details, pods: ['no-such-pod'] };
     const [same] = await attachLogTails([finding], clientNodeLogReader(cluster.kubeConfig()));
     expect(same!.evidence.logTail).toEqual([]);

@@ -10,7 +10,15 @@ export type PodLogReader = (
 export function clientNodeLogReader(kc: KubeConfig): PodLogReader {
   const core = kc.makeApiClient(CoreV1Api);
   return async (namespace, name, o) =>
-    String((await core.readNamespacedPodLog({ namespace, name, container: o.container, tailLines: o.tailLines, previous: o.previous })) ?? '');
+    String(
+      (await core.readNamespacedPodLog({
+        namespace,
+        name,
+        container: o.container,
+        tailLines: o.tailLines,
+        previous: o.previous,
+      })) ?? '',
+    );
 }
 
 /** Findings whose cause is in the crashed container's last run (`--previous`), not in the one just started. */
@@ -21,7 +29,11 @@ const LOG_TYPES: FindingType[] = [...PREVIOUS_RUN, 'CreateContainerConfigError']
  * Adds the log tail of the first affected pod and container to pod-level findings. Best effort: a pod gone or a log
  * the API refuses leaves the tail empty rather than failing the scan. Returns new findings; the inputs are unchanged.
  */
-export async function attachLogTails(findings: Finding[], read: PodLogReader, tailLines = 20): Promise<Finding[]> {
+export async function attachLogTails(
+  findings: Finding[],
+  read: PodLogReader,
+  tailLines = 20,
+): Promise<Finding[]> {
   return Promise.all(
     findings.map(async (finding) => {
       const pod = finding.details.pods?.[0];
@@ -32,7 +44,10 @@ export async function attachLogTails(findings: Finding[], read: PodLogReader, ta
           tailLines,
           previous: PREVIOUS_RUN.includes(finding.type),
         });
-        const logTail = text.split('\n').filter((line) => line.trim() !== '').slice(-tailLines);
+        const logTail = text
+          .split('\n')
+          .filter((line) => line.trim() !== '')
+          .slice(-tailLines);
         return { ...finding, evidence: { ...finding.evidence, logTail } };
       } catch {
         return finding;

@@ -16,10 +16,38 @@ export interface SnapshotKindInfo {
 export const SNAPSHOT_KINDS: readonly SnapshotKindInfo[] = [
   { kind: 'Node', key: 'nodes', group: '', version: 'v1', plural: 'nodes', namespaced: false },
   { kind: 'Namespace', key: 'namespaces', group: '', version: 'v1', plural: 'namespaces', namespaced: false },
-  { kind: 'Deployment', key: 'deployments', group: 'apps', version: 'v1', plural: 'deployments', namespaced: true },
-  { kind: 'ReplicaSet', key: 'replicaSets', group: 'apps', version: 'v1', plural: 'replicasets', namespaced: true },
-  { kind: 'StatefulSet', key: 'statefulSets', group: 'apps', version: 'v1', plural: 'statefulsets', namespaced: true },
-  { kind: 'DaemonSet', key: 'daemonSets', group: 'apps', version: 'v1', plural: 'daemonsets', namespaced: true },
+  {
+    kind: 'Deployment',
+    key: 'deployments',
+    group: 'apps',
+    version: 'v1',
+    plural: 'deployments',
+    namespaced: true,
+  },
+  {
+    kind: 'ReplicaSet',
+    key: 'replicaSets',
+    group: 'apps',
+    version: 'v1',
+    plural: 'replicasets',
+    namespaced: true,
+  },
+  {
+    kind: 'StatefulSet',
+    key: 'statefulSets',
+    group: 'apps',
+    version: 'v1',
+    plural: 'statefulsets',
+    namespaced: true,
+  },
+  {
+    kind: 'DaemonSet',
+    key: 'daemonSets',
+    group: 'apps',
+    version: 'v1',
+    plural: 'daemonsets',
+    namespaced: true,
+  },
   {
     kind: 'ControllerRevision',
     key: 'controllerRevisions',
@@ -62,7 +90,8 @@ export const SNAPSHOT_KINDS: readonly SnapshotKindInfo[] = [
   { kind: 'Secret', key: 'secrets', group: '', version: 'v1', plural: 'secrets', namespaced: true },
 ];
 
-export const kindInfo = (kind: string): SnapshotKindInfo | undefined => SNAPSHOT_KINDS.find((k) => k.kind === kind);
+export const kindInfo = (kind: string): SnapshotKindInfo | undefined =>
+  SNAPSHOT_KINDS.find((k) => k.kind === kind);
 
 /** Adds plain objects (e.g. parsed YAML documents) to a snapshot by their `kind`; unknown kinds are returned. */
 export function addToSnapshot(snapshot: ClusterSnapshot, objects: Array<{ kind?: string }>): string[] {

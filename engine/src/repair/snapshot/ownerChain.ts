@@ -20,7 +20,11 @@ export function ownerChain(index: SnapshotIndex, obj: AnyObject): ObjectRef[] {
     // Static (mirror) pods are owned by their Node, which is cluster-scoped.
     const ownerNamespace = CLUSTER_SCOPED.has(owner.kind) ? '' : namespace;
     const next: AnyObject | undefined = index.get(owner.kind, ownerNamespace, owner.name);
-    chain.push(next ? refOf(owner.kind, next) : { kind: owner.kind, namespace: ownerNamespace, name: owner.name, uid: owner.uid });
+    chain.push(
+      next
+        ? refOf(owner.kind, next)
+        : { kind: owner.kind, namespace: ownerNamespace, name: owner.name, uid: owner.uid },
+    );
     current = next;
   }
   return chain;

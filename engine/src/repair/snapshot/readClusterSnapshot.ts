@@ -17,7 +17,8 @@ export interface SnapshotRead {
 
 /** Secrets keep their keys (CreateContainerConfigError names missing keys) but never their values. */
 export function redactSecret(secret: V1Secret): V1Secret {
-  const blank = (data?: Record<string, string>) => (data ? Object.fromEntries(Object.keys(data).map((k) => [k, ''])) : undefined);
+  const blank = (data?: Record<string, string>) =>
+    data ? Object.fromEntries(Object.keys(data).map((k) => [k, ''])) : undefined;
   return { ...secret, data: blank(secret.data), stringData: undefined };
 }
 

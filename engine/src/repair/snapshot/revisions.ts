@@ -67,7 +67,9 @@ export function workloadRevisions(index: SnapshotIndex, workload: ObjectRef): Re
     revisions = (index.replicaSetsByDeployment.get(key) ?? []).map((rs) => fromReplicaSet(index, rs));
   } else if (workload.kind === 'StatefulSet' || workload.kind === 'DaemonSet') {
     const pods = livePods(index.podsByController.get(key) ?? []);
-    revisions = (index.revisionsByOwner.get(key) ?? []).map((cr) => fromControllerRevision(cr, pods, workload.name));
+    revisions = (index.revisionsByOwner.get(key) ?? []).map((cr) =>
+      fromControllerRevision(cr, pods, workload.name),
+    );
   }
   return revisions.sort((a, b) => a.revision - b.revision);
 }
@@ -80,7 +82,8 @@ export function newestRevisionHash(index: SnapshotIndex, workload: ObjectRef): s
 /** A pod that shows one of the failures a rollback can undo (crash loop, image pull, configuration). */
 export function isFailingPod(pod: V1Pod): boolean {
   return containerStatuses(pod).some(
-    (cs) => FAILING_WAITING.has(cs.state?.waiting?.reason ?? '') || (!cs.ready && (cs.restartCount ?? 0) >= 3),
+    (cs) =>
+      FAILING_WAITING.has(cs.state?.waiting?.reason ?? '') || (!cs.ready && (cs.restartCount ?? 0) >= 3),
   );
 }
 

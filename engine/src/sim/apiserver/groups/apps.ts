@@ -125,7 +125,8 @@ export const APPS_RESOURCES: ResourceType[] = [
     namespaced: true,
     validate: (o) => {
       const causes = validateName(o);
-      if (typeof o['revision'] !== 'number') causes.push(cause('revision', 'Required value', 'FieldValueRequired'));
+      if (typeof o['revision'] !== 'number')
+        causes.push(cause('revision', 'Required value', 'FieldValueRequired'));
       return causes;
     },
   },
