@@ -25,7 +25,10 @@ export function useEngineQuery<T>(
   const [state, setState] = useState<{ value?: T; error?: unknown; loading: boolean }>({ loading: true });
   const [tick, setTick] = useState(0);
   const loadRef = useRef(load);
-  loadRef.current = load;
+  // Declared before the loading effect, so it runs first: a load always uses the latest closure.
+  useEffect(() => {
+    loadRef.current = load;
+  });
 
   useEffect(() => {
     let live = true;

@@ -88,7 +88,11 @@ describe('Repairs and Alerts pages against a real engine', () => {
 
     // The engine recorded the decision under the admin token's principal: the call took the engine-admin route.
     const decided = await engineJson<RepairActionDto>(`/api/v1/repair/actions/${pending!.id}`);
-    expect(decided.approval).toMatchObject({ decision: 'approved', decidedBy: 'grafana-admin', comment: 'diff checked' });
+    expect(decided.approval).toMatchObject({
+      decision: 'approved',
+      decidedBy: 'grafana-admin',
+      comment: 'diff checked',
+    });
     const verification = await engineJson<RepairAuditVerification>('/api/v1/repair/audit/verify');
     await waitFor(() => expect(screen.getByTestId(testIds.repairs.auditVerify)).toHaveTextContent('chain verified'));
     expect(verification.ok).toBe(true);
@@ -112,7 +116,7 @@ describe('Repairs and Alerts pages against a real engine', () => {
     expect(forged.status).toBe(403);
   }, 60_000);
 
-  test('alerts posted as Alertmanager does form an incident the page shows with the engine\'s merge reasons and figures; an Editor acknowledges it', async () => {
+  test("alerts posted as Alertmanager does form an incident the page shows with the engine's merge reasons and figures; an Editor acknowledges it", async () => {
     const startsAt = new Date(Date.now() - 120_000).toISOString();
     const alert = (alertname: string) => ({
       status: 'firing',
@@ -137,9 +141,14 @@ describe('Repairs and Alerts pages against a real engine', () => {
     const rec = signIn('Editor');
     render(<AlertsPage />);
     const cards = await screen.findAllByTestId(testIds.alerts.incident, undefined, { timeout: 20_000 });
-    const listed = replyJson<{ items: IncidentDto[] }>(rec.replies.find((r) => r.url.includes('/api/v1/incidents'))!.reply);
+    const listed = replyJson<{ items: IncidentDto[] }>(
+      rec.replies.find((r) => r.url.includes('/api/v1/incidents'))!.reply
+    );
     const incident = listed.items.find((i) => i.services.includes('inventory'))!;
-    expect(incident.alerts.map((a) => a.labels.alertname).sort()).toEqual(['InventoryErrorsHigh', 'InventoryLatencyHigh']);
+    expect(incident.alerts.map((a) => a.labels.alertname).sort()).toEqual([
+      'InventoryErrorsHigh',
+      'InventoryLatencyHigh',
+    ]);
     const card = cards.find((c) => c.textContent?.includes(incident.title))!;
     const rows = within(card).getAllByTestId(testIds.alerts.alertRow);
     expect(rows).toHaveLength(2);

@@ -83,7 +83,9 @@ describe('AlertsPage', () => {
     const rows = within(card).getAllByTestId(testIds.alerts.alertRow);
     expect(rows).toHaveLength(2);
     // The second alert joined over a service-graph edge, through the first alert (named, not fingerprinted).
-    expect(within(rows[1]!).getByText('service-graph: edge checkout -> payment (with HighLatency)')).toBeInTheDocument();
+    expect(
+      within(rows[1]!).getByText('service-graph: edge checkout -> payment (with HighLatency)')
+    ).toBeInTheDocument();
     expect(within(rows[1]!).getByText('service=checkout namespace=shop')).toBeInTheDocument();
 
     // The linked RCA names its best candidate; the repair on one of the incident's services is linked, the other not.

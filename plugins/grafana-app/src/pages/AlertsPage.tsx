@@ -31,8 +31,8 @@ export function AlertsPage() {
     <PluginPage>
       <div data-testid={testIds.alerts.container}>
         <p className={s.muted}>
-          Alerts from Alertmanager, Prometheus and the engine&apos;s own anomaly detection, deduplicated and grouped into
-          incidents along the service graph, each with why its alerts were grouped, its root-cause analysis and any
+          Alerts from Alertmanager, Prometheus and the engine&apos;s own anomaly detection, deduplicated and grouped
+          into incidents along the service graph, each with why its alerts were grouped, its root-cause analysis and any
           repair under way.
         </p>
         {stats.error !== undefined && <EngineErrorAlert error={stats.error} title="Cannot read the alert figures" />}
@@ -48,7 +48,12 @@ export function AlertsPage() {
               onChange={setStatus}
             />
           </div>
-          <Button icon="sync" variant="secondary" size="sm" onClick={() => [stats, incidents].forEach((q) => q.retry())}>
+          <Button
+            icon="sync"
+            variant="secondary"
+            size="sm"
+            onClick={() => [stats, incidents].forEach((q) => q.retry())}
+          >
             Refresh
           </Button>
         </div>
@@ -182,7 +187,10 @@ function IncidentCard(props: { incident: IncidentDto; repairs: RepairActionDto[]
 function LinkedRca({ incident }: { incident: IncidentDto }) {
   const s = useStyles2(getStyles);
   const rcaId = incident.rcaId;
-  const rca = useEngineQuery((api): Promise<RcaResult | undefined> => (rcaId ? api.rca(rcaId) : Promise.resolve(undefined)), [rcaId]);
+  const rca = useEngineQuery(
+    (api): Promise<RcaResult | undefined> => (rcaId ? api.rca(rcaId) : Promise.resolve(undefined)),
+    [rcaId]
+  );
   if (!rcaId) {
     return null;
   }
@@ -232,7 +240,12 @@ function IncidentActions({ incident, onChanged }: { incident: IncidentDto; onCha
     <>
       <div className={s.row}>
         {!incident.acknowledgedAt && (
-          <Button size="sm" data-testid={testIds.alerts.ack} disabled={busy} onClick={() => act(api.acknowledgeIncident)}>
+          <Button
+            size="sm"
+            data-testid={testIds.alerts.ack}
+            disabled={busy}
+            onClick={() => act(api.acknowledgeIncident)}
+          >
             Acknowledge
           </Button>
         )}

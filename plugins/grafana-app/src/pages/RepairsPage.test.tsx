@@ -157,7 +157,10 @@ describe('RepairsPage', () => {
     setRole(OrgRole.Admin);
     new FakeBackendSrv(
       repairEngine({
-        [`GET ${E}/api/v1/repair/findings`]: () => ({ status: 200, body: { at: '2026-12-06T10:06:00Z', findings: [] } }),
+        [`GET ${E}/api/v1/repair/findings`]: () => ({
+          status: 200,
+          body: { at: '2026-12-06T10:06:00Z', findings: [] },
+        }),
         [`GET ${E}/api/v1/repair/approvals`]: () => ({ status: 200, body: { items: [] } }),
         [`GET ${E}/api/v1/repair/audit`]: () => ({ status: 200, body: { items: [] } }),
         [`GET ${E}/api/v1/repair/audit/verify`]: () => ({

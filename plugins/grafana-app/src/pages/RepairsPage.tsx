@@ -133,7 +133,8 @@ function KillSwitchBar(props: { state?: RepairKillSwitch; error?: unknown; onCha
           />
           <span className={s.muted}>
             {state.source === 'config' && 'set in the engine config (only the config can lift it)'}
-            {state.source === 'api' && `set by ${state.by ?? 'an admin'}${state.at ? ` ${dateTimeFormatTimeAgo(state.at)}` : ''}`}
+            {state.source === 'api' &&
+              `set by ${state.by ?? 'an admin'}${state.at ? ` ${dateTimeFormatTimeAgo(state.at)}` : ''}`}
           </span>
           {hasOrgRole('Admin') && state.source !== 'config' && (
             <Button
@@ -199,7 +200,12 @@ function FindingsSection(props: { findings?: FindingDto[]; loading: boolean; err
   );
 }
 
-function ApprovalsSection(props: { items?: RepairActionDto[]; loading: boolean; error?: unknown; onDecided: () => void }) {
+function ApprovalsSection(props: {
+  items?: RepairActionDto[];
+  loading: boolean;
+  error?: unknown;
+  onDecided: () => void;
+}) {
   const s = useStyles2(getStyles);
   const { items } = props;
   return (
@@ -216,7 +222,9 @@ function ApprovalsSection(props: { items?: RepairActionDto[]; loading: boolean; 
           touches nothing until the engine config raises <code>maxMode</code> to <code>approve</code>.
         </p>
       )}
-      {items?.map((action) => <ApprovalCard key={action.id} action={action} onDecided={props.onDecided} />)}
+      {items?.map((action) => (
+        <ApprovalCard key={action.id} action={action} onDecided={props.onDecided} />
+      ))}
     </section>
   );
 }
@@ -303,7 +311,10 @@ function ApprovalCard({ action, onDecided }: { action: RepairActionDto; onDecide
 }
 
 function AuditSection(props: {
-  value?: { records: RepairAuditRecordDto[]; verification: { ok: boolean; records: number; headHash: string; brokenAt?: { seq: number; reason: string } } };
+  value?: {
+    records: RepairAuditRecordDto[];
+    verification: { ok: boolean; records: number; headHash: string; brokenAt?: { seq: number; reason: string } };
+  };
   loading: boolean;
   error?: unknown;
 }) {

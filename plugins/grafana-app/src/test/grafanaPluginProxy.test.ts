@@ -73,7 +73,9 @@ describe('the app plugin routes give each Grafana role only what it needs (least
     expect(call('Viewer', 'GET', 'engine/api/v1/workloads').url).toBe('http://engine:8080/api/v1/workloads');
     expect(call('Viewer', 'POST', 'engine/api/v1/forecast').url).toBe('http://engine:8080/api/v1/forecast');
     expect(call('Admin', 'POST', 'engine-admin/api/v1/scale-plan').url).toBe('http://engine:8080/api/v1/scale-plan');
-    expect(call('Editor', 'POST', 'engine/api/v1/incidents/i1/ack').url).toBe('http://engine:8080/api/v1/incidents/i1/ack');
+    expect(call('Editor', 'POST', 'engine/api/v1/incidents/i1/ack').url).toBe(
+      'http://engine:8080/api/v1/incidents/i1/ack'
+    );
     expect(call('Admin', 'POST', 'engine-admin/api/v1/repair/approvals/a1/approve').url).toBe(
       'http://engine:8080/api/v1/repair/approvals/a1/approve'
     );
@@ -90,6 +92,8 @@ describe('the app plugin routes give each Grafana role only what it needs (least
   test('every page is declared with a role and the nested datasource by its path', () => {
     const pages = pluginJson.includes.filter((i) => i.type === 'page');
     expect(pages.every((p) => 'role' in p && p.role)).toBe(true);
-    expect(pluginJson.includes).toContainEqual(expect.objectContaining({ type: 'datasource', path: 'datasource/plugin.json' }));
+    expect(pluginJson.includes).toContainEqual(
+      expect.objectContaining({ type: 'datasource', path: 'datasource/plugin.json' })
+    );
   });
 });

@@ -30,7 +30,11 @@ export function grafanaProxy(options: {
     const body = request.data === undefined ? undefined : JSON.stringify(request.data);
     const response = await fetch(`${route.url}${search}`, {
       method: request.method,
-      headers: { ...route.headers, accept: 'application/json', ...(body ? { 'content-type': 'application/json' } : {}) },
+      headers: {
+        ...route.headers,
+        accept: 'application/json',
+        ...(body ? { 'content-type': 'application/json' } : {}),
+      },
       body,
     });
     return { status: response.status, body: await response.text() };

@@ -1,10 +1,4 @@
-import type {
-  FindingDto,
-  IncidentAlert,
-  IncidentDto,
-  RepairActionDto,
-  RepairAuditRecordDto,
-} from '../api/types';
+import type { FindingDto, IncidentAlert, IncidentDto, RepairActionDto, RepairAuditRecordDto } from '../api/types';
 
 /**
  * Repair and alerting replies shaped like the engine's schemas (engine/src/repair/repairSchemas.ts,
