@@ -43,6 +43,18 @@ describe('StoreLeaderLock', () => {
     expect(await a.tryAcquireOrRenew()).toBe(false);
   });
 
+  it('keeps the lock with one poll per term (a holder whose polls are late by most of a term)', async () => {
+    const { clock, lock } = setup();
+    const a = lock('a');
+    const b = lock('b');
+    expect(await a.tryAcquireOrRenew()).toBe(true);
+    for (let i = 0; i < 40; i++) {
+      clock.advance(LEASE * 500 - 100);
+      expect(await a.tryAcquireOrRenew()).toBe(true);
+      expect(await b.tryAcquireOrRenew()).toBe(false);
+    }
+  });
+
   it('release lets another take over at its next poll', async () => {
     const { clock, lock } = setup();
     const a = lock('a');

@@ -13,11 +13,12 @@ export interface StoreLeaderLockOptions {
 
 /**
  * Leader election on the Store alone (Redis `SET key value NX PX ttl`), for deployments without a Kubernetes Lease.
- * Time is cut into terms of 2/3 of the lease; a term is held by whoever first writes its key (NX, so exactly one
- * writer wins); the holder writes the next term's key during the last half of its own, so it keeps the lock while it
- * lives and others find the next term taken. A holder that dies stops writing: the term after the one it reserved is
- * free, at most one lease duration after its last write (1/3 lease left of its term + the 2/3-lease term it reserved).
- * The term number is the fencing token: it only grows, and two holders never share one.
+ * Time is cut into terms of half the lease; a term is held by whoever first writes its key (NX, so exactly one writer
+ * wins). The holder reserves the next term at every poll of its own, so one poll per term (three at the scheduler's
+ * lease/6) keeps the lock, and others, who only ever try the term that has begun, find the next one taken. A holder
+ * that dies stops writing: the term after the one it reserved is free at most one lease after its last write (the
+ * rest of its term + the term it reserved). The term number is the fencing token: it only grows, and two holders
+ * never share one.
  *
  * Why not one key renewed with PEXPIRE: renewing safely needs compare-and-extend (a Lua script), which the Store
  * interface does not offer (and the memory store could not share across processes anyway); SET NX alone suffices here.
@@ -36,7 +37,7 @@ export class StoreLeaderLock implements LeaderLease {
   ) {
     this.identity = options.identity;
     this.leaseSeconds = options.leaseDurationSeconds ?? 15;
-    this.termMs = (this.leaseSeconds * 1000 * 2) / 3;
+    this.termMs = (this.leaseSeconds * 1000) / 2;
     this.now = options.now ?? Date.now;
   }
 
@@ -51,8 +52,8 @@ export class StoreLeaderLock implements LeaderLease {
     const term = this.termAt(now);
     for (const t of this.held) if (t < term) this.held.delete(t);
     const leader = this.held.has(term) || (await this.claim(term));
-    // Renewal: reserve the next term in the second half of this one, before anyone else may try it.
-    if (leader && now - term * this.termMs >= this.termMs / 2 && !this.held.has(term + 1)) await this.claim(term + 1);
+    // Renewal: reserve the next term while holding this one, before anyone else may try it.
+    if (leader && !this.held.has(term + 1)) await this.claim(term + 1);
     return leader;
   }
 
