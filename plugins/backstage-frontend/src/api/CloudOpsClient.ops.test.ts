@@ -52,12 +52,19 @@ function startEngine(): Promise<{ url: string; child: ChildProcess }> {
 }
 
 /** Forwards /api/aicloudops/engine/* to the engine; `repairDown` answers repair calls as an engine that cannot act. */
-async function startPassThrough(engineUrl: string, state: { repairDown: boolean }): Promise<{ base: string; server: Server }> {
+async function startPassThrough(
+  engineUrl: string,
+  state: { repairDown: boolean },
+): Promise<{ base: string; server: Server }> {
   const server = createServer(async (req, res) => {
     const enginePath = (req.url ?? '').replace(/^\/api\/aicloudops\/engine/, '');
     if (state.repairDown && enginePath.startsWith('/api/v1/repair/')) {
       res.writeHead(503, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ error: { code: 'UPSTREAM_UNAVAILABLE', message: 'repair is not available: no write access' } }));
+      res.end(
+        JSON.stringify({
+          error: { code: 'UPSTREAM_UNAVAILABLE', message: 'repair is not available: no write access' },
+        }),
+      );
       return;
     }
     const chunks: Buffer[] = [];
@@ -91,7 +98,9 @@ describe('CloudOpsClient repairs and incidents against a real engine', () => {
   const state = { repairDown: false };
   let client: CloudOpsClient;
   const engineJson = async <T>(p: string, init?: RequestInit): Promise<T> =>
-    (await (await fetch(`${engine.url}${p}`, { ...init, headers: { 'content-type': 'application/json' } })).json()) as T;
+    (await (
+      await fetch(`${engine.url}${p}`, { ...init, headers: { 'content-type': 'application/json' } })
+    ).json()) as T;
 
   beforeAll(async () => {
     engine = await startEngine();
@@ -111,7 +120,10 @@ describe('CloudOpsClient repairs and incidents against a real engine', () => {
   });
 
   it("lists only the entity's findings and approvals, and approves one on the engine", async () => {
-    await engineJson('/api/v1/demo/faults', { method: 'POST', body: JSON.stringify({ type: 'oom-killed', service: 'cart' }) });
+    await engineJson('/api/v1/demo/faults', {
+      method: 'POST',
+      body: JSON.stringify({ type: 'oom-killed', service: 'cart' }),
+    });
     const repairs = await eventually(async () => {
       const r = await client.getRepairs({ namespace: 'shop', names: ['cart'] });
       return !isUnavailable(r) && r.approvals.length > 0 ? r : undefined;
@@ -141,7 +153,13 @@ describe('CloudOpsClient repairs and incidents against a real engine', () => {
           groupKey: `{}:{alertname="${alertname}"}`,
           status: 'firing',
           receiver: 'aicloudops',
-          alerts: [{ status: 'firing', labels: { alertname, service, namespace: 'shop' }, startsAt: new Date().toISOString() }],
+          alerts: [
+            {
+              status: 'firing',
+              labels: { alertname, service, namespace: 'shop' },
+              startsAt: new Date().toISOString(),
+            },
+          ],
         }),
       });
     const [cartIncident] = (await deliver('CartDown', 'cart')).incidents;

@@ -70,7 +70,9 @@ function pending(id: string, name: string): RepairActionDto {
     dryRun: {
       ok: true,
       at: '2026-12-06T10:05:01Z',
-      diff: [{ path: '/spec/template/spec/containers/0/resources/limits/memory', before: '256Mi', after: '384Mi' }],
+      diff: [
+        { path: '/spec/template/spec/containers/0/resources/limits/memory', before: '256Mi', after: '384Mi' },
+      ],
     },
     approval: { requestedAt: '2026-12-06T10:05:01Z', expiresAt: '2099-01-01T00:00:00Z' },
   };
@@ -121,7 +123,12 @@ class OpsApi implements CloudOpsApi {
     return {
       entityRef: 'component:default/cart-service',
       target: { namespace: 'shop', labelSelector: 'backstage.io/kubernetes-id=cart' },
-      items: [{ cluster: 'simulated', workloads: [{ name: 'cart' } as EntityWorkloadsResponse['items'][number]['workloads'][number]] }],
+      items: [
+        {
+          cluster: 'simulated',
+          workloads: [{ name: 'cart' } as EntityWorkloadsResponse['items'][number]['workloads'][number]],
+        },
+      ],
     };
   }
   async getRepairs(scope: EntityScope) {
@@ -174,19 +181,31 @@ async function render(api: CloudOpsApi) {
 
 describe('EntityOpsCards', () => {
   it("scopes both cards to the entity's namespace and workloads, and shows findings, the approval's diff and incidents", async () => {
-    const api = new OpsApi({ findings: [finding('OOMKilled', 'cart')], approvals: [pending('a1', 'cart')] }, [incident('inc-1')]);
+    const api = new OpsApi({ findings: [finding('OOMKilled', 'cart')], approvals: [pending('a1', 'cart')] }, [
+      incident('inc-1'),
+    ]);
     await render(api);
 
-    expect(await screen.findByText('cart was OOM killed 3 times | terminated: OOMKilled | BackOff x4', {}, { timeout: 30_000 })).toBeInTheDocument();
+    expect(
+      await screen.findByText(
+        'cart was OOM killed 3 times | terminated: OOMKilled | BackOff x4',
+        {},
+        { timeout: 30_000 },
+      ),
+    ).toBeInTheDocument();
     expect(screen.getByText('Pod/cart-1')).toBeInTheDocument();
     const approval = screen.getByTestId('repair-approval');
     expect(within(approval).getByText('raise-memory-limit on Deployment/cart')).toBeInTheDocument();
     expect(within(approval).getByText('Dry run: passed')).toBeInTheDocument();
-    expect(within(approval).getByText('/spec/template/spec/containers/0/resources/limits/memory: 256Mi → 384Mi')).toBeInTheDocument();
+    expect(
+      within(approval).getByText('/spec/template/spec/containers/0/resources/limits/memory: 256Mi → 384Mi'),
+    ).toBeInTheDocument();
 
     const card = await screen.findByTestId('incident');
     expect(within(card).getByText('[critical] CartDown on cart')).toBeInTheDocument();
-    expect(within(card).getByText('CartLatency (firing): same-service: same service (with CartDown)')).toBeInTheDocument();
+    expect(
+      within(card).getByText('CartLatency (firing): same-service: same service (with CartDown)'),
+    ).toBeInTheDocument();
     expect(within(card).getByText(/root-cause analysis rca-7/)).toBeInTheDocument();
 
     // The namespace from the entity's annotation, the workload its selector matched and its service name (kubernetes-id).
@@ -208,7 +227,10 @@ describe('EntityOpsCards', () => {
     const refusal = await ResponseError.fromResponse(
       new Response(
         JSON.stringify({
-          error: { name: 'NotAllowedError', message: 'cluster changes are off: set aicloudops.proxy.allowClusterChanges' },
+          error: {
+            name: 'NotAllowedError',
+            message: 'cluster changes are off: set aicloudops.proxy.allowClusterChanges',
+          },
           response: { statusCode: 403 },
         }),
         { status: 403, headers: { 'content-type': 'application/json' } },
@@ -234,9 +256,18 @@ describe('EntityOpsCards', () => {
   });
 
   it('says what is missing when repair is unavailable and nothing is found', async () => {
-    const api = new OpsApi({ unavailable: true, message: 'Repair is not available on this engine: no write access' }, []);
+    const api = new OpsApi(
+      { unavailable: true, message: 'Repair is not available on this engine: no write access' },
+      [],
+    );
     await render(api);
-    expect(await screen.findByText('Repair is not available on this engine: no write access', {}, { timeout: 30_000 })).toBeInTheDocument();
+    expect(
+      await screen.findByText(
+        'Repair is not available on this engine: no write access',
+        {},
+        { timeout: 30_000 },
+      ),
+    ).toBeInTheDocument();
     expect(screen.getByText(/No open incident on cart/)).toBeInTheDocument();
   });
 });

@@ -20,8 +20,8 @@ export function IncidentsCard({ scope }: { scope: EntityScope }) {
       {value && isUnavailable(value) ? <Typography>{value.message}</Typography> : null}
       {value && !isUnavailable(value) && value.length === 0 ? (
         <Typography>
-          No open incident on {scope.names.join(', ')}. Alerts reach the engine from Alertmanager (webhook receiver) or
-          Prometheus; the engine groups those a cascade explains into one incident.
+          No open incident on {scope.names.join(', ')}. Alerts reach the engine from Alertmanager (webhook
+          receiver) or Prometheus; the engine groups those a cascade explains into one incident.
         </Typography>
       ) : null}
       {value && !isUnavailable(value)

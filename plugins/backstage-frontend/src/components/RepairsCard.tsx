@@ -21,7 +21,11 @@ const findingColumns: TableColumn<FindingRow>[] = [
 /** The detector's message, the statuses it saw and the loudest event: enough to judge without opening the cluster. */
 export function evidenceSummary(f: FindingDto): string {
   const loudest = [...f.evidence.events].sort((a, b) => b.count - a.count)[0];
-  return [f.message, f.evidence.statuses.slice(0, 2).join(', '), loudest ? `${loudest.reason} x${loudest.count}` : '']
+  return [
+    f.message,
+    f.evidence.statuses.slice(0, 2).join(', '),
+    loudest ? `${loudest.reason} x${loudest.count}` : '',
+  ]
     .filter((p) => p.length > 0)
     .join(' | ');
 }
@@ -40,9 +44,9 @@ export function RepairsCard({ scope }: { scope: EntityScope }) {
         <>
           {value.findings.length === 0 ? (
             <Typography paragraph>
-              Nothing wrong found in this entity&apos;s workloads. The engine scans for crash loops, OOM kills, image
-              pull and config errors, unschedulable or evicted pods, failing probes and stuck rollouts; findings show here
-              with their evidence.
+              Nothing wrong found in this entity&apos;s workloads. The engine scans for crash loops, OOM
+              kills, image pull and config errors, unschedulable or evicted pods, failing probes and stuck
+              rollouts; findings show here with their evidence.
             </Typography>
           ) : (
             <Table<FindingRow>
@@ -54,8 +58,9 @@ export function RepairsCard({ scope }: { scope: EntityScope }) {
           )}
           {value.approvals.length === 0 ? (
             <Typography variant="body2" color="textSecondary">
-              No action waits for approval. Rules in approve mode put their actions here with a dry-run diff; the engine
-              starts in shadow mode (repair.maxMode recommend) and changes nothing until its config allows more.
+              No action waits for approval. Rules in approve mode put their actions here with a dry-run diff;
+              the engine starts in shadow mode (repair.maxMode recommend) and changes nothing until its config
+              allows more.
             </Typography>
           ) : (
             value.approvals.map((a) => <ApprovalItem key={a.id} action={a} onDecided={retry} />)
@@ -85,7 +90,10 @@ function ApprovalItem({ action, onDecided }: { action: RepairActionDto; onDecide
   };
   const { planned, dryRun } = action;
   return (
-    <Box sx={{ border: 1, borderColor: 'divider', borderRadius: 1, p: 2, mt: 2 }} data-testid="repair-approval">
+    <Box
+      sx={{ border: 1, borderColor: 'divider', borderRadius: 1, p: 2, mt: 2 }}
+      data-testid="repair-approval"
+    >
       <Typography variant="subtitle1">
         {planned.type} on {planned.target.kind}/{planned.target.name}
       </Typography>
@@ -98,7 +106,8 @@ function ApprovalItem({ action, onDecided }: { action: RepairActionDto; onDecide
         </Typography>
       ) : null}
       <Typography variant="body2" sx={{ mt: 1 }}>
-        Dry run: {dryRun ? (dryRun.ok ? 'passed' : `failed${dryRun.error ? `: ${dryRun.error}` : ''}`) : 'not run yet'}
+        Dry run:{' '}
+        {dryRun ? (dryRun.ok ? 'passed' : `failed${dryRun.error ? `: ${dryRun.error}` : ''}`) : 'not run yet'}
       </Typography>
       {dryRun?.diff.map((d) => (
         <Typography key={d.path} variant="body2" component="div" sx={{ fontFamily: 'monospace' }}>
