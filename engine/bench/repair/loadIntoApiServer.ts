@@ -22,15 +22,24 @@ export async function loadIntoApiServer(yamlText: string): Promise<LoadedCluster
   const skipped: string[] = [];
   let loaded = 0;
   for (const doc of parseAllDocuments(yamlText)) {
-    const obj = doc.toJS() as KubeObject | null;
-    if (!obj?.kind) continue;
-    const type = server.registry.types.find((t) => t.kind === obj.kind && apiVersionOf(t) === obj.apiVersion);
-    if (!type) {
-      skipped.push(`${obj.apiVersion}/${obj.kind}`);
-      continue;
+    const value = doc.toJS() as (KubeObject & { items?: KubeObject[] }) | null;
+    // `kubectl get -o yaml` of several objects prints one `kind: List`; a dump may hold either shape.
+    const objs = value?.kind === 'List' ? (value.items ?? []) : value ? [value] : [];
+    for (const obj of objs) {
+      const type = server.registry.types.find(
+        (t) => t.kind === obj.kind && apiVersionOf(t) === obj.apiVersion,
+      );
+      if (!type) {
+        skipped.push(`${obj.apiVersion}/${obj.kind}`);
+        continue;
+      }
+      try {
+        server.store.create(resourceKey(type), obj);
+        loaded++;
+      } catch (error) {
+        skipped.push(`${obj.kind}/${obj.metadata?.name} (${(error as Error).message})`);
+      }
     }
-    server.store.create(resourceKey(type), obj);
-    loaded++;
   }
   const url = await server.listen(0, '127.0.0.1');
   const kubeConfig = new KubeConfig();
