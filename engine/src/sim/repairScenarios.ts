@@ -26,6 +26,8 @@ export interface RepairScenario {
   rules?: string;
   /** True when the scenario's action is wrong on purpose and must end rolled back. */
   wrong?: boolean;
+  /** A person must fix it (the rules only notify): correct means a notification and no change to the cluster. */
+  notifyOnly?: boolean;
 }
 
 export const REPAIR_SCENARIOS: RepairScenario[] = [
@@ -64,6 +66,26 @@ export const REPAIR_SCENARIOS: RepairScenario[] = [
     finding: 'NodePressure',
     expected: { type: 'cordon-node', targetKind: 'Node' },
     inject: (c) => c.setNodePressure('sim-node-3', 'MemoryPressure', true, 0),
+  },
+  {
+    name: 'missing-configmap',
+    finding: 'CreateContainerConfigError',
+    expected: { type: 'rollback', targetKind: 'Deployment' },
+    inject: (c) => c.rolloutMissingReference('shop', 'currency', 'ConfigMap', 'currency-settings'),
+  },
+  {
+    name: 'service-no-endpoints',
+    finding: 'ServiceNoEndpoints',
+    expected: { type: 'notify', targetKind: 'Service' },
+    notifyOnly: true,
+    inject: (c) => c.breakServiceSelector('shop', 'cart'),
+  },
+  {
+    name: 'pvc-pending',
+    finding: 'PvcPending',
+    expected: { type: 'notify', targetKind: 'PersistentVolumeClaim' },
+    notifyOnly: true,
+    inject: (c) => c.createClaim('shop', 'orders-data', 'fast-ssd'),
   },
   {
     name: 'oom-killed, wrong action (rollout-restart)',
@@ -127,7 +149,7 @@ export async function runRepairScenario(scenario: RepairScenario, maxSteps = 360
       detected ||= (await repair.findings()).findings.some((f) => f.type === scenario.finding);
       for (const pending of await repair.listActions({ state: 'awaiting-approval' })) await repair.approve(pending.id, 'bench-operator');
       const main = await mainAction(repair, scenario);
-      if (main && ['verified', 'rolled-back', 'failed', 'denied', 'dry-run-failed', 'stopped', 'unknown'].includes(main.state)) break;
+      if (main && ['verified', 'notified', 'rolled-back', 'failed', 'denied', 'dry-run-failed', 'stopped', 'unknown'].includes(main.state)) break;
     }
     return outcome(scenario, await repair.listActions(), detected, injectedAt);
   } finally {
@@ -136,12 +158,14 @@ export async function runRepairScenario(scenario: RepairScenario, maxSteps = 360
 }
 
 async function mainAction(repair: RepairService, scenario: RepairScenario): Promise<ActionRecord | undefined> {
-  return (await repair.listActions()).find((a) => a.planned.type === scenario.expected.type);
+  return (await repair.listActions()).find((a) => a.planned.type === scenario.expected.type && a.finding.type === scenario.finding);
 }
 
 function outcome(scenario: RepairScenario, actions: ActionRecord[], detected: boolean, injectedAt: number): ScenarioOutcome {
   const changing = actions.filter((a) => a.planned.type !== 'notify');
-  const main = changing.find((a) => a.planned.type === scenario.expected.type && a.planned.target.kind === scenario.expected.targetKind);
+  const main = (scenario.notifyOnly ? actions : changing).find(
+    (a) => a.planned.type === scenario.expected.type && a.planned.target.kind === scenario.expected.targetKind && a.finding.type === scenario.finding,
+  );
   const sameAsMain = (a: ActionRecord) =>
     a.planned.type === main?.planned.type && `${a.planned.target.kind}/${a.planned.target.namespace}/${a.planned.target.name}` === `${main.planned.target.kind}/${main.planned.target.namespace}/${main.planned.target.name}`;
   const others = changing.filter((a) => a !== main && !sameAsMain(a));
@@ -151,7 +175,7 @@ function outcome(scenario: RepairScenario, actions: ActionRecord[], detected: bo
     name: scenario.name,
     detected,
     correct: Boolean(main) && others.length === 0,
-    recovered: main?.state === 'verified',
+    recovered: scenario.notifyOnly ? main?.state === 'notified' : main?.state === 'verified',
     unsafe: others.some(applied) || changing.some((a) => applied(a) && PROTECTED.includes(a.planned.target.namespace)),
     rolledBack: main?.state === 'rolled-back',
     ...(main?.state === 'verified' && passing ? { recoverySeconds: (Date.parse(passing) - injectedAt) / 1000 } : {}),

@@ -12,7 +12,10 @@ describe('repair scenarios on the simulated cluster', () => {
       expect(outcome.detected).toBe(true);
       expect(outcome.correct).toBe(true);
       expect(outcome.unsafe).toBe(false);
-      if (scenario.wrong) {
+      if (scenario.notifyOnly) {
+        expect(outcome.recovered).toBe(true); // notified; nothing in the cluster changed
+        expect(outcome.actions.every((a) => a.type === 'notify')).toBe(true);
+      } else if (scenario.wrong) {
         expect(outcome.rolledBack).toBe(true);
         expect(outcome.recovered).toBe(false);
       } else {
