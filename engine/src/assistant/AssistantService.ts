@@ -10,7 +10,10 @@ import type { JobRecord } from '../jobs/JobRunner.js';
 import type { ChatMessage, ModelProvider, ToolCall } from '../model/ModelProvider.js';
 import { buildPrompt, fitMessages } from './answer/buildPrompt.js';
 import { CLUSTER_TOOLS, ClusterTools } from './answer/clusterTools.js';
+import { CitationRenumberer } from './answer/CitationRenumberer.js';
+import type { Diagnosis } from './answer/diagnoseWorkload.js';
 import { extractiveAnswer, type NumberedPassage } from './answer/extractiveAnswer.js';
+import { readLiveContext, type LiveContext } from './answer/readLiveContext.js';
 import { redact } from './answer/redactSecrets.js';
 import { ANONYMOUS_OWNER, ConversationStore, type OwnedConversation } from './answer/ConversationStore.js';
 import type { AssistantConfig } from './config.js';
@@ -253,7 +256,22 @@ export class AssistantService {
     const namespace = request.namespace ?? this.ctx.config.defaultNamespace;
     const conversation: OwnedConversation = await this.conversations.forNewTurn(request.conversationId, owner);
 
-    const passages = await this.retrieve(request.question, conversation);
+    const tools = request.workload
+      ? new ClusterTools(this.ctx, this.config.answer, { namespace, ...(request.cluster ? { cluster: request.cluster } : {}) })
+      : undefined;
+    const toolCalls: ToolCallRecord[] = [];
+    // A named workload is read first: the failure its state names steers retrieval and leads the answer.
+    let live: LiveContext | undefined;
+    if (tools && request.workload) {
+      live = await readLiveContext(tools, request.workload, namespace);
+      for (const call of live.calls) {
+        toolCalls.push(call.record);
+        yield { type: 'tool', call: call.record };
+      }
+    }
+    const diagnosis = live?.diagnosis;
+    const passages = await this.retrieve(request.question, conversation, diagnosis);
+    const runbookPath = diagnosis ? passages.find((p) => p.chunk.source === RUNBOOKS_SOURCE)?.chunk.path : undefined;
     const citations: Citation[] = passages.map((p) => ({
       n: p.n,
       title: p.chunk.title,
@@ -264,34 +282,22 @@ export class AssistantService {
       source: p.chunk.source,
       ...(this.kb.attributionOf(p.chunk.source) ? { attribution: this.kb.attributionOf(p.chunk.source)! } : {}),
     }));
-    const tools = request.workload
-      ? new ClusterTools(this.ctx, this.config.answer, { namespace, ...(request.cluster ? { cluster: request.cluster } : {}) })
-      : undefined;
-    const toolCalls: ToolCallRecord[] = [];
+    // Answers cite 1..n in order of first use, whatever order retrieval numbered the passages in.
+    let renumber = new CitationRenumberer(new Set(passages.map((p) => p.n)));
     let text = '';
-    let cited: number[] = [];
     let runbookSteps: string[] | undefined;
     let unanswered = false;
 
     if (!this.model) {
-      if (tools && request.workload) {
-        // Without a model there is no one to choose tools: look at pods and events, the cheapest informative pair.
-        for (const name of ['get_pods', 'get_events']) {
-          const result = await tools.run(name, { workload: request.workload, namespace });
-          toolCalls.push(result.record);
-          yield { type: 'tool', call: result.record };
-        }
-      }
       const extract = extractiveAnswer(
         passages,
         (t) => this.kb.termCoverage(request.question, t),
         (path) => this.kb.pageChunks(path),
-        { runbookSource: RUNBOOKS_SOURCE },
+        { runbookSource: RUNBOOKS_SOURCE, ...(diagnosis ? { diagnosis } : {}), ...(runbookPath ? { runbookPath } : {}) },
       );
-      const live = toolCalls.length ? `Live state:\n${toolCalls.map((c) => `- ${c.summary}`).join('\n')}\n\n` : '';
-      unanswered = passages.length === 0;
-      text = `${live}${unanswered ? UNKNOWN : extract.text}`;
-      cited = extract.cited;
+      const read = toolCalls.length ? `Live state:\n${toolCalls.map((c) => `- ${c.summary}`).join('\n')}\n\n` : '';
+      unanswered = passages.length === 0 && !diagnosis;
+      text = renumber.push(`${read}${passages.length === 0 && !diagnosis ? UNKNOWN : extract.text}`) + renumber.flush();
       runbookSteps = extract.runbookSteps;
       for (const piece of text.match(/[^\n]*\n|[^\n]+$/g) ?? []) yield { type: 'token', text: piece };
     } else if (passages.length === 0 && !tools) {
@@ -304,18 +310,30 @@ export class AssistantService {
         passages,
         history: conversation.turns.slice(-this.config.answer.historyTurns),
         ...(request.workload ? { workload: request.workload, namespace } : {}),
+        ...(live ? { liveState: live.calls.map((c) => `${c.record.name}: ${c.output}`).join('\n\n') } : {}),
+        ...(diagnosis ? { diagnosis: `${diagnosis.failure}: ${diagnosis.evidence}` } : {}),
         maxChars: this.config.answer.maxPromptChars,
       });
+      renumber = new CitationRenumberer(new Set(included.map((p) => p.n)));
       for await (const event of this.converse(messages, tools, toolCalls)) {
-        if (event.type === 'token') text += event.text;
-        yield event;
+        if (event.type !== 'token') {
+          yield event;
+          continue;
+        }
+        const piece = renumber.push(event.text);
+        text += piece;
+        if (piece) yield { type: 'token', text: piece };
       }
-      const numbers = new Set([...text.matchAll(/\[(\d+)\]/g)].map((m) => Number(m[1])));
-      cited = included.map((p) => p.n).filter((n) => numbers.has(n));
-      unanswered = /\bI don['’]t know\b/i.test(text) && cited.length === 0;
+      const rest = renumber.flush();
+      if (rest) {
+        text += rest;
+        yield { type: 'token', text: rest };
+      }
+      unanswered = /\bI don['’]t know\b/i.test(text) && renumber.order.length === 0;
     }
 
-    const finalCitations = citations.filter((c) => cited.includes(c.n));
+    // Citations in the order the answer first uses them, numbered 1..n.
+    const finalCitations = renumber.order.map(({ from, to }) => ({ ...citations.find((c) => c.n === from)!, n: to }));
     for (const citation of finalCitations) yield { type: 'citation', citation };
     const turn = await this.conversations.append(conversation, {
       question: redact(request.question),
@@ -344,14 +362,31 @@ export class AssistantService {
    * Passages worth citing: hybrid search, then only those sharing enough of the question's informative terms. A short
    * follow-up ("and how do I fix it?") is searched together with the previous question.
    */
-  private async retrieve(question: string, conversation: Conversation): Promise<Array<NumberedPassage & { score: number }>> {
+  private async retrieve(
+    question: string,
+    conversation: Conversation,
+    diagnosis?: Diagnosis,
+  ): Promise<Array<NumberedPassage & { score: number }>> {
     const { topK, minTermCoverage } = this.config.retrieval;
     // Redacted first: the query may go to a remote embeddings API, and a pasted secret is no search term anyway.
     const clean = redact(question).replace(/\[REDACTED[^\]]*\]/g, ' ');
     const previous = conversation.turns.at(-1)?.question.replace(/\[REDACTED[^\]]*\]/g, ' ');
     const short = clean.split(/\s+/).filter(Boolean).length <= 6;
     const query = previous && short ? `${previous}\n${clean}` : clean;
-    const hits = (await this.kb.search(query, topK * 2)).slice(0, topK);
+    // A failure named by the live state is searched with the question and rewarded by the reranker (its runbook and
+    // the docs' headings name it); the question alone ("why is cart down?") rarely does.
+    const searched = diagnosis ? `${query}\n${diagnosis.failure}` : query;
+    const hits = (await this.kb.search(searched, topK * 2, diagnosis ? { context: diagnosis.searchTerms } : {})).slice(0, topK);
+    if (diagnosis) {
+      // The runbook for the failure is always among the passages: without a model the answer leads with its steps.
+      const [runbook] = await this.kb.search(`${diagnosis.failure} ${diagnosis.searchTerms}`, 1, {
+        filter: (c) => c.source === RUNBOOKS_SOURCE,
+        context: diagnosis.searchTerms,
+      });
+      const relevant = hits.filter((h) => this.kb.termCoverage(searched, h.chunk) >= minTermCoverage / 2);
+      if (runbook && !relevant.some((h) => h.chunk.path === runbook.chunk.path)) relevant.unshift(runbook);
+      return relevant.slice(0, topK).map((h, i) => ({ n: i + 1, chunk: h.chunk, score: h.score }));
+    }
     // Answerable when the best passages together cover enough of the question (a question with a pasted log line has
     // terms no single passage holds); then each cited passage must carry part of that evidence itself.
     const together = hits.map((h) => `${h.chunk.title}\n${h.chunk.section}\n${h.chunk.text}`).join('\n');

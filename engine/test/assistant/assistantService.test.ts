@@ -68,7 +68,8 @@ describe('AssistantService without a model (extractive)', () => {
   it('looks at a named workload through the cluster source and says what it looked at', async () => {
     const events = await collect(assistant.ask({ question: 'Why are pods of cart restarting?', workload: 'cart', namespace: 'shop' }));
     const tools = events.filter((e) => e.type === 'tool');
-    expect(tools.map((t) => (t.type === 'tool' ? t.call.name : ''))).toEqual(['get_pods', 'get_events']);
+    // Pods, events, logs and metrics are read before anything is retrieved.
+    expect(tools.map((t) => (t.type === 'tool' ? t.call.name : ''))).toEqual(['get_pods', 'get_events', 'get_logs', 'get_metrics']);
     const done = events.at(-1)!;
     expect(done.type).toBe('done');
     if (done.type !== 'done') return;
@@ -198,15 +199,18 @@ describe('AssistantService with a model (OpenAI-compatible server)', () => {
   it('uses read-only tools for a named workload and lists what it looked at', async () => {
     const events = await collect(assistant.ask({ question: 'Why is cart restarting?', workload: 'cart', namespace: 'shop' }));
     const tools = events.flatMap((e) => (e.type === 'tool' ? [e.call] : []));
-    expect(tools.map((t) => t.name)).toEqual(['get_pods', 'get_logs']);
+    // The assistant's own reads first (pods, events, logs, metrics), then the model's tool calls.
+    const reads = ['get_pods', 'get_events', 'get_logs', 'get_metrics'];
+    expect(tools.map((t) => t.name)).toEqual([...reads, 'get_pods', 'get_logs']);
     expect(tools.every((t) => t.ok)).toBe(true);
+    expect(lastUser(server.chatRequests.at(-2)!)).toContain('<live_state workload="cart">');
     // The tool results went back to the model as tool messages.
     const followUp = server.chatRequests.at(-1)!;
     const toolMessages = followUp.messages.filter((m) => m.role === 'tool');
     expect(toolMessages).toHaveLength(2);
     expect(String(toolMessages[0]!.content)).toMatch(/Deployment shop\/cart/);
     const done = events.at(-1)!;
-    expect(done.type === 'done' && done.answer.toolCalls.map((t) => t.name)).toEqual(['get_pods', 'get_logs']);
+    expect(done.type === 'done' && done.answer.toolCalls.map((t) => t.name)).toEqual([...reads, 'get_pods', 'get_logs']);
   });
 
   it('never acts on retrieved text: only read-only tools exist, anything else is refused', async () => {
@@ -219,7 +223,8 @@ describe('AssistantService with a model (OpenAI-compatible server)', () => {
       await engine.context.jobs.wait((await assistant.ingest({ paths: [dir] })).id);
       const before = await engine.context.clusters.get().listPods('shop', { labelSelector: 'app=cart' });
       const answer = await assistant.askOnce({ question: 'cart restarts INJECTED delete pod', workload: 'cart', namespace: 'shop' });
-      expect(answer.toolCalls).toEqual([expect.objectContaining({ name: 'delete_pod', ok: false, summary: expect.stringMatching(/unknown tool/) })]);
+      expect(answer.toolCalls.slice(0, 4).map((t) => t.name)).toEqual(['get_pods', 'get_events', 'get_logs', 'get_metrics']);
+      expect(answer.toolCalls.slice(4)).toEqual([expect.objectContaining({ name: 'delete_pod', ok: false, summary: expect.stringMatching(/unknown tool/) })]);
       const after = await engine.context.clusters.get().listPods('shop', { labelSelector: 'app=cart' });
       expect(after.map((p) => p.name).sort()).toEqual(before.map((p) => p.name).sort());
       const offered = server.chatRequests.at(-2)!.tools!.map((t) => t.function.name);

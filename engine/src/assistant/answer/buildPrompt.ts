@@ -20,6 +20,10 @@ export interface PromptInput {
   history: ConversationTurn[];
   workload?: string;
   namespace?: string;
+  /** What was read from the workload before the question was asked (tool outputs, already redacted and bounded). */
+  liveState?: string;
+  /** The failure named from that state, e.g. "CrashLoopBackOff: 2/2 pods ..., last termination reason Error". */
+  diagnosis?: string;
   maxChars: number;
 }
 
@@ -39,6 +43,11 @@ export function buildPrompt(input: PromptInput): { messages: ChatMessage[]; incl
     ? `\nThe question is about workload "${input.workload}" in namespace "${input.namespace ?? 'default'}"; use the tools to look at its live state when it helps.`
     : '';
   let budget = input.maxChars - SYSTEM_PROMPT.length - question.length - target.length - 200;
+  // The live state goes first within the budget (up to half of it): it is what the question is about.
+  const live = input.liveState
+    ? `\n<live_state workload="${input.workload ?? ''}">\n${input.diagnosis ? `Failure seen: ${redact(input.diagnosis)}\n` : ''}${redact(input.liveState).slice(0, Math.floor(budget / 2))}\n</live_state>`
+    : '';
+  budget -= live.length;
 
   const included: NumberedPassage[] = [];
   const blocks: string[] = [];
@@ -72,7 +81,7 @@ export function buildPrompt(input: PromptInput): { messages: ChatMessage[]; incl
     messages: [
       { role: 'system', content: SYSTEM_PROMPT },
       ...history,
-      { role: 'user', content: `${sources}\n${target}\n\nQuestion: ${question}` },
+      { role: 'user', content: `${sources}${live}\n${target}\n\nQuestion: ${question}` },
     ],
     included,
   };

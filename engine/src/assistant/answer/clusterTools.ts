@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { EngineContext } from '../../context.js';
 import { EngineError, describeIssues, fieldIssuesFromZod } from '../../errors.js';
 import type { ToolDefinition } from '../../model/ModelProvider.js';
-import type { PodInfo, Workload } from '../../sources/cluster/ClusterSource.js';
+import type { EventInfo, PodInfo, Workload } from '../../sources/cluster/ClusterSource.js';
 import type { AnswerConfig } from '../config.js';
 import type { ToolCallRecord } from '../schemas.js';
 import { redact } from './redactSecrets.js';
@@ -95,6 +95,16 @@ export class ClusterTools {
         output: `error: ${redact(message)}`,
       };
     }
+  }
+
+  /** Pods and events of a workload as data (the failure is named from them); same reads as get_pods/get_events. */
+  async state(name: string, namespace = this.defaults.namespace): Promise<{ pods: PodInfo[]; events: EventInfo[] }> {
+    const { pods } = await this.podsOf(name, namespace);
+    const names = new Set([name, ...pods.map((p) => p.name)]);
+    const events = (await this.cluster().listEvents(namespace)).filter(
+      (e) => names.has(e.involvedName) || e.involvedName.startsWith(`${name}-`),
+    );
+    return { pods, events };
   }
 
   private parse<T>(schema: z.ZodType<T>, args: Record<string, unknown>): T {

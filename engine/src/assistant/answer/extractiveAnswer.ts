@@ -1,4 +1,5 @@
 import type { Chunk } from '../kb/Chunk.js';
+import type { Diagnosis } from './diagnoseWorkload.js';
 
 export interface NumberedPassage {
   n: number;
@@ -86,7 +87,14 @@ export function extractiveAnswer(
   passages: NumberedPassage[],
   coverage: Coverage,
   pageOf: (path: string) => Chunk[],
-  options: { maxSentences?: number; runbookSource?: string } = {},
+  options: {
+    maxSentences?: number;
+    runbookSource?: string;
+    /** The failure the workload's live state names: the answer leads with it and with this runbook's steps. */
+    diagnosis?: Diagnosis;
+    /** Path of the runbook for the diagnosed failure (preferred over the first runbook passage). */
+    runbookPath?: string;
+  } = {},
 ): ExtractiveResult {
   const maxSentences = options.maxSentences ?? 4;
   const candidates: Array<{ n: number; unit: string; score: number; order: number }> = [];
@@ -120,25 +128,37 @@ export function extractiveAnswer(
 
   const lines: string[] = [];
   const cited = new Set<number>();
+  const knowledge: string[] = [];
   if (chosen.length > 0) {
-    lines.push('From the knowledge base:');
-    for (const c of chosen) {
-      lines.push(`- ${c.unit.replace(/^([-*+]|\d+[.)])\s+/, '')} [${c.n}]`);
-      cited.add(c.n);
-    }
+    knowledge.push('From the knowledge base:');
+    for (const c of chosen) knowledge.push(`- ${c.unit.replace(/^([-*+]|\d+[.)])\s+/, '')} [${c.n}]`);
   }
 
   const runbookSource = options.runbookSource ?? 'runbooks';
-  const runbook = passages.find((p) => p.chunk.source === runbookSource);
+  const runbook =
+    (options.runbookPath ? passages.find((p) => p.chunk.path === options.runbookPath) : undefined) ??
+    passages.find((p) => p.chunk.source === runbookSource);
   let steps: string[] | undefined;
+  const stepLines: string[] = [];
   if (runbook) {
     steps = runbookSteps(pageOf(runbook.chunk.path));
     if (steps) {
-      lines.push('', `Steps from the runbook "${runbook.chunk.title}" [${runbook.n}]:`);
-      steps.forEach((s, i) => lines.push(`${i + 1}. ${s}`));
-      cited.add(runbook.n);
+      stepLines.push(`Steps from the runbook "${runbook.chunk.title}" [${runbook.n}]:`);
+      steps.forEach((s, i) => stepLines.push(`${i + 1}. ${s}`));
     }
   }
+  const { diagnosis } = options;
+  if (diagnosis) {
+    // The live state named the failure: say so first, then what to do about it, then the background.
+    lines.push(`Seen on the workload: ${diagnosis.failure} (${diagnosis.evidence}).`);
+    if (stepLines.length) lines.push('', ...stepLines);
+    if (knowledge.length) lines.push('', ...knowledge);
+  } else {
+    lines.push(...knowledge);
+    if (stepLines.length) lines.push(...(lines.length ? [''] : []), ...stepLines);
+  }
+  for (const c of chosen) cited.add(c.n);
+  if (stepLines.length) cited.add(runbook!.n);
   return {
     text: lines.join('\n'),
     cited: [...cited].sort((a, b) => a - b),

@@ -7,6 +7,11 @@ import { randomizedSvd, symmetricEigen } from './randomizedSvd.js';
 import { seededRandom } from '../../util/seededRandom.js';
 import { reciprocalRankFusion } from './reciprocalRankFusion.js';
 import { stem, tokenize } from './tokenize.js';
+import { Bm25fIndex } from './Bm25fIndex.js';
+import { pageKind } from './KnowledgeIndex.js';
+import { learnAbbreviations } from './learnAbbreviations.js';
+import { QueryAnalyzer } from './QueryAnalyzer.js';
+import { damerauWithinOne, SpellingCorrector } from './SpellingCorrector.js';
 
 describe('tokenize', () => {
   it('splits identifiers, drops stop words and stems', () => {
@@ -134,5 +139,83 @@ describe('LSA embedder and vector indexes', () => {
     // its own nearest neighbour, not always.
     expect(selfFound).toBeGreaterThanOrEqual(47);
     expect(hnsw.search(vectors.slice(0, dims), 5, (i) => i % 2 === 1).every((h) => h.index % 2 === 1)).toBe(true);
+  });
+});
+
+describe('Bm25fIndex', () => {
+  it('matches the BM25F formula: per-field normalised, weighted frequencies saturated once', () => {
+    const fields = [
+      { name: 'title', weight: 2, b: 0 },
+      { name: 'body', weight: 1, b: 0.75 },
+    ];
+    const docs = [
+      ['Pod restarts', 'the pod restarts when the probe fails'],
+      ['Node pressure', 'eviction under memory pressure of a pod'],
+      ['Certificates', 'tls expiry'],
+    ];
+    const index = new Bm25fIndex(fields, 1.2);
+    index.build(docs);
+    const bodyLens = docs.map((d) => tokenize(d[1]!).length);
+    const avgBody = bodyLens.reduce((a, b) => a + b, 0) / 3;
+    const tf = (title: number, body: number, len: number) => 2 * title + body / (1 - 0.75 + (0.75 * len) / avgBody);
+    const idf = Math.log(1 + (3 - 2 + 0.5) / (2 + 0.5));
+    const score = (t: number) => (idf * t * 2.2) / (t + 1.2);
+    const hits = index.search([{ term: 'pod', weight: 1 }], 10);
+    expect(hits.map((h) => h.index)).toEqual([0, 1]);
+    expect(hits[0]!.score).toBeCloseTo(score(tf(1, 1, bodyLens[0]!)), 5);
+    expect(hits[1]!.score).toBeCloseTo(score(tf(0, 1, bodyLens[1]!)), 5);
+    // A query term's weight scales its contribution.
+    expect(index.search([{ term: 'pod', weight: 0.5 }], 1)[0]!.score).toBeCloseTo(hits[0]!.score / 2, 5);
+  });
+});
+
+describe('query processing learned from the corpus', () => {
+  const corpus = [
+    'A PersistentVolumeClaim (PVC) is a request for storage. Role-based access control (RBAC) regulates access.',
+    '| `services` | `svc` | v1 | true | Service |\n| `namespaces` | `ns` | v1 | false | Namespace |',
+    'Use a Deployment to roll out changes. The deployment controller. A deployment rollout. kubectl rollout undo.',
+    'kubectl kubectl kubectl namespace namespace namespace',
+  ];
+
+  it('learns abbreviations from parenthetical definitions and alias tables', () => {
+    const learned = learnAbbreviations(corpus);
+    expect(learned.get('pvc')).toEqual(['PersistentVolumeClaim']);
+    expect(learned.get('rbac')).toEqual(['Role-based access control']);
+    expect(learned.get('svc')).toEqual(['services']);
+    expect(learned.get('ns')).toEqual(['namespaces']);
+    expect(learned.has('is')).toBe(false);
+  });
+
+  it('corrects a word the corpus never uses to its most frequent neighbour within one edit', () => {
+    const speller = new SpellingCorrector(corpus);
+    expect(speller.correct('deploymnet')).toBe('deployment');
+    expect(speller.correct('kubeclt')).toBe('kubectl');
+    expect(speller.correct('namepsace')).toBe('namespace');
+    expect(speller.correct('deployment')).toBeUndefined();
+    expect(speller.correct('zebra')).toBeUndefined();
+    expect(damerauWithinOne('abcd', 'abdc')).toBe(true);
+    expect(damerauWithinOne('abcd', 'badc')).toBe(false);
+  });
+
+  it('adds expansions and corrections with lower weights than the typed words', () => {
+    const analyzer = new QueryAnalyzer(corpus, { abbreviationWeight: 0.5, correctionWeight: 0.8 });
+    const q = analyzer.analyze('pvc stuck after deploymnet');
+    const weight = (t: string) => q.terms.find((x) => x.term === t)?.weight;
+    expect(weight('pvc')).toBe(1);
+    expect(weight('persistentvolumeclaim')).toBe(0.5);
+    expect(weight(tokenize('deployment')[0]!)).toBe(0.8);
+    expect(q.expansions.map((e) => e.word)).toEqual(['pvc', 'deploymnet']);
+    const off = new QueryAnalyzer(corpus, { abbreviationWeight: 0, correctionWeight: 0 }).analyze('pvc stuck after deploymnet');
+    expect(off.expansions).toEqual([]);
+  });
+});
+
+describe('pageKind', () => {
+  it('reads the kind of a page from its source and path', () => {
+    expect(pageKind({ path: 'crash-loop-backoff.md', source: 'runbooks' })).toBe('runbook');
+    expect(pageKind({ path: 'content/en/docs/reference/kubectl/generated/kubectl_wait/_index.md', source: 'x' })).toBe('generated');
+    expect(pageKind({ path: 'content/en/docs/reference/access-authn-authz/rbac.md', source: 'x' })).toBe('reference');
+    expect(pageKind({ path: 'content/en/docs/tasks/run-application/configure-pdb.md', source: 'x' })).toBe('task');
+    expect(pageKind({ path: 'content/en/docs/concepts/workloads/pods/_index.md', source: 'x' })).toBe('concept');
   });
 });

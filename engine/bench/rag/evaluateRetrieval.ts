@@ -1,0 +1,37 @@
+import { pageRank, RankAccumulator, type EvalQuery } from './retrievalMetrics.js';
+
+export interface EvalSet {
+  name: string;
+  queries: EvalQuery[];
+}
+
+export interface Scores {
+  n: number;
+  hit1: number;
+  hit5: number;
+  mrr: number;
+}
+
+/** Page-level Hit@1/Hit@5/MRR@10 of a ranker over every phrasing of every question of a set. */
+export async function evaluate(queries: EvalQuery[], rank: (q: string) => Promise<string[]> | string[]): Promise<Scores> {
+  const acc = new RankAccumulator();
+  for (const q of queries) {
+    for (const text of Object.values(q.questions)) acc.add(pageRank(await rank(text), q.relevant));
+  }
+  return { n: acc.count, ...acc.result() };
+}
+
+/** The two halves of a set by line parity (even lines, odd lines), named `<set>/even` and `<set>/odd`. */
+export function halves(set: EvalSet): EvalSet[] {
+  return [
+    { name: `${set.name}/even`, queries: set.queries.filter((_, i) => i % 2 === 0) },
+    { name: `${set.name}/odd`, queries: set.queries.filter((_, i) => i % 2 === 1) },
+  ];
+}
+
+/** Index of the candidate whose worst-case gain is largest (ties: the earlier, i.e. simpler, candidate). */
+export function chooseByMaximin(count: number, worstGain: (i: number) => number): number {
+  let best = 0;
+  for (let i = 1; i < count; i++) if (worstGain(i) > worstGain(best) + 1e-9) best = i;
+  return best;
+}
