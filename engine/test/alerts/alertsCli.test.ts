@@ -1,0 +1,90 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import pino from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { labelsFingerprint } from '../../src/alerts/fingerprint.js';
+import type { IncidentDto } from '../../src/alerts/schemas.js';
+import { startServer, type RunningServer } from '../../src/server/startServer.js';
+import { startRedis, type RedisServer } from '../support/index.js';
+
+const TOKEN = 'operator-token-0123456789';
+const bin = resolve(import.meta.dirname, '..', '..', 'bin', 'aicloudops.js');
+
+/** The real CLI in a child process, from the sources, with only the given AICLOUDOPS_* environment. */
+function runCli(args: string[], env: Record<string, string>): Promise<{ code: number; stdout: string; stderr: string }> {
+  const cleanEnv = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('AICLOUDOPS_')));
+  return new Promise((done) => {
+    execFile(process.execPath, [bin, ...args], { env: { ...cleanEnv, AICLOUDOPS_FROM_SOURCE: '1', ...env }, timeout: 60_000 }, (error, stdout, stderr) => {
+      const code = error ? ((error as { code?: number }).code ?? 1) : 0;
+      done({ code: typeof code === 'number' ? code : 1, stdout, stderr });
+    });
+  });
+}
+
+/** The CLI against a running engine that shares its Redis: reads from the store, changes over HTTP. */
+describe('aicloudops alerts / incidents', () => {
+  let redis: RedisServer;
+  let server: RunningServer;
+  let env: Record<string, string>;
+
+  beforeAll(async () => {
+    redis = await startRedis();
+    const store = { kind: 'redis' as const, url: redis.url, keyPrefix: 'cli-alerts:' };
+    server = await startServer({
+      config: {
+        logLevel: 'silent',
+        server: { port: 0, auth: { enabled: true, tokens: [{ name: 'oncall', token: TOKEN, role: 'operator' }] } },
+        cluster: { kind: 'simulated', injectFaults: false },
+        store,
+        alerts: { autoRca: false },
+      },
+      logger: pino({ level: 'silent' }),
+    });
+    env = { AICLOUDOPS_STORE__KIND: 'redis', AICLOUDOPS_STORE__URL: redis.url, AICLOUDOPS_STORE__KEY_PREFIX: store.keyPrefix };
+  }, 60_000);
+
+  afterAll(async () => {
+    await server?.close();
+    await redis?.stop();
+  });
+
+  it('sends a webhook file, lists and shows the incident with merge reasons, acknowledges it', async () => {
+    const labels = { alertname: 'HighErrorRate', severity: 'critical', namespace: 'shop', service: 'payments' };
+    const file = join(mkdtempSync(join(tmpdir(), 'alerts-cli-')), 'webhook.json');
+    writeFileSync(
+      file,
+      JSON.stringify({
+        version: '4',
+        groupKey: '{}:{service="payments"}',
+        status: 'firing',
+        receiver: 'aicloudops',
+        alerts: [{ status: 'firing', labels, startsAt: new Date(Date.now() - 60_000).toISOString(), fingerprint: labelsFingerprint(labels) }],
+      }),
+    );
+    const send = await runCli(['alerts', '--send', file, '--url', server.url, '--token', TOKEN, '--json'], env);
+    expect(send.code).toBe(0);
+    const sent = JSON.parse(send.stdout) as { accepted: number; incidents: string[] };
+    expect(sent.accepted).toBe(1);
+
+    const list = await runCli(['incidents', '--json'], env);
+    expect(list.code).toBe(0);
+    const { items } = JSON.parse(list.stdout) as { items: IncidentDto[] };
+    expect(items.map((i) => i.id)).toEqual(sent.incidents);
+
+    const show = await runCli(['incidents', '--show', sent.incidents[0]!], env);
+    expect(show.stdout).toContain('HighErrorRate on payments');
+    expect(show.stdout).toContain('joined: opened');
+
+    const ack = await runCli(['incidents', '--ack', sent.incidents[0]!, '--url', server.url, '--token', TOKEN, '--json'], env);
+    expect(JSON.parse(ack.stdout)).toMatchObject({ acknowledgedBy: 'oncall' });
+
+    const stats = await runCli(['alerts', '--stats', '--json'], env);
+    expect(JSON.parse(stats.stdout)).toMatchObject({ deliveries: 1, alerts: 1 });
+
+    const refused = await runCli(['incidents', '--resolve', sent.incidents[0]!], env);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('--url');
+  }, 120_000);
+});
