@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { NOW, rollout, rsPod } from '../../../test/fixtures/repair/kubeObjects.js';
+import type { ClusterSnapshot } from '../types.js';
+import { NOW, event, rollout, rsPod } from '../../../test/fixtures/repair/kubeObjects.js';
 import { configErrorDetector, missingReference } from './configErrorDetector.js';
 
 describe('configErrorDetector', () => {
@@ -22,6 +23,26 @@ describe('configErrorDetector', () => {
       'key PASSWORD in Secret shop/db-creds',
     );
     expect(missingReference(['something else'])).toBeUndefined();
+  });
+
+  it('finds a Secret volume that does not exist (ContainerCreating with FailedMount), not a slow mount', () => {
+    const mounting = rollout('pricing', 'tariff', (rs, s) =>
+      rsPod(rs, s, { state: { waiting: 'ContainerCreating' }, createdAgo: 900 }),
+    );
+    expect(configErrorDetector.detect(mounting, NOW)).toHaveLength(0);
+    const failing: ClusterSnapshot = {
+      ...mounting,
+      events: [
+        event(
+          { kind: 'Pod', namespace: 'pricing', name: 'tariff-newhash-b1' },
+          'FailedMount',
+          'MountVolume.SetUp failed for volume "certs" : secret "tariff-tls" not found',
+          { count: 12 },
+        ),
+      ],
+    };
+    const [finding] = configErrorDetector.detect(failing, NOW);
+    expect(finding!.details).toMatchObject({ reason: 'ContainerCreating', missing: 'secret tariff-tls' });
   });
 
   it('does not report a running pod', () => {

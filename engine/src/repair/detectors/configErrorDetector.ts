@@ -19,11 +19,15 @@ export function missingReference(messages: string[]): string | undefined {
   return undefined;
 }
 
-/** Containers that cannot be created because a ConfigMap, Secret or key they reference is missing. */
+/**
+ * Containers that cannot be created because a ConfigMap, Secret or key they reference is missing: through env/envFrom
+ * (CreateContainerConfigError) or as a volume (stuck in ContainerCreating with a FailedMount naming it).
+ */
 export const configErrorDetector = waitingReasonDetector({
   name: 'config-error',
   type: 'CreateContainerConfigError',
   reasons: ['CreateContainerConfigError'],
+  explainedBy: { waiting: 'ContainerCreating', eventReason: 'FailedMount', message: MISSING[0]! },
   minSeconds: 60,
   describe: 'cannot start: configuration references something missing',
   details: (messages) => {
