@@ -19,6 +19,10 @@ export interface TailEnsembleSettings {
   escalation: number;
   /** Deviations each baseline's TailModel must have seen before it scores (the seasonal one starts after days). */
   tailWarmup: number;
+  /** Rows in the level baseline and, ×4, in each TailModel's history; 0: the probationary length. */
+  baselineRows: number;
+  /** Quantile of past deviations above which a TailModel fits the exponential tail. */
+  tailQuantile: number;
 }
 
 /**
@@ -34,19 +38,10 @@ export const DEFAULT_TAIL_ENSEMBLE: Omit<TailEnsembleSettings, 'probationRows'> 
   // protocol kept it off in six of seven folds.
   escalation: 0,
   tailWarmup: 100,
+  baselineRows: 750,
+  tailQuantile: 0.98,
 };
 
-/**
- * Baseline window (rows) and, ×4, the history each TailModel keeps. NAB standard (tail warm-up 20 then):
- * 64.4 when both followed the file's probationary length (short files got short baselines), 68.6 at a fixed 750
- * (NAB's longest probation), 67.7 at 1,000, 67.9 at 1,500.
- */
-const BASELINE_ROWS = 750;
-/**
- * Quantile above which tails are exponential. NAB standard (probation-sized baselines then): 0.9 → 60.7,
- * 0.95 → 64.4, 0.98 → 66.5, 0.99 → 65.2.
- */
-const TAIL_QUANTILE = 0.98;
 /** −log10 p of 12 (a one-in-10^12 deviation) maps to score 1. */
 const SURPRISE_AT_ONE = 12;
 const DAY_MS = 86_400_000;
@@ -57,7 +52,7 @@ const MAX_PER_DAY = 2000;
 /**
  * Our detector: three dynamic baselines, each turned into a tail probability by its own TailModel, the most
  * surprising one wins, and repeats of a detection are suppressed for a while.
- * - level: distance of the value from the median of the last 750 values (spikes, new extremes);
+ * - level: distance of the value from the median of the last `baselineRows` values (spikes, new extremes);
  * - seasonal: distance from the median of the values at the same time of day on the last `seasonDays` days
  *   (a normal daily peak is not an anomaly; a missing one is);
  * - shift: distance of the mean of the last `shiftWindow` values from that median (level shifts, drifts).
@@ -84,10 +79,12 @@ export class TailEnsembleDetector implements AnomalyDetector {
   constructor(settings: Partial<TailEnsembleSettings> & Pick<TailEnsembleSettings, 'probationRows'>) {
     this.settings = { ...DEFAULT_TAIL_ENSEMBLE, ...settings };
     if (!(this.settings.probationRows >= 0)) throw new Error(`probationRows must be >= 0, got ${settings.probationRows}`);
-    this.baseline = new SortedWindow(BASELINE_ROWS);
-    this.level = new TailModel(BASELINE_ROWS * 4, TAIL_QUANTILE, this.settings.tailWarmup);
-    this.seasonal = new TailModel(BASELINE_ROWS * 4, TAIL_QUANTILE, this.settings.tailWarmup);
-    this.shift = new TailModel(BASELINE_ROWS * 4, TAIL_QUANTILE, this.settings.tailWarmup);
+    const { baselineRows, probationRows, tailQuantile, tailWarmup } = this.settings;
+    const rows = Math.max(20, baselineRows > 0 ? baselineRows : Math.round(probationRows));
+    this.baseline = new SortedWindow(rows);
+    this.level = new TailModel(rows * 4, tailQuantile, tailWarmup);
+    this.seasonal = new TailModel(rows * 4, tailQuantile, tailWarmup);
+    this.shift = new TailModel(rows * 4, tailQuantile, tailWarmup);
   }
 
   update(timestamp: number, value: number): number {
