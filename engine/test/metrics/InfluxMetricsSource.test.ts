@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { configSchema, signalSchema, type EngineConfigInput, type SignalDefinition } from '../../src/config/schema.js';
 import { createEngine, type Engine } from '../../src/engine.js';
+import { buildApp } from '../../src/server/app.js';
 import { rcaConfigSchema } from '../../src/rca/config.js';
 import { collectMetrics } from '../../src/rca/collect/collectMetrics.js';
 import { analyzeIncident } from '../../src/rca/analyzeIncident.js';
@@ -302,6 +303,7 @@ describe('the same samples in InfluxDB and Prometheus give the same answers', ()
       engine = await createEngine(
         configSchema.parse({
           logLevel: 'silent',
+          server: { auth: { enabled: false } },
           cluster: { kind: 'simulated', injectFaults: false },
           metrics: metricsConfig(),
           forecast: { historyDays: 2, serveHistoryDays: 2, stepSeconds: STEP },
@@ -358,6 +360,29 @@ describe('the same samples in InfluxDB and Prometheus give the same answers', ()
       expect(await engine.context.metrics.rangeQuery({ query: filled(templateEscapeFor('influxdb')), ...range })).toEqual([]);
       // PromQL's escape would have let the quote through, widening the query to every service.
       expect(await engine.context.metrics.rangeQuery({ query: filled(templateEscapeFor('prometheus')), ...range })).toHaveLength(1);
+
+      // Over HTTP: a range query names its source; an unknown one is a 400 naming the field.
+      const app = await buildApp(engine);
+      try {
+        const params = new URLSearchParams({
+          source: 'influx',
+          query: `SELECT last("value") FROM "shop_demand" WHERE $timeFilter GROUP BY time($__interval), "service" fill(none)`,
+          start: String(influxForecast.history[0]!.t),
+          end: String(influxForecast.history.at(-1)!.t),
+          step: String(STEP),
+        });
+        const ok = await app.inject({ method: 'GET', url: `/api/v1/metrics/query_range?${params}` });
+        expect(ok.statusCode).toBe(200);
+        const body = ok.json() as { series: Array<{ labels: Record<string, string>; values: number[] }> };
+        expect(body.series.map((x) => x.labels)).toEqual([{ service }]);
+        expect(body.series[0]!.values).toEqual(influxForecast.history.map((p) => p.value));
+        params.set('source', 'nope');
+        const bad = await app.inject({ method: 'GET', url: `/api/v1/metrics/query_range?${params}` });
+        expect(bad.statusCode).toBe(400);
+        expect(bad.json()).toMatchObject({ error: { code: 'INVALID_INPUT', issues: [{ field: 'source' }] } });
+      } finally {
+        await app.close();
+      }
 
       const readiness = await engine.readiness();
       expect(readiness.filter((c) => c.name.startsWith('metrics')).map((c) => [c.name, c.ok])).toEqual([
