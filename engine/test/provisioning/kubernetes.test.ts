@@ -129,6 +129,11 @@ describe('Kubernetes manifests', () => {
         const redis = find(objects, 'StatefulSet', 'aicloudops-redis') as any;
         expect(redis.spec.template.metadata.labels).toMatchObject(redisService.spec.selector);
         expect(config.forecast.autoscale.policy.allowApply).toBe(overlay === 'acting');
+        expect(config.repair.maxMode).toBe(overlay === 'acting' ? 'approve' : 'recommend');
+        // Both Leases (scheduler, repair) live where the Role lets the engine write Leases.
+        const leaseRole = find(objects, 'Role', 'aicloudops-engine-leases');
+        expect(config.repair.lease.namespace).toBe(leaseRole.metadata.namespace);
+        expect(deployment.metadata.namespace).toBe(leaseRole.metadata.namespace);
       }
     });
 
