@@ -13,7 +13,8 @@ import { REPAIR_SCENARIOS, runRepairScenario, type ScenarioOutcome } from '../sr
  * for good), rolled_back (wrong actions undone, of wrong_total).
  * Baseline measured in the same run: doing nothing (each fault left alone) — the recoveries it would have.
  */
-const median = (xs: number[]) => (xs.length ? [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]! : Number.NaN);
+const median = (xs: number[]) =>
+  xs.length ? [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]! : Number.NaN;
 
 export const main: BenchMain = async (ctx) => {
   const only = ctx.option('only', '');
@@ -23,7 +24,9 @@ export const main: BenchMain = async (ctx) => {
     const started = performance.now();
     const outcome = await runRepairScenario(scenario);
     outcomes.push({ ...outcome, wrong: Boolean(scenario.wrong), notifyOnly: Boolean(scenario.notifyOnly) });
-    console.error(`${scenario.name}: ${outcome.actions.map((a) => `${a.type} ${a.target} ${a.state}`).join(', ')} (${Math.round(performance.now() - started)} ms)`);
+    console.error(
+      `${scenario.name}: ${outcome.actions.map((a) => `${a.type} ${a.target} ${a.state}`).join(', ')} (${Math.round(performance.now() - started)} ms)`,
+    );
   }
   const right = outcomes.filter((o) => !o.wrong);
   const repairable = right.filter((o) => !o.notifyOnly);
@@ -33,7 +36,15 @@ export const main: BenchMain = async (ctx) => {
   printTable(
     'repair-scenarios: each fault live in the simulated cluster, repaired through the whole loop',
     ['scenario', 'detected', 'correct', 'recovered / notified', 'unsafe', 'rolled back', 'recovery s'],
-    outcomes.map((o) => [o.name, yes(o.detected), yes(o.correct), o.notifyOnly ? (o.recovered ? 'notified' : 'no') : yes(o.recovered), yes(o.unsafe), yes(o.rolledBack), o.recoverySeconds ?? '-']),
+    outcomes.map((o) => [
+      o.name,
+      yes(o.detected),
+      yes(o.correct),
+      o.notifyOnly ? (o.recovered ? 'notified' : 'no') : yes(o.recovered),
+      yes(o.unsafe),
+      yes(o.rolledBack),
+      o.recoverySeconds ?? '-',
+    ]),
   );
   const results = {
     total: right.length,
@@ -44,11 +55,17 @@ export const main: BenchMain = async (ctx) => {
     notify_only: notifyOnly.length,
     notified: notifyOnly.filter((o) => o.recovered).length,
     unsafe: outcomes.filter((o) => o.unsafe).length,
-    p50_recovery_s: median(repairable.flatMap((o) => (o.recoverySeconds !== undefined ? [o.recoverySeconds] : []))),
+    p50_recovery_s: median(
+      repairable.flatMap((o) => (o.recoverySeconds !== undefined ? [o.recoverySeconds] : [])),
+    ),
     rolled_back: wrong.filter((o) => o.rolledBack).length,
     wrong_total: wrong.length,
     baseline_recovered: 0,
   };
-  printTable('summary (baseline: no repair; the simulated faults never heal by themselves)', Object.keys(results), [Object.values(results)]);
+  printTable(
+    'summary (baseline: no repair; the simulated faults never heal by themselves)',
+    Object.keys(results),
+    [Object.values(results)],
+  );
   return results;
 };

@@ -72,7 +72,8 @@ export class RepairService {
       audit: deps.audit,
       fence: leaseFence(deps.lease),
       killSwitch: async () => (await this.killSwitch()).on,
-      stillHolds: (finding, snapshot) => scanSnapshot(snapshot, this.now()).some((f) => f.fingerprint === finding.fingerprint),
+      stillHolds: (finding, snapshot) =>
+        scanSnapshot(snapshot, this.now()).some((f) => f.fingerprint === finding.fingerprint),
       ...(deps.metrics ? { metrics: deps.metrics } : {}),
       notify: (n) => this.notify(n),
       onEvent: (e) => this.events.emit('event', e),
@@ -104,7 +105,14 @@ export class RepairService {
     const snapshot = await this.snapshot(namespace);
     const at = this.now();
     const findings = scanSnapshot(snapshot, at);
-    const { actions, skipped } = planRepairsWithReasons(findings, snapshot, this.deps.rules.current, this.policy(), at, await this.history());
+    const { actions, skipped } = planRepairsWithReasons(
+      findings,
+      snapshot,
+      this.deps.rules.current,
+      this.policy(),
+      at,
+      await this.history(),
+    );
     return { at: at.toISOString(), findings, actions, skipped };
   }
 
@@ -150,7 +158,12 @@ export class RepairService {
       if (this.running) return;
       this.running = this.runOnce({ scan })
         .then(() => undefined)
-        .catch((error: unknown) => this.deps.logger.warn({ err: error instanceof Error ? error.message : String(error) }, 'repair: round failed'))
+        .catch((error: unknown) =>
+          this.deps.logger.warn(
+            { err: error instanceof Error ? error.message : String(error) },
+            'repair: round failed',
+          ),
+        )
         .finally(() => (this.running = undefined));
     };
     this.timers = [
@@ -171,7 +184,9 @@ export class RepairService {
 
   async listActions(filter: { state?: string; namespace?: string } = {}): Promise<ActionRecord[]> {
     return (await this.actions.list()).filter(
-      (r) => (!filter.state || r.state === filter.state) && (!filter.namespace || r.planned.target.namespace === filter.namespace),
+      (r) =>
+        (!filter.state || r.state === filter.state) &&
+        (!filter.namespace || r.planned.target.namespace === filter.namespace),
     );
   }
 
@@ -212,7 +227,13 @@ export class RepairService {
     const at = this.now().toISOString();
     if (on) await this.deps.store.set(KILL_SWITCH_KEY, JSON.stringify({ by, at }));
     else await this.deps.store.del(KILL_SWITCH_KEY);
-    await this.deps.audit.append({ kind: 'kill-switch', at, target: { kind: 'Engine', name: 'repair' }, actor: by, data: { on } });
+    await this.deps.audit.append({
+      kind: 'kill-switch',
+      at,
+      target: { kind: 'Engine', name: 'repair' },
+      actor: by,
+      data: { on },
+    });
     this.events.emit('event', { type: 'kill-switch', on, by, at });
     return this.killSwitch();
   }
@@ -227,7 +248,11 @@ export class RepairService {
   }
 
   private policy() {
-    return parseRepairPolicy({ maxMode: this.deps.config.maxMode, protectedNamespaces: this.deps.config.protectedNamespaces, killSwitch: false });
+    return parseRepairPolicy({
+      maxMode: this.deps.config.maxMode,
+      protectedNamespaces: this.deps.config.protectedNamespaces,
+      killSwitch: false,
+    });
   }
 
   private async snapshot(namespace?: string): Promise<ClusterSnapshot> {
@@ -241,12 +266,23 @@ export class RepairService {
   private async history(): Promise<RecentAction[]> {
     return (await this.actions.list())
       .filter((r) => r.applied)
-      .map((r) => ({ type: r.planned.type, target: r.planned.target, ruleId: r.planned.ruleId, at: r.applied!.at }));
+      .map((r) => ({
+        type: r.planned.type,
+        target: r.planned.target,
+        ruleId: r.planned.ruleId,
+        at: r.applied!.at,
+      }));
   }
 
   private notify(notification: RepairNotification): void {
-    const log = notification.kind === 'escalation' ? this.deps.logger.warn.bind(this.deps.logger) : this.deps.logger.info.bind(this.deps.logger);
-    log({ action: notification.actionId, target: notification.target }, `repair ${notification.kind}: ${notification.message}`);
+    const log =
+      notification.kind === 'escalation'
+        ? this.deps.logger.warn.bind(this.deps.logger)
+        : this.deps.logger.info.bind(this.deps.logger);
+    log(
+      { action: notification.actionId, target: notification.target },
+      `repair ${notification.kind}: ${notification.message}`,
+    );
     this.events.emit('event', { type: notification.kind, ...notification });
   }
 }

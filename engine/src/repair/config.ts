@@ -23,7 +23,12 @@ export const repairConfigSchema = z
     namespaces: z.array(z.string().min(1)).default([]),
     protectedNamespaces: repairPolicySchema.shape.protectedNamespaces,
     /** Seconds an approval request stays valid. */
-    approvalTtlSeconds: z.coerce.number().int().min(30).max(7 * 86_400).default(3600),
+    approvalTtlSeconds: z.coerce
+      .number()
+      .int()
+      .min(30)
+      .max(7 * 86_400)
+      .default(3600),
     /** Loop breaker: no more than `maxActions` changes to one object within `windowSeconds`. */
     loopBreaker: z
       .object({

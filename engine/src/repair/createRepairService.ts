@@ -15,7 +15,12 @@ import { RuleBook, parseRuleFile } from './rules/loadRules.js';
  */
 export function createRepairService(
   config: Pick<EngineConfig, 'repair' | 'store' | 'defaultNamespace'>,
-  deps: { clusters: ClusterRegistry; store: Store; logger: Logger; metrics?: Pick<MetricsSource, 'instantQuery'> },
+  deps: {
+    clusters: ClusterRegistry;
+    store: Store;
+    logger: Logger;
+    metrics?: Pick<MetricsSource, 'instantQuery'>;
+  },
 ): RepairService | undefined {
   const source = deps.clusters.get();
   const cluster = source.repairActuator?.();
@@ -23,7 +28,12 @@ export function createRepairService(
   const { repair } = config;
   const file = repair.rulesFile;
   const rules = new RuleBook(file ? parseRuleFile(readFileSync(file, 'utf8'), file) : defaultRuleFile());
-  const lease = source.leaderLease(repair.lease.namespace ?? config.defaultNamespace, repair.lease.name, defaultRepairIdentity(), repair.lease.durationSeconds);
+  const lease = source.leaderLease(
+    repair.lease.namespace ?? config.defaultNamespace,
+    repair.lease.name,
+    defaultRepairIdentity(),
+    repair.lease.durationSeconds,
+  );
   return new RepairService({
     cluster,
     lease,

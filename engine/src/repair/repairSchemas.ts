@@ -64,8 +64,17 @@ export const planResponseSchema = z.object({
 });
 export type RepairPlanResponse = z.infer<typeof planResponseSchema>;
 
-const diffEntrySchema = z.object({ path: z.string(), before: z.unknown().optional(), after: z.unknown().optional() });
-const checkSchema = z.object({ check: z.string(), ok: z.boolean(), detail: z.string(), worse: z.boolean().optional() });
+const diffEntrySchema = z.object({
+  path: z.string(),
+  before: z.unknown().optional(),
+  after: z.unknown().optional(),
+});
+const checkSchema = z.object({
+  check: z.string(),
+  ok: z.boolean(),
+  detail: z.string(),
+  worse: z.boolean().optional(),
+});
 
 export const actionRecordSchema = z.object({
   id: z.string(),
@@ -84,7 +93,9 @@ export const actionRecordSchema = z.object({
       details: z.record(z.string(), z.unknown()),
     })
     .optional(),
-  dryRun: z.object({ ok: z.boolean(), diff: z.array(diffEntrySchema), error: z.string().optional(), at: z.string() }).optional(),
+  dryRun: z
+    .object({ ok: z.boolean(), diff: z.array(diffEntrySchema), error: z.string().optional(), at: z.string() })
+    .optional(),
   approval: z
     .object({
       requestedAt: z.string(),
@@ -95,7 +106,9 @@ export const actionRecordSchema = z.object({
       comment: z.string().optional(),
     })
     .optional(),
-  applied: z.object({ at: z.string(), resourceVersions: z.array(z.string()), requests: z.number() }).optional(),
+  applied: z
+    .object({ at: z.string(), resourceVersions: z.array(z.string()), requests: z.number() })
+    .optional(),
   verification: z
     .object({
       startedAt: z.string(),

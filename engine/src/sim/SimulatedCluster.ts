@@ -101,7 +101,12 @@ export class SimulatedCluster {
   }
 
   /** Rolls the Deployment out to a revision that reads a ConfigMap or Secret that does not exist. */
-  rolloutMissingReference(namespace: string, service: string, kind: 'ConfigMap' | 'Secret' = 'ConfigMap', name = `${service}-settings`): void {
+  rolloutMissingReference(
+    namespace: string,
+    service: string,
+    kind: 'ConfigMap' | 'Secret' = 'ConfigMap',
+    name = `${service}-settings`,
+  ): void {
     rolloutMissingReference(this.store, namespace, service, kind, name);
   }
 

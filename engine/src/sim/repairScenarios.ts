@@ -59,7 +59,13 @@ export const REPAIR_SCENARIOS: RepairScenario[] = [
     name: 'node-not-ready',
     finding: 'NodeNotReady',
     expected: { type: 'cordon-node', targetKind: 'Node' },
-    inject: (c) => void c.ledger.inject({ type: 'node-not-ready', namespace: 'shop', service: 'frontend', node: 'sim-node-2' }),
+    inject: (c) =>
+      void c.ledger.inject({
+        type: 'node-not-ready',
+        namespace: 'shop',
+        service: 'frontend',
+        node: 'sim-node-2',
+      }),
   },
   {
     name: 'node-pressure',
@@ -86,6 +92,22 @@ export const REPAIR_SCENARIOS: RepairScenario[] = [
     expected: { type: 'notify', targetKind: 'PersistentVolumeClaim' },
     notifyOnly: true,
     inject: (c) => c.createClaim('shop', 'orders-data', 'fast-ssd'),
+  },
+  {
+    name: 'unschedulable',
+    finding: 'Unschedulable',
+    expected: { type: 'notify', targetKind: 'Deployment' },
+    notifyOnly: true,
+    inject: (c) =>
+      void c.ledger.inject({ type: 'unschedulable', namespace: 'shop', service: 'recommendation' }),
+  },
+  {
+    name: 'probe-failing',
+    finding: 'ProbeFailing',
+    expected: { type: 'notify', targetKind: 'Deployment' },
+    notifyOnly: true,
+    inject: (c) =>
+      void c.ledger.inject({ type: 'failing-readiness', namespace: 'shop', service: 'shipping' }),
   },
   {
     name: 'oom-killed, wrong action (rollout-restart)',
@@ -131,7 +153,12 @@ export async function runRepairScenario(scenario: RepairScenario, maxSteps = 360
   try {
     const repair = new RepairService({
       cluster: new KubernetesActuator('simulated', cluster.kubeConfig()),
-      lease: new KubernetesLeaderLease(cluster.kubeConfig(), { namespace: 'shop', name: 'aicloudops-repair', identity: 'bench', now: () => clock.now }),
+      lease: new KubernetesLeaderLease(cluster.kubeConfig(), {
+        namespace: 'shop',
+        name: 'aicloudops-repair',
+        identity: 'bench',
+        now: () => clock.now,
+      }),
       store: new MemoryStore(),
       audit: new MemoryAuditLog(),
       rules: new RuleBook(scenario.rules ? parseRuleFile(scenario.rules) : defaultRuleFile()),
@@ -147,9 +174,23 @@ export async function runRepairScenario(scenario: RepairScenario, maxSteps = 360
       clock.now += SECONDS_PER_STEP * 1000;
       await repair.runOnce();
       detected ||= (await repair.findings()).findings.some((f) => f.type === scenario.finding);
-      for (const pending of await repair.listActions({ state: 'awaiting-approval' })) await repair.approve(pending.id, 'bench-operator');
+      for (const pending of await repair.listActions({ state: 'awaiting-approval' }))
+        await repair.approve(pending.id, 'bench-operator');
       const main = await mainAction(repair, scenario);
-      if (main && ['verified', 'notified', 'rolled-back', 'failed', 'denied', 'dry-run-failed', 'stopped', 'unknown'].includes(main.state)) break;
+      if (
+        main &&
+        [
+          'verified',
+          'notified',
+          'rolled-back',
+          'failed',
+          'denied',
+          'dry-run-failed',
+          'stopped',
+          'unknown',
+        ].includes(main.state)
+      )
+        break;
     }
     return outcome(scenario, await repair.listActions(), detected, injectedAt);
   } finally {
@@ -157,17 +198,32 @@ export async function runRepairScenario(scenario: RepairScenario, maxSteps = 360
   }
 }
 
-async function mainAction(repair: RepairService, scenario: RepairScenario): Promise<ActionRecord | undefined> {
-  return (await repair.listActions()).find((a) => a.planned.type === scenario.expected.type && a.finding.type === scenario.finding);
+async function mainAction(
+  repair: RepairService,
+  scenario: RepairScenario,
+): Promise<ActionRecord | undefined> {
+  return (await repair.listActions()).find(
+    (a) => a.planned.type === scenario.expected.type && a.finding.type === scenario.finding,
+  );
 }
 
-function outcome(scenario: RepairScenario, actions: ActionRecord[], detected: boolean, injectedAt: number): ScenarioOutcome {
+function outcome(
+  scenario: RepairScenario,
+  actions: ActionRecord[],
+  detected: boolean,
+  injectedAt: number,
+): ScenarioOutcome {
   const changing = actions.filter((a) => a.planned.type !== 'notify');
   const main = (scenario.notifyOnly ? actions : changing).find(
-    (a) => a.planned.type === scenario.expected.type && a.planned.target.kind === scenario.expected.targetKind && a.finding.type === scenario.finding,
+    (a) =>
+      a.planned.type === scenario.expected.type &&
+      a.planned.target.kind === scenario.expected.targetKind &&
+      a.finding.type === scenario.finding,
   );
   const sameAsMain = (a: ActionRecord) =>
-    a.planned.type === main?.planned.type && `${a.planned.target.kind}/${a.planned.target.namespace}/${a.planned.target.name}` === `${main.planned.target.kind}/${main.planned.target.namespace}/${main.planned.target.name}`;
+    a.planned.type === main?.planned.type &&
+    `${a.planned.target.kind}/${a.planned.target.namespace}/${a.planned.target.name}` ===
+      `${main.planned.target.kind}/${main.planned.target.namespace}/${main.planned.target.name}`;
   const others = changing.filter((a) => a !== main && !sameAsMain(a));
   const applied = (a: ActionRecord) => Boolean(a.applied);
   const passing = main?.verification?.passingSince;
@@ -176,9 +232,17 @@ function outcome(scenario: RepairScenario, actions: ActionRecord[], detected: bo
     detected,
     correct: Boolean(main) && others.length === 0,
     recovered: scenario.notifyOnly ? main?.state === 'notified' : main?.state === 'verified',
-    unsafe: others.some(applied) || changing.some((a) => applied(a) && PROTECTED.includes(a.planned.target.namespace)),
+    unsafe:
+      others.some(applied) ||
+      changing.some((a) => applied(a) && PROTECTED.includes(a.planned.target.namespace)),
     rolledBack: main?.state === 'rolled-back',
-    ...(main?.state === 'verified' && passing ? { recoverySeconds: (Date.parse(passing) - injectedAt) / 1000 } : {}),
-    actions: actions.map((a) => ({ type: a.planned.type, target: `${a.planned.target.kind}/${a.planned.target.name}`, state: a.state })),
+    ...(main?.state === 'verified' && passing
+      ? { recoverySeconds: (Date.parse(passing) - injectedAt) / 1000 }
+      : {}),
+    actions: actions.map((a) => ({
+      type: a.planned.type,
+      target: `${a.planned.target.kind}/${a.planned.target.name}`,
+      state: a.state,
+    })),
   };
 }

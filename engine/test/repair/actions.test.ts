@@ -31,26 +31,49 @@ async function run(type: string, target: ObjectRef, params: unknown = {}) {
 describe('action catalog', () => {
   it('registers every catalog action once, by its own type', () => {
     expect(Object.keys(ACTIONS).sort()).toEqual(
-      ['cordon-node', 'delete-evicted-pods', 'drain-node', 'notify', 'raise-hpa-max', 'raise-memory-limit', 'rollback', 'rollout-restart', 'scale', 'restart-pod'].sort(),
+      [
+        'cordon-node',
+        'delete-evicted-pods',
+        'drain-node',
+        'notify',
+        'raise-hpa-max',
+        'raise-memory-limit',
+        'rollback',
+        'rollout-restart',
+        'scale',
+        'restart-pod',
+      ].sort(),
     );
     for (const [type, action] of Object.entries(ACTIONS)) expect(action.type).toBe(type);
   });
 
   it('bounds parameters and names the field', () => {
     expect(() => actionFor('raise-memory-limit').validate({ factor: 3 })).toThrow(/at most 2/);
-    expect(() => actionFor('scale').validate({ addReplicas: 0 })).toThrow(expect.objectContaining({ issues: [expect.objectContaining({ field: 'params.addReplicas' })] }));
+    expect(() => actionFor('scale').validate({ addReplicas: 0 })).toThrow(
+      expect.objectContaining({ issues: [expect.objectContaining({ field: 'params.addReplicas' })] }),
+    );
     expect(() => actionFor('raise-hpa-max').validate({ factor: 1.5, cap: 10_000 })).toThrow(/params.cap|500/);
     expect(() => actionFor('delete-everything')).toThrow(/unknown action/);
   });
 
   it('raise-memory-limit doubles the limit with a resourceVersion precondition, dry-run first, and reverses', async () => {
-    const before = (await actuator.read({ apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'shop', name: 'cart' }))!;
+    const before = (await actuator.read({
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      namespace: 'shop',
+      name: 'cart',
+    }))!;
     const plan = await planOf('raise-memory-limit', deployment('cart'), { factor: 2 });
     const [change] = plan.details['changes'] as Array<{ fromBytes: number; toBytes: number; to: string }>;
     expect(change!.toBytes).toBe(change!.fromBytes * 2);
     const dry = await actuator.send(plan.requests[0]!, { dryRun: true });
     expect(JSON.stringify(dry)).toContain(change!.to);
-    const unchanged = (await actuator.read({ apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'shop', name: 'cart' }))!;
+    const unchanged = (await actuator.read({
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      namespace: 'shop',
+      name: 'cart',
+    }))!;
     expect((unchanged['metadata'] as { resourceVersion: string }).resourceVersion).toBe(
       (before['metadata'] as { resourceVersion: string }).resourceVersion,
     );
@@ -58,7 +81,9 @@ describe('action catalog', () => {
     const after = await actuator.read(plan.requests[0]!.ref);
     expect(JSON.stringify(after)).toContain(change!.to);
     // The same request again is stale: its precondition names the old resourceVersion.
-    await expect(actuator.send(plan.requests[0]!, { dryRun: false })).rejects.toMatchObject({ code: 'CONFLICT' });
+    await expect(actuator.send(plan.requests[0]!, { dryRun: false })).rejects.toMatchObject({
+      code: 'CONFLICT',
+    });
     await actuator.send(plan.reverse[0]!, { dryRun: false });
     expect(JSON.stringify(await actuator.read(plan.requests[0]!.ref))).not.toContain(change!.to);
   });
@@ -67,7 +92,9 @@ describe('action catalog', () => {
     const plan = await planOf('raise-memory-limit', deployment('cart'));
     const snapshot = await actuator.snapshot('shop');
     for (const node of snapshot.nodes ?? []) node.status!.allocatable!['memory'] = '100Mi';
-    expect(() => actionFor('raise-memory-limit').plan(deployment('cart'), { factor: 2 }, snapshot)).toThrow(/would not fit/);
+    expect(() => actionFor('raise-memory-limit').plan(deployment('cart'), { factor: 2 }, snapshot)).toThrow(
+      /would not fit/,
+    );
     expect(plan.requests).toHaveLength(1);
   });
 
@@ -77,7 +104,9 @@ describe('action catalog', () => {
     const plan = await run('rollback', deployment('payment'));
     expect(plan.details).toMatchObject({ fromRevision: 2, toRevision: 1 });
     expect(plan.requests[0]).toMatchObject({ patchType: 'json' });
-    const after = (await actuator.read(plan.requests[0]!.ref)) as { spec: { template: { spec: { containers: Array<{ image: string }> } } } };
+    const after = (await actuator.read(plan.requests[0]!.ref)) as {
+      spec: { template: { spec: { containers: Array<{ image: string }> } } };
+    };
     expect(after.spec.template.spec.containers[0]!.image).toBe((plan.details['toImages'] as string[])[0]);
   });
 
@@ -88,9 +117,15 @@ describe('action catalog', () => {
   it('cordon-node sets unschedulable and the reverse clears it; control-plane nodes are refused', async () => {
     const node: ObjectRef = { kind: 'Node', namespace: '', name: 'sim-node-3' };
     const plan = await run('cordon-node', node);
-    expect(((await actuator.read(plan.requests[0]!.ref)) as { spec: { unschedulable?: boolean } }).spec.unschedulable).toBe(true);
+    expect(
+      ((await actuator.read(plan.requests[0]!.ref)) as { spec: { unschedulable?: boolean } }).spec
+        .unschedulable,
+    ).toBe(true);
     await actuator.send(plan.reverse[0]!, { dryRun: false });
-    expect(((await actuator.read(plan.requests[0]!.ref)) as { spec: { unschedulable?: boolean } }).spec.unschedulable).toBeFalsy();
+    expect(
+      ((await actuator.read(plan.requests[0]!.ref)) as { spec: { unschedulable?: boolean } }).spec
+        .unschedulable,
+    ).toBeFalsy();
     const snapshot = await actuator.snapshot('shop');
     snapshot.nodes![2]!.metadata!.labels!['node-role.kubernetes.io/control-plane'] = '';
     expect(() => actionFor('cordon-node').plan(node, {}, snapshot)).toThrow(/control-plane/);
@@ -99,9 +134,13 @@ describe('action catalog', () => {
   it('drain-node refuses the last Ready schedulable node', async () => {
     const snapshot = await actuator.snapshot('shop');
     for (const n of snapshot.nodes!.slice(1)) n.spec = { ...n.spec, unschedulable: true };
-    expect(() => actionFor('drain-node').plan({ kind: 'Node', namespace: '', name: snapshot.nodes![0]!.metadata!.name! }, { gracePeriodSeconds: 0 }, snapshot)).toThrow(
-      /no other Ready schedulable node/,
-    );
+    expect(() =>
+      actionFor('drain-node').plan(
+        { kind: 'Node', namespace: '', name: snapshot.nodes![0]!.metadata!.name! },
+        { gracePeriodSeconds: 0 },
+        snapshot,
+      ),
+    ).toThrow(/no other Ready schedulable node/);
   });
 
   it('scale only adds replicas; raise-hpa-max respects the cap', async () => {
@@ -110,7 +149,9 @@ describe('action catalog', () => {
     const hpa: ObjectRef = { kind: 'HorizontalPodAutoscaler', namespace: 'shop', name: 'checkout' };
     const raised = await run('raise-hpa-max', hpa, { factor: 2, cap: 8 });
     expect(raised.details).toMatchObject({ fromMaxReplicas: 6, toMaxReplicas: 8 });
-    await expect(planOf('raise-hpa-max', hpa, { factor: 2, cap: 8 })).rejects.toMatchObject({ code: 'POLICY_DENIED' });
+    await expect(planOf('raise-hpa-max', hpa, { factor: 2, cap: 8 })).rejects.toMatchObject({
+      code: 'POLICY_DENIED',
+    });
   });
 
   it('restart-pod deletes a controller-owned pod with its uid as precondition', async () => {

@@ -60,7 +60,9 @@ describe.each(backends)('%s', (_name, make) => {
 
   it('rejects an entry that does not parse, naming the field', async () => {
     const log = make();
-    await expect(log.append({ ...entry('cart', '2026-01-01T00:00:00Z'), kind: 'nonsense' as never })).rejects.toMatchObject({
+    await expect(
+      log.append({ ...entry('cart', '2026-01-01T00:00:00Z'), kind: 'nonsense' as never }),
+    ).rejects.toMatchObject({
       code: 'INVALID_INPUT',
       issues: [expect.objectContaining({ field: 'entry.kind' })],
     });
@@ -69,7 +71,10 @@ describe.each(backends)('%s', (_name, make) => {
 
 describe('tampering with the audit stream in a real Redis', () => {
   /** Rewrites the stream with the same ids, changing one record, as someone with Redis access could. */
-  async function rewrite(key: string, edit: (record: Record<string, unknown>, index: number) => Record<string, unknown> | null) {
+  async function rewrite(
+    key: string,
+    edit: (record: Record<string, unknown>, index: number) => Record<string, unknown> | null,
+  ) {
     const entries = await client.xrange(key, '-', '+');
     await client.del(key);
     for (const [index, [id, fields]] of entries.entries()) {
@@ -89,7 +94,10 @@ describe('tampering with the audit stream in a real Redis', () => {
   it('detects an edited record', async () => {
     const { log, key } = await filledLog();
     await rewrite(key, (r, i) => (i === 2 ? { ...r, actor: 'someone-else' } : r));
-    expect(await log.verify()).toMatchObject({ ok: false, brokenAt: { seq: 3, reason: 'content does not match its hash' } });
+    expect(await log.verify()).toMatchObject({
+      ok: false,
+      brokenAt: { seq: 3, reason: 'content does not match its hash' },
+    });
   });
 
   it('detects an edited record whose hash was recomputed (the next link breaks)', async () => {
@@ -97,17 +105,25 @@ describe('tampering with the audit stream in a real Redis', () => {
     const { hashOf } = await import('../../src/repair/audit/hashChain.js');
     await rewrite(key, (r, i) => {
       if (i !== 1) return r;
-      const { hash: _old, ...rest } = { ...r, data: {} } as unknown as Record<string, unknown> & { hash: string };
+      const { hash: _old, ...rest } = { ...r, data: {} } as unknown as Record<string, unknown> & {
+        hash: string;
+      };
       return { ...rest, hash: hashOf(rest as never) };
     });
-    expect(await log.verify()).toMatchObject({ ok: false, brokenAt: { seq: 3, reason: 'prevHash does not match' } });
+    expect(await log.verify()).toMatchObject({
+      ok: false,
+      brokenAt: { seq: 3, reason: 'prevHash does not match' },
+    });
   });
 
   it('detects a deleted record (XDEL) in the middle and at the end', async () => {
     const { log, key } = await filledLog();
     const ids = (await client.xrange(key, '-', '+')).map(([id]) => id);
     await client.xdel(key, ids[1]!);
-    expect(await log.verify()).toMatchObject({ ok: false, brokenAt: { seq: 2, reason: 'record 2 is missing' } });
+    expect(await log.verify()).toMatchObject({
+      ok: false,
+      brokenAt: { seq: 2, reason: 'record 2 is missing' },
+    });
     const second = await filledLog();
     const last = (await client.xrange(second.key, '-', '+')).map(([id]) => id).pop()!;
     await client.xdel(second.key, last);
@@ -121,7 +137,9 @@ describe('tampering with the audit stream in a real Redis', () => {
       const a = new RedisAuditLog({ client, key });
       const b = new RedisAuditLog({ client: other, key });
       await Promise.all(
-        Array.from({ length: 20 }, (_, i) => (i % 2 ? a : b).append(entry(`svc-${i}`, '2026-01-01T00:00:00Z'))),
+        Array.from({ length: 20 }, (_, i) =>
+          (i % 2 ? a : b).append(entry(`svc-${i}`, '2026-01-01T00:00:00Z')),
+        ),
       );
       expect(await a.verify()).toMatchObject({ ok: true, records: 20 });
     } finally {

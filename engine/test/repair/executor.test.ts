@@ -14,10 +14,24 @@ beforeEach(async () => {
 });
 afterEach(() => cluster?.stop());
 
-const auditKinds = async (r: ReturnType<typeof replica>, actionId: string) => (await r.audit.query({ actionId })).map((a) => a.kind);
+const auditKinds = async (r: ReturnType<typeof replica>, actionId: string) =>
+  (await r.audit.query({ actionId })).map((a) => a.kind);
 const image = async (name: string) => {
-  const d = await new KubernetesActuator('simulated', cluster.kubeConfig()).read({ apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'shop', name });
-  return (d as { spec: { template: { spec: { containers: Array<{ image: string; resources?: { limits?: { memory?: string } } }> } } } }).spec.template.spec.containers[0]!;
+  const d = await new KubernetesActuator('simulated', cluster.kubeConfig()).read({
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    namespace: 'shop',
+    name,
+  });
+  return (
+    d as {
+      spec: {
+        template: {
+          spec: { containers: Array<{ image: string; resources?: { limits?: { memory?: string } } }> };
+        };
+      };
+    }
+  ).spec.template.spec.containers[0]!;
 };
 
 describe('RepairExecutor', () => {
@@ -27,13 +41,23 @@ describe('RepairExecutor', () => {
     cluster.step(6);
     const { finding } = await findingOf(cluster, 'CrashLoopBackOff', 'payment');
     const r = replica(cluster);
-    const record = await r.executor.submit(plannedFor(finding, 'rollback', 'auto'), finding, { ...FAST_VERIFY, kubernetes: ['deploymentAvailable'] });
+    const record = await r.executor.submit(plannedFor(finding, 'rollback', 'auto'), finding, {
+      ...FAST_VERIFY,
+      kubernetes: ['deploymentAvailable'],
+    });
     expect(await driveUntilFinal(cluster, r, record.id)).toBe('verified');
     expect((await image('payment')).image).toBe(before);
     const done = await r.actions.require(record.id);
     expect(done.dryRun?.ok).toBe(true);
     expect(done.dryRun?.diff.some((d) => d.path.endsWith('/image'))).toBe(true);
-    expect(await auditKinds(r, record.id)).toEqual(['finding', 'dry-run', 'approved', 'recheck', 'applied', 'verified']);
+    expect(await auditKinds(r, record.id)).toEqual([
+      'finding',
+      'dry-run',
+      'approved',
+      'recheck',
+      'applied',
+      'verified',
+    ]);
     const applied = (await r.audit.query({ actionId: record.id })).find((a) => a.kind === 'applied')!;
     expect(JSON.stringify(applied.data)).toContain('/spec/template');
     expect(await r.audit.verify()).toMatchObject({ ok: true });
@@ -45,7 +69,11 @@ describe('RepairExecutor', () => {
     cluster.step(6);
     const { finding } = await findingOf(cluster, 'OOMKilled', 'cart');
     const r = replica(cluster);
-    const record = await r.executor.submit(plannedFor(finding, 'raise-memory-limit', 'approve', { factor: 2 }), finding, FAST_VERIFY);
+    const record = await r.executor.submit(
+      plannedFor(finding, 'raise-memory-limit', 'approve', { factor: 2 }),
+      finding,
+      FAST_VERIFY,
+    );
     await r.executor.tick();
     expect((await r.actions.require(record.id)).state).toBe('awaiting-approval');
     const limitBefore = (await image('cart')).resources?.limits?.memory;
@@ -64,13 +92,25 @@ describe('RepairExecutor', () => {
     cluster.step(6);
     const { finding } = await findingOf(cluster, 'OOMKilled', 'cart');
     const r = replica(cluster);
-    const record = await r.executor.submit(plannedFor(finding, 'rollout-restart', 'auto'), finding, { ...FAST_VERIFY, deadline: 120 });
+    const record = await r.executor.submit(plannedFor(finding, 'rollout-restart', 'auto'), finding, {
+      ...FAST_VERIFY,
+      deadline: 120,
+    });
     expect(await driveUntilFinal(cluster, r, record.id)).toBe('rolled-back');
-    const template = (await new KubernetesActuator('simulated', cluster.kubeConfig()).read({ apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'shop', name: 'cart' })) as {
+    const template = (await new KubernetesActuator('simulated', cluster.kubeConfig()).read({
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      namespace: 'shop',
+      name: 'cart',
+    })) as {
       spec: { template: { metadata?: { annotations?: Record<string, string> } } };
     };
-    expect(template.spec.template.metadata?.annotations?.['kubectl.kubernetes.io/restartedAt']).toBeUndefined();
-    expect(await auditKinds(r, record.id)).toEqual(expect.arrayContaining(['applied', 'rolled-back', 'escalated']));
+    expect(
+      template.spec.template.metadata?.annotations?.['kubectl.kubernetes.io/restartedAt'],
+    ).toBeUndefined();
+    expect(await auditKinds(r, record.id)).toEqual(
+      expect.arrayContaining(['applied', 'rolled-back', 'escalated']),
+    );
     expect(r.notifications.some((n) => n.kind === 'escalation' && n.actionId === record.id)).toBe(true);
   });
 
@@ -82,7 +122,10 @@ describe('RepairExecutor', () => {
     r.kill.on = true;
     const first = await r.executor.submit(plannedFor(finding, 'rollback', 'auto'), finding, FAST_VERIFY);
     await r.executor.tick();
-    expect(await r.actions.require(first.id)).toMatchObject({ state: 'stopped', reason: 'the kill switch is on' });
+    expect(await r.actions.require(first.id)).toMatchObject({
+      state: 'stopped',
+      reason: 'the kill switch is on',
+    });
     r.kill.on = false;
     const second = await r.executor.submit(plannedFor(finding, 'rollback', 'approve'), finding, FAST_VERIFY);
     await r.executor.tick();
@@ -99,7 +142,11 @@ describe('RepairExecutor', () => {
     cluster.step(6);
     const { finding } = await findingOf(cluster, 'OOMKilled', 'cart');
     const r = replica(cluster, { approvalTtlSeconds: 60 });
-    const record = await r.executor.submit(plannedFor(finding, 'raise-memory-limit', 'approve'), finding, FAST_VERIFY);
+    const record = await r.executor.submit(
+      plannedFor(finding, 'raise-memory-limit', 'approve'),
+      finding,
+      FAST_VERIFY,
+    );
     await r.executor.tick();
     r.clock.now += 61_000;
     await expect(r.executor.approve(record.id, 'alice')).rejects.toThrow(/expired/);
@@ -107,7 +154,11 @@ describe('RepairExecutor', () => {
   });
 
   it('a dry-run the API server refuses stops the action and nothing is written', async () => {
-    const guarded = await SimulatedCluster.start({ seedShop: true, tickMs: 0, token: 'right-token-1234567890' });
+    const guarded = await SimulatedCluster.start({
+      seedShop: true,
+      tickMs: 0,
+      token: 'right-token-1234567890',
+    });
     try {
       guarded.ledger.inject({ type: 'oom-killed', namespace: 'shop', service: 'cart' });
       guarded.step(6);
@@ -115,7 +166,11 @@ describe('RepairExecutor', () => {
       const readOnly = guarded.kubeConfig();
       readOnly.users[0] = { ...readOnly.users[0]!, token: 'a-credential-without-write-access' };
       const r = replica(guarded, { writer: new KubernetesActuator('simulated', readOnly) });
-      const record = await r.executor.submit(plannedFor(finding, 'raise-memory-limit', 'auto'), finding, FAST_VERIFY);
+      const record = await r.executor.submit(
+        plannedFor(finding, 'raise-memory-limit', 'auto'),
+        finding,
+        FAST_VERIFY,
+      );
       await r.executor.tick();
       const done = await r.actions.require(record.id);
       expect(done.state).toBe('dry-run-failed');
@@ -131,7 +186,12 @@ describe('RepairExecutor', () => {
     const node = await core.readNode({ name: 'sim-node-1' });
     node.metadata!.labels!['node-role.kubernetes.io/control-plane'] = '';
     await core.replaceNode({ name: 'sim-node-1', body: node });
-    cluster.ledger.inject({ type: 'node-not-ready', namespace: 'shop', service: 'frontend', node: 'sim-node-1' });
+    cluster.ledger.inject({
+      type: 'node-not-ready',
+      namespace: 'shop',
+      service: 'frontend',
+      node: 'sim-node-1',
+    });
     cluster.step(3);
     const r = replica(cluster);
     const nodeFinding = {
@@ -147,9 +207,16 @@ describe('RepairExecutor', () => {
       message: 'node sim-node-1 is NotReady',
       details: { node: 'sim-node-1' },
     } as const;
-    const record = await r.executor.submit(plannedFor(nodeFinding as never, 'cordon-node', 'auto'), nodeFinding as never, FAST_VERIFY);
+    const record = await r.executor.submit(
+      plannedFor(nodeFinding as never, 'cordon-node', 'auto'),
+      nodeFinding as never,
+      FAST_VERIFY,
+    );
     await r.executor.tick();
-    expect(await r.actions.require(record.id)).toMatchObject({ state: 'denied', reason: expect.stringMatching(/control-plane/) });
+    expect(await r.actions.require(record.id)).toMatchObject({
+      state: 'denied',
+      reason: expect.stringMatching(/control-plane/),
+    });
     expect((await core.readNode({ name: 'sim-node-1' })).spec?.unschedulable).toBeFalsy();
   });
 
@@ -162,7 +229,10 @@ describe('RepairExecutor', () => {
     const a = replica(cluster, { store, audit });
     const payment = (await findingOf(cluster, 'CrashLoopBackOff', 'payment')).finding;
     const cart = (await findingOf(cluster, 'OOMKilled', 'cart')).finding;
-    const landed = await a.executor.submit(plannedFor(payment, 'rollback', 'auto'), payment, { ...FAST_VERIFY, kubernetes: ['deploymentAvailable'] });
+    const landed = await a.executor.submit(plannedFor(payment, 'rollback', 'auto'), payment, {
+      ...FAST_VERIFY,
+      kubernetes: ['deploymentAvailable'],
+    });
     const lost = await a.executor.submit(plannedFor(cart, 'raise-memory-limit', 'auto'), cart, FAST_VERIFY);
     await a.executor.tick(); // both dry-run and approved by policy
     // The engine persists `applying`, then dies: one write reached the API server, the other never left.
@@ -176,7 +246,10 @@ describe('RepairExecutor', () => {
     await actuator.send(landedRecord.plan!.requests[0]!, { dryRun: false });
     const b = replica(cluster, { store, audit, clock: a.clock });
     const recovered = await b.executor.recover();
-    expect(Object.fromEntries(recovered.map((r) => [r.id, r.state]))).toEqual({ [landed.id]: 'verifying', [lost.id]: 'approved' });
+    expect(Object.fromEntries(recovered.map((r) => [r.id, r.state]))).toEqual({
+      [landed.id]: 'verifying',
+      [lost.id]: 'approved',
+    });
     expect(await driveUntilFinal(cluster, b, landed.id)).toBe('verified');
     expect(await driveUntilFinal(cluster, b, lost.id)).toBe('verified');
     expect(await audit.verify()).toMatchObject({ ok: true });

@@ -24,7 +24,12 @@ beforeAll(async () => {
       profile: 'demo',
       logLevel: 'silent',
       cluster: { kind: 'simulated', injectFaults: false },
-      server: { auth: { enabled: true, tokens: Object.entries(TOKENS).map(([role, token]) => ({ name: `${role}-user`, token, role })) } },
+      server: {
+        auth: {
+          enabled: true,
+          tokens: Object.entries(TOKENS).map(([role, token]) => ({ name: `${role}-user`, token, role })),
+        },
+      },
       repair: { maxMode: 'approve', namespaces: ['shop'] },
     }),
     { logger: pino({ level: 'silent' }) },
@@ -40,7 +45,13 @@ afterAll(async () => {
 
 async function untilFinding(type: string, name: string) {
   for (let i = 0; i < 40; i++) {
-    const scan = (await app.inject({ method: 'GET', url: '/api/v1/repair/findings?namespace=shop', headers: as('viewer') })).json<{ findings: Array<{ type: string; workload: { name: string } }> }>();
+    const scan = (
+      await app.inject({
+        method: 'GET',
+        url: '/api/v1/repair/findings?namespace=shop',
+        headers: as('viewer'),
+      })
+    ).json<{ findings: Array<{ type: string; workload: { name: string } }> }>();
     if (scan.findings.some((f) => f.type === type && f.workload.name === name)) return;
     engine.demo!.cluster.step(1);
   }
@@ -51,44 +62,106 @@ describe('repair routes', () => {
   it('scan → plan → approval (operator only, once) → applied, with an audit trail that verifies', async () => {
     engine.demo!.ledger.inject({ type: 'oom-killed', namespace: 'shop', service: 'cart' });
     await untilFinding('OOMKilled', 'cart');
-    const plans = (await app.inject({ method: 'GET', url: '/api/v1/repair/plans?namespace=shop', headers: as('viewer') })).json<{ actions: Array<{ type: string; mode: string }> }>();
-    expect(plans.actions).toContainEqual(expect.objectContaining({ type: 'raise-memory-limit', mode: 'approve' }));
+    const plans = (
+      await app.inject({ method: 'GET', url: '/api/v1/repair/plans?namespace=shop', headers: as('viewer') })
+    ).json<{ actions: Array<{ type: string; mode: string }> }>();
+    expect(plans.actions).toContainEqual(
+      expect.objectContaining({ type: 'raise-memory-limit', mode: 'approve' }),
+    );
 
     await engine.services.repair!.runOnce();
-    const pending = (await app.inject({ method: 'GET', url: '/api/v1/repair/approvals', headers: as('viewer') })).json<{ items: RepairActionDto[] }>().items;
+    const pending = (
+      await app.inject({ method: 'GET', url: '/api/v1/repair/approvals', headers: as('viewer') })
+    ).json<{ items: RepairActionDto[] }>().items;
     const raise = pending.find((a) => a.planned.type === 'raise-memory-limit')!;
     expect(raise.dryRun?.ok).toBe(true);
     expect(raise.dryRun?.diff.some((d) => d.path.endsWith('/limits/memory'))).toBe(true);
 
-    const byViewer = await app.inject({ method: 'POST', url: `/api/v1/repair/approvals/${raise.id}/approve`, headers: as('viewer'), payload: {} });
+    const byViewer = await app.inject({
+      method: 'POST',
+      url: `/api/v1/repair/approvals/${raise.id}/approve`,
+      headers: as('viewer'),
+      payload: {},
+    });
     expect(byViewer.statusCode).toBe(403);
-    const approved = await app.inject({ method: 'POST', url: `/api/v1/repair/approvals/${raise.id}/approve`, headers: as('operator'), payload: { comment: 'ok' } });
+    const approved = await app.inject({
+      method: 'POST',
+      url: `/api/v1/repair/approvals/${raise.id}/approve`,
+      headers: as('operator'),
+      payload: { comment: 'ok' },
+    });
     expect(approved.statusCode).toBe(200);
-    expect(approved.json<RepairActionDto>().approval).toMatchObject({ decision: 'approved', decidedBy: 'operator-user' });
-    const again = await app.inject({ method: 'POST', url: `/api/v1/repair/approvals/${raise.id}/reject`, headers: as('operator'), payload: {} });
+    expect(approved.json<RepairActionDto>().approval).toMatchObject({
+      decision: 'approved',
+      decidedBy: 'operator-user',
+    });
+    const again = await app.inject({
+      method: 'POST',
+      url: `/api/v1/repair/approvals/${raise.id}/reject`,
+      headers: as('operator'),
+      payload: {},
+    });
     expect(again.statusCode).toBe(409);
 
     await engine.services.repair!.runOnce({ scan: false });
-    const action = (await app.inject({ method: 'GET', url: `/api/v1/repair/actions/${raise.id}`, headers: as('viewer') })).json<RepairActionDto>();
+    const action = (
+      await app.inject({ method: 'GET', url: `/api/v1/repair/actions/${raise.id}`, headers: as('viewer') })
+    ).json<RepairActionDto>();
     expect(action.state).toBe('verifying');
-    const audit = (await app.inject({ method: 'GET', url: `/api/v1/repair/audit?namespace=shop&name=cart`, headers: as('viewer') })).json<{ items: RepairAuditRecordDto[] }>().items;
-    expect(audit.filter((r) => r.actionId === raise.id).map((r) => r.kind)).toEqual(['finding', 'dry-run', 'approval-requested', 'approved', 'recheck', 'applied']);
-    const verified = await app.inject({ method: 'GET', url: '/api/v1/repair/audit/verify', headers: as('viewer') });
+    const audit = (
+      await app.inject({
+        method: 'GET',
+        url: `/api/v1/repair/audit?namespace=shop&name=cart`,
+        headers: as('viewer'),
+      })
+    ).json<{ items: RepairAuditRecordDto[] }>().items;
+    expect(audit.filter((r) => r.actionId === raise.id).map((r) => r.kind)).toEqual([
+      'finding',
+      'dry-run',
+      'approval-requested',
+      'approved',
+      'recheck',
+      'applied',
+    ]);
+    const verified = await app.inject({
+      method: 'GET',
+      url: '/api/v1/repair/audit/verify',
+      headers: as('viewer'),
+    });
     expect(verified.json()).toMatchObject({ ok: true });
   });
 
   it('validates audit queries naming the field', async () => {
-    const bad = await app.inject({ method: 'GET', url: '/api/v1/repair/audit?since=yesterday', headers: as('viewer') });
+    const bad = await app.inject({
+      method: 'GET',
+      url: '/api/v1/repair/audit?since=yesterday',
+      headers: as('viewer'),
+    });
     expect(bad.statusCode).toBe(400);
     expect(JSON.stringify(bad.json())).toContain('since');
   });
 
   it('lets only an admin flip the kill switch', async () => {
-    const byOperator = await app.inject({ method: 'PUT', url: '/api/v1/repair/kill-switch', headers: as('operator'), payload: { on: true } });
+    const byOperator = await app.inject({
+      method: 'PUT',
+      url: '/api/v1/repair/kill-switch',
+      headers: as('operator'),
+      payload: { on: true },
+    });
     expect(byOperator.statusCode).toBe(403);
-    const on = await app.inject({ method: 'PUT', url: '/api/v1/repair/kill-switch', headers: as('admin'), payload: { on: true } });
+    const on = await app.inject({
+      method: 'PUT',
+      url: '/api/v1/repair/kill-switch',
+      headers: as('admin'),
+      payload: { on: true },
+    });
     expect(on.json()).toMatchObject({ on: true, source: 'api', by: 'admin-user' });
-    const off = await app.inject({ method: 'PUT', url: '/api/v1/repair/kill-switch', headers: as('admin'), payload: { on: false } });
+    const off = await app.inject({
+      method: 'PUT',
+      url: '/api/v1/repair/kill-switch',
+      headers: as('admin'),
+      payload: { on: false },
+    });
     expect(off.json()).toMatchObject({ on: false });
   });
 
@@ -112,7 +185,16 @@ describe('repair routes', () => {
   });
 
   it('documents the routes in the OpenAPI document', async () => {
-    const doc = (await app.inject({ method: 'GET', url: '/api/v1/openapi.json' })).json<{ paths: Record<string, unknown> }>();
-    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/api/v1/repair/findings', '/api/v1/repair/approvals/{id}/approve', '/api/v1/repair/audit/verify', '/api/v1/repair/kill-switch']));
+    const doc = (await app.inject({ method: 'GET', url: '/api/v1/openapi.json' })).json<{
+      paths: Record<string, unknown>;
+    }>();
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining([
+        '/api/v1/repair/findings',
+        '/api/v1/repair/approvals/{id}/approve',
+        '/api/v1/repair/audit/verify',
+        '/api/v1/repair/kill-switch',
+      ]),
+    );
   });
 });

@@ -25,17 +25,28 @@ describe('repair scenarios on the simulated cluster', () => {
     });
   }
 
-  it('does not recover a fault when the repair loop is left out (the faults never heal by themselves)', { timeout: 60_000 }, async () => {
-    const { SimulatedCluster } = await import('../../src/sim/SimulatedCluster.js');
-    const { CoreV1Api } = await import('@kubernetes/client-node');
-    const cluster = await SimulatedCluster.start({ seedShop: true, tickMs: 0 });
-    try {
-      cluster.ledger.inject({ type: 'oom-killed', namespace: 'shop', service: 'cart' });
-      cluster.step(60);
-      const pods = await cluster.kubeConfig().makeApiClient(CoreV1Api).listNamespacedPod({ namespace: 'shop', labelSelector: 'app=cart' });
-      expect(pods.items.some((p) => p.status?.containerStatuses?.some((c) => c.lastState?.terminated?.reason === 'OOMKilled'))).toBe(true);
-    } finally {
-      await cluster.stop();
-    }
-  });
+  it(
+    'does not recover a fault when the repair loop is left out (the faults never heal by themselves)',
+    { timeout: 60_000 },
+    async () => {
+      const { SimulatedCluster } = await import('../../src/sim/SimulatedCluster.js');
+      const { CoreV1Api } = await import('@kubernetes/client-node');
+      const cluster = await SimulatedCluster.start({ seedShop: true, tickMs: 0 });
+      try {
+        cluster.ledger.inject({ type: 'oom-killed', namespace: 'shop', service: 'cart' });
+        cluster.step(60);
+        const pods = await cluster
+          .kubeConfig()
+          .makeApiClient(CoreV1Api)
+          .listNamespacedPod({ namespace: 'shop', labelSelector: 'app=cart' });
+        expect(
+          pods.items.some((p) =>
+            p.status?.containerStatuses?.some((c) => c.lastState?.terminated?.reason === 'OOMKilled'),
+          ),
+        ).toBe(true);
+      } finally {
+        await cluster.stop();
+      }
+    },
+  );
 });

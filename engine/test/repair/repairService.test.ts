@@ -41,11 +41,23 @@ rules:
     verify: { kubernetes: [deploymentAvailable], interval: 10s, for: 30s, deadline: 10m }
 `;
 
-function service(options: { identity: string; store: Store; audit: AuditLog; config?: Partial<RepairConfig>; rules?: string; clock: { now: number } }) {
+function service(options: {
+  identity: string;
+  store: Store;
+  audit: AuditLog;
+  config?: Partial<RepairConfig>;
+  rules?: string;
+  clock: { now: number };
+}) {
   const config = repairConfigSchema.parse({ namespaces: ['shop'], ...options.config });
   return new RepairService({
     cluster: new KubernetesActuator('simulated', cluster.kubeConfig()),
-    lease: new KubernetesLeaderLease(cluster.kubeConfig(), { namespace: 'shop', name: 'aicloudops-repair', identity: options.identity, now: () => options.clock.now }),
+    lease: new KubernetesLeaderLease(cluster.kubeConfig(), {
+      namespace: 'shop',
+      name: 'aicloudops-repair',
+      identity: options.identity,
+      now: () => options.clock.now,
+    }),
     store: options.store,
     audit: options.audit,
     rules: new RuleBook(options.rules ? parseRuleFile(options.rules) : defaultRuleFile()),
@@ -56,7 +68,12 @@ function service(options: { identity: string; store: Store; audit: AuditLog; con
 }
 
 const paymentImage = async () => {
-  const d = (await new KubernetesActuator('simulated', cluster.kubeConfig()).read({ apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'shop', name: 'payment' })) as {
+  const d = (await new KubernetesActuator('simulated', cluster.kubeConfig()).read({
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    namespace: 'shop',
+    name: 'payment',
+  })) as {
     spec: { template: { spec: { containers: Array<{ image: string }> } } };
   };
   return d.spec.template.spec.containers[0]!.image;
@@ -65,7 +82,12 @@ const paymentImage = async () => {
 describe('RepairService', () => {
   it('in the default shadow mode recommends a rollback, writes nothing, and later reports the condition cleared by itself', async () => {
     const clock = { now: Date.now() };
-    const repair = service({ identity: 'engine-a', store: new MemoryStore(), audit: new MemoryAuditLog(), clock });
+    const repair = service({
+      identity: 'engine-a',
+      store: new MemoryStore(),
+      audit: new MemoryAuditLog(),
+      clock,
+    });
     const healthy = await paymentImage();
     const fault = cluster.ledger.inject({ type: 'bad-rollout', namespace: 'shop', service: 'payment' });
     cluster.step(10);
@@ -94,8 +116,22 @@ describe('RepairService', () => {
       const auditA = new RedisAuditLog({ client: storeA.client, key: `${p}repair:audit` });
       const auditB = new RedisAuditLog({ client: storeB.client, key: `${p}repair:audit` });
       const config = { maxMode: 'auto' as const };
-      const a = service({ identity: 'engine-a', store: storeA, audit: auditA, config, rules: AUTO_RULES, clock });
-      const b = service({ identity: 'engine-b', store: storeB, audit: auditB, config, rules: AUTO_RULES, clock });
+      const a = service({
+        identity: 'engine-a',
+        store: storeA,
+        audit: auditA,
+        config,
+        rules: AUTO_RULES,
+        clock,
+      });
+      const b = service({
+        identity: 'engine-b',
+        store: storeB,
+        audit: auditB,
+        config,
+        rules: AUTO_RULES,
+        clock,
+      });
       const healthy = await paymentImage();
       cluster.ledger.inject({ type: 'bad-rollout', namespace: 'shop', service: 'payment' });
       cluster.step(10);
@@ -127,8 +163,22 @@ describe('RepairService', () => {
     const clock = { now: Date.now() };
     const store = new MemoryStore();
     const audit = new MemoryAuditLog();
-    const a = service({ identity: 'engine-a', store, audit, config: { maxMode: 'auto' }, rules: AUTO_RULES, clock });
-    const b = service({ identity: 'engine-b', store, audit, config: { maxMode: 'auto' }, rules: AUTO_RULES, clock });
+    const a = service({
+      identity: 'engine-a',
+      store,
+      audit,
+      config: { maxMode: 'auto' },
+      rules: AUTO_RULES,
+      clock,
+    });
+    const b = service({
+      identity: 'engine-b',
+      store,
+      audit,
+      config: { maxMode: 'auto' },
+      rules: AUTO_RULES,
+      clock,
+    });
     await b.setKillSwitch(true, 'admin-alice');
     cluster.ledger.inject({ type: 'bad-rollout', namespace: 'shop', service: 'payment' });
     cluster.step(10);
@@ -138,7 +188,9 @@ describe('RepairService', () => {
     expect(await paymentImage()).toBe(faulty);
     expect((await a.listActions()).every((x) => x.state === 'stopped')).toBe(true);
     expect(await a.killSwitch()).toMatchObject({ on: true, source: 'api', by: 'admin-alice' });
-    expect((await audit.query()).some((r) => r.kind === 'kill-switch' && r.actor === 'admin-alice')).toBe(true);
+    expect((await audit.query()).some((r) => r.kind === 'kill-switch' && r.actor === 'admin-alice')).toBe(
+      true,
+    );
     const configured = service({ identity: 'engine-c', store, audit, config: { killSwitch: true }, clock });
     await expect(configured.setKillSwitch(false, 'admin-alice')).rejects.toMatchObject({ code: 'CONFLICT' });
   });

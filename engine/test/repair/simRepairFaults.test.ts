@@ -14,16 +14,33 @@ beforeEach(async () => {
 });
 afterEach(() => cluster?.stop());
 
-const pods = async (app: string) => (await core.listNamespacedPod({ namespace: 'shop', labelSelector: `app=${app}` })).items;
+const pods = async (app: string) =>
+  (await core.listNamespacedPod({ namespace: 'shop', labelSelector: `app=${app}` })).items;
 const oomKilledPods = async (app: string) =>
-  (await pods(app)).filter((p) => p.status?.containerStatuses?.some((c) => c.lastState?.terminated?.reason === 'OOMKilled')).length;
+  (await pods(app)).filter((p) =>
+    p.status?.containerStatuses?.some((c) => c.lastState?.terminated?.reason === 'OOMKilled'),
+  ).length;
 
 async function setMemoryLimit(app: string, factor: number) {
   const d = await apps.readNamespacedDeployment({ namespace: 'shop', name: app });
   const c = d.spec!.template.spec!.containers[0]!;
   const mib = parseInt(c.resources!.limits!['memory']!, 10);
   await apps.patchNamespacedDeployment(
-    { namespace: 'shop', name: app, body: { spec: { template: { spec: { containers: [{ name: c.name, resources: { limits: { memory: `${Math.round(mib * factor)}Mi` } } }] } } } } },
+    {
+      namespace: 'shop',
+      name: app,
+      body: {
+        spec: {
+          template: {
+            spec: {
+              containers: [
+                { name: c.name, resources: { limits: { memory: `${Math.round(mib * factor)}Mi` } } },
+              ],
+            },
+          },
+        },
+      },
+    },
     setHeaderOptions('Content-Type', PatchStrategy.StrategicMergePatch),
   );
 }
@@ -35,7 +52,9 @@ describe('simulated repair faults', () => {
     expect(await oomKilledPods('cart')).toBeGreaterThan(0);
     await setMemoryLimit('cart', 1.2);
     cluster.step(20);
-    const stillKilled = (await pods('cart')).filter((p) => (p.status?.containerStatuses?.[0]?.restartCount ?? 0) > 0 && !p.metadata?.deletionTimestamp);
+    const stillKilled = (await pods('cart')).filter(
+      (p) => (p.status?.containerStatuses?.[0]?.restartCount ?? 0) > 0 && !p.metadata?.deletionTimestamp,
+    );
     expect(stillKilled.length).toBeGreaterThan(0);
     await setMemoryLimit('cart', 2);
     cluster.step(25);
@@ -54,12 +73,22 @@ describe('simulated repair faults', () => {
     const all = await pods('catalog');
     const evicted = all.filter((p) => p.status?.phase === 'Failed' && p.status?.reason === 'Evicted');
     expect(evicted).toHaveLength(2);
-    expect(all.filter((p) => p.status?.phase === 'Running' && p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'))).toHaveLength(before);
-    const events = await core.listNamespacedEvent({ namespace: 'shop', fieldSelector: `involvedObject.name=${evicted[0]!.metadata!.name}` });
+    expect(
+      all.filter(
+        (p) =>
+          p.status?.phase === 'Running' &&
+          p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'),
+      ),
+    ).toHaveLength(before);
+    const events = await core.listNamespacedEvent({
+      namespace: 'shop',
+      fieldSelector: `involvedObject.name=${evicted[0]!.metadata!.name}`,
+    });
     expect(events.items.map((e) => e.reason)).toContain('Evicted');
     cluster.step(30);
     expect((await pods('catalog')).filter((p) => p.status?.reason === 'Evicted')).toHaveLength(2);
-    for (const p of evicted) await core.deleteNamespacedPod({ namespace: 'shop', name: p.metadata!.name!, gracePeriodSeconds: 0 });
+    for (const p of evicted)
+      await core.deleteNamespacedPod({ namespace: 'shop', name: p.metadata!.name!, gracePeriodSeconds: 0 });
     cluster.step(1);
     expect((await pods('catalog')).filter((p) => p.status?.reason === 'Evicted')).toHaveLength(0);
   });
@@ -70,7 +99,9 @@ describe('simulated repair faults', () => {
     const node = await core.readNode({ name: 'sim-node-2' });
     expect(node.status?.conditions?.find((c) => c.type === 'MemoryPressure')?.status).toBe('True');
     expect(node.spec?.taints?.map((t) => t.key)).toContain('node.kubernetes.io/memory-pressure');
-    const evicted = (await core.listNamespacedPod({ namespace: 'shop' })).items.filter((p) => p.status?.reason === 'Evicted');
+    const evicted = (await core.listNamespacedPod({ namespace: 'shop' })).items.filter(
+      (p) => p.status?.reason === 'Evicted',
+    );
     expect(evicted).toHaveLength(1);
     expect(evicted[0]!.spec?.nodeName).toBe('sim-node-2');
     cluster.setNodePressure('sim-node-2', 'MemoryPressure', false);
@@ -85,13 +116,22 @@ describe('simulated configuration faults', () => {
   it('a rollout reading a missing ConfigMap waits in CreateContainerConfigError until the ConfigMap exists', async () => {
     cluster.rolloutMissingReference('shop', 'currency', 'ConfigMap', 'currency-settings');
     cluster.step(4);
-    const waiting = (await pods('currency')).filter((p) => p.status?.containerStatuses?.[0]?.state?.waiting?.reason === 'CreateContainerConfigError');
+    const waiting = (await pods('currency')).filter(
+      (p) => p.status?.containerStatuses?.[0]?.state?.waiting?.reason === 'CreateContainerConfigError',
+    );
     expect(waiting.length).toBeGreaterThan(0);
-    expect(waiting[0]!.status!.containerStatuses![0]!.state!.waiting!.message).toBe('configmap "currency-settings" not found');
-    await core.createNamespacedConfigMap({ namespace: 'shop', body: { metadata: { name: 'currency-settings' }, data: { RATE: '1' } } });
+    expect(waiting[0]!.status!.containerStatuses![0]!.state!.waiting!.message).toBe(
+      'configmap "currency-settings" not found',
+    );
+    await core.createNamespacedConfigMap({
+      namespace: 'shop',
+      body: { metadata: { name: 'currency-settings' }, data: { RATE: '1' } },
+    });
     cluster.step(8);
     const running = (await pods('currency')).filter((p) => !p.metadata?.deletionTimestamp);
-    expect(running.every((p) => p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'))).toBe(true);
+    expect(
+      running.every((p) => p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True')),
+    ).toBe(true);
   });
 
   it('keeps Endpoints per Service: addresses of Ready pods, none once the selector matches nothing', async () => {
@@ -108,9 +148,17 @@ describe('simulated configuration faults', () => {
     cluster.createClaim('shop', 'data-ok', 'standard', true);
     cluster.createClaim('shop', 'data-missing', 'fast-ssd');
     cluster.step(2);
-    expect((await core.readNamespacedPersistentVolumeClaim({ namespace: 'shop', name: 'data-ok' })).status?.phase).toBe('Bound');
-    expect((await core.readNamespacedPersistentVolumeClaim({ namespace: 'shop', name: 'data-missing' })).status?.phase).toBe('Pending');
-    const events = await core.listNamespacedEvent({ namespace: 'shop', fieldSelector: 'involvedObject.name=data-missing' });
+    expect(
+      (await core.readNamespacedPersistentVolumeClaim({ namespace: 'shop', name: 'data-ok' })).status?.phase,
+    ).toBe('Bound');
+    expect(
+      (await core.readNamespacedPersistentVolumeClaim({ namespace: 'shop', name: 'data-missing' })).status
+        ?.phase,
+    ).toBe('Pending');
+    const events = await core.listNamespacedEvent({
+      namespace: 'shop',
+      fieldSelector: 'involvedObject.name=data-missing',
+    });
     expect(events.items.map((e) => e.message)).toContain('storageclass.storage.k8s.io "fast-ssd" not found');
   });
 });

@@ -26,13 +26,25 @@ export interface Replica {
 
 export function replica(
   cluster: SimulatedCluster,
-  options: { identity?: string; store?: Store; audit?: AuditLog; writer?: ClusterWriter; clock?: { now: number }; approvalTtlSeconds?: number } = {},
+  options: {
+    identity?: string;
+    store?: Store;
+    audit?: AuditLog;
+    writer?: ClusterWriter;
+    clock?: { now: number };
+    approvalTtlSeconds?: number;
+  } = {},
 ): Replica {
   const clock = options.clock ?? { now: Date.now() };
   const kill = { on: false };
   const identity = options.identity ?? 'engine-a';
   const actuator = new KubernetesActuator('simulated', cluster.kubeConfig());
-  const lease = new KubernetesLeaderLease(cluster.kubeConfig(), { namespace: 'shop', name: 'aicloudops-repair', identity, now: () => clock.now });
+  const lease = new KubernetesLeaderLease(cluster.kubeConfig(), {
+    namespace: 'shop',
+    name: 'aicloudops-repair',
+    identity,
+    now: () => clock.now,
+  });
   const actions = new ActionStore(options.store ?? new MemoryStore());
   const audit = options.audit ?? new MemoryAuditLog();
   const notifications: RepairNotification[] = [];
@@ -45,7 +57,11 @@ export function replica(
     killSwitch: async () => kill.on,
     stillHolds: stillHolds,
     notify: (n) => void notifications.push(n),
-    settings: { approvalTtlSeconds: options.approvalTtlSeconds ?? 600, loopBreaker: { maxActions: 3, windowSeconds: 3600 }, shadowHorizonSeconds: 600 },
+    settings: {
+      approvalTtlSeconds: options.approvalTtlSeconds ?? 600,
+      loopBreaker: { maxActions: 3, windowSeconds: 3600 },
+      shadowHorizonSeconds: 600,
+    },
     identity,
     now: () => new Date(clock.now),
   });
@@ -57,7 +73,12 @@ export function stillHolds(finding: Finding, snapshot: ClusterSnapshot): boolean
 }
 
 /** Steps the cluster (up to `maxTicks`) until the detectors report the finding. */
-export async function findingOf(cluster: SimulatedCluster, type: string, name: string, maxTicks = 20): Promise<{ finding: Finding; snapshot: ClusterSnapshot }> {
+export async function findingOf(
+  cluster: SimulatedCluster,
+  type: string,
+  name: string,
+  maxTicks = 20,
+): Promise<{ finding: Finding; snapshot: ClusterSnapshot }> {
   const actuator = new KubernetesActuator('simulated', cluster.kubeConfig());
   let seen: Finding[] = [];
   for (let tick = 0; tick <= maxTicks; tick++) {
@@ -67,17 +88,39 @@ export async function findingOf(cluster: SimulatedCluster, type: string, name: s
     if (finding) return { finding, snapshot };
     cluster.step(1);
   }
-  throw new Error(`no ${type} finding for ${name} after ${maxTicks} ticks; found ${seen.map((f) => `${f.type}/${f.workload.name}`).join(', ')}`);
+  throw new Error(
+    `no ${type} finding for ${name} after ${maxTicks} ticks; found ${seen.map((f) => `${f.type}/${f.workload.name}`).join(', ')}`,
+  );
 }
 
-export function plannedFor(finding: Finding, type: PlannedAction['type'], mode: PlannedAction['mode'], params: Record<string, unknown> = {}, target = finding.workload): PlannedAction {
-  return { type, target, params, mode, ruleId: `test-${type}`, ruleVersion: 1, findingFingerprint: finding.fingerprint, reason: finding.message };
+export function plannedFor(
+  finding: Finding,
+  type: PlannedAction['type'],
+  mode: PlannedAction['mode'],
+  params: Record<string, unknown> = {},
+  target = finding.workload,
+): PlannedAction {
+  return {
+    type,
+    target,
+    params,
+    mode,
+    ruleId: `test-${type}`,
+    ruleVersion: 1,
+    findingFingerprint: finding.fingerprint,
+    reason: finding.message,
+  };
 }
 
 export const FAST_VERIFY: VerifySpec = { kubernetes: [], interval: 10, for: 30, failures: 2, deadline: 300 };
 
 /** Steps the cluster and the executor together (10 s of executor clock per round) until the action is final. */
-export async function driveUntilFinal(cluster: SimulatedCluster, r: Replica, id: string, rounds = 60): Promise<string> {
+export async function driveUntilFinal(
+  cluster: SimulatedCluster,
+  r: Replica,
+  id: string,
+  rounds = 60,
+): Promise<string> {
   for (let i = 0; i < rounds; i++) {
     await r.executor.tick();
     const record = await r.actions.require(id);
@@ -91,12 +134,22 @@ export async function driveUntilFinal(cluster: SimulatedCluster, r: Replica, id:
 const bin = resolve(import.meta.dirname, '..', '..', 'bin', 'aicloudops.js');
 
 /** Runs the real CLI in a child process from the sources, with a clean AICLOUDOPS_* environment (as test/cli does). */
-export function runCli(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
-  const cleanEnv = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('AICLOUDOPS_')));
+export function runCli(
+  args: string[],
+  env: Record<string, string> = {},
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  const cleanEnv = Object.fromEntries(
+    Object.entries(process.env).filter(([k]) => !k.startsWith('AICLOUDOPS_')),
+  );
   return new Promise((done) => {
-    execFile(process.execPath, [bin, ...args], { env: { ...cleanEnv, AICLOUDOPS_FROM_SOURCE: '1', ...env }, timeout: 60_000 }, (error, stdout, stderr) => {
-      const code = error ? ((error as { code?: number }).code ?? 1) : 0;
-      done({ code: typeof code === 'number' ? code : 1, stdout, stderr });
-    });
+    execFile(
+      process.execPath,
+      [bin, ...args],
+      { env: { ...cleanEnv, AICLOUDOPS_FROM_SOURCE: '1', ...env }, timeout: 60_000 },
+      (error, stdout, stderr) => {
+        const code = error ? ((error as { code?: number }).code ?? 1) : 0;
+        done({ code: typeof code === 'number' ? code : 1, stdout, stderr });
+      },
+    );
   });
 }

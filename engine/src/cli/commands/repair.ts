@@ -34,25 +34,37 @@ function client(options: RemoteOptions): EngineClient | undefined {
 function requireClient(options: RemoteOptions, what: string): EngineClient {
   const found = client(options);
   if (!found) {
-    throw new EngineError('INVALID_INPUT', `${what} needs a running engine: pass --url http://engine:8080 or set AICLOUDOPS_URL`, {
-      issues: [{ field: 'url', message: 'required for approvals' }],
-    });
+    throw new EngineError(
+      'INVALID_INPUT',
+      `${what} needs a running engine: pass --url http://engine:8080 or set AICLOUDOPS_URL`,
+      {
+        issues: [{ field: 'url', message: 'required for approvals' }],
+      },
+    );
   }
   return found;
 }
 
 function repairOf(engine: Engine) {
   const repair = engine.services.repair;
-  if (!repair) throw new EngineError('UPSTREAM_UNAVAILABLE', 'repair is not available: the default cluster cannot be acted on');
+  if (!repair)
+    throw new EngineError(
+      'UPSTREAM_UNAVAILABLE',
+      'repair is not available: the default cluster cannot be acted on',
+    );
   return repair;
 }
 
-const ref = (r: { kind: string; namespace: string; name: string }) => `${r.kind}/${r.namespace ? `${r.namespace}/` : ''}${r.name}`;
+const ref = (r: { kind: string; namespace: string; name: string }) =>
+  `${r.kind}/${r.namespace ? `${r.namespace}/` : ''}${r.name}`;
 
 export function renderFindings(scan: RepairScanResponse): string {
   if (scan.findings.length === 0) return `no findings (scanned ${scan.at})`;
   return scan.findings
-    .map((f: FindingDto) => `${f.severity.padEnd(8)} ${f.type.padEnd(26)} ${ref(f.object).padEnd(40)} held ${f.heldSeconds}s  ${f.message}`)
+    .map(
+      (f: FindingDto) =>
+        `${f.severity.padEnd(8)} ${f.type.padEnd(26)} ${ref(f.object).padEnd(40)} held ${f.heldSeconds}s  ${f.message}`,
+    )
     .join('\n');
 }
 
@@ -60,16 +72,21 @@ export function renderPlan(plan: RepairPlanResponse): string {
   const lines = [renderFindings(plan), ''];
   if (plan.actions.length === 0) lines.push('no actions planned');
   for (const a of plan.actions as PlannedActionDto[]) {
-    lines.push(`${a.mode.padEnd(9)} ${a.type.padEnd(20)} ${ref(a.target).padEnd(40)} rule ${a.ruleId} v${a.ruleVersion}  ${JSON.stringify(a.params)}`);
+    lines.push(
+      `${a.mode.padEnd(9)} ${a.type.padEnd(20)} ${ref(a.target).padEnd(40)} rule ${a.ruleId} v${a.ruleVersion}  ${JSON.stringify(a.params)}`,
+    );
   }
   for (const s of plan.skipped) lines.push(`held back: rule ${s.ruleId}: ${s.reason}`);
   return lines.join('\n');
 }
 
 export function renderAction(a: RepairActionDto): string {
-  const lines = [`${a.id}  ${a.state.padEnd(18)} ${a.planned.type} ${ref(a.planned.target)}  (${a.planned.mode}, rule ${a.planned.ruleId})`];
+  const lines = [
+    `${a.id}  ${a.state.padEnd(18)} ${a.planned.type} ${ref(a.planned.target)}  (${a.planned.mode}, rule ${a.planned.ruleId})`,
+  ];
   if (a.plan) lines.push(`   ${a.plan.summary}`);
-  for (const d of a.dryRun?.diff ?? []) lines.push(`   ${d.path}: ${JSON.stringify(d.before)} → ${JSON.stringify(d.after)}`);
+  for (const d of a.dryRun?.diff ?? [])
+    lines.push(`   ${d.path}: ${JSON.stringify(d.before)} → ${JSON.stringify(d.after)}`);
   if (a.approval && !a.approval.decision) lines.push(`   awaiting approval until ${a.approval.expiresAt}`);
   if (a.reason) lines.push(`   ${a.reason}`);
   return lines.join('\n');
@@ -78,7 +95,10 @@ export function renderAction(a: RepairActionDto): string {
 export function renderAudit(items: RepairAuditRecordDto[]): string {
   if (items.length === 0) return 'no audit records';
   return items
-    .map((r) => `#${r.seq} ${r.at} ${r.kind.padEnd(18)} ${(r.target.namespace ? `${r.target.namespace}/` : '') + r.target.name} ${r.actor ?? ''} ${r.hash.slice(0, 12)}`)
+    .map(
+      (r) =>
+        `#${r.seq} ${r.at} ${r.kind.padEnd(18)} ${(r.target.namespace ? `${r.target.namespace}/` : '') + r.target.name} ${r.actor ?? ''} ${r.hash.slice(0, 12)}`,
+    )
     .join('\n');
 }
 
@@ -89,9 +109,13 @@ export function renderVerification(v: RepairAuditVerification): string {
 }
 
 export function registerRepair(program: Command, cli: CliContext): void {
-  const repair = program.command('repair').description('Kubernetes auto-repair: findings, plans, approvals and the audit trail');
+  const repair = program
+    .command('repair')
+    .description('Kubernetes auto-repair: findings, plans, approvals and the audit trail');
   const remoteOptions = (c: Command) =>
-    c.option('--url <url>', 'a running engine (default $AICLOUDOPS_URL)').option('--token <token>', 'bearer token for --url (default $AICLOUDOPS_TOKEN)');
+    c
+      .option('--url <url>', 'a running engine (default $AICLOUDOPS_URL)')
+      .option('--token <token>', 'bearer token for --url (default $AICLOUDOPS_TOKEN)');
   const run = async (work: () => Promise<void>) => {
     try {
       await work();
@@ -100,30 +124,46 @@ export function registerRepair(program: Command, cli: CliContext): void {
     }
   };
 
-  remoteOptions(repair.command('scan').description('what is wrong in the cluster now').option('-n, --namespace <namespace>', 'one namespace (default: repair.namespaces)')).action(
-    async (options: RemoteOptions & { namespace?: string }) =>
-      run(async () => {
-        const query = options.namespace ? { namespace: options.namespace } : {};
-        const remote = client(options);
-        const scan = remote ? await remote.repairFindings(query) : await cli.withEngine((e) => repairOf(e).scan(options.namespace));
-        cli.output.result(scan, () => renderFindings(scan as RepairScanResponse));
-      }),
+  remoteOptions(
+    repair
+      .command('scan')
+      .description('what is wrong in the cluster now')
+      .option('-n, --namespace <namespace>', 'one namespace (default: repair.namespaces)'),
+  ).action(async (options: RemoteOptions & { namespace?: string }) =>
+    run(async () => {
+      const query = options.namespace ? { namespace: options.namespace } : {};
+      const remote = client(options);
+      const scan = remote
+        ? await remote.repairFindings(query)
+        : await cli.withEngine((e) => repairOf(e).scan(options.namespace));
+      cli.output.result(scan, () => renderFindings(scan as RepairScanResponse));
+    }),
   );
 
-  remoteOptions(repair.command('plan').description('what the rules in force would do (changes nothing)').option('-n, --namespace <namespace>', 'one namespace')).action(
-    async (options: RemoteOptions & { namespace?: string }) =>
-      run(async () => {
-        const query = options.namespace ? { namespace: options.namespace } : {};
-        const remote = client(options);
-        const plan = remote ? await remote.repairPlans(query) : await cli.withEngine((e) => repairOf(e).plan(options.namespace));
-        cli.output.result(plan, () => renderPlan(plan as RepairPlanResponse));
-      }),
+  remoteOptions(
+    repair
+      .command('plan')
+      .description('what the rules in force would do (changes nothing)')
+      .option('-n, --namespace <namespace>', 'one namespace'),
+  ).action(async (options: RemoteOptions & { namespace?: string }) =>
+    run(async () => {
+      const query = options.namespace ? { namespace: options.namespace } : {};
+      const remote = client(options);
+      const plan = remote
+        ? await remote.repairPlans(query)
+        : await cli.withEngine((e) => repairOf(e).plan(options.namespace));
+      cli.output.result(plan, () => renderPlan(plan as RepairPlanResponse));
+    }),
   );
 
-  remoteOptions(repair.command('approvals').description('actions waiting for an operator, with their dry-run diff')).action(async (options: RemoteOptions) =>
+  remoteOptions(
+    repair.command('approvals').description('actions waiting for an operator, with their dry-run diff'),
+  ).action(async (options: RemoteOptions) =>
     run(async () => {
       const { items } = await requireClient(options, 'listing approvals').repairApprovals();
-      cli.output.result({ items }, () => (items.length ? items.map(renderAction).join('\n') : 'nothing awaits approval'));
+      cli.output.result({ items }, () =>
+        items.length ? items.map(renderAction).join('\n') : 'nothing awaits approval',
+      );
     }),
   );
 
@@ -131,12 +171,19 @@ export function registerRepair(program: Command, cli: CliContext): void {
     remoteOptions(
       repair
         .command(`${decision} <id>`)
-        .description(decision === 'approve' ? 'approve a pending action (operator role; single use, before it expires)' : 'reject a pending action (operator role)')
+        .description(
+          decision === 'approve'
+            ? 'approve a pending action (operator role; single use, before it expires)'
+            : 'reject a pending action (operator role)',
+        )
         .option('-m, --comment <text>', 'why, kept in the audit trail'),
     ).action(async (id: string, options: RemoteOptions & { comment?: string }) =>
       run(async () => {
         const remote = requireClient(options, `repair ${decision}`);
-        const action = decision === 'approve' ? await remote.approveRepair(id, options.comment) : await remote.rejectRepair(id, options.comment);
+        const action =
+          decision === 'approve'
+            ? await remote.approveRepair(id, options.comment)
+            : await remote.rejectRepair(id, options.comment);
         cli.output.result(action, () => renderAction(action));
       }),
     );
@@ -145,7 +192,9 @@ export function registerRepair(program: Command, cli: CliContext): void {
   remoteOptions(
     repair
       .command('audit')
-      .description('the hash-chained audit trail; --verify re-hashes it and names the first record changed or removed')
+      .description(
+        'the hash-chained audit trail; --verify re-hashes it and names the first record changed or removed',
+      )
       .option('--verify', 'check the chain instead of listing it (exit code 1 when broken)')
       .option('-n, --namespace <namespace>', 'records about this namespace')
       .option('--name <name>', 'records about this workload, node or pod')
@@ -154,18 +203,32 @@ export function registerRepair(program: Command, cli: CliContext): void {
       .option('--until <time>', 'ISO-8601 end')
       .option('--limit <n>', 'newest records to print', '100'),
   ).action(
-    async (options: RemoteOptions & { verify?: boolean; namespace?: string; name?: string; action?: string; since?: string; until?: string; limit: string }) =>
+    async (
+      options: RemoteOptions & {
+        verify?: boolean;
+        namespace?: string;
+        name?: string;
+        action?: string;
+        since?: string;
+        until?: string;
+        limit: string;
+      },
+    ) =>
       run(async () => {
         const remote = client(options);
         if (options.verify) {
-          const result = remote ? await remote.verifyRepairAudit() : await cli.withEngine((e) => repairOf(e).verifyAudit());
+          const result = remote
+            ? await remote.verifyRepairAudit()
+            : await cli.withEngine((e) => repairOf(e).verifyAudit());
           cli.output.result(result, () => renderVerification(result));
           if (!result.ok) process.exitCode = 1;
           return;
         }
         const limit = Number(options.limit);
         if (!Number.isInteger(limit) || limit < 1) {
-          throw new EngineError('INVALID_INPUT', '--limit must be a positive integer', { issues: [{ field: 'limit', message: 'must be a positive integer' }] });
+          throw new EngineError('INVALID_INPUT', '--limit must be a positive integer', {
+            issues: [{ field: 'limit', message: 'must be a positive integer' }],
+          });
         }
         const query = {
           ...(options.namespace ? { namespace: options.namespace } : {}),
@@ -175,7 +238,9 @@ export function registerRepair(program: Command, cli: CliContext): void {
           ...(options.until ? { until: options.until } : {}),
           limit,
         };
-        const items = remote ? (await remote.repairAudit(query)).items : await cli.withEngine((e) => repairOf(e).audit(query));
+        const items = remote
+          ? (await remote.repairAudit(query)).items
+          : await cli.withEngine((e) => repairOf(e).audit(query));
         cli.output.result({ items }, () => renderAudit(items as RepairAuditRecordDto[]));
       }),
   );

@@ -75,7 +75,9 @@ export function defineAction<S extends z.ZodType>(spec: {
       const parsed = spec.params.safeParse(params ?? {});
       if (!parsed.success) {
         const issues = fieldIssuesFromZod(parsed.error.issues, 'params');
-        throw new EngineError('INVALID_INPUT', `invalid params for ${spec.type}: ${describeIssues(issues)}`, { issues });
+        throw new EngineError('INVALID_INPUT', `invalid params for ${spec.type}: ${describeIssues(issues)}`, {
+          issues,
+        });
       }
       return parsed.data;
     },

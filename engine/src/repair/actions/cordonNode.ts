@@ -25,7 +25,13 @@ export const cordonNode = defineAction({
         },
       ],
       reverse: [
-        { verb: 'patch', ref, patchType: 'merge', body: { spec: { unschedulable: was || null } }, description: `uncordon node ${target.name}` },
+        {
+          verb: 'patch',
+          ref,
+          patchType: 'merge',
+          body: { spec: { unschedulable: was || null } },
+          description: `uncordon node ${target.name}`,
+        },
       ],
       reversible: true,
       summary: `cordon node ${target.name}${was ? ' (already cordoned)' : ''}`,

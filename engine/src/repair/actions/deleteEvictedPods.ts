@@ -41,4 +41,5 @@ function evictedPods(snapshot: ClusterSnapshot, target: ObjectRef) {
   return candidates.filter(isEvicted);
 }
 
-const describe = (t: ObjectRef) => (t.kind === 'Node' ? `node ${t.name}` : `${t.kind} ${t.namespace}/${t.name}`);
+const describe = (t: ObjectRef) =>
+  t.kind === 'Node' ? `node ${t.name}` : `${t.kind} ${t.namespace}/${t.name}`;

@@ -16,12 +16,17 @@ export const drainNode = defineAction({
     const node = findObject<V1Node>(snapshot, target);
     if (isControlPlane(node)) throw denied(`node ${target.name} is a control-plane node`);
     const others = (snapshot.nodes ?? []).filter(
-      (n) => n.metadata?.name !== target.name && isReadyNode(n) && !n.spec?.unschedulable && !isControlPlane(n),
+      (n) =>
+        n.metadata?.name !== target.name && isReadyNode(n) && !n.spec?.unschedulable && !isControlPlane(n),
     );
-    if (others.length === 0) throw denied(`node ${target.name}: no other Ready schedulable node would take its pods`);
+    if (others.length === 0)
+      throw denied(`node ${target.name}: no other Ready schedulable node would take its pods`);
     const onNode = (snapshot.pods ?? []).filter((p) => p.spec?.nodeName === target.name && !isFinished(p));
     const bare = onNode.filter((p) => !controllerOf(p));
-    if (bare.length) throw denied(`node ${target.name} runs pods no controller would recreate: ${bare.map(podName).join(', ')}`);
+    if (bare.length)
+      throw denied(
+        `node ${target.name} runs pods no controller would recreate: ${bare.map(podName).join(', ')}`,
+      );
     const movable = onNode.filter((p) => controllerOf(p)?.kind !== 'DaemonSet');
     const ref = kubeRef(target);
     return {
@@ -42,7 +47,15 @@ export const drainNode = defineAction({
           description: `delete pod ${podName(p)} so its controller recreates it elsewhere`,
         })),
       ],
-      reverse: [{ verb: 'patch', ref, patchType: 'merge', body: { spec: { unschedulable: null } }, description: `uncordon node ${target.name}` }],
+      reverse: [
+        {
+          verb: 'patch',
+          ref,
+          patchType: 'merge',
+          body: { spec: { unschedulable: null } },
+          description: `uncordon node ${target.name}`,
+        },
+      ],
       reversible: false,
       summary: `drain node ${target.name}: cordon and move ${movable.length} pod(s) to ${others.length} other node(s)`,
       details: { pods: movable.map(podName) },

@@ -15,7 +15,8 @@ export const raiseHpaMax = defineAction({
     const hpa = findObject<V2HorizontalPodAutoscaler>(snapshot, target);
     const from = hpa.spec?.maxReplicas ?? 1;
     const to = Math.min(params.cap, Math.ceil(from * params.factor));
-    if (to <= from) throw denied(`HPA ${target.namespace}/${target.name} is at its cap (${from} ≥ ${params.cap})`);
+    if (to <= from)
+      throw denied(`HPA ${target.namespace}/${target.name} is at its cap (${from} ≥ ${params.cap})`);
     const ref = kubeRef(target);
     const patchOf = (maxReplicas: number) => ({ spec: { maxReplicas } });
     return {
@@ -29,7 +30,15 @@ export const raiseHpaMax = defineAction({
           description: `raise maxReplicas of HPA ${target.namespace}/${target.name} from ${from} to ${to}`,
         },
       ],
-      reverse: [{ verb: 'patch', ref, patchType: 'merge', body: patchOf(from), description: `restore maxReplicas ${from}` }],
+      reverse: [
+        {
+          verb: 'patch',
+          ref,
+          patchType: 'merge',
+          body: patchOf(from),
+          description: `restore maxReplicas ${from}`,
+        },
+      ],
       reversible: true,
       summary: `raise HPA ${target.namespace}/${target.name} max ${from} → ${to}`,
       details: { fromMaxReplicas: from, toMaxReplicas: to },

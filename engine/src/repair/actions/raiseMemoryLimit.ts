@@ -19,7 +19,11 @@ export const raiseMemoryLimit = defineAction({
   type: 'raise-memory-limit',
   targetKinds: WORKLOAD_KINDS,
   params: z.object({
-    factor: z.number().gt(1, 'must be above 1').max(2, 'must be at most 2 (never more than double)').default(2),
+    factor: z
+      .number()
+      .gt(1, 'must be above 1')
+      .max(2, 'must be at most 2 (never more than double)')
+      .default(2),
     /** Only this container; all containers with a memory limit when absent. */
     container: z.string().min(1).optional(),
   }),
@@ -30,11 +34,16 @@ export const raiseMemoryLimit = defineAction({
     );
     const limited = containers.filter((c) => Number.isFinite(parseMemory(c.resources?.limits?.['memory'])));
     if (limited.length === 0) {
-      throw denied(`${target.namespace}/${target.name} has no container with a memory limit${params.container ? ` named ${params.container}` : ''}`);
+      throw denied(
+        `${target.namespace}/${target.name} has no container with a memory limit${params.container ? ` named ${params.container}` : ''}`,
+      );
     }
     const largestNode = Math.max(
       0,
-      ...(snapshot.nodes ?? []).filter(isReadyNode).map((n) => parseMemory(n.status?.allocatable?.['memory'])).filter(Number.isFinite),
+      ...(snapshot.nodes ?? [])
+        .filter(isReadyNode)
+        .map((n) => parseMemory(n.status?.allocatable?.['memory']))
+        .filter(Number.isFinite),
     );
     const changes = limited.map((c) => {
       const from = parseMemory(c.resources!.limits!['memory']);
@@ -44,13 +53,22 @@ export const raiseMemoryLimit = defineAction({
           `raising ${c.name} to ${formatMemory(to)} would not fit the largest Ready node (${formatMemory(largestNode)} allocatable)`,
         );
       }
-      return { container: c.name, from: c.resources!.limits!['memory']!, to: formatMemory(to), fromBytes: from, toBytes: to };
+      return {
+        container: c.name,
+        from: c.resources!.limits!['memory']!,
+        to: formatMemory(to),
+        fromBytes: from,
+        toBytes: to,
+      };
     });
     const patchOf = (limits: Array<{ container: string; memory: string }>) => ({
       spec: {
         template: {
           spec: {
-            containers: limits.map((l) => ({ name: l.container, resources: { limits: { memory: l.memory } } })),
+            containers: limits.map((l) => ({
+              name: l.container,
+              resources: { limits: { memory: l.memory } },
+            })),
           },
         },
       },
@@ -78,7 +96,11 @@ export const raiseMemoryLimit = defineAction({
       ],
       reversible: true,
       summary: `raise memory limit of ${target.kind} ${target.namespace}/${target.name}: ${changes.map((c) => `${c.container} ${c.from} → ${c.to}`).join(', ')}`,
-      details: { changes, largestNodeAllocatableBytes: largestNode, containers: containers.map((c: V1Container) => c.name) },
+      details: {
+        changes,
+        largestNodeAllocatableBytes: largestNode,
+        containers: containers.map((c: V1Container) => c.name),
+      },
     };
   },
 });

@@ -29,7 +29,8 @@ export const rollback = defineAction({
           : `${target.namespace}/${target.name} has no revision before ${current} to roll back to`,
       );
     }
-    if (chosen.revision === current) throw denied(`${target.namespace}/${target.name} already runs revision ${current}`);
+    if (chosen.revision === current)
+      throw denied(`${target.namespace}/${target.name} already runs revision ${current}`);
     const ref = kubeRef(target);
     const replace = (value: V1PodTemplateSpec) => [{ op: 'replace', path: '/spec/template', value }];
     const currentTemplate = deployment.spec?.template ?? {};
@@ -89,4 +90,5 @@ function withoutHash(template: V1PodTemplateSpec): V1PodTemplateSpec {
   return copy;
 }
 
-const imagesOf = (template: V1PodTemplateSpec): string[] => (template.spec?.containers ?? []).map((c) => c.image ?? '');
+const imagesOf = (template: V1PodTemplateSpec): string[] =>
+  (template.spec?.containers ?? []).map((c) => c.image ?? '');

@@ -29,7 +29,13 @@ export const scale = defineAction({
         },
       ],
       reverse: [
-        { verb: 'patch', ref, patchType: 'merge', body: patchOf(from), description: `scale ${target.namespace}/${target.name} back to ${from}` },
+        {
+          verb: 'patch',
+          ref,
+          patchType: 'merge',
+          body: patchOf(from),
+          description: `scale ${target.namespace}/${target.name} back to ${from}`,
+        },
       ],
       reversible: true,
       summary: `scale ${target.kind} ${target.namespace}/${target.name} ${from} → ${to}`,

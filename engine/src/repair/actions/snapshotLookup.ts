@@ -40,9 +40,15 @@ interface Meta {
 export function findObject<T extends Meta>(snapshot: ClusterSnapshot, ref: ObjectRef): T {
   const list = (snapshot[LIST[ref.kind] ?? 'pods'] ?? []) as T[];
   const found = list.find(
-    (o) => o.metadata?.name === ref.name && (ref.kind === 'Node' || (o.metadata?.namespace ?? '') === ref.namespace),
+    (o) =>
+      o.metadata?.name === ref.name &&
+      (ref.kind === 'Node' || (o.metadata?.namespace ?? '') === ref.namespace),
   );
-  if (!found) throw new EngineError('NOT_FOUND', `${ref.kind} ${ref.namespace ? `${ref.namespace}/` : ''}${ref.name} is not in the cluster`);
+  if (!found)
+    throw new EngineError(
+      'NOT_FOUND',
+      `${ref.kind} ${ref.namespace ? `${ref.namespace}/` : ''}${ref.name} is not in the cluster`,
+    );
   return found;
 }
 
@@ -62,7 +68,8 @@ export const isControlPlane = (node: V1Node): boolean =>
     (l) => l === 'node-role.kubernetes.io/control-plane' || l === 'node-role.kubernetes.io/master',
   );
 
-export const isEvicted = (pod: V1Pod): boolean => pod.status?.phase === 'Failed' && pod.status?.reason === 'Evicted';
+export const isEvicted = (pod: V1Pod): boolean =>
+  pod.status?.phase === 'Failed' && pod.status?.reason === 'Evicted';
 
 /** Pods a workload runs, through ReplicaSets for Deployments (by ownerReference uid, not by labels). */
 export function podsOfWorkload(snapshot: ClusterSnapshot, workload: ObjectRef): V1Pod[] {
@@ -71,7 +78,8 @@ export function podsOfWorkload(snapshot: ClusterSnapshot, workload: ObjectRef): 
   const ownerUids = new Set<string>(uid ? [uid] : []);
   if (workload.kind === 'Deployment') {
     for (const rs of snapshot.replicaSets ?? []) {
-      if ((rs.metadata?.ownerReferences ?? []).some((o) => o.uid === uid) && rs.metadata?.uid) ownerUids.add(rs.metadata.uid);
+      if ((rs.metadata?.ownerReferences ?? []).some((o) => o.uid === uid) && rs.metadata?.uid)
+        ownerUids.add(rs.metadata.uid);
     }
   }
   return (snapshot.pods ?? []).filter(
@@ -81,8 +89,25 @@ export function podsOfWorkload(snapshot: ClusterSnapshot, workload: ObjectRef): 
   );
 }
 
-const BINARY: Record<string, number> = { Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40, Pi: 2 ** 50, Ei: 2 ** 60 };
-const DECIMAL: Record<string, number> = { m: 1e-3, '': 1, k: 1e3, K: 1e3, M: 1e6, G: 1e9, T: 1e12, P: 1e15, E: 1e18 };
+const BINARY: Record<string, number> = {
+  Ki: 2 ** 10,
+  Mi: 2 ** 20,
+  Gi: 2 ** 30,
+  Ti: 2 ** 40,
+  Pi: 2 ** 50,
+  Ei: 2 ** 60,
+};
+const DECIMAL: Record<string, number> = {
+  m: 1e-3,
+  '': 1,
+  k: 1e3,
+  K: 1e3,
+  M: 1e6,
+  G: 1e9,
+  T: 1e12,
+  P: 1e15,
+  E: 1e18,
+};
 
 /**
  * Bytes of a memory quantity (`512Mi`, `1G`, `1e9`); NaN when malformed. client-node 1.4's quantityToScalar is not

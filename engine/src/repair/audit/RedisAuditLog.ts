@@ -60,7 +60,10 @@ export class RedisAuditLog implements AuditLog {
       )) as [number, string];
       if (ok === 1) return record;
     }
-    throw new EngineError('CONFLICT', `audit log ${this.key}: could not append after ${this.maxAttempts} attempts`);
+    throw new EngineError(
+      'CONFLICT',
+      `audit log ${this.key}: could not append after ${this.maxAttempts} attempts`,
+    );
   }
 
   async query(query: AuditQuery = {}): Promise<AuditRecord[]> {

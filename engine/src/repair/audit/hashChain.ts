@@ -16,7 +16,8 @@ import {
  * package is a dependency and pulling one in for ten lines was not worth it.
  */
 export function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map((v) => (v === undefined ? 'null' : canonicalJson(v))).join(',')}]`;
+  if (Array.isArray(value))
+    return `[${value.map((v) => (v === undefined ? 'null' : canonicalJson(v))).join(',')}]`;
   if (value && typeof value === 'object') {
     const entries = Object.entries(value as Record<string, unknown>)
       .filter(([, v]) => v !== undefined)
@@ -58,7 +59,8 @@ export function verifyChain(records: unknown[], head?: { seq: number; hash: stri
     const { hash, ...unsigned } = parsed.data;
     if (unsigned.seq !== seq + 1) return broken(seq, prevHash, seq + 1, `record ${seq + 1} is missing`);
     if (unsigned.prevHash !== prevHash) return broken(seq, prevHash, unsigned.seq, 'prevHash does not match');
-    if (hashOf(unsigned) !== hash) return broken(seq, prevHash, unsigned.seq, 'content does not match its hash');
+    if (hashOf(unsigned) !== hash)
+      return broken(seq, prevHash, unsigned.seq, 'content does not match its hash');
     prevHash = hash;
     seq = unsigned.seq;
   }

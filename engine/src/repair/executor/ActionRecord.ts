@@ -6,7 +6,14 @@ import type { DiffEntry } from './diffObjects.js';
  * Where an action stands. Open states are advanced by the executor's tick; the others are final.
  * `applying` is written before the first write and `verifying` after the last, so a restart in between is seen.
  */
-export const OPEN_STATES = ['pending', 'awaiting-approval', 'approved', 'applying', 'verifying', 'recommended'] as const;
+export const OPEN_STATES = [
+  'pending',
+  'awaiting-approval',
+  'approved',
+  'applying',
+  'verifying',
+  'recommended',
+] as const;
 export const FINAL_STATES = [
   'observed',
   'denied',
@@ -75,4 +82,5 @@ export interface ActionRecord {
   reason?: string;
 }
 
-export const isOpen = (record: ActionRecord): boolean => (OPEN_STATES as readonly string[]).includes(record.state);
+export const isOpen = (record: ActionRecord): boolean =>
+  (OPEN_STATES as readonly string[]).includes(record.state);

@@ -32,7 +32,9 @@ export class ActionStore {
   async list(): Promise<ActionRecord[]> {
     const keys = await this.store.keys(PREFIX);
     const records = await Promise.all(keys.map((k) => this.get(k.slice(PREFIX.length))));
-    return records.filter((r): r is ActionRecord => r !== undefined).sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+    return records
+      .filter((r): r is ActionRecord => r !== undefined)
+      .sort((a, b) => b.createdAt.localeCompare(a.createdAt));
   }
 
   /** Claims the single use of an approval: true for the first decision on an action, false after. */

@@ -65,17 +65,29 @@ export class KubernetesActuator implements ClusterActuator {
     const { apps, core, autoscaling, batch } = this;
     const lists = await this.call(`read ${all ? 'all namespaces' : `namespace ${namespace}`}`, () =>
       Promise.all([
-        (all ? apps.listDeploymentForAllNamespaces() : apps.listNamespacedDeployment(ns)).then((l) => l.items),
-        (all ? apps.listReplicaSetForAllNamespaces() : apps.listNamespacedReplicaSet(ns)).then((l) => l.items),
+        (all ? apps.listDeploymentForAllNamespaces() : apps.listNamespacedDeployment(ns)).then(
+          (l) => l.items,
+        ),
+        (all ? apps.listReplicaSetForAllNamespaces() : apps.listNamespacedReplicaSet(ns)).then(
+          (l) => l.items,
+        ),
         optional(() => (all ? apps.listStatefulSetForAllNamespaces() : apps.listNamespacedStatefulSet(ns))),
         optional(() => (all ? apps.listDaemonSetForAllNamespaces() : apps.listNamespacedDaemonSet(ns))),
         (all ? core.listPodForAllNamespaces() : core.listNamespacedPod(ns)).then((l) => l.items),
-        optional(() => (all ? autoscaling.listHorizontalPodAutoscalerForAllNamespaces() : autoscaling.listNamespacedHorizontalPodAutoscaler(ns))),
+        optional(() =>
+          all
+            ? autoscaling.listHorizontalPodAutoscalerForAllNamespaces()
+            : autoscaling.listNamespacedHorizontalPodAutoscaler(ns),
+        ),
         core.listNode().then((l) => l.items),
         optional(() => (all ? core.listEventForAllNamespaces() : core.listNamespacedEvent(ns))),
         optional(() => (all ? core.listServiceForAllNamespaces() : core.listNamespacedService(ns))),
         optional(() => (all ? core.listEndpointsForAllNamespaces() : core.listNamespacedEndpoints(ns))),
-        optional(() => (all ? core.listPersistentVolumeClaimForAllNamespaces() : core.listNamespacedPersistentVolumeClaim(ns))),
+        optional(() =>
+          all
+            ? core.listPersistentVolumeClaimForAllNamespaces()
+            : core.listNamespacedPersistentVolumeClaim(ns),
+        ),
         optional(() => (all ? core.listConfigMapForAllNamespaces() : core.listNamespacedConfigMap(ns))),
         optional(() => (all ? core.listSecretForAllNamespaces() : core.listNamespacedSecret(ns))),
         optional(() => (all ? batch.listJobForAllNamespaces() : batch.listNamespacedJob(ns))),
@@ -83,16 +95,17 @@ export class KubernetesActuator implements ClusterActuator {
       ]),
     );
     const [deployments, replicaSets, statefulSets, daemonSets, pods, horizontalPodAutoscalers, nodes] = lists;
-    const [events, services, endpoints, persistentVolumeClaims, configMaps, secrets, jobs, cronJobs] = lists.slice(7) as [
-      ClusterSnapshot['events'],
-      ClusterSnapshot['services'],
-      ClusterSnapshot['endpoints'],
-      ClusterSnapshot['persistentVolumeClaims'],
-      ClusterSnapshot['configMaps'],
-      NonNullable<ClusterSnapshot['secrets']>,
-      ClusterSnapshot['jobs'],
-      ClusterSnapshot['cronJobs'],
-    ];
+    const [events, services, endpoints, persistentVolumeClaims, configMaps, secrets, jobs, cronJobs] =
+      lists.slice(7) as [
+        ClusterSnapshot['events'],
+        ClusterSnapshot['services'],
+        ClusterSnapshot['endpoints'],
+        ClusterSnapshot['persistentVolumeClaims'],
+        ClusterSnapshot['configMaps'],
+        NonNullable<ClusterSnapshot['secrets']>,
+        ClusterSnapshot['jobs'],
+        ClusterSnapshot['cronJobs'],
+      ];
     return {
       deployments,
       replicaSets,
@@ -107,7 +120,10 @@ export class KubernetesActuator implements ClusterActuator {
       persistentVolumeClaims,
       configMaps,
       // Only which keys exist matters; values never leave the reader.
-      secrets: secrets.map((s) => ({ ...s, data: Object.fromEntries(Object.keys(s.data ?? {}).map((k) => [k, ''])) })),
+      secrets: secrets.map((s) => ({
+        ...s,
+        data: Object.fromEntries(Object.keys(s.data ?? {}).map((k) => [k, ''])),
+      })),
       jobs,
       cronJobs,
     } as ClusterSnapshot;
@@ -140,7 +156,9 @@ export class KubernetesActuator implements ClusterActuator {
 
   async send(request: KubeRequest, options: { dryRun: boolean }): Promise<Obj | undefined> {
     const what = `${options.dryRun ? 'dry-run ' : ''}${request.description}`;
-    return this.call(what, () => (request.verb === 'patch' ? this.patch(request, options.dryRun) : this.remove(request, options.dryRun)));
+    return this.call(what, () =>
+      request.verb === 'patch' ? this.patch(request, options.dryRun) : this.remove(request, options.dryRun),
+    );
   }
 
   private async patch(request: Extract<KubeRequest, { verb: 'patch' }>, dryRun: boolean): Promise<Obj> {

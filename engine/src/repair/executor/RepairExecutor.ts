@@ -77,9 +77,13 @@ export class RepairExecutor {
     // One open action per finding and type; a change to an object (not a notification) also once per target, since
     // two findings on one workload (CrashLoopBackOff, RolloutStuck) ask for the same rollback.
     const sameTarget = (r: ActionRecord) =>
-      planned.type !== 'notify' && targetKey(r) === `${planned.target.kind}/${planned.target.namespace}/${planned.target.name}`;
+      planned.type !== 'notify' &&
+      targetKey(r) === `${planned.target.kind}/${planned.target.namespace}/${planned.target.name}`;
     const open = (await this.deps.actions.list()).find(
-      (r) => isOpen(r) && r.planned.type === planned.type && (r.finding.fingerprint === finding.fingerprint || sameTarget(r)),
+      (r) =>
+        isOpen(r) &&
+        r.planned.type === planned.type &&
+        (r.finding.fingerprint === finding.fingerprint || sameTarget(r)),
     );
     if (open) return open;
     const at = this.now().toISOString();
@@ -155,8 +159,11 @@ export class RepairExecutor {
   private async prepare(record: ActionRecord): Promise<ActionRecord> {
     if (await this.deps.killSwitch()) return this.stop(record, 'the kill switch is on');
     const { mode } = record.planned;
-    if (mode === 'observe') return this.move(record, 'observed', 'skipped', { reason: 'mode observe: recorded only' });
-    const snapshot = await this.deps.reader.snapshot(record.planned.target.namespace || record.finding.object.namespace);
+    if (mode === 'observe')
+      return this.move(record, 'observed', 'skipped', { reason: 'mode observe: recorded only' });
+    const snapshot = await this.deps.reader.snapshot(
+      record.planned.target.namespace || record.finding.object.namespace,
+    );
     const plan = await this.planFrom(record, snapshot);
     if (!plan) return this.saved(record);
     record.plan = plan;
@@ -167,7 +174,9 @@ export class RepairExecutor {
     if (await this.loopBroken(record)) return this.saved(record);
     if (!(await this.dryRun(record, plan))) return this.saved(record);
     if (mode === 'approve') {
-      const expiresAt = new Date(this.now().getTime() + this.deps.settings.approvalTtlSeconds * 1000).toISOString();
+      const expiresAt = new Date(
+        this.now().getTime() + this.deps.settings.approvalTtlSeconds * 1000,
+      ).toISOString();
       record.approval = { requestedAt: this.now().toISOString(), expiresAt };
       return this.move(record, 'awaiting-approval', 'approval-requested', { expiresAt });
     }
@@ -180,7 +189,8 @@ export class RepairExecutor {
       const action = actionFor(record.planned.type);
       return action.plan(record.planned.target, action.validate(record.planned.params), snapshot);
     } catch (error) {
-      if (!isEngineError(error) || !['POLICY_DENIED', 'INVALID_INPUT', 'NOT_FOUND'].includes(error.code)) throw error;
+      if (!isEngineError(error) || !['POLICY_DENIED', 'INVALID_INPUT', 'NOT_FOUND'].includes(error.code))
+        throw error;
       record.state = 'denied';
       record.reason = error.message;
       await this.audit(record, 'skipped', { reason: error.message, code: error.code });
@@ -204,7 +214,9 @@ export class RepairExecutor {
       }
       const first = plan.requests[0];
       const diff =
-        first?.verb === 'patch' ? diffObjects(record.preState, results[0]) : plan.requests.map((r) => ({ path: `${r.verb} ${r.ref.kind}/${r.ref.namespace}/${r.ref.name}` }));
+        first?.verb === 'patch'
+          ? diffObjects(record.preState, results[0])
+          : plan.requests.map((r) => ({ path: `${r.verb} ${r.ref.kind}/${r.ref.namespace}/${r.ref.name}` }));
       record.dryRun = { ok: true, diff, at };
       await this.audit(record, 'dry-run', { ok: true, diff, requests: plan.requests.length });
       return true;
@@ -226,17 +238,33 @@ export class RepairExecutor {
     return this.move(record, 'expired', 'skipped', { reason: record.reason });
   }
 
-  private async decide(id: string, by: string, decision: 'approved' | 'rejected', comment?: string): Promise<ActionRecord> {
+  private async decide(
+    id: string,
+    by: string,
+    decision: 'approved' | 'rejected',
+    comment?: string,
+  ): Promise<ActionRecord> {
     const record = await this.deps.actions.require(id);
     if (record.state === 'awaiting-approval') await this.expireIfDue(record);
-    if (record.state === 'expired') throw new EngineError('CONFLICT', `the approval of action ${id} expired at ${record.approval?.expiresAt}`);
-    if (record.state !== 'awaiting-approval') throw new EngineError('CONFLICT', `action ${id} is ${record.state}, not awaiting approval`);
+    if (record.state === 'expired')
+      throw new EngineError(
+        'CONFLICT',
+        `the approval of action ${id} expired at ${record.approval?.expiresAt}`,
+      );
+    if (record.state !== 'awaiting-approval')
+      throw new EngineError('CONFLICT', `action ${id} is ${record.state}, not awaiting approval`);
     // Single use across replicas: the first decision claims the marker, any later one is refused.
     if (!(await this.deps.actions.claimDecision(id, this.deps.settings.approvalTtlSeconds * 2))) {
       throw new EngineError('CONFLICT', `action ${id} was already decided`);
     }
     const at = this.now().toISOString();
-    record.approval = { ...record.approval!, decision, decidedBy: by, decidedAt: at, ...(comment ? { comment } : {}) };
+    record.approval = {
+      ...record.approval!,
+      decision,
+      decidedBy: by,
+      decidedAt: at,
+      ...(comment ? { comment } : {}),
+    };
     const state: ActionState = decision === 'approved' ? 'approved' : 'rejected';
     if (decision === 'rejected') record.reason = `rejected by ${by}`;
     return this.move(record, state, decision, { by, comment }, by);
@@ -245,14 +273,20 @@ export class RepairExecutor {
   /** approved → cleared | stopped | notified | verifying (or failed, with the applied part undone). */
   private async apply(record: ActionRecord): Promise<ActionRecord> {
     if (await this.deps.killSwitch()) return this.stop(record, 'the kill switch is on');
-    const snapshot = await this.deps.reader.snapshot(record.planned.target.namespace || record.finding.object.namespace);
+    const snapshot = await this.deps.reader.snapshot(
+      record.planned.target.namespace || record.finding.object.namespace,
+    );
     const holds = this.deps.stillHolds(record.finding, snapshot);
     await this.audit(record, 'recheck', { holds });
-    if (!holds) return this.move(record, 'cleared', 'skipped', { reason: 'the condition cleared before the change' });
+    if (!holds)
+      return this.move(record, 'cleared', 'skipped', { reason: 'the condition cleared before the change' });
     if (await this.loopBroken(record)) return this.saved(record);
     const plan = await this.planFrom(record, snapshot);
     if (!plan) return this.saved(record);
-    if (canonicalJson(stripVersions(plan.requests)) !== canonicalJson(stripVersions(record.plan?.requests ?? []))) {
+    if (
+      canonicalJson(stripVersions(plan.requests)) !==
+      canonicalJson(stripVersions(record.plan?.requests ?? []))
+    ) {
       return this.stop(record, 'the change it would make now differs from the one dry-run and approved');
     }
     if (plan.requests.length === 0) return this.notifyOnly(record);
@@ -269,19 +303,32 @@ export class RepairExecutor {
       try {
         await this.deps.fence();
         const result = await this.deps.writer.send(request, { dryRun: false });
-        resourceVersions.push(String((result?.['metadata'] as { resourceVersion?: string } | undefined)?.resourceVersion ?? ''));
+        resourceVersions.push(
+          String((result?.['metadata'] as { resourceVersion?: string } | undefined)?.resourceVersion ?? ''),
+        );
       } catch (error) {
         if (error instanceof NotLeaderError && i === 0) throw error;
         const message = error instanceof Error ? error.message : String(error);
         await this.audit(record, 'failed', { step: i, request: request.description, error: message });
-        if (i > 0) return this.rollBack(record, `write ${i + 1} of ${plan.requests.length} failed: ${message}`);
+        if (i > 0)
+          return this.rollBack(record, `write ${i + 1} of ${plan.requests.length} failed: ${message}`);
         return this.finish(record, 'failed', `apply refused: ${message}`);
       }
     }
-    await this.deps.actions.touch(targetKey(record), this.now(), this.deps.settings.loopBreaker.windowSeconds);
+    await this.deps.actions.touch(
+      targetKey(record),
+      this.now(),
+      this.deps.settings.loopBreaker.windowSeconds,
+    );
     record.applied = { at: this.now().toISOString(), resourceVersions, requests: plan.requests.length };
     return this.move(record, 'verifying', 'applied', {
-      requests: plan.requests.map((r) => ({ description: r.description, verb: r.verb, ref: r.ref, ...(r.verb === 'patch' ? { patchType: r.patchType, patch: r.body } : {}), resourceVersion: r.resourceVersion })),
+      requests: plan.requests.map((r) => ({
+        description: r.description,
+        verb: r.verb,
+        ref: r.ref,
+        ...(r.verb === 'patch' ? { patchType: r.patchType, patch: r.body } : {}),
+        resourceVersion: r.resourceVersion,
+      })),
       resourceVersions,
     });
   }
@@ -311,7 +358,9 @@ export class RepairExecutor {
     const v = record.verification!;
     const now = this.now();
     if (v.lastCheckAt && now.getTime() - Date.parse(v.lastCheckAt) < spec.interval * 1000) return record;
-    const snapshot = await this.deps.reader.snapshot(record.planned.target.namespace || record.finding.object.namespace);
+    const snapshot = await this.deps.reader.snapshot(
+      record.planned.target.namespace || record.finding.object.namespace,
+    );
     // The rule's Kubernetes checks say what recovery means (a cordoned node stays NotReady); without any, the finding must clear.
     const cleared = spec.kubernetes.length === 0 ? [this.clearedCheck(record, snapshot)] : [];
     const results = [...kubernetesChecks(snapshot, record), ...cleared, ...(await this.promqlCheck(spec))];
@@ -327,22 +376,30 @@ export class RepairExecutor {
     delete v.passingSince;
     if (results.some((r) => r.worse)) v.failures += 1;
     if (v.failures > spec.failures) return this.rollBack(record, `health got worse: ${failed(results)}`);
-    if (now.getTime() > Date.parse(v.deadline)) return this.rollBack(record, `not recovered by the deadline: ${failed(results)}`);
+    if (now.getTime() > Date.parse(v.deadline))
+      return this.rollBack(record, `not recovered by the deadline: ${failed(results)}`);
     return this.saved(record);
   }
 
   private clearedCheck(record: ActionRecord, snapshot: ClusterSnapshot): CheckResult {
     const holds = this.deps.stillHolds(record.finding, snapshot);
-    return { check: `${record.finding.type} cleared`, ok: !holds, detail: holds ? 'the finding still holds' : 'the finding is gone' };
+    return {
+      check: `${record.finding.type} cleared`,
+      ok: !holds,
+      detail: holds ? 'the finding still holds' : 'the finding is gone',
+    };
   }
 
   /** The rule's PromQL must return a non-empty result; with no metrics source configured it cannot pass. */
   private async promqlCheck(spec: VerifySpec): Promise<CheckResult[]> {
     if (!spec.promql) return [];
-    if (!this.deps.metrics) return [{ check: 'promql', ok: false, detail: 'no metrics source to evaluate the PromQL' }];
+    if (!this.deps.metrics)
+      return [{ check: 'promql', ok: false, detail: 'no metrics source to evaluate the PromQL' }];
     try {
       const samples = await this.deps.metrics.instantQuery(spec.promql, this.now().getTime() / 1000);
-      return [{ check: 'promql', ok: samples.length > 0, detail: `${samples.length} series match ${spec.promql}` }];
+      return [
+        { check: 'promql', ok: samples.length > 0, detail: `${samples.length} series match ${spec.promql}` },
+      ];
     } catch (error) {
       return [{ check: 'promql', ok: false, detail: error instanceof Error ? error.message : String(error) }];
     }
@@ -359,8 +416,12 @@ export class RepairExecutor {
       for (const request of plan.reverse) {
         await this.deps.fence();
         const current = await this.deps.reader.read(request.ref);
-        const resourceVersion = (current?.['metadata'] as { resourceVersion?: string } | undefined)?.resourceVersion;
-        await this.deps.writer.send({ ...request, ...(resourceVersion ? { resourceVersion } : {}) }, { dryRun: false });
+        const resourceVersion = (current?.['metadata'] as { resourceVersion?: string } | undefined)
+          ?.resourceVersion;
+        await this.deps.writer.send(
+          { ...request, ...(resourceVersion ? { resourceVersion } : {}) },
+          { dryRun: false },
+        );
       }
       record.rollback = { at: this.now().toISOString(), ok: true };
       await this.audit(record, 'rolled-back', { why, reverse: plan.reverse.map((r) => r.description) });
@@ -386,15 +447,40 @@ export class RepairExecutor {
     const current = first ? await this.deps.reader.read(first.ref) : undefined;
     const changes = (record.dryRun?.diff ?? []).filter((d) => d.path.startsWith('/'));
     const at = (obj: unknown, path: string) =>
-      path.split('/').slice(1).reduce<unknown>((o, k) => (o as Record<string, unknown> | undefined)?.[k.replace(/~1/g, '/').replace(/~0/g, '~')], obj);
+      path
+        .split('/')
+        .slice(1)
+        .reduce<unknown>(
+          (o, k) => (o as Record<string, unknown> | undefined)?.[k.replace(/~1/g, '/').replace(/~0/g, '~')],
+          obj,
+        );
     const same = (a: unknown, b: unknown) => canonicalJson(a ?? null) === canonicalJson(b ?? null);
-    if (first?.verb === 'patch' && changes.length && changes.every((d) => same(at(current, d.path), d.after))) {
-      record.applied = { at: this.now().toISOString(), resourceVersions: [], requests: record.plan!.requests.length };
-      record.verification ??= this.startVerification(record, await this.deps.reader.snapshot(record.planned.target.namespace));
-      return this.move(record, 'verifying', 'recheck', { resumed: 'the change had landed before the restart; verifying' });
+    if (
+      first?.verb === 'patch' &&
+      changes.length &&
+      changes.every((d) => same(at(current, d.path), d.after))
+    ) {
+      record.applied = {
+        at: this.now().toISOString(),
+        resourceVersions: [],
+        requests: record.plan!.requests.length,
+      };
+      record.verification ??= this.startVerification(
+        record,
+        await this.deps.reader.snapshot(record.planned.target.namespace),
+      );
+      return this.move(record, 'verifying', 'recheck', {
+        resumed: 'the change had landed before the restart; verifying',
+      });
     }
-    if (first?.verb === 'patch' && changes.length && changes.every((d) => same(at(current, d.path), d.before))) {
-      return this.move(record, 'approved', 'recheck', { resumed: 'the change had not landed before the restart; applying again after a re-check' });
+    if (
+      first?.verb === 'patch' &&
+      changes.length &&
+      changes.every((d) => same(at(current, d.path), d.before))
+    ) {
+      return this.move(record, 'approved', 'recheck', {
+        resumed: 'the change had not landed before the restart; applying again after a re-check',
+      });
     }
     await this.escalate(record, 'the engine restarted while applying and the outcome cannot be told');
     return this.finish(record, 'unknown', 'restart mid-action; outcome unknown');
@@ -402,13 +488,21 @@ export class RepairExecutor {
 
   /** Shadow mode: did the condition clear by itself within the horizon? */
   private async followShadow(record: ActionRecord): Promise<ActionRecord> {
-    const snapshot = await this.deps.reader.snapshot(record.planned.target.namespace || record.finding.object.namespace);
+    const snapshot = await this.deps.reader.snapshot(
+      record.planned.target.namespace || record.finding.object.namespace,
+    );
     const age = (this.now().getTime() - Date.parse(record.createdAt)) / 1000;
     if (!this.deps.stillHolds(record.finding, snapshot)) {
-      return this.move(record, 'cleared', 'shadow-outcome', { clearedByItself: true, afterSeconds: Math.round(age) });
+      return this.move(record, 'cleared', 'shadow-outcome', {
+        clearedByItself: true,
+        afterSeconds: Math.round(age),
+      });
     }
     if (age < this.deps.settings.shadowHorizonSeconds) return record;
-    return this.move(record, 'persisted', 'shadow-outcome', { clearedByItself: false, afterSeconds: Math.round(age) });
+    return this.move(record, 'persisted', 'shadow-outcome', {
+      clearedByItself: false,
+      afterSeconds: Math.round(age),
+    });
   }
 
   private async loopBroken(record: ActionRecord): Promise<boolean> {
@@ -430,7 +524,9 @@ export class RepairExecutor {
 
   private async finish(record: ActionRecord, state: ActionState, reason: string): Promise<ActionRecord> {
     record.reason = reason;
-    return this.move(record, state, state === 'failed' || state === 'unknown' ? state : 'skipped', { reason });
+    return this.move(record, state, state === 'failed' || state === 'unknown' ? state : 'skipped', {
+      reason,
+    });
   }
 
   private async fail(record: ActionRecord, error: unknown): Promise<ActionRecord> {
@@ -447,11 +543,22 @@ export class RepairExecutor {
   }
 
   private async escalate(record: ActionRecord, message: string): Promise<void> {
-    await this.deps.notify?.({ kind: 'escalation', actionId: record.id, target: record.planned.target, message });
+    await this.deps.notify?.({
+      kind: 'escalation',
+      actionId: record.id,
+      target: record.planned.target,
+      message,
+    });
     await this.audit(record, 'escalated', { message });
   }
 
-  private async move(record: ActionRecord, state: ActionState, kind: AuditEntry['kind'], data: Record<string, unknown>, actor?: string): Promise<ActionRecord> {
+  private async move(
+    record: ActionRecord,
+    state: ActionState,
+    kind: AuditEntry['kind'],
+    data: Record<string, unknown>,
+    actor?: string,
+  ): Promise<ActionRecord> {
     record.state = state;
     await this.save(record);
     await this.audit(record, kind, data, actor);
@@ -470,7 +577,12 @@ export class RepairExecutor {
     this.deps.onEvent?.({ type: 'action', action: record });
   }
 
-  private async audit(record: ActionRecord, kind: AuditEntry['kind'], data: Record<string, unknown>, actor?: string): Promise<void> {
+  private async audit(
+    record: ActionRecord,
+    kind: AuditEntry['kind'],
+    data: Record<string, unknown>,
+    actor?: string,
+  ): Promise<void> {
     const { target } = record.planned;
     await this.deps.audit.append({
       kind,
@@ -490,14 +602,29 @@ const targetKey = (record: ActionRecord): string => {
 };
 
 const failed = (results: CheckResult[]): string =>
-  results.filter((r) => !r.ok).map((r) => `${r.check} (${r.detail})`).join('; ');
+  results
+    .filter((r) => !r.ok)
+    .map((r) => `${r.check} (${r.detail})`)
+    .join('; ');
 
 /** Requests without their preconditions and timestamps: what must not change between approval and apply. */
 function stripVersions(requests: KubeRequest[]): unknown {
   return requests.map((r) => {
     const { resourceVersion: _rv, ...rest } = r as KubeRequest & { uid?: string };
-    const body = r.verb === 'patch' ? JSON.parse(JSON.stringify(r.body).replace(/"kubectl.kubernetes.io\/restartedAt":"[^"]*"/g, '"restartedAt":""')) : undefined;
-    return { ...rest, ...(body ? { body } : {}), ref: kubeRef({ kind: r.ref.kind, namespace: r.ref.namespace, name: r.ref.name }) };
+    const body =
+      r.verb === 'patch'
+        ? JSON.parse(
+            JSON.stringify(r.body).replace(
+              /"kubectl.kubernetes.io\/restartedAt":"[^"]*"/g,
+              '"restartedAt":""',
+            ),
+          )
+        : undefined;
+    return {
+      ...rest,
+      ...(body ? { body } : {}),
+      ref: kubeRef({ kind: r.ref.kind, namespace: r.ref.namespace, name: r.ref.name }),
+    };
   });
 }
 

@@ -22,14 +22,23 @@ export function diffObjects(before: unknown, after: unknown, path = ''): DiffEnt
   if (IGNORED.has(path)) return [];
   if (isObject(before) && isObject(after)) {
     const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])].sort();
-    return keys.flatMap((k) => diffObjects(before[k], after[k], `${path}/${k.replace(/~/g, '~0').replace(/\//g, '~1')}`));
+    return keys.flatMap((k) =>
+      diffObjects(before[k], after[k], `${path}/${k.replace(/~/g, '~0').replace(/\//g, '~1')}`),
+    );
   }
   if (Array.isArray(before) && Array.isArray(after)) {
     const length = Math.max(before.length, after.length);
     return Array.from({ length }, (_, i) => diffObjects(before[i], after[i], `${path}/${i}`)).flat();
   }
   if (JSON.stringify(before) === JSON.stringify(after)) return [];
-  return [{ path: path || '/', ...(before !== undefined ? { before } : {}), ...(after !== undefined ? { after } : {}) }];
+  return [
+    {
+      path: path || '/',
+      ...(before !== undefined ? { before } : {}),
+      ...(after !== undefined ? { after } : {}),
+    },
+  ];
 }
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);

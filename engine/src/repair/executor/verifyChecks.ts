@@ -5,8 +5,10 @@ import type { ActionRecord, CheckResult } from './ActionRecord.js';
 
 type KubernetesCheck = VerifySpec['kubernetes'][number];
 
-const isReady = (p: V1Pod) => (p.status?.conditions ?? []).some((c) => c.type === 'Ready' && c.status === 'True');
-const live = (p: V1Pod) => !p.metadata?.deletionTimestamp && p.status?.phase !== 'Failed' && p.status?.phase !== 'Succeeded';
+const isReady = (p: V1Pod) =>
+  (p.status?.conditions ?? []).some((c) => c.type === 'Ready' && c.status === 'True');
+const live = (p: V1Pod) =>
+  !p.metadata?.deletionTimestamp && p.status?.phase !== 'Failed' && p.status?.phase !== 'Succeeded';
 
 /** The workload whose pods tell whether health improved: the target itself, or the one an HPA scales. */
 export function healthWorkload(record: ActionRecord, snapshot: ClusterSnapshot): ObjectRef | undefined {
@@ -37,14 +39,27 @@ const CHECKS: Record<KubernetesCheck, (snapshot: ClusterSnapshot, record: Action
     const want = d?.spec?.replicas ?? 1;
     const s = d?.status ?? {};
     const available = (s.conditions ?? []).some((c) => c.type === 'Available' && c.status === 'True');
-    const ok = Boolean(d) && available && s.updatedReplicas === want && s.readyReplicas === want && (s.replicas ?? 0) === want;
-    return { check: 'deploymentAvailable', ok, detail: `${s.readyReplicas ?? 0}/${want} ready, ${s.updatedReplicas ?? 0} updated, ${s.replicas ?? 0} total` };
+    const ok =
+      Boolean(d) &&
+      available &&
+      s.updatedReplicas === want &&
+      s.readyReplicas === want &&
+      (s.replicas ?? 0) === want;
+    return {
+      check: 'deploymentAvailable',
+      ok,
+      detail: `${s.readyReplicas ?? 0}/${want} ready, ${s.updatedReplicas ?? 0} updated, ${s.replicas ?? 0} total`,
+    };
   },
   podsReady(snapshot, record) {
     const ref = healthWorkload(record, snapshot);
     const pods = ref ? podsOfWorkload(snapshot, ref).filter(live) : [];
     const ready = pods.filter(isReady).length;
-    return { check: 'podsReady', ok: pods.length > 0 && ready === pods.length, detail: `${ready}/${pods.length} pods ready` };
+    return {
+      check: 'podsReady',
+      ok: pods.length > 0 && ready === pods.length,
+      detail: `${ready}/${pods.length} pods ready`,
+    };
   },
   noRecentRestarts(snapshot, record) {
     const ref = healthWorkload(record, snapshot);
@@ -55,11 +70,19 @@ const CHECKS: Record<KubernetesCheck, (snapshot: ClusterSnapshot, record: Action
         return finished !== undefined && new Date(finished).getTime() > since;
       }),
     );
-    return { check: 'noRecentRestarts', ok: restarted.length === 0, detail: `${restarted.length} pod(s) restarted since the change` };
+    return {
+      check: 'noRecentRestarts',
+      ok: restarted.length === 0,
+      detail: `${restarted.length} pod(s) restarted since the change`,
+    };
   },
   nodeCordoned(snapshot, record) {
     const node = safeFind<V1Node>(snapshot, record.planned.target);
-    return { check: 'nodeCordoned', ok: node?.spec?.unschedulable === true, detail: `unschedulable=${String(node?.spec?.unschedulable ?? false)}` };
+    return {
+      check: 'nodeCordoned',
+      ok: node?.spec?.unschedulable === true,
+      detail: `unschedulable=${String(node?.spec?.unschedulable ?? false)}`,
+    };
   },
   hpaBelowMax(snapshot, record) {
     const hpa = safeFind<V2HorizontalPodAutoscaler>(snapshot, record.planned.target);
@@ -91,7 +114,12 @@ export function kubernetesChecks(snapshot: ClusterSnapshot, record: ActionRecord
   const ready = readyPods(snapshot, healthWorkload(record, snapshot));
   if (baseline !== undefined && ready !== undefined) {
     const worse = ready < baseline;
-    results.push({ check: 'notWorse', ok: !worse, worse, detail: `${ready} ready pods (before the change: ${baseline})` });
+    results.push({
+      check: 'notWorse',
+      ok: !worse,
+      worse,
+      detail: `${ready} ready pods (before the change: ${baseline})`,
+    });
   }
   return results;
 }

@@ -28,14 +28,25 @@ const items = <T extends z.ZodType>(schema: T) => z.object({ items: z.array(sche
 export const repairRoutes: FastifyPluginAsyncZod<{ engine: Engine }> = async (app, { engine }) => {
   const repair = (): RepairService => {
     const service = engine.services.repair;
-    if (!service) throw new EngineError('UPSTREAM_UNAVAILABLE', 'repair is not available: the default cluster cannot be acted on (no Lease or write access)');
+    if (!service)
+      throw new EngineError(
+        'UPSTREAM_UNAVAILABLE',
+        'repair is not available: the default cluster cannot be acted on (no Lease or write access)',
+      );
     return service;
   };
   const tags = ['repair'];
 
   app.get(
     '/repair/findings',
-    { schema: { tags, summary: 'What is wrong in the cluster now (a fresh scan)', querystring: namespaceQuery, response: { 200: scanResponseSchema } } },
+    {
+      schema: {
+        tags,
+        summary: 'What is wrong in the cluster now (a fresh scan)',
+        querystring: namespaceQuery,
+        response: { 200: scanResponseSchema },
+      },
+    },
     async (request) => repair().scan(request.query.namespace),
   );
 
@@ -44,7 +55,8 @@ export const repairRoutes: FastifyPluginAsyncZod<{ engine: Engine }> = async (ap
     {
       schema: {
         tags,
-        summary: 'What the rules in force would do about the current findings, with the rules that matched but held back and why',
+        summary:
+          'What the rules in force would do about the current findings, with the rules that matched but held back and why',
         querystring: namespaceQuery,
         response: { 200: planResponseSchema },
       },
@@ -54,7 +66,14 @@ export const repairRoutes: FastifyPluginAsyncZod<{ engine: Engine }> = async (ap
 
   app.get(
     '/repair/actions',
-    { schema: { tags, summary: 'Actions, newest first', querystring: actionListQuerySchema, response: { 200: items(actionRecordSchema) } } },
+    {
+      schema: {
+        tags,
+        summary: 'Actions, newest first',
+        querystring: actionListQuerySchema,
+        response: { 200: items(actionRecordSchema) },
+      },
+    },
     async (request) => ({ items: await repair().listActions(request.query) }),
   );
 
@@ -66,7 +85,13 @@ export const repairRoutes: FastifyPluginAsyncZod<{ engine: Engine }> = async (ap
 
   app.get(
     '/repair/approvals',
-    { schema: { tags, summary: 'Actions waiting for an operator, with their dry-run diff', response: { 200: items(actionRecordSchema) } } },
+    {
+      schema: {
+        tags,
+        summary: 'Actions waiting for an operator, with their dry-run diff',
+        response: { 200: items(actionRecordSchema) },
+      },
+    },
     async () => ({ items: await repair().listActions({ state: 'awaiting-approval' }) }),
   );
 
@@ -77,7 +102,10 @@ export const repairRoutes: FastifyPluginAsyncZod<{ engine: Engine }> = async (ap
         config: { minRole: 'operator' },
         schema: {
           tags,
-          summary: decision === 'approve' ? 'Approve a pending action (single use, before it expires)' : 'Reject a pending action',
+          summary:
+            decision === 'approve'
+              ? 'Approve a pending action (single use, before it expires)'
+              : 'Reject a pending action',
           params: idParams,
           body: decisionBodySchema,
           response: { 200: actionRecordSchema },
@@ -86,37 +114,65 @@ export const repairRoutes: FastifyPluginAsyncZod<{ engine: Engine }> = async (ap
       async (request) => {
         const by = request.principal?.name ?? 'anonymous';
         const comment = request.body?.comment;
-        return decision === 'approve' ? repair().approve(request.params.id, by, comment) : repair().reject(request.params.id, by, comment);
+        return decision === 'approve'
+          ? repair().approve(request.params.id, by, comment)
+          : repair().reject(request.params.id, by, comment);
       },
     );
   }
 
   app.get(
     '/repair/audit',
-    { schema: { tags, summary: 'Audit records by target and time, oldest first', querystring: auditQuerySchema, response: { 200: items(auditRecordDtoSchema) } } },
+    {
+      schema: {
+        tags,
+        summary: 'Audit records by target and time, oldest first',
+        querystring: auditQuerySchema,
+        response: { 200: items(auditRecordDtoSchema) },
+      },
+    },
     async (request) => ({ items: await repair().audit(request.query) }),
   );
 
   app.get(
     '/repair/audit/verify',
-    { schema: { tags, summary: 'Re-hash the whole chain; names the first record that was changed or removed', response: { 200: auditVerificationSchema } } },
+    {
+      schema: {
+        tags,
+        summary: 'Re-hash the whole chain; names the first record that was changed or removed',
+        response: { 200: auditVerificationSchema },
+      },
+    },
     async () => repair().verifyAudit(),
   );
 
-  app.get('/repair/kill-switch', { schema: { tags, response: { 200: killSwitchSchema } } }, async () => repair().killSwitch());
+  app.get('/repair/kill-switch', { schema: { tags, response: { 200: killSwitchSchema } } }, async () =>
+    repair().killSwitch(),
+  );
 
   app.put(
     '/repair/kill-switch',
     {
       config: { minRole: 'admin' },
-      schema: { tags, summary: 'Stop (or resume) all acting on every replica at once', body: killSwitchBodySchema, response: { 200: killSwitchSchema } },
+      schema: {
+        tags,
+        summary: 'Stop (or resume) all acting on every replica at once',
+        body: killSwitchBodySchema,
+        response: { 200: killSwitchSchema },
+      },
     },
     async (request) => repair().setKillSwitch(request.body.on, request.principal?.name ?? 'anonymous'),
   );
 
   app.get(
     '/repair/events',
-    { schema: { tags, summary: 'Server-sent events: `action` on every step of an action, `findings`, `escalation`, `notify`, `kill-switch`' } },
+    {
+      schema: {
+        tags,
+        summary:
+          'Server-sent events: `action` on every step of an action, `findings`, `escalation`, `notify`, `kill-switch`',
+      },
+    },
     async (request, reply) => {
       const service = repair();
       await streamSse(request, reply, (signal) => ({

@@ -17,7 +17,10 @@ export class ClaimController {
       const className = (claim['spec'] as { storageClassName?: string } | undefined)?.storageClassName;
       if (className && classes.has(className)) {
         const next = clone(claim);
-        next['status'] = { phase: 'Bound', accessModes: (claim['spec'] as { accessModes?: string[] }).accessModes ?? ['ReadWriteOnce'] };
+        next['status'] = {
+          phase: 'Bound',
+          accessModes: (claim['spec'] as { accessModes?: string[] }).accessModes ?? ['ReadWriteOnce'],
+        };
         (next['spec'] as Record<string, unknown>)['volumeName'] = `pvc-${claim.metadata.uid}`;
         ctx.store.update(CLAIMS, next);
         continue;
@@ -30,9 +33,15 @@ export class ClaimController {
       const message = className
         ? `storageclass.storage.k8s.io "${className}" not found`
         : 'no persistent volumes available for this claim and no storage class is set';
-      ctx.events.record(ctx.store.get(CLAIMS, claim.metadata.namespace, claim.metadata.name)!, 'Warning', className ? 'ProvisioningFailed' : 'FailedBinding', message, {
-        component: 'persistentvolume-controller',
-      });
+      ctx.events.record(
+        ctx.store.get(CLAIMS, claim.metadata.namespace, claim.metadata.name)!,
+        'Warning',
+        className ? 'ProvisioningFailed' : 'FailedBinding',
+        message,
+        {
+          component: 'persistentvolume-controller',
+        },
+      );
     }
   }
 }

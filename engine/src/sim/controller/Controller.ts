@@ -1,6 +1,11 @@
 import type { ObjectStore } from '../apiserver/ObjectStore.js';
 import type { FaultLedger } from '../faults.js';
-import { DEFAULT_TUNING, DEPLOYMENTS, type ControllerContext, type ControllerTuning } from './ControllerContext.js';
+import {
+  DEFAULT_TUNING,
+  DEPLOYMENTS,
+  type ControllerContext,
+  type ControllerTuning,
+} from './ControllerContext.js';
 import { DeploymentController } from './DeploymentController.js';
 import { EventRecorder } from './EventRecorder.js';
 import { EndpointsController } from './EndpointsController.js';
@@ -129,8 +134,11 @@ export class Controller {
       if (fault.type !== 'oom-killed' || this.faults.oomNeeds.has(fault.id)) continue;
       const deployment = this.ctx.store.get(DEPLOYMENTS, fault.namespace, fault.service);
       const containers =
-        (deployment?.['spec'] as { template?: { spec?: { containers?: Array<{ resources?: { limits?: { memory?: string } } }> } } })
-          ?.template?.spec?.containers ?? [];
+        (
+          deployment?.['spec'] as {
+            template?: { spec?: { containers?: Array<{ resources?: { limits?: { memory?: string } } }> } };
+          }
+        )?.template?.spec?.containers ?? [];
       const limit = parseQuantity(containers[0]?.resources?.limits?.memory);
       if (Number.isFinite(limit)) this.faults.oomNeeds.set(fault.id, limit * 1.5);
     }

@@ -1,5 +1,12 @@
 import type { KubeObject } from '../apiserver/KubeObject.js';
-import { PODS, SERVICES, isFinished, isPodReady, isTerminating, type ControllerContext } from './ControllerContext.js';
+import {
+  PODS,
+  SERVICES,
+  isFinished,
+  isPodReady,
+  isTerminating,
+  type ControllerContext,
+} from './ControllerContext.js';
 
 const ENDPOINTS = '/endpoints';
 
@@ -16,7 +23,9 @@ export class EndpointsController {
       if (!selector || Object.keys(selector).length === 0) continue;
       const namespace = svc.metadata.namespace!;
       const matched = pods.filter(
-        (p) => p.metadata.namespace === namespace && Object.entries(selector).every(([k, v]) => p.metadata.labels?.[k] === v),
+        (p) =>
+          p.metadata.namespace === namespace &&
+          Object.entries(selector).every(([k, v]) => p.metadata.labels?.[k] === v),
       );
       this.write(ctx, svc, matched);
     }
@@ -31,16 +40,36 @@ export class EndpointsController {
     const placed = pods.filter((p) => (p['status'] as { podIP?: string } | undefined)?.podIP);
     const ready = placed.filter(isPodReady).map(address);
     const notReady = placed.filter((p) => !isPodReady(p)).map(address);
-    const ports = ((svc['spec'] as { ports?: Array<{ name?: string; port: number; targetPort?: number | string; protocol?: string }> }).ports ?? []).map((p) => ({
+    const ports = (
+      (
+        svc['spec'] as {
+          ports?: Array<{ name?: string; port: number; targetPort?: number | string; protocol?: string }>;
+        }
+      ).ports ?? []
+    ).map((p) => ({
       ...(p.name ? { name: p.name } : {}),
       port: typeof p.targetPort === 'number' ? p.targetPort : p.port,
       protocol: p.protocol ?? 'TCP',
     }));
-    const subsets = ready.length + notReady.length > 0 ? [{ ...(ready.length ? { addresses: ready } : {}), ...(notReady.length ? { notReadyAddresses: notReady } : {}), ports }] : [];
+    const subsets =
+      ready.length + notReady.length > 0
+        ? [
+            {
+              ...(ready.length ? { addresses: ready } : {}),
+              ...(notReady.length ? { notReadyAddresses: notReady } : {}),
+              ports,
+            },
+          ]
+        : [];
     const { namespace, name } = svc.metadata;
     const current = ctx.store.get(ENDPOINTS, namespace, name);
     if (!current) {
-      ctx.store.create(ENDPOINTS, { apiVersion: 'v1', kind: 'Endpoints', metadata: { name, namespace, labels: { ...svc.metadata.labels } }, subsets });
+      ctx.store.create(ENDPOINTS, {
+        apiVersion: 'v1',
+        kind: 'Endpoints',
+        metadata: { name, namespace, labels: { ...svc.metadata.labels } },
+        subsets,
+      });
       return;
     }
     if (JSON.stringify(current['subsets'] ?? []) === JSON.stringify(subsets)) return;

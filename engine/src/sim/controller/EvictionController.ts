@@ -1,5 +1,12 @@
 import { clone, type KubeObject } from '../apiserver/KubeObject.js';
-import { NODES, PODS, controllerOf, isFinished, isTerminating, type ControllerContext } from './ControllerContext.js';
+import {
+  NODES,
+  PODS,
+  controllerOf,
+  isFinished,
+  isTerminating,
+  type ControllerContext,
+} from './ControllerContext.js';
 
 export type NodePressure = 'MemoryPressure' | 'DiskPressure' | 'PIDPressure';
 
@@ -9,7 +16,11 @@ const TAINT: Record<NodePressure, string> = {
   PIDPressure: 'node.kubernetes.io/pid-pressure',
 };
 
-const SIGNAL: Record<NodePressure, string> = { MemoryPressure: 'memory', DiskPressure: 'ephemeral-storage', PIDPressure: 'pids' };
+const SIGNAL: Record<NodePressure, string> = {
+  MemoryPressure: 'memory',
+  DiskPressure: 'ephemeral-storage',
+  PIDPressure: 'pids',
+};
 
 /**
  * The kubelet's eviction manager: a node under pressure reports the condition, gets its NoSchedule taint, and
@@ -39,7 +50,9 @@ export class EvictionController {
   reconcile(ctx: ControllerContext): void {
     for (const node of ctx.store.view(NODES)) this.reconcileNode(ctx, node);
     for (const { namespace, service, count } of this.requested.splice(0)) {
-      const pods = runningPods(ctx).filter((p) => p.metadata.namespace === namespace && p.metadata.labels?.['app'] === service);
+      const pods = runningPods(ctx).filter(
+        (p) => p.metadata.namespace === namespace && p.metadata.labels?.['app'] === service,
+      );
       for (const pod of pods.slice(0, count)) this.evict(ctx, pod, 'MemoryPressure');
     }
   }
@@ -59,7 +72,8 @@ export class EvictionController {
       if (count <= 0) continue;
       this.pendingNodeEvictions.set(key, 0);
       const victims = runningPods(ctx).filter(
-        (p) => (p['spec'] as { nodeName?: string }).nodeName === name && controllerOf(p)?.kind !== 'DaemonSet',
+        (p) =>
+          (p['spec'] as { nodeName?: string }).nodeName === name && controllerOf(p)?.kind !== 'DaemonSet',
       );
       for (const pod of victims.slice(0, count)) this.evict(ctx, pod, pressure);
     }
@@ -78,7 +92,9 @@ export class EvictionController {
         ...c,
         status: on ? 'True' : 'False',
         reason: on ? `KubeletHas${type}` : `KubeletHasNo${type}`,
-        message: on ? `kubelet has ${type.replace('Pressure', '').toLowerCase()} pressure` : `kubelet has no ${type.replace('Pressure', '').toLowerCase()} pressure`,
+        message: on
+          ? `kubelet has ${type.replace('Pressure', '').toLowerCase()} pressure`
+          : `kubelet has no ${type.replace('Pressure', '').toLowerCase()} pressure`,
         lastTransitionTime: time,
         lastHeartbeatTime: time,
       };
@@ -91,7 +107,13 @@ export class EvictionController {
     if (spec.taints.length === 0) delete spec.taints;
     const updated = ctx.store.update(NODES, next);
     for (const p of active) {
-      ctx.events.record(updated, 'Warning', `NodeHas${p}`, `Node ${node.metadata.name} status is now: NodeHas${p}`, { component: 'kubelet', host: node.metadata.name });
+      ctx.events.record(
+        updated,
+        'Warning',
+        `NodeHas${p}`,
+        `Node ${node.metadata.name} status is now: NodeHas${p}`,
+        { component: 'kubelet', host: node.metadata.name },
+      );
     }
   }
 
@@ -104,16 +126,29 @@ export class EvictionController {
     status['reason'] = 'Evicted';
     status['message'] = message;
     status['conditions'] = ((status['conditions'] as Array<Record<string, string>>) ?? []).map((c) =>
-      c['type'] === 'Ready' || c['type'] === 'ContainersReady' ? { ...c, status: 'False', reason: 'PodFailed' } : c,
+      c['type'] === 'Ready' || c['type'] === 'ContainersReady'
+        ? { ...c, status: 'False', reason: 'PodFailed' }
+        : c,
     );
-    status['containerStatuses'] = ((status['containerStatuses'] as Array<Record<string, unknown>>) ?? []).map((c) => ({
-      ...c,
-      ready: false,
-      started: false,
-      state: { terminated: { exitCode: 137, reason: 'ContainerStatusUnknown', finishedAt: ctx.now().toISOString() } },
-    }));
+    status['containerStatuses'] = ((status['containerStatuses'] as Array<Record<string, unknown>>) ?? []).map(
+      (c) => ({
+        ...c,
+        ready: false,
+        started: false,
+        state: {
+          terminated: {
+            exitCode: 137,
+            reason: 'ContainerStatusUnknown',
+            finishedAt: ctx.now().toISOString(),
+          },
+        },
+      }),
+    );
     const updated = ctx.store.update(PODS, next);
-    ctx.events.record(updated, 'Warning', 'Evicted', message, { component: 'kubelet', host: (pod['spec'] as { nodeName?: string }).nodeName ?? '' });
+    ctx.events.record(updated, 'Warning', 'Evicted', message, {
+      component: 'kubelet',
+      host: (pod['spec'] as { nodeName?: string }).nodeName ?? '',
+    });
   }
 }
 

@@ -8,13 +8,23 @@ import { DEPLOYMENTS, SERVICES } from './ControllerContext.js';
  */
 
 /** A new revision of the Deployment whose first container reads a ConfigMap or Secret that does not exist. */
-export function rolloutMissingReference(store: ObjectStore, namespace: string, service: string, kind: 'ConfigMap' | 'Secret', name: string): void {
+export function rolloutMissingReference(
+  store: ObjectStore,
+  namespace: string,
+  service: string,
+  kind: 'ConfigMap' | 'Secret',
+  name: string,
+): void {
   const deployment = mustGet(store, DEPLOYMENTS, namespace, service);
   const next = clone(deployment);
-  const containers = (next['spec'] as { template: { spec: { containers: Array<Record<string, unknown>> } } }).template.spec.containers;
+  const containers = (next['spec'] as { template: { spec: { containers: Array<Record<string, unknown>> } } })
+    .template.spec.containers;
   const ref = kind === 'ConfigMap' ? { configMapRef: { name } } : { secretRef: { name } };
   containers[0]!['envFrom'] = [...((containers[0]!['envFrom'] as unknown[]) ?? []), ref];
-  next.metadata.annotations = { ...next.metadata.annotations, 'kubernetes.io/change-cause': `deploy ${service} reading ${kind} ${name}` };
+  next.metadata.annotations = {
+    ...next.metadata.annotations,
+    'kubernetes.io/change-cause': `deploy ${service} reading ${kind} ${name}`,
+  };
   next.metadata.generation = (deployment.metadata.generation ?? 1) + 1;
   store.update(DEPLOYMENTS, next);
 }
@@ -29,7 +39,13 @@ export function breakServiceSelector(store: ObjectStore, namespace: string, serv
 }
 
 /** A claim on a StorageClass (created when `createClass`), as a StatefulSet's volumeClaimTemplate would make. */
-export function createClaim(store: ObjectStore, namespace: string, name: string, storageClassName: string, createClass = false): void {
+export function createClaim(
+  store: ObjectStore,
+  namespace: string,
+  name: string,
+  storageClassName: string,
+  createClass = false,
+): void {
   if (createClass && !store.has('storage.k8s.io/storageclasses', undefined, storageClassName)) {
     store.create('storage.k8s.io/storageclasses', {
       apiVersion: 'storage.k8s.io/v1',
@@ -44,7 +60,12 @@ export function createClaim(store: ObjectStore, namespace: string, name: string,
     apiVersion: 'v1',
     kind: 'PersistentVolumeClaim',
     metadata: { name, namespace },
-    spec: { accessModes: ['ReadWriteOnce'], storageClassName, resources: { requests: { storage: '1Gi' } }, volumeMode: 'Filesystem' },
+    spec: {
+      accessModes: ['ReadWriteOnce'],
+      storageClassName,
+      resources: { requests: { storage: '1Gi' } },
+      volumeMode: 'Filesystem',
+    },
     status: { phase: 'Pending' },
   });
 }
