@@ -1,7 +1,10 @@
+import { Readable } from 'node:stream';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { FastifyReply } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Engine } from '../../engine.js';
+import type { RangeSeries } from '../../sources/metrics/MetricsSource.js';
 import { EngineError, isEngineError } from '../../errors.js';
 import { promqlSchema, rangeQuerySchema, rangeSeriesSchema, signalInfoSchema, timeInputSchema } from '../../schemas/core.js';
 
@@ -40,7 +43,9 @@ export const metricsRoutes: FastifyPluginAsyncZod<{ engine: Engine }> = async (a
     async (request, reply) => {
       const { query, start, end, step, source } = request.query;
       const signal = abortOnClose(reply);
-      return { series: await namingQuery(metrics.rangeQuery({ query, start, end, stepSeconds: step, signal, ...(source ? { source } : {}) })) };
+      const series = await namingQuery(metrics.rangeQuery({ query, start, end, stepSeconds: step, signal, ...(source ? { source } : {}) }));
+      // A stream of the documented shape; the type provider only knows the object form.
+      return reply.type('application/json').send(Readable.from(seriesJson(series)) as never);
     },
   );
 
@@ -81,6 +86,21 @@ export const metricsRoutes: FastifyPluginAsyncZod<{ engine: Engine }> = async (a
     }),
   );
 };
+
+/**
+ * `{"series":[...]}` one series at a time with a turn of the event loop between them: the largest answer the limits
+ * admit (11 series × 11,000 points, 3.5 MB) took 25–60 ms to check against the response schema and 20 ms to stringify
+ * in one piece. The schema stays in the route for the OpenAPI document; the sources build exactly that shape.
+ */
+async function* seriesJson(series: RangeSeries[]): AsyncGenerator<string> {
+  yield '{"series":[';
+  for (let i = 0; i < series.length; i++) {
+    if (i > 0) await nextTurn();
+    const { labels, timestamps, values } = series[i]!;
+    yield (i > 0 ? ',' : '') + JSON.stringify({ labels, timestamps, values });
+  }
+  yield ']}';
+}
 
 /** A query the source rejects is a 400 about the `query` parameter: say so, as every other 400 names its field. */
 async function namingQuery<T>(pending: Promise<T>): Promise<T> {
