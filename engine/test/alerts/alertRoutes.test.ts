@@ -264,6 +264,41 @@ describe('alerting on Redis across engine and Redis restarts', () => {
   }, 90_000);
 });
 
+describe('the incident stream across replicas', () => {
+  let redis: RedisServer;
+  beforeAll(async () => {
+    redis = await startRedis();
+  }, 30_000);
+  afterAll(async () => redis?.stop());
+
+  it('streams an incident opened on replica A to an SSE client of replica B (Redis pub/sub)', async () => {
+    const config = serverConfig({ store: { kind: 'redis', url: redis.url, keyPrefix: 'alerts-sse:' } });
+    const a = await startServer({ config, logger: pino({ level: 'silent' }) });
+    const b = await startServer({ config, logger: pino({ level: 'silent' }) });
+    try {
+      const controller = new AbortController();
+      const events: Array<{ event: string; data: unknown }> = [];
+      const streaming = (async () => {
+        for await (const message of new EngineClient({ baseUrl: b.url, token: VIEWER }).incidentEvents(controller.signal)) {
+          events.push(message);
+          if (message.event === 'incident') break;
+        }
+      })().catch(() => undefined);
+      await waitFor(() => events.some((e) => e.event === 'ready'));
+      const sent = await new EngineClient({ baseUrl: a.url, token: OPERATOR }).sendAlertmanagerWebhook(webhook([{ labels: err('ledger') }]));
+      await waitFor(() => events.some((e) => e.event === 'incident'));
+      controller.abort();
+      await streaming;
+      expect((events.find((e) => e.event === 'incident')!.data as { incident: { id: string } }).incident.id).toBe(sent.incidents[0]);
+      // And B answers for the incident from the shared store.
+      expect((await new EngineClient({ baseUrl: b.url, token: VIEWER }).incident(sent.incidents[0]!)).title).toBe('HighErrorRate on ledger');
+    } finally {
+      await a.close();
+      await b.close();
+    }
+  }, 60_000);
+});
+
 /** POSTs until the engine answers 200 (at most 50 tries), returning every status seen. */
 async function sendUntilAccepted(url: string, body: AlertmanagerWebhook): Promise<number[]> {
   const statuses: number[] = [];
