@@ -94,6 +94,12 @@ export const REPAIR_SCENARIOS: RepairScenario[] = [
     inject: (c) => c.createClaim('shop', 'orders-data', 'fast-ssd'),
   },
   {
+    name: 'hpa-at-max',
+    finding: 'HpaAtMax',
+    expected: { type: 'raise-hpa-max', targetKind: 'HorizontalPodAutoscaler' },
+    inject: (c) => void c.ledger.inject({ type: 'cpu-hog', namespace: 'shop', service: 'frontend' }),
+  },
+  {
     name: 'unschedulable',
     finding: 'Unschedulable',
     expected: { type: 'notify', targetKind: 'Deployment' },
