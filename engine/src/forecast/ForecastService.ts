@@ -21,6 +21,7 @@ import type { TrainingOutcome, TrainingTask } from './worker/trainingTask.js';
 import { planReplicas, type ForecastPoint } from './autoscale/planReplicas.js';
 import { hpaManifest, kedaScaledObject, type Manifest } from './autoscale/manifests.js';
 import { applyScalePlan } from './autoscale/applyScalePlan.js';
+import { kedaTriggerQuery } from './autoscale/kedaTriggerQuery.js';
 import { learnCapacity } from './autoscale/learnCapacity.js';
 import type { WorkloadRef } from '../sources/cluster/ClusterSource.js';
 import { escapeLabelValue, escapeRegexLabelValue } from '../sources/metrics/escapeLabelValue.js';
@@ -162,7 +163,9 @@ export class ForecastService {
       manifests = [hpaManifest(ref, plan, autoscale, { name: metricNameOf(request.signal) })];
     } else if (request.mode === 'keda') {
       const server = this.ctx.config.metrics.kind === 'prometheus' ? this.ctx.config.metrics.url : 'http://prometheus:9090';
-      const query = resolveQuery(this.ctx.config, { ...request, namespace });
+      const scope = { namespace, service: request.service, label: this.ctx.config.signals.serviceLabel };
+      const field = request.query ? 'body.query' : 'body.signal';
+      const query = kedaTriggerQuery(resolveQuery(this.ctx.config, { ...request, namespace }), scope, field);
       manifests = [kedaScaledObject(ref, plan, autoscale, { query, serverAddress: server })];
     } else if (request.mode === 'apply') {
       response.applied = await applyScalePlan(cluster, ref, plan.recommendedReplicas, autoscale, { dryRunOnly: request.dryRun });

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { configSchema, type EngineConfigInput } from '../../src/config/schema.js';
 import { createEngine, type Engine } from '../../src/engine.js';
 import { ForecastService } from '../../src/forecast/ForecastService.js';
+import { resolveQuery } from '../../src/forecast/history/loadHistory.js';
 import type { ModelVersion } from '../../src/forecast/persistence/ModelRegistry.js';
 
 /**
@@ -122,6 +123,19 @@ describe('ForecastService on the demo engine', () => {
     expect(plan.manifests?.[0]?.kind).toBe('HorizontalPodAutoscaler');
     const keda = await service.scalePlan({ workload: { name: 'cart' }, capacityPerReplica: 5, mode: 'keda' });
     expect(keda.manifests?.[0]?.yaml).toContain('keda.sh/v1alpha1');
+    // The trigger query, run on the engine's own metrics, returns ONE series: cart's, not the namespace's.
+    const trigger = (keda.manifests![0]!.object as { spec: { triggers: Array<{ metadata: Record<string, string> }> } }).spec
+      .triggers[0]!.metadata;
+    expect(trigger.threshold).toBe('5');
+    const now = Math.floor(Date.now() / 1000 / 60) * 60;
+    const range = { start: now - 3600, end: now, stepSeconds: 60 };
+    const scoped = await engine.context.metrics.rangeQuery({ query: trigger.query!, ...range });
+    const all = await engine.context.metrics.rangeQuery({ query: resolveQuery(engine.context.config, { signal: 'request_rate' }), ...range });
+    const cart = all.find((s) => s.labels.service === 'cart')!;
+    expect(all.length).toBeGreaterThan(1);
+    expect(scoped).toHaveLength(1);
+    expect(scoped[0]!.values.length).toBeGreaterThan(0);
+    expect(scoped[0]!.values).toEqual(cart.values);
     await expect(service.scalePlan({ workload: { name: 'cart' }, capacityPerReplica: 5, mode: 'apply' })).rejects.toMatchObject({
       code: 'POLICY_DENIED',
     });

@@ -62,7 +62,8 @@ export function hpaManifest(
 }
 
 /**
- * A KEDA ScaledObject on the same PromQL the forecast reads, with the plan's recommendation as the floor
+ * A KEDA ScaledObject on the same PromQL the forecast reads (scoped to the workload and summed to one series by
+ * kedaTriggerQuery before it comes here), with the plan's recommendation as the floor
  * (`minReplicaCount`), so KEDA pre-scales to the forecast and still reacts to what it measures.
  */
 export function kedaScaledObject(
@@ -92,7 +93,8 @@ export function kedaScaledObject(
           metadata: {
             serverAddress: trigger.serverAddress,
             query: trigger.query,
-            threshold: formatQuantity(plan.capacityPerReplica),
+            // KEDA parses the threshold as a plain float ('12.5'); a Kubernetes quantity such as '12500m' is refused.
+            threshold: plainNumber(plan.capacityPerReplica),
           },
         },
       ],
@@ -104,4 +106,10 @@ export function kedaScaledObject(
 /** Kubernetes quantities: whole numbers as is, fractions in milli-units. */
 function formatQuantity(x: number): string {
   return Number.isInteger(x) ? String(x) : `${Math.round(x * 1000)}m`;
+}
+
+/** A decimal string KEDA's Prometheus scaler accepts (strconv.ParseFloat): at most 3 decimals, no exponent. */
+export function plainNumber(x: number): string {
+  if (!Number.isFinite(x)) throw new RangeError(`threshold must be finite, got ${x}`);
+  return String(Math.round(x * 1000) / 1000);
 }
