@@ -7,6 +7,10 @@ export { configSchema, type EngineConfig, type EngineConfigInput } from './confi
 export { EngineError, type ErrorCode, type FieldIssue } from './errors.js';
 export type { EngineContext } from './context.js';
 export type { MetricsSource } from './sources/metrics/MetricsSource.js';
+export { InfluxMetricsSource } from './sources/metrics/InfluxMetricsSource.js';
+export { MetricsSourceRegistry } from './sources/metrics/MetricsSourceRegistry.js';
+export { Scheduler, type ScheduledTask } from './scheduler/Scheduler.js';
+export { StoreLeaderLock } from './scheduler/StoreLeaderLock.js';
 export type { ClusterSource, ClusterRegistry } from './sources/cluster/ClusterSource.js';
 export type { Store } from './store/Store.js';
 export { EngineClient, createEngineClient, EngineApiError } from './client/EngineClient.js';
