@@ -2,6 +2,7 @@ import { existsSync, readFileSync, readdirSync, writeFileSync, mkdirSync } from 
 import { resolve } from 'node:path';
 import { printTable, repoRoot, sharedDatasets, type BenchMain } from './lib.js';
 import { loadIntoApiServer } from './repair/loadIntoApiServer.js';
+import { naivePlaybook } from './repair/naivePlaybook.js';
 import { scoreCase, type CaseScore, type Expected, type TriagePlanLine } from './repair/scoreTriage.js';
 import { scanSnapshot } from '../src/repair/detectors/index.js';
 import { defaultRepairPolicy, defaultRuleFile } from '../src/repair/rules/defaultRules.js';
@@ -14,11 +15,15 @@ import type { ObjectRef } from '../src/repair/types.js';
  * Each case's objects.yaml goes into a bare simulated API server (no controllers), is read back through
  * client-node (readClusterSnapshot), scanned by the default detectors and planned with the default rules in
  * `recommend` mode at the case's `now`. Writes bench-results/repair-triage-plans.jsonl and scores it against each
- * case's expected.json (read only by the scorer), beside the do-nothing baseline scored the same way.
+ * case's expected.json (read only by the scorer), beside two baselines scored the same way: doing nothing, and a
+ * naive playbook (restart, scale, drain; bench/repair/naivePlaybook.ts) run on the engine's own findings.
  */
 const refText = (r: ObjectRef) => `${r.kind}/${r.namespace}/${r.name}`;
 
-async function planCase(dir: string, name: string): Promise<TriagePlanLine> {
+async function planCase(
+  dir: string,
+  name: string,
+): Promise<{ line: TriagePlanLine; playbook: TriagePlanLine }> {
   const { now } = JSON.parse(readFileSync(resolve(dir, 'case.json'), 'utf8')) as { now: string };
   const cluster = await loadIntoApiServer(readFileSync(resolve(dir, 'objects.yaml'), 'utf8'));
   if (cluster.skipped.length > 0)
@@ -38,10 +43,14 @@ async function planCase(dir: string, name: string): Promise<TriagePlanLine> {
       defaultRepairPolicy({ maxMode: 'recommend' }),
       at,
     );
+    const found = findings.map((f) => ({ type: f.type, object: refText(f.object) }));
     return {
-      case: name,
-      findings: findings.map((f) => ({ type: f.type, object: refText(f.object) })),
-      actions: actions.map((a) => ({ type: a.type, target: refText(a.target), params: a.params })),
+      line: {
+        case: name,
+        findings: found,
+        actions: actions.map((a) => ({ type: a.type, target: refText(a.target), params: a.params })),
+      },
+      playbook: { case: name, findings: found, actions: naivePlaybook(findings) },
     };
   } finally {
     await cluster.server.close();
@@ -65,7 +74,12 @@ export const main: BenchMain = async (ctx) => {
     .sort();
   const lines: TriagePlanLine[] = [];
   const started = performance.now();
-  for (const name of names) lines.push(await planCase(resolve(casesDir, name), name));
+  const playbooks: TriagePlanLine[] = [];
+  for (const name of names) {
+    const planned = await planCase(resolve(casesDir, name), name);
+    lines.push(planned.line);
+    playbooks.push(planned.playbook);
+  }
   const msPerCase = (performance.now() - started) / Math.max(1, names.length);
   const out = resolve(repoRoot, 'bench-results', 'repair-triage-plans.jsonl');
   mkdirSync(resolve(repoRoot, 'bench-results'), { recursive: true });
@@ -75,13 +89,14 @@ export const main: BenchMain = async (ctx) => {
     const file = resolve(casesDir, name, 'expected.json');
     return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Expected) : undefined;
   };
-  const scored = lines.flatMap((l) => {
+  const scored = lines.flatMap((l, i) => {
     const e = expectedOf(l.case);
     return e
       ? [
           {
             engine: scoreCase(l, e),
             nothing: scoreCase({ case: l.case, findings: [], actions: [] }, e),
+            playbook: scoreCase(playbooks[i]!, e),
             line: l,
           },
         ]
@@ -101,6 +116,7 @@ export const main: BenchMain = async (ctx) => {
   );
   const engine = tally(scored.map((s) => s.engine));
   const nothing = tally(scored.map((s) => s.nothing));
+  const playbook = tally(scored.map((s) => s.playbook));
   printTable(
     `repair-triage: ${engine.cases} cases (plans in ${out})`,
     ['method', 'detected', 'correct', 'unsafe', 'false findings'],
@@ -113,6 +129,13 @@ export const main: BenchMain = async (ctx) => {
         engine.false_findings,
       ],
       ['baseline: do nothing', nothing.detected, nothing.correct, nothing.unsafe, nothing.false_findings],
+      [
+        'baseline: naive playbook on the same findings',
+        playbook.detected,
+        playbook.correct,
+        playbook.unsafe,
+        playbook.false_findings,
+      ],
     ],
   );
   return {
@@ -123,5 +146,7 @@ export const main: BenchMain = async (ctx) => {
     baseline_nothing_detected: nothing.detected,
     baseline_nothing_correct: nothing.correct,
     baseline_nothing_unsafe: nothing.unsafe,
+    baseline_playbook_correct: playbook.correct,
+    baseline_playbook_unsafe: playbook.unsafe,
   };
 };
