@@ -35,6 +35,8 @@ export interface EngineApi {
   signals(): Promise<SignalCatalog>;
   queryRange(query: RangeQuery): Promise<RangeSeriesDto[]>;
   job<R = unknown>(id: string): Promise<JobRecordOf<R>>;
+  /** The job's server-sent events: each record as it changes, ending with the final one. */
+  jobEvents<R = unknown>(id: string, signal?: AbortSignal): AsyncGenerator<JobRecordOf<R>>;
   startRca(request: RcaRequest): Promise<JobRecordOf<RcaResult>>;
   forecast(request: ForecastRequestInput): Promise<ForecastResponse>;
   ask(request: AskRequest): Promise<Answer>;
@@ -63,11 +65,20 @@ export interface EngineApiOptions {
   /** Where admin-only calls go (Grafana: the `engine-admin` route); defaults to `baseUrl` (a direct engine URL). */
   adminBaseUrl?: string;
   fetchApi: FetchLike;
+  /**
+   * The fetch for event streams. Grafana's backend service buffers a whole response, so in Grafana streams use the
+   * browser's own fetch on the same plugin-proxy URL (same origin, the session cookie goes along). Defaults to fetchApi.
+   */
+  streamFetchApi?: FetchLike;
   token?: string;
 }
 
-export function createEngineApi({ baseUrl, adminBaseUrl, fetchApi, token }: EngineApiOptions): EngineApi {
+export function createEngineApi(options: EngineApiOptions): EngineApi {
+  const { baseUrl, adminBaseUrl, fetchApi, token } = options;
   const client: EngineClient = createEngineClient({ baseUrl, token, fetchApi: fetchApi as typeof fetch });
+  const streams: EngineClient = options.streamFetchApi
+    ? createEngineClient({ baseUrl, token, fetchApi: options.streamFetchApi as typeof fetch })
+    : client;
   const admin: EngineClient = adminBaseUrl
     ? createEngineClient({ baseUrl: adminBaseUrl, token, fetchApi: fetchApi as typeof fetch })
     : client;
@@ -79,6 +90,12 @@ export function createEngineApi({ baseUrl, adminBaseUrl, fetchApi, token }: Engi
     queryRange: async (q) => (await client.queryRange(q)).series,
     // The job schema keeps results unknown (one store serves every kind); the caller knows what its job yields.
     job: async <R>(id: string) => (await client.job(id)) as JobRecordOf<R>,
+    jobEvents: async function* <R>(id: string, signal?: AbortSignal) {
+      const path = `/api/v1/jobs/${encodeURIComponent(id)}/events`;
+      for await (const message of streams.stream<JobRecordOf<R>>('GET', path, undefined, signal)) {
+        yield message.data;
+      }
+    },
     startRca: async (request) => (await client.startRca(request)) as JobRecordOf<RcaResult>,
     forecast: (request) => client.forecast(request),
     ask: (request) => client.ask(request),

@@ -11,6 +11,8 @@ export const defaultEngineApi: EngineApi = createEngineApi({
   baseUrl: ENGINE_PROXY_URL,
   adminBaseUrl: ENGINE_ADMIN_PROXY_URL,
   fetchApi: grafanaFetch,
+  // Late-bound: the browser's fetch, looked up per call (tests and older browsers may install their own).
+  streamFetchApi: (input, init) => window.fetch(input, init),
 });
 
 export const EngineApiContext = createContext<EngineApi>(defaultEngineApi);

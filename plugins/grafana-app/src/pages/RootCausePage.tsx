@@ -1,10 +1,11 @@
-import React, { useEffect, useRef, useState } from 'react';
+import React, { useState } from 'react';
 import { css } from '@emotion/css';
 import type { GrafanaTheme2 } from '@grafana/data';
 import { PluginPage } from '@grafana/runtime';
 import { Alert, Badge, Button, InlineField, InlineFieldRow, Input, LinkButton, useStyles2 } from '@grafana/ui';
 import { describeDeviation } from '@ai-cloudops/engine/client';
 import { useEngineApi } from '../api/useEngineApi';
+import { useJobStream } from '../api/useJobStream';
 import type { JobRecordOf, RcaCandidate, RcaResult } from '../api/types';
 import { EngineErrorAlert } from '../components/EngineError/EngineErrorAlert';
 import { testIds } from '../components/testIds';
@@ -16,55 +17,36 @@ import { prometheusUid } from '../utils/prometheusUid';
 /** Queued jobs wait for a slot (admission control); both states end in a final one worth polling for. */
 const isActive = (job: { status: string }) => job.status === 'queued' || job.status === 'running';
 
-/** How often the page asks for job progress; RCA jobs take seconds, so one second keeps the bar moving. */
-const POLL_MS = 1000;
-
 export function RootCausePage() {
   const s = useStyles2(getStyles);
   const api = useEngineApi();
   const [namespace, setNamespace] = useState(() => initialParam('namespace', DEFAULT_NAMESPACE));
   const [service, setService] = useState(() => initialParam('service', ''));
   const [windowText, setWindowText] = useState('30');
-  const [job, setJob] = useState<JobRecordOf<RcaResult>>();
-  const [error, setError] = useState<unknown>();
+  const [started, setStarted] = useState<JobRecordOf<RcaResult>>();
+  const [startError, setStartError] = useState<unknown>();
   const [window_, setWindow] = useState<{ start: number; end: number }>();
-  const timer = useRef<ReturnType<typeof setTimeout>>();
-
-  useEffect(() => () => clearTimeout(timer.current), []);
-
-  const poll = (id: string) => {
-    timer.current = setTimeout(async () => {
-      try {
-        const next = await api.job<RcaResult>(id);
-        setJob(next);
-        if (isActive(next)) {
-          poll(id);
-        }
-      } catch (e) {
-        setError(e);
-      }
-    }, POLL_MS);
-  };
+  // Progress over the job's event stream (reconnecting, polling as a fallback); only while the job is not final.
+  const stream = useJobStream<RcaResult>(started && isActive(started) ? started.id : undefined);
+  const job = stream.job?.id === started?.id && stream.job ? stream.job : started;
+  const error = startError ?? stream.error;
 
   const start = async () => {
-    clearTimeout(timer.current);
-    setError(undefined);
-    setJob(undefined);
+    setStartError(undefined);
+    setStarted(undefined);
     const end = Math.floor(Date.now() / 1000);
     const window = { start: end - Math.round(windowMinutes * 60), end };
     setWindow(window);
     try {
-      const record = await api.startRca({
-        namespace: namespace || undefined,
-        target: service ? { service } : undefined,
-        window,
-      });
-      setJob(record);
-      if (isActive(record)) {
-        poll(record.id);
-      }
+      setStarted(
+        await api.startRca({
+          namespace: namespace || undefined,
+          target: service ? { service } : undefined,
+          window,
+        })
+      );
     } catch (e) {
-      setError(e);
+      setStartError(e);
     }
   };
 

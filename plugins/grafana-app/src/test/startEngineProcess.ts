@@ -11,13 +11,7 @@ export interface EngineProcess {
  * child Node process: the engine is ESM with Node-only dependencies that Jest's jsdom sandbox cannot load.
  */
 export function startEngineProcess(config: Record<string, unknown> = {}, timeoutMs = 25_000): Promise<EngineProcess> {
-  const script = `
-    import { startServer } from '@ai-cloudops/engine';
-    const server = await startServer({ config: JSON.parse(process.env.ENGINE_CONFIG) });
-    process.stdout.write('ENGINE_URL ' + server.url + '\\n');
-    process.on('SIGTERM', async () => { await server.close(); process.exit(0); });
-  `;
-  const child = spawn(process.execPath, ['--input-type=module', '-e', script], {
+  const child = spawn(process.execPath, [path.join(__dirname, 'engineProcess.mjs')], {
     cwd: path.resolve(__dirname, '..', '..'),
     env: {
       ...process.env,
