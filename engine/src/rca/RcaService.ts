@@ -67,7 +67,7 @@ export class RcaService {
   async start(request: unknown): Promise<JobRecord<RcaResult>> {
     const parsed = this.validate(parseRcaRequest(request));
     return this.ctx.jobs.start<RcaResult>(RCA_JOB_KIND, request ?? {}, (job) =>
-      this.run(parsed, request ?? {}, job.id, (fraction, message) => job.progress(fraction, message)),
+      this.run(parsed, request ?? {}, job.id, (fraction, message) => job.progress(fraction, message), job.signal),
     );
   }
 
@@ -158,7 +158,8 @@ export class RcaService {
     };
   }
 
-  private async run(parsed: ParsedRcaRequest, raw: unknown, id: string, progress?: ProgressFn): Promise<RcaResult> {
+  /** `signal` (the job's) stops the analysis between phases, its metric queries and its worker task. */
+  private async run(parsed: ParsedRcaRequest, raw: unknown, id: string, progress?: ProgressFn, signal?: AbortSignal): Promise<RcaResult> {
     const { config } = this.ctx;
     const rca = config.rca;
     const resolved = this.resolve(parsed);
@@ -171,6 +172,7 @@ export class RcaService {
     let t0 = performance.now();
     const [metrics, clusterEvidence] = await Promise.all([
       collectMetrics(this.ctx.metrics, config.signals.list, {
+        ...(signal ? { signal } : {}),
         namespace: resolved.namespace,
         serviceLabel: config.signals.serviceLabel,
         rateWindow: config.signals.window,
@@ -188,6 +190,7 @@ export class RcaService {
     warnings.push(...metrics.warnings, ...clusterEvidence.warnings);
     progress?.(0.4, `collected ${metrics.series.length} series, ${clusterEvidence.events.length} events, ${clusterEvidence.logs.length} log lines`);
 
+    throwIfCancelled(signal);
     t0 = performance.now();
     const graph = await collectGraph(this.ctx.metrics, {
       configEdges: await this.configuredEdges().catch((error: unknown) => {
@@ -215,7 +218,8 @@ export class RcaService {
       changes: clusterEvidence.changes,
     };
     t0 = performance.now();
-    const analysis: AnalysisOutput = await this.workers.analyze(input, rca, progress);
+    throwIfCancelled(signal);
+    const analysis: AnalysisOutput = await this.workers.analyze(input, rca, progress, signal);
     timings.analyzeMs = performance.now() - t0;
     Object.assign(timings, analysis.timings);
 
@@ -249,4 +253,8 @@ export class RcaService {
     await this.ctx.store.set(resultKey(id), JSON.stringify(result), { ttlSeconds: rca.resultTtlSeconds });
     return result;
   }
+}
+
+function throwIfCancelled(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) throw new EngineError('TIMEOUT', 'RCA cancelled');
 }

@@ -12,6 +12,8 @@ export interface CollectMetricsOptions {
   rateWindow: string;
   stepSeconds: number;
   window: IncidentWindow;
+  /** Stops the queries when the analysis is cancelled. */
+  signal?: AbortSignal;
 }
 
 /**
@@ -48,6 +50,7 @@ export async function collectMetrics(
           start: options.window.baselineStart,
           end: options.window.end,
           stepSeconds: options.stepSeconds,
+          ...(options.signal ? { signal: options.signal } : {}),
           ...(signal.source ? { source: signal.source } : {}),
         });
         const series: SignalSeries[] = [];

@@ -49,6 +49,24 @@ describe('RcaWorkerPool', () => {
     await expect(pool.analyze(incident(9), config)).resolves.toHaveProperty('candidates');
   }, 60_000);
 
+  it('cancels a running and a queued analysis when their signal aborts, and keeps serving', async () => {
+    const single = new RcaWorkerPool(1);
+    try {
+      const running = new AbortController();
+      const queued = new AbortController();
+      const first = single.analyze(incident(11), config, undefined, running.signal);
+      const second = single.analyze(incident(12), config, undefined, queued.signal);
+      const third = single.analyze(incident(13), config);
+      running.abort();
+      queued.abort();
+      await expect(first).rejects.toThrow(/RCA cancelled/);
+      await expect(second).rejects.toThrow(/RCA cancelled/);
+      expect(withoutTimings(await third)).toEqual(withoutTimings(analyzeIncident(incident(13), config)));
+    } finally {
+      await single.close();
+    }
+  }, 60_000);
+
   it('refuses work once closed', async () => {
     const closed = new RcaWorkerPool(1);
     await closed.close();

@@ -43,12 +43,33 @@ export class RcaWorkerPool {
 
   constructor(private readonly size = Math.max(1, Math.min(4, availableParallelism() - 1))) {}
 
-  analyze(input: RcaInput, config: RcaConfig, progress?: ProgressFn): Promise<AnalysisOutput> {
+  /** Runs one analysis; `signal` drops it from the queue, or stops the worker running it (a new one starts on demand). */
+  analyze(input: RcaInput, config: RcaConfig, progress?: ProgressFn, signal?: AbortSignal): Promise<AnalysisOutput> {
     if (this.closed) return Promise.reject(new EngineError('UPSTREAM_UNAVAILABLE', 'the RCA worker pool is closed'));
+    if (signal?.aborted) return Promise.reject(new EngineError('TIMEOUT', 'RCA cancelled'));
     return new Promise<AnalysisOutput>((resolve, reject) => {
-      this.queue.push({ request: { id: this.nextId++, input, config }, ...(progress ? { progress } : {}), resolve, reject });
+      const task: Task = { request: { id: this.nextId++, input, config }, ...(progress ? { progress } : {}), resolve, reject };
+      signal?.addEventListener('abort', () => this.cancel(task), { once: true });
+      this.queue.push(task);
       this.dispatch();
     });
+  }
+
+  private cancel(task: Task): void {
+    const error = new EngineError('TIMEOUT', 'RCA cancelled');
+    const queued = this.queue.indexOf(task);
+    if (queued >= 0) {
+      this.queue.splice(queued, 1);
+      task.reject(error);
+      return;
+    }
+    const slot = this.slots.find((s) => s.task === task);
+    if (!slot) return;
+    this.slots.splice(this.slots.indexOf(slot), 1);
+    slot.task = undefined;
+    void slot.worker.terminate();
+    task.reject(error);
+    if (!this.closed) this.dispatch();
   }
 
   /** Tasks waiting for a worker (the admission limit counts them with the running ones). */
