@@ -1,6 +1,15 @@
 import type { Command } from 'commander';
-import type { Answer } from '../../assistant/schemas.js';
+import type { Answer, AskEvent } from '../../assistant/schemas.js';
+import { EngineClient } from '../../client/EngineClient.js';
 import type { CliContext } from '../CliContext.js';
+
+interface AskOptions {
+  workload?: string;
+  namespace?: string;
+  conversation?: string;
+  url?: string;
+  token?: string;
+}
 
 export function registerAsk(program: Command, cli: CliContext): void {
   program
@@ -10,27 +19,49 @@ export function registerAsk(program: Command, cli: CliContext): void {
     .option('-w, --workload <name>', 'a workload the question is about (lets the assistant read its pods, events, logs, metrics)')
     .option('-n, --namespace <namespace>', 'namespace of the workload')
     .option('--conversation <id>', 'continue a conversation')
-    .action(async (question: string, options: { workload?: string; namespace?: string; conversation?: string }) => {
+    .option('--url <url>', 'ask a running engine, streamed over server-sent events (default $AICLOUDOPS_URL)')
+    .option('--token <token>', 'bearer token for --url (default $AICLOUDOPS_TOKEN)')
+    .action(async (question: string, options: AskOptions) => {
       const output = cli.output;
-      const answer = await cli.withEngine(async (engine) => {
-        const assistant = await engine.services.assistant();
-        let final: Answer | undefined;
-        for await (const event of assistant.ask({
-          question,
-          ...(options.workload ? { workload: options.workload } : {}),
-          ...(options.namespace ? { namespace: options.namespace } : {}),
-          ...(options.conversation ? { conversationId: options.conversation } : {}),
-        })) {
-          if (output.json) {
-            if (event.type === 'done') final = event.answer;
-            continue;
+      const request = {
+        question,
+        ...(options.workload ? { workload: options.workload } : {}),
+        ...(options.namespace ? { namespace: options.namespace } : {}),
+        ...(options.conversation ? { conversationId: options.conversation } : {}),
+      };
+      // Tokens are written as they arrive, from this process's engine or from a running one's event stream.
+      const show = (event: AskEvent): Answer | undefined => {
+        if (event.type === 'done') return event.answer;
+        if (output.json) return undefined;
+        if (event.type === 'token') process.stdout.write(event.text);
+        else if (event.type === 'tool') process.stderr.write(`[looked at] ${event.call.summary}\n`);
+        return undefined;
+      };
+      const url = options.url ?? process.env.AICLOUDOPS_URL;
+      let answer: Answer | undefined;
+      try {
+        if (url) {
+          const token = options.token ?? process.env.AICLOUDOPS_TOKEN;
+          const client = new EngineClient({ baseUrl: url, ...(token ? { token } : {}) });
+          for await (const message of client.askStream(request)) {
+            answer = show(fromSse(message.event, message.data)) ?? answer;
           }
-          if (event.type === 'token') process.stdout.write(event.text);
-          else if (event.type === 'tool') process.stderr.write(`[looked at] ${event.call.summary}\n`);
-          else if (event.type === 'done') final = event.answer;
+        } else {
+          answer = await cli.withEngine(async (engine) => {
+            const assistant = await engine.services.assistant();
+            let final: Answer | undefined;
+            for await (const event of assistant.ask(request)) final = show(event) ?? final;
+            return final!;
+          });
         }
-        return final!;
-      });
+      } catch (error) {
+        process.exitCode = output.error(error);
+        return;
+      }
+      if (!answer) {
+        process.exitCode = output.error(new Error('the answer stream ended without its final event'));
+        return;
+      }
       if (output.json) {
         output.result(answer, () => '');
         return;
@@ -44,4 +75,13 @@ export function registerAsk(program: Command, cli: CliContext): void {
         `\n${sources.length ? `\nSources:\n${sources.join('\n')}\n` : ''}\n(${answer.mode} answer, conversation ${answer.conversationId})\n`,
       );
     });
+}
+
+/** The server's SSE messages back into the assistant's events (the route sends each event's fields as its data). */
+function fromSse(event: string | undefined, data: unknown): AskEvent {
+  const d = (data ?? {}) as Record<string, unknown>;
+  if (event === 'done') return { type: 'done', answer: d as unknown as Answer };
+  if (event === 'token') return { type: 'token', text: String(d.text ?? '') };
+  if (event === 'error') throw new Error(`the engine ended the answer with an error: ${String(d.message ?? JSON.stringify(d))}`);
+  return { type: event ?? 'message', ...d } as unknown as AskEvent;
 }
