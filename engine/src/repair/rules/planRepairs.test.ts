@@ -381,6 +381,12 @@ describe('planRepairs policy and guards', () => {
   const crashRollout = () => rollout('shop', 'checkout', (rs, s) => rsPod(rs, s, crashing));
 
   it('caps modes by the policy (shadow mode) and turns everything to observe under the kill switch', () => {
+    // By default acting waits for approval; telling a person does not.
+    expect(
+      plan(crashRollout())
+        .map((a) => `${a.type}:${a.mode}`)
+        .sort(),
+    ).toEqual(['notify:auto', 'rollback:approve']);
     expect(new Set(plan(crashRollout(), { maxMode: 'recommend' }).map((a) => a.mode))).toEqual(
       new Set(['recommend']),
     );

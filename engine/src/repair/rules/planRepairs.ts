@@ -66,7 +66,10 @@ export function inMaintenanceWindow(windows: MaintenanceWindow[], now: Date): bo
  */
 function modeFor(rule: RepairRule, action: BuiltAction, policy: RepairPolicy, now: Date): RepairMode {
   if (policy.killSwitch) return 'observe';
-  let mode = lower(rule.mode, policy.maxMode);
+  // `approve` caps acting; telling a person is not acting, so a notify keeps its rule's mode unless the policy is
+  // in shadow (`recommend`) or `observe` mode.
+  const shadow = MODE_ORDER.indexOf(policy.maxMode) < MODE_ORDER.indexOf('approve');
+  let mode = action.type === 'notify' && !shadow ? rule.mode : lower(rule.mode, policy.maxMode);
   if (
     action.type !== 'notify' &&
     rule.maintenanceWindows &&
