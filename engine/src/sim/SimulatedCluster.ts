@@ -4,7 +4,12 @@ import { ObjectStore } from './apiserver/ObjectStore.js';
 import type { ControllerTuning } from './controller/ControllerContext.js';
 import { Controller } from './controller/Controller.js';
 import type { NodePressure } from './controller/EvictionController.js';
-import { breakServiceSelector, createClaim, rolloutMissingReference } from './controller/configFaults.js';
+import {
+  breakServiceSelector,
+  createClaim,
+  createJob,
+  rolloutMissingReference,
+} from './controller/configFaults.js';
 import { createRandom, uuidFrom } from './controller/random.js';
 import { FaultLedger } from './faults.js';
 import { seedShop } from './controller/seedShop.js';
@@ -118,6 +123,11 @@ export class SimulatedCluster {
   /** Creates a PersistentVolumeClaim on a StorageClass; it binds only if the class exists (`createClass`). */
   createClaim(namespace: string, name: string, storageClassName: string, createClass = false): void {
     createClaim(this.store, namespace, name, storageClassName, createClass);
+  }
+
+  /** Creates a Job whose pods succeed, fail (exit 1) or are OOMKilled; a failing one ends BackoffLimitExceeded. */
+  createJob(namespace: string, name: string, outcome: 'succeed' | 'fail' | 'oom', backoffLimit = 1): void {
+    createJob(this.store, namespace, name, outcome, backoffLimit);
   }
 
   /** A KubeConfig whose current context (`simulated`) points at this server. */

@@ -116,6 +116,13 @@ export const REPAIR_SCENARIOS: RepairScenario[] = [
       void c.ledger.inject({ type: 'failing-readiness', namespace: 'shop', service: 'shipping' }),
   },
   {
+    name: 'job-failed',
+    finding: 'JobFailed',
+    expected: { type: 'notify', targetKind: 'Job' },
+    notifyOnly: true,
+    inject: (c) => c.createJob('shop', 'nightly-report', 'fail', 1),
+  },
+  {
     name: 'oom-killed, wrong action (rollout-restart)',
     finding: 'OOMKilled',
     expected: { type: 'rollout-restart', targetKind: 'Deployment' },

@@ -162,3 +162,28 @@ describe('simulated configuration faults', () => {
     expect(events.items.map((e) => e.message)).toContain('storageclass.storage.k8s.io "fast-ssd" not found');
   });
 });
+
+describe('simulated Jobs', () => {
+  it('runs a Job to Complete, and a failing one to Failed (BackoffLimitExceeded) after backoffLimit + 1 pods', async () => {
+    const batch = cluster.kubeConfig().makeApiClient((await import('@kubernetes/client-node')).BatchV1Api);
+    cluster.createJob('shop', 'report-ok', 'succeed');
+    cluster.createJob('shop', 'report-bad', 'fail', 1);
+    cluster.step(20);
+    const ok = await batch.readNamespacedJob({ namespace: 'shop', name: 'report-ok' });
+    expect(ok.status?.conditions?.find((c) => c.type === 'Complete')?.status).toBe('True');
+    expect(ok.status?.succeeded).toBe(1);
+    const bad = await batch.readNamespacedJob({ namespace: 'shop', name: 'report-bad' });
+    expect(bad.status?.conditions?.find((c) => c.type === 'Failed')).toMatchObject({
+      status: 'True',
+      reason: 'BackoffLimitExceeded',
+    });
+    expect(bad.status?.failed).toBe(2);
+    const jobPods = (
+      await core.listNamespacedPod({ namespace: 'shop', labelSelector: 'job-name=report-bad' })
+    ).items;
+    expect(jobPods.map((p) => p.status?.containerStatuses?.[0]?.state?.terminated?.reason)).toEqual([
+      'Error',
+      'Error',
+    ]);
+  });
+});

@@ -10,6 +10,7 @@ import { DeploymentController } from './DeploymentController.js';
 import { EventRecorder } from './EventRecorder.js';
 import { EndpointsController } from './EndpointsController.js';
 import { ClaimController } from './ClaimController.js';
+import { JobController } from './JobController.js';
 import { EvictionController, type NodePressure } from './EvictionController.js';
 import { parseQuantity } from './quantity.js';
 import { FaultRollouts } from './faultRollouts.js';
@@ -56,6 +57,7 @@ export class Controller {
   private readonly evictions = new EvictionController();
   private readonly endpoints = new EndpointsController();
   private readonly claims = new ClaimController();
+  private readonly jobs = new JobController();
   private timer?: NodeJS.Timeout;
 
   constructor(options: ControllerOptions) {
@@ -100,6 +102,7 @@ export class Controller {
     this.replicaSets.reconcile(ctx);
     this.scheduler.reconcile(ctx);
     this.kubelet.reconcile(ctx);
+    this.jobs.reconcile(ctx);
     this.replicaSets.updateStatuses(ctx);
     this.deployments.updateStatuses(ctx);
     this.hpas.reconcile(ctx);

@@ -3,6 +3,7 @@ import { shopService, SHOP_SERVICES } from '../shop.js';
 import { NODES, PODS, isFinished, isTerminating, type ControllerContext } from './ControllerContext.js';
 import { parseQuantity } from './quantity.js';
 import { missingReference } from './configReferences.js';
+import { isJobPod } from './JobController.js';
 import { logLines, type LogCondition, type LogContext } from './logTemplates.js';
 import { createRandom, hashString } from './random.js';
 import { nodeIsReady } from './Scheduler.js';
@@ -57,7 +58,7 @@ export class Kubelet {
         this.terminate(ctx, pod);
         continue;
       }
-      if (!spec.nodeName || isFinished(pod)) continue;
+      if (!spec.nodeName || isFinished(pod) || isJobPod(pod)) continue;
       const namespace = pod.metadata.namespace!;
       if (!failing.has(namespace)) failing.set(namespace, ctx.faults.failingServices(namespace));
       const next = { ...pod, status: clone(pod['status'] ?? {}) };

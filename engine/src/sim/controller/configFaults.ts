@@ -75,3 +75,42 @@ function mustGet(store: ObjectStore, resource: string, namespace: string, name: 
   if (!found) throw new Error(`no ${resource} ${namespace}/${name} in the simulated cluster`);
   return found;
 }
+
+/** A Job whose pods end as `outcome` says (`sim.aicloudops.io/outcome`), retried up to `backoffLimit` times. */
+export function createJob(
+  store: ObjectStore,
+  namespace: string,
+  name: string,
+  outcome: 'succeed' | 'fail' | 'oom',
+  backoffLimit = 1,
+): void {
+  store.create('batch/jobs', {
+    apiVersion: 'batch/v1',
+    kind: 'Job',
+    metadata: {
+      name,
+      namespace,
+      annotations: { 'sim.aicloudops.io/outcome': outcome },
+      labels: { app: name },
+    },
+    spec: {
+      backoffLimit,
+      completions: 1,
+      parallelism: 1,
+      template: {
+        metadata: { labels: { app: name } },
+        spec: {
+          restartPolicy: 'Never',
+          containers: [
+            {
+              name,
+              image: 'registry.sim.local/batch/report:1.4.2',
+              resources: { requests: { cpu: '100m', memory: '64Mi' }, limits: { memory: '128Mi' } },
+            },
+          ],
+        },
+      },
+    },
+    status: {},
+  });
+}
