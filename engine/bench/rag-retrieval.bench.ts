@@ -122,7 +122,7 @@ export const main: BenchMain = async (ctx) => {
     const o = ablationRows.filter((r) => r[0] === name).map((r) => r[5] as number);
     const helps = o.some((x) => x >= TIE);
     const hurts = o.some((x) => x <= -TIE);
-    return [name, ...o, helps && !hurts ? 'CHANGE THE DEFAULT' : hurts && helps ? 'mixed: default kept' : hurts ? 'default better' : 'tie: simpler kept'];
+    return [name, ...o, helps && !hurts ? 'CHANGE THE DEFAULT' : hurts && helps ? 'mixed: default kept' : hurts ? 'default better' : 'tie (within one question): default kept'];
   });
   printTable('rag-retrieval: protocol verdicts', ['variant', ...sets.map((s) => `${s.name} objective`), 'verdict'], verdicts);
 
