@@ -55,6 +55,8 @@ export const main: BenchMain = async (ctx) => {
     mase_h12: chosen[h12 - 1]!.mase,
     best_baseline_mase_h1: baselineMase(1),
     best_baseline_mase_h12: baselineMase(h12),
+    naive_mase_h1: result.models.naive?.[0]?.mase ?? NaN,
+    naive_mase_h12: result.models.naive?.[h12 - 1]?.mase ?? NaN,
     coverage_h12: chosen[h12 - 1]!.coverage,
     train_s: trainSeconds,
     predict_ms: predictMs,

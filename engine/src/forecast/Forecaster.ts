@@ -5,6 +5,7 @@ import { NaiveModel } from './models/NaiveModel.js';
 import { SeasonalNaiveModel } from './models/SeasonalNaiveModel.js';
 import { HoltWintersModel } from './models/HoltWintersModel.js';
 import { LstmModel, updateLstm } from './models/LstmModel.js';
+import { RidgeModel } from './models/RidgeModel.js';
 import { inverseTransform, seasonalPeriods, type PreparedSeries, type Transform } from './series/prepareSeries.js';
 import { EngineError } from '../errors.js';
 import { calibrateMargin } from './autoscale/calibrateMargin.js';
@@ -70,6 +71,7 @@ export function createModels(names: readonly ModelName[]): ForecastModel[] {
     seasonal_naive_day: () => new SeasonalNaiveModel('day'),
     seasonal_naive_week: () => new SeasonalNaiveModel('week'),
     holt_winters: () => new HoltWintersModel(),
+    ridge: () => new RidgeModel(),
     lstm: () => new LstmModel(),
   };
   return names.filter((n): n is Exclude<ModelName, 'ensemble'> => n !== 'ensemble').map((n) => all[n]());

@@ -125,7 +125,7 @@ export const forecastConfigSchema = z
     outageMaxZeroShare: z.coerce.number().min(0).max(1).default(0.2),
     /** Candidates tried by backtest; `ensemble` combines the best three per horizon. */
     models: z
-      .array(z.enum(['naive', 'seasonal_naive_day', 'seasonal_naive_week', 'holt_winters', 'lstm', 'ensemble']))
+      .array(z.enum(['naive', 'seasonal_naive_day', 'seasonal_naive_week', 'holt_winters', 'ridge', 'lstm', 'ensemble']))
       .min(1)
       .default(['naive', 'seasonal_naive_day', 'seasonal_naive_week', 'holt_winters', 'lstm', 'ensemble']),
     /** A model whose validation MASE at the longest horizon is above this is not promoted. */

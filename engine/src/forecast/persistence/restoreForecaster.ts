@@ -4,6 +4,7 @@ import { fittedNaive } from '../models/NaiveModel.js';
 import { fittedSeasonalNaive } from '../models/SeasonalNaiveModel.js';
 import { fittedHoltWinters, type HoltWintersParams } from '../models/HoltWintersModel.js';
 import { fittedLstm, type LstmParams } from '../models/LstmModel.js';
+import { fittedRidge, type RidgeParams } from '../models/RidgeModel.js';
 import { initTf, tf } from '../tf/initTf.js';
 import { EngineError } from '../../errors.js';
 
@@ -21,6 +22,9 @@ export async function restoreForecaster(spec: ForecasterSpec, lstmHandler?: tf.i
         break;
       case 'holt_winters':
         fitted.set(m.name, fittedHoltWinters(m.params as unknown as HoltWintersParams, m.horizon));
+        break;
+      case 'ridge':
+        fitted.set(m.name, fittedRidge(m.params as unknown as RidgeParams, m.horizon));
         break;
       case 'lstm': {
         if (!lstmHandler) break;
