@@ -27,6 +27,11 @@ export interface CloudOpsApi {
     request: { namespace?: string; service: string },
     onProgress?: (job: JobRecordDto) => void,
   ): Promise<RcaResult | Unavailable>;
+  /** Starts a root-cause analysis and answers with its job record at once; follow it with `jobEvents` or `job`. */
+  startRca(request: { namespace?: string; service: string }): Promise<JobRecordDto | Unavailable>;
+  job(id: string): Promise<JobRecordDto>;
+  /** The job's server-sent events through the backend's pass-through: each record as it changes, the final one last. */
+  jobEvents(id: string, signal?: AbortSignal): AsyncGenerator<JobRecordDto>;
   forecast(request: {
     namespace?: string;
     service: string;

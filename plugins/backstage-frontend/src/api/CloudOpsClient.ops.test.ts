@@ -6,7 +6,8 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { CloudOpsClient } from './CloudOpsClient';
-import { isUnavailable, type IncidentDto, type RepairActionDto } from './types';
+import { isUnavailable, type IncidentDto, type JobRecordDto, type RepairActionDto } from './types';
+import { followJob, type JobStreamState } from '../hooks/useJobStream';
 
 /**
  * The client's repair and incident calls against a real engine (demo profile, repair in approve mode on a fast
@@ -17,12 +18,6 @@ import { isUnavailable, type IncidentDto, type RepairActionDto } from './types';
 jest.setTimeout(120_000);
 
 function startEngine(): Promise<{ url: string; child: ChildProcess }> {
-  const script = `
-    import { startServer } from '@ai-cloudops/engine';
-    const server = await startServer({ config: JSON.parse(process.env.ENGINE_CONFIG) });
-    process.stdout.write('ENGINE_URL ' + server.url + '\\n');
-    process.on('SIGTERM', async () => { await server.close(); process.exit(0); });
-  `;
   const config = {
     logLevel: 'silent',
     server: { host: '127.0.0.1', port: 0 },
@@ -30,7 +25,8 @@ function startEngine(): Promise<{ url: string; child: ChildProcess }> {
     repair: { maxMode: 'approve', namespaces: ['shop'], scanIntervalSeconds: 1, tickSeconds: 1 },
   };
   // A child process: the engine is ESM with Node-only dependencies that Jest's module sandbox does not load.
-  const child = spawn(process.execPath, ['--input-type=module', '-e', script], {
+  // A script file: with `node -e --input-type=module` the engine's RCA worker threads inherit the flag and fail.
+  const child = spawn(process.execPath, [path.join(__dirname, '..', '__testUtils__', 'engineProcess.mjs')], {
     cwd: path.resolve(__dirname, '..', '..'),
     env: { ...process.env, ENGINE_CONFIG: JSON.stringify(config) },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -51,13 +47,31 @@ function startEngine(): Promise<{ url: string; child: ChildProcess }> {
   });
 }
 
-/** Forwards /api/aicloudops/engine/* to the engine; `repairDown` answers repair calls as an engine that cannot act. */
+interface PassThroughState {
+  /** Answer repair calls as an engine that cannot act on its cluster. */
+  repairDown: boolean;
+  /** Cut the next event stream after its first chunk, as a dropped connection. */
+  cutNextStream: boolean;
+  /** Refuse event streams (502), as a proxy that does not pass them. */
+  refuseStreams: boolean;
+  streams: number;
+}
+
+/** Forwards /api/aicloudops/engine/* to the engine, streaming as the backend does, misbehaving when told to. */
 async function startPassThrough(
   engineUrl: string,
-  state: { repairDown: boolean },
+  state: PassThroughState,
 ): Promise<{ base: string; server: Server }> {
   const server = createServer(async (req, res) => {
     const enginePath = (req.url ?? '').replace(/^\/api\/aicloudops\/engine/, '');
+    if (enginePath.endsWith('/events')) state.streams++;
+    if (state.refuseStreams && enginePath.endsWith('/events')) {
+      res.writeHead(502, { 'content-type': 'application/json' });
+      res.end(
+        JSON.stringify({ error: { code: 'BAD_GATEWAY', message: 'event streams are not passed here' } }),
+      );
+      return;
+    }
     if (state.repairDown && enginePath.startsWith('/api/v1/repair/')) {
       res.writeHead(503, { 'content-type': 'application/json' });
       res.end(
@@ -75,8 +89,21 @@ async function startPassThrough(
       headers: { accept: 'application/json', ...(body ? { 'content-type': 'application/json' } : {}) },
       body,
     });
-    res.writeHead(upstream.status, { 'content-type': 'application/json' });
-    res.end(await upstream.text());
+    res.writeHead(upstream.status, {
+      'content-type': upstream.headers.get('content-type') ?? 'application/json',
+    });
+    const cut = enginePath.endsWith('/events') && state.cutNextStream;
+    state.cutNextStream = state.cutNextStream && !cut;
+    const reader = upstream.body!.getReader();
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) return void res.end();
+      res.write(value);
+      if (cut && !Buffer.from(value).toString().includes('event: done')) {
+        await reader.cancel();
+        return void res.destroy();
+      }
+    }
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return { base: `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/aicloudops`, server };
@@ -95,7 +122,12 @@ async function eventually<T>(read: () => Promise<T | undefined>, timeoutMs = 45_
 describe('CloudOpsClient repairs and incidents against a real engine', () => {
   let engine: { url: string; child: ChildProcess };
   let passThrough: { base: string; server: Server };
-  const state = { repairDown: false };
+  const state: PassThroughState = {
+    repairDown: false,
+    cutNextStream: false,
+    refuseStreams: false,
+    streams: 0,
+  };
   let client: CloudOpsClient;
   const engineJson = async <T>(p: string, init?: RequestInit): Promise<T> =>
     (await (
@@ -186,5 +218,48 @@ describe('CloudOpsClient repairs and incidents against a real engine', () => {
     } finally {
       state.repairDown = false;
     }
+  });
+
+  describe('followJob (the useJobStream hook without React)', () => {
+    const follow = async (id: string) => {
+      const seen: Array<Partial<JobStreamState>> = [];
+      await followJob(client, id, new AbortController().signal, (u) => seen.push(u), {
+        maxReconnects: 2,
+        reconnectMs: 100,
+        pollMs: 300,
+      });
+      return { seen, last: seen.filter((u) => u.job).at(-1)!.job! };
+    };
+    const startRca = async () => {
+      const started = await client.startRca({ namespace: 'shop', service: 'checkout' });
+      if (isUnavailable(started)) throw new Error(started.message);
+      return started;
+    };
+
+    it('reconnects when the stream drops mid-job and ends on the final record', async () => {
+      state.streams = 0;
+      state.cutNextStream = true;
+      const job = await startRca();
+      const { seen, last } = await follow(job.id);
+      const final = await engineJson<JobRecordDto>(`/api/v1/jobs/${job.id}`);
+      expect(final.status).toBe('succeeded');
+      expect(last).toMatchObject({ id: job.id, status: final.status });
+      expect(state.streams).toBeGreaterThanOrEqual(2);
+      expect(seen.some((u) => u.transport === 'poll')).toBe(false);
+    });
+
+    it('polls when event streams are refused', async () => {
+      state.streams = 0;
+      state.refuseStreams = true;
+      try {
+        const job = await startRca();
+        const { seen, last } = await follow(job.id);
+        expect(last.status).toBe('succeeded');
+        expect(seen).toContainEqual({ transport: 'poll' });
+        expect(state.streams).toBe(3); // the first attempt and two reconnections
+      } finally {
+        state.refuseStreams = false;
+      }
+    });
   });
 });

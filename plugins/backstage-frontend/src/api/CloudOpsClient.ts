@@ -75,6 +75,22 @@ export class CloudOpsClient implements CloudOpsApi {
     return job.result as RcaResult;
   }
 
+  async startRca(request: { namespace?: string; service: string }): Promise<JobRecordDto | Unavailable> {
+    const engine = await this.engine();
+    const body = { ...(request.namespace ? { namespace: request.namespace } : {}), target: { service: request.service } };
+    return capability(() => engine.startRca(body), 'Root-cause analysis');
+  }
+
+  async job(id: string): Promise<JobRecordDto> {
+    return (await this.engine()).job(id);
+  }
+
+  async *jobEvents(id: string, signal?: AbortSignal): AsyncGenerator<JobRecordDto> {
+    const engine = await this.engine();
+    const path = `/api/v1/jobs/${encodeURIComponent(id)}/events`;
+    for await (const message of engine.stream<JobRecordDto>('GET', path, undefined, signal)) yield message.data;
+  }
+
   async forecast(request: {
     namespace?: string;
     service: string;

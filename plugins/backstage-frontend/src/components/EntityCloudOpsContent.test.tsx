@@ -86,6 +86,23 @@ class TestCloudOpsApi implements CloudOpsApi {
     this.calls.push(`workloads ${ref.kind}:${ref.namespace}/${ref.name}`);
     return this.data.workloads;
   }
+  private rcaRequest?: { namespace?: string; service: string };
+  private job_(status: JobRecordDto['status'], result?: RcaResult): JobRecordDto {
+    return { id: 'j1', kind: 'rca', status, progress: status === 'running' ? 0.5 : 1, message: status === 'running' ? 'scoring' : status, params: {}, createdAt: '', ...(result ? { result } : {}) };
+  }
+  async startRca(request: { namespace?: string; service: string }) {
+    this.calls.push(`rca ${request.namespace}/${request.service}`);
+    this.rcaRequest = request;
+    return this.job_('queued');
+  }
+  async job() {
+    return this.job_('succeeded', await this.runRca(this.rcaRequest!));
+  }
+  /** The engine's job stream: the current record, a progress update, then the final record. */
+  async *jobEvents() {
+    yield this.job_('running');
+    yield this.job_('succeeded', await this.runRca(this.rcaRequest!));
+  }
   async runRca(request: { namespace?: string; service: string }, onProgress?: (job: JobRecordDto) => void): Promise<RcaResult> {
     this.calls.push(`rca ${request.namespace}/${request.service}`);
     onProgress?.({ id: 'j1', kind: 'rca', status: 'running', progress: 0.5, message: 'scoring', params: {}, createdAt: '' });

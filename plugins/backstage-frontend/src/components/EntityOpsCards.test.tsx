@@ -161,6 +161,16 @@ class OpsApi implements CloudOpsApi {
   async runRca(): Promise<never> {
     throw new Error('not used');
   }
+  async startRca(): Promise<never> {
+    throw new Error('not used');
+  }
+  async job(): Promise<never> {
+    throw new Error('not used');
+  }
+  // eslint-disable-next-line require-yield
+  async *jobEvents(): AsyncGenerator<never> {
+    throw new Error('not used');
+  }
   async forecast(): Promise<never> {
     throw new Error('not used');
   }

@@ -4,7 +4,14 @@ import { useApi } from '@backstage/core-plugin-api';
 import Button from '@mui/material/Button';
 import Typography from '@mui/material/Typography';
 import { cloudOpsApiRef } from '../api/CloudOpsApi';
-import { isUnavailable, type JobRecordDto, type RcaCandidate, type RcaResult, type Unavailable } from '../api/types';
+import {
+  isUnavailable,
+  type JobRecordDto,
+  type RcaCandidate,
+  type RcaResult,
+  type Unavailable,
+} from '../api/types';
+import { isFinalJob, useJobStream } from '../hooks/useJobStream';
 
 type CandidateRow = RcaCandidate & { id: string; rank: number };
 
@@ -30,21 +37,36 @@ function summarizeEvidence(candidate: RcaCandidate): string {
 
 export function RcaCard({ service, namespace }: { service: string; namespace?: string }) {
   const api = useApi(cloudOpsApiRef);
-  const [running, setRunning] = useState(false);
-  const [job, setJob] = useState<JobRecordDto>();
-  const [result, setResult] = useState<RcaResult | Unavailable>();
-  const [error, setError] = useState<Error>();
+  const [starting, setStarting] = useState(false);
+  const [started, setStarted] = useState<JobRecordDto | Unavailable>();
+  const [startError, setStartError] = useState<Error>();
+  const jobId = started && !isUnavailable(started) && !isFinalJob(started) ? started.id : undefined;
+  // Progress over the job's event stream (reconnecting, polling as a fallback).
+  const stream = useJobStream(jobId);
+  const job = stream.job ?? (started && !isUnavailable(started) ? started : undefined);
+  const running = starting || (job !== undefined && !isFinalJob(job));
+  const error =
+    startError ??
+    stream.error ??
+    (job && isFinalJob(job) && job.status !== 'succeeded' ? jobError(job) : undefined);
+  // The job schema keeps results unknown (one store serves every kind); an RCA job's result is an RcaResult.
+  const result: RcaResult | Unavailable | undefined =
+    started && isUnavailable(started)
+      ? started
+      : job?.status === 'succeeded'
+        ? (job.result as RcaResult)
+        : undefined;
 
   const run = async () => {
-    setRunning(true);
-    setError(undefined);
-    setResult(undefined);
+    setStarting(true);
+    setStartError(undefined);
+    setStarted(undefined);
     try {
-      setResult(await api.runRca({ service, ...(namespace ? { namespace } : {}) }, setJob));
+      setStarted(await api.startRca({ service, ...(namespace ? { namespace } : {}) }));
     } catch (e) {
-      setError(e as Error);
+      setStartError(e as Error);
     } finally {
-      setRunning(false);
+      setStarting(false);
     }
   };
 
@@ -87,4 +109,8 @@ export function RcaCard({ service, namespace }: { service: string; namespace?: s
       ) : null}
     </InfoCard>
   );
+}
+
+function jobError(job: JobRecordDto): Error {
+  return new Error(`root-cause analysis ${job.status}: ${job.error?.message ?? job.message}`);
 }
