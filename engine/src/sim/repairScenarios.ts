@@ -3,6 +3,7 @@ import { MemoryAuditLog } from '../repair/audit/MemoryAuditLog.js';
 import { repairConfigSchema } from '../repair/config.js';
 import type { ActionRecord } from '../repair/executor/ActionRecord.js';
 import { KubernetesActuator } from '../repair/executor/KubernetesActuator.js';
+import { scanSnapshot } from '../repair/detectors/index.js';
 import { RepairService } from '../repair/RepairService.js';
 import { defaultRuleFile } from '../repair/rules/defaultRules.js';
 import { RuleBook, parseRuleFile } from '../repair/rules/loadRules.js';
@@ -258,4 +259,28 @@ function outcome(
       state: a.state,
     })),
   };
+}
+
+/**
+ * The do-nothing baseline: the same fault on a fresh cluster, no repair loop, `steps` steps of cluster time; true when
+ * the finding cleared by itself (it was seen, and is gone at the end).
+ */
+export async function clearsWithoutRepair(scenario: RepairScenario, steps = 120): Promise<boolean> {
+  const clock = { now: Date.now() };
+  const cluster = await SimulatedCluster.start({ seedShop: true, tickMs: 0, clock: () => clock.now });
+  try {
+    const actuator = new KubernetesActuator('simulated', cluster.kubeConfig());
+    const present = async () =>
+      scanSnapshot(await actuator.snapshot(''), new Date(clock.now)).some((f) => f.type === scenario.finding);
+    scenario.inject(cluster);
+    let seen = false;
+    for (let step = 0; step < steps; step++) {
+      cluster.step(1);
+      clock.now += SECONDS_PER_STEP * 1000;
+      if (step % 10 === 9) seen ||= await present();
+    }
+    return seen && !(await present());
+  } finally {
+    await cluster.stop();
+  }
 }
