@@ -37,6 +37,14 @@ describe('App', () => {
     expect(await screen.findByTestId(testIds.assistant.container, undefined, { timeout: 20000 })).toBeInTheDocument();
   });
 
+  test.each([
+    ['/repairs', testIds.repairs.container],
+    ['/alerts', testIds.alerts.container],
+  ])('routes %s to its page', async (path, container) => {
+    renderAt(path);
+    expect(await screen.findByTestId(container, undefined, { timeout: 20000 })).toBeInTheDocument();
+  });
+
   test('sends unknown paths to the overview', async () => {
     renderAt('/nowhere');
     expect(await screen.findByTestId(testIds.overview.container, undefined, { timeout: 20000 })).toBeInTheDocument();
