@@ -162,6 +162,13 @@ describe('action catalog', () => {
     expect(plan.requests[0]).toMatchObject({ verb: 'delete', uid: pod.metadata!.uid });
     await actuator.send(plan.requests[0]!, { dryRun: true });
     expect(await actuator.read(plan.requests[0]!.ref)).toBeDefined();
+    // A pod replaced under the same name has another uid: the delete planned for the old one is refused.
+    const stale = { ...plan.requests[0]!, uid: 'a-uid-from-before' } as (typeof plan.requests)[0];
+    await expect(actuator.send(stale!, { dryRun: false })).rejects.toMatchObject({
+      code: 'CONFLICT',
+      message: expect.stringContaining('Precondition failed: UID'),
+    });
+    expect(await actuator.read(plan.requests[0]!.ref)).toBeDefined();
   });
 
   it('notify plans nothing to send', async () => {

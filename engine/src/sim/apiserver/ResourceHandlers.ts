@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { badRequest, invalid, notFound, type StatusCause } from './ApiError.js';
+import { ApiError, badRequest, invalid, notFound, type StatusCause } from './ApiError.js';
 import { clone, type KubeObject } from './KubeObject.js';
 import type { ObjectStore } from './ObjectStore.js';
 import { applyPatch, deepEqual } from './patch.js';
@@ -140,6 +140,7 @@ export class ResourceHandlers {
   delete(target: RequestTarget, query: URLSearchParams, body: unknown): HandlerResult {
     const { type, namespace, name } = target;
     const current = this.require(target);
+    checkPreconditions(body, current, type);
     const dryRun = isDryRun(query);
     const key = resourceKey(type);
     const grace = gracePeriod(query, body, current);
@@ -339,6 +340,24 @@ function toScale(obj: KubeObject): KubeObject {
     spec: { replicas: spec.replicas ?? 0 },
     status: { replicas: status.replicas ?? 0, selector: selectorString(spec.selector) },
   };
+}
+
+/** DeleteOptions.preconditions, as kube-apiserver checks them: a uid or resourceVersion that differs is a 409. */
+function checkPreconditions(body: unknown, current: KubeObject, type: ResourceType): void {
+  const pre = (body as { preconditions?: { uid?: string; resourceVersion?: string } } | undefined)
+    ?.preconditions;
+  const mismatch = (label: string, want: string | undefined, have: string | undefined) =>
+    want !== undefined && want !== '' && want !== have
+      ? new ApiError(
+          'Conflict',
+          `Precondition failed: ${label} in precondition: ${want}, ${label} in object meta: ${have ?? ''}`,
+          { name: current.metadata.name, group: type.group, kind: type.plural },
+        )
+      : undefined;
+  const error =
+    mismatch('UID', pre?.uid, current.metadata.uid) ??
+    mismatch('ResourceVersion', pre?.resourceVersion, current.metadata.resourceVersion);
+  if (error) throw error;
 }
 
 function gracePeriod(query: URLSearchParams, body: unknown, current: KubeObject): number {
