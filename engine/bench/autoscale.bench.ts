@@ -57,6 +57,15 @@ export const main: BenchMain = async (ctx) => {
   const predictive = simulateAutoscaling(demand, predictivePolicy(lookupOver(testStart, n), capacity, cfg, margin), cfg);
   const nowcast = simulateAutoscaling(demand, predictivePolicy(lookupOver(testStart, n, false), capacity, cfg, withoutForecast.margin), cfg);
   const noMargin = simulateAutoscaling(demand, predictivePolicy(lookupOver(testStart, n), capacity, cfg, 1), cfg);
+  // The scale-down window of the predictive rule, each value beside the same rule without a forecast.
+  const windows = [0, 150, 300].filter((w) => w !== cfg.predictiveScaleDownSeconds);
+  const windowRuns = windows.flatMap((w) => {
+    const c = { ...cfg, predictiveScaleDownSeconds: w };
+    return [
+      [`predictive, scale-down window ${w}s`, simulateAutoscaling(demand, predictivePolicy(lookupOver(testStart, n), capacity, c, margin), c)],
+      [`same rule without forecast, scale-down window ${w}s`, simulateAutoscaling(demand, predictivePolicy(lookupOver(testStart, n, false), capacity, c, withoutForecast.margin), c)],
+    ] as Array<[string, ReplayResult]>;
+  });
   const pct = (a: number, b: number) => (b > 0 ? (100 * (a - b)) / b : 0);
   const row = (label: string, r: ReplayResult) => [
     label,
@@ -71,13 +80,14 @@ export const main: BenchMain = async (ctx) => {
   printTable(
     `autoscale: ${fitted.path.split('/').slice(-2).join('/')} column ${fitted.column}, last ${fitted.testDays} d, ` +
       `capacity ${capacity.toFixed(2)}/replica, start-up ${cfg.podStartupSeconds}s, sync ${cfg.syncPeriodSeconds}s, ` +
-      `metric window ${cfg.metricWindowSeconds}s, forecaster ${forecaster.chosen} (trained ${fitted.trainSeconds.toFixed(1)} s)`,
+      `metric window ${cfg.metricWindowSeconds}s, predictive scale-down window ${cfg.predictiveScaleDownSeconds}s, forecaster ${forecaster.chosen} (trained ${fitted.trainSeconds.toFixed(1)} s)`,
     ['policy', 'under-provisioned min', 'vs HPA', 'replica-hours', 'vs HPA', 'peak replicas', 'scale events', 'scored min'],
     [
       row('reactive HPA (baseline)', hpa),
       row(`predictive, margin ${margin.toFixed(3)} (config default, headline)`, predictive),
       row(`same rule without forecast, margin ${withoutForecast.margin.toFixed(3)}`, nowcast),
       row('predictive without margin (1.000)', noMargin),
+      ...windowRuns.map(([label, r]) => row(label, r)),
       row('reactive HPA on an instant metric (reference)', hpaInstant),
     ],
   );
@@ -105,5 +115,16 @@ export const main: BenchMain = async (ctx) => {
     hpa_instant_under_min: hpaInstant.underMinutes,
     hpa_instant_replica_h: hpaInstant.replicaHours,
     capacity,
+    ...Object.fromEntries(
+      windowRuns.flatMap(([label, r]) => {
+        const w = /(\d+)s$/.exec(label)![1];
+        const kind = label.startsWith('predictive') ? 'window' : 'nowcast_window';
+        return [
+          [`${kind}_${w}_under_min`, r.underMinutes],
+          [`${kind}_${w}_replica_h`, r.replicaHours],
+          [`${kind}_${w}_scale_events`, r.scaleEvents],
+        ];
+      }),
+    ),
   };
 };

@@ -9,8 +9,9 @@ import { demandAt, observedDemand, type ScalingPolicy } from './simulateAutoscal
  * The prediction is the forecast path's shape anchored on the live metric: peak of the path over the coming window
  * times observed / path-now. The forecast says where load is heading, the live metric says where it is, so a
  * forecast that is off in level but right in direction still helps, and without a forecast (cold start) the policy
- * is a calibrated reactive rule. Scale-down is immediate (no backward stabilisation window): the margin and the
- * look-ahead window already keep the pods the coming window needs, and re-adding a pod is what the look-ahead is for.
+ * is a calibrated reactive rule. Scale-down waits `predictiveScaleDownSeconds` (the highest recommendation over
+ * that window, as the HPA does): without it the rule followed every dip of the look-ahead and made about twice the
+ * HPA's scale events.
  */
 export interface ForecastLookup {
   start: number;
@@ -59,7 +60,14 @@ export function predictivePolicy(lookup: ForecastLookup, capacity: number, confi
   if (!(margin > 0)) throw new Error('margin must be positive');
   return {
     name: 'predictive',
-    scaleDownStabilizationSeconds: 0,
-    recommend: (view) => replicasWithinBand(predictedPeak(lookup, view.now, view.demand, config) * margin, capacity, config),
+    scaleDownStabilizationSeconds: config.predictiveScaleDownSeconds,
+    recommend: (view) => {
+      const covered = predictedPeak(lookup, view.now, view.demand, config) * margin;
+      const needed = replicasWithinBand(covered, capacity, config);
+      if (needed >= view.replicas) return needed;
+      // Hysteresis, as the HPA's own tolerance band: scale down only to the count that would still hold the covered
+      // demand with the band's slack to spare, so demand hovering at a boundary does not flap a pod in and out.
+      return Math.min(view.replicas, replicasWithinBand(covered / (1 - config.tolerance), capacity, config));
+    },
   };
 }
