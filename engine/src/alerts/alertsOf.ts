@@ -1,6 +1,7 @@
 import type { Engine } from '../engine.js';
 import { AlertService, type AlertServiceOptions } from './AlertService.js';
 import { PrometheusAlertPoller } from './ingest/PrometheusAlertPoller.js';
+import { startEngineAnomalyAlerts } from './anomaly/startAnomalyAlerts.js';
 
 const services = new WeakMap<Engine, AlertService>();
 
@@ -25,7 +26,10 @@ export function alertsOf(engine: Engine, overrides: Pick<AlertServiceOptions, 'n
   return service;
 }
 
-/** What the server runs: the clock tick, and the Prometheus poller when configured. Returns the stop function. */
+/**
+ * What the server runs: the clock tick, the Prometheus poller and the anomaly alerts when configured. Returns the
+ * stop function.
+ */
 export async function startAlerting(engine: Engine): Promise<() => void> {
   const service = alertsOf(engine);
   await service.start();
@@ -36,7 +40,12 @@ export async function startAlerting(engine: Engine): Promise<() => void> {
     poller = new PrometheusAlertPoller({ url: metrics.url, intervalSeconds: pollSeconds, headers: metrics.headers ?? {}, service, logger: engine.context.logger });
     poller.start();
   }
+  const anomalyConfig = engine.config.alerts.anomaly;
+  const anomaly = anomalyConfig
+    ? await startEngineAnomalyAlerts(engine, anomalyConfig, { intervalSeconds: anomalyConfig.intervalSeconds })
+    : undefined;
   return () => {
+    anomaly?.stop();
     poller?.stop();
     service.stop();
   };

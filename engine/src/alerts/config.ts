@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { parseMatcher } from './matchers.js';
+import { anomalyAlertSourceSchema } from './anomaly/AnomalyAlertSource.js';
 
 /**
  * Settings of unified alerting. The defaults were chosen across the development streams of
@@ -149,6 +150,11 @@ export const alertsConfigSchema = z
     prometheusPollSeconds: z.coerce.number().min(0).default(0),
     /** Seconds between clock ticks that release held incidents ("for T") and resolve stale ones. */
     tickSeconds: z.coerce.number().positive().default(1),
+    /**
+     * Anomaly alerts without thresholds: these signals are read through the metrics source every `intervalSeconds`
+     * and their detections enter the pipeline as alerts with source `anomaly`. Off unless signals are listed.
+     */
+    anomaly: anomalyAlertSourceSchema.extend({ intervalSeconds: z.coerce.number().positive().default(60) }).optional(),
   })
   .prefault({});
 

@@ -1,0 +1,53 @@
+import type { FastifyInstance } from 'fastify';
+import pino from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseConfig } from '../../src/config/loadConfig.js';
+import { createEngine, type Engine } from '../../src/engine.js';
+import { API_PREFIX, buildApp } from '../../src/server/app.js';
+
+/**
+ * Anomaly alerts switched on by config alone, as a user would: `alerts.anomaly.signals` in the engine's config, a
+ * latency fault under way in the demo shop when the server starts, and the detection listed by GET /api/v1/alerts
+ * with source `anomaly`.
+ */
+const QUERY =
+  'sum by (service) (rate(http_request_duration_seconds_sum{namespace="shop",service="payment"}[2m]))' +
+  ' / sum by (service) (rate(http_request_duration_seconds_count{namespace="shop",service="payment"}[2m]))';
+
+describe('alerts.anomaly in the config', () => {
+  let engine: Engine;
+  let app: FastifyInstance;
+  beforeAll(async () => {
+    engine = await createEngine(
+      parseConfig({
+        profile: 'demo',
+        logLevel: 'silent',
+        cluster: { kind: 'simulated', injectFaults: false },
+        alerts: { anomaly: { signals: [{ name: 'payment_latency', query: QUERY }], historySeconds: 26 * 3600, intervalSeconds: 3600 } },
+      }),
+      { logger: pino({ level: 'silent' }) },
+    );
+    const demo = engine.demo!;
+    demo.ledger.inject({ type: 'latency', namespace: demo.namespace, service: 'payment', startedAt: Date.now() / 1000 - 20 * 60 });
+    app = await buildApp(engine);
+    await app.ready();
+  }, 60_000);
+  afterAll(async () => {
+    await app?.close();
+    await engine?.close();
+  });
+
+  it('raises an anomaly alert for the fault, reachable through the API', async () => {
+    const listed = async () => {
+      const res = await app.inject({ method: 'GET', url: `${API_PREFIX}/alerts?status=all` });
+      const body = res.json() as { items: Array<{ source: string; labels: Record<string, string> }> };
+      return body.items.find((a) => a.labels.signal === 'payment_latency');
+    };
+    await expect.poll(listed, { timeout: 45_000, interval: 500 }).toBeDefined();
+    expect((await listed())!.source).toBe('anomaly');
+  }, 60_000);
+
+  it('refuses an anomaly signal without a query, naming the field', () => {
+    expect(() => parseConfig({ alerts: { anomaly: { signals: [{ name: 'x' }] } } })).toThrow(/alerts\.anomaly\.signals\.0\.query/);
+  });
+});
