@@ -107,12 +107,27 @@ describe('built plugin in a browser', () => {
       ['assistant', testIds.assistant.container],
       ['forecast', testIds.forecast.container],
       ['root-cause', testIds.rootCause.container],
+      ['repairs', testIds.repairs.container],
+      ['alerts', testIds.alerts.container],
     ] as const) {
       const { page, errors } = await open(route);
       await page.getByTestId(id).waitFor({ timeout: 30_000 });
       expect(errors).toEqual([]);
       await page.close();
     }
+  });
+
+  test('the repairs page reads the kill switch and the audit chain, and the alerts page the compression figures', async () => {
+    const repairs = await open('repairs');
+    await repairs.page.getByTestId(testIds.repairs.auditVerify).waitFor({ timeout: 30_000 });
+    await expect(repairs.page.getByTestId(testIds.repairs.killSwitch).textContent()).resolves.toContain('Kill switch');
+    expect(repairs.errors).toEqual([]);
+    await repairs.page.close();
+    const alerts = await open('alerts');
+    await alerts.page.getByTestId(testIds.alerts.stats).waitFor({ timeout: 30_000 });
+    await expect(alerts.page.getByTestId(testIds.alerts.stats).textContent()).resolves.toContain('Compression');
+    expect(alerts.errors).toEqual([]);
+    await alerts.page.close();
   });
 
   test('the assistant answers a question with numbered citations', async () => {
