@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Command } from 'commander';
 import type { CliContext } from '../CliContext.js';
 import { startServer } from '../../server/startServer.js';
@@ -11,11 +14,16 @@ export function registerServe(program: Command, cli: CliContext): void {
     .option('--host <host>', 'listen address (overrides server.host)')
     .action(async (options: { port?: string; host?: string }) => {
       const config = cli.loadConfig({
-        server: { ...(options.port !== undefined ? { port: options.port } : {}), ...(options.host ? { host: options.host } : {}) },
+        server: {
+          ...(options.port !== undefined ? { port: options.port } : {}),
+          ...(options.host ? { host: options.host } : {}),
+        },
       });
       const logger = createLogger(config, { pretty: process.stdout.isTTY });
       const server = await startServer({ config, logger, scheduleDemoFaults: true });
+      const kube = server.engine.demo ? writeKubeconfig(server.engine.demo.cluster) : undefined;
       const shutdown = async (signal: string) => {
+        if (kube) rmSync(kube.dir, { recursive: true, force: true });
         logger.info({ signal }, 'shutting down: finishing in-flight requests and jobs');
         const force = setTimeout(() => process.exit(1), (config.server.shutdownGraceSeconds + 5) * 1000);
         force.unref();
@@ -24,11 +32,28 @@ export function registerServe(program: Command, cli: CliContext): void {
       };
       process.once('SIGINT', () => void shutdown('SIGINT'));
       process.once('SIGTERM', () => void shutdown('SIGTERM'));
-      printBanner(server.url, config.profile, !!server.engine.demo);
+      printBanner(server.url, config.profile, !!server.engine.demo, kube);
     });
 }
 
-function printBanner(url: string, profile: string, demo: boolean): void {
+interface DemoKubeconfig {
+  dir: string;
+  path: string;
+  server: string;
+}
+
+/**
+ * Writes a kubeconfig for the demo's simulated API server into a fresh temp dir (0600: it holds the simulated
+ * cluster's token), so kubectl sees the same cluster the engine analyses. Removed on shutdown.
+ */
+function writeKubeconfig(cluster: { url: string; kubeConfig(): { exportConfig(): string } }): DemoKubeconfig {
+  const dir = mkdtempSync(join(tmpdir(), 'aicloudops-demo-'));
+  const path = join(dir, 'kubeconfig');
+  writeFileSync(path, cluster.kubeConfig().exportConfig(), { mode: 0o600 });
+  return { dir, path, server: cluster.url };
+}
+
+function printBanner(url: string, profile: string, demo: boolean, kube?: DemoKubeconfig): void {
   const lines = [
     '',
     `AI-CloudOps engine is up (profile ${profile}).`,
@@ -42,6 +67,13 @@ function printBanner(url: string, profile: string, demo: boolean): void {
     lines.push(
       `  demo faults    ${url}/api/v1/demo/faults`,
       `  demo metrics   ${url}/demo/metrics   (point a Prometheus scrape job here)`,
+      ...(kube
+        ? [
+            `  Kubernetes API ${kube.server}   (simulated cluster)`,
+            `  kubeconfig     ${kube.path}`,
+            `                 KUBECONFIG=${kube.path} kubectl get pods -n shop`,
+          ]
+        : []),
       '',
       'The demo shop runs on a simulated cluster with synthetic metrics; a fault is already under way and',
       'another is injected every few minutes. Press Ctrl+C to stop.',

@@ -9,6 +9,8 @@ export type StatusReason =
   | 'Invalid'
   | 'BadRequest'
   | 'MethodNotAllowed'
+  | 'NotAcceptable'
+  | 'UnsupportedMediaType'
   | 'Unauthorized'
   | 'Gone'
   | 'Expired'
@@ -46,6 +48,8 @@ const CODE_BY_REASON: Record<StatusReason, number> = {
   Invalid: 422,
   BadRequest: 400,
   MethodNotAllowed: 405,
+  NotAcceptable: 406,
+  UnsupportedMediaType: 415,
   Unauthorized: 401,
   Gone: 410,
   Expired: 410,

@@ -1,4 +1,6 @@
+import { AUTHORIZATION_GROUP, AUTHORIZATION_RESOURCES } from './accessReview.js';
 import type { ResourceRegistry } from './ResourceRegistry.js';
+import { resourceKey, type ResourceType } from './ResourceType.js';
 
 /** Discovery documents clients (kubectl, client-node helpers) may ask for before they call a resource. */
 export const SIMULATED_VERSION = {
@@ -15,6 +17,35 @@ export const SIMULATED_VERSION = {
 
 const VERBS = ['create', 'delete', 'get', 'list', 'patch', 'update', 'watch'];
 
+/** The kinds kube-apiserver puts in the `all` category, which `kubectl get all` expands. */
+const ALL_CATEGORY = new Set([
+  '/pods',
+  '/services',
+  '/replicationcontrollers',
+  'apps/deployments',
+  'apps/replicasets',
+  'apps/statefulsets',
+  'apps/daemonsets',
+  'autoscaling/horizontalpodautoscalers',
+  'batch/jobs',
+  'batch/cronjobs',
+]);
+
+const categoriesOf = (t: ResourceType) => (ALL_CATEGORY.has(resourceKey(t)) ? { categories: ['all'] } : {});
+
+const authorizationResources = () => ({
+  kind: 'APIResourceList',
+  apiVersion: 'v1',
+  groupVersion: `${AUTHORIZATION_GROUP}/v1`,
+  resources: AUTHORIZATION_RESOURCES.map((r) => ({
+    name: r.name,
+    singularName: '',
+    namespaced: false,
+    kind: r.kind,
+    verbs: ['create'],
+  })),
+});
+
 export function discoveryDocument(path: string, registry: ResourceRegistry, serverAddress: string): unknown {
   if (path === '/version' || path === '/version/') return SIMULATED_VERSION;
   if (path === '/api' || path === '/api/') {
@@ -28,13 +59,14 @@ export function discoveryDocument(path: string, registry: ResourceRegistry, serv
     return {
       kind: 'APIGroupList',
       apiVersion: 'v1',
-      groups: registry.groups().map((g) => ({
+      groups: [...registry.groups(), { name: AUTHORIZATION_GROUP, versions: ['v1'] }].map((g) => ({
         name: g.name,
         versions: g.versions.map((v) => ({ groupVersion: `${g.name}/${v}`, version: v })),
         preferredVersion: { groupVersion: `${g.name}/${g.versions[0]}`, version: g.versions[0] },
       })),
     };
   }
+  if (/^\/apis\/authorization\.k8s\.io\/v1\/?$/.test(path)) return authorizationResources();
   const core = /^\/api\/(v1)\/?$/.exec(path);
   const named = /^\/apis\/([^/]+)\/([^/]+)\/?$/.exec(path);
   const [group, version] = core ? ['', core[1]!] : named ? [named[1]!, named[2]!] : [undefined, undefined];
@@ -51,12 +83,14 @@ export function discoveryDocument(path: string, registry: ResourceRegistry, serv
         kind: t.kind,
         verbs: VERBS,
         ...(t.shortNames ? { shortNames: t.shortNames } : {}),
+        ...categoriesOf(t),
       },
       ...(t.subresources ?? []).map((sub) => ({
         name: `${t.plural}/${sub}`,
         singularName: '',
         namespaced: t.namespaced,
-        kind: sub === 'scale' ? 'Scale' : t.kind,
+        // kubectl scale converts through the Scale kind's own group/version, as kube-apiserver announces it.
+        ...(sub === 'scale' ? { group: 'autoscaling', version: 'v1', kind: 'Scale' } : { kind: t.kind }),
         verbs: sub === 'log' ? ['get'] : ['get', 'patch', 'update'],
       })),
     ]),
