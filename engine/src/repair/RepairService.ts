@@ -1,7 +1,9 @@
 import { EventEmitter, on } from 'node:events';
 import { hostname } from 'node:os';
 import type { Logger } from 'pino';
+import type { Role } from '../config/schema.js';
 import { EngineError } from '../errors.js';
+import { roleAtLeast } from '../server/auth.js';
 import type { LeaderLease } from '../sources/cluster/ClusterSource.js';
 import type { MetricsSource } from '../sources/metrics/MetricsSource.js';
 import type { Store } from '../store/Store.js';
@@ -30,8 +32,16 @@ export interface RepairServiceDeps {
   config: RepairConfig;
   logger: Logger;
   metrics?: Pick<MetricsSource, 'instantQuery'>;
+  /**
+   * Calls back when something changes for the worse in the cluster (a pod turned unready, say), so a scan runs at
+   * once instead of waiting for the schedule. Resolves to a handle that stops watching.
+   */
+  watch?: (onChange: () => void) => Promise<{ stop(): void }>;
   now?: () => Date;
 }
+
+/** A burst of watch events (a rollout touches every pod) becomes one scan this long after the first. */
+const WATCH_DEBOUNCE_MS = 2_000;
 
 export interface RepairScan {
   at: string;
@@ -44,6 +54,23 @@ export interface RepairPlanResult extends RepairScan {
 }
 
 const KILL_SWITCH_KEY = 'repair:kill-switch';
+
+/** Who decides: the API's principal (token name and role). */
+export interface Principal {
+  name: string;
+  role: Role;
+}
+
+/** Approvals need the operator role whoever calls (the API, the Backstage backend, an embedder). */
+function decider(principal: Principal): string {
+  if (!roleAtLeast(principal.role, 'operator')) {
+    throw new EngineError(
+      'FORBIDDEN',
+      `role ${principal.role} may not approve or reject repairs; it needs operator`,
+    );
+  }
+  return principal.name;
+}
 
 /**
  * The repair loop as a service: scans (on a schedule and on demand), plans with the rules in force, hands planned
@@ -60,6 +87,9 @@ export class RepairService {
   private timers: NodeJS.Timeout[] = [];
   private leading = false;
   private running?: Promise<void>;
+  private watchHandle?: { stop(): void };
+  /** Scans started by a watch event rather than the schedule (for operators and tests). */
+  watchScans = 0;
 
   constructor(private readonly deps: RepairServiceDeps) {
     this.now = deps.now ?? (() => new Date());
@@ -172,9 +202,36 @@ export class RepairService {
     ];
     for (const t of this.timers) t.unref();
     round(true)();
+    this.startWatch(round(true));
+  }
+
+  /** Scans soon after the cluster reports a change for the worse, debounced, on top of the schedule. */
+  private startWatch(scan: () => void): void {
+    if (!this.deps.watch) return;
+    let pending: NodeJS.Timeout | undefined;
+    const onChange = () => {
+      if (pending || !this.timers.length) return;
+      pending = setTimeout(() => {
+        pending = undefined;
+        this.watchScans++;
+        scan();
+      }, WATCH_DEBOUNCE_MS);
+      pending.unref();
+    };
+    this.deps
+      .watch(onChange)
+      .then((handle) => (this.watchHandle = handle))
+      .catch((error: unknown) =>
+        this.deps.logger.warn(
+          { err: error instanceof Error ? error.message : String(error) },
+          'repair: cannot watch the cluster; scanning on the schedule only',
+        ),
+      );
   }
 
   async stop(): Promise<void> {
+    this.watchHandle?.stop();
+    this.watchHandle = undefined;
     for (const t of this.timers) clearInterval(t);
     this.timers = [];
     await this.running;
@@ -194,13 +251,13 @@ export class RepairService {
     return this.actions.require(id);
   }
 
-  /** Any replica records the decision; the leader applies it on its next step. */
-  approve(id: string, by: string, comment?: string): Promise<ActionRecord> {
-    return this.executor.approve(id, by, comment);
+  /** Any replica records the decision (operator role or above); the leader applies it on its next step. */
+  async approve(id: string, by: Principal, comment?: string): Promise<ActionRecord> {
+    return this.executor.approve(id, decider(by), comment);
   }
 
-  reject(id: string, by: string, comment?: string): Promise<ActionRecord> {
-    return this.executor.reject(id, by, comment);
+  async reject(id: string, by: Principal, comment?: string): Promise<ActionRecord> {
+    return this.executor.reject(id, decider(by), comment);
   }
 
   audit(query: AuditQuery = {}): Promise<AuditRecord[]> {

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { Logger } from 'pino';
 import type { EngineConfig } from '../config/schema.js';
-import type { ClusterRegistry } from '../sources/cluster/ClusterSource.js';
+import type { ClusterRegistry, ClusterSource, PodInfo } from '../sources/cluster/ClusterSource.js';
 import type { MetricsSource } from '../sources/metrics/MetricsSource.js';
 import type { Store } from '../store/Store.js';
 import { createAuditLog } from './audit/createAuditLog.js';
@@ -42,6 +42,49 @@ export function createRepairService(
     rules,
     config: repair,
     logger: deps.logger.child({ capability: 'repair' }),
+    watch: (onChange) =>
+      watchPods(source, repair.namespaces.length ? repair.namespaces : [config.defaultNamespace], onChange),
     ...(deps.metrics ? { metrics: deps.metrics } : {}),
   });
+}
+
+/**
+ * Pod watches on the scanned namespaces; an event for a pod that is not Ready (or is gone) signals a change. API
+ * servers end watches routinely, so each is opened again a few seconds after it ends, until stopped.
+ */
+async function watchPods(
+  source: ClusterSource,
+  namespaces: string[],
+  onChange: () => void,
+): Promise<{ stop(): void }> {
+  let stopped = false;
+  const handles = new Map<string, { stop(): void }>();
+  const open = async (namespace: string): Promise<void> => {
+    if (stopped) return;
+    const reopen = () => {
+      if (!stopped) setTimeout(() => void open(namespace).catch(() => undefined), 5_000).unref();
+    };
+    const handle = await source.watch(
+      'pods',
+      namespace,
+      {},
+      (event) => {
+        const pod = event.object as PodInfo | undefined;
+        if (
+          event.type === 'DELETED' ||
+          ((event.type === 'MODIFIED' || event.type === 'ADDED') && pod && !pod.ready)
+        )
+          onChange();
+      },
+      reopen,
+    );
+    handles.set(namespace, handle);
+  };
+  await Promise.all(namespaces.map(open));
+  return {
+    stop: () => {
+      stopped = true;
+      for (const h of handles.values()) h.stop();
+    },
+  };
 }

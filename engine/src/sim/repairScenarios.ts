@@ -189,7 +189,7 @@ export async function runRepairScenario(scenario: RepairScenario, maxSteps = 360
       await repair.runOnce();
       detected ||= (await repair.findings()).findings.some((f) => f.type === scenario.finding);
       for (const pending of await repair.listActions({ state: 'awaiting-approval' }))
-        await repair.approve(pending.id, 'bench-operator');
+        await repair.approve(pending.id, { name: 'bench-operator', role: 'operator' });
       const main = await mainAction(repair, scenario);
       if (
         main &&

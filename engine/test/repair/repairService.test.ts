@@ -191,6 +191,9 @@ describe('RepairService', () => {
     expect((await audit.query()).some((r) => r.kind === 'kill-switch' && r.actor === 'admin-alice')).toBe(
       true,
     );
+    await expect(a.approve('any-id', { name: 'vera', role: 'viewer' })).rejects.toMatchObject({
+      code: 'FORBIDDEN',
+    });
     const configured = service({ identity: 'engine-c', store, audit, config: { killSwitch: true }, clock });
     await expect(configured.setKillSwitch(false, 'admin-alice')).rejects.toMatchObject({ code: 'CONFLICT' });
   });

@@ -112,7 +112,7 @@ export const repairRoutes: FastifyPluginAsyncZod<{ engine: Engine }> = async (ap
         },
       },
       async (request) => {
-        const by = request.principal?.name ?? 'anonymous';
+        const by = request.principal ?? { name: 'anonymous', role: 'viewer' as const };
         const comment = request.body?.comment;
         return decision === 'approve'
           ? repair().approve(request.params.id, by, comment)
