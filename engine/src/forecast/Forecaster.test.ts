@@ -18,6 +18,29 @@ const baselinesOnly = configWith({
 });
 
 describe('Forecaster', () => {
+  it('an ensemble whose validation part had no observed target averages its members instead of forecasting 0', async () => {
+    const values = daily(20);
+    const timestamps = values.map((_, i) => i * 3600);
+    const end = 24 * 17;
+    // The validation part (the last 20 % before `end`) is one long gap: no target can be scored there.
+    const { prepareSeries } = await import('./series/prepareSeries.js');
+    const keep = timestamps.map((_, i) => i < end - 24 * 4 || i >= end);
+    const series = prepareSeries(
+      timestamps.filter((_, i) => keep[i]),
+      values.filter((_, i) => keep[i]),
+      { stepSeconds: 3600, transform: 'log1p', outageMinMinutes: 30, outageMaxZeroShare: 0.2 },
+    );
+    const f = await fitForecaster(series, { config: baselinesOnly, end });
+    expect(f.spec.valid).toBe(false);
+    for (const w of f.spec.ensembleWeights) expect(Object.keys(w).length).toBeGreaterThan(0);
+    const ensemble = await f.forecastFrom(series, [end + 5], 'ensemble');
+    const members = await Promise.all(['naive', 'seasonal_naive_day', 'holt_winters'].map((m) => f.forecastFrom(series, [end + 5], m)));
+    for (let h = 0; h < 4; h++) {
+      expect(ensemble.point[h]!).toBeGreaterThanOrEqual(Math.min(...members.map((m) => m.point[h]!)) - 1e-9);
+      expect(ensemble.point[h]!).toBeLessThanOrEqual(Math.max(...members.map((m) => m.point[h]!)) + 1e-9);
+    }
+  });
+
   it('selects by validation MASE, says why, and calibrates intervals that cover about as promised', async () => {
     const series = seriesOf(daily(40), { stepSeconds: 3600 });
     const testStart = 24 * 33;
