@@ -75,8 +75,8 @@ export const DEFAULT_TUNING: RetrievalTuning = {
   // fields stay but count alike; they still differ in length normalisation (FIELD_B).
   titleWeight: 1,
   sectionWeight: 1,
-  // Adding 0.1 x the next passages' scores helped the glossary set (+0.02 Hit@5) and hurt the ops set (-0.014 Hit@5,
-  // -0.013 MRR): rejected by the protocol, a page scores as its best passage.
+  // Adding 0.1 x the next passages' scores helped the glossary set (+0.011 Hit@5) and hurt the ops set (-0.013 Hit@5,
+  // -0.023 MRR): rejected by the protocol, a page scores as its best passage.
   pageSumWeight: 0,
   pageSumDepth: 3,
   abbreviationWeight: 0.5,
@@ -87,9 +87,9 @@ export const DEFAULT_TUNING: RetrievalTuning = {
   feedbackTerms: 10,
   feedbackDocs: 5,
   denseWeight: 0.5,
-  // A question's word pair in the page's title or headings: +0.005 Hit@5 / +0.008 MRR glossary, ops unchanged within
-  // one question (rag-retrieval). The share of query words in the title helped the glossary (+0.06 MRR) and hurt the
-  // ops questions (-0.044): left out.
+  // A question's word pair in the page's title or headings: +0.006 Hit@5 / +0.009 MRR glossary, ops unchanged within
+  // one question (rag-retrieval). The share of query words in the title helped the glossary (+0.052 MRR) and hurt the
+  // ops questions (-0.041): left out.
   rerankPhrase: 0.1,
   rerankTitle: 0,
   rerankContext: 0.5,
