@@ -44,6 +44,7 @@ export const main: BenchMain = async (ctx) => {
       const row = [hit(ours, 1), hit(ours, 3), hit(base, 1), hit(base, 3)] as const;
       add('all', ...row);
       add(issue.split, ...row);
+      add(`${scenario.name}/${issue.split}`, ...row);
       add(`${scenario.name}/${issue.split}/${issue.target.metric}`, ...row);
       if (verbose) {
         console.log(
@@ -80,6 +81,15 @@ export const main: BenchMain = async (ctx) => {
   );
   if (skipped.length) console.log(`note: ${skipped.join('; ')}`);
 
+  // Each scenario/split as its own fold (leave-one-scenario-out reads them side by side), and their spread.
+  const folds = [...tallies].filter(([key]) => key.split('/').length === 2);
+  const perFold: Record<string, number> = {};
+  for (const [key, t] of folds) {
+    const name = key.replace('/', '_');
+    perFold[`${name}_top1`] = t.top1 / t.n;
+    perFold[`${name}_top3`] = t.top3 / t.n;
+  }
+  const top1s = folds.map(([, t]) => t.top1 / t.n);
   const all = tallies.get('all') ?? { n: 0, top1: 0, top3: 0, b1: 0, b3: 0 };
   const test = tallies.get('test');
   const avg = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : NaN);
@@ -91,6 +101,9 @@ export const main: BenchMain = async (ctx) => {
     baseline_top1: all.b1 / all.n,
     baseline_top3: all.b3 / all.n,
     baseline_specificity: avg(specificity.map((s) => s.baseline)),
+    fold_top1_min: Math.min(...top1s),
+    fold_top1_max: Math.max(...top1s),
+    ...perFold,
     ...(test
       ? {
           test_issues: test.n,

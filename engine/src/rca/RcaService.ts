@@ -244,6 +244,8 @@ export class RcaService {
       window: resolved.window,
       target: resolved.target,
       candidates: analysis.candidates,
+      onset: analysis.onset,
+      baseline: analysis.baseline,
       serviceGraph: analysis.graph,
       narrative,
       narrativeSource: source,

@@ -48,8 +48,19 @@ const anomalySchema = z
     threshold: z.coerce.number().positive().default(3),
     /** Robust z values are compressed above this level (log scale), so one huge ratio cannot drown all others. */
     saturation: z.coerce.number().positive().default(10),
-    /** Fewest baseline points needed before a signal is scored at all. */
+    /** Fewest baseline points needed before a signal is scored against its own history. */
     minBaselinePoints: z.coerce.number().int().min(2).default(3),
+    /**
+     * Fewest points after a change inside the window for it to count as a later onset (scoreSeries): the window a
+     * user gives need not start at the fault. Four points are a minute at the default 15 s step, the least a level
+     * change needs (the shortest window the API accepts); 0 disables late onsets.
+     */
+    minOnsetPoints: z.coerce.number().int().min(0).default(4),
+    /**
+     * Score series whose own baseline is shorter than minBaselinePoints against the other services' changes
+     * (scoreThinBaselines) instead of leaving them out: with no normal period every issue still gets a candidate.
+     */
+    scoreThinBaselines: z.boolean().default(true),
   })
   .prefault({});
 
@@ -150,6 +161,20 @@ const kubernetesSchema = z
     warningEventScore: z.coerce.number().min(0).default(3),
     /** Score of a change right at the onset (rollout, image or config change, restarts). */
     changeScore: z.coerce.number().min(0).default(6),
+    /**
+     * Seconds before the incident's onset within which events and restarts still count as its cause. The onset is
+     * read from metrics, which lag the fault by the rate window (5m by default) and the scrape, so Kubernetes events
+     * lead it by up to about that much. Anything whose last occurrence is earlier is history (a healed fault).
+     */
+    onsetSlackSeconds: z.coerce.number().min(0).default(300),
+    /** Weight of history (events and restarts that ended before the onset) relative to evidence at the onset. */
+    historyWeight: z.coerce.number().min(0).max(1).default(0.1),
+    /**
+     * Event reasons that name a symptom rather than a cause (a container that keeps failing, a probe that fails):
+     * their fault type yields to a reason naming the cause (OOMKilled, FailedScheduling, ErrImagePull) and to a
+     * rollout at the onset (bad-rollout).
+     */
+    symptomReasons: z.array(z.string()).default(['BackOff', 'CrashLoopBackOff', 'Unhealthy', 'Failed']),
     /** Event reasons that point at a fault, with the fault type they suggest. */
     eventReasons: z
       .record(z.string(), z.string())

@@ -138,6 +138,20 @@ export const rcaResultSchema = z.object({
   window: z.object({ baselineStart: z.number(), start: z.number(), end: z.number() }),
   target: z.object({ service: z.string(), signal: z.string().optional() }).optional(),
   candidates: z.array(candidateSchema),
+  /** When the incident began: a change point found after the window's start, or the start the request gave. */
+  onset: z
+    .object({ time: z.number(), source: z.enum(['change-point', 'window']), from: z.string().optional() })
+    .optional(),
+  /** The baseline the signals were scored against and how far to trust it (low: few points or borrowed scale). */
+  baseline: z
+    .object({
+      kind: z.enum(['own-history', 'across-services']),
+      start: z.number(),
+      end: z.number(),
+      points: z.number(),
+      trust: z.enum(['high', 'medium', 'low']),
+    })
+    .optional(),
   serviceGraph: z.object({
     services: z.array(z.string()),
     edges: z.array(z.object({ from: z.string(), to: z.string(), origin: z.string() })),

@@ -71,4 +71,19 @@ describe('scoreSeries', () => {
     expect(scoreSeries({ ...rate(7), eventsPerUnit: 60 }, window, settings)!.score).toBeLessThan(settings.threshold);
     expect(scoreSeries({ ...rate(40), eventsPerUnit: 60 }, window, settings)!.score).toBeGreaterThan(settings.threshold);
   });
+
+  it('finds a fault that began late in a long window and scores it from its own onset', () => {
+    // An hour of history, then a 60-minute window whose last 4 minutes hold the fault.
+    const long: IncidentWindow = { baselineStart: 0, start: 3600, end: 7200 };
+    const t = Array.from({ length: 121 }, (_, i) => i * 60);
+    const s: SignalSeries = { service: 'cart', signal: 'latency', badDirection: 'up', timestamps: t, values: t.map((x, i) => 10 + noise(i) + (x >= 6960 ? 6 : 0)) };
+    const scored = scoreSeries(s, long, settings)!;
+    expect(scored.score).toBeGreaterThan(settings.threshold);
+    expect(scored.onset).toBe(6960);
+    // Without late onsets the window's median hides it.
+    expect(scoreSeries(s, long, { ...settings, minOnsetPoints: 0 })!.score).toBeLessThan(settings.threshold);
+    // A fault that came and went earlier in the window is not an incident now.
+    const healed = { ...s, values: t.map((x, i) => 10 + noise(i) + (x >= 4200 && x < 4800 ? 6 : 0)) };
+    expect(scoreSeries(healed, long, settings)!.score).toBeLessThan(settings.threshold);
+  });
 });

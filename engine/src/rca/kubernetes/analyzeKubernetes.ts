@@ -14,7 +14,11 @@ export interface ServiceKubernetesResult {
 /**
  * Kubernetes evidence per service: events whose reason names a fault (OOMKilled, BackOff, FailedScheduling,
  * Unhealthy...) or any Warning, and changes (rollouts, image/config changes, restarts) shortly before or during the
- * incident. A change right before the onset weighs most; its weight halves every `changeLookbackSeconds / 4`.
+ * incident. `window.start` is the incident's onset: events and restarts whose last occurrence is more than
+ * `onsetSlackSeconds` before it are history (a fault that healed) and weigh `historyWeight` as much, naming no fault
+ * type. A rollout right before the onset weighs most; its weight halves every `changeLookbackSeconds / 4`.
+ * The fault type comes from the evidence that names the cause: a cause reason (OOMKilled, ErrImagePull,
+ * FailedScheduling) first, then a rollout or image change at the onset (bad-rollout), then a symptom reason (BackOff).
  */
 export function analyzeKubernetes(
   events: KubeEventEvidence[],
@@ -23,13 +27,16 @@ export function analyzeKubernetes(
   settings: KubernetesSettings,
 ): Map<string, ServiceKubernetesResult> {
   const results = new Map<string, ServiceKubernetesResult>();
+  const typed = new Map<string, { cause?: Typed; rollout?: boolean; symptom?: Typed }>();
   const entry = (service: string) => {
     let e = results.get(service);
     if (!e) results.set(service, (e = { score: 0, events: [], changes: [] }));
+    if (!typed.has(service)) typed.set(service, {});
     return e;
   };
   const from = window.start - settings.changeLookbackSeconds;
-  const bestReason = new Map<string, number>();
+  const current = (time: number) => time >= window.start - settings.onsetSlackSeconds;
+  const symptoms = new Set(settings.symptomReasons);
 
   for (const event of events) {
     if (event.time < from || event.time > window.end) continue;
@@ -37,7 +44,8 @@ export function analyzeKubernetes(
     const weight = faultType ? settings.faultEventScore : event.type === 'Warning' ? settings.warningEventScore : 0;
     if (weight === 0) continue;
     const e = entry(event.service);
-    const score = weight * (1 + Math.log10(Math.max(1, event.count)));
+    const live = current(event.time);
+    const score = weight * (1 + Math.log10(Math.max(1, event.count))) * (live ? 1 : settings.historyWeight);
     e.score = Math.max(e.score, score);
     e.events.push({
       time: event.time,
@@ -47,28 +55,37 @@ export function analyzeKubernetes(
       count: event.count,
       object: event.object,
     });
-    if (faultType && score > (bestReason.get(event.service) ?? 0)) {
-      bestReason.set(event.service, score);
-      e.faultType = faultType;
-    }
+    if (!faultType || !live) continue;
+    const t = typed.get(event.service)!;
+    const slot = symptoms.has(event.reason) ? 'symptom' : 'cause';
+    if (score > (t[slot]?.score ?? 0)) t[slot] = { type: faultType, score };
   }
 
   const halfLife = settings.changeLookbackSeconds / 4;
   for (const change of changes) {
     if (change.time < from || change.time > window.end) continue;
     const age = Math.max(0, window.start - change.time);
-    const score = settings.changeScore * Math.pow(0.5, age / halfLife);
+    const ended = change.kind === 'restart' && !current(change.time);
+    const score = settings.changeScore * Math.pow(0.5, age / halfLife) * (ended ? settings.historyWeight : 1);
     const e = entry(change.service);
     e.score = Math.max(e.score, score);
     e.changes.push({ time: change.time, kind: change.kind, description: change.description });
-    if (!e.faultType && change.kind !== 'restart' && change.kind !== 'scale') e.faultType = 'bad-rollout';
+    if (change.kind !== 'restart' && change.kind !== 'scale' && current(change.time)) typed.get(change.service)!.rollout = true;
   }
 
-  for (const e of results.values()) {
+  for (const [service, e] of results) {
+    const t = typed.get(service)!;
+    const faultType = t.cause?.type ?? (t.rollout ? 'bad-rollout' : t.symptom?.type);
+    if (faultType) e.faultType = faultType;
     e.events.sort((a, b) => b.time - a.time);
     e.changes.sort((a, b) => b.time - a.time);
     e.events = e.events.slice(0, 10);
     e.changes = e.changes.slice(0, 10);
   }
   return results;
+}
+
+interface Typed {
+  type: string;
+  score: number;
 }

@@ -1,0 +1,103 @@
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import pino from 'pino';
+import { createEngine, type Engine } from '../../src/engine.js';
+import { parseConfig } from '../../src/config/loadConfig.js';
+import { RcaService } from '../../src/rca/RcaService.js';
+import type { FaultType } from '../../src/sim/faults.js';
+
+/**
+ * The live demo as a new user meets it: faults in the simulated shop, some healed minutes ago, and an RCA over the
+ * default window or a long one. The cluster stamps events and restarts with Date.now (read when the engine starts),
+ * so the whole file runs on a fake Date (timers stay real) that the test moves along with the controller's steps:
+ * an hour of cluster history in seconds.
+ */
+let engine: Engine;
+let clock = 0;
+/** Cluster time of the first test's "now"; later tests go on from there. */
+let now = 0;
+
+beforeAll(async () => {
+  const real = Math.floor(Date.now() / 1000);
+  startClock(real - 5000);
+  now = real - 5000 + 3600;
+  engine = await createEngine(
+    parseConfig({ profile: 'demo', logLevel: 'silent', cluster: { kind: 'simulated', injectFaults: false } }),
+    { logger: pino({ level: 'silent' }) },
+  );
+});
+
+afterAll(async () => {
+  await engine?.close();
+  vi.useRealTimers();
+});
+
+/** Moves the fake clock to `to` (unix seconds), stepping the cluster every 10 s of cluster time on the way. */
+function advanceTo(to: number): void {
+  while (clock < to) {
+    clock = Math.min(to, clock + 10);
+    vi.setSystemTime(clock * 1000);
+    engine.demo!.cluster.step(1);
+  }
+}
+
+function startClock(at: number): void {
+  clock = at;
+  vi.useFakeTimers({ toFake: ['Date'], now: at * 1000 });
+}
+
+function inject(type: FaultType, service: string, startedAt: number) {
+  const demo = engine.demo!;
+  advanceTo(startedAt);
+  return demo.ledger.inject({ type, namespace: demo.namespace, service, startedAt });
+}
+
+async function analyze(now: number, windowSeconds: number) {
+  const rca = new RcaService(engine.context, { now: () => now });
+  return rca.analyze({ namespace: engine.demo!.namespace, window: { start: now - windowSeconds, end: now } });
+}
+
+describe('RCA onset and history in the simulated shop', () => {
+  it('ranks a fault that began two minutes ago first, over one that healed earlier, in 15- and 60-minute windows', async () => {
+    const demo = engine.demo!;
+    const old = inject('crash-loop', 'cart', now - 2400);
+    advanceTo(now - 1800);
+    demo.ledger.resolve(old.id, now - 1800);
+    const fresh = inject('latency', 'payment', now - 120);
+    advanceTo(now);
+    try {
+      for (const windowSeconds of [900, 3600]) {
+        const result = await analyze(now, windowSeconds);
+        expect(result.candidates[0]?.service, `window ${windowSeconds}s`).toBe('payment');
+        expect(result.onset?.source).toBe('change-point');
+        expect(result.onset!.time).toBeGreaterThanOrEqual(now - 120 - 300);
+        const cart = result.candidates.find((c) => c.service === 'cart');
+        // The crash loop healed 30 minutes ago: its restarts are history, not a cause.
+        if (cart) expect(cart.score).toBeLessThan(result.candidates[0]!.score / 2);
+      }
+    } finally {
+      demo.ledger.resolve(fresh.id, now);
+      advanceTo(now + 600);
+    }
+  }, 60_000);
+
+  it.each([
+    ['oom-killed', 'cart'],
+    ['image-pull-error', 'catalog'],
+    ['unschedulable', 'checkout'],
+    ['bad-rollout', 'payment'],
+  ] as const)('names a %s fault by the evidence that names it', async (type, service) => {
+    now += 1200;
+    const fault = inject(type, service, now - 240);
+    advanceTo(now);
+    try {
+
+      const result = await analyze(now, 900);
+      const candidate = result.candidates.find((c) => c.service === service);
+      expect(candidate, JSON.stringify(result.candidates.map((c) => [c.service, c.faultType]))).toBeDefined();
+      expect(candidate!.faultType).toBe(type);
+    } finally {
+      engine.demo!.ledger.resolve(fault.id, now);
+      advanceTo(now + 600);
+    }
+  }, 60_000);
+});
