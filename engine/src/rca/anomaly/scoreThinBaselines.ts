@@ -69,8 +69,12 @@ function crossScale(changes: number[], settings: AnomalySettings): { center: num
   return { center, scale: Math.max(scale, settings.relativeScaleFloor) };
 }
 
-function anomalyOf(p: Thin, center: number, scale: number, settings: AnomalySettings): SeriesAnomaly {
+function anomalyOf(p: Thin, center: number, crossScale: number, settings: AnomalySettings): SeriesAnomaly {
   const unit = Math.max(Math.abs(p.baselineMedian), settings.absoluteScaleFloor);
+  // Counts keep their Poisson noise (as in scoreSeries): 1.5 requests becoming 0 is no news at any borrowed scale.
+  const epu = p.series.eventsPerUnit;
+  const poisson = epu && epu > 0 ? Math.sqrt(Math.max(1, Math.abs(p.baselineMedian) * epu)) / epu / unit : 0;
+  const scale = Math.max(crossScale, poisson);
   const zOf = (value: number) => ((value - p.baselineMedian) / unit - center) / scale;
   const incidentValue = median(p.incident);
   const deviation = zOf(incidentValue);
