@@ -1,0 +1,93 @@
+/**
+ * @jest-environment node
+ */
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'fs';
+import os from 'os';
+import path from 'path';
+import { chromium, type Browser } from 'playwright-core';
+import pluginJson from '../src/plugin.json';
+import { testIds } from '../src/components/testIds';
+import { startEngineProcess, type EngineProcess } from '../src/test/startEngineProcess';
+import { buildHarness } from './buildHarness';
+import { startHarnessServer } from './harnessServer';
+
+/**
+ * The catalog screenshots plugin.json lists (info.screenshots), taken from the built plugin in headless Chromium
+ * against a real demo engine. Every run checks them; `SAVE_SCREENSHOTS=1 npm run test:browser` also writes them to
+ * src/img, which is how the committed ones were made.
+ */
+
+const DIST = path.resolve(__dirname, '..', 'dist');
+const IMG = path.resolve(__dirname, '..', 'src', 'img');
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const SHOTS = [{ file: 'screenshot-overview.png', page: 'overview', ready: testIds.overview.workloadRow }];
+
+function pngSize(file: string): { width: number; height: number } {
+  const png = readFileSync(file);
+  expect(png.subarray(1, 4).toString('ascii')).toBe('PNG');
+  return { width: png.readUInt32BE(16), height: png.readUInt32BE(20) };
+}
+
+describe('catalog screenshots', () => {
+  let engine: EngineProcess;
+  let harness: { url: string; close(): Promise<void> };
+  let browser: Browser;
+  let harnessDir: string;
+  let outDir: string;
+
+  beforeAll(async () => {
+    if (!existsSync(path.join(DIST, 'module.js'))) {
+      throw new Error('dist/module.js is missing: run `npm run build` first');
+    }
+    harnessDir = mkdtempSync(path.join(os.tmpdir(), 'cloudops-shots-'));
+    outDir = mkdtempSync(path.join(os.tmpdir(), 'cloudops-shots-out-'));
+    [engine] = await Promise.all([startEngineProcess(), buildHarness(harnessDir)]);
+    harness = await startHarnessServer({
+      distDir: DIST,
+      harnessDir,
+      pluginId: pluginJson.id,
+      engineUrl: engine.url,
+      role: 'Admin',
+      secureJsonData: { viewerToken: 'unused', operatorToken: 'unused', adminToken: 'unused' },
+    });
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run'],
+    });
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await harness?.close();
+    await engine?.close();
+    for (const dir of [harnessDir, outDir]) if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('plugin.json lists screenshots that exist under src/', () => {
+    const shots = pluginJson.info.screenshots as Array<{ name: string; path: string }>;
+    expect(shots.length).toBeGreaterThan(0);
+    for (const shot of shots) {
+      expect(shot.name).not.toBe('');
+      expect(existsSync(path.resolve(__dirname, '..', 'src', shot.path))).toBe(true);
+    }
+    expect(shots.map((s) => path.basename(s.path)).sort()).toEqual(SHOTS.map((s) => s.file).sort());
+  });
+
+  test.each(SHOTS)(
+    '$page renders and is captured at 1280 px wide',
+    async ({ file, page: route, ready }) => {
+      const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+      const errors: string[] = [];
+      page.on('pageerror', (error) => errors.push(error.message));
+      await page.goto(`${harness.url}/?page=${route}`);
+      await page.getByTestId(ready).first().waitFor({ timeout: 60_000 });
+      const out = path.join(outDir, file);
+      await page.screenshot({ path: out });
+      await page.close();
+      expect(errors).toEqual([]);
+      expect(pngSize(out)).toEqual({ width: 1280, height: 800 });
+      if (process.env.SAVE_SCREENSHOTS === '1') copyFileSync(out, path.join(IMG, file));
+    },
+    120_000
+  );
+});
