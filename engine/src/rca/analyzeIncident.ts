@@ -92,7 +92,7 @@ export function analyzeIncident(input: RcaInput, config: RcaConfig, progress?: P
 
   t0 = performance.now();
   const ranked = rankByModality(
-    { anomalies, graph, target: input.target, side, window: input.window },
+    { anomalies, graph, target: input.target, side, window: input.window, gateOnTarget: baseline.kind !== 'across-services' },
     config,
   );
   timings.rankMs = performance.now() - t0;

@@ -23,6 +23,12 @@ export interface RankInput {
   target?: RcaTarget;
   side: Map<string, ServiceSideEvidence>;
   window: { baselineStart: Seconds; start: Seconds; end: Seconds };
+  /**
+   * Answer only when the target itself is anomalous (default). Off when the baseline is borrowed from the other
+   * services (no normal period): two points cannot tell whether the symptom moved, and a ranked guess marked as low
+   * trust serves the on-call engineer better than silence.
+   */
+  gateOnTarget?: boolean;
 }
 
 type CorrelationWindow = { correlationStart: Seconds; end: Seconds };
@@ -69,7 +75,7 @@ export function rankCandidates(input: RankInput, config: RcaConfig): RankOutput 
       : Math.max(0, ...(byService.get(input.target.service) ?? []).map((a) => a.peak));
     const targetSide = input.side.get(input.target.service);
     const targetEvidence = targetScore + (targetSide ? sideScore(targetSide, config) : 0);
-    if ((targetSeries || byService.has(input.target.service)) && targetEvidence < threshold) {
+    if (input.gateOnTarget !== false && (targetSeries || byService.has(input.target.service)) && targetEvidence < threshold) {
       return { candidates: [], reason: `the target ${describeTarget(input.target)} shows no anomaly in the window` };
     }
   }
