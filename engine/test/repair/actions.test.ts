@@ -171,6 +171,35 @@ describe('action catalog', () => {
     expect(await actuator.read(plan.requests[0]!.ref)).toBeDefined();
   });
 
+  it("raise-memory-limit patches a CronJob's jobTemplate and refuses a Job (its pod template is immutable)", async () => {
+    const { BatchV1Api } = await import('@kubernetes/client-node');
+    const batch = cluster.kubeConfig().makeApiClient(BatchV1Api);
+    const podSpec = {
+      restartPolicy: 'Never',
+      containers: [{ name: 'report', image: 'report:1', resources: { limits: { memory: '128Mi' } } }],
+    };
+    await batch.createNamespacedCronJob({
+      namespace: 'shop',
+      body: {
+        metadata: { name: 'nightly' },
+        spec: { schedule: '0 3 * * *', jobTemplate: { spec: { template: { spec: podSpec } } } },
+      },
+    });
+    const plan = await run(
+      'raise-memory-limit',
+      { kind: 'CronJob', namespace: 'shop', name: 'nightly' },
+      { factor: 2 },
+    );
+    expect(plan.summary).toContain('128Mi → 256Mi');
+    const cron = await batch.readNamespacedCronJob({ namespace: 'shop', name: 'nightly' });
+    expect(cron.spec?.jobTemplate.spec?.template.spec?.containers[0]?.resources?.limits?.['memory']).toBe(
+      '256Mi',
+    );
+    await expect(
+      planOf('raise-memory-limit', { kind: 'Job', namespace: 'shop', name: 'nightly-1' }),
+    ).rejects.toMatchObject({ code: 'POLICY_DENIED' });
+  });
+
   it('notify plans nothing to send', async () => {
     const plan = await planOf('notify', { kind: 'Service', namespace: 'shop', name: 'cart' });
     expect(plan.requests).toEqual([]);

@@ -1,4 +1,4 @@
-import type { V1Container, V1Deployment } from '@kubernetes/client-node';
+import type { V1Container, V1CronJob, V1Deployment, V1PodTemplateSpec } from '@kubernetes/client-node';
 import { z } from 'zod';
 import { defineAction, denied } from './RepairAction.js';
 import {
@@ -13,11 +13,12 @@ import {
 
 /**
  * Raises the memory limit of a workload's containers by a factor (at most 2x) and never above the largest Ready
- * node's allocatable memory, where a pod could no longer be scheduled. The reverse restores the old limits.
+ * node's allocatable memory, where a pod could no longer be scheduled. The reverse restores the old limits. For a
+ * CronJob the next runs get the raise (its jobTemplate); a Job's pod template is immutable, so a Job is refused.
  */
 export const raiseMemoryLimit = defineAction({
   type: 'raise-memory-limit',
-  targetKinds: WORKLOAD_KINDS,
+  targetKinds: [...WORKLOAD_KINDS, 'CronJob', 'Job'],
   params: z.object({
     factor: z
       .number()
@@ -28,8 +29,17 @@ export const raiseMemoryLimit = defineAction({
     container: z.string().min(1).optional(),
   }),
   plan(target, params, snapshot) {
-    const workload = findObject<V1Deployment>(snapshot, target);
-    const containers = (workload.spec?.template?.spec?.containers ?? []).filter(
+    if (target.kind === 'Job') {
+      throw denied(
+        `the pod template of Job ${target.namespace}/${target.name} cannot change; raise the limit where it is defined and run it again`,
+      );
+    }
+    const workload = findObject<V1Deployment & V1CronJob>(snapshot, target);
+    const template: V1PodTemplateSpec | undefined =
+      target.kind === 'CronJob'
+        ? (workload as V1CronJob).spec?.jobTemplate?.spec?.template
+        : (workload as V1Deployment).spec?.template;
+    const containers = (template?.spec?.containers ?? []).filter(
       (c) => !params.container || c.name === params.container,
     );
     const limited = containers.filter((c) => Number.isFinite(parseMemory(c.resources?.limits?.['memory'])));
@@ -61,18 +71,18 @@ export const raiseMemoryLimit = defineAction({
         toBytes: to,
       };
     });
-    const patchOf = (limits: Array<{ container: string; memory: string }>) => ({
-      spec: {
-        template: {
-          spec: {
-            containers: limits.map((l) => ({
-              name: l.container,
-              resources: { limits: { memory: l.memory } },
-            })),
-          },
+    const podPatch = (limits: Array<{ container: string; memory: string }>) => ({
+      template: {
+        spec: {
+          containers: limits.map((l) => ({ name: l.container, resources: { limits: { memory: l.memory } } })),
         },
       },
     });
+    // A CronJob's pods come from spec.jobTemplate.spec.template; the workloads' from spec.template.
+    const patchOf = (limits: Array<{ container: string; memory: string }>) =>
+      target.kind === 'CronJob'
+        ? { spec: { jobTemplate: { spec: podPatch(limits) } } }
+        : { spec: podPatch(limits) };
     const ref = kubeRef(target);
     return {
       requests: [

@@ -12,6 +12,7 @@ const API_VERSION: Record<string, string> = {
   Pod: 'v1',
   Node: 'v1',
   HorizontalPodAutoscaler: 'autoscaling/v2',
+  CronJob: 'batch/v1',
 };
 
 const LIST: Record<string, keyof ClusterSnapshot> = {
@@ -22,6 +23,8 @@ const LIST: Record<string, keyof ClusterSnapshot> = {
   Pod: 'pods',
   Node: 'nodes',
   HorizontalPodAutoscaler: 'horizontalPodAutoscalers',
+  CronJob: 'cronJobs',
+  Job: 'jobs',
 };
 
 export const WORKLOAD_KINDS = ['Deployment', 'StatefulSet', 'DaemonSet'] as const;

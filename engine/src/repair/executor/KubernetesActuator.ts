@@ -145,6 +145,8 @@ export class KubernetesActuator implements ClusterActuator {
           return plain(await this.core.readNode({ name: ref.name }));
         case 'HorizontalPodAutoscaler':
           return plain(await this.autoscaling.readNamespacedHorizontalPodAutoscaler(p));
+        case 'CronJob':
+          return plain(await this.batch.readNamespacedCronJob(p));
         default:
           throw unsupported(ref);
       }
@@ -184,6 +186,8 @@ export class KubernetesActuator implements ClusterActuator {
         return plain(await this.core.patchNamespacedPod(param, headers));
       case 'HorizontalPodAutoscaler':
         return plain(await this.autoscaling.patchNamespacedHorizontalPodAutoscaler(param, headers));
+      case 'CronJob':
+        return plain(await this.batch.patchNamespacedCronJob(param, headers));
       default:
         throw unsupported(ref);
     }
