@@ -25,6 +25,12 @@ export const testIds = {
     candidate: 'data-testid rca-candidate',
     narrative: 'data-testid rca-narrative',
     error: 'data-testid rca-error',
+    chart: 'data-testid rca-chart',
+    reason: 'data-testid rca-reason',
+    evidence: 'data-testid rca-evidence',
+    narrativeDetails: 'data-testid rca-narrative-details',
+    emptyState: 'data-testid rca-empty',
+    demo: 'data-testid rca-demo',
   },
   forecast: {
     container: 'data-testid forecast-container',

@@ -1,11 +1,12 @@
 import React from 'react';
-import { render, screen, within } from '@testing-library/react';
+import { render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { RootCausePage } from './RootCausePage';
 import { testIds } from '../components/testIds';
 import { ENGINE_PROXY_URL } from '../constants';
 import { FakeBackendSrv, routes } from '../test/FakeBackendSrv';
 import type { JobRecordDto, RcaResult } from '../api/types';
+import { installRecordingCanvas } from '../test/recordingCanvas';
 
 const W = 1_764_064_800; // 2025-11-25T10:00:00Z
 
@@ -58,8 +59,10 @@ const result: RcaResult = {
             deviation: 12.3,
             changePoint: W + 120,
           },
+          { signal: 'cpu_usage', baselineMedian: 0.2, incidentValue: 0.5, deviation: 4 },
         ],
         changes: [{ time: W + 60, kind: 'rollout', description: 'payment to revision 4 (image shop-payment:1.4.3)' }],
+        // The same event on the same pod three times, as the engine lists them: one line with the sum.
         events: [
           {
             time: W + 90,
@@ -68,6 +71,30 @@ const result: RcaResult = {
             message: 'Readiness probe failed',
             count: 3,
             object: 'Pod/payment-1',
+          },
+          {
+            time: W + 300,
+            type: 'Warning',
+            reason: 'Unhealthy',
+            message: 'Readiness probe failed: timeout',
+            count: 2,
+            object: 'Pod/payment-1',
+          },
+          {
+            time: W + 200,
+            type: 'Warning',
+            reason: 'Unhealthy',
+            message: 'Readiness probe failed',
+            count: 1,
+            object: 'Pod/payment-1',
+          },
+          {
+            time: W + 100,
+            type: 'Normal',
+            reason: 'Pulled',
+            message: 'image pulled',
+            count: 1,
+            object: 'Pod/payment-2',
           },
         ],
         logs: [
@@ -84,11 +111,29 @@ const result: RcaResult = {
   ],
 };
 
+/** payment's p99 latency: flat at 0.04 s over the baseline, 0.244 s from the change point on. */
+function latencySeries(start: number, end: number) {
+  const timestamps: number[] = [];
+  for (let t = start; t <= end; t += 60) {
+    timestamps.push(t);
+  }
+  return { labels: { service: 'payment' }, timestamps, values: timestamps.map((t) => (t < W + 120 ? 0.04 : 0.244)) };
+}
+
+const afterTest: Array<() => void> = [];
+afterEach(() => afterTest.splice(0).forEach((undo) => undo()));
+
 describe('RootCausePage', () => {
   test('starts an analysis, follows its progress and ranks candidates with Explore links', async () => {
+    const canvas = installRecordingCanvas();
+    afterTest.push(canvas.restore);
     let polls = 0;
     const srv = new FakeBackendSrv(
       routes({
+        [`GET ${ENGINE_PROXY_URL}/api/v1/metrics/query_range`]: (r) => ({
+          status: 200,
+          body: { series: [latencySeries(Number(r.query.get('start')), Number(r.query.get('end')))] },
+        }),
         [`POST ${ENGINE_PROXY_URL}/api/v1/rca`]: (r) => ({
           status: 202,
           body: {
@@ -143,15 +188,44 @@ describe('RootCausePage', () => {
     // Highest score first, whatever order the engine used.
     expect(within(candidates[0]).getByText('payment')).toBeInTheDocument();
     expect(within(candidates[0]).getByText('score 0.93')).toBeInTheDocument();
-    expect(candidates[0]).toHaveTextContent(
-      'latency_p99: 0.244 s against a baseline of 0.04 (+12.3 robust σ), changed at 10:02:00'
+    // The fault type and one sentence on why.
+    expect(within(candidates[0]).getByText('latency')).toBeInTheDocument();
+    expect(within(candidates[0]).getByTestId(testIds.rootCause.reason)).toHaveTextContent(
+      'payment: latency_p99 went from 0.04 to 0.244 s (+12.3 robust σ) after a rollout at 10:01:00.'
     );
-    expect(candidates[0]).toHaveTextContent('10:01:00 rollout: payment to revision 4');
-    expect(candidates[0]).toHaveTextContent('10:01:30 Warning Unhealthy on Pod/payment-1: Readiness probe failed (x3)');
-    expect(candidates[0]).toHaveTextContent('new log pattern: timeout calling <*>');
+    // One line per thing: metrics, the change, events grouped by reason and object, the log template with its burst.
+    const lines = within(within(candidates[0]).getByTestId(testIds.rootCause.evidence)).getAllByRole('listitem');
+    expect(lines.map((l) => l.textContent)).toEqual([
+      expect.stringContaining('latency_p99: 0.04 → 0.244 s (+12.3 robust σ), changed at 10:02:00'),
+      expect.stringContaining('cpu_usage: 0.2 → 0.5 (+4 robust σ)'),
+      expect.stringContaining('10:01:00 payment to revision 4'),
+      expect.stringContaining(
+        'Warning Unhealthy on Pod/payment-1 ×6, 10:01:30–10:05:00: Readiness probe failed: timeout'
+      ),
+      expect.stringContaining('Normal Pulled on Pod/payment-2 ×1 at 10:01:40'),
+      expect.stringContaining('timeout calling <*> 0 → 42 (new)'),
+    ]);
     expect(screen.getByText('logs: no log source configured')).toBeInTheDocument();
     expect(within(candidates[1]).getByText('frontend')).toBeInTheDocument();
     expect(screen.getByTestId(testIds.rootCause.narrative)).toHaveTextContent('payment was redeployed');
+    // A short narrative needs no details toggle.
+    expect(screen.queryByTestId(testIds.rootCause.narrativeDetails)).not.toBeInTheDocument();
+
+    // The chart of the candidate's PromQL over baseline and incident; the frontend's evidence has no query, no chart.
+    const chart = await within(candidates[0]).findByTestId(testIds.rootCause.chart);
+    await waitFor(() => expect(chart.querySelector('[data-testid="uplot-main-div"] canvas')).not.toBeNull(), {
+      timeout: 10000,
+    });
+    // The onset drawn as a dashed vertical line.
+    await waitFor(() =>
+      expect(canvas.calls.some((c) => c.method === 'stroke' && c.lineDash.length > 0 && c.strokeStyle)).toBe(true)
+    );
+    expect(chart).toHaveTextContent('latency_p99: normal range 0.04–0.04 s · onset 10:02:00 UTC');
+    expect(within(candidates[1]).queryByTestId(testIds.rootCause.chart)).not.toBeInTheDocument();
+    const rangeCall = srv.requests.find((r) => r.path.endsWith('/query_range'))!;
+    expect(rangeCall.query.get('query')).toBe(result.candidates[1]!.evidence.metrics[0]!.promql);
+    expect(Number(rangeCall.query.get('start'))).toBe(W - 3600);
+    expect(Number(rangeCall.query.get('end'))).toBe(W + 1800);
 
     const explore = within(candidates[0]).getByRole('link', { name: /Explore/ });
     const panes = JSON.parse(decodeURIComponent(explore.getAttribute('href')!.split('panes=')[1]!));
@@ -163,7 +237,7 @@ describe('RootCausePage', () => {
     // Evidence without a query has no link.
     expect(within(candidates[0]).getAllByRole('link')).toHaveLength(1);
 
-    const body = srv.requests[0].data as {
+    const body = srv.requests.find((r) => r.method === 'POST')!.data as {
       namespace: string;
       target: { service: string };
       window: { start: number; end: number };
@@ -171,7 +245,7 @@ describe('RootCausePage', () => {
     expect(body.namespace).toBe('shop');
     expect(body.target).toEqual({ service: 'checkout' });
     expect(body.window.end - body.window.start).toBe(30 * 60);
-  });
+  }, 90_000);
 
   test('names the offending field when the engine rejects the request', async () => {
     new FakeBackendSrv(
@@ -228,4 +302,60 @@ describe('RootCausePage', () => {
       window.history.pushState({}, '', '/');
     }
   });
+  test('guides before the first analysis, and the demo sample runs one on the demo namespace', async () => {
+    const srv = new FakeBackendSrv(
+      routes({
+        [`POST ${ENGINE_PROXY_URL}/api/v1/rca`]: (r) => ({
+          status: 202,
+          body: {
+            id: 'job-3',
+            kind: 'rca',
+            status: 'succeeded',
+            progress: 1,
+            message: 'done',
+            params: r.data,
+            createdAt: '2026-11-25T10:00:00Z',
+            result: {
+              ...result,
+              candidates: [],
+              narrative:
+                'The incident most likely starts at payment. It was redeployed. Its latency rose. Its errors followed.',
+            },
+          } satisfies JobRecordDto,
+        }),
+      })
+    ).install();
+    window.history.pushState({}, '', '/a/aicloudops-cloudops-app/root-cause?namespace=prod&service=payment');
+    try {
+      render(<RootCausePage />);
+      const empty = screen.getByTestId(testIds.rootCause.emptyState);
+      expect(empty).toHaveTextContent('It needs a namespace');
+      await userEvent.click(screen.getByTestId(testIds.rootCause.demo));
+
+      // The sample fills the form and starts: the demo namespace, any service, the last 30 minutes.
+      expect(await screen.findByTestId(testIds.rootCause.narrative)).toHaveTextContent(
+        'The incident most likely starts at payment. It was redeployed. Its latency rose.'
+      );
+      expect(screen.queryByTestId(testIds.rootCause.emptyState)).not.toBeInTheDocument();
+      expect(screen.getByTestId(testIds.rootCause.namespace)).toHaveValue('shop');
+      expect(screen.getByTestId(testIds.rootCause.service)).toHaveValue('');
+      const body = srv.requests[0]!.data as {
+        namespace: string;
+        target?: unknown;
+        window: { start: number; end: number };
+      };
+      expect(body.namespace).toBe('shop');
+      expect(body.target).toBeUndefined();
+      expect(body.window.end - body.window.start).toBe(30 * 60);
+
+      // The fourth sentence waits behind one click.
+      expect(screen.getByTestId(testIds.rootCause.narrative).querySelector('p')).not.toHaveTextContent(
+        'errors followed'
+      );
+      await userEvent.click(within(screen.getByTestId(testIds.rootCause.narrativeDetails)).getByText('Full narrative'));
+      expect(screen.getByTestId(testIds.rootCause.narrativeDetails)).toHaveTextContent('Its errors followed.');
+    } finally {
+      window.history.pushState({}, '', '/');
+    }
+  }, 60_000);
 });

@@ -2,20 +2,24 @@ import React, { useState } from 'react';
 import { css } from '@emotion/css';
 import type { GrafanaTheme2 } from '@grafana/data';
 import { PluginPage } from '@grafana/runtime';
-import { Alert, Badge, Button, InlineField, InlineFieldRow, Input, LinkButton, useStyles2 } from '@grafana/ui';
-import { describeDeviation } from '@ai-cloudops/engine/client';
+import { Alert, Button, InlineField, InlineFieldRow, Input, useStyles2 } from '@grafana/ui';
 import { useEngineApi } from '../api/useEngineApi';
 import { useJobStream } from '../api/useJobStream';
-import type { JobRecordOf, RcaCandidate, RcaResult } from '../api/types';
+import type { JobRecordOf, RcaResult } from '../api/types';
 import { EngineErrorAlert } from '../components/EngineError/EngineErrorAlert';
+import { CandidateCard } from '../components/rca/CandidateCard';
+import { NarrativeSummary } from '../components/rca/NarrativeSummary';
+import { RcaEmptyState } from '../components/rca/RcaEmptyState';
 import { testIds } from '../components/testIds';
 import { DEFAULT_NAMESPACE } from '../constants';
-import { exploreUrl } from '../utils/exploreUrl';
 import { initialParam } from '../utils/initialParam';
 import { prometheusUid } from '../utils/prometheusUid';
 
 /** Queued jobs wait for a slot (admission control); both states end in a final one worth polling for. */
 const isActive = (job: { status: string }) => job.status === 'queued' || job.status === 'running';
+
+/** Unix seconds now; only event handlers call it (starting an analysis). */
+const nowSeconds = () => Math.floor(Date.now() / 1000);
 
 export function RootCausePage() {
   const s = useStyles2(getStyles);
@@ -31,23 +35,30 @@ export function RootCausePage() {
   const job = stream.job?.id === started?.id && stream.job ? stream.job : started;
   const error = startError ?? stream.error;
 
-  const start = async () => {
+  const start = async (form = { namespace, service, minutes: windowMinutes }) => {
     setStartError(undefined);
     setStarted(undefined);
-    const end = Math.floor(Date.now() / 1000);
-    const window = { start: end - Math.round(windowMinutes * 60), end };
+    const end = nowSeconds();
+    const window = { start: end - Math.round(form.minutes * 60), end };
     setWindow(window);
     try {
       setStarted(
         await api.startRca({
-          namespace: namespace || undefined,
-          target: service ? { service } : undefined,
+          namespace: form.namespace || undefined,
+          target: form.service ? { service: form.service } : undefined,
           window,
         })
       );
     } catch (e) {
       setStartError(e);
     }
+  };
+  // The sample: the demo shop's namespace, the whole namespace, the last 30 minutes (the demo opens on an incident).
+  const tryDemo = () => {
+    setNamespace(DEFAULT_NAMESPACE);
+    setService('');
+    setWindowText('30');
+    void start({ namespace: DEFAULT_NAMESPACE, service: '', minutes: 30 });
   };
 
   const windowMinutes = Number(windowText);
@@ -141,12 +152,9 @@ export function RootCausePage() {
           </div>
         )}
 
-        {result?.narrative && (
-          <div className={s.section} data-testid={testIds.rootCause.narrative}>
-            <h3>Summary</h3>
-            <p className={s.narrative}>{result.narrative}</p>
-          </div>
-        )}
+        {!job && error === undefined && <RcaEmptyState onTryDemo={tryDemo} demoNamespace={DEFAULT_NAMESPACE} />}
+
+        {result?.narrative && <NarrativeSummary narrative={result.narrative} source={result.narrativeSource} />}
 
         {result && result.warnings.length > 0 && (
           <Alert severity="warning" title="Some data could not be collected" className={s.section}>
@@ -165,11 +173,12 @@ export function RootCausePage() {
         {candidates.length > 0 && (
           <ol className={s.candidates}>
             {candidates.map((c, i) => (
-              <CandidateItem
+              <CandidateCard
                 key={`${c.service}/${c.signal}/${c.faultType}/${i}`}
                 candidate={c}
-                range={range}
-                promUid={promUid}
+                window={result?.window}
+                onset={onsetOf(result)}
+                explore={{ range, promUid }}
               />
             ))}
           </ol>
@@ -179,76 +188,12 @@ export function RootCausePage() {
   );
 }
 
-function CandidateItem({
-  candidate,
-  range,
-  promUid,
-}: {
-  candidate: RcaCandidate;
-  range: { from: number | string; to: number | string };
-  promUid?: string;
-}) {
-  const s = useStyles2(getStyles);
-  const { metrics, logs, events, changes } = candidate.evidence;
-  return (
-    <li className={s.candidate} data-testid={testIds.rootCause.candidate}>
-      <div>
-        <strong>{candidate.service}</strong>
-        {candidate.signal && <span className={s.muted}> {candidate.signal}</span>}{' '}
-        {candidate.faultType && <Badge color="orange" text={candidate.faultType} />}{' '}
-        <span className={s.muted}>score {candidate.score.toFixed(2)}</span>
-      </div>
-      <ul className={s.evidence}>
-        {metrics.map((m, i) => (
-          <li key={`m${i}`}>
-            {m.signal}: {fmt(m.incidentValue)}
-            {m.unit ? ` ${m.unit}` : ''} against a baseline of {fmt(m.baselineMedian)} ({describeDeviation(m)})
-            {m.changePoint !== undefined && `, changed at ${clock(m.changePoint)}`}
-            {m.promql && (
-              <>
-                {' '}
-                <LinkButton
-                  href={exploreUrl(m.promql, range, promUid)}
-                  size="sm"
-                  fill="text"
-                  icon="compass"
-                  title={m.promql}
-                >
-                  Explore
-                </LinkButton>
-              </>
-            )}
-          </li>
-        ))}
-        {changes.map((c, i) => (
-          <li key={`c${i}`}>
-            {clock(c.time)} {c.kind}: {c.description}
-          </li>
-        ))}
-        {events.map((e, i) => (
-          <li key={`e${i}`}>
-            {clock(e.time)} {e.type} {e.reason} on {e.object}: {e.message}
-            {e.count > 1 && ` (x${e.count})`}
-          </li>
-        ))}
-        {logs.map((l, i) => (
-          <li key={`l${i}`}>
-            {l.isNew ? 'new log pattern' : `log pattern ${l.countBaseline} → ${l.countIncident}`}:{' '}
-            <code>{l.template}</code>
-          </li>
-        ))}
-      </ul>
-    </li>
-  );
-}
-
-function fmt(value: number): string {
-  return Number.isFinite(value) ? Number(value.toPrecision(3)).toString() : String(value);
-}
-
-/** Unix seconds as UTC wall-clock time. */
-function clock(seconds: number): string {
-  return new Date(seconds * 1000).toISOString().slice(11, 19);
+/**
+ * The incident's onset. Read structurally: the engine's schema has `onset`, but its built client types (engine/dist)
+ * can lag the source; this keeps the page compiling against either.
+ */
+function onsetOf(result: RcaResult | undefined): number | undefined {
+  return (result as { onset?: { time?: number } } | undefined)?.onset?.time;
 }
 
 const getStyles = (theme: GrafanaTheme2) => ({
@@ -266,19 +211,10 @@ const getStyles = (theme: GrafanaTheme2) => ({
     background: ${theme.colors.primary.main};
     transition: width 0.3s;
   `,
-  narrative: css`
-    white-space: pre-wrap;
-  `,
   candidates: css`
     margin-top: ${theme.spacing(3)};
-    padding-left: ${theme.spacing(3)};
-  `,
-  candidate: css`
-    margin-bottom: ${theme.spacing(2)};
-  `,
-  evidence: css`
-    margin-left: ${theme.spacing(2)};
-    font-size: ${theme.typography.bodySmall.fontSize};
+    padding-left: 0;
+    list-style: none;
   `,
   muted: css`
     color: ${theme.colors.text.secondary};

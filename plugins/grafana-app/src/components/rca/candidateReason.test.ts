@@ -1,0 +1,56 @@
+import { candidateReason, leadOf } from './candidateReason';
+
+describe('leadOf', () => {
+  test('keeps at most three sentences and says when more exist', () => {
+    expect(leadOf('One. Two. Three.')).toEqual({ lead: 'One. Two. Three.', truncated: false });
+    expect(leadOf('One. Two. Three. Four is more.')).toEqual({ lead: 'One. Two. Three.', truncated: true });
+  });
+
+  test('decimals do not end a sentence', () => {
+    expect(leadOf('error_ratio went from 0.00334 to 0.3. Done.').lead).toBe(
+      'error_ratio went from 0.00334 to 0.3. Done.'
+    );
+  });
+
+  test('a long first sentence is cut at a clause boundary', () => {
+    const text = `The incident most likely starts at cart (oom, score 0.9): ${'memory went up; '.repeat(20)}end.`;
+    const { lead, truncated } = leadOf(text);
+    expect(truncated).toBe(true);
+    expect(lead.length).toBeLessThanOrEqual(242);
+    expect(lead).toMatch(
+      /^The incident most likely starts at cart \(oom, score 0\.9\)(: memory went up)*(; memory went up)* …$/
+    );
+  });
+});
+
+describe('candidateReason', () => {
+  const base = { service: 'cart', signal: 'restarts', faultType: 'oom', score: 0.8 };
+  test('names the move and the earliest change', () => {
+    const reason = candidateReason({
+      ...base,
+      evidence: {
+        metrics: [{ signal: 'memory', unit: 'bytes', baselineMedian: 100, incidentValue: 250, deviation: 9 }],
+        logs: [],
+        events: [],
+        changes: [
+          { time: 7200, kind: 'config', description: 'limit lowered' },
+          { time: 3600, kind: 'rollout', description: 'v2' },
+        ],
+      },
+    });
+    expect(reason).toBe('cart: memory went from 100 to 250 bytes (+9 robust σ) after a rollout at 01:00:00.');
+  });
+
+  test('without a change, the first warning event explains it', () => {
+    const reason = candidateReason({
+      ...base,
+      evidence: {
+        metrics: [],
+        logs: [],
+        events: [{ time: 1, type: 'Warning', reason: 'OOMKilling', message: 'x', count: 3, object: 'Pod/cart-1' }],
+        changes: [],
+      },
+    });
+    expect(reason).toBe('cart: restarts moved with OOMKilling events on Pod/cart-1.');
+  });
+});

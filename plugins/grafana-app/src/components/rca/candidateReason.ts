@@ -1,0 +1,48 @@
+import { describeDeviation } from '@ai-cloudops/engine/client';
+import type { RcaCandidate } from '../../api/types';
+
+export function fmt(value: number): string {
+  return Number.isFinite(value) ? Number(value.toPrecision(3)).toString() : String(value);
+}
+
+/** Unix seconds as UTC wall-clock time. */
+export function clock(seconds: number): string {
+  return new Date(seconds * 1000).toISOString().slice(11, 19);
+}
+
+/**
+ * One sentence on why a candidate ranks where it does: its strongest signal's move, and the change or warning that
+ * came with it. Built from the evidence alone so it always agrees with the lines below it.
+ */
+export function candidateReason(c: RcaCandidate): string {
+  const m = c.evidence.metrics[0];
+  const unit = m?.unit ? ` ${m.unit}` : '';
+  const move = m
+    ? `${m.signal} went from ${fmt(m.baselineMedian)} to ${fmt(m.incidentValue)}${unit} (${describeDeviation(m)})`
+    : `${c.signal || 'its signals'} moved`;
+  const change = [...c.evidence.changes].sort((a, b) => a.time - b.time)[0];
+  const warning = c.evidence.events.find((e) => e.type === 'Warning');
+  const cause = change
+    ? ` after a ${change.kind} at ${clock(change.time)}`
+    : warning
+      ? ` with ${warning.reason} events on ${warning.object}`
+      : '';
+  return `${c.service}: ${move}${cause}.`;
+}
+
+/**
+ * The narrative's lead: at most `max` sentences, and no longer than `maxChars` (the template's first sentence alone
+ * packs four clauses; then it is cut at the last clause boundary before the limit). `truncated` says whether the
+ * full text holds more, for a details toggle.
+ */
+export function leadOf(text: string, max = 3, maxChars = 240): { lead: string; truncated: boolean } {
+  const full = text.trim();
+  const sentences = full.split(/(?<=[.!?])\s+(?=[A-Z0-9`"(])/).filter((s) => s.length > 0);
+  let lead = sentences.slice(0, max).join(' ');
+  if (lead.length > maxChars) {
+    const head = lead.slice(0, maxChars);
+    const cut = Math.max(head.lastIndexOf('; '), head.lastIndexOf(': '), head.lastIndexOf('. '));
+    lead = `${(cut > 0 ? head.slice(0, cut) : head).trimEnd()} …`;
+  }
+  return { lead, truncated: lead !== full };
+}
