@@ -3,7 +3,7 @@ import type { HealthCheck } from '../../health/HealthCheck.js';
 import { SampleSnapshot, type ShopMetricsGenerator } from '../../sim/metrics/ShopMetricsGenerator.js';
 import type { InstantQueryOptions, InstantSample, Labels, MetricsSource, RangeQuery, RangeSeries, UnixSeconds } from './MetricsSource.js';
 import type { LabelMatcher } from './promql/ast.js';
-import { Pacer, evaluatePromql, labelKey, type EvalResult, type GridSeries, type GridSeriesProvider } from './promql/evaluatePromql.js';
+import { Pacer, SLICE_MS, evaluatePromql, labelKey, type EvalResult, type GridSeries, type GridSeriesProvider } from './promql/evaluatePromql.js';
 import { checkQueryCost } from './promql/checkQueryCost.js';
 import { parsePromql } from './promql/parsePromql.js';
 import { validateInstantQuery, validateRangeQuery } from './validateRangeQuery.js';
@@ -99,7 +99,7 @@ export class SyntheticMetricsSource implements MetricsSource {
    */
   private async evaluate(query: string, times: Float64Array, signal?: AbortSignal): Promise<EvalResult> {
     // Queries often arrive together (an RCA asks for six signals at once): each takes its turn before parsing.
-    const pacer = new Pacer(10, signal);
+    const pacer = new Pacer(SLICE_MS, signal);
     await pacer.pace();
     const expr = parsePromql(query);
     const provider = this.provider();
