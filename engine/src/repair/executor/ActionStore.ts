@@ -1,10 +1,12 @@
 import { EngineError } from '../../errors.js';
 import type { Store } from '../../store/Store.js';
-import type { ActionRecord } from './ActionRecord.js';
+import { isOpen, type ActionRecord } from './ActionRecord.js';
 
 const PREFIX = 'repair:action:';
 const TOUCHES = 'repair:touches:';
 const DECIDED = 'repair:decided:';
+/** Finished actions stay this long (cooldowns and budgets look back an hour, people a week); the audit keeps all. */
+const FINISHED_TTL_SECONDS = 7 * 86_400;
 
 /**
  * Action records in the engine's Store (Redis in live use, so every replica sees them and a restarted engine finds
@@ -14,7 +16,11 @@ export class ActionStore {
   constructor(private readonly store: Store) {}
 
   async save(record: ActionRecord): Promise<void> {
-    await this.store.set(PREFIX + record.id, JSON.stringify(record));
+    await this.store.set(
+      PREFIX + record.id,
+      JSON.stringify(record),
+      isOpen(record) ? {} : { ttlSeconds: FINISHED_TTL_SECONDS },
+    );
   }
 
   async get(id: string): Promise<ActionRecord | undefined> {
@@ -45,6 +51,8 @@ export class ActionStore {
   /** Records a write to a target and returns how many writes it had in the last `windowSeconds`. */
   async touch(target: string, now: Date, windowSeconds: number): Promise<number> {
     await this.store.rpush(TOUCHES + target, now.toISOString());
+    // The breaker's k is at most 100 (config schema), so older entries never matter.
+    await this.store.ltrim(TOUCHES + target, -100, -1);
     return this.touches(target, now, windowSeconds);
   }
 
