@@ -23,7 +23,7 @@ const SERIES: Record<string, { file: string; column: string; step?: number }> = 
   traffic_occupancy: { file: 'nab/data/realTraffic/occupancy_t4013.csv', column: 'value', step: 300 },
   nasa_1min: { file: 'forecast_web_traffic/nasa_http_1min.csv', column: 'requests' },
 };
-const DEFAULT_SERIES = 'nasa_5min,nyc_taxi,aws_elb,aws_network_in,traffic_occupancy';
+const DEFAULT_SERIES = 'nasa_5min,nasa_1min,nyc_taxi,aws_elb,aws_network_in,traffic_occupancy';
 const CURRENT = ['naive', 'seasonal_naive_day', 'seasonal_naive_week', 'holt_winters', 'ensemble'] as const;
 const REPORTED_H = [1, 12];
 
