@@ -1,0 +1,83 @@
+import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
+import { screen, within } from '@testing-library/react';
+import { cloudOpsApiRef, type CloudOpsApi } from '../api/CloudOpsApi';
+import type { ForecastResponse } from '../api/types';
+import { ForecastCard } from './ForecastCard';
+import { ForecastChart, forecastRows } from './ForecastChart';
+
+const T0 = 1_700_000_000;
+
+/** request_rate: an hour of history rising 40 → 64, then a 3-step forecast with a widening interval. */
+const forecast: ForecastResponse = {
+  seriesKey: 'shop/cart/request_rate',
+  model: 'holt-winters',
+  reason: 'lowest backtest error',
+  source: 'stored',
+  modelVersion: 3,
+  stepSeconds: 300,
+  coverage: 0.9,
+  history: Array.from({ length: 13 }, (_, i) => ({ t: T0 - 3600 + i * 300, value: 40 + 2 * i })),
+  points: [
+    { t: T0 + 300, value: 66, lower: 60, upper: 72 },
+    { t: T0 + 600, value: 80, lower: 70, upper: 90 },
+    { t: T0 + 900, value: 70, lower: 55, upper: 85 },
+  ],
+};
+
+/** The one call the card makes, answered as the engine would. */
+class ForecastOnlyApi {
+  readonly requests: unknown[] = [];
+  async forecast(request: unknown) {
+    this.requests.push(request);
+    return forecast;
+  }
+}
+
+describe('ForecastCard', () => {
+  it('draws history, forecast and its interval in one chart, with the peak in words', async () => {
+    const api = new ForecastOnlyApi();
+    const { container } = await renderInTestApp(
+      <TestApiProvider apis={[[cloudOpsApiRef, api as unknown as CloudOpsApi]]}>
+        <ForecastCard service="cart" namespace="shop" />
+      </TestApiProvider>,
+    );
+    const figure = await screen.findByRole('figure', { name: 'cart request_rate' }, { timeout: 30_000 });
+    // Two lines (history, forecast) and the interval band, each an SVG path with points.
+    const lines = figure.querySelectorAll('.recharts-line-curve');
+    expect(lines).toHaveLength(2);
+    lines.forEach((l) => expect(l.getAttribute('d')).toMatch(/^M[\d.]+,[\d.]+(L[\d.]+,[\d.]+)+/));
+    expect(figure.querySelector('.recharts-area-area')?.getAttribute('d')).toMatch(/^M/);
+    expect(
+      within(figure).getByText(/history \(solid\), forecast \(dashed\) with its 90% interval/),
+    ).toBeInTheDocument();
+    expect(screen.getByText(/^80 at .* \(70–90\)$/)).toBeInTheDocument();
+    expect(screen.getByText('why this model: lowest backtest error')).toBeInTheDocument();
+    expect(api.requests).toEqual([
+      { service: 'cart', signal: 'request_rate', horizonMinutes: 60, namespace: 'shop' },
+    ]);
+    expect(container.querySelector('table')).toBeNull();
+  }, 60_000);
+
+  it('adds the replica plan as a step line on its own axis', async () => {
+    const plan = [
+      { t: T0, replicas: 2 },
+      { t: T0 + 600, replicas: 3 },
+      { t: T0 + 900, replicas: 3 },
+    ];
+    await renderInTestApp(<ForecastChart forecast={forecast} plan={plan} label="cart request_rate" />);
+    const figure = await screen.findByRole('figure', { name: 'cart request_rate' }, { timeout: 30_000 });
+    expect(figure.querySelectorAll('.recharts-line-curve')).toHaveLength(3);
+    expect(figure.querySelectorAll('.recharts-yAxis')).toHaveLength(2);
+    expect(within(figure).getByText(/replicas planned \(step, right axis\)/)).toBeInTheDocument();
+  }, 60_000);
+});
+
+describe('forecastRows', () => {
+  it('joins the forecast to the last observed point and keeps one row per time', () => {
+    const rows = forecastRows(forecast, [{ t: T0 + 600, replicas: 3 }]);
+    expect(rows).toHaveLength(13 + 3);
+    expect(rows[12]).toEqual({ t: T0, history: 64, forecast: 64, band: [64, 64] });
+    expect(rows[14]).toEqual({ t: T0 + 600, forecast: 80, band: [70, 90], replicas: 3 });
+    expect(rows.map((r) => r.t)).toEqual([...rows.map((r) => r.t)].sort((a, b) => a - b));
+  });
+});
