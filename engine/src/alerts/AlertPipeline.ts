@@ -2,7 +2,7 @@ import type { AlertsConfig } from './config.js';
 import { AlertTopology, type AlertSubject } from './AlertTopology.js';
 import { createStages, type AlertStage, type LinkProposal, type PipelineState, type Stages } from './stages/index.js';
 import type { SuppressionWindow } from './stages/SuppressionWindowStage.js';
-import type { AlertEvent, Incident, MergeReason, MuteReason, Notification, PipelineOutput, TrackedAlert } from './types.js';
+import type { AlertEvent, Incident, MergeReason, MuteReason, PipelineOutput, TrackedAlert } from './types.js';
 
 /** Which link wins when an alert could join several incidents: the most specific evidence first. */
 const LINK_STRENGTH: Record<string, number> = {

@@ -8,6 +8,7 @@ const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[
  */
 export function escapeLabelValue(value: string): string {
   // A lone surrogate is no text at all: it becomes U+FFFD, as UTF-8 encoding would turn it on the wire anyway.
+  // eslint-disable-next-line no-control-regex -- matching control characters is the point: each becomes an escape.
   return value.replace(LONE_SURROGATE, '\ufffd').replace(/[\\"\x00-\x1f\x7f]/g, (c) => {
     if (c === '\\' || c === '"') return `\\${c}`;
     return `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`;
