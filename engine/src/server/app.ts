@@ -1,16 +1,12 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import swagger from '@fastify/swagger';
 import { randomUUID } from 'node:crypto';
-import {
-  jsonSchemaTransform,
-  serializerCompiler,
-  validatorCompiler,
-  type ZodTypeProvider,
-} from 'fastify-type-provider-zod';
+import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Engine } from '../engine.js';
 import { authPlugin } from './auth.js';
 import { frameworkErrorHandler, registerErrorHandler } from './errorHandler.js';
 import { documentAccess } from './documentAccess.js';
+import { transformDocument, transformRoute } from './openApiDocument.js';
 import { httpMetricsPlugin } from './httpMetrics.js';
 import { healthRoutes } from './routes/healthRoutes.js';
 import { clusterRoutes } from './routes/clusterRoutes.js';
@@ -78,13 +74,16 @@ export async function buildApp(engine: Engine): Promise<FastifyInstance> {
         title: 'AI-CloudOps engine API',
         version: ENGINE_VERSION,
         description: 'RCA, forecasting and autoscaling, the ops assistant, and the cluster view behind them.',
+        license: { name: 'Apache-2.0', url: 'https://www.apache.org/licenses/LICENSE-2.0' },
       },
+      servers: [{ url: '/', description: 'this engine' }],
       components: {
         securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } },
       },
       security: [{ bearer: [] }],
     },
-    transform: jsonSchemaTransform,
+    transform: transformRoute,
+    transformObject: transformDocument,
   });
 
   await app.register(httpMetricsPlugin, { metrics: engine.metrics });

@@ -51,9 +51,12 @@ export interface Operation {
 }
 
 export async function operationsOf(server: RunningServer): Promise<Operation[]> {
-  const doc = (await (await fetch(`${server.url}/api/v1/openapi.json`)).json()) as {
+  const raw = (await (await fetch(`${server.url}/api/v1/openapi.json`)).json()) as {
     paths: Record<string, Record<string, Record<string, unknown>>>;
+    components?: { schemas?: Record<string, unknown> };
   };
+  // Named schemas are `$ref`s into components; the generators below read plain schemas.
+  const doc = { paths: inlineRefs(raw.paths, raw.components?.schemas ?? {}) as typeof raw.paths };
   const out: Operation[] = [];
   for (const [path, ops] of Object.entries(doc.paths)) {
     for (const [method, op] of Object.entries(ops)) {
@@ -72,6 +75,17 @@ export async function operationsOf(server: RunningServer): Promise<Operation[]> 
     }
   }
   return out;
+}
+
+function inlineRefs(node: unknown, schemas: Record<string, unknown>, seen: string[] = []): unknown {
+  if (Array.isArray(node)) return node.map((n) => inlineRefs(n, schemas, seen));
+  if (typeof node !== 'object' || node === null) return node;
+  const ref = (node as { $ref?: unknown }).$ref;
+  if (typeof ref === 'string' && ref.startsWith('#/components/schemas/')) {
+    const name = ref.slice('#/components/schemas/'.length);
+    return seen.includes(name) ? {} : inlineRefs(schemas[name], schemas, [...seen, name]);
+  }
+  return Object.fromEntries(Object.entries(node).map(([k, v]) => [k, inlineRefs(v, schemas, seen)]));
 }
 
 export interface Answer {
