@@ -137,6 +137,37 @@ describe('RepairExecutor', () => {
     expect((await image('payment')).image).toBe(imageBefore);
   });
 
+  it('the loop breaker stops acting on a target changed k times within T', async () => {
+    cluster.ledger.inject({ type: 'oom-killed', namespace: 'shop', service: 'cart' });
+    const { finding } = await findingOf(cluster, 'OOMKilled', 'cart');
+    const r = replica(cluster);
+    // Three earlier writes to the Deployment within the hour (the replica's limit is 3 per 3600 s).
+    for (let i = 0; i < 3; i++)
+      await r.actions.touch('Deployment/shop/cart', new Date(r.clock.now - i * 60_000), 3600);
+    const limitBefore = (await image('cart')).resources?.limits?.memory;
+    const record = await r.executor.submit(
+      plannedFor(finding, 'raise-memory-limit', 'auto'),
+      finding,
+      FAST_VERIFY,
+    );
+    await r.executor.tick();
+    expect(await r.actions.require(record.id)).toMatchObject({
+      state: 'stopped',
+      reason: expect.stringMatching(/^loop breaker: 3 changes/),
+    });
+    expect((await image('cart')).resources?.limits?.memory).toBe(limitBefore);
+    expect(r.notifications.some((n) => n.kind === 'escalation' && n.actionId === record.id)).toBe(true);
+    // Once the window has passed, acting is allowed again.
+    r.clock.now += 3_601_000;
+    const later = await r.executor.submit(
+      plannedFor(finding, 'raise-memory-limit', 'auto'),
+      finding,
+      FAST_VERIFY,
+    );
+    await r.executor.tick();
+    expect((await r.actions.require(later.id)).state).not.toBe('stopped');
+  });
+
   it('an approval that expired cannot be used', async () => {
     cluster.ledger.inject({ type: 'oom-killed', namespace: 'shop', service: 'cart' });
     cluster.step(6);
