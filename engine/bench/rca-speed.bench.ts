@@ -1,7 +1,7 @@
 import { printTable, type BenchMain } from './lib.js';
 import { nSigmaRanking } from './rca/nSigma.js';
 import { analyzeIncident } from '../src/rca/analyzeIncident.js';
-import { rcaConfigSchema } from '../src/rca/config.js';
+import { benchRcaConfig } from './rca/benchConfig.js';
 import { correlationGraphSettings, learnGraphFromCorrelation } from '../src/rca/graph/learnGraphFromCorrelation.js';
 import { Drain } from '../src/rca/logs/Drain.js';
 import { compileMasks } from '../src/rca/logs/masking.js';
@@ -58,7 +58,7 @@ const medianOf = (xs: number[]) => xs.slice().sort((a, b) => a - b)[Math.floor(x
 export const main: BenchMain = async (ctx) => {
   const repeat = ctx.numberOption('repeat', 5);
   const logLines = ctx.numberOption('log-lines', 20_000);
-  const config = rcaConfigSchema.parse({});
+  const config = benchRcaConfig(ctx);
   const { input, faulty } = speedInput(50, 10, 2, 15, logLines);
 
   const rcaTimes: number[] = [];

@@ -80,6 +80,23 @@ describe('RCA onset and history in the simulated shop', () => {
     }
   }, 60_000);
 
+  it('finds two incidents that began together, each in the top three', async () => {
+    now += 1200;
+    const a = inject('latency', 'payment', now - 180);
+    const b = inject('cpu-hog', 'catalog', now - 180);
+    advanceTo(now);
+    try {
+      const result = await analyze(now, 900);
+      const top3 = result.candidates.slice(0, 3).map((c) => c.service);
+      expect(top3, JSON.stringify(result.candidates.map((c) => [c.service, c.score]))).toContain('payment');
+      expect(top3).toContain('catalog');
+    } finally {
+      engine.demo!.ledger.resolve(a.id, now);
+      engine.demo!.ledger.resolve(b.id, now);
+      advanceTo(now + 600);
+    }
+  }, 60_000);
+
   it.each([
     ['oom-killed', 'cart'],
     ['image-pull-error', 'catalog'],
