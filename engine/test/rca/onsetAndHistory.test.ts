@@ -80,6 +80,22 @@ describe('RCA onset and history in the simulated shop', () => {
     }
   }, 60_000);
 
+  it('finds a CPU hog two minutes old with the default window, as the CLI and the Grafana page ask', async () => {
+    now += 1200;
+    const fault = inject('cpu-hog', 'cart', now - 120);
+    advanceTo(now);
+    try {
+      const rca = new RcaService(engine.context, { now: () => now });
+      const result = await rca.analyze({ namespace: engine.demo!.namespace });
+      expect(result.window.end - result.window.start).toBe(900);
+      expect(result.candidates[0]?.service, JSON.stringify(result.candidates.map((c) => [c.service, c.score]))).toBe('cart');
+      expect(result.baseline).toMatchObject({ kind: 'own-history', trust: 'high' });
+    } finally {
+      engine.demo!.ledger.resolve(fault.id, now);
+      advanceTo(now + 600);
+    }
+  }, 60_000);
+
   it('finds two incidents that began together, each in the top three', async () => {
     now += 1200;
     const a = inject('latency', 'payment', now - 180);
