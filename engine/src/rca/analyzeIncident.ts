@@ -46,7 +46,7 @@ export function analyzeIncident(input: RcaInput, config: RcaConfig, progress?: P
   // scoring them so on PetShop's high-traffic issues put such series first (top-1 0.75 → 0.25).
   if (config.anomaly.scoreThinBaselines && unscored.length > anomalies.length) anomalies.push(...scoreThinBaselines(unscored, input.window, config.anomaly));
   const onset = findOnset(anomalies, input.window, input.target, config.anomaly.threshold);
-  const baseline = describeBaseline(anomalies, input.window);
+  const baseline = describeBaseline(anomalies, input.window, onset.time);
   timings.metricsMs = performance.now() - t0;
   progress?.(0.6, `scored ${anomalies.length} series`);
 

@@ -49,16 +49,20 @@ export function findOnset(
   return { time: best.onset, source: 'change-point', from: `${best.series.service}/${best.series.signal}` };
 }
 
-export function describeBaseline(anomalies: SeriesAnomaly[], window: IncidentWindow): BaselineInfo {
-  const thin = anomalies.filter((a) => a.thinBaseline).length;
-  const counts = anomalies
-    .filter((a) => !a.thinBaseline)
-    .map((a) => a.series.timestamps.filter((t) => t >= window.baselineStart && t < (a.onset ?? window.start)).length)
-    .sort((a, b) => a - b);
-  const points = counts.length ? counts[counts.length >> 1]! : 0;
-  if (thin > counts.length) {
-    return { kind: 'across-services', start: window.baselineStart, end: window.start, points, trust: 'low' };
+/** The baseline behind the scores: whose, from when to the onset (`end`), how many points, how far to trust it. */
+export function describeBaseline(anomalies: SeriesAnomaly[], window: IncidentWindow, onset: Seconds = window.start): BaselineInfo {
+  const pointsOf = (list: SeriesAnomaly[]) => {
+    const counts = list
+      .map((a) => a.series.timestamps.filter((t, i) => t >= window.baselineStart && t < (a.onset ?? window.start) && Number.isFinite(a.series.values[i]!)).length)
+      .sort((a, b) => a - b);
+    return counts.length ? counts[counts.length >> 1]! : 0;
+  };
+  const thin = anomalies.filter((a) => a.thinBaseline);
+  const own = anomalies.filter((a) => !a.thinBaseline);
+  if (thin.length > own.length) {
+    return { kind: 'across-services', start: window.baselineStart, end: onset, points: pointsOf(thin), trust: 'low' };
   }
+  const points = pointsOf(own);
   const trust = points >= 30 ? 'high' : points >= 10 ? 'medium' : 'low';
-  return { kind: 'own-history', start: window.baselineStart, end: window.start, points, trust };
+  return { kind: 'own-history', start: window.baselineStart, end: onset, points, trust };
 }

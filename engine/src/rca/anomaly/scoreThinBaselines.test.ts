@@ -24,7 +24,7 @@ describe('scoreThinBaselines', () => {
     expect(scored.filter((a) => a.score >= settings.threshold)).toHaveLength(1);
     expect(top.thinBaseline).toBe(true);
     const baseline = describeBaseline(scored, window);
-    expect(baseline).toMatchObject({ kind: 'across-services', trust: 'low' });
+    expect(baseline).toMatchObject({ kind: 'across-services', trust: 'low', points: 2 });
     // Borrowed scales carry no timing: the onset stays the window's.
     expect(findOnset(scored, window, undefined, settings.threshold)).toEqual({ time: 600, source: 'window' });
   });
