@@ -2,6 +2,7 @@ import type { Engine } from '../engine.js';
 import { AlertService, type AlertServiceOptions } from './AlertService.js';
 import { PrometheusAlertPoller } from './ingest/PrometheusAlertPoller.js';
 import { startEngineAnomalyAlerts } from './anomaly/startAnomalyAlerts.js';
+import { repairFindingSink } from './repairFindingAlerts.js';
 
 const services = new WeakMap<Engine, AlertService>();
 
@@ -27,8 +28,8 @@ export function alertsOf(engine: Engine, overrides: Pick<AlertServiceOptions, 'n
 }
 
 /**
- * What the server runs: the clock tick, the Prometheus poller and the anomaly alerts when configured. Returns the
- * stop function.
+ * What the server runs: the clock tick, the Prometheus poller and the anomaly alerts when configured, and repair's
+ * findings as alerts. Returns the stop function.
  */
 export async function startAlerting(engine: Engine): Promise<() => void> {
   const service = alertsOf(engine);
@@ -44,7 +45,9 @@ export async function startAlerting(engine: Engine): Promise<() => void> {
   const anomaly = anomalyConfig
     ? await startEngineAnomalyAlerts(engine, anomalyConfig, { intervalSeconds: anomalyConfig.intervalSeconds })
     : undefined;
+  const unfollowRepair = engine.services.repair?.onScan(repairFindingSink(service, engine.context.logger));
   return () => {
+    unfollowRepair?.();
     anomaly?.stop();
     poller?.stop();
     service.stop();

@@ -125,9 +125,23 @@ export class RepairService {
   async scan(namespace?: string): Promise<RepairScan> {
     const snapshot = await this.snapshot(namespace);
     const scan = { at: this.now().toISOString(), findings: scanSnapshot(snapshot, this.now()) };
-    if (!namespace) this.lastScan = scan;
+    if (!namespace) this.recordScan(scan);
     this.events.emit('event', { type: 'findings', at: scan.at, count: scan.findings.length });
     return scan;
+  }
+
+  /**
+   * Tells `listener` about every whole-cluster scan (scheduled or asked for), so other capabilities can follow the
+   * findings: unified alerting raises them as alerts. Returns the function that stops listening.
+   */
+  onScan(listener: (scan: RepairScan) => void): () => void {
+    this.events.on('scan', listener);
+    return () => this.events.off('scan', listener);
+  }
+
+  private recordScan(scan: RepairScan): void {
+    this.lastScan = scan;
+    this.events.emit('scan', scan);
   }
 
   /** What the rules would do about the current findings (nothing is submitted or written). */
@@ -167,7 +181,7 @@ export class RepairService {
     let submitted = 0;
     if (options.scan !== false) {
       const plan = await this.plan();
-      this.lastScan = { at: plan.at, findings: plan.findings };
+      this.recordScan({ at: plan.at, findings: plan.findings });
       const byFingerprint = new Map(plan.findings.map((f) => [f.fingerprint, f]));
       for (const action of plan.actions) {
         const finding = byFingerprint.get(action.findingFingerprint);

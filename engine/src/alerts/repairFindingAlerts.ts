@@ -1,0 +1,48 @@
+import type { Logger } from 'pino';
+import type { RepairScan } from '../repair/RepairService.js';
+import type { Finding } from '../repair/types.js';
+import type { AlertService, InternalAlert } from './AlertService.js';
+
+/**
+ * Repair findings as first-class alerts: each finding of a scan fires (re-sending one that already fires changes
+ * nothing, the pipeline is idempotent on fingerprint and start), and a finding missing from the next scan resolves.
+ * Labels name the workload the way Kubernetes alerts do (namespace, service, pod/workload), so the pipeline's label
+ * and topology grouping joins a finding to the incident its Alertmanager alerts opened.
+ */
+export function repairFindingSink(service: Pick<AlertService, 'raise'>, logger: Pick<Logger, 'warn'>): (scan: RepairScan) => void {
+  let firing = new Map<string, Finding>();
+  let queue = Promise.resolve();
+  return (scan) => {
+    const current = new Map(scan.findings.map((f) => [f.fingerprint, f]));
+    const cleared = [...firing.values()].filter((f) => !current.has(f.fingerprint));
+    firing = current;
+    // One scan at a time, in order: a resolution must not overtake the firing it closes.
+    queue = queue
+      .then(async () => {
+        for (const finding of current.values()) await service.raise(findingAlert(finding, 'firing', scan.at));
+        for (const finding of cleared) await service.raise(findingAlert(finding, 'resolved', scan.at));
+      })
+      .catch((error: unknown) => logger.warn({ err: error }, 'raising repair findings as alerts failed'));
+  };
+}
+
+export function findingAlert(finding: Finding, status: 'firing' | 'resolved', at: string): InternalAlert {
+  const { workload } = finding;
+  return {
+    source: 'repair',
+    status,
+    labels: {
+      alertname: `Repair${finding.type}`,
+      finding: finding.type,
+      severity: finding.severity,
+      // Cluster-scoped objects (Nodes) have no namespace; an empty label value is no label in Prometheus' model.
+      ...(workload.namespace ? { namespace: workload.namespace } : {}),
+      service: workload.name,
+      workload: `${workload.kind}/${workload.name}`,
+      repair_fingerprint: finding.fingerprint,
+    },
+    annotations: { summary: finding.message },
+    startsAt: Date.parse(finding.since),
+    ...(status === 'resolved' ? { endsAt: Date.parse(at) } : {}),
+  };
+}

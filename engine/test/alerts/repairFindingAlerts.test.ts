@@ -1,0 +1,67 @@
+import type { FastifyInstance } from 'fastify';
+import pino from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { alertsOf } from '../../src/alerts/alertsOf.js';
+import { repairFindingSink } from '../../src/alerts/repairFindingAlerts.js';
+import { parseConfig } from '../../src/config/loadConfig.js';
+import { createEngine, type Engine } from '../../src/engine.js';
+import { API_PREFIX, buildApp } from '../../src/server/app.js';
+
+/**
+ * Repair's findings enter unified alerting as alerts with source `repair`: an OOM-killed workload in the demo shop
+ * is found by a repair scan, and GET /api/v1/alerts lists it, labelled with its namespace and service so it groups
+ * with the workload's other alerts; once a scan no longer finds it, the alert resolves.
+ */
+let engine: Engine;
+let app: FastifyInstance;
+
+beforeAll(async () => {
+  engine = await createEngine(
+    parseConfig({ profile: 'demo', logLevel: 'silent', cluster: { kind: 'simulated', injectFaults: false }, repair: { namespaces: ['shop'] } }),
+    { logger: pino({ level: 'silent' }) },
+  );
+  app = await buildApp(engine);
+  await app.ready();
+}, 60_000);
+afterAll(async () => {
+  await app?.close();
+  await engine?.close();
+});
+
+type ListedAlert = { source: string; status: string; labels: Record<string, string> };
+const repairAlerts = async (): Promise<ListedAlert[]> => {
+  const res = await app.inject({ method: 'GET', url: `${API_PREFIX}/alerts?status=all` });
+  return (res.json() as { items: ListedAlert[] }).items.filter((a) => a.source === 'repair');
+};
+
+describe('repair findings as alerts', () => {
+  it('fires for a finding found by a scan and resolves when a later scan no longer has it', async () => {
+    const repair = engine.services.repair!;
+    const fault = engine.demo!.ledger.inject({ type: 'oom-killed', namespace: 'shop', service: 'cart' });
+    await expect
+      .poll(
+        async () => {
+          const scan = await repair.scan();
+          return scan.findings.some((f) => f.type === 'OOMKilled' && f.workload.name === 'cart');
+        },
+        { timeout: 60_000, interval: 1_000 },
+      )
+      .toBe(true);
+    await expect.poll(async () => (await repairAlerts()).find((a) => a.labels.finding === 'OOMKilled'), { timeout: 10_000 }).toMatchObject({
+      status: 'firing',
+      labels: { namespace: 'shop', service: 'cart', alertname: 'RepairOOMKilled' },
+    });
+
+    engine.demo!.ledger.resolve(fault.id, Date.now() / 1000);
+
+    // A finding clears only after minutes of healthy pods; the sink's rule is what matters here: a scan that no
+    // longer has the finding resolves its alert. Fed the real finding, then a later scan without it.
+    const finding = (await repair.findings()).findings.find((f) => f.type === 'OOMKilled' && f.workload.name === 'cart')!;
+    const sink = repairFindingSink(alertsOf(engine), pino({ level: 'silent' }));
+    sink({ at: new Date().toISOString(), findings: [finding] });
+    sink({ at: new Date(Date.now() + 60_000).toISOString(), findings: [] });
+    await expect
+      .poll(async () => (await repairAlerts()).find((a) => a.labels.finding === 'OOMKilled')?.status, { timeout: 10_000 })
+      .toBe('resolved');
+  }, 150_000);
+});
