@@ -96,6 +96,47 @@ current-context: sim
       await expect(kubectl('apply', '-f', bad)).rejects.toThrow(/unknown field "dataa"/);
     }, 90_000);
 
+    it(`${bin}: create namespace, configmap and secret generators store what they were given`, async () => {
+      const ns = `team-${name}`;
+      expect(await kubectl('create', 'namespace', ns, '--dry-run=server', '-o', 'name')).toBe(
+        `namespace/${ns}\n`,
+      );
+      await kubectl('create', 'namespace', ns);
+      await kubectl(
+        'create',
+        'configmap',
+        'settings',
+        '-n',
+        ns,
+        '--from-literal=mode=fast',
+        '--from-literal=level=3',
+      );
+      await kubectl('create', 'secret', 'generic', 'creds', '-n', ns, '--from-literal=password=s3cr3t');
+      await kubectl('label', 'configmap', 'settings', '-n', ns, 'tier=web');
+      expect(
+        await kubectl(
+          'get',
+          'configmap',
+          'settings',
+          '-n',
+          ns,
+          '-o',
+          'jsonpath={.data.mode} {.data.level} {.metadata.labels.tier}',
+        ),
+      ).toBe('fast 3 web');
+      const secret = await kubectl(
+        'get',
+        'secret',
+        'creds',
+        '-n',
+        ns,
+        '-o',
+        'jsonpath={.type} {.data.password}',
+      );
+      expect(secret).toBe(`Opaque ${Buffer.from('s3cr3t').toString('base64')}`);
+      expect(await kubectl('get', 'namespace', ns, '-o', 'jsonpath={.metadata.name}')).toBe(ns);
+    }, 60_000);
+
     it(`${bin}: get all lists pods, services, deployments and replicasets`, async () => {
       const out = await kubectl('get', 'all');
       for (const kind of ['pod/cart-', 'service/cart', 'deployment.apps/cart', 'replicaset.apps/cart-']) {

@@ -9,7 +9,7 @@ import { ResourceHandlers, type HandlerResult } from './ResourceHandlers.js';
 import { ResourceRegistry } from './ResourceRegistry.js';
 import { followLog } from './followLog.js';
 import { answerReview } from './accessReview.js';
-import { decodeAccessReview } from './protobufReview.js';
+import { decodeAccessReview, decodeObject } from './protobufBody.js';
 import { openApiDocument, strictFieldErrors } from './openapi.js';
 import { serveWatch } from './WatchStream.js';
 import { toTable, wantsTable } from './tableView.js';
@@ -93,7 +93,6 @@ export class ApiServer {
         return;
       }
     }
-    rejectProtobuf(req, method);
     if (url.pathname.startsWith('/openapi/')) {
       this.sendOpenApi(req, res, url.pathname);
       return;
@@ -117,7 +116,9 @@ export class ApiServer {
     if (target.namespace === undefined && target.type.namespaced && target.name !== undefined) {
       throw new ApiError('NotFound', 'the server could not find the requested resource');
     }
-    const body = ['POST', 'PUT', 'PATCH', 'DELETE'].includes(method) ? await this.readBody(req) : undefined;
+    const body = ['POST', 'PUT', 'PATCH', 'DELETE'].includes(method)
+      ? await this.readObjectBody(req)
+      : undefined;
     if (query.get('fieldValidation') === 'Strict') rejectUnknownFields(body);
     const sub = target.subresource;
     let result: HandlerResult;
@@ -192,6 +193,21 @@ export class ApiServer {
     }
   }
 
+  /** JSON, or the protobuf objects kubectl 1.32+ sends that protobufBody.ts reads; other protobuf bodies get 415. */
+  private async readObjectBody(req: IncomingMessage): Promise<unknown> {
+    const type = req.headers['content-type'] ?? '';
+    if (/cbor/i.test(type)) throw unsupportedMediaType();
+    if (!/protobuf/i.test(type)) return this.readBody(req);
+    let decoded: unknown;
+    try {
+      decoded = decodeObject(await this.readRaw(req));
+    } catch (error) {
+      throw badRequest(`the protobuf body could not be read: ${(error as Error).message}`);
+    }
+    if (decoded === undefined) throw unsupportedMediaType();
+    return decoded;
+  }
+
   private async readBody(req: IncomingMessage): Promise<unknown> {
     const text = (await this.readRaw(req)).toString('utf8');
     if (!text.trim()) return undefined;
@@ -237,20 +253,11 @@ export class ApiServer {
   }
 }
 
-/**
- * kubectl 1.32+ sends the bodies of its typed clients (`create configmap`, `create deployment`, ...) as protobuf.
- * A server without the protobuf codec answers 415 with this message; client-go does not retry those in JSON
- * (measured with 1.32 and 1.33), so the user sees which media types work. `apply -f`, `create -f`, `replace`,
- * `patch`, `scale` and `edit` send JSON and work.
- */
-function rejectProtobuf(req: IncomingMessage, method: string): void {
-  const type = req.headers['content-type'] ?? '';
-  if (['POST', 'PUT', 'PATCH'].includes(method) && /protobuf|cbor/i.test(type)) {
-    throw new ApiError(
-      'UnsupportedMediaType',
-      `the body of the request was in an unknown format - accepted media types include: application/json, application/yaml`,
-    );
-  }
+function unsupportedMediaType(): ApiError {
+  return new ApiError(
+    'UnsupportedMediaType',
+    'the body of the request was in an unknown format - accepted media types include: application/json, application/yaml',
+  );
 }
 
 function rejectUnknownFields(body: unknown): void {

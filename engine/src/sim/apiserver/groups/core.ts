@@ -1,3 +1,4 @@
+import type { KubeObject } from '../KubeObject.js';
 import type { ResourceType } from '../ResourceType.js';
 import { cause, str, validateContainers, validateName } from '../validation.js';
 
@@ -140,6 +141,8 @@ export const CORE_RESOURCES: ResourceType[] = [
     kind: STORED_KINDS[plural],
     namespaced: true,
     validate: (o) => validateName(o),
+    // kube-apiserver's defaulting: a Secret without a type is Opaque.
+    ...(plural === 'secrets' ? { defaults: (o: KubeObject) => void (o['type'] ??= 'Opaque') } : {}),
   })),
   {
     group: '',
