@@ -135,6 +135,19 @@ current-context: sim
       );
       expect(secret).toBe(`Opaque ${Buffer.from('s3cr3t').toString('base64')}`);
       expect(await kubectl('get', 'namespace', ns, '-o', 'jsonpath={.metadata.name}')).toBe(ns);
+      await kubectl('create', 'serviceaccount', 'bot', '-n', ns);
+      expect(
+        await kubectl('get', 'serviceaccount', 'bot', '-n', ns, '-o', 'jsonpath={.metadata.namespace}'),
+      ).toBe(ns);
+      // Deployments are not among the protobuf kinds read: kubectl 1.31 (and /usr/bin/kubectl, a dispatcher that runs
+      // the version matching the server's) sends JSON and succeeds; 1.32+ get a 415 that names the media types.
+      const created = await kubectl('create', 'deployment', 'd', '-n', ns, '--image=nginx').catch(
+        (error: Error) => error.message,
+      );
+      expect(created).toMatch(
+        /deployment\.apps\/d created|unknown format - accepted media types include: application\/json/,
+      );
+      if (/kubectl\.1\.3[23]$/.test(bin)) expect(created).toContain('unknown format');
     }, 60_000);
 
     it(`${bin}: get all lists pods, services, deployments and replicasets`, async () => {
