@@ -95,7 +95,8 @@ export async function startHarnessServer(
       if (url.pathname === '/' || url.pathname === '/index.html') {
         res.writeHead(200, { 'Content-Type': 'text/html' });
         res.end(
-          '<!doctype html><html><head><meta charset="utf-8"><link rel="stylesheet" href="/harness.css"></head>' +
+          '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Grafana</title>' +
+            '<link rel="stylesheet" href="/harness.css"></head>' +
             '<body><div id="root"></div><script src="/harness.js"></script></body></html>'
         );
       } else if (url.pathname === '/harness.js' || url.pathname === '/harness.css') {

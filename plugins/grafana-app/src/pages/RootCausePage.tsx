@@ -79,8 +79,9 @@ export function RootCausePage() {
     <PluginPage>
       <div data-testid={testIds.rootCause.container}>
         <InlineFieldRow>
-          <InlineField label="Namespace" labelWidth={14}>
+          <InlineField htmlFor="rca-namespace" label="Namespace" labelWidth={14}>
             <Input
+              id="rca-namespace"
               data-testid={testIds.rootCause.namespace}
               width={20}
               value={namespace}
@@ -88,11 +89,13 @@ export function RootCausePage() {
             />
           </InlineField>
           <InlineField
+            htmlFor="rca-service"
             label="Service"
             labelWidth={12}
             tooltip="The symptom to explain, e.g. frontend; empty analyses the whole namespace"
           >
             <Input
+              id="rca-service"
               data-testid={testIds.rootCause.service}
               width={20}
               value={service}
@@ -101,12 +104,14 @@ export function RootCausePage() {
             />
           </InlineField>
           <InlineField
+            htmlFor="rca-window"
             label="Last (min)"
             labelWidth={12}
             invalid={!windowValid}
             error={windowValid ? undefined : 'Minutes, above zero'}
           >
             <Input
+              id="rca-window"
               data-testid={testIds.rootCause.windowMinutes}
               type="number"
               min={5}
@@ -134,6 +139,7 @@ export function RootCausePage() {
             <div
               className={s.progressTrack}
               role="progressbar"
+              aria-label="Analysis progress"
               aria-valuenow={Math.round(job.progress * 100)}
               aria-valuemin={0}
               aria-valuemax={100}
