@@ -196,14 +196,21 @@ describe('built plugin in a browser', () => {
     await page.screenshot({ path: path.join(SCREENSHOTS, 'root-cause-empty.png'), fullPage: true });
     expect(await seriousViolations(page)).toEqual([]);
 
+    // A latency fault on payment, under way for 20 of the sample's 30 minutes, so the candidates carry metric evidence.
+    const injected = await fetch(`${engine.url}/api/v1/demo/faults`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', Authorization: `Bearer ${OPERATOR_TOKEN}` },
+      body: JSON.stringify({ type: 'latency', service: 'payment', startedAt: Math.floor(Date.now() / 1000) - 1200 }),
+    });
+    expect(injected.ok).toBe(true);
     // The demo sample: the demo shop's namespace, the last 30 minutes.
     await page.getByTestId(testIds.rootCause.demo).click();
     const first = page.getByTestId(testIds.rootCause.candidate).first();
     await first.waitFor({ timeout: 60_000 });
     await expect(first.getByTestId(testIds.rootCause.reason).textContent()).resolves.toMatch(/^\S+: .+\.$/);
-    // Every chart shown (a candidate whose evidence has PromQL) is drawn: uPlot's canvas with painted pixels. The demo
-    // engine's candidates do not always carry PromQL evidence, so the count may be zero; the jsdom test draws one.
+    // Every chart shown (a candidate whose evidence has PromQL) is drawn: uPlot's canvas with painted pixels.
     const charts = page.getByTestId(testIds.rootCause.chart);
+    await charts.first().waitFor({ timeout: 30_000 });
     for (const chart of await charts.all()) {
       const canvas = chart.locator('canvas').first();
       await canvas.waitFor({ timeout: 30_000 });

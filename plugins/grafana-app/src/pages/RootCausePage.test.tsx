@@ -220,6 +220,10 @@ describe('RootCausePage', () => {
     await waitFor(() =>
       expect(canvas.calls.some((c) => c.method === 'stroke' && c.lineDash.length > 0 && c.strokeStyle)).toBe(true)
     );
+    // Axis labels formatted with the evidence's unit (seconds), as Grafana's panels format them.
+    const labels = canvas.calls.filter((c) => c.method === 'fillText').map((c) => String(c.args[0]));
+    expect(labels).not.toContain('undefined');
+    expect(labels.some((l) => / ms$/.test(l))).toBe(true);
     expect(chart).toHaveTextContent('latency_p99: normal range 0.04–0.04 s · onset 10:02:00 UTC');
     expect(within(candidates[1]).queryByTestId(testIds.rootCause.chart)).not.toBeInTheDocument();
     const rangeCall = srv.requests.find((r) => r.path.endsWith('/query_range'))!;

@@ -44,7 +44,7 @@ export function AnomalyChart({ promql, signal, unit, window: w, onset }: Anomaly
     [series, w.baselineStart, w.start]
   );
   const frames = useMemo(
-    () => (series ? [anomalyFrame(signal, series, band, unit, theme.colors.text.secondary)] : []),
+    () => (series ? [anomalyFrame(signal, series, band, unit, theme)] : []),
     [series, band, signal, unit, theme]
   );
   const timeRange = useMemo(() => {

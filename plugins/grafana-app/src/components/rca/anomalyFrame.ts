@@ -1,4 +1,11 @@
-import { createDataFrame, FieldColorModeId, FieldType, type DataFrame } from '@grafana/data';
+import {
+  createDataFrame,
+  FieldColorModeId,
+  FieldType,
+  getDisplayProcessor,
+  type DataFrame,
+  type GrafanaTheme2,
+} from '@grafana/data';
 import type { GraphFieldConfig } from '@grafana/schema';
 import type { RangeSeriesDto } from '../../api/types';
 import type { BaselineBand } from './baselineBand';
@@ -17,15 +24,17 @@ export const BAND_LOWER = 'baseline lower';
 
 /**
  * The series with its baseline band as one frame: two band fields (upper filled down to lower, no lines, hidden from
- * the legend) behind the signal. `bandColor` comes from the theme.
+ * the legend) behind the signal, coloured from the theme. Each field gets its display processor, as Grafana's field
+ * overrides would give it inside a panel: without one the axis labels of a standalone TimeSeries read "undefined".
  */
 export function anomalyFrame(
   name: string,
   series: RangeSeriesDto,
   band: BaselineBand | undefined,
   unit: string | undefined,
-  bandColor: string
+  theme: GrafanaTheme2
 ): DataFrame {
+  const bandColor = theme.colors.text.secondary;
   const time = series.timestamps.map((t) => t * 1000);
   const grafanaUnit = unit ? (GRAFANA_UNITS[unit] ?? unit) : undefined;
   const bandCustom = (extra: Partial<GraphFieldConfig>): GraphFieldConfig => ({
@@ -39,11 +48,20 @@ export function anomalyFrame(
     values: time.map(() => value),
     config: { unit: grafanaUnit, color: { mode: FieldColorModeId.Fixed, fixedColor: bandColor }, custom },
   });
-  return createDataFrame({
+  const frame = createDataFrame({
     name,
     fields: [
       { name: 'time', type: FieldType.time, values: time },
-      { name, type: FieldType.number, values: series.values, config: { unit: grafanaUnit, custom: { lineWidth: 2 } } },
+      {
+        name,
+        type: FieldType.number,
+        values: series.values,
+        config: {
+          unit: grafanaUnit,
+          color: { mode: FieldColorModeId.Fixed, fixedColor: theme.colors.primary.main },
+          custom: { lineWidth: 2 },
+        },
+      },
       ...(band
         ? [
             bandField(BAND_UPPER, band.upper, bandCustom({ fillBelowTo: BAND_LOWER, fillOpacity: 20 })),
@@ -52,4 +70,8 @@ export function anomalyFrame(
         : []),
     ],
   });
+  for (const field of frame.fields) {
+    field.display = getDisplayProcessor({ field, theme });
+  }
+  return frame;
 }
