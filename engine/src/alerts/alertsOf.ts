@@ -1,7 +1,7 @@
 import type { Engine } from '../engine.js';
 import { AlertService, type AlertServiceOptions } from './AlertService.js';
 import { PrometheusAlertPoller } from './ingest/PrometheusAlertPoller.js';
-import { startEngineAnomalyAlerts } from './anomaly/startAnomalyAlerts.js';
+import { AnomalyAlertSource, anomalyAlertSink } from './anomaly/AnomalyAlertSource.js';
 import { repairFindingSink } from './repairFindingAlerts.js';
 
 const services = new WeakMap<Engine, AlertService>();
@@ -41,15 +41,25 @@ export async function startAlerting(engine: Engine): Promise<() => void> {
     poller = new PrometheusAlertPoller({ url: metrics.url, intervalSeconds: pollSeconds, headers: metrics.headers ?? {}, service, logger: engine.context.logger });
     poller.start();
   }
-  const anomalyConfig = engine.config.alerts.anomaly;
-  const anomaly = anomalyConfig
-    ? await startEngineAnomalyAlerts(engine, anomalyConfig, { intervalSeconds: anomalyConfig.intervalSeconds })
-    : undefined;
+  registerAnomalyAlerts(engine, service);
   const unfollowRepair = engine.services.repair?.onScan(repairFindingSink(service, engine.context.logger));
   return () => {
     unfollowRepair?.();
-    anomaly?.stop();
     poller?.stop();
     service.stop();
   };
 }
+
+/**
+ * Anomaly detection is periodic work for the whole deployment, not for each replica: it runs on the engine's
+ * scheduler, so each tick polls once across replicas (on the leader; ADR 3). A new leader's detectors warm up from the
+ * signals' history on their first poll, and re-raising an alert that already fires changes nothing.
+ */
+function registerAnomalyAlerts(engine: Engine, service: AlertService): void {
+  const config = engine.config.alerts.anomaly;
+  if (!config || engine.scheduler.taskNames().includes(ANOMALY_TASK)) return;
+  const source = new AnomalyAlertSource(engine.context.metrics, config, anomalyAlertSink(service));
+  engine.scheduler.register({ name: ANOMALY_TASK, intervalSeconds: config.intervalSeconds, run: () => source.poll() });
+}
+
+const ANOMALY_TASK = 'alerts.anomaly';

@@ -7,8 +7,8 @@ import { API_PREFIX, buildApp } from '../../src/server/app.js';
 
 /**
  * Anomaly alerts switched on by config alone, as a user would: `alerts.anomaly.signals` in the engine's config, a
- * latency fault under way in the demo shop when the server starts, and the detection listed by GET /api/v1/alerts
- * with source `anomaly`.
+ * latency fault under way in the demo shop when the server starts, the poll run by the engine's scheduler, and the
+ * detection listed by GET /api/v1/alerts with source `anomaly`.
  */
 const QUERY =
   'sum by (service) (rate(http_request_duration_seconds_sum{namespace="shop",service="payment"}[2m]))' +
@@ -23,7 +23,7 @@ describe('alerts.anomaly in the config', () => {
         profile: 'demo',
         logLevel: 'silent',
         cluster: { kind: 'simulated', injectFaults: false },
-        alerts: { anomaly: { signals: [{ name: 'payment_latency', query: QUERY }], historySeconds: 26 * 3600, intervalSeconds: 3600 } },
+        alerts: { anomaly: { signals: [{ name: 'payment_latency', query: QUERY }], historySeconds: 26 * 3600, intervalSeconds: 2 } },
       }),
       { logger: pino({ level: 'silent' }) },
     );
@@ -31,10 +31,16 @@ describe('alerts.anomaly in the config', () => {
     demo.ledger.inject({ type: 'latency', namespace: demo.namespace, service: 'payment', startedAt: Date.now() / 1000 - 20 * 60 });
     app = await buildApp(engine);
     await app.ready();
+    // As startServer does: the scheduler runs periodic work once per tick across replicas (here, the one).
+    engine.scheduler.start();
   }, 60_000);
   afterAll(async () => {
     await app?.close();
     await engine?.close();
+  });
+
+  it('registers the detection as one scheduled task, not a timer per replica', () => {
+    expect(engine.scheduler.taskNames()).toContain('alerts.anomaly');
   });
 
   it('raises an anomaly alert for the fault, reachable through the API', async () => {
