@@ -180,6 +180,13 @@ describe('built plugin in a browser', () => {
   });
 
   test('a root-cause analysis runs to ranked candidates', async () => {
+    // A fault on checkout first: an RCA anchored on a service that shows no anomaly now says so, with no candidates.
+    const injected = await fetch(`${engine.url}/api/v1/demo/faults`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', Authorization: `Bearer ${OPERATOR_TOKEN}` },
+      body: JSON.stringify({ type: 'latency', service: 'checkout', startedAt: Math.floor(Date.now() / 1000) - 600 }),
+    });
+    expect(injected.status).toBeLessThan(300);
     const { page, errors } = await open('root-cause');
     await page.getByTestId(testIds.rootCause.service).fill('checkout');
     await page.getByTestId(testIds.rootCause.start).click();
