@@ -12,6 +12,7 @@ import { testIds } from '../components/testIds';
 import { ROUTES } from '../constants';
 import { hasOrgRole } from '../utils/orgRole';
 import { prefixRoute } from '../utils/utils.routing';
+import { tableStyle } from '../components/tableStyle';
 
 type StatusFilter = 'open' | 'all';
 
@@ -317,21 +318,7 @@ const getStyles = (theme: GrafanaTheme2) => ({
     border: 1px dashed ${theme.colors.border.medium};
     border-radius: ${theme.shape.radius.default};
   `,
-  table: css`
-    width: 100%;
-    border-collapse: collapse;
-    th,
-    td {
-      text-align: left;
-      padding: ${theme.spacing(0.5, 1)};
-      border-bottom: 1px solid ${theme.colors.border.weak};
-      vertical-align: top;
-    }
-    th {
-      color: ${theme.colors.text.secondary};
-      font-weight: ${theme.typography.fontWeightMedium};
-    }
-  `,
+  table: tableStyle(theme),
   detail: css`
     color: ${theme.colors.text.secondary};
     font-size: ${theme.typography.bodySmall.fontSize};

@@ -20,6 +20,7 @@ import { EngineErrorAlert } from '../components/EngineError/EngineErrorAlert';
 import { testIds } from '../components/testIds';
 import { DEFAULT_NAMESPACE, ROUTES } from '../constants';
 import { prefixRoute } from '../utils/utils.routing';
+import { tableStyle } from '../components/tableStyle';
 
 const HEALTH_COLOR: Record<WorkloadHealthState, 'green' | 'orange' | 'red'> = {
   healthy: 'green',
@@ -253,21 +254,7 @@ const getStyles = (theme: GrafanaTheme2) => ({
   namespace: css`
     margin-top: ${theme.spacing(2)};
   `,
-  table: css`
-    width: 100%;
-    border-collapse: collapse;
-    th,
-    td {
-      text-align: left;
-      padding: ${theme.spacing(0.5, 1)};
-      border-bottom: 1px solid ${theme.colors.border.weak};
-      vertical-align: top;
-    }
-    th {
-      color: ${theme.colors.text.secondary};
-      font-weight: ${theme.typography.fontWeightMedium};
-    }
-  `,
+  table: tableStyle(theme),
   actions: css`
     white-space: nowrap;
     text-align: right;

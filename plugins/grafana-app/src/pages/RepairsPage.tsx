@@ -11,6 +11,7 @@ import { testIds } from '../components/testIds';
 import { DEFAULT_NAMESPACE } from '../constants';
 import { initialParam } from '../utils/initialParam';
 import { hasOrgRole } from '../utils/orgRole';
+import { tableStyle } from '../components/tableStyle';
 
 const SEVERITY_COLOR = { info: 'blue', warning: 'orange', critical: 'red' } as const;
 /** The newest audit records shown; the whole chain is still verified on the engine. */
@@ -421,21 +422,7 @@ const getStyles = (theme: GrafanaTheme2) => ({
     margin-bottom: ${theme.spacing(2)};
     background: ${theme.colors.background.secondary};
   `,
-  table: css`
-    width: 100%;
-    border-collapse: collapse;
-    th,
-    td {
-      text-align: left;
-      padding: ${theme.spacing(0.5, 1)};
-      border-bottom: 1px solid ${theme.colors.border.weak};
-      vertical-align: top;
-    }
-    th {
-      color: ${theme.colors.text.secondary};
-      font-weight: ${theme.typography.fontWeightMedium};
-    }
-  `,
+  table: tableStyle(theme),
   removed: css`
     color: ${theme.colors.error.text};
     font-family: ${theme.typography.fontFamilyMonospace};
