@@ -1,6 +1,7 @@
 import type { V1Node } from '@kubernetes/client-node';
 import { z } from 'zod';
-import { defineAction, denied } from './RepairAction.js';
+import type { ObjectRef } from '../types.js';
+import { defineAction, denied, type KubeRequest } from './RepairAction.js';
 import { findObject, isControlPlane, kubeRef, resourceVersionOf } from './snapshotLookup.js';
 
 /** Marks a node unschedulable so nothing new lands on it; its pods keep running. Never a control-plane node. */
@@ -11,31 +12,43 @@ export const cordonNode = defineAction({
   plan(target, _params, snapshot) {
     const node = findObject<V1Node>(snapshot, target);
     if (isControlPlane(node)) throw denied(`node ${target.name} is a control-plane node`);
-    const was = node.spec?.unschedulable ?? false;
-    const ref = kubeRef(target);
+    const { cordon, uncordon, was } = cordonRequests(target, node);
     return {
-      requests: [
-        {
-          verb: 'patch',
-          ref,
-          patchType: 'merge',
-          body: { spec: { unschedulable: true } },
-          resourceVersion: resourceVersionOf(node),
-          description: `cordon node ${target.name}`,
-        },
-      ],
-      reverse: [
-        {
-          verb: 'patch',
-          ref,
-          patchType: 'merge',
-          body: { spec: { unschedulable: was || null } },
-          description: `uncordon node ${target.name}`,
-        },
-      ],
+      requests: [cordon],
+      reverse: [uncordon],
       reversible: true,
       summary: `cordon node ${target.name}${was ? ' (already cordoned)' : ''}`,
       details: { wasUnschedulable: was },
     };
   },
 });
+
+/**
+ * The cordon patch (fenced on the node's resourceVersion) and the patch that undoes it, restoring the node's earlier
+ * state: a node someone had cordoned before stays cordoned. Drain starts with the same cordon.
+ */
+export function cordonRequests(
+  target: ObjectRef,
+  node: V1Node,
+): { cordon: KubeRequest; uncordon: KubeRequest; was: boolean } {
+  const was = node.spec?.unschedulable ?? false;
+  const ref = kubeRef(target);
+  return {
+    was,
+    cordon: {
+      verb: 'patch',
+      ref,
+      patchType: 'merge',
+      body: { spec: { unschedulable: true } },
+      resourceVersion: resourceVersionOf(node),
+      description: `cordon node ${target.name}`,
+    },
+    uncordon: {
+      verb: 'patch',
+      ref,
+      patchType: 'merge',
+      body: { spec: { unschedulable: was || null } },
+      description: `uncordon node ${target.name}`,
+    },
+  };
+}

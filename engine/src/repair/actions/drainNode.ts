@@ -1,7 +1,8 @@
 import type { V1Node, V1Pod } from '@kubernetes/client-node';
 import { z } from 'zod';
 import { defineAction, denied } from './RepairAction.js';
-import { findObject, isControlPlane, isReadyNode, kubeRef, resourceVersionOf } from './snapshotLookup.js';
+import { cordonRequests } from './cordonNode.js';
+import { findObject, isControlPlane, isReadyNode, kubeRef } from './snapshotLookup.js';
 
 /**
  * Cordons a node and deletes the pods controllers will recreate elsewhere (not DaemonSet pods, not bare pods).
@@ -28,17 +29,10 @@ export const drainNode = defineAction({
         `node ${target.name} runs pods no controller would recreate: ${bare.map(podName).join(', ')}`,
       );
     const movable = onNode.filter((p) => controllerOf(p)?.kind !== 'DaemonSet');
-    const ref = kubeRef(target);
+    const { cordon, uncordon } = cordonRequests(target, node);
     return {
       requests: [
-        {
-          verb: 'patch',
-          ref,
-          patchType: 'merge',
-          body: { spec: { unschedulable: true } },
-          resourceVersion: resourceVersionOf(node),
-          description: `cordon node ${target.name}`,
-        },
+        cordon,
         ...movable.map((p) => ({
           verb: 'delete' as const,
           ref: kubeRef({ kind: 'Pod', namespace: p.metadata?.namespace ?? '', name: p.metadata?.name ?? '' }),
@@ -47,15 +41,7 @@ export const drainNode = defineAction({
           description: `delete pod ${podName(p)} so its controller recreates it elsewhere`,
         })),
       ],
-      reverse: [
-        {
-          verb: 'patch',
-          ref,
-          patchType: 'merge',
-          body: { spec: { unschedulable: null } },
-          description: `uncordon node ${target.name}`,
-        },
-      ],
+      reverse: [uncordon],
       reversible: false,
       summary: `drain node ${target.name}: cordon and move ${movable.length} pod(s) to ${others.length} other node(s)`,
       details: { pods: movable.map(podName) },
