@@ -41,15 +41,8 @@ export interface MuteReason {
   detail: string;
 }
 
-export interface TrackedAlert {
-  fingerprint: string;
-  status: AlertStatus;
-  labels: Record<string, string>;
-  annotations: Record<string, string>;
-  startsAt: number;
-  endsAt?: number;
-  source: AlertSource;
-  groupKey?: string;
+/** An alert as the pipeline keeps it: the latest delivered state plus what it has seen over time. */
+export interface TrackedAlert extends Omit<AlertEvent, 'generatorURL' | 'receivedAt'> {
   firstSeenAt: number;
   lastSeenAt: number;
   /** Deliveries received while firing (re-sends included): what "after N" counts. */
