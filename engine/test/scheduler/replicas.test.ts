@@ -1,10 +1,9 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import type { ChildProcess } from 'node:child_process';
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { JobRecord } from '../../src/jobs/JobRunner.js';
 import type { ScheduledRun } from '../../src/scheduler/Scheduler.js';
-import { sleep, startRedis, type RedisServer } from '../support/index.js';
+import { sleep, spawnEngineProcess, startRedis, type RedisServer } from '../support/index.js';
 
 /**
  * Several engine processes (from source, through tsx) on one real Redis behave as one: the scheduler runs each tick
@@ -48,32 +47,7 @@ function stopChild(child: ChildProcess): Promise<void> {
 
 /** A real engine server in its own Node process; prints its URL and its instance id (the scheduler's identity). */
 function spawnEngine(config: Record<string, unknown>): Promise<Replica> {
-  const entry = fileURLToPath(new URL('../../src/server/startServer.ts', import.meta.url));
-  const script = `
-    const { startServer } = await import(${JSON.stringify(entry)});
-    const server = await startServer({ config: JSON.parse(process.env.ENGINE_CONFIG) });
-    process.stdout.write('ENGINE ' + server.url + ' ' + server.engine.context.jobs.instance + '\\n');
-  `;
-  const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
-    env: { ...process.env, ENGINE_CONFIG: JSON.stringify(config) },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  children.push(child);
-  return new Promise((resolve, reject) => {
-    let out = '';
-    let err = '';
-    const timer = setTimeout(() => reject(new Error(`engine did not start: ${err}`)), 60_000);
-    child.stderr!.on('data', (c: Buffer) => (err += c.toString()));
-    child.once('exit', (code) => reject(new Error(`engine exited with ${code}: ${err}`)));
-    child.stdout!.on('data', (c: Buffer) => {
-      out += c.toString();
-      const match = /ENGINE (\S+) (\S+)/.exec(out);
-      if (match) {
-        clearTimeout(timer);
-        resolve({ url: match[1]!, instance: match[2]!, child });
-      }
-    });
-  });
+  return spawnEngineProcess(config, children);
 }
 
 function engineConfig(prefix: string, forecast: Record<string, unknown>): Record<string, unknown> {

@@ -1,8 +1,7 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import type { ChildProcess } from 'node:child_process';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import pino from 'pino';
-import { startRedis, type RedisServer } from '../support/index.js';
+import { spawnEngineProcess, startRedis, type RedisServer } from '../support/index.js';
 import { RedisStore } from '../../src/store/RedisStore.js';
 import { JobRunner, isFinalJob, type JobRecord } from '../../src/jobs/JobRunner.js';
 import { jobKey } from '../../src/jobs/JobRecordWriter.js';
@@ -141,34 +140,8 @@ describe('jobs of an engine that died', () => {
   });
 
   /** A real engine in its own Node process (from source, through tsx), on the shared Redis. */
-  function spawnEngine(config: Record<string, unknown>): Promise<{ url: string; child: ChildProcess }> {
-    const entry = fileURLToPath(new URL('../../src/server/startServer.ts', import.meta.url));
-    const script = `
-      const { startServer } = await import(${JSON.stringify(entry)});
-      const server = await startServer({ config: JSON.parse(process.env.ENGINE_CONFIG) });
-      process.stdout.write('ENGINE_URL ' + server.url + '\\n');
-    `;
-    const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
-      env: { ...process.env, ENGINE_CONFIG: JSON.stringify(config) },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    children.push(child);
-    return new Promise((resolve, reject) => {
-      let out = '';
-      let err = '';
-      const timer = setTimeout(() => reject(new Error(`engine did not start: ${err}`)), 45_000);
-      child.stderr!.on('data', (c: Buffer) => (err += c.toString()));
-      child.once('exit', (code) => reject(new Error(`engine exited with ${code}: ${err}`)));
-      child.stdout!.on('data', (c: Buffer) => {
-        out += c.toString();
-        const match = /ENGINE_URL (\S+)/.exec(out);
-        if (match) {
-          clearTimeout(timer);
-          resolve({ url: match[1]!, child });
-        }
-      });
-    });
-  }
+  const spawnEngine = (config: Record<string, unknown>) => spawnEngineProcess(config, children, 45_000);
+
 
   it('marks its running and queued jobs interrupted when another engine starts, instead of leaving them running', async () => {
     const prefix = `crash-${Date.now()}:`;

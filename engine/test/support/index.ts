@@ -5,3 +5,4 @@ export { startRedis, type RedisServer } from './startRedis.js';
 export { startPrometheus, type PrometheusOptions, type PrometheusServer } from './startPrometheus.js';
 export { startAlertmanager, type AlertmanagerServer } from './startAlertmanager.js';
 export { openMetricsFromSeries, type OpenMetricsSeries } from './openMetricsFromSeries.js';
+export { spawnEngineProcess, type EngineProcess } from './spawnEngineProcess.js';
