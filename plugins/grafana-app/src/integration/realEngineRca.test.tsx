@@ -6,11 +6,20 @@ import { testIds } from '../components/testIds';
 import { ENGINE_PROXY_URL } from '../constants';
 import { FakeBackendSrv, proxyTo, recording, replyJson } from '../test/FakeBackendSrv';
 import { useEngineProcess } from '../test/startEngineProcess';
+import { installRecordingCanvas } from '../test/recordingCanvas';
 import type { JobRecordDto, JobRecordOf, RcaResult } from '../api/types';
 
 /** Root-cause analysis of an injected demo fault against a real engine, through the emulated proxy route. */
 
 describe('root cause against a real engine', () => {
+  // jsdom has no canvas: the candidates' charts (uPlot) draw on a recording stand-in, as in the page's unit test.
+  // Without it the test failed whenever a chart drew before the test ended.
+  let canvas: ReturnType<typeof installRecordingCanvas>;
+  beforeAll(() => {
+    canvas = installRecordingCanvas();
+  });
+  afterAll(() => canvas.restore());
+
   const engine = useEngineProcess({ cluster: { kind: 'simulated', injectFaults: false } });
 
   test('a root-cause analysis of an injected fault ranks what the engine ranked', async () => {
