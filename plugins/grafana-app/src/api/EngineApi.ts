@@ -21,6 +21,7 @@ import type {
   SignalCatalog,
   WorkloadHealth,
 } from './types';
+import type { BacktestRequestInput, BacktestResultDto, ScalePlanRequestInput, ScalePlanResponse } from './types';
 
 export { EngineApiError };
 
@@ -41,6 +42,12 @@ export interface EngineApi {
   forecast(request: ForecastRequestInput): Promise<ForecastResponse>;
   ask(request: AskRequest): Promise<Answer>;
   rca(id: string): Promise<RcaResult>;
+  /** Stored RCA results, newest first. */
+  rcas(query?: { limit?: number }): Promise<RcaResult[]>;
+  /** The forecast with a replica plan for the workload (mode `recommend`: nothing is scaled). */
+  scalePlan(request: ScalePlanRequestInput): Promise<ScalePlanResponse>;
+  /** Starts a rolling-origin backtest of every model (a job; its result holds each model's metrics per horizon). */
+  startBacktest(request: BacktestRequestInput): Promise<JobRecordOf<BacktestResultDto>>;
   repairFindings(namespace?: string): Promise<RepairScanResponse>;
   repairApprovals(): Promise<RepairActionDto[]>;
   repairActions(query?: { state?: string; namespace?: string }): Promise<RepairActionDto[]>;
@@ -52,6 +59,7 @@ export interface EngineApi {
   rejectRepair(id: string, comment?: string): Promise<RepairActionDto>;
   setRepairKillSwitch(on: boolean): Promise<RepairKillSwitch>;
   incidents(query?: { status?: 'open' | 'resolved' | 'all'; limit?: number }): Promise<IncidentDto[]>;
+  incident(id: string): Promise<IncidentDto>;
   alertStats(): Promise<AlertStats>;
   acknowledgeIncident(id: string): Promise<IncidentDto>;
   resolveIncident(id: string): Promise<IncidentDto>;
@@ -100,6 +108,10 @@ export function createEngineApi(options: EngineApiOptions): EngineApi {
     forecast: (request) => client.forecast(request),
     ask: (request) => client.ask(request),
     rca: (id) => client.getRca(id),
+    rcas: async (query = {}) => (await client.listRca(query)).items,
+    scalePlan: (request) => client.scalePlan(request),
+    // The typed client has no backtest method yet; its generic request keeps the wire handling in one place.
+    startBacktest: (request) => client.request('POST', '/api/v1/forecast/backtest', request),
     repairFindings: (namespace) => client.repairFindings({ namespace }),
     repairApprovals: async () => (await client.repairApprovals()).items,
     repairActions: async (query = {}) => (await client.repairActions(query)).items,
@@ -110,6 +122,7 @@ export function createEngineApi(options: EngineApiOptions): EngineApi {
     rejectRepair: (id, comment) => admin.rejectRepair(id, comment),
     setRepairKillSwitch: (on) => admin.setRepairKillSwitch(on),
     incidents: async (query = {}) => (await client.incidents(query)).items,
+    incident: (id) => client.incident(id),
     alertStats: () => client.alertStats(),
     acknowledgeIncident: (id) => client.acknowledgeIncident(id),
     resolveIncident: (id) => client.resolveIncident(id),

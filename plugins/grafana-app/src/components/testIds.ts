@@ -31,6 +31,8 @@ export const testIds = {
     narrativeDetails: 'data-testid rca-narrative-details',
     emptyState: 'data-testid rca-empty',
     demo: 'data-testid rca-demo',
+    serviceGraph: 'data-testid rca-service-graph',
+    graphNode: 'data-testid rca-graph-node',
   },
   forecast: {
     container: 'data-testid forecast-container',
@@ -41,6 +43,10 @@ export const testIds = {
     run: 'data-testid forecast-run',
     result: 'data-testid forecast-result',
     error: 'data-testid forecast-error',
+    chart: 'data-testid forecast-chart',
+    plan: 'data-testid forecast-plan',
+    backtest: 'data-testid forecast-backtest',
+    backtestResult: 'data-testid forecast-backtest-result',
   },
   assistant: {
     container: 'data-testid assistant-container',
@@ -90,6 +96,7 @@ export const testIds = {
     kind: 'data-testid qe-kind',
     namespace: 'data-testid qe-namespace',
     horizon: 'data-testid qe-horizon',
+    rcaId: 'data-testid qe-rca-id',
   },
   datasourceConfig: {
     engineUrl: 'data-testid ds-engine-url',

@@ -12,9 +12,10 @@ import {
 import { getTemplateSrv } from '@grafana/runtime';
 import { createEngineApi, type EngineApi } from '../api/EngineApi';
 import { grafanaFetch } from '../api/grafanaFetch';
-import type { RangeSeriesDto, SignalCatalog } from '../api/types';
+import type { RangeSeriesDto, RcaResult, SignalCatalog } from '../api/types';
 import { DEFAULT_NAMESPACE } from '../constants';
 import { DEFAULT_ANOMALY_OPTIONS } from './anomalyScore';
+import { serviceGraphFrames } from './serviceGraphFrames';
 import { anomalyToFrame, forecastToFrame, historyToFrame } from './toFrames';
 import { DEFAULT_QUERY, type CloudOpsDataSourceOptions, type CloudOpsQuery } from './types';
 
@@ -38,6 +39,9 @@ export class CloudOpsDataSource extends DataSourceApi<CloudOpsQuery, CloudOpsDat
   }
 
   filterQuery(query: CloudOpsQuery): boolean {
+    if (query.kind === 'service-graph') {
+      return !query.hide;
+    }
     return !query.hide && Boolean(query.service) && Boolean(query.signal);
   }
 
@@ -49,6 +53,7 @@ export class CloudOpsDataSource extends DataSourceApi<CloudOpsQuery, CloudOpsDat
       service: replace(query.service) ?? '',
       signal: replace(query.signal) ?? '',
       namespace: replace(query.namespace),
+      rcaId: replace(query.rcaId),
     };
   }
 
@@ -124,6 +129,9 @@ export class CloudOpsDataSource extends DataSourceApi<CloudOpsQuery, CloudOpsDat
 
   private async runQuery(query: CloudOpsQuery, request: DataQueryRequest<CloudOpsQuery>): Promise<DataFrame[]> {
     const target = { refId: query.refId, service: query.service, signal: query.signal };
+    if (query.kind === 'service-graph') {
+      return serviceGraphFrames(await this.rcaFor(query), query.refId);
+    }
     if (query.kind === 'forecast') {
       const response = await this.api.forecast({
         service: query.service,
@@ -140,6 +148,19 @@ export class CloudOpsDataSource extends DataSourceApi<CloudOpsQuery, CloudOpsDat
     const contextMs = query.kind === 'anomaly-score' ? DEFAULT_ANOMALY_OPTIONS.window * step * 1000 : 0;
     const series = await this.serviceSeries(query, (from - contextMs) / 1000, to / 1000, step);
     return query.kind === 'anomaly-score' ? [anomalyToFrame(series, target, from)] : [historyToFrame(series, target)];
+  }
+
+  /** The RCA a service-graph query names, else the newest one (of its namespace when it names one). */
+  private async rcaFor(query: CloudOpsQuery): Promise<RcaResult> {
+    if (query.rcaId) {
+      return this.api.rca(query.rcaId);
+    }
+    // Newest first; a page of 50 covers the namespaces of a busy engine without walking every stored result.
+    const found = (await this.api.rcas({ limit: 50 })).find((r) => !query.namespace || r.namespace === query.namespace);
+    if (!found) {
+      throw new Error(`no root-cause analysis${query.namespace ? ` in namespace "${query.namespace}"` : ''} yet`);
+    }
+    return found;
   }
 
   private async serviceSeries(query: CloudOpsQuery, start: number, end: number, step: number): Promise<RangeSeriesDto> {

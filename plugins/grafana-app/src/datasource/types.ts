@@ -1,8 +1,11 @@
 import type { DataSourceJsonData } from '@grafana/data';
 import type { DataQuery } from '@grafana/schema';
 
-/** What a panel asks the engine for: the model's forecast band, an anomaly score, or the signal itself. */
-export type QueryKind = 'forecast' | 'anomaly-score' | 'history';
+/**
+ * What a panel asks the engine for: the model's forecast band, an anomaly score, the signal itself, or the service
+ * graph of a root-cause analysis (node and edge frames for the node graph panel).
+ */
+export type QueryKind = 'forecast' | 'anomaly-score' | 'history' | 'service-graph';
 
 export interface CloudOpsQuery extends DataQuery {
   kind: QueryKind;
@@ -13,6 +16,8 @@ export interface CloudOpsQuery extends DataQuery {
   namespace?: string;
   /** Forecast horizon; the engine's configured default when omitted. */
   horizonMinutes?: number;
+  /** `service-graph`: the RCA to draw (its job id); omitted means the newest RCA (of `namespace` when given). */
+  rcaId?: string;
 }
 
 export const DEFAULT_QUERY: Partial<CloudOpsQuery> = {

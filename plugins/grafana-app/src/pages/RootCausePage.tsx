@@ -1,4 +1,4 @@
-import React, { useState } from 'react';
+import React, { useMemo, useState } from 'react';
 import { css } from '@emotion/css';
 import type { GrafanaTheme2 } from '@grafana/data';
 import { PluginPage } from '@grafana/runtime';
@@ -10,6 +10,8 @@ import { EngineErrorAlert } from '../components/EngineError/EngineErrorAlert';
 import { CandidateCard } from '../components/rca/CandidateCard';
 import { NarrativeSummary } from '../components/rca/NarrativeSummary';
 import { RcaEmptyState } from '../components/rca/RcaEmptyState';
+import { ServiceGraph } from '../components/rca/ServiceGraph';
+import { serviceGraphFrames } from '../datasource/serviceGraphFrames';
 import { testIds } from '../components/testIds';
 import { DEFAULT_NAMESPACE } from '../constants';
 import { initialParam } from '../utils/initialParam';
@@ -66,6 +68,8 @@ export function RootCausePage() {
   const running = job !== undefined && isActive(job);
   const result = job?.result;
   const candidates = [...(result?.candidates ?? [])].sort((a, b) => b.score - a.score);
+  // The same node and edge frames the datasource's service-graph query returns to dashboards.
+  const graphFrames = useMemo(() => (result ? serviceGraphFrames(result) : undefined), [result]);
   // Explore opens on the baseline and the incident together, as the engine compared them.
   const w = result?.window;
   const range = w
@@ -175,6 +179,8 @@ export function RootCausePage() {
         {job?.status === 'succeeded' && candidates.length === 0 && (
           <p className={s.section}>No candidate stood out in this window.</p>
         )}
+
+        {graphFrames && result!.serviceGraph.services.length > 0 && <ServiceGraph frames={graphFrames} />}
 
         {candidates.length > 0 && (
           <ol className={s.candidates}>

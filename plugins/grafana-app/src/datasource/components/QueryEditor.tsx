@@ -15,6 +15,11 @@ const KIND_OPTIONS: Array<SelectableValue<QueryKind>> = [
     description: 'Robust z-score of the signal against its recent past',
   },
   { label: 'History', value: 'history', description: 'The signal as the engine reads it' },
+  {
+    label: 'Service graph',
+    value: 'service-graph',
+    description: "A root-cause analysis's services and calls, candidates coloured by score (node graph panel)",
+  },
 ];
 
 export function QueryEditor({ query, onChange, onRunQuery, datasource }: Props) {
@@ -44,7 +49,7 @@ export function QueryEditor({ query, onChange, onRunQuery, datasource }: Props) 
     }
   };
   // Text inputs update on every keystroke but query only when the user leaves the field.
-  const onText = (key: 'service' | 'namespace') => (e: ChangeEvent<HTMLInputElement>) =>
+  const onText = (key: 'service' | 'namespace' | 'rcaId') => (e: ChangeEvent<HTMLInputElement>) =>
     update({ [key]: e.currentTarget.value }, false);
 
   // A signal typed in a saved query stays selectable even when the engine is unreachable.
@@ -65,59 +70,87 @@ export function QueryEditor({ query, onChange, onRunQuery, datasource }: Props) 
           />
         </InlineField>
       </InlineFieldRow>
-      <InlineFieldRow>
-        <InlineField
-          label="Service"
-          labelWidth={12}
-          tooltip="Workload or service name, e.g. checkout; template variables allowed"
-        >
-          <Input
-            data-testid={testIds.queryEditor.service}
-            width={24}
-            value={query.service ?? ''}
-            placeholder="checkout"
-            onChange={onText('service')}
-            onBlur={() => onRunQuery()}
-          />
-        </InlineField>
-        <InlineField label="Signal" labelWidth={10} error={signalsError} invalid={Boolean(signalsError)}>
-          <Combobox
-            data-testid={testIds.queryEditor.signal}
-            id={signalInputId}
-            width={24}
-            options={signalOptions}
-            value={query.signal}
-            createCustomValue
-            onChange={(v) => update({ signal: v.value })}
-          />
-        </InlineField>
-        <InlineField label="Namespace" labelWidth={12} tooltip="Empty means the default namespace">
-          <Input
-            data-testid={testIds.queryEditor.namespace}
-            width={18}
-            value={query.namespace ?? ''}
-            placeholder="default"
-            onChange={onText('namespace')}
-            onBlur={() => onRunQuery()}
-          />
-        </InlineField>
-        {(query.kind ?? 'forecast') === 'forecast' && (
-          <InlineField label="Horizon (min)" labelWidth={14}>
+      {query.kind === 'service-graph' ? (
+        <InlineFieldRow>
+          <InlineField label="RCA id" labelWidth={12} tooltip="Empty means the newest analysis (of the namespace)">
             <Input
-              data-testid={testIds.queryEditor.horizon}
-              type="number"
-              width={10}
-              min={1}
-              value={query.horizonMinutes ?? ''}
-              onChange={(e) => {
-                const n = Number(e.currentTarget.value);
-                update({ horizonMinutes: e.currentTarget.value === '' || !Number.isFinite(n) ? undefined : n }, false);
-              }}
+              data-testid={testIds.queryEditor.rcaId}
+              width={40}
+              value={query.rcaId ?? ''}
+              placeholder="newest"
+              onChange={onText('rcaId')}
               onBlur={() => onRunQuery()}
             />
           </InlineField>
-        )}
-      </InlineFieldRow>
+          <InlineField label="Namespace" labelWidth={12} tooltip="Empty means any namespace">
+            <Input
+              data-testid={testIds.queryEditor.namespace}
+              width={18}
+              value={query.namespace ?? ''}
+              placeholder="any"
+              onChange={onText('namespace')}
+              onBlur={() => onRunQuery()}
+            />
+          </InlineField>
+        </InlineFieldRow>
+      ) : (
+        <InlineFieldRow>
+          <InlineField
+            label="Service"
+            labelWidth={12}
+            tooltip="Workload or service name, e.g. checkout; template variables allowed"
+          >
+            <Input
+              data-testid={testIds.queryEditor.service}
+              width={24}
+              value={query.service ?? ''}
+              placeholder="checkout"
+              onChange={onText('service')}
+              onBlur={() => onRunQuery()}
+            />
+          </InlineField>
+          <InlineField label="Signal" labelWidth={10} error={signalsError} invalid={Boolean(signalsError)}>
+            <Combobox
+              data-testid={testIds.queryEditor.signal}
+              id={signalInputId}
+              width={24}
+              options={signalOptions}
+              value={query.signal}
+              createCustomValue
+              onChange={(v) => update({ signal: v.value })}
+            />
+          </InlineField>
+          <InlineField label="Namespace" labelWidth={12} tooltip="Empty means the default namespace">
+            <Input
+              data-testid={testIds.queryEditor.namespace}
+              width={18}
+              value={query.namespace ?? ''}
+              placeholder="default"
+              onChange={onText('namespace')}
+              onBlur={() => onRunQuery()}
+            />
+          </InlineField>
+          {(query.kind ?? 'forecast') === 'forecast' && (
+            <InlineField label="Horizon (min)" labelWidth={14}>
+              <Input
+                data-testid={testIds.queryEditor.horizon}
+                type="number"
+                width={10}
+                min={1}
+                value={query.horizonMinutes ?? ''}
+                onChange={(e) => {
+                  const n = Number(e.currentTarget.value);
+                  update(
+                    { horizonMinutes: e.currentTarget.value === '' || !Number.isFinite(n) ? undefined : n },
+                    false
+                  );
+                }}
+                onBlur={() => onRunQuery()}
+              />
+            </InlineField>
+          )}
+        </InlineFieldRow>
+      )}
     </>
   );
 }
