@@ -1,7 +1,12 @@
 import React, { Suspense, lazy } from 'react';
 import { AppPlugin, type AppRootProps } from '@grafana/data';
 import { LoadingPlaceholder } from '@grafana/ui';
+import { initPluginTranslations } from '@grafana/i18n';
+import pluginJson from './plugin.json';
 import type { AppConfigProps, AppSettings } from './components/AppConfig/AppConfig';
+
+// Grafana (12.1+) loads the catalogs named by plugin.json `languages`; this binds t() to the plugin's namespace.
+await initPluginTranslations(pluginJson.id);
 
 const LazyApp = lazy(() => import('./components/App/App').then((m) => ({ default: m.App })));
 const LazyAppConfig = lazy(() => import('./components/AppConfig/AppConfig').then((m) => ({ default: m.AppConfig })));

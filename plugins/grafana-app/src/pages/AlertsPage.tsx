@@ -2,6 +2,7 @@ import React, { useState } from 'react';
 import { css } from '@emotion/css';
 import { dateTimeFormat, dateTimeFormatTimeAgo, type GrafanaTheme2 } from '@grafana/data';
 import { PluginPage } from '@grafana/runtime';
+import { t, Trans } from '@grafana/i18n';
 import { Badge, Button, LinkButton, LoadingPlaceholder, RadioButtonGroup, useStyles2 } from '@grafana/ui';
 import type { EngineApi } from '../api/EngineApi';
 import { useEngineApi } from '../api/useEngineApi';
@@ -13,6 +14,7 @@ import { ROUTES } from '../constants';
 import { hasOrgRole } from '../utils/orgRole';
 import { prefixRoute } from '../utils/utils.routing';
 import { tableStyle } from '../components/tableStyle';
+import { UNESCAPED } from '../locales/unescaped';
 
 type StatusFilter = 'open' | 'all';
 
@@ -32,18 +34,21 @@ export function AlertsPage() {
     <PluginPage>
       <div data-testid={testIds.alerts.container}>
         <p className={s.muted}>
-          Alerts from Alertmanager, Prometheus and the engine&apos;s own anomaly detection, deduplicated and grouped
-          into incidents along the service graph, each with why its alerts were grouped, its root-cause analysis and any
-          repair under way.
+          {t(
+            'alerts.intro',
+            "Alerts from Alertmanager, Prometheus and the engine's own anomaly detection, deduplicated and grouped into incidents along the service graph, each with why its alerts were grouped, its root-cause analysis and any repair under way."
+          )}
         </p>
-        {stats.error !== undefined && <EngineErrorAlert error={stats.error} title="Cannot read the alert figures" />}
+        {stats.error !== undefined && (
+          <EngineErrorAlert error={stats.error} title={t('alerts.stats.failed', 'Cannot read the alert figures')} />
+        )}
         {stats.value && <StatsBar stats={stats.value} />}
         <div className={s.row}>
           <div data-testid={testIds.alerts.status}>
             <RadioButtonGroup<StatusFilter>
               options={[
-                { label: 'Open', value: 'open' },
-                { label: 'All', value: 'all' },
+                { label: t('alerts.filter.open', 'Open'), value: 'open' },
+                { label: t('alerts.filter.all', 'All'), value: 'all' },
               ]}
               value={status}
               onChange={setStatus}
@@ -55,12 +60,18 @@ export function AlertsPage() {
             size="sm"
             onClick={() => [stats, incidents].forEach((q) => q.retry())}
           >
-            Refresh
+            {t('alerts.refresh', 'Refresh')}
           </Button>
         </div>
-        {incidents.loading && !items && <LoadingPlaceholder text="Loading incidents..." />}
+        {incidents.loading && !items && (
+          <LoadingPlaceholder text={t('alerts.incidents.loading', 'Loading incidents...')} />
+        )}
         {incidents.error !== undefined && (
-          <EngineErrorAlert error={incidents.error} title="Cannot list incidents" testId={testIds.alerts.error} />
+          <EngineErrorAlert
+            error={incidents.error}
+            title={t('alerts.incidents.failed', 'Cannot list incidents')}
+            testId={testIds.alerts.error}
+          />
         )}
         {items?.length === 0 && <NoIncidents status={status} />}
         {items?.map((incident) => (
@@ -94,13 +105,13 @@ function repairsFor(incident: IncidentDto, actions: RepairActionDto[]): RepairAc
 function StatsBar({ stats }: { stats: AlertStats }) {
   const s = useStyles2(getStyles);
   const figures: Array<[string, string]> = [
-    ['Deliveries', String(stats.deliveries)],
-    ['Alerts', String(stats.alerts)],
-    ['Duplicates', `${stats.duplicates} (${percent(stats.dedupRatio)})`],
-    ['Incidents', String(stats.incidents)],
-    ['Notifications', String(stats.notifications)],
-    ['Compression', percent(stats.compression)],
-    ['Added delay', `${stats.meanNotificationDelaySeconds.toFixed(1)} s`],
+    [t('alerts.stats.deliveries', 'Deliveries'), String(stats.deliveries)],
+    [t('alerts.stats.alerts', 'Alerts'), String(stats.alerts)],
+    [t('alerts.stats.duplicates', 'Duplicates'), `${stats.duplicates} (${percent(stats.dedupRatio)})`],
+    [t('alerts.stats.incidents', 'Incidents'), String(stats.incidents)],
+    [t('alerts.stats.notifications', 'Notifications'), String(stats.notifications)],
+    [t('alerts.stats.compression', 'Compression'), percent(stats.compression)],
+    [t('alerts.stats.added-delay', 'Added delay'), `${stats.meanNotificationDelaySeconds.toFixed(1)} s`],
   ];
   return (
     <dl className={s.stats} data-testid={testIds.alerts.stats}>
@@ -118,12 +129,15 @@ function NoIncidents({ status }: { status: StatusFilter }) {
   const s = useStyles2(getStyles);
   return (
     <div className={s.empty} data-testid={testIds.alerts.empty}>
-      <p>{status === 'open' ? 'No open incidents.' : 'No incidents yet.'}</p>
+      <p>
+        {status === 'open' ? t('alerts.empty.open', 'No open incidents.') : t('alerts.empty.all', 'No incidents yet.')}
+      </p>
       <p className={s.muted}>
-        The engine receives alerts on <code>POST /api/v1/alerts/webhook/alertmanager</code> (an Alertmanager webhook
-        receiver with the engine&apos;s operator token as bearer) or <code>POST /api/v1/alerts</code>, and can poll
-        Prometheus&apos;s <code>/api/v1/alerts</code>. Re-sends are counted as duplicates, and alerts that a cascade
-        along the service graph explains join one incident, so one page goes out per problem.
+        <Trans
+          i18nKey="alerts.empty.help"
+          defaults="The engine receives alerts on <code>POST /api/v1/alerts/webhook/alertmanager</code> (an Alertmanager webhook receiver with the engine's operator token as bearer) or <code>POST /api/v1/alerts</code>, and can poll Prometheus's <code>/api/v1/alerts</code>. Re-sends are counted as duplicates, and alerts that a cascade along the service graph explains join one incident, so one page goes out per problem."
+          components={{ code: <code /> }}
+        />
       </p>
     </div>
   );
@@ -136,22 +150,38 @@ function IncidentCard(props: { incident: IncidentDto; repairs: RepairActionDto[]
   return (
     <div className={s.card} data-testid={testIds.alerts.incident}>
       <div className={s.row}>
-        <Badge color={SEVERITY_COLOR[incident.severity] ?? 'blue'} text={incident.severity} />
+        <Badge color={SEVERITY_COLOR[incident.severity] ?? 'blue'} text={severityLabel(incident.severity)} />
         <strong>{incident.title}</strong>
-        <Badge color={incident.status === 'open' ? 'orange' : 'green'} text={incident.status} />
-        {incident.acknowledgedAt && <Badge color="blue" text={`acknowledged by ${incident.acknowledgedBy ?? '?'}`} />}
+        <Badge color={incident.status === 'open' ? 'orange' : 'green'} text={statusLabel(incident.status)} />
+        {incident.acknowledgedAt && (
+          <Badge
+            color="blue"
+            text={t('alerts.incident.acknowledged-by', 'acknowledged by {{who}}', {
+              who: incident.acknowledgedBy ?? '?',
+              ...UNESCAPED,
+            })}
+          />
+        )}
         <span className={s.muted} title={dateTimeFormat(incident.openedAt)}>
-          opened {dateTimeFormatTimeAgo(incident.openedAt)}, services {incident.services.join(', ')}
+          {t('alerts.incident.opened', 'opened {{when}}, services {{services}}', {
+            when: dateTimeFormatTimeAgo(incident.openedAt),
+            services: incident.services.join(', '),
+            ...UNESCAPED,
+          })}
         </span>
       </div>
-      {incident.heldBecause && <div className={s.muted}>Not paged: {incident.heldBecause}</div>}
+      {incident.heldBecause && (
+        <div className={s.muted}>
+          {t('alerts.incident.not-paged', 'Not paged: {{reason}}', { reason: incident.heldBecause, ...UNESCAPED })}
+        </div>
+      )}
       <table className={s.table}>
         <thead>
           <tr>
-            <th>Alert</th>
-            <th>Status</th>
-            <th>Since</th>
-            <th>Grouped because</th>
+            <th>{t('alerts.column.alert', 'Alert')}</th>
+            <th>{t('alerts.column.status', 'Status')}</th>
+            <th>{t('alerts.column.since', 'Since')}</th>
+            <th>{t('alerts.column.grouped-because', 'Grouped because')}</th>
           </tr>
         </thead>
         <tbody>
@@ -161,8 +191,8 @@ function IncidentCard(props: { incident: IncidentDto; repairs: RepairActionDto[]
                 <strong>{alertName(a)}</strong> <span className={s.muted}>{labelSummary(a)}</span>
               </td>
               <td>
-                <Badge color={a.status === 'firing' ? 'red' : 'green'} text={a.status} />
-                {a.flapping && <Badge color="purple" text="flapping" />}
+                <Badge color={a.status === 'firing' ? 'red' : 'green'} text={statusLabel(a.status)} />
+                {a.flapping && <Badge color="purple" text={t('alerts.alert.flapping', 'flapping')} />}
               </td>
               <td title={a.startsAt}>{dateTimeFormatTimeAgo(a.startsAt)}</td>
               <td className={s.detail}>{mergeText(a, names)}</td>
@@ -170,13 +200,23 @@ function IncidentCard(props: { incident: IncidentDto; repairs: RepairActionDto[]
           ))}
         </tbody>
       </table>
-      {incident.truncatedAlerts > 0 && <div className={s.muted}>and {incident.truncatedAlerts} more alerts</div>}
+      {incident.truncatedAlerts > 0 && (
+        <div className={s.muted}>
+          {t('alerts.incident.more', 'and {{count}} more alerts', { count: incident.truncatedAlerts })}
+        </div>
+      )}
       <LinkedRca incident={incident} />
       {props.repairs.map((r) => (
         <div key={r.id} className={s.row} data-testid={testIds.alerts.repair}>
-          <strong>Repair</strong> {r.planned.type} on {r.planned.target.name} <Badge color="blue" text={r.state} />
+          <strong>{t('alerts.repair.title', 'Repair')}</strong>{' '}
+          {t('alerts.repair.on', '{{type}} on {{target}}', {
+            type: r.planned.type,
+            target: r.planned.target.name,
+            ...UNESCAPED,
+          })}{' '}
+          <Badge color="blue" text={r.state} />
           <LinkButton size="sm" fill="text" icon="wrench" href={prefixRoute(ROUTES.Repairs)}>
-            Repairs
+            {t('alerts.repair.link', 'Repairs')}
           </LinkButton>
         </div>
       ))}
@@ -201,17 +241,24 @@ function LinkedRca({ incident }: { incident: IncidentDto }) {
   const href = `${prefixRoute(ROUTES.RootCause)}?${new URLSearchParams({ namespace, service }).toString()}`;
   return (
     <div className={s.row} data-testid={testIds.alerts.rca}>
-      <strong>Root cause</strong>
-      {rca.loading && <span className={s.muted}>analysis {rcaId}...</span>}
+      <strong>{t('alerts.rca.title', 'Root cause')}</strong>
+      {rca.loading && (
+        <span className={s.muted}>{t('alerts.rca.loading', 'analysis {{id}}...', { id: rcaId, ...UNESCAPED })}</span>
+      )}
       {top && (
         <span>
-          {top.service} <span className={s.muted}>score {top.score.toFixed(2)}</span>
+          {top.service}{' '}
+          <span className={s.muted}>{t('alerts.rca.score', 'score {{score}}', { score: top.score.toFixed(2) })}</span>
         </span>
       )}
-      {rca.value && !top && <span className={s.muted}>no candidate found</span>}
-      {rca.error !== undefined && <span className={s.muted}>analysis {rcaId} is not available yet</span>}
+      {rca.value && !top && <span className={s.muted}>{t('alerts.rca.none', 'no candidate found')}</span>}
+      {rca.error !== undefined && (
+        <span className={s.muted}>
+          {t('alerts.rca.not-yet', 'analysis {{id}} is not available yet', { id: rcaId, ...UNESCAPED })}
+        </span>
+      )}
       <LinkButton size="sm" fill="text" icon="search" href={href}>
-        Analyse again
+        {t('alerts.rca.again', 'Analyse again')}
       </LinkButton>
     </div>
   );
@@ -247,7 +294,7 @@ function IncidentActions({ incident, onChanged }: { incident: IncidentDto; onCha
             disabled={busy}
             onClick={() => act(api.acknowledgeIncident)}
           >
-            Acknowledge
+            {t('alerts.incident.acknowledge', 'Acknowledge')}
           </Button>
         )}
         <Button
@@ -257,10 +304,12 @@ function IncidentActions({ incident, onChanged }: { incident: IncidentDto; onCha
           disabled={busy}
           onClick={() => act(api.resolveIncident)}
         >
-          Resolve
+          {t('alerts.incident.resolve', 'Resolve')}
         </Button>
       </div>
-      {failure !== undefined && <EngineErrorAlert error={failure} title="The incident was not changed" />}
+      {failure !== undefined && (
+        <EngineErrorAlert error={failure} title={t('alerts.incident.not-changed', 'The incident was not changed')} />
+      )}
     </>
   );
 }
@@ -278,11 +327,32 @@ function labelSummary(a: IncidentAlert): string {
 
 /** The reason an alert joined, naming the alert it joined through rather than its fingerprint. */
 function mergeText(a: IncidentAlert, names: Map<string, string>): string {
-  const via = a.reason.joinedTo ? ` (with ${names.get(a.reason.joinedTo) ?? a.reason.joinedTo})` : '';
+  const via = a.reason.joinedTo
+    ? ` ${t('alerts.alert.joined-with', '(with {{alert}})', { alert: names.get(a.reason.joinedTo) ?? a.reason.joinedTo, ...UNESCAPED })}`
+    : '';
   return `${a.reason.kind}: ${a.reason.detail}${via}`;
 }
 
 const percent = (ratio: number) => `${(ratio * 100).toFixed(1)}%`;
+
+/** Known values in the user's language; anything newer the engine sends shows as sent. */
+function statusLabel(status: string): string {
+  const known: Record<string, string> = {
+    open: t('alerts.status.open', 'open'),
+    resolved: t('alerts.status.resolved', 'resolved'),
+    firing: t('alerts.status.firing', 'firing'),
+  };
+  return known[status] ?? status;
+}
+
+function severityLabel(severity: string): string {
+  const known: Record<string, string> = {
+    critical: t('alerts.severity.critical', 'critical'),
+    warning: t('alerts.severity.warning', 'warning'),
+    info: t('alerts.severity.info', 'info'),
+  };
+  return known[severity] ?? severity;
+}
 
 const getStyles = (theme: GrafanaTheme2) => ({
   row: css`

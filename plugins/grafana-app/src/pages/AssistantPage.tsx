@@ -2,6 +2,7 @@ import React, { useState } from 'react';
 import { css } from '@emotion/css';
 import { renderMarkdown, type GrafanaTheme2 } from '@grafana/data';
 import { PluginPage } from '@grafana/runtime';
+import { t } from '@grafana/i18n';
 import { Alert, Badge, Button, InlineField, InlineFieldRow, Input, TextArea, TextLink, useStyles2 } from '@grafana/ui';
 import { useEngineApi } from '../api/useEngineApi';
 import type { Answer, Citation } from '../api/types';
@@ -58,10 +59,18 @@ export function AssistantPage() {
           </div>
         ))}
         {error !== undefined && (
-          <EngineErrorAlert error={error} title="The assistant could not answer" testId={testIds.assistant.error} />
+          <EngineErrorAlert
+            error={error}
+            title={t('assistant.failed', 'The assistant could not answer')}
+            testId={testIds.assistant.error}
+          />
         )}
         <InlineFieldRow>
-          <InlineField label="Namespace" labelWidth={14} tooltip="Scope live-state lookups to this namespace">
+          <InlineField
+            label={t('assistant.namespace.label', 'Namespace')}
+            labelWidth={14}
+            tooltip={t('assistant.namespace.tooltip', 'Scope live-state lookups to this namespace')}
+          >
             <Input
               width={20}
               value={namespace}
@@ -70,15 +79,18 @@ export function AssistantPage() {
             />
           </InlineField>
           <InlineField
-            label="Workload"
+            label={t('assistant.workload.label', 'Workload')}
             labelWidth={12}
-            tooltip="The workload the question is about; lets the assistant read its live state"
+            tooltip={t(
+              'assistant.workload.tooltip',
+              'The workload the question is about; lets the assistant read its live state'
+            )}
           >
             <Input
               data-testid={testIds.assistant.workload}
               width={20}
               value={workload}
-              placeholder="any"
+              placeholder={t('assistant.workload.placeholder', 'any')}
               onChange={(e) => setWorkload(e.currentTarget.value.trim())}
             />
           </InlineField>
@@ -87,7 +99,7 @@ export function AssistantPage() {
           data-testid={testIds.assistant.question}
           rows={3}
           value={question}
-          placeholder="Why is checkout slow? How do I roll back a deployment?"
+          placeholder={t('assistant.question.placeholder', 'Why is checkout slow? How do I roll back a deployment?')}
           onChange={(e) => setQuestion(e.currentTarget.value)}
           onKeyDown={(e) => {
             if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) {
@@ -102,7 +114,7 @@ export function AssistantPage() {
             onClick={() => void ask()}
             disabled={loading || !question.trim()}
           >
-            {loading ? 'Thinking...' : 'Ask'}
+            {loading ? t('assistant.thinking', 'Thinking...') : t('assistant.ask', 'Ask')}
           </Button>
         </div>
       </div>
@@ -116,8 +128,11 @@ function AnswerView({ response, anchor }: { response: Answer; anchor: string }) 
   return (
     <div data-testid={testIds.assistant.answer}>
       {response.unanswered && (
-        <Alert severity="info" title="Nothing relevant found">
-          The knowledge base has nothing on this yet; the answer says what is missing.
+        <Alert severity="info" title={t('assistant.unanswered.title', 'Nothing relevant found')}>
+          {t(
+            'assistant.unanswered.body',
+            'The knowledge base has nothing on this yet; the answer says what is missing.'
+          )}
         </Alert>
       )}
       <div

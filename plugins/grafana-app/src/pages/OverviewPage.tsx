@@ -2,6 +2,7 @@ import React, { useEffect, useState } from 'react';
 import { css } from '@emotion/css';
 import type { GrafanaTheme2 } from '@grafana/data';
 import { PluginPage } from '@grafana/runtime';
+import { t } from '@grafana/i18n';
 import {
   Badge,
   Button,
@@ -21,6 +22,7 @@ import { testIds } from '../components/testIds';
 import { DEFAULT_NAMESPACE, ROUTES } from '../constants';
 import { prefixRoute } from '../utils/utils.routing';
 import { tableStyle } from '../components/tableStyle';
+import { UNESCAPED } from '../locales/unescaped';
 
 const HEALTH_COLOR: Record<WorkloadHealthState, 'green' | 'orange' | 'red'> = {
   healthy: 'green',
@@ -68,7 +70,11 @@ export function OverviewPage() {
     <PluginPage>
       <div data-testid={testIds.overview.container}>
         <InlineFieldRow>
-          <InlineField label="Namespace" labelWidth={14} tooltip="Empty shows every namespace the engine may read">
+          <InlineField
+            label={t('overview.namespace.label', 'Namespace')}
+            labelWidth={14}
+            tooltip={t('overview.namespace.tooltip', 'Empty shows every namespace the engine may read')}
+          >
             <Input
               data-testid={testIds.overview.namespace}
               width={24}
@@ -78,11 +84,16 @@ export function OverviewPage() {
             />
           </InlineField>
           {clusters.length > 1 && (
-            <InlineField label="Cluster" labelWidth={10}>
+            <InlineField label={t('overview.cluster.label', 'Cluster')} labelWidth={10}>
               <Combobox
                 id="overview-cluster"
                 width={24}
-                options={clusters.map((c) => ({ label: c.default ? `${c.name} (default)` : c.name, value: c.name }))}
+                options={clusters.map((c) => ({
+                  label: c.default
+                    ? t('overview.cluster.default', '{{name}} (default)', { name: c.name, ...UNESCAPED })
+                    : c.name,
+                  value: c.name,
+                }))}
                 value={cluster ?? clusters.find((c) => c.default)?.name}
                 onChange={(v) => setCluster(v.value)}
               />
@@ -95,26 +106,35 @@ export function OverviewPage() {
             onClick={refresh}
             disabled={loading}
           >
-            Refresh
+            {t('overview.refresh', 'Refresh')}
           </Button>
         </InlineFieldRow>
 
         <section className={s.section} data-testid={testIds.overview.readiness}>
           <h3>
-            Engine{' '}
+            {t('overview.engine.title', 'Engine')}{' '}
             {readiness && (
               <>
                 <Badge
                   color={readiness.ready ? 'green' : 'red'}
-                  text={readiness.ready ? 'ready' : 'not ready'}
+                  text={
+                    readiness.ready ? t('overview.engine.ready', 'ready') : t('overview.engine.not-ready', 'not ready')
+                  }
                   icon={readiness.ready ? 'check' : 'exclamation-triangle'}
                 />
-                <span className={s.muted}> {readiness.profile} profile</span>
+                <span className={s.muted}>
+                  {' '}
+                  {t('overview.engine.profile', '{{profile}} profile', { profile: readiness.profile, ...UNESCAPED })}
+                </span>
               </>
             )}
           </h3>
           {readinessError !== undefined && (
-            <EngineErrorAlert error={readinessError} title="Cannot reach the engine" testId={testIds.overview.error} />
+            <EngineErrorAlert
+              error={readinessError}
+              title={t('overview.engine.unreachable', 'Cannot reach the engine')}
+              testId={testIds.overview.error}
+            />
           )}
           {readiness && (
             <table className={s.table}>
@@ -122,7 +142,10 @@ export function OverviewPage() {
                 {readiness.checks.map((check) => (
                   <tr key={check.name} data-testid={testIds.overview.check}>
                     <td>
-                      <Badge color={check.ok ? 'green' : 'red'} text={check.ok ? 'ok' : 'failing'} />
+                      <Badge
+                        color={check.ok ? 'green' : 'red'}
+                        text={check.ok ? t('overview.check.ok', 'ok') : t('overview.check.failing', 'failing')}
+                      />
                     </td>
                     <td>
                       <strong>{check.name}</strong>
@@ -139,13 +162,23 @@ export function OverviewPage() {
         </section>
 
         <section className={s.section} data-testid={testIds.overview.workloads}>
-          <h3>Workloads</h3>
-          {loading && !workloads && <LoadingPlaceholder text="Loading workloads..." />}
+          <h3>{t('overview.workloads.title', 'Workloads')}</h3>
+          {loading && !workloads && (
+            <LoadingPlaceholder text={t('overview.workloads.loading', 'Loading workloads...')} />
+          )}
           {workloadsError !== undefined && (
-            <EngineErrorAlert error={workloadsError} title="Cannot list workloads" testId={testIds.overview.error} />
+            <EngineErrorAlert
+              error={workloadsError}
+              title={t('overview.workloads.failed', 'Cannot list workloads')}
+              testId={testIds.overview.error}
+            />
           )}
           {workloads && workloads.length === 0 && (
-            <p className={s.muted}>No workloads in {namespace || 'any namespace'}.</p>
+            <p className={s.muted}>
+              {namespace
+                ? t('overview.workloads.none-in', 'No workloads in {{namespace}}.', { namespace, ...UNESCAPED })
+                : t('overview.workloads.none', 'No workloads in any namespace.')}
+            </p>
           )}
           {byNamespace.map(([ns, items]) => (
             <div key={ns} className={s.namespace}>
@@ -155,11 +188,11 @@ export function OverviewPage() {
               <table className={s.table}>
                 <thead>
                   <tr>
-                    <th>Workload</th>
-                    <th>Health</th>
-                    <th>Ready</th>
-                    <th>Restarts</th>
-                    <th>Why</th>
+                    <th>{t('overview.column.workload', 'Workload')}</th>
+                    <th>{t('overview.column.health', 'Health')}</th>
+                    <th>{t('overview.column.ready', 'Ready')}</th>
+                    <th>{t('overview.column.restarts', 'Restarts')}</th>
+                    <th>{t('overview.column.why', 'Why')}</th>
                     <th />
                   </tr>
                 </thead>
@@ -170,7 +203,7 @@ export function OverviewPage() {
                         <strong>{w.name}</strong> <span className={s.muted}>{w.kind}</span>
                       </td>
                       <td>
-                        <Badge color={HEALTH_COLOR[w.health]} text={w.health} />
+                        <Badge color={HEALTH_COLOR[w.health]} text={healthLabel(w.health)} />
                       </td>
                       <td>
                         {w.readyReplicas}/{w.replicas}
@@ -180,11 +213,11 @@ export function OverviewPage() {
                       <td className={s.actions}>
                         {w.health !== 'healthy' && (
                           <LinkButton size="sm" fill="text" icon="search" href={linkTo(ROUTES.RootCause, w)}>
-                            Root cause
+                            {t('overview.link.root-cause', 'Root cause')}
                           </LinkButton>
                         )}
                         <LinkButton size="sm" fill="text" icon="chart-line" href={linkTo(ROUTES.Forecast, w)}>
-                          Forecast
+                          {t('overview.link.forecast', 'Forecast')}
                         </LinkButton>
                       </td>
                     </tr>
@@ -244,7 +277,20 @@ function linkTo(route: ROUTES, w: WorkloadHealth): string {
 
 function summary(items: WorkloadHealth[]): string {
   const count = (h: WorkloadHealthState) => items.filter((w) => w.health === h).length;
-  return `${count('healthy')} healthy, ${count('degraded')} degraded, ${count('unavailable')} unavailable`;
+  return t('overview.summary', '{{healthy}} healthy, {{degraded}} degraded, {{unavailable}} unavailable', {
+    healthy: count('healthy'),
+    degraded: count('degraded'),
+    unavailable: count('unavailable'),
+  });
+}
+
+/** Called on render, like every t(): the user's language is known only once the plugin loaded. */
+function healthLabel(health: WorkloadHealthState): string {
+  return {
+    healthy: t('overview.health.healthy', 'healthy'),
+    degraded: t('overview.health.degraded', 'degraded'),
+    unavailable: t('overview.health.unavailable', 'unavailable'),
+  }[health];
 }
 
 const getStyles = (theme: GrafanaTheme2) => ({

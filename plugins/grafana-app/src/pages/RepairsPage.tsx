@@ -2,6 +2,7 @@ import React, { useState } from 'react';
 import { css } from '@emotion/css';
 import { dateTimeFormat, dateTimeFormatTimeAgo, type GrafanaTheme2 } from '@grafana/data';
 import { PluginPage } from '@grafana/runtime';
+import { t, Trans } from '@grafana/i18n';
 import { Alert, Badge, Button, InlineField, InlineFieldRow, Input, LoadingPlaceholder, useStyles2 } from '@grafana/ui';
 import { useEngineApi } from '../api/useEngineApi';
 import { useEngineQuery } from '../api/useEngineQuery';
@@ -12,6 +13,7 @@ import { DEFAULT_NAMESPACE } from '../constants';
 import { initialParam } from '../utils/initialParam';
 import { hasOrgRole } from '../utils/orgRole';
 import { tableStyle } from '../components/tableStyle';
+import { UNESCAPED } from '../locales/unescaped';
 
 const SEVERITY_COLOR = { info: 'blue', warning: 'orange', critical: 'red' } as const;
 /** The newest audit records shown; the whole chain is still verified on the engine. */
@@ -43,11 +45,17 @@ export function RepairsPage() {
     <PluginPage>
       <div data-testid={testIds.repairs.container}>
         <p className={s.muted}>
-          What the engine found wrong in the cluster, what its rules would do about it, the actions waiting for an
-          Admin&apos;s approval with their dry-run diff, and the tamper-evident audit trail of everything it did.
+          {t(
+            'repairs.intro',
+            "What the engine found wrong in the cluster, what its rules would do about it, the actions waiting for an Admin's approval with their dry-run diff, and the tamper-evident audit trail of everything it did."
+          )}
         </p>
         <InlineFieldRow>
-          <InlineField label="Namespace" labelWidth={14} tooltip="Empty shows findings of every namespace repair scans">
+          <InlineField
+            label={t('repairs.namespace.label', 'Namespace')}
+            labelWidth={14}
+            tooltip={t('repairs.namespace.tooltip', 'Empty shows findings of every namespace repair scans')}
+          >
             <Input
               data-testid={testIds.repairs.namespace}
               width={24}
@@ -57,7 +65,7 @@ export function RepairsPage() {
             />
           </InlineField>
           <Button data-testid={testIds.repairs.refresh} icon="sync" variant="secondary" onClick={refreshAll}>
-            Refresh
+            {t('repairs.refresh', 'Refresh')}
           </Button>
         </InlineFieldRow>
         {isRepairUnavailable(findings.error) ? (
@@ -92,12 +100,18 @@ function isRepairUnavailable(error: unknown): boolean {
 
 function RepairUnavailable({ error }: { error: unknown }) {
   return (
-    <Alert severity="info" title="Repair is not available on this engine" data-testid={testIds.repairs.empty}>
+    <Alert
+      severity="info"
+      title={t('repairs.unavailable.title', 'Repair is not available on this engine')}
+      data-testid={testIds.repairs.empty}
+    >
       <div>{error instanceof Error ? error.message : String(error)}</div>
       <div>
-        Repair scans and acts on the engine&apos;s default cluster only: the engine needs read access to its workloads,
-        pods, nodes and events, and write access plus a Lease to act. Check the <code>cluster</code> and{' '}
-        <code>repair</code> sections of the engine config and its readiness on the Overview page.
+        <Trans
+          i18nKey="repairs.unavailable.help"
+          defaults="Repair scans and acts on the engine's default cluster only: the engine needs read access to its workloads, pods, nodes and events, and write access plus a Lease to act. Check the <code>cluster</code> and <code>repair</code> sections of the engine config and its readiness on the Overview page."
+          components={{ code: <code /> }}
+        />
       </div>
     </Alert>
   );
@@ -123,19 +137,32 @@ function KillSwitchBar(props: { state?: RepairKillSwitch; error?: unknown; onCha
   };
   return (
     <section className={s.section} data-testid={testIds.repairs.killSwitch}>
-      {props.error !== undefined && <EngineErrorAlert error={props.error} title="Cannot read the kill switch" />}
+      {props.error !== undefined && (
+        <EngineErrorAlert
+          error={props.error}
+          title={t('repairs.kill-switch.read-failed', 'Cannot read the kill switch')}
+        />
+      )}
       {state && (
         <div className={s.row}>
-          <strong>Kill switch</strong>
+          <strong>{t('repairs.kill-switch.title', 'Kill switch')}</strong>
           <Badge
             color={state.on ? 'red' : 'green'}
             icon={state.on ? 'ban' : 'check'}
-            text={state.on ? 'ON: no action is taken' : 'off: rules may act'}
+            text={
+              state.on
+                ? t('repairs.kill-switch.on', 'ON: no action is taken')
+                : t('repairs.kill-switch.off', 'off: rules may act')
+            }
           />
           <span className={s.muted}>
-            {state.source === 'config' && 'set in the engine config (only the config can lift it)'}
+            {state.source === 'config' &&
+              t('repairs.kill-switch.by-config', 'set in the engine config (only the config can lift it)')}
             {state.source === 'api' &&
-              `set by ${state.by ?? 'an admin'}${state.at ? ` ${dateTimeFormatTimeAgo(state.at)}` : ''}`}
+              `${t('repairs.kill-switch.by', 'set by {{who}}', {
+                who: state.by ?? t('repairs.kill-switch.an-admin', 'an admin'),
+                ...UNESCAPED,
+              })}${state.at ? ` ${dateTimeFormatTimeAgo(state.at)}` : ''}`}
           </span>
           {hasOrgRole('Admin') && state.source !== 'config' && (
             <Button
@@ -145,12 +172,19 @@ function KillSwitchBar(props: { state?: RepairKillSwitch; error?: unknown; onCha
               disabled={busy}
               onClick={toggle}
             >
-              {state.on ? 'Resume acting' : 'Stop all acting'}
+              {state.on
+                ? t('repairs.kill-switch.resume', 'Resume acting')
+                : t('repairs.kill-switch.stop', 'Stop all acting')}
             </Button>
           )}
         </div>
       )}
-      {failure !== undefined && <EngineErrorAlert error={failure} title="Cannot change the kill switch" />}
+      {failure !== undefined && (
+        <EngineErrorAlert
+          error={failure}
+          title={t('repairs.kill-switch.change-failed', 'Cannot change the kill switch')}
+        />
+      )}
     </section>
   );
 }
@@ -160,27 +194,39 @@ function FindingsSection(props: { findings?: FindingDto[]; loading: boolean; err
   const { findings } = props;
   return (
     <section className={s.section} data-testid={testIds.repairs.findings}>
-      <h3>Findings</h3>
-      {props.loading && !findings && <LoadingPlaceholder text="Scanning the cluster..." />}
+      <h3>{t('repairs.findings.title', 'Findings')}</h3>
+      {props.loading && !findings && (
+        <LoadingPlaceholder text={t('repairs.findings.loading', 'Scanning the cluster...')} />
+      )}
       {props.error !== undefined && (
-        <EngineErrorAlert error={props.error} title="Cannot scan for findings" testId={testIds.repairs.error} />
+        <EngineErrorAlert
+          error={props.error}
+          title={t('repairs.findings.failed', 'Cannot scan for findings')}
+          testId={testIds.repairs.error}
+        />
       )}
       {findings?.length === 0 && (
         <p className={s.muted} data-testid={testIds.repairs.empty}>
-          Nothing wrong in {props.namespace || 'any scanned namespace'}. The engine looks for crash loops, OOM kills,
-          image pull and config errors, unschedulable and evicted pods, failing probes, stuck rollouts, node pressure,
-          failed jobs, services without endpoints, pending volume claims and HPAs at their limit; what it finds shows
-          here with its evidence.
+          {props.namespace
+            ? t('repairs.findings.none-in', 'Nothing wrong in {{namespace}}.', {
+                namespace: props.namespace,
+                ...UNESCAPED,
+              })
+            : t('repairs.findings.none', 'Nothing wrong in any scanned namespace.')}{' '}
+          {t(
+            'repairs.findings.what',
+            'The engine looks for crash loops, OOM kills, image pull and config errors, unschedulable and evicted pods, failing probes, stuck rollouts, node pressure, failed jobs, services without endpoints, pending volume claims and HPAs at their limit; what it finds shows here with its evidence.'
+          )}
         </p>
       )}
       {findings && findings.length > 0 && (
         <table className={s.table}>
           <thead>
             <tr>
-              <th>Type</th>
-              <th>Object</th>
-              <th>Since</th>
-              <th>Evidence</th>
+              <th>{t('repairs.findings.column.type', 'Type')}</th>
+              <th>{t('repairs.findings.column.object', 'Object')}</th>
+              <th>{t('repairs.findings.column.since', 'Since')}</th>
+              <th>{t('repairs.findings.column.evidence', 'Evidence')}</th>
             </tr>
           </thead>
           <tbody>
@@ -211,16 +257,22 @@ function ApprovalsSection(props: {
   const { items } = props;
   return (
     <section className={s.section} data-testid={testIds.repairs.approvals}>
-      <h3>Waiting for approval</h3>
-      {props.loading && !items && <LoadingPlaceholder text="Loading approvals..." />}
+      <h3>{t('repairs.approvals.title', 'Waiting for approval')}</h3>
+      {props.loading && !items && <LoadingPlaceholder text={t('repairs.approvals.loading', 'Loading approvals...')} />}
       {props.error !== undefined && (
-        <EngineErrorAlert error={props.error} title="Cannot list approvals" testId={testIds.repairs.error} />
+        <EngineErrorAlert
+          error={props.error}
+          title={t('repairs.approvals.failed', 'Cannot list approvals')}
+          testId={testIds.repairs.error}
+        />
       )}
       {items?.length === 0 && (
         <p className={s.muted} data-testid={testIds.repairs.empty}>
-          No action waits for approval. Actions of rules in <code>approve</code> mode show here with their dry-run diff.
-          The engine starts in shadow mode (<code>repair.maxMode: recommend</code>): it reports what it would do and
-          touches nothing until the engine config raises <code>maxMode</code> to <code>approve</code>.
+          <Trans
+            i18nKey="repairs.approvals.none"
+            defaults="No action waits for approval. Actions of rules in <code>approve</code> mode show here with their dry-run diff. The engine starts in shadow mode (<code>repair.maxMode: recommend</code>): it reports what it would do and touches nothing until the engine config raises <code>maxMode</code> to <code>approve</code>."
+            components={{ code: <code /> }}
+          />
         </p>
       )}
       {items?.map((action) => (
@@ -254,13 +306,28 @@ function ApprovalCard({ action, onDecided }: { action: RepairActionDto; onDecide
       <div className={s.row}>
         <strong>{planned.type}</strong> <span>{objectName(planned.target)}</span>
         <Badge color="orange" text={action.finding.type} />
-        {approval && <span className={s.muted}>expires {dateTimeFormatTimeAgo(approval.expiresAt)}</span>}
+        {approval && (
+          <span className={s.muted}>
+            {t('repairs.approval.expires', 'expires {{when}}', {
+              when: dateTimeFormatTimeAgo(approval.expiresAt),
+              ...UNESCAPED,
+            })}
+          </span>
+        )}
       </div>
       <div className={s.detail}>
-        {planned.reason} (rule <code>{planned.ruleId}</code> v{planned.ruleVersion})
+        {planned.reason} ({t('repairs.approval.rule', 'rule')} <code>{planned.ruleId}</code> v{planned.ruleVersion})
       </div>
       {action.plan && <div className={s.detail}>{action.plan.summary}</div>}
-      <h4>Dry run {dryRun && <Badge color={dryRun.ok ? 'green' : 'red'} text={dryRun.ok ? 'passed' : 'failed'} />}</h4>
+      <h4>
+        {t('repairs.approval.dry-run', 'Dry run')}{' '}
+        {dryRun && (
+          <Badge
+            color={dryRun.ok ? 'green' : 'red'}
+            text={dryRun.ok ? t('repairs.approval.passed', 'passed') : t('repairs.approval.failed', 'failed')}
+          />
+        )}
+      </h4>
       {dryRun?.error && <div className={s.detail}>{dryRun.error}</div>}
       {dryRun && dryRun.diff.length > 0 && (
         <table className={s.table}>
@@ -281,7 +348,7 @@ function ApprovalCard({ action, onDecided }: { action: RepairActionDto; onDecide
         <Input
           data-testid={testIds.repairs.comment}
           width={40}
-          placeholder="Comment (kept in the audit log)"
+          placeholder={t('repairs.approval.comment', 'Comment (kept in the audit log)')}
           value={comment}
           onChange={(e) => setComment(e.currentTarget.value)}
           disabled={!isAdmin}
@@ -290,23 +357,29 @@ function ApprovalCard({ action, onDecided }: { action: RepairActionDto; onDecide
           data-testid={testIds.repairs.approve}
           icon="check"
           disabled={!isAdmin || busy || dryRun?.ok === false}
-          tooltip={isAdmin ? undefined : 'Only Grafana Admins can approve repairs'}
+          tooltip={
+            isAdmin ? undefined : t('repairs.approval.approve-admin-only', 'Only Grafana Admins can approve repairs')
+          }
           onClick={() => decide('approve')}
         >
-          Approve
+          {t('repairs.approval.approve', 'Approve')}
         </Button>
         <Button
           data-testid={testIds.repairs.reject}
           icon="times"
           variant="secondary"
           disabled={!isAdmin || busy}
-          tooltip={isAdmin ? undefined : 'Only Grafana Admins can reject repairs'}
+          tooltip={
+            isAdmin ? undefined : t('repairs.approval.reject-admin-only', 'Only Grafana Admins can reject repairs')
+          }
           onClick={() => decide('reject')}
         >
-          Reject
+          {t('repairs.approval.reject', 'Reject')}
         </Button>
       </div>
-      {failure !== undefined && <EngineErrorAlert error={failure} title="The decision was not recorded" />}
+      {failure !== undefined && (
+        <EngineErrorAlert error={failure} title={t('repairs.approval.not-recorded', 'The decision was not recorded')} />
+      )}
     </div>
   );
 }
@@ -325,29 +398,42 @@ function AuditSection(props: {
   const v = value?.verification;
   return (
     <section className={s.section} data-testid={testIds.repairs.audit}>
-      <h3>Audit log</h3>
-      {props.loading && !value && <LoadingPlaceholder text="Loading the audit log..." />}
+      <h3>{t('repairs.audit.title', 'Audit log')}</h3>
+      {props.loading && !value && <LoadingPlaceholder text={t('repairs.audit.loading', 'Loading the audit log...')} />}
       {props.error !== undefined && (
-        <EngineErrorAlert error={props.error} title="Cannot read the audit log" testId={testIds.repairs.error} />
+        <EngineErrorAlert
+          error={props.error}
+          title={t('repairs.audit.failed', 'Cannot read the audit log')}
+          testId={testIds.repairs.error}
+        />
       )}
       {v && (
         <div className={s.row} data-testid={testIds.repairs.auditVerify}>
           <Badge
             color={v.ok ? 'green' : 'red'}
             icon={v.ok ? 'lock' : 'exclamation-triangle'}
-            text={v.ok ? 'chain verified' : `chain broken at record ${v.brokenAt?.seq ?? '?'}`}
+            text={
+              v.ok
+                ? t('repairs.audit.verified', 'chain verified')
+                : t('repairs.audit.broken-at', 'chain broken at record {{seq}}', { seq: v.brokenAt?.seq ?? '?' })
+            }
           />
           <span className={s.muted}>
             {v.ok
-              ? `${v.records} records re-hashed, head ${v.headHash.slice(0, 12)}`
-              : `${v.brokenAt?.reason ?? 'a record was changed or removed'}`}
+              ? t('repairs.audit.rehashed', '{{count}} records re-hashed, head {{head}}', {
+                  count: v.records,
+                  head: v.headHash.slice(0, 12),
+                })
+              : (v.brokenAt?.reason ?? t('repairs.audit.changed', 'a record was changed or removed'))}
           </span>
         </div>
       )}
       {newest?.length === 0 && (
         <p className={s.muted} data-testid={testIds.repairs.empty}>
-          No audit records yet. Every finding acted on, dry run, approval, change, check and rollback is appended here
-          in a hash chain, so a changed or removed record shows as a broken chain.
+          {t(
+            'repairs.audit.none',
+            'No audit records yet. Every finding acted on, dry run, approval, change, check and rollback is appended here in a hash chain, so a changed or removed record shows as a broken chain.'
+          )}
         </p>
       )}
       {newest && newest.length > 0 && (
@@ -355,11 +441,11 @@ function AuditSection(props: {
           <thead>
             <tr>
               <th>#</th>
-              <th>When</th>
-              <th>What</th>
-              <th>Target</th>
-              <th>Who</th>
-              <th>Action</th>
+              <th>{t('repairs.audit.column.when', 'When')}</th>
+              <th>{t('repairs.audit.column.what', 'What')}</th>
+              <th>{t('repairs.audit.column.target', 'Target')}</th>
+              <th>{t('repairs.audit.column.who', 'Who')}</th>
+              <th>{t('repairs.audit.column.action', 'Action')}</th>
             </tr>
           </thead>
           <tbody>
@@ -398,7 +484,7 @@ export function evidenceSummary(f: FindingDto): string {
 
 function showValue(value: unknown): string {
   if (value === undefined) {
-    return '(none)';
+    return t('repairs.diff.none', '(none)');
   }
   const text = typeof value === 'string' ? value : JSON.stringify(value);
   return text.length > 200 ? `${text.slice(0, 200)}...` : text;

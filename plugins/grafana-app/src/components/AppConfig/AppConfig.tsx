@@ -4,7 +4,9 @@ import { css } from '@emotion/css';
 import type { AppPluginMeta, GrafanaTheme2, PluginConfigPageProps, PluginMeta } from '@grafana/data';
 import { getBackendSrv } from '@grafana/runtime';
 import { Alert, Button, Field, FieldSet, Input, SecretInput, useStyles2 } from '@grafana/ui';
+import { t } from '@grafana/i18n';
 import { testIds } from '../testIds';
+import { UNESCAPED } from '../../locales/unescaped';
 
 export interface AppSettings {
   /** Where Grafana's server reaches the engine; the plugin-proxy route `engine` forwards there. */
@@ -17,25 +19,35 @@ export interface AppConfigProps extends PluginConfigPageProps<AppPluginMeta<AppS
  * One engine token per Grafana role: the plugin routes send the viewer token on reads, the operator token on the
  * analyses Editors start, the admin token only on the `engine-admin` route that Admins alone reach (plugin.json).
  */
-export const TOKEN_FIELDS = [
-  {
-    key: 'viewerToken',
-    label: 'Viewer token',
-    description: "An engine token with the viewer role: used for every read, for Grafana's Viewers and up",
-  },
-  {
-    key: 'operatorToken',
-    label: 'Operator token',
-    description: 'An engine token with the operator role: used when Editors start analyses, training or scale plans',
-  },
-  {
-    key: 'adminToken',
-    label: 'Admin token',
-    description: 'An engine token with the admin role: used only for Admins (applying plans, configuration)',
-  },
-] as const;
+export const TOKEN_FIELDS = [{ key: 'viewerToken' }, { key: 'operatorToken' }, { key: 'adminToken' }] as const;
 
 type TokenKey = (typeof TOKEN_FIELDS)[number]['key'];
+
+/** Called on render: t() reads the user's language, which is known only after the plugin loaded. */
+const tokenText = (key: TokenKey): { label: string; description: string } =>
+  ({
+    viewerToken: {
+      label: t('config.token.viewer.label', 'Viewer token'),
+      description: t(
+        'config.token.viewer.description',
+        "An engine token with the viewer role: used for every read, for Grafana's Viewers and up"
+      ),
+    },
+    operatorToken: {
+      label: t('config.token.operator.label', 'Operator token'),
+      description: t(
+        'config.token.operator.description',
+        'An engine token with the operator role: used when Editors start analyses, training or scale plans'
+      ),
+    },
+    adminToken: {
+      label: t('config.token.admin.label', 'Admin token'),
+      description: t(
+        'config.token.admin.description',
+        'An engine token with the admin role: used only for Admins (applying plans, configuration)'
+      ),
+    },
+  })[key];
 
 interface State {
   engineUrl: string;
@@ -60,7 +72,9 @@ export const AppConfig = ({ plugin }: AppConfigProps) => {
   const [saving, setSaving] = useState(false);
 
   const urlError =
-    state.engineUrl && !/^https?:\/\/[^/\s]+/.test(state.engineUrl) ? 'Must start with http:// or https://' : undefined;
+    state.engineUrl && !/^https?:\/\/[^/\s]+/.test(state.engineUrl)
+      ? t('config.engine-url.invalid', 'Must start with http:// or https://')
+      : undefined;
   // The demo profile runs without auth, so tokens are optional.
   const isSubmitDisabled = saving || !state.engineUrl || Boolean(urlError);
 
@@ -95,10 +109,13 @@ export const AppConfig = ({ plugin }: AppConfigProps) => {
 
   return (
     <form onSubmit={onSubmit}>
-      <FieldSet label="Engine connection">
+      <FieldSet label={t('config.engine.title', 'Engine connection')}>
         <Field
-          label="Engine URL"
-          description="Where Grafana's server reaches the AI-CloudOps engine, e.g. http://aicloudops-engine:8080"
+          label={t('config.engine-url.label', 'Engine URL')}
+          description={t(
+            'config.engine-url.description',
+            "Where Grafana's server reaches the AI-CloudOps engine, e.g. http://aicloudops-engine:8080"
+          )}
           invalid={Boolean(urlError)}
           error={urlError}
         >
@@ -116,8 +133,11 @@ export const AppConfig = ({ plugin }: AppConfigProps) => {
         {TOKEN_FIELDS.map((field) => (
           <Field
             key={field.key}
-            label={field.label}
-            description={`${field.description}; stored encrypted, never sent to browsers`}
+            label={tokenText(field.key).label}
+            description={t('config.token.stored', '{{description}}; stored encrypted, never sent to browsers', {
+              description: tokenText(field.key).description,
+              ...UNESCAPED,
+            })}
             className={s.marginTop}
           >
             <SecretInput
@@ -127,7 +147,7 @@ export const AppConfig = ({ plugin }: AppConfigProps) => {
               name={field.key}
               value={state.tokens[field.key]}
               isConfigured={state.isSet[field.key]}
-              placeholder="Leave empty for the demo profile (auth off)"
+              placeholder={t('config.token.placeholder', 'Leave empty for the demo profile (auth off)')}
               onChange={(e: ChangeEvent<HTMLInputElement>) => setToken(field.key, e.target.value.trim())}
               onReset={() => setToken(field.key, '')}
             />
@@ -135,14 +155,18 @@ export const AppConfig = ({ plugin }: AppConfigProps) => {
         ))}
 
         {error && (
-          <Alert severity="error" title="Could not save the settings" className={s.marginTop}>
+          <Alert
+            severity="error"
+            title={t('config.save.failed', 'Could not save the settings')}
+            className={s.marginTop}
+          >
             {error}
           </Alert>
         )}
 
         <div className={s.marginTop}>
           <Button type="submit" data-testid={testIds.appConfig.submit} disabled={isSubmitDisabled}>
-            Save engine settings
+            {t('config.save.button', 'Save engine settings')}
           </Button>
         </div>
       </FieldSet>

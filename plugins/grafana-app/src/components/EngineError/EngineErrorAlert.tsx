@@ -1,5 +1,6 @@
 import React from 'react';
 import { Alert } from '@grafana/ui';
+import { t } from '@grafana/i18n';
 import { EngineApiError } from '../../api/EngineApi';
 
 /** Shows an engine failure with its code and, for bad input, the fields to fix. */
@@ -21,7 +22,11 @@ export function EngineErrorAlert({ error, title, testId }: { error: unknown; tit
           ))}
         </ul>
       )}
-      {engineError?.status === 404 && <div>The engine does not serve this endpoint yet; check the engine version.</div>}
+      {engineError?.status === 404 && (
+        <div>
+          {t('engine-error.not-served', 'The engine does not serve this endpoint yet; check the engine version.')}
+        </div>
+      )}
     </Alert>
   );
 }
