@@ -2,6 +2,7 @@ import React, { useMemo, useState } from 'react';
 import { css } from '@emotion/css';
 import type { GrafanaTheme2 } from '@grafana/data';
 import { PluginPage } from '@grafana/runtime';
+import { t } from '@grafana/i18n';
 import { Alert, Button, InlineField, InlineFieldRow, Input, useStyles2 } from '@grafana/ui';
 import { useEngineApi } from '../api/useEngineApi';
 import { useJobStream } from '../api/useJobStream';
@@ -83,7 +84,7 @@ export function RootCausePage() {
     <PluginPage>
       <div data-testid={testIds.rootCause.container}>
         <InlineFieldRow>
-          <InlineField htmlFor="rca-namespace" label="Namespace" labelWidth={14}>
+          <InlineField htmlFor="rca-namespace" label={t('rca.namespace.label', 'Namespace')} labelWidth={14}>
             <Input
               id="rca-namespace"
               data-testid={testIds.rootCause.namespace}
@@ -94,25 +95,28 @@ export function RootCausePage() {
           </InlineField>
           <InlineField
             htmlFor="rca-service"
-            label="Service"
+            label={t('rca.service.label', 'Service')}
             labelWidth={12}
-            tooltip="The symptom to explain, e.g. frontend; empty analyses the whole namespace"
+            tooltip={t(
+              'rca.service.tooltip',
+              'The symptom to explain, e.g. frontend; empty analyses the whole namespace'
+            )}
           >
             <Input
               id="rca-service"
               data-testid={testIds.rootCause.service}
               width={20}
               value={service}
-              placeholder="any"
+              placeholder={t('rca.service.placeholder', 'any')}
               onChange={(e) => setService(e.currentTarget.value.trim())}
             />
           </InlineField>
           <InlineField
             htmlFor="rca-window"
-            label="Last (min)"
+            label={t('rca.window.label', 'Last (min)')}
             labelWidth={12}
             invalid={!windowValid}
-            error={windowValid ? undefined : 'Minutes, above zero'}
+            error={windowValid ? undefined : t('rca.window.invalid', 'Minutes, above zero')}
           >
             <Input
               id="rca-window"
@@ -130,12 +134,16 @@ export function RootCausePage() {
             onClick={() => void start()}
             disabled={running || !windowValid}
           >
-            Find root cause
+            {t('rca.start', 'Find root cause')}
           </Button>
         </InlineFieldRow>
 
         {error !== undefined && (
-          <EngineErrorAlert error={error} title="Root-cause analysis failed" testId={testIds.rootCause.error} />
+          <EngineErrorAlert
+            error={error}
+            title={t('rca.failed', 'Root-cause analysis failed')}
+            testId={testIds.rootCause.error}
+          />
         )}
 
         {job && (
@@ -143,7 +151,7 @@ export function RootCausePage() {
             <div
               className={s.progressTrack}
               role="progressbar"
-              aria-label="Analysis progress"
+              aria-label={t('rca.progress.label', 'Analysis progress')}
               aria-valuenow={Math.round(job.progress * 100)}
               aria-valuemin={0}
               aria-valuemax={100}
@@ -151,12 +159,12 @@ export function RootCausePage() {
               <div className={s.progressBar} style={{ width: `${Math.round(job.progress * 100)}%` }} />
             </div>
             <div className={s.muted}>
-              {job.status}: {job.message} ({Math.round(job.progress * 100)}%)
+              {jobStatusLabel(job.status)}: {job.message} ({Math.round(job.progress * 100)}%)
             </div>
             {job.status === 'failed' && job.error && (
               <EngineErrorAlert
                 error={new Error(`${job.error.code}: ${job.error.message}`)}
-                title="The analysis failed"
+                title={t('rca.job.failed', 'The analysis failed')}
               />
             )}
           </div>
@@ -167,7 +175,11 @@ export function RootCausePage() {
         {result?.narrative && <NarrativeSummary narrative={result.narrative} source={result.narrativeSource} />}
 
         {result && result.warnings.length > 0 && (
-          <Alert severity="warning" title="Some data could not be collected" className={s.section}>
+          <Alert
+            severity="warning"
+            title={t('rca.warnings.title', 'Some data could not be collected')}
+            className={s.section}
+          >
             <ul>
               {result.warnings.map((w) => (
                 <li key={w}>{w}</li>
@@ -177,7 +189,7 @@ export function RootCausePage() {
         )}
 
         {job?.status === 'succeeded' && candidates.length === 0 && (
-          <p className={s.section}>No candidate stood out in this window.</p>
+          <p className={s.section}>{t('rca.no-candidate', 'No candidate stood out in this window.')}</p>
         )}
 
         {graphFrames && result!.serviceGraph.services.length > 0 && <ServiceGraph frames={graphFrames} />}
@@ -204,6 +216,18 @@ export function RootCausePage() {
  * The incident's onset. Read structurally: the engine's schema has `onset`, but its built client types (engine/dist)
  * can lag the source; this keeps the page compiling against either.
  */
+/** A job state in the user's language; a state a newer engine adds shows as sent. */
+function jobStatusLabel(status: string): string {
+  const known: Record<string, string> = {
+    queued: t('rca.job.status.queued', 'queued'),
+    running: t('rca.job.status.running', 'running'),
+    succeeded: t('rca.job.status.succeeded', 'succeeded'),
+    failed: t('rca.job.status.failed', 'failed'),
+    cancelled: t('rca.job.status.cancelled', 'cancelled'),
+  };
+  return known[status] ?? status;
+}
+
 function onsetOf(result: RcaResult | undefined): number | undefined {
   return (result as { onset?: { time?: number } } | undefined)?.onset?.time;
 }
