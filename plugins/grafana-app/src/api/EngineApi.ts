@@ -60,7 +60,6 @@ export interface EngineApi {
   setRepairKillSwitch(on: boolean): Promise<RepairKillSwitch>;
   incidents(query?: { status?: 'open' | 'resolved' | 'all'; limit?: number }): Promise<IncidentDto[]>;
   incident(id: string): Promise<IncidentDto>;
-  incident(id: string): Promise<IncidentDto>;
   alertStats(): Promise<AlertStats>;
   acknowledgeIncident(id: string): Promise<IncidentDto>;
   resolveIncident(id: string): Promise<IncidentDto>;
@@ -123,7 +122,6 @@ export function createEngineApi(options: EngineApiOptions): EngineApi {
     rejectRepair: (id, comment) => admin.rejectRepair(id, comment),
     setRepairKillSwitch: (on) => admin.setRepairKillSwitch(on),
     incidents: async (query = {}) => (await client.incidents(query)).items,
-    incident: (id) => client.incident(id),
     incident: (id) => client.incident(id),
     alertStats: () => client.alertStats(),
     acknowledgeIncident: (id) => client.acknowledgeIncident(id),
