@@ -1,17 +1,20 @@
 import { createBackend } from '@backstage/backend-defaults';
-import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
-import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
-import { SAMPLE_ENTITIES } from '../src/__testUtils__/sampleEntities';
+import { aiCloudOpsSearchModule } from '../src';
 
 /**
- * Runs the plugin alone (`npm start -w @ai-cloudops/backstage-plugin-backend`) with an in-memory catalog of the
- * demo shop and a mock signed-in user, against the engine named in provisioning/backstage/app-config.dev.yaml
- * (start one with `npm start` at the repo root).
+ * A real Backstage backend around the plugin (`npm start -w @ai-cloudops/backstage-plugin-backend`): the catalog
+ * reading the demo shop's entities (provisioning/backstage/catalog/shop.yaml), search (Lunr, in memory) with the
+ * catalog and the engine's knowledge base indexed, the guest sign-in provider the frontend dev app signs in with, and
+ * the `aicloudops` plugin talking to the engine named in provisioning/backstage/app-config.dev.yaml (start one with
+ * `npm start` at the repo root). Permissions are off (Backstage's default), so a signed-in guest may read and analyse;
+ * calls that change a cluster stay refused by `aicloudops.proxy.allowClusterChanges: false`.
  */
 const backend = createBackend();
-backend.add(mockServices.auth.factory());
-// Requests without a token act as a signed-in user, as if a frontend were in front.
-backend.add(mockServices.httpAuth.factory({ defaultCredentials: mockCredentials.user() }));
-backend.add(catalogServiceMock.factory({ entities: SAMPLE_ENTITIES }));
+backend.add(import('@backstage/plugin-auth-backend'));
+backend.add(import('@backstage/plugin-auth-backend-module-guest-provider'));
+backend.add(import('@backstage/plugin-catalog-backend'));
+backend.add(import('@backstage/plugin-search-backend'));
+backend.add(import('@backstage/plugin-search-backend-module-catalog'));
 backend.add(import('../src'));
+backend.add(aiCloudOpsSearchModule);
 backend.start();

@@ -1,32 +1,34 @@
+import { CatalogClient } from '@backstage/catalog-client';
+import { createApiFactory, discoveryApiRef, fetchApiRef } from '@backstage/core-plugin-api';
 import { createDevApp } from '@backstage/dev-utils';
-import { EntityProvider } from '@backstage/plugin-catalog-react';
-import type { Entity } from '@backstage/catalog-model';
+import { catalogApiRef } from '@backstage/plugin-catalog-react';
 import { aiCloudOpsPlugin, EntityCloudOpsContent } from '../src';
+import { CatalogEntityPage } from './CatalogEntityPage';
+import { ServicesPage } from './ServicesPage';
 
 /**
- * Runs the tab alone (`npm start -w @ai-cloudops/backstage-plugin`) against a backend that serves the
- * `aicloudops` plugin, e.g. `npm start -w @ai-cloudops/backstage-plugin-backend` with an engine running.
+ * The entity tab in Backstage's dev app (`npm start -w @ai-cloudops/backstage-plugin`, http://localhost:3000),
+ * against the real dev backend (`npm start -w @ai-cloudops/backstage-plugin-backend`: catalog, search, guest
+ * sign-in, the aicloudops plugin) and an engine (`npm start` at the repo root). Sign in as guest; the start page lists
+ * the catalog's components and searches the portal; each component opens as /catalog/:namespace/:kind/:name with its
+ * CloudOps tab, the entity read from the real catalog.
  */
-const cart: Entity = {
-  apiVersion: 'backstage.io/v1alpha1',
-  kind: 'Component',
-  metadata: {
-    name: 'cart',
-    namespace: 'default',
-    annotations: { 'backstage.io/kubernetes-id': 'cart', 'backstage.io/kubernetes-namespace': 'shop' },
-  },
-  spec: { type: 'service', lifecycle: 'production', owner: 'group:default/shop-team', system: 'shop' },
-};
-
 createDevApp()
   .registerPlugin(aiCloudOpsPlugin)
+  .registerApi(
+    createApiFactory({
+      api: catalogApiRef,
+      deps: { discoveryApi: discoveryApiRef, fetchApi: fetchApiRef },
+      factory: ({ discoveryApi, fetchApi }) => new CatalogClient({ discoveryApi, fetchApi }),
+    }),
+  )
+  .addPage({ path: '/', title: 'Services', element: <ServicesPage /> })
   .addPage({
+    path: '/catalog/:namespace/:kind/:name',
     element: (
-      <EntityProvider entity={cart}>
+      <CatalogEntityPage>
         <EntityCloudOpsContent />
-      </EntityProvider>
+      </CatalogEntityPage>
     ),
-    title: 'CloudOps: cart',
-    path: '/aicloudops',
   })
   .render();
