@@ -4,6 +4,8 @@ import { parse } from 'yaml';
 import appPluginJson from './plugin.json';
 import datasourcePluginJson from './datasource/plugin.json';
 import type { QueryKind } from './datasource/types';
+import incidentCardPluginJson from './panels/incident-card/plugin.json';
+import { DEFAULT_OPTIONS as INCIDENT_CARD_DEFAULTS } from './panels/incident-card/types';
 
 /** The repository's Grafana provisioning must name this plugin's ids and fields, or Grafana silently ignores it. */
 
@@ -55,5 +57,30 @@ describe('provisioning/grafana', () => {
       datasourcePluginJson.id,
       'prometheus',
     ]);
+  });
+
+  test('the dashboard shows the incident card panel, following its $service variable', () => {
+    const cards = dashboard.panels.filter((p: Record<string, any>) => p.type === incidentCardPluginJson.id);
+    expect(cards).toHaveLength(1);
+    const card = cards[0];
+    expect(Object.keys(card.options).sort()).toEqual(Object.keys(INCIDENT_CARD_DEFAULTS).sort());
+    const variables = dashboard.templating.list.map((v: { name: string }) => `$${v.name}`);
+    expect(variables).toContain(card.options.service);
+    // Grafana places panels on a 24-column grid; the card must not overlap the panels above it.
+    const bottom = Math.max(
+      ...dashboard.panels.filter((p: Record<string, any>) => p !== card).map((p: any) => p.gridPos.y + p.gridPos.h)
+    );
+    expect(card.gridPos.y).toBeGreaterThanOrEqual(bottom);
+  });
+
+  test('every compose file lets Grafana load each unsigned plugin of the app, nested ones included', () => {
+    const ids = [appPluginJson.id, datasourcePluginJson.id, incidentCardPluginJson.id];
+    const nested = appPluginJson.includes.filter((i) => i.type === 'datasource' || i.type === 'panel');
+    expect(nested).toHaveLength(ids.length - 1);
+    for (const file of ['provisioning/docker-compose.yml', 'plugins/grafana-app/docker-compose.yaml']) {
+      const compose = parse(readFileSync(path.resolve(DIR, '..', '..', file), 'utf8'));
+      const allowed = String(compose.services.grafana.environment.GF_PLUGINS_ALLOW_LOADING_UNSIGNED_PLUGINS).split(',');
+      expect([file, allowed.sort()]).toEqual([file, [...ids].sort()]);
+    }
   });
 });

@@ -22,11 +22,13 @@ const TOKENS = {
   adminToken: 'grafana-admin-token-0123456789ab',
 };
 
-function panel(options: Partial<IncidentCardOptions> = {}) {
+function panel(options: Partial<IncidentCardOptions> = {}, variables: Record<string, string> = {}) {
   const props = {
     options: { ...DEFAULT_OPTIONS, refreshSeconds: 3600, ...options },
     width: 480,
     height: 320,
+    // Grafana's interpolation of dashboard variables, for the names the test defines.
+    replaceVariables: (value: string) => value.replace(/\$(\w+)/g, (m, name: string) => variables[name] ?? m),
   } as unknown as PanelProps<IncidentCardOptions>;
   return <IncidentCardPanel {...props} />;
 }
@@ -130,9 +132,7 @@ describe('incident card panel against a real engine', () => {
     expect(screen.getByTestId(ids.title)).toHaveTextContent(incident!.title);
     expect(screen.getByTestId(ids.alertCount)).toHaveTextContent(`${incident!.alerts.length} alerts`);
     expect(incident!.alerts).toHaveLength(2);
-    expect(rows.map((r) => within(r).getByTestId(ids.causeService).textContent)).toEqual(
-      ranked.map((c) => c.service)
-    );
+    expect(rows.map((r) => within(r).getByTestId(ids.causeService).textContent)).toEqual(ranked.map((c) => c.service));
     rows.forEach((row, i) => {
       expect(row).toHaveTextContent(ranked[i]!.faultType);
       const bar = within(row).getByTestId(ids.scoreBar);
@@ -145,7 +145,10 @@ describe('incident card panel against a real engine', () => {
     expect(rootCause.getAttribute('href')).toBe(
       `/a/aicloudops-cloudops-app/root-cause?namespace=shop&service=${ranked[0]!.service}`
     );
-    expect(screen.getByTestId(ids.alertsLink).closest('a')).toHaveAttribute('href', '/a/aicloudops-cloudops-app/alerts');
+    expect(screen.getByTestId(ids.alertsLink).closest('a')).toHaveAttribute(
+      'href',
+      '/a/aicloudops-cloudops-app/alerts'
+    );
     // A Viewer's card makes only reads, each let through by the proxy and answered by the engine.
     expect(rec.replies.length).toBeGreaterThanOrEqual(2);
     expect(rec.replies.every((r) => r.reply.status === 200)).toBe(true);
@@ -169,7 +172,7 @@ describe('incident card panel against a real engine', () => {
     await waitFor(() => expect(screen.getByTestId(ids.title)).toHaveTextContent(incident.title), { timeout: 20_000 });
     chosen.unmount();
 
-    const other = render(panel({ service: 'no-such-service' }));
+    const other = render(panel({ service: '$service' }, { service: 'no-such-service' }));
     expect(await screen.findByTestId(ids.empty, undefined, { timeout: 20_000 })).toHaveTextContent(
       'No open incident on no-such-service'
     );

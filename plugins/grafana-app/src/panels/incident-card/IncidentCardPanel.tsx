@@ -17,9 +17,14 @@ const SEVERITY_COLOR: Record<string, 'red' | 'orange' | 'blue'> = { critical: 'r
  * A dashboard panel showing what the engine concluded about an incident: the chosen or latest open incident, how many
  * alerts it grouped, the top causes of its linked root-cause analysis, and links into the app for the detail.
  */
-export function IncidentCardPanel({ options, width, height }: PanelProps<IncidentCardOptions>) {
+export function IncidentCardPanel({ options, width, height, replaceVariables }: PanelProps<IncidentCardOptions>) {
   const s = useStyles2(getStyles);
-  const { incidentId, service, maxCauses, refreshSeconds } = { ...DEFAULT_OPTIONS, ...options };
+  const chosen = { ...DEFAULT_OPTIONS, ...options };
+  const { maxCauses, refreshSeconds } = chosen;
+  // Dashboard variables in the options (`$service`) follow the dashboard's selection.
+  const interpolate = (value: string) => (replaceVariables ? replaceVariables(value) : value);
+  const incidentId = interpolate(chosen.incidentId);
+  const service = interpolate(chosen.service);
   const card = useEngineQuery(
     (api) => loadIncidentCard(api, { incidentId, service }),
     [incidentId, service],
@@ -136,8 +141,8 @@ function NoIncident({ service }: { service: string }) {
     <div className={s.empty} data-testid={ids.empty}>
       <strong>No open incident{service ? ` on ${service}` : ''}</strong>
       <p>
-        This card shows the latest open incident the AI-CloudOps engine grouped from your alerts, with the top causes
-        of its root-cause analysis. It needs the AI-CloudOps app enabled with its engine URL, and alerts reaching the
+        This card shows the latest open incident the AI-CloudOps engine grouped from your alerts, with the top causes of
+        its root-cause analysis. It needs the AI-CloudOps app enabled with its engine URL, and alerts reaching the
         engine (Alertmanager&apos;s webhook receiver at <code>/api/v1/alerts/webhook/alertmanager</code>).
       </p>
       <p>In the panel options, pick an incident id or a service to follow one.</p>
@@ -149,7 +154,11 @@ function NoIncident({ service }: { service: string }) {
 }
 
 /** The Root cause page for the top cause's service (else the incident's first), in the incident's namespace. */
-export function rootCauseHref(incident: IncidentDto, top: RcaCandidate | undefined, rca: RcaResult | undefined): string {
+export function rootCauseHref(
+  incident: IncidentDto,
+  top: RcaCandidate | undefined,
+  rca: RcaResult | undefined
+): string {
   const namespace = rca?.namespace ?? incident.alerts.find((a) => a.labels.namespace)?.labels.namespace ?? '';
   const service = top?.service ?? incident.services[0] ?? '';
   return `${prefixRoute(ROUTES.RootCause)}?${new URLSearchParams({ namespace, service }).toString()}`;
