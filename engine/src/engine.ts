@@ -138,7 +138,13 @@ export async function createEngine(config: EngineConfig, options: CreateEngineOp
         configuredEdges: () => serviceGraph.edges(),
       }),
       forecast: new ForecastService(context),
-      repair: createRepairService(config, { clusters, store, logger, metrics: metricsSource.source }),
+      repair: createRepairService(config, {
+        clusters,
+        store,
+        logger,
+        metrics: metricsSource.source,
+        ...(model ? { model } : {}),
+      }),
       assistant: () =>
         (assistant ??= (async () => {
           const service = await AssistantService.create(context, model ? { model } : {});

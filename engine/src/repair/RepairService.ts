@@ -7,6 +7,7 @@ import { roleAtLeast } from '../server/auth.js';
 import type { LeaderLease } from '../sources/cluster/ClusterSource.js';
 import type { MetricsSource } from '../sources/metrics/MetricsSource.js';
 import type { Store } from '../store/Store.js';
+import type { RepairAdvisor } from './advisor/ModelRepairAdvisor.js';
 import type { AuditLog, AuditQuery, AuditRecord, AuditVerification } from './audit/AuditLog.js';
 import type { RepairConfig } from './config.js';
 import { scanSnapshot } from './detectors/index.js';
@@ -19,6 +20,7 @@ import type { RepairKillSwitch } from './repairSchemas.js';
 import type { RuleBook } from './rules/loadRules.js';
 import { planRepairsWithReasons, type SkippedRule } from './rules/planRepairs.js';
 import { parseRepairPolicy } from './rules/loadRules.js';
+import { planRepairsWithModel } from './rules/planWithModel.js';
 import type { ClusterSnapshot, Finding, PlannedAction, RecentAction } from './types.js';
 
 export interface RepairServiceDeps {
@@ -32,6 +34,8 @@ export interface RepairServiceDeps {
   config: RepairConfig;
   logger: Logger;
   metrics?: Pick<MetricsSource, 'instantQuery'>;
+  /** A model that proposes or chooses within the rules (repair.model.enabled with a model configured). */
+  advisor?: RepairAdvisor;
   /**
    * Calls back when something changes for the worse in the cluster (a pod turned unready, say), so a scan runs at
    * once instead of waiting for the schedule. Resolves to a handle that stops watching.
@@ -149,14 +153,15 @@ export class RepairService {
     const snapshot = await this.snapshot(namespace);
     const at = this.now();
     const findings = scanSnapshot(snapshot, at);
-    const { actions, skipped } = planRepairsWithReasons(
-      findings,
-      snapshot,
-      this.deps.rules.current,
-      this.policy(),
-      at,
-      await this.history(),
-    );
+    const args = [findings, snapshot, this.deps.rules.current, this.policy(), at, await this.history()] as const;
+    const { advisor } = this.deps;
+    const { actions, skipped } = advisor
+      ? await planRepairsWithModel(...args, {
+          advisor,
+          mode: this.deps.config.model.mode,
+          maxCalls: this.deps.config.model.maxCallsPerPlan,
+        })
+      : planRepairsWithReasons(...args);
     return { at: at.toISOString(), findings, actions, skipped };
   }
 

@@ -38,6 +38,24 @@ export const repairConfigSchema = z
       .default({ maxActions: 3, windowSeconds: 3600 }),
     /** How long a shadow recommendation is watched for the condition clearing by itself. */
     shadowHorizonSeconds: z.coerce.number().int().min(60).default(3600),
+    /**
+     * A model (the engine's `model` section) may propose a catalog action where no rule applies, or pick among the
+     * rules' candidates; its actions pass the same schema, guards and policy and never write by themselves.
+     */
+    model: z
+      .object({
+        /** Off by default; with `model.provider: none` it stays off whatever this says (rules alone). */
+        enabled: z.boolean().default(false),
+        /** The mode a model's action asks for, capped by `maxMode` like any rule's; `approve` needs a person. */
+        mode: repairModeSchema.default('approve'),
+        /** A scan waits at most this long for the model, then plans with the rules alone. */
+        timeoutSeconds: z.coerce.number().positive().max(300).default(20),
+        /** Most model calls per plan (each uncovered finding or tie is one). */
+        maxCallsPerPlan: z.coerce.number().int().min(1).max(100).default(5),
+        /** Seconds a reply to the same prompt is reused (scans repeat every scanIntervalSeconds); 0 disables. */
+        cacheSeconds: z.coerce.number().int().min(0).default(900),
+      })
+      .default({ enabled: false, mode: 'approve', timeoutSeconds: 20, maxCallsPerPlan: 5, cacheSeconds: 900 }),
     /** The Lease only one engine replica holds while it acts. */
     lease: z
       .object({
@@ -58,6 +76,7 @@ export const repairConfigSchema = z
     approvalTtlSeconds: 3600,
     loopBreaker: { maxActions: 3, windowSeconds: 3600 },
     shadowHorizonSeconds: 3600,
+    model: { enabled: false, mode: 'approve', timeoutSeconds: 20, maxCallsPerPlan: 5, cacheSeconds: 900 },
     lease: { name: 'aicloudops-repair', durationSeconds: 15 },
   });
 

@@ -1,9 +1,11 @@
 import { readFileSync } from 'node:fs';
 import type { Logger } from 'pino';
 import type { EngineConfig } from '../config/schema.js';
+import type { ModelProvider } from '../model/ModelProvider.js';
 import type { ClusterRegistry, ClusterSource, PodInfo } from '../sources/cluster/ClusterSource.js';
 import type { MetricsSource } from '../sources/metrics/MetricsSource.js';
 import type { Store } from '../store/Store.js';
+import { ModelRepairAdvisor } from './advisor/ModelRepairAdvisor.js';
 import { createAuditLog } from './audit/createAuditLog.js';
 import { RepairService, defaultRepairIdentity } from './RepairService.js';
 import { defaultRuleFile } from './rules/defaultRules.js';
@@ -20,6 +22,8 @@ export function createRepairService(
     store: Store;
     logger: Logger;
     metrics?: Pick<MetricsSource, 'instantQuery'>;
+    /** The engine's model; used only when repair.model.enabled. */
+    model?: ModelProvider;
   },
 ): RepairService | undefined {
   const source = deps.clusters.get();
@@ -34,6 +38,16 @@ export function createRepairService(
     defaultRepairIdentity(),
     repair.lease.durationSeconds,
   );
+  const logger = deps.logger.child({ capability: 'repair' });
+  if (repair.model.enabled && !deps.model)
+    logger.warn('repair.model.enabled is set but model.provider is none: planning with the rules alone');
+  const advisor =
+    repair.model.enabled && deps.model
+      ? new ModelRepairAdvisor(deps.model, {
+          timeoutSeconds: repair.model.timeoutSeconds,
+          cacheSeconds: repair.model.cacheSeconds,
+        })
+      : undefined;
   return new RepairService({
     cluster,
     lease,
@@ -41,7 +55,8 @@ export function createRepairService(
     audit: createAuditLog(config.store, deps.store),
     rules,
     config: repair,
-    logger: deps.logger.child({ capability: 'repair' }),
+    logger,
+    ...(advisor ? { advisor } : {}),
     watch: (onChange) =>
       watchPods(source, repair.namespaces.length ? repair.namespaces : [config.defaultNamespace], onChange),
     ...(deps.metrics ? { metrics: deps.metrics } : {}),

@@ -50,6 +50,15 @@ export const plannedActionSchema = z.object({
   ruleVersion: z.number(),
   findingFingerprint: z.string(),
   reason: z.string(),
+  source: z.enum(['rules', 'model']).optional(),
+  model: z
+    .object({
+      decision: z.enum(['proposed', 'chose', 'rejected']),
+      chatModel: z.string(),
+      inputHash: z.string(),
+      outputHash: z.string(),
+    })
+    .optional(),
 });
 export type PlannedActionDto = z.infer<typeof plannedActionSchema>;
 

@@ -155,6 +155,22 @@ export interface PlannedAction {
   ruleVersion: number;
   findingFingerprint: string;
   reason: string;
+  /** Who decided: the rules alone, or a model within them (planWithModel.ts). Absent means rules. */
+  source?: 'rules' | 'model';
+  /** The model exchange behind the decision, when one was asked; the audit keeps its hashes. */
+  model?: ModelAdviceRecord;
+}
+
+/** What a model was asked and answered about one finding, as hashes (the texts stay in the engine's logs only). */
+export interface ModelAdviceRecord {
+  /** `proposed`: no rule applied and the model's catalog action passed; `chose`: it picked among rule candidates;
+   * `rejected`: its proposal failed the schema or the policies, so a person is told instead. */
+  decision: 'proposed' | 'chose' | 'rejected';
+  chatModel: string;
+  /** sha256 of the canonical JSON of {model, system, prompt}. */
+  inputHash: string;
+  /** sha256 of the model's reply text. */
+  outputHash: string;
 }
 
 /** A past action, for cooldowns and budgets (the ACT half records these; the planner only reads them). */

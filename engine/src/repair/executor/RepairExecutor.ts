@@ -590,8 +590,18 @@ export class RepairExecutor {
       actionId: record.id,
       target: { kind: target.kind, namespace: target.namespace, name: target.name },
       rule: { id: record.planned.ruleId, version: String(record.planned.ruleVersion) },
+      ...(record.planned.model
+        ? { model: { inputHash: record.planned.model.inputHash, outputHash: record.planned.model.outputHash } }
+        : {}),
       actor: actor ?? `engine:${this.deps.identity}`,
-      data: { action: record.planned.type, mode: record.planned.mode, state: record.state, ...data },
+      data: {
+        action: record.planned.type,
+        mode: record.planned.mode,
+        state: record.state,
+        ...(record.planned.source ? { source: record.planned.source } : {}),
+        ...(record.planned.model ? { modelDecision: record.planned.model.decision } : {}),
+        ...data,
+      },
     });
   }
 }

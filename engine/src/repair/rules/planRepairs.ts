@@ -113,39 +113,70 @@ function throttled(
     : undefined;
 }
 
-function planFinding(finding: Finding, rules: RepairRule[], ctx: PlanContext, plan: RepairPlan): void {
-  const facts = new FindingFacts(finding, ctx);
-  for (const rule of rules) {
-    if (!matches(rule, finding, facts) || failedConditions(rule, facts).length > 0) continue;
-    const skip = (reason: string) =>
-      plan.skipped.push({ findingFingerprint: finding.fingerprint, ruleId: rule.id, reason });
-    const built = buildActions(rule, facts);
-    if ('refused' in built) {
-      skip(built.refused);
-      continue;
-    }
-    const allowed = built.actions.filter((a) => {
-      const reason = refusalOf(a, facts) ?? throttled(rule, a, ctx, plan.actions);
+/**
+ * One rule for one finding: undefined when it does not apply (match or conditions fail), else the actions it allows
+ * after the safety guards, budgets and cooldowns (possibly none; each refusal goes to `skip`). The model's proposals
+ * (planWithModel.ts) go through here too, as a one-rule file, so the same policies decide them.
+ */
+export function applyRule(
+  rule: RepairRule,
+  facts: FindingFacts,
+  ctx: PlanContext,
+  planned: PlannedAction[],
+  skip: (reason: string) => void,
+): PlannedAction[] | undefined {
+  const finding = facts.finding;
+  if (!matches(rule, finding, facts) || failedConditions(rule, facts).length > 0) return undefined;
+  const built = buildActions(rule, facts);
+  if ('refused' in built) {
+    skip(built.refused);
+    return [];
+  }
+  return built.actions
+    .filter((a) => {
+      const reason = refusalOf(a, facts) ?? throttled(rule, a, ctx, planned);
       if (reason) skip(reason);
       return !reason;
-    });
+    })
+    .map((a) => ({
+      ...a,
+      mode: modeFor(rule, a, ctx.policy, ctx.now),
+      ruleId: rule.id,
+      ruleVersion: rule.version,
+      findingFingerprint: finding.fingerprint,
+      reason: `${rule.description ?? rule.id}: ${finding.message}`,
+      source: 'rules' as const,
+    }));
+}
+
+/** The same change already planned (a second finding on one workload asks for the same rollback). */
+export const alreadyPlanned = (planned: PlannedAction[], a: PlannedAction): boolean =>
+  planned.some((p) => sameTarget(p, a) && p.params['container'] === a.params['container']);
+
+/** Plans one finding into `plan`; true when some rule applied to it (whether or not it planned anything). */
+export function planFinding(finding: Finding, rules: RepairRule[], ctx: PlanContext, plan: RepairPlan): boolean {
+  const facts = new FindingFacts(finding, ctx);
+  let applied = false;
+  for (const rule of rules) {
+    const skip = (reason: string) =>
+      plan.skipped.push({ findingFingerprint: finding.fingerprint, ruleId: rule.id, reason });
+    const allowed = applyRule(rule, facts, ctx, plan.actions, skip);
+    if (!allowed) continue;
+    applied = true;
     if (allowed.length === 0) continue;
-    for (const a of allowed) {
-      const duplicate = plan.actions.some(
-        (p) => sameTarget(p, a) && p.params['container'] === a.params['container'],
-      );
-      if (duplicate) continue;
-      plan.actions.push({
-        ...a,
-        mode: modeFor(rule, a, ctx.policy, ctx.now),
-        ruleId: rule.id,
-        ruleVersion: rule.version,
-        findingFingerprint: finding.fingerprint,
-        reason: `${rule.description ?? rule.id}: ${finding.message}`,
-      });
-    }
-    if (!rule.continue) return;
+    for (const a of allowed) if (!alreadyPlanned(plan.actions, a)) plan.actions.push(a);
+    if (!rule.continue) return applied;
   }
+  return applied;
+}
+
+export function planContext(
+  snapshot: ClusterSnapshot,
+  policy: RepairPolicy,
+  now: Date,
+  history: RecentAction[],
+): PlanContext {
+  return { index: indexSnapshot(snapshot), policy, now, history };
 }
 
 /**
@@ -161,7 +192,7 @@ export function planRepairsWithReasons(
   now: Date,
   history: RecentAction[] = [],
 ): RepairPlan {
-  const ctx: PlanContext = { index: indexSnapshot(snapshot), policy, now, history };
+  const ctx = planContext(snapshot, policy, now, history);
   const plan: RepairPlan = { actions: [], skipped: [] };
   for (const finding of findings) planFinding(finding, rules.rules, ctx, plan);
   return plan;

@@ -13,6 +13,8 @@ export interface FakeReply {
   toolCalls?: Array<{ name: string; arguments: Record<string, unknown> }>;
   /** HTTP status to fail with instead of answering. */
   status?: number;
+  /** Milliseconds to wait before answering (a slow model, for timeouts). */
+  delayMs?: number;
 }
 
 export interface ChatCompletionBody {
@@ -82,6 +84,8 @@ export async function startFakeOpenAiServer(
           const body = (await readJson(req)) as ChatCompletionBody;
           chatRequests.push(body);
           const answer = reply(body);
+          if (answer.delayMs) await new Promise((resolve) => setTimeout(resolve, answer.delayMs));
+          if (res.destroyed) return;
           if (answer.status) return send(res, answer.status, { error: { message: 'scripted failure', type: 'test' } });
           const toolCalls = (answer.toolCalls ?? []).map((c, i) => ({
             index: i,
