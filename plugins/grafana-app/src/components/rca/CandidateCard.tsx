@@ -2,6 +2,7 @@ import React from 'react';
 import { css } from '@emotion/css';
 import type { GrafanaTheme2 } from '@grafana/data';
 import { Badge, useStyles2 } from '@grafana/ui';
+import { t } from '@grafana/i18n';
 import type { RcaCandidate, RcaResult } from '../../api/types';
 import { testIds } from '../testIds';
 import { AnomalyChart } from './AnomalyChart';
@@ -30,7 +31,9 @@ export function CandidateCard({
       <div className={s.header}>
         <strong>{candidate.service}</strong>
         {candidate.faultType && <Badge color="orange" text={candidate.faultType} />}
-        <span className={s.muted}>score {candidate.score.toFixed(2)}</span>
+        <span className={s.muted}>
+          {t('rca.candidate.score', 'score {{score}}', { score: candidate.score.toFixed(2) })}
+        </span>
       </div>
       <p className={s.reason} data-testid={testIds.rootCause.reason}>
         {candidateReason(candidate)}

@@ -2,9 +2,11 @@ import React from 'react';
 import { css } from '@emotion/css';
 import type { GrafanaTheme2 } from '@grafana/data';
 import { LinkButton, useStyles2 } from '@grafana/ui';
+import { t } from '@grafana/i18n';
 import { describeDeviation } from '@ai-cloudops/engine/client';
 import type { RcaCandidate } from '../../api/types';
 import { testIds } from '../testIds';
+import { UNESCAPED } from '../../locales/unescaped';
 import { exploreUrl } from '../../utils/exploreUrl';
 import { clock, fmt } from './candidateReason';
 import { groupEvents } from './groupEvents';
@@ -25,10 +27,11 @@ export function EvidenceLines({ evidence, explore }: { evidence: RcaCandidate['e
     <ul className={s.list} data-testid={testIds.rootCause.evidence}>
       {metrics.map((m, i) => (
         <li key={`m${i}`}>
-          <span className={s.kind}>metric</span>
+          <span className={s.kind}>{t('rca.evidence.metric', 'metric')}</span>
           {m.signal}: {fmt(m.baselineMedian)} → {fmt(m.incidentValue)}
           {m.unit ? ` ${m.unit}` : ''} ({describeDeviation(m)})
-          {m.changePoint !== undefined && `, changed at ${clock(m.changePoint)}`}
+          {m.changePoint !== undefined &&
+            t('rca.evidence.changed-at', ', changed at {{time}}', { time: clock(m.changePoint) })}
           {m.promql && (
             <>
               {' '}
@@ -39,7 +42,7 @@ export function EvidenceLines({ evidence, explore }: { evidence: RcaCandidate['e
                 icon="compass"
                 title={m.promql}
               >
-                Explore
+                {t('rca.evidence.explore', 'Explore')}
               </LinkButton>
             </>
           )}
@@ -53,17 +56,25 @@ export function EvidenceLines({ evidence, explore }: { evidence: RcaCandidate['e
       ))}
       {groupEvents(events).map((g) => (
         <li key={`e${g.reason}/${g.object}`}>
-          <span className={s.kind}>event</span>
-          {g.type} {g.reason} on {g.object} ×{g.count}
-          {g.firstSeen === g.lastSeen ? ` at ${clock(g.firstSeen)}` : `, ${clock(g.firstSeen)}–${clock(g.lastSeen)}`}
+          <span className={s.kind}>{t('rca.evidence.event', 'event')}</span>
+          {t('rca.evidence.event-on', '{{type}} {{reason}} on {{object}}', {
+            type: g.type,
+            reason: g.reason,
+            object: g.object,
+            ...UNESCAPED,
+          })}{' '}
+          ×{g.count}
+          {g.firstSeen === g.lastSeen
+            ? t('rca.evidence.at', ' at {{time}}', { time: clock(g.firstSeen) })
+            : `, ${clock(g.firstSeen)}–${clock(g.lastSeen)}`}
           <span className={s.muted}>: {g.message}</span>
         </li>
       ))}
       {logs.map((l, i) => (
         <li key={`l${i}`}>
-          <span className={s.kind}>log</span>
+          <span className={s.kind}>{t('rca.evidence.log', 'log')}</span>
           <code>{l.template}</code> {l.countBaseline} → {l.countIncident}
-          {l.isNew ? ' (new)' : ` (×${fmt(l.countIncident / Math.max(1, l.countBaseline))})`}
+          {l.isNew ? t('rca.evidence.new', ' (new)') : ` (×${fmt(l.countIncident / Math.max(1, l.countBaseline))})`}
         </li>
       ))}
     </ul>

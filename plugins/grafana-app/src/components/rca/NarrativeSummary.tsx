@@ -2,6 +2,7 @@ import React, { useState } from 'react';
 import { css } from '@emotion/css';
 import type { GrafanaTheme2 } from '@grafana/data';
 import { Collapse, useStyles2 } from '@grafana/ui';
+import { t } from '@grafana/i18n';
 import { testIds } from '../testIds';
 import { leadOf } from './candidateReason';
 
@@ -12,14 +13,16 @@ export function NarrativeSummary({ narrative, source }: { narrative: string; sou
   const { lead, truncated } = leadOf(narrative);
   return (
     <div className={s.section} data-testid={testIds.rootCause.narrative}>
-      <h3>Summary</h3>
+      <h3>{t('rca.narrative.title', 'Summary')}</h3>
       <p>{lead}</p>
       {truncated && (
         <div data-testid={testIds.rootCause.narrativeDetails}>
-          <Collapse label="Full narrative" isOpen={open} onToggle={() => setOpen(!open)}>
+          <Collapse label={t('rca.narrative.full', 'Full narrative')} isOpen={open} onToggle={() => setOpen(!open)}>
             <p className={s.full}>{narrative}</p>
             <p className={s.muted}>
-              {source === 'model' ? 'Written by the configured model.' : 'Written from the ranked evidence.'}
+              {source === 'model'
+                ? t('rca.narrative.by-model', 'Written by the configured model.')
+                : t('rca.narrative.by-template', 'Written from the ranked evidence.')}
             </p>
           </Collapse>
         </div>

@@ -2,7 +2,9 @@ import React from 'react';
 import { css } from '@emotion/css';
 import type { GrafanaTheme2 } from '@grafana/data';
 import { Button, EmptyState, useStyles2 } from '@grafana/ui';
+import { t, Trans } from '@grafana/i18n';
 import { testIds } from '../testIds';
+import { UNESCAPED } from '../../locales/unescaped';
 
 /** Before the first analysis: what the page does, what it needs, and a one-click sample on the demo shop. */
 export function RcaEmptyState({ onTryDemo, demoNamespace }: { onTryDemo: () => void; demoNamespace: string }) {
@@ -11,21 +13,28 @@ export function RcaEmptyState({ onTryDemo, demoNamespace }: { onTryDemo: () => v
     <div className={s.wrap} data-testid={testIds.rootCause.emptyState}>
       <EmptyState
         variant="call-to-action"
-        message="Find what started an incident"
+        message={t('rca.empty.message', 'Find what started an incident')}
         button={
           <Button icon="play" variant="secondary" onClick={onTryDemo} data-testid={testIds.rootCause.demo}>
-            Try the demo ({demoNamespace}, last 30 min)
+            {t('rca.empty.demo', 'Try the demo ({{namespace}}, last 30 min)', {
+              namespace: demoNamespace,
+              ...UNESCAPED,
+            })}
           </Button>
         }
       >
         <p>
-          The engine compares the last minutes with the hour before them: which service&apos;s metrics moved first,
-          which Kubernetes events, log patterns and rollouts came with it, and ranks the likely root causes with a chart
-          of each.
+          {t(
+            'rca.empty.what',
+            "The engine compares the last minutes with the hour before them: which service's metrics moved first, which Kubernetes events, log patterns and rollouts came with it, and ranks the likely root causes with a chart of each."
+          )}
         </p>
         <p>
-          It needs a <strong>namespace</strong>. Name a <strong>service</strong> to explain its symptom, or leave it
-          empty to scan the whole namespace; alerts open here with their service filled in.
+          <Trans
+            i18nKey="rca.empty.needs"
+            defaults="It needs a <strong>namespace</strong>. Name a <strong>service</strong> to explain its symptom, or leave it empty to scan the whole namespace; alerts open here with their service filled in."
+            components={{ strong: <strong /> }}
+          />
         </p>
       </EmptyState>
     </div>

@@ -8,7 +8,9 @@ import {
   type GrafanaTheme2,
 } from '@grafana/data';
 import { useStyles2, useTheme2 } from '@grafana/ui';
+import { t } from '@grafana/i18n';
 import { testIds } from '../testIds';
+import { UNESCAPED } from '../../locales/unescaped';
 import { layoutGraph, type GraphLayout } from './layoutGraph';
 
 export interface ServiceGraphProps {
@@ -46,9 +48,19 @@ export function ServiceGraph({ frames }: ServiceGraphProps) {
     return null;
   }
   const top = [...graph.nodes].filter((n) => n.score !== null).sort((a, b) => b.score! - a.score!)[0];
-  const label =
-    `Service graph: ${graph.nodes.length} services, ${graph.edges.length} calls` +
-    (top ? `; top candidate ${top.id} (score ${top.score!.toFixed(2)})` : '; no candidate');
+  const counts = { services: graph.nodes.length, calls: graph.edges.length };
+  const label = top
+    ? t(
+        'rca.graph.label-top',
+        'Service graph: {{services}} services, {{calls}} calls; top candidate {{top}} (score {{score}})',
+        {
+          ...counts,
+          top: top.id,
+          score: top.score!.toFixed(2),
+          ...UNESCAPED,
+        }
+      )
+    : t('rca.graph.label', 'Service graph: {{services}} services, {{calls}} calls; no candidate', counts);
 
   return (
     <figure className={s.figure} data-testid={testIds.rootCause.serviceGraph}>

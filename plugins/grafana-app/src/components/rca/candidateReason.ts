@@ -1,5 +1,7 @@
 import { describeDeviation } from '@ai-cloudops/engine/client';
 import type { RcaCandidate } from '../../api/types';
+import { t } from '@grafana/i18n';
+import { UNESCAPED } from '../../locales/unescaped';
 
 export function fmt(value: number): string {
   return Number.isFinite(value) ? Number(value.toPrecision(3)).toString() : String(value);
@@ -17,17 +19,38 @@ export function clock(seconds: number): string {
 export function candidateReason(c: RcaCandidate): string {
   const m = c.evidence.metrics[0];
   const unit = m?.unit ? ` ${m.unit}` : '';
+  // Whole sentences per case rather than English fragments glued together, so a translation can reorder them.
   const move = m
-    ? `${m.signal} went from ${fmt(m.baselineMedian)} to ${fmt(m.incidentValue)}${unit} (${describeDeviation(m)})`
-    : `${c.signal || 'its signals'} moved`;
+    ? t('rca.reason.move', '{{signal}} went from {{from}} to {{to}}{{unit}} ({{deviation}})', {
+        signal: m.signal,
+        from: fmt(m.baselineMedian),
+        to: fmt(m.incidentValue),
+        unit,
+        deviation: describeDeviation(m),
+        ...UNESCAPED,
+      })
+    : t('rca.reason.moved', '{{signal}} moved', {
+        signal: c.signal || t('rca.reason.its-signals', 'its signals'),
+        ...UNESCAPED,
+      });
   const change = [...c.evidence.changes].sort((a, b) => a.time - b.time)[0];
   const warning = c.evidence.events.find((e) => e.type === 'Warning');
-  const cause = change
-    ? ` after a ${change.kind} at ${clock(change.time)}`
-    : warning
-      ? ` with ${warning.reason} events on ${warning.object}`
-      : '';
-  return `${c.service}: ${move}${cause}.`;
+  const values = { service: c.service, move, ...UNESCAPED };
+  if (change) {
+    return t('rca.reason.after-change', '{{service}}: {{move}} after a {{kind}} at {{time}}.', {
+      ...values,
+      kind: change.kind,
+      time: clock(change.time),
+    });
+  }
+  if (warning) {
+    return t('rca.reason.with-warning', '{{service}}: {{move}} with {{reason}} events on {{object}}.', {
+      ...values,
+      reason: warning.reason,
+      object: warning.object,
+    });
+  }
+  return t('rca.reason.plain', '{{service}}: {{move}}.', values);
 }
 
 /**
