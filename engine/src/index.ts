@@ -13,7 +13,7 @@ export { Scheduler, type ScheduledTask } from './scheduler/Scheduler.js';
 export { StoreLeaderLock } from './scheduler/StoreLeaderLock.js';
 export type { ClusterSource, ClusterRegistry } from './sources/cluster/ClusterSource.js';
 export type { Store } from './store/Store.js';
-export { EngineClient, createEngineClient, EngineApiError } from './client/EngineClient.js';
+export { EngineClient, createEngineClient, EngineApiError } from '@ai-cloudops/engine-client';
 export * from './schemas/index.js';
 export { SimulatedCluster, type SimulatedClusterOptions } from './sim/SimulatedCluster.js';
 export { FaultLedger, FAULT_TYPES, type Fault, type FaultType } from './sim/faults.js';

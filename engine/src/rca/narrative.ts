@@ -1,20 +1,10 @@
+import { describeDeviation, formatNumber } from '@ai-cloudops/engine-client';
 import type { RcaCandidate } from './schemas.js';
 import type { RcaTarget, Summarizer } from './types.js';
 
-const fmt = (v: number) => (Math.abs(v) >= 100 || Number.isInteger(v) ? v.toFixed(0) : v.toPrecision(3));
+// One wording of numbers and deviations for the engine's narratives and the plugins' evidence lines.
+const fmt = formatNumber;
 const when = (t: number) => new Date(t * 1000).toISOString().replace('.000Z', 'Z');
-
-/**
- * A robust z for people. Beyond about 100 its exact size says how flat the baseline was rather than how bad the
- * incident is (0.45% errors → 55% is "+4500σ" against a quiet hour), so it reads as the factor the level changed by.
- */
-export function describeDeviation(m: { deviation: number; baselineMedian: number; incidentValue: number }): string {
-  if (Math.abs(m.deviation) <= 100) return `${m.deviation >= 0 ? '+' : ''}${fmt(m.deviation)} robust σ`;
-  const side = m.deviation > 0 ? 'above' : 'below';
-  const ratio = m.baselineMedian !== 0 ? Math.abs(m.incidentValue / m.baselineMedian) : Infinity;
-  const factor = Number.isFinite(ratio) && ratio > 0 ? ` (×${ratio >= 10 ? ratio.toFixed(0) : ratio.toPrecision(2)})` : '';
-  return `far ${side} the baseline's range, over 100 robust σ${factor}`;
-}
 
 function describeCandidate(c: RcaCandidate): string {
   const parts: string[] = [];

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { alertsOf } from '../../src/alerts/alertsOf.js';
 import { labelsFingerprint } from '../../src/alerts/fingerprint.js';
 import type { AlertmanagerWebhook } from '../../src/alerts/schemas.js';
-import { EngineApiError, EngineClient } from '../../src/client/EngineClient.js';
+import { EngineApiError, EngineClient } from '@ai-cloudops/engine-client';
 import { startServer, type RunningServer } from '../../src/server/startServer.js';
 import type { EngineConfigInput } from '../../src/config/schema.js';
 import { sleep, startRedis, type RedisServer } from '../support/index.js';

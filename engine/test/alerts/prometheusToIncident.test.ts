@@ -8,7 +8,7 @@ import { alertsConfigSchema } from '../../src/alerts/config.js';
 import { labelsFingerprint } from '../../src/alerts/fingerprint.js';
 import { PrometheusAlertPoller } from '../../src/alerts/ingest/PrometheusAlertPoller.js';
 import type { IncidentDto } from '../../src/alerts/schemas.js';
-import { EngineClient } from '../../src/client/EngineClient.js';
+import { EngineClient } from '@ai-cloudops/engine-client';
 import { startServer, type RunningServer } from '../../src/server/startServer.js';
 import { MemoryStore } from '../../src/store/MemoryStore.js';
 import {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type RunningServer } from '../../src/server/startServer.js';
-import { createEngineClient } from '../../src/client/EngineClient.js';
+import { createEngineClient } from '@ai-cloudops/engine-client';
 
 /**
  * POST /assistant/ask over a real socket, read as a stream by the typed client the plugins use. app.inject hides

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type RunningServer } from '../../src/server/startServer.js';
-import { createEngineClient } from '../../src/client/EngineClient.js';
+import { createEngineClient } from '@ai-cloudops/engine-client';
 import { freePort } from '../support/index.js';
 
 /**

@@ -5,7 +5,7 @@ import { parseConfig } from '../../src/config/loadConfig.js';
 import { createEngine, type Engine } from '../../src/engine.js';
 import type { RepairActionDto, RepairAuditRecordDto } from '../../src/repair/repairSchemas.js';
 import { buildApp } from '../../src/server/app.js';
-import { EngineClient } from '../../src/client/EngineClient.js';
+import { EngineClient } from '@ai-cloudops/engine-client';
 
 /** The repair routes in the engine's real app over the demo world's simulated cluster, with roles. */
 let engine: Engine;

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pino from 'pino';
 import { startServer, type RunningServer } from '../../src/server/startServer.js';
-import { EngineClient, EngineApiError } from '../../src/client/EngineClient.js';
+import { EngineClient, EngineApiError } from '@ai-cloudops/engine-client';
 
 const TOKENS: Record<'viewer' | 'operator' | 'admin', string> = {
   viewer: 'viewer-token-0123456789',

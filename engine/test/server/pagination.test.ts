@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pino from 'pino';
 import { startServer, type RunningServer } from '../../src/server/startServer.js';
-import { allPages, EngineApiError, EngineClient, type Page } from '../../src/client/EngineClient.js';
+import { allPages, EngineApiError, EngineClient, type Page } from '@ai-cloudops/engine-client';
 
 /**
  * Issue 9: list endpoints had no pagination (10 MB responses) and job submission no admission control. Lists here

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { describeDeviation } from './narrative.js';
+import { describeDeviation } from './describeDeviation.js';
 
 describe('describeDeviation', () => {
   it('gives an ordinary robust z as it is', () => {

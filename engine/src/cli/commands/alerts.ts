@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { readFile } from 'node:fs/promises';
 import type { CliContext } from '../CliContext.js';
 import { alertsOf } from '../../alerts/alertsOf.js';
-import { EngineClient } from '../../client/EngineClient.js';
+import { EngineClient } from '@ai-cloudops/engine-client';
 import { EngineError } from '../../errors.js';
 import type { AlertDto, AlertStats, IncidentDto } from '../../alerts/schemas.js';
 

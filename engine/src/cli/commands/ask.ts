@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import type { Answer, AskEvent } from '../../assistant/schemas.js';
-import { EngineClient } from '../../client/EngineClient.js';
+import { EngineClient } from '@ai-cloudops/engine-client';
 import type { CliContext } from '../CliContext.js';
 
 interface AskOptions {

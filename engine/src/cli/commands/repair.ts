@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import type { CliContext } from '../CliContext.js';
-import { EngineClient } from '../../client/EngineClient.js';
+import { EngineClient } from '@ai-cloudops/engine-client';
 import type { Engine } from '../../engine.js';
 import { EngineError } from '../../errors.js';
 import type {
