@@ -1,24 +1,25 @@
 import React from 'react';
-import { render, screen } from '@testing-library/react';
+import { render, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import type { PanelRendererProps } from '@grafana/runtime';
 import { ForecastPage } from '../pages/ForecastPage';
 import { CloudOpsDataSource } from '../datasource/datasource';
 import { testIds } from '../components/testIds';
 import { ENGINE_PROXY_URL } from '../constants';
 import { FakeBackendSrv, proxyTo, recording, replyJson } from '../test/FakeBackendSrv';
 import { useEngineProcess } from '../test/startEngineProcess';
-import type { ForecastResponse, SignalCatalog } from '../api/types';
+import type { ForecastResponse, ScalePlanResponse, SignalCatalog } from '../api/types';
 import { DS_URL, datasourceSettings, queryRequest } from '../test/fixtures';
+import { installRecordingCanvas } from '../test/recordingCanvas';
 
 /** Forecasts against a real engine (demo profile), through the emulated proxy routes. */
 
-jest.mock('@grafana/runtime', () => ({
-  ...jest.requireActual('@grafana/runtime'),
-  PanelRenderer: ({ data }: PanelRendererProps) => <div data-testid="panel">{(data?.series ?? []).length} frames</div>,
-}));
-
 describe('forecasts against a real engine', () => {
+  // jsdom has no canvas: the forecast chart (uPlot) draws on the recording stand-in.
+  let canvas: ReturnType<typeof installRecordingCanvas>;
+  beforeAll(() => {
+    canvas = installRecordingCanvas();
+  });
+  afterAll(() => canvas.restore());
   const engine = useEngineProcess();
 
   test('the datasource turns a real forecast into a band that contains its value', async () => {
@@ -62,6 +63,13 @@ describe('forecasts against a real engine', () => {
     const engineReply = replyJson<ForecastResponse>(rec.replies.find((r) => r.url.endsWith('/api/v1/forecast'))!.reply);
     expect(engineReply.seriesKey).toBe('shop/frontend/latency_p99');
     expect(result).toHaveTextContent(`Model ${engineReply.model}`);
-    expect(screen.getByTestId('panel')).toHaveTextContent('2 frames');
+    // The demo's frontend Deployment gets a replica plan from the same engine, drawn in the same chart.
+    const plan = await screen.findByTestId(testIds.forecast.plan, undefined, { timeout: 20_000 });
+    const scale = replyJson<ScalePlanResponse>(rec.replies.find((r) => r.url.endsWith('/api/v1/scale-plan'))!.reply);
+    expect(plan).toHaveTextContent(`${scale.plan.recommendedReplicas} replicas`);
+    const chart = screen.getByTestId(testIds.forecast.chart);
+    for (const name of ['observed', 'forecast', 'planned capacity', 'replicas']) {
+      expect(within(chart).getByText(name)).toBeInTheDocument();
+    }
   });
 });

@@ -1,33 +1,62 @@
 import React from 'react';
-import { render, screen, within } from '@testing-library/react';
+import { render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import type { PanelRendererProps } from '@grafana/runtime';
+import { createTheme } from '@grafana/data';
 import { ForecastPage } from './ForecastPage';
 import { testIds } from '../components/testIds';
 import { ENGINE_PROXY_URL } from '../constants';
 import { FakeBackendSrv, routes } from '../test/FakeBackendSrv';
-import type { ForecastResponse, SignalCatalog } from '../api/types';
-
-// Grafana installs its panel renderer at startup (an internal setter plugins cannot reach), so the runtime's
-// PanelRenderer is replaced by a stand-in that shows what the page hands it.
-jest.mock('@grafana/runtime', () => ({
-  ...jest.requireActual('@grafana/runtime'),
-  PanelRenderer: (props: PanelRendererProps) => mockPanelStandIn(props),
-}));
-
-function mockPanelStandIn({ data, pluginId }: PanelRendererProps) {
-  return (
-    <div data-testid="panel">
-      {pluginId}:{' '}
-      {(data?.series ?? []).map((f) => `${f.refId}[${f.fields.map((x) => x.name).join(',')}]x${f.length}`).join(' ')}
-    </div>
-  );
-}
+import { installRecordingCanvas } from '../test/recordingCanvas';
+import type { ForecastResponse, ScalePlanResponse, SignalCatalog } from '../api/types';
 
 const T0 = 1_764_064_800; // 2025-11-25T10:00:00Z
 
+const forecastBody = {
+  seriesKey: 'shop/cart/request_rate',
+  model: 'seasonal-naive',
+  reason: 'too little history for Holt-Winters',
+  source: 'cold-start',
+  stepSeconds: 600,
+  coverage: 0.874,
+  points: [0, 1, 2, 3, 4].map((i) => ({ t: T0 + i * 600, value: 100 + i, lower: 90 + i, upper: 110 + i })),
+  history: [
+    { t: T0 - 1200, value: 98 },
+    { t: T0 - 600, value: 99 },
+  ],
+} satisfies ForecastResponse;
+
+/**
+ * jsdom does no layout. Grafana's VizLayout draws the plot only once its legend has been measured (a ResizeObserver
+ * through react-use's useMeasure), so this stand-in reports every observed box as 800 × 40 px, as a browser would
+ * report a one-line legend.
+ */
+class SizedResizeObserver {
+  constructor(private readonly callback: ResizeObserverCallback) {}
+  observe(target: Element) {
+    const rect = { x: 0, y: 0, top: 0, left: 0, right: 800, bottom: 40, width: 800, height: 40 };
+    setTimeout(
+      () => this.callback([{ target, contentRect: rect } as unknown as ResizeObserverEntry], this as never),
+      0
+    );
+  }
+  unobserve() {}
+  disconnect() {}
+}
+
 describe('ForecastPage', () => {
-  test('asks for the chosen service and signal and shows the band in a panel and a table', async () => {
+  // jsdom has no canvas: the chart (uPlot) draws on the recording stand-in, so the test can see what it stroked.
+  let canvas: ReturnType<typeof installRecordingCanvas>;
+  const inert = global.ResizeObserver;
+  beforeEach(() => {
+    canvas = installRecordingCanvas();
+    global.ResizeObserver = SizedResizeObserver as unknown as typeof ResizeObserver;
+  });
+  afterEach(() => {
+    canvas.restore();
+    global.ResizeObserver = inert;
+  });
+
+  test('asks for the chosen service and signal and draws history, band and replica plan in one chart', async () => {
     const srv = new FakeBackendSrv(
       routes({
         [`GET ${ENGINE_PROXY_URL}/api/v1/signals`]: () => ({
@@ -41,21 +70,22 @@ describe('ForecastPage', () => {
             ],
           } satisfies SignalCatalog,
         }),
-        [`POST ${ENGINE_PROXY_URL}/api/v1/forecast`]: () => ({
+        [`POST ${ENGINE_PROXY_URL}/api/v1/forecast`]: () => ({ status: 200, body: forecastBody }),
+        [`POST ${ENGINE_PROXY_URL}/api/v1/scale-plan`]: () => ({
           status: 200,
           body: {
-            seriesKey: 'shop/cart/request_rate',
-            model: 'seasonal-naive',
-            reason: 'too little history for Holt-Winters',
-            source: 'cold-start',
-            stepSeconds: 600,
-            coverage: 0.874,
-            points: [0, 1, 2, 3, 4].map((i) => ({ t: T0 + i * 600, value: 100 + i, lower: 90 + i, upper: 110 + i })),
-            history: [
-              { t: T0 - 1200, value: 98 },
-              { t: T0 - 600, value: 99 },
-            ],
-          } satisfies ForecastResponse,
+            workload: { kind: 'Deployment', namespace: 'shop', name: 'cart' },
+            cluster: 'simulated',
+            forecast: forecastBody,
+            capacitySource: 'learned',
+            plan: {
+              capacityPerReplica: 40,
+              currentReplicas: 2,
+              recommendedReplicas: 3,
+              reason: '3 replicas cover the peak',
+              steps: forecastBody.points.map((p) => ({ t: p.t, demand: p.value, needed: 3, replicas: 3 })),
+            },
+          } satisfies ScalePlanResponse,
         }),
       })
     ).install();
@@ -77,8 +107,21 @@ describe('ForecastPage', () => {
     expect(result).toHaveTextContent(
       'Model seasonal-naive fitted now (no trained model yet) (too little history for Holt-Winters); shaded band: 87% prediction interval'
     );
-    expect(screen.getByTestId('panel')).toHaveTextContent(
-      'timeseries: history[time,value]x2 forecast[time,value,lower,upper]x5'
+    // One chart: its legend names observed, forecast, planned capacity and replicas (the band edges are hidden).
+    const chart = screen.getByTestId(testIds.forecast.chart);
+    await waitFor(() => expect(chart.querySelector('[data-testid="uplot-main-div"] canvas')).not.toBeNull(), {
+      timeout: 10000,
+    });
+    for (const name of ['observed', 'forecast', 'planned capacity', 'replicas']) {
+      expect(within(chart).getByText(name)).toBeInTheDocument();
+    }
+    expect(within(chart).queryByText('interval lower')).not.toBeInTheDocument();
+    // The replica step line stroked in its own colour; the right axis labelled in replicas.
+    const green = createTheme().visualization.getColorByName('green');
+    await waitFor(() => expect(canvas.calls.some((c) => c.method === 'stroke' && c.strokeStyle === green)).toBe(true));
+    expect(canvas.calls.some((c) => c.method === 'fillText' && c.args[0] === 'replicas')).toBe(true);
+    expect(screen.getByTestId(testIds.forecast.plan)).toHaveTextContent(
+      'Replica plan for Deployment cart: 3 replicas (now 2) · capacity per replica 40.0 s (learnt from CPU)'
     );
     const rows = within(result).getAllByRole('row').slice(1);
     expect(rows.map((r) => r.textContent)).toEqual([
@@ -88,8 +131,16 @@ describe('ForecastPage', () => {
     ]);
     expect(within(result).getByText('Forecast (s)')).toBeInTheDocument();
 
-    const sent = srv.requests.find((r) => r.method === 'POST')!;
-    expect(sent.data).toEqual({ namespace: 'shop', service: 'cart', signal: 'latency_p99', horizonMinutes: 50 });
+    const sent = srv.requests.find((r) => r.path.endsWith('/api/v1/forecast'))!;
+    expect(sent.data).toEqual({
+      namespace: 'shop',
+      service: 'cart',
+      signal: 'latency_p99',
+      horizonMinutes: 50,
+      historyHours: 3,
+    });
+    const planned = srv.requests.find((r) => r.path.endsWith('/api/v1/scale-plan'))!;
+    expect(planned.data).toMatchObject({ service: 'cart', workload: { name: 'cart' }, mode: 'recommend' });
   });
 
   test('explains a missing endpoint instead of failing silently', async () => {

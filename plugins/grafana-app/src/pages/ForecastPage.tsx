@@ -1,26 +1,21 @@
-import React, { useEffect, useLayoutEffect, useRef, useState } from 'react';
+import React, { useEffect, useState } from 'react';
 import { css } from '@emotion/css';
-import {
-  createDataFrame,
-  dateTime,
-  FieldType,
-  LoadingState,
-  type DataFrame,
-  type GrafanaTheme2,
-  type PanelData,
-} from '@grafana/data';
-import { PanelRenderer, PluginPage } from '@grafana/runtime';
+import { dateTime, type GrafanaTheme2 } from '@grafana/data';
+import { PluginPage } from '@grafana/runtime';
 import { Button, Combobox, InlineField, InlineFieldRow, Input, useStyles2 } from '@grafana/ui';
 import { useEngineApi } from '../api/useEngineApi';
-import type { ForecastResponse, SignalInfo } from '../api/types';
+import { useJobStream } from '../api/useJobStream';
+import type { BacktestResultDto, ForecastResponse, JobRecordOf, ScalePlanResponse, SignalInfo } from '../api/types';
 import { EngineErrorAlert } from '../components/EngineError/EngineErrorAlert';
+import { BacktestChart } from '../components/forecast/BacktestChart';
+import { ForecastChart } from '../components/forecast/ForecastChart';
 import { testIds } from '../components/testIds';
 import { DEFAULT_NAMESPACE } from '../constants';
-import { forecastToFrame } from '../datasource/toFrames';
 import { toEpochMs } from '../datasource/toEpochMs';
 import { initialParam } from '../utils/initialParam';
 
-const CHART_HEIGHT = 320;
+/** Hours of history beside the forecast: enough to see the daily shape's last turn without squeezing the hour ahead. */
+const HISTORY_HOURS = 3;
 
 export function ForecastPage() {
   const s = useStyles2(getStyles);
@@ -34,6 +29,14 @@ export function ForecastPage() {
   const [result, setResult] = useState<ForecastResponse>();
   const [error, setError] = useState<unknown>();
   const [loading, setLoading] = useState(false);
+  const [plan, setPlan] = useState<ScalePlanResponse>();
+  const [planError, setPlanError] = useState<unknown>();
+  const [backtestJob, setBacktestJob] = useState<JobRecordOf<BacktestResultDto>>();
+  const [backtestError, setBacktestError] = useState<unknown>();
+  const backtestStream = useJobStream<BacktestResultDto>(
+    backtestJob && (backtestJob.status === 'queued' || backtestJob.status === 'running') ? backtestJob.id : undefined
+  );
+  const backtest = backtestStream.job?.id === backtestJob?.id && backtestStream.job ? backtestStream.job : backtestJob;
 
   useEffect(() => {
     api.signals().then(
@@ -45,16 +48,34 @@ export function ForecastPage() {
   const run = async () => {
     setLoading(true);
     setError(undefined);
-    try {
-      setResult(
-        await api.forecast({ namespace: namespace || undefined, service, signal, horizonMinutes: horizonMinutes })
-      );
-    } catch (e) {
+    setPlanError(undefined);
+    const ns = namespace || undefined;
+    // The replica plan asks the workload named like the service; a service without one still gets its forecast.
+    const [forecast, scale] = await Promise.allSettled([
+      api.forecast({ namespace: ns, service, signal, horizonMinutes, historyHours: HISTORY_HOURS }),
+      api.scalePlan({ namespace: ns, service, signal, workload: { name: service }, horizonMinutes, mode: 'recommend' }),
+    ]);
+    if (forecast.status === 'fulfilled') {
+      setResult(forecast.value);
+    } else {
       setResult(undefined);
-      setError(e);
+      setError(forecast.reason);
     }
+    setPlan(scale.status === 'fulfilled' ? scale.value : undefined);
+    setPlanError(scale.status === 'rejected' ? scale.reason : undefined);
     setLoading(false);
   };
+
+  const runBacktest = async () => {
+    setBacktestError(undefined);
+    setBacktestJob(undefined);
+    try {
+      setBacktestJob(await api.startBacktest({ namespace: namespace || undefined, service, signal }));
+    } catch (e) {
+      setBacktestError(e);
+    }
+  };
+  const backtestRunning = backtest !== undefined && (backtest.status === 'queued' || backtest.status === 'running');
 
   const horizonMinutes = Number(horizon);
   const horizonValid = horizon.trim() !== '' && Number.isInteger(horizonMinutes) && horizonMinutes > 0;
@@ -117,6 +138,16 @@ export function ForecastPage() {
           >
             Forecast
           </Button>
+          <Button
+            data-testid={testIds.forecast.backtest}
+            variant="secondary"
+            icon="history"
+            tooltip="Score every model against the baselines on the last day (rolling origin); takes about half a minute"
+            onClick={() => void runBacktest()}
+            disabled={backtestRunning || !service}
+          >
+            Backtest
+          </Button>
         </InlineFieldRow>
 
         {error !== undefined && (
@@ -136,8 +167,36 @@ export function ForecastPage() {
               {result.reason && <span className={s.muted}> ({result.reason})</span>}
               <span className={s.muted}>; shaded band: {Math.round(result.coverage * 100)}% prediction interval</span>
             </p>
-            <ForecastChart result={result} service={service} signal={signal} />
+            <ForecastChart
+              forecast={result}
+              plan={plan?.plan}
+              unit={unit}
+              title={`${service} ${signal}: observed, forecast with its ${Math.round(result.coverage * 100)}% interval${
+                plan ? ', and the replica plan' : ''
+              }`}
+            />
+            {plan && <PlanSummary plan={plan} unit={unit} />}
+            {planError !== undefined && (
+              <p className={s.muted}>
+                No replica plan for a workload named {service}:{' '}
+                {planError instanceof Error ? planError.message : String(planError)}
+              </p>
+            )}
             <ForecastSummary result={result} unit={unit} />
+          </div>
+        )}
+
+        {backtestError !== undefined && <EngineErrorAlert error={backtestError} title="Backtest failed" />}
+        {backtest && (
+          <div className={s.section}>
+            <h3>Backtest: models against the baselines</h3>
+            {backtest.status !== 'succeeded' && (
+              <p className={s.muted} role="status">
+                {backtest.status}: {backtest.message} ({Math.round(backtest.progress * 100)}%)
+                {backtest.error && ` ${backtest.error.code}: ${backtest.error.message}`}
+              </p>
+            )}
+            {backtest.result && <BacktestChart result={backtest.result} />}
           </div>
         )}
       </div>
@@ -145,51 +204,20 @@ export function ForecastPage() {
   );
 }
 
-function ForecastChart({ result, service, signal }: { result: ForecastResponse; service: string; signal: string }) {
-  const ref = useRef<HTMLDivElement>(null);
-  const [width, setWidth] = useState(800);
-  useLayoutEffect(() => {
-    if (ref.current?.clientWidth) {
-      setWidth(ref.current.clientWidth);
-    }
-  }, []);
-
-  const frames: DataFrame[] = [forecastToFrame(result, { refId: 'forecast', service, signal })];
-  if (result.history.length > 0) {
-    frames.unshift(
-      createDataFrame({
-        refId: 'history',
-        name: `${service} ${signal}`,
-        fields: [
-          { name: 'time', type: FieldType.time, values: result.history.map((p) => toEpochMs(p.t)) },
-          {
-            name: 'value',
-            type: FieldType.number,
-            values: result.history.map((p) => p.value),
-            config: { displayName: `${service} ${signal}` },
-          },
-        ],
-      })
-    );
-  }
-  const times = frames.flatMap((f) => f.fields[0]?.values ?? []) as number[];
-  if (times.length === 0) {
-    return null;
-  }
-  const from = dateTime(Math.min(...times));
-  const to = dateTime(Math.max(...times));
-  const data: PanelData = { state: LoadingState.Done, series: frames, timeRange: { from, to, raw: { from, to } } };
-
+/** The plan in words: what it recommends against now, and the capacity per replica it assumed. */
+function PlanSummary({ plan, unit }: { plan: ScalePlanResponse; unit: string }) {
+  const s = useStyles2(getStyles);
+  const p = plan.plan;
   return (
-    <div ref={ref}>
-      <PanelRenderer
-        title={`${service} ${signal}`}
-        pluginId="timeseries"
-        width={width}
-        height={CHART_HEIGHT}
-        data={data}
-      />
-    </div>
+    <p data-testid={testIds.forecast.plan}>
+      Replica plan for {plan.workload.kind} {plan.workload.name}: <strong>{p.recommendedReplicas} replicas</strong>
+      {p.currentReplicas !== undefined && ` (now ${p.currentReplicas})`}
+      <span className={s.muted}>
+        {' '}
+        · capacity per replica {p.capacityPerReplica.toPrecision(3)}
+        {unit && ` ${unit}`} ({plan.capacitySource === 'learned' ? 'learnt from CPU' : 'given'})
+      </span>
+    </p>
   );
 }
 

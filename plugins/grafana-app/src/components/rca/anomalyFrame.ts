@@ -17,7 +17,14 @@ const GRAFANA_UNITS: Record<string, string> = {
   bytes: 'bytes',
   ratio: 'percentunit',
   cores: 'short',
+  'req/s': 'reqps',
+  count: 'short',
 };
+
+/** A signal's engine unit as a Grafana unit id (unknown units pass through as a suffix). */
+export function grafanaUnit(unit: string | undefined): string | undefined {
+  return unit ? (GRAFANA_UNITS[unit] ?? unit) : undefined;
+}
 
 export const BAND_UPPER = 'baseline upper';
 export const BAND_LOWER = 'baseline lower';
@@ -36,7 +43,6 @@ export function anomalyFrame(
 ): DataFrame {
   const bandColor = theme.colors.text.secondary;
   const time = series.timestamps.map((t) => t * 1000);
-  const grafanaUnit = unit ? (GRAFANA_UNITS[unit] ?? unit) : undefined;
   const bandCustom = (extra: Partial<GraphFieldConfig>): GraphFieldConfig => ({
     lineWidth: 0,
     hideFrom: { legend: true, tooltip: false, viz: false },
@@ -46,7 +52,7 @@ export function anomalyFrame(
     name: fieldName,
     type: FieldType.number,
     values: time.map(() => value),
-    config: { unit: grafanaUnit, color: { mode: FieldColorModeId.Fixed, fixedColor: bandColor }, custom },
+    config: { unit: grafanaUnit(unit), color: { mode: FieldColorModeId.Fixed, fixedColor: bandColor }, custom },
   });
   const frame = createDataFrame({
     name,
@@ -57,7 +63,7 @@ export function anomalyFrame(
         type: FieldType.number,
         values: series.values,
         config: {
-          unit: grafanaUnit,
+          unit: grafanaUnit(unit),
           color: { mode: FieldColorModeId.Fixed, fixedColor: theme.colors.primary.main },
           custom: { lineWidth: 2 },
         },

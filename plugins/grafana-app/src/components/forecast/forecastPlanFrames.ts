@@ -1,0 +1,139 @@
+import {
+  createDataFrame,
+  FieldColorModeId,
+  FieldType,
+  getDisplayProcessor,
+  type DataFrame,
+  type GrafanaTheme2,
+} from '@grafana/data';
+import { AxisPlacement, GraphDrawStyle, LineInterpolation, type GraphFieldConfig } from '@grafana/schema';
+import type { ForecastResponse, ScalePlanResponse } from '../../api/types';
+import { toEpochMs } from '../../datasource/toEpochMs';
+
+export const SERIES = {
+  history: 'observed',
+  forecast: 'forecast',
+  lower: 'interval lower',
+  upper: 'interval upper',
+  capacity: 'planned capacity',
+  replicas: 'replicas',
+} as const;
+
+type Plan = ScalePlanResponse['plan'];
+
+/**
+ * History, forecast with its interval band and, with a replica plan, the capacity it buys (replicas × capacity per
+ * replica, a step line on the demand axis) and the replica count (a step line on a right axis): the frames one chart
+ * needs. Every line spans the gaps the other frames' timestamps leave once Grafana joins them, and every field gets
+ * its display processor (a standalone TimeSeries has no panel to give it one).
+ */
+export function forecastPlanFrames(
+  forecast: ForecastResponse,
+  plan: Plan | undefined,
+  unit: string | undefined,
+  theme: GrafanaTheme2
+): DataFrame[] {
+  const color = (name: string) => ({
+    mode: FieldColorModeId.Fixed,
+    fixedColor: theme.visualization.getColorByName(name),
+  });
+  const line = (extra: Partial<GraphFieldConfig> = {}): GraphFieldConfig => ({
+    lineWidth: 2,
+    spanNulls: true,
+    ...extra,
+  });
+  const points = [...forecast.points].sort((a, b) => a.t - b.t);
+  const frames: DataFrame[] = [];
+  if (forecast.history.length > 0) {
+    frames.push(
+      createDataFrame({
+        name: SERIES.history,
+        fields: [
+          { name: 'time', type: FieldType.time, values: forecast.history.map((p) => toEpochMs(p.t)) },
+          {
+            name: SERIES.history,
+            type: FieldType.number,
+            values: forecast.history.map((p) => p.value),
+            config: { unit, displayName: SERIES.history, color: color('blue'), custom: line() },
+          },
+        ],
+      })
+    );
+  }
+  const band = (name: string, values: number[], custom: Partial<GraphFieldConfig>) => ({
+    name,
+    type: FieldType.number,
+    values,
+    config: {
+      unit,
+      displayName: name,
+      color: color('purple'),
+      custom: line({ lineWidth: 0, hideFrom: { legend: true, tooltip: false, viz: false }, ...custom }),
+    },
+  });
+  frames.push(
+    createDataFrame({
+      name: SERIES.forecast,
+      fields: [
+        { name: 'time', type: FieldType.time, values: points.map((p) => toEpochMs(p.t)) },
+        {
+          name: SERIES.forecast,
+          type: FieldType.number,
+          values: points.map((p) => p.value),
+          config: {
+            unit,
+            displayName: SERIES.forecast,
+            color: color('purple'),
+            custom: line({ lineStyle: { fill: 'dash', dash: [8, 4] } }),
+          },
+        },
+        band(
+          SERIES.upper,
+          points.map((p) => p.upper),
+          { fillBelowTo: SERIES.lower, fillOpacity: 20 }
+        ),
+        band(
+          SERIES.lower,
+          points.map((p) => p.lower),
+          {}
+        ),
+      ],
+    })
+  );
+  if (plan && plan.steps.length > 0) {
+    const steps = [...plan.steps].sort((a, b) => a.t - b.t);
+    const step = line({ drawStyle: GraphDrawStyle.Line, lineInterpolation: LineInterpolation.StepAfter });
+    frames.push(
+      createDataFrame({
+        name: 'plan',
+        fields: [
+          { name: 'time', type: FieldType.time, values: steps.map((s) => toEpochMs(s.t)) },
+          {
+            name: SERIES.capacity,
+            type: FieldType.number,
+            values: steps.map((s) => s.replicas * plan.capacityPerReplica),
+            config: { unit, displayName: SERIES.capacity, color: color('orange'), custom: step },
+          },
+          {
+            name: SERIES.replicas,
+            type: FieldType.number,
+            values: steps.map((s) => s.replicas),
+            config: {
+              unit: 'none',
+              decimals: 0,
+              displayName: SERIES.replicas,
+              color: color('green'),
+              custom: { ...step, axisPlacement: AxisPlacement.Right, axisLabel: 'replicas', axisSoftMin: 0 },
+            },
+          },
+        ],
+      })
+    );
+  }
+  for (const frame of frames) {
+    for (const field of frame.fields) {
+      field.display = getDisplayProcessor({ field, theme });
+    }
+  }
+  return frames;
+}
