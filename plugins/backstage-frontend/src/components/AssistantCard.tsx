@@ -7,6 +7,14 @@ import Typography from '@mui/material/Typography';
 import { cloudOpsApiRef } from '../api/CloudOpsApi';
 import { isUnavailable, type Answer, type Unavailable } from '../api/types';
 
+/** Stable hooks for tests (the browser test finds the card by these, not by its English labels). */
+export const assistantCardTestIds = {
+  question: 'aicloudops-assistant-question',
+  ask: 'aicloudops-assistant-ask',
+  answer: 'aicloudops-assistant-answer',
+  citations: 'aicloudops-assistant-citations',
+} as const;
+
 export function AssistantCard({ service, namespace }: { service: string; namespace?: string }) {
   const api = useApi(cloudOpsApiRef);
   const [question, setQuestion] = useState('');
@@ -38,8 +46,15 @@ export function AssistantCard({ service, namespace }: { service: string; namespa
           fullWidth
           multiline
           size="small"
+          inputProps={{ 'data-testid': assistantCardTestIds.question }}
         />
-        <Button type="submit" variant="outlined" disabled={asking || !question.trim()} sx={{ mt: 1 }}>
+        <Button
+          type="submit"
+          variant="outlined"
+          disabled={asking || !question.trim()}
+          sx={{ mt: 1 }}
+          data-testid={assistantCardTestIds.ask}
+        >
           Ask
         </Button>
       </form>
@@ -47,10 +62,10 @@ export function AssistantCard({ service, namespace }: { service: string; namespa
       {error ? <ResponseErrorPanel error={error} /> : null}
       {answer && isUnavailable(answer) ? <Typography>{answer.message}</Typography> : null}
       {answer && !isUnavailable(answer) ? (
-        <div>
+        <div data-testid={assistantCardTestIds.answer}>
           <Typography sx={{ whiteSpace: 'pre-wrap', mt: 2 }}>{answer.answer}</Typography>
           {answer.citations.length ? (
-            <ol aria-label="citations">
+            <ol aria-label="citations" data-testid={assistantCardTestIds.citations}>
               {answer.citations.map((c) => (
                 <li key={c.n} value={c.n}>
                   {c.url ? <Link to={c.url}>{c.title}</Link> : c.title}
