@@ -2,15 +2,22 @@ import type { Command } from 'commander';
 import { loadConfig } from '../config/loadConfig.js';
 import type { EngineConfig } from '../config/schema.js';
 import { createEngine, createLogger, type Engine } from '../engine.js';
+import { EngineClient } from '@ai-cloudops/engine-client';
+import { EngineError } from '../errors.js';
 import { Output } from './output.js';
+import type { CliBackend } from './backend/CliBackend.js';
+import { LocalBackend } from './backend/LocalBackend.js';
+import { RemoteBackend } from './backend/RemoteBackend.js';
 
 export interface GlobalOptions {
   config?: string;
   profile?: 'demo' | 'live';
   json?: boolean;
+  server?: string;
+  token?: string;
 }
 
-/** What every subcommand gets: the config as the global options say, an engine for one-shot work, and output. */
+/** What every subcommand gets: the config as the global options say, an engine (one-shot or running), and output. */
 export class CliContext {
   constructor(private readonly program: Command) {}
 
@@ -27,8 +34,46 @@ export class CliContext {
     return loadConfig({ ...(config ? { path: config } : {}), ...(profile ? { profile } : {}), overrides });
   }
 
+  /** The running engine named by `--server` (or $AICLOUDOPS_URL), with `--token` (or $AICLOUDOPS_TOKEN); none if unset. */
+  remote(): EngineClient | undefined {
+    const url = this.options.server ?? process.env.AICLOUDOPS_URL;
+    if (!url) return undefined;
+    if (!URL.canParse(url) || !/^https?:$/.test(new URL(url).protocol)) {
+      throw new EngineError('INVALID_INPUT', `--server must be an http(s) URL, got "${url}"`, {
+        issues: [{ field: 'server', message: 'must be an http(s) URL such as http://127.0.0.1:8080' }],
+      });
+    }
+    const token = this.options.token ?? process.env.AICLOUDOPS_TOKEN;
+    return new EngineClient({ baseUrl: url, ...(token ? { token } : {}) });
+  }
+
+  /** For changes that only the running engine may make (its grouping state, its approvals): refuses without one. */
+  requireRemote(what: string): EngineClient {
+    const client = this.remote();
+    if (!client) {
+      throw new EngineError(
+        'INVALID_INPUT',
+        `${what} needs a running engine: pass --server http://engine:8080 or set AICLOUDOPS_URL`,
+        {
+          issues: [{ field: 'server', message: 'required for changes' }],
+        },
+      );
+    }
+    return client;
+  }
+
+  /** Runs a command's work on the running engine when `--server` is given, else on a one-shot engine. */
+  async withBackend<T>(work: (backend: CliBackend) => Promise<T>): Promise<T> {
+    const client = this.remote();
+    if (client) return work(new RemoteBackend(client, this.options.server ?? process.env.AICLOUDOPS_URL!));
+    return this.withEngine((engine) => work(new LocalBackend(engine)));
+  }
+
   /** Runs one-shot work against an engine built from config (quiet logs), always closing it. */
-  async withEngine<T>(work: (engine: Engine) => Promise<T>, overrides: Record<string, unknown> = {}): Promise<T> {
+  async withEngine<T>(
+    work: (engine: Engine) => Promise<T>,
+    overrides: Record<string, unknown> = {},
+  ): Promise<T> {
     const config = this.loadConfig(overrides);
     const logger = createLogger({ logLevel: process.env.AICLOUDOPS_LOG_LEVEL ? config.logLevel : 'warn' });
     // In the demo a one-shot command gets its own simulated shop, which (like the server's) opens on an incident.

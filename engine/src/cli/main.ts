@@ -1,20 +1,6 @@
-import { Command, CommanderError } from 'commander';
-import { CliContext } from './CliContext.js';
-import { COMMANDS } from './commands/index.js';
+import { CommanderError } from 'commander';
+import { buildProgram } from './program.js';
 import { Output } from './output.js';
-
-export function buildProgram(): Command {
-  const program = new Command('aicloudops')
-    .description('AI-CloudOps engine: RCA, forecasting and autoscaling, the ops assistant')
-    .option('-c, --config <file>', 'YAML config file (default: $AICLOUDOPS_CONFIG)')
-    .option('-p, --profile <profile>', 'demo (embedded) or live')
-    .option('--json', 'machine-readable output on stdout')
-    .showHelpAfterError()
-    .exitOverride();
-  const cli = new CliContext(program);
-  for (const register of COMMANDS) register(program, cli);
-  return program;
-}
 
 async function main(argv: string[]): Promise<void> {
   const program = buildProgram();

@@ -43,11 +43,16 @@ export class Output {
   error(error: unknown): number {
     if (isEngineError(error)) {
       if (this.json) {
-        process.stdout.write(JSON.stringify({ error: { code: error.code, message: error.message, issues: error.issues } }) + '\n');
+        process.stdout.write(
+          JSON.stringify({ error: { code: error.code, message: error.message, issues: error.issues } }) +
+            '\n',
+        );
       } else {
         process.stderr.write(`error ${error.code}: ${error.message}\n`);
       }
-      return error.code === 'INVALID_CONFIG' || error.code === 'INVALID_INPUT' || error.code === 'BAD_REQUEST' ? 2 : 1;
+      return error.code === 'INVALID_CONFIG' || error.code === 'INVALID_INPUT' || error.code === 'BAD_REQUEST'
+        ? 2
+        : 1;
     }
     const message = error instanceof Error ? error.message : String(error);
     if (this.json) process.stdout.write(JSON.stringify({ error: { code: 'INTERNAL', message } }) + '\n');

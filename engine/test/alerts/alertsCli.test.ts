@@ -63,7 +63,7 @@ describe('aicloudops alerts / incidents', () => {
         alerts: [{ status: 'firing', labels, startsAt: new Date(Date.now() - 60_000).toISOString(), fingerprint: labelsFingerprint(labels) }],
       }),
     );
-    const send = await runCli(['alerts', '--send', file, '--url', server.url, '--token', TOKEN, '--json'], env);
+    const send = await runCli(['alerts', '--send', file, '--server', server.url, '--token', TOKEN, '--json'], env);
     expect(send.code).toBe(0);
     const sent = JSON.parse(send.stdout) as { accepted: number; incidents: string[] };
     expect(sent.accepted).toBe(1);
@@ -77,7 +77,7 @@ describe('aicloudops alerts / incidents', () => {
     expect(show.stdout).toContain('HighErrorRate on payments');
     expect(show.stdout).toContain('joined: opened');
 
-    const ack = await runCli(['incidents', '--ack', sent.incidents[0]!, '--url', server.url, '--token', TOKEN, '--json'], env);
+    const ack = await runCli(['incidents', '--ack', sent.incidents[0]!, '--server', server.url, '--token', TOKEN, '--json'], env);
     expect(JSON.parse(ack.stdout)).toMatchObject({ acknowledgedBy: 'oncall' });
 
     const stats = await runCli(['alerts', '--stats', '--json'], env);
@@ -85,6 +85,6 @@ describe('aicloudops alerts / incidents', () => {
 
     const refused = await runCli(['incidents', '--resolve', sent.incidents[0]!], env);
     expect(refused.code).toBe(2);
-    expect(refused.stderr).toContain('--url');
+    expect(refused.stderr).toContain('--server');
   }, 120_000);
 });

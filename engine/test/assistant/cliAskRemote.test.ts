@@ -1,17 +1,15 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Command } from 'commander';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CliContext } from '../../src/cli/CliContext.js';
-import { registerAsk } from '../../src/cli/commands/ask.js';
+import { runCliInProcess } from '../support/runCliInProcess.js';
 import { startServer, type RunningServer } from '../../src/server/startServer.js';
 
 /**
- * `aicloudops ask --url` against a running demo engine: a fault injected over HTTP (POST /api/v1/demo/faults), then
+ * `aicloudops ask --server` against a running demo engine: a fault injected over HTTP (POST /api/v1/demo/faults), then
  * the CLI reads the answer's server-sent events as they come and prints the tokens, what was looked at and the sources.
  */
-describe('aicloudops ask --url streams from a running engine', () => {
+describe('aicloudops ask --server streams from a running engine', () => {
   let server: RunningServer;
   const dataDir = mkdtempSync(join(tmpdir(), 'cli-ask-remote-'));
   beforeAll(async () => {
@@ -24,24 +22,7 @@ describe('aicloudops ask --url streams from a running engine', () => {
     rmSync(dataDir, { recursive: true, force: true });
   });
 
-  async function run(args: string[]): Promise<{ stdout: string; stderr: string; writes: number }> {
-    const program = new Command('aicloudops').option('-c, --config <file>').option('--json').exitOverride();
-    registerAsk(program, new CliContext(program));
-    let stdout = '';
-    let stderr = '';
-    let writes = 0;
-    const out = process.stdout.write.bind(process.stdout);
-    const err = process.stderr.write.bind(process.stderr);
-    process.stdout.write = ((chunk: string | Uint8Array) => ((stdout += String(chunk)), writes++, true)) as typeof process.stdout.write;
-    process.stderr.write = ((chunk: string | Uint8Array) => ((stderr += String(chunk)), true)) as typeof process.stderr.write;
-    try {
-      await program.parseAsync(['node', 'aicloudops', ...args]);
-    } finally {
-      process.stdout.write = out;
-      process.stderr.write = err;
-    }
-    return { stdout, stderr, writes };
-  }
+  const run = runCliInProcess;
 
   it('names the injected failure, cites its runbook first, and prints token by token', async () => {
     const injected = await fetch(`${server.url}/api/v1/demo/faults`, {
@@ -51,7 +32,7 @@ describe('aicloudops ask --url streams from a running engine', () => {
     });
     expect(injected.status).toBe(201);
     server.engine.demo!.cluster.step(8);
-    const { stdout, stderr, writes } = await run(['ask', 'why is shipping failing?', '-w', 'shipping', '-n', 'shop', '--url', server.url]);
+    const { stdout, stderr, writes } = await run(['ask', 'why is shipping failing?', '-w', 'shipping', '-n', 'shop', '--server', server.url]);
     expect(stderr).toMatch(/\[looked at\] pods of Deployment\/shipping in shop/);
     expect(stderr).toMatch(/\[looked at\] logs of pod shipping-/);
     expect(stderr).toMatch(/\[looked at\] metrics of shipping/);

@@ -1,11 +1,8 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Command } from 'commander';
 import { afterAll, describe, expect, it } from 'vitest';
-import { CliContext } from '../../src/cli/CliContext.js';
-import { registerAsk } from '../../src/cli/commands/ask.js';
-import { registerIngest } from '../../src/cli/commands/ingest.js';
+import { runCliInProcess } from '../support/runCliInProcess.js';
 
 /** `aicloudops ingest PATH` then `aicloudops ask "QUESTION"` as two separate runs sharing the config's data folder. */
 describe('aicloudops ingest / ask', () => {
@@ -15,25 +12,7 @@ describe('aicloudops ingest / ask', () => {
   writeFileSync(configFile, `logLevel: silent\ndataDir: ${join(dir, 'data')}\ncluster:\n  kind: simulated\n  injectFaults: false\n`);
   const docs = join(dir, 'docs');
 
-  async function run(args: string[]): Promise<{ stdout: string; stderr: string }> {
-    const program = new Command('aicloudops').option('-c, --config <file>').option('--json').exitOverride();
-    const cli = new CliContext(program);
-    registerIngest(program, cli);
-    registerAsk(program, cli);
-    let stdout = '';
-    let stderr = '';
-    const out = process.stdout.write.bind(process.stdout);
-    const err = process.stderr.write.bind(process.stderr);
-    process.stdout.write = ((chunk: string | Uint8Array) => ((stdout += String(chunk)), true)) as typeof process.stdout.write;
-    process.stderr.write = ((chunk: string | Uint8Array) => ((stderr += String(chunk)), true)) as typeof process.stderr.write;
-    try {
-      await program.parseAsync(['node', 'aicloudops', '--config', configFile, ...args]);
-    } finally {
-      process.stdout.write = out;
-      process.stderr.write = err;
-    }
-    return { stdout, stderr };
-  }
+  const run = (args: string[]) => runCliInProcess(['--config', configFile, ...args]);
 
   it('ingests a folder, reporting bad files, and answers from it in the next run', async () => {
     const { mkdirSync } = await import('node:fs');
@@ -43,7 +22,7 @@ describe('aicloudops ingest / ask', () => {
     const ingest = await run(['ingest', docs]);
     expect(ingest.stdout).toMatch(/1 added, 0 updated, 0 unchanged, 0 removed/);
     expect(ingest.stdout).toMatch(/✗ broken\.md: broken front matter/);
-    process.exitCode = 0;
+    expect(ingest.exitCode).toBe(1);
 
     const ask = await run(['ask', 'kafka consumer lag fix']);
     expect(ask.stdout).toContain('lag-buster');

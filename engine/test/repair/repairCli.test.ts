@@ -41,7 +41,7 @@ afterAll(async () => {
   await redis?.stop();
 });
 
-const remote = (token: string) => ['--url', server.url, '--token', token];
+const remote = (token: string) => ['--server', server.url, '--token', token];
 
 describe('aicloudops repair', () => {
   it(
@@ -117,6 +117,6 @@ describe('aicloudops repair', () => {
   it('refuses an approval without a running engine, naming the option', async () => {
     const out = await runCli(['repair', 'approve', 'some-id']);
     expect(out.code).toBe(2);
-    expect(out.stderr).toContain('--url');
+    expect(out.stderr).toContain('--server');
   });
 });

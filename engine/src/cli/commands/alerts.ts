@@ -1,9 +1,6 @@
 import type { Command } from 'commander';
 import { readFile } from 'node:fs/promises';
 import type { CliContext } from '../CliContext.js';
-import { alertsOf } from '../../alerts/alertsOf.js';
-import { EngineClient } from '@ai-cloudops/engine-client';
-import { EngineError } from '../../errors.js';
 import type { AlertDto, AlertStats, IncidentDto } from '../../alerts/schemas.js';
 
 /**
@@ -11,20 +8,10 @@ import type { AlertDto, AlertStats, IncidentDto } from '../../alerts/schemas.js'
  * the running engines share), an Alertmanager-format file sent through the same ingest path, ack and resolve.
  */
 
-/**
- * Changes go to a running engine over HTTP (`--url`, default $AICLOUDOPS_URL): the engine that groups alerts must see
+/*
+ * Changes go to a running engine (`--server`, default $AICLOUDOPS_URL): the engine that groups alerts must see
  * them, and a one-shot CLI engine would only write them to the store behind its back.
  */
-function remote(options: { url?: string; token?: string }, what: string): EngineClient {
-  const url = options.url ?? process.env.AICLOUDOPS_URL;
-  if (!url) {
-    throw new EngineError('INVALID_INPUT', `${what} needs a running engine: pass --url http://engine:8080 or set AICLOUDOPS_URL`, {
-      issues: [{ field: 'url', message: 'required for changes' }],
-    });
-  }
-  const token = options.token ?? process.env.AICLOUDOPS_TOKEN;
-  return new EngineClient({ baseUrl: url, ...(token ? { token } : {}) });
-}
 
 function renderAlert(a: AlertDto): string {
   const subject = a.labels.service ?? a.labels.pod ?? a.labels.node ?? '-';
@@ -35,7 +22,10 @@ function renderAlert(a: AlertDto): string {
 function renderIncident(i: IncidentDto, withAlerts: boolean): string {
   const head = `${i.id}  ${i.status.padEnd(8)} [${i.severity}] ${i.title}  alerts=${i.alerts.length} services=${i.services.join(',') || '-'}${i.notifiedAt ? ` paged ${i.notifiedAt}` : i.heldBecause ? ` held: ${i.heldBecause}` : ''}${i.rcaId ? ` rca=${i.rcaId}` : ''}${i.acknowledgedBy ? ` ack by ${i.acknowledgedBy}` : ''}`;
   if (!withAlerts) return head;
-  return [head, ...i.alerts.map((a) => `   ${renderAlert(a)}\n      joined: ${a.reason.kind} — ${a.reason.detail}`)].join('\n');
+  return [
+    head,
+    ...i.alerts.map((a) => `   ${renderAlert(a)}\n      joined: ${a.reason.kind} — ${a.reason.detail}`),
+  ].join('\n');
 }
 
 function renderStats(s: AlertStats): string {
@@ -48,31 +38,41 @@ function renderStats(s: AlertStats): string {
 export function registerAlerts(program: Command, cli: CliContext): void {
   program
     .command('alerts')
-    .description('alerts the engine received, the compression figures, or send an Alertmanager webhook file through ingest')
+    .description(
+      'alerts the engine received, the compression figures, or send an Alertmanager webhook file through ingest',
+    )
     .option('--status <status>', 'firing, resolved or all', 'all')
     .option('--limit <n>', 'alerts to print', '50')
     .option('--stats', 'print compression, dedup ratio and added notification delay instead')
-    .option('--send <file>', 'send an Alertmanager webhook v4 JSON file to the engine at --url')
-    .option('--url <url>', 'engine URL for --send (default $AICLOUDOPS_URL)')
-    .option('--token <token>', 'bearer token for --url (default $AICLOUDOPS_TOKEN)')
-    .action(async (options: { status: string; limit: string; stats?: boolean; send?: string; url?: string; token?: string }) => {
+    .option('--send <file>', 'send an Alertmanager webhook v4 JSON file to the engine at --server')
+    .action(async (options: { status: string; limit: string; stats?: boolean; send?: string }) => {
       const output = cli.output;
       try {
         if (options.send) {
-          const client = remote(options, '--send');
-          const result = await client.sendAlertmanagerWebhook(JSON.parse(await readFile(options.send, 'utf8')) as never);
-          output.result(result, () => `received ${result.received}, accepted ${result.accepted}, duplicates ${result.duplicates}; incidents: ${result.incidents.join(', ') || '-'}`);
+          const client = cli.requireRemote('--send');
+          const result = await client.sendAlertmanagerWebhook(
+            JSON.parse(await readFile(options.send, 'utf8')) as never,
+          );
+          output.result(
+            result,
+            () =>
+              `received ${result.received}, accepted ${result.accepted}, duplicates ${result.duplicates}; incidents: ${result.incidents.join(', ') || '-'}`,
+          );
           return;
         }
-        await cli.withEngine(async (engine) => {
-          const service = alertsOf(engine);
+        await cli.withBackend(async (backend) => {
           if (options.stats) {
-            const stats = await service.stats();
+            const stats = await backend.alertStats();
             output.result(stats, () => renderStats(stats));
             return;
           }
-          const items = await service.listAlerts({ status: options.status as 'all', limit: Number(options.limit) });
-          output.result({ items }, () => (items.length === 0 ? 'no alerts' : items.map(renderAlert).join('\n')));
+          const items = await backend.alerts({
+            status: options.status as 'all',
+            limit: Number(options.limit),
+          });
+          output.result({ items }, () =>
+            items.length === 0 ? 'no alerts' : items.map(renderAlert).join('\n'),
+          );
         });
       } catch (error) {
         process.exitCode = output.error(error);
@@ -85,31 +85,37 @@ export function registerAlerts(program: Command, cli: CliContext): void {
     .option('--status <status>', 'open, resolved or all', 'all')
     .option('--limit <n>', 'incidents to print', '20')
     .option('--show <id>', 'one incident with every alert and merge reason')
-    .option('--ack <id>', 'acknowledge an incident (on the engine at --url)')
-    .option('--resolve <id>', 'resolve an incident (on the engine at --url)')
-    .option('--url <url>', 'engine URL for --ack/--resolve (default $AICLOUDOPS_URL)')
-    .option('--token <token>', 'bearer token for --url (default $AICLOUDOPS_TOKEN)')
-    .action(async (options: { status: string; limit: string; show?: string; ack?: string; resolve?: string; url?: string; token?: string }) => {
-      const output = cli.output;
-      try {
-        if (options.ack || options.resolve) {
-          const client = remote(options, options.ack ? '--ack' : '--resolve');
-          const changed = options.ack ? await client.acknowledgeIncident(options.ack) : await client.resolveIncident(options.resolve!);
-          output.result(changed, () => renderIncident(changed, true));
-          return;
-        }
-        await cli.withEngine(async (engine) => {
-          const service = alertsOf(engine);
-          const one = options.show ? await service.getIncident(options.show) : undefined;
-          if (one) {
-            output.result(one, () => renderIncident(one, true));
+    .option('--ack <id>', 'acknowledge an incident (on the engine at --server)')
+    .option('--resolve <id>', 'resolve an incident (on the engine at --server)')
+    .action(
+      async (options: { status: string; limit: string; show?: string; ack?: string; resolve?: string }) => {
+        const output = cli.output;
+        try {
+          if (options.ack || options.resolve) {
+            const client = cli.requireRemote(options.ack ? '--ack' : '--resolve');
+            const changed = options.ack
+              ? await client.acknowledgeIncident(options.ack)
+              : await client.resolveIncident(options.resolve!);
+            output.result(changed, () => renderIncident(changed, true));
             return;
           }
-          const items = await service.listIncidents({ status: options.status as 'all', limit: Number(options.limit) });
-          output.result({ items }, () => (items.length === 0 ? 'no incidents' : items.map((i) => renderIncident(i, false)).join('\n')));
-        });
-      } catch (error) {
-        process.exitCode = output.error(error);
-      }
-    });
+          await cli.withBackend(async (backend) => {
+            const one = options.show ? await backend.incident(options.show) : undefined;
+            if (one) {
+              output.result(one, () => renderIncident(one, true));
+              return;
+            }
+            const items = await backend.incidents({
+              status: options.status as 'all',
+              limit: Number(options.limit),
+            });
+            output.result({ items }, () =>
+              items.length === 0 ? 'no incidents' : items.map((i) => renderIncident(i, false)).join('\n'),
+            );
+          });
+        } catch (error) {
+          process.exitCode = output.error(error);
+        }
+      },
+    );
 }

@@ -1,14 +1,11 @@
 import type { Command } from 'commander';
 import type { Answer, AskEvent } from '../../assistant/schemas.js';
-import { EngineClient } from '@ai-cloudops/engine-client';
 import type { CliContext } from '../CliContext.js';
 
 interface AskOptions {
   workload?: string;
   namespace?: string;
   conversation?: string;
-  url?: string;
-  token?: string;
 }
 
 export function registerAsk(program: Command, cli: CliContext): void {
@@ -16,11 +13,12 @@ export function registerAsk(program: Command, cli: CliContext): void {
     .command('ask')
     .description('ask the ops assistant; the answer streams, with numbered sources and what it looked at')
     .argument('<question>', 'the question, in quotes')
-    .option('-w, --workload <name>', 'a workload the question is about (lets the assistant read its pods, events, logs, metrics)')
+    .option(
+      '-w, --workload <name>',
+      'a workload the question is about (lets the assistant read its pods, events, logs, metrics)',
+    )
     .option('-n, --namespace <namespace>', 'namespace of the workload')
     .option('--conversation <id>', 'continue a conversation')
-    .option('--url <url>', 'ask a running engine, streamed over server-sent events (default $AICLOUDOPS_URL)')
-    .option('--token <token>', 'bearer token for --url (default $AICLOUDOPS_TOKEN)')
     .action(async (question: string, options: AskOptions) => {
       const output = cli.output;
       const request = {
@@ -37,23 +35,14 @@ export function registerAsk(program: Command, cli: CliContext): void {
         else if (event.type === 'tool') process.stderr.write(`[looked at] ${event.call.summary}\n`);
         return undefined;
       };
-      const url = options.url ?? process.env.AICLOUDOPS_URL;
       let answer: Answer | undefined;
       try {
-        if (url) {
-          const token = options.token ?? process.env.AICLOUDOPS_TOKEN;
-          const client = new EngineClient({ baseUrl: url, ...(token ? { token } : {}) });
-          for await (const message of client.askStream(request)) {
-            answer = show(fromSse(message.event, message.data)) ?? answer;
-          }
-        } else {
-          answer = await cli.withEngine(async (engine) => {
-            const assistant = await engine.services.assistant();
-            let final: Answer | undefined;
-            for await (const event of assistant.ask(request)) final = show(event) ?? final;
-            return final!;
-          });
-        }
+        // With --server the answer streams from the running engine over server-sent events.
+        answer = await cli.withBackend(async (backend) => {
+          let final: Answer | undefined;
+          for await (const event of backend.ask(request)) final = show(event) ?? final;
+          return final;
+        });
       } catch (error) {
         process.exitCode = output.error(error);
         return;
@@ -75,13 +64,4 @@ export function registerAsk(program: Command, cli: CliContext): void {
         `\n${sources.length ? `\nSources:\n${sources.join('\n')}\n` : ''}\n(${answer.mode} answer, conversation ${answer.conversationId})\n`,
       );
     });
-}
-
-/** The server's SSE messages back into the assistant's events (the route sends each event's fields as its data). */
-function fromSse(event: string | undefined, data: unknown): AskEvent {
-  const d = (data ?? {}) as Record<string, unknown>;
-  if (event === 'done') return { type: 'done', answer: d as unknown as Answer };
-  if (event === 'token') return { type: 'token', text: String(d.text ?? '') };
-  if (event === 'error') throw new Error(`the engine ended the answer with an error: ${String(d.message ?? JSON.stringify(d))}`);
-  return { type: event ?? 'message', ...d } as unknown as AskEvent;
 }

@@ -9,13 +9,14 @@ export function registerDoctor(program: Command, cli: CliContext): void {
     .action(async () => {
       const output = cli.output;
       const config = cli.loadConfig();
-      const checks = redactChecks(await cli.withEngine((engine) => engine.readiness()));
+      const checks = redactChecks(await cli.withBackend((backend) => backend.readiness()));
       const ok = checks.every((c) => c.ok);
       output.result({ ok, profile: config.profile, checks }, () =>
         [
           `configuration: ok (profile ${config.profile})`,
           ...checks.map(
-            (c) => `${c.ok ? '✓' : '✗'} ${c.name.padEnd(22)} ${c.detail}${c.latencyMs !== undefined ? ` (${Math.round(c.latencyMs)} ms)` : ''}`,
+            (c) =>
+              `${c.ok ? '✓' : '✗'} ${c.name.padEnd(22)} ${c.detail}${c.latencyMs !== undefined ? ` (${Math.round(c.latencyMs)} ms)` : ''}`,
           ),
           ok ? 'all sources ready' : 'some sources are not ready: see above',
         ].join('\n'),

@@ -2,9 +2,7 @@ import type { Command } from 'commander';
 import type { CliContext } from '../CliContext.js';
 import type { ForecastResponse, ScalePlanResponse } from '../../forecast/schemas.js';
 import type { BacktestResult } from '../../forecast/backtest.js';
-import type { ModelVersion } from '../../forecast/persistence/ModelRegistry.js';
-import type { JobRecord } from '../../jobs/JobRunner.js';
-import type { Engine } from '../../engine.js';
+import type { ProgressFn } from '../backend/CliBackend.js';
 
 interface SeriesOptions {
   namespace?: string;
@@ -34,7 +32,8 @@ interface ScalePlanOptions extends SeriesOptions {
 }
 
 const when = (t: number) => new Date(t * 1000).toISOString().replace('.000Z', 'Z');
-const num = (x: number | null | undefined) => (x === null || x === undefined || !Number.isFinite(x) ? '-' : x.toFixed(3));
+const num = (x: number | null | undefined) =>
+  x === null || x === undefined || !Number.isFinite(x) ? '-' : x.toFixed(3);
 
 function selector(o: SeriesOptions): Record<string, unknown> {
   return {
@@ -47,9 +46,14 @@ function selector(o: SeriesOptions): Record<string, unknown> {
 }
 
 function renderForecast(r: ForecastResponse): string {
-  const lines = [`${r.seriesKey}: ${r.model} (${r.source}${r.modelVersion ? ` v${r.modelVersion}` : ''}), ${Math.round(r.coverage * 100)}% intervals`, r.reason, ''];
+  const lines = [
+    `${r.seriesKey}: ${r.model} (${r.source}${r.modelVersion ? ` v${r.modelVersion}` : ''}), ${Math.round(r.coverage * 100)}% intervals`,
+    r.reason,
+    '',
+  ];
   lines.push(['time', 'forecast', 'lower', 'upper'].join('\t'));
-  for (const p of r.points) lines.push([when(p.t), p.value.toFixed(3), p.lower.toFixed(3), p.upper.toFixed(3)].join('\t'));
+  for (const p of r.points)
+    lines.push([when(p.t), p.value.toFixed(3), p.lower.toFixed(3), p.upper.toFixed(3)].join('\t'));
   return lines.join('\n');
 }
 
@@ -57,7 +61,18 @@ function renderBacktest(r: BacktestResult): string {
   const lines = [r.reason, '', ['model', 'h', 'MAE', 'RMSE', 'MASE', 'sMAPE', 'coverage'].join('\t')];
   for (const [name, metrics] of Object.entries(r.models)) {
     for (const m of [metrics[0], metrics.at(-1)]) {
-      if (m) lines.push([name + (name === r.chosen ? '*' : ''), m.horizon, num(m.mae), num(m.rmse), num(m.mase), num(m.smape), num(m.coverage)].join('\t'));
+      if (m)
+        lines.push(
+          [
+            name + (name === r.chosen ? '*' : ''),
+            m.horizon,
+            num(m.mae),
+            num(m.rmse),
+            num(m.mase),
+            num(m.smape),
+            num(m.coverage),
+          ].join('\t'),
+        );
     }
   }
   return lines.join('\n');
@@ -72,23 +87,26 @@ function renderPlan(r: ScalePlanResponse): string {
     ...r.plan.steps.map((s) => [when(s.t), s.demand.toFixed(2), s.needed, s.replicas].join('\t')),
   ];
   for (const m of r.manifests ?? []) lines.push('', '---', m.yaml.trimEnd());
-  if (r.applied) lines.push('', r.applied.dryRun ? `dry run accepted: ${r.applied.from} → ${r.applied.dryRunReplicas}` : `scaled ${r.applied.from} → ${r.applied.replicas}`);
+  if (r.applied)
+    lines.push(
+      '',
+      r.applied.dryRun
+        ? `dry run accepted: ${r.applied.from} → ${r.applied.dryRunReplicas}`
+        : `scaled ${r.applied.from} → ${r.applied.replicas}`,
+    );
   return lines.join('\n');
 }
 
-/** Runs a job to the end with a progress bar; rethrows its error. */
-async function follow<R>(engine: Engine, cli: CliContext, label: string, record: JobRecord<R>): Promise<R> {
+/** Runs a job's work with a progress bar that is always stopped. */
+async function withProgress<R>(
+  cli: CliContext,
+  label: string,
+  work: (progress: ProgressFn) => Promise<R>,
+): Promise<R> {
   const bar = cli.output.progress(label);
-  const stop = engine.context.jobs.subscribe(record.id, (r) => bar.update(r.progress, r.message));
   try {
-    const done = await engine.context.jobs.wait<R>(record.id);
-    if (done.status !== 'succeeded') {
-      const { EngineError } = await import('../../errors.js');
-      throw new EngineError((done.error?.code ?? 'INTERNAL') as never, done.error?.message ?? `${label} ${done.status}`);
-    }
-    return done.result as R;
+    return await work((fraction, message) => bar.update(fraction, message));
   } finally {
-    stop();
     bar.stop();
   }
 }
@@ -104,7 +122,9 @@ export function registerForecast(program: Command, cli: CliContext): void {
   seriesOptions(
     program
       .command('forecast')
-      .description('forecast a series with intervals; --train trains and stores a model, --backtest scores the models')
+      .description(
+        'forecast a series with intervals; --train trains and stores a model, --backtest scores the models',
+      )
       .option('-s, --service <service>', 'service whose series to forecast'),
   )
     .option('--horizon <minutes>', 'minutes ahead', '60')
@@ -116,30 +136,39 @@ export function registerForecast(program: Command, cli: CliContext): void {
     .action(async (o: ForecastOptions) => {
       const output = cli.output;
       try {
-        await cli.withEngine(async (engine) => {
-          const service = engine.services.forecast;
+        await cli.withBackend(async (backend) => {
           if (o.models) {
-            const items = await service.models();
+            const items = await backend.models();
             output.result({ items }, () =>
               items.length === 0
                 ? 'no stored models (the memory store keeps them only while the engine runs)'
-                : items.map((i) => `${i.seriesKey}  current v${i.current ?? '-'}  ${i.versions.map((v) => `v${v.version}:${v.chosen}${v.promoted ? '' : '(not promoted)'}`).join(' ')}`).join('\n'),
+                : items
+                    .map(
+                      (i) =>
+                        `${i.seriesKey}  current v${i.current ?? '-'}  ${i.versions.map((v) => `v${v.version}:${v.chosen}${v.promoted ? '' : '(not promoted)'}`).join(' ')}`,
+                    )
+                    .join('\n'),
             );
             return;
           }
           const history = o.historyDays ? { historyDays: Number(o.historyDays) } : {};
           if (o.backtest) {
-            const job = await service.backtest({ ...selector(o), ...history, testDays: Number(o.testDays) });
-            const result = await follow(engine, cli, 'backtest', job);
+            const request = { ...selector(o), ...history, testDays: Number(o.testDays) };
+            const result = await withProgress(cli, 'backtest', (progress) =>
+              backend.backtest(request, progress),
+            );
             output.result(result, () => renderBacktest(result));
             return;
           }
           if (o.train) {
-            const job = await service.train({ ...selector(o), ...history });
-            const meta = await follow<ModelVersion>(engine, cli, 'train', job);
-            output.info(`stored ${meta.seriesKey} v${meta.version}: ${meta.chosen}${meta.promoted ? ', promoted' : ', NOT promoted (failed validation)'}`);
+            const meta = await withProgress(cli, 'train', (progress) =>
+              backend.train({ ...selector(o), ...history }, progress),
+            );
+            output.info(
+              `stored ${meta.seriesKey} v${meta.version}: ${meta.chosen}${meta.promoted ? ', promoted' : ', NOT promoted (failed validation)'}`,
+            );
           }
-          const result = await service.forecast({ ...selector(o), horizonMinutes: Number(o.horizon) });
+          const result = await backend.forecast({ ...selector(o), horizonMinutes: Number(o.horizon) });
           output.result(result, () => renderForecast(result));
         });
       } catch (error) {
@@ -150,22 +179,26 @@ export function registerForecast(program: Command, cli: CliContext): void {
   seriesOptions(
     program
       .command('scale-plan')
-      .description('replica plan from the forecast: a recommendation, HPA/KEDA manifests, or apply (dry-run first, policy permitting)')
+      .description(
+        'replica plan from the forecast: a recommendation, HPA/KEDA manifests, or apply (dry-run first, policy permitting)',
+      )
       .requiredOption('-w, --workload <name>', 'the workload to scale')
       .option('--kind <kind>', 'Deployment, StatefulSet or DaemonSet', 'Deployment')
       .option('-s, --service <service>', 'service whose demand to forecast (default: the workload name)')
       .option('--cluster <name>', 'cluster (kubeconfig context)'),
   )
-    .option('--capacity <n>', 'demand one replica serves at the target utilisation (default: learned from metrics)')
+    .option(
+      '--capacity <n>',
+      'demand one replica serves at the target utilisation (default: learned from metrics)',
+    )
     .option('--horizon <minutes>', 'minutes ahead', '60')
     .option('--mode <mode>', 'recommend, hpa, keda or apply', 'recommend')
     .option('--dry-run', 'with --mode apply: stop after the server-side dry run')
     .action(async (o: ScalePlanOptions) => {
       const output = cli.output;
       try {
-        await cli.withEngine(async (engine) => {
-          const service = engine.services.forecast;
-          const result = await service.scalePlan({
+        await cli.withBackend(async (backend) => {
+          const result = await backend.scalePlan({
             ...selector(o),
             workload: { kind: o.kind, name: o.workload },
             ...(o.cluster ? { cluster: o.cluster } : {}),

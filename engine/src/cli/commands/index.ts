@@ -9,4 +9,13 @@ import { registerAlerts } from './alerts.js';
 import { registerRepair } from './repair.js';
 
 /** Every subcommand of `aicloudops`; capabilities add theirs here. */
-export const COMMANDS: RegisterCommand[] = [registerServe, registerDoctor, registerIngest, registerAsk, registerRca, registerForecast, registerAlerts, registerRepair];
+export const COMMANDS: RegisterCommand[] = [
+  registerServe,
+  registerDoctor,
+  registerIngest,
+  registerAsk,
+  registerRca,
+  registerForecast,
+  registerAlerts,
+  registerRepair,
+];

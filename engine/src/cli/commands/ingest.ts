@@ -25,53 +25,59 @@ function isKubernetesDocs(path: string): boolean {
 export function registerIngest(program: Command, cli: CliContext): void {
   program
     .command('ingest')
-    .description('add folders of Markdown, HTML or text (or a git checkout\'s docs/) to the assistant\'s knowledge base')
+    .description(
+      "add folders of Markdown, HTML or text (or a git checkout's docs/) to the assistant's knowledge base",
+    )
     .argument('<paths...>', 'folders to ingest; re-ingesting is incremental and drops removed files')
-    .option('--base-url <url>', 'public URL prefix of the pages, for citation links (e.g. https://kubernetes.io)')
+    .option(
+      '--base-url <url>',
+      'public URL prefix of the pages, for citation links (e.g. https://kubernetes.io)',
+    )
     .option('--exclude <glob...>', 'leave out files matching these globs (relative to the folder)')
     .option('--attribution <text>', 'credit shown with citations from these pages (licence terms)')
-    .action(async (given: string[], options: { baseUrl?: string; exclude?: string[]; attribution?: string }) => {
-      const output = cli.output;
-      // The CLI acts as the host user: the folders named are read (and nothing outside them), whatever
-      // assistant.ingest.roots says; that allow-list binds the server, which reads on other people's behalf.
-      const paths = given.map((p) => resolve(invocationDir(), p));
-      const reports = await cli.withEngine(async (engine) => {
-        const assistant = await engine.services.assistant();
-        const out: IngestReport[] = [];
-        for (const path of paths) {
-          const k8s = isKubernetesDocs(path);
-          const baseUrl = options.baseUrl ?? (k8s ? KUBERNETES_DOCS_URL : undefined);
-          const attribution = options.attribution ?? (k8s ? KUBERNETES_DOCS_ATTRIBUTION : undefined);
-          const bar = output.progress(`ingest ${path}`);
-          try {
-            out.push(
-              await assistant.kb.ingest(
-                {
-                  path,
-                  ...(baseUrl ? { baseUrl } : {}),
-                  ...(attribution ? { attribution } : {}),
-                  ...(options.exclude ? { exclude: options.exclude } : {}),
-                },
-                (fraction, message) => bar.update(fraction, message),
-              ),
-            );
-          } finally {
-            bar.stop();
+    .action(
+      async (given: string[], options: { baseUrl?: string; exclude?: string[]; attribution?: string }) => {
+        const output = cli.output;
+        // The CLI acts as the host user: the folders named are read (and nothing outside them), whatever
+        // assistant.ingest.roots says; that allow-list binds the server, which reads on other people's behalf.
+        const paths = given.map((p) => resolve(invocationDir(), p));
+        const reports = await cli.withBackend(async (backend) => {
+          const out: IngestReport[] = [];
+          for (const path of paths) {
+            const k8s = isKubernetesDocs(path);
+            const baseUrl = options.baseUrl ?? (k8s ? KUBERNETES_DOCS_URL : undefined);
+            const attribution = options.attribution ?? (k8s ? KUBERNETES_DOCS_ATTRIBUTION : undefined);
+            const bar = output.progress(`ingest ${path}`);
+            try {
+              out.push(
+                await backend.ingest(
+                  {
+                    path,
+                    ...(baseUrl ? { baseUrl } : {}),
+                    ...(attribution ? { attribution } : {}),
+                    ...(options.exclude ? { exclude: options.exclude } : {}),
+                  },
+                  (fraction, message) => bar.update(fraction, message),
+                ),
+              );
+            } finally {
+              bar.stop();
+            }
           }
-        }
-        return out;
-      });
-      output.result({ reports }, () =>
-        reports
-          .map((r) =>
-            [
-              `${r.root}: ${r.added} added, ${r.updated} updated, ${r.unchanged} unchanged, ${r.removed} removed; ` +
-                `${r.chunks} chunks (${r.totalChunks} in the knowledge base) in ${r.seconds.toFixed(1)} s`,
-              ...r.errors.map((e) => `  ✗ ${e.path}: ${e.message}`),
-            ].join('\n'),
-          )
-          .join('\n'),
-      );
-      if (reports.some((r) => r.errors.length > 0)) process.exitCode = 1;
-    });
+          return out;
+        });
+        output.result({ reports }, () =>
+          reports
+            .map((r) =>
+              [
+                `${r.root}: ${r.added} added, ${r.updated} updated, ${r.unchanged} unchanged, ${r.removed} removed; ` +
+                  `${r.chunks} chunks (${r.totalChunks} in the knowledge base) in ${r.seconds.toFixed(1)} s`,
+                ...r.errors.map((e) => `  ✗ ${e.path}: ${e.message}`),
+              ].join('\n'),
+            )
+            .join('\n'),
+        );
+        if (reports.some((r) => r.errors.length > 0)) process.exitCode = 1;
+      },
+    );
 }

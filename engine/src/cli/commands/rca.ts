@@ -33,20 +33,57 @@ function parseDuration(value: string, option: string): number {
 function render(result: RcaResult, top: number): string {
   const lines = [result.narrative, ''];
   const when = (t: number) => new Date(t * 1000).toISOString();
-  lines.push(`window ${when(result.window.start)} → ${when(result.window.end)} (baseline from ${when(result.window.baselineStart)}), namespace ${result.namespace ?? '-'}, id ${result.id}`);
+  lines.push(
+    `window ${when(result.window.start)} → ${when(result.window.end)} (baseline from ${when(result.window.baselineStart)}), namespace ${result.namespace ?? '-'}, id ${result.id}`,
+  );
   if (result.candidates.length === 0) return lines.join('\n');
   lines.push('');
   lines.push(['#', 'service', 'fault type', 'score', 'signal', 'deviation'].join('\t'));
   result.candidates.slice(0, top).forEach((c, i) => {
     const m = c.evidence.metrics[0];
-    lines.push([i + 1, c.service, c.faultType, c.score.toFixed(1), c.signal, m ? (Math.abs(m.deviation) > 100 ? `${m.deviation > 0 ? '>' : '<-'}100σ` : `${m.deviation.toFixed(1)}σ`) : '-'].join('\t'));
+    lines.push(
+      [
+        i + 1,
+        c.service,
+        c.faultType,
+        c.score.toFixed(1),
+        c.signal,
+        m
+          ? Math.abs(m.deviation) > 100
+            ? `${m.deviation > 0 ? '>' : '<-'}100σ`
+            : `${m.deviation.toFixed(1)}σ`
+          : '-',
+      ].join('\t'),
+    );
     if (m?.promql) lines.push(`   promql: ${m.promql}`);
-    for (const log of c.evidence.logs.slice(0, 2)) lines.push(`   log ${log.isNew ? 'new' : 'burst'} ${log.countBaseline}→${log.countIncident}: ${log.template}`);
-    for (const e of c.evidence.events.slice(0, 2)) lines.push(`   event ${e.reason} ${e.object} ×${e.count}: ${e.message}`);
+    for (const log of c.evidence.logs.slice(0, 2))
+      lines.push(
+        `   log ${log.isNew ? 'new' : 'burst'} ${log.countBaseline}→${log.countIncident}: ${log.template}`,
+      );
+    for (const e of c.evidence.events.slice(0, 2))
+      lines.push(`   event ${e.reason} ${e.object} ×${e.count}: ${e.message}`);
     for (const ch of c.evidence.changes.slice(0, 2)) lines.push(`   change ${ch.kind}: ${ch.description}`);
   });
   if (result.warnings.length) lines.push('', ...result.warnings.map((w) => `warning: ${w}`));
   return lines.join('\n');
+}
+
+/** The analysis request the options describe; the engine validates it (400 naming the field). */
+function requestOf(options: RcaOptions): Record<string, unknown> {
+  const now = Date.now() / 1000;
+  const window = options.start
+    ? { start: options.start, end: options.end ?? now }
+    : options.since
+      ? { start: now - parseDuration(options.since, 'since'), end: now }
+      : undefined;
+  return {
+    ...(options.namespace ? { namespace: options.namespace } : {}),
+    ...(options.cluster ? { cluster: options.cluster } : {}),
+    ...(options.service
+      ? { target: { service: options.service, ...(options.signal ? { signal: options.signal } : {}) } }
+      : {}),
+    ...(window ? { window } : {}),
+  };
 }
 
 export function registerRca(program: Command, cli: CliContext): void {
@@ -66,37 +103,28 @@ export function registerRca(program: Command, cli: CliContext): void {
     .action(async (options: RcaOptions) => {
       const output = cli.output;
       try {
-        await cli.withEngine(async (engine) => {
-          const service = engine.services.rca;
+        await cli.withBackend(async (backend) => {
           if (options.list) {
-            const items = await service.list();
+            const items = await backend.listRca();
             output.result({ items }, () =>
               items.length === 0
                 ? 'no stored results (the memory store keeps them only while the engine runs)'
-                : items.map((r) => `${r.id}  ${r.createdAt}  ${r.candidates[0]?.service ?? '(none)'}`).join('\n'),
+                : items
+                    .map((r) => `${r.id}  ${r.createdAt}  ${r.candidates[0]?.service ?? '(none)'}`)
+                    .join('\n'),
             );
             return;
           }
           if (options.show) {
-            const result = await service.get(options.show);
+            const result = await backend.getRca(options.show);
             output.result(result, () => render(result, Number(options.top)));
             return;
           }
-          const now = Date.now() / 1000;
-          const window = options.start
-            ? { start: options.start, end: options.end ?? now }
-            : options.since
-              ? { start: now - parseDuration(options.since, 'since'), end: now }
-              : undefined;
-          const request = {
-            ...(options.namespace ? { namespace: options.namespace } : {}),
-            ...(options.cluster ? { cluster: options.cluster } : {}),
-            ...(options.service ? { target: { service: options.service, ...(options.signal ? { signal: options.signal } : {}) } } : {}),
-            ...(window ? { window } : {}),
-          };
           const bar = output.progress('rca');
           try {
-            const result = await service.analyze(request, undefined, (fraction, message) => bar.update(fraction, message));
+            const result = await backend.analyzeRca(requestOf(options), (fraction, message) =>
+              bar.update(fraction, message),
+            );
             bar.stop();
             output.result(result, () => render(result, Number(options.top)));
           } finally {

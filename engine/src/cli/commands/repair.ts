@@ -1,6 +1,5 @@
 import type { Command } from 'commander';
 import type { CliContext } from '../CliContext.js';
-import { EngineClient } from '@ai-cloudops/engine-client';
 import type { Engine } from '../../engine.js';
 import { EngineError } from '../../errors.js';
 import type {
@@ -14,36 +13,10 @@ import type {
 } from '../../repair/repairSchemas.js';
 
 /**
- * `aicloudops repair scan|plan|approve|reject|audit`. Reads work against a running engine (`--url`, default
+ * `aicloudops repair scan|plan|approve|reject|audit`. Reads work against a running engine (`--server`, default
  * $AICLOUDOPS_URL) or, without one, a one-shot engine from config. Decisions always go to a running engine, whose API
  * checks the operator role and whose leader applies them.
  */
-
-interface RemoteOptions {
-  url?: string;
-  token?: string;
-}
-
-function client(options: RemoteOptions): EngineClient | undefined {
-  const url = options.url ?? process.env.AICLOUDOPS_URL;
-  if (!url) return undefined;
-  const token = options.token ?? process.env.AICLOUDOPS_TOKEN;
-  return new EngineClient({ baseUrl: url, ...(token ? { token } : {}) });
-}
-
-function requireClient(options: RemoteOptions, what: string): EngineClient {
-  const found = client(options);
-  if (!found) {
-    throw new EngineError(
-      'INVALID_INPUT',
-      `${what} needs a running engine: pass --url http://engine:8080 or set AICLOUDOPS_URL`,
-      {
-        issues: [{ field: 'url', message: 'required for approvals' }],
-      },
-    );
-  }
-  return found;
-}
 
 function repairOf(engine: Engine) {
   const repair = engine.services.repair;
@@ -112,10 +85,6 @@ export function registerRepair(program: Command, cli: CliContext): void {
   const repair = program
     .command('repair')
     .description('Kubernetes auto-repair: findings, plans, approvals and the audit trail');
-  const remoteOptions = (c: Command) =>
-    c
-      .option('--url <url>', 'a running engine (default $AICLOUDOPS_URL)')
-      .option('--token <token>', 'bearer token for --url (default $AICLOUDOPS_TOKEN)');
   const run = async (work: () => Promise<void>) => {
     try {
       await work();
@@ -124,87 +93,83 @@ export function registerRepair(program: Command, cli: CliContext): void {
     }
   };
 
-  remoteOptions(
-    repair
-      .command('scan')
-      .description('what is wrong in the cluster now')
-      .option('-n, --namespace <namespace>', 'one namespace (default: repair.namespaces)'),
-  ).action(async (options: RemoteOptions & { namespace?: string }) =>
-    run(async () => {
-      const query = options.namespace ? { namespace: options.namespace } : {};
-      const remote = client(options);
-      const scan = remote
-        ? await remote.repairFindings(query)
-        : await cli.withEngine((e) => repairOf(e).scan(options.namespace));
-      cli.output.result(scan, () => renderFindings(scan as RepairScanResponse));
-    }),
-  );
-
-  remoteOptions(
-    repair
-      .command('plan')
-      .description('what the rules in force would do (changes nothing)')
-      .option('-n, --namespace <namespace>', 'one namespace'),
-  ).action(async (options: RemoteOptions & { namespace?: string }) =>
-    run(async () => {
-      const query = options.namespace ? { namespace: options.namespace } : {};
-      const remote = client(options);
-      const plan = remote
-        ? await remote.repairPlans(query)
-        : await cli.withEngine((e) => repairOf(e).plan(options.namespace));
-      cli.output.result(plan, () => renderPlan(plan as RepairPlanResponse));
-    }),
-  );
-
-  remoteOptions(
-    repair.command('approvals').description('actions waiting for an operator, with their dry-run diff'),
-  ).action(async (options: RemoteOptions) =>
-    run(async () => {
-      const { items } = await requireClient(options, 'listing approvals').repairApprovals();
-      cli.output.result({ items }, () =>
-        items.length ? items.map(renderAction).join('\n') : 'nothing awaits approval',
-      );
-    }),
-  );
-
-  for (const decision of ['approve', 'reject'] as const) {
-    remoteOptions(
-      repair
-        .command(`${decision} <id>`)
-        .description(
-          decision === 'approve'
-            ? 'approve a pending action (operator role; single use, before it expires)'
-            : 'reject a pending action (operator role)',
-        )
-        .option('-m, --comment <text>', 'why, kept in the audit trail'),
-    ).action(async (id: string, options: RemoteOptions & { comment?: string }) =>
+  repair
+    .command('scan')
+    .description('what is wrong in the cluster now')
+    .option('-n, --namespace <namespace>', 'one namespace (default: repair.namespaces)')
+    .action(async (options: { namespace?: string }) =>
       run(async () => {
-        const remote = requireClient(options, `repair ${decision}`);
-        const action =
-          decision === 'approve'
-            ? await remote.approveRepair(id, options.comment)
-            : await remote.rejectRepair(id, options.comment);
-        cli.output.result(action, () => renderAction(action));
+        const query = options.namespace ? { namespace: options.namespace } : {};
+        const remote = cli.remote();
+        const scan = remote
+          ? await remote.repairFindings(query)
+          : await cli.withEngine((e) => repairOf(e).scan(options.namespace));
+        cli.output.result(scan, () => renderFindings(scan as RepairScanResponse));
       }),
     );
+
+  repair
+    .command('plan')
+    .description('what the rules in force would do (changes nothing)')
+    .option('-n, --namespace <namespace>', 'one namespace')
+    .action(async (options: { namespace?: string }) =>
+      run(async () => {
+        const query = options.namespace ? { namespace: options.namespace } : {};
+        const remote = cli.remote();
+        const plan = remote
+          ? await remote.repairPlans(query)
+          : await cli.withEngine((e) => repairOf(e).plan(options.namespace));
+        cli.output.result(plan, () => renderPlan(plan as RepairPlanResponse));
+      }),
+    );
+
+  repair
+    .command('approvals')
+    .description('actions waiting for an operator, with their dry-run diff')
+    .action(async () =>
+      run(async () => {
+        const { items } = await cli.requireRemote('listing approvals').repairApprovals();
+        cli.output.result({ items }, () =>
+          items.length ? items.map(renderAction).join('\n') : 'nothing awaits approval',
+        );
+      }),
+    );
+
+  for (const decision of ['approve', 'reject'] as const) {
+    repair
+      .command(`${decision} <id>`)
+      .description(
+        decision === 'approve'
+          ? 'approve a pending action (operator role; single use, before it expires)'
+          : 'reject a pending action (operator role)',
+      )
+      .option('-m, --comment <text>', 'why, kept in the audit trail')
+      .action(async (id: string, options: { comment?: string }) =>
+        run(async () => {
+          const remote = cli.requireRemote(`repair ${decision}`);
+          const action =
+            decision === 'approve'
+              ? await remote.approveRepair(id, options.comment)
+              : await remote.rejectRepair(id, options.comment);
+          cli.output.result(action, () => renderAction(action));
+        }),
+      );
   }
 
-  remoteOptions(
-    repair
-      .command('audit')
-      .description(
-        'the hash-chained audit trail; --verify re-hashes it and names the first record changed or removed',
-      )
-      .option('--verify', 'check the chain instead of listing it (exit code 1 when broken)')
-      .option('-n, --namespace <namespace>', 'records about this namespace')
-      .option('--name <name>', 'records about this workload, node or pod')
-      .option('--action <id>', 'records of one action')
-      .option('--since <time>', 'ISO-8601 start')
-      .option('--until <time>', 'ISO-8601 end')
-      .option('--limit <n>', 'newest records to print', '100'),
-  ).action(
-    async (
-      options: RemoteOptions & {
+  repair
+    .command('audit')
+    .description(
+      'the hash-chained audit trail; --verify re-hashes it and names the first record changed or removed',
+    )
+    .option('--verify', 'check the chain instead of listing it (exit code 1 when broken)')
+    .option('-n, --namespace <namespace>', 'records about this namespace')
+    .option('--name <name>', 'records about this workload, node or pod')
+    .option('--action <id>', 'records of one action')
+    .option('--since <time>', 'ISO-8601 start')
+    .option('--until <time>', 'ISO-8601 end')
+    .option('--limit <n>', 'newest records to print', '100')
+    .action(
+      async (options: {
         verify?: boolean;
         namespace?: string;
         name?: string;
@@ -212,36 +177,35 @@ export function registerRepair(program: Command, cli: CliContext): void {
         since?: string;
         until?: string;
         limit: string;
-      },
-    ) =>
-      run(async () => {
-        const remote = client(options);
-        if (options.verify) {
-          const result = remote
-            ? await remote.verifyRepairAudit()
-            : await cli.withEngine((e) => repairOf(e).verifyAudit());
-          cli.output.result(result, () => renderVerification(result));
-          if (!result.ok) process.exitCode = 1;
-          return;
-        }
-        const limit = Number(options.limit);
-        if (!Number.isInteger(limit) || limit < 1) {
-          throw new EngineError('INVALID_INPUT', '--limit must be a positive integer', {
-            issues: [{ field: 'limit', message: 'must be a positive integer' }],
-          });
-        }
-        const query = {
-          ...(options.namespace ? { namespace: options.namespace } : {}),
-          ...(options.name ? { name: options.name } : {}),
-          ...(options.action ? { actionId: options.action } : {}),
-          ...(options.since ? { since: options.since } : {}),
-          ...(options.until ? { until: options.until } : {}),
-          limit,
-        };
-        const items = remote
-          ? (await remote.repairAudit(query)).items
-          : await cli.withEngine((e) => repairOf(e).audit(query));
-        cli.output.result({ items }, () => renderAudit(items as RepairAuditRecordDto[]));
-      }),
-  );
+      }) =>
+        run(async () => {
+          const remote = cli.remote();
+          if (options.verify) {
+            const result = remote
+              ? await remote.verifyRepairAudit()
+              : await cli.withEngine((e) => repairOf(e).verifyAudit());
+            cli.output.result(result, () => renderVerification(result));
+            if (!result.ok) process.exitCode = 1;
+            return;
+          }
+          const limit = Number(options.limit);
+          if (!Number.isInteger(limit) || limit < 1) {
+            throw new EngineError('INVALID_INPUT', '--limit must be a positive integer', {
+              issues: [{ field: 'limit', message: 'must be a positive integer' }],
+            });
+          }
+          const query = {
+            ...(options.namespace ? { namespace: options.namespace } : {}),
+            ...(options.name ? { name: options.name } : {}),
+            ...(options.action ? { actionId: options.action } : {}),
+            ...(options.since ? { since: options.since } : {}),
+            ...(options.until ? { until: options.until } : {}),
+            limit,
+          };
+          const items = remote
+            ? (await remote.repairAudit(query)).items
+            : await cli.withEngine((e) => repairOf(e).audit(query));
+          cli.output.result({ items }, () => renderAudit(items as RepairAuditRecordDto[]));
+        }),
+    );
 }

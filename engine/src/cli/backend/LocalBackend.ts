@@ -1,0 +1,92 @@
+import type { Engine } from '../../engine.js';
+import type { JobRecord } from '../../jobs/JobRunner.js';
+import { EngineError } from '../../errors.js';
+import { alertsOf } from '../../alerts/alertsOf.js';
+import type { CliBackend, IngestSource, ProgressFn } from './CliBackend.js';
+
+/** The commands' work done by a one-shot engine in this process (the demo's own simulated shop, or the live config). */
+export class LocalBackend implements CliBackend {
+  readonly where = 'a one-shot engine in this process';
+
+  constructor(private readonly engine: Engine) {}
+
+  readiness() {
+    return this.engine.readiness();
+  }
+
+  analyzeRca(request: Record<string, unknown>, progress: ProgressFn) {
+    return this.engine.services.rca.analyze(request, undefined, progress);
+  }
+
+  listRca() {
+    return this.engine.services.rca.list();
+  }
+
+  getRca(id: string) {
+    return this.engine.services.rca.get(id);
+  }
+
+  forecast(request: Record<string, unknown>) {
+    return this.engine.services.forecast.forecast(request);
+  }
+
+  async train(request: Record<string, unknown>, progress: ProgressFn) {
+    return this.follow(await this.engine.services.forecast.train(request), progress);
+  }
+
+  async backtest(request: Record<string, unknown>, progress: ProgressFn) {
+    return this.follow(await this.engine.services.forecast.backtest(request), progress);
+  }
+
+  models() {
+    return this.engine.services.forecast.models();
+  }
+
+  scalePlan(request: Record<string, unknown>) {
+    return this.engine.services.forecast.scalePlan(request);
+  }
+
+  async *ask(request: Record<string, unknown>) {
+    const assistant = await this.engine.services.assistant();
+    yield* assistant.ask(request);
+  }
+
+  async ingest(source: IngestSource, progress: ProgressFn) {
+    const assistant = await this.engine.services.assistant();
+    return assistant.kb.ingest(source, progress);
+  }
+
+  alerts(query: { status: 'firing' | 'resolved' | 'all'; limit: number }) {
+    return alertsOf(this.engine).listAlerts(query);
+  }
+
+  alertStats() {
+    return alertsOf(this.engine).stats();
+  }
+
+  incidents(query: { status: 'open' | 'resolved' | 'all'; limit: number }) {
+    return alertsOf(this.engine).listIncidents(query);
+  }
+
+  incident(id: string) {
+    return alertsOf(this.engine).getIncident(id);
+  }
+
+  /** Waits for a job of this engine with its progress; a job that did not succeed is rethrown as its error. */
+  private async follow<R>(record: JobRecord<R>, progress: ProgressFn): Promise<R> {
+    const jobs = this.engine.context.jobs;
+    const stop = jobs.subscribe(record.id, (r) => progress(r.progress, r.message));
+    try {
+      const done = await jobs.wait<R>(record.id);
+      if (done.status !== 'succeeded') {
+        throw new EngineError(
+          (done.error?.code ?? 'INTERNAL') as never,
+          done.error?.message ?? `job ${record.kind} ${done.status}`,
+        );
+      }
+      return done.result as R;
+    } finally {
+      stop();
+    }
+  }
+}

@@ -1,0 +1,111 @@
+import type { EngineClient } from '@ai-cloudops/engine-client';
+import type { JobRecordDto } from '../../schemas/core.js';
+import type { RcaResult } from '../../rca/schemas.js';
+import type { BacktestResult } from '../../forecast/backtest.js';
+import type { ModelVersion } from '../../forecast/persistence/ModelRegistry.js';
+import type { Answer, AskEvent } from '../../assistant/schemas.js';
+import type { IngestReport } from '../../assistant/kb/KnowledgeBase.js';
+import { EngineError } from '../../errors.js';
+import type { CliBackend, IngestSource, ProgressFn, StoredModels } from './CliBackend.js';
+
+/** The commands' work done by a running engine over HTTP (`--server URL`, `--token`): its cluster, store and model. */
+export class RemoteBackend implements CliBackend {
+  constructor(
+    private readonly client: EngineClient,
+    readonly where: string,
+  ) {}
+
+  async readiness() {
+    return (await this.client.ready()).checks;
+  }
+
+  async analyzeRca(request: Record<string, unknown>, progress: ProgressFn) {
+    return this.follow<RcaResult>(await this.client.startRca(request), progress);
+  }
+
+  async listRca() {
+    return (await this.client.listRca()).items;
+  }
+
+  getRca(id: string) {
+    return this.client.getRca(id);
+  }
+
+  forecast(request: Record<string, unknown>) {
+    return this.client.forecast(request as never);
+  }
+
+  async train(request: Record<string, unknown>, progress: ProgressFn) {
+    return this.follow<ModelVersion>(
+      await this.client.request<JobRecordDto>('POST', '/api/v1/forecast/train', request),
+      progress,
+    );
+  }
+
+  async backtest(request: Record<string, unknown>, progress: ProgressFn) {
+    const job = await this.client.request<JobRecordDto>('POST', '/api/v1/forecast/backtest', request);
+    return this.follow<BacktestResult & { seriesKey: string }>(job, progress);
+  }
+
+  async models() {
+    return (await this.client.request<{ items: StoredModels[] }>('GET', '/api/v1/forecast/models')).items;
+  }
+
+  scalePlan(request: Record<string, unknown>) {
+    return this.client.scalePlan(request as never);
+  }
+
+  async *ask(request: Record<string, unknown>): AsyncIterable<AskEvent> {
+    for await (const message of this.client.askStream(request as never))
+      yield fromSse(message.event, message.data);
+  }
+
+  /** The running engine reads the folder itself, so it must be inside its `assistant.ingest.roots` (admin token). */
+  async ingest(source: IngestSource, progress: ProgressFn) {
+    const { path, ...rest } = source;
+    const job = await this.client.request<JobRecordDto>('POST', '/api/v1/assistant/ingest', {
+      paths: [path],
+      ...rest,
+    });
+    const [report] = await this.follow<IngestReport[]>(job, progress);
+    return report!;
+  }
+
+  async alerts(query: { status: 'firing' | 'resolved' | 'all'; limit: number }) {
+    return (await this.client.alerts(query)).items;
+  }
+
+  alertStats() {
+    return this.client.alertStats();
+  }
+
+  async incidents(query: { status: 'open' | 'resolved' | 'all'; limit: number }) {
+    return (await this.client.incidents(query)).items;
+  }
+
+  incident(id: string) {
+    return this.client.incident(id);
+  }
+
+  /** Follows a job's SSE stream to its end; a job that did not succeed is rethrown as its error. */
+  private async follow<R>(job: JobRecordDto, progress: ProgressFn): Promise<R> {
+    const done = await this.client.followJob(job.id, (r) => progress(r.progress, r.message));
+    if (done.status !== 'succeeded') {
+      throw new EngineError(
+        (done.error?.code ?? 'INTERNAL') as never,
+        done.error?.message ?? `job ${job.kind} ${done.status}`,
+      );
+    }
+    return done.result as R;
+  }
+}
+
+/** The server's SSE messages back into the assistant's events (the route sends each event's fields as its data). */
+function fromSse(event: string | undefined, data: unknown): AskEvent {
+  const d = (data ?? {}) as Record<string, unknown>;
+  if (event === 'done') return { type: 'done', answer: d as unknown as Answer };
+  if (event === 'token') return { type: 'token', text: String(d.text ?? '') };
+  if (event === 'error')
+    throw new Error(`the engine ended the answer with an error: ${String(d.message ?? JSON.stringify(d))}`);
+  return { type: event ?? 'message', ...d } as unknown as AskEvent;
+}

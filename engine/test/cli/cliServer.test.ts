@@ -1,0 +1,86 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startServer, type RunningServer } from '../../src/server/startServer.js';
+import { runCliInProcess as run } from '../support/runCliInProcess.js';
+
+const OPERATOR = 'cli-server-operator-token';
+
+/**
+ * `--server URL --token T` on the one-shot commands: the CLI works on the running engine's simulated shop and store,
+ * so what it analyses is what the API (and so the Grafana page) lists, and what the API stored the CLI shows.
+ */
+describe('aicloudops --server', () => {
+  let server: RunningServer;
+  const dataDir = mkdtempSync(join(tmpdir(), 'cli-server-'));
+  const remote = () => ['--server', server.url, '--token', OPERATOR, '--json'];
+
+  beforeAll(async () => {
+    server = await startServer({
+      config: {
+        logLevel: 'silent',
+        dataDir,
+        server: { host: '127.0.0.1', port: 0, auth: { enabled: true, tokens: [{ name: 'cli', token: OPERATOR, role: 'operator' }] } },
+        cluster: { kind: 'simulated', injectFaults: false },
+        alerts: { autoRca: false },
+      },
+    });
+  }, 60_000);
+  afterAll(async () => {
+    await server?.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  async function api<T>(path: string): Promise<T> {
+    const response = await fetch(`${server.url}${path}`, { headers: { authorization: `Bearer ${OPERATOR}` } });
+    expect(response.status).toBe(200);
+    return (await response.json()) as T;
+  }
+
+  it('rca runs on the running engine: the API lists the result and --show reads one the API stored', async () => {
+    const injected = await fetch(`${server.url}/api/v1/demo/faults`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${OPERATOR}` },
+      body: JSON.stringify({ type: 'crash-loop', service: 'shipping' }),
+    });
+    expect(injected.status).toBe(201);
+    server.engine.demo!.cluster.step(20);
+    const analysed = await run([...remote(), 'rca', '--since', '10m']);
+    expect(analysed.exitCode).toBe(0);
+    const result = JSON.parse(analysed.stdout) as { id: string; candidates: Array<{ service: string }> };
+    expect(result.candidates[0]?.service).toBe('shipping');
+    const stored = await api<{ id: string }>(`/api/v1/rca/${result.id}`);
+    expect(stored.id).toBe(result.id);
+
+    const listed = await run([...remote(), 'rca', '--list']);
+    expect((JSON.parse(listed.stdout) as { items: Array<{ id: string }> }).items.map((r) => r.id)).toContain(result.id);
+    const shown = await run([...remote(), 'rca', '--show', result.id]);
+    expect((JSON.parse(shown.stdout) as { id: string }).id).toBe(result.id);
+  }, 120_000);
+
+  it('forecast, doctor and incidents answer from the running engine', async () => {
+    const forecast = await run([...remote(), 'forecast', '-s', 'checkout', '--horizon', '30']);
+    expect(forecast.exitCode).toBe(0);
+    expect((JSON.parse(forecast.stdout) as { points: unknown[] }).points.length).toBeGreaterThan(0);
+
+    const doctor = await run([...remote(), 'doctor']);
+    expect(doctor.exitCode).toBe(0);
+    const checks = (JSON.parse(doctor.stdout) as { checks: Array<{ name: string }> }).checks.map((c) => c.name);
+    expect(checks).toEqual(expect.arrayContaining(['store', 'cluster:simulated']));
+
+    const incidents = await run([...remote(), 'incidents']);
+    expect(incidents.exitCode).toBe(0);
+    expect(JSON.parse(incidents.stdout)).toHaveProperty('items');
+  }, 120_000);
+
+  it('names --server when it is not a URL, and reports the engine refusing a missing token', async () => {
+    const bad = await run(['--server', 'not a url', 'rca']);
+    expect(bad.exitCode).not.toBe(0);
+    expect(bad.stderr).toMatch(/--server must be an http\(s\) URL/);
+
+    const anonymous = await run(['--server', server.url, 'rca', '--list']);
+    expect(anonymous.exitCode).not.toBe(0);
+    expect(anonymous.stderr).toMatch(/401|UNAUTHENTICATED|token/i);
+  }, 60_000);
+});
