@@ -1,6 +1,7 @@
 import React, { type ChangeEvent } from 'react';
 import type { DataSourcePluginOptionsEditorProps } from '@grafana/data';
 import { Field, FieldSet, Input, SecretInput } from '@grafana/ui';
+import { t } from '@grafana/i18n';
 import type { CloudOpsDataSourceOptions, CloudOpsSecureJsonData } from '../types';
 import { testIds } from '../../components/testIds';
 
@@ -13,10 +14,13 @@ export function ConfigEditor({ options, onOptionsChange }: Props) {
     onOptionsChange({ ...options, jsonData: { ...jsonData, [key]: e.currentTarget.value.trim() } });
 
   return (
-    <FieldSet label="AI-CloudOps engine">
+    <FieldSet label={t('config.title', 'AI-CloudOps engine')}>
       <Field
-        label="Engine URL"
-        description="Where Grafana's server reaches the engine, e.g. http://aicloudops-engine:8080"
+        label={t('config.engine-url.label', 'Engine URL')}
+        description={t(
+          'config.engine-url.description',
+          "Where Grafana's server reaches the engine, e.g. http://aicloudops-engine:8080"
+        )}
       >
         <Input
           data-testid={testIds.datasourceConfig.engineUrl}
@@ -26,13 +30,19 @@ export function ConfigEditor({ options, onOptionsChange }: Props) {
           onChange={onJson('engineUrl')}
         />
       </Field>
-      <Field label="Engine token" description="A viewer token is enough for forecasts and history; stored encrypted">
+      <Field
+        label={t('config.token.label', 'Engine token')}
+        description={t(
+          'config.token.description',
+          'A viewer token is enough for forecasts and history; stored encrypted'
+        )}
+      >
         <SecretInput
           data-testid={testIds.datasourceConfig.engineToken}
           width={60}
           isConfigured={Boolean(secureJsonFields?.engineToken)}
           value={secureJsonData?.engineToken ?? ''}
-          placeholder="Bearer token configured in the engine"
+          placeholder={t('config.token.placeholder', 'Bearer token configured in the engine')}
           onChange={(e) =>
             onOptionsChange({ ...options, secureJsonData: { ...secureJsonData, engineToken: e.currentTarget.value } })
           }
@@ -45,7 +55,10 @@ export function ConfigEditor({ options, onOptionsChange }: Props) {
           }
         />
       </Field>
-      <Field label="Default namespace" description="Used by queries that name no namespace">
+      <Field
+        label={t('config.namespace.label', 'Default namespace')}
+        description={t('config.namespace.description', 'Used by queries that name no namespace')}
+      >
         <Input
           width={30}
           value={jsonData.defaultNamespace ?? ''}

@@ -1,24 +1,37 @@
 import React, { useEffect, useId, useState, type ChangeEvent } from 'react';
 import type { QueryEditorProps, SelectableValue } from '@grafana/data';
 import { Combobox, InlineField, InlineFieldRow, Input, RadioButtonGroup, type ComboboxOption } from '@grafana/ui';
+import { t } from '@grafana/i18n';
 import type { CloudOpsDataSource } from '../datasource';
 import type { CloudOpsDataSourceOptions, CloudOpsQuery, QueryKind } from '../types';
 import { testIds } from '../../components/testIds';
 
 type Props = QueryEditorProps<CloudOpsDataSource, CloudOpsQuery, CloudOpsDataSourceOptions>;
 
-const KIND_OPTIONS: Array<SelectableValue<QueryKind>> = [
-  { label: 'Forecast', value: 'forecast', description: 'Model forecast with its prediction interval' },
+/** Built on render: t() reads the user's language, known only once the plugin loaded. */
+const kindOptions = (): Array<SelectableValue<QueryKind>> => [
   {
-    label: 'Anomaly score',
-    value: 'anomaly-score',
-    description: 'Robust z-score of the signal against its recent past',
+    label: t('query.kind.forecast.label', 'Forecast'),
+    value: 'forecast',
+    description: t('query.kind.forecast.description', 'Model forecast with its prediction interval'),
   },
-  { label: 'History', value: 'history', description: 'The signal as the engine reads it' },
   {
-    label: 'Service graph',
+    label: t('query.kind.anomaly-score.label', 'Anomaly score'),
+    value: 'anomaly-score',
+    description: t('query.kind.anomaly-score.description', 'Robust z-score of the signal against its recent past'),
+  },
+  {
+    label: t('query.kind.history.label', 'History'),
+    value: 'history',
+    description: t('query.kind.history.description', 'The signal as the engine reads it'),
+  },
+  {
+    label: t('query.kind.service-graph.label', 'Service graph'),
     value: 'service-graph',
-    description: "A root-cause analysis's services and calls, candidates coloured by score (node graph panel)",
+    description: t(
+      'query.kind.service-graph.description',
+      "A root-cause analysis's services and calls, candidates coloured by score (node graph panel)"
+    ),
   },
 ];
 
@@ -61,10 +74,10 @@ export function QueryEditor({ query, onChange, onRunQuery, datasource }: Props) 
   return (
     <>
       <InlineFieldRow>
-        <InlineField label="Kind" labelWidth={12}>
+        <InlineField label={t('query.kind.label', 'Kind')} labelWidth={12}>
           <RadioButtonGroup<QueryKind>
             data-testid={testIds.queryEditor.kind}
-            options={KIND_OPTIONS}
+            options={kindOptions()}
             value={query.kind ?? 'forecast'}
             onChange={(kind) => update({ kind })}
           />
@@ -72,22 +85,30 @@ export function QueryEditor({ query, onChange, onRunQuery, datasource }: Props) 
       </InlineFieldRow>
       {query.kind === 'service-graph' ? (
         <InlineFieldRow>
-          <InlineField label="RCA id" labelWidth={12} tooltip="Empty means the newest analysis (of the namespace)">
+          <InlineField
+            label={t('query.rca-id.label', 'RCA id')}
+            labelWidth={12}
+            tooltip={t('query.rca-id.tooltip', 'Empty means the newest analysis (of the namespace)')}
+          >
             <Input
               data-testid={testIds.queryEditor.rcaId}
               width={40}
               value={query.rcaId ?? ''}
-              placeholder="newest"
+              placeholder={t('query.rca-id.placeholder', 'newest')}
               onChange={onText('rcaId')}
               onBlur={() => onRunQuery()}
             />
           </InlineField>
-          <InlineField label="Namespace" labelWidth={12} tooltip="Empty means any namespace">
+          <InlineField
+            label={t('query.namespace.label', 'Namespace')}
+            labelWidth={12}
+            tooltip={t('query.namespace.tooltip-any', 'Empty means any namespace')}
+          >
             <Input
               data-testid={testIds.queryEditor.namespace}
               width={18}
               value={query.namespace ?? ''}
-              placeholder="any"
+              placeholder={t('query.namespace.placeholder-any', 'any')}
               onChange={onText('namespace')}
               onBlur={() => onRunQuery()}
             />
@@ -96,9 +117,9 @@ export function QueryEditor({ query, onChange, onRunQuery, datasource }: Props) 
       ) : (
         <InlineFieldRow>
           <InlineField
-            label="Service"
+            label={t('query.service.label', 'Service')}
             labelWidth={12}
-            tooltip="Workload or service name, e.g. checkout; template variables allowed"
+            tooltip={t('query.service.tooltip', 'Workload or service name, e.g. checkout; template variables allowed')}
           >
             <Input
               data-testid={testIds.queryEditor.service}
@@ -109,7 +130,12 @@ export function QueryEditor({ query, onChange, onRunQuery, datasource }: Props) 
               onBlur={() => onRunQuery()}
             />
           </InlineField>
-          <InlineField label="Signal" labelWidth={10} error={signalsError} invalid={Boolean(signalsError)}>
+          <InlineField
+            label={t('query.signal.label', 'Signal')}
+            labelWidth={10}
+            error={signalsError}
+            invalid={Boolean(signalsError)}
+          >
             <Combobox
               data-testid={testIds.queryEditor.signal}
               id={signalInputId}
@@ -120,7 +146,11 @@ export function QueryEditor({ query, onChange, onRunQuery, datasource }: Props) 
               onChange={(v) => update({ signal: v.value })}
             />
           </InlineField>
-          <InlineField label="Namespace" labelWidth={12} tooltip="Empty means the default namespace">
+          <InlineField
+            label={t('query.namespace.label', 'Namespace')}
+            labelWidth={12}
+            tooltip={t('query.namespace.tooltip', 'Empty means the default namespace')}
+          >
             <Input
               data-testid={testIds.queryEditor.namespace}
               width={18}
@@ -131,7 +161,7 @@ export function QueryEditor({ query, onChange, onRunQuery, datasource }: Props) 
             />
           </InlineField>
           {(query.kind ?? 'forecast') === 'forecast' && (
-            <InlineField label="Horizon (min)" labelWidth={14}>
+            <InlineField label={t('query.horizon.label', 'Horizon (min)')} labelWidth={14}>
               <Input
                 data-testid={testIds.queryEditor.horizon}
                 type="number"
