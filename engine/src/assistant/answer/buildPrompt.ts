@@ -1,5 +1,6 @@
 import type { ChatMessage } from '../../model/ModelProvider.js';
 import type { ConversationTurn } from '../schemas.js';
+import { languageInstruction, questionLanguage } from './answerLanguage.js';
 import type { NumberedPassage } from './extractiveAnswer.js';
 import { redact } from './redactSecrets.js';
 
@@ -39,10 +40,14 @@ function sourceBlock(p: NumberedPassage): string {
  */
 export function buildPrompt(input: PromptInput): { messages: ChatMessage[]; included: NumberedPassage[] } {
   const question = redact(input.question).slice(0, Math.floor(input.maxChars / 4));
+  // Answer in the question's language: in the system rules, and again beside the question, the last thing read.
+  const language = languageInstruction(questionLanguage(input.question));
+  const system = language ? `${SYSTEM_PROMPT} ${language}` : SYSTEM_PROMPT;
+  const reminder = language ? `\n\n${language}` : '';
   const target = input.workload
     ? `\nThe question is about workload "${input.workload}" in namespace "${input.namespace ?? 'default'}"; use the tools to look at its live state when it helps.`
     : '';
-  let budget = input.maxChars - SYSTEM_PROMPT.length - question.length - target.length - 200;
+  let budget = input.maxChars - system.length - reminder.length - question.length - target.length - 200;
   // The live state goes first within the budget (up to half of it): it is what the question is about.
   const live = input.liveState
     ? `\n<live_state workload="${input.workload ?? ''}">\n${input.diagnosis ? `Failure seen: ${redact(input.diagnosis)}\n` : ''}${redact(input.liveState).slice(0, Math.floor(budget / 2))}\n</live_state>`
@@ -79,9 +84,9 @@ export function buildPrompt(input: PromptInput): { messages: ChatMessage[]; incl
   const sources = blocks.length ? `Sources:\n${blocks.join('\n\n')}` : 'Sources: none matched this question.';
   return {
     messages: [
-      { role: 'system', content: SYSTEM_PROMPT },
+      { role: 'system', content: system },
       ...history,
-      { role: 'user', content: `${sources}${live}\n${target}\n\nQuestion: ${question}` },
+      { role: 'user', content: `${sources}${live}\n${target}\n\nQuestion: ${question}${reminder}` },
     ],
     included,
   };
