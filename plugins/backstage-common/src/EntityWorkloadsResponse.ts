@@ -1,4 +1,4 @@
-import type { WorkloadHealth } from '@ai-cloudops/engine/client';
+import type { WorkloadHealth } from '@ai-cloudops/engine-client';
 import type { WorkloadTarget } from './resolveWorkloadTarget';
 
 /** One cluster's answer: its workloads, or why they could not be read. */

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import { TestPipeline, type RegisterCollatorParameters } from '@backstage/plugin-search-backend-node';
 import { searchIndexRegistryExtensionPoint } from '@backstage/plugin-search-backend-node/alpha';
-import { createEngineClient } from '@ai-cloudops/engine/client';
+import { createEngineClient } from '@ai-cloudops/engine-client';
 import { AiCloudOpsKnowledgeCollatorFactory } from './AiCloudOpsKnowledgeCollatorFactory';
 import { aiCloudOpsSearchModule } from './aiCloudOpsSearchModule';
 

@@ -2,7 +2,7 @@ import { Readable } from 'node:stream';
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import type { Config } from '@backstage/config';
 import type { DocumentCollatorFactory, IndexableDocument } from '@backstage/plugin-search-common';
-import { createEngineClient, type EngineClient } from '@ai-cloudops/engine/client';
+import { createEngineClient, type EngineClient } from '@ai-cloudops/engine-client';
 import { readEngineSettings } from '../service/readEngineSettings';
 import { timedFetch } from '../service/timedFetch';
 

@@ -1,4 +1,4 @@
-import type { EngineClient } from '@ai-cloudops/engine/client';
+import type { EngineClient } from '@ai-cloudops/engine-client';
 import type { ClusterWorkloads, EntityWorkloadsResponse, WorkloadTarget } from '@ai-cloudops/backstage-plugin-common';
 
 /** Stands for "the engine itself" when it cannot even list its clusters. */

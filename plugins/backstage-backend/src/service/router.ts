@@ -5,7 +5,7 @@ import { stringifyEntityRef } from '@backstage/catalog-model';
 import { InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
-import { createEngineClient } from '@ai-cloudops/engine/client';
+import { createEngineClient } from '@ai-cloudops/engine-client';
 import { resolveWorkloadTarget } from '@ai-cloudops/backstage-plugin-common';
 import { EngineProxy } from './EngineProxy';
 import { engineCallPermission } from './engineCallPermission';

@@ -1,7 +1,7 @@
 import type { CompoundEntityRef } from '@backstage/catalog-model';
 import type { DiscoveryApi, FetchApi } from '@backstage/core-plugin-api';
 import { ResponseError } from '@backstage/errors';
-import { createEngineClient, EngineApiError, type EngineClient } from '@ai-cloudops/engine/client';
+import { createEngineClient, EngineApiError, type EngineClient } from '@ai-cloudops/engine-client';
 import type { CloudOpsApi, EntityRepairs } from './CloudOpsApi';
 import { isEntityAction, isEntityFinding, isEntityIncident } from './entityScope';
 import type {

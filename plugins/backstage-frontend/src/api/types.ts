@@ -16,7 +16,7 @@ export type {
   RcaCandidate,
   RcaResult,
   WorkloadHealth,
-} from '@ai-cloudops/engine/client';
+} from '@ai-cloudops/engine-client';
 export type { ClusterWorkloads, EntityWorkloadsResponse } from '@ai-cloudops/backstage-plugin-common';
 
 /** A capability the engine does not offer (yet): shown as a note, not as an error. */

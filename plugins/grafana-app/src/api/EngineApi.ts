@@ -1,4 +1,4 @@
-import { createEngineClient, EngineApiError, type ClusterQuery, type EngineClient } from '@ai-cloudops/engine/client';
+import { createEngineClient, EngineApiError, type ClusterQuery, type EngineClient } from '@ai-cloudops/engine-client';
 import type {
   Answer,
   AlertStats,

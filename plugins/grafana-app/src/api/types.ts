@@ -39,9 +39,9 @@ export type {
   ToolCallRecord,
   WorkloadHealth,
   WorkloadHealthState,
-} from '@ai-cloudops/engine/client';
+} from '@ai-cloudops/engine-client';
 
-import type { ForecastRequestInput as ForecastInput } from '@ai-cloudops/engine/client';
+import type { ForecastRequestInput as ForecastInput } from '@ai-cloudops/engine-client';
 
 /**
  * POST /api/v1/forecast/backtest's body and its job's result. The engine's client has no backtest call (nor exports

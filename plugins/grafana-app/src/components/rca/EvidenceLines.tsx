@@ -3,7 +3,7 @@ import { css } from '@emotion/css';
 import type { GrafanaTheme2 } from '@grafana/data';
 import { LinkButton, useStyles2 } from '@grafana/ui';
 import { t } from '@grafana/i18n';
-import { describeDeviation } from '@ai-cloudops/engine/client';
+import { describeDeviation } from '@ai-cloudops/engine-client';
 import type { RcaCandidate } from '../../api/types';
 import { testIds } from '../testIds';
 import { UNESCAPED } from '../../locales/unescaped';

@@ -1,4 +1,4 @@
-import { describeDeviation } from '@ai-cloudops/engine/client';
+import { describeDeviation } from '@ai-cloudops/engine-client';
 import type { RcaCandidate } from '../../api/types';
 import { t } from '@grafana/i18n';
 import { UNESCAPED } from '../../locales/unescaped';
