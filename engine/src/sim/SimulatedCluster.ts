@@ -71,6 +71,7 @@ export class SimulatedCluster {
       logs: this.controller.logs,
       token: options.token,
       bookmarkIntervalMs: options.bookmarkIntervalMs,
+      ...(options.clock ? { clock: options.clock } : {}),
     });
   }
 

@@ -35,6 +35,15 @@ export type KubeRequest =
       resourceVersion?: string;
       uid?: string;
       description: string;
+    }
+  | {
+      /** A policy/v1 Eviction of a pod: the API server refuses it (429) when a PodDisruptionBudget would be violated. */
+      verb: 'evict';
+      ref: KubeRef;
+      gracePeriodSeconds?: number;
+      resourceVersion?: string;
+      uid?: string;
+      description: string;
     };
 
 export interface ActionPlan {

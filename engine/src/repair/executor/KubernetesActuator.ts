@@ -158,9 +158,32 @@ export class KubernetesActuator implements ClusterActuator {
 
   async send(request: KubeRequest, options: { dryRun: boolean }): Promise<Obj | undefined> {
     const what = `${options.dryRun ? 'dry-run ' : ''}${request.description}`;
-    return this.call(what, () =>
-      request.verb === 'patch' ? this.patch(request, options.dryRun) : this.remove(request, options.dryRun),
-    );
+    return this.call(what, () => {
+      if (request.verb === 'patch') return this.patch(request, options.dryRun);
+      if (request.verb === 'evict') return this.evict(request, options.dryRun);
+      return this.remove(request, options.dryRun);
+    });
+  }
+
+  /** `POST pods/{name}/eviction`, as kubectl drain does: the API server checks PodDisruptionBudgets (429 if violated). */
+  private async evict(request: Extract<KubeRequest, { verb: 'evict' }>, dryRun: boolean): Promise<Obj> {
+    const { ref } = request;
+    if (ref.kind !== 'Pod') throw unsupported(ref);
+    const status = await this.core.createNamespacedPodEviction({
+      namespace: ref.namespace,
+      name: ref.name,
+      body: {
+        apiVersion: 'policy/v1',
+        kind: 'Eviction',
+        metadata: { name: ref.name, namespace: ref.namespace },
+        deleteOptions: {
+          ...(request.gracePeriodSeconds !== undefined ? { gracePeriodSeconds: request.gracePeriodSeconds } : {}),
+          ...(request.uid ? { preconditions: { uid: request.uid } } : {}),
+        },
+      },
+      ...(dryRun ? { dryRun: 'All' } : {}),
+    });
+    return plain(status);
   }
 
   private async patch(request: Extract<KubeRequest, { verb: 'patch' }>, dryRun: boolean): Promise<Obj> {

@@ -14,6 +14,7 @@ export type StatusReason =
   | 'Unauthorized'
   | 'Gone'
   | 'Expired'
+  | 'TooManyRequests'
   | 'InternalError';
 
 export interface StatusCause {
@@ -28,6 +29,8 @@ export interface StatusDetails {
   kind?: string;
   uid?: string;
   causes?: StatusCause[];
+  /** Set on 429s: how long the client should wait (kube-apiserver also sends it as Retry-After). */
+  retryAfterSeconds?: number;
 }
 
 export interface KubeStatus {
@@ -53,6 +56,7 @@ const CODE_BY_REASON: Record<StatusReason, number> = {
   Unauthorized: 401,
   Gone: 410,
   Expired: 410,
+  TooManyRequests: 429,
   InternalError: 500,
 };
 

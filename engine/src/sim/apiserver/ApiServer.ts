@@ -8,6 +8,7 @@ import type { PodLogSource } from './PodLogSource.js';
 import { ResourceHandlers, type HandlerResult } from './ResourceHandlers.js';
 import { ResourceRegistry } from './ResourceRegistry.js';
 import { followLog } from './followLog.js';
+import { evictPod } from './evictPod.js';
 import { answerReview } from './accessReview.js';
 import { decodeAccessReview, decodeObject } from './protobufBody.js';
 import { openApiDocument, strictFieldErrors } from './openapi.js';
@@ -24,6 +25,8 @@ export interface ApiServerOptions {
   bookmarkIntervalMs?: number;
   /** Largest accepted request body. */
   bodyLimitBytes?: number;
+  /** Milliseconds clock for what the server itself stamps (evictions in a budget's disruptedPods). */
+  clock?: () => number;
 }
 
 /**
@@ -145,6 +148,17 @@ export class ApiServer {
         res.on('close', () => this.watches.delete(stop));
         return;
       }
+    } else if (sub === 'eviction') {
+      if (method !== 'POST') throw notAllowed(method, 'pods/eviction');
+      const clock = this.options.clock ?? Date.now;
+      result = evictPod(
+        this.store,
+        target,
+        body,
+        query,
+        (q, options) => this.handlers.delete({ ...target, subresource: undefined }, q, options),
+        () => new Date(clock()),
+      );
     } else if (sub === 'scale') {
       if (method === 'GET') result = this.handlers.getScale(target);
       else if (method === 'PUT') result = this.handlers.updateScale(target, body, query);
@@ -249,6 +263,8 @@ export class ApiServer {
       res.destroy();
       return;
     }
+    const retryAfter = apiError.details?.retryAfterSeconds;
+    if (retryAfter) res.setHeader('Retry-After', String(retryAfter));
     this.send(res, { status: apiError.code, body: apiError.toStatus() });
   }
 }

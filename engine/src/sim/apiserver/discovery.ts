@@ -31,6 +31,17 @@ const ALL_CATEGORY = new Set([
   'batch/cronjobs',
 ]);
 
+/**
+ * Subresources whose kind lives in another group, as kube-apiserver announces them: kubectl scale converts through
+ * autoscaling/v1 Scale, and kubectl drain evicts through policy/v1 Eviction only when discovery lists pods/eviction
+ * with that group/version (otherwise it falls back to deleting pods).
+ */
+const SUBRESOURCE_KIND: Record<string, { group: string; version: string; kind: string }> = {
+  scale: { group: 'autoscaling', version: 'v1', kind: 'Scale' },
+  eviction: { group: 'policy', version: 'v1', kind: 'Eviction' },
+};
+const SUBRESOURCE_VERBS: Record<string, string[]> = { log: ['get'], eviction: ['create'] };
+
 const categoriesOf = (t: ResourceType) => (ALL_CATEGORY.has(resourceKey(t)) ? { categories: ['all'] } : {});
 
 const authorizationResources = () => ({
@@ -90,8 +101,8 @@ export function discoveryDocument(path: string, registry: ResourceRegistry, serv
         singularName: '',
         namespaced: t.namespaced,
         // kubectl scale converts through the Scale kind's own group/version, as kube-apiserver announces it.
-        ...(sub === 'scale' ? { group: 'autoscaling', version: 'v1', kind: 'Scale' } : { kind: t.kind }),
-        verbs: sub === 'log' ? ['get'] : ['get', 'patch', 'update'],
+        ...SUBRESOURCE_KIND[sub] ?? { kind: t.kind },
+        verbs: SUBRESOURCE_VERBS[sub] ?? ['get', 'patch', 'update'],
       })),
     ]),
   };

@@ -11,6 +11,10 @@ import { EventRecorder } from './EventRecorder.js';
 import { EndpointsController } from './EndpointsController.js';
 import { ClaimController } from './ClaimController.js';
 import { JobController } from './JobController.js';
+import { CronJobController } from './CronJobController.js';
+import { DaemonSetController } from './DaemonSetController.js';
+import { DisruptionController } from './DisruptionController.js';
+import { StatefulSetController } from './StatefulSetController.js';
 import { EvictionController, type NodePressure } from './EvictionController.js';
 import { parseQuantity } from './quantity.js';
 import { FaultRollouts } from './faultRollouts.js';
@@ -38,7 +42,8 @@ export interface ControllerOptions {
 
 /**
  * The control plane behind the simulated API server. Each tick runs, in order: fault rollouts, node health,
- * garbage collection, deployments, replica sets, the scheduler, the kubelets, then status roll-ups. Delays are in
+ * garbage collection, deployments, replica sets, stateful sets, daemon sets, cron jobs, the scheduler, the kubelets,
+ * jobs, then status roll-ups (PodDisruptionBudgets last, from this tick's readiness). Delays are in
  * ticks, so tests can `step()` deterministically while the demo ticks on a timer.
  */
 export class Controller {
@@ -58,6 +63,10 @@ export class Controller {
   private readonly endpoints = new EndpointsController();
   private readonly claims = new ClaimController();
   private readonly jobs = new JobController();
+  private readonly cronJobs = new CronJobController();
+  private readonly statefulSets = new StatefulSetController();
+  private readonly daemonSets = new DaemonSetController();
+  private readonly disruption = new DisruptionController();
   private timer?: NodeJS.Timeout;
 
   constructor(options: ControllerOptions) {
@@ -100,6 +109,9 @@ export class Controller {
     this.gc.reconcile(ctx);
     this.deployments.reconcile(ctx);
     this.replicaSets.reconcile(ctx);
+    this.statefulSets.reconcile(ctx);
+    this.daemonSets.reconcile(ctx);
+    this.cronJobs.reconcile(ctx);
     this.scheduler.reconcile(ctx);
     this.kubelet.reconcile(ctx);
     this.jobs.reconcile(ctx);
@@ -108,6 +120,7 @@ export class Controller {
     this.hpas.reconcile(ctx);
     this.endpoints.reconcile(ctx);
     this.claims.reconcile(ctx);
+    this.disruption.reconcile(ctx);
     if (ctx.tick % EVENT_SWEEP_TICKS === 0) {
       this.events.expire(new Date(ctx.now().getTime() - ctx.tuning.eventTtlSeconds * 1000));
       this.kubelet.sweep(ctx);

@@ -7,26 +7,46 @@ import {
   isTerminating,
   type ControllerContext,
 } from './ControllerContext.js';
+import { CRON_JOBS } from './CronJobController.js';
+import { DAEMON_SETS } from './DaemonSetController.js';
+import { JOBS } from './JobController.js';
+import { CONTROLLER_REVISIONS, STATEFUL_SETS } from './StatefulSetController.js';
 
-/** Deletes ReplicaSets and Pods whose controlling owner is gone (background cascading deletion). */
+/** Owner kinds whose dependents are collected, and where they are stored. */
+const OWNERS: Record<string, string> = {
+  Deployment: DEPLOYMENTS,
+  ReplicaSet: REPLICA_SETS,
+  StatefulSet: STATEFUL_SETS,
+  DaemonSet: DAEMON_SETS,
+  Job: JOBS,
+  CronJob: CRON_JOBS,
+};
+
+/**
+ * Deletes objects whose controlling owner is gone (background cascading deletion): ReplicaSets, ControllerRevisions
+ * and Jobs at once, Pods gracefully. Owners are read after each kind is swept, so a deleted Deployment's pods go in
+ * the same pass as its ReplicaSets.
+ */
 export class GarbageCollector {
   reconcile(ctx: ControllerContext): void {
-    const deploymentUids = new Set(ctx.store.view(DEPLOYMENTS).map((d) => d.metadata.uid));
-    for (const rs of ctx.store.view(REPLICA_SETS)) {
-      const owner = controllerOf(rs);
-      if (owner?.kind === 'Deployment' && !deploymentUids.has(owner.uid)) {
-        ctx.store.delete(REPLICA_SETS, rs.metadata.namespace, rs.metadata.name);
-      }
+    for (const dependent of [REPLICA_SETS, CONTROLLER_REVISIONS, JOBS]) {
+      const orphaned = ctx.store.view(dependent).filter((o) => this.ownerGone(ctx, o));
+      for (const obj of orphaned) ctx.store.delete(dependent, obj.metadata.namespace, obj.metadata.name);
     }
-    const rsUids = new Set(ctx.store.view(REPLICA_SETS).map((r) => r.metadata.uid));
     for (const pod of ctx.store.view(PODS)) {
-      const owner = controllerOf(pod);
-      if (owner?.kind === 'ReplicaSet' && !rsUids.has(owner.uid) && !isTerminating(pod)) {
-        const next = clone(pod);
-        next.metadata.deletionTimestamp = ctx.now().toISOString();
-        next.metadata.deletionGracePeriodSeconds = 30;
-        ctx.store.update(PODS, next);
-      }
+      if (isTerminating(pod) || !this.ownerGone(ctx, pod)) continue;
+      const next = clone(pod);
+      next.metadata.deletionTimestamp = ctx.now().toISOString();
+      next.metadata.deletionGracePeriodSeconds = 30;
+      ctx.store.update(PODS, next);
     }
+  }
+
+  private ownerGone(ctx: ControllerContext, obj: Parameters<typeof controllerOf>[0]): boolean {
+    const owner = controllerOf(obj);
+    const key = owner && OWNERS[owner.kind];
+    if (!owner || !key) return false;
+    const found = ctx.store.get(key, obj.metadata.namespace, owner.name);
+    return !found || found.metadata.uid !== owner.uid;
   }
 }

@@ -54,7 +54,7 @@ export const CORE_RESOURCES: ResourceType[] = [
     kind: 'Pod',
     namespaced: true,
     shortNames: ['po'],
-    subresources: ['log', 'status'],
+    subresources: ['log', 'status', 'eviction'],
     fields: {
       'status.phase': (o) => str(o, 'status.phase'),
       'spec.nodeName': (o) => str(o, 'spec.nodeName'),
