@@ -2,6 +2,7 @@ import React, { useEffect, useState } from 'react';
 import { css } from '@emotion/css';
 import { dateTime, type GrafanaTheme2 } from '@grafana/data';
 import { PluginPage } from '@grafana/runtime';
+import { t } from '@grafana/i18n';
 import { Button, Combobox, InlineField, InlineFieldRow, Input, useStyles2 } from '@grafana/ui';
 import { useEngineApi } from '../api/useEngineApi';
 import { useJobStream } from '../api/useJobStream';
@@ -10,6 +11,7 @@ import { EngineErrorAlert } from '../components/EngineError/EngineErrorAlert';
 import { BacktestChart } from '../components/forecast/BacktestChart';
 import { ForecastChart } from '../components/forecast/ForecastChart';
 import { testIds } from '../components/testIds';
+import { UNESCAPED } from '../locales/unescaped';
 import { DEFAULT_NAMESPACE } from '../constants';
 import { toEpochMs } from '../datasource/toEpochMs';
 import { initialParam } from '../utils/initialParam';
@@ -89,7 +91,7 @@ export function ForecastPage() {
     <PluginPage>
       <div data-testid={testIds.forecast.container}>
         <InlineFieldRow>
-          <InlineField label="Namespace" labelWidth={14}>
+          <InlineField label={t('forecast.namespace.label', 'Namespace')} labelWidth={14}>
             <Input
               data-testid={testIds.forecast.namespace}
               width={18}
@@ -97,7 +99,7 @@ export function ForecastPage() {
               onChange={(e) => setNamespace(e.currentTarget.value.trim())}
             />
           </InlineField>
-          <InlineField label="Service" labelWidth={10}>
+          <InlineField label={t('forecast.service.label', 'Service')} labelWidth={10}>
             <Input
               data-testid={testIds.forecast.service}
               width={18}
@@ -105,7 +107,7 @@ export function ForecastPage() {
               onChange={(e) => setService(e.currentTarget.value.trim())}
             />
           </InlineField>
-          <InlineField label="Signal" labelWidth={10}>
+          <InlineField label={t('forecast.signal.label', 'Signal')} labelWidth={10}>
             <Combobox
               data-testid={testIds.forecast.signal}
               id="forecast-signal"
@@ -116,10 +118,10 @@ export function ForecastPage() {
             />
           </InlineField>
           <InlineField
-            label="Horizon (min)"
+            label={t('forecast.horizon.label', 'Horizon (min)')}
             labelWidth={14}
             invalid={!horizonValid}
-            error={horizonValid ? undefined : 'A whole number of minutes'}
+            error={horizonValid ? undefined : t('forecast.horizon.invalid', 'A whole number of minutes')}
           >
             <Input
               data-testid={testIds.forecast.horizon}
@@ -136,49 +138,81 @@ export function ForecastPage() {
             onClick={() => void run()}
             disabled={loading || !service || !horizonValid}
           >
-            Forecast
+            {t('forecast.run', 'Forecast')}
           </Button>
           <Button
             data-testid={testIds.forecast.backtest}
             variant="secondary"
             icon="history"
-            tooltip="Score every model against the baselines on the last day (rolling origin); takes about half a minute"
+            tooltip={t(
+              'forecast.backtest.tooltip',
+              'Score every model against the baselines on the last day (rolling origin); takes about half a minute'
+            )}
             onClick={() => void runBacktest()}
             disabled={backtestRunning || !service}
           >
-            Backtest
+            {t('forecast.backtest.run', 'Backtest')}
           </Button>
         </InlineFieldRow>
 
         {error !== undefined && (
-          <EngineErrorAlert error={error} title="Forecast failed" testId={testIds.forecast.error} />
+          <EngineErrorAlert
+            error={error}
+            title={t('forecast.failed', 'Forecast failed')}
+            testId={testIds.forecast.error}
+          />
         )}
 
         {result && (
           <div className={s.section} data-testid={testIds.forecast.result}>
             <p>
-              Model <strong>{result.model}</strong>
+              {t('forecast.result.model', 'Model')} <strong>{result.model}</strong>
               <span className={s.muted}>
                 {' '}
                 {result.source === 'stored'
-                  ? `trained v${result.modelVersion ?? '?'}`
-                  : 'fitted now (no trained model yet)'}
+                  ? t('forecast.result.trained', 'trained v{{version}}', {
+                      version: result.modelVersion ?? '?',
+                      ...UNESCAPED,
+                    })
+                  : t('forecast.result.fitted-now', 'fitted now (no trained model yet)')}
               </span>
               {result.reason && <span className={s.muted}> ({result.reason})</span>}
-              <span className={s.muted}>; shaded band: {Math.round(result.coverage * 100)}% prediction interval</span>
+              <span className={s.muted}>
+                {t('forecast.result.band', '; shaded band: {{percent}}% prediction interval', {
+                  percent: Math.round(result.coverage * 100),
+                })}
+              </span>
             </p>
             <ForecastChart
               forecast={result}
               plan={plan?.plan}
               unit={unit}
-              title={`${service} ${signal}: observed, forecast with its ${Math.round(result.coverage * 100)}% interval${
-                plan ? ', and the replica plan' : ''
-              }`}
+              title={
+                plan
+                  ? t(
+                      'forecast.chart.title-plan',
+                      '{{service}} {{signal}}: observed, forecast with its {{percent}}% interval, and the replica plan',
+                      { service, signal, percent: Math.round(result.coverage * 100), ...UNESCAPED }
+                    )
+                  : t(
+                      'forecast.chart.title',
+                      '{{service}} {{signal}}: observed, forecast with its {{percent}}% interval',
+                      {
+                        service,
+                        signal,
+                        percent: Math.round(result.coverage * 100),
+                        ...UNESCAPED,
+                      }
+                    )
+              }
             />
             {plan && <PlanSummary plan={plan} unit={unit} />}
             {planError !== undefined && (
               <p className={s.muted}>
-                No replica plan for a workload named {service}:{' '}
+                {t('forecast.plan.none', 'No replica plan for a workload named {{service}}:', {
+                  service,
+                  ...UNESCAPED,
+                })}{' '}
                 {planError instanceof Error ? planError.message : String(planError)}
               </p>
             )}
@@ -186,13 +220,15 @@ export function ForecastPage() {
           </div>
         )}
 
-        {backtestError !== undefined && <EngineErrorAlert error={backtestError} title="Backtest failed" />}
+        {backtestError !== undefined && (
+          <EngineErrorAlert error={backtestError} title={t('forecast.backtest.failed', 'Backtest failed')} />
+        )}
         {backtest && (
           <div className={s.section}>
-            <h3>Backtest: models against the baselines</h3>
+            <h3>{t('forecast.backtest.title', 'Backtest: models against the baselines')}</h3>
             {backtest.status !== 'succeeded' && (
               <p className={s.muted} role="status">
-                {backtest.status}: {backtest.message} ({Math.round(backtest.progress * 100)}%)
+                {jobStatusLabel(backtest.status)}: {backtest.message} ({Math.round(backtest.progress * 100)}%)
                 {backtest.error && ` ${backtest.error.code}: ${backtest.error.message}`}
               </p>
             )}
@@ -204,18 +240,39 @@ export function ForecastPage() {
   );
 }
 
+/** A job state in the user's language; a state a newer engine adds shows as sent. */
+function jobStatusLabel(status: string): string {
+  const known: Record<string, string> = {
+    queued: t('forecast.job.status.queued', 'queued'),
+    running: t('forecast.job.status.running', 'running'),
+    succeeded: t('forecast.job.status.succeeded', 'succeeded'),
+    failed: t('forecast.job.status.failed', 'failed'),
+    cancelled: t('forecast.job.status.cancelled', 'cancelled'),
+  };
+  return known[status] ?? status;
+}
+
 /** The plan in words: what it recommends against now, and the capacity per replica it assumed. */
 function PlanSummary({ plan, unit }: { plan: ScalePlanResponse; unit: string }) {
   const s = useStyles2(getStyles);
   const p = plan.plan;
   return (
     <p data-testid={testIds.forecast.plan}>
-      Replica plan for {plan.workload.kind} {plan.workload.name}: <strong>{p.recommendedReplicas} replicas</strong>
-      {p.currentReplicas !== undefined && ` (now ${p.currentReplicas})`}
+      {t('forecast.plan.for', 'Replica plan for {{kind}} {{name}}:', {
+        kind: plan.workload.kind,
+        name: plan.workload.name,
+        ...UNESCAPED,
+      })}{' '}
+      <strong>{t('forecast.plan.replicas', '{{count}} replicas', { count: p.recommendedReplicas })}</strong>
+      {p.currentReplicas !== undefined && t('forecast.plan.now', ' (now {{count}})', { count: p.currentReplicas })}
       <span className={s.muted}>
         {' '}
-        · capacity per replica {p.capacityPerReplica.toPrecision(3)}
-        {unit && ` ${unit}`} ({plan.capacitySource === 'learned' ? 'learnt from CPU' : 'given'})
+        · {t('forecast.plan.capacity', 'capacity per replica')} {p.capacityPerReplica.toPrecision(3)}
+        {unit && ` ${unit}`} (
+        {plan.capacitySource === 'learned'
+          ? t('forecast.plan.learned', 'learnt from CPU')
+          : t('forecast.plan.given', 'given')}
+        )
       </span>
     </p>
   );
@@ -226,7 +283,7 @@ function ForecastSummary({ result, unit }: { result: ForecastResponse; unit: str
   const s = useStyles2(getStyles);
   const { points } = result;
   if (points.length === 0) {
-    return <p className={s.muted}>The model returned no points.</p>;
+    return <p className={s.muted}>{t('forecast.result.no-points', 'The model returned no points.')}</p>;
   }
   const picks = [...new Set([0, Math.floor((points.length - 1) / 2), points.length - 1])].map((i) => points[i]!);
   const fmt = (v: number) => v.toPrecision(4);
@@ -234,9 +291,11 @@ function ForecastSummary({ result, unit }: { result: ForecastResponse; unit: str
     <table className={s.table}>
       <thead>
         <tr>
-          <th>Time</th>
-          <th>Forecast {unit && `(${unit})`}</th>
-          <th>Interval</th>
+          <th>{t('forecast.table.time', 'Time')}</th>
+          <th>
+            {t('forecast.table.forecast', 'Forecast')} {unit && `(${unit})`}
+          </th>
+          <th>{t('forecast.table.interval', 'Interval')}</th>
         </tr>
       </thead>
       <tbody>

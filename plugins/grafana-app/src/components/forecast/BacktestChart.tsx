@@ -9,6 +9,7 @@ import {
 } from '@grafana/data';
 import { BarGaugeDisplayMode } from '@grafana/schema';
 import { BarGauge, useStyles2, useTheme2 } from '@grafana/ui';
+import { t } from '@grafana/i18n';
 import type { BacktestResultDto } from '../../api/types';
 import { useContainerWidth } from '../rca/useContainerWidth';
 import { testIds } from '../testIds';
@@ -42,7 +43,7 @@ export function BacktestChart({ result }: { result: BacktestResultDto }) {
             <div key={m.model} className={s.row}>
               <span className={s.name}>
                 {m.model}
-                {m.chosen && <strong> (chosen)</strong>}
+                {m.chosen && <strong>{t('forecast.backtest.chosen', ' (chosen)')}</strong>}
               </span>
               <BarGauge
                 theme={theme}
@@ -57,15 +58,22 @@ export function BacktestChart({ result }: { result: BacktestResultDto }) {
                 isOverflow={false}
               />
               <span className={s.muted}>
-                {m.coverage === null ? '' : `${Math.round(m.coverage * 100)}% in interval`}
+                {m.coverage === null
+                  ? ''
+                  : t('forecast.backtest.coverage', '{{percent}}% in interval', {
+                      percent: Math.round(m.coverage * 100),
+                    })}
               </span>
             </div>
           );
         })}
       </div>
       <figcaption className={s.muted}>
-        Mean MASE over horizons 1–{Object.values(result.models)[0]?.length ?? 0} on the last{' '}
-        {result.end - result.testStart} test points, rolling origin (lower is better; below 1 beats seasonal-naive).{' '}
+        {t(
+          'forecast.backtest.caption',
+          'Mean MASE over horizons 1–{{horizons}} on the last {{points}} test points, rolling origin (lower is better; below 1 beats seasonal-naive).',
+          { horizons: Object.values(result.models)[0]?.length ?? 0, points: result.end - result.testStart }
+        )}{' '}
         {result.reason}
       </figcaption>
     </figure>

@@ -7,6 +7,7 @@ import {
   type GrafanaTheme2,
 } from '@grafana/data';
 import { AxisPlacement, GraphDrawStyle, LineInterpolation, type GraphFieldConfig } from '@grafana/schema';
+import { t } from '@grafana/i18n';
 import type { ForecastResponse, ScalePlanResponse } from '../../api/types';
 import { toEpochMs } from '../../datasource/toEpochMs';
 
@@ -20,6 +21,19 @@ export const SERIES = {
 } as const;
 
 type Plan = ScalePlanResponse['plan'];
+
+/** What the legend and tooltip show; field names stay the SERIES ids the band's fill refers to. */
+function seriesLabel(name: string): string {
+  const labels: Record<string, string> = {
+    [SERIES.history]: t('forecast.series.observed', 'observed'),
+    [SERIES.forecast]: t('forecast.series.forecast', 'forecast'),
+    [SERIES.lower]: t('forecast.series.lower', 'interval lower'),
+    [SERIES.upper]: t('forecast.series.upper', 'interval upper'),
+    [SERIES.capacity]: t('forecast.series.capacity', 'planned capacity'),
+    [SERIES.replicas]: t('forecast.series.replicas', 'replicas'),
+  };
+  return labels[name] ?? name;
+}
 
 /**
  * History, forecast with its interval band and, with a replica plan, the capacity it buys (replicas × capacity per
@@ -54,7 +68,7 @@ export function forecastPlanFrames(
             name: SERIES.history,
             type: FieldType.number,
             values: forecast.history.map((p) => p.value),
-            config: { unit, displayName: SERIES.history, color: color('blue'), custom: line() },
+            config: { unit, displayName: seriesLabel(SERIES.history), color: color('blue'), custom: line() },
           },
         ],
       })
@@ -66,7 +80,7 @@ export function forecastPlanFrames(
     values,
     config: {
       unit,
-      displayName: name,
+      displayName: seriesLabel(name),
       color: color('purple'),
       custom: line({ lineWidth: 0, hideFrom: { legend: true, tooltip: false, viz: false }, ...custom }),
     },
@@ -82,7 +96,7 @@ export function forecastPlanFrames(
           values: points.map((p) => p.value),
           config: {
             unit,
-            displayName: SERIES.forecast,
+            displayName: seriesLabel(SERIES.forecast),
             color: color('purple'),
             custom: line({ lineStyle: { fill: 'dash', dash: [8, 4] } }),
           },
@@ -112,7 +126,7 @@ export function forecastPlanFrames(
             name: SERIES.capacity,
             type: FieldType.number,
             values: steps.map((s) => s.replicas * plan.capacityPerReplica),
-            config: { unit, displayName: SERIES.capacity, color: color('orange'), custom: step },
+            config: { unit, displayName: seriesLabel(SERIES.capacity), color: color('orange'), custom: step },
           },
           {
             name: SERIES.replicas,
@@ -121,7 +135,7 @@ export function forecastPlanFrames(
             config: {
               unit: 'none',
               decimals: 0,
-              displayName: SERIES.replicas,
+              displayName: seriesLabel(SERIES.replicas),
               color: color('green'),
               custom: { ...step, axisPlacement: AxisPlacement.Right, axisLabel: 'replicas', axisSoftMin: 0 },
             },
