@@ -6,10 +6,12 @@ import type {
   EntityWorkloadsResponse,
   FindingDto,
   ForecastResponse,
+  ForecastScopeRequest,
   IncidentDto,
   JobRecordDto,
   RcaResult,
   RepairActionDto,
+  ScalePlanResponse,
   Unavailable,
 } from './types';
 
@@ -38,6 +40,12 @@ export interface CloudOpsApi {
     signal: string;
     horizonMinutes?: number;
   }): Promise<ForecastResponse | Unavailable>;
+  /** The replica plan (mode `recommend`, never apply) for the workload named like the service. */
+  scalePlan(request: ForecastScopeRequest): Promise<ScalePlanResponse | Unavailable>;
+  /** Starts a rolling-origin backtest of every model against the baselines; its job result is a BacktestResultDto. */
+  startBacktest(
+    request: ForecastScopeRequest & { historyDays?: number; testDays?: number },
+  ): Promise<JobRecordDto | Unavailable>;
   ask(request: { question: string; namespace?: string; workload?: string }): Promise<Answer | Unavailable>;
   /** Findings and pending approvals of the entity's workloads. */
   getRepairs(scope: EntityScope): Promise<EntityRepairs | Unavailable>;

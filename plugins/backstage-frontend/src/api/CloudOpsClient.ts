@@ -9,10 +9,12 @@ import type {
   EntityScope,
   EntityWorkloadsResponse,
   ForecastResponse,
+  ForecastScopeRequest,
   IncidentDto,
   JobRecordDto,
   RcaResult,
   RepairActionDto,
+  ScalePlanResponse,
   Unavailable,
 } from './types';
 
@@ -99,6 +101,28 @@ export class CloudOpsClient implements CloudOpsApi {
   }): Promise<ForecastResponse | Unavailable> {
     const engine = await this.engine();
     return capability(() => engine.forecast(request), 'Forecasting');
+  }
+
+  async scalePlan(request: ForecastScopeRequest): Promise<ScalePlanResponse | Unavailable> {
+    const engine = await this.engine();
+    const { service, ...rest } = request;
+    // `recommend` only: the tab shows the plan; scaling stays an explicit act elsewhere.
+    const body = { ...rest, service, workload: { name: service }, mode: 'recommend' as const };
+    return capability(() => engine.scalePlan(body), 'Replica planning');
+  }
+
+  async startBacktest(
+    request: ForecastScopeRequest & { historyDays?: number; testDays?: number },
+  ): Promise<JobRecordDto | Unavailable> {
+    const engine = await this.engine();
+    // The horizon is the models' own (their trained horizon); a backtest takes no horizonMinutes.
+    const { namespace, service, signal, historyDays, testDays } = request;
+    const body = { namespace, service, signal, historyDays, testDays };
+    // The engine's client has no method for it yet: its generic request, on the route the backend forwards.
+    return capability(
+      () => engine.request<JobRecordDto>('POST', '/api/v1/forecast/backtest', body),
+      'Backtesting',
+    );
   }
 
   async ask(request: { question: string; namespace?: string; workload?: string }): Promise<Answer | Unavailable> {

@@ -15,6 +15,7 @@ export type {
   JobRecordDto,
   RcaCandidate,
   RcaResult,
+  ScalePlanResponse,
   WorkloadHealth,
 } from '@ai-cloudops/engine-client';
 export type { ClusterWorkloads, EntityWorkloadsResponse } from '@ai-cloudops/backstage-plugin-common';
@@ -34,4 +35,39 @@ export interface EntityScope {
   namespace?: string;
   /** Names of the entity's workloads (from its label selector) and its service name. */
   names: string[];
+}
+
+/** A forecast's series on the entity's service: the forecast, scale-plan and backtest calls share it. */
+export interface ForecastScopeRequest {
+  namespace?: string;
+  service: string;
+  signal: string;
+  horizonMinutes?: number;
+}
+
+/** A model's backtest error at one horizon (engine `HorizonMetrics`; null where no target was observed). */
+export interface BacktestHorizonDto {
+  horizon: number;
+  n: number;
+  mae: number | null;
+  rmse: number | null;
+  mase: number | null;
+  smape: number | null;
+  coverage: number | null;
+}
+
+/**
+ * A `forecast.backtest` job's result (engine `BacktestResult` in forecast/backtest.ts plus the series key). The job
+ * schema keeps results unknown and the engine's client exports no type for it, so its shape is stated here.
+ */
+export interface BacktestResultDto {
+  seriesKey: string;
+  chosen: string;
+  reason: string;
+  testStart: number;
+  end: number;
+  scale: number;
+  /** Model name (baselines included) → metrics per horizon 1..H. */
+  models: Record<string, BacktestHorizonDto[]>;
+  predictMsPerOrigin: number;
 }

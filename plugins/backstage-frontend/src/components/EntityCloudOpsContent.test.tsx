@@ -146,6 +146,13 @@ class TestCloudOpsApi implements CloudOpsApi {
       history: [{ t: 1_699_999_700, value: 38 }],
     };
   }
+  // Replica plans and backtests have their own tests against a real engine (ForecastCard.engine.test.tsx).
+  async scalePlan(): Promise<Unavailable> {
+    return { unavailable: true, message: 'Replica planning is not available on this engine' };
+  }
+  async startBacktest(): Promise<Unavailable> {
+    return { unavailable: true, message: 'Backtesting is not available on this engine' };
+  }
   async ask(request: { question: string; workload?: string }): Promise<Answer> {
     this.calls.push(`ask ${request.workload}: ${request.question}`);
     return {
@@ -195,6 +202,9 @@ async function render(api: CloudOpsApi, e: Entity = annotated) {
     </TestApiProvider>,
   );
 }
+
+// The RCA card lays out its service graph (Backstage's DependencyGraph): seconds on a busy 2-core machine.
+jest.setTimeout(60_000);
 
 describe('EntityCloudOpsContent', () => {
   it('shows workloads with health, pods with restarts and reasons, and failing clusters as errors', async () => {

@@ -174,6 +174,12 @@ class OpsApi implements CloudOpsApi {
   async forecast(): Promise<never> {
     throw new Error('not used');
   }
+  async scalePlan(): Promise<never> {
+    throw new Error('not used');
+  }
+  async startBacktest(): Promise<never> {
+    throw new Error('not used');
+  }
   async ask(): Promise<never> {
     throw new Error('not used');
   }

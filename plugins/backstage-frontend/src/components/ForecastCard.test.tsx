@@ -31,6 +31,11 @@ class ForecastOnlyApi {
     this.requests.push(request);
     return forecast;
   }
+  /** An engine whose workloads cannot be planned: the forecast still shows, with the reason. */
+  async scalePlan(request: unknown) {
+    this.requests.push(request);
+    return { unavailable: true as const, message: 'Replica planning is not available on this engine' };
+  }
 }
 
 describe('ForecastCard', () => {
@@ -52,9 +57,11 @@ describe('ForecastCard', () => {
     ).toBeInTheDocument();
     expect(screen.getByText(/^80 at .* \(70–90\)$/)).toBeInTheDocument();
     expect(screen.getByText('why this model: lowest backtest error')).toBeInTheDocument();
-    expect(api.requests).toEqual([
-      { service: 'cart', signal: 'request_rate', horizonMinutes: 60, namespace: 'shop' },
-    ]);
+    const scope = { service: 'cart', signal: 'request_rate', horizonMinutes: 60, namespace: 'shop' };
+    expect(api.requests).toEqual([scope, scope]);
+    expect(screen.getByTestId('aicloudops-forecast-plan').textContent).toBe(
+      'No replica plan: Replica planning is not available on this engine',
+    );
     expect(container.querySelector('table')).toBeNull();
   }, 60_000);
 

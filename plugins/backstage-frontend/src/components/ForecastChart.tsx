@@ -19,6 +19,8 @@ interface Row {
   forecast?: number;
   band?: [number, number];
   replicas?: number;
+  /** The planned replicas times the capacity per replica: demand the plan can serve, on the demand axis. */
+  capacity?: number;
 }
 
 const HEIGHT = 220;
@@ -27,6 +29,7 @@ const HEIGHT = 220;
 export function forecastRows(
   forecast: Pick<ForecastResponse, 'history' | 'points'>,
   plan?: ReplicaStep[],
+  capacityPerReplica?: number,
 ): Row[] {
   const rows = new Map<number, Row>();
   const row = (t: number) => rows.get(t) ?? rows.set(t, { t }).get(t)!;
@@ -42,26 +45,36 @@ export function forecastRows(
     r.forecast = p.value;
     r.band = [p.lower, p.upper];
   }
-  for (const s of plan ?? []) row(s.t).replicas = s.replicas;
+  for (const s of plan ?? []) {
+    const r = row(s.t);
+    r.replicas = s.replicas;
+    if (capacityPerReplica !== undefined) r.capacity = s.replicas * capacityPerReplica;
+  }
   return [...rows.values()].sort((a, b) => a.t - b.t);
 }
 
 const clock = (t: number) => new Date(t * 1000).toISOString().slice(11, 16);
 const num = (v: number) => (Math.abs(v) >= 100 ? v.toFixed(0) : String(Number(v.toPrecision(3))));
 
-/** The forecast as one chart: history, forecast with its interval band, and the replica plan as a step line. */
+/**
+ * The forecast as one chart: history, forecast with its interval band, the replica plan as a step line (right axis)
+ * and, given the capacity per replica, the capacity the plan provides as a step line on the demand axis.
+ */
 export function ForecastChart({
   forecast,
   plan,
+  capacityPerReplica,
   label,
 }: {
   forecast: Pick<ForecastResponse, 'history' | 'points' | 'coverage'>;
   plan?: ReplicaStep[];
+  capacityPerReplica?: number;
   label: string;
 }) {
   const theme = useTheme();
   const { ref, width } = useWidth(520);
-  const rows = forecastRows(forecast, plan);
+  const rows = forecastRows(forecast, plan, capacityPerReplica);
+  const showCapacity = Boolean(plan?.length) && capacityPerReplica !== undefined;
   const interval = `${Math.round(forecast.coverage * 100)}% interval`;
   return (
     <figure ref={ref} aria-label={label} style={{ margin: 0 }} data-testid="forecast-chart">
@@ -133,19 +146,36 @@ export function ForecastChart({
             isAnimationActive={false}
           />
         )}
+        {showCapacity && (
+          <Line
+            yAxisId="demand"
+            dataKey="capacity"
+            name="capacity of planned replicas"
+            type="stepAfter"
+            stroke={theme.palette.success.main}
+            strokeDasharray="2 2"
+            dot={false}
+            connectNulls
+            isAnimationActive={false}
+          />
+        )}
       </ComposedChart>
       <figcaption
         style={{ color: theme.palette.text.secondary, fontSize: theme.typography.caption.fontSize }}
       >
         {label}: history (solid), forecast (dashed) with its {interval}
-        {plan && plan.length > 0 ? ', replicas planned (step, right axis)' : ''}.
+        {plan && plan.length > 0 ? ', replicas planned (step, right axis)' : ''}
+        {showCapacity
+          ? `, capacity of the planned replicas at ${num(capacityPerReplica!)} per replica (dotted step)`
+          : ''}
+        .
       </figcaption>
     </figure>
   );
 }
 
 /** The figure's width, following resizes; recharts' ResponsiveContainer does the same but fails without ResizeObserver (jsdom). */
-function useWidth(fallback: number) {
+export function useWidth(fallback: number) {
   const ref = useRef<HTMLElement>(null);
   const [width, setWidth] = useState(fallback);
   useLayoutEffect(() => {

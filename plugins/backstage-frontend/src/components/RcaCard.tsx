@@ -12,6 +12,17 @@ import {
   type Unavailable,
 } from '../api/types';
 import { isFinalJob, useJobStream } from '../hooks/useJobStream';
+import { ServiceGraph } from './ServiceGraph';
+
+/** Test ids for the browser test and screenshots: keep them stable. */
+export const rcaCardTestIds = {
+  card: 'aicloudops-rca-card',
+  run: 'aicloudops-rca-run',
+  emptyState: 'aicloudops-rca-empty',
+  noCause: 'aicloudops-rca-no-cause',
+  narrative: 'aicloudops-rca-narrative',
+  candidates: 'aicloudops-rca-candidates',
+} as const;
 
 type CandidateRow = RcaCandidate & { id: string; rank: number };
 
@@ -77,37 +88,78 @@ export function RcaCard({ service, namespace }: { service: string; namespace?: s
 
   return (
     <InfoCard title="Root-cause analysis" subheader={`around ${service}`}>
-      <Button variant="contained" onClick={run} disabled={running}>
-        Run root-cause analysis
-      </Button>
-      {running ? (
-        <>
-          <Progress />
-          {job ? <Typography variant="body2">{job.message}</Typography> : null}
-        </>
-      ) : null}
-      {error ? <ResponseErrorPanel error={error} /> : null}
-      {result && isUnavailable(result) ? <Typography>{result.message}</Typography> : null}
-      {result && !isUnavailable(result) ? (
-        <>
-          {result.narrative ? <Typography paragraph>{result.narrative}</Typography> : null}
-          {candidates.length === 0 ? <Typography>No likely cause found in this window.</Typography> : null}
-          {candidates.length > 0 ? (
-            <Table<CandidateRow>
-              title="Ranked candidates"
-              options={{ paging: false, search: false, padding: 'dense' }}
-              columns={columns}
-              data={candidates}
-            />
-          ) : null}
-          {result.warnings.map((w) => (
-            <Typography key={w} variant="caption" display="block">
-              {w}
-            </Typography>
-          ))}
-        </>
-      ) : null}
+      <div data-testid={rcaCardTestIds.card}>
+        {!result && !running && !error ? <RcaEmptyState service={service} namespace={namespace} /> : null}
+        <Button variant="contained" onClick={run} disabled={running} data-testid={rcaCardTestIds.run}>
+          Run root-cause analysis
+        </Button>
+        {running ? (
+          <>
+            <Progress />
+            {job ? <Typography variant="body2">{job.message}</Typography> : null}
+          </>
+        ) : null}
+        {error ? <ResponseErrorPanel error={error} /> : null}
+        {result && isUnavailable(result) ? <Typography>{result.message}</Typography> : null}
+        {result && !isUnavailable(result) ? (
+          <>
+            {result.narrative ? (
+              <Typography paragraph data-testid={rcaCardTestIds.narrative}>
+                {result.narrative}
+              </Typography>
+            ) : null}
+            {candidates.length === 0 ? <NoCause service={service} /> : null}
+            {candidates.length > 0 ? <ServiceGraph result={result} /> : null}
+            {candidates.length > 0 ? (
+              <div data-testid={rcaCardTestIds.candidates}>
+                <Table<CandidateRow>
+                  title="Ranked candidates"
+                  options={{ paging: false, search: false, padding: 'dense', draggable: false }}
+                  columns={columns}
+                  data={candidates}
+                />
+              </div>
+            ) : null}
+            {result.warnings.map((w) => (
+              <Typography key={w} variant="caption" display="block">
+                {w}
+              </Typography>
+            ))}
+          </>
+        ) : null}
+      </div>
     </InfoCard>
+  );
+}
+
+/** Before the first run: what the analysis does, what it reads, and a sample to try it on the demo engine. */
+function RcaEmptyState({ service, namespace }: { service: string; namespace?: string }) {
+  return (
+    <div data-testid={rcaCardTestIds.emptyState}>
+      <Typography variant="body2" paragraph>
+        Ranks the services most likely to have caused a problem on <strong>{service}</strong>
+        {namespace ? ` (namespace ${namespace})` : ''}: it compares the recent window of metrics, logs,
+        Kubernetes events and changes with the baseline before it (the engine's <code>rca.anomaly</code>{' '}
+        settings), follows the service graph, and shows the candidates on the graph, shaded by score.
+      </Typography>
+      <Typography variant="body2" paragraph>
+        It needs the entity&apos;s <code>backstage.io/kubernetes-id</code> annotation (the service, here{' '}
+        {service}), optionally <code>backstage.io/kubernetes-namespace</code>, and the service&apos;s metrics
+        in the engine&apos;s Prometheus. Sample: on the demo engine, inject a fault first (
+        <code>{`curl -X POST $ENGINE/api/v1/demo/faults -d '{"type":"latency","service":"${service}"}'`}</code>
+        ), then run the analysis.
+      </Typography>
+    </div>
+  );
+}
+
+function NoCause({ service }: { service: string }) {
+  return (
+    <Typography variant="body2" paragraph data-testid={rcaCardTestIds.noCause}>
+      No likely cause found in this window: {service} shows no anomaly against its baseline. Run it again
+      while the problem is visible in {service}&apos;s metrics (errors, latency, restarts), or check the
+      workloads above.
+    </Typography>
   );
 }
 
