@@ -1,6 +1,10 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import pino from 'pino';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { configSchema } from '../../src/config/schema.js';
+import { createEngine } from '../../src/engine.js';
 import { createModelProvider } from '../../src/model/createModelProvider.js';
 import { ModelRepairAdvisor } from '../../src/repair/advisor/ModelRepairAdvisor.js';
 import { MemoryAuditLog } from '../../src/repair/audit/MemoryAuditLog.js';
@@ -322,4 +326,50 @@ describe('RepairService with a model on the simulated cluster', () => {
       }
     },
   );
+});
+
+describe('createEngine wires repair.model to the configured model', () => {
+  const CRASH_ONLY_YAML = `apiVersion: repair.aicloudops.io/v1
+kind: RepairRules
+rules:
+  - id: crash-notify
+    match: { types: [CrashLoopBackOff] }
+    action: { type: notify }
+`;
+
+  it.each([
+    [true, 1],
+    [false, 0],
+  ])('repair.model.enabled %s: the model is asked %s time(s) about an OOMKilled no rule covers', { timeout: 60_000 }, async (enabled, calls) => {
+    const dir = mkdtempSync(join(tmpdir(), 'repair-model-'));
+    const rulesFile = join(dir, 'rules.yaml');
+    writeFileSync(rulesFile, CRASH_ONLY_YAML);
+    script = (body) =>
+      String(body.messages[1]?.content).includes('Finding: OOMKilled')
+        ? reply({ action: { type: 'raise-memory-limit', params: { factor: 2 } } })
+        : reply({ action: { type: 'notify' } });
+    const engine = await createEngine(
+      configSchema.parse({
+        logLevel: 'silent',
+        dataDir: dir,
+        cluster: { kind: 'simulated', injectFaults: false },
+        model: { provider: 'openai', baseURL: server.baseURL, chatModel: 'fake-chat', maxRetries: 0 },
+        repair: { rulesFile, maxMode: 'approve', namespaces: ['shop'], model: { enabled } },
+      }),
+    );
+    try {
+      engine.demo!.ledger.inject({ type: 'oom-killed', namespace: 'shop', service: 'cart' });
+      engine.demo!.cluster.step(20);
+      const plan = await engine.services.repair!.plan();
+      expect(plan.findings.some((f) => f.type === 'OOMKilled' && f.workload.name === 'cart')).toBe(true);
+      const asked = server.chatRequests.filter((b) => String(b.messages[1]?.content).includes('Finding: OOMKilled'));
+      expect(asked).toHaveLength(calls);
+      const raise = plan.actions.find((a) => a.type === 'raise-memory-limit');
+      if (enabled) expect(raise).toMatchObject({ source: 'model', mode: 'approve', target: { name: 'cart' } });
+      else expect(raise).toBeUndefined();
+    } finally {
+      await engine.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
