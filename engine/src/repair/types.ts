@@ -161,6 +161,13 @@ export interface PlannedAction {
   model?: ModelAdviceRecord;
 }
 
+/** What one applying rule would do about a finding: the choices a model picks among (planWithModel.ts). */
+export interface RuleCandidate {
+  ruleId: string;
+  /** Every action the rule allows for the finding (a restart of several pods within the blast radius is one). */
+  actions: PlannedAction[];
+}
+
 /** What a model was asked and answered about one finding, as hashes (the texts stay in the engine's logs only). */
 export interface ModelAdviceRecord {
   /** `proposed`: no rule applied and the model's catalog action passed; `chose`: it picked among rule candidates;

@@ -1,6 +1,6 @@
 import type { ModelProvider } from '../../model/ModelProvider.js';
 import { canonicalJson, sha256 } from '../audit/hashChain.js';
-import type { Finding, PlannedAction } from '../types.js';
+import type { Finding, RuleCandidate } from '../types.js';
 import { choicePrompt, proposalPrompt, type RepairPrompt } from './buildRepairPrompt.js';
 import {
   choiceReplySchema,
@@ -32,7 +32,7 @@ export interface RepairAdvisor {
   /** One catalog action for a finding no rule applies to. */
   propose(finding: Finding): Promise<Advice<ProposalReply>>;
   /** One of the rules' candidates (index into `candidates`, from 0). */
-  choose(finding: Finding, candidates: PlannedAction[]): Promise<Advice<ChoiceReply & { index: number }>>;
+  choose(finding: Finding, candidates: RuleCandidate[]): Promise<Advice<ChoiceReply & { index: number }>>;
 }
 
 export interface ModelRepairAdvisorOptions {
@@ -78,7 +78,7 @@ export class ModelRepairAdvisor implements RepairAdvisor {
 
   async choose(
     finding: Finding,
-    candidates: PlannedAction[],
+    candidates: RuleCandidate[],
   ): Promise<Advice<ChoiceReply & { index: number }>> {
     const asked = await this.ask(choicePrompt(finding, candidates));
     if (asked.status !== 'answered') return asked;

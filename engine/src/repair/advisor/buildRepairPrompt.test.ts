@@ -30,12 +30,15 @@ describe('buildRepairPrompt', () => {
     expect(p.system).toContain('"raise-memory-limit"');
   });
 
-  it('numbers the rules candidates from 1', () => {
+  it('numbers the rules candidates from 1, one per rule', () => {
+    const base = { mode: 'approve' as const, ruleVersion: 1, findingFingerprint: 'f1', reason: 'r', params: {} };
+    const pod = (name: string) => ({ ...base, type: 'restart-pod' as const, target: { kind: 'Pod', namespace: 'shop', name }, ruleId: 'a' });
     const p = choicePrompt(finding, [
-      { type: 'rollout-restart', target: finding.workload, params: {}, mode: 'approve', ruleId: 'a', ruleVersion: 1, findingFingerprint: 'f1', reason: 'r' },
-      { type: 'rollback', target: finding.workload, params: { toRevision: 3 }, mode: 'approve', ruleId: 'b', ruleVersion: 1, findingFingerprint: 'f1', reason: 'r' },
+      { ruleId: 'a', actions: [pod('cart-1'), pod('cart-2')] },
+      { ruleId: 'b', actions: [{ ...base, type: 'rollback', target: finding.workload, params: { toRevision: 3 }, ruleId: 'b' }] },
     ]);
-    expect(p.prompt).toMatch(/1\. rollout-restart on Deployment\/cart params \{\}/);
-    expect(p.prompt).toMatch(/2\. rollback on Deployment\/cart params \{"toRevision":3\}/);
+    // One rule's actions (two pods within its blast radius) are one candidate.
+    expect(p.prompt).toMatch(/1\. restart-pod on Pod\/cart-1 params \{\}; restart-pod on Pod\/cart-2 params \{\} \(rule a: r\)/);
+    expect(p.prompt).toMatch(/2\. rollback on Deployment\/cart params \{"toRevision":3\} \(rule b: r\)/);
   });
 });

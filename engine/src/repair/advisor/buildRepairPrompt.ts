@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { redact } from '../../assistant/answer/redactSecrets.js';
 import { actionSpecSchema } from '../rules/ruleSchema.js';
-import type { Finding, PlannedAction } from '../types.js';
+import type { Finding, PlannedAction, RuleCandidate } from '../types.js';
 
 /**
  * The prompt a model gets about one finding. It carries the catalog as the JSON Schema of the rule file's action
@@ -61,10 +61,10 @@ export function proposalPrompt(finding: Finding): RepairPrompt {
 }
 
 /** Asks which of the rules' candidate actions (numbered from 1) to take. */
-export function choicePrompt(finding: Finding, candidates: PlannedAction[]): RepairPrompt {
+export function choicePrompt(finding: Finding, candidates: RuleCandidate[]): RepairPrompt {
+  const one = (a: PlannedAction) => `${a.type} on ${a.target.kind}/${a.target.name} params ${JSON.stringify(a.params)}`;
   const listed = candidates.map(
-    (c, i) =>
-      `${i + 1}. ${c.type} on ${c.target.kind}/${c.target.name} params ${JSON.stringify(c.params)} (rule ${c.ruleId}: ${c.reason})`,
+    (c, i) => `${i + 1}. ${c.actions.map(one).join('; ')} (rule ${c.ruleId}: ${c.actions[0]?.reason ?? ''})`,
   );
   return {
     system: SYSTEM_CHOOSE,

@@ -9,6 +9,7 @@ import type {
   RepairMode,
   RepairPolicy,
   RepairRule,
+  RuleCandidate,
   RuleFile,
 } from '../types.js';
 import { FindingFacts, type PlanContext } from './FindingFacts.js';
@@ -77,23 +78,25 @@ function skip(plan: RepairPlan, finding: Finding, reason: string): void {
   plan.skipped.push({ findingFingerprint: finding.fingerprint, ruleId: MODEL_RULE_ID, reason });
 }
 
-/** Every distinct acting action any applying rule allows for the finding, first-wins and `continue` ignored. */
+/**
+ * What each applying rule would change for the finding (its acting actions as one candidate), first-wins and
+ * `continue` ignored; two rules that would do the same are one candidate.
+ */
 function ruleCandidates(
   finding: Finding,
   rules: RepairRule[],
   ctx: PlanContext,
   planned: PlannedAction[],
-): PlannedAction[] {
+): RuleCandidate[] {
   const facts = new FindingFacts(finding, ctx);
   const seen = new Set<string>();
-  const out: PlannedAction[] = [];
+  const out: RuleCandidate[] = [];
   for (const rule of rules) {
-    for (const a of applyRule(rule, facts, ctx, planned, () => undefined) ?? []) {
-      const key = canonicalJson({ type: a.type, target: a.target, params: a.params });
-      if (a.type === 'notify' || seen.has(key)) continue;
-      seen.add(key);
-      out.push(a);
-    }
+    const acting = (applyRule(rule, facts, ctx, planned, () => undefined) ?? []).filter((a) => a.type !== 'notify');
+    const key = canonicalJson(acting.map((a) => ({ type: a.type, target: a.target, params: a.params })));
+    if (acting.length === 0 || seen.has(key)) continue;
+    seen.add(key);
+    out.push({ ruleId: rule.id, actions: acting });
   }
   return out;
 }
@@ -103,7 +106,7 @@ const unavailable = (advice: Advice<unknown>): advice is Extract<Advice<unknown>
 
 async function choose(
   finding: Finding,
-  candidates: PlannedAction[],
+  candidates: RuleCandidate[],
   before: number,
   plan: RepairPlan,
   options: ModelPlanOptions,
@@ -119,13 +122,16 @@ async function choose(
   const mine = (a: PlannedAction, i: number) =>
     i >= before && a.findingFingerprint === finding.fingerprint && a.type !== 'notify';
   plan.actions = plan.actions.filter((a, i) => !mine(a, i));
-  const action: PlannedAction = {
-    ...chosen,
-    source: 'model',
-    model: record('chose', advice.exchange),
-    reason: `model ${advice.exchange.chatModel} chose ${chosen.type} of ${candidates.length} rule candidates${advice.value.why ? ` (${advice.value.why})` : ''}; ${chosen.reason}`,
-  };
-  if (!alreadyPlanned(plan.actions, action)) plan.actions.push(action);
+  const why = advice.value.why ? ` (${advice.value.why})` : '';
+  for (const a of chosen.actions) {
+    const action: PlannedAction = {
+      ...a,
+      source: 'model',
+      model: record('chose', advice.exchange),
+      reason: `model ${advice.exchange.chatModel} chose rule ${chosen.ruleId} of ${candidates.length} candidates${why}; ${a.reason}`,
+    };
+    if (!alreadyPlanned(plan.actions, action)) plan.actions.push(action);
+  }
 }
 
 async function propose(
