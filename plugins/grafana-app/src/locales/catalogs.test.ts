@@ -14,7 +14,7 @@ const KEPT_IN_ENGLISH = [
   /https?:\/\/\S*/g,
   /<\/?strong>/g,
   /\b(?:AI-CloudOps|Grafana|Kubernetes|Prometheus|Alertmanager|Webhook|Bearer)\b/g,
-  /\b(?:Pod|Deployment|Service|Job|Lease|HPA|OOM|RCA|ID|z|CPU|MASE)\b/g,
+  /\b(?:Pod|Deployment|Service|Job|Lease|HPA|OOM|RCA|ID|z|CPU|MASE|UTC)\b/g,
   // Example values the placeholder shows, typed as they are.
   /\b(?:checkout|frontend)\b/g,
 ];

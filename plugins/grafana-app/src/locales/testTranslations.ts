@@ -6,7 +6,7 @@ import type { Catalog } from './extractMessages';
  * Puts a plugin's catalog in the i18next instance and switches to its language, as Grafana does for a user whose
  * language is `language`: Grafana adds the plugin's bundle, the plugin's module binds t() to its namespace.
  */
-export async function useTranslations(pluginId: string, language: string, catalog: Catalog): Promise<void> {
+export async function switchLanguage(pluginId: string, language: string, catalog: Catalog): Promise<void> {
   await initPluginTranslations(pluginId);
   i18next.addResourceBundle(language, pluginId, catalog, true, true);
   await i18next.changeLanguage(language);

@@ -74,6 +74,7 @@ export function AssistantPage() {
             <Input
               width={20}
               value={namespace}
+              // eslint-disable-next-line @grafana/i18n/no-untranslated-strings -- an example value, typed as it is in any language
               placeholder="default"
               onChange={(e) => setNamespace(e.currentTarget.value.trim())}
             />

@@ -316,7 +316,8 @@ function ApprovalCard({ action, onDecided }: { action: RepairActionDto; onDecide
         )}
       </div>
       <div className={s.detail}>
-        {planned.reason} ({t('repairs.approval.rule', 'rule')} <code>{planned.ruleId}</code> v{planned.ruleVersion})
+        {planned.reason} ({t('repairs.approval.rule', 'rule')} <code>{planned.ruleId}</code>{' '}
+        {t('repairs.approval.version', 'v{{version}}', { version: planned.ruleVersion })})
       </div>
       {action.plan && <div className={s.detail}>{action.plan.summary}</div>}
       <h4>

@@ -125,6 +125,7 @@ export const AppConfig = ({ plugin }: AppConfigProps) => {
             id="config-engine-url"
             data-testid={testIds.appConfig.engineUrl}
             value={state.engineUrl}
+            // eslint-disable-next-line @grafana/i18n/no-untranslated-strings -- an example value, typed as it is in any language
             placeholder="http://localhost:8080"
             onChange={onUrlChange}
           />

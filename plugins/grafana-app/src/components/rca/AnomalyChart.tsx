@@ -3,8 +3,10 @@ import { css } from '@emotion/css';
 import { dateTime, type GrafanaTheme2 } from '@grafana/data';
 import { LegendDisplayMode } from '@grafana/schema';
 import { TimeSeries, useStyles2, useTheme2, type UPlotConfigBuilder } from '@grafana/ui';
+import { t } from '@grafana/i18n';
 import { useEngineQuery } from '../../api/useEngineQuery';
 import { testIds } from '../testIds';
+import { UNESCAPED } from '../../locales/unescaped';
 import { anomalyFrame } from './anomalyFrame';
 import { baselineBand } from './baselineBand';
 import { clock, fmt } from './candidateReason';
@@ -54,8 +56,15 @@ export function AnomalyChart({ promql, signal, unit, window: w, onset }: Anomaly
   }, [w.baselineStart, w.end]);
 
   const caption = [
-    band ? `normal range ${fmt(band.lower)}–${fmt(band.upper)}${unit ? ` ${unit}` : ''}` : undefined,
-    onset !== undefined ? `onset ${clock(onset)} UTC` : undefined,
+    band
+      ? t('rca.chart.normal-range', 'normal range {{lower}}–{{upper}}{{unit}}', {
+          lower: fmt(band.lower),
+          upper: fmt(band.upper),
+          unit: unit ? ` ${unit}` : '',
+          ...UNESCAPED,
+        })
+      : undefined,
+    onset !== undefined ? t('rca.chart.onset', 'onset {{time}} UTC', { time: clock(onset) }) : undefined,
   ]
     .filter(Boolean)
     .join(' · ');
@@ -63,10 +72,18 @@ export function AnomalyChart({ promql, signal, unit, window: w, onset }: Anomaly
   return (
     <figure className={s.figure} data-testid={testIds.rootCause.chart}>
       <div ref={ref} className={s.plot}>
-        {query.loading && <div className={s.note}>Loading {signal}…</div>}
-        {query.error !== undefined && <div className={s.note}>Could not load {signal} for the chart.</div>}
+        {query.loading && (
+          <div className={s.note}>{t('rca.chart.loading', 'Loading {{signal}}…', { signal, ...UNESCAPED })}</div>
+        )}
+        {query.error !== undefined && (
+          <div className={s.note}>
+            {t('rca.chart.failed', 'Could not load {{signal}} for the chart.', { signal, ...UNESCAPED })}
+          </div>
+        )}
         {!query.loading && query.error === undefined && !series && (
-          <div className={s.note}>No data for {signal} in this window.</div>
+          <div className={s.note}>
+            {t('rca.chart.no-data', 'No data for {{signal}} in this window.', { signal, ...UNESCAPED })}
+          </div>
         )}
         {series && (
           <TimeSeries

@@ -85,8 +85,10 @@ export function ServiceGraph({ frames }: ServiceGraphProps) {
         ))}
       </svg>
       <figcaption className={s.caption}>
-        Calls flow left to right (caller → callee). Colour and ring: RCA score relative to the top candidate, green
-        (none) to red (top); the number is the score.
+        {t(
+          'rca.graph.caption',
+          'Calls flow left to right (caller → callee). Colour and ring: RCA score relative to the top candidate, green (none) to red (top); the number is the score.'
+        )}
       </figcaption>
     </figure>
   );

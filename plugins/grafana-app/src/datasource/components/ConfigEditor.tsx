@@ -26,6 +26,7 @@ export function ConfigEditor({ options, onOptionsChange }: Props) {
           data-testid={testIds.datasourceConfig.engineUrl}
           width={60}
           value={jsonData.engineUrl ?? ''}
+          // eslint-disable-next-line @grafana/i18n/no-untranslated-strings -- an example value, typed as it is in any language
           placeholder="http://localhost:8080"
           onChange={onJson('engineUrl')}
         />
@@ -62,6 +63,7 @@ export function ConfigEditor({ options, onOptionsChange }: Props) {
         <Input
           width={30}
           value={jsonData.defaultNamespace ?? ''}
+          // eslint-disable-next-line @grafana/i18n/no-untranslated-strings -- an example value, typed as it is in any language
           placeholder="shop"
           onChange={onJson('defaultNamespace')}
         />

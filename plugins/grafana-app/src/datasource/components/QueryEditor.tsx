@@ -125,6 +125,7 @@ export function QueryEditor({ query, onChange, onRunQuery, datasource }: Props) 
               data-testid={testIds.queryEditor.service}
               width={24}
               value={query.service ?? ''}
+              // eslint-disable-next-line @grafana/i18n/no-untranslated-strings -- an example value, typed as it is in any language
               placeholder="checkout"
               onChange={onText('service')}
               onBlur={() => onRunQuery()}
@@ -155,6 +156,7 @@ export function QueryEditor({ query, onChange, onRunQuery, datasource }: Props) 
               data-testid={testIds.queryEditor.namespace}
               width={18}
               value={query.namespace ?? ''}
+              // eslint-disable-next-line @grafana/i18n/no-untranslated-strings -- an example value, typed as it is in any language
               placeholder="default"
               onChange={onText('namespace')}
               onBlur={() => onRunQuery()}
