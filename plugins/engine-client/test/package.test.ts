@@ -23,7 +23,7 @@ beforeAll(async () => {
     cwd: packageDir,
     timeout: 120_000,
   });
-  const [{ filename }] = JSON.parse(stdout.slice(stdout.indexOf('['))) as Array<{ filename: string }>;
+  const [{ filename }] = JSON.parse(stdout.slice(stdout.indexOf('['))) as [{ filename: string }];
   await run('tar', ['-xzf', join(project, filename), '-C', project]);
   installed = join(project, 'node_modules', '@ai-cloudops', 'engine-client');
   mkdirSync(resolve(installed, '..'), { recursive: true });
