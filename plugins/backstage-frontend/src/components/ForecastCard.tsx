@@ -4,6 +4,7 @@ import { useApi } from '@backstage/core-plugin-api';
 import Button from '@mui/material/Button';
 import Typography from '@mui/material/Typography';
 import useAsync from 'react-use/esm/useAsync';
+import { KUBERNETES_ID_ANNOTATION, SERVICE_ANNOTATION } from '@ai-cloudops/backstage-plugin-common';
 import { cloudOpsApiRef } from '../api/CloudOpsApi';
 import {
   isUnavailable,
@@ -250,11 +251,11 @@ function ForecastEmptyState({ service, namespace }: { service: string; namespace
         models against the baselines.
       </Typography>
       <Typography variant="body2" paragraph>
-        It needs the entity&apos;s <code>backstage.io/kubernetes-id</code> annotation (the service) and, in
-        the engine&apos;s Prometheus, the service&apos;s {FORECAST_SIGNAL} series (the engine&apos;s{' '}
-        <code>signals</code> settings map the signal to a query); a day or more of history lets the models
-        learn the daily pattern. Sample: the demo engine&apos;s <code>cart</code> service in namespace{' '}
-        <code>shop</code>.
+        It needs a service (the entity&apos;s <code>{SERVICE_ANNOTATION}</code> annotation, else{' '}
+        <code>{KUBERNETES_ID_ANNOTATION}</code>, else its name) and, in the engine&apos;s Prometheus, the
+        service&apos;s {FORECAST_SIGNAL} series (the engine&apos;s <code>signals</code> settings map the
+        signal to a query); a day or more of history lets the models learn the daily pattern. Sample: the demo
+        engine&apos;s <code>cart</code> service in namespace <code>shop</code>.
       </Typography>
     </div>
   );

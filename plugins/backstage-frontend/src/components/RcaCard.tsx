@@ -3,6 +3,11 @@ import { InfoCard, Progress, ResponseErrorPanel, Table, type TableColumn } from 
 import { useApi } from '@backstage/core-plugin-api';
 import Button from '@mui/material/Button';
 import Typography from '@mui/material/Typography';
+import {
+  KUBERNETES_ID_ANNOTATION,
+  KUBERNETES_NAMESPACE_ANNOTATION,
+  SERVICE_ANNOTATION,
+} from '@ai-cloudops/backstage-plugin-common';
 import { cloudOpsApiRef } from '../api/CloudOpsApi';
 import {
   isUnavailable,
@@ -143,10 +148,11 @@ function RcaEmptyState({ service, namespace }: { service: string; namespace?: st
         settings), follows the service graph, and shows the candidates on the graph, shaded by score.
       </Typography>
       <Typography variant="body2" paragraph>
-        It needs the entity&apos;s <code>backstage.io/kubernetes-id</code> annotation (the service, here{' '}
-        {service}), optionally <code>backstage.io/kubernetes-namespace</code>, and the service&apos;s metrics
-        in the engine&apos;s Prometheus. Sample: on the demo engine, inject a fault first (
-        <code>{`curl -X POST $ENGINE/api/v1/demo/faults -d '{"type":"latency","service":"${service}"}'`}</code>
+        It needs a service: the entity&apos;s <code>{SERVICE_ANNOTATION}</code> annotation, else{' '}
+        <code>{KUBERNETES_ID_ANNOTATION}</code>, else its name (here {service}); the namespace from{' '}
+        <code>{KUBERNETES_NAMESPACE_ANNOTATION}</code>; and the service&apos;s metrics in the engine&apos;s
+        Prometheus. Sample: on the demo engine, inject a fault first (
+        <code>{`curl -X POST $ENGINE/api/v1/demo/faults -H 'content-type: application/json' -d '{"type":"latency","service":"${service}"}'`}</code>
         ), then run the analysis.
       </Typography>
     </div>

@@ -51,7 +51,7 @@ export function RepairsCard({ scope }: { scope: EntityScope }) {
           ) : (
             <Table<FindingRow>
               title="Findings"
-              options={{ paging: false, search: false, padding: 'dense' }}
+              options={{ paging: false, search: false, padding: 'dense', draggable: false }}
               columns={findingColumns}
               data={value.findings.map((f) => ({ ...f, id: f.fingerprint }))}
             />

@@ -73,13 +73,19 @@ export function WorkloadsCard({ entityRef }: { entityRef: CompoundEntityRef }) {
         <>
           <Table<WorkloadRow>
             title="Workloads"
-            options={{ paging: false, search: false, padding: 'dense' }}
+            options={{ paging: false, search: false, padding: 'dense', draggable: false }}
             columns={workloadColumns}
             data={workloads}
           />
           <Table<PodRow>
             title="Pods"
-            options={{ paging: pods.length > 20, pageSize: 20, search: false, padding: 'dense' }}
+            options={{
+              paging: pods.length > 20,
+              pageSize: 20,
+              search: false,
+              padding: 'dense',
+              draggable: false,
+            }}
             columns={podColumns}
             data={pods}
           />
