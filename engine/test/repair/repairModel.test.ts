@@ -242,6 +242,24 @@ describe('planning with a model over HTTP', () => {
     const slow = await planWith(snapshot, TWO_CANDIDATES, advisor(server.baseURL, 0.5));
     expect(slow.actions).toEqual(rulesAlone);
     expect(slow.skipped.find((s) => s.ruleId === 'model')?.reason).toMatch(/model unavailable \(model completion (was aborted|timed out)/);
+
+    // Two findings no rule covers: after the first times out the second is not asked (one timeout per plan).
+    server.chatRequests.length = 0;
+    const two = { ...oomSnapshot() };
+    const other = oomSnapshot();
+    for (const d of other.deployments!) d.metadata!.namespace = 'billing';
+    for (const r of other.replicaSets!) r.metadata!.namespace = 'billing';
+    for (const p of other.pods!) p.metadata!.namespace = 'billing';
+    two.deployments = [...two.deployments!, ...other.deployments!];
+    two.replicaSets = [...two.replicaSets!, ...other.replicaSets!];
+    two.pods = [...two.pods!, ...other.pods!];
+    const once = await planWith(two, CRASH_ONLY, advisor(server.baseURL, 0.5));
+    expect(scanSnapshot(two, NOW).filter((f) => f.type === 'OOMKilled')).toHaveLength(2);
+    expect(server.chatRequests).toHaveLength(1);
+    expect(once.skipped.filter((s) => s.ruleId === 'model').map((s) => s.reason)).toEqual([
+      expect.stringMatching(/^model unavailable/),
+      expect.stringMatching(/^model not asked: unavailable earlier in this plan/),
+    ]);
   });
 
   it('in shadow mode or under the kill switch a model proposal is capped like any rule', async () => {

@@ -58,18 +58,27 @@ export async function planRepairsWithModel(
   const ctx = planContext(snapshot, policy, now, history);
   const plan: RepairPlan = { actions: [], skipped: [] };
   let calls = 0;
+  // After one call finds the model down or too slow, the rest of this plan does without it: a scan waits at most
+  // one timeout, not one per finding.
+  let down: string | undefined;
   for (const finding of findings) {
     const before = plan.actions.length;
     const applied = planFinding(finding, rules.rules, ctx, plan);
     const candidates = applied ? ruleCandidates(finding, rules.rules, ctx, plan.actions.slice(0, before)) : [];
     if (applied && candidates.length < 2) continue;
-    if (calls >= options.maxCalls) {
-      skip(plan, finding, `model not asked: ${options.maxCalls} calls per plan spent; rules alone`);
+    const notAsked = down
+      ? `model not asked: unavailable earlier in this plan (${down}); rules alone`
+      : calls >= options.maxCalls
+        ? `model not asked: ${options.maxCalls} calls per plan spent; rules alone`
+        : undefined;
+    if (notAsked) {
+      skip(plan, finding, notAsked);
       continue;
     }
     calls++;
-    if (applied) await choose(finding, candidates, before, plan, options);
-    else await propose(finding, ctx, plan, options);
+    down = applied
+      ? await choose(finding, candidates, before, plan, options)
+      : await propose(finding, ctx, plan, options);
   }
   return plan;
 }
@@ -110,12 +119,12 @@ async function choose(
   before: number,
   plan: RepairPlan,
   options: ModelPlanOptions,
-): Promise<void> {
+): Promise<string | undefined> {
   const advice = await options.advisor.choose(finding, candidates);
   if (advice.status !== 'ok') {
     const why = unavailable(advice) ? `model unavailable (${advice.reason})` : `model reply rejected (${advice.reason})`;
     skip(plan, finding, `${why}: the rules' order decides`);
-    return;
+    return unavailable(advice) ? advice.reason : undefined;
   }
   const chosen = candidates[advice.value.index]!;
   // The rules' acting pick for this finding gives way to the model's; notifications stay.
@@ -132,6 +141,7 @@ async function choose(
     };
     if (!alreadyPlanned(plan.actions, action)) plan.actions.push(action);
   }
+  return undefined;
 }
 
 async function propose(
@@ -139,15 +149,15 @@ async function propose(
   ctx: PlanContext,
   plan: RepairPlan,
   options: ModelPlanOptions,
-): Promise<void> {
+): Promise<string | undefined> {
   const advice = await options.advisor.propose(finding);
   if (advice.status === 'unavailable') {
     skip(plan, finding, `model unavailable (${advice.reason}): no rule applies, nothing planned`);
-    return;
+    return advice.reason;
   }
   if (advice.status === 'invalid') {
     notifyInstead(finding, ctx, plan, advice.exchange, `model proposal rejected: ${advice.reason}`);
-    return;
+    return undefined;
   }
   const { action: spec, why } = advice.value;
   const rule = ruleSchema.parse({
@@ -161,7 +171,7 @@ async function propose(
   if (!allowed?.length) {
     const reason = refusals.join('; ') || 'nothing to act on';
     notifyInstead(finding, ctx, plan, advice.exchange, `model proposal ${spec.type} refused by policy: ${reason}`);
-    return;
+    return undefined;
   }
   for (const a of allowed) {
     if (alreadyPlanned(plan.actions, a)) continue;
@@ -172,6 +182,7 @@ async function propose(
       reason: `model ${advice.exchange.chatModel} proposed ${a.type}${why ? ` (${why})` : ''}: ${finding.message}`,
     });
   }
+  return undefined;
 }
 
 /** A proposal that failed the schema or the policies: tell a person, with the reason, and keep the hashes. */
