@@ -4,6 +4,7 @@ import { cloudOpsApiRef, type CloudOpsApi } from '../api/CloudOpsApi';
 import type { ForecastResponse } from '../api/types';
 import { ForecastCard } from './ForecastCard';
 import { ForecastChart, forecastRows } from './ForecastChart';
+import { backtestRows, meanMase } from './ForecastBacktestChart';
 
 const T0 = 1_700_000_000;
 
@@ -86,5 +87,40 @@ describe('forecastRows', () => {
     expect(rows[12]).toEqual({ t: T0, history: 64, forecast: 64, band: [64, 64] });
     expect(rows[14]).toEqual({ t: T0 + 600, forecast: 80, band: [70, 90], replicas: 3 });
     expect(rows.map((r) => r.t)).toEqual([...rows.map((r) => r.t)].sort((a, b) => a - b));
+  });
+});
+
+describe('backtestRows', () => {
+  const m = (horizon: number, mase: number | null) => ({
+    horizon,
+    n: 10,
+    mae: null,
+    rmse: null,
+    mase,
+    smape: null,
+    coverage: null,
+  });
+  const result = {
+    seriesKey: 'shop/cart/request_rate',
+    chosen: 'holt_winters',
+    reason: '',
+    testStart: 0,
+    end: 1,
+    scale: 1,
+    predictMsPerOrigin: 0.1,
+    models: { naive: [m(1, 0.5), m(2, 1.5)], holt_winters: [m(1, 0.25), m(2, null)] },
+  };
+
+  it('puts horizons in minutes ahead, one MASE column per model, leaving out unscored horizons', () => {
+    expect(backtestRows(result, 300)).toEqual([
+      { minutes: 5, naive: 0.5, holt_winters: 0.25 },
+      { minutes: 10, naive: 1.5 },
+    ]);
+  });
+
+  it('averages MASE over the scored horizons only', () => {
+    expect(meanMase(result.models.naive)).toBe(1);
+    expect(meanMase(result.models.holt_winters)).toBe(0.25);
+    expect(meanMase([m(1, null)])).toBeNull();
   });
 });

@@ -98,4 +98,21 @@ describe('RcaCard on a real engine', () => {
     expect(within(table).getAllByText(result.candidates[0]!.faultType).length).toBeGreaterThan(0);
     expect(await seriousAxeViolations(container)).toEqual([]);
   });
+
+  it('says no cause was found, and what to try, when the service shows no anomaly', async () => {
+    // ads is called by frontend only: the latency fault on payment does not reach it.
+    await renderInTestApp(
+      <TestApiProvider apis={[[cloudOpsApiRef, engine.client]]}>
+        <RcaCard service="ads" namespace="shop" />
+      </TestApiProvider>,
+    );
+    fireEvent.click(await screen.findByTestId(rcaCardTestIds.run, {}, { timeout: 30_000 }));
+    const none = await screen.findByTestId(rcaCardTestIds.noCause, {}, { timeout: 120_000 });
+    expect(none.textContent).toMatch(/^No likely cause found in this window: ads shows no anomaly/);
+    const result = await latestRca();
+    expect(result.target?.service).toBe('ads');
+    expect(result.candidates).toEqual([]);
+    expect(screen.queryByTestId(serviceGraphTestIds.graph)).toBeNull();
+    expect(screen.getByTestId(rcaCardTestIds.narrative).textContent).toBe(result.narrative);
+  });
 });
