@@ -10,6 +10,7 @@ import {
   createJob,
   rolloutMissingReference,
 } from './controller/configFaults.js';
+import { createCronJob, createDaemonSet, createStatefulSet } from './controller/createWorkloads.js';
 import { createRandom, uuidFrom } from './controller/random.js';
 import { FaultLedger } from './faults.js';
 import { seedShop } from './controller/seedShop.js';
@@ -129,6 +130,26 @@ export class SimulatedCluster {
   /** Creates a Job whose pods succeed, fail (exit 1) or are OOMKilled; a failing one ends BackoffLimitExceeded. */
   createJob(namespace: string, name: string, outcome: 'succeed' | 'fail' | 'oom', backoffLimit = 1): void {
     createJob(this.store, namespace, name, outcome, backoffLimit);
+  }
+
+  /** Creates a StatefulSet `<name>-0…` (OrderedReady, RollingUpdate) with its headless Service. */
+  createStatefulSet(namespace: string, name: string, replicas = 3): void {
+    createStatefulSet(this.store, namespace, name, replicas);
+  }
+
+  /** Creates a DaemonSet that runs one pod on every node. */
+  createDaemonSet(namespace: string, name: string): void {
+    createDaemonSet(this.store, namespace, name);
+  }
+
+  /** Creates a CronJob (UTC five-field schedule) whose runs succeed, fail or are OOMKilled. */
+  createCronJob(
+    namespace: string,
+    name: string,
+    schedule: string,
+    outcome: 'succeed' | 'fail' | 'oom',
+  ): void {
+    createCronJob(this.store, namespace, name, schedule, outcome);
   }
 
   /** A KubeConfig whose current context (`simulated`) points at this server. */

@@ -92,20 +92,34 @@ export class KubernetesActuator implements ClusterActuator {
         optional(() => (all ? core.listSecretForAllNamespaces() : core.listNamespacedSecret(ns))),
         optional(() => (all ? batch.listJobForAllNamespaces() : batch.listNamespacedJob(ns))),
         optional(() => (all ? batch.listCronJobForAllNamespaces() : batch.listNamespacedCronJob(ns))),
+        // StatefulSet and DaemonSet history: what a rollback of one of them goes back to.
+        optional(() =>
+          all ? apps.listControllerRevisionForAllNamespaces() : apps.listNamespacedControllerRevision(ns),
+        ),
       ]),
     );
     const [deployments, replicaSets, statefulSets, daemonSets, pods, horizontalPodAutoscalers, nodes] = lists;
-    const [events, services, endpoints, persistentVolumeClaims, configMaps, secrets, jobs, cronJobs] =
-      lists.slice(7) as [
-        ClusterSnapshot['events'],
-        ClusterSnapshot['services'],
-        ClusterSnapshot['endpoints'],
-        ClusterSnapshot['persistentVolumeClaims'],
-        ClusterSnapshot['configMaps'],
-        NonNullable<ClusterSnapshot['secrets']>,
-        ClusterSnapshot['jobs'],
-        ClusterSnapshot['cronJobs'],
-      ];
+    const [
+      events,
+      services,
+      endpoints,
+      persistentVolumeClaims,
+      configMaps,
+      secrets,
+      jobs,
+      cronJobs,
+      controllerRevisions,
+    ] = lists.slice(7) as [
+      ClusterSnapshot['events'],
+      ClusterSnapshot['services'],
+      ClusterSnapshot['endpoints'],
+      ClusterSnapshot['persistentVolumeClaims'],
+      ClusterSnapshot['configMaps'],
+      NonNullable<ClusterSnapshot['secrets']>,
+      ClusterSnapshot['jobs'],
+      ClusterSnapshot['cronJobs'],
+      ClusterSnapshot['controllerRevisions'],
+    ];
     return {
       deployments,
       replicaSets,
@@ -126,6 +140,7 @@ export class KubernetesActuator implements ClusterActuator {
       })),
       jobs,
       cronJobs,
+      controllerRevisions,
     } as ClusterSnapshot;
   }
 
@@ -177,7 +192,9 @@ export class KubernetesActuator implements ClusterActuator {
         kind: 'Eviction',
         metadata: { name: ref.name, namespace: ref.namespace },
         deleteOptions: {
-          ...(request.gracePeriodSeconds !== undefined ? { gracePeriodSeconds: request.gracePeriodSeconds } : {}),
+          ...(request.gracePeriodSeconds !== undefined
+            ? { gracePeriodSeconds: request.gracePeriodSeconds }
+            : {}),
           ...(request.uid ? { preconditions: { uid: request.uid } } : {}),
         },
       },

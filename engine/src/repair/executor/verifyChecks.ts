@@ -1,4 +1,11 @@
-import type { V1Deployment, V1Node, V1Pod, V2HorizontalPodAutoscaler } from '@kubernetes/client-node';
+import type {
+  V1DaemonSet,
+  V1Deployment,
+  V1Node,
+  V1Pod,
+  V1StatefulSet,
+  V2HorizontalPodAutoscaler,
+} from '@kubernetes/client-node';
 import { findObject, isEvicted, podsOfWorkload } from '../actions/snapshotLookup.js';
 import type { ClusterSnapshot, ObjectRef, VerifySpec } from '../types.js';
 import type { ActionRecord, CheckResult } from './ActionRecord.js';
@@ -35,6 +42,7 @@ export function readyPods(snapshot: ClusterSnapshot, workload: ObjectRef | undef
 const CHECKS: Record<KubernetesCheck, (snapshot: ClusterSnapshot, record: ActionRecord) => CheckResult> = {
   deploymentAvailable(snapshot, record) {
     const ref = healthWorkload(record, snapshot);
+    if (ref && ref.kind !== 'Deployment') return workloadRolledOut(snapshot, ref);
     const d = ref && safeFind<V1Deployment>(snapshot, ref);
     const want = d?.spec?.replicas ?? 1;
     const s = d?.status ?? {};
@@ -122,6 +130,38 @@ export function kubernetesChecks(snapshot: ClusterSnapshot, record: ActionRecord
     });
   }
   return results;
+}
+
+/**
+ * deploymentAvailable for the other workload kinds, from the status their controllers keep: a StatefulSet has every
+ * replica Ready on the update revision (currentRevision caught up), a DaemonSet every scheduled daemon Ready and updated.
+ */
+function workloadRolledOut(snapshot: ClusterSnapshot, ref: ObjectRef): CheckResult {
+  if (ref.kind === 'StatefulSet') {
+    const s = safeFind<V1StatefulSet>(snapshot, ref);
+    const want = s?.spec?.replicas ?? 1;
+    const st = s?.status;
+    const ok =
+      Boolean(s) &&
+      st?.readyReplicas === want &&
+      st?.updatedReplicas === want &&
+      st?.replicas === want &&
+      st?.currentRevision === st?.updateRevision;
+    return {
+      check: 'deploymentAvailable',
+      ok,
+      detail: `${st?.readyReplicas ?? 0}/${want} ready, ${st?.updatedReplicas ?? 0} on ${st?.updateRevision ?? '?'}`,
+    };
+  }
+  const d = safeFind<V1DaemonSet>(snapshot, ref);
+  const st = d?.status;
+  const want = st?.desiredNumberScheduled ?? 0;
+  const ok = Boolean(d) && st?.numberReady === want && st?.updatedNumberScheduled === want;
+  return {
+    check: 'deploymentAvailable',
+    ok,
+    detail: `${st?.numberReady ?? 0}/${want} ready, ${st?.updatedNumberScheduled ?? 0} updated`,
+  };
 }
 
 function safeFind<T>(snapshot: ClusterSnapshot, ref: ObjectRef): T | undefined {

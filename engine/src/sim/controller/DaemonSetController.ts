@@ -57,7 +57,7 @@ export class DaemonSetController {
         if (!wanted.some((n) => n.metadata.name === nodeOf(pod)) && !isTerminating(pod))
           this.deletePod(ctx, ds, pod);
       }
-      if (spec.updateStrategy?.type !== 'OnDelete') this.rollOut(ctx, ds, spec, hash, owned);
+      if (spec.updateStrategy?.type !== 'OnDelete') this.rollOut(ctx, ds, spec, hash, owned, wanted.length);
       this.updateStatus(ctx, ds, hash, wanted.length, owned);
     }
   }
@@ -68,12 +68,14 @@ export class DaemonSetController {
     spec: DaemonSpec,
     hash: string,
     owned: KubeObject[],
+    desired: number,
   ): void {
     const live = owned.filter((p) => !isTerminating(p));
     const old = live.filter((p) => p.metadata.labels?.[REVISION_HASH] !== hash);
     for (const pod of old.filter((p) => !isPodReady(p))) this.deletePod(ctx, ds, pod);
     const maxUnavailable = Number(spec.updateStrategy?.rollingUpdate?.maxUnavailable ?? 1) || 1;
-    let budget = maxUnavailable - (owned.length - live.filter(isPodReady).length);
+    // Unavailable counts against the nodes that should run a daemon: a pod created this tick is not Ready yet.
+    let budget = maxUnavailable - (desired - live.filter(isPodReady).length);
     for (const pod of old.filter(isPodReady)) {
       if (budget-- <= 0) break;
       this.deletePod(ctx, ds, pod);

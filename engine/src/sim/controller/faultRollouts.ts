@@ -1,6 +1,7 @@
 import { clone, type KubeObject } from '../apiserver/KubeObject.js';
 import type { Fault } from '../faults.js';
 import { DEPLOYMENTS, type ControllerContext } from './ControllerContext.js';
+import { STATEFUL_SETS } from './StatefulSetController.js';
 
 /** Memory request that fits on no simulated node, the usual cause of "Insufficient memory". */
 export const UNSCHEDULABLE_MEMORY_REQUEST = '48Gi';
@@ -36,7 +37,7 @@ export class FaultRollouts {
   }
 
   private apply(ctx: ControllerContext, fault: Fault): void {
-    const deployment = ctx.store.get(DEPLOYMENTS, fault.namespace, fault.service);
+    const [key, deployment] = workloadOf(ctx, fault);
     if (!deployment) return;
     const next = clone(deployment);
     const template = (next['spec'] as { template: { spec: { containers: Array<Record<string, unknown>> } } })
@@ -67,7 +68,7 @@ export class FaultRollouts {
       reverted: false,
     });
     bumpGeneration(next, deployment);
-    ctx.store.update(DEPLOYMENTS, next);
+    ctx.store.update(key, next);
     ctx.rolloutTimes.set(
       `${fault.namespace}/${fault.service}`,
       new Date(fault.startedAt * 1000).toISOString(),
@@ -76,7 +77,7 @@ export class FaultRollouts {
 
   private revert(ctx: ControllerContext, fault: Fault, state: Applied): void {
     state.reverted = true;
-    const deployment = ctx.store.get(DEPLOYMENTS, fault.namespace, fault.service);
+    const [key, deployment] = workloadOf(ctx, fault);
     if (!deployment) return;
     const template = (deployment['spec'] as { template: unknown }).template;
     if (!JSON.stringify(template).includes(state.needle)) return;
@@ -87,7 +88,7 @@ export class FaultRollouts {
       'kubernetes.io/change-cause': `rollback ${fault.service} after ${fault.type}`,
     };
     bumpGeneration(next, deployment);
-    ctx.store.update(DEPLOYMENTS, next);
+    ctx.store.update(key, next);
     ctx.events.record(
       next,
       'Normal',
@@ -98,6 +99,13 @@ export class FaultRollouts {
       },
     );
   }
+}
+
+/** The workload a rollout fault changes: the service's Deployment, else a StatefulSet of that name. */
+function workloadOf(ctx: ControllerContext, fault: Fault): [string, KubeObject | undefined] {
+  const deployment = ctx.store.get(DEPLOYMENTS, fault.namespace, fault.service);
+  if (deployment) return [DEPLOYMENTS, deployment];
+  return [STATEFUL_SETS, ctx.store.get(STATEFUL_SETS, fault.namespace, fault.service)];
 }
 
 function bumpGeneration(next: KubeObject, current: KubeObject): void {
