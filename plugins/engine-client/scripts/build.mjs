@@ -4,19 +4,30 @@
 // dist/cjs, whose package.json says `"type": "commonjs"` so Node and TypeScript read those .js/.d.ts files as CJS.
 // It is also the package's `prepare` script, which npm runs for workspace links on `npm ci`, so the engine (which
 // imports this package at run time) works from source straight after an install.
+// Built beside dist/ and swapped in at the end: an engine running meanwhile never finds dist/ half written.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
+const staging = join(root, `.dist-${process.pid}`);
 
-rmSync(join(root, 'dist'), { recursive: true, force: true });
-for (const config of ['tsconfig.esm.json', 'tsconfig.cjs.json']) {
-  const result = spawnSync(process.execPath, [tsc, '-p', join(root, config)], { stdio: 'inherit' });
-  if (result.status !== 0) process.exit(result.status ?? 1);
+try {
+  for (const [config, folder] of [
+    ['tsconfig.esm.json', 'esm'],
+    ['tsconfig.cjs.json', 'cjs'],
+  ]) {
+    const args = [tsc, '-p', join(root, config), '--outDir', join(staging, folder)];
+    const result = spawnSync(process.execPath, args, { stdio: 'inherit' });
+    if (result.status !== 0) throw new Error(`tsc -p ${config} failed`);
+  }
+  mkdirSync(join(staging, 'cjs'), { recursive: true });
+  writeFileSync(join(staging, 'cjs', 'package.json'), '{ "type": "commonjs" }\n');
+  rmSync(join(root, 'dist'), { recursive: true, force: true });
+  renameSync(staging, join(root, 'dist'));
+} finally {
+  rmSync(staging, { recursive: true, force: true });
 }
-mkdirSync(join(root, 'dist', 'cjs'), { recursive: true });
-writeFileSync(join(root, 'dist', 'cjs', 'package.json'), '{ "type": "commonjs" }\n');
