@@ -3,8 +3,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import type { CliContext } from '../CliContext.js';
-import { startServer } from '../../server/startServer.js';
-import { createLogger } from '../../engine.js';
 
 export function registerServe(program: Command, cli: CliContext): void {
   program
@@ -13,12 +11,14 @@ export function registerServe(program: Command, cli: CliContext): void {
     .option('--port <port>', 'listen port (overrides server.port)')
     .option('--host <host>', 'listen address (overrides server.host)')
     .action(async (options: { port?: string; host?: string }) => {
-      const config = cli.loadConfig({
+      const config = await cli.loadConfig({
         server: {
           ...(options.port !== undefined ? { port: options.port } : {}),
           ...(options.host ? { host: options.host } : {}),
         },
       });
+      // Loaded here so the other commands do not pay for the server's modules at start-up.
+      const [{ startServer }, { createLogger }] = await Promise.all([import('../../server/startServer.js'), import('../../engine.js')]);
       const logger = createLogger(config, { pretty: process.stdout.isTTY });
       const server = await startServer({ config, logger, scheduleDemoFaults: true });
       const kube = server.engine.demo ? writeKubeconfig(server.engine.demo.cluster) : undefined;
