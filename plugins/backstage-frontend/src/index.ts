@@ -5,6 +5,7 @@
  */
 export { aiCloudOpsPlugin, EntityCloudOpsContent } from './plugin';
 export { isCloudOpsAvailable, serviceOf } from './isCloudOpsAvailable';
+export { aiCloudOpsTranslationRef, aiCloudOpsTranslations } from './translation';
 export { cloudOpsApiRef, type CloudOpsApi } from './api/CloudOpsApi';
 export { CloudOpsClient, type CloudOpsClientOptions } from './api/CloudOpsClient';
 export type * from './api/types';

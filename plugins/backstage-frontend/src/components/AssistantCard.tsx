@@ -1,10 +1,12 @@
 import { useState, type FormEvent } from 'react';
 import { InfoCard, Link, Progress, ResponseErrorPanel } from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
+import { useTranslationRef } from '@backstage/core-plugin-api/alpha';
 import Button from '@mui/material/Button';
 import TextField from '@mui/material/TextField';
 import Typography from '@mui/material/Typography';
 import { cloudOpsApiRef } from '../api/CloudOpsApi';
+import { aiCloudOpsTranslationRef } from '../translation';
 import { isUnavailable, type Answer, type Unavailable } from '../api/types';
 
 /** Stable hooks for tests (the browser test finds the card by these, not by its English labels). */
@@ -17,6 +19,7 @@ export const assistantCardTestIds = {
 
 export function AssistantCard({ service, namespace }: { service: string; namespace?: string }) {
   const api = useApi(cloudOpsApiRef);
+  const { t } = useTranslationRef(aiCloudOpsTranslationRef);
   const [question, setQuestion] = useState('');
   const [asking, setAsking] = useState(false);
   const [answer, setAnswer] = useState<Answer | Unavailable>();
@@ -37,10 +40,10 @@ export function AssistantCard({ service, namespace }: { service: string; namespa
   };
 
   return (
-    <InfoCard title="Ask about this service">
+    <InfoCard title={t('assistantCard.title')}>
       <form onSubmit={ask}>
         <TextField
-          label={`Question about ${service}`}
+          label={t('assistantCard.question', { service })}
           value={question}
           onChange={(e) => setQuestion(e.target.value)}
           fullWidth
@@ -55,7 +58,7 @@ export function AssistantCard({ service, namespace }: { service: string; namespa
           sx={{ mt: 1 }}
           data-testid={assistantCardTestIds.ask}
         >
-          Ask
+          {t('assistantCard.ask')}
         </Button>
       </form>
       {asking ? <Progress /> : null}
@@ -65,7 +68,7 @@ export function AssistantCard({ service, namespace }: { service: string; namespa
         <div data-testid={assistantCardTestIds.answer}>
           <Typography sx={{ whiteSpace: 'pre-wrap', mt: 2 }}>{answer.answer}</Typography>
           {answer.citations.length ? (
-            <ol aria-label="citations" data-testid={assistantCardTestIds.citations}>
+            <ol aria-label={t('assistantCard.citations')} data-testid={assistantCardTestIds.citations}>
               {answer.citations.map((c) => (
                 <li key={c.n} value={c.n}>
                   {c.url ? <Link to={c.url}>{c.title}</Link> : c.title}
@@ -76,7 +79,7 @@ export function AssistantCard({ service, namespace }: { service: string; namespa
             </ol>
           ) : null}
           <Typography variant="caption">
-            {answer.mode === 'model' ? 'answered by the model' : 'extracted from the knowledge base (no model)'}
+            {answer.mode === 'model' ? t('assistantCard.byModel') : t('assistantCard.extracted')}
           </Typography>
         </div>
       ) : null}

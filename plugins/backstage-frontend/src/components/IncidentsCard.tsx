@@ -1,28 +1,28 @@
 import { useState } from 'react';
 import { InfoCard, Progress, ResponseErrorPanel } from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
+import { useTranslationRef } from '@backstage/core-plugin-api/alpha';
 import Box from '@mui/material/Box';
 import Button from '@mui/material/Button';
 import Typography from '@mui/material/Typography';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { cloudOpsApiRef } from '../api/CloudOpsApi';
+import { aiCloudOpsTranslationRef, type CloudOpsT as T } from '../translation';
 import { isUnavailable, type EntityScope, type IncidentAlert, type IncidentDto } from '../api/types';
 
 /** Open incidents touching the entity's services, each alert with why it was grouped; acknowledge or resolve. */
 export function IncidentsCard({ scope }: { scope: EntityScope }) {
   const api = useApi(cloudOpsApiRef);
+  const { t } = useTranslationRef(aiCloudOpsTranslationRef);
   const { value, loading, error, retry } = useAsyncRetry(() => api.getIncidents(scope), [api, scope]);
 
   return (
-    <InfoCard title="Open incidents" subheader="grouped alerts on this entity's services">
+    <InfoCard title={t('incidentsCard.title')} subheader={t('incidentsCard.subheader')}>
       {loading && !value ? <Progress /> : null}
       {error ? <ResponseErrorPanel error={error} /> : null}
       {value && isUnavailable(value) ? <Typography>{value.message}</Typography> : null}
       {value && !isUnavailable(value) && value.length === 0 ? (
-        <Typography>
-          No open incident on {scope.names.join(', ')}. Alerts reach the engine from Alertmanager (webhook
-          receiver) or Prometheus; the engine groups those a cascade explains into one incident.
-        </Typography>
+        <Typography>{t('incidentsCard.none', { services: scope.names.join(', ') })}</Typography>
       ) : null}
       {value && !isUnavailable(value)
         ? value.map((incident) => <IncidentItem key={incident.id} incident={incident} onChanged={retry} />)
@@ -33,6 +33,7 @@ export function IncidentsCard({ scope }: { scope: EntityScope }) {
 
 function IncidentItem({ incident, onChanged }: { incident: IncidentDto; onChanged: () => void }) {
   const api = useApi(cloudOpsApiRef);
+  const { t } = useTranslationRef(aiCloudOpsTranslationRef);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<Error>();
   const names = new Map(incident.alerts.map((a) => [a.fingerprint, a.labels.alertname ?? a.fingerprint]));
@@ -51,18 +52,23 @@ function IncidentItem({ incident, onChanged }: { incident: IncidentDto; onChange
   return (
     <Box sx={{ border: 1, borderColor: 'divider', borderRadius: 1, p: 2, mt: 2 }} data-testid="incident">
       <Typography variant="subtitle1">
-        [{incident.severity}] {incident.title}
+        [{severityLabel(incident.severity, t)}] {incident.title}
       </Typography>
       <Typography variant="caption" display="block">
-        opened {new Date(incident.openedAt).toLocaleString()} · services {incident.services.join(', ')}
-        {incident.acknowledgedAt ? ` · acknowledged by ${incident.acknowledgedBy ?? '?'}` : ''}
-        {incident.rcaId ? ` · root-cause analysis ${incident.rcaId}` : ''}
+        {t('incidentsCard.opened', {
+          when: new Date(incident.openedAt).toLocaleString(),
+          services: incident.services.join(', '),
+        })}
+        {incident.acknowledgedAt
+          ? t('incidentsCard.acknowledgedBy', { who: incident.acknowledgedBy ?? '?' })
+          : ''}
+        {incident.rcaId ? t('incidentsCard.rca', { id: incident.rcaId }) : ''}
       </Typography>
       <ul>
         {incident.alerts.map((a) => (
           <li key={a.fingerprint}>
             <Typography variant="body2">
-              {a.labels.alertname ?? a.fingerprint} ({a.status}): {mergeText(a, names)}
+              {a.labels.alertname ?? a.fingerprint} ({statusLabel(a.status, t)}): {mergeText(a, names, t)}
             </Typography>
           </li>
         ))}
@@ -70,11 +76,11 @@ function IncidentItem({ incident, onChanged }: { incident: IncidentDto; onChange
       <Box sx={{ display: 'flex', gap: 1 }}>
         {!incident.acknowledgedAt ? (
           <Button variant="contained" size="small" disabled={busy} onClick={() => act('ack')}>
-            Acknowledge
+            {t('incidentsCard.acknowledge')}
           </Button>
         ) : null}
         <Button variant="outlined" size="small" disabled={busy} onClick={() => act('resolve')}>
-          Resolve
+          {t('incidentsCard.resolve')}
         </Button>
       </Box>
       {error ? <ResponseErrorPanel error={error} /> : null}
@@ -82,7 +88,23 @@ function IncidentItem({ incident, onChanged }: { incident: IncidentDto; onChange
   );
 }
 
-function mergeText(a: IncidentAlert, names: Map<string, string>): string {
-  const via = a.reason.joinedTo ? ` (with ${names.get(a.reason.joinedTo) ?? a.reason.joinedTo})` : '';
+/** Known values in the user's language; anything newer the engine sends shows as sent. */
+function severityLabel(severity: string, t: T): string {
+  if (severity === 'critical') return t('incidentsCard.severity.critical');
+  if (severity === 'warning') return t('incidentsCard.severity.warning');
+  if (severity === 'info') return t('incidentsCard.severity.info');
+  return severity;
+}
+
+function statusLabel(status: string, t: T): string {
+  if (status === 'firing') return t('incidentsCard.status.firing');
+  if (status === 'resolved') return t('incidentsCard.status.resolved');
+  return status;
+}
+
+function mergeText(a: IncidentAlert, names: Map<string, string>, t: T): string {
+  const via = a.reason.joinedTo
+    ? t('incidentsCard.joinedWith', { alert: names.get(a.reason.joinedTo) ?? a.reason.joinedTo })
+    : '';
   return `${a.reason.kind}: ${a.reason.detail}${via}`;
 }

@@ -1,0 +1,68 @@
+import {
+  createTranslationRef,
+  createTranslationResource,
+  type TranslationFunction,
+} from '@backstage/core-plugin-api/alpha';
+
+/**
+ * Every text the CloudOps tab shows, in English. What the engine sends (workload names, reasons, answers) is shown
+ * as sent. Chinese lives in ./translations/zh.ts, loaded only when a user picks 中文.
+ */
+export const aiCloudOpsMessages = {
+  health: {
+    healthy: 'healthy',
+    degraded: 'degraded',
+    unavailable: 'unavailable',
+  },
+  assistantCard: {
+    title: 'Ask about this service',
+    question: 'Question about {{service}}',
+    ask: 'Ask',
+    citations: 'citations',
+    byModel: 'answered by the model',
+    extracted: 'extracted from the knowledge base (no model)',
+  },
+  incidentsCard: {
+    title: 'Open incidents',
+    subheader: "grouped alerts on this entity's services",
+    none: 'No open incident on {{services}}. Alerts reach the engine from Alertmanager (webhook receiver) or Prometheus; the engine groups those a cascade explains into one incident.',
+    opened: 'opened {{when}} · services {{services}}',
+    acknowledgedBy: ' · acknowledged by {{who}}',
+    rca: ' · root-cause analysis {{id}}',
+    joinedWith: ' (with {{alert}})',
+    acknowledge: 'Acknowledge',
+    resolve: 'Resolve',
+    severity: {
+      critical: 'critical',
+      warning: 'warning',
+      info: 'info',
+    },
+    status: {
+      firing: 'firing',
+      resolved: 'resolved',
+    },
+  },
+} as const;
+
+export const aiCloudOpsTranslationRef = createTranslationRef({
+  id: 'plugin.aicloudops',
+  messages: aiCloudOpsMessages,
+  // Found by every app that offers 中文, with no app code: the same lazily loaded messages as the resource below.
+  translations: {
+    zh: () => import('./translations/zhMessages'),
+  },
+});
+
+/**
+ * The Chinese messages as a translation resource, for apps that list their resources explicitly
+ * (`createApp({ __experimentalTranslations: { availableLanguages: ['en', 'zh'], resources: [aiCloudOpsTranslations] } })`).
+ */
+export const aiCloudOpsTranslations = createTranslationResource({
+  ref: aiCloudOpsTranslationRef,
+  translations: {
+    zh: () => import('./translations/zh'),
+  },
+});
+
+/** The `t` of {@link aiCloudOpsTranslationRef}, for helpers that word things outside a component. */
+export type CloudOpsT = TranslationFunction<typeof aiCloudOpsTranslationRef.T>;
