@@ -43,10 +43,10 @@ async function inProject(args: string[]): Promise<string> {
 const PROBE = `Object.keys(m).sort().join(',') + ' ' + new m.EngineClient({ baseUrl: 'http://x/' }).constructor.name`;
 
 describe('@ai-cloudops/engine-client as published', () => {
-  it('has no runtime dependencies and ships only dist', () => {
+  it('has no runtime dependencies and ships only dist and its README', () => {
     expect(manifest['dependencies']).toBeUndefined();
     expect(manifest['peerDependencies']).toBeUndefined();
-    expect(readdirSync(installed).sort()).toEqual(['dist', 'package.json']);
+    expect(readdirSync(installed).sort()).toEqual(['README.md', 'dist', 'package.json']);
   });
 
   it('loads by import and by require from the exports map, with the same exports', async () => {
