@@ -3,7 +3,7 @@ import { useApi } from '@backstage/core-plugin-api';
 import { AsyncEntityProvider, catalogApiRef } from '@backstage/plugin-catalog-react';
 import type { ReactNode } from 'react';
 import { useParams } from 'react-router-dom';
-import useAsync from 'react-use/esm/useAsync';
+import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 
 /**
  * A catalog entity page: the entity read from the backend's catalog and provided to `children` (the tab), as
@@ -14,7 +14,7 @@ import useAsync from 'react-use/esm/useAsync';
 export function CatalogEntityPage({ children }: { children: ReactNode }) {
   const { namespace = 'default', kind = 'component', name = '' } = useParams();
   const catalogApi = useApi(catalogApiRef);
-  const { value: entity, loading, error, retry } = useAsync(
+  const { value: entity, loading, error, retry } = useAsyncRetry(
     () => catalogApi.getEntityByRef({ kind, namespace, name }),
     [catalogApi, kind, namespace, name],
   );
