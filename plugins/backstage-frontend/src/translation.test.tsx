@@ -9,6 +9,8 @@ import type { IncidentDto } from './api/types';
 import { AssistantCard } from './components/AssistantCard';
 import { HealthStatus } from './components/HealthStatus';
 import { IncidentsCard } from './components/IncidentsCard';
+import { RepairsCard } from './components/RepairsCard';
+import { WorkloadsCard } from './components/WorkloadsCard';
 import { aiCloudOpsMessages, aiCloudOpsTranslations } from './translation';
 import zhMessages from './translations/zhMessages';
 
@@ -40,6 +42,11 @@ const incident: IncidentDto = {
 /** The engine as the cards see it: one open incident; nothing here is under test. */
 const engine = {
   getIncidents: async () => [incident],
+  getRepairs: async () => ({ findings: [], approvals: [] }),
+  getEntityWorkloads: async () => ({
+    target: { labelSelector: 'app=cart' },
+    items: [{ cluster: 'simulated', workloads: [] }],
+  }),
 } as unknown as CloudOpsApi;
 
 let setLanguage: (language: string) => void = () => undefined;
@@ -73,6 +80,8 @@ const cards = (
   <>
     <HealthStatus health="degraded" />
     <IncidentsCard scope={{ namespace: 'shop', names: ['cart'] }} />
+    <RepairsCard scope={{ namespace: 'shop', names: ['cart'] }} />
+    <WorkloadsCard entityRef={{ kind: 'component', namespace: 'default', name: 'cart' }} />
     <AssistantCard service="cart" namespace="shop" />
   </>
 );
@@ -93,6 +102,8 @@ describe('two languages', () => {
     expect(screen.getByText('询问此服务')).toBeInTheDocument();
     expect(screen.getByRole('button', { name: '确认' })).toBeInTheDocument();
     expect(screen.getByRole('button', { name: '提问' })).toBeInTheDocument();
+    expect(screen.getByText('自动修复')).toBeInTheDocument();
+    expect(screen.getByText('没有与 app=cart 匹配的工作负载。')).toBeInTheDocument();
     expect(screen.getByText(/^\[严重\] HighLatency on cart$/)).toBeInTheDocument();
     expect(screen.getByText(/HighLatency \(触发中\): first: opened the incident/)).toBeInTheDocument();
     for (const english of ['Open incidents', 'degraded', 'Acknowledge', 'Ask about this service']) {
@@ -127,11 +138,15 @@ describe('two languages', () => {
       // Product names and Kubernetes terms stay as SREs say them; everything else is Chinese.
       const rest = zh[key]
         .replace(/\{\{\w+\}\}/g, '')
-        .replace(/\b(?:Alertmanager|Prometheus|Webhook|Pod|Deployment|OOM|CPU|MASE|UTC|curl)\b/g, '');
+        .replace(
+          /\b(?:Alertmanager|Prometheus|Webhook|Pod|Deployment|OOM|CPU|MASE|UTC|curl|repair\.maxMode|recommend)\b/g,
+          '',
+        );
       expect({
         key,
         english: /[A-Za-z]{2,}/.test(rest),
-        chinese: /[\u4e00-\u9fff\uff08-\uff1f]/.test(rest),
+        // A bare Kubernetes term (Pod) is a whole message.
+        chinese: rest.trim() === '' || /[\u4e00-\u9fff\uff08-\uff1f]/.test(rest),
       }).toEqual({
         key,
         english: false,

@@ -9,6 +9,55 @@ import {
  * as sent. Chinese lives in ./translations/zh.ts, loaded only when a user picks 中文.
  */
 export const aiCloudOpsMessages = {
+  workloadsCard: {
+    title: 'Workloads',
+    pods: 'Pods',
+    selector: 'selector {{selector}}',
+    clusterFailed: 'Could not read workloads from {{cluster}}',
+    none: 'No workloads match {{selector}}.',
+    yes: 'yes',
+    no: 'no',
+    lastReason: 'last: {{reason}}',
+    column: {
+      workload: 'Workload',
+      cluster: 'Cluster',
+      namespace: 'Namespace',
+      ready: 'Ready',
+      health: 'Health',
+      why: 'Why',
+      pod: 'Pod',
+      phase: 'Phase',
+      restarts: 'Restarts',
+      reason: 'Reason',
+    },
+  },
+  repairsCard: {
+    title: 'Repairs',
+    subheader: "findings and pending approvals of this entity's workloads",
+    noFindings:
+      "Nothing wrong found in this entity's workloads. The engine scans for crash loops, OOM kills, image pull and config errors, unschedulable or evicted pods, failing probes and stuck rollouts; findings show here with their evidence.",
+    findings: 'Findings',
+    noApprovals:
+      'No action waits for approval. Rules in approve mode put their actions here with a dry-run diff; the engine starts in shadow mode (repair.maxMode recommend) and changes nothing until its config allows more.',
+    actionOn: '{{type}} on {{target}}',
+    reason: '{{reason}} (finding {{finding}}, rule {{rule}})',
+    expires: 'expires {{when}}',
+    dryRun: 'Dry run:',
+    passed: 'passed',
+    failed: 'failed',
+    failedWith: 'failed: {{error}}',
+    notRun: 'not run yet',
+    comment: 'Comment',
+    approve: 'Approve',
+    reject: 'Reject',
+    none: '(none)',
+    column: {
+      type: 'Type',
+      object: 'Object',
+      since: 'Since',
+      evidence: 'Evidence',
+    },
+  },
   health: {
     healthy: 'healthy',
     degraded: 'degraded',

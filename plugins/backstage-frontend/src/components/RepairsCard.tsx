@@ -1,21 +1,23 @@
 import { useState } from 'react';
 import { InfoCard, Progress, ResponseErrorPanel, Table, type TableColumn } from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
+import { useTranslationRef } from '@backstage/core-plugin-api/alpha';
 import Box from '@mui/material/Box';
 import Button from '@mui/material/Button';
 import TextField from '@mui/material/TextField';
 import Typography from '@mui/material/Typography';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { cloudOpsApiRef } from '../api/CloudOpsApi';
+import { aiCloudOpsTranslationRef, type CloudOpsT as T } from '../translation';
 import { isUnavailable, type EntityScope, type FindingDto, type RepairActionDto } from '../api/types';
 
 type FindingRow = FindingDto & { id: string };
 
-const findingColumns: TableColumn<FindingRow>[] = [
-  { title: 'Type', field: 'type' },
-  { title: 'Object', render: (f) => `${f.object.kind}/${f.object.name}` },
-  { title: 'Since', render: (f) => new Date(f.since).toLocaleString() },
-  { title: 'Evidence', render: (f) => evidenceSummary(f) },
+const findingColumns = (t: T): TableColumn<FindingRow>[] => [
+  { title: t('repairsCard.column.type'), field: 'type' },
+  { title: t('repairsCard.column.object'), render: (f) => `${f.object.kind}/${f.object.name}` },
+  { title: t('repairsCard.column.since'), render: (f) => new Date(f.since).toLocaleString() },
+  { title: t('repairsCard.column.evidence'), render: (f) => evidenceSummary(f) },
 ];
 
 /** The detector's message, the statuses it saw and the loudest event: enough to judge without opening the cluster. */
@@ -33,34 +35,29 @@ export function evidenceSummary(f: FindingDto): string {
 /** The entity's repair findings and the actions on its workloads that wait for an operator's decision. */
 export function RepairsCard({ scope }: { scope: EntityScope }) {
   const api = useApi(cloudOpsApiRef);
+  const { t } = useTranslationRef(aiCloudOpsTranslationRef);
   const { value, loading, error, retry } = useAsyncRetry(() => api.getRepairs(scope), [api, scope]);
 
   return (
-    <InfoCard title="Repairs" subheader="findings and pending approvals of this entity's workloads">
+    <InfoCard title={t('repairsCard.title')} subheader={t('repairsCard.subheader')}>
       {loading && !value ? <Progress /> : null}
       {error ? <ResponseErrorPanel error={error} /> : null}
       {value && isUnavailable(value) ? <Typography>{value.message}</Typography> : null}
       {value && !isUnavailable(value) ? (
         <>
           {value.findings.length === 0 ? (
-            <Typography paragraph>
-              Nothing wrong found in this entity&apos;s workloads. The engine scans for crash loops, OOM
-              kills, image pull and config errors, unschedulable or evicted pods, failing probes and stuck
-              rollouts; findings show here with their evidence.
-            </Typography>
+            <Typography paragraph>{t('repairsCard.noFindings')}</Typography>
           ) : (
             <Table<FindingRow>
-              title="Findings"
+              title={t('repairsCard.findings')}
               options={{ paging: false, search: false, padding: 'dense', draggable: false }}
-              columns={findingColumns}
+              columns={findingColumns(t)}
               data={value.findings.map((f) => ({ ...f, id: f.fingerprint }))}
             />
           )}
           {value.approvals.length === 0 ? (
             <Typography variant="body2" color="textSecondary">
-              No action waits for approval. Rules in approve mode put their actions here with a dry-run diff;
-              the engine starts in shadow mode (repair.maxMode recommend) and changes nothing until its config
-              allows more.
+              {t('repairsCard.noApprovals')}
             </Typography>
           ) : (
             value.approvals.map((a) => <ApprovalItem key={a.id} action={a} onDecided={retry} />)
@@ -73,6 +70,7 @@ export function RepairsCard({ scope }: { scope: EntityScope }) {
 
 function ApprovalItem({ action, onDecided }: { action: RepairActionDto; onDecided: () => void }) {
   const api = useApi(cloudOpsApiRef);
+  const { t } = useTranslationRef(aiCloudOpsTranslationRef);
   const [comment, setComment] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<Error>();
@@ -95,38 +93,44 @@ function ApprovalItem({ action, onDecided }: { action: RepairActionDto; onDecide
       data-testid="repair-approval"
     >
       <Typography variant="subtitle1">
-        {planned.type} on {planned.target.kind}/{planned.target.name}
+        {t('repairsCard.actionOn', {
+          type: planned.type,
+          target: `${planned.target.kind}/${planned.target.name}`,
+        })}
       </Typography>
       <Typography variant="body2">
-        {planned.reason} (finding {action.finding.type}, rule {planned.ruleId})
+        {t('repairsCard.reason', {
+          reason: planned.reason,
+          finding: action.finding.type,
+          rule: planned.ruleId,
+        })}
       </Typography>
       {action.approval ? (
         <Typography variant="caption" display="block">
-          expires {new Date(action.approval.expiresAt).toLocaleString()}
+          {t('repairsCard.expires', { when: new Date(action.approval.expiresAt).toLocaleString() })}
         </Typography>
       ) : null}
       <Typography variant="body2" sx={{ mt: 1 }}>
-        Dry run:{' '}
-        {dryRun ? (dryRun.ok ? 'passed' : `failed${dryRun.error ? `: ${dryRun.error}` : ''}`) : 'not run yet'}
+        {t('repairsCard.dryRun')} {dryRun ? dryRunText(dryRun, t) : t('repairsCard.notRun')}
       </Typography>
       {dryRun?.diff.map((d) => (
         <Typography key={d.path} variant="body2" component="div" sx={{ fontFamily: 'monospace' }}>
-          {d.path}: {show(d.before)} → {show(d.after)}
+          {d.path}: {show(d.before, t)} → {show(d.after, t)}
         </Typography>
       ))}
       <Box sx={{ display: 'flex', gap: 1, alignItems: 'center', mt: 1 }}>
         <TextField
           size="small"
-          label="Comment"
+          label={t('repairsCard.comment')}
           value={comment}
           onChange={(e) => setComment(e.target.value)}
-          inputProps={{ 'aria-label': 'Comment' }}
+          inputProps={{ 'aria-label': t('repairsCard.comment') }}
         />
         <Button variant="contained" disabled={busy || dryRun?.ok === false} onClick={() => decide('approve')}>
-          Approve
+          {t('repairsCard.approve')}
         </Button>
         <Button variant="outlined" disabled={busy} onClick={() => decide('reject')}>
-          Reject
+          {t('repairsCard.reject')}
         </Button>
       </Box>
       {error ? <ResponseErrorPanel error={error} /> : null}
@@ -134,7 +138,12 @@ function ApprovalItem({ action, onDecided }: { action: RepairActionDto; onDecide
   );
 }
 
-function show(value: unknown): string {
-  if (value === undefined) return '(none)';
+function dryRunText(dryRun: NonNullable<RepairActionDto['dryRun']>, t: T): string {
+  if (dryRun.ok) return t('repairsCard.passed');
+  return dryRun.error ? t('repairsCard.failedWith', { error: dryRun.error }) : t('repairsCard.failed');
+}
+
+function show(value: unknown, t: T): string {
+  if (value === undefined) return t('repairsCard.none');
   return typeof value === 'string' ? value : JSON.stringify(value);
 }

@@ -1,43 +1,50 @@
 import { InfoCard, Progress, ResponseErrorPanel, Table, WarningPanel, type TableColumn } from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
+import { useTranslationRef } from '@backstage/core-plugin-api/alpha';
 import type { CompoundEntityRef } from '@backstage/catalog-model';
 import Typography from '@mui/material/Typography';
 import useAsync from 'react-use/esm/useAsync';
 import { cloudOpsApiRef } from '../api/CloudOpsApi';
+import { aiCloudOpsTranslationRef, type CloudOpsT as T } from '../translation';
 import type { WorkloadHealth } from '../api/types';
 import { HealthStatus } from './HealthStatus';
 
 type WorkloadRow = WorkloadHealth & { id: string };
 type PodRow = WorkloadHealth['pods'][number] & { id: string; workload: string; cluster: string };
 
-const workloadColumns: TableColumn<WorkloadRow>[] = [
-  { title: 'Workload', render: (w) => `${w.kind}/${w.name}` },
-  { title: 'Cluster', field: 'cluster' },
-  { title: 'Namespace', field: 'namespace' },
-  { title: 'Ready', render: (w) => `${w.readyReplicas}/${w.replicas}` },
-  { title: 'Health', render: (w) => <HealthStatus health={w.health} /> },
-  { title: 'Why', render: (w) => (w.reasons.length ? w.reasons.join('; ') : '—') },
+const workloadColumns = (t: T): TableColumn<WorkloadRow>[] => [
+  { title: t('workloadsCard.column.workload'), render: (w) => `${w.kind}/${w.name}` },
+  { title: t('workloadsCard.column.cluster'), field: 'cluster' },
+  { title: t('workloadsCard.column.namespace'), field: 'namespace' },
+  { title: t('workloadsCard.column.ready'), render: (w) => `${w.readyReplicas}/${w.replicas}` },
+  { title: t('workloadsCard.column.health'), render: (w) => <HealthStatus health={w.health} /> },
+  { title: t('workloadsCard.column.why'), render: (w) => (w.reasons.length ? w.reasons.join('; ') : '—') },
 ];
 
-const podColumns: TableColumn<PodRow>[] = [
-  { title: 'Pod', field: 'name' },
-  { title: 'Workload', field: 'workload' },
-  { title: 'Phase', field: 'phase' },
-  { title: 'Ready', render: (p) => (p.ready ? 'yes' : 'no') },
-  { title: 'Restarts', field: 'restarts' },
-  { title: 'Reason', render: (p) => podReason(p) },
+const podColumns = (t: T): TableColumn<PodRow>[] => [
+  { title: t('workloadsCard.column.pod'), field: 'name' },
+  { title: t('workloadsCard.column.workload'), field: 'workload' },
+  { title: t('workloadsCard.column.phase'), field: 'phase' },
+  { title: t('workloadsCard.column.ready'), render: (p) => (p.ready ? t('workloadsCard.yes') : t('workloadsCard.no')) },
+  { title: t('workloadsCard.column.restarts'), field: 'restarts' },
+  { title: t('workloadsCard.column.reason'), render: (p) => podReason(p, t) },
 ];
 
 /** The reason a person would want to read first: the current waiting/terminated state, else the last crash. */
-function podReason(pod: WorkloadHealth['pods'][number]): string {
+function podReason(pod: WorkloadHealth['pods'][number], t: T): string {
   const reasons = pod.containers
-    .map((c) => c.reason ?? (c.lastTerminationReason ? `last: ${c.lastTerminationReason}` : undefined))
+    .map(
+      (c) =>
+        c.reason ??
+        (c.lastTerminationReason ? t('workloadsCard.lastReason', { reason: c.lastTerminationReason }) : undefined),
+    )
     .filter((r): r is string => Boolean(r));
   return reasons.length ? Array.from(new Set(reasons)).join(', ') : '—';
 }
 
 export function WorkloadsCard({ entityRef }: { entityRef: CompoundEntityRef }) {
   const api = useApi(cloudOpsApiRef);
+  const { t } = useTranslationRef(aiCloudOpsTranslationRef);
   const { value, loading, error } = useAsync(
     () => api.getEntityWorkloads(entityRef),
     [api, entityRef.kind, entityRef.namespace, entityRef.name],
@@ -55,30 +62,33 @@ export function WorkloadsCard({ entityRef }: { entityRef: CompoundEntityRef }) {
   );
 
   return (
-    <InfoCard title="Workloads" subheader={`selector ${value.target.labelSelector}`}>
+    <InfoCard
+      title={t('workloadsCard.title')}
+      subheader={t('workloadsCard.selector', { selector: value.target.labelSelector })}
+    >
       {value.items
         .filter((c) => c.error)
         .map((c) => (
           <WarningPanel
             key={c.cluster}
             severity="error"
-            title={`Could not read workloads from ${c.cluster}`}
+            title={t('workloadsCard.clusterFailed', { cluster: c.cluster })}
             message={c.error!.message}
           />
         ))}
       {workloads.length === 0 && !value.items.some((c) => c.error) ? (
-        <Typography>No workloads match {value.target.labelSelector}.</Typography>
+        <Typography>{t('workloadsCard.none', { selector: value.target.labelSelector })}</Typography>
       ) : null}
       {workloads.length > 0 ? (
         <>
           <Table<WorkloadRow>
-            title="Workloads"
+            title={t('workloadsCard.title')}
             options={{ paging: false, search: false, padding: 'dense', draggable: false }}
-            columns={workloadColumns}
+            columns={workloadColumns(t)}
             data={workloads}
           />
           <Table<PodRow>
-            title="Pods"
+            title={t('workloadsCard.pods')}
             options={{
               paging: pods.length > 20,
               pageSize: 20,
@@ -86,7 +96,7 @@ export function WorkloadsCard({ entityRef }: { entityRef: CompoundEntityRef }) {
               padding: 'dense',
               draggable: false,
             }}
-            columns={podColumns}
+            columns={podColumns(t)}
             data={pods}
           />
         </>
