@@ -9,6 +9,7 @@ import {
   createClaim,
   createJob,
   rolloutMissingReference,
+  rolloutWithReadinessGate,
 } from './controller/configFaults.js';
 import { createCronJob, createDaemonSet, createStatefulSet } from './controller/createWorkloads.js';
 import { createRandom, uuidFrom } from './controller/random.js';
@@ -115,6 +116,11 @@ export class SimulatedCluster {
     name = `${service}-settings`,
   ): void {
     rolloutMissingReference(this.store, namespace, service, kind, name);
+  }
+
+  /** Rolls the Deployment out to a revision with a readiness gate nothing satisfies: the rollout stalls (RolloutStuck). */
+  rolloutWithReadinessGate(namespace: string, service: string): void {
+    rolloutWithReadinessGate(this.store, namespace, service);
   }
 
   /** Points a Service's selector at a label no pod has, so it has no endpoints. */

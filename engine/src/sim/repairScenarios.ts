@@ -10,6 +10,7 @@ import { RuleBook, parseRuleFile } from '../repair/rules/loadRules.js';
 import type { ActionType, FindingType } from '../repair/types.js';
 import { MemoryStore } from '../store/MemoryStore.js';
 import { KubernetesLeaderLease } from '../sources/cluster/KubernetesLeaderLease.js';
+import type { FaultType } from './faults.js';
 import { SimulatedCluster } from './SimulatedCluster.js';
 
 /**
@@ -31,114 +32,144 @@ export interface RepairScenario {
   notifyOnly?: boolean;
 }
 
-export const REPAIR_SCENARIOS: RepairScenario[] = [
-  {
-    name: 'bad-rollout',
-    finding: 'CrashLoopBackOff',
-    expected: { type: 'rollback', targetKind: 'Deployment' },
-    inject: (c) => void c.ledger.inject({ type: 'bad-rollout', namespace: 'shop', service: 'payment' }),
-  },
-  {
-    name: 'image-pull-error',
-    finding: 'ImagePullBackOff',
-    expected: { type: 'rollback', targetKind: 'Deployment' },
-    inject: (c) => void c.ledger.inject({ type: 'image-pull-error', namespace: 'shop', service: 'catalog' }),
-  },
-  {
-    name: 'oom-killed',
-    finding: 'OOMKilled',
-    expected: { type: 'raise-memory-limit', targetKind: 'Deployment' },
-    inject: (c) => void c.ledger.inject({ type: 'oom-killed', namespace: 'shop', service: 'cart' }),
-  },
-  {
-    name: 'evicted-pods',
-    finding: 'Evicted',
-    expected: { type: 'delete-evicted-pods', targetKind: 'Deployment' },
-    inject: (c) => c.evictPods('shop', 'checkout', 2),
-  },
-  {
-    name: 'node-not-ready',
-    finding: 'NodeNotReady',
-    expected: { type: 'cordon-node', targetKind: 'Node' },
-    inject: (c) =>
-      void c.ledger.inject({
-        type: 'node-not-ready',
-        namespace: 'shop',
-        service: 'frontend',
-        node: 'sim-node-2',
-      }),
-  },
-  {
-    name: 'node-pressure',
-    finding: 'NodePressure',
-    expected: { type: 'cordon-node', targetKind: 'Node' },
-    inject: (c) => c.setNodePressure('sim-node-3', 'MemoryPressure', true, 0),
-  },
-  {
-    name: 'missing-configmap',
-    finding: 'CreateContainerConfigError',
-    expected: { type: 'rollback', targetKind: 'Deployment' },
-    inject: (c) => c.rolloutMissingReference('shop', 'currency', 'ConfigMap', 'currency-settings'),
-  },
-  {
-    name: 'service-no-endpoints',
-    finding: 'ServiceNoEndpoints',
-    expected: { type: 'notify', targetKind: 'Service' },
-    notifyOnly: true,
-    inject: (c) => c.breakServiceSelector('shop', 'cart'),
-  },
-  {
-    name: 'pvc-pending',
-    finding: 'PvcPending',
-    expected: { type: 'notify', targetKind: 'PersistentVolumeClaim' },
-    notifyOnly: true,
-    inject: (c) => c.createClaim('shop', 'orders-data', 'fast-ssd'),
-  },
-  {
-    name: 'hpa-at-max',
-    finding: 'HpaAtMax',
-    expected: { type: 'raise-hpa-max', targetKind: 'HorizontalPodAutoscaler' },
-    inject: (c) => void c.ledger.inject({ type: 'cpu-hog', namespace: 'shop', service: 'frontend' }),
-  },
-  {
-    name: 'unschedulable',
-    finding: 'Unschedulable',
-    expected: { type: 'notify', targetKind: 'Deployment' },
-    notifyOnly: true,
-    inject: (c) =>
-      void c.ledger.inject({ type: 'unschedulable', namespace: 'shop', service: 'recommendation' }),
-  },
-  {
-    name: 'probe-failing',
-    finding: 'ProbeFailing',
-    expected: { type: 'notify', targetKind: 'Deployment' },
-    notifyOnly: true,
-    inject: (c) =>
-      void c.ledger.inject({ type: 'failing-readiness', namespace: 'shop', service: 'shipping' }),
-  },
-  {
-    name: 'job-failed',
-    finding: 'JobFailed',
-    expected: { type: 'notify', targetKind: 'Job' },
-    notifyOnly: true,
-    inject: (c) => c.createJob('shop', 'nightly-report', 'fail', 1),
-  },
-  {
-    name: 'oom-killed, wrong action (rollout-restart)',
-    finding: 'OOMKilled',
-    expected: { type: 'rollout-restart', targetKind: 'Deployment' },
+type Inject = RepairScenario['inject'];
+type Extra = Pick<RepairScenario, 'rules' | 'wrong' | 'notifyOnly'>;
+
+/** One row of the table: the fault, the finding it must raise, and the action (on which kind) that fixes it. */
+const scenario = (
+  name: string,
+  finding: FindingType,
+  [type, targetKind]: [ActionType, string],
+  inject: Inject,
+  extra: Extra = {},
+): RepairScenario => ({ name, finding, expected: { type, targetKind }, inject, ...extra });
+
+/** A fault from the ledger on one shop service (the controllers turn it into Kubernetes state). */
+const fault =
+  (type: FaultType, service: string, node?: string): Inject =>
+  (c) =>
+    void c.ledger.inject({ type, namespace: 'shop', service, ...(node ? { node } : {}) });
+
+/** A rule file that answers `finding` with the wrong `action`, in auto mode: the loop must notice and undo it. */
+function wrongRule(finding: FindingType, action: ActionType): Extra {
+  return {
     wrong: true,
-    inject: (c) => void c.ledger.inject({ type: 'oom-killed', namespace: 'shop', service: 'cart' }),
     rules: `apiVersion: repair.aicloudops.io/v1
 kind: RepairRules
 rules:
-  - id: oom-restart-wrong
-    match: { types: [OOMKilled] }
-    action: { type: rollout-restart }
+  - id: ${finding.toLowerCase()}-${action}-wrong
+    match: { types: [${finding}] }
+    action: { type: ${action} }
     mode: auto
     verify: { kubernetes: [podsReady, noRecentRestarts], for: 5m, deadline: 10m }
 `,
-  },
+  };
+}
+
+/** A person must fix it: the rules only notify. */
+const NOTIFY: Extra = { notifyOnly: true };
+
+/**
+ * A StatefulSet that settles (three Ready pods, one revision), then a release whose pods crash: the rollout stalls at
+ * the highest ordinal with the older revision still serving, so rolling back (and replacing the stuck pod) fixes it.
+ */
+const statefulSetBadRollout: Inject = (c) => {
+  c.createStatefulSet('shop', 'orders-db', 3);
+  c.step(20);
+  c.ledger.inject({ type: 'bad-rollout', namespace: 'shop', service: 'orders-db' });
+};
+
+/** Each of the 14 finding types of the issue at least once, with the action a careful operator would take. */
+export const REPAIR_SCENARIOS: RepairScenario[] = [
+  scenario('bad-rollout', 'CrashLoopBackOff', ['rollback', 'Deployment'], fault('bad-rollout', 'payment')),
+  scenario(
+    'image-pull-error',
+    'ImagePullBackOff',
+    ['rollback', 'Deployment'],
+    fault('image-pull-error', 'catalog'),
+  ),
+  scenario('oom-killed', 'OOMKilled', ['raise-memory-limit', 'Deployment'], fault('oom-killed', 'cart')),
+  scenario('evicted-pods', 'Evicted', ['delete-evicted-pods', 'Deployment'], (c) =>
+    c.evictPods('shop', 'checkout', 2),
+  ),
+  scenario(
+    'node-not-ready',
+    'NodeNotReady',
+    ['cordon-node', 'Node'],
+    fault('node-not-ready', 'frontend', 'sim-node-2'),
+  ),
+  scenario('node-pressure', 'NodePressure', ['cordon-node', 'Node'], (c) =>
+    c.setNodePressure('sim-node-3', 'MemoryPressure', true, 0),
+  ),
+  scenario('missing-configmap', 'CreateContainerConfigError', ['rollback', 'Deployment'], (c) =>
+    c.rolloutMissingReference('shop', 'currency', 'ConfigMap', 'currency-settings'),
+  ),
+  scenario('rollout-stuck', 'RolloutStuck', ['rollback', 'Deployment'], (c) =>
+    c.rolloutWithReadinessGate('shop', 'ads'),
+  ),
+  scenario('statefulset-bad-rollout', 'CrashLoopBackOff', ['rollback', 'StatefulSet'], statefulSetBadRollout),
+  scenario(
+    'hpa-at-max',
+    'HpaAtMax',
+    ['raise-hpa-max', 'HorizontalPodAutoscaler'],
+    fault('cpu-hog', 'frontend'),
+  ),
+  scenario(
+    'service-no-endpoints',
+    'ServiceNoEndpoints',
+    ['notify', 'Service'],
+    (c) => c.breakServiceSelector('shop', 'cart'),
+    NOTIFY,
+  ),
+  scenario(
+    'pvc-pending',
+    'PvcPending',
+    ['notify', 'PersistentVolumeClaim'],
+    (c) => c.createClaim('shop', 'orders-data', 'fast-ssd'),
+    NOTIFY,
+  ),
+  scenario(
+    'unschedulable',
+    'Unschedulable',
+    ['notify', 'Deployment'],
+    fault('unschedulable', 'recommendation'),
+    NOTIFY,
+  ),
+  scenario(
+    'probe-failing',
+    'ProbeFailing',
+    ['notify', 'Deployment'],
+    fault('failing-readiness', 'shipping'),
+    NOTIFY,
+  ),
+  scenario(
+    'job-failed',
+    'JobFailed',
+    ['notify', 'Job'],
+    (c) => c.createJob('shop', 'nightly-report', 'fail', 1),
+    NOTIFY,
+  ),
+  scenario(
+    'cronjob-run-failed',
+    'JobFailed',
+    ['notify', 'CronJob'],
+    (c) => c.createCronJob('shop', 'invoice-export', '*/5 * * * *', 'fail'),
+    NOTIFY,
+  ),
+  scenario(
+    'oom-killed, wrong action (rollout-restart)',
+    'OOMKilled',
+    ['rollout-restart', 'Deployment'],
+    fault('oom-killed', 'cart'),
+    wrongRule('OOMKilled', 'rollout-restart'),
+  ),
+  scenario(
+    'statefulset-bad-rollout, wrong action (rollout-restart)',
+    'CrashLoopBackOff',
+    ['rollout-restart', 'StatefulSet'],
+    statefulSetBadRollout,
+    wrongRule('CrashLoopBackOff', 'rollout-restart'),
+  ),
 ];
 
 export interface ScenarioOutcome {
@@ -245,7 +276,10 @@ function outcome(
     name: scenario.name,
     detected,
     correct: Boolean(main) && others.length === 0,
-    recovered: scenario.notifyOnly ? main?.state === 'notified' : main?.state === 'verified',
+    // A notify-only scenario counts when the person was told and nothing in the cluster was changed.
+    recovered: scenario.notifyOnly
+      ? main?.state === 'notified' && !changing.some(applied)
+      : main?.state === 'verified',
     unsafe:
       others.some(applied) ||
       changing.some((a) => applied(a) && PROTECTED.includes(a.planned.target.namespace)),

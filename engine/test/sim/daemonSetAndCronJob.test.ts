@@ -105,9 +105,10 @@ describe('CronJob controller', () => {
       for (const j of (await batch.listNamespacedJob({ namespace: 'shop' })).items)
         names.add(j.metadata!.name!);
     }
-    // 12 minutes: a run at each even minute, named by minutes since the epoch.
-    const first = Math.floor(start / 60_000) + 1;
-    const even = Array.from({ length: 12 }, (_, i) => first + i).filter((m) => m % 2 === 0);
+    // Created in the minute before `start`; 12 minutes pass: a run at each even minute from start's minute on,
+    // named by minutes since the epoch.
+    const first = Math.floor(start / 60_000);
+    const even = Array.from({ length: 13 }, (_, i) => first + i).filter((m) => m % 2 === 0);
     expect([...names].sort()).toEqual(even.map((m) => `nightly-report-${m}`));
     // The clock stands still (no new run is due) while the last run finishes and the history is trimmed.
     cluster.step(12);

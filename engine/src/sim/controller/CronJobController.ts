@@ -192,11 +192,11 @@ function parseField(field: string, [min, max]: [number, number]): Set<number> {
   for (const part of field.split(',')) {
     const [range, stepText] = part.split('/');
     const step = stepText === undefined ? 1 : Number(stepText);
-    let [from, to] =
+    const [from, upTo] =
       range === '*' || range === '?' ? [min, max] : (range!.split('-').map(Number) as [number, number?]);
-    to ??= stepText === undefined ? from : max;
+    const to = upTo ?? (stepText === undefined ? from : max);
     if (![from, to, step].every(Number.isInteger) || step < 1) throw new Error(`bad cron field "${field}"`);
-    for (let v = from; v <= to!; v += step) out.add(v);
+    for (let v = from; v <= to; v += step) out.add(v);
   }
   return out;
 }

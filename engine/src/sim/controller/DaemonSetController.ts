@@ -1,4 +1,4 @@
-import { clone, type KubeObject } from '../apiserver/KubeObject.js';
+import { type KubeObject } from '../apiserver/KubeObject.js';
 import {
   NODES,
   PODS,
@@ -9,8 +9,8 @@ import {
   saveStatusIfChanged,
   type ControllerContext,
 } from './ControllerContext.js';
-import { safeSuffix } from './random.js';
-import { REVISION_HASH, ownerRef, syncRevision } from './StatefulSetController.js';
+import { createOwnedPod, markPodDeleted } from './ownedPods.js';
+import { REVISION_HASH, syncRevision } from './StatefulSetController.js';
 
 export const DAEMON_SETS = 'apps/daemonsets';
 
@@ -89,27 +89,10 @@ export class DaemonSetController {
     hash: string,
     node: string,
   ): void {
-    const podSpec = clone(spec.template.spec);
-    const tolerations = [...((podSpec['tolerations'] as unknown[]) ?? []), ...DAEMON_TOLERATIONS];
-    let name = `${ds.metadata.name}-${safeSuffix(ctx.random)}`;
-    while (ctx.store.has(PODS, ds.metadata.namespace, name))
-      name = `${ds.metadata.name}-${safeSuffix(ctx.random)}`;
-    const pod = ctx.store.create(PODS, {
-      apiVersion: 'v1',
-      kind: 'Pod',
-      metadata: {
-        name,
-        generateName: `${ds.metadata.name}-`,
-        namespace: ds.metadata.namespace,
-        labels: {
-          ...spec.template.metadata?.labels,
-          [REVISION_HASH]: hash,
-          'pod-template-generation': String(ds.metadata.generation ?? 1),
-        },
-        ownerReferences: [ownerRef(ds)],
-      },
-      spec: { ...podSpec, nodeName: node, tolerations, restartPolicy: podSpec['restartPolicy'] ?? 'Always' },
-      status: { phase: 'Pending', qosClass: 'Burstable' },
+    const tolerations = [...((spec.template.spec['tolerations'] as unknown[]) ?? []), ...DAEMON_TOLERATIONS];
+    const pod = createOwnedPod(ctx, ds, spec.template, {
+      labels: { [REVISION_HASH]: hash, 'pod-template-generation': String(ds.metadata.generation ?? 1) },
+      spec: { nodeName: node, tolerations },
     });
     ctx.events.record(ds, 'Normal', 'SuccessfulCreate', `Created pod: ${pod.metadata.name}`, {
       component: 'daemonset-controller',
@@ -117,10 +100,7 @@ export class DaemonSetController {
   }
 
   private deletePod(ctx: ControllerContext, ds: KubeObject, pod: KubeObject): void {
-    const next = clone(pod);
-    next.metadata.deletionTimestamp = ctx.now().toISOString();
-    next.metadata.deletionGracePeriodSeconds = 30;
-    ctx.store.update(PODS, next);
+    markPodDeleted(ctx, pod);
     ctx.events.record(ds, 'Normal', 'SuccessfulDelete', `Deleted pod: ${pod.metadata.name}`, {
       component: 'daemonset-controller',
     });

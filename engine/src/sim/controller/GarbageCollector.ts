@@ -1,4 +1,3 @@
-import { clone } from '../apiserver/KubeObject.js';
 import {
   DEPLOYMENTS,
   PODS,
@@ -10,6 +9,7 @@ import {
 import { CRON_JOBS } from './CronJobController.js';
 import { DAEMON_SETS } from './DaemonSetController.js';
 import { JOBS } from './JobController.js';
+import { markPodDeleted } from './ownedPods.js';
 import { CONTROLLER_REVISIONS, STATEFUL_SETS } from './StatefulSetController.js';
 
 /** Owner kinds whose dependents are collected, and where they are stored. */
@@ -34,11 +34,7 @@ export class GarbageCollector {
       for (const obj of orphaned) ctx.store.delete(dependent, obj.metadata.namespace, obj.metadata.name);
     }
     for (const pod of ctx.store.view(PODS)) {
-      if (isTerminating(pod) || !this.ownerGone(ctx, pod)) continue;
-      const next = clone(pod);
-      next.metadata.deletionTimestamp = ctx.now().toISOString();
-      next.metadata.deletionGracePeriodSeconds = 30;
-      ctx.store.update(PODS, next);
+      if (!isTerminating(pod) && this.ownerGone(ctx, pod)) markPodDeleted(ctx, pod);
     }
   }
 

@@ -238,7 +238,14 @@ export class Kubelet {
         lastState: rt.lastState,
       });
     }
-    const allReady = statuses.every((s) => s['ready'] === true);
+    const containersReady = statuses.every((s) => s['ready'] === true);
+    // Pod readiness gates: Ready also needs each gate's condition True, which only its controller sets.
+    const gates = (pod['spec'] as { readinessGates?: Array<{ conditionType: string }> }).readinessGates ?? [];
+    const conditionsNow = (status['conditions'] as Array<{ type: string; status: string }> | undefined) ?? [];
+    const missingGates = gates.filter(
+      (g) => !conditionsNow.some((c) => c.type === g.conditionType && c.status === 'True'),
+    );
+    const allReady = containersReady && missingGates.length === 0;
     const anyStarted = containers.some((c) => this.runtimes.get(this.key(pod, c.name))?.everStarted);
     status['phase'] = anyStarted ? 'Running' : 'Pending';
     status['containerStatuses'] = statuses;
@@ -247,20 +254,23 @@ export class Kubelet {
     conditions = setCondition(conditions, 'Initialized', 'True', ctx);
     const notReady = statuses.filter((s) => !s['ready']).map((s) => s['name']);
     const message = notReady.length ? `containers with unready status: [${notReady.join(' ')}]` : undefined;
+    const gateMessage = missingGates.length
+      ? `corresponding condition of pod readiness gate "${missingGates[0]!.conditionType}" does not exist.`
+      : undefined;
     conditions = setCondition(
       conditions,
       'Ready',
       allReady ? 'True' : 'False',
       ctx,
-      allReady ? undefined : 'ContainersNotReady',
-      message,
+      allReady ? undefined : containersReady ? 'ReadinessGatesNotReady' : 'ContainersNotReady',
+      containersReady ? gateMessage : message,
     );
     conditions = setCondition(
       conditions,
       'ContainersReady',
-      allReady ? 'True' : 'False',
+      containersReady ? 'True' : 'False',
       ctx,
-      allReady ? undefined : 'ContainersNotReady',
+      containersReady ? undefined : 'ContainersNotReady',
       message,
     );
     conditions = setCondition(conditions, 'PodScheduled', 'True', ctx);

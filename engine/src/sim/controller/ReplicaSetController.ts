@@ -1,4 +1,4 @@
-import { clone, type KubeObject } from '../apiserver/KubeObject.js';
+import { type KubeObject } from '../apiserver/KubeObject.js';
 import {
   PODS,
   REPLICA_SETS,
@@ -9,7 +9,7 @@ import {
   saveStatusIfChanged,
   type ControllerContext,
 } from './ControllerContext.js';
-import { safeSuffix } from './random.js';
+import { createOwnedPod, markPodDeleted } from './ownedPods.js';
 
 /**
  * ReplicaSet → Pods: creates pods from the template until the count matches, deletes the least useful extras first
@@ -26,10 +26,7 @@ export class ReplicaSetController {
       } else if (owned.length > desired) {
         const victims = [...owned].sort(deletionOrder).slice(0, owned.length - desired);
         for (const pod of victims) {
-          const next = clone(pod);
-          next.metadata.deletionTimestamp = ctx.now().toISOString();
-          next.metadata.deletionGracePeriodSeconds = 30;
-          ctx.store.update(PODS, next);
+          markPodDeleted(ctx, pod);
           ctx.events.record(rs, 'Normal', 'SuccessfulDelete', `Deleted pod: ${pod.metadata.name}`, {
             component: 'replicaset-controller',
           });
@@ -56,41 +53,9 @@ export class ReplicaSetController {
   }
 
   private createPod(ctx: ControllerContext, rs: KubeObject): KubeObject {
-    const template = (
-      rs['spec'] as {
-        template: {
-          metadata?: { labels?: Record<string, string>; annotations?: Record<string, string> };
-          spec: Record<string, unknown>;
-        };
-      }
-    ).template;
-    let name = `${rs.metadata.name}-${safeSuffix(ctx.random)}`;
-    while (ctx.store.has(PODS, rs.metadata.namespace, name))
-      name = `${rs.metadata.name}-${safeSuffix(ctx.random)}`;
-    const pod = ctx.store.create(PODS, {
-      apiVersion: 'v1',
-      kind: 'Pod',
-      metadata: {
-        name,
-        generateName: `${rs.metadata.name}-`,
-        namespace: rs.metadata.namespace,
-        labels: { ...template.metadata?.labels },
-        ...(template.metadata?.annotations ? { annotations: { ...template.metadata.annotations } } : {}),
-        ownerReferences: [
-          {
-            apiVersion: 'apps/v1',
-            kind: 'ReplicaSet',
-            name: rs.metadata.name,
-            uid: rs.metadata.uid!,
-            controller: true,
-            blockOwnerDeletion: true,
-          },
-        ],
-      },
-      spec: { ...clone(template.spec), restartPolicy: template.spec['restartPolicy'] ?? 'Always' },
-      status: { phase: 'Pending', qosClass: 'Burstable' },
-    });
-    ctx.events.record(rs, 'Normal', 'SuccessfulCreate', `Created pod: ${name}`, {
+    const template = (rs['spec'] as { template: Parameters<typeof createOwnedPod>[2] }).template;
+    const pod = createOwnedPod(ctx, rs, template);
+    ctx.events.record(rs, 'Normal', 'SuccessfulCreate', `Created pod: ${pod.metadata.name}`, {
       component: 'replicaset-controller',
     });
     return pod;

@@ -9,6 +9,7 @@ import {
   type ControllerContext,
 } from './ControllerContext.js';
 import { templateHash } from './DeploymentController.js';
+import { createOwnedPod, markPodDeleted, ownerRef } from './ownedPods.js';
 
 export const STATEFUL_SETS = 'apps/statefulsets';
 export const CONTROLLER_REVISIONS = 'apps/controllerrevisions';
@@ -50,17 +51,6 @@ export function syncRevision(ctx: ControllerContext, workload: KubeObject, templ
     data: { spec: { template: { ...clone(template), $patch: 'replace' } } },
     revision: max + 1,
   });
-}
-
-export function ownerRef(workload: KubeObject) {
-  return {
-    apiVersion: 'apps/v1',
-    kind: String(workload.kind),
-    name: workload.metadata.name,
-    uid: workload.metadata.uid!,
-    controller: true,
-    blockOwnerDeletion: true,
-  };
 }
 
 const ordinalOf = (sts: KubeObject, pod: KubeObject): number =>
@@ -132,53 +122,32 @@ export class StatefulSetController {
   ): void {
     const name = `${sts.metadata.name}-${ordinal}`;
     const serviceName = (sts['spec'] as { serviceName?: string }).serviceName;
-    ctx.store.create(PODS, {
-      apiVersion: 'v1',
-      kind: 'Pod',
-      metadata: {
-        name,
-        namespace: sts.metadata.namespace,
-        labels: {
-          ...template.metadata?.labels,
-          [REVISION_HASH]: revision,
-          'statefulset.kubernetes.io/pod-name': name,
-          'apps.kubernetes.io/pod-index': String(ordinal),
-        },
-        ...(template.metadata?.annotations ? { annotations: { ...template.metadata.annotations } } : {}),
-        ownerReferences: [ownerRef(sts)],
+    createOwnedPod(ctx, sts, template, {
+      name,
+      labels: {
+        [REVISION_HASH]: revision,
+        'statefulset.kubernetes.io/pod-name': name,
+        'apps.kubernetes.io/pod-index': String(ordinal),
       },
-      spec: {
-        ...clone(template.spec),
-        hostname: name,
-        ...(serviceName ? { subdomain: serviceName } : {}),
-        restartPolicy: template.spec['restartPolicy'] ?? 'Always',
-      },
-      status: { phase: 'Pending', qosClass: 'Burstable' },
+      spec: { hostname: name, ...(serviceName ? { subdomain: serviceName } : {}) },
     });
     ctx.events.record(
       sts,
       'Normal',
       'SuccessfulCreate',
       `create Pod ${name} in StatefulSet ${sts.metadata.name} successful`,
-      {
-        component: 'statefulset-controller',
-      },
+      { component: 'statefulset-controller' },
     );
   }
 
   private deletePod(ctx: ControllerContext, sts: KubeObject, pod: KubeObject): void {
-    const next = clone(pod);
-    next.metadata.deletionTimestamp = ctx.now().toISOString();
-    next.metadata.deletionGracePeriodSeconds = 30;
-    ctx.store.update(PODS, next);
+    markPodDeleted(ctx, pod);
     ctx.events.record(
       sts,
       'Normal',
       'SuccessfulDelete',
       `delete Pod ${pod.metadata.name} in StatefulSet ${sts.metadata.name} successful`,
-      {
-        component: 'statefulset-controller',
-      },
+      { component: 'statefulset-controller' },
     );
   }
 

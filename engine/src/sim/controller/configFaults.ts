@@ -29,6 +29,25 @@ export function rolloutMissingReference(
   store.update(DEPLOYMENTS, next);
 }
 
+/**
+ * A new revision of the Deployment with a pod readiness gate nothing will ever satisfy (say, a load balancer
+ * controller's target-health gate on a cluster without that controller): its pods run and pass their probes but never
+ * turn Ready, so the rollout stalls until its progress deadline (RolloutStuck) without crash, probe or pull errors.
+ */
+export function rolloutWithReadinessGate(store: ObjectStore, namespace: string, service: string): void {
+  const deployment = mustGet(store, DEPLOYMENTS, namespace, service);
+  const next = clone(deployment);
+  const podSpec = (next['spec'] as { template: { spec: Record<string, unknown> } }).template.spec;
+  const gate = { conditionType: `target-health.elbv2.k8s.aws/${service}` };
+  podSpec['readinessGates'] = [...((podSpec['readinessGates'] as unknown[]) ?? []), gate];
+  next.metadata.annotations = {
+    ...next.metadata.annotations,
+    'kubernetes.io/change-cause': `deploy ${service} behind the ALB target group`,
+  };
+  next.metadata.generation = (deployment.metadata.generation ?? 1) + 1;
+  store.update(DEPLOYMENTS, next);
+}
+
 /** Points a Service's selector at a label no pod carries (a typo in a deploy). */
 export function breakServiceSelector(store: ObjectStore, namespace: string, service: string): void {
   const svc = mustGet(store, SERVICES, namespace, service);
