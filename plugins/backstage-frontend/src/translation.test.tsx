@@ -139,7 +139,7 @@ describe('two languages', () => {
       const rest = zh[key]
         .replace(/\{\{\w+\}\}/g, '')
         .replace(
-          /\b(?:Alertmanager|Prometheus|Webhook|Pod|Deployment|OOM|CPU|MASE|UTC|curl|repair\.maxMode|recommend)\b/g,
+          /\b(?:Alertmanager|Prometheus|Kubernetes|Webhook|Pod|Deployment|OOM|CPU|MASE|UTC|curl|repair\.maxMode|recommend)\b/g,
           '',
         );
       expect({

@@ -9,6 +9,45 @@ import {
  * as sent. Chinese lives in ./translations/zh.ts, loaded only when a user picks 中文.
  */
 export const aiCloudOpsMessages = {
+  rcaCard: {
+    title: 'Root-cause analysis',
+    subheader: 'around {{service}}',
+    run: 'Run root-cause analysis',
+    candidates: 'Ranked candidates',
+    noCause:
+      "No likely cause found in this window: {{service}} shows no anomaly against its baseline. Run it again while the problem is visible in {{service}}'s metrics (errors, latency, restarts), or check the workloads above.",
+    jobFailed: 'root-cause analysis {{status}}: {{message}}',
+    empty: {
+      inNamespace: ' (namespace {{namespace}})',
+      what: "Ranks the services most likely to have caused a problem on {{service}}{{where}}: it compares the recent window of metrics, logs, Kubernetes events and changes with the baseline before it (the engine's {{settings}} settings), follows the service graph, and shows the candidates on the graph, shaded by score.",
+      needs:
+        "It needs a service: the entity's {{serviceAnnotation}} annotation, else {{idAnnotation}}, else its name (here {{service}}); the namespace from {{namespaceAnnotation}}; and the service's metrics in the engine's Prometheus. Sample: on the demo engine, inject a fault first ({{command}}), then run the analysis.",
+    },
+    evidence: {
+      metrics: '{{count}} metric',
+      logs: '{{count}} log pattern',
+      events: '{{count}} event',
+      changes: '{{count}} change',
+    },
+    column: {
+      service: 'Service',
+      fault: 'Fault',
+      signal: 'Signal',
+      score: 'Score',
+      evidence: 'Evidence',
+    },
+  },
+  serviceGraph: {
+    label: 'Service graph',
+    labelAround: 'Service graph around {{target}}',
+    rankScore: '#{{rank}} · score {{score}}',
+    notCandidate: 'not a candidate',
+    analysed: ' (analysed service)',
+    caption:
+      'Arrows point from caller to callee; a slow or failing callee makes its callers slow. Candidates are shaded by score (darker: more likely) and labelled with their rank and score; dashed: not a candidate.',
+    captionTarget:
+      'Arrows point from caller to callee; a slow or failing callee makes its callers slow. Candidates are shaded by score (darker: more likely) and labelled with their rank and score; {{target}} ◎ is the analysed service; dashed: not a candidate.',
+  },
   workloadsCard: {
     title: 'Workloads',
     pods: 'Pods',

@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { InfoCard, Progress, ResponseErrorPanel, Table, type TableColumn } from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
+import { useTranslationRef } from '@backstage/core-plugin-api/alpha';
 import Button from '@mui/material/Button';
 import Typography from '@mui/material/Typography';
 import {
@@ -9,6 +10,7 @@ import {
   SERVICE_ANNOTATION,
 } from '@ai-cloudops/backstage-plugin-common';
 import { cloudOpsApiRef } from '../api/CloudOpsApi';
+import { aiCloudOpsTranslationRef, type CloudOpsT as T } from '../translation';
 import {
   isUnavailable,
   type JobRecordDto,
@@ -31,28 +33,29 @@ export const rcaCardTestIds = {
 
 type CandidateRow = RcaCandidate & { id: string; rank: number };
 
-const columns: TableColumn<CandidateRow>[] = [
+const columns = (t: T): TableColumn<CandidateRow>[] => [
   { title: '#', field: 'rank' },
-  { title: 'Service', field: 'service' },
-  { title: 'Fault', field: 'faultType' },
-  { title: 'Signal', field: 'signal' },
-  { title: 'Score', render: (c) => c.score.toFixed(2) },
-  { title: 'Evidence', render: (c) => summarizeEvidence(c) },
+  { title: t('rcaCard.column.service'), field: 'service' },
+  { title: t('rcaCard.column.fault'), field: 'faultType' },
+  { title: t('rcaCard.column.signal'), field: 'signal' },
+  { title: t('rcaCard.column.score'), render: (c) => c.score.toFixed(2) },
+  { title: t('rcaCard.column.evidence'), render: (c) => summarizeEvidence(c, t) },
 ];
 
-function summarizeEvidence(candidate: RcaCandidate): string {
+function summarizeEvidence(candidate: RcaCandidate, t: T): string {
   const e = candidate.evidence;
   const parts = [
-    e.metrics.length ? `${e.metrics.length} metric` : '',
-    e.logs.length ? `${e.logs.length} log pattern` : '',
-    e.events.length ? `${e.events.length} event` : '',
-    e.changes.length ? `${e.changes.length} change` : '',
+    e.metrics.length ? t('rcaCard.evidence.metrics', { count: e.metrics.length }) : '',
+    e.logs.length ? t('rcaCard.evidence.logs', { count: e.logs.length }) : '',
+    e.events.length ? t('rcaCard.evidence.events', { count: e.events.length }) : '',
+    e.changes.length ? t('rcaCard.evidence.changes', { count: e.changes.length }) : '',
   ].filter(Boolean);
   return parts.length ? parts.join(', ') : '—';
 }
 
 export function RcaCard({ service, namespace }: { service: string; namespace?: string }) {
   const api = useApi(cloudOpsApiRef);
+  const { t } = useTranslationRef(aiCloudOpsTranslationRef);
   const [starting, setStarting] = useState(false);
   const [started, setStarted] = useState<JobRecordDto | Unavailable>();
   const [startError, setStartError] = useState<Error>();
@@ -64,7 +67,7 @@ export function RcaCard({ service, namespace }: { service: string; namespace?: s
   const error =
     startError ??
     stream.error ??
-    (job && isFinalJob(job) && job.status !== 'succeeded' ? jobError(job) : undefined);
+    (job && isFinalJob(job) && job.status !== 'succeeded' ? jobError(job, t) : undefined);
   // The job schema keeps results unknown (one store serves every kind); an RCA job's result is an RcaResult.
   const result: RcaResult | Unavailable | undefined =
     started && isUnavailable(started)
@@ -92,11 +95,11 @@ export function RcaCard({ service, namespace }: { service: string; namespace?: s
       : [];
 
   return (
-    <InfoCard title="Root-cause analysis" subheader={`around ${service}`}>
+    <InfoCard title={t('rcaCard.title')} subheader={t('rcaCard.subheader', { service })}>
       <div data-testid={rcaCardTestIds.card}>
         {!result && !running && !error ? <RcaEmptyState service={service} namespace={namespace} /> : null}
         <Button variant="contained" onClick={run} disabled={running} data-testid={rcaCardTestIds.run}>
-          Run root-cause analysis
+          {t('rcaCard.run')}
         </Button>
         {running ? (
           <>
@@ -118,9 +121,9 @@ export function RcaCard({ service, namespace }: { service: string; namespace?: s
             {candidates.length > 0 ? (
               <div data-testid={rcaCardTestIds.candidates}>
                 <Table<CandidateRow>
-                  title="Ranked candidates"
+                  title={t('rcaCard.candidates')}
                   options={{ paging: false, search: false, padding: 'dense', draggable: false }}
-                  columns={columns}
+                  columns={columns(t)}
                   data={candidates}
                 />
               </div>
@@ -139,36 +142,43 @@ export function RcaCard({ service, namespace }: { service: string; namespace?: s
 
 /** Before the first run: what the analysis does, what it reads, and a sample to try it on the demo engine. */
 function RcaEmptyState({ service, namespace }: { service: string; namespace?: string }) {
+  const { t } = useTranslationRef(aiCloudOpsTranslationRef);
+  const where = namespace ? t('rcaCard.empty.inNamespace', { namespace }) : '';
   return (
     <div data-testid={rcaCardTestIds.emptyState}>
       <Typography variant="body2" paragraph>
-        Ranks the services most likely to have caused a problem on <strong>{service}</strong>
-        {namespace ? ` (namespace ${namespace})` : ''}: it compares the recent window of metrics, logs,
-        Kubernetes events and changes with the baseline before it (the engine's <code>rca.anomaly</code>{' '}
-        settings), follows the service graph, and shows the candidates on the graph, shaded by score.
+        {t('rcaCard.empty.what', {
+          service: <strong>{service}</strong>,
+          where,
+          settings: <code>rca.anomaly</code>,
+        })}
       </Typography>
       <Typography variant="body2" paragraph>
-        It needs a service: the entity&apos;s <code>{SERVICE_ANNOTATION}</code> annotation, else{' '}
-        <code>{KUBERNETES_ID_ANNOTATION}</code>, else its name (here {service}); the namespace from{' '}
-        <code>{KUBERNETES_NAMESPACE_ANNOTATION}</code>; and the service&apos;s metrics in the engine&apos;s
-        Prometheus. Sample: on the demo engine, inject a fault first (
-        <code>{`curl -X POST $ENGINE/api/v1/demo/faults -H 'content-type: application/json' -d '{"type":"latency","service":"${service}"}'`}</code>
-        ), then run the analysis.
+        {t('rcaCard.empty.needs', {
+          service,
+          serviceAnnotation: <code>{SERVICE_ANNOTATION}</code>,
+          idAnnotation: <code>{KUBERNETES_ID_ANNOTATION}</code>,
+          namespaceAnnotation: <code>{KUBERNETES_NAMESPACE_ANNOTATION}</code>,
+          command: (
+            <code>{`curl -X POST $ENGINE/api/v1/demo/faults -H 'content-type: application/json' -d '{"type":"latency","service":"${service}"}'`}</code>
+          ),
+        })}
       </Typography>
     </div>
   );
 }
 
 function NoCause({ service }: { service: string }) {
+  const { t } = useTranslationRef(aiCloudOpsTranslationRef);
   return (
     <Typography variant="body2" paragraph data-testid={rcaCardTestIds.noCause}>
-      No likely cause found in this window: {service} shows no anomaly against its baseline. Run it again
-      while the problem is visible in {service}&apos;s metrics (errors, latency, restarts), or check the
-      workloads above.
+      {t('rcaCard.noCause', { service })}
     </Typography>
   );
 }
 
-function jobError(job: JobRecordDto): Error {
-  return new Error(`root-cause analysis ${job.status}: ${job.error?.message ?? job.message}`);
+function jobError(job: JobRecordDto, t: T): Error {
+  return new Error(
+    t('rcaCard.jobFailed', { status: job.status, message: job.error?.message ?? job.message }),
+  );
 }

@@ -1,5 +1,35 @@
 /** 简体中文. Every key of the English messages (translations/zh.ts checks that); Kubernetes and product terms kept as SREs say them. */
 const zhMessages = {
+  'rcaCard.title': '根因分析',
+  'rcaCard.subheader': '围绕 {{service}}',
+  'rcaCard.run': '运行根因分析',
+  'rcaCard.candidates': '候选根因排名',
+  'rcaCard.noCause':
+    '此时间窗口内未找到可能的根因：{{service}} 相对其基线没有异常。请在问题仍体现在 {{service}} 的指标（错误、延迟、重启）中时再次运行，或查看上方的工作负载。',
+  'rcaCard.jobFailed': '根因分析未完成（{{status}}）：{{message}}',
+  'rcaCard.empty.inNamespace': '（命名空间 {{namespace}}）',
+  'rcaCard.empty.what':
+    '对最可能导致 {{service}}{{where}} 出现问题的服务进行排序：将最近时间窗口内的指标、日志、Kubernetes 事件和变更与之前的基线进行比较（引擎的 {{settings}} 设置），沿服务拓扑追溯，并在拓扑图上按得分深浅标出候选根因。',
+  'rcaCard.empty.needs':
+    '需要一个服务：取实体的 {{serviceAnnotation}} 注解，其次是 {{idAnnotation}}，再次是实体名称（此处为 {{service}}）；命名空间取自 {{namespaceAnnotation}}；并且引擎的 Prometheus 中要有该服务的指标。示例：在演示引擎上先注入一个故障（{{command}}），再运行分析。',
+  'rcaCard.evidence.metrics': '{{count}} 个指标',
+  'rcaCard.evidence.logs': '{{count}} 个日志模式',
+  'rcaCard.evidence.events': '{{count}} 个事件',
+  'rcaCard.evidence.changes': '{{count}} 个变更',
+  'rcaCard.column.service': '服务',
+  'rcaCard.column.fault': '故障类型',
+  'rcaCard.column.signal': '信号',
+  'rcaCard.column.score': '得分',
+  'rcaCard.column.evidence': '证据',
+  'serviceGraph.label': '服务拓扑',
+  'serviceGraph.labelAround': '{{target}} 周边的服务拓扑',
+  'serviceGraph.rankScore': '第 {{rank}} 名 · 得分 {{score}}',
+  'serviceGraph.notCandidate': '非候选',
+  'serviceGraph.analysed': '（被分析的服务）',
+  'serviceGraph.caption':
+    '箭头从调用方指向被调用方；被调用方变慢或出错会拖慢其调用方。候选根因按得分着色（越深越可能），并标有排名和得分；虚线：非候选。',
+  'serviceGraph.captionTarget':
+    '箭头从调用方指向被调用方；被调用方变慢或出错会拖慢其调用方。候选根因按得分着色（越深越可能），并标有排名和得分；{{target}} ◎ 为被分析的服务；虚线：非候选。',
   'workloadsCard.title': '工作负载',
   'workloadsCard.pods': 'Pod',
   'workloadsCard.selector': '选择器 {{selector}}',
