@@ -71,11 +71,13 @@ export function OverviewPage() {
       <div data-testid={testIds.overview.container}>
         <InlineFieldRow>
           <InlineField
+            htmlFor="overview-namespace"
             label={t('overview.namespace.label', 'Namespace')}
             labelWidth={14}
             tooltip={t('overview.namespace.tooltip', 'Empty shows every namespace the engine may read')}
           >
             <Input
+              id="overview-namespace"
               data-testid={testIds.overview.namespace}
               width={24}
               value={namespace}

@@ -52,11 +52,13 @@ export function RepairsPage() {
         </p>
         <InlineFieldRow>
           <InlineField
+            htmlFor="repairs-namespace"
             label={t('repairs.namespace.label', 'Namespace')}
             labelWidth={14}
             tooltip={t('repairs.namespace.tooltip', 'Empty shows findings of every namespace repair scans')}
           >
             <Input
+              id="repairs-namespace"
               data-testid={testIds.repairs.namespace}
               width={24}
               value={draft}
@@ -347,6 +349,7 @@ function ApprovalCard({ action, onDecided }: { action: RepairActionDto; onDecide
       )}
       <div className={s.row}>
         <Input
+          aria-label={t('repairs.approval.commentLabel', 'Approval comment')}
           data-testid={testIds.repairs.comment}
           width={40}
           placeholder={t('repairs.approval.comment', 'Comment (kept in the audit log)')}

@@ -92,7 +92,7 @@ const getStyles = (theme: GrafanaTheme2) => ({
   `,
   row: css`
     display: grid;
-    grid-template-columns: 160px auto 100px;
+    grid-template-columns: 160px auto 130px;
     align-items: center;
     gap: ${theme.spacing(1)};
   `,

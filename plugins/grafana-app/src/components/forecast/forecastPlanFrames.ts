@@ -16,6 +16,7 @@ export const SERIES = {
   forecast: 'forecast',
   lower: 'interval lower',
   upper: 'interval upper',
+  /** Replicas × capacity per replica: what the plan serves at the HPA's target utilisation (it tolerates a bit more). */
   capacity: 'planned capacity',
   replicas: 'replicas',
 } as const;

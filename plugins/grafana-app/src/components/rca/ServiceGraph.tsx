@@ -126,18 +126,33 @@ function Node({ node, at, theme }: { node: GraphNode; at: { x: number; y: number
       )}
       <circle r={R - 6} fill={node.color} fillOpacity={0.25} />
       <text textAnchor="middle" dy="0.35em" fontSize={11} fill={theme.colors.text.primary}>
-        {node.score === null ? '' : node.score.toFixed(2)}
+        {node.score === null ? '' : formatScore(node.score)}
       </text>
-      <text textAnchor="middle" y={R + 15} fontSize={12} fill={theme.colors.text.primary}>
+      <text textAnchor="middle" y={R + 15} fontSize={12} fill={theme.colors.text.primary} {...halo(theme)}>
         {node.title}
       </text>
       {node.subTitle && (
-        <text textAnchor="middle" y={R + 29} fontSize={11} fill={theme.colors.text.secondary}>
+        <text textAnchor="middle" y={R + 29} fontSize={11} fill={theme.colors.text.secondary} {...halo(theme)}>
           {node.subTitle}
         </text>
       )}
     </g>
   );
+}
+
+/** Three significant digits fit inside the node (121.38 did not); the exact score is on the candidate's card. */
+function formatScore(score: number): string {
+  return score >= 100 ? score.toFixed(0) : score.toPrecision(3);
+}
+
+/** A outline in the background colour behind labels, so edges passing under a name do not strike through it. */
+function halo(theme: GrafanaTheme2) {
+  return {
+    stroke: theme.colors.background.secondary,
+    strokeWidth: 4,
+    paintOrder: 'stroke',
+    strokeLinejoin: 'round' as const,
+  };
 }
 
 function Edge(props: { layout: GraphLayout; edge: GraphEdge; marker: string; theme: GrafanaTheme2 }) {
