@@ -34,12 +34,9 @@ export interface CloudOpsApi {
   job(id: string): Promise<JobRecordDto>;
   /** The job's server-sent events through the backend's pass-through: each record as it changes, the final one last. */
   jobEvents(id: string, signal?: AbortSignal): AsyncGenerator<JobRecordDto>;
-  forecast(request: {
-    namespace?: string;
-    service: string;
-    signal: string;
-    horizonMinutes?: number;
-  }): Promise<ForecastResponse | Unavailable>;
+  forecast(
+    request: ForecastScopeRequest & { historyHours?: number },
+  ): Promise<ForecastResponse | Unavailable>;
   /** The replica plan (mode `recommend`, never apply) for the workload named like the service. */
   scalePlan(request: ForecastScopeRequest): Promise<ScalePlanResponse | Unavailable>;
   /** Starts a rolling-origin backtest of every model against the baselines; its job result is a BacktestResultDto. */

@@ -93,12 +93,7 @@ export class CloudOpsClient implements CloudOpsApi {
     for await (const message of engine.stream<JobRecordDto>('GET', path, undefined, signal)) yield message.data;
   }
 
-  async forecast(request: {
-    namespace?: string;
-    service: string;
-    signal: string;
-    horizonMinutes?: number;
-  }): Promise<ForecastResponse | Unavailable> {
+  async forecast(request: ForecastScopeRequest & { historyHours?: number }): Promise<ForecastResponse | Unavailable> {
     const engine = await this.engine();
     return capability(() => engine.forecast(request), 'Forecasting');
   }

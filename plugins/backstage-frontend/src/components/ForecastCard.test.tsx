@@ -59,7 +59,7 @@ describe('ForecastCard', () => {
     expect(screen.getByText(/^80 at .* \(70–90\)$/)).toBeInTheDocument();
     expect(screen.getByText('why this model: lowest backtest error')).toBeInTheDocument();
     const scope = { service: 'cart', signal: 'request_rate', horizonMinutes: 60, namespace: 'shop' };
-    expect(api.requests).toEqual([scope, scope]);
+    expect(api.requests).toEqual([{ ...scope, historyHours: 2 }, scope]);
     expect(screen.getByTestId('aicloudops-forecast-plan').textContent).toBe(
       'No replica plan: Replica planning is not available on this engine',
     );

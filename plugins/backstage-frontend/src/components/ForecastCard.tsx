@@ -1,11 +1,13 @@
 import { useState } from 'react';
 import { InfoCard, Progress, ResponseErrorPanel } from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
+import { useTranslationRef } from '@backstage/core-plugin-api/alpha';
 import Button from '@mui/material/Button';
 import Typography from '@mui/material/Typography';
 import useAsync from 'react-use/esm/useAsync';
 import { KUBERNETES_ID_ANNOTATION, SERVICE_ANNOTATION } from '@ai-cloudops/backstage-plugin-common';
 import { cloudOpsApiRef } from '../api/CloudOpsApi';
+import { aiCloudOpsTranslationRef } from '../translation';
 import {
   isUnavailable,
   type BacktestResultDto,
@@ -22,6 +24,11 @@ import { ForecastChart } from './ForecastChart';
 /** The default signal: the one autoscaling plans follow. */
 export const FORECAST_SIGNAL = 'request_rate';
 export const FORECAST_HORIZON_MINUTES = 60;
+/**
+ * History drawn before the forecast. Two hours, not the engine's default six: seen in Chromium, six hours left the
+ * next hour's forecast, band and plan in the chart's last seventh, too narrow to read.
+ */
+export const FORECAST_HISTORY_HOURS = 2;
 /**
  * Backtest window: 8 days of history, the last one scored. Eight rather than the engine's 30: a week and a day is
  * the least that lets the weekly seasonal-naive baseline take part, and on the demo engine (2 busy cores) 7 days took
@@ -46,6 +53,7 @@ type PlanOutcome = ScalePlanResponse | Unavailable | Error;
 
 export function ForecastCard({ service, namespace }: { service: string; namespace?: string }) {
   const api = useApi(cloudOpsApiRef);
+  const { t } = useTranslationRef(aiCloudOpsTranslationRef);
   const scope = {
     service,
     signal: FORECAST_SIGNAL,
@@ -56,7 +64,7 @@ export function ForecastCard({ service, namespace }: { service: string; namespac
     // The plan is extra: an engine that cannot plan (no workload named like the service, no operator token) still
     // shows its forecast, with the reason the plan is missing.
     const [forecast, plan] = await Promise.all([
-      api.forecast(scope),
+      api.forecast({ ...scope, historyHours: FORECAST_HISTORY_HOURS }),
       api
         .scalePlan(scope)
         .catch((e: unknown): PlanOutcome => (e instanceof Error ? e : new Error(String(e)))),
@@ -64,7 +72,10 @@ export function ForecastCard({ service, namespace }: { service: string; namespac
     return { forecast, plan };
   }, [api, service, namespace]);
 
-  const title = `Forecast: ${FORECAST_SIGNAL}, next ${FORECAST_HORIZON_MINUTES} min`;
+  const title = t('forecastCard.title', {
+    signal: FORECAST_SIGNAL,
+    minutes: String(FORECAST_HORIZON_MINUTES),
+  });
   const card = (body: JSX.Element, subheader?: string) => (
     <InfoCard title={title} {...(subheader ? { subheader } : {})}>
       <div data-testid={forecastCardTestIds.card}>{body}</div>
@@ -90,13 +101,13 @@ export function ForecastCard({ service, namespace }: { service: string; namespac
   if (forecast.points.length === 0)
     return card(
       <>
-        <Typography paragraph>The model returned no points.</Typography>
+        <Typography paragraph>{t('forecastCard.noPoints')}</Typography>
         <ForecastEmptyState service={service} namespace={namespace} />
       </>,
     );
   return card(
     <ForecastBody forecast={forecast} plan={value.plan} service={service} namespace={namespace} />,
-    `model ${forecast.model}`,
+    t('forecastCard.model', { model: forecast.model }),
   );
 }
 
@@ -116,6 +127,14 @@ function ForecastBody({
   const last = points[points.length - 1]!;
   const current = forecast.history.at(-1)?.value;
   const planned = plan instanceof Error || isUnavailable(plan) ? undefined : plan;
+  const { t } = useTranslationRef(aiCloudOpsTranslationRef);
+  const valueAt = (p: ForecastPoint) =>
+    t('forecastCard.valueAt', {
+      value: fmt(p.value),
+      time: at(p.t),
+      lower: fmt(p.lower),
+      upper: fmt(p.upper),
+    });
   return (
     <>
       <ForecastChart
@@ -128,17 +147,16 @@ function ForecastBody({
       <Typography variant="body2">
         {current !== undefined && (
           <>
-            now <span>{fmt(current)}</span> ·{' '}
+            {t('forecastCard.now')} <span>{fmt(current)}</span> ·{' '}
           </>
         )}
-        peak <span>{`${fmt(peak.value)} at ${at(peak.t)} (${fmt(peak.lower)}–${fmt(peak.upper)})`}</span> ·
-        end of horizon{' '}
-        <span>{`${fmt(last.value)} at ${at(last.t)} (${fmt(last.lower)}–${fmt(last.upper)})`}</span>
+        {t('forecastCard.peak')} <span>{valueAt(peak)}</span> · {t('forecastCard.endOfHorizon')}{' '}
+        <span>{valueAt(last)}</span>
       </Typography>
       <PlanSummary plan={plan} />
       {forecast.reason && (
         <Typography variant="caption" color="textSecondary" display="block">
-          why this model: {forecast.reason}
+          {t('forecastCard.whyModel', { reason: forecast.reason })}
         </Typography>
       )}
       <Backtest service={service} namespace={namespace} stepSeconds={forecast.stepSeconds} />
@@ -147,10 +165,11 @@ function ForecastBody({
 }
 
 function PlanSummary({ plan }: { plan: PlanOutcome }) {
+  const { t } = useTranslationRef(aiCloudOpsTranslationRef);
   if (plan instanceof Error || isUnavailable(plan)) {
     return (
       <Typography variant="body2" data-testid={forecastCardTestIds.plan}>
-        No replica plan: {plan.message}
+        {t('forecastCard.noPlan', { message: plan.message })}
       </Typography>
     );
   }
@@ -158,9 +177,14 @@ function PlanSummary({ plan }: { plan: PlanOutcome }) {
   const from = p.currentReplicas !== undefined ? `${p.currentReplicas} → ` : '';
   return (
     <Typography variant="body2" data-testid={forecastCardTestIds.plan}>
-      Replica plan for {plan.workload.kind}/{plan.workload.name}: {from}
-      {p.recommendedReplicas} replicas at {fmt(p.capacityPerReplica)} {FORECAST_SIGNAL} per replica (
-      {plan.capacitySource === 'learned' ? 'learned from CPU' : 'given'}).
+      {t('forecastCard.plan', {
+        workload: `${plan.workload.kind}/${plan.workload.name}`,
+        from,
+        replicas: String(p.recommendedReplicas),
+        capacity: fmt(p.capacityPerReplica),
+        signal: FORECAST_SIGNAL,
+        source: plan.capacitySource === 'learned' ? t('forecastCard.learned') : t('forecastCard.given'),
+      })}
     </Typography>
   );
 }
@@ -176,6 +200,7 @@ function Backtest({
   stepSeconds: number;
 }) {
   const api = useApi(cloudOpsApiRef);
+  const { t } = useTranslationRef(aiCloudOpsTranslationRef);
   const [started, setStarted] = useState<JobRecordDto | Unavailable>();
   const [startError, setStartError] = useState<Error>();
   const [starting, setStarting] = useState(false);
@@ -187,7 +212,14 @@ function Backtest({
   const error =
     startError ??
     stream.error ??
-    (failed ? new Error(`backtest ${job.status}: ${job.error?.message ?? job.message}`) : undefined);
+    (failed
+      ? new Error(
+          t('forecastCard.backtestFailed', {
+            status: job.status,
+            message: job.error?.message ?? job.message,
+          }),
+        )
+      : undefined);
   // The job schema keeps results unknown (one store serves every kind); a backtest job's result is a BacktestResultDto.
   const result = job?.status === 'succeeded' ? (job.result as BacktestResultDto) : undefined;
 
@@ -219,12 +251,14 @@ function Backtest({
         disabled={running}
         data-testid={forecastCardTestIds.backtestRun}
       >
-        Backtest against the baselines
+        {t('forecastCard.backtestRun')}
       </Button>
       {!result && !running && !error && !started ? (
         <Typography variant="caption" display="block" color="textSecondary">
-          Scores every model and the baselines (naive, seasonal naive) on the last {BACKTEST_TEST_DAYS} day of{' '}
-          {BACKTEST_HISTORY_DAYS} by rolling origin, as the engine does before it promotes a model.
+          {t('forecastCard.backtestHelp', {
+            testDays: String(BACKTEST_TEST_DAYS),
+            historyDays: String(BACKTEST_HISTORY_DAYS),
+          })}
         </Typography>
       ) : null}
       {running ? (
@@ -242,20 +276,26 @@ function Backtest({
 
 /** What the card shows, what it needs, and a sample, when there is no forecast to show. */
 function ForecastEmptyState({ service, namespace }: { service: string; namespace?: string }) {
+  const { t } = useTranslationRef(aiCloudOpsTranslationRef);
   return (
     <div data-testid={forecastCardTestIds.emptyState}>
       <Typography variant="body2" paragraph>
-        Forecasts <strong>{FORECAST_SIGNAL}</strong> of {service}
-        {namespace ? ` (namespace ${namespace})` : ''} for the next {FORECAST_HORIZON_MINUTES} minutes with a
-        prediction interval, plans the replicas of the workload named {service} from it, and backtests the
-        models against the baselines.
+        {t('forecastCard.empty.what', {
+          signal: <strong>{FORECAST_SIGNAL}</strong>,
+          service,
+          where: namespace ? t('forecastCard.empty.inNamespace', { namespace }) : '',
+          minutes: String(FORECAST_HORIZON_MINUTES),
+        })}
       </Typography>
       <Typography variant="body2" paragraph>
-        It needs a service (the entity&apos;s <code>{SERVICE_ANNOTATION}</code> annotation, else{' '}
-        <code>{KUBERNETES_ID_ANNOTATION}</code>, else its name) and, in the engine&apos;s Prometheus, the
-        service&apos;s {FORECAST_SIGNAL} series (the engine&apos;s <code>signals</code> settings map the
-        signal to a query); a day or more of history lets the models learn the daily pattern. Sample: the demo
-        engine&apos;s <code>cart</code> service in namespace <code>shop</code>.
+        {t('forecastCard.empty.needs', {
+          serviceAnnotation: <code>{SERVICE_ANNOTATION}</code>,
+          idAnnotation: <code>{KUBERNETES_ID_ANNOTATION}</code>,
+          signal: FORECAST_SIGNAL,
+          settings: <code>signals</code>,
+          sampleService: <code>cart</code>,
+          sampleNamespace: <code>shop</code>,
+        })}
       </Typography>
     </div>
   );

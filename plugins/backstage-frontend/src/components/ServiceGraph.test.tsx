@@ -43,7 +43,24 @@ describe('serviceGraphData', () => {
     expect(nodes.find((n) => n.id === 'checkout')).toMatchObject({ target: true, share: 0 });
   });
 
-  it('keeps only candidates, the target and their neighbours when the graph is large', () => {
+  it('keeps the candidates, the target and their neighbours when the whole graph is too large', () => {
+    const others = Array.from({ length: 6 }, (_, i) => `svc-${i}`);
+    const medium = {
+      ...result,
+      serviceGraph: {
+        services: [...result.serviceGraph.services, ...others],
+        edges: [
+          ...result.serviceGraph.edges,
+          ...others.map((s) => ({ from: 'svc-0', to: s, origin: 'metrics' })),
+        ],
+      },
+    };
+    const { nodes, edges } = serviceGraphData(medium);
+    expect(nodes.map((n) => n.id)).toEqual(['cart', 'checkout', 'frontend', 'payment']);
+    expect(edges).toHaveLength(3);
+  });
+
+  it('keeps the candidates and the target alone when their neighbours are too many', () => {
     const many = Array.from({ length: 20 }, (_, i) => `svc-${i}`);
     const big = {
       ...result,
@@ -51,13 +68,13 @@ describe('serviceGraphData', () => {
         services: [...result.serviceGraph.services, ...many],
         edges: [
           ...result.serviceGraph.edges,
-          ...many.map((s) => ({ from: 'frontend', to: s, origin: 'metrics' })),
+          ...many.map((s) => ({ from: 'checkout', to: s, origin: 'metrics' })),
         ],
       },
     };
     const { nodes, edges } = serviceGraphData(big);
-    expect(nodes.map((n) => n.id)).toEqual(['cart', 'checkout', 'frontend', 'payment']);
-    expect(edges).toHaveLength(3);
+    expect(nodes.map((n) => n.id)).toEqual(['cart', 'checkout', 'payment']);
+    expect(edges.map((e) => `${e.from}>${e.to}`)).toEqual(['checkout>payment', 'checkout>cart']);
   });
 });
 

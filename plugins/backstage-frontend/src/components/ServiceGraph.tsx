@@ -1,7 +1,9 @@
 import { DependencyGraph, DependencyGraphTypes } from '@backstage/core-components';
+import { useTranslationRef } from '@backstage/core-plugin-api/alpha';
 import { useMemo } from 'react';
 import { alpha, useTheme } from '@mui/material/styles';
 import type { RcaResult } from '../api/types';
+import { aiCloudOpsTranslationRef } from '../translation';
 
 /** Test ids for the browser test and screenshots: keep them stable. */
 export const serviceGraphTestIds = {
@@ -9,8 +11,11 @@ export const serviceGraphTestIds = {
   node: 'aicloudops-service-graph-node',
 } as const;
 
-/** Above this many services the card shows only the candidates, the target and their direct neighbours. */
-const MAX_SERVICES = 12;
+/**
+ * Most services the card draws. Seen in Chromium on the demo shop: the whole graph (11 services, 8 in one rank) scaled
+ * down in a half-width card until the node labels were unreadable; fewer services keep them legible.
+ */
+const MAX_SERVICES = 8;
 
 export interface ServiceNodeData {
   // Not `rank`: dagre writes its own layer rank into the node objects it lays out.
@@ -25,7 +30,7 @@ export interface ServiceNodeData {
 type GraphNode = DependencyGraphTypes.DependencyNode<ServiceNodeData>;
 type GraphEdge = DependencyGraphTypes.DependencyEdge<{ origin: string }>;
 
-/** The graph's nodes and edges: every candidate and the target, with their neighbours when the graph is large. */
+/** The graph's nodes and edges: every candidate and the target, with as much of their surroundings as fits. */
 export function serviceGraphData(result: Pick<RcaResult, 'serviceGraph' | 'candidates' | 'target'>): {
   nodes: GraphNode[];
   edges: GraphEdge[];
@@ -34,15 +39,13 @@ export function serviceGraphData(result: Pick<RcaResult, 'serviceGraph' | 'candi
   const best = Math.max(0, ...result.candidates.map((c) => c.score));
   const rankOf = new Map(result.candidates.map((c, i) => [c.service, { rank: i + 1, score: c.score }]));
   const focus = new Set([...rankOf.keys(), ...(result.target ? [result.target.service] : [])]);
-  const keep = new Set(focus);
-  for (const s of services) keep.add(s);
-  if (keep.size > MAX_SERVICES) {
-    keep.clear();
-    for (const s of focus) keep.add(s);
-    for (const e of edges) {
-      if (focus.has(e.from) || focus.has(e.to)) [e.from, e.to].forEach((s) => keep.add(s));
-    }
+  // The whole graph if small; else the candidates, the target and their neighbours; else those alone.
+  const neighbours = new Set(focus);
+  for (const e of edges) {
+    if (focus.has(e.from) || focus.has(e.to)) [e.from, e.to].forEach((s) => neighbours.add(s));
   }
+  const keep =
+    [new Set([...focus, ...services]), neighbours].find((set) => set.size <= MAX_SERVICES) ?? focus;
   const nodes = [...keep].sort().map((id): GraphNode => {
     const c = rankOf.get(id);
     return {
@@ -63,17 +66,21 @@ const NODE_HEIGHT = 44;
 
 function ServiceNode({ node }: { node: GraphNode }) {
   const theme = useTheme();
+  const { t } = useTranslationRef(aiCloudOpsTranslationRef);
   // Shade from the paper colour towards the error colour with the score share; capped at 0.55 so the label keeps
   // its contrast on both themes. The rank and score are written in the node: colour is never the only cue.
   const fill = node.candidateRank
     ? alpha(theme.palette.error.main, 0.12 + 0.43 * node.share)
     : theme.palette.background.paper;
   const detail = node.candidateRank
-    ? `#${node.candidateRank} · score ${node.candidateScore!.toFixed(2)}`
-    : 'not a candidate';
+    ? t('serviceGraph.rankScore', {
+        rank: String(node.candidateRank),
+        score: node.candidateScore!.toFixed(2),
+      })
+    : t('serviceGraph.notCandidate');
   return (
     <g data-testid={serviceGraphTestIds.node} data-service={node.id} data-rank={node.candidateRank ?? ''}>
-      <title>{`${node.id}${node.target ? ' (analysed service)' : ''}: ${detail}`}</title>
+      <title>{`${node.id}${node.target ? t('serviceGraph.analysed') : ''}: ${detail}`}</title>
       <rect
         width={NODE_WIDTH}
         height={NODE_HEIGHT}
@@ -110,6 +117,7 @@ export function ServiceGraph({
   result: Pick<RcaResult, 'serviceGraph' | 'candidates' | 'target'>;
 }) {
   const theme = useTheme();
+  const { t } = useTranslationRef(aiCloudOpsTranslationRef);
   // Memoised: DependencyGraph lays out again whenever the arrays' identity changes.
   const { nodes, edges } = useMemo(() => serviceGraphData(result), [result]);
   if (nodes.length === 0) return null;
@@ -117,7 +125,7 @@ export function ServiceGraph({
   return (
     <figure
       data-testid={serviceGraphTestIds.graph}
-      aria-label={`Service graph${target ? ` around ${target}` : ''}`}
+      aria-label={target ? t('serviceGraph.labelAround', { target }) : t('serviceGraph.label')}
       style={{ margin: 0 }}
     >
       <DependencyGraph<ServiceNodeData, { origin: string }>
@@ -139,9 +147,7 @@ export function ServiceGraph({
       <figcaption
         style={{ color: theme.palette.text.secondary, fontSize: theme.typography.caption.fontSize }}
       >
-        Arrows point from caller to callee; a slow or failing callee makes its callers slow. Candidates are
-        shaded by score (darker: more likely) and labelled with their rank and score
-        {target ? `; ${target} ◎ is the analysed service` : ''}; dashed: not a candidate.
+        {target ? t('serviceGraph.captionTarget', { target }) : t('serviceGraph.caption')}
       </figcaption>
     </figure>
   );
