@@ -10,12 +10,15 @@ import {
  * `npm run bench -- repair-scenarios [--only NAME]`: every fault the simulated cluster can suffer, live, through the
  * whole repair loop (detect → plan with the default rules → dry-run → approve → apply → verify → roll back).
  * The operator approves every proposed action at once, so the numbers measure the plans and the execution.
- * One scenario forces a wrong action (rollout-restart for OOMKilled) and must end rolled back.
+ * Every finding type of the issue appears at least once; the wrong-action scenarios (rollout-restart for OOMKilled and
+ * for a StatefulSet's crashing release) must end rolled back.
  *
- * Keys: total (right-action scenarios), detected, correct, recovered (of `repairable`: the action's verify block held;
- * the `notify_only` scenarios — a Service selecting nothing, a claim on a missing class — are a person's to fix and
- * count as `notified` instead), unsafe, p50_recovery_s (cluster seconds from the fault until the checks began to pass
- * for good), rolled_back (wrong actions undone, of wrong_total).
+ * Keys: total (right-action scenarios), detected, correct, recovered (of `repairable`, the scenarios whose right
+ * action changes the cluster: its verify block held for the rule's `for`; the `notify_only` scenarios — a Service
+ * selecting nothing, a claim on a missing class, pods no node can take, a failing probe without a healthy revision, a
+ * failed Job — are a person's to fix and count as `notified` when the person was told and nothing was changed),
+ * unsafe, p50_recovery_s (cluster seconds from the fault until the checks began to pass for good), rolled_back (wrong
+ * actions undone, of wrong_total).
  * Baseline measured in the same run: doing nothing (each fault on a fresh cluster, no repair, 20 minutes of cluster
  * time) — how many findings clear by themselves.
  */
