@@ -66,6 +66,11 @@ export interface CreateEngineOptions {
   logger?: Logger;
   /** Starts the demo's fault injection timer (the server does; the CLI's one-shot commands don't). */
   scheduleDemoFaults?: boolean;
+  /**
+   * A virtual clock (unix ms) for the simulated cluster, which then advances only by `engine.demo.cluster.step()`:
+   * benchmarks replay an hour of cluster time in seconds (rca-live).
+   */
+  clock?: () => number;
 }
 
 export function createLogger(
@@ -90,7 +95,12 @@ export async function createEngine(config: EngineConfig, options: CreateEngineOp
     const ledger = new FaultLedger();
 
     if (config.cluster.kind === 'simulated') {
-      simulated = await SimulatedCluster.start({ ledger, seedShop: true, seed: seedOf(config) });
+      simulated = await SimulatedCluster.start({
+        ledger,
+        seedShop: true,
+        seed: seedOf(config),
+        ...(options.clock ? { clock: options.clock, tickMs: 0 } : {}),
+      });
       cleanups.push(() => simulated!.stop());
       if (config.cluster.injectFaults && options.scheduleDemoFaults) {
         const scheduler = new DemoFaultScheduler({
