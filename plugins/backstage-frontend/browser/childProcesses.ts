@@ -75,7 +75,11 @@ export function startEngine(config: Record<string, unknown>, timeoutMs = 60_000)
  * CLI's file watcher, which would restart it whenever someone edits the backend's sources during the test.
  * `overrides` is one more config file on top (ports, engine URL). Resolves once the aicloudops plugin answers.
  */
-export async function startDevBackend(port: number, overrides: Record<string, unknown>, timeoutMs = 120_000): Promise<Running> {
+export async function startDevBackend(
+  port: number,
+  overrides: Record<string, unknown>,
+  timeoutMs = 120_000,
+): Promise<Running> {
   const backendDir = path.join(REPO, 'plugins/backstage-backend');
   const configDir = mkdtempSync(path.join(os.tmpdir(), 'aicloudops-backend-config-'));
   const overridesFile = path.join(configDir, 'app-config.browser-test.yaml');

@@ -18,6 +18,11 @@ import { startDevAppServer, type DevAppServer } from './devAppServer';
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const SCREENSHOTS = path.resolve(__dirname, 'screenshots');
 const AXE_SOURCE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+const DEMO_COMPONENTS = (
+  readFileSync(path.resolve(__dirname, '../../../provisioning/backstage/catalog/shop.yaml'), 'utf8').match(
+    /^kind: Component$/gm,
+  ) ?? []
+).length;
 const ENGINE_TOKEN = 'backstage-browser-test-token-0123456789';
 // The entity the tab is opened on, and the service a latency fault is injected on so the RCA has a cause to find.
 const ENTITY = { namespace: 'default', kind: 'component', name: 'payment' };
@@ -55,7 +60,9 @@ interface AxeViolation {
 async function seriousViolations(page: Page): Promise<string[]> {
   await page.addScriptTag({ content: AXE_SOURCE });
   const violations = await page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run(ctx: Document): Promise<{ violations: AxeViolation[] }> } }).axe;
+    const axe = (
+      window as unknown as { axe: { run(ctx: Document): Promise<{ violations: AxeViolation[] }> } }
+    ).axe;
     return (await axe.run(document)).violations;
   });
   return violations
@@ -84,7 +91,9 @@ function watchFirstAppearance(selectors: Record<string, string>): void {
 }
 
 /** Counts the JS and CSS the page downloads (body sizes, and gzip as a server would send them). */
-function countBundle(page: Page): () => Promise<Pick<PageMetrics, 'requests' | 'jsCssBytes' | 'jsCssGzipBytes'>> {
+function countBundle(
+  page: Page,
+): () => Promise<Pick<PageMetrics, 'requests' | 'jsCssBytes' | 'jsCssGzipBytes'>> {
   const bodies: Array<Promise<Buffer | undefined>> = [];
   page.on('response', (response) => {
     if (/\.(js|css)$/.test(new URL(response.url()).pathname)) {
@@ -144,7 +153,11 @@ describe('the Backstage dev app in Chromium against a real backend and engine', 
     const backendUrl = `http://127.0.0.1:${backendPort}`;
     backend = await startDevBackend(backendPort, {
       app: { baseUrl: app.url },
-      backend: { baseUrl: backendUrl, listen: { port: backendPort, host: '127.0.0.1' }, cors: { origin: app.url } },
+      backend: {
+        baseUrl: backendUrl,
+        listen: { port: backendPort, host: '127.0.0.1' },
+        cors: { origin: app.url },
+      },
       aicloudops: { engine: { baseUrl: engine.url, token: ENGINE_TOKEN } },
     });
     app.setConfig({ app: { title: 'AI-CloudOps dev', baseUrl: app.url }, backend: { baseUrl: backend.url } });
@@ -187,9 +200,13 @@ describe('the Backstage dev app in Chromium against a real backend and engine', 
     await page.goto(`${app.url}/`);
     await page.getByRole('button', { name: /enter/i }).click({ timeout: 60_000 });
     // Signed in once the app remembers the provider (the next page loads sign in with it silently).
-    await page.waitForFunction(() => Object.keys(localStorage).some((k) => k.includes('SignInPage')), undefined, {
-      timeout: 60_000,
-    });
+    await page.waitForFunction(
+      () => Object.keys(localStorage).some((k) => k.includes('SignInPage')),
+      undefined,
+      {
+        timeout: 60_000,
+      },
+    );
     const state = await context.storageState();
     await context.close();
     return state;
@@ -203,7 +220,12 @@ describe('the Backstage dev app in Chromium against a real backend and engine', 
   }
 
   /** Polls the backend until `check` passes (catalog ingestion and search indexing run on schedules). */
-  async function eventually<T>(what: string, read: () => Promise<T>, check: (v: T) => boolean, ms = 90_000): Promise<T> {
+  async function eventually<T>(
+    what: string,
+    read: () => Promise<T>,
+    check: (v: T) => boolean,
+    ms = 90_000,
+  ): Promise<T> {
     const deadline = Date.now() + ms;
     let last: T | undefined;
     while (Date.now() < deadline) {
@@ -220,10 +242,13 @@ describe('the Backstage dev app in Chromium against a real backend and engine', 
     const components = await eventually(
       'the demo catalog',
       async () =>
-        (await (await fetch(`${backend.url}/api/catalog/entities?filter=kind=component`, { headers: auth })).json()) as Array<{
+        (await (
+          await fetch(`${backend.url}/api/catalog/entities?filter=kind=component`, { headers: auth })
+        ).json()) as Array<{
           metadata: { name: string };
         }>,
-      (items) => items.some((e) => e.metadata.name === ENTITY.name),
+      // Every Component of the demo catalog file ingested (the catalog processes entities on its own schedule).
+      (items) => items.length === DEMO_COMPONENTS,
     );
     // The search module indexes the engine's knowledge base 10 s after start.
     await eventually(
@@ -235,7 +260,10 @@ describe('the Backstage dev app in Chromium against a real backend and engine', 
       (r) => r.results.some((hit) => hit.type === 'aicloudops-knowledge'),
     );
 
-    const context = await browser.newContext({ viewport: { width: 1400, height: 1300 }, storageState: signedIn });
+    const context = await browser.newContext({
+      viewport: { width: 1400, height: 1300 },
+      storageState: signedIn,
+    });
     const page = await newPage(context);
     await page.goto(`${app.url}/`);
     const rows = page.locator('table tbody tr');
@@ -253,7 +281,10 @@ describe('the Backstage dev app in Chromium against a real backend and engine', 
     await context.close();
 
     // The start page loaded cold by a signed-in user: its bundle and first render.
-    const cold = await browser.newContext({ viewport: { width: 1400, height: 1300 }, storageState: signedIn });
+    const cold = await browser.newContext({
+      viewport: { width: 1400, height: 1300 },
+      storageState: signedIn,
+    });
     const again = await newPage(cold);
     await again.addInitScript(watchFirstAppearance, { table: 'table tbody tr td a' });
     const counted = countBundle(again);
@@ -261,13 +292,22 @@ describe('the Backstage dev app in Chromium against a real backend and engine', 
     await again.locator('table tbody tr').first().waitFor({ timeout: 60_000 });
     await again.waitForLoadState('networkidle');
     const [fcp, firstRender] = await paintTimes(again, ['table']);
-    metrics.push({ page: 'start page (/)', ...(await counted()), firstContentfulPaintMs: fcp!, firstRenderMs: firstRender!, dataRenderedMs: firstRender! });
+    metrics.push({
+      page: 'start page (/)',
+      ...(await counted()),
+      firstContentfulPaintMs: fcp!,
+      firstRenderMs: firstRender!,
+      dataRenderedMs: firstRender!,
+    });
     await cold.close();
     expect(pageErrors).toEqual([]);
   }, 240_000);
 
   test("the entity's CloudOps tab renders its workloads and forecast chart, with no serious axe violations", async () => {
-    const context = await browser.newContext({ viewport: { width: 1400, height: 2000 }, storageState: signedIn });
+    const context = await browser.newContext({
+      viewport: { width: 1400, height: 2000 },
+      storageState: signedIn,
+    });
     const page = await newPage(context);
     await page.addInitScript(watchFirstAppearance, {
       tab: `[data-testid="${IDS.assistantAsk}"]`,
@@ -297,16 +337,48 @@ describe('the Backstage dev app in Chromium against a real backend and engine', 
     expect(pageErrors).toEqual([]);
   }, 180_000);
 
+  test('the tab in Simplified Chinese (the language the sidebar switches to), with no serious axe violations', async () => {
+    const texts: Record<string, string> = {};
+    for (const language of ['en', 'zh']) {
+      const context = await browser.newContext({
+        viewport: { width: 1400, height: 2000 },
+        storageState: signedIn,
+      });
+      const page = await newPage(context);
+      // Backstage's app language API keeps the choice in localStorage.
+      await page.addInitScript((lang) => localStorage.setItem('language', lang), language);
+      await page.goto(`${app.url}${entityPath}`);
+      await page.getByTestId(IDS.assistantAsk).waitFor({ timeout: 60_000 });
+      texts[language] = (await page.getByTestId(IDS.assistantAsk).textContent()) ?? '';
+      if (language === 'zh') {
+        await page.getByTestId(IDS.forecastChart).locator('svg').first().waitFor({ timeout: 90_000 });
+        await page.screenshot({ path: path.join(SCREENSHOTS, 'entity-tab-zh.png') });
+        expect(await seriousViolations(page)).toEqual([]);
+      }
+      await context.close();
+    }
+    expect(texts.zh).not.toEqual(texts.en);
+    expect(texts.zh).toMatch(/[\u4e00-\u9fff]/);
+    expect(pageErrors).toEqual([]);
+  }, 180_000);
+
   test('runs a root-cause analysis to ranked candidates and asks the assistant, answered with citations', async () => {
     // A latency fault on the entity's service, under way for 20 minutes, so the analysis has a cause to find.
     const injected = await fetch(`${engine.url}/api/v1/demo/faults`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', Authorization: `Bearer ${ENGINE_TOKEN}` },
-      body: JSON.stringify({ type: 'latency', service: ENTITY.name, startedAt: Math.floor(Date.now() / 1000) - 1200 }),
+      body: JSON.stringify({
+        type: 'latency',
+        service: ENTITY.name,
+        startedAt: Math.floor(Date.now() / 1000) - 1200,
+      }),
     });
     expect(injected.ok).toBe(true);
 
-    const context = await browser.newContext({ viewport: { width: 1400, height: 2000 }, storageState: signedIn });
+    const context = await browser.newContext({
+      viewport: { width: 1400, height: 2000 },
+      storageState: signedIn,
+    });
     const page = await newPage(context);
     await page.goto(`${app.url}${entityPath}`);
     await page.getByTestId(IDS.rcaRun).click({ timeout: 60_000 });

@@ -14,7 +14,12 @@ import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 export function CatalogEntityPage({ children }: { children: ReactNode }) {
   const { namespace = 'default', kind = 'component', name = '' } = useParams();
   const catalogApi = useApi(catalogApiRef);
-  const { value: entity, loading, error, retry } = useAsyncRetry(
+  const {
+    value: entity,
+    loading,
+    error,
+    retry,
+  } = useAsyncRetry(
     () => catalogApi.getEntityByRef({ kind, namespace, name }),
     [catalogApi, kind, namespace, name],
   );

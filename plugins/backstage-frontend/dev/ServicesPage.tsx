@@ -29,7 +29,9 @@ const columns: TableColumn<Entity>[] = [
   {
     title: 'Component',
     render: (e) => (
-      <Link to={`/catalog/${e.metadata.namespace ?? 'default'}/component/${e.metadata.name}`}>{e.metadata.name}</Link>
+      <Link to={`/catalog/${e.metadata.namespace ?? 'default'}/component/${e.metadata.name}`}>
+        {e.metadata.name}
+      </Link>
     ),
   },
   { title: 'Description', render: (e) => e.metadata.description ?? '' },
@@ -45,7 +47,10 @@ export function ServicesPage() {
   );
   return (
     <Page themeId="home">
-      <Header title="AI-CloudOps dev app" subtitle="The demo shop from the catalog; open one for its CloudOps tab" />
+      <Header
+        title="AI-CloudOps dev app"
+        subtitle="The demo shop from the catalog; open one for its CloudOps tab"
+      />
       <Content>
         <Grid container spacing={3}>
           <Grid item xs={12} md={7}>
@@ -94,7 +99,13 @@ function PortalSearch() {
   return (
     <InfoCard title="Search the portal">
       <form onSubmit={search} role="search" data-testid="dev-search">
-        <TextField label="Search term" value={term} onChange={(e) => setTerm(e.target.value)} size="small" fullWidth />
+        <TextField
+          label="Search term"
+          value={term}
+          onChange={(e) => setTerm(e.target.value)}
+          size="small"
+          fullWidth
+        />
         <Button type="submit" variant="outlined" sx={{ mt: 1 }}>
           Search
         </Button>

@@ -2,7 +2,7 @@ import { CatalogClient } from '@backstage/catalog-client';
 import { createApiFactory, discoveryApiRef, fetchApiRef } from '@backstage/core-plugin-api';
 import { createDevApp } from '@backstage/dev-utils';
 import { catalogApiRef } from '@backstage/plugin-catalog-react';
-import { aiCloudOpsPlugin, EntityCloudOpsContent } from '../src';
+import { aiCloudOpsPlugin, aiCloudOpsTranslations, EntityCloudOpsContent } from '../src';
 import { CatalogEntityPage } from './CatalogEntityPage';
 import { ServicesPage } from './ServicesPage';
 
@@ -22,6 +22,9 @@ createDevApp()
       factory: ({ discoveryApi, fetchApi }) => new CatalogClient({ discoveryApi, fetchApi }),
     }),
   )
+  // English and Simplified Chinese: the sidebar's language switcher changes the tab's text.
+  .setAvailableLanguages(['en', 'zh'])
+  .addTranslationResource(aiCloudOpsTranslations)
   .addPage({ path: '/', title: 'Services', element: <ServicesPage /> })
   .addPage({
     path: '/catalog/:namespace/:kind/:name',
