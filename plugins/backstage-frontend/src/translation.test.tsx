@@ -146,7 +146,7 @@ describe('two languages', () => {
         key,
         english: /[A-Za-z]{2,}/.test(rest),
         // A bare Kubernetes term (Pod) is a whole message.
-        chinese: rest.trim() === '' || /[\u4e00-\u9fff\uff08-\uff1f]/.test(rest),
+        chinese: rest.trim() === '' || /[\u4e00-\u9fff\u3000-\u303f\uff08-\uff1f]/.test(rest),
       }).toEqual({
         key,
         english: false,

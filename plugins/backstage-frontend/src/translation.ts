@@ -9,6 +9,50 @@ import {
  * as sent. Chinese lives in ./translations/zh.ts, loaded only when a user picks 中文.
  */
 export const aiCloudOpsMessages = {
+  forecastCard: {
+    title: 'Forecast: {{signal}}, next {{minutes}} min',
+    model: 'model {{model}}',
+    noPoints: 'The model returned no points.',
+    now: 'now',
+    peak: 'peak',
+    endOfHorizon: 'end of horizon',
+    valueAt: '{{value}} at {{time}} ({{lower}}–{{upper}})',
+    whyModel: 'why this model: {{reason}}',
+    noPlan: 'No replica plan: {{message}}',
+    plan: 'Replica plan for {{workload}}: {{from}}{{replicas}} replicas at {{capacity}} {{signal}} per replica ({{source}}).',
+    learned: 'learned from CPU',
+    given: 'given',
+    backtestRun: 'Backtest against the baselines',
+    backtestHelp:
+      'Scores every model and the baselines (naive, seasonal naive) on the last {{testDays}} day of {{historyDays}} by rolling origin, as the engine does before it promotes a model.',
+    backtestFailed: 'backtest {{status}}: {{message}}',
+    empty: {
+      inNamespace: ' (namespace {{namespace}})',
+      what: 'Forecasts {{signal}} of {{service}}{{where}} for the next {{minutes}} minutes with a prediction interval, plans the replicas of the workload named {{service}} from it, and backtests the models against the baselines.',
+      needs:
+        "It needs a service (the entity's {{serviceAnnotation}} annotation, else {{idAnnotation}}, else its name) and, in the engine's Prometheus, the service's {{signal}} series (the engine's {{settings}} settings map the signal to a query); a day or more of history lets the models learn the daily pattern. Sample: the demo engine's {{sampleService}} service in namespace {{sampleNamespace}}.",
+    },
+  },
+  forecastChart: {
+    interval: '{{percent}}% interval',
+    history: 'history',
+    forecast: 'forecast',
+    replicas: 'replicas',
+    capacity: 'capacity of planned replicas',
+    caption: '{{label}}: history (solid), forecast (dashed) with its {{interval}}',
+    captionReplicas: ', replicas planned (step, right axis)',
+    captionCapacity: ', capacity of the planned replicas at {{capacity}} per replica (dotted step)',
+    end: '.',
+  },
+  backtestChart: {
+    label: 'Backtest of {{series}}',
+    minutes: '{{minutes}} min',
+    minutesAhead: '{{minutes}} min ahead',
+    chosen: '{{model}} (chosen)',
+    notAvailable: 'n/a',
+    caption:
+      'MASE by minutes ahead (lower is better; below 1 beats the seasonal-naive error). Mean MASE: {{means}}.',
+  },
   rcaCard: {
     title: 'Root-cause analysis',
     subheader: 'around {{service}}',

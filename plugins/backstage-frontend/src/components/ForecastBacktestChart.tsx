@@ -1,5 +1,7 @@
 import { useTheme } from '@mui/material/styles';
 import { CartesianGrid, Legend, Line, LineChart, Tooltip, XAxis, YAxis } from 'recharts';
+import { useTranslationRef } from '@backstage/core-plugin-api/alpha';
+import { aiCloudOpsTranslationRef } from '../translation';
 import type { BacktestResultDto } from '../api/types';
 import { useWidth } from './ForecastChart';
 
@@ -46,6 +48,7 @@ export function ForecastBacktestChart({
   stepSeconds: number;
 }) {
   const theme = useTheme();
+  const { t } = useTranslationRef(aiCloudOpsTranslationRef);
   const { ref, width } = useWidth(520);
   const rows = backtestRows(result, stepSeconds);
   const models = Object.keys(result.models);
@@ -63,7 +66,7 @@ export function ForecastBacktestChart({
   return (
     <figure
       ref={ref}
-      aria-label={`Backtest of ${result.seriesKey}`}
+      aria-label={t('backtestChart.label', { series: result.seriesKey })}
       style={{ margin: 0 }}
       data-testid={backtestTestIds.chart}
     >
@@ -73,12 +76,12 @@ export function ForecastBacktestChart({
           dataKey="minutes"
           type="number"
           domain={['dataMin', 'dataMax']}
-          tickFormatter={(m) => `${m} min`}
+          tickFormatter={(m) => t('backtestChart.minutes', { minutes: String(m) })}
           stroke={theme.palette.text.secondary}
         />
         <YAxis tickFormatter={num} stroke={theme.palette.text.secondary} width={48} />
         <Tooltip
-          labelFormatter={(m) => `${m} min ahead`}
+          labelFormatter={(m) => t('backtestChart.minutesAhead', { minutes: String(m) })}
           formatter={(v) => num(Number(v))}
           contentStyle={{ background: theme.palette.background.paper, borderColor: theme.palette.divider }}
         />
@@ -87,7 +90,7 @@ export function ForecastBacktestChart({
           <Line
             key={model}
             dataKey={model}
-            name={model === result.chosen ? `${model} (chosen)` : model}
+            name={model === result.chosen ? t('backtestChart.chosen', { model }) : model}
             stroke={colours[i % colours.length]}
             strokeWidth={model === result.chosen ? 3 : 1.5}
             strokeDasharray={model === result.chosen ? undefined : DASHES[i % DASHES.length]}
@@ -100,14 +103,16 @@ export function ForecastBacktestChart({
         data-testid={backtestTestIds.summary}
         style={{ color: theme.palette.text.secondary, fontSize: theme.typography.caption.fontSize }}
       >
-        MASE by minutes ahead (lower is better; below 1 beats the seasonal-naive error). Mean MASE:{' '}
-        {ranked
-          .map(
-            (r) =>
-              `${r.model}${r.model === result.chosen ? ' (chosen)' : ''} ${r.mase === null ? 'n/a' : num(r.mase)}`,
-          )
-          .join(', ')}
-        .
+        {t('backtestChart.caption', {
+          means: ranked
+            .map(
+              (r) =>
+                `${r.model === result.chosen ? t('backtestChart.chosen', { model: r.model }) : r.model} ${
+                  r.mase === null ? t('backtestChart.notAvailable') : num(r.mase)
+                }`,
+            )
+            .join(', '),
+        })}
       </figcaption>
     </figure>
   );

@@ -1,11 +1,13 @@
 import { useLayoutEffect, useRef, useState } from 'react';
 import { useTheme } from '@mui/material/styles';
+import { useTranslationRef } from '@backstage/core-plugin-api/alpha';
 // recharts, not uPlot: measured with esbuild (minified, react external), the imports this chart uses weigh 441 kB
 // (127 kB gzip) against uPlot's 52 kB (23 kB gzip), but recharts draws SVG: the lines, axes and labels are DOM that
 // jsdom tests and axe-core can read, it needs no canvas stubs, and it is the library Backstage's own plugins
 // (cost-insights) chart with. The entity tab is lazy-loaded, so the weight lands only where the chart is shown.
 import { Area, CartesianGrid, ComposedChart, Line, Tooltip, XAxis, YAxis } from 'recharts';
 import type { ForecastResponse } from '../api/types';
+import { aiCloudOpsTranslationRef } from '../translation';
 
 /** A replica plan's steps (engine `replicaPlanSchema`): how many replicas from each time on. */
 export interface ReplicaStep {
@@ -72,10 +74,11 @@ export function ForecastChart({
   label: string;
 }) {
   const theme = useTheme();
+  const { t } = useTranslationRef(aiCloudOpsTranslationRef);
   const { ref, width } = useWidth(520);
   const rows = forecastRows(forecast, plan, capacityPerReplica);
   const showCapacity = Boolean(plan?.length) && capacityPerReplica !== undefined;
-  const interval = `${Math.round(forecast.coverage * 100)}% interval`;
+  const interval = t('forecastChart.interval', { percent: String(Math.round(forecast.coverage * 100)) });
   return (
     <figure ref={ref} aria-label={label} style={{ margin: 0 }} data-testid="forecast-chart">
       <ComposedChart
@@ -104,7 +107,7 @@ export function ForecastChart({
           />
         )}
         <Tooltip
-          labelFormatter={(t) => `${clock(Number(t))} UTC`}
+          labelFormatter={(time) => `${clock(Number(time))} UTC`}
           formatter={(v) => (Array.isArray(v) ? v.map((x) => num(Number(x))).join('–') : num(Number(v)))}
           contentStyle={{ background: theme.palette.background.paper, borderColor: theme.palette.divider }}
         />
@@ -120,7 +123,7 @@ export function ForecastChart({
         <Line
           yAxisId="demand"
           dataKey="history"
-          name="history"
+          name={t('forecastChart.history')}
           stroke={theme.palette.primary.main}
           dot={false}
           isAnimationActive={false}
@@ -128,7 +131,7 @@ export function ForecastChart({
         <Line
           yAxisId="demand"
           dataKey="forecast"
-          name="forecast"
+          name={t('forecastChart.forecast')}
           stroke={theme.palette.secondary.main}
           strokeDasharray="6 3"
           dot={false}
@@ -138,7 +141,7 @@ export function ForecastChart({
           <Line
             yAxisId="replicas"
             dataKey="replicas"
-            name="replicas"
+            name={t('forecastChart.replicas')}
             type="stepAfter"
             stroke={theme.palette.warning.main}
             dot={false}
@@ -150,7 +153,7 @@ export function ForecastChart({
           <Line
             yAxisId="demand"
             dataKey="capacity"
-            name="capacity of planned replicas"
+            name={t('forecastChart.capacity')}
             type="stepAfter"
             stroke={theme.palette.success.main}
             strokeDasharray="2 2"
@@ -163,12 +166,10 @@ export function ForecastChart({
       <figcaption
         style={{ color: theme.palette.text.secondary, fontSize: theme.typography.caption.fontSize }}
       >
-        {label}: history (solid), forecast (dashed) with its {interval}
-        {plan && plan.length > 0 ? ', replicas planned (step, right axis)' : ''}
-        {showCapacity
-          ? `, capacity of the planned replicas at ${num(capacityPerReplica!)} per replica (dotted step)`
-          : ''}
-        .
+        {t('forecastChart.caption', { label, interval })}
+        {plan && plan.length > 0 ? t('forecastChart.captionReplicas') : ''}
+        {showCapacity ? t('forecastChart.captionCapacity', { capacity: num(capacityPerReplica!) }) : ''}
+        {t('forecastChart.end')}
       </figcaption>
     </figure>
   );

@@ -1,5 +1,43 @@
 /** 简体中文. Every key of the English messages (translations/zh.ts checks that); Kubernetes and product terms kept as SREs say them. */
 const zhMessages = {
+  'forecastCard.title': '预测：{{signal}}，未来 {{minutes}} 分钟',
+  'forecastCard.model': '模型 {{model}}',
+  'forecastCard.noPoints': '模型没有返回任何数据点。',
+  'forecastCard.now': '当前',
+  'forecastCard.peak': '峰值',
+  'forecastCard.endOfHorizon': '预测期末',
+  'forecastCard.valueAt': '{{time}} 时为 {{value}}（{{lower}}–{{upper}}）',
+  'forecastCard.whyModel': '选用此模型的原因：{{reason}}',
+  'forecastCard.noPlan': '没有副本计划：{{message}}',
+  'forecastCard.plan':
+    '{{workload}} 的副本计划：{{from}}{{replicas}} 个副本，单副本容量 {{capacity}} {{signal}}（{{source}}）。',
+  'forecastCard.learned': '从 CPU 学习得出',
+  'forecastCard.given': '手动指定',
+  'forecastCard.backtestRun': '与基线对比回测',
+  'forecastCard.backtestHelp':
+    '以滚动起点在 {{historyDays}} 天数据的最后 {{testDays}} 天上，为每个模型及基线（朴素、季节性朴素）评分，与引擎晋升模型前的做法相同。',
+  'forecastCard.backtestFailed': '回测未完成（{{status}}）：{{message}}',
+  'forecastCard.empty.inNamespace': '（命名空间 {{namespace}}）',
+  'forecastCard.empty.what':
+    '预测 {{service}}{{where}} 未来 {{minutes}} 分钟的 {{signal}} 及其预测区间，据此为名为 {{service}} 的工作负载规划副本数，并将各模型与基线进行回测对比。',
+  'forecastCard.empty.needs':
+    '需要一个服务（实体的 {{serviceAnnotation}} 注解，其次是 {{idAnnotation}}，再次是实体名称），并且引擎的 Prometheus 中要有该服务的 {{signal}} 序列（由引擎的 {{settings}} 设置将信号映射为查询）；有一天以上的历史数据，模型才能学到每日规律。示例：演示引擎中命名空间 {{sampleNamespace}} 下的 {{sampleService}} 服务。',
+  'forecastChart.interval': '{{percent}}% 区间',
+  'forecastChart.history': '历史',
+  'forecastChart.forecast': '预测',
+  'forecastChart.replicas': '副本数',
+  'forecastChart.capacity': '计划副本的容量',
+  'forecastChart.caption': '{{label}}：历史（实线），预测（虚线）及其 {{interval}}',
+  'forecastChart.captionReplicas': '，计划副本数（阶梯线，右轴）',
+  'forecastChart.captionCapacity': '，计划副本的容量，单副本 {{capacity}}（点状阶梯线）',
+  'forecastChart.end': '。',
+  'backtestChart.label': '{{series}} 的回测',
+  'backtestChart.minutes': '{{minutes}} 分钟',
+  'backtestChart.minutesAhead': '提前 {{minutes}} 分钟',
+  'backtestChart.chosen': '{{model}}（已选用）',
+  'backtestChart.notAvailable': '无',
+  'backtestChart.caption':
+    '按提前分钟数计算的 MASE（越低越好；低于 1 即优于季节性朴素预测的误差）。平均 MASE：{{means}}。',
   'rcaCard.title': '根因分析',
   'rcaCard.subheader': '围绕 {{service}}',
   'rcaCard.run': '运行根因分析',
