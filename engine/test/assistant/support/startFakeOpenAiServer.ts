@@ -58,7 +58,8 @@ function send(res: ServerResponse, status: number, body: unknown): void {
 
 export async function startFakeOpenAiServer(
   reply: (body: ChatCompletionBody) => FakeReply = () => ({ content: 'ok' }),
-  options: { models?: string[] } = {},
+  /** `tokenDelayMs`: a pause before each streamed content token, so a client sees the answer arrive over time. */
+  options: { models?: string[]; tokenDelayMs?: number } = {},
 ): Promise<FakeOpenAiServer> {
   const chatRequests: ChatCompletionBody[] = [];
   const embeddingRequests: Array<{ model: string; input: string[] }> = [];
@@ -119,7 +120,11 @@ export async function startFakeOpenAiServer(
               `data: ${JSON.stringify({ ...base, object: 'chat.completion.chunk', choices: [{ index: 0, delta, finish_reason: finishReason }] })}\n\n`,
             );
           chunk({ role: 'assistant', content: '' });
-          for (const token of (answer.content ?? '').match(/\S+\s*|\s+/g) ?? []) chunk({ content: token });
+          for (const token of (answer.content ?? '').match(/\S+\s*|\s+/g) ?? []) {
+            if (options.tokenDelayMs) await new Promise((resolve) => setTimeout(resolve, options.tokenDelayMs));
+            if (res.destroyed) return;
+            chunk({ content: token });
+          }
           for (const call of toolCalls) {
             // Name first, arguments in two fragments: the provider must reassemble them.
             chunk({ tool_calls: [{ index: call.index, id: call.id, type: 'function', function: { name: call.function.name, arguments: '' } }] });

@@ -3,6 +3,7 @@ import type {
   Answer,
   AlertStats,
   AskRequest,
+  Citation,
   ClusterInfo,
   ForecastRequestInput,
   ForecastResponse,
@@ -19,11 +20,25 @@ import type {
   RepairKillSwitch,
   RepairScanResponse,
   SignalCatalog,
+  ToolCallRecord,
   WorkloadHealth,
 } from './types';
 import type { BacktestRequestInput, BacktestResultDto, ScalePlanRequestInput, ScalePlanResponse } from './types';
 
 export { EngineApiError };
+
+/** The assistant's answer stream (POST /api/v1/assistant/ask with Accept: text/event-stream), event by event. */
+export type AskStreamEvent =
+  | { event: 'tool'; data: { call: ToolCallRecord } }
+  | { event: 'token'; data: { text: string } }
+  | { event: 'citation'; data: { citation: Citation } }
+  | { event: 'done'; data: Answer }
+  | { event: 'error'; data: { code: string; message: string } };
+
+/** The answer stream opened and then dropped: the engine had the question, so it is not sent again. */
+export class StreamInterruptedError extends Error {
+  override name = 'StreamInterruptedError';
+}
 
 /**
  * The calls the pages and the datasource make, over the engine's typed client, so the wire protocol and error
@@ -41,6 +56,11 @@ export interface EngineApi {
   startRca(request: RcaRequest): Promise<JobRecordOf<RcaResult>>;
   forecast(request: ForecastRequestInput): Promise<ForecastResponse>;
   ask(request: AskRequest): Promise<Answer>;
+  /**
+   * The answer as it is written: tool calls, tokens, citations, then `done`. Throws StreamInterruptedError when the
+   * connection drops after the stream opened; any other throw means no stream was opened.
+   */
+  askStream(request: AskRequest, signal?: AbortSignal): AsyncGenerator<AskStreamEvent>;
   rca(id: string): Promise<RcaResult>;
   /** Stored RCA results, newest first. */
   rcas(query?: { limit?: number }): Promise<RcaResult[]>;
@@ -84,9 +104,8 @@ export interface EngineApiOptions {
 export function createEngineApi(options: EngineApiOptions): EngineApi {
   const { baseUrl, adminBaseUrl, fetchApi, token } = options;
   const client: EngineClient = createEngineClient({ baseUrl, token, fetchApi: fetchApi as typeof fetch });
-  const streams: EngineClient = options.streamFetchApi
-    ? createEngineClient({ baseUrl, token, fetchApi: options.streamFetchApi as typeof fetch })
-    : client;
+  const streamFetch = options.streamFetchApi ?? fetchApi;
+  const streams: EngineClient = createEngineClient({ baseUrl, token, fetchApi: streamFetch as typeof fetch });
   const admin: EngineClient = adminBaseUrl
     ? createEngineClient({ baseUrl: adminBaseUrl, token, fetchApi: fetchApi as typeof fetch })
     : client;
@@ -107,6 +126,7 @@ export function createEngineApi(options: EngineApiOptions): EngineApi {
     startRca: async (request) => (await client.startRca(request)) as JobRecordOf<RcaResult>,
     forecast: (request) => client.forecast(request),
     ask: (request) => client.ask(request),
+    askStream: (request, signal) => askStream(baseUrl, token, streamFetch, request, signal),
     rca: (id) => client.getRca(id),
     rcas: async (query = {}) => (await client.listRca(query)).items,
     scalePlan: (request) => client.scalePlan(request),
@@ -127,4 +147,40 @@ export function createEngineApi(options: EngineApiOptions): EngineApi {
     acknowledgeIncident: (id) => client.acknowledgeIncident(id),
     resolveIncident: (id) => client.resolveIncident(id),
   };
+}
+
+/**
+ * One ask over SSE on its own client, whose fetch notes when the engine's answer started: a failure after that is a
+ * dropped stream (StreamInterruptedError), one before it means the question never reached the engine. A proxy that
+ * drops the Accept header gets the engine's JSON answer, which is passed on as the `done` event.
+ */
+async function* askStream(
+  baseUrl: string,
+  token: string | undefined,
+  streamFetch: FetchLike,
+  request: AskRequest,
+  signal?: AbortSignal
+): AsyncGenerator<AskStreamEvent> {
+  let opened = false;
+  const noteOpen: FetchLike = async (input, init) => {
+    const response = await streamFetch(input, init);
+    opened = response.ok;
+    if (response.ok && (response.headers.get('content-type') ?? '').includes('json')) {
+      const body = `event: done\ndata: ${JSON.stringify(await response.json())}\n\n`;
+      return new Response(body, { status: 200, headers: { 'content-type': 'text/event-stream' } });
+    }
+    return response;
+  };
+  const once = createEngineClient({ baseUrl, token, fetchApi: noteOpen as typeof fetch });
+  try {
+    for await (const message of once.askStream(request, signal)) {
+      yield message as AskStreamEvent;
+    }
+  } catch (error) {
+    if (opened && !signal?.aborted) {
+      const reason = error instanceof Error ? `: ${error.message}` : '';
+      throw new StreamInterruptedError(`the connection dropped before the answer was complete${reason}`);
+    }
+    throw error;
+  }
 }

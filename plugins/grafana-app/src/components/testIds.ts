@@ -56,6 +56,9 @@ export const testIds = {
     answer: 'data-testid assistant-answer',
     citation: 'data-testid assistant-citation',
     error: 'data-testid assistant-error',
+    streaming: 'data-testid assistant-streaming',
+    streamingText: 'data-testid assistant-streaming-text',
+    tool: 'data-testid assistant-tool',
   },
   repairs: {
     container: 'data-testid repairs-container',

@@ -4,8 +4,8 @@ import { renderMarkdown, type GrafanaTheme2 } from '@grafana/data';
 import { PluginPage } from '@grafana/runtime';
 import { t } from '@grafana/i18n';
 import { Alert, Badge, Button, InlineField, InlineFieldRow, Input, TextArea, TextLink, useStyles2 } from '@grafana/ui';
-import { useEngineApi } from '../api/useEngineApi';
-import type { Answer, Citation } from '../api/types';
+import { useAskStream, type AskStreamState } from '../api/useEventStream';
+import type { Answer, Citation, ToolCallRecord } from '../api/types';
 import { EngineErrorAlert } from '../components/EngineError/EngineErrorAlert';
 import { testIds } from '../components/testIds';
 import { initialParam } from '../utils/initialParam';
@@ -17,36 +17,31 @@ interface Turn {
 
 export function AssistantPage() {
   const s = useStyles2(getStyles);
-  const api = useEngineApi();
   const [question, setQuestion] = useState('');
   const [namespace, setNamespace] = useState(() => initialParam('namespace', ''));
   const [workload, setWorkload] = useState(() => initialParam('service', ''));
   const [turns, setTurns] = useState<Turn[]>([]);
-  const [error, setError] = useState<unknown>();
-  const [loading, setLoading] = useState(false);
+  // The answer streams in (tool calls, tokens, citations); a finished one joins the turns above it.
+  const { state: live, ask: askStream } = useAskStream();
+  const loading = live.phase === 'streaming';
 
   const ask = async () => {
     const q = question.trim();
     if (!q) {
       return;
     }
-    setLoading(true);
-    setError(undefined);
-    try {
-      // Follow-up questions keep the engine-side conversation when it returns an id.
-      const conversationId = turns.at(-1)?.response.conversationId;
-      const response = await api.ask({
-        question: q,
-        conversationId,
-        namespace: namespace || undefined,
-        workload: workload || undefined,
-      });
-      setTurns([...turns, { question: q, response }]);
+    // Follow-up questions keep the engine-side conversation when it returns an id.
+    const conversationId = turns.at(-1)?.response.conversationId;
+    const response = await askStream({
+      question: q,
+      conversationId,
+      namespace: namespace || undefined,
+      workload: workload || undefined,
+    });
+    if (response) {
+      setTurns((previous) => [...previous, { question: q, response }]);
       setQuestion('');
-    } catch (e) {
-      setError(e);
     }
-    setLoading(false);
   };
 
   return (
@@ -58,10 +53,18 @@ export function AssistantPage() {
             <AnswerView response={turn.response} anchor={`turn${i}`} />
           </div>
         ))}
-        {error !== undefined && (
+        {(live.phase === 'streaming' || live.phase === 'error') && <LiveAnswer state={live} />}
+        {live.phase === 'error' && (
           <EngineErrorAlert
-            error={error}
-            title={t('assistant.failed', 'The assistant could not answer')}
+            error={live.error}
+            title={
+              live.interrupted
+                ? t(
+                    'assistant.interrupted',
+                    'The connection dropped before the answer was complete. The question was not sent again; ask again to retry.'
+                  )
+                : t('assistant.failed', 'The assistant could not answer')
+            }
             testId={testIds.assistant.error}
           />
         )}
@@ -149,15 +152,7 @@ function AnswerView({ response, anchor }: { response: Answer; anchor: string }) 
           ))}
         </ol>
       )}
-      {response.toolCalls.length > 0 && (
-        <ul className={s.tools}>
-          {response.toolCalls.map((call, i) => (
-            <li key={i}>
-              <Badge color={call.ok ? 'green' : 'red'} text={call.name} /> {call.summary}
-            </li>
-          ))}
-        </ul>
-      )}
+      <ToolCalls calls={response.toolCalls} />
       <Badge color="blue" text={response.mode} className={s.mode} />
       {response.citations.length > 0 && (
         <ol className={s.citations}>
@@ -171,6 +166,43 @@ function AnswerView({ response, anchor }: { response: Answer; anchor: string }) 
         </ol>
       )}
     </div>
+  );
+}
+
+/** The answer while it streams: what the assistant read as it reads it, then the text as it is written. */
+function LiveAnswer({ state }: { state: AskStreamState }) {
+  const s = useStyles2(getStyles);
+  return (
+    <div className={s.turn} data-testid={testIds.assistant.streaming}>
+      <div className={s.question}>{state.question}</div>
+      <ToolCalls calls={state.tools} />
+      {state.text ? (
+        <div
+          className={s.answer}
+          data-testid={testIds.assistant.streamingText}
+          // Sanitized by renderMarkdown, as the finished answer is.
+          dangerouslySetInnerHTML={{ __html: answerHtml(state.text, state.citations, 'live') }}
+        />
+      ) : (
+        state.phase === 'streaming' && <div>{t('assistant.reading', 'Reading the live state and the knowledge base...')}</div>
+      )}
+    </div>
+  );
+}
+
+function ToolCalls({ calls }: { calls: ToolCallRecord[] }) {
+  const s = useStyles2(getStyles);
+  if (calls.length === 0) {
+    return null;
+  }
+  return (
+    <ul className={s.tools}>
+      {calls.map((call, i) => (
+        <li key={i} data-testid={testIds.assistant.tool}>
+          <Badge color={call.ok ? 'green' : 'red'} text={call.name} /> {call.summary}
+        </li>
+      ))}
+    </ul>
   );
 }
 

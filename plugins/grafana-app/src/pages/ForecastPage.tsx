@@ -5,7 +5,7 @@ import { PluginPage } from '@grafana/runtime';
 import { t } from '@grafana/i18n';
 import { Button, Combobox, InlineField, InlineFieldRow, Input, useStyles2 } from '@grafana/ui';
 import { useEngineApi } from '../api/useEngineApi';
-import { useJobStream } from '../api/useJobStream';
+import { useJobStream } from '../api/useEventStream';
 import type { BacktestResultDto, ForecastResponse, JobRecordOf, ScalePlanResponse, SignalInfo } from '../api/types';
 import { EngineErrorAlert } from '../components/EngineError/EngineErrorAlert';
 import { BacktestChart } from '../components/forecast/BacktestChart';

@@ -5,7 +5,7 @@ import { PluginPage } from '@grafana/runtime';
 import { t } from '@grafana/i18n';
 import { Alert, Button, InlineField, InlineFieldRow, Input, useStyles2 } from '@grafana/ui';
 import { useEngineApi } from '../api/useEngineApi';
-import { useJobStream } from '../api/useJobStream';
+import { useJobStream } from '../api/useEventStream';
 import type { JobRecordOf, RcaResult } from '../api/types';
 import { EngineErrorAlert } from '../components/EngineError/EngineErrorAlert';
 import { CandidateCard } from '../components/rca/CandidateCard';

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'net';
 import { render, screen, waitFor } from '@testing-library/react';
 import { createEngineApi } from './EngineApi';
 import { EngineApiContext } from './useEngineApi';
-import { useJobStream } from './useJobStream';
+import { useJobStream } from './useEventStream';
 import { useEngineProcess } from '../test/startEngineProcess';
 import type { JobRecordDto } from './types';
 
