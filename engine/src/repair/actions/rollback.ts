@@ -75,7 +75,7 @@ export const rollback = defineAction({
         },
       ],
       reversible: true,
-      summary: `roll back ${target.kind} ${target.namespace}/${target.name} to revision ${chosen.revision} (${imagesOf(chosen.template).join(', ')})`,
+      summary: `roll back ${target.namespace}/${target.name} to revision ${chosen.revision} (${imagesOf(chosen.template).join(', ')})`,
       details: {
         fromRevision: current,
         toRevision: chosen.revision,
