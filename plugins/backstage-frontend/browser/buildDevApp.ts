@@ -16,7 +16,7 @@ export interface DevAppBuild {
 /**
  * The dev app (dev/index.tsx) as a production bundle, built by the same rspack pipeline `backstage-cli package build`
  * uses for an app package (`buildBundle` with the dev entry point). Chosen over the dev server for the browser test:
- * measured on the shared 2-core machine, the build took 46-52 s and gives the bundle a user downloads (minified,
+ * measured on the shared 2-core machine, the build took 26-52 s and gives the bundle a user downloads (minified,
  * split into chunks), while the dev server was ready after ~30 s with an unminified bundle whose sizes mean nothing.
  * The config baked in is app-config.dev.yaml; the test's server swaps in its own ports at serve time, as
  * Backstage's app backend injects runtime config into index.html.
