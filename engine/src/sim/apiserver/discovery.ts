@@ -100,8 +100,7 @@ export function discoveryDocument(path: string, registry: ResourceRegistry, serv
         name: `${t.plural}/${sub}`,
         singularName: '',
         namespaced: t.namespaced,
-        // kubectl scale converts through the Scale kind's own group/version, as kube-apiserver announces it.
-        ...SUBRESOURCE_KIND[sub] ?? { kind: t.kind },
+        ...(SUBRESOURCE_KIND[sub] ?? { kind: t.kind }),
         verbs: SUBRESOURCE_VERBS[sub] ?? ['get', 'patch', 'update'],
       })),
     ]),
