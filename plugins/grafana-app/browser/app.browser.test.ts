@@ -1,7 +1,7 @@
 /**
  * @jest-environment node
  */
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'fs';
+import { existsSync, mkdtempSync, rmSync } from 'fs';
 import os from 'os';
 import path from 'path';
 import { chromium, type Browser, type Page } from 'playwright-core';
@@ -10,6 +10,7 @@ import { testIds } from '../src/components/testIds';
 import { startEngineProcess, type EngineProcess } from '../src/test/startEngineProcess';
 import { buildHarness } from './buildHarness';
 import { startHarnessServer } from './harnessServer';
+import { seriousViolations } from './pageChecks';
 
 /**
  * The built plugin (dist/module.js, as Grafana loads it) in headless Chromium, against a real engine. Needs
@@ -20,28 +21,6 @@ const VIEWER_TOKEN = 'grafana-viewer-token-0123456789';
 const OPERATOR_TOKEN = 'grafana-operator-token-0123456789';
 const DIST = path.resolve(__dirname, '..', 'dist');
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-/** Screenshots to look at (gitignored): `browser/screenshots/*.png`. */
-const SCREENSHOTS = path.resolve(__dirname, 'screenshots');
-const AXE_SOURCE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
-
-/** axe-core's serious and critical violations on the page, as "rule: target" lines (empty when none). */
-async function seriousViolations(page: Page): Promise<string[]> {
-  // The harness defines an AMD `define` (Grafana's plugin loader); hidden from axe so it sets window.axe instead.
-  await page.addScriptTag({ content: `(function (define, module, exports) {\n${AXE_SOURCE}\n}).call(window);` });
-  const violations = await page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run(ctx: Document): Promise<{ violations: AxeViolation[] }> } }).axe;
-    return (await axe.run(document)).violations;
-  });
-  return violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .flatMap((v) => v.nodes.map((n) => `${v.id}: ${n.target.join(' ')}`));
-}
-
-interface AxeViolation {
-  id: string;
-  impact?: string | null;
-  nodes: Array<{ target: string[] }>;
-}
 
 describe('built plugin in a browser', () => {
   let engine: EngineProcess;
@@ -196,11 +175,9 @@ describe('built plugin in a browser', () => {
   });
 
   test('the root-cause page guides when empty, runs the demo sample to candidates and draws their charts, with no serious axe violations', async () => {
-    mkdirSync(SCREENSHOTS, { recursive: true });
     const { page, errors } = await open('root-cause');
     await page.setViewportSize({ width: 1280, height: 900 });
     await page.getByTestId(testIds.rootCause.emptyState).waitFor({ timeout: 30_000 });
-    await page.screenshot({ path: path.join(SCREENSHOTS, 'root-cause-empty.png'), fullPage: true });
     expect(await seriousViolations(page)).toEqual([]);
 
     // A latency fault on payment, under way for 20 of the sample's 30 minutes, so the candidates carry metric evidence.
@@ -232,7 +209,6 @@ describe('built plugin in a browser', () => {
       expect(drawn.width).toBeGreaterThan(100);
       expect(drawn.painted).toBeGreaterThan(500);
     }
-    await page.screenshot({ path: path.join(SCREENSHOTS, 'root-cause-candidates.png'), fullPage: true });
     expect(await seriousViolations(page)).toEqual([]);
     expect(errors).toEqual([]);
   }, 240_000);

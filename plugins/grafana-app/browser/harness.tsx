@@ -12,6 +12,7 @@ import * as emotionCss from '@emotion/css';
 import * as grafanaData from '@grafana/data';
 import * as grafanaRuntime from '@grafana/runtime';
 import * as grafanaUi from '@grafana/ui';
+import i18next from 'i18next';
 import * as reactRouter from 'react-router';
 import * as rxjs from 'rxjs';
 import pluginJson from '../src/plugin.json';
@@ -29,6 +30,8 @@ const shared: AnyRecord = {
   '@grafana/ui': grafanaUi,
   'react-router': reactRouter,
   rxjs,
+  // Grafana shares its i18next instance with plugins (@grafana/i18n inside the plugin binds t() to it).
+  i18next,
   module: { uri: moduleUri },
 };
 

@@ -1,0 +1,37 @@
+import { readFileSync } from 'fs';
+import type { Locator, Page } from 'playwright-core';
+
+const AXE_SOURCE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+
+interface AxeViolation {
+  id: string;
+  impact?: string | null;
+  nodes: Array<{ target: string[] }>;
+}
+
+/** axe-core's serious and critical violations on the page, as "rule: target" lines (empty when none). */
+export async function seriousViolations(page: Page): Promise<string[]> {
+  // The harness defines an AMD `define` (Grafana's plugin loader); hidden from axe so it sets window.axe instead.
+  await page.addScriptTag({ content: `(function (define, module, exports) {\n${AXE_SOURCE}\n}).call(window);` });
+  const violations = await page.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run(ctx: Document): Promise<{ violations: AxeViolation[] }> } }).axe;
+    return (await axe.run(document)).violations;
+  });
+  return violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .flatMap((v) => v.nodes.map((n) => `${v.id}: ${n.target.join(' ')}`));
+}
+
+/** How many pixels of the first canvas inside `within` are painted (uPlot draws the series there). */
+export async function paintedPixels(within: Locator): Promise<{ width: number; painted: number }> {
+  const canvas = within.locator('canvas').first();
+  await canvas.waitFor({ timeout: 30_000 });
+  return canvas.evaluate((c: HTMLCanvasElement) => {
+    const data = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+    let painted = 0;
+    for (let i = 3; i < data.length; i += 4) {
+      painted += data[i]! > 0 ? 1 : 0;
+    }
+    return { width: c.width, painted };
+  });
+}
