@@ -42,7 +42,7 @@ export default defineConfig([
   {
     name: 'grafana/i18n-rules',
     files: ['src/**/*.{ts,tsx}'],
-    ignores: ['src/**/*.test.{ts,tsx}', 'src/test/**', 'src/integration/**', 'src/locales/**', 'src/panels/**'],
+    ignores: ['src/**/*.test.{ts,tsx}', 'src/test/**', 'src/integration/**', 'src/locales/**'],
     plugins: { '@grafana/i18n': grafanaI18nPlugin },
     rules: {
       '@grafana/i18n/no-untranslated-strings': ['error', { calleesToIgnore: ['^css$', 'use[A-Z].*'] }],

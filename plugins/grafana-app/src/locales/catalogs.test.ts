@@ -23,7 +23,7 @@ const placeholders = (text: string) => [...text.matchAll(/\{\{(\w+)\}\}/g)].map(
 const tags = (text: string) => [...text.matchAll(/<(\w+)>/g)].map((m) => m[1]).sort();
 
 describe.each(PLUGIN_CATALOGS)('$pluginId catalogs', (plugin) => {
-  const { messages, unreadable } = extractMessages(plugin.sourceDir, plugin.exclude);
+  const { messages, unreadable } = extractMessages(plugin.sourceDirs, plugin.exclude);
   const en = read(plugin.catalogPath('en-US'));
   const zh = read(plugin.catalogPath('zh-Hans'));
 

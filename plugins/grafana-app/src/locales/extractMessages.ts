@@ -38,12 +38,12 @@ function sourceFiles(dir: string, exclude: (path: string) => boolean): string[] 
 
 /** Every translated message under `dir`, plus the calls whose key or default is not a literal (which no tool can extract). */
 export function extractMessages(
-  dir: string,
+  dirs: string[],
   exclude: (path: string) => boolean = () => false
 ): { messages: ExtractedMessage[]; unreadable: string[] } {
   const messages: ExtractedMessage[] = [];
   const unreadable: string[] = [];
-  for (const path of sourceFiles(dir, exclude)) {
+  for (const [dir, path] of dirs.flatMap((d) => sourceFiles(d, exclude).map((p) => [d, p] as const))) {
     const text = readFileSync(path, 'utf8');
     const file = relative(dir, path);
     const literal = new Set<number>();

@@ -8,7 +8,7 @@ import { extractMessages, flatten, nest, type Catalog } from './extractMessages'
 import { PLUGIN_CATALOGS } from './pluginCatalogs';
 
 for (const plugin of PLUGIN_CATALOGS) {
-  const { messages, unreadable } = extractMessages(plugin.sourceDir, plugin.exclude);
+  const { messages, unreadable } = extractMessages(plugin.sourceDirs, plugin.exclude);
   const english = Object.fromEntries(messages.map((m) => [m.key, m.defaultMessage]));
   writeFileSync(plugin.catalogPath('en-US'), `${JSON.stringify(nest(english), null, 2)}\n`);
   const zh = flatten(JSON.parse(readFileSync(plugin.catalogPath('zh-Hans'), 'utf8')) as Catalog);

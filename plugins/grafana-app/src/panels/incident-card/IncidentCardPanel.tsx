@@ -2,11 +2,13 @@ import React from 'react';
 import { css } from '@emotion/css';
 import { dateTimeFormatTimeAgo, type GrafanaTheme2, type PanelProps } from '@grafana/data';
 import { Badge, LinkButton, LoadingPlaceholder, useStyles2 } from '@grafana/ui';
+import { t, Trans } from '@grafana/i18n';
 import { useEngineQuery } from '../../api/useEngineQuery';
 import type { IncidentDto, RcaCandidate, RcaResult } from '../../api/types';
 import { EngineErrorAlert } from '../../components/EngineError/EngineErrorAlert';
 import { ROUTES } from '../../constants';
 import { prefixRoute } from '../../utils/utils.routing';
+import { UNESCAPED } from '../../locales/unescaped';
 import { alertCount, loadIncidentCard, topCauses, type IncidentCard } from './loadIncidentCard';
 import { incidentCardTestIds as ids } from './testIds';
 import { DEFAULT_OPTIONS, type IncidentCardOptions } from './types';
@@ -32,11 +34,15 @@ export function IncidentCardPanel({ options, width, height, replaceVariables }: 
   );
   return (
     <div className={s.panel} style={{ width, height }} data-testid={ids.card}>
-      {card.loading && <LoadingPlaceholder text="Reading incidents..." />}
+      {card.loading && <LoadingPlaceholder text={t('card.loading', 'Reading incidents...')} />}
       {card.error !== undefined && (
         <EngineErrorAlert
           error={card.error}
-          title={incidentId ? `Cannot read incident ${incidentId}` : 'Cannot read incidents'}
+          title={
+            incidentId
+              ? t('card.read-one-failed', 'Cannot read incident {{id}}', { id: incidentId, ...UNESCAPED })
+              : t('card.read-failed', 'Cannot read incidents')
+          }
           testId={ids.error}
         />
       )}
@@ -54,23 +60,29 @@ function IncidentSummary({ card, incident, max }: { card: IncidentCard; incident
     <>
       <div className={s.header}>
         <strong data-testid={ids.title}>{incident.title}</strong>
-        <Badge color={SEVERITY_COLOR[incident.severity] ?? 'blue'} text={incident.severity} />
-        <Badge color={incident.status === 'open' ? 'red' : 'green'} text={incident.status} />
-        {incident.acknowledgedAt && <Badge color="purple" text="acknowledged" />}
+        <Badge color={SEVERITY_COLOR[incident.severity] ?? 'blue'} text={severityLabel(incident.severity)} />
+        <Badge color={incident.status === 'open' ? 'red' : 'green'} text={statusLabel(incident.status)} />
+        {incident.acknowledgedAt && <Badge color="purple" text={t('card.acknowledged', 'acknowledged')} />}
       </div>
       <div className={s.muted}>
         <span data-testid={ids.alertCount}>
-          {alerts} {alerts === 1 ? 'alert' : 'alerts'}
+          {alerts === 1
+            ? t('card.alert-one', '{{count}} alert', { count: alerts })
+            : t('card.alert-many', '{{count}} alerts', { count: alerts })}
         </span>{' '}
-        on {incident.services.join(', ') || 'no named service'}, opened {dateTimeFormatTimeAgo(incident.openedAt)}
+        {t('card.on-services', 'on {{services}}, opened {{when}}', {
+          services: incident.services.join(', ') || t('card.no-service', 'no named service'),
+          when: dateTimeFormatTimeAgo(incident.openedAt),
+          ...UNESCAPED,
+        })}
       </div>
       <RcaCauses card={card} incident={incident} causes={causes} />
       <div className={s.links}>
         <LinkButton size="sm" fill="text" icon="search" href={rootCauseHref(incident, causes[0], card.rca)}>
-          <span data-testid={ids.rootCauseLink}>Root cause</span>
+          <span data-testid={ids.rootCauseLink}>{t('card.root-cause', 'Root cause')}</span>
         </LinkButton>
         <LinkButton size="sm" fill="text" icon="bell" href={prefixRoute(ROUTES.Alerts)}>
-          <span data-testid={ids.alertsLink}>Alerts</span>
+          <span data-testid={ids.alertsLink}>{t('card.alerts', 'Alerts')}</span>
         </LinkButton>
       </div>
     </>
@@ -83,22 +95,24 @@ function RcaCauses(props: { card: IncidentCard; incident: IncidentDto; causes: R
   if (!incident.rcaId) {
     return (
       <div className={s.muted} data-testid={ids.noRca}>
-        No root-cause analysis is linked yet: the engine starts one when the incident pages.
+        {t('card.no-rca', 'No root-cause analysis is linked yet: the engine starts one when the incident pages.')}
       </div>
     );
   }
   if (!card.rca) {
     return (
       <div className={s.muted} data-testid={ids.rcaPending}>
-        Analysis {incident.rcaId} is running or not stored yet.
+        {t('card.rca-pending', 'Analysis {{id}} is running or not stored yet.', { id: incident.rcaId, ...UNESCAPED })}
       </div>
     );
   }
   if (causes.length === 0) {
-    return <div className={s.muted}>The analysis found no anomalous service in its window.</div>;
+    return (
+      <div className={s.muted}>{t('card.no-cause', 'The analysis found no anomalous service in its window.')}</div>
+    );
   }
   return (
-    <ol className={s.causes} aria-label="Top causes">
+    <ol className={s.causes} aria-label={t('card.top-causes', 'Top causes')}>
       {causes.map((c) => (
         <CauseRow key={`${c.service}:${c.signal}`} cause={c} topScore={causes[0]!.score} />
       ))}
@@ -122,7 +136,7 @@ function CauseRow({ cause, topScore }: { cause: RcaCandidate; topScore: number }
       <span
         className={s.track}
         role="meter"
-        aria-label={`${cause.service} score`}
+        aria-label={t('card.score-of', '{{service}} score', { service: cause.service, ...UNESCAPED })}
         aria-valuemin={0}
         aria-valuemax={Number(topScore.toFixed(2))}
         aria-valuenow={Number(cause.score.toFixed(2))}
@@ -139,18 +153,42 @@ function NoIncident({ service }: { service: string }) {
   const s = useStyles2(getStyles);
   return (
     <div className={s.empty} data-testid={ids.empty}>
-      <strong>No open incident{service ? ` on ${service}` : ''}</strong>
+      <strong>
+        {service
+          ? t('card.empty.title-on', 'No open incident on {{service}}', { service, ...UNESCAPED })
+          : t('card.empty.title', 'No open incident')}
+      </strong>
       <p>
-        This card shows the latest open incident the AI-CloudOps engine grouped from your alerts, with the top causes of
-        its root-cause analysis. It needs the AI-CloudOps app enabled with its engine URL, and alerts reaching the
-        engine (Alertmanager&apos;s webhook receiver at <code>/api/v1/alerts/webhook/alertmanager</code>).
+        <Trans
+          i18nKey="card.empty.what"
+          defaults="This card shows the latest open incident the AI-CloudOps engine grouped from your alerts, with the top causes of its root-cause analysis. It needs the AI-CloudOps app enabled with its engine URL, and alerts reaching the engine (Alertmanager's webhook receiver at <code>/api/v1/alerts/webhook/alertmanager</code>)."
+          components={{ code: <code /> }}
+        />
       </p>
-      <p>In the panel options, pick an incident id or a service to follow one.</p>
+      <p>{t('card.empty.options', 'In the panel options, pick an incident id or a service to follow one.')}</p>
       <LinkButton size="sm" variant="secondary" icon="bell" href={prefixRoute(ROUTES.Alerts)}>
-        Open the Alerts page
+        {t('card.empty.open-alerts', 'Open the Alerts page')}
       </LinkButton>
     </div>
   );
+}
+
+/** Known values in the user's language; anything newer the engine sends shows as sent. */
+function severityLabel(severity: string): string {
+  const known: Record<string, string> = {
+    critical: t('card.severity.critical', 'critical'),
+    warning: t('card.severity.warning', 'warning'),
+    info: t('card.severity.info', 'info'),
+  };
+  return known[severity] ?? severity;
+}
+
+function statusLabel(status: string): string {
+  const known: Record<string, string> = {
+    open: t('card.status.open', 'open'),
+    resolved: t('card.status.resolved', 'resolved'),
+  };
+  return known[status] ?? status;
 }
 
 /** The Root cause page for the top cause's service (else the incident's first), in the incident's namespace. */
