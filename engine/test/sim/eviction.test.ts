@@ -240,6 +240,53 @@ describe('pods/eviction and PodDisruptionBudgets', () => {
     });
   }, 30_000);
 
+  it('a not-Ready pod is evicted only while its budget is met (IfHealthyBudget), or always with AlwaysAllow; an Evicted pod goes regardless', async () => {
+    const { c, core, policy } = await start();
+    await policy.createNamespacedPodDisruptionBudget({
+      namespace: 'shop',
+      body: budget('payment-pdb', 'payment', { minAvailable: 1 }),
+    });
+    c.ledger.inject({ type: 'crash-loop', namespace: 'shop', service: 'payment' });
+    c.step(4);
+    const status = (
+      await policy.readNamespacedPodDisruptionBudget({ namespace: 'shop', name: 'payment-pdb' })
+    ).status;
+    expect(status).toMatchObject({ currentHealthy: 0, desiredHealthy: 1, disruptionsAllowed: 0 });
+    const [crashing] = await podsOf(core, 'payment');
+    const name = crashing!.metadata!.name!;
+    expect(
+      (await refusal(core.createNamespacedPodEviction({ namespace: 'shop', name, body: eviction(name) })))
+        .code,
+    ).toBe(429);
+    await policy.patchNamespacedPodDisruptionBudget({
+      namespace: 'shop',
+      name: 'payment-pdb',
+      body: [{ op: 'add', path: '/spec/unhealthyPodEvictionPolicy', value: 'AlwaysAllow' }],
+    });
+    await core.createNamespacedPodEviction({ namespace: 'shop', name, body: eviction(name) });
+    expect(
+      (await core.readNamespacedPod({ namespace: 'shop', name })).metadata?.deletionTimestamp,
+    ).toBeDefined();
+
+    await policy.createNamespacedPodDisruptionBudget({
+      namespace: 'shop',
+      body: budget('ads-pdb', 'ads', { minAvailable: 2 }),
+    });
+    c.evictPods('shop', 'ads', 1);
+    c.step(1);
+    const evicted = (
+      await core.listNamespacedPod({ namespace: 'shop', labelSelector: 'app=ads' })
+    ).items.find((p) => p.status?.reason === 'Evicted')!;
+    await core.createNamespacedPodEviction({
+      namespace: 'shop',
+      name: evicted.metadata!.name!,
+      body: eviction(evicted.metadata!.name!),
+    });
+    c.step(1);
+    const left = (await core.listNamespacedPod({ namespace: 'shop', labelSelector: 'app=ads' })).items;
+    expect(left.map((p) => p.metadata?.name)).not.toContain(evicted.metadata!.name);
+  }, 30_000);
+
   it('discovery announces pods/eviction as policy/v1 Eviction, so kubectl drain evicts instead of deleting', async () => {
     const { c } = await start();
     const list = (await (await fetch(`${c.url}/api/v1`)).json()) as {
