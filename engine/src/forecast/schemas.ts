@@ -114,6 +114,26 @@ export const modelVersionSchema = z.object({
   hasLstm: z.boolean(),
 });
 
+/**
+ * What a `forecast.backtest` job resolves with (its record's `result`): every model's and baseline's errors per
+ * horizon over the rolling origins of the test part. Named here so the API document and the typed client carry it;
+ * NaN metrics (a model without intervals has no coverage) are sent as null.
+ */
+export const backtestResultSchema = z.object({
+  seriesKey: z.string(),
+  chosen: z.string(),
+  reason: z.string(),
+  /** Unix seconds: the first scored target and the series' end. */
+  testStart: z.number(),
+  end: z.number(),
+  /** The MASE denominator (in-sample MAE of the daily seasonal naive). */
+  scale: z.number(),
+  /** Model name (baselines included) → metrics for horizons 1..H. */
+  models: z.record(z.string(), z.array(horizonMetricsSchema)),
+  predictMsPerOrigin: z.number(),
+});
+export type BacktestResultDto = z.infer<typeof backtestResultSchema>;
+
 export const modelListSchema = z.object({
   items: z.array(z.object({ seriesKey: z.string(), current: z.number().nullable(), versions: z.array(modelVersionSchema) })),
 });

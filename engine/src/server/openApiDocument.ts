@@ -187,7 +187,15 @@ function unwrapSingleAllOf(node: unknown): void {
   Object.values(record).forEach(unwrapSingleAllOf);
 }
 
-/** zod registers an input and an output variant of each named schema; keep the ones the operations reference. */
+/**
+ * What a job's record holds in `result` once it succeeded, by kind (the job schema keeps it `unknown` because one
+ * store serves every kind): kept as components so clients name them (`forecast.backtest` → BacktestResult,
+ * `forecast.train` → ModelVersion, `rca` → RcaResult).
+ */
+const JOB_RESULTS = ['BacktestResult', 'ModelVersion', 'RcaResult'];
+
+/** zod registers an input and an output variant of each named schema; keep the ones the operations reference
+ * and the job results. */
 function dropUnusedSchemas(doc: OpenApiDoc): void {
   const schemas = doc.components?.schemas;
   if (!schemas) return;
@@ -200,5 +208,6 @@ function dropUnusedSchemas(doc: OpenApiDoc): void {
     }
   };
   visit(JSON.stringify(doc.paths ?? {}));
+  visit(JSON.stringify(JOB_RESULTS.map((name) => `#/components/schemas/${name}`)));
   for (const name of Object.keys(schemas)) if (!used.has(name)) delete schemas[name];
 }

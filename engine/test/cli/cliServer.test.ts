@@ -64,6 +64,10 @@ describe('aicloudops --server', () => {
     expect(forecast.exitCode).toBe(0);
     expect((JSON.parse(forecast.stdout) as { points: unknown[] }).points.length).toBeGreaterThan(0);
 
+    const models = await run([...remote(), 'forecast', '--models']);
+    expect(models.exitCode).toBe(0);
+    expect(JSON.parse(models.stdout)).toEqual({ items: expect.any(Array) });
+
     const doctor = await run([...remote(), 'doctor']);
     expect(doctor.exitCode).toBe(0);
     const checks = (JSON.parse(doctor.stdout) as { checks: Array<{ name: string }> }).checks.map((c) => c.name);

@@ -1,5 +1,8 @@
 import type {
   AlertDto,
+  BacktestRequest,
+  ModelList,
+  TrainRequest,
   AlertStats,
   AlertmanagerWebhook,
   Answer,
@@ -13,6 +16,7 @@ import type {
   ForecastResponse,
   GenericAlert,
   IncidentDto,
+  IngestRequest,
   IngestResult,
   JobRecordDto,
   KnowledgeDocument,
@@ -191,6 +195,21 @@ export class EngineClient {
     return this.request('POST', '/api/v1/forecast', request);
   }
 
+  /** Starts training a model for a series (a job whose result is a ModelVersion); follow it with followJob(id). */
+  trainForecast(request: TrainRequest): Promise<JobRecordDto> {
+    return this.request('POST', '/api/v1/forecast/train', request);
+  }
+
+  /** Starts a rolling-origin backtest (a job whose result is a BacktestResult); follow it with followJob(id). */
+  backtestForecast(request: BacktestRequest): Promise<JobRecordDto> {
+    return this.request('POST', '/api/v1/forecast/backtest', request);
+  }
+
+  /** Stored model versions per series. */
+  forecastModels(): Promise<ModelList> {
+    return this.request('GET', '/api/v1/forecast/models');
+  }
+
   scalePlan(request: ScalePlanRequestInput): Promise<ScalePlanResponse> {
     return this.request('POST', '/api/v1/scale-plan', request);
   }
@@ -212,6 +231,11 @@ export class EngineClient {
   /** Every knowledge-base page with its text: what portal search indexes. */
   knowledgeDocuments(query: PageQuery & { source?: string; maxChars?: number } = {}): Promise<Page<KnowledgeDocument>> {
     return this.request('GET', `/api/v1/assistant/documents${qs(query)}`);
+  }
+
+  /** Ingests folders inside the engine's `assistant.ingest.roots` (admin; a job whose result lists one report per folder). */
+  ingestKnowledge(request: IngestRequest): Promise<JobRecordDto> {
+    return this.request('POST', '/api/v1/assistant/ingest', request);
   }
 
   feedback(request: FeedbackRequest): Promise<unknown> {

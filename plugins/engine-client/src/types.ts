@@ -74,6 +74,13 @@ export type ScalePlanRequest = ScalePlanRequestInput;
 export type ScalePlanResponse = Schemas['ScalePlanResponse'];
 export type TrainRequest = Schemas['TrainRequestInput'];
 export type BacktestRequest = Schemas['BacktestRequestInput'];
+/** A `forecast.backtest` job's result: each model's and baseline's errors per horizon. */
+export type BacktestResult = Schemas['BacktestResult'];
+export type HorizonMetrics = Schemas['HorizonMetrics'];
+/** A `forecast.train` job's result: the stored model version. */
+export type ModelVersion = Schemas['ModelVersion'];
+/** GET /api/v1/forecast/models: one page of stored model versions by series. */
+export type ModelList = Ok<'getForecastModels'>;
 
 // Alerts and incidents (engine/src/alerts/schemas.ts).
 export type AlertDto = Schemas['AlertDto'];

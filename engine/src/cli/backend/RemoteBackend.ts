@@ -36,19 +36,15 @@ export class RemoteBackend implements CliBackend {
   }
 
   async train(request: Record<string, unknown>, progress: ProgressFn) {
-    return this.follow<ModelVersion>(
-      await this.client.request<JobRecordDto>('POST', '/api/v1/forecast/train', request),
-      progress,
-    );
+    return this.follow<ModelVersion>(await this.client.trainForecast(request as never), progress);
   }
 
   async backtest(request: Record<string, unknown>, progress: ProgressFn) {
-    const job = await this.client.request<JobRecordDto>('POST', '/api/v1/forecast/backtest', request);
-    return this.follow<BacktestResult & { seriesKey: string }>(job, progress);
+    return this.follow<BacktestResult & { seriesKey: string }>(await this.client.backtestForecast(request as never), progress);
   }
 
   async models() {
-    return (await this.client.request<{ items: StoredModels[] }>('GET', '/api/v1/forecast/models')).items;
+    return (await this.client.forecastModels()).items as StoredModels[];
   }
 
   scalePlan(request: Record<string, unknown>) {
@@ -63,10 +59,7 @@ export class RemoteBackend implements CliBackend {
   /** The running engine reads the folder itself, so it must be inside its `assistant.ingest.roots` (admin token). */
   async ingest(source: IngestSource, progress: ProgressFn) {
     const { path, ...rest } = source;
-    const job = await this.client.request<JobRecordDto>('POST', '/api/v1/assistant/ingest', {
-      paths: [path],
-      ...rest,
-    });
+    const job = await this.client.ingestKnowledge({ paths: [path], ...rest });
     const [report] = await this.follow<IngestReport[]>(job, progress);
     return report!;
   }

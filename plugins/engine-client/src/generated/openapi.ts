@@ -1085,6 +1085,18 @@ export interface components {
             /** @default 1 */
             testDays?: number;
         };
+        BacktestResult: {
+            chosen: string;
+            end: number;
+            models: {
+                [key: string]: components["schemas"]["HorizonMetrics"][];
+            };
+            predictMsPerOrigin: number;
+            reason: string;
+            scale: number;
+            seriesKey: string;
+            testStart: number;
+        };
         Candidate: {
             evidence: {
                 changes: components["schemas"]["ChangeEvidence"][];
@@ -1285,6 +1297,15 @@ export interface components {
             latencyMs?: number;
             name: string;
             ok: boolean;
+        };
+        HorizonMetrics: {
+            coverage: number | null;
+            horizon: number;
+            mae: number | null;
+            mase: number | null;
+            n: number;
+            rmse: number | null;
+            smape: number | null;
         };
         IncidentDto: {
             acknowledgedAt?: string;
