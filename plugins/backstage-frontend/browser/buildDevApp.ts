@@ -34,10 +34,15 @@ export async function buildDevApp(dist: string): Promise<DevAppBuild> {
   // The CLI prints a line per emitted file (hundreds of syntax-highlighter chunks); the test reports its own sizes.
   const log = console.log;
   console.log = () => undefined;
+  // The bundler treats warnings as errors when CI is set; set it here too, so a run on a laptop fails where CI would.
+  const ci = process.env.CI;
+  process.env.CI = 'true';
   try {
     const config = await loadCliConfig({ args: [DEV_CONFIG], fromPackage: '@ai-cloudops/backstage-plugin' });
     await buildBundle({ targetDir: PACKAGE_DIR, entry: 'dev/index', dist, ...config });
   } finally {
+    if (ci === undefined) delete process.env.CI;
+    else process.env.CI = ci;
     console.log = log;
     process.chdir(cwd);
   }
