@@ -111,9 +111,12 @@ export class DisruptionController {
   /** The replicas the pods' controllers want: a ReplicaSet's Deployment, or the StatefulSet / ReplicaSet itself. */
   private expectedReplicas(ctx: ControllerContext, pods: KubeObject[]): number {
     const seen = new Map<string, number>();
+    const looked = new Set<string>();
     for (const pod of pods) {
       const owner = controllerOf(pod);
-      if (!owner) continue;
+      // One lookup per owner: store.get copies the object.
+      if (!owner || looked.has(owner.uid)) continue;
+      looked.add(owner.uid);
       let scaleOwner: KubeObject | undefined;
       if (owner.kind === 'ReplicaSet') {
         const rs = ctx.store.get(REPLICA_SETS, pod.metadata.namespace, owner.name);

@@ -1,3 +1,4 @@
+import type { KubeObject } from '../apiserver/KubeObject.js';
 import {
   DEPLOYMENTS,
   PODS,
@@ -30,19 +31,25 @@ const OWNERS: Record<string, string> = {
 export class GarbageCollector {
   reconcile(ctx: ControllerContext): void {
     for (const dependent of [REPLICA_SETS, CONTROLLER_REVISIONS, JOBS]) {
-      const orphaned = ctx.store.view(dependent).filter((o) => this.ownerGone(ctx, o));
+      const live = ownerUids(ctx);
+      const orphaned = ctx.store.view(dependent).filter((o) => ownerGone(o, live));
       for (const obj of orphaned) ctx.store.delete(dependent, obj.metadata.namespace, obj.metadata.name);
     }
+    const live = ownerUids(ctx);
     for (const pod of ctx.store.view(PODS)) {
-      if (!isTerminating(pod) && this.ownerGone(ctx, pod)) markPodDeleted(ctx, pod);
+      if (!isTerminating(pod) && ownerGone(pod, live)) markPodDeleted(ctx, pod);
     }
   }
+}
 
-  private ownerGone(ctx: ControllerContext, obj: Parameters<typeof controllerOf>[0]): boolean {
-    const owner = controllerOf(obj);
-    const key = owner && OWNERS[owner.kind];
-    if (!owner || !key) return false;
-    const found = ctx.store.get(key, obj.metadata.namespace, owner.name);
-    return !found || found.metadata.uid !== owner.uid;
-  }
+/** Uids of every object that can own others, read without copying (store.get clones: too slow per object per tick). */
+function ownerUids(ctx: ControllerContext): Set<string | undefined> {
+  const uids = new Set<string | undefined>();
+  for (const key of Object.values(OWNERS)) for (const o of ctx.store.view(key)) uids.add(o.metadata.uid);
+  return uids;
+}
+
+function ownerGone(obj: KubeObject, live: Set<string | undefined>): boolean {
+  const owner = controllerOf(obj);
+  return Boolean(owner && OWNERS[owner.kind] && !live.has(owner.uid));
 }
