@@ -32,34 +32,35 @@ export class AlertRepository {
 
   /** Appends to the log: once this resolves the entry survives an engine or Redis restart (AOF). */
   async append(...entries: AlertLogEntry[]): Promise<void> {
-    await this.store.rpush(LOG, ...entries.map((e) => JSON.stringify(e)));
+    await this.store.rpush(LOG, ...entries.map(logLine));
   }
 
   async readLog(): Promise<AlertLogEntry[]> {
     return (await this.store.lrange(LOG, 0, -1)).map((line) => JSON.parse(line) as AlertLogEntry);
   }
 
-  /** Incidents and alerts that changed, and members that joined, in one atomic write. */
-  async save(incidents: Incident[], alerts: TrackedAlert[], joined: Array<{ incidentId: string } & StoredMember>): Promise<void> {
+  /**
+   * One atomic write (one MULTI on Redis) for a whole group commit: the log lines in processing order, the incidents
+   * and alerts that changed, the members that joined and the notifications sent. Either all of it is stored or none.
+   */
+  async commit(write: {
+    lines: string[];
+    incidents: Incident[];
+    alerts: TrackedAlert[];
+    joined: Array<{ incidentId: string } & StoredMember>;
+    notifications?: Array<{ incident: string; fingerprints: string[]; at: number }>;
+  }): Promise<void> {
     const ops: StoreWrite[] = [];
-    if (incidents.length > 0) {
-      ops.push({ op: 'hset', key: INCIDENTS, fields: Object.fromEntries(incidents.map((i) => [i.id, JSON.stringify(withoutMembers(i))])) });
-    }
-    if (alerts.length > 0) {
-      ops.push({ op: 'hset', key: ALERTS, fields: Object.fromEntries(alerts.map((a) => [a.fingerprint, JSON.stringify(a)])) });
-    }
-    const byIncident = new Map<string, string[]>();
-    for (const j of joined) {
-      const list = byIncident.get(j.incidentId) ?? [];
-      list.push(JSON.stringify({ fingerprint: j.fingerprint, reason: j.reason } satisfies StoredMember));
-      byIncident.set(j.incidentId, list);
-    }
-    for (const [id, values] of byIncident) ops.push({ op: 'rpush', key: members(id), values });
+    if (write.lines.length > 0) ops.push({ op: 'rpush', key: LOG, values: write.lines });
+    ops.push(...saveOps(write.incidents, write.alerts, write.joined));
+    const sent = write.notifications ?? [];
+    if (sent.length > 0) ops.push({ op: 'rpush', key: NOTIFICATIONS, values: sent.map((n) => JSON.stringify({ incident: n.incident, fingerprints: n.fingerprints, at: n.at })) });
     if (ops.length > 0) await this.store.batch(ops);
   }
 
-  async recordNotification(notification: { incident: string; fingerprints: string[]; at: number }): Promise<void> {
-    await this.store.rpush(NOTIFICATIONS, JSON.stringify(notification));
+  /** Incidents and alerts that changed, and members that joined, in one atomic write. */
+  async save(incidents: Incident[], alerts: TrackedAlert[], joined: Array<{ incidentId: string } & StoredMember>): Promise<void> {
+    await this.commit({ lines: [], incidents, alerts, joined });
   }
 
   async notifications(): Promise<Array<{ incident: string; fingerprints: string[]; at: number }>> {
@@ -89,6 +90,29 @@ export class AlertRepository {
     values.forEach((v, i) => v && found.set(fingerprints[i]!, JSON.parse(v) as TrackedAlert));
     return found;
   }
+}
+
+/** The serialised form of a log entry (the group commit measures a batch's bytes on it). */
+export function logLine(entry: AlertLogEntry): string {
+  return JSON.stringify(entry);
+}
+
+function saveOps(incidents: Incident[], alerts: TrackedAlert[], joined: Array<{ incidentId: string } & StoredMember>): StoreWrite[] {
+  const ops: StoreWrite[] = [];
+  if (incidents.length > 0) {
+    ops.push({ op: 'hset', key: INCIDENTS, fields: Object.fromEntries(incidents.map((i) => [i.id, JSON.stringify(withoutMembers(i))])) });
+  }
+  if (alerts.length > 0) {
+    ops.push({ op: 'hset', key: ALERTS, fields: Object.fromEntries(alerts.map((a) => [a.fingerprint, JSON.stringify(a)])) });
+  }
+  const byIncident = new Map<string, string[]>();
+  for (const j of joined) {
+    const list = byIncident.get(j.incidentId) ?? [];
+    list.push(JSON.stringify({ fingerprint: j.fingerprint, reason: j.reason } satisfies StoredMember));
+    byIncident.set(j.incidentId, list);
+  }
+  for (const [id, values] of byIncident) ops.push({ op: 'rpush', key: members(id), values });
+  return ops;
 }
 
 function withoutMembers(incident: Incident): StoredIncident {

@@ -5,7 +5,7 @@ import { EngineError, fieldIssuesFromZod } from '../errors.js';
 import type { Store } from '../store/Store.js';
 import { AlertMetrics, compression, dedupRatio, meanDelaySeconds } from './AlertMetrics.js';
 import { AlertPipeline, emptyOutput } from './AlertPipeline.js';
-import { AlertRepository, type AlertLogEntry, type StoredIncident } from './AlertRepository.js';
+import { AlertRepository, logLine, type AlertLogEntry, type StoredIncident } from './AlertRepository.js';
 import type { AlertsConfig } from './config.js';
 import { IncidentBus, type IncidentEvent } from './IncidentBus.js';
 import { fromAlertmanager, fromGeneric, parseTime } from './ingest/normalizeAlerts.js';
@@ -27,6 +27,29 @@ import type { AlertEvent, AlertSource, Incident, Notification, PipelineOutput, T
 import type { z } from 'zod';
 
 const RCA_WINDOW_SECONDS = 600;
+/**
+ * Group commit bounds: a batch takes at most this many deliveries and stops taking more once its log lines reach this
+ * many bytes (so it exceeds it by at most one delivery, itself capped by the server's body limit). A delivery that
+ * arrives behind a full batch waits for one bounded commit, never for an unbounded one.
+ */
+const MAX_BATCH_DELIVERIES = 256;
+const MAX_BATCH_BYTES = 1 << 20;
+
+/** A delivery waiting for the next group commit. */
+interface WaitingDelivery {
+  normalise: (at: number) => AlertEvent[];
+  truncatedAlerts: number;
+  resolve: (result: IngestResult) => void;
+  reject: (error: unknown) => void;
+}
+
+/** A delivery taken into a batch: normalised and serialised before the pipeline sees it. */
+interface TakenDelivery {
+  waiting: WaitingDelivery;
+  at: number;
+  events: AlertEvent[];
+  line: string;
+}
 
 /** An alert raised inside the engine (a repair finding, an anomaly): enters through the same path as any other. */
 export interface InternalAlert {
@@ -56,9 +79,13 @@ export interface AlertServiceOptions {
 }
 
 /**
- * Unified alerting as a service: every ingest is validated, appended to the durable log, then fed to the pipeline,
- * and what changed is persisted before the caller gets its answer. Ingest is serialised (one delivery at a time) so
- * the log order is the processing order and a replay after a restart rebuilds exactly the same incidents.
+ * Unified alerting as a service: every ingest is validated, fed to the pipeline and committed to the durable log
+ * with what it changed before the caller gets its answer. Ingest is serialised and group-committed: deliveries that
+ * arrive while a batch is being written wait and go into the next batch together, which the pipeline ingests in
+ * arrival order and the store writes in one atomic commit (log lines in processing order, notifications interleaved
+ * where they happened), so a replay after a restart rebuilds exactly the same incidents. If a commit fails, nothing of
+ * the batch is stored and the in-memory pipeline is rebuilt from the log before the next step: every caller of the
+ * batch gets the error, and a re-send is processed as new, never as a duplicate of something unstored.
  */
 export class AlertService {
   private pipeline!: AlertPipeline;
@@ -69,6 +96,9 @@ export class AlertService {
   private queue: Promise<unknown> = Promise.resolve();
   private timer: NodeJS.Timeout | undefined;
   private started: Promise<void> | undefined;
+  private waiting: WaitingDelivery[] = [];
+  private draining = false;
+  private metricsRegistered = false;
 
   constructor(private readonly options: AlertServiceOptions) {
     this.repo = new AlertRepository(options.store);
@@ -79,7 +109,11 @@ export class AlertService {
 
   /** Rebuilds the pipeline from the log (after a restart), then ticks the clock. Idempotent. */
   async start(options: { tick?: boolean } = {}): Promise<void> {
-    await (this.started ??= this.restore());
+    // A failed rebuild (the store is down) is retried by the next caller instead of failing every later one.
+    await (this.started ??= this.restore().catch((error: unknown) => {
+      this.started = undefined;
+      throw error;
+    }));
     if (options.tick !== false && !this.timer) {
       this.timer = setInterval(() => void this.tick().catch(() => undefined), this.options.config.tickSeconds * 1000);
       this.timer.unref();
@@ -222,91 +256,151 @@ export class AlertService {
     return this.pipeline;
   }
 
+  /** Builds the pipeline from the config and the log; readers keep the previous one until the new one is complete. */
   private async restore(): Promise<void> {
-    this.pipeline = new AlertPipeline(this.options.config, await this.options.edges());
+    const pipeline = new AlertPipeline(this.options.config, await this.options.edges());
     for (const [i, s] of this.options.config.suppressions.entries()) {
-      this.pipeline.addSuppression({ id: `config-${i + 1}`, kind: s.kind, matchers: s.matchers, startsAt: Date.parse(s.startsAt), endsAt: Date.parse(s.endsAt), reason: s.reason });
+      pipeline.addSuppression({ id: `config-${i + 1}`, kind: s.kind, matchers: s.matchers, startsAt: Date.parse(s.startsAt), endsAt: Date.parse(s.endsAt), reason: s.reason });
     }
     const log = await this.repo.readLog();
-    this.pipeline.replaying = true;
-    for (const entry of log) this.replay(entry);
-    this.pipeline.replaying = false;
-    if (this.options.registry) new AlertMetrics(this.options.registry, () => this.pipeline.stats());
-    if (log.length > 0) this.options.logger?.info({ entries: log.length, incidents: this.pipeline.incidents.size }, 'alerting state rebuilt from the log');
+    pipeline.replaying = true;
+    for (const entry of log) replayEntry(pipeline, entry);
+    pipeline.replaying = false;
+    this.pipeline = pipeline;
+    if (this.options.registry && !this.metricsRegistered) new AlertMetrics(this.options.registry, () => this.pipeline.stats());
+    this.metricsRegistered = true;
+    if (log.length > 0) this.options.logger?.info({ entries: log.length, incidents: pipeline.incidents.size }, 'alerting state rebuilt from the log');
   }
 
-  private replay(entry: AlertLogEntry): void {
-    switch (entry.t) {
-      case 'delivery':
-        this.pipeline.ingest(entry.events, entry.at, entry.truncatedAlerts ? { truncatedAlerts: entry.truncatedAlerts } : {});
-        return;
-      case 'notified':
-        if (entry.kind === 'updated') this.pipeline.markUpdated(entry.incident, entry.fingerprints, entry.at);
-        else if (entry.kind === 'resolved') this.pipeline.markResolvedNotice();
-        else this.pipeline.markNotified(entry.incident, entry.at);
-        return;
-      case 'ack':
-        this.pipeline.acknowledge(entry.incident, entry.by, entry.at);
-        return;
-      case 'resolve':
-        this.pipeline.resolveIncident(entry.incident, entry.at);
-        return;
-      case 'suppression':
-        this.pipeline.addSuppression(entry.window);
-        return;
-      case 'rca':
-        this.pipeline.linkRca(entry.incident, entry.rcaId);
-        return;
-    }
+  /** After a failed commit the pipeline may hold what the store does not: the next step rebuilds it from the log. */
+  private invalidate(): void {
+    this.started = undefined;
   }
 
   private accept(normalise: (at: number) => AlertEvent[], truncatedAlerts = 0): Promise<IngestResult> {
-    return this.serial(async () => {
-      if (!this.pipeline) throw new EngineError('UPSTREAM_UNAVAILABLE', 'alerting is still starting');
-      const at = this.now();
-      const events = normalise(at);
-      // Durable first: the log entry is written before the pipeline sees the delivery and before the caller's 200.
-      await this.repo.append({ t: 'delivery', at, events, ...(truncatedAlerts ? { truncatedAlerts } : {}) });
-      const before = this.pipeline.stats().duplicates;
-      const out = this.pipeline.ingest(events, at, { truncatedAlerts });
-      await this.apply(out, at);
-      const duplicates = this.pipeline.stats().duplicates - before;
-      return { received: events.length, accepted: out.changedAlerts.size, duplicates, incidents: [...out.changedIncidents] };
+    return new Promise<IngestResult>((resolve, reject) => {
+      this.waiting.push({ normalise, truncatedAlerts, resolve, reject });
+      this.scheduleBatch();
     });
+  }
+
+  /** One batch at a time in the serial queue, so ticks, acks and suppressions interleave between batches. */
+  private scheduleBatch(): void {
+    if (this.draining || this.waiting.length === 0) return;
+    this.draining = true;
+    void this.serial(() => this.ingestBatch()).catch((error: unknown) => {
+      // The pipeline could not start (the store is down): everyone waiting gets the error, none of it was stored.
+      for (const w of this.waiting.splice(0)) w.reject(error);
+    }).finally(() => {
+      this.draining = false;
+      this.scheduleBatch();
+    });
+  }
+
+  private async ingestBatch(): Promise<void> {
+    const batch = this.takeBatch();
+    if (batch.length === 0) return;
+    try {
+      const merged = emptyOutput();
+      const lines: string[] = [];
+      const results = batch.map((d) => this.ingestOne(d, merged, lines));
+      await this.commit(lines, merged, batch[batch.length - 1]!.at);
+      batch.forEach((d, i) => d.waiting.resolve(results[i]!));
+    } catch (error) {
+      this.invalidate();
+      for (const d of batch) d.waiting.reject(error);
+    }
+  }
+
+  /** Takes waiting deliveries in arrival order up to the batch bounds, normalising and serialising each. */
+  private takeBatch(): TakenDelivery[] {
+    const taken: TakenDelivery[] = [];
+    let bytes = 0;
+    let i = 0;
+    for (; i < this.waiting.length && taken.length < MAX_BATCH_DELIVERIES && bytes < MAX_BATCH_BYTES; i++) {
+      const waiting = this.waiting[i]!;
+      try {
+        const at = this.now();
+        const events = waiting.normalise(at);
+        const line = logLine({ t: 'delivery', at, events, ...(waiting.truncatedAlerts ? { truncatedAlerts: waiting.truncatedAlerts } : {}) });
+        bytes += line.length;
+        taken.push({ waiting, at, events, line });
+      } catch (error) {
+        waiting.reject(error);
+      }
+    }
+    this.waiting.splice(0, i);
+    return taken;
+  }
+
+  /** Feeds one delivery to the pipeline; its log line and its notifications' lines go out in processing order. */
+  private ingestOne(d: TakenDelivery, merged: PipelineOutput, lines: string[]): IngestResult {
+    const before = this.pipeline.stats().duplicates;
+    const out = this.pipeline.ingest(d.events, d.at, { truncatedAlerts: d.waiting.truncatedAlerts });
+    lines.push(d.line, ...notifiedLines(out));
+    for (const id of out.changedIncidents) merged.changedIncidents.add(id);
+    for (const f of out.changedAlerts) merged.changedAlerts.add(f);
+    merged.notifications.push(...out.notifications);
+    merged.joined.push(...out.joined);
+    const duplicates = this.pipeline.stats().duplicates - before;
+    return { received: d.events.length, accepted: out.changedAlerts.size, duplicates, incidents: [...out.changedIncidents] };
   }
 
   /** Persists what a pipeline step changed, records and sends its notifications, publishes to the stream. */
   private async apply(out: PipelineOutput, at: number, eventType?: string): Promise<void> {
-    if (out.notifications.length > 0) {
-      await this.repo.append(...out.notifications.map((n) => ({ t: 'notified' as const, at: n.at, incident: n.incident, fingerprints: n.fingerprints, kind: n.kind })));
-      for (const n of out.notifications) if (n.kind === 'opened') await this.startRca(n, at);
+    try {
+      await this.commit(notifiedLines(out), out, at, eventType);
+    } catch (error) {
+      this.invalidate();
+      throw error;
     }
+  }
+
+  /**
+   * One atomic store write for a step (log lines, changed incidents and alerts, joined members, notifications); only
+   * once it is stored do RCAs start, notifications go out and the stream hears of it.
+   */
+  private async commit(lines: string[], out: PipelineOutput, at: number, eventType?: string): Promise<void> {
     const incidents = [...out.changedIncidents].map((id) => this.pipeline.incidents.get(id)!);
     const alerts = [...out.changedAlerts].map((f) => this.pipeline.alerts.get(f)!);
-    await this.repo.save(incidents, alerts, out.joined);
+    await this.repo.commit({ lines, incidents, alerts, joined: out.joined, notifications: out.notifications });
+    await this.startRcas(out.notifications.filter((n) => n.kind === 'opened'), at);
     for (const n of out.notifications) this.deliver(n);
     for (const incident of incidents) this.bus.publish(this.event(incident, eventType ?? kindOf(incident, out), at));
   }
 
-  private async startRca(n: Notification, at: number): Promise<void> {
-    if (!this.options.config.autoRca || !this.options.startRca) return;
+  /** Starts the opened incidents' RCAs and stores their links (log line + incident) in one more write. */
+  private async startRcas(opened: Notification[], at: number): Promise<void> {
+    if (opened.length === 0 || !this.options.config.autoRca || !this.options.startRca) return;
+    const linked: Incident[] = [];
+    for (const n of opened) if (await this.startRca(n, at)) linked.push(this.pipeline.incidents.get(n.incident)!);
+    if (linked.length === 0) return;
+    try {
+      const lines = linked.map((i) => logLine({ t: 'rca', at, incident: i.id, rcaId: i.rcaId! }));
+      await this.repo.commit({ lines, incidents: linked, alerts: [], joined: [] });
+    } catch (error) {
+      this.options.logger?.warn({ err: error instanceof Error ? error.message : String(error) }, 'automatic RCA links were not stored');
+    }
+  }
+
+  private async startRca(n: Notification, at: number): Promise<boolean> {
     const incident = this.pipeline.incidents.get(n.incident)!;
     const lead = this.pipeline.alerts.get(n.fingerprints[0] ?? incident.members[0]!.fingerprint)!;
     try {
       // The window covers the onset with at least RCA_WINDOW_SECONDS before now, so RCA has a baseline to compare.
       const end = Math.floor(at / 1000);
       const start = Math.min(Math.floor(lead.startsAt / 1000), end - RCA_WINDOW_SECONDS);
-      const rcaId = await this.options.startRca({ alert: { labels: lead.labels }, window: { start, end } });
+      const rcaId = await this.options.startRca!({ alert: { labels: lead.labels }, window: { start, end } });
       this.pipeline.linkRca(incident.id, rcaId);
-      await this.repo.append({ t: 'rca', at, incident: incident.id, rcaId });
+      return true;
     } catch (error) {
       this.options.logger?.warn({ err: error instanceof Error ? error.message : String(error), incident: incident.id }, 'automatic RCA did not start');
+      return false;
     }
   }
 
   private deliver(n: Notification): void {
     this.options.onNotification?.(n);
-    void this.repo.recordNotification(n).catch(() => undefined);
     if (this.notifiers.length === 0) return;
     const message = this.message(n);
     for (const notifier of this.notifiers) void notifier.send(message);
@@ -374,6 +468,36 @@ export class AlertService {
     this.queue = run.catch(() => undefined);
     return run;
   }
+}
+
+function replayEntry(pipeline: AlertPipeline, entry: AlertLogEntry): void {
+  switch (entry.t) {
+    case 'delivery':
+      pipeline.ingest(entry.events, entry.at, entry.truncatedAlerts ? { truncatedAlerts: entry.truncatedAlerts } : {});
+      return;
+    case 'notified':
+      if (entry.kind === 'updated') pipeline.markUpdated(entry.incident, entry.fingerprints, entry.at);
+      else if (entry.kind === 'resolved') pipeline.markResolvedNotice();
+      else pipeline.markNotified(entry.incident, entry.at);
+      return;
+    case 'ack':
+      pipeline.acknowledge(entry.incident, entry.by, entry.at);
+      return;
+    case 'resolve':
+      pipeline.resolveIncident(entry.incident, entry.at);
+      return;
+    case 'suppression':
+      pipeline.addSuppression(entry.window);
+      return;
+    case 'rca':
+      pipeline.linkRca(entry.incident, entry.rcaId);
+      return;
+  }
+}
+
+/** The log lines of a step's notifications, so a replay marks them paged at the point they were sent. */
+function notifiedLines(out: PipelineOutput): string[] {
+  return out.notifications.map((n) => logLine({ t: 'notified', at: n.at, incident: n.incident, fingerprints: n.fingerprints, kind: n.kind }));
 }
 
 function kindOf(incident: Incident, out: PipelineOutput): string {
