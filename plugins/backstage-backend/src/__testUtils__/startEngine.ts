@@ -1,6 +1,6 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { startServer } from '@ai-cloudops/engine';
+import { startServer, type EngineConfigInput } from '@ai-cloudops/engine';
 
 export interface TestEngine {
   url: string;
@@ -8,7 +8,12 @@ export interface TestEngine {
 }
 
 /** A real engine in this process: demo profile (simulated cluster, synthetic metrics), on a free loopback port. */
-export async function startEngine(options: { token?: string } = {}): Promise<TestEngine> {
+export async function startEngine(
+  options: {
+    token?: string;
+    /** the engine's `model` config (e.g. a loopback OpenAI-compatible server) */ model?: EngineConfigInput['model'];
+  } = {},
+): Promise<TestEngine> {
   const server = await startServer({
     config: {
       logLevel: 'silent',
@@ -20,6 +25,7 @@ export async function startEngine(options: { token?: string } = {}): Promise<Tes
           : { enabled: false, tokens: [] },
       },
       cluster: { kind: 'simulated', injectFaults: false },
+      ...(options.model ? { model: options.model } : {}),
     },
   });
   return { url: server.url, close: () => server.close() };
