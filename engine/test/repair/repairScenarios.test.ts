@@ -2,8 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { REPAIR_SCENARIOS, runRepairScenario } from '../../src/sim/repairScenarios.js';
 
 /**
- * Each fault type injected → detected → the right action (default rules) → dry-run → applied → recovered; the wrong
- * action of the last scenario is rolled back. Whole loop through client-node against the simulated API server.
+ * Each fault type injected → detected → the right action (default rules) → dry-run → applied → recovered (or, for
+ * the notify-only ones, notified with nothing changed); the wrong-action scenarios are rolled back. Whole loop through
+ * client-node against the simulated API server. Every finding type of the issue is covered by some scenario.
  */
 describe('repair scenarios on the simulated cluster', () => {
   for (const scenario of REPAIR_SCENARIOS) {
@@ -24,6 +25,27 @@ describe('repair scenarios on the simulated cluster', () => {
       }
     });
   }
+
+  it('covers all 14 finding types', () => {
+    expect(new Set(REPAIR_SCENARIOS.map((s) => s.finding))).toEqual(
+      new Set([
+        'CrashLoopBackOff',
+        'OOMKilled',
+        'ImagePullBackOff',
+        'CreateContainerConfigError',
+        'Unschedulable',
+        'ProbeFailing',
+        'RolloutStuck',
+        'Evicted',
+        'NodeNotReady',
+        'NodePressure',
+        'HpaAtMax',
+        'PvcPending',
+        'JobFailed',
+        'ServiceNoEndpoints',
+      ]),
+    );
+  });
 
   it(
     'does not recover a fault when the repair loop is left out (the faults never heal by themselves)',
