@@ -45,5 +45,14 @@ describe('root cause against a real engine', () => {
     const ranked = [...final.result!.candidates].sort((a, b) => b.score - a.score);
     expect(candidates).toHaveLength(ranked.length);
     expect(within(candidates[0]).getByText(ranked[0]!.service)).toBeInTheDocument();
+    // The service graph: a node per service of the engine's graph, the top candidate named in its label.
+    const graph = screen.getByTestId(testIds.rootCause.serviceGraph);
+    const services = new Set([
+      ...final.result!.serviceGraph.services,
+      ...final.result!.serviceGraph.edges.flatMap((e) => [e.from, e.to]),
+      ...final.result!.candidates.map((c) => c.service),
+    ]);
+    expect(within(graph).getAllByTestId(testIds.rootCause.graphNode)).toHaveLength(services.size);
+    expect(graph.querySelector('svg title')).toHaveTextContent(`top candidate ${ranked[0]!.service}`);
   }, 90_000);
 });

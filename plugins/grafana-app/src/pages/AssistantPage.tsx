@@ -70,11 +70,13 @@ export function AssistantPage() {
         )}
         <InlineFieldRow>
           <InlineField
+            htmlFor="assistant-namespace"
             label={t('assistant.namespace.label', 'Namespace')}
             labelWidth={14}
             tooltip={t('assistant.namespace.tooltip', 'Scope live-state lookups to this namespace')}
           >
             <Input
+              id="assistant-namespace"
               width={20}
               value={namespace}
               // eslint-disable-next-line @grafana/i18n/no-untranslated-strings -- an example value, typed as it is in any language
@@ -83,6 +85,7 @@ export function AssistantPage() {
             />
           </InlineField>
           <InlineField
+            htmlFor="assistant-workload"
             label={t('assistant.workload.label', 'Workload')}
             labelWidth={12}
             tooltip={t(
@@ -91,6 +94,7 @@ export function AssistantPage() {
             )}
           >
             <Input
+              id="assistant-workload"
               data-testid={testIds.assistant.workload}
               width={20}
               value={workload}
@@ -100,6 +104,7 @@ export function AssistantPage() {
           </InlineField>
         </InlineFieldRow>
         <TextArea
+          aria-label={t('assistant.question.label', 'Question')}
           data-testid={testIds.assistant.question}
           rows={3}
           value={question}
@@ -184,7 +189,9 @@ function LiveAnswer({ state }: { state: AskStreamState }) {
           dangerouslySetInnerHTML={{ __html: answerHtml(state.text, state.citations, 'live') }}
         />
       ) : (
-        state.phase === 'streaming' && <div>{t('assistant.reading', 'Reading the live state and the knowledge base...')}</div>
+        state.phase === 'streaming' && (
+          <div>{t('assistant.reading', 'Reading the live state and the knowledge base...')}</div>
+        )
       )}
     </div>
   );

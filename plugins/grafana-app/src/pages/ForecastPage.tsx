@@ -91,16 +91,18 @@ export function ForecastPage() {
     <PluginPage>
       <div data-testid={testIds.forecast.container}>
         <InlineFieldRow>
-          <InlineField label={t('forecast.namespace.label', 'Namespace')} labelWidth={14}>
+          <InlineField htmlFor="forecast-namespace" label={t('forecast.namespace.label', 'Namespace')} labelWidth={14}>
             <Input
+              id="forecast-namespace"
               data-testid={testIds.forecast.namespace}
               width={18}
               value={namespace}
               onChange={(e) => setNamespace(e.currentTarget.value.trim())}
             />
           </InlineField>
-          <InlineField label={t('forecast.service.label', 'Service')} labelWidth={10}>
+          <InlineField htmlFor="forecast-service" label={t('forecast.service.label', 'Service')} labelWidth={10}>
             <Input
+              id="forecast-service"
               data-testid={testIds.forecast.service}
               width={18}
               value={service}
@@ -118,12 +120,14 @@ export function ForecastPage() {
             />
           </InlineField>
           <InlineField
+            htmlFor="forecast-horizon"
             label={t('forecast.horizon.label', 'Horizon (min)')}
             labelWidth={14}
             invalid={!horizonValid}
             error={horizonValid ? undefined : t('forecast.horizon.invalid', 'A whole number of minutes')}
           >
             <Input
+              id="forecast-horizon"
               data-testid={testIds.forecast.horizon}
               type="number"
               min={5}
@@ -274,6 +278,9 @@ function PlanSummary({ plan, unit }: { plan: ScalePlanResponse; unit: string }) 
           : t('forecast.plan.given', 'given')}
         )
       </span>
+      {/* The engine's reason: the peak it covers, the margin, and how far above target the HPA tolerates. */}
+      <br />
+      <span className={s.muted}>{p.reason}</span>
     </p>
   );
 }
