@@ -1,11 +1,16 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { Agent, request } from 'node:http';
+import os from 'node:os';
 import { resolve } from 'node:path';
 import pino from 'pino';
 import { alertsOf } from '../src/alerts/alertsOf.js';
+import { labelsFingerprint } from '../src/alerts/fingerprint.js';
 import type { Notification } from '../src/alerts/types.js';
 import { configSchema } from '../src/config/schema.js';
 import { createEngine } from '../src/engine.js';
 import { buildApp } from '../src/server/app.js';
+import { startServer } from '../src/server/startServer.js';
+import { startRedis } from '../test/support/startRedis.js';
 import { printTable, repoRoot, type BenchMain, type BenchResults } from './lib.js';
 
 interface Delivery {
@@ -25,12 +30,25 @@ const TICK_MS = 5_000;
 /** After the last delivery the clock runs on this long, so thresholds still waiting can fire. */
 const DRAIN_MS = 30 * 60_000;
 const FLOOR_REQUESTS = 300;
+/** Storm phase: deliveries in flight at once (Alertmanager sends one request per group and receiver, in parallel). */
+const DEFAULT_CONCURRENCY = 64;
+/** Storm phase: at least this many deliveries are sent (the stream is cycled, relabelled each cycle, to get there). */
+const DEFAULT_STORM_DELIVERIES = 5_000;
+const WARMUP_DELIVERIES = 1_000;
 
 /**
- * `alert-noise --data DIR`: replays DIR/alerts.jsonl through the engine's real ingest path (fastify inject of the
- * Alertmanager webhook route, memory store) on a virtual clock, writes every notification to
- * bench-results/alert-noise-notifications.jsonl and scores it against `truth` when the stream has it. Baseline in the
- * same run: dedup by fingerprint + group by service within 10 minutes, one notification per group.
+ * `alert-noise --data DIR [--concurrency 64] [--storm-deliveries 5000]`: replays DIR/alerts.jsonl through the engine's
+ * real ingest path (fastify inject of the Alertmanager webhook route, memory store) on a virtual clock, one delivery
+ * at a time, writes every notification to bench-results/alert-noise-notifications.jsonl and scores it against `truth`
+ * when the stream has it. Baseline in the same run: dedup by fingerprint + group by service within 10 minutes, one
+ * notification per group.
+ *
+ * Ingest speed is measured the way a storm arrives, in a second phase: the stream's deliveries POSTed over real HTTP
+ * on loopback (undici, keep-alive, `--concurrency` in flight) to a listening engine on a real redis-server (AOF,
+ * fsync on every write, as the tests run it), each answered only once durable. `ingest_per_s` is alerts/s over that
+ * phase and `p99_ms` the 99th percentile per delivery from send to its 200 (grouped and stored). The stream is cycled
+ * until `--storm-deliveries` were sent, each cycle relabelled (`storm_cycle`) so its alerts are new, not duplicates.
+ * The sequential inject numbers of the scoring replay stay beside them as `sequential_ingest_per_s`/`_p99_ms`.
  */
 export const main: BenchMain = async (ctx) => {
   const dir = ctx.pathOption('data');
@@ -48,14 +66,25 @@ export const main: BenchMain = async (ctx) => {
   mkdirSync(resolve(repoRoot, 'bench-results'), { recursive: true });
   writeFileSync(outFile, sent.map((n) => JSON.stringify({ incident: n.incident, fingerprints: n.fingerprints, at: new Date(n.at).toISOString() })).join('\n') + (sent.length ? '\n' : ''));
 
-  const sortedLatency = [...latencies].sort((a, b) => a - b);
-  const p99 = sortedLatency[Math.min(sortedLatency.length - 1, Math.floor(sortedLatency.length * 0.99))] ?? 0;
+  const p99 = quantile(latencies, 0.99);
+  const concurrency = Number(ctx.options.concurrency ?? DEFAULT_CONCURRENCY);
+  const stormDeliveries = Number(ctx.options['storm-deliveries'] ?? DEFAULT_STORM_DELIVERIES);
+  if (!Number.isInteger(concurrency) || concurrency < 1) throw new Error('alert-noise: --concurrency must be a positive integer');
+  if (!Number.isInteger(stormDeliveries) || stormDeliveries < 1) throw new Error('alert-noise: --storm-deliveries must be a positive integer');
+  const storm = await stormPhase(deliveries, topology.edges ?? [], concurrency, stormDeliveries);
   const results: BenchResults = {
     deliveries: deliveries.length,
     notifications: sent.length,
     reduction: 1 - sent.length / Math.max(1, deliveries.length),
-    ingest_per_s: alertCount / Math.max(busySeconds, 1e-9),
-    p99_ms: p99,
+    ingest_per_s: storm.alertsPerSecond,
+    p99_ms: storm.p99,
+    p50_ms: storm.p50,
+    max_ms: storm.max,
+    concurrency,
+    storm_deliveries: storm.deliveries,
+    storm_alerts: storm.alerts,
+    sequential_ingest_per_s: alertCount / Math.max(busySeconds, 1e-9),
+    sequential_p99_ms: p99,
     mean_notification_delay_s: meanDelaySeconds,
     inject_floor_ms: injectFloorMs,
   };
@@ -76,10 +105,14 @@ export const main: BenchMain = async (ctx) => {
     ],
   );
   printTable(
-    'ingest (fastify inject, memory store, one delivery at a time)',
-    ['alerts/s', 'p99 ms per delivery', 'mean added delay s', 'floor: GET /healthz inject ms'],
-    [[results.ingest_per_s!, p99, results.mean_notification_delay_s ?? NaN, injectFloorMs]],
+    `ingest, receipt to grouped and durable (${os.loadavg().map((l) => l.toFixed(1)).join(' ')} load average, ${os.cpus().length} cores)`,
+    ['phase', 'deliveries', 'alerts/s', 'p50 ms', 'p99 ms', 'max ms'],
+    [
+      ['baseline: fastify inject, memory store, one at a time', deliveries.length, results.sequential_ingest_per_s!, quantile(latencies, 0.5), p99, Math.max(...latencies)],
+      [`storm (ingest_per_s, p99_ms): HTTP keep-alive, ${concurrency} in flight, Redis AOF fsync always`, storm.deliveries, storm.alertsPerSecond, storm.p50, storm.p99, storm.max],
+    ],
   );
+  console.log(`mean added notification delay ${meanDelaySeconds.toFixed(1)} s; floor GET /healthz inject ${injectFloorMs.toFixed(3)} ms`);
   console.log(`notifications written to ${outFile}`);
   return results;
 };
@@ -132,6 +165,93 @@ async function replay(deliveries: Delivery[], edges: Array<[string, string]>, op
     await engine.close();
   }
   return { sent, latencies, alertCount, busySeconds: busy / 1000, meanDelaySeconds: stats?.meanNotificationDelaySeconds ?? 0, injectFloorMs };
+}
+
+/**
+ * The storm phase: a listening engine on a fresh redis-server; a warm-up of WARMUP_DELIVERIES first (compiled code,
+ * warm connections), then `total` deliveries sent in stream order with `concurrency` in flight.
+ */
+async function stormPhase(deliveries: Delivery[], edges: Array<[string, string]>, concurrency: number, total: number) {
+  const redis = await startRedis();
+  const server = await startServer({
+    config: {
+      logLevel: 'fatal',
+      server: { port: 0, auth: { enabled: false } },
+      cluster: { kind: 'simulated', injectFaults: false },
+      serviceGraph: { edges: edges.map(([from, to]) => ({ from, to })) },
+      store: { kind: 'redis', url: redis.url, keyPrefix: 'alert-noise:' },
+      alerts: { autoRca: false },
+    },
+    logger: pino({ level: 'fatal' }),
+  });
+  // Keep-alive connections, one request at a time on each, as Alertmanager's HTTP client sends.
+  const agent = new Agent({ keepAlive: true, maxSockets: concurrency });
+  const send = (body: string) => post(agent, `${server.url}/api/v1/alerts/webhook/alertmanager`, body);
+  try {
+    await sendStorm(send, stormBodies(deliveries, WARMUP_DELIVERIES, 'warmup'), concurrency);
+    const bodies = stormBodies(deliveries, total, 'storm');
+    const started = performance.now();
+    const latencies = await sendStorm(send, bodies, concurrency);
+    const seconds = (performance.now() - started) / 1000;
+    const alerts = bodies.reduce((n, b) => n + b.alerts, 0);
+    const logged = (await alertsOf(server.engine).stats()).deliveries;
+    if (logged !== WARMUP_DELIVERIES + total) throw new Error(`storm: ${logged} deliveries processed, ${WARMUP_DELIVERIES + total} sent`);
+    return { deliveries: total, alerts, alertsPerSecond: alerts / seconds, p50: quantile(latencies, 0.5), p99: quantile(latencies, 0.99), max: Math.max(...latencies) };
+  } finally {
+    agent.destroy();
+    await server.close();
+    await redis.stop();
+  }
+}
+
+/** `total` request bodies cycling through the stream; cycle c labels its alerts storm_cycle=c so they are new alerts. */
+function stormBodies(deliveries: Delivery[], total: number, name: string): Array<{ body: string; alerts: number }> {
+  return Array.from({ length: total }, (_, i) => {
+    const cycle = `${name}-${Math.floor(i / deliveries.length)}`;
+    const payload = deliveries[i % deliveries.length]!.payload;
+    const alerts = payload.alerts.map((a) => {
+      const labels = { ...a.labels, storm_cycle: cycle };
+      return { ...a, labels, fingerprint: labelsFingerprint(labels) };
+    });
+    return { body: JSON.stringify({ ...payload, alerts }), alerts: alerts.length };
+  });
+}
+
+/** Sends every body with `concurrency` requests in flight; returns each delivery's send → 200 time in ms. */
+async function sendStorm(send: (body: string) => Promise<{ status: number; text: string }>, bodies: Array<{ body: string }>, concurrency: number): Promise<number[]> {
+  const latencies: number[] = [];
+  let next = 0;
+  const worker = async () => {
+    while (next < bodies.length) {
+      const { body } = bodies[next++]!;
+      const started = performance.now();
+      const response = await send(body);
+      if (response.status !== 200) throw new Error(`storm delivery answered ${response.status}: ${response.text}`);
+      latencies.push(performance.now() - started);
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  return latencies;
+}
+
+/** One POST on the keep-alive agent (node:http: no client dependency for the engine package to declare). */
+function post(agent: Agent, url: string, body: string): Promise<{ status: number; text: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => (text += chunk));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+function quantile(values: number[], q: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * q))] ?? 0;
 }
 
 /** fingerprint → [(time, truth)] in delivery order, so a fingerprint's truth is read as of a notification's time. */

@@ -122,7 +122,7 @@ describe('group commit of concurrent deliveries (real Redis)', () => {
       const answered200 = [...statuses].filter(([, s]) => s === 200).map(([i]) => i);
       expect(answered200.length).toBeGreaterThan(0);
       for (const i of [...Array(60).keys(), ...answered200]) {
-        for (const a of deliveries[i]!.alerts) expect(logged.has(a.fingerprint), `delivery ${i} answered 200 but not in the log`).toBe(true);
+        for (const a of deliveries[i]!.alerts) expect(logged.has(a.fingerprint!), `delivery ${i} answered 200 but not in the log`).toBe(true);
       }
       for (const [i, s] of statuses) {
         if (s === 200) continue;
