@@ -10,10 +10,12 @@ import {
   type TestDataSourceResponse,
 } from '@grafana/data';
 import { getTemplateSrv } from '@grafana/runtime';
+import { t } from '@grafana/i18n';
 import { createEngineApi, type EngineApi } from '../api/EngineApi';
 import { grafanaFetch } from '../api/grafanaFetch';
 import type { RangeSeriesDto, RcaResult, SignalCatalog } from '../api/types';
 import { DEFAULT_NAMESPACE } from '../constants';
+import { UNESCAPED } from '../locales/unescaped';
 import { DEFAULT_ANOMALY_OPTIONS } from './anomalyScore';
 import { serviceGraphFrames } from './serviceGraphFrames';
 import { anomalyToFrame, forecastToFrame, historyToFrame } from './toFrames';
@@ -102,7 +104,12 @@ export class CloudOpsDataSource extends DataSourceApi<CloudOpsQuery, CloudOpsDat
     if (/^signals\(\s*\)$/.test(text)) {
       return (await this.signals()).items.map((s) => ({ text: s.name, value: s.name }));
     }
-    throw new Error(`unknown variable query "${text}": use services(namespace) or signals()`);
+    throw new Error(
+      t('errors.variable-query', 'unknown variable query "{{query}}": use services(namespace) or signals()', {
+        query: text,
+        ...UNESCAPED,
+      })
+    );
   }
 
   async testDatasource(): Promise<TestDataSourceResponse> {
@@ -112,17 +119,27 @@ export class CloudOpsDataSource extends DataSourceApi<CloudOpsQuery, CloudOpsDat
       if (readiness.ready) {
         return {
           status: 'success',
-          message: `Engine ready (${readiness.profile} profile): ${readiness.checks.length} checks passed`,
+          message: t('test.ready', 'Engine ready ({{profile}} profile): {{count}} checks passed', {
+            profile: readiness.profile,
+            count: readiness.checks.length,
+            ...UNESCAPED,
+          }),
         };
       }
       return {
         status: 'error',
-        message: `Engine not ready: ${failing.map((c) => `${c.name}: ${c.detail}`).join('; ') || 'no checks reported'}`,
+        message: t('test.not-ready', 'Engine not ready: {{failing}}', {
+          failing: failing.map((c) => `${c.name}: ${c.detail}`).join('; ') || t('test.no-checks', 'no checks reported'),
+          ...UNESCAPED,
+        }),
       };
     } catch (error) {
       return {
         status: 'error',
-        message: `Cannot reach the engine: ${error instanceof Error ? error.message : String(error)}`,
+        message: t('test.unreachable', 'Cannot reach the engine: {{error}}', {
+          error: error instanceof Error ? error.message : String(error),
+          ...UNESCAPED,
+        }),
       };
     }
   }
@@ -158,7 +175,14 @@ export class CloudOpsDataSource extends DataSourceApi<CloudOpsQuery, CloudOpsDat
     // Newest first; a page of 50 covers the namespaces of a busy engine without walking every stored result.
     const found = (await this.api.rcas({ limit: 50 })).find((r) => !query.namespace || r.namespace === query.namespace);
     if (!found) {
-      throw new Error(`no root-cause analysis${query.namespace ? ` in namespace "${query.namespace}"` : ''} yet`);
+      throw new Error(
+        query.namespace
+          ? t('errors.no-rca-in', 'no root-cause analysis in namespace "{{namespace}}" yet', {
+              namespace: query.namespace,
+              ...UNESCAPED,
+            })
+          : t('errors.no-rca', 'no root-cause analysis yet')
+      );
     }
     return found;
   }
@@ -167,7 +191,12 @@ export class CloudOpsDataSource extends DataSourceApi<CloudOpsQuery, CloudOpsDat
     const catalog = await this.signals();
     const signal = catalog.items.find((s) => s.name === query.signal);
     if (!signal) {
-      throw new Error(`signal "${query.signal}" is not configured in the engine`);
+      throw new Error(
+        t('errors.unknown-signal', 'signal "{{signal}}" is not configured in the engine', {
+          signal: query.signal,
+          ...UNESCAPED,
+        })
+      );
     }
     const promql = signal.query
       .split('$namespace')
@@ -179,7 +208,13 @@ export class CloudOpsDataSource extends DataSourceApi<CloudOpsQuery, CloudOpsDat
     const series = await this.api.queryRange({ query: promql, start: Math.floor(start), end: Math.ceil(end), step });
     const match = series.find((s) => s.labels[catalog.serviceLabel] === query.service);
     if (!match) {
-      throw new Error(`no ${query.signal} series for service "${query.service}"`);
+      throw new Error(
+        t('errors.no-series', 'no {{signal}} series for service "{{service}}"', {
+          signal: query.signal,
+          service: query.service,
+          ...UNESCAPED,
+        })
+      );
     }
     return match;
   }

@@ -12,6 +12,8 @@ const KEPT_IN_ENGLISH = [
   /<code>[^<]*<\/code>/g,
   /\{\{\w+\}\}/g,
   /https?:\/\/\S*/g,
+  // Template-variable query syntax, e.g. services(namespace).
+  /\b\w+\([\w, ]*\)/g,
   /<\/?strong>/g,
   /\b(?:AI-CloudOps|Grafana|Kubernetes|Prometheus|Alertmanager|Webhook|Bearer)\b/g,
   /\b(?:Pod|Deployment|Service|Job|Lease|HPA|OOM|RCA|ID|z|CPU|MASE|UTC)\b/g,
