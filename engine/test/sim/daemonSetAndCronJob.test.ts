@@ -16,7 +16,7 @@ const ready = (p: V1Pod) =>
   (p.status?.conditions ?? []).some((c) => c.type === 'Ready' && c.status === 'True');
 
 describe('DaemonSet controller', () => {
-  it('runs one pod per node, keeps it on a cordoned node, and rolls a new template out one node at a time', async () => {
+  it('runs one pod per node, keeps it on a cordoned or lost node, and rolls a new template out one node at a time', async () => {
     cluster = await SimulatedCluster.start({ seedShop: true, tickMs: 0 });
     const kc = cluster.kubeConfig();
     const core = kc.makeApiClient(CoreV1Api);
@@ -70,6 +70,20 @@ describe('DaemonSet controller', () => {
     expect(
       pods.every((p) => p.spec?.containers[0]?.image === 'ghcr.io/ai-cloudops/node-agent:0.9.4' && ready(p)),
     ).toBe(true);
+    // A node lost for longer than the eviction delay: its other pods are evicted, the daemon (tolerating
+    // not-ready NoExecute) stays, as the taint manager leaves it.
+    cluster.ledger.inject({
+      type: 'node-not-ready',
+      namespace: 'shop',
+      service: 'frontend',
+      node: 'sim-node-3',
+    });
+    cluster.step(35);
+    const onNode3 = await core.listNamespacedPod({
+      namespace: 'shop',
+      fieldSelector: 'spec.nodeName=sim-node-3',
+    });
+    expect(onNode3.items.map((p) => p.metadata?.labels?.['app'])).toEqual(['node-agent']);
     const history = await apps.listNamespacedControllerRevision({
       namespace: 'shop',
       labelSelector: 'app=node-agent',
@@ -99,8 +113,9 @@ describe('CronJob controller', () => {
     const batch = cluster.kubeConfig().makeApiClient(BatchV1Api);
     cluster.createCronJob('shop', 'nightly-report', '*/2 * * * *', 'fail');
     const names = new Set<string>();
-    for (let i = 0; i < 48; i++) {
-      clock.now += 15_000;
+    // 5 s a tick: a failing run (two pods, backoffLimit 1) ends well before the next one is due (Forbid).
+    for (let i = 0; i < 144; i++) {
+      clock.now += 5_000;
       cluster.step(1);
       for (const j of (await batch.listNamespacedJob({ namespace: 'shop' })).items)
         names.add(j.metadata!.name!);

@@ -76,6 +76,7 @@ export class NodeController {
   private evict(ctx: ControllerContext, nodeName: string): void {
     for (const pod of ctx.store.view(PODS)) {
       if ((pod['spec'] as { nodeName?: string }).nodeName !== nodeName || isTerminating(pod)) continue;
+      if (toleratesNotReady(pod)) continue;
       const next = clone(pod);
       next.metadata.deletionTimestamp = ctx.now().toISOString();
       next.metadata.deletionGracePeriodSeconds = 0;
@@ -91,4 +92,23 @@ export class NodeController {
       );
     }
   }
+}
+
+/**
+ * A pod that tolerates the not-ready NoExecute taint for good (no tolerationSeconds) stays, as the taint manager
+ * leaves it: DaemonSet pods get that toleration from their controller.
+ */
+function toleratesNotReady(pod: KubeObject): boolean {
+  const tolerations =
+    (
+      pod['spec'] as {
+        tolerations?: Array<{ key?: string; operator?: string; effect?: string; tolerationSeconds?: number }>;
+      }
+    ).tolerations ?? [];
+  return tolerations.some(
+    (t) =>
+      (t.key === 'node.kubernetes.io/not-ready' || (t.operator === 'Exists' && !t.key)) &&
+      (!t.effect || t.effect === 'NoExecute') &&
+      t.tolerationSeconds === undefined,
+  );
 }
