@@ -153,6 +153,9 @@ export const aiCloudOpsMessages = {
     citations: 'citations',
     byModel: 'answered by the model',
     extracted: 'extracted from the knowledge base (no model)',
+    toolsRead: 'what the assistant read',
+    interrupted:
+      'The connection dropped before the answer was complete. The question was not sent again; ask again to retry.',
   },
   incidentsCard: {
     title: 'Open incidents',

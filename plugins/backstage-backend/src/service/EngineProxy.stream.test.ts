@@ -20,10 +20,9 @@ interface FakeModel {
 
 /** The engine tests' OpenAI-compatible loopback server; required at run time, it lives outside this package. */
 function startModel(): Promise<FakeModel> {
-  // eslint-disable-next-line @backstage/no-relative-monorepo-imports, @typescript-eslint/no-require-imports -- a test helper the engine does not publish
-  const {
-    startFakeOpenAiServer,
-  } = require('../../../../engine/test/assistant/support/startFakeOpenAiServer');
+  const helper = '../../../../engine/test/assistant/support/startFakeOpenAiServer';
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- a test helper outside this package (the engine does not publish it)
+  const { startFakeOpenAiServer } = require(helper);
   return startFakeOpenAiServer(() => ({ content: MODEL_ANSWER }), { tokenDelayMs: 80 });
 }
 

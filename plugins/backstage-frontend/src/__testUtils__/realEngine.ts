@@ -11,6 +11,8 @@ import { CloudOpsClient } from '../api/CloudOpsClient';
  */
 export interface RealEngine {
   url: string;
+  /** The pass-through's base (what discovery answers for `aicloudops`), for clients built with another fetchApi. */
+  base: string;
   client: CloudOpsClient;
   /** JSON from the engine itself (to compare what the card shows with what the engine answered). */
   json<T>(method: string, enginePath: string, body?: unknown): Promise<T>;
@@ -32,6 +34,7 @@ export async function startRealEngine(config: Record<string, unknown> = {}): Pro
   });
   return {
     url: child.url,
+    base: forwarder.base,
     client,
     json: async <T>(method: string, enginePath: string, body?: unknown) => {
       const response = await fetch(`${child.url}${enginePath}`, {

@@ -2,6 +2,7 @@ import { createApiRef } from '@backstage/core-plugin-api';
 import type { CompoundEntityRef } from '@backstage/catalog-model';
 import type {
   Answer,
+  Citation,
   EntityScope,
   EntityWorkloadsResponse,
   FindingDto,
@@ -12,8 +13,22 @@ import type {
   RcaResult,
   RepairActionDto,
   ScalePlanResponse,
+  ToolCallRecord,
   Unavailable,
 } from './types';
+
+/** The assistant's answer stream (POST /api/v1/assistant/ask with Accept: text/event-stream), event by event. */
+export type AskStreamEvent =
+  | { event: 'tool'; data: { call: ToolCallRecord } }
+  | { event: 'token'; data: { text: string } }
+  | { event: 'citation'; data: { citation: Citation } }
+  | { event: 'done'; data: Answer }
+  | { event: 'error'; data: { code: string; message: string } };
+
+/** The answer stream opened and then dropped: the engine had the question, so it is not sent again. */
+export class StreamInterruptedError extends Error {
+  override name = 'StreamInterruptedError';
+}
 
 /** The entity's part of the engine's repair state. */
 export interface EntityRepairs {
@@ -44,6 +59,15 @@ export interface CloudOpsApi {
     request: ForecastScopeRequest & { historyDays?: number; testDays?: number },
   ): Promise<JobRecordDto | Unavailable>;
   ask(request: { question: string; namespace?: string; workload?: string }): Promise<Answer | Unavailable>;
+  /**
+   * The answer as it is written, through the backend's pass-through: tool calls, tokens, citations, then `done`.
+   * Throws StreamInterruptedError when the connection drops after the stream opened; any other throw means no
+   * stream was opened (the question did not reach the engine).
+   */
+  askStream(
+    request: { question: string; namespace?: string; workload?: string },
+    signal?: AbortSignal,
+  ): AsyncGenerator<AskStreamEvent>;
   /** Findings and pending approvals of the entity's workloads. */
   getRepairs(scope: EntityScope): Promise<EntityRepairs | Unavailable>;
   /** Approves or rejects a pending action (needs aicloudops.repair.approve and cluster changes allowed). */

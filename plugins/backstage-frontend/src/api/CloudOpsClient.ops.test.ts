@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { CloudOpsClient } from './CloudOpsClient';
 import { isUnavailable, type IncidentDto, type JobRecordDto, type RepairActionDto } from './types';
-import { followJob, type JobStreamState } from '../hooks/useJobStream';
+import { followJob, type JobStreamState } from '../hooks/useEventStream';
 
 /**
  * The client's repair and incident calls against a real engine (demo profile, repair in approve mode on a fast

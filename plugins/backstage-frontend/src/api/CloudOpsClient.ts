@@ -2,7 +2,7 @@ import type { CompoundEntityRef } from '@backstage/catalog-model';
 import type { DiscoveryApi, FetchApi } from '@backstage/core-plugin-api';
 import { ResponseError } from '@backstage/errors';
 import { createEngineClient, EngineApiError, type EngineClient } from '@ai-cloudops/engine-client';
-import type { CloudOpsApi, EntityRepairs } from './CloudOpsApi';
+import { StreamInterruptedError, type AskStreamEvent, type CloudOpsApi, type EntityRepairs } from './CloudOpsApi';
 import { isEntityAction, isEntityFinding, isEntityIncident } from './entityScope';
 import type {
   Answer,
@@ -123,6 +123,36 @@ export class CloudOpsClient implements CloudOpsApi {
   async ask(request: { question: string; namespace?: string; workload?: string }): Promise<Answer | Unavailable> {
     const engine = await this.engine();
     return capability(() => engine.ask(request), 'The assistant');
+  }
+
+  /**
+   * One ask over SSE on its own client, whose fetch notes when the engine's answer started: a failure after that is a
+   * dropped stream (StreamInterruptedError), one before it means the question never reached the engine. A proxy that
+   * drops the Accept header gets the engine's JSON answer, which is passed on as the `done` event.
+   */
+  async *askStream(
+    request: { question: string; namespace?: string; workload?: string },
+    signal?: AbortSignal,
+  ): AsyncGenerator<AskStreamEvent> {
+    const base = await this.options.discoveryApi.getBaseUrl('aicloudops');
+    let opened = false;
+    const noteOpen = async (input: RequestInfo | URL, init?: RequestInit): Promise<Response> => {
+      const response = await this.options.fetchApi.fetch(input, init);
+      opened = response.ok;
+      if (response.ok && (response.headers.get('content-type') ?? '').includes('json')) {
+        const body = `event: done\ndata: ${JSON.stringify(await response.json())}\n\n`;
+        return new Response(body, { status: 200, headers: { 'content-type': 'text/event-stream' } });
+      }
+      return response;
+    };
+    const once = createEngineClient({ baseUrl: `${base}/engine`, fetchApi: noteOpen as typeof fetch });
+    try {
+      for await (const message of once.askStream(request, signal)) yield message as AskStreamEvent;
+    } catch (error) {
+      if (!opened || signal?.aborted) throw error;
+      const reason = error instanceof Error ? `: ${error.message}` : '';
+      throw new StreamInterruptedError(`the connection dropped before the answer was complete${reason}`);
+    }
   }
 
   async getRepairs(scope: EntityScope): Promise<EntityRepairs | Unavailable> {

@@ -16,6 +16,7 @@ export type {
   RcaCandidate,
   RcaResult,
   ScalePlanResponse,
+  ToolCallRecord,
   WorkloadHealth,
 } from '@ai-cloudops/engine-client';
 export type { ClusterWorkloads, EntityWorkloadsResponse } from '@ai-cloudops/backstage-plugin-common';

@@ -1,13 +1,11 @@
 import { useState, type FormEvent } from 'react';
 import { InfoCard, Link, Progress, ResponseErrorPanel } from '@backstage/core-components';
-import { useApi } from '@backstage/core-plugin-api';
 import { useTranslationRef } from '@backstage/core-plugin-api/alpha';
 import Button from '@mui/material/Button';
 import TextField from '@mui/material/TextField';
 import Typography from '@mui/material/Typography';
-import { cloudOpsApiRef } from '../api/CloudOpsApi';
 import { aiCloudOpsTranslationRef } from '../translation';
-import { isUnavailable, type Answer, type Unavailable } from '../api/types';
+import { useAskStream } from '../hooks/useEventStream';
 
 /** Stable hooks for tests (the browser test finds the card by these, not by its English labels). */
 export const assistantCardTestIds = {
@@ -15,28 +13,24 @@ export const assistantCardTestIds = {
   ask: 'aicloudops-assistant-ask',
   answer: 'aicloudops-assistant-answer',
   citations: 'aicloudops-assistant-citations',
+  /** The answer text while it streams in. */
+  streaming: 'aicloudops-assistant-streaming',
+  /** What the assistant read (tool calls), listed as it reads. */
+  tools: 'aicloudops-assistant-tools',
 } as const;
 
 export function AssistantCard({ service, namespace }: { service: string; namespace?: string }) {
-  const api = useApi(cloudOpsApiRef);
   const { t } = useTranslationRef(aiCloudOpsTranslationRef);
   const [question, setQuestion] = useState('');
-  const [asking, setAsking] = useState(false);
-  const [answer, setAnswer] = useState<Answer | Unavailable>();
-  const [error, setError] = useState<Error>();
+  // Tool calls, tokens and citations render as the engine sends them (useAskStream: sent once, never re-sent).
+  const { state, ask: askStream } = useAskStream();
+  const asking = state.phase === 'streaming';
+  const answer = state.answer;
 
   const ask = async (event: FormEvent) => {
     event.preventDefault();
     if (!question.trim()) return;
-    setAsking(true);
-    setError(undefined);
-    try {
-      setAnswer(await api.ask({ question: question.trim(), workload: service, ...(namespace ? { namespace } : {}) }));
-    } catch (e) {
-      setError(e as Error);
-    } finally {
-      setAsking(false);
-    }
+    await askStream({ question: question.trim(), workload: service, ...(namespace ? { namespace } : {}) });
   };
 
   return (
@@ -61,10 +55,31 @@ export function AssistantCard({ service, namespace }: { service: string; namespa
           {t('assistantCard.ask')}
         </Button>
       </form>
-      {asking ? <Progress /> : null}
-      {error ? <ResponseErrorPanel error={error} /> : null}
-      {answer && isUnavailable(answer) ? <Typography>{answer.message}</Typography> : null}
-      {answer && !isUnavailable(answer) ? (
+      {asking && !state.text ? <Progress /> : null}
+      {state.tools.length ? (
+        <ul aria-label={t('assistantCard.toolsRead')} data-testid={assistantCardTestIds.tools}>
+          {state.tools.map((call, i) => (
+            <li key={i}>
+              <Typography variant="body2" color={call.ok ? 'text.secondary' : 'error'}>
+                {call.name}: {call.summary}
+              </Typography>
+            </li>
+          ))}
+        </ul>
+      ) : null}
+      {!answer && state.text ? (
+        <Typography sx={{ whiteSpace: 'pre-wrap', mt: 2 }} data-testid={assistantCardTestIds.streaming}>
+          {state.text}
+        </Typography>
+      ) : null}
+      {state.error ? (
+        <ResponseErrorPanel
+          error={state.error}
+          {...(state.interrupted ? { title: t('assistantCard.interrupted') } : {})}
+        />
+      ) : null}
+      {state.unavailable ? <Typography>{state.unavailable}</Typography> : null}
+      {answer ? (
         <div data-testid={assistantCardTestIds.answer}>
           <Typography sx={{ whiteSpace: 'pre-wrap', mt: 2 }}>{answer.answer}</Typography>
           {answer.citations.length ? (

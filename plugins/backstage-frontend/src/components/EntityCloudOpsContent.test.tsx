@@ -3,7 +3,7 @@ import { EntityProvider } from '@backstage/plugin-catalog-react';
 import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
 import { fireEvent, screen } from '@testing-library/react';
 import { Route, Routes } from 'react-router-dom';
-import { cloudOpsApiRef, type CloudOpsApi } from '../api/CloudOpsApi';
+import { cloudOpsApiRef, type AskStreamEvent, type CloudOpsApi } from '../api/CloudOpsApi';
 import type {
   Answer,
   EntityWorkloadsResponse,
@@ -152,6 +152,12 @@ class TestCloudOpsApi implements CloudOpsApi {
   }
   async startBacktest(): Promise<Unavailable> {
     return { unavailable: true, message: 'Backtesting is not available on this engine' };
+  }
+  /** The answer stream: the same answer, word by word, then done. */
+  async *askStream(request: { question: string; workload?: string }): AsyncGenerator<AskStreamEvent> {
+    const answer = await this.ask(request);
+    for (const text of answer.answer.split(/(?<= )/)) yield { event: 'token', data: { text } };
+    yield { event: 'done', data: answer };
   }
   async ask(request: { question: string; workload?: string }): Promise<Answer> {
     this.calls.push(`ask ${request.workload}: ${request.question}`);

@@ -183,6 +183,10 @@ class OpsApi implements CloudOpsApi {
   async ask(): Promise<never> {
     throw new Error('not used');
   }
+  // eslint-disable-next-line require-yield
+  async *askStream(): AsyncGenerator<never> {
+    throw new Error('not used');
+  }
 }
 
 async function render(api: CloudOpsApi) {

@@ -17,7 +17,7 @@ import {
   type ScalePlanResponse,
   type Unavailable,
 } from '../api/types';
-import { isFinalJob, useJobStream } from '../hooks/useJobStream';
+import { isFinalJob, useJobStream } from '../hooks/useEventStream';
 import { ForecastBacktestChart } from './ForecastBacktestChart';
 import { ForecastChart } from './ForecastChart';
 

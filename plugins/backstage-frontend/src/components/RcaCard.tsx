@@ -18,7 +18,7 @@ import {
   type RcaResult,
   type Unavailable,
 } from '../api/types';
-import { isFinalJob, useJobStream } from '../hooks/useJobStream';
+import { isFinalJob, useJobStream } from '../hooks/useEventStream';
 import { ServiceGraph } from './ServiceGraph';
 
 /** Test ids for the browser test and screenshots: keep them stable. */

@@ -118,6 +118,8 @@ const zhMessages = {
   'assistantCard.citations': '引用',
   'assistantCard.byModel': '由模型回答',
   'assistantCard.extracted': '摘自知识库（未使用模型）',
+  'assistantCard.toolsRead': '运维助手读取的内容',
+  'assistantCard.interrupted': '回答尚未完成，连接就断开了。问题没有重新发送；如需重试，请再问一次。',
   'incidentsCard.title': '未关闭的事件',
   'incidentsCard.subheader': '此实体各服务上归并后的告警',
   'incidentsCard.none':
