@@ -96,7 +96,30 @@ function loadPlugin(): Promise<{ plugin: grafanaData.AppPlugin }> {
   });
 }
 
+/**
+ * `?lang=zh-Hans` does what Grafana does for a user with that language: its i18next instance starts in the language
+ * and holds the plugin's catalog (dist/locales/<lang>/<plugin id>.json, the file plugin.json `languages` names)
+ * before the plugin's module binds t() to its namespace.
+ */
+async function initLanguage(): Promise<void> {
+  const language = new URLSearchParams(window.location.search).get('lang');
+  if (!language) {
+    return;
+  }
+  const response = await fetch(`/public/plugins/${pluginJson.id}/locales/${language}/${pluginJson.id}.json`);
+  if (!response.ok) {
+    throw new Error(`no ${language} catalog: ${response.status}`);
+  }
+  await i18next.init({
+    lng: language,
+    fallbackLng: 'en-US',
+    returnEmptyString: false,
+    resources: { [language]: { [pluginJson.id]: await response.json() } },
+  });
+}
+
 async function main() {
+  await initLanguage();
   const { plugin } = await loadPlugin();
   const Root = plugin.root as unknown as React.ComponentType<AnyRecord>;
   const page = new URLSearchParams(window.location.search).get('page') ?? '';
