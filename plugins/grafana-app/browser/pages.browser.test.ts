@@ -237,6 +237,14 @@ describe('every page with real data', () => {
     for (const name of ['observed', 'forecast', 'planned capacity', 'replicas']) {
       expect(await chart.getByText(name, { exact: true }).count()).toBe(1);
     }
+    // Grafana's tooltip plugin: hovering the last quarter of the plot (the forecast) shows its values with units.
+    const plot = chart.locator('canvas').first();
+    const box = (await plot.boundingBox())!;
+    await page.mouse.move(box.x + box.width * 0.85, box.y + box.height / 2);
+    const tooltip = page.getByTestId(testIds.charts.tooltip);
+    await tooltip.waitFor({ timeout: 15_000 });
+    await expect(tooltip.textContent()).resolves.toMatch(/forecast.*req\/s/);
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'forecast-tooltip.png') });
 
     await page.getByTestId(testIds.forecast.backtest).click();
     const backtest = page.getByTestId(testIds.forecast.backtestResult);

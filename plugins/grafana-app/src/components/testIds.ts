@@ -93,6 +93,9 @@ export const testIds = {
     empty: 'data-testid alerts-empty',
     error: 'data-testid alerts-error',
   },
+  charts: {
+    tooltip: 'data-testid chart-tooltip',
+  },
   queryEditor: {
     service: 'data-testid qe-service',
     signal: 'data-testid qe-signal',

@@ -8,6 +8,7 @@ import { grafanaUnit } from '../rca/anomalyFrame';
 import { useContainerWidth } from '../rca/useContainerWidth';
 import { testIds } from '../testIds';
 import { forecastPlanFrames } from './forecastPlanFrames';
+import { ChartTooltip } from '../rca/ChartTooltip';
 
 export interface ForecastChartProps {
   forecast: ForecastResponse;
@@ -51,7 +52,9 @@ export function ForecastChart({ forecast, plan, unit, title }: ForecastChartProp
           timeRange={timeRange}
           timeZone="utc"
           legend={{ showLegend: true, displayMode: LegendDisplayMode.List, placement: 'bottom', calcs: [] }}
-        />
+        >
+          {(config, alignedFrame) => <ChartTooltip config={config} frame={alignedFrame} />}
+        </TimeSeries>
       </div>
       <figcaption className={s.caption}>{title}</figcaption>
     </figure>

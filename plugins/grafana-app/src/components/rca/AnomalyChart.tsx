@@ -11,6 +11,7 @@ import { anomalyFrame } from './anomalyFrame';
 import { baselineBand } from './baselineBand';
 import { clock, fmt } from './candidateReason';
 import { useContainerWidth } from './useContainerWidth';
+import { ChartTooltip } from './ChartTooltip';
 
 export interface AnomalyChartProps {
   promql: string;
@@ -94,7 +95,12 @@ export function AnomalyChart({ promql, signal, unit, window: w, onset }: Anomaly
             timeZone="utc"
             legend={{ showLegend: false, displayMode: LegendDisplayMode.Hidden, placement: 'bottom', calcs: [] }}
           >
-            {(config) => onset !== undefined && <OnsetMarker config={config} onsetMs={onset * 1000} />}
+            {(config, alignedFrame) => (
+              <>
+                <ChartTooltip config={config} frame={alignedFrame} />
+                {onset !== undefined && <OnsetMarker config={config} onsetMs={onset * 1000} />}
+              </>
+            )}
           </TimeSeries>
         )}
       </div>
