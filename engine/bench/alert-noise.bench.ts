@@ -9,8 +9,9 @@ import type { Notification } from '../src/alerts/types.js';
 import { configSchema } from '../src/config/schema.js';
 import { createEngine } from '../src/engine.js';
 import { buildApp } from '../src/server/app.js';
+import type { ChildProcess } from 'node:child_process';
 import { startServer } from '../src/server/startServer.js';
-import { startRedis } from '../test/support/startRedis.js';
+import { spawnEngineProcess, startRedis } from '../test/support/index.js';
 import { printTable, repoRoot, type BenchMain, type BenchResults } from './lib.js';
 
 interface Delivery {
@@ -37,18 +38,19 @@ const DEFAULT_STORM_DELIVERIES = 5_000;
 const WARMUP_DELIVERIES = 1_000;
 
 /**
- * `alert-noise --data DIR [--concurrency 64] [--storm-deliveries 5000]`: replays DIR/alerts.jsonl through the engine's
- * real ingest path (fastify inject of the Alertmanager webhook route, memory store) on a virtual clock, one delivery
- * at a time, writes every notification to bench-results/alert-noise-notifications.jsonl and scores it against `truth`
- * when the stream has it. Baseline in the same run: dedup by fingerprint + group by service within 10 minutes, one
- * notification per group.
+ * `alert-noise --data DIR [--concurrency 64] [--storm-deliveries 5000] [--in-process]`: replays DIR/alerts.jsonl
+ * through the engine's real ingest path (fastify inject of the Alertmanager webhook route, memory store) on a virtual
+ * clock, one delivery at a time, writes every notification to bench-results/alert-noise-notifications.jsonl and scores
+ * it against `truth` when the stream has it. Baseline in the same run: dedup by fingerprint + group by service within
+ * 10 minutes, one notification per group.
  *
  * Ingest speed is measured the way a storm arrives, in a second phase: the stream's deliveries POSTed over real HTTP
- * on loopback (undici, keep-alive, `--concurrency` in flight) to a listening engine on a real redis-server (AOF,
- * fsync on every write, as the tests run it), each answered only once durable. `ingest_per_s` is alerts/s over that
- * phase and `p99_ms` the 99th percentile per delivery from send to its 200 (grouped and stored). The stream is cycled
- * until `--storm-deliveries` were sent, each cycle relabelled (`storm_cycle`) so its alerts are new, not duplicates.
- * The sequential inject numbers of the scoring replay stay beside them as `sequential_ingest_per_s`/`_p99_ms`.
+ * on loopback (node:http keep-alive agent, `--concurrency` in flight) to an engine in its own process (or, with
+ * `--in-process`, in the bench's) on a real redis-server (AOF, fsync on every write, as the tests run it), each
+ * answered only once durable. `ingest_per_s` is alerts/s over that phase and `p99_ms` the 99th percentile per
+ * delivery from send to its 200 (grouped and stored). The stream is cycled until `--storm-deliveries` were sent, each
+ * cycle relabelled (`storm_cycle`) so its alerts are new, not duplicates. The sequential inject numbers of the scoring
+ * replay stay beside them as `sequential_ingest_per_s` / `sequential_p99_ms`.
  */
 export const main: BenchMain = async (ctx) => {
   const dir = ctx.pathOption('data');
@@ -71,7 +73,8 @@ export const main: BenchMain = async (ctx) => {
   const stormDeliveries = Number(ctx.options['storm-deliveries'] ?? DEFAULT_STORM_DELIVERIES);
   if (!Number.isInteger(concurrency) || concurrency < 1) throw new Error('alert-noise: --concurrency must be a positive integer');
   if (!Number.isInteger(stormDeliveries) || stormDeliveries < 1) throw new Error('alert-noise: --storm-deliveries must be a positive integer');
-  const storm = await stormPhase(deliveries, topology.edges ?? [], concurrency, stormDeliveries);
+  const inProcess = ctx.options['in-process'] === true;
+  const storm = await stormPhase(deliveries, topology.edges ?? [], concurrency, stormDeliveries, inProcess);
   const results: BenchResults = {
     deliveries: deliveries.length,
     notifications: sent.length,
@@ -81,6 +84,7 @@ export const main: BenchMain = async (ctx) => {
     p50_ms: storm.p50,
     max_ms: storm.max,
     concurrency,
+    engine_in_process: inProcess ? 1 : 0,
     storm_deliveries: storm.deliveries,
     storm_alerts: storm.alerts,
     sequential_ingest_per_s: alertCount / Math.max(busySeconds, 1e-9),
@@ -109,7 +113,7 @@ export const main: BenchMain = async (ctx) => {
     ['phase', 'deliveries', 'alerts/s', 'p50 ms', 'p99 ms', 'max ms'],
     [
       ['baseline: fastify inject, memory store, one at a time', deliveries.length, results.sequential_ingest_per_s!, quantile(latencies, 0.5), p99, Math.max(...latencies)],
-      [`storm (ingest_per_s, p99_ms): HTTP keep-alive, ${concurrency} in flight, Redis AOF fsync always`, storm.deliveries, storm.alertsPerSecond, storm.p50, storm.p99, storm.max],
+      [`storm (ingest_per_s, p99_ms): HTTP keep-alive, ${concurrency} in flight, engine ${inProcess ? 'in the sender\'s process' : 'in its own process'}, Redis AOF fsync always`, storm.deliveries, storm.alertsPerSecond, storm.p50, storm.p99, storm.max],
     ],
   );
   console.log(`mean added notification delay ${meanDelaySeconds.toFixed(1)} s; floor GET /healthz inject ${injectFloorMs.toFixed(3)} ms`);
@@ -168,21 +172,23 @@ async function replay(deliveries: Delivery[], edges: Array<[string, string]>, op
 }
 
 /**
- * The storm phase: a listening engine on a fresh redis-server; a warm-up of WARMUP_DELIVERIES first (compiled code,
- * warm connections), then `total` deliveries sent in stream order with `concurrency` in flight.
+ * The storm phase: an engine in its own process (so the sender does not share its event loop) on a fresh
+ * redis-server; a warm-up of WARMUP_DELIVERIES first (compiled code, warm connections), then `total` deliveries sent
+ * in stream order with `concurrency` in flight.
  */
-async function stormPhase(deliveries: Delivery[], edges: Array<[string, string]>, concurrency: number, total: number) {
+async function stormPhase(deliveries: Delivery[], edges: Array<[string, string]>, concurrency: number, total: number, inProcess: boolean) {
   const redis = await startRedis();
-  const server = await startServer({
-    config: {
-      logLevel: 'fatal',
-      server: { port: 0, auth: { enabled: false } },
-      cluster: { kind: 'simulated', injectFaults: false },
-      serviceGraph: { edges: edges.map(([from, to]) => ({ from, to })) },
-      store: { kind: 'redis', url: redis.url, keyPrefix: 'alert-noise:' },
-      alerts: { autoRca: false },
-    },
-    logger: pino({ level: 'fatal' }),
+  const config = {
+    logLevel: 'fatal',
+    server: { port: 0, auth: { enabled: false } },
+    cluster: { kind: 'simulated', injectFaults: false },
+    serviceGraph: { edges: edges.map(([from, to]) => ({ from, to })) },
+    store: { kind: 'redis', url: redis.url, keyPrefix: 'alert-noise:' },
+    alerts: { autoRca: false },
+  } as const;
+  const server = await startEngine(config, inProcess).catch(async (error: unknown) => {
+    await redis.stop();
+    throw error;
   });
   // Keep-alive connections, one request at a time on each, as Alertmanager's HTTP client sends.
   const agent = new Agent({ keepAlive: true, maxSockets: concurrency });
@@ -194,14 +200,41 @@ async function stormPhase(deliveries: Delivery[], edges: Array<[string, string]>
     const latencies = await sendStorm(send, bodies, concurrency);
     const seconds = (performance.now() - started) / 1000;
     const alerts = bodies.reduce((n, b) => n + b.alerts, 0);
-    const logged = (await alertsOf(server.engine).stats()).deliveries;
+    const stats = await fetch(`${server.url}/api/v1/alerts/stats`);
+    const logged = ((await stats.json()) as { deliveries: number }).deliveries;
     if (logged !== WARMUP_DELIVERIES + total) throw new Error(`storm: ${logged} deliveries processed, ${WARMUP_DELIVERIES + total} sent`);
     return { deliveries: total, alerts, alertsPerSecond: alerts / seconds, p50: quantile(latencies, 0.5), p99: quantile(latencies, 0.99), max: Math.max(...latencies) };
   } finally {
     agent.destroy();
-    await server.close();
+    await server.stop();
     await redis.stop();
   }
+}
+
+/** The engine under the storm: its own process by default, or (`--in-process`) a server in the bench's process. */
+async function startEngine(config: Record<string, unknown>, inProcess: boolean): Promise<{ url: string; stop: () => Promise<void> }> {
+  if (inProcess) {
+    const server = await startServer({ config, logger: pino({ level: 'fatal' }) });
+    return { url: server.url, stop: () => server.close() };
+  }
+  const children: ChildProcess[] = [];
+  try {
+    const engine = await spawnEngineProcess(config, children);
+    return { url: engine.url, stop: () => stopChild(engine.child) };
+  } catch (error) {
+    for (const child of children) child.kill('SIGKILL');
+    throw error;
+  }
+}
+
+/** SIGTERM (the engine closes its server and store), SIGKILL if it has not exited within 10 s. */
+async function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+  await exited;
+  clearTimeout(timer);
 }
 
 /** `total` request bodies cycling through the stream; cycle c labels its alerts storm_cycle=c so they are new alerts. */
