@@ -19,6 +19,7 @@ export const aiCloudOpsMessages = {
     valueAt: '{{value}} at {{time}} ({{lower}}–{{upper}})',
     whyModel: 'why this model: {{reason}}',
     noPlan: 'No replica plan: {{message}}',
+    whyPlan: 'why this plan: {{reason}}',
     plan: 'Replica plan for {{workload}}: {{from}}{{replicas}} replicas at {{capacity}} {{signal}} per replica ({{source}}).',
     learned: 'learned from CPU',
     given: 'given',

@@ -57,6 +57,9 @@ describe('ForecastCard on a real engine', () => {
     expect(current).toBe(plan.plan.currentReplicas);
     expect(Math.abs(recommended! - plan.plan.recommendedReplicas)).toBeLessThanOrEqual(1);
     expect(Math.abs(capacity! / plan.plan.capacityPerReplica - 1)).toBeLessThan(0.02);
+    expect(screen.getByTestId(forecastCardTestIds.planReason).textContent).toMatch(
+      /^why this plan: \d+ replicas cover the forecast peak .* per replica/,
+    );
     expect(
       within(figure).getByText(
         new RegExp(`at ${shown![3]!.replace('.', '\\.')} per replica \\(dotted step\\)`),

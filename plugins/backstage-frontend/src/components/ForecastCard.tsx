@@ -43,6 +43,7 @@ export const forecastCardTestIds = {
   chart: 'forecast-chart',
   emptyState: 'aicloudops-forecast-empty',
   plan: 'aicloudops-forecast-plan',
+  planReason: 'aicloudops-forecast-plan-reason',
   backtestRun: 'aicloudops-forecast-backtest-run',
 } as const;
 
@@ -175,17 +176,29 @@ function PlanSummary({ plan }: { plan: PlanOutcome }) {
   }
   const p = plan.plan;
   const from = p.currentReplicas !== undefined ? `${p.currentReplicas} → ` : '';
+  // The engine's reason says why the planned capacity may sit under the forecast (the HPA tolerates ~10% above its
+  // target utilisation), which the chart shows without explaining.
   return (
-    <Typography variant="body2" data-testid={forecastCardTestIds.plan}>
-      {t('forecastCard.plan', {
-        workload: `${plan.workload.kind}/${plan.workload.name}`,
-        from,
-        replicas: String(p.recommendedReplicas),
-        capacity: fmt(p.capacityPerReplica),
-        signal: FORECAST_SIGNAL,
-        source: plan.capacitySource === 'learned' ? t('forecastCard.learned') : t('forecastCard.given'),
-      })}
-    </Typography>
+    <>
+      <Typography variant="body2" data-testid={forecastCardTestIds.plan}>
+        {t('forecastCard.plan', {
+          workload: `${plan.workload.kind}/${plan.workload.name}`,
+          from,
+          replicas: String(p.recommendedReplicas),
+          capacity: fmt(p.capacityPerReplica),
+          signal: FORECAST_SIGNAL,
+          source: plan.capacitySource === 'learned' ? t('forecastCard.learned') : t('forecastCard.given'),
+        })}
+      </Typography>
+      <Typography
+        variant="caption"
+        color="textSecondary"
+        display="block"
+        data-testid={forecastCardTestIds.planReason}
+      >
+        {t('forecastCard.whyPlan', { reason: p.reason })}
+      </Typography>
+    </>
   );
 }
 

@@ -9,6 +9,7 @@ const zhMessages = {
   'forecastCard.valueAt': '{{time}} 时为 {{value}}（{{lower}}–{{upper}}）',
   'forecastCard.whyModel': '选用此模型的原因：{{reason}}',
   'forecastCard.noPlan': '没有副本计划：{{message}}',
+  'forecastCard.whyPlan': '此计划的原因：{{reason}}',
   'forecastCard.plan':
     '{{workload}} 的副本计划：{{from}}{{replicas}} 个副本，单副本容量 {{capacity}} {{signal}}（{{source}}）。',
   'forecastCard.learned': '从 CPU 学习得出',
