@@ -149,6 +149,11 @@ describe('Kubernetes manifests', () => {
       for (const resource of ['deployments/scale', 'statefulsets/scale', 'deployments', 'statefulsets']) expect(can(resource, 'patch'), resource).toBe(true);
       expect(can('pods', 'delete')).toBe(true);
       expect(can('nodes', 'patch')).toBe(true);
+      expect(can('cronjobs', 'patch')).toBe(true);
+      // drain-node evicts the node's pods in any namespace: eviction (PDB-checked) is granted cluster-wide, delete is not.
+      const clusterWide = acting.filter((r) => r.role === 'aicloudops-engine-act-nodes');
+      expect(clusterWide.some((r) => r.resources.includes('pods/eviction') && r.verbs.includes('create'))).toBe(true);
+      expect(clusterWide.some((r) => r.resources.includes('pods') && r.verbs.includes('delete'))).toBe(false);
       const binding = find(built.acting, 'RoleBinding', 'aicloudops-engine-act') as any;
       expect(binding.metadata.namespace).toBe('shop');
       expect(binding.subjects).toEqual([{ kind: 'ServiceAccount', name: 'aicloudops-engine', namespace: 'aicloudops' }]);
