@@ -18,8 +18,8 @@ const HOVER_ALL_SERIES = 1;
 
 /**
  * Grafana's own tooltip plugin (TooltipPlugin2) on a standalone TimeSeries: hovering shows the time and every series
- * shown in tooltips, formatted by the fields' display processors; dragging across the plot zooms in (client-side),
- * a double click zooms back out, as in a Grafana panel. Grafana's TimeSeriesTooltip is a core panel component, not
+ * shown in tooltips, formatted by the fields' display processors (the browser test hovers one). `clientZoom` switches
+ * on its drag-to-zoom as in a Grafana panel; no test drags yet. Grafana's TimeSeriesTooltip is a core panel component, not
  * exported, hence this small content renderer.
  */
 export function ChartTooltip({ config, frame }: { config: UPlotConfigBuilder; frame: DataFrame }) {
