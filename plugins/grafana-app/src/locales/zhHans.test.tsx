@@ -3,6 +3,7 @@ import { render, screen, within } from '@testing-library/react';
 import type { DataSourcePluginOptionsEditorProps } from '@grafana/data';
 import { OverviewPage } from '../pages/OverviewPage';
 import { ConfigEditor } from '../datasource/components/ConfigEditor';
+import { RcaEmptyState } from '../components/rca/RcaEmptyState';
 import type { CloudOpsDataSourceOptions, CloudOpsSecureJsonData } from '../datasource/types';
 import { testIds } from '../components/testIds';
 import { ENGINE_PROXY_URL } from '../constants';
@@ -68,6 +69,17 @@ describe('zh-Hans', () => {
     for (const english of ['Workloads', 'Refresh', 'Namespace', 'Health', 'Restarts', 'Root cause', 'healthy']) {
       expect(screen.queryByText(english)).not.toBeInTheDocument();
     }
+  });
+
+  test('Trans messages keep their markup: the root-cause guide in Chinese with its bold words', async () => {
+    await switchLanguage(appJson.id, 'zh-Hans', appZh);
+
+    render(<RcaEmptyState onTryDemo={() => undefined} demoNamespace="shop" />);
+
+    expect(screen.getByText('找出引发事件的源头')).toBeInTheDocument();
+    expect(screen.getByRole('button', { name: /试用演示（shop，最近 30 分钟）/ })).toBeInTheDocument();
+    const bold = screen.getAllByText((_, el) => el?.tagName === 'STRONG').map((el) => el.textContent);
+    expect(bold).toEqual(['命名空间', '服务']);
   });
 
   test('the datasource config editor renders in Chinese from its own namespace', async () => {
