@@ -4,7 +4,7 @@ import type { AddressInfo } from 'net';
 import { render, screen, waitFor } from '@testing-library/react';
 import { createEngineApi } from './EngineApi';
 import { EngineApiContext } from './useEngineApi';
-import { useJobStream } from './useEventStream';
+import { askOverStream, useJobStream, type AskStreamState } from './useEventStream';
 import { useEngineProcess } from '../test/startEngineProcess';
 import type { JobRecordDto } from './types';
 
@@ -116,4 +116,86 @@ describe('useJobStream against a real engine', () => {
       proxy.close();
     }
   }, 90_000);
+});
+
+type AskProxyMode = 'drop-accept' | 'refuse-streams' | 'pass';
+
+/** A loopback proxy for POST /assistant/ask that drops the Accept header, refuses event streams, or passes them. */
+async function startAskProxy(target: string, mode: AskProxyMode) {
+  const seen = { proxied: 0, forwarded: 0 };
+  const server: Server = createServer(async (req, res) => {
+    seen.proxied++;
+    const accept = String(req.headers.accept ?? '*/*');
+    if (mode === 'refuse-streams' && accept.includes('text/event-stream')) {
+      res.writeHead(502, { 'content-type': 'text/html' });
+      res.end('<html>502 Bad Gateway</html>');
+      return;
+    }
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) {
+      chunks.push(chunk as Buffer);
+    }
+    seen.forwarded++;
+    const upstream = await fetch(`${target}${req.url}`, {
+      method: req.method,
+      headers: { 'content-type': 'application/json', accept: mode === 'drop-accept' ? '*/*' : accept },
+      body: Buffer.concat(chunks),
+    });
+    res.writeHead(upstream.status, { 'content-type': upstream.headers.get('content-type') ?? 'application/json' });
+    res.end(Buffer.from(await upstream.arrayBuffer()));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, seen, close: () => server.close() };
+}
+
+describe('askOverStream against a real engine behind proxies that do not carry the stream', () => {
+  const engine = useEngineProcess({ cluster: { kind: 'simulated', injectFaults: false } });
+
+  const ask = async (mode: AskProxyMode, question: string) => {
+    const proxy = await startAskProxy(engine.url, mode);
+    let state: AskStreamState = {
+      phase: 'streaming',
+      text: '',
+      tools: [],
+      citations: [],
+      interrupted: false,
+      transport: 'stream',
+    };
+    try {
+      const api = createEngineApi({ baseUrl: proxy.url, fetchApi: fetch });
+      const answer = await askOverStream(api, { question }, new AbortController().signal, (change) => {
+        state = change(state);
+      });
+      return { answer, state, seen: { ...proxy.seen } };
+    } finally {
+      proxy.close();
+    }
+  };
+
+  test('a proxy that drops Accept gets the JSON answer, which ends the stream as its done event', async () => {
+    const { answer, state, seen } = await ask('drop-accept', 'How do I roll back a deployment?');
+    expect(answer?.answer.length).toBeGreaterThan(0);
+    expect(state).toMatchObject({ phase: 'done', transport: 'stream', text: answer!.answer });
+    expect(seen).toEqual({ proxied: 1, forwarded: 1 });
+  }, 60_000);
+
+  test('a proxy that refuses event streams: the question is asked once as JSON', async () => {
+    const { answer, state, seen } = await ask('refuse-streams', 'How do I roll back a deployment?');
+    expect(answer?.citations.length).toBeGreaterThan(0);
+    expect(state).toMatchObject({ phase: 'done', transport: 'json', citations: answer!.citations });
+    // The refused stream never reached the engine; the JSON ask did, once.
+    expect(seen).toEqual({ proxied: 2, forwarded: 1 });
+  }, 60_000);
+
+  test("the engine's own refusal (an empty question) is shown as it is, and not asked again as JSON", async () => {
+    const { answer, state, seen } = await ask('pass', '   ');
+    expect(answer).toBeUndefined();
+    expect(state.phase).toBe('error');
+    expect(state.error).toMatchObject({
+      status: 400,
+      code: 'INVALID_INPUT',
+      issues: [expect.objectContaining({ field: expect.stringContaining('question') })],
+    });
+    expect(seen).toEqual({ proxied: 1, forwarded: 1 });
+  }, 60_000);
 });
