@@ -113,11 +113,7 @@ export class CloudOpsClient implements CloudOpsApi {
     // The horizon is the models' own (their trained horizon); a backtest takes no horizonMinutes.
     const { namespace, service, signal, historyDays, testDays } = request;
     const body = { namespace, service, signal, historyDays, testDays };
-    // The engine's client has no method for it yet: its generic request, on the route the backend forwards.
-    return capability(
-      () => engine.request<JobRecordDto>('POST', '/api/v1/forecast/backtest', body),
-      'Backtesting',
-    );
+    return capability(() => engine.backtestForecast(body), 'Backtesting');
   }
 
   async ask(request: { question: string; namespace?: string; workload?: string }): Promise<Answer | Unavailable> {

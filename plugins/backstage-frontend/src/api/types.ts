@@ -46,29 +46,8 @@ export interface ForecastScopeRequest {
   horizonMinutes?: number;
 }
 
-/** A model's backtest error at one horizon (engine `HorizonMetrics`; null where no target was observed). */
-export interface BacktestHorizonDto {
-  horizon: number;
-  n: number;
-  mae: number | null;
-  rmse: number | null;
-  mase: number | null;
-  smape: number | null;
-  coverage: number | null;
-}
-
-/**
- * A `forecast.backtest` job's result (engine `BacktestResult` in forecast/backtest.ts plus the series key). The job
- * schema keeps results unknown and the engine's client exports no type for it, so its shape is stated here.
- */
-export interface BacktestResultDto {
-  seriesKey: string;
-  chosen: string;
-  reason: string;
-  testStart: number;
-  end: number;
-  scale: number;
-  /** Model name (baselines included) → metrics per horizon 1..H. */
-  models: Record<string, BacktestHorizonDto[]>;
-  predictMsPerOrigin: number;
-}
+/** A `forecast.backtest` job's result and a model's errors at one horizon (null where no target was observed). */
+export type {
+  BacktestResult as BacktestResultDto,
+  HorizonMetrics as BacktestHorizonDto,
+} from '@ai-cloudops/engine-client';
