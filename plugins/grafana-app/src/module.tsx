@@ -1,7 +1,7 @@
 import React, { Suspense, lazy } from 'react';
 import { AppPlugin, type AppRootProps } from '@grafana/data';
 import { LoadingPlaceholder } from '@grafana/ui';
-import { initPluginTranslations } from '@grafana/i18n';
+import { initPluginTranslations, t } from '@grafana/i18n';
 import pluginJson from './plugin.json';
 import type { AppConfigProps, AppSettings } from './components/AppConfig/AppConfig';
 
@@ -24,7 +24,10 @@ const AppConfig = (props: AppConfigProps) => (
 );
 
 export const plugin = new AppPlugin<AppSettings>().setRootPage(App).addConfigPage({
-  title: 'Configuration',
+  // A getter: Grafana reads the tab's title when it draws the plugin page, in the user's language by then.
+  get title() {
+    return t('config.page.title', 'Configuration');
+  },
   icon: 'cog',
   body: AppConfig,
   id: 'configuration',
