@@ -1,7 +1,7 @@
 /**
  * Writes each plugin's en-US catalog from the `t()` calls in its source and lists the keys its zh-Hans catalog lacks,
  * the job of the create-plugin template's `i18n-extract` (i18next-cli --sync-primary).
- * Run from plugins/grafana-app: `npx tsx src/locales/i18nExtract.ts`.
+ * Run: `npm run i18n-extract -w @ai-cloudops/grafana-app`.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { extractMessages, flatten, nest, type Catalog } from './extractMessages';
