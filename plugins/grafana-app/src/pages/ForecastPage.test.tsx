@@ -1,7 +1,8 @@
 import React from 'react';
 import { render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { createTheme } from '@grafana/data';
+import { createTheme, OrgRole } from '@grafana/data';
+import { config } from '@grafana/runtime';
 import { ForecastPage } from './ForecastPage';
 import { testIds } from '../components/testIds';
 import { ENGINE_PROXY_URL } from '../constants';
@@ -141,6 +142,30 @@ describe('ForecastPage', () => {
     });
     const planned = srv.requests.find((r) => r.path.endsWith('/api/v1/scale-plan'))!;
     expect(planned.data).toMatchObject({ service: 'cart', workload: { name: 'cart' }, mode: 'recommend' });
+  });
+
+  test('a Viewer gets the forecast without asking for a replica plan, and cannot start a backtest', async () => {
+    config.bootData.user.orgRole = OrgRole.Viewer;
+    try {
+      const srv = new FakeBackendSrv(
+        routes({
+          [`GET ${ENGINE_PROXY_URL}/api/v1/signals`]: () => ({
+            status: 200,
+            body: { serviceLabel: 'service', window: '5m', items: [] },
+          }),
+          [`POST ${ENGINE_PROXY_URL}/api/v1/forecast`]: () => ({ status: 200, body: forecastBody }),
+        })
+      ).install();
+      render(<ForecastPage />);
+      // A Grafana Button with a tooltip is disabled through aria-disabled (and drops its click), so the tooltip can say why.
+      expect(screen.getByTestId(testIds.forecast.backtest)).toHaveAttribute('aria-disabled', 'true');
+      await userEvent.click(screen.getByTestId(testIds.forecast.run));
+      await screen.findByTestId(testIds.forecast.chart);
+      expect(screen.queryByTestId(testIds.forecast.plan)).not.toBeInTheDocument();
+      expect(srv.requests.map((r) => r.path).filter((p) => p.endsWith('/scale-plan'))).toEqual([]);
+    } finally {
+      config.bootData.user.orgRole = OrgRole.Admin;
+    }
   });
 
   test('explains a missing endpoint instead of failing silently', async () => {

@@ -15,6 +15,7 @@ import { UNESCAPED } from '../locales/unescaped';
 import { DEFAULT_NAMESPACE } from '../constants';
 import { toEpochMs } from '../datasource/toEpochMs';
 import { initialParam } from '../utils/initialParam';
+import { hasOrgRole } from '../utils/orgRole';
 
 /** Hours of history beside the forecast: enough to see the daily shape's last turn without squeezing the hour ahead. */
 const HISTORY_HOURS = 3;
@@ -47,6 +48,8 @@ export function ForecastPage() {
     );
   }, [api]);
 
+  // Replica plans and backtests go through Editor routes (plugin.json); a Viewer still gets the forecast.
+  const canPlan = hasOrgRole('Editor');
   const run = async () => {
     setLoading(true);
     setError(undefined);
@@ -55,7 +58,17 @@ export function ForecastPage() {
     // The replica plan asks the workload named like the service; a service without one still gets its forecast.
     const [forecast, scale] = await Promise.allSettled([
       api.forecast({ namespace: ns, service, signal, horizonMinutes, historyHours: HISTORY_HOURS }),
-      api.scalePlan({ namespace: ns, service, signal, workload: { name: service }, horizonMinutes, mode: 'recommend' }),
+      // plugin.json lets Editors (operator token) plan; a Viewer's call would only come back 403.
+      canPlan
+        ? api.scalePlan({
+            namespace: ns,
+            service,
+            signal,
+            workload: { name: service },
+            horizonMinutes,
+            mode: 'recommend',
+          })
+        : Promise.resolve(undefined),
     ]);
     if (forecast.status === 'fulfilled') {
       setResult(forecast.value);
@@ -148,12 +161,16 @@ export function ForecastPage() {
             data-testid={testIds.forecast.backtest}
             variant="secondary"
             icon="history"
-            tooltip={t(
-              'forecast.backtest.tooltip',
-              'Score every model against the baselines on the last day (rolling origin); takes about half a minute'
-            )}
+            tooltip={
+              canPlan
+                ? t(
+                    'forecast.backtest.tooltip',
+                    'Score every model against the baselines on the last day (rolling origin); takes about half a minute'
+                  )
+                : t('forecast.backtest.needs-editor', 'Backtests run as engine jobs, which an Editor starts')
+            }
             onClick={() => void runBacktest()}
-            disabled={backtestRunning || !service}
+            disabled={backtestRunning || !service || !canPlan}
           >
             {t('forecast.backtest.run', 'Backtest')}
           </Button>
