@@ -148,7 +148,14 @@ export interface AskStreamState {
   transport: 'stream' | 'json';
 }
 
-const IDLE: AskStreamState = { phase: 'idle', text: '', tools: [], citations: [], interrupted: false, transport: 'stream' };
+const IDLE: AskStreamState = {
+  phase: 'idle',
+  text: '',
+  tools: [],
+  citations: [],
+  interrupted: false,
+  transport: 'stream',
+};
 
 type AskUpdate = (change: (state: AskStreamState) => AskStreamState) => void;
 
@@ -219,7 +226,14 @@ async function askOverJson(api: Pick<EngineApi, 'ask'>, request: AskRequest, upd
   update((s) => ({ ...s, transport: 'json' }));
   try {
     const answer = await api.ask(request);
-    update((s) => ({ ...s, phase: 'done', answer, text: answer.answer, tools: answer.toolCalls, citations: answer.citations }));
+    update((s) => ({
+      ...s,
+      phase: 'done',
+      answer,
+      text: answer.answer,
+      tools: answer.toolCalls,
+      citations: answer.citations,
+    }));
     return answer;
   } catch (error) {
     update((s) => ({ ...s, phase: 'error', error }));
