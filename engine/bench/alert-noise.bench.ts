@@ -85,6 +85,8 @@ export const main: BenchMain = async (ctx) => {
     max_ms: storm.max,
     concurrency,
     engine_in_process: inProcess ? 1 : 0,
+    alerts_per_engine_cpu_s: storm.alertsPerCpuSecond,
+    engine_cpu_share: storm.cpuShare,
     storm_deliveries: storm.deliveries,
     storm_alerts: storm.alerts,
     sequential_ingest_per_s: alertCount / Math.max(busySeconds, 1e-9),
@@ -115,6 +117,9 @@ export const main: BenchMain = async (ctx) => {
       ['baseline: fastify inject, memory store, one at a time', deliveries.length, results.sequential_ingest_per_s!, quantile(latencies, 0.5), p99, Math.max(...latencies)],
       [`storm (ingest_per_s, p99_ms): HTTP keep-alive, ${concurrency} in flight, engine ${inProcess ? 'in the sender\'s process' : 'in its own process'}, Redis AOF fsync always`, storm.deliveries, storm.alertsPerSecond, storm.p50, storm.p99, storm.max],
     ],
+  );
+  console.log(
+    `storm: the engine used ${(storm.cpuShare * 100).toFixed(0)}% of a core${inProcess ? ' (with the sender)' : ''}, ${storm.alertsPerCpuSecond.toFixed(0)} alerts per CPU second`,
   );
   console.log(`mean added notification delay ${meanDelaySeconds.toFixed(1)} s; floor GET /healthz inject ${injectFloorMs.toFixed(3)} ms`);
   console.log(`notifications written to ${outFile}`);
@@ -197,13 +202,15 @@ async function stormPhase(deliveries: Delivery[], edges: Array<[string, string]>
     await sendStorm(send, stormBodies(deliveries, WARMUP_DELIVERIES, 'warmup'), concurrency);
     const bodies = stormBodies(deliveries, total, 'storm');
     const started = performance.now();
+    const cpuBefore = server.cpuSeconds();
     const latencies = await sendStorm(send, bodies, concurrency);
     const seconds = (performance.now() - started) / 1000;
+    const cpu = server.cpuSeconds() - cpuBefore;
     const alerts = bodies.reduce((n, b) => n + b.alerts, 0);
     const stats = await fetch(`${server.url}/api/v1/alerts/stats`);
     const logged = ((await stats.json()) as { deliveries: number }).deliveries;
     if (logged !== WARMUP_DELIVERIES + total) throw new Error(`storm: ${logged} deliveries processed, ${WARMUP_DELIVERIES + total} sent`);
-    return { deliveries: total, alerts, alertsPerSecond: alerts / seconds, p50: quantile(latencies, 0.5), p99: quantile(latencies, 0.99), max: Math.max(...latencies) };
+    return { deliveries: total, alerts, alertsPerSecond: alerts / seconds, alertsPerCpuSecond: alerts / Math.max(cpu, 0.01), cpuShare: cpu / seconds, p50: quantile(latencies, 0.5), p99: quantile(latencies, 0.99), max: Math.max(...latencies) };
   } finally {
     agent.destroy();
     await server.stop();
@@ -212,19 +219,30 @@ async function stormPhase(deliveries: Delivery[], edges: Array<[string, string]>
 }
 
 /** The engine under the storm: its own process by default, or (`--in-process`) a server in the bench's process. */
-async function startEngine(config: Record<string, unknown>, inProcess: boolean): Promise<{ url: string; stop: () => Promise<void> }> {
+async function startEngine(config: Record<string, unknown>, inProcess: boolean): Promise<{ url: string; cpuSeconds: () => number; stop: () => Promise<void> }> {
   if (inProcess) {
     const server = await startServer({ config, logger: pino({ level: 'fatal' }) });
-    return { url: server.url, stop: () => server.close() };
+    // In one process the sender's CPU counts too.
+    const cpuSeconds = () => ((u) => (u.user + u.system) / 1e6)(process.cpuUsage());
+    return { url: server.url, cpuSeconds, stop: () => server.close() };
   }
   const children: ChildProcess[] = [];
   try {
     const engine = await spawnEngineProcess(config, children);
-    return { url: engine.url, stop: () => stopChild(engine.child) };
+    return { url: engine.url, cpuSeconds: () => processCpuSeconds(engine.child.pid!), stop: () => stopChild(engine.child) };
   } catch (error) {
     for (const child of children) child.kill('SIGKILL');
     throw error;
   }
+}
+
+/**
+ * CPU seconds (user + system) a process has used, from /proc: on a machine shared by many, alerts per CPU second of
+ * the engine says what the code costs, independent of the share of the cores it got.
+ */
+function processCpuSeconds(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ 100 on Linux)
 }
 
 /** SIGTERM (the engine closes its server and store), SIGKILL if it has not exited within 10 s. */
