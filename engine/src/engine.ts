@@ -12,7 +12,8 @@ import { createStore } from './store/createStore.js';
 import { createClusterRegistry } from './sources/cluster/createClusterRegistry.js';
 import { createMetricsSource, type DemoMetrics } from './sources/metrics/createMetricsSource.js';
 import { checkMetricsSources } from './sources/metrics/MetricsSourceRegistry.js';
-import { SHOP_NAMESPACE } from './sim/shop.js';
+import { SHOP_NAMESPACE, SHOP_SERVICES } from './sim/shop.js';
+import { PodRoster } from './sim/metrics/PodRoster.js';
 import { createModelProvider } from './model/createModelProvider.js';
 import type { ModelProvider } from './model/ModelProvider.js';
 import { AssistantService } from './assistant/AssistantService.js';
@@ -114,7 +115,22 @@ export async function createEngine(config: EngineConfig, options: CreateEngineOp
       }
     }
 
-    const metricsSource = createMetricsSource(config.metrics, { ledger, logger, signals: config.signals.list });
+    // The demo metrics name the pods the simulated cluster runs, so pod-level evidence joins across sources.
+    const roster = simulated
+      ? new PodRoster({
+          store: simulated.store,
+          namespace: SHOP_NAMESPACE,
+          services: SHOP_SERVICES,
+          now: () => simulated!.now() / 1000,
+        })
+      : undefined;
+    if (roster) cleanups.push(() => roster.stop());
+    const metricsSource = createMetricsSource(config.metrics, {
+      ledger,
+      logger,
+      signals: config.signals.list,
+      ...(roster ? { roster, placement: roster.placement } : {}),
+    });
     const demoMetrics: DemoMetrics | undefined = metricsSource.demo;
     const store = await createStore(config.store, logger);
     cleanups.push(() => store.close());

@@ -52,12 +52,15 @@ export class SimulatedCluster {
   readonly ledger: FaultLedger;
   readonly store: ObjectStore;
   readonly controller: Controller;
+  /** The cluster's clock (unix ms): what its controllers stamp statuses and events with. */
+  readonly now: () => number;
   private readonly server: ApiServer;
   private readonly token: string;
 
   private constructor(options: SimulatedClusterOptions) {
     const seed = options.seed ?? 42;
     this.ledger = options.ledger ?? new FaultLedger();
+    this.now = options.clock ?? Date.now;
     const uids = createRandom(seed ^ 0x5eed);
     this.store = new ObjectStore({ uid: () => uuidFrom(uids) });
     this.controller = new Controller({

@@ -5,6 +5,7 @@ import { HEALTHY, MAX_ERROR_DELTA, podReady, podStates, type PodRef, type PodSta
 import { hashString, unitNoise } from './hashNoise.js';
 import { LATENCY, LATENCY_BUCKETS, logNormalCdf, logNormalMean } from './latencyModel.js';
 import { LoadShape } from './LoadShape.js';
+import type { PodNameProvider, RosterPod } from './PodRoster.js';
 
 export type SeriesKind =
   | 'requests'
@@ -49,6 +50,11 @@ export interface SeriesDef {
   /** Made by Prometheus itself when it scrapes (`up`), so absent from the exposition. */
   scrapeGenerated?: boolean;
   key: number;
+  /**
+   * A series of a pod the cluster ran (options.roster): present during [start, end), its value made of the modelled
+   * slots' series it carried (`def`), each for [from, to) at a share. Counters start at 0 when the pod starts.
+   */
+  life?: { start: number; end: number; parts: Array<{ def: SeriesDef; share: number; from: number; to: number }> };
 }
 
 export interface ShopMetricsGeneratorOptions {
@@ -56,8 +62,14 @@ export interface ShopMetricsGeneratorOptions {
   ledger?: FaultLedger;
   services?: ShopService[];
   namespace?: string;
-  /** Node a pod runs on, for node-not-ready faults; default spreads pods over sim-node-1..sim-node-3. */
-  placement?: (service: string, podIndex: number) => string;
+  /** Node a pod runs on, for node-not-ready faults; default (or undefined) spreads pods over sim-node-1..sim-node-3. */
+  placement?: (service: string, podIndex: number) => string | undefined;
+  /**
+   * The pods a cluster runs (sim/metrics/PodRoster): series are then named after them, each carrying the modelled
+   * replica slots it served, so `pod` labels join with the cluster's pods, events and logs. Without it pods get
+   * stable made-up names (podName).
+   */
+  roster?: PodNameProvider;
   /** Spacing of the virtual scrapes the PromQL source reads (seconds). */
   scrapeIntervalSeconds?: number;
 }
@@ -107,6 +119,8 @@ export class ShopMetricsGenerator {
   private readonly defs: SeriesDef[];
   private timeline: { signature: string; epochs: Epoch[] } | undefined;
   private readonly integrated = new Map<number, Integrated>();
+  private readonly roster: PodNameProvider | undefined;
+  private named: { version: number; defs: SeriesDef[] } | undefined;
 
   constructor(options: ShopMetricsGeneratorOptions) {
     this.seed = options.seed;
@@ -114,8 +128,9 @@ export class ShopMetricsGenerator {
     this.services = options.services ?? SHOP_SERVICES;
     this.namespace = options.namespace ?? SHOP_NAMESPACE;
     this.scrapeIntervalSeconds = options.scrapeIntervalSeconds ?? 15;
-    const placement =
-      options.placement ?? ((service: string, i: number) => defaultPlacement(this.services, service, i));
+    this.roster = options.roster;
+    const placement = (service: string, i: number) =>
+      options.placement?.(service, i) ?? defaultPlacement(this.services, service, i);
     for (const s of this.services) this.shapes.set(s.name, new LoadShape(this.seed, s.name));
     this.pods = this.services.flatMap((service) => {
       const raw = Array.from(
@@ -134,9 +149,36 @@ export class ShopMetricsGenerator {
     this.defs = this.buildCatalog();
   }
 
-  /** Every series, in a stable order. */
+  /** Every series, in a stable order: with a roster, those of every pod it knows (running or gone). */
   series(): readonly SeriesDef[] {
-    return this.defs;
+    if (!this.roster) return this.defs;
+    if (this.named?.version !== this.roster.version) {
+      this.named = { version: this.roster.version, defs: this.namedCatalog(this.roster.pods()) };
+    }
+    return this.named.defs;
+  }
+
+  /** The slot catalog re-labelled per roster pod: same metrics, the pod's name and node, values from its slots. */
+  private namedCatalog(pods: readonly RosterPod[]): SeriesDef[] {
+    const perSlot = new Map<string, SeriesDef[]>();
+    for (const def of this.defs) {
+      if (!def.pod) continue;
+      const key = `${def.service.name}#${def.pod.index}`;
+      perSlot.set(key, [...(perSlot.get(key) ?? []), def]);
+    }
+    const out: SeriesDef[] = [];
+    for (const pod of pods) {
+      const slots = pod.parts.map((p) => perSlot.get(`${pod.service}#${p.slot}`));
+      if (slots.length === 0 || slots.some((s) => !s)) continue;
+      slots[0]!.forEach((template, m) => {
+        const labels: Labels = { ...template.labels, pod: pod.name };
+        if (labels.node !== undefined) labels.node = pod.node;
+        if (labels.created_by_name !== undefined) labels.created_by_name = pod.name.slice(0, pod.name.lastIndexOf('-'));
+        const parts = pod.parts.map((p, i) => ({ def: slots[i]![m]!, share: p.share, from: p.from, to: p.to }));
+        out.push({ ...template, id: -1 - out.length, labels, life: { start: pod.start, end: pod.end, parts } });
+      });
+    }
+    return [...out, ...this.defs.filter((d) => !d.pod)];
   }
 
   shape(service: string): LoadShape {
@@ -154,6 +196,7 @@ export class ShopMetricsGenerator {
     const out = new Float64Array(n);
     const dt = this.scrapeIntervalSeconds;
     if (n === 0) return out;
+    if (def.life) return this.sampleLife(def, kFrom, kTo, snapshot);
     if (def.kind === 'constant') return out.fill(def.constant!);
     if (def.type === 'gauge' || def.kind === 'restarts') {
       for (let i = 0; i < n; i++) out[i] = this.gaugeOrStep(def, (kFrom + i) * dt, snapshot);
@@ -172,8 +215,12 @@ export class ShopMetricsGenerator {
     return out;
   }
 
-  /** The value at any time (between scrape points counters move smoothly). */
+  /** The value at any time (between scrape points counters move smoothly); NaN when a roster pod is not running. */
   valueAt(def: SeriesDef, t: number, snapshot = new SampleSnapshot()): number {
+    if (def.life) {
+      if (!alive(def, t)) return NaN;
+      return counts(def) ? this.lifeCounter(def, t, snapshot) : this.lifeGauge(def, t, snapshot);
+    }
     if (def.kind === 'constant') return def.constant!;
     if (def.type === 'gauge' || def.kind === 'restarts') return this.gaugeOrStep(def, t, snapshot);
     const s = this.integral(def, t, snapshot);
@@ -191,6 +238,12 @@ export class ShopMetricsGenerator {
   rateAt(def: SeriesDef, t: number): number {
     if (def.type !== 'counter' || def.kind === 'restarts')
       throw new Error(`${def.labels.__name__} has no modelled rate`);
+    if (def.life) {
+      if (!alive(def, t)) return 0;
+      return def.life.parts
+        .filter((p) => p.from <= t && t < p.to)
+        .reduce((sum, p) => sum + p.share * this.rateAt(p.def, t), 0);
+    }
     const epochs = this.epochs();
     const e = epochIndex(epochs, t);
     const [c0, c1, c2] = this.coefficients(def, epochs[e]!);
@@ -203,7 +256,7 @@ export class ShopMetricsGenerator {
     const snapshot = new SampleSnapshot();
     const families = new Map<string, { type: string; help: string; lines: string[] }>();
     for (const def of this.defs) {
-      if (def.scrapeGenerated) continue;
+      if (def.scrapeGenerated || (def.life && !alive(def, time))) continue;
       const name = def.labels.__name__!;
       const family =
         def.kind === 'bucket' || def.kind === 'sum' || def.kind === 'count'
@@ -226,6 +279,64 @@ export class ShopMetricsGenerator {
       out.push(`# HELP ${family} ${help}`, `# TYPE ${family} ${type}`, ...lines);
     }
     return out.join('\n') + '\n';
+  }
+
+  /**
+   * A roster pod's samples: NaN (no sample) outside its life; counters sum their slots' increments since the pod
+   * started, at its shares, with the same bounded scrape jitter as the slots' own series.
+   */
+  private sampleLife(def: SeriesDef, kFrom: number, kTo: number, snapshot: SampleSnapshot): Float64Array {
+    const n = kTo - kFrom + 1;
+    const dt = this.scrapeIntervalSeconds;
+    const out = new Float64Array(n);
+    if (!counts(def)) {
+      for (let i = 0; i < n; i++) {
+        const t = (kFrom + i) * dt;
+        out[i] = alive(def, t) ? this.lifeGauge(def, t, snapshot) : NaN;
+      }
+      return out;
+    }
+    const smooth = new Float64Array(n + 2);
+    for (const part of def.life!.parts) {
+      const slot =
+        n + 2 <= 6
+          ? Float64Array.from({ length: n + 2 }, (_, i) => this.integral(part.def, (kFrom - 1 + i) * dt, snapshot))
+          : this.integralOnGrid(part.def, kFrom - 1, kTo + 1, snapshot);
+      const atFrom = part.from === -Infinity ? 0 : this.integral(part.def, part.from, snapshot);
+      const atTo = part.to === Infinity ? 0 : this.integral(part.def, part.to, snapshot);
+      for (let i = 0; i < n + 2; i++) {
+        const t = (kFrom - 1 + i) * dt;
+        if (t <= part.from) continue;
+        smooth[i] = smooth[i]! + part.share * ((t >= part.to ? atTo : slot[i]!) - atFrom);
+      }
+    }
+    for (let i = 0; i < n + 2; i++) if (!alive(def, (kFrom - 1 + i) * dt)) smooth[i] = NaN;
+    for (let i = 0; i < n; i++) {
+      const [prev, s, next] = [smooth[i]!, smooth[i + 1]!, smooth[i + 2]!];
+      const edge = Number.isNaN(prev) || Number.isNaN(next);
+      out[i] = jitters(def) && !edge ? s + JITTER * noise(def, kFrom + i) * Math.min(s - prev, next - s) : s;
+    }
+    return out;
+  }
+
+  private lifeCounter(def: SeriesDef, t: number, snapshot: SampleSnapshot): number {
+    let sum = 0;
+    for (const part of def.life!.parts) {
+      if (t <= part.from) continue;
+      const atFrom = part.from === -Infinity ? 0 : this.integral(part.def, part.from, snapshot);
+      sum += part.share * (this.integral(part.def, Math.min(t, part.to), snapshot) - atFrom);
+    }
+    return sum;
+  }
+
+  /** Gauges follow the slot the pod carries at t; its restarts count from the pod's start. */
+  private lifeGauge(def: SeriesDef, t: number, snapshot: SampleSnapshot): number {
+    if (def.kind === 'constant') return def.constant!;
+    const { start, parts } = def.life!;
+    const part = parts.find((p) => p.from <= t && t < p.to) ?? parts.at(-1)!;
+    const value = this.gaugeOrStep(part.def, t, snapshot);
+    if (def.kind !== 'restarts' || start === -Infinity) return value;
+    return value - this.gaugeOrStep(part.def, start, snapshot);
   }
 
   private buildCatalog(): SeriesDef[] {
@@ -621,6 +732,15 @@ function valueIn(table: Integrated, e: number, epochs: Epoch[], t: number, l1: n
 
 function loadOf(def: SeriesDef): string {
   return def.kind === 'client' ? def.target!.name : def.service.name;
+}
+
+function alive(def: SeriesDef, t: number): boolean {
+  return t >= def.life!.start && t < def.life!.end;
+}
+
+/** Counters read as integrals of their rate (restarts are a step function, read like a gauge). */
+function counts(def: SeriesDef): boolean {
+  return def.type === 'counter' && def.kind !== 'restarts';
 }
 
 function jitters(def: SeriesDef): boolean {

@@ -3,6 +3,7 @@ import type { EngineConfig, MetricsSourceConfig } from '../../config/schema.js';
 import { EngineError } from '../../errors.js';
 import type { FaultLedger } from '../../sim/faults.js';
 import { ShopMetricsGenerator } from '../../sim/metrics/ShopMetricsGenerator.js';
+import type { PodNameProvider } from '../../sim/metrics/PodRoster.js';
 import { InfluxMetricsSource } from './InfluxMetricsSource.js';
 import type { MetricsSource } from './MetricsSource.js';
 import { MetricsSourceRegistry } from './MetricsSourceRegistry.js';
@@ -21,7 +22,9 @@ export interface CreateMetricsSourceOptions {
   ledger?: FaultLedger;
   logger?: Logger;
   /** Node of each demo pod, when the simulated cluster places pods itself. */
-  placement?: (service: string, podIndex: number) => string;
+  placement?: (service: string, podIndex: number) => string | undefined;
+  /** The pods the simulated cluster runs, so the demo metrics name them (sim/metrics/PodRoster). */
+  roster?: PodNameProvider;
   /** The configured signals, so one naming an unknown source fails at startup (`signals.list.N.source`). */
   signals?: EngineConfig['signals']['list'];
 }
@@ -85,6 +88,7 @@ function createOne(
         seed: config.seed,
         ...(options.ledger ? { ledger: options.ledger } : {}),
         ...(options.placement ? { placement: options.placement } : {}),
+        ...(options.roster ? { roster: options.roster } : {}),
       });
       options.logger?.info({ source: name, seed: config.seed, series: generator.series().length }, 'metrics: synthetic demo shop');
       return {

@@ -165,7 +165,10 @@ class Evaluator {
         const k = gridIndex[i]!;
         // The latest sample at or before t, if it is within the lookback window.
         if (this.times[i]! - offset - k * dt < LOOKBACK_SECONDS) {
-          values[i] = samples ? samples[k - kFrom]! : s.samples(k, k)[0]!;
+          const v = samples ? samples[k - kFrom]! : s.samples(k, k)[0]!;
+          // NaN is no sample (a demo pod not running then), as a staleness marker is in Prometheus.
+          if (Number.isNaN(v)) continue;
+          values[i] = v;
           present[i] = 1;
         }
       }
@@ -279,8 +282,11 @@ class Evaluator {
       const values = new Float64Array(this.n);
       const present = new Uint8Array(this.n);
       for (let i = 0; i < this.n; i++) {
-        const first = lo[i]!;
-        const last = hi[i]!;
+        let first = lo[i]!;
+        let last = hi[i]!;
+        // A series that starts or stops inside the window (NaN = no sample) is read over the part it has.
+        while (first <= last && Number.isNaN(samples[first - kFrom]!)) first++;
+        while (last >= first && Number.isNaN(samples[last - kFrom]!)) last--;
         const count = last - first + 1;
         const v = windowFunction(func, samples, first - kFrom, count, first * dt, dt, ends[i]! - range, ends[i]!, range);
         if (v !== undefined) {
