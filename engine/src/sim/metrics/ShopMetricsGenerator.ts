@@ -289,6 +289,8 @@ export class ShopMetricsGenerator {
     const n = kTo - kFrom + 1;
     const dt = this.scrapeIntervalSeconds;
     const out = new Float64Array(n);
+    // A pod gone before the range (or started after it) costs nothing: the roster keeps every pod it saw.
+    if (def.life!.end <= (kFrom - 1) * dt || def.life!.start > (kTo + 1) * dt) return out.fill(NaN);
     if (!counts(def)) {
       for (let i = 0; i < n; i++) {
         const t = (kFrom + i) * dt;
