@@ -2,6 +2,8 @@ import { createEngineClient, EngineApiError, type ClusterQuery, type EngineClien
 import type {
   Answer,
   AlertStats,
+  BacktestRequestInput,
+  BacktestResultDto,
   AskRequest,
   Citation,
   ClusterInfo,
@@ -14,6 +16,8 @@ import type {
   RcaRequest,
   RcaResult,
   Readiness,
+  ScalePlanRequestInput,
+  ScalePlanResponse,
   RepairActionDto,
   RepairAuditRecordDto,
   RepairAuditVerification,
@@ -23,7 +27,6 @@ import type {
   ToolCallRecord,
   WorkloadHealth,
 } from './types';
-import type { BacktestRequestInput, BacktestResultDto, ScalePlanRequestInput, ScalePlanResponse } from './types';
 
 export { EngineApiError };
 
