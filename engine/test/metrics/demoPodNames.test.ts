@@ -108,4 +108,27 @@ describe('demo metrics name the simulated cluster pods', () => {
     expect([...ours.keys()].sort()).toEqual([...model.keys()].sort());
     for (const [service, rate] of model) expect(Math.abs(ours.get(service)! - rate) / rate).toBeLessThan(0.03);
   }, 60_000);
+
+  it('joins pod-level evidence: the pods restarting in the metrics are those the cluster restarts and reports', async () => {
+    const demo = engine.demo!;
+    const fault = demo.ledger.inject({ type: 'crash-loop', namespace: demo.namespace, service: 'payment', startedAt: now() });
+    advance(120);
+    const { items } = await core.listNamespacedPod({ namespace: 'shop', labelSelector: 'app=payment' });
+    const restarted = items
+      .filter((p) => (p.status?.containerStatuses ?? []).some((c) => (c.restartCount ?? 0) > 0))
+      .map((p) => p.metadata!.name!)
+      .sort();
+    const events = await core.listNamespacedEvent({ namespace: 'shop' });
+    const reported = new Set(
+      events.items.filter((e) => e.involvedObject.kind === 'Pod').map((e) => e.involvedObject.name),
+    );
+    const restarting = await engine.context.metrics.instantQuery(
+      'increase(kube_pod_container_status_restarts_total{namespace="shop",service="payment"}[2m]) > 0',
+      now(),
+    );
+    demo.ledger.resolve(fault.id, now());
+    expect(restarted.length).toBeGreaterThan(0);
+    expect(restarting.map((s) => s.labels.pod!).sort()).toEqual(restarted);
+    for (const name of restarted) expect(reported.has(name)).toBe(true);
+  }, 60_000);
 });
