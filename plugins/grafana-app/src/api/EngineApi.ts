@@ -134,7 +134,7 @@ export function createEngineApi(options: EngineApiOptions): EngineApi {
     rcas: async (query = {}) => (await client.listRca(query)).items,
     scalePlan: (request) => client.scalePlan(request),
     // The typed client has no backtest method yet; its generic request keeps the wire handling in one place.
-    startBacktest: (request) => client.request('POST', '/api/v1/forecast/backtest', request),
+    startBacktest: (request) => client.backtestForecast(request) as Promise<JobRecordOf<BacktestResultDto>>,
     repairFindings: (namespace) => client.repairFindings({ namespace }),
     repairApprovals: async () => (await client.repairApprovals()).items,
     repairActions: async (query = {}) => (await client.repairActions(query)).items,

@@ -41,35 +41,9 @@ export type {
   WorkloadHealthState,
 } from '@ai-cloudops/engine-client';
 
-import type { ForecastRequestInput as ForecastInput } from '@ai-cloudops/engine-client';
-
-/**
- * POST /api/v1/forecast/backtest's body and its job's result. The engine's client has no backtest call (nor exports
- * these two types) yet, so they are written out here from engine/src/forecast/schemas.ts (backtestRequestSchema) and
- * engine/src/forecast/backtest.ts (BacktestResult, plus the job's seriesKey).
- */
-export type BacktestRequestInput = Omit<ForecastInput, 'horizonMinutes' | 'historyHours'> & {
-  historyDays?: number;
-  /** Days at the end scored by rolling origin (engine default 1). */
-  testDays?: number;
-};
-export interface BacktestHorizonMetrics {
-  horizon: number;
-  n: number;
-  mae: number | null;
-  rmse: number | null;
-  mase: number | null;
-  smape: number | null;
-  coverage: number | null;
-}
-export interface BacktestResultDto {
-  seriesKey: string;
-  chosen: string;
-  reason: string;
-  testStart: number;
-  end: number;
-  scale: number;
-  /** Model name → metrics per horizon 1..H. */
-  models: Record<string, BacktestHorizonMetrics[]>;
-  predictMsPerOrigin: number;
-}
+/** POST /api/v1/forecast/backtest's body, its job's result, and a model's errors at one horizon. */
+export type {
+  BacktestRequest as BacktestRequestInput,
+  BacktestResult as BacktestResultDto,
+  HorizonMetrics as BacktestHorizonMetrics,
+} from '@ai-cloudops/engine-client';
