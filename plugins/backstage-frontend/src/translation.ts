@@ -102,6 +102,13 @@ export const aiCloudOpsMessages = {
     yes: 'yes',
     no: 'no',
     lastReason: 'last: {{reason}}',
+    empty: {
+      what: "Lists this entity's workloads ({{deployment}}, {{statefulSet}}, {{daemonSet}}) in every cluster the engine reads, with their health (degraded or failing, with the reason, when pods restart, are OOM killed, fail probes or cannot be scheduled) and their pods.",
+      needs:
+        "The card selects workloads by their labels: the entity's {{idAnnotation}} annotation stands for the selector {{idSelector}}, {{selectorAnnotation}} replaces it with any label selector, and {{namespaceAnnotation}} names the namespace (else the engine's default one). Label the workloads, or change the annotations, as in this sample.",
+      sampleEntity: "In the entity's {{file}}:",
+      sampleWorkload: 'On the workload, under {{labels}}:',
+    },
     column: {
       workload: 'Workload',
       cluster: 'Cluster',
@@ -135,6 +142,8 @@ export const aiCloudOpsMessages = {
     approve: 'Approve',
     reject: 'Reject',
     none: '(none)',
+    sample:
+      "Sample engine config ({{file}}) that puts the shipped approve-mode rules' actions here (raise the memory limit after repeated OOM kills, roll back a rollout that broke the pods):",
     column: {
       type: 'Type',
       object: 'Object',
@@ -166,6 +175,8 @@ export const aiCloudOpsMessages = {
     acknowledgedBy: ' · acknowledged by {{who}}',
     rca: ' · root-cause analysis {{id}}',
     joinedWith: ' (with {{alert}})',
+    sample:
+      "Sample Alertmanager receiver ({{file}}): replace {{engine}} with the engine's address and put an engine token with the {{role}} role in the credentials file. Each alert needs a {{serviceLabel}}, {{appLabel}} or {{nameLabel}} label naming one of {{services}}.",
     acknowledge: 'Acknowledge',
     resolve: 'Resolve',
     severity: {

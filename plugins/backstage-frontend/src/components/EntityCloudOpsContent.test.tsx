@@ -1,7 +1,7 @@
 import type { CompoundEntityRef, Entity } from '@backstage/catalog-model';
 import { EntityProvider } from '@backstage/plugin-catalog-react';
 import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
-import { fireEvent, screen } from '@testing-library/react';
+import { fireEvent, screen, within } from '@testing-library/react';
 import { Route, Routes } from 'react-router-dom';
 import { cloudOpsApiRef, type AskStreamEvent, type CloudOpsApi } from '../api/CloudOpsApi';
 import type {
@@ -17,7 +17,9 @@ import type {
   WorkloadHealth,
 } from '../api/types';
 import { EntityCloudOpsContent as RoutableContent } from '../plugin';
+import { seriousAxeViolations } from '../__testUtils__/realEngine';
 import { EntityCloudOpsContent } from './EntityCloudOpsContent';
+import { workloadsCardTestIds } from './WorkloadsCard';
 
 function entity(annotations: Record<string, string>): Entity {
   return {
@@ -224,6 +226,38 @@ describe('EntityCloudOpsContent', () => {
     expect(screen.getByText('CrashLoopBackOff')).toBeInTheDocument();
     expect(screen.getByText(/Could not read workloads from staging/)).toBeInTheDocument();
     expect(api.calls).toContain('workloads Component:default/cart');
+  });
+
+  it('titles the workloads once (the card, not also its table) and keeps the Pods table title', async () => {
+    const api = new TestCloudOpsApi({ workloads: workloadsResponse(), forecastAvailable: true });
+    await render(api);
+    expect(await screen.findByText('Deployment/cart')).toBeInTheDocument();
+    expect(screen.getAllByText('Workloads', { exact: true })).toHaveLength(1);
+    expect(screen.getByText('Pods', { exact: true })).toBeInTheDocument();
+    expect(screen.queryByTestId(workloadsCardTestIds.emptyState)).not.toBeInTheDocument();
+  });
+
+  it('guides when no workload matches: what the card lists, the annotations it reads and a sample to paste', async () => {
+    const api = new TestCloudOpsApi({
+      workloads: { ...workloadsResponse(), items: [{ cluster: 'simulated', workloads: [] }] },
+      forecastAvailable: true,
+    });
+    const { container } = await render(api);
+    const empty = await screen.findByTestId(workloadsCardTestIds.emptyState);
+    expect(empty.textContent).toContain(
+      "Lists this entity's workloads (Deployment, StatefulSet, DaemonSet) in every cluster the engine reads",
+    );
+    expect(empty.textContent).toContain('No workloads match backstage.io/kubernetes-id=cart.');
+    expect(within(empty).getAllByText('backstage.io/kubernetes-label-selector').length).toBeGreaterThan(0);
+    expect(within(empty).getByText('backstage.io/kubernetes-namespace')).toBeInTheDocument();
+    // The samples come from the target the backend resolved: this entity's id and namespace.
+    const entitySample = screen.getByTestId(workloadsCardTestIds.sampleEntity).textContent ?? '';
+    expect(entitySample).toContain('backstage.io/kubernetes-id: cart');
+    expect(entitySample).toContain('backstage.io/kubernetes-namespace: shop');
+    const workloadSample = screen.getByTestId(workloadsCardTestIds.sampleWorkload).textContent ?? '';
+    expect(workloadSample).toContain('kind: Deployment');
+    expect(workloadSample).toContain("backstage.io/kubernetes-id: 'cart'");
+    expect(await seriousAxeViolations(container)).toEqual([]);
   });
 
   it('runs a root-cause analysis on demand and lists the ranked candidates', async () => {

@@ -13,7 +13,10 @@ import type {
   RepairActionDto,
   Unavailable,
 } from '../api/types';
+import { seriousAxeViolations } from '../__testUtils__/realEngine';
 import { EntityOpsCards } from './EntityOpsCards';
+import { incidentsCardTestIds } from './IncidentsCard';
+import { repairsCardTestIds } from './RepairsCard';
 
 // renderInTestApp and MUI are slow on a busy shared machine.
 jest.setTimeout(60_000);
@@ -230,6 +233,33 @@ describe('EntityOpsCards', () => {
 
     // The namespace from the entity's annotation, the workload its selector matched and its service name (kubernetes-id).
     expect(api.scopes).toContainEqual({ namespace: 'shop', names: ['cart'] });
+  });
+
+  it('guides when there is nothing yet: the Alertmanager receiver and the repair config to paste, for this scope', async () => {
+    const api = new OpsApi({ findings: [], approvals: [] }, []);
+    const { container } = await render(api);
+    const empty = await screen.findByTestId(incidentsCardTestIds.emptyState, {}, { timeout: 30_000 });
+    expect(within(empty).getByText(/No open incident on cart/)).toBeInTheDocument();
+    const receiver = screen.getByTestId(incidentsCardTestIds.sample).textContent ?? '';
+    expect(receiver).toContain('Each alert needs a service, app or app_kubernetes_io_name label naming one of cart.');
+    expect(receiver).toContain('url: http://ENGINE:8080/api/v1/alerts/webhook/alertmanager');
+    expect(receiver).toContain('send_resolved: true');
+
+    const repairs = await screen.findByTestId(repairsCardTestIds.sample);
+    expect(within(repairs).getByText(/approve-mode rules' actions here/)).toBeInTheDocument();
+    expect(repairs.textContent).toContain('maxMode: approve');
+    // The entity's namespace (kubernetes-namespace annotation), so the engine scans where its workloads run.
+    expect(repairs.textContent).toContain('namespaces: [shop]');
+    expect(await seriousAxeViolations(container)).toEqual([]);
+  });
+
+  it('shows no sample once there is something to act on', async () => {
+    const api = new OpsApi({ findings: [], approvals: [pending('a1', 'cart')] }, [incident('inc-1')]);
+    await render(api);
+    await screen.findByTestId('repair-approval', {}, { timeout: 30_000 });
+    await screen.findByTestId('incident');
+    expect(screen.queryByTestId(repairsCardTestIds.sample)).not.toBeInTheDocument();
+    expect(screen.queryByTestId(incidentsCardTestIds.sample)).not.toBeInTheDocument();
   });
 
   it('approves with a comment and the approval leaves the card', async () => {

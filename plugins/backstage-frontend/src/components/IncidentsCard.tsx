@@ -9,6 +9,30 @@ import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { cloudOpsApiRef } from '../api/CloudOpsApi';
 import { aiCloudOpsTranslationRef, type CloudOpsT as T } from '../translation';
 import { isUnavailable, type EntityScope, type IncidentAlert, type IncidentDto } from '../api/types';
+import { GuideSample } from './GuideSample';
+
+/** Test ids for the browser test and screenshots: keep them stable. */
+export const incidentsCardTestIds = {
+  emptyState: 'aicloudops-incidents-empty',
+  sample: 'aicloudops-incidents-sample',
+} as const;
+
+/**
+ * An Alertmanager receiver that sends every alert to the engine: the shipped provisioning/alertmanager/alertmanager.yml
+ * reduced to what a first setup needs (group_by scoped to the service so the engine may join a group's alerts).
+ */
+export const ALERTMANAGER_RECEIVER_SAMPLE = `route:
+  receiver: aicloudops-engine
+  group_by: ['alertname', 'namespace', 'service']
+receivers:
+  - name: aicloudops-engine
+    webhook_configs:
+      - url: http://ENGINE:8080/api/v1/alerts/webhook/alertmanager
+        send_resolved: true
+        http_config:
+          authorization:
+            type: Bearer
+            credentials_file: /etc/alertmanager/aicloudops-engine.token`;
 
 /** Open incidents touching the entity's services, each alert with why it was grouped; acknowledge or resolve. */
 export function IncidentsCard({ scope }: { scope: EntityScope }) {
@@ -22,7 +46,22 @@ export function IncidentsCard({ scope }: { scope: EntityScope }) {
       {error ? <ResponseErrorPanel error={error} /> : null}
       {value && isUnavailable(value) ? <Typography>{value.message}</Typography> : null}
       {value && !isUnavailable(value) && value.length === 0 ? (
-        <Typography>{t('incidentsCard.none', { services: scope.names.join(', ') })}</Typography>
+        <div data-testid={incidentsCardTestIds.emptyState}>
+          <Typography paragraph>{t('incidentsCard.none', { services: scope.names.join(', ') })}</Typography>
+          <GuideSample
+            caption={t('incidentsCard.sample', {
+              services: scope.names.join(', '),
+              file: <code>alertmanager.yml</code>,
+              engine: <code>ENGINE</code>,
+              role: <code>operator</code>,
+              serviceLabel: <code>service</code>,
+              appLabel: <code>app</code>,
+              nameLabel: <code>app_kubernetes_io_name</code>,
+            })}
+            text={ALERTMANAGER_RECEIVER_SAMPLE}
+            testId={incidentsCardTestIds.sample}
+          />
+        </div>
       ) : null}
       {value && !isUnavailable(value)
         ? value.map((incident) => <IncidentItem key={incident.id} incident={incident} onChanged={retry} />)

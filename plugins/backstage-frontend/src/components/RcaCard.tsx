@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { InfoCard, Progress, ResponseErrorPanel, Table, type TableColumn } from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
 import { useTranslationRef } from '@backstage/core-plugin-api/alpha';
+import Box from '@mui/material/Box';
 import Button from '@mui/material/Button';
 import Typography from '@mui/material/Typography';
 import {
@@ -98,9 +99,12 @@ export function RcaCard({ service, namespace }: { service: string; namespace?: s
     <InfoCard title={t('rcaCard.title')} subheader={t('rcaCard.subheader', { service })}>
       <div data-testid={rcaCardTestIds.card}>
         {!result && !running && !error ? <RcaEmptyState service={service} namespace={namespace} /> : null}
-        <Button variant="contained" onClick={run} disabled={running} data-testid={rcaCardTestIds.run}>
-          {t('rcaCard.run')}
-        </Button>
+        {/* Space between the button and what follows it (the narrative sat directly under it in entity-tab-rca.png). */}
+        <Box sx={{ mb: 2 }}>
+          <Button variant="contained" onClick={run} disabled={running} data-testid={rcaCardTestIds.run}>
+            {t('rcaCard.run')}
+          </Button>
+        </Box>
         {running ? (
           <>
             <Progress />

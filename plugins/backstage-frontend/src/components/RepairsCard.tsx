@@ -10,8 +10,28 @@ import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { cloudOpsApiRef } from '../api/CloudOpsApi';
 import { aiCloudOpsTranslationRef, type CloudOpsT as T } from '../translation';
 import { isUnavailable, type EntityScope, type FindingDto, type RepairActionDto } from '../api/types';
+import { GuideSample } from './GuideSample';
 
 type FindingRow = FindingDto & { id: string };
+
+/** Test ids for the browser test and screenshots: keep them stable. */
+export const repairsCardTestIds = {
+  sample: 'aicloudops-repairs-sample',
+} as const;
+
+/**
+ * The engine config that makes the shipped approve-mode rules (oom-raise-memory, bad-rollout-rollback, ...) put their
+ * actions on this card: the default maxMode `recommend` only records what they would do.
+ */
+export function repairsConfigSample(namespace: string | undefined): string {
+  return [
+    'repair:',
+    '  enabled: true',
+    '  maxMode: approve',
+    `  namespaces: [${namespace ?? '<namespace>'}]`,
+    '  approvalTtlSeconds: 3600',
+  ].join('\n');
+}
 
 const findingColumns = (t: T): TableColumn<FindingRow>[] => [
   { title: t('repairsCard.column.type'), field: 'type' },
@@ -56,9 +76,16 @@ export function RepairsCard({ scope }: { scope: EntityScope }) {
             />
           )}
           {value.approvals.length === 0 ? (
-            <Typography variant="body2" color="textSecondary">
-              {t('repairsCard.noApprovals')}
-            </Typography>
+            <>
+              <Typography variant="body2" color="textSecondary">
+                {t('repairsCard.noApprovals')}
+              </Typography>
+              <GuideSample
+                caption={t('repairsCard.sample', { file: <code>config.yaml</code> })}
+                text={repairsConfigSample(scope.namespace)}
+                testId={repairsCardTestIds.sample}
+              />
+            </>
           ) : (
             value.approvals.map((a) => <ApprovalItem key={a.id} action={a} onDecided={retry} />)
           )}

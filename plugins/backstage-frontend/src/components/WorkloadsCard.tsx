@@ -3,11 +3,25 @@ import { useApi } from '@backstage/core-plugin-api';
 import { useTranslationRef } from '@backstage/core-plugin-api/alpha';
 import type { CompoundEntityRef } from '@backstage/catalog-model';
 import Typography from '@mui/material/Typography';
+import {
+  KUBERNETES_ID_ANNOTATION,
+  KUBERNETES_LABEL_SELECTOR_ANNOTATION,
+  KUBERNETES_NAMESPACE_ANNOTATION,
+  type WorkloadTarget,
+} from '@ai-cloudops/backstage-plugin-common';
 import useAsync from 'react-use/esm/useAsync';
 import { cloudOpsApiRef } from '../api/CloudOpsApi';
 import { aiCloudOpsTranslationRef, type CloudOpsT as T } from '../translation';
 import type { WorkloadHealth } from '../api/types';
+import { GuideSample } from './GuideSample';
 import { HealthStatus } from './HealthStatus';
+
+/** Test ids for the browser test and screenshots: keep them stable. */
+export const workloadsCardTestIds = {
+  emptyState: 'aicloudops-workloads-empty',
+  sampleEntity: 'aicloudops-workloads-sample-entity',
+  sampleWorkload: 'aicloudops-workloads-sample-workload',
+} as const;
 
 type WorkloadRow = WorkloadHealth & { id: string };
 type PodRow = WorkloadHealth['pods'][number] & { id: string; workload: string; cluster: string };
@@ -77,13 +91,13 @@ export function WorkloadsCard({ entityRef }: { entityRef: CompoundEntityRef }) {
           />
         ))}
       {workloads.length === 0 && !value.items.some((c) => c.error) ? (
-        <Typography>{t('workloadsCard.none', { selector: value.target.labelSelector })}</Typography>
+        <WorkloadsEmptyState target={value.target} name={entityRef.name} />
       ) : null}
       {workloads.length > 0 ? (
         <>
+          {/* No table title: the card's own title already says Workloads (a second heading repeated it). */}
           <Table<WorkloadRow>
-            title={t('workloadsCard.title')}
-            options={{ paging: false, search: false, padding: 'dense', draggable: false }}
+            options={{ paging: false, search: false, padding: 'dense', draggable: false, toolbar: false }}
             columns={workloadColumns(t)}
             data={workloads}
           />
@@ -103,4 +117,77 @@ export function WorkloadsCard({ entityRef }: { entityRef: CompoundEntityRef }) {
       ) : null}
     </InfoCard>
   );
+}
+
+/** When nothing matches: what the card shows, how it selects workloads, and the labels and annotations to set. */
+function WorkloadsEmptyState({ target, name }: { target: WorkloadTarget; name: string }) {
+  const { t } = useTranslationRef(aiCloudOpsTranslationRef);
+  const sample = workloadsSample(target, name);
+  return (
+    <div data-testid={workloadsCardTestIds.emptyState}>
+      <Typography variant="body2" paragraph>
+        {t('workloadsCard.empty.what', {
+          deployment: <code>Deployment</code>,
+          statefulSet: <code>StatefulSet</code>,
+          daemonSet: <code>DaemonSet</code>,
+        })}
+      </Typography>
+      <Typography variant="body2" paragraph>
+        {t('workloadsCard.none', { selector: target.labelSelector })}
+      </Typography>
+      <Typography variant="body2" paragraph>
+        {t('workloadsCard.empty.needs', {
+          idAnnotation: <code>{KUBERNETES_ID_ANNOTATION}</code>,
+          idSelector: <code>{`${KUBERNETES_ID_ANNOTATION}=<id>`}</code>,
+          selectorAnnotation: <code>{KUBERNETES_LABEL_SELECTOR_ANNOTATION}</code>,
+          namespaceAnnotation: <code>{KUBERNETES_NAMESPACE_ANNOTATION}</code>,
+        })}
+      </Typography>
+      <GuideSample
+        caption={t('workloadsCard.empty.sampleEntity', { file: <code>catalog-info.yaml</code> })}
+        text={sample.entity}
+        testId={workloadsCardTestIds.sampleEntity}
+      />
+      <GuideSample
+        caption={t('workloadsCard.empty.sampleWorkload', { labels: <code>metadata.labels</code> })}
+        text={sample.workload}
+        testId={workloadsCardTestIds.sampleWorkload}
+      />
+    </div>
+  );
+}
+
+/**
+ * The entity's annotations and a Deployment's labels that would match, built from the target the backend resolved:
+ * the selector's `key=value` terms become the labels (set-based terms cannot be turned into one label set, so
+ * the kubernetes-id label stands in for them).
+ */
+export function workloadsSample(target: WorkloadTarget, name: string): { entity: string; workload: string } {
+  const idPrefix = `${KUBERNETES_ID_ANNOTATION}=`;
+  const byId = target.labelSelector.startsWith(idPrefix) && !target.labelSelector.includes(',');
+  const labels = target.labelSelector
+    .split(',')
+    .map((term) => term.trim().match(/^([^!=\s]+)\s*==?\s*([^\s]*)$/))
+    .filter((m): m is RegExpMatchArray => m !== null)
+    .map((m) => [m[1], m[2]] as const);
+  const workloadLabels = labels.length ? labels : [[KUBERNETES_ID_ANNOTATION, name] as const];
+  const namespace = target.namespace ?? '<namespace>';
+  const entity = [
+    'metadata:',
+    '  annotations:',
+    byId
+      ? `    ${KUBERNETES_ID_ANNOTATION}: ${target.labelSelector.slice(idPrefix.length)}`
+      : `    ${KUBERNETES_LABEL_SELECTOR_ANNOTATION}: '${target.labelSelector}'`,
+    `    ${KUBERNETES_NAMESPACE_ANNOTATION}: ${namespace}`,
+  ];
+  const workload = [
+    'apiVersion: apps/v1',
+    'kind: Deployment',
+    'metadata:',
+    `  name: ${name}`,
+    `  namespace: ${namespace}`,
+    '  labels:',
+    ...workloadLabels.map(([k, v]) => `    ${k}: '${v}'`),
+  ];
+  return { entity: entity.join('\n'), workload: workload.join('\n') };
 }

@@ -77,6 +77,12 @@ const zhMessages = {
   'workloadsCard.yes': '是',
   'workloadsCard.no': '否',
   'workloadsCard.lastReason': '上次：{{reason}}',
+  'workloadsCard.empty.what':
+    '列出此实体在引擎读取的每个集群中的工作负载（{{deployment}}、{{statefulSet}}、{{daemonSet}}），以及它们的健康状态（Pod 重启、被 OOM 终止、探针失败或无法调度时为降级或故障，并给出原因）和 Pod。',
+  'workloadsCard.empty.needs':
+    '此卡片按标签选择工作负载：实体的 {{idAnnotation}} 注解代表选择器 {{idSelector}}，{{selectorAnnotation}} 可用任意标签选择器替代它，{{namespaceAnnotation}} 指定命名空间（否则使用引擎的默认命名空间）。请按下面的示例给工作负载打标签，或修改注解。',
+  'workloadsCard.empty.sampleEntity': '在实体的 {{file}} 中：',
+  'workloadsCard.empty.sampleWorkload': '在工作负载的 {{labels}} 下：',
   'workloadsCard.column.workload': '工作负载',
   'workloadsCard.column.cluster': '集群',
   'workloadsCard.column.namespace': '命名空间',
@@ -106,6 +112,8 @@ const zhMessages = {
   'repairsCard.approve': '批准',
   'repairsCard.reject': '拒绝',
   'repairsCard.none': '（无）',
+  'repairsCard.sample':
+    '示例引擎配置（{{file}}），让内置的审批模式规则把操作放到这里（多次 OOM 终止后提高内存上限、回滚导致 Pod 故障的发布）：',
   'repairsCard.column.type': '类型',
   'repairsCard.column.object': '对象',
   'repairsCard.column.since': '开始于',
@@ -129,6 +137,8 @@ const zhMessages = {
   'incidentsCard.acknowledgedBy': ' · 已由 {{who}} 确认',
   'incidentsCard.rca': ' · 根因分析 {{id}}',
   'incidentsCard.joinedWith': '（与 {{alert}} 合并）',
+  'incidentsCard.sample':
+    '示例 Alertmanager 接收器（{{file}}）：把 {{engine}} 换成引擎的地址，并在凭据文件中放入具有 {{role}} 角色的引擎令牌。每条告警都需要一个 {{serviceLabel}}、{{appLabel}} 或 {{nameLabel}} 标签，其值为 {{services}} 之一。',
   'incidentsCard.acknowledge': '确认',
   'incidentsCard.resolve': '解决',
   'incidentsCard.severity.critical': '严重',
