@@ -3,3 +3,4 @@ export { describeDeviation, formatNumber } from './describeDeviation.js';
 export type * from './types.js';
 /** The generated OpenAPI types themselves, for operations and schemas the friendly names do not cover. */
 export type { components, operations, paths } from './generated/openapi.js';
+export * from './streams.js';

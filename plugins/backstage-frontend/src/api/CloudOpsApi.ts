@@ -1,8 +1,8 @@
 import { createApiRef } from '@backstage/core-plugin-api';
 import type { CompoundEntityRef } from '@backstage/catalog-model';
+import type { AskStreamEvent } from '@ai-cloudops/engine-client';
 import type {
   Answer,
-  Citation,
   EntityScope,
   EntityWorkloadsResponse,
   FindingDto,
@@ -13,22 +13,14 @@ import type {
   RcaResult,
   RepairActionDto,
   ScalePlanResponse,
-  ToolCallRecord,
   Unavailable,
 } from './types';
 
-/** The assistant's answer stream (POST /api/v1/assistant/ask with Accept: text/event-stream), event by event. */
-export type AskStreamEvent =
-  | { event: 'tool'; data: { call: ToolCallRecord } }
-  | { event: 'token'; data: { text: string } }
-  | { event: 'citation'; data: { citation: Citation } }
-  | { event: 'done'; data: Answer }
-  | { event: 'error'; data: { code: string; message: string } };
-
-/** The answer stream opened and then dropped: the engine had the question, so it is not sent again. */
-export class StreamInterruptedError extends Error {
-  override name = 'StreamInterruptedError';
-}
+/**
+ * The answer stream's events, and the error for a stream that dropped after it opened (the engine had the question,
+ * so it is not sent again): defined once in the client, whose askOverStream tells the drop apart by this class.
+ */
+export { StreamInterruptedError, type AskStreamEvent } from '@ai-cloudops/engine-client';
 
 /** The entity's part of the engine's repair state. */
 export interface EntityRepairs {

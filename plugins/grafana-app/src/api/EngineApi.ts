@@ -1,11 +1,17 @@
-import { createEngineClient, EngineApiError, type ClusterQuery, type EngineClient } from '@ai-cloudops/engine-client';
+import {
+  createEngineClient,
+  EngineApiError,
+  StreamInterruptedError,
+  type AskStreamEvent,
+  type ClusterQuery,
+  type EngineClient,
+} from '@ai-cloudops/engine-client';
 import type {
   Answer,
   AlertStats,
   BacktestRequestInput,
   BacktestResultDto,
   AskRequest,
-  Citation,
   ClusterInfo,
   ForecastRequestInput,
   ForecastResponse,
@@ -24,24 +30,16 @@ import type {
   RepairKillSwitch,
   RepairScanResponse,
   SignalCatalog,
-  ToolCallRecord,
   WorkloadHealth,
 } from './types';
 
 export { EngineApiError };
 
-/** The assistant's answer stream (POST /api/v1/assistant/ask with Accept: text/event-stream), event by event. */
-export type AskStreamEvent =
-  | { event: 'tool'; data: { call: ToolCallRecord } }
-  | { event: 'token'; data: { text: string } }
-  | { event: 'citation'; data: { citation: Citation } }
-  | { event: 'done'; data: Answer }
-  | { event: 'error'; data: { code: string; message: string } };
-
-/** The answer stream opened and then dropped: the engine had the question, so it is not sent again. */
-export class StreamInterruptedError extends Error {
-  override name = 'StreamInterruptedError';
-}
+/**
+ * The answer stream's events, and the error for a stream that dropped after it opened (the engine had the question,
+ * so it is not sent again): defined once in the client, whose askOverStream tells the drop apart by this class.
+ */
+export { StreamInterruptedError, type AskStreamEvent };
 
 /**
  * The calls the pages and the datasource make, over the engine's typed client, so the wire protocol and error
