@@ -66,9 +66,23 @@ export class CliContext {
   /** Runs a command's work on the running engine when `--server` is given, else on a one-shot engine. */
   async withBackend<T>(work: (backend: CliBackend) => Promise<T>): Promise<T> {
     const client = this.remote();
-    if (client) return work(new RemoteBackend(client, this.options.server ?? process.env.AICLOUDOPS_URL!));
+    if (client) {
+      const url = this.options.server ?? process.env.AICLOUDOPS_URL!;
+      return work(new RemoteBackend(client, url)).catch((error: unknown) => {
+        throw unreachable(error, url) ?? error;
+      });
+    }
     const { LocalBackend } = await import('./backend/LocalBackend.js');
     return this.withEngine((engine) => work(new LocalBackend(engine)));
+  }
+
+  /** What to print when a list is empty: a one-shot engine on the memory store has nothing from earlier runs. */
+  async nothingStored(what: string): Promise<string> {
+    if (this.remote()) return `no ${what} stored on the engine`;
+    const { store } = await this.loadConfig();
+    return store.kind === 'memory'
+      ? `no ${what} stored (this one-shot engine uses the memory store, which keeps nothing between runs: pass --server URL to read a running engine's, or configure a Redis store)`
+      : `no ${what} stored`;
   }
 
   /** Runs one-shot work against an engine built from config (quiet logs), always closing it. */
@@ -90,3 +104,13 @@ export class CliContext {
 }
 
 export type RegisterCommand = (program: Command, cli: CliContext) => void;
+
+/** fetch's bare "fetch failed" as an error that names the engine's URL and the cause (ECONNREFUSED, ENOTFOUND...). */
+function unreachable(error: unknown, url: string): EngineError | undefined {
+  if (!(error instanceof TypeError) || error.message !== 'fetch failed') return undefined;
+  const cause = error.cause as { code?: string; message?: string } | undefined;
+  const why = cause?.code ?? cause?.message ?? 'no answer';
+  return new EngineError('UPSTREAM_UNAVAILABLE', `cannot reach the engine at ${url} (${why}): is it running, and is --server right?`, {
+    issues: [{ field: 'server', message: `unreachable: ${why}` }],
+  });
+}

@@ -109,6 +109,10 @@ export class RcaService {
     if (request.cluster !== undefined && !clusters.includes(request.cluster)) {
       issues.push({ field: 'body.cluster', message: `unknown cluster; configured: ${clusters.join(', ')}` });
     }
+    const signals = this.ctx.config.signals.list.map((x) => x.name);
+    if (request.target?.signal !== undefined && !signals.includes(request.target.signal)) {
+      issues.push({ field: 'body.target.signal', message: `unknown signal; configured: ${signals.join(', ')}` });
+    }
     const { window } = this.resolve(request);
     const endField = request.window ? 'body.window.end' : 'body.alert.endsAt';
     const startField = request.window ? 'body.window.start' : 'body.alert.startsAt';
@@ -188,6 +192,7 @@ export class RcaService {
       }).finally(() => (timings.collectClusterMs = performance.now() - t0)),
     ]);
     warnings.push(...metrics.warnings, ...clusterEvidence.warnings);
+    assertSomethingToAnalyse(resolved, metrics.series, clusterEvidence, metrics.warnings.length + clusterEvidence.warnings.length);
     progress?.(0.4, `collected ${metrics.series.length} series, ${clusterEvidence.events.length} events, ${clusterEvidence.logs.length} log lines`);
 
     throwIfCancelled(signal);
@@ -259,4 +264,30 @@ export class RcaService {
 
 function throwIfCancelled(signal: AbortSignal | undefined): void {
   if (signal?.aborted) throw new EngineError('TIMEOUT', 'RCA cancelled');
+}
+
+/**
+ * A namespace or target service that nothing knows (no series in the window, no workload, event or log) is a typo
+ * far more often than a silent incident: answered as NOT_FOUND naming the field, not as a confident ranking of other
+ * services (`rca -s nosuch` used to answer "the incident on nosuch most likely starts at shipping"). When a source
+ * failed (warnings) the absence proves nothing, so the analysis goes on and says what failed.
+ */
+function assertSomethingToAnalyse(
+  resolved: { namespace: string; target?: { service: string } },
+  series: Array<{ service: string }>,
+  cluster: { services: string[]; events: unknown[]; logs: unknown[] },
+  failures: number,
+): void {
+  if (failures > 0) return;
+  if (series.length === 0 && cluster.services.length === 0 && cluster.events.length === 0 && cluster.logs.length === 0) {
+    throw new EngineError('NOT_FOUND', `nothing to analyse in namespace "${resolved.namespace}": no series, workloads, events or logs in the window`, {
+      issues: [{ field: 'body.namespace', message: 'no series, workloads, events or logs in this namespace and window' }],
+    });
+  }
+  const target = resolved.target?.service;
+  if (target && !series.some((x) => x.service === target) && !cluster.services.includes(target)) {
+    throw new EngineError('NOT_FOUND', `no series or workload named "${target}" in namespace "${resolved.namespace}"`, {
+      issues: [{ field: 'body.target.service', message: `unknown in namespace ${resolved.namespace}; known: ${[...new Set([...series.map((x) => x.service), ...cluster.services])].sort().join(', ')}` }],
+    });
+  }
 }

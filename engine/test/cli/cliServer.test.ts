@@ -1,4 +1,5 @@
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -83,8 +84,23 @@ describe('aicloudops --server', () => {
     expect(bad.exitCode).not.toBe(0);
     expect(bad.stderr).toMatch(/--server must be an http\(s\) URL/);
 
+    const closed = await freePort();
+    const down = await run(['--server', `http://127.0.0.1:${closed}`, 'rca', '--list']);
+    expect(down.exitCode).not.toBe(0);
+    expect(down.stderr).toContain(`cannot reach the engine at http://127.0.0.1:${closed} (ECONNREFUSED)`);
+
     const anonymous = await run(['--server', server.url, 'rca', '--list']);
     expect(anonymous.exitCode).not.toBe(0);
     expect(anonymous.stderr).toMatch(/401|UNAUTHENTICATED|token/i);
   }, 60_000);
 });
+
+/** A loopback port nothing listens on (taken, then released). */
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const probe = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as { port: number };
+      probe.close(() => resolve(port));
+    });
+  });
+}

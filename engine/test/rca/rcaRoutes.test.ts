@@ -58,6 +58,24 @@ describe('RCA routes', () => {
     expect(again.result!.request).toEqual(finished.result!.request);
   });
 
+  it('names an unknown signal (400) and fails an unknown service or namespace as NOT_FOUND naming the field', async () => {
+    const badSignal = await app.inject({ method: 'POST', url: '/api/v1/rca', payload: { target: { service: 'cart', signal: 'bogus' } } });
+    expect(badSignal.statusCode).toBe(400);
+    expect(badSignal.json().error.issues).toEqual([expect.objectContaining({ field: 'body.target.signal' })]);
+
+    for (const [payload, field] of [
+      [{ namespace: engine.demo!.namespace, target: { service: 'nosuch' } }, 'body.target.service'],
+      [{ namespace: 'nosuchns' }, 'body.namespace'],
+    ] as const) {
+      const started = await app.inject({ method: 'POST', url: '/api/v1/rca', payload });
+      expect(started.statusCode).toBe(202);
+      const done = await engine.context.jobs.wait<RcaResult>(started.json<JobRecord>().id);
+      expect(done.status).toBe('failed');
+      expect(done.error).toMatchObject({ code: 'NOT_FOUND' });
+      expect(done.error!.message).toContain(field === 'body.namespace' ? 'nosuchns' : 'nosuch');
+    }
+  });
+
   it('rejects a bad window with the field named, and answers 404 for an unknown result', async () => {
     const bad = await app.inject({ method: 'POST', url: '/api/v1/rca', payload: { window: { start: 'soon', end: 1 } } });
     expect(bad.statusCode).toBe(400);

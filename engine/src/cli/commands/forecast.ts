@@ -139,9 +139,10 @@ export function registerForecast(program: Command, cli: CliContext): void {
         await cli.withBackend(async (backend) => {
           if (o.models) {
             const items = await backend.models();
+            const empty = await cli.nothingStored('models');
             output.result({ items }, () =>
               items.length === 0
-                ? 'no stored models (the memory store keeps them only while the engine runs)'
+                ? empty
                 : items
                     .map(
                       (i) =>

@@ -106,9 +106,10 @@ export function registerRca(program: Command, cli: CliContext): void {
         await cli.withBackend(async (backend) => {
           if (options.list) {
             const items = await backend.listRca();
+            const empty = await cli.nothingStored('results');
             output.result({ items }, () =>
               items.length === 0
-                ? 'no stored results (the memory store keeps them only while the engine runs)'
+                ? empty
                 : items
                     .map((r) => `${r.id}  ${r.createdAt}  ${r.candidates[0]?.service ?? '(none)'}`)
                     .join('\n'),
