@@ -7,6 +7,7 @@ import { RcaService } from '../src/rca/RcaService.js';
 import { collectMetrics } from '../src/rca/collect/collectMetrics.js';
 import type { RcaResult } from '../src/rca/schemas.js';
 import type { FaultType } from '../src/sim/faults.js';
+import { seededRandom } from '../src/util/seededRandom.js';
 
 /**
  * `npm run bench -- rca-live [--seeds 2]`: the demo as a user meets it. A simulated shop on a virtual clock gets a
@@ -43,20 +44,9 @@ interface RunScore {
   baselineTop3: boolean;
 }
 
-/** Deterministic choices from the seed (mulberry32), so a run can be repeated. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 function scenarios(seed: number): Scenario[] {
-  const next = random(seed);
+  // Deterministic choices from the seed, so a run can be repeated.
+  const next = seededRandom(seed);
   const pick = <T>(xs: T[], not: T[] = []) => {
     const left = xs.filter((x) => !not.includes(x));
     return left[Math.floor(next() * left.length)]!;
