@@ -12,11 +12,16 @@ import { startDevAppServer, type DevAppServer } from './devAppServer';
  * sign-in, the aicloudops plugin) and a real demo engine: the start page lists the catalog and searches the engine's
  * knowledge base; an entity's CloudOps tab shows its workloads and forecast chart, runs a root-cause analysis to
  * ranked candidates and asks the assistant. axe-core finds no serious or critical violation on any of them;
- * screenshots and the pages' bundle sizes and render times land in browser/screenshots/.
+ * screenshots and the pages' bundle sizes and render times land in browser/artifacts/ (browser/screenshots/ with SAVE_SCREENSHOTS=1).
  */
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const SCREENSHOTS = path.resolve(__dirname, 'screenshots');
+// Every run writes its screenshots to browser/artifacts/ (ignored: CI keeps them as artifacts); after looking at them,
+// `SAVE_SCREENSHOTS=1` writes the reviewed copies to browser/screenshots/, which are committed.
+const SCREENSHOTS = path.resolve(
+  __dirname,
+  process.env.SAVE_SCREENSHOTS === '1' ? 'screenshots' : 'artifacts',
+);
 const AXE_SOURCE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 const DEMO_COMPONENTS = (
   readFileSync(path.resolve(__dirname, '../../../provisioning/backstage/catalog/shop.yaml'), 'utf8').match(

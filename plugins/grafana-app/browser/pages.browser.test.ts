@@ -17,8 +17,8 @@ import { paintedPixels, seriousViolations } from './pageChecks';
  * Every page of the built plugin in headless Chromium with real data from a demo engine: an injected fault for the
  * root cause, a forecast with its replica plan and a backtest, an assistant answer, alerts grouped into incidents,
  * repair findings. Each page is checked with axe-core (no serious or critical violations), its charts for painted
- * pixels, and saved as a screenshot under browser/screenshots/ (committed, to look at). Prints each page's JS bytes
- * and its time to first render, and writes them to browser/screenshots/page-metrics.md.
+ * pixels, and saved as a screenshot (browser/artifacts/, or browser/screenshots/ with SAVE_SCREENSHOTS=1). Prints each page's JS bytes
+ * and its time to first render, and writes them to page-metrics.md beside the screenshots.
  */
 
 const VIEWER = 'grafana-viewer-token-0123456789';
@@ -26,7 +26,9 @@ const OPERATOR = 'grafana-operator-token-0123456789';
 const ADMIN = 'grafana-admin-token-01234567890';
 const DIST = path.resolve(__dirname, '..', 'dist');
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const SCREENSHOTS = path.resolve(__dirname, 'screenshots');
+// Every run writes its screenshots to browser/artifacts/ (ignored: CI keeps them as artifacts); after looking at them,
+// `SAVE_SCREENSHOTS=1` writes the reviewed copies to browser/screenshots/, which are committed.
+const SCREENSHOTS = path.resolve(__dirname, process.env.SAVE_SCREENSHOTS === '1' ? 'screenshots' : 'artifacts');
 const PLUGIN_PATH = `/public/plugins/${pluginJson.id}/`;
 
 interface PageMetrics {

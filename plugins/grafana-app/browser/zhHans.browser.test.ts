@@ -19,7 +19,9 @@ import { seriousViolations } from './pageChecks';
 
 const DIST = path.resolve(__dirname, '..', 'dist');
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const SCREENSHOTS = path.join(__dirname, 'screenshots');
+// Every run writes its screenshots to browser/artifacts/ (ignored: CI keeps them as artifacts); after looking at them,
+// `SAVE_SCREENSHOTS=1` writes the reviewed copies to browser/screenshots/, which are committed.
+const SCREENSHOTS = path.resolve(__dirname, process.env.SAVE_SCREENSHOTS === '1' ? 'screenshots' : 'artifacts');
 
 describe('built plugin in zh-Hans', () => {
   let engine: EngineProcess;
