@@ -145,10 +145,10 @@ export class AssistantService {
 
   /** Every page of the knowledge base with its text, in path order (what a portal search indexes). */
   documents(input: unknown = {}): KnowledgeDocument[] {
-    const { source, maxChars } = parse(documentsQuerySchema, input, 'query');
+    const { source, maxChars, path } = parse(documentsQuerySchema, input, 'query');
     const pages = new Map<string, { first: Chunk; texts: string[] }>();
     for (const chunk of this.kb.allChunks()) {
-      if (source && chunk.source !== source) continue;
+      if ((source && chunk.source !== source) || (path && chunk.path !== path)) continue;
       const page = pages.get(chunk.path);
       if (page) page.texts.push(chunk.text);
       else pages.set(chunk.path, { first: chunk, texts: [chunk.text] });

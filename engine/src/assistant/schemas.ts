@@ -133,6 +133,8 @@ export const knowledgeDocumentSchema = z.object({
 export type KnowledgeDocument = z.infer<typeof knowledgeDocumentSchema>;
 export const documentsQuerySchema = z.object({
   source: z.string().min(1).max(253).optional(),
+  /** One page by its path (a portal's search result opens it). */
+  path: z.string().min(1).max(4096).optional(),
   maxChars: z.coerce.number().int().min(100).max(100_000).default(20_000),
 });
 export const documentsResponseSchema = z.object({ items: z.array(knowledgeDocumentSchema) });

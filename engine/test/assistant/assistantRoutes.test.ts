@@ -108,6 +108,16 @@ describe('assistant routes', () => {
     expect(new Set(items.map((d) => d.path)).size).toBe(items.length);
     const bad = await app.inject({ method: 'GET', url: '/api/v1/assistant/documents?maxChars=1', headers: auth(viewer) });
     expect(bad.statusCode).toBe(400);
+
+    // One page by its path: what a portal's search result opens.
+    const one = await app.inject({
+      method: 'GET',
+      url: `/api/v1/assistant/documents?path=${encodeURIComponent(crashLoop!.path)}&source=${encodeURIComponent(crashLoop!.source)}`,
+      headers: auth(viewer),
+    });
+    expect(one.json().items).toEqual([expect.objectContaining({ path: crashLoop!.path, title: 'Pod in CrashLoopBackOff' })]);
+    const none = await app.inject({ method: 'GET', url: '/api/v1/assistant/documents?path=no%2Fsuch.md', headers: auth(viewer) });
+    expect(none.json().items).toEqual([]);
   });
 
   it('documents its routes in the OpenAPI document', async () => {

@@ -19,3 +19,4 @@ export {
   aiCloudOpsApplyPermission,
   aiCloudOpsPermissions,
 } from './permissions';
+export { KNOWLEDGE_PAGE_PATH, knowledgePageLocation } from './knowledgePage';

@@ -2,7 +2,13 @@ import { CatalogClient } from '@backstage/catalog-client';
 import { createApiFactory, discoveryApiRef, fetchApiRef } from '@backstage/core-plugin-api';
 import { createDevApp } from '@backstage/dev-utils';
 import { catalogApiRef } from '@backstage/plugin-catalog-react';
-import { aiCloudOpsPlugin, aiCloudOpsTranslations, EntityCloudOpsContent } from '../src';
+import { KNOWLEDGE_PAGE_PATH } from '@ai-cloudops/backstage-plugin-common';
+import {
+  aiCloudOpsPlugin,
+  aiCloudOpsTranslations,
+  AiCloudOpsKnowledgePage,
+  EntityCloudOpsContent,
+} from '../src';
 import { CatalogEntityPage } from './CatalogEntityPage';
 import { ServicesPage } from './ServicesPage';
 
@@ -34,4 +40,6 @@ createDevApp()
       </CatalogEntityPage>
     ),
   })
+  // Where portal search results of the engine's knowledge base open (pages without a URL of their own).
+  .addPage({ path: KNOWLEDGE_PAGE_PATH, element: <AiCloudOpsKnowledgePage /> })
   .render();

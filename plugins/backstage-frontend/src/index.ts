@@ -3,7 +3,7 @@
  *
  * @packageDocumentation
  */
-export { aiCloudOpsPlugin, EntityCloudOpsContent } from './plugin';
+export { aiCloudOpsPlugin, AiCloudOpsKnowledgePage, EntityCloudOpsContent } from './plugin';
 export { isCloudOpsAvailable, serviceOf } from './isCloudOpsAvailable';
 export { aiCloudOpsTranslationRef, aiCloudOpsTranslations } from './translation';
 export { cloudOpsApiRef, type CloudOpsApi } from './api/CloudOpsApi';

@@ -7,7 +7,7 @@ import {
 } from '@backstage/core-plugin-api';
 import { cloudOpsApiRef } from './api/CloudOpsApi';
 import { CloudOpsClient } from './api/CloudOpsClient';
-import { rootRouteRef } from './routes';
+import { knowledgeRouteRef, rootRouteRef } from './routes';
 
 export const aiCloudOpsPlugin = createPlugin({
   id: 'aicloudops',
@@ -18,7 +18,7 @@ export const aiCloudOpsPlugin = createPlugin({
       factory: ({ discoveryApi, fetchApi }) => new CloudOpsClient({ discoveryApi, fetchApi }),
     }),
   ],
-  routes: { root: rootRouteRef },
+  routes: { root: rootRouteRef, knowledge: knowledgeRouteRef },
 });
 
 /** The entity tab: `<EntityLayout.Route path="/cloudops" title="CloudOps"><EntityCloudOpsContent /></EntityLayout.Route>`. */
@@ -27,5 +27,17 @@ export const EntityCloudOpsContent = aiCloudOpsPlugin.provide(
     name: 'EntityCloudOpsContent',
     component: () => import('./components/EntityCloudOpsContent').then((m) => m.EntityCloudOpsContent),
     mountPoint: rootRouteRef,
+  }),
+);
+
+/**
+ * One page of the engine's knowledge base, which portal search results open when the page has no URL of its own:
+ * `<Route path={KNOWLEDGE_PAGE_PATH} element={<AiCloudOpsKnowledgePage />} />` (path from the common package).
+ */
+export const AiCloudOpsKnowledgePage = aiCloudOpsPlugin.provide(
+  createRoutableExtension({
+    name: 'AiCloudOpsKnowledgePage',
+    component: () => import('./components/KnowledgePage').then((m) => m.KnowledgePage),
+    mountPoint: knowledgeRouteRef,
   }),
 );

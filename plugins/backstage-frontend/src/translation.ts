@@ -156,6 +156,15 @@ export const aiCloudOpsMessages = {
     degraded: 'degraded',
     unavailable: 'unavailable',
   },
+  knowledgePage: {
+    title: 'Knowledge base',
+    from: 'from {{source}} · {{path}}',
+    original: 'Open the original page',
+    missingTitle: 'Page not found',
+    missing:
+      'The engine has no knowledge-base page at {{path}} any more (it may have been removed or re-ingested under another path). Search again to find its current version.',
+    noPath: 'Open a page from the portal search: this page shows one document of the engine\'s knowledge base.',
+  },
   assistantCard: {
     title: 'Ask about this service',
     question: 'Question about {{service}}',

@@ -229,7 +229,7 @@ export class EngineClient {
   }
 
   /** Every knowledge-base page with its text: what portal search indexes. */
-  knowledgeDocuments(query: PageQuery & { source?: string; maxChars?: number } = {}): Promise<Page<KnowledgeDocument>> {
+  knowledgeDocuments(query: PageQuery & { source?: string; path?: string; maxChars?: number } = {}): Promise<Page<KnowledgeDocument>> {
     return this.request('GET', `/api/v1/assistant/documents${qs(query)}`);
   }
 

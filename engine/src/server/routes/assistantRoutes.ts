@@ -77,8 +77,8 @@ export const assistantRoutes: FastifyPluginAsyncZod<{ engine: Engine }> = async 
       },
     },
     async (request) => {
-      const { source, maxChars, ...page } = request.query;
-      return paginate(service.documents({ source, maxChars }), (d) => `${d.path}\u0000${d.source}`, page);
+      const { source, maxChars, path, ...page } = request.query;
+      return paginate(service.documents({ source, maxChars, path }), (d) => `${d.path}\u0000${d.source}`, page);
     },
   );
 

@@ -77,6 +77,8 @@ describe('AiCloudOpsKnowledgeCollatorFactory', () => {
       const { documents, error } = await TestPipeline.fromCollator(await factory.getCollator()).execute();
       expect(error).toBeUndefined();
       expect(documents.map((d) => d.title)).toEqual(['A', 'B', 'C']);
+      // No URL and no documentBaseUrl: the result opens the frontend's knowledge page, not a bare path.
+      expect(documents[0]!.location).toBe('/aicloudops/knowledge?path=a.md');
       expect(engine.seen.map((s) => s.split(' ')[1])).toEqual([
         '/api/v1/assistant/documents',
         '/api/v1/assistant/documents?cursor=c1',

@@ -3,6 +3,7 @@ import type { LoggerService } from '@backstage/backend-plugin-api';
 import type { Config } from '@backstage/config';
 import type { DocumentCollatorFactory, IndexableDocument } from '@backstage/plugin-search-common';
 import { createEngineClient, type EngineClient } from '@ai-cloudops/engine-client';
+import { knowledgePageLocation } from '@ai-cloudops/backstage-plugin-common';
 import { readEngineSettings } from '../service/readEngineSettings';
 import { timedFetch } from '../service/timedFetch';
 
@@ -25,7 +26,7 @@ export const KNOWLEDGE_DOCUMENTS_PATH = '/api/v1/assistant/documents';
 export interface CollatorOptions {
   engine: EngineClient;
   logger: LoggerService;
-  /** Joined with a document's path when it has no URL of its own. */
+  /** Joined with a document's path when it has no URL of its own (else the frontend's knowledge page is linked). */
   documentBaseUrl?: string;
 }
 
@@ -88,9 +89,10 @@ export class AiCloudOpsKnowledgeCollatorFactory implements DocumentCollatorFacto
     } while (cursor);
   }
 
+  /** The page's own URL, else under documentBaseUrl, else the frontend's knowledge page (a bare path opened nothing). */
   private locationOf(doc: KnowledgeDocument): string {
     if (doc.url) return doc.url;
     const base = this.options.documentBaseUrl;
-    return base ? `${base.replace(/\/+$/, '')}/${doc.path.replace(/^\/+/, '')}` : doc.path;
+    return base ? `${base.replace(/\/+$/, '')}/${doc.path.replace(/^\/+/, '')}` : knowledgePageLocation(doc);
   }
 }

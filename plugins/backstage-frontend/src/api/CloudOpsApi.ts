@@ -10,6 +10,7 @@ import type {
   ForecastScopeRequest,
   IncidentDto,
   JobRecordDto,
+  KnowledgeDocument,
   RcaResult,
   RepairActionDto,
   ScalePlanResponse,
@@ -51,6 +52,8 @@ export interface CloudOpsApi {
     request: ForecastScopeRequest & { historyDays?: number; testDays?: number },
   ): Promise<JobRecordDto | Unavailable>;
   ask(request: { question: string; namespace?: string; workload?: string }): Promise<Answer | Unavailable>;
+  /** One page of the engine's knowledge base by its source and path (what a search result opens); undefined if gone. */
+  knowledgeDocument(document: { source?: string; path: string }): Promise<KnowledgeDocument | undefined>;
   /**
    * The answer as it is written, through the backend's pass-through: tool calls, tokens, citations, then `done`.
    * Throws StreamInterruptedError when the connection drops after the stream opened; any other throw means no

@@ -12,6 +12,7 @@ import type {
   ForecastScopeRequest,
   IncidentDto,
   JobRecordDto,
+  KnowledgeDocument,
   RcaResult,
   RepairActionDto,
   ScalePlanResponse,
@@ -114,6 +115,12 @@ export class CloudOpsClient implements CloudOpsApi {
     const { namespace, service, signal, historyDays, testDays } = request;
     const body = { namespace, service, signal, historyDays, testDays };
     return capability(() => engine.backtestForecast(body), 'Backtesting');
+  }
+
+  async knowledgeDocument(document: { source?: string; path: string }): Promise<KnowledgeDocument | undefined> {
+    const engine = await this.engine();
+    const { items } = await engine.knowledgeDocuments({ ...document, maxChars: 100_000 });
+    return items[0];
   }
 
   async ask(request: { question: string; namespace?: string; workload?: string }): Promise<Answer | Unavailable> {

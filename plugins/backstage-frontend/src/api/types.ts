@@ -13,6 +13,7 @@ export type {
   ForecastPoint,
   ForecastResponse,
   JobRecordDto,
+  KnowledgeDocument,
   RcaCandidate,
   RcaResult,
   ScalePlanResponse,

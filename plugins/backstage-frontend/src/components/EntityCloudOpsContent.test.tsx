@@ -83,6 +83,8 @@ function candidate(service: string, signal: string, faultType: string, score: nu
 class TestCloudOpsApi implements CloudOpsApi {
   calls: string[] = [];
   constructor(private readonly data: { workloads: EntityWorkloadsResponse; forecastAvailable: boolean }) {}
+  // Not used by these cards: the knowledge page has its own test against a real engine.
+  knowledgeDocument = async () => undefined;
 
   async getEntityWorkloads(ref: CompoundEntityRef) {
     this.calls.push(`workloads ${ref.kind}:${ref.namespace}/${ref.name}`);

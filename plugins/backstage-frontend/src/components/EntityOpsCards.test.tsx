@@ -114,6 +114,8 @@ function incident(id: string): IncidentDto {
 /** Records what the cards ask for and answers from per-test state; decisions change that state as the engine would. */
 class OpsApi implements CloudOpsApi {
   calls: string[] = [];
+  // Not used by these cards: the knowledge page has its own test against a real engine.
+  knowledgeDocument = async () => undefined;
   scopes: EntityScope[] = [];
   constructor(
     public repairs: EntityRepairs | Unavailable,

@@ -2378,6 +2378,7 @@ export interface operations {
                 cursor?: string;
                 limit?: number;
                 maxChars?: number;
+                path?: string;
                 source?: string;
             };
             header?: never;
