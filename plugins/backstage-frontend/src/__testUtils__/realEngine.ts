@@ -55,7 +55,8 @@ export async function startRealEngine(config: Record<string, unknown> = {}): Pro
   };
 }
 
-function spawnEngine(config: Record<string, unknown>): Promise<{ url: string; process: ChildProcess }> {
+/** The demo engine in its own process with this config; resolves once it prints the URL it listens on. */
+export function spawnEngine(config: Record<string, unknown>): Promise<{ url: string; process: ChildProcess }> {
   // A child process: the engine is ESM with Node-only dependencies that Jest's module sandbox does not load.
   const child = spawn(process.execPath, [path.join(__dirname, 'engineProcess.mjs')], {
     cwd: path.resolve(__dirname, '..', '..'),

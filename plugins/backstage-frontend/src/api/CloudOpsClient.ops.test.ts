@@ -1,13 +1,13 @@
 /**
  * @jest-environment node
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import path from 'node:path';
 import { CloudOpsClient } from './CloudOpsClient';
 import { isUnavailable, type IncidentDto, type JobRecordDto, type RepairActionDto } from './types';
 import { followJob, type JobStreamState } from '../hooks/useEventStream';
+import { spawnEngine } from '../__testUtils__/realEngine';
 
 /**
  * The client's repair and incident calls against a real engine (demo profile, repair in approve mode on a fast
@@ -17,34 +17,14 @@ import { followJob, type JobStreamState } from '../hooks/useEventStream';
 
 jest.setTimeout(120_000);
 
-function startEngine(): Promise<{ url: string; child: ChildProcess }> {
-  const config = {
+async function startEngine(): Promise<{ url: string; child: ChildProcess }> {
+  const { url, process: child } = await spawnEngine({
     logLevel: 'silent',
     server: { host: '127.0.0.1', port: 0 },
     cluster: { kind: 'simulated', injectFaults: false },
     repair: { maxMode: 'approve', namespaces: ['shop'], scanIntervalSeconds: 1, tickSeconds: 1 },
-  };
-  // A child process: the engine is ESM with Node-only dependencies that Jest's module sandbox does not load.
-  // A script file: with `node -e --input-type=module` the engine's RCA worker threads inherit the flag and fail.
-  const child = spawn(process.execPath, [path.join(__dirname, '..', '__testUtils__', 'engineProcess.mjs')], {
-    cwd: path.resolve(__dirname, '..', '..'),
-    env: { ...process.env, ENGINE_CONFIG: JSON.stringify(config) },
-    stdio: ['ignore', 'pipe', 'pipe'],
   });
-  return new Promise((resolve, reject) => {
-    let out = '';
-    let err = '';
-    child.stderr!.on('data', (c) => (err += String(c)));
-    child.on('exit', (code) => reject(new Error(`engine exited with ${code}: ${err}`)));
-    child.stdout!.on('data', (c) => {
-      out += String(c);
-      const match = /ENGINE_URL (\S+)/.exec(out);
-      if (match) {
-        child.removeAllListeners('exit');
-        resolve({ url: match[1]!, child });
-      }
-    });
-  });
+  return { url, child };
 }
 
 interface PassThroughState {
