@@ -12,6 +12,7 @@ import { grafanaProxyFetch } from '../test/grafanaProxyFetch';
 import { startEngineProcess, useEngineProcess, type EngineProcess } from '../test/startEngineProcess';
 import type { FetchLike } from '../api/EngineApi';
 import type { Answer } from '../api/types';
+import { ROLE_TOKENS, ROLE_TOKENS_AUTH } from '../test/roleTokens';
 
 /** The engine tests' loopback OpenAI-compatible server (what it records, and stop). */
 interface FakeOpenAiServer {
@@ -51,12 +52,6 @@ describe('the assistant against a real engine, no event stream reachable', () =>
     expect(within(answer).queryAllByTestId(testIds.assistant.citation)).toHaveLength(engineReply.citations.length);
   }, 60_000);
 });
-
-const TOKENS = {
-  viewerToken: 'grafana-viewer-token-0123456789',
-  operatorToken: 'grafana-operator-token-0123456789',
-  adminToken: 'grafana-admin-token-0123456789ab',
-};
 
 // What the (loopback, OpenAI-compatible) model writes, one word every 60 ms: the engine streams it on as tokens.
 const MODEL_ANSWER =
@@ -101,14 +96,7 @@ describe('the assistant streams through the plugin proxy from a real engine with
       cluster: { kind: 'simulated', injectFaults: false },
       model: { provider: 'openai', baseURL: model.baseURL, chatModel: 'fake-chat', maxRetries: 0 },
       server: {
-        auth: {
-          enabled: true,
-          tokens: [
-            { name: 'grafana-viewer', token: TOKENS.viewerToken, role: 'viewer' },
-            { name: 'grafana-operator', token: TOKENS.operatorToken, role: 'operator' },
-            { name: 'grafana-admin', token: TOKENS.adminToken, role: 'admin' },
-          ],
-        },
+        auth: ROLE_TOKENS_AUTH,
       },
     });
   }, 45_000);
@@ -124,9 +112,9 @@ describe('the assistant streams through the plugin proxy from a real engine with
   /** Signs in as a Grafana Viewer: JSON calls through the backend service, streams through the browser's fetch. */
   const signInAsViewer = (wrap: (f: FetchLike) => FetchLike = (f) => f) => {
     config.bootData.user.orgRole = OrgRole.Viewer;
-    const rec = recording(grafanaProxy({ engineUrl: engine.url, role: 'Viewer', secureJsonData: TOKENS }));
+    const rec = recording(grafanaProxy({ engineUrl: engine.url, role: 'Viewer', secureJsonData: ROLE_TOKENS }));
     const backend = new FakeBackendSrv(rec.handler).install();
-    const proxy = grafanaProxyFetch({ engineUrl: engine.url, role: 'Viewer', secureJsonData: TOKENS });
+    const proxy = grafanaProxyFetch({ engineUrl: engine.url, role: 'Viewer', secureJsonData: ROLE_TOKENS });
     window.fetch = wrap(proxy.fetch) as typeof window.fetch;
     return { backend, proxy };
   };

@@ -9,18 +9,13 @@ import { FakeBackendSrv, recording } from '../test/FakeBackendSrv';
 import { grafanaProxy } from '../test/grafanaProxyHandler';
 import { useEngineProcess } from '../test/startEngineProcess';
 import type { IncidentDto, RcaResult } from '../api/types';
+import { ROLE_TOKENS, ROLE_TOKENS_AUTH } from '../test/roleTokens';
 
 /**
  * The incident card panel against a real engine with auth on, as a Grafana Viewer: every call is resolved through the
  * real plugin.json routes (a Viewer reaches only the GET route with the viewer token). Alerts posted as Alertmanager
  * does open an incident; the engine starts and links an RCA of an injected fault; the card shows what it concluded.
  */
-
-const TOKENS = {
-  viewerToken: 'grafana-viewer-token-0123456789',
-  operatorToken: 'grafana-operator-token-0123456789',
-  adminToken: 'grafana-admin-token-0123456789ab',
-};
 
 function panel(options: Partial<IncidentCardOptions> = {}, variables: Record<string, string> = {}) {
   const props = {
@@ -37,14 +32,7 @@ describe('incident card panel against a real engine', () => {
   const engine = useEngineProcess({
     cluster: { kind: 'simulated', injectFaults: false },
     server: {
-      auth: {
-        enabled: true,
-        tokens: [
-          { name: 'grafana-viewer', token: TOKENS.viewerToken, role: 'viewer' },
-          { name: 'grafana-operator', token: TOKENS.operatorToken, role: 'operator' },
-          { name: 'grafana-admin', token: TOKENS.adminToken, role: 'admin' },
-        ],
-      },
+      auth: ROLE_TOKENS_AUTH,
     },
     // Page at once (the default waits 120 s "for" critical alerts plus Alertmanager's group interval), so the
     // engine opens the incident and starts its RCA within the test.
@@ -54,13 +42,13 @@ describe('incident card panel against a real engine', () => {
   const asOperator = (method: string, path: string, body?: unknown) =>
     fetch(`${engine.url}${path}`, {
       method,
-      headers: { authorization: `Bearer ${TOKENS.operatorToken}`, 'content-type': 'application/json' },
+      headers: { authorization: `Bearer ${ROLE_TOKENS.operatorToken}`, 'content-type': 'application/json' },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
 
   const signInAsViewer = () => {
     config.bootData.user.orgRole = OrgRole.Viewer;
-    const rec = recording(grafanaProxy({ engineUrl: engine.url, role: 'Viewer', secureJsonData: TOKENS }));
+    const rec = recording(grafanaProxy({ engineUrl: engine.url, role: 'Viewer', secureJsonData: ROLE_TOKENS }));
     new FakeBackendSrv(rec.handler).install();
     return rec;
   };

@@ -11,30 +11,18 @@ import { grafanaProxy } from '../test/grafanaProxyHandler';
 import type { OrgRole as ProxyRole } from '../test/grafanaPluginProxy';
 import { useEngineProcess } from '../test/startEngineProcess';
 import type { AlertStats, IncidentDto, RepairActionDto, RepairAuditVerification } from '../api/types';
+import { ROLE_TOKENS, ROLE_TOKENS_AUTH } from '../test/roleTokens';
 
 /**
  * The Repairs and Alerts pages against a real engine with auth on, every call resolved through the real plugin.json
  * routes as Grafana's plugin proxy would: the engine tells from the token which route a call took.
  */
 
-const TOKENS = {
-  viewerToken: 'grafana-viewer-token-0123456789',
-  operatorToken: 'grafana-operator-token-0123456789',
-  adminToken: 'grafana-admin-token-0123456789ab',
-};
-
 describe('Repairs and Alerts pages against a real engine', () => {
   const engine = useEngineProcess({
     cluster: { kind: 'simulated', injectFaults: false },
     server: {
-      auth: {
-        enabled: true,
-        tokens: [
-          { name: 'grafana-viewer', token: TOKENS.viewerToken, role: 'viewer' },
-          { name: 'grafana-operator', token: TOKENS.operatorToken, role: 'operator' },
-          { name: 'grafana-admin', token: TOKENS.adminToken, role: 'admin' },
-        ],
-      },
+      auth: ROLE_TOKENS_AUTH,
     },
     // Approval mode (shadow mode is the default) and a fast schedule, so an injected fault waits for approval in seconds.
     repair: { maxMode: 'approve', namespaces: ['shop'], scanIntervalSeconds: 1, tickSeconds: 1 },
@@ -43,14 +31,14 @@ describe('Repairs and Alerts pages against a real engine', () => {
   const asOperator = (method: string, path: string, body?: unknown) =>
     fetch(`${engine.url}${path}`, {
       method,
-      headers: { authorization: `Bearer ${TOKENS.operatorToken}`, 'content-type': 'application/json' },
+      headers: { authorization: `Bearer ${ROLE_TOKENS.operatorToken}`, 'content-type': 'application/json' },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
   const engineJson = async <T,>(path: string): Promise<T> => (await (await asOperator('GET', path)).json()) as T;
 
   const signIn = (role: ProxyRole) => {
     config.bootData.user.orgRole = role as OrgRole;
-    const rec = recording(grafanaProxy({ engineUrl: engine.url, role, secureJsonData: TOKENS }));
+    const rec = recording(grafanaProxy({ engineUrl: engine.url, role, secureJsonData: ROLE_TOKENS }));
     new FakeBackendSrv(rec.handler).install();
     return rec;
   };
@@ -105,7 +93,7 @@ describe('Repairs and Alerts pages against a real engine', () => {
     await waitFor(() => expect(rec.replies.some((r) => r.url.endsWith('/api/v1/repair/kill-switch'))).toBe(true));
     // Every read the page made went through the Viewer route and was answered by the engine.
     expect(rec.replies.every((r) => r.reply.status === 200)).toBe(true);
-    const forged = await grafanaProxy({ engineUrl: engine.url, role: 'Editor', secureJsonData: TOKENS })({
+    const forged = await grafanaProxy({ engineUrl: engine.url, role: 'Editor', secureJsonData: ROLE_TOKENS })({
       url: '/api/plugin-proxy/aicloudops-cloudops-app/engine-admin/api/v1/repair/approvals/x/approve',
       path: '/api/plugin-proxy/aicloudops-cloudops-app/engine-admin/api/v1/repair/approvals/x/approve',
       query: new URLSearchParams(),
