@@ -76,15 +76,6 @@ export class CliContext {
     return this.withEngine((engine) => work(new LocalBackend(engine)));
   }
 
-  /** What to print when a list is empty: a one-shot engine on the memory store has nothing from earlier runs. */
-  async nothingStored(what: string): Promise<string> {
-    if (this.remote()) return `no ${what} stored on the engine`;
-    const { store } = await this.loadConfig();
-    return store.kind === 'memory'
-      ? `no ${what} stored (this one-shot engine uses the memory store, which keeps nothing between runs: pass --server URL to read a running engine's, or configure a Redis store)`
-      : `no ${what} stored`;
-  }
-
   /** Runs one-shot work against an engine built from config (quiet logs), always closing it. */
   async withEngine<T>(
     work: (engine: Engine) => Promise<T>,
@@ -110,7 +101,11 @@ function unreachable(error: unknown, url: string): EngineError | undefined {
   if (!(error instanceof TypeError) || error.message !== 'fetch failed') return undefined;
   const cause = error.cause as { code?: string; message?: string } | undefined;
   const why = cause?.code ?? cause?.message ?? 'no answer';
-  return new EngineError('UPSTREAM_UNAVAILABLE', `cannot reach the engine at ${url} (${why}): is it running, and is --server right?`, {
-    issues: [{ field: 'server', message: `unreachable: ${why}` }],
-  });
+  return new EngineError(
+    'UPSTREAM_UNAVAILABLE',
+    `cannot reach the engine at ${url} (${why}): is it running, and is --server right?`,
+    {
+      issues: [{ field: 'server', message: `unreachable: ${why}` }],
+    },
+  );
 }

@@ -39,6 +39,19 @@ export class Output {
     };
   }
 
+  /** Runs work that reports progress with a bar (or lines, off a terminal) that is stopped however the work ends. */
+  async withProgress<R>(
+    label: string,
+    work: (progress: (fraction: number, message?: string) => void) => Promise<R>,
+  ): Promise<R> {
+    const bar = this.progress(label);
+    try {
+      return await work((fraction, message) => bar.update(fraction, message));
+    } finally {
+      bar.stop();
+    }
+  }
+
   /** Prints an error naming the failing fields; returns the exit code to use. */
   error(error: unknown): number {
     if (isEngineError(error)) {

@@ -31,6 +31,8 @@ export interface IngestSource {
 export interface CliBackend {
   /** Where the work runs, for messages. */
   readonly where: string;
+  /** What an empty list of stored `what` means here (a one-shot engine on the memory store keeps nothing). */
+  nothingStored(what: string): string;
   readiness(): Promise<HealthCheck[]>;
   analyzeRca(request: Record<string, unknown>, progress: ProgressFn): Promise<RcaResult>;
   listRca(): Promise<RcaResult[]>;

@@ -10,6 +10,12 @@ export class LocalBackend implements CliBackend {
 
   constructor(private readonly engine: Engine) {}
 
+  nothingStored(what: string) {
+    return this.engine.config.store.kind === 'memory'
+      ? `no ${what} stored (this one-shot engine uses the memory store, which keeps nothing between runs: pass --server URL to read a running engine's, or configure a Redis store)`
+      : `no ${what} stored`;
+  }
+
   readiness() {
     return this.engine.readiness();
   }

@@ -15,6 +15,10 @@ export class RemoteBackend implements CliBackend {
     readonly where: string,
   ) {}
 
+  nothingStored(what: string) {
+    return `no ${what} stored on the engine at ${this.where}`;
+  }
+
   async readiness() {
     return (await this.client.ready()).checks;
   }
@@ -40,7 +44,10 @@ export class RemoteBackend implements CliBackend {
   }
 
   async backtest(request: Record<string, unknown>, progress: ProgressFn) {
-    return this.follow<BacktestResult & { seriesKey: string }>(await this.client.backtestForecast(request as never), progress);
+    return this.follow<BacktestResult & { seriesKey: string }>(
+      await this.client.backtestForecast(request as never),
+      progress,
+    );
   }
 
   async models() {

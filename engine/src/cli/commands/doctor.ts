@@ -16,7 +16,8 @@ export function registerDoctor(program: Command, cli: CliContext): void {
         [
           profile ? `configuration: ok (profile ${profile})` : 'the running engine reports:',
           ...checks.map(
-            (c) => `${c.ok ? '✓' : '✗'} ${c.name.padEnd(22)} ${c.detail}${c.latencyMs !== undefined ? ` (${Math.round(c.latencyMs)} ms)` : ''}`,
+            (c) =>
+              `${c.ok ? '✓' : '✗'} ${c.name.padEnd(22)} ${c.detail}${c.latencyMs !== undefined ? ` (${Math.round(c.latencyMs)} ms)` : ''}`,
           ),
           ok ? 'all sources ready' : 'some sources are not ready: see above',
         ].join('\n'),

@@ -2,7 +2,6 @@ import type { Command } from 'commander';
 import type { CliContext } from '../CliContext.js';
 import type { ForecastResponse, ScalePlanResponse } from '../../forecast/schemas.js';
 import type { BacktestResult } from '../../forecast/backtest.js';
-import type { ProgressFn } from '../backend/CliBackend.js';
 
 interface SeriesOptions {
   namespace?: string;
@@ -97,20 +96,6 @@ function renderPlan(r: ScalePlanResponse): string {
   return lines.join('\n');
 }
 
-/** Runs a job's work with a progress bar that is always stopped. */
-async function withProgress<R>(
-  cli: CliContext,
-  label: string,
-  work: (progress: ProgressFn) => Promise<R>,
-): Promise<R> {
-  const bar = cli.output.progress(label);
-  try {
-    return await work((fraction, message) => bar.update(fraction, message));
-  } finally {
-    bar.stop();
-  }
-}
-
 const seriesOptions = (cmd: Command) =>
   cmd
     .option('-n, --namespace <namespace>', 'namespace (default: config defaultNamespace)')
@@ -139,7 +124,7 @@ export function registerForecast(program: Command, cli: CliContext): void {
         await cli.withBackend(async (backend) => {
           if (o.models) {
             const items = await backend.models();
-            const empty = await cli.nothingStored('models');
+            const empty = backend.nothingStored('models');
             output.result({ items }, () =>
               items.length === 0
                 ? empty
@@ -155,14 +140,14 @@ export function registerForecast(program: Command, cli: CliContext): void {
           const history = o.historyDays ? { historyDays: Number(o.historyDays) } : {};
           if (o.backtest) {
             const request = { ...selector(o), ...history, testDays: Number(o.testDays) };
-            const result = await withProgress(cli, 'backtest', (progress) =>
+            const result = await output.withProgress('backtest', (progress) =>
               backend.backtest(request, progress),
             );
             output.result(result, () => renderBacktest(result));
             return;
           }
           if (o.train) {
-            const meta = await withProgress(cli, 'train', (progress) =>
+            const meta = await output.withProgress('train', (progress) =>
               backend.train({ ...selector(o), ...history }, progress),
             );
             output.info(

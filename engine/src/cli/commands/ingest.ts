@@ -47,22 +47,15 @@ export function registerIngest(program: Command, cli: CliContext): void {
             const k8s = isKubernetesDocs(path);
             const baseUrl = options.baseUrl ?? (k8s ? KUBERNETES_DOCS_URL : undefined);
             const attribution = options.attribution ?? (k8s ? KUBERNETES_DOCS_ATTRIBUTION : undefined);
-            const bar = output.progress(`ingest ${path}`);
-            try {
-              out.push(
-                await backend.ingest(
-                  {
-                    path,
-                    ...(baseUrl ? { baseUrl } : {}),
-                    ...(attribution ? { attribution } : {}),
-                    ...(options.exclude ? { exclude: options.exclude } : {}),
-                  },
-                  (fraction, message) => bar.update(fraction, message),
-                ),
-              );
-            } finally {
-              bar.stop();
-            }
+            const source = {
+              path,
+              ...(baseUrl ? { baseUrl } : {}),
+              ...(attribution ? { attribution } : {}),
+              ...(options.exclude ? { exclude: options.exclude } : {}),
+            };
+            out.push(
+              await output.withProgress(`ingest ${path}`, (progress) => backend.ingest(source, progress)),
+            );
           }
           return out;
         });

@@ -106,7 +106,7 @@ export function registerRca(program: Command, cli: CliContext): void {
         await cli.withBackend(async (backend) => {
           if (options.list) {
             const items = await backend.listRca();
-            const empty = await cli.nothingStored('results');
+            const empty = backend.nothingStored('results');
             output.result({ items }, () =>
               items.length === 0
                 ? empty
@@ -121,16 +121,10 @@ export function registerRca(program: Command, cli: CliContext): void {
             output.result(result, () => render(result, Number(options.top)));
             return;
           }
-          const bar = output.progress('rca');
-          try {
-            const result = await backend.analyzeRca(requestOf(options), (fraction, message) =>
-              bar.update(fraction, message),
-            );
-            bar.stop();
-            output.result(result, () => render(result, Number(options.top)));
-          } finally {
-            bar.stop();
-          }
+          const result = await output.withProgress('rca', (progress) =>
+            backend.analyzeRca(requestOf(options), progress),
+          );
+          output.result(result, () => render(result, Number(options.top)));
         });
       } catch (error) {
         process.exitCode = output.error(error);

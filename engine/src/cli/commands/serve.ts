@@ -18,7 +18,10 @@ export function registerServe(program: Command, cli: CliContext): void {
         },
       });
       // Loaded here so the other commands do not pay for the server's modules at start-up.
-      const [{ startServer }, { createLogger }] = await Promise.all([import('../../server/startServer.js'), import('../../engine.js')]);
+      const [{ startServer }, { createLogger }] = await Promise.all([
+        import('../../server/startServer.js'),
+        import('../../engine.js'),
+      ]);
       const logger = createLogger(config, { pretty: process.stdout.isTTY });
       const server = await startServer({ config, logger, scheduleDemoFaults: true });
       const kube = server.engine.demo ? writeKubeconfig(server.engine.demo.cluster) : undefined;
