@@ -4,13 +4,13 @@
 import { existsSync, mkdtempSync, rmSync } from 'fs';
 import os from 'os';
 import path from 'path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import pluginJson from '../src/plugin.json';
 import { testIds } from '../src/components/testIds';
 import { startEngineProcess, type EngineProcess } from '../src/test/startEngineProcess';
 import { buildHarness } from './buildHarness';
 import { startHarnessServer } from './harnessServer';
-import { seriousViolations } from './pageChecks';
+import { launchChromium, seriousViolations } from './pageChecks';
 
 /**
  * The built plugin (dist/module.js, as Grafana loads it) in headless Chromium, against a real engine. Needs
@@ -20,7 +20,6 @@ import { seriousViolations } from './pageChecks';
 const VIEWER_TOKEN = 'grafana-viewer-token-0123456789';
 const OPERATOR_TOKEN = 'grafana-operator-token-0123456789';
 const DIST = path.resolve(__dirname, '..', 'dist');
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 describe('built plugin in a browser', () => {
   let engine: EngineProcess;
@@ -56,17 +55,7 @@ describe('built plugin in a browser', () => {
       role: 'Editor',
       secureJsonData: { viewerToken: VIEWER_TOKEN, operatorToken: OPERATOR_TOKEN },
     });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--no-first-run',
-      ],
-    });
+    browser = await launchChromium();
   }, 90_000);
 
   afterAll(async () => {

@@ -1,5 +1,5 @@
 import { readFileSync } from 'fs';
-import type { Locator, Page } from 'playwright-core';
+import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
 
 const AXE_SOURCE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 
@@ -33,5 +33,20 @@ export async function paintedPixels(within: Locator): Promise<{ width: number; p
       painted += data[i]! > 0 ? 1 : 0;
     }
     return { width: c.width, painted };
+  });
+}
+
+/** Debian's Chromium (or CHROMIUM_PATH), headless, as every browser test of the plugin starts it. */
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--no-first-run',
+    ],
   });
 }

@@ -5,13 +5,13 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'fs';
 import os from 'os';
 import path from 'path';
 import { gzipSync } from 'zlib';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import pluginJson from '../src/plugin.json';
 import { testIds } from '../src/components/testIds';
 import { startEngineProcess, type EngineProcess } from '../src/test/startEngineProcess';
 import { buildHarness } from './buildHarness';
 import { startHarnessServer } from './harnessServer';
-import { paintedPixels, seriousViolations } from './pageChecks';
+import { launchChromium, paintedPixels, seriousViolations } from './pageChecks';
 
 /**
  * Every page of the built plugin in headless Chromium with real data from a demo engine: an injected fault for the
@@ -25,7 +25,6 @@ const VIEWER = 'grafana-viewer-token-0123456789';
 const OPERATOR = 'grafana-operator-token-0123456789';
 const ADMIN = 'grafana-admin-token-01234567890';
 const DIST = path.resolve(__dirname, '..', 'dist');
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 // Every run writes its screenshots to browser/artifacts/ (ignored: CI keeps them as artifacts); after looking at them,
 // `SAVE_SCREENSHOTS=1` writes the reviewed copies to browser/screenshots/, which are committed.
 const SCREENSHOTS = path.resolve(__dirname, process.env.SAVE_SCREENSHOTS === '1' ? 'screenshots' : 'artifacts');
@@ -91,10 +90,7 @@ describe('every page with real data', () => {
       role: 'Admin',
       secureJsonData: { viewerToken: VIEWER, operatorToken: OPERATOR, adminToken: ADMIN },
     });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run'],
-    });
+    browser = await launchChromium();
     const now = Math.floor(Date.now() / 1000);
     // A latency fault on payment for 20 of the root-cause sample's 30 minutes, so its candidates carry metric evidence.
     expect((await post('/api/v1/demo/faults', { type: 'latency', service: 'payment', startedAt: now - 1200 })).ok).toBe(

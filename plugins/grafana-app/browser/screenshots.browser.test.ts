@@ -4,7 +4,8 @@
 import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'fs';
 import os from 'os';
 import path from 'path';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
+import { launchChromium } from './pageChecks';
 import pluginJson from '../src/plugin.json';
 import { testIds } from '../src/components/testIds';
 import { startEngineProcess, type EngineProcess } from '../src/test/startEngineProcess';
@@ -19,7 +20,6 @@ import { startHarnessServer } from './harnessServer';
 
 const DIST = path.resolve(__dirname, '..', 'dist');
 const IMG = path.resolve(__dirname, '..', 'src', 'img');
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const SHOTS = [{ file: 'screenshot-overview.png', page: 'overview', ready: testIds.overview.workloadRow }];
 
 function pngSize(file: string): { width: number; height: number } {
@@ -50,10 +50,7 @@ describe('catalog screenshots', () => {
       role: 'Admin',
       secureJsonData: { viewerToken: 'unused', operatorToken: 'unused', adminToken: 'unused' },
     });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run'],
-    });
+    browser = await launchChromium();
   }, 120_000);
 
   afterAll(async () => {

@@ -4,13 +4,13 @@
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'fs';
 import os from 'os';
 import path from 'path';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import pluginJson from '../src/plugin.json';
 import { testIds } from '../src/components/testIds';
 import { startEngineProcess, type EngineProcess } from '../src/test/startEngineProcess';
 import { buildHarness } from './buildHarness';
 import { startHarnessServer } from './harnessServer';
-import { seriousViolations } from './pageChecks';
+import { launchChromium, seriousViolations } from './pageChecks';
 
 /**
  * The built plugin for a Grafana user whose language is 简体中文: Grafana's i18next starts in zh-Hans with the
@@ -18,7 +18,6 @@ import { seriousViolations } from './pageChecks';
  */
 
 const DIST = path.resolve(__dirname, '..', 'dist');
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 // Every run writes its screenshots to browser/artifacts/ (ignored: CI keeps them as artifacts); after looking at them,
 // `SAVE_SCREENSHOTS=1` writes the reviewed copies to browser/screenshots/, which are committed.
 const SCREENSHOTS = path.resolve(__dirname, process.env.SAVE_SCREENSHOTS === '1' ? 'screenshots' : 'artifacts');
@@ -43,10 +42,7 @@ describe('built plugin in zh-Hans', () => {
       role: 'Editor',
       secureJsonData: {},
     });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run'],
-    });
+    browser = await launchChromium();
   }, 90_000);
 
   afterAll(async () => {
