@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import { EngineError } from '../errors.js';
 import type { HealthCheck } from '../health/HealthCheck.js';
 import type { Store, StoreWrite } from './Store.js';
+import { BATCH_SCRIPT, encodeBatch, parseWrongType } from './redisBatchScript.js';
 import { assertKey, assertWrites, ttlMillis, wrongType } from './storeValidation.js';
 
 export interface RedisStoreOptions {
@@ -14,11 +15,10 @@ export interface RedisStoreOptions {
   maxRetriesPerRequest?: number;
   /** Ceiling of the reconnect backoff, milliseconds. */
   maxBackoffMs?: number;
-  /** How long one batch retries when a concurrent writer touches its keys between check and commit. */
-  batchAttempts?: number;
 }
 
-const REDIS_TYPE: Record<string, string> = { string: 'string', hash: 'hash', list: 'list' };
+/** The client with the batch script registered (ioredis sends EVALSHA and falls back to EVAL on NOSCRIPT). */
+type BatchClient = Redis & { aicloudopsBatch(numKeys: number, ...keysAndArgs: Array<string | Buffer>): Promise<number> };
 
 /** Shared state for several engine replicas. Logical keys are prefixed here; callers never see the prefix. */
 export class RedisStore implements Store {
@@ -26,10 +26,6 @@ export class RedisStore implements Store {
   readonly client: Redis;
   private readonly prefix: string;
   private readonly where: string;
-  private readonly batchAttempts: number;
-  /** WATCH is per connection: batches get their own connection and run one at a time on it. */
-  private txClient: Redis | undefined;
-  private txQueue: Promise<unknown> = Promise.resolve();
   /** A connection in subscriber mode cannot run other commands: subscriptions get their own, made on first use. */
   private subClient: Redis | undefined;
   private readonly listeners = new Map<string, Set<(message: string) => void>>();
@@ -37,7 +33,6 @@ export class RedisStore implements Store {
   constructor(options: RedisStoreOptions) {
     this.prefix = options.keyPrefix;
     this.where = `Redis at ${redactUrl(options.url)}`;
-    this.batchAttempts = options.batchAttempts ?? 10;
     const maxBackoff = options.maxBackoffMs ?? 2_000;
     const redisOptions: RedisOptions = {
       // Exponential backoff with a ceiling: a restarting Redis is picked up within seconds, a dead one is not hammered.
@@ -45,8 +40,13 @@ export class RedisStore implements Store {
       maxRetriesPerRequest: options.maxRetriesPerRequest ?? 3,
       connectTimeout: 5_000,
       lazyConnect: false,
+      // A command that was sent but not answered when the connection dropped may have been applied: re-sending it
+      // after the reconnect could apply a write twice (a log line appended twice). It fails instead, and the caller
+      // (an alert sender, a job) retries through paths that are idempotent.
+      autoResendUnfulfilledCommands: false,
     };
     this.client = new Redis(options.url, redisOptions);
+    this.client.defineCommand('aicloudopsBatch', { lua: BATCH_SCRIPT });
     let warned = false;
     this.client.on('error', (error: Error) => {
       // ioredis emits every failed reconnect; one warning per outage is enough.
@@ -184,39 +184,19 @@ export class RedisStore implements Store {
   }
 
   /**
-   * MULTI/EXEC only guarantees isolation: a command failing inside EXEC (WRONGTYPE) does not undo the others. So the
-   * keys are WATCHed and their types checked first; a conflicting batch is refused before anything is written, and
-   * a concurrent change between check and EXEC aborts the transaction, which is retried.
+   * All writes or none, in one round trip: a Lua script checks every key's type and then writes (see
+   * redisBatchScript.ts). Batches sent one after another are applied in that order.
    */
   async batch(ops: StoreWrite[]): Promise<void> {
     assertWrites(ops);
-    if (ops.length === 0) return;
-    const keys = [...new Set(ops.map((op) => op.key))];
-    const tx = (this.txClient ??= this.duplicateForTransactions());
-    const turn = this.txQueue.then(() => this.run(keys[0]!, 'key', async () => {
-      for (let attempt = 0; attempt < this.batchAttempts; attempt++) {
-        await tx.watch(...keys.map((k) => this.k(k)));
-        const types = new Map<string, string | undefined>();
-        const typeReplies = await Promise.all(keys.map((k) => tx.type(this.k(k))));
-        keys.forEach((k, i) => types.set(k, typeReplies[i] === 'none' ? undefined : REDIS_TYPE[typeReplies[i]!] ?? typeReplies[i]));
-        try {
-          checkBatchTypes(ops, types);
-        } catch (error) {
-          await tx.unwatch();
-          throw error;
-        }
-        const multi = tx.multi();
-        for (const op of ops) this.queue(multi, op);
-        const replies = await multi.exec();
-        if (replies === null) continue; // a watched key changed: nothing was written, try again
-        const failed = replies.find(([error]) => error);
-        if (failed) throw failed[0];
-        return;
-      }
-      throw new EngineError('CONFLICT', `batch kept conflicting with concurrent writers after ${this.batchAttempts} attempts`);
-    }));
-    this.txQueue = turn.catch(() => undefined);
-    await turn;
+    const { keys, logicalKeys, args } = encodeBatch(ops, (k) => this.k(k));
+    if (args.length === 0) return;
+    try {
+      await this.run(logicalKeys[0]!, 'key', () => (this.client as BatchClient).aicloudopsBatch(keys.length, ...keys, ...args));
+    } catch (error) {
+      const refused = parseWrongType(error instanceof Error ? error.message : String(error), logicalKeys);
+      throw refused ? wrongType(refused.key, refused.holds, refused.wanted) : error;
+    }
   }
 
   async publish(channel: string, message: string): Promise<void> {
@@ -267,7 +247,7 @@ export class RedisStore implements Store {
 
   async close(): Promise<void> {
     this.listeners.clear();
-    await Promise.all([this.client, this.txClient, this.subClient].map((client) => (client ? quit(client) : undefined)));
+    await Promise.all([this.client, this.subClient].map((client) => (client ? quit(client) : undefined)));
   }
 
   private duplicateForSubscriptions(): Redis {
@@ -278,38 +258,6 @@ export class RedisStore implements Store {
       for (const listener of listeners ?? []) listener(message);
     });
     return sub;
-  }
-
-  private queue(multi: ReturnType<Redis['multi']>, op: StoreWrite): void {
-    const key = this.k(op.key);
-    switch (op.op) {
-      case 'set':
-      case 'setBuffer': {
-        const ttl = ttlMillis(op.ttlSeconds);
-        if (ttl === undefined) multi.set(key, op.value);
-        else multi.set(key, op.value, 'PX', ttl);
-        return;
-      }
-      case 'del':
-        multi.del(key);
-        return;
-      case 'hset':
-        if (Object.keys(op.fields).length > 0) multi.hset(key, op.fields);
-        return;
-      case 'hdel':
-        if (op.fields.length > 0) multi.hdel(key, ...op.fields);
-        return;
-      case 'rpush':
-        if (op.values.length > 0) multi.rpush(key, ...op.values);
-        return;
-    }
-  }
-
-  private duplicateForTransactions(): Redis {
-    const tx = this.client.duplicate();
-    // The main client already reports outages; without a listener ioredis would print each reconnect error.
-    tx.on('error', () => undefined);
-    return tx;
   }
 
   private k(key: string): string {
@@ -330,24 +278,6 @@ export class RedisStore implements Store {
       }
       throw new EngineError('UPSTREAM_ERROR', `${this.where} failed: ${message}`, { cause: error });
     }
-  }
-}
-
-/** The same write-type rules MemoryStore applies, against the types Redis reported for the watched keys. */
-function checkBatchTypes(ops: StoreWrite[], types: Map<string, string | undefined>): void {
-  for (const op of ops) {
-    if (op.op === 'del') {
-      types.set(op.key, undefined);
-      continue;
-    }
-    if (op.op === 'set' || op.op === 'setBuffer') {
-      types.set(op.key, 'string');
-      continue;
-    }
-    const wanted = op.op === 'rpush' ? 'list' : 'hash';
-    const current = types.get(op.key);
-    if (current !== undefined && current !== wanted) throw wrongType(op.key, current, wanted);
-    if (op.op !== 'hdel') types.set(op.key, wanted);
   }
 }
 

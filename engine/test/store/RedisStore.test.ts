@@ -54,6 +54,32 @@ describe('RedisStore on a real redis-server', () => {
     }
   });
 
+  it('writes a batch larger than one Lua unpack in one script, and refuses one whose key Redis holds as a set', async () => {
+    const store = new RedisStore({ url: redis.url, keyPrefix: 'big-batch:' });
+    try {
+      const values = Array.from({ length: 10_001 }, (_, i) => `line-${i}`);
+      const fields = Object.fromEntries(Array.from({ length: 4_001 }, (_, i) => [`f${i}`, `v${i}`]));
+      const binary = Buffer.from([0, 255, 10, 13]);
+      await store.batch([
+        { op: 'rpush', key: 'log', values },
+        { op: 'hset', key: 'hash', fields },
+        { op: 'setBuffer', key: 'blob', value: binary, ttlSeconds: 60 },
+        { op: 'hdel', key: 'hash', fields: ['f0'] },
+      ]);
+      expect(await store.lrange('log', 0, -1)).toEqual(values);
+      expect(Object.keys(await store.hgetall('hash'))).toHaveLength(4_000);
+      expect(await store.getBuffer('blob')).toEqual(binary);
+      expect(await store.client.pttl('big-batch:blob')).toBeGreaterThan(0);
+      // A type neither store writes (a Redis set made outside the engine) is still a conflict, and nothing is written.
+      await store.client.sadd('big-batch:foreign', 'member');
+      const refused = await store.batch([{ op: 'rpush', key: 'log', values: ['not written'] }, { op: 'rpush', key: 'foreign', values: ['x'] }]).catch((e: unknown) => e);
+      expect(refused).toMatchObject({ code: 'CONFLICT', message: 'store key "foreign" holds a set, not a list' });
+      expect(await store.lrange('log', -1, -1)).toEqual(['line-10000']);
+    } finally {
+      await store.close();
+    }
+  });
+
   it('keeps data across a Redis restart and reconnects by itself', async () => {
     const store = new RedisStore({ url: redis.url, keyPrefix: 'restart:' });
     try {
