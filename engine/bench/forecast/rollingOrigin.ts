@@ -1,5 +1,6 @@
 import { forecastConfigSchema, type ModelName } from '../../src/forecast/config.js';
-import { fitForecaster } from '../../src/forecast/Forecaster.js';
+import { assembleForecaster, fitCandidates } from '../../src/forecast/Forecaster.js';
+import type { SelectionMode } from '../../src/forecast/selectHorizonWeights.js';
 import { backtest } from '../../src/forecast/backtest.js';
 import { prepareSeries } from '../../src/forecast/series/prepareSeries.js';
 import type { LoadedSeries } from './loadCsvSeries.js';
@@ -11,8 +12,12 @@ import type { LoadedSeries } from './loadCsvSeries.js';
  * part reaches into the series' last week is a *final* fold: reported, never used to choose anything.
  */
 export interface ProtocolOptions {
-  /** Candidate sets to fit per fold, by label (e.g. `current` vs `with_ridge`); their `chosen` is reported. */
-  candidateSets: Record<string, ModelName[]>;
+  /**
+   * Candidate sets per fold, by label (e.g. `current` vs `with_ridge`), each with its selection rule (`mean`, the
+   * old rule, when only models are given); their `chosen` is reported. Every model is fitted once per fold and each
+   * set is assembled from those fits, so sets differ only in which candidates and which rule they use.
+   */
+  candidateSets: Record<string, ModelName[] | CandidateSet>;
   horizon: number;
   trainDays: number;
   testDays: number;
@@ -21,6 +26,15 @@ export interface ProtocolOptions {
   /** Final folds: cut-offs inside the last week, every other day; at most 3. */
   finalFolds: number;
   minTrainDays: number;
+}
+
+export interface CandidateSet {
+  models: ModelName[];
+  selection: SelectionMode;
+}
+
+export function candidateSet(set: ModelName[] | CandidateSet): CandidateSet {
+  return Array.isArray(set) ? { models: set, selection: 'mean' } : set;
 }
 
 export interface FoldScore {
@@ -63,9 +77,13 @@ export async function scoreFold(loaded: LoadedSeries, cut: number, final: boolea
   const mase: Record<string, number[]> = {};
   const chosen: Record<string, string> = {};
   const started = performance.now();
-  for (const [label, models] of Object.entries(o.candidateSets)) {
-    const config = forecastConfigSchema.parse({ stepSeconds: step, horizonSteps: o.horizon, models });
-    const forecaster = await fitForecaster(series, { config, end: testStart });
+  const sets = Object.entries(o.candidateSets).map(([label, set]) => [label, candidateSet(set)] as const);
+  const all = [...new Set(sets.flatMap(([, set]) => set.models))];
+  const base = { stepSeconds: step, horizonSteps: o.horizon };
+  const candidates = await fitCandidates(series, { config: forecastConfigSchema.parse({ ...base, models: all }), end: testStart });
+  for (const [label, set] of sets) {
+    const config = forecastConfigSchema.parse({ ...base, models: set.models, selection: set.selection });
+    const forecaster = assembleForecaster(candidates, config);
     const result = await backtest(forecaster, series, testStart);
     for (const [name, m] of Object.entries(result.models)) {
       // The ensemble differs per candidate set; every other model is the same fit in each set.
@@ -73,10 +91,19 @@ export async function scoreFold(loaded: LoadedSeries, cut: number, final: boolea
       mase[key] ??= m.map((x) => x.mase);
     }
     mase[`chosen:${label}`] = result.models[result.chosen]!.map((x) => x.mase);
-    chosen[label] = result.chosen;
-    forecaster.dispose();
+    chosen[label] = result.chosen === 'ensemble' && set.selection !== 'mean' ? picks(forecaster.spec.ensembleWeights, o.horizon) : result.chosen;
   }
+  for (const m of candidates.fitted.values()) m.dispose?.();
   return { cut, final, mase, chosen, fitSeconds: (performance.now() - started) / 1000 };
+}
+
+/** `naive>ridge+`: the heaviest member at h1 and at the last horizon, `+` when it is a blend, for the per-fold table. */
+function picks(weights: Array<Record<string, number>>, H: number): string {
+  const top = (w: Record<string, number> | undefined) => {
+    const sorted = Object.entries(w ?? {}).sort((a, b) => b[1] - a[1]);
+    return (sorted[0]?.[0] ?? '-') + (sorted.length > 1 ? '+' : '');
+  };
+  return `${top(weights[0])}>${top(weights[H - 1])}`;
 }
 
 export function meanSd(xs: number[]): { mean: number; sd: number } {

@@ -15,7 +15,19 @@ const baselinesOnly = configWith({
   horizonSteps: 4,
   models: ['naive', 'seasonal_naive_day', 'holt_winters', 'ensemble'],
   intervalCoverage: 0.9,
+  selection: 'mean',
 });
+
+/** Hourly: a daily wave on a wandering level (AR(1)); at phi 0.98 Holt-Winters beats both naive forecasts. */
+function wandering(days: number, seed = 3, phi = 0.98, amplitude = 20, sd = 4): number[] {
+  const random = seededRandom(seed);
+  const noise = () => (random() + random() + random() + random() - 2) * sd;
+  let level = 0;
+  return Array.from({ length: 24 * days }, (_, t) => {
+    level = phi * level + noise();
+    return 200 + amplitude * Math.sin((2 * Math.PI * t) / 24) + level;
+  });
+}
 
 describe('Forecaster', () => {
   it('an ensemble whose validation part had no observed target averages its members instead of forecasting 0', async () => {
@@ -59,6 +71,47 @@ describe('Forecaster', () => {
       expect(m.coverage).toBeLessThan(0.99);
     }
     expect(chosen[0]!.mase).toBeLessThan(result.models.naive![0]!.mase);
+  });
+
+  it('per horizon never serves anything worse than the best baseline on validation, at any horizon', async () => {
+    const series = seriesOf(wandering(40, 3, 0.8, 40, 8), { stepSeconds: 3600 });
+    const models = ['naive', 'seasonal_naive_day', 'holt_winters', 'ridge', 'ensemble'];
+    const validationMae = async (selection: string) => {
+      const f = await fitForecaster(series, { config: configWith({ horizonSteps: 8, models, selection }), end: 24 * 33 });
+      const mae = (name: string) => f.spec.candidates.find((c) => c.name === name)!.validation!.map((m) => m.mae);
+      const served = mae(f.chosen);
+      const best = served.map((_, h) => Math.min(...['naive', 'seasonal_naive_day', 'holt_winters'].map((b) => mae(b)[h]!)));
+      return { f, worse: served.map((m, h) => h + 1).filter((h) => served[h - 1]! > best[h - 1]! + 1e-12) };
+    };
+    const perHorizon = await validationMae('per_horizon');
+    expect(perHorizon.worse).toEqual([]);
+    expect(perHorizon.f.spec.reason).toMatch(/chosen per horizon on the last \d+ steps held out from fitting \(h1/);
+    // The rule before: one model on the mean over horizons (ridge here), worse than a baseline at the long horizons.
+    const mean = await validationMae('mean');
+    expect(mean.f.chosen).toBe('ridge');
+    expect(mean.worse.length).toBeGreaterThan(0);
+  });
+
+  it('the gated blend serves the best baseline where nothing beats it, where the mean-score choice loses to it', async () => {
+    const series = seriesOf(wandering(40), { stepSeconds: 3600 });
+    const testStart = 24 * 33;
+    const models = ['naive', 'seasonal_naive_day', 'holt_winters', 'ensemble'];
+    const scored = async (selection: string) => {
+      const f = await fitForecaster(series, { config: configWith({ horizonSteps: 8, models, selection }), end: testStart });
+      const result = await backtest(f, series, testStart);
+      const best = (h: number) => Math.min(...['naive', 'seasonal_naive_day', 'holt_winters'].map((m) => result.models[m]![h - 1]!.mase));
+      return { f, chosen: result.models[f.chosen]!, best };
+    };
+    const gated = await scored('per_horizon_gated');
+    // No non-baseline candidate: at every horizon the gate leaves the best baseline on validation alone.
+    expect(gated.f.spec.ensembleWeights).toEqual(Array.from({ length: 8 }, () => ({ holt_winters: 1 })));
+    expect(gated.f.chosen).toBe('holt_winters');
+    expect(gated.f.spec.reason).toMatch(/^holt_winters: chosen per horizon .*h1-8 holt_winters/);
+    for (let h = 1; h <= 8; h++) expect(gated.chosen[h - 1]!.mase).toBeLessThanOrEqual(gated.best(h) + 1e-12);
+    // The rule before: the ungated top-3 ensemble wins on mean validation MASE and is worse than Holt-Winters unseen.
+    const mean = await scored('mean');
+    expect(mean.f.chosen).toBe('ensemble');
+    expect(mean.chosen[7]!.mase).toBeGreaterThan(mean.best(8));
   });
 
   it('learns a scaling margin from validation errors: at least 1, wider for a noisier series', async () => {

@@ -9,14 +9,17 @@ import { RidgeModel } from './models/RidgeModel.js';
 import { inverseTransform, seasonalPeriods, type PreparedSeries, type Transform } from './series/prepareSeries.js';
 import { EngineError } from '../errors.js';
 import { calibrateMargin } from './autoscale/calibrateMargin.js';
+import { BASELINES } from './baselines.js';
+import { ENSEMBLE_SIZE, selectHorizonWeights } from './selectHorizonWeights.js';
+
+export { BASELINES } from './baselines.js';
+export { ENSEMBLE_SIZE } from './selectHorizonWeights.js';
 
 /**
  * Fits every candidate on the older part of the history, scores them by rolling origin on the newer part
  * (validation), and keeps the winner (possibly the ensemble) with intervals calibrated on the same residuals.
  * The validation forecasts are out-of-sample for every model, so selection, ensemble weights and intervals are honest.
  */
-
-export const BASELINES = new Set(['naive', 'seasonal_naive_day', 'seasonal_naive_week', 'holt_winters']);
 
 export interface CandidateReport {
   name: string;
@@ -62,8 +65,6 @@ export interface ForecasterSpec {
   trainedOn: { start: number; end: number; points: number };
   valid: boolean;
 }
-
-export const ENSEMBLE_SIZE = 3;
 
 export function createModels(names: readonly ModelName[]): ForecastModel[] {
   const all: Record<Exclude<ModelName, 'ensemble'>, () => ForecastModel> = {
@@ -159,7 +160,28 @@ export function validationLength(end: number, stepSeconds: number, horizon: numb
   return Math.max(horizon * 2, Math.min(maxSteps, Math.floor(end * config.validationFraction)));
 }
 
-export async function fitForecaster(series: PreparedSeries, options: FitForecasterOptions): Promise<Forecaster> {
+/**
+ * Every candidate fitted on [0, fitEnd) and its out-of-sample forecasts from each validation origin in
+ * [fitEnd - 1, end - 1), scored per horizon. What selection reads; independent of how the candidates are combined,
+ * so the protocol bench can compare combination rules on one fit.
+ */
+export interface ValidatedCandidates {
+  series: PreparedSeries;
+  H: number;
+  V: number;
+  fitEnd: number;
+  end: number;
+  origins: number[];
+  fitted: Map<string, FittedModel>;
+  reports: CandidateReport[];
+  zByModel: Map<string, Float64Array>;
+  evaluations: Map<string, Evaluation>;
+  scoreOf: (z: Float64Array) => Evaluation;
+}
+
+type Evaluation = ReturnType<typeof horizonErrors>;
+
+export async function fitCandidates(series: PreparedSeries, options: FitForecasterOptions): Promise<ValidatedCandidates> {
   const { config } = options;
   const end = options.end ?? series.z.length;
   const H = options.horizon ?? config.horizonSteps;
@@ -201,46 +223,51 @@ export async function fitForecaster(series: PreparedSeries, options: FitForecast
   const origins: number[] = [];
   for (let o = fitEnd - 1; o < end - 1; o++) origins.push(o);
   const scale = maseScale(series.values, series.observed, fitEnd, seasonalPeriods(series.stepSeconds).day);
-  const zByModel = new Map<string, Float64Array>();
-  for (const [name, model] of fitted) zByModel.set(name, await model.forecastFrom(series, origins));
-
-  const maeByModel = new Map<string, number[]>();
   const scoreOf = (z: Float64Array) =>
     horizonErrors(series, origins, z, H, end, config.intervalCoverage, config.autoscale.planQuantile, scale);
-  const evaluations = new Map<string, ReturnType<typeof scoreOf>>();
-  for (const [name, z] of zByModel) {
-    const ev = scoreOf(z);
-    evaluations.set(name, ev);
-    maeByModel.set(name, ev.metrics.map((m) => m.mae));
+  const zByModel = new Map<string, Float64Array>();
+  const evaluations = new Map<string, Evaluation>();
+  for (const [name, model] of fitted) {
+    const z = await model.forecastFrom(series, origins);
+    zByModel.set(name, z);
+    evaluations.set(name, scoreOf(z));
   }
+  return { series, H, V, fitEnd, end, origins, fitted, reports, zByModel, evaluations, scoreOf };
+}
 
-  const ensembleWeights: Array<Record<string, number>> = [];
+/**
+ * Selection and calibration over validated candidates: which model (or per-horizon combination) is served, with
+ * intervals, plan offsets and the scaling margin from the same out-of-sample validation forecasts. Only the
+ * candidates named in `config.models` take part; `config.selection` says how they are combined.
+ */
+export function assembleForecaster(c: ValidatedCandidates, config: ForecastConfig): Forecaster {
+  const { series, H, V, fitEnd, end, origins } = c;
+  const names = [...c.fitted.keys()].filter((n) => config.models.includes(n as ModelName));
+  const reports: CandidateReport[] = c.reports.filter((r) => config.models.includes(r.name as ModelName)).map((r) => ({ ...r }));
+  const evaluations = new Map(names.map((n) => [n, c.evaluations.get(n)!] as const));
+  const mode = config.selection;
+
+  let ensembleWeights: Array<Record<string, number>> = [];
   let ensembleZ: Float64Array | undefined;
-  if (config.models.includes('ensemble') && fitted.size >= 2) {
-    for (let h = 0; h < H; h++) {
-      const ranked = [...maeByModel.entries()]
-        .filter(([, mae]) => Number.isFinite(mae[h]!) && mae[h]! > 0)
-        .sort((a, b) => a[1][h]! - b[1][h]!)
-        .slice(0, ENSEMBLE_SIZE);
-      // Inverse squared error weights: the clear winner dominates, near-ties share. A horizon without one scored
-      // validation target (a validation part that was all gaps) has no evidence: equal weights, not an empty sum
-      // (which forecast 0 — measured on NAB realTraffic, MASE 2.08 where every member was below 0.9).
-      const raw = ranked.length
-        ? ranked.map(([name, mae]) => [name, 1 / mae[h]! ** 2] as const)
-        : [...fitted.keys()].map((name) => [name, 1] as const);
-      const total = raw.reduce((s, [, w]) => s + w, 0);
-      ensembleWeights.push(Object.fromEntries(raw.map(([n, w]) => [n, w / total])));
-    }
+  if (config.models.includes('ensemble') && names.length >= 2) {
+    const maeByModel = new Map(names.map((n) => [n, evaluations.get(n)!.metrics.map((m) => m.mae)] as const));
+    ensembleWeights = selectHorizonWeights(maeByModel, H, mode, (w, h) => blendError(c, w, h));
     const z = new Float64Array(origins.length * H);
     for (let h = 0; h < H; h++) {
       for (const [m, w] of Object.entries(ensembleWeights[h]!)) {
-        const f = zByModel.get(m)!;
+        const f = c.zByModel.get(m)!;
         for (let k = 0; k < origins.length; k++) z[k * H + h] = z[k * H + h]! + w * f[k * H + h]!;
       }
     }
     ensembleZ = z;
-    evaluations.set('ensemble', scoreOf(z));
-    reports.push({ name: 'ensemble', status: 'fitted', note: `top ${ENSEMBLE_SIZE} per horizon, weights 1/MAE²` });
+    evaluations.set('ensemble', c.scoreOf(z));
+    const note = {
+      mean: `top ${ENSEMBLE_SIZE} per horizon, weights 1/MAE²`,
+      per_horizon: `per horizon: the lowest validation MAE among the candidates and their top-${ENSEMBLE_SIZE} blends, a model or blend only where it beats the best baseline`,
+      per_horizon_gated: `per horizon: the best baseline and the models beating it on validation there, top ${ENSEMBLE_SIZE} weighted 1/MAE²`,
+      per_horizon_best: 'per horizon: the single candidate with the lowest validation MAE',
+    }[mode];
+    reports.push({ name: 'ensemble', status: 'fitted', note });
   }
 
   const quantiles: Record<string, number[]> = {};
@@ -255,19 +282,26 @@ export async function fitForecaster(series: PreparedSeries, options: FitForecast
   const ranked = reports
     .filter((r) => r.status === 'fitted' && Number.isFinite(r.score))
     .sort((a, b) => a.score! - b.score!);
-  const best = ranked[0] ?? reports.find((r) => r.status === 'fitted')!;
+  const perHorizon = mode !== 'mean' && ensembleZ !== undefined;
+  // One model at every horizon is served (and named) as itself: the combination would be the same forecast.
+  const only = perHorizon ? soleMember(ensembleWeights) : undefined;
+  const best = perHorizon
+    ? reports.find((r) => r.name === (only ?? 'ensemble'))!
+    : (ranked[0] ?? reports.find((r) => r.status === 'fitted')!);
   const bestBaseline = ranked.find((r) => BASELINES.has(r.name));
-  const runnerUp = ranked[1];
+  const runnerUp = ranked.find((r) => r.name !== best.name);
   const fmt = (r: CandidateReport | undefined) => (r ? `${r.name} ${r.score!.toFixed(3)}` : 'none');
   const skipped = reports.filter((r) => r.status !== 'fitted').map((r) => `${r.name} (${r.note})`);
-  const reason =
-    `${best.name}: lowest mean validation MASE over horizons 1..${H} on the last ${V} steps held out from fitting ` +
-    `(${fmt(best)}; runner-up ${fmt(runnerUp)}; best baseline ${fmt(bestBaseline)})` +
-    (skipped.length ? `; not used: ${skipped.join(', ')}` : '');
+  const why = perHorizon
+    ? `${best.name}: chosen per horizon on the last ${V} steps held out from fitting (${describeWeights(ensembleWeights)}; ` +
+      `mean validation MASE ${fmt(best)}; best other single model ${fmt(ranked.find((r) => r.name !== 'ensemble' && r.name !== best.name))}; best baseline ${fmt(bestBaseline)})`
+    : `${best.name}: lowest mean validation MASE over horizons 1..${H} on the last ${V} steps held out from fitting ` +
+      `(${fmt(best)}; runner-up ${fmt(runnerUp)}; best baseline ${fmt(bestBaseline)})`;
+  const reason = why + (skipped.length ? `; not used: ${skipped.join(', ')}` : '');
   const lastMase = best.validation?.[H - 1]?.mase ?? NaN;
 
   // The scaling margin from the chosen model's out-of-sample validation forecasts (before any LSTM update).
-  const chosenZ = best.name === 'ensemble' ? ensembleZ : zByModel.get(best.name);
+  const chosenZ = best.name === 'ensemble' ? ensembleZ : c.zByModel.get(best.name);
   const scaleMargin = chosenZ
     ? calibrateMargin(
         {
@@ -287,20 +321,11 @@ export async function fitForecaster(series: PreparedSeries, options: FitForecast
       ).margin
     : undefined;
 
-  const lstm = fitted.get('lstm');
-  let updated = '';
-  if (lstm && (best.name === 'lstm' || (best.name === 'ensemble' && ensembleWeights.some((w) => 'lstm' in w)))) {
-    progress(0.92, 'updating lstm on the newest history');
-    // The newest weeks, validation part included: three validation lengths keep older patterns in the mix.
-    const update = await updateLstm(lstm, series, Math.max(0, end - 3 * V), end, config.lstm, { signal: options.signal });
-    if (update) updated = `; lstm then updated ${update.epochs} epochs on the newest ${3 * V} steps`;
-  }
-  progress(1, `chose ${best.name}`);
-
+  const fitted = new Map([...c.fitted].filter(([n]) => names.includes(n)));
   const spec: ForecasterSpec = {
     version: 1,
     chosen: best.name,
-    reason: reason + updated,
+    reason,
     horizon: H,
     transform: series.transform,
     stepSeconds: series.stepSeconds,
@@ -317,6 +342,64 @@ export async function fitForecaster(series: PreparedSeries, options: FitForecast
     valid: Number.isFinite(lastMase) ? lastMase <= config.promotionMaxMase : false,
   };
   return new Forecaster(spec, fitted);
+}
+
+/** Validation MAE (original scale) at horizon index h of a weighted combination of validated candidates. */
+function blendError(c: ValidatedCandidates, weights: Record<string, number>, h: number): number {
+  const { series, origins, H, end } = c;
+  let sum = 0;
+  let n = 0;
+  const members = Object.entries(weights).map(([m, w]) => [c.zByModel.get(m)!, w] as const);
+  for (let k = 0; k < origins.length; k++) {
+    const t = origins[k]! + h + 1;
+    if (t >= end || !series.observed[t]) continue;
+    let z = 0;
+    for (const [f, w] of members) z += w * f[k * H + h]!;
+    sum += Math.abs(series.values[t]! - inverseTransform(series.transform, z));
+    n++;
+  }
+  return n ? sum / n : NaN;
+}
+
+function soleMember(weights: Array<Record<string, number>>): string | undefined {
+  const names = new Set(weights.flatMap((w) => Object.keys(w)));
+  return names.size === 1 ? [...names][0] : undefined;
+}
+
+/** `h1 naive; h2-12 ridge 0.7 + holt_winters 0.3`: the per-horizon weights, consecutive equal choices merged. */
+export function describeWeights(weights: Array<Record<string, number>>): string {
+  const label = (w: Record<string, number>) =>
+    Object.entries(w)
+      .sort((a, b) => b[1] - a[1])
+      .map(([n, x]) => (Object.keys(w).length > 1 ? `${n} ${x.toFixed(2)}` : n))
+      .join(' + ');
+  const parts: string[] = [];
+  let from = 0;
+  for (let h = 1; h <= weights.length; h++) {
+    const same = h < weights.length && label(weights[h]!) === label(weights[from]!);
+    if (same) continue;
+    parts.push(`h${from + 1}${h - 1 > from ? `-${h}` : ''} ${label(weights[from]!)}`);
+    from = h;
+  }
+  return parts.join('; ');
+}
+
+export async function fitForecaster(series: PreparedSeries, options: FitForecasterOptions): Promise<Forecaster> {
+  const { config } = options;
+  const progress = options.onProgress ?? (() => {});
+  const candidates = await fitCandidates(series, options);
+  const forecaster = assembleForecaster(candidates, config);
+  const { spec } = forecaster;
+  const lstm = candidates.fitted.get('lstm');
+  const { end, V } = candidates;
+  if (lstm && (spec.chosen === 'lstm' || (spec.chosen === 'ensemble' && spec.ensembleWeights.some((w) => 'lstm' in w)))) {
+    progress(0.92, 'updating lstm on the newest history');
+    // The newest weeks, validation part included: three validation lengths keep older patterns in the mix.
+    const update = await updateLstm(lstm, series, Math.max(0, end - 3 * V), end, config.lstm, { signal: options.signal });
+    if (update) spec.reason += `; lstm then updated ${update.epochs} epochs on the newest ${3 * V} steps`;
+  }
+  progress(1, `chose ${spec.chosen}`);
+  return forecaster;
 }
 
 function horizonErrors(

@@ -136,6 +136,14 @@ export const forecastConfigSchema = z
       .array(z.enum(['naive', 'seasonal_naive_day', 'seasonal_naive_week', 'holt_winters', 'ridge', 'lstm', 'ensemble']))
       .min(1)
       .default(['naive', 'seasonal_naive_day', 'seasonal_naive_week', 'holt_winters', 'lstm', 'ensemble']),
+    /**
+     * How the served forecast is chosen from the candidates' validation errors, horizon by horizon (see
+     * selectHorizonWeights.ts): `per_horizon` = the lowest validation MAE among single candidates and top-3 blends,
+     * a model or blend only where it beats the best baseline; `per_horizon_gated` = always the blend of the best
+     * baseline and the models beating it; `per_horizon_best` = the single best candidate; `mean` = one model on the
+     * mean over horizons (the rule before).
+     */
+    selection: z.enum(['per_horizon', 'per_horizon_gated', 'per_horizon_best', 'mean']).default('per_horizon'),
     /** A model whose validation MASE at the longest horizon is above this is not promoted. */
     promotionMaxMase: z.coerce.number().positive().default(2),
     /** Hours between scheduled retrainings of every known model; 0 disables the schedule. */
@@ -157,6 +165,7 @@ export const forecastConfigSchema = z
     outageMinMinutes: 30,
     outageMaxZeroShare: 0.2,
     models: ['naive', 'seasonal_naive_day', 'seasonal_naive_week', 'holt_winters', 'lstm', 'ensemble'],
+    selection: 'per_horizon',
     promotionMaxMase: 2,
     retrainIntervalHours: 24,
     keepVersions: 5,
