@@ -5,7 +5,8 @@ import { LsaEmbedder } from '../src/assistant/embedders/LsaEmbedder.js';
 import { indexedText } from '../src/assistant/kb/Chunk.js';
 import { KnowledgeBase } from '../src/assistant/kb/KnowledgeBase.js';
 import { Bm25Index } from '../src/assistant/retrieval/Bm25Index.js';
-import { KnowledgeIndex, type RetrievalTuning } from '../src/assistant/retrieval/KnowledgeIndex.js';
+import { KnowledgeIndex, type TuningChange } from '../src/assistant/retrieval/KnowledgeIndex.js';
+import { RERANK_FEATURES, type RerankWeights } from '../src/assistant/retrieval/rerank/rerankFeatures.js';
 import { printTable, type BenchMain } from './lib.js';
 import { chooseByMaximin, evaluate, halves, type EvalSet, type Scores } from './rag/evaluateRetrieval.js';
 import { percentile, readQueries } from './rag/retrievalMetrics.js';
@@ -20,6 +21,9 @@ import { percentile, readQueries } from './rag/retrievalMetrics.js';
  *
  *   npm run bench -- rag-retrieval --data ../shared/datasets/k8s_docs
  */
+/** Every second-stage feature off. */
+const NO_RERANK = Object.fromEntries(RERANK_FEATURES.map((f) => [f.name, 0])) as RerankWeights;
+
 export const main: BenchMain = async (ctx) => {
   const data = ctx.pathOption('data');
   const evalDir = join(data, 'eval');
@@ -64,7 +68,7 @@ export const main: BenchMain = async (ctx) => {
       return hits.map((h) => h.chunk.path);
     },
   };
-  const denseOnly = index.withTuning({ lexicalWeight: 0, rerankPhrase: 0, rerankTitle: 0, rerankGeneratedPenalty: 0 });
+  const denseOnly = index.withTuning({ lexicalWeight: 0, rerank: NO_RERANK });
 
   const results: Record<string, number> = {};
   const byMethod: Record<string, Record<string, Scores>> = {};
@@ -89,16 +93,20 @@ export const main: BenchMain = async (ctx) => {
   }
 
   // Ablations: the default with one choice changed, its effect per set (negative = the choice helps).
-  const ablations: Array<[string, Partial<RetrievalTuning>, Partial<RetrievalConfig>?]> = [
+  const ablations: Array<[string, TuningChange, Partial<RetrievalConfig>?]> = [
     ['+ field boosts (title 2, headings 1.5)', { titleWeight: 2, sectionWeight: 1.5 }],
     ['+ page = best + 0.1 x next 3 passages', { pageSumWeight: 0.1 }],
     ['no abbreviation expansion', { abbreviationWeight: 0 }],
     ['no spelling correction', { correctionWeight: 0 }],
     ['BM25 k1 0.9, b 0.4 (previous)', {}, { bm25K1: 0.9, bm25B: 0.4 }],
     ['lexical only (dense weight 0)', { denseWeight: 0 }],
-    ['rerank: no generated-reference penalty', { rerankGeneratedPenalty: 0 }],
-    ['rerank: no phrase in headings', { rerankPhrase: 0 }],
-    ['rerank: + query words in title 0.1', { rerankTitle: 0.1 }],
+    ['rerank: none (first stage only)', { rerank: NO_RERANK }],
+    ['rerank: no generated-reference penalty', { rerank: { generatedPage: 0 } }],
+    ['rerank: no phrase in headings', { rerank: { phraseInHeadings: 0 } }],
+    ['rerank: no phrase in best passage', { rerank: { phraseInPassage: 0 } }],
+    ['rerank: no page coverage', { rerank: { pageCoverage: 0 } }],
+    ['rerank: no whole title in question', { rerank: { titleInQuestion: 0 } }],
+    ['rerank: + query words in title 0.1', { rerank: { titleShare: 0.1 } }],
     ['+ page-level BM25F list 0.5', { pageLexicalWeight: 0.5 }],
     ['+ pseudo-relevance feedback 0.3', { feedbackWeight: 0.3 }],
   ];

@@ -1,3 +1,4 @@
+import { BlockMaxPostings } from './BlockMaxPostings.js';
 import { topK, type ScoredIndex } from './Bm25Index.js';
 import { tokenize } from './tokenize.js';
 
@@ -8,6 +9,8 @@ export interface FieldSpec {
   /** Length normalisation of this field (BM25F keeps one b per field). */
   b: number;
 }
+
+const EMPTY = new Int32Array(0);
 
 /** A query term with its weight (expansions and corrections count less than what the user typed). */
 export interface WeightedTerm {
@@ -28,6 +31,7 @@ export class Bm25fIndex {
   private postingsTf: Float32Array[] = [];
   private scores: Float32Array = new Float32Array(0);
   private touched: Int32Array = new Int32Array(0);
+  private pruned: BlockMaxPostings | undefined;
   private count = 0;
 
   constructor(
@@ -72,11 +76,18 @@ export class Bm25fIndex {
     this.postingsTf = postTf.map((t) => Float32Array.from(t));
     this.scores = new Float32Array(docs.length);
     this.touched = new Int32Array(docs.length);
+    this.pruned = new BlockMaxPostings(this.postingsDocs, this.postingsTf, this.k1, undefined, docs.length);
   }
 
   docFreq(term: string): number {
     const id = this.termIds.get(term);
     return id === undefined ? 0 : this.postingsDocs[id]!.length;
+  }
+
+  /** The documents holding a term, in index order (empty for an unknown term). */
+  postings(term: string): Int32Array {
+    const id = this.termIds.get(term);
+    return id === undefined ? EMPTY : this.postingsDocs[id]!;
   }
 
   idf(term: string): number {
@@ -86,6 +97,18 @@ export class Bm25fIndex {
 
   /** Top k documents for weighted query terms, best first. */
   search(terms: WeightedTerm[], k: number, allow?: (index: number) => boolean): ScoredIndex[] {
+    if (!this.pruned || this.count === 0) return [];
+    // Dynamic pruning (BlockMaxPostings): the same documents and scores as searchExhaustive.
+    const ids = [];
+    for (const { term, weight } of terms) {
+      const id = this.termIds.get(term);
+      if (id !== undefined) ids.push({ id, weight: weight * this.idf(term) });
+    }
+    return this.pruned.search(ids, k, allow);
+  }
+
+  /** Every posting of every query term scored: the reference for `search`, and the benchmarks' baseline. */
+  searchExhaustive(terms: WeightedTerm[], k: number, allow?: (index: number) => boolean): ScoredIndex[] {
     if (terms.length === 0 || this.count === 0) return [];
     const scores = this.scores;
     const touched = this.touched;
