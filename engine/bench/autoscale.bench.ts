@@ -3,16 +3,20 @@ import { fitOnHistory } from './forecast/fitOnHistory.js';
 import { predictivePolicy, type ForecastLookup } from '../src/forecast/autoscale/predictivePolicy.js';
 import { calibrateMargin } from '../src/forecast/autoscale/calibrateMargin.js';
 import { reactiveHpaPolicy, simulateAutoscaling, type ReplayDemand, type ReplayResult } from '../src/forecast/autoscale/simulateAutoscaling.js';
+import { validationLength } from '../src/forecast/Forecaster.js';
 
 /**
- * `npm run bench -- autoscale --data FILE.csv --column NAME --test-days N [--capacity C] [--step S] [--config JSON]`
- * Fits the forecaster on everything before the last N days, learns the predictive policy's margin on the 7 days
- * before the test (`calibrateMargin`, data the forecaster was fitted on), then replays the test days at a 15 s sync:
- * the reactive HPA (10 % tolerance, 300 s scale-down stabilisation, pod start-up delay, metric averaged over 15 s)
- * and the predictive policy (same capacity, start-up delay, metric and scale-up limits). Beside the headline: the
- * same rule without a forecast (a calibrated reactive rule: what the forecast adds), the predictive rule without the
- * learnt margin, and the HPA on an instant metric (what the metric lag costs it). Capacity defaults to the training
- * part's 95th percentile demand over 10, so the busiest hours need about ten replicas.
+ * `npm run bench -- autoscale --data FILE.csv --column NAME --test-days N [--drop-days D] [--capacity C] [--step S] [--config JSON]`
+ * Fits the forecaster on everything before the last N days, then replays the test days at a 15 s sync: the reactive
+ * HPA (10 % tolerance, 300 s scale-down stabilisation, pod start-up delay, metric averaged over 15 s) and the
+ * predictive policy (the HPA's rule on the forecast demand one start-up ahead × a learnt margin; same capacity,
+ * start-up delay, metric and scale-up limits). The predictive margin is the product's (`spec.scaleMargin`, learnt at
+ * fit time from out-of-sample forecasts on the validation part); the same rule without a forecast (the nowcast
+ * ablation) gets its margin from the same `calibrateMargin` on the same validation part, so the two rows differ only
+ * in the forecast. Beside them: the nowcast at the predictive margin, both without margin, the scale-down windows,
+ * a diagnostic pair at the margin that spends the HPA's replica-hours on the test days (chosen on the test, so not a
+ * result, only where each frontier crosses the HPA's cost), and the HPA on an instant metric. Capacity defaults to
+ * the training part's 95th percentile demand over 10, so the busiest hours need about ten replicas.
  */
 export const main: BenchMain = async (ctx) => {
   const fitted = await fitOnHistory(ctx);
@@ -22,7 +26,8 @@ export const main: BenchMain = async (ctx) => {
   const H = forecaster.horizon;
   const train = Array.from(series.values.subarray(0, testStart)).filter((_, i) => series.observed[i]).sort((a, b) => a - b);
   const capacity = ctx.numberOption('capacity', train[Math.floor(train.length * 0.95)]! / 10);
-  const calStart = Math.max(H + 1, testStart - Math.round((7 * 86400) / series.stepSeconds));
+  // The validation part the forecaster held out (and learnt its margin on): both margins are learnt there.
+  const calStart = Math.max(H + 1, testStart - validationLength(testStart, series.stepSeconds, H, config));
   const origins: number[] = [];
   for (let o = calStart - 1; o < n - 1; o++) origins.push(o);
   const started = performance.now();
@@ -56,7 +61,22 @@ export const main: BenchMain = async (ctx) => {
   const hpaInstant = simulateAutoscaling(demand, reactiveHpaPolicy(capacity, instant), instant);
   const predictive = simulateAutoscaling(demand, predictivePolicy(lookupOver(testStart, n), capacity, cfg, margin), cfg);
   const nowcast = simulateAutoscaling(demand, predictivePolicy(lookupOver(testStart, n, false), capacity, cfg, withoutForecast.margin), cfg);
+  const nowcastSameMargin = simulateAutoscaling(demand, predictivePolicy(lookupOver(testStart, n, false), capacity, cfg, margin), cfg);
   const noMargin = simulateAutoscaling(demand, predictivePolicy(lookupOver(testStart, n), capacity, cfg, 1), cfg);
+  // Diagnostic: the margin at which each rule spends the HPA's replica-hours on the test days (bisection).
+  const atHpaCost = (withForecast: boolean) => {
+    const run = (m: number) => simulateAutoscaling(demand, predictivePolicy(lookupOver(testStart, n, withForecast), capacity, cfg, m), cfg);
+    let lo = 0.8;
+    let hi = 1.6;
+    for (let i = 0; i < 10; i++) {
+      const mid = (lo + hi) / 2;
+      if (run(mid).replicaHours <= hpa.replicaHours) lo = mid;
+      else hi = mid;
+    }
+    return { margin: lo, result: run(lo) };
+  };
+  const equalCost = atHpaCost(true);
+  const nowcastEqualCost = atHpaCost(false);
   // The scale-down window of the predictive rule, each value beside the same rule without a forecast.
   const windows = [0, 150, 300].filter((w) => w !== cfg.predictiveScaleDownSeconds);
   const windowRuns = windows.flatMap((w) => {
@@ -86,14 +106,17 @@ export const main: BenchMain = async (ctx) => {
       row('reactive HPA (baseline)', hpa),
       row(`predictive, margin ${margin.toFixed(3)} (config default, headline)`, predictive),
       row(`same rule without forecast, margin ${withoutForecast.margin.toFixed(3)}`, nowcast),
+      row(`same rule without forecast at the predictive margin ${margin.toFixed(3)}`, nowcastSameMargin),
       row('predictive without margin (1.000)', noMargin),
+      row(`diagnostic: predictive at the HPA's replica-hours (margin ${equalCost.margin.toFixed(3)}, set on the test)`, equalCost.result),
+      row(`diagnostic: without forecast at the HPA's replica-hours (margin ${nowcastEqualCost.margin.toFixed(3)}, set on the test)`, nowcastEqualCost.result),
       ...windowRuns.map(([label, r]) => row(label, r)),
       row('reactive HPA on an instant metric (reference)', hpaInstant),
     ],
   );
   console.log(
     `\nmargins at coverQuantile ${cfg.coverQuantile}: predictive from the forecaster's validation part (fit time), ` +
-      `without forecast from the ${((testStart - calStart) * series.stepSeconds) / 86400} days before the test ` +
+      `without forecast from the same ${(((testStart - calStart) * series.stepSeconds) / 86400).toFixed(2)} days ` +
       `(${withoutForecast.samples} ticks); forecasts ${forecastMsPerOrigin.toFixed(2)} ms per origin`,
   );
   forecaster.dispose();
@@ -110,6 +133,11 @@ export const main: BenchMain = async (ctx) => {
     hpa_scale_events: hpa.scaleEvents,
     nowcast_scale_events: nowcast.scaleEvents,
     nowcast_replica_h: nowcast.replicaHours,
+    nowcast_margin: withoutForecast.margin,
+    nowcast_same_margin_under_min: nowcastSameMargin.underMinutes,
+    nowcast_same_margin_replica_h: nowcastSameMargin.replicaHours,
+    equal_cost_under_min: equalCost.result.underMinutes,
+    nowcast_equal_cost_under_min: nowcastEqualCost.result.underMinutes,
     no_margin_under_min: noMargin.underMinutes,
     no_margin_replica_h: noMargin.replicaHours,
     hpa_instant_under_min: hpaInstant.underMinutes,

@@ -1,12 +1,14 @@
 import type { AutoscaleConfig } from '../config.js';
-import { lookAheadSeconds, predictedPeak, type ForecastLookup } from './predictivePolicy.js';
+import { lookAheadSeconds, predictedDemand, type ForecastLookup } from './predictivePolicy.js';
 import { demandAt, observedDemand } from './simulateAutoscaling.js';
 
 /**
  * Learns the predictive policy's margin from its own errors on a past stretch (the history's last days, never the
- * days being planned): at every sync tick, the ratio of the demand peak that actually came within the look-ahead
- * window to the peak the policy predicted; the margin is that ratio's `coverQuantile`. One rule for every series:
- * a smooth series earns a thin margin, a bursty one a wide margin, and nothing is tuned per series by hand.
+ * days being planned): at every sync tick, the ratio of the demand that came one look-ahead later to the demand the
+ * policy predicted for that moment (`predictedDemand`, the quantity its rule acts on); the margin is that ratio's
+ * `coverQuantile`. One rule for every series: a smooth series earns a thin margin, a bursty one a wide margin, and
+ * nothing is tuned per series by hand. The same function calibrates the rule without a forecast (the nowcast
+ * ablation), whose errors are then the live metric's own change over the look-ahead.
  */
 export interface MarginCalibration {
   margin: number;
@@ -32,9 +34,8 @@ export function calibrateMargin(input: MarginInput, config: AutoscaleConfig): Ma
     const bin = Math.floor((t - input.start) / input.stepSeconds);
     const lastBin = Math.floor((t + ahead - input.start) / input.stepSeconds);
     if (input.observed && (!input.observed[bin] || !input.observed[Math.min(lastBin, input.demand.length - 1)])) continue;
-    const predicted = predictedPeak(input, t, observedDemand(input, t, config.metricWindowSeconds), config);
-    let actual = 0;
-    for (let s = t; s <= t + ahead; s += 5) actual = Math.max(actual, demandAt(input, s));
+    const predicted = predictedDemand(input, t, observedDemand(input, t, config.metricWindowSeconds), config);
+    const actual = demandAt(input, t + ahead);
     // Idle ticks say nothing about the margin a load needs.
     if (predicted > 0 && actual > 0) ratios.push(actual / predicted);
   }

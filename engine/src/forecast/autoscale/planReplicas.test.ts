@@ -45,21 +45,32 @@ describe('replica plan', () => {
 describe('replica plan with a learnt margin', () => {
   const cfg = configWith({ autoscale: { minReplicas: 1, maxReplicas: 20 } }).autoscale;
 
-  it('covers the forecast peak of the look-ahead window times the margin inside the tolerated band, no stabilisation', () => {
-    // Observed bins 100, 100; forecast rises to 300 and falls back.
+  it("applies the HPA's rule to the demand forecast one start-up ahead times the margin", () => {
+    // Observed bins 100, 100; the forecast rises to 300 in its second step and falls back.
     const points = [100, 300, 100, 100].map((v, i) => ({ t: 600 + 300 * i, value: v, lower: v, upper: v }));
     const recent = [
       { t: 0, value: 100 },
       { t: 300, value: 100 },
     ];
-    const plain = planReplicas(points, 10, cfg, { stepSeconds: 300, margin: 1, recent });
-    const wide = planReplicas(points, 10, cfg, { stepSeconds: 300, margin: 1.5, recent });
-    // The first 75 s of the path still sit between the 100s: 100 / (10 × 1.1) → 10 replicas; × 1.5 → 14.
-    expect(plain.recommendedReplicas).toBe(10);
-    expect(wide.recommendedReplicas).toBe(14);
-    // Steps follow the forecast down at once: no scale-down window holds the 300 peak.
-    // 300 / 11 → 28 replicas, capped at maxReplicas 20.
-    expect(plain.steps.map((s) => s.replicas)).toEqual([10, 20, 10, 10]);
-    expect(plain.reason).toMatch(/margin 1/);
+    const plan = (margin: number, currentReplicas?: number) =>
+      planReplicas(points, 10, cfg, { stepSeconds: 300, margin, recent, ...(currentReplicas !== undefined ? { currentReplicas } : {}) });
+    // 75 s ahead the path still sits between the 100s: ceil(100 / 10) = 10 replicas; × 1.5 → 15.
+    expect(plan(1).recommendedReplicas).toBe(10);
+    expect(plan(1.5).recommendedReplicas).toBe(15);
+    // The HPA's tolerance: 11 replicas serve 110 at target, 100 is within 10 % of it, so no change; 20 is far above.
+    expect(plan(1, 11).recommendedReplicas).toBe(11);
+    expect(plan(1, 20).recommendedReplicas).toBe(10);
+    // Steps: ceil(value × margin / capacity), 300 / 10 = 30 capped at maxReplicas 20.
+    expect(plan(1).steps.map((s) => s.replicas)).toEqual([10, 20, 10, 10]);
+    expect(plan(1.5).reason).toMatch(/margin 1.5/);
+  });
+
+  it('never plans below the demand of the newest bin when the forecast falls', () => {
+    const points = [20, 20].map((v, i) => ({ t: 600 + 300 * i, value: v, lower: v, upper: v }));
+    const recent = [
+      { t: 0, value: 100 },
+      { t: 300, value: 100 },
+    ];
+    expect(planReplicas(points, 10, cfg, { stepSeconds: 300, margin: 1, recent }).recommendedReplicas).toBe(10);
   });
 });

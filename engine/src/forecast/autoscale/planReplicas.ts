@@ -1,5 +1,6 @@
 import type { AutoscaleConfig } from '../config.js';
-import { lookAheadSeconds, predictedPeak, replicasWithinBand } from './predictivePolicy.js';
+import { lookAheadSeconds, predictedDemand } from './predictivePolicy.js';
+import { hpaRecommendation } from './simulateAutoscaling.js';
 
 export interface ForecastPoint {
   /** Unix seconds at the start of the step. */
@@ -96,9 +97,10 @@ export function planReplicas(
 }
 
 /**
- * The rule the replay benchmark measures (`predictivePolicy`): cover the forecast peak before new pods are ready,
- * times the learnt margin, inside the band the HPA tolerates (target × (1 + tolerance)); no scale-down
- * stabilisation, since the look-ahead already keeps what the coming window needs.
+ * The rule the replay benchmark measures (`predictivePolicy`): the HPA's rule on the demand forecast for the moment
+ * pods asked for now are ready, times the learnt margin. With the current replicas known, no change while that demand
+ * is within the HPA's tolerance of what they serve; else ceil(demand / capacity). One plan is one decision: the
+ * scale-down window belongs to the loop that repeats it (the HPA or KEDA object, or the caller).
  */
 function marginPlan(
   points: ForecastPoint[],
@@ -111,7 +113,7 @@ function marginPlan(
   const clamp = (n: number) => Math.min(config.maxReplicas, Math.max(config.minReplicas, n));
   const steps: ReplicaPlanStep[] = points.map((p) => {
     const demand = p.value * margin;
-    const needed = clamp(replicasWithinBand(demand, capacityPerReplica, config));
+    const needed = clamp(Math.ceil(demand / capacityPerReplica - 1e-9));
     return { t: p.t, demand, needed, replicas: needed };
   });
   // Two observed bins before the forecast (the last forecast-free path), else the first forecast step itself.
@@ -123,20 +125,26 @@ function marginPlan(
     demand: [binAt(now - 2 * step), binAt(now - step)],
     forecast: (o: number) => (o === 1 ? points.map((p) => p.value) : undefined),
   };
-  const peak = predictedPeak(lookup, now, undefined, config) * margin;
-  const recommended = clamp(replicasWithinBand(peak, capacityPerReplica, config));
+  // As the replay's rule: the larger of the demand now (the newest bin) and the demand predicted for then.
+  const demand = Math.max(lookup.demand[1]!, predictedDemand(lookup, now, undefined, config)) * margin;
+  const current = options.currentReplicas;
+  const raw =
+    current !== undefined
+      ? hpaRecommendation({ now, demand, replicas: current, readyReplicas: current }, capacityPerReplica, config.tolerance)
+      : Math.ceil(demand / capacityPerReplica - 1e-9);
+  const recommended = clamp(raw);
   const ahead = lookAheadSeconds(config);
   return {
     capacityPerReplica,
-    currentReplicas: options.currentReplicas,
+    currentReplicas: current,
     recommendedReplicas: recommended,
     steps,
     reason:
-      `${recommended} replicas cover the forecast peak ${round(peak / margin)} of the next ${ahead}s ` +
+      `${recommended} replicas for the forecast demand ${round(demand / margin)} in ${ahead}s ` +
       `(pod start-up ${config.podStartupSeconds}s + one ${config.syncPeriodSeconds}s sync) times the learnt margin ` +
-      `${round(margin)} (the ${config.coverQuantile} quantile of actual over predicted peaks on validation) at ` +
-      `${round(capacityPerReplica)} per replica, up to the HPA's tolerated ${Math.round(config.tolerance * 100)}% above ` +
-      `target utilisation ${config.targetUtilization}; scale-down at once`,
+      `${round(margin)} (the ${config.coverQuantile} quantile of actual over predicted demand on validation) at ` +
+      `${round(capacityPerReplica)} per replica (target utilisation ${config.targetUtilization})` +
+      (current !== undefined ? `; unchanged while within the HPA's ${Math.round(config.tolerance * 100)}% tolerance of ${current}` : ''),
   };
 }
 
