@@ -106,3 +106,51 @@ function groupIndices<T>(labels: T[]): Map<T, number[]> {
   });
   return map;
 }
+
+export interface LosoFold {
+  heldOut: number;
+  chosen: number;
+  trainMean: number;
+  score: number;
+}
+
+/**
+ * Leave-one-out selection over a score matrix `scores[setting][system]`: for each held-out system, the first setting
+ * (list simpler settings first) whose mean over the other systems is within `tolerance` of the best mean, scored on
+ * the held-out one. The tolerance keeps the rule from chasing differences of a few lines (with plain argmax, holding
+ * out BGL picked a threshold that no other fold wanted and scored 0.616 on it). Nothing looks at the held-out column
+ * before scoring it. With `guard`, only settings that lose at most `maxLoss` GA on every training system against the
+ * baseline setting are eligible (the baseline itself always is).
+ */
+export function leaveOneOut(scores: number[][], tolerance = 0, guard?: { baseline: number; maxLoss: number }): LosoFold[] {
+  const systems = scores[0]?.length ?? 0;
+  const folds: LosoFold[] = [];
+  for (let held = 0; held < systems; held++) {
+    const base = guard ? scores[guard.baseline]! : undefined;
+    const means = scores.map((row) => {
+      let sum = 0;
+      for (let j = 0; j < systems; j++) {
+        if (j === held) continue;
+        // A setting that costs any training system more than maxLoss against the baseline setting is not eligible.
+        if (base && row[j]! < base[j]! - guard!.maxLoss) return -Infinity;
+        sum += row[j]!;
+      }
+      return sum / (systems - 1);
+    });
+    const best = Math.max(...means);
+    const chosen = means.findIndex((m) => m >= best - tolerance - 1e-12);
+    folds.push({ heldOut: held, chosen, trainMean: means[chosen]!, score: scores[chosen]![held]! });
+  }
+  return folds;
+}
+
+/** GA alone (see scoreParsing), without the template correction: what the settings grid needs, fast. */
+export function groupingAccuracy(truthEvents: string[], predictedGroups: Array<string | number>): number {
+  const truthMembers = groupIndices(truthEvents);
+  let correct = 0;
+  for (const lines of groupIndices(predictedGroups).values()) {
+    const label = truthEvents[lines[0]!]!;
+    if (truthMembers.get(label)!.length === lines.length && lines.every((i) => truthEvents[i] === label)) correct += lines.length;
+  }
+  return correct / truthEvents.length;
+}

@@ -21,12 +21,39 @@ export interface DrainOptions {
    */
   wordSimilarityThreshold?: number;
   masks?: MaskRule[];
+  /**
+   * Tokens made only of `<*>` and punctuation (`<*>:<*>`, `(<*>)`, `<<*>`) become `<*>`: a value is one `<*>`
+   * whatever its shape (`00:02` vs `<1`), so templates of one event agree token by token.
+   */
+  collapseWildcards?: boolean;
+  /**
+   * `groups()` joins templates of different lengths whose tokens align when a `<*>` may stand for any number of
+   * tokens (`lifetime <*>` and `lifetime <*> sec`): the events Drain's length-first tree cannot bring together.
+   */
+  mergeAcrossLengths?: boolean;
+  /**
+   * Route only on words of letters: leading tokens with any other character (`com.apple.x:`, `/usr/bin`) are
+   * routed like variables, so a variable first token does not scatter one event over many branches.
+   */
+  routeOnWordsOnly?: boolean;
 }
+
+/** Defaults of the options beyond Drain's own (chosen by leave-one-system-out; see bench/log-parsing.bench.ts). */
+export const DRAIN_DEFAULTS: Required<Pick<DrainOptions, 'collapseWildcards' | 'mergeAcrossLengths' | 'routeOnWordsOnly'>> = {
+  collapseWildcards: true,
+  mergeAcrossLengths: false,
+  routeOnWordsOnly: false,
+};
 
 export interface LogCluster {
   id: number;
   tokens: string[];
   size: number;
+  /**
+   * Per position: every token seen there was a value (no letters, e.g. `<*>`, `12:30`), not a word or `key=value`.
+   * Only a value `<*>` may stand for a varying number of tokens when templates are merged across lengths.
+   */
+  valueOnly: boolean[];
 }
 
 interface TreeNode {
@@ -35,7 +62,10 @@ interface TreeNode {
 }
 
 const HAS_DIGIT = /\d/;
-const PLAIN_WORD = /^[A-Za-z]+[.,:;]?$/;
+const PLAIN_WORD = /^[A-Za-z]+\d*[.,:;]?$/;
+const ROUTING_WORD = /^[A-Za-z]+[-A-Za-z]*[.,:;]?$/;
+const ALNUM = /[A-Za-z0-9]/;
+const LETTER = /[A-Za-z]/;
 
 export class Drain {
   private readonly root = new Map<number, TreeNode>();
@@ -43,31 +73,45 @@ export class Drain {
   private readonly masks: MaskRule[];
   private readonly routingDepth: number;
 
-  constructor(private readonly options: DrainOptions) {
+  private readonly options: DrainOptions;
+
+  constructor(options: DrainOptions) {
+    this.options = { ...DRAIN_DEFAULTS, ...withoutUndefined(options) };
     this.masks = options.masks ?? compileMasks();
-    this.routingDepth = Math.max(1, options.depth - 2);
+    this.routingDepth = Math.max(1, this.options.depth - 2);
   }
 
   /** Masked tokens of a line, as the tree sees them. */
   tokenize(line: string): string[] {
     const masked = applyMasks(line, this.masks).trim();
-    return masked.length === 0 ? [] : masked.split(/\s+/);
+    if (masked.length === 0) return [];
+    const tokens = masked.split(/\s+/);
+    return this.options.collapseWildcards ? collapseWildcards(tokens) : tokens;
   }
 
   /** Adds a line and returns the cluster it joined or started. */
   add(line: string): LogCluster {
-    const tokens = this.tokenize(line);
+    return this.addTokens(this.tokenize(line));
+  }
+
+  /** Adds a line already split by `tokenize` (lets a caller mask once and mine with several settings). */
+  addTokens(tokens: string[]): LogCluster {
     const leaf = this.leafFor(tokens, true)!;
     const match = this.bestMatch(leaf.clusters, tokens);
     if (match) {
       const template = match.tokens;
+      const valueOnly = match.valueOnly;
       for (let i = 0; i < template.length; i++) {
-        if (template[i] !== tokens[i] && template[i] !== WILDCARD) template[i] = WILDCARD;
+        const token = tokens[i]!;
+        if (template[i] === token) continue;
+        if (template[i] !== WILDCARD) template[i] = WILDCARD;
+        if (valueOnly[i] && token !== WILDCARD && LETTER.test(token)) valueOnly[i] = false;
       }
       match.size++;
       return match;
     }
-    const cluster: LogCluster = { id: this.all.length + 1, tokens: tokens.slice(), size: 1 };
+    const valueOnly = tokens.map((t) => t === WILDCARD || !LETTER.test(t));
+    const cluster: LogCluster = { id: this.all.length + 1, tokens: tokens.slice(), size: 1, valueOnly };
     leaf.clusters.push(cluster);
     this.all.push(cluster);
     return cluster;
@@ -92,6 +136,56 @@ export class Drain {
     return cluster.tokens.join(' ');
   }
 
+  /**
+   * The event group of every cluster, indexed by cluster id (index 0 unused): the id of the cluster that stands for
+   * its group. Without `mergeAcrossLengths` every cluster is its own group. With it, clusters whose templates align
+   * (see `alignsAcrossLengths`) are joined, transitively; the largest cluster of a group stands for it.
+   */
+  groups(): number[] {
+    const parent = Array.from({ length: this.all.length + 1 }, (_, i) => i);
+    if (this.options.mergeAcrossLengths) {
+      const find = (i: number): number => {
+        while (parent[i] !== i) i = parent[i] = parent[parent[i]!]!;
+        return i;
+      };
+      for (const [a, b] of this.alignedPairs()) {
+        const ra = find(a.id);
+        const rb = find(b.id);
+        if (ra === rb) continue;
+        // The larger cluster's id stands for the group (its template is the one most lines were written with).
+        if (this.all[ra - 1]!.size >= this.all[rb - 1]!.size) parent[rb] = ra;
+        else parent[ra] = rb;
+      }
+      for (let i = 1; i < parent.length; i++) parent[i] = find(i);
+    }
+    return parent;
+  }
+
+  /** Pairs of clusters of different lengths that align; only pairs sharing their first token (or a `<*>` there) are compared. */
+  private *alignedPairs(): Generator<[LogCluster, LogCluster]> {
+    const byFirst = new Map<string, LogCluster[]>();
+    const wildFirst: LogCluster[] = [];
+    for (const c of this.all) {
+      if (c.tokens.length === 0 || c.tokens.length > MAX_ALIGN_TOKENS) continue;
+      const first = c.tokens[0]!;
+      if (first === WILDCARD) wildFirst.push(c);
+      else byFirst.set(first, [...(byFirst.get(first) ?? []), c]);
+    }
+    const all = [...byFirst.values()].flat();
+    const compare = function* (list: LogCluster[], others: LogCluster[], same: boolean): Generator<[LogCluster, LogCluster]> {
+      for (let i = 0; i < list.length; i++) {
+        for (let j = same ? i + 1 : 0; j < others.length; j++) {
+          const a = list[i]!;
+          const b = others[j]!;
+          if (a.tokens.length !== b.tokens.length && alignsAcrossLengths(a, b)) yield [a, b];
+        }
+      }
+    };
+    for (const list of byFirst.values()) yield* compare(list, list, true);
+    yield* compare(wildFirst, wildFirst, true);
+    yield* compare(wildFirst, all, false);
+  }
+
   private leafFor(tokens: string[], create: boolean): TreeNode | undefined {
     let node: TreeNode | undefined = this.root.get(tokens.length);
     if (!node) {
@@ -104,7 +198,10 @@ export class Drain {
       const raw = tokens[i]!;
       // Tokens with digits or a masked part are likely variables: routing on them would scatter one template over
       // many branches (`10.0.0.1` and `10.0.0.1,10.0.0.2` are both addresses).
-      const key = HAS_DIGIT.test(raw) || raw.includes(WILDCARD) ? WILDCARD : raw;
+      const variable = this.options.routeOnWordsOnly
+        ? !ROUTING_WORD.test(raw)
+        : HAS_DIGIT.test(raw) || raw.includes(WILDCARD);
+      const key = variable ? WILDCARD : raw;
       let next: TreeNode | undefined = node.children.get(key);
       if (!next) {
         if (!create) {
@@ -157,4 +254,67 @@ export class Drain {
       : this.options.similarityThreshold;
     return best && bestSim >= needed ? best : undefined;
   }
+}
+
+/** Longest template compared across lengths: the alignment is quadratic in length. */
+const MAX_ALIGN_TOKENS = 64;
+
+/** Turns tokens made only of wildcards and punctuation (`<*>:<*>`, `(<*>)`) into `<*>`, and a run of `<*>` into one. */
+export function collapseWildcards(tokens: string[]): string[] {
+  const out: string[] = [];
+  for (const token of tokens) {
+    const wild = token === WILDCARD || (token.includes(WILDCARD) && !ALNUM.test(token.replaceAll(WILDCARD, '')));
+    if (!wild) out.push(token);
+    else if (out[out.length - 1] !== WILDCARD) out.push(WILDCARD);
+  }
+  return out;
+}
+
+
+/**
+ * Whether two templates are one event written with a varying number of tokens: they align when every `<*>` may
+ * stand for any number of value tokens (no letters; none included) of the other, every other token matches exactly
+ * (measured: letting `<*>` take words joined `Failed password for <*>` with `... for invalid user <*>` and cut
+ * OpenSSH's GA from 0.995 to 0.488), and at least
+ * half of each template's constant tokens (and at least two) are matched rather than swallowed by a `<*>`. Dynamic
+ * programming over prefixes: best count of matched constants, or -1 when the prefixes cannot align.
+ */
+export function alignsAcrossLengths(clusterA: LogCluster, clusterB: LogCluster): boolean {
+  const a = clusterA.tokens;
+  const b = clusterB.tokens;
+  // A value `<*>` stands for any run of value tokens (possibly none); a `<*>` that took words must match one `<*>`.
+  const flexA = (i: number) => a[i] === WILDCARD && clusterA.valueOnly[i]!;
+  const flexB = (j: number) => b[j] === WILDCARD && clusterB.valueOnly[j]!;
+  const n = a.length;
+  const m = b.length;
+  const constA = a.filter((t) => t !== WILDCARD).length;
+  const constB = b.filter((t) => t !== WILDCARD).length;
+  const need = Math.max(2, Math.ceil(constA / 2), Math.ceil(constB / 2));
+  if (Math.min(constA, constB) < need) return false;
+  // best[i][j]: most constants matched aligning a[0..i) with b[0..j).
+  let prev = new Int32Array(m + 1).fill(-1);
+  let cur = new Int32Array(m + 1);
+  prev[0] = 0;
+  for (let j = 1; j <= m; j++) prev[j] = flexB(j - 1) ? prev[j - 1]! : -1;
+  for (let i = 1; i <= n; i++) {
+    const ta = a[i - 1]!;
+    cur.fill(-1);
+    const fa = flexA(i - 1);
+    cur[0] = fa ? prev[0]! : -1;
+    for (let j = 1; j <= m; j++) {
+      const tb = b[j - 1]!;
+      let best = -1;
+      if (ta === tb && prev[j - 1]! >= 0) best = prev[j - 1]! + (ta === WILDCARD ? 0 : 1);
+      // a's <*> takes b's token (and maybe more before it), or stands for nothing.
+      if (fa) best = Math.max(best, prev[j]!, flexB(j - 1) || (tb !== WILDCARD && !LETTER.test(tb)) ? Math.max(cur[j - 1]!, prev[j - 1]!) : -1);
+      if (flexB(j - 1)) best = Math.max(best, cur[j - 1]!, fa || (ta !== WILDCARD && !LETTER.test(ta)) ? Math.max(prev[j]!, prev[j - 1]!) : -1);
+      cur[j] = best;
+    }
+    [prev, cur] = [cur, prev];
+  }
+  return prev[m]! >= need;
+}
+
+function withoutUndefined<T extends object>(o: T): T {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
 }

@@ -41,14 +41,68 @@ export const DEFAULT_MASKS: MaskRule[] = [
     needs: ['-'],
   },
   { pattern: /\b\d{1,2}:\d{2}:\d{2}(?:[.,]\d+)?\b/g, replacement: WILDCARD, needsDigit: true, needs: [':'] },
+  // dates written with names (`Sun Jul 10 03:55:21 2005`, `Jul 10 2005`): after the time rule, so the time is `<*>`.
+  // Without it a month or weekday name is a word that differs between lines of one event (measured: Linux's
+  // `connection from ... at <date>` splits by month once words must agree more, GA 0.690 -> 0.235).
+  {
+    pattern:
+      /\b(?:(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]* )?(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]* +\d{1,2}(?: <\*>)?(?: \d{4})?\b/g,
+    replacement: WILDCARD,
+    needsDigit: true,
+  },
   // identifiers made of a word prefix and digits joined by _ or - (blk_-123, job_1445_0001, attempt_1_m_2)
   { pattern: /\b[a-zA-Z]+(?:[_-]+-?\d+)+(?:[_-]+[a-zA-Z]+(?:[_-]+\d+)+)*\b/g, replacement: WILDCARD, needsDigit: true },
   // numbers, signed or with units glued on (12, -3, 4.5, 100ms, 2GB, 8%)
   { pattern: /(?<![\w.])[-+]?\d+(?:\.\d+)?(?:[a-zA-Z%]{1,3})?(?![\w.])/g, replacement: WILDCARD, needsDigit: true },
 ];
 
-export function compileMasks(extra: Array<{ pattern: string; replacement: string }> = []): MaskRule[] {
-  return [...extra.map((m) => ({ pattern: new RegExp(m.pattern, 'g'), replacement: m.replacement })), ...DEFAULT_MASKS];
+/**
+ * A number followed by a unit as its own word (`1.16 KB`, `3 sec`, `12 bytes`): one value, so one `<*>`. Without it
+ * the unit stays a token and the same event gets a different template wherever a writer prints a size with or
+ * without its unit (Proxifier's `1190 bytes (1.16 KB) sent`).
+ */
+export const UNIT_MASK: MaskRule = {
+  pattern:
+    /(?<![\w.])[-+]?\d+(?:\.\d+)? (?:[KMGTPE]i?B|B|bytes?|[mun]?s|secs?|seconds?|mins?|minutes?|hours?|days?)(?![\w.])/g,
+  replacement: WILDCARD,
+  needsDigit: true,
+  needs: [' '],
+};
+
+/**
+ * Identifiers of letters followed by digits (`an14`, `wl0`, `node7`): in logs these are mostly host, device or
+ * object names. Optional (the miner's `maskAlphanumeric`): some systems use such words as constants (`SOCKS5`).
+ */
+export const ALPHANUMERIC_MASK: MaskRule = {
+  pattern: /(?<![\w.-])[A-Za-z]+\d+(?![\w.-])/g,
+  replacement: WILDCARD,
+  needsDigit: true,
+};
+
+export interface MaskProfile {
+  /** Mask `<number> <unit>` as one value. */
+  units?: boolean;
+  /** Mask letters+digits identifiers. */
+  alphanumeric?: boolean;
+}
+
+/** The optional rules on by default (chosen by leave-one-system-out; see bench/log-parsing.bench.ts). */
+export const DEFAULT_MASK_PROFILE: MaskProfile = { units: false, alphanumeric: true };
+
+export function compileMasks(
+  extra: Array<{ pattern: string; replacement: string }> = [],
+  profile: MaskProfile = DEFAULT_MASK_PROFILE,
+): MaskRule[] {
+  const optional = [...(profile.units ? [UNIT_MASK] : []), ...(profile.alphanumeric ? [ALPHANUMERIC_MASK] : [])];
+  // Optional rules go just before the generic number rule (the last default), after the specific shapes.
+  const generic = DEFAULT_MASKS.slice(0, -1);
+  const numbers = DEFAULT_MASKS[DEFAULT_MASKS.length - 1]!;
+  return [
+    ...extra.map((m) => ({ pattern: new RegExp(m.pattern, 'g'), replacement: m.replacement })),
+    ...generic,
+    ...optional,
+    numbers,
+  ];
 }
 
 const DIGIT = /\d/;
