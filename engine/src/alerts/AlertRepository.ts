@@ -49,8 +49,14 @@ export class AlertRepository {
     alerts: TrackedAlert[];
     joined: Array<{ incidentId: string } & StoredMember>;
     notifications?: Array<{ incident: string; fingerprints: string[]; at: number }>;
+    /** Applied only if `key` holds `expected`, which becomes `next` (the service's commit chain). */
+    chain?: { key: string; expected: string; next: string; ttlSeconds: number };
   }): Promise<void> {
     const ops: StoreWrite[] = [];
+    if (write.chain) {
+      ops.push({ op: 'expect', key: write.chain.key, value: write.chain.expected });
+      ops.push({ op: 'set', key: write.chain.key, value: write.chain.next, ttlSeconds: write.chain.ttlSeconds });
+    }
     if (write.lines.length > 0) ops.push({ op: 'rpush', key: LOG, values: write.lines });
     ops.push(...saveOps(write.incidents, write.alerts, write.joined));
     const sent = write.notifications ?? [];

@@ -2,7 +2,7 @@ import { EventEmitter } from 'node:events';
 import type { HealthCheck } from '../health/HealthCheck.js';
 import { EngineError } from '../errors.js';
 import type { Store, StoreWrite } from './Store.js';
-import { assertKey, assertWrites, listWindow, ttlMillis, wrongType } from './storeValidation.js';
+import { assertKey, assertWrites, changedKey, listWindow, ttlMillis, wrongType } from './storeValidation.js';
 
 type Entry =
   | { type: 'string'; value: Buffer; expiresAt?: number }
@@ -175,7 +175,9 @@ export class MemoryStore implements Store {
     // Type conflicts are found against the state the batch itself builds up, as Redis would meet them in order.
     const types = new Map<string, Entry['type'] | undefined>();
     const typeOf = (key: string) => (types.has(key) ? types.get(key) : this.live(key)?.type);
+    for (const op of ops) if (op.op === 'expect' && this.stringValue(op.key) !== op.value) throw changedKey(op.key);
     for (const op of ops) {
+      if (op.op === 'expect') continue;
       const wanted = op.op === 'hset' || op.op === 'hdel' ? 'hash' : op.op === 'rpush' ? 'list' : op.op === 'del' ? undefined : 'string';
       const current = typeOf(op.key);
       if (op.op === 'del') types.set(op.key, undefined);
@@ -186,8 +188,17 @@ export class MemoryStore implements Store {
     for (const op of ops) this.write(op);
   }
 
+  /** A string key's value, null when absent, undefined when the key holds another type. */
+  private stringValue(key: string): string | null | undefined {
+    const entry = this.live(key);
+    if (!entry) return null;
+    return entry.type === 'string' ? entry.value.toString('utf8') : undefined;
+  }
+
   private write(op: StoreWrite): void {
     switch (op.op) {
+      case 'expect':
+        return;
       case 'set':
       case 'setBuffer': {
         const value = op.op === 'set' ? Buffer.from(op.value, 'utf8') : Buffer.from(op.value);

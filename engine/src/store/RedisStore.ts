@@ -3,8 +3,8 @@ import type { Logger } from 'pino';
 import { EngineError } from '../errors.js';
 import type { HealthCheck } from '../health/HealthCheck.js';
 import type { Store, StoreWrite } from './Store.js';
-import { BATCH_SCRIPT, encodeBatch, parseWrongType } from './redisBatchScript.js';
-import { assertKey, assertWrites, ttlMillis, wrongType } from './storeValidation.js';
+import { BATCH_SCRIPT, encodeBatch, parseChanged, parseWrongType } from './redisBatchScript.js';
+import { assertKey, assertWrites, changedKey, ttlMillis, wrongType } from './storeValidation.js';
 
 export interface RedisStoreOptions {
   url: string;
@@ -40,10 +40,6 @@ export class RedisStore implements Store {
       maxRetriesPerRequest: options.maxRetriesPerRequest ?? 3,
       connectTimeout: 5_000,
       lazyConnect: false,
-      // A command that was sent but not answered when the connection dropped may have been applied: re-sending it
-      // after the reconnect could apply a write twice (a log line appended twice). It fails instead, and the caller
-      // (an alert sender, a job) retries through paths that are idempotent.
-      autoResendUnfulfilledCommands: false,
     };
     this.client = new Redis(options.url, redisOptions);
     this.client.defineCommand('aicloudopsBatch', { lua: BATCH_SCRIPT });
@@ -194,8 +190,11 @@ export class RedisStore implements Store {
     try {
       await this.run(logicalKeys[0]!, 'key', () => (this.client as BatchClient).aicloudopsBatch(keys.length, ...keys, ...args));
     } catch (error) {
-      const refused = parseWrongType(error instanceof Error ? error.message : String(error), logicalKeys);
-      throw refused ? wrongType(refused.key, refused.holds, refused.wanted) : error;
+      const message = error instanceof Error ? error.message : String(error);
+      const refused = parseWrongType(message, logicalKeys);
+      if (refused) throw wrongType(refused.key, refused.holds, refused.wanted);
+      const changed = parseChanged(message, logicalKeys);
+      throw changed ? changedKey(changed) : error;
     }
   }
 

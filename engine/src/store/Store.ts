@@ -51,4 +51,9 @@ export type StoreWrite =
   | { op: 'del'; key: string }
   | { op: 'hset'; key: string; fields: Record<string, string> }
   | { op: 'hdel'; key: string; fields: string[] }
-  | { op: 'rpush'; key: string; values: string[] };
+  | { op: 'rpush'; key: string; values: string[] }
+  /**
+   * A precondition, not a write: the batch is applied only if `key` holds exactly `value` (a string; null: absent)
+   * before the batch, and otherwise refused with CONFLICT, writing nothing (a compare-and-set, as etcd's txn compare).
+   */
+  | { op: 'expect'; key: string; value: string | null };

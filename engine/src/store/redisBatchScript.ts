@@ -11,7 +11,7 @@ import { ttlMillis } from './storeValidation.js';
  * `#!lua` (no flags) declares a writing script, so Redis refuses it before it starts when it is out of memory instead
  * of failing half-way (scripts are not rolled back). The type rules are the ones MemoryStore applies: `set`/`del`
  * retype a key, `hset`/`hdel` need a hash or nothing, `rpush` a list or nothing, judged against the state the batch
- * itself builds up. Arguments are passed in chunks because Lua 5.1's unpack is limited to about 8,000 values.
+ * itself builds up; `expect` preconditions are checked first, against the state before the batch. Arguments are passed in chunks because Lua 5.1's unpack is limited to about 8,000 values.
  *
  * ARGV encodes the ops in order as `code, keyIndex, count, args...` with KEYS holding the distinct keys.
  */
@@ -33,8 +33,21 @@ while p <= #ARGV do
   p = p + 3 + n
 end
 for _, op in ipairs(ops) do
+  if op[1] == 'expect' then
+    local key = KEYS[op[2]]
+    local t = redis.call('TYPE', key).ok
+    local held = false
+    if t == 'string' then held = redis.call('GET', key) elseif t ~= 'none' then held = nil end
+    local wanted = false
+    if op[4] == 1 then wanted = ARGV[op[3]] end
+    if held ~= wanted then return redis.error_reply('AICLOUDOPS_CHANGED ' .. op[2]) end
+  end
+end
+for _, op in ipairs(ops) do
   local code, ki = op[1], op[2]
-  if code == 'del' then
+  if code == 'expect' then
+    -- checked above, against the state before the batch
+  elseif code == 'del' then
     types[ki] = false
   elseif code == 'set' then
     types[ki] = 'string'
@@ -102,6 +115,9 @@ export function encodeBatch(ops: StoreWrite[], prefixed: (key: string) => string
       case 'del':
         args.push('del', keyIndex(op.key), '0');
         break;
+      case 'expect':
+        args.push('expect', keyIndex(op.key), ...(op.value === null ? ['0'] : ['1', op.value]));
+        break;
       case 'hset': {
         const entries = Object.entries(op.fields);
         if (entries.length > 0) args.push('hset', keyIndex(op.key), String(entries.length * 2), ...entries.flat());
@@ -116,6 +132,12 @@ export function encodeBatch(ops: StoreWrite[], prefixed: (key: string) => string
     }
   }
   return { keys: logicalKeys.map(prefixed), logicalKeys, args };
+}
+
+/** The key whose expected value did not hold, from the script's error reply. */
+export function parseChanged(message: string, logicalKeys: string[]): string | undefined {
+  const match = /AICLOUDOPS_CHANGED (\d+)/.exec(message);
+  return match ? (logicalKeys[Number(match[1]) - 1] ?? '?') : undefined;
 }
 
 /** The key, its type and the wanted type of a refused batch, from the script's error reply. */

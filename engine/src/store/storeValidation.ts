@@ -27,6 +27,10 @@ export function assertWrites(ops: StoreWrite[]): void {
   });
 }
 
+export function changedKey(key: string): EngineError {
+  return new EngineError('CONFLICT', `store key "${key}" does not hold the value the batch expected: nothing was written`);
+}
+
 export function wrongType(key: string, holds: string, wanted: string): EngineError {
   return new EngineError('CONFLICT', `store key "${key}" holds a ${holds}, not a ${wanted}`);
 }

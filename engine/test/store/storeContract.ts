@@ -168,6 +168,20 @@ export function describeStoreContract(name: string, make: () => Promise<Store>):
       expect(await store.get('text')).toBe('plain');
     });
 
+    it('applies a batch only while its expected values hold (compare-and-set), checked before its own writes', async () => {
+      await store.batch([{ op: 'expect', key: 'seq', value: null }, { op: 'set', key: 'seq', value: '1' }, { op: 'rpush', key: 'chain', values: ['a'] }]);
+      await store.batch([{ op: 'expect', key: 'seq', value: '1' }, { op: 'set', key: 'seq', value: '2' }, { op: 'rpush', key: 'chain', values: ['b'] }]);
+      // A stale expectation (a second writer that missed batch 2) writes nothing.
+      const stale = await store.batch([{ op: 'expect', key: 'seq', value: '1' }, { op: 'set', key: 'seq', value: '2' }, { op: 'rpush', key: 'chain', values: ['c'] }]).catch((e: unknown) => e);
+      expect(stale).toMatchObject({ code: 'CONFLICT', message: 'store key "seq" does not hold the value the batch expected: nothing was written' });
+      // Absent means absent, and a key of another type never matches.
+      await store.hset('a-hash', { f: 'v' });
+      await expect(store.batch([{ op: 'expect', key: 'seq', value: null }, { op: 'rpush', key: 'chain', values: ['d'] }])).rejects.toMatchObject({ code: 'CONFLICT' });
+      await expect(store.batch([{ op: 'expect', key: 'a-hash', value: null }, { op: 'rpush', key: 'chain', values: ['e'] }])).rejects.toMatchObject({ code: 'CONFLICT' });
+      expect(await store.lrange('chain', 0, -1)).toEqual(['a', 'b']);
+      expect(await store.get('seq')).toBe('2');
+    });
+
     it('sees a key retyped earlier in the same batch', async () => {
       await store.set('k', 'string first');
       await store.batch([
