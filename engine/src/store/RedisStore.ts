@@ -40,6 +40,9 @@ export class RedisStore implements Store {
       maxRetriesPerRequest: options.maxRetriesPerRequest ?? 3,
       connectTimeout: 5_000,
       lazyConnect: false,
+      // autoResendUnfulfilledCommands stays on: with it off, ioredis 5.11 drops the commands that were unanswered when
+      // the connection closed without ever settling their promises (a webhook hung forever across a Redis restart in
+      // alertRoutes.test.ts). A re-sent batch may apply twice; the alert log's commit chain refuses a second copy.
     };
     this.client = new Redis(options.url, redisOptions);
     this.client.defineCommand('aicloudopsBatch', { lua: BATCH_SCRIPT });
