@@ -1,23 +1,24 @@
+import { exactSearch, MetricKind, type BatchMatches } from 'usearch';
 import { assistantConfigSchema } from '../src/assistant/config.js';
 import { LsaEmbedder } from '../src/assistant/embedders/LsaEmbedder.js';
 import { indexedText, type Chunk } from '../src/assistant/kb/Chunk.js';
 import { splitLong } from '../src/assistant/kb/chunkDocument.js';
 import { readSourceFolder } from '../src/assistant/kb/readSourceFolder.js';
-import { ExactVectorIndex } from '../src/assistant/retrieval/ExactVectorIndex.js';
-import { HnswVectorIndex } from '../src/assistant/retrieval/HnswVectorIndex.js';
+import { HnswVectorIndex, scaledHnswParams } from '../src/assistant/retrieval/HnswVectorIndex.js';
 import { KnowledgeIndex } from '../src/assistant/retrieval/KnowledgeIndex.js';
 import { printTable, sharedDatasets, type BenchMain } from './lib.js';
 import { percentile } from './rag/retrievalMetrics.js';
+import { seededRandom } from '../src/util/seededRandom.js';
 
 /**
- * The curve of the retrieval's cost and the vector index's recall as the collection grows (10k, 100k, 300k chunks by
- * default, `--sizes 10000,1000000` for others). Real text, not random vectors: the k8s docs are cut into short overlapping
- * windows until there are --chunks of them, embedded with the default LSA embedder fitted on the regular chunks.
+ * The curve of the retrieval's cost and the vector index's recall as the collection grows (10k, 100k, 300k, 1M chunks
+ * by default, `--sizes 10000,100000` for others). Real text, not random vectors: the k8s docs are cut into short
+ * overlapping windows (and pairs of windows beyond 190k, see syntheticChunks) until there are --chunks of them, embedded with the default LSA embedder fitted on the regular chunks.
  * Queries are other windows' text (held out of nothing: they are questions phrased as passages) plus every
  * documentation page title. Recall@10 compares HNSW with exact search on the same vectors; latency is measured for
  * the ANN alone and for the whole hybrid search (BM25 + ANN + page vectors + fusion).
  *
- *   npm run bench -- rag-scale [--data ../shared/datasets/k8s_docs] [--sizes 10000,100000,300000] [--queries 500]
+ *   npm run bench -- rag-scale [--data ../shared/datasets/k8s_docs] [--sizes 10000,100000,300000,1000000] [--queries 500]
  */
 export const main: BenchMain = async (ctx) => {
   const data = ctx.pathOption('data', `${sharedDatasets}/k8s_docs`);
@@ -26,7 +27,7 @@ export const main: BenchMain = async (ctx) => {
       ? ctx.options.sizes.split(',').map((s) => Number(s.trim()))
       : ctx.options.chunks
         ? [ctx.numberOption('chunks', 100_000)]
-        : [10_000, 100_000, 300_000];
+        : [10_000, 100_000, 300_000, 1_000_000];
   if (sizes.some((n) => !Number.isInteger(n) || n < 1000)) throw new Error('--sizes: comma-separated chunk counts >= 1000');
   const queryCount = ctx.numberOption('queries', 500);
   const config = assistantConfigSchema.parse({});
@@ -41,21 +42,25 @@ export const main: BenchMain = async (ctx) => {
   const curve: Array<Array<string | number>> = [];
   for (const target of sizes) {
     const r = await measureSize(target, base, embedder, config, queryCount);
-    curve.push([r.chunks, r.recall10, r.recall10Ties, r.annP99, r.bm25P99, r.hybridP50, r.hybridP99, r.buildS, r.rssMb]);
+    curve.push([r.chunks, `${r.m}/${r.ef}`, r.recall10, r.recall10Ties, r.annP99, `${r.exhaustiveP50.toFixed(2)} / ${r.exhaustiveP99.toFixed(2)}`, `${r.bm25P50.toFixed(2)} / ${r.bm25P99.toFixed(2)}`, r.bm25Agree, r.hybridP50, r.hybridP99, r.hybridCpuP99, r.buildS, r.rssMb]);
     const k = `${Math.round(target / 1000)}k`;
     results[`${k}_recall10`] = r.recall10;
     results[`${k}_recall10_ties`] = r.recall10Ties;
+    results[`${k}_p50_ms`] = r.hybridP50;
     results[`${k}_p99_ms`] = r.hybridP99;
     results[`${k}_ann_p99_ms`] = r.annP99;
     results[`${k}_bm25_p99_ms`] = r.bm25P99;
+    results[`${k}_bm25_exhaustive_p99_ms`] = r.exhaustiveP99;
+    results[`${k}_bm25_pruned_agree`] = r.bm25Agree;
+    results[`${k}_cpu_p99_ms`] = r.hybridCpuP99;
     results[`${k}_build_s`] = r.buildS;
     results[`${k}_rss_mb`] = r.rssMb;
     if (sizes.length === 1 || target === 100_000) Object.assign(results, { chunks: r.chunks, recall10: r.recall10, p50_ms: r.hybridP50, p99_ms: r.hybridP99 });
     global.gc?.();
   }
   printTable(
-    `rag-scale: the curve, ${queryCount} queries per size, k=10, HNSW M=${config.retrieval.hnswConnectivity} efC=${config.retrieval.hnswExpansionAdd} ef=${config.retrieval.hnswExpansionSearch} (2 shared cores: pessimistic timings)`,
-    ['chunks', 'recall@10', 'recall@10 ties', 'ann p99_ms', 'bm25 p99_ms', 'hybrid p50_ms', 'hybrid p99_ms', 'hnsw build_s', 'rss MB'],
+    `rag-scale: the curve, ${queryCount} queries per size, k=10, HNSW int8 + exact rescoring, M/ef grown from M=${config.retrieval.hnswConnectivity} ef=${config.retrieval.hnswExpansionSearch} at 10k by M0+4·log10(N/10k), ef0·(1+log2(N/10k)/2) (2 shared cores: pessimistic timings)`,
+    ['chunks', 'M/ef', 'recall@10', 'recall@10 ties', 'ann p99_ms', 'bm25 exhaustive p50/p99', 'bm25 pruned p50/p99', 'pruned==exh', 'hybrid p50_ms', 'hybrid p99_ms', 'hybrid cpu p99_ms', 'hnsw build_s', 'rss MB'],
     curve,
   );
   return results;
@@ -67,9 +72,17 @@ interface SizeResult {
   recall10Ties: number;
   annP99: number;
   bm25P99: number;
+  bm25P50: number;
+  exhaustiveP99: number;
+  exhaustiveP50: number;
+  /** Share of queries whose pruned BM25F top list equals the exhaustive one exactly (documents and scores). */
+  bm25Agree: number;
+  hybridCpuP99: number;
   hybridP50: number;
   hybridP99: number;
   buildS: number;
+  m: number;
+  ef: number;
   rssMb: number;
 }
 
@@ -78,6 +91,9 @@ interface SizeResult {
  * similarity is at least the exact 10th one: at 300k windows many are near-duplicates of each other (overlapping
  * 80-character windows), and which of several equal vectors is returned does not matter to a reader.
  */
+/** Progress on stderr: a 1M point takes many minutes on a busy machine. */
+const log = (message: string) => console.error(`[rag-scale ${new Date().toISOString().slice(11, 19)}] ${message}`);
+
 async function measureSize(
   target: number,
   base: Chunk[],
@@ -85,20 +101,7 @@ async function measureSize(
   config: ReturnType<typeof assistantConfigSchema.parse>,
   queryCount: number,
 ): Promise<SizeResult> {
-  // Window size chosen so the corpus yields about `target` windows.
-  const totalChars = base.reduce((s, c) => s + c.text.length, 0);
-  const step = Math.max(40, Math.floor(totalChars / target));
-  const chunks: Chunk[] = [];
-  for (const c of base) {
-    for (const piece of splitLong(c.text, step * 2, step)) {
-      if (chunks.length >= target) break;
-      chunks.push({ ...c, id: `${c.id}/${chunks.length}`, text: piece });
-    }
-  }
-  for (let i = 0; chunks.length < target; i++) {
-    const c = base[i % base.length]!;
-    chunks.push({ ...c, id: `${c.id}/dup${i}`, text: `${c.text} (${i})` });
-  }
+  const chunks = syntheticChunks(base, target);
   const dims = embedder.dimensions;
   const vectors = new Float32Array(chunks.length * dims);
   for (let start = 0; start < chunks.length; start += 10_000) {
@@ -110,10 +113,11 @@ async function measureSize(
     expansionAdd: config.retrieval.hnswExpansionAdd,
     expansionSearch: config.retrieval.hnswExpansionSearch,
   };
+  const scaled = scaledHnswParams(params, chunks.length);
+  log(`${target}: ${chunks.length} chunks embedded`);
   const buildStart = performance.now();
   const hnsw = HnswVectorIndex.build(vectors, dims, params);
   const buildS = (performance.now() - buildStart) / 1000;
-  const exact = new ExactVectorIndex(vectors, dims);
 
   // Queries: page titles and a stride of window texts, deterministic.
   const titles = [...new Set(base.map((c) => c.title))];
@@ -125,31 +129,52 @@ async function measureSize(
     queries.push(chunks[i % chunks.length]!.text.slice(0, 160));
   }
 
+  // Ground truth by usearch's exact (SIMD, native) scan, one batch: a JavaScript scan of 1M rows per query would take
+  // minutes on a busy machine. Its keys are then scored by the same float32 dot product the index rescores with.
+  const queryVectors = new Float32Array(queries.length * dims);
+  for (let i = 0; i < queries.length; i++) queryVectors.set(await embedder.embedQuery(queries[i]!), i * dims);
+  const truthBatch = exactSearch(vectors, queryVectors, dims, 10, MetricKind.IP, 0) as BatchMatches;
   let recallSum = 0;
   let tiesSum = 0;
   const annMs: number[] = [];
-  for (const q of queries) {
-    const qv = await embedder.embedQuery(q);
+  for (let qi = 0; qi < queries.length; qi++) {
+    const qv = queryVectors.subarray(qi * dims, (qi + 1) * dims);
     const t = performance.now();
     const approx = hnsw.search(qv, 10);
     annMs.push(performance.now() - t);
-    const truth = exact.search(qv, 10);
+    const truth = [...truthBatch.get(qi).keys]
+      .map((key) => ({ index: Number(key), score: dot(vectors, Number(key), qv, dims) }))
+      .sort((a, b) => b.score - a.score);
     const truthSet = new Set(truth.map((h) => h.index));
     const tenth = truth.at(-1)?.score ?? -Infinity;
     recallSum += approx.filter((h) => truthSet.has(h.index)).length / Math.max(1, truth.length);
     tiesSum += Math.min(truth.length, approx.filter((h) => truthSet.has(h.index) || h.score >= tenth - 1e-6).length) / Math.max(1, truth.length);
   }
 
+  log(`${target}: HNSW built in ${buildS.toFixed(1)} s, recall measured`);
   const index = new KnowledgeIndex(chunks, vectors, dims, embedder, config.retrieval, hnsw);
+  log(`${target}: knowledge index built`);
   const hybridMs: number[] = [];
+  const hybridCpuMs: number[] = [];
   const bm25Ms: number[] = [];
+  const exhaustiveMs: number[] = [];
+  let agree = 0;
   for (const q of queries) {
     let t = performance.now();
+    const cpu = process.cpuUsage();
     await index.search(q, config.retrieval.topK);
     hybridMs.push(performance.now() - t);
+    const used = process.cpuUsage(cpu);
+    hybridCpuMs.push((used.user + used.system) / 1000);
+    // The lexical first stage as the hybrid search calls it (2 x candidates passages), pruned and exhaustive.
+    const terms = index.analyzer.analyze(q).terms;
     t = performance.now();
-    index.bm25f.search(index.analyzer.analyze(q).terms, config.retrieval.candidates);
+    const pruned = index.bm25f.search(terms, 2 * config.retrieval.candidates);
     bm25Ms.push(performance.now() - t);
+    t = performance.now();
+    const exhaustive = index.bm25f.searchExhaustive(terms, 2 * config.retrieval.candidates);
+    exhaustiveMs.push(performance.now() - t);
+    agree += +(JSON.stringify(pruned) === JSON.stringify(exhaustive));
   }
   global.gc?.();
   return {
@@ -158,9 +183,52 @@ async function measureSize(
     recall10Ties: tiesSum / queries.length,
     annP99: percentile(annMs, 99),
     bm25P99: percentile(bm25Ms, 99),
+    bm25P50: percentile(bm25Ms, 50),
+    exhaustiveP99: percentile(exhaustiveMs, 99),
+    exhaustiveP50: percentile(exhaustiveMs, 50),
+    bm25Agree: agree / queries.length,
+    hybridCpuP99: percentile(hybridCpuMs, 99),
     hybridP50: percentile(hybridMs, 50),
     hybridP99: percentile(hybridMs, 99),
     buildS,
+    m: scaled.connectivity,
+    ef: scaled.expansionSearch,
     rssMb: process.memoryUsage().rss / 1024 / 1024,
   };
+}
+
+/**
+ * `target` distinct chunks from the real docs: overlapping windows (two steps long) with the step chosen so the corpus
+ * yields about `target` of them, at least 40 characters; beyond what 40-character steps give (about 190k windows from
+ * the 7.5M characters of the k8s docs), each further chunk joins two windows of different pages picked by a seeded
+ * generator. Earlier runs filled the rest with copies of whole chunks ("text (i)", whose number is not in the LSA
+ * vocabulary): identical vectors whose order among themselves is arbitrary, which made strict recall@10 meaningless
+ * from 300k on.
+ */
+function syntheticChunks(base: Chunk[], target: number): Chunk[] {
+  const totalChars = base.reduce((s, c) => s + c.text.length, 0);
+  const step = Math.max(40, Math.floor(totalChars / target));
+  const chunks: Chunk[] = [];
+  for (const c of base) {
+    for (const piece of splitLong(c.text, step * 2, step)) {
+      if (chunks.length >= target) break;
+      chunks.push({ ...c, id: `${c.id}/${chunks.length}`, text: piece });
+    }
+  }
+  const windows = chunks.length;
+  const random = seededRandom(17);
+  while (chunks.length < target) {
+    const a = chunks[Math.floor(random() * windows)]!;
+    const b = chunks[Math.floor(random() * windows)]!;
+    if (a.path === b.path) continue;
+    chunks.push({ ...a, id: `${a.id}+${chunks.length}`, text: `${a.text} ${b.text}` });
+  }
+  return chunks;
+}
+
+/** Row `row` of `vectors` dotted with `query`, rounded to float32 as HnswVectorIndex's rescoring does. */
+function dot(vectors: Float32Array, row: number, query: Float32Array, dims: number): number {
+  let s = 0;
+  for (let d = 0, o = row * dims; d < dims; d++) s += vectors[o + d]! * query[d]!;
+  return Math.fround(s);
 }

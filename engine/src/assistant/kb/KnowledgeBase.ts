@@ -106,7 +106,7 @@ export class KnowledgeBase {
     }
     const ann =
       snapshot.ann && snapshot.chunks.length > 0
-        ? HnswVectorIndex.deserialize(snapshot.ann, snapshot.dims, this.hnswParams())
+        ? HnswVectorIndex.deserialize(snapshot.ann, snapshot.dims, this.hnswParams(), snapshot.vectors)
         : undefined;
     this.apply(snapshot.chunks, snapshot.vectors, snapshot.dims, snapshot.sources, snapshot.version, ann);
     return true;

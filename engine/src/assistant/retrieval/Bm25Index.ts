@@ -1,3 +1,4 @@
+import { BlockMaxPostings } from './BlockMaxPostings.js';
 import { tokenize } from './tokenize.js';
 
 export interface ScoredIndex {
@@ -16,9 +17,7 @@ export class Bm25Index {
   private postingsTf: Float32Array[] = [];
   /** Per chunk: k1 * (1 - b + b * length / average length), precomputed once. */
   private docNorms: Float32Array = new Float32Array(0);
-  /** Reused accumulator; only touched entries are reset after each query. */
-  private scores: Float32Array = new Float32Array(0);
-  private touched: Int32Array = new Int32Array(0);
+  private postings: BlockMaxPostings | undefined;
   private count = 0;
 
   constructor(
@@ -59,10 +58,9 @@ export class Bm25Index {
     });
     const avg = texts.length ? total / texts.length : 1;
     this.docNorms = lengths.map((len) => this.k1 * (1 - this.b + (this.b * len) / avg));
-    this.scores = new Float32Array(texts.length);
-    this.touched = new Int32Array(texts.length);
     this.postingsDocs = docs.map((d) => Int32Array.from(d));
     this.postingsTf = tfs.map((t) => Float32Array.from(t));
+    this.postings = new BlockMaxPostings(this.postingsDocs, this.postingsTf, this.k1, this.docNorms, texts.length);
   }
 
   idf(term: string): number {
@@ -76,36 +74,36 @@ export class Bm25Index {
     return id === undefined ? 0 : this.postingsDocs[id]!.length;
   }
 
-  /** Top k chunks for the query, best first; `allow` filters chunk positions (e.g. removed or excluded ones). */
+  /**
+   * Top k chunks for the query, best first; `allow` filters chunk positions (e.g. removed or excluded ones). Pruned
+   * (BlockMaxPostings): the same chunks and scores as scoring every posting (`exhaustive`), without reading most of
+   * the long lists.
+   */
   search(query: string, k: number, allow?: (index: number) => boolean): ScoredIndex[] {
-    const terms = [...new Set(this.analyze(query))];
-    if (terms.length === 0 || this.count === 0) return [];
-    const scores = this.scores;
-    const norms = this.docNorms;
-    const k1p1 = this.k1 + 1;
-    const touched = this.touched;
-    let touchedCount = 0;
-    for (const term of terms) {
+    return this.run(query, k, allow, false);
+  }
+
+  /** Every posting of every query term scored: the reference for `search`. */
+  searchExhaustive(query: string, k: number, allow?: (index: number) => boolean): ScoredIndex[] {
+    return this.run(query, k, allow, true);
+  }
+
+  private run(query: string, k: number, allow: ((index: number) => boolean) | undefined, exhaustive: boolean): ScoredIndex[] {
+    if (!this.postings || this.count === 0) return [];
+    const terms = [];
+    for (const term of new Set(this.analyze(query))) {
       const id = this.termIds.get(term);
-      if (id === undefined) continue;
-      const docs = this.postingsDocs[id]!;
-      const tfs = this.postingsTf[id]!;
-      const idf = this.idf(term);
-      for (let i = 0; i < docs.length; i++) {
-        const d = docs[i]!;
-        const tf = tfs[i]!;
-        if (scores[d] === 0) touched[touchedCount++] = d;
-        scores[d]! += (idf * tf * k1p1) / (tf + norms[d]!);
-      }
+      if (id !== undefined) terms.push({ id, weight: this.idf(term) });
     }
-    const hits = touched.subarray(0, touchedCount);
-    const best = topK(hits, (d) => scores[d]!, k, allow);
-    for (let i = 0; i < touchedCount; i++) scores[touched[i]!] = 0;
-    return best;
+    return exhaustive ? this.postings.exhaustive(terms, k, allow) : this.postings.search(terms, k, allow);
   }
 }
 
-/** The k best candidates, best first, through a bounded min-heap on typed arrays (no per-candidate allocation). */
+/**
+ * The k best candidates, best first, through a bounded min-heap on typed arrays (no per-candidate allocation). Equal
+ * scores go to the lower position, at the cut too, so the result does not depend on the candidates' order (the
+ * pruned BM25 in BlockMaxPostings visits documents in another order than the exhaustive one and must agree with it).
+ */
 export function topK(
   candidates: Iterable<number>,
   score: (index: number) => number,
@@ -116,42 +114,42 @@ export function topK(
   const heapIdx = new Int32Array(k);
   const heapScore = new Float64Array(k);
   let size = 0;
+  /** Whether heap entry a ranks below entry b (the heap keeps the worst at the top). */
+  const worse = (a: number, b: number) =>
+    heapScore[a]! < heapScore[b]! || (heapScore[a] === heapScore[b] && heapIdx[a]! > heapIdx[b]!);
+  const swap = (a: number, b: number) => {
+    const ts = heapScore[a]!;
+    const ti = heapIdx[a]!;
+    heapScore[a] = heapScore[b]!;
+    heapIdx[a] = heapIdx[b]!;
+    heapScore[b] = ts;
+    heapIdx[b] = ti;
+  };
   const siftDown = (start: number) => {
     let i = start;
     for (;;) {
       const l = 2 * i + 1;
       const r = l + 1;
       let m = i;
-      if (l < size && heapScore[l]! < heapScore[m]!) m = l;
-      if (r < size && heapScore[r]! < heapScore[m]!) m = r;
+      if (l < size && worse(l, m)) m = l;
+      if (r < size && worse(r, m)) m = r;
       if (m === i) return;
-      const ts = heapScore[i]!;
-      const ti = heapIdx[i]!;
-      heapScore[i] = heapScore[m]!;
-      heapIdx[i] = heapIdx[m]!;
-      heapScore[m] = ts;
-      heapIdx[m] = ti;
+      swap(i, m);
       i = m;
     }
   };
   for (const index of candidates) {
     const s = score(index);
-    if (size === k && s <= heapScore[0]!) continue;
+    if (size === k && (s < heapScore[0]! || (s === heapScore[0] && index > heapIdx[0]!))) continue;
     if (allow && !allow(index)) continue;
     if (size < k) {
-      // Sift up.
       let i = size++;
       heapScore[i] = s;
       heapIdx[i] = index;
       while (i > 0) {
         const parent = (i - 1) >> 1;
-        if (heapScore[parent]! <= heapScore[i]!) break;
-        const ts = heapScore[i]!;
-        const ti = heapIdx[i]!;
-        heapScore[i] = heapScore[parent]!;
-        heapIdx[i] = heapIdx[parent]!;
-        heapScore[parent] = ts;
-        heapIdx[parent] = ti;
+        if (!worse(i, parent)) break;
+        swap(i, parent);
         i = parent;
       }
     } else {

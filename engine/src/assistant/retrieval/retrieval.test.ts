@@ -124,7 +124,7 @@ describe('LSA embedder and vector indexes', () => {
       for (let d = 0; d < dims; d++) vectors[i * dims + d]! /= Math.sqrt(norm);
     }
     const params = { connectivity: 16, expansionAdd: 128, expansionSearch: 128 };
-    const hnsw = HnswVectorIndex.deserialize(HnswVectorIndex.build(vectors, dims, params).serialize(), dims, params);
+    const hnsw = HnswVectorIndex.deserialize(HnswVectorIndex.build(vectors, dims, params).serialize(), dims, params, vectors);
     const exact = new ExactVectorIndex(vectors, dims);
     let agree = 0;
     let selfFound = 0;
