@@ -46,6 +46,8 @@ const CHAIN_TTL_SECONDS = 7 * 24 * 3600;
 
 /** A delivery waiting for the next group commit. */
 interface WaitingDelivery {
+  /** performance.now() when the service got it: the ingest latency histogram starts here. */
+  receivedAt: number;
   normalise: (at: number) => AlertEvent[];
   truncatedAlerts: number;
   resolve: (result: IngestResult) => void;
@@ -116,7 +118,7 @@ export class AlertService {
   private started: Promise<void> | undefined;
   private waiting: WaitingDelivery[] = [];
   private draining = false;
-  private metricsRegistered = false;
+  private metrics: AlertMetrics | undefined;
 
   constructor(private readonly options: AlertServiceOptions) {
     this.repo = new AlertRepository(options.store);
@@ -290,8 +292,7 @@ export class AlertService {
     for (const entry of log) replayEntry(pipeline, entry);
     pipeline.replaying = false;
     this.pipeline = pipeline;
-    if (this.options.registry && !this.metricsRegistered) new AlertMetrics(this.options.registry, () => this.pipeline.stats());
-    this.metricsRegistered = true;
+    if (this.options.registry && !this.metrics) this.metrics = new AlertMetrics(this.options.registry, () => this.pipeline.stats());
     if (log.length > 0) this.options.logger?.info({ entries: log.length, incidents: pipeline.incidents.size }, 'alerting state rebuilt from the log');
   }
 
@@ -303,7 +304,7 @@ export class AlertService {
 
   private accept(normalise: (at: number) => AlertEvent[], truncatedAlerts = 0): Promise<IngestResult> {
     return new Promise<IngestResult>((resolve, reject) => {
-      this.waiting.push({ normalise, truncatedAlerts, resolve, reject });
+      this.waiting.push({ receivedAt: performance.now(), normalise, truncatedAlerts, resolve, reject });
       this.scheduleBatch();
     });
   }
@@ -346,7 +347,11 @@ export class AlertService {
     const done = stored
       .then(() => this.afterCommit(merged, at))
       .then(
-        () => batch.forEach((d, i) => d.waiting.resolve(results[i]!)),
+        () => {
+          const now = performance.now();
+          for (const d of batch) this.metrics?.observeIngest('stored', (now - d.waiting.receivedAt) / 1000);
+          batch.forEach((d, i) => d.waiting.resolve(results[i]!));
+        },
         (error: unknown) => {
           this.invalidate(epoch);
           for (const d of batch) d.waiting.reject(error);
@@ -392,6 +397,7 @@ export class AlertService {
   private ingestOne(d: TakenDelivery, merged: PipelineOutput, lines: string[]): IngestResult {
     const before = this.pipeline.stats().duplicates;
     const out = this.pipeline.ingest(d.events, d.at, { truncatedAlerts: d.waiting.truncatedAlerts });
+    this.metrics?.observeIngest('grouped', (performance.now() - d.waiting.receivedAt) / 1000);
     lines.push(d.line, ...notifiedLines(out));
     for (const id of out.changedIncidents) merged.changedIncidents.add(id);
     for (const f of out.changedAlerts) merged.changedAlerts.add(f);

@@ -161,6 +161,9 @@ describe('alert routes (memory store)', () => {
     const metrics = await (await fetch(`${server.url}/metrics`)).text();
     expect(metrics).toMatch(/aicloudops_alert_deliveries_total 3/);
     expect(metrics).toMatch(/aicloudops_alert_compression_ratio 0\.66/);
+    // Every delivery is timed from receipt to grouped and to stored.
+    expect(metrics).toMatch(/aicloudops_alert_ingest_seconds_count\{stage="grouped"\} 3/);
+    expect(metrics).toMatch(/aicloudops_alert_ingest_seconds_count\{stage="stored"\} 3/);
   });
 
   it('ignores an out-of-order firing that arrives after its own resolution', async () => {
