@@ -16,7 +16,8 @@ import { scoreNabCorpus } from '../src/alerts/anomaly/nab/scoreNabCorpus.js';
 type Settings = Omit<TailEnsembleSettings, 'probationRows'>;
 
 /**
- * The grid the protocol chooses from (16 settings, ~3 min on 2 cores): the constants found in development on the
+ * The grid the protocol chooses from (16 settings, plus the three earlier steps of this round below so that each
+ * fold can also turn the round's additions off; ~4 min on 2 cores): the constants found in development on the
  * whole corpus (baseline 750 rows, tail quantile 0.98, shift window 40, tail warm-up 100) beside the alternatives
  * they were compared with, so each fold re-decides them without its held-out category. Earlier grids also held
  * suppression 0.25 of the probation, detection level 0.22 and shift window 20, which no fold chose, and
@@ -29,8 +30,21 @@ const GRID: Settings[] = [0, 750].flatMap((baselineRows) =>
     ),
   ),
 );
+/**
+ * The detector's steps this round, each added on top of the one before; run as fixed settings (no grid) and scored
+ * leave-one-category-out, they show fold by fold what each step did. The first is the previous default.
+ */
+const STEPS: Array<{ name: string; settings: Settings }> = [
+  { name: 'previous', settings: { ...DEFAULT_TAIL_ENSEMBLE, seasonalWarmupDays: 0, fastBaselineRows: 0, sustainWindow: 0 } },
+  { name: 'seasonal_warmup', settings: { ...DEFAULT_TAIL_ENSEMBLE, fastBaselineRows: 0, sustainWindow: 0 } },
+  { name: 'fast_baseline', settings: { ...DEFAULT_TAIL_ENSEMBLE, sustainWindow: 0 } },
+  { name: 'sustained', settings: DEFAULT_TAIL_ENSEMBLE },
+];
 const label = (s: Settings) =>
-  `baseline=${s.baselineRows || 'probation'} q=${s.tailQuantile} shift=${s.shiftWindow} warmup=${s.tailWarmup}`;
+  `baseline=${s.baselineRows || 'probation'} q=${s.tailQuantile} shift=${s.shiftWindow} warmup=${s.tailWarmup}` +
+  (s.seasonalWarmupDays ? '' : ' no-seasonal-warmup') +
+  (s.fastBaselineRows ? '' : ' no-fast-baseline') +
+  (s.sustainWindow ? '' : ' no-sustained');
 const short = { standard: 'standard', reward_low_FP_rate: 'low_fp', reward_low_FN_rate: 'low_fn' } as const;
 
 /**
@@ -45,12 +59,16 @@ export const main: BenchMain = async (ctx) => {
   const started = performance.now();
   const corpus = loadNabCorpus(root);
 
-  const candidates: Array<Candidate<Settings>> = GRID.map((settings) => ({
+  const candidates: Array<Candidate<Settings>> = [...GRID, ...STEPS.slice(0, -1).map((s) => s.settings)].map((settings) => ({
     label: label(settings),
     settings,
     output: runNabDetector(corpus.files, ({ probationRows }) => new TailEnsembleDetector({ ...settings, probationRows })),
   }));
   const loco = leaveOneCategoryOut(corpus, candidates);
+  const steps = STEPS.map((step) => {
+    const candidate = candidates.find((c) => c.label === label(step.settings))!;
+    return { name: step.name, full: scoreNabCorpus(corpus, corpus.files, candidate.output), loco: leaveOneCategoryOut(corpus, [candidate]) };
+  });
   const chosen = candidates.find((c) => c.label === loco.majority)!;
   const ours = scoreNabCorpus(corpus, corpus.files, chosen.output);
 
@@ -85,9 +103,16 @@ export const main: BenchMain = async (ctx) => {
       f.heldOutRaw.standard,
     ]),
   );
+  printTable(
+    'the steps of this round as fixed settings, each on top of the one before: held-out standard per fold (thresholds from the other six; artificialNoAnomaly has no windows: raw score), composite, full corpus',
+    ['step', ...loco.folds.map((f) => f.category), 'fold sd', 'composite', 'full std'],
+    steps.map((s) => {
+      const heldOut = s.loco.folds.map((f) => (f.windows > 0 ? f.heldOut.standard : f.heldOutRaw.standard));
+      return [s.name, ...heldOut, foldSpread(s.loco.folds).sd, s.loco.composite.standard, s.full.standard.normalized];
+    }),
+  );
   const scored = loco.folds.filter((f) => f.windows > 0).map((f) => f.heldOut.standard);
-  const mean = scored.reduce((a, b) => a + b, 0) / scored.length;
-  const sd = Math.sqrt(scored.reduce((a, b) => a + (b - mean) ** 2, 0) / scored.length);
+  const { mean, sd } = foldSpread(loco.folds);
   const isDefault = label(DEFAULT_TAIL_ENSEMBLE) === chosen.label;
   console.log(
     `\nheld-out standard over the 6 categories with windows: mean ${mean.toFixed(1)}, sd ${sd.toFixed(1)}, ` +
@@ -107,9 +132,21 @@ export const main: BenchMain = async (ctx) => {
     if (f.windows > 0) results[`fold_${f.category}_standard`] = f.heldOut.standard;
     else results[`fold_${f.category}_raw_standard`] = f.heldOutRaw.standard;
   }
+  for (const s of steps) {
+    results[`step_${s.name}_standard`] = s.full.standard.normalized;
+    results[`step_${s.name}_loco_standard`] = s.loco.composite.standard;
+    results[`step_${s.name}_fold_sd_standard`] = foldSpread(s.loco.folds).sd;
+  }
   results.loco_fold_mean_standard = mean;
   results.loco_fold_sd_standard = sd;
   results.chosen_is_default = isDefault ? 1 : 0;
   results.seconds = (performance.now() - started) / 1000;
   return results;
 };
+
+/** Mean and sd of the held-out standard scores of the folds with windows. */
+function foldSpread(folds: Array<{ windows: number; heldOut: { standard: number } }>): { mean: number; sd: number } {
+  const scored = folds.filter((f) => f.windows > 0).map((f) => f.heldOut.standard);
+  const mean = scored.reduce((a, b) => a + b, 0) / scored.length;
+  return { mean, sd: Math.sqrt(scored.reduce((a, b) => a + (b - mean) ** 2, 0) / scored.length) };
+}

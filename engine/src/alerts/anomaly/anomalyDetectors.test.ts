@@ -7,8 +7,7 @@ import { TailModel } from './TailModel.js';
 
 const MINUTE = 60_000;
 /** A daily sinusoid sampled every 5 minutes with deterministic noise. */
-function seasonal(days: number, noise = 3): number[] {
-  let seed = 42;
+function seasonal(days: number, noise = 3, seed = 42): number[] {
   const rand = () => {
     seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648;
     return seed / 2_147_483_648 - 0.5;
@@ -99,6 +98,49 @@ describe('anomaly detectors', () => {
     const scores = values.map((v, i) => detector.update(i * 5 * MINUTE, v));
     const detections = scores.slice(at, at + 150).filter((s) => s >= 0.25);
     expect(detections).toHaveLength(1);
+  });
+
+  // The three checks below fail with the step they cover turned off (the setting at 0).
+  const detectionsFrom = (scores: number[], from: number, to = scores.length) =>
+    scores.flatMap((s, i) => (i >= from && i < to && s >= 0.25 ? [i] : []));
+
+  it('tail-ensemble: the seasonal baseline does not judge before it has seen a day of its own deviations', () => {
+    const values = seasonal(8, 3, 7);
+    const run = (seasonalWarmupDays: number) => {
+      const detector = new TailEnsembleDetector({ probationRows: 750, seasonalWarmupDays });
+      return values.map((v, i) => detector.update(i * 5 * MINUTE, v));
+    };
+    // Its first day (days 3..4) on 100 deviations only: one noisy sample looked like a one-in-10^3 event.
+    expect(detectionsFrom(run(0), 3 * 288, 4 * 288)).toHaveLength(1);
+    expect(detectionsFrom(run(1), 3 * 288, 4 * 288)).toEqual([]);
+  });
+
+  it('tail-ensemble: a drift is detected once, not again each time the lagging slow median falls further behind', () => {
+    let seed = 5;
+    const noise = () => {
+      seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648;
+      return seed / 2_147_483_648 - 0.5;
+    };
+    // 30-second steps (no daily model); from row 2,000 the level climbs 0.01 per row, 20 noise widths in 1,000 rows.
+    const values = Array.from({ length: 3500 }, (_, i) => 10 + noise() + (i >= 2000 ? 0.01 * (i - 2000) : 0));
+    const run = (fastBaselineRows: number) => {
+      const detector = new TailEnsembleDetector({ probationRows: 600, fastBaselineRows });
+      return values.map((v, i) => detector.update(i * 30_000, v));
+    };
+    expect(detectionsFrom(run(100), 2000, 2500)).toHaveLength(1);
+    expect(detectionsFrom(run(0), 2000, 2500).length).toBeGreaterThanOrEqual(3);
+  });
+
+  it('tail-ensemble: a burst of spikes no taller or more frequent than usual one by one is found by the sustained signal', () => {
+    // A pair of spikes every 100 rows, then five in 16 rows (NAB's art_increase_spike_density, in miniature).
+    const values = Array.from({ length: 3000 }, (_, i) => (i % 100 === 0 || i % 100 === 6 ? 20 : 0));
+    for (const i of [2005, 2010, 2015]) values[i] = 20;
+    const run = (sustainWindow: number) => {
+      const detector = new TailEnsembleDetector({ probationRows: 600, sustainWindow });
+      return values.map((v, i) => detector.update(i * 30_000, v));
+    };
+    expect(detectionsFrom(run(20), 600)).toEqual([2006]);
+    expect(detectionsFrom(run(0), 600)).toEqual([]);
   });
 
   it('rejects an unknown detector name', () => {
