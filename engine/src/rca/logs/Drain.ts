@@ -36,10 +36,19 @@ export interface DrainOptions {
    * routed like variables, so a variable first token does not scatter one event over many branches.
    */
   routeOnWordsOnly?: boolean;
+  /**
+   * After mining, a `<*>` that only ever took a few distinct words (at most this many, e.g. `Started` / `Paused`,
+   * `HTTPS` / `SOCKS5`) is read as a constant: `groupKey` splits the cluster by it. Variables that are words (user
+   * names, hosts) take many values. 0 turns it off.
+   */
+  splitWordValues?: number;
 }
 
 /** Defaults of the options beyond Drain's own (chosen by leave-one-system-out; see bench/log-parsing.bench.ts). */
-export const DRAIN_DEFAULTS: Required<Pick<DrainOptions, 'collapseWildcards' | 'mergeAcrossLengths' | 'routeOnWordsOnly'>> = {
+export const DRAIN_DEFAULTS: Required<
+  Pick<DrainOptions, 'collapseWildcards' | 'mergeAcrossLengths' | 'routeOnWordsOnly' | 'splitWordValues'>
+> = {
+  splitWordValues: 3,
   collapseWildcards: true,
   mergeAcrossLengths: false,
   routeOnWordsOnly: false,
@@ -54,6 +63,8 @@ export interface LogCluster {
    * Only a value `<*>` may stand for a varying number of tokens when templates are merged across lengths.
    */
   valueOnly: boolean[];
+  /** Per position, the distinct words seen there while they are few and all words (see `splitWordValues`). */
+  words?: Array<Set<string> | undefined>;
 }
 
 interface TreeNode {
@@ -66,6 +77,8 @@ const PLAIN_WORD = /^[A-Za-z]+\d*[.,:;]?$/;
 const ROUTING_WORD = /^[A-Za-z]+[-A-Za-z]*[.,:;]?$/;
 const ALNUM = /[A-Za-z0-9]/;
 const LETTER = /[A-Za-z]/;
+/** A word that may name a kind of event rather than a value: letters (and a trailing digit run), maybe punctuated. */
+const WORD_VALUE = /^[A-Za-z][A-Za-z_-]*\d*[.,:;]?$/;
 
 export class Drain {
   private readonly root = new Map<number, TreeNode>();
@@ -86,7 +99,7 @@ export class Drain {
     const masked = applyMasks(line, this.masks).trim();
     if (masked.length === 0) return [];
     const tokens = masked.split(/\s+/);
-    return this.options.collapseWildcards ? collapseWildcards(tokens) : tokens;
+    return this.options.collapseWildcards && masked.includes(WILDCARD) ? collapseWildcards(tokens) : tokens;
   }
 
   /** Adds a line and returns the cluster it joined or started. */
@@ -108,13 +121,53 @@ export class Drain {
         if (valueOnly[i] && token !== WILDCARD && LETTER.test(token)) valueOnly[i] = false;
       }
       match.size++;
+      if (match.words) this.noteWords(match, tokens);
       return match;
     }
     const valueOnly = tokens.map((t) => t === WILDCARD || !LETTER.test(t));
     const cluster: LogCluster = { id: this.all.length + 1, tokens: tokens.slice(), size: 1, valueOnly };
+    if (this.options.splitWordValues! > 0) {
+      cluster.words = tokens.map((t) => (WORD_VALUE.test(t) ? new Set([t]) : undefined));
+    }
     leaf.clusters.push(cluster);
     this.all.push(cluster);
     return cluster;
+  }
+
+  /** Records the words of a line that joined `cluster`; called after its template was updated. */
+  private noteWords(cluster: LogCluster, tokens: string[]): void {
+    const words = cluster.words!;
+    for (let i = 0; i < words.length; i++) {
+      const seen = words[i];
+      // A position still constant holds the word the set started with: nothing new (the common case, no regex).
+      if (!seen || cluster.tokens[i] !== WILDCARD) continue;
+      const token = tokens[i]!;
+      if (seen.has(token)) continue;
+      if (!WORD_VALUE.test(token) || seen.size >= this.options.splitWordValues!) words[i] = undefined;
+      else seen.add(token);
+    }
+  }
+
+  /**
+   * The final event of a line: its cluster's group (`groups()`), refined by the words it has where its template
+   * has a few-valued `<*>` (`splitWordValues`). Same key, same event.
+   */
+  groupKey(cluster: LogCluster, tokens: string[], groups: number[]): string {
+    let key = String(groups[cluster.id]);
+    const words = cluster.words;
+    if (!words) return key;
+    for (let i = 0; i < words.length; i++) {
+      if (cluster.tokens[i] === WILDCARD && words[i] && words[i]!.size >= 2) key += ' ' + tokens[i];
+    }
+    return key;
+  }
+
+  /** The template of a line's event (`groupKey`): the group's template, with the line's word where it was split. */
+  eventTemplate(cluster: LogCluster, tokens: string[], groups: number[]): string {
+    const words = cluster.words;
+    const split = words?.some((w, i) => cluster.tokens[i] === WILDCARD && w && w.size >= 2);
+    if (!split) return Drain.template(this.all[groups[cluster.id]! - 1]!);
+    return cluster.tokens.map((t, i) => (t === WILDCARD && words![i] && words![i]!.size >= 2 ? tokens[i] : t)).join(' ');
   }
 
   /** The cluster a line would join, without learning from it. */

@@ -30,15 +30,24 @@ export function analyzeLogs(
   const sorted = logs
     .filter((l) => l.timestamp >= window.baselineStart && l.timestamp <= window.end)
     .sort((a, b) => a.timestamp - b.timestamp);
-  // service -> cluster id -> counts
-  const counts = new Map<string, Map<number, { baseline: number; incident: number; sample: string }>>();
+  // Mine every line first: events are final only once all lines are in (templates merged across lengths, few-valued
+  // words split off; see Drain.groupKey).
+  const tokens = sorted.map((line) => drain.tokenize(line.message));
+  const clusters = tokens.map((t) => drain.addTokens(t));
+  const groups = drain.groups();
+  // service -> event key -> counts
+  const counts = new Map<string, Map<string, { baseline: number; incident: number; sample: string; template: string }>>();
   const coverage = new Map<string, { first: number; last: number }>();
-  for (const line of sorted) {
-    const cluster = drain.add(line.message);
+  for (let i = 0; i < sorted.length; i++) {
+    const line = sorted[i]!;
+    const key = drain.groupKey(clusters[i]!, tokens[i]!, groups);
     let perService = counts.get(line.service);
     if (!perService) counts.set(line.service, (perService = new Map()));
-    let entry = perService.get(cluster.id);
-    if (!entry) perService.set(cluster.id, (entry = { baseline: 0, incident: 0, sample: '' }));
+    let entry = perService.get(key);
+    if (!entry) {
+      const template = drain.eventTemplate(clusters[i]!, tokens[i]!, groups);
+      perService.set(key, (entry = { baseline: 0, incident: 0, sample: '', template }));
+    }
     if (line.timestamp < window.start) {
       entry.baseline++;
       const span = coverage.get(line.service);
@@ -73,12 +82,12 @@ export function analyzeLogs(
     }
     const scale = settings.normalizeByVolume ? incidentLines / Math.max(1, baselineLines) : incidentSeconds / baselineSeconds;
     const evidence: Array<LogEvidence & { score: number }> = [];
-    for (const [id, c] of perService) {
+    for (const c of perService.values()) {
       if (c.incident < settings.minIncidentCount) continue;
       const expected = (c.baseline + 1) * scale;
       if (c.incident < settings.burstFactor * expected) continue;
       const z = (c.incident - expected) / Math.sqrt(expected);
-      const template = Drain.template(drain.cluster(id)!);
+      const template = c.template;
       const boost = FAILURE_WORDS.test(template) ? settings.errorKeywordBoost : 1;
       evidence.push({
         template,

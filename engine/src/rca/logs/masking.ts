@@ -87,7 +87,7 @@ export interface MaskProfile {
 }
 
 /** The optional rules on by default (chosen by leave-one-system-out; see bench/log-parsing.bench.ts). */
-export const DEFAULT_MASK_PROFILE: MaskProfile = { units: false, alphanumeric: true };
+export const DEFAULT_MASK_PROFILE: MaskProfile = { units: true, alphanumeric: false };
 
 export function compileMasks(
   extra: Array<{ pattern: string; replacement: string }> = [],
