@@ -39,7 +39,7 @@ export function createStages(config: AlertsConfig, muteOf: (alert: TrackedAlert,
     new TopologyInhibitionStage(config.topology),
     ...(config.respectGroupKey ? [new GroupKeyStage(config.serviceLabels)] : []),
     new LabelGroupingStage(config.groupBy),
-    ...(config.topologyGrouping ? [new ServiceGraphStage(), new KubernetesChainStage()] : []),
+    ...(config.topologyGrouping ? [new ServiceGraphStage(config.topology.serviceDownMatchers), new KubernetesChainStage()] : []),
     paging,
   ];
   return { all, dedup, suppressions, paging };
