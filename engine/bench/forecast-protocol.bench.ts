@@ -16,7 +16,9 @@ import { initTf } from '../src/forecast/tf/initTf.js';
  * and their ensemble chosen by mean validation MASE over horizons (the rule before per-horizon selection),
  * `with_ridge` = the same with ridge; `horizon` / `horizon_ridge` = per-horizon selection (the lowest validation MAE
  * at that horizon among single candidates and top-3 blends, a model or blend only where it beats the best baseline)
- * without / with ridge; `gated_ridge` = always the blend of the best baseline and the models beating it;
+ * without / with ridge; `refit_ridge` = `horizon_ridge` serving ridge refitted on the whole training part after
+ * selection (`forecast.refitAfterSelection`); `hedged_ridge` = the same with a blend preferred to a single candidate within 5 % of it;
+ * `gated_ridge` = always the blend of the best baseline and the models beating it;
  * `best_ridge` = one model per horizon (see src/forecast/selectHorizonWeights.ts). Decision printed at the end, per set: in how many series × horizon (1..12) cells its mean development
  * MASE is no worse than the best baseline's, and per h1/h12 cell the paired difference to `current` across folds.
  */
@@ -36,6 +38,8 @@ const SETS: Record<string, CandidateSet> = {
   with_ridge: { models: [...RIDGE], selection: 'mean' },
   horizon: { models: [...CURRENT], selection: 'per_horizon' },
   horizon_ridge: { models: [...RIDGE], selection: 'per_horizon' },
+  refit_ridge: { models: [...RIDGE], selection: 'per_horizon', refit: true },
+  hedged_ridge: { models: [...RIDGE], selection: 'per_horizon_hedged' },
   gated_ridge: { models: [...RIDGE], selection: 'per_horizon_gated' },
   best_ridge: { models: [...RIDGE], selection: 'per_horizon_best' },
 };

@@ -1,5 +1,5 @@
 import { forecastConfigSchema, type ModelName } from '../../src/forecast/config.js';
-import { assembleForecaster, fitCandidates } from '../../src/forecast/Forecaster.js';
+import { assembleForecaster, fitCandidates, refitCandidates, withModels } from '../../src/forecast/Forecaster.js';
 import type { SelectionMode } from '../../src/forecast/selectHorizonWeights.js';
 import { backtest } from '../../src/forecast/backtest.js';
 import { prepareSeries } from '../../src/forecast/series/prepareSeries.js';
@@ -31,6 +31,8 @@ export interface ProtocolOptions {
 export interface CandidateSet {
   models: ModelName[];
   selection: SelectionMode;
+  /** Serve ridge refitted on the whole training part after selection (`forecast.refitAfterSelection`). */
+  refit?: boolean;
 }
 
 export function candidateSet(set: ModelName[] | CandidateSet): CandidateSet {
@@ -80,10 +82,13 @@ export async function scoreFold(loaded: LoadedSeries, cut: number, final: boolea
   const sets = Object.entries(o.candidateSets).map(([label, set]) => [label, candidateSet(set)] as const);
   const all = [...new Set(sets.flatMap(([, set]) => set.models))];
   const base = { stepSeconds: step, horizonSteps: o.horizon };
-  const candidates = await fitCandidates(series, { config: forecastConfigSchema.parse({ ...base, models: all }), end: testStart });
+  const allConfig = forecastConfigSchema.parse({ ...base, models: all });
+  const candidates = await fitCandidates(series, { config: allConfig, end: testStart });
+  const refitted = sets.some(([, set]) => set.refit) ? await refitCandidates(candidates, allConfig, all) : new Map();
   for (const [label, set] of sets) {
     const config = forecastConfigSchema.parse({ ...base, models: set.models, selection: set.selection });
-    const forecaster = assembleForecaster(candidates, config);
+    const assembled = assembleForecaster(candidates, config);
+    const forecaster = set.refit ? withModels(assembled, refitted) : assembled;
     const result = await backtest(forecaster, series, testStart);
     for (const [name, m] of Object.entries(result.models)) {
       // The ensemble differs per candidate set; every other model is the same fit in each set.
@@ -93,7 +98,7 @@ export async function scoreFold(loaded: LoadedSeries, cut: number, final: boolea
     mase[`chosen:${label}`] = result.models[result.chosen]!.map((x) => x.mase);
     chosen[label] = result.chosen === 'ensemble' && set.selection !== 'mean' ? picks(forecaster.spec.ensembleWeights, o.horizon) : result.chosen;
   }
-  for (const m of candidates.fitted.values()) m.dispose?.();
+  for (const m of [...candidates.fitted.values(), ...refitted.values()]) m.dispose?.();
   return { cut, final, mase, chosen, fitSeconds: (performance.now() - started) / 1000 };
 }
 

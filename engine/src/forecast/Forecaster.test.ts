@@ -83,13 +83,34 @@ describe('Forecaster', () => {
       const best = served.map((_, h) => Math.min(...['naive', 'seasonal_naive_day', 'holt_winters'].map((b) => mae(b)[h]!)));
       return { f, worse: served.map((m, h) => h + 1).filter((h) => served[h - 1]! > best[h - 1]! + 1e-12) };
     };
-    const perHorizon = await validationMae('per_horizon');
-    expect(perHorizon.worse).toEqual([]);
-    expect(perHorizon.f.spec.reason).toMatch(/chosen per horizon on the last \d+ steps held out from fitting \(h1/);
+    for (const selection of ['per_horizon', 'per_horizon_hedged', 'per_horizon_gated', 'per_horizon_best']) {
+      const perHorizon = await validationMae(selection);
+      expect(perHorizon.worse, selection).toEqual([]);
+      expect(perHorizon.f.spec.reason).toMatch(/chosen per horizon on the last \d+ steps held out from fitting \(h1/);
+    }
+    expect(configWith().selection).toBe('per_horizon_hedged');
     // The rule before: one model on the mean over horizons (ridge here), worse than a baseline at the long horizons.
     const mean = await validationMae('mean');
     expect(mean.f.chosen).toBe('ridge');
     expect(mean.worse.length).toBeGreaterThan(0);
+  });
+
+  it('serves ridge refitted on the whole history, validation part included, when the chosen forecast uses it', async () => {
+    const series = seriesOf(wandering(40, 3, 0.8, 40, 8), { stepSeconds: 3600 });
+    const end = 24 * 33;
+    const config = configWith({ horizonSteps: 8, models: ['naive', 'seasonal_naive_day', 'holt_winters', 'ridge', 'ensemble'], refitAfterSelection: true });
+    const refit = await fitForecaster(series, { config, end });
+    const kept = await fitForecaster(series, { config: { ...config, refitAfterSelection: false }, end });
+    expect(refit.spec.ensembleWeights.some((w) => 'ridge' in w) || refit.chosen === 'ridge').toBe(true);
+    expect(refit.spec.reason).toMatch(new RegExp(`ridge then refitted on all ${end} steps`));
+    const { RidgeModel } = await import('./models/RidgeModel.js');
+    const direct = await new RidgeModel().fit(series, { config, horizon: 8, fitEnd: end });
+    const stored = (f: typeof refit) => f.spec.models.find((m) => m.name === 'ridge')!.params;
+    expect(stored(refit)).toEqual(direct.toJSON().params);
+    expect(stored(kept)).not.toEqual(direct.toJSON().params);
+    // Selection and intervals are the same in both: only the served ridge changed.
+    expect(refit.spec.ensembleWeights).toEqual(kept.spec.ensembleWeights);
+    expect(refit.spec.quantiles).toEqual(kept.spec.quantiles);
   });
 
   it('the gated blend serves the best baseline where nothing beats it, where the mean-score choice loses to it', async () => {

@@ -10,7 +10,7 @@ import { inverseTransform, seasonalPeriods, type PreparedSeries, type Transform 
 import { EngineError } from '../errors.js';
 import { calibrateMargin } from './autoscale/calibrateMargin.js';
 import { BASELINES } from './baselines.js';
-import { ENSEMBLE_SIZE, selectHorizonWeights } from './selectHorizonWeights.js';
+import { ENSEMBLE_SIZE, HEDGE, selectHorizonWeights } from './selectHorizonWeights.js';
 
 export { BASELINES } from './baselines.js';
 export { ENSEMBLE_SIZE } from './selectHorizonWeights.js';
@@ -264,6 +264,7 @@ export function assembleForecaster(c: ValidatedCandidates, config: ForecastConfi
     const note = {
       mean: `top ${ENSEMBLE_SIZE} per horizon, weights 1/MAE²`,
       per_horizon: `per horizon: the lowest validation MAE among the candidates and their top-${ENSEMBLE_SIZE} blends, a model or blend only where it beats the best baseline`,
+      per_horizon_hedged: `per horizon: as per_horizon, a blend preferred to a single candidate within ${HEDGE * 100} % of it`,
       per_horizon_gated: `per horizon: the best baseline and the models beating it on validation there, top ${ENSEMBLE_SIZE} weighted 1/MAE²`,
       per_horizon_best: 'per horizon: the single candidate with the lowest validation MAE',
     }[mode];
@@ -384,11 +385,41 @@ export function describeWeights(weights: Array<Record<string, number>>): string 
   return parts.join('; ');
 }
 
+/** Models cheap enough to refit on the whole history after selection (ridge: one least-squares solve, about 1 s). */
+const REFIT = new Set(['ridge']);
+
+/**
+ * The cheap models among `names` fitted again on [0, end), validation part included: selection and intervals came
+ * from the fit on [0, fitEnd), the served model also learns from the newest week (as the LSTM's warm-start update).
+ */
+export async function refitCandidates(c: ValidatedCandidates, config: ForecastConfig, names: Iterable<string>): Promise<Map<string, FittedModel>> {
+  const refitted = new Map<string, FittedModel>();
+  for (const model of createModels([...names].filter((n) => REFIT.has(n) && c.fitted.has(n)) as ModelName[])) {
+    refitted.set(model.name, await model.fit(c.series, { config, horizon: c.H, fitEnd: c.end }));
+  }
+  return refitted;
+}
+
+/** The same forecaster serving `refitted` in place of the models of the same name. */
+export function withModels(forecaster: Forecaster, refitted: ReadonlyMap<string, FittedModel>): Forecaster {
+  const fitted = new Map([...forecaster.fitted].map(([n, m]) => [n, refitted.get(n) ?? m] as const));
+  const spec = { ...forecaster.spec, models: [...fitted.values()].map((m) => m.toJSON()) };
+  return new Forecaster(spec, fitted);
+}
+
 export async function fitForecaster(series: PreparedSeries, options: FitForecasterOptions): Promise<Forecaster> {
   const { config } = options;
   const progress = options.onProgress ?? (() => {});
   const candidates = await fitCandidates(series, options);
-  const forecaster = assembleForecaster(candidates, config);
+  let forecaster = assembleForecaster(candidates, config);
+  if (config.refitAfterSelection) {
+    const served = forecaster.chosen === 'ensemble' ? forecaster.spec.ensembleWeights.flatMap((w) => Object.keys(w)) : [forecaster.chosen];
+    const refitted = await refitCandidates(candidates, config, new Set(served));
+    if (refitted.size) {
+      forecaster = withModels(forecaster, refitted);
+      forecaster.spec.reason += `; ${[...refitted.keys()].join(', ')} then refitted on all ${candidates.end} steps`;
+    }
+  }
   const { spec } = forecaster;
   const lstm = candidates.fitted.get('lstm');
   const { end, V } = candidates;

@@ -40,11 +40,23 @@ describe('selectHorizonWeights', () => {
     expect(selectHorizonWeights(notBetter, 2, 'per_horizon', blendOnly)[1]).toEqual({ seasonal_naive_week: 1 });
   });
 
+  it('hedged mode prefers a blend within 5 % of the best single candidate, and still gates it by the best baseline', () => {
+    // h1: lstm 0.8 alone vs the top-3 blend at 0.83 (within 5 %); h2: ridge 1.0 vs the blend at 1.2 (not within).
+    const blend = (w: Record<string, number>, h: number) => (Object.keys(w).length === 3 ? [0.83, 1.2][h]! : 99);
+    const [h1, h2] = selectHorizonWeights(mae, 2, 'per_horizon_hedged', blend);
+    expect(Object.keys(h1!).sort()).toEqual(['lstm', 'naive', 'ridge']);
+    expect(h2).toEqual({ ridge: 1 });
+    expect(selectHorizonWeights(mae, 2, 'per_horizon', blend)[0]).toEqual({ lstm: 1 });
+    // A blend that does not beat the best baseline (naive 1.0 at h1) is not taken, however close to it.
+    const noModel = new Map([...mae].filter(([k]) => k !== 'lstm' && k !== 'ridge'));
+    expect(selectHorizonWeights(noModel, 1, 'per_horizon_hedged', () => 1.02)[0]).toEqual({ naive: 1 });
+  });
+
   it('mean mode keeps the ungated top three, and a horizon with no scored target weights every candidate equally', () => {
     const [h1] = selectHorizonWeights(mae, 1, 'mean');
     expect(Object.keys(h1!).sort()).toEqual(['lstm', 'naive', 'ridge']);
     const empty = new Map([...mae].map(([k]) => [k, [NaN]]));
-    for (const mode of ['mean', 'per_horizon', 'per_horizon_gated', 'per_horizon_best'] as const) {
+    for (const mode of ['mean', 'per_horizon', 'per_horizon_hedged', 'per_horizon_gated', 'per_horizon_best'] as const) {
       expect(selectHorizonWeights(empty, 1, mode)[0]).toEqual(Object.fromEntries([...mae.keys()].map((k) => [k, 0.2])));
     }
   });

@@ -10,8 +10,13 @@ import { BASELINES } from './baselines.js';
  *   the best baseline.
  * - `per_horizon_gated`: always the gated blend.
  * - `per_horizon_best`: the single candidate with the lowest validation MAE at that horizon.
+ * - `per_horizon_hedged`: as `per_horizon`, but a blend beats a single candidate already when its validation error
+ *   is within `HEDGE` of the single's (a near-tie on one validation week is noise; a blend hedges it).
  */
-export type SelectionMode = 'mean' | 'per_horizon' | 'per_horizon_gated' | 'per_horizon_best';
+export type SelectionMode = 'mean' | 'per_horizon' | 'per_horizon_hedged' | 'per_horizon_gated' | 'per_horizon_best';
+
+/** Relative margin by which a single candidate must beat a blend in `per_horizon_hedged` (fixed, not tuned). */
+export const HEDGE = 0.05;
 
 export const ENSEMBLE_SIZE = 3;
 
@@ -45,15 +50,16 @@ export function selectHorizonWeights(
     else if (mode === 'per_horizon_gated') weights.push(gatedBlend);
     else if (mode === 'per_horizon_best') weights.push({ [scored[0]![0]]: 1 });
     else {
-      const options: Array<[Weights, number]> = [
-        [{ [scored[0]![0]]: 1 }, scored[0]![1][h]!],
-        [blend, errorOf(blend, h)],
-        [gatedBlend, errorOf(gatedBlend, h)],
+      // Blends are compared at their error shrunk by HEDGE in hedged mode; the gate below uses their real error.
+      const shrink = mode === 'per_horizon_hedged' ? 1 - HEDGE : 1;
+      const options: Array<[Weights, number, number]> = [
+        [{ [scored[0]![0]]: 1 }, scored[0]![1][h]!, scored[0]![1][h]!],
+        ...[blend, gatedBlend].map((w) => [w, errorOf(w, h), errorOf(w, h) * shrink] as [Weights, number, number]),
       ];
       const bestBaseline = scored.find(([name]) => BASELINES.has(name));
       // A blend is a model too: it must beat the best baseline at this horizon (a NaN score never does).
       const eligible = options.filter(([w, e]) => isBaselineOnly(w, bestBaseline?.[0]) || !bestBaseline || e < bestBaseline[1][h]!);
-      weights.push(eligible.reduce((a, b) => (b[1] < a[1] ? b : a))[0]);
+      weights.push(eligible.reduce((a, b) => (b[2] < a[2] ? b : a))[0]);
     }
   }
   return weights;
