@@ -61,3 +61,96 @@ describe('Drain with a word similarity threshold', () => {
     expect(strict.add('Loaded 7 packages in 4 ms').id).toBe(a.id);
   });
 });
+
+/*
+ * Fixtures below are lines copied from Loghub-2k (https://github.com/logpai/loghub; Zhu et al., ISSRE 2023; Jiang et
+ * al., ISSTA 2024). Loghub is free for research and academic work only: these lines are test and benchmark fixtures,
+ * never shipped in the product.
+ */
+const defaults = { similarityThreshold: 0.5, wordSimilarityThreshold: 0.7, depth: 4, maxChildren: 100 };
+
+/** Event key of every line, mined with the given options (final keys: after all lines are in). */
+function eventKeys(lines: string[], opts: ConstructorParameters<typeof Drain>[0] = defaults): string[] {
+  const drain = new Drain(opts);
+  const tokens = lines.map((l) => drain.tokenize(l));
+  const clusters = tokens.map((t) => drain.addTokens(t));
+  const groups = drain.groups();
+  return clusters.map((c, i) => drain.groupKey(c, tokens[i]!, groups));
+}
+
+describe('Drain on events written with a varying number of tokens (Loghub Proxifier)', () => {
+  it('gives one event whether sizes carry a unit in parentheses and lifetimes read 00:02 or <1 sec', () => {
+    const lines = [
+      'proxy.cse.cuhk.edu.hk:5070 close, 1190 bytes (1.16 KB) sent, 1671 bytes (1.63 KB) received, lifetime 00:02',
+      'proxy.cse.cuhk.edu.hk:5070 close, 1165 bytes (1.13 KB) sent, 815 bytes received, lifetime <1 sec',
+      'proxy.cse.cuhk.edu.hk:5070 close, 403 bytes sent, 426 bytes received, lifetime <1 sec',
+      'proxy.cse.cuhk.edu.hk:5070 close, 451 bytes sent, 18846 bytes (18.4 KB) received, lifetime <1 sec',
+      'proxy.cse.cuhk.edu.hk:5070 close, 0 bytes sent, 0 bytes received, lifetime 00:01',
+    ];
+    expect(new Set(eventKeys(lines)).size).toBe(1);
+    const drain = new Drain(defaults);
+    expect(drain.tokenize(lines[1]!).join(' ')).toBe('<*> close, <*> sent, <*> received, lifetime <*>');
+  });
+
+  it('merges templates across lengths only where a value <*> stands for values, never for words', () => {
+    const opts = { ...defaults, collapseWildcards: false, mergeAcrossLengths: true, splitWordValues: 0 };
+    const sizes = ['queue sizes 1 2 3 done', 'queue sizes 4 5 6 done', 'queue sizes 7 8 done', 'queue sizes 9 10 done'];
+    const keys = eventKeys(sizes, opts);
+    expect(new Set(keys).size).toBe(1);
+    // OpenSSH: the user name is a variable, "invalid user" is not a value: two events.
+    const ssh = [
+      'Failed password for root from 5.36.59.76 port 42393 ssh2',
+      'Failed password for uucp from 103.99.0.122 port 65454 ssh2',
+      'Failed password for invalid user admin from 103.99.0.122 port 59345 ssh2',
+      'Failed password for invalid user support from 187.141.143.180 port 35536 ssh2',
+    ];
+    const sshKeys = eventKeys(ssh, opts);
+    expect(sshKeys[0]).toBe(sshKeys[1]);
+    expect(sshKeys[2]).toBe(sshKeys[3]);
+    expect(sshKeys[0]).not.toBe(sshKeys[2]);
+  });
+});
+
+describe('Drain splitting a <*> that only ever took a few words', () => {
+  it('keeps OpenStack lifecycle events and Proxifier protocols apart, but user names in one event', () => {
+    // Three states (the default allows three words; OpenStack's fourth, `Stopped`, would make the <*> a variable).
+    const vm = ['Started', 'Paused', 'Resumed', 'Resumed', 'Started'].map(
+      (state) => `[instance: b9000564-fe1a-409b-b8cc-1e88b294cd1d] VM ${state} (Lifecycle Event)`,
+    );
+    const vmKeys = eventKeys(vm);
+    expect(new Set(vmKeys).size).toBe(3);
+    expect(vmKeys[2]).toBe(vmKeys[3]);
+
+    const proxy = [
+      ...Array.from({ length: 5 }, () => 'proxy.cse.cuhk.edu.hk:5070 open through proxy proxy.cse.cuhk.edu.hk:5070 HTTPS'),
+      '183.62.156.108:22 open through proxy socks.cse.cuhk.edu.hk:5070 SOCKS5',
+      '183.62.156.108:22 open through proxy socks.cse.cuhk.edu.hk:5070 SOCKS5',
+    ];
+    const proxyKeys = eventKeys(proxy);
+    expect(new Set(proxyKeys).size).toBe(2);
+    expect(proxyKeys[5]).not.toBe(proxyKeys[0]);
+
+    const users = ['root', 'uucp', 'sshd', 'git', 'ftp', 'mysql'].map((u) => `Failed password for ${u} from 103.99.0.122 port 65454 ssh2`);
+    expect(new Set(eventKeys(users)).size).toBe(1);
+    // Off, one event as plain Drain has it.
+    expect(new Set(eventKeys(vm, { ...defaults, splitWordValues: 0 })).size).toBe(1);
+  });
+
+  it('names the split word in the event template', () => {
+    const drain = new Drain(defaults);
+    const lines = ['Started', 'Paused', 'Started'].map((s) => `[instance: b9000564-fe1a-409b-b8cc-1e88b294cd1d] VM ${s} (Lifecycle Event)`);
+    const tokens = lines.map((l) => drain.tokenize(l));
+    const clusters = tokens.map((t) => drain.addTokens(t));
+    const groups = drain.groups();
+    expect(drain.eventTemplate(clusters[1]!, tokens[1]!, groups)).toBe('[instance: <*> VM Paused (Lifecycle Event)');
+    expect(Drain.template(clusters[1]!)).toBe('[instance: <*> VM <*> (Lifecycle Event)');
+  });
+});
+
+describe('masking dates written with names (Loghub Linux)', () => {
+  it('masks weekday, month, day, time and year as one value', () => {
+    const masks = compileMasks();
+    expect(applyMasks('connection from 202.82.200.188 () at Fri Jul  1 07:57:30 2005', masks)).toBe('connection from <*> () at <*>');
+    expect(applyMasks('session closed at Sun Jul 10 03:55:21 2005 for bob', masks)).toBe('session closed at <*> for bob');
+  });
+});
