@@ -103,7 +103,7 @@ export const main: BenchMain = async (ctx) => {
     ['rerank: none (first stage only)', { rerank: NO_RERANK }],
     ['rerank: no generated-reference penalty', { rerank: { generatedPage: 0 } }],
     ['rerank: no phrase in headings', { rerank: { phraseInHeadings: 0 } }],
-    ['rerank: no phrase in best passage', { rerank: { phraseInPassage: 0 } }],
+    ['rerank: + phrase in best passage 0.05', { rerank: { phraseInPassage: 0.05 } }],
     ['rerank: no page coverage', { rerank: { pageCoverage: 0 } }],
     ['rerank: no whole title in question', { rerank: { titleInQuestion: 0 } }],
     ['rerank: + query words in title 0.1', { rerank: { titleShare: 0.1 } }],

@@ -10,8 +10,6 @@ export interface FieldSpec {
   b: number;
 }
 
-const EMPTY = new Int32Array(0);
-
 /** A query term with its weight (expansions and corrections count less than what the user typed). */
 export interface WeightedTerm {
   term: string;
@@ -84,10 +82,21 @@ export class Bm25fIndex {
     return id === undefined ? 0 : this.postingsDocs[id]!.length;
   }
 
-  /** The documents holding a term, in index order (empty for an unknown term). */
-  postings(term: string): Int32Array {
+  /** Whether a document holds a term: a binary search of the term's postings (kept in document order). */
+  contains(term: string, doc: number): boolean {
     const id = this.termIds.get(term);
-    return id === undefined ? EMPTY : this.postingsDocs[id]!;
+    if (id === undefined) return false;
+    const docs = this.postingsDocs[id]!;
+    let lo = 0;
+    let hi = docs.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      const d = docs[mid]!;
+      if (d === doc) return true;
+      if (d < doc) lo = mid + 1;
+      else hi = mid - 1;
+    }
+    return false;
   }
 
   idf(term: string): number {
