@@ -86,6 +86,19 @@ export const main: BenchMain = async (ctx) => {
       [`same rule without forecast, scale-down window ${w}s`, simulateAutoscaling(demand, predictivePolicy(lookupOver(testStart, n, false), capacity, c, withoutForecast.margin), c)],
     ] as Array<[string, ReplayResult]>;
   });
+  // The coverQuantile protocol: the same two rules at other quantiles, margins learnt on the same validation part (the
+  // predictive one from the final forecaster's forecasts there, which the LSTM update has partly seen).
+  const quantiles = [0.6, 0.65, 0.7, 0.8, 0.9].filter((q) => q !== cfg.coverQuantile);
+  const quantileRuns = quantiles.flatMap((q) => {
+    const c = { ...cfg, coverQuantile: q };
+    const m = (withForecast: boolean) =>
+      calibrateMargin({ ...lookupOver(calStart, testStart, withForecast), observed: series.observed, from: calStart, to: testStart }, c).margin;
+    const [mp, mn] = [m(true), m(false)];
+    return [
+      [`predictive, coverQuantile ${q} (margin ${mp.toFixed(3)})`, simulateAutoscaling(demand, predictivePolicy(lookupOver(testStart, n), capacity, c, mp), c)],
+      [`same rule without forecast, coverQuantile ${q} (margin ${mn.toFixed(3)})`, simulateAutoscaling(demand, predictivePolicy(lookupOver(testStart, n, false), capacity, c, mn), c)],
+    ] as Array<[string, ReplayResult]>;
+  });
   const pct = (a: number, b: number) => (b > 0 ? (100 * (a - b)) / b : 0);
   const row = (label: string, r: ReplayResult) => [
     label,
@@ -111,6 +124,7 @@ export const main: BenchMain = async (ctx) => {
       row(`diagnostic: predictive at the HPA's replica-hours (margin ${equalCost.margin.toFixed(3)}, set on the test)`, equalCost.result),
       row(`diagnostic: without forecast at the HPA's replica-hours (margin ${nowcastEqualCost.margin.toFixed(3)}, set on the test)`, nowcastEqualCost.result),
       ...windowRuns.map(([label, r]) => row(label, r)),
+      ...quantileRuns.map(([label, r]) => row(label, r)),
       row('reactive HPA on an instant metric (reference)', hpaInstant),
     ],
   );
@@ -143,6 +157,17 @@ export const main: BenchMain = async (ctx) => {
     hpa_instant_under_min: hpaInstant.underMinutes,
     hpa_instant_replica_h: hpaInstant.replicaHours,
     capacity,
+    ...Object.fromEntries(
+      quantileRuns.flatMap(([label, r]) => {
+        const q = /coverQuantile ([\d.]+)/.exec(label)![1]!.replace('.', '');
+        const kind = label.startsWith('predictive') ? 'q' : 'nowcast_q';
+        return [
+          [`${kind}${q}_under_min`, r.underMinutes],
+          [`${kind}${q}_replica_h`, r.replicaHours],
+          [`${kind}${q}_scale_events`, r.scaleEvents],
+        ];
+      }),
+    ),
     ...Object.fromEntries(
       windowRuns.flatMap(([label, r]) => {
         const w = /(\d+)s$/.exec(label)![1];
