@@ -3,7 +3,11 @@ import { cutOffs, FINAL_DAYS, meanSd, scoreFold, type ProtocolOptions } from '..
 
 /** The forecast-protocol bench's fold logic: development folds never read the series' last week. */
 const options: ProtocolOptions = {
-  candidateSets: { current: ['naive', 'seasonal_naive_day', 'holt_winters', 'ensemble'], with_ridge: ['naive', 'ridge', 'ensemble'] },
+  candidateSets: {
+    current: ['naive', 'seasonal_naive_day', 'holt_winters', 'ensemble'],
+    with_ridge: ['naive', 'ridge', 'ensemble'],
+    hedged: { models: ['naive', 'seasonal_naive_day', 'holt_winters', 'ridge', 'ensemble'], selection: 'per_horizon_hedged', refit: true },
+  },
   horizon: 4,
   trainDays: 10,
   testDays: 1,
@@ -45,12 +49,14 @@ describe('rolling-origin protocol folds', () => {
     const loaded = daily(20, 1800);
     const [fold] = cutOffs(loaded, options).filter((f) => !f.final);
     const score = await scoreFold(loaded, fold!.cut, false, options);
-    for (const name of ['naive', 'seasonal_naive_day', 'holt_winters', 'ridge', 'chosen:current', 'chosen:with_ridge', 'ensemble:with_ridge']) {
+    for (const name of ['naive', 'seasonal_naive_day', 'holt_winters', 'ridge', 'chosen:current', 'chosen:with_ridge', 'ensemble:with_ridge', 'chosen:hedged']) {
       expect(score.mase[name], name).toHaveLength(options.horizon);
       for (const m of score.mase[name]!) expect(Number.isFinite(m), name).toBe(true);
     }
     // A smooth daily wave: the seasonal naive and ridge beat carrying the last value forward at the longest horizon.
     expect(score.mase.ridge![3]!).toBeLessThan(score.mase.naive![3]!);
+    // Per-horizon sets are named by their heaviest member at h1 and at the last horizon (or the one model serving all).
+    expect(score.chosen.hedged).toMatch(/^[a-z_]+(\+?>[a-z_]+\+?)?$/);
     expect(meanSd([1, 2, 3])).toEqual({ mean: 2, sd: 1 });
   }, 60_000);
 });
