@@ -18,10 +18,12 @@ import { seededRandom } from '../../src/util/seededRandom.js';
  * Usage: npx tsx bench/alerts/generateAlertStream.ts --seed 7 --shape default --out DIR
  */
 
-export type Shape = 'small' | 'default' | 'large' | 'noisy' | 'coarse' | 'slow' | 'truncating';
+export type Shape = 'small' | 'default' | 'large' | 'noisy' | 'coarse' | 'slow' | 'truncating' | 'hub' | 'concurrent';
 
 /** The development set: every shape but `small` with seeds 1 and 2 (`--dev-set DIR` writes it). */
-export const DEV_SET: Array<[Shape, number]> = (['default', 'noisy', 'coarse', 'slow', 'truncating', 'large'] as Shape[]).flatMap((shape) => [[shape, 1], [shape, 2]] as Array<[Shape, number]>);
+export const DEV_SET: Array<[Shape, number]> = (['default', 'noisy', 'coarse', 'slow', 'truncating', 'large', 'hub', 'concurrent'] as Shape[]).flatMap(
+  (shape) => [[shape, 1], [shape, 2]] as Array<[Shape, number]>,
+);
 
 interface ShapeSettings {
   services: number;
@@ -40,6 +42,15 @@ interface ShapeSettings {
   repeatIntervalS: number;
   maxAlerts: number;
   retryProbability: number;
+  /**
+   * `layered` (default): each service calls 1–3 services of later layers. `hub`: a few shared services (auth-like)
+   * that most services call, so one hub's neighbours are much of the graph.
+   */
+  topology?: 'layered' | 'hub';
+  /** Share of incidents that begin 0–5 min after another incident, on a service next to its root: independent failures next door. */
+  concurrent?: number;
+  /** Noise on shared Kubernetes nodes per hour: a node under pressure (a warning) with short pod blips of pods placed on it. */
+  nodeNoisePerHour?: number;
 }
 
 const SHAPES: Record<Shape, ShapeSettings> = {
@@ -50,6 +61,8 @@ const SHAPES: Record<Shape, ShapeSettings> = {
   coarse: { services: 24, nodes: 8, hours: 8, incidents: 14, blipsPerHour: 12, flappers: 4, persistentWarnings: 4, maintenances: 2, repairs: 3, groupBy: ['alertname'], groupWaitS: 30, groupIntervalS: 300, repeatIntervalS: 3600, maxAlerts: 0, retryProbability: 0.02 },
   slow: { services: 40, nodes: 12, hours: 12, incidents: 18, blipsPerHour: 12, flappers: 6, persistentWarnings: 6, maintenances: 2, repairs: 4, groupBy: ['namespace', 'service'], groupWaitS: 60, groupIntervalS: 300, repeatIntervalS: 7200, maxAlerts: 0, retryProbability: 0.02 },
   truncating: { services: 24, nodes: 8, hours: 8, incidents: 14, blipsPerHour: 10, flappers: 4, persistentWarnings: 4, maintenances: 2, repairs: 3, groupBy: ['alertname', 'namespace'], groupWaitS: 30, groupIntervalS: 120, repeatIntervalS: 1800, maxAlerts: 4, retryProbability: 0.02 },
+  hub: { services: 30, nodes: 6, hours: 8, incidents: 14, blipsPerHour: 12, flappers: 4, persistentWarnings: 4, maintenances: 2, repairs: 3, groupBy: ['alertname', 'namespace', 'service'], groupWaitS: 30, groupIntervalS: 120, repeatIntervalS: 1800, maxAlerts: 0, retryProbability: 0.02, topology: 'hub', concurrent: 0.2, nodeNoisePerHour: 2 },
+  concurrent: { services: 24, nodes: 8, hours: 8, incidents: 16, blipsPerHour: 10, flappers: 4, persistentWarnings: 4, maintenances: 2, repairs: 3, groupBy: ['alertname', 'namespace', 'service'], groupWaitS: 30, groupIntervalS: 120, repeatIntervalS: 1800, maxAlerts: 0, retryProbability: 0.02, concurrent: 0.5, nodeNoisePerHour: 1 },
 };
 
 interface Episode {
@@ -98,16 +111,24 @@ export function generateAlertStream(seed: number, shape: Shape = 'default'): Gen
   };
   const svcLabels = (service: string) => ({ namespace: world.namespaceOf.get(service)!, service });
 
-  // Real incidents, spread over the stream, each with its own onset.
+  // Real incidents, spread over the stream, each with its own onset; some (`concurrent`) begin shortly after another
+  // one on a service next to its root: an independent failure next door, which only its own root explains.
+  const roots: Array<{ service: string; t0: number }> = [];
   for (let i = 0; i < s.incidents; i++) {
     const id = `I${i + 1}`;
-    const t0 = start + between(0.03, 0.9) * (end - start);
+    // A neighbour already failing in the other incident is not a new root: its alerts are already firing.
+    const free = (service: string, t: number) =>
+      ['critical', 'warning'].every((severity) => !(busy.get(labelsFingerprint({ alertname: 'HighErrorRate', severity, ...svcLabels(service) })) ?? []).some(([a, b]) => t < b + 600_000 && t > a - 600_000));
+    const besides = s.concurrent && roots.length > 0 && rand() < s.concurrent ? neighbourOf(world, pick(roots), rand, pick, free) : undefined;
+    const t0 = besides ? besides.t0 : start + between(0.03, 0.9) * (end - start);
     const duration = between(8, 50) * 60_000;
     const kind = rand();
-    if (kind < 0.5) cascade(world, id, t0, duration, add, rand, pick, svcLabels, false);
-    else if (kind < 0.68) nodeFailure(world, id, t0, duration, add, rand, pick, svcLabels);
-    else if (kind < 0.86) cascade(world, id, t0, duration, add, rand, pick, svcLabels, true);
-    else add({ alertname: 'HighLatency', severity: 'critical', ...svcLabels(pick(world.services)) }, t0, t0 + duration, id, 'p99 latency above SLO');
+    let root: string | undefined = besides?.service;
+    if (kind < 0.5) root = cascade(world, id, t0, duration, add, rand, pick, svcLabels, false, root);
+    else if (kind < 0.68 && !besides) nodeFailure(world, id, t0, duration, add, rand, pick, svcLabels);
+    else if (kind < 0.86 || besides) root = cascade(world, id, t0, duration, add, rand, pick, svcLabels, true, root);
+    else add({ alertname: 'HighLatency', severity: 'critical', ...svcLabels((root = pick(world.services))) }, t0, t0 + duration, id, 'p99 latency above SLO');
+    if (root) roots.push({ service: root, t0 });
   }
 
   // Noise: blips, flapping, long warnings, a Watchdog, maintenance, repair side effects.
@@ -119,6 +140,21 @@ export function generateAlertStream(seed: number, shape: Shape = 'default'): Gen
     const critical = rand() < 0.25;
     const labels = alertname === 'KubePodNotReady' || alertname === 'KubeContainerWaiting' ? podLabels(world, service, pick) : svcLabels(service);
     add({ alertname, severity: critical ? 'critical' : 'warning', ...labels }, t, t + between(20, critical ? 100 : 400) * 1000, null);
+  }
+  // Noise on shared nodes: a node warning that harms nothing (pressure that the kubelet handles), and, at unrelated
+  // times, blips of pods that share one busy node. Pods a node's trouble really evicts would be an incident of the
+  // node, not noise, so these blips are independent of the node warnings.
+  for (let n = Math.round((s.nodeNoisePerHour ?? 0) * s.hours), i = 0; i < n; i++) {
+    const node = pick(world.nodes);
+    const t = start + rand() * (end - start);
+    add({ alertname: pick(['NodeMemoryPressure', 'NodeFilesystemSpaceFillingUp', 'KubeletTooManyPods']), severity: 'warning', node }, t, t + between(5, 30) * 60_000, null);
+    const placed = [...world.pods].flatMap(([service, pods]) => pods.filter((p) => p.node === node).map((p) => ({ service, ...p })));
+    for (const p of placed.filter(() => rand() < 0.4)) {
+      const at = start + rand() * (end - start);
+      const critical = rand() < 0.2;
+      // Lengths as the other blips: a critical that fires for minutes is a failure, not noise.
+      add({ alertname: pick(['KubePodNotReady', 'KubeContainerWaiting']), severity: critical ? 'critical' : 'warning', namespace: world.namespaceOf.get(p.service)!, pod: p.pod, node }, at, at + between(20, critical ? 100 : 400) * 1000, null);
+    }
   }
   for (let i = 0; i < s.flappers; i++) {
     const labels = { alertname: pick(['HighLatency', 'HighErrorRate', 'QueueBacklog']), severity: rand() < 0.5 ? 'critical' : 'warning', ...svcLabels(pick(world.services)) };
@@ -161,9 +197,16 @@ export function generateAlertStream(seed: number, shape: Shape = 'default'): Gen
 
 type Add = (labels: Record<string, string>, startsAt: number, endsAt: number, truth: string | null, summary?: string) => void;
 
-function cascade(world: World, id: string, t0: number, duration: number, add: Add, rand: () => number, pick: <T>(x: T[]) => T, svc: (s: string) => Record<string, string>, down: boolean): void {
+/** A service next to `of.service` (a caller or a callee), failing 0–5 min after it. */
+function neighbourOf(world: World, of: { service: string; t0: number }, rand: () => number, pick: <T>(x: T[]) => T, free: (service: string, t: number) => boolean): { service: string; t0: number } | undefined {
+  const t0 = of.t0 + rand() * 5 * 60_000;
+  const next = world.edges.flatMap(([from, to]) => (from === of.service ? [to] : to === of.service ? [from] : [])).filter((n) => free(n, t0));
+  return next.length > 0 ? { service: pick(next), t0 } : undefined;
+}
+
+function cascade(world: World, id: string, t0: number, duration: number, add: Add, rand: () => number, pick: <T>(x: T[]) => T, svc: (s: string) => Record<string, string>, down: boolean, fixedRoot?: string): string {
   const candidates = world.services.filter((s) => (world.callers.get(s)?.length ?? 0) > 0);
-  const root = pick(candidates.length > 0 ? candidates : world.services);
+  const root = fixedRoot ?? pick(candidates.length > 0 ? candidates : world.services);
   const rootLabels = svc(root);
   if (down) add({ alertname: 'ServiceDown', severity: 'critical', ...rootLabels }, t0, t0 + duration, id, `${root} is not answering`);
   add({ alertname: 'HighErrorRate', severity: 'critical', ...rootLabels }, t0 + rand() * 30_000, t0 + duration, id, 'error ratio above 5%');
@@ -190,6 +233,7 @@ function cascade(world: World, id: string, t0: number, duration: number, add: Ad
     }
     frontier = next;
   }
+  return root;
 }
 
 function nodeFailure(world: World, id: string, t0: number, duration: number, add: Add, rand: () => number, pick: <T>(x: T[]) => T, svc: (s: string) => Record<string, string>): void {
@@ -223,6 +267,7 @@ function buildWorld(s: ShapeSettings, rand: () => number, pick: <T>(x: T[]) => T
   // Layers: the first two are entry points; each service calls 1–3 services of later layers, apps call backends.
   const apps = services.filter((x) => !backends.includes(x));
   const edges: Array<[string, string]> = [];
+  if (s.topology === 'hub') return hubWorld(s, services, apps, backends, rand, pick);
   apps.forEach((caller, i) => {
     const later = apps.slice(Math.max(i + 1, 2));
     const calls = new Set<string>();
@@ -230,6 +275,30 @@ function buildWorld(s: ShapeSettings, rand: () => number, pick: <T>(x: T[]) => T
     if (rand() < 0.6 || later.length === 0) calls.add(pick(backends));
     for (const callee of calls) edges.push([caller, callee]);
   });
+  return placeWorld(s, services, backends, edges, rand, pick);
+}
+
+/** A graph around 3 shared services (the last apps): every other app calls 1–3 of them, maybe one more app, maybe a backend. */
+function hubWorld(s: ShapeSettings, services: string[], apps: string[], backends: string[], rand: () => number, pick: <T>(x: T[]) => T): World {
+  const hubs = apps.slice(-3);
+  const edges: Array<[string, string]> = [];
+  apps.forEach((caller, i) => {
+    const calls = new Set<string>();
+    if (hubs.includes(caller)) calls.add(pick(backends));
+    else {
+      for (const hub of hubs) if (rand() < 0.5) calls.add(hub);
+      if (calls.size === 0) calls.add(pick(hubs));
+      const later = apps.slice(Math.max(i + 1, 2)).filter((x) => !hubs.includes(x));
+      if (later.length > 0 && rand() < 0.5) calls.add(pick(later.slice(0, 6)));
+      if (rand() < 0.4) calls.add(pick(backends));
+    }
+    for (const callee of calls) edges.push([caller, callee]);
+  });
+  return placeWorld(s, services, backends, edges, rand, pick);
+}
+
+/** Namespaces, nodes and pods (placed on random nodes) for a service graph. */
+function placeWorld(s: ShapeSettings, services: string[], backends: string[], edges: Array<[string, string]>, rand: () => number, pick: <T>(x: T[]) => T): World {
   const callers = new Map<string, string[]>();
   for (const [from, to] of edges) callers.set(to, [...(callers.get(to) ?? []), from]);
   const namespaces = s.services > 40 ? ['shop', 'payments', 'platform'] : ['shop', 'platform'];
