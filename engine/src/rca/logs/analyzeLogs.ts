@@ -32,8 +32,9 @@ export function analyzeLogs(
     .sort((a, b) => a.timestamp - b.timestamp);
   // Mine every line first: events are final only once all lines are in (templates merged across lengths, few-valued
   // words split off; see Drain.groupKey).
-  const tokens = sorted.map((line) => drain.tokenize(line.message));
-  const clusters = tokens.map((t) => drain.addTokens(t));
+  const split = sorted.map((line) => drain.split(line.message));
+  const tokens = split.map((l) => l.tokens);
+  const clusters = split.map((l) => drain.addTokens(l.tokens, l.shown));
   const groups = drain.groups();
   // service -> event key -> counts
   const counts = new Map<string, Map<string, { baseline: number; incident: number; sample: string; template: string }>>();
