@@ -3,6 +3,7 @@ import { initTf, tf } from '../tf/initTf.js';
 import { seededRandom, shuffleInPlace } from '../util/random.js';
 import type { FitContext, FittedModel, ForecastModel } from './ForecastModel.js';
 import type { LstmConfig } from '../config.js';
+import { lstmForward, readLstmWeights } from './lstmForward.js';
 
 /**
  * A small LSTM that forecasts all horizons at once (direct multi-step). It reads the recent window relative to the
@@ -99,9 +100,9 @@ async function trainOn(
   shuffleInPlace(origins, random);
   origins.length = Math.min(origins.length, cfg.maxWindows);
 
-  const { window, aux } = buildInputs(series, params, origins);
-  const target = new Float32Array(origins.length * H);
   const x = normalised(series, params);
+  const { window, aux } = buildInputs(series, params, origins, x);
+  const target = new Float32Array(origins.length * H);
   origins.forEach((o, k) => {
     for (let h = 1; h <= H; h++) target[k * H + h - 1] = x[o + h]! - x[o]!;
   });
@@ -166,17 +167,13 @@ export function fittedLstm(
     async forecastFrom(series, origins) {
       const out = new Float64Array(origins.length * H);
       const x = normalised(series, params);
+      // Plain-JS forward pass (lstmForward.ts): tfjs' per-kernel dispatch made one forecast cost 10-30 ms.
+      const weights = readLstmWeights(model, params.windowSteps);
       const chunk = 2048;
       for (let s = 0; s < origins.length; s += chunk) {
         const part = Array.from(origins).slice(s, s + chunk);
-        const { window, aux } = buildInputs(series, params, part);
-        const pred = tf.tidy(() => {
-          const xs = tf.tensor3d(window, [part.length, params.windowSteps, STEP_FEATURES]);
-          const as = tf.tensor2d(aux, [part.length, AUX_CHANNELS * H]);
-          return model.predict([xs, as]) as tf.Tensor;
-        });
-        const values = await pred.data();
-        pred.dispose();
+        const { window, aux } = buildInputs(series, params, part, x);
+        const values = lstmForward(weights, window, aux, part.length);
         part.forEach((o, k) => {
           for (let h = 0; h < H; h++) {
             out[(s + k) * H + h] = (x[o]! + values[k * H + h]!) * params.std + params.mean;
@@ -208,10 +205,14 @@ function normalised(series: PreparedSeries, p: LstmParams): Float32Array {
   return x;
 }
 
-function buildInputs(series: PreparedSeries, p: LstmParams, origins: ArrayLike<number>): { window: Float32Array; aux: Float32Array } {
+function buildInputs(
+  series: PreparedSeries,
+  p: LstmParams,
+  origins: ArrayLike<number>,
+  x = normalised(series, p),
+): { window: Float32Array; aux: Float32Array } {
   const L = p.windowSteps;
   const H = p.horizon;
-  const x = normalised(series, p);
   const window = new Float32Array(origins.length * L * STEP_FEATURES);
   const aux = new Float32Array(origins.length * AUX_CHANNELS * H);
   // Seasonal values never read past the origin, even when a season is shorter than the horizon.
