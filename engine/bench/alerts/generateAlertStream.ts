@@ -117,11 +117,16 @@ export function generateAlertStream(seed: number, shape: Shape = 'default'): Gen
   for (let i = 0; i < s.incidents; i++) {
     const id = `I${i + 1}`;
     // A neighbour already failing in the other incident is not a new root: its alerts are already firing.
-    const free = (service: string, t: number) =>
-      ['critical', 'warning'].every((severity) => !(busy.get(labelsFingerprint({ alertname: 'HighErrorRate', severity, ...svcLabels(service) })) ?? []).some(([a, b]) => t < b + 600_000 && t > a - 600_000));
-    const besides = s.concurrent && roots.length > 0 && rand() < s.concurrent ? neighbourOf(world, pick(roots), rand, pick, free) : undefined;
-    const t0 = besides ? besides.t0 : start + between(0.03, 0.9) * (end - start);
+    const concurrent = s.concurrent && roots.length > 0 && rand() < s.concurrent;
+    const spread = () => start + between(0.03, 0.9) * (end - start);
+    let t0 = concurrent ? 0 : spread();
     const duration = between(8, 50) * 60_000;
+    const free = (service: string, t: number) =>
+      ['critical', 'warning'].every(
+        (severity) => !(busy.get(labelsFingerprint({ alertname: 'HighErrorRate', severity, ...svcLabels(service) })) ?? []).some(([a, b]) => t < b + 600_000 && t + duration > a - 600_000),
+      );
+    const besides = concurrent ? neighbourOf(world, pick(roots), rand, pick, free) : undefined;
+    if (concurrent) t0 = besides?.t0 ?? spread();
     const kind = rand();
     let root: string | undefined = besides?.service;
     if (kind < 0.5) root = cascade(world, id, t0, duration, add, rand, pick, svcLabels, false, root);
