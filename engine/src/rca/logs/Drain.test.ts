@@ -157,3 +157,17 @@ describe('masking dates written with names (Loghub Linux)', () => {
     expect(applyMasks('session closed at Sun Jul 10 03:55:21 2005 for bob', masks)).toBe('session closed at <*> for bob');
   });
 });
+
+describe('Drain second chance across leaves (Loghub Mac)', () => {
+  it('joins a line whose routing token was a variable to the same event in another branch', () => {
+    const lines = ['CacheDelete.daily', 'EscrowSecurityAlert.daily', 'Safari.SafeBrowsing.Update', 'SoftwareUpdate.Activity'].map(
+      (job, i) =>
+        `com.apple.${job}: scheduler_evaluate_activity told me to run this job; however, but the start time isn't for ${1000 + i} seconds.  Ignoring.`,
+    );
+    expect(new Set(eventKeys(lines, { ...defaults, crossLeafSimilarity: 0.9 })).size).toBe(1);
+    expect(new Set(eventKeys(lines, { ...defaults, crossLeafSimilarity: 0 })).size).toBe(4);
+    // Short events that differ in their first word stay apart (2 of 3 tokens agree).
+    const short = ['Started cron service', 'Stopped cron service'];
+    expect(new Set(eventKeys(short, { ...defaults, crossLeafSimilarity: 0.9 })).size).toBe(2);
+  });
+});

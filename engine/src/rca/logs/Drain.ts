@@ -34,26 +34,28 @@ export interface DrainOptions {
    */
   mergeAcrossLengths?: boolean;
   /**
-   * Route only on words of letters: leading tokens with any other character (`com.apple.x:`, `/usr/bin`) are
-   * routed like variables, so a variable first token does not scatter one event over many branches.
-   */
-  routeOnWordsOnly?: boolean;
-  /**
    * After mining, a `<*>` that only ever took a few distinct words (at most this many, e.g. `Started` / `Paused`,
    * `HTTPS` / `SOCKS5`) is read as a constant: `groupKey` splits the cluster by it. Variables that are words (user
    * names, hosts) take many values. 0 turns it off.
    */
   splitWordValues?: number;
+  /**
+   * A line that matches nothing in its leaf may join a cluster of the same length in another branch when this
+   * fraction of tokens agree (0 = off): the leading token it was routed on was a variable. (Routing every token
+   * with punctuation as a variable instead, tried for the same lines, cut OpenStack from 0.946 to 0.437 and
+   * HealthApp from 0.983 to 0.762: leaves got crowded and similar events merged.)
+   */
+  crossLeafSimilarity?: number;
 }
 
 /** Defaults of the options beyond Drain's own (chosen by leave-one-system-out; see bench/log-parsing.bench.ts). */
 export const DRAIN_DEFAULTS: Required<
-  Pick<DrainOptions, 'collapseWildcards' | 'mergeAcrossLengths' | 'routeOnWordsOnly' | 'splitWordValues'>
+  Pick<DrainOptions, 'collapseWildcards' | 'mergeAcrossLengths' | 'splitWordValues' | 'crossLeafSimilarity'>
 > = {
+  crossLeafSimilarity: 0,
   splitWordValues: 3,
   collapseWildcards: true,
   mergeAcrossLengths: false,
-  routeOnWordsOnly: false,
 };
 
 export interface LogCluster {
@@ -81,7 +83,6 @@ interface TreeNode {
 
 const HAS_DIGIT = /\d/;
 const PLAIN_WORD = /^[A-Za-z]+[.,:;]?$/;
-const ROUTING_WORD = /^[A-Za-z]+[-A-Za-z]*[.,:;]?$/;
 const ALNUM = /[A-Za-z0-9]/;
 const LETTER = /[A-Za-z]/;
 /** A word that may name a kind of event rather than a value: letters (and a trailing digit run), maybe punctuated. */
@@ -90,6 +91,8 @@ const WORD_VALUE = /^[A-Za-z][A-Za-z_-]*\d*[.,:;]?$/;
 export class Drain {
   private readonly root = new Map<number, TreeNode>();
   private readonly all: LogCluster[] = [];
+  /** Clusters by token count, for the second chance across leaves (`crossLeafSimilarity`). */
+  private readonly byLength = new Map<number, LogCluster[]>();
   private readonly masks: MaskRule[];
   private readonly routingDepth: number;
 
@@ -131,7 +134,14 @@ export class Drain {
    */
   addTokens(tokens: string[], shown: string[] = tokens): LogCluster {
     const leaf = this.leafFor(tokens, true)!;
-    const match = this.bestMatch(leaf.clusters, tokens);
+    let match = this.bestMatch(leaf.clusters, tokens);
+    if (!match && this.options.crossLeafSimilarity) {
+      // Second chance: a cluster of the same length in another branch that agrees almost everywhere (the routing
+      // token was a variable: `com.apple.x.daily: scheduler_evaluate_activity told me ...`). It joins this leaf too,
+      // so the next such line finds it without the scan.
+      match = this.bestMatch(this.byLength.get(tokens.length) ?? [], tokens, this.options.crossLeafSimilarity);
+      if (match) leaf.clusters.push(match);
+    }
     if (match) {
       const template = match.tokens;
       const valueOnly = match.valueOnly;
@@ -154,6 +164,11 @@ export class Drain {
     }
     leaf.clusters.push(cluster);
     this.all.push(cluster);
+    if (this.options.crossLeafSimilarity) {
+      const same = this.byLength.get(tokens.length);
+      if (same) same.push(cluster);
+      else this.byLength.set(tokens.length, [cluster]);
+    }
     return cluster;
   }
 
@@ -274,10 +289,7 @@ export class Drain {
       const raw = tokens[i]!;
       // Tokens with digits or a masked part are likely variables: routing on them would scatter one template over
       // many branches (`10.0.0.1` and `10.0.0.1,10.0.0.2` are both addresses).
-      const variable = this.options.routeOnWordsOnly
-        ? !ROUTING_WORD.test(raw)
-        : HAS_DIGIT.test(raw) || raw.includes(WILDCARD);
-      const key = variable ? WILDCARD : raw;
+      const key = HAS_DIGIT.test(raw) || raw.includes(WILDCARD) ? WILDCARD : raw;
       let next: TreeNode | undefined = node.children.get(key);
       if (!next) {
         if (!create) {
@@ -297,7 +309,7 @@ export class Drain {
     return node;
   }
 
-  private bestMatch(clusters: LogCluster[], tokens: string[]): LogCluster | undefined {
+  private bestMatch(clusters: LogCluster[], tokens: string[], threshold = this.options.similarityThreshold): LogCluster | undefined {
     let best: LogCluster | undefined;
     let bestSim = -1;
     let bestParams = -1;
@@ -325,9 +337,7 @@ export class Drain {
         bestWordDiff = wordDiff;
       }
     }
-    const needed = bestWordDiff
-      ? Math.max(this.options.similarityThreshold, this.options.wordSimilarityThreshold ?? 0)
-      : this.options.similarityThreshold;
+    const needed = bestWordDiff ? Math.max(threshold, this.options.wordSimilarityThreshold ?? 0) : threshold;
     return best && bestSim >= needed ? best : undefined;
   }
 }
