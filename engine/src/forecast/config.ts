@@ -16,11 +16,7 @@ const lstmConfigSchema = z
     learningRate: z.coerce.number().positive().default(0.003),
     /** Training windows are subsampled to at most this many, so training time stays bounded on 2 cores. */
     maxWindows: z.coerce.number().int().min(100).default(6000),
-    /**
-     * Training stops after the epoch that crosses this budget, whatever `epochs` says; the budget covers the fit and
-     * the warm-start update together (the update runs at least one epoch), so training in a worker stays near it
-     * plus a few seconds for the other candidates. Only bites on a loaded machine: 8 + 3 epochs on NASA 5-min are ~19 s of CPU time.
-     */
+    /** Training stops after the epoch that crosses this budget, whatever `epochs` says. */
     maxTrainSeconds: z.coerce.number().positive().default(45),
     /** Fewer usable training windows than this and the LSTM is skipped (cold start): baselines only. */
     minWindows: z.coerce.number().int().min(10).default(500),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildNetwork, fittedLstm, LstmModel, updateLstm } from './LstmModel.js';
+import { LstmModel } from './LstmModel.js';
 import { NaiveModel } from './NaiveModel.js';
 import { configWith, seriesOf } from '../testing.js';
 import { seededRandom } from '../util/random.js';
@@ -30,22 +30,6 @@ describe('LstmModel', () => {
     expect(Array.from(again)).toEqual(Array.from(first.slice(0, 30)));
     lstm.dispose?.();
   });
-
-  it('gives the warm-start update only what the fit left of maxTrainSeconds', async () => {
-    const values = Array.from({ length: 24 * 20 }, (_, t) => 100 + 60 * Math.sin((2 * Math.PI * t) / 24));
-    const series = seriesOf(values, { stepSeconds: 3600 });
-    const config = configWith({ lstm: { units: 4, windowSteps: 6, maxWindows: 200, updateEpochs: 3, maxTrainSeconds: 500 } });
-    const params = { windowSteps: 6, horizon: 3, mean: 4, std: 1, lags: [24, 24] as [number, number], units: 4 };
-    const epochsAfter = async (fitSeconds: number) => {
-      const fitted = fittedLstm(buildNetwork(params, 1, 0.01), params, { epochs: 8, windows: 200, trainSeconds: fitSeconds });
-      const update = await updateLstm(fitted, series, 24 * 10, 24 * 20, config.lstm);
-      fitted.dispose?.();
-      return update?.epochs;
-    };
-    // A fit that used 100 of 500 s leaves room for every update epoch; one that used 600 s leaves one epoch.
-    expect(await epochsAfter(100)).toBe(3);
-    expect(await epochsAfter(600)).toBe(1);
-  }, 60_000);
 
   it('declines a cold start with the reason', () => {
     const series = seriesOf(Array.from({ length: 200 }, (_, i) => i), { stepSeconds: 3600 });

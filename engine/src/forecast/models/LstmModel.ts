@@ -80,7 +80,6 @@ async function trainOn(
   epochs: number,
   cfg: LstmConfig,
   ctx: Pick<FitContext, 'signal' | 'onProgress'>,
-  budgetSeconds = cfg.maxTrainSeconds,
 ): Promise<{ epochs: number; windows: number; trainSeconds: number }> {
   const L = params.windowSteps;
   const H = params.horizon;
@@ -124,7 +123,7 @@ async function trainOn(
           epochsRun = epoch + 1;
           ctx.onProgress?.(epochsRun / epochs, `epoch ${epochsRun}/${epochs} loss ${(logs?.loss ?? 0).toFixed(4)}`);
           const elapsed = (performance.now() - started) / 1000;
-          if (elapsed > budgetSeconds || ctx.signal?.aborted) model.stopTraining = true;
+          if (elapsed > cfg.maxTrainSeconds || ctx.signal?.aborted) model.stopTraining = true;
         },
       },
     });
@@ -150,10 +149,7 @@ export async function updateLstm(
 ): Promise<{ epochs: number; windows: number; trainSeconds: number } | undefined> {
   const lstm = fitted as Partial<ReturnType<typeof fittedLstm>>;
   if (!lstm.model || !lstm.params || cfg.updateEpochs < 1) return undefined;
-  // `maxTrainSeconds` bounds fit and update together: the update gets what the fit left (at least one epoch runs).
-  // At load ~18 on the shared 2-core machine the fit alone took 45-50 s and the update 13-20 s more.
-  const spent = (fitted.toJSON().params.training as { trainSeconds?: number } | undefined)?.trainSeconds ?? 0;
-  return trainOn(lstm.model, series, lstm.params, from, end, cfg.updateEpochs, cfg, ctx, cfg.maxTrainSeconds - spent);
+  return trainOn(lstm.model, series, lstm.params, from, end, cfg.updateEpochs, cfg, ctx);
 }
 
 
