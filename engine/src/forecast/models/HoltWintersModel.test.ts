@@ -28,4 +28,15 @@ describe('Holt-Winters', () => {
       expect(Math.abs(f[h - 1]! - truth)).toBeLessThan(0.05);
     }
   });
+  it('forecasts from a few origins exactly as from every origin (the filter visits only from the first one)', () => {
+    const m = 24;
+    const z = Array.from({ length: 24 * 12 }, (_, t) => 5 + 2 * Math.sin((2 * Math.PI * t) / m) + ((t * 7919) % 13) / 20);
+    const observed = z.map((_, t) => (t % 37 === 5 ? 0 : 1));
+    const p: HoltWintersParams = { alpha: 0.3, beta: 0.02, gamma: 0.1, phi: 0.95, period: m };
+    const all = Array.from({ length: z.length - 1 }, (_, o) => o);
+    const every = holtWintersForecasts(z, observed, p, all, 6);
+    const some = [z.length - 1 - 6, 100, 3, z.length - 2];
+    const few = holtWintersForecasts(z, observed, p, some, 6);
+    some.forEach((o, k) => expect(Array.from(few.slice(k * 6, k * 6 + 6))).toEqual(Array.from(every.slice(o * 6, o * 6 + 6))));
+  });
 });

@@ -84,7 +84,8 @@ function dampedSum(phi: number, h: number): number {
 
 /**
  * Runs the filter from index `period` to `until` (exclusive), calling `visit(t, state)` with the state after t-1,
- * i.e. before observing z[t].
+ * i.e. before observing z[t], for t from `visitFrom` on (a forecast from the newest origin visits one step, not the
+ * whole history: the per-step callback was most of a 2.6 ms forecast on 15,840 steps).
  */
 function runFilter(
   z: ArrayLike<number>,
@@ -92,13 +93,14 @@ function runFilter(
   p: HoltWintersParams,
   until: number,
   visit?: (t: number, level: number, trend: number, season: Float64Array) => void,
+  visitFrom = 0,
 ): State {
   const m = p.period;
   const st = initialState(z, m);
   let { level, trend } = st;
   const season = st.season;
   for (let t = m; t < until; t++) {
-    visit?.(t, level, trend, season);
+    if (visit && t >= visitFrom) visit(t, level, trend, season);
     const si = t % m;
     const sPrev = season[si]!;
     const base = level + p.phi * trend;
@@ -140,13 +142,15 @@ export function holtWintersForecasts(
     }
   };
   const maxOrigin = origins.length ? Math.max(...Array.from(origins)) : 0;
+  const minOrigin = origins.length ? Math.min(...Array.from(origins)) : 0;
   // The state before observing z[origin + 1] is the forecast state at the origin.
-  const final = runFilter(z, observed, p, Math.min(z.length, maxOrigin + 1), (t, level, trend, season) => {
+  const visit = (t: number, level: number, trend: number, season: Float64Array) => {
     while (next < order.length && origins[order[next]!]! + 1 === t) {
       emit(order[next]!, level, trend, season, t);
       next++;
     }
-  });
+  };
+  const final = runFilter(z, observed, p, Math.min(z.length, maxOrigin + 1), visit, minOrigin + 1);
   while (next < order.length) {
     const o = origins[order[next]!]!;
     if (o < m) {
