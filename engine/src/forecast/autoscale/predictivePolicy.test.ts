@@ -39,6 +39,22 @@ describe('predictive policy', () => {
     expect(predictedDemand(lookupOf(demand, () => undefined), now, observed, config)).toBe(observed);
   });
 
+  it('bounds what the forecast shape does to the live metric: at most double or half within one look-ahead', () => {
+    const demand = new Array<number>(40).fill(1);
+    const observed = 50;
+    // Origin bin 19; the path's next bin (midpoint 6,150 s) is 1, the one after 1,000: just past 6,150 s the path is
+    // near 1 and 75 s later near 300, a ratio of about 11.
+    const spiking = predictedDemand(lookupOf(demand, () => [1, 1000, 1000]), 6165, observed, config);
+    expect(spiking).toBe(2 * observed);
+    // A path falling from 1,000 to nothing: about 528 now, 253 one look-ahead later (ratio 0.48).
+    const falling = predictedDemand(lookupOf(demand, () => [1000, 0.001, 0.001]), 6299, observed, config);
+    expect(falling).toBe(observed / 2);
+    // Inside the bound the shape passes through unchanged.
+    const gentle = predictedDemand(lookupOf(demand, () => [1, 1.5, 1.5]), 6165, observed, config);
+    expect(gentle).toBeGreaterThan(observed);
+    expect(gentle).toBeLessThan(1.5 * observed);
+  });
+
   it('calibrateMargin measures the error of the predicted demand: a perfect forecast earns no margin, the live metric alone does', () => {
     const demand = wave(600);
     const perfectMargin = calibrateMargin({ ...lookupOf(demand, perfect(demand)), from: 100, to: 500 }, config);

@@ -27,6 +27,14 @@ export interface ForecastLookup {
   forecast(origin: number): ArrayLike<number> | undefined;
 }
 
+/**
+ * The most the forecast's shape may multiply the live metric by within one look-ahead (or divide it by). A path that
+ * expects a spike from a near-zero bin would otherwise scale the anchored prediction without bound: on AWS
+ * network_in (spiky, development split) the bound cut replica-hours from +17 % to +11 % and scale events from +23 %
+ * to +8 % against the HPA, and changed nothing on the 8 other development splits (replayed over round three's forecasts).
+ */
+const MAX_SHAPE_RATIO = 2;
+
 /** Seconds a decision must look ahead: a pod asked for now is ready after start-up, the next decision one sync later. */
 export const lookAheadSeconds = (config: Pick<AutoscaleConfig, 'podStartupSeconds' | 'syncPeriodSeconds'>): number =>
   config.podStartupSeconds + config.syncPeriodSeconds;
@@ -51,7 +59,7 @@ export function predictedDemand(lookup: ForecastLookup, now: number, observed: n
   // The path seen through the same averaging window as the metric, so the ratio compares like with like.
   const here = observedDemand(path, now, config.metricWindowSeconds);
   if (!(here > 0) || !Number.isFinite(ahead)) return observed;
-  return (ahead * observed) / here;
+  return observed * Math.min(MAX_SHAPE_RATIO, Math.max(1 / MAX_SHAPE_RATIO, ahead / here));
 }
 
 export function predictivePolicy(lookup: ForecastLookup, capacity: number, config: AutoscaleConfig, margin: number): ScalingPolicy {
