@@ -46,6 +46,12 @@ const anomalySchema = z
     historyQuantile: z.coerce.number().min(0.5).max(1).default(0.99),
     /** Robust z above which a signal counts as anomalous. */
     threshold: z.coerce.number().positive().default(3),
+    /**
+     * Seconds a target's symptom signal (errors, latency, saturation) must stay beyond the threshold for the target
+     * to count as anomalous: one point of noise is not a symptom. A minute is the shortest `for:` an alert commonly
+     * waits and the shortest window the API takes; a point covering more (PetShop's 5-minute points) holds alone.
+     */
+    symptomHoldSeconds: z.coerce.number().min(0).default(60),
     /** Robust z values are compressed above this level (log scale), so one huge ratio cannot drown all others. */
     saturation: z.coerce.number().positive().default(10),
     /** Fewest baseline points needed before a signal is scored against its own history. */

@@ -89,6 +89,8 @@ describe('RCA onset and history in the simulated shop', () => {
       const result = await rca.analyze({ namespace: engine.demo!.namespace });
       expect(result.window.end - result.window.start).toBe(900);
       expect(result.candidates[0]?.service, JSON.stringify(result.candidates.map((c) => [c.service, c.score]))).toBe('cart');
+      // Its CPU saturated: that names the fault, whatever moved most of its latency, errors and CPU.
+      expect(result.candidates[0]?.faultType).toBe('cpu-saturation');
       expect(result.baseline).toMatchObject({ kind: 'own-history', trust: 'high' });
     } finally {
       engine.demo!.ledger.resolve(fault.id, now);

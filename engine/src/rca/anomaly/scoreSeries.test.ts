@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { rcaConfigSchema } from '../config.js';
 import type { IncidentWindow, SignalSeries } from '../types.js';
-import { saturate, scoreSeries } from './scoreSeries.js';
+import { heldPeak, saturate, scoreSeries } from './scoreSeries.js';
 
 const settings = rcaConfigSchema.parse({}).anomaly;
 const window: IncidentWindow = { baselineStart: 0, start: 3600, end: 3900 };
@@ -85,5 +85,45 @@ describe('scoreSeries', () => {
     // A fault that came and went earlier in the window is not an incident now.
     const healed = { ...s, values: t.map((x, i) => 10 + noise(i) + (x >= 4200 && x < 4800 ? 6 : 0)) };
     expect(scoreSeries(healed, long, settings)!.score).toBeLessThan(settings.threshold);
+  });
+});
+
+describe('heldPeak', () => {
+  it('is the highest level held for the hold time, a point standing for its step', () => {
+    // 15 s points, a minute's hold: four points in a row.
+    expect(heldPeak([0, 9, 0, 4, 5, 4, 6, 0], 15, 60)).toBe(4);
+    expect(heldPeak([0, 9, 0, 1], 15, 60)).toBe(0);
+    // 5-minute points: each holds for longer than a minute on its own.
+    expect(heldPeak([1, 9, 2], 300, 60)).toBe(9);
+    // Fewer points than the hold: all of them must hold.
+    expect(heldPeak([7, 5], 15, 60)).toBe(5);
+    expect(heldPeak([], 15, 60)).toBe(0);
+  });
+
+  it('leaves one noisy point of a 15-second series below the threshold while its peak passes', () => {
+    const fine = Array.from({ length: 300 }, (_, i) => i * 15);
+    const s = scoreSeries(
+      { service: 'cart', signal: 'error_ratio', badDirection: 'up', timestamps: fine, values: fine.map((t, i) => 1 + 0.1 * noise(i) + (t === 4200 ? 2 : 0)) },
+      { baselineStart: 0, start: 3600, end: 4485 },
+      settings,
+    )!;
+    expect(s.peak).toBeGreaterThan(settings.threshold);
+    expect(s.heldPeak).toBeLessThan(settings.threshold);
+  });
+});
+
+describe('late onsets on a ramp', () => {
+  it('dates a change smoothed into a ramp from its first point off the level, so a minute-old fault is seen', () => {
+    // 15 s points; the last four climb (a rate over a window turns a step into a ramp).
+    const fine = Array.from({ length: 300 }, (_, i) => i * 15);
+    const ramp = [0, 0, 0, 0, 2, 4, 6, 7];
+    const values = fine.map((_, i) => 1 + 0.1 * noise(i) + (i >= fine.length - 8 ? ramp[i - (fine.length - 8)]! : 0));
+    const s = scoreSeries(
+      { service: 'cart', signal: 'latency_p99', badDirection: 'up', timestamps: fine, values },
+      { baselineStart: 0, start: 3600, end: fine.at(-1)! },
+      settings,
+    )!;
+    expect(s.onset).toBe(fine.at(-4));
+    expect(s.score).toBeGreaterThan(settings.threshold);
   });
 });

@@ -89,6 +89,8 @@ function anomalyOf(p: Thin, center: number, crossScale: number, settings: Anomal
     deviation,
     score: saturate(score, settings.saturation),
     peak: saturate(peak, settings.saturation),
+    // The target gate is off on a borrowed baseline (rankCandidates' gateOnTarget), so no hold is measured here.
+    heldPeak: saturate(peak, settings.saturation),
     thinBaseline: true,
   };
 }

@@ -116,4 +116,44 @@ describe('ranking with the service graph', () => {
     const kindBlind = { ...config, ranking: { ...config.ranking, otherKindWeight: 1 } };
     expect(analyzeIncident(input, kindBlind).candidates[0]!.service).toBe('catalog');
   });
+
+  it('does not take a traffic peak of the target for a symptom: load is not a fault', () => {
+    // frontend's request rate jumps at one point (a burst of 20 robust sigma); its latency and errors stay put.
+    const traffic: SignalSeries = {
+      ...latency('frontend', 1, 0),
+      signal: 'request_rate',
+      badDirection: 'both',
+      values: times.map((t, i) => 100 + 2 * wobble(i, 1) + (t === 4200 ? 40 : 0)),
+    };
+    const input: RcaInput = {
+      window,
+      graph,
+      target: { service: 'frontend' },
+      series: [traffic, latency('frontend', 1, 0), latency('payment', 3, 2)],
+    };
+    const out = analyzeIncident(input, config);
+    expect(out.candidates).toEqual([]);
+    expect(out.reason).toMatch(/frontend shows no anomaly/);
+    // The same burst held through the incident is a sustained shift, and then the target counts as anomalous.
+    const held = { ...traffic, values: times.map((t, i) => 100 + 2 * wobble(i, 1) + (t >= 3600 ? 40 : 0)) };
+    const sustained = analyzeIncident({ ...input, series: [held, latency('frontend', 1, 0), latency('payment', 3, 2)] }, config);
+    expect(sustained.candidates.map((c) => c.service)).toContain('payment');
+  });
+
+  it('names the fault from a saturated resource rather than from the latency it causes', () => {
+    const cpu = (shift: number): SignalSeries => ({
+      ...latency('payment', 3, 0),
+      signal: 'cpu',
+      values: times.map((t, i) => 0.2 + 0.01 * wobble(i, 5) + (t >= 3600 ? shift : 0)),
+    });
+    // Latency moved by 50 robust sigma, CPU by 10: the CPU saturation explains the latency, not the other way round.
+    const input: RcaInput = { window, graph, series: [latency('payment', 3, 3), cpu(0.1)] };
+    const payment = analyzeIncident(input, config).candidates[0]!;
+    expect(payment.service).toBe('payment');
+    expect(payment.signal).toBe('latency_p99');
+    expect(payment.faultType).toBe('cpu-saturation');
+    // With the CPU unchanged (or lower) the latency names the fault as before.
+    expect(analyzeIncident({ ...input, series: [latency('payment', 3, 3), cpu(0)] }, config).candidates[0]!.faultType).toBe('latency');
+    expect(analyzeIncident({ ...input, series: [latency('payment', 3, 3), cpu(-0.1)] }, config).candidates[0]!.faultType).toBe('latency');
+  });
 });

@@ -69,10 +69,9 @@ export function rankCandidates(input: RankInput, config: RcaConfig): RankOutput 
 
   const targetSeries = findTargetSeries(input);
   if (input.target) {
-    // The target is what an alert fired on, so its peak counts, not its typical incident level.
     const targetScore = targetSeries
-      ? targetSeries.peak
-      : Math.max(0, ...(byService.get(input.target.service) ?? []).map((a) => a.peak));
+      ? symptomLevel(targetSeries)
+      : Math.max(0, ...(byService.get(input.target.service) ?? []).map(symptomLevel));
     const targetSide = input.side.get(input.target.service);
     const targetEvidence = targetScore + (targetSide ? sideScore(targetSide, config) : 0);
     if (input.gateOnTarget !== false && (targetSeries || byService.has(input.target.service)) && targetEvidence < threshold) {
@@ -149,10 +148,11 @@ export function rankCandidates(input: RankInput, config: RcaConfig): RankOutput 
           : side?.events.length || side?.changes.length
             ? 'events'
             : (top?.series.signal ?? 'unknown');
+    const named = namingAnomaly(state.anomalies, threshold);
     const faultType =
       side?.faultType ??
-      (top && top.score >= threshold
-        ? guessFaultType(top.series.signal, top.deviation)
+      (named
+        ? guessFaultType(named.series.signal, named.deviation)
         : side?.logs.length
           ? guessFaultType(side.logs[0]!.template, 1) === 'errors'
             ? 'errors'
@@ -172,6 +172,34 @@ export function rankCandidates(input: RankInput, config: RcaConfig): RankOutput 
     };
   });
   return { candidates };
+}
+
+/**
+ * How strongly a target series shows a symptom: an alert fires on a peak, but a symptom persists. A symptom signal
+ * (errors, latency, saturation) counts by the highest level it held for symptomHoldSeconds (heldPeak); a traffic or
+ * unrecognised signal only by its incident level, a sustained shift (a traffic peak is load, not a symptom). Before,
+ * the single highest point counted: in the demo, with a latency fault on payment, the Poisson noise of the quiet
+ * `ads`' request rate peaked above 3 robust sigma in 5 of 8 windows tried, and payment, checkout and frontend were
+ * ranked for a target with no symptom. Over 20 windows × 7 services the fault does not reach, the target passed in 28
+ * of 140 (the single peak), 22 (symptom kinds only), 15 (symptom kinds held for a minute). PetShop's results are
+ * unchanged (its 5-minute points each hold alone; a hold of two points instead took its top-1 from 0.711 to 0.658).
+ * The 15 left are sustained moves of 3–4 robust sigma with the simulated load (latency, CPU): shifts, not points.
+ */
+function symptomLevel(a: SeriesAnomaly): number {
+  const kind = signalKind(a.series.signal);
+  return kind === 'errors' || kind === 'latency' || kind === 'saturation' ? a.heldPeak : a.score;
+}
+
+/**
+ * The anomaly that names a service's fault: a resource that saturated (CPU, memory or restarts up) when one did,
+ * since exhausting it slows and fails the service's own work (the USE method's order), while its latency and errors
+ * are the symptoms any cause shows; otherwise the strongest signal. Before, the strongest signal alone named it, and a
+ * CPU hog in the demo whose latency moved more than its CPU was called `latency` (rca-live).
+ */
+function namingAnomaly(anomalies: SeriesAnomaly[], threshold: number): SeriesAnomaly | undefined {
+  const top = anomalies[0];
+  if (!top || top.score < threshold) return undefined;
+  return anomalies.find((a) => a.score >= threshold && a.deviation > 0 && signalKind(a.series.signal) === 'saturation') ?? top;
 }
 
 function sideScore(side: ServiceSideEvidence, config: RcaConfig): number {
