@@ -24,49 +24,29 @@ export interface DrainOptions {
   /**
    * Tokens made only of `<*>` and punctuation (`<*>:<*>`, `(<*>)`, `<<*>`) become `<*>`, and a run of `<*>` one `<*>`:
    * a value is one `<*>` whatever its shape or number of parts (`00:02` vs `<1 sec`, `1190 bytes (1.16 KB)` vs
-   * `403 bytes`), so the lines of one event have the same tokens (Proxifier's `close` event: GA 0.025 -> 0.503).
+   * `403 bytes`), so the lines of one event have the same tokens (with the other defaults, turning it off: Proxifier
+   * GA 1.000 -> 0.526, HPC 0.951 -> 0.905).
    */
   collapseWildcards?: boolean;
   /**
-   * `groups()` joins templates of different lengths whose tokens align when a `<*>` that only took values may stand
-   * for any number of value tokens (`sizes <*> <*> done` and `sizes <*> done` without collapsing): the events
-   * Drain's length-first tree cannot bring together. Off by default: with collapsing on it did not change the mean.
-   */
-  mergeAcrossLengths?: boolean;
-  /**
    * After mining, a `<*>` that only ever took a few distinct words (at most this many, e.g. `Started` / `Paused`,
-   * `HTTPS` / `SOCKS5`) is read as a constant: `groupKey` splits the cluster by it. Variables that are words (user
-   * names, hosts) take many values. 0 turns it off.
+   * `HTTPS` / `SOCKS5`) is read as a constant: `eventKey` splits the cluster by it. Variables that are words (user
+   * names, hosts) take many values. 0 turns it off (with the other defaults: mean GA on 16 Loghub systems 0.951 ->
+   * 0.902; OpenStack 0.946 -> 0.860, Mac 0.837 -> 0.744).
    */
   splitWordValues?: number;
-  /**
-   * A line that matches nothing in its leaf may join a cluster of the same length in another branch when this
-   * fraction of tokens agree (0 = off): the leading token it was routed on was a variable. (Routing every token
-   * with punctuation as a variable instead, tried for the same lines, cut OpenStack from 0.946 to 0.437 and
-   * HealthApp from 0.983 to 0.762: leaves got crowded and similar events merged.)
-   */
-  crossLeafSimilarity?: number;
 }
 
 /** Defaults of the options beyond Drain's own (chosen by leave-one-system-out; see bench/log-parsing.bench.ts). */
-export const DRAIN_DEFAULTS: Required<
-  Pick<DrainOptions, 'collapseWildcards' | 'mergeAcrossLengths' | 'splitWordValues' | 'crossLeafSimilarity'>
-> = {
-  crossLeafSimilarity: 0,
-  splitWordValues: 3,
+export const DRAIN_DEFAULTS: Required<Pick<DrainOptions, 'collapseWildcards' | 'splitWordValues'>> = {
+  splitWordValues: 2,
   collapseWildcards: true,
-  mergeAcrossLengths: false,
 };
 
 export interface LogCluster {
   id: number;
   tokens: string[];
   size: number;
-  /**
-   * Per position: every token seen there was a value (no letters, e.g. `<*>`, `12:30`), not a word or `key=value`.
-   * Only a value `<*>` may stand for a varying number of tokens when templates are merged across lengths.
-   */
-  valueOnly: boolean[];
   /**
    * The template as shown, when it differs from `tokens` (collapsing): the first line's masked tokens, turned into
    * `<*>` where later lines of the same shown length differ. Lines of another shown length differ only in values.
@@ -84,15 +64,12 @@ interface TreeNode {
 const HAS_DIGIT = /\d/;
 const PLAIN_WORD = /^[A-Za-z]+[.,:;]?$/;
 const ALNUM = /[A-Za-z0-9]/;
-const LETTER = /[A-Za-z]/;
 /** A word that may name a kind of event rather than a value: letters (and a trailing digit run), maybe punctuated. */
 const WORD_VALUE = /^[A-Za-z][A-Za-z_-]*\d*[.,:;]?$/;
 
 export class Drain {
   private readonly root = new Map<number, TreeNode>();
   private readonly all: LogCluster[] = [];
-  /** Clusters by token count, for the second chance across leaves (`crossLeafSimilarity`). */
-  private readonly byLength = new Map<number, LogCluster[]>();
   private readonly masks: MaskRule[];
   private readonly routingDepth: number;
 
@@ -134,41 +111,24 @@ export class Drain {
    */
   addTokens(tokens: string[], shown: string[] = tokens): LogCluster {
     const leaf = this.leafFor(tokens, true)!;
-    let match = this.bestMatch(leaf.clusters, tokens);
-    if (!match && this.options.crossLeafSimilarity) {
-      // Second chance: a cluster of the same length in another branch that agrees almost everywhere (the routing
-      // token was a variable: `com.apple.x.daily: scheduler_evaluate_activity told me ...`). It joins this leaf too,
-      // so the next such line finds it without the scan.
-      match = this.bestMatch(this.byLength.get(tokens.length) ?? [], tokens, this.options.crossLeafSimilarity);
-      if (match) leaf.clusters.push(match);
-    }
+    const match = this.bestMatch(leaf.clusters, tokens);
     if (match) {
       const template = match.tokens;
-      const valueOnly = match.valueOnly;
       for (let i = 0; i < template.length; i++) {
-        const token = tokens[i]!;
-        if (template[i] === token) continue;
-        if (template[i] !== WILDCARD) template[i] = WILDCARD;
-        if (valueOnly[i] && token !== WILDCARD && LETTER.test(token)) valueOnly[i] = false;
+        if (template[i] !== tokens[i] && template[i] !== WILDCARD) template[i] = WILDCARD;
       }
       match.size++;
       if (match.words) this.noteWords(match, tokens);
       if (match.shown) generalizeShown(match, shown);
       return match;
     }
-    const valueOnly = tokens.map((t) => t === WILDCARD || !LETTER.test(t));
-    const cluster: LogCluster = { id: this.all.length + 1, tokens: tokens.slice(), size: 1, valueOnly };
+    const cluster: LogCluster = { id: this.all.length + 1, tokens: tokens.slice(), size: 1 };
     if (shown !== tokens) cluster.shown = shown.slice();
     if (this.options.splitWordValues! > 0) {
       cluster.words = tokens.map((t) => (WORD_VALUE.test(t) ? new Set([t]) : undefined));
     }
     leaf.clusters.push(cluster);
     this.all.push(cluster);
-    if (this.options.crossLeafSimilarity) {
-      const same = this.byLength.get(tokens.length);
-      if (same) same.push(cluster);
-      else this.byLength.set(tokens.length, [cluster]);
-    }
     return cluster;
   }
 
@@ -187,11 +147,11 @@ export class Drain {
   }
 
   /**
-   * The final event of a line: its cluster's group (`groups()`), refined by the words it has where its template
+   * The final event of a line (once every line is in): its cluster, refined by the words it has where its template
    * has a few-valued `<*>` (`splitWordValues`). Same key, same event.
    */
-  groupKey(cluster: LogCluster, tokens: string[], groups: number[]): string {
-    let key = String(groups[cluster.id]);
+  eventKey(cluster: LogCluster, tokens: string[]): string {
+    let key = String(cluster.id);
     const words = cluster.words;
     if (!words) return key;
     for (let i = 0; i < words.length; i++) {
@@ -200,11 +160,11 @@ export class Drain {
     return key;
   }
 
-  /** The template of a line's event (`groupKey`): the group's template, with the line's word where it was split. */
-  eventTemplate(cluster: LogCluster, tokens: string[], groups: number[]): string {
+  /** The template of a line's event (`eventKey`): its cluster's template, with the line's word where it was split. */
+  eventTemplate(cluster: LogCluster, tokens: string[]): string {
     const words = cluster.words;
     const split = words?.some((w, i) => cluster.tokens[i] === WILDCARD && w && w.size >= 2);
-    if (!split) return Drain.template(this.all[groups[cluster.id]! - 1]!);
+    if (!split) return Drain.template(cluster);
     return cluster.tokens.map((t, i) => (t === WILDCARD && words![i] && words![i]!.size >= 2 ? tokens[i] : t)).join(' ');
   }
 
@@ -227,55 +187,6 @@ export class Drain {
     return (cluster.shown ?? cluster.tokens).join(' ');
   }
 
-  /**
-   * The event group of every cluster, indexed by cluster id (index 0 unused): the id of the cluster that stands for
-   * its group. Without `mergeAcrossLengths` every cluster is its own group. With it, clusters whose templates align
-   * (see `alignsAcrossLengths`) are joined, transitively; the largest cluster of a group stands for it.
-   */
-  groups(): number[] {
-    const parent = Array.from({ length: this.all.length + 1 }, (_, i) => i);
-    if (this.options.mergeAcrossLengths) {
-      const find = (i: number): number => {
-        while (parent[i] !== i) i = parent[i] = parent[parent[i]!]!;
-        return i;
-      };
-      for (const [a, b] of this.alignedPairs()) {
-        const ra = find(a.id);
-        const rb = find(b.id);
-        if (ra === rb) continue;
-        // The larger cluster's id stands for the group (its template is the one most lines were written with).
-        if (this.all[ra - 1]!.size >= this.all[rb - 1]!.size) parent[rb] = ra;
-        else parent[ra] = rb;
-      }
-      for (let i = 1; i < parent.length; i++) parent[i] = find(i);
-    }
-    return parent;
-  }
-
-  /** Pairs of clusters of different lengths that align; only pairs sharing their first token (or a `<*>` there) are compared. */
-  private *alignedPairs(): Generator<[LogCluster, LogCluster]> {
-    const byFirst = new Map<string, LogCluster[]>();
-    const wildFirst: LogCluster[] = [];
-    for (const c of this.all) {
-      if (c.tokens.length === 0 || c.tokens.length > MAX_ALIGN_TOKENS) continue;
-      const first = c.tokens[0]!;
-      if (first === WILDCARD) wildFirst.push(c);
-      else byFirst.set(first, [...(byFirst.get(first) ?? []), c]);
-    }
-    const all = [...byFirst.values()].flat();
-    const compare = function* (list: LogCluster[], others: LogCluster[], same: boolean): Generator<[LogCluster, LogCluster]> {
-      for (let i = 0; i < list.length; i++) {
-        for (let j = same ? i + 1 : 0; j < others.length; j++) {
-          const a = list[i]!;
-          const b = others[j]!;
-          if (a.tokens.length !== b.tokens.length && alignsAcrossLengths(a, b)) yield [a, b];
-        }
-      }
-    };
-    for (const list of byFirst.values()) yield* compare(list, list, true);
-    yield* compare(wildFirst, wildFirst, true);
-    yield* compare(wildFirst, all, false);
-  }
 
   private leafFor(tokens: string[], create: boolean): TreeNode | undefined {
     let node: TreeNode | undefined = this.root.get(tokens.length);
@@ -309,7 +220,7 @@ export class Drain {
     return node;
   }
 
-  private bestMatch(clusters: LogCluster[], tokens: string[], threshold = this.options.similarityThreshold): LogCluster | undefined {
+  private bestMatch(clusters: LogCluster[], tokens: string[]): LogCluster | undefined {
     let best: LogCluster | undefined;
     let bestSim = -1;
     let bestParams = -1;
@@ -337,6 +248,7 @@ export class Drain {
         bestWordDiff = wordDiff;
       }
     }
+    const threshold = this.options.similarityThreshold;
     const needed = bestWordDiff ? Math.max(threshold, this.options.wordSimilarityThreshold ?? 0) : threshold;
     return best && bestSim >= needed ? best : undefined;
   }
@@ -348,9 +260,6 @@ function generalizeShown(cluster: LogCluster, shown: string[]): void {
   for (let i = 0; i < template.length; i++) if (template[i] !== shown[i]) template[i] = WILDCARD;
 }
 
-/** Longest template compared across lengths: the alignment is quadratic in length. */
-const MAX_ALIGN_TOKENS = 64;
-
 /** Turns tokens made only of wildcards and punctuation (`<*>:<*>`, `(<*>)`) into `<*>`, and a run of `<*>` into one. */
 export function collapseWildcards(tokens: string[]): string[] {
   const out: string[] = [];
@@ -360,51 +269,6 @@ export function collapseWildcards(tokens: string[]): string[] {
     else if (out[out.length - 1] !== WILDCARD) out.push(WILDCARD);
   }
   return out;
-}
-
-
-/**
- * Whether two templates are one event written with a varying number of tokens: they align when every `<*>` may
- * stand for any number of value tokens (no letters; none included) of the other, every other token matches exactly
- * (measured: letting `<*>` take words joined `Failed password for <*>` with `... for invalid user <*>` and cut
- * OpenSSH's GA from 0.995 to 0.488), and at least
- * half of each template's constant tokens (and at least two) are matched rather than swallowed by a `<*>`. Dynamic
- * programming over prefixes: best count of matched constants, or -1 when the prefixes cannot align.
- */
-export function alignsAcrossLengths(clusterA: LogCluster, clusterB: LogCluster): boolean {
-  const a = clusterA.tokens;
-  const b = clusterB.tokens;
-  // A value `<*>` stands for any run of value tokens (possibly none); a `<*>` that took words must match one `<*>`.
-  const flexA = (i: number) => a[i] === WILDCARD && clusterA.valueOnly[i]!;
-  const flexB = (j: number) => b[j] === WILDCARD && clusterB.valueOnly[j]!;
-  const n = a.length;
-  const m = b.length;
-  const constA = a.filter((t) => t !== WILDCARD).length;
-  const constB = b.filter((t) => t !== WILDCARD).length;
-  const need = Math.max(2, Math.ceil(constA / 2), Math.ceil(constB / 2));
-  if (Math.min(constA, constB) < need) return false;
-  // best[i][j]: most constants matched aligning a[0..i) with b[0..j).
-  let prev = new Int32Array(m + 1).fill(-1);
-  let cur = new Int32Array(m + 1);
-  prev[0] = 0;
-  for (let j = 1; j <= m; j++) prev[j] = flexB(j - 1) ? prev[j - 1]! : -1;
-  for (let i = 1; i <= n; i++) {
-    const ta = a[i - 1]!;
-    cur.fill(-1);
-    const fa = flexA(i - 1);
-    cur[0] = fa ? prev[0]! : -1;
-    for (let j = 1; j <= m; j++) {
-      const tb = b[j - 1]!;
-      let best = -1;
-      if (ta === tb && prev[j - 1]! >= 0) best = prev[j - 1]! + (ta === WILDCARD ? 0 : 1);
-      // a's <*> takes b's token (and maybe more before it), or stands for nothing.
-      if (fa) best = Math.max(best, prev[j]!, flexB(j - 1) || (tb !== WILDCARD && !LETTER.test(tb)) ? Math.max(cur[j - 1]!, prev[j - 1]!) : -1);
-      if (flexB(j - 1)) best = Math.max(best, cur[j - 1]!, fa || (ta !== WILDCARD && !LETTER.test(ta)) ? Math.max(prev[j]!, prev[j - 1]!) : -1);
-      cur[j] = best;
-    }
-    [prev, cur] = [cur, prev];
-  }
-  return prev[m]! >= need;
 }
 
 function withoutUndefined<T extends object>(o: T): T {

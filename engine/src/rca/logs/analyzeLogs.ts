@@ -30,23 +30,22 @@ export function analyzeLogs(
   const sorted = logs
     .filter((l) => l.timestamp >= window.baselineStart && l.timestamp <= window.end)
     .sort((a, b) => a.timestamp - b.timestamp);
-  // Mine every line first: events are final only once all lines are in (templates merged across lengths, few-valued
-  // words split off; see Drain.groupKey).
+  // Mine every line first: events are final only once all lines are in (few-valued words split off; see
+  // Drain.eventKey).
   const split = sorted.map((line) => drain.split(line.message));
   const tokens = split.map((l) => l.tokens);
   const clusters = split.map((l) => drain.addTokens(l.tokens, l.shown));
-  const groups = drain.groups();
   // service -> event key -> counts
   const counts = new Map<string, Map<string, { baseline: number; incident: number; sample: string; template: string }>>();
   const coverage = new Map<string, { first: number; last: number }>();
   for (let i = 0; i < sorted.length; i++) {
     const line = sorted[i]!;
-    const key = drain.groupKey(clusters[i]!, tokens[i]!, groups);
+    const key = drain.eventKey(clusters[i]!, tokens[i]!);
     let perService = counts.get(line.service);
     if (!perService) counts.set(line.service, (perService = new Map()));
     let entry = perService.get(key);
     if (!entry) {
-      const template = drain.eventTemplate(clusters[i]!, tokens[i]!, groups);
+      const template = drain.eventTemplate(clusters[i]!, tokens[i]!);
       perService.set(key, (entry = { baseline: 0, incident: 0, sample: '', template }));
     }
     if (line.timestamp < window.start) {
