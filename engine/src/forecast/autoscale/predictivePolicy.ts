@@ -11,10 +11,11 @@ import { demandAt, hpaRecommendation, observedDemand, type ScalingPolicy } from 
  * Why the HPA's rule and not "the replicas that keep the coming peak inside the band" (the rule before round four):
  * the HPA's ±tolerance band around the current count is what keeps scale events down; the band rule tracked demand
  * more closely and paid for it in events (AWS ELB 2,675 vs the HPA's 1,740) or, with the hysteresis and window that
- * tamed them, in replica-hours (NASA +9 %). Measured on 9 development splits in bench/forecast/RESULTS.md, round four.
+ * tamed them, in replica-hours (NASA +9 %) (bench/forecast/RESULTS.md, round three; round four has this rule on 9
+ * development splits).
  *
  * The rule acts on the larger of the live metric and the prediction (see `recommend`). The prediction is the
- * forecast path anchored on the live metric: path(now + look-ahead) × observed / path(now).
+ * forecast path anchored on the live metric: observed × path(now + look-ahead) / path(now), that ratio bounded.
  * The forecast says where load is heading, the live metric says where it is, so a forecast that is off in level but
  * right in direction still helps.
  */
