@@ -15,6 +15,8 @@ export interface FittedHistory {
   testStart: number;
   forecaster: Forecaster;
   trainSeconds: number;
+  /** CPU seconds of this process while training: comparable across runs when the shared machine's load is not. */
+  trainCpuSeconds: number;
   backend: string;
 }
 
@@ -45,7 +47,10 @@ export async function fitOnHistory(ctx: BenchContext, overrides: Record<string, 
   const testStart = n - Math.round((testDays * 86400) / step);
   if (testStart < 2 * horizon) throw new Error(`--test-days ${testDays} leaves no training data (${n} steps of ${step}s)`);
   const started = performance.now();
+  const cpu = process.cpuUsage();
   const forecaster = await fitForecaster(series, { config, end: testStart });
   const trainSeconds = (performance.now() - started) / 1000;
-  return { path, column, testDays, config, series, testStart, forecaster, trainSeconds, backend };
+  const used = process.cpuUsage(cpu);
+  const trainCpuSeconds = (used.user + used.system) / 1e6;
+  return { path, column, testDays, config, series, testStart, forecaster, trainSeconds, trainCpuSeconds, backend };
 }
