@@ -205,7 +205,7 @@ async function measureSize(
  * vocabulary): identical vectors whose order among themselves is arbitrary, which made strict recall@10 meaningless
  * from 300k on.
  */
-function syntheticChunks(base: Chunk[], target: number): Chunk[] {
+export function syntheticChunks(base: Chunk[], target: number): Chunk[] {
   const totalChars = base.reduce((s, c) => s + c.text.length, 0);
   const step = Math.max(40, Math.floor(totalChars / target));
   const chunks: Chunk[] = [];

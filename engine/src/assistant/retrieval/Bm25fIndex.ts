@@ -82,6 +82,11 @@ export class Bm25fIndex {
     return id === undefined ? 0 : this.postingsDocs[id]!.length;
   }
 
+  /** Every term with the documents holding it, ascending (the postings themselves: read only). */
+  *postings(): IterableIterator<[string, Int32Array]> {
+    for (const [term, id] of this.termIds) yield [term, this.postingsDocs[id]!];
+  }
+
   /** Whether a document holds a term: a binary search of the term's postings (kept in document order). */
   contains(term: string, doc: number): boolean {
     const id = this.termIds.get(term);

@@ -10,6 +10,7 @@ import { reciprocalRankFusion } from './reciprocalRankFusion.js';
 import { tokenize } from './tokenize.js';
 import type { VectorIndex } from './VectorIndex.js';
 import { pageKind, type PageKind } from './pageKind.js';
+import { PageTermIndex } from './PageTermIndex.js';
 import { PageReranker } from './rerank/PageReranker.js';
 import type { RerankCandidate, RerankQuery } from './rerank/RerankFeature.js';
 import { RERANK_FEATURES, type RerankWeights } from './rerank/rerankFeatures.js';
@@ -137,6 +138,8 @@ export class KnowledgeIndex {
   private readonly pageHeadingText: string[];
   private readonly pageKind: PageKind[];
   private readonly reranker: PageReranker;
+  /** Pages per term, for the reranker's matched terms (only when a feature reads them). */
+  private readonly pageTerms: PageTermIndex | undefined;
   readonly tuning: RetrievalTuning;
 
   constructor(
@@ -209,6 +212,7 @@ export class KnowledgeIndex {
         ]),
       );
     }
+    this.pageTerms = this.reranker.needs('matchedTerms') ? new PageTermIndex(this.bm25f.postings(), this.pageOf, this.pageChunks.length) : undefined;
     this.pageKind = this.pageChunks.map((members) => pageKind(chunks[members[0]!]!));
     this.pageTitleTerms = this.pageChunks.map((members) => new Set(tokenize(chunks[members[0]!]!.title)));
     this.pageHeadingText = this.pageChunks.map((members) =>
@@ -430,8 +434,8 @@ export class KnowledgeIndex {
   }
 
   /**
-   * What the reranker reads of a candidate page. The question's terms found in the page are looked up in the passage
-   * postings (no per-page term sets are kept, so memory does not grow with the collection).
+   * What the reranker reads of a candidate page. The question's terms found in the page are looked up in the page
+   * lists of PageTermIndex (one binary search per page and term, whatever the pages' sizes).
    */
   private candidateOf(
     lexicalHits: Array<{ index: number }>,
@@ -441,12 +445,11 @@ export class KnowledgeIndex {
     const bestPassage = new Map<number, number>();
     for (const h of lexicalHits) if (!bestPassage.has(this.pageOf[h.index]!)) bestPassage.set(this.pageOf[h.index]!, h.index);
     const matched = new Map<number, Set<string>>(candidates.map((c) => [c.index, new Set<string>()]));
-    if (this.reranker.needs('matchedTerms')) {
-      // Binary searches of each term's postings for the candidates' passages: the cost follows the candidates, not the
-      // posting lengths, so it stays flat as the collection grows.
+    const pageTerms = this.pageTerms;
+    if (pageTerms) {
       for (const { term, weight } of terms) {
         if (weight < 1) continue;
-        for (const [p, found] of matched) if (this.pageChunks[p]!.some((i) => this.bm25f.contains(term, i))) found.add(term);
+        for (const [p, found] of matched) if (pageTerms.has(term, p)) found.add(term);
       }
     }
     const needsPassage = this.reranker.needs('passageText');
