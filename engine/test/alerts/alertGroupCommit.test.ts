@@ -34,12 +34,14 @@ function config(redisUrl: string): EngineConfigInput {
 /**
  * Delivery i: one to three critical alerts on service floor(i / 6); whichever of a service's six arrives first opens
  * its incident and pages at once, the others join it, so in a batch a page sits between deliveries that join the
- * incident it paged (and, starting after the page, wait for an update notice).
+ * incident it paged (and, starting after the page, wait for an update notice). The alerts are about services (told apart
+ * by `instance`, not `pod`): only service alerts cross the chain's edges, and the chain's incident pages at once by
+ * corroboration (several services) while the alerts' own start is still ahead.
  */
 function delivery(i: number): AlertmanagerWebhook {
   const service = SERVICES[Math.floor(i / 6)]!;
   const alerts = Array.from({ length: 1 + (i % 3) }, (_, k) => {
-    const labels = { alertname: ALERTNAMES[(i + k) % ALERTNAMES.length]!, severity: 'critical', namespace: 'shop', service, pod: `${service}-${i}-${k}` };
+    const labels = { alertname: ALERTNAMES[(i + k) % ALERTNAMES.length]!, severity: 'critical', namespace: 'shop', service, instance: `${service}-${i}-${k}` };
     return {
       status: 'firing' as const,
       labels,
