@@ -52,6 +52,13 @@ const anomalySchema = z
      * waits and the shortest window the API takes; a point covering more (PetShop's 5-minute points) holds alone.
      */
     symptomHoldSeconds: z.coerce.number().min(0).default(60),
+    /**
+     * Least change, as a fraction of the baseline median, that level must also be above the baseline (and the recent
+     * level) for a symptom that worsens upward (latency, error ratio, CPU): a 3-sigma move of a very steady series
+     * can be a rise of 2 % that no operator would call a symptom. 0 disables it; falling signals (availability) are
+     * exempt, since how far they can fall depends on their unit (see scoreSeries).
+     */
+    symptomMinChange: z.coerce.number().min(0).default(0.1),
     /** Robust z values are compressed above this level (log scale), so one huge ratio cannot drown all others. */
     saturation: z.coerce.number().positive().default(10),
     /** Fewest baseline points needed before a signal is scored against its own history. */

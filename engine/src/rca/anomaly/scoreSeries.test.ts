@@ -110,6 +110,19 @@ describe('heldPeak', () => {
     expect(s.peak).toBeGreaterThan(settings.threshold);
     expect(s.heldPeak).toBeLessThan(settings.threshold);
   });
+
+  it('counts a held rise of a very steady series only when it is also a material change (symptomMinChange)', () => {
+    // Noise of ±0.5 % of the median, as the demo's latencies: a 4 % rise is many sigma and still no symptom.
+    const steady = (rise: number, badDirection: SignalSeries['badDirection'] = 'up') =>
+      series((i, t) => 100 * (1 + 0.01 * noise(i)) + (t >= 3600 ? rise : 0), badDirection);
+    const small = scoreSeries(steady(4), window, settings)!;
+    expect(small.score).toBeGreaterThan(settings.threshold);
+    expect(small.heldPeak).toBe(0);
+    expect(scoreSeries(steady(4), window, { ...settings, symptomMinChange: 0 })!.heldPeak).toBeGreaterThan(settings.threshold);
+    expect(scoreSeries(steady(15), window, settings)!.heldPeak).toBeGreaterThan(settings.threshold);
+    // A falling signal is exempt: availability at 100 % falling by 2 % is an incident.
+    expect(scoreSeries(steady(-2, 'down'), window, settings)!.heldPeak).toBeGreaterThan(settings.threshold);
+  });
 });
 
 describe('late onsets on a ramp', () => {

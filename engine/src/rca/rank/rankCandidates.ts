@@ -183,7 +183,8 @@ export function rankCandidates(input: RankInput, config: RcaConfig): RankOutput 
  * ranked for a target with no symptom. Over 20 windows × 7 services the fault does not reach, the target passed in 28
  * of 140 (the single peak), 22 (symptom kinds only), 15 (symptom kinds held for a minute). PetShop's results are
  * unchanged (its 5-minute points each hold alone; a hold of two points instead took its top-1 from 0.711 to 0.658).
- * The 15 left are sustained moves of 3–4 robust sigma with the simulated load (latency, CPU): shifts, not points.
+ * The 15 left were sustained moves of 3–4 robust sigma with the simulated load (latency, CPU), each a rise of under
+ * 10 % of the median; heldPeak now also needs rca.anomaly.symptomMinChange (10 %) of the median: 0 of 140 pass.
  */
 function symptomLevel(a: SeriesAnomaly): number {
   const kind = signalKind(a.series.signal);
