@@ -329,10 +329,13 @@ export class KnowledgeIndex {
       ).map((c) => [c.index, c.score]),
     );
     const represented = new Set([...chunkScores.keys()].map((i) => this.pageOf[i]!));
-    // Only pages that can still reach the top k need a passage found for them (a scan of their chunks).
+    // Only pages that can still reach the top k need a passage found for them (a scan of their chunks, 1.6 ms per
+    // query at 300k). A page behind k represented pages of strictly higher score cannot: each of those puts at least
+    // one passage ahead of it in the output below, so skipping it changes nothing.
+    const kth = kthLargest([...represented].map((p) => pageScores.get(p) ?? 0), k);
     if (queryVector) {
       for (const p of densePages.slice(0, Math.max(4 * k, 20))) {
-        if (represented.has(p)) continue;
+        if (represented.has(p) || (pageScores.get(p) ?? 0) < kth) continue;
         const closest = this.closestChunk(p, queryVector, allow);
         if (closest >= 0) chunkScores.set(closest, 0);
       }
@@ -509,6 +512,11 @@ export class KnowledgeIndex {
     const { filter } = options;
     return filter ? (i: number) => filter(this.chunks[i]!) : undefined;
   }
+}
+
+/** The k-th largest value (-Infinity when there are fewer than k). */
+function kthLargest(values: number[], k: number): number {
+  return values.length < k ? -Infinity : values.sort((a, b) => b - a)[k - 1]!;
 }
 
 function withWeights(base: RerankWeights, change: Partial<RerankWeights> = {}): RerankWeights {
