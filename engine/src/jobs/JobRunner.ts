@@ -92,6 +92,12 @@ export class JobRunner {
   private readonly runningByKind = new Map<string, number>();
   /** Submissions admitted but not yet stored: they hold a queue place so concurrent submits cannot overshoot. */
   private readonly admitting = new Map<string, number>();
+  /**
+   * Jobs whose first record is being written and that are not live yet: reconcile may read the active index between
+   * the store taking the record and the job joining `live`, and would mark a job just submitted here `interrupted`
+   * (seen once batches became one round trip on the main connection).
+   */
+  private readonly storing = new Set<string>();
   private readonly writer: JobRecordWriter;
   private readonly options: Required<Omit<JobRunnerOptions, 'perKind'>> & Pick<JobRunnerOptions, 'perKind'>;
   private readonly durations = new Map<string, number>();
@@ -157,12 +163,14 @@ export class JobRunner {
       instance: this.instance,
     };
     this.admitting.set(kind, (this.admitting.get(kind) ?? 0) + 1);
+    this.storing.add(record.id);
     try {
       await this.writer.writeOnce(record, this.options.submitTimeoutMs);
     } catch (error) {
       this.refuseUnstored(record, error);
     } finally {
       this.admitting.set(kind, this.admitting.get(kind)! - 1);
+      this.storing.delete(record.id);
     }
     let settle!: () => void;
     const done = new Promise<void>((resolve) => (settle = resolve));
@@ -301,7 +309,7 @@ export class JobRunner {
     let interrupted = 0;
     for (const [id, instance] of Object.entries(active)) {
       // Ours: alive while running here or while its final record waits for the store (a Redis outage just ended).
-      const ours = instance === this.instance && (this.live.has(id) || this.writer.pending(id) !== undefined);
+      const ours = instance === this.instance && (this.live.has(id) || this.storing.has(id) || this.writer.pending(id) !== undefined);
       if (ours || (instance !== this.instance && instance && (await this.store.exists(leaseKey(instance))))) continue;
       const raw = await this.store.get(jobKey(id));
       const record = raw ? (JSON.parse(raw) as JobRecord) : undefined;
