@@ -87,23 +87,6 @@ export class Bm25fIndex {
     for (const [term, id] of this.termIds) yield [term, this.postingsDocs[id]!];
   }
 
-  /** Whether a document holds a term: a binary search of the term's postings (kept in document order). */
-  contains(term: string, doc: number): boolean {
-    const id = this.termIds.get(term);
-    if (id === undefined) return false;
-    const docs = this.postingsDocs[id]!;
-    let lo = 0;
-    let hi = docs.length - 1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >> 1;
-      const d = docs[mid]!;
-      if (d === doc) return true;
-      if (d < doc) lo = mid + 1;
-      else hi = mid - 1;
-    }
-    return false;
-  }
-
   idf(term: string): number {
     const df = this.docFreq(term);
     return Math.log(1 + (this.count - df + 0.5) / (df + 0.5));

@@ -167,17 +167,6 @@ describe('Bm25fIndex', () => {
     // A query term's weight scales its contribution.
     expect(index.search([{ term: 'pod', weight: 0.5 }], 1)[0]!.score).toBeCloseTo(hits[0]!.score / 2, 5);
   });
-
-  it('answers whether a document holds a term from its postings, in any field', () => {
-    const index = new Bm25fIndex([{ name: 'title', weight: 1, b: 0 }, { name: 'body', weight: 1, b: 0.75 }], 1.2);
-    index.build(Array.from({ length: 40 }, (_, i) => [i % 7 === 0 ? 'Probes' : 'Other', i % 3 === 0 ? 'liveness probe' : 'node']));
-    const [liveness, probe] = tokenize('liveness probe');
-    for (let i = 0; i < 40; i++) {
-      expect(index.contains(liveness!, i)).toBe(i % 3 === 0);
-      expect(index.contains(probe!, i)).toBe(i % 3 === 0 || i % 7 === 0);
-    }
-    expect(index.contains('zebra', 0)).toBe(false);
-  });
 });
 
 describe('query processing learned from the corpus', () => {
