@@ -5,7 +5,7 @@ import { parseCsv, parseCsvObjects } from './csv.js';
 export interface LoghubSystem {
   name: string;
   /**
-   * Which ground truth the labels come from: `corrected` (loghub-2.0, Khan et al. ICSE'22 corrections) or `original`
+   * Which ground truth the labels come from: `corrected` (the `*_corrected.csv` files: Khan et al. ICSE'22 corrections, see the dataset's SOURCE.md) or `original`
    * (loghub ICSE'19 labels in `original_loghub_2k/`, used only for systems that have no corrected copy here).
    */
   truth: 'corrected' | 'original';
