@@ -5,8 +5,9 @@ import { parseCsv, parseCsvObjects } from './csv.js';
 export interface LoghubSystem {
   name: string;
   /**
-   * Which ground truth the labels come from: `corrected` (the `*_corrected.csv` files: Khan et al. ICSE'22 corrections, see the dataset's SOURCE.md) or `original`
-   * (loghub ICSE'19 labels in `original_loghub_2k/`, used only for systems that have no corrected copy here).
+   * Which ground truth the labels come from: `corrected` (the `*_corrected.csv` files: Khan et al. ICSE'22
+   * corrections, see the dataset's SOURCE.md) or `original` (loghub ICSE'19 labels in `original_loghub_2k/`, used only
+   * for systems that have no corrected copy here).
    */
   truth: 'corrected' | 'original';
   contents: string[];
