@@ -58,7 +58,7 @@ describe('ForecastCard on a real engine', () => {
     expect(Math.abs(recommended! - plan.plan.recommendedReplicas)).toBeLessThanOrEqual(1);
     expect(Math.abs(capacity! / plan.plan.capacityPerReplica - 1)).toBeLessThan(0.02);
     expect(screen.getByTestId(forecastCardTestIds.planReason).textContent).toMatch(
-      /^why this plan: \d+ replicas cover the forecast peak .* per replica/,
+      /^why this plan: \d+ replicas for the forecast demand .* per replica/,
     );
     expect(
       within(figure).getByText(
