@@ -40,7 +40,7 @@ export class AlertRepository {
   }
 
   /**
-   * One atomic write (one MULTI on Redis) for a whole group commit: the log lines in processing order, the incidents
+   * One atomic write (one Lua script on Redis) for a whole group commit: the log lines in processing order, the incidents
    * and alerts that changed, the members that joined and the notifications sent. Either all of it is stored or none.
    */
   async commit(write: {

@@ -29,7 +29,7 @@ export interface Store {
   lrange(key: string, start: number, stop: number): Promise<string[]>;
   ltrim(key: string, start: number, stop: number): Promise<void>;
 
-  /** Applies all writes or none (MULTI/EXEC in Redis), so nothing is half-written. */
+  /** Applies all writes or none (one Lua script in Redis), so nothing is half-written. */
   batch(ops: StoreWrite[]): Promise<void>;
 
   /**
