@@ -40,8 +40,8 @@ export class AlertRepository {
   }
 
   /**
-   * One atomic write (one Lua script on Redis) for a whole group commit: the log lines in processing order, the incidents
-   * and alerts that changed, the members that joined and the notifications sent. Either all of it is stored or none.
+   * One atomic write (one Lua script on Redis) for a whole group commit: the log lines in processing order, the
+   * incidents and alerts that changed, the members that joined and the notifications sent. All of it is stored or none.
    */
   async commit(write: {
     lines: string[];
