@@ -15,10 +15,9 @@ let engine: RealEngine;
 
 beforeAll(async () => {
   installSvgBBox();
-  // The default threshold (3 robust sigma) lets the demo's Poisson noise on a quiet service's request rate peak above
-  // it now and then, so "ads shows no anomaly" held only some of the time. 8 keeps ads quiet and the injected latency
-  // (over 100 sigma) found.
-  engine = await startRealEngine({ rca: { anomaly: { threshold: 8 } } });
+  // The product's defaults: the symptom gate (a target must deviate for 60 s by at least 10 %) keeps a quiet service
+  // such as ads free of candidates from the demo's Poisson noise (0 of 140 quiet targets in the gate's measurement).
+  engine = await startRealEngine();
   // A latency fault on payment under way for 20 minutes, so the analysis of checkout (its caller) finds candidates.
   await engine.json('POST', '/api/v1/demo/faults', {
     type: 'latency',
