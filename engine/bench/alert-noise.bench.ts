@@ -14,13 +14,13 @@ import { startServer } from '../src/server/startServer.js';
 import { spawnEngineProcess, startRedis } from '../test/support/index.js';
 import { printTable, repoRoot, type BenchMain, type BenchResults } from './lib.js';
 
-interface Delivery {
+export interface Delivery {
   at: string;
   payload: { alerts: Array<{ status: string; labels: Record<string, string>; startsAt: string; fingerprint?: string }> };
   truth?: Record<string, string | null>;
 }
 
-interface Sent {
+export interface Sent {
   incident: string;
   fingerprints: string[];
   at: number;
@@ -360,7 +360,7 @@ function quantile(values: number[], q: number): number {
 }
 
 /** fingerprint → [(time, truth)] in delivery order, so a fingerprint's truth is read as of a notification's time. */
-function truthTimeline(deliveries: Delivery[]): (fingerprint: string, at: number) => string | null | undefined {
+export function truthTimeline(deliveries: Delivery[]): (fingerprint: string, at: number) => string | null | undefined {
   const timeline = new Map<string, Array<[number, string | null]>>();
   for (const d of deliveries) {
     for (const [f, t] of Object.entries(d.truth ?? {})) {
@@ -381,7 +381,7 @@ function truthTimeline(deliveries: Delivery[]): (fingerprint: string, at: number
   };
 }
 
-function score(sent: Sent[], truthAt: (f: string, at: number) => string | null | undefined, realIncidents: Set<string>): BenchResults {
+export function score(sent: Sent[], truthAt: (f: string, at: number) => string | null | undefined, realIncidents: Set<string>): BenchResults {
   const notifiedTruth = sent.map((n) => n.fingerprints.map((f) => truthAt(f, n.at) ?? null));
   const recalled = new Set(notifiedTruth.flat().filter((t): t is string => t !== null));
   // Majority truth per engine incident over every alert it notified.
