@@ -68,7 +68,8 @@ describe('AlertPipeline', () => {
   });
 
   it('sends one update when a paged incident takes in a new failure that would page by itself', () => {
-    const p = new AlertPipeline(config({ pagingRules: [{ matchers: ['severity="critical"'], page: true, forSeconds: 60 }, { matchers: [], page: false }] }), EDGES);
+    // A 10-minute onset window: the page goes out 6 minutes after the onset (60 s + the default 300 s resolution latency).
+    const p = new AlertPipeline(config({ groupWindowSeconds: 600, pagingRules: [{ matchers: ['severity="critical"'], page: true, forSeconds: 60 }, { matchers: [], page: false }] }), EDGES);
     const sent = run(
       p,
       [
@@ -89,7 +90,7 @@ describe('AlertPipeline', () => {
     run(p, [
       [T0, [alert(svc('postgres'), T0)]],
       [T0 + MIN, [alert(svc('frontend'), T0 + MIN)]],
-      // payments is next to postgres, but starts 30 minutes after it: outside the 10-minute onset window.
+      // payments is next to postgres, but starts 30 minutes after it: outside the onset window.
       [T0 + 30 * MIN, [alert(svc('payments'), T0 + 30 * MIN)]],
     ]);
     expect(p.incidents.size).toBe(3);
@@ -134,7 +135,8 @@ describe('AlertPipeline', () => {
 
   it('warnings alone never page; "after N" waits for N alerts of its rule; "N of M" for N of the last M firing', () => {
     const rules = [{ matchers: ['alertname="KubePodNotReady"'], page: true, afterCount: 2, nOfM: { n: 2, m: 3 } }, { matchers: [], page: false }];
-    const p = new AlertPipeline(config({ pagingRules: rules }), EDGES);
+    // A 10-minute onset window, so the second pod 9 minutes on still joins the first.
+    const p = new AlertPipeline(config({ pagingRules: rules, groupWindowSeconds: 600 }), EDGES);
     const pod = (name: string) => ({ alertname: 'KubePodNotReady', severity: 'warning', namespace: 'shop', pod: `payments-7d9f8b6c5d-${name}` });
     let sent = run(p, [[T0, [alert(pod('aaaaa'), T0)]]], T0 + 8 * MIN);
     expect(sent).toHaveLength(0);

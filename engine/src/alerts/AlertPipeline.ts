@@ -119,7 +119,9 @@ export class AlertPipeline implements PipelineState {
   resolutionLatencyOf(alert: TrackedAlert): number {
     if (alert.source !== 'alertmanager') return 0;
     const gap = alert.groupKey ? this.groupCadence.get(alert.groupKey)?.[1] : undefined;
-    const known = gap !== undefined && Number.isFinite(gap) ? gap : this.typicalGap();
+    // A group's smallest gap is only an upper bound on its group_interval (gaps are whole multiples of it): a group
+    // seen twice, firing and then resolved 40 minutes later, would wait 40 minutes. The others' rhythm bounds it.
+    const known = gap !== undefined && Number.isFinite(gap) ? Math.min(gap, this.typicalGap()) : this.typicalGap();
     return Math.min(known, MAX_RESOLUTION_LATENCY_MS);
   }
 

@@ -1,6 +1,7 @@
 import type { AlertsConfig } from '../config.js';
 import type { TrackedAlert } from '../types.js';
 import type { AlertStage } from './AlertStage.js';
+import { ContextAlertStage } from './ContextAlertStage.js';
 import { DeduplicationStage } from './DeduplicationStage.js';
 import { FlapDetectionStage } from './FlapDetectionStage.js';
 import { GroupKeyStage } from './GroupKeyStage.js';
@@ -35,6 +36,8 @@ export function createStages(config: AlertsConfig, muteOf: (alert: TrackedAlert,
     new FlapDetectionStage(config.flap),
     suppressions,
     new RepairSuppressionStage(config.repairLabel),
+    // Before the inhibition stages: an inhibited alert still bridges joins, an informational one never does.
+    new ContextAlertStage(config.contextMatchers),
     new InhibitionStage(config.inhibitRules),
     new TopologyInhibitionStage(config.topology),
     ...(config.respectGroupKey ? [new GroupKeyStage(config.serviceLabels)] : []),
