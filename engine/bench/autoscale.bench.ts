@@ -1,51 +1,49 @@
 import { printTable, type BenchMain } from './lib.js';
-import { fitOnHistory } from './forecast/fitOnHistory.js';
+import { replayInputs } from './forecast/replayInputs.js';
 import { predictivePolicy, type ForecastLookup } from '../src/forecast/autoscale/predictivePolicy.js';
-import { calibrateMargin } from '../src/forecast/autoscale/calibrateMargin.js';
+import { calibrateHoldMargin, calibrateMargin } from '../src/forecast/autoscale/calibrateMargin.js';
 import { reactiveHpaPolicy, simulateAutoscaling, type ReplayDemand, type ReplayResult } from '../src/forecast/autoscale/simulateAutoscaling.js';
-import { validationLength } from '../src/forecast/Forecaster.js';
+import type { AutoscaleConfig } from '../src/forecast/config.js';
 
 /**
- * `npm run bench -- autoscale --data FILE.csv --column NAME --test-days N [--drop-days D] [--capacity C] [--step S] [--config JSON]`
+ * `npm run bench -- autoscale --data FILE.csv --column NAME --test-days N [--drop-days D] [--capacity C] [--step S] [--config JSON] [--forecast-cache FILE]`
  * Fits the forecaster on everything before the last N days, then replays the test days at a 15 s sync: the reactive
  * HPA (10 % tolerance, 300 s scale-down stabilisation, pod start-up delay, metric averaged over 15 s) and the
- * predictive policy (the HPA's rule on the forecast demand one start-up ahead × a learnt margin; same capacity,
+ * predictive policy (the HPA's rule on the forecast demand one start-up ahead × a learnt margin; scale-downs confirmed
+ * by the forecast's peak over the next look-ahead + hold × a learnt hold margin, look-back 150 s; same capacity,
  * start-up delay, metric and scale-up limits). The predictive margin is the product's (`spec.scaleMargin`, learnt at
- * fit time from out-of-sample forecasts on the validation part); the same rule without a forecast (the nowcast
- * ablation) gets its margin from the same `calibrateMargin` on the same validation part, so the two rows differ only
- * in the forecast. Beside them: the nowcast at the predictive margin, both without margin, the scale-down windows,
- * a diagnostic pair at the margin that spends the HPA's replica-hours on the test days (chosen on the test, so not a
- * result, only where each frontier crosses the HPA's cost), and the HPA on an instant metric. Capacity defaults to
- * the training part's 95th percentile demand over 10, so the busiest hours need about ten replicas.
+ * fit time from out-of-sample forecasts on the validation part), its hold margin `calibrateHoldMargin` on the same
+ * validation part; the same rule without a forecast (the nowcast ablation) gets both margins from the same functions
+ * on the same validation part, so the two rows differ only in the forecast. Beside them: round four's rule (no hold,
+ * 300 s look-back), the nowcast at the predictive margins, both without margins, other look-back windows and hold
+ * quantiles, a diagnostic pair at the margin that spends the HPA's replica-hours on the test days (chosen on the test,
+ * so not a result, only where each frontier crosses the HPA's cost), and the HPA on an instant metric. Capacity
+ * defaults to the training part's 95th percentile demand over 10, so the busiest hours need about ten replicas.
+ * `--forecast-cache FILE` keeps the fitted forecaster's forecasts for the next run with the same data options.
  */
 export const main: BenchMain = async (ctx) => {
-  const fitted = await fitOnHistory(ctx);
-  const { series, testStart, forecaster, config } = fitted;
+  const replay = await replayInputs(ctx);
+  const { series, testStart, calStart, H, points, config } = replay;
   const cfg = config.autoscale;
-  const n = series.z.length;
-  const H = forecaster.horizon;
+  const n = series.values.length;
   const train = Array.from(series.values.subarray(0, testStart)).filter((_, i) => series.observed[i]).sort((a, b) => a - b);
   const capacity = ctx.numberOption('capacity', train[Math.floor(train.length * 0.95)]! / 10);
-  // The validation part the forecaster held out (and learnt its margin on): both margins are learnt there.
-  const calStart = Math.max(H + 1, testStart - validationLength(testStart, series.stepSeconds, H, config));
-  const origins: number[] = [];
-  for (let o = calStart - 1; o < n - 1; o++) origins.push(o);
-  const started = performance.now();
-  const f = await forecaster.forecastFrom(series, origins);
-  const forecastMsPerOrigin = (performance.now() - started) / origins.length;
   // Origins are bins; a lookup only ever answers for its own stretch, so the test replay never reads calibration
   // forecasts and the calibration never reads test data.
   const lookupOver = (from: number, to: number, withForecast = true): ForecastLookup => ({
     start: series.start,
     stepSeconds: series.stepSeconds,
     demand: series.values,
-    forecast: (o) => (withForecast && o >= from - 1 && o < to - 1 ? f.point.subarray((o - calStart + 1) * H, (o - calStart + 2) * H) : undefined),
+    forecast: (o) => (withForecast && o >= from - 1 && o < to - 1 ? points.subarray((o - calStart + 1) * H, (o - calStart + 2) * H) : undefined),
   });
-  const cal = (withForecast: boolean) =>
-    calibrateMargin({ ...lookupOver(calStart, testStart, withForecast), observed: series.observed, from: calStart, to: testStart }, cfg);
+  const calInput = (withForecast: boolean) => ({ ...lookupOver(calStart, testStart, withForecast), observed: series.observed, from: calStart, to: testStart });
+  const cal = (withForecast: boolean, c: AutoscaleConfig = cfg) => calibrateMargin(calInput(withForecast), c);
+  const holdCal = (withForecast: boolean, c: AutoscaleConfig = cfg) => calibrateHoldMargin(calInput(withForecast), c).margin;
   // The headline uses the margin the product uses: learnt at fit time from out-of-sample validation forecasts.
-  const margin = forecaster.spec.scaleMargin ?? cal(true).margin;
+  const margin = replay.scaleMargin ?? cal(true).margin;
   const withoutForecast = cal(false);
+  const holdMargin = holdCal(true);
+  const nowcastHoldMargin = holdCal(false);
 
   const demand: ReplayDemand = {
     start: series.start,
@@ -56,34 +54,50 @@ export const main: BenchMain = async (ctx) => {
     to: n,
     capacityPerReplica: capacity,
   };
+  const testLookup = (withForecast: boolean) => lookupOver(testStart, n, withForecast);
+  const run = (withForecast: boolean, m: number, hold: number | undefined, c: AutoscaleConfig = cfg) =>
+    simulateAutoscaling(demand, predictivePolicy(testLookup(withForecast), capacity, c, m, hold), c);
   const hpa = simulateAutoscaling(demand, reactiveHpaPolicy(capacity, cfg), cfg);
   const instant = { ...cfg, metricWindowSeconds: 0 };
   const hpaInstant = simulateAutoscaling(demand, reactiveHpaPolicy(capacity, instant), instant);
-  const predictive = simulateAutoscaling(demand, predictivePolicy(lookupOver(testStart, n), capacity, cfg, margin), cfg);
-  const nowcast = simulateAutoscaling(demand, predictivePolicy(lookupOver(testStart, n, false), capacity, cfg, withoutForecast.margin), cfg);
-  const nowcastSameMargin = simulateAutoscaling(demand, predictivePolicy(lookupOver(testStart, n, false), capacity, cfg, margin), cfg);
-  const noMargin = simulateAutoscaling(demand, predictivePolicy(lookupOver(testStart, n), capacity, cfg, 1), cfg);
-  // Diagnostic: the margin at which each rule spends the HPA's replica-hours on the test days (bisection).
+  const predictive = run(true, margin, holdMargin);
+  const nowcast = run(false, withoutForecast.margin, nowcastHoldMargin);
+  const nowcastSameMargin = run(false, margin, holdMargin);
+  const noMargin = run(true, 1, 1);
+  // Round four's rule: no forecast-confirmed hold, the HPA's 300 s look-back.
+  const round4Cfg = { ...cfg, predictiveScaleDownSeconds: 300 };
+  const round4 = run(true, margin, undefined, round4Cfg);
+  const nowcastRound4 = run(false, withoutForecast.margin, undefined, round4Cfg);
+  // Diagnostic: the margin at which each rule spends the HPA's replica-hours on the test days (bisection; hold margins as learnt).
   const atHpaCost = (withForecast: boolean) => {
-    const run = (m: number) => simulateAutoscaling(demand, predictivePolicy(lookupOver(testStart, n, withForecast), capacity, cfg, m), cfg);
+    const go = (m: number) => run(withForecast, m, withForecast ? holdMargin : nowcastHoldMargin);
     let lo = 0.8;
     let hi = 1.6;
     for (let i = 0; i < 10; i++) {
       const mid = (lo + hi) / 2;
-      if (run(mid).replicaHours <= hpa.replicaHours) lo = mid;
+      if (go(mid).replicaHours <= hpa.replicaHours) lo = mid;
       else hi = mid;
     }
-    return { margin: lo, result: run(lo) };
+    return { margin: lo, result: go(lo) };
   };
   const equalCost = atHpaCost(true);
   const nowcastEqualCost = atHpaCost(false);
-  // The scale-down window of the predictive rule, each value beside the same rule without a forecast.
+  // The look-back window of the predictive rule, each value beside the same rule without a forecast.
   const windows = [0, 150, 300].filter((w) => w !== cfg.predictiveScaleDownSeconds);
   const windowRuns = windows.flatMap((w) => {
     const c = { ...cfg, predictiveScaleDownSeconds: w };
     return [
-      [`predictive, scale-down window ${w}s`, simulateAutoscaling(demand, predictivePolicy(lookupOver(testStart, n), capacity, c, margin), c)],
-      [`same rule without forecast, scale-down window ${w}s`, simulateAutoscaling(demand, predictivePolicy(lookupOver(testStart, n, false), capacity, c, withoutForecast.margin), c)],
+      [`predictive, look-back ${w}s`, run(true, margin, holdMargin, c)],
+      [`same rule without forecast, look-back ${w}s`, run(false, withoutForecast.margin, nowcastHoldMargin, c)],
+    ] as Array<[string, ReplayResult]>;
+  });
+  // The hold quantile, both rules' hold margins learnt on the same validation part.
+  const holdRuns = [0.6, 0.8].filter((q) => q !== cfg.holdQuantile).flatMap((q) => {
+    const c = { ...cfg, holdQuantile: q };
+    const [hp, hn] = [holdCal(true, c), holdCal(false, c)];
+    return [
+      [`predictive, holdQuantile ${q} (hold margin ${hp.toFixed(3)})`, run(true, margin, hp, c)],
+      [`same rule without forecast, holdQuantile ${q} (hold margin ${hn.toFixed(3)})`, run(false, withoutForecast.margin, hn, c)],
     ] as Array<[string, ReplayResult]>;
   });
   // The coverQuantile protocol: the same two rules at other quantiles, margins learnt on the same validation part (the
@@ -91,12 +105,10 @@ export const main: BenchMain = async (ctx) => {
   const quantiles = [0.6, 0.65, 0.7, 0.8, 0.9].filter((q) => q !== cfg.coverQuantile);
   const quantileRuns = quantiles.flatMap((q) => {
     const c = { ...cfg, coverQuantile: q };
-    const m = (withForecast: boolean) =>
-      calibrateMargin({ ...lookupOver(calStart, testStart, withForecast), observed: series.observed, from: calStart, to: testStart }, c).margin;
-    const [mp, mn] = [m(true), m(false)];
+    const [mp, mn] = [cal(true, c).margin, cal(false, c).margin];
     return [
-      [`predictive, coverQuantile ${q} (margin ${mp.toFixed(3)})`, simulateAutoscaling(demand, predictivePolicy(lookupOver(testStart, n), capacity, c, mp), c)],
-      [`same rule without forecast, coverQuantile ${q} (margin ${mn.toFixed(3)})`, simulateAutoscaling(demand, predictivePolicy(lookupOver(testStart, n, false), capacity, c, mn), c)],
+      [`predictive, coverQuantile ${q} (margin ${mp.toFixed(3)})`, run(true, mp, holdMargin, c)],
+      [`same rule without forecast, coverQuantile ${q} (margin ${mn.toFixed(3)})`, run(false, mn, nowcastHoldMargin, c)],
     ] as Array<[string, ReplayResult]>;
   });
   const pct = (a: number, b: number) => (b > 0 ? (100 * (a - b)) / b : 0);
@@ -108,22 +120,27 @@ export const main: BenchMain = async (ctx) => {
     `${pct(r.replicaHours, hpa.replicaHours).toFixed(1)}%`,
     r.peakReplicas,
     r.scaleEvents,
+    r.scaleDownEvents,
     r.scoredMinutes,
   ];
   printTable(
-    `autoscale: ${fitted.path.split('/').slice(-2).join('/')} column ${fitted.column}, last ${fitted.testDays} d, ` +
+    `autoscale: ${replay.path.split('/').slice(-2).join('/')} column ${replay.column}, last ${replay.testDays} d, ` +
       `capacity ${capacity.toFixed(2)}/replica, start-up ${cfg.podStartupSeconds}s, sync ${cfg.syncPeriodSeconds}s, ` +
-      `metric window ${cfg.metricWindowSeconds}s, predictive scale-down window ${cfg.predictiveScaleDownSeconds}s, forecaster ${forecaster.chosen} (trained ${fitted.trainSeconds.toFixed(1)} s)`,
-    ['policy', 'under-provisioned min', 'vs HPA', 'replica-hours', 'vs HPA', 'peak replicas', 'scale events', 'scored min'],
+      `metric window ${cfg.metricWindowSeconds}s, predictive look-back ${cfg.predictiveScaleDownSeconds}s + hold ${cfg.predictiveHoldSeconds}s, ` +
+      `forecaster ${replay.chosen} (trained ${replay.trainSeconds.toFixed(1)} s${replay.cached ? ', forecasts from the cache' : ''})`,
+    ['policy', 'under-provisioned min', 'vs HPA', 'replica-hours', 'vs HPA', 'peak replicas', 'scale events', 'of which down', 'scored min'],
     [
       row('reactive HPA (baseline)', hpa),
-      row(`predictive, margin ${margin.toFixed(3)} (config default, headline)`, predictive),
-      row(`same rule without forecast, margin ${withoutForecast.margin.toFixed(3)}`, nowcast),
-      row(`same rule without forecast at the predictive margin ${margin.toFixed(3)}`, nowcastSameMargin),
-      row('predictive without margin (1.000)', noMargin),
+      row(`predictive, margin ${margin.toFixed(3)}, hold margin ${holdMargin.toFixed(3)} (config default, headline)`, predictive),
+      row(`same rule without forecast, margin ${withoutForecast.margin.toFixed(3)}, hold margin ${nowcastHoldMargin.toFixed(3)}`, nowcast),
+      row(`same rule without forecast at the predictive margins`, nowcastSameMargin),
+      row('predictive without margins (1.000)', noMargin),
+      row(`round four's rule (no hold, look-back 300s), margin ${margin.toFixed(3)}`, round4),
+      row(`round four's rule without forecast, margin ${withoutForecast.margin.toFixed(3)}`, nowcastRound4),
       row(`diagnostic: predictive at the HPA's replica-hours (margin ${equalCost.margin.toFixed(3)}, set on the test)`, equalCost.result),
       row(`diagnostic: without forecast at the HPA's replica-hours (margin ${nowcastEqualCost.margin.toFixed(3)}, set on the test)`, nowcastEqualCost.result),
       ...windowRuns.map(([label, r]) => row(label, r)),
+      ...holdRuns.map(([label, r]) => row(label, r)),
       ...quantileRuns.map(([label, r]) => row(label, r)),
       row('reactive HPA on an instant metric (reference)', hpaInstant),
     ],
@@ -131,9 +148,9 @@ export const main: BenchMain = async (ctx) => {
   console.log(
     `\nmargins at coverQuantile ${cfg.coverQuantile}: predictive from the forecaster's validation part (fit time), ` +
       `without forecast from the same ${(((testStart - calStart) * series.stepSeconds) / 86400).toFixed(2)} days ` +
-      `(${withoutForecast.samples} ticks); forecasts ${forecastMsPerOrigin.toFixed(2)} ms per origin`,
+      `(${withoutForecast.samples} ticks); hold margins at holdQuantile ${cfg.holdQuantile} from the same days; ` +
+      `forecasts ${replay.forecastMsPerOrigin.toFixed(2)} ms per origin`,
   );
-  forecaster.dispose();
   return {
     under_min: predictive.underMinutes,
     replica_h: predictive.replicaHours,
@@ -142,14 +159,20 @@ export const main: BenchMain = async (ctx) => {
     under_change_pct: pct(predictive.underMinutes, hpa.underMinutes),
     replica_h_change_pct: pct(predictive.replicaHours, hpa.replicaHours),
     margin,
+    hold_margin: holdMargin,
     nowcast_under_min: nowcast.underMinutes,
     scale_events: predictive.scaleEvents,
     hpa_scale_events: hpa.scaleEvents,
     nowcast_scale_events: nowcast.scaleEvents,
     nowcast_replica_h: nowcast.replicaHours,
     nowcast_margin: withoutForecast.margin,
+    nowcast_hold_margin: nowcastHoldMargin,
     nowcast_same_margin_under_min: nowcastSameMargin.underMinutes,
     nowcast_same_margin_replica_h: nowcastSameMargin.replicaHours,
+    round4_under_min: round4.underMinutes,
+    round4_replica_h: round4.replicaHours,
+    round4_scale_events: round4.scaleEvents,
+    nowcast_round4_under_min: nowcastRound4.underMinutes,
     equal_cost_under_min: equalCost.result.underMinutes,
     nowcast_equal_cost_under_min: nowcastEqualCost.result.underMinutes,
     no_margin_under_min: noMargin.underMinutes,
@@ -158,13 +181,14 @@ export const main: BenchMain = async (ctx) => {
     hpa_instant_replica_h: hpaInstant.replicaHours,
     capacity,
     ...Object.fromEntries(
-      quantileRuns.flatMap(([label, r]) => {
-        const q = /coverQuantile ([\d.]+)/.exec(label)![1]!.replace('.', '');
-        const kind = label.startsWith('predictive') ? 'q' : 'nowcast_q';
+      [...quantileRuns, ...holdRuns].flatMap(([label, r]) => {
+        const [, which, q] = /(coverQuantile|holdQuantile) ([\d.]+)/.exec(label)!;
+        const kind = (label.startsWith('predictive') ? '' : 'nowcast_') + (which === 'coverQuantile' ? 'q' : 'hold_q');
+        const key = `${kind}${q!.replace('.', '')}`;
         return [
-          [`${kind}${q}_under_min`, r.underMinutes],
-          [`${kind}${q}_replica_h`, r.replicaHours],
-          [`${kind}${q}_scale_events`, r.scaleEvents],
+          [`${key}_under_min`, r.underMinutes],
+          [`${key}_replica_h`, r.replicaHours],
+          [`${key}_scale_events`, r.scaleEvents],
         ];
       }),
     ),

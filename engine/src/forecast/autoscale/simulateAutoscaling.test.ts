@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { demandAt, observedDemand, reactiveHpaPolicy, simulateAutoscaling, type ReplayDemand } from './simulateAutoscaling.js';
 import { predictivePolicy } from './predictivePolicy.js';
+import { calibrateHoldMargin } from './calibrateMargin.js';
 import { configWith } from '../testing.js';
 
 const config = configWith().autoscale; // 15 s sync, 10 % tolerance, 300 s stabilisation, 60 s start-up
@@ -40,7 +41,8 @@ describe('replay simulator', () => {
       forecast: (o: number) => Array.from({ length: H }, (_, h) => base.demand[Math.min(base.demand.length - 1, o + h + 1)]!),
     };
     const hpa = simulateAutoscaling(base, reactiveHpaPolicy(50, config), config);
-    const predictive = simulateAutoscaling(base, predictivePolicy(perfect, 50, config, 1), config);
+    const lookBack = { ...config, predictiveScaleDownSeconds: 300 };
+    const predictive = simulateAutoscaling(base, predictivePolicy(perfect, 50, lookBack, 1), lookBack);
     expect(predictive.underMinutes).toBe(0);
     expect(hpa.underMinutes).toBeGreaterThan(0);
     // Without the scale-down window the replicas drop sooner after the surge, still never below the demand now.
@@ -49,6 +51,11 @@ describe('replay simulator', () => {
     expect(eager.underMinutes).toBe(0);
     // The window holds pods after the surge: it costs replica-hours, never under-provisioning.
     expect(eager.replicaHours).toBeLessThan(predictive.replicaHours);
+    // The forecast-confirmed scale-down (default 150 s look-back + hold) sees the fall coming: fewer replica-hours
+    // than looking back 300 s, still no under-provisioning.
+    const confirmed = simulateAutoscaling(base, predictivePolicy(perfect, 50, config, 1, 1), config);
+    expect(confirmed.underMinutes).toBe(0);
+    expect(confirmed.replicaHours).toBeLessThan(predictive.replicaHours);
   });
 
   it('the predictive scale-down window keeps scale events at or below the HPA on hovering demand', () => {
@@ -61,11 +68,20 @@ describe('replay simulator', () => {
     const hpa = simulateAutoscaling(replay, reactiveHpaPolicy(50, config), config);
     const eagerConfig = { ...config, predictiveScaleDownSeconds: 0 };
     const eager = simulateAutoscaling(replay, predictivePolicy(nowcast, 50, eagerConfig, 1.1), eagerConfig);
-    const stable = simulateAutoscaling(replay, predictivePolicy(nowcast, 50, config, 1.1), config);
+    const lookBack = { ...config, predictiveScaleDownSeconds: 300 };
+    const stable = simulateAutoscaling(replay, predictivePolicy(nowcast, 50, lookBack, 1.1), lookBack);
     // Measured: HPA 28 events, eager 376, stabilised 26 (noisier 5-minute bins can still exceed the HPA: RESULTS.md).
     expect(eager.scaleEvents).toBeGreaterThan(2 * hpa.scaleEvents);
     expect(stable.scaleEvents).toBeLessThanOrEqual(hpa.scaleEvents);
     expect(stable.underMinutes).toBeLessThanOrEqual(hpa.underMinutes);
+    // The default 150 s look-back alone flaps; the hold margin learnt from the same kind of noise earlier keeps
+    // events at or below the HPA's.
+    const shortLookBack = simulateAutoscaling(replay, predictivePolicy(nowcast, 50, config, 1.1), config);
+    const hold = calibrateHoldMargin({ ...nowcast, from: 100, to: 1400 }, config).margin;
+    const held = simulateAutoscaling(replay, predictivePolicy(nowcast, 50, config, 1.1, hold), config);
+    expect(shortLookBack.scaleEvents).toBeGreaterThan(hpa.scaleEvents);
+    expect(held.scaleEvents).toBeLessThanOrEqual(hpa.scaleEvents);
+    expect(held.underMinutes).toBeLessThanOrEqual(hpa.underMinutes);
   });
 
   it('the HPA sees a metric averaged over the scrape window, so a longer window reacts later to the same surge', () => {

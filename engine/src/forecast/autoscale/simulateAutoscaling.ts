@@ -53,6 +53,8 @@ export interface ReplayResult {
   scoredMinutes: number;
   peakReplicas: number;
   scaleEvents: number;
+  /** Of which scale-downs. */
+  scaleDownEvents: number;
 }
 
 export function demandAt(input: Pick<ReplayDemand, 'start' | 'stepSeconds' | 'demand'>, t: number): number {
@@ -102,6 +104,7 @@ export function simulateAutoscaling(input: ReplayDemand, policy: ScalingPolicy, 
   let replicaSeconds = 0;
   let peak = initial;
   let events = 0;
+  let downs = 0;
   for (let now = t0; now < t1; now += sync) {
     const ready = pods.filter((p) => p <= now).length;
     // Every policy sees the same lagged metric; only the scoring below uses the true demand.
@@ -121,6 +124,7 @@ export function simulateAutoscaling(input: ReplayDemand, policy: ScalingPolicy, 
       pods = pods.concat(new Array<number>(target - pods.length).fill(now + config.podStartupSeconds));
     } else if (target < pods.length) {
       events++;
+      downs++;
       // Starting pods go first (newest first), as a ReplicaSet scale-down prefers not-ready pods.
       pods.sort((a, b) => a - b);
       pods = pods.slice(0, target);
@@ -144,5 +148,6 @@ export function simulateAutoscaling(input: ReplayDemand, policy: ScalingPolicy, 
     scoredMinutes: scoredSeconds / 60,
     peakReplicas: peak,
     scaleEvents: events,
+    scaleDownEvents: downs,
   };
 }
