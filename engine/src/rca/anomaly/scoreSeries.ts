@@ -225,6 +225,19 @@ function isMaterialChange(rise: number, baselineMedian: number, direction: Signa
   return direction !== 'up' || rise >= minChange * Math.abs(baselineMedian);
 }
 
+/** Separate runs of consecutive points (in time order) at or beyond `level` on the bad side. */
+function episodesReaching(values: number[], level: number, center: number, direction: SignalSeries['badDirection']): number {
+  const side = direction === 'up' ? 1 : direction === 'down' ? -1 : Math.sign(level - center) || 1;
+  let runs = 0;
+  let inside = false;
+  for (const v of values) {
+    const beyond = side * (v - level) >= 0;
+    if (beyond && !inside) runs++;
+    inside = beyond;
+  }
+  return runs;
+}
+
 /** Median seconds between consecutive points (0 for fewer than two). */
 function medianStep(times: number[]): number {
   const gaps: number[] = [];
@@ -301,7 +314,9 @@ function scoreFromOnset(
         : series.badDirection === 'down'
           ? incidentValue >= low
           : incidentValue <= high && incidentValue >= low;
-    if (seenBefore) directional = Math.min(directional, settings.threshold * 0.99);
+    if (seenBefore && (settings.historyEpisodes <= 1 || episodesReaching(baseline, incidentValue, baselineMedian, series.badDirection) >= settings.historyEpisodes)) {
+      directional = Math.min(directional, settings.threshold * 0.99);
+    }
   }
   const pointwise = incident.map(againstBoth);
   const peakDirectional = Math.max(0, ...pointwise);

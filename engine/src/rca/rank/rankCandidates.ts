@@ -4,7 +4,7 @@ import type { SeriesAnomaly } from '../anomaly/scoreSeries.js';
 import type { ChangeEvidenceOut, EventEvidence, LogEvidence, MetricEvidence, RcaCandidate } from '../schemas.js';
 import { pearson } from '../stats/robust.js';
 import { guessFaultType } from './guessFaultType.js';
-import { signalKind } from './signalKind.js';
+import { signalKind, type SignalKind } from './signalKind.js';
 
 /** Non-metric evidence already scored per service by the log and Kubernetes analysers. */
 export interface ServiceSideEvidence {
@@ -29,6 +29,8 @@ export interface RankInput {
    * trust serves the on-call engineer better than silence.
    */
   gateOnTarget?: boolean;
+  /** Also return each anomalous service's score factors (diagnostics: bench/rca/diagnoseMisses.ts). */
+  explain?: boolean;
 }
 
 type CorrelationWindow = { correlationStart: Seconds; end: Seconds };
@@ -37,6 +39,20 @@ export interface RankOutput {
   candidates: RcaCandidate[];
   /** Why the list is empty, when it is. */
   reason?: string;
+  /** With `explain`: every anomalous service's evidence and the factors that turned it into its score, best first. */
+  breakdown?: ScoreBreakdown[];
+}
+
+export interface ScoreBreakdown {
+  service: string;
+  score: number;
+  /** Metric, caller-view and side evidence before the graph and correlation factors. */
+  evidence: number;
+  callerView: number;
+  /** Multipliers: anomalous ancestors explained, victim of a callee, outside the target's call tree, correlation. */
+  factors: { ancestors: number; callee: number; unreachable: number; correlation: number };
+  /** The strongest signals, `signal=score` (onset when later than the window's start). */
+  signals: string[];
 }
 
 interface ServiceState {
@@ -44,6 +60,13 @@ interface ServiceState {
   anomalies: SeriesAnomaly[];
   metricScore: number;
   evidence: number;
+  /** Each anomaly's weighted score and kind, strongest first. */
+  weighted: Array<{ kind: SignalKind; weight: number }>;
+  /** What callers see of the service, per kind of their client-side signal (before callerViewWeight). */
+  callerView: Map<SignalKind, number>;
+  /** Strongest weighted evidence per kind, caller view included: what the service passes on to its callers. */
+  strength: Map<SignalKind, number>;
+  sideScore: number;
   correlation: number;
 }
 
@@ -51,8 +74,9 @@ interface ServiceState {
  * Ranks services as root-cause candidates:
  * 1. metric evidence = the strongest signal's saturated robust z, plus a share of the second (corroboration);
  * 2. log and Kubernetes evidence are added with their configured weights;
- * 3. the service graph discounts a caller whose anomaly a callee explains (faults travel callee → caller), and
- *    services outside the target's call tree when a target is given;
+ * 3. the service graph discounts a caller whose anomaly a callee explains (faults travel callee → caller: a callee's
+ *    latency explains its caller's latency, its errors the caller's errors, nothing explains the caller's own
+ *    saturation), and services outside the target's call tree when a target is given;
  * 4. correlation with the target signal (the symptom) scales the score.
  * When nothing is anomalous (or the target itself is not), the list is empty: no root cause is better than a guess.
  */
@@ -97,9 +121,15 @@ export function rankCandidates(input: RankInput, config: RcaConfig): RankOutput 
     const second = anomalies[1] ? weight(anomalies[1]) : 0;
     const metricScore = first + ranking.secondSignalWeight * Math.min(second, first);
     const side = input.side.get(service);
-    const evidence = metricScore + ranking.callerViewWeight * (inbound.get(service) ?? 0) + (side ? sideScore(side, config) : 0);
+    const callerView = inbound.get(service) ?? new Map<SignalKind, number>();
+    const sideEvidence = side ? sideScore(side, config) : 0;
+    const evidence = metricScore + ranking.callerViewWeight * Math.max(0, ...callerView.values()) + sideEvidence;
     const correlation = targetSeries ? correlationWithTarget(anomalies, targetSeries, corrWindow) : 0;
-    states.set(service, { service, anomalies, metricScore, evidence, correlation });
+    const weighted = anomalies.map((a) => ({ kind: signalKind(a.series.signal), weight: weight(a) }));
+    const strength = new Map<SignalKind, number>();
+    for (const w of weighted) strength.set(w.kind, Math.max(strength.get(w.kind) ?? 0, w.weight));
+    for (const [kind, view] of callerView) strength.set(kind, Math.max(strength.get(kind) ?? 0, ranking.callerViewWeight * view));
+    states.set(service, { service, anomalies, metricScore, evidence, correlation, weighted, callerView, strength, sideScore: sideEvidence });
   }
 
   const anomalous = [...states.values()].filter((s) => s.evidence >= threshold);
@@ -110,28 +140,52 @@ export function rankCandidates(input: RankInput, config: RcaConfig): RankOutput 
   const anomalousSet = new Set(anomalous.map((s) => s.service));
   const callers = reverse(callees);
   const scored = anomalous.map((state) => {
+    const factors = { ancestors: 1, callee: 1, unreachable: 1, correlation: 1 };
     let score = state.evidence;
     // A root cause explains the anomalies of the services that (transitively) call it; a side branch explains few.
     if (anomalousSet.size > 1) {
       const explained = anomalousAncestors(state.service, callers, anomalousSet);
-      score *= 1 + ranking.ancestorWeight * (explained / (anomalousSet.size - 1));
+      factors.ancestors = 1 + ranking.ancestorWeight * (explained / (anomalousSet.size - 1));
+      score *= factors.ancestors;
     }
     // A caller whose callee moved at least as much is probably a victim of that callee.
-    let strongestCallee = 0;
-    for (const callee of callees.get(state.service) ?? []) {
-      if (callee === state.service) continue;
-      strongestCallee = Math.max(strongestCallee, states.get(callee)?.evidence ?? 0);
+    if (ranking.calleeExplainsByKind) {
+      factors.callee = explainedByKind(state, callees, states, config);
+      score *= factors.callee;
+    } else {
+      let strongestCallee = 0;
+      for (const callee of callees.get(state.service) ?? []) {
+        if (callee === state.service) continue;
+        strongestCallee = Math.max(strongestCallee, states.get(callee)?.evidence ?? 0);
+      }
+      if (strongestCallee >= threshold) {
+        factors.callee = 1 - ranking.explainedByCallee * Math.min(1, (2 * strongestCallee) / state.evidence);
+        score *= factors.callee;
+      }
     }
-    if (strongestCallee >= threshold) {
-      score *= 1 - ranking.explainedByCallee * Math.min(1, (2 * strongestCallee) / state.evidence);
+    if (reachable && !reachable.has(state.service)) {
+      factors.unreachable = ranking.unreachablePenalty;
+      score *= factors.unreachable;
     }
-    if (reachable && !reachable.has(state.service)) score *= ranking.unreachablePenalty;
     if (targetSeries) {
-      score *= (1 + ranking.correlationWeight * state.correlation) / (1 + ranking.correlationWeight);
+      factors.correlation = (1 + ranking.correlationWeight * state.correlation) / (1 + ranking.correlationWeight);
+      score *= factors.correlation;
     }
-    return { state, score };
+    return { state, score, factors };
   });
   scored.sort((a, b) => b.score - a.score || a.state.service.localeCompare(b.state.service));
+  const breakdown = input.explain
+    ? scored.map(({ state, score, factors }) => ({
+        service: state.service,
+        score: round(score),
+        evidence: round(state.evidence),
+        callerView: round(Math.max(0, ...state.callerView.values())),
+        factors: { ancestors: round(factors.ancestors), callee: round(factors.callee), unreachable: factors.unreachable, correlation: round(factors.correlation) },
+        signals: state.anomalies
+          .slice(0, 4)
+          .map((a) => `${a.series.signal}${a.series.perspective === 'client' ? '(client)' : ''}=${round(a.score)}${a.onset !== undefined ? `@+${a.onset - input.window.start}s` : ''}${a.thinBaseline ? '(thin)' : ''}`),
+      }))
+    : undefined;
 
   const candidates = scored.slice(0, ranking.maxCandidates).map(({ state, score }) => {
     const side = input.side.get(state.service);
@@ -171,7 +225,7 @@ export function rankCandidates(input: RankInput, config: RcaConfig): RankOutput 
       },
     };
   });
-  return { candidates };
+  return breakdown ? { candidates, breakdown } : { candidates };
 }
 
 /**
@@ -201,6 +255,40 @@ function namingAnomaly(anomalies: SeriesAnomaly[], threshold: number): SeriesAno
   const top = anomalies[0];
   if (!top || top.score < threshold) return undefined;
   return anomalies.find((a) => a.score >= threshold && a.deviation > 0 && signalKind(a.series.signal) === 'saturation') ?? top;
+}
+
+/** Signal kinds a callee passes on to its callers: a slow or failing dependency makes its callers slow or fail. */
+const PROPAGATING = new Set<SignalKind>(['latency', 'errors']);
+
+/**
+ * The share of a caller's evidence left once its callees explain what they can: a callee passes on slowness and
+ * failures (PROPAGATING), so its latency explains its caller's latency and its errors the caller's errors, each in
+ * proportion as before (a callee with half the caller's strength in that kind explains `explainedByCallee` of it).
+ * The caller's own saturation, traffic and other signals, and any kind its callees do not show, are its own.
+ */
+function explainedByKind(state: ServiceState, callees: Map<string, Set<string>>, states: Map<string, ServiceState>, config: RcaConfig): number {
+  const { threshold } = config.anomaly;
+  const ranking = config.ranking;
+  const factor = new Map<SignalKind, number>();
+  for (const kind of PROPAGATING) {
+    const own = state.strength.get(kind) ?? 0;
+    if (own <= 0) continue;
+    let callee = 0;
+    for (const c of callees.get(state.service) ?? []) if (c !== state.service) callee = Math.max(callee, states.get(c)?.strength.get(kind) ?? 0);
+    if (callee >= threshold) factor.set(kind, 1 - ranking.explainedByCallee * Math.min(1, (2 * callee) / own));
+  }
+  if (factor.size === 0 || state.evidence <= 0) return 1;
+  const f = (kind: SignalKind) => factor.get(kind) ?? 1;
+  const metric = combined(state.weighted.map((w) => w.weight * f(w.kind)), ranking.secondSignalWeight);
+  const view = Math.max(0, ...[...state.callerView].map(([kind, v]) => v * f(kind)));
+  return Math.min(1, (metric + ranking.callerViewWeight * view + state.sideScore) / state.evidence);
+}
+
+/** The strongest weighted score plus a share of the second (the metric-score formula), for a subset of signals. */
+function combined(weights: number[], secondWeight: number): number {
+  const sorted = weights.slice().sort((a, b) => b - a);
+  const first = sorted[0] ?? 0;
+  return first + secondWeight * Math.min(sorted[1] ?? 0, first);
 }
 
 function sideScore(side: ServiceSideEvidence, config: RcaConfig): number {
@@ -276,15 +364,23 @@ function callerViewOfCallees(
   byService: Map<string, SeriesAnomaly[]>,
   callees: Map<string, Set<string>>,
   threshold: number,
-): Map<string, number> {
-  const inbound = new Map<string, number>();
+): Map<string, Map<SignalKind, number>> {
+  const inbound = new Map<string, Map<SignalKind, number>>();
   for (const [caller, anomalies] of byService) {
     const targets = [...(callees.get(caller) ?? [])].filter((c) => c !== caller);
     if (targets.length === 0) continue;
-    let client = 0;
-    for (const a of anomalies) if (a.series.perspective === 'client') client = Math.max(client, a.score);
-    if (client < threshold) continue;
-    for (const callee of targets) inbound.set(callee, Math.max(inbound.get(callee) ?? 0, client / targets.length));
+    const client = new Map<SignalKind, number>();
+    for (const a of anomalies) {
+      if (a.series.perspective !== 'client') continue;
+      const kind = signalKind(a.series.signal);
+      client.set(kind, Math.max(client.get(kind) ?? 0, a.score));
+    }
+    if (Math.max(0, ...client.values()) < threshold) continue;
+    for (const callee of targets) {
+      const view = inbound.get(callee) ?? new Map<SignalKind, number>();
+      for (const [kind, score] of client) view.set(kind, Math.max(view.get(kind) ?? 0, score / targets.length));
+      inbound.set(callee, view);
+    }
   }
   return inbound;
 }

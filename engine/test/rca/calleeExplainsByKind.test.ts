@@ -1,0 +1,93 @@
+import { describe, expect, it } from 'vitest';
+import { rcaConfigSchema } from '../../src/rca/config.js';
+import { analyzeIncident } from '../../src/rca/analyzeIncident.js';
+import type { RcaInput, SignalSeries } from '../../src/rca/types.js';
+
+/**
+ * A callee explains its caller's anomaly only through what travels up a call: its latency the caller's latency, its
+ * errors the caller's errors (rca.ranking.calleeExplainsByKind). Synthetic incidents, one minute a point: an hour of
+ * baseline, then 20 minutes of incident.
+ */
+const times = Array.from({ length: 80 }, (_, i) => i * 60);
+const window = { baselineStart: 0, start: 3600, end: 4740 };
+const wobble = (i: number, k: number) => (((i + 3) * (k + 7) * 7919) % 17) / 17 - 0.5;
+
+function series(service: string, signal: string, k: number, level: number, noise: number, shift: number): SignalSeries {
+  return {
+    service,
+    signal,
+    badDirection: 'up',
+    timestamps: times,
+    values: times.map((t, i) => level + noise * wobble(i, k) + (t >= window.start ? shift : 0)),
+  };
+}
+
+// frontend → api → store
+const graph = {
+  services: ['frontend', 'api', 'store'],
+  edges: [
+    { from: 'frontend', to: 'api', origin: 'config' as const },
+    { from: 'api', to: 'store', origin: 'config' as const },
+  ],
+};
+
+const byKind = rcaConfigSchema.parse({});
+const wholeEvidence = rcaConfigSchema.parse({ ranking: { calleeExplainsByKind: false } });
+const ranking = (input: RcaInput, config = byKind) => analyzeIncident(input, config).candidates.map((c) => c.service);
+
+describe('a callee explains its callers only by the kinds of anomaly that propagate', () => {
+  // api fails requests (and is a little slower); store, which api calls, got much slower but fails nothing.
+  const errorsBelowSlowness: RcaInput = {
+    window,
+    graph,
+    target: { service: 'frontend', signal: 'error_ratio' },
+    series: [
+      series('frontend', 'error_ratio', 1, 0.01, 0.002, 0.02),
+      series('frontend', 'latency_p99', 2, 0.3, 0.01, 0.05),
+      series('api', 'error_ratio', 3, 0.01, 0.002, 0.02),
+      series('api', 'latency_p99', 4, 0.2, 0.01, 0.05),
+      series('store', 'error_ratio', 5, 0.001, 0.0002, 0),
+      series('store', 'latency_p99', 6, 0.05, 0.001, 0.016),
+    ],
+  };
+
+  it('ranks the service whose errors nothing below it explains above a callee that only got slower', () => {
+    expect(ranking(errorsBelowSlowness)[0]).toBe('api');
+  });
+
+  it('with the whole evidence explained by any callee anomaly, the slow callee wins (the mechanism decides above)', () => {
+    expect(ranking(errorsBelowSlowness, wholeEvidence)[0]).toBe('store');
+  });
+
+  // api's CPU saturated (and it got slower); store's latency moved a little. A callee's slowness cannot explain the
+  // caller's own CPU.
+  const saturatedCaller: RcaInput = {
+    window,
+    graph,
+    series: [
+      series('frontend', 'latency_p99', 2, 0.3, 0.01, 0),
+      series('api', 'cpu_usage', 7, 0.3, 0.01, 0.15),
+      series('api', 'latency_p99', 4, 0.2, 0.01, 0.04),
+      series('store', 'latency_p99', 6, 0.05, 0.005, 0.02),
+    ],
+  };
+
+  it("keeps a caller's own saturation as its evidence when a callee's latency explains its latency", () => {
+    expect(ranking(saturatedCaller)[0]).toBe('api');
+    expect(ranking(saturatedCaller, wholeEvidence)[0]).toBe('store');
+  });
+
+  it('still puts a slow callee first when it explains the same kind of symptom in its caller', () => {
+    const slowBelowSlow: RcaInput = {
+      window,
+      graph,
+      target: { service: 'frontend', signal: 'latency_p99' },
+      series: [
+        series('frontend', 'latency_p99', 2, 0.3, 0.01, 0.5),
+        series('api', 'latency_p99', 4, 0.2, 0.01, 0.5),
+        series('store', 'latency_p99', 6, 0.05, 0.005, 0.3),
+      ],
+    };
+    expect(ranking(slowBelowSlow)[0]).toBe('store');
+  });
+});
