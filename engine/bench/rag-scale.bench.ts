@@ -159,7 +159,8 @@ async function measureSize(
   const bm25Ms: number[] = [];
   const exhaustiveMs: number[] = [];
   let agree = 0;
-  for (const q of queries) {
+  const tail: Array<{ query: string; cpu: number; bm25: number; ann: number; terms: number; postings: number }> = [];
+  for (const [qi, q] of queries.entries()) {
     let t = performance.now();
     const cpu = process.cpuUsage();
     await index.search(q, config.retrieval.topK);
@@ -175,6 +176,13 @@ async function measureSize(
     const exhaustive = index.bm25f.searchExhaustive(terms, 2 * config.retrieval.candidates);
     exhaustiveMs.push(performance.now() - t);
     agree += +(JSON.stringify(pruned) === JSON.stringify(exhaustive));
+    const postings = terms.reduce((sum, t) => sum + index.bm25f.docFreq(t.term), 0);
+    tail.push({ query: q.slice(0, 40), cpu: hybridCpuMs.at(-1)!, bm25: bm25Ms.at(-1)!, ann: annMs[qi]!, terms: terms.length, postings });
+  }
+  // The queries behind the p99: what they ask of the lexical stage (terms, postings read by an exhaustive scorer)
+  // and what each stage took for them, to see which one makes the tail.
+  for (const t of tail.sort((a, b) => b.cpu - a.cpu).slice(0, 6)) {
+    log(`${target} slow: cpu ${t.cpu.toFixed(1)} ms, bm25 ${t.bm25.toFixed(1)} ms, ann ${t.ann.toFixed(1)} ms, ${t.terms} terms, ${t.postings} postings: ${JSON.stringify(t.query)}`);
   }
   global.gc?.();
   return {
