@@ -48,13 +48,17 @@ export function calibrateMargin(input: MarginInput, config: AutoscaleConfig): Ma
 
 /**
  * The hold margin of the forecast-confirmed scale-down (`predictivePolicy`): at every sync tick of the past stretch,
- * the highest demand that came over the next look-ahead + `predictiveHoldSeconds` over the highest the policy
- * predicted for that stretch (`predictedPeak`); the margin is that ratio's `holdQuantile`. The forecast is smooth and
+ * the highest demand that came over the next look-ahead + `holdSeconds` over the highest the policy
+ * predicted for that stretch (`predictedPeak`); the margin is that ratio's `quantile`. The forecast is smooth and
  * the demand is not: this is the allowance for the noise it does not predict, learnt from its own errors (the same
  * function gives the rule without a forecast its hold margin from the live metric's errors).
  */
-export function calibrateHoldMargin(input: MarginInput, config: AutoscaleConfig): MarginCalibration {
-  const hold = lookAheadSeconds(config) + config.predictiveHoldSeconds;
+export function calibrateHoldMargin(
+  input: MarginInput,
+  config: AutoscaleConfig,
+  options: { holdSeconds: number; quantile: number },
+): MarginCalibration {
+  const hold = lookAheadSeconds(config) + options.holdSeconds;
   const sync = config.syncPeriodSeconds;
   const t0 = input.start + input.from * input.stepSeconds;
   const t1 = input.start + input.to * input.stepSeconds - hold;
@@ -68,8 +72,8 @@ export function calibrateHoldMargin(input: MarginInput, config: AutoscaleConfig)
     for (let s = 0; s <= hold; s += sync) actual = Math.max(actual, demandAt(input, t + s));
     if (predicted > 0 && actual > 0) ratios.push(actual / predicted);
   }
-  if (ratios.length === 0) return { margin: 1, quantile: config.holdQuantile, samples: 0 };
+  if (ratios.length === 0) return { margin: 1, quantile: options.quantile, samples: 0 };
   ratios.sort((a, b) => a - b);
-  const margin = ratios[Math.min(ratios.length - 1, Math.floor(ratios.length * config.holdQuantile))]!;
-  return { margin: Math.max(1, margin), quantile: config.holdQuantile, samples: ratios.length };
+  const margin = ratios[Math.min(ratios.length - 1, Math.floor(ratios.length * options.quantile))]!;
+  return { margin: Math.max(1, margin), quantile: options.quantile, samples: ratios.length };
 }

@@ -84,32 +84,32 @@ export function predictedPeak(
 }
 
 /**
- * `holdMargin` (from `calibrateHoldMargin`) turns on the forecast-confirmed scale-down: a scale-down is taken only
- * when the forecast's peak over the next look-ahead + `predictiveHoldSeconds`, times that margin, fits in fewer pods;
- * the look-back window (`predictiveScaleDownSeconds`) is then 150 s instead of the HPA's 300 s. Without a hold margin
- * the rule only looks back (round four's rule is this with no hold margin and a 300 s look-back).
+ * A forecast-confirmed scale-down, an experiment the benchmark measures (not the product's default, and the scale-plan
+ * API does not apply it): a scale-down is taken only when the forecast's peak over the next look-ahead + `seconds`,
+ * times `margin` (from `calibrateHoldMargin`), fits in fewer pods.
  *
- * Why: the HPA's window holds the highest recommendation of the last 300 s, pure lag once load is falling, but also
- * its guard against noise. The forecast cannot replace that guard: it is smooth, the demand is not, and with the hold
- * but no look-back scale events exceeded the HPA's on 6 of 9 development splits (+7 % to +134 %). The hold margin
- * (the 0.7 quantile of the actual peak over the forecast peak) is the noise allowance, learnt from the forecast's own
- * errors. Measured on the 9 development splits of `npm run bench -- autoscale` (bench/forecast/RESULTS.md, round six):
- * scale events at or below the HPA's on 7 of 9 (round four's rule 3), replica-hours at or below on 3 of 9 (0), at most
- * half the HPA's under-provisioned minutes on 9 of 9 (9), 30 % below the same rule without a forecast on 6 of 9 (7).
- * It does not make the forecast pay for itself in replica-hours: on NASA, AWS ELB, realTraffic and Twitter it holds
- * more than round four's look-back did.
+ * Why it is not the default: with a 150 s look-back, a 300 s hold and the 0.7 quantile, on the 9 development splits of
+ * `npm run bench -- autoscale` (bench/forecast/RESULTS.md, round six) scale events were at or below the HPA's on 7 of 9
+ * (the default rule: 3) and replica-hours on 3 of 9 (0), but under-provisioning fell 30 % below the same rule without
+ * a forecast on 6 of 9 (7), and replica-hours rose on NASA 1-min (+25.3 % vs +17.2 % over the HPA) and AWS ELB. A
+ * change that helps some splits and hurts others is not kept; no setting tried helped every split.
  */
+export interface ForecastHold {
+  margin: number;
+  seconds: number;
+}
+
 export function predictivePolicy(
   lookup: ForecastLookup,
   capacity: number,
   config: AutoscaleConfig,
   margin: number,
-  holdMargin?: number,
+  hold?: ForecastHold,
 ): ScalingPolicy {
   if (!(capacity > 0)) throw new Error('capacity must be positive');
   if (!(margin > 0)) throw new Error('margin must be positive');
-  if (holdMargin !== undefined && !(holdMargin > 0)) throw new Error('holdMargin must be positive');
-  const holdUntil = lookAheadSeconds(config) + config.predictiveHoldSeconds;
+  if (hold !== undefined && !(hold.margin > 0)) throw new Error('hold margin must be positive');
+  const holdUntil = lookAheadSeconds(config) + (hold?.seconds ?? 0);
   return {
     name: 'predictive',
     scaleDownStabilizationSeconds: config.predictiveScaleDownSeconds,
@@ -121,9 +121,9 @@ export function predictivePolicy(
       // over round three's forecasts) and under-provisions after a surge when the scale-down window is 0.
       const demand = Math.max(view.demand, predictedDemand(lookup, view.now, view.demand, config)) * margin;
       const recommended = hpaRecommendation({ ...view, demand }, capacity, config.tolerance);
-      if (holdMargin === undefined || recommended >= view.replicas) return recommended;
+      if (hold === undefined || recommended >= view.replicas) return recommended;
       // Down only as far as the forecast's peak until the hold ends (with its noise allowance) allows.
-      const held = Math.max(view.demand, predictedPeak(lookup, view.now, view.demand, config, 0, holdUntil)) * holdMargin;
+      const held = Math.max(view.demand, predictedPeak(lookup, view.now, view.demand, config, 0, holdUntil)) * hold.margin;
       return Math.max(recommended, Math.min(view.replicas, hpaRecommendation({ ...view, demand: held }, capacity, config.tolerance)));
     },
   };

@@ -51,9 +51,10 @@ describe('replay simulator', () => {
     expect(eager.underMinutes).toBe(0);
     // The window holds pods after the surge: it costs replica-hours, never under-provisioning.
     expect(eager.replicaHours).toBeLessThan(predictive.replicaHours);
-    // The forecast-confirmed scale-down (default 150 s look-back + hold) sees the fall coming: fewer replica-hours
-    // than looking back 300 s, still no under-provisioning.
-    const confirmed = simulateAutoscaling(base, predictivePolicy(perfect, 50, config, 1, 1), config);
+    // The forecast-confirmed scale-down experiment (150 s look-back + 300 s hold) sees the fall coming: fewer
+    // replica-hours than looking back 300 s, still no under-provisioning.
+    const holdConfig = { ...config, predictiveScaleDownSeconds: 150 };
+    const confirmed = simulateAutoscaling(base, predictivePolicy(perfect, 50, holdConfig, 1, { margin: 1, seconds: 300 }), holdConfig);
     expect(confirmed.underMinutes).toBe(0);
     expect(confirmed.replicaHours).toBeLessThan(predictive.replicaHours);
   });
@@ -74,11 +75,12 @@ describe('replay simulator', () => {
     expect(eager.scaleEvents).toBeGreaterThan(2 * hpa.scaleEvents);
     expect(stable.scaleEvents).toBeLessThanOrEqual(hpa.scaleEvents);
     expect(stable.underMinutes).toBeLessThanOrEqual(hpa.underMinutes);
-    // The default 150 s look-back alone flaps; the hold margin learnt from the same kind of noise earlier keeps
-    // events at or below the HPA's.
-    const shortLookBack = simulateAutoscaling(replay, predictivePolicy(nowcast, 50, config, 1.1), config);
-    const hold = calibrateHoldMargin({ ...nowcast, from: 100, to: 1400 }, config).margin;
-    const held = simulateAutoscaling(replay, predictivePolicy(nowcast, 50, config, 1.1, hold), config);
+    // The hold experiment's 150 s look-back alone flaps; the hold margin learnt from the same kind of noise earlier
+    // keeps events at or below the HPA's.
+    const holdConfig = { ...config, predictiveScaleDownSeconds: 150 };
+    const shortLookBack = simulateAutoscaling(replay, predictivePolicy(nowcast, 50, holdConfig, 1.1), holdConfig);
+    const hold = calibrateHoldMargin({ ...nowcast, from: 100, to: 1400 }, holdConfig, { holdSeconds: 300, quantile: 0.7 }).margin;
+    const held = simulateAutoscaling(replay, predictivePolicy(nowcast, 50, holdConfig, 1.1, { margin: hold, seconds: 300 }), holdConfig);
     expect(shortLookBack.scaleEvents).toBeGreaterThan(hpa.scaleEvents);
     expect(held.scaleEvents).toBeLessThanOrEqual(hpa.scaleEvents);
     expect(held.underMinutes).toBeLessThanOrEqual(hpa.underMinutes);
