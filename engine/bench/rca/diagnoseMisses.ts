@@ -3,7 +3,7 @@ import { scoreSeries, type SeriesAnomaly } from '../../src/rca/anomaly/scoreSeri
 import { scoreThinBaselines } from '../../src/rca/anomaly/scoreThinBaselines.js';
 import { describeBaseline, findOnset } from '../../src/rca/anomaly/findOnset.js';
 import { rankCandidates, type ScoreBreakdown } from '../../src/rca/rank/rankCandidates.js';
-import { analyzeIncident } from '../../src/rca/analyzeIncident.js';
+import { analyzeIncident, redateQuietTarget } from '../../src/rca/analyzeIncident.js';
 import type { RcaInput, ServiceGraph } from '../../src/rca/types.js';
 import { sharedDatasets } from '../lib.js';
 import { loadPetshop, petshopInput, sliceTable } from './loadPetshop.js';
@@ -61,6 +61,7 @@ function explain(input: RcaInput, config: RcaConfig): ScoreBreakdown[] {
     else unscored.push(series);
   }
   if (config.anomaly.scoreThinBaselines && unscored.length > anomalies.length) anomalies.push(...scoreThinBaselines(unscored, input.window, config.anomaly));
+  if (config.anomaly.targetEarlyOnset) redateQuietTarget(anomalies, input, config);
   const onset = findOnset(anomalies, input.window, input.target, config.anomaly.threshold);
   const baseline = describeBaseline(anomalies, input.window, onset.time);
   const out = rankCandidates(

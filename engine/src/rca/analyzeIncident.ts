@@ -1,6 +1,6 @@
 import type { RcaConfig } from './config.js';
 import type { ProgressFn, RcaInput, ServiceGraph } from './types.js';
-import { scoreSeries, type SeriesAnomaly } from './anomaly/scoreSeries.js';
+import { scoreFromEarlier, scoreSeries, type SeriesAnomaly } from './anomaly/scoreSeries.js';
 import { scoreThinBaselines } from './anomaly/scoreThinBaselines.js';
 import { describeBaseline, findOnset, type BaselineInfo, type OnsetInfo } from './anomaly/findOnset.js';
 import type { ServiceSideEvidence } from './rank/rankCandidates.js';
@@ -27,6 +27,21 @@ export interface AnalysisOutput {
 }
 
 /**
+ * The target's symptom signal, when quiet from the window's start, scored from onsetGuardSeconds earlier if it
+ * stepped there (config targetEarlyOnset): the symptom dates the incident, and a start given after the fault began
+ * would otherwise gate it out. Replaced in place; the other series keep the window's start.
+ */
+export function redateQuietTarget(anomalies: SeriesAnomaly[], input: RcaInput, config: RcaConfig): void {
+  const target = input.target;
+  if (!target?.signal || config.anomaly.onsetGuardSeconds <= 0) return;
+  const i = anomalies.findIndex((a) => a.series.service === target.service && a.series.signal === target.signal && !a.thinBaseline);
+  const quiet = anomalies[i];
+  if (!quiet || Math.max(quiet.score, quiet.heldPeak) >= config.anomaly.threshold) return;
+  const early = scoreFromEarlier(quiet.series, input.window, config.anomaly, config.anomaly.onsetGuardSeconds);
+  if (early) anomalies[i] = early;
+}
+
+/**
  * The whole RCA on data already collected: score every series against its baseline, mine log templates, read
  * Kubernetes events and changes, then rank services. Pure and synchronous, so the benchmarks run exactly this.
  */
@@ -45,6 +60,7 @@ export function analyzeIncident(input: RcaInput, config: RcaConfig, progress?: P
   // changes give one (low trust). Only then: series merely missing from an otherwise normal period stay out, since
   // scoring them so on PetShop's high-traffic issues put such series first (top-1 0.75 → 0.25).
   if (config.anomaly.scoreThinBaselines && unscored.length > anomalies.length) anomalies.push(...scoreThinBaselines(unscored, input.window, config.anomaly));
+  if (config.anomaly.targetEarlyOnset) redateQuietTarget(anomalies, input, config);
   const onset = findOnset(anomalies, input.window, input.target, config.anomaly.threshold);
   const baseline = describeBaseline(anomalies, input.window, onset.time);
   timings.metricsMs = performance.now() - t0;

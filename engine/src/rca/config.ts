@@ -52,6 +52,15 @@ const anomalySchema = z
      * does not keep it (README, rca rows).
      */
     historyEpisodes: z.coerce.number().int().min(1).default(1),
+    /**
+     * When the target's symptom signal shows no anomaly from the window's start, score it from onsetGuardSeconds
+     * earlier as well (scoreFromEarlier: a step there that holds into the window): the start a request or a data set
+     * gives can come after the fault began. Measured (bench/rca/foldScores.ts, 2026-12-06): PetShop low_traffic/train
+     * 0.500 / 0.750 -> 0.625 / 0.875 (issue 1: PetSearch's latency and the target's rose a 5-minute row before the
+     * issue's timestamp; before, no candidate), PetShop specificity 1.000 and every other fold the same (Online
+     * Boutique and rca-live give no target).
+     */
+    targetEarlyOnset: z.boolean().default(true),
     /** Robust z above which a signal counts as anomalous. */
     threshold: z.coerce.number().positive().default(3),
     /**

@@ -142,6 +142,17 @@ export function scoreSeries(
   return bestOnset === undefined ? whole : { ...best, onset: bestOnset };
 }
 
+/**
+ * The series scored from `seconds` before the window's start, when it changed there (a step) and that scores it as
+ * anomalous: the start a request gives may come after the fault began (an alert waits, a row of data covers minutes).
+ */
+export function scoreFromEarlier(series: SignalSeries, window: IncidentWindow, settings: AnomalySettings, seconds: number): SeriesAnomaly | undefined {
+  const start = window.start - seconds;
+  const early = scoreFromOnset(series, { ...window, start }, settings);
+  if (!early || Math.max(early.score, early.heldPeak) < settings.threshold || !isStep(series, start, early, settings)) return undefined;
+  return { ...early, onset: start };
+}
+
 /** Most levels of binary segmentation searched for a later onset (each level splits the part after the last split). */
 const ONSET_LEVELS = 3;
 
