@@ -3,6 +3,7 @@ import { basename, resolve } from 'node:path';
 import { AlertPipeline } from '../../src/alerts/AlertPipeline.js';
 import { alertsConfigSchema } from '../../src/alerts/config.js';
 import { labelsFingerprint } from '../../src/alerts/fingerprint.js';
+import { matchesAll, parseMatcher } from '../../src/alerts/matchers.js';
 import { fromAlertmanager } from '../../src/alerts/ingest/normalizeAlerts.js';
 import { meanDelaySeconds } from '../../src/alerts/AlertMetrics.js';
 import { alertmanagerWebhookSchema } from '../../src/alerts/schemas.js';
@@ -229,7 +230,10 @@ class Context {
       const mine = this.run.joins.filter((j) => this.truth(j.fingerprint, j.at) === truth);
       const fates = mine.map((j) => this.fate(j));
       const mechanism = fates.some((f) => f.includes('muted at join')) ? 'muted' : fates.some((f) => f.includes(', in paged ')) ? 'joined a paged incident, never in a page' : 'held';
-      yield { type: 'missed', mechanism: `missed ${mechanism}`, detail: `${truth}: ${mine.length === 0 ? 'no alert reached the pipeline' : fates.join('; ')}` };
+      // An incident of warnings only cannot page by the default rules however it is grouped: a paging question, not a
+      // grouping one (on the development streams these were incidents whose root alert the generator left out).
+      const pageless = mine.length > 0 && !mine.some((j) => this.mayPage(this.p.alerts.get(j.fingerprint)!));
+      yield { type: 'missed', mechanism: `missed ${mechanism}${pageless ? ', no alert of it may page' : ''}`, detail: `${truth}: ${mine.length === 0 ? 'no alert reached the pipeline' : fates.join('; ')}` };
     }
   }
 
@@ -249,6 +253,12 @@ class Context {
         detail: `${n.kind} ${incident.id} at +${Math.round((n.at - incident.onsetAt) / 1000)}s of onset: ${alerts.map((a, i) => `${this.describe(a)} lasted ${Number.isFinite(lasted[i]!) ? `${lasted[i]}s` : '?'}`).join(', ')}`,
       };
     }
+  }
+
+  /** Whether the first paging rule matching the alert lets it page at all (PagingStage's rule order). */
+  private mayPage(alert: TrackedAlert): boolean {
+    const rule = this.p.config.pagingRules.find((r) => matchesAll(r.matchers.map(parseMatcher), alert.labels));
+    return rule?.page ?? false;
   }
 
   private fate(j: Join): string {

@@ -48,7 +48,7 @@ describe('diagnoseStream', () => {
     const merge = d.misses.find((m) => m.type === 'merge');
     expect(merge).toMatchObject({ mechanism: 'merge service-graph real→noise', weight: 1 });
     expect(merge!.detail).toContain('edge checkout → payments');
-    expect(d.misses.filter((m) => m.type === 'missed')).toEqual([expect.objectContaining({ mechanism: 'missed held' })]);
+    expect(d.misses.filter((m) => m.type === 'missed')).toEqual([expect.objectContaining({ mechanism: 'missed held, no alert of it may page' })]);
     expect(d.misses.find((m) => m.type === 'missed')!.detail).toMatch(/^I2: HighLatency\/warning cart/);
   });
 });
