@@ -1345,6 +1345,7 @@ export interface components {
             }[];
             heldBecause?: string;
             id: string;
+            mergedInto?: string;
             notifiedAt?: string;
             openedAt: string;
             rcaId?: string;
