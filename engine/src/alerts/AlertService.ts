@@ -521,7 +521,6 @@ export class AlertService {
         alertCount: incident.members.length,
         ...(incident.notifiedAt !== undefined ? { notifiedAt: iso(incident.notifiedAt) } : {}),
         ...(incident.rcaId ? { rcaId: incident.rcaId } : {}),
-        ...(incident.mergedInto ? { mergedInto: incident.mergedInto } : {}),
       },
       at: iso(at),
     };
@@ -586,7 +585,6 @@ function notifiedLines(out: PipelineOutput): string[] {
 
 function kindOf(incident: Incident, out: PipelineOutput): string {
   if (out.notifications.some((n) => n.incident === incident.id)) return 'notified';
-  if (incident.mergedInto) return 'merged';
   if (incident.status === 'resolved') return 'resolved';
   if (incident.members.length === 1 && out.joined.some((j) => j.incidentId === incident.id)) return 'opened';
   return 'updated';
@@ -643,7 +641,6 @@ function incidentDto(
     ...(i.rcaId ? { rcaId: i.rcaId } : {}),
     truncatedAlerts: i.truncatedAlerts,
     ...(i.heldBecause ? { heldBecause: i.heldBecause } : {}),
-    ...(i.mergedInto ? { mergedInto: i.mergedInto } : {}),
     alerts: members
       .filter((m) => m.alert)
       .map((m) => ({ ...alertDto(m.alert!, m.alert!.status === 'firing' ? muteOf(m.alert!) : undefined), reason: m.reason })),

@@ -2,9 +2,9 @@ import type { Store } from '../store/Store.js';
 import type { Logger } from 'pino';
 
 export interface IncidentEvent {
-  /** `opened`, `updated`, `notified`, `acknowledged`, `resolved`, `merged` (into `incident.mergedInto`). */
+  /** `opened`, `updated`, `notified`, `acknowledged`, `resolved`. */
   type: string;
-  incident: { id: string; status: string; title: string; severity: string; services: string[]; alertCount: number; notifiedAt?: string; rcaId?: string; mergedInto?: string };
+  incident: { id: string; status: string; title: string; severity: string; services: string[]; alertCount: number; notifiedAt?: string; rcaId?: string };
   at: string;
 }
 

@@ -119,13 +119,6 @@ export const alertsConfigSchema = z
     respectGroupKey: z.boolean().default(true),
     /** Join along service-graph edges (caller ↔ callee) and the Kubernetes owner/placement chain. */
     topologyGrouping: z.boolean().default(true),
-    /**
-     * Merge two incidents that have not paged when a new alert explains both (a callee's alert that joins one and
-     * began before the callers' alerts of the other): alerts that arrive out of order would otherwise page twice.
-     * Off by default: on the generated streams it lowered fragmentation on 3 of the 16 development streams and purity
-     * on 2; on the 16 held-out ones it changed 3, each for the worse (purity or noise paged; README, alerting quality).
-     */
-    mergeIncidents: z.boolean().default(false),
     flap: z
       .object({
         /** State changes within `windowSeconds` that make an alert flapping. */

@@ -110,8 +110,6 @@ export const incidentDtoSchema = z.object({
   rcaId: z.string().optional(),
   truncatedAlerts: z.number().int(),
   heldBecause: z.string().optional(),
-  /** The incident it was merged into before either paged (it is resolved; its alerts are listed there too). */
-  mergedInto: z.string().optional(),
   /** Every alert with the reason it joined (the rule or edge), in join order. */
   alerts: z.array(alertDtoSchema.extend({ reason: mergeReasonSchema })),
 });

@@ -27,10 +27,7 @@ export interface AlertEvent {
 
 /** Why an alert is in an incident: the rule or edge that joined it to an alert already there. */
 export interface MergeReason {
-  /**
-   * `opened`, `alertmanager-group`, `labels`, `service-graph`, `kubernetes-owner`, `kubernetes-node`, `same-service`;
-   * `merged`: the alert opened another incident that was merged into this one (the detail says through what).
-   */
+  /** `opened`, `alertmanager-group`, `labels`, `service-graph`, `kubernetes-owner`, `kubernetes-node`, `same-service`. */
   kind: string;
   /** The member it was joined to (absent for the alert that opened the incident). */
   joinedTo?: string;
@@ -83,8 +80,6 @@ export interface Incident {
   truncatedAlerts: number;
   /** Why it has not paged yet (or never will): the gate that holds it. */
   heldBecause?: string;
-  /** Set when it was merged into another incident before either paged: it is resolved, its alerts live on there. */
-  mergedInto?: string;
 }
 
 export interface Notification {

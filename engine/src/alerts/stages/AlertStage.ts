@@ -21,11 +21,6 @@ export interface PipelineState {
 export interface LinkProposal {
   incidentId: string;
   reason: MergeReason;
-  /**
-   * The alert is a cause of the member it links to (a callee's alert that began before its caller's), not only
-   * evidence that it belongs there: when it joins another incident, this one may be merged into it.
-   */
-  explains?: boolean;
 }
 
 /**

@@ -62,11 +62,6 @@ export class PagingStage implements AlertStage {
     return this.ready(alert, members, now, state) === true;
   }
 
-  /** Whether the first paging rule matching this alert lets it page at all. */
-  mayPage(alert: TrackedAlert): boolean {
-    return this.rules.find((r) => matchesAll(r.matchers, alert.labels))?.page ?? false;
-  }
-
   /** The earliest time a held incident's firing alert passes its "for T" (Infinity when none is waiting on time). */
   wakeAt(incident: Incident, state: PipelineState): number {
     let at = Infinity;

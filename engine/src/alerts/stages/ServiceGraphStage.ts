@@ -1,7 +1,7 @@
 import type { AlertStage, LinkProposal, PipelineState } from './AlertStage.js';
 import { KeyIndex } from './KeyIndex.js';
 import { matchesAll, parseMatcher, type LabelMatcher } from '../matchers.js';
-import type { Incident, TrackedAlert } from '../types.js';
+import type { TrackedAlert } from '../types.js';
 
 /**
  * How much earlier a caller's alert may begin than its callee's and still be its echo: one rule-evaluation interval
@@ -23,9 +23,6 @@ const CAUSAL_SLACK_MS = 30_000;
  * - a service-down alert (`alerts.topology.serviceDownMatchers`) is a cause in the engine's own model (it mutes its
  *   callers): it crosses an edge only to a callee that is down too (readiness that checks dependencies), not to a
  *   callee that is merely slow or erroring, which would make two incidents with their own root one.
- *
- * A callee's alert that links to its callers' incident is marked as explaining it (LinkProposal.explains): when the
- * callers' alerts arrived first and opened an incident of their own, the pipeline may merge the two.
  */
 export class ServiceGraphStage implements AlertStage {
   readonly name = 'service-graph';
@@ -64,8 +61,7 @@ export class ServiceGraphStage implements AlertStage {
       );
       if (!found) continue;
       const edge = callsNeighbour ? `${service} → ${neighbour}` : `${neighbour} → ${service}`;
-      const explains = !callsNeighbour && this.explains(alert, found.incident, state);
-      proposals.push({ incidentId: found.incident.id, reason: { kind: 'service-graph', joinedTo: found.via, detail: `edge ${edge}` }, ...(explains ? { explains } : {}) });
+      proposals.push({ incidentId: found.incident.id, reason: { kind: 'service-graph', joinedTo: found.via, detail: `edge ${edge}` } });
     }
     return proposals;
   };
@@ -76,18 +72,6 @@ export class ServiceGraphStage implements AlertStage {
     const [caller, callee] = alertIsCaller ? [alert, member] : [member, alert];
     if (callee.startsAt > caller.startsAt + CAUSAL_SLACK_MS) return false;
     return !this.isDown(caller) || this.isDown(callee);
-  }
-
-  /**
-   * Whether a callee's alert explains the callers' incident it links to (bridges() checked the order): not when that
-   * incident holds a service that is down and this alert is not, as a service-down alert is a root of its own.
-   */
-  private explains(alert: TrackedAlert, incident: Incident, state: PipelineState): boolean {
-    if (this.isDown(alert)) return true;
-    return !incident.members.some((m) => {
-      const member = state.alerts.get(m.fingerprint);
-      return member?.incidentId === incident.id && member.status === 'firing' && this.isDown(member);
-    });
   }
 
   private isDown(alert: TrackedAlert): boolean {

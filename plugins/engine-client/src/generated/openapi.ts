@@ -1345,7 +1345,6 @@ export interface components {
             }[];
             heldBecause?: string;
             id: string;
-            mergedInto?: string;
             notifiedAt?: string;
             openedAt: string;
             rcaId?: string;
