@@ -19,7 +19,9 @@ import { initTf } from '../src/forecast/tf/initTf.js';
  * without / with ridge; `refit_ridge` = `horizon_ridge` serving ridge refitted on the whole training part after
  * selection (`forecast.refitAfterSelection`); `hedged_ridge` = the same with a blend preferred to a single candidate within 5 % of it;
  * `gated_ridge` = always the blend of the best baseline and the models beating it;
- * `best_ridge` = one model per horizon (see src/forecast/selectHorizonWeights.ts). Decision printed at the end, per set: in how many series × horizon (1..12) cells its mean development
+ * `best_ridge` = one model per horizon; round seven's `robust_ridge` / `longrun_ridge` / `prior_ridge` = the hedged
+ * choice on the median of daily validation errors, with the parameter-free baselines scored over the whole history /
+ * by the better of that and their validation record (see src/forecast/selectHorizonWeights.ts). Decision printed at the end, per set: in how many series × horizon (1..12) cells its mean development
  * MASE is no worse than the best baseline's, and per h1/h12 cell the paired difference to `current` across folds.
  */
 const SERIES: Record<string, { file: string; column: string; step?: number }> = {
@@ -42,6 +44,9 @@ const SETS: Record<string, CandidateSet> = {
   hedged_ridge: { models: [...RIDGE], selection: 'per_horizon_hedged' },
   gated_ridge: { models: [...RIDGE], selection: 'per_horizon_gated' },
   best_ridge: { models: [...RIDGE], selection: 'per_horizon_best' },
+  robust_ridge: { models: [...RIDGE], selection: 'per_horizon_robust' },
+  longrun_ridge: { models: [...RIDGE], selection: 'per_horizon_longrun' },
+  prior_ridge: { models: [...RIDGE], selection: 'per_horizon_prior' },
 };
 const REPORTED_H = [1, 12];
 

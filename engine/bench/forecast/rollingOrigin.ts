@@ -83,7 +83,7 @@ export async function scoreFold(loaded: LoadedSeries, cut: number, final: boolea
   const all = [...new Set(sets.flatMap(([, set]) => set.models))];
   const base = { stepSeconds: step, horizonSteps: o.horizon };
   const allConfig = forecastConfigSchema.parse({ ...base, models: all });
-  const candidates = await fitCandidates(series, { config: allConfig, end: testStart });
+  const candidates = await fitCandidates(series, { config: allConfig, end: testStart, longRun: true });
   const refitted = sets.some(([, set]) => set.refit) ? await refitCandidates(candidates, allConfig, all) : new Map();
   for (const [label, set] of sets) {
     const config = forecastConfigSchema.parse({ ...base, models: set.models, selection: set.selection });

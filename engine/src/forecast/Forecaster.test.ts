@@ -163,6 +163,43 @@ describe('Forecaster', () => {
     }
   });
 
+  it('robust selection: one unusual validation day does not decide the model (median of daily errors)', async () => {
+    // Hourly daily wave; the validation part is the last 7 days. One whole day of it is 1000 higher: the daily
+    // seasonal naive misses that day and the next (its reference), naive only the hours around the jumps.
+    const values = daily(35, 7, 4);
+    const end = 24 * 35;
+    for (let t = end - 24 * 4; t < end - 24 * 3; t++) values[t] = values[t]! + 1000;
+    const series = seriesOf(values, { stepSeconds: 3600 });
+    const config = (selection: string) =>
+      configWith({ horizonSteps: 4, models: ['naive', 'seasonal_naive_day', 'ensemble'], intervalCoverage: 0.9, selection });
+    const heaviest = (w: Record<string, number>) => Object.entries(w).sort((a, b) => b[1] - a[1])[0]![0];
+    const byMean = await fitForecaster(series, { config: config('per_horizon_hedged'), end });
+    const robust = await fitForecaster(series, { config: config('per_horizon_robust'), end });
+    // The mean over the validation part is dominated by the two bad days of the seasonal naive.
+    expect(heaviest(byMean.spec.ensembleWeights[3]!)).toBe('naive');
+    expect(heaviest(robust.spec.ensembleWeights[3]!)).toBe('seasonal_naive_day');
+  });
+
+  it('long-run selection: a parameter-free baseline whose reference week was unusual is judged on the whole history', async () => {
+    // Hourly: a daily wave and a level per weekday (the weekly seasonal naive's ground). Days 24-27 are 300 higher
+    // (an incident): the weekly naive misses days 31-34, four of the seven validation days, by 300, but only 8 of
+    // the 28 days it can be scored on over the whole history.
+    const random = seededRandom(11);
+    const weekday = [0, 20, -10, 25, -20, 10, -25];
+    const values = Array.from({ length: 24 * 35 }, (_, t) => {
+      const day = Math.floor(t / 24);
+      return 300 + 80 * Math.sin((2 * Math.PI * t) / 24) + weekday[day % 7]! + (day >= 24 && day <= 27 ? 300 : 0) + (random() - 0.5) * 4;
+    });
+    const series = seriesOf(values, { stepSeconds: 3600 });
+    const config = (selection: string) =>
+      configWith({ horizonSteps: 4, models: ['naive', 'seasonal_naive_day', 'seasonal_naive_week', 'ensemble'], intervalCoverage: 0.9, selection });
+    const heaviest = (w: Record<string, number>) => Object.entries(w).sort((a, b) => b[1] - a[1])[0]![0];
+    const recentOnly = await fitForecaster(series, { config: config('per_horizon_robust'), end: values.length });
+    const longRun = await fitForecaster(series, { config: config('per_horizon_longrun'), end: values.length });
+    expect(heaviest(recentOnly.spec.ensembleWeights[3]!)).not.toBe('seasonal_naive_week');
+    expect(heaviest(longRun.spec.ensembleWeights[3]!)).toBe('seasonal_naive_week');
+  });
+
   it('does not promote a model that fails validation', async () => {
     const random = seededRandom(1);
     // Pure noise around a level: every model's MASE is high; a strict gate refuses it.

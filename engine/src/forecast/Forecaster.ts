@@ -10,7 +10,7 @@ import { inverseTransform, seasonalPeriods, type PreparedSeries, type Transform 
 import { EngineError } from '../errors.js';
 import { calibrateMargin } from './autoscale/calibrateMargin.js';
 import { BASELINES } from './baselines.js';
-import { ENSEMBLE_SIZE, HEDGE, selectHorizonWeights } from './selectHorizonWeights.js';
+import { ENSEMBLE_SIZE, HEDGE, selectHorizonWeights, type SelectionMode } from './selectHorizonWeights.js';
 
 export { BASELINES } from './baselines.js';
 export { ENSEMBLE_SIZE } from './selectHorizonWeights.js';
@@ -153,6 +153,8 @@ export interface FitForecasterOptions {
   horizon?: number;
   signal?: AbortSignal;
   onProgress?: (fraction: number, message: string) => void;
+  /** Keep the parameter-free baselines' whole-history forecasts (the protocol bench assembles every mode from one fit). */
+  longRun?: boolean;
 }
 
 export function validationLength(end: number, stepSeconds: number, horizon: number, config: ForecastConfig): number {
@@ -177,7 +179,21 @@ export interface ValidatedCandidates {
   zByModel: Map<string, Float64Array>;
   evaluations: Map<string, Evaluation>;
   scoreOf: (z: Float64Array) => Evaluation;
+  /**
+   * The parameter-free baselines' forecasts from every origin of the history that has a week (else a day) behind
+   * it: out of sample everywhere, so they can be scored over far more than the validation part. Only computed for
+   * the long-run selection modes (or `longRun: true`).
+   */
+  longRun?: LongRun;
 }
+
+interface LongRun {
+  origins: number[];
+  zByModel: Map<string, Float64Array>;
+}
+
+/** Baselines without fitted parameters: any forecast of theirs inside the history is out of sample. */
+export const PARAMETER_FREE: ReadonlySet<string> = new Set(['naive', 'seasonal_naive_day', 'seasonal_naive_week']);
 
 type Evaluation = ReturnType<typeof horizonErrors>;
 
@@ -232,7 +248,27 @@ export async function fitCandidates(series: PreparedSeries, options: FitForecast
     zByModel.set(name, z);
     evaluations.set(name, scoreOf(z));
   }
-  return { series, H, V, fitEnd, end, origins, fitted, reports, zByModel, evaluations, scoreOf };
+  const wantLongRun = options.longRun ?? LONG_RUN_MODES.has(config.selection);
+  const longRun = wantLongRun ? await longRunForecasts(series, fitted, fitEnd, end) : undefined;
+  return { series, H, V, fitEnd, end, origins, fitted, reports, zByModel, evaluations, scoreOf, longRun };
+}
+
+const LONG_RUN_MODES: ReadonlySet<SelectionMode> = new Set(['per_horizon_longrun', 'per_horizon_prior']);
+
+/** The parameter-free baselines' forecasts from every origin with a week (else a day) of history behind it. */
+async function longRunForecasts(
+  series: PreparedSeries,
+  fitted: Map<string, FittedModel>,
+  fitEnd: number,
+  end: number,
+): Promise<LongRun> {
+  const periods = seasonalPeriods(series.stepSeconds);
+  const first = Math.min(fitEnd - 1, periods.week ?? periods.day ?? 1);
+  const origins: number[] = [];
+  for (let o = first; o < end - 1; o++) origins.push(o);
+  const zByModel = new Map<string, Float64Array>();
+  for (const [name, model] of fitted) if (PARAMETER_FREE.has(name)) zByModel.set(name, await model.forecastFrom(series, origins));
+  return { origins, zByModel };
 }
 
 /**
@@ -250,8 +286,8 @@ export function assembleForecaster(c: ValidatedCandidates, config: ForecastConfi
   let ensembleWeights: Array<Record<string, number>> = [];
   let ensembleZ: Float64Array | undefined;
   if (config.models.includes('ensemble') && names.length >= 2) {
-    const maeByModel = new Map(names.map((n) => [n, evaluations.get(n)!.metrics.map((m) => m.mae)] as const));
-    ensembleWeights = selectHorizonWeights(maeByModel, H, mode, (w, h) => blendError(c, w, h));
+    const { maeByModel, errorOf } = selectionScores(c, names, mode);
+    ensembleWeights = selectHorizonWeights(maeByModel, H, mode, errorOf);
     const z = new Float64Array(origins.length * H);
     for (let h = 0; h < H; h++) {
       for (const [m, w] of Object.entries(ensembleWeights[h]!)) {
@@ -267,6 +303,9 @@ export function assembleForecaster(c: ValidatedCandidates, config: ForecastConfi
       per_horizon_hedged: `per horizon: as per_horizon, a blend preferred to a single candidate within ${HEDGE * 100} % of it`,
       per_horizon_gated: `per horizon: the best baseline and the models beating it on validation there, top ${ENSEMBLE_SIZE} weighted 1/MAE²`,
       per_horizon_best: 'per horizon: the single candidate with the lowest validation MAE',
+      per_horizon_robust: `per horizon: as per_horizon_hedged, each validation error the median over days of the day's MAE`,
+      per_horizon_longrun: `per horizon: as per_horizon_robust, the parameter-free baselines scored over the whole history`,
+      per_horizon_prior: `per horizon: as per_horizon_robust, a parameter-free baseline scored by the better of its validation and whole-history record`,
     }[mode];
     reports.push({ name: 'ensemble', status: 'fitted', note });
   }
@@ -345,12 +384,68 @@ export function assembleForecaster(c: ValidatedCandidates, config: ForecastConfi
   return new Forecaster(spec, fitted);
 }
 
+type Scores = { maeByModel: Map<string, number[]>; errorOf: (weights: Record<string, number>, h: number) => number };
+
+/**
+ * What selection ranks, per candidate and horizon: the validation MAE (default), or for the robust modes the median
+ * over validation days of each day's MAE, with the parameter-free baselines scored over the whole history in the
+ * long-run modes. Blends are always scored on the validation part (their fitted members exist only there).
+ */
+function selectionScores(c: ValidatedCandidates, names: string[], mode: SelectionMode): Scores {
+  const robust = mode === 'per_horizon_robust' || mode === 'per_horizon_longrun' || mode === 'per_horizon_prior';
+  const long = mode === 'per_horizon_longrun' || mode === 'per_horizon_prior';
+  const agg = robust ? median : mean;
+  const day = seasonalPeriods(c.series.stepSeconds).day ?? Math.max(1, Math.round(86400 / c.series.stepSeconds));
+  const score = (origins: number[], members: Array<readonly [Float64Array, number]>, h: number) =>
+    agg(dailyMae(c, origins, members, h, day));
+  const maeByModel = new Map<string, number[]>();
+  for (const n of names) {
+    if (long && !c.longRun) throw new EngineError('INTERNAL', `selection ${mode} needs the candidates fitted with longRun`);
+    const longZ = long ? c.longRun!.zByModel.get(n) : undefined;
+    const row: number[] = [];
+    for (let h = 0; h < c.H; h++) {
+      const recent = robust ? score(c.origins, [[c.zByModel.get(n)!, 1]], h) : c.evaluations.get(n)!.metrics[h]!.mae;
+      const longRun = longZ ? score(c.longRun!.origins, [[longZ, 1]], h) : NaN;
+      row.push(!longZ ? recent : mode === 'per_horizon_prior' ? Math.min(recent, longRun) : longRun);
+    }
+    maeByModel.set(n, row);
+  }
+  const errorOf = (weights: Record<string, number>, h: number) => {
+    const members = Object.entries(weights).map(([m, w]) => [c.zByModel.get(m)!, w] as const);
+    return robust ? score(c.origins, members, h) : blendError(c, members, h);
+  };
+  return { maeByModel, errorOf };
+}
+
+/** MAE (original scale) per day at horizon index h, days counted back from the end of the validated part. */
+function dailyMae(
+  c: ValidatedCandidates,
+  origins: number[],
+  members: Array<readonly [Float64Array, number]>,
+  h: number,
+  day: number,
+): number[] {
+  const { series, H, end } = c;
+  const sums = new Map<number, [number, number]>();
+  for (let k = 0; k < origins.length; k++) {
+    const t = origins[k]! + h + 1;
+    if (t >= end || !series.observed[t]) continue;
+    let z = 0;
+    for (const [f, w] of members) z += w * f[k * H + h]!;
+    const d = Math.floor((end - 1 - t) / day);
+    const acc = sums.get(d) ?? [0, 0];
+    acc[0] += Math.abs(series.values[t]! - inverseTransform(series.transform, z));
+    acc[1]++;
+    sums.set(d, acc);
+  }
+  return [...sums.values()].map(([s, n]) => s / n);
+}
+
 /** Validation MAE (original scale) at horizon index h of a weighted combination of validated candidates. */
-function blendError(c: ValidatedCandidates, weights: Record<string, number>, h: number): number {
+function blendError(c: ValidatedCandidates, members: Array<readonly [Float64Array, number]>, h: number): number {
   const { series, origins, H, end } = c;
   let sum = 0;
   let n = 0;
-  const members = Object.entries(weights).map(([m, w]) => [c.zByModel.get(m)!, w] as const);
   for (let k = 0; k < origins.length; k++) {
     const t = origins[k]! + h + 1;
     if (t >= end || !series.observed[t]) continue;
@@ -360,6 +455,13 @@ function blendError(c: ValidatedCandidates, weights: Record<string, number>, h: 
     n++;
   }
   return n ? sum / n : NaN;
+}
+
+function median(xs: number[]): number {
+  const f = xs.filter(Number.isFinite).sort((a, b) => a - b);
+  if (!f.length) return NaN;
+  const m = f.length >> 1;
+  return f.length % 2 ? f[m]! : (f[m - 1]! + f[m]!) / 2;
 }
 
 function soleMember(weights: Array<Record<string, number>>): string | undefined {

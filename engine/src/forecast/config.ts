@@ -152,10 +152,12 @@ export const forecastConfigSchema = z
      * models beating it; `per_horizon_best` = the single best candidate; `mean` = one model on the mean over
      * horizons (the rule before). Default chosen by `npm run bench -- forecast-protocol`: series × horizon cells
      * where the chosen forecast is no worse than the best baseline, 63 of 72 hedged, 62 per_horizon, 50 gated,
-     * 49 best, 51 mean (all with ridge), 5 for the rule before (mean, no ridge).
+     * 49 best, 51 mean (all with ridge), 5 for the rule before (mean, no ridge). Round seven's experiments, hedged
+     * choices on robust scores (see selectHorizonWeights.ts): `per_horizon_robust` 62, `per_horizon_longrun` 63,
+     * `per_horizon_prior` 62; none fixed a cell, so the default stayed.
      */
     selection: z
-      .enum(['per_horizon', 'per_horizon_hedged', 'per_horizon_gated', 'per_horizon_best', 'mean'])
+      .enum(['per_horizon', 'per_horizon_hedged', 'per_horizon_gated', 'per_horizon_best', 'per_horizon_robust', 'per_horizon_longrun', 'per_horizon_prior', 'mean'])
       .default('per_horizon_hedged'),
     /**
      * After selection, refit the cheap models the served forecast uses (ridge) on the whole history, validation part

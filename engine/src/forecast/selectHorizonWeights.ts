@@ -13,7 +13,32 @@ import { BASELINES } from './baselines.js';
  * - `per_horizon_hedged`: as `per_horizon`, but a blend beats a single candidate already when its validation error
  *   is within `HEDGE` of the single's (a near-tie on one validation week is noise; a blend hedges it).
  */
-export type SelectionMode = 'mean' | 'per_horizon' | 'per_horizon_hedged' | 'per_horizon_gated' | 'per_horizon_best';
+export type SelectionMode =
+  | 'mean'
+  | 'per_horizon'
+  | 'per_horizon_hedged'
+  | 'per_horizon_gated'
+  | 'per_horizon_best'
+  | 'per_horizon_robust'
+  | 'per_horizon_longrun'
+  | 'per_horizon_prior';
+
+/**
+ * Modes that differ from `per_horizon_hedged` only in how validation errors are aggregated (`Forecaster.ts`
+ * `selectionScores`): the choice among candidates and blends is the hedged one.
+ * - `per_horizon_robust`: each score is the median over validation days of the day's MAE (one unusual day cannot
+ *   decide).
+ * - `per_horizon_longrun`: as robust, and the baselines without fitted parameters (naive, seasonal naives) are scored
+ *   over the whole history, where every forecast of theirs is out of sample.
+ * - `per_horizon_prior`: as robust, and a parameter-free baseline is scored by the better of its validation-part
+ *   and its whole-history score (a prior towards its long-run record when the recent window was unusual for it).
+ */
+export const HEDGED_MODES: ReadonlySet<SelectionMode> = new Set([
+  'per_horizon_hedged',
+  'per_horizon_robust',
+  'per_horizon_longrun',
+  'per_horizon_prior',
+]);
 
 /** Relative margin by which a single candidate must beat a blend in `per_horizon_hedged` (fixed, not tuned). */
 export const HEDGE = 0.05;
@@ -51,7 +76,7 @@ export function selectHorizonWeights(
     else if (mode === 'per_horizon_best') weights.push({ [scored[0]![0]]: 1 });
     else {
       // Blends are compared at their error shrunk by HEDGE in hedged mode; the gate below uses their real error.
-      const shrink = mode === 'per_horizon_hedged' ? 1 - HEDGE : 1;
+      const shrink = HEDGED_MODES.has(mode) ? 1 - HEDGE : 1;
       const options: Array<[Weights, number, number]> = [
         [{ [scored[0]![0]]: 1 }, scored[0]![1][h]!, scored[0]![1][h]!],
         ...[blend, gatedBlend].map((w) => [w, errorOf(w, h), errorOf(w, h) * shrink] as [Weights, number, number]),
