@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { assistantConfigSchema, type RetrievalConfig } from '../src/assistant/config.js';
-import { LsaEmbedder } from '../src/assistant/embedders/LsaEmbedder.js';
+import { LsaEmbedder, type LsaOptions } from '../src/assistant/embedders/LsaEmbedder.js';
 import { indexedText } from '../src/assistant/kb/Chunk.js';
 import { KnowledgeBase } from '../src/assistant/kb/KnowledgeBase.js';
 import { Bm25Index } from '../src/assistant/retrieval/Bm25Index.js';
@@ -36,7 +36,8 @@ export const main: BenchMain = async (ctx) => {
   const config = assistantConfigSchema.parse({ embedder: { kind: 'lsa' } });
   if (config.embedder.kind !== 'lsa') throw new Error('the benchmark measures the default (no-weights) embedder');
 
-  const embedder = new LsaEmbedder(config.embedder);
+  const lsaConfig: LsaOptions = config.embedder;
+  const embedder = new LsaEmbedder(lsaConfig);
   const kb = new KnowledgeBase({ config, embedder });
   const started = performance.now();
   const report = await kb.ingest({ path: data, baseUrl: 'https://kubernetes.io', exclude: ['content/en/docs/reference/glossary/**'] });
@@ -92,8 +93,20 @@ export const main: BenchMain = async (ctx) => {
     }
   }
 
-  // Ablations: the default with one choice changed, its effect per set (negative = the choice helps).
-  const ablations: Array<[string, TuningChange, Partial<RetrievalConfig>?]> = [
+  // Ablations: the default with one choice changed, its effect per set (negative = the choice helps). Embedder
+  // choices refit the LSA model on the same chunks and search a new index of the same pipeline.
+  const refit = async (options: Partial<LsaOptions>): Promise<KnowledgeIndex> => {
+    const variant = new LsaEmbedder({ ...lsaConfig, ...options });
+    const texts = chunks.map(indexedText);
+    await variant.fit(texts);
+    const v = new Float32Array(chunks.length * variant.dimensions);
+    (await variant.embedDocuments(texts)).forEach((x, i) => v.set(x, i * variant.dimensions));
+    return new KnowledgeIndex(chunks, v, variant.dimensions, variant, config.retrieval, undefined, {}, index.analyzer);
+  };
+  const ablations: Array<[string, TuningChange, Partial<RetrievalConfig>?, Partial<LsaOptions>?]> = [
+    ['LSA: log tf, plain U (previous embedder)', {}, undefined, { saturation: 0, sigmaPower: 0 }],
+    ['LSA: log tf (no tf saturation)', {}, undefined, { saturation: 0 }],
+    ['LSA: plain U (no sigma^-1/2 flattening)', {}, undefined, { sigmaPower: 0 }],
     ['+ field boosts (title 2, headings 1.5)', { titleWeight: 2, sectionWeight: 1.5 }],
     ['+ page = best + 0.1 x next 3 passages', { pageSumWeight: 0.1 }],
     ['no abbreviation expansion', { abbreviationWeight: 0 }],
@@ -111,8 +124,8 @@ export const main: BenchMain = async (ctx) => {
     ['+ pseudo-relevance feedback 0.3', { feedbackWeight: 0.3 }],
   ];
   const ablationRows: Array<Array<string | number>> = [];
-  for (const [name, change, retrieval] of ablations) {
-    const variant = index.withTuning(change, retrieval);
+  for (const [name, change, retrieval, lsa] of ablations) {
+    const variant = lsa ? await refit(lsa) : index.withTuning(change, retrieval);
     for (const set of sets) {
       const s = await evaluate(set.queries, async (q) => (await variant.search(q, depth)).map((h) => h.chunk.path));
       const d = byMethod.default![set.name]!;

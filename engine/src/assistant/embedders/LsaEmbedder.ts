@@ -11,22 +11,26 @@ export interface LsaOptions {
   minDocFreq: number;
   maxVocabulary: number;
   seed: number;
-  /** Latent dimensions scaled by (sigma_c / sigma_1)^sigmaPower before normalising (0: plain U^T x). */
+  /** Latent dimensions scaled by (sigma_c / sigma_1)^sigmaPower before normalising (0: plain U^T x). Default DEFAULT_SIGMA_POWER. */
   sigmaPower?: number;
-  /**
-   * Ridge strength (relative to the number of pairs) of the query alignment learned from the collection's own
-   * (heading -> passage) pairs; 0 or absent: queries are embedded like passages.
-   */
-  queryAlignment?: number;
-  /** Fit the latent space on whole sections (consecutive chunks under one heading path) instead of chunks. */
-  fitOnSections?: boolean;
-  /** BM25-style term frequency saturation k1 (tf (k1+1) / (tf + k1)) instead of 1 + log tf; 0 or absent: log. */
+  /** BM25-style term frequency saturation k1: tf (k1+1) / (tf + k1); 0: 1 + log tf. Default DEFAULT_SATURATION. */
   saturation?: number;
 }
 
 /**
- * The default dense embedder, needing no downloaded weights: latent semantic analysis. Chunks become log-TF x IDF
- * vectors over stemmed terms; a truncated SVD of that matrix gives a term space where words that occur in the same
+ * Chosen by the rag-retrieval protocol (both development sets, their halves; bench/rag/denseVariants.ts for the
+ * search): against log-TF and plain U^T x, BM25-style saturation with the latent dimensions flattened by sigma^-1/2
+ * left the glossary set tied (objective -0.003) and helped the ops set (+0.011: Hit@5 0.887 -> 0.920). Either alone
+ * was a tie on both. Flattening lets the smaller latent directions (specific topics: DaemonSet vs multi-zone) count as
+ * much as the broad ones that pull in topical-but-wrong pages; saturation keeps a term repeated in a long passage
+ * from owning its vector.
+ */
+export const DEFAULT_SATURATION = 1.2;
+export const DEFAULT_SIGMA_POWER = -0.5;
+
+/**
+ * The default dense embedder, needing no downloaded weights: latent semantic analysis. Chunks become saturated-TF x
+ * IDF vectors over stemmed terms; a truncated SVD of that matrix gives a term space where words that occur in the same
  * contexts ("affinity", "nodeSelector", "schedule onto") lie close, so a question can match a passage that uses other
  * words. It is fitted on the ingested collection, which is also why it generalises to unseen questions about that
  * collection: nothing in it was tuned on questions.
@@ -37,13 +41,20 @@ export class LsaEmbedder implements CorpusFittedEmbedder {
   /** vocabulary x dims, row-major. */
   private projection: Float32Array = new Float32Array(0);
   private dims = 0;
-  /** dims x dims, row-major: query vector (row) x alignment = its estimate of the passage vector; empty when off. */
-  private alignment: Float32Array = new Float32Array(0);
 
   constructor(private readonly options: LsaOptions) {}
 
   get id(): string {
-    return `lsa:${this.options.dimensions}:${this.options.minDocFreq}:${this.options.seed}`;
+    // The weighting is part of the id: vectors and snapshots made with another weighting are rebuilt, not mixed.
+    return `lsa:${this.options.dimensions}:${this.options.minDocFreq}:${this.options.seed}:tf${this.saturation}:sigma${this.sigmaPower}`;
+  }
+
+  private get saturation(): number {
+    return this.options.saturation ?? DEFAULT_SATURATION;
+  }
+
+  private get sigmaPower(): number {
+    return this.options.sigmaPower ?? DEFAULT_SIGMA_POWER;
   }
 
   get dimensions(): number {
@@ -69,8 +80,7 @@ export class LsaEmbedder implements CorpusFittedEmbedder {
       .slice(0, this.options.maxVocabulary);
     this.vocabulary = new Map(kept.map(([term], i) => [term, i]));
     this.idf = Float32Array.from(kept.map(([, f]) => Math.log((n + 1) / (f + 0.5))));
-    const units = this.options.fitOnSections ? sections(texts, tokenized) : tokenized;
-    const matrix: SparseColumns = { rows: kept.length, columns: units.map((tokens) => this.weigh(tokens)) };
+    const matrix: SparseColumns = { rows: kept.length, columns: tokenized.map((tokens) => this.weigh(tokens)) };
     const k = Math.min(this.options.dimensions, kept.length, n);
     if (k < 1) {
       // Nothing to learn from (no text): a one-dimensional zero space, so dense search returns no preference.
@@ -81,46 +91,7 @@ export class LsaEmbedder implements CorpusFittedEmbedder {
     const { u, k: got, singularValues } = randomizedSvd(matrix, k, { seed: this.options.seed, oversample: 16, powerIterations: 1 });
     this.projection = u;
     this.dims = got;
-    this.alignment = new Float32Array(0);
-    const power = this.options.sigmaPower ?? 0;
-    if (power !== 0) scaleColumns(u, got, singularValues, power);
-    const ridge = this.options.queryAlignment ?? 0;
-    if (ridge > 0) this.alignment = this.learnAlignment(texts, ridge);
-  }
-
-  /**
-   * A linear map from the embedding of a heading path (page title and section headings, the collection's own short
-   * "questions") to the embedding of the passage under it, by ridge regression shrunk towards the identity:
-   * W = (Q^T Q + r n I)^-1 (Q^T D + r n I). Queries are short like headings, so mapping them this way moves them
-   * towards the passages that answer them. Nothing outside the collection is used.
-   */
-  private learnAlignment(texts: string[], ridge: number): Float32Array {
-    const k = this.dims;
-    const qtq = new Float64Array(k * k);
-    const qtd = new Float64Array(k * k);
-    let n = 0;
-    for (const text of texts) {
-      const [title = '', section = ''] = text.split('\n', 2);
-      const q = this.embedRaw(`${title}\n${section}`);
-      if (!q) continue;
-      const d = this.embedRaw(text)!;
-      n++;
-      for (let a = 0; a < k; a++) {
-        const qa = q[a]!;
-        if (qa === 0) continue;
-        const o = a * k;
-        for (let b = 0; b < k; b++) {
-          qtq[o + b]! += qa * q[b]!;
-          qtd[o + b]! += qa * d[b]!;
-        }
-      }
-    }
-    if (n === 0) return new Float32Array(0);
-    for (let a = 0; a < k; a++) {
-      qtq[a * k + a]! += ridge * n;
-      qtd[a * k + a]! += ridge * n;
-    }
-    return Float32Array.from(solveSymmetric(qtq, qtd, k));
+    if (this.sigmaPower !== 0) scaleColumns(u, got, singularValues, this.sigmaPower);
   }
 
   async embedDocuments(texts: string[]): Promise<Float32Array[]> {
@@ -128,16 +99,7 @@ export class LsaEmbedder implements CorpusFittedEmbedder {
   }
 
   async embedQuery(text: string): Promise<Float32Array> {
-    const v = this.embed(text);
-    if (this.alignment.length === 0) return v;
-    const k = this.dims;
-    const out = new Float32Array(k);
-    for (let a = 0; a < k; a++) {
-      const x = v[a]!;
-      if (x === 0) continue;
-      for (let b = 0; b < k; b++) out[b]! += x * this.alignment[a * k + b]!;
-    }
-    return normalize(out);
+    return this.embed(text);
   }
 
   serialize(): Buffer {
@@ -149,7 +111,6 @@ export class LsaEmbedder implements CorpusFittedEmbedder {
       header,
       Buffer.from(this.idf.buffer, this.idf.byteOffset, this.idf.byteLength),
       Buffer.from(this.projection.buffer, this.projection.byteOffset, this.projection.byteLength),
-      Buffer.from(this.alignment.buffer, this.alignment.byteOffset, this.alignment.byteLength),
     ]);
   }
 
@@ -158,7 +119,6 @@ export class LsaEmbedder implements CorpusFittedEmbedder {
     this.vocabulary = loaded.vocabulary;
     this.idf = loaded.idf;
     this.projection = loaded.projection;
-    this.alignment = loaded.alignment;
     this.dims = loaded.dims;
   }
 
@@ -177,13 +137,9 @@ export class LsaEmbedder implements CorpusFittedEmbedder {
       new Uint8Array(floats.buffer).set(body);
       embedder.vocabulary = new Map(header.terms.map((t, i) => [t, i]));
       embedder.idf = floats.slice(0, header.terms.length);
-      const projectionEnd = header.terms.length * (1 + header.dims);
-      embedder.projection = floats.slice(header.terms.length, projectionEnd);
-      embedder.alignment = floats.slice(projectionEnd);
+      embedder.projection = floats.slice(header.terms.length);
       embedder.dims = header.dims;
-      const aligned = (header.options.queryAlignment ?? 0) > 0 && embedder.alignment.length > 0;
       if (embedder.projection.length !== header.terms.length * header.dims) throw new Error('size mismatch');
-      if (embedder.alignment.length !== (aligned ? header.dims * header.dims : 0)) throw new Error('size mismatch');
       return embedder;
     } catch (error) {
       throw new EngineError('INTERNAL', 'stored LSA model is corrupt; re-ingest to rebuild it', { cause: error });
@@ -201,7 +157,7 @@ export class LsaEmbedder implements CorpusFittedEmbedder {
     let norm = 0;
     ids.forEach((id, i) => {
       const tf = counts.get(id)!;
-      const k1 = this.options.saturation ?? 0;
+      const k1 = this.saturation;
       const w = (k1 > 0 ? (tf * (k1 + 1)) / (tf + k1) : 1 + Math.log(tf)) * this.idf[id]!;
       weights[i] = w;
       norm += w * w;
@@ -213,13 +169,7 @@ export class LsaEmbedder implements CorpusFittedEmbedder {
 
   private embed(text: string): Float32Array {
     if (!this.fitted) throw new EngineError('INTERNAL', 'LSA embedder used before it was fitted on a collection');
-    return this.embedRaw(text) ?? new Float32Array(this.dims);
-  }
-
-  /** The normalised latent vector of a text; undefined when none of its terms is in the vocabulary. */
-  private embedRaw(text: string): Float32Array | undefined {
     const { ids, weights } = this.weigh(tokenize(text));
-    if (ids.length === 0) return undefined;
     const out = new Float32Array(this.dims);
     for (let p = 0; p < ids.length; p++) {
       const base = ids[p]! * this.dims;
@@ -235,45 +185,4 @@ function scaleColumns(m: Float32Array, k: number, sigma: ArrayLike<number>, powe
   const top = sigma[0]! || 1;
   const scale = Array.from({ length: k }, (_, c) => Math.pow(Math.max(sigma[c]!, 1e-12) / top, power));
   for (let o = 0; o < m.length; o += k) for (let c = 0; c < k; c++) m[o + c]! *= scale[c]!;
-}
-
-/** X with A X = B for a symmetric positive definite k x k A (Cholesky); B is k x k, both row-major. */
-export function solveSymmetric(a: Float64Array, b: Float64Array, k: number): Float64Array {
-  const l = new Float64Array(k * k);
-  for (let i = 0; i < k; i++) {
-    for (let j = 0; j <= i; j++) {
-      let s = a[i * k + j]!;
-      for (let p = 0; p < j; p++) s -= l[i * k + p]! * l[j * k + p]!;
-      l[i * k + j] = i === j ? Math.sqrt(Math.max(s, 1e-12)) : s / l[j * k + j]!;
-    }
-  }
-  const x = new Float64Array(k * k);
-  const y = new Float64Array(k);
-  for (let col = 0; col < k; col++) {
-    for (let i = 0; i < k; i++) {
-      let s = b[i * k + col]!;
-      for (let p = 0; p < i; p++) s -= l[i * k + p]! * y[p]!;
-      y[i] = s / l[i * k + i]!;
-    }
-    for (let i = k - 1; i >= 0; i--) {
-      let s = y[i]!;
-      for (let p = i + 1; p < k; p++) s -= l[p * k + i]! * x[p * k + col]!;
-      x[i * k + col] = s / l[i * k + i]!;
-    }
-  }
-  return x;
-}
-
-/** Tokens of consecutive texts sharing their first two lines (page title and heading path) joined into one. */
-function sections(texts: string[], tokenized: string[][]): string[][] {
-  const out: string[][] = [];
-  let key = '';
-  texts.forEach((text, i) => {
-    const [title = '', section = ''] = text.split('\n', 2);
-    const k = `${title}\n${section}`;
-    if (k === key && out.length) out[out.length - 1]!.push(...tokenized[i]!);
-    else out.push([...tokenized[i]!]);
-    key = k;
-  });
-  return out;
 }
