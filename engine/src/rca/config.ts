@@ -45,13 +45,14 @@ const anomalySchema = z
      */
     historyQuantile: z.coerce.number().min(0.5).max(1).default(0.99),
     /**
-     * How many separate episodes in the baseline must have reached the incident's level for the history check
-     * (historyQuantile) to hold it back: 1 = any; 2 = one earlier excursion is an earlier incident, not the signal's
-     * habit. Off (1) by default: on Online Boutique 2 lifts top-1 0.732 -> 0.839 but drops top-3 0.911 -> 0.875 (the
-     * entry service's own symptoms, held back by earlier faults before, then outrank the cause), so the fold protocol
-     * does not keep it (README, rca rows).
+     * A level the baseline reached in fewer than this many separate episodes (each shorter than half the baseline) is
+     * an earlier incident, not the signal's habit, and the history check (historyQuantile) does not hold it back;
+     * traffic keeps the plain check (scoreSeries, onlyEarlierIncidents). 1 = any level reached counts as seen.
+     * Chosen leave-one-fold-out over {1, 2, 3, 4, 6} (bench/rca/foldScores.ts --loso, 2026-12-06): PetShop
+     * low_traffic/train top-1 0.625 -> 0.875, Online Boutique 0.732 -> 0.804 (top-3 0.911 both), every other fold
+     * the same; 2 gives Online Boutique 0.839 but low_traffic/train 0.625 (bench/rca/MISSES.md).
      */
-    historyEpisodes: z.coerce.number().int().min(1).default(1),
+    historyEpisodes: z.coerce.number().int().min(1).default(4),
     /**
      * When the target's symptom signal shows no anomaly from the window's start, score it from onsetGuardSeconds
      * earlier as well (scoreFromEarlier: a step there that holds into the window): the start a request or a data set

@@ -150,6 +150,8 @@ export const rcaResultSchema = z.object({
       end: z.number(),
       points: z.number(),
       trust: z.enum(['high', 'medium', 'low']),
+      /** Series whose baseline reached the incident's level only in an earlier incident, set aside (not "usual"). */
+      earlierIncidents: z.number().int().min(0).optional(),
     })
     .optional(),
   serviceGraph: z.object({

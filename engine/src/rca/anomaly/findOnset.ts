@@ -21,8 +21,16 @@ export interface BaselineInfo {
   end: Seconds;
   /** Median number of baseline points per scored series. */
   points: number;
-  /** high: 30 points or more; medium: 10 or more; low: fewer, or a scale borrowed from other services. */
+  /**
+   * high: 30 points or more; medium: 10 or more, or when earlier incidents in the baseline had to be set aside;
+   * low: fewer, or a scale borrowed from other services.
+   */
   trust: 'high' | 'medium' | 'low';
+  /**
+   * Series whose baseline reached the incident's level only in an earlier incident (a short episode that ended),
+   * which the history check set aside instead of calling the level usual (rca.anomaly.historyEpisodes).
+   */
+  earlierIncidents: number;
 }
 
 /**
@@ -60,9 +68,12 @@ export function describeBaseline(anomalies: SeriesAnomaly[], window: IncidentWin
   const thin = anomalies.filter((a) => a.thinBaseline);
   const own = anomalies.filter((a) => !a.thinBaseline);
   if (thin.length > own.length) {
-    return { kind: 'across-services', start: window.baselineStart, end: onset, points: pointsOf(thin), trust: 'low' };
+    return { kind: 'across-services', start: window.baselineStart, end: onset, points: pointsOf(thin), trust: 'low', earlierIncidents: 0 };
   }
   const points = pointsOf(own);
-  const trust = points >= 30 ? 'high' : points >= 10 ? 'medium' : 'low';
-  return { kind: 'own-history', start: window.baselineStart, end: onset, points, trust };
+  const earlierIncidents = own.filter((a) => a.earlierIncident).length;
+  // A baseline that held an earlier incident is no clean normal period: what it calls normal rests on telling that
+  // incident apart, so it is trusted one step less.
+  const trust = points >= 30 && earlierIncidents === 0 ? 'high' : points >= 10 ? 'medium' : 'low';
+  return { kind: 'own-history', start: window.baselineStart, end: onset, points, trust, earlierIncidents };
 }

@@ -1544,6 +1544,7 @@ export interface components {
         };
         RcaResult: {
             baseline?: {
+                earlierIncidents?: number;
                 end: number;
                 /** @enum {string} */
                 kind: "own-history" | "across-services";
