@@ -287,7 +287,13 @@ class Context {
     const seen = new Set(frontier);
     for (let d = 1; d <= 4; d++) {
       const next: string[] = [];
-      for (const s of frontier) for (const n of this.p.topology.neighboursOf(s)) if (!seen.has(n)) (seen.add(n), next.push(n));
+      for (const s of frontier) {
+        for (const n of this.p.topology.neighboursOf(s)) {
+          if (seen.has(n)) continue;
+          seen.add(n);
+          next.push(n);
+        }
+      }
       if (next.includes(to)) return d;
       frontier = next;
     }
