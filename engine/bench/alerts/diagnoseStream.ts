@@ -7,7 +7,13 @@ import { matchesAll, parseMatcher } from '../../src/alerts/matchers.js';
 import { fromAlertmanager } from '../../src/alerts/ingest/normalizeAlerts.js';
 import { meanDelaySeconds } from '../../src/alerts/AlertMetrics.js';
 import { alertmanagerWebhookSchema } from '../../src/alerts/schemas.js';
-import type { Incident, MergeReason, Notification, PipelineOutput, TrackedAlert } from '../../src/alerts/types.js';
+import type {
+  Incident,
+  MergeReason,
+  Notification,
+  PipelineOutput,
+  TrackedAlert,
+} from '../../src/alerts/types.js';
 import { score, truthTimeline, type Delivery } from '../alert-noise.bench.js';
 
 /**
@@ -62,8 +68,15 @@ interface Replay {
   muteAtJoin: Map<string, string>;
 }
 
-export function replayStream(deliveries: Delivery[], edges: Array<[string, string]>, overrides: Record<string, unknown> = {}): Replay {
-  const pipeline = new AlertPipeline(alertsConfigSchema.parse({ autoRca: false, ...overrides }), edges.map(([from, to]) => ({ from, to })));
+export function replayStream(
+  deliveries: Delivery[],
+  edges: Array<[string, string]>,
+  overrides: Record<string, unknown> = {},
+): Replay {
+  const pipeline = new AlertPipeline(
+    alertsConfigSchema.parse({ autoRca: false, ...overrides }),
+    edges.map(([from, to]) => ({ from, to })),
+  );
   const joins: Join[] = [];
   const sent: Notification[] = [];
   const muteAtJoin = new Map<string, string>();
@@ -71,7 +84,14 @@ export function replayStream(deliveries: Delivery[], edges: Array<[string, strin
     for (const j of out.joined) {
       const alert = pipeline.alerts.get(j.fingerprint)!;
       const via = j.reason.joinedTo ? pipeline.alerts.get(j.reason.joinedTo) : undefined;
-      joins.push({ at, incident: j.incidentId, fingerprint: j.fingerprint, reason: j.reason, startsAt: alert.startsAt, ...(via ? { joinedToStartsAt: via.startsAt } : {}) });
+      joins.push({
+        at,
+        incident: j.incidentId,
+        fingerprint: j.fingerprint,
+        reason: j.reason,
+        startsAt: alert.startsAt,
+        ...(via ? { joinedToStartsAt: via.startsAt } : {}),
+      });
       const mute = pipeline.muteOf(alert, at);
       muteAtJoin.set(`${j.incidentId}/${j.fingerprint}`, mute ? `${mute.kind} (${mute.detail})` : '');
     }
@@ -83,25 +103,39 @@ export function replayStream(deliveries: Delivery[], edges: Array<[string, strin
     for (let t = clock + TICK_MS; t < at; t += TICK_MS) collect(pipeline.tick((clock = t)), clock);
     clock = Math.max(clock, at);
     const body = alertmanagerWebhookSchema.parse(d.payload);
-    collect(pipeline.ingest(fromAlertmanager(body, clock), clock, { truncatedAlerts: body.truncatedAlerts }), clock);
+    collect(
+      pipeline.ingest(fromAlertmanager(body, clock), clock, { truncatedAlerts: body.truncatedAlerts }),
+      clock,
+    );
   }
-  for (const end = clock + DRAIN_MS; clock < end; ) collect(pipeline.tick((clock += TICK_MS)), clock);
+  for (const end = clock + DRAIN_MS; clock < end;) collect(pipeline.tick((clock += TICK_MS)), clock);
   return { pipeline, joins, sent, muteAtJoin };
 }
 
 export function diagnose(dir: string, overrides: Record<string, unknown> = {}): Diagnosis {
-  const deliveries = readFileSync(resolve(dir, 'alerts.jsonl'), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Delivery);
+  const deliveries = readFileSync(resolve(dir, 'alerts.jsonl'), 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as Delivery);
   const topologyFile = resolve(dir, 'topology.json');
-  const edges = existsSync(topologyFile) ? ((JSON.parse(readFileSync(topologyFile, 'utf8')) as { edges?: Array<[string, string]> }).edges ?? []) : [];
+  const edges = existsSync(topologyFile)
+    ? ((JSON.parse(readFileSync(topologyFile, 'utf8')) as { edges?: Array<[string, string]> }).edges ?? [])
+    : [];
   const run = replayStream(deliveries, edges, overrides);
   const truthAt = truthTimeline(deliveries);
-  const real = new Set(deliveries.flatMap((d) => Object.values(d.truth ?? {})).filter((t): t is string => t !== null));
+  const real = new Set(
+    deliveries.flatMap((d) => Object.values(d.truth ?? {})).filter((t): t is string => t !== null),
+  );
   const scores = score(run.sent, truthAt, real) as Record<string, number>;
   scores.notifications = run.sent.length;
   scores.reduction = 1 - run.sent.length / Math.max(1, deliveries.length);
   scores.mean_notification_delay_s = meanDelaySeconds(run.pipeline.stats());
   const ctx = new Context(run, truthAt, deliveries);
-  return { stream: basename(dir), scores, misses: [...ctx.merges(), ...ctx.splits(real), ...ctx.missed(real), ...ctx.noisePages()] };
+  return {
+    stream: basename(dir),
+    scores,
+    misses: [...ctx.merges(), ...ctx.splits(real), ...ctx.missed(real), ...ctx.noisePages()],
+  };
 }
 
 class Context {
@@ -160,10 +194,13 @@ class Context {
   private purityCost(): Map<Join, number> {
     const cost = new Map<Join, number>();
     const notified = new Map<string, Array<[string, number]>>();
-    for (const n of this.run.sent) for (const f of n.fingerprints) notified.set(n.incident, [...(notified.get(n.incident) ?? []), [f, n.at]]);
+    for (const n of this.run.sent)
+      for (const f of n.fingerprints)
+        notified.set(n.incident, [...(notified.get(n.incident) ?? []), [f, n.at]]);
     for (const [incident, alerts] of notified) {
       const counts = new Map<string | null, number>();
-      for (const [f, at] of alerts) counts.set(this.truth(f, at) ?? null, (counts.get(this.truth(f, at) ?? null) ?? 0) + 1);
+      for (const [f, at] of alerts)
+        counts.set(this.truth(f, at) ?? null, (counts.get(this.truth(f, at) ?? null) ?? 0) + 1);
       const majority = [...counts].sort((a, b) => b[1] - a[1])[0]![0];
       for (const [f, at] of alerts) {
         if ((this.truth(f, at) ?? null) === majority) continue;
@@ -177,7 +214,7 @@ class Context {
   /** Walks an alert's joins back toward the opener to the first whose two sides differ in truth. */
   private crossingJoin(incident: string, fingerprint: string, majority: string | null): Join | undefined {
     const seen = new Set<string>();
-    for (let f: string | undefined = fingerprint; f && !seen.has(f); ) {
+    for (let f: string | undefined = fingerprint; f && !seen.has(f);) {
       seen.add(f);
       const j = this.joinOf.get(`${incident}/${f}`);
       if (!j?.reason.joinedTo) break;
@@ -185,7 +222,13 @@ class Context {
       f = j.reason.joinedTo;
     }
     // The minority opened the incident: the majority came in through a crossing join of its own.
-    return this.run.joins.find((j) => j.incident === incident && j.reason.joinedTo && (this.truth(j.fingerprint, j.at) ?? null) === majority && (this.truth(j.reason.joinedTo, j.at) ?? null) !== majority);
+    return this.run.joins.find(
+      (j) =>
+        j.incident === incident &&
+        j.reason.joinedTo &&
+        (this.truth(j.fingerprint, j.at) ?? null) === majority &&
+        (this.truth(j.reason.joinedTo, j.at) ?? null) !== majority,
+    );
   }
 
   /**
@@ -204,7 +247,9 @@ class Context {
       }
     }
     for (const truth of real) {
-      const byIncident = [...(fragments.get(truth) ?? new Map<string, Set<string>>())].sort((a, b) => b[1].size - a[1].size);
+      const byIncident = [...(fragments.get(truth) ?? new Map<string, Set<string>>())].sort(
+        (a, b) => b[1].size - a[1].size,
+      );
       if (byIncident.length < 2) continue;
       const main = this.p.incidents.get(byIncident[0]![0])!;
       for (const [id] of byIncident.slice(1)) {
@@ -229,18 +274,27 @@ class Context {
       if (carried.has(truth)) continue;
       const mine = this.run.joins.filter((j) => this.truth(j.fingerprint, j.at) === truth);
       const fates = mine.map((j) => this.fate(j));
-      const mechanism = fates.some((f) => f.includes('muted at join')) ? 'muted' : fates.some((f) => f.includes(', in paged ')) ? 'joined a paged incident, never in a page' : 'held';
+      const mechanism = fates.some((f) => f.includes('muted at join'))
+        ? 'muted'
+        : fates.some((f) => f.includes(', in paged '))
+          ? 'joined a paged incident, never in a page'
+          : 'held';
       // An incident of warnings only cannot page by the default rules however it is grouped: a paging question, not a
       // grouping one (on the development streams these were incidents whose root alert the generator left out).
       const pageless = mine.length > 0 && !mine.some((j) => this.mayPage(this.p.alerts.get(j.fingerprint)!));
-      yield { type: 'missed', mechanism: `missed ${mechanism}${pageless ? ', no alert of it may page' : ''}`, detail: `${truth}: ${mine.length === 0 ? 'no alert reached the pipeline' : fates.join('; ')}` };
+      yield {
+        type: 'missed',
+        mechanism: `missed ${mechanism}${pageless ? ', no alert of it may page' : ''}`,
+        detail: `${truth}: ${mine.length === 0 ? 'no alert reached the pipeline' : fates.join('; ')}`,
+      };
     }
   }
 
   /** Notifications that carried only noise. */
   *noisePages(): Generator<Miss> {
     for (const n of this.run.sent) {
-      if (n.fingerprints.some((f) => this.truth(f, n.at) !== null && this.truth(f, n.at) !== undefined)) continue;
+      if (n.fingerprints.some((f) => this.truth(f, n.at) !== null && this.truth(f, n.at) !== undefined))
+        continue;
       const incident = this.p.incidents.get(n.incident)!;
       const alerts = n.fingerprints.map((f) => this.p.alerts.get(f)!);
       const lasted = alerts.map((a) => this.duration(a.fingerprint, a.startsAt));
@@ -257,7 +311,9 @@ class Context {
 
   /** Whether the first paging rule matching the alert lets it page at all (PagingStage's rule order). */
   private mayPage(alert: TrackedAlert): boolean {
-    const rule = this.p.config.pagingRules.find((r) => matchesAll(r.matchers.map(parseMatcher), alert.labels));
+    const rule = this.p.config.pagingRules.find((r) =>
+      matchesAll(r.matchers.map(parseMatcher), alert.labels),
+    );
     return rule?.page ?? false;
   }
 
@@ -265,7 +321,10 @@ class Context {
     const a = this.p.alerts.get(j.fingerprint)!;
     const incident = this.p.incidents.get(j.incident)!;
     const muted = this.run.muteAtJoin.get(`${j.incident}/${j.fingerprint}`);
-    const where = incident.notifiedAt !== undefined ? `in paged ${incident.id} (${incident.title}, majority ${this.majority(incident) ?? 'noise'})` : `in held ${incident.id} (${incident.heldBecause ?? 'resolved before paging'})`;
+    const where =
+      incident.notifiedAt !== undefined
+        ? `in paged ${incident.id} (${incident.title}, majority ${this.majority(incident) ?? 'noise'})`
+        : `in held ${incident.id} (${incident.heldBecause ?? 'resolved before paging'})`;
     return `${this.describe(a, j.startsAt)} ${j.reason.kind}${muted ? `, muted at join: ${muted}` : ''}, ${where}`;
   }
 
@@ -276,7 +335,12 @@ class Context {
     const gap = Math.abs(startsAt - sibling.startsAt) / 1000;
     const hops = a.service && b.service ? this.distance(a.service, b.service) : Infinity;
     const what = a.pod ? 'pod' : a.service ? 'service' : a.node ? 'node' : 'unscoped';
-    const order = a.service && b.service && hops === 1 ? (this.p.topology.calleesOf(a.service).has(b.service) ? ' caller-of' : ' callee-of') : '';
+    const order =
+      a.service && b.service && hops === 1
+        ? this.p.topology.calleesOf(a.service).has(b.service)
+          ? ' caller-of'
+          : ' callee-of'
+        : '';
     const window = this.p.config.groupWindowSeconds;
     return `${what} ${hops === Infinity ? 'unconnected' : `${hops} hop${hops === 1 ? '' : 's'}${order}`}${gap > window ? ', onsets beyond the group window' : ''}`;
   }
@@ -306,7 +370,8 @@ class Context {
     for (const m of incident.members) {
       const j = this.joinOf.get(`${incident.id}/${m.fingerprint}`);
       if (!j || this.truth(j.fingerprint, j.at) !== truth) continue;
-      if (!best || Math.abs(j.startsAt - opened.startsAt) < Math.abs(best.startsAt - opened.startsAt)) best = j;
+      if (!best || Math.abs(j.startsAt - opened.startsAt) < Math.abs(best.startsAt - opened.startsAt))
+        best = j;
     }
     return best;
   }
@@ -336,7 +401,13 @@ class Context {
 
   private describe(a: TrackedAlert, startsAt = a.startsAt): string {
     const s = this.p.subjectOf(a);
-    const where = s.pod ? `pod ${s.pod}${s.node ? `@${s.node}` : ''}` : s.service ? s.service : s.node ? `node ${s.node}` : '-';
+    const where = s.pod
+      ? `pod ${s.pod}${s.node ? `@${s.node}` : ''}`
+      : s.service
+        ? s.service
+        : s.node
+          ? `node ${s.node}`
+          : '-';
     return `${a.labels.alertname ?? a.fingerprint}/${a.labels.severity ?? '-'} ${where} @${new Date(startsAt).toISOString().slice(11, 19)}`;
   }
 }
@@ -347,10 +418,16 @@ function main(): void {
   const args = process.argv.slice(2);
   const base = process.env.INIT_CWD ?? process.cwd();
   const configAt = args.indexOf('--config');
-  const overrides = configAt >= 0 ? (JSON.parse(readFileSync(resolve(base, args[configAt + 1]!), 'utf8')) as Record<string, unknown>) : {};
+  const overrides =
+    configAt >= 0
+      ? (JSON.parse(readFileSync(resolve(base, args[configAt + 1]!), 'utf8')) as Record<string, unknown>)
+      : {};
   const summary = args.includes('--summary');
-  const dirs = args.filter((a, i) => !a.startsWith('--') && args[i - 1] !== '--config').map((d) => resolve(base, d));
-  if (dirs.length === 0) throw new Error('usage: diagnoseStream.ts DIR [DIR ...] [--config overrides.json] [--summary]');
+  const dirs = args
+    .filter((a, i) => !a.startsWith('--') && args[i - 1] !== '--config')
+    .map((d) => resolve(base, d));
+  if (dirs.length === 0)
+    throw new Error('usage: diagnoseStream.ts DIR [DIR ...] [--config overrides.json] [--summary]');
   const totals = new Map<string, [number, number]>();
   for (const dir of dirs) {
     const d = diagnose(dir, overrides);
@@ -360,12 +437,15 @@ function main(): void {
     }
     const line = KEYS.map((k) => `${k} ${d.scores[k]!.toFixed(3)}`).join('  ');
     const impure = d.misses.reduce((n, m) => n + (m.type === 'merge' ? (m.weight ?? 0) : 0), 0);
-    console.log(`${d.stream.padEnd(14)} ${line}  notifications ${d.scores.notifications}  delay ${d.scores.mean_notification_delay_s!.toFixed(0)}s  impure alerts traced ${impure}`);
+    console.log(
+      `${d.stream.padEnd(14)} ${line}  notifications ${d.scores.notifications}  delay ${d.scores.mean_notification_delay_s!.toFixed(0)}s  impure alerts traced ${impure}`,
+    );
     if (summary) continue;
     for (const m of d.misses) console.log(`  [${m.mechanism}] ${m.detail}`);
   }
   console.log('\nmisses by mechanism (all streams): count, weight (merges: notified alerts made impure)');
-  for (const [k, [count, weight]] of [...totals].sort((a, b) => b[1][1] - a[1][1])) console.log(`  ${String(count).padStart(4)} ${String(weight).padStart(5)}  ${k}`);
+  for (const [k, [count, weight]] of [...totals].sort((a, b) => b[1][1] - a[1][1]))
+    console.log(`  ${String(count).padStart(4)} ${String(weight).padStart(5)}  ${k}`);
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) main();
