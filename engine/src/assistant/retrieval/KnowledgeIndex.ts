@@ -11,7 +11,6 @@ import { tokenize } from './tokenize.js';
 import type { VectorIndex } from './VectorIndex.js';
 import { pageKind, type PageKind } from './pageKind.js';
 import { PageTermIndex } from './PageTermIndex.js';
-import { NEAREST_HEAD, nearestRow, tailNorms } from './nearestRow.js';
 import { PageReranker } from './rerank/PageReranker.js';
 import type { RerankCandidate, RerankQuery } from './rerank/RerankFeature.js';
 import { RERANK_FEATURES, type RerankWeights } from './rerank/rerankFeatures.js';
@@ -142,8 +141,6 @@ export class KnowledgeIndex {
   /** Pages per term, for the reranker's matched terms (only when a feature reads them). */
   private readonly pageTerms: PageTermIndex | undefined;
   readonly tuning: RetrievalTuning;
-  /** Per chunk, the norm of its vector past NEAREST_HEAD components (closestChunk's bound), computed on first use. */
-  private chunkTails: Float32Array | undefined;
 
   constructor(
     readonly chunks: Chunk[],
@@ -492,13 +489,23 @@ export class KnowledgeIndex {
     return total > 0 ? found / total : 0;
   }
 
-  /**
-   * The page's passage nearest the query: a scan of the page's chunks (grows with page size: 1.6 ms/query at 300k),
-   * most of them abandoned after a quarter of their components (nearestRow; the same passage as the full scan).
-   */
+  /** The page's passage nearest the query: a scan of the page's chunks (grows with page size: 1.6 ms/query at 300k). */
   private closestChunk(page: number, query: Float32Array, allow?: (i: number) => boolean): number {
-    this.chunkTails ??= tailNorms(this.vectors, this.dims, Math.min(NEAREST_HEAD, this.dims));
-    return nearestRow(this.vectors, this.dims, this.pageChunks[page]!, query, this.chunkTails, allow);
+    // Locals, not this.vectors / this.dims inside the loop: the same sums in the same order, measured faster.
+    const { vectors, dims } = this;
+    let best = -1;
+    let bestScore = -Infinity;
+    for (const i of this.pageChunks[page]!) {
+      if (allow && !allow(i)) continue;
+      let s = 0;
+      const o = i * dims;
+      for (let d = 0; d < dims; d++) s += vectors[o + d]! * query[d]!;
+      if (s > bestScore) {
+        bestScore = s;
+        best = i;
+      }
+    }
+    return best;
   }
 
   private allow(options: SearchOptions): ((i: number) => boolean) | undefined {
