@@ -1,9 +1,6 @@
 import { rcaConfigSchema, type RcaConfig } from '../../src/rca/config.js';
-import { scoreSeries, type SeriesAnomaly } from '../../src/rca/anomaly/scoreSeries.js';
-import { scoreThinBaselines } from '../../src/rca/anomaly/scoreThinBaselines.js';
-import { describeBaseline, findOnset } from '../../src/rca/anomaly/findOnset.js';
 import { rankCandidates, type ScoreBreakdown } from '../../src/rca/rank/rankCandidates.js';
-import { analyzeIncident, redateQuietTarget } from '../../src/rca/analyzeIncident.js';
+import { analyzeIncident, scoreMetrics } from '../../src/rca/analyzeIncident.js';
 import type { RcaInput, ServiceGraph } from '../../src/rca/types.js';
 import { sharedDatasets } from '../lib.js';
 import { loadPetshop, petshopInput, sliceTable } from './loadPetshop.js';
@@ -53,17 +50,7 @@ function nezhaCases(config: RcaConfig): Case[] {
 }
 
 function explain(input: RcaInput, config: RcaConfig): ScoreBreakdown[] {
-  const anomalies: SeriesAnomaly[] = [];
-  const unscored = [];
-  for (const series of input.series) {
-    const scored = scoreSeries(series, input.window, config.anomaly);
-    if (scored) anomalies.push(scored);
-    else unscored.push(series);
-  }
-  if (config.anomaly.scoreThinBaselines && unscored.length > anomalies.length) anomalies.push(...scoreThinBaselines(unscored, input.window, config.anomaly));
-  if (config.anomaly.targetEarlyOnset) redateQuietTarget(anomalies, input, config);
-  const onset = findOnset(anomalies, input.window, input.target, config.anomaly.threshold);
-  const baseline = describeBaseline(anomalies, input.window, onset.time);
+  const { anomalies, baseline } = scoreMetrics(input, config);
   const out = rankCandidates(
     { anomalies, graph: input.graph, target: input.target, side: new Map(), window: input.window, gateOnTarget: baseline.kind !== 'across-services', explain: true },
     { ...config, ranking: { ...config.ranking, maxCandidates: Number.MAX_SAFE_INTEGER } },

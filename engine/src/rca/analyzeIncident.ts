@@ -45,10 +45,8 @@ export function redateQuietTarget(anomalies: SeriesAnomaly[], input: RcaInput, c
  * The whole RCA on data already collected: score every series against its baseline, mine log templates, read
  * Kubernetes events and changes, then rank services. Pure and synchronous, so the benchmarks run exactly this.
  */
-export function analyzeIncident(input: RcaInput, config: RcaConfig, progress?: ProgressFn): AnalysisOutput {
-  const timings: Record<string, number> = {};
-  let t0 = performance.now();
-
+/** The metric stage: every series scored against its baseline, the incident's onset and the baseline used. */
+export function scoreMetrics(input: RcaInput, config: RcaConfig): { anomalies: SeriesAnomaly[]; onset: OnsetInfo; baseline: BaselineInfo } {
   const anomalies: SeriesAnomaly[] = [];
   const unscored = [];
   for (const series of input.series) {
@@ -62,7 +60,14 @@ export function analyzeIncident(input: RcaInput, config: RcaConfig, progress?: P
   if (config.anomaly.scoreThinBaselines && unscored.length > anomalies.length) anomalies.push(...scoreThinBaselines(unscored, input.window, config.anomaly));
   if (config.anomaly.targetEarlyOnset) redateQuietTarget(anomalies, input, config);
   const onset = findOnset(anomalies, input.window, input.target, config.anomaly.threshold);
-  const baseline = describeBaseline(anomalies, input.window, onset.time);
+  return { anomalies, onset, baseline: describeBaseline(anomalies, input.window, onset.time) };
+}
+
+export function analyzeIncident(input: RcaInput, config: RcaConfig, progress?: ProgressFn): AnalysisOutput {
+  const timings: Record<string, number> = {};
+  let t0 = performance.now();
+
+  const { anomalies, onset, baseline } = scoreMetrics(input, config);
   timings.metricsMs = performance.now() - t0;
   progress?.(0.6, `scored ${anomalies.length} series`);
 
