@@ -1,7 +1,8 @@
 import { printTable, type BenchMain } from './lib.js';
 import { replayInputs } from './forecast/replayInputs.js';
-import { predictivePolicy, type ForecastHold, type ForecastLookup } from '../src/forecast/autoscale/predictivePolicy.js';
-import { calibrateHoldMargin, calibrateMargin } from '../src/forecast/autoscale/calibrateMargin.js';
+import { predictivePolicy, type ForecastLookup } from '../src/forecast/autoscale/predictivePolicy.js';
+import { calibrateMargin } from '../src/forecast/autoscale/calibrateMargin.js';
+import { calibrateHoldMargin, withForecastHold } from './forecast/forecastHold.js';
 import { reactiveHpaPolicy, simulateAutoscaling, type ReplayDemand, type ReplayResult } from '../src/forecast/autoscale/simulateAutoscaling.js';
 import type { AutoscaleConfig } from '../src/forecast/config.js';
 
@@ -11,7 +12,7 @@ import type { AutoscaleConfig } from '../src/forecast/config.js';
  * HPA (10 % tolerance, 300 s scale-down stabilisation, pod start-up delay, metric averaged over 15 s) and the
  * predictive policy (the HPA's rule on the forecast demand one start-up ahead × a learnt margin, the product's
  * default; same capacity, start-up delay, metric and scale-up limits). Beside it, the forecast-confirmed scale-down
- * experiment (round six, not the default: `ForecastHold`): scale-downs confirmed by the forecast's peak over the next
+ * experiment (round six, not the default: bench/forecast/forecastHold.ts): scale-downs confirmed by the forecast's peak over the next
  * look-ahead + hold × a learnt hold margin, look-back 150 s. The predictive margin is the product's (`spec.scaleMargin`, learnt at
  * fit time from out-of-sample forecasts on the validation part), its hold margin `calibrateHoldMargin` on the same
  * validation part; the same rule without a forecast (the nowcast ablation) gets both margins from the same functions
@@ -60,9 +61,11 @@ export const main: BenchMain = async (ctx) => {
   };
   const testLookup = (withForecast: boolean) => lookupOver(testStart, n, withForecast);
   const holdCfg = { ...cfg, predictiveScaleDownSeconds: HOLD.lookBackSeconds };
-  const withHold = (m: number | undefined): ForecastHold | undefined => (m === undefined ? undefined : { margin: m, seconds: HOLD.seconds });
-  const run = (withForecast: boolean, m: number, hold: number | undefined, c: AutoscaleConfig = hold === undefined ? cfg : holdCfg) =>
-    simulateAutoscaling(demand, predictivePolicy(testLookup(withForecast), capacity, c, m, withHold(hold)), c);
+  const run = (withForecast: boolean, m: number, hold: number | undefined, c: AutoscaleConfig = hold === undefined ? cfg : holdCfg) => {
+    const policy = predictivePolicy(testLookup(withForecast), capacity, c, m);
+    const held = hold === undefined ? policy : withForecastHold(policy, testLookup(withForecast), capacity, c, { margin: hold, seconds: HOLD.seconds });
+    return simulateAutoscaling(demand, held, c);
+  };
   const hpa = simulateAutoscaling(demand, reactiveHpaPolicy(capacity, cfg), cfg);
   const instant = { ...cfg, metricWindowSeconds: 0 };
   const hpaInstant = simulateAutoscaling(demand, reactiveHpaPolicy(capacity, instant), instant);

@@ -1,5 +1,5 @@
 import type { AutoscaleConfig } from '../config.js';
-import { lookAheadSeconds, predictedDemand, predictedPeak, type ForecastLookup } from './predictivePolicy.js';
+import { lookAheadSeconds, predictedDemand, type ForecastLookup } from './predictivePolicy.js';
 import { demandAt, observedDemand } from './simulateAutoscaling.js';
 
 /**
@@ -44,36 +44,4 @@ export function calibrateMargin(input: MarginInput, config: AutoscaleConfig): Ma
   const margin = ratios[Math.min(ratios.length - 1, Math.floor(ratios.length * config.coverQuantile))]!;
   // A margin below 1 would plan for less than the prediction itself; never shrink below the prediction.
   return { margin: Math.max(1, margin), quantile: config.coverQuantile, samples: ratios.length };
-}
-
-/**
- * The hold margin of the forecast-confirmed scale-down (`predictivePolicy`): at every sync tick of the past stretch,
- * the highest demand that came over the next look-ahead + `holdSeconds` over the highest the policy
- * predicted for that stretch (`predictedPeak`); the margin is that ratio's `quantile`. The forecast is smooth and
- * the demand is not: this is the allowance for the noise it does not predict, learnt from its own errors (the same
- * function gives the rule without a forecast its hold margin from the live metric's errors).
- */
-export function calibrateHoldMargin(
-  input: MarginInput,
-  config: AutoscaleConfig,
-  options: { holdSeconds: number; quantile: number },
-): MarginCalibration {
-  const hold = lookAheadSeconds(config) + options.holdSeconds;
-  const sync = config.syncPeriodSeconds;
-  const t0 = input.start + input.from * input.stepSeconds;
-  const t1 = input.start + input.to * input.stepSeconds - hold;
-  const ratios: number[] = [];
-  for (let t = t0; t < t1; t += sync) {
-    const bin = Math.floor((t - input.start) / input.stepSeconds);
-    const lastBin = Math.floor((t + hold - input.start) / input.stepSeconds);
-    if (input.observed && (!input.observed[bin] || !input.observed[Math.min(lastBin, input.demand.length - 1)])) continue;
-    const predicted = predictedPeak(input, t, observedDemand(input, t, config.metricWindowSeconds), config, 0, hold);
-    let actual = 0;
-    for (let s = 0; s <= hold; s += sync) actual = Math.max(actual, demandAt(input, t + s));
-    if (predicted > 0 && actual > 0) ratios.push(actual / predicted);
-  }
-  if (ratios.length === 0) return { margin: 1, quantile: options.quantile, samples: 0 };
-  ratios.sort((a, b) => a - b);
-  const margin = ratios[Math.min(ratios.length - 1, Math.floor(ratios.length * options.quantile))]!;
-  return { margin: Math.max(1, margin), quantile: options.quantile, samples: ratios.length };
 }

@@ -1,16 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { lookAheadSeconds, predictedDemand, predictivePolicy, type ForecastLookup } from './predictivePolicy.js';
-import { calibrateHoldMargin, calibrateMargin } from './calibrateMargin.js';
+import { calibrateMargin } from './calibrateMargin.js';
 import { demandAt, observedDemand, reactiveHpaPolicy, simulateAutoscaling } from './simulateAutoscaling.js';
 import { configWith } from '../testing.js';
 
 const config = configWith().autoscale;
-/** The default rule: no forecast-confirmed hold, the HPA's 300 s look-back. */
+/** The default rule: the HPA's 300 s look-back. */
 const lookBackOnly = config;
-/** The forecast-confirmed scale-down experiment (round six): 150 s look-back, 300 s hold, 0.7 quantile. */
-const holdConfig = { ...config, predictiveScaleDownSeconds: 150 };
-const HOLD = { holdSeconds: 300, quantile: 0.7 };
-const hold = (margin: number) => ({ margin, seconds: HOLD.holdSeconds });
 
 /** A daily-like wave in 5-minute bins with a deterministic wobble, so neither policy has it easy. */
 function wave(bins: number): number[] {
@@ -80,56 +76,9 @@ describe('predictive policy', () => {
     expect(b.margin).toBeGreaterThan(a.margin);
   });
 
-  it('with a perfect forecast and learnt margins it cuts the HPA under-provisioning by more than half at about its replica-hours and fewer events', () => {
-    const demand = wave(1200);
-    const lookup = lookupOf(demand, perfect(demand));
-    const { margin } = calibrateMargin({ ...lookup, from: 100, to: 600 }, config);
-    const holdMargin = calibrateHoldMargin({ ...lookup, from: 100, to: 600 }, holdConfig, HOLD).margin;
-    const replay = { start: 0, stepSeconds: 300, demand, from: 600, to: 1180, capacityPerReplica: 40 };
-    const hpa = simulateAutoscaling(replay, reactiveHpaPolicy(40, config), config);
-    const predictive = simulateAutoscaling(replay, predictivePolicy(lookup, 40, holdConfig, margin, hold(holdMargin)), holdConfig);
-    const roundFour = simulateAutoscaling(replay, predictivePolicy(lookup, 40, lookBackOnly, margin), lookBackOnly);
-    expect(hpa.underMinutes).toBeGreaterThan(10);
-    expect(predictive.underMinutes).toBeLessThan(hpa.underMinutes / 2);
-    // The HPA's rule one start-up earlier: each scale-up is held a start-up longer (measured +1.0 % here, with the
-    // hold or looking back 300 s alike: the learnt hold margin keeps what the look-back kept). The hold does not flap
-    // on the wobble: 136 events, round four's rule 156, the HPA 156.
-    expect(predictive.replicaHours).toBeLessThan(hpa.replicaHours * 1.02);
-    expect(predictive.scaleEvents).toBeLessThan(roundFour.scaleEvents);
-    expect(predictive.scaleEvents).toBeLessThanOrEqual(hpa.scaleEvents);
-  });
-
-  it('the forecast-confirmed scale-down keeps the pods a surge inside the hold needs and drops them when none comes', () => {
-    // 5-minute bins, capacity 50: 100 for 2.5 h, then a surge to 300 (the ramp starts at bin 29's midpoint, 8,850 s).
-    const surge = [...new Array<number>(30).fill(100), ...new Array<number>(18).fill(300)];
-    const view = { now: 8600, demand: 100, replicas: 8, readyReplicas: 8 };
-    // The look-ahead (8,675 s) still sees 100, the hold (to 8,975 s) sees the ramp at 183: 4 pods stay, not 2.
-    expect(predictivePolicy(lookupOf(surge, perfect(surge)), 50, holdConfig, 1, hold(1)).recommend(view)).toBe(4);
-    // Without a hold margin the rule does not look past one look-ahead.
-    expect(predictivePolicy(lookupOf(surge, perfect(surge)), 50, holdConfig, 1).recommend(view)).toBe(2);
-    // With no surge coming the hold lets the pods go at once.
-    const flat = new Array<number>(48).fill(100);
-    expect(predictivePolicy(lookupOf(flat, perfect(flat)), 50, holdConfig, 1, hold(1)).recommend(view)).toBe(2);
-    // The hold margin scales the held peak: 183 x 1.2 = 220 needs 5.
-    expect(predictivePolicy(lookupOf(surge, perfect(surge)), 50, holdConfig, 1, hold(1.2)).recommend(view)).toBe(5);
-  });
-
-  it('calibrateHoldMargin is the noise the forecast does not see: about 1 for a perfect forecast of a smooth series, more for a bursty one', () => {
-    const smooth = Array.from({ length: 600 }, (_, i) => 300 + 200 * Math.sin((2 * Math.PI * i) / 96));
-    const bursty = smooth.map((x, i) => x * (1 + 0.3 * Math.sin(i * 2.3) ** 2));
-    const perfectSmooth = calibrateHoldMargin({ ...lookupOf(smooth, perfect(smooth)), from: 100, to: 500 }, holdConfig, HOLD);
-    // The forecast of the bursty series is its smooth part: the bursts are the noise the hold must allow for.
-    const smoothForecast = calibrateHoldMargin({ ...lookupOf(bursty, perfect(smooth)), from: 100, to: 500 }, holdConfig, HOLD);
-    expect(perfectSmooth.samples).toBeGreaterThan(1000);
-    expect(perfectSmooth.margin).toBeCloseTo(1, 6);
-    expect(smoothForecast.margin).toBeGreaterThan(1.05);
-    expect(smoothForecast.quantile).toBe(HOLD.quantile);
-  });
-
   it('rejects a non-positive margin or capacity', () => {
     const demand = wave(50);
     expect(() => predictivePolicy(lookupOf(demand, () => undefined), 0, config, 1)).toThrow(/capacity/);
     expect(() => predictivePolicy(lookupOf(demand, () => undefined), 10, config, 0)).toThrow(/margin/);
-    expect(() => predictivePolicy(lookupOf(demand, () => undefined), 10, config, 1, hold(0))).toThrow(/hold margin/);
   });
 });

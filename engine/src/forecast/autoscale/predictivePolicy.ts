@@ -83,33 +83,14 @@ export function predictedPeak(
   return observed * Math.min(MAX_SHAPE_RATIO, Math.max(1 / MAX_SHAPE_RATIO, ahead / here));
 }
 
-/**
- * A forecast-confirmed scale-down, an experiment the benchmark measures (not the product's default, and the scale-plan
- * API does not apply it): a scale-down is taken only when the forecast's peak over the next look-ahead + `seconds`,
- * times `margin` (from `calibrateHoldMargin`), fits in fewer pods.
- *
- * Why it is not the default: with a 150 s look-back, a 300 s hold and the 0.7 quantile, on the 9 development splits of
- * `npm run bench -- autoscale` (bench/forecast/RESULTS.md, round six) scale events were at or below the HPA's on 7 of 9
- * (the default rule: 3) and replica-hours on 3 of 9 (0), but under-provisioning fell 30 % below the same rule without
- * a forecast on 6 of 9 (7), and replica-hours rose on NASA 1-min (+25.3 % vs +17.2 % over the HPA) and AWS ELB. A
- * change that helps some splits and hurts others is not kept; no setting tried helped every split.
- */
-export interface ForecastHold {
-  margin: number;
-  seconds: number;
-}
-
 export function predictivePolicy(
   lookup: ForecastLookup,
   capacity: number,
   config: AutoscaleConfig,
   margin: number,
-  hold?: ForecastHold,
 ): ScalingPolicy {
   if (!(capacity > 0)) throw new Error('capacity must be positive');
   if (!(margin > 0)) throw new Error('margin must be positive');
-  if (hold !== undefined && !(hold.margin > 0)) throw new Error('hold margin must be positive');
-  const holdUntil = lookAheadSeconds(config) + (hold?.seconds ?? 0);
   return {
     name: 'predictive',
     scaleDownStabilizationSeconds: config.predictiveScaleDownSeconds,
@@ -120,11 +101,7 @@ export function predictivePolicy(
       // (under-provisioned minutes -34 % vs -45 %; mean of the 9 development splits at coverQuantile 0.7, replayed
       // over round three's forecasts) and under-provisions after a surge when the scale-down window is 0.
       const demand = Math.max(view.demand, predictedDemand(lookup, view.now, view.demand, config)) * margin;
-      const recommended = hpaRecommendation({ ...view, demand }, capacity, config.tolerance);
-      if (hold === undefined || recommended >= view.replicas) return recommended;
-      // Down only as far as the forecast's peak until the hold ends (with its noise allowance) allows.
-      const held = Math.max(view.demand, predictedPeak(lookup, view.now, view.demand, config, 0, holdUntil)) * hold.margin;
-      return Math.max(recommended, Math.min(view.replicas, hpaRecommendation({ ...view, demand: held }, capacity, config.tolerance)));
+      return hpaRecommendation({ ...view, demand }, capacity, config.tolerance);
     },
   };
 }

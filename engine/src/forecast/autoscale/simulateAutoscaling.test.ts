@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { demandAt, observedDemand, reactiveHpaPolicy, simulateAutoscaling, type ReplayDemand } from './simulateAutoscaling.js';
 import { predictivePolicy } from './predictivePolicy.js';
-import { calibrateHoldMargin } from './calibrateMargin.js';
 import { configWith } from '../testing.js';
 
 const config = configWith().autoscale; // 15 s sync, 10 % tolerance, 300 s stabilisation, 60 s start-up
@@ -51,12 +50,6 @@ describe('replay simulator', () => {
     expect(eager.underMinutes).toBe(0);
     // The window holds pods after the surge: it costs replica-hours, never under-provisioning.
     expect(eager.replicaHours).toBeLessThan(predictive.replicaHours);
-    // The forecast-confirmed scale-down experiment (150 s look-back + 300 s hold) sees the fall coming: fewer
-    // replica-hours than looking back 300 s, still no under-provisioning.
-    const holdConfig = { ...config, predictiveScaleDownSeconds: 150 };
-    const confirmed = simulateAutoscaling(base, predictivePolicy(perfect, 50, holdConfig, 1, { margin: 1, seconds: 300 }), holdConfig);
-    expect(confirmed.underMinutes).toBe(0);
-    expect(confirmed.replicaHours).toBeLessThan(predictive.replicaHours);
   });
 
   it('the predictive scale-down window keeps scale events at or below the HPA on hovering demand', () => {
@@ -75,15 +68,6 @@ describe('replay simulator', () => {
     expect(eager.scaleEvents).toBeGreaterThan(2 * hpa.scaleEvents);
     expect(stable.scaleEvents).toBeLessThanOrEqual(hpa.scaleEvents);
     expect(stable.underMinutes).toBeLessThanOrEqual(hpa.underMinutes);
-    // The hold experiment's 150 s look-back alone flaps; the hold margin learnt from the same kind of noise earlier
-    // keeps events at or below the HPA's.
-    const holdConfig = { ...config, predictiveScaleDownSeconds: 150 };
-    const shortLookBack = simulateAutoscaling(replay, predictivePolicy(nowcast, 50, holdConfig, 1.1), holdConfig);
-    const hold = calibrateHoldMargin({ ...nowcast, from: 100, to: 1400 }, holdConfig, { holdSeconds: 300, quantile: 0.7 }).margin;
-    const held = simulateAutoscaling(replay, predictivePolicy(nowcast, 50, holdConfig, 1.1, { margin: hold, seconds: 300 }), holdConfig);
-    expect(shortLookBack.scaleEvents).toBeGreaterThan(hpa.scaleEvents);
-    expect(held.scaleEvents).toBeLessThanOrEqual(hpa.scaleEvents);
-    expect(held.underMinutes).toBeLessThanOrEqual(hpa.underMinutes);
   });
 
   it('the HPA sees a metric averaged over the scrape window, so a longer window reacts later to the same surge', () => {
