@@ -1,7 +1,16 @@
 import type { AutoscaleConfig } from '../../src/forecast/config.js';
-import { lookAheadSeconds, predictedPeak, type ForecastLookup } from '../../src/forecast/autoscale/predictivePolicy.js';
+import {
+  lookAheadSeconds,
+  predictedPeak,
+  type ForecastLookup,
+} from '../../src/forecast/autoscale/predictivePolicy.js';
 import type { MarginCalibration, MarginInput } from '../../src/forecast/autoscale/calibrateMargin.js';
-import { demandAt, hpaRecommendation, observedDemand, type ScalingPolicy } from '../../src/forecast/autoscale/simulateAutoscaling.js';
+import {
+  demandAt,
+  hpaRecommendation,
+  observedDemand,
+  type ScalingPolicy,
+} from '../../src/forecast/autoscale/simulateAutoscaling.js';
 
 /**
  * A forecast-confirmed scale-down, an experiment the autoscale benchmark measures beside the product's rule (not part of
@@ -35,8 +44,13 @@ export function withForecastHold(
       const recommended = policy.recommend(view);
       if (recommended >= view.replicas) return recommended;
       // Down only as far as the forecast's peak until the hold ends (with its noise allowance) allows.
-      const held = Math.max(view.demand, predictedPeak(lookup, view.now, view.demand, config, 0, holdUntil)) * hold.margin;
-      return Math.max(recommended, Math.min(view.replicas, hpaRecommendation({ ...view, demand: held }, capacity, config.tolerance)));
+      const held =
+        Math.max(view.demand, predictedPeak(lookup, view.now, view.demand, config, 0, holdUntil)) *
+        hold.margin;
+      return Math.max(
+        recommended,
+        Math.min(view.replicas, hpaRecommendation({ ...view, demand: held }, capacity, config.tolerance)),
+      );
     },
   };
 }
@@ -61,8 +75,19 @@ export function calibrateHoldMargin(
   for (let t = t0; t < t1; t += sync) {
     const bin = Math.floor((t - input.start) / input.stepSeconds);
     const lastBin = Math.floor((t + hold - input.start) / input.stepSeconds);
-    if (input.observed && (!input.observed[bin] || !input.observed[Math.min(lastBin, input.demand.length - 1)])) continue;
-    const predicted = predictedPeak(input, t, observedDemand(input, t, config.metricWindowSeconds), config, 0, hold);
+    if (
+      input.observed &&
+      (!input.observed[bin] || !input.observed[Math.min(lastBin, input.demand.length - 1)])
+    )
+      continue;
+    const predicted = predictedPeak(
+      input,
+      t,
+      observedDemand(input, t, config.metricWindowSeconds),
+      config,
+      0,
+      hold,
+    );
     let actual = 0;
     for (let s = 0; s <= hold; s += sync) actual = Math.max(actual, demandAt(input, t + s));
     if (predicted > 0 && actual > 0) ratios.push(actual / predicted);
