@@ -2,7 +2,7 @@ import { benchRcaConfig } from './rca/benchConfig.js';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { printTable, sharedDatasets, type BenchMain } from './lib.js';
-import { loadNezhaDays, loadNezhaSystems, nezhaLogs, nezhaSpans } from './rca/loadNezha.js';
+import { loadNezhaDays, loadNezhaSystems, NEZHA_FAULT_TYPE, nezhaLogs, nezhaSpans } from './rca/loadNezha.js';
 import { nSigmaRanking } from './rca/nSigma.js';
 import { analyzeIncident } from '../src/rca/analyzeIncident.js';
 import { seriesFromSpans } from '../src/rca/traces/seriesFromSpans.js';
@@ -25,12 +25,12 @@ export const main: BenchMain = async (ctx) => {
   if (systems.length === 0) throw new Error(`no system folders with <day>/fault_list.json under ${dir}`);
 
   const rows: Array<Array<string | number>> = [];
-  const totals = { n: 0, as1: 0, as3: 0, as5: 0, b1: 0, b3: 0, b5: 0 };
-  const byType = new Map<string, { n: number; as1: number; as3: number }>();
+  const totals = { n: 0, as1: 0, as3: 0, as5: 0, b1: 0, b3: 0, b5: 0, typeRight: 0 };
+  const byType = new Map<string, { n: number; as1: number; as3: number; typeRight: number }>();
   type Ablation = { n: number; learned: number[]; none: number[]; dataset: number[]; precision: number; recall: number };
   const graphAblation = new Map<string, Ablation>();
   for (const system of systems) {
-    const t = { n: 0, as1: 0, as3: 0, as5: 0, b1: 0, b3: 0, b5: 0 };
+    const t = { n: 0, as1: 0, as3: 0, as5: 0, b1: 0, b3: 0, b5: 0, typeRight: 0 };
     const modalities = new Set<string>(['metrics']);
     for (const day of loadNezhaDays(dir, system)) {
       for (const fault of day.faults) {
@@ -53,7 +53,9 @@ export const main: BenchMain = async (ctx) => {
         const services = [...new Set(series.map((s) => s.service))];
         const graph: ServiceGraph = { services, edges };
         const input: RcaInput = { window, series, graph, logs };
-        const ours = analyzeIncident(input, config).candidates.map((c) => c.service);
+        const candidates = analyzeIncident(input, config).candidates;
+        const ours = candidates.map((c) => c.service);
+        const typeRight = +(candidates.find((c) => c.service === fault.service)?.faultType === NEZHA_FAULT_TYPE[fault.type]);
         const base = nSigmaRanking(input).map((c) => c.service);
         const hit = (list: string[], k: number) => +list.slice(0, k).includes(fault.service);
         t.n++;
@@ -63,7 +65,9 @@ export const main: BenchMain = async (ctx) => {
         t.b1 += hit(base, 1);
         t.b3 += hit(base, 3);
         t.b5 += hit(base, 5);
-        const ty = byType.get(`${system}/${fault.type}`) ?? { n: 0, as1: 0, as3: 0 };
+        t.typeRight += typeRight;
+        const ty = byType.get(`${system}/${fault.type}`) ?? { n: 0, as1: 0, as3: 0, typeRight: 0 };
+        ty.typeRight += typeRight;
         ty.n++;
         ty.as1 += hit(ours, 1);
         ty.as3 += hit(ours, 3);
@@ -96,7 +100,11 @@ export const main: BenchMain = async (ctx) => {
     for (const k of Object.keys(totals) as Array<keyof typeof totals>) totals[k] += t[k];
   }
   printTable('Nezha RCA: service-level AS@k', ['system', 'modalities', 'faults', 'AS@1', 'AS@3', 'AS@5', 'N-sigma AS@1', 'N-sigma AS@3', 'N-sigma AS@5'], rows);
-  printTable('by fault type', ['system/type', 'n', 'AS@1', 'AS@3'], [...byType].map(([k, v]) => [k, v.n, v.as1 / v.n, v.as3 / v.n]));
+  printTable(
+    'by fault type (type right: the fault’s service is a candidate and its fault type names the injection)',
+    ['system/type', 'n', 'AS@1', 'AS@3', 'type right'],
+    [...byType].map(([k, v]) => [k, v.n, v.as1 / v.n, v.as3 / v.n, v.typeRight / v.n]),
+  );
   const ablationRows = [...graphAblation].flatMap(([system, a]) =>
     (['dataset', 'learned', 'none'] as const).map((which) => [
       system,
@@ -128,6 +136,7 @@ export const main: BenchMain = async (ctx) => {
     as1: totals.as1 / n,
     as3: totals.as3 / n,
     as5: totals.as5 / n,
+    type_accuracy: totals.typeRight / n,
     baseline_as1: totals.b1 / n,
     baseline_as3: totals.b3 / n,
     baseline_as5: totals.b5 / n,

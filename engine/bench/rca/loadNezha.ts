@@ -283,3 +283,16 @@ function readTraceFile(file: string, day: string): Span[] {
     durationMs: Number(r.Duration) / 1000,
   }));
 }
+
+/**
+ * The RCA's name for each chaos type in Nezha's fault lists (a fact about the data: what each injection does), so a
+ * benchmark can score fault types: delays are latency, CPU stress is CPU saturation, injected exceptions and wrong
+ * return values are errors.
+ */
+export const NEZHA_FAULT_TYPE: Record<string, string> = {
+  network_delay: 'latency',
+  cpu_contention: 'cpu-saturation',
+  cpu_consumed: 'cpu-saturation',
+  exception: 'errors',
+  return: 'errors',
+};

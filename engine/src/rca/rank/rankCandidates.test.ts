@@ -156,4 +156,20 @@ describe('ranking with the service graph', () => {
     expect(analyzeIncident({ ...input, series: [latency('payment', 3, 3), cpu(0)] }, config).candidates[0]!.faultType).toBe('latency');
     expect(analyzeIncident({ ...input, series: [latency('payment', 3, 3), cpu(-0.1)] }, config).candidates[0]!.faultType).toBe('latency');
   });
+
+  it('names the fault from the resource that changed first, and only from a material change', () => {
+    const resource = (signal: string, base: number, rise: number, from: number): SignalSeries => ({
+      ...latency('payment', 3, 0),
+      signal,
+      values: times.map((t, i) => base + 0.002 * base * wobble(i, signal.length) + (t >= from ? rise : 0)),
+    });
+    const input = (...series: SignalSeries[]): RcaInput => ({ window, graph, series: [latency('payment', 3, 3), ...series] });
+    const typeOf = (i: RcaInput) => analyzeIncident(i, config).candidates[0]!.faultType;
+    // CPU from the incident's start, memory 5 minutes later: the later rise is a consequence.
+    expect(typeOf(input(resource('cpu', 0.2, 0.3, 3600), resource('memory_bytes', 100, 40, 3900)))).toBe('cpu-saturation');
+    expect(typeOf(input(resource('cpu', 0.2, 0.3, 3900), resource('memory_bytes', 100, 40, 3600)))).toBe('memory-pressure');
+    // Memory up 3 % on a flat baseline is hundreds of robust sigma but no pressure: the CPU names the fault.
+    expect(typeOf(input(resource('cpu', 0.2, 0.3, 3600), resource('memory_bytes', 100, 3, 3600)))).toBe('cpu-saturation');
+    expect(typeOf(input(resource('memory_bytes', 100, 3, 3600)))).toBe('latency');
+  });
 });
