@@ -8,7 +8,7 @@ import { Bm25Index } from '../src/assistant/retrieval/Bm25Index.js';
 import { KnowledgeIndex, type TuningChange } from '../src/assistant/retrieval/KnowledgeIndex.js';
 import { RERANK_FEATURES, type RerankWeights } from '../src/assistant/retrieval/rerank/rerankFeatures.js';
 import { printTable, type BenchMain } from './lib.js';
-import { chooseByMaximin, evaluate, halves, type EvalSet, type Scores } from './rag/evaluateRetrieval.js';
+import { BENCH_EXCLUDE, chooseByMaximin, evaluate, halves, type EvalSet, type Scores } from './rag/evaluateRetrieval.js';
 import { percentile, readQueries } from './rag/retrievalMetrics.js';
 
 /**
@@ -40,11 +40,11 @@ export const main: BenchMain = async (ctx) => {
   const embedder = new LsaEmbedder(lsaConfig);
   const kb = new KnowledgeBase({ config, embedder });
   const started = performance.now();
-  const report = await kb.ingest({ path: data, baseUrl: 'https://kubernetes.io', exclude: ['content/en/docs/reference/glossary/**'] });
+  const report = await kb.ingest({ path: data, baseUrl: 'https://kubernetes.io', exclude: BENCH_EXCLUDE });
   const ingestS = (performance.now() - started) / 1000;
   const chunks = [...kb.allChunks()];
   console.log(
-    `ingested ${relative(process.cwd(), data) || data} (glossary excluded): ${report.added} files, ${chunks.length} chunks, ` +
+    `ingested ${relative(process.cwd(), data) || data} (glossary and the data set's eval files excluded): ${report.added} files, ${chunks.length} chunks, ` +
       `${kb.stats().pages} pages, ${report.errors.length} file errors, ${ingestS.toFixed(1)} s (embedder ${embedder.id})`,
   );
   // The same snapshot the knowledge base serves, rebuilt here so ablations can share its chunks and vectors.
@@ -120,6 +120,7 @@ export const main: BenchMain = async (ctx) => {
     ['rerank: no page coverage', { rerank: { pageCoverage: 0 } }],
     ['rerank: no whole title in question', { rerank: { titleInQuestion: 0 } }],
     ['rerank: + query words in title 0.1', { rerank: { titleShare: 0.1 } }],
+    ['rerank: no question-form page kind', { rerank: { questionFormKind: 0 } }],
     ['+ page-level BM25F list 0.5', { pageLexicalWeight: 0.5 }],
     ['+ pseudo-relevance feedback 0.3', { feedbackWeight: 0.3 }],
   ];

@@ -11,7 +11,7 @@ import { LsaEmbedder, type LsaOptions } from '../../src/assistant/embedders/LsaE
 import { indexedText } from '../../src/assistant/kb/Chunk.js';
 import { KnowledgeBase } from '../../src/assistant/kb/KnowledgeBase.js';
 import { KnowledgeIndex } from '../../src/assistant/retrieval/KnowledgeIndex.js';
-import { evaluate, halves, type EvalSet } from './evaluateRetrieval.js';
+import { BENCH_EXCLUDE, evaluate, halves, type EvalSet } from './evaluateRetrieval.js';
 import { readQueries } from './retrievalMetrics.js';
 
 const [data = '../shared/datasets/k8s_docs', ...args] = process.argv.slice(2);
@@ -37,7 +37,7 @@ const sets: EvalSet[] = [
 const config = assistantConfigSchema.parse({ embedder: { kind: 'lsa' } });
 if (config.embedder.kind !== 'lsa') throw new Error('lsa');
 const kb = new KnowledgeBase({ config, embedder: new LsaEmbedder(config.embedder) });
-await kb.ingest({ path: data, baseUrl: 'https://kubernetes.io', exclude: ['content/en/docs/reference/glossary/**'] });
+await kb.ingest({ path: data, baseUrl: 'https://kubernetes.io', exclude: BENCH_EXCLUDE });
 const chunks = [...kb.allChunks()];
 const texts = chunks.map(indexedText);
 const paths = (hits: Array<{ chunk: { path: string } }>) => hits.map((h) => h.chunk.path);

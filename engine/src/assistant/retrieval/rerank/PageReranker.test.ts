@@ -12,6 +12,8 @@ import { phraseInPassage } from './phraseInPassage.js';
 import { containsPhrase, type RerankCandidate, type RerankQuery } from './RerankFeature.js';
 import { RERANK_FEATURES, type RerankWeights } from './rerankFeatures.js';
 import { titleInQuestion } from './titleInQuestion.js';
+import { questionForm } from '../questionForm.js';
+import { questionFormKind } from './questionFormKind.js';
 
 const terms = (text: string) => tokenize(text).join(' ');
 
@@ -71,6 +73,27 @@ describe('rerank features', () => {
     expect(phraseInHeadings.score(q, page({ title: 'Specifying a Disruption Budget for your Application' }))).toBeCloseTo(1 / 3, 10);
     expect(generatedPage.score(q, page({ kind: 'generated' }))).toBe(-1);
     expect(generatedPage.score(q, page({ kind: 'task' }))).toBe(0);
+  });
+});
+
+describe('question form', () => {
+  it('reads how-to and what-is forms from the words the tokenizer drops', () => {
+    expect(questionForm('need to patch the OS tonight, how do I move all the pods off it first?')).toBe('how-to');
+    expect(questionForm('steps to rotate the kubelet certificate')).toBe('how-to');
+    expect(questionForm('What is Container runtime interface (CRI) in Kubernetes?')).toBe('what-is');
+    expect(questionForm("why can't i kubectl get users")).toBe('what-is');
+    expect(questionForm('podAntiAffinity vs topologySpreadConstraints for spreading replicas?')).toBe('what-is');
+    expect(questionForm('kubectl flag to print the generated yaml')).toBeUndefined();
+    expect(questionForm('whyml and reversus words')).toBeUndefined();
+  });
+  it('rewards the page kind that answers the form, and nothing without a form', () => {
+    const howTo = { ...query('move pods off a node'), form: 'how-to' as const };
+    const whatIs = { ...query('pod disruption'), form: 'what-is' as const };
+    expect(questionFormKind.score(howTo, page({ kind: 'task' }))).toBe(1);
+    expect(questionFormKind.score(howTo, page({ kind: 'concept' }))).toBe(0);
+    expect(questionFormKind.score(whatIs, page({ kind: 'concept' }))).toBe(1);
+    expect(questionFormKind.score(whatIs, page({ kind: 'task' }))).toBe(0);
+    expect(questionFormKind.score(query('move pods off a node'), page({ kind: 'task' }))).toBe(0);
   });
 });
 
@@ -141,5 +164,27 @@ describe('KnowledgeIndex with the reranker', () => {
     const reranked = await index.search(question, 5);
     expect(firstStage[0]!.chunk.title).not.toBe('kubeadm init');
     expect(reranked[0]!.chunk.title).toBe('kubeadm init');
+  });
+});
+
+describe('KnowledgeIndex with the question-form page kind', () => {
+  const text = 'Drain a node to evict its pods safely before maintenance; cordon marks the node unschedulable first.';
+  const chunks: Chunk[] = [
+    { id: 'c#0', path: 'content/en/docs/concepts/architecture/node-drain.md', title: 'Node drain', section: '', text, source: 'docs' },
+    { id: 't#0', path: 'content/en/docs/tasks/administer-cluster/node-drain.md', title: 'Node drain', section: '', text, source: 'docs' },
+    { id: 'o#0', path: 'content/en/docs/concepts/storage/volumes.md', title: 'Volumes', section: '', text: 'A volume outlives its container.', source: 'docs' },
+  ];
+  it('puts the task page first for "how do I" and the concept page for "what is" when the text cannot tell them apart', async () => {
+    const config = assistantConfigSchema.parse({ embedder: { kind: 'lsa' } });
+    const lsa = new LsaEmbedder({ dimensions: 2, minDocFreq: 1, maxVocabulary: 1000, seed: 7 });
+    await lsa.fit(chunks.map(indexedText));
+    const vectors = new Float32Array(chunks.length * 2);
+    (await lsa.embedDocuments(chunks.map(indexedText))).forEach((v, i) => vectors.set(v, i * 2));
+    const index = new KnowledgeIndex(chunks, vectors, 2, lsa, config.retrieval);
+    const first = async (ix: KnowledgeIndex, q: string) => (await ix.search(q, 2))[0]!.chunk.path;
+    expect(await first(index, 'how do I drain a node')).toContain('/tasks/');
+    expect(await first(index, 'what is a node drain')).toContain('/concepts/');
+    const off = index.withTuning({ rerank: { questionFormKind: 0 } });
+    expect(await first(off, 'how do I drain a node')).toBe(await first(off, 'what is a node drain'));
   });
 });

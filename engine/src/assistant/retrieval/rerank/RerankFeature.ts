@@ -1,4 +1,5 @@
 import type { PageKind } from '../pageKind.js';
+import type { QuestionForm } from '../questionForm.js';
 
 /** What the reranker knows about the question (all terms stemmed by the one tokenizer). */
 export interface RerankQuery {
@@ -8,6 +9,8 @@ export interface RerankQuery {
   phrases: string[];
   /** Terms of the live context (a failure the workload's state names); empty without one. */
   contextTerms: string[];
+  /** What the question asks for by its form ("how do I ..." or "what is / why ..."), when it says. */
+  form?: QuestionForm;
   /** Inverse document frequency of a term in the passage index (0 for an unknown term). */
   idf(term: string): number;
 }

@@ -3,6 +3,7 @@ import { generatedPage } from './generatedPage.js';
 import { pageCoverage } from './pageCoverage.js';
 import { phraseInHeadings } from './phraseInHeadings.js';
 import { phraseInPassage } from './phraseInPassage.js';
+import { questionFormKind } from './questionFormKind.js';
 import type { RerankFeature } from './RerankFeature.js';
 import { runbookForContext } from './runbookForContext.js';
 import { titleInQuestion } from './titleInQuestion.js';
@@ -18,6 +19,7 @@ export const RERANK_FEATURES = [
   contextInHeadings,
   runbookForContext,
   generatedPage,
+  questionFormKind,
 ] as const satisfies readonly RerankFeature[];
 
 export type RerankFeatureName = (typeof RERANK_FEATURES)[number]['name'];
