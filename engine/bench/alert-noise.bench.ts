@@ -153,6 +153,8 @@ async function replay(deliveries: Delivery[], edges: Array<[string, string]>, op
     server: { auth: { enabled: false } },
     cluster: { kind: 'simulated', injectFaults: false },
     serviceGraph: { edges: edges.map(([from, to]) => ({ from, to })) },
+    // The stream's topology is the whole graph: no edges from the (synthetic demo) metrics' edge query.
+    rca: { graph: { edgeQuery: '' } },
     alerts: { autoRca: false, ...overrides },
   });
   const engine = await createEngine(config, { logger: pino({ level: 'fatal' }) });

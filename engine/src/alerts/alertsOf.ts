@@ -3,6 +3,7 @@ import { AlertService, type AlertServiceOptions } from './AlertService.js';
 import { PrometheusAlertPoller } from './ingest/PrometheusAlertPoller.js';
 import { AnomalyAlertSource, anomalyAlertSink } from './anomaly/AnomalyAlertSource.js';
 import { repairFindingSink } from './repairFindingAlerts.js';
+import { LiveServiceGraph } from '../topology/LiveServiceGraph.js';
 
 const services = new WeakMap<Engine, AlertService>();
 
@@ -17,7 +18,7 @@ export function alertsOf(engine: Engine, overrides: Pick<AlertServiceOptions, 'n
       store: engine.context.store,
       config: engine.config.alerts,
       logger: engine.context.logger.child({ capability: 'alerts' }),
-      edges: () => engine.serviceGraph.edges(),
+      edges: () => liveServiceGraph(engine, overrides.now).edges(),
       registry: engine.metrics.registry,
       startRca: async (request) => (await engine.services.rca.start(request)).id,
       ...overrides,
@@ -25,6 +26,26 @@ export function alertsOf(engine: Engine, overrides: Pick<AlertServiceOptions, 'n
     services.set(engine, service);
   }
   return service;
+}
+
+/**
+ * Alerts group along the graph RCA analyses: the configured edges and those the edge query finds in the engine's
+ * default namespace over the last ten minutes (a call path idle longer than that joins no alerts).
+ */
+function liveServiceGraph(engine: Engine, nowMs: () => number = Date.now): LiveServiceGraph {
+  const { rca, signals, defaultNamespace } = engine.config;
+  return new LiveServiceGraph({
+    metrics: engine.context.metrics,
+    configured: () => engine.serviceGraph.edges(),
+    edgeQuery: rca.graph.edgeQuery,
+    callerLabel: rca.graph.callerLabel,
+    calleeLabel: rca.graph.calleeLabel,
+    namespace: defaultNamespace,
+    rateWindow: signals.window,
+    lookbackSeconds: 600,
+    now: () => nowMs() / 1000,
+    logger: engine.context.logger.child({ capability: 'alerts' }),
+  });
 }
 
 /**

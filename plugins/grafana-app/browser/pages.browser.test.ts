@@ -266,6 +266,10 @@ describe('every page with real data', () => {
   test('Alerts: the compression figures and the incident the two alerts formed', async () => {
     const { page, errors } = await open('alerts', testIds.alerts.container, tid(testIds.alerts.incident));
     await expect(page.getByTestId(testIds.alerts.stats).textContent()).resolves.toContain('Compression');
+    // checkout calls payment in the demo's graph (from its metrics, none configured): one incident, and it says why.
+    const joined = page.getByTestId(testIds.alerts.incident).filter({ hasText: 'edge checkout → payment' });
+    await expect(joined.count()).resolves.toBe(1);
+    await expect(joined.textContent()).resolves.toMatch(/HighLatency[^]*checkout[^]*HighLatency[^]*payment|HighLatency[^]*payment[^]*HighLatency[^]*checkout/);
     await finish(page, errors, 'alerts');
   }, 180_000);
 
