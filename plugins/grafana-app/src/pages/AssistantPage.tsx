@@ -250,6 +250,13 @@ const getStyles = (theme: GrafanaTheme2) => ({
     margin-bottom: ${theme.spacing(1)};
   `,
   answer: css`
+    /* Lists keep their markers inside the panel and a gap before the paragraph after them: the bullets hung outside
+       the panel's left edge in the Chromium screenshot. */
+    ul,
+    ol {
+      padding-left: ${theme.spacing(3)};
+      margin-bottom: ${theme.spacing(1)};
+    }
     p:last-child,
     ul:last-child,
     ol:last-child {
