@@ -226,6 +226,11 @@ export class AlertPipeline implements PipelineState {
     if (incident) incident.rcaId = rcaId;
   }
 
+  /** Deliveries' alerts seen before, so far (per delivery on the ingest path, without copying every counter). */
+  duplicates(): number {
+    return this.stages.dedup.duplicates;
+  }
+
   stats(): PipelineCounters {
     return { ...this.counters, duplicates: this.stages.dedup.duplicates, stale: this.stages.dedup.stale };
   }

@@ -9,6 +9,7 @@ import { AlertRepository, logLine, type AlertLogEntry, type StoredIncident } fro
 import type { AlertsConfig } from './config.js';
 import { IncidentBus, type IncidentEvent } from './IncidentBus.js';
 import { fromAlertmanager, fromGeneric, parseTime } from './ingest/normalizeAlerts.js';
+import { parseWebhookFast } from './ingest/parseWebhookFast.js';
 import { createNotifiers } from './notify/createNotifiers.js';
 import type { NotificationMessage } from './notify/Notifier.js';
 import type { RateLimitedNotifier } from './notify/RateLimitedNotifier.js';
@@ -151,7 +152,7 @@ export class AlertService {
   /** POST body of an Alertmanager webhook (payload version 4). */
   ingestAlertmanager(body: unknown, options: { validated?: boolean } = {}): Promise<IngestResult> {
     // The HTTP route validated with the same schema already; parsing twice would cost ingest throughput.
-    const parsed = options.validated ? (body as z.output<typeof alertmanagerWebhookSchema>) : parseBody(alertmanagerWebhookSchema, body);
+    const parsed = options.validated ? (body as z.output<typeof alertmanagerWebhookSchema>) : (parseWebhookFast(body) ?? parseBody(alertmanagerWebhookSchema, body));
     return this.accept((at) => fromAlertmanager(parsed, at), parsed.truncatedAlerts);
   }
 
@@ -397,7 +398,7 @@ export class AlertService {
 
   /** Feeds one delivery to the pipeline; its log line and its notifications' lines go out in processing order. */
   private ingestOne(d: TakenDelivery, merged: PipelineOutput, lines: string[]): IngestResult {
-    const before = this.pipeline.stats().duplicates;
+    const before = this.pipeline.duplicates();
     const out = this.pipeline.ingest(d.events, d.at, { truncatedAlerts: d.waiting.truncatedAlerts });
     this.metrics?.observeIngest('grouped', (performance.now() - d.waiting.receivedAt) / 1000);
     lines.push(d.line, ...notifiedLines(out));
@@ -405,7 +406,7 @@ export class AlertService {
     for (const f of out.changedAlerts) merged.changedAlerts.add(f);
     merged.notifications.push(...out.notifications);
     merged.joined.push(...out.joined);
-    const duplicates = this.pipeline.stats().duplicates - before;
+    const duplicates = this.pipeline.duplicates() - before;
     return { received: d.events.length, accepted: out.changedAlerts.size, duplicates, incidents: [...out.changedIncidents] };
   }
 
@@ -447,7 +448,7 @@ export class AlertService {
     const incidents = [...out.changedIncidents].map((id) => this.pipeline.incidents.get(id)!);
     await this.startRcas(out.notifications.filter((n) => n.kind === 'opened'), at);
     for (const n of out.notifications) this.deliver(n);
-    for (const incident of incidents) this.bus.publish(this.event(incident, eventType ?? kindOf(incident, out), at));
+    this.bus.publish(...incidents.map((incident) => this.event(incident, eventType ?? kindOf(incident, out), at)));
   }
 
   /** Starts the opened incidents' RCAs and stores their links (log line + incident) in one more write. */

@@ -5,7 +5,12 @@ import { z } from 'zod';
  * the incident API returns. The same schemas give the OpenAPI document and the typed client's types.
  */
 
-const labelsSchema = z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'label names are [A-Za-z_][A-Za-z0-9_]*'), z.string());
+/** Shared with the webhook's fast path (ingest/parseWebhookFast.ts), so the two cannot drift apart. */
+export const LABEL_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+export const ALERTMANAGER_FINGERPRINT = /^[0-9a-f]{1,16}$/;
+export const MAX_DELIVERY_ALERTS = 10_000;
+
+const labelsSchema = z.record(z.string().regex(LABEL_NAME, 'label names are [A-Za-z_][A-Za-z0-9_]*'), z.string());
 const timeString = z.string().refine((s) => !Number.isNaN(Date.parse(s)), 'must be an RFC 3339 time');
 
 /** One alert of an Alertmanager webhook (payload version 4). */
@@ -17,7 +22,7 @@ export const alertmanagerAlertSchema = z.object({
   /** `0001-01-01T00:00:00Z` while firing. */
   endsAt: timeString.optional(),
   generatorURL: z.string().optional(),
-  fingerprint: z.string().regex(/^[0-9a-f]{1,16}$/, 'must be the hex fingerprint Alertmanager sends').optional(),
+  fingerprint: z.string().regex(ALERTMANAGER_FINGERPRINT, 'must be the hex fingerprint Alertmanager sends').optional(),
 });
 
 export const alertmanagerWebhookSchema = z.object({
@@ -30,7 +35,7 @@ export const alertmanagerWebhookSchema = z.object({
   commonLabels: z.record(z.string(), z.string()).default({}),
   commonAnnotations: z.record(z.string(), z.string()).default({}),
   externalURL: z.string().default(''),
-  alerts: z.array(alertmanagerAlertSchema).max(10_000),
+  alerts: z.array(alertmanagerAlertSchema).max(MAX_DELIVERY_ALERTS),
 });
 export type AlertmanagerWebhook = z.input<typeof alertmanagerWebhookSchema>;
 

@@ -1,4 +1,5 @@
-import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import type { FastifySchemaCompiler } from 'fastify';
+import { validatorCompiler, type FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Engine } from '../../engine.js';
 import { alertsOf, startAlerting } from '../../alerts/alertsOf.js';
@@ -12,12 +13,31 @@ import {
   incidentListQuerySchema,
   ingestResultSchema,
   suppressionBodySchema,
+  type IngestResult,
   suppressionDtoSchema,
 } from '../../alerts/schemas.js';
+import { parseWebhookFast } from '../../alerts/ingest/parseWebhookFast.js';
 import { iterateSubscription, streamSse } from '../sse.js';
 import type { IncidentEvent } from '../../alerts/IncidentBus.js';
 
 const idParams = z.object({ id: z.string().min(1).max(128) });
+
+/** The webhook's body: the fast path first; zod decides (and names the failing fields) whatever it is not sure of. */
+function webhookValidatorCompiler<S>(route: Parameters<FastifySchemaCompiler<S>>[0]): ReturnType<FastifySchemaCompiler<S>> {
+  // Fastify hands a route's compiler the part's schema (here zod's), whatever the route's schema object is typed as.
+  const zod = validatorCompiler(route as unknown as Parameters<typeof validatorCompiler>[0]);
+  if (route.httpPart !== 'body') return zod;
+  return (data) => {
+    const value = parseWebhookFast(data);
+    return value ? { value } : zod(data);
+  };
+}
+
+/**
+ * The webhook's 200 as JSON without zod's check: AlertService builds it, typed as the schema's output, with only its
+ * fields; the check cost 1.5-1.8% of the engine's samples in an alert-noise storm (one reply per delivery).
+ */
+const ingestReplySerializer = () => (data: IngestResult) => JSON.stringify(data);
 
 /**
  * Unified alerting under /api/v1: ingest (Alertmanager webhook v4, the generic form), incidents with their alerts and
@@ -33,6 +53,8 @@ export const alertRoutes: FastifyPluginAsyncZod<{ engine: Engine }> = async (app
     '/alerts/webhook/alertmanager',
     {
       config: { minRole: 'operator' },
+      validatorCompiler: webhookValidatorCompiler,
+      serializerCompiler: ingestReplySerializer,
       schema: {
         tags: ['alerts'],
         summary: 'Alertmanager webhook receiver (payload version 4); idempotent on fingerprint + startsAt',
