@@ -1,28 +1,22 @@
 import type { FastifyInstance } from 'fastify';
-import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseConfig } from '../../src/config/loadConfig.js';
-import { createEngine, type Engine } from '../../src/engine.js';
-import { API_PREFIX, buildApp } from '../../src/server/app.js';
+import { API_PREFIX } from '../../src/server/app.js';
+import { startDemoApp, type DemoApp } from '../support/index.js';
 
 /**
  * Alerts group along the graph RCA sees, not only the configured one: the demo configures no edges (its graph comes
  * from the client request metrics), so before, two alerts on checkout and payment (checkout calls payment) opened
  * two incidents, and the Grafana Alerts page showed them apart. Alerts on services with no call between them stay apart.
  */
-let engine: Engine;
+let demo: DemoApp;
 let app: FastifyInstance;
 
 beforeAll(async () => {
-  engine = await createEngine(parseConfig({ profile: 'demo', logLevel: 'silent', cluster: { kind: 'simulated', injectFaults: false } }), {
-    logger: pino({ level: 'silent' }),
-  });
-  app = await buildApp(engine);
-  await app.ready();
+  demo = await startDemoApp();
+  app = demo.app;
 }, 60_000);
 afterAll(async () => {
-  await app?.close();
-  await engine?.close();
+  await demo?.close();
 });
 
 type Incident = { id: string; services: string[]; alerts: Array<{ labels: Record<string, string>; reason: { kind: string; detail: string } }> };

@@ -3,29 +3,25 @@ import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { alertsOf } from '../../src/alerts/alertsOf.js';
 import { repairFindingSink } from '../../src/alerts/repairFindingAlerts.js';
-import { parseConfig } from '../../src/config/loadConfig.js';
-import { createEngine, type Engine } from '../../src/engine.js';
-import { API_PREFIX, buildApp } from '../../src/server/app.js';
+import type { Engine } from '../../src/engine.js';
+import { API_PREFIX } from '../../src/server/app.js';
+import { startDemoApp, type DemoApp } from '../support/index.js';
 
 /**
  * Repair's findings enter unified alerting as alerts with source `repair`: an OOM-killed workload in the demo shop
  * is found by a repair scan, and GET /api/v1/alerts lists it, labelled with its namespace and service so it groups
  * with the workload's other alerts; once a scan no longer finds it, the alert resolves.
  */
+let demo: DemoApp;
 let engine: Engine;
 let app: FastifyInstance;
 
 beforeAll(async () => {
-  engine = await createEngine(
-    parseConfig({ profile: 'demo', logLevel: 'silent', cluster: { kind: 'simulated', injectFaults: false }, repair: { namespaces: ['shop'] } }),
-    { logger: pino({ level: 'silent' }) },
-  );
-  app = await buildApp(engine);
-  await app.ready();
+  demo = await startDemoApp({ repair: { namespaces: ['shop'] } });
+  ({ engine, app } = demo);
 }, 60_000);
 afterAll(async () => {
-  await app?.close();
-  await engine?.close();
+  await demo?.close();
 });
 
 type ListedAlert = { source: string; status: string; labels: Record<string, string> };

@@ -6,3 +6,4 @@ export { startPrometheus, type PrometheusOptions, type PrometheusServer } from '
 export { startAlertmanager, type AlertmanagerServer } from './startAlertmanager.js';
 export { openMetricsFromSeries, type OpenMetricsSeries } from './openMetricsFromSeries.js';
 export { spawnEngineProcess, type EngineProcess } from './spawnEngineProcess.js';
+export { startDemoApp, type DemoApp } from './startDemoApp.js';
