@@ -21,8 +21,11 @@ import { initTf } from '../src/forecast/tf/initTf.js';
  * `gated_ridge` = always the blend of the best baseline and the models beating it;
  * `best_ridge` = one model per horizon; round seven's `robust_ridge` / `longrun_ridge` / `prior_ridge` = the hedged
  * choice on the median of daily validation errors, with the parameter-free baselines scored over the whole history /
- * by the better of that and their validation record (see src/forecast/selectHorizonWeights.ts). Decision printed at the end, per set: in how many series × horizon (1..12) cells its mean development
- * MASE is no worse than the best baseline's, and per h1/h12 cell the paired difference to `current` across folds.
+ * by the better of that and their validation record (see src/forecast/selectHorizonWeights.ts); round eight's
+ * `clean_ridge` = the hedged choice on the validation targets whose day, day before and day a week before were of
+ * usual shape (src/forecast/unusualDays.ts). Decision printed at the end, per set: in how many series × horizon (1..12) cells its mean development
+ * MASE is no worse than the best baseline's, and per h1/h12 cell the paired differences to `current` and to the
+ * default (`hedged_ridge`) across folds (keys `<series>_chosen_<set>_h<h>_minus_default[_se]`).
  */
 const SERIES: Record<string, { file: string; column: string; step?: number }> = {
   nasa_5min: { file: 'forecast_web_traffic/nasa_http_5min.csv', column: 'requests' },
@@ -47,6 +50,7 @@ const SETS: Record<string, CandidateSet> = {
   robust_ridge: { models: [...RIDGE], selection: 'per_horizon_robust' },
   longrun_ridge: { models: [...RIDGE], selection: 'per_horizon_longrun' },
   prior_ridge: { models: [...RIDGE], selection: 'per_horizon_prior' },
+  clean_ridge: { models: [...RIDGE], selection: 'per_horizon_clean' },
 };
 const REPORTED_H = [1, 12];
 
@@ -143,15 +147,30 @@ function summarise(name: string, folds: FoldScore[], out: Record<string, number>
       const diff = meanSd(dev.map((f) => (f.mase[m]?.[h - 1] ?? NaN) - (f.mase['chosen:current']?.[h - 1] ?? NaN)));
       const n = dev.filter((f) => Number.isFinite(f.mase[m]?.[h - 1] ?? NaN)).length;
       const se = diff.sd / Math.sqrt(Math.max(1, n));
+      const vsDefault = paired(dev, m, DEFAULT_SET, h);
+      const key = `${name}_${m.replace('chosen:', 'chosen_')}_h${h}`;
+      out[`${key}_minus_default`] = vsDefault.mean;
+      out[`${key}_minus_default_se`] = vsDefault.se;
       verdicts.push([`h${h}`, m, mine, `${bestName} ${best.toFixed(3)}`, mine <= best ? 'ok' : 'WORSE',
-        m === 'chosen:current' ? '-' : `${diff.mean >= 0 ? '+' : ''}${diff.mean.toFixed(3)} ± ${se.toFixed(3)}`]);
+        m === 'chosen:current' ? '-' : `${diff.mean >= 0 ? '+' : ''}${diff.mean.toFixed(3)} ± ${se.toFixed(3)}`,
+        m === DEFAULT_SET ? '-' : `${vsDefault.mean >= 0 ? '+' : ''}${vsDefault.mean.toFixed(4)} ± ${vsDefault.se.toFixed(4)}`]);
     }
   }
   printTable(
-    `${name} (development folds): each chosen forecast against the best baseline, and the paired difference to chosen:current (mean ± standard error over folds)`,
-    ['h', 'chosen', 'dev MASE', 'best baseline', 'vs best baseline', 'minus current'],
+    `${name} (development folds): each chosen forecast against the best baseline, and the paired difference to chosen:current and to the default ${DEFAULT_SET} (mean ± standard error over folds)`,
+    ['h', 'chosen', 'dev MASE', 'best baseline', 'vs best baseline', 'minus current', 'minus default'],
     verdicts,
   );
+}
+
+/** The product's default selection (forecast.selection), the set a new rule must not be worse than. */
+const DEFAULT_SET = 'chosen:hedged_ridge';
+
+/** Mean and standard error across folds of the fold-by-fold difference a − b at horizon h. */
+function paired(dev: FoldScore[], a: string, b: string, h: number): { mean: number; se: number } {
+  const diffs = dev.map((f) => (f.mase[a]?.[h - 1] ?? NaN) - (f.mase[b]?.[h - 1] ?? NaN)).filter(Number.isFinite);
+  const { mean, sd } = meanSd(diffs);
+  return { mean, se: sd / Math.sqrt(Math.max(1, diffs.length)) };
 }
 
 function bestBaseline(dev: FoldScore[], models: string[], h: number): { name: string; mase: number } {

@@ -200,6 +200,29 @@ describe('Forecaster', () => {
     expect(heaviest(longRun.spec.ensembleWeights[3]!)).toBe('seasonal_naive_week');
   });
 
+  it('clean selection: validation targets whose reference week held a holiday-shaped day are left out for every candidate', async () => {
+    // Hourly: a daily wave and a level per weekday (the weekly seasonal naive's ground). Day 23 has the wave turned
+    // upside down at the usual level (a holiday by shape): the weekly naive misses day 30, one of the seven
+    // validation days, by about 180 on average, enough to lose the mean to naive; the clean score leaves day 30 out.
+    const random = seededRandom(12);
+    const weekday = [0, 10, -5, 12, -10, 5, -12];
+    const values = Array.from({ length: 24 * 35 }, (_, t) => {
+      const day = Math.floor(t / 24);
+      const wave = (day === 23 ? -200 : 80) * Math.sin((2 * Math.PI * t) / 24);
+      return 400 + wave + weekday[day % 7]! + (random() - 0.5) * 4;
+    });
+    const series = seriesOf(values, { stepSeconds: 3600 });
+    const config = (selection: string) =>
+      configWith({ horizonSteps: 4, models: ['naive', 'seasonal_naive_day', 'seasonal_naive_week', 'ensemble'], intervalCoverage: 0.9, selection });
+    const heaviest = (w: Record<string, number>) => Object.entries(w).sort((a, b) => b[1] - a[1])[0]![0];
+    const hedged = await fitForecaster(series, { config: config('per_horizon_hedged'), end: values.length });
+    const clean = await fitForecaster(series, { config: config('per_horizon_clean'), end: values.length });
+    expect(heaviest(hedged.spec.ensembleWeights[3]!)).not.toBe('seasonal_naive_week');
+    expect(heaviest(clean.spec.ensembleWeights[3]!)).toBe('seasonal_naive_week');
+    // Intervals still come from every validation residual: the holiday's reference error stays in the weekly naive's.
+    expect(clean.spec.quantiles.seasonal_naive_week).toEqual(hedged.spec.quantiles.seasonal_naive_week);
+  });
+
   it('does not promote a model that fails validation', async () => {
     const random = seededRandom(1);
     // Pure noise around a level: every model's MASE is high; a strict gate refuses it.

@@ -11,6 +11,7 @@ import { EngineError } from '../errors.js';
 import { calibrateMargin } from './autoscale/calibrateMargin.js';
 import { BASELINES } from './baselines.js';
 import { ENSEMBLE_SIZE, HEDGE, selectHorizonWeights, type SelectionMode } from './selectHorizonWeights.js';
+import { dayOf, unusualDays } from './unusualDays.js';
 
 export { BASELINES } from './baselines.js';
 export { ENSEMBLE_SIZE } from './selectHorizonWeights.js';
@@ -306,6 +307,7 @@ export function assembleForecaster(c: ValidatedCandidates, config: ForecastConfi
       per_horizon_robust: `per horizon: as per_horizon_hedged, each validation error the median over days of the day's MAE`,
       per_horizon_longrun: `per horizon: as per_horizon_robust, the parameter-free baselines scored over the whole history`,
       per_horizon_prior: `per horizon: as per_horizon_robust, a parameter-free baseline scored by the better of its validation and whole-history record`,
+      per_horizon_clean: `per horizon: as per_horizon_hedged, every candidate scored without the validation targets whose day, day before or day a week before was unusual`,
     }[mode];
     reports.push({ name: 'ensemble', status: 'fitted', note });
   }
@@ -392,6 +394,7 @@ type Scores = { maeByModel: Map<string, number[]>; errorOf: (weights: Record<str
  * long-run modes. Blends are always scored on the validation part (their fitted members exist only there).
  */
 function selectionScores(c: ValidatedCandidates, names: string[], mode: SelectionMode): Scores {
+  if (mode === 'per_horizon_clean') return cleanScores(c, names);
   const robust = mode === 'per_horizon_robust' || mode === 'per_horizon_longrun' || mode === 'per_horizon_prior';
   const long = mode === 'per_horizon_longrun' || mode === 'per_horizon_prior';
   const agg = robust ? median : mean;
@@ -414,6 +417,33 @@ function selectionScores(c: ValidatedCandidates, names: string[], mode: Selectio
     const members = Object.entries(weights).map(([m, w]) => [c.zByModel.get(m)!, w] as const);
     return robust ? score(c.origins, members, h) : blendError(c, members, h);
   };
+  return { maeByModel, errorOf };
+}
+
+/**
+ * Validation MAE per candidate and blend over the targets left once the unusual days are set aside (`unusualDays`):
+ * a target is left out, for every candidate alike, when its own day, the day before (the daily seasonal naive's
+ * reference) or the day a week before (the weekly one's) was unusual. Where fewer than a day of targets would remain
+ * at a horizon, every target counts there (selection on a few hours would be noise of another kind).
+ */
+function cleanScores(c: ValidatedCandidates, names: string[]): Scores {
+  const { series, fitEnd, end, H } = c;
+  const unusual = unusualDays({ start: series.start, stepSeconds: series.stepSeconds, values: series.z, observed: series.observed }, end).unusual;
+  const keep = new Uint8Array(end);
+  for (let t = fitEnd; t < end; t++) {
+    const d = dayOf(series, t);
+    keep[t] = unusual.has(d) || unusual.has(d - 1) || unusual.has(d - 7) ? 0 : 1;
+  }
+  const day = seasonalPeriods(series.stepSeconds).day ?? Math.max(1, Math.round(86400 / series.stepSeconds));
+  const masks: Array<Uint8Array | undefined> = [];
+  for (let h = 0; h < H; h++) {
+    let n = 0;
+    for (const o of c.origins) if (o + h + 1 < end && series.observed[o + h + 1] && keep[o + h + 1]) n++;
+    masks.push(n >= day ? keep : undefined);
+  }
+  const maeByModel = new Map(names.map((n) => [n, masks.map((m, h) => blendError(c, [[c.zByModel.get(n)!, 1]], h, m))] as const));
+  const errorOf = (weights: Record<string, number>, h: number) =>
+    blendError(c, Object.entries(weights).map(([m, w]) => [c.zByModel.get(m)!, w] as const), h, masks[h]);
   return { maeByModel, errorOf };
 }
 
@@ -441,14 +471,17 @@ function dailyMae(
   return [...sums.values()].map(([s, n]) => s / n);
 }
 
-/** Validation MAE (original scale) at horizon index h of a weighted combination of validated candidates. */
-function blendError(c: ValidatedCandidates, members: Array<readonly [Float64Array, number]>, h: number): number {
+/**
+ * Validation MAE (original scale) at horizon index h of a weighted combination of validated candidates, over the
+ * targets `keep` marks (all when absent).
+ */
+function blendError(c: ValidatedCandidates, members: Array<readonly [Float64Array, number]>, h: number, keep?: Uint8Array): number {
   const { series, origins, H, end } = c;
   let sum = 0;
   let n = 0;
   for (let k = 0; k < origins.length; k++) {
     const t = origins[k]! + h + 1;
-    if (t >= end || !series.observed[t]) continue;
+    if (t >= end || !series.observed[t] || (keep && !keep[t])) continue;
     let z = 0;
     for (const [f, w] of members) z += w * f[k * H + h]!;
     sum += Math.abs(series.values[t]! - inverseTransform(series.transform, z));

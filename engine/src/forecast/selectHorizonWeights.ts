@@ -21,7 +21,8 @@ export type SelectionMode =
   | 'per_horizon_best'
   | 'per_horizon_robust'
   | 'per_horizon_longrun'
-  | 'per_horizon_prior';
+  | 'per_horizon_prior'
+  | 'per_horizon_clean';
 
 /**
  * Modes that differ from `per_horizon_hedged` only in how validation errors are aggregated (`Forecaster.ts`
@@ -32,12 +33,15 @@ export type SelectionMode =
  *   over the whole history, where every forecast of theirs is out of sample.
  * - `per_horizon_prior`: as robust, and a parameter-free baseline is scored by the better of its validation-part
  *   and its whole-history score (a prior towards its long-run record when the recent window was unusual for it).
+ * - `per_horizon_clean`: every candidate and blend scored by its validation MAE without the targets whose day, day
+ *   before or day a week before was unusual by profile shape or level (`unusualDays.ts`), the same targets for all.
  */
 export const HEDGED_MODES: ReadonlySet<SelectionMode> = new Set([
   'per_horizon_hedged',
   'per_horizon_robust',
   'per_horizon_longrun',
   'per_horizon_prior',
+  'per_horizon_clean',
 ]);
 
 /** Relative margin by which a single candidate must beat a blend in `per_horizon_hedged` (fixed, not tuned). */
