@@ -219,6 +219,8 @@ describe('Forecaster', () => {
     const clean = await fitForecaster(series, { config: config('per_horizon_clean'), end: values.length });
     expect(heaviest(hedged.spec.ensembleWeights[3]!)).not.toBe('seasonal_naive_week');
     expect(heaviest(clean.spec.ensembleWeights[3]!)).toBe('seasonal_naive_week');
+    // Day 23 from the epoch (the series starts at 0): 1970-01-24, named in the reason.
+    expect(clean.spec.reason).toContain('validation without the targets touched by unusual days (1970-01-24)');
     // Intervals still come from every validation residual: the holiday's reference error stays in the weekly naive's.
     expect(clean.spec.quantiles.seasonal_naive_week).toEqual(hedged.spec.quantiles.seasonal_naive_week);
   });

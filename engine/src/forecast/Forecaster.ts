@@ -286,8 +286,10 @@ export function assembleForecaster(c: ValidatedCandidates, config: ForecastConfi
 
   let ensembleWeights: Array<Record<string, number>> = [];
   let ensembleZ: Float64Array | undefined;
+  let leftOut: string | undefined;
   if (config.models.includes('ensemble') && names.length >= 2) {
-    const { maeByModel, errorOf } = selectionScores(c, names, mode);
+    const { maeByModel, errorOf, note: scoresNote } = selectionScores(c, names, mode);
+    leftOut = scoresNote;
     ensembleWeights = selectHorizonWeights(maeByModel, H, mode, errorOf);
     const z = new Float64Array(origins.length * H);
     for (let h = 0; h < H; h++) {
@@ -339,7 +341,7 @@ export function assembleForecaster(c: ValidatedCandidates, config: ForecastConfi
       `mean validation MASE ${fmt(best)}; best other single model ${fmt(ranked.find((r) => r.name !== 'ensemble' && r.name !== best.name))}; best baseline ${fmt(bestBaseline)})`
     : `${best.name}: lowest mean validation MASE over horizons 1..${H} on the last ${V} steps held out from fitting ` +
       `(${fmt(best)}; runner-up ${fmt(runnerUp)}; best baseline ${fmt(bestBaseline)})`;
-  const reason = why + (skipped.length ? `; not used: ${skipped.join(', ')}` : '');
+  const reason = why + (leftOut ? `; ${leftOut}` : '') + (skipped.length ? `; not used: ${skipped.join(', ')}` : '');
   const lastMase = best.validation?.[H - 1]?.mase ?? NaN;
 
   // The scaling margin from the chosen model's out-of-sample validation forecasts (before any LSTM update).
@@ -386,7 +388,12 @@ export function assembleForecaster(c: ValidatedCandidates, config: ForecastConfi
   return new Forecaster(spec, fitted);
 }
 
-type Scores = { maeByModel: Map<string, number[]>; errorOf: (weights: Record<string, number>, h: number) => number };
+type Scores = {
+  maeByModel: Map<string, number[]>;
+  errorOf: (weights: Record<string, number>, h: number) => number;
+  /** What the scores left out, for the forecaster's reason. */
+  note?: string;
+};
 
 /**
  * What selection ranks, per candidate and horizon: the validation MAE (default), or for the robust modes the median
@@ -428,7 +435,8 @@ function selectionScores(c: ValidatedCandidates, names: string[], mode: Selectio
  */
 function cleanScores(c: ValidatedCandidates, names: string[]): Scores {
   const { series, fitEnd, end, H } = c;
-  const unusual = unusualDays({ start: series.start, stepSeconds: series.stepSeconds, values: series.z, observed: series.observed }, end).unusual;
+  const found = unusualDays({ start: series.start, stepSeconds: series.stepSeconds, values: series.z, observed: series.observed }, end);
+  const unusual = found.unusual;
   const keep = new Uint8Array(end);
   for (let t = fitEnd; t < end; t++) {
     const d = dayOf(series, t);
@@ -444,7 +452,13 @@ function cleanScores(c: ValidatedCandidates, names: string[]): Scores {
   const maeByModel = new Map(names.map((n) => [n, masks.map((m, h) => blendError(c, [[c.zByModel.get(n)!, 1]], h, m))] as const));
   const errorOf = (weights: Record<string, number>, h: number) =>
     blendError(c, Object.entries(weights).map(([m, w]) => [c.zByModel.get(m)!, w] as const), h, masks[h]);
-  return { maeByModel, errorOf };
+  const dates = [...unusual].sort((a, b) => a - b).map((d) => new Date(d * 86400_000).toISOString().slice(0, 10));
+  const fellBack = masks.filter((m) => !m).length;
+  const note = found.note
+    ? `no day judged unusual (${found.note})`
+    : `validation without the targets touched by unusual days (${dates.join(', ') || 'none'})` +
+      (fellBack ? `, every target kept at ${fellBack} horizon(s) where less than a day would remain` : '');
+  return { maeByModel, errorOf, note };
 }
 
 /** MAE (original scale) per day at horizon index h, days counted back from the end of the validated part. */
