@@ -43,7 +43,7 @@ export interface PipelineCounters {
 export class AlertPipeline implements PipelineState {
   readonly alerts = new Map<string, TrackedAlert>();
   readonly incidents = new Map<string, Incident>();
-  readonly topology: AlertTopology;
+  topology: AlertTopology;
   private readonly stages: Stages;
   private readonly pending = new Set<string>();
   private readonly recheckAt = new Map<string, number>();
@@ -74,6 +74,15 @@ export class AlertPipeline implements PipelineState {
     this.windowMs = config.groupWindowSeconds * 1000;
     this.spanMs = config.maxIncidentSpanSeconds * 1000;
     this.stages = createStages(config, (alert, now) => this.muteOf(alert, now));
+  }
+
+  /**
+   * The service graph changed (the edge query found new calls, an admin stored a graph): later alerts group along
+   * the new one; what already joined stays joined. Subjects are re-read, since a service name may now be known.
+   */
+  setTopology(edges: Array<{ from: string; to: string }>): void {
+    this.topology = new AlertTopology(edges, this.config.serviceLabels);
+    this.subjects.clear();
   }
 
   /** One delivery (a webhook body, a poll, one internal alert): its alerts in order, then a clock tick. */

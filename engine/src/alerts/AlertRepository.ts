@@ -9,7 +9,9 @@ export type AlertLogEntry =
   | { t: 'ack'; at: number; incident: string; by: string }
   | { t: 'resolve'; at: number; incident: string; by: string }
   | { t: 'suppression'; at: number; window: SuppressionWindow }
-  | { t: 'rca'; at: number; incident: string; rcaId: string };
+  | { t: 'rca'; at: number; incident: string; rcaId: string }
+  /** The service graph alerts grouped along from here on (a replay groups as the live run did). */
+  | { t: 'topology'; at: number; edges: Array<{ from: string; to: string }> };
 
 export type StoredIncident = Omit<Incident, 'members'>;
 export interface StoredMember {

@@ -122,6 +122,9 @@ export class AlertService {
   private waiting: WaitingDelivery[] = [];
   private draining = false;
   private metrics: AlertMetrics | undefined;
+  /** The logged service graph in force (edgesKey), and when it was last read. */
+  private topologyKey: string | undefined;
+  private topologyReadAt = -Infinity;
 
   constructor(private readonly options: AlertServiceOptions) {
     this.repo = new AlertRepository(options.store);
@@ -182,11 +185,33 @@ export class AlertService {
   }
 
   /** Advances the clock: releases incidents whose thresholds passed, resolves expired alerts. */
-  tick(): Promise<void> {
+  async tick(): Promise<void> {
+    await this.refreshTopology();
     return this.serial(async () => {
       const at = this.now();
       await this.apply(this.pipeline.tick(at), at);
     });
+  }
+
+  /** Every `topologyRefreshSeconds`, the service graph is read again (new calls, a stored graph) and adopted. */
+  private async refreshTopology(): Promise<void> {
+    const at = this.now();
+    if (at - this.topologyReadAt < this.options.config.topologyRefreshSeconds * 1000) return;
+    this.topologyReadAt = at;
+    const edges = await this.options.edges().catch((error: unknown) => {
+      this.options.logger?.warn({ err: error }, 'service graph not read; alerts keep grouping along the last one');
+      return undefined;
+    });
+    if (edges) await this.serial(() => this.adoptTopology(this.pipeline, edges, at));
+  }
+
+  /** A graph that differs from the one in force is logged first, so a replay switches where the live run did. */
+  private async adoptTopology(pipeline: AlertPipeline, edges: Array<{ from: string; to: string }>, at: number): Promise<void> {
+    const key = edgesKey(edges);
+    if (key === this.topologyKey) return;
+    await this.repo.append({ t: 'topology', at, edges });
+    pipeline.setTopology(edges);
+    this.topologyKey = key;
   }
 
   acknowledge(id: string, by: string): Promise<IncidentDto> {
@@ -281,7 +306,11 @@ export class AlertService {
 
   /** Builds the pipeline from the config and the log; readers keep the previous one until the new one is complete. */
   private async restore(): Promise<void> {
-    const pipeline = new AlertPipeline(this.options.config, await this.options.edges());
+    const current = await this.options.edges();
+    const log = await this.repo.readLog();
+    // A log that records its topology replays along it; an older one along today's graph, as it always did.
+    const logged = log.findLast((e): e is Extract<AlertLogEntry, { t: 'topology' }> => e.t === 'topology');
+    const pipeline = new AlertPipeline(this.options.config, logged ? logged.edges : current);
     for (const [i, s] of this.options.config.suppressions.entries()) {
       pipeline.addSuppression({ id: `config-${i + 1}`, kind: s.kind, matchers: s.matchers, startsAt: Date.parse(s.startsAt), endsAt: Date.parse(s.endsAt), reason: s.reason });
     }
@@ -290,10 +319,12 @@ export class AlertService {
     const epoch = randomUUID().slice(0, 8);
     await this.options.store.set(this.chainKey, `${epoch}:0`, { ttlSeconds: CHAIN_TTL_SECONDS });
     this.chain = { key: this.chainKey, epoch, seq: 0 };
-    const log = await this.repo.readLog();
     pipeline.replaying = true;
     for (const entry of log) replayEntry(pipeline, entry);
     pipeline.replaying = false;
+    this.topologyKey = logged ? edgesKey(logged.edges) : undefined;
+    this.topologyReadAt = this.now();
+    await this.adoptTopology(pipeline, current, this.topologyReadAt);
     this.pipeline = pipeline;
     if (this.options.registry && !this.metrics) this.metrics = new AlertMetrics(this.options.registry, () => this.pipeline.stats());
     if (log.length > 0) this.options.logger?.info({ entries: log.length, incidents: pipeline.incidents.size }, 'alerting state rebuilt from the log');
@@ -576,7 +607,15 @@ function replayEntry(pipeline: AlertPipeline, entry: AlertLogEntry): void {
     case 'rca':
       pipeline.linkRca(entry.incident, entry.rcaId);
       return;
+    case 'topology':
+      pipeline.setTopology(entry.edges);
+      return;
   }
+}
+
+/** The same graph gives the same key whatever the order its edges came in. */
+function edgesKey(edges: Array<{ from: string; to: string }>): string {
+  return JSON.stringify(edges.map((e) => `${e.from}\u0000${e.to}`).sort());
 }
 
 /** The log lines of a step's notifications, so a replay marks them paged at the point they were sent. */

@@ -14,11 +14,12 @@ const services = new WeakMap<Engine, AlertService>();
 export function alertsOf(engine: Engine, overrides: Pick<AlertServiceOptions, 'now' | 'onNotification'> = {}): AlertService {
   let service = services.get(engine);
   if (!service) {
+    const graph = liveServiceGraph(engine, overrides.now);
     service = new AlertService({
       store: engine.context.store,
       config: engine.config.alerts,
       logger: engine.context.logger.child({ capability: 'alerts' }),
-      edges: () => liveServiceGraph(engine, overrides.now).edges(),
+      edges: () => graph.edges(),
       registry: engine.metrics.registry,
       startRca: async (request) => (await engine.services.rca.start(request)).id,
       ...overrides,

@@ -161,6 +161,8 @@ export const alertsConfigSchema = z
     prometheusPollSeconds: z.coerce.number().min(0).default(0),
     /** Seconds between clock ticks that release held incidents ("for T") and resolve stale ones. */
     tickSeconds: z.coerce.number().positive().default(1),
+    /** How often the service graph alerts group along is re-read (configured edges and the edge query's), seconds. */
+    topologyRefreshSeconds: z.coerce.number().positive().default(60),
     /**
      * Anomaly alerts without thresholds: these signals are read through the metrics source every `intervalSeconds`
      * and their detections enter the pipeline as alerts with source `anomaly`. Off unless signals are listed.

@@ -27,6 +27,9 @@ export interface LiveServiceGraphOptions {
  * comes from metrics) two alerts on checkout and payment, which call each other, opened two incidents.
  */
 export class LiveServiceGraph {
+  /** The metric edges of the last query that answered: a failed query keeps them rather than dropping every edge. */
+  private lastFromMetrics: ServiceEdge[] = [];
+
   constructor(private readonly options: LiveServiceGraphOptions) {}
 
   async edges(): Promise<ServiceEdge[]> {
@@ -44,7 +47,19 @@ export class LiveServiceGraph {
       window: { baselineStart: start, start, end },
       services: [],
     });
-    for (const warning of warnings) o.logger?.warn({ warning }, 'service graph: metric edges unavailable, configured edges only');
+    if (warnings.length > 0) {
+      for (const warning of warnings)
+        o.logger?.warn({ warning }, 'service graph: metric edges unavailable, the last ones found are kept');
+      return mergeEdges(configured, this.lastFromMetrics);
+    }
+    this.lastFromMetrics = graph.edges
+      .filter((e) => e.origin === 'metrics')
+      .map(({ from, to }) => ({ from, to }));
     return graph.edges.map(({ from, to }) => ({ from, to }));
   }
+}
+
+function mergeEdges(a: ServiceEdge[], b: ServiceEdge[]): ServiceEdge[] {
+  const seen = new Set(a.map((e) => `${e.from}\u0000${e.to}`));
+  return [...a, ...b.filter((e) => !seen.has(`${e.from}\u0000${e.to}`))];
 }

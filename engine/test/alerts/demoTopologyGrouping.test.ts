@@ -19,11 +19,19 @@ afterAll(async () => {
   await demo?.close();
 });
 
-type Incident = { id: string; services: string[]; alerts: Array<{ labels: Record<string, string>; reason: { kind: string; detail: string } }> };
+type Incident = {
+  id: string;
+  services: string[];
+  alerts: Array<{ labels: Record<string, string>; reason: { kind: string; detail: string } }>;
+};
 
 const post = async (services: string[], alertname: string) => {
   const startsAt = new Date(Date.now() - 300_000).toISOString();
-  const alerts = services.map((service) => ({ labels: { alertname, service, namespace: 'shop', severity: 'critical' }, status: 'firing', startsAt }));
+  const alerts = services.map((service) => ({
+    labels: { alertname, service, namespace: 'shop', severity: 'critical' },
+    status: 'firing',
+    startsAt,
+  }));
   const res = await app.inject({ method: 'POST', url: `${API_PREFIX}/alerts`, payload: { alerts } });
   expect(res.statusCode).toBe(200);
   return (res.json() as { incidents: string[] }).incidents;
@@ -41,7 +49,9 @@ describe('alert grouping along the demo shop service graph', () => {
     expect(new Set(ids).size).toBe(1);
     const joined = await incident(ids[0]!);
     expect(joined.services.sort()).toEqual(['checkout', 'payment']);
-    expect(joined.alerts.map((a) => a.reason)).toContainEqual(expect.objectContaining({ kind: 'service-graph', detail: 'edge checkout → payment' }));
+    expect(joined.alerts.map((a) => a.reason)).toContainEqual(
+      expect.objectContaining({ kind: 'service-graph', detail: 'edge checkout → payment' }),
+    );
   }, 60_000);
 
   it('keeps services with no call between them apart', async () => {

@@ -16,7 +16,12 @@ export interface DemoApp {
  */
 export async function startDemoApp(config: Record<string, unknown> = {}): Promise<DemoApp> {
   const engine = await createEngine(
-    parseConfig({ profile: 'demo', logLevel: 'silent', cluster: { kind: 'simulated', injectFaults: false }, ...config }),
+    parseConfig({
+      profile: 'demo',
+      logLevel: 'silent',
+      cluster: { kind: 'simulated', injectFaults: false },
+      ...config,
+    }),
     { logger: pino({ level: 'silent' }) },
   );
   const app = await buildApp(engine);

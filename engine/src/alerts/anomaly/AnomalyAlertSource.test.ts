@@ -1,4 +1,4 @@
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, onTestFinished, vi } from 'vitest';
 import { FaultLedger } from '../../sim/faults.js';
 import { ShopMetricsGenerator } from '../../sim/metrics/ShopMetricsGenerator.js';
 import { SyntheticMetricsSource } from '../../sources/metrics/SyntheticMetricsSource.js';
@@ -89,6 +89,10 @@ describe('anomalyAlertSink', () => {
 
 describe('startAnomalyAlerts', () => {
   it('polls on a timer and delivers the fault alert to the sink until stopped', async () => {
+    // The poll reads the wall clock: pinned (timers stay real), since the synthetic shop's daily cycle decides how far
+    // a 20-minute-old fault stands out, and at some hours of the real day it did not within the test's wait.
+    vi.useFakeTimers({ toFake: ['Date'], now: NOW * 1000 });
+    onTestFinished(() => void vi.useRealTimers());
     const ledger = new FaultLedger();
     const now = Date.now() / 1000;
     ledger.inject({ type: 'latency', namespace: 'shop', service: 'payment', startedAt: now - 20 * 60 });
