@@ -1,5 +1,6 @@
 import cliProgress from 'cli-progress';
-import { isEngineError } from '../errors.js';
+import { EngineApiError } from '@ai-cloudops/engine-client';
+import { EngineError, isEngineError, type ErrorCode } from '../errors.js';
 
 /**
  * Human output by default, JSON with --json. Progress bars go to stderr so `--json` output on stdout stays clean
@@ -53,7 +54,8 @@ export class Output {
   }
 
   /** Prints an error naming the failing fields; returns the exit code to use. */
-  error(error: unknown): number {
+  error(thrown: unknown): number {
+    const error = fromEngineApi(thrown);
     if (isEngineError(error)) {
       if (this.json) {
         process.stdout.write(
@@ -72,4 +74,16 @@ export class Output {
     else process.stderr.write(`error: ${message}\n`);
     return 1;
   }
+}
+
+/**
+ * A running engine's refusal (`--server`) as the EngineError a one-shot engine would have thrown, so both print the
+ * same code, fields and exit code (without this a 400 naming `body.window.start` came out as `INTERNAL`, exit 1).
+ */
+function fromEngineApi(error: unknown): unknown {
+  if (!(error instanceof EngineApiError)) return error;
+  return new EngineError(error.code as ErrorCode, error.message, {
+    issues: error.issues,
+    ...(error.retryAfterSeconds !== undefined ? { retryAfterSeconds: error.retryAfterSeconds } : {}),
+  });
 }

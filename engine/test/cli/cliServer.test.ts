@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,6 +16,7 @@ describe('aicloudops --server', () => {
   let server: RunningServer;
   const dataDir = mkdtempSync(join(tmpdir(), 'cli-server-'));
   const remote = () => ['--server', server.url, '--token', OPERATOR, '--json'];
+  const humanRemote = () => ['--server', server.url, '--token', OPERATOR];
 
   beforeAll(async () => {
     server = await startServer({
@@ -78,6 +79,39 @@ describe('aicloudops --server', () => {
     expect(incidents.exitCode).toBe(0);
     expect(JSON.parse(incidents.stdout)).toHaveProperty('items');
   }, 120_000);
+
+  it("keeps the engine's refusals: code, fields and exit code as a one-shot run prints them", async () => {
+    const missing = await run([...remote(), 'rca', '--show', 'no-such-result']);
+    expect(missing.exitCode).toBe(1);
+    expect(JSON.parse(missing.stdout)).toMatchObject({ error: { code: 'NOT_FOUND' } });
+
+    const badStart = await run([...remote(), 'rca', '--start', 'banana']);
+    expect(badStart.exitCode).toBe(2);
+    expect(JSON.parse(badStart.stdout)).toMatchObject({
+      error: { code: 'INVALID_INPUT', issues: [expect.objectContaining({ field: 'body.window.start' })] },
+    });
+
+    const human = await run([...humanRemote(), 'forecast', '-s', 'checkout', '--signal', 'no_such_signal']);
+    expect(human.exitCode).toBe(2);
+    expect(human.stderr).toMatch(/^error INVALID_INPUT: /);
+  }, 60_000);
+
+  it('alerts --send names the file it cannot read or parse', async () => {
+    const notJson = join(dataDir, 'not-json.json');
+    writeFileSync(notJson, 'not json\n');
+    const parsed = await run([...remote(), 'alerts', '--send', notJson]);
+    expect(parsed.exitCode).toBe(2);
+    const body = JSON.parse(parsed.stdout) as { error: { code: string; message: string } };
+    expect(body).toMatchObject({
+      error: { code: 'INVALID_INPUT', issues: [expect.objectContaining({ field: 'send' })] },
+    });
+    expect(body.error.message).toContain(notJson);
+
+    const absent = join(dataDir, 'absent.json');
+    const read = await run([...humanRemote(), 'alerts', '--send', absent]);
+    expect(read.exitCode).toBe(2);
+    expect(read.stderr).toContain(`error INVALID_INPUT: --send: cannot read ${absent}`);
+  }, 60_000);
 
   it('names --server when it is not a URL, and reports the engine refusing a missing token', async () => {
     const bad = await run(['--server', 'not a url', 'rca']);

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { readFile } from 'node:fs/promises';
 import type { CliContext } from '../CliContext.js';
+import { EngineError } from '../../errors.js';
 import type { AlertDto, AlertStats, IncidentDto } from '../../alerts/schemas.js';
 
 /**
@@ -50,9 +51,7 @@ export function registerAlerts(program: Command, cli: CliContext): void {
       try {
         if (options.send) {
           const client = cli.requireRemote('--send');
-          const result = await client.sendAlertmanagerWebhook(
-            JSON.parse(await readFile(options.send, 'utf8')) as never,
-          );
+          const result = await client.sendAlertmanagerWebhook((await readWebhookFile(options.send)) as never);
           output.result(
             result,
             () =>
@@ -118,4 +117,21 @@ export function registerAlerts(program: Command, cli: CliContext): void {
         }
       },
     );
+}
+
+/** The `--send` file as JSON; a file that cannot be read or parsed is named, not reported as a bare `ENOENT`. */
+async function readWebhookFile(path: string): Promise<unknown> {
+  const refuse = (why: string) =>
+    new EngineError('INVALID_INPUT', `--send: ${why}`, { issues: [{ field: 'send', message: why }] });
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    throw refuse(`cannot read ${path} (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
+  }
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw refuse(`${path} is not JSON (${(error as Error).message})`);
+  }
 }
