@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import pino from 'pino';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { parseConfig } from '../../src/config/loadConfig.js';
 import { createEngine, type Engine } from '../../src/engine.js';
 import { API_PREFIX, buildApp } from '../../src/server/app.js';
@@ -13,11 +13,17 @@ import { API_PREFIX, buildApp } from '../../src/server/app.js';
 const QUERY =
   'sum by (service) (rate(http_request_duration_seconds_sum{namespace="shop",service="payment"}[2m]))' +
   ' / sum by (service) (rate(http_request_duration_seconds_count{namespace="shop",service="payment"}[2m]))';
+/** 2025-06-15 15:06 UTC: where the fault below stands out (checked at every minute from 14:06 to 16:06). */
+const NOW = 1_750_000_000 - (1_750_000_000 % 60);
 
 describe('alerts.anomaly in the config', () => {
   let engine: Engine;
   let app: FastifyInstance;
   beforeAll(async () => {
+    // The scheduled poll reads the wall clock, and the demo shop's daily cycle decides whether a 20-minute-old fault
+    // stands out: at 00:15 UTC on 2026-12-07 it did not (no alert in 45 s). Date starts at NOW and runs on; timers
+    // stay real.
+    vi.useFakeTimers({ toFake: ['Date'], now: NOW * 1000, shouldAdvanceTime: true });
     engine = await createEngine(
       parseConfig({
         profile: 'demo',
@@ -37,6 +43,7 @@ describe('alerts.anomaly in the config', () => {
   afterAll(async () => {
     await app?.close();
     await engine?.close();
+    vi.useRealTimers();
   });
 
   it('registers the detection as one scheduled task, not a timer per replica', () => {

@@ -1,5 +1,5 @@
 import pino from 'pino';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { alertsOf } from '../../src/alerts/alertsOf.js';
 import { startEngineAnomalyAlerts } from '../../src/alerts/anomaly/startAnomalyAlerts.js';
 import { parseConfig } from '../../src/config/loadConfig.js';
@@ -12,8 +12,13 @@ import { createEngine, type Engine } from '../../src/engine.js';
  */
 let engine: Engine;
 let stop: (() => void) | undefined;
+/** 2025-06-15 15:06 UTC: where the fault below stands out (checked at every minute from 14:06 to 16:06). */
+const NOW = 1_750_000_000 - (1_750_000_000 % 60);
 
 beforeAll(async () => {
+  // The poll reads the wall clock, and the demo shop's daily cycle decides whether a 20-minute-old fault stands out:
+  // at 00:15 UTC on 2026-12-07 it did not (no alert in 30 s). Date starts at NOW and runs on; timers stay real.
+  vi.useFakeTimers({ toFake: ['Date'], now: NOW * 1000, shouldAdvanceTime: true });
   engine = await createEngine(
     parseConfig({ profile: 'demo', logLevel: 'silent', cluster: { kind: 'simulated', injectFaults: false } }),
     { logger: pino({ level: 'silent' }) },
@@ -24,6 +29,7 @@ afterAll(async () => {
   stop?.();
   alertsOf(engine).stop();
   await engine?.close();
+  vi.useRealTimers();
 });
 
 describe('startEngineAnomalyAlerts', () => {
