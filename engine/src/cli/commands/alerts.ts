@@ -132,6 +132,6 @@ async function readWebhookFile(path: string): Promise<unknown> {
   try {
     return JSON.parse(text);
   } catch (error) {
-    throw refuse(`${path} is not JSON (${(error as Error).message})`);
+    throw refuse(`${path} is not JSON (${(error as Error).message.replace(/\s+/g, ' ')})`);
   }
 }
