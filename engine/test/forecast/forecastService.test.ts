@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { configSchema, type EngineConfigInput } from '../../src/config/schema.js';
 import { createEngine, type Engine } from '../../src/engine.js';
 import { ForecastService } from '../../src/forecast/ForecastService.js';
@@ -20,15 +20,23 @@ const baseConfig: EngineConfigInput = {
   cluster: { kind: 'simulated', injectFaults: false },
   forecast: forecastConfig,
 };
+/** 2026-12-07 00:00 UTC: cart's validation MASE is 1.37-1.55 (limit 2) every 10 min from 23:30 to 01:30. */
+const NOW = 1_796_601_600;
 
 describe('ForecastService on the demo engine', () => {
   let engine: Engine;
   let service: ForecastService;
   beforeAll(async () => {
+    // History ends at the wall clock, and the demo's daily cycle decides whether the model passes validation:
+    // at 11:00 and 14:00-21:00 UTC it did not (MASE 2.01-2.55). Date starts at NOW and runs on; timers real.
+    vi.useFakeTimers({ toFake: ['Date'], now: NOW * 1000, shouldAdvanceTime: true });
     engine = await createEngine(configSchema.parse(baseConfig));
     service = new ForecastService(engine.context);
   });
-  afterAll(() => engine?.close());
+  afterAll(async () => {
+    await engine?.close();
+    vi.useRealTimers();
+  });
 
   it('rejects bad requests with the field named', async () => {
     await expect(service.forecast({ signal: 'request_rate' })).rejects.toMatchObject({
