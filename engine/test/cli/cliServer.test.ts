@@ -96,6 +96,18 @@ describe('aicloudops --server', () => {
     expect(human.stderr).toMatch(/^error INVALID_INPUT: /);
   }, 60_000);
 
+  it('a number option that is not a number is refused naming it (--top here, --horizon by the engine)', async () => {
+    const top = await run([...remote(), 'rca', '--top', 'abc']);
+    expect(top.exitCode).toBe(2);
+    expect(JSON.parse(top.stdout)).toMatchObject({
+      error: { code: 'INVALID_INPUT', issues: [{ field: 'top', message: 'must be a positive integer' }] },
+    });
+
+    const horizon = await run([...humanRemote(), 'forecast', '-s', 'checkout', '--horizon', 'abc']);
+    expect(horizon.exitCode).toBe(2);
+    expect(horizon.stderr).toContain('body.horizonMinutes: Invalid input: expected number, received NaN');
+  }, 60_000);
+
   it('alerts --send names the file it cannot read or parse', async () => {
     const notJson = join(dataDir, 'not-json.json');
     writeFileSync(notJson, 'not json\n');

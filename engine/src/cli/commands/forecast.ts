@@ -137,9 +137,10 @@ export function registerForecast(program: Command, cli: CliContext): void {
             );
             return;
           }
-          const history = o.historyDays ? { historyDays: Number(o.historyDays) } : {};
+          // Sent as typed: the engine coerces and names the field (`Number('abc')` went over JSON as null, "Too small").
+          const history = o.historyDays ? { historyDays: o.historyDays } : {};
           if (o.backtest) {
-            const request = { ...selector(o), ...history, testDays: Number(o.testDays) };
+            const request = { ...selector(o), ...history, testDays: o.testDays };
             const result = await output.withProgress('backtest', (progress) =>
               backend.backtest(request, progress),
             );
@@ -154,7 +155,7 @@ export function registerForecast(program: Command, cli: CliContext): void {
               `stored ${meta.seriesKey} v${meta.version}: ${meta.chosen}${meta.promoted ? ', promoted' : ', NOT promoted (failed validation)'}`,
             );
           }
-          const result = await backend.forecast({ ...selector(o), horizonMinutes: Number(o.horizon) });
+          const result = await backend.forecast({ ...selector(o), horizonMinutes: o.horizon });
           output.result(result, () => renderForecast(result));
         });
       } catch (error) {

@@ -30,6 +30,15 @@ function parseDuration(value: string, option: string): number {
   return Number(m[1]) * UNIT_SECONDS[m[2]!]!;
 }
 
+/** `--top` as a count; `Number('abc')` is NaN, which printed the table's header and no rows with exit 0. */
+function parseTop(value: string): number {
+  const n = Number(value);
+  if (Number.isInteger(n) && n > 0) return n;
+  throw new EngineError('INVALID_INPUT', `--top must be a positive integer, got "${value}"`, {
+    issues: [{ field: 'top', message: 'must be a positive integer' }],
+  });
+}
+
 function render(result: RcaResult, top: number): string {
   const lines = [result.narrative, ''];
   const when = (t: number) => new Date(t * 1000).toISOString();
@@ -103,6 +112,7 @@ export function registerRca(program: Command, cli: CliContext): void {
     .action(async (options: RcaOptions) => {
       const output = cli.output;
       try {
+        const top = parseTop(options.top);
         await cli.withBackend(async (backend) => {
           if (options.list) {
             const items = await backend.listRca();
@@ -118,13 +128,13 @@ export function registerRca(program: Command, cli: CliContext): void {
           }
           if (options.show) {
             const result = await backend.getRca(options.show);
-            output.result(result, () => render(result, Number(options.top)));
+            output.result(result, () => render(result, top));
             return;
           }
           const result = await output.withProgress('rca', (progress) =>
             backend.analyzeRca(requestOf(options), progress),
           );
-          output.result(result, () => render(result, Number(options.top)));
+          output.result(result, () => render(result, top));
         });
       } catch (error) {
         process.exitCode = output.error(error);
