@@ -4,6 +4,7 @@ import { EngineError, type FieldIssue } from '../errors.js';
 import { MAX_POINTS_PER_SERIES } from '../sources/metrics/validateRangeQuery.js';
 import type { AnalysisOutput } from './analyzeIncident.js';
 import { RcaWorkerPool } from './worker/RcaWorkerPool.js';
+import { redactText } from '../util/redact.js';
 import { collectCluster } from './collect/collectCluster.js';
 import { collectGraph } from './collect/collectGraph.js';
 import { collectMetrics } from './collect/collectMetrics.js';
@@ -254,7 +255,8 @@ export class RcaService {
       serviceGraph: analysis.graph,
       narrative,
       narrativeSource: source,
-      warnings,
+      // A source's error message may quote its URL or a header; the result is served to every viewer.
+      warnings: warnings.map(redactText),
       timings: Object.fromEntries(Object.entries(timings).map(([k, v]) => [k, Math.round(v * 10) / 10])),
     };
     await this.ctx.store.set(resultKey(id), JSON.stringify(result), { ttlSeconds: rca.resultTtlSeconds });

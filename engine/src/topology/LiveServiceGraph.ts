@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { MetricsSource } from '../sources/metrics/MetricsSource.js';
 import { collectGraph } from '../rca/collect/collectGraph.js';
+import { redactText } from '../util/redact.js';
 import type { ServiceEdge } from './ConfiguredServiceGraph.js';
 
 export interface LiveServiceGraphOptions {
@@ -49,7 +50,10 @@ export class LiveServiceGraph {
     });
     if (warnings.length > 0) {
       for (const warning of warnings)
-        o.logger?.warn({ warning }, 'service graph: metric edges unavailable, the last ones found are kept');
+        o.logger?.warn(
+          { warning: redactText(warning) },
+          'service graph: metric edges unavailable, the last ones found are kept',
+        );
       return mergeEdges(configured, this.lastFromMetrics);
     }
     this.lastFromMetrics = graph.edges

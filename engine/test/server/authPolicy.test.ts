@@ -156,7 +156,8 @@ describe('startServer and `aicloudops serve` refuse exposed anonymous admin', ()
       AICLOUDOPS_METRICS__TIMEOUT_SECONDS: '1',
     });
     expect(code).toBe(1);
-    expect(stdout).toContain('promuser:***@127.0.0.1:9');
+    // The URL's credentials are sent as a Basic header; the report names the bare URL.
+    expect(stdout).toContain('http://127.0.0.1:9');
     expect(stdout + stderr).not.toContain('doctor-secret');
   });
 

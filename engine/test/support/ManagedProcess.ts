@@ -116,8 +116,8 @@ export async function makeTempDir(prefix: string): Promise<{ path: string; remov
 }
 
 /** True when an HTTP GET answers 2xx. */
-export async function httpOk(url: string): Promise<boolean> {
-  const response = await fetch(url, { signal: AbortSignal.timeout(2_000) });
+export async function httpOk(url: string, headers: Record<string, string> = {}): Promise<boolean> {
+  const response = await fetch(url, { headers, signal: AbortSignal.timeout(2_000) });
   await response.arrayBuffer();
   return response.ok;
 }
@@ -154,11 +154,12 @@ export function startReadyServer(
   binary: string,
   dir: { path: string; remove(): Promise<void> },
   argsFor: (port: number) => string[],
+  readyHeaders: Record<string, string> = {},
 ): Promise<ReadyServer> {
   return startOnFreePort(async (port) => {
     const server = ManagedProcess.start(`${name} :${port}`, binary, argsFor(port), dir.path);
     const url = `http://127.0.0.1:${port}`;
-    await server.waitUntil(() => httpOk(`${url}/-/ready`));
+    await server.waitUntil(() => httpOk(`${url}/-/ready`, readyHeaders));
     return {
       url,
       port,

@@ -14,6 +14,8 @@ export interface PrometheusOptions {
   files?: Record<string, string>;
   /** Extra flags, e.g. `--rules.alert.resend-delay=1s`. */
   args?: string[];
+  /** Headers the readiness probe sends (a `--web.config.file` with basic auth protects `/-/ready` too). */
+  readyHeaders?: Record<string, string>;
 }
 
 export type PrometheusServer = ReadyServer;
@@ -46,7 +48,7 @@ export async function startPrometheus(options: PrometheusOptions = {}): Promise<
       '--storage.tsdb.retention.time=100y',
       `--web.listen-address=127.0.0.1:${port}`,
       ...(options.args ?? []),
-    ]);
+    ], options.readyHeaders);
   } catch (error) {
     await dir.remove();
     throw error;

@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import { EngineError, fieldIssuesFromZod } from '../../errors.js';
+import { splitUrlCredentials } from '../../util/urlCredentials.js';
 import type { AlertService } from '../AlertService.js';
 import { prometheusAlertsResponseSchema } from '../schemas.js';
 import type { AlertEvent } from '../types.js';
@@ -28,8 +29,10 @@ export class PrometheusAlertPoller {
 
   /** One poll; resolves with the number of events it delivered. */
   async poll(): Promise<number> {
-    const url = `${this.options.url.replace(/\/+$/, '')}/api/v1/alerts`;
-    const response = await fetch(url, { headers: this.options.headers ?? {}, signal: AbortSignal.timeout(10_000) });
+    // fetch refuses a URL with `user:password@`: those travel as a Basic header (configured headers win).
+    const split = splitUrlCredentials(new URL(this.options.url));
+    const url = `${split.url.replace(/\/+$/, '')}/api/v1/alerts`;
+    const response = await fetch(url, { headers: { ...split.headers, ...(this.options.headers ?? {}) }, signal: AbortSignal.timeout(10_000) });
     if (!response.ok) throw new EngineError('UPSTREAM_ERROR', `Prometheus ${url} answered ${response.status}`);
     const parsed = prometheusAlertsResponseSchema.safeParse(await response.json());
     if (!parsed.success) {

@@ -1,3 +1,4 @@
+import { splitUrlCredentials } from '../../util/urlCredentials.js';
 import { EngineError } from '../../errors.js';
 import type { HealthCheck } from '../../health/HealthCheck.js';
 import type { InstantQueryOptions, InstantSample, Labels, MetricsSource, RangeQuery, RangeSeries, UnixSeconds } from './MetricsSource.js';
@@ -60,9 +61,10 @@ export class InfluxMetricsSource implements MetricsSource {
         issues: [{ field: 'metrics.url', message: 'must be a URL' }],
       });
     }
-    this.base = parsed.toString().replace(/\/+$/, '');
+    const { url, headers } = splitUrlCredentials(parsed);
+    this.base = url.replace(/\/+$/, '');
     this.timeoutMs = (options.timeoutSeconds ?? 30) * 1000;
-    this.headers = { ...authHeader(options), ...(options.headers ?? {}) };
+    this.headers = { ...headers, ...authHeader(options), ...(options.headers ?? {}) };
   }
 
   get url(): string {

@@ -1,3 +1,4 @@
+import { splitUrlCredentials } from '../../util/urlCredentials.js';
 import { EngineError } from '../../errors.js';
 import type { HealthCheck } from '../../health/HealthCheck.js';
 import type { InstantSample, Labels, MetricsSource, RangeQuery, RangeSeries, UnixSeconds } from './MetricsSource.js';
@@ -38,9 +39,11 @@ export class PrometheusMetricsSource implements MetricsSource {
         issues: [{ field: 'metrics.url', message: 'must be a URL' }],
       });
     }
-    this.base = parsed.toString().replace(/\/+$/, '');
+    const { url, headers } = splitUrlCredentials(parsed);
+    this.base = url.replace(/\/+$/, '');
     this.timeoutMs = (options.timeoutSeconds ?? 30) * 1000;
-    this.headers = options.headers ?? {};
+    // Configured headers win over the URL's credentials.
+    this.headers = { ...headers, ...(options.headers ?? {}) };
   }
 
   get url(): string {
