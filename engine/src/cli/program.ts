@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { CliContext } from './CliContext.js';
 import { COMMANDS } from './commands/index.js';
@@ -14,9 +15,16 @@ export function buildProgram(): Command {
       'work on a running engine (its cluster, store and model) instead of a one-shot one (default $AICLOUDOPS_URL)',
     )
     .option('--token <token>', 'bearer token for --server (default $AICLOUDOPS_TOKEN)')
+    .version(engineVersion(), '-V, --version', 'print the engine package version')
     .showHelpAfterError()
     .exitOverride();
   const cli = new CliContext(program);
   for (const register of COMMANDS) register(program, cli);
   return program;
+}
+
+/** engine/package.json's version: two levels up from both src/cli/ and dist/cli/. */
+function engineVersion(): string {
+  const url = new URL('../../package.json', import.meta.url);
+  return (JSON.parse(readFileSync(url, 'utf8')) as { version: string }).version;
 }

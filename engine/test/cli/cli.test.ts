@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -56,5 +56,14 @@ describe('aicloudops CLI', () => {
     expect(code).toBe(2);
     expect(stderr).toContain(`config file ${path}`);
     expect(stderr).toContain('server.port');
+  });
+
+  it('--version prints the engine package version and exits 0', async () => {
+    const { version } = JSON.parse(readFileSync(resolve(import.meta.dirname, '..', '..', 'package.json'), 'utf8')) as {
+      version: string;
+    };
+    const { code, stdout } = await runCli(['--version']);
+    expect(code).toBe(0);
+    expect(stdout.trim()).toBe(version);
   });
 });
