@@ -69,6 +69,11 @@ describe('conversations', () => {
     const after = (await (await call(ALICE, 'GET', `/assistant/conversations/${conversationId}`)).json()) as { turns: unknown[] };
     expect(after.turns).toHaveLength(1);
     expect((await call(ALICE, 'POST', '/assistant/feedback', { conversationId, rating: 'up' })).status).toBe(201);
+    // An id nobody started answers the same 404, so a 404 does not tell that an id exists; nothing is created.
+    for (const accept of ['application/json', 'text/event-stream']) {
+      expect((await call(BOB, 'POST', '/assistant/ask', { question: 'and then?', conversationId: 'made-up-id' }, { accept })).status).toBe(404);
+    }
+    expect((await call(BOB, 'GET', '/assistant/conversations/made-up-id')).status).toBe(404);
   }, 60_000);
 
   it('are bounded in turns: the question past the limit is refused with 409 and the conversation is unchanged', async () => {

@@ -40,14 +40,14 @@ export class ConversationStore {
   }
 
   /**
-   * The conversation a new turn goes into: the caller's own when `id` names one, a new one (with that id, or a fresh
-   * one) otherwise. NOT_FOUND when the id is another identity's; CONFLICT when the conversation is full.
+   * The conversation a new turn goes into: the caller's own when `id` names one, a new one with a fresh id when no id
+   * is given. NOT_FOUND when the id is unknown or another identity's; CONFLICT when the conversation is full.
    */
   async forNewTurn(id: string | undefined, owner: string): Promise<OwnedConversation> {
     const fresh = (cid: string): OwnedConversation => ({ id: cid, owner, createdAt: new Date().toISOString(), turns: [] });
     if (!id) return fresh(randomUUID());
-    const raw = await this.store.get(conversationKey(id));
-    if (!raw) return fresh(id);
+    // An id the caller made up is NOT_FOUND like another identity's: answering 200 for one and 404 for the other
+    // told a caller which ids exist. New conversations get the engine's id.
     const conversation = await this.get(id, owner);
     this.assertRoom(conversation);
     return conversation;
