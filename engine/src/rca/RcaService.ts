@@ -146,7 +146,8 @@ export class RcaService {
     let start: number;
     let end: number;
     if (request.window) {
-      ({ start, end } = request.window);
+      start = request.window.start;
+      end = request.window.end ?? now;
     } else if (request.alert?.startsAt !== undefined) {
       start = request.alert.startsAt;
       end = Math.min(now, request.alert.endsAt ?? now);

@@ -27,7 +27,8 @@ export const rcaRequestSchema = z
         signal: nameSchema(128).optional(),
       })
       .optional(),
-    window: z.object({ start: parsedTimeSchema, end: parsedTimeSchema }).optional(),
+    /** `end` omitted: now (as the CLI's `--start` alone does). */
+    window: z.object({ start: parsedTimeSchema, end: parsedTimeSchema.optional() }).optional(),
     /** An Alertmanager alert: labels name the service (label `service`, `app` or `job`), startsAt the onset. */
     alert: z
       .object({
@@ -38,7 +39,7 @@ export const rcaRequestSchema = z
       })
       .optional(),
   })
-  .refine((r) => !r.window || r.window.end > r.window.start, {
+  .refine((r) => !r.window || r.window.end === undefined || r.window.end > r.window.start, {
     message: 'end must be after start',
     path: ['window', 'end'],
   });
@@ -52,7 +53,7 @@ export const rcaRequestBodySchema = z.object({
   namespace: namespaceSchema.optional(),
   cluster: nameSchema().optional(),
   target: z.object({ service: nameSchema(), signal: nameSchema(128).optional() }).optional(),
-  window: z.object({ start: timeInputSchema, end: timeInputSchema }).optional(),
+  window: z.object({ start: timeInputSchema, end: timeInputSchema.optional().describe('omitted: now') }).optional(),
   alert: z
     .object({
       labels: labelMapSchema.optional(),

@@ -58,6 +58,21 @@ describe('RCA routes', () => {
     expect(again.result!.request).toEqual(finished.result!.request);
   });
 
+  it('ends a window given only its start at now', async () => {
+    const now = Math.floor(Date.now() / 1000);
+    const started = await app.inject({
+      method: 'POST',
+      url: '/api/v1/rca',
+      payload: { namespace: engine.demo!.namespace, window: { start: new Date((now - 600) * 1000).toISOString() } },
+    });
+    expect(started.statusCode).toBe(202);
+    const finished = await engine.context.jobs.wait<RcaResult>(started.json<JobRecord>().id);
+    expect(finished.status).toBe('succeeded');
+    expect(finished.result!.window.start).toBe(now - 600);
+    expect(finished.result!.window.end).toBeGreaterThanOrEqual(now);
+    expect(finished.result!.window.end).toBeLessThan(now + 120);
+  });
+
   it('names an unknown signal (400) and fails an unknown service or namespace as NOT_FOUND naming the field', async () => {
     const badSignal = await app.inject({ method: 'POST', url: '/api/v1/rca', payload: { target: { service: 'cart', signal: 'bogus' } } });
     expect(badSignal.statusCode).toBe(400);

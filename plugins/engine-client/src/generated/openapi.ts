@@ -1536,8 +1536,8 @@ export interface components {
                 signal?: string;
             };
             window?: {
-                /** @description ISO-8601 time or unix seconds */
-                end: number | string;
+                /** @description omitted: now */
+                end?: number | string;
                 /** @description ISO-8601 time or unix seconds */
                 start: number | string;
             };
