@@ -80,6 +80,17 @@ describe('KnowledgeBase ingest', () => {
     expect(kb.stats().chunks).toBe(0);
   });
 
+  it('a folder known under a name is replaced, not copied, when ingested again by its path', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'kb-'));
+    writeCorpus(dir, PAGES);
+    const kb = new KnowledgeBase({ config, embedder: lsa() });
+    const named = await kb.ingest({ path: dir, name: 'runbooks' });
+    const again = await kb.ingest({ path: join(dir, '.') });
+    expect(again.unchanged).toBe(named.added);
+    expect(again.totalChunks).toBe(named.totalChunks);
+    expect(kb.stats().sources.map((s) => s.name)).toEqual(['runbooks']);
+  });
+
   it("reads a git checkout's docs folder", async () => {
     dir = mkdtempSync(join(tmpdir(), 'kb-'));
     mkdirSync(join(dir, '.git'));

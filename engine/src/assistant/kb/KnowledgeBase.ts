@@ -222,7 +222,12 @@ export class KnowledgeBase {
     await this.refresh(true);
     const { config } = this.options;
     progress?.(0.02, `reading ${folder.path}`);
-    // The source's identity is its name (default: resolved root), so re-ingesting the same folder replaces it.
+    // The source's identity is its name (default: resolved root), so re-ingesting the same folder replaces it. A folder
+    // already known under a name (the shipped runbooks are `runbooks`) keeps it: ingesting `runbooks/` by path stored
+    // every runbook twice.
+    const { root } = resolveSource(folder);
+    const sameRoot = folder.name ? undefined : Object.values(this.sources).find((s) => s.root === root);
+    if (sameRoot) folder = { ...folder, name: sameRoot.name };
     const { name } = resolveSource(folder);
     const known = new Map(Object.entries(this.sources[name]?.files ?? {}));
     const read = readSourceFolder(folder, config.ingest, config.chunking, known, options.roots);
