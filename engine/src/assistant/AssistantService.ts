@@ -145,7 +145,7 @@ export class AssistantService {
 
   /** Every page of the knowledge base with its text, in path order (what a portal search indexes). */
   documents(input: unknown = {}): KnowledgeDocument[] {
-    const { source, maxChars, path } = parse(documentsQuerySchema, input, 'query');
+    const { source, maxChars, path } = parse(documentsQuerySchema, input, 'querystring');
     const pages = new Map<string, { first: Chunk; texts: string[] }>();
     for (const chunk of this.kb.allChunks()) {
       if ((source && chunk.source !== source) || (path && chunk.path !== path)) continue;
@@ -165,7 +165,7 @@ export class AssistantService {
   }
 
   async search(input: unknown): Promise<SearchResult[]> {
-    const { q, k } = parse(searchQuerySchema, input, 'query');
+    const { q, k } = parse(searchQuerySchema, input, 'querystring');
     const hits = await this.kb.search(q, k);
     return hits.map((h) => ({
       title: h.chunk.title,

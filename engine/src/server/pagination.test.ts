@@ -30,9 +30,9 @@ describe('paginate', () => {
     expect(next.items.map(key)).toEqual(['ca', 'd']);
   });
 
-  it('refuses a cursor it did not issue, naming query.cursor', () => {
+  it('refuses a cursor it did not issue, naming querystring.cursor', () => {
     expect(() => paginate(items, key, { limit: 2, cursor: 'bogus!' })).toThrow(
-      expect.objectContaining({ code: 'INVALID_INPUT', issues: [expect.objectContaining({ field: 'query.cursor' })] }),
+      expect.objectContaining({ code: 'INVALID_INPUT', issues: [expect.objectContaining({ field: 'querystring.cursor' })] }),
     );
     const wrongShape = Buffer.from(JSON.stringify({ offset: 2 })).toString('base64url');
     expect(() => paginate(items, key, { limit: 2, cursor: wrongShape })).toThrow(/cursor/);

@@ -56,6 +56,6 @@ function decodeCursor(cursor: string): string {
     // falls through to the error below
   }
   throw new EngineError('INVALID_INPUT', 'cursor is not one this endpoint returned as nextCursor', {
-    issues: [{ field: 'query.cursor', message: 'must be a nextCursor value from a previous page' }],
+    issues: [{ field: 'querystring.cursor', message: 'must be a nextCursor value from a previous page' }],
   });
 }

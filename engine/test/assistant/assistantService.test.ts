@@ -104,7 +104,7 @@ describe('AssistantService without a model (extractive)', () => {
     const error = await assistant.askOnce({ question: '   ' }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(EngineError);
     expect(error).toMatchObject({ code: 'INVALID_INPUT', issues: [{ field: 'body.question' }] });
-    await expect(assistant.search({ q: 'x', k: 500 })).rejects.toMatchObject({ issues: [{ field: 'query.k' }] });
+    await expect(assistant.search({ q: 'x', k: 500 })).rejects.toMatchObject({ issues: [{ field: 'querystring.k' }] });
     await expect(assistant.feedback({ conversationId: 'nope', rating: 'meh' })).rejects.toMatchObject({
       issues: [{ field: 'body.rating' }],
     });

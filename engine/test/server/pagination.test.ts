@@ -69,7 +69,7 @@ describe('pagination', () => {
     expect(tooMany).toMatchObject({ status: 400 });
     expect((tooMany as EngineApiError).issues.map((i) => i.field)).toContain('querystring.limit');
     const forged = await client.jobs({ cursor: 'not-a-cursor' }).catch((e: unknown) => e as EngineApiError);
-    expect(forged).toMatchObject({ status: 400, issues: [{ field: 'query.cursor', message: expect.any(String) }] });
+    expect(forged).toMatchObject({ status: 400, issues: [{ field: 'querystring.cursor', message: expect.any(String) }] });
   });
 
   it('pages workloads, events and knowledge documents the same way, whatever the page size', async () => {
