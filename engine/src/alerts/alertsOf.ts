@@ -30,18 +30,19 @@ export function alertsOf(engine: Engine, overrides: Pick<AlertServiceOptions, 'n
 }
 
 /**
- * Alerts group along the graph RCA analyses: the configured edges and those the edge query finds in the engine's
- * default namespace over the last ten minutes (a call path idle longer than that joins no alerts).
+ * Alerts group along the graph RCA analyses: the configured edges and those the edge query finds over the last ten
+ * minutes (a call path idle longer than that joins no alerts) in the default namespace and every namespace the
+ * cluster config lists.
  */
 function liveServiceGraph(engine: Engine, nowMs: () => number = Date.now): LiveServiceGraph {
-  const { rca, signals, defaultNamespace } = engine.config;
+  const { rca, signals, defaultNamespace, cluster } = engine.config;
   return new LiveServiceGraph({
     metrics: engine.context.metrics,
     configured: () => engine.serviceGraph.edges(),
     edgeQuery: rca.graph.edgeQuery,
     callerLabel: rca.graph.callerLabel,
     calleeLabel: rca.graph.calleeLabel,
-    namespace: defaultNamespace,
+    namespaces: [...new Set([defaultNamespace, ...(cluster.kind === 'kubernetes' ? cluster.namespaces : [])])],
     rateWindow: signals.window,
     lookbackSeconds: 600,
     now: () => nowMs() / 1000,

@@ -5,14 +5,16 @@ import { redactText } from '../util/redact.js';
 import type { ServiceEdge } from './ConfiguredServiceGraph.js';
 
 export interface LiveServiceGraphOptions {
-  metrics: MetricsSource;
+  /** Only instant queries: the edge query's pairs at the end of the look-back. */
+  metrics: Pick<MetricsSource, 'instantQuery'>;
   /** The operator's edges (ConfiguredServiceGraph), always part of the graph. */
   configured: () => Promise<ServiceEdge[]>;
   /** RCA's edge query and its labels (`rca.graph`); an empty query means the configured edges only. */
   edgeQuery: string;
   callerLabel: string;
   calleeLabel: string;
-  namespace: string;
+  /** Namespaces the edge query runs in, one query each. */
+  namespaces: string[];
   rateWindow: string;
   /** How far back a caller → callee pair with traffic still counts as an edge, seconds. */
   lookbackSeconds: number;
@@ -38,16 +40,21 @@ export class LiveServiceGraph {
     const configured = await o.configured();
     const end = o.now();
     const start = end - o.lookbackSeconds;
-    const { graph, warnings } = await collectGraph(o.metrics, {
-      configEdges: configured,
-      edgeQuery: o.edgeQuery,
-      callerLabel: o.callerLabel,
-      calleeLabel: o.calleeLabel,
-      namespace: o.namespace,
-      rateWindow: o.rateWindow,
-      window: { baselineStart: start, start, end },
-      services: [],
-    });
+    const found = await Promise.all(
+      o.namespaces.map((namespace) =>
+        collectGraph(o.metrics, {
+          configEdges: [],
+          edgeQuery: o.edgeQuery,
+          callerLabel: o.callerLabel,
+          calleeLabel: o.calleeLabel,
+          namespace,
+          rateWindow: o.rateWindow,
+          window: { baselineStart: start, start, end },
+          services: [],
+        }),
+      ),
+    );
+    const warnings = found.flatMap((f) => f.warnings);
     if (warnings.length > 0) {
       for (const warning of warnings)
         o.logger?.warn(
@@ -56,10 +63,15 @@ export class LiveServiceGraph {
         );
       return mergeEdges(configured, this.lastFromMetrics);
     }
-    this.lastFromMetrics = graph.edges
-      .filter((e) => e.origin === 'metrics')
-      .map(({ from, to }) => ({ from, to }));
-    return graph.edges.map(({ from, to }) => ({ from, to }));
+    this.lastFromMetrics = found.reduce<ServiceEdge[]>(
+      (all, f) =>
+        mergeEdges(
+          all,
+          f.graph.edges.map(({ from, to }) => ({ from, to })),
+        ),
+      [],
+    );
+    return mergeEdges(configured, this.lastFromMetrics);
   }
 }
 

@@ -19,7 +19,7 @@ export interface CollectGraphOptions {
  * of the edge query with both labels and a non-zero value in the window). Failures leave the config edges only.
  */
 export async function collectGraph(
-  source: MetricsSource,
+  source: Pick<MetricsSource, 'instantQuery'>,
   options: CollectGraphOptions,
 ): Promise<{ graph: ServiceGraph; warnings: string[] }> {
   const warnings: string[] = [];
