@@ -1,12 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { predictivePolicy, type ForecastLookup } from '../../src/forecast/autoscale/predictivePolicy.js';
 import { calibrateMargin } from '../../src/forecast/autoscale/calibrateMargin.js';
-import {
-  reactiveHpaPolicy,
-  simulateAutoscaling,
-  type ReplayDemand,
-} from '../../src/forecast/autoscale/simulateAutoscaling.js';
-import { configWith } from '../../src/forecast/testing.js';
+import { reactiveHpaPolicy, simulateAutoscaling } from '../../src/forecast/autoscale/simulateAutoscaling.js';
+import { configWith, perfectLookup, stepDemand } from '../../src/forecast/testing.js';
 import {
   calibrateHoldMargin,
   withForecastHold,
@@ -49,12 +45,6 @@ const lookupOf = (demand: number[], forecast: ForecastLookup['forecast']): Forec
   forecast,
 });
 const perfect = (demand: number[]) => (o: number) => demand.slice(o + 1, o + 13);
-
-/** 5-minute bins: flat 100, a jump to 300 for an hour, back to 100. Capacity 50/replica at target. */
-function stepDemand(): ReplayDemand {
-  const demand = [...new Array(12).fill(100), ...new Array(12).fill(300), ...new Array(12).fill(100)];
-  return { start: 0, stepSeconds: 300, demand, from: 1, to: 35, capacityPerReplica: 50 };
-}
 
 describe('forecast-confirmed scale-down (bench experiment)', () => {
   it('with a perfect forecast and learnt margins it cuts the HPA under-provisioning by more than half at about its replica-hours and fewer events', () => {
@@ -140,14 +130,7 @@ describe('forecast-confirmed scale-down (bench experiment)', () => {
 
   it('sees the fall coming after a surge: fewer replica-hours than looking back 300 s, still no under-provisioning', () => {
     const base = stepDemand();
-    const H = 3;
-    const perfectStep = {
-      start: 0,
-      stepSeconds: 300,
-      demand: base.demand,
-      forecast: (o: number) =>
-        Array.from({ length: H }, (_, h) => base.demand[Math.min(base.demand.length - 1, o + h + 1)]!),
-    };
+    const perfectStep = perfectLookup(base, 3);
     const predictive = simulateAutoscaling(
       base,
       predictivePolicy(perfectStep, 50, lookBackOnly, 1),

@@ -1,15 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { demandAt, observedDemand, reactiveHpaPolicy, simulateAutoscaling, type ReplayDemand } from './simulateAutoscaling.js';
+import { demandAt, observedDemand, reactiveHpaPolicy, simulateAutoscaling } from './simulateAutoscaling.js';
 import { predictivePolicy } from './predictivePolicy.js';
-import { configWith } from '../testing.js';
+import { configWith, perfectLookup, stepDemand } from '../testing.js';
 
 const config = configWith().autoscale; // 15 s sync, 10 % tolerance, 300 s stabilisation, 60 s start-up
-
-/** 5-minute bins: flat 100, a jump to 300 for an hour, back to 100. Capacity 50/replica at target. */
-function stepDemand(): ReplayDemand {
-  const demand = [...new Array(12).fill(100), ...new Array(12).fill(300), ...new Array(12).fill(100)];
-  return { start: 0, stepSeconds: 300, demand, from: 1, to: 35, capacityPerReplica: 50 };
-}
 
 describe('replay simulator', () => {
   it('the reactive HPA lags a surge by its sync period and the pod start-up delay', () => {
@@ -32,13 +26,7 @@ describe('replay simulator', () => {
 
   it('a predictive policy with a perfect forecast removes the under-provisioning', () => {
     const base = stepDemand();
-    const H = 3;
-    const perfect = {
-      start: 0,
-      stepSeconds: 300,
-      demand: base.demand,
-      forecast: (o: number) => Array.from({ length: H }, (_, h) => base.demand[Math.min(base.demand.length - 1, o + h + 1)]!),
-    };
+    const perfect = perfectLookup(base, 3);
     const hpa = simulateAutoscaling(base, reactiveHpaPolicy(50, config), config);
     const lookBack = { ...config, predictiveScaleDownSeconds: 300 };
     const predictive = simulateAutoscaling(base, predictivePolicy(perfect, 50, lookBack, 1), lookBack);
