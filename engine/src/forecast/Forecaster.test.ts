@@ -163,6 +163,13 @@ describe('Forecaster', () => {
     }
   });
 
+  /** The selection tests' forecaster: four horizons, the baselines named, the ensemble over them. */
+  const selectionConfig = (models: string[], selection: string) =>
+    configWith({ horizonSteps: 4, models, intervalCoverage: 0.9, selection });
+  const WITH_WEEK = ['naive', 'seasonal_naive_day', 'seasonal_naive_week', 'ensemble'];
+  /** The member with the largest weight. */
+  const heaviest = (w: Record<string, number>) => Object.entries(w).sort((a, b) => b[1] - a[1])[0]![0];
+
   it('robust selection: one unusual validation day does not decide the model (median of daily errors)', async () => {
     // Hourly daily wave; the validation part is the last 7 days. One whole day of it is 1000 higher: the daily
     // seasonal naive misses that day and the next (its reference), naive only the hours around the jumps.
@@ -170,11 +177,8 @@ describe('Forecaster', () => {
     const end = 24 * 35;
     for (let t = end - 24 * 4; t < end - 24 * 3; t++) values[t] = values[t]! + 1000;
     const series = seriesOf(values, { stepSeconds: 3600 });
-    const config = (selection: string) =>
-      configWith({ horizonSteps: 4, models: ['naive', 'seasonal_naive_day', 'ensemble'], intervalCoverage: 0.9, selection });
-    const heaviest = (w: Record<string, number>) => Object.entries(w).sort((a, b) => b[1] - a[1])[0]![0];
-    const byMean = await fitForecaster(series, { config: config('per_horizon_hedged'), end });
-    const robust = await fitForecaster(series, { config: config('per_horizon_robust'), end });
+    const byMean = await fitForecaster(series, { config: selectionConfig(['naive', 'seasonal_naive_day', 'ensemble'], 'per_horizon_hedged'), end });
+    const robust = await fitForecaster(series, { config: selectionConfig(['naive', 'seasonal_naive_day', 'ensemble'], 'per_horizon_robust'), end });
     // The mean over the validation part is dominated by the two bad days of the seasonal naive.
     expect(heaviest(byMean.spec.ensembleWeights[3]!)).toBe('naive');
     expect(heaviest(robust.spec.ensembleWeights[3]!)).toBe('seasonal_naive_day');
@@ -191,11 +195,8 @@ describe('Forecaster', () => {
       return 300 + 80 * Math.sin((2 * Math.PI * t) / 24) + weekday[day % 7]! + (day >= 24 && day <= 27 ? 300 : 0) + (random() - 0.5) * 4;
     });
     const series = seriesOf(values, { stepSeconds: 3600 });
-    const config = (selection: string) =>
-      configWith({ horizonSteps: 4, models: ['naive', 'seasonal_naive_day', 'seasonal_naive_week', 'ensemble'], intervalCoverage: 0.9, selection });
-    const heaviest = (w: Record<string, number>) => Object.entries(w).sort((a, b) => b[1] - a[1])[0]![0];
-    const recentOnly = await fitForecaster(series, { config: config('per_horizon_robust'), end: values.length });
-    const longRun = await fitForecaster(series, { config: config('per_horizon_longrun'), end: values.length });
+    const recentOnly = await fitForecaster(series, { config: selectionConfig(WITH_WEEK, 'per_horizon_robust'), end: values.length });
+    const longRun = await fitForecaster(series, { config: selectionConfig(WITH_WEEK, 'per_horizon_longrun'), end: values.length });
     expect(heaviest(recentOnly.spec.ensembleWeights[3]!)).not.toBe('seasonal_naive_week');
     expect(heaviest(longRun.spec.ensembleWeights[3]!)).toBe('seasonal_naive_week');
   });
@@ -212,11 +213,8 @@ describe('Forecaster', () => {
       return 400 + wave + weekday[day % 7]! + (random() - 0.5) * 4;
     });
     const series = seriesOf(values, { stepSeconds: 3600 });
-    const config = (selection: string) =>
-      configWith({ horizonSteps: 4, models: ['naive', 'seasonal_naive_day', 'seasonal_naive_week', 'ensemble'], intervalCoverage: 0.9, selection });
-    const heaviest = (w: Record<string, number>) => Object.entries(w).sort((a, b) => b[1] - a[1])[0]![0];
-    const hedged = await fitForecaster(series, { config: config('per_horizon_hedged'), end: values.length });
-    const clean = await fitForecaster(series, { config: config('per_horizon_clean'), end: values.length });
+    const hedged = await fitForecaster(series, { config: selectionConfig(WITH_WEEK, 'per_horizon_hedged'), end: values.length });
+    const clean = await fitForecaster(series, { config: selectionConfig(WITH_WEEK, 'per_horizon_clean'), end: values.length });
     expect(heaviest(hedged.spec.ensembleWeights[3]!)).not.toBe('seasonal_naive_week');
     expect(heaviest(clean.spec.ensembleWeights[3]!)).toBe('seasonal_naive_week');
     // Day 23 from the epoch (the series starts at 0): 1970-01-24, named in the reason.
