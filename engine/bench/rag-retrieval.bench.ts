@@ -8,12 +8,12 @@ import { Bm25Index } from '../src/assistant/retrieval/Bm25Index.js';
 import { KnowledgeIndex, type TuningChange } from '../src/assistant/retrieval/KnowledgeIndex.js';
 import { RERANK_FEATURES, type RerankWeights } from '../src/assistant/retrieval/rerank/rerankFeatures.js';
 import { printTable, type BenchMain } from './lib.js';
-import { BENCH_EXCLUDE, chooseByMaximin, evaluate, halves, type EvalSet, type Scores } from './rag/evaluateRetrieval.js';
-import { percentile, readQueries } from './rag/retrievalMetrics.js';
+import { BENCH_EXCLUDE, chooseByMaximin, evaluate, halves, readEvalSets, type EvalSet, type Scores } from './rag/evaluateRetrieval.js';
+import { percentile } from './rag/retrievalMetrics.js';
 
 /**
- * Retrieval quality of the assistant over the Kubernetes docs on BOTH development question sets in one run:
- * the glossary known-item set (glossary pages excluded from the index, both phrasings) and the hand-written ops
+ * Retrieval quality of the assistant over the Kubernetes docs on every question set in the data set's `eval/` folder in
+ * one run (each `*.jsonl`; here the two development sets): the glossary known-item set (glossary pages excluded from the index, both phrasings) and the hand-written ops
  * questions. Per set: BM25 over the same chunks (the baseline), the dense part alone, and the default; then each
  * design choice turned off or changed, with its per-set delta against the default (the protocol: a choice stays only if
  * it helps both sets or hurts neither); then the dense weight chosen by maximin over the sets, per half (line parity)
@@ -27,12 +27,9 @@ const NO_RERANK = Object.fromEntries(RERANK_FEATURES.map((f) => [f.name, 0])) as
 export const main: BenchMain = async (ctx) => {
   const data = ctx.pathOption('data');
   const evalDir = join(data, 'eval');
-  const sets: EvalSet[] = [
-    { name: 'glossary', queries: readQueries(join(evalDir, 'glossary_known_item.jsonl')) },
-    { name: 'ops', queries: readQueries(join(evalDir, 'ops_questions_dev.jsonl')) },
-  ];
-  for (const s of sets) if (!s.queries.length) throw new Error(`no questions in ${s.name}`);
   if (!existsSync(evalDir)) throw new Error(`no eval folder in ${data}`);
+  const sets: EvalSet[] = readEvalSets(evalDir);
+  console.log(`question sets in ${evalDir}: ${sets.map((s) => `${s.name} (${s.queries.length})`).join(', ')}`);
   const config = assistantConfigSchema.parse({ embedder: { kind: 'lsa' } });
   if (config.embedder.kind !== 'lsa') throw new Error('the benchmark measures the default (no-weights) embedder');
 
@@ -43,6 +40,7 @@ export const main: BenchMain = async (ctx) => {
   const report = await kb.ingest({ path: data, baseUrl: 'https://kubernetes.io', exclude: BENCH_EXCLUDE });
   const ingestS = (performance.now() - started) / 1000;
   const chunks = [...kb.allChunks()];
+  if (chunks.length === 0) throw new Error(`rag-retrieval: nothing ingested from ${data} (${report.errors.length} file errors); symbolic links are not followed`);
   console.log(
     `ingested ${relative(process.cwd(), data) || data} (glossary and the data set's eval files excluded): ${report.added} files, ${chunks.length} chunks, ` +
       `${kb.stats().pages} pages, ${report.errors.length} file errors, ${ingestS.toFixed(1)} s (embedder ${embedder.id})`,

@@ -7,7 +7,7 @@ export interface EvalQuery {
   relevant: string[];
 }
 
-export const QUESTION_FIELDS = ['question', 'query_what_is', 'query_definition'] as const;
+export const QUESTION_FIELDS = ['question', 'query', 'query_what_is', 'query_definition'] as const;
 
 export function readQueries(file: string): EvalQuery[] {
   const lines = readFileSync(file, 'utf8').split('\n').filter((l) => l.trim());
@@ -15,8 +15,9 @@ export function readQueries(file: string): EvalQuery[] {
     const row = JSON.parse(line) as Record<string, unknown>;
     const questions: Record<string, string> = {};
     for (const f of QUESTION_FIELDS) if (typeof row[f] === 'string') questions[f] = row[f];
+    if (typeof row.relevant === 'string') row.relevant = [row.relevant];
     if (!Array.isArray(row.relevant) || Object.keys(questions).length === 0) {
-      throw new Error(`queries line ${n + 1}: needs "relevant" and one of ${QUESTION_FIELDS.join(', ')}`);
+      throw new Error(`${file} line ${n + 1}: needs "relevant" and one of ${QUESTION_FIELDS.join(', ')}`);
     }
     return { id: String(row.id ?? n), questions, relevant: row.relevant.map(String) };
   });
