@@ -185,6 +185,12 @@ describe('AlertPipeline', () => {
     expect(pod.merge).toMatchObject({ kind: 'kubernetes-node' });
     const caller = q.alerts.get(labelsFingerprint(svc('checkout')))!;
     expect(q.muteOf(caller, T0 + MIN)).toMatchObject({ kind: 'topology-inhibited', detail: 'its dependency payments is down (edge checkout → payments)' });
+
+    // An edge the metrics saw in production: payments down in staging mutes nothing there.
+    const r = new AlertPipeline(config(), EDGES.map((e) => ({ ...e, namespace: 'shop' })));
+    const staging = (service: string, alertname: string) => ({ ...svc(service, alertname), namespace: 'staging' });
+    r.ingest([alert(staging('payments', 'ServiceDown'), T0), alert(svc('checkout'), T0 + 30_000)], T0 + 30_000);
+    expect(r.muteOf(r.alerts.get(labelsFingerprint(svc('checkout')))!, T0 + MIN)).toBeUndefined();
   });
 
   it('suppresses during maintenance (alert or window) and alerts caused by the engine’s own repairs', () => {

@@ -3,6 +3,7 @@ import { AlertTopology, type AlertSubject } from './AlertTopology.js';
 import { createStages, type AlertStage, type LinkProposal, type PipelineState, type Stages } from './stages/index.js';
 import type { SuppressionWindow } from './stages/SuppressionWindowStage.js';
 import type { AlertEvent, Incident, MergeReason, MuteReason, PipelineOutput, TrackedAlert } from './types.js';
+import type { ServiceEdge } from '../topology/ConfiguredServiceGraph.js';
 
 /** Which link wins when an alert could join several incidents: the most specific evidence first. */
 const LINK_STRENGTH: Record<string, number> = {
@@ -68,7 +69,7 @@ export class AlertPipeline implements PipelineState {
 
   constructor(
     readonly config: AlertsConfig,
-    edges: Array<{ from: string; to: string }>,
+    edges: ServiceEdge[],
   ) {
     this.topology = new AlertTopology(edges, config.serviceLabels);
     this.windowMs = config.groupWindowSeconds * 1000;
@@ -80,7 +81,7 @@ export class AlertPipeline implements PipelineState {
    * The service graph changed (the edge query found new calls, an admin stored a graph): later alerts group along
    * the new one; what already joined stays joined. Subjects are re-read, since a service name may now be known.
    */
-  setTopology(edges: Array<{ from: string; to: string }>): void {
+  setTopology(edges: ServiceEdge[]): void {
     this.topology = new AlertTopology(edges, this.config.serviceLabels);
     this.subjects.clear();
   }

@@ -1,6 +1,7 @@
 import type { Store, StoreWrite } from '../store/Store.js';
 import type { SuppressionWindow } from './stages/SuppressionWindowStage.js';
 import type { AlertEvent, Incident, MergeReason, TrackedAlert } from './types.js';
+import type { ServiceEdge } from '../topology/ConfiguredServiceGraph.js';
 
 /** One record of the alert log: everything that changes alerting state, in the order it happened. */
 export type AlertLogEntry =
@@ -11,7 +12,7 @@ export type AlertLogEntry =
   | { t: 'suppression'; at: number; window: SuppressionWindow }
   | { t: 'rca'; at: number; incident: string; rcaId: string }
   /** The service graph alerts grouped along from here on (a replay groups as the live run did). */
-  | { t: 'topology'; at: number; edges: Array<{ from: string; to: string }> };
+  | { t: 'topology'; at: number; edges: ServiceEdge[] };
 
 export type StoredIncident = Omit<Incident, 'members'>;
 export interface StoredMember {

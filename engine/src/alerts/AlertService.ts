@@ -26,6 +26,7 @@ import {
 import type { SuppressionWindow } from './stages/SuppressionWindowStage.js';
 import type { AlertEvent, AlertSource, Incident, Notification, PipelineOutput, TrackedAlert } from './types.js';
 import type { z } from 'zod';
+import type { ServiceEdge } from '../topology/ConfiguredServiceGraph.js';
 
 const RCA_WINDOW_SECONDS = 600;
 /**
@@ -81,7 +82,7 @@ export interface AlertServiceOptions {
   config: AlertsConfig;
   logger?: Logger;
   /** The service graph (configured, or RCA's) read at start. */
-  edges: () => Promise<Array<{ from: string; to: string }>>;
+  edges: () => Promise<ServiceEdge[]>;
   /** prom-client registry for /metrics. */
   registry?: Registry;
   /** Starts an RCA for a paged incident; returns its id (the RCA job id). */
@@ -206,7 +207,7 @@ export class AlertService {
   }
 
   /** A graph that differs from the one in force is logged first, so a replay switches where the live run did. */
-  private async adoptTopology(pipeline: AlertPipeline, edges: Array<{ from: string; to: string }>, at: number): Promise<void> {
+  private async adoptTopology(pipeline: AlertPipeline, edges: ServiceEdge[], at: number): Promise<void> {
     const key = edgesKey(edges);
     if (key === this.topologyKey) return;
     await this.repo.append({ t: 'topology', at, edges });
@@ -614,8 +615,8 @@ function replayEntry(pipeline: AlertPipeline, entry: AlertLogEntry): void {
 }
 
 /** The same graph gives the same key whatever the order its edges came in. */
-function edgesKey(edges: Array<{ from: string; to: string }>): string {
-  return JSON.stringify(edges.map((e) => `${e.from}\u0000${e.to}`).sort());
+function edgesKey(edges: ServiceEdge[]): string {
+  return JSON.stringify(edges.map((e) => `${e.namespace ?? ''}\u0000${e.from}\u0000${e.to}`).sort());
 }
 
 /** The log lines of a step's notifications, so a replay marks them paged at the point they were sent. */

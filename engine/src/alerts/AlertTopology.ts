@@ -22,37 +22,63 @@ const DAEMONSET_POD = /^(.+)-[a-z0-9]{5}$/;
  * and placement chain read from alert labels (Pod → workload → Service, Pod → Node).
  */
 export class AlertTopology {
-  private readonly neighbours = new Map<string, Set<string>>();
-  private readonly callers = new Map<string, Set<string>>();
-  private readonly callees = new Map<string, Set<string>>();
+  /** Per scope (`''`: the operator's edges, which hold everywhere; otherwise the namespace a call was seen in). */
+  private readonly neighbours = new Map<string, Map<string, Set<string>>>();
+  private readonly callers = new Map<string, Map<string, Set<string>>>();
+  private readonly callees = new Map<string, Map<string, Set<string>>>();
   private readonly services = new Set<string>();
 
   constructor(
     edges: ServiceEdge[],
     private readonly serviceLabels: string[],
   ) {
-    for (const { from, to } of edges) {
+    for (const { from, to, namespace = '' } of edges) {
       this.services.add(from).add(to);
-      add(this.neighbours, from, to);
-      add(this.neighbours, to, from);
-      add(this.callers, to, from);
-      add(this.callees, from, to);
+      add(scope(this.neighbours, namespace), from, to);
+      add(scope(this.neighbours, namespace), to, from);
+      add(scope(this.callers, namespace), to, from);
+      add(scope(this.callees, namespace), from, to);
     }
   }
 
-  /** Services one edge away, either direction. */
-  neighboursOf(service: string): ReadonlySet<string> {
-    return this.neighbours.get(service) ?? EMPTY;
+  /**
+   * Services one edge away, either direction, in `namespace`: the operator's edges and those seen in that namespace;
+   * for an alert that names no namespace, every edge.
+   */
+  neighboursOf(service: string, namespace?: string): ReadonlySet<string> {
+    return this.lookup(this.neighbours, service, namespace);
   }
 
-  /** Services that call this one (edge caller → service). */
-  callersOf(service: string): ReadonlySet<string> {
-    return this.callers.get(service) ?? EMPTY;
+  /** Services that call this one (edge caller → service) in `namespace` (every namespace when absent). */
+  callersOf(service: string, namespace?: string): ReadonlySet<string> {
+    return this.lookup(this.callers, service, namespace);
   }
 
-  /** Services this one calls (edges service → callee). */
-  calleesOf(service: string): ReadonlySet<string> {
-    return this.callees.get(service) ?? EMPTY;
+  /** Services this one calls (edges service → callee) in `namespace` (every namespace when absent). */
+  calleesOf(service: string, namespace?: string): ReadonlySet<string> {
+    return this.lookup(this.callees, service, namespace);
+  }
+
+  /**
+   * Whether `caller` → `callee` is an edge for these two alerts: an operator's edge names services, not namespaces,
+   * and holds whatever namespaces the alerts carry (services call across namespaces: a shared database, an ingress);
+   * an edge the metrics saw in a namespace holds only for alerts in it (or naming none).
+   */
+  calls(caller: AlertSubject, callee: AlertSubject): boolean {
+    if (!caller.service || !callee.service) return false;
+    if (this.callees.get('')?.get(caller.service)?.has(callee.service)) return true;
+    for (const [namespace, byService] of this.callees) {
+      if (namespace === '' || !byService.get(caller.service)?.has(callee.service)) continue;
+      if ((caller.namespace ?? namespace) === namespace && (callee.namespace ?? namespace) === namespace) return true;
+    }
+    return false;
+  }
+
+  private lookup(byScope: Map<string, Map<string, Set<string>>>, service: string, namespace: string | undefined): ReadonlySet<string> {
+    const scopes = namespace === undefined ? [...byScope.values()] : [byScope.get(''), byScope.get(namespace)];
+    const found = scopes.map((s) => s?.get(service)).filter((s): s is Set<string> => s !== undefined);
+    if (found.length <= 1) return found[0] ?? EMPTY;
+    return new Set(found.flatMap((s) => [...s]));
   }
 
   subjectOf(labels: Record<string, string>): AlertSubject {
@@ -94,6 +120,20 @@ export function workloadOfPod(pod: string): string {
 }
 
 const EMPTY: ReadonlySet<string> = new Set();
+
+/**
+ * Whether two alerts may be about the same service instance: names equal and namespaces not different (an alert
+ * without a namespace label, a blackbox probe say, may be about any).
+ */
+export function sameNamespace(a: AlertSubject, b: AlertSubject): boolean {
+  return a.namespace === undefined || b.namespace === undefined || a.namespace === b.namespace;
+}
+
+function scope(map: Map<string, Map<string, Set<string>>>, namespace: string): Map<string, Set<string>> {
+  let inner = map.get(namespace);
+  if (!inner) map.set(namespace, (inner = new Map()));
+  return inner;
+}
 
 function add(map: Map<string, Set<string>>, key: string, value: string): void {
   let set = map.get(key);

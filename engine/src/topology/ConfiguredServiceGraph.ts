@@ -3,6 +3,12 @@ import type { Store } from '../store/Store.js';
 export interface ServiceEdge {
   from: string;
   to: string;
+  /**
+   * The namespace the call was seen in (an edge the metrics found there); absent for an operator's edge, which holds
+   * in every namespace. The same service names often run in several namespaces (staging and production), and a call
+   * seen in one says nothing of the other.
+   */
+  namespace?: string;
 }
 
 const KEY = 'config:service-graph';

@@ -41,8 +41,9 @@ export class LiveServiceGraph {
     const end = o.now();
     const start = end - o.lookbackSeconds;
     const found = await Promise.all(
-      o.namespaces.map((namespace) =>
-        collectGraph(o.metrics, {
+      o.namespaces.map(async (namespace) => ({
+        namespace,
+        ...(await collectGraph(o.metrics, {
           configEdges: [],
           edgeQuery: o.edgeQuery,
           callerLabel: o.callerLabel,
@@ -51,8 +52,8 @@ export class LiveServiceGraph {
           rateWindow: o.rateWindow,
           window: { baselineStart: start, start, end },
           services: [],
-        }),
-      ),
+        })),
+      })),
     );
     const warnings = found.flatMap((f) => f.warnings);
     if (warnings.length > 0) {
@@ -67,7 +68,7 @@ export class LiveServiceGraph {
       (all, f) =>
         mergeEdges(
           all,
-          f.graph.edges.map(({ from, to }) => ({ from, to })),
+          f.graph.edges.map(({ from, to }) => ({ from, to, namespace: f.namespace })),
         ),
       [],
     );
@@ -76,6 +77,7 @@ export class LiveServiceGraph {
 }
 
 function mergeEdges(a: ServiceEdge[], b: ServiceEdge[]): ServiceEdge[] {
-  const seen = new Set(a.map((e) => `${e.from}\u0000${e.to}`));
-  return [...a, ...b.filter((e) => !seen.has(`${e.from}\u0000${e.to}`))];
+  const key = (e: ServiceEdge) => `${e.namespace ?? ''}\u0000${e.from}\u0000${e.to}`;
+  const seen = new Set(a.map(key));
+  return [...a, ...b.filter((e) => !seen.has(key(e)))];
 }

@@ -51,4 +51,33 @@ describe('ServiceGraphStage', () => {
     const down = feed(EDGES, [firing(svc('payments', 'ServiceDown'), T0), firing(svc('checkout', 'ServiceDown'), T0 + 60 * S)]);
     expect(incidentOf(down, svc('checkout', 'ServiceDown'))).toBe(incidentOf(down, svc('payments', 'ServiceDown')));
   });
+
+  describe('namespaces: the same names in staging and production are different services', () => {
+    const inNs = (namespace: string | undefined, service: string) => ({ alertname: 'HighErrorRate', severity: 'critical', service, ...(namespace ? { namespace } : {}) });
+
+    it('does not join the same service name in another namespace, and does join an alert that names no namespace', () => {
+      const p = feed(EDGES, [firing(inNs('staging', 'payments'), T0), firing(inNs('prod', 'payments'), T0 + 30 * S), firing(inNs(undefined, 'payments'), T0 + 40 * S)]);
+      expect(incidentOf(p, inNs('prod', 'payments'))).not.toBe(incidentOf(p, inNs('staging', 'payments')));
+      expect(incidentOf(p, inNs(undefined, 'payments'))).toBe(incidentOf(p, inNs('staging', 'payments')));
+    });
+
+    it('crosses an edge the metrics saw in one namespace only there; an operator-declared edge holds in every namespace', () => {
+      const seenInStaging = [{ from: 'checkout', to: 'payments', namespace: 'staging' }];
+      const alerts = (ns: string) => [firing(inNs(ns, 'payments'), T0), firing(inNs(ns, 'checkout'), T0 + 60 * S)];
+      const staging = feed(seenInStaging, alerts('staging'));
+      expect(incidentOf(staging, inNs('staging', 'checkout'))).toBe(incidentOf(staging, inNs('staging', 'payments')));
+      const prod = feed(seenInStaging, alerts('prod'));
+      expect(incidentOf(prod, inNs('prod', 'checkout'))).not.toBe(incidentOf(prod, inNs('prod', 'payments')));
+      const declared = feed(EDGES, alerts('prod'));
+      expect(incidentOf(declared, inNs('prod', 'checkout'))).toBe(incidentOf(declared, inNs('prod', 'payments')));
+    });
+
+    it('crosses namespaces along an operator-declared edge (a shared database), not along one the metrics saw in one namespace', () => {
+      const alerts = [firing(inNs('data', 'payments'), T0), firing(inNs('prod', 'checkout'), T0 + 60 * S)];
+      const declared = feed(EDGES, alerts);
+      expect(incidentOf(declared, inNs('prod', 'checkout'))).toBe(incidentOf(declared, inNs('data', 'payments')));
+      const seenInProd = feed([{ from: 'checkout', to: 'payments', namespace: 'prod' }], alerts);
+      expect(incidentOf(seenInProd, inNs('prod', 'checkout'))).not.toBe(incidentOf(seenInProd, inNs('data', 'payments')));
+    });
+  });
 });

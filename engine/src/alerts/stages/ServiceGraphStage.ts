@@ -2,6 +2,7 @@ import type { AlertStage, LinkProposal, PipelineState } from './AlertStage.js';
 import { KeyIndex } from './KeyIndex.js';
 import { matchesAll, parseMatcher, type LabelMatcher } from '../matchers.js';
 import type { TrackedAlert } from '../types.js';
+import { sameNamespace } from '../AlertTopology.js';
 
 /**
  * How much earlier a caller's alert may begin than its callee's and still be its echo: one rule-evaluation interval
@@ -47,15 +48,20 @@ export class ServiceGraphStage implements AlertStage {
     const proposals: LinkProposal[] = [];
     // A pod that joined through its failed node is explained by the node, not by its service: a sibling pod's alert
     // does not join through it (KubernetesChainStage holds the same for owner links); the service's own alerts do.
-    const sameBridge = subject.pod ? (member: string) => state.alerts.get(member)?.merge?.kind !== 'kubernetes-node' : undefined;
-    const same = this.index.incidentThrough(service, alert.fingerprint, state, now, alert.startsAt, sameBridge);
+    // The same name in another namespace is another service (staging and production run the same names).
+    const sameService = (member: string) => {
+      const other = state.alerts.get(member);
+      if (!other || !sameNamespace(subject, state.subjectOf(other))) return false;
+      return !subject.pod || other.merge?.kind !== 'kubernetes-node';
+    };
+    const same = this.index.incidentThrough(service, alert.fingerprint, state, now, alert.startsAt, sameService);
     if (same) {
       const how = subject.serviceFrom === 'owner-chain' ? `pod ${subject.pod} → ${subject.workload} → service ${service}` : `service ${service}`;
       proposals.push({ incidentId: same.incident.id, reason: { kind: 'same-service', joinedTo: same.via, detail: `same ${how}` } });
     }
     if (subject.pod) return proposals;
-    for (const neighbour of state.topology.neighboursOf(service)) {
-      const callsNeighbour = state.topology.callersOf(neighbour).has(service);
+    for (const neighbour of state.topology.neighboursOf(service, subject.namespace)) {
+      const callsNeighbour = state.topology.calleesOf(service, subject.namespace).has(neighbour);
       const found = this.index.incidentThrough(neighbour, alert.fingerprint, state, now, alert.startsAt, (member) =>
         this.bridges(alert, state.alerts.get(member), callsNeighbour, state),
       );
@@ -68,7 +74,9 @@ export class ServiceGraphStage implements AlertStage {
 
   /** Whether `member` on a neighbour explains `alert` (or `alert` explains it) across the edge between them. */
   private bridges(alert: TrackedAlert, member: TrackedAlert | undefined, alertIsCaller: boolean, state: PipelineState): boolean {
-    if (!member || state.subjectOf(member).pod) return false;
+    if (!member) return false;
+    const [a, m] = [state.subjectOf(alert), state.subjectOf(member)];
+    if (m.pod || !(alertIsCaller ? state.topology.calls(a, m) : state.topology.calls(m, a))) return false;
     const [caller, callee] = alertIsCaller ? [alert, member] : [member, alert];
     if (callee.startsAt > caller.startsAt + CAUSAL_SLACK_MS) return false;
     return !this.isDown(caller) || this.isDown(callee);

@@ -38,8 +38,12 @@ export class TopologyInhibitionStage implements AlertStage {
     }
     if (!subject.service || this.downServices.size === 0) return undefined;
     if (this.downServices.get(subject.service)?.has(alert.fingerprint)) return undefined;
-    for (const down of state.topology.calleesOf(subject.service)) {
-      if (down !== subject.service && (this.downServices.get(down)?.size ?? 0) > 0) {
+    for (const down of state.topology.calleesOf(subject.service, subject.namespace)) {
+      if (down === subject.service) continue;
+      // Only along an edge that holds for these two alerts (one the metrics saw in another namespace does not).
+      for (const fingerprint of this.downServices.get(down) ?? []) {
+        const other = state.alerts.get(fingerprint);
+        if (!other || !state.topology.calls(subject, state.subjectOf(other))) continue;
         return { kind: 'topology-inhibited', detail: `its dependency ${down} is down (edge ${subject.service} → ${down})` };
       }
     }
