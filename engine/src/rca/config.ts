@@ -112,6 +112,17 @@ const rankingSchema = z
      */
     calleeExplainsByKind: z.boolean().default(true),
     /**
+     * With a target, only anomalies of its symptom's kind (latency or errors) tie a candidate to its callers: a callee
+     * that shows none of that kind cannot have produced the symptom, so it explains away none of its caller's
+     * evidence, and a candidate that shows none of it earns no bonus for the anomalous callers it would explain
+     * (rankCandidates' showsSymptom; without a target, or with another kind, nothing changes). Measured
+     * (bench/rca/foldScores.ts --loso, every fold, 2026-12-07): PetShop temporal_traffic1/train top-1 0.000 -> 0.500,
+     * temporal_traffic2/train 0.500 -> 1.000 (availability targets: PetSearch failed requests and its callee S3,
+     * slower and busier but failing nothing, ranked first), every other fold, type and rank unchanged; each of the two
+     * halves alone fixes one of the two issues only (bench/rca/MISSES.md).
+     */
+    symptomKindExplains: z.boolean().default(true),
+    /**
      * Bonus for explaining other anomalies: the score grows by this factor times the share of anomalous services
      * that reach the candidate through anomalous callers (faults propagate to callers, so a root cause sits below
      * the anomalous part of the graph).

@@ -113,7 +113,8 @@ describe('ranking with the service graph', () => {
       series: [errors('frontend', 1, 0.01), errors('checkout', 2, 0.006), latency('catalog', 4, 0.7)],
     };
     expect(analyzeIncident(input, config).candidates[0]!.service).toBe('checkout');
-    const kindBlind = { ...config, ranking: { ...config.ranking, otherKindWeight: 1 } };
+    // Blind to kinds: other kinds weigh fully, and a callee showing none of the symptom still earns the ancestors bonus.
+    const kindBlind = { ...config, ranking: { ...config.ranking, otherKindWeight: 1, symptomKindExplains: false } };
     expect(analyzeIncident(input, kindBlind).candidates[0]!.service).toBe('catalog');
   });
 

@@ -139,18 +139,22 @@ export function rankCandidates(input: RankInput, config: RcaConfig): RankOutput 
 
   const anomalousSet = new Set(anomalous.map((s) => s.service));
   const callers = reverse(callees);
+  // With a target, only its symptom's kind ties a candidate to its callers (rca.ranking.symptomKindExplains).
+  const tyingKind = ranking.symptomKindExplains && symptomKind && PROPAGATING.has(symptomKind) ? symptomKind : undefined;
+  const showsSymptom = (s: ServiceState | undefined) => s !== undefined && (!tyingKind || (s.strength.get(tyingKind) ?? 0) >= threshold);
   const scored = anomalous.map((state) => {
     const factors = { ancestors: 1, callee: 1, unreachable: 1, correlation: 1 };
     let score = state.evidence;
     // A root cause explains the anomalies of the services that (transitively) call it; a side branch explains few.
-    if (anomalousSet.size > 1) {
+    // ... but a candidate showing none of the target's symptom cannot have passed it up to them.
+    if (anomalousSet.size > 1 && showsSymptom(state)) {
       const explained = anomalousAncestors(state.service, callers, anomalousSet);
       factors.ancestors = 1 + ranking.ancestorWeight * (explained / (anomalousSet.size - 1));
       score *= factors.ancestors;
     }
     // A caller whose callee moved at least as much is probably a victim of that callee.
     if (ranking.calleeExplainsByKind) {
-      factors.callee = explainedByKind(state, callees, states, config);
+      factors.callee = explainedByKind(state, callees, states, config, showsSymptom);
       score *= factors.callee;
     } else {
       let strongestCallee = 0;
@@ -281,17 +285,26 @@ const PROPAGATING = new Set<SignalKind>(['latency', 'errors']);
  * The share of a caller's evidence left once its callees explain what they can: a callee passes on slowness and
  * failures (PROPAGATING), so its latency explains its caller's latency and its errors the caller's errors, each in
  * proportion as before (a callee with half the caller's strength in that kind explains `explainedByCallee` of it).
- * The caller's own saturation, traffic and other signals, and any kind its callees do not show, are its own.
+ * The caller's own saturation, traffic and other signals, and any kind its callees do not show, are its own. Only
+ * callees that could have produced the target's symptom (`canExplain`) explain anything: a callee that got slower but
+ * failed nothing does not clear its caller of an error symptom.
  */
-function explainedByKind(state: ServiceState, callees: Map<string, Set<string>>, states: Map<string, ServiceState>, config: RcaConfig): number {
+function explainedByKind(
+  state: ServiceState,
+  callees: Map<string, Set<string>>,
+  states: Map<string, ServiceState>,
+  config: RcaConfig,
+  canExplain: (callee: ServiceState | undefined) => boolean,
+): number {
   const { threshold } = config.anomaly;
   const ranking = config.ranking;
+  const explaining = [...(callees.get(state.service) ?? [])].filter((c) => c !== state.service && canExplain(states.get(c)));
   const factor = new Map<SignalKind, number>();
   for (const kind of PROPAGATING) {
     const own = state.strength.get(kind) ?? 0;
     if (own <= 0) continue;
     let callee = 0;
-    for (const c of callees.get(state.service) ?? []) if (c !== state.service) callee = Math.max(callee, states.get(c)?.strength.get(kind) ?? 0);
+    for (const c of explaining) callee = Math.max(callee, states.get(c)?.strength.get(kind) ?? 0);
     if (callee >= threshold) factor.set(kind, 1 - ranking.explainedByCallee * Math.min(1, (2 * callee) / own));
   }
   if (factor.size === 0 || state.evidence <= 0) return 1;
