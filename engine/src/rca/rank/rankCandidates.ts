@@ -76,7 +76,8 @@ interface ServiceState {
  * 2. log and Kubernetes evidence are added with their configured weights;
  * 3. the service graph discounts a caller whose anomaly a callee explains (faults travel callee → caller: a callee's
  *    latency explains its caller's latency, its errors the caller's errors, nothing explains the caller's own
- *    saturation), and services outside the target's call tree when a target is given;
+ *    saturation), and services outside the target's call tree when a target is given; with a target, only anomalies
+ *    of its symptom's kind tie a candidate to its callers (rca.ranking.symptomKindExplains);
  * 4. correlation with the target signal (the symptom) scales the score.
  * When nothing is anomalous (or the target itself is not), the list is empty: no root cause is better than a guess.
  */
