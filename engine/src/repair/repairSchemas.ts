@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { AUDIT_KINDS } from './audit/AuditLog.js';
 import { FINDING_TYPES, ACTION_TYPES, repairModeSchema } from './rules/ruleSchema.js';
+import { FINAL_STATES, OPEN_STATES } from './executor/ActionRecord.js';
+import { namespaceSchema } from '../schemas/core.js';
 
 /** Wire schemas of the repair API: validation, the OpenAPI document and the typed client's types in one place. */
 
@@ -135,14 +137,14 @@ export const actionRecordSchema = z.object({
 export type RepairActionDto = z.infer<typeof actionRecordSchema>;
 
 export const actionListQuerySchema = z.object({
-  state: z.string().optional().describe('only actions in this state, e.g. awaiting-approval'),
-  namespace: z.string().optional(),
+  state: z.enum([...OPEN_STATES, ...FINAL_STATES]).optional().describe('only actions in this state, e.g. awaiting-approval'),
+  namespace: namespaceSchema.optional(),
 });
 
 export const decisionBodySchema = z.object({ comment: z.string().max(1000).optional() }).default({});
 
 export const auditQuerySchema = z.object({
-  namespace: z.string().optional(),
+  namespace: namespaceSchema.optional(),
   name: z.string().optional().describe('the target object (workload, node, pod)'),
   kind: z.string().optional(),
   actionId: z.string().optional(),

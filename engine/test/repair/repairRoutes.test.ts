@@ -141,6 +141,22 @@ describe('repair routes', () => {
     expect(JSON.stringify(bad.json())).toContain('since');
   });
 
+  it('refuses an unknown action state or a namespace Kubernetes would refuse, naming the field (they answered 200 and nothing)', async () => {
+    for (const [url, field] of [
+      ['/api/v1/repair/actions?state=awaiting', 'querystring.state'],
+      ['/api/v1/repair/actions?namespace=Shop_1', 'querystring.namespace'],
+      ['/api/v1/repair/findings?namespace=-1', 'querystring.namespace'],
+      ['/api/v1/repair/plans?namespace=..%2Fetc', 'querystring.namespace'],
+      ['/api/v1/repair/audit?namespace=a%20b', 'querystring.namespace'],
+    ] as const) {
+      const bad = await app.inject({ method: 'GET', url, headers: as('viewer') });
+      expect(bad.statusCode, url).toBe(400);
+      expect(bad.json<{ error: { message: string } }>().error.message, url).toContain(field);
+    }
+    const good = await app.inject({ method: 'GET', url: '/api/v1/repair/actions?state=awaiting-approval&namespace=shop', headers: as('viewer') });
+    expect(good.statusCode).toBe(200);
+  });
+
   it('lets only an admin flip the kill switch', async () => {
     const byOperator = await app.inject({
       method: 'PUT',

@@ -14,7 +14,7 @@ export function firing(labels: Record<string, string>, startsAt: number): AlertE
 export const pod = (name: string, node: string, alertname = 'KubePodNotReady') => ({ alertname, severity: 'warning', namespace: 'shop', pod: name, node });
 
 /** Feeds each alert at its own start time, in start order; returns the pipeline. */
-export function feed(edges: Array<{ from: string; to: string }>, alerts: AlertEvent[]): AlertPipeline {
+export function feed(edges: Array<{ from: string; to: string; namespace?: string }>, alerts: AlertEvent[]): AlertPipeline {
   const p = new AlertPipeline(alertsConfigSchema.parse({ autoRca: false }), edges);
   for (const a of [...alerts].sort((x, y) => x.startsAt - y.startsAt)) p.ingest([a], a.startsAt);
   return p;

@@ -15,10 +15,11 @@ import {
   planResponseSchema,
   scanResponseSchema,
 } from '../../repair/repairSchemas.js';
+import { namespaceSchema } from '../../schemas/core.js';
 import { streamSse } from '../sse.js';
 
 const idParams = z.object({ id: z.string().min(1).max(128) });
-const namespaceQuery = z.object({ namespace: z.string().min(1).optional() });
+const namespaceQuery = z.object({ namespace: namespaceSchema.optional() });
 const items = <T extends z.ZodType>(schema: T) => z.object({ items: z.array(schema) });
 
 /**

@@ -4780,8 +4780,8 @@ export interface operations {
     getRepairActions: {
         parameters: {
             query?: {
-                namespace?: string;
-                state?: string;
+                namespace?: components["schemas"]["NamespaceInput"];
+                state?: "pending" | "awaiting-approval" | "approved" | "applying" | "verifying" | "recommended" | "observed" | "denied" | "dry-run-failed" | "rejected" | "expired" | "stopped" | "cleared" | "persisted" | "notified" | "verified" | "rolled-back" | "failed" | "unknown";
             };
             header?: never;
             path?: never;
@@ -5175,7 +5175,7 @@ export interface operations {
                 kind?: string;
                 limit?: number;
                 name?: string;
-                namespace?: string;
+                namespace?: components["schemas"]["NamespaceInput"];
                 since?: string;
                 until?: string;
             };
@@ -5376,7 +5376,7 @@ export interface operations {
     getRepairFindings: {
         parameters: {
             query?: {
-                namespace?: string;
+                namespace?: components["schemas"]["NamespaceInput"];
             };
             header?: never;
             path?: never;
@@ -5586,7 +5586,7 @@ export interface operations {
     getRepairPlans: {
         parameters: {
             query?: {
-                namespace?: string;
+                namespace?: components["schemas"]["NamespaceInput"];
             };
             header?: never;
             path?: never;
