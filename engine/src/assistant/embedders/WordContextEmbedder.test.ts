@@ -14,6 +14,9 @@ const corpus = [
   ...Array.from({ length: 6 }, () => 'deployment replicas scale horizontally under load'),
   ...Array.from({ length: 6 }, () => 'autoscaler changes deployment replicas when cpu load grows'),
   ...Array.from({ length: 6 }, () => 'secret volume mounts token file readonly'),
+  ...Array.from({ length: 6 }, () => 'service routes traffic to endpoints through kube proxy'),
+  ...Array.from({ length: 6 }, () => 'ingress controller terminates tls for external hosts'),
+  ...Array.from({ length: 6 }, () => 'etcd stores cluster state behind the api server'),
 ];
 
 describe('WordContextEmbedder', () => {
@@ -48,13 +51,12 @@ describe('WordContextEmbedder', () => {
     );
     expect(cosine(drain!, evict!)).toBeGreaterThan(0.8);
     expect(cosine(drain!, evict!)).toBeGreaterThan(cosine(drain!, replicas!) + 0.3);
-    // A question in other words finds the text about the same thing.
-    const [q, docs] = [
-      await e.embedQuery('evict everything from a worker'),
-      await e.embedDocuments([corpus[0]!, corpus[12]!, corpus[24]!]),
-    ];
-    const scores = docs.map((d) => cosine(q, d));
-    expect(scores[0]).toBeGreaterThan(Math.max(scores[1]!, scores[2]!));
+    // A question in other words finds the text about the same thing (the drain text, though it says evict), by a wide
+    // margin over every other topic once the common component is removed.
+    const q = await e.embedQuery('evict everything from a worker');
+    const docs = await e.embedDocuments([0, 12, 24, 30, 36, 42].map((i) => corpus[i]!));
+    const [drainText, ...others] = docs.map((d) => cosine(q, d));
+    expect(drainText).toBeGreaterThan(Math.max(...others) + 0.5);
   });
 
   it('restores from its bytes: the same vectors, and names its settings in its id', async () => {
