@@ -1,35 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { rcaConfigSchema } from '../../src/rca/config.js';
 import { analyzeIncident } from '../../src/rca/analyzeIncident.js';
-import type { RcaInput, SignalSeries } from '../../src/rca/types.js';
+import type { RcaInput } from '../../src/rca/types.js';
+import { graph, series, window } from './threeServices.js';
 
 /**
  * A callee explains its caller's anomaly only through what travels up a call: its latency the caller's latency, its
- * errors the caller's errors (rca.ranking.calleeExplainsByKind). Synthetic incidents, one minute a point: an hour of
- * baseline, then 20 minutes of incident.
+ * errors the caller's errors (rca.ranking.calleeExplainsByKind). On frontend → api → store
+ * (./threeServices.ts).
  */
-const times = Array.from({ length: 80 }, (_, i) => i * 60);
-const window = { baselineStart: 0, start: 3600, end: 4740 };
-const wobble = (i: number, k: number) => (((i + 3) * (k + 7) * 7919) % 17) / 17 - 0.5;
-
-function series(service: string, signal: string, k: number, level: number, noise: number, shift: number): SignalSeries {
-  return {
-    service,
-    signal,
-    badDirection: 'up',
-    timestamps: times,
-    values: times.map((t, i) => level + noise * wobble(i, k) + (t >= window.start ? shift : 0)),
-  };
-}
-
-// frontend → api → store
-const graph = {
-  services: ['frontend', 'api', 'store'],
-  edges: [
-    { from: 'frontend', to: 'api', origin: 'config' as const },
-    { from: 'api', to: 'store', origin: 'config' as const },
-  ],
-};
 
 // symptomKindExplains off in both: it also decides the first case (test/rca/symptomKindExplains.test.ts); this file
 // isolates the by-kind rule.

@@ -1,35 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { rcaConfigSchema } from '../../src/rca/config.js';
 import { analyzeIncident } from '../../src/rca/analyzeIncident.js';
-import type { RcaInput, SignalSeries } from '../../src/rca/types.js';
+import type { RcaInput } from '../../src/rca/types.js';
+import { graph, series, window } from './threeServices.js';
 
 /**
  * With a target, only anomalies of its symptom's kind tie a candidate to its callers (rca.ranking.symptomKindExplains):
- * a callee that shows none of that kind neither clears its caller nor earns a bonus for explaining it. Synthetic
- * incidents, one minute a point: an hour of baseline, then 20 minutes of incident.
+ * a callee that shows none of that kind neither clears its caller nor earns a bonus for explaining it. On
+ * frontend → api → store (./threeServices.ts).
  */
-const times = Array.from({ length: 80 }, (_, i) => i * 60);
-const window = { baselineStart: 0, start: 3600, end: 4740 };
-const wobble = (i: number, k: number) => (((i + 3) * (k + 7) * 7919) % 17) / 17 - 0.5;
-
-function series(service: string, signal: string, k: number, level: number, noise: number, shift: number): SignalSeries {
-  return {
-    service,
-    signal,
-    badDirection: 'up',
-    timestamps: times,
-    values: times.map((t, i) => level + noise * wobble(i, k) + (t >= window.start ? shift : 0)),
-  };
-}
-
-// frontend → api → store
-const graph = {
-  services: ['frontend', 'api', 'store'],
-  edges: [
-    { from: 'frontend', to: 'api', origin: 'config' as const },
-    { from: 'api', to: 'store', origin: 'config' as const },
-  ],
-};
 
 const on = rcaConfigSchema.parse({});
 const off = rcaConfigSchema.parse({ ranking: { symptomKindExplains: false } });
