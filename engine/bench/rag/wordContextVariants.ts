@@ -90,6 +90,7 @@ const MODELS: Record<string, Partial<WordContextOptions>> = {
   'window 10': { window: 10 },
   'p 0 (plain U)': { eigenPower: 0 },
   '256 dimensions': { dimensions: 256 },
+  'shifted PPMI (k 5)': { shift: 5 },
 };
 
 const paths = (hits: Array<{ chunk: { path: string } }>) => hits.map((h) => h.chunk.path);
