@@ -28,8 +28,6 @@ const iso = (t: number) => new Date(t * 1000).toISOString();
 const pad = (n: number) => String(n).padStart(2, '0');
 const minuteName = (t: number) => `${pad(new Date(t * 1000).getUTCHours())}_${pad(new Date(t * 1000).getUTCMinutes())}`;
 
-let root: string;
-
 function metricFile(pod: string, k: number): string {
   const header = 'Time,TimeStamp,PodName,CpuUsageRate(%),MemoryUsageRate(%),PodClientLatencyP90(s),PodServerLatencyP90(s),PodWorkload(Ops),PodSuccessRate(%)';
   const rows = [];
