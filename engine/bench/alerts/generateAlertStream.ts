@@ -16,14 +16,59 @@ import { seededRandom } from '../../src/util/seededRandom.js';
  * retries that re-deliver an older payload late).
  *
  * Usage: npx tsx bench/alerts/generateAlertStream.ts --seed 7 --shape default --out DIR
+ *        npx tsx bench/alerts/generateAlertStream.ts --dev-set DIR          (the 16 development streams)
+ *        npx tsx bench/alerts/generateAlertStream.ts --robustness-set DIR   (the 10 robustness streams, ROBUSTNESS_SET)
  */
 
-export type Shape = 'small' | 'default' | 'large' | 'noisy' | 'coarse' | 'slow' | 'truncating' | 'hub' | 'concurrent';
+type BaseShape = 'small' | 'default' | 'large' | 'noisy' | 'coarse' | 'slow' | 'truncating' | 'hub' | 'concurrent';
+type VariedShape = 'delayed' | 'relabelled' | 'mirrored' | 'resend' | 'mixed';
+export type Shape = BaseShape | VariedShape;
 
 /** The development set: every shape but `small` with seeds 1 and 2 (`--dev-set DIR` writes it). */
 export const DEV_SET: Array<[Shape, number]> = (['default', 'noisy', 'coarse', 'slow', 'truncating', 'large', 'hub', 'concurrent'] as Shape[]).flatMap(
   (shape) => [[shape, 1], [shape, 2]] as Array<[Shape, number]>,
 );
+
+/**
+ * The robustness set: families that vary what another team's Alertmanager setup plausibly varies and ours held fixed
+ * (`--robustness-set DIR` writes seeds 1 and 2 of each). Each is built on a development family's world and incidents
+ * (same seed, same base shape), so `delayed-1` against `default-1` isolates what the variation does.
+ */
+export const ROBUSTNESS_SET: Array<[Shape, number]> = (['delayed', 'relabelled', 'mirrored', 'resend', 'mixed'] as Shape[]).flatMap(
+  (shape) => [[shape, 1], [shape, 2]] as Array<[Shape, number]>,
+);
+
+/** What a robustness family changes; everything it draws comes from its own random stream, so the base stays as it was. */
+export interface Variation {
+  /** The development family whose world, incidents and noise this one starts from. */
+  base: BaseShape;
+  /**
+   * Rules with different `for:` durations (1m on a callee, 5m on its caller): a caller's alert begins 1–8 min after its
+   * callee's (Prometheus sends `startsAt` = when `for` elapsed), not 30–150 s.
+   */
+  forDelays?: boolean;
+  /**
+   * Label conventions per service (teams differ): the service named by `service`, `app`, `app_kubernetes_io_name` or
+   * `job`; every other alert carries the scrape job (`kube-state-metrics`, `node-exporter`), as Prometheus adds it; pod
+   * alerts of some rules carry no `node` (kube-state-metrics' pod alerts do not).
+   */
+  labelStyles?: boolean;
+  /** Rules aggregated without `namespace` (`sum by (service)`, blackbox probes): some service-level alerts lack it. */
+  dropNamespace?: boolean;
+  /** A `staging` copy of every namespace running the same service names (own pods and nodes), with half the incidents. */
+  mirrorNamespaces?: boolean;
+  /**
+   * Alertmanager routes by severity, each with its own [group_wait, group_interval, repeat_interval] (s), as configs
+   * often do (pages flushed fast, warnings at the defaults); the route shows in the groupKey (`{}/{severity="critical"}:{...}`).
+   * The last route (severity '') takes the rest.
+   */
+  routes?: Route[];
+}
+
+interface Route {
+  severity: string;
+  timing: [number, number, number];
+}
 
 interface ShapeSettings {
   services: number;
@@ -51,9 +96,10 @@ interface ShapeSettings {
   concurrent?: number;
   /** Noise on shared Kubernetes nodes per hour: a node under pressure (a warning) with short pod blips of pods placed on it. */
   nodeNoisePerHour?: number;
+  variation?: Variation;
 }
 
-const SHAPES: Record<Shape, ShapeSettings> = {
+const SHAPES: Record<BaseShape, ShapeSettings> = {
   small: { services: 12, nodes: 4, hours: 3, incidents: 5, blipsPerHour: 8, flappers: 2, persistentWarnings: 2, maintenances: 1, repairs: 1, groupBy: ['alertname', 'namespace', 'service'], groupWaitS: 30, groupIntervalS: 120, repeatIntervalS: 1800, maxAlerts: 0, retryProbability: 0.02 },
   default: { services: 24, nodes: 8, hours: 8, incidents: 14, blipsPerHour: 10, flappers: 4, persistentWarnings: 4, maintenances: 2, repairs: 3, groupBy: ['alertname', 'namespace', 'service'], groupWaitS: 30, groupIntervalS: 120, repeatIntervalS: 1800, maxAlerts: 0, retryProbability: 0.02 },
   large: { services: 80, nodes: 24, hours: 16, incidents: 30, blipsPerHour: 25, flappers: 10, persistentWarnings: 12, maintenances: 4, repairs: 8, groupBy: ['alertname', 'namespace', 'service'], groupWaitS: 30, groupIntervalS: 300, repeatIntervalS: 3600, maxAlerts: 0, retryProbability: 0.01 },
@@ -64,6 +110,28 @@ const SHAPES: Record<Shape, ShapeSettings> = {
   hub: { services: 30, nodes: 6, hours: 8, incidents: 14, blipsPerHour: 12, flappers: 4, persistentWarnings: 4, maintenances: 2, repairs: 3, groupBy: ['alertname', 'namespace', 'service'], groupWaitS: 30, groupIntervalS: 120, repeatIntervalS: 1800, maxAlerts: 0, retryProbability: 0.02, topology: 'hub', concurrent: 0.2, nodeNoisePerHour: 2 },
   concurrent: { services: 24, nodes: 8, hours: 8, incidents: 16, blipsPerHour: 10, flappers: 4, persistentWarnings: 4, maintenances: 2, repairs: 3, groupBy: ['alertname', 'namespace', 'service'], groupWaitS: 30, groupIntervalS: 120, repeatIntervalS: 1800, maxAlerts: 0, retryProbability: 0.02, concurrent: 0.5, nodeNoisePerHour: 1 },
 };
+
+const VARIATIONS: Record<VariedShape, Variation> = {
+  delayed: { base: 'default', forDelays: true },
+  relabelled: { base: 'slow', labelStyles: true, dropNamespace: true },
+  mirrored: { base: 'concurrent', mirrorNamespaces: true },
+  // A chatty page route; warnings at Alertmanager's defaults (group_wait 30 s, group_interval 5 min, repeat_interval
+  // 4 h); the rest slower still.
+  resend: { base: 'noisy', routes: [{ severity: 'critical', timing: [10, 60, 900] }, { severity: 'warning', timing: [30, 300, 14_400] }, { severity: '', timing: [60, 600, 43_200] }] },
+  // Alertmanager's defaults for everything, page route included.
+  mixed: { base: 'hub', forDelays: true, labelStyles: true, dropNamespace: true, mirrorNamespaces: true, routes: [{ severity: '', timing: [30, 300, 14_400] }] },
+};
+
+export const SHAPE_NAMES = [...Object.keys(SHAPES), ...Object.keys(VARIATIONS)] as Shape[];
+
+/** A family's settings and the name its random stream is seeded with: a robustness family's base, varied. */
+function settingsOf(shape: Shape): { settings: ShapeSettings; seedName: string } {
+  if (shape in VARIATIONS) {
+    const variation = VARIATIONS[shape as VariedShape];
+    return { settings: { ...SHAPES[variation.base], variation }, seedName: variation.base };
+  }
+  return { settings: SHAPES[shape as BaseShape], seedName: shape };
+}
 
 interface Episode {
   labels: Record<string, string>;
@@ -91,13 +159,37 @@ const NAMES = ['frontend', 'gateway', 'checkout', 'cart', 'catalog', 'search', '
 const BACKENDS = ['postgres', 'redis', 'kafka', 'mongo', 'elastic', 'mysql'];
 
 export function generateAlertStream(seed: number, shape: Shape = 'default'): GeneratedStream {
-  const s = SHAPES[shape];
-  const rand = seededRandom(seed * 7919 + shape.length);
+  const { settings: s, seedName } = settingsOf(shape);
+  const rand = seededRandom(seed * 7919 + seedName.length);
   const pick = <T>(items: T[]): T => items[Math.floor(rand() * items.length)]!;
-  const between = (lo: number, hi: number) => lo + rand() * (hi - lo);
   const world = buildWorld(s, rand, pick);
   const start = Date.UTC(2026, 0, 5, 8, 0, 0) + Math.floor(rand() * 1000) * 60_000;
   const end = start + s.hours * 3600_000;
+  const v = s.variation;
+  // The variation's own random stream: the base's draws (world, incidents, noise, Alertmanager) stay as they were.
+  const vrand = seededRandom(seed * 104_729 + 31);
+  const episodes = generateEpisodes(world, s, rand, start, end, { forDelays: v?.forDelays ? vrand : undefined });
+  if (v?.mirrorNamespaces) {
+    const staging = mirrorWorld(world, s, vrand);
+    const half = { ...s, incidents: Math.ceil(s.incidents / 2) };
+    episodes.push(...generateEpisodes(staging, half, vrand, start, end, { forDelays: v.forDelays ? vrand : undefined, idPrefix: 'S', watchdog: false }));
+  }
+  if (v?.labelStyles || v?.dropNamespace) relabel(episodes, v, vrand);
+  return { topology: { services: world.services, edges: world.edges }, deliveries: simulateAlertmanager(episodes, s, start, end, rand, v?.routes) };
+}
+
+interface EpisodeOptions {
+  /** Draws a caller's `for:` delay (set by the `forDelays` variation). */
+  forDelays?: () => number;
+  /** Prefix of the real incidents' ids. */
+  idPrefix?: string;
+  watchdog?: boolean;
+}
+
+/** Every alert episode of one world: real incidents, then noise. */
+function generateEpisodes(world: World, s: ShapeSettings, rand: () => number, start: number, end: number, options: EpisodeOptions = {}): Episode[] {
+  const pick = <T>(items: T[]): T => items[Math.floor(rand() * items.length)]!;
+  const between = (lo: number, hi: number) => lo + rand() * (hi - lo);
   const episodes: Episode[] = [];
   // One alert (label set) has one episode at a time, as in Prometheus: an episode overlapping an earlier one of the
   // same labels (with a 10-minute gap) is not added, so a fingerprint never means two things at once.
@@ -115,7 +207,7 @@ export function generateAlertStream(seed: number, shape: Shape = 'default'): Gen
   // one on a service next to its root: an independent failure next door, which only its own root explains.
   const roots: Array<{ service: string; t0: number }> = [];
   for (let i = 0; i < s.incidents; i++) {
-    const id = `I${i + 1}`;
+    const id = `${options.idPrefix ?? 'I'}${i + 1}`;
     // A neighbour already failing in the other incident is not a new root: its alerts are already firing.
     const concurrent = s.concurrent && roots.length > 0 && rand() < s.concurrent;
     const spread = () => start + between(0.03, 0.9) * (end - start);
@@ -129,9 +221,9 @@ export function generateAlertStream(seed: number, shape: Shape = 'default'): Gen
     if (concurrent) t0 = besides?.t0 ?? spread();
     const kind = rand();
     let root: string | undefined = besides?.service;
-    if (kind < 0.5) root = cascade(world, id, t0, duration, add, rand, pick, svcLabels, false, root);
+    if (kind < 0.5) root = cascade(world, id, t0, duration, add, rand, pick, svcLabels, false, root, options.forDelays);
     else if (kind < 0.68 && !besides) nodeFailure(world, id, t0, duration, add, rand, pick, svcLabels);
-    else if (kind < 0.86 || besides) root = cascade(world, id, t0, duration, add, rand, pick, svcLabels, true, root);
+    else if (kind < 0.86 || besides) root = cascade(world, id, t0, duration, add, rand, pick, svcLabels, true, root, options.forDelays);
     else add({ alertname: 'HighLatency', severity: 'critical', ...svcLabels((root = pick(world.services))) }, t0, t0 + duration, id, 'p99 latency above SLO');
     if (root) roots.push({ service: root, t0 });
   }
@@ -177,7 +269,7 @@ export function generateAlertStream(seed: number, shape: Shape = 'default'): Gen
     const t = start + rand() * (end - start) * 0.5;
     add({ alertname: pick(['CPUThrottlingHigh', 'KubeHpaMaxedOut', 'MemoryNearLimit']), severity: pick(['warning', 'info']), ...svcLabels(pick(world.services)) }, t, t + between(1, 6) * 3600_000, null);
   }
-  add({ alertname: 'Watchdog', severity: 'none' }, start - 3600_000, end + 3600_000, null, 'always firing: the alerting pipeline works');
+  if (options.watchdog !== false) add({ alertname: 'Watchdog', severity: 'none' }, start - 3600_000, end + 3600_000, null, 'always firing: the alerting pipeline works');
   for (let i = 0; i < s.maintenances; i++) {
     const service = pick(world.services);
     const t = start + rand() * (end - start) * 0.85;
@@ -196,8 +288,7 @@ export function generateAlertStream(seed: number, shape: Shape = 'default'): Gen
       add({ alertname: 'KubePodNotReady', severity: rand() < 0.5 ? 'critical' : 'warning', namespace: world.namespaceOf.get(service)!, pod: p.pod, node: p.node, aicloudops_repair_id: repair }, t, t + between(3, 9) * 60_000, null);
     }
   }
-
-  return { topology: { services: world.services, edges: world.edges }, deliveries: simulateAlertmanager(episodes, s, start, end, rand) };
+  return episodes;
 }
 
 type Add = (labels: Record<string, string>, startsAt: number, endsAt: number, truth: string | null, summary?: string) => void;
@@ -209,7 +300,7 @@ function neighbourOf(world: World, of: { service: string; t0: number }, rand: ()
   return next.length > 0 ? { service: pick(next), t0 } : undefined;
 }
 
-function cascade(world: World, id: string, t0: number, duration: number, add: Add, rand: () => number, pick: <T>(x: T[]) => T, svc: (s: string) => Record<string, string>, down: boolean, fixedRoot?: string): string {
+function cascade(world: World, id: string, t0: number, duration: number, add: Add, rand: () => number, pick: <T>(x: T[]) => T, svc: (s: string) => Record<string, string>, down: boolean, fixedRoot?: string, forDelays?: () => number): string {
   const candidates = world.services.filter((s) => (world.callers.get(s)?.length ?? 0) > 0);
   const root = fixedRoot ?? pick(candidates.length > 0 ? candidates : world.services);
   const rootLabels = svc(root);
@@ -223,6 +314,8 @@ function cascade(world: World, id: string, t0: number, duration: number, add: Ad
   let frontier = [root];
   let at = t0;
   const seen = new Set([root]);
+  // With `for:` delays a caller's rule fires 1–8 min after its callee's (each hop from the callee's own onset).
+  const onsetOf = new Map([[root, t0]]);
   for (let depth = 1; depth <= 3 && frontier.length > 0; depth++) {
     const next: string[] = [];
     at += between(rand, 30, 150) * 1000;
@@ -231,9 +324,13 @@ function cascade(world: World, id: string, t0: number, duration: number, add: Ad
         if (seen.has(caller) || rand() > 0.75 / depth) continue;
         seen.add(caller);
         next.push(caller);
-        const onset = at + rand() * 60_000;
-        add({ alertname: 'HighErrorRate', severity: rand() < 0.6 ? 'critical' : 'warning', ...svc(caller) }, onset, t0 + duration + between(rand, 0, 4) * 60_000, id);
-        if (rand() < 0.4) add({ alertname: 'HighLatency', severity: 'warning', ...svc(caller) }, onset + rand() * 60_000, t0 + duration, id);
+        const evaluated = at + rand() * 60_000;
+        const onset = forDelays ? onsetOf.get(callee)! + (60 + forDelays() * 420) * 1000 : evaluated;
+        onsetOf.set(caller, onset);
+        // A delayed caller still fires for a few minutes (it ends with its incident, or 4–8 min after its onset).
+        const until = (end: number) => (forDelays ? Math.max(end, onset + (4 + forDelays() * 4) * 60_000) : end);
+        add({ alertname: 'HighErrorRate', severity: rand() < 0.6 ? 'critical' : 'warning', ...svc(caller) }, onset, until(t0 + duration + between(rand, 0, 4) * 60_000), id);
+        if (rand() < 0.4) add({ alertname: 'HighLatency', severity: 'warning', ...svc(caller) }, onset + rand() * 60_000, until(t0 + duration), id);
       }
     }
     frontier = next;
@@ -320,9 +417,59 @@ function placeWorld(s: ShapeSettings, services: string[], backends: string[], ed
   return { services, edges, callers, namespaceOf, pods, nodes };
 }
 
+/**
+ * A staging copy of a world: the same services and calls in `<namespace>-staging`, with its own pods on its own nodes
+ * (a separate node pool), so the same service name means two services.
+ */
+function mirrorWorld(world: World, s: ShapeSettings, rand: () => number): World {
+  const pick = <T>(items: T[]): T => items[Math.floor(rand() * items.length)]!;
+  const backends = world.services.filter((x) => world.namespaceOf.get(x) === 'platform');
+  const copy = placeWorld(s, world.services, backends, world.edges, rand, pick);
+  const node = new Map(copy.nodes.map((n) => [n, `stg-${n}`]));
+  return {
+    ...copy,
+    namespaceOf: new Map(world.services.map((x) => [x, `${world.namespaceOf.get(x)!}-staging`])),
+    pods: new Map([...copy.pods].map(([x, pods]) => [x, pods.map((p) => ({ pod: p.pod, node: node.get(p.node)! }))])),
+    nodes: copy.nodes.map((n) => node.get(n)!),
+  };
+}
+
+const SERVICE_STYLES = ['service', 'service', 'app', 'app_kubernetes_io_name', 'job'];
+const POD_ALERTS = ['KubePodNotReady', 'KubePodCrashLooping', 'KubeContainerWaiting'];
+const SERVICE_ALERTS = ['HighErrorRate', 'HighLatency', 'ServiceDown', 'QueueBacklog'];
+
+/**
+ * Label conventions of another setup, in place: each service's label (`service`, `app`, `app_kubernetes_io_name`,
+ * `job`), the scrape job on alerts about no service, `node` missing from some pod rules, `namespace` from some service
+ * rules. Decided per service and per rule (alertname), as a team's conventions and rule files would be.
+ */
+function relabel(episodes: Episode[], v: Variation, rand: () => number): void {
+  const memo = new Map<string, number>();
+  const draw = (key: string) => {
+    if (!memo.has(key)) memo.set(key, rand());
+    return memo.get(key)!;
+  };
+  for (const e of episodes) {
+    const labels = { ...e.labels };
+    if (v.labelStyles) {
+      const service = labels.service;
+      if (service !== undefined) {
+        const style = SERVICE_STYLES[Math.floor(draw(`style ${service}`) * SERVICE_STYLES.length)]!;
+        delete labels.service;
+        labels[style] = service;
+      } else if (labels.pod) labels.job = 'kube-state-metrics';
+      else if (labels.node) labels.job = 'node-exporter';
+      if (labels.pod && POD_ALERTS.includes(labels.alertname!) && draw(`pod rule ${labels.alertname}`) < 0.5) delete labels.node;
+    }
+    if (v.dropNamespace && SERVICE_ALERTS.includes(labels.alertname!) && !labels.pod && draw(`namespace rule ${labels.alertname}`) < 0.5) delete labels.namespace;
+    e.labels = labels;
+  }
+}
+
 /** Alertmanager's dispatcher in 5 s steps: group_wait, group_interval, repeat_interval, resolved sent once, max_alerts. */
-function simulateAlertmanager(episodes: Episode[], s: ShapeSettings, start: number, end: number, rand: () => number): GeneratedStream['deliveries'] {
-  interface Group { key: string; labels: Record<string, string>; members: Set<Episode>; lastSent?: number; firstAt?: number; sentState?: string }
+function simulateAlertmanager(episodes: Episode[], s: ShapeSettings, start: number, end: number, rand: () => number, routes?: Route[]): GeneratedStream['deliveries'] {
+  interface Group { key: string; labels: Record<string, string>; members: Set<Episode>; lastSent?: number; firstAt?: number; sentState?: string; timing: [number, number, number] }
+  const ownTiming: [number, number, number] = [s.groupWaitS, s.groupIntervalS, s.repeatIntervalS];
   const groups = new Map<string, Group>();
   const fp = new Map<Episode, string>();
   for (const e of episodes) fp.set(e, labelsFingerprint(e.labels));
@@ -336,9 +483,10 @@ function simulateAlertmanager(episodes: Episode[], s: ShapeSettings, start: numb
       const e = sorted[next++]!;
       if (e.endsAt <= start) continue;
       const groupLabels = Object.fromEntries(s.groupBy.map((l) => [l, e.labels[l] ?? '']).filter(([, v]) => v !== ''));
-      const key = `{}:{${Object.entries(groupLabels).map(([k, v]) => `${k}="${v}"`).join(', ')}}`;
+      const route = routes?.find((r) => r.severity === '' || r.severity === e.labels.severity);
+      const key = `{}${route?.severity ? `/{severity="${route.severity}"}` : ''}:{${Object.entries(groupLabels).map(([k, v]) => `${k}="${v}"`).join(', ')}}`;
       let g = groups.get(key);
-      if (!g) groups.set(key, (g = { key, labels: groupLabels, members: new Set() }));
+      if (!g) groups.set(key, (g = { key, labels: groupLabels, members: new Set(), timing: route?.timing ?? ownTiming }));
       // A new episode of the same alert replaces the old one in Alertmanager.
       for (const m of g.members) if (fp.get(m) === fp.get(e)) g.members.delete(m);
       g.members.add(e);
@@ -349,9 +497,10 @@ function simulateAlertmanager(episodes: Episode[], s: ShapeSettings, start: numb
       const state = [...g.members].map((m) => `${fp.get(m)}:${m.endsAt <= t ? 'r' : 'f'}`).sort().join(',');
       const firing = [...g.members].some((m) => m.endsAt > t);
       let due = false;
-      if (g.lastSent === undefined) due = firing && t >= g.firstAt! + s.groupWaitS * 1000;
-      else if (state !== g.sentState) due = t >= g.lastSent + s.groupIntervalS * 1000;
-      else due = firing && t >= g.lastSent + s.repeatIntervalS * 1000;
+      const [groupWaitS, groupIntervalS, repeatIntervalS] = g.timing;
+      if (g.lastSent === undefined) due = firing && t >= g.firstAt! + groupWaitS * 1000;
+      else if (state !== g.sentState) due = t >= g.lastSent + groupIntervalS * 1000;
+      else due = firing && t >= g.lastSent + repeatIntervalS * 1000;
       if (!due) {
         if (!firing && g.lastSent === undefined) g.members.clear();
         continue;
@@ -422,11 +571,14 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   };
   const base = process.env.INIT_CWD ?? process.cwd();
   const devSet = get('dev-set', '');
+  const robustnessSet = get('robustness-set', '');
   const jobs: Array<[Shape, number, string]> = devSet
     ? DEV_SET.map(([shape, seed]) => [shape, seed, resolve(base, devSet, `${shape}-${seed}`)])
-    : [[get('shape', 'default') as Shape, Number(get('seed', '1')), resolve(base, get('out', 'alert-stream'))]];
+    : robustnessSet
+      ? ROBUSTNESS_SET.map(([shape, seed]) => [shape, seed, resolve(base, robustnessSet, `${shape}-${seed}`)])
+      : [[get('shape', 'default') as Shape, Number(get('seed', '1')), resolve(base, get('out', 'alert-stream'))]];
   for (const [shape, seed, out] of jobs) {
-    if (!(shape in SHAPES)) throw new Error(`--shape must be one of ${Object.keys(SHAPES).join(', ')}`);
+    if (!SHAPE_NAMES.includes(shape)) throw new Error(`--shape must be one of ${SHAPE_NAMES.join(', ')}`);
     const stream = generateAlertStream(seed, shape);
     writeAlertStream(out, stream);
     console.log(`${out}: ${stream.deliveries.length} deliveries, ${stream.topology.services.length} services, ${stream.topology.edges.length} edges`);

@@ -60,6 +60,8 @@ export class AlertPipeline implements PipelineState {
   private readonly flapHeld = new Set<string>();
   private readonly expiring = new Set<string>();
   private readonly subjects = new Map<string, AlertSubject>();
+  /** service → namespaces its alerts came from (AlertTopology.calls); outlives graph changes. */
+  private readonly namespacesSeen = new Map<string, Set<string>>();
   private readonly windowMs: number;
   private readonly spanMs: number;
   private lastPendingCheck = -Infinity;
@@ -71,7 +73,7 @@ export class AlertPipeline implements PipelineState {
     readonly config: AlertsConfig,
     edges: ServiceEdge[],
   ) {
-    this.topology = new AlertTopology(edges, config.serviceLabels);
+    this.topology = new AlertTopology(edges, config.serviceLabels, config.knownServiceLabels, this.namespacesSeen);
     this.windowMs = config.groupWindowSeconds * 1000;
     this.spanMs = config.maxIncidentSpanSeconds * 1000;
     this.stages = createStages(config, (alert, now) => this.muteOf(alert, now));
@@ -82,7 +84,7 @@ export class AlertPipeline implements PipelineState {
    * the new one; what already joined stays joined. Subjects are re-read, since a service name may now be known.
    */
   setTopology(edges: ServiceEdge[]): void {
-    this.topology = new AlertTopology(edges, this.config.serviceLabels);
+    this.topology = new AlertTopology(edges, this.config.serviceLabels, this.config.knownServiceLabels, this.namespacesSeen);
     this.subjects.clear();
   }
 

@@ -31,6 +31,10 @@ export class AlertTopology {
   constructor(
     edges: ServiceEdge[],
     private readonly serviceLabels: string[],
+    /** Labels that name the service only when their value is a service of the graph (`alerts.knownServiceLabels`). */
+    private readonly knownServiceLabels: string[] = [],
+    /** Namespaces each service's alerts came from, kept by the pipeline across graph changes (see `calls`). */
+    private readonly namespacesSeen = new Map<string, Set<string>>(),
   ) {
     for (const { from, to, namespace = '' } of edges) {
       this.services.add(from).add(to);
@@ -61,17 +65,28 @@ export class AlertTopology {
 
   /**
    * Whether `caller` → `callee` is an edge for these two alerts: an operator's edge names services, not namespaces,
-   * and holds whatever namespaces the alerts carry (services call across namespaces: a shared database, an ingress);
+   * and holds across namespaces (services call across namespaces: a shared database, an ingress) unless the callee's
+   * name also runs in the caller's namespace (see resolvesTo);
    * an edge the metrics saw in a namespace holds only for alerts in it (or naming none).
    */
   calls(caller: AlertSubject, callee: AlertSubject): boolean {
     if (!caller.service || !callee.service) return false;
-    if (this.callees.get('')?.get(caller.service)?.has(callee.service)) return true;
+    if (this.callees.get('')?.get(caller.service)?.has(callee.service) && this.resolvesTo(caller, callee)) return true;
     for (const [namespace, byService] of this.callees) {
       if (namespace === '' || !byService.get(caller.service)?.has(callee.service)) continue;
       if ((caller.namespace ?? namespace) === namespace && (callee.namespace ?? namespace) === namespace) return true;
     }
     return false;
+  }
+
+  /**
+   * Whether a caller's call by name reaches this callee: Kubernetes DNS resolves a short name in the caller's own
+   * namespace first, so when the callee's name also runs there (its alerts came from there), the call stays there and a
+   * namespace running the same names (staging beside production) is not on the path.
+   */
+  private resolvesTo(caller: AlertSubject, callee: AlertSubject): boolean {
+    if (caller.namespace === undefined || callee.namespace === undefined || caller.namespace === callee.namespace) return true;
+    return !this.namespacesSeen.get(callee.service!)?.has(caller.namespace);
   }
 
   private lookup(byScope: Map<string, Map<string, Set<string>>>, service: string, namespace: string | undefined): ReadonlySet<string> {
@@ -89,10 +104,11 @@ export class AlertTopology {
     if (labels.pod) subject.pod = labels.pod;
     const workload = WORKLOAD_LABELS.map((l) => labels[l]).find(Boolean) ?? (labels.pod ? workloadOfPod(labels.pod) : undefined);
     if (workload) subject.workload = workload;
-    const service = this.serviceLabels.map((l) => labels[l]).find(Boolean);
+    const service = this.serviceLabels.map((l) => labels[l]).find(Boolean) ?? this.knownServiceLabels.map((l) => labels[l]).find((v) => v && this.services.has(v));
     if (service) {
       subject.service = service;
       subject.serviceFrom = 'label';
+      if (subject.namespace) add(this.namespacesSeen, service, subject.namespace);
     } else if (workload) {
       const owned = this.serviceOfWorkload(workload);
       if (owned) {

@@ -98,6 +98,13 @@ export const alertsConfigSchema = z
   .object({
     /** Labels naming an alert's service, first present wins. */
     serviceLabels: z.array(z.string()).min(1).default(['service', 'app', 'app_kubernetes_io_name']),
+    /**
+     * Labels that name the alert's service only when their value is a service of the graph, tried after
+     * `serviceLabels`. Prometheus adds the scrape `job` to every alert: a ServiceMonitor's job is its Service's name,
+     * but kube-state-metrics' and node-exporter's alerts carry theirs, which name no service of ours. Measured on the
+     * robustness streams (bench/alerts/generateAlertStream.ts --robustness-set, the README's alerting section).
+     */
+    knownServiceLabels: z.array(z.string()).default(['job']),
     /** Alerts sharing all values of one of these label sets join one incident (within the window). */
     groupBy: z.array(z.array(z.string()).min(1)).default([['namespace', 'service']]),
     /**

@@ -1,4 +1,4 @@
-import type { AlertStage } from './AlertStage.js';
+import type { AlertStage, PipelineState } from './AlertStage.js';
 import type { InhibitRuleConfig } from '../config.js';
 import { matchesAll, parseMatcher, type LabelMatcher } from '../matchers.js';
 import type { TrackedAlert } from '../types.js';
@@ -31,9 +31,10 @@ export class InhibitionStage implements AlertStage {
     }));
   }
 
-  observe: AlertStage['observe'] = (alert) => {
+  observe: AlertStage['observe'] = (alert, _previous, state) => {
+    const labels = labelsOf(alert, state);
     for (const rule of this.rules) {
-      if (alert.status === 'firing' && matchesAll(rule.source, alert.labels)) rule.sources.add(alert.fingerprint);
+      if (alert.status === 'firing' && matchesAll(rule.source, labels)) rule.sources.add(alert.fingerprint);
       else rule.sources.delete(alert.fingerprint);
     }
   };
@@ -43,12 +44,13 @@ export class InhibitionStage implements AlertStage {
   };
 
   mute: AlertStage['mute'] = (alert, state) => {
+    const labels = labelsOf(alert, state);
     for (const rule of this.rules) {
-      if (rule.sources.size === 0 || !matchesAll(rule.target, alert.labels)) continue;
+      if (rule.sources.size === 0 || !matchesAll(rule.target, labels)) continue;
       for (const fingerprint of rule.sources) {
         if (fingerprint === alert.fingerprint) continue;
         const source = state.alerts.get(fingerprint);
-        if (source && equalLabels(rule.equal, source, alert)) {
+        if (source && equalLabels(rule.equal, labelsOf(source, state), labels)) {
           return { kind: 'inhibited', detail: `${rule.name}: ${source.labels.alertname ?? fingerprint} (${fingerprint})` };
         }
       }
@@ -57,7 +59,19 @@ export class InhibitionStage implements AlertStage {
   };
 }
 
-function equalLabels(names: string[], a: TrackedAlert, b: TrackedAlert): boolean {
-  for (const name of names) if ((a.labels[name] ?? '') !== (b.labels[name] ?? '')) return false;
+function equalLabels(names: string[], a: Record<string, string>, b: Record<string, string>): boolean {
+  for (const name of names) if ((a[name] ?? '') !== (b[name] ?? '')) return false;
   return true;
+}
+
+/**
+ * The labels rules are judged on: an alert that names its service by another convention (`app`, `job`, ...: see
+ * `alerts.serviceLabels`) also has it as `service`, so the default rules (`equal: [service]`) hold whatever the
+ * convention; without it, `equal` found two services' alerts equal (both lack `service`) and a critical alert muted
+ * another service's warnings.
+ */
+function labelsOf(alert: TrackedAlert, state: PipelineState): Record<string, string> {
+  if (alert.labels.service !== undefined) return alert.labels;
+  const subject = state.subjectOf(alert);
+  return subject.serviceFrom === 'label' && subject.service ? { ...alert.labels, service: subject.service } : alert.labels;
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { AlertPipeline } from '../AlertPipeline.js';
+import { labelsFingerprint } from '../fingerprint.js';
 import { alertsConfigSchema } from '../config.js';
 import { feed, firing, incidentOf, mergeOf, pod, S, T0 } from '../../../test/support/alertPipelineFixture.js';
 
@@ -78,6 +79,20 @@ describe('ServiceGraphStage', () => {
       expect(incidentOf(declared, inNs('prod', 'checkout'))).toBe(incidentOf(declared, inNs('data', 'payments')));
       const seenInProd = feed([{ from: 'checkout', to: 'payments', namespace: 'prod' }], alerts);
       expect(incidentOf(seenInProd, inNs('prod', 'checkout'))).not.toBe(incidentOf(seenInProd, inNs('data', 'payments')));
+    });
+
+    it("keeps an operator-declared edge in the caller's namespace when the callee's name runs there too (DNS resolves a short name there first)", () => {
+      // payments runs in prod and in staging (its alerts came from both): prod's checkout calls prod's payments.
+      const down = (ns: string) => ({ ...inNs(ns, 'payments'), alertname: 'ServiceDown' });
+      const alerts = [firing(inNs('prod', 'payments'), T0 - 3600 * S), firing(down('staging'), T0), firing(inNs('prod', 'checkout'), T0 + 60 * S)];
+      const p = feed(EDGES, alerts);
+      expect(incidentOf(p, inNs('prod', 'checkout'))).not.toBe(incidentOf(p, down('staging')));
+      // Nor does staging's payments being down mute prod's checkout as its echo.
+      const checkout = p.alerts.get(labelsFingerprint(inNs('prod', 'checkout')))!;
+      expect(p.muteOf(checkout, T0 + 90 * S)).toBeUndefined();
+      // Staging's checkout is its echo.
+      const staging = feed(EDGES, [...alerts, firing(inNs('staging', 'checkout'), T0 + 60 * S)]);
+      expect(incidentOf(staging, inNs('staging', 'checkout'))).toBe(incidentOf(staging, down('staging')));
     });
   });
 });
