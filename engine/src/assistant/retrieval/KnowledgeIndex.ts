@@ -69,22 +69,6 @@ export interface RetrievalTuning {
   contextTermWeight: number;
   /** Pages reranked. */
   rerankDepth: number;
-  /** Share of denseWeight given to the embedder's passage list (0: its page list only). */
-  densePassageShare: number;
-  /** Weights of the second dense model's passage and page lists (see SecondDense; 0 or no model: left out). */
-  secondPassageWeight: number;
-  secondPageWeight: number;
-}
-
-/**
- * A second dense model searched beside the embedder, with its own passage and page lists fused by RRF
- * (bench/rag/wordContextVariants.ts measures word-context vectors this way).
- */
-export interface SecondDense {
-  embedder: Embedder;
-  /** chunks.length x dims, row-major, L2-normalised rows. */
-  vectors: Float32Array;
-  dims: number;
 }
 
 /** A change to some choices; rerank weights not named keep theirs. */
@@ -132,9 +116,6 @@ export const DEFAULT_TUNING: RetrievalTuning = {
   },
   contextTermWeight: 0.5,
   rerankDepth: 50,
-  densePassageShare: 1,
-  secondPassageWeight: 0,
-  secondPageWeight: 0,
 };
 
 /** BM25F field b values: titles and heading paths are short and barely vary, so they are not length-normalised. */
@@ -157,7 +138,6 @@ export class KnowledgeIndex {
   private readonly pageOf: Int32Array;
   private readonly pageChunks: number[][];
   private readonly pageIndex: ExactVectorIndex;
-  private readonly secondIndexes: { passages: ExactVectorIndex; pages: ExactVectorIndex } | undefined;
   /** Per page: stemmed terms of its title and of all its headings (reranker fields). */
   private readonly pageTitleTerms: Array<Set<string>>;
   private readonly pageHeadingText: string[];
@@ -178,7 +158,6 @@ export class KnowledgeIndex {
     tuning: TuningChange = {},
     /** Reuse another index's learned query processing (benchmarks comparing settings over the same chunks). */
     analyzer?: QueryAnalyzer,
-    private readonly second?: SecondDense,
   ) {
     this.tuning = { ...DEFAULT_TUNING, denseWeight: config.denseWeight, ...tuning, rerank: withWeights(DEFAULT_TUNING.rerank, tuning.rerank) };
     const t = this.tuning;
@@ -244,14 +223,6 @@ export class KnowledgeIndex {
     this.pageHeadingText = this.pageChunks.map((members) =>
       [chunks[members[0]!]!.title, ...new Set(members.map((i) => chunks[i]!.section))].map((h) => tokenize(h).join(' ')).join('\n'),
     );
-    this.pageIndex = new ExactVectorIndex(this.pageVectors(vectors, dims), dims);
-    this.secondIndexes = second
-      ? { passages: new ExactVectorIndex(second.vectors, second.dims), pages: new ExactVectorIndex(this.pageVectors(second.vectors, second.dims), second.dims) }
-      : undefined;
-  }
-
-  /** A page's vector: the normalised sum of its passages' vectors. */
-  private pageVectors(vectors: Float32Array, dims: number): Float32Array {
     const pageVectors = new Float32Array(this.pageChunks.length * dims);
     this.pageChunks.forEach((members, p) => {
       const o = p * dims;
@@ -261,7 +232,7 @@ export class KnowledgeIndex {
       n = Math.sqrt(n) || 1;
       for (let d = 0; d < dims; d++) pageVectors[o + d]! /= n;
     });
-    return pageVectors;
+    this.pageIndex = new ExactVectorIndex(pageVectors, dims);
   }
 
   /** The same chunks and vectors searched with other choices (benchmark ablations); query processing is shared. */
@@ -278,7 +249,6 @@ export class KnowledgeIndex {
       this.vectorIndex,
       merged,
       sameAnalyzer ? this.analyzer : undefined,
-      this.second,
     );
   }
 
@@ -332,7 +302,6 @@ export class KnowledgeIndex {
       const allowPage = allow ? (p: number) => this.pageChunks[p]!.some(allow) : undefined;
       densePages = this.pageIndex.search(queryVector, n, allowPage).map((h) => h.index);
     }
-    const second = await this.secondLists(analyzed.expandedText, n, allow);
     const fused = reciprocalRankFusion(
       [
         { items: lexicalPages, weight: t.lexicalWeight },
@@ -342,10 +311,8 @@ export class KnowledgeIndex {
             : [],
           weight: t.pageLexicalWeight,
         },
-        { items: this.toPages(dense), weight: t.denseWeight * t.densePassageShare },
+        { items: this.toPages(dense), weight: t.denseWeight },
         { items: densePages, weight: t.denseWeight },
-        { items: this.toPages(second.passages), weight: t.secondPassageWeight },
-        { items: second.pages, weight: t.secondPageWeight },
       ],
       this.config.rrfK,
     );
@@ -361,8 +328,7 @@ export class KnowledgeIndex {
       reciprocalRankFusion(
         [
           { items: lexical, weight: 1 },
-          { items: dense, weight: t.denseWeight * t.densePassageShare },
-          { items: second.passages, weight: t.secondPassageWeight },
+          { items: dense, weight: t.denseWeight },
         ],
         this.config.rrfK,
       ).map((c) => [c.index, c.score]),
@@ -406,18 +372,6 @@ export class KnowledgeIndex {
       if (out.length === k) break;
     }
     return out;
-  }
-
-  /** The second dense model's passage and page lists (empty without one or at weight 0). */
-  private async secondLists(text: string, n: number, allow?: (i: number) => boolean): Promise<{ passages: number[]; pages: number[] }> {
-    const t = this.tuning;
-    if (!this.second || !this.secondIndexes || t.secondPassageWeight + t.secondPageWeight <= 0) return { passages: [], pages: [] };
-    const q = await this.second.embedder.embedQuery(text);
-    const allowPage = allow ? (p: number) => this.pageChunks[p]!.some(allow) : undefined;
-    return {
-      passages: t.secondPassageWeight > 0 ? this.secondIndexes.passages.search(q, n, allow).map((h) => h.index) : [],
-      pages: t.secondPageWeight > 0 ? this.secondIndexes.pages.search(q, n, allowPage).map((h) => h.index) : [],
-    };
   }
 
   /**
