@@ -43,6 +43,7 @@ export const testIds = {
     run: 'data-testid forecast-run',
     result: 'data-testid forecast-result',
     error: 'data-testid forecast-error',
+    loading: 'data-testid forecast-loading',
     chart: 'data-testid forecast-chart',
     plan: 'data-testid forecast-plan',
     backtest: 'data-testid forecast-backtest',

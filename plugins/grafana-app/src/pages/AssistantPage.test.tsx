@@ -1,7 +1,7 @@
 import React from 'react';
 import { render, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { AssistantPage } from './AssistantPage';
+import { AssistantPage, QUESTION_MAX_CHARS } from './AssistantPage';
 import { testIds } from '../components/testIds';
 import { ENGINE_PROXY_URL } from '../constants';
 import { FakeBackendSrv, routes } from '../test/FakeBackendSrv';
@@ -80,5 +80,28 @@ describe('AssistantPage', () => {
       { question: 'How do I roll back?', workload: 'checkout', stream: false },
       { question: 'And then?', conversationId: 'c-1', workload: 'checkout', stream: false },
     ]);
+  });
+
+  test('a question over the engine’s limit is named at the field and not sent, by the button or Ctrl+Enter', async () => {
+    const srv = new FakeBackendSrv(
+      routes({
+        [`POST ${ENGINE_PROXY_URL}/api/v1/assistant/ask`]: () => ({ status: 500, body: 'must not be called' }),
+      })
+    ).install();
+    render(<AssistantPage />);
+    const question = screen.getByTestId(testIds.assistant.question);
+    await userEvent.click(question);
+    await userEvent.paste('x'.repeat(QUESTION_MAX_CHARS + 1));
+
+    expect(
+      screen.getByText(`At most ${QUESTION_MAX_CHARS} characters; this question has ${QUESTION_MAX_CHARS + 1}.`)
+    ).toBeInTheDocument();
+    expect(screen.getByTestId(testIds.assistant.ask)).toBeDisabled();
+    await userEvent.keyboard('{Control>}{Enter}{/Control}');
+    expect(srv.requests).toEqual([]);
+
+    await userEvent.keyboard('{Backspace}');
+    expect(screen.queryByText(/At most \d+ characters/)).not.toBeInTheDocument();
+    expect(screen.getByTestId(testIds.assistant.ask)).toBeEnabled();
   });
 });

@@ -3,7 +3,18 @@ import { css } from '@emotion/css';
 import { renderMarkdown, type GrafanaTheme2 } from '@grafana/data';
 import { PluginPage } from '@grafana/runtime';
 import { t } from '@grafana/i18n';
-import { Alert, Badge, Button, InlineField, InlineFieldRow, Input, TextArea, TextLink, useStyles2 } from '@grafana/ui';
+import {
+  Alert,
+  Badge,
+  Button,
+  Field,
+  InlineField,
+  InlineFieldRow,
+  Input,
+  TextArea,
+  TextLink,
+  useStyles2,
+} from '@grafana/ui';
 import { useAskStream, type AskStreamState } from '../api/useEventStream';
 import type { Answer, Citation, ToolCallRecord } from '../api/types';
 import { EngineErrorAlert } from '../components/EngineError/EngineErrorAlert';
@@ -15,6 +26,9 @@ interface Turn {
   response: Answer;
 }
 
+/** The engine refuses longer questions (askRequestSchema in engine/src/assistant/schemas.ts: 400 on body.question). */
+export const QUESTION_MAX_CHARS = 4000;
+
 export function AssistantPage() {
   const s = useStyles2(getStyles);
   const [question, setQuestion] = useState('');
@@ -24,10 +38,13 @@ export function AssistantPage() {
   // The answer streams in (tool calls, tokens, citations); a finished one joins the turns above it.
   const { state: live, ask: askStream } = useAskStream();
   const loading = live.phase === 'streaming';
+  // Said at the field before sending, so a pasted log is not echoed back as a failed question.
+  const tooLong = question.trim().length > QUESTION_MAX_CHARS;
 
   const ask = async () => {
     const q = question.trim();
-    if (!q) {
+    // Ctrl+Enter reaches here too, so the button's conditions are checked again.
+    if (!q || loading || tooLong) {
       return;
     }
     // Follow-up questions keep the engine-side conversation when it returns an id.
@@ -103,25 +120,37 @@ export function AssistantPage() {
             />
           </InlineField>
         </InlineFieldRow>
-        <TextArea
-          aria-label={t('assistant.question.label', 'Question')}
-          data-testid={testIds.assistant.question}
-          rows={3}
-          value={question}
-          placeholder={t('assistant.question.placeholder', 'Why is checkout slow? How do I roll back a deployment?')}
-          onChange={(e) => setQuestion(e.currentTarget.value)}
-          onKeyDown={(e) => {
-            if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) {
-              void ask();
-            }
-          }}
-        />
+        <Field
+          invalid={tooLong}
+          error={
+            tooLong
+              ? t('assistant.question.too-long', 'At most {{max}} characters; this question has {{count}}.', {
+                  max: QUESTION_MAX_CHARS,
+                  count: question.trim().length,
+                })
+              : undefined
+          }
+        >
+          <TextArea
+            aria-label={t('assistant.question.label', 'Question')}
+            data-testid={testIds.assistant.question}
+            rows={3}
+            value={question}
+            placeholder={t('assistant.question.placeholder', 'Why is checkout slow? How do I roll back a deployment?')}
+            onChange={(e) => setQuestion(e.currentTarget.value)}
+            onKeyDown={(e) => {
+              if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) {
+                void ask();
+              }
+            }}
+          />
+        </Field>
         <div className={s.actions}>
           <Button
             data-testid={testIds.assistant.ask}
             icon="comment-alt"
             onClick={() => void ask()}
-            disabled={loading || !question.trim()}
+            disabled={loading || !question.trim() || tooLong}
           >
             {loading ? t('assistant.thinking', 'Thinking...') : t('assistant.ask', 'Ask')}
           </Button>

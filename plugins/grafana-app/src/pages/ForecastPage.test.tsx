@@ -168,6 +168,36 @@ describe('ForecastPage', () => {
     }
   });
 
+  test('says what to do before the first forecast, and that it is fitting while the engine works', async () => {
+    let answer: (reply: { status: number; body: unknown }) => void = () => undefined;
+    new FakeBackendSrv(
+      routes({
+        [`GET ${ENGINE_PROXY_URL}/api/v1/signals`]: () => ({
+          status: 200,
+          body: { serviceLabel: 'service', window: '5m', items: [] },
+        }),
+        // Held until the test answers, as a fit of several models on days of history takes seconds.
+        [`POST ${ENGINE_PROXY_URL}/api/v1/forecast`]: () => new Promise((resolve) => (answer = resolve)),
+        [`POST ${ENGINE_PROXY_URL}/api/v1/scale-plan`]: () => ({
+          status: 404,
+          body: { error: { code: 'NOT_FOUND', message: 'no workload' } },
+        }),
+      })
+    ).install();
+
+    render(<ForecastPage />);
+    expect(screen.getByText(/Pick a service and a signal, then Forecast/)).toBeInTheDocument();
+    expect(screen.queryByTestId(testIds.forecast.loading)).not.toBeInTheDocument();
+
+    await userEvent.click(screen.getByTestId(testIds.forecast.run));
+    expect(await screen.findByTestId(testIds.forecast.loading)).toHaveTextContent('Fitting the models to the history');
+    expect(screen.queryByText(/Pick a service and a signal/)).not.toBeInTheDocument();
+
+    answer({ status: 200, body: forecastBody });
+    await screen.findByTestId(testIds.forecast.result);
+    expect(screen.queryByTestId(testIds.forecast.loading)).not.toBeInTheDocument();
+  });
+
   test('explains a missing endpoint instead of failing silently', async () => {
     new FakeBackendSrv(
       routes({

@@ -1,9 +1,9 @@
 import React, { useEffect, useState } from 'react';
-import { css } from '@emotion/css';
+import { css, cx } from '@emotion/css';
 import { dateTime, type GrafanaTheme2 } from '@grafana/data';
 import { PluginPage } from '@grafana/runtime';
 import { t } from '@grafana/i18n';
-import { Button, Combobox, InlineField, InlineFieldRow, Input, useStyles2 } from '@grafana/ui';
+import { Button, Combobox, InlineField, InlineFieldRow, Input, LoadingPlaceholder, useStyles2 } from '@grafana/ui';
 import { useEngineApi } from '../api/useEngineApi';
 import { useJobStream } from '../api/useEventStream';
 import type { BacktestResultDto, ForecastResponse, JobRecordOf, ScalePlanResponse, SignalInfo } from '../api/types';
@@ -175,6 +175,21 @@ export function ForecastPage() {
             {t('forecast.backtest.run', 'Backtest')}
           </Button>
         </InlineFieldRow>
+
+        {/* Fitting takes seconds (several models on days of history); without this the page sits blank meanwhile. */}
+        {loading && (
+          <div className={s.section} data-testid={testIds.forecast.loading}>
+            <LoadingPlaceholder text={t('forecast.loading', 'Fitting the models to the history...')} />
+          </div>
+        )}
+        {!loading && !result && error === undefined && !backtest && backtestError === undefined && (
+          <p className={cx(s.section, s.muted)}>
+            {t(
+              'forecast.empty',
+              'Pick a service and a signal, then Forecast: the next hours with their prediction interval, and for a workload of that name the replicas it needs. Backtest scores every model on the last day.'
+            )}
+          </p>
+        )}
 
         {error !== undefined && (
           <EngineErrorAlert

@@ -278,6 +278,22 @@ describe('RootCausePage', () => {
     // Typing re-renders the whole page per key: 40 s under a load average of 17 on the shared 2-core machine.
   }, 90_000);
 
+  test('a window under the engine’s one-minute minimum is named at the field and not sent', async () => {
+    const srv = new FakeBackendSrv(routes({})).install();
+    render(<RootCausePage />);
+    const minutes = screen.getByTestId(testIds.rootCause.windowMinutes);
+    await userEvent.clear(minutes);
+    await userEvent.type(minutes, '0.5');
+    expect(screen.getByText('At least 1 minute')).toBeInTheDocument();
+    expect(screen.getByTestId(testIds.rootCause.start)).toBeDisabled();
+
+    await userEvent.clear(minutes);
+    await userEvent.type(minutes, '1');
+    expect(screen.queryByText('At least 1 minute')).not.toBeInTheDocument();
+    expect(screen.getByTestId(testIds.rootCause.start)).toBeEnabled();
+    expect(srv.requests).toEqual([]);
+  }, 90_000);
+
   test('starts from the namespace and service in the URL', async () => {
     const srv = new FakeBackendSrv(
       routes({

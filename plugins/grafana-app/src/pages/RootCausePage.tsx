@@ -65,7 +65,8 @@ export function RootCausePage() {
   };
 
   const windowMinutes = Number(windowText);
-  const windowValid = windowText.trim() !== '' && Number.isFinite(windowMinutes) && windowMinutes > 0;
+  // The engine needs at least 60 s of window (a 400 on body.window.end below that); a fraction rounds to seconds.
+  const windowValid = windowText.trim() !== '' && Number.isFinite(windowMinutes) && windowMinutes >= 1;
   const running = job !== undefined && isActive(job);
   const result = job?.result;
   const candidates = [...(result?.candidates ?? [])].sort((a, b) => b.score - a.score);
@@ -116,13 +117,13 @@ export function RootCausePage() {
             label={t('rca.window.label', 'Last (min)')}
             labelWidth={12}
             invalid={!windowValid}
-            error={windowValid ? undefined : t('rca.window.invalid', 'Minutes, above zero')}
+            error={windowValid ? undefined : t('rca.window.invalid', 'At least 1 minute')}
           >
             <Input
               id="rca-window"
               data-testid={testIds.rootCause.windowMinutes}
               type="number"
-              min={5}
+              min={1}
               width={10}
               value={windowText}
               onChange={(e) => setWindowText(e.currentTarget.value)}
