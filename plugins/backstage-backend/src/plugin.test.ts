@@ -159,7 +159,8 @@ describe('aicloudops backend plugin against a real engine', () => {
 
 describe('aicloudops backend plugin when the engine fails', () => {
   it('reports an unreachable engine as an error entry, not a crash', async () => {
-    const backend = await startBackend({ aicloudops: { engine: { baseUrl: await unusedUrl(), timeoutSeconds: 5 } } });
+    const baseUrl = await unusedUrl();
+    const backend = await startBackend({ aicloudops: { engine: { baseUrl, timeoutSeconds: 5 } } });
     try {
       const res = await request(backend.server)
         .get('/api/aicloudops/entity/default/component/cart/workloads')
@@ -174,6 +175,9 @@ describe('aicloudops backend plugin when the engine fails', () => {
         .get('/api/aicloudops/engine/api/v1/clusters')
         .set('authorization', mockCredentials.user.header());
       expect(proxied.status).toBe(503);
+      // Shown to every portal user: what is wrong and which setting to check, not the engine's internal address.
+      expect(proxied.body.error.message).toMatch(/^AI-CloudOps engine unreachable: .*aicloudops\.engine\.baseUrl/);
+      expect(proxied.body.error.message).not.toContain(baseUrl);
     } finally {
       await backend.stop();
     }

@@ -98,6 +98,7 @@ export const aiCloudOpsMessages = {
     pods: 'Pods',
     selector: 'selector {{selector}}',
     clusterFailed: 'Could not read workloads from {{cluster}}',
+    engineFailed: 'Could not reach the AI-CloudOps engine to list its clusters',
     none: 'No workloads match {{selector}}.',
     yes: 'yes',
     no: 'no',

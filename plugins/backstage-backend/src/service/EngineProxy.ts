@@ -53,7 +53,11 @@ export class EngineProxy {
         redirect: 'manual',
       });
     } catch (error) {
-      throw new ServiceUnavailableError(`AI-CloudOps engine unreachable at ${this.settings.baseUrl}`, error);
+      // Every portal user reads this message: it names the setting to check rather than the engine's internal address.
+      throw new ServiceUnavailableError(
+        'AI-CloudOps engine unreachable: check that it runs at aicloudops.engine.baseUrl of the app config',
+        error,
+      );
     } finally {
       clearTimeout(timer);
     }

@@ -19,7 +19,7 @@ import type {
 import { EntityCloudOpsContent as RoutableContent } from '../plugin';
 import { seriousAxeViolations } from '../__testUtils__/realEngine';
 import { EntityCloudOpsContent } from './EntityCloudOpsContent';
-import { workloadsCardTestIds } from './WorkloadsCard';
+import { ENGINE_ENTRY, workloadsCardTestIds } from './WorkloadsCard';
 
 function entity(annotations: Record<string, string>): Entity {
   return {
@@ -228,6 +228,19 @@ describe('EntityCloudOpsContent', () => {
     expect(screen.getByText('CrashLoopBackOff')).toBeInTheDocument();
     expect(screen.getByText(/Could not read workloads from staging/)).toBeInTheDocument();
     expect(api.calls).toContain('workloads Component:default/cart');
+  });
+
+  it('says the engine is unreachable, rather than naming a cluster "(engine)", when it cannot list its clusters', async () => {
+    const api = new TestCloudOpsApi({
+      workloads: {
+        ...workloadsResponse(),
+        items: [{ cluster: ENGINE_ENTRY, workloads: [], error: { name: 'TypeError', message: 'fetch failed: connect ECONNREFUSED' } }],
+      },
+      forecastAvailable: true,
+    });
+    await render(api);
+    expect(await screen.findByText(/Could not reach the AI-CloudOps engine to list its clusters/)).toBeInTheDocument();
+    expect(screen.queryByText(/\(engine\)/)).not.toBeInTheDocument();
   });
 
   it('titles the workloads once (the card, not also its table) and keeps the Pods table title', async () => {

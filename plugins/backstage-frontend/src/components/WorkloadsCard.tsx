@@ -23,6 +23,9 @@ export const workloadsCardTestIds = {
   sampleWorkload: 'aicloudops-workloads-sample-workload',
 } as const;
 
+/** The backend's entry for the engine itself when it could not even list its clusters (listEntityWorkloads). */
+export const ENGINE_ENTRY = '(engine)';
+
 type WorkloadRow = WorkloadHealth & { id: string };
 type PodRow = WorkloadHealth['pods'][number] & { id: string; workload: string; cluster: string };
 
@@ -86,7 +89,11 @@ export function WorkloadsCard({ entityRef }: { entityRef: CompoundEntityRef }) {
           <WarningPanel
             key={c.cluster}
             severity="error"
-            title={t('workloadsCard.clusterFailed', { cluster: c.cluster })}
+            title={
+              c.cluster === ENGINE_ENTRY
+                ? t('workloadsCard.engineFailed')
+                : t('workloadsCard.clusterFailed', { cluster: c.cluster })
+            }
             message={c.error!.message}
           />
         ))}

@@ -73,6 +73,7 @@ const zhMessages = {
   'workloadsCard.pods': 'Pod',
   'workloadsCard.selector': '选择器 {{selector}}',
   'workloadsCard.clusterFailed': '无法从 {{cluster}} 读取工作负载',
+  'workloadsCard.engineFailed': '无法连接引擎，未能列出其集群',
   'workloadsCard.none': '没有与 {{selector}} 匹配的工作负载。',
   'workloadsCard.yes': '是',
   'workloadsCard.no': '否',
