@@ -170,6 +170,7 @@ export const aiCloudOpsMessages = {
     title: 'Ask about this service',
     question: 'Question about {{service}}',
     ask: 'Ask',
+    tooLong: 'At most {{max}} characters; this question has {{count}}.',
     citations: 'citations',
     byModel: 'answered by the model',
     extracted: 'extracted from the knowledge base (no model)',

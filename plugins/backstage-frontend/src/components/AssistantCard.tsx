@@ -19,6 +19,9 @@ export const assistantCardTestIds = {
   tools: 'aicloudops-assistant-tools',
 } as const;
 
+/** The engine refuses longer questions (askRequestSchema in engine/src/assistant/schemas.ts: 400 on body.question). */
+export const QUESTION_MAX_CHARS = 4000;
+
 export function AssistantCard({ service, namespace }: { service: string; namespace?: string }) {
   const { t } = useTranslationRef(aiCloudOpsTranslationRef);
   const [question, setQuestion] = useState('');
@@ -27,9 +30,12 @@ export function AssistantCard({ service, namespace }: { service: string; namespa
   const asking = state.phase === 'streaming';
   const answer = state.answer;
 
+  // Said at the field before sending; a pasted log would otherwise only come back as the engine's 400.
+  const tooLong = question.trim().length > QUESTION_MAX_CHARS;
+
   const ask = async (event: FormEvent) => {
     event.preventDefault();
-    if (!question.trim()) return;
+    if (!question.trim() || asking || tooLong) return;
     await askStream({ question: question.trim(), workload: service, ...(namespace ? { namespace } : {}) });
   };
 
@@ -42,13 +48,17 @@ export function AssistantCard({ service, namespace }: { service: string; namespa
           onChange={(e) => setQuestion(e.target.value)}
           fullWidth
           multiline
+          // A pasted page of text scrolls inside the field instead of pushing the card down the page.
+          maxRows={8}
+          error={tooLong}
+          helperText={tooLong ? t('assistantCard.tooLong', { max: String(QUESTION_MAX_CHARS), count: question.trim().length }) : undefined}
           size="small"
           inputProps={{ 'data-testid': assistantCardTestIds.question }}
         />
         <Button
           type="submit"
           variant="outlined"
-          disabled={asking || !question.trim()}
+          disabled={asking || !question.trim() || tooLong}
           sx={{ mt: 1 }}
           data-testid={assistantCardTestIds.ask}
         >

@@ -20,6 +20,7 @@ import { EntityCloudOpsContent as RoutableContent } from '../plugin';
 import { seriousAxeViolations } from '../__testUtils__/realEngine';
 import { EntityCloudOpsContent } from './EntityCloudOpsContent';
 import { ENGINE_ENTRY, workloadsCardTestIds } from './WorkloadsCard';
+import { QUESTION_MAX_CHARS } from './AssistantCard';
 
 function entity(annotations: Record<string, string>): Entity {
   return {
@@ -310,6 +311,21 @@ describe('EntityCloudOpsContent', () => {
     const link = screen.getByRole('link', { name: /CrashLoopBackOff runbook/ });
     expect(link).toHaveAttribute('href', 'https://kb.example/crashloop');
     expect(api.calls).toContain('ask cart: why does it restart?');
+  });
+
+  it('names a question over the engine’s limit at the field and does not send it', async () => {
+    const api = new TestCloudOpsApi({ workloads: workloadsResponse(), forecastAvailable: true });
+    await render(api);
+    const field = await screen.findByLabelText('Question about cart');
+    fireEvent.change(field, { target: { value: 'x'.repeat(QUESTION_MAX_CHARS + 1) } });
+    expect(screen.getByText(`At most ${QUESTION_MAX_CHARS} characters; this question has ${QUESTION_MAX_CHARS + 1}.`)).toBeInTheDocument();
+    expect(screen.getByRole('button', { name: 'Ask' })).toBeDisabled();
+    fireEvent.submit(field.closest('form')!);
+    expect(api.calls.filter((c) => c.startsWith('ask'))).toEqual([]);
+
+    fireEvent.change(field, { target: { value: 'x'.repeat(QUESTION_MAX_CHARS) } });
+    expect(screen.queryByText(/At most \d+ characters/)).not.toBeInTheDocument();
+    expect(screen.getByRole('button', { name: 'Ask' })).toBeEnabled();
   });
 
   it('explains the missing annotation instead of calling the engine', async () => {

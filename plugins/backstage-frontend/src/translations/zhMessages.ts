@@ -131,6 +131,7 @@ const zhMessages = {
   'assistantCard.title': '询问此服务',
   'assistantCard.question': '关于 {{service}} 的问题',
   'assistantCard.ask': '提问',
+  'assistantCard.tooLong': '最多 {{max}} 个字符；此问题有 {{count}} 个。',
   'assistantCard.citations': '引用',
   'assistantCard.byModel': '由模型回答',
   'assistantCard.extracted': '摘自知识库（未使用模型）',
