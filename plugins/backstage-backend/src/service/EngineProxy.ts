@@ -9,14 +9,31 @@ const FORWARDABLE_PATH = /^\/(api\/v1(\/[A-Za-z0-9_.~:-]+)*|healthz|readyz)$/;
 const FORWARDED_RESPONSE_HEADERS = ['content-type', 'cache-control', 'etag', 'last-modified', 'location'];
 
 /**
+ * What portal users read when the engine does not answer: the setting to check. The reason behind it ("fetch failed:
+ * connect ECONNREFUSED 10.0.3.7:8080") names the engine's internal address, so it goes to the backend's log, where an
+ * operator needs it (before, the log said only "TypeError: fetch failed"), and not into the response.
+ */
+export const ENGINE_UNREACHABLE = 'AI-CloudOps engine unreachable: check that it runs at aicloudops.engine.baseUrl of the app config';
+
+/** The reason behind a failed fetch, for the log: "fetch failed: connect ECONNREFUSED 127.0.0.1:7007". */
+export function fetchFailure(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  const cause = error.cause instanceof Error && error.cause.message ? `: ${error.cause.message}` : '';
+  return `${error.message}${cause}`;
+}
+
+/**
  * Forwards a call the router has authorized to the engine with a server-side token, so the browser never holds it.
  * Streams the reply, which keeps SSE (job progress, assistant tokens) live.
  */
 export class EngineProxy {
-  private constructor(private readonly settings: EngineSettings) {}
+  private constructor(
+    private readonly settings: EngineSettings,
+    private readonly logger?: { warn(message: string): void },
+  ) {}
 
-  static create(settings: EngineSettings): EngineProxy {
-    return new EngineProxy(settings);
+  static create(settings: EngineSettings, logger?: { warn(message: string): void }): EngineProxy {
+    return new EngineProxy(settings, logger);
   }
 
   /** Refuses paths outside the engine's API before any permission is looked up. */
@@ -53,11 +70,8 @@ export class EngineProxy {
         redirect: 'manual',
       });
     } catch (error) {
-      // Every portal user reads this message: it names the setting to check rather than the engine's internal address.
-      throw new ServiceUnavailableError(
-        'AI-CloudOps engine unreachable: check that it runs at aicloudops.engine.baseUrl of the app config',
-        error,
-      );
+      this.logger?.warn(`engine at ${this.settings.baseUrl} unreachable for ${req.method} ${path}: ${fetchFailure(error)}`);
+      throw new ServiceUnavailableError(ENGINE_UNREACHABLE);
     } finally {
       clearTimeout(timer);
     }

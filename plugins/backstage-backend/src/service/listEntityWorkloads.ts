@@ -1,5 +1,6 @@
 import type { EngineClient } from '@ai-cloudops/engine-client';
 import type { ClusterWorkloads, EntityWorkloadsResponse, WorkloadTarget } from '@ai-cloudops/backstage-plugin-common';
+import { ENGINE_UNREACHABLE, fetchFailure } from './EngineProxy';
 
 /** Stands for "the engine itself" when it cannot even list its clusters. */
 export const ENGINE_ENTRY = '(engine)';
@@ -12,7 +13,13 @@ export async function listEntityWorkloads(
   engine: EngineClient,
   entityRef: string,
   target: WorkloadTarget,
+  /** Told every failure with its full reason (the backend's log); the response carries what a portal user may read. */
+  onError: (cluster: string, reason: string) => void = () => {},
 ): Promise<EntityWorkloadsResponse> {
+  const describeError = (cluster: string, error: unknown): ClusterWorkloads['error'] => {
+    onError(cluster, fetchFailure(error));
+    return userFacing(error);
+  };
   let clusters: string[];
   try {
     clusters = (await engine.clusters()).items.map((c) => c.name);
@@ -20,7 +27,7 @@ export async function listEntityWorkloads(
     return {
       entityRef,
       target,
-      items: [{ cluster: ENGINE_ENTRY, workloads: [], error: describeError(error) }],
+      items: [{ cluster: ENGINE_ENTRY, workloads: [], error: describeError(ENGINE_ENTRY, error) }],
     };
   }
   const items = await Promise.all(
@@ -29,24 +36,19 @@ export async function listEntityWorkloads(
         const { items: workloads } = await engine.workloads({ cluster, ...target });
         return { cluster, workloads };
       } catch (error) {
-        return { cluster, workloads: [], error: describeError(error) };
+        return { cluster, workloads: [], error: describeError(cluster, error) };
       }
     }),
   );
   return { entityRef, target, items };
 }
 
-function describeError(error: unknown): ClusterWorkloads['error'] {
-  if (error instanceof Error) {
-    const status = (error as { status?: unknown }).status;
-    // fetch reports an unreachable host as "fetch failed" with the reason in `cause`.
-    const cause = (error as { cause?: unknown }).cause;
-    const detail = cause instanceof Error && cause.message ? `: ${cause.message}` : '';
-    return {
-      name: error.name,
-      message: `${error.message}${detail}`,
-      ...(typeof status === 'number' ? { statusCode: status } : {}),
-    };
-  }
-  return { name: 'Error', message: String(error) };
+/**
+ * The engine's own refusal (an HTTP status with its message) as it is; a call that got no answer as ENGINE_UNREACHABLE,
+ * since fetch's reason names the engine's internal address.
+ */
+function userFacing(error: unknown): ClusterWorkloads['error'] {
+  const status = error instanceof Error ? (error as { status?: unknown }).status : undefined;
+  if (error instanceof Error && typeof status === 'number') return { name: error.name, message: error.message, statusCode: status };
+  return { name: error instanceof Error ? error.name : 'Error', message: ENGINE_UNREACHABLE };
 }

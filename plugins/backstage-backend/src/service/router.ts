@@ -40,7 +40,7 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
     ...(settings.token ? { token: settings.token } : {}),
     fetchApi: timedFetch(settings.timeoutMs),
   });
-  const proxy = EngineProxy.create(settings);
+  const proxy = EngineProxy.create(settings, logger);
 
   router.get('/entity/:namespace/:kind/:name/workloads', async (req, res) => {
     const { namespace, kind, name } = req.params;
@@ -52,10 +52,9 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
     const entity = await catalog.getEntityByRef(entityRef, { credentials });
     if (!entity) throw new NotFoundError(`entity ${entityRef} not found`);
     const target = resolveWorkloadTarget(entity);
-    const result = await listEntityWorkloads(engine, entityRef, target);
-    for (const item of result.items) {
-      if (item.error) logger.warn(`workloads of ${entityRef} from ${item.cluster}: ${item.error.message}`);
-    }
+    const result = await listEntityWorkloads(engine, entityRef, target, (cluster, reason) =>
+      logger.warn(`workloads of ${entityRef} from ${cluster}: ${reason}`),
+    );
     res.json(result);
   });
 
