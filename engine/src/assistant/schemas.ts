@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { kubernetesNameSchema, namespaceSchema } from '../schemas/core.js';
 
 /** Wire shapes of the assistant: HTTP routes, CLI and the typed client share them. */
 
@@ -8,9 +9,9 @@ export const askRequestSchema = z.object({
   question: z.string().trim().min(1, 'must not be empty').max(4000, 'must be at most 4000 characters'),
   /** Continues a conversation; a new one is started when absent. */
   conversationId: z.string().regex(idPattern, 'must be 1-64 letters, digits, - or _').optional(),
-  namespace: z.string().min(1).max(253).optional(),
+  namespace: namespaceSchema.optional(),
   /** A workload (Deployment/StatefulSet/DaemonSet name) the question is about; enables live-state tools. */
-  workload: z.string().min(1).max(253).optional(),
+  workload: kubernetesNameSchema.optional(),
   cluster: z.string().min(1).max(253).optional(),
   stream: z.boolean().optional(),
 });

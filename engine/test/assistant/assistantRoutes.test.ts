@@ -131,6 +131,15 @@ describe('assistant routes', () => {
     const bad = await app.inject({ method: 'POST', url: '/api/v1/assistant/ask', headers: auth(viewer), payload: { question: '' } });
     expect(bad.statusCode).toBe(400);
     expect(JSON.stringify(bad.json().error)).toContain('question');
+    // A namespace or workload Kubernetes would refuse is named (it was answered 200 and read nothing).
+    for (const [field, payload] of [
+      ['body.namespace', { question: 'why', namespace: 'Bad_NS!' }],
+      ['body.workload', { question: 'why', namespace: 'shop', workload: 'Cart Service' }],
+    ] as const) {
+      const res = await app.inject({ method: 'POST', url: '/api/v1/assistant/ask', headers: auth(viewer), payload });
+      expect(res.statusCode, field).toBe(400);
+      expect(res.json().error.issues[0].field, field).toBe(field);
+    }
     const forbidden = await app.inject({ method: 'POST', url: '/api/v1/assistant/ingest', headers: auth(viewer), payload: { paths: [dataDir] } });
     expect(forbidden.statusCode).toBe(403);
     const accepted = await app.inject({ method: 'POST', url: '/api/v1/assistant/ingest', headers: auth(admin), payload: { paths: [dataDir] } });

@@ -1032,10 +1032,10 @@ export interface components {
         AskRequestInput: {
             cluster?: string;
             conversationId?: string;
-            namespace?: string;
+            namespace?: components["schemas"]["NamespaceInput"];
             question: string;
             stream?: boolean;
-            workload?: string;
+            workload?: components["schemas"]["KubernetesNameInput"];
         };
         AuditRecordDto: {
             actionId?: string;
