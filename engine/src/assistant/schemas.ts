@@ -1,3 +1,4 @@
+import { QUESTION_MAX_CHARS } from '@ai-cloudops/engine-client';
 import { z } from 'zod';
 import { kubernetesNameSchema, namespaceSchema } from '../schemas/core.js';
 
@@ -6,7 +7,7 @@ import { kubernetesNameSchema, namespaceSchema } from '../schemas/core.js';
 const idPattern = /^[A-Za-z0-9_-]{1,64}$/;
 
 export const askRequestSchema = z.object({
-  question: z.string().trim().min(1, 'must not be empty').max(4000, 'must be at most 4000 characters'),
+  question: z.string().trim().min(1, 'must not be empty').max(QUESTION_MAX_CHARS, `must be at most ${QUESTION_MAX_CHARS} characters`),
   /** Continues a conversation; a new one is started when absent. */
   conversationId: z.string().regex(idPattern, 'must be 1-64 letters, digits, - or _').optional(),
   namespace: namespaceSchema.optional(),

@@ -1,3 +1,4 @@
+import { QUESTION_MAX_CHARS } from '@ai-cloudops/engine-client';
 import { useState, type FormEvent } from 'react';
 import { InfoCard, Link, Progress, ResponseErrorPanel } from '@backstage/core-components';
 import { useTranslationRef } from '@backstage/core-plugin-api/alpha';
@@ -19,8 +20,8 @@ export const assistantCardTestIds = {
   tools: 'aicloudops-assistant-tools',
 } as const;
 
-/** The engine refuses longer questions (askRequestSchema in engine/src/assistant/schemas.ts: 400 on body.question). */
-export const QUESTION_MAX_CHARS = 4000;
+// The engine's own limit (its askRequestSchema reads the same constant): a longer question is a 400 on body.question.
+export { QUESTION_MAX_CHARS };
 
 export function AssistantCard({ service, namespace }: { service: string; namespace?: string }) {
   const { t } = useTranslationRef(aiCloudOpsTranslationRef);

@@ -1,3 +1,4 @@
+import { QUESTION_MAX_CHARS } from '@ai-cloudops/engine-client';
 import React, { useState } from 'react';
 import { css } from '@emotion/css';
 import { renderMarkdown, type GrafanaTheme2 } from '@grafana/data';
@@ -26,8 +27,8 @@ interface Turn {
   response: Answer;
 }
 
-/** The engine refuses longer questions (askRequestSchema in engine/src/assistant/schemas.ts: 400 on body.question). */
-export const QUESTION_MAX_CHARS = 4000;
+// The engine's own limit (its askRequestSchema reads the same constant): a longer question is a 400 on body.question.
+export { QUESTION_MAX_CHARS };
 
 export function AssistantPage() {
   const s = useStyles2(getStyles);
