@@ -29,6 +29,8 @@ export const main: BenchMain = async (ctx) => {
   };
   const specificity: Array<{ key: string; ours: number; baseline: number }> = [];
   const skipped: string[] = [];
+  // The issue's "a candidate for every issue": issues whose analysis lists at least one service.
+  let withCandidate = 0;
 
   for (const scenario of scenarios) {
     if (!scenario.normal) {
@@ -39,6 +41,7 @@ export const main: BenchMain = async (ctx) => {
       const normal = scenario.normal ?? sliceTable(issue.table, 0, 0);
       const input = petshopInput(scenario.graph, normal, issue.table, issue.target.timestamp, issue.target);
       const ours = analyzeIncident(input, config).candidates.map((c) => c.service);
+      withCandidate += +(ours.length > 0);
       const base = nSigmaRanking(input).map((c) => c.service);
       const hit = (list: string[], k: number) => list.slice(0, k).includes(issue.rootCause);
       const row = [hit(ours, 1), hit(ours, 3), hit(base, 1), hit(base, 3)] as const;
@@ -80,6 +83,8 @@ export const main: BenchMain = async (ctx) => {
     specificity.map((s) => [s.key, s.ours, s.baseline]),
   );
   if (skipped.length) console.log(`note: ${skipped.join('; ')}`);
+  const all = tallies.get('all') ?? { n: 0, top1: 0, top3: 0, b1: 0, b3: 0 };
+  console.log(`issues with at least one candidate: ${withCandidate} of ${all.n} (with_candidate)`);
 
   // Each scenario/split as its own fold (leave-one-scenario-out reads them side by side), and their spread.
   const folds = [...tallies].filter(([key]) => key.split('/').length === 2);
@@ -90,13 +95,13 @@ export const main: BenchMain = async (ctx) => {
     perFold[`${name}_top3`] = t.top3 / t.n;
   }
   const top1s = folds.map(([, t]) => t.top1 / t.n);
-  const all = tallies.get('all') ?? { n: 0, top1: 0, top3: 0, b1: 0, b3: 0 };
   const test = tallies.get('test');
   const avg = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : NaN);
   return {
     issues: all.n,
     top1: all.top1 / all.n,
     top3: all.top3 / all.n,
+    with_candidate: withCandidate / all.n,
     specificity: avg(specificity.map((s) => s.ours)),
     baseline_top1: all.b1 / all.n,
     baseline_top3: all.b3 / all.n,

@@ -123,6 +123,12 @@ const rankingSchema = z
      */
     symptomKindExplains: z.boolean().default(true),
     /**
+     * A latency or errors target that shows no anomaly in the window still gets candidates: the services of its call
+     * tree that show that kind of symptom themselves, with the result saying the target was quiet. false: no
+     * candidates at all (the list stays empty). Measured in rankCandidates' quietTarget.
+     */
+    quietTargetLeads: z.boolean().default(true),
+    /**
      * Bonus for explaining other anomalies: the score grows by this factor times the share of anomalous services
      * that reach the candidate through anomalous callers (faults propagate to callers, so a root cause sits below
      * the anomalous part of the graph).

@@ -23,12 +23,18 @@ function describeCandidate(c: RcaCandidate): string {
   return parts.join('; ');
 }
 
+/** A reason (`the target ... shows no anomaly`) as a sentence. */
+const sentence = (text: string) => `${text[0]!.toUpperCase()}${text.slice(1)}${text.endsWith('.') ? '' : '.'}`;
+
 /** The narrative without a model: deterministic, built from the ranked evidence. */
 export function templateNarrative(candidates: RcaCandidate[], target: RcaTarget | undefined, reason?: string): string {
   const subject = target ? `The incident on ${target.service}${target.signal ? ` (${target.signal})` : ''}` : 'The incident';
-  if (candidates.length === 0) return `${subject}: no root cause found. ${reason ?? 'No signal moved beyond its normal range.'}`;
+  if (candidates.length === 0) return `${subject}: no root cause found. ${reason ? sentence(reason) : 'No signal moved beyond its normal range.'}`;
   const [first, ...rest] = candidates;
+  // With candidates, a reason says what limits them (a target that shows no anomaly): said first, so no one reads
+  // a confident diagnosis into them.
   const lines = [
+    ...(reason ? [sentence(reason)] : []),
     `${subject} most likely starts at ${first!.service} (${first!.faultType}, score ${fmt(first!.score)}): ${describeCandidate(first!)}.`,
   ];
   const others = rest.slice(0, 2);
@@ -39,7 +45,7 @@ export function templateNarrative(candidates: RcaCandidate[], target: RcaTarget 
 }
 
 /** The prompt given to the model: the evidence only, with an instruction not to invent anything beyond it. */
-export function narrativePrompt(candidates: RcaCandidate[], target: RcaTarget | undefined): string {
+export function narrativePrompt(candidates: RcaCandidate[], target: RcaTarget | undefined, caveat?: string): string {
   const evidence = candidates.slice(0, 5).map((c, i) => ({
     rank: i + 1,
     service: c.service,
@@ -55,6 +61,7 @@ export function narrativePrompt(candidates: RcaCandidate[], target: RcaTarget | 
     'name the most likely root cause and why, then what to check first. Use only the evidence below;',
     'if it is weak, say so.',
     `Target: ${target ? JSON.stringify(target) : 'none given'}`,
+    ...(caveat ? [`Caveat (say it): ${caveat}`] : []),
     `Ranked candidates with evidence: ${JSON.stringify(evidence)}`,
   ].join('\n');
 }
@@ -70,7 +77,7 @@ export async function writeNarrative(
   const fallback = templateNarrative(candidates, target, reason);
   if (!summarizer || candidates.length === 0) return { narrative: fallback, source: 'template' };
   try {
-    const text = (await summarizer.summarize(narrativePrompt(candidates, target))).trim();
+    const text = (await summarizer.summarize(narrativePrompt(candidates, target, reason))).trim();
     if (text) return { narrative: text, source: 'model' };
     warnings.push('model returned an empty narrative; used the template');
   } catch (error) {

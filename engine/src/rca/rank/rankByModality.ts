@@ -38,7 +38,8 @@ export function rankByModality(input: RankInput, config: RcaConfig): RankOutput 
     if (s.logScore > 0) logSide.set(service, { ...s, events: [], changes: [], kubernetesScore: 0, faultType: undefined });
   }
   if (logSide.size > 0) groups.push({ modality: 'logs', anomalies: [], side: logSide });
-  if (groups.length < 2) return { candidates: joint.candidates.slice(0, limit) };
+  const caveat = joint.reason ? { reason: joint.reason } : {};
+  if (groups.length < 2) return { candidates: joint.candidates.slice(0, limit), ...caveat };
 
   const fused = new Map<string, number>();
   for (const group of groups) {
@@ -54,5 +55,5 @@ export function rankByModality(input: RankInput, config: RcaConfig): RankOutput 
     .sort((a, b) => fused.get(b.service)! - fused.get(a.service)! || order.get(a.service)! - order.get(b.service)!)
     .slice(0, limit)
     .map((c) => ({ ...c, score: Math.round(fused.get(c.service)! * 1000) / 1000 }));
-  return { candidates };
+  return { candidates, ...caveat };
 }

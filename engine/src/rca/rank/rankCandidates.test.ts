@@ -52,7 +52,7 @@ describe('ranking with the service graph', () => {
     expect(analyzeIncident(input, config).candidates[0]!.service).toBe('checkout');
   });
 
-  it('returns no candidate when the target did not move', () => {
+  it('for a target that did not move, lists only its call tree\'s services showing its symptom, and says so', () => {
     const input: RcaInput = {
       window,
       graph,
@@ -60,8 +60,29 @@ describe('ranking with the service graph', () => {
       series: [latency('frontend', 1, 0), latency('payment', 3, 2)],
     };
     const out = analyzeIncident(input, config);
+    expect(out.candidates.map((c) => c.service)).toEqual(['payment']);
+    expect(out.reason).toMatch(/frontend\/latency_p99 shows no anomaly.*services in its call tree that show its latency/);
+    // Off, a quiet target gets no candidate at all.
+    const off = analyzeIncident(input, rcaConfigSchema.parse({ ranking: { quietTargetLeads: false } }));
+    expect(off.candidates).toEqual([]);
+    expect(off.reason).toMatch(/frontend/);
+  });
+
+  it('for a quiet target, a service outside its call tree or showing another kind of signal leads nothing', () => {
+    const cpu: SignalSeries = { ...latency('payment', 3, 0), signal: 'cpu_usage', values: times.map((t, i) => 0.2 + 0.01 * wobble(i, 3) + (t >= 3600 ? 0.5 : 0)) };
+    const input: RcaInput = {
+      window,
+      graph,
+      target: { service: 'checkout', signal: 'latency_p99' },
+      // catalog (not called by checkout) is slow; payment (called by it) only burns CPU.
+      series: [latency('checkout', 1, 0), latency('catalog', 4, 2), cpu],
+    };
+    const out = analyzeIncident(input, config);
     expect(out.candidates).toEqual([]);
-    expect(out.reason).toMatch(/frontend/);
+    expect(out.reason).toMatch(/checkout\/latency_p99 shows no anomaly in the window$/);
+    // The same input with catalog under checkout: catalog's latency now leads.
+    const under = { ...graph, edges: [...graph.edges, { from: 'checkout', to: 'catalog', origin: 'config' as const }] };
+    expect(analyzeIncident({ ...input, graph: under }, config).candidates.map((c) => c.service)).toEqual(['catalog']);
   });
 
   it('counts Kubernetes events and log bursts as evidence, and events name the fault type', () => {

@@ -37,7 +37,7 @@ type CorrelationWindow = { correlationStart: Seconds; end: Seconds };
 
 export interface RankOutput {
   candidates: RcaCandidate[];
-  /** Why the list is empty, when it is. */
+  /** Why the list is empty, when it is, or what limits it (a target that shows no anomaly). */
   reason?: string;
   /** With `explain`: every anomalous service's evidence and the factors that turned it into its score, best first. */
   breakdown?: ScoreBreakdown[];
@@ -79,7 +79,8 @@ interface ServiceState {
  *    saturation), and services outside the target's call tree when a target is given; with a target, only anomalies
  *    of its symptom's kind tie a candidate to its callers (rca.ranking.symptomKindExplains);
  * 4. correlation with the target signal (the symptom) scales the score.
- * When nothing is anomalous (or the target itself is not), the list is empty: no root cause is better than a guess.
+ * When nothing is anomalous the list is empty: no root cause is better than a guess. When the target itself is not,
+ * only services of its call tree showing its symptom's kind are listed, with a reason saying so (quietTarget).
  */
 export function rankCandidates(input: RankInput, config: RcaConfig): RankOutput {
   const { threshold } = config.anomaly;
@@ -93,16 +94,8 @@ export function rankCandidates(input: RankInput, config: RcaConfig): RankOutput 
   const services = new Set<string>([...byService.keys(), ...input.side.keys()]);
 
   const targetSeries = findTargetSeries(input);
-  if (input.target) {
-    const targetScore = targetSeries
-      ? symptomLevel(targetSeries)
-      : Math.max(0, ...(byService.get(input.target.service) ?? []).map(symptomLevel));
-    const targetSide = input.side.get(input.target.service);
-    const targetEvidence = targetScore + (targetSide ? sideScore(targetSide, config) : 0);
-    if (input.gateOnTarget !== false && (targetSeries || byService.has(input.target.service)) && targetEvidence < threshold) {
-      return { candidates: [], reason: `the target ${describeTarget(input.target)} shows no anomaly in the window` };
-    }
-  }
+  const quiet = quietTarget(input, targetSeries, byService, config);
+  if (quiet && !quiet.leadsBy) return { candidates: [], reason: quiet.reason };
 
   const corrWindow: CorrelationWindow = {
     correlationStart: Math.max(input.window.baselineStart, input.window.start - ranking.correlationLookbackSeconds),
@@ -143,7 +136,10 @@ export function rankCandidates(input: RankInput, config: RcaConfig): RankOutput 
   // With a target, only its symptom's kind ties a candidate to its callers (rca.ranking.symptomKindExplains).
   const tyingKind = ranking.symptomKindExplains && symptomKind && PROPAGATING.has(symptomKind) ? symptomKind : undefined;
   const showsSymptom = (s: ServiceState | undefined) => s !== undefined && (!tyingKind || (s.strength.get(tyingKind) ?? 0) >= threshold);
-  const scored = anomalous.map((state) => {
+  // A quiet target: only the services of its call tree that show its symptom's kind themselves (rca.ranking.quietTargetLeads).
+  const eligible = quiet?.leadsBy ? anomalous.filter((s) => leadsQuietTarget(s, quiet.leadsBy!, input.target!, reachable, threshold)) : anomalous;
+  if (quiet && eligible.length === 0) return { candidates: [], reason: quiet.reason };
+  const scored = eligible.map((state) => {
     const factors = { ancestors: 1, callee: 1, unreachable: 1, correlation: 1 };
     let score = state.evidence;
     // A root cause explains the anomalies of the services that (transitively) call it; a side branch explains few.
@@ -230,7 +226,47 @@ export function rankCandidates(input: RankInput, config: RcaConfig): RankOutput 
       },
     };
   });
-  return breakdown ? { candidates, breakdown } : { candidates };
+  const caveat = quiet ? { reason: `${quiet.reason}; listed: the services in its call tree that show its ${quiet.leadsBy}` } : {};
+  return breakdown ? { candidates, breakdown, ...caveat } : { candidates, ...caveat };
+}
+
+/**
+ * When the target shows no anomaly in the window: its reason, and the symptom kind by which the services of its call
+ * tree may still lead (rca.ranking.quietTargetLeads; a latency or errors target only), or none (no candidates).
+ * The user asked about the target because something looked wrong, and a detector that misses a mild symptom should
+ * not hide a callee that shows the same kind of symptom plainly; a service that shows another kind, or lies outside
+ * the call tree, has no such tie. Measured (bench/rca/foldScores.ts, bench/rca-petshop.bench.ts, 2026-12-07): the
+ * two PetShop issues with a quiet target get candidates (low_traffic/train issue 3: PetSearch first, top-1 0.875 ->
+ * 1.000), specificity on normal data stays 1.000 (the slices it would otherwise blame show only a traffic rise on
+ * DynamoDB, evidence 3.2-3.7); ranking every anomalous service instead took specificity to 0.833 on both latency
+ * targets.
+ */
+/**
+ * A service that may lead a quiet target: another service of its call tree with a series of the target's symptom
+ * kind that is anomalous in the window (score) and passes the test the target failed (symptomLevel: held, and a
+ * material change). Either test alone let a non-incident through: in the demo, a target whose latency rose a few
+ * per cent with the load led itself on the score alone (test/rca/quietTarget); on PetShop's normal data a held
+ * level alone blamed a service in one slice of six on both latency targets (specificity 1.000 -> 0.833).
+ */
+function leadsQuietTarget(state: ServiceState, kind: SignalKind, target: RcaTarget, reachable: Set<string> | undefined, threshold: number): boolean {
+  if (state.service === target.service || (reachable && !reachable.has(state.service))) return false;
+  return state.anomalies.some((a) => signalKind(a.series.signal) === kind && Math.min(a.score, symptomLevel(a)) >= threshold);
+}
+
+function quietTarget(
+  input: RankInput,
+  targetSeries: SeriesAnomaly | undefined,
+  byService: Map<string, SeriesAnomaly[]>,
+  config: RcaConfig,
+): { reason: string; leadsBy?: SignalKind } | undefined {
+  const target = input.target;
+  if (!target || input.gateOnTarget === false || (!targetSeries && !byService.has(target.service))) return undefined;
+  const targetScore = targetSeries ? symptomLevel(targetSeries) : Math.max(0, ...(byService.get(target.service) ?? []).map(symptomLevel));
+  const targetSide = input.side.get(target.service);
+  if (targetScore + (targetSide ? sideScore(targetSide, config) : 0) >= config.anomaly.threshold) return undefined;
+  const reason = `the target ${describeTarget(target)} shows no anomaly in the window`;
+  const kind = targetSeries ? signalKind(targetSeries.series.signal) : undefined;
+  return config.ranking.quietTargetLeads && kind && PROPAGATING.has(kind) ? { reason, leadsBy: kind } : { reason };
 }
 
 /**
