@@ -102,6 +102,41 @@ server:
     expect(unset.issues[0]).toEqual({ field: 'model.apiKey', message: 'environment variable NOPE is not set' });
   });
 
+  it('refuses settings the schema does not know, naming each with the nearest known key', () => {
+    // zod strips unknown keys: before this check `server.prot: 9000` started the engine on port 8080, "configuration: ok".
+    const path = file(`
+bogusKey: 1
+server:
+  prot: 9000
+metrics:
+  kind: prometheus
+  url: http://prom:9090
+  sources:
+    influx: { kind: influxdb, url: "http://influx:8086", database: telegraf, databse: metrics }
+signals:
+  list:
+    - { name: cpu, query: up, unti: cores }
+jobs:
+  perKind:
+    rca: { concurrency: 1 }
+`);
+    const error = configError(() => loadConfig({ path, env: {} }));
+    expect(error.code).toBe('INVALID_CONFIG');
+    expect(error.message).toContain(`invalid config file ${path}`);
+    expect(error.issues).toEqual([
+      { field: 'bogusKey', message: 'unknown setting' },
+      { field: 'server.prot', message: 'unknown setting (did you mean server.port?)' },
+      { field: 'metrics.sources.influx.databse', message: 'unknown setting (did you mean metrics.sources.influx.database?)' },
+      { field: 'signals.list.0.unti', message: 'unknown setting (did you mean signals.list.0.unit?)' },
+    ]);
+  });
+
+  it('checks only the file for unknown keys: the CLI reads AICLOUDOPS_URL and AICLOUDOPS_TOKEN from the same environment', () => {
+    const path = file('server:\n  port: 9000\n');
+    const config = loadConfig({ path, env: { AICLOUDOPS_URL: 'http://127.0.0.1:8080', AICLOUDOPS_TOKEN: 'x' } });
+    expect(config.server.port).toBe(9000);
+  });
+
   it('maps environment names to camelCase paths and parses JSON values', () => {
     expect(configFromEnv({ AICLOUDOPS_SERVER__BODY_LIMIT_BYTES: '10', AICLOUDOPS_SERVER__CORS_ORIGINS: '["http://g"]', OTHER: 'x' })).toEqual({
       server: { bodyLimitBytes: 10, corsOrigins: ['http://g'] },

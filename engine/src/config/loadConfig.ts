@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { parse as parseYaml, YAMLParseError } from 'yaml';
 import { configSchema, type EngineConfig, type EngineConfigInput } from './schema.js';
 import { EngineError, fieldIssuesFromZod, describeIssues, type FieldIssue } from '../errors.js';
+import { unknownConfigKeys } from './unknownConfigKeys.js';
 
 export const ENV_PREFIX = 'AICLOUDOPS_';
 
@@ -29,7 +30,10 @@ export function loadConfig(options: LoadConfigOptions = {}): EngineConfig {
   const fromEnv = configFromEnv(env);
   const merged = deepMerge(deepMerge(deepMerge({}, fromFile), fromEnv), (options.overrides ?? {}) as Record<string, unknown>);
   if (options.profile) merged.profile = options.profile;
-  return parseConfig(merged, path ? `config file ${path}` : 'configuration');
+  const config = parseConfig(merged, path ? `config file ${path}` : 'configuration');
+  const unknown = unknownConfigKeys(fromFile, config);
+  if (unknown.length > 0) throw invalid(`config file ${path}`, unknown);
+  return config;
 }
 
 /** Validates a config object (after the profile preset), throwing INVALID_CONFIG that names every failing field. */

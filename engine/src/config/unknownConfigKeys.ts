@@ -1,0 +1,54 @@
+import type { FieldIssue } from '../errors.js';
+
+/**
+ * Keys a config file sets that the schema does not know. zod drops them silently, so a typo (`server.prot: 9000`,
+ * `metrics.ulr`) used to start the engine on the default with "configuration: ok". Found by comparing what the file
+ * holds with what the schema kept: a key present in the file and absent from the parsed object at the same place was
+ * stripped. Maps the schema keeps whole (`metrics.sources`, `jobs.perKind`) keep their keys, so they are never
+ * reported. Only the file is checked: the environment also carries the CLI's own AICLOUDOPS_URL / AICLOUDOPS_TOKEN.
+ */
+export function unknownConfigKeys(file: unknown, parsed: unknown, prefix = ''): FieldIssue[] {
+  if (Array.isArray(file) && Array.isArray(parsed) && file.length === parsed.length) {
+    return file.flatMap((item, i) => unknownConfigKeys(item, parsed[i], `${prefix}${i}.`));
+  }
+  if (!isPlainObject(file) || !isPlainObject(parsed)) return [];
+  const issues: FieldIssue[] = [];
+  for (const [key, value] of Object.entries(file)) {
+    if (!(key in parsed)) {
+      const near = closestKey(key, Object.keys(parsed));
+      issues.push({
+        field: `${prefix}${key}`,
+        message: `unknown setting${near ? ` (did you mean ${prefix}${near}?)` : ''}`,
+      });
+    } else {
+      issues.push(...unknownConfigKeys(value, parsed[key], `${prefix}${key}.`));
+    }
+  }
+  return issues;
+}
+
+/** The known key within two edits (case ignored), for the "did you mean" hint. */
+function closestKey(key: string, known: string[]): string | undefined {
+  let best: { key: string; distance: number } | undefined;
+  for (const candidate of known) {
+    const distance = editDistance(key.toLowerCase(), candidate.toLowerCase());
+    if (distance <= 2 && (!best || distance < best.distance)) best = { key: candidate, distance };
+  }
+  return best?.key;
+}
+
+/** Levenshtein distance; keys are short, so the plain O(n·m) table is enough (no dependency for one hint). */
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    previous = current;
+  }
+  return previous[b.length]!;
+}
+
+const isPlainObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
