@@ -84,32 +84,78 @@ interface ServiceState {
  */
 export function rankCandidates(input: RankInput, config: RcaConfig): RankOutput {
   const { threshold } = config.anomaly;
-  const ranking = config.ranking;
-  const byService = new Map<string, SeriesAnomaly[]>();
-  for (const a of input.anomalies) {
-    const list = byService.get(a.series.service) ?? [];
-    list.push(a);
-    byService.set(a.series.service, list);
-  }
-  const services = new Set<string>([...byService.keys(), ...input.side.keys()]);
-
+  const byService = groupByService(input.anomalies);
   const targetSeries = findTargetSeries(input);
   const quiet = quietTarget(input, targetSeries, byService, config);
   if (quiet && !quiet.leadsBy) return { candidates: [], reason: quiet.reason };
 
   const corrWindow: CorrelationWindow = {
-    correlationStart: Math.max(input.window.baselineStart, input.window.start - ranking.correlationLookbackSeconds),
+    correlationStart: Math.max(input.window.baselineStart, input.window.start - config.ranking.correlationLookbackSeconds),
     end: input.window.end,
   };
   const callees = adjacency(input.graph);
-  const inbound = callerViewOfCallees(byService, callees, threshold);
-  for (const service of inbound.keys()) services.add(service);
-  const states = new Map<string, ServiceState>();
+  const states = serviceStates(input, config, byService, callees, targetSeries, corrWindow);
+  const anomalous = [...states.values()].filter((s) => s.evidence >= threshold);
+  if (anomalous.length === 0) return { candidates: [], reason: 'no service shows an anomaly in the window' };
+
+  const reachable = input.target && input.graph.edges.length > 0 ? reachableFrom(input.target.service, callees) : undefined;
+  // With a target, only its symptom's kind ties a candidate to its callers (rca.ranking.symptomKindExplains).
+  const symptomKind = targetSeries ? signalKind(targetSeries.series.signal) : undefined;
+  const tyingKind = config.ranking.symptomKindExplains && symptomKind && PROPAGATING.has(symptomKind) ? symptomKind : undefined;
+  const graph: GraphContext = {
+    callees,
+    callers: reverse(callees),
+    states,
+    anomalous: new Set(anomalous.map((s) => s.service)),
+    reachable,
+    hasTarget: targetSeries !== undefined,
+    showsSymptom: (s) => s !== undefined && (!tyingKind || (s.strength.get(tyingKind) ?? 0) >= threshold),
+  };
+  // A quiet target: only the services of its call tree that show its symptom's kind themselves (rca.ranking.quietTargetLeads).
+  const eligible = quiet?.leadsBy ? anomalous.filter((s) => leadsQuietTarget(s, quiet.leadsBy!, input.target!, reachable, threshold)) : anomalous;
+  if (quiet && eligible.length === 0) return { candidates: [], reason: quiet.reason };
+  const scored = eligible.map((state) => scoreState(state, graph, config));
+  scored.sort((a, b) => b.score - a.score || a.state.service.localeCompare(b.state.service));
+
+  const candidates = scored
+    .slice(0, config.ranking.maxCandidates)
+    .map(({ state, score }) => toCandidate(state, score, input.side.get(state.service), config, (a) => metricEvidence(a, targetSeries, corrWindow)));
+  const caveat = quiet ? { reason: `${quiet.reason}; listed: the services in its call tree that show its ${quiet.leadsBy}` } : {};
+  return input.explain ? { candidates, breakdown: scored.map((s) => explainScore(s, input.window.start)), ...caveat } : { candidates, ...caveat };
+}
+
+function groupByService(anomalies: SeriesAnomaly[]): Map<string, SeriesAnomaly[]> {
+  const byService = new Map<string, SeriesAnomaly[]>();
+  for (const a of anomalies) {
+    const list = byService.get(a.series.service) ?? [];
+    list.push(a);
+    byService.set(a.series.service, list);
+  }
+  return byService;
+}
+
+/**
+ * Each service's evidence before the graph: its anomalies weighted (client-side views and kinds other than the
+ * target's symptom count less), the strongest plus a share of the second, what its callers see of it, and the log
+ * and Kubernetes evidence.
+ */
+function serviceStates(
+  input: RankInput,
+  config: RcaConfig,
+  byService: Map<string, SeriesAnomaly[]>,
+  callees: Map<string, Set<string>>,
+  targetSeries: SeriesAnomaly | undefined,
+  corrWindow: CorrelationWindow,
+): Map<string, ServiceState> {
+  const ranking = config.ranking;
+  const inbound = callerViewOfCallees(byService, callees, config.anomaly.threshold);
+  const services = new Set<string>([...byService.keys(), ...input.side.keys(), ...inbound.keys()]);
   const symptomKind = targetSeries ? signalKind(targetSeries.series.signal) : undefined;
   const kindWeight = (a: SeriesAnomaly) =>
     symptomKind && symptomKind !== 'other' && signalKind(a.series.signal) !== symptomKind ? ranking.otherKindWeight : 1;
+  const weight = (a: SeriesAnomaly) => (a.series.perspective === 'client' ? ranking.clientSideWeight : 1) * kindWeight(a) * a.score;
+  const states = new Map<string, ServiceState>();
   for (const service of services) {
-    const weight = (a: SeriesAnomaly) => (a.series.perspective === 'client' ? ranking.clientSideWeight : 1) * kindWeight(a) * a.score;
     const anomalies = (byService.get(service) ?? []).slice().sort((a, b) => weight(b) - weight(a));
     const first = anomalies[0] ? weight(anomalies[0]) : 0;
     const second = anomalies[1] ? weight(anomalies[1]) : 0;
@@ -125,109 +171,107 @@ export function rankCandidates(input: RankInput, config: RcaConfig): RankOutput 
     for (const [kind, view] of callerView) strength.set(kind, Math.max(strength.get(kind) ?? 0, ranking.callerViewWeight * view));
     states.set(service, { service, anomalies, metricScore, evidence, correlation, weighted, callerView, strength, sideScore: sideEvidence });
   }
+  return states;
+}
 
-  const anomalous = [...states.values()].filter((s) => s.evidence >= threshold);
-  if (anomalous.length === 0) return { candidates: [], reason: 'no service shows an anomaly in the window' };
+/** What the graph stage reads: the call graph both ways, every service's state, and the target's call tree. */
+interface GraphContext {
+  callees: Map<string, Set<string>>;
+  callers: Map<string, Set<string>>;
+  states: Map<string, ServiceState>;
+  anomalous: Set<string>;
+  /** The target's call tree, when there are a target and edges. */
+  reachable: Set<string> | undefined;
+  hasTarget: boolean;
+  /** Whether a service shows the target's symptom kind (always true without one or with symptomKindExplains off). */
+  showsSymptom: (s: ServiceState | undefined) => boolean;
+}
 
-  const reachable = input.target && input.graph.edges.length > 0 ? reachableFrom(input.target.service, callees) : undefined;
+type Scored = { state: ServiceState; score: number; factors: ScoreBreakdown['factors'] };
 
-  const anomalousSet = new Set(anomalous.map((s) => s.service));
-  const callers = reverse(callees);
-  // With a target, only its symptom's kind ties a candidate to its callers (rca.ranking.symptomKindExplains).
-  const tyingKind = ranking.symptomKindExplains && symptomKind && PROPAGATING.has(symptomKind) ? symptomKind : undefined;
-  const showsSymptom = (s: ServiceState | undefined) => s !== undefined && (!tyingKind || (s.strength.get(tyingKind) ?? 0) >= threshold);
-  // A quiet target: only the services of its call tree that show its symptom's kind themselves (rca.ranking.quietTargetLeads).
-  const eligible = quiet?.leadsBy ? anomalous.filter((s) => leadsQuietTarget(s, quiet.leadsBy!, input.target!, reachable, threshold)) : anomalous;
-  if (quiet && eligible.length === 0) return { candidates: [], reason: quiet.reason };
-  const scored = eligible.map((state) => {
-    const factors = { ancestors: 1, callee: 1, unreachable: 1, correlation: 1 };
-    let score = state.evidence;
-    // A root cause explains the anomalies of the services that (transitively) call it; a side branch explains few.
-    // ... but a candidate showing none of the target's symptom cannot have passed it up to them.
-    if (anomalousSet.size > 1 && showsSymptom(state)) {
-      const explained = anomalousAncestors(state.service, callers, anomalousSet);
-      factors.ancestors = 1 + ranking.ancestorWeight * (explained / (anomalousSet.size - 1));
-      score *= factors.ancestors;
-    }
-    // A caller whose callee moved at least as much is probably a victim of that callee.
-    if (ranking.calleeExplainsByKind) {
-      factors.callee = explainedByKind(state, callees, states, config, showsSymptom);
-      score *= factors.callee;
-    } else {
-      let strongestCallee = 0;
-      for (const callee of callees.get(state.service) ?? []) {
-        if (callee === state.service) continue;
-        strongestCallee = Math.max(strongestCallee, states.get(callee)?.evidence ?? 0);
-      }
-      if (strongestCallee >= threshold) {
-        factors.callee = 1 - ranking.explainedByCallee * Math.min(1, (2 * strongestCallee) / state.evidence);
-        score *= factors.callee;
-      }
-    }
-    if (reachable && !reachable.has(state.service)) {
-      factors.unreachable = ranking.unreachablePenalty;
-      score *= factors.unreachable;
-    }
-    if (targetSeries) {
-      factors.correlation = (1 + ranking.correlationWeight * state.correlation) / (1 + ranking.correlationWeight);
-      score *= factors.correlation;
-    }
-    return { state, score, factors };
-  });
-  scored.sort((a, b) => b.score - a.score || a.state.service.localeCompare(b.state.service));
-  const breakdown = input.explain
-    ? scored.map(({ state, score, factors }) => ({
-        service: state.service,
-        score: round(score),
-        evidence: round(state.evidence),
-        callerView: round(Math.max(0, ...state.callerView.values())),
-        factors: { ancestors: round(factors.ancestors), callee: round(factors.callee), unreachable: factors.unreachable, correlation: round(factors.correlation) },
-        signals: state.anomalies
-          .slice(0, 4)
-          .map((a) => `${a.series.signal}${a.series.perspective === 'client' ? '(client)' : ''}=${round(a.score)}${a.onset !== undefined ? `@+${a.onset - input.window.start}s` : ''}${a.thinBaseline ? '(thin)' : ''}`),
-      }))
-    : undefined;
+/** A service's evidence turned into its score by the graph (ancestors explained, callees, call tree) and correlation. */
+function scoreState(state: ServiceState, graph: GraphContext, config: RcaConfig): Scored {
+  const ranking = config.ranking;
+  const factors = { ancestors: 1, callee: 1, unreachable: 1, correlation: 1 };
+  // A root cause explains the anomalies of the services that (transitively) call it; a side branch explains few.
+  // ... but a candidate showing none of the target's symptom cannot have passed it up to them.
+  if (graph.anomalous.size > 1 && graph.showsSymptom(state)) {
+    const explained = anomalousAncestors(state.service, graph.callers, graph.anomalous);
+    factors.ancestors = 1 + ranking.ancestorWeight * (explained / (graph.anomalous.size - 1));
+  }
+  // A caller whose callee moved at least as much is probably a victim of that callee.
+  factors.callee = ranking.calleeExplainsByKind
+    ? explainedByKind(state, graph.callees, graph.states, config, graph.showsSymptom)
+    : explainedByAnyCallee(state, graph, config);
+  if (graph.reachable && !graph.reachable.has(state.service)) factors.unreachable = ranking.unreachablePenalty;
+  if (graph.hasTarget) factors.correlation = (1 + ranking.correlationWeight * state.correlation) / (1 + ranking.correlationWeight);
+  const score = state.evidence * factors.ancestors * factors.callee * factors.unreachable * factors.correlation;
+  return { state, score, factors };
+}
 
-  const candidates = scored.slice(0, ranking.maxCandidates).map(({ state, score }) => {
-    const side = input.side.get(state.service);
-    const top = state.anomalies[0];
-    const metrics: MetricEvidence[] = state.anomalies
-      .filter((a) => a.score >= threshold)
-      .slice(0, 5)
-      .map((a) => metricEvidence(a, targetSeries, corrWindow));
-    const signal =
-      top && state.metricScore >= (side ? sideScore(side, config) : 0)
-        ? top.series.signal
-        : side?.logs.length
-          ? 'logs'
-          : side?.events.length || side?.changes.length
-            ? 'events'
-            : (top?.series.signal ?? 'unknown');
-    const named = namingAnomaly(state.anomalies, threshold);
-    const faultType =
-      side?.faultType ??
-      (named
-        ? guessFaultType(named.series.signal, named.deviation)
-        : side?.logs.length
-          ? guessFaultType(side.logs[0]!.template, 1) === 'errors'
-            ? 'errors'
-            : 'log-anomaly'
-          : 'anomaly');
-    return {
-      service: state.service,
-      signal,
-      faultType,
-      score: round(score),
-      evidence: {
-        metrics,
-        logs: side?.logs ?? [],
-        events: side?.events ?? [],
-        changes: side?.changes ?? [],
-      },
-    };
-  });
-  const caveat = quiet ? { reason: `${quiet.reason}; listed: the services in its call tree that show its ${quiet.leadsBy}` } : {};
-  return breakdown ? { candidates, breakdown, ...caveat } : { candidates, ...caveat };
+/** rca.ranking.calleeExplainsByKind off: the strongest callee's evidence of any kind discounts the caller. */
+function explainedByAnyCallee(state: ServiceState, graph: GraphContext, config: RcaConfig): number {
+  let strongestCallee = 0;
+  for (const callee of graph.callees.get(state.service) ?? []) {
+    if (callee !== state.service) strongestCallee = Math.max(strongestCallee, graph.states.get(callee)?.evidence ?? 0);
+  }
+  if (strongestCallee < config.anomaly.threshold) return 1;
+  return 1 - config.ranking.explainedByCallee * Math.min(1, (2 * strongestCallee) / state.evidence);
+}
+
+function explainScore({ state, score, factors }: Scored, windowStart: number): ScoreBreakdown {
+  return {
+    service: state.service,
+    score: round(score),
+    evidence: round(state.evidence),
+    callerView: round(Math.max(0, ...state.callerView.values())),
+    factors: { ancestors: round(factors.ancestors), callee: round(factors.callee), unreachable: factors.unreachable, correlation: round(factors.correlation) },
+    signals: state.anomalies
+      .slice(0, 4)
+      .map((a) => `${a.series.signal}${a.series.perspective === 'client' ? '(client)' : ''}=${round(a.score)}${a.onset !== undefined ? `@+${a.onset - windowStart}s` : ''}${a.thinBaseline ? '(thin)' : ''}`),
+  };
+}
+
+/** The candidate as the API returns it: its leading signal, its fault type (events first) and its evidence. */
+function toCandidate(
+  state: ServiceState,
+  score: number,
+  side: ServiceSideEvidence | undefined,
+  config: RcaConfig,
+  evidenceOf: (a: SeriesAnomaly) => MetricEvidence,
+): RcaCandidate {
+  const threshold = config.anomaly.threshold;
+  const top = state.anomalies[0];
+  const signal =
+    top && state.metricScore >= (side ? sideScore(side, config) : 0)
+      ? top.series.signal
+      : side?.logs.length
+        ? 'logs'
+        : side?.events.length || side?.changes.length
+          ? 'events'
+          : (top?.series.signal ?? 'unknown');
+  const named = namingAnomaly(state.anomalies, threshold);
+  const faultType =
+    side?.faultType ??
+    (named
+      ? guessFaultType(named.series.signal, named.deviation)
+      : side?.logs.length
+        ? guessFaultType(side.logs[0]!.template, 1) === 'errors'
+          ? 'errors'
+          : 'log-anomaly'
+        : 'anomaly');
+  return {
+    service: state.service,
+    signal,
+    faultType,
+    score: round(score),
+    evidence: {
+      metrics: state.anomalies.filter((a) => a.score >= threshold).slice(0, 5).map(evidenceOf),
+      logs: side?.logs ?? [],
+      events: side?.events ?? [],
+      changes: side?.changes ?? [],
+    },
+  };
 }
 
 /**
