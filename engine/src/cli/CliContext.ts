@@ -1,9 +1,11 @@
+import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { EngineConfig } from '../config/schema.js';
 import type { Engine } from '../engine.js';
 import { EngineClient } from '@ai-cloudops/engine-client';
 import { EngineError } from '../errors.js';
 import { Output } from './output.js';
+import { invocationDir } from './invocationDir.js';
 import type { CliBackend } from './backend/CliBackend.js';
 import { RemoteBackend } from './backend/RemoteBackend.js';
 
@@ -32,7 +34,13 @@ export class CliContext {
     // Imported when needed: a command sent to a running engine (--server) never loads the engine's modules, which
     // take most of a one-shot command's start-up (5.3 s of 6 on a loaded 2-core machine; cli-speed bench).
     const { loadConfig } = await import('../config/loadConfig.js');
-    return loadConfig({ ...(config ? { path: config } : {}), ...(profile ? { profile } : {}), overrides });
+    // `npm start -- --config my.yaml` runs in engine/: the file and a relative dataDir are the user's, so they
+    // resolve where the command was typed (before, the file was not found, and `npm start` kept its knowledge base
+    // in engine/data while `npx aicloudops ingest` from the same folder wrote ./data, which the server never read).
+    const here = invocationDir();
+    const file = config ?? process.env.AICLOUDOPS_CONFIG;
+    const loaded = loadConfig({ ...(file ? { path: resolve(here, file) } : {}), ...(profile ? { profile } : {}), overrides });
+    return { ...loaded, dataDir: resolve(here, loaded.dataDir) };
   }
 
   /** The running engine named by `--server` (or $AICLOUDOPS_URL), with `--token` (or $AICLOUDOPS_TOKEN); none if unset. */

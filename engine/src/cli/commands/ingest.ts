@@ -3,19 +3,13 @@ import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { IngestReport } from '../../assistant/kb/KnowledgeBase.js';
 import type { CliContext } from '../CliContext.js';
+import { invocationDir } from '../invocationDir.js';
+
+export { invocationDir };
 
 const KUBERNETES_DOCS_URL = 'https://kubernetes.io';
 const KUBERNETES_DOCS_ATTRIBUTION =
   'Kubernetes Documentation, © The Kubernetes Authors, CC BY 4.0 (https://creativecommons.org/licenses/by/4.0/), https://kubernetes.io';
-
-/**
- * Where the user typed the command. `npm exec -w`/`npm run` start the CLI in the package folder and keep the
- * directory the user was in as INIT_CWD; a plain `node bin/aicloudops.js` or `npx` from the shell runs where typed.
- * INIT_CWD is trusted only inside an npm command, so a stale value inherited from an outer npm script is ignored.
- */
-export function invocationDir(env: NodeJS.ProcessEnv = process.env): string {
-  return env.npm_command && env.INIT_CWD ? env.INIT_CWD : process.cwd();
-}
 
 /** The kubernetes/website layout is recognised so its pages link to and credit kubernetes.io. */
 function isKubernetesDocs(path: string): boolean {
