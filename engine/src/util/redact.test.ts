@@ -1,6 +1,7 @@
 import { Writable } from 'node:stream';
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
+import { finishesWithin } from '../../test/support/finishesWithin.js';
 import { loggerRedaction, redactDeep, redactRequestUrl, redactText, redactUrlCredentials } from './redact.js';
 
 describe('redactUrlCredentials', () => {
@@ -16,6 +17,16 @@ describe('redactUrlCredentials', () => {
     ['no url here: user:pass@host', 'no url here: user:pass@host'],
   ])('%s', (input, expected) => {
     expect(redactUrlCredentials(input)).toBe(expected);
+  });
+
+  // A request URL is redacted for the log line of every request, before auth: the former `\b` start made 'a-a-a-…'
+  // quadratic (16 KB: ~130 ms; 1 MB: minutes). 10 s is the bound, far above the linear pattern's milliseconds.
+  it('reads a long run of scheme characters in linear time, and still finds the URL after it', { timeout: 60_000 }, async () => {
+    const run = 'a-'.repeat(500_000);
+    const inputs = [run, `/x?y=${'a+'.repeat(500_000)}`];
+    expect(await finishesWithin(new URL('./redact.ts', import.meta.url), 'redactText', inputs, 10_000)).toBe(true);
+    expect(redactText(`${run} redis://:pw@r:6379`)).toBe(`${run} redis://:***@r:6379`);
+    expect(redactUrlCredentials('x-redis://:pw@r')).toBe('x-redis://:***@r');
   });
 
   it('masks bearer and basic credentials in free text', () => {

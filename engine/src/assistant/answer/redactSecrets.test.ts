@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { redactSecrets } from './redactSecrets.js';
+import { finishesWithin } from '../../../test/support/finishesWithin.js';
 
 describe('redactSecrets', () => {
   const cases: Array<[string, string, string]> = [
@@ -41,5 +42,23 @@ describe('redactSecrets', () => {
   it('leaves ordinary operational text alone', () => {
     const text = 'Back-off restarting failed container cart in pod cart-7d9f (exit code 137, OOMKilled); tokens per second 12';
     expect(redactSecrets(text)).toEqual({ text, redactions: [] });
+  });
+
+  it('masks a secret key that follows a plain assignment on the same run, and AWS keys only before the word', () => {
+    expect(redactSecrets('a=b.token=c').text).toBe('a=b.token=[REDACTED]');
+    expect(redactSecrets('.password=x and my-db-password: "y z"').text).toBe('.password=[REDACTED] and my-db-password: [REDACTED]');
+    const key = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY';
+    expect(redactSecrets(`${key} is the aws key`).text).toBe('[REDACTED] is the aws key');
+    expect(redactSecrets(`aws account, then ${key}`).text).toBe(`aws account, then ${key}`);
+    expect(redactSecrets(`${key}\naws`).text).toBe(`${key}\naws`);
+  });
+
+  // Inputs the old patterns needed minutes for (cubic on 'token.' runs: 8,000 characters 18.6 s, so 24,000 about
+  // 8 min; quadratic on 'A/' lines: 100,000 characters 13.4 s), and the assistant redacts every question a viewer
+  // sends. The linear patterns read them in milliseconds; 10 s is the bound, not a speed claim.
+  it('reads adversarial text in linear time', { timeout: 60_000 }, async () => {
+    const inputs = ['token.'.repeat(4_000), 'A/'.repeat(200_000), 'A/'.repeat(100_000) + ' aws', 'a-'.repeat(100_000), 'x://a:'.repeat(30_000)];
+    expect(await finishesWithin(new URL('./redactSecrets.ts', import.meta.url), 'redactSecrets', inputs, 10_000)).toBe(true);
+    expect(redactSecrets('token.'.repeat(4_000) + '=s3cret').text.endsWith('=[REDACTED]')).toBe(true);
   });
 });
