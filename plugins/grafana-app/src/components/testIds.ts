@@ -5,6 +5,10 @@ export const testIds = {
     token: (key: string) => `data-testid ac-${key}`,
     submit: 'data-testid ac-submit-form',
   },
+  engineError: {
+    retry: 'data-testid engine-error-retry',
+    retryIn: 'data-testid engine-error-retry-in',
+  },
   overview: {
     container: 'data-testid overview-container',
     namespace: 'data-testid overview-namespace',
@@ -35,6 +39,7 @@ export const testIds = {
     graphNode: 'data-testid rca-graph-node',
   },
   forecast: {
+    catalogError: 'data-testid forecast-catalog-error',
     container: 'data-testid forecast-container',
     namespace: 'data-testid forecast-namespace',
     service: 'data-testid forecast-service',

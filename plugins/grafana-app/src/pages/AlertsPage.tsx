@@ -40,7 +40,11 @@ export function AlertsPage() {
           )}
         </p>
         {stats.error !== undefined && (
-          <EngineErrorAlert error={stats.error} title={t('alerts.stats.failed', 'Cannot read the alert figures')} />
+          <EngineErrorAlert
+            error={stats.error}
+            title={t('alerts.stats.failed', 'Cannot read the alert figures')}
+            retry={stats}
+          />
         )}
         {stats.value && <StatsBar stats={stats.value} />}
         <div className={s.row}>
@@ -71,6 +75,7 @@ export function AlertsPage() {
             error={incidents.error}
             title={t('alerts.incidents.failed', 'Cannot list incidents')}
             testId={testIds.alerts.error}
+            retry={incidents}
           />
         )}
         {items?.length === 0 && <NoIncidents status={status} />}

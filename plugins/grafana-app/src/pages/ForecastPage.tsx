@@ -1,12 +1,13 @@
-import React, { useEffect, useState } from 'react';
+import React, { useState } from 'react';
 import { css, cx } from '@emotion/css';
 import { dateTime, type GrafanaTheme2 } from '@grafana/data';
 import { PluginPage } from '@grafana/runtime';
 import { t } from '@grafana/i18n';
 import { Button, Combobox, InlineField, InlineFieldRow, Input, LoadingPlaceholder, useStyles2 } from '@grafana/ui';
 import { useEngineApi } from '../api/useEngineApi';
+import { isRetryableEngineError, useEngineQuery } from '../api/useEngineQuery';
 import { useJobStream } from '../api/useEventStream';
-import type { BacktestResultDto, ForecastResponse, JobRecordOf, ScalePlanResponse, SignalInfo } from '../api/types';
+import type { BacktestResultDto, ForecastResponse, JobRecordOf, ScalePlanResponse } from '../api/types';
 import { EngineErrorAlert } from '../components/EngineError/EngineErrorAlert';
 import { BacktestChart } from '../components/forecast/BacktestChart';
 import { ForecastChart } from '../components/forecast/ForecastChart';
@@ -28,7 +29,6 @@ export function ForecastPage() {
   const [signal, setSignal] = useState(() => initialParam('signal', 'request_rate'));
   // Kept as typed, so the field can be cleared and retyped; parsed when the forecast is asked for.
   const [horizon, setHorizon] = useState('60');
-  const [signals, setSignals] = useState<SignalInfo[]>([]);
   const [result, setResult] = useState<ForecastResponse>();
   const [error, setError] = useState<unknown>();
   const [loading, setLoading] = useState(false);
@@ -41,12 +41,10 @@ export function ForecastPage() {
   );
   const backtest = backtestStream.job?.id === backtestJob?.id && backtestStream.job ? backtestStream.job : backtestJob;
 
-  useEffect(() => {
-    api.signals().then(
-      (catalog) => setSignals(catalog.items),
-      () => setSignals([])
-    );
-  }, [api]);
+  // The catalog only names the signals and their units: without it the typed signal is still asked for, so only an
+  // engine that does not answer is worth saying (the catalog is read again when it is back).
+  const catalog = useEngineQuery((engine) => engine.signals(), []);
+  const signals = catalog.value?.items ?? [];
 
   // Replica plans and backtests go through Editor routes (plugin.json); a Viewer still gets the forecast.
   const canPlan = hasOrgRole('Editor');
@@ -191,11 +189,22 @@ export function ForecastPage() {
           </p>
         )}
 
+        {isRetryableEngineError(catalog.error) && (
+          <EngineErrorAlert
+            error={catalog.error}
+            title={t('forecast.signals.failed', 'Cannot read the signals the engine forecasts')}
+            testId={testIds.forecast.catalogError}
+            retry={catalog}
+          />
+        )}
+
         {error !== undefined && (
           <EngineErrorAlert
             error={error}
             title={t('forecast.failed', 'Forecast failed')}
             testId={testIds.forecast.error}
+            // Asks for the same forecast again; not on its own (the user asked for it, and a fit takes seconds).
+            retry={{ retry: () => void run() }}
           />
         )}
 

@@ -1,4 +1,4 @@
-import React, { useEffect, useState } from 'react';
+import React, { useState } from 'react';
 import { css } from '@emotion/css';
 import type { GrafanaTheme2 } from '@grafana/data';
 import { PluginPage } from '@grafana/runtime';
@@ -14,9 +14,8 @@ import {
   LoadingPlaceholder,
   useStyles2,
 } from '@grafana/ui';
-import { useEngineApi } from '../api/useEngineApi';
-import type { EngineApi } from '../api/EngineApi';
-import type { ClusterInfo, Readiness, WorkloadHealth, WorkloadHealthState } from '../api/types';
+import { useEngineQuery } from '../api/useEngineQuery';
+import type { WorkloadHealth, WorkloadHealthState } from '../api/types';
 import { EngineErrorAlert } from '../components/EngineError/EngineErrorAlert';
 import { testIds } from '../components/testIds';
 import { DEFAULT_NAMESPACE, ROUTES } from '../constants';
@@ -34,35 +33,27 @@ const HEALTH_ORDER: Record<WorkloadHealthState, number> = { unavailable: 0, degr
 
 export function OverviewPage() {
   const s = useStyles2(getStyles);
-  const api = useEngineApi();
+  // What the field holds, and what the lists were read for: edits apply on Refresh or Enter, so a reload (the
+  // automatic retry while the engine is unreachable) never reads a half-typed namespace nor replaces what was typed.
+  const [draft, setDraft] = useState(DEFAULT_NAMESPACE);
   const [namespace, setNamespace] = useState(DEFAULT_NAMESPACE);
   const [cluster, setCluster] = useState<string>();
-  const [view, setView] = useState<OverviewView>();
-  const [loading, setLoading] = useState(true);
-  const { readiness, readinessError, workloads, workloadsError, clusters = [] } = view ?? {};
+  // Readiness and workloads fail independently: a down metrics source must not hide the cluster view.
+  const readinessQuery = useEngineQuery((api) => api.readiness(), []);
+  const workloadsQuery = useEngineQuery(
+    (api) => api.workloads({ namespace: namespace || undefined, cluster }),
+    [namespace, cluster]
+  );
+  const clustersQuery = useEngineQuery((api) => api.clusters(), []);
+  const readiness = readinessQuery.value;
+  const workloads = workloadsQuery.value;
+  const clusters = clustersQuery.value ?? [];
+  const loading = workloadsQuery.loading;
 
   const refresh = () => {
-    setLoading(true);
-    void fetchOverview(api, namespace, cluster).then((next) => {
-      setView(next);
-      setLoading(false);
-    });
+    setNamespace(draft);
+    [readinessQuery, workloadsQuery, clustersQuery].forEach((q) => q.retry());
   };
-
-  useEffect(() => {
-    let live = true;
-    void fetchOverview(api, namespace, cluster).then((next) => {
-      if (live) {
-        setView(next);
-        setLoading(false);
-      }
-    });
-    return () => {
-      live = false;
-    };
-    // Reload on cluster change only; namespace edits apply on Refresh or Enter.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [api, cluster]);
 
   const byNamespace = groupByNamespace(workloads ?? []);
 
@@ -80,8 +71,8 @@ export function OverviewPage() {
               id="overview-namespace"
               data-testid={testIds.overview.namespace}
               width={24}
-              value={namespace}
-              onChange={(e) => setNamespace(e.currentTarget.value.trim())}
+              value={draft}
+              onChange={(e) => setDraft(e.currentTarget.value.trim())}
               onKeyDown={(e) => e.key === 'Enter' && refresh()}
             />
           </InlineField>
@@ -131,11 +122,12 @@ export function OverviewPage() {
               </>
             )}
           </h3>
-          {readinessError !== undefined && (
+          {readinessQuery.error !== undefined && (
             <EngineErrorAlert
-              error={readinessError}
+              error={readinessQuery.error}
               title={t('overview.engine.unreachable', 'Cannot reach the engine')}
               testId={testIds.overview.error}
+              retry={readinessQuery}
             />
           )}
           {readiness && (
@@ -168,11 +160,12 @@ export function OverviewPage() {
           {loading && !workloads && (
             <LoadingPlaceholder text={t('overview.workloads.loading', 'Loading workloads...')} />
           )}
-          {workloadsError !== undefined && (
+          {workloadsQuery.error !== undefined && (
             <EngineErrorAlert
-              error={workloadsError}
+              error={workloadsQuery.error}
               title={t('overview.workloads.failed', 'Cannot list workloads')}
               testId={testIds.overview.error}
+              retry={workloadsQuery}
             />
           )}
           {workloads && workloads.length === 0 && (
@@ -232,30 +225,6 @@ export function OverviewPage() {
       </div>
     </PluginPage>
   );
-}
-
-interface OverviewView {
-  readiness?: Readiness;
-  readinessError?: unknown;
-  workloads?: WorkloadHealth[];
-  workloadsError?: unknown;
-  clusters?: ClusterInfo[];
-}
-
-/** Readiness and workloads fail independently: a down metrics source must not hide the cluster view. */
-async function fetchOverview(api: EngineApi, namespace: string, cluster?: string): Promise<OverviewView> {
-  const [ready, items, clusterList] = await Promise.allSettled([
-    api.readiness(),
-    api.workloads({ namespace: namespace || undefined, cluster }),
-    api.clusters(),
-  ]);
-  return {
-    readiness: ready.status === 'fulfilled' ? ready.value : undefined,
-    readinessError: ready.status === 'rejected' ? ready.reason : undefined,
-    workloads: items.status === 'fulfilled' ? items.value : undefined,
-    workloadsError: items.status === 'rejected' ? items.reason : undefined,
-    clusters: clusterList.status === 'fulfilled' ? clusterList.value : undefined,
-  };
 }
 
 /** Worst first within a namespace, so what needs attention is at the top. */

@@ -7,7 +7,7 @@ import { Alert, Badge, Button, InlineField, InlineFieldRow, Input, LoadingPlaceh
 import { useEngineApi } from '../api/useEngineApi';
 import { useEngineQuery } from '../api/useEngineQuery';
 import type { FindingDto, RepairActionDto, RepairAuditRecordDto, RepairKillSwitch } from '../api/types';
-import { EngineErrorAlert } from '../components/EngineError/EngineErrorAlert';
+import { EngineErrorAlert, type RetryControl } from '../components/EngineError/EngineErrorAlert';
 import { testIds } from '../components/testIds';
 import { DEFAULT_NAMESPACE } from '../constants';
 import { initialParam } from '../utils/initialParam';
@@ -74,20 +74,27 @@ export function RepairsPage() {
           <RepairUnavailable error={findings.error} />
         ) : (
           <>
-            <KillSwitchBar state={killSwitch.value} error={killSwitch.error} onChange={killSwitch.retry} />
+            <KillSwitchBar
+              state={killSwitch.value}
+              error={killSwitch.error}
+              onChange={killSwitch.retry}
+              retry={killSwitch}
+            />
             <FindingsSection
               findings={findings.value?.findings}
               loading={findings.loading}
               error={findings.error}
               namespace={namespace}
+              retry={findings}
             />
             <ApprovalsSection
               items={approvals.value}
               loading={approvals.loading}
               error={approvals.error}
+              retry={approvals}
               onDecided={() => [approvals, audit, findings].forEach((q) => q.retry())}
             />
-            <AuditSection value={audit.value} loading={audit.loading} error={audit.error} />
+            <AuditSection value={audit.value} loading={audit.loading} error={audit.error} retry={audit} />
           </>
         )}
       </div>
@@ -119,7 +126,12 @@ function RepairUnavailable({ error }: { error: unknown }) {
   );
 }
 
-function KillSwitchBar(props: { state?: RepairKillSwitch; error?: unknown; onChange: () => void }) {
+function KillSwitchBar(props: {
+  state?: RepairKillSwitch;
+  error?: unknown;
+  onChange: () => void;
+  retry: RetryControl;
+}) {
   const s = useStyles2(getStyles);
   const api = useEngineApi();
   const [busy, setBusy] = useState(false);
@@ -143,6 +155,7 @@ function KillSwitchBar(props: { state?: RepairKillSwitch; error?: unknown; onCha
         <EngineErrorAlert
           error={props.error}
           title={t('repairs.kill-switch.read-failed', 'Cannot read the kill switch')}
+          retry={props.retry}
         />
       )}
       {state && (
@@ -191,7 +204,13 @@ function KillSwitchBar(props: { state?: RepairKillSwitch; error?: unknown; onCha
   );
 }
 
-function FindingsSection(props: { findings?: FindingDto[]; loading: boolean; error?: unknown; namespace: string }) {
+function FindingsSection(props: {
+  findings?: FindingDto[];
+  loading: boolean;
+  error?: unknown;
+  namespace: string;
+  retry: RetryControl;
+}) {
   const s = useStyles2(getStyles);
   const { findings } = props;
   return (
@@ -205,6 +224,7 @@ function FindingsSection(props: { findings?: FindingDto[]; loading: boolean; err
           error={props.error}
           title={t('repairs.findings.failed', 'Cannot scan for findings')}
           testId={testIds.repairs.error}
+          retry={props.retry}
         />
       )}
       {findings?.length === 0 && (
@@ -253,6 +273,7 @@ function ApprovalsSection(props: {
   items?: RepairActionDto[];
   loading: boolean;
   error?: unknown;
+  retry: RetryControl;
   onDecided: () => void;
 }) {
   const s = useStyles2(getStyles);
@@ -266,6 +287,7 @@ function ApprovalsSection(props: {
           error={props.error}
           title={t('repairs.approvals.failed', 'Cannot list approvals')}
           testId={testIds.repairs.error}
+          retry={props.retry}
         />
       )}
       {items?.length === 0 && (
@@ -395,6 +417,7 @@ function AuditSection(props: {
   };
   loading: boolean;
   error?: unknown;
+  retry: RetryControl;
 }) {
   const s = useStyles2(getStyles);
   const { value } = props;
@@ -409,6 +432,7 @@ function AuditSection(props: {
           error={props.error}
           title={t('repairs.audit.failed', 'Cannot read the audit log')}
           testId={testIds.repairs.error}
+          retry={props.retry}
         />
       )}
       {v && (

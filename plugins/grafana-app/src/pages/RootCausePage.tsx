@@ -144,6 +144,8 @@ export function RootCausePage() {
             error={error}
             title={t('rca.failed', 'Root-cause analysis failed')}
             testId={testIds.rootCause.error}
+            // Starting an analysis that never reached the engine again; not on its own (each start is a new job).
+            retry={startError !== undefined ? { retry: () => void start() } : undefined}
           />
         )}
 

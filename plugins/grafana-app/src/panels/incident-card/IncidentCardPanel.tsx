@@ -44,6 +44,7 @@ export function IncidentCardPanel({ options, width, height, replaceVariables }: 
               : t('card.read-failed', 'Cannot read incidents')
           }
           testId={ids.error}
+          retry={card}
         />
       )}
       {card.value && !card.value.incident && <NoIncident service={service} />}
