@@ -39,6 +39,8 @@ describe('aicloudops serve --profile demo', () => {
       stdio: ['ignore', 'ignore', 'pipe'],
     });
     const banner = await waitForBanner(child);
+    // The README's quick start: "another is injected every ten minutes" (cluster.faultIntervalSeconds 600).
+    expect(banner).toContain('a fault is already under way and another is injected every 10 minutes.');
     const api = /Kubernetes API (http:\/\/127\.0\.0\.1:\d+)/.exec(banner)?.[1];
     const path = /kubeconfig\s+(\S+)/.exec(banner)?.[1];
     expect(api).toBeDefined();

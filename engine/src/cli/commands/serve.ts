@@ -2,6 +2,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Command } from 'commander';
+import type { EngineConfig } from '../../config/schema.js';
+import { EngineError } from '../../errors.js';
 import type { CliContext } from '../CliContext.js';
 
 export function registerServe(program: Command, cli: CliContext): void {
@@ -23,7 +25,9 @@ export function registerServe(program: Command, cli: CliContext): void {
         import('../../engine.js'),
       ]);
       const logger = createLogger(config, { pretty: process.stdout.isTTY });
-      const server = await startServer({ config, logger, scheduleDemoFaults: true });
+      const server = await startServer({ config, logger, scheduleDemoFaults: true }).catch((error: unknown) => {
+        throw listenError(error, config.server) ?? error;
+      });
       const kube = server.engine.demo ? writeKubeconfig(server.engine.demo.cluster) : undefined;
       const shutdown = async (signal: string) => {
         if (kube) rmSync(kube.dir, { recursive: true, force: true });
@@ -35,7 +39,7 @@ export function registerServe(program: Command, cli: CliContext): void {
       };
       process.once('SIGINT', () => void shutdown('SIGINT'));
       process.once('SIGTERM', () => void shutdown('SIGTERM'));
-      printBanner(server.url, config.profile, !!server.engine.demo, kube);
+      printBanner(server.url, config, !!server.engine.demo, kube);
     });
 }
 
@@ -56,15 +60,57 @@ function writeKubeconfig(cluster: { url: string; kubeConfig(): { exportConfig():
   return { dir, path, server: cluster.url };
 }
 
-function printBanner(url: string, profile: string, demo: boolean, kube?: DemoKubeconfig): void {
+/**
+ * A port or address the server cannot listen on, as an error naming the setting and what to do: the bare
+ * "listen EADDRINUSE: address already in use 127.0.0.1:8080" of a second `npm start` said neither.
+ */
+export function listenError(error: unknown, server: { host: string; port: number }): EngineError | undefined {
+  const code = (error as { code?: unknown } | undefined)?.code;
+  const where = `${server.host}:${server.port}`;
+  if (code === 'EADDRINUSE') {
+    return new EngineError(
+      'INVALID_CONFIG',
+      `port ${server.port} is already in use on ${server.host} (another engine?): stop it, or pass --port N (server.port)`,
+      { issues: [{ field: 'server.port', message: `${where} is in use` }] },
+    );
+  }
+  if (code === 'EACCES') {
+    return new EngineError(
+      'INVALID_CONFIG',
+      `not allowed to listen on ${where} (ports below 1024 need privileges): pass --port N (server.port) above 1023`,
+      { issues: [{ field: 'server.port', message: `${where}: permission denied` }] },
+    );
+  }
+  if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND') {
+    return new EngineError(
+      'INVALID_CONFIG',
+      `cannot listen on ${server.host}: no such address on this machine; pass --host (server.host) 127.0.0.1, 0.0.0.0 or one of its addresses`,
+      { issues: [{ field: 'server.host', message: `${server.host} is not an address of this machine` }] },
+    );
+  }
+  return undefined;
+}
+
+/** What the demo's fault injection does, with the configured interval (600 s: "every 10 minutes", as the README says). */
+function demoFaults(config: EngineConfig): string {
+  if (config.cluster.kind !== 'simulated' || !config.cluster.injectFaults) {
+    return 'no faults are injected (cluster.injectFaults: false).';
+  }
+  const seconds = config.cluster.faultIntervalSeconds;
+  const every = seconds % 60 !== 0 ? `${seconds} s` : seconds === 60 ? 'minute' : `${seconds / 60} minutes`;
+  return `a fault is already under way and another is injected every ${every}.`;
+}
+
+function printBanner(url: string, config: EngineConfig, demo: boolean, kube?: DemoKubeconfig): void {
+  const namespace = encodeURIComponent(config.defaultNamespace);
   const lines = [
     '',
-    `AI-CloudOps engine is up (profile ${profile}).`,
+    `AI-CloudOps engine is up (profile ${config.profile}).`,
     `  API            ${url}/api/v1`,
     `  OpenAPI        ${url}/api/v1/openapi.json`,
     `  readiness      ${url}/readyz`,
     `  metrics        ${url}/metrics`,
-    `  workloads      ${url}/api/v1/workloads?namespace=shop`,
+    `  workloads      ${url}/api/v1/workloads?namespace=${namespace}`,
   ];
   if (demo) {
     lines.push(
@@ -78,8 +124,8 @@ function printBanner(url: string, profile: string, demo: boolean, kube?: DemoKub
           ]
         : []),
       '',
-      'The demo shop runs on a simulated cluster with synthetic metrics; a fault is already under way and',
-      'another is injected every few minutes. Press Ctrl+C to stop.',
+      `The demo shop runs on a simulated cluster with synthetic metrics; ${demoFaults(config)}`,
+      'Press Ctrl+C to stop.',
     );
   }
   process.stderr.write(lines.join('\n') + '\n\n');

@@ -1,0 +1,46 @@
+import { execFile } from 'node:child_process';
+import { createServer, type Server } from 'node:net';
+import { resolve } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+
+const bin = resolve(import.meta.dirname, '..', '..', 'bin', 'aicloudops.js');
+
+function serve(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stderr: string }> {
+  const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('AICLOUDOPS_')));
+  return new Promise((done) => {
+    execFile(
+      process.execPath,
+      [bin, 'serve', ...args],
+      { env: { ...clean, AICLOUDOPS_FROM_SOURCE: '1', AICLOUDOPS_LOG_LEVEL: 'silent', ...env }, timeout: 90_000 },
+      (error, _stdout, stderr) => done({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stderr }),
+    );
+  });
+}
+
+/**
+ * A second `npm start` (found walking the README) printed "error: listen EADDRINUSE: address already in use
+ * 127.0.0.1:8080": no setting named, nothing to do. Now the error names server.port / server.host and the flag.
+ */
+describe('aicloudops serve on a port or address it cannot listen on', () => {
+  const taken: Server = createServer();
+  afterAll(() => new Promise<void>((r) => taken.close(() => r())));
+
+  it('a port already in use: INVALID_CONFIG naming server.port and --port, exit 2, no stack trace', async () => {
+    await new Promise<void>((r) => taken.listen(0, '127.0.0.1', r));
+    const port = (taken.address() as { port: number }).port;
+    const run = await serve(['--port', String(port)]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain(`error INVALID_CONFIG: port ${port} is already in use on 127.0.0.1`);
+    expect(run.stderr).toContain('--port N (server.port)');
+    expect(run.stderr).not.toMatch(/^\s+at /m);
+  }, 120_000);
+
+  it('an address this machine does not have: INVALID_CONFIG naming server.host', async () => {
+    // TEST-NET-1 (RFC 5737) is never a local address; anonymous access is allowed so the auth check passes first.
+    const run = await serve(['--port', '0', '--host', '192.0.2.1'], { AICLOUDOPS_SERVER__AUTH__ALLOW_ANONYMOUS: 'true' });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('error INVALID_CONFIG: cannot listen on 192.0.2.1');
+    expect(run.stderr).toContain('(server.host)');
+    expect(run.stderr).not.toMatch(/^\s+at /m);
+  }, 120_000);
+});
