@@ -28,7 +28,7 @@ const toSeconds = (iso?: string) => (iso ? Date.parse(iso) / 1000 : NaN);
  */
 export async function collectCluster(cluster: ClusterSource, options: CollectClusterOptions): Promise<ClusterEvidence> {
   const warnings: string[] = [];
-  const attempt = async <T>(what: string, fn: () => Promise<T>, fallback: T): Promise<T> => {
+  const attempt: Attempt = async (what, fn, fallback) => {
     try {
       return await fn();
     } catch (error) {
@@ -56,14 +56,34 @@ export async function collectCluster(cluster: ClusterSource, options: CollectClu
       object: `${e.involvedKind}/${e.involvedName}`,
     }))
     .filter((e) => Number.isFinite(e.time));
+  const span = { from: window.start - options.changeLookbackSeconds, to: window.end };
+  const containers = containerEvidence(pods, serviceOf, span);
+  const [rollouts, logs] = await Promise.all([rolloutChanges(cluster, workloads, span, attempt), podLogs(cluster, pods, serviceOf, options, attempt)]);
+  return {
+    events: [...events, ...containers.events],
+    changes: [...containers.changes, ...rollouts],
+    logs,
+    services: [...new Set(workloads.map((w) => w.name))],
+    warnings,
+  };
+}
 
-  const from = window.start - options.changeLookbackSeconds;
+/** Runs one part of the collection; a failure becomes a warning and the fallback, so the other parts still count. */
+type Attempt = <T>(what: string, fn: () => Promise<T>, fallback: T) => Promise<T>;
+type Span = { from: number; to: number };
+
+/**
+ * From the pods' container statuses: restarts within the span (a change, and their last termination reason as an
+ * event: OOMKilled names the fault) and containers waiting now (CrashLoopBackOff, ImagePullBackOff).
+ */
+function containerEvidence(pods: PodInfo[], serviceOf: (object: string) => string, span: Span): { events: KubeEventEvidence[]; changes: ChangeEvidence[] } {
+  const events: KubeEventEvidence[] = [];
   const changes: ChangeEvidence[] = [];
   for (const pod of pods) {
     const service = serviceOf(pod.name);
     for (const c of pod.containers) {
       const at = toSeconds(c.lastTerminatedAt);
-      if (c.restartCount > 0 && at >= from && at <= window.end) {
+      if (c.restartCount > 0 && at >= span.from && at <= span.to) {
         changes.push({
           service,
           time: at,
@@ -71,42 +91,33 @@ export async function collectCluster(cluster: ClusterSource, options: CollectClu
           description: `${pod.name}/${c.name} restarted (${c.restartCount} restarts, last: ${c.lastTerminationReason ?? 'unknown'})`,
         });
         if (c.lastTerminationReason) {
-          events.push({
-            service,
-            time: at,
-            type: 'Warning',
-            reason: c.lastTerminationReason,
-            message: `container ${c.name} terminated: ${c.lastTerminationReason}`,
-            count: c.restartCount,
-            object: `Pod/${pod.name}`,
-          });
+          const message = `container ${c.name} terminated: ${c.lastTerminationReason}`;
+          events.push({ service, time: at, type: 'Warning', reason: c.lastTerminationReason, message, count: c.restartCount, object: `Pod/${pod.name}` });
         }
       }
       if (c.state === 'waiting' && c.reason) {
-        events.push({
-          service,
-          time: window.end,
-          type: 'Warning',
-          reason: c.reason,
-          message: c.message ?? `container ${c.name} waiting: ${c.reason}`,
-          count: 1,
-          object: `Pod/${pod.name}`,
-        });
+        const message = c.message ?? `container ${c.name} waiting: ${c.reason}`;
+        events.push({ service, time: span.to, type: 'Warning', reason: c.reason, message, count: 1, object: `Pod/${pod.name}` });
       }
     }
   }
+  return { events, changes };
+}
 
+/** Deployments' revisions created within the span: an image change, or a pod template change with the same images. */
+async function rolloutChanges(cluster: ClusterSource, workloads: Workload[], span: Span, attempt: Attempt): Promise<ChangeEvidence[]> {
   const histories = await Promise.all(
     workloads
       .filter((w) => w.kind === 'Deployment')
       .map((w) => attempt(`rollout history of ${w.name}`, () => cluster.rolloutHistory(w), []).then((h) => ({ w, h }))),
   );
+  const changes: ChangeEvidence[] = [];
   for (const { w, h } of histories) {
     const ordered = h.slice().sort((a, b) => Number(a.revision) - Number(b.revision));
     for (let i = 1; i < ordered.length; i++) {
       const rev = ordered[i]!;
       const at = toSeconds(rev.createdAt);
-      if (!(at >= from && at <= window.end)) continue;
+      if (!(at >= span.from && at <= span.to)) continue;
       const before = ordered[i - 1]!.images.join(', ');
       const after = rev.images.join(', ');
       changes.push({
@@ -120,15 +131,22 @@ export async function collectCluster(cluster: ClusterSource, options: CollectClu
       });
     }
   }
+  return changes;
+}
 
-  const logs: LogRecord[] = [];
-  const sinceSeconds = Math.max(60, Math.ceil(Date.now() / 1000 - window.baselineStart));
+/** Timestamped log lines of up to maxPods pods (name order) since the baseline's start, each tagged with its service. */
+async function podLogs(
+  cluster: ClusterSource,
+  pods: PodInfo[],
+  serviceOf: (object: string) => string,
+  options: CollectClusterOptions,
+  attempt: Attempt,
+): Promise<LogRecord[]> {
+  const sinceSeconds = Math.max(60, Math.ceil(Date.now() / 1000 - options.window.baselineStart));
   const chosen = pods.slice().sort((a, b) => a.name.localeCompare(b.name)).slice(0, options.maxPods);
-  const texts = await Promise.all(
-    chosen.map((pod) =>
-      attempt(`logs of ${pod.name}`, () => cluster.podLogs(namespace, pod.name, { tailLines: options.tailLines, timestamps: true, sinceSeconds }), ''),
-    ),
-  );
+  const read = { tailLines: options.tailLines, timestamps: true, sinceSeconds };
+  const texts = await Promise.all(chosen.map((pod) => attempt(`logs of ${pod.name}`, () => cluster.podLogs(options.namespace, pod.name, read), '')));
+  const logs: LogRecord[] = [];
   chosen.forEach((pod, i) => {
     const service = serviceOf(pod.name);
     for (const line of (texts[i] ?? '').split('\n')) {
@@ -136,9 +154,7 @@ export async function collectCluster(cluster: ClusterSource, options: CollectClu
       if (parsed) logs.push({ service, ...parsed });
     }
   });
-
-  const services = [...new Set([...workloads.map((w) => w.name)])];
-  return { events, changes, logs, services, warnings };
+  return logs;
 }
 
 /** `2024-05-01T12:00:00.123456789Z message` (what `timestamps=true` gives) → time and message. */
