@@ -45,6 +45,12 @@ export const serverConfigSchema = z
     corsOrigins: z.array(z.string()).default([]),
     /** Log what users type to the assistant (search `q`, ask questions); off by default, as they may hold secrets. */
     logQueries: z.boolean().default(false),
+    /**
+     * Server-sent event streams open at once in this process (incidents, repair events, job progress, streamed
+     * answers); one more answers 429 with Retry-After. Each holds a socket and ~14 KB (5,000 streams: +69 MB RSS,
+     * measured on the demo), so without a cap one viewer's loop of connections used every file descriptor.
+     */
+    maxSseStreams: z.coerce.number().int().positive().default(1000),
   })
   .default({
     host: '127.0.0.1',
@@ -54,6 +60,7 @@ export const serverConfigSchema = z
     auth: { enabled: true, tokens: [], allowAnonymous: false },
     corsOrigins: [],
     logQueries: false,
+    maxSseStreams: 1000,
   });
 
 const syntheticMetricsSchema = z.object({

@@ -38,6 +38,7 @@ export async function buildApp(engine: Engine): Promise<FastifyInstance> {
     frameworkErrors: frameworkErrorHandler,
   }).withTypeProvider<ZodTypeProvider>();
 
+  app.decorate('sseStreams', { open: 0, max: config.server.maxSseStreams });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   registerErrorHandler(app as unknown as FastifyInstance);

@@ -1,4 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { EngineError } from '../errors.js';
+import { redactText } from '../util/redact.js';
 
 export { iterateSubscription } from '../jobs/iterateSubscription.js';
 
@@ -17,12 +19,35 @@ export const openSseStreams = () => openStreams;
 
 const HEARTBEAT_MS = 15_000;
 
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Open SSE streams of this app and their cap (server.maxSseStreams). */
+    sseStreams?: { open: number; max: number };
+  }
+}
+
+/**
+ * Refuses a new stream when the app's cap is reached (429 with Retry-After, before anything is written), so a
+ * caller looping on connections cannot take every socket and file descriptor. Routes that subscribe before they
+ * stream call it first; streamSse calls it too.
+ */
+export function assertSseCapacity(request: FastifyRequest): void {
+  const streams = request.server.sseStreams;
+  if (streams && streams.open >= streams.max) {
+    throw new EngineError('RATE_LIMITED', `too many event streams open (server.maxSseStreams: ${streams.max}); try again later`, {
+      retryAfterSeconds: 5,
+    });
+  }
+}
+
 /**
  * Streams server-sent events. Hijacks the reply (fastify no longer serialises it), sends a comment every 15 s so
  * proxies keep the connection, and when the client goes away stops at once: the source's signal aborts (so it drops
  * its subscriptions), a pending read is abandoned, and the heartbeat timer and close listener are released.
  */
 export async function streamSse(request: FastifyRequest, reply: FastifyReply, source: SseSource): Promise<void> {
+  assertSseCapacity(request);
+  const counted = request.server.sseStreams;
   reply.hijack();
   const raw = reply.raw;
   raw.writeHead(200, {
@@ -38,6 +63,7 @@ export async function streamSse(request: FastifyRequest, reply: FastifyReply, so
   const onClose = () => gone.abort();
   raw.on('close', onClose);
   openStreams++;
+  if (counted) counted.open++;
   const heartbeat = setInterval(() => raw.write(': keep-alive\n\n'), HEARTBEAT_MS);
   const events = typeof source === 'function' ? source(gone.signal) : source;
   const iterator = events[Symbol.asyncIterator]();
@@ -48,13 +74,10 @@ export async function streamSse(request: FastifyRequest, reply: FastifyReply, so
       raw.write(formatSse(next.value));
     }
   } catch (error) {
-    if (!gone.signal.aborted) {
-      const message = error instanceof Error ? error.message : String(error);
-      const code = (error as { code?: string }).code ?? 'INTERNAL';
-      raw.write(formatSse({ event: 'error', data: { code, message } }));
-    }
+    if (!gone.signal.aborted) raw.write(formatSse({ event: 'error', data: sseError(error) }));
   } finally {
     openStreams--;
+    if (counted) counted.open--;
     clearInterval(heartbeat);
     raw.off('close', onClose);
     gone.abort();
@@ -62,6 +85,16 @@ export async function streamSse(request: FastifyRequest, reply: FastifyReply, so
     void Promise.resolve(iterator.return?.()).catch(() => undefined);
     raw.end();
   }
+}
+
+/**
+ * An error as a stream tells it, by the rules of the HTTP error handler: an engine error's code and message with URL
+ * credentials masked, anything else 'internal error' (a driver's message can name hosts, keys and query text).
+ */
+function sseError(error: unknown): { code: string; message: string } {
+  const code = (error as { code?: unknown }).code;
+  if (error instanceof EngineError && code !== 'INTERNAL') return { code: error.code, message: redactText(error.message) };
+  return { code: 'INTERNAL', message: 'internal error' };
 }
 
 export function formatSse(event: SseEvent): string {

@@ -17,7 +17,7 @@ import {
   suppressionDtoSchema,
 } from '../../alerts/schemas.js';
 import { parseWebhookFast } from '../../alerts/ingest/parseWebhookFast.js';
-import { iterateSubscription, streamSse } from '../sse.js';
+import { assertSseCapacity, iterateSubscription, streamSse } from '../sse.js';
 import type { IncidentEvent } from '../../alerts/IncidentBus.js';
 
 const idParams = z.object({ id: z.string().min(1).max(128) });
@@ -111,6 +111,8 @@ export const alertRoutes: FastifyPluginAsyncZod<{ engine: Engine }> = async (app
     '/incidents/events',
     { schema: { tags: ['alerts'], summary: 'Server-sent events: `incident` on every change, from every replica sharing the store' } },
     async (request, reply) => {
+      // Before the subscription: a refused stream must leave no listener behind.
+      assertSseCapacity(request);
       let unsubscribe: (() => Promise<void>) | undefined;
       const pending: IncidentEvent[] = [];
       let push: ((event: IncidentEvent) => void) | undefined;
@@ -120,14 +122,17 @@ export const alertRoutes: FastifyPluginAsyncZod<{ engine: Engine }> = async (app
         pending.splice(0).forEach(p);
         return () => void unsubscribe?.();
       }, () => false);
-      await streamSse(request, reply, {
-        async *[Symbol.asyncIterator]() {
-          yield { event: 'ready', data: { at: new Date().toISOString() } };
-          for await (const event of events) yield { event: 'incident', data: event };
-        },
-      });
-      await unsubscribe();
-      unsubscribe = undefined;
+      try {
+        await streamSse(request, reply, {
+          async *[Symbol.asyncIterator]() {
+            yield { event: 'ready', data: { at: new Date().toISOString() } };
+            for await (const event of events) yield { event: 'incident', data: event };
+          },
+        });
+      } finally {
+        await unsubscribe();
+        unsubscribe = undefined;
+      }
     },
   );
 
