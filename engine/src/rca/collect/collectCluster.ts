@@ -7,7 +7,7 @@ export interface CollectClusterOptions {
   /** How far before the onset rollouts and restarts count as recent changes. */
   changeLookbackSeconds: number;
   tailLines: number;
-  /** Most pods whose logs are read (the busiest services first would need metrics; we take them in name order). */
+  /** Most pods whose logs are read: troubled pods first, then one per service in turn (podsForLogs). */
   maxPods: number;
 }
 
@@ -134,7 +134,34 @@ async function rolloutChanges(cluster: ClusterSource, workloads: Workload[], spa
   return changes;
 }
 
-/** Timestamped log lines of up to maxPods pods (name order) since the baseline's start, each tagged with its service. */
+/**
+ * The pods whose logs are read when there are more than maxPods: troubled pods first (not ready, restarted, a
+ * container waiting), then one pod per service in turn, so every service is heard. Before, the first maxPods in name
+ * order: in a namespace of 20 services x 10 replicas the logs of 15 services were never read.
+ */
+export function podsForLogs(pods: PodInfo[], serviceOf: (object: string) => string, maxPods: number): PodInfo[] {
+  const troubled = (p: PodInfo) => !p.ready || p.restarts > 0 || p.containers.some((c) => c.state === 'waiting');
+  const byName = pods.slice().sort((a, b) => a.name.localeCompare(b.name));
+  const queues = new Map<string, PodInfo[]>();
+  for (const pod of [...byName.filter(troubled), ...byName.filter((p) => !troubled(p))]) {
+    const service = serviceOf(pod.name);
+    queues.set(service, [...(queues.get(service) ?? []), pod]);
+  }
+  const chosen = byName.filter(troubled).slice(0, maxPods);
+  const taken = new Set(chosen);
+  for (let round = 0; chosen.length < maxPods && taken.size < pods.length; round++) {
+    for (const queue of queues.values()) {
+      const pod = queue[round];
+      if (pod && !taken.has(pod) && chosen.length < maxPods) {
+        chosen.push(pod);
+        taken.add(pod);
+      }
+    }
+  }
+  return chosen;
+}
+
+/** Timestamped log lines of up to maxPods pods (podsForLogs) since the baseline's start, each tagged with its service. */
 async function podLogs(
   cluster: ClusterSource,
   pods: PodInfo[],
@@ -143,7 +170,7 @@ async function podLogs(
   attempt: Attempt,
 ): Promise<LogRecord[]> {
   const sinceSeconds = Math.max(60, Math.ceil(Date.now() / 1000 - options.window.baselineStart));
-  const chosen = pods.slice().sort((a, b) => a.name.localeCompare(b.name)).slice(0, options.maxPods);
+  const chosen = podsForLogs(pods, serviceOf, options.maxPods);
   const read = { tailLines: options.tailLines, timestamps: true, sinceSeconds };
   const texts = await Promise.all(chosen.map((pod) => attempt(`logs of ${pod.name}`, () => cluster.podLogs(options.namespace, pod.name, read), '')));
   const logs: LogRecord[] = [];
