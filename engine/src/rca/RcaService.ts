@@ -31,6 +31,14 @@ export const MIN_WINDOW_SECONDS = 60;
 /** Clock skew tolerated for a window start "now" on another machine. */
 const FUTURE_SKEW_SECONDS = 60;
 
+/**
+ * What the RCA uses of the engine: its metrics and clusters, the store its results live in, the job runner, and its
+ * own part of the config (not the whole context).
+ */
+export type RcaPorts = Pick<EngineContext, 'metrics' | 'clusters' | 'store' | 'jobs'> & {
+  config: Pick<EngineContext['config'], 'rca' | 'signals' | 'serviceGraph' | 'defaultNamespace'>;
+};
+
 interface ResolvedRequest {
   namespace: string;
   cluster?: string;
@@ -50,7 +58,7 @@ export class RcaService {
   private readonly workers: RcaWorkerPool;
 
   constructor(
-    private readonly ctx: EngineContext,
+    private readonly ctx: RcaPorts,
     options: RcaServiceOptions = {},
   ) {
     this.summarizer = options.summarizer;
