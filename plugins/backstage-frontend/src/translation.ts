@@ -93,6 +93,10 @@ export const aiCloudOpsMessages = {
     captionTarget:
       'Arrows point from caller to callee; a slow or failing callee makes its callers slow. Candidates are shaded by score (darker: more likely) and labelled with their rank and score; {{target}} ◎ is the analysed service; dashed: not a candidate.',
   },
+  engineRetry: {
+    retry: 'Retry',
+    retryingIn: 'Trying again on its own in {{seconds}} s',
+  },
   workloadsCard: {
     title: 'Workloads',
     pods: 'Pods',

@@ -1,14 +1,22 @@
 import { Progress, ResponseErrorPanel } from '@backstage/core-components';
 import Grid from '@mui/material/Grid';
 import { useEntityScope } from '../hooks/useEntityScope';
+import { EngineRetryNotice } from './EngineRetryNotice';
 import { IncidentsCard } from './IncidentsCard';
 import { RepairsCard } from './RepairsCard';
 
 /** The repair and incident cards, both scoped to the entity's workloads once those are known. */
 export function EntityOpsCards() {
-  const { value: scope, loading, error } = useEntityScope();
-  if (loading) return <Progress />;
-  if (error) return <ResponseErrorPanel error={error} />;
+  const state = useEntityScope();
+  const { value: scope, loading, error } = state;
+  if (loading && !scope && !error) return <Progress />;
+  if (error)
+    return (
+      <>
+        <ResponseErrorPanel error={error} />
+        <EngineRetryNotice state={state} />
+      </>
+    );
   if (!scope) return null;
   return (
     <Grid container spacing={3} alignItems="stretch">

@@ -4,9 +4,10 @@ import { useApi } from '@backstage/core-plugin-api';
 import { useTranslationRef } from '@backstage/core-plugin-api/alpha';
 import Button from '@mui/material/Button';
 import Typography from '@mui/material/Typography';
-import useAsync from 'react-use/esm/useAsync';
 import { KUBERNETES_ID_ANNOTATION, SERVICE_ANNOTATION } from '@ai-cloudops/backstage-plugin-common';
 import { cloudOpsApiRef } from '../api/CloudOpsApi';
+import { useEngineRetry } from '../hooks/useEngineRetry';
+import { EngineRetryNotice } from './EngineRetryNotice';
 import { aiCloudOpsTranslationRef } from '../translation';
 import {
   isUnavailable,
@@ -61,7 +62,7 @@ export function ForecastCard({ service, namespace }: { service: string; namespac
     horizonMinutes: FORECAST_HORIZON_MINUTES,
     ...(namespace ? { namespace } : {}),
   };
-  const { value, loading, error } = useAsync(async () => {
+  const state = useEngineRetry(async () => {
     // The plan is extra: an engine that cannot plan (no workload named like the service, no operator token) still
     // shows its forecast, with the reason the plan is missing.
     const [forecast, plan] = await Promise.all([
@@ -72,6 +73,7 @@ export function ForecastCard({ service, namespace }: { service: string; namespac
     ]);
     return { forecast, plan };
   }, [api, service, namespace]);
+  const { value, loading, error } = state;
 
   const title = t('forecastCard.title', {
     signal: FORECAST_SIGNAL,
@@ -82,12 +84,13 @@ export function ForecastCard({ service, namespace }: { service: string; namespac
       <div data-testid={forecastCardTestIds.card}>{body}</div>
     </InfoCard>
   );
-  if (loading) return card(<Progress />);
+  if (loading && !value && !error) return card(<Progress />);
   if (error)
     return card(
       <>
         <ForecastEmptyState service={service} namespace={namespace} />
         <ResponseErrorPanel error={error} />
+        <EngineRetryNotice state={state} />
       </>,
     );
   if (!value) return null;

@@ -5,8 +5,9 @@ import { useTranslationRef } from '@backstage/core-plugin-api/alpha';
 import Box from '@mui/material/Box';
 import Button from '@mui/material/Button';
 import Typography from '@mui/material/Typography';
-import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { cloudOpsApiRef } from '../api/CloudOpsApi';
+import { useEngineRetry } from '../hooks/useEngineRetry';
+import { EngineRetryNotice } from './EngineRetryNotice';
 import { aiCloudOpsTranslationRef, type CloudOpsT as T } from '../translation';
 import { isUnavailable, type EntityScope, type IncidentAlert, type IncidentDto } from '../api/types';
 import { GuideSample } from './GuideSample';
@@ -38,12 +39,14 @@ receivers:
 export function IncidentsCard({ scope }: { scope: EntityScope }) {
   const api = useApi(cloudOpsApiRef);
   const { t } = useTranslationRef(aiCloudOpsTranslationRef);
-  const { value, loading, error, retry } = useAsyncRetry(() => api.getIncidents(scope), [api, scope]);
+  const state = useEngineRetry(() => api.getIncidents(scope), [api, scope]);
+  const { value, loading, error, retry } = state;
 
   return (
     <InfoCard title={t('incidentsCard.title')} subheader={t('incidentsCard.subheader')}>
-      {loading && !value ? <Progress /> : null}
+      {loading && !value && !error ? <Progress /> : null}
       {error ? <ResponseErrorPanel error={error} /> : null}
+      {error ? <EngineRetryNotice state={state} /> : null}
       {value && isUnavailable(value) ? <Typography>{value.message}</Typography> : null}
       {value && !isUnavailable(value) && value.length === 0 ? (
         <div data-testid={incidentsCardTestIds.emptyState}>

@@ -13,8 +13,9 @@ import { useApi } from '@backstage/core-plugin-api';
 import { useTranslationRef } from '@backstage/core-plugin-api/alpha';
 import Typography from '@mui/material/Typography';
 import { useSearchParams } from 'react-router-dom';
-import useAsync from 'react-use/esm/useAsync';
 import { cloudOpsApiRef } from '../api/CloudOpsApi';
+import { useEngineRetry } from '../hooks/useEngineRetry';
+import { EngineRetryNotice } from './EngineRetryNotice';
 import { aiCloudOpsTranslationRef } from '../translation';
 
 export const knowledgePageTestIds = {
@@ -33,21 +34,19 @@ export function KnowledgePage() {
   const [params] = useSearchParams();
   const path = params.get('path') ?? '';
   const source = params.get('source') ?? undefined;
-  const {
-    value: document,
-    loading,
-    error,
-  } = useAsync(
+  const state = useEngineRetry(
     async () => (path ? api.knowledgeDocument({ path, ...(source ? { source } : {}) }) : undefined),
     [api, path, source],
   );
+  const { value: document, loading, error } = state;
   return (
     <Page themeId="documentation">
       <Header title={document?.title ?? t('knowledgePage.title')} subtitle={path || undefined} />
       <Content>
         <div data-testid={knowledgePageTestIds.page}>
-          {loading && <Progress />}
+          {loading && !error && <Progress />}
           {error && <ResponseErrorPanel error={error} />}
+          {error && <EngineRetryNotice state={state} />}
           {!loading && !error && !document && (
             <div data-testid={knowledgePageTestIds.missing}>
               <WarningPanel title={t('knowledgePage.missingTitle')}>

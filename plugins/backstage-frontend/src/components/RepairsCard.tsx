@@ -6,8 +6,9 @@ import Box from '@mui/material/Box';
 import Button from '@mui/material/Button';
 import TextField from '@mui/material/TextField';
 import Typography from '@mui/material/Typography';
-import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { cloudOpsApiRef } from '../api/CloudOpsApi';
+import { useEngineRetry } from '../hooks/useEngineRetry';
+import { EngineRetryNotice } from './EngineRetryNotice';
 import { aiCloudOpsTranslationRef, type CloudOpsT as T } from '../translation';
 import { isUnavailable, type EntityScope, type FindingDto, type RepairActionDto } from '../api/types';
 import { GuideSample } from './GuideSample';
@@ -56,12 +57,14 @@ export function evidenceSummary(f: FindingDto): string {
 export function RepairsCard({ scope }: { scope: EntityScope }) {
   const api = useApi(cloudOpsApiRef);
   const { t } = useTranslationRef(aiCloudOpsTranslationRef);
-  const { value, loading, error, retry } = useAsyncRetry(() => api.getRepairs(scope), [api, scope]);
+  const state = useEngineRetry(() => api.getRepairs(scope), [api, scope]);
+  const { value, loading, error, retry } = state;
 
   return (
     <InfoCard title={t('repairsCard.title')} subheader={t('repairsCard.subheader')}>
-      {loading && !value ? <Progress /> : null}
+      {loading && !value && !error ? <Progress /> : null}
       {error ? <ResponseErrorPanel error={error} /> : null}
+      {error ? <EngineRetryNotice state={state} /> : null}
       {value && isUnavailable(value) ? <Typography>{value.message}</Typography> : null}
       {value && !isUnavailable(value) ? (
         <>

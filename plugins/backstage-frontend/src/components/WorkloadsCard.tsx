@@ -9,10 +9,11 @@ import {
   KUBERNETES_NAMESPACE_ANNOTATION,
   type WorkloadTarget,
 } from '@ai-cloudops/backstage-plugin-common';
-import useAsync from 'react-use/esm/useAsync';
 import { cloudOpsApiRef } from '../api/CloudOpsApi';
+import { useEngineRetry } from '../hooks/useEngineRetry';
 import { aiCloudOpsTranslationRef, type CloudOpsT as T } from '../translation';
-import type { WorkloadHealth } from '../api/types';
+import type { EntityWorkloadsResponse, WorkloadHealth } from '../api/types';
+import { EngineRetryNotice } from './EngineRetryNotice';
 import { GuideSample } from './GuideSample';
 import { HealthStatus } from './HealthStatus';
 
@@ -25,6 +26,10 @@ export const workloadsCardTestIds = {
 
 /** The backend's entry for the engine itself when it could not even list its clusters (listEntityWorkloads). */
 export const ENGINE_ENTRY = '(engine)';
+
+/** The backend answered, but for the engine itself: it could not reach it (tried again like a failed call). */
+export const engineNotReached = (response: EntityWorkloadsResponse): boolean =>
+  response.items.some((c) => c.cluster === ENGINE_ENTRY && c.error);
 
 type WorkloadRow = WorkloadHealth & { id: string };
 type PodRow = WorkloadHealth['pods'][number] & { id: string; workload: string; cluster: string };
@@ -62,13 +67,22 @@ function podReason(pod: WorkloadHealth['pods'][number], t: T): string {
 export function WorkloadsCard({ entityRef }: { entityRef: CompoundEntityRef }) {
   const api = useApi(cloudOpsApiRef);
   const { t } = useTranslationRef(aiCloudOpsTranslationRef);
-  const { value, loading, error } = useAsync(
+  const state = useEngineRetry(
     () => api.getEntityWorkloads(entityRef),
     [api, entityRef.kind, entityRef.namespace, entityRef.name],
+    { unreachable: engineNotReached },
   );
+  const { value, loading, error } = state;
 
-  if (loading) return <Progress />;
-  if (error) return <ResponseErrorPanel error={error} />;
+  // A retry keeps the last answer (or error) on screen rather than flashing the spinner.
+  if (loading && !value && !error) return <Progress />;
+  if (error)
+    return (
+      <>
+        <ResponseErrorPanel error={error} />
+        <EngineRetryNotice state={state} />
+      </>
+    );
   if (!value) return null;
 
   const workloads: WorkloadRow[] = value.items.flatMap((c) =>
@@ -95,7 +109,9 @@ export function WorkloadsCard({ entityRef }: { entityRef: CompoundEntityRef }) {
                 : t('workloadsCard.clusterFailed', { cluster: c.cluster })
             }
             message={c.error!.message}
-          />
+          >
+            {c.cluster === ENGINE_ENTRY ? <EngineRetryNotice state={state} down /> : null}
+          </WarningPanel>
         ))}
       {workloads.length === 0 && !value.items.some((c) => c.error) ? (
         <WorkloadsEmptyState target={value.target} name={entityRef.name} />

@@ -1,10 +1,12 @@
+import { useRef } from 'react';
 import { getCompoundEntityRef } from '@backstage/catalog-model';
 import { useApi } from '@backstage/core-plugin-api';
 import { useEntity } from '@backstage/plugin-catalog-react';
-import useAsync from 'react-use/esm/useAsync';
 import { resolveWorkloadTarget } from '@ai-cloudops/backstage-plugin-common';
 import { cloudOpsApiRef } from '../api/CloudOpsApi';
 import type { EntityScope } from '../api/types';
+import { engineNotReached } from '../components/WorkloadsCard';
+import { useEngineRetry, type EngineRetryState } from './useEngineRetry';
 import { serviceOf } from '../isCloudOpsAvailable';
 
 /**
@@ -12,14 +14,26 @@ import { serviceOf } from '../isCloudOpsAvailable';
  * its label selector matches on the engine's clusters) plus its service name: what the repair and incident cards
  * filter the engine's cluster-wide lists by.
  */
-export function useEntityScope(): { value?: EntityScope; loading: boolean; error?: Error } {
+export function useEntityScope(): EngineRetryState<EntityScope> {
   const { entity } = useEntity();
   const api = useApi(cloudOpsApiRef);
   const ref = getCompoundEntityRef(entity);
-  return useAsync(async (): Promise<EntityScope> => {
-    const { namespace } = resolveWorkloadTarget(entity);
-    const workloads = await api.getEntityWorkloads(ref);
-    const names = workloads.items.flatMap((c) => c.workloads.map((w) => w.name));
-    return { ...(namespace ? { namespace } : {}), names: Array.from(new Set([...names, serviceOf(entity)])) };
-  }, [api, entity]);
+  // Whether the last load reached the engine: kept beside the scope, which the cards pass on to the API as it is.
+  const notReached = useRef(false);
+  // While the engine is not reached the scope is the service name alone; it is read again (and the cards below it
+  // with it) until the engine answers.
+  return useEngineRetry(
+    async (): Promise<EntityScope> => {
+      const { namespace } = resolveWorkloadTarget(entity);
+      const workloads = await api.getEntityWorkloads(ref);
+      notReached.current = engineNotReached(workloads);
+      const names = workloads.items.flatMap((c) => c.workloads.map((w) => w.name));
+      return {
+        ...(namespace ? { namespace } : {}),
+        names: Array.from(new Set([...names, serviceOf(entity)])),
+      };
+    },
+    [api, entity],
+    { unreachable: () => notReached.current },
+  );
 }
