@@ -1,4 +1,4 @@
-import type { ClusterSource, PodInfo, Workload } from '../../sources/cluster/ClusterSource.js';
+import type { ClusterSource, LogOptions, PodInfo, Workload } from '../../sources/cluster/ClusterSource.js';
 import type { ChangeEvidence, IncidentWindow, KubeEventEvidence, LogRecord } from '../types.js';
 
 export interface CollectClusterOptions {
@@ -161,7 +161,30 @@ export function podsForLogs(pods: PodInfo[], serviceOf: (object: string) => stri
   return chosen;
 }
 
-/** Timestamped log lines of up to maxPods pods (podsForLogs) since the baseline's start, each tagged with its service. */
+/** Bytes read per container and read for a window in the past: tailLines lines of up to 256 bytes. */
+const LINE_BYTES = 256;
+/** A window that ended this long ago or less is live: its newest lines are the ones that matter. */
+const LIVE_SLACK_SECONDS = 120;
+
+/**
+ * Log reads for a window. Live: the newest tailLines since the baseline's start. In the past: the API has no "until",
+ * and the newest lines of a busy pod all lie after the window, so two reads forward (sinceSeconds + limitBytes), one
+ * from the baseline's start and one from the incident's, each with half the byte budget.
+ */
+export function logReads(window: IncidentWindow, tailLines: number, now: number): LogOptions[] {
+  const ago = (t: number) => Math.max(60, Math.ceil(now - t));
+  if (window.end >= now - LIVE_SLACK_SECONDS) return [{ tailLines, timestamps: true, sinceSeconds: ago(window.baselineStart) }];
+  const limitBytes = Math.ceil((tailLines * LINE_BYTES) / 2);
+  return [
+    { timestamps: true, sinceSeconds: ago(window.baselineStart), limitBytes },
+    { timestamps: true, sinceSeconds: ago(window.start), limitBytes },
+  ];
+}
+
+/**
+ * Timestamped log lines of up to maxPods pods (podsForLogs), every container of each (a pod with a sidecar answers
+ * 400 to a read without a container name), within the window and its baseline, each line once, tagged with its service.
+ */
 async function podLogs(
   cluster: ClusterSource,
   pods: PodInfo[],
@@ -169,16 +192,30 @@ async function podLogs(
   options: CollectClusterOptions,
   attempt: Attempt,
 ): Promise<LogRecord[]> {
-  const sinceSeconds = Math.max(60, Math.ceil(Date.now() / 1000 - options.window.baselineStart));
-  const chosen = podsForLogs(pods, serviceOf, options.maxPods);
-  const read = { tailLines: options.tailLines, timestamps: true, sinceSeconds };
-  const texts = await Promise.all(chosen.map((pod) => attempt(`logs of ${pod.name}`, () => cluster.podLogs(options.namespace, pod.name, read), '')));
+  const { window } = options;
+  const reads = logReads(window, options.tailLines, Date.now() / 1000);
+  const jobs = podsForLogs(pods, serviceOf, options.maxPods).flatMap((pod) =>
+    (pod.containers.length ? pod.containers.map((c) => c.name) : [undefined]).flatMap((container) =>
+      reads.map((read) => ({ pod, read: container ? { ...read, container } : read })),
+    ),
+  );
+  const texts = await Promise.all(
+    jobs.map(({ pod, read }) => attempt(`logs of ${pod.name}${read.container ? `/${read.container}` : ''}`, () => cluster.podLogs(options.namespace, pod.name, read), '')),
+  );
   const logs: LogRecord[] = [];
-  chosen.forEach((pod, i) => {
+  const seen = new Set<string>();
+  jobs.forEach(({ pod, read }, i) => {
     const service = serviceOf(pod.name);
-    for (const line of (texts[i] ?? '').split('\n')) {
+    const text = texts[i] ?? '';
+    const lines = text.split('\n');
+    // A read cut at limitBytes ends inside a line: that fragment is not a message.
+    if (read.limitBytes !== undefined && !text.endsWith('\n')) lines.pop();
+    for (const line of lines) {
       const parsed = parseTimestampedLine(line);
-      if (parsed) logs.push({ service, ...parsed });
+      const key = `${pod.name}/${read.container ?? ''} ${line}`;
+      if (!parsed || parsed.timestamp < window.baselineStart || parsed.timestamp > window.end || seen.has(key)) continue;
+      seen.add(key);
+      logs.push({ service, ...parsed });
     }
   });
   return logs;

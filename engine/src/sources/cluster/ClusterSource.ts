@@ -91,6 +91,8 @@ export interface LogOptions {
   container?: string;
   tailLines?: number;
   sinceSeconds?: number;
+  /** Stop after this many bytes, reading forward from sinceSeconds (how a window in the past is read: no "until"). */
+  limitBytes?: number;
   timestamps?: boolean;
   previous?: boolean;
 }

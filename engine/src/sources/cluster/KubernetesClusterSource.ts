@@ -175,6 +175,7 @@ export class KubernetesClusterSource implements ClusterSource {
         container: options.container,
         tailLines: options.tailLines,
         sinceSeconds: options.sinceSeconds,
+        limitBytes: options.limitBytes,
         timestamps: options.timestamps,
         previous: options.previous,
       }),
