@@ -16,6 +16,7 @@ import { ActionStore } from './executor/ActionStore.js';
 import type { ClusterActuator } from './executor/ClusterActuator.js';
 import { leaseFence } from './executor/leaseFence.js';
 import { RepairExecutor, type RepairEvent, type RepairNotification } from './executor/RepairExecutor.js';
+import { actionView } from './executor/actionView.js';
 import type { RepairKillSwitch } from './repairSchemas.js';
 import type { RuleBook } from './rules/loadRules.js';
 import { planRepairsWithReasons, type SkippedRule } from './rules/planRepairs.js';
@@ -110,7 +111,8 @@ export class RepairService {
         scanSnapshot(snapshot, this.now()).some((f) => f.fingerprint === finding.fingerprint),
       ...(deps.metrics ? { metrics: deps.metrics } : {}),
       notify: (n) => this.notify(n),
-      onEvent: (e) => this.events.emit('event', e),
+      // Events reach every viewer's stream: the record as the API shows it (no request bodies, env values masked).
+      onEvent: (e) => this.events.emit('event', { ...e, action: actionView(e.action) }),
       settings: {
         approvalTtlSeconds: deps.config.approvalTtlSeconds,
         loopBreaker: deps.config.loopBreaker,
@@ -258,25 +260,28 @@ export class RepairService {
     this.leading = false;
   }
 
+  /** Actions as viewers may read them (actionView: no request bodies or preState, env values masked). */
   async listActions(filter: { state?: string; namespace?: string } = {}): Promise<ActionRecord[]> {
-    return (await this.actions.list()).filter(
-      (r) =>
-        (!filter.state || r.state === filter.state) &&
-        (!filter.namespace || r.planned.target.namespace === filter.namespace),
-    );
+    return (await this.actions.list())
+      .filter(
+        (r) =>
+          (!filter.state || r.state === filter.state) &&
+          (!filter.namespace || r.planned.target.namespace === filter.namespace),
+      )
+      .map(actionView);
   }
 
-  getAction(id: string): Promise<ActionRecord> {
-    return this.actions.require(id);
+  async getAction(id: string): Promise<ActionRecord> {
+    return actionView(await this.actions.require(id));
   }
 
   /** Any replica records the decision (operator role or above); the leader applies it on its next step. */
   async approve(id: string, by: Principal, comment?: string): Promise<ActionRecord> {
-    return this.executor.approve(id, decider(by), comment);
+    return actionView(await this.executor.approve(id, decider(by), comment));
   }
 
   async reject(id: string, by: Principal, comment?: string): Promise<ActionRecord> {
-    return this.executor.reject(id, decider(by), comment);
+    return actionView(await this.executor.reject(id, decider(by), comment));
   }
 
   audit(query: AuditQuery = {}): Promise<AuditRecord[]> {

@@ -11,6 +11,7 @@ import { isOpen, type ActionRecord, type ActionState, type CheckResult } from '.
 import type { ActionStore } from './ActionStore.js';
 import type { ClusterReader, ClusterWriter } from './ClusterActuator.js';
 import { diffObjects } from './diffObjects.js';
+import { redactDiff } from './actionView.js';
 import { NotLeaderError } from './leaseFence.js';
 import { healthWorkload, kubernetesChecks, readyPods } from './verifyChecks.js';
 
@@ -218,7 +219,9 @@ export class RepairExecutor {
           ? diffObjects(record.preState, results[0])
           : plan.requests.map((r) => ({ path: `${r.verb} ${r.ref.kind}/${r.ref.namespace}/${r.ref.name}` }));
       record.dryRun = { ok: true, diff, at };
-      await this.audit(record, 'dry-run', { ok: true, diff, requests: plan.requests.length });
+      // The audit trail is read by viewers: its copy of the diff has env values masked (the record keeps them to
+      // tell after a restart whether the change landed).
+      await this.audit(record, 'dry-run', { ok: true, diff: redactDiff(diff), requests: plan.requests.length });
       return true;
     } catch (error) {
       if (error instanceof NotLeaderError) throw error;
