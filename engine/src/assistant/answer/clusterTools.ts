@@ -181,13 +181,17 @@ export class ClusterTools {
     if (pods.length === 0) return { summary: `logs of ${args.workload}: no pods`, output: 'no pods' };
     // The least healthy pod tells the most: not ready first, then most restarts.
     const pod = [...pods].sort((a, b) => Number(a.ready) - Number(b.ready) || b.restarts - a.restarts)[0]!;
+    // A pod with a sidecar answers 400 to a read without a container name: the least healthy container, else the first.
+    const container = [...pod.containers].sort((a, b) => Number(a.ready) - Number(b.ready) || b.restartCount - a.restartCount)[0]?.name;
     const text = await this.cluster().podLogs(namespace, pod.name, {
       tailLines: this.config.logTailLines,
+      ...(pod.containers.length > 1 && container ? { container } : {}),
       ...(args.previous ? { previous: true } : {}),
     });
     const lines = text.split('\n').filter(Boolean);
+    const which = pod.containers.length > 1 && container ? ` container ${container}` : '';
     return {
-      summary: `logs of pod ${pod.name}${args.previous ? ' (previous container)' : ''}: last ${lines.length} lines`,
+      summary: `logs of pod ${pod.name}${which}${args.previous ? ' (previous container)' : ''}: last ${lines.length} lines`,
       output: lines.join('\n') || 'no log lines',
     };
   }
