@@ -1,6 +1,8 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Engine } from '../../engine.js';
+import { EngineError } from '../../errors.js';
+import type { ClusterRegistry, ClusterSource } from '../../sources/cluster/ClusterSource.js';
 import { clusterQuerySchema, eventInfoSchema, workloadHealthSchema } from '../../schemas/core.js';
 import { describeWorkloadHealth } from '../../cluster/describeWorkloadHealth.js';
 import { pageQuerySchema, pageResponseFields, paginate } from '../pagination.js';
@@ -35,9 +37,12 @@ export const clusterRoutes: FastifyPluginAsyncZod<{ engine: Engine }> = async (a
       },
     },
     async (request) => {
-      const cluster = clusters.get(request.query.cluster);
+      const cluster = clusterOf(clusters, request.query.cluster);
       const namespace = request.query.namespace ?? engine.config.defaultNamespace;
-      const items = await describeWorkloadHealth(cluster, namespace, request.query.labelSelector);
+      const { labelSelector } = request.query;
+      const items = await describeWorkloadHealth(cluster, namespace, labelSelector).catch((error: unknown) => {
+        throw selectorRefused(error, labelSelector && 'querystring.labelSelector');
+      });
       return paginate(items, (w) => `${w.kind}/${w.name}`, request.query);
     },
   );
@@ -53,11 +58,14 @@ export const clusterRoutes: FastifyPluginAsyncZod<{ engine: Engine }> = async (a
       },
     },
     async (request) => {
-      const cluster = clusters.get(request.query.cluster);
+      const cluster = clusterOf(clusters, request.query.cluster);
       const namespace = request.query.namespace ?? engine.config.defaultNamespace;
-      const events = await cluster.listEvents(namespace, {
-        ...(request.query.fieldSelector ? { fieldSelector: request.query.fieldSelector } : {}),
-      });
+      const { fieldSelector } = request.query;
+      const events = await cluster
+        .listEvents(namespace, { ...(fieldSelector ? { fieldSelector } : {}) })
+        .catch((error: unknown) => {
+          throw selectorRefused(error, fieldSelector && 'querystring.fieldSelector');
+        });
       // Events carry no uid here; time, object, reason, first time and count together tell them apart.
       const keyOf = (e: (typeof events)[number]) =>
         [e.lastTimestamp ?? '', `${e.involvedKind}/${e.involvedName}`, e.reason, e.firstTimestamp ?? '', e.count].join('|');
@@ -65,3 +73,29 @@ export const clusterRoutes: FastifyPluginAsyncZod<{ engine: Engine }> = async (a
     },
   );
 };
+
+/**
+ * The cluster a query names, or a 400 naming `querystring.cluster` (as `body.cluster` is for an RCA). The registry's
+ * own error is a 404 naming a bare `cluster`, which read as "no such route" and named no query parameter.
+ */
+function clusterOf(clusters: ClusterRegistry, name: string | undefined): ClusterSource {
+  if (name !== undefined && !clusters.names().includes(name)) {
+    const configured = clusters.names().join(', ');
+    throw new EngineError('INVALID_INPUT', `unknown cluster "${name}"; configured: ${configured}`, {
+      issues: [{ field: 'querystring.cluster', message: `must be one of ${configured}` }],
+    });
+  }
+  return clusters.get(name);
+}
+
+/**
+ * The API server parses selectors; its 400 for one (`unable to parse requirement: ...`) came back as BAD_REQUEST with
+ * no field. The route passes no other user input the server could refuse (namespace and cluster are checked first),
+ * so a 400 there is the selector's: INVALID_INPUT naming it, with the server's message.
+ */
+function selectorRefused(error: unknown, field: string | undefined): unknown {
+  if (!field || !(error instanceof EngineError) || error.code !== 'BAD_REQUEST') return error;
+  return new EngineError('INVALID_INPUT', `invalid request: ${field}: ${error.message}`, {
+    issues: [{ field, message: error.message }],
+  });
+}
