@@ -12,6 +12,7 @@ import { toEngineError } from '../../sources/cluster/toEngineError.js';
 import type { KubePatchType, KubeRef, KubeRequest } from '../actions/RepairAction.js';
 import type { ClusterSnapshot } from '../types.js';
 import type { ClusterActuator } from './ClusterActuator.js';
+import { redactSecret } from '../snapshot/readClusterSnapshot.js';
 
 const CONTENT_TYPE: Record<KubePatchType, PatchStrategy> = {
   json: PatchStrategy.JsonPatch,
@@ -133,11 +134,8 @@ export class KubernetesActuator implements ClusterActuator {
       endpoints,
       persistentVolumeClaims,
       configMaps,
-      // Only which keys exist matters; values never leave the reader.
-      secrets: secrets.map((s) => ({
-        ...s,
-        data: Object.fromEntries(Object.keys(s.data ?? {}).map((k) => [k, ''])),
-      })),
+      // Only which keys exist matters; values (and annotations holding them) never leave the reader.
+      secrets: secrets.map(redactSecret),
       jobs,
       cronJobs,
       controllerRevisions,

@@ -8,6 +8,7 @@ import { NOW, ago, event, node, rollout, rsPod } from '../../../test/fixtures/re
 import type { ClusterSnapshot } from '../types.js';
 import { SNAPSHOT_KINDS } from './kinds.js';
 import { readClusterSnapshot } from './readClusterSnapshot.js';
+import { KubernetesActuator } from '../executor/KubernetesActuator.js';
 
 /** A crash-looping rollout plus one object of every other kind the snapshot reads, as kubectl prints them. */
 function objects(): KubeObject[] {
@@ -38,7 +39,14 @@ function objects(): KubeObject[] {
     {
       apiVersion: 'v1',
       kind: 'Secret',
-      metadata: { name: 'db', namespace: 'shop' },
+      metadata: {
+        name: 'db',
+        namespace: 'shop',
+        // What `kubectl apply` leaves on a Secret: the whole object, values included.
+        annotations: {
+          'kubectl.kubernetes.io/last-applied-configuration': '{"apiVersion":"v1","data":{"password":"c2VjcmV0"},"kind":"Secret"}',
+        },
+      },
       type: 'Opaque',
       data: { password: 'c2VjcmV0' },
     },
@@ -100,10 +108,18 @@ describe('readClusterSnapshot against the simulated API server', () => {
     for (const { key } of SNAPSHOT_KINDS)
       expect(snapshot[key]?.length ?? 0, key).toBe(plain[key]?.length ?? 0);
     expect(snapshot.secrets![0]!.data).toEqual({ password: '' });
+    expect(JSON.stringify(snapshot.secrets)).not.toContain('c2VjcmV0');
+    expect(snapshot.secrets![0]!.metadata).toMatchObject({ name: 'db', namespace: 'shop' });
     expect(snapshot.controllerRevisions![0]!.revision).toBe(3);
     const crashing = snapshot.pods!.find((p) => p.metadata?.name === 'checkout-newhash-b1')!;
     expect(crashing.status?.containerStatuses?.[0]?.state?.waiting?.reason).toBe('CrashLoopBackOff');
     expect(snapshot.events!.find((e) => e.reason === 'FailedScheduling')!.series?.count).toBe(4);
+  }, 30_000);
+
+  it('the repair actuator reads Secrets the same way: key names, no values, no annotations', async () => {
+    const snapshot = await new KubernetesActuator('sim', kc).snapshot('shop');
+    expect(snapshot.secrets![0]!.data).toEqual({ password: '' });
+    expect(JSON.stringify(snapshot.secrets)).not.toContain('c2VjcmV0');
   }, 30_000);
 
   it('gives the same findings as the objects it was loaded from (Date timestamps vs strings, new uids)', async () => {

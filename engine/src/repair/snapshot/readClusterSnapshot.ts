@@ -19,7 +19,16 @@ export interface SnapshotRead {
 export function redactSecret(secret: V1Secret): V1Secret {
   const blank = (data?: Record<string, string>) =>
     data ? Object.fromEntries(Object.keys(data).map((k) => [k, ''])) : undefined;
-  return { ...secret, data: blank(secret.data), stringData: undefined };
+  // Only what tells whether a reference resolves: which Secret, which keys. Its annotations go too, since
+  // `kubectl apply` leaves the whole Secret, values included, in kubectl.kubernetes.io/last-applied-configuration.
+  const { name, namespace, uid, resourceVersion, creationTimestamp, labels } = secret.metadata ?? {};
+  return {
+    apiVersion: secret.apiVersion,
+    kind: secret.kind,
+    metadata: { name, namespace, uid, resourceVersion, creationTimestamp, labels },
+    type: secret.type,
+    data: blank(secret.data),
+  };
 }
 
 /**
