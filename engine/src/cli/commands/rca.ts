@@ -77,6 +77,21 @@ function render(result: RcaResult, top: number): string {
   return lines.join('\n');
 }
 
+/**
+ * Flags that only mean something together, or not at all together, refused naming them: `--since 15m --start T`
+ * analysed from T (the --since was dropped), `--end T` alone and `--signal S` without a service were ignored.
+ */
+function checkFlags(options: RcaOptions): void {
+  const refuse = (field: string, message: string) => {
+    throw new EngineError('INVALID_INPUT', `--${field} ${message}`, { issues: [{ field, message }] });
+  };
+  if (options.since && (options.start || options.end)) {
+    refuse('since', 'is a window ending now: give either --since or --start [--end], not both');
+  }
+  if (options.end && !options.start) refuse('end', 'needs --start (or --since for a window ending now)');
+  if (options.signal && !options.service) refuse('signal', 'needs -s/--service, the service whose signal it is');
+}
+
 /** The analysis request the options describe; the engine validates it (400 naming the field). */
 function requestOf(options: RcaOptions): Record<string, unknown> {
   const now = Date.now() / 1000;
@@ -113,6 +128,7 @@ export function registerRca(program: Command, cli: CliContext): void {
       const output = cli.output;
       try {
         const top = parseTop(options.top);
+        if (!options.list && !options.show) checkFlags(options);
         await cli.withBackend(async (backend) => {
           if (options.list) {
             const items = await backend.listRca();

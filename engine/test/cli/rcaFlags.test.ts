@@ -1,0 +1,44 @@
+import { execFile } from 'node:child_process';
+import { resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const bin = resolve(import.meta.dirname, '..', '..', 'bin', 'aicloudops.js');
+
+function rca(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('AICLOUDOPS_')));
+  return new Promise((done) => {
+    execFile(
+      process.execPath,
+      [bin, 'rca', ...args],
+      { env: { ...clean, AICLOUDOPS_FROM_SOURCE: '1' }, timeout: 60_000 },
+      (error, stdout, stderr) =>
+        done({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+    );
+  });
+}
+
+/**
+ * Found walking the README's `rca [--since 15m | --start T --end T]`: given both, --start won and --since was
+ * dropped without a word; `--end` alone and `--signal` without `-s` were ignored. Refused before any engine starts.
+ */
+describe('aicloudops rca refuses window and target flags that do not go together', () => {
+  it.each([
+    [['--since', '15m', '--start', '2026-01-01T00:00:00Z'], '--since is a window ending now'],
+    [['--since', '15m', '--end', '2026-01-01T00:00:00Z'], '--since is a window ending now'],
+    [['--end', '2026-01-01T00:00:00Z'], '--end needs --start'],
+    [['--signal', 'latency_p99'], '--signal needs -s/--service'],
+  ])('rca %j: INVALID_INPUT naming the flag, exit 2', async (args, message) => {
+    const run = await rca(args);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain(`error INVALID_INPUT: ${message}`);
+    expect(run.stdout).toBe('');
+  }, 60_000);
+
+  it('the same flags as JSON name the field', async () => {
+    const run = await rca(['--json', '--signal', 'cpu']);
+    expect(run.code).toBe(2);
+    expect(JSON.parse(run.stdout).error.issues).toEqual([
+      { field: 'signal', message: 'needs -s/--service, the service whose signal it is' },
+    ]);
+  }, 60_000);
+});
