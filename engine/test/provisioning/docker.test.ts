@@ -56,6 +56,19 @@ describe('docker-compose stack', () => {
     }
   });
 
+  // With the laptop defaults (change-me tokens, Grafana's admin/admin) a port published on every interface made anyone
+  // on the network the engine's admin. docker-compose 1.29 prints each port as 'HOST_IP:PUBLISHED:TARGET/tcp' (v2 as
+  // { host_ip, published, target }).
+  it('publishes every port on loopback only', () => {
+    type Port = string | { host_ip?: string; published?: number | string };
+    const hostIp = (port: Port) => (typeof port === 'string' ? (port.split(':').length === 3 ? port.split(':')[0] : undefined) : port.host_ip);
+    const published = Object.entries(services).flatMap(([name, service]) =>
+      ((service as { ports?: Port[] }).ports ?? []).map((port) => ({ name, port, host: hostIp(port) })),
+    );
+    expect(published.length).toBeGreaterThanOrEqual(6);
+    for (const { name, port, host } of published) expect(host, `${name} ${JSON.stringify(port)}`).toBe('127.0.0.1');
+  });
+
   it('mounts only paths that exist in the repository', () => {
     for (const [name, service] of Object.entries(services)) {
       for (const volume of service.volumes ?? []) {

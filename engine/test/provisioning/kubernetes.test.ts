@@ -159,6 +159,45 @@ describe('Kubernetes manifests', () => {
       expect(binding.subjects).toEqual([{ kind: 'ServiceAccount', name: 'aicloudops-engine', namespace: 'aicloudops' }]);
     });
 
+    // Every write the engine sends (engine/src: KubernetesActuator.patch/remove/evict, KubernetesClusterSource
+    // .scaleWorkload, KubernetesLeaderLease): all writes are PATCH, pod DELETE, eviction CREATE, Lease create/replace.
+    // A grant beyond this is a verb nothing uses; `update` on workloads and `patch` on pods were granted before.
+    const ENGINE_WRITES: Record<string, string[]> = {
+      'apps/deployments': ['get', 'patch'],
+      'apps/statefulsets': ['get', 'patch'],
+      'apps/daemonsets': ['get', 'patch'],
+      'apps/deployments/scale': ['patch'],
+      'apps/statefulsets/scale': ['patch'],
+      'batch/cronjobs': ['get', 'patch'],
+      'autoscaling/horizontalpodautoscalers': ['get', 'patch'],
+      '/pods': ['delete'],
+      '/pods/eviction': ['create'],
+      '/nodes': ['get', 'patch'],
+      'coordination.k8s.io/leases': ['get', 'create', 'update'],
+    };
+
+    it('grant no verb beyond those the engine sends (least privilege), and no access to Secrets', () => {
+      for (const overlay of OVERLAYS) {
+        const rules = built[overlay]
+          .filter((o) => o.kind === 'ClusterRole' || o.kind === 'Role')
+          .filter((o) => o.metadata.name !== 'aicloudops-engine-read')
+          .flatMap((o) => (o as any).rules as Array<{ apiGroups: string[]; resources: string[]; verbs: string[] }>);
+        for (const rule of rules) {
+          expect(rule.verbs, JSON.stringify(rule)).not.toContain('*');
+          for (const group of rule.apiGroups)
+            for (const resource of rule.resources) {
+              const key = `${group}/${resource}`;
+              for (const verb of rule.verbs) expect(ENGINE_WRITES[key] ?? [], `${overlay}: ${key} ${verb}`).toContain(verb);
+            }
+        }
+        const read = find(built[overlay], 'ClusterRole', 'aicloudops-engine-read') as any;
+        for (const rule of read.rules as Array<{ resources: string[]; verbs: string[] }>) {
+          expect(rule.resources).not.toContain('secrets');
+          expect(rule.verbs.every((v) => ['get', 'list', 'watch'].includes(v)), JSON.stringify(rule)).toBe(true);
+        }
+      }
+    });
+
     describe('applied to the simulated API server with a server-side dry run', () => {
       let server: ApiServer;
       let client: KubernetesObjectApi;
