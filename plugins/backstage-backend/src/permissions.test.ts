@@ -131,6 +131,17 @@ describe('aicloudops backend: permissions are checked before anything is forward
       expect((await send(backend.server, 'user:default/operator', SUPPRESS)).body.error.message).toContain('is not forwarded');
     });
 
+    it('shows an entity\'s workloads only to whoever may read through the engine (aicloudops.read)', async () => {
+      const path = '/entity/default/component/cart/workloads';
+      const get = (who: string) => request(backend.server).get(`/api/aicloudops${path}`).set('authorization', mockCredentials.user.header(who));
+      const denied = await get('user:default/nobody');
+      expect(denied.status).toBe(403);
+      expect(denied.body.error.message).toContain('aicloudops.read');
+      const reader = await get('user:default/reader');
+      expect(reader.status).toBe(200);
+      expect(reader.body.items.length).toBeGreaterThan(0);
+    });
+
     it('says why a cluster change is refused and which setting opens it', async () => {
       const res = await send(backend.server, 'user:default/operator', APPLY);
       expect(res.body.error.message).toContain('aicloudops.proxy.allowClusterChanges');

@@ -6,7 +6,7 @@ import { InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
 import { createEngineClient } from '@ai-cloudops/engine-client';
-import { resolveWorkloadTarget } from '@ai-cloudops/backstage-plugin-common';
+import { aiCloudOpsReadPermission, resolveWorkloadTarget } from '@ai-cloudops/backstage-plugin-common';
 import { EngineProxy } from './EngineProxy';
 import { engineCallPermission } from './engineCallPermission';
 import { listEntityWorkloads } from './listEntityWorkloads';
@@ -48,6 +48,12 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
       if (!REF_PART.test(value)) throw new InputError(`${field}: '${value}' is not a valid entity ${field}`);
     }
     const credentials = await httpAuth.credentials(req);
+    // The engine's view of the cluster (pods, restarts, health) is what aicloudops.read guards on the proxy; seeing
+    // the entity in the catalog is not enough.
+    const [decision] = await permissions.authorize([{ permission: aiCloudOpsReadPermission }], { credentials });
+    if (decision?.result !== AuthorizeResult.ALLOW) {
+      throw new NotAllowedError(`permission ${aiCloudOpsReadPermission.name} is denied`);
+    }
     const entityRef = stringifyEntityRef({ kind, namespace, name });
     const entity = await catalog.getEntityByRef(entityRef, { credentials });
     if (!entity) throw new NotFoundError(`entity ${entityRef} not found`);
