@@ -1,4 +1,4 @@
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { readFile } from 'node:fs/promises';
 import type { CliContext } from '../CliContext.js';
 import { EngineError } from '../../errors.js';
@@ -44,7 +44,10 @@ export function registerAlerts(program: Command, cli: CliContext): void {
     )
     .option('--status <status>', 'firing, resolved or all', 'all')
     .option('--limit <n>', 'alerts to print', '50')
-    .option('--stats', 'print compression, dedup ratio and added notification delay instead')
+    // Given both, --send used to win and --stats was dropped without a word.
+    .addOption(
+      new Option('--stats', 'print compression, dedup ratio and added notification delay instead').conflicts('send'),
+    )
     .option('--send <file>', 'send an Alertmanager webhook v4 JSON file to the engine at --server')
     .action(async (options: { status: string; limit: string; stats?: boolean; send?: string }) => {
       const output = cli.output;
@@ -83,8 +86,9 @@ export function registerAlerts(program: Command, cli: CliContext): void {
     .description('incidents with their alerts and why each joined; --ack / --resolve change one')
     .option('--status <status>', 'open, resolved or all', 'all')
     .option('--limit <n>', 'incidents to print', '20')
-    .option('--show <id>', 'one incident with every alert and merge reason')
-    .option('--ack <id>', 'acknowledge an incident (on the engine at --server)')
+    // One incident action per run: --ack A --resolve B used to acknowledge A and drop the rest.
+    .addOption(new Option('--show <id>', 'one incident with every alert and merge reason').conflicts(['ack', 'resolve']))
+    .addOption(new Option('--ack <id>', 'acknowledge an incident (on the engine at --server)').conflicts('resolve'))
     .option('--resolve <id>', 'resolve an incident (on the engine at --server)')
     .action(
       async (options: { status: string; limit: string; show?: string; ack?: string; resolve?: string }) => {

@@ -1,4 +1,4 @@
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import type { CliContext } from '../CliContext.js';
 import type { ForecastResponse, ScalePlanResponse } from '../../forecast/schemas.js';
 import type { BacktestResult } from '../../forecast/backtest.js';
@@ -113,8 +113,16 @@ export function registerForecast(program: Command, cli: CliContext): void {
       .option('-s, --service <service>', 'service whose series to forecast'),
   )
     .option('--horizon <minutes>', 'minutes ahead', '60')
-    .option('--train', 'train (in a worker), validate and store a model version, then forecast with it')
-    .option('--backtest', 'rolling-origin backtest of every model on the last --test-days')
+    // One action per run: given two, one used to win silently (--train --backtest only backtested).
+    .addOption(
+      new Option('--train', 'train (in a worker), validate and store a model version, then forecast with it').conflicts([
+        'backtest',
+        'models',
+      ]),
+    )
+    .addOption(
+      new Option('--backtest', 'rolling-origin backtest of every model on the last --test-days').conflicts('models'),
+    )
     .option('--test-days <days>', 'days scored by --backtest', '1')
     .option('--history-days <days>', 'days of history for --train/--backtest (default from config)')
     .option('--models', 'list stored model versions')

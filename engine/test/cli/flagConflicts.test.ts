@@ -1,0 +1,39 @@
+import { execFile } from 'node:child_process';
+import { resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const bin = resolve(import.meta.dirname, '..', '..', 'bin', 'aicloudops.js');
+
+function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('AICLOUDOPS_')));
+  return new Promise((done) => {
+    execFile(
+      process.execPath,
+      [bin, ...args],
+      { env: { ...clean, AICLOUDOPS_FROM_SOURCE: '1' }, timeout: 60_000 },
+      (error, stdout, stderr) =>
+        done({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+    );
+  });
+}
+
+/**
+ * Found walking the README's command table: of two actions given at once, one won silently
+ * (`forecast --train --backtest` only backtested, `alerts --stats --send F` only sent, `incidents --ack A --resolve B`
+ * only acknowledged A). Commander refuses the pair, naming both options, before anything runs.
+ */
+describe('aicloudops refuses two actions of one command at once', () => {
+  it.each([
+    [['forecast', '-s', 'checkout', '--train', '--backtest'], "option '--train' cannot be used with option '--backtest'"],
+    [['forecast', '-s', 'checkout', '--train', '--models'], "option '--train' cannot be used with option '--models'"],
+    [['forecast', '-s', 'checkout', '--backtest', '--models'], "option '--backtest' cannot be used with option '--models'"],
+    [['alerts', '--stats', '--send', 'webhook.json'], "option '--stats' cannot be used with option '--send <file>'"],
+    [['incidents', '--ack', 'a', '--resolve', 'b'], "option '--ack <id>' cannot be used with option '--resolve <id>'"],
+    [['incidents', '--show', 'a', '--resolve', 'a'], "option '--show <id>' cannot be used with option '--resolve <id>'"],
+  ])('%j', async (args, message) => {
+    const run = await cli(args);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain(`error: ${message}`);
+    expect(run.stdout).toBe('');
+  }, 60_000);
+});
