@@ -29,6 +29,13 @@ describe('redactUrlCredentials', () => {
     expect(redactUrlCredentials('x-redis://:pw@r')).toBe('x-redis://:***@r');
   });
 
+  it('masks credential query values and keeps the other parameters', () => {
+    expect(redactText('GET https://x.example/a?api-key=k1&api_key=k2&sig=abc%2B&team=ops#t')).toBe(
+      'GET https://x.example/a?api-key=***&api_key=***&sig=***&team=ops#t',
+    );
+    expect(redactText('see http://h/p?token=t0k3n "quoted"')).toBe('see http://h/p?token=*** "quoted"');
+  });
+
   it('masks bearer and basic credentials in free text', () => {
     expect(redactText('Authorization: Bearer abc.def-123 then Basic dXNlcjpwYXNz')).toBe(
       'Authorization: Bearer *** then Basic ***',

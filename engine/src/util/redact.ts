@@ -36,9 +36,27 @@ export function redactUrlCredentials(text: string): string {
   });
 }
 
-/** URL credentials and `Bearer`/`Basic` credentials in free text (check details, error messages). */
+// Query parameters that carry a credential (`?token=`, `&api_key=`, an Azure SAS `sig=`): the value is masked, the
+// name kept. Anchored at `?`/`&`, so each is read once.
+const SECRET_QUERY_PARAM =
+  /([?&](?:token|access_token|id_token|api[_-]?key|apikey|key|secret|client_secret|sig|signature|password|passwd|auth|code)=)[^&#\s"'<>]*/gi;
+
+/** URL credentials (userinfo, secret query values) and `Bearer`/`Basic` credentials in free text. */
 export function redactText(text: string): string {
-  return redactUrlCredentials(text).replace(AUTH_SCHEME, `$1 ${MASK}`);
+  return redactUrlCredentials(text).replace(SECRET_QUERY_PARAM, `$1${MASK}`).replace(AUTH_SCHEME, `$1 ${MASK}`);
+}
+
+/**
+ * A notification webhook's URL as an admin may see it: scheme and host. Slack, Teams and most chat webhooks carry
+ * their secret in the path (hooks.slack.com/services/T…/B…/SECRET), which no pattern can tell from a plain path.
+ */
+export function redactWebhookUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    return `${parsed.protocol}//${parsed.host}/${MASK}`;
+  } catch {
+    return REDACTED;
+  }
 }
 
 /** Every value of a header map masked; the names kept. */
@@ -47,22 +65,24 @@ export function redactHeaders(headers: Record<string, unknown>): Record<string, 
 }
 
 /**
- * A deep copy with secrets removed: secret-named keys masked, header maps masked, and URL credentials masked in every
- * other string. Empty secrets stay empty so an admin can still see that none is set.
+ * A deep copy with secrets removed: secret-named keys masked, header maps masked, URLs under a `webhooks` list cut to
+ * their host, and URL credentials masked in every other string. Empty secrets stay empty so an admin can still see
+ * that none is set.
  */
 export function redactDeep<T>(value: T): T {
-  return walk(value, undefined) as T;
+  return walk(value, undefined, false) as T;
 }
 
-function walk(value: unknown, key: string | undefined): unknown {
+function walk(value: unknown, key: string | undefined, inWebhooks: boolean): unknown {
   if (key !== undefined && SECRET_KEY.test(key) && value !== '' && value !== undefined && value !== null) {
     return REDACTED;
   }
-  if (typeof value === 'string') return redactText(value);
-  if (Array.isArray(value)) return value.map((v) => walk(v, undefined));
+  if (typeof value === 'string') return inWebhooks && key === 'url' ? redactWebhookUrl(value) : redactText(value);
+  const below = inWebhooks || key === 'webhooks';
+  if (Array.isArray(value)) return value.map((v) => walk(v, undefined, below));
   if (value && typeof value === 'object') {
     if (key !== undefined && HEADER_MAP_KEY.test(key)) return redactHeaders(value as Record<string, unknown>);
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, walk(v, k)]));
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, walk(v, k, below)]));
   }
   return value;
 }

@@ -69,6 +69,15 @@ describe('security: ingest roots, redaction, readiness', () => {
           headers: { Authorization: 'Bearer prom-header-secret' },
         },
         assistant: { ingest: { roots: [docs], maxFileBytes: 50_000 } },
+        // Slack keeps a webhook's secret in its path; the other one's is a query parameter.
+        alerts: {
+          notify: {
+            webhooks: [
+              { url: 'https://hooks.slack.com/services/T000/B000/slack-path-secret', format: 'slack' },
+              { url: 'https://hooks.example.com/notify?token=query-token-secret&team=ops' },
+            ],
+          },
+        },
         server: {
           auth: {
             enabled: true,
@@ -161,6 +170,11 @@ describe('security: ingest roots, redaction, readiness', () => {
     const config = res.json();
     expect(config.metrics.url).toBe('http://promuser:***@127.0.0.1:9');
     expect(config.metrics.headers).toEqual({ Authorization: '[redacted]' });
+    expect(res.body).not.toMatch(/slack-path-secret|query-token-secret/);
+    expect(config.alerts.notify.webhooks.map((w: { url: string }) => w.url)).toEqual([
+      'https://hooks.slack.com/***',
+      'https://hooks.example.com/***',
+    ]);
     expect(config.server.auth.tokens.map((t: { token: string }) => t.token)).toEqual([
       '[redacted]',
       '[redacted]',
