@@ -109,10 +109,10 @@ export function WorkloadsCard({ entityRef }: { entityRef: CompoundEntityRef }) {
                 : t('workloadsCard.clusterFailed', { cluster: c.cluster })
             }
             message={c.error!.message}
-          >
-            {c.cluster === ENGINE_ENTRY ? <EngineRetryNotice state={state} down /> : null}
-          </WarningPanel>
+          />
         ))}
+      {/* Beside the panel, not in it: a WarningPanel's children sit in its collapsed details. */}
+      {engineNotReached(value) ? <EngineRetryNotice state={state} down /> : null}
       {workloads.length === 0 && !value.items.some((c) => c.error) ? (
         <WorkloadsEmptyState target={value.target} name={entityRef.name} />
       ) : null}
