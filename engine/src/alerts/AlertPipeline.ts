@@ -46,6 +46,12 @@ export class AlertPipeline implements PipelineState {
   readonly incidents = new Map<string, Incident>();
   topology: AlertTopology;
   private readonly stages: Stages;
+  /**
+   * The stages implementing each hook, in registration order: the per-alert loops skip the others without a lookup of
+   * an absent property on each of the 12 stages (observe's own time was 1.9% of the engine's CPU in alert-noise's
+   * storm, most of it these loops). Stages set their hooks in their constructors; the lists never change.
+   */
+  private readonly hooks: { [K in 'accept' | 'observe' | 'mute' | 'link' | 'hold']: AlertStage[] };
   private readonly pending = new Set<string>();
   private readonly recheckAt = new Map<string, number>();
   /** Alerts that joined an incident after it paged and began after it: candidates for an update notification. */
@@ -77,6 +83,8 @@ export class AlertPipeline implements PipelineState {
     this.windowMs = config.groupWindowSeconds * 1000;
     this.spanMs = config.maxIncidentSpanSeconds * 1000;
     this.stages = createStages(config, (alert, now) => this.muteOf(alert, now));
+    const having = (hook: keyof AlertPipeline['hooks']) => this.stages.all.filter((stage) => stage[hook] !== undefined);
+    this.hooks = { accept: having('accept'), observe: having('observe'), mute: having('mute'), link: having('link'), hold: having('hold') };
   }
 
   /**
@@ -172,8 +180,8 @@ export class AlertPipeline implements PipelineState {
   }
 
   muteOf(alert: TrackedAlert, now: number): MuteReason | undefined {
-    for (const stage of this.stages.all) {
-      const reason = stage.mute?.(alert, this, now);
+    for (const stage of this.hooks.mute) {
+      const reason = stage.mute!(alert, this, now);
       if (reason) return reason;
     }
     return undefined;
@@ -248,7 +256,7 @@ export class AlertPipeline implements PipelineState {
   }
 
   private observe(event: AlertEvent, now: number, out: PipelineOutput): void {
-    for (const stage of this.stages.all) if (stage.accept?.(event, this) === 'drop') return;
+    for (const stage of this.hooks.accept) if (stage.accept!(event, this) === 'drop') return;
     this.counters.accepted++;
     out.changedAlerts.add(event.fingerprint);
     const previous = this.alerts.get(event.fingerprint);
@@ -264,7 +272,7 @@ export class AlertPipeline implements PipelineState {
     if (event.groupKey) alert.groupKey = event.groupKey;
     if (event.status === 'firing') alert.firingDeliveries++;
     if (event.status === 'firing' && alert.endsAt !== undefined) this.expiring.add(alert.fingerprint);
-    for (const stage of this.stages.all) stage.observe?.(alert, previousStatus, this, now);
+    for (const stage of this.hooks.observe) stage.observe!(alert, previousStatus, this, now);
     if (alert.flapping && alert.incidentId) this.flapHeld.add(alert.incidentId);
 
     const current = alert.incidentId ? this.incidents.get(alert.incidentId) : undefined;
@@ -297,7 +305,7 @@ export class AlertPipeline implements PipelineState {
 
   private assign(alert: TrackedAlert, now: number, out: PipelineOutput): void {
     const proposals: LinkProposal[] = [];
-    for (const stage of this.stages.all) if (stage.link) proposals.push(...stage.link(alert, this, now));
+    for (const stage of this.hooks.link) proposals.push(...stage.link!(alert, this, now));
     const best = pickProposal(proposals, this.incidents);
     if (best) this.join(this.incidents.get(best.incidentId)!, alert, best.reason, now, out);
     else this.openIncident(alert, now, out);
@@ -354,8 +362,8 @@ export class AlertPipeline implements PipelineState {
       return;
     }
     let held: string | undefined;
-    for (const stage of this.stages.all) {
-      held = stage.hold?.(incident, this, now);
+    for (const stage of this.hooks.hold) {
+      held = stage.hold!(incident, this, now);
       if (held) break;
     }
     if (held) {

@@ -344,11 +344,16 @@ export class AlertService {
     });
   }
 
-  /** One batch at a time in the serial queue, so ticks, acks and suppressions interleave between batches. */
+  /**
+   * One batch at a time in the serial queue, so ticks, acks and suppressions interleave between batches. The batch is
+   * taken one event-loop turn later (setImmediate runs after the poll phase), so every delivery whose request was read
+   * in the same turn joins it: taken at once, half the batches of alert-noise's storm held a single delivery (362 of
+   * 728 commits), and each commit costs the engine its socket writes and reads to Redis whatever its size.
+   */
   private scheduleBatch(): void {
     if (this.draining || this.waiting.length === 0) return;
     this.draining = true;
-    void this.serial(() => this.ingestBatch(), { pipelined: true }).catch((error: unknown) => {
+    void this.serial(() => nextTurn().then(() => this.ingestBatch()), { pipelined: true }).catch((error: unknown) => {
       // The pipeline could not start (the store is down): everyone waiting gets the error, none of it was stored.
       for (const w of this.waiting.splice(0)) w.reject(error);
     }).finally(() => {
@@ -641,6 +646,9 @@ function parseBody<S extends z.ZodType>(schema: S, body: unknown): z.output<S> {
 }
 
 const iso = (ms: number) => new Date(ms).toISOString();
+
+/** Resolves after the event loop's current poll phase (the requests read in this turn have been handled). */
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 function alertDto(a: TrackedAlert, muted?: TrackedAlert['muted']): AlertDto {
   return {
