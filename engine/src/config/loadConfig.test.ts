@@ -137,6 +137,17 @@ jobs:
     expect(config.server.port).toBe(9000);
   });
 
+  it('refuses an AICLOUDOPS_* variable with __ that names no setting, and leaves ones without __ alone', () => {
+    const error = configError(() =>
+      loadConfig({ env: { AICLOUDOPS_SERVER__PROT: '9000', AICLOUDOPS_URL: 'http://127.0.0.1:8080', AICLOUDOPS_VIEWER_TOKEN: 'x' } }),
+    );
+    expect(error.code).toBe('INVALID_CONFIG');
+    expect(error.issues).toEqual([
+      { field: 'AICLOUDOPS_SERVER__PROT', message: 'server.prot: unknown setting (did you mean server.port?)' },
+    ]);
+    expect(loadConfig({ env: { AICLOUDOPS_SERVER__CORS_ORIGINS: '["http://a"]', AICLOUDOPS_REPAIR__MAX_MODE: 'approve' } }).server.corsOrigins).toEqual(['http://a']);
+  });
+
   it('maps environment names to camelCase paths and parses JSON values', () => {
     expect(configFromEnv({ AICLOUDOPS_SERVER__BODY_LIMIT_BYTES: '10', AICLOUDOPS_SERVER__CORS_ORIGINS: '["http://g"]', OTHER: 'x' })).toEqual({
       server: { bodyLimitBytes: 10, corsOrigins: ['http://g'] },

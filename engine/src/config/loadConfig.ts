@@ -33,7 +33,25 @@ export function loadConfig(options: LoadConfigOptions = {}): EngineConfig {
   const config = parseConfig(merged, path ? `config file ${path}` : 'configuration');
   const unknown = unknownConfigKeys(fromFile, config);
   if (unknown.length > 0) throw invalid(`config file ${path}`, unknown);
+  const unknownEnv = unknownEnvSettings(env, config);
+  if (unknownEnv.length > 0) throw invalid('configuration from the environment', unknownEnv);
   return config;
+}
+
+/**
+ * AICLOUDOPS_* variables with `__` name a setting's path (`AICLOUDOPS_SERVER__PORT`); one the schema does not know
+ * (`AICLOUDOPS_SERVER__PROT`) was ignored like a file's typo. Variables without `__` are left alone: the prefix also
+ * carries the CLI's AICLOUDOPS_URL / AICLOUDOPS_TOKEN and the compose file's AICLOUDOPS_VIEWER_TOKEN.
+ */
+function unknownEnvSettings(env: NodeJS.ProcessEnv, config: EngineConfig): FieldIssue[] {
+  return Object.entries(env)
+    .filter(([name, value]) => name.startsWith(ENV_PREFIX) && name.includes('__') && value !== undefined)
+    .flatMap(([name, value]) =>
+      unknownConfigKeys(configFromEnv({ [name]: value }), config).map((issue) => ({
+        field: name,
+        message: `${issue.field}: ${issue.message}`,
+      })),
+    );
 }
 
 /** Validates a config object (after the profile preset), throwing INVALID_CONFIG that names every failing field. */
