@@ -234,7 +234,9 @@ export class AssistantService {
       mode: turn.mode,
       at: new Date().toISOString(),
     });
-    await this.ctx.store.rpush(FEEDBACK_KEY, JSON.stringify(record));
+    const length = await this.ctx.store.rpush(FEEDBACK_KEY, JSON.stringify(record));
+    const max = this.config.answer.maxFeedbackRecords;
+    if (length > max) await this.ctx.store.ltrim(FEEDBACK_KEY, -max, -1);
     return record;
   }
 

@@ -137,6 +137,11 @@ export const answerConfigSchema = z
     maxConversationTurns: z.coerce.number().int().min(1).max(10_000).default(100),
     /** Stored size of one conversation (JSON bytes) past which no turn is added; bounds store growth per id. */
     maxConversationBytes: z.coerce.number().int().min(10_000).max(64 * 1024 * 1024).default(1_048_576),
+    /**
+     * Feedback records kept (newest); older ones are dropped. Each holds a question (4,000 characters) and a comment
+     * (2,000): without a bound a viewer re-rating one answer in a loop grew the store by ~6 KB a request, forever.
+     */
+    maxFeedbackRecords: z.coerce.number().int().min(1).max(1_000_000).default(10_000),
   })
   .default({
     maxPromptChars: 24_000,
@@ -147,6 +152,7 @@ export const answerConfigSchema = z
     conversationTtlDays: 30,
     maxConversationTurns: 100,
     maxConversationBytes: 1_048_576,
+    maxFeedbackRecords: 10_000,
   });
 
 export const assistantConfigSchema = z
