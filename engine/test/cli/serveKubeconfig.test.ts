@@ -28,9 +28,15 @@ function waitForBanner(child: ChildProcess): Promise<string> {
 
 describe('aicloudops serve --profile demo', () => {
   let child: ChildProcess | undefined;
-  afterAll(() => {
-    if (child && child.exitCode === null) child.kill('SIGKILL');
-  });
+  // SIGTERM first, so a failed assertion does not leave the banner's kubeconfig temp dir behind; SIGKILL if it hangs.
+  afterAll(async () => {
+    if (!child || child.exitCode !== null) return;
+    const exited = new Promise((r) => child!.once('exit', r));
+    child.kill('SIGTERM');
+    const force = setTimeout(() => child!.kill('SIGKILL'), 15_000);
+    await exited;
+    clearTimeout(force);
+  }, 30_000);
 
   it('prints the Kubernetes API address and a kubeconfig kubectl reads the shop from', async () => {
     const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('AICLOUDOPS_')));
