@@ -204,7 +204,43 @@ async function render(api: CloudOpsApi) {
   );
 }
 
+/** The backend when it cannot reach the engine: the workloads list answers with its "(engine)" entry. */
+class EngineDownOpsApi extends OpsApi {
+  async getEntityWorkloads(ref: CompoundEntityRef): Promise<EntityWorkloadsResponse> {
+    this.calls.push(`workloads ${ref.name}`);
+    return {
+      entityRef: 'component:default/cart-service',
+      target: { namespace: 'shop', labelSelector: 'backstage.io/kubernetes-id=cart' },
+      items: [
+        {
+          cluster: '(engine)',
+          workloads: [],
+          error: { name: 'Error', message: 'could not reach the engine' },
+        },
+      ],
+    };
+  }
+}
+
 describe('EntityOpsCards', () => {
+  it('reads the scope again while the engine is not reached, without reloading the cards for the same scope', async () => {
+    const api = new EngineDownOpsApi({ findings: [], approvals: [] }, []);
+    await render(api);
+    await screen.findByTestId(incidentsCardTestIds.emptyState, {}, { timeout: 30_000 });
+    // Three reads of the workloads: the first and the retries after 2 s and 4 s (±20%).
+    await waitFor(
+      () => expect(api.calls.filter((c) => c.startsWith('workloads')).length).toBeGreaterThanOrEqual(3),
+      {
+        timeout: 45_000,
+      },
+    );
+    // One call from each card: every retry found the same scope (the service name alone), so nothing reloaded.
+    expect(api.scopes).toEqual([
+      { namespace: 'shop', names: ['cart'] },
+      { namespace: 'shop', names: ['cart'] },
+    ]);
+  });
+
   it("scopes both cards to the entity's namespace and workloads, and shows findings, the approval's diff and incidents", async () => {
     const api = new OpsApi({ findings: [finding('OOMKilled', 'cart')], approvals: [pending('a1', 'cart')] }, [
       incident('inc-1'),

@@ -20,6 +20,9 @@ export function useEntityScope(): EngineRetryState<EntityScope> {
   const ref = getCompoundEntityRef(entity);
   // Whether the last load reached the engine: kept beside the scope, which the cards pass on to the API as it is.
   const notReached = useRef(false);
+  // The previous scope, handed out again when a reload finds the same one: the cards below reload on a new scope
+  // object, and while the engine is down every retry here would otherwise make them send their calls again.
+  const last = useRef<EntityScope>();
   // While the engine is not reached the scope is the service name alone; it is read again (and the cards below it
   // with it) until the engine answers.
   return useEngineRetry(
@@ -28,10 +31,12 @@ export function useEntityScope(): EngineRetryState<EntityScope> {
       const workloads = await api.getEntityWorkloads(ref);
       notReached.current = engineNotReached(workloads);
       const names = workloads.items.flatMap((c) => c.workloads.map((w) => w.name));
-      return {
+      const scope: EntityScope = {
         ...(namespace ? { namespace } : {}),
         names: Array.from(new Set([...names, serviceOf(entity)])),
       };
+      if (JSON.stringify(scope) !== JSON.stringify(last.current)) last.current = scope;
+      return last.current!;
     },
     [api, entity],
     { unreachable: () => notReached.current },
