@@ -52,6 +52,20 @@ describe('aicloudops ingest resolves paths where the user typed the command', ()
     expect(JSON.parse(run.stdout).reports[0]).toMatchObject({ root: join(dir, 'team', 'notes') });
   });
 
+  it('refuses a --base-url that is not an http(s) URL, naming the flag (citation links were "notaurl/...")', async () => {
+    const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('AICLOUDOPS_')));
+    const run = await new Promise<{ code: number; stderr: string }>((done) => {
+      execFile(
+        process.execPath,
+        [bin, '--config', config, 'ingest', join(dir, 'team', 'notes'), '--base-url', 'notaurl'],
+        { env: { ...clean, AICLOUDOPS_FROM_SOURCE: '1' }, timeout: 60_000 },
+        (error, _stdout, stderr) => done({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stderr }),
+      );
+    });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('error INVALID_INPUT: --base-url must be an http(s) URL');
+  }, 60_000);
+
   it('ignores an INIT_CWD inherited outside an npm command', () => {
     expect(invocationDir({ INIT_CWD: '/somewhere/else' })).toBe(process.cwd());
     expect(invocationDir({ INIT_CWD: '/repo', npm_command: 'run-script' })).toBe('/repo');

@@ -3,6 +3,7 @@ import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { IngestReport } from '../../assistant/kb/KnowledgeBase.js';
 import type { CliContext } from '../CliContext.js';
+import { EngineError } from '../../errors.js';
 import { invocationDir } from '../invocationDir.js';
 
 export { invocationDir };
@@ -14,6 +15,14 @@ const KUBERNETES_DOCS_ATTRIBUTION =
 /** The kubernetes/website layout is recognised so its pages link to and credit kubernetes.io. */
 function isKubernetesDocs(path: string): boolean {
   return existsSync(join(path, 'content', 'en', 'docs', 'concepts', 'overview', 'kubernetes-api.md'));
+}
+
+/** Citation links are the base URL + each page's path: `--base-url notaurl` made every link `notaurl/...`, silently. */
+function checkBaseUrl(value: string): void {
+  if (URL.canParse(value) && /^https?:$/.test(new URL(value).protocol)) return;
+  throw new EngineError('INVALID_INPUT', `--base-url must be an http(s) URL such as https://kubernetes.io, got "${value}"`, {
+    issues: [{ field: 'base-url', message: 'must be an http(s) URL' }],
+  });
 }
 
 export function registerIngest(program: Command, cli: CliContext): void {
@@ -32,6 +41,7 @@ export function registerIngest(program: Command, cli: CliContext): void {
     .action(
       async (given: string[], options: { baseUrl?: string; exclude?: string[]; attribution?: string }) => {
         const output = cli.output;
+        if (options.baseUrl !== undefined) checkBaseUrl(options.baseUrl);
         // The CLI acts as the host user: the folders named are read (and nothing outside them), whatever
         // assistant.ingest.roots says; that allow-list binds the server, which reads on other people's behalf.
         const paths = given.map((p) => resolve(invocationDir(), p));
