@@ -51,6 +51,13 @@ export const serverConfigSchema = z
      * measured on the demo), so without a cap one viewer's loop of connections used every file descriptor.
      */
     maxSseStreams: z.coerce.number().int().positive().default(1000),
+    /**
+     * Seconds a client has to send its whole request (headers and body); then 408 and the socket closes. Fastify sets
+     * no limit by default: a body sent a byte every 5 s held its socket indefinitely, before auth too (a 401 left the
+     * socket open while the declared body trickled in), so anyone reaching the port could use up the descriptors.
+     * Streams the engine sends (SSE) are responses and not bounded by this.
+     */
+    requestTimeoutSeconds: z.coerce.number().positive().max(3600).default(30),
   })
   .default({
     host: '127.0.0.1',
@@ -61,6 +68,7 @@ export const serverConfigSchema = z
     corsOrigins: [],
     logQueries: false,
     maxSseStreams: 1000,
+    requestTimeoutSeconds: 30,
   });
 
 const syntheticMetricsSchema = z.object({

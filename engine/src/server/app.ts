@@ -25,9 +25,18 @@ export const ENGINE_VERSION = '0.1.0';
  */
 export async function buildApp(engine: Engine): Promise<FastifyInstance> {
   const { config } = engine;
+  const requestTimeoutMs = config.server.requestTimeoutSeconds * 1000;
   const app = Fastify({
     loggerInstance: engine.context.logger,
     bodyLimit: config.server.bodyLimitBytes,
+    requestTimeout: requestTimeoutMs,
+    // Node checks request deadlines every connectionsCheckingInterval (30 s by default): a 1 s limit let a slow body
+    // live 30 s. Headers have to arrive within the same limit.
+    http: {
+      requestTimeout: requestTimeoutMs,
+      headersTimeout: Math.min(60_000, requestTimeoutMs),
+      connectionsCheckingInterval: Math.min(5_000, requestTimeoutMs),
+    },
     genReqId: (req) => {
       const incoming = req.headers['x-request-id'];
       return typeof incoming === 'string' && /^[\w.-]{1,128}$/.test(incoming) ? incoming : randomUUID();
