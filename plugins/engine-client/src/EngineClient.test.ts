@@ -19,6 +19,12 @@ beforeAll(async () => {
     } else if (req.url === '/html') {
       res.writeHead(502, 'Bad Gateway', { 'content-type': 'text/html' });
       res.end('<html>proxy</html>');
+    } else if (req.url === '/readyz' && req.headers['x-case'] === 'proxy') {
+      res.writeHead(503, 'Service Unavailable');
+      res.end();
+    } else if (req.url === '/readyz') {
+      res.writeHead(503, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ ready: false, profile: 'live', checks: [{ name: 'store', ok: false, detail: 'down', latencyMs: 1 }] }));
     } else if (req.url === '/stream') {
       res.writeHead(200, { 'content-type': 'text/event-stream' });
       res.write(': comment\n\nevent: token\ndata: {"text":');
@@ -47,6 +53,19 @@ describe('EngineClient', () => {
     const error = await createEngineClient({ baseUrl }).request('GET', '/busy').catch((e: unknown) => e);
     expect(error).toBeInstanceOf(EngineApiError);
     expect(error).toMatchObject({ status: 429, code: 'TOO_MANY_JOBS', message: 'queue full', retryAfterSeconds: 7 });
+  });
+
+  it('reads a 503 readiness with its checks, and rejects a bare 503 (a proxy before a stopped engine) as EngineApiError', async () => {
+    const ready = await createEngineClient({ baseUrl }).ready();
+    expect(ready.ready).toBe(false);
+    expect(ready.checks[0]!.name).toBe('store');
+    const viaProxy = createEngineClient({
+      baseUrl,
+      fetchApi: (input: RequestInfo | URL, init?: RequestInit) => fetch(input, { ...init, headers: { ...(init?.headers as Record<string, string>), 'x-case': 'proxy' } }),
+    });
+    const error = await viaProxy.ready().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(EngineApiError);
+    expect((error as EngineApiError).status).toBe(503);
   });
 
   it('names the HTTP status when the body is not the engine’s (a proxy page)', async () => {

@@ -114,11 +114,27 @@ export class EngineClient {
     return this.request('GET', '/healthz');
   }
 
-  /** Readiness with every source's check; resolves (not rejects) when the engine answers 503 with its checks. */
+  /**
+   * Readiness with every source's check; resolves (not rejects) when the engine answers 503 with its checks. A 503
+   * without them (a proxy or load balancer in front of a stopped engine, often with an empty body) rejects with an
+   * EngineApiError of status 503, which callers retry like any unreachable engine, instead of a JSON SyntaxError.
+   */
   async ready(): Promise<Readiness> {
     const response = await this.send('GET', '/readyz');
-    if (response.status === 200 || response.status === 503) return (await response.json()) as Readiness;
-    throw await toError(response);
+    if (response.status === 200) return (await response.json()) as Readiness;
+    if (response.status !== 503) throw await toError(response);
+    const text = await response.text();
+    const body = parseJson(text) as (Partial<Readiness> & Partial<ErrorBodyDto>) | undefined;
+    if (body && Array.isArray(body.checks)) return body as Readiness;
+    const retryAfter = Number(response.headers.get('retry-after') ?? NaN);
+    const error = body?.error;
+    throw new EngineApiError(
+      503,
+      error?.code ?? 'HTTP_503',
+      error?.message ?? (response.statusText || 'the engine is not ready'),
+      error?.issues ?? [],
+      Number.isFinite(retryAfter) ? retryAfter : undefined,
+    );
   }
 
   clusters(): Promise<{ items: ClusterInfo[] }> {
@@ -405,6 +421,14 @@ export function parseSseBlock<T>(block: string): SseMessage<T> | undefined {
   }
   if (data.length === 0) return undefined;
   return { event, data: JSON.parse(data.join('\n')) as T };
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
 }
 
 async function toError(response: Response): Promise<EngineApiError> {
