@@ -148,6 +148,13 @@ jobs:
     expect(loadConfig({ env: { AICLOUDOPS_SERVER__CORS_ORIGINS: '["http://a"]', AICLOUDOPS_REPAIR__MAX_MODE: 'approve' } }).server.corsOrigins).toEqual(['http://a']);
   });
 
+  it('takes one nested override of a demo source without its kind', () => {
+    const config = loadConfig({ env: { AICLOUDOPS_CLUSTER__INJECT_FAULTS: 'false', AICLOUDOPS_CLUSTER__FAULT_INTERVAL_SECONDS: '60', AICLOUDOPS_METRICS__SEED: '7' } });
+    expect(config.cluster).toEqual({ kind: 'simulated', injectFaults: false, faultIntervalSeconds: 60 });
+    expect(config.metrics).toMatchObject({ kind: 'synthetic', seed: 7 });
+    expect(loadConfig({ env: { AICLOUDOPS_STORE__KIND: 'redis', AICLOUDOPS_STORE__URL: 'redis://r:6379' } }).store.kind).toBe('redis');
+  });
+
   it('maps environment names to camelCase paths and parses JSON values', () => {
     expect(configFromEnv({ AICLOUDOPS_SERVER__BODY_LIMIT_BYTES: '10', AICLOUDOPS_SERVER__CORS_ORIGINS: '["http://g"]', OTHER: 'x' })).toEqual({
       server: { bodyLimitBytes: 10, corsOrigins: ['http://g'] },

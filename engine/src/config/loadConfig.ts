@@ -75,6 +75,12 @@ function invalid(origin: string, issues: FieldIssue[]): EngineError {
 const PROFILE_PRESETS: Record<'demo' | 'live', Record<string, unknown>> = {
   demo: {
     server: { auth: { enabled: false } },
+    // The kinds the defaults would pick, so one nested override works alone: AICLOUDOPS_CLUSTER__INJECT_FAULTS=false
+    // made `cluster: { injectFaults: false }`, which has no kind, and the demo refused to start ("cluster.kind:
+    // Invalid discriminator value"). A kind the user sets still wins.
+    metrics: { kind: 'synthetic' },
+    cluster: { kind: 'simulated' },
+    store: { kind: 'memory' },
   },
   live: {
     metrics: { kind: 'prometheus' },
