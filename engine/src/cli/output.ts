@@ -63,7 +63,7 @@ export class Output {
             '\n',
         );
       } else {
-        process.stderr.write(`error ${error.code}: ${error.message}\n`);
+        process.stderr.write(`error ${error.code}: ${error.message}\n${unsaidIssues(error)}`);
       }
       return error.code === 'INVALID_CONFIG' || error.code === 'INVALID_INPUT' || error.code === 'BAD_REQUEST'
         ? 2
@@ -74,6 +74,18 @@ export class Output {
     else process.stderr.write(`error: ${message}\n`);
     return 1;
   }
+}
+
+/**
+ * The issues the message does not already carry, one line each: `unknown signal "nosuch"` came with
+ * `body.signal: must be one of request_rate, ...` that only --json showed. Messages built from the issues
+ * (`invalid request: body.mode: ...`) already name them and add nothing here.
+ */
+function unsaidIssues(error: EngineError): string {
+  return (error.issues ?? [])
+    .filter((i) => !error.message.includes(i.message))
+    .map((i) => `  ${i.field}: ${i.message}\n`)
+    .join('');
 }
 
 /**

@@ -1,0 +1,40 @@
+import { execFile } from 'node:child_process';
+import { resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const bin = resolve(import.meta.dirname, '..', '..', 'bin', 'aicloudops.js');
+
+function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('AICLOUDOPS_')));
+  return new Promise((done) => {
+    execFile(
+      process.execPath,
+      [bin, ...args],
+      { env: { ...clean, AICLOUDOPS_FROM_SOURCE: '1', AICLOUDOPS_CLUSTER__INJECT_FAULTS: 'false' }, timeout: 60_000 },
+      (error, stdout, stderr) =>
+        done({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+    );
+  });
+}
+
+/**
+ * Found walking the README with bad input: `forecast -s checkout --signal nosuch` printed only
+ * `error INVALID_INPUT: unknown signal "nosuch"`; the signals it may be were in the error's issues, shown by --json only.
+ */
+describe('aicloudops prints the issues an error message does not already say', () => {
+  it('an unknown signal lists the configured ones under the message', async () => {
+    const run = await cli(['forecast', '-s', 'checkout', '--signal', 'nosuch']);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toBe(
+      'error INVALID_INPUT: unknown signal "nosuch"\n' +
+        '  body.signal: must be one of request_rate, error_ratio, latency_p99, cpu, memory, restarts\n',
+    );
+  }, 60_000);
+
+  it('a message built from its issues is printed once, without repeating them', async () => {
+    const run = await cli(['rca', '-n', 'Bad_NS']);
+    expect(run.code).toBe(2);
+    expect(run.stderr.trim().split('\n')).toHaveLength(1);
+    expect(run.stderr).toContain('body.namespace: must be a Kubernetes namespace');
+  }, 60_000);
+});
