@@ -99,11 +99,12 @@ export class AssistantService {
   }
 
   private get conversations(): ConversationStore {
-    const { conversationTtlDays, maxConversationTurns, maxConversationBytes } = this.config.answer;
+    const { conversationTtlDays, maxConversationTurns, maxConversationBytes, maxConversationsPerCaller } = this.config.answer;
     return new ConversationStore(this.ctx.store, {
       ttlDays: conversationTtlDays,
       maxTurns: maxConversationTurns,
       maxBytes: maxConversationBytes,
+      maxPerOwner: maxConversationsPerCaller,
     });
   }
 

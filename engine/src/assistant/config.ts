@@ -142,6 +142,8 @@ export const answerConfigSchema = z
      * (2,000): without a bound a viewer re-rating one answer in a loop grew the store by ~6 KB a request, forever.
      */
     maxFeedbackRecords: z.coerce.number().int().min(1).max(1_000_000).default(10_000),
+    /** Conversations kept per identity (token name; everyone when auth is off); a new one drops the oldest. */
+    maxConversationsPerCaller: z.coerce.number().int().min(1).max(1_000_000).default(1000),
   })
   .default({
     maxPromptChars: 24_000,
@@ -153,6 +155,7 @@ export const answerConfigSchema = z
     maxConversationTurns: 100,
     maxConversationBytes: 1_048_576,
     maxFeedbackRecords: 10_000,
+    maxConversationsPerCaller: 1000,
   });
 
 export const assistantConfigSchema = z

@@ -13,12 +13,15 @@ export interface ConversationLimits {
   ttlDays: number;
   maxTurns: number;
   maxBytes: number;
+  /** Conversations kept per identity; starting one more drops the identity's oldest. */
+  maxPerOwner: number;
 }
 
 /** A stored conversation: the public fields plus the identity that owns it (never sent to clients). */
 export type OwnedConversation = Conversation & { owner: string };
 
 const conversationKey = (id: string) => `assistant:conversation:${id}`;
+const ownerListKey = (owner: string) => `assistant:conversations-of:${owner}`;
 
 /**
  * Conversations belong to the identity that started them (issue 9: any viewer could read or append to any id a
@@ -56,11 +59,28 @@ export class ConversationStore {
   /** Appends a turn and stores the conversation; returns the turn's index. */
   async append(conversation: OwnedConversation, turn: ConversationTurn): Promise<number> {
     this.assertRoom(conversation);
+    const started = conversation.turns.length === 0;
     conversation.turns.push(turn);
     await this.store.set(conversationKey(conversation.id), JSON.stringify(conversation), {
       ttlSeconds: Math.round(this.limits.ttlDays * 86400),
     });
+    if (started) await this.keepNewest(conversation.owner, conversation.id);
     return conversation.turns.length - 1;
+  }
+
+  /**
+   * Each question without a conversation id starts a stored conversation (kept ttlDays): bounded per conversation
+   * but not in number, a viewer asking in a loop (~50 extractive answers a second here, each a few KB) grew the store
+   * by gigabytes a day. Each identity keeps its newest maxPerOwner; the oldest are deleted.
+   */
+  private async keepNewest(owner: string, id: string): Promise<void> {
+    const key = ownerListKey(owner);
+    const length = await this.store.rpush(key, id);
+    const excess = length - this.limits.maxPerOwner;
+    if (excess <= 0) return;
+    const dropped = await this.store.lrange(key, 0, excess - 1);
+    await this.store.ltrim(key, excess, -1);
+    if (dropped.length > 0) await this.store.del(...dropped.map(conversationKey));
   }
 
   private assertRoom(conversation: OwnedConversation): void {
