@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { pageBaseUrlSchema } from './schemas.js';
 
 /**
  * Settings of the assistant capability; every field has a documented default so an empty section is valid.
@@ -166,7 +167,7 @@ export const assistantConfigSchema = z
         z.object({
           path: z.string().min(1),
           /** Public URL prefix of the pages, e.g. `https://kubernetes.io`; citations link there when set. */
-          baseUrl: z.string().optional(),
+          baseUrl: pageBaseUrlSchema.optional(),
           exclude: z.array(z.string()).default([]),
         }),
       )

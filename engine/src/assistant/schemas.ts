@@ -97,10 +97,16 @@ export const feedbackRecordSchema = feedbackRequestSchema.extend({
 });
 export type FeedbackRecord = z.infer<typeof feedbackRecordSchema>;
 
+/**
+ * A public URL prefix of ingested pages. Citations and portal search results become links to it, so only http(s):
+ * `javascript:…` was accepted and rendered as a clickable citation in Grafana and Backstage.
+ */
+export const pageBaseUrlSchema = z.url({ protocol: /^https?$/, error: 'must be an http or https URL' }).max(2048);
+
 export const ingestRequestSchema = z.object({
   paths: z.array(z.string().min(1).max(4096)).min(1, 'name at least one folder').max(100),
   /** Public URL prefix of the pages, for citation links. */
-  baseUrl: z.string().max(2048).optional(),
+  baseUrl: pageBaseUrlSchema.optional(),
   attribution: z.string().max(500).optional(),
   exclude: z.array(z.string().max(1024)).max(1000).default([]),
 });

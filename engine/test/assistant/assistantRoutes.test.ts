@@ -148,6 +148,12 @@ describe('assistant routes', () => {
     const missing = await app.inject({ method: 'POST', url: '/api/v1/assistant/ingest', headers: auth(admin), payload: { paths: ['/no/such/dir'] } });
     expect(missing.statusCode).toBe(400);
     expect(missing.json().error.issues[0].field).toBe('body.paths.0');
+    // Citations link to baseUrl + path in Grafana and Backstage: a javascript: prefix was accepted and became a link.
+    for (const baseUrl of ['javascript:alert(document.cookie)//', 'file:///etc/', 'not a url']) {
+      const bad = await app.inject({ method: 'POST', url: '/api/v1/assistant/ingest', headers: auth(admin), payload: { paths: [dataDir], baseUrl } });
+      expect(bad.statusCode, baseUrl).toBe(400);
+      expect(bad.json().error.issues[0], baseUrl).toMatchObject({ field: 'body.baseUrl', message: 'must be an http or https URL' });
+    }
     const unauthenticated = await app.inject({ method: 'GET', url: '/api/v1/assistant/search?q=x' });
     expect(unauthenticated.statusCode).toBe(401);
   });

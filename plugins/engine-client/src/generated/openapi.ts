@@ -1359,7 +1359,7 @@ export interface components {
         };
         IngestRequestInput: {
             attribution?: string;
-            baseUrl?: string;
+            baseUrl?: components["schemas"]["PageBaseUrlInput"];
             /** @default [] */
             exclude?: string[];
             paths: string[];
@@ -1443,6 +1443,8 @@ export interface components {
             namespace: string;
             uid?: string;
         };
+        /** Format: uri */
+        PageBaseUrlInput: string;
         PlannedAction: {
             findingFingerprint: string;
             /** @enum {string} */
