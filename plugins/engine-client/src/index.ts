@@ -5,3 +5,4 @@ export type * from './types.js';
 export type { components, operations, paths } from './generated/openapi.js';
 export * from './streams.js';
 export { QUESTION_MAX_CHARS } from './limits.js';
+export { ENGINE_RETRY, isRetryableEngineError, retryDelayMs, type RetryPolicy } from './retry.js';

@@ -1,35 +1,9 @@
 import { useEffect, useRef, useState, type DependencyList } from 'react';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
+import { ENGINE_RETRY, isRetryableEngineError, retryDelayMs, type RetryPolicy } from '@ai-cloudops/engine-client';
 
-/** Automatic retries of a read that failed because the engine (or the backend in front of it) did not answer. */
-export interface RetryPolicy {
-  firstMs: number;
-  maxMs: number;
-}
-
-/**
- * 2 s, 4 s, 8 s, 16 s, then every 30 s (the Grafana app's pages use the same steps): a restarted engine shows within a
- * few seconds, while a tab left open through a long outage sends one request per card every 30 s, not a storm.
- */
-export const ENGINE_RETRY: RetryPolicy = { firstMs: 2_000, maxMs: 30_000 };
-
-/**
- * Worth trying again on its own: a 5xx from the backend's engine proxy (its 503 "engine unreachable") or the engine,
- * or no answer at all (fetch rejects with a TypeError). A 4xx is about the request and would fail again.
- */
-export function isRetryableEngineError(error: unknown): boolean {
-  if (typeof error !== 'object' || error === null) return false;
-  const { status, statusCode, name } = error as { status?: unknown; statusCode?: unknown; name?: unknown };
-  const code = typeof status === 'number' ? status : typeof statusCode === 'number' ? statusCode : undefined;
-  // By name: a fetch from another realm (Node's, under jsdom) rejects with a TypeError that is not this window's.
-  return code !== undefined ? code >= 500 : name === 'TypeError';
-}
-
-/** The wait before attempt `failures + 1`: doubling from `firstMs`, capped, with ±20% jitter so open tabs spread out. */
-export function retryDelayMs(failures: number, policy: RetryPolicy, random = Math.random): number {
-  const base = Math.min(policy.maxMs, policy.firstMs * 2 ** Math.max(0, failures - 1));
-  return Math.round(base * (0.8 + 0.4 * random()));
-}
+// One retry policy for both plugins, in the engine client: the Grafana app's pages come back on the same steps.
+export { ENGINE_RETRY, isRetryableEngineError, retryDelayMs, type RetryPolicy };
 
 export interface EngineRetryState<T> {
   value?: T;

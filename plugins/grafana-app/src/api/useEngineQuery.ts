@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { EngineApiError, type EngineApi } from './EngineApi';
+import { ENGINE_RETRY, isRetryableEngineError, retryDelayMs, type RetryPolicy } from '@ai-cloudops/engine-client';
+import type { EngineApi } from './EngineApi';
 import { useEngineApi } from './useEngineApi';
 
 export interface EngineQueryState<T> {
@@ -13,36 +14,8 @@ export interface EngineQueryState<T> {
   nextRetryAt?: number;
 }
 
-/** Automatic retries of a read that failed because the engine did not answer. */
-export interface RetryPolicy {
-  firstMs: number;
-  maxMs: number;
-}
-
-/**
- * 2 s, 4 s, 8 s, 16 s, then every 30 s: a restarted engine (the demo engine is ready in ~3 s here) shows within a few
- * seconds, while a page left open on a long outage sends one request per read every 30 s, not a storm.
- */
-export const ENGINE_RETRY: RetryPolicy = { firstMs: 2_000, maxMs: 30_000 };
-
-/**
- * A failure worth retrying on its own: the engine (or Grafana's proxy in front of it) answered 5xx, or the request
- * never got an answer (fetch rejects with a TypeError). 4xx answers are about the request and would fail again.
- */
-export function isRetryableEngineError(error: unknown): boolean {
-  if (error instanceof EngineApiError) {
-    return error.status >= 500;
-  }
-  // By name: a fetch from another realm (Node's, under jsdom) rejects with a TypeError that is not this window's
-  // (not even `instanceof Error`).
-  return typeof error === 'object' && error !== null && (error as { name?: unknown }).name === 'TypeError';
-}
-
-/** The wait before attempt `failures + 1`: doubling from `firstMs`, capped, with ±20% jitter so open tabs spread out. */
-export function retryDelayMs(failures: number, policy: RetryPolicy, random = Math.random): number {
-  const base = Math.min(policy.maxMs, policy.firstMs * 2 ** Math.max(0, failures - 1));
-  return Math.round(base * (0.8 + 0.4 * random()));
-}
+// One retry policy for both plugins, in the engine client: the Backstage cards come back on the same steps.
+export { ENGINE_RETRY, isRetryableEngineError, retryDelayMs, type RetryPolicy };
 
 interface LoadState<T> {
   value?: T;
