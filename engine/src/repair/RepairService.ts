@@ -89,6 +89,7 @@ export class RepairService {
   private readonly events = new EventEmitter();
   private readonly now: () => Date;
   private lastScan?: RepairScan;
+  private readonly snapshotsInFlight = new Map<string, Promise<ClusterSnapshot>>();
   private timers: NodeJS.Timeout[] = [];
   private leading = false;
   private running?: Promise<void>;
@@ -336,7 +337,21 @@ export class RepairService {
     });
   }
 
-  private async snapshot(namespace?: string): Promise<ClusterSnapshot> {
+  /**
+   * One cluster read at a time per scope: requests that arrive while one is in flight share it. GET /repair/findings
+   * and /repair/plans (viewer) each read a whole snapshot (a dozen cluster-wide lists); without this, N concurrent
+   * viewers sent N snapshots' worth of lists to the API server at once. Sequential callers still read fresh.
+   */
+  private snapshot(namespace?: string): Promise<ClusterSnapshot> {
+    const key = namespace ?? '';
+    const pending = this.snapshotsInFlight.get(key);
+    if (pending) return pending;
+    const read = this.readSnapshot(namespace).finally(() => this.snapshotsInFlight.delete(key));
+    this.snapshotsInFlight.set(key, read);
+    return read;
+  }
+
+  private async readSnapshot(namespace?: string): Promise<ClusterSnapshot> {
     const namespaces = namespace ? [namespace] : this.deps.config.namespaces;
     if (namespaces.length === 0) return this.deps.cluster.snapshot('');
     const parts = await Promise.all(namespaces.map((ns) => this.deps.cluster.snapshot(ns)));
