@@ -25,4 +25,26 @@ describe('KeyIndex', () => {
     index.set(labelsFingerprint(gone), ['cart']);
     expect([...index.members('cart')]).toEqual([labelsFingerprint(live), labelsFingerprint(gone)]);
   });
+
+  it('orders members as removing and adding did, whether an alert keeps its keys or changes them', () => {
+    // The reference: every set() removes the fingerprint from all its keys, then appends it to each new one.
+    const reference = new Map<string, string[]>();
+    const keysOf = new Map<string, string[]>();
+    const index = new KeyIndex();
+    let seed = 5;
+    const next = (n: number) => {
+      seed = (seed * 48271) % 2147483647;
+      return seed % n;
+    };
+    const keySets = [[], ['a'], ['b'], ['a', 'b'], ['b', 'a'], ['c'], ['a', 'c']];
+    for (let step = 0; step < 3_000; step++) {
+      const fingerprint = `f${next(12)}`;
+      const keys = keySets[next(keySets.length)]!;
+      for (const key of keysOf.get(fingerprint) ?? []) reference.set(key, (reference.get(key) ?? []).filter((f) => f !== fingerprint));
+      for (const key of keys) reference.set(key, [...(reference.get(key) ?? []).filter((f) => f !== fingerprint), fingerprint]);
+      keysOf.set(fingerprint, keys);
+      index.set(fingerprint, keys);
+      for (const key of ['a', 'b', 'c']) expect([...index.members(key)], `step ${step}, key ${key}`).toEqual(reference.get(key) ?? []);
+    }
+  });
 });

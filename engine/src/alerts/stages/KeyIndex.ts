@@ -7,6 +7,18 @@ export class KeyIndex {
   private readonly keysOf = new Map<string, string[]>();
 
   set(fingerprint: string, keys: string[]): void {
+    // Most observations re-set the keys an alert already has: it only moves to the end of each key's members (as
+    // removing and adding it did), without dropping and re-creating the sets and its entry. No one iterates byKey.
+    const previous = this.keysOf.get(fingerprint);
+    if (previous && sameKeys(previous, keys)) {
+      for (const key of keys) {
+        let set = this.byKey.get(key);
+        if (!set) this.byKey.set(key, (set = new Set()));
+        set.delete(fingerprint);
+        set.add(fingerprint);
+      }
+      return;
+    }
     this.remove(fingerprint);
     if (keys.length === 0) return;
     this.keysOf.set(fingerprint, keys);
@@ -69,6 +81,10 @@ function leadsNowhere(fingerprint: string, state: PipelineState): boolean {
   const alert = state.alerts.get(fingerprint);
   if (!alert || alert.status === 'resolved') return true;
   return alert.incidentId !== undefined && state.incidents.get(alert.incidentId)?.status !== 'open';
+}
+
+function sameKeys(a: string[], b: string[]): boolean {
+  return a.length === b.length && a.every((key, i) => key === b[i]);
 }
 
 const EMPTY: ReadonlySet<string> = new Set();
