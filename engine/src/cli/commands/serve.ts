@@ -71,21 +71,21 @@ export function listenError(error: unknown, server: { host: string; port: number
     return new EngineError(
       'INVALID_CONFIG',
       `port ${server.port} is already in use on ${server.host} (another engine?): stop it, or pass --port N (server.port)`,
-      { issues: [{ field: 'server.port', message: `${where} is in use` }] },
+      { issues: [{ field: 'server.port', message: 'already in use' }] },
     );
   }
   if (code === 'EACCES') {
     return new EngineError(
       'INVALID_CONFIG',
       `not allowed to listen on ${where} (ports below 1024 need privileges): pass --port N (server.port) above 1023`,
-      { issues: [{ field: 'server.port', message: `${where}: permission denied` }] },
+      { issues: [{ field: 'server.port', message: `not allowed to listen on ${where}` }] },
     );
   }
   if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND') {
     return new EngineError(
       'INVALID_CONFIG',
       `cannot listen on ${server.host}: no such address on this machine; pass --host (server.host) 127.0.0.1, 0.0.0.0 or one of its addresses`,
-      { issues: [{ field: 'server.host', message: `${server.host} is not an address of this machine` }] },
+      { issues: [{ field: 'server.host', message: 'no such address on this machine' }] },
     );
   }
   return undefined;
