@@ -76,4 +76,15 @@ describe('KEDA trigger query', () => {
     expect(plainNumber(1 / 3)).toBe('0.333');
     expect(() => plainNumber(NaN)).toThrow(RangeError);
   });
+
+  it('keeps the credentials of metrics.url out of the ScaledObject and points KEDA at a TriggerAuthentication', () => {
+    const config = configWith({ autoscale: { minReplicas: 1, maxReplicas: 10 } }).autoscale;
+    const plan = planReplicas([{ t: 300, value: 50, lower: 40, upper: 60 }], 12.5, config, { now: 0 });
+    const ref = { kind: 'Deployment' as const, namespace: 'shop', name: 'cart' };
+    const keda = kedaScaledObject(ref, plan, config, { query: 'sum(up)', serverAddress: 'http://prom:Pa55w0rd@prometheus.monitoring:9090' });
+    expect(keda.yaml).not.toContain('Pa55w0rd');
+    const trigger = (keda.object as { spec: { triggers: Array<{ metadata: Record<string, string>; authenticationRef?: unknown }> } }).spec.triggers[0]!;
+    expect(trigger.metadata).toMatchObject({ serverAddress: 'http://prometheus.monitoring:9090', authModes: 'basic' });
+    expect(trigger.authenticationRef).toEqual({ name: 'cart-prometheus-auth' });
+  });
 });

@@ -72,6 +72,7 @@ export function kedaScaledObject(
   config: AutoscaleConfig,
   trigger: { query: string; serverAddress: string },
 ): Manifest {
+  const server = kedaServer(trigger.serverAddress, ref.name);
   const object = {
     apiVersion: 'keda.sh/v1alpha1',
     kind: 'ScaledObject',
@@ -91,16 +92,37 @@ export function kedaScaledObject(
         {
           type: 'prometheus',
           metadata: {
-            serverAddress: trigger.serverAddress,
+            serverAddress: server.address,
             query: trigger.query,
             // KEDA parses the threshold as a plain float ('12.5'); a Kubernetes quantity such as '12500m' is refused.
             threshold: plainNumber(plan.capacityPerReplica),
+            ...(server.authenticationRef ? { authModes: 'basic' } : {}),
           },
+          ...(server.authenticationRef ? { authenticationRef: server.authenticationRef } : {}),
         },
       ],
     },
   };
   return { kind: 'ScaledObject', object, yaml: stringify(object) };
+}
+
+/**
+ * The Prometheus address for KEDA without the credentials a `metrics.url` may carry (`http://user:pass@prom:9090`, the
+ * documented way to give basic auth): the manifest is an API response and a file users commit, so the password was
+ * served to every caller of scale-plan. KEDA takes basic auth from a TriggerAuthentication (`authModes: basic`,
+ * `authenticationRef`), which the user creates from their own Secret.
+ */
+function kedaServer(url: string, workload: string): { address: string; authenticationRef?: { name: string } } {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return { address: url };
+  }
+  if (!parsed.username && !parsed.password) return { address: url };
+  parsed.username = '';
+  parsed.password = '';
+  return { address: parsed.toString().replace(/\/$/, ''), authenticationRef: { name: `${workload}-prometheus-auth` } };
 }
 
 /** Kubernetes quantities: whole numbers as is, fractions in milli-units. */
