@@ -49,7 +49,7 @@ export class CliContext {
     if (!url) return undefined;
     if (!URL.canParse(url) || !/^https?:$/.test(new URL(url).protocol)) {
       throw new EngineError('INVALID_INPUT', `--server must be an http(s) URL, got "${url}"`, {
-        issues: [{ field: 'server', message: 'must be an http(s) URL such as http://127.0.0.1:8080' }],
+        issues: [{ field: 'server', message: 'must be an http(s) URL' }],
       });
     }
     const token = this.options.token ?? process.env.AICLOUDOPS_TOKEN;
@@ -64,7 +64,7 @@ export class CliContext {
         'INVALID_INPUT',
         `${what} needs a running engine: pass --server http://engine:8080 or set AICLOUDOPS_URL`,
         {
-          issues: [{ field: 'server', message: 'required for changes' }],
+          issues: [{ field: 'server', message: 'needs a running engine' }],
         },
       );
     }
@@ -113,7 +113,7 @@ function unreachable(error: unknown, url: string): EngineError | undefined {
     'UPSTREAM_UNAVAILABLE',
     `cannot reach the engine at ${url} (${why}): is it running, and is --server right?`,
     {
-      issues: [{ field: 'server', message: `unreachable: ${why}` }],
+      issues: [{ field: 'server', message: `cannot reach the engine at ${url}` }],
     },
   );
 }
