@@ -10,7 +10,7 @@ import { testIds } from '../src/components/testIds';
 import { startEngineProcess, type EngineProcess } from '../src/test/startEngineProcess';
 import { buildHarness } from './buildHarness';
 import { startHarnessServer } from './harnessServer';
-import { launchChromium, seriousViolations } from './pageChecks';
+import { launchChromium, openHarnessPage, seriousViolations } from './pageChecks';
 
 /**
  * The built plugin (dist/module.js, as Grafana loads it) in headless Chromium, against a real engine. Needs
@@ -67,15 +67,7 @@ describe('built plugin in a browser', () => {
     }
   });
 
-  async function open(route: string): Promise<{ page: Page; errors: string[] }> {
-    const page = await browser.newPage();
-    const errors: string[] = [];
-    page.on('pageerror', (error) => errors.push(error.message));
-    await page.goto(`${harness.url}/?page=${route}`);
-    await page.waitForFunction(() => document.body.dataset.harness !== undefined, undefined, { timeout: 30_000 });
-    expect(await page.evaluate(() => document.body.dataset.harness)).toBe('mounted');
-    return { page, errors };
-  }
+  const open = (route: string): Promise<{ page: Page; errors: string[] }> => openHarnessPage(browser, harness.url, route);
 
   test('the overview lazy-loads and lists the engine workloads with their health', async () => {
     const { page, errors } = await open('overview');

@@ -50,3 +50,25 @@ export function launchChromium(): Promise<Browser> {
     ],
   });
 }
+
+/**
+ * A new tab on the harness at `?page=<route>` (a query may follow: `overview&lang=zh-Hans`), once the plugin has
+ * mounted, with the page's uncaught errors collected: how the browser tests open a page.
+ */
+export async function openHarnessPage(
+  browser: Browser,
+  harnessUrl: string,
+  route: string,
+  viewport?: { width: number; height: number }
+): Promise<{ page: Page; errors: string[] }> {
+  const page = await browser.newPage(viewport ? { viewport } : {});
+  const errors: string[] = [];
+  page.on('pageerror', (error) => errors.push(error.message));
+  await page.goto(`${harnessUrl}/?page=${route}`);
+  await page.waitForFunction(() => document.body.dataset.harness !== undefined, undefined, { timeout: 30_000 });
+  const state = await page.evaluate(() => document.body.dataset.harness);
+  if (state !== 'mounted') {
+    throw new Error(`the harness did not mount the plugin at ${route}: ${state}`);
+  }
+  return { page, errors };
+}

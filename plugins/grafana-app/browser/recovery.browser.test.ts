@@ -11,7 +11,7 @@ import { testIds } from '../src/components/testIds';
 import { startEngineProcess, type EngineProcess } from '../src/test/startEngineProcess';
 import { buildHarness } from './buildHarness';
 import { startHarnessServer } from './harnessServer';
-import { launchChromium } from './pageChecks';
+import { launchChromium, openHarnessPage } from './pageChecks';
 
 /**
  * The built plugin in headless Chromium, opened while the engine is stopped: each page shows that Grafana cannot reach
@@ -73,12 +73,7 @@ describe('pages opened while the engine is down', () => {
   });
 
   async function open(route: string): Promise<{ page: Page; errors: string[] }> {
-    const page = await browser.newPage();
-    const errors: string[] = [];
-    page.on('pageerror', (error) => errors.push(error.message));
-    await page.goto(`${harness.url}/?page=${route}`);
-    await page.waitForFunction(() => document.body.dataset.harness !== undefined, undefined, { timeout: 30_000 });
-    expect(await page.evaluate(() => document.body.dataset.harness)).toBe('mounted');
+    const { page, errors } = await openHarnessPage(browser, harness.url, route);
     // Survives only if the page is not reloaded.
     await page.evaluate(() => ((window as unknown as { notReloaded: boolean }).notReloaded = true));
     return { page, errors };

@@ -10,7 +10,7 @@ import { testIds } from '../src/components/testIds';
 import { startEngineProcess, type EngineProcess } from '../src/test/startEngineProcess';
 import { buildHarness } from './buildHarness';
 import { startHarnessServer } from './harnessServer';
-import { launchChromium, seriousViolations } from './pageChecks';
+import { launchChromium, openHarnessPage, seriousViolations } from './pageChecks';
 
 /**
  * The built plugin for a Grafana user whose language is 简体中文: Grafana's i18next starts in zh-Hans with the
@@ -55,12 +55,7 @@ describe('built plugin in zh-Hans', () => {
   });
 
   test('the overview renders in Chinese with the engine data as sent, and no serious axe violation', async () => {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-    const errors: string[] = [];
-    page.on('pageerror', (error) => errors.push(error.message));
-    await page.goto(`${harness.url}/?page=overview&lang=zh-Hans`);
-    await page.waitForFunction(() => document.body.dataset.harness !== undefined, undefined, { timeout: 30_000 });
-    expect(await page.evaluate(() => document.body.dataset.harness)).toBe('mounted');
+    const { page, errors } = await openHarnessPage(browser, harness.url, 'overview&lang=zh-Hans', { width: 1280, height: 900 });
     await page.getByTestId(testIds.overview.workloadRow).first().waitFor({ timeout: 30_000 });
 
     const container = page.getByTestId(testIds.overview.container);
