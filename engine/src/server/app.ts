@@ -97,7 +97,7 @@ export async function buildApp(engine: Engine): Promise<FastifyInstance> {
   });
 
   await app.register(httpMetricsPlugin, { metrics: engine.metrics });
-  await app.register(authPlugin, config.server.auth);
+  await app.register(authPlugin, { ...config.server.auth, listenHost: config.server.host });
 
   await app.register(healthRoutes, { engine });
   await app.register(

@@ -32,6 +32,35 @@ declare module 'fastify' {
 export interface AuthOptions {
   enabled: boolean;
   tokens: Array<{ name: string; token: string; role: Role }>;
+  allowAnonymous?: boolean;
+  /** The listen address (server.host): with auth off on loopback, requests must name the engine by a loopback host. */
+  listenHost?: string;
+}
+
+/**
+ * With auth off the engine is an anonymous admin that only this host should reach. A web page can still reach it
+ * through DNS rebinding (its own name re-resolved to 127.0.0.1, then same-origin calls with `Host: evil.example`),
+ * so such an engine answers only requests that name it by a loopback host, as Jupyter and webpack's dev server do.
+ * `server.auth.allowAnonymous` (an engine deliberately open under any name) turns this off.
+ */
+function assertLoopbackHostHeader(request: FastifyRequest, options: AuthOptions): void {
+  if (options.allowAnonymous || !options.listenHost || !isLoopbackHost(options.listenHost)) return;
+  const header = request.headers.host;
+  if (header === undefined) return;
+  let hostname: string;
+  try {
+    hostname = new URL(`http://${header}`).hostname;
+  } catch {
+    hostname = header;
+  }
+  if (!isLoopbackHost(hostname)) {
+    throw new EngineError(
+      'FORBIDDEN',
+      `this engine runs without auth on ${options.listenHost} and answers only requests to a loopback name (localhost, ` +
+        '127.0.0.1, [::1]); set server.auth.tokens to serve it under another name',
+      { issues: [{ field: 'headers.host', message: 'must be a loopback host while auth is off' }] },
+    );
+  }
 }
 
 // Tokens are compared by digest in constant time so response timing does not leak how much of a guess matched.
@@ -55,6 +84,7 @@ export const authPlugin = fp(
     app.addHook('onRequest', async (request: FastifyRequest) => {
       const routeConfig = request.routeOptions.config;
       if (!options.enabled) {
+        assertLoopbackHostHeader(request, options);
         request.principal = { name: 'anonymous', role: 'admin' };
         return;
       }
