@@ -1,5 +1,6 @@
 import { CoreV1Api, type KubeConfig } from '@kubernetes/client-node';
 import type { Finding, FindingType } from '../types.js';
+import { redact } from '../../assistant/answer/redactSecrets.js';
 
 export type PodLogReader = (
   namespace: string,
@@ -44,10 +45,13 @@ export async function attachLogTails(
           tailLines,
           previous: PREVIOUS_RUN.includes(finding.type),
         });
+        // Findings are served to viewers and sent to the repair model: a crashed run's last lines often print its
+        // connection string or a `password=` of its config.
         const logTail = text
           .split('\n')
           .filter((line) => line.trim() !== '')
-          .slice(-tailLines);
+          .slice(-tailLines)
+          .map(redact);
         return { ...finding, evidence: { ...finding.evidence, logTail } };
       } catch {
         return finding;
