@@ -66,10 +66,10 @@ describe('the logs an RCA reads for a window in the past', () => {
   }, 60_000);
 
   it('reads the newest lines of a live window, and two byte-bounded reads of a past one', () => {
-    expect(logReads({ ...window, end: now - 30 }, 100, now)).toEqual([{ tailLines: 100, timestamps: true, sinceSeconds: 9_000 }]);
+    expect(logReads({ ...window, end: now - 30 }, 100, now)).toEqual([{ tailLines: 100, timestamps: true, sinceSeconds: 9_030 }]);
     expect(logReads(window, 100, now)).toEqual([
-      { timestamps: true, sinceSeconds: 9_000, limitBytes: 12_800 },
-      { timestamps: true, sinceSeconds: 5_400, limitBytes: 12_800 },
+      { timestamps: true, sinceSeconds: 9_030, limitBytes: 12_800 },
+      { timestamps: true, sinceSeconds: 5_430, limitBytes: 12_800 },
     ]);
   });
 });

@@ -172,7 +172,9 @@ const LIVE_SLACK_SECONDS = 120;
  * from the baseline's start and one from the incident's, each with half the byte budget.
  */
 export function logReads(window: IncidentWindow, tailLines: number, now: number): LogOptions[] {
-  const ago = (t: number) => Math.max(60, Math.ceil(now - t));
+  // sinceSeconds counts back from when the kubelet answers, not from `now`: 30 s more, so a slow answer still
+  // reaches back to t (the incident's first line was lost under load in the test without it).
+  const ago = (t: number) => Math.max(60, Math.ceil(now - t) + 30);
   if (window.end >= now - LIVE_SLACK_SECONDS) return [{ tailLines, timestamps: true, sinceSeconds: ago(window.baselineStart) }];
   const limitBytes = Math.ceil((tailLines * LINE_BYTES) / 2);
   return [
