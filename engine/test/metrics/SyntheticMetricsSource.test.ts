@@ -272,3 +272,21 @@ describe('SyntheticMetricsSource: API surface', () => {
     expect(health.detail).toContain('11 services');
   });
 });
+
+describe('SyntheticMetricsSource: label regexes from a query', () => {
+  it('matches in linear time (RE2, as Prometheus): a backtracking pattern does not hold the engine', async () => {
+    // JS's RegExp took minutes on this against the demo's pod names (a viewer's GET /metrics/query held /healthz).
+    const { finishesWithin } = await import('../support/finishesWithin.js');
+    const fixture = new URL('./fixtures/queryDemoMetrics.ts', import.meta.url);
+    expect(await finishesWithin(fixture, 'queryDemoMetrics', ['count(http_requests_total{pod=~"(.*.*)*x"})'], 20_000)).toBe(true);
+  }, 60_000);
+
+  it('answers RE2 syntax as Prometheus does, and names the label of a pattern RE2 refuses', async () => {
+    const { source } = sourceWith([]);
+    expect((await source.instantQuery('http_requests_total{service=~"cart|checkout",code="200"}', T)).length).toBeGreaterThan(0);
+    const error = await source.instantQuery('http_requests_total{service=~"(a)\\\\1"}', T).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(EngineError);
+    expect((error as EngineError).code).toBe('PROMQL_ERROR');
+    expect((error as EngineError).message).toMatch(/for label service/);
+  });
+});

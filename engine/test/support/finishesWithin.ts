@@ -6,7 +6,7 @@ import { Worker } from 'node:worker_threads';
 const require = createRequire(import.meta.url);
 
 /**
- * Calls `exportName` of a TypeScript module on each input in a worker thread and answers whether every call returned
+ * Calls (and awaits) `exportName` of a TypeScript module on each input in a worker thread and answers whether every call returned
  * within `deadlineMs`. A regular expression that backtracks holds the thread that runs it, so a test timeout in the
  * same thread never fires; a worker can be stopped from outside. For ReDoS tests: pick inputs the vulnerable pattern
  * needs minutes for, and a deadline far above what a linear one needs (the bound, not a speed assertion).
@@ -21,7 +21,7 @@ export async function finishesWithin(moduleUrl: URL, exportName: string, inputs:
     api.register();
     const mod = await import(${JSON.stringify(moduleUrl.href)});
     parentPort.postMessage('loaded');
-    for (const input of workerData) mod[${JSON.stringify(exportName)}](input);
+    for (const input of workerData) await mod[${JSON.stringify(exportName)}](input);
     parentPort.postMessage('done');`;
   const worker = new Worker(`(async () => {${code}})()`, { eval: true, workerData: inputs });
   try {

@@ -1,4 +1,5 @@
 import { EngineError } from '../../errors.js';
+import { compileLabelRegex, type LabelRegex } from '../../util/labelRegex.js';
 import type { HealthCheck } from '../../health/HealthCheck.js';
 import { SampleSnapshot, type ShopMetricsGenerator } from '../../sim/metrics/ShopMetricsGenerator.js';
 import type { InstantQueryOptions, InstantSample, Labels, MetricsSource, RangeQuery, RangeSeries, UnixSeconds } from './MetricsSource.js';
@@ -193,9 +194,10 @@ function compileMatchers(matchers: LabelMatcher[]): (labels: Labels) => boolean 
   const tests = matchers.map((m) => {
     if (m.type === '=') return (v: string) => v === m.value;
     if (m.type === '!=') return (v: string) => v !== m.value;
-    let re: RegExp;
+    let re: LabelRegex;
     try {
-      re = new RegExp(`^(?:${m.value})$`);
+      // RE2, as Prometheus matches: a viewer's `pod=~"(.*.*)*x"` held the event loop for minutes in JS's RegExp.
+      re = compileLabelRegex(m.value);
     } catch (error) {
       throw new EngineError('PROMQL_ERROR', `invalid regular expression "${m.value}" for label ${m.name}: ${(error as Error).message}`);
     }

@@ -1,6 +1,7 @@
 import { parser } from '@prometheus-io/lezer-promql';
 import type { SyntaxNode } from '@lezer/common';
 import { EngineError } from '../../../errors.js';
+import { compileLabelRegex, type LabelRegex } from '../../../util/labelRegex.js';
 import { QUERY_LIMITS } from '../queryLimits.js';
 import type { BinaryOp, Expr, LabelMatcher, MatchType, VectorMatching } from './ast.js';
 
@@ -247,6 +248,15 @@ function applyOffset(expr: Expr, seconds: number, unsupported: () => never): Exp
   }
 }
 
+/** RE2, as Prometheus compiles a matcher (linear time); what RE2 cannot parse is a PROMQL_ERROR naming the label. */
+function labelRegex(m: LabelMatcher): LabelRegex {
+  try {
+    return compileLabelRegex(m.value);
+  } catch (error) {
+    throw new EngineError('PROMQL_ERROR', `invalid regular expression "${m.value}" for label ${m.name}: ${(error as Error).message}`);
+  }
+}
+
 function matchesEmpty(m: LabelMatcher): boolean {
   switch (m.type) {
     case '=':
@@ -254,9 +264,9 @@ function matchesEmpty(m: LabelMatcher): boolean {
     case '!=':
       return m.value !== '';
     case '=~':
-      return new RegExp(`^(?:${m.value})$`).test('');
+      return labelRegex(m).test('');
     case '!~':
-      return !new RegExp(`^(?:${m.value})$`).test('');
+      return !labelRegex(m).test('');
   }
 }
 
