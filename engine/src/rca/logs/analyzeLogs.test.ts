@@ -32,6 +32,18 @@ describe('analyzeLogs', () => {
     expect(byTime?.evidence.length).toBe(2);
   });
 
+  it('masks a password or token in the template and sample it returns (results are served to every viewer)', () => {
+    const settings = rcaConfigSchema.parse({}).logs;
+    const leaking = [
+      ...busier,
+      ...Array.from({ length: 12 }, (_, i) => ({ service: 'cart', timestamp: 610 + i * 20, message: `ERROR login to redis://cache:6379 failed password=hunter2xyz attempt ${i}` })),
+    ];
+    const evidence = analyzeLogs(leaking, window, settings).get('cart')!.evidence[0]!;
+    expect(evidence.template).toContain('failed password=');
+    expect(`${evidence.template} ${evidence.sample}`).not.toContain('hunter2xyz');
+    expect(evidence.sample).toContain('ERROR login to redis://cache:6379 failed');
+  });
+
   it('still finds a new failure template in a busier period', () => {
     const settings = rcaConfigSchema.parse({}).logs;
     const result = analyzeLogs(failing, window, settings).get('cart');

@@ -4,6 +4,7 @@ import type { LogEvidence } from '../schemas.js';
 import { Drain } from './Drain.js';
 import { compileMasks } from './masking.js';
 import { saturate } from '../anomaly/scoreSeries.js';
+import { redactSecrets } from '../../assistant/answer/redactSecrets.js';
 
 export type LogSettings = RcaConfig['logs'];
 
@@ -100,9 +101,13 @@ export function analyzeLogs(
     }
     if (evidence.length === 0) continue;
     evidence.sort((a, b) => b.score - a.score);
+    // A result is served to every viewer: a line (or a template whose constant part) holding a password or token
+    // is shown with it masked, as the assistant shows logs (found by SEC: samples were the raw line).
     results.set(service, {
       score: evidence[0]!.score,
-      evidence: evidence.slice(0, 5).map(({ score: _score, ...rest }) => rest),
+      evidence: evidence
+        .slice(0, 5)
+        .map(({ score: _score, ...rest }) => ({ ...rest, template: redactSecrets(rest.template).text, sample: redactSecrets(rest.sample).text })),
     });
   }
   return results;
