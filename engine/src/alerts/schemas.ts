@@ -150,7 +150,8 @@ export const alertListQuerySchema = z.object({
 export const suppressionBodySchema = z
   .object({
     kind: z.enum(['maintenance', 'rollout']),
-    matchers: z.array(z.string()).default([]),
+    // Bounded, as every list a request stores: each matcher is compiled and run for every alert until endsAt.
+    matchers: z.array(z.string().max(1024)).max(100).default([]),
     startsAt: timeString,
     endsAt: timeString,
     reason: z.string().max(500).default(''),
