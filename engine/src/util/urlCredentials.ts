@@ -16,3 +16,11 @@ export function splitUrlCredentials(url: URL): { url: string; headers: Record<st
     headers: { authorization: `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}` },
   };
 }
+
+/**
+ * How the engine calls a configured source or webhook: no redirects. Node's fetch follows one to another host and
+ * sends the configured headers along (it drops only Authorization): `x-api-key` and `X-Scope-OrgID` reached a
+ * second host in SEC's check. A source that redirects fails with fetch's "unexpected redirect"; configure the URL it
+ * redirects to.
+ */
+export const NO_REDIRECTS = { redirect: 'error' } as const satisfies RequestInit;

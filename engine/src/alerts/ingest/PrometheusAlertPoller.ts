@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import { EngineError, fieldIssuesFromZod } from '../../errors.js';
-import { splitUrlCredentials } from '../../util/urlCredentials.js';
+import { NO_REDIRECTS, splitUrlCredentials } from '../../util/urlCredentials.js';
 import type { AlertService } from '../AlertService.js';
 import { prometheusAlertsResponseSchema } from '../schemas.js';
 import type { AlertEvent } from '../types.js';
@@ -32,7 +32,7 @@ export class PrometheusAlertPoller {
     // fetch refuses a URL with `user:password@`: those travel as a Basic header (configured headers win).
     const split = splitUrlCredentials(new URL(this.options.url));
     const url = `${split.url.replace(/\/+$/, '')}/api/v1/alerts`;
-    const response = await fetch(url, { headers: { ...split.headers, ...(this.options.headers ?? {}) }, signal: AbortSignal.timeout(10_000) });
+    const response = await fetch(url, { headers: { ...split.headers, ...(this.options.headers ?? {}) }, ...NO_REDIRECTS, signal: AbortSignal.timeout(10_000) });
     if (!response.ok) throw new EngineError('UPSTREAM_ERROR', `Prometheus ${url} answered ${response.status}`);
     const parsed = prometheusAlertsResponseSchema.safeParse(await response.json());
     if (!parsed.success) {

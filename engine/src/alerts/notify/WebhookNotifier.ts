@@ -1,5 +1,5 @@
 import { EngineError } from '../../errors.js';
-import { splitUrlCredentials } from '../../util/urlCredentials.js';
+import { NO_REDIRECTS, splitUrlCredentials } from '../../util/urlCredentials.js';
 import type { NotificationMessage, Notifier } from './Notifier.js';
 
 /** POSTs the engine's notification JSON (or a transformed body) to a URL. */
@@ -25,6 +25,7 @@ export class WebhookNotifier implements Notifier {
       method: 'POST',
       headers: { 'content-type': 'application/json', ...this.headers },
       body: JSON.stringify(this.format(message)),
+      ...NO_REDIRECTS,
       signal: AbortSignal.timeout(this.timeoutMs),
     });
     if (!response.ok)

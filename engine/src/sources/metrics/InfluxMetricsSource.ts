@@ -1,4 +1,4 @@
-import { splitUrlCredentials } from '../../util/urlCredentials.js';
+import { NO_REDIRECTS, splitUrlCredentials } from '../../util/urlCredentials.js';
 import { EngineError } from '../../errors.js';
 import type { HealthCheck } from '../../health/HealthCheck.js';
 import type { InstantQueryOptions, InstantSample, Labels, MetricsSource, RangeQuery, RangeSeries, UnixSeconds } from './MetricsSource.js';
@@ -280,6 +280,7 @@ export class InfluxMetricsSource implements MetricsSource {
           ...this.headers,
         },
         ...(method === 'POST' ? { body: params?.toString() ?? '' } : {}),
+        ...NO_REDIRECTS,
         signal: signal ? AbortSignal.any([timeout, signal]) : timeout,
       });
     } catch (error) {

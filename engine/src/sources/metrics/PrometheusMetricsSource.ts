@@ -1,4 +1,4 @@
-import { splitUrlCredentials } from '../../util/urlCredentials.js';
+import { NO_REDIRECTS, splitUrlCredentials } from '../../util/urlCredentials.js';
 import { EngineError } from '../../errors.js';
 import type { HealthCheck } from '../../health/HealthCheck.js';
 import type { InstantSample, Labels, MetricsSource, RangeQuery, RangeSeries, UnixSeconds } from './MetricsSource.js';
@@ -190,6 +190,7 @@ export class PrometheusMetricsSource implements MetricsSource {
           ...this.headers,
         },
         ...(method === 'POST' ? { body: params?.toString() ?? '' } : {}),
+        ...NO_REDIRECTS,
         signal: AbortSignal.timeout(this.timeoutMs),
       });
     } catch (error) {
