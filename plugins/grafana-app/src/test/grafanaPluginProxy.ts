@@ -74,3 +74,29 @@ export function resolvePluginRoute(
   }
   return { status: 404, message: 'plugin route match not found' };
 }
+
+/**
+ * Grafana's data source proxy (pkg/api/pluginproxy/ds_proxy.go): the first route whose method matches (none or `*`
+ * matches any) and whose path is a prefix of the proxied path; the rest of the path is appended to its URL. A route
+ * whose reqRole the user lacks refuses (403); no route: the data source's own URL, which ours does not set (404 here).
+ */
+export function resolveDataSourceRoute(
+  routes: PluginRoute[],
+  request: { method: string; proxyPath: string; role: OrgRole },
+  data: PluginSettingsData
+): ProxyResolution {
+  for (const route of routes) {
+    if (route.method && route.method !== '*' && route.method !== request.method) {
+      continue;
+    }
+    if (!request.proxyPath.startsWith(route.path)) {
+      continue;
+    }
+    if (route.reqRole && RANK[request.role] < RANK[route.reqRole]) {
+      return { status: 403, message: 'plugin proxy route access denied' };
+    }
+    const headers = Object.fromEntries((route.headers ?? []).map((h) => [h.name, interpolate(h.content, data)]));
+    return { status: 200, route, url: joinUrl(interpolate(route.url, data), request.proxyPath.slice(route.path.length).replace(/^\//, '')), headers };
+  }
+  return { status: 404, message: 'no data source route matches' };
+}
