@@ -1,20 +1,8 @@
-import { execFile } from 'node:child_process';
-import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { runCliProcess, type CliProcessRun } from '../support/runCliProcess.js';
 
-const bin = resolve(import.meta.dirname, '..', '..', 'bin', 'aicloudops.js');
-
-function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('AICLOUDOPS_')));
-  return new Promise((done) => {
-    execFile(
-      process.execPath,
-      [bin, ...args],
-      { env: { ...clean, AICLOUDOPS_FROM_SOURCE: '1' }, timeout: 60_000 },
-      (error, stdout, stderr) =>
-        done({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
-    );
-  });
+function cli(args: string[]): Promise<CliProcessRun> {
+  return runCliProcess(args);
 }
 
 /**

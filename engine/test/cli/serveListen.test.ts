@@ -1,20 +1,9 @@
-import { execFile } from 'node:child_process';
 import { createServer, type Server } from 'node:net';
-import { resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-
-const bin = resolve(import.meta.dirname, '..', '..', 'bin', 'aicloudops.js');
+import { runCliProcess } from '../support/runCliProcess.js';
 
 function serve(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stderr: string }> {
-  const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('AICLOUDOPS_')));
-  return new Promise((done) => {
-    execFile(
-      process.execPath,
-      [bin, 'serve', ...args],
-      { env: { ...clean, AICLOUDOPS_FROM_SOURCE: '1', AICLOUDOPS_LOG_LEVEL: 'silent', ...env }, timeout: 90_000 },
-      (error, _stdout, stderr) => done({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stderr }),
-    );
-  });
+  return runCliProcess(['serve', ...args], { AICLOUDOPS_LOG_LEVEL: 'silent', ...env }, 90_000);
 }
 
 /**

@@ -1,11 +1,9 @@
 import { AppsV1Api } from '@kubernetes/client-node';
 import type { FastifyInstance } from 'fastify';
-import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseConfig } from '../../src/config/loadConfig.js';
-import { createEngine, type Engine } from '../../src/engine.js';
+import type { Engine } from '../../src/engine.js';
 import type { RepairActionDto } from '../../src/repair/repairSchemas.js';
-import { buildApp } from '../../src/server/app.js';
+import { startDemoApp, type DemoApp } from '../support/startDemoApp.js';
 
 /**
  * A rollback's request body is the whole pod template: before, every viewer read a Deployment's inline env values
@@ -17,32 +15,20 @@ const SECRET = 'hunter2-inline-db-password';
 const TOKENS = { viewer: 'viewer-token-0123456789', operator: 'operator-token-0123456789' };
 const as = (role: keyof typeof TOKENS) => ({ authorization: `Bearer ${TOKENS[role]}` });
 
+let demo: DemoApp;
 let engine: Engine;
 let app: FastifyInstance;
 
 beforeAll(async () => {
-  engine = await createEngine(
-    parseConfig({
-      profile: 'demo',
-      logLevel: 'silent',
-      cluster: { kind: 'simulated', injectFaults: false },
-      server: {
-        auth: {
-          enabled: true,
-          tokens: Object.entries(TOKENS).map(([role, token]) => ({ name: `${role}-user`, token, role })),
-        },
-      },
-      repair: { maxMode: 'approve', namespaces: ['shop'] },
-    }),
-    { logger: pino({ level: 'silent' }) },
-  );
-  app = await buildApp(engine);
-  await app.ready();
+  demo = await startDemoApp({
+    server: { auth: { enabled: true, tokens: Object.entries(TOKENS).map(([role, token]) => ({ name: `${role}-user`, token, role })) } },
+    repair: { maxMode: 'approve', namespaces: ['shop'] },
+  });
+  ({ engine, app } = demo);
 }, 60_000);
 
 afterAll(async () => {
-  await app?.close();
-  await engine?.close();
+  await demo?.close();
 });
 
 describe('repair actions as viewers read them', () => {

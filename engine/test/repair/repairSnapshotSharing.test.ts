@@ -1,33 +1,24 @@
 import type { IncomingMessage, Server } from 'node:http';
 import type { FastifyInstance } from 'fastify';
-import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseConfig } from '../../src/config/loadConfig.js';
-import { createEngine, type Engine } from '../../src/engine.js';
-import { buildApp } from '../../src/server/app.js';
+import { startDemoApp, type DemoApp } from '../support/startDemoApp.js';
 
 /**
  * GET /repair/findings and /repair/plans are a viewer's and each reads a whole cluster snapshot. Concurrent ones now
  * share one read: before, 20 viewers at once sent 20 snapshots' worth of list calls to the API server.
  */
 const TOKEN = 'viewer-token-0123456789';
-let engine: Engine;
+let demo: DemoApp;
 let app: FastifyInstance;
 const listCalls: string[] = [];
 
 beforeAll(async () => {
-  engine = await createEngine(
-    parseConfig({
-      profile: 'demo',
-      logLevel: 'silent',
-      cluster: { kind: 'simulated', injectFaults: false },
-      server: { auth: { enabled: true, tokens: [{ name: 'v', token: TOKEN, role: 'viewer' }] } },
-      repair: { namespaces: ['shop'] },
-    }),
-    { logger: pino({ level: 'silent' }) },
-  );
-  app = await buildApp(engine);
-  await app.ready();
+  demo = await startDemoApp({
+    server: { auth: { enabled: true, tokens: [{ name: 'v', token: TOKEN, role: 'viewer' }] } },
+    repair: { namespaces: ['shop'] },
+  });
+  app = demo.app;
+  const engine = demo.engine;
   // The simulated cluster's HTTP server (private fields, read here only to count the requests it serves).
   const http = (engine.demo!.cluster as unknown as { server: { server: Server } }).server.server;
   http.on('request', (req: IncomingMessage) => {
@@ -36,8 +27,7 @@ beforeAll(async () => {
 }, 60_000);
 
 afterAll(async () => {
-  await app?.close();
-  await engine?.close();
+  await demo?.close();
 });
 
 describe('repair snapshots', () => {
