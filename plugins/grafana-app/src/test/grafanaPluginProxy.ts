@@ -66,11 +66,7 @@ export function resolvePluginRoute(
     if (rest === undefined) {
       continue;
     }
-    if (route.reqRole && RANK[request.role] < RANK[route.reqRole]) {
-      return { status: 403, message: 'plugin proxy route access denied' };
-    }
-    const headers = Object.fromEntries((route.headers ?? []).map((h) => [h.name, interpolate(h.content, data)]));
-    return { status: 200, route, url: joinUrl(interpolate(route.url, data), rest), headers };
+    return forward(route, request.role, data, rest);
   }
   return { status: 404, message: 'plugin route match not found' };
 }
@@ -92,11 +88,16 @@ export function resolveDataSourceRoute(
     if (!request.proxyPath.startsWith(route.path)) {
       continue;
     }
-    if (route.reqRole && RANK[request.role] < RANK[route.reqRole]) {
-      return { status: 403, message: 'plugin proxy route access denied' };
-    }
-    const headers = Object.fromEntries((route.headers ?? []).map((h) => [h.name, interpolate(h.content, data)]));
-    return { status: 200, route, url: joinUrl(interpolate(route.url, data), request.proxyPath.slice(route.path.length).replace(/^\//, '')), headers };
+    return forward(route, request.role, data, request.proxyPath.slice(route.path.length).replace(/^\//, ''));
   }
   return { status: 404, message: 'no data source route matches' };
+}
+
+/** A matched route: refused for a role below its reqRole, else its URL with the rest of the path and its headers. */
+function forward(route: PluginRoute, role: OrgRole, data: PluginSettingsData, rest: string): ProxyResolution {
+  if (route.reqRole && RANK[role] < RANK[route.reqRole]) {
+    return { status: 403, message: 'plugin proxy route access denied' };
+  }
+  const headers = Object.fromEntries((route.headers ?? []).map((h) => [h.name, interpolate(h.content, data)]));
+  return { status: 200, route, url: joinUrl(interpolate(route.url, data), rest), headers };
 }
