@@ -6,10 +6,11 @@ import type { FieldIssue } from '../errors.js';
  * holds with what the schema kept: a key present in the file and absent from the parsed object at the same place was
  * stripped. Maps the schema keeps whole (`metrics.sources`, `jobs.perKind`) keep their keys, so they are never
  * reported. Only the file is checked: the environment also carries the CLI's own AICLOUDOPS_URL / AICLOUDOPS_TOKEN.
+ * Request bodies are checked the same way (server/strictBodies.ts), with `noun` 'field'.
  */
-export function unknownConfigKeys(file: unknown, parsed: unknown, prefix = ''): FieldIssue[] {
+export function unknownConfigKeys(file: unknown, parsed: unknown, prefix = '', noun = 'setting'): FieldIssue[] {
   if (Array.isArray(file) && Array.isArray(parsed) && file.length === parsed.length) {
-    return file.flatMap((item, i) => unknownConfigKeys(item, parsed[i], `${prefix}${i}.`));
+    return file.flatMap((item, i) => unknownConfigKeys(item, parsed[i], `${prefix}${i}.`, noun));
   }
   if (!isPlainObject(file) || !isPlainObject(parsed)) return [];
   const issues: FieldIssue[] = [];
@@ -18,10 +19,10 @@ export function unknownConfigKeys(file: unknown, parsed: unknown, prefix = ''): 
       const near = closestKey(key, Object.keys(parsed));
       issues.push({
         field: `${prefix}${key}`,
-        message: `unknown setting${near ? ` (did you mean ${prefix}${near}?)` : ''}`,
+        message: `unknown ${noun}${near ? ` (did you mean ${prefix}${near}?)` : ''}`,
       });
     } else {
-      issues.push(...unknownConfigKeys(value, parsed[key], `${prefix}${key}.`));
+      issues.push(...unknownConfigKeys(value, parsed[key], `${prefix}${key}.`, noun));
     }
   }
   return issues;

@@ -15,6 +15,7 @@ import { jobRoutes } from './routes/jobRoutes.js';
 import { configRoutes } from './routes/configRoutes.js';
 import { demoRoutes } from './routes/demoRoutes.js';
 import { capabilityRoutes } from './routes/capabilityRoutes.js';
+import { strictBodies } from './strictBodies.js';
 
 export const API_PREFIX = '/api/v1';
 export const ENGINE_VERSION = '0.1.0';
@@ -48,7 +49,7 @@ export async function buildApp(engine: Engine): Promise<FastifyInstance> {
   }).withTypeProvider<ZodTypeProvider>();
 
   app.decorate('sseStreams', { open: 0, max: config.server.maxSseStreams });
-  app.setValidatorCompiler(validatorCompiler);
+  app.setValidatorCompiler(strictBodies(validatorCompiler));
   app.setSerializerCompiler(serializerCompiler);
   registerErrorHandler(app as unknown as FastifyInstance);
   app.addHook('onRoute', documentAccess);

@@ -1,0 +1,40 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startDemoApp, type DemoApp } from '../support/startDemoApp.js';
+
+/**
+ * A body field the route does not know is a 400 naming it. zod strips unknown keys, so POST /forecast
+ * {"horizon": 100000} (the field is horizonMinutes) was answered 200 with the default 60 minutes: a typo looked
+ * like a working request (found walking the README).
+ */
+let demo: DemoApp;
+
+beforeAll(async () => {
+  demo = await startDemoApp();
+}, 60_000);
+
+afterAll(async () => {
+  await demo?.close();
+});
+
+const post = (url: string, payload: unknown) => demo.app.inject({ method: 'POST', url, payload });
+
+describe('request bodies with a field the route does not know', () => {
+  it('are refused naming the field, nested ones too', async () => {
+    const horizon = await post('/api/v1/forecast', { service: 'checkout', signal: 'request_rate', horizon: 100_000 });
+    expect(horizon.statusCode).toBe(400);
+    expect(horizon.json().error.issues).toEqual([{ field: 'body.horizon', message: 'unknown field' }]);
+    const typo = await post('/api/v1/rca', { namespace: 'shop', target: { service: 'checkout', signl: 'latency_p99' } });
+    expect(typo.statusCode).toBe(400);
+    expect(typo.json().error).toMatchObject({
+      code: 'INVALID_INPUT',
+      issues: [{ field: 'body.target.signl', message: 'unknown field' }],
+    });
+  });
+
+  it('are still answered when every field is known, and generic alerts keep the fields their senders add', async () => {
+    expect((await post('/api/v1/forecast', { service: 'checkout', signal: 'request_rate', horizonMinutes: 30 })).statusCode).toBe(200);
+    const alert = { labels: { alertname: 'HighLatency', service: 'checkout' }, status: 'firing', generatorURL: 'http://elsewhere/graph' };
+    const generic = await post('/api/v1/alerts', { alerts: [alert], sender: 'another-tool' });
+    expect(generic.statusCode).toBe(200);
+  });
+});
