@@ -49,8 +49,8 @@ type Call = { method: 'get' | 'post' | 'delete'; path: string; body?: object };
 
 const READ: Call = { method: 'get', path: '/engine/api/v1/clusters' };
 const RCA: Call = { method: 'post', path: '/engine/api/v1/rca', body: { namespace: 'shop', target: { service: 'cart' } } };
-const PLAN: Call = { method: 'post', path: '/engine/api/v1/scale-plan', body: { workload: { kind: 'Deployment', namespace: 'shop', name: 'cart' }, mode: 'recommend' } };
-const APPLY: Call = { method: 'post', path: '/engine/api/v1/scale-plan', body: { workload: { kind: 'Deployment', namespace: 'shop', name: 'cart' }, mode: 'apply' } };
+const PLAN: Call = { method: 'post', path: '/engine/api/v1/scale-plan', body: { namespace: 'shop', workload: { kind: 'Deployment', name: 'cart' }, mode: 'recommend' } };
+const APPLY: Call = { method: 'post', path: '/engine/api/v1/scale-plan', body: { namespace: 'shop', workload: { kind: 'Deployment', name: 'cart' }, mode: 'apply' } };
 const APPROVE: Call = { method: 'post', path: '/engine/api/v1/repair/approvals/a1/approve', body: {} };
 const ACK = (id: string): Call => ({ method: 'post', path: `/engine/api/v1/incidents/${id}/ack` });
 const RESOLVE = (id: string): Call => ({ method: 'post', path: `/engine/api/v1/incidents/${id}/resolve` });
