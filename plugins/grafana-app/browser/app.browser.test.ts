@@ -67,7 +67,8 @@ describe('built plugin in a browser', () => {
     }
   });
 
-  const open = (route: string): Promise<{ page: Page; errors: string[] }> => openHarnessPage(browser, harness.url, route);
+  const open = (route: string): Promise<{ page: Page; errors: string[] }> =>
+    openHarnessPage(browser, harness.url, route);
 
   test('the overview lazy-loads and lists the engine workloads with their health', async () => {
     const { page, errors } = await open('overview');

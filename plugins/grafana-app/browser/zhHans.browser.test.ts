@@ -55,7 +55,10 @@ describe('built plugin in zh-Hans', () => {
   });
 
   test('the overview renders in Chinese with the engine data as sent, and no serious axe violation', async () => {
-    const { page, errors } = await openHarnessPage(browser, harness.url, 'overview&lang=zh-Hans', { width: 1280, height: 900 });
+    const { page, errors } = await openHarnessPage(browser, harness.url, 'overview&lang=zh-Hans', {
+      width: 1280,
+      height: 900,
+    });
     await page.getByTestId(testIds.overview.workloadRow).first().waitFor({ timeout: 30_000 });
 
     const container = page.getByTestId(testIds.overview.container);

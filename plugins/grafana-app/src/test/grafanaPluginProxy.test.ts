@@ -102,7 +102,8 @@ describe('the app plugin routes give each Grafana role only what it needs (least
 describe('the datasource routes carry its engine token only for the reads it makes', () => {
   const dsRoutes = datasourceJson.routes as PluginRoute[];
   const dsData = { jsonData: { engineUrl: 'http://engine:8080' }, secureJsonData: { engineToken: 'D' } };
-  const dsCall = (method: string, proxyPath: string) => resolveDataSourceRoute(dsRoutes, { method, proxyPath, role: 'Viewer' }, dsData);
+  const dsCall = (method: string, proxyPath: string) =>
+    resolveDataSourceRoute(dsRoutes, { method, proxyPath, role: 'Viewer' }, dsData);
 
   test.each([
     ['GET', 'engine/api/v1/signals', 200],

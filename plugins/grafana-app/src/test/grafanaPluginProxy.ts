@@ -53,22 +53,14 @@ function interpolate(template: string, data: PluginSettingsData): string {
 
 const joinUrl = (base: string, rest: string) => (rest ? `${base.replace(/\/+$/, '')}/${rest}` : base);
 
+type ProxyRequest = { method: string; proxyPath: string; role: OrgRole };
+
 export function resolvePluginRoute(
   routes: PluginRoute[],
-  request: { method: string; proxyPath: string; role: OrgRole },
+  request: ProxyRequest,
   data: PluginSettingsData
 ): ProxyResolution {
-  for (const route of routes) {
-    if (route.method && route.method !== '*' && route.method !== request.method) {
-      continue;
-    }
-    const rest = matchPattern(route.path, request.proxyPath);
-    if (rest === undefined) {
-      continue;
-    }
-    return forward(route, request.role, data, rest);
-  }
-  return { status: 404, message: 'plugin route match not found' };
+  return resolveRoute(routes, request, data, matchPattern, 'plugin route match not found');
 }
 
 /**
@@ -78,19 +70,32 @@ export function resolvePluginRoute(
  */
 export function resolveDataSourceRoute(
   routes: PluginRoute[],
-  request: { method: string; proxyPath: string; role: OrgRole },
+  request: ProxyRequest,
   data: PluginSettingsData
+): ProxyResolution {
+  const byPrefix = (path: string, proxyPath: string) =>
+    proxyPath.startsWith(path) ? proxyPath.slice(path.length).replace(/^\//, '') : undefined;
+  return resolveRoute(routes, request, data, byPrefix, 'no data source route matches');
+}
+
+/** The first route whose method and path match (`match` gives the rest of the path, or undefined), forwarded. */
+function resolveRoute(
+  routes: PluginRoute[],
+  request: ProxyRequest,
+  data: PluginSettingsData,
+  match: (path: string, proxyPath: string) => string | undefined,
+  notFound: string
 ): ProxyResolution {
   for (const route of routes) {
     if (route.method && route.method !== '*' && route.method !== request.method) {
       continue;
     }
-    if (!request.proxyPath.startsWith(route.path)) {
-      continue;
+    const rest = match(route.path, request.proxyPath);
+    if (rest !== undefined) {
+      return forward(route, request.role, data, rest);
     }
-    return forward(route, request.role, data, request.proxyPath.slice(route.path.length).replace(/^\//, ''));
   }
-  return { status: 404, message: 'no data source route matches' };
+  return { status: 404, message: notFound };
 }
 
 /** A matched route: refused for a role below its reqRole, else its URL with the rest of the path and its headers. */
