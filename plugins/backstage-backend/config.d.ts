@@ -30,7 +30,8 @@ export interface Config {
        * Whether signed-in users may reach the engine calls that change a cluster (applying a replica plan, approving
        * a repair). Defaults to false: refused whatever the permission policy says. When true, the permission policy
        * decides (`aicloudops.apply`, `aicloudops.repair.approve`). Reads need `aicloudops.read`, analyses
-       * `aicloudops.analysis.run`; the engine's admin routes (ingest, config, demo faults) are never forwarded.
+       * `aicloudops.analysis.run` (cancelling another user's job `aicloudops.jobs.cancel.any`); the engine's admin
+       * routes (ingest, config, demo faults) are never forwarded.
        */
       allowClusterChanges?: boolean;
     };

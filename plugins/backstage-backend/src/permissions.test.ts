@@ -16,6 +16,8 @@ const ENGINE_TOKEN = 'backstage-permissions-token-0123456789';
 const GRANTS: Record<string, string[]> = {
   'user:default/reader': ['aicloudops.read'],
   'user:default/analyst': ['aicloudops.read', 'aicloudops.analysis.run'],
+  'user:default/analyst2': ['aicloudops.read', 'aicloudops.analysis.run'],
+  'user:default/admin': ['aicloudops.read', 'aicloudops.analysis.run', 'aicloudops.jobs.cancel.any'],
   'user:default/operator': ['aicloudops.read', 'aicloudops.analysis.run', 'aicloudops.repair.approve', 'aicloudops.apply'],
 };
 
@@ -61,6 +63,7 @@ const SUPPRESS: Call = {
 };
 const INGEST: Call = { method: 'post', path: '/engine/api/v1/assistant/ingest', body: { paths: ['/etc'] } };
 const CONFIG: Call = { method: 'get', path: '/engine/api/v1/config' };
+const DELETE_JOB = (id: string): Call => ({ method: 'delete', path: `/engine/api/v1/jobs/${id}` });
 
 function send(server: Parameters<typeof request>[0], who: string, call: Call) {
   const req = request(server)[call.method](`/api/aicloudops${call.path}`).set('authorization', mockCredentials.user.header(who));
@@ -129,6 +132,37 @@ describe('aicloudops backend: permissions are checked before anything is forward
       expect(resolved.body).toMatchObject({ id, status: 'resolved' });
       // Suppression windows are an engine operator's business: not forwarded from the portal.
       expect((await send(backend.server, 'user:default/operator', SUPPRESS)).body.error.message).toContain('is not forwarded');
+    });
+
+    it("lets an analyst cancel the jobs they started, not another user's; aicloudops.jobs.cancel.any cancels any", async () => {
+      const started = await send(backend.server, 'user:default/analyst', RCA);
+      expect(started.status).toBe(202);
+      const mine = DELETE_JOB(started.body.id);
+
+      const other = await send(backend.server, 'user:default/analyst2', mine);
+      expect(other.status).toBe(403);
+      expect(other.body.error.message).toContain('aicloudops.jobs.cancel.any');
+      expect((await send(backend.server, 'user:default/reader', mine)).status).toBe(403);
+      // Still queued or running, or ended on its own: either way the refusal changed nothing.
+      const after = await fetch(`${engine.url}/api/v1/jobs/${started.body.id}`, { headers: { authorization: `Bearer ${ENGINE_TOKEN}` } });
+      expect(((await after.json()) as { status: string }).status).not.toBe('cancelled');
+
+      const own = await send(backend.server, 'user:default/analyst', mine);
+      expect(own.status).toBe(200);
+      expect(typeof own.body.cancelled).toBe('boolean');
+
+      // A job nobody started through the portal (here straight at the engine) has no owner: only the admin permission.
+      const direct = await fetch(`${engine.url}/api/v1/rca`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${ENGINE_TOKEN}`, 'content-type': 'application/json' },
+        body: JSON.stringify(RCA.body),
+      });
+      const { id } = (await direct.json()) as { id: string };
+      expect((await send(backend.server, 'user:default/analyst', DELETE_JOB(id))).status).toBe(403);
+      const admin = await send(backend.server, 'user:default/admin', DELETE_JOB(id));
+      expect(admin.status).toBe(200);
+      const adminOnOthers = await send(backend.server, 'user:default/admin', mine);
+      expect(adminOnOthers.status).toBe(200);
     });
 
     it('shows an entity\'s workloads only to whoever may read through the engine (aicloudops.read)', async () => {

@@ -1,6 +1,7 @@
 import { coreServices, createBackendPlugin } from '@backstage/backend-plugin-api';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { aiCloudOpsPermissions } from '@ai-cloudops/backstage-plugin-common';
+import { JobOwners } from './service/JobOwners';
 import { createRouter } from './service/router';
 import { readEngineSettings } from './service/readEngineSettings';
 
@@ -17,14 +18,18 @@ export const aiCloudOpsPlugin = createBackendPlugin({
         permissions: coreServices.permissions,
         permissionsRegistry: coreServices.permissionsRegistry,
         catalog: catalogServiceRef,
+        database: coreServices.database,
       },
-      async init({ logger, config, httpRouter, httpAuth, permissions, permissionsRegistry, catalog }) {
+      async init({ logger, config, httpRouter, httpAuth, permissions, permissionsRegistry, catalog, database }) {
         permissionsRegistry.addPermissions(aiCloudOpsPermissions);
         const settings = readEngineSettings(config);
         if (!settings) {
           logger.warn('No aicloudops config section: the AI-CloudOps plugin is off (only /health answers)');
         }
-        httpRouter.use(await createRouter({ logger, httpAuth, permissions, catalog, ...(settings ? { settings } : {}) }));
+        const jobOwners = settings ? await JobOwners.create(database) : undefined;
+        httpRouter.use(
+          await createRouter({ logger, httpAuth, permissions, catalog, ...(settings && jobOwners ? { settings, jobOwners } : {}) }),
+        );
         httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });
       },
     });

@@ -17,6 +17,7 @@ export {
   aiCloudOpsRunAnalysisPermission,
   aiCloudOpsApproveRepairPermission,
   aiCloudOpsApplyPermission,
+  aiCloudOpsCancelAnyJobPermission,
   aiCloudOpsPermissions,
 } from './permissions';
 export { KNOWLEDGE_PAGE_PATH, knowledgePageLocation } from './knowledgePage';

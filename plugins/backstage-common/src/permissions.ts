@@ -30,9 +30,19 @@ export const aiCloudOpsApplyPermission = createPermission({
   attributes: { action: 'update' },
 });
 
+/**
+ * Cancel an engine job someone else started (an admin's permission). Whoever may run analyses can cancel the jobs
+ * they started themselves through the portal; without this permission, not anyone else's.
+ */
+export const aiCloudOpsCancelAnyJobPermission = createPermission({
+  name: 'aicloudops.jobs.cancel.any',
+  attributes: { action: 'update' },
+});
+
 export const aiCloudOpsPermissions = [
   aiCloudOpsReadPermission,
   aiCloudOpsRunAnalysisPermission,
   aiCloudOpsApproveRepairPermission,
   aiCloudOpsApplyPermission,
+  aiCloudOpsCancelAnyJobPermission,
 ];

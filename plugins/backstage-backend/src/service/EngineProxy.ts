@@ -43,7 +43,17 @@ export class EngineProxy {
     }
   }
 
-  async forward(path: string, req: Request, res: Response, token: string | undefined): Promise<void> {
+  /**
+   * `onJobStarted` is told the id of a job the engine started for this call (a 202 with a job record), before the
+   * reply reaches the browser, so the job's owner is known by the time anyone can ask to cancel it.
+   */
+  async forward(
+    path: string,
+    req: Request,
+    res: Response,
+    token: string | undefined,
+    onJobStarted?: (jobId: string) => Promise<void>,
+  ): Promise<void> {
     EngineProxy.checkPath(path);
 
     const query = req.originalUrl.includes('?') ? req.originalUrl.slice(req.originalUrl.indexOf('?')) : '';
@@ -85,6 +95,14 @@ export class EngineProxy {
       res.end();
       return;
     }
+    if (onJobStarted && upstream.status === 202 && (upstream.headers.get('content-type') ?? '').includes('json')) {
+      // A job record is a few kilobytes: read whole, so its id is recorded before the user can see it.
+      const text = await upstream.text();
+      const id = jobIdOf(text);
+      if (id) await onJobStarted(id);
+      res.end(text);
+      return;
+    }
     if ((upstream.headers.get('content-type') ?? '').startsWith('text/event-stream')) {
       // `no-transform` keeps Backstage's compression middleware from buffering events until the stream ends.
       res.setHeader('cache-control', 'no-cache, no-transform');
@@ -101,5 +119,14 @@ export class EngineProxy {
       res.on('close', resolve);
       stream.pipe(res);
     });
+  }
+}
+
+function jobIdOf(text: string): string | undefined {
+  try {
+    const body = JSON.parse(text) as { id?: unknown; status?: unknown };
+    return typeof body.id === 'string' && typeof body.status === 'string' ? body.id : undefined;
+  } catch {
+    return undefined;
   }
 }

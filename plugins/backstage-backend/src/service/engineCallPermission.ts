@@ -10,6 +10,11 @@ import {
 export interface EngineCallPermission {
   permission: BasicPermission;
   changesCluster: boolean;
+  /**
+   * Set when the call acts on one job (cancel): allowed for the user who started it through the portal, anyone else
+   * needs `aicloudops.jobs.cancel.any` as well.
+   */
+  jobId?: string;
 }
 
 interface Rule {
@@ -17,6 +22,8 @@ interface Rule {
   path: RegExp;
   permission: BasicPermission;
   changesCluster?: boolean | ((body: unknown) => boolean);
+  /** The job the call acts on, for calls only its owner (or a holder of the cancel-any permission) may make. */
+  ownedJob?: (path: string) => string;
 }
 
 const ID = '[A-Za-z0-9_.:-]+';
@@ -42,7 +49,12 @@ const RULES: Rule[] = [
     permission: aiCloudOpsApproveRepairPermission,
     changesCluster: true,
   },
-  { method: 'DELETE', path: new RegExp(`^/api/v1/jobs/${ID}$`), permission: aiCloudOpsRunAnalysisPermission },
+  {
+    method: 'DELETE',
+    path: new RegExp(`^/api/v1/jobs/${ID}$`),
+    permission: aiCloudOpsRunAnalysisPermission,
+    ownedJob: (path) => path.slice('/api/v1/jobs/'.length),
+  },
   // Acknowledging or resolving an incident changes the engine's incident record, not a cluster.
   {
     method: 'POST',
@@ -65,5 +77,5 @@ export function engineCallPermission(method: string, path: string, body: unknown
   const permission = changesCluster && rule.permission === aiCloudOpsRunAnalysisPermission
     ? aiCloudOpsApplyPermission
     : rule.permission;
-  return { permission, changesCluster };
+  return { permission, changesCluster, ...(rule.ownedJob ? { jobId: rule.ownedJob(path) } : {}) };
 }

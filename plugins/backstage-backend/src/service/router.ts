@@ -6,9 +6,14 @@ import { InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
 import { createEngineClient } from '@ai-cloudops/engine-client';
-import { aiCloudOpsReadPermission, resolveWorkloadTarget } from '@ai-cloudops/backstage-plugin-common';
+import {
+  aiCloudOpsCancelAnyJobPermission,
+  aiCloudOpsReadPermission,
+  resolveWorkloadTarget,
+} from '@ai-cloudops/backstage-plugin-common';
 import { EngineProxy } from './EngineProxy';
 import { engineCallPermission } from './engineCallPermission';
+import type { JobOwners } from './JobOwners';
 import { listEntityWorkloads } from './listEntityWorkloads';
 import type { EngineSettings } from './readEngineSettings';
 import { timedFetch } from './timedFetch';
@@ -18,6 +23,8 @@ export interface RouterOptions {
   httpAuth: HttpAuthService;
   permissions: PermissionsService;
   catalog: CatalogService;
+  /** Who started which job through the portal; needed with `settings`. */
+  jobOwners?: JobOwners;
   /** Undefined when the `aicloudops` config section is missing: only /health answers. */
   settings?: EngineSettings;
 }
@@ -26,7 +33,7 @@ export interface RouterOptions {
 const REF_PART = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,252}$/;
 
 export async function createRouter(options: RouterOptions): Promise<express.Router> {
-  const { logger, httpAuth, permissions, catalog, settings } = options;
+  const { logger, httpAuth, permissions, catalog, settings, jobOwners } = options;
   const router = Router();
   router.use(express.json({ limit: '1mb' }));
 
@@ -34,6 +41,7 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
     res.json({ status: 'ok', engine: settings ? 'configured' : 'unconfigured' });
   });
   if (!settings) return router;
+  if (!jobOwners) throw new Error('createRouter: jobOwners is required when the engine is configured');
 
   const engine = createEngineClient({
     baseUrl: settings.baseUrl,
@@ -83,8 +91,19 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
     if (decision?.result !== AuthorizeResult.ALLOW) {
       throw new NotAllowedError(`permission ${call.permission.name} is denied`);
     }
+    const user = credentials.principal.userEntityRef;
+    // The permission above lets a user cancel jobs at all; whose job it is decides which (anyone's needs an admin's
+    // permission). Checked here, before forwarding: the engine sees one token for every portal user.
+    if (call.jobId !== undefined && (await jobOwners.ownerOf(call.jobId)) !== user) {
+      const [anyJob] = await permissions.authorize([{ permission: aiCloudOpsCancelAnyJobPermission }], { credentials });
+      if (anyJob?.result !== AuthorizeResult.ALLOW) {
+        throw new NotAllowedError(
+          `job ${call.jobId} was not started by you through the portal; cancelling it needs permission ${aiCloudOpsCancelAnyJobPermission.name}`,
+        );
+      }
+    }
     const token = call.changesCluster ? (settings.actionToken ?? settings.token) : settings.token;
-    await proxy.forward(path, req, res, token);
+    await proxy.forward(path, req, res, token, (jobId) => jobOwners.record(jobId, user));
   });
 
   return router;
