@@ -202,7 +202,8 @@ export const jobRecordSchema = z.object({
   status: z.enum(['queued', 'running', 'succeeded', 'failed', 'cancelled', 'interrupted']),
   progress: z.number(),
   message: z.string(),
-  params: z.unknown(),
+  /** What the job was started with; shown to operators and admins only (an ingest's params name host folders). */
+  params: z.unknown().optional(),
   createdAt: z.string(),
   startedAt: z.string().optional(),
   finishedAt: z.string().optional(),

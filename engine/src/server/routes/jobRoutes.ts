@@ -1,9 +1,11 @@
+import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Engine } from '../../engine.js';
 import { jobRecordSchema } from '../../schemas/core.js';
 import { streamSse } from '../sse.js';
-import { isFinalJob, type JobRecord } from '../../jobs/JobRunner.js';
+import { isFinalJob } from '../../jobs/JobRunner.js';
+import { jobViewFor } from '../../jobs/jobViewFor.js';
 import { pageQuerySchema, pageResponseFields, paginate } from '../pagination.js';
 
 const idParams = z.object({ id: z.string().min(1).max(128) });
@@ -14,6 +16,8 @@ const idParams = z.object({ id: z.string().min(1).max(128) });
  */
 export const jobRoutes: FastifyPluginAsyncZod<{ engine: Engine }> = async (app, { engine }) => {
   const { jobs } = engine.context;
+  // Viewers read jobs without their params (see jobViewFor); an anonymous engine's caller is an admin.
+  const roleOf = (request: FastifyRequest) => request.principal?.role ?? 'viewer';
 
   app.get(
     '/jobs',
@@ -24,13 +28,16 @@ export const jobRoutes: FastifyPluginAsyncZod<{ engine: Engine }> = async (app, 
         response: { 200: z.object({ items: z.array(jobRecordSchema), ...pageResponseFields }) },
       },
     },
-    async (request) => paginate(await jobs.list(request.query.kind), (r) => `${r.createdAt}|${r.id}`, request.query, 'desc'),
+    async (request) => {
+      const page = paginate(await jobs.list(request.query.kind), (r) => `${r.createdAt}|${r.id}`, request.query, 'desc');
+      return { ...page, items: page.items.map((r) => jobViewFor(r, roleOf(request))) };
+    },
   );
 
   app.get(
     '/jobs/:id',
     { schema: { tags: ['jobs'], params: idParams, response: { 200: jobRecordSchema } } },
-    async (request) => jobs.get(request.params.id),
+    async (request) => jobViewFor(await jobs.get(request.params.id), roleOf(request)),
   );
 
   app.get(
@@ -48,7 +55,7 @@ export const jobRoutes: FastifyPluginAsyncZod<{ engine: Engine }> = async (app, 
       await streamSse(request, reply, (signal) => ({
         async *[Symbol.asyncIterator]() {
           for await (const record of jobs.watch(current.id, signal, current)) {
-            yield { event: isFinalJob(record) ? 'done' : 'progress', data: record satisfies JobRecord };
+            yield { event: isFinalJob(record) ? 'done' : 'progress', data: jobViewFor(record, roleOf(request)) };
           }
         },
       }));

@@ -1380,7 +1380,7 @@ export interface components {
             id: string;
             kind: string;
             message: string;
-            params: unknown;
+            params?: unknown;
             progress: number;
             result?: unknown;
             startedAt?: string;
