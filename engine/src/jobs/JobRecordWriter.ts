@@ -6,6 +6,14 @@ export const JOB_RECORD_TTL_SECONDS = 7 * 24 * 3600;
 export const jobKey = (id: string) => `jobs:${id}`;
 /** Hash of job id → engine instance for every job not yet final; what start-up reconciliation reads. */
 export const ACTIVE_JOBS_KEY = 'jobindex:active';
+/**
+ * Sorted sets of `${createdAt}|${id}` (the order GET /jobs pages in), one for every job and one per kind: a page of N
+ * jobs reads N records instead of every stored one. Entries of expired records are dropped when a page meets them
+ * and pruned by age (JobRunner).
+ */
+export const JOBS_BY_TIME_KEY = 'jobindex:created';
+export const jobsByTimeKey = (kind?: string) => (kind === undefined ? JOBS_BY_TIME_KEY : `${JOBS_BY_TIME_KEY}:${kind}`);
+export const jobSortKey = (record: Pick<JobRecord, 'createdAt' | 'id'>) => `${record.createdAt}|${record.id}`;
 
 const isFinal = (record: JobRecord) => record.status !== 'queued' && record.status !== 'running';
 
@@ -114,8 +122,12 @@ export class JobRecordWriter {
 
   private writes(record: JobRecord) {
     const value = JSON.stringify(record);
+    const sortKey = jobSortKey(record);
     return [
       { op: 'set' as const, key: jobKey(record.id), value, ttlSeconds: JOB_RECORD_TTL_SECONDS },
+      // Every write, not only the first: idempotent, and a record whose first write timed out is still indexed.
+      { op: 'zadd' as const, key: jobsByTimeKey(), members: [sortKey] },
+      { op: 'zadd' as const, key: jobsByTimeKey(record.kind), members: [sortKey] },
       isFinal(record)
         ? { op: 'hdel' as const, key: ACTIVE_JOBS_KEY, fields: [record.id] }
         : { op: 'hset' as const, key: ACTIVE_JOBS_KEY, fields: { [record.id]: record.instance ?? '' } },

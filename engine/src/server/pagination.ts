@@ -40,6 +40,25 @@ export function paginate<T>(
   };
 }
 
+/**
+ * The same pages as `paginate`, read from a sorted index instead of a full list: `read(after, n)` returns up to `n`
+ * items that sort after the key `after` (all from the start when undefined), in page order, each with its sort key.
+ * Asks for one item more than the limit to know whether a next page exists.
+ */
+export async function paginateIndexed<T>(
+  query: { limit: number; cursor?: string | undefined },
+  read: (after: string | undefined, count: number) => Promise<Array<{ item: T; key: string }>>,
+): Promise<Page<T>> {
+  const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
+  const rows = await read(after, query.limit + 1);
+  const page = rows.slice(0, query.limit);
+  const last = page.at(-1);
+  return {
+    items: page.map((r) => r.item),
+    ...(rows.length > query.limit && last ? { nextCursor: encodeCursor(last.key) } : {}),
+  };
+}
+
 function compare(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }

@@ -7,7 +7,9 @@ import { assertKey, assertWrites, changedKey, listWindow, ttlMillis, wrongType }
 type Entry =
   | { type: 'string'; value: Buffer; expiresAt?: number }
   | { type: 'hash'; value: Map<string, string>; expiresAt?: number }
-  | { type: 'list'; value: string[]; expiresAt?: number };
+  | { type: 'list'; value: string[]; expiresAt?: number }
+  /** Members sorted by their UTF-8 bytes, as Redis orders a sorted set whose scores are all equal. */
+  | { type: 'zset'; value: string[]; expiresAt?: number };
 
 /**
  * The store of a single engine process (the demo default): Redis semantics (types, TTLs, list indices) in a Map,
@@ -133,6 +135,48 @@ export class MemoryStore implements Store {
     if (entry.value.length === 0) this.entries.delete(key);
   }
 
+  async zadd(key: string, ...members: string[]): Promise<void> {
+    assertKey(key);
+    this.apply([{ op: 'zadd', key, members }]);
+  }
+
+  async zrem(key: string, ...members: string[]): Promise<number> {
+    const sorted = this.zset(key);
+    if (!sorted) return 0;
+    let removed = 0;
+    for (const member of new Set(members)) {
+      const i = lowerBound(sorted, member);
+      if (sorted[i] === member) {
+        sorted.splice(i, 1);
+        removed++;
+      }
+    }
+    if (sorted.length === 0) this.entries.delete(key);
+    return removed;
+  }
+
+  async zrangeByLex(key: string, options: { order: 'asc' | 'desc'; after?: string; limit: number }): Promise<string[]> {
+    const sorted = this.zset(key) ?? [];
+    if (options.order === 'asc') {
+      const from = options.after === undefined ? 0 : upperBound(sorted, options.after);
+      return sorted.slice(from, from + options.limit);
+    }
+    const to = options.after === undefined ? sorted.length : lowerBound(sorted, options.after);
+    return sorted.slice(Math.max(0, to - options.limit), to).reverse();
+  }
+
+  async zremBelow(key: string, bound: string): Promise<number> {
+    const sorted = this.zset(key);
+    if (!sorted) return 0;
+    const removed = sorted.splice(0, lowerBound(sorted, bound)).length;
+    if (sorted.length === 0) this.entries.delete(key);
+    return removed;
+  }
+
+  async zcard(key: string): Promise<number> {
+    return this.zset(key)?.length ?? 0;
+  }
+
   async batch(ops: StoreWrite[]): Promise<void> {
     this.apply(ops);
   }
@@ -178,12 +222,12 @@ export class MemoryStore implements Store {
     for (const op of ops) if (op.op === 'expect' && this.stringValue(op.key) !== op.value) throw changedKey(op.key);
     for (const op of ops) {
       if (op.op === 'expect') continue;
-      const wanted = op.op === 'hset' || op.op === 'hdel' ? 'hash' : op.op === 'rpush' ? 'list' : op.op === 'del' ? undefined : 'string';
+      const wanted = WRITE_TYPE[op.op];
       const current = typeOf(op.key);
       if (op.op === 'del') types.set(op.key, undefined);
       else if (op.op === 'set' || op.op === 'setBuffer') types.set(op.key, 'string');
       else if (current !== undefined && current !== wanted) throw wrongType(op.key, current, wanted!);
-      else if (op.op !== 'hdel') types.set(op.key, wanted);
+      else if (op.op !== 'hdel' && op.op !== 'zrem') types.set(op.key, wanted);
     }
     for (const op of ops) this.write(op);
   }
@@ -222,6 +266,27 @@ export class MemoryStore implements Store {
         if (entry.value.size === 0) this.entries.delete(op.key);
         return;
       }
+      case 'zadd': {
+        if (op.members.length === 0) return;
+        const entry = this.live(op.key);
+        const sorted = entry?.type === 'zset' ? entry.value : [];
+        for (const member of op.members) {
+          const i = lowerBound(sorted, member);
+          if (sorted[i] !== member) sorted.splice(i, 0, member);
+        }
+        if (entry?.type !== 'zset') this.entries.set(op.key, { type: 'zset', value: sorted });
+        return;
+      }
+      case 'zrem': {
+        const entry = this.live(op.key);
+        if (entry?.type !== 'zset') return;
+        for (const member of op.members) {
+          const i = lowerBound(entry.value, member);
+          if (entry.value[i] === member) entry.value.splice(i, 1);
+        }
+        if (entry.value.length === 0) this.entries.delete(op.key);
+        return;
+      }
       case 'rpush': {
         if (op.values.length === 0) return;
         const entry = this.live(op.key);
@@ -236,6 +301,13 @@ export class MemoryStore implements Store {
     assertKey(key);
     const entry = this.live(key);
     if (entry && entry.type !== 'hash') throw wrongType(key, entry.type, 'hash');
+    return entry?.value;
+  }
+
+  private zset(key: string): string[] | undefined {
+    assertKey(key);
+    const entry = this.live(key);
+    if (entry && entry.type !== 'zset') throw wrongType(key, entry.type, 'zset');
     return entry?.value;
   }
 
@@ -263,4 +335,46 @@ export class MemoryStore implements Store {
   private ensureOpen(): void {
     if (this.closed) throw new EngineError('UPSTREAM_UNAVAILABLE', 'the memory store is closed');
   }
+}
+
+/** The type each write needs its key to hold (or gives it); `del` any. */
+const WRITE_TYPE: Record<StoreWrite['op'], Entry['type'] | undefined> = {
+  set: 'string',
+  setBuffer: 'string',
+  expect: 'string',
+  del: undefined,
+  hset: 'hash',
+  hdel: 'hash',
+  rpush: 'list',
+  zadd: 'zset',
+  zrem: 'zset',
+};
+
+/** Redis orders equal-score members by memcmp of their bytes; JavaScript's `<` compares UTF-16 units, which differs. */
+function compareBytes(a: string, b: string): number {
+  return Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
+}
+
+/** First index whose member is not before `member`. */
+function lowerBound(sorted: string[], member: string): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (compareBytes(sorted[mid]!, member) < 0) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** First index whose member is after `member`. */
+function upperBound(sorted: string[], member: string): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (compareBytes(sorted[mid]!, member) <= 0) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }

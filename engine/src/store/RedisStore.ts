@@ -182,6 +182,41 @@ export class RedisStore implements Store {
     await this.run(key, 'list', () => this.client.ltrim(this.k(key), start, stop));
   }
 
+  async zadd(key: string, ...members: string[]): Promise<void> {
+    assertKey(key);
+    if (members.length === 0) return;
+    await this.run(key, 'zset', () => this.client.zadd(this.k(key), ...members.flatMap((m) => ['0', m])));
+  }
+
+  async zrem(key: string, ...members: string[]): Promise<number> {
+    assertKey(key);
+    if (members.length === 0) return 0;
+    return this.run(key, 'zset', () => this.client.zrem(this.k(key), ...members));
+  }
+
+  async zrangeByLex(key: string, options: { order: 'asc' | 'desc'; after?: string; limit: number }): Promise<string[]> {
+    assertKey(key);
+    const { order, after, limit } = options;
+    if (order === 'asc') {
+      return this.run(key, 'zset', () =>
+        this.client.zrangebylex(this.k(key), after === undefined ? '-' : `(${after}`, '+', 'LIMIT', 0, limit),
+      );
+    }
+    return this.run(key, 'zset', () =>
+      this.client.zrevrangebylex(this.k(key), after === undefined ? '+' : `(${after}`, '-', 'LIMIT', 0, limit),
+    );
+  }
+
+  async zremBelow(key: string, bound: string): Promise<number> {
+    assertKey(key);
+    return this.run(key, 'zset', () => this.client.zremrangebylex(this.k(key), '-', `(${bound}`));
+  }
+
+  async zcard(key: string): Promise<number> {
+    assertKey(key);
+    return this.run(key, 'zset', () => this.client.zcard(this.k(key)));
+  }
+
   /**
    * All writes or none, in one round trip: a Lua script checks every key's type and then writes (see
    * redisBatchScript.ts). Batches sent one after another are applied in that order.

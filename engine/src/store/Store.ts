@@ -29,6 +29,19 @@ export interface Store {
   lrange(key: string, start: number, stop: number): Promise<string[]>;
   ltrim(key: string, start: number, stop: number): Promise<void>;
 
+  /**
+   * Sorted sets of strings ordered by their UTF-8 bytes (Redis sorted sets with every score 0, read by lex range):
+   * indexes that let a list endpoint read one page of records instead of all of them. Members are sort keys, e.g.
+   * `${createdAt}|${id}`.
+   */
+  zadd(key: string, ...members: string[]): Promise<void>;
+  zrem(key: string, ...members: string[]): Promise<number>;
+  /** Up to `limit` members strictly after `after` (all when absent), in ascending or descending byte order. */
+  zrangeByLex(key: string, options: { order: 'asc' | 'desc'; after?: string; limit: number }): Promise<string[]>;
+  /** Removes the members sorting strictly before `bound`; returns how many (pruning an index of expired records). */
+  zremBelow(key: string, bound: string): Promise<number>;
+  zcard(key: string): Promise<number>;
+
   /** Applies all writes or none (one Lua script in Redis), so nothing is half-written. */
   batch(ops: StoreWrite[]): Promise<void>;
 
@@ -52,6 +65,8 @@ export type StoreWrite =
   | { op: 'hset'; key: string; fields: Record<string, string> }
   | { op: 'hdel'; key: string; fields: string[] }
   | { op: 'rpush'; key: string; values: string[] }
+  | { op: 'zadd'; key: string; members: string[] }
+  | { op: 'zrem'; key: string; members: string[] }
   /**
    * A precondition, not a write: the batch is applied only if `key` holds exactly `value` (a string; null: absent)
    * before the batch, and otherwise refused with CONFLICT, writing nothing (a compare-and-set, as etcd's txn compare).

@@ -10,7 +10,7 @@ import { ttlMillis } from './storeValidation.js';
  *
  * `#!lua` (no flags) declares a writing script, so Redis refuses it before it starts when it is out of memory instead
  * of failing half-way (scripts are not rolled back). The type rules are the ones MemoryStore applies: `set`/`del`
- * retype a key, `hset`/`hdel` need a hash or nothing, `rpush` a list or nothing, judged against the state the batch
+ * retype a key, `hset`/`hdel` need a hash or nothing, `rpush` a list or nothing, `zadd`/`zrem` a sorted set or nothing, judged against the state the batch
  * itself builds up; `expect` preconditions are checked first, against the state before the batch. Arguments are passed in chunks because Lua 5.1's unpack is limited to about 8,000 values.
  *
  * ARGV encodes the ops in order as `code, keyIndex, count, args...` with KEYS holding the distinct keys.
@@ -54,11 +54,12 @@ for _, op in ipairs(ops) do
   else
     local wanted = 'hash'
     if code == 'rpush' then wanted = 'list' end
+    if code == 'zadd' or code == 'zrem' then wanted = 'zset' end
     local t = current(ki)
     if t and t ~= wanted then
       return redis.error_reply('AICLOUDOPS_WRONGTYPE ' .. ki .. ' ' .. t .. ' ' .. wanted)
     end
-    if code ~= 'hdel' then types[ki] = wanted end
+    if code ~= 'hdel' and code ~= 'zrem' then types[ki] = wanted end
   end
 end
 local CHUNK = 4000
@@ -86,6 +87,11 @@ for _, op in ipairs(ops) do
     chunked('HDEL', key, from, n)
   elseif code == 'rpush' then
     chunked('RPUSH', key, from, n)
+  elseif code == 'zadd' then
+    -- ARGV holds score, member pairs (every score 0); CHUNK is even, so no pair is split.
+    chunked('ZADD', key, from, n)
+  elseif code == 'zrem' then
+    chunked('ZREM', key, from, n)
   end
 end
 return #ops
@@ -128,6 +134,14 @@ export function encodeBatch(ops: StoreWrite[], prefixed: (key: string) => string
         break;
       case 'rpush':
         if (op.values.length > 0) args.push('rpush', keyIndex(op.key), String(op.values.length), ...op.values);
+        break;
+      case 'zadd':
+        if (op.members.length > 0) {
+          args.push('zadd', keyIndex(op.key), String(op.members.length * 2), ...op.members.flatMap((m) => ['0', m]));
+        }
+        break;
+      case 'zrem':
+        if (op.members.length > 0) args.push('zrem', keyIndex(op.key), String(op.members.length), ...op.members);
         break;
     }
   }

@@ -191,6 +191,46 @@ export function describeStoreContract(name: string, make: () => Promise<Store>):
       expect(await store.lrange('k', 0, -1)).toEqual(['now a list']);
     });
 
+    it('keeps sorted sets in byte order and reads pages after a member, both ways', async () => {
+      // 'Z' < 'a' < 'z' < 'é' in UTF-8 bytes (0x5a, 0x61, 0x7a, 0xc3); a duplicate is kept once.
+      await store.zadd('idx', 'z', 'a', 'é', 'Z', 'a');
+      await store.zadd('idx', 'm');
+      expect(await store.zcard('idx')).toBe(5);
+      expect(await store.zrangeByLex('idx', { order: 'asc', limit: 10 })).toEqual(['Z', 'a', 'm', 'z', 'é']);
+      expect(await store.zrangeByLex('idx', { order: 'desc', limit: 2 })).toEqual(['é', 'z']);
+      expect(await store.zrangeByLex('idx', { order: 'desc', after: 'z', limit: 2 })).toEqual(['m', 'a']);
+      expect(await store.zrangeByLex('idx', { order: 'asc', after: 'a', limit: 2 })).toEqual(['m', 'z']);
+      // `after` need not be a member: the page starts at the next one either way.
+      expect(await store.zrangeByLex('idx', { order: 'desc', after: 'n', limit: 10 })).toEqual(['m', 'a', 'Z']);
+      expect(await store.zrangeByLex('idx', { order: 'asc', after: 'é', limit: 10 })).toEqual([]);
+      expect(await store.zrem('idx', 'm', 'missing')).toBe(1);
+      expect(await store.zremBelow('idx', 'z')).toBe(2);
+      expect(await store.zrangeByLex('idx', { order: 'asc', limit: 10 })).toEqual(['z', 'é']);
+      expect(await store.zrangeByLex('nothing', { order: 'desc', limit: 10 })).toEqual([]);
+      expect(await store.zcard('nothing')).toBe(0);
+      await store.zrem('idx', 'z', 'é');
+      expect(await store.exists('idx')).toBe(false);
+    });
+
+    it('writes sorted sets in batches, refusing a key of another type and writing nothing then', async () => {
+      await store.batch([
+        { op: 'set', key: 'rec:1', value: 'one' },
+        { op: 'zadd', key: 'by-time', members: ['2026-01-01|1', '2026-01-02|2'] },
+        { op: 'zrem', key: 'by-time', members: ['2026-01-01|1'] },
+      ]);
+      expect(await store.zrangeByLex('by-time', { order: 'asc', limit: 10 })).toEqual(['2026-01-02|2']);
+      await store.set('plain', 'x');
+      await expect(store.batch([{ op: 'zadd', key: 'by-time', members: ['late'] }, { op: 'zadd', key: 'plain', members: ['a'] }])).rejects.toMatchObject({ code: 'CONFLICT' });
+      expect(await store.zcard('by-time')).toBe(1);
+      await expect(store.zadd('plain', 'a')).rejects.toMatchObject({ code: 'CONFLICT' });
+      await expect(store.zrangeByLex('plain', { order: 'asc', limit: 1 })).rejects.toMatchObject({ code: 'CONFLICT' });
+      // More members than one chunk of the Lua script's unpack.
+      const many = Array.from({ length: 9_001 }, (_, i) => `m${String(i).padStart(5, '0')}`);
+      await store.batch([{ op: 'zadd', key: 'big', members: many }]);
+      expect(await store.zcard('big')).toBe(9_001);
+      expect(await store.zrangeByLex('big', { order: 'desc', limit: 1 })).toEqual(['m09000']);
+    });
+
     it('delivers published messages to every subscriber of the channel until it unsubscribes', async () => {
       const a: string[] = [];
       const b: string[] = [];

@@ -6,7 +6,7 @@ import { jobRecordSchema } from '../../schemas/core.js';
 import { streamSse } from '../sse.js';
 import { isFinalJob } from '../../jobs/JobRunner.js';
 import { jobViewFor } from '../../jobs/jobViewFor.js';
-import { pageQuerySchema, pageResponseFields, paginate } from '../pagination.js';
+import { pageQuerySchema, pageResponseFields, paginateIndexed } from '../pagination.js';
 
 const idParams = z.object({ id: z.string().min(1).max(128) });
 
@@ -29,8 +29,13 @@ export const jobRoutes: FastifyPluginAsyncZod<{ engine: Engine }> = async (app, 
       },
     },
     async (request) => {
-      const page = paginate(await jobs.list(request.query.kind), (r) => `${r.createdAt}|${r.id}`, request.query, 'desc');
-      return { ...page, items: page.items.map((r) => jobViewFor(r, roleOf(request))) };
+      const { kind } = request.query;
+      return paginateIndexed(request.query, async (after, limit) =>
+        (await jobs.page({ limit, ...(kind ? { kind } : {}), ...(after === undefined ? {} : { after }) })).map(({ record, key }) => ({
+          item: jobViewFor(record, roleOf(request)),
+          key,
+        })),
+      );
     },
   );
 
