@@ -192,6 +192,7 @@ export class RcaService {
         rateWindow: config.signals.window,
         stepSeconds: rca.stepSeconds,
         window: resolved.window,
+        sameHoursDays: rca.anomaly.sameHoursDays,
       }).finally(() => (timings.collectMetricsMs = performance.now() - t0)),
       collectCluster(cluster, {
         namespace: resolved.namespace,

@@ -2,6 +2,7 @@ import type { RcaConfig } from './config.js';
 import type { ProgressFn, RcaInput, ServiceGraph } from './types.js';
 import { scoreFromEarlier, scoreSeries, type SeriesAnomaly } from './anomaly/scoreSeries.js';
 import { scoreThinBaselines } from './anomaly/scoreThinBaselines.js';
+import { scoreSameHours } from './anomaly/scoreSameHours.js';
 import { describeBaseline, findOnset, type BaselineInfo, type OnsetInfo } from './anomaly/findOnset.js';
 import type { ServiceSideEvidence } from './rank/rankCandidates.js';
 import { rankByModality } from './rank/rankByModality.js';
@@ -50,7 +51,7 @@ export function scoreMetrics(input: RcaInput, config: RcaConfig): { anomalies: S
   const anomalies: SeriesAnomaly[] = [];
   const unscored = [];
   for (const series of input.series) {
-    const scored = scoreSeries(series, input.window, config.anomaly);
+    const scored = lessAnomalous(scoreSeries(series, input.window, config.anomaly), scoreSameHours(series, input.window, config.anomaly));
     if (scored) anomalies.push(scored);
     else unscored.push(series);
   }
@@ -61,6 +62,17 @@ export function scoreMetrics(input: RcaInput, config: RcaConfig): { anomalies: S
   if (config.anomaly.targetEarlyOnset) redateQuietTarget(anomalies, input, config);
   const onset = findOnset(anomalies, input.window, input.target, config.anomaly.threshold);
   return { anomalies, onset, baseline: describeBaseline(anomalies, input.window, onset.time) };
+}
+
+/**
+ * A series with earlier days is scored against the hour before and against the same hours on those days, and keeps
+ * the less anomalous score: a change must stand out against both (see scoreSameHours for the measurement). The
+ * same hours alone stand in when the hour before is too short to score.
+ */
+function lessAnomalous(hour: SeriesAnomaly | undefined, sameHours: SeriesAnomaly | undefined): SeriesAnomaly | undefined {
+  if (!hour || !sameHours) return sameHours ?? hour;
+  const level = (a: SeriesAnomaly) => Math.max(a.score, a.heldPeak);
+  return level(sameHours) < level(hour) ? sameHours : { ...hour, sameHoursDays: sameHours.sameHoursDays, sameHoursPoints: sameHours.sameHoursPoints };
 }
 
 export function analyzeIncident(input: RcaInput, config: RcaConfig, progress?: ProgressFn): AnalysisOutput {

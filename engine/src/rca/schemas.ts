@@ -146,13 +146,15 @@ export const rcaResultSchema = z.object({
   /** The baseline the signals were scored against and how far to trust it (low: few points or borrowed scale). */
   baseline: z
     .object({
-      kind: z.enum(['own-history', 'across-services']),
+      kind: z.enum(['own-history', 'across-services', 'same-hours']),
       start: z.number(),
       end: z.number(),
       points: z.number(),
       trust: z.enum(['high', 'medium', 'low']),
       /** Series whose baseline reached the incident's level only in an earlier incident, set aside (not "usual"). */
       earlierIncidents: z.number().int().min(0).optional(),
+      /** For same-hours: how many earlier days were pooled (median per series). */
+      days: z.number().int().min(0).optional(),
     })
     .optional(),
   serviceGraph: z.object({

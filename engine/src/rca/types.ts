@@ -45,6 +45,11 @@ export interface SignalSeries {
   /** Ascending; NaN values are ignored. */
   timestamps: Seconds[];
   values: number[];
+  /**
+   * The same hours (baseline and window) on earlier days, their points pooled in time order: the baseline the series
+   * is scored against when there are enough of them (scoreSameHours). `days`: how many earlier days had data.
+   */
+  sameHours?: { days: number; values: number[] };
 }
 
 export type EdgeOrigin = 'config' | 'metrics' | 'correlation' | 'dataset' | 'traces';

@@ -51,6 +51,12 @@ function inject(type: FaultType, service: string, startedAt: number) {
   return demo.ledger.inject({ type, namespace: demo.namespace, service, startedAt });
 }
 
+/** The engine's context with some RCA anomaly settings changed. */
+function withAnomaly(engine: Engine, anomaly: Partial<Engine['context']['config']['rca']['anomaly']>): Engine['context'] {
+  const config = engine.context.config;
+  return { ...engine.context, config: { ...config, rca: { ...config.rca, anomaly: { ...config.rca.anomaly, ...anomaly } } } };
+}
+
 async function analyze(now: number, windowSeconds: number) {
   const rca = new RcaService(engine.context, { now: () => now });
   return rca.analyze({ namespace: engine.demo!.namespace, window: { start: now - windowSeconds, end: now } });
@@ -91,10 +97,15 @@ describe('RCA onset and history in the simulated shop', () => {
       expect(result.candidates[0]?.service, JSON.stringify(result.candidates.map((c) => [c.service, c.score]))).toBe('cart');
       // Its CPU saturated: that names the fault, whatever moved most of its latency, errors and CPU.
       expect(result.candidates[0]?.faultType).toBe('cpu-saturation');
-      // The hour before holds the first test's crash loop on cart: cart's and its callers' error ratios and cart's
-      // latency reached this level only then, an earlier incident set aside, so the baseline is trusted one step less.
-      expect(result.baseline).toMatchObject({ kind: 'own-history', trust: 'medium' });
-      expect(result.baseline!.earlierIncidents).toBeGreaterThan(0);
+      // The simulated shop has a week of clean history: the same hours on 7 earlier days are the baseline.
+      expect(result.baseline, JSON.stringify(result.timings)).toMatchObject({ kind: 'same-hours', days: 7, trust: 'high' });
+
+      // Without them, the hour before holds the first test's crash loop on cart: cart's and its callers' error ratios
+      // and cart's latency reached this level only then, an earlier incident set aside, so it is trusted one step less.
+      const hourBefore = await new RcaService(withAnomaly(engine, { sameHoursDays: 0 }), { now: () => now }).analyze({ namespace: engine.demo!.namespace });
+      expect(hourBefore.candidates[0]?.service).toBe('cart');
+      expect(hourBefore.baseline).toMatchObject({ kind: 'own-history', trust: 'medium' });
+      expect(hourBefore.baseline!.earlierIncidents).toBeGreaterThan(0);
     } finally {
       engine.demo!.ledger.resolve(fault.id, now);
       advanceTo(now + 600);

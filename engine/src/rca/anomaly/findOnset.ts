@@ -14,9 +14,10 @@ export interface BaselineInfo {
   /**
    * `own-history`: each series against its own points before the onset (the baseline period plus the window's
    * points before a later onset); `across-services`: too few such points, so the changes of the other services gave
-   * the scale (scoreThinBaselines).
+   * the scale (scoreThinBaselines); `same-hours`: most series against their own same hours on earlier days
+   * (scoreSameHours), `start`/`end` then the earliest day's.
    */
-  kind: 'own-history' | 'across-services';
+  kind: 'own-history' | 'across-services' | 'same-hours';
   start: Seconds;
   end: Seconds;
   /** Median number of baseline points per scored series. */
@@ -31,6 +32,8 @@ export interface BaselineInfo {
    * which the history check set aside instead of calling the level usual (rca.anomaly.historyEpisodes).
    */
   earlierIncidents: number;
+  /** For `same-hours`: the median number of earlier days pooled per series. */
+  days?: number;
 }
 
 /**
@@ -67,6 +70,8 @@ export function describeBaseline(anomalies: SeriesAnomaly[], window: IncidentWin
   };
   const thin = anomalies.filter((a) => a.thinBaseline);
   const own = anomalies.filter((a) => !a.thinBaseline);
+  const sameHours = own.filter((a) => a.sameHoursDays !== undefined);
+  if (sameHours.length * 2 > own.length && thin.length <= own.length) return describeSameHours(sameHours, window, onset);
   if (thin.length > own.length) {
     return { kind: 'across-services', start: window.baselineStart, end: onset, points: pointsOf(thin), trust: 'low', earlierIncidents: 0 };
   }
@@ -76,4 +81,18 @@ export function describeBaseline(anomalies: SeriesAnomaly[], window: IncidentWin
   // incident apart, so it is trusted one step less.
   const trust = points >= 30 && earlierIncidents === 0 ? 'high' : points >= 10 ? 'medium' : 'low';
   return { kind: 'own-history', start: window.baselineStart, end: onset, points, trust, earlierIncidents };
+}
+
+/**
+ * Trust for a baseline from earlier days: high with 3 days or more and 30 points, since a day that held its own
+ * incident is then outvoted by the others; medium with fewer days; low under 10 points.
+ */
+function describeSameHours(anomalies: SeriesAnomaly[], window: IncidentWindow, onset: Seconds): BaselineInfo {
+  const medianOf = (values: number[]) => values.sort((a, b) => a - b)[values.length >> 1] ?? 0;
+  const days = medianOf(anomalies.map((a) => a.sameHoursDays!));
+  const points = medianOf(anomalies.map((a) => a.sameHoursPoints ?? 0));
+  const earlierIncidents = anomalies.filter((a) => a.earlierIncident).length;
+  const trust = points < 10 ? 'low' : days >= 3 && points >= 30 && earlierIncidents === 0 ? 'high' : 'medium';
+  const maxDays = Math.max(...anomalies.map((a) => a.sameHoursDays!));
+  return { kind: 'same-hours', start: window.baselineStart - maxDays * 86_400, end: onset, points, trust, earlierIncidents, days };
 }

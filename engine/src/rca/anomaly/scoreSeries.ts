@@ -37,6 +37,10 @@ export interface SeriesAnomaly {
    * incidents), which the history check set aside: scored as news, on a baseline that held an earlier incident.
    */
   earlierIncident?: boolean;
+  /** Scored against the same hours on this many earlier days (scoreSameHours), not the hour before. */
+  sameHoursDays?: number;
+  /** How many points that pooled baseline held. */
+  sameHoursPoints?: number;
 }
 
 export type AnomalySettings = RcaConfig['anomaly'];
