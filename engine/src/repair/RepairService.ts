@@ -11,7 +11,7 @@ import type { RepairAdvisor } from './advisor/ModelRepairAdvisor.js';
 import type { AuditLog, AuditQuery, AuditRecord, AuditVerification } from './audit/AuditLog.js';
 import type { RepairConfig } from './config.js';
 import { scanSnapshot } from './detectors/index.js';
-import type { ActionRecord } from './executor/ActionRecord.js';
+import { OPEN_STATES, type ActionRecord } from './executor/ActionRecord.js';
 import { ActionStore } from './executor/ActionStore.js';
 import type { ClusterActuator } from './executor/ClusterActuator.js';
 import { leaseFence } from './executor/leaseFence.js';
@@ -263,13 +263,31 @@ export class RepairService {
 
   /** Actions as viewers may read them (actionView: no request bodies or preState, env values masked). */
   async listActions(filter: { state?: string; namespace?: string } = {}): Promise<ActionRecord[]> {
-    return (await this.actions.list())
-      .filter(
-        (r) =>
-          (!filter.state || r.state === filter.state) &&
-          (!filter.namespace || r.planned.target.namespace === filter.namespace),
-      )
-      .map(actionView);
+    return (await this.pageActions(filter, { limit: Number.MAX_SAFE_INTEGER })).map((r) => r.item);
+  }
+
+  /**
+   * Up to `limit` actions matching the filter, newest first, after the sort key `after`, each with its key (for
+   * paginateIndexed). An open state is read from the index of open actions; other filters read the index in chunks
+   * until the page is full, so an unfiltered page of N reads N records.
+   */
+  async pageActions(
+    filter: { state?: string; namespace?: string },
+    page: { limit: number; after?: string },
+  ): Promise<Array<{ item: ActionRecord; key: string }>> {
+    const matches = (r: ActionRecord) =>
+      (!filter.state || r.state === filter.state) && (!filter.namespace || r.planned.target.namespace === filter.namespace);
+    const open = filter.state !== undefined && (OPEN_STATES as readonly string[]).includes(filter.state);
+    const chunk = Math.min(page.limit, 500);
+    const found: Array<{ item: ActionRecord; key: string }> = [];
+    let after = page.after;
+    while (found.length < page.limit) {
+      const rows = await this.actions.page({ open, limit: chunk, ...(after === undefined ? {} : { after }) });
+      for (const { record, key } of rows) if (matches(record) && found.length < page.limit) found.push({ item: actionView(record), key });
+      if (rows.length < chunk) break;
+      after = rows.at(-1)!.key;
+    }
+    return found;
   }
 
   async getAction(id: string): Promise<ActionRecord> {

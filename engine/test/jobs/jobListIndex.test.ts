@@ -6,7 +6,8 @@ import { configSchema } from '../../src/config/schema.js';
 import { createEngine, type Engine } from '../../src/engine.js';
 import type { JobRecord } from '../../src/jobs/JobRunner.js';
 import { buildApp } from '../../src/server/app.js';
-import { makeTempDir, sleep, startRedis, type RedisServer } from '../support/index.js';
+import { makeTempDir, startRedis, type RedisServer } from '../support/index.js';
+import { monitorRedis, readsOf, type RedisMonitor } from '../support/monitorRedis.js';
 
 const PREFIX = `joblist-${process.pid}:`;
 const TOTAL = 5_000;
@@ -21,8 +22,7 @@ describe('GET /jobs reads a page of records through the index', () => {
   let redis: RedisServer;
   let engine: Engine;
   let app: FastifyInstance;
-  let monitorClient: Redis;
-  const commands: string[][] = [];
+  let monitor: RedisMonitor;
   let dir: Awaited<ReturnType<typeof makeTempDir>>;
 
   beforeAll(async () => {
@@ -53,42 +53,19 @@ describe('GET /jobs reads a page of records through the index', () => {
       );
       await Promise.all(started.map((job) => jobs.wait(job.id)));
     }
-    monitorClient = await new Redis(redis.url).monitor();
-    monitorClient.on('monitor', (_time: string, args: string[]) => commands.push(args));
+    monitor = await monitorRedis(redis.url);
   }, 180_000);
 
   afterAll(async () => {
-    monitorClient?.disconnect();
+    monitor?.close();
     await app?.close();
     await engine?.close();
     await redis?.stop();
     await dir?.remove();
   });
 
-  /** The commands Redis ran while `action` ran, fenced by two marker reads MONITOR must see. */
-  async function commandsDuring(action: () => Promise<void>): Promise<string[][]> {
-    const probe = new Redis(redis.url);
-    try {
-      const fence = async (name: string) => {
-        await probe.get(name);
-        for (let i = 0; i < 500 && !commands.some((c) => c[1] === name); i++) await sleep(10);
-      };
-      const start = `${PREFIX}fence-${Math.random()}`;
-      const end = `${PREFIX}fence-${Math.random()}`;
-      await fence(start);
-      await action();
-      await fence(end);
-      const from = commands.findIndex((c) => c[1] === start);
-      const to = commands.findIndex((c) => c[1] === end);
-      return commands.slice(from + 1, to);
-    } finally {
-      probe.disconnect();
-    }
-  }
-
-  const recordReads = (run: string[][]) =>
-    run.filter((c) => c[0]?.toLowerCase() === 'get' && c[1]?.startsWith(`${PREFIX}jobs:`)).length +
-    run.filter((c) => c[0]?.toLowerCase() === 'mget').reduce((n, c) => n + c.length - 1, 0);
+  const commandsDuring = (action: () => Promise<void>) => monitor.during(action);
+  const recordReads = (run: string[][]) => readsOf(run, `${PREFIX}jobs:`);
 
   it('a page of 20 of 5,000 stored jobs reads at most 40 records and scans no keys', async () => {
     let body: { items: JobRecord[]; nextCursor?: string } | undefined;

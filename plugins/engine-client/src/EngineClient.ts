@@ -310,7 +310,7 @@ export class EngineClient {
     return this.request('GET', `/api/v1/repair/plans${qs(query)}`);
   }
 
-  repairActions(query: { state?: string; namespace?: string } = {}): Promise<{ items: RepairActionDto[] }> {
+  repairActions(query: PageQuery & { state?: string; namespace?: string } = {}): Promise<Page<RepairActionDto>> {
     return this.request('GET', `/api/v1/repair/actions${qs(query)}`);
   }
 

@@ -7,20 +7,71 @@ const TOUCHES = 'repair:touches:';
 const DECIDED = 'repair:decided:';
 /** Finished actions stay this long (cooldowns and budgets look back an hour, people a week); the audit keeps all. */
 const FINISHED_TTL_SECONDS = 7 * 86_400;
+/**
+ * Sorted sets of `${createdAt}|${id}`: every action, and the open ones (awaiting approval, applying, verifying), so a
+ * page of the list reads its own records, not every stored one. Entries whose record expired are dropped when a
+ * read meets them.
+ */
+const BY_TIME = 'repair:index:created';
+const OPEN_BY_TIME = 'repair:index:open';
+const sortKey = (record: Pick<ActionRecord, 'createdAt' | 'id'>) => `${record.createdAt}|${record.id}`;
+const idOfSortKey = (key: string) => key.slice(key.lastIndexOf('|') + 1);
 
 /**
  * Action records in the engine's Store (Redis in live use, so every replica sees them and a restarted engine finds
  * its in-flight actions). The record is rewritten whole at every step; the audit log keeps the history.
  */
 export class ActionStore {
+  private indexChecked = false;
+
   constructor(private readonly store: Store) {}
 
   async save(record: ActionRecord): Promise<void> {
-    await this.store.set(
-      PREFIX + record.id,
-      JSON.stringify(record),
-      isOpen(record) ? {} : { ttlSeconds: FINISHED_TTL_SECONDS },
-    );
+    const key = sortKey(record);
+    await this.store.batch([
+      {
+        op: 'set',
+        key: PREFIX + record.id,
+        value: JSON.stringify(record),
+        ...(isOpen(record) ? {} : { ttlSeconds: FINISHED_TTL_SECONDS }),
+      },
+      { op: 'zadd', key: BY_TIME, members: [key] },
+      isOpen(record) ? { op: 'zadd', key: OPEN_BY_TIME, members: [key] } : { op: 'zrem', key: OPEN_BY_TIME, members: [key] },
+    ]);
+  }
+
+  /**
+   * Up to `limit` records (only open ones with `open`), newest first, after the sort key `after`, each with its key.
+   * Reads the index, then only these records.
+   */
+  async page(options: { open?: boolean; limit: number; after?: string }): Promise<Array<{ record: ActionRecord; key: string }>> {
+    await this.indexOnce();
+    const index = options.open ? OPEN_BY_TIME : BY_TIME;
+    const found: Array<{ record: ActionRecord; key: string }> = [];
+    let after = options.after;
+    while (found.length < options.limit) {
+      const wanted = options.limit - found.length;
+      const keys = await this.store.zrangeByLex(index, { order: 'desc', limit: wanted, ...(after === undefined ? {} : { after }) });
+      const records = await Promise.all(keys.map((key) => this.get(idOfSortKey(key))));
+      const gone = keys.filter((_, i) => records[i] === undefined);
+      if (gone.length > 0) await this.store.zrem(index, ...gone);
+      keys.forEach((key, i) => records[i] && found.push({ record: records[i], key }));
+      if (keys.length < wanted) break;
+      after = keys.at(-1);
+    }
+    return found;
+  }
+
+  /** Indexes actions stored before the index existed (once per process, when the index is empty). */
+  private async indexOnce(): Promise<void> {
+    if (this.indexChecked) return;
+    if ((await this.store.zcard(BY_TIME)) === 0) {
+      for (const key of await this.store.keys(PREFIX)) {
+        const record = await this.get(key.slice(PREFIX.length));
+        if (record) await this.save(record);
+      }
+    }
+    this.indexChecked = true;
   }
 
   async get(id: string): Promise<ActionRecord | undefined> {
@@ -34,13 +85,9 @@ export class ActionStore {
     return record;
   }
 
-  /** All records, newest first. */
-  async list(): Promise<ActionRecord[]> {
-    const keys = await this.store.keys(PREFIX);
-    const records = await Promise.all(keys.map((k) => this.get(k.slice(PREFIX.length))));
-    return records
-      .filter((r): r is ActionRecord => r !== undefined)
-      .sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+  /** All records (only open ones with `open`), newest first. */
+  async list(options: { open?: boolean } = {}): Promise<ActionRecord[]> {
+    return (await this.page({ ...options, limit: Number.MAX_SAFE_INTEGER })).map((r) => r.record);
   }
 
   /** Claims the single use of an approval: true for the first decision on an action, false after. */

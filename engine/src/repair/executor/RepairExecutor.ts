@@ -80,7 +80,7 @@ export class RepairExecutor {
     const sameTarget = (r: ActionRecord) =>
       planned.type !== 'notify' &&
       targetKey(r) === `${planned.target.kind}/${planned.target.namespace}/${planned.target.name}`;
-    const open = (await this.deps.actions.list()).find(
+    const open = (await this.deps.actions.list({ open: true })).find(
       (r) =>
         isOpen(r) &&
         r.planned.type === planned.type &&
@@ -107,7 +107,8 @@ export class RepairExecutor {
     if (this.ticking) return;
     this.ticking = true;
     try {
-      for (const record of await this.deps.actions.list()) {
+      // The open index: a tick reads the actions it may move, not every finished one kept for a week.
+      for (const record of await this.deps.actions.list({ open: true })) {
         if (isOpen(record)) await this.advance(record);
       }
     } finally {
@@ -148,7 +149,7 @@ export class RepairExecutor {
 
   /** On start: actions caught mid-write are re-checked; verification of the others resumes on the next tick. */
   async recover(): Promise<ActionRecord[]> {
-    const inFlight = (await this.deps.actions.list()).filter((r) => r.state === 'applying');
+    const inFlight = (await this.deps.actions.list({ open: true })).filter((r) => r.state === 'applying');
     const out: ActionRecord[] = [];
     for (const record of inFlight) out.push(await this.advance(record));
     return out;

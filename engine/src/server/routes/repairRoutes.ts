@@ -16,6 +16,7 @@ import {
   scanResponseSchema,
 } from '../../repair/repairSchemas.js';
 import { namespaceSchema } from '../../schemas/core.js';
+import { pageQuerySchema, pageResponseFields, paginateIndexed } from '../pagination.js';
 import { streamSse } from '../sse.js';
 
 const idParams = z.object({ id: z.string().min(1).max(128) });
@@ -70,12 +71,18 @@ export const repairRoutes: FastifyPluginAsyncZod<{ engine: Engine }> = async (ap
     {
       schema: {
         tags,
-        summary: 'Actions, newest first',
-        querystring: actionListQuerySchema,
-        response: { 200: items(actionRecordSchema) },
+        summary: 'Actions, newest first, one page at a time (`limit`, `cursor` from `nextCursor`)',
+        querystring: pageQuerySchema(engine.config.pagination).extend(actionListQuerySchema.shape),
+        response: { 200: items(actionRecordSchema).extend(pageResponseFields) },
       },
     },
-    async (request) => ({ items: await repair().listActions(request.query) }),
+    async (request) => {
+      const { state, namespace } = request.query;
+      const filter = { ...(state ? { state } : {}), ...(namespace ? { namespace } : {}) };
+      return paginateIndexed(request.query, (after, limit) =>
+        repair().pageActions(filter, { limit, ...(after === undefined ? {} : { after }) }),
+      );
+    },
   );
 
   app.get(

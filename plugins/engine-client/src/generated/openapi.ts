@@ -595,7 +595,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Actions, newest first */
+        /** Actions, newest first, one page at a time (`limit`, `cursor` from `nextCursor`) */
         get: operations["getRepairActions"];
         put?: never;
         post?: never;
@@ -1546,10 +1546,11 @@ export interface components {
         };
         RcaResult: {
             baseline?: {
+                days?: number;
                 earlierIncidents?: number;
                 end: number;
                 /** @enum {string} */
-                kind: "own-history" | "across-services";
+                kind: "own-history" | "across-services" | "same-hours";
                 points: number;
                 start: number;
                 /** @enum {string} */
@@ -4782,6 +4783,8 @@ export interface operations {
     getRepairActions: {
         parameters: {
             query?: {
+                cursor?: string;
+                limit?: number;
                 namespace?: components["schemas"]["NamespaceInput"];
                 state?: "pending" | "awaiting-approval" | "approved" | "applying" | "verifying" | "recommended" | "observed" | "denied" | "dry-run-failed" | "rejected" | "expired" | "stopped" | "cleared" | "persisted" | "notified" | "verified" | "rolled-back" | "failed" | "unknown";
             };
@@ -4799,6 +4802,7 @@ export interface operations {
                 content: {
                     "application/json": {
                         items: components["schemas"]["ActionRecord"][];
+                        nextCursor?: string;
                     };
                 };
             };
