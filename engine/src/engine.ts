@@ -122,6 +122,7 @@ export async function createEngine(config: EngineConfig, options: CreateEngineOp
           namespace: SHOP_NAMESPACE,
           services: SHOP_SERVICES,
           now: () => simulated!.now() / 1000,
+          restarts: simulated.controller.restarts,
         })
       : undefined;
     if (roster) cleanups.push(() => roster.stop());

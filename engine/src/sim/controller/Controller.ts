@@ -26,6 +26,7 @@ import { LogBook } from './LogBook.js';
 import { NodeController } from './NodeController.js';
 import { createRandom } from './random.js';
 import { ReplicaSetController } from './ReplicaSetController.js';
+import { RestartBook } from './RestartBook.js';
 import { Scheduler } from './Scheduler.js';
 
 /** How often expired events and the state of vanished pods are swept. */
@@ -48,6 +49,7 @@ export interface ControllerOptions {
  */
 export class Controller {
   readonly logs = new LogBook();
+  readonly restarts = new RestartBook();
   readonly events: EventRecorder;
   readonly faults: FaultView;
   private readonly ctx: ControllerContext;
@@ -80,6 +82,7 @@ export class Controller {
       faults: this.faults,
       events: this.events,
       logs: this.logs,
+      restarts: this.restarts,
       random: createRandom(seed),
       seed,
       tick: 0,

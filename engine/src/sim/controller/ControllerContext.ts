@@ -4,6 +4,7 @@ import type { FaultLedger } from '../faults.js';
 import type { EventRecorder } from './EventRecorder.js';
 import type { FaultView } from './FaultView.js';
 import type { LogBook } from './LogBook.js';
+import type { RestartBook } from './RestartBook.js';
 import type { Random } from './random.js';
 
 export const PODS = '/pods';
@@ -45,6 +46,8 @@ export interface ControllerContext {
   faults: FaultView;
   events: EventRecorder;
   logs: LogBook;
+  /** When containers restarted: pod statuses and the demo's restart metric read it. */
+  restarts: RestartBook;
   /** Seeded stream for names and log noise. */
   random: Random;
   seed: number;

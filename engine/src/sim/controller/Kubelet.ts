@@ -16,7 +16,6 @@ interface Runtime {
   since: number;
   /** Current back-off length in ticks (doubles per failure, capped). */
   backoff: number;
-  restarts: number;
   instance: number;
   startedAt?: string;
   everStarted: boolean;
@@ -152,7 +151,6 @@ export class Kubelet {
           stage: 'pull',
           since: ctx.tick,
           backoff: 0,
-          restarts: 0,
           instance: 0,
           everStarted: false,
           state: { waiting: { reason: 'ContainerCreating' } },
@@ -233,7 +231,7 @@ export class Kubelet {
           : {}),
         ready: rt.ready,
         started: rt.stage === 'running',
-        restartCount: rt.restarts,
+        restartCount: ctx.restarts.count(pod.metadata.uid!, container.name),
         state: rt.state,
         lastState: rt.lastState,
       });
@@ -329,7 +327,7 @@ export class Kubelet {
           `Memory cgroup out of memory: Killed process 1 (${container.name}) total-vm:${1_800_000 + Math.round(ctx.random() * 100_000)}kB, anon-rss:${900_000 + Math.round(ctx.random() * 50_000)}kB, file-rss:0kB, shmem-rss:0kB`,
         );
       }
-      rt.restarts += 1;
+      ctx.restarts.record(pod.metadata.uid!, container.name, ctx.now().getTime() / 1000);
       rt.instance += 1;
       rt.ready = false;
       rt.stage = 'backoff';

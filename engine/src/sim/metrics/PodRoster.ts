@@ -1,6 +1,7 @@
 import type { KubeObject } from '../apiserver/KubeObject.js';
 import type { ObjectStore } from '../apiserver/ObjectStore.js';
 import type { StoredEvent } from '../apiserver/WatchHub.js';
+import type { RestartBook } from '../controller/RestartBook.js';
 
 /** A pod serving `share` of one modelled replica slot's traffic during [from, to) (unix seconds). */
 export interface SlotPart {
@@ -13,6 +14,7 @@ export interface SlotPart {
 /** A pod the cluster ran: its name, node and life, and which modelled slots it served when. */
 export interface RosterPod {
   name: string;
+  uid: string;
   service: string;
   node: string;
   /** When it started running (−Infinity for the pods running when the roster began: their history goes back). */
@@ -26,10 +28,13 @@ export interface RosterPod {
 export interface PodNameProvider {
   readonly version: number;
   pods(): readonly RosterPod[];
+  /** Restarts of a pod's container by a time (unix s), as its status counts them; absent: the generator models them. */
+  restartsAt?(pod: RosterPod, container: string, at: number): number;
 }
 
 interface Live {
   name: string;
+  uid: string;
   node: string;
   start: number;
   end: number;
@@ -51,6 +56,7 @@ export class PodRoster implements PodNameProvider {
   private readonly ended: Array<Live & { service: string }> = [];
   private cache: { revision: number; pods: RosterPod[] } | undefined;
   private readonly unsubscribe: () => void;
+  readonly restartsAt?: (pod: RosterPod, container: string, at: number) => number;
 
   constructor(
     private readonly options: {
@@ -59,6 +65,8 @@ export class PodRoster implements PodNameProvider {
       services: ReadonlyArray<{ name: string; replicas: number }>;
       /** The cluster's clock, unix seconds. */
       now: () => number;
+      /** The cluster's record of container restarts (its kubelet writes it): the restart metric reads it. */
+      restarts?: Pick<RestartBook, 'countAt'>;
     },
   ) {
     const initial = options.store
@@ -66,6 +74,8 @@ export class PodRoster implements PodNameProvider {
       .filter(isRunning)
       .sort((a, b) => (a.metadata.name! < b.metadata.name! ? -1 : 1));
     for (const pod of initial) this.arrive(pod, -Infinity);
+    const book = options.restarts;
+    if (book) this.restartsAt = (pod, container, at) => book.countAt(pod.uid, container, at);
     this.unsubscribe = options.store.hub.subscribe((event) => this.onEvent(event));
   }
 
@@ -82,6 +92,7 @@ export class PodRoster implements PodNameProvider {
     if (this.cache?.revision === this.revision) return this.cache.pods;
     const snapshot = (service: string, p: Live): RosterPod => ({
       name: p.name,
+      uid: p.uid,
       service,
       node: p.node,
       start: p.start,
@@ -120,7 +131,7 @@ export class PodRoster implements PodNameProvider {
     const live = this.byService.get(service) ?? [];
     this.byService.set(service, live);
     const node = (pod['spec'] as { nodeName?: string }).nodeName!;
-    live.push({ name: pod.metadata.name!, node, start: t, end: Infinity, closed: [], open: new Map() });
+    live.push({ name: pod.metadata.name!, uid: pod.metadata.uid!, node, start: t, end: Infinity, closed: [], open: new Map() });
     this.rebalance(live, slots, t);
   }
 

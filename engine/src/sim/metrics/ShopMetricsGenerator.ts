@@ -54,7 +54,13 @@ export interface SeriesDef {
    * A series of a pod the cluster ran (options.roster): present during [start, end), its value made of the modelled
    * slots' series it carried (`def`), each for [from, to) at a share. Counters start at 0 when the pod starts.
    */
-  life?: { start: number; end: number; parts: Array<{ def: SeriesDef; share: number; from: number; to: number }> };
+  life?: {
+    start: number;
+    end: number;
+    parts: Array<{ def: SeriesDef; share: number; from: number; to: number }>;
+    /** The cluster's pod, for what the cluster itself counts (restarts). */
+    pod: RosterPod;
+  };
 }
 
 export interface ShopMetricsGeneratorOptions {
@@ -175,7 +181,7 @@ export class ShopMetricsGenerator {
         if (labels.node !== undefined) labels.node = pod.node;
         if (labels.created_by_name !== undefined) labels.created_by_name = pod.name.slice(0, pod.name.lastIndexOf('-'));
         const parts = pod.parts.map((p, i) => ({ def: slots[i]![m]!, share: p.share, from: p.from, to: p.to }));
-        out.push({ ...template, id: -1 - out.length, labels, life: { start: pod.start, end: pod.end, parts } });
+        out.push({ ...template, id: -1 - out.length, labels, life: { start: pod.start, end: pod.end, parts, pod } });
       });
     }
     return [...out, ...this.defs.filter((d) => !d.pod)];
@@ -255,7 +261,8 @@ export class ShopMetricsGenerator {
   renderExposition(time: number): string {
     const snapshot = new SampleSnapshot();
     const families = new Map<string, { type: string; help: string; lines: string[] }>();
-    for (const def of this.defs) {
+    // series(), not the slot catalog: with a roster the scrape names the cluster's pods, as the PromQL source does.
+    for (const def of this.series()) {
       if (def.scrapeGenerated || (def.life && !alive(def, time))) continue;
       const name = def.labels.__name__!;
       const family =
@@ -331,10 +338,15 @@ export class ShopMetricsGenerator {
     return sum;
   }
 
-  /** Gauges follow the slot the pod carries at t; its restarts count from the pod's start. */
+  /**
+   * Gauges follow the slot the pod carries at t. Restarts are what the cluster counted for the pod when it keeps
+   * count (roster.restartsAt: its kubelet's record, so the metric equals the pod's restartCount at every tick);
+   * otherwise the slot's modelled restarts since the pod's start.
+   */
   private lifeGauge(def: SeriesDef, t: number, snapshot: SampleSnapshot): number {
     if (def.kind === 'constant') return def.constant!;
-    const { start, parts } = def.life!;
+    const { start, parts, pod } = def.life!;
+    if (def.kind === 'restarts' && this.roster?.restartsAt) return this.roster.restartsAt(pod, def.labels.container!, t);
     const part = parts.find((p) => p.from <= t && t < p.to) ?? parts.at(-1)!;
     const value = this.gaugeOrStep(part.def, t, snapshot);
     if (def.kind !== 'restarts' || start === -Infinity) return value;

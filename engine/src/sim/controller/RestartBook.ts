@@ -1,0 +1,41 @@
+/**
+ * When each container of the simulated cluster restarted (unix seconds), written by the kubelet as it restarts them.
+ * The pod status's `restartCount` and the demo's `kube_pod_container_status_restarts_total` are both read from here,
+ * so the two agree at every tick and over the metric's whole history, as kube-state-metrics reports what the
+ * kubelet wrote. Before, the metric came from its own model of the back-off and a fresh crash loop read
+ * `restarts=0` beside a pod with six restarts.
+ */
+export class RestartBook {
+  /** pod uid/container → restart times, ascending. By uid: a StatefulSet's new `web-0` starts again from 0. */
+  private readonly times = new Map<string, number[]>();
+
+  private static key(podUid: string, container: string): string {
+    return `${podUid}/${container}`;
+  }
+
+  record(podUid: string, container: string, at: number): void {
+    const key = RestartBook.key(podUid, container);
+    const list = this.times.get(key) ?? [];
+    // Replayed restarts arrive in order; a clock moved back by a test must not break the binary search.
+    list.push(Math.max(at, list.at(-1) ?? -Infinity));
+    this.times.set(key, list);
+  }
+
+  /** Restarts of a container at or before a time (unix seconds). */
+  countAt(podUid: string, container: string, at: number): number {
+    const list = this.times.get(RestartBook.key(podUid, container));
+    if (!list) return 0;
+    let lo = 0;
+    let hi = list.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (list[mid]! <= at) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  count(podUid: string, container: string): number {
+    return this.times.get(RestartBook.key(podUid, container))?.length ?? 0;
+  }
+}
