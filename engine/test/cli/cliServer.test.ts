@@ -65,6 +65,9 @@ describe('aicloudops --server', () => {
     expect((JSON.parse(listed.stdout) as { items: Array<{ id: string }> }).items.map((r) => r.id)).toContain(result.id);
     const shown = await run([...remote(), 'rca', '--show', result.id]);
     expect((JSON.parse(shown.stdout) as { id: string }).id).toBe(result.id);
+    // The human form says what the scores were measured against: the demo has a week of history.
+    const human = await run([...humanRemote(), 'rca', '--show', result.id]);
+    expect(human.stdout).toMatch(/^baseline: the same hours on 7 earlier days and the hour before, \d+ points, trust (high|medium)$/m);
   }, 120_000);
 
   it('forecast, doctor and incidents answer from the running engine', async () => {

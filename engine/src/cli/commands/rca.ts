@@ -39,12 +39,23 @@ function parseTop(value: string): number {
   });
 }
 
+/** What the scores were measured against, as the Grafana page says it. */
+function describeBaseline(baseline: NonNullable<RcaResult['baseline']>): string {
+  const what = {
+    'same-hours': `the same hours on ${baseline.days ?? '?'} earlier days and the hour before`,
+    'own-history': "each signal's own history before the onset",
+    'across-services': "the other services' changes (no normal period before the onset)",
+  }[baseline.kind];
+  return `${what}, ${baseline.points} points, trust ${baseline.trust}`;
+}
+
 function render(result: RcaResult, top: number): string {
   const lines = [result.narrative, ''];
   const when = (t: number) => new Date(t * 1000).toISOString();
   lines.push(
     `window ${when(result.window.start)} → ${when(result.window.end)} (baseline from ${when(result.window.baselineStart)}), namespace ${result.namespace ?? '-'}, id ${result.id}`,
   );
+  if (result.baseline) lines.push(`baseline: ${describeBaseline(result.baseline)}`);
   if (result.candidates.length === 0) return lines.join('\n');
   lines.push('');
   lines.push(['#', 'service', 'fault type', 'score', 'signal', 'deviation'].join('\t'));

@@ -33,6 +33,7 @@ export const testIds = {
     reason: 'data-testid rca-reason',
     evidence: 'data-testid rca-evidence',
     narrativeDetails: 'data-testid rca-narrative-details',
+    baseline: 'data-testid rca-baseline',
     emptyState: 'data-testid rca-empty',
     demo: 'data-testid rca-demo',
     serviceGraph: 'data-testid rca-service-graph',

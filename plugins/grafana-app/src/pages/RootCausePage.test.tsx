@@ -28,6 +28,7 @@ const result: RcaResult = {
   narrative: 'checkout errors follow payment latency rising after payment was redeployed.',
   narrativeSource: 'template',
   window: { baselineStart: W - 3600, start: W, end: W + 1800 },
+  baseline: { kind: 'same-hours', start: W - 3600 - 7 * 86_400, end: W, points: 301, trust: 'high', days: 7 },
   warnings: ['logs: no log source configured'],
   candidates: [
     {
@@ -210,6 +211,9 @@ describe('RootCausePage', () => {
     expect(screen.getByTestId(testIds.rootCause.narrative)).toHaveTextContent('payment was redeployed');
     // A short narrative needs no details toggle.
     expect(screen.queryByTestId(testIds.rootCause.narrativeDetails)).not.toBeInTheDocument();
+    expect(screen.getByTestId(testIds.rootCause.baseline)).toHaveTextContent(
+      'Compared with the same hours on 7 earlier days and the hour before (301 points, trust high).'
+    );
 
     // The chart of the candidate's PromQL over baseline and incident; the frontend's evidence has no query, no chart.
     const chart = await within(candidates[0]).findByTestId(testIds.rootCause.chart);

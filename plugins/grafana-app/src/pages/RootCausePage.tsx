@@ -9,7 +9,7 @@ import { useJobStream } from '../api/useEventStream';
 import type { JobRecordOf, RcaResult } from '../api/types';
 import { EngineErrorAlert } from '../components/EngineError/EngineErrorAlert';
 import { CandidateCard } from '../components/rca/CandidateCard';
-import { NarrativeSummary } from '../components/rca/NarrativeSummary';
+import { NarrativeSummary, type BaselineSummary } from '../components/rca/NarrativeSummary';
 import { RcaEmptyState } from '../components/rca/RcaEmptyState';
 import { ServiceGraph } from '../components/rca/ServiceGraph';
 import { serviceGraphFrames } from '../datasource/serviceGraphFrames';
@@ -175,7 +175,9 @@ export function RootCausePage() {
 
         {!job && error === undefined && <RcaEmptyState onTryDemo={tryDemo} demoNamespace={DEFAULT_NAMESPACE} />}
 
-        {result?.narrative && <NarrativeSummary narrative={result.narrative} source={result.narrativeSource} />}
+        {result?.narrative && (
+          <NarrativeSummary narrative={result.narrative} source={result.narrativeSource} baseline={baselineOf(result)} />
+        )}
 
         {result && result.warnings.length > 0 && (
           <Alert
@@ -215,10 +217,6 @@ export function RootCausePage() {
   );
 }
 
-/**
- * The incident's onset. Read structurally: the engine's schema has `onset`, but its built client types (engine/dist)
- * can lag the source; this keeps the page compiling against either.
- */
 /** A job state in the user's language; a state a newer engine adds shows as sent. */
 function jobStatusLabel(status: string): string {
   const known: Record<string, string> = {
@@ -229,6 +227,14 @@ function jobStatusLabel(status: string): string {
     cancelled: t('rca.job.status.cancelled', 'cancelled'),
   };
   return known[status] ?? status;
+}
+
+/**
+ * The incident's onset and the baseline. Read structurally: the engine's schema has both, but its built client types
+ * (engine/dist) can lag the source; this keeps the page compiling against either.
+ */
+function baselineOf(result: RcaResult): BaselineSummary | undefined {
+  return (result as { baseline?: BaselineSummary }).baseline;
 }
 
 function onsetOf(result: RcaResult | undefined): number | undefined {
