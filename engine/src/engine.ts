@@ -96,13 +96,8 @@ export async function createEngine(config: EngineConfig, options: CreateEngineOp
     const ledger = new FaultLedger();
 
     if (config.cluster.kind === 'simulated') {
-      simulated = await SimulatedCluster.start({
-        ledger,
-        seedShop: true,
-        seed: seedOf(config),
-        ...(options.clock ? { clock: options.clock, tickMs: 0 } : {}),
-      });
-      cleanups.push(() => simulated!.stop());
+      // The opening fault goes in first: the cluster settles its shop with it already under way (15 minutes old),
+      // so its pods, events and restarts match the metrics history from the first command on (Kubelet.catchUp).
       if (config.cluster.injectFaults && options.scheduleDemoFaults) {
         const scheduler = new DemoFaultScheduler({
           ledger,
@@ -113,6 +108,13 @@ export async function createEngine(config: EngineConfig, options: CreateEngineOp
         scheduler.start();
         cleanups.push(() => scheduler.stop());
       }
+      simulated = await SimulatedCluster.start({
+        ledger,
+        seedShop: true,
+        seed: seedOf(config),
+        ...(options.clock ? { clock: options.clock, tickMs: 0 } : {}),
+      });
+      cleanups.push(() => simulated!.stop());
     }
 
     // The demo metrics name the pods the simulated cluster runs, so pod-level evidence joins across sources.

@@ -67,7 +67,11 @@ export class SimulatedCluster {
       store: this.store,
       ledger: this.ledger,
       seed,
-      tuning: options.tuning,
+      // A timer tick stands for its own length of cluster time; step()-driven clusters keep the nominal second.
+      tuning: {
+        ...(options.tickMs ? { secondsPerTick: options.tickMs / 1000 } : {}),
+        ...options.tuning,
+      },
       ...(options.clock ? { clock: options.clock } : {}),
     });
     this.token = options.token ?? 'simulated-token';
@@ -84,7 +88,7 @@ export class SimulatedCluster {
     const cluster = new SimulatedCluster(options);
     if (options.seedShop) {
       seedShop(cluster.store);
-      cluster.controller.step(SETTLE_TICKS);
+      cluster.controller.settle(SETTLE_TICKS);
     }
     await cluster.server.listen(options.port ?? 0, options.host ?? '127.0.0.1');
     const tickMs = options.tickMs ?? 1_000;

@@ -29,15 +29,18 @@ async function traceFault(type: FaultType, service: string, target?: string): Pr
   const now = Math.floor(Date.now() / 1000);
   const fault = demo.ledger.inject({ type, namespace: demo.namespace, service, startedAt: now - 600 });
   demo.cluster.step(30);
+  // The cluster stamps its events and restarts with the wall clock, after `now`: analyse to the end of that second
+  // (the back-off a backdated fault has reached depends on how long ago it began, not on the steps alone).
+  const end = Math.ceil(Date.now() / 1000);
   try {
-    const rca = new RcaService(engine.context, { now: () => now });
+    const rca = new RcaService(engine.context, { now: () => end });
     return await rca.analyze({
       namespace: demo.namespace,
-      window: { start: now - 600, end: now },
+      window: { start: now - 600, end },
       ...(target ? { target: { service: target } } : {}),
     });
   } finally {
-    demo.ledger.resolve(fault.id, now);
+    demo.ledger.resolve(fault.id, end);
   }
 }
 

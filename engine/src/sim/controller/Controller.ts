@@ -86,6 +86,7 @@ export class Controller {
       random: createRandom(seed),
       seed,
       tick: 0,
+      settling: false,
       now: () => new Date(clock()),
       tuning: { ...DEFAULT_TUNING, ...options.tuning },
       rolloutTimes: new Map(),
@@ -98,6 +99,19 @@ export class Controller {
 
   step(ticks = 1): void {
     for (let i = 0; i < ticks; i++) this.reconcileOnce();
+  }
+
+  /**
+   * Settles seeded workloads: containers started now count as running since long before the cluster's clock began,
+   * so a fault already under way (the demo's backdated opening fault) has been failing them since it began.
+   */
+  settle(ticks: number): void {
+    this.ctx.settling = true;
+    try {
+      this.step(ticks);
+    } finally {
+      this.ctx.settling = false;
+    }
   }
 
   private reconcileOnce(): void {

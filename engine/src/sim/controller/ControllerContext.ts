@@ -29,6 +29,11 @@ export interface ControllerTuning {
   evictAfterTicks: number;
   /** Seconds an Event lives after it was last seen (kube-apiserver's --event-ttl, 1h). */
   eventTtlSeconds: number;
+  /**
+   * Seconds of cluster time one tick stands for (the demo ticks every second): how many ticks a fault that began
+   * before the kubelet saw it (backdated, or older than the cluster) has already run for (crashLoopReplay.ts).
+   */
+  secondsPerTick: number;
 }
 
 export const DEFAULT_TUNING: ControllerTuning = {
@@ -38,6 +43,7 @@ export const DEFAULT_TUNING: ControllerTuning = {
   progressDeadlineTicks: 30,
   evictAfterTicks: 30,
   eventTtlSeconds: 3600,
+  secondsPerTick: 1,
 };
 
 export interface ControllerContext {
@@ -52,6 +58,8 @@ export interface ControllerContext {
   random: Random;
   seed: number;
   tick: number;
+  /** True while the cluster settles its seeded workloads: their containers count as running since long before. */
+  settling: boolean;
   now(): Date;
   tuning: ControllerTuning;
   /**

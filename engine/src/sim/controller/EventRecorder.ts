@@ -30,17 +30,31 @@ export class EventRecorder {
     source: EventSource,
     fieldPath?: string,
   ): void {
+    const now = this.now();
+    this.recordRepeated(involved, type, reason, message, source, fieldPath, { count: 1, first: now, last: now });
+  }
+
+  /** An event that happened `count` times from `first` to `last`, all at once (a fault the kubelet caught up on). */
+  recordRepeated(
+    involved: KubeObject,
+    type: 'Normal' | 'Warning',
+    reason: string,
+    message: string,
+    source: EventSource,
+    fieldPath: string | undefined,
+    times: { count: number; first: Date; last: Date },
+  ): void {
     const namespace = involved.metadata.namespace ?? 'default';
     const key = `${involved.metadata.uid}|${reason}|${message}|${fieldPath ?? ''}`;
-    const time = this.now().toISOString();
+    const time = times.last.toISOString();
     const known = this.index.get(key);
     if (known) {
       const existing = this.store.get(EVENTS, known.namespace, known.name);
       if (existing) {
-        existing['count'] = Number(existing['count'] ?? 1) + 1;
-        existing['lastTimestamp'] = time;
+        existing['count'] = Number(existing['count'] ?? 1) + times.count;
+        known.last = Math.max(known.last, Date.parse(time));
+        existing['lastTimestamp'] = new Date(known.last).toISOString();
         this.store.update(EVENTS, existing);
-        known.last = Date.parse(time);
         return;
       }
     }
@@ -62,9 +76,9 @@ export class EventRecorder {
       reason,
       message,
       source,
-      firstTimestamp: time,
+      firstTimestamp: times.first.toISOString(),
       lastTimestamp: time,
-      count: 1,
+      count: times.count,
       type,
       eventTime: null,
       reportingComponent: source.component,

@@ -32,18 +32,36 @@ export class FaultView {
 
   /** Crash-loop hits every pod of the service; bad-rollout only pods running the image it rolled out. */
   crashes(namespace: string, service: string | undefined, image: string): boolean {
-    if (this.has('crash-loop', namespace, service)) return true;
-    return this.active.some(
-      (f) => f.type === 'bad-rollout' && f.namespace === namespace && this.faultImages.get(f.id) === image,
-    );
+    return this.active.some((f) => this.crashFault(f, namespace, service, image));
   }
 
   oomKills(namespace: string, service: string | undefined, limitBytes = Number.NaN): boolean {
-    return this.active.some((f) => {
-      if (f.type !== 'oom-killed' || f.namespace !== namespace || f.service !== service) return false;
-      const need = this.oomNeeds.get(f.id);
-      return need === undefined || !Number.isFinite(limitBytes) || limitBytes < need;
-    });
+    return this.active.some((f) => this.oomFault(f, namespace, service, limitBytes));
+  }
+
+  /** When the earliest active fault that kills this container (crash-loop, bad-rollout, oom-killed) began, unix s. */
+  failingSince(
+    namespace: string,
+    service: string | undefined,
+    image: string,
+    limitBytes = Number.NaN,
+  ): number | undefined {
+    const starts = this.active
+      .filter((f) => this.crashFault(f, namespace, service, image) || this.oomFault(f, namespace, service, limitBytes))
+      .map((f) => f.startedAt);
+    return starts.length ? Math.min(...starts) : undefined;
+  }
+
+  private crashFault(f: Fault, namespace: string, service: string | undefined, image: string): boolean {
+    if (f.namespace !== namespace) return false;
+    if (f.type === 'crash-loop') return f.service === service;
+    return f.type === 'bad-rollout' && this.faultImages.get(f.id) === image;
+  }
+
+  private oomFault(f: Fault, namespace: string, service: string | undefined, limitBytes: number): boolean {
+    if (f.type !== 'oom-killed' || f.namespace !== namespace || f.service !== service) return false;
+    const need = this.oomNeeds.get(f.id);
+    return need === undefined || !Number.isFinite(limitBytes) || limitBytes < need;
   }
 
   unpullable(namespace: string, image: string): boolean {

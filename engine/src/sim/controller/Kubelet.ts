@@ -7,6 +7,7 @@ import { isJobPod } from './JobController.js';
 import { logLines, type LogCondition, type LogContext } from './logTemplates.js';
 import { createRandom, hashString } from './random.js';
 import { nodeIsReady } from './Scheduler.js';
+import { replayCrashLoop } from './crashLoopReplay.js';
 
 type Stage = 'pull' | 'pull-backoff' | 'running' | 'backoff';
 
@@ -17,6 +18,8 @@ interface Runtime {
   /** Current back-off length in ticks (doubles per failure, capped). */
   backoff: number;
   instance: number;
+  /** Started while the cluster settled its seeded workloads: it has run since before the cluster's clock began. */
+  preExisting: boolean;
   startedAt?: string;
   everStarted: boolean;
   state: Record<string, unknown>;
@@ -32,6 +35,12 @@ interface ContainerSpec {
   envFrom?: Parameters<typeof missingReference>[2]['envFrom'];
   ports?: Array<{ containerPort: number }>;
 }
+
+/**
+ * Longest stretch of a fault's past the kubelet catches up on: a day of crash loop is ~9,600 restarts to record
+ * (a fault older than that counts only its last day's restarts).
+ */
+const MAX_CATCH_UP_SECONDS = 24 * 3600;
 
 /** Ticks a container must run cleanly before its back-off resets, like the kubelet's 10-minute rule. */
 const BACKOFF_RESET_TICKS = 10;
@@ -152,6 +161,7 @@ export class Kubelet {
           since: ctx.tick,
           backoff: 0,
           instance: 0,
+          preExisting: ctx.settling,
           everStarted: false,
           state: { waiting: { reason: 'ContainerCreating' } },
           lastState: {},
@@ -165,6 +175,7 @@ export class Kubelet {
       const log = (condition: LogCondition) =>
         this.log(ctx, pod, container, condition, service, failingServices);
       const image = container.image;
+      if (rt.stage === 'running') this.catchUp(ctx, pod, container, rt, service, log);
       const elapsed = ctx.tick - rt.since;
 
       if (rt.stage === 'pull' || (rt.stage === 'pull-backoff' && elapsed >= rt.backoff)) {
@@ -273,6 +284,88 @@ export class Kubelet {
     );
     conditions = setCondition(conditions, 'PodScheduled', 'True', ctx);
     status['conditions'] = conditions;
+  }
+
+  /**
+   * A fault that kills this running container began before the kubelet could see it: backdated (the demo opens on a
+   * fault 15 minutes old), or before the cluster started for the workloads it settled. The container's crash loop
+   * since then is replayed in closed form (crashLoopReplay.ts): restarts, back-off, last termination, events with
+   * their counts and times, so the cluster tells the story its metrics history does.
+   */
+  private catchUp(
+    ctx: ControllerContext,
+    pod: KubeObject,
+    container: ContainerSpec,
+    rt: Runtime,
+    service: string | undefined,
+    log: (condition: LogCondition) => void,
+  ): void {
+    const namespace = pod.metadata.namespace!;
+    const uid = pod.metadata.uid!;
+    if (ctx.restarts.count(uid, container.name) > 0) return;
+    const limit = parseQuantity(container.resources?.limits?.memory);
+    const since = ctx.faults.failingSince(namespace, service, container.image, limit);
+    if (since === undefined) return;
+    const nowSeconds = ctx.now().getTime() / 1000;
+    const started = rt.preExisting ? -Infinity : Date.parse(rt.startedAt!) / 1000;
+    const begin = Math.max(since, started, nowSeconds - MAX_CATCH_UP_SECONDS);
+    const perTick = ctx.tuning.secondsPerTick;
+    const ticks = Math.floor((nowSeconds - begin) / perTick);
+    if (ticks < 2) return;
+    const replay = replayCrashLoop(ticks, ctx.tuning);
+    const at = (offset: number) => new Date((nowSeconds - (ticks - offset) * perTick) * 1000);
+    const oom = ctx.faults.oomKills(namespace, service, limit);
+    const lastKill = replay.crashes.at(-1)!;
+    const previousStart = replay.starts.filter((s) => s < lastKill).at(-1);
+    for (const kill of replay.crashes) ctx.restarts.record(uid, container.name, at(kill).getTime() / 1000);
+    const containerId = (instance: number) =>
+      `containerd://${hashString(`${uid}/${container.name}/${instance}`).toString(16).padStart(8, '0').repeat(8)}`;
+    rt.lastState = {
+      terminated: {
+        exitCode: oom ? 137 : 1,
+        reason: oom ? 'OOMKilled' : 'Error',
+        startedAt: previousStart === undefined ? rt.startedAt : at(previousStart).toISOString(),
+        finishedAt: at(lastKill).toISOString(),
+        containerID: containerId(rt.instance + replay.crashes.length - 1),
+      },
+    };
+    rt.instance += replay.crashes.length;
+    rt.ready = false;
+    rt.backoff = replay.backoff;
+    rt.stage = replay.stage;
+    rt.since = ctx.tick - ticks + replay.since;
+    const source = { component: 'kubelet', host: (pod['spec'] as { nodeName: string }).nodeName };
+    const fieldPath = `spec.containers{${container.name}}`;
+    const repeated = (type: 'Normal' | 'Warning', reason: string, message: string, offsets: number[]) => {
+      if (offsets.length === 0) return;
+      const times = { count: offsets.length, first: at(offsets[0]!), last: at(offsets.at(-1)!) };
+      ctx.events.recordRepeated(pod, type, reason, message, source, fieldPath, times);
+    };
+    if (oom) repeated('Warning', 'OOMKilling', `Memory cgroup out of memory: Killed process 1 (${container.name})`, replay.crashes);
+    const backOff = `Back-off restarting failed container ${container.name} in pod ${pod.metadata.name}_${namespace}(${uid})`;
+    ctx.events.recordRepeated(pod, 'Warning', 'BackOff', backOff, source, fieldPath, {
+      count: replay.backOffs,
+      first: at(0),
+      last: at(replay.lastBackOff),
+    });
+    repeated('Normal', 'Pulled', `Container image "${container.image}" already present on machine`, replay.starts);
+    repeated('Normal', 'Created', `Created container: ${container.name}`, replay.starts);
+    repeated('Normal', 'Started', `Started container ${container.name}`, replay.starts);
+    // The logs of the instance that died last, then of the one running now (if any).
+    log(oom ? 'oom' : 'crash');
+    ctx.logs.rotate(namespace, pod.metadata.name, container.name);
+    if (replay.stage === 'running') {
+      rt.startedAt = at(replay.since).toISOString();
+      rt.state = { running: { startedAt: rt.startedAt } };
+      log('startup');
+    } else {
+      rt.state = {
+        waiting: {
+          reason: 'CrashLoopBackOff',
+          message: `back-off ${10 * rt.backoff}s restarting failed container=${container.name} pod=${pod.metadata.name}_${namespace}(${uid})`,
+        },
+      };
+    }
   }
 
   private start(
