@@ -52,6 +52,12 @@ export const serverConfigSchema = z
      */
     maxSseStreams: z.coerce.number().int().positive().default(1000),
     /**
+     * Of those, streams one caller may hold at once (a token by its name; without auth, a client address); one more
+     * answers 429 with Retry-After. Without it one viewer token could take every stream of the engine. A Grafana or
+     * Backstage backend that proxies many people under one token counts as one caller: give it a larger share.
+     */
+    maxSseStreamsPerCaller: z.coerce.number().int().positive().default(100),
+    /**
      * Seconds a client has to send its whole request (headers and body); then 408 and the socket closes. Fastify sets
      * no limit by default: a body sent a byte every 5 s held its socket indefinitely, before auth too (a 401 left the
      * socket open while the declared body trickled in), so anyone reaching the port could use up the descriptors.
@@ -68,6 +74,7 @@ export const serverConfigSchema = z
     corsOrigins: [],
     logQueries: false,
     maxSseStreams: 1000,
+    maxSseStreamsPerCaller: 100,
     requestTimeoutSeconds: 30,
   });
 

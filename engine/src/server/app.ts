@@ -48,7 +48,12 @@ export async function buildApp(engine: Engine): Promise<FastifyInstance> {
     frameworkErrors: frameworkErrorHandler,
   }).withTypeProvider<ZodTypeProvider>();
 
-  app.decorate('sseStreams', { open: 0, max: config.server.maxSseStreams });
+  app.decorate('sseStreams', {
+    open: 0,
+    max: config.server.maxSseStreams,
+    maxPerCaller: config.server.maxSseStreamsPerCaller,
+    byCaller: new Map<string, number>(),
+  });
   app.setValidatorCompiler(strictBodies(validatorCompiler));
   app.setSerializerCompiler(serializerCompiler);
   registerErrorHandler(app as unknown as FastifyInstance);

@@ -21,8 +21,11 @@ const HEARTBEAT_MS = 15_000;
 
 declare module 'fastify' {
   interface FastifyInstance {
-    /** Open SSE streams of this app and their cap (server.maxSseStreams). */
-    sseStreams?: { open: number; max: number };
+    /**
+     * Open SSE streams of this app and their cap (server.maxSseStreams), and per caller (server.maxSseStreamsPerCaller):
+     * open streams by callerKey.
+     */
+    sseStreams?: { open: number; max: number; maxPerCaller?: number; byCaller?: Map<string, number> };
   }
 }
 
@@ -38,6 +41,30 @@ export function assertSseCapacity(request: FastifyRequest): void {
       retryAfterSeconds: 5,
     });
   }
+  const mine = streams?.byCaller?.get(callerKey(request)) ?? 0;
+  if (streams?.maxPerCaller !== undefined && mine >= streams.maxPerCaller) {
+    throw new EngineError(
+      'RATE_LIMITED',
+      `you have ${mine} event streams open (server.maxSseStreamsPerCaller: ${streams.maxPerCaller}); close one or try again later`,
+      { retryAfterSeconds: 5 },
+    );
+  }
+}
+
+/**
+ * Who a stream is counted against: the token's name when the caller presented one, else the client address (with
+ * auth off every caller is the same anonymous admin, so the name would make the cap a global one).
+ */
+export function callerKey(request: FastifyRequest): string {
+  const name = request.principal?.name;
+  return name && name !== 'anonymous' ? `token:${name}` : `ip:${request.ip}`;
+}
+
+function countCaller(streams: NonNullable<FastifyRequest['server']['sseStreams']>, caller: string, by: 1 | -1): void {
+  if (!streams.byCaller) return;
+  const next = (streams.byCaller.get(caller) ?? 0) + by;
+  if (next > 0) streams.byCaller.set(caller, next);
+  else streams.byCaller.delete(caller);
 }
 
 /**
@@ -48,6 +75,7 @@ export function assertSseCapacity(request: FastifyRequest): void {
 export async function streamSse(request: FastifyRequest, reply: FastifyReply, source: SseSource): Promise<void> {
   assertSseCapacity(request);
   const counted = request.server.sseStreams;
+  const caller = callerKey(request);
   reply.hijack();
   const raw = reply.raw;
   raw.writeHead(200, {
@@ -63,7 +91,10 @@ export async function streamSse(request: FastifyRequest, reply: FastifyReply, so
   const onClose = () => gone.abort();
   raw.on('close', onClose);
   openStreams++;
-  if (counted) counted.open++;
+  if (counted) {
+    counted.open++;
+    countCaller(counted, caller, 1);
+  }
   const heartbeat = setInterval(() => raw.write(': keep-alive\n\n'), HEARTBEAT_MS);
   const events = typeof source === 'function' ? source(gone.signal) : source;
   const iterator = events[Symbol.asyncIterator]();
@@ -77,7 +108,10 @@ export async function streamSse(request: FastifyRequest, reply: FastifyReply, so
     if (!gone.signal.aborted) raw.write(formatSse({ event: 'error', data: sseError(error) }));
   } finally {
     openStreams--;
-    if (counted) counted.open--;
+    if (counted) {
+      counted.open--;
+      countCaller(counted, caller, -1);
+    }
     clearInterval(heartbeat);
     raw.off('close', onClose);
     gone.abort();

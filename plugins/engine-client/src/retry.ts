@@ -14,19 +14,33 @@ export interface RetryPolicy {
 export const ENGINE_RETRY: RetryPolicy = { firstMs: 2_000, maxMs: 30_000 };
 
 /**
- * Worth trying again on its own: a 5xx (EngineApiError's `status`, or `statusCode` from Backstage's fetch errors) or
- * no answer at all (fetch rejects with a TypeError). A 4xx is about the request and would fail again.
+ * Worth trying again on its own: a 5xx (EngineApiError's `status`, or `statusCode` from Backstage's fetch errors), no
+ * answer at all (fetch rejects with a TypeError), or a 429 that says when (Retry-After: a full job queue, too many
+ * event streams). Any other 4xx is about the request and would fail again.
  */
 export function isRetryableEngineError(error: unknown): boolean {
   if (typeof error !== 'object' || error === null) return false;
   const { status, statusCode, name } = error as { status?: unknown; statusCode?: unknown; name?: unknown };
   const code = typeof status === 'number' ? status : typeof statusCode === 'number' ? statusCode : undefined;
+  if (code === 429) return retryAfterMs(error) !== undefined;
   // By name: a fetch from another realm (Node's, under jsdom) rejects with a TypeError that is not this window's.
   return code !== undefined ? code >= 500 : name === 'TypeError';
 }
 
-/** The wait before attempt `failures + 1`: doubling from `firstMs`, capped, with ±20% jitter so open tabs spread out. */
-export function retryDelayMs(failures: number, policy: RetryPolicy, random = Math.random): number {
+/**
+ * The wait before attempt `failures + 1`: doubling from `firstMs`, capped, with ±20% jitter so open tabs spread out;
+ * never sooner than the Retry-After of `error` (EngineApiError's `retryAfterSeconds`) when the engine sent one, since
+ * asking earlier only meets the same 429 or 503 again.
+ */
+export function retryDelayMs(failures: number, policy: RetryPolicy, random = Math.random, error?: unknown): number {
   const base = Math.min(policy.maxMs, policy.firstMs * 2 ** Math.max(0, failures - 1));
-  return Math.round(base * (0.8 + 0.4 * random()));
+  const backoff = Math.round(base * (0.8 + 0.4 * random()));
+  return Math.max(backoff, retryAfterMs(error) ?? 0);
+}
+
+/** Retry-After in milliseconds from an error that carries it (EngineApiError), else undefined. */
+function retryAfterMs(error: unknown): number | undefined {
+  if (typeof error !== 'object' || error === null) return undefined;
+  const seconds = (error as { retryAfterSeconds?: unknown }).retryAfterSeconds;
+  return typeof seconds === 'number' && Number.isFinite(seconds) && seconds >= 0 ? seconds * 1000 : undefined;
 }

@@ -48,7 +48,7 @@ export function useEngineRetry<T>(
       return undefined;
     }
     failures.current += 1;
-    const at = Date.now() + retryDelayMs(failures.current, { firstMs, maxMs });
+    const at = Date.now() + retryDelayMs(failures.current, { firstMs, maxMs }, Math.random, error);
     setNextRetryAt(at);
     const cancel = whenDueAndVisible(at, retry);
     return () => {
