@@ -42,10 +42,10 @@ export class Bm25fIndex {
     return this.count;
   }
 
-  /** docs[i][f] is the text of field f of document i, or its terms when already analysed. */
-  build(docs: Array<Array<string | string[]>>): void {
+  /** docs[i][f] is the text of field f of document i. */
+  build(docs: string[][]): void {
     const nf = this.fields.length;
-    const tokens = docs.map((doc) => this.fields.map((_, f) => (Array.isArray(doc[f]) ? (doc[f] as string[]) : this.analyze((doc[f] as string | undefined) ?? ''))));
+    const tokens = docs.map((doc) => this.fields.map((_, f) => this.analyze(doc[f] ?? '')));
     const avg = this.fields.map((_, f) => tokens.reduce((s, d) => s + d[f]!.length, 0) / Math.max(1, docs.length) || 1);
     const postDocs: number[][] = [];
     const postTf: number[][] = [];

@@ -15,7 +15,6 @@ import { questionForm } from './questionForm.js';
 import { PageReranker } from './rerank/PageReranker.js';
 import type { RerankCandidate, RerankQuery } from './rerank/RerankFeature.js';
 import { RERANK_FEATURES, type RerankWeights } from './rerank/rerankFeatures.js';
-import { TranslationModel, type TranslationOptions } from './TranslationModel.js';
 
 export { pageKind, type PageKind } from './pageKind.js';
 
@@ -70,33 +69,6 @@ export interface RetrievalTuning {
   contextTermWeight: number;
   /** Pages reranked. */
   rerankDepth: number;
-  /**
-   * Corpus-trained translation model (TranslationModel: page title and heading -> the passage under it). Each query
-   * word adds its `translationTerms` most likely passage words to the lexical query, weighted this x P(w | q); 0: off.
-   */
-  translationExpansionWeight: number;
-  translationTerms: number;
-  /**
-   * Weight of a fused list ranking the first `rerankDepth` fused pages by P(question | best passage) under the
-   * translation model (Berger & Lafferty 1999); 0: off.
-   */
-  translationListWeight: number;
-  /** Pages the translation list ranks (the first of the fused list). */
-  translationListDepth: number;
-  /** a in t'(q | w) = a [q = w] + (1 - a) t(q | w): the share of a query word that stands for itself (1: no translation). */
-  translationSelfShare: number;
-  /** Dirichlet smoothing mass of the translation likelihood (mu, in tokens). */
-  translationMu: number;
-  /** What the model is trained on: headings only, or also each page's lead sentence (its description). */
-  translationPairs: 'headings' | 'headingOnly' | 'headingsAndLead';
-  /**
-   * Document expansion: each passage gets a field of the `translationDocTerms` query words it most likely answers
-   * and lacks (P(q | d) under the translation model), with this BM25F field weight; 0: off.
-   */
-  translationDocWeight: number;
-  translationDocTerms: number;
-  /** Training options of the translation model (TranslationModel's defaults when not given). */
-  translationTraining: Partial<TranslationOptions>;
 }
 
 /** A change to some choices; rerank weights not named keep theirs. */
@@ -141,20 +113,9 @@ export const DEFAULT_TUNING: RetrievalTuning = {
     // glossary MRR +0.008, ops MRR +0.010, Hit@5 unchanged on both, every half within -0.002 (rag-retrieval).
     // 0.03 cost the glossary's odd half 0.013 MRR; a learned form (title words' task/concept log-odds) followed topics, not forms, and hurt both.
     questionFormKind: 0.02,
-    translationLikelihood: 0,
   },
   contextTermWeight: 0.5,
   rerankDepth: 50,
-  translationExpansionWeight: 0,
-  translationTerms: 3,
-  translationListWeight: 0,
-  translationListDepth: 50,
-  translationSelfShare: 0.5,
-  translationMu: 100,
-  translationPairs: 'headings',
-  translationTraining: {},
-  translationDocWeight: 0,
-  translationDocTerms: 10,
 };
 
 /** BM25F field b values: titles and heading paths are short and barely vary, so they are not length-normalised. */
@@ -184,8 +145,6 @@ export class KnowledgeIndex {
   private readonly reranker: PageReranker;
   /** Pages per term, for the reranker's matched terms (only when a feature reads them). */
   private readonly pageTerms: PageTermIndex | undefined;
-  /** Trained only when a translation weight is above 0. */
-  readonly translation: TranslationModel | undefined;
   readonly tuning: RetrievalTuning;
 
   constructor(
@@ -203,28 +162,15 @@ export class KnowledgeIndex {
     this.tuning = { ...DEFAULT_TUNING, denseWeight: config.denseWeight, ...tuning, rerank: withWeights(DEFAULT_TUNING.rerank, tuning.rerank) };
     const t = this.tuning;
     this.reranker = new PageReranker(RERANK_FEATURES, t.rerank);
-    this.translation =
-      t.translationExpansionWeight > 0 || t.translationListWeight > 0 || t.translationDocWeight > 0 || (t.rerank.translationLikelihood ?? 0) > 0
-        ? TranslationModel.train(translationPairs(chunks, t.translationPairs), t.translationTraining)
-        : undefined;
-    const expand = t.translationDocWeight > 0 ? this.translation : undefined;
     this.bm25f = new Bm25fIndex(
       [
         { name: 'title', weight: t.titleWeight, b: FIELD_B.title },
         { name: 'section', weight: t.sectionWeight, b: FIELD_B.section },
         { name: 'body', weight: 1, b: config.bm25B },
-        ...(expand ? [{ name: 'expansion', weight: t.translationDocWeight, b: 0 }] : []),
       ],
       config.bm25K1,
     );
-    this.bm25f.build(
-      chunks.map((c) => [
-        c.title,
-        c.section,
-        c.text,
-        ...(expand ? [expand.likelyQueryWords(tokenize(c.text), t.translationDocTerms).map((x) => x.term)] : []),
-      ]),
-    );
+    this.bm25f.build(chunks.map((c) => [c.title, c.section, c.text]));
     this.analyzer =
       analyzer ??
       new QueryAnalyzer(
@@ -337,7 +283,6 @@ export class KnowledgeIndex {
     const contextTerms = options.context ? [...new Set(tokenize(options.context))] : [];
     const terms = [...analyzed.terms];
     for (const term of contextTerms) if (!terms.some((q) => q.term === term)) terms.push({ term, weight: t.contextTermWeight });
-    if (this.translation && t.translationExpansionWeight > 0) terms.push(...this.translationTerms(analyzed.terms, terms));
 
     // Lexical: BM25F passages (deeper than n, so a page's second and third passages are seen), collapsed to pages.
     let lexicalHits = t.lexicalWeight > 0 ? this.bm25f.search(terms, 2 * n, allow) : [];
@@ -371,22 +316,11 @@ export class KnowledgeIndex {
       ],
       this.config.rrfK,
     );
-    const fusedScore = new Map(fused.map((f) => [f.index, f.score]));
-    const translated = this.translation && t.translationListWeight > 0 ? this.translationList(analyzed.terms, lexicalHits, fused.slice(0, t.translationListDepth)) : [];
-    const firstStage = translated.length
-      ? reciprocalRankFusion(
-          [
-            { items: fused.map((f) => f.index), weight: 0 },
-            { items: translated, weight: t.translationListWeight },
-          ],
-          this.config.rrfK,
-        ).map((f) => ({ index: f.index, score: f.score + (fusedScore.get(f.index) ?? 0) }))
-      : fused;
     const pageScores = this.reranker.rerank(
       this.rerankQuery(query, analyzed.terms, analyzed.phrases, contextTerms),
-      firstStage.sort((a, b) => b.score - a.score),
+      fused,
       t.rerankDepth,
-      this.candidateOf(lexicalHits, firstStage.slice(0, t.rerankDepth), analyzed.terms),
+      this.candidateOf(lexicalHits, fused.slice(0, t.rerankDepth), analyzed.terms),
     );
 
     // Passages' own evidence: RRF of the two passage lists.
@@ -465,60 +399,6 @@ export class KnowledgeIndex {
     return ranked.map(({ term, m }) => ({ term, weight: (feedbackWeight * m) / top1 }));
   }
 
-  /**
-   * Translation-model expansion: for each of the user's terms, the passage words most likely behind it, weighted
-   * translationExpansionWeight x P(w | q); a word already in the query keeps its own weight.
-   */
-  private translationTerms(own: Array<{ term: string; weight: number }>, have: Array<{ term: string }>): Array<{ term: string; weight: number }> {
-    const { translationExpansionWeight, translationTerms } = this.tuning;
-    const added = new Map<string, number>();
-    const present = new Set(have.map((h) => h.term));
-    for (const { term, weight } of own) {
-      if (weight < 1) continue;
-      for (const x of this.translation!.expansions(term, translationTerms)) {
-        if (present.has(x.term)) continue;
-        added.set(x.term, Math.max(added.get(x.term) ?? 0, translationExpansionWeight * x.weight));
-      }
-    }
-    return [...added.entries()].map(([term, weight]) => ({ term, weight }));
-  }
-
-  /**
-   * log P(question | the page's best passage) under the translation model (Berger & Lafferty 1999) for each candidate
-   * page: P(q | d) = (sum_w t'(q | w) c(w; d) + mu P(q | C)) / (|d| + mu), t'(q | w) = a [q = w] + (1 - a) t(q | w).
-   */
-  private translationLikelihoods(own: Array<{ term: string; weight: number }>, lexicalHits: Array<{ index: number }>, pages: number[]): Map<number, number> {
-    const model = this.translation!;
-    const queryTerms = own.filter((q) => q.weight >= 1).map((q) => q.term);
-    const bestPassage = new Map<number, number>();
-    for (const h of lexicalHits) if (!bestPassage.has(this.pageOf[h.index]!)) bestPassage.set(this.pageOf[h.index]!, h.index);
-    const mu = this.tuning.translationMu;
-    const selfShare = this.tuning.translationSelfShare;
-    const n = Math.max(1, this.chunks.length);
-    const out = new Map<number, number>();
-    for (const p of pages) {
-      const chunk = this.chunks[bestPassage.get(p) ?? this.pageChunks[p]![0]!]!;
-      const tf = new Map<string, number>();
-      const tokens = tokenize(indexedText(chunk));
-      for (const w of tokens) tf.set(w, (tf.get(w) ?? 0) + 1);
-      let logP = 0;
-      for (const q of queryTerms) {
-        let mass = selfShare * (tf.get(q) ?? 0);
-        for (const { term, p: t } of model.sources(q)) mass += (1 - selfShare) * t * (tf.get(term) ?? 0);
-        const background = (this.bm25f.docFreq(q) + 0.5) / (n + 1) / 50;
-        logP += Math.log((mass + mu * background) / (tokens.length + mu));
-      }
-      out.set(p, queryTerms.length ? logP / queryTerms.length : 0);
-    }
-    return out;
-  }
-
-  /** The candidate pages ranked by their translation likelihood (a list for the fusion). */
-  private translationList(own: Array<{ term: string; weight: number }>, lexicalHits: Array<{ index: number }>, candidates: Array<{ index: number }>): number[] {
-    const logP = this.translationLikelihoods(own, lexicalHits, candidates.map((c) => c.index));
-    return [...logP.entries()].sort((a, b) => b[1] - a[1] || a[0] - b[0]).map(([p]) => p);
-  }
-
   /** Pages of a ranked passage list by BM25F evidence: best passage + pageSumWeight x the next few. */
   private aggregatePages(hits: Array<{ index: number; score: number }>): number[] {
     const perPage = new Map<number, number[]>();
@@ -583,12 +463,6 @@ export class KnowledgeIndex {
       }
     }
     const needsPassage = this.reranker.needs('passageText');
-    // Per-term likelihood ratio to the best candidate, exp(mean log P - best mean log P), in (0, 1].
-    const likelihood =
-      this.translation && this.reranker.needs('translationLikelihood')
-        ? this.translationLikelihoods(terms, lexicalHits, candidates.map((c) => c.index))
-        : undefined;
-    const bestLikelihood = likelihood ? Math.max(...likelihood.values()) : 0;
     return (p) => {
       const best = bestPassage.get(p);
       return {
@@ -597,7 +471,6 @@ export class KnowledgeIndex {
         headingText: this.pageHeadingText[p]!,
         passageText: needsPassage && best !== undefined ? tokenize(this.chunks[best]!.text).join(' ') : '',
         matchedTerms: matched.get(p) ?? new Set(),
-        translationLikelihood: likelihood?.has(p) ? Math.exp(likelihood.get(p)! - bestLikelihood) : 0,
       };
     };
   }
@@ -646,20 +519,6 @@ export class KnowledgeIndex {
     const { filter } = options;
     return filter ? (i: number) => filter(this.chunks[i]!) : undefined;
   }
-}
-
-/**
- * Training pairs of the translation model: each passage's page title and last heading (query-like text) -> its body;
- * with 'headingsAndLead' also the page's first sentence (front-matter descriptions read like questions) -> its body.
- */
-export function translationPairs(chunks: Chunk[], source: RetrievalTuning['translationPairs']): Array<{ query: string[]; passage: string[] }> {
-  return chunks.map((c, i) => {
-    const heading = c.section.split(' > ').pop() ?? '';
-    const first = i === 0 || chunks[i - 1]!.path !== c.path;
-    const lead = source === 'headingsAndLead' && first ? (c.text.match(/^[^.!?\n]{10,200}[.!?]/)?.[0] ?? '') : '';
-    const title = source === 'headingOnly' && heading ? '' : c.title;
-    return { query: tokenize(`${title}\n${heading}\n${lead}`), passage: tokenize(c.text) };
-  });
 }
 
 /** The k-th largest value (-Infinity when there are fewer than k). */

@@ -34,7 +34,6 @@ function page(over: Partial<RerankCandidate> & { title?: string } = {}): RerankC
     headingText: terms(over.title ?? ''),
     passageText: '',
     matchedTerms: new Set(),
-    translationLikelihood: 0,
     ...over,
   };
 }

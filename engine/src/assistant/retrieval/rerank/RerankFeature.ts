@@ -15,7 +15,7 @@ export interface RerankQuery {
   idf(term: string): number;
 }
 
-export type CostlyField = 'matchedTerms' | 'passageText' | 'translationLikelihood';
+export type CostlyField = 'matchedTerms' | 'passageText';
 
 /** One candidate page with the evidence a first stage cannot weigh. */
 export interface RerankCandidate {
@@ -28,11 +28,6 @@ export interface RerankCandidate {
   passageText: string;
   /** The question's terms found anywhere in the page (any passage, any field). */
   matchedTerms: ReadonlySet<string>;
-  /**
-   * P(question | best passage) under the corpus-trained translation model, per question term, relative to the best
-   * candidate: in (0, 1], 1 for the best; 0 when no active feature asked for it.
-   */
-  translationLikelihood: number;
 }
 
 /**

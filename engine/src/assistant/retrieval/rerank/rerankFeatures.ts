@@ -8,7 +8,6 @@ import type { RerankFeature } from './RerankFeature.js';
 import { runbookForContext } from './runbookForContext.js';
 import { titleInQuestion } from './titleInQuestion.js';
 import { titleShare } from './titleShare.js';
-import { translationLikelihood } from './translationLikelihood.js';
 
 /** Every second-stage feature, in one place; their weights are RetrievalTuning.rerank (0 leaves one out). */
 export const RERANK_FEATURES = [
@@ -21,7 +20,6 @@ export const RERANK_FEATURES = [
   runbookForContext,
   generatedPage,
   questionFormKind,
-  translationLikelihood,
 ] as const satisfies readonly RerankFeature[];
 
 export type RerankFeatureName = (typeof RERANK_FEATURES)[number]['name'];
