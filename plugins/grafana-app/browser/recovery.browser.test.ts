@@ -95,6 +95,14 @@ describe('pages opened while the engine is down', () => {
 
     const repairs = await open('repairs');
     await repairs.page.locator(tid(testIds.repairs.error)).first().waitFor({ timeout: 30_000 });
+    // Its reads failing alike are one alert with one Retry, not one per section (four before).
+    await repairs.page
+      .locator(tid(testIds.repairs.error))
+      .filter({ hasText: 'Cannot read repairs from the engine' })
+      .waitFor({ timeout: 30_000 });
+    await repairs.page.locator(tid(testIds.engineError.retryIn)).waitFor({ timeout: 30_000 });
+    expect(await repairs.page.locator(tid(testIds.repairs.error)).count()).toBe(1);
+    expect(await repairs.page.locator(tid(testIds.engineError.retry)).count()).toBe(1);
     const forecast = await open('forecast');
     await forecast.page.locator(tid(testIds.forecast.catalogError)).waitFor({ timeout: 30_000 });
     await forecast.page.locator(tid(testIds.forecast.service)).fill('checkout');

@@ -179,6 +179,52 @@ describe('RepairsPage', () => {
     expect(screen.getByText(/No audit records yet/)).toBeInTheDocument();
   });
 
+  test('the engine down is one error with one Retry, which reads every section again', async () => {
+    setRole(OrgRole.Admin);
+    let down = true;
+    const up = repairEngine();
+    // Grafana's plugin proxy while the engine is stopped: 502 with no body, on every route.
+    const srv = new FakeBackendSrv((r) => (down ? { status: 502 } : up(r))).install();
+    render(<RepairsPage />);
+
+    const alert = await screen.findByTestId(testIds.repairs.error);
+    expect(alert).toHaveTextContent('Cannot read repairs from the engine');
+    expect(alert).toHaveTextContent('Grafana could not reach the engine (HTTP 502)');
+    // Every read has failed by now, and still one alert and one Retry (before: one of each per section, four).
+    await waitFor(() => expect(srv.requests.filter((r) => r.path.includes('/repair/')).length).toBeGreaterThanOrEqual(5));
+    expect(screen.getAllByTestId(testIds.repairs.error)).toHaveLength(1);
+    expect(screen.getAllByTestId(testIds.engineError.retry)).toHaveLength(1);
+
+    down = false;
+    const before = srv.requests.length;
+    await userEvent.click(screen.getByTestId(testIds.engineError.retry));
+    expect(await screen.findByText('CrashLoopBackOff')).toBeInTheDocument();
+    expect(await screen.findByTestId(testIds.repairs.approval)).toBeInTheDocument();
+    expect(await screen.findByText('off: rules may act')).toBeInTheDocument();
+    expect(await screen.findByTestId(testIds.repairs.auditVerify)).toBeInTheDocument();
+    expect(screen.queryByTestId(testIds.repairs.error)).not.toBeInTheDocument();
+    const retried = srv.requests.slice(before).map((r) => r.path.replace(/.*\/api\/v1\/repair\//, ''));
+    expect(new Set(retried)).toEqual(new Set(['kill-switch', 'findings', 'approvals', 'audit', 'audit/verify']));
+  });
+
+  test('one read failing alone keeps its error in its section', async () => {
+    setRole(OrgRole.Admin);
+    new FakeBackendSrv(
+      repairEngine({
+        [`GET ${E}/api/v1/repair/approvals`]: () => ({
+          status: 500,
+          body: { error: { code: 'INTERNAL', message: 'approvals store failed' } },
+        }),
+      })
+    ).install();
+    render(<RepairsPage />);
+
+    const approvals = await screen.findByTestId(testIds.repairs.approvals);
+    expect(await within(approvals).findByText('Cannot list approvals')).toBeInTheDocument();
+    expect(await screen.findByText('CrashLoopBackOff')).toBeInTheDocument();
+    expect(screen.getAllByTestId(testIds.repairs.error)).toHaveLength(1);
+  });
+
   test('explains what repair needs when the engine cannot act on its cluster', async () => {
     const unavailable = () => ({
       status: 503,

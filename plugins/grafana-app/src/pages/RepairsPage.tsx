@@ -5,7 +5,7 @@ import { PluginPage } from '@grafana/runtime';
 import { t, Trans } from '@grafana/i18n';
 import { Alert, Badge, Button, InlineField, InlineFieldRow, Input, LoadingPlaceholder, useStyles2 } from '@grafana/ui';
 import { useEngineApi } from '../api/useEngineApi';
-import { useEngineQuery } from '../api/useEngineQuery';
+import { isRetryableEngineError, useEngineQuery, type EngineQueryState } from '../api/useEngineQuery';
 import type { FindingDto, RepairActionDto, RepairAuditRecordDto, RepairKillSwitch } from '../api/types';
 import { EngineErrorAlert, type RetryControl } from '../components/EngineError/EngineErrorAlert';
 import { testIds } from '../components/testIds';
@@ -36,10 +36,15 @@ export function RepairsPage() {
     },
     [namespace]
   );
+  const reads = [killSwitch, findings, approvals, audit];
   const refreshAll = () => {
     setNamespace(draft);
-    [killSwitch, findings, approvals, audit].forEach((q) => q.retry());
+    reads.forEach((q) => q.retry());
   };
+  const unavailable = reads.find((q) => isRepairUnavailable(q.error));
+  const outage = unavailable ? undefined : engineOutage(reads);
+  /** A read's own error, unless the outage alert already says it. */
+  const ownError = (q: EngineQueryState<unknown>) => (outage && isRetryableEngineError(q.error) ? undefined : q.error);
 
   return (
     <PluginPage>
@@ -70,36 +75,62 @@ export function RepairsPage() {
             {t('repairs.refresh', 'Refresh')}
           </Button>
         </InlineFieldRow>
-        {isRepairUnavailable(findings.error) ? (
-          <RepairUnavailable error={findings.error} />
+        {unavailable ? (
+          <RepairUnavailable error={unavailable.error} />
         ) : (
           <>
+            {outage && (
+              <EngineErrorAlert
+                error={outage.error}
+                title={t('repairs.engine-down', 'Cannot read repairs from the engine')}
+                testId={testIds.repairs.error}
+                retry={outage}
+              />
+            )}
             <KillSwitchBar
               state={killSwitch.value}
-              error={killSwitch.error}
+              error={ownError(killSwitch)}
               onChange={killSwitch.retry}
               retry={killSwitch}
             />
             <FindingsSection
               findings={findings.value?.findings}
               loading={findings.loading}
-              error={findings.error}
+              error={ownError(findings)}
               namespace={namespace}
               retry={findings}
             />
             <ApprovalsSection
               items={approvals.value}
               loading={approvals.loading}
-              error={approvals.error}
+              error={ownError(approvals)}
               retry={approvals}
               onDecided={() => [approvals, audit, findings].forEach((q) => q.retry())}
             />
-            <AuditSection value={audit.value} loading={audit.loading} error={audit.error} retry={audit} />
+            <AuditSection value={audit.value} loading={audit.loading} error={ownError(audit)} retry={audit} />
           </>
         )}
       </div>
     </PluginPage>
   );
+}
+
+/**
+ * The same failure on several reads (the engine down, or overloaded) is one alert with one Retry, not a box per
+ * section: the first such error, a Retry that reads them all again, and the soonest of their automatic retries (each
+ * read keeps its own backoff schedule). One read failing alone keeps its error in its section.
+ */
+function engineOutage(reads: Array<EngineQueryState<unknown>>): { error: unknown } & RetryControl | undefined {
+  const failing = reads.filter((q) => isRetryableEngineError(q.error));
+  if (failing.length < 2) {
+    return undefined;
+  }
+  const due = failing.map((q) => q.nextRetryAt).filter((at): at is number => at !== undefined);
+  return {
+    error: failing[0]!.error,
+    retry: () => failing.forEach((q) => q.retry()),
+    nextRetryAt: due.length > 0 ? Math.min(...due) : undefined,
+  };
 }
 
 /** The engine answers 503 UPSTREAM_UNAVAILABLE on every repair route when it cannot act on its default cluster. */
