@@ -36,6 +36,7 @@ import {
   type SearchResult,
   type ToolCallRecord,
 } from './schemas.js';
+import { JOB_KIND } from '../jobs/jobKinds.js';
 
 /** The project's runbooks, shipped in the package beside dist/ and src/. */
 export const RUNBOOKS_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', 'runbooks');
@@ -186,7 +187,7 @@ export class AssistantService {
     // Reads on a caller's behalf stay inside assistant.ingest.roots (checked here, and again when the job reads).
     const roots = this.kb.ingestRoots;
     request.paths.forEach((path, i) => roots.check(path, `body.paths.${i}`));
-    return this.ctx.jobs.start('assistant.ingest', request, async (job) => {
+    return this.ctx.jobs.start(JOB_KIND.assistantIngest, request, async (job) => {
       const reports: IngestReport[] = [];
       for (const [i, path] of request.paths.entries()) {
         const report = await this.kb.ingest(

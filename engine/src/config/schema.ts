@@ -4,6 +4,7 @@ import { forecastConfigSchema } from '../forecast/config.js';
 import { assistantConfigSchema } from '../assistant/config.js';
 import { repairConfigSchema } from '../repair/config.js';
 import { alertsConfigSchema } from '../alerts/config.js';
+import { jobKindSchema } from '../jobs/jobKinds.js';
 
 /**
  * The one configuration schema: a YAML file, then AICLOUDOPS_* environment overrides (config/loadConfig.ts).
@@ -278,7 +279,7 @@ export const jobsConfigSchema = z
     /** Default jobs of one kind waiting for a slot before submissions get 429. */
     maxQueued: z.coerce.number().int().min(0).max(10_000).default(20),
     /** Per-kind overrides, e.g. `{ "forecast.train": { concurrency: 1 } }`. */
-    perKind: z.record(z.string().min(1).max(64), jobKindLimitsSchema).default({}),
+    perKind: z.partialRecord(jobKindSchema, jobKindLimitsSchema).default({}),
     /** How long a submission waits for the store to take the job record before answering 503. */
     submitTimeoutMs: z.coerce.number().int().min(100).max(60_000).default(3_000),
     /** Ceiling of the backoff between retries of a job record the store did not take. */

@@ -25,6 +25,7 @@ import { kedaTriggerQuery } from './autoscale/kedaTriggerQuery.js';
 import { learnCapacity } from './autoscale/learnCapacity.js';
 import type { WorkloadRef } from '../sources/cluster/ClusterSource.js';
 import { escapeLabelValue, escapeRegexLabelValue } from '../sources/metrics/escapeLabelValue.js';
+import { JOB_KIND } from '../jobs/jobKinds.js';
 
 /** Baselines only: what a request may fit on the spot when no trained model exists (no LSTM on the request path). */
 const COLD_START_MODELS: ForecastConfig['models'] = ['naive', 'seasonal_naive_day', 'seasonal_naive_week', 'holt_winters', 'ensemble'];
@@ -98,7 +99,7 @@ export class ForecastService {
     const days = request.historyDays ?? this.config.historyDays;
     // Resolve now so a bad signal is a 400, not a failed job.
     resolveQuery(this.ctx.config, request);
-    return this.ctx.jobs.start('forecast.train', request, async (job) => {
+    return this.ctx.jobs.start(JOB_KIND.forecastTrain, request, async (job) => {
       job.progress(0.01, 'reading history');
       const history = await this.history(request, days);
       const outcome = await this.runTask(history, request.counter, 'train', job.signal, (f, m) => job.progress(0.05 + f * 0.9, m));
@@ -120,7 +121,7 @@ export class ForecastService {
       });
     }
     resolveQuery(this.ctx.config, request);
-    return this.ctx.jobs.start('forecast.backtest', request, async (job) => {
+    return this.ctx.jobs.start(JOB_KIND.forecastBacktest, request, async (job) => {
       const history = await this.history(request, days);
       const testSteps = Math.round((request.testDays * 86400) / history.stepSeconds);
       const outcome = await this.runTask(history, request.counter, 'backtest', job.signal, (f, m) => job.progress(f, m), testSteps);

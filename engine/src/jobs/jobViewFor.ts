@@ -1,6 +1,7 @@
 import type { Role } from '../config/schema.js';
 import { roleAtLeast } from '../server/auth.js';
 import type { JobRecord } from './JobRunner.js';
+import { JOB_KIND } from './jobKinds.js';
 
 /**
  * What a caller of the job routes may read of a record. Params are the submitter's inputs (an ingest's folders on the
@@ -12,7 +13,7 @@ import type { JobRecord } from './JobRunner.js';
 export function jobViewFor<R>(record: JobRecord<R>, role: Role): JobRecord<R> | Omit<JobRecord, 'params'> {
   if (roleAtLeast(role, 'operator')) return record;
   const { params: _params, instance: _instance, ...rest } = record;
-  return record.kind === 'assistant.ingest' ? ingestForViewer(rest) : rest;
+  return record.kind === JOB_KIND.assistantIngest ? ingestForViewer(rest) : rest;
 }
 
 interface IngestReportLike {

@@ -11,8 +11,9 @@ import { collectMetrics } from './collect/collectMetrics.js';
 import { writeNarrative } from './narrative.js';
 import { parseRcaRequest, type ParsedRcaRequest, type RcaResult } from './schemas.js';
 import type { IncidentWindow, ProgressFn, RcaInput, RcaTarget, Summarizer } from './types.js';
+import { JOB_KIND } from '../jobs/jobKinds.js';
 
-export const RCA_JOB_KIND = 'rca';
+export const RCA_JOB_KIND = JOB_KIND.rca;
 const resultKey = (id: string) => `rca:${id}`;
 
 export interface RcaServiceOptions {

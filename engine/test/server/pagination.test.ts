@@ -46,21 +46,21 @@ describe('pagination', () => {
     const { jobs } = server.engine.context;
     const ids: string[] = [];
     for (let i = 0; i < 5; i++) {
-      const job = await jobs.start('page-test', { i }, async () => i);
+      const job = await jobs.start('forecast.backtest', { i }, async () => i);
       await jobs.wait(job.id);
       ids.push(job.id);
       await new Promise((r) => setTimeout(r, 5)); // distinct createdAt, so newest-first is well defined
     }
-    const { items, pages } = await collect((cursor) => client.jobs({ kind: 'page-test', ...(cursor ? { cursor } : {}) }));
+    const { items, pages } = await collect((cursor) => client.jobs({ kind: 'forecast.backtest', ...(cursor ? { cursor } : {}) }));
     expect(items.map((j) => j.id)).toEqual([...ids].reverse());
     expect(pages).toEqual([2, 2, 1]);
-    const byThree = await collect((cursor) => client.jobs({ kind: 'page-test', limit: 3, ...(cursor ? { cursor } : {}) }));
+    const byThree = await collect((cursor) => client.jobs({ kind: 'forecast.backtest', limit: 3, ...(cursor ? { cursor } : {}) }));
     expect(byThree.pages).toEqual([3, 2]);
     // A job added between pages neither repeats an item nor shifts the rest: the cursor is a position, not an offset.
-    const first = await client.jobs({ kind: 'page-test' });
-    const late = await jobs.start('page-test', {}, async () => 'late');
+    const first = await client.jobs({ kind: 'forecast.backtest' });
+    const late = await jobs.start('forecast.backtest', {}, async () => 'late');
     await jobs.wait(late.id);
-    const second = await client.jobs({ kind: 'page-test', cursor: first.nextCursor! });
+    const second = await client.jobs({ kind: 'forecast.backtest', cursor: first.nextCursor! });
     expect(second.items.map((j) => j.id)).toEqual([ids[2], ids[1]]);
   });
 

@@ -18,6 +18,7 @@ import type {
   IncidentDto,
   IngestRequest,
   IngestResult,
+  JobKind,
   JobRecordDto,
   KnowledgeDocument,
   RangeQuery,
@@ -162,7 +163,7 @@ export class EngineClient {
   }
 
   /** Jobs, newest first, one page at a time. */
-  jobs(query: PageQuery & { kind?: string } = {}): Promise<Page<JobRecordDto>> {
+  jobs(query: PageQuery & { kind?: JobKind } = {}): Promise<Page<JobRecordDto>> {
     return this.request('GET', `/api/v1/jobs${qs(query)}`);
   }
 

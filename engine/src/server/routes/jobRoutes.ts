@@ -5,6 +5,7 @@ import type { Engine } from '../../engine.js';
 import { jobRecordSchema } from '../../schemas/core.js';
 import { streamSse } from '../sse.js';
 import { isFinalJob } from '../../jobs/JobRunner.js';
+import { jobKindSchema } from '../../jobs/jobKinds.js';
 import { jobViewFor } from '../../jobs/jobViewFor.js';
 import { pageQuerySchema, pageResponseFields, paginateIndexed } from '../pagination.js';
 
@@ -24,7 +25,7 @@ export const jobRoutes: FastifyPluginAsyncZod<{ engine: Engine }> = async (app, 
     {
       schema: {
         tags: ['jobs'],
-        querystring: pageQuerySchema(engine.config.pagination).extend({ kind: z.string().min(1).max(64).optional() }),
+        querystring: pageQuerySchema(engine.config.pagination).extend({ kind: jobKindSchema.optional() }),
         response: { 200: z.object({ items: z.array(jobRecordSchema), ...pageResponseFields }) },
       },
     },

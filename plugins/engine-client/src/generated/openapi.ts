@@ -4013,7 +4013,7 @@ export interface operations {
         parameters: {
             query?: {
                 cursor?: string;
-                kind?: string;
+                kind?: "rca" | "forecast.train" | "forecast.backtest" | "assistant.ingest";
                 limit?: number;
             };
             header?: never;
