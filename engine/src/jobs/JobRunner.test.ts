@@ -158,3 +158,28 @@ describe('JobRunner bookkeeping', () => {
     expect(unhandled).toEqual([]);
   });
 });
+
+describe('JobRunner job index', () => {
+  const stored = (id: string, createdAt: string, kind = 'rca'): JobRecord => ({
+    id, kind, status: 'succeeded', progress: 1, message: 'done', params: {}, createdAt,
+  });
+
+  it('indexes jobs an engine without the index stored, once, and prunes entries older than a record lives', async () => {
+    const store = new MemoryStore();
+    // As an engine before the index wrote them: the record only.
+    await store.set(jobKey('old-1'), JSON.stringify(stored('old-1', '2026-01-01T00:00:00.000Z')));
+    await store.set(jobKey('old-2'), JSON.stringify(stored('old-2', '2026-01-02T00:00:00.000Z', 'forecast.train')));
+    const jobs = new JobRunner(store, logger);
+    expect(await jobs.page({ limit: 10 })).toEqual([]);
+
+    await jobs.maintainIndex(Date.parse('2026-01-03T00:00:00.000Z'));
+    expect((await jobs.page({ limit: 10 })).map((r) => r.record.id)).toEqual(['old-2', 'old-1']);
+    expect((await jobs.page({ limit: 10, kind: 'forecast.train' })).map((r) => r.key)).toEqual(['2026-01-02T00:00:00.000Z|old-2']);
+
+    // Seven and a half days after the first, its record would have expired: its index entries go at the next pruning.
+    await jobs.maintainIndex(Date.parse('2026-01-08T12:00:00.000Z'));
+    expect(await store.zrangeByLex('jobindex:created', { order: 'asc', limit: 10 })).toEqual(['2026-01-02T00:00:00.000Z|old-2']);
+    expect(await store.zcard('jobindex:created:rca')).toBe(0);
+    expect(await store.zcard('jobindex:created:forecast.train')).toBe(1);
+  });
+});

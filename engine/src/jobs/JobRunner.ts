@@ -5,6 +5,7 @@ import type { Store } from '../store/Store.js';
 import type { HealthCheck } from '../health/HealthCheck.js';
 import { EngineError, isEngineError } from '../errors.js';
 import { iterateSubscription } from './iterateSubscription.js';
+import { JOB_KIND } from './jobKinds.js';
 import {
   ACTIVE_JOBS_KEY,
   JOB_RECORD_TTL_SECONDS,
@@ -111,7 +112,7 @@ export class JobRunner {
   private leaseTimer: NodeJS.Timeout | undefined;
   private indexChecked = false;
   private indexPrunedAt = 0;
-  /** Kinds submitted here, whose per-kind indexes maintainIndex prunes. */
+  /** Kinds submitted here that the registry does not name (tests'), whose per-kind indexes maintainIndex prunes too. */
   private readonly kindsSeen = new Set<string>();
   private closing = false;
   /** Hook for JobEventRelay: told of every update of a job this process runs. */
@@ -341,7 +342,8 @@ export class JobRunner {
     if (now - this.indexPrunedAt < 60_000) return;
     this.indexPrunedAt = now;
     const bound = new Date(now - JOB_RECORD_TTL_SECONDS * 1000).toISOString();
-    for (const kind of [undefined, ...this.kindsSeen]) await this.store.zremBelow(jobsByTimeKey(kind), bound);
+    const kinds = new Set<string>([...Object.values(JOB_KIND), ...this.kindsSeen]);
+    for (const kind of [undefined, ...kinds]) await this.store.zremBelow(jobsByTimeKey(kind), bound);
   }
 
   private async backfillIndex(): Promise<void> {
