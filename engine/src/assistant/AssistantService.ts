@@ -13,7 +13,7 @@ import { CitationRenumberer } from './answer/CitationRenumberer.js';
 import type { Diagnosis } from './answer/diagnoseWorkload.js';
 import { extractiveAnswer, type NumberedPassage } from './answer/extractiveAnswer.js';
 import { readLiveContext, type LiveContext } from './answer/readLiveContext.js';
-import { redact } from './answer/redactSecrets.js';
+import { redactSecretsText } from '../util/redact.js';
 import { ANONYMOUS_OWNER, ConversationStore, type OwnedConversation } from './answer/ConversationStore.js';
 import type { AssistantConfig } from './config.js';
 import type { Embedder } from './embedders/Embedder.js';
@@ -229,7 +229,7 @@ export class AssistantService {
     }
     const record = feedbackRecordSchema.parse({
       ...request,
-      ...(request.comment ? { comment: redact(request.comment) } : {}),
+      ...(request.comment ? { comment: redactSecretsText(request.comment) } : {}),
       turn: turnIndex,
       question: turn.question,
       sources: turn.citations.map((c) => ({ n: c.n, path: c.path, title: c.title, section: c.section })),
@@ -339,8 +339,8 @@ export class AssistantService {
     const finalCitations = renumber.order.map(({ from, to }) => ({ ...citations.find((c) => c.n === from)!, n: to }));
     for (const citation of finalCitations) yield { type: 'citation', citation };
     const turn = await this.conversations.append(conversation, {
-      question: redact(request.question),
-      answer: redact(text),
+      question: redactSecretsText(request.question),
+      answer: redactSecretsText(text),
       citations: finalCitations,
       toolCalls,
       mode: this.mode,
@@ -372,7 +372,7 @@ export class AssistantService {
   ): Promise<Array<NumberedPassage & { score: number }>> {
     const { topK, minTermCoverage } = this.config.retrieval;
     // Redacted first: the query may go to a remote embeddings API, and a pasted secret is no search term anyway.
-    const clean = redact(question).replace(/\[REDACTED[^\]]*\]/g, ' ');
+    const clean = redactSecretsText(question).replace(/\[REDACTED[^\]]*\]/g, ' ');
     const previous = conversation.turns.at(-1)?.question.replace(/\[REDACTED[^\]]*\]/g, ' ');
     const short = clean.split(/\s+/).filter(Boolean).length <= 6;
     const query = previous && short ? `${previous}\n${clean}` : clean;

@@ -1,7 +1,14 @@
 /**
- * The one redaction of secrets that leave the engine through its own outputs: the config API, logs, /readyz and
- * `aicloudops doctor`. (Text sent to a model goes through assistant/answer/redactSecrets.ts, which is broader because
- * it reads arbitrary log lines.)
+ * Every redaction of secrets in the engine, in two strengths:
+ * - what leaves through the engine's own outputs (the config API, logs, /readyz, `aicloudops doctor`, error
+ *   messages): `redactText`, `redactDeep` and the logger's rules, which mask known places (URL userinfo, credential
+ *   query parameters, `Bearer`/`Basic` values, secret-named keys) with `***`;
+ * - free text that may hold anything (log lines, events, env dumps, questions, prompts, stored conversations and
+ *   repair evidence): `redactSecrets`, broader on purpose (a false positive costs a word, a miss leaks a credential),
+ *   marking what it removed with `[REDACTED ...]` and naming the rules that fired. It masks URLs and query
+ *   parameters with the same patterns as `redactText`.
+ * Every pattern here reads its input in linear time (redact.test.ts runs adversarial inputs against a bound): they
+ * run on every request line and every question a viewer sends.
  */
 
 export const REDACTED = '[redacted]';
@@ -153,3 +160,97 @@ export function loggerRedaction(options: { logQueries?: boolean } = {}) {
 export function redactChecks<T extends { detail: string }>(checks: T[]): T[] {
   return checks.map((c) => ({ ...c, detail: redactText(c.detail) }));
 }
+
+interface Rule {
+  name: string;
+  pattern: RegExp;
+  /** Replacement; `$1` keeps a prefix (the key name) so the text still reads. */
+  replace: string | ((...groups: string[]) => string);
+}
+
+const RULES: Rule[] = [
+  {
+    name: 'private-key',
+    pattern: /-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----[\s\S]*?(?:-----END [A-Z0-9 ]*PRIVATE KEY-----|$)/g,
+    replace: '[REDACTED private key]',
+  },
+  // Credentials inside URLs and connection strings, as redactUrlCredentials finds them: scheme://user:password@host
+  // keeps the user, scheme://TOKEN@host (a user part alone, usually a token) loses it.
+  {
+    name: 'url-credentials',
+    pattern: URL_AUTHORITY,
+    replace: (all, scheme, authority) => {
+      const at = authority!.lastIndexOf('@');
+      if (at < 0) return all!;
+      const colon = authority!.slice(0, at).indexOf(':');
+      const masked = colon < 0 ? '[REDACTED]' : `${authority!.slice(0, colon)}:[REDACTED]`;
+      return `${scheme}${masked}${authority!.slice(at)}`;
+    },
+  },
+  { name: 'query-credential', pattern: SECRET_QUERY_PARAM, replace: '$1[REDACTED]' },
+  { name: 'bearer', pattern: /\b(Bearer|Basic|Token)\s+[A-Za-z0-9\-._~+/]{8,}=*/g, replace: '$1 [REDACTED]' },
+  { name: 'jwt', pattern: /\beyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}/g, replace: '[REDACTED jwt]' },
+  { name: 'aws-access-key', pattern: /\b(?:AKIA|ASIA|AGPA|AIDA|AROA|ANPA|ANVA|AIPA)[A-Z0-9]{16}\b/g, replace: '[REDACTED aws key]' },
+  { name: 'github-token', pattern: /\b(?:gh[pousr]_[A-Za-z0-9]{30,}|github_pat_[A-Za-z0-9_]{40,})\b/g, replace: '[REDACTED token]' },
+  { name: 'slack-token', pattern: /\bxox[abposr]-[A-Za-z0-9-]{10,}\b/g, replace: '[REDACTED token]' },
+  { name: 'openai-key', pattern: /\bsk-[A-Za-z0-9_-]{20,}\b/g, replace: '[REDACTED token]' },
+  { name: 'google-api-key', pattern: /\bAIza[0-9A-Za-z_-]{35}\b/g, replace: '[REDACTED token]' },
+  // key=value / key: value where the key names a secret (env dumps, YAML, JSON, query strings). Linear on purpose:
+  // the key is a whole run of [\w.-] (the lookbehind starts it only where a run starts), a lookahead finds the secret
+  // word inside it, and `(?=(run))\2` takes the run without giving any back. The former `\b[\w.-]*(?:word)[\w.-]*`
+  // backtracked cubically: a 4,000-character question of 'token.token.…' held the event loop 0.8-3.2 s per call
+  // and 8,000 characters 18.6 s, measured here, and every ask redacts its question several times.
+  {
+    name: 'secret-assignment',
+    pattern:
+      /(?<![\w.-])((?=[\w.-]*?(?:password|passwd|pwd|secret|token|api[_-]?key|apikey|access[_-]?key|private[_-]?key|client[_-]?secret|credentials?|auth))(?=([\w.-]+))\2["']?\s*[:=]\s*)(?!\[REDACTED)("[^"\n]*"|'[^'\n]*'|[^\s,;&"'}\]]+)/gi,
+    replace: '$1[REDACTED]',
+  },
+];
+
+// A 40-character AWS secret key counts only when `aws` or `secret` follows it on its line. As a lookahead
+// (`(?=[^\n]*(?:aws|secret))`) every candidate rescanned the rest of its line: 'A/A/…' of 100,000 characters took
+// 13.4 s, measured here. Instead each line that names one is read once and its candidates before the last mention
+// are masked.
+const AWS_LINE = /^[^\n]*(?:aws|secret)[^\n]*$/gim;
+const AWS_MENTION = /aws|secret/gi;
+const AWS_SECRET = /\b[A-Za-z0-9/+]{40}\b/g;
+
+function redactAwsSecrets(text: string, redactions: string[]): string {
+  return text.replace(AWS_LINE, (line) => {
+    let lastMention = -1;
+    for (const mention of line.matchAll(AWS_MENTION)) lastMention = mention.index;
+    return line.replace(AWS_SECRET, (candidate, offset: number) => {
+      if (offset + candidate.length > lastMention) return candidate;
+      redactions.push('aws-secret');
+      return '[REDACTED]';
+    });
+  });
+}
+
+export interface RedactionResult {
+  text: string;
+  /** Rule names that fired, for the audit trail (never the secrets). */
+  redactions: string[];
+}
+
+/** Free text with every secret the rules know removed, and which rules fired. */
+export function redactSecrets(text: string): RedactionResult {
+  let out = text;
+  const redactions: string[] = [];
+  for (const rule of RULES) {
+    out = out.replace(rule.pattern, (...args: unknown[]) => {
+      const groups = args.slice(0, -2) as string[];
+      const replaced =
+        typeof rule.replace === 'function'
+          ? rule.replace(...groups)
+          : rule.replace.replace(/\$(\d)/g, (_m, n: string) => groups[Number(n)] ?? '');
+      if (replaced !== groups[0]) redactions.push(rule.name);
+      return replaced;
+    });
+  }
+  return { text: redactAwsSecrets(out, redactions), redactions };
+}
+
+/** redactSecrets' text alone: what goes to a model, a store or an operator's screen. */
+export const redactSecretsText = (text: string): string => redactSecrets(text).text;

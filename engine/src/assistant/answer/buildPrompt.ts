@@ -2,7 +2,7 @@ import type { ChatMessage } from '../../model/ModelProvider.js';
 import type { ConversationTurn } from '../schemas.js';
 import { languageInstruction, questionLanguage } from './answerLanguage.js';
 import type { NumberedPassage } from './extractiveAnswer.js';
-import { redact } from './redactSecrets.js';
+import { redactSecretsText } from '../../util/redact.js';
 
 export const SYSTEM_PROMPT = [
   'You are the AI-CloudOps assistant. You help an on-call engineer operate Kubernetes workloads.',
@@ -30,7 +30,7 @@ export interface PromptInput {
 
 function sourceBlock(p: NumberedPassage): string {
   const where = [p.chunk.title, p.chunk.section].filter(Boolean).join(' > ');
-  return `<source n="${p.n}" title="${where.replace(/"/g, "'")}" path="${p.chunk.path}">\n${redact(p.chunk.text)}\n</source>`;
+  return `<source n="${p.n}" title="${where.replace(/"/g, "'")}" path="${p.chunk.path}">\n${redactSecretsText(p.chunk.text)}\n</source>`;
 }
 
 /**
@@ -39,7 +39,7 @@ function sourceBlock(p: NumberedPassage): string {
  * Returns the messages and the passages that made it in, which are the only ones that may be cited.
  */
 export function buildPrompt(input: PromptInput): { messages: ChatMessage[]; included: NumberedPassage[] } {
-  const question = redact(input.question).slice(0, Math.floor(input.maxChars / 4));
+  const question = redactSecretsText(input.question).slice(0, Math.floor(input.maxChars / 4));
   // Answer in the question's language: in the system rules, and again beside the question, the last thing read.
   const language = languageInstruction(questionLanguage(input.question));
   const system = language ? `${SYSTEM_PROMPT} ${language}` : SYSTEM_PROMPT;
@@ -50,7 +50,7 @@ export function buildPrompt(input: PromptInput): { messages: ChatMessage[]; incl
   let budget = input.maxChars - system.length - reminder.length - question.length - target.length - 200;
   // The live state goes first within the budget (up to half of it): it is what the question is about.
   const live = input.liveState
-    ? `\n<live_state workload="${input.workload ?? ''}">\n${input.diagnosis ? `Failure seen: ${redact(input.diagnosis)}\n` : ''}${redact(input.liveState).slice(0, Math.floor(budget / 2))}\n</live_state>`
+    ? `\n<live_state workload="${input.workload ?? ''}">\n${input.diagnosis ? `Failure seen: ${redactSecretsText(input.diagnosis)}\n` : ''}${redactSecretsText(input.liveState).slice(0, Math.floor(budget / 2))}\n</live_state>`
     : '';
   budget -= live.length;
 
@@ -74,8 +74,8 @@ export function buildPrompt(input: PromptInput): { messages: ChatMessage[]; incl
 
   const history: ChatMessage[] = [];
   for (const turn of [...input.history].reverse()) {
-    const q = redact(turn.question);
-    const a = redact(turn.answer);
+    const q = redactSecretsText(turn.question);
+    const a = redactSecretsText(turn.answer);
     if (q.length + a.length > budget) break;
     history.unshift({ role: 'user', content: q }, { role: 'assistant', content: a });
     budget -= q.length + a.length;

@@ -5,7 +5,7 @@ import type { ToolDefinition } from '../../model/ModelProvider.js';
 import type { EventInfo, PodInfo, Workload } from '../../sources/cluster/ClusterSource.js';
 import type { AnswerConfig } from '../config.js';
 import type { ToolCallRecord } from '../schemas.js';
-import { redact } from './redactSecrets.js';
+import { redactSecretsText } from '../../util/redact.js';
 import { fillQueryTemplate } from '../../sources/metrics/escapeLabelValue.js';
 import { kindOf, templateEscapeFor } from '../../sources/metrics/MetricsSourceRegistry.js';
 
@@ -91,8 +91,8 @@ export class ClusterTools {
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       return {
-        record: { name, arguments: args, ok: false, summary: `${name} failed: ${redact(message)}` },
-        output: `error: ${redact(message)}`,
+        record: { name, arguments: args, ok: false, summary: `${name} failed: ${redactSecretsText(message)}` },
+        output: `error: ${redactSecretsText(message)}`,
       };
     }
   }
@@ -117,10 +117,10 @@ export class ClusterTools {
   }
 
   private finish(name: string, args: Record<string, unknown>, result: { summary: string; output: string }): ToolResult {
-    const output = redact(result.output);
+    const output = redactSecretsText(result.output);
     const bounded =
       output.length > this.config.maxToolOutputChars ? `${output.slice(0, this.config.maxToolOutputChars)}\n[truncated]` : output;
-    return { record: { name, arguments: args, ok: true, summary: redact(result.summary) }, output: bounded };
+    return { record: { name, arguments: args, ok: true, summary: redactSecretsText(result.summary) }, output: bounded };
   }
 
   private cluster() {

@@ -4,7 +4,7 @@ import type { LogEvidence } from '../schemas.js';
 import { Drain } from './Drain.js';
 import { compileMasks } from './masking.js';
 import { saturate } from '../anomaly/scoreSeries.js';
-import { redactSecrets } from '../../assistant/answer/redactSecrets.js';
+import { redactSecrets } from '../../util/redact.js';
 
 export type LogSettings = RcaConfig['logs'];
 

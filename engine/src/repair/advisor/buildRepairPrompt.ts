@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { redact } from '../../assistant/answer/redactSecrets.js';
+import { redactSecretsText } from '../../util/redact.js';
 import { actionSpecSchema } from '../rules/ruleSchema.js';
 import type { Finding, PlannedAction, RuleCandidate } from '../types.js';
 
@@ -52,7 +52,7 @@ function describeFinding(finding: Finding): string {
   ];
   const logs = finding.evidence.logTail.slice(-MAX_LOG_LINES);
   if (logs.length) lines.push('Log tail:', ...logs.map((l) => `| ${l}`));
-  return redact(lines.join('\n'));
+  return redactSecretsText(lines.join('\n'));
 }
 
 /** Asks for one catalog action where no rule applies to the finding. */
@@ -68,6 +68,6 @@ export function choicePrompt(finding: Finding, candidates: RuleCandidate[]): Rep
   );
   return {
     system: SYSTEM_CHOOSE,
-    prompt: redact(`${describeFinding(finding)}\nCandidates:\n${listed.join('\n')}`),
+    prompt: redactSecretsText(`${describeFinding(finding)}\nCandidates:\n${listed.join('\n')}`),
   };
 }

@@ -1,4 +1,4 @@
-import { redact } from '../../assistant/answer/redactSecrets.js';
+import { redactSecretsText } from '../../util/redact.js';
 import type { ActionRecord } from './ActionRecord.js';
 import type { DiffEntry } from './diffObjects.js';
 
@@ -53,7 +53,7 @@ export function redactDiff(diff: DiffEntry[]): DiffEntry[] {
 
 /** Deep copy with every `env` list's values masked and every string redacted. */
 function scrub(value: unknown, key?: string): unknown {
-  if (typeof value === 'string') return redact(value);
+  if (typeof value === 'string') return redactSecretsText(value);
   if (Array.isArray(value)) return key === 'env' ? value.map(maskEnvEntry) : value.map((v) => scrub(v));
   if (value && typeof value === 'object') {
     return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, scrub(v, k)]));

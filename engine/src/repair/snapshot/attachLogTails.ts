@@ -1,6 +1,6 @@
 import { CoreV1Api, type KubeConfig } from '@kubernetes/client-node';
 import type { Finding, FindingType } from '../types.js';
-import { redact } from '../../assistant/answer/redactSecrets.js';
+import { redactSecretsText } from '../../util/redact.js';
 
 export type PodLogReader = (
   namespace: string,
@@ -51,7 +51,7 @@ export async function attachLogTails(
           .split('\n')
           .filter((line) => line.trim() !== '')
           .slice(-tailLines)
-          .map(redact);
+          .map(redactSecretsText);
         return { ...finding, evidence: { ...finding.evidence, logTail } };
       } catch {
         return finding;
