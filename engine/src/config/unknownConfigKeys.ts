@@ -8,34 +8,64 @@ import type { FieldIssue } from '../errors.js';
  * reported. Only the file is checked: the environment also carries the CLI's own AICLOUDOPS_URL / AICLOUDOPS_TOKEN.
  * Request bodies are checked the same way (server/strictBodies.ts), with `noun` 'field'.
  */
-export function unknownConfigKeys(file: unknown, parsed: unknown, prefix = '', noun = 'setting'): FieldIssue[] {
+export function unknownConfigKeys(
+  file: unknown,
+  parsed: unknown,
+  prefix = '',
+  noun = 'setting',
+  declared?: DeclaredKeys,
+): FieldIssue[] {
+  return unknownAt(file, parsed, prefix, noun, declared, []);
+}
+
+/**
+ * The keys the schema declares for the object at a path (array items by index), for the "did you mean" hint. Without
+ * it the hint compares with the keys the parsed object holds, which lack every optional key left out: a body
+ * `{"horizon": 5}` got no hint towards the optional `horizonMinutes`.
+ */
+export type DeclaredKeys = (path: ReadonlyArray<string | number>) => string[] | undefined;
+
+function unknownAt(
+  file: unknown,
+  parsed: unknown,
+  prefix: string,
+  noun: string,
+  declared: DeclaredKeys | undefined,
+  path: Array<string | number>,
+): FieldIssue[] {
   if (Array.isArray(file) && Array.isArray(parsed) && file.length === parsed.length) {
-    return file.flatMap((item, i) => unknownConfigKeys(item, parsed[i], `${prefix}${i}.`, noun));
+    return file.flatMap((item, i) => unknownAt(item, parsed[i], `${prefix}${i}.`, noun, declared, [...path, i]));
   }
   if (!isPlainObject(file) || !isPlainObject(parsed)) return [];
   const issues: FieldIssue[] = [];
   for (const [key, value] of Object.entries(file)) {
     if (!(key in parsed)) {
-      const near = closestKey(key, Object.keys(parsed));
+      const near = closestKey(key, (declared?.(path) ?? Object.keys(parsed)).filter((k) => k !== key));
       issues.push({
         field: `${prefix}${key}`,
         message: `unknown ${noun}${near ? ` (did you mean ${prefix}${near}?)` : ''}`,
       });
     } else {
-      issues.push(...unknownConfigKeys(value, parsed[key], `${prefix}${key}.`, noun));
+      issues.push(...unknownAt(value, parsed[key], `${prefix}${key}.`, noun, declared, [...path, key]));
     }
   }
   return issues;
 }
 
-/** The known key within two edits (case ignored), for the "did you mean" hint. */
+/**
+ * The known key within two edits (case ignored), for the "did you mean" hint; failing that, the one the key begins
+ * (a shortened name: `horizon` for `horizonMinutes`, `retrain` for `retrainIntervalHours`), for keys of 4+ letters.
+ */
 function closestKey(key: string, known: string[]): string | undefined {
+  const lower = key.toLowerCase();
   let best: { key: string; distance: number } | undefined;
   for (const candidate of known) {
-    const distance = editDistance(key.toLowerCase(), candidate.toLowerCase());
+    const distance = editDistance(lower, candidate.toLowerCase());
     if (distance <= 2 && (!best || distance < best.distance)) best = { key: candidate, distance };
   }
-  return best?.key;
+  if (best || lower.length < 4) return best?.key;
+  const longer = known.filter((k) => k.toLowerCase().startsWith(lower)).sort((a, b) => a.length - b.length);
+  return longer[0];
 }
 
 /** Levenshtein distance; keys are short, so the plain O(n·m) table is enough (no dependency for one hint). */

@@ -1,5 +1,5 @@
 import type { FastifySchemaCompiler } from 'fastify';
-import { unknownConfigKeys } from '../config/unknownConfigKeys.js';
+import { unknownConfigKeys, type DeclaredKeys } from '../config/unknownConfigKeys.js';
 import { EngineError } from '../errors.js';
 
 /**
@@ -20,10 +20,61 @@ export function strictBodies<S>(compile: FastifySchemaCompiler<S>): FastifySchem
     return (data) => {
       const result = validate(data) as { value?: unknown; error?: unknown };
       if (result.error || data === undefined) return result as ReturnType<typeof validate>;
-      const issues = unknownConfigKeys(data, result.value, 'body.', 'field');
+      const issues = unknownConfigKeys(data, result.value, 'body.', 'field', declaredKeys(route.schema));
       if (issues.length === 0) return result as ReturnType<typeof validate>;
       const message = `invalid request: ${issues.map((i) => `${i.field}: ${i.message}`).join('; ')}`;
       return { error: new EngineError('INVALID_INPUT', message, { issues }) } as ReturnType<typeof validate>;
     };
   };
+}
+
+/** zod's definition of a schema, as far as finding object keys needs it. */
+interface ZodDef {
+  type?: string;
+  shape?: Record<string, { _zod?: { def?: ZodDef } }>;
+  innerType?: { _zod?: { def?: ZodDef } };
+  in?: { _zod?: { def?: ZodDef } };
+  element?: { _zod?: { def?: ZodDef } };
+  options?: Array<{ _zod?: { def?: ZodDef } }>;
+  left?: { _zod?: { def?: ZodDef } };
+  right?: { _zod?: { def?: ZodDef } };
+  getter?: () => { _zod?: { def?: ZodDef } };
+}
+
+/**
+ * The keys the route's body schema declares at a path, so an optional field left out is still a "did you mean"
+ * (`{"horizon": 5}` → horizonMinutes). Wrappers (optional, default, pipe...) are looked through; a union offers the
+ * keys of every branch. undefined for a schema that is not zod: the hint then compares with the parsed body's keys.
+ */
+function declaredKeys(schema: unknown): DeclaredKeys | undefined {
+  const root = (schema as { _zod?: { def?: ZodDef } } | undefined)?._zod?.def;
+  if (!root) return undefined;
+  return (path) => {
+    let defs = [root];
+    for (const step of path) defs = defs.flatMap((d) => objects(d)).flatMap((d) => child(d, step));
+    const keys = defs.flatMap((d) => objects(d)).flatMap((d) => Object.keys(d.shape ?? {}));
+    return keys.length > 0 ? [...new Set(keys)] : undefined;
+  };
+}
+
+const defOf = (schema: { _zod?: { def?: ZodDef } } | undefined): ZodDef[] => (schema?._zod?.def ? [schema._zod.def] : []);
+
+/** The object (or array) definitions a definition stands for, wrappers looked through. */
+function objects(def: ZodDef, depth = 0): ZodDef[] {
+  if (depth > 20) return [];
+  if (def.type === 'object' || def.type === 'array') return [def];
+  const inner = [
+    ...defOf(def.innerType),
+    ...defOf(def.in),
+    ...(def.options ?? []).flatMap(defOf),
+    ...defOf(def.left),
+    ...defOf(def.right),
+    ...(def.type === 'lazy' && def.getter ? defOf(def.getter()) : []),
+  ];
+  return inner.flatMap((d) => objects(d, depth + 1));
+}
+
+function child(def: ZodDef, step: string | number): ZodDef[] {
+  if (def.type === 'array') return typeof step === 'number' ? defOf(def.element) : [];
+  return typeof step === 'string' ? defOf(def.shape?.[step]) : [];
 }

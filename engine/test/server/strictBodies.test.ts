@@ -16,19 +16,36 @@ afterAll(async () => {
   await demo?.close();
 });
 
-const post = (url: string, payload: unknown) => demo.app.inject({ method: 'POST', url, payload });
+const post = (url: string, payload: Record<string, unknown>) => demo.app.inject({ method: 'POST', url, payload });
 
 describe('request bodies with a field the route does not know', () => {
   it('are refused naming the field, nested ones too', async () => {
     const horizon = await post('/api/v1/forecast', { service: 'checkout', signal: 'request_rate', horizon: 100_000 });
     expect(horizon.statusCode).toBe(400);
-    expect(horizon.json().error.issues).toEqual([{ field: 'body.horizon', message: 'unknown field' }]);
+    expect(horizon.json().error.issues).toEqual([
+      { field: 'body.horizon', message: 'unknown field (did you mean body.horizonMinutes?)' },
+    ]);
     const typo = await post('/api/v1/rca', { namespace: 'shop', target: { service: 'checkout', signl: 'latency_p99' } });
     expect(typo.statusCode).toBe(400);
     expect(typo.json().error).toMatchObject({
       code: 'INVALID_INPUT',
-      issues: [{ field: 'body.target.signl', message: 'unknown field' }],
+      issues: [{ field: 'body.target.signl', message: 'unknown field (did you mean body.target.signal?)' }],
     });
+  });
+
+  // The hint compares with the keys the route's schema declares: an optional field left out of the body is still
+  // offered (before, only keys present in the parsed body were, so horizonMinutes never was).
+  it('hint at the declared field they were meant to be, optional ones left out too', async () => {
+    const horizon = await post('/api/v1/forecast', { service: 'checkout', signal: 'request_rate', horizon: 5 });
+    expect(horizon.json().error.issues).toEqual([
+      { field: 'body.horizon', message: 'unknown field (did you mean body.horizonMinutes?)' },
+    ]);
+    const nested = await post('/api/v1/rca', { namespace: 'shop', target: { service: 'checkout', signl: 'latency_p99' } });
+    expect(nested.json().error.issues).toEqual([
+      { field: 'body.target.signl', message: 'unknown field (did you mean body.target.signal?)' },
+    ]);
+    const nothingNear = await post('/api/v1/forecast', { service: 'checkout', signal: 'request_rate', zzzz: 1 });
+    expect(nothingNear.json().error.issues).toEqual([{ field: 'body.zzzz', message: 'unknown field' }]);
   });
 
   it('are still answered when every field is known, and generic alerts keep the fields their senders add', async () => {
