@@ -74,6 +74,13 @@ export const aiCloudOpsMessages = {
       events: '{{count}} event',
       changes: '{{count}} change',
     },
+    baseline: {
+      line: 'Compared with {{what}} ({{points}} points, trust {{trust}}).',
+      sameHours: 'the same hours on {{days}} earlier days and the hour before',
+      ownHistory: "each signal's own history before the onset",
+      acrossServices: "the other services' changes (no normal period before the onset)",
+      trust: { high: 'high', medium: 'medium', low: 'low' },
+    },
     column: {
       service: 'Service',
       fault: 'Fault',

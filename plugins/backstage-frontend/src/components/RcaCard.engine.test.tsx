@@ -96,6 +96,10 @@ describe('RcaCard on a real engine', () => {
     expect(graph.querySelectorAll('path[marker-end]').length).toBe(expected.edges.length);
     expect(within(graph).getByText(/Arrows point from caller to callee/)).toBeInTheDocument();
 
+    // The demo engine has a week of history: the scores were measured against the same hours on earlier days too.
+    expect(screen.getByTestId(rcaCardTestIds.baseline).textContent).toMatch(
+      /^Compared with the same hours on 7 earlier days and the hour before \(\d+ points, trust (high|medium)\)\.$/,
+    );
     const table = screen.getByTestId(rcaCardTestIds.candidates);
     expect(within(table).getAllByText(result.candidates[0]!.faultType).length).toBeGreaterThan(0);
     expect(await seriousAxeViolations(container)).toEqual([]);

@@ -29,8 +29,23 @@ export const rcaCardTestIds = {
   emptyState: 'aicloudops-rca-empty',
   noCause: 'aicloudops-rca-no-cause',
   narrative: 'aicloudops-rca-narrative',
+  baseline: 'aicloudops-rca-baseline',
   candidates: 'aicloudops-rca-candidates',
 } as const;
+
+/** What the engine compared the incident with, as the Grafana page says it; a kind a newer engine adds shows as sent. */
+function baselineLine(t: T, baseline: NonNullable<RcaResult['baseline']>): string {
+  const what =
+    baseline.kind === 'same-hours'
+      ? t('rcaCard.baseline.sameHours', { days: String(baseline.days ?? '?') })
+      : baseline.kind === 'own-history'
+        ? t('rcaCard.baseline.ownHistory')
+        : baseline.kind === 'across-services'
+          ? t('rcaCard.baseline.acrossServices')
+          : String(baseline.kind);
+  const trust = { high: t('rcaCard.baseline.trust.high'), medium: t('rcaCard.baseline.trust.medium'), low: t('rcaCard.baseline.trust.low') }[baseline.trust];
+  return t('rcaCard.baseline.line', { what, points: String(baseline.points), trust });
+}
 
 type CandidateRow = RcaCandidate & { id: string; rank: number };
 
@@ -118,6 +133,11 @@ export function RcaCard({ service, namespace }: { service: string; namespace?: s
             {result.narrative ? (
               <Typography paragraph data-testid={rcaCardTestIds.narrative}>
                 {result.narrative}
+              </Typography>
+            ) : null}
+            {result.baseline ? (
+              <Typography variant="body2" color="text.secondary" paragraph data-testid={rcaCardTestIds.baseline}>
+                {baselineLine(t, result.baseline)}
               </Typography>
             ) : null}
             {candidates.length === 0 ? <NoCause service={service} /> : null}
