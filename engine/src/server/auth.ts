@@ -63,6 +63,25 @@ function assertLoopbackHostHeader(request: FastifyRequest, options: AuthOptions)
   }
 }
 
+/**
+ * A caller may ask to be served as a lesser role than its token's (`X-AICloudOps-Role: viewer`), never a greater
+ * one: a portal backend that forwards its users' reads under its own operator token gets what a viewer gets (job
+ * records without their params), whoever the user is.
+ */
+export const ROLE_HEADER = 'x-aicloudops-role';
+
+function narrowed(principal: Principal, request: FastifyRequest): Principal {
+  const asked = request.headers[ROLE_HEADER];
+  if (asked === undefined) return principal;
+  if (typeof asked !== 'string' || !Object.hasOwn(ROLE_RANK, asked)) {
+    throw new EngineError('INVALID_INPUT', `${ROLE_HEADER} must be viewer, operator or admin`, {
+      issues: [{ field: `headers.${ROLE_HEADER}`, message: 'must be viewer, operator or admin' }],
+    });
+  }
+  const role = asked as Role;
+  return ROLE_RANK[role] < ROLE_RANK[principal.role] ? { ...principal, role } : principal;
+}
+
 // Tokens are compared by digest in constant time so response timing does not leak how much of a guess matched.
 const digest = (value: string) => createHash('sha256').update(value).digest();
 
@@ -85,23 +104,22 @@ export const authPlugin = fp(
       const routeConfig = request.routeOptions.config;
       if (!options.enabled) {
         assertLoopbackHostHeader(request, options);
-        request.principal = { name: 'anonymous', role: 'admin' };
-        return;
-      }
-      if (routeConfig?.public) {
+        request.principal = narrowed({ name: 'anonymous', role: 'admin' }, request);
+      } else if (routeConfig?.public) {
         // Public routes stay open; a caller who does present a valid token is known to them (/readyz shows it more).
         try {
-          request.principal = identify(request);
+          request.principal = narrowed(identify(request), request);
         } catch {
           // No or unknown token: an anonymous caller of a public route.
         }
         return;
+      } else {
+        request.principal = narrowed(identify(request), request);
       }
       const needed = routeConfig?.minRole ?? 'viewer';
-      const found = identify(request);
-      request.principal = found;
-      if (ROLE_RANK[found.role] < ROLE_RANK[needed]) {
-        throw new EngineError('FORBIDDEN', `role ${found.role} may not do this; it needs ${needed}`);
+      const { role } = request.principal;
+      if (!routeConfig?.public && ROLE_RANK[role] < ROLE_RANK[needed]) {
+        throw new EngineError('FORBIDDEN', `role ${role} may not do this; it needs ${needed}`);
       }
     });
   },

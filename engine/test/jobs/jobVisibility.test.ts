@@ -75,6 +75,22 @@ describe('job records: params are for operators and admins', () => {
     expect(job.result).toEqual([expect.objectContaining({ added: 1, errorCount: 0 })]);
   });
 
+  it('a caller that asks to be served as a viewer (X-AICloudOps-Role) is, and no caller is raised by it', async () => {
+    const as = (token: string, role: string) => ({ ...auth(token), 'x-aicloudops-role': role });
+    for (const url of [`/api/v1/jobs/${jobId}`, `/api/v1/jobs/${jobId}/events`, '/api/v1/jobs']) {
+      const lowered = await app.inject({ method: 'GET', url, headers: as(TOKENS.operator, 'viewer') });
+      expect(lowered.statusCode, url).toBe(200);
+      expect(lowered.body, url).not.toContain(docs);
+    }
+    const raised = await app.inject({ method: 'GET', url: `/api/v1/jobs/${jobId}`, headers: as(TOKENS.viewer, 'admin') });
+    expect(raised.body).not.toContain(docs);
+    expect((await app.inject({ method: 'DELETE', url: `/api/v1/jobs/${jobId}`, headers: as(TOKENS.viewer, 'admin') })).statusCode).toBe(403);
+    expect((await app.inject({ method: 'DELETE', url: `/api/v1/jobs/${jobId}`, headers: as(TOKENS.admin, 'viewer') })).statusCode).toBe(403);
+    const bad = await app.inject({ method: 'GET', url: `/api/v1/jobs/${jobId}`, headers: as(TOKENS.admin, 'root') });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().error.issues).toEqual([{ field: 'headers.x-aicloudops-role', message: 'must be viewer, operator or admin' }]);
+  });
+
   it('operators and admins still see the params', async () => {
     for (const token of [TOKENS.operator, TOKENS.admin]) {
       const job = (await read(`/api/v1/jobs/${jobId}`, token)).json();

@@ -145,7 +145,15 @@ describe('aicloudops backend: permissions are checked before anything is forward
       expect((await send(backend.server, 'user:default/reader', mine)).status).toBe(403);
       // Still queued or running, or ended on its own: either way the refusal changed nothing.
       const after = await fetch(`${engine.url}/api/v1/jobs/${started.body.id}`, { headers: { authorization: `Bearer ${ENGINE_TOKEN}` } });
-      expect(((await after.json()) as { status: string }).status).not.toBe('cancelled');
+      const atEngine = (await after.json()) as { status: string; params?: unknown };
+      expect(atEngine.status).not.toBe('cancelled');
+
+      // Reads through the portal are a viewer's at the engine, though the backend's token is an operator's: no params.
+      const read = await send(backend.server, 'user:default/reader', { method: 'get', path: `/engine/api/v1/jobs/${started.body.id}` });
+      expect(read.status).toBe(200);
+      expect(read.body).toMatchObject({ id: started.body.id, kind: 'rca' });
+      expect(read.body.params).toBeUndefined();
+      expect(atEngine.params).toEqual(RCA.body);
 
       const own = await send(backend.server, 'user:default/analyst', mine);
       expect(own.status).toBe(200);

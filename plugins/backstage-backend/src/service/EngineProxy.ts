@@ -59,6 +59,9 @@ export class EngineProxy {
     const query = req.originalUrl.includes('?') ? req.originalUrl.slice(req.originalUrl.indexOf('?')) : '';
     const headers: Record<string, string> = { accept: req.get('accept') ?? 'application/json' };
     if (token) headers.authorization = `Bearer ${token}`;
+    // Reads need only aicloudops.read, whoever asks: the engine serves them as to a viewer, whatever the token's role
+    // (job records without the params they were started with, e.g. an RCA's target).
+    if (req.method === 'GET') headers['x-aicloudops-role'] = 'viewer';
     let body: string | undefined;
     if (req.method === 'POST') {
       headers['content-type'] = 'application/json';
