@@ -14,4 +14,6 @@ export const JOB_KIND = {
 
 export type JobKind = (typeof JOB_KIND)[keyof typeof JOB_KIND];
 
-export const jobKindSchema = z.enum(JOB_KIND).describe('a kind of job: rca, forecast.train, forecast.backtest, assistant.ingest');
+export const jobKindSchema = z
+  .enum(JOB_KIND)
+  .describe('a kind of job: rca, forecast.train, forecast.backtest, assistant.ingest');

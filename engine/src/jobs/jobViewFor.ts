@@ -26,10 +26,12 @@ function ingestForViewer(record: Omit<JobRecord, 'params'>): Omit<JobRecord, 'pa
   const view: Omit<JobRecord, 'params'> = { ...record, message: `ingest ${record.status}` };
   if (record.error) view.error = { code: record.error.code, message: `ingest failed (${record.error.code})` };
   if (Array.isArray(record.result)) {
-    view.result = (record.result as IngestReportLike[]).map(({ root: _root, source: _source, errors, ...report }) => ({
-      ...report,
-      errorCount: Array.isArray(errors) ? errors.length : 0,
-    }));
+    view.result = (record.result as IngestReportLike[]).map(
+      ({ root: _root, source: _source, errors, ...report }) => ({
+        ...report,
+        errorCount: Array.isArray(errors) ? errors.length : 0,
+      }),
+    );
   }
   return view;
 }

@@ -18,7 +18,11 @@ describe('job kinds', () => {
 
   beforeAll(async () => {
     engine = await createEngine(
-      parseConfig({ logLevel: 'silent', cluster: { kind: 'simulated', injectFaults: false }, server: { auth: { enabled: false, tokens: [] } } }),
+      parseConfig({
+        logLevel: 'silent',
+        cluster: { kind: 'simulated', injectFaults: false },
+        server: { auth: { enabled: false, tokens: [] } },
+      }),
       { logger: pino({ level: 'silent' }) },
     );
     app = await buildApp(engine);
@@ -34,14 +38,22 @@ describe('job kinds', () => {
     expect(res.statusCode).toBe(400);
     const { error } = res.json();
     expect(error.code).toBe('INVALID_INPUT');
-    expect(error.issues).toEqual([{ field: 'querystring.kind', message: expect.stringContaining('forecast.backtest') }]);
+    expect(error.issues).toEqual([
+      { field: 'querystring.kind', message: expect.stringContaining('forecast.backtest') },
+    ]);
     for (const kind of Object.values(JOB_KIND)) {
-      expect((await app.inject({ method: 'GET', url: `/api/v1/jobs?kind=${kind}` })).statusCode, kind).toBe(200);
+      expect((await app.inject({ method: 'GET', url: `/api/v1/jobs?kind=${kind}` })).statusCode, kind).toBe(
+        200,
+      );
     }
   });
 
   it('the jobs the services start are of registered kinds, and listed under them', async () => {
-    const started = await app.inject({ method: 'POST', url: '/api/v1/rca', payload: { namespace: 'shop', target: { service: 'cart' } } });
+    const started = await app.inject({
+      method: 'POST',
+      url: '/api/v1/rca',
+      payload: { namespace: 'shop', target: { service: 'cart' } },
+    });
     expect(started.statusCode).toBe(202);
     expect(started.json().kind).toBe(JOB_KIND.rca);
     const listed = (await app.inject({ method: 'GET', url: `/api/v1/jobs?kind=${JOB_KIND.rca}` })).json();
@@ -50,7 +62,9 @@ describe('job kinds', () => {
 
   it('documents the kinds in the OpenAPI document', async () => {
     const document = (await app.inject({ method: 'GET', url: '/api/v1/openapi.json' })).json();
-    const kind = document.paths['/api/v1/jobs'].get.parameters.find((p: { name: string }) => p.name === 'kind');
+    const kind = document.paths['/api/v1/jobs'].get.parameters.find(
+      (p: { name: string }) => p.name === 'kind',
+    );
     expect(kind.schema.enum).toEqual(Object.values(JOB_KIND));
   });
 
@@ -62,6 +76,9 @@ describe('job kinds', () => {
       error = e;
     }
     expect(error).toBeInstanceOf(EngineError);
-    expect((error as EngineError).issues).toContainEqual({ field: 'jobs.perKind', message: expect.stringContaining('forecast.trian') });
+    expect((error as EngineError).issues).toContainEqual({
+      field: 'jobs.perKind',
+      message: expect.stringContaining('forecast.trian'),
+    });
   });
 });

@@ -81,7 +81,10 @@ describe('GET /jobs reads a page of records through the index', () => {
     expect(run.filter((c) => c[0]?.toLowerCase() === 'scan')).toEqual([]);
 
     const next = await commandsDuring(async () => {
-      const res = await app.inject({ method: 'GET', url: `/api/v1/jobs?limit=20&kind=forecast.backtest&cursor=${body!.nextCursor}` });
+      const res = await app.inject({
+        method: 'GET',
+        url: `/api/v1/jobs?limit=20&kind=forecast.backtest&cursor=${body!.nextCursor}`,
+      });
       expect(res.statusCode).toBe(200);
     });
     expect(recordReads(next)).toBeLessThanOrEqual(40);
@@ -91,7 +94,10 @@ describe('GET /jobs reads a page of records through the index', () => {
     const seen: JobRecord[] = [];
     let cursor: string | undefined;
     do {
-      const res = await app.inject({ method: 'GET', url: `/api/v1/jobs?kind=forecast.backtest&limit=300${cursor ? `&cursor=${cursor}` : ''}` });
+      const res = await app.inject({
+        method: 'GET',
+        url: `/api/v1/jobs?kind=forecast.backtest&limit=300${cursor ? `&cursor=${cursor}` : ''}`,
+      });
       const page = res.json() as { items: JobRecord[]; nextCursor?: string };
       expect(page.items.length).toBeLessThanOrEqual(300);
       seen.push(...page.items);
@@ -102,14 +108,20 @@ describe('GET /jobs reads a page of records through the index', () => {
     expect(seen.every((j) => j.kind === 'forecast.backtest')).toBe(true);
     const keys = seen.map((j) => `${j.createdAt}|${j.id}`);
     expect(keys).toEqual([...keys].sort().reverse());
-    expect(new Set(seen.map((j) => (j.params as { n: number }).n))).toEqual(new Set(Array.from({ length: BACKTESTS }, (_, i) => i)));
+    expect(new Set(seen.map((j) => (j.params as { n: number }).n))).toEqual(
+      new Set(Array.from({ length: BACKTESTS }, (_, i) => i)),
+    );
   }, 60_000);
 
   it('skips and drops index entries whose record expired, and still fills the page', async () => {
-    const first = (await app.inject({ method: 'GET', url: '/api/v1/jobs?limit=5' })).json() as { items: JobRecord[] };
+    const first = (await app.inject({ method: 'GET', url: '/api/v1/jobs?limit=5' })).json() as {
+      items: JobRecord[];
+    };
     const gone = first.items.slice(0, 3).map((j) => j.id);
     await engine.context.store.del(...gone.map((id) => `jobs:${id}`));
-    const page = (await app.inject({ method: 'GET', url: '/api/v1/jobs?limit=5' })).json() as { items: JobRecord[] };
+    const page = (await app.inject({ method: 'GET', url: '/api/v1/jobs?limit=5' })).json() as {
+      items: JobRecord[];
+    };
     expect(page.items.map((j) => j.id)).not.toEqual(expect.arrayContaining([gone[0]]));
     expect(page.items).toHaveLength(5);
     expect(page.items.slice(0, 2).map((j) => j.id)).toEqual(first.items.slice(3).map((j) => j.id));

@@ -17,14 +17,21 @@ describe('job records: params are for operators and admins', () => {
   const top = mkdtempSync(join(tmpdir(), 'job-visibility-'));
   // A folder name no other field of the record would carry, so finding it anywhere in a reply is a leak.
   const docs = join(top, `host-folder-${process.pid}-private`);
-  const TOKENS = { viewer: 'viewer-token-0123456789', operator: 'operator-token-0123456789', admin: 'admin-token-0123456789ab' };
+  const TOKENS = {
+    viewer: 'viewer-token-0123456789',
+    operator: 'operator-token-0123456789',
+    admin: 'admin-token-0123456789ab',
+  };
   let engine: Engine;
   let app: FastifyInstance;
   let jobId: string;
 
   beforeAll(async () => {
     mkdirSync(docs, { recursive: true });
-    writeFileSync(join(docs, 'crashloop.md'), '# CrashLoopBackOff\n\nLook at the previous logs of the container.\n');
+    writeFileSync(
+      join(docs, 'crashloop.md'),
+      '# CrashLoopBackOff\n\nLook at the previous logs of the container.\n',
+    );
     engine = await createEngine(
       configSchema.parse({
         dataDir: join(top, 'data'),
@@ -62,7 +69,12 @@ describe('job records: params are for operators and admins', () => {
   const read = (url: string, token: string) => app.inject({ method: 'GET', url, headers: auth(token) });
 
   it('a viewer reads kind, status, progress and a result summary, and nothing that names the folder', async () => {
-    for (const url of ['/api/v1/jobs', `/api/v1/jobs/${jobId}`, `/api/v1/jobs/${jobId}/events`, '/api/v1/jobs?kind=assistant.ingest']) {
+    for (const url of [
+      '/api/v1/jobs',
+      `/api/v1/jobs/${jobId}`,
+      `/api/v1/jobs/${jobId}/events`,
+      '/api/v1/jobs?kind=assistant.ingest',
+    ]) {
       const res = await read(url, TOKENS.viewer);
       expect(res.statusCode, url).toBe(200);
       expect(res.body, url).not.toContain(docs);
@@ -82,13 +94,39 @@ describe('job records: params are for operators and admins', () => {
       expect(lowered.statusCode, url).toBe(200);
       expect(lowered.body, url).not.toContain(docs);
     }
-    const raised = await app.inject({ method: 'GET', url: `/api/v1/jobs/${jobId}`, headers: as(TOKENS.viewer, 'admin') });
+    const raised = await app.inject({
+      method: 'GET',
+      url: `/api/v1/jobs/${jobId}`,
+      headers: as(TOKENS.viewer, 'admin'),
+    });
     expect(raised.body).not.toContain(docs);
-    expect((await app.inject({ method: 'DELETE', url: `/api/v1/jobs/${jobId}`, headers: as(TOKENS.viewer, 'admin') })).statusCode).toBe(403);
-    expect((await app.inject({ method: 'DELETE', url: `/api/v1/jobs/${jobId}`, headers: as(TOKENS.admin, 'viewer') })).statusCode).toBe(403);
-    const bad = await app.inject({ method: 'GET', url: `/api/v1/jobs/${jobId}`, headers: as(TOKENS.admin, 'root') });
+    expect(
+      (
+        await app.inject({
+          method: 'DELETE',
+          url: `/api/v1/jobs/${jobId}`,
+          headers: as(TOKENS.viewer, 'admin'),
+        })
+      ).statusCode,
+    ).toBe(403);
+    expect(
+      (
+        await app.inject({
+          method: 'DELETE',
+          url: `/api/v1/jobs/${jobId}`,
+          headers: as(TOKENS.admin, 'viewer'),
+        })
+      ).statusCode,
+    ).toBe(403);
+    const bad = await app.inject({
+      method: 'GET',
+      url: `/api/v1/jobs/${jobId}`,
+      headers: as(TOKENS.admin, 'root'),
+    });
     expect(bad.statusCode).toBe(400);
-    expect(bad.json().error.issues).toEqual([{ field: 'headers.x-aicloudops-role', message: 'must be viewer, operator or admin' }]);
+    expect(bad.json().error.issues).toEqual([
+      { field: 'headers.x-aicloudops-role', message: 'must be viewer, operator or admin' },
+    ]);
   });
 
   it('operators and admins still see the params', async () => {

@@ -51,7 +51,9 @@ describe('repair actions are listed through an index', () => {
     engine.demo!.ledger.inject({ type: 'oom-killed', namespace: 'shop', service: 'cart' });
     for (let i = 0; i < 40; i++) {
       await engine.services.repair!.runOnce();
-      const pending = (await app.inject({ method: 'GET', url: '/api/v1/repair/approvals' })).json<{ items: RepairActionDto[] }>();
+      const pending = (await app.inject({ method: 'GET', url: '/api/v1/repair/approvals' })).json<{
+        items: RepairActionDto[];
+      }>();
       if (pending.items.length > 0) {
         real = pending.items[0]!;
         break;
@@ -67,7 +69,13 @@ describe('repair actions are listed through an index', () => {
       await Promise.all(
         Array.from({ length: 500 }, (_, j) => {
           const at = new Date(base + (i + j) * 1_000).toISOString();
-          return actions.save({ ...stored, id: randomUUID(), state: i + j < 10 ? 'rejected' : 'verified', createdAt: at, updatedAt: at });
+          return actions.save({
+            ...stored,
+            id: randomUUID(),
+            state: i + j < 10 ? 'rejected' : 'verified',
+            createdAt: at,
+            updatedAt: at,
+          });
         }),
       );
     }

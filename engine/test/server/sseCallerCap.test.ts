@@ -17,7 +17,10 @@ beforeAll(async () => {
         port: 0,
         maxSseStreams: 10,
         maxSseStreamsPerCaller: 2,
-        auth: { enabled: true, tokens: Object.entries(TOKENS).map(([name, token]) => ({ name, token, role: 'viewer' })) },
+        auth: {
+          enabled: true,
+          tokens: Object.entries(TOKENS).map(([name, token]) => ({ name, token, role: 'viewer' })),
+        },
       },
       cluster: { kind: 'simulated', injectFaults: false },
     },
@@ -38,15 +41,19 @@ interface Opened {
 /** Opens a stream and resolves at its first bytes (or the whole body of a refusal). */
 function open(path: string, token: string): Promise<Opened> {
   return new Promise((resolve, reject) => {
-    const req = httpRequest(`${server.url}${path}`, { agent: false, headers: { authorization: `Bearer ${token}` } }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => {
-        body += chunk;
-        if (res.statusCode === 200) resolve({ status: 200, headers: res.headers, body, req });
-      });
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body, req }));
-    });
+    const req = httpRequest(
+      `${server.url}${path}`,
+      { agent: false, headers: { authorization: `Bearer ${token}` } },
+      (res) => {
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => {
+          body += chunk;
+          if (res.statusCode === 200) resolve({ status: 200, headers: res.headers, body, req });
+        });
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body, req }));
+      },
+    );
     req.on('error', reject);
     req.end();
   });
@@ -61,25 +68,32 @@ const until = async (check: () => boolean, timeoutMs = 20_000) => {
 };
 
 describe('SSE streams per caller', () => {
-  it('answers 429 with Retry-After past server.maxSseStreamsPerCaller, while another caller still gets streams', { timeout: 60_000 }, async () => {
-    const held = [await open('/api/v1/incidents/events', TOKENS.mallory), await open('/api/v1/repair/events', TOKENS.mallory)];
-    expect(held.map((o) => o.status)).toEqual([200, 200]);
+  it(
+    'answers 429 with Retry-After past server.maxSseStreamsPerCaller, while another caller still gets streams',
+    { timeout: 60_000 },
+    async () => {
+      const held = [
+        await open('/api/v1/incidents/events', TOKENS.mallory),
+        await open('/api/v1/repair/events', TOKENS.mallory),
+      ];
+      expect(held.map((o) => o.status)).toEqual([200, 200]);
 
-    const refused = await open('/api/v1/incidents/events', TOKENS.mallory);
-    expect(refused.status).toBe(429);
-    expect(refused.headers['retry-after']).toBe('5');
-    expect(JSON.parse(refused.body).error).toMatchObject({ code: 'RATE_LIMITED' });
-    expect(JSON.parse(refused.body).error.message).toContain('server.maxSseStreamsPerCaller');
+      const refused = await open('/api/v1/incidents/events', TOKENS.mallory);
+      expect(refused.status).toBe(429);
+      expect(refused.headers['retry-after']).toBe('5');
+      expect(JSON.parse(refused.body).error).toMatchObject({ code: 'RATE_LIMITED' });
+      expect(JSON.parse(refused.body).error.message).toContain('server.maxSseStreamsPerCaller');
 
-    const alice = await open('/api/v1/incidents/events', TOKENS.alice);
-    expect(alice.status).toBe(200);
+      const alice = await open('/api/v1/incidents/events', TOKENS.alice);
+      expect(alice.status).toBe(200);
 
-    held[0]!.req.destroy();
-    await until(() => server.app.sseStreams?.open === 2);
-    const again = await open('/api/v1/incidents/events', TOKENS.mallory);
-    expect(again.status).toBe(200);
-    for (const o of [held[1]!, alice, again]) o.req.destroy();
-    await until(() => server.app.sseStreams?.open === 0);
-    expect(server.app.sseStreams?.byCaller?.size).toBe(0);
-  });
+      held[0]!.req.destroy();
+      await until(() => server.app.sseStreams?.open === 2);
+      const again = await open('/api/v1/incidents/events', TOKENS.mallory);
+      expect(again.status).toBe(200);
+      for (const o of [held[1]!, alice, again]) o.req.destroy();
+      await until(() => server.app.sseStreams?.open === 0);
+      expect(server.app.sseStreams?.byCaller?.size).toBe(0);
+    },
+  );
 });

@@ -46,6 +46,8 @@ export async function monitorRedis(url: string): Promise<RedisMonitor> {
 export function readsOf(commands: string[][], prefix: string): number {
   return (
     commands.filter((c) => c[0]?.toLowerCase() === 'get' && c[1]?.startsWith(prefix)).length +
-    commands.filter((c) => c[0]?.toLowerCase() === 'mget').reduce((n, c) => n + c.slice(1).filter((k) => k.startsWith(prefix)).length, 0)
+    commands
+      .filter((c) => c[0]?.toLowerCase() === 'mget')
+      .reduce((n, c) => n + c.slice(1).filter((k) => k.startsWith(prefix)).length, 0)
   );
 }

@@ -36,12 +36,15 @@ export class JobOwners {
   async record(jobId: string, owner: string): Promise<void> {
     const now = Date.now();
     await this.db(TABLE).insert({ job_id: jobId, owner, created_at_ms: now }).onConflict('job_id').ignore();
-    await this.db(TABLE).where('created_at_ms', '<', now - KEEP_MS).delete();
+    await this.db(TABLE)
+      .where('created_at_ms', '<', now - KEEP_MS)
+      .delete();
   }
 
   /** The user entity ref that started the job through the portal, or undefined. */
   async ownerOf(jobId: string): Promise<string | undefined> {
-    const row = (await this.db(TABLE).where({ job_id: jobId }).first('owner')) as { owner: string } | undefined;
+    const row = (await this.db(TABLE).where({ job_id: jobId }).first('owner')) as
+      { owner: string } | undefined;
     return row?.owner;
   }
 }
