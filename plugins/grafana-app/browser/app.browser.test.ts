@@ -1,16 +1,10 @@
 /**
  * @jest-environment node
  */
-import { existsSync, mkdtempSync, rmSync } from 'fs';
-import os from 'os';
-import path from 'path';
-import type { Browser, Page } from 'playwright-core';
-import pluginJson from '../src/plugin.json';
+import type { Page } from 'playwright-core';
 import { testIds } from '../src/components/testIds';
-import { startEngineProcess, type EngineProcess } from '../src/test/startEngineProcess';
-import { buildHarness } from './buildHarness';
-import { startHarnessServer } from './harnessServer';
-import { launchChromium, openHarnessPage, seriousViolations } from './pageChecks';
+import { startBrowserSetup, type BrowserSetup } from './browserSetup';
+import { openHarnessPage, seriousViolations } from './pageChecks';
 
 /**
  * The built plugin (dist/module.js, as Grafana loads it) in headless Chromium, against a real engine. Needs
@@ -19,56 +13,36 @@ import { launchChromium, openHarnessPage, seriousViolations } from './pageChecks
 
 const VIEWER_TOKEN = 'grafana-viewer-token-0123456789';
 const OPERATOR_TOKEN = 'grafana-operator-token-0123456789';
-const DIST = path.resolve(__dirname, '..', 'dist');
 
 describe('built plugin in a browser', () => {
-  let engine: EngineProcess;
-  let harness: { url: string; close(): Promise<void> };
-  let browser: Browser;
-  let harnessDir: string;
+  let setup: BrowserSetup;
 
   beforeAll(async () => {
-    if (!existsSync(path.join(DIST, 'module.js'))) {
-      throw new Error('dist/module.js is missing: run `npm run build` first');
-    }
-    harnessDir = mkdtempSync(path.join(os.tmpdir(), 'cloudops-harness-'));
-    [engine] = await Promise.all([
-      startEngineProcess({
-        server: {
-          auth: {
-            enabled: true,
-            tokens: [
-              { name: 'grafana-viewer', token: VIEWER_TOKEN, role: 'viewer' },
-              { name: 'grafana-operator', token: OPERATOR_TOKEN, role: 'operator' },
-            ],
+    setup = await startBrowserSetup({
+      name: 'cloudops-harness',
+      engine: {
+        config: {
+          server: {
+            auth: {
+              enabled: true,
+              tokens: [
+                { name: 'grafana-viewer', token: VIEWER_TOKEN, role: 'viewer' },
+                { name: 'grafana-operator', token: OPERATOR_TOKEN, role: 'operator' },
+              ],
+            },
           },
         },
-      }),
-      buildHarness(harnessDir),
-    ]);
-    harness = await startHarnessServer({
-      distDir: DIST,
-      harnessDir,
-      pluginId: pluginJson.id,
-      engineUrl: engine.url,
+      },
       // An Editor: reads go out with the viewer token, the RCA it starts with the operator token.
       role: 'Editor',
       secureJsonData: { viewerToken: VIEWER_TOKEN, operatorToken: OPERATOR_TOKEN },
     });
-    browser = await launchChromium();
   }, 90_000);
 
-  afterAll(async () => {
-    await browser?.close();
-    await harness?.close();
-    await engine?.close();
-    if (harnessDir) {
-      rmSync(harnessDir, { recursive: true, force: true });
-    }
-  });
+  afterAll(() => setup?.close());
 
   const open = (route: string): Promise<{ page: Page; errors: string[] }> =>
-    openHarnessPage(browser, harness.url, route);
+    openHarnessPage(setup.browser, setup.url, route);
 
   test('the overview lazy-loads and lists the engine workloads with their health', async () => {
     const { page, errors } = await open('overview');
@@ -76,7 +50,7 @@ describe('built plugin in a browser', () => {
     await rows.first().waitFor({ timeout: 30_000 });
 
     const expected = (await (
-      await fetch(`${engine.url}/api/v1/workloads?namespace=shop`, {
+      await fetch(`${setup.engineUrl}/api/v1/workloads?namespace=shop`, {
         headers: { Authorization: `Bearer ${VIEWER_TOKEN}` },
       })
     ).json()) as { items: Array<{ name: string; health: string }> };
@@ -142,7 +116,7 @@ describe('built plugin in a browser', () => {
 
   test('a root-cause analysis runs to ranked candidates', async () => {
     // A fault on checkout first: an RCA anchored on a service that shows no anomaly now says so, with no candidates.
-    const injected = await fetch(`${engine.url}/api/v1/demo/faults`, {
+    const injected = await fetch(`${setup.engineUrl}/api/v1/demo/faults`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', Authorization: `Bearer ${OPERATOR_TOKEN}` },
       body: JSON.stringify({ type: 'latency', service: 'checkout', startedAt: Math.floor(Date.now() / 1000) - 600 }),
@@ -163,7 +137,7 @@ describe('built plugin in a browser', () => {
     expect(await seriousViolations(page)).toEqual([]);
 
     // A latency fault on payment, under way for 20 of the sample's 30 minutes, so the candidates carry metric evidence.
-    const injected = await fetch(`${engine.url}/api/v1/demo/faults`, {
+    const injected = await fetch(`${setup.engineUrl}/api/v1/demo/faults`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', Authorization: `Bearer ${OPERATOR_TOKEN}` },
       body: JSON.stringify({ type: 'latency', service: 'payment', startedAt: Math.floor(Date.now() / 1000) - 1200 }),

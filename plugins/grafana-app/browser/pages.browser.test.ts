@@ -1,17 +1,14 @@
 /**
  * @jest-environment node
  */
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'fs';
-import os from 'os';
+import { mkdirSync, writeFileSync } from 'fs';
 import path from 'path';
 import { gzipSync } from 'zlib';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import pluginJson from '../src/plugin.json';
 import { testIds } from '../src/components/testIds';
-import { startEngineProcess, type EngineProcess } from '../src/test/startEngineProcess';
-import { buildHarness } from './buildHarness';
-import { startHarnessServer } from './harnessServer';
-import { launchChromium, paintedPixels, seriousViolations } from './pageChecks';
+import { startBrowserSetup, type BrowserSetup } from './browserSetup';
+import { paintedPixels, seriousViolations } from './pageChecks';
 
 /**
  * Every page of the built plugin in headless Chromium with real data from a demo engine: an injected fault for the
@@ -24,7 +21,6 @@ import { launchChromium, paintedPixels, seriousViolations } from './pageChecks';
 const VIEWER = 'grafana-viewer-token-0123456789';
 const OPERATOR = 'grafana-operator-token-0123456789';
 const ADMIN = 'grafana-admin-token-01234567890';
-const DIST = path.resolve(__dirname, '..', 'dist');
 // Every run writes its screenshots to browser/artifacts/ (ignored: CI keeps them as artifacts); after looking at them,
 // `SAVE_SCREENSHOTS=1` writes the reviewed copies to browser/screenshots/, which are committed.
 const SCREENSHOTS = path.resolve(__dirname, process.env.SAVE_SCREENSHOTS === '1' ? 'screenshots' : 'artifacts');
@@ -43,28 +39,22 @@ interface PageMetrics {
 const tid = (id: string) => `[data-testid="${id}"]`;
 
 describe('every page with real data', () => {
-  let engine: EngineProcess;
-  let harness: { url: string; close(): Promise<void> };
-  let browser: Browser;
-  let harnessDir: string;
+  let setup: BrowserSetup;
   const metrics: PageMetrics[] = [];
 
   const post = (route: string, body: unknown, token = OPERATOR) =>
-    fetch(`${engine.url}${route}`, {
+    fetch(`${setup.engineUrl}${route}`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', Authorization: `Bearer ${token}` },
       body: JSON.stringify(body),
     });
 
   beforeAll(async () => {
-    if (!existsSync(path.join(DIST, 'module.js'))) {
-      throw new Error('dist/module.js is missing: run `npm run build` first');
-    }
     mkdirSync(SCREENSHOTS, { recursive: true });
-    harnessDir = mkdtempSync(path.join(os.tmpdir(), 'cloudops-pages-'));
-    [engine] = await Promise.all([
-      startEngineProcess(
-        {
+    setup = await startBrowserSetup({
+      name: 'cloudops-pages',
+      engine: {
+        config: {
           server: {
             auth: {
               enabled: true,
@@ -78,19 +68,11 @@ describe('every page with real data', () => {
           // Approval mode and a fast scan, so the OOM kill injected below waits for approval with its diff in seconds.
           repair: { maxMode: 'approve', namespaces: ['shop'], scanIntervalSeconds: 1, tickSeconds: 1 },
         },
-        60_000
-      ),
-      buildHarness(harnessDir),
-    ]);
-    harness = await startHarnessServer({
-      distDir: DIST,
-      harnessDir,
-      pluginId: pluginJson.id,
-      engineUrl: engine.url,
+        timeoutMs: 60_000,
+      },
       role: 'Admin',
       secureJsonData: { viewerToken: VIEWER, operatorToken: OPERATOR, adminToken: ADMIN },
     });
-    browser = await launchChromium();
     const now = Math.floor(Date.now() / 1000);
     // A latency fault on payment for 20 of the root-cause sample's 30 minutes, so its candidates carry metric evidence.
     expect((await post('/api/v1/demo/faults', { type: 'latency', service: 'payment', startedAt: now - 1200 })).ok).toBe(
@@ -109,12 +91,7 @@ describe('every page with real data', () => {
   }, 120_000);
 
   afterAll(async () => {
-    await browser?.close();
-    await harness?.close();
-    await engine?.close();
-    if (harnessDir) {
-      rmSync(harnessDir, { recursive: true, force: true });
-    }
+    await setup?.close();
     if (metrics.length > 0) {
       const table = metricsTable(metrics);
       // The numbers the README quotes: printed so a run shows them, and kept beside the screenshots.
@@ -129,7 +106,7 @@ describe('every page with real data', () => {
    * fetched and React rendered) and when its data did (`ready`, for pages that load data without a click).
    */
   async function open(route: string, container: string, ready?: string) {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    const page = await setup.browser.newPage({ viewport: { width: 1280, height: 900 } });
     const errors: string[] = [];
     page.on('pageerror', (error) => errors.push(error.message));
     const scripts: Array<Promise<{ url: string; bytes: Buffer }>> = [];
@@ -155,7 +132,7 @@ describe('every page with real data', () => {
       },
       (ready ? { container: tid(container), ready } : { container: tid(container) }) as Record<string, string>
     );
-    await page.goto(`${harness.url}/?page=${route}`);
+    await page.goto(`${setup.url}/?page=${route}`);
     await page.locator(tid(container)).waitFor({ timeout: 60_000 });
     if (ready) {
       await page.locator(ready).first().waitFor({ timeout: 60_000 });
@@ -269,7 +246,9 @@ describe('every page with real data', () => {
     // checkout calls payment in the demo's graph (from its metrics, none configured): one incident, and it says why.
     const joined = page.getByTestId(testIds.alerts.incident).filter({ hasText: 'edge checkout → payment' });
     await expect(joined.count()).resolves.toBe(1);
-    await expect(joined.textContent()).resolves.toMatch(/HighLatency[^]*checkout[^]*HighLatency[^]*payment|HighLatency[^]*payment[^]*HighLatency[^]*checkout/);
+    await expect(joined.textContent()).resolves.toMatch(
+      /HighLatency[^]*checkout[^]*HighLatency[^]*payment|HighLatency[^]*payment[^]*HighLatency[^]*checkout/
+    );
     await finish(page, errors, 'alerts');
   }, 180_000);
 

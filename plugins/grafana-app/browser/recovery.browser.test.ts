@@ -1,17 +1,14 @@
 /**
  * @jest-environment node
  */
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'fs';
+import { mkdirSync } from 'fs';
 import { createServer } from 'net';
-import os from 'os';
 import path from 'path';
-import type { Browser, Page } from 'playwright-core';
-import pluginJson from '../src/plugin.json';
+import type { Page } from 'playwright-core';
 import { testIds } from '../src/components/testIds';
 import { startEngineProcess, type EngineProcess } from '../src/test/startEngineProcess';
-import { buildHarness } from './buildHarness';
-import { startHarnessServer } from './harnessServer';
-import { launchChromium, openHarnessPage } from './pageChecks';
+import { startBrowserSetup, type BrowserSetup } from './browserSetup';
+import { openHarnessPage } from './pageChecks';
 
 /**
  * The built plugin in headless Chromium, opened while the engine is stopped: each page shows that Grafana cannot reach
@@ -20,7 +17,6 @@ import { launchChromium, openHarnessPage } from './pageChecks';
  * 30 s (+20%) step when the engine comes up, and the engine takes up to ~20 s to start on a busy 2-core machine.
  */
 
-const DIST = path.resolve(__dirname, '..', 'dist');
 // The unreachable state as users see it, kept with the other run artifacts (ignored by git, kept by CI).
 const ARTIFACTS = path.resolve(__dirname, 'artifacts');
 const tid = (id: string) => `[data-testid="${id}"]`;
@@ -42,38 +38,25 @@ function freePort(): Promise<number> {
 describe('pages opened while the engine is down', () => {
   let port: number;
   let engine: EngineProcess | undefined;
-  let harness: { url: string; close(): Promise<void> };
-  let browser: Browser;
-  let harnessDir: string;
+  let setup: BrowserSetup;
 
   beforeAll(async () => {
-    if (!existsSync(path.join(DIST, 'module.js'))) {
-      throw new Error('dist/module.js is missing: run `npm run build` first');
-    }
-    harnessDir = mkdtempSync(path.join(os.tmpdir(), 'cloudops-recovery-'));
     port = await freePort();
-    await buildHarness(harnessDir);
-    harness = await startHarnessServer({
-      distDir: DIST,
-      harnessDir,
-      pluginId: pluginJson.id,
-      engineUrl: `http://127.0.0.1:${port}`,
+    // Nothing listens there yet: the engine is started by the test, once the pages show it unreachable.
+    setup = await startBrowserSetup({
+      name: 'cloudops-recovery',
+      engine: { url: `http://127.0.0.1:${port}` },
       role: 'Admin',
     });
-    browser = await launchChromium();
   }, 120_000);
 
   afterAll(async () => {
-    await browser?.close();
-    await harness?.close();
+    await setup?.close();
     await engine?.close();
-    if (harnessDir) {
-      rmSync(harnessDir, { recursive: true, force: true });
-    }
   });
 
   async function open(route: string): Promise<{ page: Page; errors: string[] }> {
-    const { page, errors } = await openHarnessPage(browser, harness.url, route);
+    const { page, errors } = await openHarnessPage(setup.browser, setup.url, route);
     // Survives only if the page is not reloaded.
     await page.evaluate(() => ((window as unknown as { notReloaded: boolean }).notReloaded = true));
     return { page, errors };

@@ -4,13 +4,9 @@
 import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'fs';
 import os from 'os';
 import path from 'path';
-import type { Browser } from 'playwright-core';
-import { launchChromium } from './pageChecks';
 import pluginJson from '../src/plugin.json';
 import { testIds } from '../src/components/testIds';
-import { startEngineProcess, type EngineProcess } from '../src/test/startEngineProcess';
-import { buildHarness } from './buildHarness';
-import { startHarnessServer } from './harnessServer';
+import { startBrowserSetup, type BrowserSetup } from './browserSetup';
 
 /**
  * The catalog screenshots plugin.json lists (info.screenshots), taken from the built plugin in headless Chromium
@@ -18,7 +14,6 @@ import { startHarnessServer } from './harnessServer';
  * src/img, which is how the committed ones were made.
  */
 
-const DIST = path.resolve(__dirname, '..', 'dist');
 const IMG = path.resolve(__dirname, '..', 'src', 'img');
 const SHOTS = [{ file: 'screenshot-overview.png', page: 'overview', ready: testIds.overview.workloadRow }];
 
@@ -29,35 +24,22 @@ function pngSize(file: string): { width: number; height: number } {
 }
 
 describe('catalog screenshots', () => {
-  let engine: EngineProcess;
-  let harness: { url: string; close(): Promise<void> };
-  let browser: Browser;
-  let harnessDir: string;
+  let setup: BrowserSetup;
   let outDir: string;
 
   beforeAll(async () => {
-    if (!existsSync(path.join(DIST, 'module.js'))) {
-      throw new Error('dist/module.js is missing: run `npm run build` first');
-    }
-    harnessDir = mkdtempSync(path.join(os.tmpdir(), 'cloudops-shots-'));
     outDir = mkdtempSync(path.join(os.tmpdir(), 'cloudops-shots-out-'));
-    [engine] = await Promise.all([startEngineProcess(), buildHarness(harnessDir)]);
-    harness = await startHarnessServer({
-      distDir: DIST,
-      harnessDir,
-      pluginId: pluginJson.id,
-      engineUrl: engine.url,
+    setup = await startBrowserSetup({
+      name: 'cloudops-shots',
+      engine: {},
       role: 'Admin',
       secureJsonData: { viewerToken: 'unused', operatorToken: 'unused', adminToken: 'unused' },
     });
-    browser = await launchChromium();
   }, 120_000);
 
   afterAll(async () => {
-    await browser?.close();
-    await harness?.close();
-    await engine?.close();
-    for (const dir of [harnessDir, outDir]) if (dir) rmSync(dir, { recursive: true, force: true });
+    await setup?.close();
+    if (outDir) rmSync(outDir, { recursive: true, force: true });
   });
 
   test('plugin.json lists screenshots that exist under src/', () => {
@@ -73,10 +55,10 @@ describe('catalog screenshots', () => {
   test.each(SHOTS)(
     '$page renders and is captured at 1280 px wide',
     async ({ file, page: route, ready }) => {
-      const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+      const page = await setup.browser.newPage({ viewport: { width: 1280, height: 800 } });
       const errors: string[] = [];
       page.on('pageerror', (error) => errors.push(error.message));
-      await page.goto(`${harness.url}/?page=${route}`);
+      await page.goto(`${setup.url}/?page=${route}`);
       await page.getByTestId(ready).first().waitFor({ timeout: 60_000 });
       const out = path.join(outDir, file);
       await page.screenshot({ path: out });

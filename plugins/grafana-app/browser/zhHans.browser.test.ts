@@ -1,61 +1,39 @@
 /**
  * @jest-environment node
  */
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'fs';
-import os from 'os';
+import { mkdirSync } from 'fs';
 import path from 'path';
-import type { Browser } from 'playwright-core';
 import pluginJson from '../src/plugin.json';
 import { testIds } from '../src/components/testIds';
-import { startEngineProcess, type EngineProcess } from '../src/test/startEngineProcess';
-import { buildHarness } from './buildHarness';
-import { startHarnessServer } from './harnessServer';
-import { launchChromium, openHarnessPage, seriousViolations } from './pageChecks';
+import { startBrowserSetup, type BrowserSetup } from './browserSetup';
+import { openHarnessPage, seriousViolations } from './pageChecks';
 
 /**
  * The built plugin for a Grafana user whose language is 简体中文: Grafana's i18next starts in zh-Hans with the
  * plugin's catalog from dist/locales, as the harness's `?lang=` does. Needs `npm run build` first.
  */
 
-const DIST = path.resolve(__dirname, '..', 'dist');
 // Every run writes its screenshots to browser/artifacts/ (ignored: CI keeps them as artifacts); after looking at them,
 // `SAVE_SCREENSHOTS=1` writes the reviewed copies to browser/screenshots/, which are committed.
 const SCREENSHOTS = path.resolve(__dirname, process.env.SAVE_SCREENSHOTS === '1' ? 'screenshots' : 'artifacts');
 
 describe('built plugin in zh-Hans', () => {
-  let engine: EngineProcess;
-  let harness: { url: string; close(): Promise<void> };
-  let browser: Browser;
-  let harnessDir: string;
+  let setup: BrowserSetup;
 
   beforeAll(async () => {
-    if (!existsSync(path.join(DIST, 'locales', 'zh-Hans', `${pluginJson.id}.json`))) {
-      throw new Error('dist/locales/zh-Hans is missing: run `npm run build` first');
-    }
-    harnessDir = mkdtempSync(path.join(os.tmpdir(), 'cloudops-harness-zh-'));
-    [engine] = await Promise.all([startEngineProcess(), buildHarness(harnessDir)]);
-    harness = await startHarnessServer({
-      distDir: DIST,
-      harnessDir,
-      pluginId: pluginJson.id,
-      engineUrl: engine.url,
+    setup = await startBrowserSetup({
+      name: 'cloudops-harness-zh',
+      engine: {},
       role: 'Editor',
       secureJsonData: {},
+      needs: path.join('locales', 'zh-Hans', `${pluginJson.id}.json`),
     });
-    browser = await launchChromium();
   }, 90_000);
 
-  afterAll(async () => {
-    await browser?.close();
-    await harness?.close();
-    await engine?.close();
-    if (harnessDir) {
-      rmSync(harnessDir, { recursive: true, force: true });
-    }
-  });
+  afterAll(() => setup?.close());
 
   test('the overview renders in Chinese with the engine data as sent, and no serious axe violation', async () => {
-    const { page, errors } = await openHarnessPage(browser, harness.url, 'overview&lang=zh-Hans', {
+    const { page, errors } = await openHarnessPage(setup.browser, setup.url, 'overview&lang=zh-Hans', {
       width: 1280,
       height: 900,
     });
