@@ -129,6 +129,19 @@ describe('job records: params are for operators and admins', () => {
     ]);
   });
 
+  it("the assistant's status and document list name no host folder to a viewer; operators see the roots", async () => {
+    for (const url of ['/api/v1/assistant/status', '/api/v1/assistant/documents']) {
+      const res = await read(url, TOKENS.viewer);
+      expect(res.statusCode, url).toBe(200);
+      expect(res.body, url).not.toContain(top);
+    }
+    const viewer = (await read('/api/v1/assistant/status', TOKENS.viewer)).json();
+    expect(viewer.sources).toContainEqual(expect.objectContaining({ files: 1 }));
+    expect(viewer.sources.every((s: { root?: string }) => s.root === undefined)).toBe(true);
+    const operator = (await read('/api/v1/assistant/status', TOKENS.operator)).json();
+    expect(operator.sources.map((s: { root: string }) => s.root)).toContain(docs);
+  });
+
   it('operators and admins still see the params', async () => {
     for (const token of [TOKENS.operator, TOKENS.admin]) {
       const job = (await read(`/api/v1/jobs/${jobId}`, token)).json();

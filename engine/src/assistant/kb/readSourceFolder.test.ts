@@ -1,10 +1,11 @@
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  defaultSourceName, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chunkingConfigSchema, ingestConfigSchema } from '../config.js';
 import { IngestRoots } from './IngestRoots.js';
-import { readSourceFolder } from './readSourceFolder.js';
+import { defaultSourceName, readSourceFolder } from './readSourceFolder.js';
 
 /**
  * Nothing outside the ingested folder is read: hostile includes, links and host paths are refused with a per-file
@@ -130,7 +131,9 @@ describe('a folder named through a link inside the roots', () => {
       IngestRoots.of([top]),
     );
     expect(result.errors).toEqual([]);
-    expect(result.source).toBe(join(top, 'alias'));
+    // Named by the folder as given (its last segment and a hash of its path), never by the path itself.
+    expect(result.source).toMatch(/^alias-[0-9a-f]{8}$/);
+    expect(result.source).toBe(defaultSourceName(join(top, 'alias')));
     expect(result.files.flatMap((f) => f.chunks.map((c) => c.text)).join()).toContain('alias-content');
   });
 });

@@ -1,5 +1,6 @@
 import { existsSync, lstatSync, readdirSync, realpathSync, statSync } from 'node:fs';
-import { dirname, join, relative, resolve, sep } from 'node:path';
+import { createHash } from 'node:crypto';
+import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { EngineError } from '../../errors.js';
 import type { ChunkingConfig, IngestConfig } from '../config.js';
 import type { Chunk } from './Chunk.js';
@@ -64,7 +65,16 @@ export function urlFor(baseUrl: string, relPath: string): string {
 /** The folder actually read and the source name chunks are recorded under. */
 export function resolveSource(folder: SourceFolder): { root: string; name: string } {
   const root = resolveRoot(folder.path);
-  return { root, name: folder.name ?? root };
+  return { root, name: folder.name ?? defaultSourceName(root) };
+}
+
+/**
+ * A folder ingested without a name is named by its last segment and a hash of its path: stable, so re-ingesting the
+ * folder replaces it, and distinct for two `docs/` folders. Not the path itself: the name reaches every reader of a
+ * citation, search result and document list, viewers included, and a host path is not theirs to see.
+ */
+export function defaultSourceName(root: string): string {
+  return `${basename(root) || 'root'}-${createHash('sha256').update(root).digest('hex').slice(0, 8)}`;
 }
 
 function resolveRoot(path: string): string {

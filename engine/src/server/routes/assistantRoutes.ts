@@ -1,3 +1,5 @@
+import { basename } from 'node:path';
+import { roleAtLeast } from '../auth.js';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import {
@@ -107,6 +109,14 @@ export const assistantRoutes: FastifyPluginAsyncZod<{ engine: Engine }> = async 
   app.get(
     '/assistant/status',
     { schema: { tags: ['assistant'], summary: 'Knowledge base and model status' } },
-    async () => ({ ...service.kb.stats(), mode: service.mode, check: redactChecks([await service.check()])[0] }),
+    async (request) => {
+      const stats = service.kb.stats();
+      // A source's root is a folder on the engine host: operators, who may ingest, see it; viewers see the rest, and
+      // a source named by its path (ingested without a name) by the folder's last segment.
+      const sources = roleAtLeast(request.principal?.role ?? 'viewer', 'operator')
+        ? stats.sources
+        : stats.sources.map(({ root, ...rest }) => ({ ...rest, name: rest.name === root ? basename(root) : rest.name }));
+      return { ...stats, sources, mode: service.mode, check: redactChecks([await service.check()])[0] };
+    },
   );
 };
