@@ -54,6 +54,10 @@ export class EventRecorder {
         existing['count'] = Number(existing['count'] ?? 1) + times.count;
         known.last = Math.max(known.last, Date.parse(time));
         existing['lastTimestamp'] = new Date(known.last).toISOString();
+        // Repeats caught up on may predate the event as first recorded (a container started at settle, replayed
+        // restarts since a fault 15 minutes old): the first time stays the earliest.
+        const first = Math.min(Date.parse(String(existing['firstTimestamp'])), times.first.getTime());
+        if (Number.isFinite(first)) existing['firstTimestamp'] = new Date(first).toISOString();
         this.store.update(EVENTS, existing);
         return;
       }

@@ -10,11 +10,12 @@ import { seedShop } from './seedShop.js';
 const T0 = Date.parse('2026-12-01T14:00:00Z');
 
 /** The seeded shop, settled at T0, on a clock the test moves. */
-function shop() {
+function shop(faultsBefore: (ledger: FaultLedger) => void = () => {}) {
   const clock = { ms: T0 };
   const uids = createRandom(7);
   const store = new ObjectStore({ uid: () => uuidFrom(uids) });
   const ledger = new FaultLedger();
+  faultsBefore(ledger);
   seedShop(store);
   const controller = new Controller({ store, ledger, seed: 3, clock: () => clock.ms });
   controller.settle(6);
@@ -72,6 +73,21 @@ describe('crash loop replay', () => {
       expect(replayed.controller.restarts.countAt(uid(replayed), 'cart', t)).toBe(
         stepped.controller.restarts.countAt(uid(stepped), 'cart', t),
       );
+    }
+  });
+
+  it('a fault older than the cluster: its settled pods open in the crash loop, their events dated from the fault', () => {
+    const began = T0 / 1000 - 900;
+    const { store } = shop((ledger) => ledger.inject({ type: 'crash-loop', namespace: 'shop', service: 'cart', startedAt: began }));
+    const story = cartStory(store);
+    expect(story.length).toBeGreaterThan(0);
+    for (const pod of story) {
+      expect(pod.restartCount).toBeGreaterThan(90);
+      expect(pod.lastState).toMatchObject({ terminated: { reason: 'Error', exitCode: 1 } });
+      expect(Date.parse(pod.backOff[0]!.first as string) / 1000).toBeLessThanOrEqual(began + 1);
+      // The container started at settle, and again after each replayed kill: first seen when the fault began.
+      expect(Date.parse(pod.started[0]!.first as string) / 1000).toBeLessThan(began + 10);
+      expect(pod.started[0]!.count).toBeGreaterThan(90);
     }
   });
 
