@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import { indexMember } from '../store/readIndexPage.js';
 import type { Store } from '../store/Store.js';
 import type { JobRecord } from './JobRunner.js';
 
@@ -13,7 +14,7 @@ export const ACTIVE_JOBS_KEY = 'jobindex:active';
  */
 export const JOBS_BY_TIME_KEY = 'jobindex:created';
 export const jobsByTimeKey = (kind?: string) => (kind === undefined ? JOBS_BY_TIME_KEY : `${JOBS_BY_TIME_KEY}:${kind}`);
-export const jobSortKey = (record: Pick<JobRecord, 'createdAt' | 'id'>) => `${record.createdAt}|${record.id}`;
+export const jobSortKey = (record: Pick<JobRecord, 'createdAt' | 'id'>) => indexMember(record);
 
 const isFinal = (record: JobRecord) => record.status !== 'queued' && record.status !== 'running';
 

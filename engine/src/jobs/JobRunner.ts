@@ -2,6 +2,7 @@ import { EventEmitter } from 'node:events';
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { Store } from '../store/Store.js';
+import { readIndexPage } from '../store/readIndexPage.js';
 import type { HealthCheck } from '../health/HealthCheck.js';
 import { EngineError, isEngineError } from '../errors.js';
 import { iterateSubscription } from './iterateSubscription.js';
@@ -209,20 +210,7 @@ export class JobRunner {
    * (test/jobs/jobListIndex.test.ts counts them on a real Redis). Index entries whose record expired are dropped.
    */
   async page(query: { kind?: string; limit: number; after?: string }): Promise<Array<{ record: JobRecord; key: string }>> {
-    const index = jobsByTimeKey(query.kind);
-    const found: Array<{ record: JobRecord; key: string }> = [];
-    let after = query.after;
-    while (found.length < query.limit) {
-      const wanted = query.limit - found.length;
-      const keys = await this.store.zrangeByLex(index, { order: 'desc', limit: wanted, ...(after === undefined ? {} : { after }) });
-      const records = await Promise.all(keys.map((key) => this.get(idOfSortKey(key)).catch(notFoundAsUndefined)));
-      const gone = keys.filter((_, i) => records[i] === undefined);
-      if (gone.length > 0) await this.store.zrem(index, ...gone);
-      keys.forEach((key, i) => records[i] && found.push({ record: records[i], key }));
-      if (keys.length < wanted) break;
-      after = keys.at(-1);
-    }
-    return found;
+    return readIndexPage(this.store, jobsByTimeKey(query.kind), query, (id) => this.get(id).catch(notFoundAsUndefined));
   }
 
   /** Calls the listener on every update of a job running in this process; returns the unsubscribe function. */
@@ -547,10 +535,6 @@ export class JobRunner {
   }
 }
 
-/** The job id at the end of an index member `${createdAt}|${id}` (ids hold no '|'; timestamps neither). */
-function idOfSortKey(key: string): string {
-  return key.slice(key.lastIndexOf('|') + 1);
-}
 
 /** A record that expired is gone; a store that fails is an error for the caller, not a reason to drop index entries. */
 function notFoundAsUndefined(error: unknown): undefined {

@@ -1,10 +1,11 @@
 import type { EngineContext } from '../context.js';
 import type { JobRecord } from '../jobs/JobRunner.js';
-import { EngineError, type FieldIssue } from '../errors.js';
+import { EngineError, isEngineError, type FieldIssue } from '../errors.js';
 import { MAX_POINTS_PER_SERIES } from '../sources/metrics/validateRangeQuery.js';
 import type { AnalysisOutput } from './analyzeIncident.js';
 import { RcaWorkerPool } from './worker/RcaWorkerPool.js';
 import { redactText } from '../util/redact.js';
+import { indexMember, readIndexPage } from '../store/readIndexPage.js';
 import { collectCluster } from './collect/collectCluster.js';
 import { collectGraph } from './collect/collectGraph.js';
 import { collectMetrics } from './collect/collectMetrics.js';
@@ -15,6 +16,8 @@ import { JOB_KIND } from '../jobs/jobKinds.js';
 
 export const RCA_JOB_KIND = JOB_KIND.rca;
 const resultKey = (id: string) => `rca:${id}`;
+/** Time index of stored results (`${createdAt}|${id}`), outside the `rca:` prefix the backfill scans. */
+const RESULTS_BY_TIME = 'rcaindex:created';
 
 export interface RcaServiceOptions {
   /** The model port; absent means template narratives. */
@@ -92,14 +95,32 @@ export class RcaService {
     return JSON.parse(raw) as RcaResult;
   }
 
-  /** Stored results, newest first. */
-  async list(): Promise<RcaResult[]> {
-    const keys = await this.ctx.store.keys('rca:');
-    const results = await Promise.all(keys.map((k) => this.ctx.store.get(k)));
-    return results
-      .filter((r): r is string => r !== null)
-      .map((r) => JSON.parse(r) as RcaResult)
-      .sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+  /**
+   * Up to `limit` stored results, newest first, after the index member `after`, each with its member (for
+   * paginateIndexed). Reads the time index and then only the page's results: GET /rca read every stored result per
+   * request before. Index entries older than a result lives are pruned, and results stored before the index existed
+   * are indexed once per process.
+   */
+  async page(query: { limit: number; after?: string | undefined }): Promise<Array<{ record: RcaResult; key: string }>> {
+    await this.maintainIndex();
+    return readIndexPage(this.ctx.store, RESULTS_BY_TIME, query, (id) => this.get(id).catch(notFoundAsUndefined));
+  }
+
+  private indexChecked = false;
+
+  private async maintainIndex(): Promise<void> {
+    const store = this.ctx.store;
+    if (!this.indexChecked) {
+      if ((await store.zcard(RESULTS_BY_TIME)) === 0) {
+        const stored = await Promise.all((await store.keys('rca:')).map((k) => store.get(k)));
+        const members = stored.filter((r): r is string => r !== null).map((r) => indexMember(JSON.parse(r) as RcaResult));
+        if (members.length > 0) await store.zadd(RESULTS_BY_TIME, ...members);
+      }
+      this.indexChecked = true;
+    }
+    // createdAt is wall-clock time (the analysis clock `now` may be pinned to the incident).
+    const bound = new Date(Date.now() - this.ctx.config.rca.resultTtlSeconds * 1000).toISOString();
+    await store.zremBelow(RESULTS_BY_TIME, bound);
   }
 
   /** Starts a new analysis with the stored request of an earlier one. */
@@ -270,9 +291,18 @@ export class RcaService {
       warnings: warnings.map(redactText),
       timings: Object.fromEntries(Object.entries(timings).map(([k, v]) => [k, Math.round(v * 10) / 10])),
     };
-    await this.ctx.store.set(resultKey(id), JSON.stringify(result), { ttlSeconds: rca.resultTtlSeconds });
+    await this.ctx.store.batch([
+      { op: 'set', key: resultKey(id), value: JSON.stringify(result), ttlSeconds: rca.resultTtlSeconds },
+      { op: 'zadd', key: RESULTS_BY_TIME, members: [indexMember(result)] },
+    ]);
     return result;
   }
+}
+
+/** A result that expired is gone; a store that fails is an error for the caller. */
+function notFoundAsUndefined(error: unknown): undefined {
+  if (isEngineError(error) && error.code === 'NOT_FOUND') return undefined;
+  throw error;
 }
 
 function throwIfCancelled(signal: AbortSignal | undefined): void {

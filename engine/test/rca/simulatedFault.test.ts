@@ -65,6 +65,6 @@ describe('RCA of faults injected in the simulated cluster', () => {
     const rca = new RcaService(engine.context);
     const result = await rca.analyze({ namespace: engine.demo!.namespace });
     expect((await rca.get(result.id)).id).toBe(result.id);
-    expect((await rca.list()).map((r) => r.id)).toContain(result.id);
+    expect((await rca.page({ limit: 10 })).map((r) => r.record.id)).toContain(result.id);
   });
 });

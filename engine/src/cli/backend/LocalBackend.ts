@@ -24,8 +24,10 @@ export class LocalBackend implements CliBackend {
     return this.engine.services.rca.analyze(request, undefined, progress);
   }
 
-  listRca() {
-    return this.engine.services.rca.list();
+  /** The newest page, as `--server` lists the API's first page. */
+  async listRca() {
+    const page = await this.engine.services.rca.page({ limit: this.engine.config.pagination.defaultLimit });
+    return page.map((r) => r.record);
   }
 
   getRca(id: string) {

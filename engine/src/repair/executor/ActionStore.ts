@@ -1,5 +1,6 @@
 import { EngineError } from '../../errors.js';
 import type { Store } from '../../store/Store.js';
+import { indexMember, readIndexPage } from '../../store/readIndexPage.js';
 import { isOpen, type ActionRecord } from './ActionRecord.js';
 
 const PREFIX = 'repair:action:';
@@ -14,8 +15,6 @@ const FINISHED_TTL_SECONDS = 7 * 86_400;
  */
 const BY_TIME = 'repair:index:created';
 const OPEN_BY_TIME = 'repair:index:open';
-const sortKey = (record: Pick<ActionRecord, 'createdAt' | 'id'>) => `${record.createdAt}|${record.id}`;
-const idOfSortKey = (key: string) => key.slice(key.lastIndexOf('|') + 1);
 
 /**
  * Action records in the engine's Store (Redis in live use, so every replica sees them and a restarted engine finds
@@ -27,7 +26,7 @@ export class ActionStore {
   constructor(private readonly store: Store) {}
 
   async save(record: ActionRecord): Promise<void> {
-    const key = sortKey(record);
+    const key = indexMember(record);
     await this.store.batch([
       {
         op: 'set',
@@ -47,19 +46,7 @@ export class ActionStore {
   async page(options: { open?: boolean; limit: number; after?: string }): Promise<Array<{ record: ActionRecord; key: string }>> {
     await this.indexOnce();
     const index = options.open ? OPEN_BY_TIME : BY_TIME;
-    const found: Array<{ record: ActionRecord; key: string }> = [];
-    let after = options.after;
-    while (found.length < options.limit) {
-      const wanted = options.limit - found.length;
-      const keys = await this.store.zrangeByLex(index, { order: 'desc', limit: wanted, ...(after === undefined ? {} : { after }) });
-      const records = await Promise.all(keys.map((key) => this.get(idOfSortKey(key))));
-      const gone = keys.filter((_, i) => records[i] === undefined);
-      if (gone.length > 0) await this.store.zrem(index, ...gone);
-      keys.forEach((key, i) => records[i] && found.push({ record: records[i], key }));
-      if (keys.length < wanted) break;
-      after = keys.at(-1);
-    }
-    return found;
+    return readIndexPage(this.store, index, options, (id) => this.get(id));
   }
 
   /** Indexes actions stored before the index existed (once per process, when the index is empty). */

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { Engine } from '../../engine.js';
 import { jobRecordSchema } from '../../schemas/core.js';
 import { rcaRequestBodySchema, rcaResultSchema } from '../../rca/schemas.js';
-import { pageQuerySchema, pageResponseFields, paginate } from '../pagination.js';
+import { pageQuerySchema, pageResponseFields, paginateIndexed } from '../pagination.js';
 
 const idParams = z.object({ id: z.string().min(1).max(128) });
 
@@ -38,7 +38,8 @@ export const rcaRoutes: FastifyPluginAsyncZod<{ engine: Engine }> = async (app, 
         response: { 200: z.object({ items: z.array(rcaResultSchema), ...pageResponseFields }) },
       },
     },
-    async (request) => paginate(await service.list(), (r) => `${r.createdAt}|${r.id}`, request.query, 'desc'),
+    async (request) =>
+      paginateIndexed(request.query, async (after, limit) => (await service.page({ limit, after })).map(({ record, key }) => ({ item: record, key }))),
   );
 
   app.get(
