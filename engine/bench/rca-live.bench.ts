@@ -111,9 +111,18 @@ function score(scenario: Scenario, delay: number, result: RcaResult, baseline: s
   };
 }
 
-async function runScenario(scenario: Scenario, seed: number, verbose: boolean): Promise<RunScore[]> {
-  const clock = { ms: Math.floor(Date.now() / 1000) * 1000 - (HISTORY_START + 5 * 60) * 1000 };
-  const config = parseConfig({ profile: 'demo', logLevel: 'silent', cluster: { kind: 'simulated', injectFaults: false, seed } });
+interface LiveOptions {
+  verbose: boolean;
+  /** Unix ms the live faults are injected at (default: now). The shop's load follows the time of day. */
+  at: number;
+  /** RCA settings overriding the defaults (`--rca-config '{"anomaly":{...}}'`), to compare a setting in one run. */
+  rca: Record<string, unknown>;
+}
+
+async function runScenario(scenario: Scenario, seed: number, options: LiveOptions): Promise<RunScore[]> {
+  const { verbose } = options;
+  const clock = { ms: Math.floor(options.at / 1000) * 1000 - (HISTORY_START + 5 * 60) * 1000 };
+  const config = parseConfig({ profile: 'demo', logLevel: 'silent', cluster: { kind: 'simulated', injectFaults: false, seed }, rca: options.rca });
   const engine = await createEngine(config, { logger: pino({ level: 'silent' }), clock: () => clock.ms });
   const now = () => clock.ms / 1000;
   const rca = new RcaService(engine.context, { now });
@@ -151,12 +160,16 @@ const median = (xs: number[]) => {
 
 export const main: BenchMain = async (ctx) => {
   const seeds = ctx.numberOption('seeds', 2);
-  const verbose = ctx.options.verbose === true;
+  const at = typeof ctx.options.at === 'string' ? Date.parse(ctx.options.at) : Date.now();
+  if (!Number.isFinite(at)) throw new Error(`benchmark ${ctx.name}: --at must be an ISO time, got ${String(ctx.options.at)}`);
+  const rca = typeof ctx.options['rca-config'] === 'string' ? (JSON.parse(ctx.options['rca-config']) as Record<string, unknown>) : {};
+  const options: LiveOptions = { verbose: ctx.options.verbose === true, at, rca };
+  if (Object.keys(rca).length > 0) console.log(`RCA settings overridden: ${JSON.stringify(rca)}`);
   const all: RunScore[] = [];
   const detect: number[] = [];
   for (let seed = 1; seed <= seeds; seed++) {
     for (const scenario of scenarios(seed)) {
-      const scores = await runScenario(scenario, seed, verbose);
+      const scores = await runScenario(scenario, seed, options);
       all.push(...scores);
       // Time to first correct detection; a scenario never ranked first counts as the longest delay tried, doubled.
       detect.push(scores.find((s) => s.top1)?.delay ?? DELAYS.at(-1)! * 2);
@@ -181,7 +194,7 @@ export const main: BenchMain = async (ctx) => {
   rows.push(['two faults at once', pairs.length, share((s) => s.top1, pairs), share((s) => s.top3, pairs), share((s) => s.baselineTop1, pairs), share((s) => s.baselineTop3, pairs)]);
   rows.push(['all', all.length, results.top1, results.top3, results.baseline_top1, results.baseline_top3]);
   printTable(
-    `rca-live: ${seeds} seeds × ${TYPES.length} single + 4 paired faults, each with a healed fault 20-30 min earlier; default window. ` +
+    `rca-live: ${seeds} seeds × ${TYPES.length} single + 4 paired faults at ${new Date(at).toISOString()}, each with a healed fault 20-30 min earlier; default window. ` +
       `Fault type right ${typeRight.toFixed(3)}, median time to first correct top-1 ${results.p50_detect_s} s`,
     ['delay after injection', 'runs', 'top-1', 'top-3', 'N-sigma top-1', 'N-sigma top-3'],
     rows,

@@ -116,8 +116,11 @@ describe('heldPeak', () => {
     const steady = (rise: number, badDirection: SignalSeries['badDirection'] = 'up') =>
       series((i, t) => 100 * (1 + 0.01 * noise(i)) + (t >= 3600 ? rise : 0), badDirection);
     const small = scoreSeries(steady(4), window, settings)!;
-    expect(small.score).toBeGreaterThan(settings.threshold);
+    // Neither scored nor held (requireMaterialChange): a few percent of a flat series is quantisation, not a fault.
+    expect(small.score).toBe(0);
     expect(small.heldPeak).toBe(0);
+    expect(scoreSeries(steady(4), window, { ...settings, requireMaterialChange: false })!.score).toBeGreaterThan(settings.threshold);
+    expect(scoreSeries(steady(15), window, settings)!.score).toBeGreaterThan(settings.threshold);
     expect(scoreSeries(steady(4), window, { ...settings, symptomMinChange: 0 })!.heldPeak).toBeGreaterThan(settings.threshold);
     expect(scoreSeries(steady(15), window, settings)!.heldPeak).toBeGreaterThan(settings.threshold);
     // A falling signal is exempt: availability at 100 % falling by 2 % is an incident.

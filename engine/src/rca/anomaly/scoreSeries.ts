@@ -362,7 +362,8 @@ function scoreFromOnset(
   const peakDirectional = Math.max(0, ...pointwise);
   const heldDirectional = Math.max(0, heldPeak(pointwise, medianStep(incidentTimes), settings.symptomHoldSeconds));
   const heldIsChange = isMaterialChange(heldDirectional * baselineScale, baselineMedian, series.badDirection, settings.symptomMinChange);
-  const score = directional > 0 ? saturate(directional, settings.saturation) : 0;
+  const scoreIsChange = !settings.requireMaterialChange || isMaterialChange(directional * baselineScale, baselineMedian, series.badDirection, settings.symptomMinChange);
+  const score = directional > 0 && scoreIsChange ? saturate(directional, settings.saturation) : 0;
   const peak = peakDirectional > 0 ? saturate(peakDirectional, settings.saturation) : 0;
   const held = heldDirectional > 0 && heldIsChange ? saturate(heldDirectional, settings.saturation) : 0;
 
