@@ -1,13 +1,9 @@
-import { Redis } from 'ioredis';
 import type { FastifyInstance } from 'fastify';
-import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { configSchema } from '../../src/config/schema.js';
-import { createEngine, type Engine } from '../../src/engine.js';
+import type { Engine } from '../../src/engine.js';
 import type { JobRecord } from '../../src/jobs/JobRunner.js';
-import { buildApp } from '../../src/server/app.js';
-import { makeTempDir, startRedis, type RedisServer } from '../support/index.js';
-import { monitorRedis, readsOf, type RedisMonitor } from '../support/monitorRedis.js';
+import { readsOf, type RedisMonitor } from '../support/monitorRedis.js';
+import { startRedisApp, type RedisApp } from '../support/startRedisApp.js';
 
 const PREFIX = `joblist-${process.pid}:`;
 const TOTAL = 5_000;
@@ -19,31 +15,18 @@ const BACKTESTS = 1_000;
  * newest first, every job once across pages, `kind` filtering.
  */
 describe('GET /jobs reads a page of records through the index', () => {
-  let redis: RedisServer;
   let engine: Engine;
   let app: FastifyInstance;
   let monitor: RedisMonitor;
-  let dir: Awaited<ReturnType<typeof makeTempDir>>;
+  let running: RedisApp;
 
   beforeAll(async () => {
-    redis = await startRedis();
-    dir = await makeTempDir('joblist');
-    // The test Redis fsyncs every write; seeding 5,000 jobs does not need that durability.
-    const admin = new Redis(redis.url);
-    await admin.config('SET', 'appendfsync', 'no');
-    admin.disconnect();
-    engine = await createEngine(
-      configSchema.parse({
-        dataDir: dir.path,
-        cluster: { kind: 'simulated', injectFaults: false },
-        store: { kind: 'redis', url: redis.url, keyPrefix: PREFIX },
-        jobs: { concurrency: 64, maxQueued: 10_000 },
-        server: { auth: { enabled: false, tokens: [] } },
-      }),
-      { logger: pino({ level: 'silent' }) },
-    );
-    app = await buildApp(engine);
-    await app.ready();
+    running = await startRedisApp({
+      name: 'joblist',
+      keyPrefix: PREFIX,
+      config: { jobs: { concurrency: 64, maxQueued: 10_000 } },
+    });
+    ({ engine, app } = running);
     const { jobs } = engine.context;
     for (let i = 0; i < TOTAL; i += 250) {
       const started = await Promise.all(
@@ -53,15 +36,11 @@ describe('GET /jobs reads a page of records through the index', () => {
       );
       await Promise.all(started.map((job) => jobs.wait(job.id)));
     }
-    monitor = await monitorRedis(redis.url);
+    monitor = await running.startMonitor();
   }, 180_000);
 
   afterAll(async () => {
-    monitor?.close();
-    await app?.close();
-    await engine?.close();
-    await redis?.stop();
-    await dir?.remove();
+    await running?.close();
   });
 
   const commandsDuring = (action: () => Promise<void>) => monitor.during(action);

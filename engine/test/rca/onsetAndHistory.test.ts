@@ -100,7 +100,7 @@ describe('RCA onset and history in the simulated shop', () => {
       // The simulated shop has a week of clean history: the same hours on 7 earlier days are the baseline.
       expect(result.baseline, JSON.stringify(result.baseline)).toMatchObject({ kind: 'same-hours', days: 7 });
       // Trusted one step less when the hour before, also scored, held the first test's crash loop.
-      expect(result.baseline!.trust).toBe(result.baseline!.earlierIncidents > 0 ? 'medium' : 'high');
+      expect(result.baseline!.trust).toBe((result.baseline!.earlierIncidents ?? 0) > 0 ? 'medium' : 'high');
 
       // Without them, the hour before holds the first test's crash loop on cart: cart's and its callers' error ratios
       // and cart's latency reached this level only then, an earlier incident set aside, so it is trusted one step less.

@@ -1,13 +1,9 @@
-import { Redis } from 'ioredis';
 import type { FastifyInstance } from 'fastify';
-import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { configSchema } from '../../src/config/schema.js';
-import { createEngine, type Engine } from '../../src/engine.js';
-import { buildApp } from '../../src/server/app.js';
+import type { Engine } from '../../src/engine.js';
 import type { RcaResult } from '../../src/rca/schemas.js';
-import { makeTempDir, startRedis, type RedisServer } from '../support/index.js';
-import { monitorRedis, readsOf, type RedisMonitor } from '../support/monitorRedis.js';
+import { readsOf, type RedisMonitor } from '../support/monitorRedis.js';
+import { startRedisApp, type RedisApp } from '../support/startRedisApp.js';
 
 const PREFIX = `rcalist-${process.pid}:`;
 const STORED = 1_000;
@@ -34,42 +30,28 @@ function storedResult(i: number): RcaResult {
  * results a page reads. A new analysis is listed first; a result that expired leaves the index.
  */
 describe('GET /rca reads a page of results through the index', () => {
-  let redis: RedisServer;
   let engine: Engine;
   let app: FastifyInstance;
   let monitor: RedisMonitor;
-  let dir: Awaited<ReturnType<typeof makeTempDir>>;
+  let running: RedisApp;
 
   beforeAll(async () => {
-    redis = await startRedis();
-    dir = await makeTempDir('rcalist');
-    const seed = new Redis(redis.url);
-    await seed.config('SET', 'appendfsync', 'no');
-    const pipeline = seed.pipeline();
-    for (let i = 0; i < STORED; i++) pipeline.set(`${PREFIX}rca:old-${String(i).padStart(4, '0')}`, JSON.stringify(storedResult(i)));
-    await pipeline.exec();
-    seed.disconnect();
-    engine = await createEngine(
-      configSchema.parse({
-        profile: 'demo',
-        dataDir: dir.path,
-        cluster: { kind: 'simulated', injectFaults: false },
-        store: { kind: 'redis', url: redis.url, keyPrefix: PREFIX },
-        server: { auth: { enabled: false, tokens: [] } },
-      }),
-      { logger: pino({ level: 'silent' }) },
-    );
-    app = await buildApp(engine);
-    await app.ready();
-    monitor = await monitorRedis(redis.url);
+    running = await startRedisApp({
+      name: 'rcalist',
+      keyPrefix: PREFIX,
+      config: { profile: 'demo' },
+      seed: async (redis) => {
+        const pipeline = redis.pipeline();
+        for (let i = 0; i < STORED; i++) pipeline.set(`${PREFIX}rca:old-${String(i).padStart(4, '0')}`, JSON.stringify(storedResult(i)));
+        await pipeline.exec();
+      },
+    });
+    ({ engine, app } = running);
+    monitor = await running.startMonitor();
   }, 120_000);
 
   afterAll(async () => {
-    monitor?.close();
-    await app?.close();
-    await engine?.close();
-    await redis?.stop();
-    await dir?.remove();
+    await running?.close();
   });
 
   const list = async (query: string) => {

@@ -1,16 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
-import { Redis } from 'ioredis';
-import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseConfig } from '../../src/config/loadConfig.js';
-import { createEngine, type Engine } from '../../src/engine.js';
+import type { Engine } from '../../src/engine.js';
 import type { ActionRecord } from '../../src/repair/executor/ActionRecord.js';
 import { ActionStore } from '../../src/repair/executor/ActionStore.js';
 import type { RepairActionDto } from '../../src/repair/repairSchemas.js';
-import { buildApp } from '../../src/server/app.js';
-import { makeTempDir, startRedis, type RedisServer } from '../support/index.js';
-import { monitorRedis, readsOf, type RedisMonitor } from '../support/monitorRedis.js';
+import { readsOf, type RedisMonitor } from '../support/monitorRedis.js';
+import { startRedisApp, type RedisApp } from '../support/startRedisApp.js';
 
 const PREFIX = `repairpage-${process.pid}:`;
 const STORED = 5_000;
@@ -21,33 +17,19 @@ const STORED = 5_000;
  * written through the engine's ActionStore, and Redis' MONITOR counting the records each request reads.
  */
 describe('repair actions are listed through an index', () => {
-  let redis: RedisServer;
   let engine: Engine;
   let app: FastifyInstance;
   let monitor: RedisMonitor;
-  let dir: Awaited<ReturnType<typeof makeTempDir>>;
+  let running: RedisApp;
   let real: RepairActionDto;
 
   beforeAll(async () => {
-    redis = await startRedis();
-    dir = await makeTempDir('repairpage');
-    const admin = new Redis(redis.url);
-    await admin.config('SET', 'appendfsync', 'no');
-    admin.disconnect();
-    engine = await createEngine(
-      parseConfig({
-        profile: 'demo',
-        logLevel: 'silent',
-        dataDir: dir.path,
-        cluster: { kind: 'simulated', injectFaults: false },
-        store: { kind: 'redis', url: redis.url, keyPrefix: PREFIX },
-        server: { auth: { enabled: false, tokens: [] } },
-        repair: { maxMode: 'approve', namespaces: ['shop'] },
-      }),
-      { logger: pino({ level: 'silent' }) },
-    );
-    app = await buildApp(engine);
-    await app.ready();
+    running = await startRedisApp({
+      name: 'repairpage',
+      keyPrefix: PREFIX,
+      config: { profile: 'demo', repair: { maxMode: 'approve', namespaces: ['shop'] } },
+    });
+    ({ engine, app } = running);
     engine.demo!.ledger.inject({ type: 'oom-killed', namespace: 'shop', service: 'cart' });
     for (let i = 0; i < 40; i++) {
       await engine.services.repair!.runOnce();
@@ -79,15 +61,11 @@ describe('repair actions are listed through an index', () => {
         }),
       );
     }
-    monitor = await monitorRedis(redis.url);
+    monitor = await running.startMonitor();
   }, 180_000);
 
   afterAll(async () => {
-    monitor?.close();
-    await app?.close();
-    await engine?.close();
-    await redis?.stop();
-    await dir?.remove();
+    await running?.close();
   });
 
   const get = async (url: string) => {
