@@ -76,15 +76,22 @@ export interface CreateEngineOptions {
 
 export function createLogger(
   config: Pick<EngineConfig, 'logLevel'> & { server?: Pick<EngineConfig['server'], 'logQueries'> },
-  options: { pretty?: boolean } = {},
+  options: { pretty?: boolean; stderr?: boolean } = {},
 ): Logger {
-  return pino({
-    level: config.logLevel,
-    // Humans at a terminal get readable lines; everything else (containers, CI) gets JSON.
-    ...(options.pretty ? { transport: { target: 'pino-pretty', options: { colorize: true, ignore: 'pid,hostname' } } } : {}),
-    // Tokens, URL credentials, header values and (unless server.logQueries) what users type: util/redact.ts.
-    redact: loggerRedaction({ logQueries: config.server?.logQueries ?? false }),
-  });
+  // A CLI command's stdout is its output (`--json` is parsed by scripts), so its engine logs to stderr.
+  const fd = options.stderr ? 2 : 1;
+  return pino(
+    {
+      level: config.logLevel,
+      // Humans at a terminal get readable lines; everything else (containers, CI) gets JSON.
+      ...(options.pretty
+        ? { transport: { target: 'pino-pretty', options: { colorize: true, ignore: 'pid,hostname', destination: fd } } }
+        : {}),
+      // Tokens, URL credentials, header values and (unless server.logQueries) what users type: util/redact.ts.
+      redact: loggerRedaction({ logQueries: config.server?.logQueries ?? false }),
+    },
+    ...(options.pretty ? [] : [pino.destination({ fd, sync: true })]),
+  );
 }
 
 export async function createEngine(config: EngineConfig, options: CreateEngineOptions = {}): Promise<Engine> {

@@ -91,7 +91,7 @@ export class CliContext {
   ): Promise<T> {
     const config = await this.loadConfig(overrides);
     const { createEngine, createLogger } = await import('../engine.js');
-    const logger = createLogger({ logLevel: process.env.AICLOUDOPS_LOG_LEVEL ? config.logLevel : 'warn' });
+    const logger = createLogger({ logLevel: process.env.AICLOUDOPS_LOG_LEVEL ? config.logLevel : 'warn' }, { stderr: true });
     // In the demo a one-shot command gets its own simulated shop, which (like the server's) opens on an incident.
     const engine = await createEngine(config, { logger, scheduleDemoFaults: config.profile === 'demo' });
     try {
