@@ -52,6 +52,35 @@ function unknownAt(
   return issues;
 }
 
+const MAX_DEPTH = 32;
+
+/**
+ * Keys of a body that failed validation which the schema does not declare at their place, so a typo is named beside
+ * the error it caused: `{"target": {"servce": "cart"}}` got only `body.target.service: expected string` (no parsed
+ * value to compare with, hence the declared keys). Objects the schema declares no keys for (maps) are not looked into.
+ */
+export function undeclaredKeys(
+  file: unknown,
+  declared: DeclaredKeys,
+  prefix = '',
+  noun = 'field',
+  path: Array<string | number> = [],
+): FieldIssue[] {
+  // A body that failed validation may be anything, e.g. arrays nested 10,000 deep (the fuzz suite's, a stack overflow
+  // here): no schema of ours is nested this deep.
+  if (path.length > MAX_DEPTH) return [];
+  if (Array.isArray(file)) {
+    return file.flatMap((item, i) => undeclaredKeys(item, declared, `${prefix}${i}.`, noun, [...path, i]));
+  }
+  const known = isPlainObject(file) ? declared(path) : undefined;
+  if (!isPlainObject(file) || !known) return [];
+  return Object.entries(file).flatMap(([key, value]) => {
+    if (known.includes(key)) return undeclaredKeys(value, declared, `${prefix}${key}.`, noun, [...path, key]);
+    const near = closestKey(key, known);
+    return [{ field: `${prefix}${key}`, message: `unknown ${noun}${near ? ` (did you mean ${prefix}${near}?)` : ''}` }];
+  });
+}
+
 /**
  * The known key within two edits (case ignored), for the "did you mean" hint; failing that, the one the key begins
  * (a shortened name: `horizon` for `horizonMinutes`, `retrain` for `retrainIntervalHours`), for keys of 4+ letters.

@@ -1,6 +1,6 @@
 import type { FastifySchemaCompiler } from 'fastify';
-import { unknownConfigKeys, type DeclaredKeys } from '../config/unknownConfigKeys.js';
-import { EngineError } from '../errors.js';
+import { undeclaredKeys, unknownConfigKeys, type DeclaredKeys } from '../config/unknownConfigKeys.js';
+import { EngineError, type FieldIssue } from '../errors.js';
 
 /**
  * Bodies other programs send, whose extra fields are theirs to add: the generic alert form (Alertmanager's webhook has
@@ -19,13 +19,30 @@ export function strictBodies<S>(compile: FastifySchemaCompiler<S>): FastifySchem
     if (route.httpPart !== 'body' || THIRD_PARTY_BODIES.has(route.url)) return validate;
     return (data) => {
       const result = validate(data) as { value?: unknown; error?: unknown };
-      if (result.error || data === undefined) return result as ReturnType<typeof validate>;
-      const issues = unknownConfigKeys(data, result.value, 'body.', 'field', declaredKeys(route.schema));
+      if (data === undefined) return result as ReturnType<typeof validate>;
+      const issues = result.error
+        ? withUndeclared(result.error, data, route.schema)
+        : unknownConfigKeys(data, result.value, 'body.', 'field', declaredKeys(route.schema));
       if (issues.length === 0) return result as ReturnType<typeof validate>;
       const message = `invalid request: ${issues.map((i) => `${i.field}: ${i.message}`).join('; ')}`;
       return { error: new EngineError('INVALID_INPUT', message, { issues }) } as ReturnType<typeof validate>;
     };
   };
+}
+
+/**
+ * A body that failed validation: the fields the schema does not declare first (a typo is usually why a required one is
+ * missing), then the schema's own issues as the error handler words them. None undeclared: [] (the error stands).
+ */
+function withUndeclared(error: unknown, data: unknown, schema: unknown): FieldIssue[] {
+  const declared = declaredKeys(schema);
+  const undeclared = declared ? undeclaredKeys(data, declared, 'body.') : [];
+  if (undeclared.length === 0 || !Array.isArray(error)) return [];
+  const schemaIssues = (error as Array<{ instancePath?: string; message?: string }>).map((v) => ({
+    field: ['body', ...(v.instancePath ?? '').split('/').filter(Boolean)].join('.'),
+    message: v.message ?? 'invalid',
+  }));
+  return [...undeclared, ...schemaIssues];
 }
 
 /** zod's definition of a schema, as far as finding object keys needs it. */

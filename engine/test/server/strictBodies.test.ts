@@ -48,6 +48,21 @@ describe('request bodies with a field the route does not know', () => {
     expect(nothingNear.json().error.issues).toEqual([{ field: 'body.zzzz', message: 'unknown field' }]);
   });
 
+  // A typo that leaves a required field out failed validation before the unknown-field check ran, so only the
+  // missing field was named: {"target": {"servce": "cart"}} got "body.target.service: expected string".
+  it('are named with their hint when the body also fails validation', async () => {
+    const missing = await post('/api/v1/rca', { namespace: 'shop', target: { servce: 'cart' } });
+    expect(missing.statusCode).toBe(400);
+    expect(missing.json().error.issues).toEqual([
+      { field: 'body.target.servce', message: 'unknown field (did you mean body.target.service?)' },
+      { field: 'body.target.service', message: expect.stringContaining('expected string') },
+    ]);
+    const forecast = await post('/api/v1/forecast', { servce: 'cart', signal: 'request_rate' });
+    expect(forecast.json().error.issues.map((i: { field: string }) => i.field)).toEqual(['body.servce', 'body.service']);
+    const wrongType = await post('/api/v1/rca', { namespace: 5 });
+    expect(wrongType.json().error.issues).toEqual([{ field: 'body.namespace', message: expect.stringContaining('expected string') }]);
+  });
+
   it('are still answered when every field is known, and generic alerts keep the fields their senders add', async () => {
     expect((await post('/api/v1/forecast', { service: 'checkout', signal: 'request_rate', horizonMinutes: 30 })).statusCode).toBe(200);
     const alert = { labels: { alertname: 'HighLatency', service: 'checkout' }, status: 'firing', generatorURL: 'http://elsewhere/graph' };
