@@ -3,6 +3,9 @@ import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { EngineError, isEngineError, type FieldIssue } from '../errors.js';
 import { redactText } from '../util/redact.js';
 
+/** fastify's default maxParamLength, which the server keeps: ids and names in paths are far shorter. */
+const MAX_PARAM_LENGTH = 100;
+
 export interface ErrorBody {
   error: { code: string; message: string; issues?: FieldIssue[]; requestId?: string };
 }
@@ -35,15 +38,23 @@ export function registerErrorHandler(app: FastifyInstance): void {
 }
 
 /**
- * Errors fastify answers before routing (FST_ERR_BAD_URL: a path that is not valid percent-encoded UTF-8), which
- * skip setErrorHandler: the same body shape, with the path named as the field.
+ * Errors fastify answers before routing, which skip setErrorHandler: the same body shape, with the path named as the
+ * field. FST_ERR_BAD_URL is a path that is not valid percent-encoded UTF-8; FST_ERR_MAX_PARAM_LENGTH a path segment
+ * over fastify's maxParamLength (100), which was answered "must be valid percent-encoded UTF-8" with the whole
+ * segment echoed back (found walking the README: GET /rca/<300 characters>).
  */
 export function frameworkErrorHandler(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
+  const tooLong = error.code === 'FST_ERR_MAX_PARAM_LENGTH';
   const body: ErrorBody = {
     error: {
       code: 'BAD_REQUEST',
-      message: error.message,
-      issues: [{ field: 'path', message: 'must be valid percent-encoded UTF-8' }],
+      message: tooLong ? `a path parameter is longer than ${MAX_PARAM_LENGTH} characters` : error.message,
+      issues: [
+        {
+          field: 'path',
+          message: tooLong ? `at most ${MAX_PARAM_LENGTH} characters` : 'must be valid percent-encoded UTF-8',
+        },
+      ],
       requestId: String(request.id),
     },
   };

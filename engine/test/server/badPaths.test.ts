@@ -1,0 +1,38 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startDemoApp, type DemoApp } from '../support/startDemoApp.js';
+
+/**
+ * Paths fastify refuses before routing get the engine's error body with the path named. A segment longer than
+ * fastify's maxParamLength (GET /rca/<300 characters>) was answered "must be valid percent-encoded UTF-8", the
+ * reason of the other such error, with the whole segment echoed in the message (found walking the README).
+ */
+let demo: DemoApp;
+
+beforeAll(async () => {
+  demo = await startDemoApp();
+}, 60_000);
+
+afterAll(async () => {
+  await demo?.close();
+});
+
+describe('paths refused before routing', () => {
+  it('name an over-long path parameter as too long, without echoing it', async () => {
+    const long = 'x'.repeat(300);
+    for (const url of [`/api/v1/rca/${long}`, `/api/v1/jobs/${long}`]) {
+      const res = await demo.app.inject({ method: 'GET', url });
+      expect(res.statusCode).toBe(400);
+      const error = res.json().error;
+      expect(error).toMatchObject({ code: 'BAD_REQUEST', issues: [{ field: 'path', message: 'at most 100 characters' }] });
+      expect(error.message).not.toContain(long);
+    }
+    const atLimit = await demo.app.inject({ method: 'GET', url: `/api/v1/rca/${'x'.repeat(100)}` });
+    expect(atLimit.statusCode).toBe(404);
+  });
+
+  it('still name a path that is not percent-encoded UTF-8 as such', async () => {
+    const res = await demo.app.inject({ method: 'GET', url: '/api/v1/rca/%E0%A4%A' });
+    expect(res.statusCode).toBe(400);
+    expect(res.json().error.issues).toEqual([{ field: 'path', message: 'must be valid percent-encoded UTF-8' }]);
+  });
+});
