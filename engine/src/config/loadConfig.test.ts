@@ -57,6 +57,25 @@ server:
     expect(config.cluster.kind).toBe('kubernetes');
   });
 
+  // The demo's preset turned auth off even when the file set tokens: every caller, a viewer's token included, was an
+  // anonymous admin. Tokens without `enabled` now mean auth on; an explicit `enabled: false` still wins.
+  it('turns auth on in the demo profile when tokens are set without enabled', () => {
+    const tokens = [{ name: 'v', token: 'a-very-long-viewer-token', role: 'viewer' }];
+    const path = file(`
+profile: demo
+server:
+  auth:
+    tokens:
+      - { name: v, token: a-very-long-viewer-token, role: viewer }
+`);
+    expect(loadConfig({ path, env: {} }).server.auth).toMatchObject({ enabled: true, tokens });
+    const viaEnv = loadConfig({ env: { AICLOUDOPS_SERVER__AUTH__TOKENS: JSON.stringify(tokens) } });
+    expect(viaEnv.server.auth.enabled).toBe(true);
+    const off = loadConfig({ env: {}, overrides: { server: { auth: { enabled: false, tokens } } } });
+    expect(off.server.auth.enabled).toBe(false);
+    expect(loadConfig({ env: {} }).server.auth.enabled).toBe(false);
+  });
+
   it('names the field and the reason when the live profile lacks a Prometheus URL', () => {
     const error = configError(() => loadConfig({ profile: 'live', env: {} }));
     expect(error.code).toBe('INVALID_CONFIG');

@@ -57,7 +57,7 @@ function unknownEnvSettings(env: NodeJS.ProcessEnv, config: EngineConfig): Field
 /** Validates a config object (after the profile preset), throwing INVALID_CONFIG that names every failing field. */
 export function parseConfig(input: Record<string, unknown>, origin = 'configuration'): EngineConfig {
   const profile = input.profile === 'live' ? 'live' : 'demo';
-  const withPreset = deepMerge(structuredClone(PROFILE_PRESETS[profile]), input);
+  const withPreset = deepMerge(structuredClone(presetFor(profile, input)), input);
   const result = configSchema.safeParse(withPreset);
   if (!result.success) {
     throw invalid(origin, fieldIssuesFromZod(result.error.issues));
@@ -88,6 +88,18 @@ const PROFILE_PRESETS: Record<'demo' | 'live', Record<string, unknown>> = {
     store: { kind: 'redis' },
   },
 };
+
+/**
+ * The demo turns auth off, but not over tokens the configuration sets: a demo config with `server.auth.tokens` and no
+ * `enabled` served every caller as an anonymous admin, viewer tokens included (found walking the README: a viewer
+ * read ingest jobs' host folders). `enabled: false` set explicitly still wins.
+ */
+function presetFor(profile: 'demo' | 'live', input: Record<string, unknown>): Record<string, unknown> {
+  const auth = (input.server as { auth?: { enabled?: unknown; tokens?: unknown } } | undefined)?.auth;
+  const tokensSet = Array.isArray(auth?.tokens) && auth.tokens.length > 0;
+  if (profile !== 'demo' || !tokensSet || auth?.enabled !== undefined) return PROFILE_PRESETS[profile];
+  return { ...PROFILE_PRESETS.demo, server: { auth: { enabled: true } } };
+}
 
 function crossFieldIssues(config: EngineConfig): FieldIssue[] {
   const issues: FieldIssue[] = [];
