@@ -355,6 +355,8 @@ describe('RootCausePage', () => {
       render(<RootCausePage />);
       const empty = screen.getByTestId(testIds.rootCause.emptyState);
       expect(empty).toHaveTextContent('It needs a namespace');
+      // What the engine compares with: the hour before and, since the same-hours baseline, earlier days too.
+      expect(empty).toHaveTextContent('with the hour before them and with the same hours on earlier days');
       await userEvent.click(screen.getByTestId(testIds.rootCause.demo));
 
       // The sample fills the form and starts: the demo namespace, any service, the last 30 minutes.

@@ -26,7 +26,7 @@ export function RcaEmptyState({ onTryDemo, demoNamespace }: { onTryDemo: () => v
         <p>
           {t(
             'rca.empty.what',
-            "The engine compares the last minutes with the hour before them: which service's metrics moved first, which Kubernetes events, log patterns and rollouts came with it, and ranks the likely root causes with a chart of each."
+            "The engine compares the last minutes with the hour before them and with the same hours on earlier days: which service's metrics moved first, which Kubernetes events, log patterns and rollouts came with it, and ranks the likely root causes with a chart of each."
           )}
         </p>
         <p>
