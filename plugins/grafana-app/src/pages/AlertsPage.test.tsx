@@ -82,6 +82,8 @@ describe('AlertsPage', () => {
     expect(within(card).getByText('HighLatency on payment')).toBeInTheDocument();
     const rows = within(card).getAllByTestId(testIds.alerts.alertRow);
     expect(rows).toHaveLength(2);
+    // The engine's detail of the alert that opened it already says so ("opened: opened by ..." before).
+    expect(within(rows[0]!).getByText('opened by HighLatency on payment')).toBeInTheDocument();
     // The second alert joined over a service-graph edge, through the first alert (named, not fingerprinted).
     expect(
       within(rows[1]!).getByText('service-graph: edge checkout -> payment (with HighLatency)')

@@ -335,7 +335,9 @@ function mergeText(a: IncidentAlert, names: Map<string, string>): string {
   const via = a.reason.joinedTo
     ? ` ${t('alerts.alert.joined-with', '(with {{alert}})', { alert: names.get(a.reason.joinedTo) ?? a.reason.joinedTo, ...UNESCAPED })}`
     : '';
-  return `${a.reason.kind}: ${a.reason.detail}${via}`;
+  // The engine's detail of an opening alert begins with its kind ("opened by X on cart"): not "opened: opened by".
+  const text = a.reason.detail.startsWith(a.reason.kind) ? a.reason.detail : `${a.reason.kind}: ${a.reason.detail}`;
+  return `${text}${via}`;
 }
 
 const percent = (ratio: number) => `${(ratio * 100).toFixed(1)}%`;

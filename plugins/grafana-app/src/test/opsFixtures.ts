@@ -101,7 +101,7 @@ export function incidentAlert(
 }
 
 export function incident(id: string, overrides: Partial<IncidentDto> = {}): IncidentDto {
-  const first = incidentAlert('HighLatency', 'payment', { kind: 'opened', detail: 'first alert' });
+  const first = incidentAlert('HighLatency', 'payment', { kind: 'opened', detail: 'opened by HighLatency on payment' });
   return {
     id,
     status: 'open',
