@@ -267,6 +267,8 @@ describe('EntityOpsCards', () => {
     expect(
       within(card).getByText('CartLatency (firing): same-service: same service (with CartDown)'),
     ).toBeInTheDocument();
+    // The opening alert's detail already begins with its kind ("opened: opened by ..." before).
+    expect(within(card).getByText('CartDown (firing): opened by CartDown on cart')).toBeInTheDocument();
     expect(within(card).getByText(/root-cause analysis rca-7/)).toBeInTheDocument();
 
     // The namespace from the entity's annotation, the workload its selector matched and its service name (kubernetes-id).

@@ -148,5 +148,7 @@ function mergeText(a: IncidentAlert, names: Map<string, string>, t: T): string {
   const via = a.reason.joinedTo
     ? t('incidentsCard.joinedWith', { alert: names.get(a.reason.joinedTo) ?? a.reason.joinedTo })
     : '';
-  return `${a.reason.kind}: ${a.reason.detail}${via}`;
+  // The engine's detail of an opening alert begins with its kind ("opened by X on cart"): not "opened: opened by".
+  const text = a.reason.detail.startsWith(a.reason.kind) ? a.reason.detail : `${a.reason.kind}: ${a.reason.detail}`;
+  return `${text}${via}`;
 }
