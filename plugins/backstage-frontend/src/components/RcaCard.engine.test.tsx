@@ -102,6 +102,8 @@ describe('RcaCard on a real engine', () => {
     );
     const table = screen.getByTestId(rcaCardTestIds.candidates);
     expect(within(table).getAllByText(result.candidates[0]!.faultType).length).toBeGreaterThan(0);
+    // Signal names stay whole in the narrow card.
+    expect(within(table).getAllByText(result.candidates[0]!.signal)[0]).toHaveStyle({ whiteSpace: 'nowrap' });
     expect(await seriousAxeViolations(container)).toEqual([]);
   });
 

@@ -53,7 +53,8 @@ const columns = (t: T): TableColumn<CandidateRow>[] => [
   { title: '#', field: 'rank' },
   { title: t('rcaCard.column.service'), field: 'service' },
   { title: t('rcaCard.column.fault'), field: 'faultType' },
-  { title: t('rcaCard.column.signal'), field: 'signal' },
+  // A signal name is one token: the card's narrow table broke latency_p99 into "latency_p9" / "9" (entity tab screenshot).
+  { title: t('rcaCard.column.signal'), field: 'signal', cellStyle: { whiteSpace: 'nowrap' } },
   { title: t('rcaCard.column.score'), render: (c) => c.score.toFixed(2) },
   { title: t('rcaCard.column.evidence'), render: (c) => summarizeEvidence(c, t) },
 ];
