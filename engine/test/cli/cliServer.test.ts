@@ -68,6 +68,8 @@ describe('aicloudops --server', () => {
     // The human form says what the scores were measured against: the demo has a week of history.
     const human = await run([...humanRemote(), 'rca', '--show', result.id]);
     expect(human.stdout).toMatch(/^baseline: the same hours on 7 earlier days and the hour before, \d+ points, trust (high|medium)$/m);
+    // The window line names the hour before, not "baseline from" (which read as if the baseline began an hour ago).
+    expect(human.stdout).toMatch(/^window \S+ → \S+ \(the hour before from \S+\), namespace shop, id /m);
   }, 120_000);
 
   it('forecast, doctor and incidents answer from the running engine', async () => {

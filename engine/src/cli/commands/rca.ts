@@ -52,8 +52,9 @@ function describeBaseline(baseline: NonNullable<RcaResult['baseline']>): string 
 function render(result: RcaResult, top: number): string {
   const lines = [result.narrative, ''];
   const when = (t: number) => new Date(t * 1000).toISOString();
+  // "the hour before", not "baseline": with earlier days the baseline also holds the same hours on them (next line).
   lines.push(
-    `window ${when(result.window.start)} → ${when(result.window.end)} (baseline from ${when(result.window.baselineStart)}), namespace ${result.namespace ?? '-'}, id ${result.id}`,
+    `window ${when(result.window.start)} → ${when(result.window.end)} (the hour before from ${when(result.window.baselineStart)}), namespace ${result.namespace ?? '-'}, id ${result.id}`,
   );
   if (result.baseline) lines.push(`baseline: ${describeBaseline(result.baseline)}`);
   if (result.candidates.length === 0) return lines.join('\n');
