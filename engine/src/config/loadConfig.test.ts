@@ -60,7 +60,7 @@ server:
   // The demo's preset turned auth off even when the file set tokens: every caller, a viewer's token included, was an
   // anonymous admin. Tokens without `enabled` now mean auth on; an explicit `enabled: false` still wins.
   it('turns auth on in the demo profile when tokens are set without enabled', () => {
-    const tokens = [{ name: 'v', token: 'a-very-long-viewer-token', role: 'viewer' }];
+    const tokens = [{ name: 'v', token: 'a-very-long-viewer-token', role: 'viewer' as const }];
     const path = file(`
 profile: demo
 server:
