@@ -1,5 +1,5 @@
 import React from 'react';
-import { render, screen, within } from '@testing-library/react';
+import { render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { OverviewPage } from './OverviewPage';
 import { testIds } from '../components/testIds';
@@ -146,6 +146,34 @@ describe('OverviewPage', () => {
       null,
       'staging',
     ]);
+  });
+
+  test('the engine down is one error with one Retry, which reads readiness and workloads again', async () => {
+    let down = true;
+    // Grafana's plugin proxy while the engine is stopped: 502 with no body, on every route.
+    const srv = new FakeBackendSrv((r) =>
+      down
+        ? { status: 502 }
+        : routes({
+            [`GET ${ENGINE_PROXY_URL}/readyz`]: () => ({ status: 200, body: readyBody }),
+            [`GET ${ENGINE_PROXY_URL}/api/v1/clusters`]: () => ({ status: 200, body: { items: [] } }),
+            [`GET ${ENGINE_PROXY_URL}/api/v1/workloads`]: () => ({ status: 200, body: { items: [] } }),
+          })(r)
+    ).install();
+    render(<OverviewPage />);
+
+    const alert = await screen.findByTestId(testIds.overview.error);
+    expect(alert).toHaveTextContent('Cannot reach the engine');
+    await waitFor(() => expect(srv.requests.filter((r) => r.path.endsWith('/workloads')).length).toBeGreaterThan(0));
+    // Both reads have failed, and still one alert and one Retry (before: one of each per section, two).
+    await waitFor(() => expect(screen.queryByText('Loading workloads...')).not.toBeInTheDocument());
+    expect(screen.getAllByTestId(testIds.overview.error)).toHaveLength(1);
+    expect(screen.getAllByTestId(testIds.engineError.retry)).toHaveLength(1);
+
+    down = false;
+    await userEvent.click(screen.getByTestId(testIds.engineError.retry));
+    expect(await screen.findByText('ready')).toBeInTheDocument();
+    await waitFor(() => expect(screen.queryByTestId(testIds.overview.error)).not.toBeInTheDocument());
   });
 
   test('shows a not-ready engine and a failing workload list side by side', async () => {

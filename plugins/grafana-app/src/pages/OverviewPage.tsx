@@ -14,7 +14,8 @@ import {
   LoadingPlaceholder,
   useStyles2,
 } from '@grafana/ui';
-import { useEngineQuery } from '../api/useEngineQuery';
+import { isRetryableEngineError, useEngineQuery } from '../api/useEngineQuery';
+import { engineOutage } from '../api/engineOutage';
 import type { WorkloadHealth, WorkloadHealthState } from '../api/types';
 import { EngineErrorAlert } from '../components/EngineError/EngineErrorAlert';
 import { testIds } from '../components/testIds';
@@ -49,6 +50,9 @@ export function OverviewPage() {
   const workloads = workloadsQuery.value;
   const clusters = clustersQuery.value ?? [];
   const loading = workloadsQuery.loading;
+  // The engine down fails both reads: one alert with one Retry under Engine, not a second under Workloads.
+  const outage = engineOutage([readinessQuery, workloadsQuery]);
+  const workloadsError = outage && isRetryableEngineError(workloadsQuery.error) ? undefined : workloadsQuery.error;
 
   const refresh = () => {
     setNamespace(draft);
@@ -127,7 +131,7 @@ export function OverviewPage() {
               error={readinessQuery.error}
               title={t('overview.engine.unreachable', 'Cannot reach the engine')}
               testId={testIds.overview.error}
-              retry={readinessQuery}
+              retry={outage ?? readinessQuery}
             />
           )}
           {readiness && (
@@ -160,9 +164,9 @@ export function OverviewPage() {
           {loading && !workloads && (
             <LoadingPlaceholder text={t('overview.workloads.loading', 'Loading workloads...')} />
           )}
-          {workloadsQuery.error !== undefined && (
+          {workloadsError !== undefined && (
             <EngineErrorAlert
-              error={workloadsQuery.error}
+              error={workloadsError}
               title={t('overview.workloads.failed', 'Cannot list workloads')}
               testId={testIds.overview.error}
               retry={workloadsQuery}

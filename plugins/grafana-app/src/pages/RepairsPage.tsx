@@ -6,6 +6,7 @@ import { t, Trans } from '@grafana/i18n';
 import { Alert, Badge, Button, InlineField, InlineFieldRow, Input, LoadingPlaceholder, useStyles2 } from '@grafana/ui';
 import { useEngineApi } from '../api/useEngineApi';
 import { isRetryableEngineError, useEngineQuery, type EngineQueryState } from '../api/useEngineQuery';
+import { engineOutage } from '../api/engineOutage';
 import type { FindingDto, RepairActionDto, RepairAuditRecordDto, RepairKillSwitch } from '../api/types';
 import { EngineErrorAlert, type RetryControl } from '../components/EngineError/EngineErrorAlert';
 import { testIds } from '../components/testIds';
@@ -113,24 +114,6 @@ export function RepairsPage() {
       </div>
     </PluginPage>
   );
-}
-
-/**
- * The same failure on several reads (the engine down, or overloaded) is one alert with one Retry, not a box per
- * section: the first such error, a Retry that reads them all again, and the soonest of their automatic retries (each
- * read keeps its own backoff schedule). One read failing alone keeps its error in its section.
- */
-function engineOutage(reads: Array<EngineQueryState<unknown>>): { error: unknown } & RetryControl | undefined {
-  const failing = reads.filter((q) => isRetryableEngineError(q.error));
-  if (failing.length < 2) {
-    return undefined;
-  }
-  const due = failing.map((q) => q.nextRetryAt).filter((at): at is number => at !== undefined);
-  return {
-    error: failing[0]!.error,
-    retry: () => failing.forEach((q) => q.retry()),
-    nextRetryAt: due.length > 0 ? Math.min(...due) : undefined,
-  };
 }
 
 /** The engine answers 503 UPSTREAM_UNAVAILABLE on every repair route when it cannot act on its default cluster. */
