@@ -141,7 +141,9 @@ describe('Repairs and Alerts pages against a real engine', () => {
     const rows = within(card).getAllByTestId(testIds.alerts.alertRow);
     expect(rows).toHaveLength(2);
     for (const a of incident.alerts) {
-      expect(card).toHaveTextContent(`${a.reason.kind}: ${a.reason.detail}`);
+      // An opening alert's detail begins with its kind ("opened by X on inventory"), shown once, as AlertsPage does.
+      const shown = a.reason.detail.startsWith(a.reason.kind) ? a.reason.detail : `${a.reason.kind}: ${a.reason.detail}`;
+      expect(card).toHaveTextContent(shown);
     }
 
     const stats = replyJson<AlertStats>(rec.replies.find((r) => r.url.endsWith('/api/v1/alerts/stats'))!.reply);
