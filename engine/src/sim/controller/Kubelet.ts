@@ -217,7 +217,7 @@ export class Kubelet {
           rt.state = {
             waiting: {
               reason: 'CrashLoopBackOff',
-              message: `back-off ${10 * rt.backoff}s restarting failed container=${container.name} pod=${pod.metadata.name}_${namespace}(${pod.metadata.uid})`,
+              message: `back-off ${rt.backoff * ctx.tuning.secondsPerTick}s restarting failed container=${container.name} pod=${pod.metadata.name}_${namespace}(${pod.metadata.uid})`,
             },
           };
           event(
@@ -362,7 +362,7 @@ export class Kubelet {
       rt.state = {
         waiting: {
           reason: 'CrashLoopBackOff',
-          message: `back-off ${10 * rt.backoff}s restarting failed container=${container.name} pod=${pod.metadata.name}_${namespace}(${uid})`,
+          message: `back-off ${rt.backoff * ctx.tuning.secondsPerTick}s restarting failed container=${container.name} pod=${pod.metadata.name}_${namespace}(${uid})`,
         },
       };
     }
@@ -429,7 +429,7 @@ export class Kubelet {
       rt.state = {
         waiting: {
           reason: 'CrashLoopBackOff',
-          message: `back-off ${10 * rt.backoff}s restarting failed container=${container.name} pod=${pod.metadata.name}_${namespace}(${pod.metadata.uid})`,
+          message: `back-off ${rt.backoff * ctx.tuning.secondsPerTick}s restarting failed container=${container.name} pod=${pod.metadata.name}_${namespace}(${pod.metadata.uid})`,
         },
       };
       ctx.logs.rotate(namespace, pod.metadata.name, container.name);
