@@ -1,6 +1,6 @@
-import { request as httpRequest, type ClientRequest } from 'node:http';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openStream, until } from '../support/openStream.js';
 import { startServer, type RunningServer } from '../../src/server/startServer.js';
 
 /**
@@ -31,41 +31,7 @@ afterAll(async () => {
   await server?.close();
 });
 
-interface Opened {
-  status: number;
-  headers: Record<string, string | string[] | undefined>;
-  body: string;
-  req: ClientRequest;
-}
-
-/** Opens a stream and resolves at its first bytes (or the whole body of a refusal). */
-function open(path: string, token: string): Promise<Opened> {
-  return new Promise((resolve, reject) => {
-    const req = httpRequest(
-      `${server.url}${path}`,
-      { agent: false, headers: { authorization: `Bearer ${token}` } },
-      (res) => {
-        let body = '';
-        res.setEncoding('utf8');
-        res.on('data', (chunk: string) => {
-          body += chunk;
-          if (res.statusCode === 200) resolve({ status: 200, headers: res.headers, body, req });
-        });
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body, req }));
-      },
-    );
-    req.on('error', reject);
-    req.end();
-  });
-}
-
-const until = async (check: () => boolean, timeoutMs = 20_000) => {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-};
+const open = (path: string, token: string) => openStream(`${server.url}${path}`, { authorization: `Bearer ${token}` });
 
 describe('SSE streams per caller', () => {
   it(

@@ -1,7 +1,7 @@
-import { request as httpRequest, type ClientRequest } from 'node:http';
 import Fastify from 'fastify';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openStream, until } from '../support/openStream.js';
 import { startServer, type RunningServer } from '../../src/server/startServer.js';
 import { streamSse } from '../../src/server/sse.js';
 import { registerErrorHandler } from '../../src/server/errorHandler.js';
@@ -26,37 +26,7 @@ afterAll(async () => {
   await server?.close();
 });
 
-interface Opened {
-  status: number;
-  headers: Record<string, string | string[] | undefined>;
-  body: string;
-  req: ClientRequest;
-}
-
-/** Opens a stream and resolves at its first bytes (or the whole body of a refusal). */
-function open(url: string): Promise<Opened> {
-  return new Promise((resolve, reject) => {
-    const req = httpRequest(url, { agent: false }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => {
-        body += chunk;
-        if (res.statusCode === 200) resolve({ status: 200, headers: res.headers, body, req });
-      });
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body, req }));
-    });
-    req.on('error', reject);
-    req.end();
-  });
-}
-
-const until = async (check: () => boolean, timeoutMs = 20_000) => {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-};
+const open = (url: string) => openStream(url);
 
 describe('SSE stream cap', () => {
   it('answers 429 with Retry-After past server.maxSseStreams, and takes new streams once one closes', { timeout: 60_000 }, async () => {
