@@ -8,6 +8,8 @@ import { collectMetrics } from '../src/rca/collect/collectMetrics.js';
 import type { RcaResult } from '../src/rca/schemas.js';
 import type { FaultType } from '../src/sim/faults.js';
 import { seededRandom } from '../src/util/seededRandom.js';
+import { benchRcaConfig } from './rca/benchConfig.js';
+import type { RcaConfig } from '../src/rca/config.js';
 
 /**
  * `npm run bench -- rca-live [--seeds 2]`: the demo as a user meets it. A simulated shop on a virtual clock gets a
@@ -115,8 +117,8 @@ interface LiveOptions {
   verbose: boolean;
   /** Unix ms the live faults are injected at (default: now). The shop's load follows the time of day. */
   at: number;
-  /** RCA settings overriding the defaults (`--rca-config '{"anomaly":{...}}'`), to compare a setting in one run. */
-  rca: Record<string, unknown>;
+  /** RCA settings (`--rca-config '{"anomaly":{...}}'` over the defaults, benchRcaConfig), to compare a setting in one run. */
+  rca: RcaConfig;
 }
 
 async function runScenario(scenario: Scenario, seed: number, options: LiveOptions): Promise<RunScore[]> {
@@ -162,9 +164,8 @@ export const main: BenchMain = async (ctx) => {
   const seeds = ctx.numberOption('seeds', 2);
   const at = typeof ctx.options.at === 'string' ? Date.parse(ctx.options.at) : Date.now();
   if (!Number.isFinite(at)) throw new Error(`benchmark ${ctx.name}: --at must be an ISO time, got ${String(ctx.options.at)}`);
-  const rca = typeof ctx.options['rca-config'] === 'string' ? (JSON.parse(ctx.options['rca-config']) as Record<string, unknown>) : {};
-  const options: LiveOptions = { verbose: ctx.options.verbose === true, at, rca };
-  if (Object.keys(rca).length > 0) console.log(`RCA settings overridden: ${JSON.stringify(rca)}`);
+  // The same --rca-config as the other RCA benchmarks: validated, each field named when wrong, the defaults otherwise.
+  const options: LiveOptions = { verbose: ctx.options.verbose === true, at, rca: benchRcaConfig(ctx) };
   const all: RunScore[] = [];
   const detect: number[] = [];
   for (let seed = 1; seed <= seeds; seed++) {

@@ -70,6 +70,15 @@ export class EngineError extends Error {
 
 export const isEngineError = (error: unknown): error is EngineError => error instanceof EngineError;
 
+/**
+ * For `.catch` on a read whose record may have expired: NOT_FOUND becomes undefined, any other failure (the store
+ * down) stays an error for the caller, not a reason to drop index entries.
+ */
+export function notFoundAsUndefined(error: unknown): undefined {
+  if (isEngineError(error) && error.code === 'NOT_FOUND') return undefined;
+  throw error;
+}
+
 /** Turns zod issues into field issues with dotted paths, prefixed by where the input came from. */
 export function fieldIssuesFromZod(
   issues: ReadonlyArray<{ path: ReadonlyArray<PropertyKey>; message: string }>,

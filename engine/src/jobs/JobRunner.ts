@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import type { Store } from '../store/Store.js';
 import { readIndexPage } from '../store/readIndexPage.js';
 import type { HealthCheck } from '../health/HealthCheck.js';
-import { EngineError, isEngineError } from '../errors.js';
+import { EngineError, isEngineError, notFoundAsUndefined } from '../errors.js';
 import { iterateSubscription } from './iterateSubscription.js';
 import { JOB_KIND } from './jobKinds.js';
 import {
@@ -533,11 +533,4 @@ export class JobRunner {
       this.logger.error({ err, job: record.id }, 'a job listener failed');
     }
   }
-}
-
-
-/** A record that expired is gone; a store that fails is an error for the caller, not a reason to drop index entries. */
-function notFoundAsUndefined(error: unknown): undefined {
-  if (isEngineError(error) && error.code === 'NOT_FOUND') return undefined;
-  throw error;
 }

@@ -1,6 +1,6 @@
 import type { EngineContext } from '../context.js';
 import type { JobRecord } from '../jobs/JobRunner.js';
-import { EngineError, isEngineError, type FieldIssue } from '../errors.js';
+import { EngineError, notFoundAsUndefined, type FieldIssue } from '../errors.js';
 import { MAX_POINTS_PER_SERIES } from '../sources/metrics/validateRangeQuery.js';
 import type { AnalysisOutput } from './analyzeIncident.js';
 import { RcaWorkerPool } from './worker/RcaWorkerPool.js';
@@ -107,7 +107,9 @@ export class RcaService {
   }
 
   private indexChecked = false;
+  private indexPrunedAt = 0;
 
+  /** As JobRunner.maintainIndex: results stored before the index are indexed once; pruning at most once a minute. */
   private async maintainIndex(): Promise<void> {
     const store = this.ctx.store;
     if (!this.indexChecked) {
@@ -119,8 +121,10 @@ export class RcaService {
       this.indexChecked = true;
     }
     // createdAt is wall-clock time (the analysis clock `now` may be pinned to the incident).
-    const bound = new Date(Date.now() - this.ctx.config.rca.resultTtlSeconds * 1000).toISOString();
-    await store.zremBelow(RESULTS_BY_TIME, bound);
+    const now = Date.now();
+    if (now - this.indexPrunedAt < 60_000) return;
+    this.indexPrunedAt = now;
+    await store.zremBelow(RESULTS_BY_TIME, new Date(now - this.ctx.config.rca.resultTtlSeconds * 1000).toISOString());
   }
 
   /** Starts a new analysis with the stored request of an earlier one. */
@@ -299,11 +303,6 @@ export class RcaService {
   }
 }
 
-/** A result that expired is gone; a store that fails is an error for the caller. */
-function notFoundAsUndefined(error: unknown): undefined {
-  if (isEngineError(error) && error.code === 'NOT_FOUND') return undefined;
-  throw error;
-}
 
 function throwIfCancelled(signal: AbortSignal | undefined): void {
   if (signal?.aborted) throw new EngineError('TIMEOUT', 'RCA cancelled');

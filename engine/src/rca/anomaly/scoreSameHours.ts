@@ -1,6 +1,5 @@
-import type { IncidentWindow } from '../types.js';
-import type { SignalSeries } from '../types.js';
-import { scoreSeries, type AnomalySettings, type SeriesAnomaly } from './scoreSeries.js';
+import type { IncidentWindow, SignalSeries } from '../types.js';
+import { medianStep, scoreSeries, type AnomalySettings, type SeriesAnomaly } from './scoreSeries.js';
 
 /**
  * Scores a series against the same hours on earlier days (`series.sameHours`, pooled) instead of the hour before the
@@ -23,30 +22,17 @@ import { scoreSeries, type AnomalySettings, type SeriesAnomaly } from './scoreSe
 export function scoreSameHours(series: SignalSeries, window: IncidentWindow, settings: AnomalySettings): SeriesAnomaly | undefined {
   const same = series.sameHours;
   if (!same || same.values.filter(Number.isFinite).length < settings.minBaselinePoints) return undefined;
-  const incident = indicesFrom(series.timestamps, window.start);
-  if (incident.length === 0) return undefined;
-  const step = stepOf(series.timestamps);
-  const start = series.timestamps[incident[0]!]!;
+  // Timestamps ascend: the window's points are a suffix.
+  const first = series.timestamps.findIndex((t) => t >= window.start);
+  if (first < 0) return undefined;
+  const step = medianStep(series.timestamps) || 60;
+  const start = series.timestamps[first]!;
   const n = same.values.length;
   const laidOut: SignalSeries = {
     ...series,
-    timestamps: [...same.values.map((_, i) => start - (n - i) * step), ...incident.map((i) => series.timestamps[i]!)],
-    values: [...same.values, ...incident.map((i) => series.values[i]!)],
+    timestamps: [...same.values.map((_, i) => start - (n - i) * step), ...series.timestamps.slice(first)],
+    values: [...same.values, ...series.values.slice(first)],
   };
   const scored = scoreSeries(laidOut, { ...window, baselineStart: start - n * step }, settings);
   return scored ? { ...scored, series, sameHoursDays: same.days, sameHoursPoints: n } : undefined;
-}
-
-function indicesFrom(timestamps: number[], start: number): number[] {
-  const out: number[] = [];
-  timestamps.forEach((t, i) => {
-    if (t >= start) out.push(i);
-  });
-  return out;
-}
-
-/** The median spacing of the points: the scrape step the range query asked for. */
-function stepOf(timestamps: number[]): number {
-  const gaps = timestamps.slice(1).map((t, i) => t - timestamps[i]!).sort((a, b) => a - b);
-  return gaps.length ? gaps[gaps.length >> 1]! : 60;
 }

@@ -279,7 +279,8 @@ function onlyEarlierIncidents(series: SignalSeries, baseline: number[], level: n
 }
 
 /** Median seconds between consecutive points (0 for fewer than two). */
-function medianStep(times: number[]): number {
+/** The median spacing of the points: the scrape step the range query asked for. */
+export function medianStep(times: number[]): number {
   const gaps: number[] = [];
   for (let i = 1; i < times.length; i++) gaps.push(times[i]! - times[i - 1]!);
   return gaps.length ? median(gaps) : 0;
