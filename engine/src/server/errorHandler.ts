@@ -69,17 +69,24 @@ function statusOf(error: unknown, engineError: EngineError): number {
   return engineError.status;
 }
 
+/** A validator's issues (`instancePath` `/target/service`) as fields named from the request part (`body.target.service`). */
+export function validationIssues(part: string, validation: Array<{ instancePath?: string; message?: string }>): FieldIssue[] {
+  return validation.map((v) => {
+    const path = (v.instancePath ?? '').split('/').filter(Boolean).join('.');
+    return { field: [part, path].filter(Boolean).join('.'), message: v.message ?? 'invalid' };
+  });
+}
+
+/** The one wording of a refused request: every field and what is wrong with it. */
+export function invalidRequest(issues: FieldIssue[]): EngineError {
+  return new EngineError('INVALID_INPUT', `invalid request: ${issues.map((i) => `${i.field}: ${i.message}`).join('; ')}`, { issues });
+}
+
 function toEngineError(error: unknown): EngineError {
   if (isEngineError(error)) return error;
   if (hasZodFastifySchemaValidationErrors(error)) {
     const part = (error as { validationContext?: string }).validationContext ?? 'body';
-    const issues = error.validation.map((v) => {
-      const path = v.instancePath.replace(/^\//, '').split('/').filter(Boolean).join('.');
-      return { field: [part, path].filter(Boolean).join('.'), message: v.message ?? 'invalid' };
-    });
-    return new EngineError('INVALID_INPUT', `invalid request: ${issues.map((i) => `${i.field}: ${i.message}`).join('; ')}`, {
-      issues,
-    });
+    return invalidRequest(validationIssues(part, error.validation));
   }
   const fastifyError = error as FastifyError;
   switch (fastifyError.code) {

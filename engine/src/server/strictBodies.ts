@@ -1,6 +1,7 @@
 import type { FastifySchemaCompiler } from 'fastify';
 import { undeclaredKeys, unknownConfigKeys, type DeclaredKeys } from '../config/unknownConfigKeys.js';
-import { EngineError, type FieldIssue } from '../errors.js';
+import type { FieldIssue } from '../errors.js';
+import { invalidRequest, validationIssues } from './errorHandler.js';
 
 /**
  * Bodies other programs send, whose extra fields are theirs to add: the generic alert form (Alertmanager's webhook has
@@ -24,8 +25,7 @@ export function strictBodies<S>(compile: FastifySchemaCompiler<S>): FastifySchem
         ? withUndeclared(result.error, data, route.schema)
         : unknownConfigKeys(data, result.value, 'body.', 'field', declaredKeys(route.schema));
       if (issues.length === 0) return result as ReturnType<typeof validate>;
-      const message = `invalid request: ${issues.map((i) => `${i.field}: ${i.message}`).join('; ')}`;
-      return { error: new EngineError('INVALID_INPUT', message, { issues }) } as ReturnType<typeof validate>;
+      return { error: invalidRequest(issues) } as ReturnType<typeof validate>;
     };
   };
 }
@@ -38,11 +38,7 @@ function withUndeclared(error: unknown, data: unknown, schema: unknown): FieldIs
   const declared = declaredKeys(schema);
   const undeclared = declared ? undeclaredKeys(data, declared, 'body.') : [];
   if (undeclared.length === 0 || !Array.isArray(error)) return [];
-  const schemaIssues = (error as Array<{ instancePath?: string; message?: string }>).map((v) => ({
-    field: ['body', ...(v.instancePath ?? '').split('/').filter(Boolean)].join('.'),
-    message: v.message ?? 'invalid',
-  }));
-  return [...undeclared, ...schemaIssues];
+  return [...undeclared, ...validationIssues('body', error as Array<{ instancePath?: string; message?: string }>)];
 }
 
 /** zod's definition of a schema, as far as finding object keys needs it. */
