@@ -45,7 +45,9 @@ describe('against a real engine', () => {
     const rows = await screen.findAllByTestId(testIds.overview.workloadRow, undefined, { timeout: 15_000 });
     const shown = rows.map((r) => within(r).getAllByRole('cell')[0].textContent!.split(' ')[0]);
     expect([...shown].sort()).toEqual(expected.map((w) => w.name).sort());
-    expect(screen.getAllByTestId(testIds.overview.check)).toHaveLength(readiness.checks.length);
+    // The readiness and workload requests are independent: under load the rows can render before the checks.
+    const checks = await screen.findAllByTestId(testIds.overview.check, undefined, { timeout: 15_000 });
+    expect(checks).toHaveLength(readiness.checks.length);
   });
 
   test('without the token the engine refuses and the page says so', async () => {
