@@ -34,6 +34,13 @@ export interface Config {
        * routes (ingest, config, demo faults) are never forwarded.
        */
       allowClusterChanges?: boolean;
+      /**
+       * Event streams (job progress, the assistant's streamed answer, live feeds) one signed-in user may hold open
+       * through the pass-through at once; more are refused with 429 and Retry-After. Defaults to 10. The engine sees
+       * every portal user as the backend's token and caps that token's streams too (`server.maxSseStreamsPerCaller`,
+       * default 100): raise it for the portal's token when many users stream at once.
+       */
+      maxStreamsPerUser?: number;
     };
     search?: {
       /**

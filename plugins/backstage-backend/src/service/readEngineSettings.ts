@@ -9,9 +9,14 @@ export interface EngineSettings {
   timeoutMs: number;
   /** Off by default: calls that change a cluster are refused whatever the permission policy says. */
   allowClusterChanges: boolean;
+  /** Event streams one signed-in user may hold open through the pass-through at once (`proxy.maxStreamsPerUser`). */
+  maxStreamsPerUser: number;
 }
 
 const DEFAULT_TIMEOUT_SECONDS = 30;
+// An entity tab holds at most a few streams at once (a job's progress, the assistant's answer): ten leaves room for
+// several tabs.
+const DEFAULT_MAX_STREAMS_PER_USER = 10;
 
 /** Reads the `aicloudops` section; undefined when it is absent (the plugin then stays off). */
 export function readEngineSettings(config: Config): EngineSettings | undefined {
@@ -31,6 +36,10 @@ export function readEngineSettings(config: Config): EngineSettings | undefined {
   if (!(timeoutSeconds > 0)) {
     throw new InputError('aicloudops.engine.timeoutSeconds: must be a positive number');
   }
+  const maxStreamsPerUser = section.getOptionalNumber('proxy.maxStreamsPerUser') ?? DEFAULT_MAX_STREAMS_PER_USER;
+  if (!Number.isInteger(maxStreamsPerUser) || maxStreamsPerUser < 1) {
+    throw new InputError(`aicloudops.proxy.maxStreamsPerUser: must be a whole number of at least 1, got ${maxStreamsPerUser}`);
+  }
   const token = section.getOptionalString('engine.token');
   const actionToken = section.getOptionalString('engine.actionToken');
   return {
@@ -39,5 +48,6 @@ export function readEngineSettings(config: Config): EngineSettings | undefined {
     ...(actionToken ? { actionToken } : {}),
     timeoutMs: timeoutSeconds * 1000,
     allowClusterChanges: section.getOptionalBoolean('proxy.allowClusterChanges') ?? false,
+    maxStreamsPerUser,
   };
 }

@@ -15,6 +15,7 @@ import { EngineProxy } from './EngineProxy';
 import { engineCallPermission } from './engineCallPermission';
 import type { JobOwners } from './JobOwners';
 import { listEntityWorkloads } from './listEntityWorkloads';
+import { StreamQuota, wantsEventStream } from './StreamQuota';
 import type { EngineSettings } from './readEngineSettings';
 import { timedFetch } from './timedFetch';
 
@@ -49,6 +50,7 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
     fetchApi: timedFetch(settings.timeoutMs),
   });
   const proxy = EngineProxy.create(settings, logger);
+  const streams = new StreamQuota(settings.maxStreamsPerUser);
 
   router.get('/entity/:namespace/:kind/:name/workloads', async (req, res) => {
     const { namespace, kind, name } = req.params;
@@ -103,8 +105,37 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
       }
     }
     const token = call.changesCluster ? (settings.actionToken ?? settings.token) : settings.token;
-    await proxy.forward(path, req, res, token, (jobId) => jobOwners.record(jobId, user));
+    const forward = () => proxy.forward(path, req, res, token, (jobId) => jobOwners.record(jobId, user));
+    if (!wantsEventStream(req.get('accept'))) {
+      await forward();
+      return;
+    }
+    if (!streams.tryAcquire(user)) {
+      refuseStream(res, req, streams.maxPerUser);
+      return;
+    }
+    try {
+      await forward();
+    } finally {
+      streams.release(user);
+    }
   });
 
   return router;
+}
+
+/**
+ * 429 in Backstage's error shape with Retry-After, which the engine client honours (as it does the engine's own
+ * per-caller cap). Written here: @backstage/errors has no error that maps to 429.
+ */
+function refuseStream(res: express.Response, req: express.Request, max: number): void {
+  const message = `you have ${max} event streams open through the portal (aicloudops.proxy.maxStreamsPerUser: ${max}); close one or try again later`;
+  res
+    .status(429)
+    .set('retry-after', '5')
+    .json({
+      error: { name: 'TooManyRequestsError', message },
+      request: { method: req.method, url: req.originalUrl },
+      response: { statusCode: 429 },
+    });
 }
