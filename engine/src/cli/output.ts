@@ -53,9 +53,13 @@ export class Output {
     }
   }
 
-  /** Prints an error naming the failing fields; returns the exit code to use. */
-  error(thrown: unknown): number {
-    const error = fromEngineApi(thrown);
+  /**
+   * Prints an error naming the failing fields; returns the exit code to use. `flags` maps the request fields a
+   * command fills from its flags (`body.horizonMinutes`) to those flags (`horizon`): the engine validates the values
+   * (its schema holds the bounds) and names its own fields, and the user reads the flag they typed (`--horizon`).
+   */
+  error(thrown: unknown, flags: Record<string, string> = {}): number {
+    const error = inFlagTerms(fromEngineApi(thrown), flags);
     if (isEngineError(error)) {
       if (this.json) {
         process.stdout.write(
@@ -96,6 +100,19 @@ function fromEngineApi(error: unknown): unknown {
   if (!(error instanceof EngineApiError)) return error;
   return new EngineError(error.code as ErrorCode, error.message, {
     issues: error.issues,
+    ...(error.retryAfterSeconds !== undefined ? { retryAfterSeconds: error.retryAfterSeconds } : {}),
+  });
+}
+
+function inFlagTerms(error: unknown, flags: Record<string, string>): unknown {
+  if (!isEngineError(error) || !error.issues?.some((i) => i.field in flags)) return error;
+  let message = error.message;
+  // Longest first, so `body.workload.kind` is not half-replaced by a shorter `body.workload`.
+  for (const field of Object.keys(flags).sort((a, b) => b.length - a.length)) {
+    message = message.split(field).join(`--${flags[field]}`);
+  }
+  return new EngineError(error.code, message, {
+    issues: error.issues.map((i) => (i.field in flags ? { ...i, field: flags[i.field]! } : i)),
     ...(error.retryAfterSeconds !== undefined ? { retryAfterSeconds: error.retryAfterSeconds } : {}),
   });
 }

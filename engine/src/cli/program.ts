@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
-import { Command } from 'commander';
+import { Command, CommanderError } from 'commander';
 import { CliContext } from './CliContext.js';
+import { Output } from './output.js';
 import { COMMANDS } from './commands/index.js';
 
 /** The `aicloudops` program with its global options and every subcommand (tests build it in-process). */
@@ -21,6 +22,23 @@ export function buildProgram(): Command {
   const cli = new CliContext(program);
   for (const register of COMMANDS) register(program, cli);
   return program;
+}
+
+/**
+ * Parses `argv` and runs the command, setting the exit code; what a command or an option parser throws is printed
+ * as the error it is (the bin and the in-process test runner both come here, so they print the same).
+ */
+export async function runProgram(argv: string[]): Promise<void> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv);
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      process.exitCode = error.exitCode;
+      return;
+    }
+    process.exitCode = new Output(argv.includes('--json')).error(error);
+  }
 }
 
 /** engine/package.json's version: two levels up from both src/cli/ and dist/cli/. */

@@ -1,3 +1,4 @@
+import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { EngineConfig } from '../config/schema.js';
 import { EngineError } from '../errors.js';
@@ -5,7 +6,8 @@ import { EngineError } from '../errors.js';
 /**
  * Pagination for every list endpoint: `?limit=` (default and ceiling from `pagination` in the config) and the opaque
  * `?cursor=` a previous page returned as `nextCursor`. The cursor holds the sort key of the last item served, not an
- * offset, so items added or removed between pages neither repeat nor shift the rest.
+ * offset, so items added or removed between pages neither repeat nor shift the rest. It also names the route that made
+ * it: a `/jobs` cursor given to `/workloads` is refused instead of silently serving another list's page.
  */
 export interface Page<T> {
   items: T[];
@@ -22,21 +24,33 @@ export function pageQuerySchema(config: EngineConfig['pagination']) {
 
 export const pageResponseFields = { nextCursor: z.string().optional() };
 
+/** The page a list route was asked for, with the route its cursor must come from. */
+export interface PageQuery {
+  limit: number;
+  cursor?: string | undefined;
+  /** The route's URL pattern (`/api/v1/jobs`). */
+  scope: string;
+}
+
+export function pageQueryOf(request: FastifyRequest, query: { limit: number; cursor?: string | undefined }): PageQuery {
+  return { limit: query.limit, cursor: query.cursor, scope: request.routeOptions.url ?? request.url.split('?')[0]! };
+}
+
 export function paginate<T>(
   items: T[],
   keyOf: (item: T) => string,
-  query: { limit: number; cursor?: string | undefined },
+  query: PageQuery,
   order: 'asc' | 'desc' = 'asc',
 ): Page<T> {
   const sign = order === 'asc' ? 1 : -1;
   const keyed = items.map((item) => ({ item, key: keyOf(item) })).sort((a, b) => sign * compare(a.key, b.key));
-  const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
+  const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor, query.scope);
   const rest = after === undefined ? keyed : keyed.filter((k) => sign * compare(k.key, after) > 0);
   const page = rest.slice(0, query.limit);
   const last = page.at(-1);
   return {
     items: page.map((k) => k.item),
-    ...(rest.length > query.limit && last ? { nextCursor: encodeCursor(last.key) } : {}),
+    ...(rest.length > query.limit && last ? { nextCursor: encodeCursor(last.key, query.scope) } : {}),
   };
 }
 
@@ -46,16 +60,16 @@ export function paginate<T>(
  * Asks for one item more than the limit to know whether a next page exists.
  */
 export async function paginateIndexed<T>(
-  query: { limit: number; cursor?: string | undefined },
+  query: PageQuery,
   read: (after: string | undefined, count: number) => Promise<Array<{ item: T; key: string }>>,
 ): Promise<Page<T>> {
-  const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
+  const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor, query.scope);
   const rows = await read(after, query.limit + 1);
   const page = rows.slice(0, query.limit);
   const last = page.at(-1);
   return {
     items: page.map((r) => r.item),
-    ...(rows.length > query.limit && last ? { nextCursor: encodeCursor(last.key) } : {}),
+    ...(rows.length > query.limit && last ? { nextCursor: encodeCursor(last.key, query.scope) } : {}),
   };
 }
 
@@ -63,18 +77,20 @@ function compare(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-function encodeCursor(key: string): string {
-  return Buffer.from(JSON.stringify({ k: key }), 'utf8').toString('base64url');
+function encodeCursor(key: string, scope: string): string {
+  return Buffer.from(JSON.stringify({ s: scope, k: key }), 'utf8').toString('base64url');
 }
 
-function decodeCursor(cursor: string): string {
+function decodeCursor(cursor: string, scope: string): string {
+  let parsed: { s?: unknown; k?: unknown } = {};
   try {
-    const parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as { k?: unknown };
-    if (typeof parsed.k === 'string') return parsed.k;
+    parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as typeof parsed;
   } catch {
-    // falls through to the error below
+    // refused below
   }
-  throw new EngineError('INVALID_INPUT', 'cursor is not one this endpoint returned as nextCursor', {
-    issues: [{ field: 'querystring.cursor', message: 'must be a nextCursor value from a previous page' }],
+  if (typeof parsed.k === 'string' && parsed.s === scope) return parsed.k;
+  const from = typeof parsed.s === 'string' && typeof parsed.k === 'string' ? ` (it came from ${parsed.s})` : '';
+  throw new EngineError('INVALID_INPUT', `cursor is not one this endpoint returned as nextCursor${from}`, {
+    issues: [{ field: 'querystring.cursor', message: `must be a nextCursor value from a previous page of ${scope}${from}` }],
   });
 }

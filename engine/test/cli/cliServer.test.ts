@@ -107,16 +107,25 @@ describe('aicloudops --server', () => {
     expect(human.stderr).toMatch(/^error INVALID_INPUT: /);
   }, 60_000);
 
-  it('a number option that is not a number is refused naming it (--top here, --horizon by the engine)', async () => {
+  it('a bad option value is refused naming the flag, whether the CLI or the engine checks it', async () => {
     const top = await run([...remote(), 'rca', '--top', 'abc']);
     expect(top.exitCode).toBe(2);
     expect(JSON.parse(top.stdout)).toMatchObject({
-      error: { code: 'INVALID_INPUT', issues: [{ field: 'top', message: 'must be a positive integer' }] },
+      error: { code: 'INVALID_INPUT', issues: [{ field: 'top', message: 'must be a whole number of at least 1' }] },
     });
 
+    // The engine checks the horizon (its schema holds the bounds); the message names the flag, not body.horizonMinutes.
     const horizon = await run([...humanRemote(), 'forecast', '-s', 'checkout', '--horizon', 'abc']);
     expect(horizon.exitCode).toBe(2);
-    expect(horizon.stderr).toContain('body.horizonMinutes: Invalid input: expected number, received NaN');
+    expect(horizon.stderr).toContain('--horizon: Invalid input: expected number, received NaN');
+    expect(horizon.stderr).not.toContain('body.horizonMinutes');
+
+    // Listed before the request: a one-shot engine used to list nothing for a status that does not exist.
+    const status = await run([...humanRemote(), 'incidents', '--status', 'bogus']);
+    expect(status.exitCode).toBe(2);
+    expect(status.stderr).toBe('error INVALID_INPUT: --status must be one of open, resolved, all, got "bogus"\n');
+    const limit = await run([...remote(), 'alerts', '--limit', '0']);
+    expect(JSON.parse(limit.stdout)).toMatchObject({ error: { issues: [{ field: 'limit' }] } });
   }, 60_000);
 
   it('alerts --send names the file it cannot read or parse', async () => {

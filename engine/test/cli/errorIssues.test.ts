@@ -15,7 +15,7 @@ describe('aicloudops prints the issues an error message does not already say', (
     expect(run.code).toBe(2);
     expect(run.stderr).toBe(
       'error INVALID_INPUT: unknown signal "nosuch"\n' +
-        '  body.signal: must be one of request_rate, error_ratio, latency_p99, cpu, memory, restarts\n',
+        '  signal: must be one of request_rate, error_ratio, latency_p99, cpu, memory, restarts\n',
     );
   }, 60_000);
 
@@ -24,5 +24,17 @@ describe('aicloudops prints the issues an error message does not already say', (
     expect(run.code).toBe(2);
     expect(run.stderr.trim().split('\n')).toHaveLength(1);
     expect(run.stderr).toContain('body.namespace: must be a Kubernetes namespace');
+  }, 60_000);
+
+  it('a one-shot engine refuses a list filter that does not exist instead of listing nothing', async () => {
+    const run = await cli(['--json', 'incidents', '--status', 'bogus']);
+    expect(run.code).toBe(2);
+    expect(JSON.parse(run.stdout)).toEqual({
+      error: {
+        code: 'INVALID_INPUT',
+        message: '--status must be one of open, resolved, all, got "bogus"',
+        issues: [{ field: 'status', message: 'must be one of open, resolved, all' }],
+      },
+    });
   }, 60_000);
 });

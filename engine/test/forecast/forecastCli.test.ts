@@ -57,9 +57,11 @@ describe('forecast CLI', () => {
     expect(doc.manifests[0].yaml).toContain('kind: HorizontalPodAutoscaler');
   });
 
-  it('bad input exits 2 naming the field', async () => {
+  it('bad input exits 2 naming the flag', async () => {
     const { stdout, code } = await run(['--json', 'scale-plan', '-w', 'cart', '--capacity', '-3']);
     expect(code).toBe(2);
-    expect(JSON.parse(stdout).error.issues[0].field).toBe('body.capacityPerReplica');
+    const { error } = JSON.parse(stdout);
+    expect(error.issues[0].field).toBe('capacity');
+    expect(error.message).toContain('--capacity:');
   });
 });

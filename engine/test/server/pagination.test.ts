@@ -70,6 +70,14 @@ describe('pagination', () => {
     expect((tooMany as EngineApiError).issues.map((i) => i.field)).toContain('querystring.limit');
     const forged = await client.jobs({ cursor: 'not-a-cursor' }).catch((e: unknown) => e as EngineApiError);
     expect(forged).toMatchObject({ status: 400, issues: [{ field: 'querystring.cursor', message: expect.any(String) }] });
+    // A real cursor of another list is refused too, rather than serving that list's first page.
+    const jobsCursor = (await client.jobs({ kind: 'forecast.backtest', limit: 1 })).nextCursor!;
+    expect(jobsCursor).toBeDefined();
+    const crossed = await client.workloads({ namespace: 'shop', cursor: jobsCursor }).catch((e: unknown) => e as EngineApiError);
+    expect(crossed).toMatchObject({
+      status: 400,
+      issues: [{ field: 'querystring.cursor', message: expect.stringContaining('came from /api/v1/jobs') }],
+    });
   });
 
   it('pages workloads, events and knowledge documents the same way, whatever the page size', async () => {

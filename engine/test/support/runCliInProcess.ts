@@ -1,4 +1,4 @@
-import { buildProgram } from '../../src/cli/program.js';
+import { runProgram } from '../../src/cli/program.js';
 
 export interface CliRun {
   stdout: string;
@@ -13,7 +13,6 @@ export interface CliRun {
  * it writes. Faster than a child process where a test needs a server it started itself.
  */
 export async function runCliInProcess(args: string[]): Promise<CliRun> {
-  const program = buildProgram();
   let stdout = '';
   let stderr = '';
   let writes = 0;
@@ -24,7 +23,7 @@ export async function runCliInProcess(args: string[]): Promise<CliRun> {
   process.stdout.write = ((chunk: string | Uint8Array) => ((stdout += String(chunk)), writes++, true)) as typeof process.stdout.write;
   process.stderr.write = ((chunk: string | Uint8Array) => ((stderr += String(chunk)), true)) as typeof process.stderr.write;
   try {
-    await program.parseAsync(['node', 'aicloudops', ...args]);
+    await runProgram(['node', 'aicloudops', ...args]);
   } finally {
     process.stdout.write = out;
     process.stderr.write = err;

@@ -2,6 +2,7 @@ import { Option, type Command } from 'commander';
 import { readFile } from 'node:fs/promises';
 import type { CliContext } from '../CliContext.js';
 import { EngineError } from '../../errors.js';
+import { oneOf, positiveInt } from '../flags.js';
 import type { AlertDto, AlertStats, IncidentDto } from '../../alerts/schemas.js';
 
 /**
@@ -42,14 +43,14 @@ export function registerAlerts(program: Command, cli: CliContext): void {
     .description(
       'alerts the engine received, the compression figures, or send an Alertmanager webhook file through ingest',
     )
-    .option('--status <status>', 'firing, resolved or all', 'all')
-    .option('--limit <n>', 'alerts to print', '50')
+    .option('--status <status>', 'firing, resolved or all', oneOf('status', ['firing', 'resolved', 'all']), 'all')
+    .option('--limit <n>', 'alerts to print', positiveInt('limit'), 50)
     // Given both, --send used to win and --stats was dropped without a word.
     .addOption(
       new Option('--stats', 'print compression, dedup ratio and added notification delay instead').conflicts('send'),
     )
     .option('--send <file>', 'send an Alertmanager webhook v4 JSON file to the engine at --server')
-    .action(async (options: { status: string; limit: string; stats?: boolean; send?: string }) => {
+    .action(async (options: { status: 'firing' | 'resolved' | 'all'; limit: number; stats?: boolean; send?: string }) => {
       const output = cli.output;
       try {
         if (options.send) {
@@ -69,8 +70,8 @@ export function registerAlerts(program: Command, cli: CliContext): void {
             return;
           }
           const items = await backend.alerts({
-            status: options.status as 'all',
-            limit: Number(options.limit),
+            status: options.status,
+            limit: options.limit,
           });
           output.result({ items }, () =>
             items.length === 0 ? 'no alerts' : items.map(renderAlert).join('\n'),
@@ -84,14 +85,14 @@ export function registerAlerts(program: Command, cli: CliContext): void {
   program
     .command('incidents')
     .description('incidents with their alerts and why each joined; --ack / --resolve change one')
-    .option('--status <status>', 'open, resolved or all', 'all')
-    .option('--limit <n>', 'incidents to print', '20')
+    .option('--status <status>', 'open, resolved or all', oneOf('status', ['open', 'resolved', 'all']), 'all')
+    .option('--limit <n>', 'incidents to print', positiveInt('limit'), 20)
     // One incident action per run: --ack A --resolve B used to acknowledge A and drop the rest.
     .addOption(new Option('--show <id>', 'one incident with every alert and merge reason').conflicts(['ack', 'resolve']))
     .addOption(new Option('--ack <id>', 'acknowledge an incident (on the engine at --server)').conflicts('resolve'))
     .option('--resolve <id>', 'resolve an incident (on the engine at --server)')
     .action(
-      async (options: { status: string; limit: string; show?: string; ack?: string; resolve?: string }) => {
+      async (options: { status: 'open' | 'resolved' | 'all'; limit: number; show?: string; ack?: string; resolve?: string }) => {
         const output = cli.output;
         try {
           if (options.ack || options.resolve) {
@@ -109,8 +110,8 @@ export function registerAlerts(program: Command, cli: CliContext): void {
               return;
             }
             const items = await backend.incidents({
-              status: options.status as 'all',
-              limit: Number(options.limit),
+              status: options.status,
+              limit: options.limit,
             });
             output.result({ items }, () =>
               items.length === 0 ? 'no incidents' : items.map((i) => renderIncident(i, false)).join('\n'),

@@ -3,6 +3,21 @@ import type { CliContext } from '../CliContext.js';
 import type { ForecastResponse, ScalePlanResponse } from '../../forecast/schemas.js';
 import type { BacktestResult } from '../../forecast/backtest.js';
 
+/** The request fields these commands fill from flags, for errors that name the flag. */
+const REQUEST_FLAGS: Record<string, string> = {
+  'body.horizonMinutes': 'horizon',
+  'body.testDays': 'test-days',
+  'body.historyDays': 'history-days',
+  'body.capacityPerReplica': 'capacity',
+  'body.mode': 'mode',
+  'body.workload.kind': 'kind',
+  'body.workload.name': 'workload',
+  'body.signal': 'signal',
+  'body.query': 'query',
+  'body.service': 'service',
+  'body.namespace': 'namespace',
+};
+
 interface SeriesOptions {
   namespace?: string;
   service?: string;
@@ -145,7 +160,8 @@ export function registerForecast(program: Command, cli: CliContext): void {
             );
             return;
           }
-          // Sent as typed: the engine coerces and names the field (`Number('abc')` went over JSON as null, "Too small").
+          // Sent as typed: the engine coerces and checks (`Number('abc')` went over JSON as null, "Too small"); the
+          // error names the flag (REQUEST_FLAGS).
           const history = o.historyDays ? { historyDays: o.historyDays } : {};
           if (o.backtest) {
             const request = { ...selector(o), ...history, testDays: o.testDays };
@@ -167,7 +183,7 @@ export function registerForecast(program: Command, cli: CliContext): void {
           output.result(result, () => renderForecast(result));
         });
       } catch (error) {
-        process.exitCode = output.error(error);
+        process.exitCode = output.error(error, REQUEST_FLAGS);
       }
     });
 
@@ -205,7 +221,7 @@ export function registerForecast(program: Command, cli: CliContext): void {
           output.result(result, () => renderPlan(result));
         });
       } catch (error) {
-        process.exitCode = output.error(error);
+        process.exitCode = output.error(error, REQUEST_FLAGS);
       }
     });
 }

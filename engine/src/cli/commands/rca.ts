@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import type { CliContext } from '../CliContext.js';
 import type { RcaResult } from '../../rca/schemas.js';
 import { EngineError } from '../../errors.js';
+import { positiveInt } from '../flags.js';
 
 interface RcaOptions {
   namespace?: string;
@@ -11,7 +12,7 @@ interface RcaOptions {
   start?: string;
   end?: string;
   since?: string;
-  top: string;
+  top: number;
   show?: string;
   list?: boolean;
 }
@@ -28,15 +29,6 @@ function parseDuration(value: string, option: string): number {
     });
   }
   return Number(m[1]) * UNIT_SECONDS[m[2]!]!;
-}
-
-/** `--top` as a count; `Number('abc')` is NaN, which printed the table's header and no rows with exit 0. */
-function parseTop(value: string): number {
-  const n = Number(value);
-  if (Number.isInteger(n) && n > 0) return n;
-  throw new EngineError('INVALID_INPUT', `--top must be a positive integer, got "${value}"`, {
-    issues: [{ field: 'top', message: 'must be a positive integer' }],
-  });
 }
 
 /** What the scores were measured against, as the Grafana page says it. */
@@ -133,13 +125,13 @@ export function registerRca(program: Command, cli: CliContext): void {
     .option('--start <time>', 'incident start, ISO-8601 or unix seconds')
     .option('--end <time>', 'incident end, ISO-8601 or unix seconds (default now)')
     .option('--since <duration>', 'incident window ending now, e.g. 15m (default from config)')
-    .option('--top <n>', 'candidates to print', '5')
+    .option('--top <n>', 'candidates to print', positiveInt('top'), 5)
     .option('--show <id>', 'print a stored result instead of analysing')
     .option('--list', 'list stored results instead of analysing')
     .action(async (options: RcaOptions) => {
       const output = cli.output;
       try {
-        const top = parseTop(options.top);
+        const { top } = options;
         if (!options.list && !options.show) checkFlags(options);
         await cli.withBackend(async (backend) => {
           if (options.list) {

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { positiveInt } from '../flags.js';
 import type { CliContext } from '../CliContext.js';
 import type { Engine } from '../../engine.js';
 import { EngineError } from '../../errors.js';
@@ -167,7 +168,7 @@ export function registerRepair(program: Command, cli: CliContext): void {
     .option('--action <id>', 'records of one action')
     .option('--since <time>', 'ISO-8601 start')
     .option('--until <time>', 'ISO-8601 end')
-    .option('--limit <n>', 'newest records to print', '100')
+    .option('--limit <n>', 'newest records to print', positiveInt('limit'), 100)
     .action(
       async (options: {
         verify?: boolean;
@@ -176,7 +177,7 @@ export function registerRepair(program: Command, cli: CliContext): void {
         action?: string;
         since?: string;
         until?: string;
-        limit: string;
+        limit: number;
       }) =>
         run(async () => {
           const remote = cli.remote();
@@ -188,12 +189,7 @@ export function registerRepair(program: Command, cli: CliContext): void {
             if (!result.ok) process.exitCode = 1;
             return;
           }
-          const limit = Number(options.limit);
-          if (!Number.isInteger(limit) || limit < 1) {
-            throw new EngineError('INVALID_INPUT', '--limit must be a positive integer', {
-              issues: [{ field: 'limit', message: 'must be a positive integer' }],
-            });
-          }
+          const limit = options.limit;
           const query = {
             ...(options.namespace ? { namespace: options.namespace } : {}),
             ...(options.name ? { name: options.name } : {}),

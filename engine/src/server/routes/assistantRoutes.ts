@@ -18,7 +18,7 @@ import type { Engine } from '../../engine.js';
 import { jobRecordSchema } from '../../schemas/core.js';
 import { streamSse } from '../sse.js';
 import { redactChecks } from '../../util/redact.js';
-import { pageQuerySchema, pageResponseFields, paginate } from '../pagination.js';
+import { pageQuerySchema, pageResponseFields, paginate, pageQueryOf } from '../pagination.js';
 import { ANONYMOUS_OWNER } from '../../assistant/answer/ConversationStore.js';
 import type { FastifyRequest } from 'fastify';
 
@@ -80,7 +80,7 @@ export const assistantRoutes: FastifyPluginAsyncZod<{ engine: Engine }> = async 
     },
     async (request) => {
       const { source, maxChars, path, ...page } = request.query;
-      return paginate(service.documents({ source, maxChars, path }), (d) => `${d.path}\u0000${d.source}`, page);
+      return paginate(service.documents({ source, maxChars, path }), (d) => `${d.path}\u0000${d.source}`, pageQueryOf(request, page));
     },
   );
 

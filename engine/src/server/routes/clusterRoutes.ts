@@ -5,7 +5,7 @@ import { EngineError } from '../../errors.js';
 import type { ClusterRegistry, ClusterSource } from '../../sources/cluster/ClusterSource.js';
 import { clusterQuerySchema, eventInfoSchema, workloadHealthSchema } from '../../schemas/core.js';
 import { describeWorkloadHealth } from '../../cluster/describeWorkloadHealth.js';
-import { pageQuerySchema, pageResponseFields, paginate } from '../pagination.js';
+import { pageQuerySchema, pageResponseFields, paginate, pageQueryOf } from '../pagination.js';
 
 export const clusterRoutes: FastifyPluginAsyncZod<{ engine: Engine }> = async (app, { engine }) => {
   const { clusters } = engine.context;
@@ -43,7 +43,7 @@ export const clusterRoutes: FastifyPluginAsyncZod<{ engine: Engine }> = async (a
       const items = await describeWorkloadHealth(cluster, namespace, labelSelector).catch((error: unknown) => {
         throw selectorRefused(error, labelSelector && 'querystring.labelSelector');
       });
-      return paginate(items, (w) => `${w.kind}/${w.name}`, request.query);
+      return paginate(items, (w) => `${w.kind}/${w.name}`, pageQueryOf(request, request.query));
     },
   );
 
@@ -69,7 +69,7 @@ export const clusterRoutes: FastifyPluginAsyncZod<{ engine: Engine }> = async (a
       // Events carry no uid here; time, object, reason, first time and count together tell them apart.
       const keyOf = (e: (typeof events)[number]) =>
         [e.lastTimestamp ?? '', `${e.involvedKind}/${e.involvedName}`, e.reason, e.firstTimestamp ?? '', e.count].join('|');
-      return paginate(events, keyOf, request.query, 'desc');
+      return paginate(events, keyOf, pageQueryOf(request, request.query), 'desc');
     },
   );
 };

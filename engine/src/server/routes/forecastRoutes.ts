@@ -2,7 +2,7 @@ import { roleAtLeast } from '../auth.js';
 import { EngineError } from '../../errors.js';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { Engine } from '../../engine.js';
-import { pageQuerySchema, pageResponseFields, paginate } from '../pagination.js';
+import { pageQuerySchema, pageResponseFields, paginate, pageQueryOf } from '../pagination.js';
 import { jobRecordSchema } from '../../schemas/core.js';
 import {
   backtestRequestSchema,
@@ -76,7 +76,7 @@ export const forecastRoutes: FastifyPluginAsyncZod<{ engine: Engine }> = async (
         response: { 200: modelListSchema.extend(pageResponseFields) },
       },
     },
-    async (request) => paginate(await service.models(), (m) => m.seriesKey, request.query),
+    async (request) => paginate(await service.models(), (m) => m.seriesKey, pageQueryOf(request, request.query)),
   );
 
   app.post(

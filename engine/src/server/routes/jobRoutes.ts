@@ -7,7 +7,7 @@ import { streamSse } from '../sse.js';
 import { isFinalJob } from '../../jobs/JobRunner.js';
 import { jobKindSchema } from '../../jobs/jobKinds.js';
 import { jobViewFor } from '../../jobs/jobViewFor.js';
-import { pageQuerySchema, pageResponseFields, paginateIndexed } from '../pagination.js';
+import { pageQuerySchema, pageResponseFields, paginateIndexed, pageQueryOf } from '../pagination.js';
 
 const idParams = z.object({ id: z.string().min(1).max(128) });
 
@@ -31,7 +31,7 @@ export const jobRoutes: FastifyPluginAsyncZod<{ engine: Engine }> = async (app, 
     },
     async (request) => {
       const { kind } = request.query;
-      return paginateIndexed(request.query, async (after, limit) =>
+      return paginateIndexed(pageQueryOf(request, request.query), async (after, limit) =>
         (await jobs.page({ limit, ...(kind ? { kind } : {}), ...(after === undefined ? {} : { after }) })).map(({ record, key }) => ({
           item: jobViewFor(record, roleOf(request)),
           key,

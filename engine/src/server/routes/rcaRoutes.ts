@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { Engine } from '../../engine.js';
 import { jobRecordSchema } from '../../schemas/core.js';
 import { rcaRequestBodySchema, rcaResultSchema } from '../../rca/schemas.js';
-import { pageQuerySchema, pageResponseFields, paginateIndexed } from '../pagination.js';
+import { pageQuerySchema, pageResponseFields, paginateIndexed, pageQueryOf } from '../pagination.js';
 
 const idParams = z.object({ id: z.string().min(1).max(128) });
 
@@ -39,7 +39,7 @@ export const rcaRoutes: FastifyPluginAsyncZod<{ engine: Engine }> = async (app, 
       },
     },
     async (request) =>
-      paginateIndexed(request.query, async (after, limit) => (await service.page({ limit, after })).map(({ record, key }) => ({ item: record, key }))),
+      paginateIndexed(pageQueryOf(request, request.query), async (after, limit) => (await service.page({ limit, after })).map(({ record, key }) => ({ item: record, key }))),
   );
 
   app.get(

@@ -16,7 +16,7 @@ import {
   scanResponseSchema,
 } from '../../repair/repairSchemas.js';
 import { namespaceSchema } from '../../schemas/core.js';
-import { pageQuerySchema, pageResponseFields, paginateIndexed } from '../pagination.js';
+import { pageQuerySchema, pageResponseFields, paginateIndexed, pageQueryOf } from '../pagination.js';
 import { streamSse } from '../sse.js';
 
 const idParams = z.object({ id: z.string().min(1).max(128) });
@@ -79,7 +79,7 @@ export const repairRoutes: FastifyPluginAsyncZod<{ engine: Engine }> = async (ap
     async (request) => {
       const { state, namespace } = request.query;
       const filter = { ...(state ? { state } : {}), ...(namespace ? { namespace } : {}) };
-      return paginateIndexed(request.query, (after, limit) =>
+      return paginateIndexed(pageQueryOf(request, request.query), (after, limit) =>
         repair().pageActions(filter, { limit, ...(after === undefined ? {} : { after }) }),
       );
     },

@@ -1,0 +1,29 @@
+import { EngineError } from '../errors.js';
+
+/**
+ * Option parsers that refuse a bad value at the CLI's edge, naming the flag (`--limit`), before anything is read:
+ * without them a one-shot engine listed nothing for `--status bogus` and a running one named its API field
+ * (`querystring.status`) instead of the flag the user typed. Thrown errors reach Output.error (exit code 2).
+ */
+function refuse(flag: string, message: string, value: string): EngineError {
+  return new EngineError('INVALID_INPUT', `--${flag} ${message}, got "${value}"`, {
+    issues: [{ field: flag, message }],
+  });
+}
+
+/** A whole number of at least 1 (`--limit`, `--top`). */
+export function positiveInt(flag: string): (value: string) => number {
+  return (value) => {
+    const n = Number(value);
+    if (value.trim() !== '' && Number.isInteger(n) && n > 0) return n;
+    throw refuse(flag, 'must be a whole number of at least 1', value);
+  };
+}
+
+/** One of a fixed set of words (`--status`). */
+export function oneOf<const T extends string>(flag: string, allowed: readonly T[]): (value: string) => T {
+  return (value) => {
+    if ((allowed as readonly string[]).includes(value)) return value as T;
+    throw refuse(flag, `must be one of ${allowed.join(', ')}`, value);
+  };
+}
