@@ -19,7 +19,8 @@ import { RepairExecutor, type RepairEvent, type RepairNotification } from './exe
 import { actionView } from './executor/actionView.js';
 import type { RepairKillSwitch } from './repairSchemas.js';
 import type { RuleBook } from './rules/loadRules.js';
-import { planRepairsWithReasons, type SkippedRule } from './rules/planRepairs.js';
+import { BUDGET_WINDOW_SECONDS, planRepairsWithReasons, type SkippedRule } from './rules/planRepairs.js';
+import { DEFAULT_COOLDOWN_SECONDS } from './rules/ruleSchema.js';
 import { parseRepairPolicy } from './rules/loadRules.js';
 import { planRepairsWithModel } from './rules/planWithModel.js';
 import type { ClusterSnapshot, Finding, PlannedAction, RecentAction } from './types.js';
@@ -156,7 +157,7 @@ export class RepairService {
     const snapshot = await this.snapshot(namespace);
     const at = this.now();
     const findings = scanSnapshot(snapshot, at);
-    const args = [findings, snapshot, this.deps.rules.current, this.policy(), at, await this.history()] as const;
+    const args = [findings, snapshot, this.deps.rules.current, this.policy(), at, await this.history(at)] as const;
     const { advisor } = this.deps;
     const { actions, skipped } = advisor
       ? await planRepairsWithModel(...args, {
@@ -376,16 +377,20 @@ export class RepairService {
     return mergeSnapshots(parts);
   }
 
-  /** Past actions that changed something, for the planner's cooldowns and budgets. */
-  private async history(): Promise<RecentAction[]> {
-    return (await this.actions.list())
-      .filter((r) => r.applied)
-      .map((r) => ({
-        type: r.planned.type,
-        target: r.planned.target,
-        ruleId: r.planned.ruleId,
-        at: r.applied!.at,
-      }));
+  /**
+   * Past actions that changed something, as far back as a cooldown or budget can look: the longest rule cooldown,
+   * the model's rule default (30 min) and the budgets' hour. Read from the applied-time index, so a plan reads the
+   * actions of those hours, not every action kept for a week.
+   */
+  private async history(now: Date): Promise<RecentAction[]> {
+    const lookbackSeconds = Math.max(BUDGET_WINDOW_SECONDS, DEFAULT_COOLDOWN_SECONDS, ...this.deps.rules.current.rules.map((r) => r.cooldown));
+    const applied = await this.actions.appliedSince(new Date(now.getTime() - lookbackSeconds * 1000), now);
+    return applied.map((r) => ({
+      type: r.planned.type,
+      target: r.planned.target,
+      ruleId: r.planned.ruleId,
+      at: r.applied!.at,
+    }));
   }
 
   private notify(notification: RepairNotification): void {

@@ -15,6 +15,14 @@ const FINISHED_TTL_SECONDS = 7 * 86_400;
  */
 const BY_TIME = 'repair:index:created';
 const OPEN_BY_TIME = 'repair:index:open';
+/**
+ * `${applied.at}|${id}` of every action that changed something: the planner's cooldowns and budgets read the last
+ * hours of it on every plan, instead of every action kept for a week.
+ */
+const APPLIED_BY_TIME = 'repair:index:applied';
+/** Set once the indexes hold every stored record; bumped when an index is added, so a store from before is back-filled. */
+const INDEX_VERSION_KEY = 'repair:index:version';
+const INDEX_VERSION = '2';
 
 /**
  * Action records in the engine's Store (Redis in live use, so every replica sees them and a restarted engine finds
@@ -36,7 +44,26 @@ export class ActionStore {
       },
       { op: 'zadd', key: BY_TIME, members: [key] },
       isOpen(record) ? { op: 'zadd', key: OPEN_BY_TIME, members: [key] } : { op: 'zrem', key: OPEN_BY_TIME, members: [key] },
+      ...(record.applied
+        ? [{ op: 'zadd' as const, key: APPLIED_BY_TIME, members: [appliedMember(record.applied.at, record.id)] }]
+        : []),
     ]);
+  }
+
+  /**
+   * Actions applied at or after `since`, newest first: reads the applied index down to `since` and only those
+   * records. Index entries older than the records' time to live are pruned on the way (their records are gone).
+   */
+  async appliedSince(since: Date, now: Date): Promise<ActionRecord[]> {
+    await this.indexOnce();
+    await this.store.zremBelow(APPLIED_BY_TIME, new Date(now.getTime() - FINISHED_TTL_SECONDS * 1000).toISOString());
+    const rows = await readIndexPage(
+      this.store,
+      APPLIED_BY_TIME,
+      { limit: Number.MAX_SAFE_INTEGER, stopBelow: since.toISOString() },
+      (id) => this.get(id),
+    );
+    return rows.map((r) => r.record);
   }
 
   /**
@@ -49,14 +76,18 @@ export class ActionStore {
     return readIndexPage(this.store, index, options, (id) => this.get(id));
   }
 
-  /** Indexes actions stored before the index existed (once per process, when the index is empty). */
+  /**
+   * Indexes actions stored before an index existed: once per store (the version key says it was done), checked once
+   * per process. Saving again is idempotent, so replicas doing it at the same time do no harm.
+   */
   private async indexOnce(): Promise<void> {
     if (this.indexChecked) return;
-    if ((await this.store.zcard(BY_TIME)) === 0) {
+    if ((await this.store.get(INDEX_VERSION_KEY)) !== INDEX_VERSION) {
       for (const key of await this.store.keys(PREFIX)) {
         const record = await this.get(key.slice(PREFIX.length));
         if (record) await this.save(record);
       }
+      await this.store.set(INDEX_VERSION_KEY, INDEX_VERSION);
     }
     this.indexChecked = true;
   }
@@ -96,3 +127,5 @@ export class ActionStore {
     return times.filter((t) => Date.parse(t) >= since).length;
   }
 }
+
+const appliedMember = (at: string, id: string) => indexMember({ createdAt: at, id });

@@ -89,6 +89,9 @@ const sameTarget = (
   a.target.namespace === b.target.namespace &&
   a.target.name === b.target.name;
 
+/** The window of `budgetPerNamespacePerHour`. */
+export const BUDGET_WINDOW_SECONDS = 3600;
+
 /** Why the rule's budget or cooldown holds the action back, given past actions and those already planned. */
 function throttled(
   rule: RepairRule,
@@ -106,7 +109,7 @@ function throttled(
   const ns = action.target.namespace;
   // The budget counts this action type in the namespace whichever rule planned it ("3 rollbacks an hour in shop").
   const spent =
-    ctx.history.filter(recent(3600)).filter((r) => r.type === action.type && r.target.namespace === ns)
+    ctx.history.filter(recent(BUDGET_WINDOW_SECONDS)).filter((r) => r.type === action.type && r.target.namespace === ns)
       .length + planned.filter((p) => p.type === action.type && p.target.namespace === ns).length;
   return spent >= rule.budgetPerNamespacePerHour
     ? `budget: ${rule.budgetPerNamespacePerHour} ${action.type} actions per hour in namespace ${ns || '(cluster)'} spent`

@@ -41,6 +41,9 @@ export const actionTypeSchema = z.enum(ACTION_TYPES);
 export const repairModeSchema = z.enum(['observe', 'recommend', 'approve', 'auto']);
 
 /** `30s`, `15m`, `2h`, `1d` → seconds. */
+/** A rule's cooldown when it names none (the model's proposals get it too). */
+export const DEFAULT_COOLDOWN_SECONDS = 1800;
+
 export const durationSchema = z
   .string()
   .regex(/^\d+(s|m|h|d)$/, 'must be a duration like 30s, 15m, 2h or 1d')
@@ -207,7 +210,7 @@ export const ruleSchema = z
     conditions: conditionsSchema.default({}),
     action: actionSpecSchema,
     mode: repairModeSchema.default('recommend'),
-    cooldown: durationSchema.default(1800),
+    cooldown: durationSchema.default(DEFAULT_COOLDOWN_SECONDS),
     /** Most actions of this rule's action type per namespace and hour (past and planned, whichever rule made them). */
     budgetPerNamespacePerHour: z.number().int().min(0).max(100).default(5),
     /** Largest share of a workload's replicas one action may touch at once. */
