@@ -1,5 +1,6 @@
 // Jest setup provided by Grafana scaffolding
 import './.config/jest-setup';
+import { configure } from '@testing-library/react';
 
 // Browser observers jsdom lacks; @grafana/ui's menus and scroll containers create them on mount. Layout never
 // happens in jsdom, so observers that never fire are the faithful stand-in.
@@ -24,3 +25,7 @@ HTMLCanvasElement.prototype.getContext = function getContext() {
   return { font: '', measureText: (text) => ({ width: text.length * 8 }) };
 };
 Object.defineProperty(Element.prototype, 'clientHeight', { configurable: true, get: () => 300 });
+
+// findBy*/waitFor give up after 1 s by default; on a busy 2-core CI machine a page's first render after a lazy import
+// or a real engine's answer can take longer (a CI run failed this way). Each test still has its 30 s timeout.
+configure({ asyncUtilTimeout: 10000 });
