@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { Store } from '../store/Store.js';
 import { readIndexPage } from '../store/readIndexPage.js';
+import { backfillIndexOnce } from '../store/backfillIndexOnce.js';
 import type { HealthCheck } from '../health/HealthCheck.js';
 import { EngineError, isEngineError, notFoundAsUndefined } from '../errors.js';
 import { iterateSubscription } from './iterateSubscription.js';
@@ -319,12 +320,12 @@ export class JobRunner {
   }
 
   /**
-   * Indexes jobs stored before the index existed (once, when it is empty), and at most once a minute drops the index
+   * Indexes jobs stored before the index existed (once per store), and at most once a minute drops the index
    * entries older than a record lives (their records have expired), so the index does not outgrow the records.
    */
   async maintainIndex(now = Date.now()): Promise<void> {
     if (!this.indexChecked) {
-      if ((await this.store.zcard(jobsByTimeKey())) === 0) await this.backfillIndex();
+      await backfillIndexOnce(this.store, `${jobsByTimeKey()}:version`, '1', () => this.backfillIndex());
       this.indexChecked = true;
     }
     if (now - this.indexPrunedAt < 60_000) return;

@@ -1,4 +1,5 @@
 import type { EngineContext } from '../context.js';
+import { backfillIndexOnce } from '../store/backfillIndexOnce.js';
 import type { JobRecord } from '../jobs/JobRunner.js';
 import { EngineError, notFoundAsUndefined, type FieldIssue } from '../errors.js';
 import { MAX_POINTS_PER_SERIES } from '../sources/metrics/validateRangeQuery.js';
@@ -113,11 +114,11 @@ export class RcaService {
   private async maintainIndex(): Promise<void> {
     const store = this.ctx.store;
     if (!this.indexChecked) {
-      if ((await store.zcard(RESULTS_BY_TIME)) === 0) {
+      await backfillIndexOnce(store, `${RESULTS_BY_TIME}:version`, '1', async () => {
         const stored = await Promise.all((await store.keys('rca:')).map((k) => store.get(k)));
         const members = stored.filter((r): r is string => r !== null).map((r) => indexMember(JSON.parse(r) as RcaResult));
         if (members.length > 0) await store.zadd(RESULTS_BY_TIME, ...members);
-      }
+      });
       this.indexChecked = true;
     }
     // createdAt is wall-clock time (the analysis clock `now` may be pinned to the incident).

@@ -1,5 +1,6 @@
 import { EngineError } from '../../errors.js';
 import type { Store } from '../../store/Store.js';
+import { backfillIndexOnce } from '../../store/backfillIndexOnce.js';
 import { indexMember, readIndexPage } from '../../store/readIndexPage.js';
 import { isOpen, type ActionRecord } from './ActionRecord.js';
 
@@ -76,19 +77,15 @@ export class ActionStore {
     return readIndexPage(this.store, index, options, (id) => this.get(id));
   }
 
-  /**
-   * Indexes actions stored before an index existed: once per store (the version key says it was done), checked once
-   * per process. Saving again is idempotent, so replicas doing it at the same time do no harm.
-   */
+  /** Indexes actions stored before an index existed (once per store; version 2 added the applied-time index). */
   private async indexOnce(): Promise<void> {
     if (this.indexChecked) return;
-    if ((await this.store.get(INDEX_VERSION_KEY)) !== INDEX_VERSION) {
+    await backfillIndexOnce(this.store, INDEX_VERSION_KEY, INDEX_VERSION, async () => {
       for (const key of await this.store.keys(PREFIX)) {
         const record = await this.get(key.slice(PREFIX.length));
         if (record) await this.save(record);
       }
-      await this.store.set(INDEX_VERSION_KEY, INDEX_VERSION);
-    }
+    });
     this.indexChecked = true;
   }
 
