@@ -1,7 +1,7 @@
 import { KubeConfig } from '@kubernetes/client-node';
 import { ApiServer } from './apiserver/ApiServer.js';
 import { ObjectStore } from './apiserver/ObjectStore.js';
-import type { ControllerTuning } from './controller/ControllerContext.js';
+import { settledSince, type ControllerTuning } from './controller/ControllerContext.js';
 import { Controller } from './controller/Controller.js';
 import type { NodePressure } from './controller/EvictionController.js';
 import {
@@ -87,7 +87,8 @@ export class SimulatedCluster {
   static async start(options: SimulatedClusterOptions = {}): Promise<SimulatedCluster> {
     const cluster = new SimulatedCluster(options);
     if (options.seedShop) {
-      seedShop(cluster.store);
+      // The shop has been running since long before the cluster's clock began, like the pods it settles.
+      seedShop(cluster.store, undefined, settledSince(new Date(cluster.now())));
       cluster.controller.settle(SETTLE_TICKS);
     }
     await cluster.server.listen(options.port ?? 0, options.host ?? '127.0.0.1');

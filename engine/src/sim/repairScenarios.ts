@@ -189,12 +189,25 @@ export interface ScenarioOutcome {
 
 /** Seconds of cluster time per step: 10 s makes the kubelet's and controllers' tick delays realistic (eviction at 5 min). */
 const SECONDS_PER_STEP = 10;
+
+/**
+ * A cluster stepped by hand whose tick stands for SECONDS_PER_STEP of its clock: the kubelet's back-off (10 s doubling
+ * to 5 minutes) is counted in seconds of cluster time, so it must know what a tick is (1 s when not told).
+ */
+async function steppedCluster(clock: { now: number }): Promise<SimulatedCluster> {
+  return SimulatedCluster.start({
+    seedShop: true,
+    tickMs: 0,
+    clock: () => clock.now,
+    tuning: { secondsPerTick: SECONDS_PER_STEP },
+  });
+}
 const PROTECTED = ['kube-system', 'kube-public', 'kube-node-lease'];
 
 /** Runs one scenario on a fresh cluster; the benchmark's operator approves every proposed action at once. */
 export async function runRepairScenario(scenario: RepairScenario, maxSteps = 360): Promise<ScenarioOutcome> {
   const clock = { now: Date.now() };
-  const cluster = await SimulatedCluster.start({ seedShop: true, tickMs: 0, clock: () => clock.now });
+  const cluster = await steppedCluster(clock);
   try {
     const repair = new RepairService({
       cluster: new KubernetesActuator('simulated', cluster.kubeConfig()),
@@ -301,7 +314,7 @@ function outcome(
  */
 export async function clearsWithoutRepair(scenario: RepairScenario, steps = 120): Promise<boolean> {
   const clock = { now: Date.now() };
-  const cluster = await SimulatedCluster.start({ seedShop: true, tickMs: 0, clock: () => clock.now });
+  const cluster = await steppedCluster(clock);
   try {
     const actuator = new KubernetesActuator('simulated', cluster.kubeConfig());
     const present = async () =>

@@ -83,7 +83,8 @@ describe('StatefulSet controller', () => {
     await settled(c, apps);
     const [good] = await revisions(apps);
     c.ledger.inject({ type: 'bad-rollout', namespace: 'shop', service: 'orders-db' });
-    c.step(12);
+    // Long enough for the new pod to crash, wait out the kubelet's 10 s back-off and crash again.
+    c.step(25);
     const [, bad] = await revisions(apps);
     expect(bad).toMatchObject({ revision: 2 });
     let now = await pods(core);

@@ -15,14 +15,26 @@ export const DEPLOYMENTS = 'apps/deployments';
 export const REPLICA_SETS = 'apps/replicasets';
 export const HPAS = 'autoscaling/horizontalpodautoscalers';
 
-/** Timings of the simulated kubelet and controllers, in ticks. */
+/** Timings of the simulated kubelet and controllers: in ticks, or in seconds of cluster time where named so. */
 export interface ControllerTuning {
   /** Ticks from container start until the readiness probe first passes. */
   readyAfterTicks: number;
   /** Ticks a faulty container runs before it dies. */
   crashAfterTicks: number;
-  /** Longest CrashLoopBackOff / ImagePullBackOff wait. */
-  maxBackoffTicks: number;
+  /**
+   * First CrashLoopBackOff / ImagePullBackOff wait in seconds; each failure doubles it (the kubelet's 10 s). In seconds
+   * of cluster time, not ticks, so the demo's restarts and BackOff counts match a real cluster's whatever a tick is.
+   */
+  backoffInitialSeconds: number;
+  /** Longest back-off wait in seconds (the kubelet's 5 minute cap). */
+  backoffMaxSeconds: number;
+  /** Seconds a container must run without failing before its back-off starts again from the first wait (10 min). */
+  backoffResetSeconds: number;
+  /**
+   * Seconds between the kubelet's retries of a pod in back-off (its pod worker requeues a failed sync after 10 s):
+   * each retry records another BackOff event, so a 15-minute crash loop shows tens of them, not one per tick.
+   */
+  backoffRetrySeconds: number;
   /** Ticks without rollout progress before Progressing=False (ProgressDeadlineExceeded). */
   progressDeadlineTicks: number;
   /** Ticks a node stays NotReady before its pods are evicted. */
@@ -30,8 +42,9 @@ export interface ControllerTuning {
   /** Seconds an Event lives after it was last seen (kube-apiserver's --event-ttl, 1h). */
   eventTtlSeconds: number;
   /**
-   * Seconds of cluster time one tick stands for (the demo ticks every second): how many ticks a fault that began
-   * before the kubelet saw it (backdated, or older than the cluster) has already run for (crashLoopReplay.ts).
+   * Seconds of cluster time one tick stands for (the demo ticks every second): how many ticks a back-off lasts
+   * (backoff.ts), and how many ticks a fault that began before the kubelet saw it (backdated, or older than the
+   * cluster) has already run for (crashLoopReplay.ts).
    */
   secondsPerTick: number;
 }
@@ -39,7 +52,10 @@ export interface ControllerTuning {
 export const DEFAULT_TUNING: ControllerTuning = {
   readyAfterTicks: 2,
   crashAfterTicks: 1,
-  maxBackoffTicks: 8,
+  backoffInitialSeconds: 10,
+  backoffMaxSeconds: 300,
+  backoffResetSeconds: 600,
+  backoffRetrySeconds: 10,
   progressDeadlineTicks: 30,
   evictAfterTicks: 30,
   eventTtlSeconds: 3600,
@@ -58,7 +74,10 @@ export interface ControllerContext {
   random: Random;
   seed: number;
   tick: number;
-  /** True while the cluster settles its seeded workloads: their containers count as running since long before. */
+  /**
+   * True while the cluster settles its seeded workloads: their ReplicaSets, pods and containers count as created and
+   * running since SETTLED_AGE_SECONDS before the cluster's clock began (settledSince).
+   */
   settling: boolean;
   now(): Date;
   tuning: ControllerTuning;
@@ -67,6 +86,18 @@ export interface ControllerContext {
    * under way) gets a ReplicaSet created at the fault's start, so "recent change" evidence lines up with the metrics.
    */
   rolloutTimes: Map<string, string>;
+}
+
+/**
+ * How long the seeded workloads had been running when the cluster's clock began: two days, longer than the kubelet
+ * catches up on (a day), so every crash loop a settled pod replays happened after the pod was created, and kubectl
+ * shows `AGE 2d` beside its restarts, not seconds.
+ */
+export const SETTLED_AGE_SECONDS = 2 * 24 * 3600;
+
+/** When the seeded workloads were created (ISO time). */
+export function settledSince(now: Date): string {
+  return new Date(now.getTime() - SETTLED_AGE_SECONDS * 1000).toISOString();
 }
 
 /**

@@ -4,6 +4,7 @@ import {
   REPLICA_SETS,
   ownedBy,
   saveStatusIfChanged,
+  settledSince,
   type ControllerContext,
 } from './ControllerContext.js';
 import { hashString, safeEncode } from './random.js';
@@ -154,7 +155,8 @@ export class DeploymentController {
     template.metadata = { ...template.metadata, labels };
     const changeCause = deployment.metadata.annotations?.['kubernetes.io/change-cause'];
     const rolloutKey = `${deployment.metadata.namespace}/${deployment.metadata.name}`;
-    const createdAt = ctx.rolloutTimes.get(rolloutKey);
+    // A backdated fault's rollout is dated when it began; the seeded shop's first ReplicaSets when the shop was.
+    const createdAt = ctx.rolloutTimes.get(rolloutKey) ?? (ctx.settling ? settledSince(ctx.now()) : undefined);
     ctx.rolloutTimes.delete(rolloutKey);
     return ctx.store.create(REPLICA_SETS, {
       apiVersion: 'apps/v1',

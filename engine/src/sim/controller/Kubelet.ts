@@ -8,6 +8,7 @@ import { logLines, type LogCondition, type LogContext } from './logTemplates.js'
 import { createRandom, hashString } from './random.js';
 import { nodeIsReady } from './Scheduler.js';
 import { replayCrashLoop } from './crashLoopReplay.js';
+import { backoffResets, goDuration, nextBackoffSeconds, retriesAt, ticksFor } from './backoff.js';
 
 type Stage = 'pull' | 'pull-backoff' | 'running' | 'backoff';
 
@@ -15,11 +16,9 @@ interface Runtime {
   stage: Stage;
   /** Tick the stage began. */
   since: number;
-  /** Current back-off length in ticks (doubles per failure, capped). */
-  backoff: number;
+  /** Current back-off in seconds of cluster time (backoff.ts: doubles per failure, capped, 0 after a reset). */
+  backoffSeconds: number;
   instance: number;
-  /** Started while the cluster settled its seeded workloads: it has run since before the cluster's clock began. */
-  preExisting: boolean;
   startedAt?: string;
   everStarted: boolean;
   state: Record<string, unknown>;
@@ -41,9 +40,6 @@ interface ContainerSpec {
  * (a fault older than that counts only its last day's restarts).
  */
 const MAX_CATCH_UP_SECONDS = 24 * 3600;
-
-/** Ticks a container must run cleanly before its back-off resets, like the kubelet's 10-minute rule. */
-const BACKOFF_RESET_TICKS = 10;
 
 /**
  * The simulated kubelets of all nodes: image pulls, container starts, readiness, crashes with CrashLoopBackOff,
@@ -147,7 +143,8 @@ export class Kubelet {
     const statuses: Array<Record<string, unknown>> = [];
     const status = next['status'] as Record<string, unknown>;
     if (!status['startTime']) {
-      status['startTime'] = ctx.now().toISOString();
+      // A pod the cluster settles with has run since it was created, long before the cluster's clock began.
+      status['startTime'] = ctx.settling ? pod.metadata.creationTimestamp : ctx.now().toISOString();
       status['hostIP'] = nodeIp(nodeName);
       status['podIP'] = podIp(nodeName, pod.metadata.name);
       status['podIPs'] = [{ ip: status['podIP'] }];
@@ -159,9 +156,8 @@ export class Kubelet {
         rt = {
           stage: 'pull',
           since: ctx.tick,
-          backoff: 0,
+          backoffSeconds: 0,
           instance: 0,
-          preExisting: ctx.settling,
           everStarted: false,
           state: { waiting: { reason: 'ContainerCreating' } },
           lastState: {},
@@ -177,8 +173,9 @@ export class Kubelet {
       const image = container.image;
       if (rt.stage === 'running') this.catchUp(ctx, pod, container, rt, service, log);
       const elapsed = ctx.tick - rt.since;
+      const waitOver = elapsed >= ticksFor(rt.backoffSeconds, ctx.tuning);
 
-      if (rt.stage === 'pull' || (rt.stage === 'pull-backoff' && elapsed >= rt.backoff)) {
+      if (rt.stage === 'pull' || (rt.stage === 'pull-backoff' && waitOver)) {
         if (ctx.faults.unpullable(namespace, image)) {
           const msg = `Failed to pull image "${image}": rpc error: code = NotFound desc = failed to pull and unpack image "${image}": failed to resolve reference "${image}": not found`;
           event('Normal', 'Pulling', `Pulling image "${image}"`);
@@ -187,7 +184,7 @@ export class Kubelet {
           rt.state = { waiting: { reason: 'ErrImagePull', message: msg } };
           rt.stage = 'pull-backoff';
           rt.since = ctx.tick;
-          rt.backoff = Math.min(ctx.tuning.maxBackoffTicks, Math.max(1, rt.backoff * 2));
+          rt.backoffSeconds = nextBackoffSeconds(rt.backoffSeconds, ctx.tuning);
         } else if (missingReference(ctx.store, namespace, container)) {
           // The kubelet pulls, then cannot build the container's environment; it retries on every sync.
           const problem = missingReference(ctx.store, namespace, container)!;
@@ -201,30 +198,24 @@ export class Kubelet {
             'Pulled',
             `Successfully pulled image "${image}" in 1.204s (1.204s including waiting)`,
           );
-          this.start(ctx, container, rt, event);
+          this.start(ctx, container, rt, event, ctx.settling ? String(status['startTime']) : undefined);
           log('startup');
         }
       } else if (rt.stage === 'pull-backoff') {
         rt.state = { waiting: { reason: 'ImagePullBackOff', message: `Back-off pulling image "${image}"` } };
-        event('Normal', 'BackOff', `Back-off pulling image "${image}"`);
-        event('Warning', 'Failed', 'Error: ImagePullBackOff');
+        // The failed pull's status change syncs the pod again at once; then the kubelet retries at its retry period.
+        if (retriesAt(elapsed - 1, ctx.tuning)) {
+          event('Normal', 'BackOff', `Back-off pulling image "${image}"`);
+          event('Warning', 'Failed', 'Error: ImagePullBackOff');
+        }
       } else if (rt.stage === 'backoff') {
-        if (elapsed >= rt.backoff) {
+        if (waitOver) {
           event('Normal', 'Pulled', `Container image "${image}" already present on machine`);
           this.start(ctx, container, rt, event);
           log('startup');
         } else {
-          rt.state = {
-            waiting: {
-              reason: 'CrashLoopBackOff',
-              message: `back-off ${rt.backoff * ctx.tuning.secondsPerTick}s restarting failed container=${container.name} pod=${pod.metadata.name}_${namespace}(${pod.metadata.uid})`,
-            },
-          };
-          event(
-            'Warning',
-            'BackOff',
-            `Back-off restarting failed container ${container.name} in pod ${pod.metadata.name}_${namespace}(${pod.metadata.uid})`,
-          );
+          rt.state = crashLoopWaiting(rt.backoffSeconds, container.name, pod);
+          if (retriesAt(elapsed, ctx.tuning)) event('Warning', 'BackOff', backOffMessage(container.name, pod));
         }
       } else {
         this.running(ctx, pod, container, rt, event, log, service);
@@ -307,7 +298,7 @@ export class Kubelet {
     const since = ctx.faults.failingSince(namespace, service, container.image, limit);
     if (since === undefined) return;
     const nowSeconds = ctx.now().getTime() / 1000;
-    const started = rt.preExisting ? -Infinity : Date.parse(rt.startedAt!) / 1000;
+    const started = Date.parse(rt.startedAt!) / 1000;
     const begin = Math.max(since, started, nowSeconds - MAX_CATCH_UP_SECONDS);
     const perTick = ctx.tuning.secondsPerTick;
     const ticks = Math.floor((nowSeconds - begin) / perTick);
@@ -331,7 +322,7 @@ export class Kubelet {
     };
     rt.instance += replay.crashes.length;
     rt.ready = false;
-    rt.backoff = replay.backoff;
+    rt.backoffSeconds = replay.backoffSeconds;
     rt.stage = replay.stage;
     rt.since = ctx.tick - ticks + replay.since;
     const source = { component: 'kubelet', host: (pod['spec'] as { nodeName: string }).nodeName };
@@ -342,8 +333,7 @@ export class Kubelet {
       ctx.events.recordRepeated(pod, type, reason, message, source, fieldPath, times);
     };
     if (oom) repeated('Warning', 'OOMKilling', `Memory cgroup out of memory: Killed process 1 (${container.name})`, replay.crashes);
-    const backOff = `Back-off restarting failed container ${container.name} in pod ${pod.metadata.name}_${namespace}(${uid})`;
-    ctx.events.recordRepeated(pod, 'Warning', 'BackOff', backOff, source, fieldPath, {
+    ctx.events.recordRepeated(pod, 'Warning', 'BackOff', backOffMessage(container.name, pod), source, fieldPath, {
       count: replay.backOffs,
       first: at(0),
       last: at(replay.lastBackOff),
@@ -359,12 +349,7 @@ export class Kubelet {
       rt.state = { running: { startedAt: rt.startedAt } };
       log('startup');
     } else {
-      rt.state = {
-        waiting: {
-          reason: 'CrashLoopBackOff',
-          message: `back-off ${rt.backoff * ctx.tuning.secondsPerTick}s restarting failed container=${container.name} pod=${pod.metadata.name}_${namespace}(${uid})`,
-        },
-      };
+      rt.state = crashLoopWaiting(rt.backoffSeconds, container.name, pod);
     }
   }
 
@@ -373,13 +358,14 @@ export class Kubelet {
     container: ContainerSpec,
     rt: Runtime,
     event: (type: 'Normal' | 'Warning', reason: string, message: string) => void,
+    startedAt = ctx.now().toISOString(),
   ): void {
     event('Normal', 'Created', `Created container: ${container.name}`);
     event('Normal', 'Started', `Started container ${container.name}`);
     rt.stage = 'running';
     rt.since = ctx.tick;
     rt.everStarted = true;
-    rt.startedAt = ctx.now().toISOString();
+    rt.startedAt = startedAt;
     rt.state = { running: { startedAt: rt.startedAt } };
     rt.ready = false;
   }
@@ -425,22 +411,13 @@ export class Kubelet {
       rt.ready = false;
       rt.stage = 'backoff';
       rt.since = ctx.tick;
-      rt.backoff = Math.min(ctx.tuning.maxBackoffTicks, Math.max(1, rt.backoff * 2));
-      rt.state = {
-        waiting: {
-          reason: 'CrashLoopBackOff',
-          message: `back-off ${rt.backoff * ctx.tuning.secondsPerTick}s restarting failed container=${container.name} pod=${pod.metadata.name}_${namespace}(${pod.metadata.uid})`,
-        },
-      };
+      rt.backoffSeconds = nextBackoffSeconds(rt.backoffSeconds, ctx.tuning);
+      rt.state = crashLoopWaiting(rt.backoffSeconds, container.name, pod);
       ctx.logs.rotate(namespace, pod.metadata.name, container.name);
-      event(
-        'Warning',
-        'BackOff',
-        `Back-off restarting failed container ${container.name} in pod ${pod.metadata.name}_${namespace}(${pod.metadata.uid})`,
-      );
+      event('Warning', 'BackOff', backOffMessage(container.name, pod));
       return;
     }
-    if (elapsed >= BACKOFF_RESET_TICKS) rt.backoff = 0;
+    if (backoffResets(elapsed, ctx.tuning)) rt.backoffSeconds = 0;
     const readinessFails = ctx.faults.readinessFails(namespace, service);
     if (readinessFails) {
       if (elapsed >= 1) {
@@ -492,6 +469,22 @@ export class Kubelet {
       });
     });
   }
+}
+
+/** The container's waiting state in CrashLoopBackOff, with the wait as the kubelet prints it ("back-off 10s ..."). */
+function crashLoopWaiting(backoffSeconds: number, container: string, pod: KubeObject): Record<string, unknown> {
+  const { name, namespace, uid } = pod.metadata;
+  return {
+    waiting: {
+      reason: 'CrashLoopBackOff',
+      message: `back-off ${goDuration(backoffSeconds)} restarting failed container=${container} pod=${name}_${namespace}(${uid})`,
+    },
+  };
+}
+
+function backOffMessage(container: string, pod: KubeObject): string {
+  const { name, namespace, uid } = pod.metadata;
+  return `Back-off restarting failed container ${container} in pod ${name}_${namespace}(${uid})`;
 }
 
 function setCondition(

@@ -1,5 +1,5 @@
 import { clone, type KubeObject } from '../apiserver/KubeObject.js';
-import { PODS, type ControllerContext } from './ControllerContext.js';
+import { PODS, settledSince, type ControllerContext } from './ControllerContext.js';
 import { safeSuffix } from './random.js';
 
 interface PodTemplate {
@@ -44,6 +44,7 @@ export function createOwnedPod(
       labels: { ...template.metadata?.labels, ...extra.labels },
       ...(template.metadata?.annotations ? { annotations: { ...template.metadata.annotations } } : {}),
       ownerReferences: [ownerRef(owner)],
+      ...(ctx.settling ? { creationTimestamp: settledCreation(ctx, owner) } : {}),
     },
     spec: {
       ...clone(template.spec),
@@ -52,6 +53,17 @@ export function createOwnedPod(
     },
     status: { phase: 'Pending', qosClass: 'Burstable' },
   });
+}
+
+/**
+ * A pod the cluster settles with was created with its owner: when the seeded workloads were (settledSince), or with a
+ * ReplicaSet a backdated fault rolled out later than that (DeploymentController's rolloutTimes).
+ */
+function settledCreation(ctx: ControllerContext, owner: KubeObject): string {
+  const settled = settledSince(ctx.now());
+  const ownerCreated = Date.parse(owner.metadata.creationTimestamp ?? '');
+  const datedByCluster = ownerCreated <= ctx.now().getTime() && ownerCreated > Date.parse(settled);
+  return datedByCluster ? owner.metadata.creationTimestamp! : settled;
 }
 
 /** A graceful delete as the API server records it: the kubelet stops the containers and removes the pod. */

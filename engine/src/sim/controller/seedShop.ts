@@ -1,3 +1,4 @@
+import type { KubeObject } from '../apiserver/KubeObject.js';
 import type { ObjectStore } from '../apiserver/ObjectStore.js';
 import { clusterIpFor } from '../apiserver/groups/core.js';
 import { SHOP_NAMESPACE, SHOP_SERVICES, type ShopService } from '../shop.js';
@@ -14,14 +15,17 @@ const AUTOSCALED: Record<string, { min: number; max: number }> = {
 
 /**
  * The demo shop as a real cluster would hold it: namespace, three nodes, and a Deployment + Service per shop
- * service, labelled the way Backstage's Kubernetes plugin and kube-state-metrics expect.
+ * service, labelled the way Backstage's Kubernetes plugin and kube-state-metrics expect. `createdAt` dates them all
+ * (SimulatedCluster: settledSince, when the shop it settles has been running since); default the time of the call.
  */
-export function seedShop(store: ObjectStore, namespace = SHOP_NAMESPACE): void {
+export function seedShop(store: ObjectStore, namespace = SHOP_NAMESPACE, createdAt?: string): void {
   const now = new Date().toISOString();
+  const create = (resource: string, obj: KubeObject) =>
+    store.create(resource, createdAt ? { ...obj, metadata: { ...obj.metadata, creationTimestamp: createdAt } } : obj);
   // The namespaces every cluster has (node events live in `default`), then the shop's.
   for (const name of [...SYSTEM_NAMESPACES, namespace]) {
     if (store.has('/namespaces', undefined, name)) continue;
-    store.create('/namespaces', {
+    create('/namespaces', {
       apiVersion: 'v1',
       kind: 'Namespace',
       metadata: { name, labels: { 'kubernetes.io/metadata.name': name } },
@@ -31,7 +35,7 @@ export function seedShop(store: ObjectStore, namespace = SHOP_NAMESPACE): void {
   }
   SIM_NODES.forEach((name, i) => {
     if (store.has('/nodes', undefined, name)) return;
-    store.create('/nodes', {
+    create('/nodes', {
       apiVersion: 'v1',
       kind: 'Node',
       metadata: {
@@ -84,12 +88,12 @@ export function seedShop(store: ObjectStore, namespace = SHOP_NAMESPACE): void {
   });
   for (const service of SHOP_SERVICES) {
     if (!store.has('apps/deployments', namespace, service.name))
-      store.create('apps/deployments', deploymentFor(service, namespace));
+      create('apps/deployments', deploymentFor(service, namespace));
     if (!store.has('/services', namespace, service.name))
-      store.create('/services', serviceFor(service, namespace));
+      create('/services', serviceFor(service, namespace));
     const hpa = AUTOSCALED[service.name];
     if (hpa && !store.has('autoscaling/horizontalpodautoscalers', namespace, service.name)) {
-      store.create('autoscaling/horizontalpodautoscalers', {
+      create('autoscaling/horizontalpodautoscalers', {
         apiVersion: 'autoscaling/v2',
         kind: 'HorizontalPodAutoscaler',
         metadata: { name: service.name, namespace, labels: labelsFor(service.name), generation: 1 },
