@@ -64,6 +64,35 @@ describe('RepairExecutor', () => {
     expect(await findingOf(cluster, 'CrashLoopBackOff', 'payment', 0).catch(() => 'gone')).toBe('gone');
   });
 
+  it('an approved action whose finding is gone at the re-check waits two minutes before it is dropped unapplied', async () => {
+    const fault = cluster.ledger.inject({ type: 'bad-rollout', namespace: 'shop', service: 'payment' });
+    cluster.step(6);
+    const { finding } = await findingOf(cluster, 'CrashLoopBackOff', 'payment');
+    const r = replica(cluster);
+    const record = await r.executor.submit(plannedFor(finding, 'rollback', 'approve'), finding, FAST_VERIFY);
+    await r.executor.tick();
+    expect((await r.actions.require(record.id)).state).toBe('awaiting-approval');
+    cluster.ledger.resolve(fault.id);
+    cluster.step(15);
+    await r.executor.approve(record.id, 'alice');
+    const imageBefore = (await image('payment')).image;
+    await r.executor.tick();
+    const waiting = await r.actions.require(record.id);
+    expect(waiting.state).toBe('approved');
+    expect(waiting.clearSince).toEqual(expect.any(String));
+    r.clock.now += 100_000;
+    await r.executor.tick();
+    expect((await r.actions.require(record.id)).state).toBe('approved');
+    r.clock.now += 30_000;
+    await r.executor.tick();
+    const dropped = await r.actions.require(record.id);
+    expect(dropped.state).toBe('cleared');
+    const skipped = (await r.audit.query({ actionId: record.id })).find((a) => a.kind === 'skipped')!;
+    expect(JSON.stringify(skipped.data)).toContain('stayed cleared for 120s');
+    expect((await image('payment')).image).toBe(imageBefore);
+    expect((await auditKinds(r, record.id)).slice(-3)).toEqual(['approved', 'recheck', 'skipped']);
+  });
+
   it('OOMKilled → raise-memory-limit waits for an operator, then applies and recovers', async () => {
     cluster.ledger.inject({ type: 'oom-killed', namespace: 'shop', service: 'cart' });
     cluster.step(6);

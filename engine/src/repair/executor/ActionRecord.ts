@@ -76,6 +76,8 @@ export interface ActionRecord {
   dryRun?: { ok: boolean; diff: DiffEntry[]; error?: string; at: string };
   approval?: Approval;
   applied?: { at: string; resourceVersions: string[]; requests: number };
+  /** Approved, and the finding was gone at the re-check since then: dropped if it stays gone (RepairExecutor). */
+  clearSince?: string;
   verification?: Verification;
   rollback?: { at: string; ok: boolean; error?: string };
   /** Why an action stopped where it did. */

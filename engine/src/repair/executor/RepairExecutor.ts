@@ -56,6 +56,12 @@ export interface ExecutorDeps {
   now?: () => Date;
 }
 
+/**
+ * How long a finding must stay gone before an approved action is dropped unapplied: covers a crash loop's first
+ * back-offs and the runs between them (10 s + 20 s, and a minute or so of running each time).
+ */
+const RECHECK_CLEAR_SECONDS = 120;
+
 /** Verification when a rule names none: the condition must clear and stay cleared for 5 minutes within 15. */
 const DEFAULT_VERIFY: VerifySpec = { kubernetes: [], interval: 30, for: 300, failures: 2, deadline: 900 };
 
@@ -205,6 +211,25 @@ export class RepairExecutor {
     return this.deps.reader.read(record.plan.requests[0]!.ref);
   }
 
+  /**
+   * The finding was gone at the re-check: the action is dropped only once it has stayed gone for
+   * RECHECK_CLEAR_SECONDS, as verification wants a fix to hold. A crash loop early on (one or two restarts, below
+   * the detector's three) shows Running between the kubelet's back-offs (10 s, then 20 s): one snapshot taken then
+   * cleared an approved rollback, and the next scan planned the same rollback again.
+   */
+  private async clearedBeforeChange(record: ActionRecord): Promise<ActionRecord> {
+    const now = this.now();
+    if (!record.clearSince) {
+      record.clearSince = now.toISOString();
+      await this.audit(record, 'recheck', { holds: false, waitSeconds: RECHECK_CLEAR_SECONDS });
+      return this.saved(record);
+    }
+    if (now.getTime() - Date.parse(record.clearSince) < RECHECK_CLEAR_SECONDS * 1000) return record;
+    return this.move(record, 'cleared', 'skipped', {
+      reason: `the condition cleared before the change and stayed cleared for ${RECHECK_CLEAR_SECONDS}s`,
+    });
+  }
+
   /** Server-side dry-run of every request; false (and the record moved) when the API server refuses one. */
   private async dryRun(record: ActionRecord, plan: ActionPlan): Promise<boolean> {
     const at = this.now().toISOString();
@@ -281,9 +306,9 @@ export class RepairExecutor {
       record.planned.target.namespace || record.finding.object.namespace,
     );
     const holds = this.deps.stillHolds(record.finding, snapshot);
+    if (!holds) return this.clearedBeforeChange(record);
+    delete record.clearSince;
     await this.audit(record, 'recheck', { holds });
-    if (!holds)
-      return this.move(record, 'cleared', 'skipped', { reason: 'the condition cleared before the change' });
     if (await this.loopBroken(record)) return this.saved(record);
     const plan = await this.planFrom(record, snapshot);
     if (!plan) return this.saved(record);
