@@ -120,6 +120,10 @@ export const actionRecordSchema = z.object({
   applied: z
     .object({ at: z.string(), resourceVersions: z.array(z.string()), requests: z.number() })
     .optional(),
+  clearSince: z
+    .string()
+    .optional()
+    .describe('approved, and its finding gone at the re-check since then: dropped as cleared if it stays gone 2 minutes'),
   verification: z
     .object({
       startedAt: z.string(),

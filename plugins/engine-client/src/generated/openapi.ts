@@ -881,6 +881,8 @@ export interface components {
                 expiresAt: string;
                 requestedAt: string;
             };
+            /** @description approved, and its finding gone at the re-check since then: dropped as cleared if it stays gone 2 minutes */
+            clearSince?: string;
             createdAt: string;
             dryRun?: {
                 at: string;
