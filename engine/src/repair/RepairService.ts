@@ -378,7 +378,7 @@ export class RepairService {
   }
 
   /**
-   * Past actions that changed something, as far back as a cooldown or budget can look: the longest rule cooldown,
+   * Past actions carried out (changes and notifications), as far back as a cooldown or budget can look: the longest rule cooldown,
    * the model's rule default (30 min) and the budgets' hour. Read from the applied-time index, so a plan reads the
    * actions of those hours, not every action kept for a week.
    */

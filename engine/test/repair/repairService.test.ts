@@ -107,6 +107,33 @@ describe('RepairService', () => {
     expect(outcome?.data).toMatchObject({ clearedByItself: true });
   });
 
+  it('in approve mode a notification is sent once per target within its cooldown, not on every scan', async () => {
+    const clock = { now: Date.now() };
+    const repair = service({ identity: 'engine-a', store: new MemoryStore(), audit: new MemoryAuditLog(), config: { maxMode: 'approve' }, clock });
+    // A crash loop that did not begin with a rollout: the shipped rules only notify about it (no rollback).
+    cluster.ledger.inject({ type: 'crash-loop', namespace: 'shop', service: 'shipping' });
+    cluster.step(10);
+    const notifications = async () =>
+      (await repair.listActions()).filter((a) => a.planned.type === 'notify' && a.planned.target.name.startsWith('shipping'));
+    for (let round = 0; round < 12; round++) {
+      await repair.runOnce();
+      cluster.step(2);
+      clock.now += 10_000;
+    }
+    const sent = await notifications();
+    expect(sent.map((a) => a.state)).toEqual(['notified']);
+    expect(sent[0]!.applied?.requests).toBe(0);
+    const plan = await repair.plan('shop');
+    expect(plan.skipped.map((s) => s.reason)).toContainEqual(expect.stringMatching(/^cooldown: notify on /));
+    // After the rule's cooldown (the default half hour), a finding still there is notified again.
+    clock.now += 31 * 60_000;
+    for (let round = 0; round < 3; round++) {
+      await repair.runOnce();
+      clock.now += 10_000;
+    }
+    expect((await notifications()).map((a) => a.state)).toEqual(['notified', 'notified']);
+  });
+
   it('two replicas against one cluster: exactly one acts', async () => {
     const clock = { now: Date.now() };
     const p = `two-${++prefix}:`;

@@ -365,6 +365,10 @@ export class RepairExecutor {
   private async notifyOnly(record: ActionRecord): Promise<ActionRecord> {
     const message = `${record.finding.type} on ${record.finding.object.kind} ${record.finding.object.namespace}/${record.finding.object.name}: ${record.finding.message}`;
     await this.deps.notify?.({ kind: 'notify', actionId: record.id, target: record.planned.target, message });
+    // Carried out, with nothing written: recorded as applied so the planner's cooldown holds the next notification
+    // of the same target back. Without it, in approve mode (where a notification is final at once, not an open
+    // recommendation) every scan notified again, about every 9 s in the demo.
+    record.applied = { at: this.now().toISOString(), resourceVersions: [], requests: 0 };
     return this.move(record, 'notified', 'applied', { notified: message });
   }
 
