@@ -14,7 +14,9 @@ export function repairFindingSink(service: Pick<AlertService, 'raise'>, logger: 
   let queue = Promise.resolve();
   return (scan) => {
     const current = new Map(scan.findings.map((f) => [f.fingerprint, f]));
-    const cleared = [...firing.values()].filter((f) => !current.has(f.fingerprint));
+    // A finding whose severity changed is another alert (severity is a label, so part of the alert's fingerprint):
+    // the one raised before is resolved, or it fired on forever beside the new one and its incident never closed.
+    const cleared = [...firing.values()].filter((f) => current.get(f.fingerprint)?.severity !== f.severity);
     firing = current;
     // One scan at a time, in order: a resolution must not overtake the firing it closes.
     queue = queue

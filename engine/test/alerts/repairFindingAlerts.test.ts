@@ -60,4 +60,28 @@ describe('repair findings as alerts', () => {
       .poll(async () => (await repairAlerts()).find((a) => a.labels.finding === 'OOMKilled')?.status, { timeout: 10_000 })
       .toBe('resolved');
   }, 150_000);
+
+  it('resolves the alert raised at the old severity when a finding changes severity, so its incident can close', async () => {
+    const finding = {
+      fingerprint: 'sev-change-1',
+      type: 'CrashLoopBackOff',
+      severity: 'critical',
+      message: 'Deployment shop/shipping: 2 pods crash-looping',
+      since: new Date(Date.now() - 120_000).toISOString(),
+      workload: { kind: 'Deployment', namespace: 'shop', name: 'shipping' },
+      object: { kind: 'Deployment', namespace: 'shop', name: 'shipping' },
+    } as unknown as Parameters<ReturnType<typeof repairFindingSink>>[0]['findings'][number];
+    const sink = repairFindingSink(alertsOf(engine), pino({ level: 'silent' }));
+    const mine = async () => (await repairAlerts()).filter((a) => a.labels.repair_fingerprint === 'sev-change-1');
+    sink({ at: new Date().toISOString(), findings: [finding] });
+    // One replica back: the same finding, now a warning.
+    sink({ at: new Date(Date.now() + 30_000).toISOString(), findings: [{ ...finding, severity: 'warning' }] });
+    await expect
+      .poll(async () => (await mine()).map((a) => `${a.labels.severity}:${a.status}`).sort(), { timeout: 10_000 })
+      .toEqual(['critical:resolved', 'warning:firing']);
+    sink({ at: new Date(Date.now() + 60_000).toISOString(), findings: [] });
+    await expect
+      .poll(async () => (await mine()).map((a) => a.status), { timeout: 10_000 })
+      .toEqual(['resolved', 'resolved']);
+  }, 60_000);
 });
