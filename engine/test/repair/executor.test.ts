@@ -37,7 +37,7 @@ const image = async (name: string) => {
 describe('RepairExecutor', () => {
   it('bad rollout → CrashLoopBackOff → rollback (auto): dry-run, apply, recovered, audited', async () => {
     const before = (await image('payment')).image;
-    cluster.ledger.inject({ type: 'bad-rollout', namespace: 'shop', service: 'payment' });
+    const fault = cluster.ledger.inject({ type: 'bad-rollout', namespace: 'shop', service: 'payment' });
     cluster.step(6);
     const { finding } = await findingOf(cluster, 'CrashLoopBackOff', 'payment');
     const r = replica(cluster);
@@ -47,6 +47,7 @@ describe('RepairExecutor', () => {
     });
     expect(await driveUntilFinal(cluster, r, record.id)).toBe('verified');
     expect((await image('payment')).image).toBe(before);
+    expect(cluster.ledger.all().find((f) => f.id === fault.id)?.endedAt).toEqual(expect.any(Number));
     const done = await r.actions.require(record.id);
     expect(done.dryRun?.ok).toBe(true);
     expect(done.dryRun?.diff.some((d) => d.path.endsWith('/image'))).toBe(true);
@@ -94,7 +95,7 @@ describe('RepairExecutor', () => {
   });
 
   it('OOMKilled → raise-memory-limit waits for an operator, then applies and recovers', async () => {
-    cluster.ledger.inject({ type: 'oom-killed', namespace: 'shop', service: 'cart' });
+    const fault = cluster.ledger.inject({ type: 'oom-killed', namespace: 'shop', service: 'cart' });
     cluster.step(6);
     const { finding } = await findingOf(cluster, 'OOMKilled', 'cart');
     const r = replica(cluster);
@@ -112,12 +113,14 @@ describe('RepairExecutor', () => {
     await expect(r.executor.approve(record.id, 'bob')).rejects.toMatchObject({ code: 'CONFLICT' });
     expect(await driveUntilFinal(cluster, r, record.id)).toBe('verified');
     expect((await image('cart')).resources?.limits?.memory).toBe(`${parseInt(limitBefore!, 10) * 2}Mi`);
+    // The right change ends the fault itself, so the demo's metrics (which read the same ledger) recover too.
+    expect(cluster.ledger.all().find((f) => f.id === fault.id)?.endedAt).toEqual(expect.any(Number));
     const approved = (await r.audit.query({ actionId: record.id })).find((a) => a.kind === 'approved')!;
     expect(approved.actor).toBe('alice');
   });
 
   it('a wrong action (rollout-restart for OOMKilled) does not recover and is rolled back and escalated', async () => {
-    cluster.ledger.inject({ type: 'oom-killed', namespace: 'shop', service: 'cart' });
+    const fault = cluster.ledger.inject({ type: 'oom-killed', namespace: 'shop', service: 'cart' });
     cluster.step(6);
     const { finding } = await findingOf(cluster, 'OOMKilled', 'cart');
     const r = replica(cluster);
@@ -141,6 +144,8 @@ describe('RepairExecutor', () => {
       expect.arrayContaining(['applied', 'rolled-back', 'escalated']),
     );
     expect(r.notifications.some((n) => n.kind === 'escalation' && n.actionId === record.id)).toBe(true);
+    // A restart does not give the service the memory it needs: the fault goes on.
+    expect(cluster.ledger.all().find((f) => f.id === fault.id)?.endedAt).toBeUndefined();
   });
 
   it('the kill switch stops an action before the dry-run and again before the write', async () => {

@@ -18,6 +18,7 @@ import { StatefulSetController } from './StatefulSetController.js';
 import { EvictionController, type NodePressure } from './EvictionController.js';
 import { parseQuantity } from './quantity.js';
 import { FaultRollouts } from './faultRollouts.js';
+import { endRepairedFaults } from './repairedFaults.js';
 import { FaultView } from './FaultView.js';
 import { GarbageCollector } from './GarbageCollector.js';
 import { HpaController } from './HpaController.js';
@@ -121,6 +122,7 @@ export class Controller {
     this.rollouts.reconcile(ctx);
     this.pickFaultNodes();
     this.pickOomNeeds();
+    endRepairedFaults(ctx);
     this.nodes.reconcile(ctx);
     this.evictions.reconcile(ctx);
     this.gc.reconcile(ctx);

@@ -102,7 +102,7 @@ export class FaultRollouts {
 }
 
 /** The workload a rollout fault changes: the service's Deployment, else a StatefulSet of that name. */
-function workloadOf(ctx: ControllerContext, fault: Fault): [string, KubeObject | undefined] {
+export function workloadOf(ctx: ControllerContext, fault: Fault): [string, KubeObject | undefined] {
   const deployment = ctx.store.get(DEPLOYMENTS, fault.namespace, fault.service);
   if (deployment) return [DEPLOYMENTS, deployment];
   return [STATEFUL_SETS, ctx.store.get(STATEFUL_SETS, fault.namespace, fault.service)];
