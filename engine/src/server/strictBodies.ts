@@ -17,13 +17,18 @@ const THIRD_PARTY_BODIES = new Set(['/api/v1/alerts']);
 export function strictBodies<S>(compile: FastifySchemaCompiler<S>): FastifySchemaCompiler<S> {
   return (route) => {
     const validate = compile(route);
-    if (route.httpPart !== 'body' || THIRD_PARTY_BODIES.has(route.url)) return validate;
+    const part = route.httpPart;
+    if ((part !== 'body' && part !== 'querystring') || THIRD_PARTY_BODIES.has(route.url)) return validate;
+    // Query parameters too: `/workloads?namepsace=x` listed every namespace, `/assistant/search?limit=9` (the
+    // parameter is `k`) answered with the default (found walking the README).
+    const prefix = `${part}.`;
+    const noun = part === 'body' ? 'field' : 'parameter';
     return (data) => {
       const result = validate(data) as { value?: unknown; error?: unknown };
       if (data === undefined) return result as ReturnType<typeof validate>;
       const issues = result.error
-        ? withUndeclared(result.error, data, route.schema)
-        : unknownConfigKeys(data, result.value, 'body.', 'field', declaredKeys(route.schema));
+        ? withUndeclared(result.error, data, route.schema, part)
+        : unknownConfigKeys(data, result.value, prefix, noun, declaredKeys(route.schema));
       if (issues.length === 0) return result as ReturnType<typeof validate>;
       return { error: invalidRequest(issues) } as ReturnType<typeof validate>;
     };
@@ -34,11 +39,11 @@ export function strictBodies<S>(compile: FastifySchemaCompiler<S>): FastifySchem
  * A body that failed validation: the fields the schema does not declare first (a typo is usually why a required one is
  * missing), then the schema's own issues as the error handler words them. None undeclared: [] (the error stands).
  */
-function withUndeclared(error: unknown, data: unknown, schema: unknown): FieldIssue[] {
+function withUndeclared(error: unknown, data: unknown, schema: unknown, part: 'body' | 'querystring'): FieldIssue[] {
   const declared = declaredKeys(schema);
-  const undeclared = declared ? undeclaredKeys(data, declared, 'body.') : [];
+  const undeclared = declared ? undeclaredKeys(data, declared, `${part}.`) : [];
   if (undeclared.length === 0 || !Array.isArray(error)) return [];
-  return [...undeclared, ...validationIssues('body', error as Array<{ instancePath?: string; message?: string }>)];
+  return [...undeclared, ...validationIssues(part, error as Array<{ instancePath?: string; message?: string }>)];
 }
 
 /** zod's definition of a schema, as far as finding object keys needs it. */

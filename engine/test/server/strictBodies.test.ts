@@ -70,3 +70,20 @@ describe('request bodies with a field the route does not know', () => {
     expect(generic.statusCode).toBe(200);
   });
 });
+
+describe('query parameters the route does not know', () => {
+  const get = (url: string) => demo.app.inject({ method: 'GET', url });
+
+  it('are refused naming the parameter, with a hint; known ones still answer', async () => {
+    // A typo listed every namespace; another list's parameter (`limit`, where search takes `k`) gave the default.
+    const typo = await get('/api/v1/workloads?namespace=shop&namepsace=x');
+    expect(typo.statusCode).toBe(400);
+    expect(typo.json().error.issues).toEqual([
+      { field: 'querystring.namepsace', message: 'unknown parameter (did you mean querystring.namespace?)' },
+    ]);
+    const other = await get('/api/v1/assistant/search?q=oom&limit=9');
+    expect(other.json().error.issues).toEqual([{ field: 'querystring.limit', message: 'unknown parameter' }]);
+    expect((await get('/api/v1/workloads?namespace=shop&limit=2')).statusCode).toBe(200);
+    expect((await get('/api/v1/assistant/search?q=oom&k=3')).statusCode).toBe(200);
+  });
+});
