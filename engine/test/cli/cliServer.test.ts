@@ -99,7 +99,7 @@ describe('aicloudops --server', () => {
     const badStart = await run([...remote(), 'rca', '--start', 'banana']);
     expect(badStart.exitCode).toBe(2);
     expect(JSON.parse(badStart.stdout)).toMatchObject({
-      error: { code: 'INVALID_INPUT', issues: [expect.objectContaining({ field: 'body.window.start' })] },
+      error: { code: 'INVALID_INPUT', issues: [expect.objectContaining({ field: 'start' })] },
     });
 
     const human = await run([...humanRemote(), 'forecast', '-s', 'checkout', '--signal', 'no_such_signal']);

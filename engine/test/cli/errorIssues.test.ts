@@ -23,7 +23,7 @@ describe('aicloudops prints the issues an error message does not already say', (
     const run = await cli(['rca', '-n', 'Bad_NS']);
     expect(run.code).toBe(2);
     expect(run.stderr.trim().split('\n')).toHaveLength(1);
-    expect(run.stderr).toContain('body.namespace: must be a Kubernetes namespace');
+    expect(run.stderr).toContain('--namespace: must be a Kubernetes namespace');
   }, 60_000);
 
   it('a one-shot engine refuses a list filter that does not exist instead of listing nothing', async () => {

@@ -96,6 +96,16 @@ function checkFlags(options: RcaOptions): void {
   if (options.signal && !options.service) refuse('signal', 'needs -s/--service, the service whose signal it is');
 }
 
+/** The request fields the flags fill, so the engine's refusal names the flag (`--start`, not `body.window.start`). */
+const REQUEST_FLAGS: Record<string, string> = {
+  'body.namespace': 'namespace',
+  'body.cluster': 'cluster',
+  'body.target.service': 'service',
+  'body.target.signal': 'signal',
+  'body.window.start': 'start',
+  'body.window.end': 'end',
+};
+
 /** The analysis request the options describe; the engine validates it (400 naming the field). */
 function requestOf(options: RcaOptions): Record<string, unknown> {
   const now = Date.now() / 1000;
@@ -157,7 +167,7 @@ export function registerRca(program: Command, cli: CliContext): void {
           output.result(result, () => render(result, top));
         });
       } catch (error) {
-        process.exitCode = output.error(error);
+        process.exitCode = output.error(error, REQUEST_FLAGS);
       }
     });
 }
