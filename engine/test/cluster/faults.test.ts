@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { FaultType } from '../../src/sim/faults.js';
+import { FaultLedger, type FaultType } from '../../src/sim/faults.js';
 import { SimulatedCluster, type SimulatedClusterOptions } from '../../src/sim/SimulatedCluster.js';
 import type { PodInfo } from '../../src/sources/cluster/ClusterSource.js';
 import { KubernetesClusterSource } from '../../src/sources/cluster/KubernetesClusterSource.js';
@@ -204,6 +204,20 @@ describe('fault symptoms', () => {
     expect(workload.conditions.find((c) => c.type === 'Progressing')).toMatchObject({
       status: 'False',
       reason: 'ProgressDeadlineExceeded',
+    });
+  });
+
+  it('a crash loop under way when the cluster starts does not make a Deployment nobody changed time out', async () => {
+    // As the demo opens: the fault began 15 minutes before the cluster, whose shop was rolled out days before that.
+    const ledger = new FaultLedger();
+    ledger.inject({ type: 'crash-loop', namespace: NS, service: 'shipping', startedAt: Date.now() / 1000 - 900 });
+    const { source } = await start({ ledger });
+    cluster!.step(60);
+    const workload = await source.getWorkload({ kind: 'Deployment', namespace: NS, name: 'shipping' });
+    expect(workload.conditions.find((c) => c.type === 'Available')).toMatchObject({ status: 'False' });
+    expect(workload.conditions.find((c) => c.type === 'Progressing')).toMatchObject({
+      status: 'True',
+      reason: 'NewReplicaSetAvailable',
     });
   });
 
