@@ -7,7 +7,8 @@ import { anomalyAlertSourceSchema } from './anomaly/AnomalyAlertSource.js';
  * bench/alerts/generateAlertStream.ts (several seeds and shapes, see the README), never for one stream.
  */
 
-const matcherString = z.string().superRefine((value, ctx) => {
+/** A string that must parse as an Alertmanager matcher; a bad one is named by its place (`body.matchers.0`). */
+export const matcherString = z.string().superRefine((value, ctx) => {
   try {
     parseMatcher(value);
   } catch (error) {

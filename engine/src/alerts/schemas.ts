@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { matcherString } from './config.js';
 
 /**
  * Wire schemas of unified alerting: what the ingest routes accept (validated, 400 naming the failing fields) and what
@@ -151,7 +152,7 @@ export const suppressionBodySchema = z
   .object({
     kind: z.enum(['maintenance', 'rollout']),
     // Bounded, as every list a request stores: each matcher is compiled and run for every alert until endsAt.
-    matchers: z.array(z.string().max(1024)).max(100).default([]),
+    matchers: z.array(matcherString.max(1024)).max(100).default([]),
     startsAt: timeString,
     endsAt: timeString,
     reason: z.string().max(500).default(''),

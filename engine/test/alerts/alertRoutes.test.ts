@@ -208,6 +208,9 @@ describe('alert routes (memory store)', () => {
     const window = await client().addSuppression({ kind: 'maintenance', matchers: ['service="search"'], startsAt: iso(Date.now() - 1000), endsAt: iso(Date.now() + 3600_000) });
     const bad = (await client().addSuppression({ kind: 'maintenance', matchers: ['service=='], startsAt: iso(Date.now()), endsAt: iso(Date.now() - 1) }).catch((e: unknown) => e)) as EngineApiError;
     expect(bad.issues.map((i) => i.field)).toContain('body.endsAt');
+    // A matcher that does not parse is named by its place in the body, not as a bare `matcher`.
+    const badMatcher = (await client().addSuppression({ kind: 'maintenance', matchers: ['service="a"', '%%%'], startsAt: iso(Date.now()), endsAt: iso(Date.now() + 60_000) }).catch((e: unknown) => e)) as EngineApiError;
+    expect(badMatcher.issues).toEqual([{ field: 'body.matchers.1', message: expect.stringContaining('is not a label matcher') }]);
     const during = await client().sendAlerts([{ labels: { alertname: 'HighErrorRate', severity: 'critical', service: 'search' } }]);
     const held = await client().incident(during.incidents[0]!);
     expect(held.notifiedAt).toBeUndefined();
