@@ -379,7 +379,7 @@ describe('the same samples in InfluxDB and Prometheus give the same answers', ()
         params.set('source', 'nope');
         const bad = await app.inject({ method: 'GET', url: `/api/v1/metrics/query_range?${params}` });
         expect(bad.statusCode).toBe(400);
-        expect(bad.json()).toMatchObject({ error: { code: 'INVALID_INPUT', issues: [{ field: 'source' }] } });
+        expect(bad.json()).toMatchObject({ error: { code: 'INVALID_INPUT', issues: [{ field: 'querystring.source' }] } });
       } finally {
         await app.close();
       }

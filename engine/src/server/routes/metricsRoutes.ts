@@ -102,13 +102,21 @@ async function* seriesJson(series: RangeSeries[]): AsyncGenerator<string> {
   yield ']}';
 }
 
-/** A query the source rejects is a 400 about the `query` parameter: say so, as every other 400 names its field. */
+/**
+ * Errors of a query in this request's terms, as every other 400 names its field: a query the source rejects is about
+ * the `query` parameter, an unknown source about `source`.
+ */
 async function namingQuery<T>(pending: Promise<T>): Promise<T> {
   try {
     return await pending;
   } catch (error) {
     if (isEngineError(error) && error.code === 'PROMQL_ERROR' && error.issues.length === 0) {
       throw new EngineError('PROMQL_ERROR', error.message, { issues: [{ field: 'querystring.query', message: error.message }], cause: error });
+    }
+    // The registry names an unknown source `source` for every caller; here it is this request's parameter.
+    if (isEngineError(error) && error.issues.some((i) => i.field === 'source')) {
+      const issues = error.issues.map((i) => (i.field === 'source' ? { ...i, field: 'querystring.source' } : i));
+      throw new EngineError(error.code, error.message, { issues, cause: error });
     }
     throw error;
   }
