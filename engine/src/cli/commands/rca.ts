@@ -11,7 +11,8 @@ interface RcaOptions {
   signal?: string;
   start?: string;
   end?: string;
-  since?: string;
+  /** Seconds (parsed at the edge: a bad duration is refused before an engine is built). */
+  since?: number;
   top: number;
   show?: string;
   list?: boolean;
@@ -112,7 +113,7 @@ function requestOf(options: RcaOptions): Record<string, unknown> {
   const window = options.start
     ? { start: options.start, end: options.end ?? now }
     : options.since
-      ? { start: now - parseDuration(options.since, 'since'), end: now }
+      ? { start: now - options.since, end: now }
       : undefined;
   return {
     ...(options.namespace ? { namespace: options.namespace } : {}),
@@ -134,7 +135,7 @@ export function registerRca(program: Command, cli: CliContext): void {
     .option('--signal <signal>', 'the target signal, e.g. latency_p99')
     .option('--start <time>', 'incident start, ISO-8601 or unix seconds')
     .option('--end <time>', 'incident end, ISO-8601 or unix seconds (default now)')
-    .option('--since <duration>', 'incident window ending now, e.g. 15m (default from config)')
+    .option('--since <duration>', 'incident window ending now, e.g. 15m (default from config)', (v) => parseDuration(v, 'since'))
     .option('--top <n>', 'candidates to print', positiveInt('top'), 5)
     .option('--show <id>', 'print a stored result instead of analysing')
     .option('--list', 'list stored results instead of analysing')
