@@ -266,6 +266,7 @@ export class AssistantService {
     // A named workload is read first: the failure its state names steers retrieval and leads the answer.
     let live: LiveContext | undefined;
     if (tools && request.workload) {
+      await tools.requireWorkload(request.workload, namespace, 'body.workload');
       live = await readLiveContext(tools, request.workload, namespace);
       for (const call of live.calls) {
         toolCalls.push(call.record);

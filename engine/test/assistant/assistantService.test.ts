@@ -78,10 +78,11 @@ describe('AssistantService without a model (extractive)', () => {
     expect(done.answer.answer).toContain('Live state:');
   });
 
-  it('reports an unknown workload as a failed tool call, not a crash', async () => {
-    const answer = await assistant.askOnce({ question: 'Is nosuch healthy?', workload: 'nosuch', namespace: 'shop' });
-    expect(answer.toolCalls[0]).toMatchObject({ name: 'get_pods', ok: false });
-    expect(answer.toolCalls[0]!.summary).toMatch(/no workload nosuch in namespace shop/);
+  it('refuses an unknown workload naming body.workload and the workloads the namespace has, not a crash', async () => {
+    await expect(assistant.askOnce({ question: 'Is nosuch healthy?', workload: 'nosuch', namespace: 'shop' })).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+      issues: [{ field: 'body.workload', message: expect.stringMatching(/no workload nosuch in namespace shop \(have: .*cart/) }],
+    });
   });
 
   it('keeps the conversation and stores feedback with the question and sources', async () => {

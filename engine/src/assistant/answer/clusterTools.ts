@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { EngineContext } from '../../context.js';
-import { EngineError, describeIssues, fieldIssuesFromZod } from '../../errors.js';
+import { EngineError, describeIssues, fieldIssuesFromZod, isEngineError } from '../../errors.js';
 import type { ToolDefinition } from '../../model/ModelProvider.js';
 import type { EventInfo, PodInfo, Workload } from '../../sources/cluster/ClusterSource.js';
 import type { AnswerConfig } from '../config.js';
@@ -121,6 +121,21 @@ export class ClusterTools {
     const bounded =
       output.length > this.config.maxToolOutputChars ? `${output.slice(0, this.config.maxToolOutputChars)}\n[truncated]` : output;
     return { record: { name, arguments: args, ok: true, summary: redactSecretsText(result.summary) }, output: bounded };
+  }
+
+  /**
+   * Refuses a workload the namespace does not have, naming the request's field: asked about a typo, the assistant
+   * answered 200 with every read failed and "I don't know" (found walking the README). Other failures (the cluster
+   * unreachable) are left to the reads, which report them in the answer.
+   */
+  async requireWorkload(name: string, namespace: string, field: string): Promise<void> {
+    try {
+      await this.workload(name, namespace);
+    } catch (error) {
+      if (isEngineError(error) && error.code === 'NOT_FOUND') {
+        throw new EngineError('NOT_FOUND', error.message, { issues: [{ field, message: error.message }] });
+      }
+    }
   }
 
   private cluster() {
