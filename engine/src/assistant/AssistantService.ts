@@ -37,6 +37,7 @@ import {
   type ToolCallRecord,
 } from './schemas.js';
 import { JOB_KIND } from '../jobs/jobKinds.js';
+import { plural } from '../util/plural.js';
 
 /** The project's runbooks, shipped in the package beside dist/ and src/. */
 export const RUNBOOKS_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', 'runbooks');
@@ -138,7 +139,7 @@ export class AssistantService {
     const kb: HealthCheck = {
       name: 'assistant',
       ok: true,
-      detail: `${stats.chunks} chunks from ${stats.sources.length} sources, ${stats.vectorIndex} index, ${stats.embedder}, ${this.mode} answers`,
+      detail: `${plural(stats.chunks, 'chunk')} from ${plural(stats.sources.length, 'source')}, ${stats.vectorIndex} index, ${stats.embedder}, ${this.mode} answers`,
     };
     if (!this.model) return kb;
     const model = await this.model.check();

@@ -3,6 +3,7 @@ import type { HealthCheck } from '../health/HealthCheck.js';
 import { EngineError } from '../errors.js';
 import type { Store, StoreWrite } from './Store.js';
 import { assertKey, assertWrites, changedKey, listWindow, ttlMillis, wrongType } from './storeValidation.js';
+import { plural } from '../util/plural.js';
 
 type Entry =
   | { type: 'string'; value: Buffer; expiresAt?: number }
@@ -186,7 +187,7 @@ export class MemoryStore implements Store {
     return {
       name: 'store',
       ok: !this.closed,
-      detail: this.closed ? 'memory store is closed' : `memory store holds ${this.entries.size} keys (not shared between replicas)`,
+      detail: this.closed ? 'memory store is closed' : `memory store holds ${plural(this.entries.size, 'key')} (not shared between replicas)`,
       latencyMs: performance.now() - started,
     };
   }

@@ -5,6 +5,7 @@ import type { IngestReport } from '../../assistant/kb/KnowledgeBase.js';
 import type { CliContext } from '../CliContext.js';
 import { EngineError } from '../../errors.js';
 import { invocationDir } from '../invocationDir.js';
+import { plural } from '../../util/plural.js';
 
 export { invocationDir };
 
@@ -68,7 +69,7 @@ export function registerIngest(program: Command, cli: CliContext): void {
             .map((r) =>
               [
                 `${r.root}: ${r.added} added, ${r.updated} updated, ${r.unchanged} unchanged, ${r.removed} removed; ` +
-                  `${r.chunks} chunks (${r.totalChunks} in the knowledge base) in ${r.seconds.toFixed(1)} s`,
+                  `${plural(r.chunks, 'chunk')} (${r.totalChunks} in the knowledge base) in ${r.seconds.toFixed(1)} s`,
                 ...r.errors.map((e) => `  ✗ ${e.path}: ${e.message}`),
               ].join('\n'),
             )
