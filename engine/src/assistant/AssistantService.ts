@@ -300,9 +300,10 @@ export class AssistantService {
         (path) => this.kb.pageChunks(path),
         { runbookSource: RUNBOOKS_SOURCE, ...(diagnosis ? { diagnosis } : {}), ...(runbookPath ? { runbookPath } : {}) },
       );
-      const read = toolCalls.length ? `Live state:\n${toolCalls.map((c) => `- ${c.summary}`).join('\n')}\n\n` : '';
+      // What was read is not repeated here: every client shows the tool calls beside the answer (the CLI's
+      // "[looked at]" lines, the pages' lists), and the answer repeated them as "Live state:" under them.
       unanswered = passages.length === 0 && !diagnosis;
-      text = renumber.push(`${read}${passages.length === 0 && !diagnosis ? UNKNOWN : extract.text}`) + renumber.flush();
+      text = renumber.push(passages.length === 0 && !diagnosis ? UNKNOWN : extract.text) + renumber.flush();
       runbookSteps = extract.runbookSteps;
       for (const piece of text.match(/[^\n]*\n|[^\n]+$/g) ?? []) yield { type: 'token', text: piece };
     } else if (passages.length === 0 && !tools) {

@@ -75,7 +75,9 @@ describe('AssistantService without a model (extractive)', () => {
     if (done.type !== 'done') return;
     expect(done.answer.toolCalls[0]).toMatchObject({ name: 'get_pods', ok: true });
     expect(done.answer.toolCalls[0]!.summary).toMatch(/pods of Deployment\/cart in shop: 2/);
-    expect(done.answer.answer).toContain('Live state:');
+    // Shown once, as tool calls beside the answer, not repeated in its text.
+    expect(done.answer.answer).not.toContain('Live state:');
+    expect(done.answer.answer).not.toContain(done.answer.toolCalls[0]!.summary);
   });
 
   it('refuses an unknown workload naming body.workload and the workloads the namespace has, not a crash', async () => {
