@@ -34,7 +34,9 @@ export async function runProgram(argv: string[]): Promise<void> {
     await program.parseAsync(argv);
   } catch (error) {
     if (error instanceof CommanderError) {
-      process.exitCode = error.exitCode;
+      // A usage error (unknown option, missing argument, two options that conflict) exits 2 like a bad value does
+      // (Output.error); help and --version keep commander's 0.
+      process.exitCode = error.exitCode === 0 ? 0 : 2;
       return;
     }
     process.exitCode = new Output(argv.includes('--json')).error(error);

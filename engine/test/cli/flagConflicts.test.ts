@@ -20,7 +20,7 @@ describe('aicloudops refuses two actions of one command at once', () => {
     [['incidents', '--show', 'a', '--resolve', 'a'], "option '--show <id>' cannot be used with option '--resolve <id>'"],
   ])('%j', async (args, message) => {
     const run = await cli(args);
-    expect(run.code).toBe(1);
+    expect(run.code).toBe(2);
     expect(run.stderr).toContain(`error: ${message}`);
     expect(run.stdout).toBe('');
   }, 60_000);
