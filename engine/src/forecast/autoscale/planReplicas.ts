@@ -144,7 +144,7 @@ function marginPlan(
       `(pod start-up ${config.podStartupSeconds}s + one ${config.syncPeriodSeconds}s sync) times the learnt margin ` +
       `${round(margin)} (the ${config.coverQuantile} quantile of actual over predicted demand on validation) at ` +
       `${round(capacityPerReplica)} per replica (target utilisation ${config.targetUtilization})` +
-      (current !== undefined ? `; unchanged while within the HPA's ${Math.round(config.tolerance * 100)}% tolerance of ${current}` : ''),
+      currentNote(current, recommended, raw, config.tolerance),
   };
 }
 
@@ -154,4 +154,16 @@ function planLabel(config: AutoscaleConfig): string {
   if (config.planOn === 'upper') return 'upper bound';
   if (config.planOn === 'quantile') return `${Math.round(config.planQuantile * 100)}th percentile`;
   return 'point';
+}
+
+/**
+ * What the current replicas did to the plan, said so it cannot read as a contradiction ("4 replicas ...; unchanged
+ * while within the tolerance of 2" was printed when the plan changed them; found walking the README).
+ */
+function currentNote(current: number | undefined, recommended: number, raw: number, tolerance: number): string {
+  if (current === undefined) return '';
+  const pct = `${Math.round(tolerance * 100)}%`;
+  if (raw === current) return `; ${current} current replicas kept: the demand is within the HPA's ${pct} tolerance of what they serve`;
+  const clamped = recommended !== raw ? ` (${raw} before the replica bounds)` : '';
+  return `; from ${current} current replicas: the demand is outside the HPA's ${pct} tolerance of what they serve${clamped}`;
 }
