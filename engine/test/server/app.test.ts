@@ -103,6 +103,11 @@ describe('auth', () => {
     expect((await call('PUT', '/api/v1/config/service-graph', { token: TOKENS.operator, body: JSON.stringify({ edges }) })).status).toBe(403);
     expect((await call('PUT', '/api/v1/config/service-graph', { token: TOKENS.admin, body: JSON.stringify({ edges }) })).status).toBe(200);
     expect(await client(TOKENS.viewer).request('GET', '/api/v1/config/service-graph')).toEqual({ edges });
+    // A service is not its own caller: refused naming the edge, and the graph in force stays.
+    const loop = await call('PUT', '/api/v1/config/service-graph', { token: TOKENS.admin, body: JSON.stringify({ edges: [...edges, { from: 'cart', to: 'cart' }] }) });
+    expect(loop.status).toBe(400);
+    expect(((await loop.json()) as { error: { issues: Array<{ field: string }> } }).error.issues.map((i) => i.field)).toEqual(['body.edges.1.to']);
+    expect(await client(TOKENS.viewer).request('GET', '/api/v1/config/service-graph')).toEqual({ edges });
   });
 });
 

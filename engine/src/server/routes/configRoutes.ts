@@ -4,6 +4,18 @@ import type { Engine } from '../../engine.js';
 import { serviceGraphEdgesSchema } from '../../schemas/core.js';
 import { redactDeep } from '../../util/redact.js';
 
+/**
+ * A graph an admin sends: no edge from a service to itself, which RCA would read as a callee explaining itself. Only
+ * here: the graph as read back (learned or configured before this check) is answered whatever it holds.
+ */
+const replacementGraphSchema = serviceGraphEdgesSchema.superRefine((graph, ctx) => {
+  graph.edges.forEach((edge, i) => {
+    if (edge.from === edge.to) {
+      ctx.addIssue({ code: 'custom', path: ['edges', i, 'to'], message: 'from and to name the same service: a service is not its own caller' });
+    }
+  });
+});
+
 /** Reading and changing configuration is for admins; secrets never leave the process. */
 export const configRoutes: FastifyPluginAsyncZod<{ engine: Engine }> = async (app, { engine }) => {
   app.get(
@@ -30,7 +42,7 @@ export const configRoutes: FastifyPluginAsyncZod<{ engine: Engine }> = async (ap
       schema: {
         tags: ['config'],
         summary: 'Replace the configured service graph (kept in the store, shared by replicas)',
-        body: serviceGraphEdgesSchema,
+        body: replacementGraphSchema,
         response: { 200: serviceGraphEdgesSchema },
       },
     },
