@@ -16,7 +16,9 @@ import { printTable, repoRoot, type BenchMain, type BenchResults } from './lib.j
 
 export interface Delivery {
   at: string;
-  payload: { alerts: Array<{ status: string; labels: Record<string, string>; startsAt: string; fingerprint?: string }> };
+  payload: {
+    alerts: Array<{ status: string; labels: Record<string, string>; startsAt: string; fingerprint?: string }>;
+  };
   truth?: Record<string, string | null>;
 }
 
@@ -55,26 +57,52 @@ const WARMUP_DELIVERIES = 1_000;
 export const main: BenchMain = async (ctx) => {
   const dir = ctx.pathOption('data');
   const alertsFile = resolve(dir, 'alerts.jsonl');
-  if (!existsSync(alertsFile)) throw new Error(`alert-noise: ${alertsFile} not found (DIR needs topology.json and alerts.jsonl)`);
-  const deliveries = readFileSync(alertsFile, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Delivery);
+  if (!existsSync(alertsFile))
+    throw new Error(`alert-noise: ${alertsFile} not found (DIR needs topology.json and alerts.jsonl)`);
+  const deliveries = readFileSync(alertsFile, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as Delivery);
   const topologyFile = resolve(dir, 'topology.json');
-  const topology = existsSync(topologyFile) ? (JSON.parse(readFileSync(topologyFile, 'utf8')) as { edges?: Array<[string, string]> }) : {};
+  const topology = existsSync(topologyFile)
+    ? (JSON.parse(readFileSync(topologyFile, 'utf8')) as { edges?: Array<[string, string]> })
+    : {};
   const hasTruth = deliveries.some((d) => d.truth && Object.keys(d.truth).length > 0);
 
   // Warm-up: the first deliveries into a throwaway engine, so the timed run measures compiled code, not the JIT.
   await replay(deliveries.slice(0, 300), topology.edges ?? [], ctx.options);
-  const { sent, latencies, alertCount, busySeconds, meanDelaySeconds, injectFloorMs } = await replay(deliveries, topology.edges ?? [], ctx.options);
+  const { sent, latencies, alertCount, busySeconds, meanDelaySeconds, injectFloorMs } = await replay(
+    deliveries,
+    topology.edges ?? [],
+    ctx.options,
+  );
   const outFile = resolve(repoRoot, 'bench-results', 'alert-noise-notifications.jsonl');
   mkdirSync(resolve(repoRoot, 'bench-results'), { recursive: true });
-  writeFileSync(outFile, sent.map((n) => JSON.stringify({ incident: n.incident, fingerprints: n.fingerprints, at: new Date(n.at).toISOString() })).join('\n') + (sent.length ? '\n' : ''));
+  writeFileSync(
+    outFile,
+    sent
+      .map((n) =>
+        JSON.stringify({
+          incident: n.incident,
+          fingerprints: n.fingerprints,
+          at: new Date(n.at).toISOString(),
+        }),
+      )
+      .join('\n') + (sent.length ? '\n' : ''),
+  );
 
   const p99 = quantile(latencies, 0.99);
   const concurrency = Number(ctx.options.concurrency ?? DEFAULT_CONCURRENCY);
   const stormDeliveries = Number(ctx.options['storm-deliveries'] ?? DEFAULT_STORM_DELIVERIES);
-  if (!Number.isInteger(concurrency) || concurrency < 1) throw new Error('alert-noise: --concurrency must be a positive integer');
-  if (!Number.isInteger(stormDeliveries) || stormDeliveries < 1) throw new Error('alert-noise: --storm-deliveries must be a positive integer');
+  if (!Number.isInteger(concurrency) || concurrency < 1)
+    throw new Error('alert-noise: --concurrency must be a positive integer');
+  if (!Number.isInteger(stormDeliveries) || stormDeliveries < 1)
+    throw new Error('alert-noise: --storm-deliveries must be a positive integer');
   const inProcess = ctx.options['in-process'] === true;
-  const storm = ctx.options['no-storm'] === true ? undefined : await stormPhase(deliveries, topology.edges ?? [], concurrency, stormDeliveries, inProcess);
+  const storm =
+    ctx.options['no-storm'] === true
+      ? undefined
+      : await stormPhase(deliveries, topology.edges ?? [], concurrency, stormDeliveries, inProcess);
   const results: BenchResults = {
     deliveries: deliveries.length,
     notifications: sent.length,
@@ -105,27 +133,61 @@ export const main: BenchMain = async (ctx) => {
   results.baseline_reduction = 1 - baselineSent.length / Math.max(1, deliveries.length);
   if (hasTruth) {
     const truthAt = truthTimeline(deliveries);
-    const real = new Set(deliveries.flatMap((d) => Object.values(d.truth ?? {})).filter((t): t is string => t !== null));
-    Object.assign(results, prefix('', score(sent, truthAt, real)), prefix('baseline_', score(baselineSent, truthAt, real)));
+    const real = new Set(
+      deliveries.flatMap((d) => Object.values(d.truth ?? {})).filter((t): t is string => t !== null),
+    );
+    Object.assign(
+      results,
+      prefix('', score(sent, truthAt, real)),
+      prefix('baseline_', score(baselineSent, truthAt, real)),
+    );
   }
   printTable(
     `alert-noise: ${deliveries.length} deliveries, ${alertCount} alerts, replayed through POST /api/v1/alerts/webhook/alertmanager`,
     ['method', 'notifications', 'reduction', 'incident recall', 'purity', 'fragmentation', 'noise paged'],
     [
-      ['baseline: dedup + group by service, 10 min', baselineSent.length, results.baseline_reduction!, results.baseline_incident_recall ?? NaN, results.baseline_purity ?? NaN, results.baseline_fragmentation ?? NaN, results.baseline_noise_paged ?? NaN],
-      ['engine pipeline', sent.length, results.reduction!, results.incident_recall ?? NaN, results.purity ?? NaN, results.fragmentation ?? NaN, results.noise_paged ?? NaN],
+      [
+        'baseline: dedup + group by service, 10 min',
+        baselineSent.length,
+        results.baseline_reduction!,
+        results.baseline_incident_recall ?? NaN,
+        results.baseline_purity ?? NaN,
+        results.baseline_fragmentation ?? NaN,
+        results.baseline_noise_paged ?? NaN,
+      ],
+      [
+        'engine pipeline',
+        sent.length,
+        results.reduction!,
+        results.incident_recall ?? NaN,
+        results.purity ?? NaN,
+        results.fragmentation ?? NaN,
+        results.noise_paged ?? NaN,
+      ],
     ],
   );
   printTable(
-    `ingest, receipt to grouped and durable (${os.loadavg().map((l) => l.toFixed(1)).join(' ')} load average, ${os.cpus().length} cores)`,
+    `ingest, receipt to grouped and durable (${os
+      .loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ')} load average, ${os.cpus().length} cores)`,
     ['phase', 'deliveries', 'alerts/s', 'p50 ms', 'p99 ms', 'max ms'],
     [
-      ['baseline: fastify inject, memory store, one at a time', deliveries.length, results.sequential_ingest_per_s!, quantile(latencies, 0.5), p99, Math.max(...latencies)],
+      [
+        'baseline: fastify inject, memory store, one at a time',
+        deliveries.length,
+        results.sequential_ingest_per_s!,
+        quantile(latencies, 0.5),
+        p99,
+        Math.max(...latencies),
+      ],
       ...(storm ? [stormRow(storm, concurrency, inProcess)] : []),
     ],
   );
   if (storm) printStorm(storm, inProcess);
-  console.log(`mean added notification delay ${meanDelaySeconds.toFixed(1)} s; floor GET /healthz inject ${injectFloorMs.toFixed(3)} ms`);
+  console.log(
+    `mean added notification delay ${meanDelaySeconds.toFixed(1)} s; floor GET /healthz inject ${injectFloorMs.toFixed(3)} ms`,
+  );
   console.log(`notifications written to ${outFile}`);
   return results;
 };
@@ -133,7 +195,14 @@ export const main: BenchMain = async (ctx) => {
 type Storm = Awaited<ReturnType<typeof stormPhase>>;
 
 function stormRow(storm: Storm, concurrency: number, inProcess: boolean): Array<string | number> {
-  return [`storm (ingest_per_s, p99_ms): HTTP keep-alive, ${concurrency} in flight, engine ${inProcess ? 'in the sender\'s process' : 'in its own process'}, Redis AOF fsync always`, storm.deliveries, storm.alertsPerSecond, storm.p50, storm.p99, storm.max];
+  return [
+    `storm (ingest_per_s, p99_ms): HTTP keep-alive, ${concurrency} in flight, engine ${inProcess ? "in the sender's process" : 'in its own process'}, Redis AOF fsync always`,
+    storm.deliveries,
+    storm.alertsPerSecond,
+    storm.p50,
+    storm.p99,
+    storm.max,
+  ];
 }
 
 function printStorm(storm: Storm, inProcess: boolean): void {
@@ -145,9 +214,16 @@ function printStorm(storm: Storm, inProcess: boolean): void {
   );
 }
 
-async function replay(deliveries: Delivery[], edges: Array<[string, string]>, options: Record<string, string | boolean>) {
+async function replay(
+  deliveries: Delivery[],
+  edges: Array<[string, string]>,
+  options: Record<string, string | boolean>,
+) {
   let clock = deliveries.length > 0 ? Date.parse(deliveries[0]!.at) : Date.now();
-  const overrides = typeof options.config === 'string' ? (JSON.parse(readFileSync(options.config, 'utf8')) as Record<string, unknown>) : {};
+  const overrides =
+    typeof options.config === 'string'
+      ? (JSON.parse(readFileSync(options.config, 'utf8')) as Record<string, unknown>)
+      : {};
   const config = configSchema.parse({
     logLevel: 'fatal',
     server: { auth: { enabled: false } },
@@ -159,7 +235,11 @@ async function replay(deliveries: Delivery[], edges: Array<[string, string]>, op
   });
   const engine = await createEngine(config, { logger: pino({ level: 'fatal' }) });
   const sent: Sent[] = [];
-  const service = alertsOf(engine, { now: () => clock, onNotification: (n: Notification) => sent.push({ incident: n.incident, fingerprints: n.fingerprints, at: n.at }) });
+  const service = alertsOf(engine, {
+    now: () => clock,
+    onNotification: (n: Notification) =>
+      sent.push({ incident: n.incident, fingerprints: n.fingerprints, at: n.at }),
+  });
   const app = await buildApp(engine);
   await app.ready();
   // The server's real-time tick would fire on the virtual clock at moments that depend on the machine's speed, so the
@@ -182,14 +262,19 @@ async function replay(deliveries: Delivery[], edges: Array<[string, string]>, op
       }
       clock = Math.max(clock, at);
       const started = performance.now();
-      const response = await app.inject({ method: 'POST', url: '/api/v1/alerts/webhook/alertmanager', payload: d.payload });
+      const response = await app.inject({
+        method: 'POST',
+        url: '/api/v1/alerts/webhook/alertmanager',
+        payload: d.payload,
+      });
       const elapsed = performance.now() - started;
-      if (response.statusCode !== 200) throw new Error(`delivery at ${d.at} answered ${response.statusCode}: ${response.body}`);
+      if (response.statusCode !== 200)
+        throw new Error(`delivery at ${d.at} answered ${response.statusCode}: ${response.body}`);
       latencies.push(elapsed);
       busy += elapsed;
       alertCount += d.payload.alerts.length;
     }
-    for (const end = clock + DRAIN_MS; clock < end; ) {
+    for (const end = clock + DRAIN_MS; clock < end;) {
       clock += TICK_MS;
       await service.tick();
     }
@@ -198,7 +283,14 @@ async function replay(deliveries: Delivery[], edges: Array<[string, string]>, op
     await app.close();
     await engine.close();
   }
-  return { sent, latencies, alertCount, busySeconds: busy / 1000, meanDelaySeconds: stats?.meanNotificationDelaySeconds ?? 0, injectFloorMs };
+  return {
+    sent,
+    latencies,
+    alertCount,
+    busySeconds: busy / 1000,
+    meanDelaySeconds: stats?.meanNotificationDelaySeconds ?? 0,
+    injectFloorMs,
+  };
 }
 
 /**
@@ -206,7 +298,13 @@ async function replay(deliveries: Delivery[], edges: Array<[string, string]>, op
  * redis-server; a warm-up of WARMUP_DELIVERIES first (compiled code, warm connections), then `total` deliveries sent
  * in stream order with `concurrency` in flight.
  */
-async function stormPhase(deliveries: Delivery[], edges: Array<[string, string]>, concurrency: number, total: number, inProcess: boolean) {
+async function stormPhase(
+  deliveries: Delivery[],
+  edges: Array<[string, string]>,
+  concurrency: number,
+  total: number,
+  inProcess: boolean,
+) {
   const redis = await startRedis();
   const config = {
     logLevel: 'fatal',
@@ -235,10 +333,23 @@ async function stormPhase(deliveries: Delivery[], edges: Array<[string, string]>
     const alerts = bodies.reduce((n, b) => n + b.alerts, 0);
     const stats = await fetch(`${server.url}/api/v1/alerts/stats`);
     const logged = ((await stats.json()) as { deliveries: number }).deliveries;
-    if (logged !== WARMUP_DELIVERIES + total) throw new Error(`storm: ${logged} deliveries processed, ${WARMUP_DELIVERIES + total} sent`);
+    if (logged !== WARMUP_DELIVERIES + total)
+      throw new Error(`storm: ${logged} deliveries processed, ${WARMUP_DELIVERIES + total} sent`);
     const histogramAfter = await ingestHistogram(server.url);
-    const engineP99 = (stage: string) => 1000 * histogramQuantile(histogramBefore.get(stage) ?? [], histogramAfter.get(stage) ?? [], 0.99);
-    return { groupedP99: engineP99('grouped'), storedP99: engineP99('stored'), deliveries: total, alerts, alertsPerSecond: alerts / seconds, alertsPerCpuSecond: alerts / Math.max(cpu, 0.01), cpuShare: cpu / seconds, p50: quantile(latencies, 0.5), p99: quantile(latencies, 0.99), max: Math.max(...latencies) };
+    const engineP99 = (stage: string) =>
+      1000 * histogramQuantile(histogramBefore.get(stage) ?? [], histogramAfter.get(stage) ?? [], 0.99);
+    return {
+      groupedP99: engineP99('grouped'),
+      storedP99: engineP99('stored'),
+      deliveries: total,
+      alerts,
+      alertsPerSecond: alerts / seconds,
+      alertsPerCpuSecond: alerts / Math.max(cpu, 0.01),
+      cpuShare: cpu / seconds,
+      p50: quantile(latencies, 0.5),
+      p99: quantile(latencies, 0.99),
+      max: Math.max(...latencies),
+    };
   } finally {
     agent.destroy();
     await server.stop();
@@ -247,7 +358,10 @@ async function stormPhase(deliveries: Delivery[], edges: Array<[string, string]>
 }
 
 /** The engine under the storm: its own process by default, or (`--in-process`) a server in the bench's process. */
-async function startEngine(config: Record<string, unknown>, inProcess: boolean): Promise<{ url: string; cpuSeconds: () => number; stop: () => Promise<void> }> {
+async function startEngine(
+  config: Record<string, unknown>,
+  inProcess: boolean,
+): Promise<{ url: string; cpuSeconds: () => number; stop: () => Promise<void> }> {
   if (inProcess) {
     const server = await startServer({ config, logger: pino({ level: 'fatal' }) });
     // In one process the sender's CPU counts too.
@@ -257,7 +371,11 @@ async function startEngine(config: Record<string, unknown>, inProcess: boolean):
   const children: ChildProcess[] = [];
   try {
     const engine = await spawnEngineProcess(config, children);
-    return { url: engine.url, cpuSeconds: () => processCpuSeconds(engine.child.pid!), stop: () => stopChild(engine.child) };
+    return {
+      url: engine.url,
+      cpuSeconds: () => processCpuSeconds(engine.child.pid!),
+      stop: () => stopChild(engine.child),
+    };
   } catch (error) {
     for (const child of children) child.kill('SIGKILL');
     throw error;
@@ -287,7 +405,9 @@ async function stopChild(child: ChildProcess): Promise<void> {
 async function ingestHistogram(url: string): Promise<Map<string, Array<[number, number]>>> {
   const text = await (await fetch(`${url}/metrics`)).text();
   const stages = new Map<string, Array<[number, number]>>();
-  for (const match of text.matchAll(/^aicloudops_alert_ingest_seconds_bucket\{le="([^"]+)",stage="([^"]+)"\} (\S+)$/gm)) {
+  for (const match of text.matchAll(
+    /^aicloudops_alert_ingest_seconds_bucket\{le="([^"]+)",stage="([^"]+)"\} (\S+)$/gm,
+  )) {
     const list = stages.get(match[2]!) ?? [];
     list.push([match[1] === '+Inf' ? Infinity : Number(match[1]), Number(match[3])]);
     stages.set(match[2]!, list);
@@ -296,7 +416,11 @@ async function ingestHistogram(url: string): Promise<Map<string, Array<[number, 
 }
 
 /** Prometheus' histogram_quantile over the observations between two scrapes (linear within a bucket). */
-function histogramQuantile(before: Array<[number, number]>, after: Array<[number, number]>, q: number): number {
+function histogramQuantile(
+  before: Array<[number, number]>,
+  after: Array<[number, number]>,
+  q: number,
+): number {
   const counts = after.map(([le, n], i) => [le, n - (before[i]?.[1] ?? 0)] as [number, number]);
   const total = counts[counts.length - 1]?.[1] ?? 0;
   if (total === 0) return NaN;
@@ -304,7 +428,10 @@ function histogramQuantile(before: Array<[number, number]>, after: Array<[number
   let lower = 0;
   let below = 0;
   for (const [le, cumulative] of counts) {
-    if (cumulative >= rank) return le === Infinity ? lower : lower + ((le - lower) * (rank - below)) / Math.max(cumulative - below, 1);
+    if (cumulative >= rank)
+      return le === Infinity
+        ? lower
+        : lower + ((le - lower) * (rank - below)) / Math.max(cumulative - below, 1);
     lower = le;
     below = cumulative;
   }
@@ -312,7 +439,11 @@ function histogramQuantile(before: Array<[number, number]>, after: Array<[number
 }
 
 /** `total` request bodies cycling through the stream; cycle c labels its alerts storm_cycle=c so they are new alerts. */
-function stormBodies(deliveries: Delivery[], total: number, name: string): Array<{ body: string; alerts: number }> {
+function stormBodies(
+  deliveries: Delivery[],
+  total: number,
+  name: string,
+): Array<{ body: string; alerts: number }> {
   return Array.from({ length: total }, (_, i) => {
     const cycle = `${name}-${Math.floor(i / deliveries.length)}`;
     const payload = deliveries[i % deliveries.length]!.payload;
@@ -325,7 +456,11 @@ function stormBodies(deliveries: Delivery[], total: number, name: string): Array
 }
 
 /** Sends every body with `concurrency` requests in flight; returns each delivery's send → 200 time in ms. */
-async function sendStorm(send: (body: string) => Promise<{ status: number; text: string }>, bodies: Array<{ body: string }>, concurrency: number): Promise<number[]> {
+async function sendStorm(
+  send: (body: string) => Promise<{ status: number; text: string }>,
+  bodies: Array<{ body: string }>,
+  concurrency: number,
+): Promise<number[]> {
   const latencies: number[] = [];
   let next = 0;
   const worker = async () => {
@@ -333,7 +468,8 @@ async function sendStorm(send: (body: string) => Promise<{ status: number; text:
       const { body } = bodies[next++]!;
       const started = performance.now();
       const response = await send(body);
-      if (response.status !== 200) throw new Error(`storm delivery answered ${response.status}: ${response.text}`);
+      if (response.status !== 200)
+        throw new Error(`storm delivery answered ${response.status}: ${response.text}`);
       latencies.push(performance.now() - started);
     }
   };
@@ -344,13 +480,21 @@ async function sendStorm(send: (body: string) => Promise<{ status: number; text:
 /** One POST on the keep-alive agent (node:http: no client dependency for the engine package to declare). */
 function post(agent: Agent, url: string, body: string): Promise<{ status: number; text: string }> {
   return new Promise((resolve, reject) => {
-    const req = request(url, { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } }, (res) => {
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => (text += chunk));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
-      res.on('error', reject);
-    });
+    const req = request(
+      url,
+      {
+        method: 'POST',
+        agent,
+        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
+      },
+      (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => (text += chunk));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
+        res.on('error', reject);
+      },
+    );
     req.on('error', reject);
     req.end(body);
   });
@@ -362,7 +506,9 @@ function quantile(values: number[], q: number): number {
 }
 
 /** fingerprint → [(time, truth)] in delivery order, so a fingerprint's truth is read as of a notification's time. */
-export function truthTimeline(deliveries: Delivery[]): (fingerprint: string, at: number) => string | null | undefined {
+export function truthTimeline(
+  deliveries: Delivery[],
+): (fingerprint: string, at: number) => string | null | undefined {
   const timeline = new Map<string, Array<[number, string | null]>>();
   for (const d of deliveries) {
     for (const [f, t] of Object.entries(d.truth ?? {})) {
@@ -383,12 +529,18 @@ export function truthTimeline(deliveries: Delivery[]): (fingerprint: string, at:
   };
 }
 
-export function score(sent: Sent[], truthAt: (f: string, at: number) => string | null | undefined, realIncidents: Set<string>): BenchResults {
+export function score(
+  sent: Sent[],
+  truthAt: (f: string, at: number) => string | null | undefined,
+  realIncidents: Set<string>,
+): BenchResults {
   const notifiedTruth = sent.map((n) => n.fingerprints.map((f) => truthAt(f, n.at) ?? null));
   const recalled = new Set(notifiedTruth.flat().filter((t): t is string => t !== null));
   // Majority truth per engine incident over every alert it notified.
   const byIncident = new Map<string, Array<string | null>>();
-  sent.forEach((n, i) => byIncident.set(n.incident, [...(byIncident.get(n.incident) ?? []), ...notifiedTruth[i]!]));
+  sent.forEach((n, i) =>
+    byIncident.set(n.incident, [...(byIncident.get(n.incident) ?? []), ...notifiedTruth[i]!]),
+  );
   let pure = 0;
   let total = 0;
   const enginePerReal = new Map<string, Set<string>>();
@@ -407,7 +559,10 @@ export function score(sent: Sent[], truthAt: (f: string, at: number) => string |
   const delays = sent.length;
   return {
     real_incidents: realIncidents.size,
-    incident_recall: realIncidents.size === 0 ? 1 : [...realIncidents].filter((r) => recalled.has(r)).length / realIncidents.size,
+    incident_recall:
+      realIncidents.size === 0
+        ? 1
+        : [...realIncidents].filter((r) => recalled.has(r)).length / realIncidents.size,
     purity: total === 0 ? 1 : pure / total,
     fragmentation: fragments.length === 0 ? 0 : fragments.reduce((a, b) => a + b, 0) / fragments.length,
     noise_paged: delays === 0 ? 0 : noiseOnly / delays,

@@ -3,7 +3,12 @@ import { replayInputs } from './forecast/replayInputs.js';
 import { predictivePolicy, type ForecastLookup } from '../src/forecast/autoscale/predictivePolicy.js';
 import { calibrateMargin } from '../src/forecast/autoscale/calibrateMargin.js';
 import { calibrateHoldMargin, withForecastHold } from './forecast/forecastHold.js';
-import { reactiveHpaPolicy, simulateAutoscaling, type ReplayDemand, type ReplayResult } from '../src/forecast/autoscale/simulateAutoscaling.js';
+import {
+  reactiveHpaPolicy,
+  simulateAutoscaling,
+  type ReplayDemand,
+  type ReplayResult,
+} from '../src/forecast/autoscale/simulateAutoscaling.js';
 import type { AutoscaleConfig } from '../src/forecast/config.js';
 
 /**
@@ -30,7 +35,9 @@ export const main: BenchMain = async (ctx) => {
   const { series, testStart, calStart, H, points, config } = replay;
   const cfg = config.autoscale;
   const n = series.values.length;
-  const train = Array.from(series.values.subarray(0, testStart)).filter((_, i) => series.observed[i]).sort((a, b) => a - b);
+  const train = Array.from(series.values.subarray(0, testStart))
+    .filter((_, i) => series.observed[i])
+    .sort((a, b) => a - b);
   const capacity = ctx.numberOption('capacity', train[Math.floor(train.length * 0.95)]! / 10);
   // Origins are bins; a lookup only ever answers for its own stretch, so the test replay never reads calibration
   // forecasts and the calibration never reads test data.
@@ -38,9 +45,17 @@ export const main: BenchMain = async (ctx) => {
     start: series.start,
     stepSeconds: series.stepSeconds,
     demand: series.values,
-    forecast: (o) => (withForecast && o >= from - 1 && o < to - 1 ? points.subarray((o - calStart + 1) * H, (o - calStart + 2) * H) : undefined),
+    forecast: (o) =>
+      withForecast && o >= from - 1 && o < to - 1
+        ? points.subarray((o - calStart + 1) * H, (o - calStart + 2) * H)
+        : undefined,
   });
-  const calInput = (withForecast: boolean) => ({ ...lookupOver(calStart, testStart, withForecast), observed: series.observed, from: calStart, to: testStart });
+  const calInput = (withForecast: boolean) => ({
+    ...lookupOver(calStart, testStart, withForecast),
+    observed: series.observed,
+    from: calStart,
+    to: testStart,
+  });
   const cal = (withForecast: boolean, c: AutoscaleConfig = cfg) => calibrateMargin(calInput(withForecast), c);
   const holdCal = (withForecast: boolean, quantile = HOLD.quantile) =>
     calibrateHoldMargin(calInput(withForecast), cfg, { holdSeconds: HOLD.seconds, quantile }).margin;
@@ -61,9 +76,20 @@ export const main: BenchMain = async (ctx) => {
   };
   const testLookup = (withForecast: boolean) => lookupOver(testStart, n, withForecast);
   const holdCfg = { ...cfg, predictiveScaleDownSeconds: HOLD.lookBackSeconds };
-  const run = (withForecast: boolean, m: number, hold: number | undefined, c: AutoscaleConfig = hold === undefined ? cfg : holdCfg) => {
+  const run = (
+    withForecast: boolean,
+    m: number,
+    hold: number | undefined,
+    c: AutoscaleConfig = hold === undefined ? cfg : holdCfg,
+  ) => {
     const policy = predictivePolicy(testLookup(withForecast), capacity, c, m);
-    const held = hold === undefined ? policy : withForecastHold(policy, testLookup(withForecast), capacity, c, { margin: hold, seconds: HOLD.seconds });
+    const held =
+      hold === undefined
+        ? policy
+        : withForecastHold(policy, testLookup(withForecast), capacity, c, {
+            margin: hold,
+            seconds: HOLD.seconds,
+          });
     return simulateAutoscaling(demand, held, c);
   };
   const hpa = simulateAutoscaling(demand, reactiveHpaPolicy(capacity, cfg), cfg);
@@ -104,7 +130,10 @@ export const main: BenchMain = async (ctx) => {
     const [hp, hn] = [holdCal(true, q), holdCal(false, q)];
     return [
       [`hold experiment, holdQuantile ${q} (hold margin ${hp.toFixed(3)})`, run(true, margin, hp)],
-      [`hold experiment without forecast, holdQuantile ${q} (hold margin ${hn.toFixed(3)})`, run(false, withoutForecast.margin, hn)],
+      [
+        `hold experiment without forecast, holdQuantile ${q} (hold margin ${hn.toFixed(3)})`,
+        run(false, withoutForecast.margin, hn),
+      ],
     ] as Array<[string, ReplayResult]>;
   });
   // The coverQuantile protocol: the same two rules at other quantiles, margins learnt on the same validation part (the
@@ -115,7 +144,10 @@ export const main: BenchMain = async (ctx) => {
     const [mp, mn] = [cal(true, c).margin, cal(false, c).margin];
     return [
       [`predictive, coverQuantile ${q} (margin ${mp.toFixed(3)})`, run(true, mp, undefined, c)],
-      [`same rule without forecast, coverQuantile ${q} (margin ${mn.toFixed(3)})`, run(false, mn, undefined, c)],
+      [
+        `same rule without forecast, coverQuantile ${q} (margin ${mn.toFixed(3)})`,
+        run(false, mn, undefined, c),
+      ],
     ] as Array<[string, ReplayResult]>;
   });
   const pct = (a: number, b: number) => (b > 0 ? (100 * (a - b)) / b : 0);
@@ -135,17 +167,36 @@ export const main: BenchMain = async (ctx) => {
       `capacity ${capacity.toFixed(2)}/replica, start-up ${cfg.podStartupSeconds}s, sync ${cfg.syncPeriodSeconds}s, ` +
       `metric window ${cfg.metricWindowSeconds}s, predictive look-back ${cfg.predictiveScaleDownSeconds}s, ` +
       `forecaster ${replay.chosen} (trained ${replay.trainSeconds.toFixed(1)} s${replay.cached ? ', forecasts from the cache' : ''})`,
-    ['policy', 'under-provisioned min', 'vs HPA', 'replica-hours', 'vs HPA', 'peak replicas', 'scale events', 'of which down', 'scored min'],
+    [
+      'policy',
+      'under-provisioned min',
+      'vs HPA',
+      'replica-hours',
+      'vs HPA',
+      'peak replicas',
+      'scale events',
+      'of which down',
+      'scored min',
+    ],
     [
       row('reactive HPA (baseline)', hpa),
       row(`predictive, margin ${margin.toFixed(3)} (config default, headline)`, predictive),
       row(`same rule without forecast, margin ${withoutForecast.margin.toFixed(3)}`, nowcast),
       row(`same rule without forecast at the predictive margin`, nowcastSameMargin),
       row('predictive without margin (1.000)', noMargin),
-      row(`hold experiment (look-back ${HOLD.lookBackSeconds}s + hold ${HOLD.seconds}s, hold margin ${holdMargin.toFixed(3)}, not the default)`, held),
+      row(
+        `hold experiment (look-back ${HOLD.lookBackSeconds}s + hold ${HOLD.seconds}s, hold margin ${holdMargin.toFixed(3)}, not the default)`,
+        held,
+      ),
       row(`hold experiment without forecast (hold margin ${nowcastHoldMargin.toFixed(3)})`, nowcastHeld),
-      row(`diagnostic: predictive at the HPA's replica-hours (margin ${equalCost.margin.toFixed(3)}, set on the test)`, equalCost.result),
-      row(`diagnostic: without forecast at the HPA's replica-hours (margin ${nowcastEqualCost.margin.toFixed(3)}, set on the test)`, nowcastEqualCost.result),
+      row(
+        `diagnostic: predictive at the HPA's replica-hours (margin ${equalCost.margin.toFixed(3)}, set on the test)`,
+        equalCost.result,
+      ),
+      row(
+        `diagnostic: without forecast at the HPA's replica-hours (margin ${nowcastEqualCost.margin.toFixed(3)}, set on the test)`,
+        nowcastEqualCost.result,
+      ),
       ...windowRuns.map(([label, r]) => row(label, r)),
       ...holdRuns.map(([label, r]) => row(label, r)),
       ...quantileRuns.map(([label, r]) => row(label, r)),
@@ -190,7 +241,9 @@ export const main: BenchMain = async (ctx) => {
     ...Object.fromEntries(
       [...quantileRuns, ...holdRuns].flatMap(([label, r]) => {
         const [, which, q] = /(coverQuantile|holdQuantile) ([\d.]+)/.exec(label)!;
-        const kind = (label.startsWith('predictive') || label.startsWith('hold experiment,') ? '' : 'nowcast_') + (which === 'coverQuantile' ? 'q' : 'hold_q');
+        const kind =
+          (label.startsWith('predictive') || label.startsWith('hold experiment,') ? '' : 'nowcast_') +
+          (which === 'coverQuantile' ? 'q' : 'hold_q');
         const key = `${kind}${q!.replace('.', '')}`;
         return [
           [`${key}_under_min`, r.underMinutes],

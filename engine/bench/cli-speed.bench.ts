@@ -29,12 +29,19 @@ function timeOnce(file: string, args: string[], env: Record<string, string>): Pr
   const started = performance.now();
   return new Promise((done, fail) =>
     execFile(file, args, { env: { ...process.env, ...env }, timeout: 120_000 }, (error, _stdout, stderr) =>
-      error ? fail(new Error(`${args.join(' ')} failed: ${stderr || error.message}`)) : done((performance.now() - started) / 1000),
+      error
+        ? fail(new Error(`${args.join(' ')} failed: ${stderr || error.message}`))
+        : done((performance.now() - started) / 1000),
     ),
   );
 }
 
-async function median(runs: number, file: string, args: string[], env: Record<string, string> = {}): Promise<number> {
+async function median(
+  runs: number,
+  file: string,
+  args: string[],
+  env: Record<string, string> = {},
+): Promise<number> {
   const seconds: number[] = [];
   for (let i = 0; i < runs; i++) seconds.push(await timeOnce(file, args, env));
   return seconds.sort((a, b) => a - b)[Math.floor(runs / 2)]!;
@@ -43,12 +50,16 @@ async function median(runs: number, file: string, args: string[], env: Record<st
 export const main: BenchMain = async (ctx) => {
   const runs = ctx.numberOption('runs', 3);
   const env = { AICLOUDOPS_FROM_SOURCE: '1', AICLOUDOPS_URL: '', AICLOUDOPS_TOKEN: '' };
-  const results: Record<string, number> = { startup_s: await median(runs, process.execPath, [bin, '--help'], env) };
+  const results: Record<string, number> = {
+    startup_s: await median(runs, process.execPath, [bin, '--help'], env),
+  };
   const kubectl = await median(runs, 'kubectl', ['version', '--client']).catch(() => undefined);
   if (kubectl !== undefined) results.kubectl_s = kubectl;
 
   const dataDir = mkdtempSync(join(tmpdir(), 'cli-speed-'));
-  const server = await startServer({ config: { logLevel: 'silent', dataDir, server: { host: '127.0.0.1', port: 0 } } });
+  const server = await startServer({
+    config: { logLevel: 'silent', dataDir, server: { host: '127.0.0.1', port: 0 } },
+  });
   const rows: Array<[string, number, number]> = [];
   try {
     for (const [name, args] of Object.entries(COMMANDS)) {

@@ -1,5 +1,14 @@
 import { execFile } from 'node:child_process';
-import { existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { promisify } from 'node:util';
@@ -28,13 +37,22 @@ interface Install {
 export const main: BenchMain = async (ctx) => {
   const work = mkdtempSync(join(tmpdir(), 'client-size-'));
   try {
-    if (!ctx.options['no-build']) await sh('npx', ['turbo', 'run', 'build', `--filter=${BACKEND}...`, '--output-logs=errors-only'], repoRoot);
+    if (!ctx.options['no-build'])
+      await sh(
+        'npx',
+        ['turbo', 'run', 'build', `--filter=${BACKEND}...`, '--output-logs=errors-only'],
+        repoRoot,
+      );
     const tarballs = join(work, 'tarballs');
     mkdirSync(tarballs);
     const packed: Record<string, string> = {};
     // One at a time: Backstage's prepack rewrites the package's package.json until its postpack.
     for (const name of [BACKEND, COMMON, CLIENT, ENGINE]) packed[name] = await pack(name, tarballs);
-    const after = await install(join(work, 'after'), { [BACKEND]: packed[BACKEND]!, [COMMON]: packed[COMMON]!, [CLIENT]: packed[CLIENT]! });
+    const after = await install(join(work, 'after'), {
+      [BACKEND]: packed[BACKEND]!,
+      [COMMON]: packed[COMMON]!,
+      [CLIENT]: packed[CLIENT]!,
+    });
     const loads = await backendLoads(join(work, 'after'));
     const engineInAfter = existsSync(join(work, 'after', 'node_modules', '@ai-cloudops', 'engine'));
 
@@ -49,13 +67,29 @@ export const main: BenchMain = async (ctx) => {
     const mb = (bytes: number) => bytes / 1e6;
     printTable(
       'Installing the Backstage backend plugin into an empty project (npm install --omit=dev --ignore-scripts)',
-      ['plugins depend on', 'packages', 'MB on disk (file sizes)', 'install s', 'engine installed', 'backend CJS loads'],
       [
-        ['@ai-cloudops/engine-client (now)', after.packages, mb(after.bytes), after.seconds, engineInAfter ? 'yes' : 'no', loads ? 'yes' : 'NO'],
+        'plugins depend on',
+        'packages',
+        'MB on disk (file sizes)',
+        'install s',
+        'engine installed',
+        'backend CJS loads',
+      ],
+      [
+        [
+          '@ai-cloudops/engine-client (now)',
+          after.packages,
+          mb(after.bytes),
+          after.seconds,
+          engineInAfter ? 'yes' : 'no',
+          loads ? 'yes' : 'NO',
+        ],
         ['@ai-cloudops/engine (baseline)', before.packages, mb(before.bytes), before.seconds, 'yes', '-'],
       ],
     );
-    console.log(`engine-client tarball: ${(lstatSync(packed[CLIENT]!).size / 1e3).toFixed(1)} kB; ${after.packages} vs ${before.packages} packages`);
+    console.log(
+      `engine-client tarball: ${(lstatSync(packed[CLIENT]!).size / 1e3).toFixed(1)} kB; ${after.packages} vs ${before.packages} packages`,
+    );
     return {
       installed_packages: after.packages,
       installed_mb: mb(after.bytes),
@@ -104,14 +138,31 @@ async function withDependency(tarball: string, from: string, to: string, dir: st
 async function install(dir: string, tarballs: Record<string, string>): Promise<Install> {
   mkdirSync(dir, { recursive: true });
   const specs = Object.fromEntries(Object.entries(tarballs).map(([name, file]) => [name, `file:${file}`]));
-  writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'fresh-backend', private: true, dependencies: specs, overrides: specs }));
+  writeFileSync(
+    join(dir, 'package.json'),
+    JSON.stringify({ name: 'fresh-backend', private: true, dependencies: specs, overrides: specs }),
+  );
   const started = performance.now();
-  await sh('npm', ['install', '--omit=dev', '--ignore-scripts', '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error'], dir);
+  await sh(
+    'npm',
+    [
+      'install',
+      '--omit=dev',
+      '--ignore-scripts',
+      '--no-audit',
+      '--no-fund',
+      '--prefer-offline',
+      '--loglevel=error',
+    ],
+    dir,
+  );
   const seconds = (performance.now() - started) / 1000;
   const lock = JSON.parse(readFileSync(join(dir, 'node_modules', '.package-lock.json'), 'utf8')) as {
     packages: Record<string, { link?: boolean }>;
   };
-  const packages = Object.entries(lock.packages).filter(([path, entry]) => path.includes('node_modules/') && !entry.link).length;
+  const packages = Object.entries(lock.packages).filter(
+    ([path, entry]) => path.includes('node_modules/') && !entry.link,
+  ).length;
   return { packages, bytes: sizeOf(join(dir, 'node_modules')), seconds };
 }
 

@@ -1,7 +1,14 @@
 import { resolve } from 'node:path';
 import { printTable, sharedDatasets, type BenchMain } from './lib.js';
 import { loadCsvSeries, type LoadedSeries } from './forecast/loadCsvSeries.js';
-import { cutOffs, meanSd, scoreFold, type CandidateSet, type FoldScore, type ProtocolOptions } from './forecast/rollingOrigin.js';
+import {
+  cutOffs,
+  meanSd,
+  scoreFold,
+  type CandidateSet,
+  type FoldScore,
+  type ProtocolOptions,
+} from './forecast/rollingOrigin.js';
 import { BASELINES } from '../src/forecast/Forecaster.js';
 import { initTf } from '../src/forecast/tf/initTf.js';
 
@@ -74,10 +81,16 @@ export const main: BenchMain = async (ctx) => {
   const started = performance.now();
   for (const name of names) {
     const spec = SERIES[name];
-    if (!spec) throw new Error(`--series: unknown series "${name}" (known: ${Object.keys(SERIES).join(', ')})`);
-    const loaded = loadCsvSeries(resolve(sharedDatasets, spec.file), spec.column, spec.step ? { step: spec.step } : {});
+    if (!spec)
+      throw new Error(`--series: unknown series "${name}" (known: ${Object.keys(SERIES).join(', ')})`);
+    const loaded = loadCsvSeries(
+      resolve(sharedDatasets, spec.file),
+      spec.column,
+      spec.step ? { step: spec.step } : {},
+    );
     const folds: FoldScore[] = [];
-    for (const { cut, final } of cutOffs(loaded, options)) folds.push(await scoreFold(loaded, cut, final, options));
+    for (const { cut, final } of cutOffs(loaded, options))
+      folds.push(await scoreFold(loaded, cut, final, options));
     printFolds(name, loaded, folds);
     summarise(name, folds, out);
     cells += options.horizon;
@@ -93,14 +106,18 @@ export const main: BenchMain = async (ctx) => {
   console.log(
     `\ndecision (development folds only): series × horizon cells (h1..h${options.horizon}) where the chosen forecast's ` +
       `mean MASE is no worse than the best baseline's: ` +
-      Object.entries(passes).map(([label, n]) => `${label} ${n}/${cells}`).join(', '),
+      Object.entries(passes)
+        .map(([label, n]) => `${label} ${n}/${cells}`)
+        .join(', '),
   );
   console.log(`cells worse than the best baseline:\n  ${failing.join('\n  ')}`);
   return out;
 };
 
 function printFolds(name: string, loaded: LoadedSeries, folds: FoldScore[]): void {
-  const models = Object.keys(folds[0]?.mase ?? {}).filter((m) => BASELINES.has(m) || m === 'ridge' || m.startsWith('chosen:'));
+  const models = Object.keys(folds[0]?.mase ?? {}).filter(
+    (m) => BASELINES.has(m) || m === 'ridge' || m.startsWith('chosen:'),
+  );
   const rows = folds.map((f) => [
     new Date(f.cut * 1000).toISOString().slice(0, 10) + (f.final ? ' final' : ' dev'),
     Object.values(f.chosen).join(' / '),
@@ -109,7 +126,12 @@ function printFolds(name: string, loaded: LoadedSeries, folds: FoldScore[]): voi
   ]);
   printTable(
     `forecast-protocol ${name}: step ${loaded.stepSeconds}s, ${folds.length} folds (MASE per fold, h1 | h12)`,
-    ['cut-off', `chosen ${Object.keys(SETS).join(' / ')} (per horizon: h1>h${REPORTED_H.at(-1)})`, ...models.flatMap((m) => REPORTED_H.map((h) => `${m} h${h}`)), 'fit s'],
+    [
+      'cut-off',
+      `chosen ${Object.keys(SETS).join(' / ')} (per horizon: h1>h${REPORTED_H.at(-1)})`,
+      ...models.flatMap((m) => REPORTED_H.map((h) => `${m} h${h}`)),
+      'fit s',
+    ],
     rows,
   );
 }
@@ -144,16 +166,28 @@ function summarise(name: string, folds: FoldScore[], out: Record<string, number>
     for (const m of models.filter((x) => x.startsWith('chosen:'))) {
       const mine = meanSd(dev.map((f) => f.mase[m]?.[h - 1] ?? NaN)).mean;
       // Paired across folds: the spread of the fold-by-fold difference says whether a change is beyond noise.
-      const diff = meanSd(dev.map((f) => (f.mase[m]?.[h - 1] ?? NaN) - (f.mase['chosen:current']?.[h - 1] ?? NaN)));
+      const diff = meanSd(
+        dev.map((f) => (f.mase[m]?.[h - 1] ?? NaN) - (f.mase['chosen:current']?.[h - 1] ?? NaN)),
+      );
       const n = dev.filter((f) => Number.isFinite(f.mase[m]?.[h - 1] ?? NaN)).length;
       const se = diff.sd / Math.sqrt(Math.max(1, n));
       const vsDefault = paired(dev, m, DEFAULT_SET, h);
       const key = `${name}_${m.replace('chosen:', 'chosen_')}_h${h}`;
       out[`${key}_minus_default`] = vsDefault.mean;
       out[`${key}_minus_default_se`] = vsDefault.se;
-      verdicts.push([`h${h}`, m, mine, `${bestName} ${best.toFixed(3)}`, mine <= best ? 'ok' : 'WORSE',
-        m === 'chosen:current' ? '-' : `${diff.mean >= 0 ? '+' : ''}${diff.mean.toFixed(3)} ± ${se.toFixed(3)}`,
-        m === DEFAULT_SET ? '-' : `${vsDefault.mean >= 0 ? '+' : ''}${vsDefault.mean.toFixed(4)} ± ${vsDefault.se.toFixed(4)}`]);
+      verdicts.push([
+        `h${h}`,
+        m,
+        mine,
+        `${bestName} ${best.toFixed(3)}`,
+        mine <= best ? 'ok' : 'WORSE',
+        m === 'chosen:current'
+          ? '-'
+          : `${diff.mean >= 0 ? '+' : ''}${diff.mean.toFixed(3)} ± ${se.toFixed(3)}`,
+        m === DEFAULT_SET
+          ? '-'
+          : `${vsDefault.mean >= 0 ? '+' : ''}${vsDefault.mean.toFixed(4)} ± ${vsDefault.se.toFixed(4)}`,
+      ]);
     }
   }
   printTable(
@@ -168,13 +202,17 @@ const DEFAULT_SET = 'chosen:hedged_ridge';
 
 /** Mean and standard error across folds of the fold-by-fold difference a − b at horizon h. */
 function paired(dev: FoldScore[], a: string, b: string, h: number): { mean: number; se: number } {
-  const diffs = dev.map((f) => (f.mase[a]?.[h - 1] ?? NaN) - (f.mase[b]?.[h - 1] ?? NaN)).filter(Number.isFinite);
+  const diffs = dev
+    .map((f) => (f.mase[a]?.[h - 1] ?? NaN) - (f.mase[b]?.[h - 1] ?? NaN))
+    .filter(Number.isFinite);
   const { mean, sd } = meanSd(diffs);
   return { mean, se: sd / Math.sqrt(Math.max(1, diffs.length)) };
 }
 
 function bestBaseline(dev: FoldScore[], models: string[], h: number): { name: string; mase: number } {
-  const scored = models.filter((m) => BASELINES.has(m)).map((m) => ({ name: m, mase: meanSd(dev.map((f) => f.mase[m]?.[h - 1] ?? NaN)).mean }));
+  const scored = models
+    .filter((m) => BASELINES.has(m))
+    .map((m) => ({ name: m, mase: meanSd(dev.map((f) => f.mase[m]?.[h - 1] ?? NaN)).mean }));
   return scored.reduce((a, b) => (b.mase < a.mase ? b : a));
 }
 
@@ -184,7 +222,8 @@ function missedHorizons(folds: FoldScore[], model: string, H: number): number[] 
   const models = Object.keys(folds[0]?.mase ?? {});
   const missed: number[] = [];
   for (let h = 1; h <= H; h++) {
-    if (!(meanSd(dev.map((f) => f.mase[model]?.[h - 1] ?? NaN)).mean <= bestBaseline(dev, models, h).mase)) missed.push(h);
+    if (!(meanSd(dev.map((f) => f.mase[model]?.[h - 1] ?? NaN)).mean <= bestBaseline(dev, models, h).mase))
+      missed.push(h);
   }
   return missed;
 }

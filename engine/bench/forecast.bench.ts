@@ -9,7 +9,18 @@ import { backtest } from '../src/forecast/backtest.js';
  * then scores the last N days by rolling origin, the chosen model beside every baseline.
  */
 export const main: BenchMain = async (ctx) => {
-  const { path, column, testDays, config, series, testStart, forecaster, trainSeconds, trainCpuSeconds, backend } = await fitOnHistory(ctx);
+  const {
+    path,
+    column,
+    testDays,
+    config,
+    series,
+    testStart,
+    forecaster,
+    trainSeconds,
+    trainCpuSeconds,
+    backend,
+  } = await fitOnHistory(ctx);
   const horizon = config.horizonSteps;
   const step = series.stepSeconds;
   const n = series.z.length;
@@ -31,24 +42,43 @@ export const main: BenchMain = async (ctx) => {
     .map(([name, m]) => [
       name + (name === result.chosen ? ' (chosen)' : ''),
       BASELINES.has(name) ? 'baseline' : 'model',
-      ...hs.flatMap((h) => [m[h - 1]!.mae, m[h - 1]!.rmse, m[h - 1]!.mase, m[h - 1]!.smape, m[h - 1]!.coverage]),
+      ...hs.flatMap((h) => [
+        m[h - 1]!.mae,
+        m[h - 1]!.rmse,
+        m[h - 1]!.mase,
+        m[h - 1]!.smape,
+        m[h - 1]!.coverage,
+      ]),
     ])
     .sort((a, b) => (a[1] as string).localeCompare(b[1] as string));
   printTable(
     `forecast: ${path.split('/').slice(-2).join('/')} column ${column}, step ${step}s, ${n} steps ` +
       `(missing ${series.report.missingSteps}, outage ${series.report.outageSteps}), test last ${testDays} d ` +
       `(${result.models[result.chosen]![0]!.n} scored), backend ${backend}`,
-    ['model', 'kind', ...hs.flatMap((h) => [`MAE h${h}`, `RMSE h${h}`, `MASE h${h}`, `sMAPE h${h}`, `cov h${h}`])],
+    [
+      'model',
+      'kind',
+      ...hs.flatMap((h) => [`MAE h${h}`, `RMSE h${h}`, `MASE h${h}`, `sMAPE h${h}`, `cov h${h}`]),
+    ],
     rows,
   );
   console.log(`\nchosen: ${result.reason}`);
-  const lstm = forecaster.fitted.get('lstm')?.toJSON().params.training as { epochs: number; windows: number; trainSeconds: number } | undefined;
-  if (lstm) console.log(`lstm: ${lstm.windows} windows, ${lstm.epochs} epochs, ${lstm.trainSeconds.toFixed(1)} s`);
-  else console.log(`lstm: ${forecaster.spec.candidates.find((c) => c.name === 'lstm')?.note ?? 'not configured'}`);
+  const lstm = forecaster.fitted.get('lstm')?.toJSON().params.training as
+    { epochs: number; windows: number; trainSeconds: number } | undefined;
+  if (lstm)
+    console.log(`lstm: ${lstm.windows} windows, ${lstm.epochs} epochs, ${lstm.trainSeconds.toFixed(1)} s`);
+  else
+    console.log(
+      `lstm: ${forecaster.spec.candidates.find((c) => c.name === 'lstm')?.note ?? 'not configured'}`,
+    );
 
   const chosen = result.models[result.chosen]!;
   const baselineMase = (h: number) =>
-    Math.min(...Object.entries(result.models).filter(([k]) => BASELINES.has(k)).map(([, m]) => m[h - 1]!.mase));
+    Math.min(
+      ...Object.entries(result.models)
+        .filter(([k]) => BASELINES.has(k))
+        .map(([, m]) => m[h - 1]!.mase),
+    );
   const h12 = Math.min(12, horizon);
   const out: Record<string, number> = {
     mase_1h: chosen[hour - 1]!.mase,
@@ -72,7 +102,11 @@ export const main: BenchMain = async (ctx) => {
     out.lstm_mase_h1 = result.models.lstm![0]!.mase;
     out.lstm_mase_h12 = result.models.lstm![h12 - 1]!.mase;
   }
-  printTable('summary', ['key', 'value'], Object.entries(out).map(([k, v]) => [k, v]));
+  printTable(
+    'summary',
+    ['key', 'value'],
+    Object.entries(out).map(([k, v]) => [k, v]),
+  );
   forecaster.dispose();
   return out;
 };

@@ -97,7 +97,8 @@ export function createContext(name: string, options: Record<string, string | boo
       const raw = get(key);
       if (raw === undefined) return fallback;
       const value = Number(raw);
-      if (!Number.isFinite(value)) throw new Error(`benchmark ${name}: --${key} must be a number, got "${raw}"`);
+      if (!Number.isFinite(value))
+        throw new Error(`benchmark ${name}: --${key} must be a number, got "${raw}"`);
       return value;
     },
   };

@@ -55,7 +55,9 @@ const GUARD = { baseline: 0, maxLoss: 0.02 };
 /** How far a setting is from the previous parser: features switched on plus thresholds moved. */
 function complexity(s: Setting): number {
   const flags = [s.units, s.collapseWildcards].filter(Boolean).length;
-  const moved = (['similarityThreshold', 'wordSimilarityThreshold', 'depth', 'splitWordValues'] as const).filter((k) => s[k] !== PREVIOUS[k]).length;
+  const moved = (
+    ['similarityThreshold', 'wordSimilarityThreshold', 'depth', 'splitWordValues'] as const
+  ).filter((k) => s[k] !== PREVIOUS[k]).length;
   return flags + moved;
 }
 
@@ -72,7 +74,14 @@ function fullGrid(): Setting[] {
         for (const similarityThreshold of [0.5, 0.4, 0.6])
           for (const wordSimilarityThreshold of [0.7, 0.8, 0.9])
             for (const splitWordValues of [0, 2, 3, 4, 5])
-              out.push({ similarityThreshold, wordSimilarityThreshold, depth, units, collapseWildcards, splitWordValues });
+              out.push({
+                similarityThreshold,
+                wordSimilarityThreshold,
+                depth,
+                units,
+                collapseWildcards,
+                splitWordValues,
+              });
   return out;
 }
 
@@ -137,18 +146,26 @@ export const main: BenchMain = async (ctx) => {
   const dir = ctx.pathOption('data', `${sharedDatasets}/loghub_2k`);
   const all = loadAllLoghub(dir);
   const corrected = all.filter((s) => s.truth === 'corrected');
-  if (corrected.length === 0) throw new Error(`no <System>/<System>_2k.log_structured_corrected.csv under ${dir}`);
+  if (corrected.length === 0)
+    throw new Error(`no <System>/<System>_2k.log_structured_corrected.csv under ${dir}`);
   const published = loadDrainBaseline(dir);
 
   // (1) Engine defaults on every system, timed on raw lines (masking included).
   const config = rcaConfigSchema.parse({}).logs;
-  const defaults: DrainOptions = { ...config, ...DRAIN_DEFAULTS, masks: compileMasks(config.extraMasks, DEFAULT_MASK_PROFILE) };
+  const defaults: DrainOptions = {
+    ...config,
+    ...DRAIN_DEFAULTS,
+    masks: compileMasks(config.extraMasks, DEFAULT_MASK_PROFILE),
+  };
   let lines = 0;
   let seconds = 0;
   const defaultScores = all.map((system) => {
     const drain = new Drain(defaults);
     const started = performance.now();
-    const mined = mine(drain, system.contents.map((line) => drain.split(line)));
+    const mined = mine(
+      drain,
+      system.contents.map((line) => drain.split(line)),
+    );
     seconds += (performance.now() - started) / 1000;
     lines += system.contents.length;
     return score(system, mined);
@@ -156,15 +173,24 @@ export const main: BenchMain = async (ctx) => {
 
   // (2) Every setting of the grid on every system, then leave-one-system-out.
   const settings = grid();
-  if (describe(settings[0]!) !== describe(PREVIOUS)) throw new Error('the grid must start with the previous parser (GUARD)');
+  if (describe(settings[0]!) !== describe(PREVIOUS))
+    throw new Error('the grid must start with the previous parser (GUARD)');
   const cache = new TokenCache(all);
   const gridStarted = performance.now();
-  const ga = settings.map((s) => all.map((system, i) => groupingAccuracy(system.eventIds, mineIds(minerFor(s), cache.tokens(i, s)))));
+  const ga = settings.map((s) =>
+    all.map((system, i) => groupingAccuracy(system.eventIds, mineIds(minerFor(s), cache.tokens(i, s)))),
+  );
   const gridSeconds = (performance.now() - gridStarted) / 1000;
   const folds = leaveOneOut(ga, TOLERANCE, GUARD);
-  const previous = all.map((system, i) => groupingAccuracy(system.eventIds, mineIds(minerFor(PREVIOUS), cache.tokens(i, PREVIOUS))));
+  const previous = all.map((system, i) =>
+    groupingAccuracy(system.eventIds, mineIds(minerFor(PREVIOUS), cache.tokens(i, PREVIOUS))),
+  );
   // The same rule with every system in training: hold out a dummy column.
-  const onAll = leaveOneOut(ga.map((row) => [...row, 1]), TOLERANCE, GUARD)[all.length]!;
+  const onAll = leaveOneOut(
+    ga.map((row) => [...row, 1]),
+    TOLERANCE,
+    GUARD,
+  )[all.length]!;
   const engineSetting: Setting = {
     similarityThreshold: config.similarityThreshold,
     wordSimilarityThreshold: config.wordSimilarityThreshold,
@@ -189,13 +215,24 @@ export const main: BenchMain = async (ctx) => {
   });
   const held = folds.map((f) => f.score);
   const unseen = folds.filter((f) => all[f.heldOut]!.truth === 'original').map((f) => f.score);
-  const unseenBefore = all.map((s, i) => (s.truth === 'original' ? previous[i]! : NaN)).filter((x) => !Number.isNaN(x));
+  const unseenBefore = all
+    .map((s, i) => (s.truth === 'original' ? previous[i]! : NaN))
+    .filter((x) => !Number.isNaN(x));
   losoRows.push(['Mean', '', mean(previous), mean(held), mean(defaultScores.map((s) => s.ga)), '', '', '']);
   losoRows.push(['Mean of original-truth systems', '', mean(unseenBefore), mean(unseen), '', '', '', '']);
   printTable(
     `Leave-one-system-out GA on ${all.length} Loghub-2k systems (${settings.length} settings, chosen on the other ${all.length - 1}; ` +
       `"before" = the previous parser; k: split a <*> of at most k words; U: unit mask; C: collapse wildcards)`,
-    ['held out', 'truth', 'GA before', 'GA held-out', 'GA defaults', 'Drain GA', 'chosen on the others', 'train mean'],
+    [
+      'held out',
+      'truth',
+      'GA before',
+      'GA held-out',
+      'GA defaults',
+      'Drain GA',
+      'chosen on the others',
+      'train mean',
+    ],
     losoRows,
   );
   console.log(
@@ -231,18 +268,53 @@ export const main: BenchMain = async (ctx) => {
       pub.n++;
     }
     const b = (k: string) => (base?.[k] !== undefined ? base[k]! : '-');
-    rows.push([system.name, s.ga, b('ga'), s.fga, b('fga'), s.pa, b('pa'), s.fta, b('fta'), `${s.predictedGroups}/${s.groundTruthGroups}`]);
+    rows.push([
+      system.name,
+      s.ga,
+      b('ga'),
+      s.fga,
+      b('fga'),
+      s.pa,
+      b('pa'),
+      s.fta,
+      b('fta'),
+      `${s.predictedGroups}/${s.groundTruthGroups}`,
+    ]);
   });
   const n = corrected.length;
   const avg = { ga: sums.ga / n, fga: sums.fga / n, pa: sums.pa / n, fta: sums.fta / n };
   const pubAvg = (k: 'ga' | 'fga' | 'pa' | 'fta') => (pub.n ? pub[k] / pub.n : NaN);
-  rows.push(['Average', avg.ga, pubAvg('ga'), avg.fga, pubAvg('fga'), avg.pa, pubAvg('pa'), avg.fta, pubAvg('fta'), '']);
+  rows.push([
+    'Average',
+    avg.ga,
+    pubAvg('ga'),
+    avg.fga,
+    pubAvg('fga'),
+    avg.pa,
+    pubAvg('pa'),
+    avg.fta,
+    pubAvg('fta'),
+    '',
+  ]);
   printTable(
     `Engine defaults on the ${n} systems with corrected ground truth ("Drain" = published numbers, averaged over the systems that have one)`,
-    ['system', 'GA', 'Drain GA', 'FGA', 'Drain FGA', 'PA', 'Drain PA', 'FTA', 'Drain FTA', 'groups pred/true'],
+    [
+      'system',
+      'GA',
+      'Drain GA',
+      'FGA',
+      'Drain FGA',
+      'PA',
+      'Drain PA',
+      'FTA',
+      'Drain FTA',
+      'groups pred/true',
+    ],
     rows,
   );
-  console.log(`throughput with the defaults on these lines (includes warm-up): ${(lines / seconds).toFixed(0)} lines/s`);
+  console.log(
+    `throughput with the defaults on these lines (includes warm-up): ${(lines / seconds).toFixed(0)} lines/s`,
+  );
   return {
     ...avg,
     drain_ga: pubAvg('ga'),

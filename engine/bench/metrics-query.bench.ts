@@ -37,11 +37,20 @@ export const main: BenchMain = async (ctx) => {
   const kTo = Math.floor(end / dt);
   const timestamps = Array.from({ length: kTo - kFrom + 1 }, (_, i) => (kFrom + i) * dt);
   const snapshot = new SampleSnapshot();
-  const exported = () => generator.series().map((def) => {
-    const { __name__: name, ...labels } = def.labels;
-    return { name: name!, labels, type: def.type, timestamps, values: Array.from(generator.sampleGrid(def, kFrom, kTo, snapshot)) };
-  });
-  const prometheus = withBaseline ? await startPrometheus({ openMetrics: openMetricsFromSeries(exported()) }) : undefined;
+  const exported = () =>
+    generator.series().map((def) => {
+      const { __name__: name, ...labels } = def.labels;
+      return {
+        name: name!,
+        labels,
+        type: def.type,
+        timestamps,
+        values: Array.from(generator.sampleGrid(def, kFrom, kTo, snapshot)),
+      };
+    });
+  const prometheus = withBaseline
+    ? await startPrometheus({ openMetrics: openMetricsFromSeries(exported()) })
+    : undefined;
   try {
     const real = prometheus ? new PrometheusMetricsSource({ url: prometheus.url }) : undefined;
     const rows: Array<Array<string | number>> = [];
@@ -61,7 +70,15 @@ export const main: BenchMain = async (ctx) => {
       const diff = real ? maxRelativeDifference(synthetic.result, baseline.result) : NaN;
       if (real) worstDiff = Math.max(worstDiff, diff);
       const points = synthetic.result.reduce((n, s) => n + s.values.length, 0);
-      rows.push([signal.name, synthetic.result.length, points, cold, synthetic.ms, baseline.ms, diff.toExponential(1)]);
+      rows.push([
+        signal.name,
+        synthetic.result.length,
+        points,
+        cold,
+        synthetic.ms,
+        baseline.ms,
+        diff.toExponential(1),
+      ]);
       results[`${signal.name}_synthetic_cold_ms`] = cold;
       results[`${signal.name}_synthetic_ms`] = synthetic.ms;
       if (real) {
@@ -71,7 +88,15 @@ export const main: BenchMain = async (ctx) => {
     }
     printTable(
       `Default-signal range queries, ${generator.services.length} services, ${hours} h at ${step} s (median of ${repeat})`,
-      ['signal', 'series', 'points', 'synthetic cold ms', 'synthetic ms', 'Prometheus ms (baseline)', 'max rel diff'],
+      [
+        'signal',
+        'series',
+        'points',
+        'synthetic cold ms',
+        'synthetic ms',
+        'Prometheus ms (baseline)',
+        'max rel diff',
+      ],
       rows,
     );
     const exposition = await timed(repeat, async () => generator.renderExposition(end + 0.5));
@@ -80,7 +105,10 @@ export const main: BenchMain = async (ctx) => {
     results.total_synthetic_ms = DEFAULT_SIGNALS.reduce((s, d) => s + results[`${d.name}_synthetic_ms`]!, 0);
     if (real) {
       results.max_rel_diff = worstDiff;
-      results.total_prometheus_ms = DEFAULT_SIGNALS.reduce((s, d) => s + results[`${d.name}_prometheus_ms`]!, 0);
+      results.total_prometheus_ms = DEFAULT_SIGNALS.reduce(
+        (s, d) => s + results[`${d.name}_prometheus_ms`]!,
+        0,
+      );
     }
     return results;
   } finally {

@@ -26,7 +26,13 @@ type Settings = Omit<TailEnsembleSettings, 'probationRows'>;
 const GRID: Settings[] = [0, 750].flatMap((baselineRows) =>
   [0.95, 0.98].flatMap((tailQuantile) =>
     [40, 80].flatMap((shiftWindow) =>
-      [20, 100].map((tailWarmup) => ({ ...DEFAULT_TAIL_ENSEMBLE, baselineRows, tailQuantile, shiftWindow, tailWarmup })),
+      [20, 100].map((tailWarmup) => ({
+        ...DEFAULT_TAIL_ENSEMBLE,
+        baselineRows,
+        tailQuantile,
+        shiftWindow,
+        tailWarmup,
+      })),
     ),
   ),
 );
@@ -35,7 +41,10 @@ const GRID: Settings[] = [0, 750].flatMap((baselineRows) =>
  * leave-one-category-out, they show fold by fold what each step did. The first is the previous default.
  */
 const STEPS: Array<{ name: string; settings: Settings }> = [
-  { name: 'previous', settings: { ...DEFAULT_TAIL_ENSEMBLE, seasonalWarmupDays: 0, fastBaselineRows: 0, sustainWindow: 0 } },
+  {
+    name: 'previous',
+    settings: { ...DEFAULT_TAIL_ENSEMBLE, seasonalWarmupDays: 0, fastBaselineRows: 0, sustainWindow: 0 },
+  },
   { name: 'seasonal_warmup', settings: { ...DEFAULT_TAIL_ENSEMBLE, fastBaselineRows: 0, sustainWindow: 0 } },
   { name: 'fast_baseline', settings: { ...DEFAULT_TAIL_ENSEMBLE, sustainWindow: 0 } },
   { name: 'sustained', settings: DEFAULT_TAIL_ENSEMBLE },
@@ -55,19 +64,29 @@ const short = { standard: 'standard', reward_low_FP_rate: 'low_fp', reward_low_F
  */
 export const main: BenchMain = async (ctx) => {
   const root = ctx.pathOption('data', join(sharedDatasets, 'nab'));
-  if (!existsSync(join(root, 'labels', 'combined_windows.json'))) throw new Error(`--data ${root}: not a NAB checkout`);
+  if (!existsSync(join(root, 'labels', 'combined_windows.json')))
+    throw new Error(`--data ${root}: not a NAB checkout`);
   const started = performance.now();
   const corpus = loadNabCorpus(root);
 
-  const candidates: Array<Candidate<Settings>> = [...GRID, ...STEPS.slice(0, -1).map((s) => s.settings)].map((settings) => ({
-    label: label(settings),
-    settings,
-    output: runNabDetector(corpus.files, ({ probationRows }) => new TailEnsembleDetector({ ...settings, probationRows })),
-  }));
+  const candidates: Array<Candidate<Settings>> = [...GRID, ...STEPS.slice(0, -1).map((s) => s.settings)].map(
+    (settings) => ({
+      label: label(settings),
+      settings,
+      output: runNabDetector(
+        corpus.files,
+        ({ probationRows }) => new TailEnsembleDetector({ ...settings, probationRows }),
+      ),
+    }),
+  );
   const loco = leaveOneCategoryOut(corpus, candidates);
   const steps = STEPS.map((step) => {
     const candidate = candidates.find((c) => c.label === label(step.settings))!;
-    return { name: step.name, full: scoreNabCorpus(corpus, corpus.files, candidate.output), loco: leaveOneCategoryOut(corpus, [candidate]) };
+    return {
+      name: step.name,
+      full: scoreNabCorpus(corpus, corpus.files, candidate.output),
+      loco: leaveOneCategoryOut(corpus, [candidate]),
+    };
   });
   const chosen = candidates.find((c) => c.label === loco.majority)!;
   const ours = scoreNabCorpus(corpus, corpus.files, chosen.output);
@@ -75,10 +94,18 @@ export const main: BenchMain = async (ctx) => {
   // NAB's result files hold scores printed by Python 2 (12 significant digits) and its threshold 1.0 only fires on
   // values that print as 1.0, so the baseline is rounded the same way to reproduce the published 39.6.
   const gaussianOutput = runNabDetector(corpus.files, () => new WindowedGaussianDetector());
-  for (const scores of gaussianOutput.values()) (scores as Float64Array).forEach((s, i, a) => (a[i] = Number(s.toPrecision(12))));
+  for (const scores of gaussianOutput.values())
+    (scores as Float64Array).forEach((s, i, a) => (a[i] = Number(s.toPrecision(12))));
   const gaussian = scoreNabCorpus(corpus, corpus.files, gaussianOutput);
   const htm = Object.fromEntries(
-    NAB_PROFILES.map((p) => [p, normalizeScore(readPublishedScores(root, 'numenta', p).totalScore, corpus.windowCount, corpus.profiles[p])]),
+    NAB_PROFILES.map((p) => [
+      p,
+      normalizeScore(
+        readPublishedScores(root, 'numenta', p).totalScore,
+        corpus.windowCount,
+        corpus.profiles[p],
+      ),
+    ]),
   );
 
   printTable(
@@ -108,7 +135,13 @@ export const main: BenchMain = async (ctx) => {
     ['step', ...loco.folds.map((f) => f.category), 'fold sd', 'composite', 'full std'],
     steps.map((s) => {
       const heldOut = s.loco.folds.map((f) => (f.windows > 0 ? f.heldOut.standard : f.heldOutRaw.standard));
-      return [s.name, ...heldOut, foldSpread(s.loco.folds).sd, s.loco.composite.standard, s.full.standard.normalized];
+      return [
+        s.name,
+        ...heldOut,
+        foldSpread(s.loco.folds).sd,
+        s.loco.composite.standard,
+        s.full.standard.normalized,
+      ];
     }),
   );
   const scored = loco.folds.filter((f) => f.windows > 0).map((f) => f.heldOut.standard);
@@ -118,7 +151,9 @@ export const main: BenchMain = async (ctx) => {
     `\nheld-out standard over the 6 categories with windows: mean ${mean.toFixed(1)}, sd ${sd.toFixed(1)}, ` +
       `range ${Math.min(...scored).toFixed(1)}..${Math.max(...scored).toFixed(1)}`,
   );
-  console.log(`setting chosen in most folds: ${chosen.label}${isDefault ? ' (= DEFAULT_TAIL_ENSEMBLE)' : ' (differs from DEFAULT_TAIL_ENSEMBLE!)'}`);
+  console.log(
+    `setting chosen in most folds: ${chosen.label}${isDefault ? ' (= DEFAULT_TAIL_ENSEMBLE)' : ' (differs from DEFAULT_TAIL_ENSEMBLE!)'}`,
+  );
 
   const results: Record<string, number> = {};
   for (const p of NAB_PROFILES) {
@@ -145,7 +180,10 @@ export const main: BenchMain = async (ctx) => {
 };
 
 /** Mean and sd of the held-out standard scores of the folds with windows. */
-function foldSpread(folds: Array<{ windows: number; heldOut: { standard: number } }>): { mean: number; sd: number } {
+function foldSpread(folds: Array<{ windows: number; heldOut: { standard: number } }>): {
+  mean: number;
+  sd: number;
+} {
   const scored = folds.filter((f) => f.windows > 0).map((f) => f.heldOut.standard);
   const mean = scored.reduce((a, b) => a + b, 0) / scored.length;
   return { mean, sd: Math.sqrt(scored.reduce((a, b) => a + (b - mean) ** 2, 0) / scored.length) };

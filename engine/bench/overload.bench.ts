@@ -34,7 +34,13 @@ export const main: BenchMain = async (ctx) => {
         host: '127.0.0.1',
         // SIGTERM lets in-flight jobs finish this long, then aborts them: the exit time measured below includes it.
         shutdownGraceSeconds: 5,
-        auth: { enabled: true, tokens: [{ name: 'op', token: tokens.operator, role: 'operator' }, { name: 'admin', token: tokens.admin, role: 'admin' }] },
+        auth: {
+          enabled: true,
+          tokens: [
+            { name: 'op', token: tokens.operator, role: 'operator' },
+            { name: 'admin', token: tokens.admin, role: 'admin' },
+          ],
+        },
       },
       cluster: { kind: 'simulated', injectFaults: false },
       assistant: { ingest: { roots: [ingestPath] } },
@@ -50,7 +56,10 @@ export const main: BenchMain = async (ctx) => {
     const load = await loadDone;
     // Other work on the machine shows in every latency: the load average says how much there was.
     const machineLoad = loadavg()[0]!;
-    const fiveXx = Object.entries(load.byStatus).filter(([s]) => Number(s) >= 500).reduce((n, [, c]) => n + c, 0) + busy.errors5xx;
+    const fiveXx =
+      Object.entries(load.byStatus)
+        .filter(([s]) => Number(s) >= 500)
+        .reduce((n, [, c]) => n + c, 0) + busy.errors5xx;
     const rejected429 = load.byStatus['429'] ?? 0;
     const sigtermMs = await sigtermDuringHeavyWork(url, engine, tokens.operator);
     engine = undefined as unknown as ChildProcess;
@@ -66,7 +75,17 @@ export const main: BenchMain = async (ctx) => {
     printTable(
       'load answered',
       ['requests', 'by status', 'network errors', 'RCA 202', 'RCA 429', '5xx', 'SIGTERM → exit ms'],
-      [[load.requests, JSON.stringify(load.byStatus), load.networkErrors, load.rcaAccepted, load.rcaRejected, fiveXx, sigtermMs]],
+      [
+        [
+          load.requests,
+          JSON.stringify(load.byStatus),
+          load.networkErrors,
+          load.rcaAccepted,
+          load.rcaRejected,
+          fiveXx,
+          sigtermMs,
+        ],
+      ],
     );
     return {
       healthz_p99_ms: busy.p99,
@@ -100,7 +119,10 @@ async function waitReady(url: string, engine: ChildProcess): Promise<void> {
   const deadline = Date.now() + 120_000;
   while (Date.now() < deadline) {
     if (engine.exitCode !== null) throw new Error(`engine exited with code ${engine.exitCode}`);
-    const ok = await fetch(`${url}/healthz`).then((r) => r.ok, () => false);
+    const ok = await fetch(`${url}/healthz`).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (ok) return;
     await sleep(250);
   }
@@ -135,8 +157,16 @@ async function probe(url: string, durationMs: number): Promise<ProbeStats> {
     await sleep(20);
   }
   latencies.sort((a, b) => a - b);
-  const at = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? NaN;
-  return { count: latencies.length, p50: round(at(0.5)), p99: round(at(0.99)), max: round(latencies.at(-1) ?? NaN), errors5xx, failed };
+  const at = (q: number) =>
+    latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? NaN;
+  return {
+    count: latencies.length,
+    p50: round(at(0.5)),
+    p99: round(at(0.99)),
+    max: round(latencies.at(-1) ?? NaN),
+    errors5xx,
+    failed,
+  };
 }
 
 function runLoad(message: {
@@ -167,9 +197,15 @@ async function sigtermDuringHeavyWork(url: string, engine: ChildProcess, token: 
   const end = Math.floor(Date.now() / 1000);
   const q = encodeURIComponent('sum by (service) (rate(http_requests_total[5m]))');
   for (let i = 0; i < 4; i++) {
-    void fetch(`${url}/api/v1/metrics/query_range?query=${q}&start=${end - 92 * 86_400}&end=${end}&step=723`, {
-      headers: { authorization: `Bearer ${token}` },
-    }).then((r) => r.arrayBuffer(), () => undefined);
+    void fetch(
+      `${url}/api/v1/metrics/query_range?query=${q}&start=${end - 92 * 86_400}&end=${end}&step=723`,
+      {
+        headers: { authorization: `Bearer ${token}` },
+      },
+    ).then(
+      (r) => r.arrayBuffer(),
+      () => undefined,
+    );
   }
   await sleep(1000);
   const exited = new Promise<void>((resolve) => engine.once('exit', () => resolve()));

@@ -8,7 +8,15 @@ import { Bm25Index } from '../src/assistant/retrieval/Bm25Index.js';
 import { KnowledgeIndex, type TuningChange } from '../src/assistant/retrieval/KnowledgeIndex.js';
 import { RERANK_FEATURES, type RerankWeights } from '../src/assistant/retrieval/rerank/rerankFeatures.js';
 import { printTable, type BenchMain } from './lib.js';
-import { BENCH_EXCLUDE, chooseByMaximin, evaluate, halves, readEvalSets, type EvalSet, type Scores } from './rag/evaluateRetrieval.js';
+import {
+  BENCH_EXCLUDE,
+  chooseByMaximin,
+  evaluate,
+  halves,
+  readEvalSets,
+  type EvalSet,
+  type Scores,
+} from './rag/evaluateRetrieval.js';
 import { percentile } from './rag/retrievalMetrics.js';
 
 /**
@@ -29,9 +37,12 @@ export const main: BenchMain = async (ctx) => {
   const evalDir = join(data, 'eval');
   if (!existsSync(evalDir)) throw new Error(`no eval folder in ${data}`);
   const sets: EvalSet[] = readEvalSets(evalDir);
-  console.log(`question sets in ${evalDir}: ${sets.map((s) => `${s.name} (${s.queries.length})`).join(', ')}`);
+  console.log(
+    `question sets in ${evalDir}: ${sets.map((s) => `${s.name} (${s.queries.length})`).join(', ')}`,
+  );
   const config = assistantConfigSchema.parse({ embedder: { kind: 'lsa' } });
-  if (config.embedder.kind !== 'lsa') throw new Error('the benchmark measures the default (no-weights) embedder');
+  if (config.embedder.kind !== 'lsa')
+    throw new Error('the benchmark measures the default (no-weights) embedder');
 
   const lsaConfig: LsaOptions = config.embedder;
   const embedder = new LsaEmbedder(lsaConfig);
@@ -40,19 +51,32 @@ export const main: BenchMain = async (ctx) => {
   const report = await kb.ingest({ path: data, baseUrl: 'https://kubernetes.io', exclude: BENCH_EXCLUDE });
   const ingestS = (performance.now() - started) / 1000;
   const chunks = [...kb.allChunks()];
-  if (chunks.length === 0) throw new Error(`rag-retrieval: nothing ingested from ${data} (${report.errors.length} file errors); symbolic links are not followed`);
+  if (chunks.length === 0)
+    throw new Error(
+      `rag-retrieval: nothing ingested from ${data} (${report.errors.length} file errors); symbolic links are not followed`,
+    );
   console.log(
     `ingested ${relative(process.cwd(), data) || data} (glossary and the data set's eval files excluded): ${report.added} files, ${chunks.length} chunks, ` +
       `${kb.stats().pages} pages, ${report.errors.length} file errors, ${ingestS.toFixed(1)} s (embedder ${embedder.id})`,
   );
   // The same snapshot the knowledge base serves, rebuilt here so ablations can share its chunks and vectors.
   const vectors = new Float32Array(chunks.length * embedder.dimensions);
-  (await embedder.embedDocuments(chunks.map(indexedText))).forEach((v, i) => vectors.set(v, i * embedder.dimensions));
+  (await embedder.embedDocuments(chunks.map(indexedText))).forEach((v, i) =>
+    vectors.set(v, i * embedder.dimensions),
+  );
   const index = new KnowledgeIndex(chunks, vectors, embedder.dimensions, embedder, config.retrieval);
-  const abbreviations = [...index.analyzer.learned.entries()].filter(([a]) => ['pvc', 'hpa', 'svc', 'ns', 'pdb', 'rbac'].includes(a));
-  console.log(`abbreviations learned from the corpus: ${index.analyzer.learned.size} (e.g. ${abbreviations.map(([a, l]) => `${a}=${l[0]}`).join(', ')})`);
+  const abbreviations = [...index.analyzer.learned.entries()].filter(([a]) =>
+    ['pvc', 'hpa', 'svc', 'ns', 'pdb', 'rbac'].includes(a),
+  );
+  console.log(
+    `abbreviations learned from the corpus: ${index.analyzer.learned.size} (e.g. ${abbreviations.map(([a, l]) => `${a}=${l[0]}`).join(', ')})`,
+  );
 
-  const textbook = new Bm25Index(config.retrieval.bm25K1, config.retrieval.bm25B, (t) => t.toLowerCase().match(/[a-z0-9]+/g) ?? []);
+  const textbook = new Bm25Index(
+    config.retrieval.bm25K1,
+    config.retrieval.bm25B,
+    (t) => t.toLowerCase().match(/[a-z0-9]+/g) ?? [],
+  );
   textbook.build(chunks.map((c) => c.text));
   const depth = 50;
   const latencies: number[] = [];
@@ -60,7 +84,7 @@ export const main: BenchMain = async (ctx) => {
     'textbook BM25 (body only)': (q) => textbook.search(q, depth).map((h) => chunks[h.index]!.path),
     'BM25 (same chunks)': (q) => index.lexical(q, depth).map((h) => h.chunk.path),
     'dense alone': async (q) => (await denseOnly.search(q, depth)).map((h) => h.chunk.path),
-    'default': async (q) => {
+    default: async (q) => {
       const t = performance.now();
       const hits = await index.search(q, depth);
       latencies.push(performance.now() - t);
@@ -81,8 +105,18 @@ export const main: BenchMain = async (ctx) => {
     }
   }
   rows.sort((a, b) => String(a[0]).localeCompare(String(b[0])));
-  printTable('rag-retrieval: page-level Hit@1 / Hit@5 / MRR@10 per development set', ['set', 'n', 'method', 'hit1', 'hit5', 'mrr'], rows);
-  const key = (m: string) => ({ 'textbook BM25 (body only)': 'textbook', 'BM25 (same chunks)': 'bm25', 'dense alone': 'dense', default: 'default' })[m]!;
+  printTable(
+    'rag-retrieval: page-level Hit@1 / Hit@5 / MRR@10 per development set',
+    ['set', 'n', 'method', 'hit1', 'hit5', 'mrr'],
+    rows,
+  );
+  const key = (m: string) =>
+    ({
+      'textbook BM25 (body only)': 'textbook',
+      'BM25 (same chunks)': 'bm25',
+      'dense alone': 'dense',
+      default: 'default',
+    })[m]!;
   for (const [method, perSet] of Object.entries(byMethod)) {
     for (const [set, s] of Object.entries(perSet)) {
       results[`${set}_${key(method)}_hit1`] = s.hit1;
@@ -99,7 +133,16 @@ export const main: BenchMain = async (ctx) => {
     await variant.fit(texts);
     const v = new Float32Array(chunks.length * variant.dimensions);
     (await variant.embedDocuments(texts)).forEach((x, i) => v.set(x, i * variant.dimensions));
-    return new KnowledgeIndex(chunks, v, variant.dimensions, variant, config.retrieval, undefined, {}, index.analyzer);
+    return new KnowledgeIndex(
+      chunks,
+      v,
+      variant.dimensions,
+      variant,
+      config.retrieval,
+      undefined,
+      {},
+      index.analyzer,
+    );
   };
   const ablations: Array<[string, TuningChange, Partial<RetrievalConfig>?, Partial<LsaOptions>?]> = [
     ['LSA: log tf, plain U (previous embedder)', {}, undefined, { saturation: 0, sigmaPower: 0 }],
@@ -126,9 +169,18 @@ export const main: BenchMain = async (ctx) => {
   for (const [name, change, retrieval, lsa] of ablations) {
     const variant = lsa ? await refit(lsa) : index.withTuning(change, retrieval);
     for (const set of sets) {
-      const s = await evaluate(set.queries, async (q) => (await variant.search(q, depth)).map((h) => h.chunk.path));
+      const s = await evaluate(set.queries, async (q) =>
+        (await variant.search(q, depth)).map((h) => h.chunk.path),
+      );
       const d = byMethod.default![set.name]!;
-      ablationRows.push([name, set.name, s.hit1 - d.hit1, s.hit5 - d.hit5, s.mrr - d.mrr, (s.hit5 - d.hit5 + s.mrr - d.mrr) / 2]);
+      ablationRows.push([
+        name,
+        set.name,
+        s.hit1 - d.hit1,
+        s.hit5 - d.hit5,
+        s.mrr - d.mrr,
+        (s.hit5 - d.hit5 + s.mrr - d.mrr) / 2,
+      ]);
     }
   }
   printTable(
@@ -142,9 +194,23 @@ export const main: BenchMain = async (ctx) => {
     const o = ablationRows.filter((r) => r[0] === name).map((r) => r[5] as number);
     const helps = o.some((x) => x >= TIE);
     const hurts = o.some((x) => x <= -TIE);
-    return [name, ...o, helps && !hurts ? 'CHANGE THE DEFAULT' : hurts && helps ? 'mixed: default kept' : hurts ? 'default better' : 'tie (within one question): default kept'];
+    return [
+      name,
+      ...o,
+      helps && !hurts
+        ? 'CHANGE THE DEFAULT'
+        : hurts && helps
+          ? 'mixed: default kept'
+          : hurts
+            ? 'default better'
+            : 'tie (within one question): default kept',
+    ];
   });
-  printTable('rag-retrieval: protocol verdicts', ['variant', ...sets.map((s) => `${s.name} objective`), 'verdict'], verdicts);
+  printTable(
+    'rag-retrieval: protocol verdicts',
+    ['variant', ...sets.map((s) => `${s.name} objective`), 'verdict'],
+    verdicts,
+  );
 
   // The dense weight by protocol: maximin over sets of the MRR gain over BM25; then the same choice per half.
   const grid = [0, 0.25, 0.5, 1];
@@ -156,12 +222,26 @@ export const main: BenchMain = async (ctx) => {
   for (const h of halvesOf) bm25Half[h.name] = await evaluate(h.queries, methods['BM25 (same chunks)']!);
   for (const [i, variant] of variants.entries()) {
     for (const h of halvesOf) {
-      const s = await evaluate(h.queries, async (q) => (await variant.search(q, depth)).map((x) => x.chunk.path));
+      const s = await evaluate(h.queries, async (q) =>
+        (await variant.search(q, depth)).map((x) => x.chunk.path),
+      );
       (perHalf[h.name] ??= [])[i] = s;
-      gridRows.push([grid[i]!, h.name, s.hit1, s.hit5, s.mrr, s.mrr - bm25Half[h.name]!.mrr, (s.hit5 - bm25Half[h.name]!.hit5 + s.mrr - bm25Half[h.name]!.mrr) / 2]);
+      gridRows.push([
+        grid[i]!,
+        h.name,
+        s.hit1,
+        s.hit5,
+        s.mrr,
+        s.mrr - bm25Half[h.name]!.mrr,
+        (s.hit5 - bm25Half[h.name]!.hit5 + s.mrr - bm25Half[h.name]!.mrr) / 2,
+      ]);
     }
   }
-  printTable('rag-retrieval: dense weight per half (line parity)', ['dense_w', 'half', 'hit1', 'hit5', 'mrr', 'mrr - BM25', 'objective'], gridRows);
+  printTable(
+    'rag-retrieval: dense weight per half (line parity)',
+    ['dense_w', 'half', 'hit1', 'hit5', 'mrr', 'mrr - BM25', 'objective'],
+    gridRows,
+  );
   // Objective per set: the mean of its Hit@5 and MRR gains over its own BM25 (MRR alone let one question of 90 decide).
   const objective = (n: string, i: number) => {
     const s = perHalf[n]![i]!;
@@ -170,7 +250,8 @@ export const main: BenchMain = async (ctx) => {
   };
   const gain = (names: string[]) => (i: number) => {
     const bySet = new Map<string, number[]>();
-    for (const n of names) bySet.set(n.split('/')[0]!, [...(bySet.get(n.split('/')[0]!) ?? []), objective(n, i)]);
+    for (const n of names)
+      bySet.set(n.split('/')[0]!, [...(bySet.get(n.split('/')[0]!) ?? []), objective(n, i)]);
     return Math.min(...[...bySet.values()].map((v) => v.reduce((a, b) => a + b, 0) / v.length));
   };
   const choice = (names: string[]) => grid[chooseByMaximin(grid.length, gain(names))]!;
@@ -180,7 +261,15 @@ export const main: BenchMain = async (ctx) => {
   const spread = sets.map((s) => {
     const [a, b] = [perHalf[`${s.name}/even`]!, perHalf[`${s.name}/odd`]!];
     const i = grid.indexOf(index.tuning.denseWeight);
-    return [s.name, a[i]!.hit5, b[i]!.hit5, Math.abs(a[i]!.hit5 - b[i]!.hit5), a[i]!.mrr, b[i]!.mrr, Math.abs(a[i]!.mrr - b[i]!.mrr)];
+    return [
+      s.name,
+      a[i]!.hit5,
+      b[i]!.hit5,
+      Math.abs(a[i]!.hit5 - b[i]!.hit5),
+      a[i]!.mrr,
+      b[i]!.mrr,
+      Math.abs(a[i]!.mrr - b[i]!.mrr),
+    ];
   });
   printTable(
     `rag-retrieval: protocol choice of the dense weight (maximin over sets of the mean Hit@5 and MRR gain over BM25): all halves ${chosen.all}, even halves ${chosen.even}, odd halves ${chosen.odd}; default ${index.tuning.denseWeight}`,

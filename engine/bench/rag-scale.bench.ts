@@ -31,7 +31,8 @@ export const main: BenchMain = async (ctx) => {
       : ctx.options.chunks
         ? [ctx.numberOption('chunks', 100_000)]
         : [10_000, 100_000, 300_000, 1_000_000];
-  if (sizes.some((n) => !Number.isInteger(n) || n < 1000)) throw new Error('--sizes: comma-separated chunk counts >= 1000');
+  if (sizes.some((n) => !Number.isInteger(n) || n < 1000))
+    throw new Error('--sizes: comma-separated chunk counts >= 1000');
   const queryCount = ctx.numberOption('queries', 500);
   const warmup = ctx.numberOption('warmup', 20);
   const config = assistantConfigSchema.parse({});
@@ -46,7 +47,21 @@ export const main: BenchMain = async (ctx) => {
   const curve: Array<Array<string | number>> = [];
   for (const target of sizes) {
     const r = await measureSize(target, base, embedder, config, queryCount, warmup);
-    curve.push([r.chunks, `${r.m}/${r.ef}`, r.recall10, r.recall10Ties, r.annP99, `${r.exhaustiveP50.toFixed(2)} / ${r.exhaustiveP99.toFixed(2)}`, `${r.bm25P50.toFixed(2)} / ${r.bm25P99.toFixed(2)}`, r.bm25Agree, r.hybridP50, r.hybridP99, r.hybridCpuP99, r.buildS, r.rssMb]);
+    curve.push([
+      r.chunks,
+      `${r.m}/${r.ef}`,
+      r.recall10,
+      r.recall10Ties,
+      r.annP99,
+      `${r.exhaustiveP50.toFixed(2)} / ${r.exhaustiveP99.toFixed(2)}`,
+      `${r.bm25P50.toFixed(2)} / ${r.bm25P99.toFixed(2)}`,
+      r.bm25Agree,
+      r.hybridP50,
+      r.hybridP99,
+      r.hybridCpuP99,
+      r.buildS,
+      r.rssMb,
+    ]);
     const k = `${Math.round(target / 1000)}k`;
     results[`${k}_recall10`] = r.recall10;
     results[`${k}_recall10_ties`] = r.recall10Ties;
@@ -59,12 +74,32 @@ export const main: BenchMain = async (ctx) => {
     results[`${k}_cpu_p99_ms`] = r.hybridCpuP99;
     results[`${k}_build_s`] = r.buildS;
     results[`${k}_rss_mb`] = r.rssMb;
-    if (sizes.length === 1 || target === 100_000) Object.assign(results, { chunks: r.chunks, recall10: r.recall10, p50_ms: r.hybridP50, p99_ms: r.hybridP99 });
+    if (sizes.length === 1 || target === 100_000)
+      Object.assign(results, {
+        chunks: r.chunks,
+        recall10: r.recall10,
+        p50_ms: r.hybridP50,
+        p99_ms: r.hybridP99,
+      });
     global.gc?.();
   }
   printTable(
     `rag-scale: the curve, ${queryCount} queries per size, k=10, HNSW int8 + exact rescoring, M/ef grown from M=${config.retrieval.hnswConnectivity} ef=${config.retrieval.hnswExpansionSearch} at 10k by M0+4·log10(N/10k), ef0·(1+log2(N/10k)/2) (2 shared cores: pessimistic timings)`,
-    ['chunks', 'M/ef', 'recall@10', 'recall@10 ties', 'ann p99_ms', 'bm25 exhaustive p50/p99', 'bm25 pruned p50/p99', 'pruned==exh', 'hybrid p50_ms', 'hybrid p99_ms', 'hybrid cpu p99_ms', 'hnsw build_s', 'rss MB'],
+    [
+      'chunks',
+      'M/ef',
+      'recall@10',
+      'recall@10 ties',
+      'ann p99_ms',
+      'bm25 exhaustive p50/p99',
+      'bm25 pruned p50/p99',
+      'pruned==exh',
+      'hybrid p50_ms',
+      'hybrid p99_ms',
+      'hybrid cpu p99_ms',
+      'hnsw build_s',
+      'rss MB',
+    ],
     curve,
   );
   return results;
@@ -96,7 +131,8 @@ interface SizeResult {
  * 80-character windows), and which of several equal vectors is returned does not matter to a reader.
  */
 /** Progress on stderr: a 1M point takes many minutes on a busy machine. */
-const log = (message: string) => console.error(`[rag-scale ${new Date().toISOString().slice(11, 19)}] ${message}`);
+const log = (message: string) =>
+  console.error(`[rag-scale ${new Date().toISOString().slice(11, 19)}] ${message}`);
 
 async function measureSize(
   target: number,
@@ -127,7 +163,11 @@ async function measureSize(
   // Queries: page titles and a stride of window texts, deterministic.
   const titles = [...new Set(base.map((c) => c.title))];
   const queries: string[] = [];
-  for (let i = 0; queries.length < queryCount / 2 && i < titles.length; i += Math.max(1, Math.floor(titles.length / (queryCount / 2)))) {
+  for (
+    let i = 0;
+    queries.length < queryCount / 2 && i < titles.length;
+    i += Math.max(1, Math.floor(titles.length / (queryCount / 2)))
+  ) {
     queries.push(titles[i]!);
   }
   for (let i = 7; queries.length < queryCount; i += Math.floor(chunks.length / (queryCount / 2))) {
@@ -139,8 +179,10 @@ async function measureSize(
   // queries 0, 1, 3, 4, 19 and 37, title queries costing 1-2 ms in BM25 and in the ANN.
   const asked = new Set(queries);
   const warmQueries: string[] = [];
-  for (let i = 1; warmQueries.length < warmup / 2 && i < titles.length; i += 7) if (!asked.has(titles[i]!)) warmQueries.push(titles[i]!);
-  for (let i = 3; warmQueries.length < warmup; i += 7919) warmQueries.push(chunks[i % chunks.length]!.text.slice(0, 160));
+  for (let i = 1; warmQueries.length < warmup / 2 && i < titles.length; i += 7)
+    if (!asked.has(titles[i]!)) warmQueries.push(titles[i]!);
+  for (let i = 3; warmQueries.length < warmup; i += 7919)
+    warmQueries.push(chunks[i % chunks.length]!.text.slice(0, 160));
 
   // Ground truth by usearch's exact (SIMD, native) scan, one batch: a JavaScript scan of 1M rows per query would take
   // minutes on a busy machine. Its keys are then scored by the same float32 dot product the index rescores with.
@@ -162,7 +204,9 @@ async function measureSize(
     const truthSet = new Set(truth.map((h) => h.index));
     const tenth = truth.at(-1)?.score ?? -Infinity;
     recallSum += approx.filter((h) => truthSet.has(h.index)).length / Math.max(1, truth.length);
-    tiesSum += Math.min(truth.length, approx.filter((h) => truthSet.has(h.index) || h.score >= tenth - 1e-6).length) / Math.max(1, truth.length);
+    tiesSum +=
+      Math.min(truth.length, approx.filter((h) => truthSet.has(h.index) || h.score >= tenth - 1e-6).length) /
+      Math.max(1, truth.length);
   }
 
   log(`${target}: HNSW built in ${buildS.toFixed(1)} s, recall measured`);
@@ -182,9 +226,18 @@ async function measureSize(
     index.bm25f.search(terms, 2 * config.retrieval.candidates);
     index.bm25f.searchExhaustive(terms, 2 * config.retrieval.candidates);
   }
-  if (warmQueries.length) log(`${target}: ${warmQueries.length} warm-up queries, the slowest ${warmCpuMax.toFixed(1)} ms of CPU`);
+  if (warmQueries.length)
+    log(`${target}: ${warmQueries.length} warm-up queries, the slowest ${warmCpuMax.toFixed(1)} ms of CPU`);
   let agree = 0;
-  const tail: Array<{ index: number; query: string; cpu: number; bm25: number; ann: number; terms: number; postings: number }> = [];
+  const tail: Array<{
+    index: number;
+    query: string;
+    cpu: number;
+    bm25: number;
+    ann: number;
+    terms: number;
+    postings: number;
+  }> = [];
   for (const [qi, q] of queries.entries()) {
     let t = performance.now();
     const cpu = process.cpuUsage();
@@ -202,12 +255,22 @@ async function measureSize(
     exhaustiveMs.push(performance.now() - t);
     agree += +(JSON.stringify(pruned) === JSON.stringify(exhaustive));
     const postings = terms.reduce((sum, t) => sum + index.bm25f.docFreq(t.term), 0);
-    tail.push({ index: qi, query: q.slice(0, 40), cpu: hybridCpuMs.at(-1)!, bm25: bm25Ms.at(-1)!, ann: annMs[qi]!, terms: terms.length, postings });
+    tail.push({
+      index: qi,
+      query: q.slice(0, 40),
+      cpu: hybridCpuMs.at(-1)!,
+      bm25: bm25Ms.at(-1)!,
+      ann: annMs[qi]!,
+      terms: terms.length,
+      postings,
+    });
   }
   // The queries behind the p99: what they ask of the lexical stage (terms, postings read by an exhaustive scorer)
   // and what each stage took for them, to see which one makes the tail.
   for (const t of tail.sort((a, b) => b.cpu - a.cpu).slice(0, 6)) {
-    log(`${target} slow: #${t.index}, cpu ${t.cpu.toFixed(1)} ms, bm25 ${t.bm25.toFixed(1)} ms, ann ${t.ann.toFixed(1)} ms, ${t.terms} terms, ${t.postings} postings: ${JSON.stringify(t.query)}`);
+    log(
+      `${target} slow: #${t.index}, cpu ${t.cpu.toFixed(1)} ms, bm25 ${t.bm25.toFixed(1)} ms, ann ${t.ann.toFixed(1)} ms, ${t.terms} terms, ${t.postings} postings: ${JSON.stringify(t.query)}`,
+    );
   }
   global.gc?.();
   return {

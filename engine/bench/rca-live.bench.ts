@@ -25,10 +25,29 @@ import type { RcaConfig } from '../src/rca/config.js';
 const DELAYS = [30, 60, 120, 300, 600];
 const HISTORY_START = 30 * 60;
 const HISTORY_SECONDS = 10 * 60;
-const TYPES: FaultType[] = ['crash-loop', 'oom-killed', 'image-pull-error', 'unschedulable', 'failing-readiness', 'bad-rollout', 'cpu-hog', 'latency'];
+const TYPES: FaultType[] = [
+  'crash-loop',
+  'oom-killed',
+  'image-pull-error',
+  'unschedulable',
+  'failing-readiness',
+  'bad-rollout',
+  'cpu-hog',
+  'latency',
+];
 /** The RCA's names for what the simulation calls cpu-hog; every other type has one name in both. */
 const RCA_TYPE: Partial<Record<FaultType, string>> = { 'cpu-hog': 'cpu-saturation' };
-const SERVICES = ['cart', 'catalog', 'currency', 'recommendation', 'checkout', 'payment', 'shipping', 'email', 'ads'];
+const SERVICES = [
+  'cart',
+  'catalog',
+  'currency',
+  'recommendation',
+  'checkout',
+  'payment',
+  'shipping',
+  'email',
+  'ads',
+];
 
 interface Scenario {
   name: string;
@@ -97,7 +116,12 @@ async function nSigmaTop(engine: Engine, now: number): Promise<string[]> {
   return nSigmaRanking({ series, window } as never).map((c) => c.service);
 }
 
-function score(scenario: Scenario, delay: number, result: RcaResult, baseline: string[]): Omit<RunScore, 'targetedRight' | 'targetedTotal'> {
+function score(
+  scenario: Scenario,
+  delay: number,
+  result: RcaResult,
+  baseline: string[],
+): Omit<RunScore, 'targetedRight' | 'targetedTotal'> {
   const ranked = result.candidates.map((c) => c.service);
   const live = scenario.live.map((f) => f.service);
   let typeRight = 0;
@@ -128,7 +152,12 @@ interface LiveOptions {
 async function runScenario(scenario: Scenario, seed: number, options: LiveOptions): Promise<RunScore[]> {
   const { verbose } = options;
   const clock = { ms: Math.floor(options.at / 1000) * 1000 - (HISTORY_START + 5 * 60) * 1000 };
-  const config = parseConfig({ profile: 'demo', logLevel: 'silent', cluster: { kind: 'simulated', injectFaults: false, seed }, rca: options.rca });
+  const config = parseConfig({
+    profile: 'demo',
+    logLevel: 'silent',
+    cluster: { kind: 'simulated', injectFaults: false, seed },
+    rca: options.rca,
+  });
   const engine = await createEngine(config, { logger: pino({ level: 'silent' }), clock: () => clock.ms });
   const now = () => clock.ms / 1000;
   const rca = new RcaService(engine.context, { now });
@@ -140,17 +169,26 @@ async function runScenario(scenario: Scenario, seed: number, options: LiveOption
     advance(engine, clock, HISTORY_SECONDS);
     demo.ledger.resolve(healed.id, now());
     advance(engine, clock, HISTORY_START - HISTORY_SECONDS);
-    for (const fault of scenario.live) demo.ledger.inject({ ...fault, namespace: demo.namespace, startedAt: now() });
+    for (const fault of scenario.live)
+      demo.ledger.inject({ ...fault, namespace: demo.namespace, startedAt: now() });
     let elapsed = 0;
     for (const delay of DELAYS) {
       advance(engine, clock, delay - elapsed);
       elapsed = delay;
       const result = await rca.analyze({});
-      const s = { ...score(scenario, delay, result, await nSigmaTop(engine, now())), ...(await targeted(rca, scenario)) };
+      const s = {
+        ...score(scenario, delay, result, await nSigmaTop(engine, now())),
+        ...(await targeted(rca, scenario)),
+      };
       scores.push(s);
       if (verbose) {
-        const top = result.candidates.slice(0, 3).map((c) => `${c.service}:${c.faultType}`).join(' ');
-        console.log(`${scenario.name.padEnd(48)} +${String(delay).padStart(3)} s  ${s.top1 ? 'top1' : s.top3 ? 'top3' : 'miss'}  ${top}`);
+        const top = result.candidates
+          .slice(0, 3)
+          .map((c) => `${c.service}:${c.faultType}`)
+          .join(' ');
+        console.log(
+          `${scenario.name.padEnd(48)} +${String(delay).padStart(3)} s  ${s.top1 ? 'top1' : s.top3 ? 'top3' : 'miss'}  ${top}`,
+        );
       }
     }
   } finally {
@@ -163,7 +201,7 @@ async function runScenario(scenario: Scenario, seed: number, options: LiveOption
 function callTree(service: string): Set<string> {
   const edges = shopEdges();
   const seen = new Set([service]);
-  for (let frontier = [service]; frontier.length > 0; ) {
+  for (let frontier = [service]; frontier.length > 0;) {
     frontier = edges.filter((e) => frontier.includes(e.from) && !seen.has(e.to)).map((e) => e.to);
     frontier.forEach((s) => seen.add(s));
   }
@@ -175,7 +213,10 @@ function callTree(service: string): Set<string> {
  * one for a service): right when it ranks first a live fault in that service's call tree (its own, or a callee's
  * that reaches it), never the other fault when that one cannot reach it.
  */
-async function targeted(rca: RcaService, scenario: Scenario): Promise<{ targetedRight: number; targetedTotal: number }> {
+async function targeted(
+  rca: RcaService,
+  scenario: Scenario,
+): Promise<{ targetedRight: number; targetedTotal: number }> {
   if (scenario.live.length < 2) return { targetedRight: 0, targetedTotal: 0 };
   let right = 0;
   for (const fault of scenario.live) {
@@ -195,7 +236,8 @@ const median = (xs: number[]) => {
 export const main: BenchMain = async (ctx) => {
   const seeds = ctx.numberOption('seeds', 2);
   const at = typeof ctx.options.at === 'string' ? Date.parse(ctx.options.at) : Date.now();
-  if (!Number.isFinite(at)) throw new Error(`benchmark ${ctx.name}: --at must be an ISO time, got ${String(ctx.options.at)}`);
+  if (!Number.isFinite(at))
+    throw new Error(`benchmark ${ctx.name}: --at must be an ISO time, got ${String(ctx.options.at)}`);
   // The same --rca-config as the other RCA benchmarks: validated, each field named when wrong, the defaults otherwise.
   const options: LiveOptions = { verbose: ctx.options.verbose === true, at, rca: benchRcaConfig(ctx) };
   const all: RunScore[] = [];
@@ -209,23 +251,47 @@ export const main: BenchMain = async (ctx) => {
     }
   }
   const share = (f: (s: RunScore) => boolean, xs = all) => xs.filter(f).length / Math.max(1, xs.length);
-  const typeRight = all.reduce((n, s) => n + s.typeRight, 0) / Math.max(1, all.reduce((n, s) => n + s.typeTotal, 0));
+  const typeRight =
+    all.reduce((n, s) => n + s.typeRight, 0) /
+    Math.max(
+      1,
+      all.reduce((n, s) => n + s.typeTotal, 0),
+    );
   const results = {
     runs: all.length,
     top1: share((s) => s.top1),
     top3: share((s) => s.top3),
     type_accuracy: typeRight,
     p50_detect_s: median(detect),
-    targeted_top1: all.reduce((n, s) => n + s.targetedRight, 0) / Math.max(1, all.reduce((n, s) => n + s.targetedTotal, 0)),
+    targeted_top1:
+      all.reduce((n, s) => n + s.targetedRight, 0) /
+      Math.max(
+        1,
+        all.reduce((n, s) => n + s.targetedTotal, 0),
+      ),
     baseline_top1: share((s) => s.baselineTop1),
     baseline_top3: share((s) => s.baselineTop3),
   };
   const rows = DELAYS.map((d) => {
     const at = all.filter((s) => s.delay === d);
-    return [`+${d} s`, at.length, share((s) => s.top1, at), share((s) => s.top3, at), share((s) => s.baselineTop1, at), share((s) => s.baselineTop3, at)];
+    return [
+      `+${d} s`,
+      at.length,
+      share((s) => s.top1, at),
+      share((s) => s.top3, at),
+      share((s) => s.baselineTop1, at),
+      share((s) => s.baselineTop3, at),
+    ];
   });
   const pairs = all.filter((s) => s.scenario.includes('+'));
-  rows.push(['two faults at once', pairs.length, share((s) => s.top1, pairs), share((s) => s.top3, pairs), share((s) => s.baselineTop1, pairs), share((s) => s.baselineTop3, pairs)]);
+  rows.push([
+    'two faults at once',
+    pairs.length,
+    share((s) => s.top1, pairs),
+    share((s) => s.top3, pairs),
+    share((s) => s.baselineTop1, pairs),
+    share((s) => s.baselineTop3, pairs),
+  ]);
   rows.push(['all', all.length, results.top1, results.top3, results.baseline_top1, results.baseline_top3]);
   printTable(
     `rca-live: ${seeds} seeds × ${TYPES.length} single + 4 paired faults at ${new Date(at).toISOString()}, each with a healed fault 20-30 min earlier; default window. ` +

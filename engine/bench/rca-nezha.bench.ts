@@ -6,7 +6,10 @@ import { loadNezhaDays, loadNezhaSystems, NEZHA_FAULT_TYPE, nezhaLogs, nezhaSpan
 import { nSigmaRanking } from './rca/nSigma.js';
 import { analyzeIncident } from '../src/rca/analyzeIncident.js';
 import { seriesFromSpans } from '../src/rca/traces/seriesFromSpans.js';
-import { correlationGraphSettings, learnGraphFromCorrelation } from '../src/rca/graph/learnGraphFromCorrelation.js';
+import {
+  correlationGraphSettings,
+  learnGraphFromCorrelation,
+} from '../src/rca/graph/learnGraphFromCorrelation.js';
 import type { RcaInput, ServiceGraph } from '../src/rca/types.js';
 
 /**
@@ -27,7 +30,14 @@ export const main: BenchMain = async (ctx) => {
   const rows: Array<Array<string | number>> = [];
   const totals = { n: 0, as1: 0, as3: 0, as5: 0, b1: 0, b3: 0, b5: 0, typeRight: 0 };
   const byType = new Map<string, { n: number; as1: number; as3: number; typeRight: number }>();
-  type Ablation = { n: number; learned: number[]; none: number[]; dataset: number[]; precision: number; recall: number };
+  type Ablation = {
+    n: number;
+    learned: number[];
+    none: number[];
+    dataset: number[];
+    precision: number;
+    recall: number;
+  };
   const graphAblation = new Map<string, Ablation>();
   for (const system of systems) {
     const t = { n: 0, as1: 0, as3: 0, as5: 0, b1: 0, b3: 0, b5: 0, typeRight: 0 };
@@ -55,7 +65,9 @@ export const main: BenchMain = async (ctx) => {
         const input: RcaInput = { window, series, graph, logs };
         const candidates = analyzeIncident(input, config).candidates;
         const ours = candidates.map((c) => c.service);
-        const typeRight = +(candidates.find((c) => c.service === fault.service)?.faultType === NEZHA_FAULT_TYPE[fault.type]);
+        const typeRight = +(
+          candidates.find((c) => c.service === fault.service)?.faultType === NEZHA_FAULT_TYPE[fault.type]
+        );
         const base = nSigmaRanking(input).map((c) => c.service);
         const hit = (list: string[], k: number) => +list.slice(0, k).includes(fault.service);
         t.n++;
@@ -82,7 +94,14 @@ export const main: BenchMain = async (ctx) => {
           const learnedRanking = analyzeIncident(withoutGraph, config).candidates.map((c) => c.service);
           const noGraph = { ...config, graph: { ...config.graph, learnFromCorrelation: false } };
           const noGraphRanking = analyzeIncident(withoutGraph, noGraph).candidates.map((c) => c.service);
-          const a = graphAblation.get(system) ?? { n: 0, learned: [0, 0, 0], none: [0, 0, 0], dataset: [0, 0, 0], precision: 0, recall: 0 };
+          const a = graphAblation.get(system) ?? {
+            n: 0,
+            learned: [0, 0, 0],
+            none: [0, 0, 0],
+            dataset: [0, 0, 0],
+            precision: 0,
+            recall: 0,
+          };
           a.n++;
           [1, 3, 5].forEach((k, i) => {
             a.learned[i]! += hit(learnedRanking, k);
@@ -93,13 +112,40 @@ export const main: BenchMain = async (ctx) => {
           a.recall += correct / truth.size;
           graphAblation.set(system, a);
         }
-        if (verbose) console.log(`${system} ${day.day} ${new Date(fault.time * 1000).toISOString()} ${fault.type} truth=${fault.service} ours=${ours.slice(0, 3).join(', ')}`);
+        if (verbose)
+          console.log(
+            `${system} ${day.day} ${new Date(fault.time * 1000).toISOString()} ${fault.type} truth=${fault.service} ours=${ours.slice(0, 3).join(', ')}`,
+          );
       }
     }
-    rows.push([system, [...modalities].join('+'), t.n, t.as1 / t.n, t.as3 / t.n, t.as5 / t.n, t.b1 / t.n, t.b3 / t.n, t.b5 / t.n]);
+    rows.push([
+      system,
+      [...modalities].join('+'),
+      t.n,
+      t.as1 / t.n,
+      t.as3 / t.n,
+      t.as5 / t.n,
+      t.b1 / t.n,
+      t.b3 / t.n,
+      t.b5 / t.n,
+    ]);
     for (const k of Object.keys(totals) as Array<keyof typeof totals>) totals[k] += t[k];
   }
-  printTable('Nezha RCA: service-level AS@k', ['system', 'modalities', 'faults', 'AS@1', 'AS@3', 'AS@5', 'N-sigma AS@1', 'N-sigma AS@3', 'N-sigma AS@5'], rows);
+  printTable(
+    'Nezha RCA: service-level AS@k',
+    [
+      'system',
+      'modalities',
+      'faults',
+      'AS@1',
+      'AS@3',
+      'AS@5',
+      'N-sigma AS@1',
+      'N-sigma AS@3',
+      'N-sigma AS@5',
+    ],
+    rows,
+  );
   printTable(
     'by fault type (type right: the fault’s service is a candidate and its fault type names the injection)',
     ['system/type', 'n', 'AS@1', 'AS@3', 'type right'],
@@ -108,14 +154,22 @@ export const main: BenchMain = async (ctx) => {
   const ablationRows = [...graphAblation].flatMap(([system, a]) =>
     (['dataset', 'learned', 'none'] as const).map((which) => [
       system,
-      which === 'dataset' ? 'dataset (dependency.csv)' : which === 'learned' ? 'learned from correlation' : 'none',
+      which === 'dataset'
+        ? 'dataset (dependency.csv)'
+        : which === 'learned'
+          ? 'learned from correlation'
+          : 'none',
       ...a[which].map((h) => h / a.n),
       which === 'learned' ? a.precision / a.n : '',
       which === 'learned' ? a.recall / a.n : '',
     ]),
   );
   if (ablationRows.length) {
-    printTable('service graph ablation (directed edge precision/recall of the learned graph against the dataset graph)', ['system', 'graph', 'AS@1', 'AS@3', 'AS@5', 'edge precision', 'edge recall'], ablationRows);
+    printTable(
+      'service graph ablation (directed edge precision/recall of the learned graph against the dataset graph)',
+      ['system', 'graph', 'AS@1', 'AS@3', 'AS@5', 'edge precision', 'edge recall'],
+      ablationRows,
+    );
   }
   const ablation = [...graphAblation.values()];
   const sum = (f: (a: Ablation) => number) => ablation.reduce((acc, a) => acc + f(a), 0);

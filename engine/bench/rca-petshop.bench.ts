@@ -35,7 +35,9 @@ export const main: BenchMain = async (ctx) => {
   for (const scenario of scenarios) {
     if (!scenario.normal) {
       // No normal period: the issue's own rows before the onset are the only baseline (scored all the same).
-      skipped.push(`${scenario.name} (${scenario.issues.length} issues, no noissue/metrics.csv: baseline = pre-onset rows only; no specificity)`);
+      skipped.push(
+        `${scenario.name} (${scenario.issues.length} issues, no noissue/metrics.csv: baseline = pre-onset rows only; no specificity)`,
+      );
     }
     for (const issue of scenario.issues) {
       const normal = scenario.normal ?? sliceTable(issue.table, 0, 0);
@@ -57,7 +59,9 @@ export const main: BenchMain = async (ctx) => {
     }
     if (!scenario.normal) continue;
     // Specificity, as upstream: one run per distinct target of the scenario's issues.
-    const targets = new Map(scenario.issues.map((i) => [`${i.target.node}|${i.target.metric}|${i.target.agg}`, i.target]));
+    const targets = new Map(
+      scenario.issues.map((i) => [`${i.target.node}|${i.target.metric}|${i.target.agg}`, i.target]),
+    );
     const rows = scenario.normal.timestamps.length;
     for (const target of targets.values()) {
       let ours = 0;
@@ -71,12 +75,20 @@ export const main: BenchMain = async (ctx) => {
         ours += +(analyzeIncident(input, config).candidates.length === 0);
         baseline += +(nSigmaRanking(input).length === 0);
       }
-      specificity.push({ key: `${scenario.name}/${target.metric}`, ours: ours / runs, baseline: baseline / runs });
+      specificity.push({
+        key: `${scenario.name}/${target.metric}`,
+        ours: ours / runs,
+        baseline: baseline / runs,
+      });
     }
   }
 
   const rows = [...tallies].map(([key, t]) => [key, t.n, t.top1 / t.n, t.top3 / t.n, t.b1 / t.n, t.b3 / t.n]);
-  printTable('PetShop RCA: top-k recall of the root-cause node', ['issues', 'n', 'top1', 'top3', 'N-sigma top1', 'N-sigma top3'], rows);
+  printTable(
+    'PetShop RCA: top-k recall of the root-cause node',
+    ['issues', 'n', 'top1', 'top3', 'N-sigma top1', 'N-sigma top3'],
+    rows,
+  );
   printTable(
     'PetShop specificity on normal data (fraction of splits with no root cause returned)',
     ['scenario/target', 'ours', 'N-sigma'],

@@ -2,7 +2,10 @@ import { printTable, type BenchMain } from './lib.js';
 import { nSigmaRanking } from './rca/nSigma.js';
 import { analyzeIncident } from '../src/rca/analyzeIncident.js';
 import { benchRcaConfig } from './rca/benchConfig.js';
-import { correlationGraphSettings, learnGraphFromCorrelation } from '../src/rca/graph/learnGraphFromCorrelation.js';
+import {
+  correlationGraphSettings,
+  learnGraphFromCorrelation,
+} from '../src/rca/graph/learnGraphFromCorrelation.js';
 import { Drain } from '../src/rca/logs/Drain.js';
 import { compileMasks } from '../src/rca/logs/masking.js';
 import type { LogRecord, RcaInput, ServiceEdge, SignalSeries } from '../src/rca/types.js';
@@ -14,20 +17,44 @@ import { seededRandom } from '../src/util/seededRandom.js';
  * checks the answer. Times are medians of `--repeat` runs; the N-sigma ranking is timed on the same input.
  */
 
-
-const SIGNALS = ['request_rate', 'error_ratio', 'latency_p99', 'latency_p50', 'cpu', 'memory', 'restarts', 'gc_pause', 'queue_depth', 'saturation'];
+const SIGNALS = [
+  'request_rate',
+  'error_ratio',
+  'latency_p99',
+  'latency_p50',
+  'cpu',
+  'memory',
+  'restarts',
+  'gc_pause',
+  'queue_depth',
+  'saturation',
+];
 const TEMPLATES = [
   (r: () => number) => `GET /api/v1/items/${Math.floor(r() * 1e5)} 200 ${Math.floor(r() * 900)}ms`,
-  (r: () => number) => `user ${Math.floor(r() * 1e4)} logged in from 10.0.${Math.floor(r() * 255)}.${Math.floor(r() * 255)}`,
-  (r: () => number) => `cache miss for key session:${Math.floor(r() * 1e6).toString(16)} after ${Math.floor(r() * 50)} ms`,
-  (r: () => number) => `processed batch ${Math.floor(r() * 1e6)} with ${Math.floor(r() * 500)} records in ${(r() * 3).toFixed(3)} s`,
-  (r: () => number) => `connection pool stats active=${Math.floor(r() * 50)} idle=${Math.floor(r() * 50)} waiting=${Math.floor(r() * 5)}`,
-  (r: () => number) => `scheduled job reconcile-${Math.floor(r() * 100)} finished status=ok duration=${Math.floor(r() * 2000)}ms`,
-  (r: () => number) => `WARN slow query on table orders took ${Math.floor(r() * 5000)} ms rows=${Math.floor(r() * 1e4)}`,
-  (r: () => number) => `order ${crypto.randomUUID()} placed by customer ${Math.floor(r() * 1e5)} total ${(r() * 500).toFixed(2)} EUR`,
+  (r: () => number) =>
+    `user ${Math.floor(r() * 1e4)} logged in from 10.0.${Math.floor(r() * 255)}.${Math.floor(r() * 255)}`,
+  (r: () => number) =>
+    `cache miss for key session:${Math.floor(r() * 1e6).toString(16)} after ${Math.floor(r() * 50)} ms`,
+  (r: () => number) =>
+    `processed batch ${Math.floor(r() * 1e6)} with ${Math.floor(r() * 500)} records in ${(r() * 3).toFixed(3)} s`,
+  (r: () => number) =>
+    `connection pool stats active=${Math.floor(r() * 50)} idle=${Math.floor(r() * 50)} waiting=${Math.floor(r() * 5)}`,
+  (r: () => number) =>
+    `scheduled job reconcile-${Math.floor(r() * 100)} finished status=ok duration=${Math.floor(r() * 2000)}ms`,
+  (r: () => number) =>
+    `WARN slow query on table orders took ${Math.floor(r() * 5000)} ms rows=${Math.floor(r() * 1e4)}`,
+  (r: () => number) =>
+    `order ${crypto.randomUUID()} placed by customer ${Math.floor(r() * 1e5)} total ${(r() * 500).toFixed(2)} EUR`,
 ];
 
-export function speedInput(services: number, signals: number, hours: number, step: number, logLines: number, seed = 7): { input: RcaInput; faulty: string } {
+export function speedInput(
+  services: number,
+  signals: number,
+  hours: number,
+  step: number,
+  logLines: number,
+  seed = 7,
+): { input: RcaInput; faulty: string } {
   const r = seededRandom(seed);
   const points = Math.round((hours * 3600) / step);
   const start = 1_700_000_000;
@@ -35,22 +62,48 @@ export function speedInput(services: number, signals: number, hours: number, ste
   const onset = start + (points - 60) * step; // last 15 minutes at 15 s
   const names = Array.from({ length: services }, (_, i) => `svc-${i}`);
   const faulty = names[services - 7]!;
-  const edges: ServiceEdge[] = names.slice(1).map((to, i) => ({ from: names[Math.floor(i / 3)]!, to, origin: 'config' }));
+  const edges: ServiceEdge[] = names
+    .slice(1)
+    .map((to, i) => ({ from: names[Math.floor(i / 3)]!, to, origin: 'config' }));
   const series: SignalSeries[] = [];
   for (const service of names) {
     for (const signal of SIGNALS.slice(0, signals)) {
       const level = 1 + r() * 100;
-      const values = timestamps.map((t) => level * (1 + 0.05 * (r() - 0.5)) * (service === faulty && signal === 'latency_p99' && t >= onset ? 3 : 1));
+      const values = timestamps.map(
+        (t) =>
+          level *
+          (1 + 0.05 * (r() - 0.5)) *
+          (service === faulty && signal === 'latency_p99' && t >= onset ? 3 : 1),
+      );
       const counts = signal === 'request_rate' ? { eventsPerUnit: 300 } : {};
-      series.push({ service, signal, badDirection: signal === 'request_rate' ? 'both' : 'up', ...counts, timestamps, values });
+      series.push({
+        service,
+        signal,
+        badDirection: signal === 'request_rate' ? 'both' : 'up',
+        ...counts,
+        timestamps,
+        values,
+      });
     }
   }
   const logs: LogRecord[] = [];
   for (let i = 0; i < logLines; i++) {
     const t = start + r() * hours * 3600;
-    logs.push({ service: names[Math.floor(r() * services)]!, timestamp: t, message: TEMPLATES[Math.floor(r() * TEMPLATES.length)]!(r) });
+    logs.push({
+      service: names[Math.floor(r() * services)]!,
+      timestamp: t,
+      message: TEMPLATES[Math.floor(r() * TEMPLATES.length)]!(r),
+    });
   }
-  return { input: { window: { baselineStart: start, start: onset, end: timestamps[points - 1]! }, series, graph: { services: names, edges }, logs }, faulty };
+  return {
+    input: {
+      window: { baselineStart: start, start: onset, end: timestamps[points - 1]! },
+      series,
+      graph: { services: names, edges },
+      logs,
+    },
+    faulty,
+  };
 }
 
 /** Each series given `days` earlier days of `pointsPerDay` points around its own baseline level (seeded noise). */
@@ -128,7 +181,9 @@ export const main: BenchMain = async (ctx) => {
 
   // Log mining alone: 200k fresh generated lines through one Drain (masking included), single thread.
   const r = seededRandom(11);
-  const lines = Array.from({ length: ctx.numberOption('mining-lines', 200_000) }, () => TEMPLATES[Math.floor(r() * TEMPLATES.length)]!(r));
+  const lines = Array.from({ length: ctx.numberOption('mining-lines', 200_000) }, () =>
+    TEMPLATES[Math.floor(r() * TEMPLATES.length)]!(r),
+  );
   const settings = config.logs;
   const warm = new Drain({ ...settings, masks: compileMasks() });
   for (const line of lines.slice(0, 5000)) warm.add(line);
@@ -145,12 +200,32 @@ export const main: BenchMain = async (ctx) => {
       ['RCA end to end on collected data (ms)', medianOf(rcaTimes), medianOf(nsTimes), '< 2000'],
       ['faulty service ranked first', top === faulty ? 'yes' : `no (${top})`, '-', 'yes'],
       ['same, no edges given: graph learned first (ms)', medianOf(learnedTimes), '-', '< 2000'],
-      [`500 services (${wide.input.series.length} series), graph given, end to end (ms)`, medianOf(wideTimes), medianOf(wideNsTimes), '< 1000'],
-      ['500 services: faulty service ranked first', wideTop === wide.faulty ? 'yes' : `no (${wideTop})`, '-', 'yes'],
+      [
+        `500 services (${wide.input.series.length} series), graph given, end to end (ms)`,
+        medianOf(wideTimes),
+        medianOf(wideNsTimes),
+        '< 1000',
+      ],
+      [
+        '500 services: faulty service ranked first',
+        wideTop === wide.faulty ? 'yes' : `no (${wideTop})`,
+        '-',
+        'yes',
+      ],
       ['500 services against the same hours on 7 earlier days (ms)', medianOf(sameHoursTimes), '-', '< 1000'],
-      ['same: faulty service ranked first', sameHoursTop === wide.faulty ? 'yes' : `no (${sameHoursTop})`, '-', 'yes'],
+      [
+        'same: faulty service ranked first',
+        sameHoursTop === wide.faulty ? 'yes' : `no (${sameHoursTop})`,
+        '-',
+        'yes',
+      ],
       ['graph learning alone, 500 services (ms)', learnLargeMs, '-', '-'],
-      [`log mining (lines/s, ${lines.length} lines, ${drain.clusters().length} templates)`, Math.round(linesPerSecond), '-', '>= 100000'],
+      [
+        `log mining (lines/s, ${lines.length} lines, ${drain.clusters().length} templates)`,
+        Math.round(linesPerSecond),
+        '-',
+        '>= 100000',
+      ],
     ],
   );
   console.log('Measured on a shared 2-core machine while others run tests: numbers are pessimistic.');

@@ -13,7 +13,9 @@ const available = () =>
 async function main(): Promise<void> {
   const [name, ...rest] = process.argv.slice(2);
   if (!name || name.startsWith('--')) {
-    console.error(`usage: npm run bench -- NAME [--data PATH] [options]\nbenchmarks: ${available().join(', ')}`);
+    console.error(
+      `usage: npm run bench -- NAME [--data PATH] [options]\nbenchmarks: ${available().join(', ')}`,
+    );
     process.exit(2);
   }
   const file = resolve(benchDir, `${name}.bench.ts`);

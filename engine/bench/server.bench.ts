@@ -43,15 +43,32 @@ export const main: BenchMain = async (ctx) => {
   try {
     const baseline = await load(bareUrl, connections, durationSeconds, {});
     const healthz = await load(`${server.url}/healthz`, connections, durationSeconds, {});
-    const workloads = await load(`${server.url}/api/v1/workloads?namespace=shop`, connections, durationSeconds, auth);
+    const workloads = await load(
+      `${server.url}/api/v1/workloads?namespace=shop`,
+      connections,
+      durationSeconds,
+      auth,
+    );
 
     printTable(
       `server: ${connections} connections, ${durationSeconds}s each, load from a second process`,
       ['endpoint', 'req/s', 'p50 ms', 'p99 ms', 'errors'],
       [
-        ['baseline: bare node:http /healthz', baseline.requestsPerSecond, baseline.p50Ms, baseline.p99Ms, baseline.errors],
+        [
+          'baseline: bare node:http /healthz',
+          baseline.requestsPerSecond,
+          baseline.p50Ms,
+          baseline.p99Ms,
+          baseline.errors,
+        ],
         ['engine /healthz', healthz.requestsPerSecond, healthz.p50Ms, healthz.p99Ms, healthz.errors],
-        ['engine /api/v1/workloads (auth)', workloads.requestsPerSecond, workloads.p50Ms, workloads.p99Ms, workloads.errors],
+        [
+          'engine /api/v1/workloads (auth)',
+          workloads.requestsPerSecond,
+          workloads.p50Ms,
+          workloads.p99Ms,
+          workloads.errors,
+        ],
       ],
     );
     return {
@@ -70,7 +87,12 @@ export const main: BenchMain = async (ctx) => {
   }
 };
 
-function load(url: string, connections: number, durationSeconds: number, headers: Record<string, string>): Promise<LoadResult> {
+function load(
+  url: string,
+  connections: number,
+  durationSeconds: number,
+  headers: Record<string, string>,
+): Promise<LoadResult> {
   const worker = fork(fileURLToPath(new URL('./server/loadWorker.ts', import.meta.url)), [], {
     execArgv: ['--import', 'tsx'],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],

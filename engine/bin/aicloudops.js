@@ -22,7 +22,9 @@ function newestSource(dir) {
 function useCompiled() {
   if (process.env.AICLOUDOPS_FROM_SOURCE || !existsSync(compiled)) return false;
   if (!existsSync(sources) || statSync(compiled).mtimeMs >= newestSource(sources)) return true;
-  process.stderr.write('aicloudops: engine/dist is older than engine/src, running the sources (npm run build -w @ai-cloudops/engine to use a fresh build)\n');
+  process.stderr.write(
+    'aicloudops: engine/dist is older than engine/src, running the sources (npm run build -w @ai-cloudops/engine to use a fresh build)\n',
+  );
   return false;
 }
 

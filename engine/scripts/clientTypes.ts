@@ -12,7 +12,10 @@ import openapiTS, { astToString } from 'openapi-typescript';
 import pino from 'pino';
 import { startServer } from '../src/server/startServer.js';
 
-export const CLIENT_TYPES_FILE = resolve(import.meta.dirname, '../../plugins/engine-client/src/generated/openapi.ts');
+export const CLIENT_TYPES_FILE = resolve(
+  import.meta.dirname,
+  '../../plugins/engine-client/src/generated/openapi.ts',
+);
 
 const HEADER = `/*
  * GENERATED from the engine's OpenAPI document (GET /api/v1/openapi.json) by openapi-typescript; do not edit.

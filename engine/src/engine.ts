@@ -85,7 +85,12 @@ export function createLogger(
       level: config.logLevel,
       // Humans at a terminal get readable lines; everything else (containers, CI) gets JSON.
       ...(options.pretty
-        ? { transport: { target: 'pino-pretty', options: { colorize: true, ignore: 'pid,hostname', destination: fd } } }
+        ? {
+            transport: {
+              target: 'pino-pretty',
+              options: { colorize: true, ignore: 'pid,hostname', destination: fd },
+            },
+          }
         : {}),
       // Tokens, URL credentials, header values and (unless server.logQueries) what users type: util/redact.ts.
       redact: loggerRedaction({ logQueries: config.server?.logQueries ?? false }),

@@ -20,13 +20,20 @@ import { seededRandom } from '../../src/util/seededRandom.js';
  *        npx tsx bench/alerts/generateAlertStream.ts --robustness-set DIR   (the 10 robustness streams, ROBUSTNESS_SET)
  */
 
-type BaseShape = 'small' | 'default' | 'large' | 'noisy' | 'coarse' | 'slow' | 'truncating' | 'hub' | 'concurrent';
+type BaseShape =
+  'small' | 'default' | 'large' | 'noisy' | 'coarse' | 'slow' | 'truncating' | 'hub' | 'concurrent';
 type VariedShape = 'delayed' | 'relabelled' | 'mirrored' | 'resend' | 'mixed';
 export type Shape = BaseShape | VariedShape;
 
 /** The development set: every shape but `small` with seeds 1 and 2 (`--dev-set DIR` writes it). */
-export const DEV_SET: Array<[Shape, number]> = (['default', 'noisy', 'coarse', 'slow', 'truncating', 'large', 'hub', 'concurrent'] as Shape[]).flatMap(
-  (shape) => [[shape, 1], [shape, 2]] as Array<[Shape, number]>,
+export const DEV_SET: Array<[Shape, number]> = (
+  ['default', 'noisy', 'coarse', 'slow', 'truncating', 'large', 'hub', 'concurrent'] as Shape[]
+).flatMap(
+  (shape) =>
+    [
+      [shape, 1],
+      [shape, 2],
+    ] as Array<[Shape, number]>,
 );
 
 /**
@@ -34,8 +41,14 @@ export const DEV_SET: Array<[Shape, number]> = (['default', 'noisy', 'coarse', '
  * (`--robustness-set DIR` writes seeds 1 and 2 of each). Each is built on a development family's world and incidents
  * (same seed, same base shape), so `delayed-1` against `default-1` isolates what the variation does.
  */
-export const ROBUSTNESS_SET: Array<[Shape, number]> = (['delayed', 'relabelled', 'mirrored', 'resend', 'mixed'] as Shape[]).flatMap(
-  (shape) => [[shape, 1], [shape, 2]] as Array<[Shape, number]>,
+export const ROBUSTNESS_SET: Array<[Shape, number]> = (
+  ['delayed', 'relabelled', 'mirrored', 'resend', 'mixed'] as Shape[]
+).flatMap(
+  (shape) =>
+    [
+      [shape, 1],
+      [shape, 2],
+    ] as Array<[Shape, number]>,
 );
 
 /** What a robustness family changes; everything it draws comes from its own random stream, so the base stays as it was. */
@@ -100,15 +113,164 @@ interface ShapeSettings {
 }
 
 const SHAPES: Record<BaseShape, ShapeSettings> = {
-  small: { services: 12, nodes: 4, hours: 3, incidents: 5, blipsPerHour: 8, flappers: 2, persistentWarnings: 2, maintenances: 1, repairs: 1, groupBy: ['alertname', 'namespace', 'service'], groupWaitS: 30, groupIntervalS: 120, repeatIntervalS: 1800, maxAlerts: 0, retryProbability: 0.02 },
-  default: { services: 24, nodes: 8, hours: 8, incidents: 14, blipsPerHour: 10, flappers: 4, persistentWarnings: 4, maintenances: 2, repairs: 3, groupBy: ['alertname', 'namespace', 'service'], groupWaitS: 30, groupIntervalS: 120, repeatIntervalS: 1800, maxAlerts: 0, retryProbability: 0.02 },
-  large: { services: 80, nodes: 24, hours: 16, incidents: 30, blipsPerHour: 25, flappers: 10, persistentWarnings: 12, maintenances: 4, repairs: 8, groupBy: ['alertname', 'namespace', 'service'], groupWaitS: 30, groupIntervalS: 300, repeatIntervalS: 3600, maxAlerts: 0, retryProbability: 0.01 },
-  noisy: { services: 30, nodes: 10, hours: 8, incidents: 10, blipsPerHour: 40, flappers: 12, persistentWarnings: 10, maintenances: 3, repairs: 6, groupBy: ['alertname', 'namespace', 'service'], groupWaitS: 30, groupIntervalS: 60, repeatIntervalS: 900, maxAlerts: 0, retryProbability: 0.03 },
-  coarse: { services: 24, nodes: 8, hours: 8, incidents: 14, blipsPerHour: 12, flappers: 4, persistentWarnings: 4, maintenances: 2, repairs: 3, groupBy: ['alertname'], groupWaitS: 30, groupIntervalS: 300, repeatIntervalS: 3600, maxAlerts: 0, retryProbability: 0.02 },
-  slow: { services: 40, nodes: 12, hours: 12, incidents: 18, blipsPerHour: 12, flappers: 6, persistentWarnings: 6, maintenances: 2, repairs: 4, groupBy: ['namespace', 'service'], groupWaitS: 60, groupIntervalS: 300, repeatIntervalS: 7200, maxAlerts: 0, retryProbability: 0.02 },
-  truncating: { services: 24, nodes: 8, hours: 8, incidents: 14, blipsPerHour: 10, flappers: 4, persistentWarnings: 4, maintenances: 2, repairs: 3, groupBy: ['alertname', 'namespace'], groupWaitS: 30, groupIntervalS: 120, repeatIntervalS: 1800, maxAlerts: 4, retryProbability: 0.02 },
-  hub: { services: 30, nodes: 6, hours: 8, incidents: 14, blipsPerHour: 12, flappers: 4, persistentWarnings: 4, maintenances: 2, repairs: 3, groupBy: ['alertname', 'namespace', 'service'], groupWaitS: 30, groupIntervalS: 120, repeatIntervalS: 1800, maxAlerts: 0, retryProbability: 0.02, topology: 'hub', concurrent: 0.2, nodeNoisePerHour: 2 },
-  concurrent: { services: 24, nodes: 8, hours: 8, incidents: 16, blipsPerHour: 10, flappers: 4, persistentWarnings: 4, maintenances: 2, repairs: 3, groupBy: ['alertname', 'namespace', 'service'], groupWaitS: 30, groupIntervalS: 120, repeatIntervalS: 1800, maxAlerts: 0, retryProbability: 0.02, concurrent: 0.5, nodeNoisePerHour: 1 },
+  small: {
+    services: 12,
+    nodes: 4,
+    hours: 3,
+    incidents: 5,
+    blipsPerHour: 8,
+    flappers: 2,
+    persistentWarnings: 2,
+    maintenances: 1,
+    repairs: 1,
+    groupBy: ['alertname', 'namespace', 'service'],
+    groupWaitS: 30,
+    groupIntervalS: 120,
+    repeatIntervalS: 1800,
+    maxAlerts: 0,
+    retryProbability: 0.02,
+  },
+  default: {
+    services: 24,
+    nodes: 8,
+    hours: 8,
+    incidents: 14,
+    blipsPerHour: 10,
+    flappers: 4,
+    persistentWarnings: 4,
+    maintenances: 2,
+    repairs: 3,
+    groupBy: ['alertname', 'namespace', 'service'],
+    groupWaitS: 30,
+    groupIntervalS: 120,
+    repeatIntervalS: 1800,
+    maxAlerts: 0,
+    retryProbability: 0.02,
+  },
+  large: {
+    services: 80,
+    nodes: 24,
+    hours: 16,
+    incidents: 30,
+    blipsPerHour: 25,
+    flappers: 10,
+    persistentWarnings: 12,
+    maintenances: 4,
+    repairs: 8,
+    groupBy: ['alertname', 'namespace', 'service'],
+    groupWaitS: 30,
+    groupIntervalS: 300,
+    repeatIntervalS: 3600,
+    maxAlerts: 0,
+    retryProbability: 0.01,
+  },
+  noisy: {
+    services: 30,
+    nodes: 10,
+    hours: 8,
+    incidents: 10,
+    blipsPerHour: 40,
+    flappers: 12,
+    persistentWarnings: 10,
+    maintenances: 3,
+    repairs: 6,
+    groupBy: ['alertname', 'namespace', 'service'],
+    groupWaitS: 30,
+    groupIntervalS: 60,
+    repeatIntervalS: 900,
+    maxAlerts: 0,
+    retryProbability: 0.03,
+  },
+  coarse: {
+    services: 24,
+    nodes: 8,
+    hours: 8,
+    incidents: 14,
+    blipsPerHour: 12,
+    flappers: 4,
+    persistentWarnings: 4,
+    maintenances: 2,
+    repairs: 3,
+    groupBy: ['alertname'],
+    groupWaitS: 30,
+    groupIntervalS: 300,
+    repeatIntervalS: 3600,
+    maxAlerts: 0,
+    retryProbability: 0.02,
+  },
+  slow: {
+    services: 40,
+    nodes: 12,
+    hours: 12,
+    incidents: 18,
+    blipsPerHour: 12,
+    flappers: 6,
+    persistentWarnings: 6,
+    maintenances: 2,
+    repairs: 4,
+    groupBy: ['namespace', 'service'],
+    groupWaitS: 60,
+    groupIntervalS: 300,
+    repeatIntervalS: 7200,
+    maxAlerts: 0,
+    retryProbability: 0.02,
+  },
+  truncating: {
+    services: 24,
+    nodes: 8,
+    hours: 8,
+    incidents: 14,
+    blipsPerHour: 10,
+    flappers: 4,
+    persistentWarnings: 4,
+    maintenances: 2,
+    repairs: 3,
+    groupBy: ['alertname', 'namespace'],
+    groupWaitS: 30,
+    groupIntervalS: 120,
+    repeatIntervalS: 1800,
+    maxAlerts: 4,
+    retryProbability: 0.02,
+  },
+  hub: {
+    services: 30,
+    nodes: 6,
+    hours: 8,
+    incidents: 14,
+    blipsPerHour: 12,
+    flappers: 4,
+    persistentWarnings: 4,
+    maintenances: 2,
+    repairs: 3,
+    groupBy: ['alertname', 'namespace', 'service'],
+    groupWaitS: 30,
+    groupIntervalS: 120,
+    repeatIntervalS: 1800,
+    maxAlerts: 0,
+    retryProbability: 0.02,
+    topology: 'hub',
+    concurrent: 0.2,
+    nodeNoisePerHour: 2,
+  },
+  concurrent: {
+    services: 24,
+    nodes: 8,
+    hours: 8,
+    incidents: 16,
+    blipsPerHour: 10,
+    flappers: 4,
+    persistentWarnings: 4,
+    maintenances: 2,
+    repairs: 3,
+    groupBy: ['alertname', 'namespace', 'service'],
+    groupWaitS: 30,
+    groupIntervalS: 120,
+    repeatIntervalS: 1800,
+    maxAlerts: 0,
+    retryProbability: 0.02,
+    concurrent: 0.5,
+    nodeNoisePerHour: 1,
+  },
 };
 
 const VARIATIONS: Record<VariedShape, Variation> = {
@@ -117,9 +279,23 @@ const VARIATIONS: Record<VariedShape, Variation> = {
   mirrored: { base: 'concurrent', mirrorNamespaces: true },
   // A chatty page route; warnings at Alertmanager's defaults (group_wait 30 s, group_interval 5 min, repeat_interval
   // 4 h); the rest slower still.
-  resend: { base: 'noisy', routes: [{ severity: 'critical', timing: [10, 60, 900] }, { severity: 'warning', timing: [30, 300, 14_400] }, { severity: '', timing: [60, 600, 43_200] }] },
+  resend: {
+    base: 'noisy',
+    routes: [
+      { severity: 'critical', timing: [10, 60, 900] },
+      { severity: 'warning', timing: [30, 300, 14_400] },
+      { severity: '', timing: [60, 600, 43_200] },
+    ],
+  },
   // Alertmanager's defaults for everything, page route included.
-  mixed: { base: 'hub', forDelays: true, labelStyles: true, dropNamespace: true, mirrorNamespaces: true, routes: [{ severity: '', timing: [30, 300, 14_400] }] },
+  mixed: {
+    base: 'hub',
+    forDelays: true,
+    labelStyles: true,
+    dropNamespace: true,
+    mirrorNamespaces: true,
+    routes: [{ severity: '', timing: [30, 300, 14_400] }],
+  },
 };
 
 export const SHAPE_NAMES = [...Object.keys(SHAPES), ...Object.keys(VARIATIONS)] as Shape[];
@@ -155,7 +331,32 @@ export interface GeneratedStream {
   deliveries: Array<{ at: string; payload: unknown; truth: Record<string, string | null> }>;
 }
 
-const NAMES = ['frontend', 'gateway', 'checkout', 'cart', 'catalog', 'search', 'payments', 'shipping', 'users', 'auth', 'orders', 'inventory', 'pricing', 'reviews', 'recommend', 'email', 'notify', 'ledger', 'fraud', 'media', 'session', 'profile', 'ads', 'currency'];
+const NAMES = [
+  'frontend',
+  'gateway',
+  'checkout',
+  'cart',
+  'catalog',
+  'search',
+  'payments',
+  'shipping',
+  'users',
+  'auth',
+  'orders',
+  'inventory',
+  'pricing',
+  'reviews',
+  'recommend',
+  'email',
+  'notify',
+  'ledger',
+  'fraud',
+  'media',
+  'session',
+  'profile',
+  'ads',
+  'currency',
+];
 const BACKENDS = ['postgres', 'redis', 'kafka', 'mongo', 'elastic', 'mysql'];
 
 export function generateAlertStream(seed: number, shape: Shape = 'default'): GeneratedStream {
@@ -168,14 +369,25 @@ export function generateAlertStream(seed: number, shape: Shape = 'default'): Gen
   const v = s.variation;
   // The variation's own random stream: the base's draws (world, incidents, noise, Alertmanager) stay as they were.
   const vrand = seededRandom(seed * 104_729 + 31);
-  const episodes = generateEpisodes(world, s, rand, start, end, { forDelays: v?.forDelays ? vrand : undefined });
+  const episodes = generateEpisodes(world, s, rand, start, end, {
+    forDelays: v?.forDelays ? vrand : undefined,
+  });
   if (v?.mirrorNamespaces) {
     const staging = mirrorWorld(world, s, vrand);
     const half = { ...s, incidents: Math.ceil(s.incidents / 2) };
-    episodes.push(...generateEpisodes(staging, half, vrand, start, end, { forDelays: v.forDelays ? vrand : undefined, idPrefix: 'S', watchdog: false }));
+    episodes.push(
+      ...generateEpisodes(staging, half, vrand, start, end, {
+        forDelays: v.forDelays ? vrand : undefined,
+        idPrefix: 'S',
+        watchdog: false,
+      }),
+    );
   }
   if (v?.labelStyles || v?.dropNamespace) relabel(episodes, v, vrand);
-  return { topology: { services: world.services, edges: world.edges }, deliveries: simulateAlertmanager(episodes, s, start, end, rand, v?.routes) };
+  return {
+    topology: { services: world.services, edges: world.edges },
+    deliveries: simulateAlertmanager(episodes, s, start, end, rand, v?.routes),
+  };
 }
 
 interface EpisodeOptions {
@@ -187,19 +399,38 @@ interface EpisodeOptions {
 }
 
 /** Every alert episode of one world: real incidents, then noise. */
-function generateEpisodes(world: World, s: ShapeSettings, rand: () => number, start: number, end: number, options: EpisodeOptions = {}): Episode[] {
+function generateEpisodes(
+  world: World,
+  s: ShapeSettings,
+  rand: () => number,
+  start: number,
+  end: number,
+  options: EpisodeOptions = {},
+): Episode[] {
   const pick = <T>(items: T[]): T => items[Math.floor(rand() * items.length)]!;
   const between = (lo: number, hi: number) => lo + rand() * (hi - lo);
   const episodes: Episode[] = [];
   // One alert (label set) has one episode at a time, as in Prometheus: an episode overlapping an earlier one of the
   // same labels (with a 10-minute gap) is not added, so a fingerprint never means two things at once.
   const busy = new Map<string, Array<[number, number]>>();
-  const add = (labels: Record<string, string>, startsAt: number, endsAt: number, truth: string | null, summary = '') => {
+  const add = (
+    labels: Record<string, string>,
+    startsAt: number,
+    endsAt: number,
+    truth: string | null,
+    summary = '',
+  ) => {
     const key = labelsFingerprint(labels);
     const spans = busy.get(key) ?? [];
     if (spans.some(([a, b]) => startsAt < b + 600_000 && endsAt > a - 600_000)) return;
     busy.set(key, [...spans, [startsAt, endsAt]]);
-    episodes.push({ labels, annotations: summary ? { summary } : {}, startsAt: Math.round(startsAt), endsAt: Math.round(Math.min(endsAt, end + 3600_000)), truth });
+    episodes.push({
+      labels,
+      annotations: summary ? { summary } : {},
+      startsAt: Math.round(startsAt),
+      endsAt: Math.round(Math.min(endsAt, end + 3600_000)),
+      truth,
+    });
   };
   const svcLabels = (service: string) => ({ namespace: world.namespaceOf.get(service)!, service });
 
@@ -215,28 +446,55 @@ function generateEpisodes(world: World, s: ShapeSettings, rand: () => number, st
     const duration = between(8, 50) * 60_000;
     const free = (service: string, t: number) =>
       ['critical', 'warning'].every(
-        (severity) => !(busy.get(labelsFingerprint({ alertname: 'HighErrorRate', severity, ...svcLabels(service) })) ?? []).some(([a, b]) => t < b + 600_000 && t + duration > a - 600_000),
+        (severity) =>
+          !(
+            busy.get(labelsFingerprint({ alertname: 'HighErrorRate', severity, ...svcLabels(service) })) ?? []
+          ).some(([a, b]) => t < b + 600_000 && t + duration > a - 600_000),
       );
     const besides = concurrent ? neighbourOf(world, pick(roots), rand, pick, free) : undefined;
     if (concurrent) t0 = besides?.t0 ?? spread();
     const kind = rand();
     let root: string | undefined = besides?.service;
-    if (kind < 0.5) root = cascade(world, id, t0, duration, add, rand, pick, svcLabels, false, root, options.forDelays);
+    if (kind < 0.5)
+      root = cascade(world, id, t0, duration, add, rand, pick, svcLabels, false, root, options.forDelays);
     else if (kind < 0.68 && !besides) nodeFailure(world, id, t0, duration, add, rand, pick, svcLabels);
-    else if (kind < 0.86 || besides) root = cascade(world, id, t0, duration, add, rand, pick, svcLabels, true, root, options.forDelays);
-    else add({ alertname: 'HighLatency', severity: 'critical', ...svcLabels((root = pick(world.services))) }, t0, t0 + duration, id, 'p99 latency above SLO');
+    else if (kind < 0.86 || besides)
+      root = cascade(world, id, t0, duration, add, rand, pick, svcLabels, true, root, options.forDelays);
+    else
+      add(
+        { alertname: 'HighLatency', severity: 'critical', ...svcLabels((root = pick(world.services))) },
+        t0,
+        t0 + duration,
+        id,
+        'p99 latency above SLO',
+      );
     if (root) roots.push({ service: root, t0 });
   }
 
   // Noise: blips, flapping, long warnings, a Watchdog, maintenance, repair side effects.
-  const noiseAlerts = ['HighLatency', 'HighErrorRate', 'CPUThrottlingHigh', 'KubePodNotReady', 'KubeContainerWaiting', 'DiskPressure'];
+  const noiseAlerts = [
+    'HighLatency',
+    'HighErrorRate',
+    'CPUThrottlingHigh',
+    'KubePodNotReady',
+    'KubeContainerWaiting',
+    'DiskPressure',
+  ];
   for (let n = Math.round(s.blipsPerHour * s.hours), i = 0; i < n; i++) {
     const t = start + rand() * (end - start);
     const alertname = pick(noiseAlerts);
     const service = pick(world.services);
     const critical = rand() < 0.25;
-    const labels = alertname === 'KubePodNotReady' || alertname === 'KubeContainerWaiting' ? podLabels(world, service, pick) : svcLabels(service);
-    add({ alertname, severity: critical ? 'critical' : 'warning', ...labels }, t, t + between(20, critical ? 100 : 400) * 1000, null);
+    const labels =
+      alertname === 'KubePodNotReady' || alertname === 'KubeContainerWaiting'
+        ? podLabels(world, service, pick)
+        : svcLabels(service);
+    add(
+      { alertname, severity: critical ? 'critical' : 'warning', ...labels },
+      t,
+      t + between(20, critical ? 100 : 400) * 1000,
+      null,
+    );
   }
   // Noise on shared nodes: a node warning that harms nothing (pressure that the kubelet handles), and, at unrelated
   // times, blips of pods that share one busy node. Pods a node's trouble really evicts would be an incident of the
@@ -244,40 +502,111 @@ function generateEpisodes(world: World, s: ShapeSettings, rand: () => number, st
   for (let n = Math.round((s.nodeNoisePerHour ?? 0) * s.hours), i = 0; i < n; i++) {
     const node = pick(world.nodes);
     const t = start + rand() * (end - start);
-    add({ alertname: pick(['NodeMemoryPressure', 'NodeFilesystemSpaceFillingUp', 'KubeletTooManyPods']), severity: 'warning', node }, t, t + between(5, 30) * 60_000, null);
-    const placed = [...world.pods].flatMap(([service, pods]) => pods.filter((p) => p.node === node).map((p) => ({ service, ...p })));
+    add(
+      {
+        alertname: pick(['NodeMemoryPressure', 'NodeFilesystemSpaceFillingUp', 'KubeletTooManyPods']),
+        severity: 'warning',
+        node,
+      },
+      t,
+      t + between(5, 30) * 60_000,
+      null,
+    );
+    const placed = [...world.pods].flatMap(([service, pods]) =>
+      pods.filter((p) => p.node === node).map((p) => ({ service, ...p })),
+    );
     for (const p of placed.filter(() => rand() < 0.4)) {
       const at = start + rand() * (end - start);
       const critical = rand() < 0.2;
       // Lengths as the other blips: a critical that fires for minutes is a failure, not noise.
-      add({ alertname: pick(['KubePodNotReady', 'KubeContainerWaiting']), severity: critical ? 'critical' : 'warning', namespace: world.namespaceOf.get(p.service)!, pod: p.pod, node }, at, at + between(20, critical ? 100 : 400) * 1000, null);
+      add(
+        {
+          alertname: pick(['KubePodNotReady', 'KubeContainerWaiting']),
+          severity: critical ? 'critical' : 'warning',
+          namespace: world.namespaceOf.get(p.service)!,
+          pod: p.pod,
+          node,
+        },
+        at,
+        at + between(20, critical ? 100 : 400) * 1000,
+        null,
+      );
     }
   }
   for (let i = 0; i < s.flappers; i++) {
-    const labels = { alertname: pick(['HighLatency', 'HighErrorRate', 'QueueBacklog']), severity: rand() < 0.5 ? 'critical' : 'warning', ...svcLabels(pick(world.services)) };
+    const labels = {
+      alertname: pick(['HighLatency', 'HighErrorRate', 'QueueBacklog']),
+      severity: rand() < 0.5 ? 'critical' : 'warning',
+      ...svcLabels(pick(world.services)),
+    };
     let t = start + rand() * (end - start) * 0.8;
     const until = t + between(20, 90) * 60_000;
-    if ((busy.get(labelsFingerprint(labels)) ?? []).some(([a, b]) => t < b + 600_000 && until > a - 600_000)) continue;
+    if ((busy.get(labelsFingerprint(labels)) ?? []).some(([a, b]) => t < b + 600_000 && until > a - 600_000))
+      continue;
     busy.set(labelsFingerprint(labels), [[t, until]]);
     while (t < until) {
       const on = between(40, 100) * 1000;
-      episodes.push({ labels, annotations: {}, startsAt: Math.round(t), endsAt: Math.round(t + on), truth: null });
+      episodes.push({
+        labels,
+        annotations: {},
+        startsAt: Math.round(t),
+        endsAt: Math.round(t + on),
+        truth: null,
+      });
       t += on + between(60, 300) * 1000;
     }
   }
   for (let i = 0; i < s.persistentWarnings; i++) {
     const t = start + rand() * (end - start) * 0.5;
-    add({ alertname: pick(['CPUThrottlingHigh', 'KubeHpaMaxedOut', 'MemoryNearLimit']), severity: pick(['warning', 'info']), ...svcLabels(pick(world.services)) }, t, t + between(1, 6) * 3600_000, null);
+    add(
+      {
+        alertname: pick(['CPUThrottlingHigh', 'KubeHpaMaxedOut', 'MemoryNearLimit']),
+        severity: pick(['warning', 'info']),
+        ...svcLabels(pick(world.services)),
+      },
+      t,
+      t + between(1, 6) * 3600_000,
+      null,
+    );
   }
-  if (options.watchdog !== false) add({ alertname: 'Watchdog', severity: 'none' }, start - 3600_000, end + 3600_000, null, 'always firing: the alerting pipeline works');
+  if (options.watchdog !== false)
+    add(
+      { alertname: 'Watchdog', severity: 'none' },
+      start - 3600_000,
+      end + 3600_000,
+      null,
+      'always firing: the alerting pipeline works',
+    );
   for (let i = 0; i < s.maintenances; i++) {
     const service = pick(world.services);
     const t = start + rand() * (end - start) * 0.85;
     const length = between(20, 60) * 60_000;
-    add({ alertname: 'Maintenance', severity: 'none', ...svcLabels(service) }, t, t + length, null, 'planned maintenance');
-    add({ alertname: 'HighErrorRate', severity: 'critical', ...svcLabels(service) }, t + between(2, 8) * 60_000, t + length - between(1, 5) * 60_000, null);
+    add(
+      { alertname: 'Maintenance', severity: 'none', ...svcLabels(service) },
+      t,
+      t + length,
+      null,
+      'planned maintenance',
+    );
+    add(
+      { alertname: 'HighErrorRate', severity: 'critical', ...svcLabels(service) },
+      t + between(2, 8) * 60_000,
+      t + length - between(1, 5) * 60_000,
+      null,
+    );
     for (const p of (world.pods.get(service) ?? []).slice(0, 2)) {
-      add({ alertname: 'KubePodNotReady', severity: 'warning', namespace: world.namespaceOf.get(service)!, pod: p.pod, node: p.node }, t + between(1, 5) * 60_000, t + between(10, 18) * 60_000, null);
+      add(
+        {
+          alertname: 'KubePodNotReady',
+          severity: 'warning',
+          namespace: world.namespaceOf.get(service)!,
+          pod: p.pod,
+          node: p.node,
+        },
+        t + between(1, 5) * 60_000,
+        t + between(10, 18) * 60_000,
+        null,
+      );
     }
   }
   for (let i = 0; i < s.repairs; i++) {
@@ -285,30 +614,98 @@ function generateEpisodes(world: World, s: ShapeSettings, rand: () => number, st
     const t = start + rand() * (end - start);
     const repair = `rep-${Math.floor(rand() * 1e6)}`;
     for (const p of (world.pods.get(service) ?? []).slice(0, 3)) {
-      add({ alertname: 'KubePodNotReady', severity: rand() < 0.5 ? 'critical' : 'warning', namespace: world.namespaceOf.get(service)!, pod: p.pod, node: p.node, aicloudops_repair_id: repair }, t, t + between(3, 9) * 60_000, null);
+      add(
+        {
+          alertname: 'KubePodNotReady',
+          severity: rand() < 0.5 ? 'critical' : 'warning',
+          namespace: world.namespaceOf.get(service)!,
+          pod: p.pod,
+          node: p.node,
+          aicloudops_repair_id: repair,
+        },
+        t,
+        t + between(3, 9) * 60_000,
+        null,
+      );
     }
   }
   return episodes;
 }
 
-type Add = (labels: Record<string, string>, startsAt: number, endsAt: number, truth: string | null, summary?: string) => void;
+type Add = (
+  labels: Record<string, string>,
+  startsAt: number,
+  endsAt: number,
+  truth: string | null,
+  summary?: string,
+) => void;
 
 /** A service next to `of.service` (a caller or a callee), failing 0–5 min after it. */
-function neighbourOf(world: World, of: { service: string; t0: number }, rand: () => number, pick: <T>(x: T[]) => T, free: (service: string, t: number) => boolean): { service: string; t0: number } | undefined {
+function neighbourOf(
+  world: World,
+  of: { service: string; t0: number },
+  rand: () => number,
+  pick: <T>(x: T[]) => T,
+  free: (service: string, t: number) => boolean,
+): { service: string; t0: number } | undefined {
   const t0 = of.t0 + rand() * 5 * 60_000;
-  const next = world.edges.flatMap(([from, to]) => (from === of.service ? [to] : to === of.service ? [from] : [])).filter((n) => free(n, t0));
+  const next = world.edges
+    .flatMap(([from, to]) => (from === of.service ? [to] : to === of.service ? [from] : []))
+    .filter((n) => free(n, t0));
   return next.length > 0 ? { service: pick(next), t0 } : undefined;
 }
 
-function cascade(world: World, id: string, t0: number, duration: number, add: Add, rand: () => number, pick: <T>(x: T[]) => T, svc: (s: string) => Record<string, string>, down: boolean, fixedRoot?: string, forDelays?: () => number): string {
+function cascade(
+  world: World,
+  id: string,
+  t0: number,
+  duration: number,
+  add: Add,
+  rand: () => number,
+  pick: <T>(x: T[]) => T,
+  svc: (s: string) => Record<string, string>,
+  down: boolean,
+  fixedRoot?: string,
+  forDelays?: () => number,
+): string {
   const candidates = world.services.filter((s) => (world.callers.get(s)?.length ?? 0) > 0);
   const root = fixedRoot ?? pick(candidates.length > 0 ? candidates : world.services);
   const rootLabels = svc(root);
-  if (down) add({ alertname: 'ServiceDown', severity: 'critical', ...rootLabels }, t0, t0 + duration, id, `${root} is not answering`);
-  add({ alertname: 'HighErrorRate', severity: 'critical', ...rootLabels }, t0 + rand() * 30_000, t0 + duration, id, 'error ratio above 5%');
-  if (rand() < 0.7) add({ alertname: 'HighLatency', severity: 'warning', ...rootLabels }, t0 + rand() * 60_000, t0 + duration * 0.9, id);
+  if (down)
+    add(
+      { alertname: 'ServiceDown', severity: 'critical', ...rootLabels },
+      t0,
+      t0 + duration,
+      id,
+      `${root} is not answering`,
+    );
+  add(
+    { alertname: 'HighErrorRate', severity: 'critical', ...rootLabels },
+    t0 + rand() * 30_000,
+    t0 + duration,
+    id,
+    'error ratio above 5%',
+  );
+  if (rand() < 0.7)
+    add(
+      { alertname: 'HighLatency', severity: 'warning', ...rootLabels },
+      t0 + rand() * 60_000,
+      t0 + duration * 0.9,
+      id,
+    );
   for (const p of (world.pods.get(root) ?? []).filter(() => rand() < 0.6)) {
-    add({ alertname: 'KubePodCrashLooping', severity: 'warning', namespace: rootLabels.namespace!, pod: p.pod, node: p.node }, t0 + rand() * 90_000, t0 + duration * between(rand, 0.5, 1), id);
+    add(
+      {
+        alertname: 'KubePodCrashLooping',
+        severity: 'warning',
+        namespace: rootLabels.namespace!,
+        pod: p.pod,
+        node: p.node,
+      },
+      t0 + rand() * 90_000,
+      t0 + duration * between(rand, 0.5, 1),
+      id,
+    );
   }
   // Hop by hop to callers, each hop later and less likely.
   let frontier = [root];
@@ -328,9 +725,21 @@ function cascade(world: World, id: string, t0: number, duration: number, add: Ad
         const onset = forDelays ? onsetOf.get(callee)! + (60 + forDelays() * 420) * 1000 : evaluated;
         onsetOf.set(caller, onset);
         // A delayed caller still fires for a few minutes (it ends with its incident, or 4–8 min after its onset).
-        const until = (end: number) => (forDelays ? Math.max(end, onset + (4 + forDelays() * 4) * 60_000) : end);
-        add({ alertname: 'HighErrorRate', severity: rand() < 0.6 ? 'critical' : 'warning', ...svc(caller) }, onset, until(t0 + duration + between(rand, 0, 4) * 60_000), id);
-        if (rand() < 0.4) add({ alertname: 'HighLatency', severity: 'warning', ...svc(caller) }, onset + rand() * 60_000, until(t0 + duration), id);
+        const until = (end: number) =>
+          forDelays ? Math.max(end, onset + (4 + forDelays() * 4) * 60_000) : end;
+        add(
+          { alertname: 'HighErrorRate', severity: rand() < 0.6 ? 'critical' : 'warning', ...svc(caller) },
+          onset,
+          until(t0 + duration + between(rand, 0, 4) * 60_000),
+          id,
+        );
+        if (rand() < 0.4)
+          add(
+            { alertname: 'HighLatency', severity: 'warning', ...svc(caller) },
+            onset + rand() * 60_000,
+            until(t0 + duration),
+            id,
+          );
       }
     }
     frontier = next;
@@ -338,13 +747,45 @@ function cascade(world: World, id: string, t0: number, duration: number, add: Ad
   return root;
 }
 
-function nodeFailure(world: World, id: string, t0: number, duration: number, add: Add, rand: () => number, pick: <T>(x: T[]) => T, svc: (s: string) => Record<string, string>): void {
+function nodeFailure(
+  world: World,
+  id: string,
+  t0: number,
+  duration: number,
+  add: Add,
+  rand: () => number,
+  pick: <T>(x: T[]) => T,
+  svc: (s: string) => Record<string, string>,
+): void {
   const node = pick(world.nodes);
-  add({ alertname: 'KubeNodeNotReady', severity: 'critical', node }, t0, t0 + duration, id, `node ${node} is NotReady`);
+  add(
+    { alertname: 'KubeNodeNotReady', severity: 'critical', node },
+    t0,
+    t0 + duration,
+    id,
+    `node ${node} is NotReady`,
+  );
   for (const [service, pods] of world.pods) {
     for (const p of pods.filter((x) => x.node === node)) {
-      add({ alertname: 'KubePodNotReady', severity: 'warning', namespace: world.namespaceOf.get(service)!, pod: p.pod, node }, t0 + between(rand, 30, 120) * 1000, t0 + duration, id);
-      if (rand() < 0.3) add({ alertname: 'HighErrorRate', severity: 'warning', ...svc(service) }, t0 + between(rand, 60, 240) * 1000, t0 + duration * 0.8, id);
+      add(
+        {
+          alertname: 'KubePodNotReady',
+          severity: 'warning',
+          namespace: world.namespaceOf.get(service)!,
+          pod: p.pod,
+          node,
+        },
+        t0 + between(rand, 30, 120) * 1000,
+        t0 + duration,
+        id,
+      );
+      if (rand() < 0.3)
+        add(
+          { alertname: 'HighErrorRate', severity: 'warning', ...svc(service) },
+          t0 + between(rand, 60, 240) * 1000,
+          t0 + duration * 0.8,
+          id,
+        );
     }
   }
 }
@@ -373,7 +814,8 @@ function buildWorld(s: ShapeSettings, rand: () => number, pick: <T>(x: T[]) => T
   apps.forEach((caller, i) => {
     const later = apps.slice(Math.max(i + 1, 2));
     const calls = new Set<string>();
-    for (let k = 0, n = 1 + Math.floor(rand() * 3); k < n && later.length > 0; k++) calls.add(pick(later.slice(0, 8)));
+    for (let k = 0, n = 1 + Math.floor(rand() * 3); k < n && later.length > 0; k++)
+      calls.add(pick(later.slice(0, 8)));
     if (rand() < 0.6 || later.length === 0) calls.add(pick(backends));
     for (const callee of calls) edges.push([caller, callee]);
   });
@@ -381,7 +823,14 @@ function buildWorld(s: ShapeSettings, rand: () => number, pick: <T>(x: T[]) => T
 }
 
 /** A graph around 3 shared services (the last apps): every other app calls 1–3 of them, maybe one more app, maybe a backend. */
-function hubWorld(s: ShapeSettings, services: string[], apps: string[], backends: string[], rand: () => number, pick: <T>(x: T[]) => T): World {
+function hubWorld(
+  s: ShapeSettings,
+  services: string[],
+  apps: string[],
+  backends: string[],
+  rand: () => number,
+  pick: <T>(x: T[]) => T,
+): World {
   const hubs = apps.slice(-3);
   const edges: Array<[string, string]> = [];
   apps.forEach((caller, i) => {
@@ -400,18 +849,42 @@ function hubWorld(s: ShapeSettings, services: string[], apps: string[], backends
 }
 
 /** Namespaces, nodes and pods (placed on random nodes) for a service graph. */
-function placeWorld(s: ShapeSettings, services: string[], backends: string[], edges: Array<[string, string]>, rand: () => number, pick: <T>(x: T[]) => T): World {
+function placeWorld(
+  s: ShapeSettings,
+  services: string[],
+  backends: string[],
+  edges: Array<[string, string]>,
+  rand: () => number,
+  pick: <T>(x: T[]) => T,
+): World {
   const callers = new Map<string, string[]>();
   for (const [from, to] of edges) callers.set(to, [...(callers.get(to) ?? []), from]);
   const namespaces = s.services > 40 ? ['shop', 'payments', 'platform'] : ['shop', 'platform'];
-  const namespaceOf = new Map(services.map((x) => [x, backends.includes(x) ? 'platform' : pick(namespaces.slice(0, -1).length ? namespaces.slice(0, -1) : namespaces)]));
-  const nodes = Array.from({ length: s.nodes }, (_, i) => `node-${String.fromCharCode(97 + (i % 26))}${Math.floor(i / 26) || ''}`);
-  const token = (n: number) => Array.from({ length: n }, () => 'bcdfghjklmnpqrstvwxz2456789'[Math.floor(rand() * 27)]).join('');
+  const namespaceOf = new Map(
+    services.map((x) => [
+      x,
+      backends.includes(x)
+        ? 'platform'
+        : pick(namespaces.slice(0, -1).length ? namespaces.slice(0, -1) : namespaces),
+    ]),
+  );
+  const nodes = Array.from(
+    { length: s.nodes },
+    (_, i) => `node-${String.fromCharCode(97 + (i % 26))}${Math.floor(i / 26) || ''}`,
+  );
+  const token = (n: number) =>
+    Array.from({ length: n }, () => 'bcdfghjklmnpqrstvwxz2456789'[Math.floor(rand() * 27)]).join('');
   const pods = new Map(
     services.map((x) => {
       const rs = token(9);
       const stateful = backends.includes(x);
-      return [x, Array.from({ length: 2 + Math.floor(rand() * 3) }, (_, i) => ({ pod: stateful ? `${x}-${i}` : `${x}-${rs}-${token(5)}`, node: pick(nodes) }))];
+      return [
+        x,
+        Array.from({ length: 2 + Math.floor(rand() * 3) }, (_, i) => ({
+          pod: stateful ? `${x}-${i}` : `${x}-${rs}-${token(5)}`,
+          node: pick(nodes),
+        })),
+      ];
     }),
   );
   return { services, edges, callers, namespaceOf, pods, nodes };
@@ -429,7 +902,9 @@ function mirrorWorld(world: World, s: ShapeSettings, rand: () => number): World 
   return {
     ...copy,
     namespaceOf: new Map(world.services.map((x) => [x, `${world.namespaceOf.get(x)!}-staging`])),
-    pods: new Map([...copy.pods].map(([x, pods]) => [x, pods.map((p) => ({ pod: p.pod, node: node.get(p.node)! }))])),
+    pods: new Map(
+      [...copy.pods].map(([x, pods]) => [x, pods.map((p) => ({ pod: p.pod, node: node.get(p.node)! }))]),
+    ),
     nodes: copy.nodes.map((n) => node.get(n)!),
   };
 }
@@ -459,16 +934,38 @@ function relabel(episodes: Episode[], v: Variation, rand: () => number): void {
         labels[style] = service;
       } else if (labels.pod) labels.job = 'kube-state-metrics';
       else if (labels.node) labels.job = 'node-exporter';
-      if (labels.pod && POD_ALERTS.includes(labels.alertname!) && draw(`pod rule ${labels.alertname}`) < 0.5) delete labels.node;
+      if (labels.pod && POD_ALERTS.includes(labels.alertname!) && draw(`pod rule ${labels.alertname}`) < 0.5)
+        delete labels.node;
     }
-    if (v.dropNamespace && SERVICE_ALERTS.includes(labels.alertname!) && !labels.pod && draw(`namespace rule ${labels.alertname}`) < 0.5) delete labels.namespace;
+    if (
+      v.dropNamespace &&
+      SERVICE_ALERTS.includes(labels.alertname!) &&
+      !labels.pod &&
+      draw(`namespace rule ${labels.alertname}`) < 0.5
+    )
+      delete labels.namespace;
     e.labels = labels;
   }
 }
 
 /** Alertmanager's dispatcher in 5 s steps: group_wait, group_interval, repeat_interval, resolved sent once, max_alerts. */
-function simulateAlertmanager(episodes: Episode[], s: ShapeSettings, start: number, end: number, rand: () => number, routes?: Route[]): GeneratedStream['deliveries'] {
-  interface Group { key: string; labels: Record<string, string>; members: Set<Episode>; lastSent?: number; firstAt?: number; sentState?: string; timing: [number, number, number] }
+function simulateAlertmanager(
+  episodes: Episode[],
+  s: ShapeSettings,
+  start: number,
+  end: number,
+  rand: () => number,
+  routes?: Route[],
+): GeneratedStream['deliveries'] {
+  interface Group {
+    key: string;
+    labels: Record<string, string>;
+    members: Set<Episode>;
+    lastSent?: number;
+    firstAt?: number;
+    sentState?: string;
+    timing: [number, number, number];
+  }
   const ownTiming: [number, number, number] = [s.groupWaitS, s.groupIntervalS, s.repeatIntervalS];
   const groups = new Map<string, Group>();
   const fp = new Map<Episode, string>();
@@ -482,11 +979,21 @@ function simulateAlertmanager(episodes: Episode[], s: ShapeSettings, start: numb
     while (next < sorted.length && sorted[next]!.startsAt <= t) {
       const e = sorted[next++]!;
       if (e.endsAt <= start) continue;
-      const groupLabels = Object.fromEntries(s.groupBy.map((l) => [l, e.labels[l] ?? '']).filter(([, v]) => v !== ''));
+      const groupLabels = Object.fromEntries(
+        s.groupBy.map((l) => [l, e.labels[l] ?? '']).filter(([, v]) => v !== ''),
+      );
       const route = routes?.find((r) => r.severity === '' || r.severity === e.labels.severity);
-      const key = `{}${route?.severity ? `/{severity="${route.severity}"}` : ''}:{${Object.entries(groupLabels).map(([k, v]) => `${k}="${v}"`).join(', ')}}`;
+      const key = `{}${route?.severity ? `/{severity="${route.severity}"}` : ''}:{${Object.entries(
+        groupLabels,
+      )
+        .map(([k, v]) => `${k}="${v}"`)
+        .join(', ')}}`;
       let g = groups.get(key);
-      if (!g) groups.set(key, (g = { key, labels: groupLabels, members: new Set(), timing: route?.timing ?? ownTiming }));
+      if (!g)
+        groups.set(
+          key,
+          (g = { key, labels: groupLabels, members: new Set(), timing: route?.timing ?? ownTiming }),
+        );
       // A new episode of the same alert replaces the old one in Alertmanager.
       for (const m of g.members) if (fp.get(m) === fp.get(e)) g.members.delete(m);
       g.members.add(e);
@@ -494,7 +1001,10 @@ function simulateAlertmanager(episodes: Episode[], s: ShapeSettings, start: numb
     }
     for (const g of groups.values()) {
       if (g.members.size === 0) continue;
-      const state = [...g.members].map((m) => `${fp.get(m)}:${m.endsAt <= t ? 'r' : 'f'}`).sort().join(',');
+      const state = [...g.members]
+        .map((m) => `${fp.get(m)}:${m.endsAt <= t ? 'r' : 'f'}`)
+        .sort()
+        .join(',');
       const firing = [...g.members].some((m) => m.endsAt > t);
       let due = false;
       const [groupWaitS, groupIntervalS, repeatIntervalS] = g.timing;
@@ -507,7 +1017,8 @@ function simulateAlertmanager(episodes: Episode[], s: ShapeSettings, start: numb
       }
       const delivery = payload(g, t, fp, s.maxAlerts, s.groupBy);
       out.push(delivery);
-      if (rand() < s.retryProbability) retries.push({ ...delivery, at: new Date(t + (30 + rand() * 150) * 1000).toISOString() });
+      if (rand() < s.retryProbability)
+        retries.push({ ...delivery, at: new Date(t + (30 + rand() * 150) * 1000).toISOString() });
       g.lastSent = t;
       g.sentState = state;
       for (const m of [...g.members]) if (m.endsAt <= t) g.members.delete(m);
@@ -515,14 +1026,24 @@ function simulateAlertmanager(episodes: Episode[], s: ShapeSettings, start: numb
         delete g.lastSent;
         delete g.firstAt;
         delete g.sentState;
-      } else g.sentState = [...g.members].map((m) => `${fp.get(m)}:f`).sort().join(',');
+      } else
+        g.sentState = [...g.members]
+          .map((m) => `${fp.get(m)}:f`)
+          .sort()
+          .join(',');
     }
   }
   // Webhook retries re-deliver an older payload late: out of order on purpose.
   return [...out, ...retries].sort((a, b) => a.at.localeCompare(b.at));
 }
 
-function payload(g: { key: string; labels: Record<string, string>; members: Set<Episode> }, t: number, fp: Map<Episode, string>, maxAlerts: number, groupBy: string[]): GeneratedStream['deliveries'][number] {
+function payload(
+  g: { key: string; labels: Record<string, string>; members: Set<Episode> },
+  t: number,
+  fp: Map<Episode, string>,
+  maxAlerts: number,
+  groupBy: string[],
+): GeneratedStream['deliveries'][number] {
   const members = [...g.members].sort((a, b) => a.startsAt - b.startsAt);
   const shown = maxAlerts > 0 ? members.slice(0, maxAlerts) : members;
   const alerts = shown.map((m) => {
@@ -538,7 +1059,9 @@ function payload(g: { key: string; labels: Record<string, string>; members: Set<
     };
   });
   const common = (pick: (m: Episode) => Record<string, string>) =>
-    Object.fromEntries(Object.entries(pick(members[0]!)).filter(([k, v]) => members.every((m) => pick(m)[k] === v)));
+    Object.fromEntries(
+      Object.entries(pick(members[0]!)).filter(([k, v]) => members.every((m) => pick(m)[k] === v)),
+    );
   return {
     at: new Date(t).toISOString(),
     payload: {
@@ -560,7 +1083,10 @@ function payload(g: { key: string; labels: Record<string, string>; members: Set<
 export function writeAlertStream(dir: string, stream: GeneratedStream): void {
   mkdirSync(dir, { recursive: true });
   writeFileSync(resolve(dir, 'topology.json'), JSON.stringify(stream.topology, null, 1) + '\n');
-  writeFileSync(resolve(dir, 'alerts.jsonl'), stream.deliveries.map((d) => JSON.stringify(d)).join('\n') + '\n');
+  writeFileSync(
+    resolve(dir, 'alerts.jsonl'),
+    stream.deliveries.map((d) => JSON.stringify(d)).join('\n') + '\n',
+  );
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
@@ -576,11 +1102,19 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     ? DEV_SET.map(([shape, seed]) => [shape, seed, resolve(base, devSet, `${shape}-${seed}`)])
     : robustnessSet
       ? ROBUSTNESS_SET.map(([shape, seed]) => [shape, seed, resolve(base, robustnessSet, `${shape}-${seed}`)])
-      : [[get('shape', 'default') as Shape, Number(get('seed', '1')), resolve(base, get('out', 'alert-stream'))]];
+      : [
+          [
+            get('shape', 'default') as Shape,
+            Number(get('seed', '1')),
+            resolve(base, get('out', 'alert-stream')),
+          ],
+        ];
   for (const [shape, seed, out] of jobs) {
     if (!SHAPE_NAMES.includes(shape)) throw new Error(`--shape must be one of ${SHAPE_NAMES.join(', ')}`);
     const stream = generateAlertStream(seed, shape);
     writeAlertStream(out, stream);
-    console.log(`${out}: ${stream.deliveries.length} deliveries, ${stream.topology.services.length} services, ${stream.topology.edges.length} edges`);
+    console.log(
+      `${out}: ${stream.deliveries.length} deliveries, ${stream.topology.services.length} services, ${stream.topology.edges.length} edges`,
+    );
   }
 }

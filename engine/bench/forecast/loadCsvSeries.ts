@@ -25,7 +25,9 @@ export function parseTimestamp(raw: string): number {
 }
 
 export function loadCsvSeries(path: string, column: string, options: { step?: number } = {}): LoadedSeries {
-  const lines = readFileSync(path, 'utf8').split(/\r?\n/).filter((l) => l.trim() !== '');
+  const lines = readFileSync(path, 'utf8')
+    .split(/\r?\n/)
+    .filter((l) => l.trim() !== '');
   const header = lines[0]!.split(',').map((h) => h.trim());
   const tsIndex = header.findIndex((h) => /^timestamp$/i.test(h));
   if (tsIndex < 0) throw new Error(`${path}: no timestamp column (header: ${header.join(',')})`);
@@ -40,7 +42,12 @@ export function loadCsvSeries(path: string, column: string, options: { step?: nu
     if (!events && options.step) {
       const native = medianDiff(ts);
       if (Math.abs(native - step) < 1e-6) {
-        return { timestamps: ts, values: rows.map((r) => Number(r[colIndex])), stepSeconds: step, ...outageOf(rows, outageIndex) };
+        return {
+          timestamps: ts,
+          values: rows.map((r) => Number(r[colIndex])),
+          stepSeconds: step,
+          ...outageOf(rows, outageIndex),
+        };
       }
     }
     const start = Math.floor(Math.min(...ts) / step) * step;
@@ -66,6 +73,9 @@ function outageOf(rows: string[][], index: number): { outage?: number[] } {
 }
 
 function medianDiff(ts: number[]): number {
-  const d = ts.slice(1).map((t, i) => t - ts[i]!).sort((a, b) => a - b);
+  const d = ts
+    .slice(1)
+    .map((t, i) => t - ts[i]!)
+    .sort((a, b) => a - b);
   return Math.round(d[Math.floor(d.length / 2)]! * 1000) / 1000;
 }

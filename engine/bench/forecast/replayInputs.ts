@@ -33,10 +33,16 @@ export interface ReplayInputs {
 
 /** The options that decide the fit: a cache written under other options is refused, never silently reused. */
 const fitKey = (ctx: BenchContext): string =>
-  JSON.stringify(['data', 'column', 'test-days', 'drop-days', 'step', 'horizon', 'config'].map((k) => [k, ctx.options[k] ?? null]));
+  JSON.stringify(
+    ['data', 'column', 'test-days', 'drop-days', 'step', 'horizon', 'config'].map((k) => [
+      k,
+      ctx.options[k] ?? null,
+    ]),
+  );
 
 export async function replayInputs(ctx: BenchContext): Promise<ReplayInputs> {
-  const cacheFile = ctx.options['forecast-cache'] !== undefined ? ctx.pathOption('forecast-cache') : undefined;
+  const cacheFile =
+    ctx.options['forecast-cache'] !== undefined ? ctx.pathOption('forecast-cache') : undefined;
   if (cacheFile && existsSync(cacheFile)) return readCache(cacheFile, fitKey(ctx), ctx);
   const fitted = await fitOnHistory(ctx);
   const { series, testStart, forecaster, config } = fitted;
@@ -53,7 +59,12 @@ export async function replayInputs(ctx: BenchContext): Promise<ReplayInputs> {
     column: fitted.column,
     testDays: fitted.testDays,
     config,
-    series: { start: series.start, stepSeconds: series.stepSeconds, values: series.values, observed: series.observed },
+    series: {
+      start: series.start,
+      stepSeconds: series.stepSeconds,
+      values: series.values,
+      observed: series.observed,
+    },
     testStart,
     calStart,
     H,
@@ -75,7 +86,12 @@ function writeCache(file: string, key: string, inputs: ReplayInputs): void {
   const body = {
     key,
     ...rest,
-    series: { start: series.start, stepSeconds: series.stepSeconds, values: Array.from(series.values), observed: Array.from(series.observed) },
+    series: {
+      start: series.start,
+      stepSeconds: series.stepSeconds,
+      values: Array.from(series.values),
+      observed: Array.from(series.observed),
+    },
     points: Array.from(points),
   };
   writeFileSync(file, JSON.stringify(body));
@@ -87,14 +103,25 @@ function readCache(file: string, key: string, ctx: BenchContext): ReplayInputs {
     series: { start: number; stepSeconds: number; values: number[]; observed: number[] };
     points: number[];
   };
-  if (body.key !== key) throw new Error(`benchmark ${ctx.name}: --forecast-cache ${file} was written for other options (${body.key}); remove it or pass another file`);
+  if (body.key !== key)
+    throw new Error(
+      `benchmark ${ctx.name}: --forecast-cache ${file} was written for other options (${body.key}); remove it or pass another file`,
+    );
   // The configuration is parsed again from today's defaults and `--config`, as `fitOnHistory` does: the forecasts are
   // the cached part, the autoscale settings replayed over them are not.
   const fromOption = JSON.parse(ctx.option('config', '{}')) as Record<string, unknown>;
   return {
     ...body,
-    config: forecastConfigSchema.parse({ ...fromOption, stepSeconds: body.series.stepSeconds, horizonSteps: body.H }),
-    series: { ...body.series, values: Float64Array.from(body.series.values), observed: Uint8Array.from(body.series.observed) },
+    config: forecastConfigSchema.parse({
+      ...fromOption,
+      stepSeconds: body.series.stepSeconds,
+      horizonSteps: body.H,
+    }),
+    series: {
+      ...body.series,
+      values: Float64Array.from(body.series.values),
+      observed: Uint8Array.from(body.series.observed),
+    },
     points: Float64Array.from(body.points),
     cached: true,
   };

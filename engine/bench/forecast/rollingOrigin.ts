@@ -1,5 +1,10 @@
 import { forecastConfigSchema, type ModelName } from '../../src/forecast/config.js';
-import { assembleForecaster, fitCandidates, refitCandidates, withModels } from '../../src/forecast/Forecaster.js';
+import {
+  assembleForecaster,
+  fitCandidates,
+  refitCandidates,
+  withModels,
+} from '../../src/forecast/Forecaster.js';
 import type { SelectionMode } from '../../src/forecast/selectHorizonWeights.js';
 import { backtest } from '../../src/forecast/backtest.js';
 import { prepareSeries } from '../../src/forecast/series/prepareSeries.js';
@@ -56,19 +61,32 @@ export function cutOffs(loaded: LoadedSeries, o: ProtocolOptions): Array<{ cut: 
   const lastDay = Math.floor(last / 86400) * 86400;
   const cuts: Array<{ cut: number; final: boolean }> = [];
   // Final: every other day of the last week (1, 3, 5 days back), so they stay clear of the development tests.
-  for (let j = 0; j < o.finalFolds; j++) cuts.push({ cut: lastDay - (o.testDays + 2 * j) * 86400, final: true });
+  for (let j = 0; j < o.finalFolds; j++)
+    cuts.push({ cut: lastDay - (o.testDays + 2 * j) * 86400, final: true });
   // Development: the test part [cut, cut + testDays) ends by the start of the last week.
   const devLast = Math.floor((last - FINAL_DAYS * 86400 - o.testDays * 86400) / 86400) * 86400;
   for (let k = 0; k < o.devFolds; k++) cuts.push({ cut: devLast - k * 86400, final: false });
   return cuts
-    .filter((c) => c.cut - first >= o.minTrainDays * 86400 && (c.final || c.cut + o.testDays * 86400 <= last - FINAL_DAYS * 86400))
+    .filter(
+      (c) =>
+        c.cut - first >= o.minTrainDays * 86400 &&
+        (c.final || c.cut + o.testDays * 86400 <= last - FINAL_DAYS * 86400),
+    )
     .sort((a, b) => a.cut - b.cut);
 }
 
-export async function scoreFold(loaded: LoadedSeries, cut: number, final: boolean, o: ProtocolOptions): Promise<FoldScore> {
+export async function scoreFold(
+  loaded: LoadedSeries,
+  cut: number,
+  final: boolean,
+  o: ProtocolOptions,
+): Promise<FoldScore> {
   const from = cut - o.trainDays * 86400;
   const to = cut + o.testDays * 86400;
-  const idx = loaded.timestamps.map((t, i) => [t, i] as const).filter(([t]) => t >= from && t < to).map(([, i]) => i);
+  const idx = loaded.timestamps
+    .map((t, i) => [t, i] as const)
+    .filter(([t]) => t >= from && t < to)
+    .map(([, i]) => i);
   const step = loaded.stepSeconds;
   const series = prepareSeries(
     idx.map((i) => loaded.timestamps[i]!),
@@ -84,7 +102,9 @@ export async function scoreFold(loaded: LoadedSeries, cut: number, final: boolea
   const base = { stepSeconds: step, horizonSteps: o.horizon };
   const allConfig = forecastConfigSchema.parse({ ...base, models: all });
   const candidates = await fitCandidates(series, { config: allConfig, end: testStart, longRun: true });
-  const refitted = sets.some(([, set]) => set.refit) ? await refitCandidates(candidates, allConfig, all) : new Map();
+  const refitted = sets.some(([, set]) => set.refit)
+    ? await refitCandidates(candidates, allConfig, all)
+    : new Map();
   for (const [label, set] of sets) {
     const config = forecastConfigSchema.parse({ ...base, models: set.models, selection: set.selection });
     const assembled = assembleForecaster(candidates, config);
@@ -96,7 +116,10 @@ export async function scoreFold(loaded: LoadedSeries, cut: number, final: boolea
       mase[key] ??= m.map((x) => x.mase);
     }
     mase[`chosen:${label}`] = result.models[result.chosen]!.map((x) => x.mase);
-    chosen[label] = result.chosen === 'ensemble' && set.selection !== 'mean' ? picks(forecaster.spec.ensembleWeights, o.horizon) : result.chosen;
+    chosen[label] =
+      result.chosen === 'ensemble' && set.selection !== 'mean'
+        ? picks(forecaster.spec.ensembleWeights, o.horizon)
+        : result.chosen;
   }
   for (const m of [...candidates.fitted.values(), ...refitted.values()]) m.dispose?.();
   return { cut, final, mase, chosen, fitSeconds: (performance.now() - started) / 1000 };

@@ -1,7 +1,10 @@
 // Development harness: per-file windows caught/missed and false-positive rows at the corpus-optimal threshold.
 import { join } from 'node:path';
 import { sharedDatasets } from '../lib.js';
-import { TailEnsembleDetector, type TailEnsembleSettings } from '../../src/alerts/anomaly/detectors/TailEnsembleDetector.js';
+import {
+  TailEnsembleDetector,
+  type TailEnsembleSettings,
+} from '../../src/alerts/anomaly/detectors/TailEnsembleDetector.js';
 import { loadNabCorpus } from '../../src/alerts/anomaly/nab/NabCorpus.js';
 import { runNabDetector } from '../../src/alerts/anomaly/nab/runNabDetector.js';
 import { scoreNabCorpus } from '../../src/alerts/anomaly/nab/scoreNabCorpus.js';
@@ -9,7 +12,10 @@ import { probationaryLength } from '../../src/alerts/anomaly/nab/NabSweeper.js';
 
 const v = JSON.parse(process.argv[2] ?? '{}') as Partial<TailEnsembleSettings>;
 const corpus = loadNabCorpus(join(sharedDatasets, 'nab'));
-const output = runNabDetector(corpus.files, ({ probationRows }) => new TailEnsembleDetector({ ...v, probationRows }));
+const output = runNabDetector(
+  corpus.files,
+  ({ probationRows }) => new TailEnsembleDetector({ ...v, probationRows }),
+);
 const full = scoreNabCorpus(corpus, corpus.files, output);
 const thr = full.standard.threshold;
 for (const file of corpus.files) {
@@ -20,7 +26,11 @@ for (const file of corpus.files) {
   const marks: string[] = [];
   for (const [a, b] of wins) {
     let first = -1;
-    for (let i = a; i <= b; i++) if (i >= prob && s[i]! >= thr) { first = i; break; }
+    for (let i = a; i <= b; i++)
+      if (i >= prob && s[i]! >= thr) {
+        first = i;
+        break;
+      }
     marks.push(first < 0 ? `MISS[${a}-${b}]` : `hit@${((first - a) / (b - a + 1)).toFixed(2)}`);
   }
   let fp = 0;
@@ -32,5 +42,7 @@ for (const file of corpus.files) {
     if (fpAt.length < 6) fpAt.push(i);
   }
   const score = full.standard.files.find((f) => f.file === file.name)!.score;
-  console.log(`${score.toFixed(2).padStart(6)} ${file.name} n=${s.length} prob=${prob} ${marks.join(' ')} fp=${fp} ${fpAt.join(',')}`);
+  console.log(
+    `${score.toFixed(2).padStart(6)} ${file.name} n=${s.length} prob=${prob} ${marks.join(' ')} fp=${fp} ${fpAt.join(',')}`,
+  );
 }

@@ -40,7 +40,10 @@ export function leaveOneCategoryOut<S>(corpus: NabCorpus, candidates: Array<Cand
   for (const category of categories) {
     const trainFiles = corpus.files.filter((f) => f.category !== category);
     const testFiles = corpus.files.filter((f) => f.category === category);
-    const trained = candidates.map((c) => ({ c, result: scoreNabProfile(corpus, trainFiles, c.output, 'standard') }));
+    const trained = candidates.map((c) => ({
+      c,
+      result: scoreNabProfile(corpus, trainFiles, c.output, 'standard'),
+    }));
     const best = trained.reduce((a, b) => (b.result.normalized > a.result.normalized ? b : a));
     const vote = votes.get(best.c.label) ?? { count: 0, trainSum: 0 };
     votes.set(best.c.label, { count: vote.count + 1, trainSum: vote.trainSum + best.result.normalized });
@@ -56,7 +59,14 @@ export function leaveOneCategoryOut<S>(corpus: NabCorpus, candidates: Array<Cand
       heldOutRaw[profile] = test.raw;
       heldOut[profile] = windows > 0 ? test.normalized : Number.NaN;
     }
-    folds.push({ category, chosen: best.c.label, train: best.result.normalized, windows, heldOutRaw, heldOut });
+    folds.push({
+      category,
+      chosen: best.c.label,
+      train: best.result.normalized,
+      windows,
+      heldOutRaw,
+      heldOut,
+    });
   }
   const composite = {} as Record<NabProfile, number>;
   for (const profile of NAB_PROFILES) {

@@ -40,7 +40,10 @@ async function run(m: LoadMessage): Promise<LoadReport> {
     try {
       const response = await fetch(`${m.url}${path}`, {
         method,
-        headers: { authorization: `Bearer ${token}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+        headers: {
+          authorization: `Bearer ${token}`,
+          ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+        },
         ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
       });
       await response.arrayBuffer();
@@ -61,12 +64,23 @@ async function run(m: LoadMessage): Promise<LoadReport> {
   const rangeQuery = () => {
     const end = now();
     const q = encodeURIComponent('sum by (service) (rate(http_requests_total[5m]))');
-    return send('GET', `/api/v1/metrics/query_range?query=${q}&start=${end - MAX_SPAN}&end=${end}&step=${MAX_STEP}`, m.operator);
+    return send(
+      'GET',
+      `/api/v1/metrics/query_range?query=${q}&start=${end - MAX_SPAN}&end=${end}&step=${MAX_STEP}`,
+      m.operator,
+    );
   };
   const windowQuery = () =>
-    send('GET', `/api/v1/metrics/query?query=${encodeURIComponent('sum by (service) (rate(http_requests_total[31d]))')}`, m.operator);
+    send(
+      'GET',
+      `/api/v1/metrics/query?query=${encodeURIComponent('sum by (service) (rate(http_requests_total[31d]))')}`,
+      m.operator,
+    );
   const rca = async () => {
-    const status = await send('POST', '/api/v1/rca', m.operator, { namespace: 'shop', window: { start: now() - 900, end: now() } });
+    const status = await send('POST', '/api/v1/rca', m.operator, {
+      namespace: 'shop',
+      window: { start: now() - 900, end: now() },
+    });
     if (status === 202) report.rcaAccepted++;
     if (status === 429) report.rcaRejected++;
   };

@@ -68,7 +68,10 @@ for (const [name, options] of Object.entries(VARIANTS)) {
       const set = h.name.split('/')[0]!;
       if (r) objective.set(set, [...(objective.get(set) ?? []), (s.hit5 - r.hit5 + s.mrr - r.mrr) / 2]);
     }
-    const obj = [...objective].map(([set, v]) => `${set} ${((v[0]! + v[1]!) / 2).toFixed(4)} (halves ${v.map((x) => x.toFixed(3)).join(', ')})`);
+    const obj = [...objective].map(
+      ([set, v]) =>
+        `${set} ${((v[0]! + v[1]!) / 2).toFixed(4)} (halves ${v.map((x) => x.toFixed(3)).join(', ')})`,
+    );
     rows.push(`  w=${w}: ${cells.join('  ')}\n        objective vs default: ${obj.join('; ')}`);
   }
   console.log(`${name} (fit+embed ${fitS.toFixed(1)} s)\n${rows.join('\n')}`);

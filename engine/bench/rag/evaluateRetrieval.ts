@@ -30,7 +30,9 @@ const SET_NAMES: Record<string, string> = { glossary_known_item: 'glossary', ops
  * team's questions, an evaluation set) is scored by the same run without a code change. Sorted by name.
  */
 export function readEvalSets(evalDir: string): EvalSet[] {
-  const files = readdirSync(evalDir).filter((f) => f.endsWith('.jsonl')).sort();
+  const files = readdirSync(evalDir)
+    .filter((f) => f.endsWith('.jsonl'))
+    .sort();
   const sets = files.map((file) => {
     const stem = basename(file, '.jsonl');
     const queries = readQueries(join(evalDir, file));
@@ -42,7 +44,10 @@ export function readEvalSets(evalDir: string): EvalSet[] {
 }
 
 /** Page-level Hit@1/Hit@5/MRR@10 of a ranker over every phrasing of every question of a set. */
-export async function evaluate(queries: EvalQuery[], rank: (q: string) => Promise<string[]> | string[]): Promise<Scores> {
+export async function evaluate(
+  queries: EvalQuery[],
+  rank: (q: string) => Promise<string[]> | string[],
+): Promise<Scores> {
   const acc = new RankAccumulator();
   for (const q of queries) {
     for (const text of Object.values(q.questions)) acc.add(pageRank(await rank(text), q.relevant));

@@ -10,7 +10,9 @@ export interface EvalQuery {
 export const QUESTION_FIELDS = ['question', 'query', 'query_what_is', 'query_definition'] as const;
 
 export function readQueries(file: string): EvalQuery[] {
-  const lines = readFileSync(file, 'utf8').split('\n').filter((l) => l.trim());
+  const lines = readFileSync(file, 'utf8')
+    .split('\n')
+    .filter((l) => l.trim());
   return lines.map((line, n) => {
     const row = JSON.parse(line) as Record<string, unknown>;
     const questions: Record<string, string> = {};

@@ -18,7 +18,9 @@ export function benchRcaConfig(ctx: BenchContext): RcaConfig {
   const result = rcaConfigSchema.safeParse(parsed);
   if (!result.success) {
     const issue = result.error.issues[0]!;
-    throw new Error(`benchmark ${ctx.name}: --rca-config ${issue.path.join('.') || '(root)'}: ${issue.message}`);
+    throw new Error(
+      `benchmark ${ctx.name}: --rca-config ${issue.path.join('.') || '(root)'}: ${issue.message}`,
+    );
   }
   console.log(`RCA settings overridden: ${raw}`);
   return result.data;

@@ -27,7 +27,11 @@ function petshopCases(): Case[] {
     for (const issue of scenario.issues) {
       const normal = scenario.normal ?? sliceTable(issue.table, 0, 0);
       const input = petshopInput(scenario.graph, normal, issue.table, issue.target.timestamp, issue.target);
-      cases.push({ name: `petshop ${scenario.name}/${issue.split}/${issue.name} ${issue.target.metric}`, truth: issue.rootCause, input });
+      cases.push({
+        name: `petshop ${scenario.name}/${issue.split}/${issue.name} ${issue.target.metric}`,
+        truth: issue.rootCause,
+        input,
+      });
     }
   }
   return cases;
@@ -39,10 +43,21 @@ function nezhaCases(config: RcaConfig): Case[] {
   for (const system of loadNezhaSystems(dir)) {
     for (const day of loadNezhaDays(dir, system)) {
       for (const fault of day.faults) {
-        const window = { baselineStart: fault.time - config.anomaly.baselineSeconds, start: fault.time, end: fault.time + 300 };
-        const graph: ServiceGraph = { services: [...new Set(day.series.map((s) => s.service))], edges: day.edges };
+        const window = {
+          baselineStart: fault.time - config.anomaly.baselineSeconds,
+          start: fault.time,
+          end: fault.time + 300,
+        };
+        const graph: ServiceGraph = {
+          services: [...new Set(day.series.map((s) => s.service))],
+          edges: day.edges,
+        };
         const at = new Date(fault.time * 1000).toISOString().slice(0, 19);
-        cases.push({ name: `nezha ${system} ${at} ${fault.type}`, truth: fault.service, input: { window, series: day.series, graph } });
+        cases.push({
+          name: `nezha ${system} ${at} ${fault.type}`,
+          truth: fault.service,
+          input: { window, series: day.series, graph },
+        });
       }
     }
   }
@@ -52,7 +67,15 @@ function nezhaCases(config: RcaConfig): Case[] {
 function explain(input: RcaInput, config: RcaConfig): ScoreBreakdown[] {
   const { anomalies, baseline } = scoreMetrics(input, config);
   const out = rankCandidates(
-    { anomalies, graph: input.graph, target: input.target, side: new Map(), window: input.window, gateOnTarget: baseline.kind !== 'across-services', explain: true },
+    {
+      anomalies,
+      graph: input.graph,
+      target: input.target,
+      side: new Map(),
+      window: input.window,
+      gateOnTarget: baseline.kind !== 'across-services',
+      explain: true,
+    },
     { ...config, ranking: { ...config.ranking, maxCandidates: Number.MAX_SAFE_INTEGER } },
   );
   return out.breakdown ?? [];
@@ -70,7 +93,10 @@ function main(): void {
   const raw = args.includes('--rca-config') ? args[args.indexOf('--rca-config') + 1] : undefined;
   const config = rcaConfigSchema.parse(raw ? JSON.parse(raw) : {});
   const everyCase = args.includes('--all-cases');
-  const cases = [...(which !== 'nezha' ? petshopCases() : []), ...(which !== 'petshop' ? nezhaCases(config) : [])];
+  const cases = [
+    ...(which !== 'nezha' ? petshopCases() : []),
+    ...(which !== 'petshop' ? nezhaCases(config) : []),
+  ];
   if (args.includes('--compare')) {
     // Cases whose rank differs between the config above and the one given after --compare.
     const other = rcaConfigSchema.parse(JSON.parse(args[args.indexOf('--compare') + 1]!));
@@ -79,7 +105,10 @@ function main(): void {
       const b = analyzeIncident(c.input, other).candidates.map((x) => x.service);
       const ra = a.indexOf(c.truth) + 1;
       const rb = b.indexOf(c.truth) + 1;
-      if (ra !== rb) console.log(`${c.name} truth=${c.truth} rank ${ra || '-'} -> ${rb || '-'} (top ${a[0] ?? '-'} -> ${b[0] ?? '-'})`);
+      if (ra !== rb)
+        console.log(
+          `${c.name} truth=${c.truth} rank ${ra || '-'} -> ${rb || '-'} (top ${a[0] ?? '-'} -> ${b[0] ?? '-'})`,
+        );
     }
     return;
   }
@@ -101,7 +130,13 @@ function main(): void {
     console.log(`${c.name} truth=${c.truth} rank=${rank || '-'} top=${top ?? '(none)'} ${relation}`);
     const breakdown = explain(c.input, config);
     console.log(line(breakdown[0], '#1'));
-    if (rank !== 1) console.log(line(breakdown.find((b) => b.service === c.truth), `#${rank || '-'}`));
+    if (rank !== 1)
+      console.log(
+        line(
+          breakdown.find((b) => b.service === c.truth),
+          `#${rank || '-'}`,
+        ),
+      );
   }
   console.log(`${misses} of ${cases.length} cases with the root cause not first`);
 }

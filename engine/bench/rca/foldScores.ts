@@ -25,7 +25,12 @@ const PETSHOP_TYPE: Record<string, string> = { latency: 'latency', availability:
 export function scores(raw: string): Map<string, Fold> {
   const config = rcaConfigSchema.parse(JSON.parse(raw));
   const folds = new Map<string, Fold>();
-  const add = (fold: string, candidates: Array<{ service: string; faultType: string }>, truth: string, type: string | undefined) => {
+  const add = (
+    fold: string,
+    candidates: Array<{ service: string; faultType: string }>,
+    truth: string,
+    type: string | undefined,
+  ) => {
     const f = folds.get(fold) ?? { n: 0, top1: 0, top3: 0, found: 0, typeRight: 0 };
     const ranking = candidates.map((c) => c.service);
     const cause = candidates.find((c) => c.service === truth);
@@ -40,16 +45,33 @@ export function scores(raw: string): Map<string, Fold> {
     for (const issue of scenario.issues) {
       const normal = scenario.normal ?? sliceTable(issue.table, 0, 0);
       const input = petshopInput(scenario.graph, normal, issue.table, issue.target.timestamp, issue.target);
-      add(`${scenario.name}/${issue.split}`, analyzeIncident(input, config).candidates, issue.rootCause, PETSHOP_TYPE[issue.target.metric]);
+      add(
+        `${scenario.name}/${issue.split}`,
+        analyzeIncident(input, config).candidates,
+        issue.rootCause,
+        PETSHOP_TYPE[issue.target.metric],
+      );
     }
   }
   const dir = `${sharedDatasets}/rca_nezha`;
   for (const system of loadNezhaSystems(dir)) {
     for (const day of loadNezhaDays(dir, system)) {
       for (const fault of day.faults) {
-        const window = { baselineStart: fault.time - config.anomaly.baselineSeconds, start: fault.time, end: fault.time + 300 };
-        const graph: ServiceGraph = { services: [...new Set(day.series.map((s) => s.service))], edges: day.edges };
-        add(`nezha/${system}`, analyzeIncident({ window, series: day.series, graph }, config).candidates, fault.service, NEZHA_FAULT_TYPE[fault.type]);
+        const window = {
+          baselineStart: fault.time - config.anomaly.baselineSeconds,
+          start: fault.time,
+          end: fault.time + 300,
+        };
+        const graph: ServiceGraph = {
+          services: [...new Set(day.series.map((s) => s.service))],
+          edges: day.edges,
+        };
+        add(
+          `nezha/${system}`,
+          analyzeIncident({ window, series: day.series, graph }, config).candidates,
+          fault.service,
+          NEZHA_FAULT_TYPE[fault.type],
+        );
       }
     }
   }
@@ -81,11 +103,15 @@ function leaveOneOut(configs: string[], results: Array<Map<string, Fold>>, names
     });
     const f = results[best]!.get(fold)!;
     held.push(f.top1 / f.n);
-    console.log(`${fold}\tchosen ${configs[best]}\theld-out ${fmt(f)}\tfirst listed ${fmt(results[0]!.get(fold))}`);
+    console.log(
+      `${fold}\tchosen ${configs[best]}\theld-out ${fmt(f)}\tfirst listed ${fmt(results[0]!.get(fold))}`,
+    );
   }
   const mean = held.reduce((a, b) => a + b, 0) / held.length;
   const sd = Math.sqrt(held.reduce((a, b) => a + (b - mean) ** 2, 0) / held.length);
-  console.log(`held-out top-1 mean ${mean.toFixed(3)}, sd ${sd.toFixed(3)}, min ${Math.min(...held).toFixed(3)}`);
+  console.log(
+    `held-out top-1 mean ${mean.toFixed(3)}, sd ${sd.toFixed(3)}, min ${Math.min(...held).toFixed(3)}`,
+  );
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

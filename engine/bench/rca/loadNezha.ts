@@ -30,7 +30,8 @@ export interface NezhaDay {
   edges: ServiceEdge[];
 }
 
-const read = (file: string) => (file.endsWith('.gz') ? gunzipSync(readFileSync(file)).toString('utf8') : readFileSync(file, 'utf8'));
+const read = (file: string) =>
+  file.endsWith('.gz') ? gunzipSync(readFileSync(file)).toString('utf8') : readFileSync(file, 'utf8');
 
 /** `2022-08-22 03:51:19.799 +0000 UTC m=+0.3` or `2022-08-22T03:51:19.799Z` → unix seconds (UTC). */
 export function parseNezhaTime(value: string): number {
@@ -56,7 +57,10 @@ const SKIP_COLUMNS = new Set(['Time', 'TimeStamp', 'PodName', 'ServiceName', 'ti
 
 export function loadNezhaSystems(dir: string): string[] {
   return readdirSync(dir)
-    .filter((name) => statSync(join(dir, name)).isDirectory() && readdirSync(join(dir, name)).some((d) => existsSync(join(dir, name, d, 'fault_list.json'))),
+    .filter(
+      (name) =>
+        statSync(join(dir, name)).isDirectory() &&
+        readdirSync(join(dir, name)).some((d) => existsSync(join(dir, name, d, 'fault_list.json'))),
     )
     .sort();
 }
@@ -68,7 +72,10 @@ export function loadNezhaDays(dir: string, system: string): NezhaDay[] {
     const ddir = join(sdir, day);
     const faultFile = join(ddir, 'fault_list.json');
     if (!existsSync(faultFile)) continue;
-    const raw = JSON.parse(read(faultFile)) as Record<string, Array<{ inject_time: string; inject_pod: string; inject_type: string }>>;
+    const raw = JSON.parse(read(faultFile)) as Record<
+      string,
+      Array<{ inject_time: string; inject_pod: string; inject_type: string }>
+    >;
     const faults = Object.values(raw)
       .flat()
       .map((f) => ({
@@ -200,12 +207,16 @@ function minuteFiles(dir: string, suffix: string, day: string, from: number, to:
 export function nezhaLogs(day: NezhaDay, to: number, onset: number): LogRecord[] {
   const logs: LogRecord[] = [];
   const onsetMinute = Math.floor(onset / 60) * 60;
-  for (const file of minuteFiles(join(day.dir, 'log'), '_log.csv', day.day, onsetMinute, to)) logs.push(...readLogFile(file, 0));
+  for (const file of minuteFiles(join(day.dir, 'log'), '_log.csv', day.day, onsetMinute, to))
+    logs.push(...readLogFile(file, 0));
   const freeDir = join(day.dir, '..', 'fault_free', day.day, 'log');
   const free = minuteFiles(freeDir, '_log.csv', day.day, 0, Infinity);
   if (free.length && logs.length) {
     const records = free.flatMap((f) => readLogFile(f, 0));
-    const shift = precedingShift(records.map((r) => r.timestamp), logs.map((r) => r.timestamp));
+    const shift = precedingShift(
+      records.map((r) => r.timestamp),
+      logs.map((r) => r.timestamp),
+    );
     logs.push(...records.map((r) => ({ ...r, timestamp: r.timestamp + shift })));
   }
   return logs;
@@ -251,11 +262,21 @@ function precedingShift(free: number[], fault: number[]): number {
 export function nezhaSpans(day: NezhaDay, to: number, onset: number): Span[] {
   const spans: Span[] = [];
   const onsetMinute = Math.floor(onset / 60) * 60;
-  for (const file of minuteFiles(join(day.dir, 'trace'), '_trace.csv', day.day, onsetMinute, to)) spans.push(...readTraceFile(file, day.day));
-  const free = minuteFiles(join(day.dir, '..', 'fault_free', day.day, 'trace'), '_trace.csv', day.day, 0, Infinity);
+  for (const file of minuteFiles(join(day.dir, 'trace'), '_trace.csv', day.day, onsetMinute, to))
+    spans.push(...readTraceFile(file, day.day));
+  const free = minuteFiles(
+    join(day.dir, '..', 'fault_free', day.day, 'trace'),
+    '_trace.csv',
+    day.day,
+    0,
+    Infinity,
+  );
   if (free.length && spans.length) {
     const records = free.flatMap((f) => readTraceFile(f, day.day));
-    const shift = precedingShift(records.map((r) => r.start), spans.map((r) => r.start));
+    const shift = precedingShift(
+      records.map((r) => r.start),
+      spans.map((r) => r.start),
+    );
     spans.push(...records.map((r) => ({ ...r, start: r.start + shift })));
   }
   return spans;

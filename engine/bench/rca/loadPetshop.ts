@@ -33,7 +33,9 @@ export interface PetshopScenario {
 const DIRECTION: Record<string, BadDirection> = { latency: 'up', availability: 'down', requests: 'both' };
 
 export function readPetshopTable(file: string): Table {
-  const lines = readFileSync(file, 'utf8').split(/\r?\n/).filter((l) => l.length > 0);
+  const lines = readFileSync(file, 'utf8')
+    .split(/\r?\n/)
+    .filter((l) => l.length > 0);
   const [nodes, metrics, stats] = [lines[0]!, lines[1]!, lines[2]!].map((l) => l.split(','));
   const columns: Table['columns'] = new Map();
   const keys: string[] = [];
@@ -60,7 +62,9 @@ export function readPetshopTable(file: string): Table {
 }
 
 export function readPetshopGraph(file: string): ServiceGraph {
-  const lines = readFileSync(file, 'utf8').split(/\r?\n/).filter((l) => l.length > 0);
+  const lines = readFileSync(file, 'utf8')
+    .split(/\r?\n/)
+    .filter((l) => l.length > 0);
   const header = lines[0]!.split(',').slice(1);
   const edges: ServiceGraph['edges'] = [];
   for (const line of lines.slice(1)) {
@@ -135,7 +139,9 @@ export function petshopInput(
 ): RcaInput {
   const step = 300;
   const first = abnormal.timestamps[0]!;
-  const shift = normal.timestamps.length ? first - step - normal.timestamps[normal.timestamps.length - 1]! : 0;
+  const shift = normal.timestamps.length
+    ? first - step - normal.timestamps[normal.timestamps.length - 1]!
+    : 0;
   const restamped = normal.timestamps.map((t) => t + shift);
   const keys = new Set([...normal.columns.keys(), ...abnormal.columns.keys()]);
   const series: SignalSeries[] = [];
@@ -153,7 +159,10 @@ export function petshopInput(
       // A Sum of requests is a count of events per point: Poisson noise, not a flat line that any single request breaks.
       ...(meta.metric === 'requests' && meta.statistic === 'Sum' ? { eventsPerUnit: 1 } : {}),
       timestamps: [...restamped, ...abnormal.timestamps],
-      values: [...(n?.values ?? restamped.map(() => NaN)), ...(a?.values ?? abnormal.timestamps.map(() => NaN))],
+      values: [
+        ...(n?.values ?? restamped.map(() => NaN)),
+        ...(a?.values ?? abnormal.timestamps.map(() => NaN)),
+      ],
     });
   }
   return {
@@ -171,6 +180,7 @@ export function petshopInput(
 /** Rows [from, to) of a table. */
 export function sliceTable(table: Table, from: number, to: number): Table {
   const columns: Table['columns'] = new Map();
-  for (const [key, column] of table.columns) columns.set(key, { ...column, values: column.values.slice(from, to) });
+  for (const [key, column] of table.columns)
+    columns.set(key, { ...column, values: column.values.slice(from, to) });
   return { columns, timestamps: table.timestamps.slice(from, to) };
 }

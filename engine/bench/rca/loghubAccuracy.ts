@@ -65,7 +65,8 @@ export function scoreParsing(
     if (!identical) continue;
     groupedCorrectLines += lines.length;
     correctGroups++;
-    if (correctTemplate(predictedTemplates[lines[0]!]!) === correctTemplate(truthTemplates[lines[0]!]!)) correctTemplates++;
+    if (correctTemplate(predictedTemplates[lines[0]!]!) === correctTemplate(truthTemplates[lines[0]!]!))
+      correctTemplates++;
   }
 
   let parsedCorrect = 0;
@@ -122,7 +123,11 @@ export interface LosoFold {
  * before scoring it. With `guard`, only settings that lose at most `maxLoss` GA on every training system against the
  * baseline setting are eligible (the baseline itself always is).
  */
-export function leaveOneOut(scores: number[][], tolerance = 0, guard?: { baseline: number; maxLoss: number }): LosoFold[] {
+export function leaveOneOut(
+  scores: number[][],
+  tolerance = 0,
+  guard?: { baseline: number; maxLoss: number },
+): LosoFold[] {
   const systems = scores[0]?.length ?? 0;
   const folds: LosoFold[] = [];
   for (let held = 0; held < systems; held++) {
@@ -150,7 +155,8 @@ export function groupingAccuracy(truthEvents: string[], predictedGroups: Array<s
   let correct = 0;
   for (const lines of groupIndices(predictedGroups).values()) {
     const label = truthEvents[lines[0]!]!;
-    if (truthMembers.get(label)!.length === lines.length && lines.every((i) => truthEvents[i] === label)) correct += lines.length;
+    if (truthMembers.get(label)!.length === lines.length && lines.every((i) => truthEvents[i] === label))
+      correct += lines.length;
   }
   return correct / truthEvents.length;
 }

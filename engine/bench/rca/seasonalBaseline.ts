@@ -19,12 +19,21 @@ const pointsArg = process.argv.indexOf('--points');
 const W = pointsArg > 0 ? Number(process.argv[pointsArg + 1]) : 6;
 const DAY = 86400;
 
-const labels = JSON.parse(readFileSync(join(ROOT, 'labels/combined_labels.json'), 'utf8')) as Record<string, string[]>;
-const windows = JSON.parse(readFileSync(join(ROOT, 'labels/combined_windows.json'), 'utf8')) as Record<string, [string, string][]>;
+const labels = JSON.parse(readFileSync(join(ROOT, 'labels/combined_labels.json'), 'utf8')) as Record<
+  string,
+  string[]
+>;
+const windows = JSON.parse(readFileSync(join(ROOT, 'labels/combined_windows.json'), 'utf8')) as Record<
+  string,
+  [string, string][]
+>;
 const ts = (s: string) => Date.parse(s.replace(' ', 'T') + 'Z') / 1000;
 
 function readSeries(file: string): { t: number[]; v: number[] } {
-  const lines = readFileSync(join(ROOT, 'data', file), 'utf8').trim().split('\n').slice(1);
+  const lines = readFileSync(join(ROOT, 'data', file), 'utf8')
+    .trim()
+    .split('\n')
+    .slice(1);
   const t: number[] = [];
   const v: number[] = [];
   for (const line of lines) {
@@ -49,16 +58,34 @@ function slice(s: { t: number[]; v: number[] }, from: number, to: number): { t: 
 }
 
 /** Scores the incident [start, start+W·step) against the given baseline points, laid out just before start. */
-function scoreAgainst(baseline: number[], incident: { t: number[]; v: number[] }, step: number): number | undefined {
+function scoreAgainst(
+  baseline: number[],
+  incident: { t: number[]; v: number[] },
+  step: number,
+): number | undefined {
   if (baseline.length < settings.minBaselinePoints || incident.v.length < W) return undefined;
   const start = incident.t[0]!;
   const bt = baseline.map((_, i) => start - (baseline.length - i) * step);
-  const series: SignalSeries = { service: 's', signal: 'v', badDirection: 'both', timestamps: [...bt, ...incident.t], values: [...baseline, ...incident.v] };
-  const scored = scoreSeries(series, { baselineStart: bt[0]!, start, end: incident.t[incident.t.length - 1]! }, settings);
+  const series: SignalSeries = {
+    service: 's',
+    signal: 'v',
+    badDirection: 'both',
+    timestamps: [...bt, ...incident.t],
+    values: [...baseline, ...incident.v],
+  };
+  const scored = scoreSeries(
+    series,
+    { baselineStart: bt[0]!, start, end: incident.t[incident.t.length - 1]! },
+    settings,
+  );
   return scored ? Math.max(scored.score, scored.heldPeak) : undefined;
 }
 
-function variants(s: { t: number[]; v: number[] }, start: number, step: number): Record<string, number | undefined> {
+function variants(
+  s: { t: number[]; v: number[] },
+  start: number,
+  step: number,
+): Record<string, number | undefined> {
   const span = W * step;
   const hourBefore = Math.max(12, Math.round(3600 / step)) * step;
   const incident = slice(s, start, start + span);
@@ -70,7 +97,10 @@ function variants(s: { t: number[]; v: number[] }, start: number, step: number):
   const days = scoreAgainst(pooled, incident, step);
   const both = hour === undefined || days === undefined ? undefined : Math.min(hour, days);
   const hourNow = slice(s, start - hourBefore, start).v;
-  const med = (xs: number[]) => { const a = xs.filter(Number.isFinite).sort((x, y) => x - y); return a.length ? a[a.length >> 1]! : NaN; };
+  const med = (xs: number[]) => {
+    const a = xs.filter(Number.isFinite).sort((x, y) => x - y);
+    return a.length ? a[a.length >> 1]! : NaN;
+  };
   const aligned = (mode: 'add' | 'mul') => {
     const out: number[] = [];
     for (let d = 1; d <= 7; d++) {
@@ -85,7 +115,9 @@ function variants(s: { t: number[]; v: number[] }, start: number, step: number):
   };
   const daysAdd = scoreAgainst(aligned('add'), incident, step);
   const daysMul = scoreAgainst(aligned('mul'), incident, step);
-  const hourAndDays = pooled.length ? scoreAgainst([...pooled, ...slice(s, start - hourBefore, start).v], incident, step) : undefined;
+  const hourAndDays = pooled.length
+    ? scoreAgainst([...pooled, ...slice(s, start - hourBefore, start).v], incident, step)
+    : undefined;
   return { hour, day, days, both, hourAndDays, daysAdd, daysMul };
 }
 
@@ -97,7 +129,13 @@ function auc(pos: number[], neg: number[]): number {
 
 const NAMES = ['hour', 'day', 'days', 'both', 'hourAndDays', 'daysAdd', 'daysMul'];
 const rows: string[] = [];
-for (const category of ['realAWSCloudwatch', 'realAdExchange', 'realKnownCause', 'realTraffic', 'realTweets']) {
+for (const category of [
+  'realAWSCloudwatch',
+  'realAdExchange',
+  'realKnownCause',
+  'realTraffic',
+  'realTweets',
+]) {
   const pos: Record<string, number[]> = Object.fromEntries(NAMES.map((n) => [n, []]));
   const neg: Record<string, number[]> = Object.fromEntries(NAMES.map((n) => [n, []]));
   let nPos = 0;
@@ -105,7 +143,10 @@ for (const category of ['realAWSCloudwatch', 'realAdExchange', 'realKnownCause',
   for (const name of readdirSync(join(ROOT, 'data', category)).filter((f) => f.endsWith('.csv'))) {
     const key = `${category}/${name}`;
     const s = readSeries(key);
-    const diffs = s.t.slice(1).map((t, i) => t - s.t[i]!).sort((a, b) => a - b);
+    const diffs = s.t
+      .slice(1)
+      .map((t, i) => t - s.t[i]!)
+      .sort((a, b) => a - b);
     const step = diffs[Math.floor(diffs.length / 2)]!;
     const wins = (windows[key] ?? []).map(([a, b]) => [ts(a), ts(b)] as const);
     const add = (into: Record<string, number[]>, start: number) => {

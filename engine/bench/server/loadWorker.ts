@@ -13,22 +13,35 @@ interface AutocannonResult {
   non2xx: number;
 }
 
-process.once('message', (message: { url: string; connections: number; durationSeconds: number; headers: Record<string, string> }) => {
-  autocannon(
-    { url: message.url, connections: message.connections, duration: message.durationSeconds, headers: message.headers },
-    (error: unknown, result: AutocannonResult) => {
-      if (error) {
-        process.send?.({ error: String(error) });
-      } else {
-        process.send?.({
-          requestsPerSecond: result.requests.average,
-          p50Ms: result.latency.p50,
-          p99Ms: result.latency.p99,
-          errors: result.errors + result.non2xx,
-          total: result.requests.total,
-        });
-      }
-      process.exit(0);
-    },
-  );
-});
+process.once(
+  'message',
+  (message: {
+    url: string;
+    connections: number;
+    durationSeconds: number;
+    headers: Record<string, string>;
+  }) => {
+    autocannon(
+      {
+        url: message.url,
+        connections: message.connections,
+        duration: message.durationSeconds,
+        headers: message.headers,
+      },
+      (error: unknown, result: AutocannonResult) => {
+        if (error) {
+          process.send?.({ error: String(error) });
+        } else {
+          process.send?.({
+            requestsPerSecond: result.requests.average,
+            p50Ms: result.latency.p50,
+            p99Ms: result.latency.p99,
+            errors: result.errors + result.non2xx,
+            total: result.requests.total,
+          });
+        }
+        process.exit(0);
+      },
+    );
+  },
+);

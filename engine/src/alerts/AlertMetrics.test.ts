@@ -3,12 +3,27 @@ import { describe, expect, it } from 'vitest';
 import { AlertMetrics } from './AlertMetrics.js';
 import type { PipelineCounters } from './AlertPipeline.js';
 
-const counters: PipelineCounters = { deliveries: 0, alerts: 0, accepted: 0, duplicates: 0, stale: 0, incidents: 0, notifications: 0, notificationDelayMsSum: 0, truncatedAlerts: 0 };
+const counters: PipelineCounters = {
+  deliveries: 0,
+  alerts: 0,
+  accepted: 0,
+  duplicates: 0,
+  stale: 0,
+  incidents: 0,
+  notifications: 0,
+  notificationDelayMsSum: 0,
+  truncatedAlerts: 0,
+};
 const NAME = 'aicloudops_alert_ingest_seconds';
 
 /** The ingest histogram's lines of a registry's exposition (HELP and TYPE included). */
 async function ingestLines(registry: Registry): Promise<string[]> {
-  return (await registry.metrics()).split('\n').filter((line) => line.startsWith(NAME) || line.startsWith(`# HELP ${NAME} `) || line.startsWith(`# TYPE ${NAME} `));
+  return (await registry.metrics())
+    .split('\n')
+    .filter(
+      (line) =>
+        line.startsWith(NAME) || line.startsWith(`# HELP ${NAME} `) || line.startsWith(`# TYPE ${NAME} `),
+    );
 }
 
 describe('AlertMetrics ingest histogram', () => {
@@ -25,7 +40,13 @@ describe('AlertMetrics ingest histogram', () => {
     });
     expect(await ingestLines(ours)).toEqual(await ingestLines(reference));
     // Bucket edges, values past the last bucket, and 'stored' seen first (label sets render in first-seen order).
-    const observations: Array<['grouped' | 'stored', number]> = [['stored', 0.0005], ['grouped', 0.001], ['grouped', 5], ['stored', 7.5], ['grouped', 0]];
+    const observations: Array<['grouped' | 'stored', number]> = [
+      ['stored', 0.0005],
+      ['grouped', 0.001],
+      ['grouped', 5],
+      ['stored', 7.5],
+      ['grouped', 0],
+    ];
     let x = 7;
     for (let i = 0; i < 500; i++) {
       x = (x * 48271) % 2147483647;

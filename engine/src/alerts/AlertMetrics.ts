@@ -39,14 +39,26 @@ export class AlertMetrics {
           this.set(value(stats()));
         },
       });
-    counter('aicloudops_alert_deliveries_total', 'Alert deliveries received (webhook bodies, polls, internal alerts)', (s) => s.deliveries);
+    counter(
+      'aicloudops_alert_deliveries_total',
+      'Alert deliveries received (webhook bodies, polls, internal alerts)',
+      (s) => s.deliveries,
+    );
     counter('aicloudops_alerts_received_total', 'Alerts received, re-sends included', (s) => s.alerts);
-    counter('aicloudops_alerts_duplicate_total', 'Alerts dropped as re-sends of a known state', (s) => s.duplicates);
+    counter(
+      'aicloudops_alerts_duplicate_total',
+      'Alerts dropped as re-sends of a known state',
+      (s) => s.duplicates,
+    );
     counter('aicloudops_alert_incidents_total', 'Incidents opened', (s) => s.incidents);
     counter('aicloudops_alert_notifications_total', 'Notifications sent', (s) => s.notifications);
     gauge('aicloudops_alert_compression_ratio', '1 - notifications / raw deliveries', (s) => compression(s));
     gauge('aicloudops_alert_dedup_ratio', 'Duplicate alerts / raw alerts', (s) => dedupRatio(s));
-    gauge('aicloudops_alert_notification_delay_seconds', 'Mean added delay from first alert to notification', (s) => meanDelaySeconds(s));
+    gauge(
+      'aicloudops_alert_notification_delay_seconds',
+      'Mean added delay from first alert to notification',
+      (s) => meanDelaySeconds(s),
+    );
   }
 
   observeIngest(stage: IngestStage, seconds: number): void {
@@ -111,7 +123,13 @@ class StageHistogram {
       values.push({ labels: { stage }, value: d.sum, metricName: `${this.name}_sum` });
       values.push({ labels: { stage }, value: d.count, metricName: `${this.name}_count` });
     }
-    return Promise.resolve({ name: this.name, help: this.help, type: this.type, values, aggregator: this.aggregator });
+    return Promise.resolve({
+      name: this.name,
+      help: this.help,
+      type: this.type,
+      values,
+      aggregator: this.aggregator,
+    });
   }
 
   reset(): void {
@@ -119,12 +137,16 @@ class StageHistogram {
     this.seen = [];
   }
 
-  private static empty(buckets: number): Record<IngestStage, { buckets: number[]; sum: number; count: number }> {
+  private static empty(
+    buckets: number,
+  ): Record<IngestStage, { buckets: number[]; sum: number; count: number }> {
     const stage = () => ({ buckets: new Array<number>(buckets).fill(0), sum: 0, count: 0 });
     return { grouped: stage(), stored: stage() };
   }
 }
 
-export const compression = (s: PipelineCounters) => (s.deliveries === 0 ? 0 : 1 - s.notifications / s.deliveries);
+export const compression = (s: PipelineCounters) =>
+  s.deliveries === 0 ? 0 : 1 - s.notifications / s.deliveries;
 export const dedupRatio = (s: PipelineCounters) => (s.alerts === 0 ? 0 : s.duplicates / s.alerts);
-export const meanDelaySeconds = (s: PipelineCounters) => (s.notifications === 0 ? 0 : s.notificationDelayMsSum / s.notifications / 1000);
+export const meanDelaySeconds = (s: PipelineCounters) =>
+  s.notifications === 0 ? 0 : s.notificationDelayMsSum / s.notifications / 1000;

@@ -17,7 +17,12 @@ function config(overrides: Record<string, unknown> = {}): AlertsConfig {
   return alertsConfigSchema.parse({ autoRca: false, ...overrides });
 }
 
-function alert(labels: Record<string, string>, startsAt: number, status: 'firing' | 'resolved' = 'firing', endsAt?: number): AlertEvent {
+function alert(
+  labels: Record<string, string>,
+  startsAt: number,
+  status: 'firing' | 'resolved' = 'firing',
+  endsAt?: number,
+): AlertEvent {
   return {
     fingerprint: labelsFingerprint(labels),
     status,
@@ -39,11 +44,17 @@ function run(pipeline: AlertPipeline, steps: Array<[number, AlertEvent[]]>, unti
     clock = at;
     sent.push(...pipeline.ingest(events, at).notifications);
   }
-  for (const end = until ?? clock; clock < end; clock += 5_000) sent.push(...pipeline.tick(clock + 5_000).notifications);
+  for (const end = until ?? clock; clock < end; clock += 5_000)
+    sent.push(...pipeline.tick(clock + 5_000).notifications);
   return sent;
 }
 
-const svc = (service: string, alertname = 'HighErrorRate', severity = 'critical') => ({ alertname, severity, namespace: 'shop', service });
+const svc = (service: string, alertname = 'HighErrorRate', severity = 'critical') => ({
+  alertname,
+  severity,
+  namespace: 'shop',
+  service,
+});
 
 describe('AlertPipeline', () => {
   it('groups a cascade along service-graph edges into one incident and pages it once, naming every merge', () => {
@@ -60,7 +71,12 @@ describe('AlertPipeline', () => {
     );
     expect(p.incidents.size).toBe(1);
     const incident = [...p.incidents.values()][0]!;
-    expect(incident.members.map((m) => m.reason.kind)).toEqual(['opened', 'service-graph', 'service-graph', 'service-graph']);
+    expect(incident.members.map((m) => m.reason.kind)).toEqual([
+      'opened',
+      'service-graph',
+      'service-graph',
+      'service-graph',
+    ]);
     expect(incident.members[1]!.reason.detail).toBe('edge payments → postgres');
     expect(incident.services).toEqual(['postgres', 'payments', 'checkout', 'frontend']);
     expect(sent).toHaveLength(1);
@@ -69,13 +85,28 @@ describe('AlertPipeline', () => {
 
   it('sends one update when a paged incident takes in a new failure that would page by itself', () => {
     // A 10-minute onset window: the page goes out 6 minutes after the onset (60 s + the default 300 s resolution latency).
-    const p = new AlertPipeline(config({ groupWindowSeconds: 600, pagingRules: [{ matchers: ['severity="critical"'], page: true, forSeconds: 60 }, { matchers: [], page: false }] }), EDGES);
+    const p = new AlertPipeline(
+      config({
+        groupWindowSeconds: 600,
+        pagingRules: [
+          { matchers: ['severity="critical"'], page: true, forSeconds: 60 },
+          { matchers: [], page: false },
+        ],
+      }),
+      EDGES,
+    );
     const sent = run(
       p,
       [
         [T0, [alert(svc('payments'), T0)]],
         // Begins after the page went out, next door: an update, not a second incident and not silence.
-        [T0 + 8 * MIN, [alert(svc('checkout'), T0 + 8 * MIN), alert(svc('checkout', 'HighLatency', 'warning'), T0 + 8 * MIN)]],
+        [
+          T0 + 8 * MIN,
+          [
+            alert(svc('checkout'), T0 + 8 * MIN),
+            alert(svc('checkout', 'HighLatency', 'warning'), T0 + 8 * MIN),
+          ],
+        ],
       ],
       T0 + 20 * MIN,
     );
@@ -134,27 +165,44 @@ describe('AlertPipeline', () => {
   });
 
   it('warnings alone never page; "after N" waits for N alerts of its rule; "N of M" for N of the last M firing', () => {
-    const rules = [{ matchers: ['alertname="KubePodNotReady"'], page: true, afterCount: 2, nOfM: { n: 2, m: 3 } }, { matchers: [], page: false }];
+    const rules = [
+      { matchers: ['alertname="KubePodNotReady"'], page: true, afterCount: 2, nOfM: { n: 2, m: 3 } },
+      { matchers: [], page: false },
+    ];
     // A 10-minute onset window, so the second pod 9 minutes on still joins the first.
     const p = new AlertPipeline(config({ pagingRules: rules, groupWindowSeconds: 600 }), EDGES);
-    const pod = (name: string) => ({ alertname: 'KubePodNotReady', severity: 'warning', namespace: 'shop', pod: `payments-7d9f8b6c5d-${name}` });
+    const pod = (name: string) => ({
+      alertname: 'KubePodNotReady',
+      severity: 'warning',
+      namespace: 'shop',
+      pod: `payments-7d9f8b6c5d-${name}`,
+    });
     let sent = run(p, [[T0, [alert(pod('aaaaa'), T0)]]], T0 + 8 * MIN);
     expect(sent).toHaveLength(0);
     const incident = [...p.incidents.values()][0]!;
     expect(incident.heldBecause).toBe('1 of the 2 alerts its rule waits for');
     sent = run(p, [[T0 + 9 * MIN, [alert(pod('bbbbb'), T0 + 9 * MIN)]]]);
     expect(sent).toHaveLength(1);
-    expect(incident.members[1]!.reason).toMatchObject({ kind: 'kubernetes-owner', detail: 'pod payments-7d9f8b6c5d-bbbbb → workload payments' });
+    expect(incident.members[1]!.reason).toMatchObject({
+      kind: 'kubernetes-owner',
+      detail: 'pod payments-7d9f8b6c5d-bbbbb → workload payments',
+    });
   });
 
   it('flapping: k state changes in T hold the incident open and mute the alert, no page after it flaps', () => {
     const pagingRules = [{ matchers: [], page: true, forSeconds: 0 }];
-    const p = new AlertPipeline(config({ pagingRules, flap: { changes: 4, windowSeconds: 1800, quietSeconds: 1800 } }), EDGES);
+    const p = new AlertPipeline(
+      config({ pagingRules, flap: { changes: 4, windowSeconds: 1800, quietSeconds: 1800 } }),
+      EDGES,
+    );
     const labels = svc('payments');
     const steps: Array<[number, AlertEvent[]]> = [];
     for (let k = 0; k < 4; k++) {
       const start = T0 + k * 8 * MIN;
-      steps.push([start, [alert(labels, start)]], [start + 6 * MIN, [alert(labels, start, 'resolved', start + 6 * MIN)]]);
+      steps.push(
+        [start, [alert(labels, start)]],
+        [start + 6 * MIN, [alert(labels, start, 'resolved', start + 6 * MIN)]],
+      );
     }
     const sent = run(p, steps, T0 + 40 * MIN);
     const tracked = p.alerts.get(labelsFingerprint(labels))!;
@@ -172,41 +220,87 @@ describe('AlertPipeline', () => {
 
   it('inhibits like Alertmanager (source, target, equal) and by topology (node down, dependency down)', () => {
     const p = new AlertPipeline(config(), EDGES);
-    p.ingest([alert(svc('payments', 'HighLatency', 'critical'), T0), alert(svc('payments', 'HighLatency', 'warning'), T0)], T0);
+    p.ingest(
+      [
+        alert(svc('payments', 'HighLatency', 'critical'), T0),
+        alert(svc('payments', 'HighLatency', 'warning'), T0),
+      ],
+      T0,
+    );
     const warning = p.alerts.get(labelsFingerprint(svc('payments', 'HighLatency', 'warning')))!;
     expect(p.muteOf(warning, T0)).toMatchObject({ kind: 'inhibited' });
 
     const q = new AlertPipeline(config(), EDGES);
-    const podOnNode = { alertname: 'KubePodNotReady', severity: 'warning', namespace: 'shop', pod: 'cart-6c8d7f9b4-x2x7q', node: 'node-a' };
+    const podOnNode = {
+      alertname: 'KubePodNotReady',
+      severity: 'warning',
+      namespace: 'shop',
+      pod: 'cart-6c8d7f9b4-x2x7q',
+      node: 'node-a',
+    };
     q.ingest([alert({ alertname: 'KubeNodeNotReady', severity: 'critical', node: 'node-a' }, T0)], T0);
-    q.ingest([alert(podOnNode, T0 + 30_000), alert(svc('checkout'), T0 + 30_000), alert(svc('payments', 'ServiceDown'), T0 + 30_000)], T0 + 30_000);
+    q.ingest(
+      [
+        alert(podOnNode, T0 + 30_000),
+        alert(svc('checkout'), T0 + 30_000),
+        alert(svc('payments', 'ServiceDown'), T0 + 30_000),
+      ],
+      T0 + 30_000,
+    );
     const pod = q.alerts.get(labelsFingerprint(podOnNode))!;
-    expect(q.muteOf(pod, T0 + MIN)).toMatchObject({ kind: 'topology-inhibited', detail: 'node node-a is down; pod cart-6c8d7f9b4-x2x7q runs on it' });
+    expect(q.muteOf(pod, T0 + MIN)).toMatchObject({
+      kind: 'topology-inhibited',
+      detail: 'node node-a is down; pod cart-6c8d7f9b4-x2x7q runs on it',
+    });
     expect(pod.merge).toMatchObject({ kind: 'kubernetes-node' });
     const caller = q.alerts.get(labelsFingerprint(svc('checkout')))!;
-    expect(q.muteOf(caller, T0 + MIN)).toMatchObject({ kind: 'topology-inhibited', detail: 'its dependency payments is down (edge checkout → payments)' });
+    expect(q.muteOf(caller, T0 + MIN)).toMatchObject({
+      kind: 'topology-inhibited',
+      detail: 'its dependency payments is down (edge checkout → payments)',
+    });
 
     // An edge the metrics saw in production: payments down in staging mutes nothing there.
-    const r = new AlertPipeline(config(), EDGES.map((e) => ({ ...e, namespace: 'shop' })));
-    const staging = (service: string, alertname: string) => ({ ...svc(service, alertname), namespace: 'staging' });
-    r.ingest([alert(staging('payments', 'ServiceDown'), T0), alert(svc('checkout'), T0 + 30_000)], T0 + 30_000);
+    const r = new AlertPipeline(
+      config(),
+      EDGES.map((e) => ({ ...e, namespace: 'shop' })),
+    );
+    const staging = (service: string, alertname: string) => ({
+      ...svc(service, alertname),
+      namespace: 'staging',
+    });
+    r.ingest(
+      [alert(staging('payments', 'ServiceDown'), T0), alert(svc('checkout'), T0 + 30_000)],
+      T0 + 30_000,
+    );
     expect(r.muteOf(r.alerts.get(labelsFingerprint(svc('checkout')))!, T0 + MIN)).toBeUndefined();
   });
 
   it('suppresses during maintenance (alert or window) and alerts caused by the engine’s own repairs', () => {
     const p = new AlertPipeline(config(), EDGES);
-    p.addSuppression({ id: 'w1', kind: 'rollout', matchers: ['service="frontend"'], startsAt: T0, endsAt: T0 + 30 * MIN, reason: 'v2 rollout' });
+    p.addSuppression({
+      id: 'w1',
+      kind: 'rollout',
+      matchers: ['service="frontend"'],
+      startsAt: T0,
+      endsAt: T0 + 30 * MIN,
+      reason: 'v2 rollout',
+    });
     const sent = run(
       p,
       [
-        [T0, [alert({ alertname: 'Maintenance', severity: 'none', namespace: 'shop', service: 'postgres' }, T0)]],
+        [
+          T0,
+          [alert({ alertname: 'Maintenance', severity: 'none', namespace: 'shop', service: 'postgres' }, T0)],
+        ],
         [T0 + MIN, [alert(svc('postgres'), T0 + MIN), alert(svc('frontend'), T0 + MIN)]],
         [T0 + 2 * MIN, [alert({ ...svc('cart'), aicloudops_repair_id: 'rep-1' }, T0 + 2 * MIN)]],
       ],
       T0 + 20 * MIN,
     );
     expect(sent).toHaveLength(0);
-    const reasons = [svc('postgres'), svc('frontend'), { ...svc('cart'), aicloudops_repair_id: 'rep-1' }].map((l) => p.muteOf(p.alerts.get(labelsFingerprint(l))!, T0 + 20 * MIN)?.kind);
+    const reasons = [svc('postgres'), svc('frontend'), { ...svc('cart'), aicloudops_repair_id: 'rep-1' }].map(
+      (l) => p.muteOf(p.alerts.get(labelsFingerprint(l))!, T0 + 20 * MIN)?.kind,
+    );
     expect(reasons).toEqual(['inhibited', 'rollout', 'repair']);
   });
 
@@ -230,7 +324,10 @@ describe('AlertPipeline', () => {
   it('joins alerts Alertmanager grouped by service, and ignores a group keyed only by alertname', () => {
     const p = new AlertPipeline(config({ topologyGrouping: false, groupBy: [] }), []);
     const a = { ...alert(svc('cart', 'HighLatency'), T0), groupKey: '{}:{service="cart"}' };
-    const b = { ...alert({ alertname: 'QueueBacklog', severity: 'warning', queue: 'orders' }, T0), groupKey: '{}:{service="cart"}' };
+    const b = {
+      ...alert({ alertname: 'QueueBacklog', severity: 'warning', queue: 'orders' }, T0),
+      groupKey: '{}:{service="cart"}',
+    };
     const c = { ...alert(svc('ledger', 'HighLatency'), T0), groupKey: '{}:{alertname="HighLatency"}' };
     const d = { ...alert(svc('email', 'HighLatency'), T0), groupKey: '{}:{alertname="HighLatency"}' };
     p.ingest([a, b, c, d], T0);

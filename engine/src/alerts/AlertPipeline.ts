@@ -1,6 +1,12 @@
 import type { AlertsConfig } from './config.js';
 import { AlertTopology, type AlertSubject } from './AlertTopology.js';
-import { createStages, type AlertStage, type LinkProposal, type PipelineState, type Stages } from './stages/index.js';
+import {
+  createStages,
+  type AlertStage,
+  type LinkProposal,
+  type PipelineState,
+  type Stages,
+} from './stages/index.js';
 import type { SuppressionWindow } from './stages/SuppressionWindowStage.js';
 import type { AlertEvent, Incident, MergeReason, MuteReason, PipelineOutput, TrackedAlert } from './types.js';
 import type { ServiceEdge } from '../topology/ConfiguredServiceGraph.js';
@@ -21,7 +27,14 @@ const MAX_RESOLUTION_LATENCY_MS = 15 * 60_000;
 const MIN_GAP_MS = 1_000;
 const BRIDGING_MUTES = new Set(['inhibited', 'topology-inhibited']);
 
-const SEVERITY_RANK: Record<string, number> = { critical: 4, page: 4, error: 3, warning: 2, info: 1, none: 0 };
+const SEVERITY_RANK: Record<string, number> = {
+  critical: 4,
+  page: 4,
+  error: 3,
+  warning: 2,
+  info: 1,
+  none: 0,
+};
 
 export interface PipelineCounters {
   deliveries: number;
@@ -73,18 +86,38 @@ export class AlertPipeline implements PipelineState {
   private lastPendingCheck = -Infinity;
   /** While the service replays its log after a restart, nothing pages: what was paged is in the log (markNotified). */
   replaying = false;
-  private readonly counters = { deliveries: 0, alerts: 0, accepted: 0, incidents: 0, notifications: 0, notificationDelayMsSum: 0, truncatedAlerts: 0 };
+  private readonly counters = {
+    deliveries: 0,
+    alerts: 0,
+    accepted: 0,
+    incidents: 0,
+    notifications: 0,
+    notificationDelayMsSum: 0,
+    truncatedAlerts: 0,
+  };
 
   constructor(
     readonly config: AlertsConfig,
     edges: ServiceEdge[],
   ) {
-    this.topology = new AlertTopology(edges, config.serviceLabels, config.knownServiceLabels, this.namespacesSeen);
+    this.topology = new AlertTopology(
+      edges,
+      config.serviceLabels,
+      config.knownServiceLabels,
+      this.namespacesSeen,
+    );
     this.windowMs = config.groupWindowSeconds * 1000;
     this.spanMs = config.maxIncidentSpanSeconds * 1000;
     this.stages = createStages(config, (alert, now) => this.muteOf(alert, now));
-    const having = (hook: keyof AlertPipeline['hooks']) => this.stages.all.filter((stage) => stage[hook] !== undefined);
-    this.hooks = { accept: having('accept'), observe: having('observe'), mute: having('mute'), link: having('link'), hold: having('hold') };
+    const having = (hook: keyof AlertPipeline['hooks']) =>
+      this.stages.all.filter((stage) => stage[hook] !== undefined);
+    this.hooks = {
+      accept: having('accept'),
+      observe: having('observe'),
+      mute: having('mute'),
+      link: having('link'),
+      hold: having('hold'),
+    };
   }
 
   /**
@@ -92,7 +125,12 @@ export class AlertPipeline implements PipelineState {
    * the new one; what already joined stays joined. Subjects are re-read, since a service name may now be known.
    */
   setTopology(edges: ServiceEdge[]): void {
-    this.topology = new AlertTopology(edges, this.config.serviceLabels, this.config.knownServiceLabels, this.namespacesSeen);
+    this.topology = new AlertTopology(
+      edges,
+      this.config.serviceLabels,
+      this.config.knownServiceLabels,
+      this.namespacesSeen,
+    );
     this.subjects.clear();
   }
 
@@ -104,7 +142,12 @@ export class AlertPipeline implements PipelineState {
     const acceptedBefore = this.counters.accepted;
     for (const event of events) this.observe(event, now, out);
     // Only deliveries that carried news mark the dispatcher's flushes; re-sends and retried old payloads do not.
-    if (this.counters.accepted > acceptedBefore) this.learnCadence(events[0]?.groupKey, now, events.every((e) => e.status === 'resolved'));
+    if (this.counters.accepted > acceptedBefore)
+      this.learnCadence(
+        events[0]?.groupKey,
+        now,
+        events.every((e) => e.status === 'resolved'),
+      );
     if (delivery.truncatedAlerts) this.noteTruncated(events, delivery.truncatedAlerts, out);
     this.tick(now, out);
     return out;
@@ -119,13 +162,17 @@ export class AlertPipeline implements PipelineState {
     }
     if (now - this.lastPendingCheck < this.config.tickSeconds * 1000) {
       // Between clock ticks only what this step touched is looked at: ingest cost stays flat as incidents pile up.
-      if (!this.replaying) for (const id of [...out.changedIncidents]) if (this.pending.has(id)) this.release(this.incidents.get(id)!, now, out);
+      if (!this.replaying)
+        for (const id of [...out.changedIncidents])
+          if (this.pending.has(id)) this.release(this.incidents.get(id)!, now, out);
       return out;
     }
     this.lastPendingCheck = now;
     if (!this.replaying) {
-      for (const id of this.pending) if (now >= (this.recheckAt.get(id) ?? 0)) this.release(this.incidents.get(id)!, now, out);
-      if (this.config.notify.updates) for (const id of [...this.unannounced.keys()]) this.announce(id, now, out);
+      for (const id of this.pending)
+        if (now >= (this.recheckAt.get(id) ?? 0)) this.release(this.incidents.get(id)!, now, out);
+      if (this.config.notify.updates)
+        for (const id of [...this.unannounced.keys()]) this.announce(id, now, out);
     }
     // Incidents held open by a flapping alert resolve once it has been quiet long enough.
     for (const id of this.flapHeld) {
@@ -141,15 +188,23 @@ export class AlertPipeline implements PipelineState {
     const gap = alert.groupKey ? this.groupCadence.get(alert.groupKey)?.[1] : undefined;
     // A group's smallest gap is only an upper bound on its group_interval (gaps are whole multiples of it): a group
     // seen twice, firing and then resolved 40 minutes later, would wait 40 minutes. The others' rhythm bounds it.
-    const known = gap !== undefined && Number.isFinite(gap) ? Math.min(gap, this.typicalGap()) : this.typicalGap();
+    const known =
+      gap !== undefined && Number.isFinite(gap) ? Math.min(gap, this.typicalGap()) : this.typicalGap();
     return Math.min(known, MAX_RESOLUTION_LATENCY_MS);
   }
 
   /** A group not seen twice yet is judged by the median rhythm of the others (one Alertmanager, one config). */
   private typicalGap(): number {
-    if (this.typicalGapCache && this.typicalGapCache[0] === this.cadenceLearned) return this.typicalGapCache[1];
-    const gaps = [...this.groupCadence.values()].map(([, gap]) => gap).filter(Number.isFinite).sort((a, b) => a - b);
-    const typical = gaps.length === 0 ? this.config.defaultResolutionLatencySeconds * 1000 : gaps[Math.floor(gaps.length / 2)]!;
+    if (this.typicalGapCache && this.typicalGapCache[0] === this.cadenceLearned)
+      return this.typicalGapCache[1];
+    const gaps = [...this.groupCadence.values()]
+      .map(([, gap]) => gap)
+      .filter(Number.isFinite)
+      .sort((a, b) => a - b);
+    const typical =
+      gaps.length === 0
+        ? this.config.defaultResolutionLatencySeconds * 1000
+        : gaps[Math.floor(gaps.length / 2)]!;
     this.typicalGapCache = [this.cadenceLearned, typical];
     return typical;
   }
@@ -200,7 +255,8 @@ export class AlertPipeline implements PipelineState {
     if (!incident || incident.status !== 'open') return undefined;
     // Onsets close in time: a cascade spreads within minutes; a later failure next door is a new incident. Both to
     // the member it links through and to the incident's own onset, or chains of neighbours would grow without end.
-    if (Math.abs(onset - alert.startsAt) > this.windowMs || onset - incident.onsetAt > this.spanMs) return undefined;
+    if (Math.abs(onset - alert.startsAt) > this.windowMs || onset - incident.onsetAt > this.spanMs)
+      return undefined;
     // Only a firing member bridges: one that already resolved ended its part; a new alert next to it is news.
     const active = alert.status === 'firing';
     // A flapping, suppressed or repair-caused member is no bridge for other alerts; an inhibited one (an echo of a
@@ -276,7 +332,10 @@ export class AlertPipeline implements PipelineState {
     if (alert.flapping && alert.incidentId) this.flapHeld.add(alert.incidentId);
 
     const current = alert.incidentId ? this.incidents.get(alert.incidentId) : undefined;
-    if (current?.status === 'open' && (!newEpisode || alert.flapping || this.activeIncidentOf(alert.fingerprint, now, alert.startsAt))) {
+    if (
+      current?.status === 'open' &&
+      (!newEpisode || alert.flapping || this.activeIncidentOf(alert.fingerprint, now, alert.startsAt))
+    ) {
       current.updatedAt = now;
       out.changedIncidents.add(current.id);
       if (alert.status === 'resolved') this.maybeResolve(current, now, out);
@@ -311,7 +370,13 @@ export class AlertPipeline implements PipelineState {
     else this.openIncident(alert, now, out);
   }
 
-  private join(incident: Incident, alert: TrackedAlert, reason: MergeReason, now: number, out: PipelineOutput): void {
+  private join(
+    incident: Incident,
+    alert: TrackedAlert,
+    reason: MergeReason,
+    now: number,
+    out: PipelineOutput,
+  ): void {
     alert.incidentId = incident.id;
     alert.merge = reason;
     incident.members.push({ fingerprint: alert.fingerprint, reason });
@@ -329,7 +394,10 @@ export class AlertPipeline implements PipelineState {
     let id = `inc-${incidentHash(`${alert.fingerprint}:${alert.startsAt}`)}`;
     for (let n = 2; this.incidents.has(id); n++) id = `${id.split('.')[0]}.${n}`;
     const subject = this.subjectOf(alert);
-    const reason: MergeReason = { kind: 'opened', detail: `opened by ${alert.labels.alertname ?? alert.fingerprint}${subject.service ? ` on ${subject.service}` : ''}` };
+    const reason: MergeReason = {
+      kind: 'opened',
+      detail: `opened by ${alert.labels.alertname ?? alert.fingerprint}${subject.service ? ` on ${subject.service}` : ''}`,
+    };
     const incident: Incident = {
       id,
       status: 'open',
@@ -353,7 +421,8 @@ export class AlertPipeline implements PipelineState {
     const service = this.subjectOf(alert).service;
     if (service && !incident.services.includes(service)) incident.services.push(service);
     const severity = alert.labels.severity ?? 'none';
-    if ((SEVERITY_RANK[severity] ?? 0) > (SEVERITY_RANK[incident.severity] ?? 0)) incident.severity = severity;
+    if ((SEVERITY_RANK[severity] ?? 0) > (SEVERITY_RANK[incident.severity] ?? 0))
+      incident.severity = severity;
   }
 
   private release(incident: Incident, now: number, out: PipelineOutput): void {
@@ -375,7 +444,12 @@ export class AlertPipeline implements PipelineState {
     }
     this.recheckAt.delete(incident.id);
     this.notified(incident, now);
-    out.notifications.push({ incident: incident.id, fingerprints: this.firingMembers(incident, now), at: now, kind: 'opened' });
+    out.notifications.push({
+      incident: incident.id,
+      fingerprints: this.firingMembers(incident, now),
+      at: now,
+      kind: 'opened',
+    });
     out.changedIncidents.add(incident.id);
   }
 
@@ -387,13 +461,16 @@ export class AlertPipeline implements PipelineState {
   private announce(id: string, now: number, out: PipelineOutput): void {
     const incident = this.incidents.get(id)!;
     const waiting = this.unannounced.get(id)!;
-    for (const f of waiting) if (this.alerts.get(f)?.incidentId !== id || this.alerts.get(f)?.status !== 'firing') waiting.delete(f);
+    for (const f of waiting)
+      if (this.alerts.get(f)?.incidentId !== id || this.alerts.get(f)?.status !== 'firing') waiting.delete(f);
     if (incident.status !== 'open' || waiting.size === 0) {
       this.unannounced.delete(id);
       return;
     }
     if (now - (this.lastUpdateAt.get(id) ?? -Infinity) < this.windowMs) return;
-    const ready = [...waiting].filter((f) => this.stages.paging.pagesAlone(this.alerts.get(f)!, incident, this, now));
+    const ready = [...waiting].filter((f) =>
+      this.stages.paging.pagesAlone(this.alerts.get(f)!, incident, this, now),
+    );
     if (ready.length === 0) return;
     for (const f of ready) waiting.delete(f);
     this.lastUpdateAt.set(id, now);
@@ -435,7 +512,11 @@ export class AlertPipeline implements PipelineState {
   private maybeResolve(incident: Incident, now: number, out: PipelineOutput): void {
     const done = (fingerprint: string) => {
       const alert = this.alerts.get(fingerprint);
-      return !alert || alert.incidentId !== incident.id || (alert.status === 'resolved' && !this.stillFlapping(alert, now));
+      return (
+        !alert ||
+        alert.incidentId !== incident.id ||
+        (alert.status === 'resolved' && !this.stillFlapping(alert, now))
+      );
     };
     const members = incident.members;
     const resolved =
@@ -467,7 +548,12 @@ export class AlertPipeline implements PipelineState {
     out?.changedIncidents.add(incident.id);
     if (out && !this.replaying && incident.notifiedAt !== undefined && this.config.notify.resolved) {
       this.counters.notifications++;
-      out.notifications.push({ incident: incident.id, fingerprints: incident.members.map((m) => m.fingerprint), at: now, kind: 'resolved' });
+      out.notifications.push({
+        incident: incident.id,
+        fingerprints: incident.members.map((m) => m.fingerprint),
+        at: now,
+        kind: 'resolved',
+      });
     }
   }
 
@@ -505,7 +591,10 @@ export function emptyOutput(): PipelineOutput {
   return { changedIncidents: new Set(), changedAlerts: new Set(), notifications: [], joined: [] };
 }
 
-function pickProposal(proposals: LinkProposal[], incidents: ReadonlyMap<string, Incident>): LinkProposal | undefined {
+function pickProposal(
+  proposals: LinkProposal[],
+  incidents: ReadonlyMap<string, Incident>,
+): LinkProposal | undefined {
   let best: LinkProposal | undefined;
   for (const p of proposals) {
     if (!best) {

@@ -6,7 +6,13 @@ import type { ServiceEdge } from '../topology/ConfiguredServiceGraph.js';
 /** One record of the alert log: everything that changes alerting state, in the order it happened. */
 export type AlertLogEntry =
   | { t: 'delivery'; at: number; events: AlertEvent[]; truncatedAlerts?: number }
-  | { t: 'notified'; at: number; incident: string; fingerprints: string[]; kind?: 'opened' | 'updated' | 'resolved' }
+  | {
+      t: 'notified';
+      at: number;
+      incident: string;
+      fingerprints: string[];
+      kind?: 'opened' | 'updated' | 'resolved';
+    }
   | { t: 'ack'; at: number; incident: string; by: string }
   | { t: 'resolve'; at: number; incident: string; by: string }
   | { t: 'suppression'; at: number; window: SuppressionWindow }
@@ -58,22 +64,40 @@ export class AlertRepository {
     const ops: StoreWrite[] = [];
     if (write.chain) {
       ops.push({ op: 'expect', key: write.chain.key, value: write.chain.expected });
-      ops.push({ op: 'set', key: write.chain.key, value: write.chain.next, ttlSeconds: write.chain.ttlSeconds });
+      ops.push({
+        op: 'set',
+        key: write.chain.key,
+        value: write.chain.next,
+        ttlSeconds: write.chain.ttlSeconds,
+      });
     }
     if (write.lines.length > 0) ops.push({ op: 'rpush', key: LOG, values: write.lines });
     ops.push(...saveOps(write.incidents, write.alerts, write.joined));
     const sent = write.notifications ?? [];
-    if (sent.length > 0) ops.push({ op: 'rpush', key: NOTIFICATIONS, values: sent.map((n) => JSON.stringify({ incident: n.incident, fingerprints: n.fingerprints, at: n.at })) });
+    if (sent.length > 0)
+      ops.push({
+        op: 'rpush',
+        key: NOTIFICATIONS,
+        values: sent.map((n) =>
+          JSON.stringify({ incident: n.incident, fingerprints: n.fingerprints, at: n.at }),
+        ),
+      });
     if (ops.length > 0) await this.store.batch(ops);
   }
 
   /** Incidents and alerts that changed, and members that joined, in one atomic write. */
-  async save(incidents: Incident[], alerts: TrackedAlert[], joined: Array<{ incidentId: string } & StoredMember>): Promise<void> {
+  async save(
+    incidents: Incident[],
+    alerts: TrackedAlert[],
+    joined: Array<{ incidentId: string } & StoredMember>,
+  ): Promise<void> {
     await this.commit({ lines: [], incidents, alerts, joined });
   }
 
   async notifications(): Promise<Array<{ incident: string; fingerprints: string[]; at: number }>> {
-    return (await this.store.lrange(NOTIFICATIONS, 0, -1)).map((l) => JSON.parse(l) as { incident: string; fingerprints: string[]; at: number });
+    return (await this.store.lrange(NOTIFICATIONS, 0, -1)).map(
+      (l) => JSON.parse(l) as { incident: string; fingerprints: string[]; at: number },
+    );
   }
 
   async incidents(): Promise<StoredIncident[]> {
@@ -106,13 +130,25 @@ export function logLine(entry: AlertLogEntry): string {
   return JSON.stringify(entry);
 }
 
-function saveOps(incidents: Incident[], alerts: TrackedAlert[], joined: Array<{ incidentId: string } & StoredMember>): StoreWrite[] {
+function saveOps(
+  incidents: Incident[],
+  alerts: TrackedAlert[],
+  joined: Array<{ incidentId: string } & StoredMember>,
+): StoreWrite[] {
   const ops: StoreWrite[] = [];
   if (incidents.length > 0) {
-    ops.push({ op: 'hset', key: INCIDENTS, fields: Object.fromEntries(incidents.map((i) => [i.id, JSON.stringify(withoutMembers(i))])) });
+    ops.push({
+      op: 'hset',
+      key: INCIDENTS,
+      fields: Object.fromEntries(incidents.map((i) => [i.id, JSON.stringify(withoutMembers(i))])),
+    });
   }
   if (alerts.length > 0) {
-    ops.push({ op: 'hset', key: ALERTS, fields: Object.fromEntries(alerts.map((a) => [a.fingerprint, JSON.stringify(a)])) });
+    ops.push({
+      op: 'hset',
+      key: ALERTS,
+      fields: Object.fromEntries(alerts.map((a) => [a.fingerprint, JSON.stringify(a)])),
+    });
   }
   const byIncident = new Map<string, string[]>();
   for (const j of joined) {

@@ -24,7 +24,14 @@ import {
   type SuppressionDto,
 } from './schemas.js';
 import type { SuppressionWindow } from './stages/SuppressionWindowStage.js';
-import type { AlertEvent, AlertSource, Incident, Notification, PipelineOutput, TrackedAlert } from './types.js';
+import type {
+  AlertEvent,
+  AlertSource,
+  Incident,
+  Notification,
+  PipelineOutput,
+  TrackedAlert,
+} from './types.js';
 import type { z } from 'zod';
 import type { ServiceEdge } from '../topology/ConfiguredServiceGraph.js';
 
@@ -86,7 +93,10 @@ export interface AlertServiceOptions {
   /** prom-client registry for /metrics. */
   registry?: Registry;
   /** Starts an RCA for a paged incident; returns its id (the RCA job id). */
-  startRca?: (request: { alert: { labels: Record<string, string> }; window: { start: number; end: number } }) => Promise<string>;
+  startRca?: (request: {
+    alert: { labels: Record<string, string> };
+    window: { start: number; end: number };
+  }) => Promise<string>;
   /** Unix ms; the benchmark drives a virtual clock through it. */
   now?: () => number;
   /** Called with every notification (the benchmark records them). */
@@ -142,7 +152,10 @@ export class AlertService {
       throw error;
     }));
     if (options.tick !== false && !this.timer) {
-      this.timer = setInterval(() => void this.tick().catch(() => undefined), this.options.config.tickSeconds * 1000);
+      this.timer = setInterval(
+        () => void this.tick().catch(() => undefined),
+        this.options.config.tickSeconds * 1000,
+      );
       this.timer.unref();
     }
   }
@@ -156,12 +169,16 @@ export class AlertService {
   /** POST body of an Alertmanager webhook (payload version 4). */
   ingestAlertmanager(body: unknown, options: { validated?: boolean } = {}): Promise<IngestResult> {
     // The HTTP route validated with the same schema already; parsing twice would cost ingest throughput.
-    const parsed = options.validated ? (body as z.output<typeof alertmanagerWebhookSchema>) : (parseWebhookFast(body) ?? parseBody(alertmanagerWebhookSchema, body));
+    const parsed = options.validated
+      ? (body as z.output<typeof alertmanagerWebhookSchema>)
+      : (parseWebhookFast(body) ?? parseBody(alertmanagerWebhookSchema, body));
     return this.accept((at) => fromAlertmanager(parsed, at), parsed.truncatedAlerts);
   }
 
   ingestGeneric(body: unknown, options: { validated?: boolean } = {}): Promise<IngestResult> {
-    const parsed = options.validated ? (body as z.output<typeof genericAlertsBodySchema>) : parseBody(genericAlertsBodySchema, body);
+    const parsed = options.validated
+      ? (body as z.output<typeof genericAlertsBodySchema>)
+      : parseBody(genericAlertsBodySchema, body);
     return this.accept((at) => fromGeneric(parsed.alerts, at));
   }
 
@@ -174,7 +191,9 @@ export class AlertService {
   raise(alert: InternalAlert): Promise<IngestResult> {
     const labels = { ...alert.labels, alert_source: alert.source };
     const parsed = parseBody(genericAlertsBodySchema, {
-      alerts: [{ labels, annotations: alert.annotations ?? {}, ...(alert.status ? { status: alert.status } : {}) }],
+      alerts: [
+        { labels, annotations: alert.annotations ?? {}, ...(alert.status ? { status: alert.status } : {}) },
+      ],
     });
     return this.accept((at) =>
       fromGeneric(parsed.alerts, at, alert.source).map((e) => ({
@@ -200,7 +219,10 @@ export class AlertService {
     if (at - this.topologyReadAt < this.options.config.topologyRefreshSeconds * 1000) return;
     this.topologyReadAt = at;
     const edges = await this.options.edges().catch((error: unknown) => {
-      this.options.logger?.warn({ err: error }, 'service graph not read; alerts keep grouping along the last one');
+      this.options.logger?.warn(
+        { err: error },
+        'service graph not read; alerts keep grouping along the last one',
+      );
       return undefined;
     });
     if (edges) await this.serial(() => this.adoptTopology(this.pipeline, edges, at));
@@ -260,7 +282,9 @@ export class AlertService {
   }
 
   /** Incidents from the store (so every replica answers alike), newest first, with alerts and merge reasons. */
-  async listIncidents(query: { status?: 'open' | 'resolved' | 'all'; limit?: number } = {}): Promise<IncidentDto[]> {
+  async listIncidents(
+    query: { status?: 'open' | 'resolved' | 'all'; limit?: number } = {},
+  ): Promise<IncidentDto[]> {
     const all = (await this.repo.incidents())
       .filter((i) => !query.status || query.status === 'all' || i.status === query.status)
       .sort((a, b) => b.openedAt - a.openedAt)
@@ -274,7 +298,9 @@ export class AlertService {
     return this.storedDto(stored);
   }
 
-  async listAlerts(query: { status?: 'firing' | 'resolved' | 'all'; limit?: number } = {}): Promise<AlertDto[]> {
+  async listAlerts(
+    query: { status?: 'firing' | 'resolved' | 'all'; limit?: number } = {},
+  ): Promise<AlertDto[]> {
     return (await this.repo.alerts())
       .filter((a) => !query.status || query.status === 'all' || a.status === query.status)
       .sort((a, b) => b.lastSeenAt - a.lastSeenAt)
@@ -313,7 +339,14 @@ export class AlertService {
     const logged = log.findLast((e): e is Extract<AlertLogEntry, { t: 'topology' }> => e.t === 'topology');
     const pipeline = new AlertPipeline(this.options.config, logged ? logged.edges : current);
     for (const [i, s] of this.options.config.suppressions.entries()) {
-      pipeline.addSuppression({ id: `config-${i + 1}`, kind: s.kind, matchers: s.matchers, startsAt: Date.parse(s.startsAt), endsAt: Date.parse(s.endsAt), reason: s.reason });
+      pipeline.addSuppression({
+        id: `config-${i + 1}`,
+        kind: s.kind,
+        matchers: s.matchers,
+        startsAt: Date.parse(s.startsAt),
+        endsAt: Date.parse(s.endsAt),
+        reason: s.reason,
+      });
     }
     // The new epoch is written before the log is read: on the one connection, every commit of the old chain either
     // came before it (and is in the log read below) or comes after it and is refused.
@@ -327,8 +360,13 @@ export class AlertService {
     this.topologyReadAt = this.now();
     await this.adoptTopology(pipeline, current, this.topologyReadAt);
     this.pipeline = pipeline;
-    if (this.options.registry && !this.metrics) this.metrics = new AlertMetrics(this.options.registry, () => this.pipeline.stats());
-    if (log.length > 0) this.options.logger?.info({ entries: log.length, incidents: pipeline.incidents.size }, 'alerting state rebuilt from the log');
+    if (this.options.registry && !this.metrics)
+      this.metrics = new AlertMetrics(this.options.registry, () => this.pipeline.stats());
+    if (log.length > 0)
+      this.options.logger?.info(
+        { entries: log.length, incidents: pipeline.incidents.size },
+        'alerting state rebuilt from the log',
+      );
   }
 
   /** After a failed commit the pipeline may hold what the store does not: the next step rebuilds it from the log. */
@@ -353,13 +391,15 @@ export class AlertService {
   private scheduleBatch(): void {
     if (this.draining || this.waiting.length === 0) return;
     this.draining = true;
-    void this.serial(() => nextTurn().then(() => this.ingestBatch()), { pipelined: true }).catch((error: unknown) => {
-      // The pipeline could not start (the store is down): everyone waiting gets the error, none of it was stored.
-      for (const w of this.waiting.splice(0)) w.reject(error);
-    }).finally(() => {
-      this.draining = false;
-      this.scheduleBatch();
-    });
+    void this.serial(() => nextTurn().then(() => this.ingestBatch()), { pipelined: true })
+      .catch((error: unknown) => {
+        // The pipeline could not start (the store is down): everyone waiting gets the error, none of it was stored.
+        for (const w of this.waiting.splice(0)) w.reject(error);
+      })
+      .finally(() => {
+        this.draining = false;
+        this.scheduleBatch();
+      });
   }
 
   /**
@@ -409,7 +449,11 @@ export class AlertService {
   }
 
   private needsRca(out: PipelineOutput): boolean {
-    return Boolean(this.options.config.autoRca && this.options.startRca && out.notifications.some((n) => n.kind === 'opened'));
+    return Boolean(
+      this.options.config.autoRca &&
+      this.options.startRca &&
+      out.notifications.some((n) => n.kind === 'opened'),
+    );
   }
 
   /** Takes waiting deliveries in arrival order up to the batch bounds, normalising and serialising each. */
@@ -422,7 +466,12 @@ export class AlertService {
       try {
         const at = this.now();
         const events = waiting.normalise(at);
-        const line = logLine({ t: 'delivery', at, events, ...(waiting.truncatedAlerts ? { truncatedAlerts: waiting.truncatedAlerts } : {}) });
+        const line = logLine({
+          t: 'delivery',
+          at,
+          events,
+          ...(waiting.truncatedAlerts ? { truncatedAlerts: waiting.truncatedAlerts } : {}),
+        });
         bytes += line.length;
         taken.push({ waiting, at, events, line });
       } catch (error) {
@@ -444,7 +493,12 @@ export class AlertService {
     merged.notifications.push(...out.notifications);
     merged.joined.push(...out.joined);
     const duplicates = this.pipeline.duplicates() - before;
-    return { received: d.events.length, accepted: out.changedAlerts.size, duplicates, incidents: [...out.changedIncidents] };
+    return {
+      received: d.events.length,
+      accepted: out.changedAlerts.size,
+      duplicates,
+      incidents: [...out.changedIncidents],
+    };
   }
 
   /** Persists what a pipeline step changed, records and sends its notifications, publishes to the stream. */
@@ -476,29 +530,50 @@ export class AlertService {
     chain.seq += 1;
     const incidents = [...out.changedIncidents].map((id) => this.pipeline.incidents.get(id)!);
     const alerts = [...out.changedAlerts].map((f) => this.pipeline.alerts.get(f)!);
-    const link = { key: chain.key, expected, next: `${chain.epoch}:${chain.seq}`, ttlSeconds: CHAIN_TTL_SECONDS };
-    return this.repo.commit({ lines, incidents, alerts, joined: out.joined, notifications: out.notifications, chain: link });
+    const link = {
+      key: chain.key,
+      expected,
+      next: `${chain.epoch}:${chain.seq}`,
+      ttlSeconds: CHAIN_TTL_SECONDS,
+    };
+    return this.repo.commit({
+      lines,
+      incidents,
+      alerts,
+      joined: out.joined,
+      notifications: out.notifications,
+      chain: link,
+    });
   }
 
   /** Once a step is stored: its RCAs start, its notifications go out and the stream hears of it. */
   private async afterCommit(out: PipelineOutput, at: number, eventType?: string): Promise<void> {
     const incidents = [...out.changedIncidents].map((id) => this.pipeline.incidents.get(id)!);
-    await this.startRcas(out.notifications.filter((n) => n.kind === 'opened'), at);
+    await this.startRcas(
+      out.notifications.filter((n) => n.kind === 'opened'),
+      at,
+    );
     for (const n of out.notifications) this.deliver(n);
-    this.bus.publish(...incidents.map((incident) => this.event(incident, eventType ?? kindOf(incident, out), at)));
+    this.bus.publish(
+      ...incidents.map((incident) => this.event(incident, eventType ?? kindOf(incident, out), at)),
+    );
   }
 
   /** Starts the opened incidents' RCAs and stores their links (log line + incident) in one more write. */
   private async startRcas(opened: Notification[], at: number): Promise<void> {
     if (opened.length === 0 || !this.options.config.autoRca || !this.options.startRca) return;
     const linked: Incident[] = [];
-    for (const n of opened) if (await this.startRca(n, at)) linked.push(this.pipeline.incidents.get(n.incident)!);
+    for (const n of opened)
+      if (await this.startRca(n, at)) linked.push(this.pipeline.incidents.get(n.incident)!);
     if (linked.length === 0) return;
     try {
       const lines = linked.map((i) => logLine({ t: 'rca', at, incident: i.id, rcaId: i.rcaId! }));
       await this.repo.commit({ lines, incidents: linked, alerts: [], joined: [] });
     } catch (error) {
-      this.options.logger?.warn({ err: error instanceof Error ? error.message : String(error) }, 'automatic RCA links were not stored');
+      this.options.logger?.warn(
+        { err: error instanceof Error ? error.message : String(error) },
+        'automatic RCA links were not stored',
+      );
     }
   }
 
@@ -513,7 +588,10 @@ export class AlertService {
       this.pipeline.linkRca(incident.id, rcaId);
       return true;
     } catch (error) {
-      this.options.logger?.warn({ err: error instanceof Error ? error.message : String(error), incident: incident.id }, 'automatic RCA did not start');
+      this.options.logger?.warn(
+        { err: error instanceof Error ? error.message : String(error), incident: incident.id },
+        'automatic RCA did not start',
+      );
       return false;
     }
   }
@@ -530,7 +608,13 @@ export class AlertService {
     const byFingerprint = new Map(incident.members.map((m) => [m.fingerprint, m.reason]));
     return {
       kind: n.kind,
-      incident: { id: incident.id, title: incident.title, severity: incident.severity, services: incident.services, ...(incident.rcaId ? { rcaId: incident.rcaId } : {}) },
+      incident: {
+        id: incident.id,
+        title: incident.title,
+        severity: incident.severity,
+        services: incident.services,
+        ...(incident.rcaId ? { rcaId: incident.rcaId } : {}),
+      },
       fingerprints: n.fingerprints,
       alerts: n.fingerprints.map((f) => {
         const alert = this.pipeline.alerts.get(f);
@@ -571,12 +655,22 @@ export class AlertService {
   private async storedDto(stored: StoredIncident): Promise<IncidentDto> {
     const members = await this.repo.members(stored.id);
     const alerts = await this.repo.alertsByFingerprint([...new Set(members.map((m) => m.fingerprint))]);
-    return incidentDto(stored, members.map((m) => ({ ...m, alert: alerts.get(m.fingerprint) })), this.now(), (a) => this.pipeline?.muteOf(a, this.now()));
+    return incidentDto(
+      stored,
+      members.map((m) => ({ ...m, alert: alerts.get(m.fingerprint) })),
+      this.now(),
+      (a) => this.pipeline?.muteOf(a, this.now()),
+    );
   }
 
   private toDto(incident: Incident): IncidentDto {
     const now = this.now();
-    return incidentDto(incident, incident.members.map((m) => ({ ...m, alert: this.pipeline.alerts.get(m.fingerprint) })), now, (a) => this.pipeline.muteOf(a, now));
+    return incidentDto(
+      incident,
+      incident.members.map((m) => ({ ...m, alert: this.pipeline.alerts.get(m.fingerprint) })),
+      now,
+      (a) => this.pipeline.muteOf(a, now),
+    );
   }
 
   /** Steps run one at a time; all but batches first wait for the batch commits in flight. */
@@ -594,7 +688,11 @@ export class AlertService {
 function replayEntry(pipeline: AlertPipeline, entry: AlertLogEntry): void {
   switch (entry.t) {
     case 'delivery':
-      pipeline.ingest(entry.events, entry.at, entry.truncatedAlerts ? { truncatedAlerts: entry.truncatedAlerts } : {});
+      pipeline.ingest(
+        entry.events,
+        entry.at,
+        entry.truncatedAlerts ? { truncatedAlerts: entry.truncatedAlerts } : {},
+      );
       return;
     case 'notified':
       if (entry.kind === 'updated') pipeline.markUpdated(entry.incident, entry.fingerprints, entry.at);
@@ -626,7 +724,9 @@ function edgesKey(edges: ServiceEdge[]): string {
 
 /** The log lines of a step's notifications, so a replay marks them paged at the point they were sent. */
 function notifiedLines(out: PipelineOutput): string[] {
-  return out.notifications.map((n) => logLine({ t: 'notified', at: n.at, incident: n.incident, fingerprints: n.fingerprints, kind: n.kind }));
+  return out.notifications.map((n) =>
+    logLine({ t: 'notified', at: n.at, incident: n.incident, fingerprints: n.fingerprints, kind: n.kind }),
+  );
 }
 
 function kindOf(incident: Incident, out: PipelineOutput): string {
@@ -640,7 +740,11 @@ function parseBody<S extends z.ZodType>(schema: S, body: unknown): z.output<S> {
   const parsed = schema.safeParse(body);
   if (!parsed.success) {
     const issues = fieldIssuesFromZod(parsed.error.issues, 'body');
-    throw new EngineError('INVALID_INPUT', `invalid alert payload: ${issues.map((i) => `${i.field}: ${i.message}`).join('; ')}`, { issues });
+    throw new EngineError(
+      'INVALID_INPUT',
+      `invalid alert payload: ${issues.map((i) => `${i.field}: ${i.message}`).join('; ')}`,
+      { issues },
+    );
   }
   return parsed.data;
 }
@@ -671,7 +775,11 @@ function alertDto(a: TrackedAlert, muted?: TrackedAlert['muted']): AlertDto {
 
 function incidentDto(
   i: StoredIncident,
-  members: Array<{ fingerprint: string; reason: IncidentDto['alerts'][number]['reason']; alert: TrackedAlert | undefined }>,
+  members: Array<{
+    fingerprint: string;
+    reason: IncidentDto['alerts'][number]['reason'];
+    alert: TrackedAlert | undefined;
+  }>,
   _now: number,
   muteOf: (a: TrackedAlert) => TrackedAlert['muted'] | undefined,
 ): IncidentDto {
@@ -692,10 +800,20 @@ function incidentDto(
     ...(i.heldBecause ? { heldBecause: i.heldBecause } : {}),
     alerts: members
       .filter((m) => m.alert)
-      .map((m) => ({ ...alertDto(m.alert!, m.alert!.status === 'firing' ? muteOf(m.alert!) : undefined), reason: m.reason })),
+      .map((m) => ({
+        ...alertDto(m.alert!, m.alert!.status === 'firing' ? muteOf(m.alert!) : undefined),
+        reason: m.reason,
+      })),
   };
 }
 
 function suppressionDto(w: SuppressionWindow): SuppressionDto {
-  return { id: w.id, kind: w.kind, matchers: w.matchers, startsAt: iso(w.startsAt), endsAt: iso(w.endsAt), reason: w.reason };
+  return {
+    id: w.id,
+    kind: w.kind,
+    matchers: w.matchers,
+    startsAt: iso(w.startsAt),
+    endsAt: iso(w.endsAt),
+    reason: w.reason,
+  };
 }

@@ -71,10 +71,12 @@ export class AlertTopology {
    */
   calls(caller: AlertSubject, callee: AlertSubject): boolean {
     if (!caller.service || !callee.service) return false;
-    if (this.callees.get('')?.get(caller.service)?.has(callee.service) && this.resolvesTo(caller, callee)) return true;
+    if (this.callees.get('')?.get(caller.service)?.has(callee.service) && this.resolvesTo(caller, callee))
+      return true;
     for (const [namespace, byService] of this.callees) {
       if (namespace === '' || !byService.get(caller.service)?.has(callee.service)) continue;
-      if ((caller.namespace ?? namespace) === namespace && (callee.namespace ?? namespace) === namespace) return true;
+      if ((caller.namespace ?? namespace) === namespace && (callee.namespace ?? namespace) === namespace)
+        return true;
     }
     return false;
   }
@@ -86,12 +88,22 @@ export class AlertTopology {
    * copy: mirrored-2 recall 0.875 → 0.917, mixed-1 purity 0.901 → 0.945; development streams identical (one namespace a name).
    */
   private resolvesTo(caller: AlertSubject, callee: AlertSubject): boolean {
-    if (caller.namespace === undefined || callee.namespace === undefined || caller.namespace === callee.namespace) return true;
+    if (
+      caller.namespace === undefined ||
+      callee.namespace === undefined ||
+      caller.namespace === callee.namespace
+    )
+      return true;
     return !this.namespacesSeen.get(callee.service!)?.has(caller.namespace);
   }
 
-  private lookup(byScope: Map<string, Map<string, Set<string>>>, service: string, namespace: string | undefined): ReadonlySet<string> {
-    const scopes = namespace === undefined ? [...byScope.values()] : [byScope.get(''), byScope.get(namespace)];
+  private lookup(
+    byScope: Map<string, Map<string, Set<string>>>,
+    service: string,
+    namespace: string | undefined,
+  ): ReadonlySet<string> {
+    const scopes =
+      namespace === undefined ? [...byScope.values()] : [byScope.get(''), byScope.get(namespace)];
     const found = scopes.map((s) => s?.get(service)).filter((s): s is Set<string> => s !== undefined);
     if (found.length <= 1) return found[0] ?? EMPTY;
     return new Set(found.flatMap((s) => [...s]));
@@ -103,9 +115,13 @@ export class AlertTopology {
     const node = labels.node ?? labels.kubernetes_node;
     if (node) subject.node = node;
     if (labels.pod) subject.pod = labels.pod;
-    const workload = WORKLOAD_LABELS.map((l) => labels[l]).find(Boolean) ?? (labels.pod ? workloadOfPod(labels.pod) : undefined);
+    const workload =
+      WORKLOAD_LABELS.map((l) => labels[l]).find(Boolean) ??
+      (labels.pod ? workloadOfPod(labels.pod) : undefined);
     if (workload) subject.workload = workload;
-    const service = this.serviceLabels.map((l) => labels[l]).find(Boolean) ?? this.knownServiceLabels.map((l) => labels[l]).find((v) => v && this.services.has(v));
+    const service =
+      this.serviceLabels.map((l) => labels[l]).find(Boolean) ??
+      this.knownServiceLabels.map((l) => labels[l]).find((v) => v && this.services.has(v));
     if (service) {
       subject.service = service;
       subject.serviceFrom = 'label';
@@ -133,7 +149,9 @@ export class AlertTopology {
 }
 
 export function workloadOfPod(pod: string): string {
-  return DEPLOYMENT_POD.exec(pod)?.[1] ?? STATEFULSET_POD.exec(pod)?.[1] ?? DAEMONSET_POD.exec(pod)?.[1] ?? pod;
+  return (
+    DEPLOYMENT_POD.exec(pod)?.[1] ?? STATEFULSET_POD.exec(pod)?.[1] ?? DAEMONSET_POD.exec(pod)?.[1] ?? pod
+  );
 }
 
 const EMPTY: ReadonlySet<string> = new Set();

@@ -4,7 +4,16 @@ import type { Logger } from 'pino';
 export interface IncidentEvent {
   /** `opened`, `updated`, `notified`, `acknowledged`, `resolved`. */
   type: string;
-  incident: { id: string; status: string; title: string; severity: string; services: string[]; alertCount: number; notifiedAt?: string; rcaId?: string };
+  incident: {
+    id: string;
+    status: string;
+    title: string;
+    severity: string;
+    services: string[];
+    alertCount: number;
+    notifiedAt?: string;
+    rcaId?: string;
+  };
   at: string;
 }
 
@@ -25,7 +34,10 @@ export class IncidentBus {
   publish(...events: IncidentEvent[]): void {
     if (events.length === 0) return;
     this.store.publish(CHANNEL, JSON.stringify(events)).catch((error: unknown) => {
-      this.logger?.warn({ err: error instanceof Error ? error.message : String(error) }, 'incident stream: publish failed');
+      this.logger?.warn(
+        { err: error instanceof Error ? error.message : String(error) },
+        'incident stream: publish failed',
+      );
     });
   }
 

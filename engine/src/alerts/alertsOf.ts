@@ -11,7 +11,10 @@ const services = new WeakMap<Engine, AlertService>();
  * The engine's AlertService, built on first use from the engine's store, config, service graph, RCA and metrics.
  * Other capabilities raise alerts through it (`alertsOf(engine).raise({ source: 'anomaly', labels })`).
  */
-export function alertsOf(engine: Engine, overrides: Pick<AlertServiceOptions, 'now' | 'onNotification'> = {}): AlertService {
+export function alertsOf(
+  engine: Engine,
+  overrides: Pick<AlertServiceOptions, 'now' | 'onNotification'> = {},
+): AlertService {
   let service = services.get(engine);
   if (!service) {
     const graph = liveServiceGraph(engine, overrides.now);
@@ -42,7 +45,9 @@ function liveServiceGraph(engine: Engine, nowMs: () => number = Date.now): LiveS
     edgeQuery: rca.graph.edgeQuery,
     callerLabel: rca.graph.callerLabel,
     calleeLabel: rca.graph.calleeLabel,
-    namespaces: [...new Set([defaultNamespace, ...(cluster.kind === 'kubernetes' ? cluster.namespaces : [])])],
+    namespaces: [
+      ...new Set([defaultNamespace, ...(cluster.kind === 'kubernetes' ? cluster.namespaces : [])]),
+    ],
     rateWindow: signals.window,
     lookbackSeconds: 600,
     now: () => nowMs() / 1000,
@@ -61,7 +66,13 @@ export async function startAlerting(engine: Engine): Promise<() => void> {
   const pollSeconds = engine.config.alerts.prometheusPollSeconds;
   let poller: PrometheusAlertPoller | undefined;
   if (metrics.kind === 'prometheus' && pollSeconds > 0) {
-    poller = new PrometheusAlertPoller({ url: metrics.url, intervalSeconds: pollSeconds, headers: metrics.headers ?? {}, service, logger: engine.context.logger });
+    poller = new PrometheusAlertPoller({
+      url: metrics.url,
+      intervalSeconds: pollSeconds,
+      headers: metrics.headers ?? {},
+      service,
+      logger: engine.context.logger,
+    });
     poller.start();
   }
   registerAnomalyAlerts(engine, service);
@@ -82,7 +93,11 @@ function registerAnomalyAlerts(engine: Engine, service: AlertService): void {
   const config = engine.config.alerts.anomaly;
   if (!config || engine.scheduler.taskNames().includes(ANOMALY_TASK)) return;
   const source = new AnomalyAlertSource(engine.context.metrics, config, anomalyAlertSink(service));
-  engine.scheduler.register({ name: ANOMALY_TASK, intervalSeconds: config.intervalSeconds, run: () => source.poll() });
+  engine.scheduler.register({
+    name: ANOMALY_TASK,
+    intervalSeconds: config.intervalSeconds,
+    run: () => source.poll(),
+  });
 }
 
 const ANOMALY_TASK = 'alerts.anomaly';

@@ -86,7 +86,9 @@ export const DEFAULT_PAGING_RULES: Array<z.input<typeof pagingRuleSchema>> = [
 const topologySchema = z
   .object({
     /** Alerts whose labels say a node is down: they mute alerts of pods placed on it (label `node`). */
-    nodeDownMatchers: z.array(matcherString).default(['alertname=~"KubeNodeNotReady|KubeNodeUnreachable|NodeDown|NodeNotReady"']),
+    nodeDownMatchers: z
+      .array(matcherString)
+      .default(['alertname=~"KubeNodeNotReady|KubeNodeUnreachable|NodeDown|NodeNotReady"']),
     /** Alerts that say a service is down: they mute their callers' alerts (service graph edges). */
     serviceDownMatchers: z.array(matcherString).default(['alertname=~".*(Down|Unavailable)"']),
   })
@@ -137,18 +139,30 @@ export const alertsConfigSchema = z
         quietSeconds: z.coerce.number().positive().default(1800),
       })
       .default({ changes: 4, windowSeconds: 1800, quietSeconds: 1800 }),
-    inhibitRules: z.array(inhibitRuleSchema).default(DEFAULT_INHIBIT_RULES.map((r) => inhibitRuleSchema.parse(r))),
+    inhibitRules: z
+      .array(inhibitRuleSchema)
+      .default(DEFAULT_INHIBIT_RULES.map((r) => inhibitRuleSchema.parse(r))),
     topology: topologySchema,
     /**
      * Informational alerts (any one matcher matches): they join incidents but page no one, bridge no join, corroborate
      * nothing and are not listed in pages (stages/ContextAlertStage.ts).
      */
-    contextMatchers: z.array(matcherString).default(['severity=~"info|none"', 'alertname=~"Maintenance|MaintenanceWindow|Watchdog|InfoInhibitor"']),
+    contextMatchers: z
+      .array(matcherString)
+      .default([
+        'severity=~"info|none"',
+        'alertname=~"Maintenance|MaintenanceWindow|Watchdog|InfoInhibitor"',
+      ]),
     /** First matching rule decides whether and when an alert may page. */
-    pagingRules: z.array(pagingRuleSchema).default(DEFAULT_PAGING_RULES.map((r) => pagingRuleSchema.parse(r))),
+    pagingRules: z
+      .array(pagingRuleSchema)
+      .default(DEFAULT_PAGING_RULES.map((r) => pagingRuleSchema.parse(r))),
     /** An incident with this many unmuted firing alerts on at least `services` services pages without waiting. */
     corroboration: z
-      .object({ alerts: z.coerce.number().int().min(2).default(3), services: z.coerce.number().int().min(1).default(2) })
+      .object({
+        alerts: z.coerce.number().int().min(2).default(3),
+        services: z.coerce.number().int().min(1).default(2),
+      })
       .default({ alerts: 3, services: 2 }),
     /** `all`: when every alert resolved; `first`: when the alert that opened it resolves; `last`: when the last one that joined does. */
     resolvePolicy: z.enum(['all', 'first', 'last']).default('all'),
@@ -176,7 +190,9 @@ export const alertsConfigSchema = z
      * Anomaly alerts without thresholds: these signals are read through the metrics source every `intervalSeconds`
      * and their detections enter the pipeline as alerts with source `anomaly`. Off unless signals are listed.
      */
-    anomaly: anomalyAlertSourceSchema.extend({ intervalSeconds: z.coerce.number().positive().default(60) }).optional(),
+    anomaly: anomalyAlertSourceSchema
+      .extend({ intervalSeconds: z.coerce.number().positive().default(60) })
+      .optional(),
   })
   .prefault({});
 

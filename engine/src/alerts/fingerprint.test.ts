@@ -33,9 +33,9 @@ function random(seed: number): () => number {
 describe('labelsFingerprint', () => {
   it('gives prometheus/common model.LabelSet.Fingerprint test vectors', () => {
     // prometheus/common model/signature_test.go (TestLabelsToSignature), printed in hex as Alertmanager does.
-    expect(labelsFingerprint({})).toBe((14695981039346656037n).toString(16).padStart(16, '0'));
+    expect(labelsFingerprint({})).toBe(14695981039346656037n.toString(16).padStart(16, '0'));
     expect(labelsFingerprint({ name: 'garland, briggs', fear: 'love is not enough' })).toBe(
-      (5799056148416392346n).toString(16).padStart(16, '0'),
+      5799056148416392346n.toString(16).padStart(16, '0'),
     );
   });
 
@@ -43,7 +43,10 @@ describe('labelsFingerprint', () => {
     const next = random(14);
     const alphabet = 'abcdefghijklmnopqrstuvwxyz_ABCXYZ0123456789-./:= ,"é漢🙂\u00ff\u0080';
     const text = (max: number) =>
-      Array.from({ length: Math.floor(next() * max) }, () => [...alphabet][Math.floor(next() * [...alphabet].length)]).join('');
+      Array.from(
+        { length: Math.floor(next() * max) },
+        () => [...alphabet][Math.floor(next() * [...alphabet].length)],
+      ).join('');
     for (let i = 0; i < 2_000; i++) {
       const labels: Record<string, string> = {};
       const count = Math.floor(next() * 9);
@@ -53,6 +56,8 @@ describe('labelsFingerprint', () => {
   });
 
   it('does not depend on the order the labels came in', () => {
-    expect(labelsFingerprint({ b: '2', a: '1', service: 'checkout' })).toBe(labelsFingerprint({ service: 'checkout', a: '1', b: '2' }));
+    expect(labelsFingerprint({ b: '2', a: '1', service: 'checkout' })).toBe(
+      labelsFingerprint({ service: 'checkout', a: '1', b: '2' }),
+    );
   });
 });

@@ -16,9 +16,13 @@ const MATCHER = /^\s*([A-Za-z_][A-Za-z0-9_]*)\s*(=~|!~|!=|=)\s*(?:"((?:[^"\\]|\\
 export function parseMatcher(text: string): LabelMatcher {
   const m = MATCHER.exec(text);
   if (!m) {
-    throw new EngineError('INVALID_INPUT', `"${text}" is not a label matcher like name="value" or name=~"regex"`, {
-      issues: [{ field: 'matcher', message: `not a matcher: ${text}` }],
-    });
+    throw new EngineError(
+      'INVALID_INPUT',
+      `"${text}" is not a label matcher like name="value" or name=~"regex"`,
+      {
+        issues: [{ field: 'matcher', message: `not a matcher: ${text}` }],
+      },
+    );
   }
   const op = m[2] as LabelMatcher['op'];
   const value = m[3] !== undefined ? m[3].replace(/\\(.)/g, '$1') : (m[4] ?? '');

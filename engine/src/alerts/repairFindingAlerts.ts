@@ -9,7 +9,10 @@ import type { AlertService, InternalAlert } from './AlertService.js';
  * Labels name the workload the way Kubernetes alerts do (namespace, service, pod/workload), so the pipeline's label
  * and topology grouping joins a finding to the incident its Alertmanager alerts opened.
  */
-export function repairFindingSink(service: Pick<AlertService, 'raise'>, logger: Pick<Logger, 'warn'>): (scan: RepairScan) => void {
+export function repairFindingSink(
+  service: Pick<AlertService, 'raise'>,
+  logger: Pick<Logger, 'warn'>,
+): (scan: RepairScan) => void {
   let firing = new Map<string, Finding>();
   let queue = Promise.resolve();
   return (scan) => {

@@ -11,7 +11,10 @@ export const LABEL_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 export const ALERTMANAGER_FINGERPRINT = /^[0-9a-f]{1,16}$/;
 export const MAX_DELIVERY_ALERTS = 10_000;
 
-const labelsSchema = z.record(z.string().regex(LABEL_NAME, 'label names are [A-Za-z_][A-Za-z0-9_]*'), z.string());
+const labelsSchema = z.record(
+  z.string().regex(LABEL_NAME, 'label names are [A-Za-z_][A-Za-z0-9_]*'),
+  z.string(),
+);
 const timeString = z.string().refine((s) => !Number.isNaN(Date.parse(s)), 'must be an RFC 3339 time');
 
 /** One alert of an Alertmanager webhook (payload version 4). */
@@ -23,7 +26,10 @@ export const alertmanagerAlertSchema = z.object({
   /** `0001-01-01T00:00:00Z` while firing. */
   endsAt: timeString.optional(),
   generatorURL: z.string().optional(),
-  fingerprint: z.string().regex(ALERTMANAGER_FINGERPRINT, 'must be the hex fingerprint Alertmanager sends').optional(),
+  fingerprint: z
+    .string()
+    .regex(ALERTMANAGER_FINGERPRINT, 'must be the hex fingerprint Alertmanager sends')
+    .optional(),
 });
 
 export const alertmanagerWebhookSchema = z.object({
@@ -47,7 +53,10 @@ export const genericAlertSchema = z.object({
   status: z.enum(['firing', 'resolved']).optional(),
   startsAt: timeString.optional(),
   endsAt: timeString.optional(),
-  fingerprint: z.string().regex(/^[0-9a-f]{1,16}$/).optional(),
+  fingerprint: z
+    .string()
+    .regex(/^[0-9a-f]{1,16}$/)
+    .optional(),
   generatorURL: z.string().optional(),
 });
 export const genericAlertsBodySchema = z.object({ alerts: z.array(genericAlertSchema).min(1).max(10_000) });
@@ -157,7 +166,10 @@ export const suppressionBodySchema = z
     endsAt: timeString,
     reason: z.string().max(500).default(''),
   })
-  .refine((s) => Date.parse(s.endsAt) > Date.parse(s.startsAt), { message: 'endsAt must be after startsAt', path: ['endsAt'] });
+  .refine((s) => Date.parse(s.endsAt) > Date.parse(s.startsAt), {
+    message: 'endsAt must be after startsAt',
+    path: ['endsAt'],
+  });
 export const suppressionDtoSchema = z.object({
   id: z.string(),
   kind: z.enum(['maintenance', 'rollout']),

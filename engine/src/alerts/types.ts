@@ -37,7 +37,15 @@ export interface MergeReason {
 
 /** A reason an alert pages no one: inhibition, suppression, flapping. */
 export interface MuteReason {
-  kind: 'inhibited' | 'topology-inhibited' | 'maintenance' | 'rollout' | 'repair' | 'flapping' | 'silenced' | 'context';
+  kind:
+    | 'inhibited'
+    | 'topology-inhibited'
+    | 'maintenance'
+    | 'rollout'
+    | 'repair'
+    | 'flapping'
+    | 'silenced'
+    | 'context';
   detail: string;
 }
 

@@ -101,7 +101,8 @@ export class AssistantService {
   }
 
   private get conversations(): ConversationStore {
-    const { conversationTtlDays, maxConversationTurns, maxConversationBytes, maxConversationsPerCaller } = this.config.answer;
+    const { conversationTtlDays, maxConversationTurns, maxConversationBytes, maxConversationsPerCaller } =
+      this.config.answer;
     return new ConversationStore(this.ctx.store, {
       ttlDays: conversationTtlDays,
       maxTurns: maxConversationTurns,
@@ -118,14 +119,19 @@ export class AssistantService {
     await this.kb.load();
     if (this.config.includeRunbooks && existsSync(this.runbooksDir)) {
       const report = await this.kb.ingest({ path: this.runbooksDir, name: RUNBOOKS_SOURCE });
-      for (const e of report.errors) this.ctx.logger.warn({ file: e.path, reason: e.message }, 'runbook not ingested');
+      for (const e of report.errors)
+        this.ctx.logger.warn({ file: e.path, reason: e.message }, 'runbook not ingested');
     }
     const present = new Set(this.kb.stats().sources.map((s) => s.root));
     const missing = this.config.sources.filter((s) => !present.has(resolve(s.path)));
     for (const source of missing) {
       // Not awaited: start-up does not wait for the ingest, but a refused job (store down, queue full) is logged.
-      this.ingest({ paths: [source.path], exclude: source.exclude, ...(source.baseUrl ? { baseUrl: source.baseUrl } : {}) }).catch(
-        (err: unknown) => this.ctx.logger.warn({ err, source: source.path }, 'configured source not ingested'),
+      this.ingest({
+        paths: [source.path],
+        exclude: source.exclude,
+        ...(source.baseUrl ? { baseUrl: source.baseUrl } : {}),
+      }).catch((err: unknown) =>
+        this.ctx.logger.warn({ err, source: source.path }, 'configured source not ingested'),
       );
     }
   }
@@ -178,7 +184,9 @@ export class AssistantService {
       text: h.chunk.text,
       score: h.score,
       source: h.chunk.source,
-      ...(this.kb.attributionOf(h.chunk.source) ? { attribution: this.kb.attributionOf(h.chunk.source)! } : {}),
+      ...(this.kb.attributionOf(h.chunk.source)
+        ? { attribution: this.kb.attributionOf(h.chunk.source)! }
+        : {}),
     }));
   }
 
@@ -258,10 +266,16 @@ export class AssistantService {
   async *ask(input: unknown, owner: string = ANONYMOUS_OWNER): AsyncGenerator<AskEvent> {
     const request = parse(askRequestSchema, input, 'body');
     const namespace = request.namespace ?? this.ctx.config.defaultNamespace;
-    const conversation: OwnedConversation = await this.conversations.forNewTurn(request.conversationId, owner);
+    const conversation: OwnedConversation = await this.conversations.forNewTurn(
+      request.conversationId,
+      owner,
+    );
 
     const tools = request.workload
-      ? new ClusterTools(this.ctx, this.config.answer, { namespace, ...(request.cluster ? { cluster: request.cluster } : {}) })
+      ? new ClusterTools(this.ctx, this.config.answer, {
+          namespace,
+          ...(request.cluster ? { cluster: request.cluster } : {}),
+        })
       : undefined;
     const toolCalls: ToolCallRecord[] = [];
     // A named workload is read first: the failure its state names steers retrieval and leads the answer.
@@ -276,7 +290,9 @@ export class AssistantService {
     }
     const diagnosis = live?.diagnosis;
     const passages = await this.retrieve(request.question, conversation, diagnosis);
-    const runbookPath = diagnosis ? passages.find((p) => p.chunk.source === RUNBOOKS_SOURCE)?.chunk.path : undefined;
+    const runbookPath = diagnosis
+      ? passages.find((p) => p.chunk.source === RUNBOOKS_SOURCE)?.chunk.path
+      : undefined;
     const citations: Citation[] = passages.map((p) => ({
       n: p.n,
       title: p.chunk.title,
@@ -285,7 +301,9 @@ export class AssistantService {
       section: p.chunk.section,
       score: p.score,
       source: p.chunk.source,
-      ...(this.kb.attributionOf(p.chunk.source) ? { attribution: this.kb.attributionOf(p.chunk.source)! } : {}),
+      ...(this.kb.attributionOf(p.chunk.source)
+        ? { attribution: this.kb.attributionOf(p.chunk.source)! }
+        : {}),
     }));
     // Answers cite 1..n in order of first use, whatever order retrieval numbered the passages in.
     let renumber = new CitationRenumberer(new Set(passages.map((p) => p.n)));
@@ -298,7 +316,11 @@ export class AssistantService {
         passages,
         (t) => this.kb.termCoverage(request.question, t),
         (path) => this.kb.pageChunks(path),
-        { runbookSource: RUNBOOKS_SOURCE, ...(diagnosis ? { diagnosis } : {}), ...(runbookPath ? { runbookPath } : {}) },
+        {
+          runbookSource: RUNBOOKS_SOURCE,
+          ...(diagnosis ? { diagnosis } : {}),
+          ...(runbookPath ? { runbookPath } : {}),
+        },
       );
       // What was read is not repeated here: every client shows the tool calls beside the answer (the CLI's
       // "[looked at]" lines, the pages' lists), and the answer repeated them as "Live state:" under them.
@@ -339,7 +361,10 @@ export class AssistantService {
     }
 
     // Citations in the order the answer first uses them, numbered 1..n.
-    const finalCitations = renumber.order.map(({ from, to }) => ({ ...citations.find((c) => c.n === from)!, n: to }));
+    const finalCitations = renumber.order.map(({ from, to }) => ({
+      ...citations.find((c) => c.n === from)!,
+      n: to,
+    }));
     for (const citation of finalCitations) yield { type: 'citation', citation };
     const turn = await this.conversations.append(conversation, {
       question: redactSecretsText(request.question),
@@ -382,7 +407,9 @@ export class AssistantService {
     // A failure named by the live state is searched with the question and rewarded by the reranker (its runbook and
     // the docs' headings name it); the question alone ("why is cart down?") rarely does.
     const searched = diagnosis ? `${query}\n${diagnosis.failure}` : query;
-    const hits = (await this.kb.search(searched, topK * 2, diagnosis ? { context: diagnosis.searchTerms } : {})).slice(0, topK);
+    const hits = (
+      await this.kb.search(searched, topK * 2, diagnosis ? { context: diagnosis.searchTerms } : {})
+    ).slice(0, topK);
     if (diagnosis) {
       // The runbook for the failure is always among the passages: without a model the answer leads with its steps.
       const [runbook] = await this.kb.search(`${diagnosis.failure} ${diagnosis.searchTerms}`, 1, {

@@ -137,7 +137,12 @@ export const answerConfigSchema = z
     /** Turns one conversation may hold; the next question is refused (409) and a new conversation must start. */
     maxConversationTurns: z.coerce.number().int().min(1).max(10_000).default(100),
     /** Stored size of one conversation (JSON bytes) past which no turn is added; bounds store growth per id. */
-    maxConversationBytes: z.coerce.number().int().min(10_000).max(64 * 1024 * 1024).default(1_048_576),
+    maxConversationBytes: z.coerce
+      .number()
+      .int()
+      .min(10_000)
+      .max(64 * 1024 * 1024)
+      .default(1_048_576),
     /**
      * Feedback records kept (newest); older ones are dropped. Each holds a question (4,000 characters) and a comment
      * (2,000): without a bound a viewer re-rating one answer in a loop grew the store by ~6 KB a request, forever.

@@ -7,7 +7,11 @@ import { kubernetesNameSchema, namespaceSchema } from '../schemas/core.js';
 const idPattern = /^[A-Za-z0-9_-]{1,64}$/;
 
 export const askRequestSchema = z.object({
-  question: z.string().trim().min(1, 'must not be empty').max(QUESTION_MAX_CHARS, `must be at most ${QUESTION_MAX_CHARS} characters`),
+  question: z
+    .string()
+    .trim()
+    .min(1, 'must not be empty')
+    .max(QUESTION_MAX_CHARS, `must be at most ${QUESTION_MAX_CHARS} characters`),
   /** Continues a conversation; a new one is started when absent. */
   conversationId: z.string().regex(idPattern, 'must be 1-64 letters, digits, - or _').optional(),
   namespace: namespaceSchema.optional(),
@@ -101,7 +105,9 @@ export type FeedbackRecord = z.infer<typeof feedbackRecordSchema>;
  * A public URL prefix of ingested pages. Citations and portal search results become links to it, so only http(s):
  * `javascript:…` was accepted and rendered as a clickable citation in Grafana and Backstage.
  */
-export const pageBaseUrlSchema = z.url({ protocol: /^https?$/, error: 'must be an http or https URL' }).max(2048);
+export const pageBaseUrlSchema = z
+  .url({ protocol: /^https?$/, error: 'must be an http or https URL' })
+  .max(2048);
 
 export const ingestRequestSchema = z.object({
   paths: z.array(z.string().min(1).max(4096)).min(1, 'name at least one folder').max(100),

@@ -39,7 +39,11 @@ export class CliContext {
     // in engine/data while `npx aicloudops ingest` from the same folder wrote ./data, which the server never read).
     const here = invocationDir();
     const file = config ?? process.env.AICLOUDOPS_CONFIG;
-    const loaded = loadConfig({ ...(file ? { path: resolve(here, file) } : {}), ...(profile ? { profile } : {}), overrides });
+    const loaded = loadConfig({
+      ...(file ? { path: resolve(here, file) } : {}),
+      ...(profile ? { profile } : {}),
+      overrides,
+    });
     return { ...loaded, dataDir: resolve(here, loaded.dataDir) };
   }
 
@@ -91,7 +95,10 @@ export class CliContext {
   ): Promise<T> {
     const config = await this.loadConfig(overrides);
     const { createEngine, createLogger } = await import('../engine.js');
-    const logger = createLogger({ logLevel: process.env.AICLOUDOPS_LOG_LEVEL ? config.logLevel : 'warn' }, { stderr: true });
+    const logger = createLogger(
+      { logLevel: process.env.AICLOUDOPS_LOG_LEVEL ? config.logLevel : 'warn' },
+      { stderr: true },
+    );
     // In the demo a one-shot command gets its own simulated shop, which (like the server's) opens on an incident.
     const engine = await createEngine(config, { logger, scheduleDemoFaults: config.profile === 'demo' });
     try {

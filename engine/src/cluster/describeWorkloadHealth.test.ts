@@ -29,7 +29,9 @@ function pod(name: string, container: Partial<PodInfo['containers'][number]>): P
     phase: 'Running',
     ready: container.ready ?? true,
     restarts: container.restartCount ?? 0,
-    containers: [{ name: 'cart', image: 'shop/cart:1', ready: true, restartCount: 0, state: 'running', ...container }],
+    containers: [
+      { name: 'cart', image: 'shop/cart:1', ready: true, restartCount: 0, state: 'running', ...container },
+    ],
     conditions: [],
     ownerKind: 'ReplicaSet',
     ownerName: 'cart-abc12',
@@ -38,11 +40,18 @@ function pod(name: string, container: Partial<PodInfo['containers'][number]>): P
 
 describe('assessHealth', () => {
   it('calls a workload healthy only when its pods are running, ready and have not restarted lately', () => {
-    expect(assessHealth(workload, [pod('cart-1', {}), pod('cart-2', {})], NOW)).toEqual({ health: 'healthy', reasons: [] });
+    expect(assessHealth(workload, [pod('cart-1', {}), pod('cart-2', {})], NOW)).toEqual({
+      health: 'healthy',
+      reasons: [],
+    });
   });
 
   it('is degraded when every replica is ready but the pods keep getting OOMKilled (2/2 is not healthy)', () => {
-    const oom = { restartCount: 10, lastTerminationReason: 'OOMKilled', lastTerminatedAt: '2026-12-06T11:57:00Z' };
+    const oom = {
+      restartCount: 10,
+      lastTerminationReason: 'OOMKilled',
+      lastTerminatedAt: '2026-12-06T11:57:00Z',
+    };
     const result = assessHealth(workload, [pod('cart-1', oom), pod('cart-2', oom)], NOW);
     expect(result.health).toBe('degraded');
     expect(result.reasons).toEqual([
@@ -52,7 +61,11 @@ describe('assessHealth', () => {
   });
 
   it('treats an old restart as history and repeated restarts without a time as a pattern', () => {
-    const old = { restartCount: 1, lastTerminationReason: 'OOMKilled', lastTerminatedAt: '2026-12-06T10:00:00Z' };
+    const old = {
+      restartCount: 1,
+      lastTerminationReason: 'OOMKilled',
+      lastTerminatedAt: '2026-12-06T10:00:00Z',
+    };
     expect(assessHealth(workload, [pod('cart-1', old)], NOW).health).toBe('healthy');
     const untimed = { restartCount: 4, lastTerminationReason: 'Error' };
     expect(assessHealth(workload, [pod('cart-1', untimed)], NOW).health).toBe('degraded');

@@ -101,7 +101,9 @@ function podReasons(pod: PodInfo, now: number): string[] {
         `pod ${pod.name}: restarted ${container.restartCount} times, last ${container.lastTerminationReason}${ago}`,
       );
     } else if (container.state === 'running' && !container.ready) {
-      reasons.push(`pod ${pod.name}: container ${container.name} running but not ready (readiness probe failing)`);
+      reasons.push(
+        `pod ${pod.name}: container ${container.name} running but not ready (readiness probe failing)`,
+      );
     }
   }
   return reasons;

@@ -47,12 +47,20 @@ server:
 `);
     const config = loadConfig({
       path,
-      env: { CI_TOKEN: 'a-very-long-operator-token', AICLOUDOPS_SERVER__PORT: '9100', AICLOUDOPS_METRICS__TIMEOUT_SECONDS: '5' },
+      env: {
+        CI_TOKEN: 'a-very-long-operator-token',
+        AICLOUDOPS_SERVER__PORT: '9100',
+        AICLOUDOPS_METRICS__TIMEOUT_SECONDS: '5',
+      },
     });
     expect(config.profile).toBe('live');
     expect(config.server.port).toBe(9100);
     expect(config.server.auth.enabled).toBe(true);
-    expect(config.server.auth.tokens[0]).toEqual({ name: 'ci', token: 'a-very-long-operator-token', role: 'operator' });
+    expect(config.server.auth.tokens[0]).toEqual({
+      name: 'ci',
+      token: 'a-very-long-operator-token',
+      role: 'operator',
+    });
     expect(config.metrics).toMatchObject({ kind: 'prometheus', url: 'http://prom:9090', timeoutSeconds: 5 });
     expect(config.cluster.kind).toBe('kubernetes');
   });
@@ -89,11 +97,17 @@ server:
   });
 
   it('refuses auth without tokens, and short or duplicate tokens', () => {
-    expect(configError(() => loadConfig({ env: {}, overrides: { server: { auth: { enabled: true } } } })).issues[0]?.field).toBe(
-      'server.auth.tokens',
-    );
+    expect(
+      configError(() => loadConfig({ env: {}, overrides: { server: { auth: { enabled: true } } } })).issues[0]
+        ?.field,
+    ).toBe('server.auth.tokens');
     const short = configError(() =>
-      loadConfig({ env: {}, overrides: { server: { auth: { enabled: true, tokens: [{ name: 'x', token: 'short', role: 'viewer' }] } } } }),
+      loadConfig({
+        env: {},
+        overrides: {
+          server: { auth: { enabled: true, tokens: [{ name: 'x', token: 'short', role: 'viewer' }] } },
+        },
+      }),
     );
     expect(short.issues[0]?.field).toBe('server.auth.tokens.0.token');
     const dup = configError(() =>
@@ -115,10 +129,19 @@ server:
   });
 
   it('reports unreadable files, broken YAML and unset variables clearly', () => {
-    expect(configError(() => loadConfig({ path: '/nonexistent/config.yaml', env: {} })).message).toContain('cannot read config file');
-    expect(configError(() => loadConfig({ path: file('server: [unclosed'), env: {} })).message).toContain('not valid YAML');
-    const unset = configError(() => loadConfig({ path: file('model: { provider: openai, chatModel: x, apiKey: "${NOPE}" }'), env: {} }));
-    expect(unset.issues[0]).toEqual({ field: 'model.apiKey', message: 'environment variable NOPE is not set' });
+    expect(configError(() => loadConfig({ path: '/nonexistent/config.yaml', env: {} })).message).toContain(
+      'cannot read config file',
+    );
+    expect(configError(() => loadConfig({ path: file('server: [unclosed'), env: {} })).message).toContain(
+      'not valid YAML',
+    );
+    const unset = configError(() =>
+      loadConfig({ path: file('model: { provider: openai, chatModel: x, apiKey: "${NOPE}" }'), env: {} }),
+    );
+    expect(unset.issues[0]).toEqual({
+      field: 'model.apiKey',
+      message: 'environment variable NOPE is not set',
+    });
   });
 
   it('refuses settings the schema does not know, naming each with the nearest known key', () => {
@@ -145,37 +168,71 @@ jobs:
     expect(error.issues).toEqual([
       { field: 'bogusKey', message: 'unknown setting' },
       { field: 'server.prot', message: 'unknown setting (did you mean server.port?)' },
-      { field: 'metrics.sources.influx.databse', message: 'unknown setting (did you mean metrics.sources.influx.database?)' },
+      {
+        field: 'metrics.sources.influx.databse',
+        message: 'unknown setting (did you mean metrics.sources.influx.database?)',
+      },
       { field: 'signals.list.0.unti', message: 'unknown setting (did you mean signals.list.0.unit?)' },
     ]);
   });
 
   it('checks only the file for unknown keys: the CLI reads AICLOUDOPS_URL and AICLOUDOPS_TOKEN from the same environment', () => {
     const path = file('server:\n  port: 9000\n');
-    const config = loadConfig({ path, env: { AICLOUDOPS_URL: 'http://127.0.0.1:8080', AICLOUDOPS_TOKEN: 'x' } });
+    const config = loadConfig({
+      path,
+      env: { AICLOUDOPS_URL: 'http://127.0.0.1:8080', AICLOUDOPS_TOKEN: 'x' },
+    });
     expect(config.server.port).toBe(9000);
   });
 
   it('refuses an AICLOUDOPS_* variable with __ that names no setting, and leaves ones without __ alone', () => {
     const error = configError(() =>
-      loadConfig({ env: { AICLOUDOPS_SERVER__PROT: '9000', AICLOUDOPS_URL: 'http://127.0.0.1:8080', AICLOUDOPS_VIEWER_TOKEN: 'x' } }),
+      loadConfig({
+        env: {
+          AICLOUDOPS_SERVER__PROT: '9000',
+          AICLOUDOPS_URL: 'http://127.0.0.1:8080',
+          AICLOUDOPS_VIEWER_TOKEN: 'x',
+        },
+      }),
     );
     expect(error.code).toBe('INVALID_CONFIG');
     expect(error.issues).toEqual([
-      { field: 'AICLOUDOPS_SERVER__PROT', message: 'server.prot: unknown setting (did you mean server.port?)' },
+      {
+        field: 'AICLOUDOPS_SERVER__PROT',
+        message: 'server.prot: unknown setting (did you mean server.port?)',
+      },
     ]);
-    expect(loadConfig({ env: { AICLOUDOPS_SERVER__CORS_ORIGINS: '["http://a"]', AICLOUDOPS_REPAIR__MAX_MODE: 'approve' } }).server.corsOrigins).toEqual(['http://a']);
+    expect(
+      loadConfig({
+        env: { AICLOUDOPS_SERVER__CORS_ORIGINS: '["http://a"]', AICLOUDOPS_REPAIR__MAX_MODE: 'approve' },
+      }).server.corsOrigins,
+    ).toEqual(['http://a']);
   });
 
   it('takes one nested override of a demo source without its kind', () => {
-    const config = loadConfig({ env: { AICLOUDOPS_CLUSTER__INJECT_FAULTS: 'false', AICLOUDOPS_CLUSTER__FAULT_INTERVAL_SECONDS: '60', AICLOUDOPS_METRICS__SEED: '7' } });
+    const config = loadConfig({
+      env: {
+        AICLOUDOPS_CLUSTER__INJECT_FAULTS: 'false',
+        AICLOUDOPS_CLUSTER__FAULT_INTERVAL_SECONDS: '60',
+        AICLOUDOPS_METRICS__SEED: '7',
+      },
+    });
     expect(config.cluster).toEqual({ kind: 'simulated', injectFaults: false, faultIntervalSeconds: 60 });
     expect(config.metrics).toMatchObject({ kind: 'synthetic', seed: 7 });
-    expect(loadConfig({ env: { AICLOUDOPS_STORE__KIND: 'redis', AICLOUDOPS_STORE__URL: 'redis://r:6379' } }).store.kind).toBe('redis');
+    expect(
+      loadConfig({ env: { AICLOUDOPS_STORE__KIND: 'redis', AICLOUDOPS_STORE__URL: 'redis://r:6379' } }).store
+        .kind,
+    ).toBe('redis');
   });
 
   it('maps environment names to camelCase paths and parses JSON values', () => {
-    expect(configFromEnv({ AICLOUDOPS_SERVER__BODY_LIMIT_BYTES: '10', AICLOUDOPS_SERVER__CORS_ORIGINS: '["http://g"]', OTHER: 'x' })).toEqual({
+    expect(
+      configFromEnv({
+        AICLOUDOPS_SERVER__BODY_LIMIT_BYTES: '10',
+        AICLOUDOPS_SERVER__CORS_ORIGINS: '["http://g"]',
+        OTHER: 'x',
+      }),
+    ).toEqual({
       server: { bodyLimitBytes: 10, corsOrigins: ['http://g'] },
     });
   });

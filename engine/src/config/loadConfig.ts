@@ -28,7 +28,10 @@ export function loadConfig(options: LoadConfigOptions = {}): EngineConfig {
   const path = options.path ?? env[`${ENV_PREFIX}CONFIG`];
   const fromFile = path ? readConfigFile(path, env) : {};
   const fromEnv = configFromEnv(env);
-  const merged = deepMerge(deepMerge(deepMerge({}, fromFile), fromEnv), (options.overrides ?? {}) as Record<string, unknown>);
+  const merged = deepMerge(
+    deepMerge(deepMerge({}, fromFile), fromEnv),
+    (options.overrides ?? {}) as Record<string, unknown>,
+  );
   if (options.profile) merged.profile = options.profile;
   const config = parseConfig(merged, path ? `config file ${path}` : 'configuration');
   const unknown = unknownConfigKeys(fromFile, config);
@@ -112,12 +115,14 @@ function crossFieldIssues(config: EngineConfig): FieldIssue[] {
   }
   const seen = new Set<string>();
   auth.tokens.forEach((t, i) => {
-    if (seen.has(t.token)) issues.push({ field: `server.auth.tokens.${i}.token`, message: 'duplicate token' });
+    if (seen.has(t.token))
+      issues.push({ field: `server.auth.tokens.${i}.token`, message: 'duplicate token' });
     seen.add(t.token);
   });
   const names = new Set<string>();
   config.signals.list.forEach((s, i) => {
-    if (names.has(s.name)) issues.push({ field: `signals.list.${i}.name`, message: `duplicate signal "${s.name}"` });
+    if (names.has(s.name))
+      issues.push({ field: `signals.list.${i}.name`, message: `duplicate signal "${s.name}"` });
     names.add(s.name);
   });
   return issues;
@@ -137,7 +142,10 @@ function readConfigFile(path: string, env: NodeJS.ProcessEnv): Record<string, un
     parsed = parseYaml(text);
   } catch (error) {
     const where = error instanceof YAMLParseError && error.linePos ? ` at line ${error.linePos[0].line}` : '';
-    throw new EngineError('INVALID_CONFIG', `config file ${path} is not valid YAML${where}: ${(error as Error).message}`);
+    throw new EngineError(
+      'INVALID_CONFIG',
+      `config file ${path} is not valid YAML${where}: ${(error as Error).message}`,
+    );
   }
   if (parsed === null || parsed === undefined) return {};
   if (typeof parsed !== 'object' || Array.isArray(parsed)) {
@@ -151,9 +159,13 @@ function expandEnv(value: unknown, env: NodeJS.ProcessEnv, field: string): unkno
     return value.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g, (_, name: string) => {
       const found = env[name];
       if (found === undefined) {
-        throw new EngineError('INVALID_CONFIG', `invalid config: ${field}: environment variable ${name} is not set`, {
-          issues: [{ field, message: `environment variable ${name} is not set` }],
-        });
+        throw new EngineError(
+          'INVALID_CONFIG',
+          `invalid config: ${field}: environment variable ${name} is not set`,
+          {
+            issues: [{ field, message: `environment variable ${name} is not set` }],
+          },
+        );
       }
       return found;
     });
@@ -197,7 +209,10 @@ function parseEnvValue(raw: string): unknown {
   return raw;
 }
 
-export function deepMerge(target: Record<string, unknown>, source: Record<string, unknown>): Record<string, unknown> {
+export function deepMerge(
+  target: Record<string, unknown>,
+  source: Record<string, unknown>,
+): Record<string, unknown> {
   for (const [key, value] of Object.entries(source)) {
     const existing = target[key];
     if (isPlainObject(value) && isPlainObject(existing)) {

@@ -241,7 +241,8 @@ export const DEFAULT_SIGNALS: Array<z.input<typeof signalSchema>> = [
   },
   {
     name: 'restarts',
-    query: 'sum by (service) (increase(kube_pod_container_status_restarts_total{namespace="$namespace"}[$window]))',
+    query:
+      'sum by (service) (increase(kube_pod_container_status_restarts_total{namespace="$namespace"}[$window]))',
     unit: 'count',
     badDirection: 'up',
     events: 'count',
@@ -252,10 +253,20 @@ export const signalsConfigSchema = z
   .object({
     serviceLabel: z.string().default('service'),
     /** Range window substituted for `$window`. */
-    window: z.string().regex(/^\d+[smh]$/, 'must be a duration like 5m').default('5m'),
-    list: z.array(signalSchema).min(1).default(DEFAULT_SIGNALS.map((s) => signalSchema.parse(s))),
+    window: z
+      .string()
+      .regex(/^\d+[smh]$/, 'must be a duration like 5m')
+      .default('5m'),
+    list: z
+      .array(signalSchema)
+      .min(1)
+      .default(DEFAULT_SIGNALS.map((s) => signalSchema.parse(s))),
   })
-  .default({ serviceLabel: 'service', window: '5m', list: DEFAULT_SIGNALS.map((s) => signalSchema.parse(s)) });
+  .default({
+    serviceLabel: 'service',
+    window: '5m',
+    list: DEFAULT_SIGNALS.map((s) => signalSchema.parse(s)),
+  });
 
 export const serviceGraphSchema = z
   .object({
@@ -290,7 +301,14 @@ export const jobsConfigSchema = z
      */
     leaseSeconds: z.coerce.number().min(1).max(3_600).default(15),
   })
-  .default({ concurrency: 2, maxQueued: 20, perKind: {}, submitTimeoutMs: 3_000, persistRetryMaxMs: 5_000, leaseSeconds: 15 });
+  .default({
+    concurrency: 2,
+    maxQueued: 20,
+    perKind: {},
+    submitTimeoutMs: 3_000,
+    persistRetryMaxMs: 5_000,
+    leaseSeconds: 15,
+  });
 
 /** List endpoints answer one page at a time: `limit` items and an opaque `nextCursor` for the rest. */
 export const paginationConfigSchema = z
@@ -298,7 +316,10 @@ export const paginationConfigSchema = z
     defaultLimit: z.coerce.number().int().min(1).max(10_000).default(100),
     maxLimit: z.coerce.number().int().min(1).max(10_000).default(500),
   })
-  .refine((p) => p.defaultLimit <= p.maxLimit, { message: 'defaultLimit must not exceed maxLimit', path: ['defaultLimit'] })
+  .refine((p) => p.defaultLimit <= p.maxLimit, {
+    message: 'defaultLimit must not exceed maxLimit',
+    path: ['defaultLimit'],
+  })
   .default({ defaultLimit: 100, maxLimit: 500 });
 
 /**
@@ -311,7 +332,10 @@ export const schedulerConfigSchema = z
     /** How long a dead leader keeps the lease before another replica takes over. */
     leaseSeconds: z.coerce.number().min(1).max(600).default(15),
     /** The Lease's name (and the store lock's). */
-    leaseName: z.string().regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, 'must be a Kubernetes object name').default('aicloudops-engine-scheduler'),
+    leaseName: z
+      .string()
+      .regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, 'must be a Kubernetes object name')
+      .default('aicloudops-engine-scheduler'),
     /** The Lease's namespace; omitted: the pod's own (in cluster), else `defaultNamespace`. */
     leaseNamespace: z.string().min(1).optional(),
   })

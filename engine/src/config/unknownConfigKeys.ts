@@ -34,13 +34,18 @@ function unknownAt(
   path: Array<string | number>,
 ): FieldIssue[] {
   if (Array.isArray(file) && Array.isArray(parsed) && file.length === parsed.length) {
-    return file.flatMap((item, i) => unknownAt(item, parsed[i], `${prefix}${i}.`, noun, declared, [...path, i]));
+    return file.flatMap((item, i) =>
+      unknownAt(item, parsed[i], `${prefix}${i}.`, noun, declared, [...path, i]),
+    );
   }
   if (!isPlainObject(file) || !isPlainObject(parsed)) return [];
   const issues: FieldIssue[] = [];
   for (const [key, value] of Object.entries(file)) {
     if (!(key in parsed)) {
-      const near = closestKey(key, (declared?.(path) ?? Object.keys(parsed)).filter((k) => k !== key));
+      const near = closestKey(
+        key,
+        (declared?.(path) ?? Object.keys(parsed)).filter((k) => k !== key),
+      );
       issues.push({
         field: `${prefix}${key}`,
         message: `unknown ${noun}${near ? ` (did you mean ${prefix}${near}?)` : ''}`,
@@ -77,7 +82,12 @@ export function undeclaredKeys(
   return Object.entries(file).flatMap(([key, value]) => {
     if (known.includes(key)) return undeclaredKeys(value, declared, `${prefix}${key}.`, noun, [...path, key]);
     const near = closestKey(key, known);
-    return [{ field: `${prefix}${key}`, message: `unknown ${noun}${near ? ` (did you mean ${prefix}${near}?)` : ''}` }];
+    return [
+      {
+        field: `${prefix}${key}`,
+        message: `unknown ${noun}${near ? ` (did you mean ${prefix}${near}?)` : ''}`,
+      },
+    ];
   });
 }
 
@@ -103,7 +113,11 @@ function editDistance(a: string, b: string): number {
   for (let i = 1; i <= a.length; i++) {
     const current = [i];
     for (let j = 1; j <= b.length; j++) {
-      current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+      current[j] = Math.min(
+        previous[j]! + 1,
+        current[j - 1]! + 1,
+        previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1),
+      );
     }
     previous = current;
   }

@@ -4,7 +4,13 @@ import { EngineError } from '../errors.js';
 import type { ForecastConfig } from './config.js';
 import { fitForecaster, type Forecaster } from './Forecaster.js';
 import type { BacktestResult } from './backtest.js';
-import { loadHistory, resolveQuery, seriesKeyOf, type History, type HistorySelector } from './history/loadHistory.js';
+import {
+  loadHistory,
+  resolveQuery,
+  seriesKeyOf,
+  type History,
+  type HistorySelector,
+} from './history/loadHistory.js';
 import { ModelRegistry, type ModelVersion } from './persistence/ModelRegistry.js';
 import { prepareSeries, type PreparedSeries } from './series/prepareSeries.js';
 import {
@@ -28,7 +34,13 @@ import { escapeLabelValue, escapeRegexLabelValue } from '../sources/metrics/esca
 import { JOB_KIND } from '../jobs/jobKinds.js';
 
 /** Baselines only: what a request may fit on the spot when no trained model exists (no LSTM on the request path). */
-const COLD_START_MODELS: ForecastConfig['models'] = ['naive', 'seasonal_naive_day', 'seasonal_naive_week', 'holt_winters', 'ensemble'];
+const COLD_START_MODELS: ForecastConfig['models'] = [
+  'naive',
+  'seasonal_naive_day',
+  'seasonal_naive_week',
+  'holt_winters',
+  'ensemble',
+];
 
 const REQUESTS_KEY = 'forecast:requests';
 
@@ -52,7 +64,10 @@ export class ForecastService {
 
   async forecast(input: unknown): Promise<ForecastResponse> {
     const request = parseWith(forecastRequestSchema, input, 'forecast request');
-    const history = await this.history(request, Math.min(this.config.historyDays, this.config.serveHistoryDays));
+    const history = await this.history(
+      request,
+      Math.min(this.config.historyDays, this.config.serveHistoryDays),
+    );
     const series = this.prepare(history, request.counter);
     const key = history.seriesKey;
     let forecaster: Forecaster;
@@ -67,19 +82,28 @@ export class ForecastService {
       forecaster = await fitForecaster(series, { config: { ...this.config, models: COLD_START_MODELS } });
     }
     try {
-      const steps = Math.min(forecaster.horizon, Math.max(1, Math.ceil((request.horizonMinutes * 60) / series.stepSeconds)));
+      const steps = Math.min(
+        forecaster.horizon,
+        Math.max(1, Math.ceil((request.horizonMinutes * 60) / series.stepSeconds)),
+      );
       const points = await this.pointsFrom(forecaster, series, steps);
-      const historySteps = Math.min(series.z.length, Math.round((request.historyHours * 3600) / series.stepSeconds));
+      const historySteps = Math.min(
+        series.z.length,
+        Math.round((request.historyHours * 3600) / series.stepSeconds),
+      );
       const historyPoints = [];
       for (let i = series.z.length - historySteps; i < series.z.length; i++) {
-        if (series.observed[i]) historyPoints.push({ t: series.start + i * series.stepSeconds, value: series.values[i]! });
+        if (series.observed[i])
+          historyPoints.push({ t: series.start + i * series.stepSeconds, value: series.values[i]! });
       }
       return {
         seriesKey: key,
         model: forecaster.chosen,
         reason:
           forecaster.spec.reason +
-          (source === 'cold-start' ? ' [cold start: no trained model for this series yet; baselines fitted now]' : ''),
+          (source === 'cold-start'
+            ? ' [cold start: no trained model for this series yet; baselines fitted now]'
+            : ''),
         source,
         ...(version !== undefined ? { modelVersion: version } : {}),
         stepSeconds: series.stepSeconds,
@@ -102,11 +126,18 @@ export class ForecastService {
     return this.ctx.jobs.start(JOB_KIND.forecastTrain, request, async (job) => {
       job.progress(0.01, 'reading history');
       const history = await this.history(request, days);
-      const outcome = await this.runTask(history, request.counter, 'train', job.signal, (f, m) => job.progress(0.05 + f * 0.9, m));
+      const outcome = await this.runTask(history, request.counter, 'train', job.signal, (f, m) =>
+        job.progress(0.05 + f * 0.9, m),
+      );
       job.progress(0.97, 'storing model');
       const meta = await this.registry.save(history.seriesKey, outcome.spec, outcome.lstm);
-      await this.ctx.store.hset(REQUESTS_KEY, { [history.seriesKey]: JSON.stringify({ ...request, historyDays: days }) });
-      job.logger.info({ seriesKey: history.seriesKey, version: meta.version, promoted: meta.promoted }, 'forecast model trained');
+      await this.ctx.store.hset(REQUESTS_KEY, {
+        [history.seriesKey]: JSON.stringify({ ...request, historyDays: days }),
+      });
+      job.logger.info(
+        { seriesKey: history.seriesKey, version: meta.version, promoted: meta.promoted },
+        'forecast model trained',
+      );
       return meta;
     });
   }
@@ -124,7 +155,14 @@ export class ForecastService {
     return this.ctx.jobs.start(JOB_KIND.forecastBacktest, request, async (job) => {
       const history = await this.history(request, days);
       const testSteps = Math.round((request.testDays * 86400) / history.stepSeconds);
-      const outcome = await this.runTask(history, request.counter, 'backtest', job.signal, (f, m) => job.progress(f, m), testSteps);
+      const outcome = await this.runTask(
+        history,
+        request.counter,
+        'backtest',
+        job.signal,
+        (f, m) => job.progress(f, m),
+        testSteps,
+      );
       return { ...outcome.backtest!, seriesKey: history.seriesKey };
     });
   }
@@ -156,22 +194,36 @@ export class ForecastService {
       now: forecast.points[0] ? forecast.points[0].t - forecast.stepSeconds : undefined,
       currentReplicas: workload.replicas,
       stepSeconds: forecast.stepSeconds,
-      ...(forecast.scaleMargin !== undefined ? { margin: forecast.scaleMargin, recent: forecast.history } : {}),
+      ...(forecast.scaleMargin !== undefined
+        ? { margin: forecast.scaleMargin, recent: forecast.history }
+        : {}),
     });
-    const response: ScalePlanResponse = { workload: ref, cluster: cluster.name, forecast, plan, capacitySource };
+    const response: ScalePlanResponse = {
+      workload: ref,
+      cluster: cluster.name,
+      forecast,
+      plan,
+      capacitySource,
+    };
     let manifests: Manifest[] | undefined;
     if (request.mode === 'hpa') {
       manifests = [hpaManifest(ref, plan, autoscale, { name: metricNameOf(request.signal) })];
     } else if (request.mode === 'keda') {
-      const server = this.ctx.config.metrics.kind === 'prometheus' ? this.ctx.config.metrics.url : 'http://prometheus:9090';
+      const server =
+        this.ctx.config.metrics.kind === 'prometheus'
+          ? this.ctx.config.metrics.url
+          : 'http://prometheus:9090';
       const scope = { namespace, service: request.service, label: this.ctx.config.signals.serviceLabel };
       const field = request.query ? 'body.query' : 'body.signal';
       const query = kedaTriggerQuery(resolveQuery(this.ctx.config, { ...request, namespace }), scope, field);
       manifests = [kedaScaledObject(ref, plan, autoscale, { query, serverAddress: server })];
     } else if (request.mode === 'apply') {
-      response.applied = await applyScalePlan(cluster, ref, plan.recommendedReplicas, autoscale, { dryRunOnly: request.dryRun });
+      response.applied = await applyScalePlan(cluster, ref, plan.recommendedReplicas, autoscale, {
+        dryRunOnly: request.dryRun,
+      });
     }
-    if (manifests) response.manifests = manifests.map((m) => ({ kind: m.kind, object: m.object, yaml: m.yaml }));
+    if (manifests)
+      response.manifests = manifests.map((m) => ({ kind: m.kind, object: m.object, yaml: m.yaml }));
     return response;
   }
 
@@ -213,7 +265,10 @@ export class ForecastService {
       historyDays: days,
     });
     if (history.values.length < 2) {
-      throw new EngineError('NOT_FOUND', `too little history for ${history.seriesKey}: ${history.values.length} samples`);
+      throw new EngineError(
+        'NOT_FOUND',
+        `too little history for ${history.seriesKey}: ${history.values.length} samples`,
+      );
     }
     return history;
   }
@@ -229,7 +284,11 @@ export class ForecastService {
     });
   }
 
-  private async pointsFrom(forecaster: Forecaster, series: PreparedSeries, steps: number): Promise<ForecastPoint[]> {
+  private async pointsFrom(
+    forecaster: Forecaster,
+    series: PreparedSeries,
+    steps: number,
+  ): Promise<ForecastPoint[]> {
     const last = series.z.length - 1;
     const f = await forecaster.forecastFrom(series, [last]);
     return Array.from({ length: steps }, (_, h) => ({
@@ -292,17 +351,29 @@ export class ForecastService {
   private async learnCapacity(namespace: string, service: string, signal: string): Promise<number> {
     const day = await Promise.all(
       [signal, 'cpu'].map((s) =>
-        loadHistory(this.ctx.metrics, this.ctx.config, { namespace, service, signal: s }, { stepSeconds: this.config.stepSeconds, historyDays: 1 }),
+        loadHistory(
+          this.ctx.metrics,
+          this.ctx.config,
+          { namespace, service, signal: s },
+          { stepSeconds: this.config.stepSeconds, historyDays: 1 },
+        ),
       ),
     );
     const [demand, cpu] = day as [History, History];
     const replicasQuery = `sum(kube_deployment_status_replicas_ready{namespace="${escapeLabelValue(namespace)}",deployment="${escapeLabelValue(service)}"})`;
     const replicas = await this.ctx.metrics
-      .rangeQuery({ query: replicasQuery, start: demand.start, end: demand.end, stepSeconds: this.config.stepSeconds })
+      .rangeQuery({
+        query: replicasQuery,
+        start: demand.start,
+        end: demand.end,
+        stepSeconds: this.config.stepSeconds,
+      })
       .then((r) => r[0])
       .catch(() => undefined);
     const cluster = this.ctx.clusters.get();
-    const workload = await cluster.getWorkload({ kind: 'Deployment', namespace, name: service }).catch(() => undefined);
+    const workload = await cluster
+      .getWorkload({ kind: 'Deployment', namespace, name: service })
+      .catch(() => undefined);
     const cpuRequest = await this.cpuRequestOf(namespace, service);
     const cpuAt = new Map(cpu.timestamps.map((t, i) => [t, cpu.values[i]!]));
     const replicasAt = new Map(replicas?.timestamps.map((t, i) => [t, replicas.values[i]!]) ?? []);
@@ -313,9 +384,18 @@ export class ForecastService {
     }));
     const learned = learnCapacity(samples, cpuRequest, this.config.autoscale.targetUtilization);
     if (!learned) {
-      throw new EngineError('INVALID_INPUT', 'cannot learn per-replica capacity from metrics; give capacityPerReplica', {
-        issues: [{ field: 'body.capacityPerReplica', message: 'required when demand, CPU and replica metrics are missing' }],
-      });
+      throw new EngineError(
+        'INVALID_INPUT',
+        'cannot learn per-replica capacity from metrics; give capacityPerReplica',
+        {
+          issues: [
+            {
+              field: 'body.capacityPerReplica',
+              message: 'required when demand, CPU and replica metrics are missing',
+            },
+          ],
+        },
+      );
     }
     return learned.capacityPerReplica;
   }

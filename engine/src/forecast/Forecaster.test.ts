@@ -46,7 +46,9 @@ describe('Forecaster', () => {
     expect(f.spec.valid).toBe(false);
     for (const w of f.spec.ensembleWeights) expect(Object.keys(w).length).toBeGreaterThan(0);
     const ensemble = await f.forecastFrom(series, [end + 5], 'ensemble');
-    const members = await Promise.all(['naive', 'seasonal_naive_day', 'holt_winters'].map((m) => f.forecastFrom(series, [end + 5], m)));
+    const members = await Promise.all(
+      ['naive', 'seasonal_naive_day', 'holt_winters'].map((m) => f.forecastFrom(series, [end + 5], m)),
+    );
     for (let h = 0; h < 4; h++) {
       expect(ensemble.point[h]!).toBeGreaterThanOrEqual(Math.min(...members.map((m) => m.point[h]!)) - 1e-9);
       expect(ensemble.point[h]!).toBeLessThanOrEqual(Math.max(...members.map((m) => m.point[h]!)) + 1e-9);
@@ -77,16 +79,24 @@ describe('Forecaster', () => {
     const series = seriesOf(wandering(40, 3, 0.8, 40, 8), { stepSeconds: 3600 });
     const models = ['naive', 'seasonal_naive_day', 'holt_winters', 'ridge', 'ensemble'];
     const validationMae = async (selection: string) => {
-      const f = await fitForecaster(series, { config: configWith({ horizonSteps: 8, models, selection }), end: 24 * 33 });
-      const mae = (name: string) => f.spec.candidates.find((c) => c.name === name)!.validation!.map((m) => m.mae);
+      const f = await fitForecaster(series, {
+        config: configWith({ horizonSteps: 8, models, selection }),
+        end: 24 * 33,
+      });
+      const mae = (name: string) =>
+        f.spec.candidates.find((c) => c.name === name)!.validation!.map((m) => m.mae);
       const served = mae(f.chosen);
-      const best = served.map((_, h) => Math.min(...['naive', 'seasonal_naive_day', 'holt_winters'].map((b) => mae(b)[h]!)));
+      const best = served.map((_, h) =>
+        Math.min(...['naive', 'seasonal_naive_day', 'holt_winters'].map((b) => mae(b)[h]!)),
+      );
       return { f, worse: served.map((m, h) => h + 1).filter((h) => served[h - 1]! > best[h - 1]! + 1e-12) };
     };
     for (const selection of ['per_horizon', 'per_horizon_hedged', 'per_horizon_gated', 'per_horizon_best']) {
       const perHorizon = await validationMae(selection);
       expect(perHorizon.worse, selection).toEqual([]);
-      expect(perHorizon.f.spec.reason).toMatch(/chosen per horizon on the last \d+ steps held out from fitting \(h1/);
+      expect(perHorizon.f.spec.reason).toMatch(
+        /chosen per horizon on the last \d+ steps held out from fitting \(h1/,
+      );
     }
     expect(configWith().selection).toBe('per_horizon_hedged');
     // The rule before: one model on the mean over horizons (ridge here), worse than a baseline at the long horizons.
@@ -98,7 +108,11 @@ describe('Forecaster', () => {
   it('serves ridge refitted on the whole history, validation part included, when the chosen forecast uses it', async () => {
     const series = seriesOf(wandering(40, 3, 0.8, 40, 8), { stepSeconds: 3600 });
     const end = 24 * 33;
-    const config = configWith({ horizonSteps: 8, models: ['naive', 'seasonal_naive_day', 'holt_winters', 'ridge', 'ensemble'], refitAfterSelection: true });
+    const config = configWith({
+      horizonSteps: 8,
+      models: ['naive', 'seasonal_naive_day', 'holt_winters', 'ridge', 'ensemble'],
+      refitAfterSelection: true,
+    });
     const refit = await fitForecaster(series, { config, end });
     const kept = await fitForecaster(series, { config: { ...config, refitAfterSelection: false }, end });
     expect(refit.spec.ensembleWeights.some((w) => 'ridge' in w) || refit.chosen === 'ridge').toBe(true);
@@ -118,9 +132,15 @@ describe('Forecaster', () => {
     const testStart = 24 * 33;
     const models = ['naive', 'seasonal_naive_day', 'holt_winters', 'ensemble'];
     const scored = async (selection: string) => {
-      const f = await fitForecaster(series, { config: configWith({ horizonSteps: 8, models, selection }), end: testStart });
+      const f = await fitForecaster(series, {
+        config: configWith({ horizonSteps: 8, models, selection }),
+        end: testStart,
+      });
       const result = await backtest(f, series, testStart);
-      const best = (h: number) => Math.min(...['naive', 'seasonal_naive_day', 'holt_winters'].map((m) => result.models[m]![h - 1]!.mase));
+      const best = (h: number) =>
+        Math.min(
+          ...['naive', 'seasonal_naive_day', 'holt_winters'].map((m) => result.models[m]![h - 1]!.mase),
+        );
       return { f, chosen: result.models[f.chosen]!, best };
     };
     const gated = await scored('per_horizon_gated');
@@ -137,7 +157,8 @@ describe('Forecaster', () => {
 
   it('learns a scaling margin from validation errors: at least 1, wider for a noisier series', async () => {
     const margin = async (noise: number) =>
-      (await fitForecaster(seriesOf(daily(40, 7, noise), { stepSeconds: 300 }), { config: baselinesOnly })).spec.scaleMargin!;
+      (await fitForecaster(seriesOf(daily(40, 7, noise), { stepSeconds: 300 }), { config: baselinesOnly }))
+        .spec.scaleMargin!;
     const quiet = await margin(2);
     const loud = await margin(20);
     expect(quiet).toBeGreaterThanOrEqual(1);
@@ -177,8 +198,14 @@ describe('Forecaster', () => {
     const end = 24 * 35;
     for (let t = end - 24 * 4; t < end - 24 * 3; t++) values[t] = values[t]! + 1000;
     const series = seriesOf(values, { stepSeconds: 3600 });
-    const byMean = await fitForecaster(series, { config: selectionConfig(['naive', 'seasonal_naive_day', 'ensemble'], 'per_horizon_hedged'), end });
-    const robust = await fitForecaster(series, { config: selectionConfig(['naive', 'seasonal_naive_day', 'ensemble'], 'per_horizon_robust'), end });
+    const byMean = await fitForecaster(series, {
+      config: selectionConfig(['naive', 'seasonal_naive_day', 'ensemble'], 'per_horizon_hedged'),
+      end,
+    });
+    const robust = await fitForecaster(series, {
+      config: selectionConfig(['naive', 'seasonal_naive_day', 'ensemble'], 'per_horizon_robust'),
+      end,
+    });
     // The mean over the validation part is dominated by the two bad days of the seasonal naive.
     expect(heaviest(byMean.spec.ensembleWeights[3]!)).toBe('naive');
     expect(heaviest(robust.spec.ensembleWeights[3]!)).toBe('seasonal_naive_day');
@@ -192,11 +219,23 @@ describe('Forecaster', () => {
     const weekday = [0, 20, -10, 25, -20, 10, -25];
     const values = Array.from({ length: 24 * 35 }, (_, t) => {
       const day = Math.floor(t / 24);
-      return 300 + 80 * Math.sin((2 * Math.PI * t) / 24) + weekday[day % 7]! + (day >= 24 && day <= 27 ? 300 : 0) + (random() - 0.5) * 4;
+      return (
+        300 +
+        80 * Math.sin((2 * Math.PI * t) / 24) +
+        weekday[day % 7]! +
+        (day >= 24 && day <= 27 ? 300 : 0) +
+        (random() - 0.5) * 4
+      );
     });
     const series = seriesOf(values, { stepSeconds: 3600 });
-    const recentOnly = await fitForecaster(series, { config: selectionConfig(WITH_WEEK, 'per_horizon_robust'), end: values.length });
-    const longRun = await fitForecaster(series, { config: selectionConfig(WITH_WEEK, 'per_horizon_longrun'), end: values.length });
+    const recentOnly = await fitForecaster(series, {
+      config: selectionConfig(WITH_WEEK, 'per_horizon_robust'),
+      end: values.length,
+    });
+    const longRun = await fitForecaster(series, {
+      config: selectionConfig(WITH_WEEK, 'per_horizon_longrun'),
+      end: values.length,
+    });
     expect(heaviest(recentOnly.spec.ensembleWeights[3]!)).not.toBe('seasonal_naive_week');
     expect(heaviest(longRun.spec.ensembleWeights[3]!)).toBe('seasonal_naive_week');
   });
@@ -213,12 +252,20 @@ describe('Forecaster', () => {
       return 400 + wave + weekday[day % 7]! + (random() - 0.5) * 4;
     });
     const series = seriesOf(values, { stepSeconds: 3600 });
-    const hedged = await fitForecaster(series, { config: selectionConfig(WITH_WEEK, 'per_horizon_hedged'), end: values.length });
-    const clean = await fitForecaster(series, { config: selectionConfig(WITH_WEEK, 'per_horizon_clean'), end: values.length });
+    const hedged = await fitForecaster(series, {
+      config: selectionConfig(WITH_WEEK, 'per_horizon_hedged'),
+      end: values.length,
+    });
+    const clean = await fitForecaster(series, {
+      config: selectionConfig(WITH_WEEK, 'per_horizon_clean'),
+      end: values.length,
+    });
     expect(heaviest(hedged.spec.ensembleWeights[3]!)).not.toBe('seasonal_naive_week');
     expect(heaviest(clean.spec.ensembleWeights[3]!)).toBe('seasonal_naive_week');
     // Day 23 from the epoch (the series starts at 0): 1970-01-24, named in the reason.
-    expect(clean.spec.reason).toContain('validation without the targets touched by unusual days (1970-01-24)');
+    expect(clean.spec.reason).toContain(
+      'validation without the targets touched by unusual days (1970-01-24)',
+    );
     // Intervals still come from every validation residual: the holiday's reference error stays in the weekly naive's.
     expect(clean.spec.quantiles.seasonal_naive_week).toEqual(hedged.spec.quantiles.seasonal_naive_week);
   });
@@ -226,7 +273,10 @@ describe('Forecaster', () => {
   it('does not promote a model that fails validation', async () => {
     const random = seededRandom(1);
     // Pure noise around a level: every model's MASE is high; a strict gate refuses it.
-    const series = seriesOf(Array.from({ length: 24 * 12 }, () => 50 + random() * 40), { stepSeconds: 3600 });
+    const series = seriesOf(
+      Array.from({ length: 24 * 12 }, () => 50 + random() * 40),
+      { stepSeconds: 3600 },
+    );
     const f = await fitForecaster(series, { config: { ...baselinesOnly, promotionMaxMase: 0.2 } });
     expect(f.spec.valid).toBe(false);
   });

@@ -6,7 +6,12 @@ import { SeasonalNaiveModel } from './models/SeasonalNaiveModel.js';
 import { HoltWintersModel } from './models/HoltWintersModel.js';
 import { LstmModel, updateLstm } from './models/LstmModel.js';
 import { RidgeModel } from './models/RidgeModel.js';
-import { inverseTransform, seasonalPeriods, type PreparedSeries, type Transform } from './series/prepareSeries.js';
+import {
+  inverseTransform,
+  seasonalPeriods,
+  type PreparedSeries,
+  type Transform,
+} from './series/prepareSeries.js';
 import { EngineError } from '../errors.js';
 import { calibrateMargin } from './autoscale/calibrateMargin.js';
 import { BASELINES } from './baselines.js';
@@ -94,7 +99,11 @@ export class Forecaster {
   }
 
   /** Forecasts of one model (or `ensemble`, or the chosen one by default) from each origin, original scale. */
-  async forecastFrom(series: PreparedSeries, origins: ArrayLike<number>, name = this.spec.chosen): Promise<ForecastMatrix> {
+  async forecastFrom(
+    series: PreparedSeries,
+    origins: ArrayLike<number>,
+    name = this.spec.chosen,
+  ): Promise<ForecastMatrix> {
     const z = await this.modelSpace(series, origins, name);
     return this.toOriginal(z, name);
   }
@@ -158,7 +167,12 @@ export interface FitForecasterOptions {
   longRun?: boolean;
 }
 
-export function validationLength(end: number, stepSeconds: number, horizon: number, config: ForecastConfig): number {
+export function validationLength(
+  end: number,
+  stepSeconds: number,
+  horizon: number,
+  config: ForecastConfig,
+): number {
   const maxSteps = Math.round((config.maxValidationDays * 86400) / stepSeconds);
   return Math.max(horizon * 2, Math.min(maxSteps, Math.floor(end * config.validationFraction)));
 }
@@ -194,11 +208,18 @@ interface LongRun {
 }
 
 /** Baselines without fitted parameters: any forecast of theirs inside the history is out of sample. */
-export const PARAMETER_FREE: ReadonlySet<string> = new Set(['naive', 'seasonal_naive_day', 'seasonal_naive_week']);
+export const PARAMETER_FREE: ReadonlySet<string> = new Set([
+  'naive',
+  'seasonal_naive_day',
+  'seasonal_naive_week',
+]);
 
 type Evaluation = ReturnType<typeof horizonErrors>;
 
-export async function fitCandidates(series: PreparedSeries, options: FitForecasterOptions): Promise<ValidatedCandidates> {
+export async function fitCandidates(
+  series: PreparedSeries,
+  options: FitForecasterOptions,
+): Promise<ValidatedCandidates> {
   const { config } = options;
   const end = options.end ?? series.z.length;
   const H = options.horizon ?? config.horizonSteps;
@@ -225,12 +246,19 @@ export async function fitCandidates(series: PreparedSeries, options: FitForecast
     try {
       fitted.set(
         model.name,
-        await model.fit(series, { ...ctxBase, onProgress: (f, m) => progress(i * share + f * share, `${model.name}: ${m}`) }),
+        await model.fit(series, {
+          ...ctxBase,
+          onProgress: (f, m) => progress(i * share + f * share, `${model.name}: ${m}`),
+        }),
       );
       reports.push({ name: model.name, status: 'fitted' });
     } catch (error) {
       if (options.signal?.aborted) throw error;
-      reports.push({ name: model.name, status: 'failed', note: error instanceof Error ? error.message : String(error) });
+      reports.push({
+        name: model.name,
+        status: 'failed',
+        note: error instanceof Error ? error.message : String(error),
+      });
     }
   }
   if (fitted.size === 0) throw new EngineError('INTERNAL', 'no forecast model could be fitted');
@@ -268,7 +296,8 @@ async function longRunForecasts(
   const origins: number[] = [];
   for (let o = first; o < end - 1; o++) origins.push(o);
   const zByModel = new Map<string, Float64Array>();
-  for (const [name, model] of fitted) if (PARAMETER_FREE.has(name)) zByModel.set(name, await model.forecastFrom(series, origins));
+  for (const [name, model] of fitted)
+    if (PARAMETER_FREE.has(name)) zByModel.set(name, await model.forecastFrom(series, origins));
   return { origins, zByModel };
 }
 
@@ -280,7 +309,9 @@ async function longRunForecasts(
 export function assembleForecaster(c: ValidatedCandidates, config: ForecastConfig): Forecaster {
   const { series, H, V, fitEnd, end, origins } = c;
   const names = [...c.fitted.keys()].filter((n) => config.models.includes(n as ModelName));
-  const reports: CandidateReport[] = c.reports.filter((r) => config.models.includes(r.name as ModelName)).map((r) => ({ ...r }));
+  const reports: CandidateReport[] = c.reports
+    .filter((r) => config.models.includes(r.name as ModelName))
+    .map((r) => ({ ...r }));
   const evaluations = new Map(names.map((n) => [n, c.evaluations.get(n)!] as const));
   const mode = config.selection;
 
@@ -341,7 +372,8 @@ export function assembleForecaster(c: ValidatedCandidates, config: ForecastConfi
       `mean validation MASE ${fmt(best)}; best other single model ${fmt(ranked.find((r) => r.name !== 'ensemble' && r.name !== best.name))}; best baseline ${fmt(bestBaseline)})`
     : `${best.name}: lowest mean validation MASE over horizons 1..${H} on the last ${V} steps held out from fitting ` +
       `(${fmt(best)}; runner-up ${fmt(runnerUp)}; best baseline ${fmt(bestBaseline)})`;
-  const reason = why + (leftOut ? `; ${leftOut}` : '') + (skipped.length ? `; not used: ${skipped.join(', ')}` : '');
+  const reason =
+    why + (leftOut ? `; ${leftOut}` : '') + (skipped.length ? `; not used: ${skipped.join(', ')}` : '');
   const lastMase = best.validation?.[H - 1]?.mase ?? NaN;
 
   // The scaling margin from the chosen model's out-of-sample validation forecasts (before any LSTM update).
@@ -358,7 +390,9 @@ export function assembleForecaster(c: ValidatedCandidates, config: ForecastConfi
           forecast: (o) => {
             const k = o - (fitEnd - 1);
             if (k < 0 || k >= origins.length) return undefined;
-            return Array.from(chosenZ.subarray(k * H, (k + 1) * H), (z) => inverseTransform(series.transform, z));
+            return Array.from(chosenZ.subarray(k * H, (k + 1) * H), (z) =>
+              inverseTransform(series.transform, z),
+            );
           },
         },
         config.autoscale,
@@ -402,19 +436,24 @@ type Scores = {
  */
 function selectionScores(c: ValidatedCandidates, names: string[], mode: SelectionMode): Scores {
   if (mode === 'per_horizon_clean') return cleanScores(c, names);
-  const robust = mode === 'per_horizon_robust' || mode === 'per_horizon_longrun' || mode === 'per_horizon_prior';
+  const robust =
+    mode === 'per_horizon_robust' || mode === 'per_horizon_longrun' || mode === 'per_horizon_prior';
   const long = mode === 'per_horizon_longrun' || mode === 'per_horizon_prior';
   const agg = robust ? median : mean;
-  const day = seasonalPeriods(c.series.stepSeconds).day ?? Math.max(1, Math.round(86400 / c.series.stepSeconds));
+  const day =
+    seasonalPeriods(c.series.stepSeconds).day ?? Math.max(1, Math.round(86400 / c.series.stepSeconds));
   const score = (origins: number[], members: Array<readonly [Float64Array, number]>, h: number) =>
     agg(dailyMae(c, origins, members, h, day));
   const maeByModel = new Map<string, number[]>();
   for (const n of names) {
-    if (long && !c.longRun) throw new EngineError('INTERNAL', `selection ${mode} needs the candidates fitted with longRun`);
+    if (long && !c.longRun)
+      throw new EngineError('INTERNAL', `selection ${mode} needs the candidates fitted with longRun`);
     const longZ = long ? c.longRun!.zByModel.get(n) : undefined;
     const row: number[] = [];
     for (let h = 0; h < c.H; h++) {
-      const recent = robust ? score(c.origins, [[c.zByModel.get(n)!, 1]], h) : c.evaluations.get(n)!.metrics[h]!.mae;
+      const recent = robust
+        ? score(c.origins, [[c.zByModel.get(n)!, 1]], h)
+        : c.evaluations.get(n)!.metrics[h]!.mae;
       const longRun = longZ ? score(c.longRun!.origins, [[longZ, 1]], h) : NaN;
       row.push(!longZ ? recent : mode === 'per_horizon_prior' ? Math.min(recent, longRun) : longRun);
     }
@@ -435,7 +474,10 @@ function selectionScores(c: ValidatedCandidates, names: string[], mode: Selectio
  */
 function cleanScores(c: ValidatedCandidates, names: string[]): Scores {
   const { series, fitEnd, end, H } = c;
-  const found = unusualDays({ start: series.start, stepSeconds: series.stepSeconds, values: series.z, observed: series.observed }, end);
+  const found = unusualDays(
+    { start: series.start, stepSeconds: series.stepSeconds, values: series.z, observed: series.observed },
+    end,
+  );
   const unusual = found.unusual;
   const keep = new Uint8Array(end);
   for (let t = fitEnd; t < end; t++) {
@@ -449,10 +491,19 @@ function cleanScores(c: ValidatedCandidates, names: string[]): Scores {
     for (const o of c.origins) if (o + h + 1 < end && series.observed[o + h + 1] && keep[o + h + 1]) n++;
     masks.push(n >= day ? keep : undefined);
   }
-  const maeByModel = new Map(names.map((n) => [n, masks.map((m, h) => blendError(c, [[c.zByModel.get(n)!, 1]], h, m))] as const));
+  const maeByModel = new Map(
+    names.map((n) => [n, masks.map((m, h) => blendError(c, [[c.zByModel.get(n)!, 1]], h, m))] as const),
+  );
   const errorOf = (weights: Record<string, number>, h: number) =>
-    blendError(c, Object.entries(weights).map(([m, w]) => [c.zByModel.get(m)!, w] as const), h, masks[h]);
-  const dates = [...unusual].sort((a, b) => a - b).map((d) => new Date(d * 86400_000).toISOString().slice(0, 10));
+    blendError(
+      c,
+      Object.entries(weights).map(([m, w]) => [c.zByModel.get(m)!, w] as const),
+      h,
+      masks[h],
+    );
+  const dates = [...unusual]
+    .sort((a, b) => a - b)
+    .map((d) => new Date(d * 86400_000).toISOString().slice(0, 10));
   const fellBack = masks.filter((m) => !m).length;
   const note = found.note
     ? `no day judged unusual (${found.note})`
@@ -489,7 +540,12 @@ function dailyMae(
  * Validation MAE (original scale) at horizon index h of a weighted combination of validated candidates, over the
  * targets `keep` marks (all when absent).
  */
-function blendError(c: ValidatedCandidates, members: Array<readonly [Float64Array, number]>, h: number, keep?: Uint8Array): number {
+function blendError(
+  c: ValidatedCandidates,
+  members: Array<readonly [Float64Array, number]>,
+  h: number,
+  keep?: Uint8Array,
+): number {
   const { series, origins, H, end } = c;
   let sum = 0;
   let n = 0;
@@ -541,9 +597,15 @@ const REFIT = new Set(['ridge']);
  * The cheap models among `names` fitted again on [0, end), validation part included: selection and intervals came
  * from the fit on [0, fitEnd), the served model also learns from the newest week (as the LSTM's warm-start update).
  */
-export async function refitCandidates(c: ValidatedCandidates, config: ForecastConfig, names: Iterable<string>): Promise<Map<string, FittedModel>> {
+export async function refitCandidates(
+  c: ValidatedCandidates,
+  config: ForecastConfig,
+  names: Iterable<string>,
+): Promise<Map<string, FittedModel>> {
   const refitted = new Map<string, FittedModel>();
-  for (const model of createModels([...names].filter((n) => REFIT.has(n) && c.fitted.has(n)) as ModelName[])) {
+  for (const model of createModels(
+    [...names].filter((n) => REFIT.has(n) && c.fitted.has(n)) as ModelName[],
+  )) {
     refitted.set(model.name, await model.fit(c.series, { config, horizon: c.H, fitEnd: c.end }));
   }
   return refitted;
@@ -556,13 +618,19 @@ export function withModels(forecaster: Forecaster, refitted: ReadonlyMap<string,
   return new Forecaster(spec, fitted);
 }
 
-export async function fitForecaster(series: PreparedSeries, options: FitForecasterOptions): Promise<Forecaster> {
+export async function fitForecaster(
+  series: PreparedSeries,
+  options: FitForecasterOptions,
+): Promise<Forecaster> {
   const { config } = options;
   const progress = options.onProgress ?? (() => {});
   const candidates = await fitCandidates(series, options);
   let forecaster = assembleForecaster(candidates, config);
   if (config.refitAfterSelection) {
-    const served = forecaster.chosen === 'ensemble' ? forecaster.spec.ensembleWeights.flatMap((w) => Object.keys(w)) : [forecaster.chosen];
+    const served =
+      forecaster.chosen === 'ensemble'
+        ? forecaster.spec.ensembleWeights.flatMap((w) => Object.keys(w))
+        : [forecaster.chosen];
     const refitted = await refitCandidates(candidates, config, new Set(served));
     if (refitted.size) {
       forecaster = withModels(forecaster, refitted);
@@ -572,10 +640,15 @@ export async function fitForecaster(series: PreparedSeries, options: FitForecast
   const { spec } = forecaster;
   const lstm = candidates.fitted.get('lstm');
   const { end, V } = candidates;
-  if (lstm && (spec.chosen === 'lstm' || (spec.chosen === 'ensemble' && spec.ensembleWeights.some((w) => 'lstm' in w)))) {
+  if (
+    lstm &&
+    (spec.chosen === 'lstm' || (spec.chosen === 'ensemble' && spec.ensembleWeights.some((w) => 'lstm' in w)))
+  ) {
     progress(0.92, 'updating lstm on the newest history');
     // The newest weeks, validation part included: three validation lengths keep older patterns in the mix.
-    const update = await updateLstm(lstm, series, Math.max(0, end - 3 * V), end, config.lstm, { signal: options.signal });
+    const update = await updateLstm(lstm, series, Math.max(0, end - 3 * V), end, config.lstm, {
+      signal: options.signal,
+    });
     if (update) spec.reason += `; lstm then updated ${update.epochs} epochs on the newest ${3 * V} steps`;
   }
   progress(1, `chose ${spec.chosen}`);
@@ -610,7 +683,9 @@ function horizonErrors(
     metrics.push(acc.result(h, scale));
     quantiles.push(conformalQuantile(residuals, coverage));
     signed.sort((a, b) => a - b);
-    planOffsets.push(signed.length ? signed[Math.min(signed.length - 1, Math.floor(signed.length * planQuantile))]! : 0);
+    planOffsets.push(
+      signed.length ? signed[Math.min(signed.length - 1, Math.floor(signed.length * planQuantile))]! : 0,
+    );
   }
   return { metrics, quantiles, planOffsets };
 }

@@ -31,7 +31,10 @@ export async function backtest(
   const origins: number[] = [];
   for (let o = first; o < end - 1; o++) origins.push(o);
   const scale = maseScale(series.values, series.observed, testStart, seasonalPeriods(series.stepSeconds).day);
-  const names = [...forecaster.fitted.keys(), ...(forecaster.spec.ensembleWeights.length ? ['ensemble'] : [])];
+  const names = [
+    ...forecaster.fitted.keys(),
+    ...(forecaster.spec.ensembleWeights.length ? ['ensemble'] : []),
+  ];
   const models: Record<string, HorizonMetrics[]> = {};
   let predictMsPerOrigin = NaN;
   for (const name of names) {
@@ -50,5 +53,13 @@ export async function backtest(
     }
     models[name] = metrics;
   }
-  return { chosen: forecaster.chosen, reason: forecaster.spec.reason, testStart, end, scale, models, predictMsPerOrigin };
+  return {
+    chosen: forecaster.chosen,
+    reason: forecaster.spec.reason,
+    testStart,
+    end,
+    scale,
+    models,
+    predictMsPerOrigin,
+  };
 }

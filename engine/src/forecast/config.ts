@@ -141,9 +141,27 @@ export const forecastConfigSchema = z
      * series × horizon cells of `npm run bench -- forecast-protocol` (bench/forecast/RESULTS.md).
      */
     models: z
-      .array(z.enum(['naive', 'seasonal_naive_day', 'seasonal_naive_week', 'holt_winters', 'ridge', 'lstm', 'ensemble']))
+      .array(
+        z.enum([
+          'naive',
+          'seasonal_naive_day',
+          'seasonal_naive_week',
+          'holt_winters',
+          'ridge',
+          'lstm',
+          'ensemble',
+        ]),
+      )
       .min(1)
-      .default(['naive', 'seasonal_naive_day', 'seasonal_naive_week', 'holt_winters', 'ridge', 'lstm', 'ensemble']),
+      .default([
+        'naive',
+        'seasonal_naive_day',
+        'seasonal_naive_week',
+        'holt_winters',
+        'ridge',
+        'lstm',
+        'ensemble',
+      ]),
     /**
      * How the served forecast is chosen from the candidates' validation errors, horizon by horizon (see
      * selectHorizonWeights.ts): `per_horizon` = the lowest validation MAE among single candidates and top-3 blends,
@@ -159,7 +177,17 @@ export const forecastConfigSchema = z
      * 5-min h12 worse than the default by about one paired standard error, so it is not the default either.
      */
     selection: z
-      .enum(['per_horizon', 'per_horizon_hedged', 'per_horizon_gated', 'per_horizon_best', 'per_horizon_robust', 'per_horizon_longrun', 'per_horizon_prior', 'per_horizon_clean', 'mean'])
+      .enum([
+        'per_horizon',
+        'per_horizon_hedged',
+        'per_horizon_gated',
+        'per_horizon_best',
+        'per_horizon_robust',
+        'per_horizon_longrun',
+        'per_horizon_prior',
+        'per_horizon_clean',
+        'mean',
+      ])
       .default('per_horizon_hedged'),
     /**
      * After selection, refit the cheap models the served forecast uses (ridge) on the whole history, validation part
@@ -187,7 +215,15 @@ export const forecastConfigSchema = z
     transform: 'auto',
     outageMinMinutes: 30,
     outageMaxZeroShare: 0.2,
-    models: ['naive', 'seasonal_naive_day', 'seasonal_naive_week', 'holt_winters', 'ridge', 'lstm', 'ensemble'],
+    models: [
+      'naive',
+      'seasonal_naive_day',
+      'seasonal_naive_week',
+      'holt_winters',
+      'ridge',
+      'lstm',
+      'ensemble',
+    ],
     selection: 'per_horizon_hedged',
     refitAfterSelection: false,
     promotionMaxMase: 2,

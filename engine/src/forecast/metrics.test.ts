@@ -11,7 +11,7 @@ describe('metrics', () => {
     expect(m.mae).toBeCloseTo(5 / 3, 12);
     expect(m.rmse).toBeCloseTo(Math.sqrt(13 / 3), 12);
     expect(m.mase).toBeCloseTo(5 / 6, 12);
-    expect(m.smape).toBeCloseTo((200 * 2 / 18 + 200 * 3 / 43 + 0) / 3, 12);
+    expect(m.smape).toBeCloseTo(((200 * 2) / 18 + (200 * 3) / 43 + 0) / 3, 12);
     expect(m.coverage).toBeCloseTo(2 / 3, 12);
   });
 

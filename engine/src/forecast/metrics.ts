@@ -16,7 +16,12 @@ export interface HorizonMetrics {
  * The MASE denominator: mean |y_t - y_{t-m}| over observed pairs in [m, end), m a day when a day is a whole number
  * of steps and the history holds two days, else 1 (the naive one-step error).
  */
-export function maseScale(values: ArrayLike<number>, observed: ArrayLike<number>, end: number, period: number | undefined): number {
+export function maseScale(
+  values: ArrayLike<number>,
+  observed: ArrayLike<number>,
+  end: number,
+  period: number | undefined,
+): number {
   const m = period && end > 2 * period ? period : 1;
   let sum = 0;
   let count = 0;

@@ -9,7 +9,10 @@ const seriesSelectorShape = {
   /** The service whose series to forecast (matched on the configured service label). */
   service: nameSchema().optional(),
   /** A configured signal name (`request_rate`, `cpu`, ...). */
-  signal: z.string().regex(/^[a-z][a-z0-9_]*$/, 'must be a snake_case signal name').default('request_rate'),
+  signal: z
+    .string()
+    .regex(/^[a-z][a-z0-9_]*$/, 'must be a snake_case signal name')
+    .default('request_rate'),
   /** A PromQL of its own instead of the signal's template; must return one series (or one per service). */
   query: promqlSchema.optional(),
   /** The query returns a cumulative counter: per-step increases are forecast, drops count as resets. */
@@ -24,9 +27,17 @@ const needsSeriesMessage = { message: 'give a service (with a signal) or a query
 export const forecastRequestSchema = z
   .object({
     ...seriesSelectorShape,
-    horizonMinutes: z.coerce.number().positive().max(7 * 24 * 60).default(60),
+    horizonMinutes: z.coerce
+      .number()
+      .positive()
+      .max(7 * 24 * 60)
+      .default(60),
     /** Hours of history returned beside the forecast, for charts. */
-    historyHours: z.coerce.number().min(0).max(24 * 14).default(6),
+    historyHours: z.coerce
+      .number()
+      .min(0)
+      .max(24 * 14)
+      .default(6),
   })
   .refine(needsSeries, needsSeriesMessage);
 
@@ -58,7 +69,11 @@ export const scalePlanRequestSchema = z
     workload: workloadRefSchema,
     /** Demand one replica serves at the target utilisation; learned from the CPU signal when absent. */
     capacityPerReplica: z.coerce.number().positive().optional(),
-    horizonMinutes: z.coerce.number().positive().max(24 * 60).default(60),
+    horizonMinutes: z.coerce
+      .number()
+      .positive()
+      .max(24 * 60)
+      .default(60),
     /** `recommend` returns the plan; `hpa`/`keda` add manifests; `apply` scales (dry-run first, policy permitting). */
     mode: z.enum(['recommend', 'hpa', 'keda', 'apply']).default('recommend'),
     /** With mode `apply`: stop after the server-side dry run. */
@@ -73,7 +88,12 @@ export type ScalePlanRequest = z.infer<typeof scalePlanRequestSchema>;
 export type ForecastRequestInput = z.input<typeof forecastRequestSchema>;
 export type ScalePlanRequestInput = z.input<typeof scalePlanRequestSchema>;
 
-export const forecastPointSchema = z.object({ t: z.number(), value: z.number(), lower: z.number(), upper: z.number() });
+export const forecastPointSchema = z.object({
+  t: z.number(),
+  value: z.number(),
+  lower: z.number(),
+  upper: z.number(),
+});
 
 export const forecastResponseSchema = z.object({
   seriesKey: z.string(),
@@ -135,7 +155,13 @@ export const backtestResultSchema = z.object({
 export type BacktestResultDto = z.infer<typeof backtestResultSchema>;
 
 export const modelListSchema = z.object({
-  items: z.array(z.object({ seriesKey: z.string(), current: z.number().nullable(), versions: z.array(modelVersionSchema) })),
+  items: z.array(
+    z.object({
+      seriesKey: z.string(),
+      current: z.number().nullable(),
+      versions: z.array(modelVersionSchema),
+    }),
+  ),
 });
 
 export const replicaPlanSchema = z.object({
@@ -152,20 +178,37 @@ export const scalePlanResponseSchema = z.object({
   forecast: forecastResponseSchema,
   plan: replicaPlanSchema,
   capacitySource: z.enum(['given', 'learned']),
-  manifests: z.array(z.object({ kind: z.string(), object: z.record(z.string(), z.unknown()), yaml: z.string() })).optional(),
+  manifests: z
+    .array(z.object({ kind: z.string(), object: z.record(z.string(), z.unknown()), yaml: z.string() }))
+    .optional(),
   applied: z
-    .object({ dryRun: z.boolean(), from: z.number(), to: z.number(), dryRunReplicas: z.number(), replicas: z.number().optional() })
+    .object({
+      dryRun: z.boolean(),
+      from: z.number(),
+      to: z.number(),
+      dryRunReplicas: z.number(),
+      replicas: z.number().optional(),
+    })
     .optional(),
 });
 export type ScalePlanResponse = z.infer<typeof scalePlanResponseSchema>;
 
-export function parseWith<S extends z.ZodType>(schema: S, input: unknown, what: string, prefix = 'body'): z.infer<S> {
+export function parseWith<S extends z.ZodType>(
+  schema: S,
+  input: unknown,
+  what: string,
+  prefix = 'body',
+): z.infer<S> {
   const parsed = schema.safeParse(input ?? {});
   if (!parsed.success) {
     const issues = fieldIssuesFromZod(parsed.error.issues, prefix);
-    throw new EngineError('INVALID_INPUT', `invalid ${what}: ${issues.map((i) => `${i.field}: ${i.message}`).join('; ')}`, {
-      issues,
-    });
+    throw new EngineError(
+      'INVALID_INPUT',
+      `invalid ${what}: ${issues.map((i) => `${i.field}: ${i.message}`).join('; ')}`,
+      {
+        issues,
+      },
+    );
   }
   return parsed.data;
 }

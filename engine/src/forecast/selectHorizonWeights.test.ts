@@ -22,27 +22,39 @@ describe('selectHorizonWeights', () => {
   });
 
   it('falls back to the best baseline alone where no model beats it, and picks one model per horizon in best mode', () => {
-    const worse = new Map([...mae].map(([k, v]) => [k, k === 'ridge' || k === 'lstm' ? v.map((x) => x + 10) : v]));
-    expect(selectHorizonWeights(worse, 2, 'per_horizon_gated')).toEqual([{ naive: 1 }, { seasonal_naive_week: 1 }]);
+    const worse = new Map(
+      [...mae].map(([k, v]) => [k, k === 'ridge' || k === 'lstm' ? v.map((x) => x + 10) : v]),
+    );
+    expect(selectHorizonWeights(worse, 2, 'per_horizon_gated')).toEqual([
+      { naive: 1 },
+      { seasonal_naive_week: 1 },
+    ]);
     // Blends no better than the best baseline on validation: the per-horizon choice is the best baseline too.
-    expect(selectHorizonWeights(worse, 2, 'per_horizon', () => 50)).toEqual([{ naive: 1 }, { seasonal_naive_week: 1 }]);
+    expect(selectHorizonWeights(worse, 2, 'per_horizon', () => 50)).toEqual([
+      { naive: 1 },
+      { seasonal_naive_week: 1 },
+    ]);
     expect(selectHorizonWeights(mae, 2, 'per_horizon_best')).toEqual([{ lstm: 1 }, { ridge: 1 }]);
   });
 
   it('per horizon takes a blend only where its validation error beats every single candidate and the best baseline', () => {
     // The ungated top-3 blend scores 0.5 at h1 (better than lstm's 0.8) and 2.2 at h2 (worse than the best baseline).
-    const blendOnly = (w: Record<string, number>, h: number) => (Object.keys(w).length === 3 ? [0.5, 2.2][h]! : 99);
+    const blendOnly = (w: Record<string, number>, h: number) =>
+      Object.keys(w).length === 3 ? [0.5, 2.2][h]! : 99;
     const [h1, h2] = selectHorizonWeights(mae, 2, 'per_horizon', blendOnly);
     expect(Object.keys(h1!).sort()).toEqual(['lstm', 'naive', 'ridge']);
     expect(h2).toEqual({ ridge: 1 });
     const notBetter = new Map([...mae].map(([k, v]) => [k, k === 'ridge' ? [1.2, 2.5] : v]));
     // h2 now: best baseline seasonal_naive_week 2.0; the blend at 2.2 and every model lose to it.
-    expect(selectHorizonWeights(notBetter, 2, 'per_horizon', blendOnly)[1]).toEqual({ seasonal_naive_week: 1 });
+    expect(selectHorizonWeights(notBetter, 2, 'per_horizon', blendOnly)[1]).toEqual({
+      seasonal_naive_week: 1,
+    });
   });
 
   it('hedged mode prefers a blend within 5 % of the best single candidate, and still gates it by the best baseline', () => {
     // h1: lstm 0.8 alone vs the top-3 blend at 0.83 (within 5 %); h2: ridge 1.0 vs the blend at 1.2 (not within).
-    const blend = (w: Record<string, number>, h: number) => (Object.keys(w).length === 3 ? [0.83, 1.2][h]! : 99);
+    const blend = (w: Record<string, number>, h: number) =>
+      Object.keys(w).length === 3 ? [0.83, 1.2][h]! : 99;
     const [h1, h2] = selectHorizonWeights(mae, 2, 'per_horizon_hedged', blend);
     expect(Object.keys(h1!).sort()).toEqual(['lstm', 'naive', 'ridge']);
     expect(h2).toEqual({ ridge: 1 });
@@ -56,8 +68,16 @@ describe('selectHorizonWeights', () => {
     const [h1] = selectHorizonWeights(mae, 1, 'mean');
     expect(Object.keys(h1!).sort()).toEqual(['lstm', 'naive', 'ridge']);
     const empty = new Map([...mae].map(([k]) => [k, [NaN]]));
-    for (const mode of ['mean', 'per_horizon', 'per_horizon_hedged', 'per_horizon_gated', 'per_horizon_best'] as const) {
-      expect(selectHorizonWeights(empty, 1, mode)[0]).toEqual(Object.fromEntries([...mae.keys()].map((k) => [k, 0.2])));
+    for (const mode of [
+      'mean',
+      'per_horizon',
+      'per_horizon_hedged',
+      'per_horizon_gated',
+      'per_horizon_best',
+    ] as const) {
+      expect(selectHorizonWeights(empty, 1, mode)[0]).toEqual(
+        Object.fromEntries([...mae.keys()].map((k) => [k, 0.2])),
+      );
     }
   });
 });

@@ -83,11 +83,15 @@ export function selectHorizonWeights(
       const shrink = HEDGED_MODES.has(mode) ? 1 - HEDGE : 1;
       const options: Array<[Weights, number, number]> = [
         [{ [scored[0]![0]]: 1 }, scored[0]![1][h]!, scored[0]![1][h]!],
-        ...[blend, gatedBlend].map((w) => [w, errorOf(w, h), errorOf(w, h) * shrink] as [Weights, number, number]),
+        ...[blend, gatedBlend].map(
+          (w) => [w, errorOf(w, h), errorOf(w, h) * shrink] as [Weights, number, number],
+        ),
       ];
       const bestBaseline = scored.find(([name]) => BASELINES.has(name));
       // A blend is a model too: it must beat the best baseline at this horizon (a NaN score never does).
-      const eligible = options.filter(([w, e]) => isBaselineOnly(w, bestBaseline?.[0]) || !bestBaseline || e < bestBaseline[1][h]!);
+      const eligible = options.filter(
+        ([w, e]) => isBaselineOnly(w, bestBaseline?.[0]) || !bestBaseline || e < bestBaseline[1][h]!,
+      );
       weights.push(eligible.reduce((a, b) => (b[2] < a[2] ? b : a))[0]);
     }
   }

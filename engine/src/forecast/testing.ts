@@ -8,13 +8,21 @@ export function configWith(overrides: Record<string, unknown> = {}): ForecastCon
   return forecastConfigSchema.parse(overrides);
 }
 
-export function seriesOf(values: number[], options: { stepSeconds?: number; start?: number; transform?: 'none' | 'log1p' } = {}): PreparedSeries {
+export function seriesOf(
+  values: number[],
+  options: { stepSeconds?: number; start?: number; transform?: 'none' | 'log1p' } = {},
+): PreparedSeries {
   const step = options.stepSeconds ?? 300;
   const start = options.start ?? 0;
   return prepareSeries(
     values.map((_, i) => start + i * step),
     values,
-    { stepSeconds: step, transform: options.transform ?? 'none', outageMinMinutes: 30, outageMaxZeroShare: 0.2 },
+    {
+      stepSeconds: step,
+      transform: options.transform ?? 'none',
+      outageMinMinutes: 30,
+      outageMaxZeroShare: 0.2,
+    },
   );
 }
 
@@ -31,6 +39,7 @@ export function perfectLookup(base: ReplayDemand, horizon: number): ForecastLook
     start: base.start,
     stepSeconds: base.stepSeconds,
     demand,
-    forecast: (o: number) => Array.from({ length: horizon }, (_, h) => demand[Math.min(demand.length - 1, o + h + 1)]!),
+    forecast: (o: number) =>
+      Array.from({ length: horizon }, (_, h) => demand[Math.min(demand.length - 1, o + h + 1)]!),
   };
 }

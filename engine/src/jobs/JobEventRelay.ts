@@ -29,7 +29,12 @@ export class JobEventRelay {
     private readonly throttleMs: number,
   ) {}
 
-  static async start(jobs: JobRunner, store: Store, logger: Logger, options: { throttleMs?: number } = {}): Promise<JobEventRelay> {
+  static async start(
+    jobs: JobRunner,
+    store: Store,
+    logger: Logger,
+    options: { throttleMs?: number } = {},
+  ): Promise<JobEventRelay> {
     const relay = new JobEventRelay(jobs, store, logger, options.throttleMs ?? 200);
     relay.stopChannel = await store.subscribe(JOB_EVENTS_CHANNEL, (message) => relay.receive(message));
     relay.stopUpdates = jobs.onUpdate((record) => relay.update(record));
@@ -58,14 +63,22 @@ export class JobEventRelay {
     const now = Date.now();
     clearTimeout(this.trailing.get(record.id));
     this.trailing.delete(record.id);
-    if (!previous || previous.status !== record.status || isFinalJob(record) || now - previous.at >= this.throttleMs) {
+    if (
+      !previous ||
+      previous.status !== record.status ||
+      isFinalJob(record) ||
+      now - previous.at >= this.throttleMs
+    ) {
       this.publish(record, now);
       return;
     }
-    const timer = setTimeout(() => {
-      this.trailing.delete(record.id);
-      this.publish(record, Date.now());
-    }, this.throttleMs - (now - previous.at));
+    const timer = setTimeout(
+      () => {
+        this.trailing.delete(record.id);
+        this.publish(record, Date.now());
+      },
+      this.throttleMs - (now - previous.at),
+    );
     timer.unref();
     this.trailing.set(record.id, timer);
   }

@@ -13,7 +13,8 @@ export const ACTIVE_JOBS_KEY = 'jobindex:active';
  * and pruned by age (JobRunner).
  */
 export const JOBS_BY_TIME_KEY = 'jobindex:created';
-export const jobsByTimeKey = (kind?: string) => (kind === undefined ? JOBS_BY_TIME_KEY : `${JOBS_BY_TIME_KEY}:${kind}`);
+export const jobsByTimeKey = (kind?: string) =>
+  kind === undefined ? JOBS_BY_TIME_KEY : `${JOBS_BY_TIME_KEY}:${kind}`;
 export const jobSortKey = (record: Pick<JobRecord, 'createdAt' | 'id'>) => indexMember(record);
 
 const isFinal = (record: JobRecord) => record.status !== 'queued' && record.status !== 'running';
@@ -57,7 +58,10 @@ export class JobRecordWriter {
   async writeOnce(record: JobRecord, timeoutMs: number): Promise<void> {
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`the store did not answer within ${timeoutMs} ms`)), timeoutMs);
+      timer = setTimeout(
+        () => reject(new Error(`the store did not answer within ${timeoutMs} ms`)),
+        timeoutMs,
+      );
     });
     const write = this.store.batch(this.writes(record));
     // The write may still settle after the timeout; its outcome is then irrelevant, but must not go unhandled.
@@ -91,7 +95,10 @@ export class JobRecordWriter {
     for (const wake of this.sleepers) wake();
     await Promise.all([...this.loops.values()]);
     if (this.waiting.size > 0) {
-      this.logger.error({ jobs: [...this.waiting.keys()] }, 'shutting down with job records the store never took');
+      this.logger.error(
+        { jobs: [...this.waiting.keys()] },
+        'shutting down with job records the store never took',
+      );
     }
   }
 

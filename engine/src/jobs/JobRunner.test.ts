@@ -64,7 +64,11 @@ describe('JobRunner admission control', () => {
   });
 
   it('per-kind limits override the defaults', async () => {
-    const jobs = new JobRunner(new MemoryStore(), logger, undefined, { concurrency: 4, maxQueued: 4, perKind: { heavy: { concurrency: 1, maxQueued: 0 } } });
+    const jobs = new JobRunner(new MemoryStore(), logger, undefined, {
+      concurrency: 4,
+      maxQueued: 4,
+      perKind: { heavy: { concurrency: 1, maxQueued: 0 } },
+    });
     expect(jobs.limits('heavy')).toEqual({ concurrency: 1, maxQueued: 0 });
     expect(jobs.limits('light')).toEqual({ concurrency: 4, maxQueued: 4 });
     const body = gated();
@@ -91,9 +95,18 @@ describe('JobRunner cancellation', () => {
 });
 
 describe('JobRunner reconciliation', () => {
-  it('marks jobs of an engine without a lease interrupted, and leaves a live engine\'s jobs alone', async () => {
+  it("marks jobs of an engine without a lease interrupted, and leaves a live engine's jobs alone", async () => {
     const store = new MemoryStore();
-    const orphan: JobRecord = { id: 'orphan', kind: 'rca', status: 'running', progress: 0.4, message: 'scoring', params: {}, createdAt: new Date().toISOString(), instance: 'dead-engine' };
+    const orphan: JobRecord = {
+      id: 'orphan',
+      kind: 'rca',
+      status: 'running',
+      progress: 0.4,
+      message: 'scoring',
+      params: {},
+      createdAt: new Date().toISOString(),
+      instance: 'dead-engine',
+    };
     const alive: JobRecord = { ...orphan, id: 'alive', instance: 'live-engine' };
     const legacy: JobRecord = { ...orphan, id: 'legacy' };
     delete legacy.instance;
@@ -104,7 +117,11 @@ describe('JobRunner reconciliation', () => {
     await store.set('joblease:live-engine', 'x', { ttlSeconds: 60 });
     const jobs = new JobRunner(store, logger);
     expect(await jobs.reconcile()).toBe(2);
-    expect(await jobs.get('orphan')).toMatchObject({ status: 'interrupted', error: { code: 'INTERRUPTED' }, finishedAt: expect.any(String) });
+    expect(await jobs.get('orphan')).toMatchObject({
+      status: 'interrupted',
+      error: { code: 'INTERRUPTED' },
+      finishedAt: expect.any(String),
+    });
     expect((await jobs.get('legacy')).status).toBe('interrupted');
     expect((await jobs.get('alive')).status).toBe('running');
     await expect(jobs.cancel('alive')).rejects.toMatchObject({ code: 'CONFLICT' });
@@ -151,7 +168,10 @@ describe('JobRunner bookkeeping', () => {
       throw new Error('listener bug');
     });
     const final = await jobs.wait(job.id);
-    expect(final).toMatchObject({ status: 'failed', error: { code: 'INTERNAL', message: expect.stringMatching(/circular/i) } });
+    expect(final).toMatchObject({
+      status: 'failed',
+      error: { code: 'INTERNAL', message: expect.stringMatching(/circular/i) },
+    });
     expect(jobs.activeCount).toBe(0);
     await expect(jobs.start('k', {}, async () => 'next')).resolves.toMatchObject({ status: 'running' });
     await new Promise((r) => setTimeout(r, 50));
@@ -161,24 +181,37 @@ describe('JobRunner bookkeeping', () => {
 
 describe('JobRunner job index', () => {
   const stored = (id: string, createdAt: string, kind = 'rca'): JobRecord => ({
-    id, kind, status: 'succeeded', progress: 1, message: 'done', params: {}, createdAt,
+    id,
+    kind,
+    status: 'succeeded',
+    progress: 1,
+    message: 'done',
+    params: {},
+    createdAt,
   });
 
   it('indexes jobs an engine without the index stored, once, and prunes entries older than a record lives', async () => {
     const store = new MemoryStore();
     // As an engine before the index wrote them: the record only.
     await store.set(jobKey('old-1'), JSON.stringify(stored('old-1', '2026-01-01T00:00:00.000Z')));
-    await store.set(jobKey('old-2'), JSON.stringify(stored('old-2', '2026-01-02T00:00:00.000Z', 'forecast.train')));
+    await store.set(
+      jobKey('old-2'),
+      JSON.stringify(stored('old-2', '2026-01-02T00:00:00.000Z', 'forecast.train')),
+    );
     const jobs = new JobRunner(store, logger);
     expect(await jobs.page({ limit: 10 })).toEqual([]);
 
     await jobs.maintainIndex(Date.parse('2026-01-03T00:00:00.000Z'));
     expect((await jobs.page({ limit: 10 })).map((r) => r.record.id)).toEqual(['old-2', 'old-1']);
-    expect((await jobs.page({ limit: 10, kind: 'forecast.train' })).map((r) => r.key)).toEqual(['2026-01-02T00:00:00.000Z|old-2']);
+    expect((await jobs.page({ limit: 10, kind: 'forecast.train' })).map((r) => r.key)).toEqual([
+      '2026-01-02T00:00:00.000Z|old-2',
+    ]);
 
     // Seven and a half days after the first, its record would have expired: its index entries go at the next pruning.
     await jobs.maintainIndex(Date.parse('2026-01-08T12:00:00.000Z'));
-    expect(await store.zrangeByLex('jobindex:created', { order: 'asc', limit: 10 })).toEqual(['2026-01-02T00:00:00.000Z|old-2']);
+    expect(await store.zrangeByLex('jobindex:created', { order: 'asc', limit: 10 })).toEqual([
+      '2026-01-02T00:00:00.000Z|old-2',
+    ]);
     expect(await store.zcard('jobindex:created:rca')).toBe(0);
     expect(await store.zcard('jobindex:created:forecast.train')).toBe(1);
   });

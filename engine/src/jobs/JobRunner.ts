@@ -157,7 +157,10 @@ export class JobRunner {
 
   limits(kind: string): JobLimits {
     const own = this.options.perKind?.[kind] ?? {};
-    return { concurrency: own.concurrency ?? this.options.concurrency, maxQueued: own.maxQueued ?? this.options.maxQueued };
+    return {
+      concurrency: own.concurrency ?? this.options.concurrency,
+      maxQueued: own.maxQueued ?? this.options.maxQueued,
+    };
   }
 
   /**
@@ -165,7 +168,8 @@ export class JobRunner {
    * Throws RATE_LIMITED (429) when the kind's queue is full and STORE_UNAVAILABLE (503) when the store is down.
    */
   async start<R>(kind: string, params: unknown, run: (ctx: JobContext) => Promise<R>): Promise<JobRecord<R>> {
-    if (this.closing) throw new EngineError('UPSTREAM_UNAVAILABLE', 'the engine is shutting down', { retryAfterSeconds: 5 });
+    if (this.closing)
+      throw new EngineError('UPSTREAM_UNAVAILABLE', 'the engine is shutting down', { retryAfterSeconds: 5 });
     this.admit(kind);
     this.kindsSeen.add(kind);
     const record: JobRecord<R> = {
@@ -210,8 +214,14 @@ export class JobRunner {
    * with 5,000 stored jobs a page of 20 read 5,000 records before (every key by SCAN, then each), 20 now
    * (test/jobs/jobListIndex.test.ts counts them on a real Redis). Index entries whose record expired are dropped.
    */
-  async page(query: { kind?: string; limit: number; after?: string }): Promise<Array<{ record: JobRecord; key: string }>> {
-    return readIndexPage(this.store, jobsByTimeKey(query.kind), query, (id) => this.get(id).catch(notFoundAsUndefined));
+  async page(query: {
+    kind?: string;
+    limit: number;
+    after?: string;
+  }): Promise<Array<{ record: JobRecord; key: string }>> {
+    return readIndexPage(this.store, jobsByTimeKey(query.kind), query, (id) =>
+      this.get(id).catch(notFoundAsUndefined),
+    );
   }
 
   /** Calls the listener on every update of a job running in this process; returns the unsubscribe function. */
@@ -284,16 +294,25 @@ export class JobRunner {
   async cancel(id: string): Promise<boolean> {
     const live = this.live.get(id);
     if (live) {
-      if (live.record.status === 'queued') this.finishQueued(live, 'cancelled', 'cancelled before it started');
+      if (live.record.status === 'queued')
+        this.finishQueued(live, 'cancelled', 'cancelled before it started');
       else live.controller.abort();
       return true;
     }
     const record = await this.get(id);
     if (isFinalJob(record)) return false;
     if (record.instance && (await this.store.exists(leaseKey(record.instance)))) {
-      throw new EngineError('CONFLICT', `job ${id} runs on another engine replica (${record.instance}); cancel it there`);
+      throw new EngineError(
+        'CONFLICT',
+        `job ${id} runs on another engine replica (${record.instance}); cancel it there`,
+      );
     }
-    this.writer.save({ ...record, status: 'cancelled', message: 'cancelled; its engine had stopped', finishedAt: new Date().toISOString() });
+    this.writer.save({
+      ...record,
+      status: 'cancelled',
+      message: 'cancelled; its engine had stopped',
+      finishedAt: new Date().toISOString(),
+    });
     return true;
   }
 
@@ -354,8 +373,11 @@ export class JobRunner {
     let interrupted = 0;
     for (const [id, instance] of Object.entries(active)) {
       // Ours: alive while running here or while its final record waits for the store (a Redis outage just ended).
-      const ours = instance === this.instance && (this.live.has(id) || this.storing.has(id) || this.writer.pending(id) !== undefined);
-      if (ours || (instance !== this.instance && instance && (await this.store.exists(leaseKey(instance))))) continue;
+      const ours =
+        instance === this.instance &&
+        (this.live.has(id) || this.storing.has(id) || this.writer.pending(id) !== undefined);
+      if (ours || (instance !== this.instance && instance && (await this.store.exists(leaseKey(instance)))))
+        continue;
       const raw = await this.store.get(jobKey(id));
       const record = raw ? (JSON.parse(raw) as JobRecord) : undefined;
       if (!record || isFinalJob(record)) {
@@ -363,13 +385,21 @@ export class JobRunner {
         continue;
       }
       const message = 'interrupted: the engine running it stopped before it finished; submit it again';
-      const final: JobRecord = { ...record, status: 'interrupted', message, finishedAt: new Date().toISOString() };
+      const final: JobRecord = {
+        ...record,
+        status: 'interrupted',
+        message,
+        finishedAt: new Date().toISOString(),
+      };
       final.error = { code: 'INTERRUPTED', message };
       await this.store.batch([
         { op: 'set', key: jobKey(id), value: JSON.stringify(final), ttlSeconds: 7 * 24 * 3600 },
         { op: 'hdel', key: ACTIVE_JOBS_KEY, fields: [id] },
       ]);
-      this.logger.warn({ job: id, kind: record.kind, engine: instance }, 'job marked interrupted: its engine is gone');
+      this.logger.warn(
+        { job: id, kind: record.kind, engine: instance },
+        'job marked interrupted: its engine is gone',
+      );
       interrupted++;
     }
     return interrupted;
@@ -380,14 +410,18 @@ export class JobRunner {
     this.closing = true;
     clearInterval(this.leaseTimer);
     for (const job of [...this.live.values()]) {
-      if (job.record.status === 'queued') this.finishQueued(job, 'interrupted', 'interrupted: the engine shut down before it started');
+      if (job.record.status === 'queued')
+        this.finishQueued(job, 'interrupted', 'interrupted: the engine shut down before it started');
     }
     const pending = [...this.live.values()];
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<'timeout'>((resolve) => {
       timer = setTimeout(() => resolve('timeout'), graceMs);
     });
-    const outcome = await Promise.race([Promise.all(pending.map((p) => p.done)).then(() => 'done' as const), timeout]);
+    const outcome = await Promise.race([
+      Promise.all(pending.map((p) => p.done)).then(() => 'done' as const),
+      timeout,
+    ]);
     clearTimeout(timer);
     if (outcome === 'timeout') {
       for (const p of pending) p.controller.abort();
@@ -422,10 +456,14 @@ export class JobRunner {
       error: { code: 'STORE_UNAVAILABLE', message: 'the store did not take the job record' },
     });
     const reason = error instanceof Error ? error.message : String(error);
-    throw new EngineError('STORE_UNAVAILABLE', `the job was not accepted: the store is unavailable (${reason})`, {
-      retryAfterSeconds: STORE_RETRY_AFTER_SECONDS,
-      cause: error,
-    });
+    throw new EngineError(
+      'STORE_UNAVAILABLE',
+      `the job was not accepted: the store is unavailable (${reason})`,
+      {
+        retryAfterSeconds: STORE_RETRY_AFTER_SECONDS,
+        cause: error,
+      },
+    );
   }
 
   private queue(kind: string): string[] {
@@ -522,7 +560,9 @@ export class JobRunner {
   }
 
   private async renewLease(): Promise<void> {
-    await this.store.set(leaseKey(this.instance), new Date().toISOString(), { ttlSeconds: this.options.leaseSeconds });
+    await this.store.set(leaseKey(this.instance), new Date().toISOString(), {
+      ttlSeconds: this.options.leaseSeconds,
+    });
   }
 
   /** Tells listeners; one that throws is logged, never allowed to break the job's bookkeeping. */

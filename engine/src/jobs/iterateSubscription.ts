@@ -33,15 +33,12 @@ export function iterateSubscription<T>(
       };
       if (!done) {
         signal?.addEventListener('abort', onAbort, { once: true });
-        unsubscribe = subscribe(
-          (value) => {
-            if (done) return;
-            queue.push(value);
-            if (isLast(value)) finish();
-            else wake?.();
-          },
-          finish,
-        );
+        unsubscribe = subscribe((value) => {
+          if (done) return;
+          queue.push(value);
+          if (isLast(value)) finish();
+          else wake?.();
+        }, finish);
         // The source may have ended during subscribe (an already-final record): release what it just registered.
         if (done) release();
       }

@@ -46,7 +46,10 @@ export interface ModelProvider extends HealthChecked {
   /** Streams a chat completion: tokens as they arrive, then tool calls if any, then done. */
   chat(request: ChatRequest): AsyncIterable<ChatEvent>;
   /** One-shot completion of a prompt (narratives, summaries); returns the whole text. */
-  complete(prompt: string, options?: { system?: string; maxTokens?: number; temperature?: number; signal?: AbortSignal }): Promise<string>;
+  complete(
+    prompt: string,
+    options?: { system?: string; maxTokens?: number; temperature?: number; signal?: AbortSignal },
+  ): Promise<string>;
   /** Embeddings of texts, in order; throws INVALID_CONFIG when no embedding model is configured. */
   embed(texts: string[], signal?: AbortSignal): Promise<Float32Array[]>;
 }

@@ -1,5 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startFakeOpenAiServer, hashedEmbedding, type FakeOpenAiServer } from '../../test/assistant/support/startFakeOpenAiServer.js';
+import {
+  startFakeOpenAiServer,
+  hashedEmbedding,
+  type FakeOpenAiServer,
+} from '../../test/assistant/support/startFakeOpenAiServer.js';
 import { EngineError } from '../errors.js';
 import { configSchema } from '../config/schema.js';
 import { createModelProvider } from './createModelProvider.js';
@@ -23,7 +27,13 @@ describe('OpenAIProvider against an OpenAI-compatible HTTP server', () => {
   const provider = () => {
     const model = createModelProvider(
       configSchema.parse({
-        model: { provider: 'openai', baseURL: server.baseURL, chatModel: 'fake-chat', embeddingModel: 'fake-embed', maxRetries: 0 },
+        model: {
+          provider: 'openai',
+          baseURL: server.baseURL,
+          chatModel: 'fake-chat',
+          embeddingModel: 'fake-embed',
+          maxRetries: 0,
+        },
       }).model,
     );
     if (!model) throw new Error('expected a provider');
@@ -36,22 +46,39 @@ describe('OpenAIProvider against an OpenAI-compatible HTTP server', () => {
 
   it('streams tokens and reports done', async () => {
     const events: ChatEvent[] = [];
-    for await (const e of provider().chat({ messages: [{ role: 'user', content: 'hello streaming world' }] })) events.push(e);
+    for await (const e of provider().chat({ messages: [{ role: 'user', content: 'hello streaming world' }] }))
+      events.push(e);
     const tokens = events.filter((e) => e.type === 'token');
     expect(tokens.length).toBeGreaterThan(1);
-    expect(tokens.map((t) => (t.type === 'token' ? t.text : '')).join('')).toBe('You said: hello streaming world');
+    expect(tokens.map((t) => (t.type === 'token' ? t.text : '')).join('')).toBe(
+      'You said: hello streaming world',
+    );
     const done = events[events.length - 1]!;
-    expect(done).toMatchObject({ type: 'done', finishReason: 'stop', usage: { promptTokens: 10, completionTokens: 5 } });
+    expect(done).toMatchObject({
+      type: 'done',
+      finishReason: 'stop',
+      usage: { promptTokens: 10, completionTokens: 5 },
+    });
     expect(server.chatRequests.at(-1)!.stream).toBe(true);
   });
 
   it('reassembles streamed tool calls and sends tool results back in the OpenAI shape', async () => {
-    const tools = [{ name: 'get_pods', description: 'list pods', parameters: { type: 'object', properties: {} } }];
+    const tools = [
+      { name: 'get_pods', description: 'list pods', parameters: { type: 'object', properties: {} } },
+    ];
     const events: ChatEvent[] = [];
-    for await (const e of provider().chat({ messages: [{ role: 'user', content: 'please use a tool' }], tools })) events.push(e);
+    for await (const e of provider().chat({
+      messages: [{ role: 'user', content: 'please use a tool' }],
+      tools,
+    }))
+      events.push(e);
     const call = events.find((e) => e.type === 'tool_calls');
     expect(call?.type === 'tool_calls' && call.calls).toEqual([
-      { id: expect.any(String), name: 'get_pods', arguments: JSON.stringify({ workload: 'cart', namespace: 'shop' }) },
+      {
+        id: expect.any(String),
+        name: 'get_pods',
+        arguments: JSON.stringify({ workload: 'cart', namespace: 'shop' }),
+      },
     ]);
     expect(events.at(-1)).toMatchObject({ type: 'done', finishReason: 'tool_calls' });
 
@@ -69,7 +96,11 @@ describe('OpenAIProvider against an OpenAI-compatible HTTP server', () => {
     }
     const sent = server.chatRequests.at(-1)!;
     expect(sent.messages[1]!.tool_calls).toHaveLength(1);
-    expect(sent.messages[2]).toMatchObject({ role: 'tool', tool_call_id: calls[0]!.id, content: 'pods: cart-1 Running' });
+    expect(sent.messages[2]).toMatchObject({
+      role: 'tool',
+      tool_call_id: calls[0]!.id,
+      content: 'pods: cart-1 Running',
+    });
   });
 
   it('completes a prompt without streaming', async () => {
@@ -84,13 +115,18 @@ describe('OpenAIProvider against an OpenAI-compatible HTTP server', () => {
     const vectors = await provider().embed(['pod crash loop', 'certificate expired']);
     expect(vectors).toHaveLength(2);
     expect(Array.from(vectors[0]!)).toEqual(hashedEmbedding('pod crash loop').map((x) => Math.fround(x)));
-    expect(server.embeddingRequests.at(-1)).toEqual({ model: 'fake-embed', input: ['pod crash loop', 'certificate expired'] });
+    expect(server.embeddingRequests.at(-1)).toEqual({
+      model: 'fake-embed',
+      input: ['pod crash loop', 'certificate expired'],
+    });
   });
 
   it('maps upstream failures to EngineError codes', async () => {
     await expect(provider().complete('please fail')).rejects.toMatchObject({ code: 'UPSTREAM_ERROR' });
     const unreachable = createModelProvider(
-      configSchema.parse({ model: { provider: 'openai', baseURL: 'http://127.0.0.1:9/v1', chatModel: 'x', maxRetries: 0 } }).model,
+      configSchema.parse({
+        model: { provider: 'openai', baseURL: 'http://127.0.0.1:9/v1', chatModel: 'x', maxRetries: 0 },
+      }).model,
     )!;
     const error = await unreachable.complete('hi').catch((e: unknown) => e);
     expect(error).toBeInstanceOf(EngineError);

@@ -22,19 +22,31 @@ export function toEngineError(error: unknown, what: string): EngineError {
     return new EngineError('TIMEOUT', `model ${what} timed out`, { cause: error });
   }
   if (error instanceof OpenAI.APIConnectionError) {
-    return new EngineError('UPSTREAM_UNAVAILABLE', `model server unreachable during ${what}: ${error.message}`, { cause: error });
+    return new EngineError(
+      'UPSTREAM_UNAVAILABLE',
+      `model server unreachable during ${what}: ${error.message}`,
+      { cause: error },
+    );
   }
   if (error instanceof OpenAI.APIUserAbortError) {
     return new EngineError('TIMEOUT', `model ${what} was aborted`, { cause: error });
   }
   if (error instanceof OpenAI.APIError) {
-    return new EngineError('UPSTREAM_ERROR', `model server answered ${error.status ?? '?'} during ${what}: ${error.message}`, {
-      cause: error,
-    });
+    return new EngineError(
+      'UPSTREAM_ERROR',
+      `model server answered ${error.status ?? '?'} during ${what}: ${error.message}`,
+      {
+        cause: error,
+      },
+    );
   }
-  return new EngineError('UPSTREAM_ERROR', `model ${what} failed: ${error instanceof Error ? error.message : String(error)}`, {
-    cause: error,
-  });
+  return new EngineError(
+    'UPSTREAM_ERROR',
+    `model ${what} failed: ${error instanceof Error ? error.message : String(error)}`,
+    {
+      cause: error,
+    },
+  );
 }
 
 function toOpenAiMessages(messages: ChatMessage[]): ChatCompletionMessageParam[] {
@@ -45,7 +57,11 @@ function toOpenAiMessages(messages: ChatMessage[]): ChatCompletionMessageParam[]
         ? {
             role: 'assistant',
             content: m.content || null,
-            tool_calls: m.toolCalls.map((c) => ({ id: c.id, type: 'function', function: { name: c.name, arguments: c.arguments } })),
+            tool_calls: m.toolCalls.map((c) => ({
+              id: c.id,
+              type: 'function',
+              function: { name: c.name, arguments: c.arguments },
+            })),
           }
         : { role: 'assistant', content: m.content };
     }
@@ -101,7 +117,11 @@ export class OpenAIProvider implements ModelProvider {
     let usage: { promptTokens: number; completionTokens: number } | undefined;
     try {
       for await (const chunk of stream) {
-        if (chunk.usage) usage = { promptTokens: chunk.usage.prompt_tokens, completionTokens: chunk.usage.completion_tokens };
+        if (chunk.usage)
+          usage = {
+            promptTokens: chunk.usage.prompt_tokens,
+            completionTokens: chunk.usage.completion_tokens,
+          };
         const choice = chunk.choices[0];
         if (!choice) continue;
         const delta = choice.delta;
@@ -119,7 +139,9 @@ export class OpenAIProvider implements ModelProvider {
       throw toEngineError(error, 'chat stream');
     }
     if (calls.size > 0) {
-      const ordered = [...calls.entries()].sort((a, b) => a[0] - b[0]).map(([i, c]) => ({ ...c, id: c.id || `call_${i}` }));
+      const ordered = [...calls.entries()]
+        .sort((a, b) => a[0] - b[0])
+        .map(([i, c]) => ({ ...c, id: c.id || `call_${i}` }));
       yield { type: 'tool_calls', calls: ordered };
     }
     yield { type: 'done', finishReason, ...(usage ? { usage } : {}) };
@@ -162,7 +184,8 @@ export class OpenAIProvider implements ModelProvider {
       );
       const out = new Array<Float32Array>(texts.length);
       for (const item of response.data) out[item.index] = Float32Array.from(item.embedding as number[]);
-      if (out.some((v) => !v)) throw new EngineError('UPSTREAM_ERROR', 'embeddings response is missing items');
+      if (out.some((v) => !v))
+        throw new EngineError('UPSTREAM_ERROR', 'embeddings response is missing items');
       return out;
     } catch (error) {
       throw toEngineError(error, 'embeddings');
@@ -174,15 +197,18 @@ export class OpenAIProvider implements ModelProvider {
     try {
       const models = await this.client.models.list({ timeout: 5000, maxRetries: 0 });
       const ids = models.data.map((m) => m.id);
-      const missing = [this.chatModel, this.embeddingModel].filter((m): m is string => Boolean(m) && !ids.includes(m!));
+      const missing = [this.chatModel, this.embeddingModel].filter(
+        (m): m is string => Boolean(m) && !ids.includes(m!),
+      );
       const latencyMs = Math.round(performance.now() - started);
       // Some servers list no models or other names (aliases); a reachable server is healthy, a missing model is a hint.
       return {
         name: 'model',
         ok: true,
-        detail: missing.length && ids.length
-          ? `reachable, but ${missing.join(', ')} not among its ${ids.length} listed models`
-          : `reachable, chat model ${this.chatModel}`,
+        detail:
+          missing.length && ids.length
+            ? `reachable, but ${missing.join(', ')} not among its ${ids.length} listed models`
+            : `reachable, chat model ${this.chatModel}`,
         latencyMs,
       };
     } catch (error) {

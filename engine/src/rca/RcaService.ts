@@ -81,12 +81,22 @@ export class RcaService {
   async start(request: unknown): Promise<JobRecord<RcaResult>> {
     const parsed = this.validate(parseRcaRequest(request));
     return this.ctx.jobs.start<RcaResult>(RCA_JOB_KIND, request ?? {}, (job) =>
-      this.run(parsed, request ?? {}, job.id, (fraction, message) => job.progress(fraction, message), job.signal),
+      this.run(
+        parsed,
+        request ?? {},
+        job.id,
+        (fraction, message) => job.progress(fraction, message),
+        job.signal,
+      ),
     );
   }
 
   /** Runs an analysis to the end without a job (CLI, tests); the result is stored all the same. */
-  async analyze(request: unknown, id: string = crypto.randomUUID(), progress?: ProgressFn): Promise<RcaResult> {
+  async analyze(
+    request: unknown,
+    id: string = crypto.randomUUID(),
+    progress?: ProgressFn,
+  ): Promise<RcaResult> {
     return this.run(this.validate(parseRcaRequest(request)), request ?? {}, id, progress);
   }
 
@@ -102,9 +112,14 @@ export class RcaService {
    * request before. Index entries older than a result lives are pruned, and results stored before the index existed
    * are indexed once per process.
    */
-  async page(query: { limit: number; after?: string | undefined }): Promise<Array<{ record: RcaResult; key: string }>> {
+  async page(query: {
+    limit: number;
+    after?: string | undefined;
+  }): Promise<Array<{ record: RcaResult; key: string }>> {
     await this.maintainIndex();
-    return readIndexPage(this.ctx.store, RESULTS_BY_TIME, query, (id) => this.get(id).catch(notFoundAsUndefined));
+    return readIndexPage(this.ctx.store, RESULTS_BY_TIME, query, (id) =>
+      this.get(id).catch(notFoundAsUndefined),
+    );
   }
 
   private indexChecked = false;
@@ -116,7 +131,9 @@ export class RcaService {
     if (!this.indexChecked) {
       await backfillIndexOnce(store, `${RESULTS_BY_TIME}:version`, '1', async () => {
         const stored = await Promise.all((await store.keys('rca:')).map((k) => store.get(k)));
-        const members = stored.filter((r): r is string => r !== null).map((r) => indexMember(JSON.parse(r) as RcaResult));
+        const members = stored
+          .filter((r): r is string => r !== null)
+          .map((r) => indexMember(JSON.parse(r) as RcaResult));
         if (members.length > 0) await store.zadd(RESULTS_BY_TIME, ...members);
       });
       this.indexChecked = true;
@@ -125,7 +142,10 @@ export class RcaService {
     const now = Date.now();
     if (now - this.indexPrunedAt < 60_000) return;
     this.indexPrunedAt = now;
-    await store.zremBelow(RESULTS_BY_TIME, new Date(now - this.ctx.config.rca.resultTtlSeconds * 1000).toISOString());
+    await store.zremBelow(
+      RESULTS_BY_TIME,
+      new Date(now - this.ctx.config.rca.resultTtlSeconds * 1000).toISOString(),
+    );
   }
 
   /** Starts a new analysis with the stored request of an earlier one. */
@@ -147,13 +167,17 @@ export class RcaService {
     }
     const signals = this.ctx.config.signals.list.map((x) => x.name);
     if (request.target?.signal !== undefined && !signals.includes(request.target.signal)) {
-      issues.push({ field: 'body.target.signal', message: `unknown signal; configured: ${signals.join(', ')}` });
+      issues.push({
+        field: 'body.target.signal',
+        message: `unknown signal; configured: ${signals.join(', ')}`,
+      });
     }
     const { window } = this.resolve(request);
     const endField = request.window ? 'body.window.end' : 'body.alert.endsAt';
     const startField = request.window ? 'body.window.start' : 'body.alert.startsAt';
     const { stepSeconds } = this.ctx.config.rca;
-    const maxSeconds = (MAX_POINTS_PER_SERIES - 1) * stepSeconds - this.ctx.config.rca.anomaly.baselineSeconds;
+    const maxSeconds =
+      (MAX_POINTS_PER_SERIES - 1) * stepSeconds - this.ctx.config.rca.anomaly.baselineSeconds;
     if (window.start > this.now() + FUTURE_SKEW_SECONDS) {
       issues.push({ field: startField, message: 'must not be in the future' });
     } else if (window.end - window.start < MIN_WINDOW_SECONDS) {
@@ -165,7 +189,11 @@ export class RcaService {
       });
     }
     if (issues.length > 0) {
-      throw new EngineError('INVALID_INPUT', `invalid RCA request: ${issues.map((i) => `${i.field}: ${i.message}`).join('; ')}`, { issues });
+      throw new EngineError(
+        'INVALID_INPUT',
+        `invalid RCA request: ${issues.map((i) => `${i.field}: ${i.message}`).join('; ')}`,
+        { issues },
+      );
     }
     return request;
   }
@@ -200,7 +228,13 @@ export class RcaService {
   }
 
   /** `signal` (the job's) stops the analysis between phases, its metric queries and its worker task. */
-  private async run(parsed: ParsedRcaRequest, raw: unknown, id: string, progress?: ProgressFn, signal?: AbortSignal): Promise<RcaResult> {
+  private async run(
+    parsed: ParsedRcaRequest,
+    raw: unknown,
+    id: string,
+    progress?: ProgressFn,
+    signal?: AbortSignal,
+  ): Promise<RcaResult> {
     const { config } = this.ctx;
     const rca = config.rca;
     const resolved = this.resolve(parsed);
@@ -230,8 +264,16 @@ export class RcaService {
       }).finally(() => (timings.collectClusterMs = performance.now() - t0)),
     ]);
     warnings.push(...metrics.warnings, ...clusterEvidence.warnings);
-    assertSomethingToAnalyse(resolved, metrics.series, clusterEvidence, metrics.warnings.length + clusterEvidence.warnings.length);
-    progress?.(0.4, `collected ${metrics.series.length} series, ${clusterEvidence.events.length} events, ${clusterEvidence.logs.length} log lines`);
+    assertSomethingToAnalyse(
+      resolved,
+      metrics.series,
+      clusterEvidence,
+      metrics.warnings.length + clusterEvidence.warnings.length,
+    );
+    progress?.(
+      0.4,
+      `collected ${metrics.series.length} series, ${clusterEvidence.events.length} events, ${clusterEvidence.logs.length} log lines`,
+    );
 
     throwIfCancelled(signal);
     t0 = performance.now();
@@ -304,7 +346,6 @@ export class RcaService {
   }
 }
 
-
 function throwIfCancelled(signal: AbortSignal | undefined): void {
   if (signal?.aborted) throw new EngineError('TIMEOUT', 'RCA cancelled');
 }
@@ -322,15 +363,38 @@ function assertSomethingToAnalyse(
   failures: number,
 ): void {
   if (failures > 0) return;
-  if (series.length === 0 && cluster.services.length === 0 && cluster.events.length === 0 && cluster.logs.length === 0) {
-    throw new EngineError('NOT_FOUND', `nothing to analyse in namespace "${resolved.namespace}": no series, workloads, events or logs in the window`, {
-      issues: [{ field: 'body.namespace', message: 'no series, workloads, events or logs in this namespace and window' }],
-    });
+  if (
+    series.length === 0 &&
+    cluster.services.length === 0 &&
+    cluster.events.length === 0 &&
+    cluster.logs.length === 0
+  ) {
+    throw new EngineError(
+      'NOT_FOUND',
+      `nothing to analyse in namespace "${resolved.namespace}": no series, workloads, events or logs in the window`,
+      {
+        issues: [
+          {
+            field: 'body.namespace',
+            message: 'no series, workloads, events or logs in this namespace and window',
+          },
+        ],
+      },
+    );
   }
   const target = resolved.target?.service;
   if (target && !series.some((x) => x.service === target) && !cluster.services.includes(target)) {
-    throw new EngineError('NOT_FOUND', `no series or workload named "${target}" in namespace "${resolved.namespace}"`, {
-      issues: [{ field: 'body.target.service', message: `unknown in namespace ${resolved.namespace}; known: ${[...new Set([...series.map((x) => x.service), ...cluster.services])].sort().join(', ')}` }],
-    });
+    throw new EngineError(
+      'NOT_FOUND',
+      `no series or workload named "${target}" in namespace "${resolved.namespace}"`,
+      {
+        issues: [
+          {
+            field: 'body.target.service',
+            message: `unknown in namespace ${resolved.namespace}; known: ${[...new Set([...series.map((x) => x.service), ...cluster.services])].sort().join(', ')}`,
+          },
+        ],
+      },
+    );
   }
 }

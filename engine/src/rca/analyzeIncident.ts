@@ -35,10 +35,17 @@ export interface AnalysisOutput {
 export function redateQuietTarget(anomalies: SeriesAnomaly[], input: RcaInput, config: RcaConfig): void {
   const target = input.target;
   if (!target?.signal || config.anomaly.onsetGuardSeconds <= 0) return;
-  const i = anomalies.findIndex((a) => a.series.service === target.service && a.series.signal === target.signal && !a.thinBaseline);
+  const i = anomalies.findIndex(
+    (a) => a.series.service === target.service && a.series.signal === target.signal && !a.thinBaseline,
+  );
   const quiet = anomalies[i];
   if (!quiet || Math.max(quiet.score, quiet.heldPeak) >= config.anomaly.threshold) return;
-  const early = scoreFromEarlier(quiet.series, input.window, config.anomaly, config.anomaly.onsetGuardSeconds);
+  const early = scoreFromEarlier(
+    quiet.series,
+    input.window,
+    config.anomaly,
+    config.anomaly.onsetGuardSeconds,
+  );
   if (early) anomalies[i] = early;
 }
 
@@ -47,18 +54,25 @@ export function redateQuietTarget(anomalies: SeriesAnomaly[], input: RcaInput, c
  * Kubernetes events and changes, then rank services. Pure and synchronous, so the benchmarks run exactly this.
  */
 /** The metric stage: every series scored against its baseline, the incident's onset and the baseline used. */
-export function scoreMetrics(input: RcaInput, config: RcaConfig): { anomalies: SeriesAnomaly[]; onset: OnsetInfo; baseline: BaselineInfo } {
+export function scoreMetrics(
+  input: RcaInput,
+  config: RcaConfig,
+): { anomalies: SeriesAnomaly[]; onset: OnsetInfo; baseline: BaselineInfo } {
   const anomalies: SeriesAnomaly[] = [];
   const unscored = [];
   for (const series of input.series) {
-    const scored = lessAnomalous(scoreSeries(series, input.window, config.anomaly), scoreSameHours(series, input.window, config.anomaly));
+    const scored = lessAnomalous(
+      scoreSeries(series, input.window, config.anomaly),
+      scoreSameHours(series, input.window, config.anomaly),
+    );
     if (scored) anomalies.push(scored);
     else unscored.push(series);
   }
   // No normal period (most series too short before the onset for a scale of their own): the other services'
   // changes give one (low trust). Only then: series merely missing from an otherwise normal period stay out, since
   // scoring them so on PetShop's high-traffic issues put such series first (top-1 0.75 → 0.25).
-  if (config.anomaly.scoreThinBaselines && unscored.length > anomalies.length) anomalies.push(...scoreThinBaselines(unscored, input.window, config.anomaly));
+  if (config.anomaly.scoreThinBaselines && unscored.length > anomalies.length)
+    anomalies.push(...scoreThinBaselines(unscored, input.window, config.anomaly));
   if (config.anomaly.targetEarlyOnset) redateQuietTarget(anomalies, input, config);
   const onset = findOnset(anomalies, input.window, input.target, config.anomaly.threshold);
   return { anomalies, onset, baseline: describeBaseline(anomalies, input.window, onset.time) };
@@ -69,10 +83,15 @@ export function scoreMetrics(input: RcaInput, config: RcaConfig): { anomalies: S
  * the less anomalous score: a change must stand out against both (see scoreSameHours for the measurement). The
  * same hours alone stand in when the hour before is too short to score.
  */
-function lessAnomalous(hour: SeriesAnomaly | undefined, sameHours: SeriesAnomaly | undefined): SeriesAnomaly | undefined {
+function lessAnomalous(
+  hour: SeriesAnomaly | undefined,
+  sameHours: SeriesAnomaly | undefined,
+): SeriesAnomaly | undefined {
   if (!hour || !sameHours) return sameHours ?? hour;
   const level = (a: SeriesAnomaly) => Math.max(a.score, a.heldPeak);
-  return level(sameHours) < level(hour) ? sameHours : { ...hour, sameHoursDays: sameHours.sameHoursDays, sameHoursPoints: sameHours.sameHoursPoints };
+  return level(sameHours) < level(hour)
+    ? sameHours
+    : { ...hour, sameHoursDays: sameHours.sameHoursDays, sameHoursPoints: sameHours.sameHoursPoints };
 }
 
 export function analyzeIncident(input: RcaInput, config: RcaConfig, progress?: ProgressFn): AnalysisOutput {
@@ -105,7 +124,12 @@ export function analyzeIncident(input: RcaInput, config: RcaConfig, progress?: P
 
   t0 = performance.now();
   if (input.events?.length || input.changes?.length) {
-    for (const [service, result] of analyzeKubernetes(input.events ?? [], input.changes ?? [], { ...input.window, start: onset.time }, config.kubernetes)) {
+    for (const [service, result] of analyzeKubernetes(
+      input.events ?? [],
+      input.changes ?? [],
+      { ...input.window, start: onset.time },
+      config.kubernetes,
+    )) {
       const entry = sideOf(service);
       entry.events = result.events;
       entry.changes = result.changes;
@@ -125,7 +149,14 @@ export function analyzeIncident(input: RcaInput, config: RcaConfig, progress?: P
 
   t0 = performance.now();
   const ranked = rankByModality(
-    { anomalies, graph, target: input.target, side, window: input.window, gateOnTarget: baseline.kind !== 'across-services' },
+    {
+      anomalies,
+      graph,
+      target: input.target,
+      side,
+      window: input.window,
+      gateOnTarget: baseline.kind !== 'across-services',
+    },
     config,
   );
   timings.rankMs = performance.now() - t0;

@@ -205,7 +205,9 @@ const logsSchema = z
     /** Drain: most children of a tree node before further tokens are routed to a wildcard child. */
     maxChildren: z.coerce.number().int().positive().default(100),
     /** Extra masking rules (regex source → placeholder) applied before the built-in ones. */
-    extraMasks: z.array(z.object({ pattern: z.string().min(1), replacement: z.string().default('<*>') })).default([]),
+    extraMasks: z
+      .array(z.object({ pattern: z.string().min(1), replacement: z.string().default('<*>') }))
+      .default([]),
     /** Most pods whose logs an RCA reads. */
     maxPods: z.coerce.number().int().positive().default(50),
     /** Lines read per pod from the cluster for an RCA. */
@@ -255,21 +257,19 @@ const kubernetesSchema = z
      */
     symptomReasons: z.array(z.string()).default(['BackOff', 'CrashLoopBackOff', 'Unhealthy', 'Failed']),
     /** Event reasons that point at a fault, with the fault type they suggest. */
-    eventReasons: z
-      .record(z.string(), z.string())
-      .default({
-        OOMKilling: 'oom-killed',
-        OOMKilled: 'oom-killed',
-        BackOff: 'crash-loop',
-        CrashLoopBackOff: 'crash-loop',
-        FailedScheduling: 'unschedulable',
-        Unhealthy: 'failing-readiness',
-        Failed: 'image-pull-error',
-        ErrImagePull: 'image-pull-error',
-        ImagePullBackOff: 'image-pull-error',
-        NodeNotReady: 'node-not-ready',
-        Evicted: 'node-pressure',
-      }),
+    eventReasons: z.record(z.string(), z.string()).default({
+      OOMKilling: 'oom-killed',
+      OOMKilled: 'oom-killed',
+      BackOff: 'crash-loop',
+      CrashLoopBackOff: 'crash-loop',
+      FailedScheduling: 'unschedulable',
+      Unhealthy: 'failing-readiness',
+      Failed: 'image-pull-error',
+      ErrImagePull: 'image-pull-error',
+      ImagePullBackOff: 'image-pull-error',
+      NodeNotReady: 'node-not-ready',
+      Evicted: 'node-pressure',
+    }),
   })
   .prefault({});
 
@@ -281,7 +281,9 @@ const graphSchema = z
      */
     edgeQuery: z
       .string()
-      .default('sum by (service, target) (rate(http_client_requests_total{namespace="$namespace"}[$window]))'),
+      .default(
+        'sum by (service, target) (rate(http_client_requests_total{namespace="$namespace"}[$window]))',
+      ),
     /**
      * Learn edges from the baseline when no edge is known (none in config, none from the edge query or traces):
      * services whose traffic changes together are linked, slower → faster on a latency signal both report.
@@ -306,7 +308,11 @@ export const rcaConfigSchema = z
     /** Step of the range queries, seconds. */
     stepSeconds: z.coerce.number().positive().default(15),
     /** Results kept in the store for re-runs and the history list, seconds (default 30 days). */
-    resultTtlSeconds: z.coerce.number().int().positive().default(30 * 24 * 3600),
+    resultTtlSeconds: z.coerce
+      .number()
+      .int()
+      .positive()
+      .default(30 * 24 * 3600),
   })
   .prefault({});
 

@@ -10,18 +10,25 @@ const payment: RcaCandidate = {
   evidence: { metrics: [], logs: [], events: [], changes: [] },
 };
 const target = { service: 'frontend', signal: 'latency_p99' };
-const quiet = 'the target frontend/latency_p99 shows no anomaly in the window; listed: the services in its call tree that show its latency';
+const quiet =
+  'the target frontend/latency_p99 shows no anomaly in the window; listed: the services in its call tree that show its latency';
 
 describe('the RCA narrative', () => {
   it('says first what limits the candidates, so a quiet target is not read as a confident diagnosis', () => {
     const text = templateNarrative([payment], target, quiet);
-    expect(text.startsWith('The target frontend/latency_p99 shows no anomaly in the window; listed:')).toBe(true);
+    expect(text.startsWith('The target frontend/latency_p99 shows no anomaly in the window; listed:')).toBe(
+      true,
+    );
     expect(text).toContain('most likely starts at payment (latency');
     expect(narrativePrompt([payment], target, quiet)).toContain(`Caveat (say it): ${quiet}`);
   });
 
   it('leads with the cause when nothing limits the candidates, and gives the reason when there are none', () => {
-    expect(templateNarrative([payment], target).startsWith('The incident on frontend (latency_p99) most likely starts at payment')).toBe(true);
+    expect(
+      templateNarrative([payment], target).startsWith(
+        'The incident on frontend (latency_p99) most likely starts at payment',
+      ),
+    ).toBe(true);
     expect(narrativePrompt([payment], target)).not.toContain('Caveat');
     expect(templateNarrative([], target, 'no service shows an anomaly in the window')).toBe(
       'The incident on frontend (latency_p99): no root cause found. No service shows an anomaly in the window.',

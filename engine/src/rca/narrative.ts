@@ -15,7 +15,10 @@ function describeCandidate(c: RcaCandidate): string {
     );
   }
   const log = c.evidence.logs[0];
-  if (log) parts.push(`log template "${log.template}" ${log.isNew ? 'appeared' : 'burst'} (${log.countBaseline} → ${log.countIncident})`);
+  if (log)
+    parts.push(
+      `log template "${log.template}" ${log.isNew ? 'appeared' : 'burst'} (${log.countBaseline} → ${log.countIncident})`,
+    );
   const event = c.evidence.events[0];
   if (event) parts.push(`event ${event.reason} on ${event.object} (×${event.count})`);
   const change = c.evidence.changes[0];
@@ -24,12 +27,20 @@ function describeCandidate(c: RcaCandidate): string {
 }
 
 /** A reason (`the target ... shows no anomaly`) as a sentence. */
-const sentence = (text: string) => `${text[0]!.toUpperCase()}${text.slice(1)}${text.endsWith('.') ? '' : '.'}`;
+const sentence = (text: string) =>
+  `${text[0]!.toUpperCase()}${text.slice(1)}${text.endsWith('.') ? '' : '.'}`;
 
 /** The narrative without a model: deterministic, built from the ranked evidence. */
-export function templateNarrative(candidates: RcaCandidate[], target: RcaTarget | undefined, reason?: string): string {
-  const subject = target ? `The incident on ${target.service}${target.signal ? ` (${target.signal})` : ''}` : 'The incident';
-  if (candidates.length === 0) return `${subject}: no root cause found. ${reason ? sentence(reason) : 'No signal moved beyond its normal range.'}`;
+export function templateNarrative(
+  candidates: RcaCandidate[],
+  target: RcaTarget | undefined,
+  reason?: string,
+): string {
+  const subject = target
+    ? `The incident on ${target.service}${target.signal ? ` (${target.signal})` : ''}`
+    : 'The incident';
+  if (candidates.length === 0)
+    return `${subject}: no root cause found. ${reason ? sentence(reason) : 'No signal moved beyond its normal range.'}`;
   const [first, ...rest] = candidates;
   // With candidates, a reason says what limits them (a target that shows no anomaly): said first, so no one reads
   // a confident diagnosis into them.
@@ -39,13 +50,19 @@ export function templateNarrative(candidates: RcaCandidate[], target: RcaTarget 
   ];
   const others = rest.slice(0, 2);
   if (others.length) {
-    lines.push(`Other suspects: ${others.map((c) => `${c.service} (${c.faultType}: ${describeCandidate(c)})`).join('; ')}.`);
+    lines.push(
+      `Other suspects: ${others.map((c) => `${c.service} (${c.faultType}: ${describeCandidate(c)})`).join('; ')}.`,
+    );
   }
   return lines.join(' ');
 }
 
 /** The prompt given to the model: the evidence only, with an instruction not to invent anything beyond it. */
-export function narrativePrompt(candidates: RcaCandidate[], target: RcaTarget | undefined, caveat?: string): string {
+export function narrativePrompt(
+  candidates: RcaCandidate[],
+  target: RcaTarget | undefined,
+  caveat?: string,
+): string {
   const evidence = candidates.slice(0, 5).map((c, i) => ({
     rank: i + 1,
     service: c.service,
@@ -81,7 +98,9 @@ export async function writeNarrative(
     if (text) return { narrative: text, source: 'model' };
     warnings.push('model returned an empty narrative; used the template');
   } catch (error) {
-    warnings.push(`model narrative failed (${error instanceof Error ? error.message : String(error)}); used the template`);
+    warnings.push(
+      `model narrative failed (${error instanceof Error ? error.message : String(error)}); used the template`,
+    );
   }
   return { narrative: fallback, source: 'template' };
 }

@@ -48,12 +48,16 @@ export const rcaRequestSchema = z
  * The same request shape without transforms, for places that need plain JSON Schema (route docs, OpenAPI); the service
  * still parses with rcaRequestSchema, which turns times into unix seconds and checks the window.
  */
-const timeInputSchema = z.union([z.number(), z.string().min(1).max(64)]).describe('ISO-8601 time or unix seconds');
+const timeInputSchema = z
+  .union([z.number(), z.string().min(1).max(64)])
+  .describe('ISO-8601 time or unix seconds');
 export const rcaRequestBodySchema = z.object({
   namespace: namespaceSchema.optional(),
   cluster: nameSchema().optional(),
   target: z.object({ service: nameSchema(), signal: nameSchema(128).optional() }).optional(),
-  window: z.object({ start: timeInputSchema, end: timeInputSchema.optional().describe('omitted: now') }).optional(),
+  window: z
+    .object({ start: timeInputSchema, end: timeInputSchema.optional().describe('omitted: now') })
+    .optional(),
   alert: z
     .object({
       labels: labelMapSchema.optional(),
@@ -72,9 +76,13 @@ export function parseRcaRequest(input: unknown, prefix = 'body'): ParsedRcaReque
   const parsed = rcaRequestSchema.safeParse(input ?? {});
   if (!parsed.success) {
     const issues = fieldIssuesFromZod(parsed.error.issues, prefix);
-    throw new EngineError('INVALID_INPUT', `invalid RCA request: ${issues.map((i) => `${i.field}: ${i.message}`).join('; ')}`, {
-      issues,
-    });
+    throw new EngineError(
+      'INVALID_INPUT',
+      `invalid RCA request: ${issues.map((i) => `${i.field}: ${i.message}`).join('; ')}`,
+      {
+        issues,
+      },
+    );
   }
   return parsed.data;
 }

@@ -157,7 +157,14 @@ export class RepairService {
     const snapshot = await this.snapshot(namespace);
     const at = this.now();
     const findings = scanSnapshot(snapshot, at);
-    const args = [findings, snapshot, this.deps.rules.current, this.policy(), at, await this.history(at)] as const;
+    const args = [
+      findings,
+      snapshot,
+      this.deps.rules.current,
+      this.policy(),
+      at,
+      await this.history(at),
+    ] as const;
     const { advisor } = this.deps;
     const { actions, skipped } = advisor
       ? await planRepairsWithModel(...args, {
@@ -277,14 +284,16 @@ export class RepairService {
     page: { limit: number; after?: string },
   ): Promise<Array<{ item: ActionRecord; key: string }>> {
     const matches = (r: ActionRecord) =>
-      (!filter.state || r.state === filter.state) && (!filter.namespace || r.planned.target.namespace === filter.namespace);
+      (!filter.state || r.state === filter.state) &&
+      (!filter.namespace || r.planned.target.namespace === filter.namespace);
     const open = filter.state !== undefined && (OPEN_STATES as readonly string[]).includes(filter.state);
     const chunk = Math.min(page.limit, 500);
     const found: Array<{ item: ActionRecord; key: string }> = [];
     let after = page.after;
     while (found.length < page.limit) {
       const rows = await this.actions.page({ open, limit: chunk, ...(after === undefined ? {} : { after }) });
-      for (const { record, key } of rows) if (matches(record) && found.length < page.limit) found.push({ item: actionView(record), key });
+      for (const { record, key } of rows)
+        if (matches(record) && found.length < page.limit) found.push({ item: actionView(record), key });
       if (rows.length < chunk) break;
       after = rows.at(-1)!.key;
     }
@@ -383,7 +392,11 @@ export class RepairService {
    * actions of those hours, not every action kept for a week.
    */
   private async history(now: Date): Promise<RecentAction[]> {
-    const lookbackSeconds = Math.max(BUDGET_WINDOW_SECONDS, DEFAULT_COOLDOWN_SECONDS, ...this.deps.rules.current.rules.map((r) => r.cooldown));
+    const lookbackSeconds = Math.max(
+      BUDGET_WINDOW_SECONDS,
+      DEFAULT_COOLDOWN_SECONDS,
+      ...this.deps.rules.current.rules.map((r) => r.cooldown),
+    );
     const applied = await this.actions.appliedSince(new Date(now.getTime() - lookbackSeconds * 1000), now);
     return applied.map((r) => ({
       type: r.planned.type,

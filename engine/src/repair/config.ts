@@ -55,7 +55,13 @@ export const repairConfigSchema = z
         /** Seconds a reply to the same prompt is reused (scans repeat every scanIntervalSeconds); 0 disables. */
         cacheSeconds: z.coerce.number().int().min(0).default(900),
       })
-      .default({ enabled: false, mode: 'approve', timeoutSeconds: 20, maxCallsPerPlan: 5, cacheSeconds: 900 }),
+      .default({
+        enabled: false,
+        mode: 'approve',
+        timeoutSeconds: 20,
+        maxCallsPerPlan: 5,
+        cacheSeconds: 900,
+      }),
     /** The Lease only one engine replica holds while it acts. */
     lease: z
       .object({

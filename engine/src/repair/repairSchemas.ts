@@ -123,7 +123,9 @@ export const actionRecordSchema = z.object({
   clearSince: z
     .string()
     .optional()
-    .describe('approved, and its finding gone at the re-check since then: dropped as cleared if it stays gone 2 minutes'),
+    .describe(
+      'approved, and its finding gone at the re-check since then: dropped as cleared if it stays gone 2 minutes',
+    ),
   verification: z
     .object({
       startedAt: z.string(),
@@ -141,7 +143,10 @@ export const actionRecordSchema = z.object({
 export type RepairActionDto = z.infer<typeof actionRecordSchema>;
 
 export const actionListQuerySchema = z.object({
-  state: z.enum([...OPEN_STATES, ...FINAL_STATES]).optional().describe('only actions in this state, e.g. awaiting-approval'),
+  state: z
+    .enum([...OPEN_STATES, ...FINAL_STATES])
+    .optional()
+    .describe('only actions in this state, e.g. awaiting-approval'),
   namespace: namespaceSchema.optional(),
 });
 

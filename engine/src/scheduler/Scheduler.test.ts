@@ -14,7 +14,12 @@ describe('Scheduler', () => {
     const make = (instance: string) =>
       new Scheduler({
         store,
-        lease: new StoreLeaderLock(store, { name: 's', identity: instance, leaseDurationSeconds: LEASE, now: clock.now }),
+        lease: new StoreLeaderLock(store, {
+          name: 's',
+          identity: instance,
+          leaseDurationSeconds: LEASE,
+          now: clock.now,
+        }),
         logger: pino({ level: 'silent' }),
         instance,
         leaseSeconds: LEASE,
@@ -30,7 +35,11 @@ describe('Scheduler', () => {
     const { clock, store, make } = setup(base + 30 * 60_000);
     const scheduler = make('a');
     const ran: number[] = [];
-    scheduler.register({ name: 'hourly', intervalSeconds: 3600, run: async ({ tick }) => void ran.push(tick) });
+    scheduler.register({
+      name: 'hourly',
+      intervalSeconds: 3600,
+      run: async ({ tick }) => void ran.push(tick),
+    });
     await scheduler.poll();
     expect(scheduler.isLeader).toBe(true);
     expect(ran).toEqual([]);
@@ -38,7 +47,9 @@ describe('Scheduler', () => {
     await scheduler.poll();
     await scheduler.poll();
     expect(ran).toEqual([(base + HOUR) / HOUR]);
-    expect((await readScheduledRuns(store)).map((r) => [r.task, r.tick, r.instance])).toEqual([['hourly', (base + HOUR) / HOUR, 'a']]);
+    expect((await readScheduledRuns(store)).map((r) => [r.task, r.tick, r.instance])).toEqual([
+      ['hourly', (base + HOUR) / HOUR, 'a'],
+    ]);
   });
 
   it('does not start a task again while its last run is still going, and survives a failing task', async () => {
@@ -73,6 +84,8 @@ describe('Scheduler', () => {
     await new Promise((resolve) => setImmediate(resolve));
     await scheduler.poll();
     expect(started).toBe(2);
-    expect(() => scheduler.register({ name: 'slow', intervalSeconds: 1, run: async () => undefined })).toThrow(/already registered/);
+    expect(() =>
+      scheduler.register({ name: 'slow', intervalSeconds: 1, run: async () => undefined }),
+    ).toThrow(/already registered/);
   });
 });

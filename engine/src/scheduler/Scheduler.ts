@@ -73,7 +73,8 @@ export class Scheduler {
 
   register(task: ScheduledTask): void {
     if (this.tasks.has(task.name)) throw new Error(`scheduler: task "${task.name}" is already registered`);
-    if (!(task.intervalSeconds > 0)) throw new Error(`scheduler: task "${task.name}" needs a positive interval`);
+    if (!(task.intervalSeconds > 0))
+      throw new Error(`scheduler: task "${task.name}" needs a positive interval`);
     this.tasks.set(task.name, task);
   }
 
@@ -101,7 +102,10 @@ export class Scheduler {
     this.controller.abort();
     await this.polling;
     await Promise.allSettled(this.running.values());
-    if (this.leader) await this.options.lease.release().catch((err: unknown) => this.options.logger.warn({ err }, 'scheduler: lease release failed'));
+    if (this.leader)
+      await this.options.lease
+        .release()
+        .catch((err: unknown) => this.options.logger.warn({ err }, 'scheduler: lease release failed'));
     this.leader = false;
   }
 
@@ -119,7 +123,11 @@ export class Scheduler {
     } catch (err) {
       logger.warn({ err }, 'scheduler: lease check failed; not running tasks this round');
     }
-    if (leader !== this.leader) logger.info({ instance: this.options.instance }, leader ? 'scheduler: leading' : 'scheduler: no longer leading');
+    if (leader !== this.leader)
+      logger.info(
+        { instance: this.options.instance },
+        leader ? 'scheduler: leading' : 'scheduler: no longer leading',
+      );
     this.leader = leader;
     if (!leader || this.controller.signal.aborted) return;
     for (const task of this.tasks.values()) {
@@ -148,7 +156,9 @@ export class Scheduler {
     const { store } = this.options;
     // The claim outlives the tick's grace window, so no replica can claim the same tick again.
     const ttlSeconds = Math.ceil((intervalMs + this.graceMs) / 1000) + 60;
-    const claimed = await store.setIfAbsent(`scheduler:tick:${task.name}:${tick}`, JSON.stringify(run), { ttlSeconds });
+    const claimed = await store.setIfAbsent(`scheduler:tick:${task.name}:${tick}`, JSON.stringify(run), {
+      ttlSeconds,
+    });
     this.lastTick.set(task.name, tick);
     if (!claimed) return;
     await store.rpush(SCHEDULER_HISTORY_KEY, JSON.stringify(run));

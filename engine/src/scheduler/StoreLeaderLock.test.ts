@@ -10,7 +10,8 @@ describe('StoreLeaderLock', () => {
     const clock = { now: () => now, advance: (ms: number) => (now += ms) };
     // The store's TTLs follow the same clock, so term keys expire as they would.
     const store = new MemoryStore(clock.now);
-    const lock = (identity: string) => new StoreLeaderLock(store, { name: 'test', identity, leaseDurationSeconds: LEASE, now: clock.now });
+    const lock = (identity: string) =>
+      new StoreLeaderLock(store, { name: 'test', identity, leaseDurationSeconds: LEASE, now: clock.now });
     return { clock, lock };
   };
 

@@ -24,9 +24,19 @@ export function createScheduler(
     lease = cluster.leaderLease(namespace, leaseName, deps.instance, leaseSeconds);
     deps.logger.info({ namespace, lease: leaseName }, 'scheduler: leader election on a Kubernetes Lease');
   } else {
-    lease = new StoreLeaderLock(deps.store, { name: leaseName, identity: deps.instance, leaseDurationSeconds: leaseSeconds });
+    lease = new StoreLeaderLock(deps.store, {
+      name: leaseName,
+      identity: deps.instance,
+      leaseDurationSeconds: leaseSeconds,
+    });
   }
-  return new Scheduler({ store: deps.store, lease, logger: deps.logger, instance: deps.instance, leaseSeconds });
+  return new Scheduler({
+    store: deps.store,
+    lease,
+    logger: deps.logger,
+    instance: deps.instance,
+    leaseSeconds,
+  });
 }
 
 function podNamespace(): string | undefined {

@@ -26,25 +26,36 @@ const CONTROL = /[\x00-\x1f\x7f]/;
 
 /** Text of at most `max` characters that is valid Unicode (a lone surrogate cannot be stored, logged or sent on). */
 export const textSchema = (max: number) =>
-  z.string().max(max).refine((v) => !LONE_SURROGATE.test(v), 'must be valid Unicode text (no lone surrogate)');
+  z
+    .string()
+    .max(max)
+    .refine((v) => !LONE_SURROGATE.test(v), 'must be valid Unicode text (no lone surrogate)');
 
 /** A one-line name (cluster, service, label value): 1..max characters, no control characters. */
 export const nameSchema = (max: number = FIELD_LIMITS.name) =>
-  textSchema(max).min(1).refine((v) => !CONTROL.test(v), 'must not contain control characters');
+  textSchema(max)
+    .min(1)
+    .refine((v) => !CONTROL.test(v), 'must not contain control characters');
 
 /** A Kubernetes namespace (RFC 1123 label). */
 export const namespaceSchema = z
   .string()
   .min(1)
   .max(FIELD_LIMITS.namespace)
-  .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'must be a Kubernetes namespace: lowercase letters, digits and -, at most 63');
+  .regex(
+    /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/,
+    'must be a Kubernetes namespace: lowercase letters, digits and -, at most 63',
+  );
 
 /** A Kubernetes object name (RFC 1123 subdomain), e.g. a Deployment. */
 export const kubernetesNameSchema = z
   .string()
   .min(1)
   .max(FIELD_LIMITS.name)
-  .regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, 'must be a Kubernetes name: lowercase letters, digits, - and ., at most 253');
+  .regex(
+    /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/,
+    'must be a Kubernetes name: lowercase letters, digits, - and ., at most 253',
+  );
 
 /** Label name → value pairs, bounded in count and size. */
 export const labelMapSchema = z
@@ -152,7 +163,8 @@ export const eventInfoSchema = z.object({
 
 /** Unix seconds or an ISO-8601 time; both arrive as strings in query parameters. */
 export const timeInputSchema = z.union([z.number(), z.string().min(1).max(64)]).transform((value, ctx) => {
-  const seconds = typeof value === 'number' || /^\d+(\.\d+)?$/.test(value) ? Number(value) : Date.parse(value) / 1000;
+  const seconds =
+    typeof value === 'number' || /^\d+(\.\d+)?$/.test(value) ? Number(value) : Date.parse(value) / 1000;
   if (!Number.isFinite(seconds)) {
     ctx.addIssue({ code: 'custom', message: 'must be unix seconds or an ISO-8601 time' });
     return z.NEVER;

@@ -76,7 +76,10 @@ export async function buildApp(engine: Engine): Promise<FastifyInstance> {
       if (origin && (allowed.has(origin) || allowed.has('*'))) {
         void reply.header('access-control-allow-origin', origin);
         void reply.header('vary', 'origin');
-        void reply.header('access-control-allow-headers', 'authorization, content-type, accept, x-request-id');
+        void reply.header(
+          'access-control-allow-headers',
+          'authorization, content-type, accept, x-request-id',
+        );
         void reply.header('access-control-allow-methods', 'GET, POST, PUT, PATCH, DELETE, OPTIONS');
         if (request.method === 'OPTIONS') return reply.status(204).send();
       }
@@ -108,7 +111,9 @@ export async function buildApp(engine: Engine): Promise<FastifyInstance> {
   await app.register(healthRoutes, { engine });
   await app.register(
     async (api) => {
-      api.get('/openapi.json', { config: { public: true }, schema: { hide: true } }, async () => app.swagger());
+      api.get('/openapi.json', { config: { public: true }, schema: { hide: true } }, async () =>
+        app.swagger(),
+      );
       await api.register(clusterRoutes, { engine });
       await api.register(metricsRoutes, { engine });
       await api.register(jobRoutes, { engine });

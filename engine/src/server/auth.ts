@@ -93,7 +93,8 @@ export const authPlugin = fp(
     const identify = (request: FastifyRequest): Principal => {
       const header = request.headers.authorization;
       const match = header?.match(/^Bearer\s+(.+)$/i);
-      if (!match) throw new EngineError('UNAUTHORIZED', 'missing bearer token (Authorization: Bearer <token>)');
+      if (!match)
+        throw new EngineError('UNAUTHORIZED', 'missing bearer token (Authorization: Bearer <token>)');
       const presented = digest(match[1]!.trim());
       const found = known.find((t) => timingSafeEqual(t.digest, presented));
       if (!found) throw new EngineError('UNAUTHORIZED', 'unknown bearer token');
@@ -143,7 +144,8 @@ export function enforceAuthPolicy(config: Pick<EngineConfig, 'profile' | 'server
   const anonymous = !auth.enabled || auth.tokens.length === 0;
   const exposed = config.profile === 'live' || !isLoopbackHost(host);
   if (!anonymous || !exposed) return;
-  const where = config.profile === 'live' ? `the live profile (host ${host})` : `host ${host}, which is not loopback`;
+  const where =
+    config.profile === 'live' ? `the live profile (host ${host})` : `host ${host}, which is not loopback`;
   if (!auth.allowAnonymous) {
     const message =
       `refusing to start without auth on ${where}: set server.auth.tokens (and server.auth.enabled: true), ` +

@@ -9,5 +9,7 @@ export function documentAccess(route: RouteOptions): void {
   const config = route.config as { public?: boolean; minRole?: string } | undefined;
   const schema = (route.schema ?? {}) as Record<string, unknown>;
   // `x-` keys are OpenAPI extensions @fastify/swagger copies into the operation; FastifySchema does not declare them.
-  route.schema = (config?.public ? { ...schema, security: [] } : { ...schema, 'x-min-role': config?.minRole ?? 'viewer' }) as RouteOptions['schema'];
+  route.schema = (
+    config?.public ? { ...schema, security: [] } : { ...schema, 'x-min-role': config?.minRole ?? 'viewer' }
+  ) as RouteOptions['schema'];
 }

@@ -16,23 +16,35 @@ export function registerErrorHandler(app: FastifyInstance): void {
     const engineError = toEngineError(error);
     const status = statusOf(error, engineError);
     if (status >= 500) request.log.error({ err: error }, 'request failed');
-    else request.log.info({ code: engineError.code, issues: engineError.issues }, redactText(engineError.message));
+    else
+      request.log.info(
+        { code: engineError.code, issues: engineError.issues },
+        redactText(engineError.message),
+      );
     const body: ErrorBody = {
       error: {
         code: engineError.code,
         // Upstream errors name their source's URL; its credentials stay in the engine.
-        message: status >= 500 && engineError.code === 'INTERNAL' ? 'internal error' : redactText(engineError.message),
+        message:
+          status >= 500 && engineError.code === 'INTERNAL'
+            ? 'internal error'
+            : redactText(engineError.message),
         ...(engineError.issues.length > 0 ? { issues: engineError.issues } : {}),
         requestId: String(request.id),
       },
     };
-    if (engineError.retryAfterSeconds !== undefined) void reply.header('retry-after', String(Math.ceil(engineError.retryAfterSeconds)));
+    if (engineError.retryAfterSeconds !== undefined)
+      void reply.header('retry-after', String(Math.ceil(engineError.retryAfterSeconds)));
     void reply.status(status).send(body);
   });
 
   app.setNotFoundHandler((request, reply) => {
     void reply.status(404).send({
-      error: { code: 'NOT_FOUND', message: `no route ${request.method} ${request.url}`, requestId: String(request.id) },
+      error: {
+        code: 'NOT_FOUND',
+        message: `no route ${request.method} ${request.url}`,
+        requestId: String(request.id),
+      },
     } satisfies ErrorBody);
   });
 }
@@ -43,7 +55,11 @@ export function registerErrorHandler(app: FastifyInstance): void {
  * over fastify's maxParamLength (100), which was answered "must be valid percent-encoded UTF-8" with the whole
  * segment echoed back (found walking the README: GET /rca/<300 characters>).
  */
-export function frameworkErrorHandler(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
+export function frameworkErrorHandler(
+  error: FastifyError,
+  request: FastifyRequest,
+  reply: FastifyReply,
+): void {
   const tooLong = error.code === 'FST_ERR_MAX_PARAM_LENGTH';
   const body: ErrorBody = {
     error: {
@@ -70,7 +86,10 @@ function statusOf(error: unknown, engineError: EngineError): number {
 }
 
 /** A validator's issues (`instancePath` `/target/service`) as fields named from the request part (`body.target.service`). */
-export function validationIssues(part: string, validation: Array<{ instancePath?: string; message?: string }>): FieldIssue[] {
+export function validationIssues(
+  part: string,
+  validation: Array<{ instancePath?: string; message?: string }>,
+): FieldIssue[] {
   return validation.map((v) => {
     const path = (v.instancePath ?? '').split('/').filter(Boolean).join('.');
     return { field: [part, path].filter(Boolean).join('.'), message: v.message ?? 'invalid' };
@@ -79,7 +98,11 @@ export function validationIssues(part: string, validation: Array<{ instancePath?
 
 /** The one wording of a refused request: every field and what is wrong with it. */
 export function invalidRequest(issues: FieldIssue[]): EngineError {
-  return new EngineError('INVALID_INPUT', `invalid request: ${issues.map((i) => `${i.field}: ${i.message}`).join('; ')}`, { issues });
+  return new EngineError(
+    'INVALID_INPUT',
+    `invalid request: ${issues.map((i) => `${i.field}: ${i.message}`).join('; ')}`,
+    { issues },
+  );
 }
 
 function toEngineError(error: unknown): EngineError {

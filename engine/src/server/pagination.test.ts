@@ -33,7 +33,10 @@ describe('paginate', () => {
 
   it('refuses a cursor it did not issue, naming querystring.cursor', () => {
     expect(() => paginate(items, key, { limit: 2, scope: S, cursor: 'bogus!' })).toThrow(
-      expect.objectContaining({ code: 'INVALID_INPUT', issues: [expect.objectContaining({ field: 'querystring.cursor' })] }),
+      expect.objectContaining({
+        code: 'INVALID_INPUT',
+        issues: [expect.objectContaining({ field: 'querystring.cursor' })],
+      }),
     );
     const wrongShape = Buffer.from(JSON.stringify({ offset: 2 })).toString('base64url');
     expect(() => paginate(items, key, { limit: 2, scope: S, cursor: wrongShape })).toThrow(/cursor/);
@@ -44,7 +47,12 @@ describe('paginate', () => {
     expect(() => paginate(items, key, { limit: 2, scope: S, cursor: first.nextCursor! })).toThrow(
       expect.objectContaining({
         code: 'INVALID_INPUT',
-        issues: [expect.objectContaining({ field: 'querystring.cursor', message: expect.stringContaining('came from /api/v1/jobs') })],
+        issues: [
+          expect.objectContaining({
+            field: 'querystring.cursor',
+            message: expect.stringContaining('came from /api/v1/jobs'),
+          }),
+        ],
       }),
     );
   });

@@ -32,8 +32,15 @@ export interface PageQuery {
   scope: string;
 }
 
-export function pageQueryOf(request: FastifyRequest, query: { limit: number; cursor?: string | undefined }): PageQuery {
-  return { limit: query.limit, cursor: query.cursor, scope: request.routeOptions.url ?? request.url.split('?')[0]! };
+export function pageQueryOf(
+  request: FastifyRequest,
+  query: { limit: number; cursor?: string | undefined },
+): PageQuery {
+  return {
+    limit: query.limit,
+    cursor: query.cursor,
+    scope: request.routeOptions.url ?? request.url.split('?')[0]!,
+  };
 }
 
 export function paginate<T>(
@@ -43,7 +50,9 @@ export function paginate<T>(
   order: 'asc' | 'desc' = 'asc',
 ): Page<T> {
   const sign = order === 'asc' ? 1 : -1;
-  const keyed = items.map((item) => ({ item, key: keyOf(item) })).sort((a, b) => sign * compare(a.key, b.key));
+  const keyed = items
+    .map((item) => ({ item, key: keyOf(item) }))
+    .sort((a, b) => sign * compare(a.key, b.key));
   const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor, query.scope);
   const rest = after === undefined ? keyed : keyed.filter((k) => sign * compare(k.key, after) > 0);
   const page = rest.slice(0, query.limit);
@@ -89,8 +98,14 @@ function decodeCursor(cursor: string, scope: string): string {
     // refused below
   }
   if (typeof parsed.k === 'string' && parsed.s === scope) return parsed.k;
-  const from = typeof parsed.s === 'string' && typeof parsed.k === 'string' ? ` (it came from ${parsed.s})` : '';
+  const from =
+    typeof parsed.s === 'string' && typeof parsed.k === 'string' ? ` (it came from ${parsed.s})` : '';
   throw new EngineError('INVALID_INPUT', `cursor is not one this endpoint returned as nextCursor${from}`, {
-    issues: [{ field: 'querystring.cursor', message: `must be a nextCursor value from a previous page of ${scope}${from}` }],
+    issues: [
+      {
+        field: 'querystring.cursor',
+        message: `must be a nextCursor value from a previous page of ${scope}${from}`,
+      },
+    ],
   });
 }

@@ -37,9 +37,13 @@ declare module 'fastify' {
 export function assertSseCapacity(request: FastifyRequest): void {
   const streams = request.server.sseStreams;
   if (streams && streams.open >= streams.max) {
-    throw new EngineError('RATE_LIMITED', `too many event streams open (server.maxSseStreams: ${streams.max}); try again later`, {
-      retryAfterSeconds: 5,
-    });
+    throw new EngineError(
+      'RATE_LIMITED',
+      `too many event streams open (server.maxSseStreams: ${streams.max}); try again later`,
+      {
+        retryAfterSeconds: 5,
+      },
+    );
   }
   const mine = streams?.byCaller?.get(callerKey(request)) ?? 0;
   if (streams?.maxPerCaller !== undefined && mine >= streams.maxPerCaller) {
@@ -60,7 +64,11 @@ export function callerKey(request: FastifyRequest): string {
   return name && name !== 'anonymous' ? `token:${name}` : `ip:${request.ip}`;
 }
 
-function countCaller(streams: NonNullable<FastifyRequest['server']['sseStreams']>, caller: string, by: 1 | -1): void {
+function countCaller(
+  streams: NonNullable<FastifyRequest['server']['sseStreams']>,
+  caller: string,
+  by: 1 | -1,
+): void {
   if (!streams.byCaller) return;
   const next = (streams.byCaller.get(caller) ?? 0) + by;
   if (next > 0) streams.byCaller.set(caller, next);
@@ -72,7 +80,11 @@ function countCaller(streams: NonNullable<FastifyRequest['server']['sseStreams']
  * proxies keep the connection, and when the client goes away stops at once: the source's signal aborts (so it drops
  * its subscriptions), a pending read is abandoned, and the heartbeat timer and close listener are released.
  */
-export async function streamSse(request: FastifyRequest, reply: FastifyReply, source: SseSource): Promise<void> {
+export async function streamSse(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  source: SseSource,
+): Promise<void> {
   assertSseCapacity(request);
   const counted = request.server.sseStreams;
   const caller = callerKey(request);
@@ -86,7 +98,9 @@ export async function streamSse(request: FastifyRequest, reply: FastifyReply, so
     'x-request-id': String(request.id),
   });
   const gone = new AbortController();
-  const left = new Promise<'left'>((resolve) => gone.signal.addEventListener('abort', () => resolve('left'), { once: true }));
+  const left = new Promise<'left'>((resolve) =>
+    gone.signal.addEventListener('abort', () => resolve('left'), { once: true }),
+  );
   // The response's close fires when the socket closes before the end (the request's fires once its body is read).
   const onClose = () => gone.abort();
   raw.on('close', onClose);
@@ -127,7 +141,8 @@ export async function streamSse(request: FastifyRequest, reply: FastifyReply, so
  */
 function sseError(error: unknown): { code: string; message: string } {
   const code = (error as { code?: unknown }).code;
-  if (error instanceof EngineError && code !== 'INTERNAL') return { code: error.code, message: redactText(error.message) };
+  if (error instanceof EngineError && code !== 'INTERNAL')
+    return { code: error.code, message: redactText(error.message) };
   return { code: 'INTERNAL', message: 'internal error' };
 }
 

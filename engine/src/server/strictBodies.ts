@@ -39,11 +39,19 @@ export function strictBodies<S>(compile: FastifySchemaCompiler<S>): FastifySchem
  * A body that failed validation: the fields the schema does not declare first (a typo is usually why a required one is
  * missing), then the schema's own issues as the error handler words them. None undeclared: [] (the error stands).
  */
-function withUndeclared(error: unknown, data: unknown, schema: unknown, part: 'body' | 'querystring'): FieldIssue[] {
+function withUndeclared(
+  error: unknown,
+  data: unknown,
+  schema: unknown,
+  part: 'body' | 'querystring',
+): FieldIssue[] {
   const declared = declaredKeys(schema);
   const undeclared = declared ? undeclaredKeys(data, declared, `${part}.`) : [];
   if (undeclared.length === 0 || !Array.isArray(error)) return [];
-  return [...undeclared, ...validationIssues(part, error as Array<{ instancePath?: string; message?: string }>)];
+  return [
+    ...undeclared,
+    ...validationIssues(part, error as Array<{ instancePath?: string; message?: string }>),
+  ];
 }
 
 /** zod's definition of a schema, as far as finding object keys needs it. */
@@ -75,7 +83,8 @@ function declaredKeys(schema: unknown): DeclaredKeys | undefined {
   };
 }
 
-const defOf = (schema: { _zod?: { def?: ZodDef } } | undefined): ZodDef[] => (schema?._zod?.def ? [schema._zod.def] : []);
+const defOf = (schema: { _zod?: { def?: ZodDef } } | undefined): ZodDef[] =>
+  schema?._zod?.def ? [schema._zod.def] : [];
 
 /** The object (or array) definitions a definition stands for, wrappers looked through. */
 function objects(def: ZodDef, depth = 0): ZodDef[] {

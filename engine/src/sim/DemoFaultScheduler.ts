@@ -44,9 +44,16 @@ export class DemoFaultScheduler {
     // Kinds that break the front door only (frontend) make dull demos; pick a backend service.
     const candidates = SHOP_SERVICES.filter((s) => s.name !== 'frontend');
     const service = candidates[Math.floor(this.rng() * candidates.length)]!;
-    const types = FAULT_TYPES.filter((t): t is Exclude<FaultType, 'node-not-ready'> => t !== 'node-not-ready');
+    const types = FAULT_TYPES.filter(
+      (t): t is Exclude<FaultType, 'node-not-ready'> => t !== 'node-not-ready',
+    );
     const type = types[this.count++ % types.length]!;
-    const fault = this.options.ledger.inject({ type, namespace: SHOP_NAMESPACE, service: service.name, startedAt });
+    const fault = this.options.ledger.inject({
+      type,
+      namespace: SHOP_NAMESPACE,
+      service: service.name,
+      startedAt,
+    });
     this.options.logger.info({ fault: fault.id, type, service: service.name }, 'demo: injected fault');
     const durationSeconds = this.options.durationSeconds ?? Math.max(120, this.options.intervalSeconds * 0.6);
     // A backdated fault still runs for a full duration from now, so the demo opens on a live incident.

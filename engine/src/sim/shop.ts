@@ -24,7 +24,14 @@ export const SHOP_NAMESPACE = 'shop';
 const MiB = 1024 * 1024;
 
 export const SHOP_SERVICES: ShopService[] = [
-  svc('frontend', 3, ['cart', 'catalog', 'currency', 'recommendation', 'checkout', 'ads', 'shipping'], 120, 0.02, 256),
+  svc(
+    'frontend',
+    3,
+    ['cart', 'catalog', 'currency', 'recommendation', 'checkout', 'ads', 'shipping'],
+    120,
+    0.02,
+    256,
+  ),
   svc('cart', 2, ['redis-cart'], 60, 0.008, 256),
   svc('catalog', 2, [], 150, 0.005, 256),
   svc('currency', 2, [], 200, 0.003, 128),

@@ -80,9 +80,14 @@ export class MemoryStore implements Store {
     const entry = this.live(key);
     if (entry && entry.type !== 'string') throw wrongType(key, entry.type, 'string');
     const current = entry ? entry.value.toString('utf8') : '0';
-    if (!/^-?\d+$/.test(current)) throw new EngineError('CONFLICT', `store key "${key}" does not hold an integer`);
+    if (!/^-?\d+$/.test(current))
+      throw new EngineError('CONFLICT', `store key "${key}" does not hold an integer`);
     const next = Number(current) + by;
-    this.entries.set(key, { type: 'string', value: Buffer.from(String(next)), ...(entry?.expiresAt ? { expiresAt: entry.expiresAt } : {}) });
+    this.entries.set(key, {
+      type: 'string',
+      value: Buffer.from(String(next)),
+      ...(entry?.expiresAt ? { expiresAt: entry.expiresAt } : {}),
+    });
     return next;
   }
 
@@ -156,7 +161,10 @@ export class MemoryStore implements Store {
     return removed;
   }
 
-  async zrangeByLex(key: string, options: { order: 'asc' | 'desc'; after?: string; limit: number }): Promise<string[]> {
+  async zrangeByLex(
+    key: string,
+    options: { order: 'asc' | 'desc'; after?: string; limit: number },
+  ): Promise<string[]> {
     const sorted = this.zset(key) ?? [];
     if (options.order === 'asc') {
       const from = options.after === undefined ? 0 : upperBound(sorted, options.after);
@@ -187,7 +195,9 @@ export class MemoryStore implements Store {
     return {
       name: 'store',
       ok: !this.closed,
-      detail: this.closed ? 'memory store is closed' : `memory store holds ${plural(this.entries.size, 'key')} (not shared between replicas)`,
+      detail: this.closed
+        ? 'memory store is closed'
+        : `memory store holds ${plural(this.entries.size, 'key')} (not shared between replicas)`,
       latencyMs: performance.now() - started,
     };
   }
@@ -220,7 +230,8 @@ export class MemoryStore implements Store {
     // Type conflicts are found against the state the batch itself builds up, as Redis would meet them in order.
     const types = new Map<string, Entry['type'] | undefined>();
     const typeOf = (key: string) => (types.has(key) ? types.get(key) : this.live(key)?.type);
-    for (const op of ops) if (op.op === 'expect' && this.stringValue(op.key) !== op.value) throw changedKey(op.key);
+    for (const op of ops)
+      if (op.op === 'expect' && this.stringValue(op.key) !== op.value) throw changedKey(op.key);
     for (const op of ops) {
       if (op.op === 'expect') continue;
       const wanted = WRITE_TYPE[op.op];

@@ -18,7 +18,9 @@ export interface RedisStoreOptions {
 }
 
 /** The client with the batch script registered (ioredis sends EVALSHA and falls back to EVAL on NOSCRIPT). */
-type BatchClient = Redis & { aicloudopsBatch(numKeys: number, ...keysAndArgs: Array<string | Buffer>): Promise<number> };
+type BatchClient = Redis & {
+  aicloudopsBatch(numKeys: number, ...keysAndArgs: Array<string | Buffer>): Promise<number>;
+};
 
 /** Shared state for several engine replicas. Logical keys are prefixed here; callers never see the prefix. */
 export class RedisStore implements Store {
@@ -49,7 +51,8 @@ export class RedisStore implements Store {
     let warned = false;
     this.client.on('error', (error: Error) => {
       // ioredis emits every failed reconnect; one warning per outage is enough.
-      if (!warned) options.logger?.warn({ err: error.message }, `${this.where}: connection problem, reconnecting`);
+      if (!warned)
+        options.logger?.warn({ err: error.message }, `${this.where}: connection problem, reconnecting`);
       warned = true;
     });
     this.client.on('ready', () => {
@@ -83,7 +86,9 @@ export class RedisStore implements Store {
     assertKey(key);
     const ttl = ttlMillis(options.ttlSeconds);
     await this.run(key, 'string', () =>
-      ttl === undefined ? this.client.set(this.k(key), value) : this.client.set(this.k(key), value, 'PX', ttl),
+      ttl === undefined
+        ? this.client.set(this.k(key), value)
+        : this.client.set(this.k(key), value, 'PX', ttl),
     );
   }
 
@@ -107,7 +112,9 @@ export class RedisStore implements Store {
     assertKey(key);
     const ttl = ttlMillis(options.ttlSeconds);
     await this.run(key, 'string', () =>
-      ttl === undefined ? this.client.set(this.k(key), value) : this.client.set(this.k(key), value, 'PX', ttl),
+      ttl === undefined
+        ? this.client.set(this.k(key), value)
+        : this.client.set(this.k(key), value, 'PX', ttl),
     );
   }
 
@@ -137,7 +144,9 @@ export class RedisStore implements Store {
     const found = new Set<string>();
     let cursor = '0';
     do {
-      const [next, batch] = await this.run(prefix, 'key', () => this.client.scan(cursor, 'MATCH', pattern, 'COUNT', 500));
+      const [next, batch] = await this.run(prefix, 'key', () =>
+        this.client.scan(cursor, 'MATCH', pattern, 'COUNT', 500),
+      );
       cursor = next;
       for (const key of batch) found.add(key.slice(this.prefix.length));
     } while (cursor !== '0');
@@ -194,7 +203,10 @@ export class RedisStore implements Store {
     return this.run(key, 'zset', () => this.client.zrem(this.k(key), ...members));
   }
 
-  async zrangeByLex(key: string, options: { order: 'asc' | 'desc'; after?: string; limit: number }): Promise<string[]> {
+  async zrangeByLex(
+    key: string,
+    options: { order: 'asc' | 'desc'; after?: string; limit: number },
+  ): Promise<string[]> {
     assertKey(key);
     const { order, after, limit } = options;
     if (order === 'asc') {
@@ -203,7 +215,14 @@ export class RedisStore implements Store {
       );
     }
     return this.run(key, 'zset', () =>
-      this.client.zrevrangebylex(this.k(key), after === undefined ? '+' : `(${after}`, '-', 'LIMIT', 0, limit),
+      this.client.zrevrangebylex(
+        this.k(key),
+        after === undefined ? '+' : `(${after}`,
+        '-',
+        'LIMIT',
+        0,
+        limit,
+      ),
     );
   }
 
@@ -226,7 +245,9 @@ export class RedisStore implements Store {
     const { keys, logicalKeys, args } = encodeBatch(ops, (k) => this.k(k));
     if (args.length === 0) return;
     try {
-      await this.run(logicalKeys[0]!, 'key', () => (this.client as BatchClient).aicloudopsBatch(keys.length, ...keys, ...args));
+      await this.run(logicalKeys[0]!, 'key', () =>
+        (this.client as BatchClient).aicloudopsBatch(keys.length, ...keys, ...args),
+      );
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       const refused = parseWrongType(message, logicalKeys);
@@ -309,9 +330,16 @@ export class RedisStore implements Store {
       if (error instanceof EngineError) throw error;
       const message = error instanceof Error ? error.message : String(error);
       if (message.startsWith('WRONGTYPE')) throw wrongType(key, 'value of another type', wanted);
-      if (message.includes('not an integer')) throw new EngineError('CONFLICT', `store key "${key}" does not hold an integer`);
-      if (/max retries|Connection is closed|ECONNREFUSED|ECONNRESET|connect ETIMEDOUT|Stream isn't writeable/i.test(message)) {
-        throw new EngineError('UPSTREAM_UNAVAILABLE', `${this.where} is unavailable: ${message}`, { cause: error });
+      if (message.includes('not an integer'))
+        throw new EngineError('CONFLICT', `store key "${key}" does not hold an integer`);
+      if (
+        /max retries|Connection is closed|ECONNREFUSED|ECONNRESET|connect ETIMEDOUT|Stream isn't writeable/i.test(
+          message,
+        )
+      ) {
+        throw new EngineError('UPSTREAM_UNAVAILABLE', `${this.where} is unavailable: ${message}`, {
+          cause: error,
+        });
       }
       throw new EngineError('UPSTREAM_ERROR', `${this.where} failed: ${message}`, { cause: error });
     }
@@ -341,4 +369,3 @@ function redactUrl(url: string): string {
     return 'the configured URL';
   }
 }
-

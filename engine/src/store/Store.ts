@@ -37,7 +37,10 @@ export interface Store {
   zadd(key: string, ...members: string[]): Promise<void>;
   zrem(key: string, ...members: string[]): Promise<number>;
   /** Up to `limit` members strictly after `after` (all when absent), in ascending or descending byte order. */
-  zrangeByLex(key: string, options: { order: 'asc' | 'desc'; after?: string; limit: number }): Promise<string[]>;
+  zrangeByLex(
+    key: string,
+    options: { order: 'asc' | 'desc'; after?: string; limit: number },
+  ): Promise<string[]>;
   /** Removes the members sorting strictly before `bound`; returns how many (pruning an index of expired records). */
   zremBelow(key: string, bound: string): Promise<number>;
   zcard(key: string): Promise<number>;

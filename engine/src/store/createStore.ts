@@ -10,7 +10,11 @@ import type { Store } from './Store.js';
  */
 export async function createStore(config: EngineConfig['store'], logger?: Logger): Promise<Store> {
   if (config.kind === 'memory') return new MemoryStore();
-  const store = new RedisStore({ url: config.url, keyPrefix: config.keyPrefix, ...(logger ? { logger } : {}) });
+  const store = new RedisStore({
+    url: config.url,
+    keyPrefix: config.keyPrefix,
+    ...(logger ? { logger } : {}),
+  });
   if (!(await store.waitUntilReady(5_000))) {
     logger?.warn('store: Redis is not reachable yet; continuing and retrying in the background');
   }

@@ -31,7 +31,11 @@ export async function readIndexPage<T>(
   const { stopBelow } = query;
   while (found.length < query.limit) {
     const wanted = Math.min(query.limit - found.length, stopBelow === undefined ? Infinity : BOUNDED_CHUNK);
-    const read = await store.zrangeByLex(index, { order: 'desc', limit: wanted, ...(after === undefined ? {} : { after }) });
+    const read = await store.zrangeByLex(index, {
+      order: 'desc',
+      limit: wanted,
+      ...(after === undefined ? {} : { after }),
+    });
     const keys = stopBelow === undefined ? read : read.filter((key) => key >= stopBelow);
     const records = await Promise.all(keys.map((key) => load(idOfIndexMember(key))));
     const gone = keys.filter((_, i) => records[i] === undefined);

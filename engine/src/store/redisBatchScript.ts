@@ -98,7 +98,10 @@ return #ops
 `;
 
 /** The script's KEYS (prefixed, distinct, in first-use order) and ARGV for a batch; empty writes are left out. */
-export function encodeBatch(ops: StoreWrite[], prefixed: (key: string) => string): { keys: string[]; logicalKeys: string[]; args: Array<string | Buffer> } {
+export function encodeBatch(
+  ops: StoreWrite[],
+  prefixed: (key: string) => string,
+): { keys: string[]; logicalKeys: string[]; args: Array<string | Buffer> } {
   const index = new Map<string, number>();
   const logicalKeys: string[] = [];
   const args: Array<string | Buffer> = [];
@@ -126,22 +129,30 @@ export function encodeBatch(ops: StoreWrite[], prefixed: (key: string) => string
         break;
       case 'hset': {
         const entries = Object.entries(op.fields);
-        if (entries.length > 0) args.push('hset', keyIndex(op.key), String(entries.length * 2), ...entries.flat());
+        if (entries.length > 0)
+          args.push('hset', keyIndex(op.key), String(entries.length * 2), ...entries.flat());
         break;
       }
       case 'hdel':
         if (op.fields.length > 0) args.push('hdel', keyIndex(op.key), String(op.fields.length), ...op.fields);
         break;
       case 'rpush':
-        if (op.values.length > 0) args.push('rpush', keyIndex(op.key), String(op.values.length), ...op.values);
+        if (op.values.length > 0)
+          args.push('rpush', keyIndex(op.key), String(op.values.length), ...op.values);
         break;
       case 'zadd':
         if (op.members.length > 0) {
-          args.push('zadd', keyIndex(op.key), String(op.members.length * 2), ...op.members.flatMap((m) => ['0', m]));
+          args.push(
+            'zadd',
+            keyIndex(op.key),
+            String(op.members.length * 2),
+            ...op.members.flatMap((m) => ['0', m]),
+          );
         }
         break;
       case 'zrem':
-        if (op.members.length > 0) args.push('zrem', keyIndex(op.key), String(op.members.length), ...op.members);
+        if (op.members.length > 0)
+          args.push('zrem', keyIndex(op.key), String(op.members.length), ...op.members);
         break;
     }
   }
@@ -155,7 +166,10 @@ export function parseChanged(message: string, logicalKeys: string[]): string | u
 }
 
 /** The key, its type and the wanted type of a refused batch, from the script's error reply. */
-export function parseWrongType(message: string, logicalKeys: string[]): { key: string; holds: string; wanted: string } | undefined {
+export function parseWrongType(
+  message: string,
+  logicalKeys: string[],
+): { key: string; holds: string; wanted: string } | undefined {
   const match = /AICLOUDOPS_WRONGTYPE (\d+) (\S+) (\S+)/.exec(message);
   if (!match) return undefined;
   return { key: logicalKeys[Number(match[1]) - 1] ?? '?', holds: match[2]!, wanted: match[3]! };

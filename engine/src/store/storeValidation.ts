@@ -13,9 +13,13 @@ export function assertKey(key: string, field = 'key'): void {
 export function ttlMillis(ttlSeconds: number | undefined, field = 'ttlSeconds'): number | undefined {
   if (ttlSeconds === undefined) return undefined;
   if (!Number.isFinite(ttlSeconds) || ttlSeconds <= 0) {
-    throw new EngineError('INVALID_INPUT', `store ${field} must be a positive number of seconds, got ${ttlSeconds}`, {
-      issues: [{ field, message: 'must be a positive number' }],
-    });
+    throw new EngineError(
+      'INVALID_INPUT',
+      `store ${field} must be a positive number of seconds, got ${ttlSeconds}`,
+      {
+        issues: [{ field, message: 'must be a positive number' }],
+      },
+    );
   }
   return Math.max(1, Math.ceil(ttlSeconds * 1000));
 }
@@ -28,7 +32,10 @@ export function assertWrites(ops: StoreWrite[]): void {
 }
 
 export function changedKey(key: string): EngineError {
-  return new EngineError('CONFLICT', `store key "${key}" does not hold the value the batch expected: nothing was written`);
+  return new EngineError(
+    'CONFLICT',
+    `store key "${key}" does not hold the value the batch expected: nothing was written`,
+  );
 }
 
 export function wrongType(key: string, holds: string, wanted: string): EngineError {

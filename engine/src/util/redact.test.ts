@@ -2,7 +2,14 @@ import { Writable } from 'node:stream';
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
 import { finishesWithin } from '../../test/support/finishesWithin.js';
-import { loggerRedaction, redactDeep, redactRequestUrl, redactSecrets, redactText, redactUrlCredentials } from './redact.js';
+import {
+  loggerRedaction,
+  redactDeep,
+  redactRequestUrl,
+  redactSecrets,
+  redactText,
+  redactUrlCredentials,
+} from './redact.js';
 
 describe('redactUrlCredentials', () => {
   it.each([
@@ -21,13 +28,19 @@ describe('redactUrlCredentials', () => {
 
   // A request URL is redacted for the log line of every request, before auth: the former `\b` start made 'a-a-a-…'
   // quadratic (16 KB: ~130 ms; 1 MB: minutes). 10 s is the bound, far above the linear pattern's milliseconds.
-  it('reads a long run of scheme characters in linear time, and still finds the URL after it', { timeout: 60_000 }, async () => {
-    const run = 'a-'.repeat(500_000);
-    const inputs = [run, `/x?y=${'a+'.repeat(500_000)}`];
-    expect(await finishesWithin(new URL('./redact.ts', import.meta.url), 'redactText', inputs, 10_000)).toBe(true);
-    expect(redactText(`${run} redis://:pw@r:6379`)).toBe(`${run} redis://:***@r:6379`);
-    expect(redactUrlCredentials('x-redis://:pw@r')).toBe('x-redis://:***@r');
-  });
+  it(
+    'reads a long run of scheme characters in linear time, and still finds the URL after it',
+    { timeout: 60_000 },
+    async () => {
+      const run = 'a-'.repeat(500_000);
+      const inputs = [run, `/x?y=${'a+'.repeat(500_000)}`];
+      expect(
+        await finishesWithin(new URL('./redact.ts', import.meta.url), 'redactText', inputs, 10_000),
+      ).toBe(true);
+      expect(redactText(`${run} redis://:pw@r:6379`)).toBe(`${run} redis://:***@r:6379`);
+      expect(redactUrlCredentials('x-redis://:pw@r')).toBe('x-redis://:***@r');
+    },
+  );
 
   it('masks credential query values and keeps the other parameters', () => {
     expect(redactText('GET https://x.example/a?api-key=k1&api_key=k2&sig=abc%2B&team=ops#t')).toBe(
@@ -141,7 +154,11 @@ describe('redactSecrets', () => {
     ['api key in query', 'GET /v1/data?api_key=zzTOPSECRETzz&x=1', 'zzTOPSECRETzz'],
     ['bearer header', 'Authorization: Bearer abcdefghijklmnop1234567890', 'abcdefghijklmnop1234567890'],
     ['aws access key', 'using key AKIAIOSFODNN7EXAMPLE for s3', 'AKIAIOSFODNN7EXAMPLE'],
-    ['aws secret', 'aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY', 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY'],
+    [
+      'aws secret',
+      'aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
+      'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
+    ],
     [
       'jwt',
       'session eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U ok',
@@ -154,7 +171,11 @@ describe('redactSecrets', () => {
     ],
     ['postgres url', 'connecting to postgres://app:Pa55word@db.shop.svc:5432/orders', 'Pa55word'],
     ['redis url', 'REDIS_URL=redis://default:r3disPass@redis:6379', 'r3disPass'],
-    ['github token', 'token ghp_abcdefghijklmnopqrstuvwxyz0123456789', 'ghp_abcdefghijklmnopqrstuvwxyz0123456789'],
+    [
+      'github token',
+      'token ghp_abcdefghijklmnopqrstuvwxyz0123456789',
+      'ghp_abcdefghijklmnopqrstuvwxyz0123456789',
+    ],
     ['openai key', 'OPENAI=sk-proj-abcdefghijklmnopqrstuv123', 'sk-proj-abcdefghijklmnopqrstuv123'],
   ];
 
@@ -170,8 +191,12 @@ describe('redactSecrets', () => {
     expect(redactSecrets('clone https://ghp_abcdefabcdef@github.com/org/repo').text).toBe(
       'clone https://[REDACTED]@github.com/org/repo',
     );
-    expect(redactSecrets('https://alice:pa@ss@prom.example/api').text).toBe('https://alice:[REDACTED]@prom.example/api');
-    expect(redactSecrets('GET /blob?sv=2024&sig=AbCdEf%2B123&se=1').text).toBe('GET /blob?sv=2024&sig=[REDACTED]&se=1');
+    expect(redactSecrets('https://alice:pa@ss@prom.example/api').text).toBe(
+      'https://alice:[REDACTED]@prom.example/api',
+    );
+    expect(redactSecrets('GET /blob?sv=2024&sig=AbCdEf%2B123&se=1').text).toBe(
+      'GET /blob?sv=2024&sig=[REDACTED]&se=1',
+    );
     expect(redactSecrets('see http://plain.example/a@b').redactions).toEqual([]);
   });
 
@@ -181,13 +206,16 @@ describe('redactSecrets', () => {
   });
 
   it('leaves ordinary operational text alone', () => {
-    const text = 'Back-off restarting failed container cart in pod cart-7d9f (exit code 137, OOMKilled); tokens per second 12';
+    const text =
+      'Back-off restarting failed container cart in pod cart-7d9f (exit code 137, OOMKilled); tokens per second 12';
     expect(redactSecrets(text)).toEqual({ text, redactions: [] });
   });
 
   it('masks a secret key that follows a plain assignment on the same run, and AWS keys only before the word', () => {
     expect(redactSecrets('a=b.token=c').text).toBe('a=b.token=[REDACTED]');
-    expect(redactSecrets('.password=x and my-db-password: "y z"').text).toBe('.password=[REDACTED] and my-db-password: [REDACTED]');
+    expect(redactSecrets('.password=x and my-db-password: "y z"').text).toBe(
+      '.password=[REDACTED] and my-db-password: [REDACTED]',
+    );
     const key = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY';
     expect(redactSecrets(`${key} is the aws key`).text).toBe('[REDACTED] is the aws key');
     expect(redactSecrets(`aws account, then ${key}`).text).toBe(`aws account, then ${key}`);
@@ -198,8 +226,16 @@ describe('redactSecrets', () => {
   // 8 min; quadratic on 'A/' lines: 100,000 characters 13.4 s), and the assistant redacts every question a viewer
   // sends. The linear patterns read them in milliseconds; 10 s is the bound, not a speed claim.
   it('reads adversarial text in linear time', { timeout: 60_000 }, async () => {
-    const inputs = ['token.'.repeat(4_000), 'A/'.repeat(200_000), 'A/'.repeat(100_000) + ' aws', 'a-'.repeat(100_000), 'x://a:'.repeat(30_000)];
-    expect(await finishesWithin(new URL('./redact.ts', import.meta.url), 'redactSecrets', inputs, 10_000)).toBe(true);
+    const inputs = [
+      'token.'.repeat(4_000),
+      'A/'.repeat(200_000),
+      'A/'.repeat(100_000) + ' aws',
+      'a-'.repeat(100_000),
+      'x://a:'.repeat(30_000),
+    ];
+    expect(
+      await finishesWithin(new URL('./redact.ts', import.meta.url), 'redactSecrets', inputs, 10_000),
+    ).toBe(true);
     expect(redactSecrets('token.'.repeat(4_000) + '=s3cret').text.endsWith('=[REDACTED]')).toBe(true);
   });
 });

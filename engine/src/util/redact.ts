@@ -50,7 +50,9 @@ const SECRET_QUERY_PARAM =
 
 /** URL credentials (userinfo, secret query values) and `Bearer`/`Basic` credentials in free text. */
 export function redactText(text: string): string {
-  return redactUrlCredentials(text).replace(SECRET_QUERY_PARAM, `$1${MASK}`).replace(AUTH_SCHEME, `$1 ${MASK}`);
+  return redactUrlCredentials(text)
+    .replace(SECRET_QUERY_PARAM, `$1${MASK}`)
+    .replace(AUTH_SCHEME, `$1 ${MASK}`);
 }
 
 /**
@@ -84,7 +86,8 @@ function walk(value: unknown, key: string | undefined, inWebhooks: boolean): unk
   if (key !== undefined && SECRET_KEY.test(key) && value !== '' && value !== undefined && value !== null) {
     return REDACTED;
   }
-  if (typeof value === 'string') return inWebhooks && key === 'url' ? redactWebhookUrl(value) : redactText(value);
+  if (typeof value === 'string')
+    return inWebhooks && key === 'url' ? redactWebhookUrl(value) : redactText(value);
   const below = inWebhooks || key === 'webhooks';
   if (Array.isArray(value)) return value.map((v) => walk(v, undefined, below));
   if (value && typeof value === 'object') {
@@ -189,9 +192,21 @@ const RULES: Rule[] = [
   },
   { name: 'query-credential', pattern: SECRET_QUERY_PARAM, replace: '$1[REDACTED]' },
   { name: 'bearer', pattern: /\b(Bearer|Basic|Token)\s+[A-Za-z0-9\-._~+/]{8,}=*/g, replace: '$1 [REDACTED]' },
-  { name: 'jwt', pattern: /\beyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}/g, replace: '[REDACTED jwt]' },
-  { name: 'aws-access-key', pattern: /\b(?:AKIA|ASIA|AGPA|AIDA|AROA|ANPA|ANVA|AIPA)[A-Z0-9]{16}\b/g, replace: '[REDACTED aws key]' },
-  { name: 'github-token', pattern: /\b(?:gh[pousr]_[A-Za-z0-9]{30,}|github_pat_[A-Za-z0-9_]{40,})\b/g, replace: '[REDACTED token]' },
+  {
+    name: 'jwt',
+    pattern: /\beyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}/g,
+    replace: '[REDACTED jwt]',
+  },
+  {
+    name: 'aws-access-key',
+    pattern: /\b(?:AKIA|ASIA|AGPA|AIDA|AROA|ANPA|ANVA|AIPA)[A-Z0-9]{16}\b/g,
+    replace: '[REDACTED aws key]',
+  },
+  {
+    name: 'github-token',
+    pattern: /\b(?:gh[pousr]_[A-Za-z0-9]{30,}|github_pat_[A-Za-z0-9_]{40,})\b/g,
+    replace: '[REDACTED token]',
+  },
   { name: 'slack-token', pattern: /\bxox[abposr]-[A-Za-z0-9-]{10,}\b/g, replace: '[REDACTED token]' },
   { name: 'openai-key', pattern: /\bsk-[A-Za-z0-9_-]{20,}\b/g, replace: '[REDACTED token]' },
   { name: 'google-api-key', pattern: /\bAIza[0-9A-Za-z_-]{35}\b/g, replace: '[REDACTED token]' },

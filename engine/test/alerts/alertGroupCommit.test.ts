@@ -27,7 +27,13 @@ function config(redisUrl: string): EngineConfigInput {
     serviceGraph: { edges: EDGES },
     store: { kind: 'redis', url: redisUrl, keyPrefix: PREFIX },
     // Critical alerts page at once, so notifications land in the log between deliveries of the same batch.
-    alerts: { autoRca: false, pagingRules: [{ matchers: ['severity="critical"'], page: true }, { matchers: [], page: false }] },
+    alerts: {
+      autoRca: false,
+      pagingRules: [
+        { matchers: ['severity="critical"'], page: true },
+        { matchers: [], page: false },
+      ],
+    },
   } as EngineConfigInput;
 }
 
@@ -41,7 +47,13 @@ function config(redisUrl: string): EngineConfigInput {
 function delivery(i: number): AlertmanagerWebhook {
   const service = SERVICES[Math.floor(i / 6)]!;
   const alerts = Array.from({ length: 1 + (i % 3) }, (_, k) => {
-    const labels = { alertname: ALERTNAMES[(i + k) % ALERTNAMES.length]!, severity: 'critical', namespace: 'shop', service, instance: `${service}-${i}-${k}` };
+    const labels = {
+      alertname: ALERTNAMES[(i + k) % ALERTNAMES.length]!,
+      severity: 'critical',
+      namespace: 'shop',
+      service,
+      instance: `${service}-${i}-${k}`,
+    };
     return {
       status: 'firing' as const,
       labels,
@@ -52,12 +64,27 @@ function delivery(i: number): AlertmanagerWebhook {
       fingerprint: labelsFingerprint(labels),
     };
   });
-  return { version: '4', groupKey: `{}:{service="${service}"}`, truncatedAlerts: 0, status: 'firing', receiver: 'aicloudops', groupLabels: { service }, commonLabels: {}, commonAnnotations: {}, externalURL: 'http://alertmanager:9093', alerts };
+  return {
+    version: '4',
+    groupKey: `{}:{service="${service}"}`,
+    truncatedAlerts: 0,
+    status: 'firing',
+    receiver: 'aicloudops',
+    groupLabels: { service },
+    commonLabels: {},
+    commonAnnotations: {},
+    externalURL: 'http://alertmanager:9093',
+    alerts,
+  };
 }
 
 async function post(url: string, body: AlertmanagerWebhook): Promise<number> {
   try {
-    const response = await fetch(`${url}/api/v1/alerts/webhook/alertmanager`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const response = await fetch(`${url}/api/v1/alerts/webhook/alertmanager`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
     await response.arrayBuffer();
     return response.status;
   } catch {
@@ -117,18 +144,22 @@ describe('group commit of concurrent deliveries (real Redis)', () => {
       await killed;
       await redis.up();
       await inspector.waitUntilReady(10_000);
-      const logged = new Set((await inspector.lrange('alerts:log', 0, -1)).flatMap((line) => {
-        const entry = JSON.parse(line) as { t: string; events?: Array<{ fingerprint: string }> };
-        return entry.t === 'delivery' ? entry.events!.map((e) => e.fingerprint) : [];
-      }));
+      const logged = new Set(
+        (await inspector.lrange('alerts:log', 0, -1)).flatMap((line) => {
+          const entry = JSON.parse(line) as { t: string; events?: Array<{ fingerprint: string }> };
+          return entry.t === 'delivery' ? entry.events!.map((e) => e.fingerprint) : [];
+        }),
+      );
       const answered200 = [...statuses].filter(([, s]) => s === 200).map(([i]) => i);
       expect(answered200.length).toBeGreaterThan(0);
       for (const i of [...Array(60).keys(), ...answered200]) {
-        for (const a of deliveries[i]!.alerts) expect(logged.has(a.fingerprint!), `delivery ${i} answered 200 but not in the log`).toBe(true);
+        for (const a of deliveries[i]!.alerts)
+          expect(logged.has(a.fingerprint!), `delivery ${i} answered 200 but not in the log`).toBe(true);
       }
       for (const [i, s] of statuses) {
         if (s === 200) continue;
-        for (let attempt = 0; attempt < 100 && (await post(server.url, deliveries[i]!)) !== 200; attempt++) await sleep(100);
+        for (let attempt = 0; attempt < 100 && (await post(server.url, deliveries[i]!)) !== 200; attempt++)
+          await sleep(100);
       }
 
       const before = incidentsOf(server);
@@ -143,7 +174,11 @@ describe('group commit of concurrent deliveries (real Redis)', () => {
       await alertsOf(server.engine).start({ tick: false });
       expect(incidentsOf(server)).toEqual(before);
       const statsAfter = await alertsOf(server.engine).stats();
-      expect(statsAfter).toMatchObject({ accepted: statsBefore.accepted, incidents: statsBefore.incidents, notifications: statsBefore.notifications });
+      expect(statsAfter).toMatchObject({
+        accepted: statsBefore.accepted,
+        incidents: statsBefore.incidents,
+        notifications: statsBefore.notifications,
+      });
 
       // Idempotent: the whole storm re-sent concurrently changes nothing.
       const resent = await Promise.all(deliveries.map((d) => post(server.url, d)));
@@ -162,7 +197,8 @@ describe('group commit order (memory store, virtual clock)', () => {
     const store = new MemoryStore();
     const alerts = configSchema.parse({ alerts: config('redis://unused').alerts }).alerts;
     const clock = Date.parse('2026-01-05T10:00:00Z');
-    const service = () => new AlertService({ store, config: alerts, edges: async () => [], now: () => clock });
+    const service = () =>
+      new AlertService({ store, config: alerts, edges: async () => [], now: () => clock });
     const live = service();
     await live.start({ tick: false });
     const at = (ms: number) => new Date(ms).toISOString();
@@ -172,7 +208,10 @@ describe('group commit order (memory store, virtual clock)', () => {
     opener.alerts = opener.alerts.slice(0, 1).map((a) => ({ ...a, startsAt: at(clock - 60_000) }));
     const joiner = delivery(1);
     joiner.alerts = joiner.alerts.slice(0, 1).map((a) => ({ ...a, startsAt: at(clock + 1) }));
-    const [first, second] = await Promise.all([live.ingestAlertmanager(opener), live.ingestAlertmanager(joiner)]);
+    const [first, second] = await Promise.all([
+      live.ingestAlertmanager(opener),
+      live.ingestAlertmanager(joiner),
+    ]);
     expect(second!.incidents).toEqual(first!.incidents);
     const before = incidentsIn(live);
     expect(before).toHaveLength(1);

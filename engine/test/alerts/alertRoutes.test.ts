@@ -17,7 +17,10 @@ const EDGES = [
   { from: 'payments', to: 'postgres' },
 ];
 
-function serverConfig(extra: Record<string, unknown> = {}, alerts: Record<string, unknown> = {}): EngineConfigInput {
+function serverConfig(
+  extra: Record<string, unknown> = {},
+  alerts: Record<string, unknown> = {},
+): EngineConfigInput {
   return {
     logLevel: 'silent',
     server: {
@@ -33,7 +36,14 @@ function serverConfig(extra: Record<string, unknown> = {}, alerts: Record<string
     cluster: { kind: 'simulated', injectFaults: false },
     serviceGraph: { edges: EDGES },
     // Pages at once (for T = 0) so tests need not wait; RCA stays off where it would only slow them down.
-    alerts: { autoRca: false, pagingRules: [{ matchers: ['severity="critical"'], page: true }, { matchers: [], page: false }], ...alerts },
+    alerts: {
+      autoRca: false,
+      pagingRules: [
+        { matchers: ['severity="critical"'], page: true },
+        { matchers: [], page: false },
+      ],
+      ...alerts,
+    },
     ...extra,
   } as EngineConfigInput;
 }
@@ -41,7 +51,15 @@ function serverConfig(extra: Record<string, unknown> = {}, alerts: Record<string
 const iso = (ms: number) => new Date(ms).toISOString();
 const START = Date.now() - 10 * 60_000;
 
-function webhook(alerts: Array<{ labels: Record<string, string>; status?: 'firing' | 'resolved'; startsAt?: number; endsAt?: number }>, extra: Partial<AlertmanagerWebhook> = {}): AlertmanagerWebhook {
+function webhook(
+  alerts: Array<{
+    labels: Record<string, string>;
+    status?: 'firing' | 'resolved';
+    startsAt?: number;
+    endsAt?: number;
+  }>,
+  extra: Partial<AlertmanagerWebhook> = {},
+): AlertmanagerWebhook {
   return {
     version: '4',
     groupKey: '{}:{alertname="HighErrorRate"}',
@@ -65,7 +83,12 @@ function webhook(alerts: Array<{ labels: Record<string, string>; status?: 'firin
   };
 }
 
-const err = (service: string, severity = 'critical') => ({ alertname: 'HighErrorRate', severity, namespace: 'shop', service });
+const err = (service: string, severity = 'critical') => ({
+  alertname: 'HighErrorRate',
+  severity,
+  namespace: 'shop',
+  service,
+});
 
 describe('alert routes (memory store)', () => {
   let server: RunningServer;
@@ -83,7 +106,14 @@ describe('alert routes (memory store)', () => {
     await new Promise<void>((resolve) => target.listen(0, '127.0.0.1', resolve));
     const base = `http://127.0.0.1:${(target.address() as AddressInfo).port}`;
     server = await startServer({
-      config: serverConfig({}, { notify: { webhooks: [{ url: `${base}/json` }, { url: `${base}/slack`, format: 'slack', ratePerMinute: 1 }] } }),
+      config: serverConfig(
+        {},
+        {
+          notify: {
+            webhooks: [{ url: `${base}/json` }, { url: `${base}/slack`, format: 'slack', ratePerMinute: 1 }],
+          },
+        },
+      ),
       logger: pino({ level: 'silent' }),
     });
   }, 60_000);
@@ -95,7 +125,9 @@ describe('alert routes (memory store)', () => {
 
   it('rejects invalid payloads with 400 naming the failing fields', async () => {
     const bad = { ...webhook([{ labels: err('payments') }]), version: '3' } as unknown as AlertmanagerWebhook;
-    const e1 = await client().sendAlertmanagerWebhook(bad).catch((e: unknown) => e as EngineApiError);
+    const e1 = await client()
+      .sendAlertmanagerWebhook(bad)
+      .catch((e: unknown) => e as EngineApiError);
     expect(e1).toBeInstanceOf(EngineApiError);
     expect((e1 as EngineApiError).status).toBe(400);
     expect((e1 as EngineApiError).issues.map((i) => i.field)).toContain('body.version');
@@ -103,11 +135,17 @@ describe('alert routes (memory store)', () => {
     const body = webhook([{ labels: err('payments') }]);
     (body.alerts[0] as { status: string }).status = 'burning';
     (body.alerts[0] as { startsAt: string }).startsAt = 'yesterday';
-    const e2 = (await client().sendAlertmanagerWebhook(body).catch((e: unknown) => e)) as EngineApiError;
+    const e2 = (await client()
+      .sendAlertmanagerWebhook(body)
+      .catch((e: unknown) => e)) as EngineApiError;
     expect(e2.status).toBe(400);
-    expect(e2.issues.map((i) => i.field)).toEqual(expect.arrayContaining(['body.alerts.0.status', 'body.alerts.0.startsAt']));
+    expect(e2.issues.map((i) => i.field)).toEqual(
+      expect.arrayContaining(['body.alerts.0.status', 'body.alerts.0.startsAt']),
+    );
 
-    const e3 = (await client().sendAlerts([{ labels: {} }]).catch((e: unknown) => e)) as EngineApiError;
+    const e3 = (await client()
+      .sendAlerts([{ labels: {} }])
+      .catch((e: unknown) => e)) as EngineApiError;
     expect(e3.issues.map((i) => i.field)).toContain('body.alerts.0.labels');
 
     const raw = await fetch(`${server.url}/api/v1/alerts/webhook/alertmanager`, {
@@ -118,12 +156,17 @@ describe('alert routes (memory store)', () => {
     expect(raw.status).toBe(400);
     // A viewer may read but not send alerts.
     const viewer = new EngineClient({ baseUrl: server.url, token: VIEWER });
-    await expect(viewer.sendAlertmanagerWebhook(webhook([{ labels: err('payments') }]))).rejects.toMatchObject({ status: 403 });
+    await expect(
+      viewer.sendAlertmanagerWebhook(webhook([{ labels: err('payments') }])),
+    ).rejects.toMatchObject({ status: 403 });
     expect((await client().alertStats()).deliveries).toBe(0);
   });
 
   it('ingests a webhook into one incident with merge reasons; a re-sent webhook changes nothing', async () => {
-    const body = webhook([{ labels: err('postgres') }, { labels: err('payments'), startsAt: START + 30_000 }], { truncatedAlerts: 2 });
+    const body = webhook(
+      [{ labels: err('postgres') }, { labels: err('payments'), startsAt: START + 30_000 }],
+      { truncatedAlerts: 2 },
+    );
     const first = await client().sendAlertmanagerWebhook(body);
     expect(first).toMatchObject({ received: 2, accepted: 2, duplicates: 0 });
     expect(first.incidents).toHaveLength(1);
@@ -140,7 +183,10 @@ describe('alert routes (memory store)', () => {
 
     // Notifications: the engine's JSON and Slack's, each once.
     await waitFor(() => received.length >= 2);
-    const json = received.find((r) => r.path === '/json')!.body as { incident: { id: string }; fingerprints: string[] };
+    const json = received.find((r) => r.path === '/json')!.body as {
+      incident: { id: string };
+      fingerprints: string[];
+    };
     expect(json.incident.id).toBe(incident.id);
     expect(json.fingerprints).toHaveLength(2);
     const slack = received.find((r) => r.path === '/slack')!.body as { text: string; blocks: unknown[] };
@@ -154,7 +200,13 @@ describe('alert routes (memory store)', () => {
     await client().sendAlertmanagerWebhook(resolved);
     expect((await client().incident(incident.id)).status).toBe('resolved');
     const stats = await client().alertStats();
-    expect(stats).toMatchObject({ deliveries: 3, alerts: 6, duplicates: 2, notifications: 1, truncatedAlerts: 2 });
+    expect(stats).toMatchObject({
+      deliveries: 3,
+      alerts: 6,
+      duplicates: 2,
+      notifications: 1,
+      truncatedAlerts: 2,
+    });
     expect(stats.compression).toBeCloseTo(1 - 1 / 3, 5);
     expect(stats.dedupRatio).toBeCloseTo(2 / 6, 5);
 
@@ -185,7 +237,9 @@ describe('alert routes (memory store)', () => {
       }
     })().catch(() => undefined);
     await waitFor(() => events.some((e) => e.event === 'ready'));
-    const result = await client().sendAlerts([{ labels: { alertname: 'QueueBacklog', severity: 'critical', service: 'ledger' } }]);
+    const result = await client().sendAlerts([
+      { labels: { alertname: 'QueueBacklog', severity: 'critical', service: 'ledger' } },
+    ]);
     await waitFor(() => events.some((e) => e.event === 'incident'));
     controller.abort();
     await streaming;
@@ -194,30 +248,69 @@ describe('alert routes (memory store)', () => {
 
     const viewer = new EngineClient({ baseUrl: server.url, token: VIEWER });
     await expect(viewer.acknowledgeIncident(event.incident.id)).rejects.toMatchObject({ status: 403 });
-    expect(await client().acknowledgeIncident(event.incident.id)).toMatchObject({ acknowledgedBy: 'alertmanager' });
+    expect(await client().acknowledgeIncident(event.incident.id)).toMatchObject({
+      acknowledgedBy: 'alertmanager',
+    });
     expect(await client().resolveIncident(event.incident.id)).toMatchObject({ status: 'resolved' });
     await expect(client().incident('inc-nope')).rejects.toMatchObject({ status: 404 });
   });
 
   it('takes anomaly and repair alerts through the internal API, and suppression windows through the API', async () => {
-    const raised = await alertsOf(server.engine).raise({ source: 'anomaly', labels: { alertname: 'LatencyAnomaly', severity: 'warning', service: 'search' } });
+    const raised = await alertsOf(server.engine).raise({
+      source: 'anomaly',
+      labels: { alertname: 'LatencyAnomaly', severity: 'warning', service: 'search' },
+    });
     expect(raised.accepted).toBe(1);
     const alert = (await client().alerts()).items.find((a) => a.labels.alertname === 'LatencyAnomaly')!;
     expect(alert).toMatchObject({ source: 'anomaly', labels: { alert_source: 'anomaly' } });
 
-    const window = await client().addSuppression({ kind: 'maintenance', matchers: ['service="search"'], startsAt: iso(Date.now() - 1000), endsAt: iso(Date.now() + 3600_000) });
-    const bad = (await client().addSuppression({ kind: 'maintenance', matchers: ['service=='], startsAt: iso(Date.now()), endsAt: iso(Date.now() - 1) }).catch((e: unknown) => e)) as EngineApiError;
+    const window = await client().addSuppression({
+      kind: 'maintenance',
+      matchers: ['service="search"'],
+      startsAt: iso(Date.now() - 1000),
+      endsAt: iso(Date.now() + 3600_000),
+    });
+    const bad = (await client()
+      .addSuppression({
+        kind: 'maintenance',
+        matchers: ['service=='],
+        startsAt: iso(Date.now()),
+        endsAt: iso(Date.now() - 1),
+      })
+      .catch((e: unknown) => e)) as EngineApiError;
     expect(bad.issues.map((i) => i.field)).toContain('body.endsAt');
     // A matcher that does not parse is named by its place in the body, not as a bare `matcher`.
-    const badMatcher = (await client().addSuppression({ kind: 'maintenance', matchers: ['service="a"', '%%%'], startsAt: iso(Date.now()), endsAt: iso(Date.now() + 60_000) }).catch((e: unknown) => e)) as EngineApiError;
-    expect(badMatcher.issues).toEqual([{ field: 'body.matchers.1', message: expect.stringContaining('is not a label matcher') }]);
-    const during = await client().sendAlerts([{ labels: { alertname: 'HighErrorRate', severity: 'critical', service: 'search' } }]);
+    const badMatcher = (await client()
+      .addSuppression({
+        kind: 'maintenance',
+        matchers: ['service="a"', '%%%'],
+        startsAt: iso(Date.now()),
+        endsAt: iso(Date.now() + 60_000),
+      })
+      .catch((e: unknown) => e)) as EngineApiError;
+    expect(badMatcher.issues).toEqual([
+      { field: 'body.matchers.1', message: expect.stringContaining('is not a label matcher') },
+    ]);
+    const during = await client().sendAlerts([
+      { labels: { alertname: 'HighErrorRate', severity: 'critical', service: 'search' } },
+    ]);
     const held = await client().incident(during.incidents[0]!);
     expect(held.notifiedAt).toBeUndefined();
-    expect(held.alerts[0]!.muted).toMatchObject({ kind: 'maintenance', detail: expect.stringContaining(window.id) });
+    expect(held.alerts[0]!.muted).toMatchObject({
+      kind: 'maintenance',
+      detail: expect.stringContaining(window.id),
+    });
 
-    const spec = (await (await fetch(`${server.url}/api/v1/openapi.json`)).json()) as { paths: Record<string, unknown> };
-    expect(Object.keys(spec.paths)).toEqual(expect.arrayContaining(['/api/v1/alerts/webhook/alertmanager', '/api/v1/incidents/{id}/ack', '/api/v1/alerts/stats']));
+    const spec = (await (await fetch(`${server.url}/api/v1/openapi.json`)).json()) as {
+      paths: Record<string, unknown>;
+    };
+    expect(Object.keys(spec.paths)).toEqual(
+      expect.arrayContaining([
+        '/api/v1/alerts/webhook/alertmanager',
+        '/api/v1/incidents/{id}/ack',
+        '/api/v1/alerts/stats',
+      ]),
+    );
   });
 });
 
@@ -285,19 +378,27 @@ describe('the incident stream across replicas', () => {
       const controller = new AbortController();
       const events: Array<{ event: string; data: unknown }> = [];
       const streaming = (async () => {
-        for await (const message of new EngineClient({ baseUrl: b.url, token: VIEWER }).incidentEvents(controller.signal)) {
+        for await (const message of new EngineClient({ baseUrl: b.url, token: VIEWER }).incidentEvents(
+          controller.signal,
+        )) {
           events.push(message);
           if (message.event === 'incident') break;
         }
       })().catch(() => undefined);
       await waitFor(() => events.some((e) => e.event === 'ready'));
-      const sent = await new EngineClient({ baseUrl: a.url, token: OPERATOR }).sendAlertmanagerWebhook(webhook([{ labels: err('ledger') }]));
+      const sent = await new EngineClient({ baseUrl: a.url, token: OPERATOR }).sendAlertmanagerWebhook(
+        webhook([{ labels: err('ledger') }]),
+      );
       await waitFor(() => events.some((e) => e.event === 'incident'));
       controller.abort();
       await streaming;
-      expect((events.find((e) => e.event === 'incident')!.data as { incident: { id: string } }).incident.id).toBe(sent.incidents[0]);
+      expect(
+        (events.find((e) => e.event === 'incident')!.data as { incident: { id: string } }).incident.id,
+      ).toBe(sent.incidents[0]);
       // And B answers for the incident from the shared store.
-      expect((await new EngineClient({ baseUrl: b.url, token: VIEWER }).incident(sent.incidents[0]!)).title).toBe('HighErrorRate on ledger');
+      expect(
+        (await new EngineClient({ baseUrl: b.url, token: VIEWER }).incident(sent.incidents[0]!)).title,
+      ).toBe('HighErrorRate on ledger');
     } finally {
       await a.close();
       await b.close();

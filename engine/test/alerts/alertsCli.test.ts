@@ -13,13 +13,23 @@ const TOKEN = 'operator-token-0123456789';
 const bin = resolve(import.meta.dirname, '..', '..', 'bin', 'aicloudops.js');
 
 /** The real CLI in a child process, from the sources, with only the given AICLOUDOPS_* environment. */
-function runCli(args: string[], env: Record<string, string>): Promise<{ code: number; stdout: string; stderr: string }> {
-  const cleanEnv = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('AICLOUDOPS_')));
+function runCli(
+  args: string[],
+  env: Record<string, string>,
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  const cleanEnv = Object.fromEntries(
+    Object.entries(process.env).filter(([k]) => !k.startsWith('AICLOUDOPS_')),
+  );
   return new Promise((done) => {
-    execFile(process.execPath, [bin, ...args], { env: { ...cleanEnv, AICLOUDOPS_FROM_SOURCE: '1', ...env }, timeout: 60_000 }, (error, stdout, stderr) => {
-      const code = error ? ((error as { code?: number }).code ?? 1) : 0;
-      done({ code: typeof code === 'number' ? code : 1, stdout, stderr });
-    });
+    execFile(
+      process.execPath,
+      [bin, ...args],
+      { env: { ...cleanEnv, AICLOUDOPS_FROM_SOURCE: '1', ...env }, timeout: 60_000 },
+      (error, stdout, stderr) => {
+        const code = error ? ((error as { code?: number }).code ?? 1) : 0;
+        done({ code: typeof code === 'number' ? code : 1, stdout, stderr });
+      },
+    );
   });
 }
 
@@ -35,14 +45,21 @@ describe('aicloudops alerts / incidents', () => {
     server = await startServer({
       config: {
         logLevel: 'silent',
-        server: { port: 0, auth: { enabled: true, tokens: [{ name: 'oncall', token: TOKEN, role: 'operator' }] } },
+        server: {
+          port: 0,
+          auth: { enabled: true, tokens: [{ name: 'oncall', token: TOKEN, role: 'operator' }] },
+        },
         cluster: { kind: 'simulated', injectFaults: false },
         store,
         alerts: { autoRca: false },
       },
       logger: pino({ level: 'silent' }),
     });
-    env = { AICLOUDOPS_STORE__KIND: 'redis', AICLOUDOPS_STORE__URL: redis.url, AICLOUDOPS_STORE__KEY_PREFIX: store.keyPrefix };
+    env = {
+      AICLOUDOPS_STORE__KIND: 'redis',
+      AICLOUDOPS_STORE__URL: redis.url,
+      AICLOUDOPS_STORE__KEY_PREFIX: store.keyPrefix,
+    };
   }, 60_000);
 
   afterAll(async () => {
@@ -51,7 +68,12 @@ describe('aicloudops alerts / incidents', () => {
   });
 
   it('sends a webhook file, lists and shows the incident with merge reasons, acknowledges it', async () => {
-    const labels = { alertname: 'HighErrorRate', severity: 'critical', namespace: 'shop', service: 'payments' };
+    const labels = {
+      alertname: 'HighErrorRate',
+      severity: 'critical',
+      namespace: 'shop',
+      service: 'payments',
+    };
     const file = join(mkdtempSync(join(tmpdir(), 'alerts-cli-')), 'webhook.json');
     writeFileSync(
       file,
@@ -60,10 +82,20 @@ describe('aicloudops alerts / incidents', () => {
         groupKey: '{}:{service="payments"}',
         status: 'firing',
         receiver: 'aicloudops',
-        alerts: [{ status: 'firing', labels, startsAt: new Date(Date.now() - 60_000).toISOString(), fingerprint: labelsFingerprint(labels) }],
+        alerts: [
+          {
+            status: 'firing',
+            labels,
+            startsAt: new Date(Date.now() - 60_000).toISOString(),
+            fingerprint: labelsFingerprint(labels),
+          },
+        ],
       }),
     );
-    const send = await runCli(['alerts', '--send', file, '--server', server.url, '--token', TOKEN, '--json'], env);
+    const send = await runCli(
+      ['alerts', '--send', file, '--server', server.url, '--token', TOKEN, '--json'],
+      env,
+    );
     expect(send.code).toBe(0);
     const sent = JSON.parse(send.stdout) as { accepted: number; incidents: string[] };
     expect(sent.accepted).toBe(1);
@@ -77,7 +109,10 @@ describe('aicloudops alerts / incidents', () => {
     expect(show.stdout).toContain('HighErrorRate on payments');
     expect(show.stdout).toContain('joined: opened');
 
-    const ack = await runCli(['incidents', '--ack', sent.incidents[0]!, '--server', server.url, '--token', TOKEN, '--json'], env);
+    const ack = await runCli(
+      ['incidents', '--ack', sent.incidents[0]!, '--server', server.url, '--token', TOKEN, '--json'],
+      env,
+    );
     expect(JSON.parse(ack.stdout)).toMatchObject({ acknowledgedBy: 'oncall' });
 
     const stats = await runCli(['alerts', '--stats', '--json'], env);

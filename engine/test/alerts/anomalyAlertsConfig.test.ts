@@ -29,12 +29,23 @@ describe('alerts.anomaly in the config', () => {
         profile: 'demo',
         logLevel: 'silent',
         cluster: { kind: 'simulated', injectFaults: false },
-        alerts: { anomaly: { signals: [{ name: 'payment_latency', query: QUERY }], historySeconds: 26 * 3600, intervalSeconds: 2 } },
+        alerts: {
+          anomaly: {
+            signals: [{ name: 'payment_latency', query: QUERY }],
+            historySeconds: 26 * 3600,
+            intervalSeconds: 2,
+          },
+        },
       }),
       { logger: pino({ level: 'silent' }) },
     );
     const demo = engine.demo!;
-    demo.ledger.inject({ type: 'latency', namespace: demo.namespace, service: 'payment', startedAt: Date.now() / 1000 - 20 * 60 });
+    demo.ledger.inject({
+      type: 'latency',
+      namespace: demo.namespace,
+      service: 'payment',
+      startedAt: Date.now() / 1000 - 20 * 60,
+    });
     app = await buildApp(engine);
     await app.ready();
     // As startServer does: the scheduler runs periodic work once per tick across replicas (here, the one).
@@ -61,6 +72,8 @@ describe('alerts.anomaly in the config', () => {
   }, 60_000);
 
   it('refuses an anomaly signal without a query, naming the field', () => {
-    expect(() => parseConfig({ alerts: { anomaly: { signals: [{ name: 'x' }] } } })).toThrow(/alerts\.anomaly\.signals\.0\.query/);
+    expect(() => parseConfig({ alerts: { anomaly: { signals: [{ name: 'x' }] } } })).toThrow(
+      /alerts\.anomaly\.signals\.0\.query/,
+    );
   });
 });

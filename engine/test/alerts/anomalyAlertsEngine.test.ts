@@ -36,7 +36,12 @@ describe('startEngineAnomalyAlerts', () => {
   it('raises the anomaly of an injected fault into the alert pipeline', async () => {
     const demo = engine.demo!;
     const now = Date.now() / 1000;
-    const fault = demo.ledger.inject({ type: 'latency', namespace: demo.namespace, service: 'payment', startedAt: now - 20 * 60 });
+    const fault = demo.ledger.inject({
+      type: 'latency',
+      namespace: demo.namespace,
+      service: 'payment',
+      startedAt: now - 20 * 60,
+    });
     const query =
       `sum by (service) (rate(http_request_duration_seconds_sum{namespace="${demo.namespace}",service="payment"}[2m]))` +
       ` / sum by (service) (rate(http_request_duration_seconds_count{namespace="${demo.namespace}",service="payment"}[2m]))`;
@@ -48,12 +53,18 @@ describe('startEngineAnomalyAlerts', () => {
       );
       stop = running.stop;
       const anomaly = async () =>
-        (await alertsOf(engine).listAlerts({ status: 'all' })).find((a) => a.labels.signal === 'payment_latency');
+        (await alertsOf(engine).listAlerts({ status: 'all' })).find(
+          (a) => a.labels.signal === 'payment_latency',
+        );
       await expect.poll(anomaly, { timeout: 30_000, interval: 200 }).toBeDefined();
       const alert = (await anomaly())!;
       expect(alert.source).toBe('anomaly');
       expect(alert.status).toBe('firing');
-      expect(alert.labels).toMatchObject({ alertname: 'MetricAnomaly', service: 'payment', alert_source: 'anomaly' });
+      expect(alert.labels).toMatchObject({
+        alertname: 'MetricAnomaly',
+        service: 'payment',
+        alert_source: 'anomaly',
+      });
       expect(Date.parse(alert.startsAt) / 1000).toBeGreaterThanOrEqual(now - 20 * 60 - 60);
     } finally {
       demo.ledger.resolve(fault.id, now);

@@ -36,11 +36,18 @@ let prometheus: PrometheusServer;
 let alerts: AnomalyAlert[] = [];
 
 beforeAll(async () => {
-  prometheus = await startPrometheus({ openMetrics: openMetricsFromSeries([gauge('a', true), gauge('b', false)]) });
-  const source = new AnomalyAlertSource(new PrometheusMetricsSource({ url: prometheus.url, timeoutSeconds: 20 }), {
-    signals: [{ name: 'queue_depth', query: 'queue_depth{job="worker"}', stepSeconds: STEP, severity: 'critical' }],
-    historySeconds: END - START,
+  prometheus = await startPrometheus({
+    openMetrics: openMetricsFromSeries([gauge('a', true), gauge('b', false)]),
   });
+  const source = new AnomalyAlertSource(
+    new PrometheusMetricsSource({ url: prometheus.url, timeoutSeconds: 20 }),
+    {
+      signals: [
+        { name: 'queue_depth', query: 'queue_depth{job="worker"}', stepSeconds: STEP, severity: 'critical' },
+      ],
+      historySeconds: END - START,
+    },
+  );
   alerts = await source.poll(END);
 }, 60_000);
 
@@ -53,7 +60,12 @@ describe('AnomalyAlertSource against a real Prometheus with backfilled history',
     const firing = alerts.filter((a) => a.status === 'firing');
     expect(firing).toHaveLength(1);
     const alert = firing[0]!;
-    expect(alert.labels).toMatchObject({ instance: 'a', job: 'worker', metric: 'queue_depth', severity: 'critical' });
+    expect(alert.labels).toMatchObject({
+      instance: 'a',
+      job: 'worker',
+      metric: 'queue_depth',
+      severity: 'critical',
+    });
     expect(alert.startsAt).toBeGreaterThanOrEqual(JUMP_START * 1000);
     expect(alert.startsAt).toBeLessThanOrEqual((JUMP_START + 2 * STEP) * 1000);
   });

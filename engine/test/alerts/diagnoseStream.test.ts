@@ -20,7 +20,12 @@ function delivery(at: number, group: string, alerts: Array<[Labels, number, stri
       groupKey: `{}:{service="${group}"}`,
       status: 'firing',
       receiver: 'test',
-      alerts: alerts.map(([labels, startsAt]) => ({ status: 'firing', labels, startsAt: new Date(startsAt).toISOString(), fingerprint: labelsFingerprint(labels) })),
+      alerts: alerts.map(([labels, startsAt]) => ({
+        status: 'firing',
+        labels,
+        startsAt: new Date(startsAt).toISOString(),
+        fingerprint: labelsFingerprint(labels),
+      })),
     },
     truth: Object.fromEntries(alerts.map(([labels, , truth]) => [labelsFingerprint(labels), truth])),
   };
@@ -28,7 +33,12 @@ function delivery(at: number, group: string, alerts: Array<[Labels, number, stri
 
 describe('diagnoseStream', () => {
   it('names the join that made a page impure, and the real incident no page carried', () => {
-    const svc = (service: string, alertname: string, severity = 'critical') => ({ alertname, severity, namespace: 'shop', service });
+    const svc = (service: string, alertname: string, severity = 'critical') => ({
+      alertname,
+      severity,
+      namespace: 'shop',
+      service,
+    });
     // Noise on payments; a minute later a real failure on its caller checkout joins it across the edge. A lone
     // warning incident on cart never pages.
     const stream = [
@@ -39,7 +49,10 @@ describe('diagnoseStream', () => {
       ]),
       delivery(T0 + 100 * S, 'cart', [[svc('cart', 'HighLatency', 'warning'), T0 + 80 * S, 'I2']]),
     ];
-    writeFileSync(join(dir, 'topology.json'), JSON.stringify({ services: ['checkout', 'payments', 'cart'], edges: [['checkout', 'payments']] }));
+    writeFileSync(
+      join(dir, 'topology.json'),
+      JSON.stringify({ services: ['checkout', 'payments', 'cart'], edges: [['checkout', 'payments']] }),
+    );
     writeFileSync(join(dir, 'alerts.jsonl'), stream.map((d) => JSON.stringify(d)).join('\n') + '\n');
 
     const d = diagnose(dir);
@@ -48,7 +61,9 @@ describe('diagnoseStream', () => {
     const merge = d.misses.find((m) => m.type === 'merge');
     expect(merge).toMatchObject({ mechanism: 'merge service-graph real→noise', weight: 1 });
     expect(merge!.detail).toContain('edge checkout → payments');
-    expect(d.misses.filter((m) => m.type === 'missed')).toEqual([expect.objectContaining({ mechanism: 'missed held, no alert of it may page' })]);
+    expect(d.misses.filter((m) => m.type === 'missed')).toEqual([
+      expect.objectContaining({ mechanism: 'missed held, no alert of it may page' }),
+    ]);
     expect(d.misses.find((m) => m.type === 'missed')!.detail).toMatch(/^I2: HighLatency\/warning cart/);
   });
 });

@@ -6,23 +6,42 @@ import { feed, firing, incidentOf, S, T0 } from '../support/alertPipelineFixture
 
 // checkout → payments
 const EDGES = [{ from: 'checkout', to: 'payments' }];
-const svc = (service: string, alertname = 'HighErrorRate') => ({ alertname, severity: 'critical', namespace: 'shop', service });
+const svc = (service: string, alertname = 'HighErrorRate') => ({
+  alertname,
+  severity: 'critical',
+  namespace: 'shop',
+  service,
+});
 const MIN = 60 * S;
 
 describe('grouping window (alerts.groupWindowSeconds, default 300)', () => {
   it('joins alerts whose onsets are minutes apart, and keeps apart a failure beginning 6 minutes after the one it touches', () => {
-    const near = feed(EDGES, [firing(svc('payments'), T0), firing(svc('payments', 'HighLatency'), T0 + 3 * MIN), firing(svc('checkout'), T0 + 4 * MIN)]);
+    const near = feed(EDGES, [
+      firing(svc('payments'), T0),
+      firing(svc('payments', 'HighLatency'), T0 + 3 * MIN),
+      firing(svc('checkout'), T0 + 4 * MIN),
+    ]);
     expect(incidentOf(near, svc('payments', 'HighLatency'))).toBe(incidentOf(near, svc('payments')));
     expect(incidentOf(near, svc('checkout'))).toBe(incidentOf(near, svc('payments')));
 
-    const far = feed(EDGES, [firing(svc('payments'), T0), firing(svc('payments', 'HighLatency'), T0 + 6 * MIN), firing(svc('checkout'), T0 + 6 * MIN)]);
+    const far = feed(EDGES, [
+      firing(svc('payments'), T0),
+      firing(svc('payments', 'HighLatency'), T0 + 6 * MIN),
+      firing(svc('checkout'), T0 + 6 * MIN),
+    ]);
     expect(incidentOf(far, svc('payments', 'HighLatency'))).not.toBe(incidentOf(far, svc('payments')));
     expect(incidentOf(far, svc('checkout'))).not.toBe(incidentOf(far, svc('payments')));
   });
 });
 
 describe('resolution latency learned from Alertmanager groups', () => {
-  const event = (labels: Record<string, string>, groupKey: string, startsAt: number, at: number, status: 'firing' | 'resolved' = 'firing'): AlertEvent => ({
+  const event = (
+    labels: Record<string, string>,
+    groupKey: string,
+    startsAt: number,
+    at: number,
+    status: 'firing' | 'resolved' = 'firing',
+  ): AlertEvent => ({
     ...firing(labels, startsAt),
     groupKey,
     status,

@@ -20,7 +20,9 @@ describe('alert label matchers', () => {
 
   it('bound a suppression: at most 100 matchers of at most 1024 characters', () => {
     const base = { kind: 'maintenance', startsAt: '2026-12-07T00:00:00Z', endsAt: '2026-12-07T01:00:00Z' };
-    expect(suppressionBodySchema.safeParse({ ...base, matchers: Array(101).fill('a="b"') }).success).toBe(false);
+    expect(suppressionBodySchema.safeParse({ ...base, matchers: Array(101).fill('a="b"') }).success).toBe(
+      false,
+    );
     const long = suppressionBodySchema.safeParse({ ...base, matchers: [`a="${'x'.repeat(1100)}"`] });
     expect(long.success ? [] : long.error.issues.map((i) => i.path.join('.'))).toEqual(['matchers.0']);
   });

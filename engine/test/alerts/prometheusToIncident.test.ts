@@ -49,11 +49,21 @@ describe('Prometheus → Alertmanager → engine webhook → incident', () => {
     engine = await startServer({
       config: {
         logLevel: 'silent',
-        server: { port: 0, auth: { enabled: true, tokens: [{ name: 'alertmanager', token: TOKEN, role: 'operator' }] } },
+        server: {
+          port: 0,
+          auth: { enabled: true, tokens: [{ name: 'alertmanager', token: TOKEN, role: 'operator' }] },
+        },
         cluster: { kind: 'simulated', injectFaults: false },
         serviceGraph: { edges: [{ from: 'checkout', to: 'payments' }] },
         // Alertmanager below flushes every second; until the engine has seen that rhythm it assumes 1 s, not the 5 min default.
-        alerts: { autoRca: true, defaultResolutionLatencySeconds: 1, pagingRules: [{ matchers: ['severity="critical"'], page: true, forSeconds: 2 }, { matchers: [], page: false }] },
+        alerts: {
+          autoRca: true,
+          defaultResolutionLatencySeconds: 1,
+          pagingRules: [
+            { matchers: ['severity="critical"'], page: true, forSeconds: 2 },
+            { matchers: [], page: false },
+          ],
+        },
       },
       logger: pino({ level: 'silent' }),
     });
@@ -99,12 +109,19 @@ alerting:
   it('opens one incident for both rules, joined by the service-graph edge, with the fingerprints Alertmanager computed', async () => {
     const client = new EngineClient({ baseUrl: engine.url, token: TOKEN });
     let incident: IncidentDto | undefined;
-    for (let i = 0; i < 300 && !(incident && incident.alerts.length === 2 && incident.notifiedAt && incident.rcaId); i++) {
+    for (
+      let i = 0;
+      i < 300 && !(incident && incident.alerts.length === 2 && incident.notifiedAt && incident.rcaId);
+      i++
+    ) {
       incident = (await client.incidents()).items[0];
       await sleep(100);
     }
     expect(incident).toBeDefined();
-    expect(incident!.alerts.map((a) => a.labels.alertname).sort()).toEqual(['CheckoutErrors', 'PaymentsErrors']);
+    expect(incident!.alerts.map((a) => a.labels.alertname).sort()).toEqual([
+      'CheckoutErrors',
+      'PaymentsErrors',
+    ]);
     expect(incident!.alerts.map((a) => a.reason.kind)).toEqual(['opened', 'service-graph']);
     expect(incident!.alerts[1]!.reason.detail).toBe('edge checkout → payments');
     for (const alert of incident!.alerts) {

@@ -43,21 +43,29 @@ describe('repair findings as alerts', () => {
         { timeout: 60_000, interval: 1_000 },
       )
       .toBe(true);
-    await expect.poll(async () => (await repairAlerts()).find((a) => a.labels.finding === 'OOMKilled'), { timeout: 10_000 }).toMatchObject({
-      status: 'firing',
-      labels: { namespace: 'shop', service: 'cart', alertname: 'RepairOOMKilled' },
-    });
+    await expect
+      .poll(async () => (await repairAlerts()).find((a) => a.labels.finding === 'OOMKilled'), {
+        timeout: 10_000,
+      })
+      .toMatchObject({
+        status: 'firing',
+        labels: { namespace: 'shop', service: 'cart', alertname: 'RepairOOMKilled' },
+      });
 
     engine.demo!.ledger.resolve(fault.id, Date.now() / 1000);
 
     // A finding clears only after minutes of healthy pods; the sink's rule is what matters here: a scan that no
     // longer has the finding resolves its alert. Fed the real finding, then a later scan without it.
-    const finding = (await repair.findings()).findings.find((f) => f.type === 'OOMKilled' && f.workload.name === 'cart')!;
+    const finding = (await repair.findings()).findings.find(
+      (f) => f.type === 'OOMKilled' && f.workload.name === 'cart',
+    )!;
     const sink = repairFindingSink(alertsOf(engine), pino({ level: 'silent' }));
     sink({ at: new Date().toISOString(), findings: [finding] });
     sink({ at: new Date(Date.now() + 60_000).toISOString(), findings: [] });
     await expect
-      .poll(async () => (await repairAlerts()).find((a) => a.labels.finding === 'OOMKilled')?.status, { timeout: 10_000 })
+      .poll(async () => (await repairAlerts()).find((a) => a.labels.finding === 'OOMKilled')?.status, {
+        timeout: 10_000,
+      })
       .toBe('resolved');
   }, 150_000);
 
@@ -72,12 +80,18 @@ describe('repair findings as alerts', () => {
       object: { kind: 'Deployment', namespace: 'shop', name: 'shipping' },
     } as unknown as Parameters<ReturnType<typeof repairFindingSink>>[0]['findings'][number];
     const sink = repairFindingSink(alertsOf(engine), pino({ level: 'silent' }));
-    const mine = async () => (await repairAlerts()).filter((a) => a.labels.repair_fingerprint === 'sev-change-1');
+    const mine = async () =>
+      (await repairAlerts()).filter((a) => a.labels.repair_fingerprint === 'sev-change-1');
     sink({ at: new Date().toISOString(), findings: [finding] });
     // One replica back: the same finding, now a warning.
-    sink({ at: new Date(Date.now() + 30_000).toISOString(), findings: [{ ...finding, severity: 'warning' }] });
+    sink({
+      at: new Date(Date.now() + 30_000).toISOString(),
+      findings: [{ ...finding, severity: 'warning' }],
+    });
     await expect
-      .poll(async () => (await mine()).map((a) => `${a.labels.severity}:${a.status}`).sort(), { timeout: 10_000 })
+      .poll(async () => (await mine()).map((a) => `${a.labels.severity}:${a.status}`).sort(), {
+        timeout: 10_000,
+      })
       .toEqual(['critical:resolved', 'warning:firing']);
     sink({ at: new Date(Date.now() + 60_000).toISOString(), findings: [] });
     await expect

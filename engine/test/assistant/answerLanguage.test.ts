@@ -6,7 +6,11 @@ import { AssistantService } from '../../src/assistant/AssistantService.js';
 import { configSchema } from '../../src/config/schema.js';
 import { createEngine, type Engine } from '../../src/engine.js';
 import { createModelProvider } from '../../src/model/createModelProvider.js';
-import { startFakeOpenAiServer, type ChatCompletionBody, type FakeOpenAiServer } from './support/startFakeOpenAiServer.js';
+import {
+  startFakeOpenAiServer,
+  type ChatCompletionBody,
+  type FakeOpenAiServer,
+} from './support/startFakeOpenAiServer.js';
 
 /**
  * Two languages (issue 12): with a model the assistant is told to answer in the question's language (the request
@@ -39,7 +43,10 @@ beforeAll(async () => {
       model: { provider: 'openai', baseURL: server.baseURL, chatModel: 'fake-chat', maxRetries: 0 },
     }),
   );
-  withModel = await AssistantService.create(engine.context, { model: createModelProvider(engine.config.model)!, snapshotDir: null });
+  withModel = await AssistantService.create(engine.context, {
+    model: createModelProvider(engine.config.model)!,
+    snapshotDir: null,
+  });
   await withModel.init();
   extractive = await AssistantService.create(engine.context, { snapshotDir: null });
   await extractive.init();
@@ -51,14 +58,22 @@ afterAll(async () => {
 });
 
 describe('the answer language', () => {
-  it('a Chinese question: the system and user prompts tell the model to answer in Simplified Chinese', { timeout: 30_000 }, async () => {
-    const answer = await withModel.askOnce({ question: 'Pod 一直处于 CrashLoopBackOff 状态，部署之后怎么办？' });
-    const sent = server.chatRequests.at(-1)!;
-    expect(messageOf(sent, 'system')).toMatch(CHINESE);
-    expect(messageOf(sent, 'user')).toMatch(/Question: Pod 一直处于 CrashLoopBackOff[^\n]*\n\nAnswer in Simplified Chinese/);
-    expect(answer).toMatchObject({ mode: 'model', unanswered: false, answer: ZH_ANSWER });
-    expect(answer.citations[0]?.path).toBe('crash-loop-backoff.md');
-  });
+  it(
+    'a Chinese question: the system and user prompts tell the model to answer in Simplified Chinese',
+    { timeout: 30_000 },
+    async () => {
+      const answer = await withModel.askOnce({
+        question: 'Pod 一直处于 CrashLoopBackOff 状态，部署之后怎么办？',
+      });
+      const sent = server.chatRequests.at(-1)!;
+      expect(messageOf(sent, 'system')).toMatch(CHINESE);
+      expect(messageOf(sent, 'user')).toMatch(
+        /Question: Pod 一直处于 CrashLoopBackOff[^\n]*\n\nAnswer in Simplified Chinese/,
+      );
+      expect(answer).toMatchObject({ mode: 'model', unanswered: false, answer: ZH_ANSWER });
+      expect(answer.citations[0]?.path).toBe('crash-loop-backoff.md');
+    },
+  );
 
   it('an English question: no language instruction, the prompt as before', { timeout: 30_000 }, async () => {
     await withModel.askOnce({ question: 'Pod in CrashLoopBackOff after a deploy, what now?' });
@@ -67,14 +82,22 @@ describe('the answer language', () => {
     expect(messageOf(sent, 'user')).not.toMatch(/Simplified Chinese|简体中文/);
   });
 
-  it('without a model a Chinese question still gets the runbook and the live failure', { timeout: 30_000 }, async () => {
-    engine.demo!.ledger.inject({ type: 'crash-loop', namespace: 'shop', service: 'catalog' });
-    engine.demo!.cluster.step(8);
-    const before = server.chatRequests.length;
-    const answer = await extractive.askOnce({ question: 'catalog 为什么一直重启？', workload: 'catalog', namespace: 'shop' });
-    expect(answer).toMatchObject({ mode: 'extractive', unanswered: false });
-    expect(answer.answer).toMatch(/Seen on the workload: CrashLoopBackOff/);
-    expect(answer.citations.map((c) => c.path)).toContain('crash-loop-backoff.md');
-    expect(server.chatRequests.length).toBe(before);
-  });
+  it(
+    'without a model a Chinese question still gets the runbook and the live failure',
+    { timeout: 30_000 },
+    async () => {
+      engine.demo!.ledger.inject({ type: 'crash-loop', namespace: 'shop', service: 'catalog' });
+      engine.demo!.cluster.step(8);
+      const before = server.chatRequests.length;
+      const answer = await extractive.askOnce({
+        question: 'catalog 为什么一直重启？',
+        workload: 'catalog',
+        namespace: 'shop',
+      });
+      expect(answer).toMatchObject({ mode: 'extractive', unanswered: false });
+      expect(answer.answer).toMatch(/Seen on the workload: CrashLoopBackOff/);
+      expect(answer.citations.map((c) => c.path)).toContain('crash-loop-backoff.md');
+      expect(server.chatRequests.length).toBe(before);
+    },
+  );
 });

@@ -11,7 +11,11 @@ describe('assistant answers stream over HTTP', () => {
   let server: RunningServer;
   beforeAll(async () => {
     server = await startServer({
-      config: { logLevel: 'silent', server: { host: '127.0.0.1', port: 0 }, cluster: { kind: 'simulated', injectFaults: false } },
+      config: {
+        logLevel: 'silent',
+        server: { host: '127.0.0.1', port: 0 },
+        cluster: { kind: 'simulated', injectFaults: false },
+      },
     });
   }, 60_000);
   afterAll(async () => {
@@ -28,7 +32,10 @@ describe('assistant answers stream over HTTP', () => {
     expect(kinds.filter((k) => k === 'token').length).toBeGreaterThan(1);
     expect(kinds[kinds.length - 1]).toBe('done');
     const done = events[events.length - 1]!.data as { answer: string; citations: unknown[] };
-    const streamed = events.filter((e) => e.event === 'token').map((e) => (e.data as { text: string }).text).join('');
+    const streamed = events
+      .filter((e) => e.event === 'token')
+      .map((e) => (e.data as { text: string }).text)
+      .join('');
     expect(done.answer).toBe(streamed);
     expect(done.citations.length).toBeGreaterThan(0);
   }, 60_000);

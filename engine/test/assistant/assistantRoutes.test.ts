@@ -70,7 +70,10 @@ describe('assistant routes', () => {
       payload: { question: 'liveness probe kills my slow starting container' },
     });
     expect(res.headers['content-type']).toMatch(/text\/event-stream/);
-    const events = res.body.split('\n\n').filter(Boolean).map((block) => block.match(/^event: (\w+)/)?.[1]);
+    const events = res.body
+      .split('\n\n')
+      .filter(Boolean)
+      .map((block) => block.match(/^event: (\w+)/)?.[1]);
     expect(events.filter((e) => e === 'token').length).toBeGreaterThan(2);
     expect(events).toContain('citation');
     expect(events.at(-1)).toBe('done');
@@ -79,11 +82,24 @@ describe('assistant routes', () => {
   });
 
   it('searches, records feedback and returns the conversation', async () => {
-    const search = await app.inject({ method: 'GET', url: '/api/v1/assistant/search?q=ImagePullBackOff&k=2', headers: auth(viewer) });
+    const search = await app.inject({
+      method: 'GET',
+      url: '/api/v1/assistant/search?q=ImagePullBackOff&k=2',
+      headers: auth(viewer),
+    });
     expect(search.statusCode).toBe(200);
-    expect(search.json().results[0]).toMatchObject({ path: 'image-pull-backoff.md', title: expect.any(String), text: expect.any(String) });
+    expect(search.json().results[0]).toMatchObject({
+      path: 'image-pull-backoff.md',
+      title: expect.any(String),
+      text: expect.any(String),
+    });
 
-    const ask = await app.inject({ method: 'POST', url: '/api/v1/assistant/ask', headers: auth(viewer), payload: { question: 'OOMKilled exit code 137' } });
+    const ask = await app.inject({
+      method: 'POST',
+      url: '/api/v1/assistant/ask',
+      headers: auth(viewer),
+      payload: { question: 'OOMKilled exit code 137' },
+    });
     const { conversationId } = ask.json();
     const feedback = await app.inject({
       method: 'POST',
@@ -93,20 +109,34 @@ describe('assistant routes', () => {
     });
     expect(feedback.statusCode).toBe(201);
     expect(feedback.json()).toMatchObject({ rating: 'up', question: 'OOMKilled exit code 137' });
-    const conversation = await app.inject({ method: 'GET', url: `/api/v1/assistant/conversations/${conversationId}`, headers: auth(viewer) });
+    const conversation = await app.inject({
+      method: 'GET',
+      url: `/api/v1/assistant/conversations/${conversationId}`,
+      headers: auth(viewer),
+    });
     expect(conversation.json().turns).toHaveLength(1);
   });
 
   it('lists every knowledge-base page with its text for portal search', async () => {
-    const res = await app.inject({ method: 'GET', url: '/api/v1/assistant/documents?maxChars=500', headers: auth(viewer) });
+    const res = await app.inject({
+      method: 'GET',
+      url: '/api/v1/assistant/documents?maxChars=500',
+      headers: auth(viewer),
+    });
     expect(res.statusCode).toBe(200);
-    const { items } = res.json() as { items: Array<{ title: string; path: string; source: string; text: string }> };
+    const { items } = res.json() as {
+      items: Array<{ title: string; path: string; source: string; text: string }>;
+    };
     const crashLoop = items.find((d) => d.path.endsWith('crash-loop-backoff.md'));
     expect(crashLoop?.title).toBe('Pod in CrashLoopBackOff');
     expect(crashLoop?.text.length).toBeGreaterThan(100);
     expect(items.every((d) => d.text.length <= 500)).toBe(true);
     expect(new Set(items.map((d) => d.path)).size).toBe(items.length);
-    const bad = await app.inject({ method: 'GET', url: '/api/v1/assistant/documents?maxChars=1', headers: auth(viewer) });
+    const bad = await app.inject({
+      method: 'GET',
+      url: '/api/v1/assistant/documents?maxChars=1',
+      headers: auth(viewer),
+    });
     expect(bad.statusCode).toBe(400);
 
     // One page by its path: what a portal's search result opens.
@@ -115,8 +145,14 @@ describe('assistant routes', () => {
       url: `/api/v1/assistant/documents?path=${encodeURIComponent(crashLoop!.path)}&source=${encodeURIComponent(crashLoop!.source)}`,
       headers: auth(viewer),
     });
-    expect(one.json().items).toEqual([expect.objectContaining({ path: crashLoop!.path, title: 'Pod in CrashLoopBackOff' })]);
-    const none = await app.inject({ method: 'GET', url: '/api/v1/assistant/documents?path=no%2Fsuch.md', headers: auth(viewer) });
+    expect(one.json().items).toEqual([
+      expect.objectContaining({ path: crashLoop!.path, title: 'Pod in CrashLoopBackOff' }),
+    ]);
+    const none = await app.inject({
+      method: 'GET',
+      url: '/api/v1/assistant/documents?path=no%2Fsuch.md',
+      headers: auth(viewer),
+    });
     expect(none.json().items).toEqual([]);
   });
 
@@ -124,11 +160,22 @@ describe('assistant routes', () => {
     const res = await app.inject({ method: 'GET', url: '/api/v1/openapi.json' });
     expect(res.statusCode).toBe(200);
     const paths = Object.keys(res.json().paths);
-    expect(paths).toEqual(expect.arrayContaining(['/api/v1/assistant/ask', '/api/v1/assistant/search', '/api/v1/assistant/ingest']));
+    expect(paths).toEqual(
+      expect.arrayContaining([
+        '/api/v1/assistant/ask',
+        '/api/v1/assistant/search',
+        '/api/v1/assistant/ingest',
+      ]),
+    );
   });
 
   it('validates input and protects ingest', async () => {
-    const bad = await app.inject({ method: 'POST', url: '/api/v1/assistant/ask', headers: auth(viewer), payload: { question: '' } });
+    const bad = await app.inject({
+      method: 'POST',
+      url: '/api/v1/assistant/ask',
+      headers: auth(viewer),
+      payload: { question: '' },
+    });
     expect(bad.statusCode).toBe(400);
     expect(JSON.stringify(bad.json().error)).toContain('question');
     // A namespace or workload Kubernetes would refuse is named (it was answered 200 and read nothing).
@@ -136,23 +183,51 @@ describe('assistant routes', () => {
       ['body.namespace', { question: 'why', namespace: 'Bad_NS!' }],
       ['body.workload', { question: 'why', namespace: 'shop', workload: 'Cart Service' }],
     ] as const) {
-      const res = await app.inject({ method: 'POST', url: '/api/v1/assistant/ask', headers: auth(viewer), payload });
+      const res = await app.inject({
+        method: 'POST',
+        url: '/api/v1/assistant/ask',
+        headers: auth(viewer),
+        payload,
+      });
       expect(res.statusCode, field).toBe(400);
       expect(res.json().error.issues[0].field, field).toBe(field);
     }
-    const forbidden = await app.inject({ method: 'POST', url: '/api/v1/assistant/ingest', headers: auth(viewer), payload: { paths: [dataDir] } });
+    const forbidden = await app.inject({
+      method: 'POST',
+      url: '/api/v1/assistant/ingest',
+      headers: auth(viewer),
+      payload: { paths: [dataDir] },
+    });
     expect(forbidden.statusCode).toBe(403);
-    const accepted = await app.inject({ method: 'POST', url: '/api/v1/assistant/ingest', headers: auth(admin), payload: { paths: [dataDir] } });
+    const accepted = await app.inject({
+      method: 'POST',
+      url: '/api/v1/assistant/ingest',
+      headers: auth(admin),
+      payload: { paths: [dataDir] },
+    });
     expect(accepted.statusCode).toBe(202);
     expect(accepted.json()).toMatchObject({ kind: 'assistant.ingest', status: 'running' });
-    const missing = await app.inject({ method: 'POST', url: '/api/v1/assistant/ingest', headers: auth(admin), payload: { paths: ['/no/such/dir'] } });
+    const missing = await app.inject({
+      method: 'POST',
+      url: '/api/v1/assistant/ingest',
+      headers: auth(admin),
+      payload: { paths: ['/no/such/dir'] },
+    });
     expect(missing.statusCode).toBe(400);
     expect(missing.json().error.issues[0].field).toBe('body.paths.0');
     // Citations link to baseUrl + path in Grafana and Backstage: a javascript: prefix was accepted and became a link.
     for (const baseUrl of ['javascript:alert(document.cookie)//', 'file:///etc/', 'not a url']) {
-      const bad = await app.inject({ method: 'POST', url: '/api/v1/assistant/ingest', headers: auth(admin), payload: { paths: [dataDir], baseUrl } });
+      const bad = await app.inject({
+        method: 'POST',
+        url: '/api/v1/assistant/ingest',
+        headers: auth(admin),
+        payload: { paths: [dataDir], baseUrl },
+      });
       expect(bad.statusCode, baseUrl).toBe(400);
-      expect(bad.json().error.issues[0], baseUrl).toMatchObject({ field: 'body.baseUrl', message: 'must be an http or https URL' });
+      expect(bad.json().error.issues[0], baseUrl).toMatchObject({
+        field: 'body.baseUrl',
+        message: 'must be an http or https URL',
+      });
     }
     const unauthenticated = await app.inject({ method: 'GET', url: '/api/v1/assistant/search?q=x' });
     expect(unauthenticated.statusCode).toBe(401);

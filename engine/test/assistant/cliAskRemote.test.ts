@@ -14,7 +14,12 @@ describe('aicloudops ask --server streams from a running engine', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'cli-ask-remote-'));
   beforeAll(async () => {
     server = await startServer({
-      config: { logLevel: 'silent', dataDir, server: { host: '127.0.0.1', port: 0 }, cluster: { kind: 'simulated', injectFaults: false } },
+      config: {
+        logLevel: 'silent',
+        dataDir,
+        server: { host: '127.0.0.1', port: 0 },
+        cluster: { kind: 'simulated', injectFaults: false },
+      },
     });
   }, 60_000);
   afterAll(async () => {
@@ -32,7 +37,16 @@ describe('aicloudops ask --server streams from a running engine', () => {
     });
     expect(injected.status).toBe(201);
     server.engine.demo!.cluster.step(8);
-    const { stdout, stderr, writes } = await run(['ask', 'why is shipping failing?', '-w', 'shipping', '-n', 'shop', '--server', server.url]);
+    const { stdout, stderr, writes } = await run([
+      'ask',
+      'why is shipping failing?',
+      '-w',
+      'shipping',
+      '-n',
+      'shop',
+      '--server',
+      server.url,
+    ]);
     expect(stderr).toMatch(/\[looked at\] pods of Deployment\/shipping in shop/);
     expect(stderr).toMatch(/\[looked at\] logs of pod shipping-/);
     expect(stderr).toMatch(/\[looked at\] metrics of shipping/);

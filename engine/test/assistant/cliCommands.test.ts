@@ -9,7 +9,10 @@ describe('aicloudops ingest / ask', () => {
   const dir = mkdtempSync(join(tmpdir(), 'cli-assistant-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
   const configFile = join(dir, 'config.yaml');
-  writeFileSync(configFile, `logLevel: silent\ndataDir: ${join(dir, 'data')}\ncluster:\n  kind: simulated\n  injectFaults: false\n`);
+  writeFileSync(
+    configFile,
+    `logLevel: silent\ndataDir: ${join(dir, 'data')}\ncluster:\n  kind: simulated\n  injectFaults: false\n`,
+  );
   const docs = join(dir, 'docs');
 
   const run = (args: string[]) => runCliInProcess(['--config', configFile, ...args]);
@@ -17,7 +20,10 @@ describe('aicloudops ingest / ask', () => {
   it('ingests a folder, reporting bad files, and answers from it in the next run', async () => {
     const { mkdirSync } = await import('node:fs');
     mkdirSync(docs);
-    writeFileSync(join(docs, 'kafka.md'), '---\ntitle: Kafka consumer lag\n---\n## Fix\n1. Scale the consumer group with the lag-buster job.\n');
+    writeFileSync(
+      join(docs, 'kafka.md'),
+      '---\ntitle: Kafka consumer lag\n---\n## Fix\n1. Scale the consumer group with the lag-buster job.\n',
+    );
     writeFileSync(join(docs, 'broken.md'), '---\ntitle: [x\n---\n');
     const ingest = await run(['ingest', docs]);
     expect(ingest.stdout).toMatch(/1 added, 0 updated, 0 unchanged, 0 removed/);
@@ -30,6 +36,9 @@ describe('aicloudops ingest / ask', () => {
     expect(ask.stdout).toMatch(/extractive answer, conversation [\w-]+/);
 
     const json = await run(['--json', 'ask', 'kafka consumer lag fix']);
-    expect(JSON.parse(json.stdout)).toMatchObject({ mode: 'extractive', citations: [{ n: 1, path: 'kafka.md' }] });
+    expect(JSON.parse(json.stdout)).toMatchObject({
+      mode: 'extractive',
+      citations: [{ n: 1, path: 'kafka.md' }],
+    });
   });
 });

@@ -41,7 +41,10 @@ describe('KnowledgeBase ingest', () => {
     writeFileSync(join(dir, 'binary.md'), Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x00, 0x00, 0x01]));
     writeFileSync(join(dir, 'huge.md'), 'x'.repeat(3000));
     writeFileSync(join(dir, 'broken.md'), '---\ntitle: [oops\n---\nbody text');
-    const kb = new KnowledgeBase({ config: { ...config, ingest: { ...config.ingest, maxFileBytes: 2000 } }, embedder: lsa() });
+    const kb = new KnowledgeBase({
+      config: { ...config, ingest: { ...config.ingest, maxFileBytes: 2000 } },
+      embedder: lsa(),
+    });
     const report = await kb.ingest({ path: dir, baseUrl: 'https://docs.example' });
 
     expect(report.added).toBe(5);
@@ -68,11 +71,16 @@ describe('KnowledgeBase ingest', () => {
     const again = await kb.ingest({ path: dir });
     expect(again).toMatchObject({ added: 0, updated: 0, removed: 0, unchanged: 5 });
 
-    writeFileSync(join(dir, 'dns.md'), `---\ntitle: DNS failures\n---\n## Symptoms\nNodeLocal DNSCache stops answering on port 53.\n`);
+    writeFileSync(
+      join(dir, 'dns.md'),
+      `---\ntitle: DNS failures\n---\n## Symptoms\nNodeLocal DNSCache stops answering on port 53.\n`,
+    );
     rmSync(join(dir, 'pending.md'));
     const changed = await kb.ingest({ path: dir });
     expect(changed).toMatchObject({ added: 0, updated: 1, removed: 1, unchanged: 3 });
-    expect((await kb.search('FailedScheduling Insufficient cpu', 5)).map((h) => h.chunk.path)).not.toContain('pending.md');
+    expect((await kb.search('FailedScheduling Insufficient cpu', 5)).map((h) => h.chunk.path)).not.toContain(
+      'pending.md',
+    );
     expect((await kb.search('NodeLocal DNSCache port 53', 1))[0]!.chunk.path).toBe('dns.md');
     expect(kb.stats().sources[0]!.files).toBe(4);
 
@@ -135,7 +143,10 @@ describe('KnowledgeBase persistence in a real Redis', () => {
     expect(b.stats()).toMatchObject({ chunks: a.stats().chunks, embedder: a.stats().embedder });
 
     // Replica A changes the knowledge; B notices the new version on its next search.
-    writeFileSync(join(dir, 'quota.md'), '---\ntitle: Resource quotas\n---\n## Exceeded\nA ResourceQuota exceeded error blocks new pods.\n');
+    writeFileSync(
+      join(dir, 'quota.md'),
+      '---\ntitle: Resource quotas\n---\n## Exceeded\nA ResourceQuota exceeded error blocks new pods.\n',
+    );
     await a.ingest({ path: dir });
     await b.refresh(true);
     expect((await b.search('ResourceQuota exceeded', 1))[0]!.chunk.path).toBe('quota.md');
@@ -153,13 +164,21 @@ describe('KnowledgeBase persistence in a real Redis', () => {
     await s.del(...(await s.keys('assistant:kb:')));
     const other = mkdtempSync(join(tmpdir(), 'kb-other-'));
     try {
-      writeFileSync(join(other, 'kafka.md'), '---\ntitle: Kafka lag\n---\nConsumer lag grows when consumers are too slow.\n');
+      writeFileSync(
+        join(other, 'kafka.md'),
+        '---\ntitle: Kafka lag\n---\nConsumer lag grows when consumers are too slow.\n',
+      );
       const a = new KnowledgeBase({ config, embedder: lsa(), store: s });
       const b = new KnowledgeBase({ config, embedder: lsa(), store: store() });
       await Promise.all([a.ingest({ path: dir }), b.ingest({ path: other })]);
       const c = new KnowledgeBase({ config, embedder: lsa(), store: store() });
       await c.load();
-      expect(c.stats().sources.map((x) => x.root).sort()).toEqual([dir, other].sort());
+      expect(
+        c
+          .stats()
+          .sources.map((x) => x.root)
+          .sort(),
+      ).toEqual([dir, other].sort());
       expect(await s.exists('assistant:kb:lock')).toBe(false);
     } finally {
       rmSync(other, { recursive: true, force: true });
@@ -196,8 +215,19 @@ describe('embedders', () => {
   });
 
   it('embeds through an OpenAI-compatible embeddings API and re-embeds only changed chunks', async () => {
-    const provider = new OpenAIProvider({ baseURL: server.baseURL, apiKey: '', chatModel: 'fake-chat', embeddingModel: 'fake-embed', timeoutSeconds: 10, maxRetries: 0 });
-    const kb = new KnowledgeBase({ config, embedder: new OpenAIEmbedder(provider, 64), store: new MemoryStore() });
+    const provider = new OpenAIProvider({
+      baseURL: server.baseURL,
+      apiKey: '',
+      chatModel: 'fake-chat',
+      embeddingModel: 'fake-embed',
+      timeoutSeconds: 10,
+      maxRetries: 0,
+    });
+    const kb = new KnowledgeBase({
+      config,
+      embedder: new OpenAIEmbedder(provider, 64),
+      store: new MemoryStore(),
+    });
     await kb.ingest({ path: dir });
     const embeddedFirst = server.embeddingRequests.reduce((s, r) => s + r.input.length, 0);
     expect(embeddedFirst).toBe(kb.stats().chunks);

@@ -38,18 +38,29 @@ function expectContiguousCitations(answer: Answer): void {
 async function injectAndAsk(type: 'crash-loop' | 'oom-killed', service: string): Promise<Answer> {
   engine.demo!.ledger.inject({ type, namespace: 'shop', service });
   engine.demo!.cluster.step(8);
-  return assistant.askOnce({ question: `what is wrong with ${service}?`, workload: service, namespace: 'shop' });
+  return assistant.askOnce({
+    question: `what is wrong with ${service}?`,
+    workload: service,
+    namespace: 'shop',
+  });
 }
 
 describe('live context drives the answer', () => {
   it('crash-loop: names CrashLoopBackOff with its last termination reason and leads with the crash-loop runbook', async () => {
     const answer = await injectAndAsk('crash-loop', 'catalog');
-    expect(answer.toolCalls.map((t) => t.name)).toEqual(['get_pods', 'get_events', 'get_logs', 'get_metrics']);
+    expect(answer.toolCalls.map((t) => t.name)).toEqual([
+      'get_pods',
+      'get_events',
+      'get_logs',
+      'get_metrics',
+    ]);
     expect(answer.toolCalls.every((t) => t.ok)).toBe(true);
     expect(answer.answer).toMatch(/Seen on the workload: CrashLoopBackOff \(.*last termination reason/);
     expect(answer.citations[0]).toMatchObject({ n: 1, path: 'crash-loop-backoff.md' });
     expect(answer.answer).toContain('Steps from the runbook "Pod in CrashLoopBackOff" [1]');
-    expect(answer.answer.indexOf('Steps from the runbook')).toBeLessThan(answer.answer.indexOf('From the knowledge base') >>> 0);
+    expect(answer.answer.indexOf('Steps from the runbook')).toBeLessThan(
+      answer.answer.indexOf('From the knowledge base') >>> 0,
+    );
     expectContiguousCitations(answer);
   }, 60_000);
 
@@ -62,9 +73,18 @@ describe('live context drives the answer', () => {
   }, 60_000);
 
   it('a healthy workload names no failure', async () => {
-    const answer = await assistant.askOnce({ question: 'is currency healthy?', workload: 'currency', namespace: 'shop' });
+    const answer = await assistant.askOnce({
+      question: 'is currency healthy?',
+      workload: 'currency',
+      namespace: 'shop',
+    });
     expect(answer.answer).not.toContain('Seen on the workload');
-    expect(answer.toolCalls.map((t) => t.name)).toEqual(['get_pods', 'get_events', 'get_logs', 'get_metrics']);
+    expect(answer.toolCalls.map((t) => t.name)).toEqual([
+      'get_pods',
+      'get_events',
+      'get_logs',
+      'get_metrics',
+    ]);
     expectContiguousCitations(answer);
   }, 60_000);
 });

@@ -21,7 +21,13 @@ describe('model outage', () => {
         logLevel: 'silent',
         server: { host: '127.0.0.1', port: 0 },
         cluster: { kind: 'simulated', injectFaults: false },
-        model: { provider: 'openai', baseURL: `http://127.0.0.1:${port}/v1`, chatModel: 'llama3.1', maxRetries: 0, timeoutSeconds: 5 },
+        model: {
+          provider: 'openai',
+          baseURL: `http://127.0.0.1:${port}/v1`,
+          chatModel: 'llama3.1',
+          maxRetries: 0,
+          timeoutSeconds: 5,
+        },
       },
     });
   }, 60_000);
@@ -32,17 +38,22 @@ describe('model outage', () => {
 
   it('answers with an error naming the model, keeps serving, and leaks no rejection', async () => {
     const client = createEngineClient({ baseUrl: server.url });
-    const asked = await client.ask({ question: 'How do I debug a pod in CrashLoopBackOff?' }).catch((e: unknown) => e);
+    const asked = await client
+      .ask({ question: 'How do I debug a pod in CrashLoopBackOff?' })
+      .catch((e: unknown) => e);
     expect(asked).toMatchObject({ status: expect.any(Number), code: expect.stringMatching(/UPSTREAM/) });
     expect((asked as { status: number }).status).toBeGreaterThanOrEqual(500);
 
     const events: string[] = [];
-    for await (const message of client.askStream({ question: 'What is a Deployment?' })) events.push(message.event);
+    for await (const message of client.askStream({ question: 'What is a Deployment?' }))
+      events.push(message.event);
     expect(events[events.length - 1]).toBe('error');
 
     const health = await fetch(`${server.url}/healthz`);
     expect(health.status).toBe(200);
-    const ready = (await (await fetch(`${server.url}/readyz`)).json()) as { checks: Array<{ name: string; ok: boolean }> };
+    const ready = (await (await fetch(`${server.url}/readyz`)).json()) as {
+      checks: Array<{ name: string; ok: boolean }>;
+    };
     expect(ready.checks.some((c) => c.name.includes('model') && !c.ok)).toBe(true);
     expect(unhandled).toEqual([]);
   }, 60_000);

@@ -12,15 +12,24 @@ describe('the aicloudops launcher', () => {
   mkdirSync(join(root, 'bin'));
   mkdirSync(join(root, 'dist', 'cli'), { recursive: true });
   mkdirSync(join(root, 'src', 'cli'), { recursive: true });
-  copyFileSync(join(import.meta.dirname, '..', '..', 'bin', 'aicloudops.js'), join(root, 'bin', 'aicloudops.js'));
+  copyFileSync(
+    join(import.meta.dirname, '..', '..', 'bin', 'aicloudops.js'),
+    join(root, 'bin', 'aicloudops.js'),
+  );
   writeFileSync(join(root, 'dist', 'cli', 'main.js'), "console.log('compiled');\n");
   writeFileSync(join(root, 'src', 'cli', 'main.ts'), "console.log('source');\n");
   afterAll(() => rmSync(root, { recursive: true, force: true }));
 
   const setTimes = (file: string, seconds: number) => utimesSync(join(root, file), seconds, seconds);
   const run = (env: Record<string, string> = {}) => {
-    const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('AICLOUDOPS_')));
-    return execFileSync(process.execPath, [join(root, 'bin', 'aicloudops.js')], { env: { ...clean, ...env }, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    const clean = Object.fromEntries(
+      Object.entries(process.env).filter(([k]) => !k.startsWith('AICLOUDOPS_')),
+    );
+    return execFileSync(process.execPath, [join(root, 'bin', 'aicloudops.js')], {
+      env: { ...clean, ...env },
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
   };
 
   it('runs the build when it is newer than every source, and the sources when one changed after it', () => {

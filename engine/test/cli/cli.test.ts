@@ -7,8 +7,13 @@ import { describe, expect, it } from 'vitest';
 const bin = resolve(import.meta.dirname, '..', '..', 'bin', 'aicloudops.js');
 
 /** Runs the real CLI in a child process, from the sources, with a clean AICLOUDOPS_* environment. */
-export function runCli(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
-  const cleanEnv = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('AICLOUDOPS_')));
+export function runCli(
+  args: string[],
+  env: Record<string, string> = {},
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  const cleanEnv = Object.fromEntries(
+    Object.entries(process.env).filter(([k]) => !k.startsWith('AICLOUDOPS_')),
+  );
   return new Promise((resolvePromise) => {
     execFile(
       process.execPath,
@@ -28,7 +33,9 @@ describe('aicloudops CLI', () => {
     expect(code).toBe(0);
     const report = JSON.parse(stdout) as { ok: boolean; checks: Array<{ name: string; ok: boolean }> };
     expect(report.ok).toBe(true);
-    expect(report.checks.map((c) => c.name)).toEqual(expect.arrayContaining(['metrics', 'store', 'cluster:simulated']));
+    expect(report.checks.map((c) => c.name)).toEqual(
+      expect.arrayContaining(['metrics', 'store', 'cluster:simulated']),
+    );
   });
 
   it('doctor says which source is down and exits 1', async () => {
@@ -59,7 +66,9 @@ describe('aicloudops CLI', () => {
   });
 
   it('--version prints the engine package version and exits 0', async () => {
-    const { version } = JSON.parse(readFileSync(resolve(import.meta.dirname, '..', '..', 'package.json'), 'utf8')) as {
+    const { version } = JSON.parse(
+      readFileSync(resolve(import.meta.dirname, '..', '..', 'package.json'), 'utf8'),
+    ) as {
       version: string;
     };
     const { code, stdout } = await runCli(['--version']);

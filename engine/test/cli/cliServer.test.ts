@@ -28,7 +28,11 @@ describe('aicloudops --server', () => {
       config: {
         logLevel: 'silent',
         dataDir,
-        server: { host: '127.0.0.1', port: 0, auth: { enabled: true, tokens: [{ name: 'cli', token: OPERATOR, role: 'operator' }] } },
+        server: {
+          host: '127.0.0.1',
+          port: 0,
+          auth: { enabled: true, tokens: [{ name: 'cli', token: OPERATOR, role: 'operator' }] },
+        },
         cluster: { kind: 'simulated', injectFaults: false },
         alerts: { autoRca: false },
       },
@@ -41,7 +45,9 @@ describe('aicloudops --server', () => {
   });
 
   async function api<T>(path: string): Promise<T> {
-    const response = await fetch(`${server.url}${path}`, { headers: { authorization: `Bearer ${OPERATOR}` } });
+    const response = await fetch(`${server.url}${path}`, {
+      headers: { authorization: `Bearer ${OPERATOR}` },
+    });
     expect(response.status).toBe(200);
     return (await response.json()) as T;
   }
@@ -62,12 +68,16 @@ describe('aicloudops --server', () => {
     expect(stored.id).toBe(result.id);
 
     const listed = await run([...remote(), 'rca', '--list']);
-    expect((JSON.parse(listed.stdout) as { items: Array<{ id: string }> }).items.map((r) => r.id)).toContain(result.id);
+    expect((JSON.parse(listed.stdout) as { items: Array<{ id: string }> }).items.map((r) => r.id)).toContain(
+      result.id,
+    );
     const shown = await run([...remote(), 'rca', '--show', result.id]);
     expect((JSON.parse(shown.stdout) as { id: string }).id).toBe(result.id);
     // The human form says what the scores were measured against: the demo has a week of history.
     const human = await run([...humanRemote(), 'rca', '--show', result.id]);
-    expect(human.stdout).toMatch(/^baseline: the same hours on 7 earlier days and the hour before, \d+ points, trust (high|medium)$/m);
+    expect(human.stdout).toMatch(
+      /^baseline: the same hours on 7 earlier days and the hour before, \d+ points, trust (high|medium)$/m,
+    );
     // The window line names the hour before, not "baseline from" (which read as if the baseline began an hour ago).
     expect(human.stdout).toMatch(/^window \S+ → \S+ \(the hour before from \S+\), namespace shop, id /m);
   }, 120_000);
@@ -83,7 +93,9 @@ describe('aicloudops --server', () => {
 
     const doctor = await run([...remote(), 'doctor']);
     expect(doctor.exitCode).toBe(0);
-    const checks = (JSON.parse(doctor.stdout) as { checks: Array<{ name: string }> }).checks.map((c) => c.name);
+    const checks = (JSON.parse(doctor.stdout) as { checks: Array<{ name: string }> }).checks.map(
+      (c) => c.name,
+    );
     expect(checks).toEqual(expect.arrayContaining(['store', 'cluster:simulated']));
 
     const incidents = await run([...remote(), 'incidents']);
@@ -111,7 +123,10 @@ describe('aicloudops --server', () => {
     const top = await run([...remote(), 'rca', '--top', 'abc']);
     expect(top.exitCode).toBe(2);
     expect(JSON.parse(top.stdout)).toMatchObject({
-      error: { code: 'INVALID_INPUT', issues: [{ field: 'top', message: 'must be a whole number of at least 1' }] },
+      error: {
+        code: 'INVALID_INPUT',
+        issues: [{ field: 'top', message: 'must be a whole number of at least 1' }],
+      },
     });
 
     // The engine checks the horizon (its schema holds the bounds); the message names the flag, not body.horizonMinutes.
@@ -123,7 +138,9 @@ describe('aicloudops --server', () => {
     // Listed before the request: a one-shot engine used to list nothing for a status that does not exist.
     const status = await run([...humanRemote(), 'incidents', '--status', 'bogus']);
     expect(status.exitCode).toBe(2);
-    expect(status.stderr).toBe('error INVALID_INPUT: --status must be one of open, resolved, all, got "bogus"\n');
+    expect(status.stderr).toBe(
+      'error INVALID_INPUT: --status must be one of open, resolved, all, got "bogus"\n',
+    );
     const limit = await run([...remote(), 'alerts', '--limit', '0']);
     expect(JSON.parse(limit.stdout)).toMatchObject({ error: { issues: [{ field: 'limit' }] } });
   }, 60_000);

@@ -27,7 +27,10 @@ describe('aicloudops under npm resolves --config and a relative dataDir where th
   mkdirSync(join(dir, 'notes'));
   writeFileSync(join(dir, 'notes', 'kafka.md'), '# Kafka lag\n\nScale the consumer group.\n');
 
-  function cli(args: string[], env: Record<string, string>): Promise<{ code: number; stdout: string; stderr: string }> {
+  function cli(
+    args: string[],
+    env: Record<string, string>,
+  ): Promise<{ code: number; stdout: string; stderr: string }> {
     const clean = Object.fromEntries(
       Object.entries(process.env).filter(
         ([k]) => !k.startsWith('AICLOUDOPS_') && k !== 'INIT_CWD' && k !== 'npm_command',
@@ -45,7 +48,10 @@ describe('aicloudops under npm resolves --config and a relative dataDir where th
   }
 
   it('reads --config my.yaml from INIT_CWD and keeps the knowledge base in INIT_CWD/<dataDir>', async () => {
-    const run = await cli(['--config', 'my.yaml', '--json', 'ingest', 'notes'], { npm_command: 'start', INIT_CWD: dir });
+    const run = await cli(['--config', 'my.yaml', '--json', 'ingest', 'notes'], {
+      npm_command: 'start',
+      INIT_CWD: dir,
+    });
     expect(run.stderr).toBe('');
     expect(JSON.parse(run.stdout).reports[0]).toMatchObject({ root: join(dir, 'notes'), added: 1 });
     expect(existsSync(join(dir, dataName, 'knowledge-base'))).toBe(true);
@@ -53,7 +59,11 @@ describe('aicloudops under npm resolves --config and a relative dataDir where th
   }, 60_000);
 
   it('AICLOUDOPS_CONFIG relative to INIT_CWD too, and a missing file is named with the path tried', async () => {
-    const found = await cli(['--json', 'doctor'], { npm_command: 'start', INIT_CWD: dir, AICLOUDOPS_CONFIG: 'my.yaml' });
+    const found = await cli(['--json', 'doctor'], {
+      npm_command: 'start',
+      INIT_CWD: dir,
+      AICLOUDOPS_CONFIG: 'my.yaml',
+    });
     expect(found.code).toBe(0);
     const missing = await cli(['--config', 'absent.yaml', 'doctor'], { npm_command: 'start', INIT_CWD: dir });
     expect(missing.code).toBe(2);

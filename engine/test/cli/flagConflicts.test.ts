@@ -12,16 +12,38 @@ function cli(args: string[]): Promise<CliProcessRun> {
  */
 describe('aicloudops refuses two actions of one command at once', () => {
   it.each([
-    [['forecast', '-s', 'checkout', '--train', '--backtest'], "option '--train' cannot be used with option '--backtest'"],
-    [['forecast', '-s', 'checkout', '--train', '--models'], "option '--train' cannot be used with option '--models'"],
-    [['forecast', '-s', 'checkout', '--backtest', '--models'], "option '--backtest' cannot be used with option '--models'"],
-    [['alerts', '--stats', '--send', 'webhook.json'], "option '--stats' cannot be used with option '--send <file>'"],
-    [['incidents', '--ack', 'a', '--resolve', 'b'], "option '--ack <id>' cannot be used with option '--resolve <id>'"],
-    [['incidents', '--show', 'a', '--resolve', 'a'], "option '--show <id>' cannot be used with option '--resolve <id>'"],
-  ])('%j', async (args, message) => {
-    const run = await cli(args);
-    expect(run.code).toBe(2);
-    expect(run.stderr).toContain(`error: ${message}`);
-    expect(run.stdout).toBe('');
-  }, 60_000);
+    [
+      ['forecast', '-s', 'checkout', '--train', '--backtest'],
+      "option '--train' cannot be used with option '--backtest'",
+    ],
+    [
+      ['forecast', '-s', 'checkout', '--train', '--models'],
+      "option '--train' cannot be used with option '--models'",
+    ],
+    [
+      ['forecast', '-s', 'checkout', '--backtest', '--models'],
+      "option '--backtest' cannot be used with option '--models'",
+    ],
+    [
+      ['alerts', '--stats', '--send', 'webhook.json'],
+      "option '--stats' cannot be used with option '--send <file>'",
+    ],
+    [
+      ['incidents', '--ack', 'a', '--resolve', 'b'],
+      "option '--ack <id>' cannot be used with option '--resolve <id>'",
+    ],
+    [
+      ['incidents', '--show', 'a', '--resolve', 'a'],
+      "option '--show <id>' cannot be used with option '--resolve <id>'",
+    ],
+  ])(
+    '%j',
+    async (args, message) => {
+      const run = await cli(args);
+      expect(run.code).toBe(2);
+      expect(run.stderr).toContain(`error: ${message}`);
+      expect(run.stdout).toBe('');
+    },
+    60_000,
+  );
 });

@@ -53,13 +53,16 @@ describe('aicloudops ingest resolves paths where the user typed the command', ()
   });
 
   it('refuses a --base-url that is not an http(s) URL, naming the flag (citation links were "notaurl/...")', async () => {
-    const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('AICLOUDOPS_')));
+    const clean = Object.fromEntries(
+      Object.entries(process.env).filter(([k]) => !k.startsWith('AICLOUDOPS_')),
+    );
     const run = await new Promise<{ code: number; stderr: string }>((done) => {
       execFile(
         process.execPath,
         [bin, '--config', config, 'ingest', join(dir, 'team', 'notes'), '--base-url', 'notaurl'],
         { env: { ...clean, AICLOUDOPS_FROM_SOURCE: '1' }, timeout: 60_000 },
-        (error, _stdout, stderr) => done({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stderr }),
+        (error, _stdout, stderr) =>
+          done({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stderr }),
       );
     });
     expect(run.code).toBe(2);

@@ -27,7 +27,11 @@ describe('one-shot demo RCA: the opening fault as the server sees it', () => {
         profile: 'demo',
         logLevel: 'silent',
         dataDir,
-        server: { host: '127.0.0.1', port: 0, auth: { enabled: true, tokens: [{ name: 'cli', token: TOKEN, role: 'operator' }] } },
+        server: {
+          host: '127.0.0.1',
+          port: 0,
+          auth: { enabled: true, tokens: [{ name: 'cli', token: TOKEN, role: 'operator' }] },
+        },
         alerts: { autoRca: false },
       },
       scheduleDemoFaults: true,
@@ -50,7 +54,10 @@ describe('one-shot demo RCA: the opening fault as the server sees it', () => {
     expect(remote.code, remote.stderr).toBe(0);
     const typed = (run: { stdout: string }) => {
       const found = (JSON.parse(run.stdout) as Rca).candidates.find((c) => c.service === opening!.service);
-      return { faultType: found?.faultType, crashEvents: found?.evidence.events.some((e) => /BackOff/.test(e.reason)) };
+      return {
+        faultType: found?.faultType,
+        crashEvents: found?.evidence.events.some((e) => /BackOff/.test(e.reason)),
+      };
     };
     expect(typed(remote)).toEqual({ faultType: 'crash-loop', crashEvents: true });
     expect(typed(oneShot)).toEqual(typed(remote));

@@ -15,12 +15,16 @@ describe('aicloudops rca refuses window and target flags that do not go together
     [['--since', '15m', '--end', '2026-01-01T00:00:00Z'], '--since is a window ending now'],
     [['--end', '2026-01-01T00:00:00Z'], '--end needs --start'],
     [['--signal', 'latency_p99'], '--signal needs -s/--service'],
-  ])('rca %j: INVALID_INPUT naming the flag, exit 2', async (args, message) => {
-    const run = await rca(args);
-    expect(run.code).toBe(2);
-    expect(run.stderr).toContain(`error INVALID_INPUT: ${message}`);
-    expect(run.stdout).toBe('');
-  }, 60_000);
+  ])(
+    'rca %j: INVALID_INPUT naming the flag, exit 2',
+    async (args, message) => {
+      const run = await rca(args);
+      expect(run.code).toBe(2);
+      expect(run.stderr).toContain(`error INVALID_INPUT: ${message}`);
+      expect(run.stdout).toBe('');
+    },
+    60_000,
+  );
 
   it('the same flags as JSON name the field', async () => {
     const run = await rca(['--json', '--signal', 'cpu']);

@@ -26,7 +26,9 @@ describe('aicloudops serve on a port or address it cannot listen on', () => {
 
   it('an address this machine does not have: INVALID_CONFIG naming server.host', async () => {
     // TEST-NET-1 (RFC 5737) is never a local address; anonymous access is allowed so the auth check passes first.
-    const run = await serve(['--port', '0', '--host', '192.0.2.1'], { AICLOUDOPS_SERVER__AUTH__ALLOW_ANONYMOUS: 'true' });
+    const run = await serve(['--port', '0', '--host', '192.0.2.1'], {
+      AICLOUDOPS_SERVER__AUTH__ALLOW_ANONYMOUS: 'true',
+    });
     expect(run.code).toBe(2);
     expect(run.stderr).toContain('error INVALID_CONFIG: cannot listen on 192.0.2.1');
     expect(run.stderr).toContain('(server.host)');

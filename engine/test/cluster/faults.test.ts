@@ -210,7 +210,12 @@ describe('fault symptoms', () => {
   it('a crash loop under way when the cluster starts does not make a Deployment nobody changed time out', async () => {
     // As the demo opens: the fault began 15 minutes before the cluster, whose shop was rolled out days before that.
     const ledger = new FaultLedger();
-    ledger.inject({ type: 'crash-loop', namespace: NS, service: 'shipping', startedAt: Date.now() / 1000 - 900 });
+    ledger.inject({
+      type: 'crash-loop',
+      namespace: NS,
+      service: 'shipping',
+      startedAt: Date.now() / 1000 - 900,
+    });
     const { source } = await start({ ledger });
     cluster!.step(60);
     const workload = await source.getWorkload({ kind: 'Deployment', namespace: NS, name: 'shipping' });

@@ -8,7 +8,11 @@ import { registerForecast } from '../../src/cli/commands/forecast.js';
  * as the real program (main.ts registers commands from commands/index.ts). stdout is captured, not faked.
  */
 function program(): Command {
-  const p = new Command('aicloudops').option('-c, --config <file>').option('-p, --profile <profile>').option('--json').exitOverride();
+  const p = new Command('aicloudops')
+    .option('-c, --config <file>')
+    .option('-p, --profile <profile>')
+    .option('--json')
+    .exitOverride();
   registerForecast(p, new CliContext(p));
   return p;
 }
@@ -50,7 +54,16 @@ describe('forecast CLI', () => {
   });
 
   it('scale-plan --mode hpa prints the plan and an HPA manifest', async () => {
-    const { stdout, code } = await run(['--json', 'scale-plan', '-w', 'cart', '--capacity', '5', '--mode', 'hpa']);
+    const { stdout, code } = await run([
+      '--json',
+      'scale-plan',
+      '-w',
+      'cart',
+      '--capacity',
+      '5',
+      '--mode',
+      'hpa',
+    ]);
     expect(code).toBe(0);
     const doc = JSON.parse(stdout);
     expect(doc.plan.recommendedReplicas).toBeGreaterThanOrEqual(1);

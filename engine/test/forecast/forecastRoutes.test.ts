@@ -40,7 +40,12 @@ describe('forecast routes', () => {
   });
 
   it('POST /forecast returns points with intervals and the model with its reason', async () => {
-    const res = await app.inject({ method: 'POST', url: `${API_PREFIX}/forecast`, payload: { service: 'frontend', horizonMinutes: 15 }, headers: as(VIEWER) });
+    const res = await app.inject({
+      method: 'POST',
+      url: `${API_PREFIX}/forecast`,
+      payload: { service: 'frontend', horizonMinutes: 15 },
+      headers: as(VIEWER),
+    });
     expect(res.statusCode).toBe(200);
     const body = res.json();
     expect(body.points).toHaveLength(3);
@@ -49,29 +54,61 @@ describe('forecast routes', () => {
   });
 
   it('rejects a bad body with 400', async () => {
-    const res = await app.inject({ method: 'POST', url: `${API_PREFIX}/forecast`, payload: { service: 'frontend', horizonMinutes: 'soon' }, headers: as(VIEWER) });
+    const res = await app.inject({
+      method: 'POST',
+      url: `${API_PREFIX}/forecast`,
+      payload: { service: 'frontend', horizonMinutes: 'soon' },
+      headers: as(VIEWER),
+    });
     expect(res.statusCode).toBe(400);
     expect(res.json().error).toBeDefined();
   });
 
   it('POST /forecast/train answers 202 with a job that finishes, then GET /forecast/models lists it', async () => {
-    const denied = await app.inject({ method: 'POST', url: `${API_PREFIX}/forecast/train`, payload: { service: 'frontend' }, headers: as(VIEWER) });
+    const denied = await app.inject({
+      method: 'POST',
+      url: `${API_PREFIX}/forecast/train`,
+      payload: { service: 'frontend' },
+      headers: as(VIEWER),
+    });
     expect(denied.statusCode).toBe(403);
-    const res = await app.inject({ method: 'POST', url: `${API_PREFIX}/forecast/train`, payload: { service: 'frontend' }, headers: as(OPERATOR) });
+    const res = await app.inject({
+      method: 'POST',
+      url: `${API_PREFIX}/forecast/train`,
+      payload: { service: 'frontend' },
+      headers: as(OPERATOR),
+    });
     expect(res.statusCode).toBe(202);
     const job = res.json();
     const done = await engine.context.jobs.wait(job.id);
     expect(done.status).toBe('succeeded');
-    const models = await app.inject({ method: 'GET', url: `${API_PREFIX}/forecast/models`, headers: as(VIEWER) });
+    const models = await app.inject({
+      method: 'GET',
+      url: `${API_PREFIX}/forecast/models`,
+      headers: as(VIEWER),
+    });
     expect(models.json().items[0]).toMatchObject({ seriesKey: 'shop/frontend/request_rate' });
   }, 120_000);
 
   it('POST /scale-plan with mode apply needs the admin role, then the policy decides (off by default)', async () => {
     const payload = { workload: { name: 'frontend' }, capacityPerReplica: 20, mode: 'apply' };
-    const operator = await app.inject({ method: 'POST', url: `${API_PREFIX}/scale-plan`, payload, headers: as(OPERATOR) });
+    const operator = await app.inject({
+      method: 'POST',
+      url: `${API_PREFIX}/scale-plan`,
+      payload,
+      headers: as(OPERATOR),
+    });
     expect(operator.statusCode).toBe(403);
-    expect(operator.json().error).toMatchObject({ code: 'FORBIDDEN', message: expect.stringContaining('body.mode') });
-    const admin = await app.inject({ method: 'POST', url: `${API_PREFIX}/scale-plan`, payload, headers: as(ADMIN) });
+    expect(operator.json().error).toMatchObject({
+      code: 'FORBIDDEN',
+      message: expect.stringContaining('body.mode'),
+    });
+    const admin = await app.inject({
+      method: 'POST',
+      url: `${API_PREFIX}/scale-plan`,
+      payload,
+      headers: as(ADMIN),
+    });
     expect(admin.statusCode).toBe(403);
     expect(admin.json().error.code).toBe('POLICY_DENIED');
     const plan = await app.inject({

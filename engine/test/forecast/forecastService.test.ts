@@ -43,7 +43,9 @@ describe('ForecastService on the demo engine', () => {
       code: 'INVALID_INPUT',
       issues: [expect.objectContaining({ field: 'body.service' })],
     });
-    await expect(service.forecast({ service: 'cart', signal: 'nope' })).rejects.toMatchObject({ code: 'INVALID_INPUT' });
+    await expect(service.forecast({ service: 'cart', signal: 'nope' })).rejects.toMatchObject({
+      code: 'INVALID_INPUT',
+    });
     await expect(service.forecast({ service: 'cart', horizonMinutes: -5 })).rejects.toMatchObject({
       issues: [expect.objectContaining({ field: 'body.horizonMinutes' })],
     });
@@ -86,10 +88,15 @@ describe('ForecastService on the demo engine', () => {
       issues: [expect.objectContaining({ field: 'body.testDays' })],
     });
     const job = await service.backtest({ service: 'cart', testDays: 0.5 });
-    const done = await engine.context.jobs.wait<{ models: Record<string, Array<{ mase: number; n: number }>>; chosen: string }>(job.id);
+    const done = await engine.context.jobs.wait<{
+      models: Record<string, Array<{ mase: number; n: number }>>;
+      chosen: string;
+    }>(job.id);
     expect(done.status).toBe('succeeded');
     const result = done.result!;
-    expect(Object.keys(result.models)).toEqual(expect.arrayContaining(['naive', 'holt_winters', result.chosen]));
+    expect(Object.keys(result.models)).toEqual(
+      expect.arrayContaining(['naive', 'holt_winters', result.chosen]),
+    );
     expect(result.models.naive![0]!.n).toBeGreaterThan(100);
     expect(result.models.naive![0]!.mase).toBeGreaterThan(0);
   }, 120_000);
@@ -137,19 +144,25 @@ describe('ForecastService on the demo engine', () => {
     const keda = await service.scalePlan({ workload: { name: 'cart' }, capacityPerReplica: 5, mode: 'keda' });
     expect(keda.manifests?.[0]?.yaml).toContain('keda.sh/v1alpha1');
     // The trigger query, run on the engine's own metrics, returns ONE series: cart's, not the namespace's.
-    const trigger = (keda.manifests![0]!.object as { spec: { triggers: Array<{ metadata: Record<string, string> }> } }).spec
-      .triggers[0]!.metadata;
+    const trigger = (
+      keda.manifests![0]!.object as { spec: { triggers: Array<{ metadata: Record<string, string> }> } }
+    ).spec.triggers[0]!.metadata;
     expect(trigger.threshold).toBe('5');
     const now = Math.floor(Date.now() / 1000 / 60) * 60;
     const range = { start: now - 3600, end: now, stepSeconds: 60 };
     const scoped = await engine.context.metrics.rangeQuery({ query: trigger.query!, ...range });
-    const all = await engine.context.metrics.rangeQuery({ query: resolveQuery(engine.context.config, { signal: 'request_rate' }), ...range });
+    const all = await engine.context.metrics.rangeQuery({
+      query: resolveQuery(engine.context.config, { signal: 'request_rate' }),
+      ...range,
+    });
     const cart = all.find((s) => s.labels.service === 'cart')!;
     expect(all.length).toBeGreaterThan(1);
     expect(scoped).toHaveLength(1);
     expect(scoped[0]!.values.length).toBeGreaterThan(0);
     expect(scoped[0]!.values).toEqual(cart.values);
-    await expect(service.scalePlan({ workload: { name: 'cart' }, capacityPerReplica: 5, mode: 'apply' })).rejects.toMatchObject({
+    await expect(
+      service.scalePlan({ workload: { name: 'cart' }, capacityPerReplica: 5, mode: 'apply' }),
+    ).rejects.toMatchObject({
       code: 'POLICY_DENIED',
     });
   });

@@ -20,15 +20,23 @@ describe('ModelRegistry on Redis', () => {
   });
 
   it('stores versions with the LSTM weights as buffers and restores the same forecasts after a restart', async () => {
-    const values = Array.from({ length: 24 * 20 }, (_, t) => 50 + 20 * Math.sin((2 * Math.PI * t) / 24) + (t % 5));
+    const values = Array.from(
+      { length: 24 * 20 },
+      (_, t) => 50 + 20 * Math.sin((2 * Math.PI * t) / 24) + (t % 5),
+    );
     const series = seriesOf(values, { stepSeconds: 3600, transform: 'log1p' });
-    const config = configWith({ horizonSteps: 3, lstm: { units: 4, epochs: 1, maxWindows: 200, minWindows: 50, windowSteps: 6 } });
+    const config = configWith({
+      horizonSteps: 3,
+      lstm: { units: 4, epochs: 1, maxWindows: 200, minWindows: 50, windowSteps: 6 },
+    });
     const forecaster = await fitForecaster(series, { config });
     expect(forecaster.fitted.has('lstm')).toBe(true);
     const registry = new ModelRegistry(store);
     const meta = await registry.saveForecaster('ns/svc/request_rate', forecaster);
     expect(meta.hasLstm).toBe(true);
-    expect((await store.getBuffer('forecast:models:ns/svc/request_rate:v1:lstm:weights.bin'))!.byteLength).toBeGreaterThan(100);
+    expect(
+      (await store.getBuffer('forecast:models:ns/svc/request_rate:v1:lstm:weights.bin'))!.byteLength,
+    ).toBeGreaterThan(100);
 
     await redis.restart();
     await store.waitUntilReady(5000);

@@ -1,12 +1,22 @@
 import { describe, expect, it } from 'vitest';
-import { cutOffs, FINAL_DAYS, meanSd, scoreFold, type ProtocolOptions } from '../../bench/forecast/rollingOrigin.js';
+import {
+  cutOffs,
+  FINAL_DAYS,
+  meanSd,
+  scoreFold,
+  type ProtocolOptions,
+} from '../../bench/forecast/rollingOrigin.js';
 
 /** The forecast-protocol bench's fold logic: development folds never read the series' last week. */
 const options: ProtocolOptions = {
   candidateSets: {
     current: ['naive', 'seasonal_naive_day', 'holt_winters', 'ensemble'],
     with_ridge: ['naive', 'ridge', 'ensemble'],
-    hedged: { models: ['naive', 'seasonal_naive_day', 'holt_winters', 'ridge', 'ensemble'], selection: 'per_horizon_hedged', refit: true },
+    hedged: {
+      models: ['naive', 'seasonal_naive_day', 'holt_winters', 'ridge', 'ensemble'],
+      selection: 'per_horizon_hedged',
+      refit: true,
+    },
   },
   horizon: 4,
   trainDays: 10,
@@ -17,8 +27,13 @@ const options: ProtocolOptions = {
 };
 
 function daily(days: number, step: number) {
-  const timestamps = Array.from({ length: (days * 86400) / step }, (_, i) => 1_700_000_000 + 3600 * 7 + i * step);
-  const values = timestamps.map((t, i) => 100 + 50 * Math.sin((2 * Math.PI * t) / 86400) + 5 * Math.sin(i * 1.7));
+  const timestamps = Array.from(
+    { length: (days * 86400) / step },
+    (_, i) => 1_700_000_000 + 3600 * 7 + i * step,
+  );
+  const values = timestamps.map(
+    (t, i) => 100 + 50 * Math.sin((2 * Math.PI * t) / 86400) + 5 * Math.sin(i * 1.7),
+  );
   return { timestamps, values, stepSeconds: step };
 }
 
@@ -49,7 +64,16 @@ describe('rolling-origin protocol folds', () => {
     const loaded = daily(20, 1800);
     const [fold] = cutOffs(loaded, options).filter((f) => !f.final);
     const score = await scoreFold(loaded, fold!.cut, false, options);
-    for (const name of ['naive', 'seasonal_naive_day', 'holt_winters', 'ridge', 'chosen:current', 'chosen:with_ridge', 'ensemble:with_ridge', 'chosen:hedged']) {
+    for (const name of [
+      'naive',
+      'seasonal_naive_day',
+      'holt_winters',
+      'ridge',
+      'chosen:current',
+      'chosen:with_ridge',
+      'ensemble:with_ridge',
+      'chosen:hedged',
+    ]) {
       expect(score.mase[name], name).toHaveLength(options.horizon);
       for (const m of score.mase[name]!) expect(Number.isFinite(m), name).toBe(true);
     }

@@ -1,7 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { configSchema, signalSchema, type EngineConfigInput, type SignalDefinition } from '../../src/config/schema.js';
+import {
+  configSchema,
+  signalSchema,
+  type EngineConfigInput,
+  type SignalDefinition,
+} from '../../src/config/schema.js';
 import { createEngine, type Engine } from '../../src/engine.js';
 import { buildApp } from '../../src/server/app.js';
 import { rcaConfigSchema } from '../../src/rca/config.js';
@@ -13,8 +18,19 @@ import { InfluxMetricsSource, parseSeriesKey } from '../../src/sources/metrics/I
 import { createMetricsSource } from '../../src/sources/metrics/createMetricsSource.js';
 import { MetricsSourceRegistry, templateEscapeFor } from '../../src/sources/metrics/MetricsSourceRegistry.js';
 import { fillQueryTemplate } from '../../src/sources/metrics/escapeLabelValue.js';
-import { petshopInput, readPetshopGraph, readPetshopTable, xrayPerspective } from '../../bench/rca/loadPetshop.js';
-import { freePort, openMetricsFromSeries, startPrometheus, type OpenMetricsSeries, type PrometheusServer } from '../support/index.js';
+import {
+  petshopInput,
+  readPetshopGraph,
+  readPetshopTable,
+  xrayPerspective,
+} from '../../bench/rca/loadPetshop.js';
+import {
+  freePort,
+  openMetricsFromSeries,
+  startPrometheus,
+  type OpenMetricsSeries,
+  type PrometheusServer,
+} from '../support/index.js';
 import { startInfluxDB, type InfluxDBServer } from '../support/startInfluxDB.js';
 
 /**
@@ -60,7 +76,9 @@ function petshopSignals(kind: 'prometheus' | 'influxdb'): SignalDefinition[] {
 /** Line protocol escapes `,`, `=` and spaces in tag keys and values with a backslash (a backslash stays itself). */
 function lineProtocol(s: OpenMetricsSeries): string[] {
   const tag = (v: string) => v.replace(/([,= ])/g, '\\$1');
-  const tags = Object.entries(s.labels).map(([k, v]) => `${tag(k)}=${tag(v)}`).join(',');
+  const tags = Object.entries(s.labels)
+    .map(([k, v]) => `${tag(k)}=${tag(v)}`)
+    .join(',');
   return s.timestamps.map((t, i) => `${s.name},${tags} value=${s.values[i]} ${t}`);
 }
 
@@ -75,7 +93,9 @@ function demandSeries(): OpenMetricsSeries {
   const values: number[] = [];
   for (let t = end - 2 * 86_400; t <= end; t += STEP) {
     timestamps.push(t);
-    values.push(Math.round(1000 * (50 + 20 * Math.sin((2 * Math.PI * t) / 86_400) + ((t / 3600) % 7) * 0.5)) / 1000);
+    values.push(
+      Math.round(1000 * (50 + 20 * Math.sin((2 * Math.PI * t) / 86_400) + ((t / 3600) % 7) * 0.5)) / 1000,
+    );
   }
   return { name: 'shop_demand', labels: { namespace: 'shop', service: "o'brien\\cart" }, timestamps, values };
 }
@@ -94,7 +114,10 @@ function queueDepth(instance: string, jump: boolean): OpenMetricsSeries {
   for (let t = GAUGE_END - 7 * 86_400; t <= GAUGE_END; t += GAUGE_STEP) {
     const shift = jump && t >= GAUGE_END - 3 * 3600 && t < GAUGE_END - 2 * 3600 ? 80 : 0;
     timestamps.push(t);
-    values.push(Math.round(1e6 * (100 + 30 * Math.sin((2 * Math.PI * (t % 86_400)) / 86_400) + 8 * noise() + shift)) / 1e6);
+    values.push(
+      Math.round(1e6 * (100 + 30 * Math.sin((2 * Math.PI * (t % 86_400)) / 86_400) + 8 * noise() + shift)) /
+        1e6,
+    );
   }
   return { name: 'queue_depth', labels: { instance, job: 'worker' }, timestamps, values };
 }
@@ -117,7 +140,10 @@ beforeAll(async () => {
     })
     .filter((s) => s.values.length > 0);
   const all = [...petshop, demandSeries(), queueDepth('a', true), queueDepth('b', false)];
-  [influx, prometheus] = await Promise.all([startInfluxDB(), startPrometheus({ openMetrics: openMetricsFromSeries(all) })]);
+  [influx, prometheus] = await Promise.all([
+    startInfluxDB(),
+    startPrometheus({ openMetrics: openMetricsFromSeries(all) }),
+  ]);
   await influx.createDatabase(DB);
   const lines = all.flatMap(lineProtocol);
   for (let i = 0; i < lines.length; i += 5000) await influx.write(DB, lines.slice(i, i + 5000));
@@ -154,14 +180,26 @@ describe('InfluxMetricsSource against a real InfluxDB', () => {
     expect(series[0]!.timestamps).toEqual(demand.timestamps.slice(10, 21));
     expect(series[0]!.values).toEqual(demand.values.slice(10, 21));
 
-    const instant = await source.instantQuery(`SELECT last("value") FROM "shop_demand" WHERE $timeFilter GROUP BY "service"`, end);
-    expect(instant).toEqual([{ labels: { service: "o'brien\\cart" }, timestamp: end, value: demand.values[20] }]);
+    const instant = await source.instantQuery(
+      `SELECT last("value") FROM "shop_demand" WHERE $timeFilter GROUP BY "service"`,
+      end,
+    );
+    expect(instant).toEqual([
+      { labels: { service: "o'brien\\cart" }, timestamp: end, value: demand.values[20] },
+    ]);
 
     // A tag value with a quote and a backslash goes through the one escape function and matches itself only.
-    expect(await source.labelValues('service', [`shop_demand{service="o'brien\\\\cart"}`])).toEqual(["o'brien\\cart"]);
+    expect(await source.labelValues('service', [`shop_demand{service="o'brien\\\\cart"}`])).toEqual([
+      "o'brien\\cart",
+    ]);
     expect(await source.labelValues('service', [`shop_demand{service="o'brien"}`])).toEqual([]);
-    expect(await source.labelValues('statistic', ['petshop_latency{namespace="petshop"}'])).toEqual(['Average', 'p99']);
-    expect(await source.labelValues('__name__')).toEqual(expect.arrayContaining(['petshop_latency', 'shop_demand']));
+    expect(await source.labelValues('statistic', ['petshop_latency{namespace="petshop"}'])).toEqual([
+      'Average',
+      'p99',
+    ]);
+    expect(await source.labelValues('__name__')).toEqual(
+      expect.arrayContaining(['petshop_latency', 'shop_demand']),
+    );
     expect(await source.labelNames(['shop_demand'])).toEqual(['__name__', 'namespace', 'service']);
     expect(await source.series(['shop_demand{namespace=~"sh.p"}'])).toEqual([
       { __name__: 'shop_demand', namespace: 'shop', service: "o'brien\\cart" },
@@ -171,20 +209,33 @@ describe('InfluxMetricsSource against a real InfluxDB', () => {
 
   it('gives clear errors: bad InfluxQL, missing $timeFilter, unknown measurement, unknown database, unreachable server', async () => {
     const range = { start: 1_681_000_000, end: 1_681_003_600, stepSeconds: STEP };
-    await expect(source.rangeQuery({ query: 'SELEKT value FROM cpu WHERE $timeFilter', ...range })).rejects.toMatchObject({
+    await expect(
+      source.rangeQuery({ query: 'SELEKT value FROM cpu WHERE $timeFilter', ...range }),
+    ).rejects.toMatchObject({
       code: 'PROMQL_ERROR',
       message: expect.stringMatching(/InfluxQL error: error parsing query: found SELEKT/),
     });
-    await expect(source.rangeQuery({ query: 'SELECT last("value") FROM "shop_demand"', ...range })).rejects.toMatchObject({
+    await expect(
+      source.rangeQuery({ query: 'SELECT last("value") FROM "shop_demand"', ...range }),
+    ).rejects.toMatchObject({
       code: 'PROMQL_ERROR',
       message: expect.stringContaining('$timeFilter'),
     });
     await expect(
-      source.rangeQuery({ query: 'SELECT last("value") FROM "no_such_metric" WHERE $timeFilter GROUP BY time($__interval)', ...range }),
-    ).rejects.toMatchObject({ code: 'NOT_FOUND', message: expect.stringContaining('measurement "no_such_metric" does not exist') });
+      source.rangeQuery({
+        query: 'SELECT last("value") FROM "no_such_metric" WHERE $timeFilter GROUP BY time($__interval)',
+        ...range,
+      }),
+    ).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+      message: expect.stringContaining('measurement "no_such_metric" does not exist'),
+    });
     // An existing measurement with no data in the range is an empty answer, not an error.
     expect(
-      await source.rangeQuery({ query: 'SELECT last("value") FROM "shop_demand" WHERE $timeFilter GROUP BY time($__interval)', ...range }),
+      await source.rangeQuery({
+        query: 'SELECT last("value") FROM "shop_demand" WHERE $timeFilter GROUP BY time($__interval)',
+        ...range,
+      }),
     ).toEqual([]);
 
     const noDb = new InfluxMetricsSource({ url: influx.url, database: 'nope' });
@@ -192,25 +243,39 @@ describe('InfluxMetricsSource against a real InfluxDB', () => {
       code: 'UPSTREAM_ERROR',
       message: expect.stringContaining('database not found: nope'),
     });
-    expect(await noDb.check()).toMatchObject({ ok: false, detail: expect.stringContaining('no database "nope"') });
+    expect(await noDb.check()).toMatchObject({
+      ok: false,
+      detail: expect.stringContaining('no database "nope"'),
+    });
 
-    const down = new InfluxMetricsSource({ url: `http://127.0.0.1:${await freePort()}`, database: DB, timeoutSeconds: 2 });
+    const down = new InfluxMetricsSource({
+      url: `http://127.0.0.1:${await freePort()}`,
+      database: DB,
+      timeoutSeconds: 2,
+    });
     await expect(down.instantQuery('SELECT 1')).rejects.toMatchObject({
       code: 'UPSTREAM_UNAVAILABLE',
       message: expect.stringMatching(/InfluxDB at http:\/\/127\.0\.0\.1:\d+ is unreachable \(ECONNREFUSED\)/),
     });
     expect(await down.check()).toMatchObject({ ok: false, detail: expect.stringContaining('unreachable') });
-    expect(await source.check()).toMatchObject({ ok: true, detail: expect.stringMatching(/^InfluxDB 1\.\d+.* is ready, database "metrics"/) });
+    expect(await source.check()).toMatchObject({
+      ok: true,
+      detail: expect.stringMatching(/^InfluxDB 1\.\d+.* is ready, database "metrics"/),
+    });
   });
 
   it('config: signals naming an unknown source fail at startup; the registry lists each source for /readyz', async () => {
     const config = configSchema.parse({ metrics: metricsConfig(), logLevel: 'silent' });
     expect(() =>
-      createMetricsSource(config.metrics, { signals: [signalSchema.parse({ name: 'x', query: 'up', source: 'nope' })] }),
+      createMetricsSource(config.metrics, {
+        signals: [signalSchema.parse({ name: 'x', query: 'up', source: 'nope' })],
+      }),
     ).toThrow(/signals\.list\.0\.source: unknown metrics source "nope"; configured: prom, influx/);
     const registry = createMetricsSource(config.metrics).source as MetricsSourceRegistry;
     expect(registry.kind).toBe('prometheus');
-    await expect(registry.rangeQuery({ query: 'up', start: 0, end: 60, stepSeconds: 15, source: 'nope' })).rejects.toMatchObject({
+    await expect(
+      registry.rangeQuery({ query: 'up', start: 0, end: 60, stepSeconds: 15, source: 'nope' }),
+    ).rejects.toMatchObject({
       code: 'INVALID_INPUT',
       issues: [{ field: 'source', message: 'must be one of prom, influx' }],
     });
@@ -220,7 +285,9 @@ describe('InfluxMetricsSource against a real InfluxDB', () => {
       ['metrics:influx', true],
     ]);
     // The existing single-source form still parses, with its name defaulted.
-    expect(configSchema.parse({ metrics: { kind: 'prometheus', url: prometheus.url } }).metrics).toMatchObject({
+    expect(
+      configSchema.parse({ metrics: { kind: 'prometheus', url: prometheus.url } }).metrics,
+    ).toMatchObject({
       kind: 'prometheus',
       name: 'default',
       sources: {},
@@ -233,7 +300,13 @@ describe('the same samples in InfluxDB and Prometheus give the same answers', ()
     const config = configSchema.parse({ metrics: metricsConfig() });
     const influxSignals = petshopSignals('influxdb');
     const registry = createMetricsSource(config.metrics, { signals: influxSignals }).source;
-    const options = { namespace: NAMESPACE, serviceLabel: 'service', rateWindow: '5m', stepSeconds: STEP, window: reference.window };
+    const options = {
+      namespace: NAMESPACE,
+      serviceLabel: 'service',
+      rateWindow: '5m',
+      stepSeconds: STEP,
+      window: reference.window,
+    };
     const [viaInflux, viaProm] = await Promise.all([
       collectMetrics(registry, influxSignals, options),
       collectMetrics(registry, petshopSignals('prometheus'), options),
@@ -255,17 +328,26 @@ describe('the same samples in InfluxDB and Prometheus give the same answers', ()
         {
           ...reference,
           series: series.map((s) => ({ ...s, ...xrayPerspective(s.service) })),
-          target: { service: target.target.node, signal: `${target.target.metric}_${target.target.agg}`.toLowerCase() },
+          target: {
+            service: target.target.node,
+            signal: `${target.target.metric}_${target.target.agg}`.toLowerCase(),
+          },
         },
         rcaConfig,
       );
     const influxResult = analyze(viaInflux.series);
     const promResult = analyze(viaProm.series);
     expect(influxResult.candidates[0]?.service).toBe(target.root_cause.node);
-    expect(influxResult.candidates.map((c) => [c.service, c.signal])).toEqual(promResult.candidates.map((c) => [c.service, c.signal]));
-    influxResult.candidates.forEach((c, i) => expect(c.score).toBeCloseTo(promResult.candidates[i]!.score, 9));
+    expect(influxResult.candidates.map((c) => [c.service, c.signal])).toEqual(
+      promResult.candidates.map((c) => [c.service, c.signal]),
+    );
+    influxResult.candidates.forEach((c, i) =>
+      expect(c.score).toBeCloseTo(promResult.candidates[i]!.score, 9),
+    );
     // Evidence keeps the InfluxQL that produced it.
-    expect(influxResult.candidates[0]!.evidence.metrics[0]!.promql).toMatch(/^SELECT last\("value"\) FROM "petshop_/);
+    expect(influxResult.candidates[0]!.evidence.metrics[0]!.promql).toMatch(
+      /^SELECT last\("value"\) FROM "petshop_/,
+    );
   }, 60_000);
 
   it('anomaly alerts: the same alerts from InfluxDB as from Prometheus, on the jump', async () => {
@@ -331,8 +413,18 @@ describe('the same samples in InfluxDB and Prometheus give the same answers', ()
     it('forecasts the same points from either backend, and /readyz lists both sources', async () => {
       const service = "o'brien\\cart";
       const [influxForecast, promForecast] = await Promise.all([
-        engine.services.forecast.forecast({ namespace: 'shop', service, signal: 'demand_influx', horizonMinutes: 60 }),
-        engine.services.forecast.forecast({ namespace: 'shop', service, signal: 'demand', horizonMinutes: 60 }),
+        engine.services.forecast.forecast({
+          namespace: 'shop',
+          service,
+          signal: 'demand_influx',
+          horizonMinutes: 60,
+        }),
+        engine.services.forecast.forecast({
+          namespace: 'shop',
+          service,
+          signal: 'demand',
+          horizonMinutes: 60,
+        }),
       ]);
       expect(influxForecast.history.length).toBeGreaterThan(60);
       expect(influxForecast.history).toEqual(promForecast.history);
@@ -351,15 +443,30 @@ describe('the same samples in InfluxDB and Prometheus give the same answers', ()
       expect(own.history).toEqual(influxForecast.history);
 
       // A quote and a backslash in the service name are escaped for InfluxQL; an injection attempt stays a value.
-      const one = await engine.services.forecast.forecast({ namespace: 'shop', service, signal: 'demand_one', horizonMinutes: 60 });
+      const one = await engine.services.forecast.forecast({
+        namespace: 'shop',
+        service,
+        signal: 'demand_one',
+        horizonMinutes: 60,
+      });
       expect(one.history).toEqual(influxForecast.history);
       const injection = `x' OR service =~ /.+/ OR service = 'x`;
       const template = engine.config.signals.list.find((x) => x.name === 'demand_one')!.query;
-      const range = { start: influxForecast.history[0]!.t, end: influxForecast.history.at(-1)!.t, stepSeconds: STEP, source: 'influx' };
-      const filled = (escape: (v: string) => string) => fillQueryTemplate(template, { namespace: 'shop', service: injection }, escape);
-      expect(await engine.context.metrics.rangeQuery({ query: filled(templateEscapeFor('influxdb')), ...range })).toEqual([]);
+      const range = {
+        start: influxForecast.history[0]!.t,
+        end: influxForecast.history.at(-1)!.t,
+        stepSeconds: STEP,
+        source: 'influx',
+      };
+      const filled = (escape: (v: string) => string) =>
+        fillQueryTemplate(template, { namespace: 'shop', service: injection }, escape);
+      expect(
+        await engine.context.metrics.rangeQuery({ query: filled(templateEscapeFor('influxdb')), ...range }),
+      ).toEqual([]);
       // PromQL's escape would have let the quote through, widening the query to every service.
-      expect(await engine.context.metrics.rangeQuery({ query: filled(templateEscapeFor('prometheus')), ...range })).toHaveLength(1);
+      expect(
+        await engine.context.metrics.rangeQuery({ query: filled(templateEscapeFor('prometheus')), ...range }),
+      ).toHaveLength(1);
 
       // Over HTTP: a range query names its source; an unknown one is a 400 naming the field.
       const app = await buildApp(engine);
@@ -379,7 +486,9 @@ describe('the same samples in InfluxDB and Prometheus give the same answers', ()
         params.set('source', 'nope');
         const bad = await app.inject({ method: 'GET', url: `/api/v1/metrics/query_range?${params}` });
         expect(bad.statusCode).toBe(400);
-        expect(bad.json()).toMatchObject({ error: { code: 'INVALID_INPUT', issues: [{ field: 'querystring.source' }] } });
+        expect(bad.json()).toMatchObject({
+          error: { code: 'INVALID_INPUT', issues: [{ field: 'querystring.source' }] },
+        });
       } finally {
         await app.close();
       }

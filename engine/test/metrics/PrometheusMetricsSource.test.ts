@@ -14,7 +14,11 @@ const cartLatency = timestamps.map((_, i) => 0.01 * i + 0.003);
 const specials = timestamps.map((_, i) => (i % 3 === 0 ? NaN : i % 3 === 1 ? Infinity : -i));
 const requests = timestamps.map((_, i) => 7 * i * (i + 1));
 
-async function expectEngineError(promise: Promise<unknown>, code: string, pattern: RegExp): Promise<EngineError> {
+async function expectEngineError(
+  promise: Promise<unknown>,
+  code: string,
+  pattern: RegExp,
+): Promise<EngineError> {
   const error = await promise.then(
     () => undefined,
     (e: unknown) => e,
@@ -32,9 +36,25 @@ describe('PrometheusMetricsSource against a real Prometheus', () => {
   beforeAll(async () => {
     prometheus = await startPrometheus({
       openMetrics: openMetricsFromSeries([
-        { name: 'shop_latency_seconds', labels: { namespace: 'shop', service: 'cart' }, timestamps, values: cartLatency },
-        { name: 'shop_latency_seconds', labels: { namespace: 'shop', service: 'odd' }, timestamps, values: specials },
-        { name: 'shop_requests_total', type: 'counter', labels: { namespace: 'shop', service: 'cart' }, timestamps, values: requests },
+        {
+          name: 'shop_latency_seconds',
+          labels: { namespace: 'shop', service: 'cart' },
+          timestamps,
+          values: cartLatency,
+        },
+        {
+          name: 'shop_latency_seconds',
+          labels: { namespace: 'shop', service: 'odd' },
+          timestamps,
+          values: specials,
+        },
+        {
+          name: 'shop_requests_total',
+          type: 'counter',
+          labels: { namespace: 'shop', service: 'cart' },
+          timestamps,
+          values: requests,
+        },
       ]),
     });
     source = new PrometheusMetricsSource({ url: prometheus.url, timeoutSeconds: 5 });
@@ -49,7 +69,11 @@ describe('PrometheusMetricsSource against a real Prometheus', () => {
       stepSeconds: STEP,
     });
     expect(series).toHaveLength(1);
-    expect(series[0]!.labels).toEqual({ __name__: 'shop_latency_seconds', namespace: 'shop', service: 'cart' });
+    expect(series[0]!.labels).toEqual({
+      __name__: 'shop_latency_seconds',
+      namespace: 'shop',
+      service: 'cart',
+    });
     expect(series[0]!.timestamps).toEqual(timestamps);
     expect(series[0]!.values).toEqual(cartLatency);
   });
@@ -69,7 +93,11 @@ describe('PrometheusMetricsSource against a real Prometheus', () => {
   it('answers instant queries, scalars and rate() over the counter', async () => {
     const at = START + 20 * STEP;
     const [sample] = await source.instantQuery('shop_requests_total', at);
-    expect(sample).toEqual({ labels: { __name__: 'shop_requests_total', namespace: 'shop', service: 'cart' }, timestamp: at, value: requests[20] });
+    expect(sample).toEqual({
+      labels: { __name__: 'shop_requests_total', namespace: 'shop', service: 'cart' },
+      timestamp: at,
+      value: requests[20],
+    });
 
     const [scalar] = await source.instantQuery('scalar(shop_requests_total) * 2', at);
     expect(scalar!.value).toBe(requests[20]! * 2);
@@ -87,17 +115,28 @@ describe('PrometheusMetricsSource against a real Prometheus', () => {
     expect(series.map((s) => s.service).sort()).toEqual(['cart', 'odd']);
     expect(await source.labelNames()).toEqual(expect.arrayContaining(['__name__', 'namespace', 'service']));
     expect(await source.labelValues('service', ['shop_requests_total'])).toEqual(['cart']);
-    expect((await source.labelValues('__name__')).sort()).toEqual(['shop_latency_seconds', 'shop_requests_total']);
+    expect((await source.labelValues('__name__')).sort()).toEqual([
+      'shop_latency_seconds',
+      'shop_requests_total',
+    ]);
   });
 
   it("surfaces a PromQL syntax error as PROMQL_ERROR with Prometheus' message and the query", async () => {
-    const error = await expectEngineError(source.instantQuery('sum(rate(shop_requests_total[5m]'), 'PROMQL_ERROR', /parse error/);
+    const error = await expectEngineError(
+      source.instantQuery('sum(rate(shop_requests_total[5m]'),
+      'PROMQL_ERROR',
+      /parse error/,
+    );
     expect(error.message).toContain('sum(rate(shop_requests_total[5m]');
     expect(error.status).toBe(400);
   });
 
   it('rejects an instant query that returns a range vector', async () => {
-    await expectEngineError(source.instantQuery('shop_requests_total[1m]', START + 10 * STEP), 'PROMQL_ERROR', /range vector/);
+    await expectEngineError(
+      source.instantQuery('shop_requests_total[1m]', START + 10 * STEP),
+      'PROMQL_ERROR',
+      /range vector/,
+    );
   });
 
   it('validates range query parameters before calling Prometheus', async () => {
@@ -121,7 +160,11 @@ describe('PrometheusMetricsSource transport failures', () => {
   it('reports an unreachable URL as UPSTREAM_UNAVAILABLE naming the URL', async () => {
     const url = `http://127.0.0.1:${await freePort()}`;
     const source = new PrometheusMetricsSource({ url, timeoutSeconds: 2 });
-    await expectEngineError(source.instantQuery('up'), 'UPSTREAM_UNAVAILABLE', new RegExp(url.replace(/\./g, '\\.')));
+    await expectEngineError(
+      source.instantQuery('up'),
+      'UPSTREAM_UNAVAILABLE',
+      new RegExp(url.replace(/\./g, '\\.')),
+    );
     const health = await source.check();
     expect(health.ok).toBe(false);
     expect(health.detail).toContain(url);
@@ -130,7 +173,8 @@ describe('PrometheusMetricsSource transport failures', () => {
   describe('against a local HTTP server', () => {
     let server: Server;
     let url: string;
-    const seen: Array<{ method: string; url: string; headers: IncomingMessage['headers']; body: string }> = [];
+    const seen: Array<{ method: string; url: string; headers: IncomingMessage['headers']; body: string }> =
+      [];
     beforeAll(async () => {
       server = createServer((req, res) => {
         let body = '';
@@ -156,7 +200,10 @@ describe('PrometheusMetricsSource transport failures', () => {
     });
 
     it('POSTs the query as a form with the configured headers', async () => {
-      const source = new PrometheusMetricsSource({ url, headers: { 'X-Scope-OrgID': 'tenant-7', Authorization: 'Bearer abc' } });
+      const source = new PrometheusMetricsSource({
+        url,
+        headers: { 'X-Scope-OrgID': 'tenant-7', Authorization: 'Bearer abc' },
+      });
       const long = `sum(${Array.from({ length: 400 }, (_, i) => `m${i}`).join(' + ')})`;
       expect(await source.instantQuery(long, 1234.5)).toEqual([]);
       const request = seen.at(-1)!;

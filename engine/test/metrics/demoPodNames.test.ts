@@ -18,7 +18,11 @@ const clock = { ms: Date.UTC(2026, 11, 1, 14, 0, 0) };
 const now = () => clock.ms / 1000;
 
 beforeAll(async () => {
-  const config = parseConfig({ profile: 'demo', logLevel: 'silent', cluster: { kind: 'simulated', injectFaults: false } });
+  const config = parseConfig({
+    profile: 'demo',
+    logLevel: 'silent',
+    cluster: { kind: 'simulated', injectFaults: false },
+  });
   engine = await createEngine(config, { logger: pino({ level: 'silent' }), clock: () => clock.ms });
   const kc = engine.demo!.cluster.kubeConfig();
   core = kc.makeApiClient(CoreV1Api);
@@ -45,12 +49,21 @@ async function runningPods(): Promise<string[]> {
 }
 
 async function podsWithSeries(metric: string, at: number): Promise<string[]> {
-  const samples = await engine.context.metrics.instantQuery(`sum by (pod) (rate(${metric}{namespace="shop"}[1m]))`, at);
+  const samples = await engine.context.metrics.instantQuery(
+    `sum by (pod) (rate(${metric}{namespace="shop"}[1m]))`,
+    at,
+  );
   return samples.map((s) => s.labels.pod!).sort();
 }
 
-async function serviceTotals(source: { instantQuery: Engine['context']['metrics']['instantQuery'] }, at: number) {
-  const samples = await source.instantQuery('sum by (service) (rate(http_requests_total{namespace="shop"}[1m]))', at);
+async function serviceTotals(
+  source: { instantQuery: Engine['context']['metrics']['instantQuery'] },
+  at: number,
+) {
+  const samples = await source.instantQuery(
+    'sum by (service) (rate(http_requests_total{namespace="shop"}[1m]))',
+    at,
+  );
   return new Map(samples.map((s) => [s.labels.service!, s.value]));
 }
 
@@ -61,14 +74,19 @@ describe('demo metrics name the simulated cluster pods', () => {
     expect(pods.length).toBeGreaterThan(10);
     expect(await podsWithSeries('http_requests_total', now())).toEqual(pods);
     expect(await podsWithSeries('container_cpu_usage_seconds_total', now())).toEqual(pods);
-    const one = await engine.context.metrics.instantQuery(`rate(http_requests_total{pod="${pods[0]}",code="200"}[1m])`, now());
+    const one = await engine.context.metrics.instantQuery(
+      `rate(http_requests_total{pod="${pods[0]}",code="200"}[1m])`,
+      now(),
+    );
     expect(one).toHaveLength(1);
     expect(one[0]!.value).toBeGreaterThan(0);
     // Placement: kube_pod_info names the node the pod runs on.
     const { items } = await core.listNamespacedPod({ namespace: 'shop' });
     const info = await engine.context.metrics.instantQuery('kube_pod_info{namespace="shop"}', now());
     for (const sample of info) {
-      expect(sample.labels.node).toBe(items.find((p) => p.metadata!.name === sample.labels.pod)!.spec!.nodeName);
+      expect(sample.labels.node).toBe(
+        items.find((p) => p.metadata!.name === sample.labels.pod)!.spec!.nodeName,
+      );
     }
   }, 60_000);
 
@@ -103,15 +121,29 @@ describe('demo metrics name the simulated cluster pods', () => {
     expect(victimSeries.timestamps.at(-1)!).toBeLessThanOrEqual(changedAt + 15);
 
     // Only names changed: per service, the request rate is the model's (a generator without pod names).
-    const reference = new SyntheticMetricsSource(new ShopMetricsGenerator({ seed: engine.config.metrics.kind === 'synthetic' ? engine.config.metrics.seed : 42, ledger: engine.demo!.ledger }));
-    const [ours, model] = [await serviceTotals(engine.context.metrics, now()), await serviceTotals(reference, now())];
+    const reference = new SyntheticMetricsSource(
+      new ShopMetricsGenerator({
+        seed: engine.config.metrics.kind === 'synthetic' ? engine.config.metrics.seed : 42,
+        ledger: engine.demo!.ledger,
+      }),
+    );
+    const [ours, model] = [
+      await serviceTotals(engine.context.metrics, now()),
+      await serviceTotals(reference, now()),
+    ];
     expect([...ours.keys()].sort()).toEqual([...model.keys()].sort());
-    for (const [service, rate] of model) expect(Math.abs(ours.get(service)! - rate) / rate).toBeLessThan(0.03);
+    for (const [service, rate] of model)
+      expect(Math.abs(ours.get(service)! - rate) / rate).toBeLessThan(0.03);
   }, 60_000);
 
   it('joins pod-level evidence: the pods restarting in the metrics are those the cluster restarts and reports', async () => {
     const demo = engine.demo!;
-    const fault = demo.ledger.inject({ type: 'crash-loop', namespace: demo.namespace, service: 'payment', startedAt: now() });
+    const fault = demo.ledger.inject({
+      type: 'crash-loop',
+      namespace: demo.namespace,
+      service: 'payment',
+      startedAt: now(),
+    });
     advance(120);
     const { items } = await core.listNamespacedPod({ namespace: 'shop', labelSelector: 'app=payment' });
     const restarted = items

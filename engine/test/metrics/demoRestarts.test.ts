@@ -19,7 +19,11 @@ let core: CoreV1Api;
 beforeAll(async () => {
   // One clock for the cluster, the scrape endpoint (Date.now) and the PromQL route: Date only is faked.
   vi.useFakeTimers({ toFake: ['Date'], now: Date.UTC(2026, 11, 1, 14, 0, 0) });
-  const config = parseConfig({ profile: 'demo', logLevel: 'silent', cluster: { kind: 'simulated', injectFaults: false } });
+  const config = parseConfig({
+    profile: 'demo',
+    logLevel: 'silent',
+    cluster: { kind: 'simulated', injectFaults: false },
+  });
   engine = await createEngine(config, { logger: pino({ level: 'silent' }), clock: () => Date.now() });
   app = await buildApp(engine);
   await app.ready();
@@ -37,7 +41,10 @@ async function podRestarts(service: string): Promise<Map<string, number>> {
   return new Map(
     items
       .filter((p) => p.status?.phase === 'Running' && !p.metadata?.deletionTimestamp)
-      .map((p) => [p.metadata!.name!, p.status!.containerStatuses!.find((c) => c.name === service)!.restartCount]),
+      .map((p) => [
+        p.metadata!.name!,
+        p.status!.containerStatuses!.find((c) => c.name === service)!.restartCount,
+      ]),
   );
 }
 
@@ -52,7 +59,10 @@ async function scrapedRestarts(pod: string): Promise<number | undefined> {
 
 async function queriedRestarts(pod: string): Promise<number[]> {
   const query = encodeURIComponent(`kube_pod_container_status_restarts_total{namespace="shop",pod="${pod}"}`);
-  const response = await app.inject({ method: 'GET', url: `/api/v1/metrics/query?query=${query}&time=${Date.now() / 1000}` });
+  const response = await app.inject({
+    method: 'GET',
+    url: `/api/v1/metrics/query?query=${query}&time=${Date.now() / 1000}`,
+  });
   expect(response.statusCode).toBe(200);
   return (response.json() as { samples: Array<{ value: number }> }).samples.map((s) => s.value);
 }
@@ -75,7 +85,11 @@ describe('demo restarts: metric and pod status agree', () => {
         expect({ tick, pod, scraped: await scrapedRestarts(pod) }).toEqual({ tick, pod, scraped: restarts });
         // PromQL reads the 15 s scrape grid, as a Prometheus scraping the endpoint would: compare on its points.
         if (Date.now() % 15_000 === 0)
-          expect({ tick, pod, queried: await queriedRestarts(pod) }).toEqual({ tick, pod, queried: [restarts] });
+          expect({ tick, pod, queried: await queriedRestarts(pod) }).toEqual({
+            tick,
+            pod,
+            queried: [restarts],
+          });
         seen = Math.max(seen, restarts);
       }
     }

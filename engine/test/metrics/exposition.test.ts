@@ -42,7 +42,12 @@ describe('a real Prometheus scraping the demo exposition', () => {
   let source: PrometheusMetricsSource;
 
   beforeAll(async () => {
-    ledger.inject({ type: 'crash-loop', namespace: 'shop', service: 'cart', startedAt: Date.now() / 1000 - 600 });
+    ledger.inject({
+      type: 'crash-loop',
+      namespace: 'shop',
+      service: 'cart',
+      startedAt: Date.now() / 1000 - 600,
+    });
     server = createServer((req, res) => {
       if (req.url !== '/metrics') {
         res.statusCode = 404;
@@ -93,8 +98,15 @@ describe('a real Prometheus scraping the demo exposition', () => {
 
     // A scraped counter equals the generator's value at the scrape's own timestamp.
     const [sample] = await source.instantQuery('http_request_duration_seconds_count{service="frontend"}');
-    const [stamp] = await source.instantQuery(`timestamp(http_request_duration_seconds_count{pod="${sample!.labels.pod}"})`);
-    const def = generator.series().find((d) => d.labels.__name__ === 'http_request_duration_seconds_count' && d.labels.pod === sample!.labels.pod)!;
+    const [stamp] = await source.instantQuery(
+      `timestamp(http_request_duration_seconds_count{pod="${sample!.labels.pod}"})`,
+    );
+    const def = generator
+      .series()
+      .find(
+        (d) =>
+          d.labels.__name__ === 'http_request_duration_seconds_count' && d.labels.pod === sample!.labels.pod,
+      )!;
     const expected = generator.valueAt(def, stamp!.value);
     // Rendering happens a few milliseconds around the scrape timestamp: allow 1 s worth of traffic.
     expect(Math.abs(sample!.value - expected)).toBeLessThan(generator.rateAt(def, stamp!.value) * 1);
@@ -105,7 +117,9 @@ describe('a real Prometheus scraping the demo exposition', () => {
     const rates = await source.instantQuery('sum by (service) (rate(http_requests_total[10s]))');
     expect(rates.length).toBe(generator.services.length);
     for (const r of rates) expect(r.value).toBeGreaterThan(0);
-    const p99 = await source.instantQuery('histogram_quantile(0.99, sum by (service, le) (rate(http_request_duration_seconds_bucket[10s])))');
+    const p99 = await source.instantQuery(
+      'histogram_quantile(0.99, sum by (service, le) (rate(http_request_duration_seconds_bucket[10s])))',
+    );
     expect(p99.length).toBe(generator.services.length);
     for (const q of p99) expect(Number.isFinite(q.value) && q.value > 0).toBe(true);
   });

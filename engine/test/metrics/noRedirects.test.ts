@@ -15,7 +15,9 @@ const received: IncomingHttpHeaders[] = [];
 let sourceUrl: string;
 
 function listen(server: Server, host: string): Promise<number> {
-  return new Promise((resolve) => server.listen(0, host, () => resolve((server.address() as AddressInfo).port)));
+  return new Promise((resolve) =>
+    server.listen(0, host, () => resolve((server.address() as AddressInfo).port)),
+  );
 }
 
 beforeAll(async () => {
@@ -38,7 +40,10 @@ afterAll(async () => {
 
 describe('redirects from a configured source or webhook', () => {
   it('are not followed by the Prometheus source: the query fails and the headers stay home', async () => {
-    const prometheus = new PrometheusMetricsSource({ url: sourceUrl, headers: { 'x-api-key': 'k-secret', 'X-Scope-OrgID': 'tenant-1' } });
+    const prometheus = new PrometheusMetricsSource({
+      url: sourceUrl,
+      headers: { 'x-api-key': 'k-secret', 'X-Scope-OrgID': 'tenant-1' },
+    });
     await expect(prometheus.instantQuery('up')).rejects.toThrow(/redirect/);
     expect(received).toEqual([]);
   });

@@ -2,9 +2,18 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Labels, RangeSeries } from '../../src/sources/metrics/MetricsSource.js';
 import { PrometheusMetricsSource } from '../../src/sources/metrics/PrometheusMetricsSource.js';
 import type { LabelMatcher } from '../../src/sources/metrics/promql/ast.js';
-import { evaluatePromql, labelKey, type GridSeriesProvider } from '../../src/sources/metrics/promql/evaluatePromql.js';
+import {
+  evaluatePromql,
+  labelKey,
+  type GridSeriesProvider,
+} from '../../src/sources/metrics/promql/evaluatePromql.js';
 import { parsePromql } from '../../src/sources/metrics/promql/parsePromql.js';
-import { openMetricsFromSeries, startPrometheus, type OpenMetricsSeries, type PrometheusServer } from '../support/index.js';
+import {
+  openMetricsFromSeries,
+  startPrometheus,
+  type OpenMetricsSeries,
+  type PrometheusServer,
+} from '../support/index.js';
 
 /**
  * The hand-written evaluator against the real thing: the same samples are backfilled into Prometheus and both
@@ -29,7 +38,13 @@ function series(): OpenMetricsSeries[] {
           total += (code === '200' ? 20 : 1) * wave(i, si + pod) * (si + 1);
           return total;
         });
-        out.push({ name: 'req_total', type: 'counter', labels: { service, pod: `${service}-${pod}`, code }, timestamps: times, values });
+        out.push({
+          name: 'req_total',
+          type: 'counter',
+          labels: { service, pod: `${service}-${pod}`, code },
+          timestamps: times,
+          values,
+        });
       }
       let cumulative = 0;
       const buckets = [0.05, 0.1, 0.5, 1, Infinity];
@@ -53,8 +68,18 @@ function series(): OpenMetricsSeries[] {
         });
       });
     }
-    out.push({ name: 'mem_bytes', labels: { service }, timestamps: times, values: times.map((_, i) => 1e6 * (si + 1) * wave(i, 0.3)) });
-    out.push({ name: 'limit_bytes', labels: { service }, timestamps: times, values: times.map(() => 1.5e6 * (si + 1)) });
+    out.push({
+      name: 'mem_bytes',
+      labels: { service },
+      timestamps: times,
+      values: times.map((_, i) => 1e6 * (si + 1) * wave(i, 0.3)),
+    });
+    out.push({
+      name: 'limit_bytes',
+      labels: { service },
+      timestamps: times,
+      values: times.map(() => 1.5e6 * (si + 1)),
+    });
   }
   return out;
 }
@@ -69,7 +94,13 @@ function gridProvider(data: OpenMetricsSeries[]): GridSeriesProvider {
           matchers.every((m) => {
             const v = labels[m.name] ?? '';
             const re = new RegExp(`^(?:${m.value})$`);
-            return m.type === '=' ? v === m.value : m.type === '!=' ? v !== m.value : m.type === '=~' ? re.test(v) : !re.test(v);
+            return m.type === '='
+              ? v === m.value
+              : m.type === '!='
+                ? v !== m.value
+                : m.type === '=~'
+                  ? re.test(v)
+                  : !re.test(v);
           }),
         )
         .map(({ labels, s }) => ({
@@ -139,7 +170,11 @@ describe('PromQL evaluator conformance with a real Prometheus', () => {
         : result.series
             .map((s) => {
               const idx = Array.from(evalTimes.keys()).filter((i) => s.present[i]);
-              return { labels: s.labels, timestamps: idx.map((i) => evalTimes[i]!), values: idx.map((i) => s.values[i]!) };
+              return {
+                labels: s.labels,
+                timestamps: idx.map((i) => evalTimes[i]!),
+                values: idx.map((i) => s.values[i]!),
+              };
             })
             .filter((s) => s.timestamps.length > 0);
     const byKey = (list: RangeSeries[]) => new Map(list.map((s) => [labelKey(s.labels), s]));
@@ -153,7 +188,10 @@ describe('PromQL evaluator conformance with a real Prometheus', () => {
       g.values.forEach((v, i) => {
         const ref = w.values[i]!;
         if (Number.isNaN(ref)) expect(v).toBeNaN();
-        else expect(Math.abs(v - ref), `${key} at ${w.timestamps[i]}: ${v} vs ${ref}`).toBeLessThanOrEqual(1e-9 * Math.max(1, Math.abs(ref)));
+        else
+          expect(Math.abs(v - ref), `${key} at ${w.timestamps[i]}: ${v} vs ${ref}`).toBeLessThanOrEqual(
+            1e-9 * Math.max(1, Math.abs(ref)),
+          );
       });
     }
   });

@@ -13,7 +13,9 @@ describe('alerting provisioning', () => {
     const file = resolve(provisioning, 'prometheus', 'prometheus.yml');
     const output = execFileSync(promtool, ['check', 'config', file], { encoding: 'utf8' });
     expect(output).toMatch(/is valid prometheus config file syntax/);
-    const config = parse(readFileSync(file, 'utf8')) as { alerting: { alertmanagers: Array<{ static_configs: Array<{ targets: string[] }> }> } };
+    const config = parse(readFileSync(file, 'utf8')) as {
+      alerting: { alertmanagers: Array<{ static_configs: Array<{ targets: string[] }> }> };
+    };
     expect(config.alerting.alertmanagers[0]!.static_configs[0]!.targets).toEqual(['127.0.0.1:9093']);
   });
 

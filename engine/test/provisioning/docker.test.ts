@@ -30,11 +30,16 @@ interface ComposeService {
 
 function composeConfig(env: NodeJS.ProcessEnv = {}): { services: Record<string, ComposeService> } {
   const binary = requireBinary('/usr/bin/docker-compose', 'docker-compose');
-  const out = execFileSync(binary, ['-f', COMPOSE, 'config'], { encoding: 'utf8', env: { PATH: process.env.PATH, ...env } });
+  const out = execFileSync(binary, ['-f', COMPOSE, 'config'], {
+    encoding: 'utf8',
+    env: { PATH: process.env.PATH, ...env },
+  });
   return parse(out) as { services: Record<string, ComposeService> };
 }
 
-function hostPath(volume: ComposeService['volumes'] extends Array<infer V> | undefined ? V : never): string | undefined {
+function hostPath(
+  volume: ComposeService['volumes'] extends Array<infer V> | undefined ? V : never,
+): string | undefined {
   if (typeof volume === 'string') {
     const source = volume.split(':')[0]!;
     return source.startsWith('/') ? source : undefined;
@@ -46,7 +51,15 @@ describe('docker-compose stack', () => {
   const { services } = composeConfig();
 
   it('brings up two engines, Redis, Prometheus, Alertmanager, InfluxDB and Grafana', () => {
-    expect(Object.keys(services).sort()).toEqual(['alertmanager', 'engine-1', 'engine-2', 'grafana', 'influxdb', 'prometheus', 'redis']);
+    expect(Object.keys(services).sort()).toEqual([
+      'alertmanager',
+      'engine-1',
+      'engine-2',
+      'grafana',
+      'influxdb',
+      'prometheus',
+      'redis',
+    ]);
     for (const name of ['engine-1', 'engine-2']) {
       const engine = services[name]!;
       expect(engine.build).toEqual({ context: ROOT, dockerfile: 'engine/Dockerfile' });
@@ -61,12 +74,18 @@ describe('docker-compose stack', () => {
   // { host_ip, published, target }).
   it('publishes every port on loopback only', () => {
     type Port = string | { host_ip?: string; published?: number | string };
-    const hostIp = (port: Port) => (typeof port === 'string' ? (port.split(':').length === 3 ? port.split(':')[0] : undefined) : port.host_ip);
+    const hostIp = (port: Port) =>
+      typeof port === 'string'
+        ? port.split(':').length === 3
+          ? port.split(':')[0]
+          : undefined
+        : port.host_ip;
     const published = Object.entries(services).flatMap(([name, service]) =>
       ((service as { ports?: Port[] }).ports ?? []).map((port) => ({ name, port, host: hostIp(port) })),
     );
     expect(published.length).toBeGreaterThanOrEqual(6);
-    for (const { name, port, host } of published) expect(host, `${name} ${JSON.stringify(port)}`).toBe('127.0.0.1');
+    for (const { name, port, host } of published)
+      expect(host, `${name} ${JSON.stringify(port)}`).toBe('127.0.0.1');
   });
 
   it('mounts only paths that exist in the repository', () => {
@@ -82,19 +101,33 @@ describe('docker-compose stack', () => {
 
   it("gives the engines a config that parses, with the stack's Prometheus and InfluxDB as named sources and Redis shared", () => {
     const engine = services['engine-1']!;
-    const config = loadConfig({ path: join(ROOT, 'provisioning', 'docker', 'engine.yaml'), env: engine.environment ?? {} });
+    const config = loadConfig({
+      path: join(ROOT, 'provisioning', 'docker', 'engine.yaml'),
+      env: engine.environment ?? {},
+    });
     expect(config.store).toMatchObject({ kind: 'redis', url: 'redis://redis:6379' });
     expect(config.metrics).toMatchObject({
       kind: 'synthetic',
-      sources: { prometheus: { kind: 'prometheus', url: 'http://prometheus:9090' }, influxdb: { kind: 'influxdb', url: 'http://influxdb:8086' } },
+      sources: {
+        prometheus: { kind: 'prometheus', url: 'http://prometheus:9090' },
+        influxdb: { kind: 'influxdb', url: 'http://influxdb:8086' },
+      },
     });
     expect(config.server.auth.enabled).toBe(true);
     expect(config.server.auth.tokens.map((t) => t.role).sort()).toEqual(['admin', 'operator', 'viewer']);
     // Tokens given in the environment replace the defaults everywhere they are used.
-    const custom = composeConfig({ AICLOUDOPS_OPERATOR_TOKEN: 'operator-token-from-env-0123456789' }).services;
-    expect(custom['engine-2']!.environment!['AICLOUDOPS_OPERATOR_TOKEN']).toBe('operator-token-from-env-0123456789');
-    expect(custom['alertmanager']!.environment!['AICLOUDOPS_OPERATOR_TOKEN']).toBe('operator-token-from-env-0123456789');
-    expect(custom['grafana']!.environment!['AICLOUDOPS_ENGINE_OPERATOR_TOKEN']).toBe('operator-token-from-env-0123456789');
+    const custom = composeConfig({
+      AICLOUDOPS_OPERATOR_TOKEN: 'operator-token-from-env-0123456789',
+    }).services;
+    expect(custom['engine-2']!.environment!['AICLOUDOPS_OPERATOR_TOKEN']).toBe(
+      'operator-token-from-env-0123456789',
+    );
+    expect(custom['alertmanager']!.environment!['AICLOUDOPS_OPERATOR_TOKEN']).toBe(
+      'operator-token-from-env-0123456789',
+    );
+    expect(custom['grafana']!.environment!['AICLOUDOPS_ENGINE_OPERATOR_TOKEN']).toBe(
+      'operator-token-from-env-0123456789',
+    );
   });
 
   it('has a Prometheus config with the project rules that promtool accepts, and an Alertmanager config for the webhook', () => {
@@ -105,15 +138,25 @@ describe('docker-compose stack', () => {
     try {
       cpSync(join(ROOT, 'provisioning', 'docker', 'prometheus.yml'), join(dir, 'prometheus.yml'));
       cpSync(join(ROOT, 'provisioning', 'prometheus', 'rules'), join(dir, 'rules'), { recursive: true });
-      const out = execFileSync(promtool, ['check', 'config', join(dir, 'prometheus.yml')], { encoding: 'utf8' });
+      const out = execFileSync(promtool, ['check', 'config', join(dir, 'prometheus.yml')], {
+        encoding: 'utf8',
+      });
       expect(out).toMatch(/SUCCESS: \d+ rules found/);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
-    const am = execFileSync(amtool, ['check-config', join(ROOT, 'provisioning', 'docker', 'alertmanager.yml')], { encoding: 'utf8' });
+    const am = execFileSync(
+      amtool,
+      ['check-config', join(ROOT, 'provisioning', 'docker', 'alertmanager.yml')],
+      { encoding: 'utf8' },
+    );
     expect(am).toMatch(/SUCCESS/);
-    const alertmanager = parse(readFileSync(join(ROOT, 'provisioning', 'docker', 'alertmanager.yml'), 'utf8'));
-    expect(alertmanager.receivers[0].webhook_configs[0].url).toBe('http://engine:8080/api/v1/alerts/webhook/alertmanager');
+    const alertmanager = parse(
+      readFileSync(join(ROOT, 'provisioning', 'docker', 'alertmanager.yml'), 'utf8'),
+    );
+    expect(alertmanager.receivers[0].webhook_configs[0].url).toBe(
+      'http://engine:8080/api/v1/alerts/webhook/alertmanager',
+    );
   });
 });
 
@@ -133,7 +176,9 @@ describe('engine Dockerfile', () => {
     expect(final.find((l) => l.startsWith('USER '))).toMatch(/^USER [1-9]\d*(:\d+)?$/);
     expect(final.some((l) => l.startsWith('HEALTHCHECK ') && l.includes('/healthz'))).toBe(true);
     // What the final image copies from the build context: the runtime parts only, never sources or tests.
-    const copied = final.filter((l) => l.startsWith('COPY ') && !l.includes('--from=')).map((l) => l.split(/\s+/)[1]);
+    const copied = final
+      .filter((l) => l.startsWith('COPY ') && !l.includes('--from='))
+      .map((l) => l.split(/\s+/)[1]);
     expect(copied.sort()).toEqual(['engine/bin', 'engine/package.json', 'engine/runbooks']);
   });
 
@@ -145,7 +190,9 @@ describe('engine Dockerfile', () => {
     const ignore = readFileSync(join(ROOT, '.dockerignore'), 'utf8').split('\n');
     expect(ignore).toEqual(expect.arrayContaining(['**/node_modules', '**/dist', '.git']));
     // Every workspace's package.json is copied (npm ci checks the lockfile against all of them).
-    const workspaces = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { workspaces: string[] }).workspaces;
+    const workspaces = (
+      JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { workspaces: string[] }
+    ).workspaces;
     for (const ws of workspaces) expect(text, ws).toContain(`COPY ${ws}/package.json ${ws}/`);
   });
 });

@@ -2,7 +2,12 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { KubeConfig, KubernetesObjectApi, ApiException, type KubernetesObject } from '@kubernetes/client-node';
+import {
+  KubeConfig,
+  KubernetesObjectApi,
+  ApiException,
+  type KubernetesObject,
+} from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { loadConfig } from '../../src/config/loadConfig.js';
@@ -22,7 +27,12 @@ const hasKubectl = existsSync(KUBECTL);
 interface Obj extends KubernetesObject {
   apiVersion: string;
   kind: string;
-  metadata: { name: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string> };
+  metadata: {
+    name: string;
+    namespace?: string;
+    labels?: Record<string, string>;
+    annotations?: Record<string, string>;
+  };
   [key: string]: unknown;
 }
 
@@ -37,12 +47,16 @@ function parseObjects(text: string): Obj[] {
 
 /** The files a kustomization lists, read without kustomize (resources that are files, not directories). */
 function kustomizationFiles(dir: string): string[] {
-  const k = parseAllDocuments(readFileSync(join(dir, 'kustomization.yaml'), 'utf8'))[0]!.toJS() as { resources: string[] };
+  const k = parseAllDocuments(readFileSync(join(dir, 'kustomization.yaml'), 'utf8'))[0]!.toJS() as {
+    resources: string[];
+  };
   return k.resources.filter((r) => r.endsWith('.yaml')).map((r) => join(dir, r));
 }
 
 function build(overlay: string): Obj[] {
-  return parseObjects(execFileSync(KUBECTL, ['kustomize', join(KUBERNETES, 'overlays', overlay)], { encoding: 'utf8' }));
+  return parseObjects(
+    execFileSync(KUBECTL, ['kustomize', join(KUBERNETES, 'overlays', overlay)], { encoding: 'utf8' }),
+  );
 }
 
 /** The kubernetes-models class for an object (the Prometheus Operator's package for monitoring.coreos.com). */
@@ -68,27 +82,57 @@ describe('Kubernetes manifests', () => {
     }
     // The validator does catch mistakes: a port given as a name where a number is required.
     const Deployment = await modelFor({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'x' } });
-    const broken = { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'x' }, spec: { selector: {}, template: { spec: { containers: [{ name: 'a', image: 'b', ports: [{ containerPort: 'http' }] }] } } } };
+    const broken = {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'x' },
+      spec: {
+        selector: {},
+        template: { spec: { containers: [{ name: 'a', image: 'b', ports: [{ containerPort: 'http' }] }] } },
+      },
+    };
     expect(() => new Deployment(broken).validate()).toThrow(/containerPort must be integer/);
   });
 
   it('ships no other files than those the kustomizations list', () => {
     const listed = new Set(sourceFiles);
     for (const dir of ['base', 'overlays/observe-only', 'overlays/acting']) {
-      for (const file of readdirSync(join(KUBERNETES, dir)).filter((f) => f.endsWith('.yaml') && f !== 'kustomization.yaml')) {
-        expect(listed.has(join(KUBERNETES, dir, file)), `${dir}/${file} is not in its kustomization`).toBe(true);
+      for (const file of readdirSync(join(KUBERNETES, dir)).filter(
+        (f) => f.endsWith('.yaml') && f !== 'kustomization.yaml',
+      )) {
+        expect(listed.has(join(KUBERNETES, dir, file)), `${dir}/${file} is not in its kustomization`).toBe(
+          true,
+        );
       }
     }
   });
 
   describe.skipIf(!hasKubectl)('overlays built with kubectl kustomize', () => {
-    const built = Object.fromEntries(OVERLAYS.map((o) => [o, hasKubectl ? build(o) : []])) as Record<(typeof OVERLAYS)[number], Obj[]>;
-    const find = (objects: Obj[], kind: string, name: string) => objects.find((o) => o.kind === kind && o.metadata.name === name)!;
+    const built = Object.fromEntries(OVERLAYS.map((o) => [o, hasKubectl ? build(o) : []])) as Record<
+      (typeof OVERLAYS)[number],
+      Obj[]
+    >;
+    const find = (objects: Obj[], kind: string, name: string) =>
+      objects.find((o) => o.kind === kind && o.metadata.name === name)!;
 
     it('build, and every built object validates against the schemas', async () => {
       for (const overlay of OVERLAYS) {
         const kinds = new Set(built[overlay].map((o) => o.kind));
-        for (const kind of ['Deployment', 'Service', 'ConfigMap', 'Secret', 'ServiceAccount', 'ClusterRole', 'ClusterRoleBinding', 'Role', 'RoleBinding', 'PodDisruptionBudget', 'NetworkPolicy', 'ServiceMonitor', 'StatefulSet']) {
+        for (const kind of [
+          'Deployment',
+          'Service',
+          'ConfigMap',
+          'Secret',
+          'ServiceAccount',
+          'ClusterRole',
+          'ClusterRoleBinding',
+          'Role',
+          'RoleBinding',
+          'PodDisruptionBudget',
+          'NetworkPolicy',
+          'ServiceMonitor',
+          'StatefulSet',
+        ]) {
           expect(kinds, `${overlay} has a ${kind}`).toContain(kind);
         }
         for (const o of built[overlay]) {
@@ -107,14 +151,19 @@ describe('Kubernetes manifests', () => {
         const engine = pod.containers[0];
         expect(engine.readinessProbe.httpGet.path).toBe('/readyz');
         expect(engine.livenessProbe.httpGet.path).toBe('/healthz');
-        expect(engine.resources.requests).toMatchObject({ cpu: expect.any(String), memory: expect.any(String) });
+        expect(engine.resources.requests).toMatchObject({
+          cpu: expect.any(String),
+          memory: expect.any(String),
+        });
         expect(engine.resources.limits).toMatchObject({ memory: expect.any(String) });
         expect(engine.securityContext.readOnlyRootFilesystem).toBe(true);
         const tmp = engine.volumeMounts.find((m: { mountPath: string }) => m.mountPath === '/tmp');
         expect(pod.volumes.find((v: { name: string }) => v.name === tmp.name).emptyDir).toBeDefined();
         expect(deployment.spec.template.metadata.annotations['prometheus.io/scrape']).toBe('true');
         expect(find(objects, 'ServiceMonitor', 'aicloudops-engine')).toBeDefined();
-        expect((find(objects, 'PodDisruptionBudget', 'aicloudops-engine') as any).spec.selector.matchLabels).toEqual(deployment.spec.selector.matchLabels);
+        expect(
+          (find(objects, 'PodDisruptionBudget', 'aicloudops-engine') as any).spec.selector.matchLabels,
+        ).toEqual(deployment.spec.selector.matchLabels);
 
         // The config parses as the engine will parse it (Secret and Deployment env applied), and names a Redis
         // that a Service of the same manifests serves.
@@ -141,22 +190,36 @@ describe('Kubernetes manifests', () => {
       const writes = (objects: Obj[]) =>
         objects
           .filter((o) => o.kind === 'ClusterRole' || o.kind === 'Role')
-          .flatMap((o) => ((o as any).rules as Array<{ resources: string[]; verbs: string[] }>).map((r) => ({ role: o.metadata.name, ...r })))
-          .filter((r) => !r.resources.includes('leases') && r.verbs.some((v) => !['get', 'list', 'watch'].includes(v)));
+          .flatMap((o) =>
+            ((o as any).rules as Array<{ resources: string[]; verbs: string[] }>).map((r) => ({
+              role: o.metadata.name,
+              ...r,
+            })),
+          )
+          .filter(
+            (r) =>
+              !r.resources.includes('leases') && r.verbs.some((v) => !['get', 'list', 'watch'].includes(v)),
+          );
       expect(writes(built['observe-only'])).toEqual([]);
       const acting = writes(built.acting);
-      const can = (resource: string, verb: string) => acting.some((r) => r.resources.includes(resource) && r.verbs.includes(verb));
-      for (const resource of ['deployments/scale', 'statefulsets/scale', 'deployments', 'statefulsets']) expect(can(resource, 'patch'), resource).toBe(true);
+      const can = (resource: string, verb: string) =>
+        acting.some((r) => r.resources.includes(resource) && r.verbs.includes(verb));
+      for (const resource of ['deployments/scale', 'statefulsets/scale', 'deployments', 'statefulsets'])
+        expect(can(resource, 'patch'), resource).toBe(true);
       expect(can('pods', 'delete')).toBe(true);
       expect(can('nodes', 'patch')).toBe(true);
       expect(can('cronjobs', 'patch')).toBe(true);
       // drain-node evicts the node's pods in any namespace: eviction (PDB-checked) is granted cluster-wide, delete is not.
       const clusterWide = acting.filter((r) => r.role === 'aicloudops-engine-act-nodes');
-      expect(clusterWide.some((r) => r.resources.includes('pods/eviction') && r.verbs.includes('create'))).toBe(true);
+      expect(
+        clusterWide.some((r) => r.resources.includes('pods/eviction') && r.verbs.includes('create')),
+      ).toBe(true);
       expect(clusterWide.some((r) => r.resources.includes('pods') && r.verbs.includes('delete'))).toBe(false);
       const binding = find(built.acting, 'RoleBinding', 'aicloudops-engine-act') as any;
       expect(binding.metadata.namespace).toBe('shop');
-      expect(binding.subjects).toEqual([{ kind: 'ServiceAccount', name: 'aicloudops-engine', namespace: 'aicloudops' }]);
+      expect(binding.subjects).toEqual([
+        { kind: 'ServiceAccount', name: 'aicloudops-engine', namespace: 'aicloudops' },
+      ]);
     });
 
     // Every write the engine sends (engine/src: KubernetesActuator.patch/remove/evict, KubernetesClusterSource
@@ -181,19 +244,25 @@ describe('Kubernetes manifests', () => {
         const rules = built[overlay]
           .filter((o) => o.kind === 'ClusterRole' || o.kind === 'Role')
           .filter((o) => o.metadata.name !== 'aicloudops-engine-read')
-          .flatMap((o) => (o as any).rules as Array<{ apiGroups: string[]; resources: string[]; verbs: string[] }>);
+          .flatMap(
+            (o) => (o as any).rules as Array<{ apiGroups: string[]; resources: string[]; verbs: string[] }>,
+          );
         for (const rule of rules) {
           expect(rule.verbs, JSON.stringify(rule)).not.toContain('*');
           for (const group of rule.apiGroups)
             for (const resource of rule.resources) {
               const key = `${group}/${resource}`;
-              for (const verb of rule.verbs) expect(ENGINE_WRITES[key] ?? [], `${overlay}: ${key} ${verb}`).toContain(verb);
+              for (const verb of rule.verbs)
+                expect(ENGINE_WRITES[key] ?? [], `${overlay}: ${key} ${verb}`).toContain(verb);
             }
         }
         const read = find(built[overlay], 'ClusterRole', 'aicloudops-engine-read') as any;
         for (const rule of read.rules as Array<{ resources: string[]; verbs: string[] }>) {
           expect(rule.resources).not.toContain('secrets');
-          expect(rule.verbs.every((v) => ['get', 'list', 'watch'].includes(v)), JSON.stringify(rule)).toBe(true);
+          expect(
+            rule.verbs.every((v) => ['get', 'list', 'watch'].includes(v)),
+            JSON.stringify(rule),
+          ).toBe(true);
         }
       }
     });
@@ -218,7 +287,8 @@ describe('Kubernetes manifests', () => {
       it('accepts every object of both overlays, and persists none of them', async () => {
         // Namespaces are created for real first: a dry run of an object in a namespace that does not exist fails,
         // on a real cluster as here.
-        for (const name of ['aicloudops', 'shop']) await client.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
+        for (const name of ['aicloudops', 'shop'])
+          await client.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
         for (const overlay of OVERLAYS) {
           for (const o of built[overlay].filter((x) => x.kind !== 'Namespace')) {
             try {
@@ -235,7 +305,10 @@ describe('Kubernetes manifests', () => {
       });
 
       it('refuses an invalid RoleBinding with a Status naming the field, as a real server does', async () => {
-        const binding = { ...find(built.acting, 'RoleBinding', 'aicloudops-engine-act'), roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Secret', name: 'x' } };
+        const binding = {
+          ...find(built.acting, 'RoleBinding', 'aicloudops-engine-act'),
+          roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Secret', name: 'x' },
+        };
         const error = await client.create(binding, undefined, 'All').catch((e: unknown) => e);
         expect(error).toBeInstanceOf(ApiException);
         expect((error as ApiException<string>).code).toBe(422);
@@ -246,10 +319,18 @@ describe('Kubernetes manifests', () => {
 });
 
 /** The environment the engine container gets: its Secret's keys (envFrom) and its env entries. */
-function envOf(objects: Obj[], container: { envFrom?: Array<{ secretRef?: { name: string } }>; env?: Array<{ name: string; value?: string }> }): NodeJS.ProcessEnv {
+function envOf(
+  objects: Obj[],
+  container: {
+    envFrom?: Array<{ secretRef?: { name: string } }>;
+    env?: Array<{ name: string; value?: string }>;
+  },
+): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const from of container.envFrom ?? []) {
-    const secret = objects.find((o) => o.kind === 'Secret' && o.metadata.name === from.secretRef?.name) as any;
+    const secret = objects.find(
+      (o) => o.kind === 'Secret' && o.metadata.name === from.secretRef?.name,
+    ) as any;
     Object.assign(env, secret?.stringData ?? {});
   }
   for (const e of container.env ?? []) if (e.value !== undefined) env[e.name] = e.value;

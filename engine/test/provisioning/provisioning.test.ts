@@ -10,9 +10,13 @@ const provisioning = resolve(import.meta.dirname, '..', '..', '..', 'provisionin
 describe('provisioning', () => {
   it('has a Prometheus config and rules that promtool accepts', () => {
     const promtool = requireBinary('/usr/bin/promtool', 'prometheus');
-    const output = execFileSync(promtool, ['check', 'config', resolve(provisioning, 'prometheus', 'prometheus.yml')], {
-      encoding: 'utf8',
-    });
+    const output = execFileSync(
+      promtool,
+      ['check', 'config', resolve(provisioning, 'prometheus', 'prometheus.yml')],
+      {
+        encoding: 'utf8',
+      },
+    );
     expect(output).toMatch(/SUCCESS: 8 rules found/);
   });
 
@@ -23,12 +27,20 @@ describe('provisioning', () => {
       .filter((f) => f.endsWith('.yaml') && f !== 'kustomization.yaml')
       .map((f) => readFileSync(resolve(base, f), 'utf8'))
       .join('\n---\n');
-    const docs = parseAllDocuments(text).filter((d) => d.contents !== null).map((d) => {
-      expect(d.errors).toEqual([]);
-      return d.toJS() as { kind: string; metadata: { name: string }; rules?: Array<{ resources: string[]; verbs: string[] }> };
-    });
+    const docs = parseAllDocuments(text)
+      .filter((d) => d.contents !== null)
+      .map((d) => {
+        expect(d.errors).toEqual([]);
+        return d.toJS() as {
+          kind: string;
+          metadata: { name: string };
+          rules?: Array<{ resources: string[]; verbs: string[] }>;
+        };
+      });
     const kinds = docs.map((d) => d.kind);
-    expect(kinds).toEqual(expect.arrayContaining(['ServiceAccount', 'ClusterRole', 'Deployment', 'Service', 'ConfigMap']));
+    expect(kinds).toEqual(
+      expect.arrayContaining(['ServiceAccount', 'ClusterRole', 'Deployment', 'Service', 'ConfigMap']),
+    );
     const read = docs.find((d) => d.metadata.name === 'aicloudops-engine-read')!;
     expect(read.rules!.some((r) => r.resources.includes('pods/log') && r.verbs.includes('get'))).toBe(true);
     const leases = docs.find((d) => d.metadata.name === 'aicloudops-engine-leases')!;

@@ -13,8 +13,11 @@ import { graph, series, window } from './threeServices.js';
 // symptomKindExplains off in both: it also decides the first case (test/rca/symptomKindExplains.test.ts); this file
 // isolates the by-kind rule.
 const byKind = rcaConfigSchema.parse({ ranking: { symptomKindExplains: false } });
-const wholeEvidence = rcaConfigSchema.parse({ ranking: { calleeExplainsByKind: false, symptomKindExplains: false } });
-const ranking = (input: RcaInput, config = byKind) => analyzeIncident(input, config).candidates.map((c) => c.service);
+const wholeEvidence = rcaConfigSchema.parse({
+  ranking: { calleeExplainsByKind: false, symptomKindExplains: false },
+});
+const ranking = (input: RcaInput, config = byKind) =>
+  analyzeIncident(input, config).candidates.map((c) => c.service);
 
 describe('a callee explains its callers only by the kinds of anomaly that propagate', () => {
   // api fails requests (and is a little slower); store, which api calls, got much slower but fails nothing.

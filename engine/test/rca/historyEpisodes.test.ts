@@ -14,7 +14,13 @@ const times = Array.from({ length: 75 }, (_, i) => i * 60);
 const window = { baselineStart: 0, start: 3600, end: 4440 };
 const wobble = (i: number) => (((i + 3) * 7 * 7919) % 17) / 17 - 0.5;
 
-function series(service: string, signal: string, base: number, rise: number, excursions: Array<[number, number]>): SignalSeries {
+function series(
+  service: string,
+  signal: string,
+  base: number,
+  rise: number,
+  excursions: Array<[number, number]>,
+): SignalSeries {
   return {
     service,
     signal,
@@ -43,7 +49,12 @@ describe('history check sets earlier incidents aside', () => {
   });
 
   it('still holds back a level reached again and again, or held for most of the baseline', () => {
-    const periodic = series('db', 'cpu_usage', 0.3, 0.3, [[300, 420], [1200, 1320], [2100, 2220], [3000, 3120]]);
+    const periodic = series('db', 'cpu_usage', 0.3, 0.3, [
+      [300, 420],
+      [1200, 1320],
+      [2100, 2220],
+      [3000, 3120],
+    ]);
     expect(score(periodic)).toBeLessThan(threshold);
     const long = series('db', 'cpu_usage', 0.3, 0.3, [[0, 2100]]);
     expect(scoreSeries(long, window, defaults.anomaly)!.earlierIncident).toBeUndefined();
@@ -58,8 +69,18 @@ describe('history check sets earlier incidents aside', () => {
     // db's CPU saturated 40 minutes ago (healed) and again now; a callee of web shows a small, fresh latency rise.
     const input: RcaInput = {
       window,
-      series: [series('db', 'cpu_usage', 0.3, 0.3, [[1200, 1800]]), series('cache', 'latency_seconds', 0.1, 0.02, []), series('web', 'cpu_usage', 0.2, 0, [])],
-      graph: { services: ['web', 'db', 'cache'], edges: [{ from: 'web', to: 'db', origin: 'config' }, { from: 'web', to: 'cache', origin: 'config' }] },
+      series: [
+        series('db', 'cpu_usage', 0.3, 0.3, [[1200, 1800]]),
+        series('cache', 'latency_seconds', 0.1, 0.02, []),
+        series('web', 'cpu_usage', 0.2, 0, []),
+      ],
+      graph: {
+        services: ['web', 'db', 'cache'],
+        edges: [
+          { from: 'web', to: 'db', origin: 'config' },
+          { from: 'web', to: 'cache', origin: 'config' },
+        ],
+      },
     };
     const result = analyzeIncident(input, defaults);
     expect(result.candidates[0]?.service).toBe('db');

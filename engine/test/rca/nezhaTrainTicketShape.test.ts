@@ -26,21 +26,36 @@ const INJECTED = at('10:30:00');
 const noise = (i: number, k: number) => (((i + 5) * (k + 11) * 7919) % 23) / 23 - 0.5;
 const iso = (t: number) => new Date(t * 1000).toISOString();
 const pad = (n: number) => String(n).padStart(2, '0');
-const minuteName = (t: number) => `${pad(new Date(t * 1000).getUTCHours())}_${pad(new Date(t * 1000).getUTCMinutes())}`;
+const minuteName = (t: number) =>
+  `${pad(new Date(t * 1000).getUTCHours())}_${pad(new Date(t * 1000).getUTCMinutes())}`;
 
 function metricFile(pod: string, k: number): string {
-  const header = 'Time,TimeStamp,PodName,CpuUsageRate(%),MemoryUsageRate(%),PodClientLatencyP90(s),PodServerLatencyP90(s),PodWorkload(Ops),PodSuccessRate(%)';
+  const header =
+    'Time,TimeStamp,PodName,CpuUsageRate(%),MemoryUsageRate(%),PodClientLatencyP90(s),PodServerLatencyP90(s),PodWorkload(Ops),PodSuccessRate(%)';
   const rows = [];
   // Three hours of one-minute rows; the exception fault moves none of them (as in TrainTicket).
   for (let i = 0, t = at('08:00:19'); t < at('11:00:00'); i++, t += 60) {
     const time = `${DAY} ${new Date(t * 1000).toISOString().slice(11, 23)}000000 +0000 UTC m=+${i * 60}.1`;
-    rows.push([time, t, pod, 20 + 2 * noise(i, k), 60 + noise(i, k + 1), 0.08 + 0.005 * noise(i, k + 2), 0.05 + 0.004 * noise(i, k + 3), 12 + noise(i, k + 4), 100].join(','));
+    rows.push(
+      [
+        time,
+        t,
+        pod,
+        20 + 2 * noise(i, k),
+        60 + noise(i, k + 1),
+        0.08 + 0.005 * noise(i, k + 2),
+        0.05 + 0.004 * noise(i, k + 3),
+        12 + noise(i, k + 4),
+        100,
+      ].join(','),
+    );
   }
   return [header, ...rows].join('\n') + '\n';
 }
 
 const CSV_LOG_HEADER = 'Timestamp,TimeUnixNano,Node,PodName,Container,TraceID,SpanID,Log';
-const docker = (time: number, line: string) => `"${JSON.stringify({ log: `${line}\n`, stream: 'stdout', time: iso(time) }).replace(/"/g, '""')}"`;
+const docker = (time: number, line: string) =>
+  `"${JSON.stringify({ log: `${line}\n`, stream: 'stdout', time: iso(time) }).replace(/"/g, '""')}"`;
 
 /** One minute of logs (a file holds the minute before its name): every pod's INFO lines, the faulty pod's errors after the injection. */
 function logMinute(fileMinute: number, withFault: boolean): string {
@@ -53,7 +68,18 @@ function logMinute(fileMinute: number, withFault: boolean): string {
       if (withFault && service === FAULTY && t >= INJECTED) {
         const error = `${iso(t).slice(0, 23).replace('T', ' ')} ERROR 1 --- [nio-8080-exec-${(s % 9) + 1}] o.a.c.c.C.[.[.[/].[dispatcherServlet] : Servlet.service() threw exception java.lang.RuntimeException: order ${s * 13 + 5} not created`;
         lines.push([iso(t), t * 1e9, 'node-1', pod, service, `t${s}`, `e${s}`, docker(t, error)].join(','));
-        lines.push([iso(t), t * 1e9, 'node-1', pod, service, `t${s}`, `f${s}`, docker(t, '\tat order.service.OrderServiceImpl.create(OrderServiceImpl.java:84)')].join(','));
+        lines.push(
+          [
+            iso(t),
+            t * 1e9,
+            'node-1',
+            pod,
+            service,
+            `t${s}`,
+            `f${s}`,
+            docker(t, '\tat order.service.OrderServiceImpl.create(OrderServiceImpl.java:84)'),
+          ].join(','),
+        );
       }
     }
   }
@@ -65,11 +91,45 @@ function traceMinute(fileMinute: number): string {
   const lines = ['TraceID,SpanID,ParentID,PodName,OperationName,StartTimeUnixNano,EndTimeUnixNano,Duration'];
   for (let s = 0; s < 60; s += 3) {
     const t = fileMinute - 51 + s;
-    const span = (id: string, parent: string, service: keyof typeof PODS, op: string, start: number, us: number) =>
-      [`t${fileMinute}-${s}`, id, parent, PODS[service], op, Math.round(start * 1e9), Math.round(start * 1e9 + us * 1e3), us].join(',');
+    const span = (
+      id: string,
+      parent: string,
+      service: keyof typeof PODS,
+      op: string,
+      start: number,
+      us: number,
+    ) =>
+      [
+        `t${fileMinute}-${s}`,
+        id,
+        parent,
+        PODS[service],
+        op,
+        Math.round(start * 1e9),
+        Math.round(start * 1e9 + us * 1e3),
+        us,
+      ].join(',');
     lines.push(span(`a${s}`, '', 'ts-ui-dashboard', 'GET /api/v1/orders', t, 9000 + 300 * noise(s, 1)));
-    lines.push(span(`b${s}`, `a${s}`, 'ts-order-service', 'OrderController.create', t + 0.001, 6000 + 200 * noise(s, 2)));
-    lines.push(span(`c${s}`, `b${s}`, 'ts-station-service', 'StationController.query', t + 0.002, 2000 + 100 * noise(s, 3)));
+    lines.push(
+      span(
+        `b${s}`,
+        `a${s}`,
+        'ts-order-service',
+        'OrderController.create',
+        t + 0.001,
+        6000 + 200 * noise(s, 2),
+      ),
+    );
+    lines.push(
+      span(
+        `c${s}`,
+        `b${s}`,
+        'ts-station-service',
+        'StationController.query',
+        t + 0.002,
+        2000 + 100 * noise(s, 3),
+      ),
+    );
   }
   return lines.join('\n') + '\n';
 }
@@ -78,8 +138,18 @@ function writeDataset(withLogs: boolean): string {
   const dir = mkdtempSync(join(tmpdir(), 'nezha-tt-'));
   const day = join(dir, 'trainticket', DAY);
   for (const sub of ['metric', 'log', 'trace']) mkdirSync(join(day, sub), { recursive: true });
-  for (const sub of ['log', 'trace']) mkdirSync(join(dir, 'trainticket', 'fault_free', DAY, sub), { recursive: true });
-  const faults = { '10': [{ inject_time: `${DAY} 10:30:00`, inject_timestamp: String(INJECTED - 8 * 3600), inject_pod: PODS[FAULTY], inject_type: 'exception' }] };
+  for (const sub of ['log', 'trace'])
+    mkdirSync(join(dir, 'trainticket', 'fault_free', DAY, sub), { recursive: true });
+  const faults = {
+    '10': [
+      {
+        inject_time: `${DAY} 10:30:00`,
+        inject_timestamp: String(INJECTED - 8 * 3600),
+        inject_pod: PODS[FAULTY],
+        inject_type: 'exception',
+      },
+    ],
+  };
   writeFileSync(join(day, 'fault_list.json'), JSON.stringify(faults, null, 4));
   Object.values(PODS).forEach((pod, k) => {
     const text = metricFile(pod, k * 5);
@@ -88,12 +158,20 @@ function writeDataset(withLogs: boolean): string {
     else writeFileSync(join(day, 'metric', `${pod}_metric.csv`), text);
   });
   for (const minute of [INJECTED, INJECTED + 60, INJECTED + 120]) {
-    if (withLogs) writeFileSync(join(day, 'log', `${minuteName(minute)}_log.csv.gz`), gzipSync(logMinute(minute, true)));
+    if (withLogs)
+      writeFileSync(join(day, 'log', `${minuteName(minute)}_log.csv.gz`), gzipSync(logMinute(minute, true)));
     writeFileSync(join(day, 'trace', `${minuteName(minute)}_trace.csv`), traceMinute(minute));
   }
   const free = at('09:00:00');
-  if (withLogs) writeFileSync(join(dir, 'trainticket', 'fault_free', DAY, 'log', `${minuteName(free)}_log.csv`), logMinute(free, false));
-  writeFileSync(join(dir, 'trainticket', 'fault_free', DAY, 'trace', `${minuteName(free)}_trace.csv`), traceMinute(free));
+  if (withLogs)
+    writeFileSync(
+      join(dir, 'trainticket', 'fault_free', DAY, 'log', `${minuteName(free)}_log.csv`),
+      logMinute(free, false),
+    );
+  writeFileSync(
+    join(dir, 'trainticket', 'fault_free', DAY, 'trace', `${minuteName(free)}_trace.csv`),
+    traceMinute(free),
+  );
   return dir;
 }
 

@@ -52,9 +52,15 @@ function inject(type: FaultType, service: string, startedAt: number) {
 }
 
 /** The engine's context with some RCA anomaly settings changed. */
-function withAnomaly(engine: Engine, anomaly: Partial<Engine['context']['config']['rca']['anomaly']>): Engine['context'] {
+function withAnomaly(
+  engine: Engine,
+  anomaly: Partial<Engine['context']['config']['rca']['anomaly']>,
+): Engine['context'] {
   const config = engine.context.config;
-  return { ...engine.context, config: { ...config, rca: { ...config.rca, anomaly: { ...config.rca.anomaly, ...anomaly } } } };
+  return {
+    ...engine.context,
+    config: { ...config, rca: { ...config.rca, anomaly: { ...config.rca.anomaly, ...anomaly } } },
+  };
 }
 
 async function analyze(now: number, windowSeconds: number) {
@@ -94,7 +100,10 @@ describe('RCA onset and history in the simulated shop', () => {
       const rca = new RcaService(engine.context, { now: () => now });
       const result = await rca.analyze({ namespace: engine.demo!.namespace });
       expect(result.window.end - result.window.start).toBe(900);
-      expect(result.candidates[0]?.service, JSON.stringify(result.candidates.map((c) => [c.service, c.score]))).toBe('cart');
+      expect(
+        result.candidates[0]?.service,
+        JSON.stringify(result.candidates.map((c) => [c.service, c.score])),
+      ).toBe('cart');
       // Its CPU saturated: that names the fault, whatever moved most of its latency, errors and CPU.
       expect(result.candidates[0]?.faultType).toBe('cpu-saturation');
       // The simulated shop has a week of clean history: the same hours on 7 earlier days are the baseline.
@@ -104,7 +113,9 @@ describe('RCA onset and history in the simulated shop', () => {
 
       // Without them, the hour before holds the first test's crash loop on cart: cart's and its callers' error ratios
       // and cart's latency reached this level only then, an earlier incident set aside, so it is trusted one step less.
-      const hourBefore = await new RcaService(withAnomaly(engine, { sameHoursDays: 0 }), { now: () => now }).analyze({ namespace: engine.demo!.namespace });
+      const hourBefore = await new RcaService(withAnomaly(engine, { sameHoursDays: 0 }), {
+        now: () => now,
+      }).analyze({ namespace: engine.demo!.namespace });
       expect(hourBefore.candidates[0]?.service).toBe('cart');
       expect(hourBefore.baseline).toMatchObject({ kind: 'own-history', trust: 'medium' });
       expect(hourBefore.baseline!.earlierIncidents).toBeGreaterThan(0);
@@ -136,19 +147,25 @@ describe('RCA onset and history in the simulated shop', () => {
     ['image-pull-error', 'catalog'],
     ['unschedulable', 'checkout'],
     ['bad-rollout', 'payment'],
-  ] as const)('names a %s fault by the evidence that names it', async (type, service) => {
-    now += 1200;
-    const fault = inject(type, service, now - 240);
-    advanceTo(now);
-    try {
-
-      const result = await analyze(now, 900);
-      const candidate = result.candidates.find((c) => c.service === service);
-      expect(candidate, JSON.stringify(result.candidates.map((c) => [c.service, c.faultType]))).toBeDefined();
-      expect(candidate!.faultType).toBe(type);
-    } finally {
-      engine.demo!.ledger.resolve(fault.id, now);
-      advanceTo(now + 600);
-    }
-  }, 60_000);
+  ] as const)(
+    'names a %s fault by the evidence that names it',
+    async (type, service) => {
+      now += 1200;
+      const fault = inject(type, service, now - 240);
+      advanceTo(now);
+      try {
+        const result = await analyze(now, 900);
+        const candidate = result.candidates.find((c) => c.service === service);
+        expect(
+          candidate,
+          JSON.stringify(result.candidates.map((c) => [c.service, c.faultType])),
+        ).toBeDefined();
+        expect(candidate!.faultType).toBe(type);
+      } finally {
+        engine.demo!.ledger.resolve(fault.id, now);
+        advanceTo(now + 600);
+      }
+    },
+    60_000,
+  );
 });

@@ -7,8 +7,18 @@ import { rcaConfigSchema } from '../../src/rca/config.js';
 import { collectMetrics } from '../../src/rca/collect/collectMetrics.js';
 import { analyzeIncident } from '../../src/rca/analyzeIncident.js';
 import type { RcaInput } from '../../src/rca/types.js';
-import { petshopInput, readPetshopGraph, readPetshopTable, xrayPerspective } from '../../bench/rca/loadPetshop.js';
-import { openMetricsFromSeries, startPrometheus, type OpenMetricsSeries, type PrometheusServer } from '../support/index.js';
+import {
+  petshopInput,
+  readPetshopGraph,
+  readPetshopTable,
+  xrayPerspective,
+} from '../../bench/rca/loadPetshop.js';
+import {
+  openMetricsFromSeries,
+  startPrometheus,
+  type OpenMetricsSeries,
+  type PrometheusServer,
+} from '../support/index.js';
 
 /**
  * A PetShop incident (CC BY 4.0, Amazon.com, Inc.; see fixtures/rca/petshop/NOTICE.md) backfilled into a real
@@ -58,7 +68,9 @@ beforeAll(async () => {
       values: keep.map((i) => s.values[i]!),
     };
   });
-  prometheus = await startPrometheus({ openMetrics: openMetricsFromSeries(series.filter((s) => s.values.length > 0)) });
+  prometheus = await startPrometheus({
+    openMetrics: openMetricsFromSeries(series.filter((s) => s.values.length > 0)),
+  });
   source = new PrometheusMetricsSource({ url: prometheus.url, timeoutSeconds: 10 });
 });
 
@@ -82,7 +94,9 @@ describe('RCA of a PetShop incident through a real Prometheus', () => {
       const got = series.find((s) => s.service === want.service && s.signal === want.signal.toLowerCase())!;
       expect(got, `${want.service}/${want.signal}`).toBeDefined();
       expect(got.eventsPerUnit, `${want.service}/${want.signal} eventsPerUnit`).toBe(want.eventsPerUnit);
-      const wantPoints = want.timestamps.map((t, i) => [t, want.values[i]!] as const).filter(([, v]) => Number.isFinite(v));
+      const wantPoints = want.timestamps
+        .map((t, i) => [t, want.values[i]!] as const)
+        .filter(([, v]) => Number.isFinite(v));
       expect(got.timestamps).toEqual(wantPoints.map(([t]) => t));
       got.values.forEach((v, i) => expect(v).toBeCloseTo(wantPoints[i]![1], 9));
     }
@@ -98,9 +112,18 @@ describe('RCA of a PetShop incident through a real Prometheus', () => {
     });
     // What X-Ray's node names say about who measured a series is dataset knowledge, applied as the loader does.
     const series = collected.series.map((s) => ({ ...s, ...xrayPerspective(s.service) }));
-    expect(series.filter((s) => s.perspective === 'client').length).toBe(reference.series.filter((s) => s.perspective === 'client' && s.values.some(Number.isFinite)).length);
+    expect(series.filter((s) => s.perspective === 'client').length).toBe(
+      reference.series.filter((s) => s.perspective === 'client' && s.values.some(Number.isFinite)).length,
+    );
     const viaPrometheus = analyzeIncident(
-      { ...reference, series, target: { service: target.target.node, signal: `${target.target.metric}_${target.target.agg}`.toLowerCase() } },
+      {
+        ...reference,
+        series,
+        target: {
+          service: target.target.node,
+          signal: `${target.target.metric}_${target.target.agg}`.toLowerCase(),
+        },
+      },
       config,
     );
     const inMemory = analyzeIncident(reference, config);

@@ -27,22 +27,31 @@ afterAll(async () => {
 });
 
 describe('RCA of a target that shows no symptom (demo shop, default settings)', () => {
-  it.each(WINDOW_ENDS)('answers "no anomaly" for ads and still finds the fault for checkout (window ending %i)', async (now) => {
-    const demo = engine.demo!;
-    const fault = demo.ledger.inject({ type: 'latency', namespace: demo.namespace, service: 'payment', startedAt: now - 1200 });
-    try {
-      const rca = new RcaService(engine.context, { now: () => now });
-      const quiet = await rca.analyze({ namespace: demo.namespace, target: { service: 'ads' } });
-      expect(quiet.candidates.map((c) => c.service)).toEqual([]);
-      expect(quiet.narrative).toContain('ads shows no anomaly');
-      // The fault is there to be found: the caller that does see it gets it ranked first.
-      const caller = await rca.analyze({ namespace: demo.namespace, target: { service: 'checkout' } });
-      expect(caller.candidates[0]?.service).toBe('payment');
-      expect(caller.candidates[0]?.faultType).toBe('latency');
-    } finally {
-      demo.ledger.resolve(fault.id, now);
-    }
-  }, 60_000);
+  it.each(WINDOW_ENDS)(
+    'answers "no anomaly" for ads and still finds the fault for checkout (window ending %i)',
+    async (now) => {
+      const demo = engine.demo!;
+      const fault = demo.ledger.inject({
+        type: 'latency',
+        namespace: demo.namespace,
+        service: 'payment',
+        startedAt: now - 1200,
+      });
+      try {
+        const rca = new RcaService(engine.context, { now: () => now });
+        const quiet = await rca.analyze({ namespace: demo.namespace, target: { service: 'ads' } });
+        expect(quiet.candidates.map((c) => c.service)).toEqual([]);
+        expect(quiet.narrative).toContain('ads shows no anomaly');
+        // The fault is there to be found: the caller that does see it gets it ranked first.
+        const caller = await rca.analyze({ namespace: demo.namespace, target: { service: 'checkout' } });
+        expect(caller.candidates[0]?.service).toBe('payment');
+        expect(caller.candidates[0]?.faultType).toBe('latency');
+      } finally {
+        demo.ledger.resolve(fault.id, now);
+      }
+    },
+    60_000,
+  );
 });
 
 /**
@@ -57,18 +66,27 @@ const STEADY_RISES: Array<[number, string]> = [
 ];
 
 describe('RCA of a target whose latency rose only a few percent with the load (demo shop, default settings)', () => {
-  it.each(STEADY_RISES)('answers "no anomaly" (window ending %i, target %s)', async (now, service) => {
-    const demo = engine.demo!;
-    const fault = demo.ledger.inject({ type: 'latency', namespace: demo.namespace, service: 'payment', startedAt: now - 1200 });
-    try {
-      const rca = new RcaService(engine.context, { now: () => now });
-      const quiet = await rca.analyze({ namespace: demo.namespace, target: { service } });
-      expect(quiet.candidates.map((c) => c.service)).toEqual([]);
-      expect(quiet.narrative).toContain(`${service} shows no anomaly`);
-    } finally {
-      demo.ledger.resolve(fault.id, now);
-    }
-  }, 60_000);
+  it.each(STEADY_RISES)(
+    'answers "no anomaly" (window ending %i, target %s)',
+    async (now, service) => {
+      const demo = engine.demo!;
+      const fault = demo.ledger.inject({
+        type: 'latency',
+        namespace: demo.namespace,
+        service: 'payment',
+        startedAt: now - 1200,
+      });
+      try {
+        const rca = new RcaService(engine.context, { now: () => now });
+        const quiet = await rca.analyze({ namespace: demo.namespace, target: { service } });
+        expect(quiet.candidates.map((c) => c.service)).toEqual([]);
+        expect(quiet.narrative).toContain(`${service} shows no anomaly`);
+      } finally {
+        demo.ledger.resolve(fault.id, now);
+      }
+    },
+    60_000,
+  );
 });
 
 /**
@@ -81,7 +99,13 @@ describe('RCA of the demo shop with no fault while the load ramps (08:18 UTC)', 
   const now = 1_796_631_480; // 2026-12-07T08:18:00Z
   const analyse = (requireMaterialChange: boolean) => {
     const config = engine.context.config;
-    const context = { ...engine.context, config: { ...config, rca: { ...config.rca, anomaly: { ...config.rca.anomaly, requireMaterialChange } } } };
+    const context = {
+      ...engine.context,
+      config: {
+        ...config,
+        rca: { ...config.rca, anomaly: { ...config.rca.anomaly, requireMaterialChange } },
+      },
+    };
     return new RcaService(context, { now: () => now }).analyze({ namespace: engine.demo!.namespace });
   };
 

@@ -42,7 +42,8 @@ describe('GET /rca reads a page of results through the index', () => {
       config: { profile: 'demo' },
       seed: async (redis) => {
         const pipeline = redis.pipeline();
-        for (let i = 0; i < STORED; i++) pipeline.set(`${PREFIX}rca:old-${String(i).padStart(4, '0')}`, JSON.stringify(storedResult(i)));
+        for (let i = 0; i < STORED; i++)
+          pipeline.set(`${PREFIX}rca:old-${String(i).padStart(4, '0')}`, JSON.stringify(storedResult(i)));
         await pipeline.exec();
       },
     });
@@ -63,7 +64,9 @@ describe('GET /rca reads a page of results through the index', () => {
 
   it('indexes the results stored before the index once, then a page of 20 reads at most 40 results', async () => {
     const first = await list('?limit=20'); // indexes the 1,000 stored results
-    expect(first.items.map((r) => r.id)).toEqual(Array.from({ length: 20 }, (_, i) => `old-${String(STORED - 1 - i).padStart(4, '0')}`));
+    expect(first.items.map((r) => r.id)).toEqual(
+      Array.from({ length: 20 }, (_, i) => `old-${String(STORED - 1 - i).padStart(4, '0')}`),
+    );
     let second: { items: RcaResult[]; nextCursor?: string } | undefined;
     const run = await monitor.during(async () => {
       second = await list(`?limit=20&cursor=${first.nextCursor}`);
@@ -81,6 +84,8 @@ describe('GET /rca reads a page of results through the index', () => {
     await engine.context.store.del('rca:old-0999');
     const page = await list('?limit=2');
     expect(page.items.map((r) => r.id)).toEqual([fresh.id, 'old-0998']);
-    expect(await engine.context.store.zrangeByLex('rcaindex:created', { order: 'desc', limit: 3 })).not.toContainEqual(expect.stringContaining('old-0999'));
+    expect(
+      await engine.context.store.zrangeByLex('rcaindex:created', { order: 'desc', limit: 3 }),
+    ).not.toContainEqual(expect.stringContaining('old-0999'));
   }, 60_000);
 });

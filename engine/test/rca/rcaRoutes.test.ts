@@ -29,11 +29,19 @@ describe('RCA routes', () => {
   it('starts an analysis as a job, then serves, lists and re-runs the stored result', async () => {
     const demo = engine.demo!;
     const now = Math.floor(Date.now() / 1000);
-    const fault = demo.ledger.inject({ type: 'cpu-hog', namespace: demo.namespace, service: 'catalog', startedAt: now - 600 });
+    const fault = demo.ledger.inject({
+      type: 'cpu-hog',
+      namespace: demo.namespace,
+      service: 'catalog',
+      startedAt: now - 600,
+    });
     const started = await app.inject({
       method: 'POST',
       url: '/api/v1/rca',
-      payload: { namespace: demo.namespace, window: { start: new Date((now - 600) * 1000).toISOString(), end: now } },
+      payload: {
+        namespace: demo.namespace,
+        window: { start: new Date((now - 600) * 1000).toISOString(), end: now },
+      },
     });
     expect(started.statusCode).toBe(202);
     const job = started.json<JobRecord>();
@@ -63,7 +71,10 @@ describe('RCA routes', () => {
     const started = await app.inject({
       method: 'POST',
       url: '/api/v1/rca',
-      payload: { namespace: engine.demo!.namespace, window: { start: new Date((now - 600) * 1000).toISOString() } },
+      payload: {
+        namespace: engine.demo!.namespace,
+        window: { start: new Date((now - 600) * 1000).toISOString() },
+      },
     });
     expect(started.statusCode).toBe(202);
     const finished = await engine.context.jobs.wait<RcaResult>(started.json<JobRecord>().id);
@@ -74,7 +85,11 @@ describe('RCA routes', () => {
   });
 
   it('names an unknown signal (400) and fails an unknown service or namespace as NOT_FOUND naming the field', async () => {
-    const badSignal = await app.inject({ method: 'POST', url: '/api/v1/rca', payload: { target: { service: 'cart', signal: 'bogus' } } });
+    const badSignal = await app.inject({
+      method: 'POST',
+      url: '/api/v1/rca',
+      payload: { target: { service: 'cart', signal: 'bogus' } },
+    });
     expect(badSignal.statusCode).toBe(400);
     expect(badSignal.json().error.issues).toEqual([expect.objectContaining({ field: 'body.target.signal' })]);
 
@@ -92,7 +107,11 @@ describe('RCA routes', () => {
   });
 
   it('rejects a bad window with the field named, and answers 404 for an unknown result', async () => {
-    const bad = await app.inject({ method: 'POST', url: '/api/v1/rca', payload: { window: { start: 'soon', end: 1 } } });
+    const bad = await app.inject({
+      method: 'POST',
+      url: '/api/v1/rca',
+      payload: { window: { start: 'soon', end: 1 } },
+    });
     expect(bad.statusCode).toBe(400);
     const body = bad.json<{ error: { code: string; issues: Array<{ field: string }> } }>();
     expect(body.error.code).toBe('INVALID_INPUT');

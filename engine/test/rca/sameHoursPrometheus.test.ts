@@ -5,7 +5,12 @@ import { rcaConfigSchema } from '../../src/rca/config.js';
 import { collectMetrics } from '../../src/rca/collect/collectMetrics.js';
 import { analyzeIncident } from '../../src/rca/analyzeIncident.js';
 import type { IncidentWindow } from '../../src/rca/types.js';
-import { openMetricsFromSeries, startPrometheus, type OpenMetricsSeries, type PrometheusServer } from '../support/index.js';
+import {
+  openMetricsFromSeries,
+  startPrometheus,
+  type OpenMetricsSeries,
+  type PrometheusServer,
+} from '../support/index.js';
 
 /**
  * A week of history in a real Prometheus (backfilled by promtool), read through collectMetrics as an RCA does: `api`
@@ -18,7 +23,11 @@ const NAMESPACE = 'shop';
 /** 09:00 UTC yesterday: inside Prometheus' retention, never in the future. */
 const NINE = Math.floor(Date.now() / 1000 / DAY) * DAY - DAY + 9 * 3600;
 const window: IncidentWindow = { baselineStart: NINE - 3600, start: NINE, end: NINE + 900 };
-const signal = signalSchema.parse({ name: 'latency', query: 'shop_latency_seconds{namespace="$namespace"}', badDirection: 'up' });
+const signal = signalSchema.parse({
+  name: 'latency',
+  query: 'shop_latency_seconds{namespace="$namespace"}',
+  badDirection: 'up',
+});
 
 /** ±2 % deterministic noise, so the scale is not zero and runs are repeatable. */
 const noise = (t: number, salt: number) => 1 + 0.02 * Math.sin(t * 0.37 + salt * 1.7);
@@ -26,7 +35,8 @@ const noise = (t: number, salt: number) => 1 + 0.02 * Math.sin(t * 0.37 + salt *
 function history(service: string, level: (t: number) => number, salt: number, days = 8): OpenMetricsSeries {
   const timestamps: number[] = [];
   for (let daysAgo = days; daysAgo >= 0; daysAgo--) {
-    for (let t = window.baselineStart - daysAgo * DAY - 1800; t <= window.end - daysAgo * DAY + 1800; t += 15) timestamps.push(t);
+    for (let t = window.baselineStart - daysAgo * DAY - 1800; t <= window.end - daysAgo * DAY + 1800; t += 15)
+      timestamps.push(t);
   }
   return {
     name: 'shop_latency_seconds',
@@ -45,7 +55,12 @@ let source: PrometheusMetricsSource;
 
 beforeAll(async () => {
   // `cache` was deployed today: no earlier days, so it keeps the hour before. Its fault is smaller than db's.
-  const series = [history('api', morningRamp, 1), history('db', dbFault, 2), history('web', () => 0.08, 3), history('cache', (t) => (t >= NINE + 300 ? 0.02 : 0.01), 4, 0)];
+  const series = [
+    history('api', morningRamp, 1),
+    history('db', dbFault, 2),
+    history('web', () => 0.08, 3),
+    history('cache', (t) => (t >= NINE + 300 ? 0.02 : 0.01), 4, 0),
+  ];
   prometheus = await startPrometheus({ openMetrics: openMetricsFromSeries(series) });
   source = new PrometheusMetricsSource({ url: prometheus.url, timeoutSeconds: 10 });
 }, 120_000);
@@ -55,10 +70,23 @@ afterAll(async () => {
 });
 
 async function analyse(sameHoursDays: number) {
-  const collected = await collectMetrics(source, [signal], { namespace: NAMESPACE, serviceLabel: 'service', rateWindow: '5m', stepSeconds: STEP, window, sameHoursDays });
+  const collected = await collectMetrics(source, [signal], {
+    namespace: NAMESPACE,
+    serviceLabel: 'service',
+    rateWindow: '5m',
+    stepSeconds: STEP,
+    window,
+    sameHoursDays,
+  });
   expect(collected.warnings).toEqual([]);
   const config = rcaConfigSchema.parse({ anomaly: { sameHoursDays } });
-  return { collected, result: analyzeIncident({ window, series: collected.series, graph: { services: ['api', 'db', 'web', 'cache'], edges: [] } }, config) };
+  return {
+    collected,
+    result: analyzeIncident(
+      { window, series: collected.series, graph: { services: ['api', 'db', 'web', 'cache'], edges: [] } },
+      config,
+    ),
+  };
 }
 
 describe('RCA against the same hours on earlier days, through a real Prometheus', () => {

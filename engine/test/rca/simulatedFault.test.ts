@@ -74,12 +74,25 @@ describe('RCA of faults injected in the simulated cluster', () => {
   it("ranks a target's own fault above one outside its call tree, which stays listed lower", async () => {
     const demo = engine.demo!;
     const now = Math.floor(Date.now() / 1000);
-    const old = demo.ledger.inject({ type: 'crash-loop', namespace: demo.namespace, service: 'shipping', startedAt: now - 900 });
+    const old = demo.ledger.inject({
+      type: 'crash-loop',
+      namespace: demo.namespace,
+      service: 'shipping',
+      startedAt: now - 900,
+    });
     demo.cluster.step(5);
-    const fresh = demo.ledger.inject({ type: 'crash-loop', namespace: demo.namespace, service: 'ads', startedAt: now - 40 });
+    const fresh = demo.ledger.inject({
+      type: 'crash-loop',
+      namespace: demo.namespace,
+      service: 'ads',
+      startedAt: now - 40,
+    });
     demo.cluster.step(40);
     try {
-      const result = await new RcaService(engine.context, { now: () => now }).analyze({ namespace: demo.namespace, target: { service: 'ads' } });
+      const result = await new RcaService(engine.context, { now: () => now }).analyze({
+        namespace: demo.namespace,
+        target: { service: 'ads' },
+      });
       const ranked = result.candidates.map((c) => c.service);
       expect(ranked[0]).toBe('ads');
       expect(result.candidates[0]!.faultType).toBe('crash-loop');

@@ -12,7 +12,8 @@ import { graph, series, window } from './threeServices.js';
 
 const on = rcaConfigSchema.parse({});
 const off = rcaConfigSchema.parse({ ranking: { symptomKindExplains: false } });
-const ranking = (input: RcaInput, config = on) => analyzeIncident(input, config).candidates.map((c) => c.service);
+const ranking = (input: RcaInput, config = on) =>
+  analyzeIncident(input, config).candidates.map((c) => c.service);
 
 describe("only the target's symptom kind ties a candidate to its callers", () => {
   // The users see failures. api fails some requests and got slower; store, which api calls, got slower and busier
@@ -37,7 +38,9 @@ describe("only the target's symptom kind ties a candidate to its callers", () =>
   });
 
   it("without the rule the callee's slowness clears the failing caller (the mechanism decides above)", () => {
-    expect(ranking(failuresAboveSlowness({ service: 'frontend', signal: 'error_ratio' }), off)[0]).toBe('store');
+    expect(ranking(failuresAboveSlowness({ service: 'frontend', signal: 'error_ratio' }), off)[0]).toBe(
+      'store',
+    );
   });
 
   it('keeps the slow callee first when the symptom is latency, which its slowness explains', () => {

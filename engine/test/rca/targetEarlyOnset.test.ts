@@ -41,14 +41,22 @@ describe('a target whose symptom began before the window', () => {
     const out = analyzeIncident(input, rcaConfigSchema.parse({ anomaly: { targetEarlyOnset: false } }));
     expect(out.candidates.map((c) => c.service)).toEqual(['api']);
     expect(out.reason).toMatch(/frontend\/latency_p99 shows no anomaly/);
-    const strict = analyzeIncident(input, rcaConfigSchema.parse({ anomaly: { targetEarlyOnset: false }, ranking: { quietTargetLeads: false } }));
+    const strict = analyzeIncident(
+      input,
+      rcaConfigSchema.parse({ anomaly: { targetEarlyOnset: false }, ranking: { quietTargetLeads: false } }),
+    );
     expect(strict.candidates).toEqual([]);
   });
 
   it('leaves a target that stayed quiet quiet', () => {
-    const quiet = { ...input, series: [latency('frontend', 1, Infinity, 0), latency('api', 2, window.start - step, 0.5)] };
+    const quiet = {
+      ...input,
+      series: [latency('frontend', 1, Infinity, 0), latency('api', 2, window.start - step, 0.5)],
+    };
     const out = analyzeIncident(quiet, rcaConfigSchema.parse({}));
     expect(out.reason).toMatch(/frontend\/latency_p99 shows no anomaly/);
-    expect(analyzeIncident(quiet, rcaConfigSchema.parse({ ranking: { quietTargetLeads: false } })).candidates).toEqual([]);
+    expect(
+      analyzeIncident(quiet, rcaConfigSchema.parse({ ranking: { quietTargetLeads: false } })).candidates,
+    ).toEqual([]);
   });
 });

@@ -8,7 +8,14 @@ export const times = Array.from({ length: 80 }, (_, i) => i * 60);
 export const window = { baselineStart: 0, start: 3600, end: 4740 };
 const wobble = (i: number, k: number) => (((i + 3) * (k + 7) * 7919) % 17) / 17 - 0.5;
 
-export function series(service: string, signal: string, k: number, level: number, noise: number, shift: number): SignalSeries {
+export function series(
+  service: string,
+  signal: string,
+  k: number,
+  level: number,
+  noise: number,
+  shift: number,
+): SignalSeries {
   return {
     service,
     signal,

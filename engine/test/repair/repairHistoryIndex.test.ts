@@ -60,7 +60,9 @@ describe('a repair plan reads the recent applied actions, not all of them', () =
     const actions = new ActionStore(engine.context.store);
     // A week of the same repair, each applied two to six days ago: far outside any cooldown of the default rules.
     for (let i = 0; i < OLD; i += 500) {
-      await Promise.all(Array.from({ length: 500 }, (_, j) => actions.save(applied(2 * 86_400 + (i + j) * 170))));
+      await Promise.all(
+        Array.from({ length: 500 }, (_, j) => actions.save(applied(2 * 86_400 + (i + j) * 170))),
+      );
     }
     monitor = await running.startMonitor();
   }, 180_000);
@@ -99,6 +101,8 @@ describe('a repair plan reads the recent applied actions, not all of them', () =
     const upgraded = new ActionStore(engine.context.store);
     const lastHour = await upgraded.appliedSince(new Date(Date.now() - 3_600_000), new Date());
     expect(lastHour.map((r) => r.applied!.at)).toEqual([expect.any(String)]);
-    expect(await upgraded.appliedSince(new Date(Date.now() - 7 * 86_400_000), new Date())).toHaveLength(OLD + 1);
+    expect(await upgraded.appliedSince(new Date(Date.now() - 7 * 86_400_000), new Date())).toHaveLength(
+      OLD + 1,
+    );
   }, 60_000);
 });

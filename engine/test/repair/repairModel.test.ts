@@ -21,14 +21,7 @@ import type { ClusterSnapshot, RepairPolicy } from '../../src/repair/types.js';
 import { SimulatedCluster } from '../../src/sim/SimulatedCluster.js';
 import { KubernetesLeaderLease } from '../../src/sources/cluster/KubernetesLeaderLease.js';
 import { MemoryStore } from '../../src/store/MemoryStore.js';
-import {
-  NOW,
-  deployment,
-  replicaSet,
-  rollout,
-  rsPod,
-  workers,
-} from '../fixtures/repair/kubeObjects.js';
+import { NOW, deployment, replicaSet, rollout, rsPod, workers } from '../fixtures/repair/kubeObjects.js';
 import { freePort } from '../support/index.js';
 import {
   startFakeOpenAiServer,
@@ -54,11 +47,14 @@ beforeEach(() => {
   server.chatRequests.length = 0;
 });
 
-const reply = (value: unknown): FakeReply => ({ content: `Here you go:\n\`\`\`json\n${JSON.stringify(value)}\n\`\`\`` });
+const reply = (value: unknown): FakeReply => ({
+  content: `Here you go:\n\`\`\`json\n${JSON.stringify(value)}\n\`\`\``,
+});
 
 function advisor(baseURL = server.baseURL, timeoutSeconds = 10) {
   const model = createModelProvider(
-    configSchema.parse({ model: { provider: 'openai', baseURL, chatModel: 'fake-chat', maxRetries: 0 } }).model,
+    configSchema.parse({ model: { provider: 'openai', baseURL, chatModel: 'fake-chat', maxRetries: 0 } })
+      .model,
   )!;
   return new ModelRepairAdvisor(model, { timeoutSeconds, cacheSeconds: 0 });
 }
@@ -136,7 +132,10 @@ function planWith(
 
 describe('planning with a model over HTTP', () => {
   it('plans a valid catalog action for a finding no rule covers, in approve mode, with the exchange hashed', async () => {
-    const answer = reply({ action: { type: 'raise-memory-limit', params: { factor: 1.5 } }, why: 'OOM kills at the limit' });
+    const answer = reply({
+      action: { type: 'raise-memory-limit', params: { factor: 1.5 } },
+      why: 'OOM kills at the limit',
+    });
     script = () => answer;
     const plan = await planWith(oomSnapshot());
     expect(server.chatRequests).toHaveLength(1);
@@ -164,15 +163,33 @@ describe('planning with a model over HTTP', () => {
 
   it('without a model the same finding gets nothing from the rules alone', () => {
     const snapshot = oomSnapshot();
-    const plan = planRepairsWithReasons(scanSnapshot(snapshot, NOW), snapshot, CRASH_ONLY, defaultRepairPolicy(ACTING_POLICY), NOW);
+    const plan = planRepairsWithReasons(
+      scanSnapshot(snapshot, NOW),
+      snapshot,
+      CRASH_ONLY,
+      defaultRepairPolicy(ACTING_POLICY),
+      NOW,
+    );
     expect(plan.actions).toEqual([]);
     expect(repairConfigSchema.parse({}).model.enabled).toBe(false);
   });
 
   it.each([
-    ['an action outside the catalog', { action: { type: 'delete-namespace', params: {} } }, /action\.type: Invalid discriminator/],
-    ['raise-memory-limit by 10x', { action: { type: 'raise-memory-limit', params: { factor: 10 } } }, /action\.params\.factor: must be at most 2/],
-    ['a parameter a rule cannot set', { action: { type: 'rollback', params: { toRevision: 1 } } }, /action\.params: Unrecognized key/],
+    [
+      'an action outside the catalog',
+      { action: { type: 'delete-namespace', params: {} } },
+      /action\.type: Invalid discriminator/,
+    ],
+    [
+      'raise-memory-limit by 10x',
+      { action: { type: 'raise-memory-limit', params: { factor: 10 } } },
+      /action\.params\.factor: must be at most 2/,
+    ],
+    [
+      'a parameter a rule cannot set',
+      { action: { type: 'rollback', params: { toRevision: 1 } } },
+      /action\.params: Unrecognized key/,
+    ],
     ['prose instead of JSON', 'I would restart it.', /no JSON object/],
   ])('rejects %s and tells a person instead, with the reason', async (_what, value, why) => {
     script = () => (typeof value === 'string' ? { content: value } : reply(value));
@@ -221,52 +238,69 @@ describe('planning with a model over HTTP', () => {
     expect(bad.skipped.find((s) => s.ruleId === 'model')?.reason).toMatch(/choice: 7 is not a candidate/);
   });
 
-  it('a model that is down or too slow leaves the rules alone, without failing the plan', { timeout: 30_000 }, async () => {
-    const snapshot = crashingRollout();
-    const rulesAlone = planRepairsWithReasons(
-      scanSnapshot(snapshot, NOW),
-      snapshot,
-      TWO_CANDIDATES,
-      defaultRepairPolicy(ACTING_POLICY),
-      NOW,
-    ).actions;
-    const down = advisor(`http://127.0.0.1:${await freePort()}/v1`);
-    const whenDown = await planWith(snapshot, TWO_CANDIDATES, down);
-    expect(whenDown.actions).toEqual(rulesAlone);
-    expect(whenDown.skipped.find((s) => s.ruleId === 'model')?.reason).toMatch(/model unavailable \(model server unreachable/);
-    const uncovered = await planWith(oomSnapshot(), CRASH_ONLY, down);
-    expect(uncovered.actions).toEqual([]);
-    expect(uncovered.skipped.find((s) => s.ruleId === 'model')?.reason).toMatch(/no rule applies, nothing planned/);
+  it(
+    'a model that is down or too slow leaves the rules alone, without failing the plan',
+    { timeout: 30_000 },
+    async () => {
+      const snapshot = crashingRollout();
+      const rulesAlone = planRepairsWithReasons(
+        scanSnapshot(snapshot, NOW),
+        snapshot,
+        TWO_CANDIDATES,
+        defaultRepairPolicy(ACTING_POLICY),
+        NOW,
+      ).actions;
+      const down = advisor(`http://127.0.0.1:${await freePort()}/v1`);
+      const whenDown = await planWith(snapshot, TWO_CANDIDATES, down);
+      expect(whenDown.actions).toEqual(rulesAlone);
+      expect(whenDown.skipped.find((s) => s.ruleId === 'model')?.reason).toMatch(
+        /model unavailable \(model server unreachable/,
+      );
+      const uncovered = await planWith(oomSnapshot(), CRASH_ONLY, down);
+      expect(uncovered.actions).toEqual([]);
+      expect(uncovered.skipped.find((s) => s.ruleId === 'model')?.reason).toMatch(
+        /no rule applies, nothing planned/,
+      );
 
-    script = () => ({ ...reply({ choice: 2 }), delayMs: 5_000 });
-    const slow = await planWith(snapshot, TWO_CANDIDATES, advisor(server.baseURL, 0.5));
-    expect(slow.actions).toEqual(rulesAlone);
-    expect(slow.skipped.find((s) => s.ruleId === 'model')?.reason).toMatch(/model unavailable \(model completion (was aborted|timed out)/);
+      script = () => ({ ...reply({ choice: 2 }), delayMs: 5_000 });
+      const slow = await planWith(snapshot, TWO_CANDIDATES, advisor(server.baseURL, 0.5));
+      expect(slow.actions).toEqual(rulesAlone);
+      expect(slow.skipped.find((s) => s.ruleId === 'model')?.reason).toMatch(
+        /model unavailable \(model completion (was aborted|timed out)/,
+      );
 
-    // Two findings no rule covers: after the first times out the second is not asked (one timeout per plan).
-    server.chatRequests.length = 0;
-    const two = { ...oomSnapshot() };
-    const other = oomSnapshot();
-    for (const d of other.deployments!) d.metadata!.namespace = 'billing';
-    for (const r of other.replicaSets!) r.metadata!.namespace = 'billing';
-    for (const p of other.pods!) p.metadata!.namespace = 'billing';
-    two.deployments = [...two.deployments!, ...other.deployments!];
-    two.replicaSets = [...two.replicaSets!, ...other.replicaSets!];
-    two.pods = [...two.pods!, ...other.pods!];
-    const once = await planWith(two, CRASH_ONLY, advisor(server.baseURL, 0.5));
-    expect(scanSnapshot(two, NOW).filter((f) => f.type === 'OOMKilled')).toHaveLength(2);
-    expect(server.chatRequests).toHaveLength(1);
-    expect(once.skipped.filter((s) => s.ruleId === 'model').map((s) => s.reason)).toEqual([
-      expect.stringMatching(/^model unavailable/),
-      expect.stringMatching(/^model not asked: unavailable earlier in this plan/),
-    ]);
-  });
+      // Two findings no rule covers: after the first times out the second is not asked (one timeout per plan).
+      server.chatRequests.length = 0;
+      const two = { ...oomSnapshot() };
+      const other = oomSnapshot();
+      for (const d of other.deployments!) d.metadata!.namespace = 'billing';
+      for (const r of other.replicaSets!) r.metadata!.namespace = 'billing';
+      for (const p of other.pods!) p.metadata!.namespace = 'billing';
+      two.deployments = [...two.deployments!, ...other.deployments!];
+      two.replicaSets = [...two.replicaSets!, ...other.replicaSets!];
+      two.pods = [...two.pods!, ...other.pods!];
+      const once = await planWith(two, CRASH_ONLY, advisor(server.baseURL, 0.5));
+      expect(scanSnapshot(two, NOW).filter((f) => f.type === 'OOMKilled')).toHaveLength(2);
+      expect(server.chatRequests).toHaveLength(1);
+      expect(once.skipped.filter((s) => s.ruleId === 'model').map((s) => s.reason)).toEqual([
+        expect.stringMatching(/^model unavailable/),
+        expect.stringMatching(/^model not asked: unavailable earlier in this plan/),
+      ]);
+    },
+  );
 
   it('in shadow mode or under the kill switch a model proposal is capped like any rule', async () => {
     script = () => reply({ action: { type: 'raise-memory-limit', params: { factor: 2 } } });
     const shadow = await planWith(oomSnapshot(), CRASH_ONLY, advisor(), { maxMode: 'recommend' });
-    expect(shadow.actions[0]).toMatchObject({ type: 'raise-memory-limit', mode: 'recommend', source: 'model' });
-    const killed = await planWith(oomSnapshot(), CRASH_ONLY, advisor(), { maxMode: 'auto', killSwitch: true });
+    expect(shadow.actions[0]).toMatchObject({
+      type: 'raise-memory-limit',
+      mode: 'recommend',
+      source: 'model',
+    });
+    const killed = await planWith(oomSnapshot(), CRASH_ONLY, advisor(), {
+      maxMode: 'auto',
+      killSwitch: true,
+    });
     expect(killed.actions[0]).toMatchObject({ type: 'raise-memory-limit', mode: 'observe' });
   });
 });
@@ -280,7 +314,10 @@ describe('RepairService with a model on the simulated cluster', () => {
       try {
         script = (body) =>
           String(body.messages[1]?.content).includes('Finding: OOMKilled')
-            ? reply({ action: { type: 'raise-memory-limit', params: { factor: 2 } }, why: 'repeated OOM kills' })
+            ? reply({
+                action: { type: 'raise-memory-limit', params: { factor: 2 } },
+                why: 'repeated OOM kills',
+              })
             : reply({ action: { type: 'notify' } });
         const clock = { now: Date.now() };
         const audit = new MemoryAuditLog();
@@ -297,14 +334,25 @@ describe('RepairService with a model on the simulated cluster', () => {
           audit,
           rules: new RuleBook(CRASH_ONLY),
           // The policy would allow `auto`; the model's actions still ask for approval (repair.model.mode).
-          config: repairConfigSchema.parse({ namespaces: ['shop'], maxMode: 'auto', model: { enabled: true } }),
+          config: repairConfigSchema.parse({
+            namespaces: ['shop'],
+            maxMode: 'auto',
+            model: { enabled: true },
+          }),
           logger: pino({ level: 'silent' }),
           advisor: advisor(),
           now: () => new Date(clock.now),
         });
         const cartLimit = async () => {
-          const d = (await actuator.read({ apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'shop', name: 'cart' })) as {
-            spec: { template: { spec: { containers: Array<{ resources?: { limits?: { memory?: string } } }> } } };
+          const d = (await actuator.read({
+            apiVersion: 'apps/v1',
+            kind: 'Deployment',
+            namespace: 'shop',
+            name: 'cart',
+          })) as {
+            spec: {
+              template: { spec: { containers: Array<{ resources?: { limits?: { memory?: string } } }> } };
+            };
           };
           return d.spec.template.spec.containers[0]!.resources?.limits?.memory;
         };
@@ -327,17 +375,26 @@ describe('RepairService with a model on the simulated cluster', () => {
         expect((await repair.getAction(raise!.id)).state).toBe('awaiting-approval');
         expect(await cartLimit()).toBe(before);
         const records = await repair.audit({ actionId: raise!.id });
-        expect(records.map((r) => r.kind)).toEqual(expect.arrayContaining(['finding', 'dry-run', 'approval-requested']));
+        expect(records.map((r) => r.kind)).toEqual(
+          expect.arrayContaining(['finding', 'dry-run', 'approval-requested']),
+        );
         for (const r of records) {
-          expect(r.model).toEqual({ inputHash: raise!.planned.model!.inputHash, outputHash: raise!.planned.model!.outputHash });
+          expect(r.model).toEqual({
+            inputHash: raise!.planned.model!.inputHash,
+            outputHash: raise!.planned.model!.outputHash,
+          });
           expect(r.model!.inputHash).toMatch(/^[0-9a-f]{64}$/);
           expect(r.data).toMatchObject({ source: 'model', modelDecision: 'proposed' });
         }
-        await expect(repair.approve(raise!.id, { name: 'vera', role: 'viewer' })).rejects.toMatchObject({ code: 'FORBIDDEN' });
+        await expect(repair.approve(raise!.id, { name: 'vera', role: 'viewer' })).rejects.toMatchObject({
+          code: 'FORBIDDEN',
+        });
         await repair.approve(raise!.id, { name: 'olga', role: 'operator' });
         await repair.runOnce({ scan: false });
         expect(await cartLimit()).not.toBe(before);
-        expect((await repair.audit({ actionId: raise!.id })).some((r) => r.kind === 'applied' && r.model)).toBe(true);
+        expect(
+          (await repair.audit({ actionId: raise!.id })).some((r) => r.kind === 'applied' && r.model),
+        ).toBe(true);
         expect(await audit.verify()).toMatchObject({ ok: true });
       } finally {
         await cluster.stop();
@@ -358,36 +415,43 @@ rules:
   it.each([
     [true, 1],
     [false, 0],
-  ])('repair.model.enabled %s: the model is asked %s time(s) about an OOMKilled no rule covers', { timeout: 60_000 }, async (enabled, calls) => {
-    const dir = mkdtempSync(join(tmpdir(), 'repair-model-'));
-    const rulesFile = join(dir, 'rules.yaml');
-    writeFileSync(rulesFile, CRASH_ONLY_YAML);
-    script = (body) =>
-      String(body.messages[1]?.content).includes('Finding: OOMKilled')
-        ? reply({ action: { type: 'raise-memory-limit', params: { factor: 2 } } })
-        : reply({ action: { type: 'notify' } });
-    const engine = await createEngine(
-      configSchema.parse({
-        logLevel: 'silent',
-        dataDir: dir,
-        cluster: { kind: 'simulated', injectFaults: false },
-        model: { provider: 'openai', baseURL: server.baseURL, chatModel: 'fake-chat', maxRetries: 0 },
-        repair: { rulesFile, maxMode: 'approve', namespaces: ['shop'], model: { enabled } },
-      }),
-    );
-    try {
-      engine.demo!.ledger.inject({ type: 'oom-killed', namespace: 'shop', service: 'cart' });
-      engine.demo!.cluster.step(20);
-      const plan = await engine.services.repair!.plan();
-      expect(plan.findings.some((f) => f.type === 'OOMKilled' && f.workload.name === 'cart')).toBe(true);
-      const asked = server.chatRequests.filter((b) => String(b.messages[1]?.content).includes('Finding: OOMKilled'));
-      expect(asked).toHaveLength(calls);
-      const raise = plan.actions.find((a) => a.type === 'raise-memory-limit');
-      if (enabled) expect(raise).toMatchObject({ source: 'model', mode: 'approve', target: { name: 'cart' } });
-      else expect(raise).toBeUndefined();
-    } finally {
-      await engine.close();
-      rmSync(dir, { recursive: true, force: true });
-    }
-  });
+  ])(
+    'repair.model.enabled %s: the model is asked %s time(s) about an OOMKilled no rule covers',
+    { timeout: 60_000 },
+    async (enabled, calls) => {
+      const dir = mkdtempSync(join(tmpdir(), 'repair-model-'));
+      const rulesFile = join(dir, 'rules.yaml');
+      writeFileSync(rulesFile, CRASH_ONLY_YAML);
+      script = (body) =>
+        String(body.messages[1]?.content).includes('Finding: OOMKilled')
+          ? reply({ action: { type: 'raise-memory-limit', params: { factor: 2 } } })
+          : reply({ action: { type: 'notify' } });
+      const engine = await createEngine(
+        configSchema.parse({
+          logLevel: 'silent',
+          dataDir: dir,
+          cluster: { kind: 'simulated', injectFaults: false },
+          model: { provider: 'openai', baseURL: server.baseURL, chatModel: 'fake-chat', maxRetries: 0 },
+          repair: { rulesFile, maxMode: 'approve', namespaces: ['shop'], model: { enabled } },
+        }),
+      );
+      try {
+        engine.demo!.ledger.inject({ type: 'oom-killed', namespace: 'shop', service: 'cart' });
+        engine.demo!.cluster.step(20);
+        const plan = await engine.services.repair!.plan();
+        expect(plan.findings.some((f) => f.type === 'OOMKilled' && f.workload.name === 'cart')).toBe(true);
+        const asked = server.chatRequests.filter((b) =>
+          String(b.messages[1]?.content).includes('Finding: OOMKilled'),
+        );
+        expect(asked).toHaveLength(calls);
+        const raise = plan.actions.find((a) => a.type === 'raise-memory-limit');
+        if (enabled)
+          expect(raise).toMatchObject({ source: 'model', mode: 'approve', target: { name: 'cart' } });
+        else expect(raise).toBeUndefined();
+      } finally {
+        await engine.close();
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+  );
 });

@@ -153,7 +153,11 @@ describe('repair routes', () => {
       expect(bad.statusCode, url).toBe(400);
       expect(bad.json<{ error: { message: string } }>().error.message, url).toContain(field);
     }
-    const good = await app.inject({ method: 'GET', url: '/api/v1/repair/actions?state=awaiting-approval&namespace=shop', headers: as('viewer') });
+    const good = await app.inject({
+      method: 'GET',
+      url: '/api/v1/repair/actions?state=awaiting-approval&namespace=shop',
+      headers: as('viewer'),
+    });
     expect(good.statusCode).toBe(200);
   });
 

@@ -109,12 +109,20 @@ describe('RepairService', () => {
 
   it('in approve mode a notification is sent once per target within its cooldown, not on every scan', async () => {
     const clock = { now: Date.now() };
-    const repair = service({ identity: 'engine-a', store: new MemoryStore(), audit: new MemoryAuditLog(), config: { maxMode: 'approve' }, clock });
+    const repair = service({
+      identity: 'engine-a',
+      store: new MemoryStore(),
+      audit: new MemoryAuditLog(),
+      config: { maxMode: 'approve' },
+      clock,
+    });
     // A crash loop that did not begin with a rollout: the shipped rules only notify about it (no rollback).
     cluster.ledger.inject({ type: 'crash-loop', namespace: 'shop', service: 'shipping' });
     cluster.step(10);
     const notifications = async () =>
-      (await repair.listActions()).filter((a) => a.planned.type === 'notify' && a.planned.target.name.startsWith('shipping'));
+      (await repair.listActions()).filter(
+        (a) => a.planned.type === 'notify' && a.planned.target.name.startsWith('shipping'),
+      );
     for (let round = 0; round < 12; round++) {
       await repair.runOnce();
       cluster.step(2);

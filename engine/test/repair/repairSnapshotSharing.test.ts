@@ -32,9 +32,12 @@ afterAll(async () => {
 
 describe('repair snapshots', () => {
   it('are shared by concurrent viewers and read fresh by the next request', { timeout: 60_000 }, async () => {
-    const get = (url: string) => app.inject({ method: 'GET', url, headers: { authorization: `Bearer ${TOKEN}` } });
+    const get = (url: string) =>
+      app.inject({ method: 'GET', url, headers: { authorization: `Bearer ${TOKEN}` } });
     const answers = await Promise.all(
-      Array.from({ length: 20 }, (_, i) => get(i % 2 ? '/api/v1/repair/findings?namespace=shop' : '/api/v1/repair/plans?namespace=shop')),
+      Array.from({ length: 20 }, (_, i) =>
+        get(i % 2 ? '/api/v1/repair/findings?namespace=shop' : '/api/v1/repair/plans?namespace=shop'),
+      ),
     );
     expect(answers.every((a) => a.statusCode === 200)).toBe(true);
     const concurrent = listCalls.length;

@@ -49,7 +49,9 @@ describe('scheduler on a Kubernetes Lease', () => {
     const scheduler = createScheduler(config, { store, clusters, logger, instance: 'replica-a' });
     await scheduler.poll();
     expect(scheduler.isLeader).toBe(true);
-    const lease = await kubeConfig.makeApiClient(CoordinationV1Api).readNamespacedLease({ namespace: 'aicloudops', name: 'engine-scheduler' });
+    const lease = await kubeConfig
+      .makeApiClient(CoordinationV1Api)
+      .readNamespacedLease({ namespace: 'aicloudops', name: 'engine-scheduler' });
     expect(lease.spec?.holderIdentity).toBe('replica-a');
     expect(lease.spec?.leaseDurationSeconds).toBe(15);
   });
@@ -62,7 +64,13 @@ describe('scheduler on a Kubernetes Lease', () => {
     const store = new MemoryStore(clock);
     const runs: Array<{ instance: string; tick: number; at: number }> = [];
     const replica = (instance: string) => {
-      const lease = new KubernetesLeaderLease(kubeConfig, { namespace: 'aicloudops', name: 'ticks', identity: instance, leaseDurationSeconds: LEASE, now: clock });
+      const lease = new KubernetesLeaderLease(kubeConfig, {
+        namespace: 'aicloudops',
+        name: 'ticks',
+        identity: instance,
+        leaseDurationSeconds: LEASE,
+        now: clock,
+      });
       const scheduler = new Scheduler({ store, lease, logger, instance, leaseSeconds: LEASE, now: clock });
       scheduler.register({
         name: 'probe',
@@ -102,6 +110,8 @@ describe('scheduler on a Kubernetes Lease', () => {
       const own = runs.filter((r) => r.instance === instance).map((r) => r.tick);
       expect(own.at(-1)! - own[0]!, instance).toBe(own.length - 1);
     }
-    expect(takeover.tick - runs[before - 1]!.tick).toBeLessThanOrEqual(1 + Math.ceil((LEASE * 1000 + POLL_MS) / 10_000));
+    expect(takeover.tick - runs[before - 1]!.tick).toBeLessThanOrEqual(
+      1 + Math.ceil((LEASE * 1000 + POLL_MS) / 10_000),
+    );
   });
 });

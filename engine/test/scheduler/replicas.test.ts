@@ -70,7 +70,8 @@ async function until<T>(read: () => Promise<T>, done: (value: T) => boolean, tim
   for (;;) {
     const value = await read();
     if (done(value)) return value;
-    if (Date.now() > deadline) throw new Error(`condition not met in ${timeoutMs} ms; last value: ${JSON.stringify(value)}`);
+    if (Date.now() > deadline)
+      throw new Error(`condition not met in ${timeoutMs} ms; last value: ${JSON.stringify(value)}`);
     await sleep(200);
   }
 }
@@ -81,7 +82,10 @@ describe('engine replicas on one Redis', () => {
     const config = engineConfig(prefix, { retrainIntervalHours: TICK_SECONDS / 3600 });
     const replicas = await Promise.all([spawnEngine(config), spawnEngine(config), spawnEngine(config)]);
 
-    const before = await until(() => runs(prefix), (r) => r.length >= 6);
+    const before = await until(
+      () => runs(prefix),
+      (r) => r.length >= 6,
+    );
     const leader = before.at(-1)!.instance;
     expect(replicas.map((r) => r.instance)).toContain(leader);
     // One leader runs every tick while it lives.
@@ -89,7 +93,10 @@ describe('engine replicas on one Redis', () => {
 
     const killedAt = Date.now();
     await stopChild(replicas.find((r) => r.instance === leader)!.child);
-    const after = await until(() => runs(prefix), (r) => r.some((run) => run.instance !== leader));
+    const after = await until(
+      () => runs(prefix),
+      (r) => r.some((run) => run.instance !== leader),
+    );
     const takeover = after.find((run) => run.instance !== leader)!;
     // Leadership moves once the dead leader's lease ends (≤ lease + one poll) and the next tick starts (≤ 1 tick);
     // 2 s of slack for a busy 2-core machine.
@@ -138,15 +145,22 @@ describe('engine replicas on one Redis', () => {
       const fromB = await readEvents(`${b.url}/api/v1/jobs/${job.id}/events`);
 
       const done = fromB.at(-1)!;
-      expect(done).toMatchObject({ event: 'done', record: { id: job.id, status: 'succeeded', instance: a.instance } });
-      const seenOnB = fromB.filter((e) => e.event === 'progress' && e.record.status === 'running').map((e) => e.record.progress);
+      expect(done).toMatchObject({
+        event: 'done',
+        record: { id: job.id, status: 'succeeded', instance: a.instance },
+      });
+      const seenOnB = fromB
+        .filter((e) => e.event === 'progress' && e.record.status === 'running')
+        .map((e) => e.record.progress);
       // Every update A published after B's stream opened reached B (polling the record would see one a second at most).
       // B's stream opens after A started (progress 0, repeated while it starts): count from the first step B saw.
       const firstOnB = published.indexOf(seenOnB.find((p) => p > 0 && published.includes(p)) ?? -1);
       expect(firstOnB).toBeGreaterThanOrEqual(0);
       const expected = [...new Set(published.slice(firstOnB))];
       expect(expected.length).toBeGreaterThanOrEqual(3);
-      expect(new Set(seenOnB)).toEqual(new Set([...seenOnB.filter((p) => !expected.includes(p)), ...expected]));
+      expect(new Set(seenOnB)).toEqual(
+        new Set([...seenOnB.filter((p) => !expected.includes(p)), ...expected]),
+      );
       // The job record is served by either replica.
       const fromA = (await (await fetch(`${a.url}/api/v1/jobs/${job.id}`)).json()) as JobRecord;
       const onB = (await (await fetch(`${b.url}/api/v1/jobs/${job.id}`)).json()) as JobRecord;

@@ -21,7 +21,11 @@ beforeAll(async () => {
         bodyLimitBytes: 10_000,
         auth: {
           enabled: true,
-          tokens: (Object.keys(TOKENS) as Array<keyof typeof TOKENS>).map((role) => ({ name: `${role}-user`, token: TOKENS[role], role })),
+          tokens: (Object.keys(TOKENS) as Array<keyof typeof TOKENS>).map((role) => ({
+            name: `${role}-user`,
+            token: TOKENS[role],
+            role,
+          })),
         },
       },
       cluster: { kind: 'simulated', injectFaults: false },
@@ -34,7 +38,11 @@ afterAll(async () => {
   await server?.close();
 });
 
-const call = (method: string, url: string, options: { token?: string; body?: string; headers?: Record<string, string> } = {}) =>
+const call = (
+  method: string,
+  url: string,
+  options: { token?: string; body?: string; headers?: Record<string, string> } = {},
+) =>
   fetch(`${server.url}${url}`, {
     method,
     headers: {
@@ -50,7 +58,9 @@ describe('probes and metrics', () => {
     expect(await client().health()).toEqual({ status: 'ok' });
     const ready = await client().ready();
     expect(ready.ready).toBe(true);
-    expect(ready.checks.map((c) => c.name)).toEqual(expect.arrayContaining(['metrics', 'store', 'cluster:simulated']));
+    expect(ready.checks.map((c) => c.name)).toEqual(
+      expect.arrayContaining(['metrics', 'store', 'cluster:simulated']),
+    );
   });
 
   it('exposes request latency histograms and job counters on /metrics', async () => {
@@ -68,10 +78,16 @@ describe('probes and metrics', () => {
   });
 
   it('publishes an OpenAPI document generated from the route schemas', async () => {
-    const doc = (await (await call('GET', '/api/v1/openapi.json')).json()) as { paths: Record<string, unknown> };
-    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/api/v1/workloads', '/api/v1/metrics/query_range']));
+    const doc = (await (await call('GET', '/api/v1/openapi.json')).json()) as {
+      paths: Record<string, unknown>;
+    };
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining(['/api/v1/workloads', '/api/v1/metrics/query_range']),
+    );
     const workloads = doc.paths['/api/v1/workloads'] as { get: { parameters: Array<{ name: string }> } };
-    expect(workloads.get.parameters.map((p) => p.name)).toEqual(expect.arrayContaining(['namespace', 'labelSelector']));
+    expect(workloads.get.parameters.map((p) => p.name)).toEqual(
+      expect.arrayContaining(['namespace', 'labelSelector']),
+    );
   });
 });
 
@@ -85,7 +101,9 @@ describe('auth', () => {
 
   it('lets a viewer read but not act, an operator act, and only an admin read config', async () => {
     const body = JSON.stringify({ type: 'latency', service: 'cart' });
-    expect((await call('GET', '/api/v1/workloads?namespace=shop', { token: TOKENS.viewer })).status).toBe(200);
+    expect((await call('GET', '/api/v1/workloads?namespace=shop', { token: TOKENS.viewer })).status).toBe(
+      200,
+    );
     const denied = await call('POST', '/api/v1/demo/faults', { token: TOKENS.viewer, body });
     expect(denied.status).toBe(403);
     expect(((await denied.json()) as { error: { code: string } }).error.code).toBe('FORBIDDEN');
@@ -100,13 +118,34 @@ describe('auth', () => {
 
   it('lets an admin replace the service graph and everyone read it', async () => {
     const edges = [{ from: 'frontend', to: 'cart' }];
-    expect((await call('PUT', '/api/v1/config/service-graph', { token: TOKENS.operator, body: JSON.stringify({ edges }) })).status).toBe(403);
-    expect((await call('PUT', '/api/v1/config/service-graph', { token: TOKENS.admin, body: JSON.stringify({ edges }) })).status).toBe(200);
+    expect(
+      (
+        await call('PUT', '/api/v1/config/service-graph', {
+          token: TOKENS.operator,
+          body: JSON.stringify({ edges }),
+        })
+      ).status,
+    ).toBe(403);
+    expect(
+      (
+        await call('PUT', '/api/v1/config/service-graph', {
+          token: TOKENS.admin,
+          body: JSON.stringify({ edges }),
+        })
+      ).status,
+    ).toBe(200);
     expect(await client(TOKENS.viewer).request('GET', '/api/v1/config/service-graph')).toEqual({ edges });
     // A service is not its own caller: refused naming the edge, and the graph in force stays.
-    const loop = await call('PUT', '/api/v1/config/service-graph', { token: TOKENS.admin, body: JSON.stringify({ edges: [...edges, { from: 'cart', to: 'cart' }] }) });
+    const loop = await call('PUT', '/api/v1/config/service-graph', {
+      token: TOKENS.admin,
+      body: JSON.stringify({ edges: [...edges, { from: 'cart', to: 'cart' }] }),
+    });
     expect(loop.status).toBe(400);
-    expect(((await loop.json()) as { error: { issues: Array<{ field: string }> } }).error.issues.map((i) => i.field)).toEqual(['body.edges.1.to']);
+    expect(
+      ((await loop.json()) as { error: { issues: Array<{ field: string }> } }).error.issues.map(
+        (i) => i.field,
+      ),
+    ).toEqual(['body.edges.1.to']);
     expect(await client(TOKENS.viewer).request('GET', '/api/v1/config/service-graph')).toEqual({ edges });
   });
 });
@@ -115,7 +154,9 @@ describe('bad input', () => {
   it('rejects malformed JSON with 400', async () => {
     const response = await call('POST', '/api/v1/demo/faults', { token: TOKENS.operator, body: '{"type": ' });
     expect(response.status).toBe(400);
-    const { error } = (await response.json()) as { error: { code: string; issues: Array<{ field: string }> } };
+    const { error } = (await response.json()) as {
+      error: { code: string; issues: Array<{ field: string }> };
+    };
     expect(error.code).toBe('BAD_REQUEST');
     expect(error.issues[0]?.field).toBe('body');
   });
@@ -126,7 +167,9 @@ describe('bad input', () => {
       body: JSON.stringify({ type: 'meteor-strike', service: '' }),
     });
     expect(response.status).toBe(400);
-    const { error } = (await response.json()) as { error: { code: string; issues: Array<{ field: string }> } };
+    const { error } = (await response.json()) as {
+      error: { code: string; issues: Array<{ field: string }> };
+    };
     expect(error.code).toBe('INVALID_INPUT');
     expect(error.issues.map((i) => i.field)).toEqual(expect.arrayContaining(['body.type', 'body.service']));
   });
@@ -140,7 +183,9 @@ describe('bad input', () => {
   });
 
   it('validates query parameters by name', async () => {
-    const response = await call('GET', '/api/v1/metrics/query_range?query=up&start=200&end=100&step=15', { token: TOKENS.viewer });
+    const response = await call('GET', '/api/v1/metrics/query_range?query=up&start=200&end=100&step=15', {
+      token: TOKENS.viewer,
+    });
     expect(response.status).toBe(400);
     const { error } = (await response.json()) as { error: { issues: Array<{ field: string }> } };
     expect(error.issues.map((i) => i.field)).toContain('querystring.end');
@@ -159,7 +204,11 @@ describe('bad input', () => {
   it('refuses a demo fault that starts in the future, naming the field', async () => {
     const response = await call('POST', '/api/v1/demo/faults', {
       token: TOKENS.operator,
-      body: JSON.stringify({ type: 'latency', service: 'cart', startedAt: Math.floor(Date.now() / 1000) + 3600 }),
+      body: JSON.stringify({
+        type: 'latency',
+        service: 'cart',
+        startedAt: Math.floor(Date.now() / 1000) + 3600,
+      }),
     });
     expect(response.status).toBe(400);
     const { error } = (await response.json()) as { error: { issues: Array<{ field: string }> } };
@@ -191,7 +240,10 @@ describe('cluster view', () => {
     const deadline = Date.now() + 60_000;
     let email: { health: string; reasons: string[] } | undefined;
     while (Date.now() < deadline) {
-      const { items } = await client(TOKENS.viewer).workloads({ namespace: 'shop', labelSelector: 'app=email' });
+      const { items } = await client(TOKENS.viewer).workloads({
+        namespace: 'shop',
+        labelSelector: 'app=email',
+      });
       email = items[0];
       if (email && email.reasons.some((r) => r.includes('OOMKilled'))) break;
       await new Promise((r) => setTimeout(r, 500));

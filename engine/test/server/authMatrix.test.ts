@@ -1,6 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningServer } from '../../src/server/startServer.js';
-import { ROLES, TOKENS, call, operationsOf, startTokenServer, type Operation, type Role } from './openApiOperations.js';
+import {
+  ROLES,
+  TOKENS,
+  call,
+  operationsOf,
+  startTokenServer,
+  type Operation,
+  type Role,
+} from './openApiOperations.js';
 
 /**
  * The probe of issue 9 as a standing test: every operation of the OpenAPI document × {no token, viewer, operator,
@@ -52,7 +60,10 @@ describe('auth matrix from the OpenAPI document', () => {
           !answer.hung &&
           answer.status < 500 &&
           (want === 'allowed' ? answer.status !== 401 && answer.status !== 403 : answer.status === want);
-        if (!ok) violations.push(`${op.method} ${op.path} as ${role ?? 'anonymous'}: want ${want}, got ${got} ${answer.body.slice(0, 200)}`);
+        if (!ok)
+          violations.push(
+            `${op.method} ${op.path} as ${role ?? 'anonymous'}: want ${want}, got ${got} ${answer.body.slice(0, 200)}`,
+          );
       }
     }
     expect(checked).toBe(operations.length * 4);
@@ -61,7 +72,9 @@ describe('auth matrix from the OpenAPI document', () => {
 
   it('refuses an unknown token and a malformed Authorization header with 401 on a protected route', async () => {
     expect((await call(server, 'GET', '/api/v1/rca', { token: 'not-a-token' })).status).toBe(401);
-    const basic = await fetch(`${server.url}/api/v1/rca`, { headers: { authorization: 'Basic YWRtaW46YWRtaW4=' } });
+    const basic = await fetch(`${server.url}/api/v1/rca`, {
+      headers: { authorization: 'Basic YWRtaW46YWRtaW4=' },
+    });
     expect(basic.status).toBe(401);
   });
 });

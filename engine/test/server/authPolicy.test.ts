@@ -145,31 +145,43 @@ describe('startServer and `aicloudops serve` refuse exposed anonymous admin', ()
 
   // DNS rebinding: a web page whose name re-resolves to 127.0.0.1 reaches a demo engine same-origin, with its own
   // name in Host. Without auth the engine is an anonymous admin, so it answers only loopback names.
-  it('without auth on loopback, refuses a request that names the engine by another host', { timeout: 60_000 }, async () => {
-    const server = await startServer({
-      config: { logLevel: 'silent', dataDir: join(dir, 'data-rebind'), cluster: { kind: 'simulated', injectFaults: false }, server: { port: 0 } },
-      logger: pino({ level: 'silent' }),
-    });
-    const get = (host: string, path = '/api/v1/config') =>
-      new Promise<{ status: number; body: string }>((done, fail) => {
-        const req = httpRequest(`${server.url}${path}`, { headers: { host } }, (res) => {
-          let body = '';
-          res.on('data', (c) => (body += c));
-          res.on('end', () => done({ status: res.statusCode ?? 0, body }));
-        });
-        req.on('error', fail);
-        req.end();
+  it(
+    'without auth on loopback, refuses a request that names the engine by another host',
+    { timeout: 60_000 },
+    async () => {
+      const server = await startServer({
+        config: {
+          logLevel: 'silent',
+          dataDir: join(dir, 'data-rebind'),
+          cluster: { kind: 'simulated', injectFaults: false },
+          server: { port: 0 },
+        },
+        logger: pino({ level: 'silent' }),
       });
-    try {
-      const { port } = new URL(server.url);
-      const rebound = await get(`evil.example:${port}`);
-      expect(rebound.status).toBe(403);
-      expect(JSON.parse(rebound.body).error.issues).toEqual([{ field: 'headers.host', message: 'must be a loopback host while auth is off' }]);
-      for (const host of [`localhost:${port}`, `127.0.0.1:${port}`, `[::1]:${port}`]) expect((await get(host)).status, host).toBe(200);
-    } finally {
-      await server.close();
-    }
-  });
+      const get = (host: string, path = '/api/v1/config') =>
+        new Promise<{ status: number; body: string }>((done, fail) => {
+          const req = httpRequest(`${server.url}${path}`, { headers: { host } }, (res) => {
+            let body = '';
+            res.on('data', (c) => (body += c));
+            res.on('end', () => done({ status: res.statusCode ?? 0, body }));
+          });
+          req.on('error', fail);
+          req.end();
+        });
+      try {
+        const { port } = new URL(server.url);
+        const rebound = await get(`evil.example:${port}`);
+        expect(rebound.status).toBe(403);
+        expect(JSON.parse(rebound.body).error.issues).toEqual([
+          { field: 'headers.host', message: 'must be a loopback host while auth is off' },
+        ]);
+        for (const host of [`localhost:${port}`, `127.0.0.1:${port}`, `[::1]:${port}`])
+          expect((await get(host)).status, host).toBe(200);
+      } finally {
+        await server.close();
+      }
+    },
+  );
 
   it('`serve --profile demo --host 0.0.0.0` exits with an error naming server.auth', async () => {
     const { code, stderr } = await runCli(['serve', '--profile', 'demo', '--host', '0.0.0.0', '--port', '0']);

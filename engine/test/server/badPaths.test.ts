@@ -23,7 +23,10 @@ describe('paths refused before routing', () => {
       const res = await demo.app.inject({ method: 'GET', url });
       expect(res.statusCode).toBe(400);
       const error = res.json().error;
-      expect(error).toMatchObject({ code: 'BAD_REQUEST', issues: [{ field: 'path', message: 'at most 100 characters' }] });
+      expect(error).toMatchObject({
+        code: 'BAD_REQUEST',
+        issues: [{ field: 'path', message: 'at most 100 characters' }],
+      });
       expect(error.message).not.toContain(long);
     }
     const atLimit = await demo.app.inject({ method: 'GET', url: `/api/v1/rca/${'x'.repeat(100)}` });
@@ -33,6 +36,8 @@ describe('paths refused before routing', () => {
   it('still name a path that is not percent-encoded UTF-8 as such', async () => {
     const res = await demo.app.inject({ method: 'GET', url: '/api/v1/rca/%E0%A4%A' });
     expect(res.statusCode).toBe(400);
-    expect(res.json().error.issues).toEqual([{ field: 'path', message: 'must be valid percent-encoded UTF-8' }]);
+    expect(res.json().error.issues).toEqual([
+      { field: 'path', message: 'must be valid percent-encoded UTF-8' },
+    ]);
   });
 });

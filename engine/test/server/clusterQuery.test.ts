@@ -20,9 +20,13 @@ afterAll(async () => {
   await server?.close();
 });
 
-async function errorOf(path: string): Promise<{ status: number; code: string; fields: string[]; message: string }> {
+async function errorOf(
+  path: string,
+): Promise<{ status: number; code: string; fields: string[]; message: string }> {
   const res = await fetch(`${server.url}${path}`);
-  const body = (await res.json()) as { error: { code: string; message: string; issues?: Array<{ field: string }> } };
+  const body = (await res.json()) as {
+    error: { code: string; message: string; issues?: Array<{ field: string }> };
+  };
   return {
     status: res.status,
     code: body.error.code,
@@ -33,7 +37,10 @@ async function errorOf(path: string): Promise<{ status: number; code: string; fi
 
 describe('cluster queries name the query parameter they refuse', () => {
   it('an unknown cluster is a 400 naming querystring.cluster and the configured ones', async () => {
-    for (const path of ['/api/v1/workloads?namespace=shop&cluster=nosuch', '/api/v1/events?namespace=shop&cluster=nosuch']) {
+    for (const path of [
+      '/api/v1/workloads?namespace=shop&cluster=nosuch',
+      '/api/v1/events?namespace=shop&cluster=nosuch',
+    ]) {
       const error = await errorOf(path);
       expect(error).toMatchObject({ status: 400, code: 'INVALID_INPUT', fields: ['querystring.cluster'] });
       expect(error.message).toContain('configured: simulated');
@@ -42,14 +49,24 @@ describe('cluster queries name the query parameter they refuse', () => {
 
   it("a selector the API server cannot parse is a 400 naming it, with the server's reason", async () => {
     const label = await errorOf('/api/v1/workloads?namespace=shop&labelSelector=%3D%3D%3D');
-    expect(label).toMatchObject({ status: 400, code: 'INVALID_INPUT', fields: ['querystring.labelSelector'] });
+    expect(label).toMatchObject({
+      status: 400,
+      code: 'INVALID_INPUT',
+      fields: ['querystring.labelSelector'],
+    });
     expect(label.message).toContain('invalid label key');
     const field = await errorOf('/api/v1/events?namespace=shop&fieldSelector=%3D%3D%3D');
-    expect(field).toMatchObject({ status: 400, code: 'INVALID_INPUT', fields: ['querystring.fieldSelector'] });
+    expect(field).toMatchObject({
+      status: 400,
+      code: 'INVALID_INPUT',
+      fields: ['querystring.fieldSelector'],
+    });
   });
 
   it('the configured cluster and a good selector still answer', async () => {
-    const res = await fetch(`${server.url}/api/v1/workloads?namespace=shop&cluster=simulated&labelSelector=app%3Dcart`);
+    const res = await fetch(
+      `${server.url}/api/v1/workloads?namespace=shop&cluster=simulated&labelSelector=app%3Dcart`,
+    );
     expect(res.status).toBe(200);
     const { items } = (await res.json()) as { items: Array<{ name: string }> };
     expect(items.map((w) => w.name)).toEqual(['cart']);

@@ -9,13 +9,19 @@ import { startServer } from '../../src/server/startServer.js';
 describe('a heavy demo query', () => {
   it('leaves /healthz answering while it runs and is cancelled when the server closes', async () => {
     const server = await startServer({
-      config: { logLevel: 'silent', server: { port: 0, shutdownGraceSeconds: 30 }, cluster: { kind: 'simulated', injectFaults: false } },
+      config: {
+        logLevel: 'silent',
+        server: { port: 0, shutdownGraceSeconds: 30 },
+        cluster: { kind: 'simulated', injectFaults: false },
+      },
       logger: pino({ level: 'silent' }),
     });
     const end = Math.floor(Date.now() / 1000);
     const query = encodeURIComponent('sum by (service) (rate(http_requests_total[5m]))');
     let queryDone = false;
-    const heavy = fetch(`${server.url}/api/v1/metrics/query_range?query=${query}&start=${end - 92 * 86_400}&end=${end}&step=723`).then(
+    const heavy = fetch(
+      `${server.url}/api/v1/metrics/query_range?query=${query}&start=${end - 92 * 86_400}&end=${end}&step=723`,
+    ).then(
       async (r) => ({ status: r.status, body: await r.text() }),
       (error: unknown) => ({ status: 0, body: String(error) }),
     );

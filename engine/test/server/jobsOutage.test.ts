@@ -32,12 +32,17 @@ afterEach(() => {
   process.off('unhandledRejection', onUnhandled);
 });
 
-const until = async <T>(read: () => Promise<T>, ok: (value: T) => boolean, timeoutMs = 30_000): Promise<T> => {
+const until = async <T>(
+  read: () => Promise<T>,
+  ok: (value: T) => boolean,
+  timeoutMs = 30_000,
+): Promise<T> => {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await read().catch(() => undefined);
     if (value !== undefined && ok(value)) return value;
-    if (Date.now() > deadline) throw new Error(`condition not met in ${timeoutMs} ms; last value ${JSON.stringify(value)}`);
+    if (Date.now() > deadline)
+      throw new Error(`condition not met in ${timeoutMs} ms; last value ${JSON.stringify(value)}`);
     await new Promise((r) => setTimeout(r, 100));
   }
 };
@@ -81,8 +86,15 @@ describe('jobs across a Redis outage', () => {
     expect((await jobs.check()).ok).toBe(false);
 
     await redis.up();
-    await until(() => jobs.check(), (c) => c.ok);
-    expect(await storedJob(prefix, job.id)).toMatchObject({ status: 'succeeded', result: { answer: 42 }, progress: 1 });
+    await until(
+      () => jobs.check(),
+      (c) => c.ok,
+    );
+    expect(await storedJob(prefix, job.id)).toMatchObject({
+      status: 'succeeded',
+      result: { answer: 42 },
+      progress: 1,
+    });
     await jobs.drain(1_000);
     await store.close();
     expect(unhandled).toEqual([]);
@@ -101,7 +113,12 @@ describe('jobs across a Redis outage', () => {
       logger,
     });
     try {
-      const post = () => fetch(`${server.url}/api/v1/rca`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+      const post = () =>
+        fetch(`${server.url}/api/v1/rca`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: '{}',
+        });
       const accepted = await post();
       expect(accepted.status).toBe(202);
       const job = (await accepted.json()) as JobRecord;
@@ -117,12 +134,16 @@ describe('jobs across a Redis outage', () => {
         async () => (await (await fetch(`${server.url}/api/v1/jobs/${job.id}`)).json()) as JobRecord,
         (r) => isFinalJob(r),
       );
-      if (final.status === 'failed') expect(final.error?.code).toMatch(/UPSTREAM_UNAVAILABLE|UPSTREAM_ERROR|STORE_UNAVAILABLE/);
+      if (final.status === 'failed')
+        expect(final.error?.code).toMatch(/UPSTREAM_UNAVAILABLE|UPSTREAM_ERROR|STORE_UNAVAILABLE/);
       else expect(final.status).toBe('succeeded');
 
       await redis.up();
       // Once Redis is back, what the store holds is the same final state the API reported: truthful, not `running`.
-      const stored = await until(() => storedJob(prefix, job.id), (r) => r !== undefined && isFinalJob(r));
+      const stored = await until(
+        () => storedJob(prefix, job.id),
+        (r) => r !== undefined && isFinalJob(r),
+      );
       expect(stored?.status).toBe(final.status);
       const again = await post();
       expect(again.status).toBe(202);
@@ -142,7 +163,6 @@ describe('jobs of an engine that died', () => {
   /** A real engine in its own Node process (from source, through tsx), on the shared Redis. */
   const spawnEngine = (config: Record<string, unknown>) => spawnEngineProcess(config, children, 45_000);
 
-
   it('marks its running and queued jobs interrupted when another engine starts, instead of leaving them running', async () => {
     const prefix = `crash-${Date.now()}:`;
     const config = {
@@ -154,11 +174,20 @@ describe('jobs of an engine that died', () => {
     };
     const first = await spawnEngine(config);
     const submit = async () =>
-      (await (await fetch(`${first.url}/api/v1/rca`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })).json()) as JobRecord;
+      (await (
+        await fetch(`${first.url}/api/v1/rca`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: '{}',
+        })
+      ).json()) as JobRecord;
     const running = await submit();
     const queued = await submit();
     expect(queued.status).toBe('queued');
-    await until(() => storedJob(prefix, running.id), (r) => r?.status === 'running');
+    await until(
+      () => storedJob(prefix, running.id),
+      (r) => r?.status === 'running',
+    );
     first.child.kill('SIGKILL');
     await new Promise((resolve) => first.child.once('exit', resolve));
     expect((await storedJob(prefix, running.id))?.status).toBe('running'); // what issue 9 found: stuck forever

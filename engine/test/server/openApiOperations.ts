@@ -18,7 +18,10 @@ export function startTokenServer(): Promise<RunningServer> {
       server: {
         port: 0,
         host: '127.0.0.1',
-        auth: { enabled: true, tokens: ROLES.map((role) => ({ name: `${role}-user`, token: TOKENS[role], role })) },
+        auth: {
+          enabled: true,
+          tokens: ROLES.map((role) => ({ name: `${role}-user`, token: TOKENS[role], role })),
+        },
       },
       cluster: { kind: 'simulated', injectFaults: false },
     },
@@ -61,12 +64,16 @@ export async function operationsOf(server: RunningServer): Promise<Operation[]> 
   for (const [path, ops] of Object.entries(doc.paths)) {
     for (const [method, op] of Object.entries(ops)) {
       const parameters = (op.parameters ?? []) as Array<{ in: string; name: string; schema: JsonSchema }>;
-      const body = (op.requestBody as { content?: Record<string, { schema: JsonSchema }> } | undefined)?.content?.['application/json']?.schema;
+      const body = (op.requestBody as { content?: Record<string, { schema: JsonSchema }> } | undefined)
+        ?.content?.['application/json']?.schema;
       const security = op.security as unknown[] | undefined;
       out.push({
         method: method.toUpperCase(),
         path,
-        access: Array.isArray(security) && security.length === 0 ? 'public' : ((op['x-min-role'] as Role | undefined) ?? 'viewer'),
+        access:
+          Array.isArray(security) && security.length === 0
+            ? 'public'
+            : ((op['x-min-role'] as Role | undefined) ?? 'viewer'),
         query: parameters.filter((p) => p.in === 'query').map((p) => ({ name: p.name, schema: p.schema })),
         pathParams: parameters.filter((p) => p.in === 'path').map((p) => p.name),
         ...(body ? { body } : {}),

@@ -28,7 +28,9 @@ afterAll(async () => {
   await server?.close();
 });
 
-async function collect<T>(fetchPage: (cursor: string | undefined) => Promise<Page<T>>): Promise<{ items: T[]; pages: number[] }> {
+async function collect<T>(
+  fetchPage: (cursor: string | undefined) => Promise<Page<T>>,
+): Promise<{ items: T[]; pages: number[] }> {
   const items: T[] = [];
   const pages: number[] = [];
   let cursor: string | undefined;
@@ -51,10 +53,14 @@ describe('pagination', () => {
       ids.push(job.id);
       await new Promise((r) => setTimeout(r, 5)); // distinct createdAt, so newest-first is well defined
     }
-    const { items, pages } = await collect((cursor) => client.jobs({ kind: 'forecast.backtest', ...(cursor ? { cursor } : {}) }));
+    const { items, pages } = await collect((cursor) =>
+      client.jobs({ kind: 'forecast.backtest', ...(cursor ? { cursor } : {}) }),
+    );
     expect(items.map((j) => j.id)).toEqual([...ids].reverse());
     expect(pages).toEqual([2, 2, 1]);
-    const byThree = await collect((cursor) => client.jobs({ kind: 'forecast.backtest', limit: 3, ...(cursor ? { cursor } : {}) }));
+    const byThree = await collect((cursor) =>
+      client.jobs({ kind: 'forecast.backtest', limit: 3, ...(cursor ? { cursor } : {}) }),
+    );
     expect(byThree.pages).toEqual([3, 2]);
     // A job added between pages neither repeats an item nor shifts the rest: the cursor is a position, not an offset.
     const first = await client.jobs({ kind: 'forecast.backtest' });
@@ -69,11 +75,16 @@ describe('pagination', () => {
     expect(tooMany).toMatchObject({ status: 400 });
     expect((tooMany as EngineApiError).issues.map((i) => i.field)).toContain('querystring.limit');
     const forged = await client.jobs({ cursor: 'not-a-cursor' }).catch((e: unknown) => e as EngineApiError);
-    expect(forged).toMatchObject({ status: 400, issues: [{ field: 'querystring.cursor', message: expect.any(String) }] });
+    expect(forged).toMatchObject({
+      status: 400,
+      issues: [{ field: 'querystring.cursor', message: expect.any(String) }],
+    });
     // A real cursor of another list is refused too, rather than serving that list's first page.
     const jobsCursor = (await client.jobs({ kind: 'forecast.backtest', limit: 1 })).nextCursor!;
     expect(jobsCursor).toBeDefined();
-    const crossed = await client.workloads({ namespace: 'shop', cursor: jobsCursor }).catch((e: unknown) => e as EngineApiError);
+    const crossed = await client
+      .workloads({ namespace: 'shop', cursor: jobsCursor })
+      .catch((e: unknown) => e as EngineApiError);
     expect(crossed).toMatchObject({
       status: 400,
       issues: [{ field: 'querystring.cursor', message: expect.stringContaining('came from /api/v1/jobs') }],
@@ -81,19 +92,27 @@ describe('pagination', () => {
   });
 
   it('pages workloads, events and knowledge documents the same way, whatever the page size', async () => {
-    const workloads2 = await collect((cursor) => client.workloads({ namespace: 'shop', ...(cursor ? { cursor } : {}) }));
-    const workloads3 = await collect((cursor) => client.workloads({ namespace: 'shop', limit: 3, ...(cursor ? { cursor } : {}) }));
+    const workloads2 = await collect((cursor) =>
+      client.workloads({ namespace: 'shop', ...(cursor ? { cursor } : {}) }),
+    );
+    const workloads3 = await collect((cursor) =>
+      client.workloads({ namespace: 'shop', limit: 3, ...(cursor ? { cursor } : {}) }),
+    );
     expect(workloads2.items.length).toBeGreaterThan(3);
     expect(workloads2.items.map((w) => w.name)).toEqual(workloads3.items.map((w) => w.name));
     expect(new Set(workloads2.items.map((w) => `${w.kind}/${w.name}`)).size).toBe(workloads2.items.length);
 
-    const events = await collect((cursor) => client.events({ namespace: 'shop', ...(cursor ? { cursor } : {}) }));
+    const events = await collect((cursor) =>
+      client.events({ namespace: 'shop', ...(cursor ? { cursor } : {}) }),
+    );
     expect(events.items.length).toBeGreaterThan(0);
     const stamps = events.items.map((e) => e.lastTimestamp ?? '');
     expect(stamps).toEqual([...stamps].sort().reverse());
 
     const docs: string[] = [];
-    for await (const doc of allPages((cursor) => client.knowledgeDocuments({ maxChars: 100, ...(cursor ? { cursor } : {}) }))) {
+    for await (const doc of allPages((cursor) =>
+      client.knowledgeDocuments({ maxChars: 100, ...(cursor ? { cursor } : {}) }),
+    )) {
       docs.push(`${doc.source}:${doc.path}`);
     }
     expect(docs.length).toBeGreaterThan(3);
@@ -107,14 +126,16 @@ describe('pagination', () => {
     const { items, pages } = await collect((cursor) => client.listRca(cursor ? { cursor } : {}));
     expect(new Set(items.map((r) => r.id))).toEqual(new Set(ids));
     expect(pages).toEqual([2, 1]);
-    const models = (await (await fetch(`${server.url}/api/v1/forecast/models?limit=3`)).json()) as Page<unknown>;
+    const models = (await (
+      await fetch(`${server.url}/api/v1/forecast/models?limit=3`)
+    ).json()) as Page<unknown>;
     expect(models.items).toEqual([]);
     expect(models.nextCursor).toBeUndefined();
   }, 60_000);
 });
 
 describe('admission control', () => {
-  it('answers 429 RATE_LIMITED with Retry-After when the kind\'s queue is full', async () => {
+  it("answers 429 RATE_LIMITED with Retry-After when the kind's queue is full", async () => {
     const { jobs } = server.engine.context;
     let release!: () => void;
     const gate = new Promise<void>((resolve) => (release = resolve));

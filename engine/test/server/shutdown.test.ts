@@ -5,7 +5,11 @@ import { startServer } from '../../src/server/startServer.js';
 describe('graceful shutdown', () => {
   it('finishes in-flight jobs before releasing the sources, and refuses new connections', async () => {
     const server = await startServer({
-      config: { logLevel: 'silent', server: { port: 0, shutdownGraceSeconds: 10 }, cluster: { kind: 'simulated', injectFaults: false } },
+      config: {
+        logLevel: 'silent',
+        server: { port: 0, shutdownGraceSeconds: 10 },
+        cluster: { kind: 'simulated', injectFaults: false },
+      },
       logger: pino({ level: 'silent' }),
     });
     const { jobs } = server.engine.context;
@@ -27,11 +31,20 @@ describe('graceful shutdown', () => {
 
   it('aborts jobs that outlive the grace period instead of hanging', async () => {
     const server = await startServer({
-      config: { logLevel: 'silent', server: { port: 0, shutdownGraceSeconds: 0.2 }, cluster: { kind: 'simulated', injectFaults: false } },
+      config: {
+        logLevel: 'silent',
+        server: { port: 0, shutdownGraceSeconds: 0.2 },
+        cluster: { kind: 'simulated', injectFaults: false },
+      },
       logger: pino({ level: 'silent' }),
     });
     const { jobs } = server.engine.context;
-    const job = await jobs.start('stuck', {}, (ctx) => new Promise((_, reject) => ctx.signal.addEventListener('abort', () => reject(new Error('aborted')))));
+    const job = await jobs.start(
+      'stuck',
+      {},
+      (ctx) =>
+        new Promise((_, reject) => ctx.signal.addEventListener('abort', () => reject(new Error('aborted')))),
+    );
     let last: { status: string } | undefined;
     jobs.subscribe(job.id, (record) => (last = record));
     await server.close();

@@ -54,10 +54,17 @@ function trickle(authorization: string | undefined, waitMs: number): Promise<str
 }
 
 describe('slow requests', () => {
-  it('lose their socket after server.requestTimeoutSeconds, with a token and without', { timeout: 60_000 }, async () => {
-    const [withToken, without] = await Promise.all([trickle(`Bearer ${TOKEN}`, 15_000), trickle(undefined, 15_000)]);
-    expect(withToken).not.toBe('open');
-    expect(withToken).toContain('408');
-    expect(without).not.toBe('open');
-  });
+  it(
+    'lose their socket after server.requestTimeoutSeconds, with a token and without',
+    { timeout: 60_000 },
+    async () => {
+      const [withToken, without] = await Promise.all([
+        trickle(`Bearer ${TOKEN}`, 15_000),
+        trickle(undefined, 15_000),
+      ]);
+      expect(withToken).not.toBe('open');
+      expect(withToken).toContain('408');
+      expect(without).not.toBe('open');
+    },
+  );
 });

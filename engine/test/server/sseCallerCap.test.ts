@@ -31,7 +31,8 @@ afterAll(async () => {
   await server?.close();
 });
 
-const open = (path: string, token: string) => openStream(`${server.url}${path}`, { authorization: `Bearer ${token}` });
+const open = (path: string, token: string) =>
+  openStream(`${server.url}${path}`, { authorization: `Bearer ${token}` });
 
 describe('SSE streams per caller', () => {
   it(

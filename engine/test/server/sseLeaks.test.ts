@@ -30,7 +30,9 @@ function connectAndLeave(url: string): Promise<void> {
         resolve();
       });
     });
-    req.on('error', (error) => ((error as { code?: string }).code === 'ECONNRESET' ? resolve() : reject(error)));
+    req.on('error', (error) =>
+      (error as { code?: string }).code === 'ECONNRESET' ? resolve() : reject(error),
+    );
     req.end();
   });
 }
@@ -49,7 +51,11 @@ describe('SSE job streams', () => {
   it('release their timer and listener when the client leaves: 2,000 connect/disconnect cycles leave 0 behind', async () => {
     const { jobs } = server.engine.context;
     let finish!: () => void;
-    const stuck = await jobs.start('sse-leak', {}, () => new Promise<string>((resolve) => (finish = () => resolve('ok'))));
+    const stuck = await jobs.start(
+      'sse-leak',
+      {},
+      () => new Promise<string>((resolve) => (finish = () => resolve('ok'))),
+    );
     const url = `${server.url}/api/v1/jobs/${stuck.id}/events`;
     const baseTimeouts = timeouts();
     const baseListeners = jobs.listenerCount();
@@ -69,7 +75,11 @@ describe('SSE job streams', () => {
   it('end with `done` when the job ends, answer a finished job with one `done`, and an unknown id with 404', async () => {
     const { jobs } = server.engine.context;
     let finish!: () => void;
-    const job = await jobs.start('sse-end', {}, () => new Promise<string>((resolve) => (finish = () => resolve('ok'))));
+    const job = await jobs.start(
+      'sse-end',
+      {},
+      () => new Promise<string>((resolve) => (finish = () => resolve('ok'))),
+    );
     const streaming = fetch(`${server.url}/api/v1/jobs/${job.id}/events`);
     const response = await streaming;
     const text = response.text();
@@ -90,13 +100,20 @@ describe('SSE job streams', () => {
 
   it('DELETE cancels a running job (its stream ends `cancelled`) and answers 404 for an unknown id', async () => {
     const { jobs } = server.engine.context;
-    const job = await jobs.start('sse-cancel', {}, (ctx) => new Promise((_, reject) => ctx.signal.addEventListener('abort', () => reject(new Error('aborted')))));
+    const job = await jobs.start(
+      'sse-cancel',
+      {},
+      (ctx) =>
+        new Promise((_, reject) => ctx.signal.addEventListener('abort', () => reject(new Error('aborted')))),
+    );
     const stream = (await fetch(`${server.url}/api/v1/jobs/${job.id}/events`)).text();
     const cancel = await fetch(`${server.url}/api/v1/jobs/${job.id}`, { method: 'DELETE' });
     expect(cancel.status).toBe(200);
     expect(await cancel.json()).toEqual({ cancelled: true });
     expect(await stream).toContain('"status":"cancelled"');
-    expect(((await (await fetch(`${server.url}/api/v1/jobs/${job.id}`)).json()) as JobRecord).status).toBe('cancelled');
+    expect(((await (await fetch(`${server.url}/api/v1/jobs/${job.id}`)).json()) as JobRecord).status).toBe(
+      'cancelled',
+    );
     const again = await fetch(`${server.url}/api/v1/jobs/${job.id}`, { method: 'DELETE' });
     expect(await again.json()).toEqual({ cancelled: false });
     const unknown = await fetch(`${server.url}/api/v1/jobs/no-such-job`, { method: 'DELETE' });

@@ -16,16 +16,24 @@ afterAll(async () => {
   await demo?.close();
 });
 
-const post = (url: string, payload: Record<string, unknown>) => demo.app.inject({ method: 'POST', url, payload });
+const post = (url: string, payload: Record<string, unknown>) =>
+  demo.app.inject({ method: 'POST', url, payload });
 
 describe('request bodies with a field the route does not know', () => {
   it('are refused naming the field, nested ones too', async () => {
-    const horizon = await post('/api/v1/forecast', { service: 'checkout', signal: 'request_rate', horizon: 100_000 });
+    const horizon = await post('/api/v1/forecast', {
+      service: 'checkout',
+      signal: 'request_rate',
+      horizon: 100_000,
+    });
     expect(horizon.statusCode).toBe(400);
     expect(horizon.json().error.issues).toEqual([
       { field: 'body.horizon', message: 'unknown field (did you mean body.horizonMinutes?)' },
     ]);
-    const typo = await post('/api/v1/rca', { namespace: 'shop', target: { service: 'checkout', signl: 'latency_p99' } });
+    const typo = await post('/api/v1/rca', {
+      namespace: 'shop',
+      target: { service: 'checkout', signl: 'latency_p99' },
+    });
     expect(typo.statusCode).toBe(400);
     expect(typo.json().error).toMatchObject({
       code: 'INVALID_INPUT',
@@ -36,15 +44,26 @@ describe('request bodies with a field the route does not know', () => {
   // The hint compares with the keys the route's schema declares: an optional field left out of the body is still
   // offered (before, only keys present in the parsed body were, so horizonMinutes never was).
   it('hint at the declared field they were meant to be, optional ones left out too', async () => {
-    const horizon = await post('/api/v1/forecast', { service: 'checkout', signal: 'request_rate', horizon: 5 });
+    const horizon = await post('/api/v1/forecast', {
+      service: 'checkout',
+      signal: 'request_rate',
+      horizon: 5,
+    });
     expect(horizon.json().error.issues).toEqual([
       { field: 'body.horizon', message: 'unknown field (did you mean body.horizonMinutes?)' },
     ]);
-    const nested = await post('/api/v1/rca', { namespace: 'shop', target: { service: 'checkout', signl: 'latency_p99' } });
+    const nested = await post('/api/v1/rca', {
+      namespace: 'shop',
+      target: { service: 'checkout', signl: 'latency_p99' },
+    });
     expect(nested.json().error.issues).toEqual([
       { field: 'body.target.signl', message: 'unknown field (did you mean body.target.signal?)' },
     ]);
-    const nothingNear = await post('/api/v1/forecast', { service: 'checkout', signal: 'request_rate', zzzz: 1 });
+    const nothingNear = await post('/api/v1/forecast', {
+      service: 'checkout',
+      signal: 'request_rate',
+      zzzz: 1,
+    });
     expect(nothingNear.json().error.issues).toEqual([{ field: 'body.zzzz', message: 'unknown field' }]);
   });
 
@@ -58,14 +77,26 @@ describe('request bodies with a field the route does not know', () => {
       { field: 'body.target.service', message: expect.stringContaining('expected string') },
     ]);
     const forecast = await post('/api/v1/forecast', { servce: 'cart', signal: 'request_rate' });
-    expect(forecast.json().error.issues.map((i: { field: string }) => i.field)).toEqual(['body.servce', 'body.service']);
+    expect(forecast.json().error.issues.map((i: { field: string }) => i.field)).toEqual([
+      'body.servce',
+      'body.service',
+    ]);
     const wrongType = await post('/api/v1/rca', { namespace: 5 });
-    expect(wrongType.json().error.issues).toEqual([{ field: 'body.namespace', message: expect.stringContaining('expected string') }]);
+    expect(wrongType.json().error.issues).toEqual([
+      { field: 'body.namespace', message: expect.stringContaining('expected string') },
+    ]);
   });
 
   it('are still answered when every field is known, and generic alerts keep the fields their senders add', async () => {
-    expect((await post('/api/v1/forecast', { service: 'checkout', signal: 'request_rate', horizonMinutes: 30 })).statusCode).toBe(200);
-    const alert = { labels: { alertname: 'HighLatency', service: 'checkout' }, status: 'firing', generatorURL: 'http://elsewhere/graph' };
+    expect(
+      (await post('/api/v1/forecast', { service: 'checkout', signal: 'request_rate', horizonMinutes: 30 }))
+        .statusCode,
+    ).toBe(200);
+    const alert = {
+      labels: { alertname: 'HighLatency', service: 'checkout' },
+      status: 'firing',
+      generatorURL: 'http://elsewhere/graph',
+    };
     const generic = await post('/api/v1/alerts', { alerts: [alert], sender: 'another-tool' });
     expect(generic.statusCode).toBe(200);
   });

@@ -12,7 +12,10 @@ beforeAll(async () => {
 afterAll(() => redis?.stop());
 
 // Each store gets a fresh prefix on the one server, which is itself the isolation the contract relies on.
-describeStoreContract('RedisStore', async () => new RedisStore({ url: redis.url, keyPrefix: `contract-${++counter}:` }));
+describeStoreContract(
+  'RedisStore',
+  async () => new RedisStore({ url: redis.url, keyPrefix: `contract-${++counter}:` }),
+);
 
 describe('RedisStore on a real redis-server', () => {
   it('keeps two prefixes on one Redis apart', async () => {
@@ -72,8 +75,16 @@ describe('RedisStore on a real redis-server', () => {
       expect(await store.client.pttl('big-batch:blob')).toBeGreaterThan(0);
       // A type neither store writes (a Redis set made outside the engine) is still a conflict, and nothing is written.
       await store.client.sadd('big-batch:foreign', 'member');
-      const refused = await store.batch([{ op: 'rpush', key: 'log', values: ['not written'] }, { op: 'rpush', key: 'foreign', values: ['x'] }]).catch((e: unknown) => e);
-      expect(refused).toMatchObject({ code: 'CONFLICT', message: 'store key "foreign" holds a set, not a list' });
+      const refused = await store
+        .batch([
+          { op: 'rpush', key: 'log', values: ['not written'] },
+          { op: 'rpush', key: 'foreign', values: ['x'] },
+        ])
+        .catch((e: unknown) => e);
+      expect(refused).toMatchObject({
+        code: 'CONFLICT',
+        message: 'store key "foreign" holds a set, not a list',
+      });
       expect(await store.lrange('log', -1, -1)).toEqual(['line-10000']);
     } finally {
       await store.close();

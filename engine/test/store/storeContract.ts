@@ -169,15 +169,42 @@ export function describeStoreContract(name: string, make: () => Promise<Store>):
     });
 
     it('applies a batch only while its expected values hold (compare-and-set), checked before its own writes', async () => {
-      await store.batch([{ op: 'expect', key: 'seq', value: null }, { op: 'set', key: 'seq', value: '1' }, { op: 'rpush', key: 'chain', values: ['a'] }]);
-      await store.batch([{ op: 'expect', key: 'seq', value: '1' }, { op: 'set', key: 'seq', value: '2' }, { op: 'rpush', key: 'chain', values: ['b'] }]);
+      await store.batch([
+        { op: 'expect', key: 'seq', value: null },
+        { op: 'set', key: 'seq', value: '1' },
+        { op: 'rpush', key: 'chain', values: ['a'] },
+      ]);
+      await store.batch([
+        { op: 'expect', key: 'seq', value: '1' },
+        { op: 'set', key: 'seq', value: '2' },
+        { op: 'rpush', key: 'chain', values: ['b'] },
+      ]);
       // A stale expectation (a second writer that missed batch 2) writes nothing.
-      const stale = await store.batch([{ op: 'expect', key: 'seq', value: '1' }, { op: 'set', key: 'seq', value: '2' }, { op: 'rpush', key: 'chain', values: ['c'] }]).catch((e: unknown) => e);
-      expect(stale).toMatchObject({ code: 'CONFLICT', message: 'store key "seq" does not hold the value the batch expected: nothing was written' });
+      const stale = await store
+        .batch([
+          { op: 'expect', key: 'seq', value: '1' },
+          { op: 'set', key: 'seq', value: '2' },
+          { op: 'rpush', key: 'chain', values: ['c'] },
+        ])
+        .catch((e: unknown) => e);
+      expect(stale).toMatchObject({
+        code: 'CONFLICT',
+        message: 'store key "seq" does not hold the value the batch expected: nothing was written',
+      });
       // Absent means absent, and a key of another type never matches.
       await store.hset('a-hash', { f: 'v' });
-      await expect(store.batch([{ op: 'expect', key: 'seq', value: null }, { op: 'rpush', key: 'chain', values: ['d'] }])).rejects.toMatchObject({ code: 'CONFLICT' });
-      await expect(store.batch([{ op: 'expect', key: 'a-hash', value: null }, { op: 'rpush', key: 'chain', values: ['e'] }])).rejects.toMatchObject({ code: 'CONFLICT' });
+      await expect(
+        store.batch([
+          { op: 'expect', key: 'seq', value: null },
+          { op: 'rpush', key: 'chain', values: ['d'] },
+        ]),
+      ).rejects.toMatchObject({ code: 'CONFLICT' });
+      await expect(
+        store.batch([
+          { op: 'expect', key: 'a-hash', value: null },
+          { op: 'rpush', key: 'chain', values: ['e'] },
+        ]),
+      ).rejects.toMatchObject({ code: 'CONFLICT' });
       expect(await store.lrange('chain', 0, -1)).toEqual(['a', 'b']);
       expect(await store.get('seq')).toBe('2');
     });
@@ -201,7 +228,11 @@ export function describeStoreContract(name: string, make: () => Promise<Store>):
       expect(await store.zrangeByLex('idx', { order: 'desc', after: 'z', limit: 2 })).toEqual(['m', 'a']);
       expect(await store.zrangeByLex('idx', { order: 'asc', after: 'a', limit: 2 })).toEqual(['m', 'z']);
       // `after` need not be a member: the page starts at the next one either way.
-      expect(await store.zrangeByLex('idx', { order: 'desc', after: 'n', limit: 10 })).toEqual(['m', 'a', 'Z']);
+      expect(await store.zrangeByLex('idx', { order: 'desc', after: 'n', limit: 10 })).toEqual([
+        'm',
+        'a',
+        'Z',
+      ]);
       expect(await store.zrangeByLex('idx', { order: 'asc', after: 'é', limit: 10 })).toEqual([]);
       expect(await store.zrem('idx', 'm', 'missing')).toBe(1);
       expect(await store.zremBelow('idx', 'z')).toBe(2);
@@ -220,10 +251,17 @@ export function describeStoreContract(name: string, make: () => Promise<Store>):
       ]);
       expect(await store.zrangeByLex('by-time', { order: 'asc', limit: 10 })).toEqual(['2026-01-02|2']);
       await store.set('plain', 'x');
-      await expect(store.batch([{ op: 'zadd', key: 'by-time', members: ['late'] }, { op: 'zadd', key: 'plain', members: ['a'] }])).rejects.toMatchObject({ code: 'CONFLICT' });
+      await expect(
+        store.batch([
+          { op: 'zadd', key: 'by-time', members: ['late'] },
+          { op: 'zadd', key: 'plain', members: ['a'] },
+        ]),
+      ).rejects.toMatchObject({ code: 'CONFLICT' });
       expect(await store.zcard('by-time')).toBe(1);
       await expect(store.zadd('plain', 'a')).rejects.toMatchObject({ code: 'CONFLICT' });
-      await expect(store.zrangeByLex('plain', { order: 'asc', limit: 1 })).rejects.toMatchObject({ code: 'CONFLICT' });
+      await expect(store.zrangeByLex('plain', { order: 'asc', limit: 1 })).rejects.toMatchObject({
+        code: 'CONFLICT',
+      });
       // More members than one chunk of the Lua script's unpack.
       const many = Array.from({ length: 9_001 }, (_, i) => `m${String(i).padStart(5, '0')}`);
       await store.batch([{ op: 'zadd', key: 'big', members: many }]);

@@ -8,17 +8,36 @@ export const T0 = Date.UTC(2026, 0, 5, 10, 0, 0);
 export const S = 1000;
 
 export function firing(labels: Record<string, string>, startsAt: number): AlertEvent {
-  return { fingerprint: labelsFingerprint(labels), status: 'firing', labels, annotations: {}, startsAt, source: 'alertmanager', receivedAt: startsAt };
+  return {
+    fingerprint: labelsFingerprint(labels),
+    status: 'firing',
+    labels,
+    annotations: {},
+    startsAt,
+    source: 'alertmanager',
+    receivedAt: startsAt,
+  };
 }
 
-export const pod = (name: string, node: string, alertname = 'KubePodNotReady') => ({ alertname, severity: 'warning', namespace: 'shop', pod: name, node });
+export const pod = (name: string, node: string, alertname = 'KubePodNotReady') => ({
+  alertname,
+  severity: 'warning',
+  namespace: 'shop',
+  pod: name,
+  node,
+});
 
 /** Feeds each alert at its own start time, in start order; returns the pipeline. */
-export function feed(edges: Array<{ from: string; to: string; namespace?: string }>, alerts: AlertEvent[]): AlertPipeline {
+export function feed(
+  edges: Array<{ from: string; to: string; namespace?: string }>,
+  alerts: AlertEvent[],
+): AlertPipeline {
   const p = new AlertPipeline(alertsConfigSchema.parse({ autoRca: false }), edges);
   for (const a of [...alerts].sort((x, y) => x.startsAt - y.startsAt)) p.ingest([a], a.startsAt);
   return p;
 }
 
-export const incidentOf = (p: AlertPipeline, labels: Record<string, string>) => p.alerts.get(labelsFingerprint(labels))!.incidentId;
-export const mergeOf = (p: AlertPipeline, labels: Record<string, string>) => p.alerts.get(labelsFingerprint(labels))!.merge;
+export const incidentOf = (p: AlertPipeline, labels: Record<string, string>) =>
+  p.alerts.get(labelsFingerprint(labels))!.incidentId;
+export const mergeOf = (p: AlertPipeline, labels: Record<string, string>) =>
+  p.alerts.get(labelsFingerprint(labels))!.merge;

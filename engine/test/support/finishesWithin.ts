@@ -11,7 +11,12 @@ const require = createRequire(import.meta.url);
  * same thread never fires; a worker can be stopped from outside. For ReDoS tests: pick inputs the vulnerable pattern
  * needs minutes for, and a deadline far above what a linear one needs (the bound, not a speed assertion).
  */
-export async function finishesWithin(moduleUrl: URL, exportName: string, inputs: string[], deadlineMs: number): Promise<boolean> {
+export async function finishesWithin(
+  moduleUrl: URL,
+  exportName: string,
+  inputs: string[],
+  deadlineMs: number,
+): Promise<boolean> {
   const pkgPath = require.resolve('tsx/package.json');
   const pkg = require(pkgPath) as { exports: Record<string, { import: { default: string } }> };
   const tsx = pathToFileURL(join(dirname(pkgPath), pkg.exports['./esm/api']!.import.default)).href;

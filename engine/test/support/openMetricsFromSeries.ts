@@ -20,7 +20,8 @@ export function openMetricsFromSeries(series: OpenMetricsSeries[]): string {
     }
     if (!/^[a-zA-Z_:][a-zA-Z0-9_:]*$/.test(s.name)) throw new Error(`invalid metric name "${s.name}"`);
     const type = s.type ?? 'gauge';
-    const family = type === 'counter' && s.name.endsWith('_total') ? s.name.slice(0, -'_total'.length) : s.name;
+    const family =
+      type === 'counter' && s.name.endsWith('_total') ? s.name.slice(0, -'_total'.length) : s.name;
     let entry = families.get(family);
     if (!entry) {
       entry = { type, lines: [] };
@@ -31,7 +32,9 @@ export function openMetricsFromSeries(series: OpenMetricsSeries[]): string {
     const labelText = formatLabels(s.labels);
     const order = s.timestamps.map((_, i) => i).sort((a, b) => s.timestamps[a]! - s.timestamps[b]!);
     for (const i of order) {
-      entry.lines.push(`${s.name}${labelText} ${formatValue(s.values[i]!)} ${formatTimestamp(s.timestamps[i]!)}`);
+      entry.lines.push(
+        `${s.name}${labelText} ${formatValue(s.values[i]!)} ${formatTimestamp(s.timestamps[i]!)}`,
+      );
     }
   }
   const out: string[] = [];

@@ -20,8 +20,15 @@ export async function runCliInProcess(args: string[]): Promise<CliRun> {
   const err = process.stderr.write.bind(process.stderr);
   const before = process.exitCode;
   process.exitCode = 0;
-  process.stdout.write = ((chunk: string | Uint8Array) => ((stdout += String(chunk)), writes++, true)) as typeof process.stdout.write;
-  process.stderr.write = ((chunk: string | Uint8Array) => ((stderr += String(chunk)), true)) as typeof process.stderr.write;
+  process.stdout.write = ((chunk: string | Uint8Array) => (
+    (stdout += String(chunk)),
+    writes++,
+    true
+  )) as typeof process.stdout.write;
+  process.stderr.write = ((chunk: string | Uint8Array) => (
+    (stderr += String(chunk)),
+    true
+  )) as typeof process.stderr.write;
   try {
     await runProgram(['node', 'aicloudops', ...args]);
   } finally {

@@ -9,7 +9,9 @@ const ALERTMANAGER = '/usr/bin/prometheus-alertmanager';
 const DEFAULT_CONFIG = 'route:\n  receiver: "null"\nreceivers:\n  - name: "null"\n';
 
 /** A real Alertmanager on a free loopback port with gossip disabled (no cluster port to collide on). */
-export async function startAlertmanager(options: { config?: string; args?: string[] } = {}): Promise<AlertmanagerServer> {
+export async function startAlertmanager(
+  options: { config?: string; args?: string[] } = {},
+): Promise<AlertmanagerServer> {
   const binary = requireBinary(ALERTMANAGER, 'prometheus-alertmanager');
   const dir = await makeTempDir('alertmanager');
   try {

@@ -86,11 +86,16 @@ async function influxQuery(url: string, q: string): Promise<void> {
     body: new URLSearchParams({ q }).toString(),
   });
   const text = await response.text();
-  if (!response.ok || text.includes('"error"')) throw new Error(`influxdb ${q}: HTTP ${response.status} ${text}`);
+  if (!response.ok || text.includes('"error"'))
+    throw new Error(`influxdb ${q}: HTTP ${response.status} ${text}`);
 }
 
 async function writeLines(url: string, database: string, lines: string | string[]): Promise<void> {
   const body = Array.isArray(lines) ? lines.join('\n') : lines;
-  const response = await fetch(`${url}/write?db=${encodeURIComponent(database)}&precision=s`, { method: 'POST', body });
-  if (response.status !== 204) throw new Error(`influxdb write to ${database}: HTTP ${response.status} ${await response.text()}`);
+  const response = await fetch(`${url}/write?db=${encodeURIComponent(database)}&precision=s`, {
+    method: 'POST',
+    body,
+  });
+  if (response.status !== 204)
+    throw new Error(`influxdb write to ${database}: HTTP ${response.status} ${await response.text()}`);
 }

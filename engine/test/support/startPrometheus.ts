@@ -42,13 +42,19 @@ export async function startPrometheus(options: PrometheusOptions = {}): Promise<
       await backfill(input, storage);
     }
 
-    return await startReadyServer('prometheus', binary, dir, (port) => [
-      `--config.file=${configFile}`,
-      `--storage.tsdb.path=${storage}`,
-      '--storage.tsdb.retention.time=100y',
-      `--web.listen-address=127.0.0.1:${port}`,
-      ...(options.args ?? []),
-    ], options.readyHeaders);
+    return await startReadyServer(
+      'prometheus',
+      binary,
+      dir,
+      (port) => [
+        `--config.file=${configFile}`,
+        `--storage.tsdb.path=${storage}`,
+        '--storage.tsdb.retention.time=100y',
+        `--web.listen-address=127.0.0.1:${port}`,
+        ...(options.args ?? []),
+      ],
+      options.readyHeaders,
+    );
   } catch (error) {
     await dir.remove();
     throw error;

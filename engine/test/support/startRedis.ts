@@ -27,15 +27,24 @@ export async function startRedis(): Promise<RedisServer> {
 
   const launch = async (port: number): Promise<void> => {
     const args = [
-      '--port', String(port),
-      '--bind', '127.0.0.1',
-      '--dir', dir.path,
-      '--daemonize', 'no',
-      '--save', '',
-      '--appendonly', 'yes',
-      '--appendfsync', 'always',
-      '--protected-mode', 'no',
-      '--loglevel', 'warning',
+      '--port',
+      String(port),
+      '--bind',
+      '127.0.0.1',
+      '--dir',
+      dir.path,
+      '--daemonize',
+      'no',
+      '--save',
+      '',
+      '--appendonly',
+      'yes',
+      '--appendfsync',
+      'always',
+      '--protected-mode',
+      'no',
+      '--loglevel',
+      'warning',
     ];
     const started = ManagedProcess.start(`redis-server :${port}`, binary, args, dir.path);
     await started.waitUntil(() => pingRedis(port));

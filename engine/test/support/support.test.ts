@@ -39,7 +39,13 @@ describe('startPrometheus', () => {
     const values = timestamps.map((_, i) => i * i + 0.25);
     const text = openMetricsFromSeries([
       { name: 'demo_gauge', labels: { service: 'cart', note: 'a "quoted"\\ value' }, timestamps, values },
-      { name: 'demo_requests_total', type: 'counter', labels: { service: 'cart' }, timestamps, values: timestamps.map((_, i) => i * 10) },
+      {
+        name: 'demo_requests_total',
+        type: 'counter',
+        labels: { service: 'cart' },
+        timestamps,
+        values: timestamps.map((_, i) => i * 10),
+      },
     ]);
     const prometheus = await startPrometheus({ openMetrics: text });
     stops.push(prometheus.stop);
@@ -67,7 +73,9 @@ describe('startPrometheus', () => {
   });
 
   it('reports a promtool error for invalid OpenMetrics', async () => {
-    await expect(startPrometheus({ openMetrics: 'not openmetrics at all\n' })).rejects.toThrow(/promtool backfill failed/);
+    await expect(startPrometheus({ openMetrics: 'not openmetrics at all\n' })).rejects.toThrow(
+      /promtool backfill failed/,
+    );
   });
 });
 
@@ -75,7 +83,9 @@ describe('startAlertmanager', () => {
   it('starts ready with gossip disabled and stops', async () => {
     const alertmanager = await startAlertmanager();
     try {
-      const status = (await (await fetch(`${alertmanager.url}/api/v2/status`)).json()) as { cluster: { status: string } };
+      const status = (await (await fetch(`${alertmanager.url}/api/v2/status`)).json()) as {
+        cluster: { status: string };
+      };
       expect(status.cluster.status).toBe('disabled');
     } finally {
       await alertmanager.stop();
@@ -100,7 +110,16 @@ describe('openMetricsFromSeries', () => {
       { name: 'a', labels: { x: '2' }, timestamps: [1], values: [Infinity] },
     ]);
     expect(text).toBe(
-      ['# TYPE a gauge', 'a{x="1"} 10 1', 'a{x="1"} 20 2', 'a{x="2"} +Inf 1', '# TYPE b gauge', 'b NaN 1', '# EOF', ''].join('\n'),
+      [
+        '# TYPE a gauge',
+        'a{x="1"} 10 1',
+        'a{x="1"} 20 2',
+        'a{x="2"} +Inf 1',
+        '# TYPE b gauge',
+        'b NaN 1',
+        '# EOF',
+        '',
+      ].join('\n'),
     );
   });
 });

@@ -51,7 +51,8 @@ describe('LiveServiceGraph', () => {
   it('adds the edges the query finds in every namespace asked for to the configured ones', async () => {
     // Each edge the metrics found carries the namespace it was seen in (alerts cross it only there); the configured
     // edge carries none and holds everywhere.
-    const key = (edges: Array<{ from: string; to: string; namespace?: string }>) => edges.map((e) => `${e.namespace ?? '*'}:${e.from}>${e.to}`).sort();
+    const key = (edges: Array<{ from: string; to: string; namespace?: string }>) =>
+      edges.map((e) => `${e.namespace ?? '*'}:${e.from}>${e.to}`).sort();
     expect(key(await graph(source(prometheus.url), ['shop']).edges())).toEqual([
       '*:frontend>checkout',
       'shop:checkout>payment',

@@ -34,7 +34,12 @@ describe('AnomalyAlertSource on the demo shop with an injected fault', () => {
   let first: AnomalyAlert[] = [];
 
   beforeAll(async () => {
-    const fault = ledger.inject({ type: 'latency', namespace: 'shop', service: 'payment', startedAt: FAULT_START });
+    const fault = ledger.inject({
+      type: 'latency',
+      namespace: 'shop',
+      service: 'payment',
+      startedAt: FAULT_START,
+    });
     first = await source.poll(NOW);
     ledger.resolve(fault.id, NOW);
   });
@@ -46,7 +51,11 @@ describe('AnomalyAlertSource on the demo shop with an injected fault', () => {
     expect(alert.status).toBe('firing');
     expect(alert.startsAt).toBeGreaterThanOrEqual(FAULT_START * 1000);
     expect(alert.startsAt).toBeLessThanOrEqual((FAULT_START + 5 * 60) * 1000);
-    expect(alert.labels).toMatchObject({ alertname: 'MetricAnomaly', service: 'payment', severity: 'warning' });
+    expect(alert.labels).toMatchObject({
+      alertname: 'MetricAnomaly',
+      service: 'payment',
+      severity: 'warning',
+    });
     expect(Number(alert.annotations.anomaly_score)).toBeGreaterThanOrEqual(0.25);
     expect(alert.fingerprint).toMatch(/^[0-9a-f]{16}$/);
   });
@@ -63,15 +72,17 @@ describe('AnomalyAlertSource on the demo shop with an injected fault', () => {
     const later = await source.poll(NOW + 30 * 60);
     const resolved = later.filter((a) => a.labels.signal === 'payment_latency' && a.status === 'resolved');
     expect(resolved).toHaveLength(1);
-    expect(resolved[0]!.fingerprint).toBe(first.find((a) => a.labels.signal === 'payment_latency')!.fingerprint);
+    expect(resolved[0]!.fingerprint).toBe(
+      first.find((a) => a.labels.signal === 'payment_latency')!.fingerprint,
+    );
     expect(resolved[0]!.endsAt).toBeGreaterThan(NOW * 1000);
   });
 
   it('rejects bad configuration naming the field', () => {
     expect(() => new AnomalyAlertSource(metrics, { signals: [] })).toThrow(/signals/);
-    expect(() => new AnomalyAlertSource(metrics, { signals: [{ name: 'x', query: 'up' }], threshold: 2 })).toThrow(
-      /threshold/,
-    );
+    expect(
+      () => new AnomalyAlertSource(metrics, { signals: [{ name: 'x', query: 'up' }], threshold: 2 }),
+    ).toThrow(/threshold/);
   });
 });
 
@@ -79,13 +90,26 @@ describe('anomalyAlertSink', () => {
   it('raises anomaly alerts through an alert service as source "anomaly"', async () => {
     const calls: unknown[] = [];
     const sink = anomalyAlertSink({ raise: async (a) => void calls.push(a) });
-    await sink({ status: 'resolved', labels: { signal: 's' }, annotations: {}, startsAt: 1, endsAt: 2, fingerprint: 'f' });
+    await sink({
+      status: 'resolved',
+      labels: { signal: 's' },
+      annotations: {},
+      startsAt: 1,
+      endsAt: 2,
+      fingerprint: 'f',
+    });
     expect(calls).toEqual([
-      { source: 'anomaly', labels: { signal: 's' }, annotations: {}, status: 'resolved', startsAt: 1, endsAt: 2 },
+      {
+        source: 'anomaly',
+        labels: { signal: 's' },
+        annotations: {},
+        status: 'resolved',
+        startsAt: 1,
+        endsAt: 2,
+      },
     ]);
   });
 });
-
 
 describe('startAnomalyAlerts', () => {
   it('polls on a timer and delivers the fault alert to the sink until stopped', async () => {
@@ -99,13 +123,19 @@ describe('startAnomalyAlerts', () => {
     const received: AnomalyAlert[] = [];
     const running = startAnomalyAlerts({
       metrics: new SyntheticMetricsSource(new ShopMetricsGenerator({ seed: 5, ledger })),
-      config: { signals: [{ name: 'payment_latency', query: latency('payment') }], historySeconds: 26 * 3600 },
+      config: {
+        signals: [{ name: 'payment_latency', query: latency('payment') }],
+        historySeconds: 26 * 3600,
+      },
       sink: async (alert) => void received.push(alert),
       intervalSeconds: 0.2,
     });
     try {
       await expect.poll(() => received.length, { timeout: 20_000 }).toBeGreaterThan(0);
-      expect(received[0]).toMatchObject({ status: 'firing', labels: { service: 'payment', signal: 'payment_latency' } });
+      expect(received[0]).toMatchObject({
+        status: 'firing',
+        labels: { service: 'payment', signal: 'payment_latency' },
+      });
     } finally {
       running.stop();
     }

@@ -3,7 +3,12 @@ import { z } from 'zod';
 import type { MetricsSource, RangeSeries } from '../../sources/metrics/MetricsSource.js';
 import type { AnomalyDetector } from './AnomalyDetector.js';
 import { SortedWindow } from './SortedWindow.js';
-import { ANOMALY_DETECTOR_NAMES, createAnomalyDetector, DEFAULT_ANOMALY_DETECTOR, type AnomalyDetectorName } from './anomalyDetectors.js';
+import {
+  ANOMALY_DETECTOR_NAMES,
+  createAnomalyDetector,
+  DEFAULT_ANOMALY_DETECTOR,
+  type AnomalyDetectorName,
+} from './anomalyDetectors.js';
 import { DEFAULT_TAIL_ENSEMBLE } from './detectors/TailEnsembleDetector.js';
 
 /** An alert in the generic form every alert source shares (Alertmanager's fields; times in unix ms). */
@@ -18,7 +23,10 @@ export interface AnomalyAlert {
 
 export const anomalySignalSchema = z.object({
   /** Becomes the `signal` label; names the alert. */
-  name: z.string().min(1).regex(/^[a-zA-Z_][a-zA-Z0-9_:-]*$/, 'letters, digits, _ : - only'),
+  name: z
+    .string()
+    .min(1)
+    .regex(/^[a-zA-Z_][a-zA-Z0-9_:-]*$/, 'letters, digits, _ : - only'),
   /** PromQL range query; every series it returns gets its own detector. */
   query: z.string().min(1),
   /** The metrics source the query is written for (`metrics.sources`, e.g. InfluxQL for an InfluxDB); default source otherwise. */
@@ -31,14 +39,20 @@ export type AnomalySignal = z.input<typeof anomalySignalSchema>;
 
 export const anomalyAlertSourceSchema = z.object({
   signals: z.array(anomalySignalSchema).min(1),
-  detector: z.enum(ANOMALY_DETECTOR_NAMES as [AnomalyDetectorName, ...AnomalyDetectorName[]]).default(DEFAULT_ANOMALY_DETECTOR),
+  detector: z
+    .enum(ANOMALY_DETECTOR_NAMES as [AnomalyDetectorName, ...AnomalyDetectorName[]])
+    .default(DEFAULT_ANOMALY_DETECTOR),
   /**
    * Score at which a sample is an anomaly: one value for every series, never per metric. Default: the detector's
    * detection level, which the NAB benchmark's corpus-wide optimisation lands on (0.2499 for the standard profile).
    */
   threshold: z.number().gt(0).lte(1).default(DEFAULT_TAIL_ENSEMBLE.detectionLevel),
   /** History read on the first poll to learn the baseline before alerting (NAB's probation: 15% of it, ≤ 750 steps). */
-  historySeconds: z.number().int().positive().default(7 * 86_400),
+  historySeconds: z
+    .number()
+    .int()
+    .positive()
+    .default(7 * 86_400),
   /** No alert before a series has this much history: a day, so that a daily peak is seen once before it is judged. */
   warmupSeconds: z.number().int().min(0).default(86_400),
   /**
@@ -103,7 +117,9 @@ export class AnomalyAlertSource {
       const start = this.signalStart(signal.name, now);
       if (start > now - signal.stepSeconds) continue;
       const range = { query: signal.query, start, end: now, stepSeconds: signal.stepSeconds };
-      const series = await this.metrics.rangeQuery(signal.source ? { ...range, source: signal.source } : range);
+      const series = await this.metrics.rangeQuery(
+        signal.source ? { ...range, source: signal.source } : range,
+      );
       for (const s of series) alerts.push(...this.feed(signal, s));
     }
     for (const alert of alerts) await this.sink?.(alert);
@@ -112,7 +128,8 @@ export class AnomalyAlertSource {
 
   private signalStart(signal: string, now: number): number {
     let last = -Infinity;
-    for (const [key, track] of this.tracks) if (key.startsWith(`${signal}\u0000`)) last = Math.max(last, track.lastSeen);
+    for (const [key, track] of this.tracks)
+      if (key.startsWith(`${signal}\u0000`)) last = Math.max(last, track.lastSeen);
     return Number.isFinite(last) ? last + 1 : now - this.config.historySeconds;
   }
 
@@ -143,12 +160,20 @@ export class AnomalyAlertSource {
       const median = track.recent.quantile(0.5);
       const seasonal = sameTimeMedian(track.byTime, t);
       const far = (baseline: number | undefined) =>
-        baseline === undefined || Math.abs(value - baseline) >= this.config.minRelativeChange * Math.abs(baseline);
+        baseline === undefined ||
+        Math.abs(value - baseline) >= this.config.minRelativeChange * Math.abs(baseline);
       const significant = far(median) && far(seasonal);
       remember(track, t, value);
       const row = track.rows++;
       const warm = row >= track.probationRows && t - track.firstSeen >= this.config.warmupSeconds;
-      const alert = this.transition(signal, series, track, { t, value, score, median, seasonal, detected: warm && significant });
+      const alert = this.transition(signal, series, track, {
+        t,
+        value,
+        score,
+        median,
+        seasonal,
+        detected: warm && significant,
+      });
       if (alert) out.push(alert);
     });
     return out;
@@ -171,11 +196,13 @@ export class AnomalyAlertSource {
     }
     if (!track.firing) return undefined;
     const near = (baseline: number | undefined) =>
-      baseline !== undefined && Math.abs(value - baseline) < this.config.minRelativeChange * Math.abs(baseline);
+      baseline !== undefined &&
+      Math.abs(value - baseline) < this.config.minRelativeChange * Math.abs(baseline);
     const back = near(track.firingBaseline) || near(seasonal);
     track.backSteps = back ? track.backSteps + 1 : 0;
     const quietSteps = (t - (track.lastDetection ?? t)) / signal.stepSeconds;
-    if (track.backSteps < this.config.resolveAfterSteps && quietSteps < this.config.newNormalAfterSteps) return undefined;
+    if (track.backSteps < this.config.resolveAfterSteps && quietSteps < this.config.newNormalAfterSteps)
+      return undefined;
     const resolved: AnomalyAlert = { ...track.firing, status: 'resolved', endsAt: t * 1000 };
     track.firing = undefined;
     track.backSteps = 0;

@@ -12,8 +12,12 @@ export type AnomalyDetectorName = keyof typeof anomalyDetectors;
 export const ANOMALY_DETECTOR_NAMES = Object.keys(anomalyDetectors) as AnomalyDetectorName[];
 export const DEFAULT_ANOMALY_DETECTOR: AnomalyDetectorName = 'tail-ensemble';
 
-export function createAnomalyDetector(name: AnomalyDetectorName, options: { probationRows: number }): AnomalyDetector {
+export function createAnomalyDetector(
+  name: AnomalyDetectorName,
+  options: { probationRows: number },
+): AnomalyDetector {
   const factory: AnomalyDetectorFactory | undefined = anomalyDetectors[name];
-  if (!factory) throw new Error(`unknown anomaly detector "${name}"; known: ${ANOMALY_DETECTOR_NAMES.join(', ')}`);
+  if (!factory)
+    throw new Error(`unknown anomaly detector "${name}"; known: ${ANOMALY_DETECTOR_NAMES.join(', ')}`);
   return factory(options);
 }

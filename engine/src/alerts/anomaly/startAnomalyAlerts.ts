@@ -1,7 +1,12 @@
 import type { Engine } from '../../engine.js';
 import type { MetricsSource } from '../../sources/metrics/MetricsSource.js';
 import { alertsOf } from '../alertsOf.js';
-import { AnomalyAlertSource, anomalyAlertSink, type AnomalyAlert, type AnomalyAlertSourceConfig } from './AnomalyAlertSource.js';
+import {
+  AnomalyAlertSource,
+  anomalyAlertSink,
+  type AnomalyAlert,
+  type AnomalyAlertSourceConfig,
+} from './AnomalyAlertSource.js';
 
 export interface StartAnomalyAlertsOptions {
   metrics: Pick<MetricsSource, 'rangeQuery'>;
@@ -17,8 +22,12 @@ export interface StartAnomalyAlertsOptions {
  * Runs an AnomalyAlertSource on a timer: the entry point the alert pipeline calls when anomaly signals are
  * configured. Polls never overlap (a slow metrics backend delays the next one). Returns the stop function.
  */
-export function startAnomalyAlerts(options: StartAnomalyAlertsOptions): { source: AnomalyAlertSource; stop: () => void } {
-  if (!(options.intervalSeconds > 0)) throw new Error(`intervalSeconds must be > 0, got ${options.intervalSeconds}`);
+export function startAnomalyAlerts(options: StartAnomalyAlertsOptions): {
+  source: AnomalyAlertSource;
+  stop: () => void;
+} {
+  if (!(options.intervalSeconds > 0))
+    throw new Error(`intervalSeconds must be > 0, got ${options.intervalSeconds}`);
   const source = new AnomalyAlertSource(options.metrics, options.config, options.sink);
   let timer: NodeJS.Timeout | undefined;
   let stopped = false;

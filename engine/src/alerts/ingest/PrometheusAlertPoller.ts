@@ -15,11 +15,20 @@ export class PrometheusAlertPoller {
   private timer: NodeJS.Timeout | undefined;
 
   constructor(
-    private readonly options: { url: string; intervalSeconds: number; headers?: Record<string, string>; service: AlertService; logger?: Logger },
+    private readonly options: {
+      url: string;
+      intervalSeconds: number;
+      headers?: Record<string, string>;
+      service: AlertService;
+      logger?: Logger;
+    },
   ) {}
 
   start(): void {
-    this.timer = setInterval(() => void this.poll().catch((error: unknown) => this.warn(error)), this.options.intervalSeconds * 1000);
+    this.timer = setInterval(
+      () => void this.poll().catch((error: unknown) => this.warn(error)),
+      this.options.intervalSeconds * 1000,
+    );
     this.timer.unref();
   }
 
@@ -32,11 +41,18 @@ export class PrometheusAlertPoller {
     // fetch refuses a URL with `user:password@`: those travel as a Basic header (configured headers win).
     const split = splitUrlCredentials(new URL(this.options.url));
     const url = `${split.url.replace(/\/+$/, '')}/api/v1/alerts`;
-    const response = await fetch(url, { headers: { ...split.headers, ...(this.options.headers ?? {}) }, ...NO_REDIRECTS, signal: AbortSignal.timeout(10_000) });
-    if (!response.ok) throw new EngineError('UPSTREAM_ERROR', `Prometheus ${url} answered ${response.status}`);
+    const response = await fetch(url, {
+      headers: { ...split.headers, ...(this.options.headers ?? {}) },
+      ...NO_REDIRECTS,
+      signal: AbortSignal.timeout(10_000),
+    });
+    if (!response.ok)
+      throw new EngineError('UPSTREAM_ERROR', `Prometheus ${url} answered ${response.status}`);
     const parsed = prometheusAlertsResponseSchema.safeParse(await response.json());
     if (!parsed.success) {
-      throw new EngineError('UPSTREAM_ERROR', 'Prometheus /api/v1/alerts returned an unexpected body', { issues: fieldIssuesFromZod(parsed.error.issues, 'response') });
+      throw new EngineError('UPSTREAM_ERROR', 'Prometheus /api/v1/alerts returned an unexpected body', {
+        issues: fieldIssuesFromZod(parsed.error.issues, 'response'),
+      });
     }
     let delivered = 0;
     await this.options.service.ingestEvents((at) => {
@@ -49,6 +65,9 @@ export class PrometheusAlertPoller {
   }
 
   private warn(error: unknown): void {
-    this.options.logger?.warn({ err: error instanceof Error ? error.message : String(error) }, 'Prometheus alert poll failed');
+    this.options.logger?.warn(
+      { err: error instanceof Error ? error.message : String(error) },
+      'Prometheus alert poll failed',
+    );
   }
 }

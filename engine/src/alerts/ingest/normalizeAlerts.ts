@@ -1,7 +1,11 @@
 import { labelsFingerprint } from '../fingerprint.js';
 import type { AlertEvent, AlertSource } from '../types.js';
 import type { z } from 'zod';
-import type { alertmanagerWebhookSchema, genericAlertSchema, prometheusAlertsResponseSchema } from '../schemas.js';
+import type {
+  alertmanagerWebhookSchema,
+  genericAlertSchema,
+  prometheusAlertsResponseSchema,
+} from '../schemas.js';
 
 /** Go's zero time (`0001-01-01T00:00:00Z`) and anything before 1970 mean "not set". */
 export function parseTime(value: string | undefined): number | undefined {
@@ -14,7 +18,10 @@ export function parseTime(value: string | undefined): number | undefined {
  * An Alertmanager webhook's alerts. Firing alerts' endsAt is ignored: Alertmanager itself sends the resolution, and
  * the endsAt it forwards from Prometheus is only a lease it renews.
  */
-export function fromAlertmanager(body: z.output<typeof alertmanagerWebhookSchema>, receivedAt: number): AlertEvent[] {
+export function fromAlertmanager(
+  body: z.output<typeof alertmanagerWebhookSchema>,
+  receivedAt: number,
+): AlertEvent[] {
   return body.alerts.map((a) => {
     const endsAt = a.status === 'resolved' ? (parseTime(a.endsAt) ?? receivedAt) : undefined;
     return {
@@ -33,7 +40,11 @@ export function fromAlertmanager(body: z.output<typeof alertmanagerWebhookSchema
 }
 
 /** The generic form: status from `status`, else resolved once endsAt has passed; firing ones expire at endsAt. */
-export function fromGeneric(alerts: Array<z.output<typeof genericAlertSchema>>, receivedAt: number, source: AlertSource = 'generic'): AlertEvent[] {
+export function fromGeneric(
+  alerts: Array<z.output<typeof genericAlertSchema>>,
+  receivedAt: number,
+  source: AlertSource = 'generic',
+): AlertEvent[] {
   return alerts.map((a) => {
     const endsAt = parseTime(a.endsAt);
     const status = a.status ?? (endsAt !== undefined && endsAt <= receivedAt ? 'resolved' : 'firing');
@@ -76,7 +87,8 @@ export function fromPrometheus(
   }
   const events = [...firing.values()];
   for (const [fingerprint, event] of previous) {
-    if (!firing.has(fingerprint)) events.push({ ...event, status: 'resolved', endsAt: receivedAt, receivedAt });
+    if (!firing.has(fingerprint))
+      events.push({ ...event, status: 'resolved', endsAt: receivedAt, receivedAt });
   }
   return { events, firing };
 }

@@ -3,7 +3,13 @@ export interface NotificationMessage {
   kind: 'opened' | 'updated' | 'resolved';
   incident: { id: string; title: string; severity: string; services: string[]; url?: string; rcaId?: string };
   fingerprints: string[];
-  alerts: Array<{ fingerprint: string; alertname: string; service?: string; summary?: string; reason: string }>;
+  alerts: Array<{
+    fingerprint: string;
+    alertname: string;
+    service?: string;
+    summary?: string;
+    reason: string;
+  }>;
   at: string;
 }
 

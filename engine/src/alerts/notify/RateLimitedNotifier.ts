@@ -55,7 +55,10 @@ export class RateLimitedNotifier implements Notifier {
         () => this.sent++,
         (error: unknown) => {
           this.failed++;
-          this.logger?.warn({ err: error instanceof Error ? error.message : String(error), target: this.name }, 'notification failed');
+          this.logger?.warn(
+            { err: error instanceof Error ? error.message : String(error), target: this.name },
+            'notification failed',
+          );
         },
       );
     }
@@ -71,7 +74,10 @@ export class RateLimitedNotifier implements Notifier {
 
   private refill(): void {
     const now = this.now();
-    this.tokens = Math.min(this.ratePerMinute, this.tokens + ((now - this.last) / 60_000) * this.ratePerMinute);
+    this.tokens = Math.min(
+      this.ratePerMinute,
+      this.tokens + ((now - this.last) / 60_000) * this.ratePerMinute,
+    );
     this.last = now;
   }
 }

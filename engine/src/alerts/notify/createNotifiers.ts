@@ -8,7 +8,12 @@ import { WebhookNotifier } from './WebhookNotifier.js';
 export function createNotifiers(webhooks: WebhookConfig[], logger?: Logger): RateLimitedNotifier[] {
   return webhooks.map((w, i) => {
     const name = `${w.format}#${i + 1} ${safeHost(w.url)}`;
-    const inner = new WebhookNotifier(name, w.url, w.headers, w.format === 'slack' ? slackMessage : undefined);
+    const inner = new WebhookNotifier(
+      name,
+      w.url,
+      w.headers,
+      w.format === 'slack' ? slackMessage : undefined,
+    );
     return new RateLimitedNotifier(inner, w.ratePerMinute, logger);
   });
 }

@@ -33,7 +33,12 @@ export interface AlertStage {
   /** 'drop' stops a delivery (a duplicate, a stale or out-of-order one). */
   accept?(event: AlertEvent, state: PipelineState): 'drop' | undefined;
   /** Sees every accepted state change, after the tracked alert was updated. */
-  observe?(alert: TrackedAlert, previous: TrackedAlert['status'] | undefined, state: PipelineState, now: number): void;
+  observe?(
+    alert: TrackedAlert,
+    previous: TrackedAlert['status'] | undefined,
+    state: PipelineState,
+    now: number,
+  ): void;
   mute?(alert: TrackedAlert, state: PipelineState, now: number): MuteReason | undefined;
   link?(alert: TrackedAlert, state: PipelineState, now: number): LinkProposal[];
   hold?(incident: Incident, state: PipelineState, now: number): string | undefined;

@@ -5,17 +5,29 @@ import { feed, firing, incidentOf, S, T0 } from '../../../test/support/alertPipe
 
 // checkout → payments
 const EDGES = [{ from: 'checkout', to: 'payments' }];
-const svc = (service: string, alertname: string, severity: string) => ({ alertname, severity, namespace: 'shop', service });
+const svc = (service: string, alertname: string, severity: string) => ({
+  alertname,
+  severity,
+  namespace: 'shop',
+  service,
+});
 
 describe('ContextAlertStage', () => {
   it('an informational alert is no bridge: a caller failing next to a callee that only has an info alert opens its own incident', () => {
     const throttled = svc('payments', 'CPUThrottlingHigh', 'info');
     const failing = svc('checkout', 'HighErrorRate', 'critical');
     const p = feed(EDGES, [firing(throttled, T0), firing(failing, T0 + 60 * S)]);
-    expect(p.muteOf(p.alerts.get(labelsFingerprint(throttled))!, T0 + 60 * S)).toMatchObject({ kind: 'context' });
+    expect(p.muteOf(p.alerts.get(labelsFingerprint(throttled))!, T0 + 60 * S)).toMatchObject({
+      kind: 'context',
+    });
     expect(incidentOf(p, failing)).not.toBe(incidentOf(p, throttled));
     // A maintenance marker (severity none) bridges nothing either.
-    const maintenance = { alertname: 'Maintenance', severity: 'none', namespace: 'shop', service: 'payments' };
+    const maintenance = {
+      alertname: 'Maintenance',
+      severity: 'none',
+      namespace: 'shop',
+      service: 'payments',
+    };
     const q = feed(EDGES, [firing(maintenance, T0), firing(failing, T0 + 60 * S)]);
     expect(incidentOf(q, failing)).not.toBe(incidentOf(q, maintenance));
   });

@@ -21,7 +21,9 @@ export class ContextAlertStage implements AlertStage {
 
   mute: AlertStage['mute'] = (alert) => {
     const matched = this.matchers.findIndex((m) => matchesAll(m, alert.labels));
-    return matched >= 0 ? { kind: 'context', detail: `informational (${describe(alert.labels)}): context, not a failure` } : undefined;
+    return matched >= 0
+      ? { kind: 'context', detail: `informational (${describe(alert.labels)}): context, not a failure` }
+      : undefined;
   };
 }
 

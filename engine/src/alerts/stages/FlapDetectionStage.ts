@@ -26,6 +26,9 @@ export class FlapDetectionStage implements AlertStage {
       alert.flapping = false;
       return undefined;
     }
-    return { kind: 'flapping', detail: `${alert.transitions.length} state changes within ${this.flap.windowSeconds}s` };
+    return {
+      kind: 'flapping',
+      detail: `${alert.transitions.length} state changes within ${this.flap.windowSeconds}s`,
+    };
   };
 }

@@ -19,7 +19,15 @@ export class GroupKeyStage implements AlertStage {
 
   constructor(serviceLabels: string[]) {
     // A namespace-wide group spans many services: joining it would merge unrelated incidents.
-    this.scopeLabels = new Set([...serviceLabels, 'pod', 'node', 'deployment', 'statefulset', 'daemonset', 'workload']);
+    this.scopeLabels = new Set([
+      ...serviceLabels,
+      'pod',
+      'node',
+      'deployment',
+      'statefulset',
+      'daemonset',
+      'workload',
+    ]);
   }
 
   observe: AlertStage['observe'] = (alert) => {
@@ -55,5 +63,8 @@ export class GroupKeyStage implements AlertStage {
 const SCOPED_CACHE_SIZE = 4096;
 
 function proposal(incidentId: string, via: string, groupKey: string): LinkProposal {
-  return { incidentId, reason: { kind: 'alertmanager-group', joinedTo: via, detail: `same Alertmanager group ${groupKey}` } };
+  return {
+    incidentId,
+    reason: { kind: 'alertmanager-group', joinedTo: via, detail: `same Alertmanager group ${groupKey}` },
+  };
 }

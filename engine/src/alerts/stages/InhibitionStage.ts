@@ -51,7 +51,10 @@ export class InhibitionStage implements AlertStage {
         if (fingerprint === alert.fingerprint) continue;
         const source = state.alerts.get(fingerprint);
         if (source && equalLabels(rule.equal, labelsOf(source, state), labels)) {
-          return { kind: 'inhibited', detail: `${rule.name}: ${source.labels.alertname ?? fingerprint} (${fingerprint})` };
+          return {
+            kind: 'inhibited',
+            detail: `${rule.name}: ${source.labels.alertname ?? fingerprint} (${fingerprint})`,
+          };
         }
       }
     }
@@ -74,5 +77,7 @@ function equalLabels(names: string[], a: Record<string, string>, b: Record<strin
 function labelsOf(alert: TrackedAlert, state: PipelineState): Record<string, string> {
   if (alert.labels.service !== undefined) return alert.labels;
   const subject = state.subjectOf(alert);
-  return subject.serviceFrom === 'label' && subject.service ? { ...alert.labels, service: subject.service } : alert.labels;
+  return subject.serviceFrom === 'label' && subject.service
+    ? { ...alert.labels, service: subject.service }
+    : alert.labels;
 }

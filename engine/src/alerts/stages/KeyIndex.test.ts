@@ -4,7 +4,10 @@ import type { AlertEvent } from '../types.js';
 import { feed, firing, S, T0 } from '../../../test/support/alertPipelineFixture.js';
 import { KeyIndex } from './KeyIndex.js';
 
-const resolved = (labels: Record<string, string>, startsAt: number): AlertEvent => ({ ...firing(labels, startsAt), status: 'resolved' });
+const resolved = (labels: Record<string, string>, startsAt: number): AlertEvent => ({
+  ...firing(labels, startsAt),
+  status: 'resolved',
+});
 
 describe('KeyIndex', () => {
   it('drops members that lead nowhere (resolved) as a scan meets them, keeps the answer, and takes them back when set again', () => {
@@ -40,11 +43,17 @@ describe('KeyIndex', () => {
     for (let step = 0; step < 3_000; step++) {
       const fingerprint = `f${next(12)}`;
       const keys = keySets[next(keySets.length)]!;
-      for (const key of keysOf.get(fingerprint) ?? []) reference.set(key, (reference.get(key) ?? []).filter((f) => f !== fingerprint));
-      for (const key of keys) reference.set(key, [...(reference.get(key) ?? []).filter((f) => f !== fingerprint), fingerprint]);
+      for (const key of keysOf.get(fingerprint) ?? [])
+        reference.set(
+          key,
+          (reference.get(key) ?? []).filter((f) => f !== fingerprint),
+        );
+      for (const key of keys)
+        reference.set(key, [...(reference.get(key) ?? []).filter((f) => f !== fingerprint), fingerprint]);
       keysOf.set(fingerprint, keys);
       index.set(fingerprint, keys);
-      for (const key of ['a', 'b', 'c']) expect([...index.members(key)], `step ${step}, key ${key}`).toEqual(reference.get(key) ?? []);
+      for (const key of ['a', 'b', 'c'])
+        expect([...index.members(key)], `step ${step}, key ${key}`).toEqual(reference.get(key) ?? []);
     }
   });
 });

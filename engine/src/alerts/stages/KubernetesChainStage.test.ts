@@ -9,11 +9,20 @@ describe('KubernetesChainStage', () => {
     const onNode = pod('cart-6c8d7f9b4-aaaaa', 'node-a');
     const sibling = pod('cart-6c8d7f9b4-bbbbb', 'node-b', 'KubePodCrashLooping');
     const p = feed(EDGES, [firing(node, T0), firing(onNode, T0 + 40 * S), firing(sibling, T0 + 4 * 60 * S)]);
-    expect(mergeOf(p, onNode)).toMatchObject({ kind: 'kubernetes-node', detail: 'pod cart-6c8d7f9b4-aaaaa → node node-a' });
+    expect(mergeOf(p, onNode)).toMatchObject({
+      kind: 'kubernetes-node',
+      detail: 'pod cart-6c8d7f9b4-aaaaa → node node-a',
+    });
     expect(incidentOf(p, sibling)).not.toBe(incidentOf(p, node));
 
     // Without the node failure the two pods of one workload are one incident.
-    const q = feed(EDGES, [firing(pod('cart-6c8d7f9b4-aaaaa', 'node-a', 'KubePodCrashLooping'), T0), firing(sibling, T0 + 60 * S)]);
-    expect(mergeOf(q, sibling)).toMatchObject({ kind: 'kubernetes-owner', detail: 'pod cart-6c8d7f9b4-bbbbb → workload cart' });
+    const q = feed(EDGES, [
+      firing(pod('cart-6c8d7f9b4-aaaaa', 'node-a', 'KubePodCrashLooping'), T0),
+      firing(sibling, T0 + 60 * S),
+    ]);
+    expect(mergeOf(q, sibling)).toMatchObject({
+      kind: 'kubernetes-owner',
+      detail: 'pod cart-6c8d7f9b4-bbbbb → workload cart',
+    });
   });
 });

@@ -17,7 +17,11 @@ export class LabelGroupingStage implements AlertStage {
     const proposals: LinkProposal[] = [];
     for (const key of this.keys(alert)) {
       const found = this.index.incidentThrough(key, alert.fingerprint, state, now, alert.startsAt);
-      if (found) proposals.push({ incidentId: found.incident.id, reason: { kind: 'labels', joinedTo: found.via, detail: `same ${key}` } });
+      if (found)
+        proposals.push({
+          incidentId: found.incident.id,
+          reason: { kind: 'labels', joinedTo: found.via, detail: `same ${key}` },
+        });
     }
     return proposals;
   };

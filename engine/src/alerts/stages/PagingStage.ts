@@ -38,7 +38,9 @@ export class PagingStage implements AlertStage {
   private readonly corroboration: AlertsConfig['corroboration'];
 
   hold: AlertStage['hold'] = (incident, state, now) => {
-    const members = incident.members.map((m) => state.alerts.get(m.fingerprint)).filter((a): a is TrackedAlert => !!a);
+    const members = incident.members
+      .map((m) => state.alerts.get(m.fingerprint))
+      .filter((a): a is TrackedAlert => !!a);
     const live = members.filter((a) => a.status === 'firing' && !this.muteOf(a, now));
     if (live.length === 0) return 'every alert is resolved or muted';
     let why = 'no alert is ready by its paging rule';
@@ -51,14 +53,17 @@ export class PagingStage implements AlertStage {
     }
     // Corroboration pages before "for T" runs out, but only with an alert that may page at all among them.
     const services = new Set(live.map((a) => state.subjectOf(a).service ?? a.fingerprint));
-    if (pageable && live.length >= this.corroboration.alerts && services.size >= this.corroboration.services) return undefined;
+    if (pageable && live.length >= this.corroboration.alerts && services.size >= this.corroboration.services)
+      return undefined;
     return why;
   };
 
   /** Whether this alert would page an incident by itself now (unmuted, firing, ready by its rule). */
   pagesAlone(alert: TrackedAlert, incident: Incident, state: PipelineState, now: number): boolean {
     if (alert.status !== 'firing' || this.muteOf(alert, now)) return false;
-    const members = incident.members.map((m) => state.alerts.get(m.fingerprint)).filter((a): a is TrackedAlert => !!a);
+    const members = incident.members
+      .map((m) => state.alerts.get(m.fingerprint))
+      .filter((a): a is TrackedAlert => !!a);
     return this.ready(alert, members, now, state) === true;
   }
 
@@ -69,28 +74,44 @@ export class PagingStage implements AlertStage {
       const alert = state.alerts.get(m.fingerprint);
       if (!alert || alert.status !== 'firing') continue;
       const rule = this.rules.find((r) => matchesAll(r.matchers, alert.labels));
-      if (rule?.page) at = Math.min(at, alert.startsAt + rule.forMs + (rule.forMs > 0 ? state.resolutionLatencyOf(alert) : 0));
+      if (rule?.page)
+        at = Math.min(
+          at,
+          alert.startsAt + rule.forMs + (rule.forMs > 0 ? state.resolutionLatencyOf(alert) : 0),
+        );
     }
     return at;
   }
 
-  private ready(alert: TrackedAlert, members: TrackedAlert[], now: number, state: PipelineState): true | { why: string; pageable: boolean } {
+  private ready(
+    alert: TrackedAlert,
+    members: TrackedAlert[],
+    now: number,
+    state: PipelineState,
+  ): true | { why: string; pageable: boolean } {
     const rule = this.rules.find((r) => matchesAll(r.matchers, alert.labels));
     if (!rule || !rule.page) return { why: `${name(alert)} does not page on its own`, pageable: false };
     const hold = (why: string) => ({ why, pageable: true });
-    if (now - alert.startsAt < rule.forMs) return hold(`${name(alert)} has fired for less than ${rule.forMs / 1000}s`);
+    if (now - alert.startsAt < rule.forMs)
+      return hold(`${name(alert)} has fired for less than ${rule.forMs / 1000}s`);
     // "for T" is judged on what is known: a resolution Alertmanager holds back until its next flush must have had
     // its chance to arrive, or a blip that already ended would page.
     const latency = state.resolutionLatencyOf(alert);
     if (rule.forMs > 0 && now - alert.startsAt < rule.forMs + latency) {
-      return hold(`${name(alert)} waits ${Math.round(latency / 1000)}s more for a resolution Alertmanager may still send`);
+      return hold(
+        `${name(alert)} waits ${Math.round(latency / 1000)}s more for a resolution Alertmanager may still send`,
+      );
     }
     const ofRule = members.filter((m) => matchesAll(rule.matchers, m.labels));
-    if (ofRule.length < rule.afterCount) return hold(`${ofRule.length} of the ${rule.afterCount} alerts its rule waits for`);
+    if (ofRule.length < rule.afterCount)
+      return hold(`${ofRule.length} of the ${rule.afterCount} alerts its rule waits for`);
     if (rule.nOfM) {
       const recent = ofRule.sort((a, b) => a.startsAt - b.startsAt).slice(-rule.nOfM.m);
       const firing = recent.filter((m) => m.status === 'firing').length;
-      if (firing < rule.nOfM.n) return hold(`${firing} of the last ${recent.length} alerts of its rule firing; ${rule.nOfM.n} needed`);
+      if (firing < rule.nOfM.n)
+        return hold(
+          `${firing} of the last ${recent.length} alerts of its rule firing; ${rule.nOfM.n} needed`,
+        );
     }
     return true;
   }

@@ -54,26 +54,52 @@ export class ServiceGraphStage implements AlertStage {
       if (!other || !sameNamespace(subject, state.subjectOf(other))) return false;
       return !subject.pod || other.merge?.kind !== 'kubernetes-node';
     };
-    const same = this.index.incidentThrough(service, alert.fingerprint, state, now, alert.startsAt, sameService);
+    const same = this.index.incidentThrough(
+      service,
+      alert.fingerprint,
+      state,
+      now,
+      alert.startsAt,
+      sameService,
+    );
     if (same) {
-      const how = subject.serviceFrom === 'owner-chain' ? `pod ${subject.pod} → ${subject.workload} → service ${service}` : `service ${service}`;
-      proposals.push({ incidentId: same.incident.id, reason: { kind: 'same-service', joinedTo: same.via, detail: `same ${how}` } });
+      const how =
+        subject.serviceFrom === 'owner-chain'
+          ? `pod ${subject.pod} → ${subject.workload} → service ${service}`
+          : `service ${service}`;
+      proposals.push({
+        incidentId: same.incident.id,
+        reason: { kind: 'same-service', joinedTo: same.via, detail: `same ${how}` },
+      });
     }
     if (subject.pod) return proposals;
     for (const neighbour of state.topology.neighboursOf(service, subject.namespace)) {
       const callsNeighbour = state.topology.calleesOf(service, subject.namespace).has(neighbour);
-      const found = this.index.incidentThrough(neighbour, alert.fingerprint, state, now, alert.startsAt, (member) =>
-        this.bridges(alert, state.alerts.get(member), callsNeighbour, state),
+      const found = this.index.incidentThrough(
+        neighbour,
+        alert.fingerprint,
+        state,
+        now,
+        alert.startsAt,
+        (member) => this.bridges(alert, state.alerts.get(member), callsNeighbour, state),
       );
       if (!found) continue;
       const edge = callsNeighbour ? `${service} → ${neighbour}` : `${neighbour} → ${service}`;
-      proposals.push({ incidentId: found.incident.id, reason: { kind: 'service-graph', joinedTo: found.via, detail: `edge ${edge}` } });
+      proposals.push({
+        incidentId: found.incident.id,
+        reason: { kind: 'service-graph', joinedTo: found.via, detail: `edge ${edge}` },
+      });
     }
     return proposals;
   };
 
   /** Whether `member` on a neighbour explains `alert` (or `alert` explains it) across the edge between them. */
-  private bridges(alert: TrackedAlert, member: TrackedAlert | undefined, alertIsCaller: boolean, state: PipelineState): boolean {
+  private bridges(
+    alert: TrackedAlert,
+    member: TrackedAlert | undefined,
+    alertIsCaller: boolean,
+    state: PipelineState,
+  ): boolean {
     if (!member) return false;
     const [a, m] = [state.subjectOf(alert), state.subjectOf(member)];
     if (m.pod || !(alertIsCaller ? state.topology.calls(a, m) : state.topology.calls(m, a))) return false;

@@ -23,18 +23,34 @@ export class TopologyInhibitionStage implements AlertStage {
   observe: AlertStage['observe'] = (alert, _previous, state) => {
     const subject = state.subjectOf(alert);
     const firing = alert.status === 'firing';
-    if (subject.node && !subject.pod) track(this.downNodes, subject.node, alert.fingerprint, firing && this.nodeDown.some((m) => matchesAll(m, alert.labels)));
-    if (subject.service) track(this.downServices, subject.service, alert.fingerprint, firing && this.serviceDown.some((m) => matchesAll(m, alert.labels)));
+    if (subject.node && !subject.pod)
+      track(
+        this.downNodes,
+        subject.node,
+        alert.fingerprint,
+        firing && this.nodeDown.some((m) => matchesAll(m, alert.labels)),
+      );
+    if (subject.service)
+      track(
+        this.downServices,
+        subject.service,
+        alert.fingerprint,
+        firing && this.serviceDown.some((m) => matchesAll(m, alert.labels)),
+      );
   };
 
   forget: AlertStage['forget'] = (alert) => {
-    for (const map of [this.downNodes, this.downServices]) for (const set of map.values()) set.delete(alert.fingerprint);
+    for (const map of [this.downNodes, this.downServices])
+      for (const set of map.values()) set.delete(alert.fingerprint);
   };
 
   mute: AlertStage['mute'] = (alert, state) => {
     const subject = state.subjectOf(alert);
     if (subject.pod && subject.node && (this.downNodes.get(subject.node)?.size ?? 0) > 0) {
-      return { kind: 'topology-inhibited', detail: `node ${subject.node} is down; pod ${subject.pod} runs on it` };
+      return {
+        kind: 'topology-inhibited',
+        detail: `node ${subject.node} is down; pod ${subject.pod} runs on it`,
+      };
     }
     if (!subject.service || this.downServices.size === 0) return undefined;
     if (this.downServices.get(subject.service)?.has(alert.fingerprint)) return undefined;
@@ -44,7 +60,10 @@ export class TopologyInhibitionStage implements AlertStage {
       for (const fingerprint of this.downServices.get(down) ?? []) {
         const other = state.alerts.get(fingerprint);
         if (!other || !state.topology.calls(subject, state.subjectOf(other))) continue;
-        return { kind: 'topology-inhibited', detail: `its dependency ${down} is down (edge ${subject.service} → ${down})` };
+        return {
+          kind: 'topology-inhibited',
+          detail: `its dependency ${down} is down (edge ${subject.service} → ${down})`,
+        };
       }
     }
     return undefined;

@@ -27,7 +27,10 @@ export interface Stages {
  * The one place stages are registered, in the order the pipeline consults them. Mute stages are asked in this order
  * and the first reason wins; link proposals are ranked by the pipeline (see AlertPipeline.LINK_STRENGTH).
  */
-export function createStages(config: AlertsConfig, muteOf: (alert: TrackedAlert, now: number) => unknown): Stages {
+export function createStages(
+  config: AlertsConfig,
+  muteOf: (alert: TrackedAlert, now: number) => unknown,
+): Stages {
   const dedup = new DeduplicationStage();
   const suppressions = new SuppressionWindowStage();
   const paging = new PagingStage(config, muteOf);
@@ -42,7 +45,9 @@ export function createStages(config: AlertsConfig, muteOf: (alert: TrackedAlert,
     new TopologyInhibitionStage(config.topology),
     ...(config.respectGroupKey ? [new GroupKeyStage(config.serviceLabels)] : []),
     new LabelGroupingStage(config.groupBy),
-    ...(config.topologyGrouping ? [new ServiceGraphStage(config.topology.serviceDownMatchers), new KubernetesChainStage()] : []),
+    ...(config.topologyGrouping
+      ? [new ServiceGraphStage(config.topology.serviceDownMatchers), new KubernetesChainStage()]
+      : []),
     paging,
   ];
   return { all, dedup, suppressions, paging };

@@ -3,7 +3,10 @@ import { CitationRenumberer, renumberCitations } from './CitationRenumberer.js';
 
 describe('CitationRenumberer', () => {
   it('numbers citations 1..n in order of first use and drops unknown ones', () => {
-    const out = renumberCitations('Roll back [3]. Read logs [1][3]. Invented [9]. A [link](x).', new Set([1, 2, 3]));
+    const out = renumberCitations(
+      'Roll back [3]. Read logs [1][3]. Invented [9]. A [link](x).',
+      new Set([1, 2, 3]),
+    );
     expect(out.text).toBe('Roll back [1]. Read logs [2][1]. Invented . A [link](x).');
     expect(out.order).toEqual([
       { from: 3, to: 1 },

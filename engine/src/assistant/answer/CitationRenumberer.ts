@@ -45,7 +45,10 @@ export class CitationRenumberer {
 }
 
 /** Renumbers a whole text at once (the extractive answer); see CitationRenumberer. */
-export function renumberCitations(text: string, known: ReadonlySet<number>): { text: string; order: Array<{ from: number; to: number }> } {
+export function renumberCitations(
+  text: string,
+  known: ReadonlySet<number>,
+): { text: string; order: Array<{ from: number; to: number }> } {
   const r = new CitationRenumberer(known);
   const out = r.push(text) + r.flush();
   return { text: out, order: r.order };

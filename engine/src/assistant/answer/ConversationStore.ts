@@ -38,7 +38,8 @@ export class ConversationStore {
     const raw = await this.store.get(conversationKey(id));
     const conversation = raw ? (JSON.parse(raw) as Partial<OwnedConversation>) : undefined;
     // Conversations stored before ownership existed have no owner: nobody may read them.
-    if (!conversation || conversation.owner !== owner) throw new EngineError('NOT_FOUND', `conversation ${id} not found`);
+    if (!conversation || conversation.owner !== owner)
+      throw new EngineError('NOT_FOUND', `conversation ${id} not found`);
     return conversation as OwnedConversation;
   }
 
@@ -47,7 +48,12 @@ export class ConversationStore {
    * is given. NOT_FOUND when the id is unknown or another identity's; CONFLICT when the conversation is full.
    */
   async forNewTurn(id: string | undefined, owner: string): Promise<OwnedConversation> {
-    const fresh = (cid: string): OwnedConversation => ({ id: cid, owner, createdAt: new Date().toISOString(), turns: [] });
+    const fresh = (cid: string): OwnedConversation => ({
+      id: cid,
+      owner,
+      createdAt: new Date().toISOString(),
+      turns: [],
+    });
     if (!id) return fresh(randomUUID());
     // An id the caller made up is NOT_FOUND like another identity's: answering 200 for one and 404 for the other
     // told a caller which ids exist. New conversations get the engine's id.
@@ -90,7 +96,11 @@ export class ConversationStore {
         'CONFLICT',
         `conversation ${conversation.id} is full (${conversation.turns.length} turns, ${bytes} bytes; limits ` +
           `assistant.answer.maxConversationTurns ${this.limits.maxTurns}, maxConversationBytes ${this.limits.maxBytes}); start a new conversation`,
-        { issues: [{ field: 'body.conversationId', message: 'conversation is full; omit it to start a new one' }] },
+        {
+          issues: [
+            { field: 'body.conversationId', message: 'conversation is full; omit it to start a new one' },
+          ],
+        },
       );
     }
   }

@@ -24,7 +24,8 @@ const logArgsSchema = argsSchema.extend({ previous: z.boolean().optional() });
 export const CLUSTER_TOOLS: ToolDefinition[] = [
   {
     name: 'get_pods',
-    description: "Lists the workload's pods with phase, readiness, restarts and container states (read-only).",
+    description:
+      "Lists the workload's pods with phase, readiness, restarts and container states (read-only).",
     parameters: {
       type: 'object',
       properties: { workload: { type: 'string' }, namespace: { type: 'string' } },
@@ -42,16 +43,22 @@ export const CLUSTER_TOOLS: ToolDefinition[] = [
   },
   {
     name: 'get_logs',
-    description: "Tail of the logs of the workload's least healthy pod; previous=true reads the crashed container (read-only).",
+    description:
+      "Tail of the logs of the workload's least healthy pod; previous=true reads the crashed container (read-only).",
     parameters: {
       type: 'object',
-      properties: { workload: { type: 'string' }, namespace: { type: 'string' }, previous: { type: 'boolean' } },
+      properties: {
+        workload: { type: 'string' },
+        namespace: { type: 'string' },
+        previous: { type: 'boolean' },
+      },
       required: ['workload'],
     },
   },
   {
     name: 'get_metrics',
-    description: 'Current values of the configured signals (request rate, errors, latency, CPU, memory, restarts) for the workload (read-only).',
+    description:
+      'Current values of the configured signals (request rate, errors, latency, CPU, memory, restarts) for the workload (read-only).',
     parameters: {
       type: 'object',
       properties: { workload: { type: 'string' }, namespace: { type: 'string' } },
@@ -91,14 +98,22 @@ export class ClusterTools {
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       return {
-        record: { name, arguments: args, ok: false, summary: `${name} failed: ${redactSecretsText(message)}` },
+        record: {
+          name,
+          arguments: args,
+          ok: false,
+          summary: `${name} failed: ${redactSecretsText(message)}`,
+        },
         output: `error: ${redactSecretsText(message)}`,
       };
     }
   }
 
   /** Pods and events of a workload as data (the failure is named from them); same reads as get_pods/get_events. */
-  async state(name: string, namespace = this.defaults.namespace): Promise<{ pods: PodInfo[]; events: EventInfo[] }> {
+  async state(
+    name: string,
+    namespace = this.defaults.namespace,
+  ): Promise<{ pods: PodInfo[]; events: EventInfo[] }> {
     const { pods } = await this.podsOf(name, namespace);
     const names = new Set([name, ...pods.map((p) => p.name)]);
     const events = (await this.cluster().listEvents(namespace)).filter(
@@ -116,11 +131,20 @@ export class ClusterTools {
     return parsed.data;
   }
 
-  private finish(name: string, args: Record<string, unknown>, result: { summary: string; output: string }): ToolResult {
+  private finish(
+    name: string,
+    args: Record<string, unknown>,
+    result: { summary: string; output: string },
+  ): ToolResult {
     const output = redactSecretsText(result.output);
     const bounded =
-      output.length > this.config.maxToolOutputChars ? `${output.slice(0, this.config.maxToolOutputChars)}\n[truncated]` : output;
-    return { record: { name, arguments: args, ok: true, summary: redactSecretsText(result.summary) }, output: bounded };
+      output.length > this.config.maxToolOutputChars
+        ? `${output.slice(0, this.config.maxToolOutputChars)}\n[truncated]`
+        : output;
+    return {
+      record: { name, arguments: args, ok: true, summary: redactSecretsText(result.summary) },
+      output: bounded,
+    };
   }
 
   /**
@@ -147,7 +171,10 @@ export class ClusterTools {
     const found = all.find((w) => w.name === name);
     if (!found) {
       const names = all.map((w) => w.name).slice(0, 20);
-      throw new EngineError('NOT_FOUND', `no workload ${name} in namespace ${namespace}${names.length ? ` (have: ${names.join(', ')})` : ''}`);
+      throw new EngineError(
+        'NOT_FOUND',
+        `no workload ${name} in namespace ${namespace}${names.length ? ` (have: ${names.join(', ')})` : ''}`,
+      );
     }
     return found;
   }
@@ -163,14 +190,20 @@ export class ClusterTools {
     const { workload, pods } = await this.podsOf(args.workload, namespace);
     const lines = pods.map((p) => {
       const containers = p.containers
-        .map((c) => `${c.name}:${c.state}${c.reason ? `(${c.reason})` : ''}${c.lastTerminationReason ? ` last=${c.lastTerminationReason}` : ''}`)
+        .map(
+          (c) =>
+            `${c.name}:${c.state}${c.reason ? `(${c.reason})` : ''}${c.lastTerminationReason ? ` last=${c.lastTerminationReason}` : ''}`,
+        )
         .join(' ');
       return `${p.name} phase=${p.phase} ready=${p.ready} restarts=${p.restarts} node=${p.nodeName ?? '-'} ${containers}`;
     });
     const notReady = pods.filter((p) => !p.ready).length;
     return {
       summary: `pods of ${workload.kind}/${workload.name} in ${namespace}: ${pods.length} (${notReady} not ready, ${workload.readyReplicas}/${workload.replicas} replicas ready)`,
-      output: [`${workload.kind} ${namespace}/${workload.name} replicas=${workload.replicas} ready=${workload.readyReplicas} images=${workload.images.join(',')}`, ...lines].join('\n'),
+      output: [
+        `${workload.kind} ${namespace}/${workload.name} replicas=${workload.replicas} ready=${workload.readyReplicas} images=${workload.images.join(',')}`,
+        ...lines,
+      ].join('\n'),
     };
   }
 
@@ -186,7 +219,13 @@ export class ClusterTools {
     const warnings = recent.filter((e) => e.type === 'Warning');
     return {
       summary: `events of ${args.workload} in ${namespace}: ${recent.length} (${warnings.length} warnings${warnings[0] ? `, latest ${warnings[0].reason}` : ''})`,
-      output: recent.map((e) => `${e.lastTimestamp ?? ''} ${e.type} ${e.reason} ${e.involvedKind}/${e.involvedName} x${e.count}: ${e.message}`).join('\n') || 'no events',
+      output:
+        recent
+          .map(
+            (e) =>
+              `${e.lastTimestamp ?? ''} ${e.type} ${e.reason} ${e.involvedKind}/${e.involvedName} x${e.count}: ${e.message}`,
+          )
+          .join('\n') || 'no events',
     };
   }
 
@@ -197,7 +236,9 @@ export class ClusterTools {
     // The least healthy pod tells the most: not ready first, then most restarts.
     const pod = [...pods].sort((a, b) => Number(a.ready) - Number(b.ready) || b.restarts - a.restarts)[0]!;
     // A pod with a sidecar answers 400 to a read without a container name: the least healthy container, else the first.
-    const container = [...pod.containers].sort((a, b) => Number(a.ready) - Number(b.ready) || b.restartCount - a.restartCount)[0]?.name;
+    const container = [...pod.containers].sort(
+      (a, b) => Number(a.ready) - Number(b.ready) || b.restartCount - a.restartCount,
+    )[0]?.name;
     const text = await this.cluster().podLogs(namespace, pod.name, {
       tailLines: this.config.logTailLines,
       ...(pod.containers.length > 1 && container ? { container } : {}),
@@ -220,15 +261,28 @@ export class ClusterTools {
       try {
         // A signal names the metrics source its query is written for (InfluxQL for an InfluxDB source).
         const escape = templateEscapeFor(kindOf(this.ctx.metrics, signal.source));
-        const query = fillQueryTemplate(signal.query, { namespace, window: signals.window, service: args.workload }, escape);
-        const samples = await this.ctx.metrics.instantQuery(query, undefined, signal.source ? { source: signal.source } : {});
+        const query = fillQueryTemplate(
+          signal.query,
+          { namespace, window: signals.window, service: args.workload },
+          escape,
+        );
+        const samples = await this.ctx.metrics.instantQuery(
+          query,
+          undefined,
+          signal.source ? { source: signal.source } : {},
+        );
         const mine = samples.find((s) => s.labels[label] === args.workload);
-        rows.push(`${signal.name}=${mine ? formatValue(mine.value) : 'no data'}${signal.unit ? ` ${signal.unit}` : ''}`);
+        rows.push(
+          `${signal.name}=${mine ? formatValue(mine.value) : 'no data'}${signal.unit ? ` ${signal.unit}` : ''}`,
+        );
       } catch (error) {
         rows.push(`${signal.name}=error (${error instanceof Error ? error.message : String(error)})`);
       }
     }
-    return { summary: `metrics of ${args.workload} in ${namespace}: ${rows.join(', ')}`, output: rows.join('\n') };
+    return {
+      summary: `metrics of ${args.workload} in ${namespace}: ${rows.join(', ')}`,
+      output: rows.join('\n'),
+    };
   }
 }
 

@@ -34,7 +34,12 @@ const event = (reason: string, message = '', type = 'Warning'): EventInfo => ({
 describe('diagnoseWorkload', () => {
   it('names CrashLoopBackOff with the last termination reason', () => {
     const pods = [
-      pod('cart-1', { restarts: 4, containers: [container({ state: 'waiting', reason: 'CrashLoopBackOff', lastTerminationReason: 'Error' })] }),
+      pod('cart-1', {
+        restarts: 4,
+        containers: [
+          container({ state: 'waiting', reason: 'CrashLoopBackOff', lastTerminationReason: 'Error' }),
+        ],
+      }),
       pod('cart-2', { ready: true, containers: [container({ ready: true })] }),
     ];
     const d = diagnoseWorkload(pods, [event('BackOff', 'Back-off restarting failed container')]);
@@ -43,22 +48,54 @@ describe('diagnoseWorkload', () => {
   });
 
   it('names OOMKilled over the back-off it causes', () => {
-    const pods = [pod('cart-1', { restarts: 2, containers: [container({ state: 'waiting', reason: 'CrashLoopBackOff', lastTerminationReason: 'OOMKilled' })] })];
+    const pods = [
+      pod('cart-1', {
+        restarts: 2,
+        containers: [
+          container({ state: 'waiting', reason: 'CrashLoopBackOff', lastTerminationReason: 'OOMKilled' }),
+        ],
+      }),
+    ];
     expect(diagnoseWorkload(pods, [])?.failure).toBe('OOMKilled');
   });
 
   it('names image pulls, unschedulable pods and failing probes; nothing for a healthy workload', () => {
-    expect(diagnoseWorkload([pod('a', { phase: 'Pending', containers: [container({ state: 'waiting', reason: 'ImagePullBackOff' })] })], [])?.failure).toBe(
-      'ImagePullBackOff',
-    );
-    const pending = pod('a', { phase: 'Pending', containers: [], conditions: [{ type: 'PodScheduled', status: 'False', reason: 'Unschedulable' }] });
-    expect(diagnoseWorkload([pending], [event('FailedScheduling', '0/3 nodes are available: 3 Insufficient cpu.')])).toMatchObject({
+    expect(
+      diagnoseWorkload(
+        [
+          pod('a', {
+            phase: 'Pending',
+            containers: [container({ state: 'waiting', reason: 'ImagePullBackOff' })],
+          }),
+        ],
+        [],
+      )?.failure,
+    ).toBe('ImagePullBackOff');
+    const pending = pod('a', {
+      phase: 'Pending',
+      containers: [],
+      conditions: [{ type: 'PodScheduled', status: 'False', reason: 'Unschedulable' }],
+    });
+    expect(
+      diagnoseWorkload(
+        [pending],
+        [event('FailedScheduling', '0/3 nodes are available: 3 Insufficient cpu.')],
+      ),
+    ).toMatchObject({
       failure: 'Unschedulable',
       evidence: '1/1 pods Pending and unschedulable: 0/3 nodes are available: 3 Insufficient cpu.',
     });
-    expect(diagnoseWorkload([pod('a', {})], [event('Unhealthy', 'Readiness probe failed: HTTP probe failed with statuscode: 503')])?.failure).toBe(
-      'ProbeFailing',
-    );
-    expect(diagnoseWorkload([pod('a', { ready: true, containers: [container({ ready: true })] })], [event('Scheduled', '', 'Normal')])).toBeUndefined();
+    expect(
+      diagnoseWorkload(
+        [pod('a', {})],
+        [event('Unhealthy', 'Readiness probe failed: HTTP probe failed with statuscode: 503')],
+      )?.failure,
+    ).toBe('ProbeFailing');
+    expect(
+      diagnoseWorkload(
+        [pod('a', { ready: true, containers: [container({ ready: true })] })],
+        [event('Scheduled', '', 'Normal')],
+      ),
+    ).toBeUndefined();
   });
 });

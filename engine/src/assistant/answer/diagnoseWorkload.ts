@@ -21,7 +21,8 @@ const PULL = new Set(['ImagePullBackOff', 'ErrImagePull', 'InvalidImageName', 'E
 export function diagnoseWorkload(pods: PodInfo[], events: EventInfo[]): Diagnosis | undefined {
   const containers = pods.flatMap((p) => p.containers.map((c) => ({ pod: p, c })));
   const total = pods.length;
-  const count = (pred: (x: (typeof containers)[number]) => boolean) => new Set(containers.filter(pred).map((x) => x.pod.name)).size;
+  const count = (pred: (x: (typeof containers)[number]) => boolean) =>
+    new Set(containers.filter(pred).map((x) => x.pod.name)).size;
   const restarts = pods.reduce((s, p) => s + p.restarts, 0);
   const warning = (reason: RegExp) => events.filter((e) => e.type === 'Warning' && reason.test(e.reason));
 
@@ -35,7 +36,10 @@ export function diagnoseWorkload(pods: PodInfo[], events: EventInfo[]): Diagnosi
       searchTerms: `ImagePullBackOff ErrImagePull ${reasons.join(' ')}`,
     };
   }
-  const oom = containers.filter((x) => x.c.lastTerminationReason === 'OOMKilled' || (x.c.state === 'terminated' && x.c.reason === 'OOMKilled'));
+  const oom = containers.filter(
+    (x) =>
+      x.c.lastTerminationReason === 'OOMKilled' || (x.c.state === 'terminated' && x.c.reason === 'OOMKilled'),
+  );
   if (oom.length) {
     return {
       failure: 'OOMKilled',
@@ -45,7 +49,9 @@ export function diagnoseWorkload(pods: PodInfo[], events: EventInfo[]): Diagnosi
   }
   const looping = containers.filter((x) => x.c.reason === 'CrashLoopBackOff');
   if (looping.length || warning(/^BackOff$/).length) {
-    const last = [...new Set(containers.map((x) => x.c.lastTerminationReason).filter((r): r is string => !!r))];
+    const last = [
+      ...new Set(containers.map((x) => x.c.lastTerminationReason).filter((r): r is string => !!r)),
+    ];
     return {
       failure: 'CrashLoopBackOff',
       evidence:
@@ -55,10 +61,13 @@ export function diagnoseWorkload(pods: PodInfo[], events: EventInfo[]): Diagnosi
     };
   }
   const pending = pods.filter(
-    (p) => p.phase === 'Pending' && p.conditions.some((c) => c.type === 'PodScheduled' && c.status === 'False'),
+    (p) =>
+      p.phase === 'Pending' && p.conditions.some((c) => c.type === 'PodScheduled' && c.status === 'False'),
   );
   if (pending.length || warning(/^FailedScheduling$/).length) {
-    const message = warning(/^FailedScheduling$/)[0]?.message ?? pending[0]?.conditions.find((c) => c.type === 'PodScheduled')?.message;
+    const message =
+      warning(/^FailedScheduling$/)[0]?.message ??
+      pending[0]?.conditions.find((c) => c.type === 'PodScheduled')?.message;
     return {
       failure: 'Unschedulable',
       evidence: `${pending.length}/${total} pods Pending and unschedulable${message ? `: ${message}` : ''}`,

@@ -112,7 +112,11 @@ export function extractiveAnswer(
   // Overlapping chunks repeat sentences: keep each once, and at most two per passage so several sources speak.
   const seen = new Set<string>();
   const perPassage = new Map<number, number>();
-  const norm = (t: string) => t.toLowerCase().replace(/[^a-z0-9]+/g, ' ').trim();
+  const norm = (t: string) =>
+    t
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, ' ')
+      .trim();
   const chosen = candidates
     .sort((a, b) => b.score - a.score)
     .filter((c) => {

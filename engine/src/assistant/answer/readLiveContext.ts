@@ -14,7 +14,11 @@ export interface LiveContext {
  * run's when it restarted: that is where the cause is printed) and the key metrics. The failure named from pods and
  * events then steers retrieval (its name is searched and rewarded by the reranker) and leads the answer.
  */
-export async function readLiveContext(tools: ClusterTools, workload: string, namespace: string): Promise<LiveContext> {
+export async function readLiveContext(
+  tools: ClusterTools,
+  workload: string,
+  namespace: string,
+): Promise<LiveContext> {
   const calls: LiveContext['calls'] = [];
   const run = async (name: string, args: Record<string, unknown> = {}) => {
     const result = await tools.run(name, { workload, namespace, ...args });

@@ -16,7 +16,9 @@ async function fitted(options: Partial<LsaOptions>, texts = triangular): Promise
 describe('LsaEmbedder weighting', () => {
   it('flattens the latent dimensions by sigma^p: at p = -1 the documents are whitened (mutually orthogonal)', async () => {
     const overlap = async (sigmaPower: number) => {
-      const [a, b] = await (await fitted({ sigmaPower, saturation: 0 })).embedDocuments(triangular.slice(0, 2));
+      const [a, b] = await (
+        await fitted({ sigmaPower, saturation: 0 })
+      ).embedDocuments(triangular.slice(0, 2));
       return cosine(a!, b!);
     };
     const plain = await overlap(0);
@@ -29,7 +31,12 @@ describe('LsaEmbedder weighting', () => {
   });
 
   it('saturates term frequency BM25-style: a term repeated in a passage owns less of its vector than with 1 + log tf', async () => {
-    const texts = ['alpha alpha alpha alpha alpha alpha alpha alpha beta', 'beta gamma', 'gamma delta', 'delta'];
+    const texts = [
+      'alpha alpha alpha alpha alpha alpha alpha alpha beta',
+      'beta gamma',
+      'gamma delta',
+      'delta',
+    ];
     const similarity = async (saturation: number) => {
       const lsa = await fitted({ saturation, sigmaPower: 0 }, texts);
       const [doc] = await lsa.embedDocuments(texts.slice(0, 1));

@@ -81,7 +81,10 @@ export class LsaEmbedder implements CorpusFittedEmbedder {
       .slice(0, this.options.maxVocabulary);
     this.vocabulary = new Map(kept.map(([term], i) => [term, i]));
     this.idf = Float32Array.from(kept.map(([, f]) => Math.log((n + 1) / (f + 0.5))));
-    const matrix: SparseColumns = { rows: kept.length, columns: tokenized.map((tokens) => this.weigh(tokens)) };
+    const matrix: SparseColumns = {
+      rows: kept.length,
+      columns: tokenized.map((tokens) => this.weigh(tokens)),
+    };
     const k = Math.min(this.options.dimensions, kept.length, n);
     if (k < 1) {
       // Nothing to learn from (no text): a one-dimensional zero space, so dense search returns no preference.
@@ -89,7 +92,11 @@ export class LsaEmbedder implements CorpusFittedEmbedder {
       this.dims = 1;
       return;
     }
-    const { u, k: got, singularValues } = randomizedSvd(matrix, k, { seed: this.options.seed, oversample: 16, powerIterations: 1 });
+    const {
+      u,
+      k: got,
+      singularValues,
+    } = randomizedSvd(matrix, k, { seed: this.options.seed, oversample: 16, powerIterations: 1 });
     this.projection = u;
     this.dims = got;
     if (this.sigmaPower !== 0) scaleColumns(u, got, singularValues, this.sigmaPower);
@@ -104,7 +111,9 @@ export class LsaEmbedder implements CorpusFittedEmbedder {
   }
 
   serialize(): Buffer {
-    const header = Buffer.from(JSON.stringify({ options: this.options, dims: this.dims, terms: [...this.vocabulary.keys()] }));
+    const header = Buffer.from(
+      JSON.stringify({ options: this.options, dims: this.dims, terms: [...this.vocabulary.keys()] }),
+    );
     const len = Buffer.alloc(4);
     len.writeUInt32LE(header.length);
     return Buffer.concat([
@@ -143,7 +152,9 @@ export class LsaEmbedder implements CorpusFittedEmbedder {
       if (embedder.projection.length !== header.terms.length * header.dims) throw new Error('size mismatch');
       return embedder;
     } catch (error) {
-      throw new EngineError('INTERNAL', 'stored LSA model is corrupt; re-ingest to rebuild it', { cause: error });
+      throw new EngineError('INTERNAL', 'stored LSA model is corrupt; re-ingest to rebuild it', {
+        cause: error,
+      });
     }
   }
 
@@ -169,7 +180,8 @@ export class LsaEmbedder implements CorpusFittedEmbedder {
   }
 
   private embed(text: string): Float32Array {
-    if (!this.fitted) throw new EngineError('INTERNAL', 'LSA embedder used before it was fitted on a collection');
+    if (!this.fitted)
+      throw new EngineError('INTERNAL', 'LSA embedder used before it was fitted on a collection');
     const { ids, weights } = this.weigh(tokenize(text));
     const out = new Float32Array(this.dims);
     for (let p = 0; p < ids.length; p++) {

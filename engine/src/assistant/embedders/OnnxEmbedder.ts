@@ -9,7 +9,9 @@ type FeatureExtractor = (
 ) => Promise<{ data: Float32Array; dims: number[] }>;
 
 const invalid = (message: string) =>
-  new EngineError('INVALID_CONFIG', message, { issues: [{ field: 'assistant.embedder.modelPath', message }] });
+  new EngineError('INVALID_CONFIG', message, {
+    issues: [{ field: 'assistant.embedder.modelPath', message }],
+  });
 
 /**
  * A local sentence-embedding model (ONNX, Hugging Face layout: config.json, tokenizer.json, onnx/model.onnx) from a
@@ -42,22 +44,29 @@ export class OnnxEmbedder implements Embedder {
     const onnxDir = existsSync(join(dir, 'onnx')) ? join(dir, 'onnx') : dir;
     const hasOnnx = existsSync(onnxDir) && readdirSync(onnxDir).some((f) => f.endsWith('.onnx'));
     if (!hasOnnx) missing.push('onnx/model.onnx');
-    if (missing.length) throw invalid(`model folder ${dir} lacks ${missing.join(', ')} (Hugging Face ONNX layout expected)`);
+    if (missing.length)
+      throw invalid(`model folder ${dir} lacks ${missing.join(', ')} (Hugging Face ONNX layout expected)`);
     try {
       const transformers = await import('@huggingface/transformers');
       transformers.env.allowRemoteModels = false;
       transformers.env.allowLocalModels = true;
       transformers.env.localModelPath = dirname(dir);
-      const pipe = await transformers.pipeline('feature-extraction', basename(dir), { local_files_only: true, dtype: 'fp32' });
+      const pipe = await transformers.pipeline('feature-extraction', basename(dir), {
+        local_files_only: true,
+        dtype: 'fp32',
+      });
       this.extractor = pipe as unknown as FeatureExtractor;
     } catch (error) {
-      throw invalid(`could not load the ONNX model from ${dir}: ${error instanceof Error ? error.message : String(error)}`);
+      throw invalid(
+        `could not load the ONNX model from ${dir}: ${error instanceof Error ? error.message : String(error)}`,
+      );
     }
   }
 
   async embedDocuments(texts: string[]): Promise<Float32Array[]> {
     const out: Float32Array[] = [];
-    for (let i = 0; i < texts.length; i += this.batchSize) out.push(...(await this.run(texts.slice(i, i + this.batchSize))));
+    for (let i = 0; i < texts.length; i += this.batchSize)
+      out.push(...(await this.run(texts.slice(i, i + this.batchSize))));
     return out;
   }
 

@@ -12,7 +12,9 @@ export class OpenAIEmbedder implements Embedder {
   ) {
     if (!model.embeddingModel) {
       throw new EngineError('INVALID_CONFIG', 'the openai embedder needs model.embeddingModel', {
-        issues: [{ field: 'model.embeddingModel', message: 'required when assistant.embedder.kind is openai' }],
+        issues: [
+          { field: 'model.embeddingModel', message: 'required when assistant.embedder.kind is openai' },
+        ],
       });
     }
   }

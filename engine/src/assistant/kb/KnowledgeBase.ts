@@ -101,7 +101,8 @@ export class KnowledgeBase {
       return false;
     }
     if (isCorpusFitted(this.options.embedder)) {
-      if (!snapshot.embedderState) throw new EngineError('INTERNAL', 'stored knowledge base lacks its embedder model');
+      if (!snapshot.embedderState)
+        throw new EngineError('INTERNAL', 'stored knowledge base lacks its embedder model');
       await this.options.embedder.restore(snapshot.embedderState);
     }
     const ann =
@@ -185,7 +186,10 @@ export class KnowledgeBase {
     const deadline = Date.now() + (this.options.lockWaitMs ?? 120_000);
     while (!(await store.setIfAbsent(LOCK_KEY, token, { ttlSeconds: 900 }))) {
       if (Date.now() > deadline) {
-        throw new EngineError('CONFLICT', 'another engine replica is ingesting into the knowledge base; try again later');
+        throw new EngineError(
+          'CONFLICT',
+          'another engine replica is ingesting into the knowledge base; try again later',
+        );
       }
       await new Promise((resolve) => setTimeout(resolve, 250));
     }
@@ -198,15 +202,17 @@ export class KnowledgeBase {
 
   /** Drops everything a source contributed. */
   removeSource(name: string): Promise<number> {
-    const run = this.queue.then(() => this.withLock(async () => {
-      await this.refresh(true);
-      const before = this.chunks.length;
-      const keep = this.chunks.filter((c) => c.source !== name);
-      const sources = { ...this.sources };
-      delete sources[name];
-      await this.rebuild(keep, sources, this.reusableVectors());
-      return before - keep.length;
-    }));
+    const run = this.queue.then(() =>
+      this.withLock(async () => {
+        await this.refresh(true);
+        const before = this.chunks.length;
+        const keep = this.chunks.filter((c) => c.source !== name);
+        const sources = { ...this.sources };
+        delete sources[name];
+        await this.rebuild(keep, sources, this.reusableVectors());
+        return before - keep.length;
+      }),
+    );
     this.queue = run.catch(() => undefined);
     return run;
   }
@@ -280,7 +286,9 @@ export class KnowledgeBase {
     const reuse = new Map<string, Float32Array>();
     // A corpus-fitted embedder is refitted on every change, so none of its old vectors stay valid.
     if (isCorpusFitted(this.options.embedder)) return reuse;
-    this.chunks.forEach((c, i) => reuse.set(textHash(indexedText(c)), this.vectors.subarray(i * this.dims, (i + 1) * this.dims)));
+    this.chunks.forEach((c, i) =>
+      reuse.set(textHash(indexedText(c)), this.vectors.subarray(i * this.dims, (i + 1) * this.dims)),
+    );
     return reuse;
   }
 
@@ -303,12 +311,16 @@ export class KnowledgeBase {
       const ids = missing.slice(start, start + batch);
       const embedded = await embedder.embedDocuments(ids.map((i) => texts[i]!));
       ids.forEach((i, j) => (vectors[i] = embedded[j]));
-      progress?.(0.4 + (0.4 * (start + ids.length)) / missing.length, `embedded ${start + ids.length}/${missing.length}`);
+      progress?.(
+        0.4 + (0.4 * (start + ids.length)) / missing.length,
+        `embedded ${start + ids.length}/${missing.length}`,
+      );
     }
     const dims = embedder.dimensions;
     const flat = new Float32Array(chunks.length * dims);
     vectors.forEach((v, i) => {
-      if (!v || v.length !== dims) throw new EngineError('UPSTREAM_ERROR', `embedder returned a vector of the wrong size`);
+      if (!v || v.length !== dims)
+        throw new EngineError('UPSTREAM_ERROR', `embedder returned a vector of the wrong size`);
       flat.set(v, i * dims);
     });
     progress?.(0.85, 'indexing');
@@ -336,7 +348,11 @@ export class KnowledgeBase {
 
   private hnswParams() {
     const r = this.options.config.retrieval;
-    return { connectivity: r.hnswConnectivity, expansionAdd: r.hnswExpansionAdd, expansionSearch: r.hnswExpansionSearch };
+    return {
+      connectivity: r.hnswConnectivity,
+      expansionAdd: r.hnswExpansionAdd,
+      expansionSearch: r.hnswExpansionSearch,
+    };
   }
 
   private apply(
@@ -352,7 +368,13 @@ export class KnowledgeBase {
     this.dims = dims;
     this.sources = sources;
     this.version = version;
-    this.index = new KnowledgeIndex(chunks, vectors, dims, this.options.embedder, this.options.config.retrieval, ann);
+    this.index = new KnowledgeIndex(
+      chunks,
+      vectors,
+      dims,
+      this.options.embedder,
+      this.options.config.retrieval,
+      ann,
+    );
   }
 }
-

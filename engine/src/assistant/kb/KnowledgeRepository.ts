@@ -83,7 +83,8 @@ export class KnowledgeRepository {
 
   private readSnapshot(): Record<string, Buffer | null> | undefined {
     if (!this.snapshotDir || !existsSync(join(this.snapshotDir, 'meta.json'))) return undefined;
-    const read = (name: string) => (existsSync(join(this.snapshotDir!, name)) ? readFileSync(join(this.snapshotDir!, name)) : null);
+    const read = (name: string) =>
+      existsSync(join(this.snapshotDir!, name)) ? readFileSync(join(this.snapshotDir!, name)) : null;
     return {
       meta: read('meta.json'),
       chunks: read('chunks.json'),
@@ -148,7 +149,8 @@ export class KnowledgeRepository {
       embedderState = files.embedder ?? null;
       ann = files.ann ?? null;
     }
-    if (!chunks || !vectors) throw new EngineError('INTERNAL', 'knowledge base in the store is incomplete; re-ingest');
+    if (!chunks || !vectors)
+      throw new EngineError('INTERNAL', 'knowledge base in the store is incomplete; re-ingest');
     const floats = new Float32Array(vectors.length / 4);
     new Uint8Array(floats.buffer).set(vectors);
     const parsed = JSON.parse(chunks.toString('utf8')) as Chunk[];

@@ -38,7 +38,8 @@ export function chunkDocument(doc: ParsedDocument, target: ChunkTarget, config: 
   for (const section of doc.sections) {
     if (pending) {
       const mergedHeadings = pending.headings.length > 0 ? pending.headings : section.headings;
-      const headingLine = section.headings.length > 0 ? `${section.headings[section.headings.length - 1]}\n` : '';
+      const headingLine =
+        section.headings.length > 0 ? `${section.headings[section.headings.length - 1]}\n` : '';
       const merged = `${pending.text}\n\n${headingLine}${section.text}`;
       const anchor = pending.anchor ?? section.anchor;
       pending = undefined;
@@ -50,7 +51,11 @@ export function chunkDocument(doc: ParsedDocument, target: ChunkTarget, config: 
       continue;
     }
     if (section.text.length < config.minChars) {
-      pending = { headings: section.headings, ...(section.anchor ? { anchor: section.anchor } : {}), text: section.text };
+      pending = {
+        headings: section.headings,
+        ...(section.anchor ? { anchor: section.anchor } : {}),
+        text: section.text,
+      };
       continue;
     }
     emitSection(section.headings, section.anchor, section.text);
@@ -62,7 +67,9 @@ export function chunkDocument(doc: ParsedDocument, target: ChunkTarget, config: 
 /** Paragraph-packing split with character overlap; a single paragraph longer than max is cut at sentence or line ends. */
 export function splitLong(text: string, maxChars: number, overlapChars: number): string[] {
   if (text.length <= maxChars) return [text];
-  const paragraphs = splitParagraphs(text).flatMap((p) => (p.length > maxChars ? hardSplit(p, maxChars) : [p]));
+  const paragraphs = splitParagraphs(text).flatMap((p) =>
+    p.length > maxChars ? hardSplit(p, maxChars) : [p],
+  );
   const out: string[] = [];
   let current = '';
   for (const paragraph of paragraphs) {

@@ -33,7 +33,9 @@ See [the scheduler](/docs/concepts/scheduling/) for **weights**.
 `;
 
 describe('parseDocument (Markdown)', () => {
-  const includes: Record<string, string> = { 'pods/pod-with-node-affinity.yaml': 'apiVersion: v1\nkind: Pod\n' };
+  const includes: Record<string, string> = {
+    'pods/pod-with-node-affinity.yaml': 'apiVersion: v1\nkind: Pod\n',
+  };
   const doc = parseDocument(md, 'markdown', { fallbackTitle: 'x', resolveInclude: (f) => includes[f] });
 
   it('reads front matter title and description', () => {
@@ -61,8 +63,12 @@ describe('parseDocument (Markdown)', () => {
   });
 
   it('rejects broken front matter with a clear message', () => {
-    expect(() => parseDocument('---\ntitle: [unclosed\n---\nbody', 'markdown', { fallbackTitle: 'x' })).toThrow(/broken front matter/);
-    expect(() => parseDocument('---\ntitle: x\nbody without end', 'markdown', { fallbackTitle: 'x' })).toThrow(/never closed/);
+    expect(() =>
+      parseDocument('---\ntitle: [unclosed\n---\nbody', 'markdown', { fallbackTitle: 'x' }),
+    ).toThrow(/broken front matter/);
+    expect(() =>
+      parseDocument('---\ntitle: x\nbody without end', 'markdown', { fallbackTitle: 'x' }),
+    ).toThrow(/never closed/);
   });
 });
 
@@ -90,14 +96,26 @@ describe('chunkDocument', () => {
   const config = chunkingConfigSchema.parse({ maxChars: 300, overlapChars: 80, minChars: 40 });
 
   it('keeps heading path, anchor URL and page title on every chunk, and overlaps long sections', () => {
-    const paragraphs = Array.from({ length: 8 }, (_, i) => `Paragraph ${i} says something about probes and restarts number ${i}.`);
-    const doc = parseDocument(`---\ntitle: Probes\n---\n## Liveness\n\n${paragraphs.join('\n\n')}\n`, 'markdown', {
-      fallbackTitle: 'x',
-    });
+    const paragraphs = Array.from(
+      { length: 8 },
+      (_, i) => `Paragraph ${i} says something about probes and restarts number ${i}.`,
+    );
+    const doc = parseDocument(
+      `---\ntitle: Probes\n---\n## Liveness\n\n${paragraphs.join('\n\n')}\n`,
+      'markdown',
+      {
+        fallbackTitle: 'x',
+      },
+    );
     const chunks = chunkDocument(doc, { path: 'probes.md', source: 's', url: 'https://x/probes/' }, config);
     expect(chunks.length).toBeGreaterThan(1);
     for (const c of chunks) {
-      expect(c).toMatchObject({ title: 'Probes', section: 'Liveness', url: 'https://x/probes/#liveness', path: 'probes.md' });
+      expect(c).toMatchObject({
+        title: 'Probes',
+        section: 'Liveness',
+        url: 'https://x/probes/#liveness',
+        path: 'probes.md',
+      });
       expect(c.text.length).toBeLessThanOrEqual(300 + 80);
     }
     // The overlap repeats the end of a chunk at the start of the next.
@@ -108,7 +126,9 @@ describe('chunkDocument', () => {
   });
 
   it('merges a section shorter than minChars into the next one', () => {
-    const doc = parseDocument('## A\n\nshort\n\n## B\n\n' + 'long enough text '.repeat(5), 'markdown', { fallbackTitle: 't' });
+    const doc = parseDocument('## A\n\nshort\n\n## B\n\n' + 'long enough text '.repeat(5), 'markdown', {
+      fallbackTitle: 't',
+    });
     const chunks = chunkDocument(doc, { path: 'p.md', source: 's' }, config);
     expect(chunks).toHaveLength(1);
     expect(chunks[0]!.text).toContain('short');

@@ -34,10 +34,18 @@ export function formatOf(path: string): DocumentFormat | undefined {
   return undefined;
 }
 
-export function parseDocument(content: string, format: DocumentFormat, options: ParseOptions): ParsedDocument {
+export function parseDocument(
+  content: string,
+  format: DocumentFormat,
+  options: ParseOptions,
+): ParsedDocument {
   if (format === 'html') return parseHtml(content, options);
   if (format === 'text') {
-    return { title: options.fallbackTitle, frontMatter: {}, sections: [{ headings: [], text: content.trim() }] };
+    return {
+      title: options.fallbackTitle,
+      frontMatter: {},
+      sections: [{ headings: [], text: content.trim() }],
+    };
   }
   return parseMarkdown(content, options);
 }
@@ -76,7 +84,9 @@ function splitFrontMatter(content: string): { frontMatter: Record<string, unknow
 const SHORTCODE = /\{\{([<%])\s*(\/?)\s*([\w-]+)([^}]*?)\s*[>%]\}\}/g;
 
 function shortcodeAttr(attrs: string, name: string): string | undefined {
-  const m = new RegExp(`\\b${name}\\s*=\\s*"([^"]*)"`).exec(attrs) ?? new RegExp(`\\b${name}\\s*=\\s*'([^']*)'`).exec(attrs);
+  const m =
+    new RegExp(`\\b${name}\\s*=\\s*"([^"]*)"`).exec(attrs) ??
+    new RegExp(`\\b${name}\\s*=\\s*'([^']*)'`).exec(attrs);
   return m?.[1];
 }
 
@@ -129,7 +139,10 @@ function parseMarkdown(content: string, options: ParseOptions): ParsedDocument {
   let firstH1: string | undefined;
 
   const flush = () => {
-    const text = buffer.join('\n').replace(/\n{3,}/g, '\n\n').trim();
+    const text = buffer
+      .join('\n')
+      .replace(/\n{3,}/g, '\n\n')
+      .trim();
     buffer = [];
     if (!text) return;
     const top = stack[stack.length - 1];
@@ -177,7 +190,8 @@ function parseMarkdown(content: string, options: ParseOptions): ParsedDocument {
       ? inlineToText(expandShortcodes(frontMatter.description, options)).trim()
       : undefined;
   // A page-level H1 equal to the title adds nothing to each heading path.
-  for (const s of sections) if (s.headings[0] === title && s.headings.length > 0 && firstH1 === title) s.headings.shift();
+  for (const s of sections)
+    if (s.headings[0] === title && s.headings.length > 0 && firstH1 === title) s.headings.shift();
   if (description) sections.unshift({ headings: [], text: description });
   return { title, ...(description ? { description } : {}), frontMatter, sections };
 }
@@ -186,7 +200,8 @@ const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"'
 
 function decodeEntities(text: string): string {
   return text.replace(/&(#\d+|#x[0-9a-f]+|\w+);/gi, (all, code: string) => {
-    if (code.startsWith('#x') || code.startsWith('#X')) return String.fromCodePoint(parseInt(code.slice(2), 16));
+    if (code.startsWith('#x') || code.startsWith('#X'))
+      return String.fromCodePoint(parseInt(code.slice(2), 16));
     if (code.startsWith('#')) return String.fromCodePoint(parseInt(code.slice(1), 10));
     return ENTITIES[code.toLowerCase()] ?? all;
   });
@@ -202,9 +217,15 @@ function parseHtml(content: string, options: ParseOptions): ParsedDocument {
   // Headings become Markdown headings, block ends become newlines, then the Markdown path does the rest.
   const asMarkdown = body
     .replace(/<h([1-6])[^>]*>([\s\S]*?)<\/h\1>/gi, (_a, level: string, text: string) => {
-      return `\n${'#'.repeat(Number(level))} ${text.replace(/<[^>]+>/g, '').replace(/\s+/g, ' ').trim()}\n`;
+      return `\n${'#'.repeat(Number(level))} ${text
+        .replace(/<[^>]+>/g, '')
+        .replace(/\s+/g, ' ')
+        .trim()}\n`;
     })
-    .replace(/<pre[^>]*>([\s\S]*?)<\/pre>/gi, (_a, code: string) => `\n\`\`\`\n${code.replace(/<[^>]+>/g, '')}\n\`\`\`\n`)
+    .replace(
+      /<pre[^>]*>([\s\S]*?)<\/pre>/gi,
+      (_a, code: string) => `\n\`\`\`\n${code.replace(/<[^>]+>/g, '')}\n\`\`\`\n`,
+    )
     .replace(/<(br|\/p|\/div|\/li|\/tr|\/section|\/article)\b[^>]*>/gi, '\n')
     .replace(/<li[^>]*>/gi, '\n- ')
     .replace(/<[^>]+>/g, '');

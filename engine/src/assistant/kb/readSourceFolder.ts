@@ -80,7 +80,11 @@ export function defaultSourceName(root: string): string {
 function resolveRoot(path: string): string {
   const root = resolve(path);
   if (!existsSync(root)) throw new EngineError('INVALID_INPUT', `ingest path ${path} does not exist`);
-  if (existsSync(join(root, '.git')) && existsSync(join(root, 'docs')) && statSync(join(root, 'docs')).isDirectory()) {
+  if (
+    existsSync(join(root, '.git')) &&
+    existsSync(join(root, 'docs')) &&
+    statSync(join(root, 'docs')).isDirectory()
+  ) {
     return join(root, 'docs');
   }
   return root;
@@ -107,10 +111,15 @@ function* walk(dir: string): Generator<Entry> {
 function realEntry(entry: Entry, scope: IngestRoots): string {
   const resolved = scope.resolveInside(entry.path);
   if (!resolved.ok) {
-    const why = { outside: 'symbolic link leads outside the ingest root; not read', missing: 'broken symbolic link', loop: 'loop of symbolic links' };
+    const why = {
+      outside: 'symbolic link leads outside the ingest root; not read',
+      missing: 'broken symbolic link',
+      loop: 'loop of symbolic links',
+    };
     throw new EngineError('INVALID_INPUT', why[resolved.reason]);
   }
-  if (!statSync(resolved.real).isFile()) throw new EngineError('INVALID_INPUT', 'symbolic link to a folder; not followed');
+  if (!statSync(resolved.real).isFile())
+    throw new EngineError('INVALID_INPUT', 'symbolic link to a folder; not followed');
   return resolved.real;
 }
 
@@ -129,7 +138,11 @@ interface IncludeScope {
  * outside through a link, matches an exclude, or is binary or oversized is refused; every refusal is recorded for the
  * page's per-file errors.
  */
-function includeResolver(scope: IncludeScope, page: string, refusals: string[]): (include: string) => string | undefined {
+function includeResolver(
+  scope: IncludeScope,
+  page: string,
+  refusals: string[],
+): (include: string) => string | undefined {
   return (include) => {
     const cleaned = include.replace(/^\/+/, '');
     const refuse = (why: string) => {
@@ -142,7 +155,12 @@ function includeResolver(scope: IncludeScope, page: string, refusals: string[]):
         if (!scope.folder.containsLexically(candidate)) return refuse('outside the ingest root');
         const resolved = scope.folder.resolveInside(candidate);
         if (!resolved.ok && resolved.reason === 'missing') continue;
-        if (!resolved.ok) return refuse(resolved.reason === 'outside' ? 'leads outside the ingest root through a symbolic link' : 'loop of symbolic links');
+        if (!resolved.ok)
+          return refuse(
+            resolved.reason === 'outside'
+              ? 'leads outside the ingest root through a symbolic link'
+              : 'loop of symbolic links',
+          );
         if (!statSync(resolved.real).isFile()) continue;
         const rel = relative(scope.top, resolved.real).split(sep).join('/');
         if (scope.excludes.some((re) => re.test(rel))) return refuse('matches an exclude pattern');
@@ -186,7 +204,12 @@ export function readSourceFolder(
   const excludes = [...ingest.exclude, ...(folder.exclude ?? [])].map(globToRegExp);
   const extensions = new Set(ingest.extensions.map((e) => e.toLowerCase()));
   const folderRoots = folderScope(reading);
-  const scope: IncludeScope = { folder: folderRoots, top: folderRoots.list()[0]!, excludes, maxBytes: ingest.maxFileBytes };
+  const scope: IncludeScope = {
+    folder: folderRoots,
+    top: folderRoots.list()[0]!,
+    excludes,
+    maxBytes: ingest.maxFileBytes,
+  };
   const files: SourceFile[] = [];
   const errors: FileError[] = [];
   const unchanged: string[] = [];
@@ -209,9 +232,16 @@ export function readSourceFolder(
         continue;
       }
       const format = formatOf(rel)!;
-      const fallbackTitle = rel.split('/').pop()!.replace(/\.[^.]+$/, '').replace(/[-_]/g, ' ');
+      const fallbackTitle = rel
+        .split('/')
+        .pop()!
+        .replace(/\.[^.]+$/, '')
+        .replace(/[-_]/g, ' ');
       const refusals: string[] = [];
-      const doc = parseDocument(content, format, { fallbackTitle, resolveInclude: includeResolver(scope, abs, refusals) });
+      const doc = parseDocument(content, format, {
+        fallbackTitle,
+        resolveInclude: includeResolver(scope, abs, refusals),
+      });
       const url = folder.baseUrl ? urlFor(folder.baseUrl, rel) : undefined;
       const chunks = chunkDocument(doc, { path: rel, source, ...(url ? { url } : {}) }, chunking);
       files.push({ path: rel, hash, chunks });

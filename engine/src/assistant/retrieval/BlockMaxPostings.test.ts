@@ -27,7 +27,10 @@ describe('BlockMaxPostings (MaxScore with block bounds)', () => {
   const docs = corpus(30_000, 5);
   const random = seededRandom(9);
   const queries = Array.from({ length: 120 }, (_, q) => {
-    const words = Array.from({ length: 1 + (q % 8) }, () => `w${Math.floor(random() * (q % 3 === 0 ? 4 : 60))}`);
+    const words = Array.from(
+      { length: 1 + (q % 8) },
+      () => `w${Math.floor(random() * (q % 3 === 0 ? 4 : 60))}`,
+    );
     return words.join(' ');
   });
 
@@ -68,7 +71,9 @@ describe('BlockMaxPostings (MaxScore with block bounds)', () => {
   it('prunes: the pruned path itself, not a fallback, agrees on long lists', () => {
     // Postings built directly: 40k documents, term 0 in all of them, term 1 in every third, term 2 in every 97th.
     const n = 40_000;
-    const lists = [0, 3, 97].map((every) => Int32Array.from({ length: Math.ceil(n / Math.max(1, every)) }, (_, i) => i * Math.max(1, every)));
+    const lists = [0, 3, 97].map((every) =>
+      Int32Array.from({ length: Math.ceil(n / Math.max(1, every)) }, (_, i) => i * Math.max(1, every)),
+    );
     const tfs = lists.map((list, t) => Float32Array.from(list, (d) => 1 + ((d * (t + 3)) % 5)));
     const norms = Float32Array.from({ length: n }, (_, d) => 0.6 + (d % 11) / 10);
     const postings = new BlockMaxPostings(lists, tfs, 1.2, norms, n);
@@ -78,7 +83,9 @@ describe('BlockMaxPostings (MaxScore with block bounds)', () => {
       { id: 2, weight: 4 },
     ];
     for (const k of [1, 5, 50, 500]) expect(postings.pruned(terms, k)).toEqual(postings.exhaustive(terms, k));
-    expect(postings.pruned(terms, 10, (d) => d % 5 === 0)).toEqual(postings.exhaustive(terms, 10, (d) => d % 5 === 0));
+    expect(postings.pruned(terms, 10, (d) => d % 5 === 0)).toEqual(
+      postings.exhaustive(terms, 10, (d) => d % 5 === 0),
+    );
   }, 60_000);
 });
 
@@ -107,7 +114,9 @@ function randomPostings(seed: number, count: number, withNorms: boolean): BlockM
     lists.push(Int32Array.from(docs));
     tfs.push(Float32Array.from(freqs));
   }
-  const norms = withNorms ? Float32Array.from({ length: count }, () => 0.4 + Math.floor(random() * 8) / 5) : undefined;
+  const norms = withNorms
+    ? Float32Array.from({ length: count }, () => 0.4 + Math.floor(random() * 8) / 5)
+    : undefined;
   return new BlockMaxPostings(lists, tfs, 1.2, norms, count);
 }
 

@@ -103,9 +103,12 @@ export class BlockMaxPostings {
   search(terms: PostingQueryTerm[], k: number, allow?: (index: number) => boolean): ScoredIndex[] {
     if (terms.length === 0 || k <= 0) return [];
     const worthPruning = terms.some((t) => this.docs[t.id]!.length >= PRUNE_MIN_POSTINGS);
-    if (!worthPruning || !this.positive || terms.some((t) => !(t.weight > 0))) return this.exhaustive(terms, k, allow);
+    if (!worthPruning || !this.positive || terms.some((t) => !(t.weight > 0)))
+      return this.exhaustive(terms, k, allow);
     const postings = terms.reduce((sum, t) => sum + this.docs[t.id]!.length, 0);
-    return postings >= WINDOWED_SHARE * this.count ? this.windowed(terms, k, allow) : this.pruned(terms, k, allow);
+    return postings >= WINDOWED_SHARE * this.count
+      ? this.windowed(terms, k, allow)
+      : this.pruned(terms, k, allow);
   }
 
   /** Term-at-a-time over every posting: the reference the pruned search must equal. */
@@ -334,7 +337,13 @@ export class BlockMaxPostings {
   }
 
   /** The window's bound: per term, its largest block maximum among its blocks overlapping start..end-1, weighted. */
-  private windowBound(ids: Int32Array, weights: Float64Array, blockAt: Int32Array, start: number, end: number): number {
+  private windowBound(
+    ids: Int32Array,
+    weights: Float64Array,
+    blockAt: Int32Array,
+    start: number,
+    end: number,
+  ): number {
     let bound = 0;
     for (let i = 0; i < ids.length; i++) {
       const list = this.docs[ids[i]!]!;
@@ -471,7 +480,12 @@ class Probes {
   /** The term's frequency in document d (in block b), or -1. */
   tf(i: number, d: number, b: number): number {
     const list = this.docs[this.ids[i]!]!;
-    const p = lowerBound(list, d, Math.max(this.posAt[i]!, b * BLOCK), Math.min(list.length, (b + 1) * BLOCK));
+    const p = lowerBound(
+      list,
+      d,
+      Math.max(this.posAt[i]!, b * BLOCK),
+      Math.min(list.length, (b + 1) * BLOCK),
+    );
     this.posAt[i] = p;
     return p < list.length && list[p] === d ? this.tfs[this.ids[i]!]![p]! : -1;
   }

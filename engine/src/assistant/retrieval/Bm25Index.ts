@@ -60,7 +60,13 @@ export class Bm25Index {
     this.docNorms = lengths.map((len) => this.k1 * (1 - this.b + (this.b * len) / avg));
     this.postingsDocs = docs.map((d) => Int32Array.from(d));
     this.postingsTf = tfs.map((t) => Float32Array.from(t));
-    this.postings = new BlockMaxPostings(this.postingsDocs, this.postingsTf, this.k1, this.docNorms, texts.length);
+    this.postings = new BlockMaxPostings(
+      this.postingsDocs,
+      this.postingsTf,
+      this.k1,
+      this.docNorms,
+      texts.length,
+    );
   }
 
   idf(term: string): number {
@@ -88,7 +94,12 @@ export class Bm25Index {
     return this.run(query, k, allow, true);
   }
 
-  private run(query: string, k: number, allow: ((index: number) => boolean) | undefined, exhaustive: boolean): ScoredIndex[] {
+  private run(
+    query: string,
+    k: number,
+    allow: ((index: number) => boolean) | undefined,
+    exhaustive: boolean,
+  ): ScoredIndex[] {
     if (!this.postings || this.count === 0) return [];
     const terms = [];
     for (const term of new Set(this.analyze(query))) {

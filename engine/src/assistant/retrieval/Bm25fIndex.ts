@@ -46,7 +46,9 @@ export class Bm25fIndex {
   build(docs: string[][]): void {
     const nf = this.fields.length;
     const tokens = docs.map((doc) => this.fields.map((_, f) => this.analyze(doc[f] ?? '')));
-    const avg = this.fields.map((_, f) => tokens.reduce((s, d) => s + d[f]!.length, 0) / Math.max(1, docs.length) || 1);
+    const avg = this.fields.map(
+      (_, f) => tokens.reduce((s, d) => s + d[f]!.length, 0) / Math.max(1, docs.length) || 1,
+    );
     const postDocs: number[][] = [];
     const postTf: number[][] = [];
     this.termIds.clear();

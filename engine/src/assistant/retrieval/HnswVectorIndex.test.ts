@@ -23,7 +23,9 @@ describe('HnswVectorIndex (int8 graph, exact rescoring)', () => {
   const vectors = clustered(n, dims, 3);
   const exact = new ExactVectorIndex(vectors, dims);
   const params = { connectivity: 16, expansionAdd: 128, expansionSearch: 96 };
-  const queries = Array.from({ length: 100 }, (_, q) => vectors.slice(q * 53 * dims, (q * 53 + 1) * dims).map((x, d) => x + (d % 3) * 0.01));
+  const queries = Array.from({ length: 100 }, (_, q) =>
+    vectors.slice(q * 53 * dims, (q * 53 + 1) * dims).map((x, d) => x + (d % 3) * 0.01),
+  );
 
   const recall = (index: HnswVectorIndex) => {
     let found = 0;
@@ -55,7 +57,9 @@ describe('HnswVectorIndex (int8 graph, exact rescoring)', () => {
     const query = queries[1]!;
     expect(restored.search(query, 1)[0]!.score).toBe(exact.search(query, 1)[0]!.score);
     expect(restored.search(query, 5, (i) => i % 2 === 1).every((h) => h.index % 2 === 1)).toBe(true);
-    expect(() => HnswVectorIndex.deserialize(bytes, dims, params, vectors.subarray(dims))).toThrow(/6000 vectors, 5999 given/);
+    expect(() => HnswVectorIndex.deserialize(bytes, dims, params, vectors.subarray(dims))).toThrow(
+      /6000 vectors, 5999 given/,
+    );
   });
 
   it('grows M and efSearch with log N by one rule, keeping the configured values up to 10k', () => {

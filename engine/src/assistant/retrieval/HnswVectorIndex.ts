@@ -70,7 +70,12 @@ export class HnswVectorIndex implements VectorIndex {
   }
 
   /** `vectors`: the float32 rows the graph was built from (persisted beside it), used for the exact rescoring. */
-  static deserialize(buffer: Buffer, dims: number, params: HnswParams, vectors: Float32Array): HnswVectorIndex {
+  static deserialize(
+    buffer: Buffer,
+    dims: number,
+    params: HnswParams,
+    vectors: Float32Array,
+  ): HnswVectorIndex {
     const index = HnswVectorIndex.create(dims, params);
     const dir = mkdtempSync(join(tmpdir(), 'aicloudops-hnsw-'));
     try {
@@ -81,7 +86,8 @@ export class HnswVectorIndex implements VectorIndex {
       rmSync(dir, { recursive: true, force: true });
     }
     const size = Number(index.size());
-    if (vectors.length !== size * dims) throw new Error(`HNSW graph holds ${size} vectors, ${vectors.length / dims} given`);
+    if (vectors.length !== size * dims)
+      throw new Error(`HNSW graph holds ${size} vectors, ${vectors.length / dims} given`);
     return new HnswVectorIndex(index, size, vectors, dims, params);
   }
 

@@ -159,7 +159,12 @@ export class KnowledgeIndex {
     /** Reuse another index's learned query processing (benchmarks comparing settings over the same chunks). */
     analyzer?: QueryAnalyzer,
   ) {
-    this.tuning = { ...DEFAULT_TUNING, denseWeight: config.denseWeight, ...tuning, rerank: withWeights(DEFAULT_TUNING.rerank, tuning.rerank) };
+    this.tuning = {
+      ...DEFAULT_TUNING,
+      denseWeight: config.denseWeight,
+      ...tuning,
+      rerank: withWeights(DEFAULT_TUNING.rerank, tuning.rerank),
+    };
     const t = this.tuning;
     this.reranker = new PageReranker(RERANK_FEATURES, t.rerank);
     this.bm25f = new Bm25fIndex(
@@ -217,11 +222,15 @@ export class KnowledgeIndex {
         ]),
       );
     }
-    this.pageTerms = this.reranker.needs('matchedTerms') ? new PageTermIndex(this.bm25f.postings(), this.pageOf, this.pageChunks.length) : undefined;
+    this.pageTerms = this.reranker.needs('matchedTerms')
+      ? new PageTermIndex(this.bm25f.postings(), this.pageOf, this.pageChunks.length)
+      : undefined;
     this.pageKind = this.pageChunks.map((members) => pageKind(chunks[members[0]!]!));
     this.pageTitleTerms = this.pageChunks.map((members) => new Set(tokenize(chunks[members[0]!]!.title)));
     this.pageHeadingText = this.pageChunks.map((members) =>
-      [chunks[members[0]!]!.title, ...new Set(members.map((i) => chunks[i]!.section))].map((h) => tokenize(h).join(' ')).join('\n'),
+      [chunks[members[0]!]!.title, ...new Set(members.map((i) => chunks[i]!.section))]
+        .map((h) => tokenize(h).join(' '))
+        .join('\n'),
     );
     const pageVectors = new Float32Array(this.pageChunks.length * dims);
     this.pageChunks.forEach((members, p) => {
@@ -239,7 +248,8 @@ export class KnowledgeIndex {
   withTuning(tuning: TuningChange, config: Partial<RetrievalConfig> = {}): KnowledgeIndex {
     const merged = { ...this.tuning, ...tuning, rerank: withWeights(this.tuning.rerank, tuning.rerank) };
     const sameAnalyzer =
-      merged.abbreviationWeight === this.tuning.abbreviationWeight && merged.correctionWeight === this.tuning.correctionWeight;
+      merged.abbreviationWeight === this.tuning.abbreviationWeight &&
+      merged.correctionWeight === this.tuning.correctionWeight;
     return new KnowledgeIndex(
       this.chunks,
       this.vectors,
@@ -271,7 +281,9 @@ export class KnowledgeIndex {
 
   lexical(query: string, k: number, options: SearchOptions = {}): SearchHit[] {
     const allow = this.allow(options);
-    return this.bm25.search(query, k, allow).map((h, r) => ({ chunk: this.chunks[h.index]!, score: h.score, lexicalRank: r + 1 }));
+    return this.bm25
+      .search(query, k, allow)
+      .map((h, r) => ({ chunk: this.chunks[h.index]!, score: h.score, lexicalRank: r + 1 }));
   }
 
   async search(query: string, k: number, options: SearchOptions = {}): Promise<SearchHit[]> {
@@ -282,7 +294,8 @@ export class KnowledgeIndex {
     const analyzed = this.analyzer.analyze(query);
     const contextTerms = options.context ? [...new Set(tokenize(options.context))] : [];
     const terms = [...analyzed.terms];
-    for (const term of contextTerms) if (!terms.some((q) => q.term === term)) terms.push({ term, weight: t.contextTermWeight });
+    for (const term of contextTerms)
+      if (!terms.some((q) => q.term === term)) terms.push({ term, weight: t.contextTermWeight });
 
     // Lexical: BM25F passages (deeper than n, so a page's second and third passages are seen), collapsed to pages.
     let lexicalHits = t.lexicalWeight > 0 ? this.bm25f.search(terms, 2 * n, allow) : [];
@@ -307,7 +320,9 @@ export class KnowledgeIndex {
         { items: lexicalPages, weight: t.lexicalWeight },
         {
           items: this.pageBm25f
-            ? this.pageBm25f.search(terms, n, allow ? (p) => this.pageChunks[p]!.some(allow) : undefined).map((h) => h.index)
+            ? this.pageBm25f
+                .search(terms, n, allow ? (p) => this.pageChunks[p]!.some(allow) : undefined)
+                .map((h) => h.index)
             : [],
           weight: t.pageLexicalWeight,
         },
@@ -337,7 +352,10 @@ export class KnowledgeIndex {
     // Only pages that can still reach the top k need a passage found for them (a scan of their chunks, 1.6 ms per
     // query at 300k). A page behind k represented pages of strictly higher score cannot: each of those puts at least
     // one passage ahead of it in the output below, so skipping it changes nothing.
-    const kth = kthLargest([...represented].map((p) => pageScores.get(p) ?? 0), k);
+    const kth = kthLargest(
+      [...represented].map((p) => pageScores.get(p) ?? 0),
+      k,
+    );
     if (queryVector) {
       for (const p of densePages.slice(0, Math.max(4 * k, 20))) {
         if (represented.has(p) || (pageScores.get(p) ?? 0) < kth) continue;
@@ -378,7 +396,10 @@ export class KnowledgeIndex {
    * Pseudo-relevance feedback (RM3-style, Lavrenko & Croft 2001): terms frequent in the best first-pass passages,
    * weighted by those passages' scores and by IDF, added to the query with weights below the user's own terms.
    */
-  private feedbackTerms(hits: Array<{ index: number; score: number }>, query: Array<{ term: string }>): Array<{ term: string; weight: number }> {
+  private feedbackTerms(
+    hits: Array<{ index: number; score: number }>,
+    query: Array<{ term: string }>,
+  ): Array<{ term: string; weight: number }> {
     const { feedbackDocs, feedbackTerms, feedbackWeight } = this.tuning;
     const have = new Set(query.map((q) => q.term));
     const top = hits.slice(0, feedbackDocs);
@@ -432,7 +453,12 @@ export class KnowledgeIndex {
     return out;
   }
 
-  private rerankQuery(question: string, terms: Array<{ term: string; weight: number }>, phrases: string[], contextTerms: string[]): RerankQuery {
+  private rerankQuery(
+    question: string,
+    terms: Array<{ term: string; weight: number }>,
+    phrases: string[],
+    contextTerms: string[],
+  ): RerankQuery {
     const form = questionForm(question);
     return {
       ...(form ? { form } : {}),
@@ -453,7 +479,8 @@ export class KnowledgeIndex {
     terms: Array<{ term: string; weight: number }>,
   ): (page: number) => RerankCandidate {
     const bestPassage = new Map<number, number>();
-    for (const h of lexicalHits) if (!bestPassage.has(this.pageOf[h.index]!)) bestPassage.set(this.pageOf[h.index]!, h.index);
+    for (const h of lexicalHits)
+      if (!bestPassage.has(this.pageOf[h.index]!)) bestPassage.set(this.pageOf[h.index]!, h.index);
     const matched = new Map<number, Set<string>>(candidates.map((c) => [c.index, new Set<string>()]));
     const pageTerms = this.pageTerms;
     if (pageTerms) {
@@ -528,6 +555,7 @@ function kthLargest(values: number[], k: number): number {
 
 function withWeights(base: RerankWeights, change: Partial<RerankWeights> = {}): RerankWeights {
   const out = { ...base };
-  for (const [name, w] of Object.entries(change) as Array<[keyof RerankWeights, number | undefined]>) if (w !== undefined) out[name] = w;
+  for (const [name, w] of Object.entries(change) as Array<[keyof RerankWeights, number | undefined]>)
+    if (w !== undefined) out[name] = w;
   return out;
 }

@@ -7,12 +7,17 @@ describe('PageTermIndex', () => {
   it('says a page holds a term exactly when one of its passages does, with pages scattered over the passages', () => {
     const random = seededRandom(3);
     const passages = Array.from({ length: 2_000 }, () =>
-      Array.from({ length: 1 + Math.floor(random() * 12) }, () => `w${Math.floor(1 / (random() * 0.99 + 0.01))}`).join(' '),
+      Array.from(
+        { length: 1 + Math.floor(random() * 12) },
+        () => `w${Math.floor(1 / (random() * 0.99 + 0.01))}`,
+      ).join(' '),
     );
     // Pages interleave (a page's passages are not contiguous), as in rag-scale's joined windows.
     const pageCount = 37;
     const pageOf = Int32Array.from(passages, () => Math.floor(random() * pageCount));
-    const bm25f = new Bm25fIndex([{ name: 'body', weight: 1, b: 0.75 }], 1.2, (t) => t.split(' ').filter(Boolean));
+    const bm25f = new Bm25fIndex([{ name: 'body', weight: 1, b: 0.75 }], 1.2, (t) =>
+      t.split(' ').filter(Boolean),
+    );
     bm25f.build(passages.map((p) => [p]));
     const index = new PageTermIndex(bm25f.postings(), pageOf, pageCount);
 

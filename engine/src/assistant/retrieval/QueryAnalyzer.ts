@@ -51,7 +51,10 @@ export class QueryAnalyzer {
     const expansions: AnalyzedQuery['expansions'] = [];
     for (const word of new Set(query.toLowerCase().match(/[a-z][a-z0-9]*/g) ?? [])) {
       if (isStopWord(word)) continue;
-      const long = this.options.abbreviationWeight > 0 ? this.abbreviations.get(word.replace(/s$/, '')) ?? this.abbreviations.get(word) : undefined;
+      const long =
+        this.options.abbreviationWeight > 0
+          ? (this.abbreviations.get(word.replace(/s$/, '')) ?? this.abbreviations.get(word))
+          : undefined;
       if (long) {
         const added = long.join(' ');
         expansions.push({ word, added });

@@ -34,7 +34,8 @@ export class SpellingCorrector {
   /** The correction of a word, or undefined when it is known, too short, or has no close neighbour. */
   correct(word: string): string | undefined {
     const w = word.toLowerCase();
-    if (w.length < SpellingCorrector.MIN_LENGTH || !/^[a-z]+$/.test(w) || this.frequency.has(w)) return undefined;
+    if (w.length < SpellingCorrector.MIN_LENGTH || !/^[a-z]+$/.test(w) || this.frequency.has(w))
+      return undefined;
     const candidates = new Set<string>();
     for (const key of [w, ...deletions(w)]) for (const c of this.byDeletion.get(key) ?? []) candidates.add(c);
     if (this.frequency.has(w.slice(0, -1))) candidates.add(w.slice(0, -1));

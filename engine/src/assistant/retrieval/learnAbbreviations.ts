@@ -20,13 +20,17 @@ export function learnAbbreviations(texts: Iterable<string>): Map<string, string[
       const long = definedBy(m[1]!, m[2]!.replace(/s$/, ''));
       if (long) add(m[2]!.replace(/s$/, ''), long);
     }
-    if (text.includes('|')) for (const line of text.split('\n')) if (line.includes('|')) aliasCells(line, add);
+    if (text.includes('|'))
+      for (const line of text.split('\n')) if (line.includes('|')) aliasCells(line, add);
   }
   const out = new Map<string, string[]>();
   for (const [abbr, forms] of counts) {
     out.set(
       abbr,
-      [...forms.entries()].sort((a, b) => b[1] - a[1]).slice(0, 3).map(([f]) => f),
+      [...forms.entries()]
+        .sort((a, b) => b[1] - a[1])
+        .slice(0, 3)
+        .map(([f]) => f),
     );
   }
   return out;
@@ -59,7 +63,12 @@ function aliasCells(line: string, add: (abbr: string, long: string) => void): vo
     const long = cells[i]!;
     if (!/^[a-z][a-z.]{5,40}$/.test(long)) continue;
     for (const short of cells[i + 1]!.split(',').map((s) => s.trim())) {
-      if (/^[a-z]{2,6}$/.test(short) && short.length < long.length && isSubsequence(short, long) && short[0] === long[0]) {
+      if (
+        /^[a-z]{2,6}$/.test(short) &&
+        short.length < long.length &&
+        isSubsequence(short, long) &&
+        short[0] === long[0]
+      ) {
         add(short, long);
       }
     }

@@ -11,7 +11,6 @@ export interface SparseColumns {
   columns: Array<{ ids: Int32Array; weights: Float32Array }>;
 }
 
-
 function gaussian(random: () => number): number {
   const u = Math.max(random(), 1e-12);
   return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * random());
@@ -94,7 +93,10 @@ function choleskyQr(x: Float64Array, n: number, l: number): void {
 }
 
 /** Eigen-decomposition of a symmetric matrix by cyclic Jacobi; returns eigenvalues and column eigenvectors. */
-export function symmetricEigen(input: Float64Array, n: number): { values: Float64Array; vectors: Float64Array } {
+export function symmetricEigen(
+  input: Float64Array,
+  n: number,
+): { values: Float64Array; vectors: Float64Array } {
   const a = Float64Array.from(input);
   const v = new Float64Array(n * n);
   for (let i = 0; i < n; i++) v[i * n + i] = 1;

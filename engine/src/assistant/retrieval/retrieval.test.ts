@@ -15,7 +15,15 @@ import { damerauWithinOne, SpellingCorrector } from './SpellingCorrector.js';
 
 describe('tokenize', () => {
   it('splits identifiers, drops stop words and stems', () => {
-    expect(tokenize('The CrashLoopBackOff of kube-proxy')).toEqual(['crash', 'loop', 'back', 'crashloopbackof', 'kube', 'proxy', 'kubeproxy']);
+    expect(tokenize('The CrashLoopBackOff of kube-proxy')).toEqual([
+      'crash',
+      'loop',
+      'back',
+      'crashloopbackof',
+      'kube',
+      'proxy',
+      'kubeproxy',
+    ]);
     expect(tokenize('nodeSelector SSDs')).toEqual(['node', 'selector', 'nodeselector', 'ssd']);
     expect(stem('scheduling')).toBe(stem('scheduled'));
     expect(stem('schedules')).toBe(stem('schedule'));
@@ -24,7 +32,12 @@ describe('tokenize', () => {
 });
 
 describe('Bm25Index', () => {
-  const docs = ['pod restarts crash loop', 'node pressure eviction', 'pod pod pod scheduling', 'certificate expiry tls'];
+  const docs = [
+    'pod restarts crash loop',
+    'node pressure eviction',
+    'pod pod pod scheduling',
+    'certificate expiry tls',
+  ];
   const index = new Bm25Index(0.9, 0.4);
   index.build(docs);
 
@@ -55,7 +68,13 @@ describe('topK and RRF', () => {
   });
 
   it('fuses by reciprocal rank', () => {
-    const fused = reciprocalRankFusion([{ items: [1, 2, 3], weight: 1 }, { items: [3, 1], weight: 1 }], 60);
+    const fused = reciprocalRankFusion(
+      [
+        { items: [1, 2, 3], weight: 1 },
+        { items: [3, 1], weight: 1 },
+      ],
+      60,
+    );
     expect(fused[0]!.index).toBe(1);
     expect(fused[0]!.score).toBeCloseTo(1 / 61 + 1 / 62, 10);
     expect(fused.map((f) => f.index)).toEqual([1, 3, 2]);
@@ -124,7 +143,12 @@ describe('LSA embedder and vector indexes', () => {
       for (let d = 0; d < dims; d++) vectors[i * dims + d]! /= Math.sqrt(norm);
     }
     const params = { connectivity: 16, expansionAdd: 128, expansionSearch: 128 };
-    const hnsw = HnswVectorIndex.deserialize(HnswVectorIndex.build(vectors, dims, params).serialize(), dims, params, vectors);
+    const hnsw = HnswVectorIndex.deserialize(
+      HnswVectorIndex.build(vectors, dims, params).serialize(),
+      dims,
+      params,
+      vectors,
+    );
     const exact = new ExactVectorIndex(vectors, dims);
     let agree = 0;
     let selfFound = 0;
@@ -138,7 +162,9 @@ describe('LSA embedder and vector indexes', () => {
     // Approximate search, built on all cores (insertion order varies run to run): a stored vector is almost always
     // its own nearest neighbour, not always.
     expect(selfFound).toBeGreaterThanOrEqual(47);
-    expect(hnsw.search(vectors.slice(0, dims), 5, (i) => i % 2 === 1).every((h) => h.index % 2 === 1)).toBe(true);
+    expect(hnsw.search(vectors.slice(0, dims), 5, (i) => i % 2 === 1).every((h) => h.index % 2 === 1)).toBe(
+      true,
+    );
   });
 });
 
@@ -157,7 +183,8 @@ describe('Bm25fIndex', () => {
     index.build(docs);
     const bodyLens = docs.map((d) => tokenize(d[1]!).length);
     const avgBody = bodyLens.reduce((a, b) => a + b, 0) / 3;
-    const tf = (title: number, body: number, len: number) => 2 * title + body / (1 - 0.75 + (0.75 * len) / avgBody);
+    const tf = (title: number, body: number, len: number) =>
+      2 * title + body / (1 - 0.75 + (0.75 * len) / avgBody);
     const idf = Math.log(1 + (3 - 2 + 0.5) / (2 + 0.5));
     const score = (t: number) => (idf * t * 2.2) / (t + 1.2);
     const hits = index.search([{ term: 'pod', weight: 1 }], 10);
@@ -205,7 +232,9 @@ describe('query processing learned from the corpus', () => {
     expect(weight('persistentvolumeclaim')).toBe(0.5);
     expect(weight(tokenize('deployment')[0]!)).toBe(0.8);
     expect(q.expansions.map((e) => e.word)).toEqual(['pvc', 'deploymnet']);
-    const off = new QueryAnalyzer(corpus, { abbreviationWeight: 0, correctionWeight: 0 }).analyze('pvc stuck after deploymnet');
+    const off = new QueryAnalyzer(corpus, { abbreviationWeight: 0, correctionWeight: 0 }).analyze(
+      'pvc stuck after deploymnet',
+    );
     expect(off.expansions).toEqual([]);
   });
 });
@@ -213,9 +242,17 @@ describe('query processing learned from the corpus', () => {
 describe('pageKind', () => {
   it('reads the kind of a page from its source and path', () => {
     expect(pageKind({ path: 'crash-loop-backoff.md', source: 'runbooks' })).toBe('runbook');
-    expect(pageKind({ path: 'content/en/docs/reference/kubectl/generated/kubectl_wait/_index.md', source: 'x' })).toBe('generated');
-    expect(pageKind({ path: 'content/en/docs/reference/access-authn-authz/rbac.md', source: 'x' })).toBe('reference');
-    expect(pageKind({ path: 'content/en/docs/tasks/run-application/configure-pdb.md', source: 'x' })).toBe('task');
-    expect(pageKind({ path: 'content/en/docs/concepts/workloads/pods/_index.md', source: 'x' })).toBe('concept');
+    expect(
+      pageKind({ path: 'content/en/docs/reference/kubectl/generated/kubectl_wait/_index.md', source: 'x' }),
+    ).toBe('generated');
+    expect(pageKind({ path: 'content/en/docs/reference/access-authn-authz/rbac.md', source: 'x' })).toBe(
+      'reference',
+    );
+    expect(pageKind({ path: 'content/en/docs/tasks/run-application/configure-pdb.md', source: 'x' })).toBe(
+      'task',
+    );
+    expect(pageKind({ path: 'content/en/docs/concepts/workloads/pods/_index.md', source: 'x' })).toBe(
+      'concept',
+    );
   });
 });

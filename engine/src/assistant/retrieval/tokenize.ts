@@ -52,7 +52,8 @@ export function stem(word: string): string {
   // "scheduling" -> "schedul", "scheduled" -> "schedul", "schedule" -> "schedul": drop a final e.
   if (w.endsWith('e') && w.length > 4) w = w.slice(0, -1);
   // Doubled consonant left by -ing/-ed ("running" -> "runn").
-  if (w.length > 4 && w[w.length - 1] === w[w.length - 2] && !/[aeiouls]/.test(w[w.length - 1]!)) w = w.slice(0, -1);
+  if (w.length > 4 && w[w.length - 1] === w[w.length - 2] && !/[aeiouls]/.test(w[w.length - 1]!))
+    w = w.slice(0, -1);
   return w;
 }
 

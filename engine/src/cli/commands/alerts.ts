@@ -43,44 +43,60 @@ export function registerAlerts(program: Command, cli: CliContext): void {
     .description(
       'alerts the engine received, the compression figures, or send an Alertmanager webhook file through ingest',
     )
-    .option('--status <status>', 'firing, resolved or all', oneOf('status', ['firing', 'resolved', 'all']), 'all')
+    .option(
+      '--status <status>',
+      'firing, resolved or all',
+      oneOf('status', ['firing', 'resolved', 'all']),
+      'all',
+    )
     .option('--limit <n>', 'alerts to print', positiveInt('limit'), 50)
     // Given both, --send used to win and --stats was dropped without a word.
     .addOption(
-      new Option('--stats', 'print compression, dedup ratio and added notification delay instead').conflicts('send'),
+      new Option('--stats', 'print compression, dedup ratio and added notification delay instead').conflicts(
+        'send',
+      ),
     )
     .option('--send <file>', 'send an Alertmanager webhook v4 JSON file to the engine at --server')
-    .action(async (options: { status: 'firing' | 'resolved' | 'all'; limit: number; stats?: boolean; send?: string }) => {
-      const output = cli.output;
-      try {
-        if (options.send) {
-          const client = cli.requireRemote('--send');
-          const result = await client.sendAlertmanagerWebhook((await readWebhookFile(options.send)) as never);
-          output.result(
-            result,
-            () =>
-              `received ${result.received}, accepted ${result.accepted}, duplicates ${result.duplicates}; incidents: ${result.incidents.join(', ') || '-'}`,
-          );
-          return;
-        }
-        await cli.withBackend(async (backend) => {
-          if (options.stats) {
-            const stats = await backend.alertStats();
-            output.result(stats, () => renderStats(stats));
+    .action(
+      async (options: {
+        status: 'firing' | 'resolved' | 'all';
+        limit: number;
+        stats?: boolean;
+        send?: string;
+      }) => {
+        const output = cli.output;
+        try {
+          if (options.send) {
+            const client = cli.requireRemote('--send');
+            const result = await client.sendAlertmanagerWebhook(
+              (await readWebhookFile(options.send)) as never,
+            );
+            output.result(
+              result,
+              () =>
+                `received ${result.received}, accepted ${result.accepted}, duplicates ${result.duplicates}; incidents: ${result.incidents.join(', ') || '-'}`,
+            );
             return;
           }
-          const items = await backend.alerts({
-            status: options.status,
-            limit: options.limit,
+          await cli.withBackend(async (backend) => {
+            if (options.stats) {
+              const stats = await backend.alertStats();
+              output.result(stats, () => renderStats(stats));
+              return;
+            }
+            const items = await backend.alerts({
+              status: options.status,
+              limit: options.limit,
+            });
+            output.result({ items }, () =>
+              items.length === 0 ? 'no alerts' : items.map(renderAlert).join('\n'),
+            );
           });
-          output.result({ items }, () =>
-            items.length === 0 ? 'no alerts' : items.map(renderAlert).join('\n'),
-          );
-        });
-      } catch (error) {
-        process.exitCode = output.error(error);
-      }
-    });
+        } catch (error) {
+          process.exitCode = output.error(error);
+        }
+      },
+    );
 
   program
     .command('incidents')
@@ -88,11 +104,24 @@ export function registerAlerts(program: Command, cli: CliContext): void {
     .option('--status <status>', 'open, resolved or all', oneOf('status', ['open', 'resolved', 'all']), 'all')
     .option('--limit <n>', 'incidents to print', positiveInt('limit'), 20)
     // One incident action per run: --ack A --resolve B used to acknowledge A and drop the rest.
-    .addOption(new Option('--show <id>', 'one incident with every alert and merge reason').conflicts(['ack', 'resolve']))
-    .addOption(new Option('--ack <id>', 'acknowledge an incident (on the engine at --server)').conflicts('resolve'))
+    .addOption(
+      new Option('--show <id>', 'one incident with every alert and merge reason').conflicts([
+        'ack',
+        'resolve',
+      ]),
+    )
+    .addOption(
+      new Option('--ack <id>', 'acknowledge an incident (on the engine at --server)').conflicts('resolve'),
+    )
     .option('--resolve <id>', 'resolve an incident (on the engine at --server)')
     .action(
-      async (options: { status: 'open' | 'resolved' | 'all'; limit: number; show?: string; ack?: string; resolve?: string }) => {
+      async (options: {
+        status: 'open' | 'resolved' | 'all';
+        limit: number;
+        show?: string;
+        ack?: string;
+        resolve?: string;
+      }) => {
         const output = cli.output;
         try {
           if (options.ack || options.resolve) {

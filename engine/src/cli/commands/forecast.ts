@@ -130,13 +130,15 @@ export function registerForecast(program: Command, cli: CliContext): void {
     .option('--horizon <minutes>', 'minutes ahead', '60')
     // One action per run: given two, one used to win silently (--train --backtest only backtested).
     .addOption(
-      new Option('--train', 'train (in a worker), validate and store a model version, then forecast with it').conflicts([
-        'backtest',
-        'models',
-      ]),
+      new Option(
+        '--train',
+        'train (in a worker), validate and store a model version, then forecast with it',
+      ).conflicts(['backtest', 'models']),
     )
     .addOption(
-      new Option('--backtest', 'rolling-origin backtest of every model on the last --test-days').conflicts('models'),
+      new Option('--backtest', 'rolling-origin backtest of every model on the last --test-days').conflicts(
+        'models',
+      ),
     )
     .option('--test-days <days>', 'days scored by --backtest', '1')
     .option('--history-days <days>', 'days of history for --train/--backtest (default from config)')

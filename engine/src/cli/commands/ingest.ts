@@ -21,9 +21,13 @@ function isKubernetesDocs(path: string): boolean {
 /** Citation links are the base URL + each page's path: `--base-url notaurl` made every link `notaurl/...`, silently. */
 function checkBaseUrl(value: string): void {
   if (URL.canParse(value) && /^https?:$/.test(new URL(value).protocol)) return;
-  throw new EngineError('INVALID_INPUT', `--base-url must be an http(s) URL such as https://kubernetes.io, got "${value}"`, {
-    issues: [{ field: 'base-url', message: 'must be an http(s) URL' }],
-  });
+  throw new EngineError(
+    'INVALID_INPUT',
+    `--base-url must be an http(s) URL such as https://kubernetes.io, got "${value}"`,
+    {
+      issues: [{ field: 'base-url', message: 'must be an http(s) URL' }],
+    },
+  );
 }
 
 export function registerIngest(program: Command, cli: CliContext): void {

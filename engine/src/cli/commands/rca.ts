@@ -94,7 +94,8 @@ function checkFlags(options: RcaOptions): void {
     refuse('since', 'is a window ending now: give either --since or --start [--end], not both');
   }
   if (options.end && !options.start) refuse('end', 'needs --start (or --since for a window ending now)');
-  if (options.signal && !options.service) refuse('signal', 'needs -s/--service, the service whose signal it is');
+  if (options.signal && !options.service)
+    refuse('signal', 'needs -s/--service, the service whose signal it is');
 }
 
 /** The request fields the flags fill, so the engine's refusal names the flag (`--start`, not `body.window.start`). */
@@ -135,7 +136,9 @@ export function registerRca(program: Command, cli: CliContext): void {
     .option('--signal <signal>', 'the target signal, e.g. latency_p99')
     .option('--start <time>', 'incident start, ISO-8601 or unix seconds')
     .option('--end <time>', 'incident end, ISO-8601 or unix seconds (default now)')
-    .option('--since <duration>', 'incident window ending now, e.g. 15m (default from config)', (v) => parseDuration(v, 'since'))
+    .option('--since <duration>', 'incident window ending now, e.g. 15m (default from config)', (v) =>
+      parseDuration(v, 'since'),
+    )
     .option('--top <n>', 'candidates to print', positiveInt('top'), 5)
     .option('--show <id>', 'print a stored result instead of analysing')
     .option('--list', 'list stored results instead of analysing')

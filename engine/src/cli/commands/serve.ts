@@ -25,9 +25,11 @@ export function registerServe(program: Command, cli: CliContext): void {
         import('../../engine.js'),
       ]);
       const logger = createLogger(config, { pretty: process.stdout.isTTY });
-      const server = await startServer({ config, logger, scheduleDemoFaults: true }).catch((error: unknown) => {
-        throw listenError(error, config.server) ?? error;
-      });
+      const server = await startServer({ config, logger, scheduleDemoFaults: true }).catch(
+        (error: unknown) => {
+          throw listenError(error, config.server) ?? error;
+        },
+      );
       const kube = server.engine.demo ? writeKubeconfig(server.engine.demo.cluster) : undefined;
       const shutdown = async (signal: string) => {
         if (kube) rmSync(kube.dir, { recursive: true, force: true });

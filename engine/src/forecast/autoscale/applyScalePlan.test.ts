@@ -20,13 +20,17 @@ describe('applying a scale plan', () => {
     await expect(applyScalePlan(cluster, ref, 3, closed)).rejects.toMatchObject({ code: 'POLICY_DENIED' });
     const policy = { allowApply: true, namespaces: ['shop'], workloads: ['shop/checkout'], maxStep: 2 };
     expect(policyDenial(ref, 2, 3, policy)).toMatch(/not in forecast.autoscale.policy.workloads/);
-    expect(policyDenial({ ...ref, namespace: 'prod' }, 2, 3, { ...policy, workloads: [] })).toMatch(/namespace prod/);
+    expect(policyDenial({ ...ref, namespace: 'prod' }, 2, 3, { ...policy, workloads: [] })).toMatch(
+      /namespace prod/,
+    );
     expect(policyDenial(ref, 2, 6, { ...policy, workloads: [] })).toMatch(/exceeds/);
     expect(policyDenial(ref, 2, 4, { ...policy, workloads: [] })).toBeUndefined();
   });
 
   it('dry-runs against the API server first and changes nothing on a dry run', async () => {
-    const open = configWith({ autoscale: { policy: { allowApply: true, namespaces: ['shop'], maxStep: 3 } } }).autoscale;
+    const open = configWith({
+      autoscale: { policy: { allowApply: true, namespaces: ['shop'], maxStep: 3 } },
+    }).autoscale;
     const before = (await cluster.getWorkload(ref)).replicas;
     const dry = await applyScalePlan(cluster, ref, before + 2, open, { dryRunOnly: true });
     expect(dry).toMatchObject({ dryRun: true, from: before, to: before + 2, dryRunReplicas: before + 2 });

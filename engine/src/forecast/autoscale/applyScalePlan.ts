@@ -13,9 +13,15 @@ export interface ApplyOutcome {
 }
 
 /** Why the policy refuses this change, or undefined when it allows it. */
-export function policyDenial(ref: WorkloadRef, from: number, to: number, policy: AutoscaleConfig['policy']): string | undefined {
+export function policyDenial(
+  ref: WorkloadRef,
+  from: number,
+  to: number,
+  policy: AutoscaleConfig['policy'],
+): string | undefined {
   if (!policy.allowApply) return 'applying scale plans is disabled (forecast.autoscale.policy.allowApply)';
-  if (!policy.namespaces.includes(ref.namespace)) return `namespace ${ref.namespace} is not in forecast.autoscale.policy.namespaces`;
+  if (!policy.namespaces.includes(ref.namespace))
+    return `namespace ${ref.namespace} is not in forecast.autoscale.policy.namespaces`;
   if (policy.workloads.length && !policy.workloads.includes(`${ref.namespace}/${ref.name}`)) {
     return `workload ${ref.namespace}/${ref.name} is not in forecast.autoscale.policy.workloads`;
   }
@@ -39,8 +45,21 @@ export async function applyScalePlan(
   const current = await cluster.getWorkload(ref);
   const denial = policyDenial(ref, current.replicas, replicas, config.policy);
   if (denial) throw new EngineError('POLICY_DENIED', denial);
-  const dry = await cluster.scaleWorkload(ref, replicas, { dryRun: true, fieldManager: 'aicloudops-forecast' });
-  if (options.dryRunOnly) return { dryRun: true, from: current.replicas, to: replicas, dryRunReplicas: dry.replicas };
-  const real = await cluster.scaleWorkload(ref, replicas, { dryRun: false, fieldManager: 'aicloudops-forecast' });
-  return { dryRun: false, from: current.replicas, to: replicas, dryRunReplicas: dry.replicas, replicas: real.replicas };
+  const dry = await cluster.scaleWorkload(ref, replicas, {
+    dryRun: true,
+    fieldManager: 'aicloudops-forecast',
+  });
+  if (options.dryRunOnly)
+    return { dryRun: true, from: current.replicas, to: replicas, dryRunReplicas: dry.replicas };
+  const real = await cluster.scaleWorkload(ref, replicas, {
+    dryRun: false,
+    fieldManager: 'aicloudops-forecast',
+  });
+  return {
+    dryRun: false,
+    from: current.replicas,
+    to: replicas,
+    dryRunReplicas: dry.replicas,
+    replicas: real.replicas,
+  };
 }

@@ -33,7 +33,11 @@ export function calibrateMargin(input: MarginInput, config: AutoscaleConfig): Ma
   for (let t = t0; t < t1; t += config.syncPeriodSeconds) {
     const bin = Math.floor((t - input.start) / input.stepSeconds);
     const lastBin = Math.floor((t + ahead - input.start) / input.stepSeconds);
-    if (input.observed && (!input.observed[bin] || !input.observed[Math.min(lastBin, input.demand.length - 1)])) continue;
+    if (
+      input.observed &&
+      (!input.observed[bin] || !input.observed[Math.min(lastBin, input.demand.length - 1)])
+    )
+      continue;
     const predicted = predictedDemand(input, t, observedDemand(input, t, config.metricWindowSeconds), config);
     const actual = demandAt(input, t + ahead);
     // Idle ticks say nothing about the margin a load needs.

@@ -47,7 +47,11 @@ describe('KEDA trigger query', () => {
   });
 
   it('escapes label values so a hostile name stays one label value', () => {
-    const q = kedaTriggerQuery('rate(x{}[5m])', { namespace: 'a"} or vector(1) or up{x="', service: 'c\\d', label: 'app' });
+    const q = kedaTriggerQuery('rate(x{}[5m])', {
+      namespace: 'a"} or vector(1) or up{x="',
+      service: 'c\\d',
+      label: 'app',
+    });
     const [m] = selectors(parsePromql(q));
     expect(m).toContainEqual({ name: 'namespace', type: '=', value: 'a"} or vector(1) or up{x="' });
     expect(m).toContainEqual({ name: 'app', type: '=', value: 'c\\d' });
@@ -60,7 +64,10 @@ describe('KEDA trigger query', () => {
     expect(m!.filter((x) => x.name === 'service')).toEqual([{ name: 'service', type: '=', value: 'other' }]);
     expect(() => kedaTriggerQuery('vector(1)', scope)).toThrow(/selects no series/);
     expect(() => kedaTriggerQuery('sum(rate(x[5m]', scope, 'body.signal')).toThrowError(
-      expect.objectContaining({ code: 'INVALID_INPUT', issues: [expect.objectContaining({ field: 'body.signal' })] }),
+      expect.objectContaining({
+        code: 'INVALID_INPUT',
+        issues: [expect.objectContaining({ field: 'body.signal' })],
+      }),
     );
   });
 
@@ -69,7 +76,8 @@ describe('KEDA trigger query', () => {
     const plan = planReplicas([{ t: 300, value: 50, lower: 40, upper: 60 }], 12.5, config, { now: 0 });
     const ref = { kind: 'Deployment' as const, namespace: 'shop', name: 'cart' };
     const keda = kedaScaledObject(ref, plan, config, { query: 'sum(up)', serverAddress: 'http://prom:9090' });
-    const trigger = (keda.object as { spec: { triggers: Array<{ metadata: Record<string, string> }> } }).spec.triggers[0]!;
+    const trigger = (keda.object as { spec: { triggers: Array<{ metadata: Record<string, string> }> } }).spec
+      .triggers[0]!;
     expect(trigger.metadata.threshold).toBe('12.5');
     expect(keda.yaml).toMatch(/threshold: "12\.5"/);
     expect(plainNumber(7)).toBe('7');
@@ -81,10 +89,20 @@ describe('KEDA trigger query', () => {
     const config = configWith({ autoscale: { minReplicas: 1, maxReplicas: 10 } }).autoscale;
     const plan = planReplicas([{ t: 300, value: 50, lower: 40, upper: 60 }], 12.5, config, { now: 0 });
     const ref = { kind: 'Deployment' as const, namespace: 'shop', name: 'cart' };
-    const keda = kedaScaledObject(ref, plan, config, { query: 'sum(up)', serverAddress: 'http://prom:Pa55w0rd@prometheus.monitoring:9090' });
+    const keda = kedaScaledObject(ref, plan, config, {
+      query: 'sum(up)',
+      serverAddress: 'http://prom:Pa55w0rd@prometheus.monitoring:9090',
+    });
     expect(keda.yaml).not.toContain('Pa55w0rd');
-    const trigger = (keda.object as { spec: { triggers: Array<{ metadata: Record<string, string>; authenticationRef?: unknown }> } }).spec.triggers[0]!;
-    expect(trigger.metadata).toMatchObject({ serverAddress: 'http://prometheus.monitoring:9090', authModes: 'basic' });
+    const trigger = (
+      keda.object as {
+        spec: { triggers: Array<{ metadata: Record<string, string>; authenticationRef?: unknown }> };
+      }
+    ).spec.triggers[0]!;
+    expect(trigger.metadata).toMatchObject({
+      serverAddress: 'http://prometheus.monitoring:9090',
+      authModes: 'basic',
+    });
     expect(trigger.authenticationRef).toEqual({ name: 'cart-prometheus-auth' });
   });
 });

@@ -35,7 +35,9 @@ export function kedaTriggerQuery(query: string, scope: WorkloadScope, field = 'b
     },
   });
   if (broken) {
-    throw new EngineError('INVALID_INPUT', 'the trigger query is not valid PromQL', { issues: [{ field, message: 'PromQL parse error' }] });
+    throw new EngineError('INVALID_INPUT', 'the trigger query is not valid PromQL', {
+      issues: [{ field, message: 'PromQL parse error' }],
+    });
   }
   if (edits.length === 0) {
     throw new EngineError('INVALID_INPUT', 'the trigger query selects no series to scope to the workload', {
@@ -43,14 +45,19 @@ export function kedaTriggerQuery(query: string, scope: WorkloadScope, field = 'b
     });
   }
   let scoped = query;
-  for (const e of edits.sort((a, b) => b.at - a.at)) scoped = scoped.slice(0, e.at) + e.text + scoped.slice(e.at);
+  for (const e of edits.sort((a, b) => b.at - a.at))
+    scoped = scoped.slice(0, e.at) + e.text + scoped.slice(e.at);
   const result = `sum(${scoped})`;
   parsePromql(result);
   return result;
 }
 
 /** The text to insert so one selector carries the namespace and service matchers it lacks. */
-function scopeSelector(query: string, selector: SyntaxNode, scope: WorkloadScope): { at: number; text: string } | undefined {
+function scopeSelector(
+  query: string,
+  selector: SyntaxNode,
+  scope: WorkloadScope,
+): { at: number; text: string } | undefined {
   const matchers = selector.getChild('LabelMatchers');
   const present = new Set<string>();
   if (matchers) {
@@ -63,7 +70,9 @@ function scopeSelector(query: string, selector: SyntaxNode, scope: WorkloadScope
     ['namespace', scope.namespace],
     [scope.label, scope.service],
   ];
-  const missing = wanted.filter(([name]) => !present.has(name)).map(([name, value]) => `${name}="${escapeLabelValue(value)}"`);
+  const missing = wanted
+    .filter(([name]) => !present.has(name))
+    .map(([name, value]) => `${name}="${escapeLabelValue(value)}"`);
   if (missing.length === 0) return undefined;
   if (!matchers) return { at: selector.to, text: `{${missing.join(',')}}` };
   const inner = query.slice(matchers.from + 1, matchers.to - 1).trim();

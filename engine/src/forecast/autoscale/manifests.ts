@@ -9,7 +9,11 @@ export interface Manifest {
   yaml: string;
 }
 
-const API_VERSION_OF: Record<string, string> = { Deployment: 'apps/v1', StatefulSet: 'apps/v1', DaemonSet: 'apps/v1' };
+const API_VERSION_OF: Record<string, string> = {
+  Deployment: 'apps/v1',
+  StatefulSet: 'apps/v1',
+  DaemonSet: 'apps/v1',
+};
 
 /**
  * An autoscaling/v2 HPA that keeps the reactive loop as a safety net while the plan pre-scales: its floor is the
@@ -37,7 +41,10 @@ export function hpaManifest(
         {
           type: 'Pods',
           pods: {
-            metric: { name: metric.name, ...(metric.selector ? { selector: { matchLabels: metric.selector } } : {}) },
+            metric: {
+              name: metric.name,
+              ...(metric.selector ? { selector: { matchLabels: metric.selector } } : {}),
+            },
             target: { type: 'AverageValue', averageValue: formatQuantity(plan.capacityPerReplica) },
           },
         },
@@ -76,7 +83,11 @@ export function kedaScaledObject(
   const object = {
     apiVersion: 'keda.sh/v1alpha1',
     kind: 'ScaledObject',
-    metadata: { name: ref.name, namespace: ref.namespace, annotations: { 'aicloudops.io/plan-reason': plan.reason } },
+    metadata: {
+      name: ref.name,
+      namespace: ref.namespace,
+      annotations: { 'aicloudops.io/plan-reason': plan.reason },
+    },
     spec: {
       scaleTargetRef: { apiVersion: API_VERSION_OF[ref.kind], kind: ref.kind, name: ref.name },
       pollingInterval: config.syncPeriodSeconds,
@@ -112,7 +123,10 @@ export function kedaScaledObject(
  * served to every caller of scale-plan. KEDA takes basic auth from a TriggerAuthentication (`authModes: basic`,
  * `authenticationRef`), which the user creates from their own Secret.
  */
-function kedaServer(url: string, workload: string): { address: string; authenticationRef?: { name: string } } {
+function kedaServer(
+  url: string,
+  workload: string,
+): { address: string; authenticationRef?: { name: string } } {
   let parsed: URL;
   try {
     parsed = new URL(url);
@@ -122,7 +136,10 @@ function kedaServer(url: string, workload: string): { address: string; authentic
   if (!parsed.username && !parsed.password) return { address: url };
   parsed.username = '';
   parsed.password = '';
-  return { address: parsed.toString().replace(/\/$/, ''), authenticationRef: { name: `${workload}-prometheus-auth` } };
+  return {
+    address: parsed.toString().replace(/\/$/, ''),
+    authenticationRef: { name: `${workload}-prometheus-auth` },
+  };
 }
 
 /** Kubernetes quantities: whole numbers as is, fractions in milli-units. */

@@ -14,12 +14,22 @@ describe('replica plan', () => {
   });
 
   it('covers the upper bound, pre-scales for the start-up delay and stabilises scale-down', () => {
-    const points = [50, 90, 40, 40, 40, 40].map((v, i) => ({ t: 300 * (i + 1), value: v, lower: v * 0.8, upper: v * 1.1 }));
+    const points = [50, 90, 40, 40, 40, 40].map((v, i) => ({
+      t: 300 * (i + 1),
+      value: v,
+      lower: v * 0.8,
+      upper: v * 1.1,
+    }));
     const plan = planReplicas(points, 10, config, { now: 0, currentReplicas: 3, stepSeconds: 300 });
     expect(plan.steps.map((s) => s.needed)).toEqual([6, 10, 5, 5, 5, 5]);
     // As in Kubernetes, a recommendation exactly one window old has left the window.
     expect(plan.steps.map((s) => s.replicas)).toEqual([6, 10, 5, 5, 5, 5]);
-    const longer = planReplicas(points, 10, { ...config, scaleDownStabilizationSeconds: 600 }, { now: 0, stepSeconds: 300 });
+    const longer = planReplicas(
+      points,
+      10,
+      { ...config, scaleDownStabilizationSeconds: 600 },
+      { now: 0, stepSeconds: 300 },
+    );
     expect(longer.steps.map((s) => s.replicas)).toEqual([6, 10, 10, 5, 5, 5]);
     // Pods asked for now are ready at 60 s: the plan covers steps starting before 60 + 300 s.
     expect(plan.recommendedReplicas).toBe(6);
@@ -37,8 +47,14 @@ describe('replica plan', () => {
     });
     expect(hpa.yaml).toContain('averageValue: 12500m');
     expect(hpa.yaml).toContain('stabilizationWindowSeconds: 300');
-    const keda = kedaScaledObject(ref, plan, config, { query: 'sum(rate(x[5m]))', serverAddress: 'http://prom:9090' });
-    expect(keda.object).toMatchObject({ apiVersion: 'keda.sh/v1alpha1', spec: { minReplicaCount: 5, pollingInterval: 15 } });
+    const keda = kedaScaledObject(ref, plan, config, {
+      query: 'sum(rate(x[5m]))',
+      serverAddress: 'http://prom:9090',
+    });
+    expect(keda.object).toMatchObject({
+      apiVersion: 'keda.sh/v1alpha1',
+      spec: { minReplicaCount: 5, pollingInterval: 15 },
+    });
   });
 });
 
@@ -53,7 +69,12 @@ describe('replica plan with a learnt margin', () => {
       { t: 300, value: 100 },
     ];
     const plan = (margin: number, currentReplicas?: number) =>
-      planReplicas(points, 10, cfg, { stepSeconds: 300, margin, recent, ...(currentReplicas !== undefined ? { currentReplicas } : {}) });
+      planReplicas(points, 10, cfg, {
+        stepSeconds: 300,
+        margin,
+        recent,
+        ...(currentReplicas !== undefined ? { currentReplicas } : {}),
+      });
     // 75 s ahead the path still sits between the 100s: ceil(100 / 10) = 10 replicas; × 1.5 → 15.
     expect(plan(1).recommendedReplicas).toBe(10);
     expect(plan(1.5).recommendedReplicas).toBe(15);
@@ -71,6 +92,8 @@ describe('replica plan with a learnt margin', () => {
       { t: 0, value: 100 },
       { t: 300, value: 100 },
     ];
-    expect(planReplicas(points, 10, cfg, { stepSeconds: 300, margin: 1, recent }).recommendedReplicas).toBe(10);
+    expect(planReplicas(points, 10, cfg, { stepSeconds: 300, margin: 1, recent }).recommendedReplicas).toBe(
+      10,
+    );
   });
 });

@@ -32,7 +32,11 @@ export interface ReplicaPlan {
 }
 
 /** Replicas one demand value needs: demand over per-replica capacity, clamped to min/max. */
-export function replicasFor(demand: number, capacityPerReplica: number, config: Pick<AutoscaleConfig, 'minReplicas' | 'maxReplicas'>): number {
+export function replicasFor(
+  demand: number,
+  capacityPerReplica: number,
+  config: Pick<AutoscaleConfig, 'minReplicas' | 'maxReplicas'>,
+): number {
   const raw = Math.ceil(Math.max(0, demand) / capacityPerReplica - 1e-9);
   return Math.min(config.maxReplicas, Math.max(config.minReplicas, raw));
 }
@@ -63,13 +67,15 @@ export function planReplicas(
   const steps: ReplicaPlanStep[] = [];
   const window = config.scaleDownStabilizationSeconds;
   for (const p of points) {
-    const bound = config.planOn === 'upper' ? p.upper : config.planOn === 'quantile' ? (p.plan ?? p.value) : p.value;
+    const bound =
+      config.planOn === 'upper' ? p.upper : config.planOn === 'quantile' ? (p.plan ?? p.value) : p.value;
     const demand = bound * (1 + config.headroom);
     const needed = replicasFor(demand, capacityPerReplica, config);
     // Scale-down stabilisation: the largest need within the window ending here (earlier plan steps, and the
     // current replicas as the need "before" the plan starts).
     let replicas = needed;
-    for (let i = steps.length - 1; i >= 0 && p.t - steps[i]!.t < window; i--) replicas = Math.max(replicas, steps[i]!.needed);
+    for (let i = steps.length - 1; i >= 0 && p.t - steps[i]!.t < window; i--)
+      replicas = Math.max(replicas, steps[i]!.needed);
     if (options.currentReplicas !== undefined && options.now !== undefined && p.t - options.now < window) {
       replicas = Math.max(replicas, Math.min(options.currentReplicas, config.maxReplicas));
     }
@@ -80,7 +86,10 @@ export function planReplicas(
   // Pods asked for now are ready after the start-up delay: cover every step that starts before then, plus one.
   const readyBy = now + config.podStartupSeconds + step;
   const covered = steps.filter((s) => s.t < readyBy);
-  const recommended = Math.max(config.minReplicas, ...(covered.length ? covered : steps.slice(0, 1)).map((s) => s.replicas));
+  const recommended = Math.max(
+    config.minReplicas,
+    ...(covered.length ? covered : steps.slice(0, 1)).map((s) => s.replicas),
+  );
   const peak = covered.reduce((m, s) => Math.max(m, s.demand), 0);
   return {
     capacityPerReplica,
@@ -118,7 +127,8 @@ function marginPlan(
   });
   // Two observed bins before the forecast (the last forecast-free path), else the first forecast step itself.
   const now = points[0]!.t;
-  const binAt = (t: number) => options.recent?.find((r) => Math.abs(r.t - t) < step / 2)?.value ?? points[0]!.value;
+  const binAt = (t: number) =>
+    options.recent?.find((r) => Math.abs(r.t - t) < step / 2)?.value ?? points[0]!.value;
   const lookup = {
     start: now - 2 * step,
     stepSeconds: step,
@@ -130,7 +140,11 @@ function marginPlan(
   const current = options.currentReplicas;
   const raw =
     current !== undefined
-      ? hpaRecommendation({ now, demand, replicas: current, readyReplicas: current }, capacityPerReplica, config.tolerance)
+      ? hpaRecommendation(
+          { now, demand, replicas: current, readyReplicas: current },
+          capacityPerReplica,
+          config.tolerance,
+        )
       : Math.ceil(demand / capacityPerReplica - 1e-9);
   const recommended = clamp(raw);
   const ahead = lookAheadSeconds(config);
@@ -160,10 +174,16 @@ function planLabel(config: AutoscaleConfig): string {
  * What the current replicas did to the plan, said so it cannot read as a contradiction ("4 replicas ...; unchanged
  * while within the tolerance of 2" was printed when the plan changed them; found walking the README).
  */
-function currentNote(current: number | undefined, recommended: number, raw: number, tolerance: number): string {
+function currentNote(
+  current: number | undefined,
+  recommended: number,
+  raw: number,
+  tolerance: number,
+): string {
   if (current === undefined) return '';
   const pct = `${Math.round(tolerance * 100)}%`;
-  if (raw === current) return `; ${current} current replicas kept: the demand is within the HPA's ${pct} tolerance of what they serve`;
+  if (raw === current)
+    return `; ${current} current replicas kept: the demand is within the HPA's ${pct} tolerance of what they serve`;
   const clamped = recommended !== raw ? ` (${raw} before the replica bounds)` : '';
   return `; from ${current} current replicas: the demand is outside the HPA's ${pct} tolerance of what they serve${clamped}`;
 }

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { lookAheadSeconds, predictedDemand, predictivePolicy, type ForecastLookup } from './predictivePolicy.js';
+import {
+  lookAheadSeconds,
+  predictedDemand,
+  predictivePolicy,
+  type ForecastLookup,
+} from './predictivePolicy.js';
 import { calibrateMargin } from './calibrateMargin.js';
 import { demandAt, observedDemand, reactiveHpaPolicy, simulateAutoscaling } from './simulateAutoscaling.js';
 import { configWith } from '../testing.js';
@@ -10,10 +15,18 @@ const lookBackOnly = config;
 
 /** A daily-like wave in 5-minute bins with a deterministic wobble, so neither policy has it easy. */
 function wave(bins: number): number[] {
-  return Array.from({ length: bins }, (_, i) => 300 + 200 * Math.sin((2 * Math.PI * i) / 96) + 30 * Math.sin(i * 1.7));
+  return Array.from(
+    { length: bins },
+    (_, i) => 300 + 200 * Math.sin((2 * Math.PI * i) / 96) + 30 * Math.sin(i * 1.7),
+  );
 }
 
-const lookupOf = (demand: number[], forecast: ForecastLookup['forecast']): ForecastLookup => ({ start: 0, stepSeconds: 300, demand, forecast });
+const lookupOf = (demand: number[], forecast: ForecastLookup['forecast']): ForecastLookup => ({
+  start: 0,
+  stepSeconds: 300,
+  demand,
+  forecast,
+});
 const perfect = (demand: number[]) => (o: number) => demand.slice(o + 1, o + 13);
 
 describe('predictive policy', () => {
@@ -21,7 +34,16 @@ describe('predictive policy', () => {
     const demand = wave(1200).map((x, i) => x * (1 + 0.15 * Math.sin(i * 2.9)));
     const replay = { start: 0, stepSeconds: 300, demand, from: 600, to: 1180, capacityPerReplica: 40 };
     const hpa = simulateAutoscaling(replay, reactiveHpaPolicy(40, config), config);
-    const nowcast = simulateAutoscaling(replay, predictivePolicy(lookupOf(demand, () => undefined), 40, lookBackOnly, 1), lookBackOnly);
+    const nowcast = simulateAutoscaling(
+      replay,
+      predictivePolicy(
+        lookupOf(demand, () => undefined),
+        40,
+        lookBackOnly,
+        1,
+      ),
+      lookBackOnly,
+    );
     expect(nowcast).toEqual({ ...hpa, policy: 'predictive' });
     expect(hpa.scaleEvents).toBeGreaterThan(50);
   });
@@ -33,12 +55,29 @@ describe('predictive policy', () => {
     const observed = observedDemand(replay, now, config.metricWindowSeconds);
     const truth = demandAt(replay, now + lookAheadSeconds(config));
     expect(predictedDemand(lookupOf(demand, perfect(demand)), now, observed, config)).toBeCloseTo(truth, 6);
-    const rising = predictedDemand(lookupOf(demand, (o) => perfect(demand)(o).map((x, h) => x * (1 + 0.2 * (h + 1)))), now, observed, config);
-    const falling = predictedDemand(lookupOf(demand, (o) => perfect(demand)(o).map((x, h) => x * (1 - 0.05 * (h + 1)))), now, observed, config);
+    const rising = predictedDemand(
+      lookupOf(demand, (o) => perfect(demand)(o).map((x, h) => x * (1 + 0.2 * (h + 1)))),
+      now,
+      observed,
+      config,
+    );
+    const falling = predictedDemand(
+      lookupOf(demand, (o) => perfect(demand)(o).map((x, h) => x * (1 - 0.05 * (h + 1)))),
+      now,
+      observed,
+      config,
+    );
     expect(rising).toBeGreaterThan(truth);
     expect(falling).toBeLessThan(truth);
     // Without a forecast the prediction is the observation itself.
-    expect(predictedDemand(lookupOf(demand, () => undefined), now, observed, config)).toBe(observed);
+    expect(
+      predictedDemand(
+        lookupOf(demand, () => undefined),
+        now,
+        observed,
+        config,
+      ),
+    ).toBe(observed);
   });
 
   it('bounds what the forecast shape does to the live metric: at most double or half within one look-ahead', () => {
@@ -46,21 +85,42 @@ describe('predictive policy', () => {
     const observed = 50;
     // Origin bin 19; the path's next bin (midpoint 6,150 s) is 1, the one after 1,000: just past 6,150 s the path is
     // near 1 and 75 s later near 300, a ratio of about 11.
-    const spiking = predictedDemand(lookupOf(demand, () => [1, 1000, 1000]), 6165, observed, config);
+    const spiking = predictedDemand(
+      lookupOf(demand, () => [1, 1000, 1000]),
+      6165,
+      observed,
+      config,
+    );
     expect(spiking).toBe(2 * observed);
     // A path falling from 1,000 to nothing: about 528 now, 253 one look-ahead later (ratio 0.48).
-    const falling = predictedDemand(lookupOf(demand, () => [1000, 0.001, 0.001]), 6299, observed, config);
+    const falling = predictedDemand(
+      lookupOf(demand, () => [1000, 0.001, 0.001]),
+      6299,
+      observed,
+      config,
+    );
     expect(falling).toBe(observed / 2);
     // Inside the bound the shape passes through unchanged.
-    const gentle = predictedDemand(lookupOf(demand, () => [1, 1.5, 1.5]), 6165, observed, config);
+    const gentle = predictedDemand(
+      lookupOf(demand, () => [1, 1.5, 1.5]),
+      6165,
+      observed,
+      config,
+    );
     expect(gentle).toBeGreaterThan(observed);
     expect(gentle).toBeLessThan(1.5 * observed);
   });
 
   it('calibrateMargin measures the error of the predicted demand: a perfect forecast earns no margin, the live metric alone does', () => {
     const demand = wave(600);
-    const perfectMargin = calibrateMargin({ ...lookupOf(demand, perfect(demand)), from: 100, to: 500 }, config);
-    const nowcastMargin = calibrateMargin({ ...lookupOf(demand, () => undefined), from: 100, to: 500 }, config);
+    const perfectMargin = calibrateMargin(
+      { ...lookupOf(demand, perfect(demand)), from: 100, to: 500 },
+      config,
+    );
+    const nowcastMargin = calibrateMargin(
+      { ...lookupOf(demand, () => undefined), from: 100, to: 500 },
+      config,
+    );
     expect(perfectMargin.margin).toBeCloseTo(1, 6);
     expect(nowcastMargin.margin).toBeGreaterThan(1.01);
   });
@@ -68,7 +128,8 @@ describe('predictive policy', () => {
   it('calibrateMargin learns a wider margin for a bursty series than for a smooth one', () => {
     const smooth = Array.from({ length: 600 }, (_, i) => 300 + 200 * Math.sin((2 * Math.PI * i) / 96));
     const bursty = smooth.map((x, i) => x * (1 + 0.3 * Math.sin(i * 2.3) ** 2));
-    const m = (d: number[]) => calibrateMargin({ ...lookupOf(d, () => undefined), from: 100, to: 500 }, config);
+    const m = (d: number[]) =>
+      calibrateMargin({ ...lookupOf(d, () => undefined), from: 100, to: 500 }, config);
     const a = m(smooth);
     const b = m(bursty);
     expect(a.samples).toBeGreaterThan(1000);
@@ -78,7 +139,21 @@ describe('predictive policy', () => {
 
   it('rejects a non-positive margin or capacity', () => {
     const demand = wave(50);
-    expect(() => predictivePolicy(lookupOf(demand, () => undefined), 0, config, 1)).toThrow(/capacity/);
-    expect(() => predictivePolicy(lookupOf(demand, () => undefined), 10, config, 0)).toThrow(/margin/);
+    expect(() =>
+      predictivePolicy(
+        lookupOf(demand, () => undefined),
+        0,
+        config,
+        1,
+      ),
+    ).toThrow(/capacity/);
+    expect(() =>
+      predictivePolicy(
+        lookupOf(demand, () => undefined),
+        10,
+        config,
+        0,
+      ),
+    ).toThrow(/margin/);
   });
 });

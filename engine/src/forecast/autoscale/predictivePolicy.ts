@@ -37,14 +37,20 @@ export interface ForecastLookup {
 const MAX_SHAPE_RATIO = 2;
 
 /** Seconds a decision must look ahead: a pod asked for now is ready after start-up, the next decision one sync later. */
-export const lookAheadSeconds = (config: Pick<AutoscaleConfig, 'podStartupSeconds' | 'syncPeriodSeconds'>): number =>
-  config.podStartupSeconds + config.syncPeriodSeconds;
+export const lookAheadSeconds = (
+  config: Pick<AutoscaleConfig, 'podStartupSeconds' | 'syncPeriodSeconds'>,
+): number => config.podStartupSeconds + config.syncPeriodSeconds;
 
 /**
  * Demand predicted one look-ahead from `now`, anchored on the observed (lagged, averaged) demand; without an
  * observation (a plan made from bins alone) the path itself; without a forecast the observation itself.
  */
-export function predictedDemand(lookup: ForecastLookup, now: number, observed: number | undefined, config: AutoscaleConfig): number {
+export function predictedDemand(
+  lookup: ForecastLookup,
+  now: number,
+  observed: number | undefined,
+  config: AutoscaleConfig,
+): number {
   return predictedPeak(lookup, now, observed, config, lookAheadSeconds(config), lookAheadSeconds(config));
 }
 
@@ -62,7 +68,8 @@ export function predictedPeak(
 ): number {
   const origin = Math.floor((now - lookup.start) / lookup.stepSeconds) - 1;
   const f = origin >= 0 ? lookup.forecast(origin) : undefined;
-  if (!f || f.length === 0) return observed ?? lookup.demand[Math.max(0, Math.min(origin, lookup.demand.length - 1))] ?? 0;
+  if (!f || f.length === 0)
+    return observed ?? lookup.demand[Math.max(0, Math.min(origin, lookup.demand.length - 1))] ?? 0;
   // Known bins up to the origin, forecast bins after it, interpolated like the replayed demand itself.
   const path = {
     start: lookup.start + (origin - 1) * lookup.stepSeconds,

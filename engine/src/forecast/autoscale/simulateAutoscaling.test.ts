@@ -18,7 +18,10 @@ describe('replay simulator', () => {
   it('holds replicas for the scale-down stabilisation window after demand falls', () => {
     const base = stepDemand();
     const hpa = simulateAutoscaling(base, reactiveHpaPolicy(50, config), config);
-    const noWindow = simulateAutoscaling(base, reactiveHpaPolicy(50, config), { ...config, scaleDownStabilizationSeconds: 0 });
+    const noWindow = simulateAutoscaling(base, reactiveHpaPolicy(50, config), {
+      ...config,
+      scaleDownStabilizationSeconds: 0,
+    });
     // 4 extra replicas held ~300 s longer ≈ 0.33 replica-hours.
     expect(hpa.replicaHours - noWindow.replicaHours).toBeGreaterThan(0.2);
     expect(hpa.replicaHours - noWindow.replicaHours).toBeLessThan(0.5);
@@ -43,8 +46,11 @@ describe('replay simulator', () => {
   it('the predictive scale-down window keeps scale events at or below the HPA on hovering demand', () => {
     // Demand hovering around a replica boundary with noise: the eager rule flaps a pod in and out.
     let seed = 3;
-    const rand = () => ((seed = (seed * 16807) % 2147483647) / 2147483647);
-    const demand = Array.from({ length: 3000 }, (_, i) => 200 + 60 * Math.sin((2 * Math.PI * i) / 1440) + 80 * rand());
+    const rand = () => (seed = (seed * 16807) % 2147483647) / 2147483647;
+    const demand = Array.from(
+      { length: 3000 },
+      (_, i) => 200 + 60 * Math.sin((2 * Math.PI * i) / 1440) + 80 * rand(),
+    );
     const replay = { start: 0, stepSeconds: 60, demand, from: 1500, to: 3000, capacityPerReplica: 50 };
     const nowcast = { start: 0, stepSeconds: 60, demand, forecast: () => undefined };
     const hpa = simulateAutoscaling(replay, reactiveHpaPolicy(50, config), config);

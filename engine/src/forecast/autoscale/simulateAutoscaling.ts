@@ -76,7 +76,11 @@ export function hpaRecommendation(view: PolicyView, capacity: number, tolerance:
 }
 
 /** Mean demand over [t - window, t]: what a scraped, averaged metric shows at t. */
-export function observedDemand(input: Pick<ReplayDemand, 'start' | 'stepSeconds' | 'demand'>, t: number, windowSeconds: number): number {
+export function observedDemand(
+  input: Pick<ReplayDemand, 'start' | 'stepSeconds' | 'demand'>,
+  t: number,
+  windowSeconds: number,
+): number {
   if (!(windowSeconds > 0)) return demandAt(input, t);
   const samples = Math.max(2, Math.ceil(windowSeconds / 5) + 1);
   let sum = 0;
@@ -88,7 +92,11 @@ export function reactiveHpaPolicy(capacity: number, config: AutoscaleConfig): Sc
   return { name: 'reactive-hpa', recommend: (view) => hpaRecommendation(view, capacity, config.tolerance) };
 }
 
-export function simulateAutoscaling(input: ReplayDemand, policy: ScalingPolicy, config: AutoscaleConfig): ReplayResult {
+export function simulateAutoscaling(
+  input: ReplayDemand,
+  policy: ScalingPolicy,
+  config: AutoscaleConfig,
+): ReplayResult {
   const sync = config.syncPeriodSeconds;
   const stabilization = policy.scaleDownStabilizationSeconds ?? config.scaleDownStabilizationSeconds;
   const t0 = input.start + input.from * input.stepSeconds;

@@ -33,13 +33,22 @@ export function resolveQuery(config: EngineConfig, selector: HistorySelector): s
   const signal = config.signals.list.find((s) => s.name === selector.signal);
   if (!signal) {
     throw new EngineError('INVALID_INPUT', `unknown signal "${selector.signal}"`, {
-      issues: [{ field: 'body.signal', message: `must be one of ${config.signals.list.map((s) => s.name).join(', ')}` }],
+      issues: [
+        {
+          field: 'body.signal',
+          message: `must be one of ${config.signals.list.map((s) => s.name).join(', ')}`,
+        },
+      ],
     });
   }
   const escape = templateEscapeFor(configuredKind(config.metrics, resolveSource(config, selector)));
   return fillQueryTemplate(
     signal.query,
-    { namespace: selector.namespace ?? config.defaultNamespace, service: selector.service ?? '', window: config.signals.window },
+    {
+      namespace: selector.namespace ?? config.defaultNamespace,
+      service: selector.service ?? '',
+      window: config.signals.window,
+    },
     escape,
   );
 }
@@ -54,7 +63,8 @@ export function resolveSource(config: EngineConfig, selector: HistorySelector): 
 export function seriesKeyOf(config: EngineConfig, selector: HistorySelector): string {
   // A named source is part of the key: the same query on two backends is two series.
   const at = selector.source ? `@${selector.source}` : '';
-  if (selector.query) return `query:${hash(selector.query)}${selector.service ? `:${selector.service}` : ''}${at}`;
+  if (selector.query)
+    return `query:${hash(selector.query)}${selector.service ? `:${selector.service}` : ''}${at}`;
   return `${selector.namespace ?? config.defaultNamespace}/${selector.service}/${selector.signal}${at}`;
 }
 
@@ -69,7 +79,13 @@ export async function loadHistory(
   const end = Math.floor((options.now ?? Date.now() / 1000) / step) * step;
   const start = end - Math.round(options.historyDays * 86400);
   const source = resolveSource(config, selector);
-  const all = await metrics.rangeQuery({ query, start, end, stepSeconds: step, ...(source ? { source } : {}) });
+  const all = await metrics.rangeQuery({
+    query,
+    start,
+    end,
+    stepSeconds: step,
+    ...(source ? { source } : {}),
+  });
   const series = pick(all, config.signals.serviceLabel, selector);
   return {
     seriesKey: seriesKeyOf(config, selector),
@@ -87,14 +103,27 @@ function pick(all: RangeSeries[], serviceLabel: string, selector: HistorySelecto
   const matching = selector.service ? all.filter((s) => s.labels[serviceLabel] === selector.service) : all;
   const chosen = matching.length === 0 && selector.query && all.length === 1 ? all : matching;
   if (chosen.length === 0) {
-    throw new EngineError('NOT_FOUND', `no series for ${selector.service ? `service "${selector.service}"` : 'the query'}`, {
-      issues: [{ field: selector.service ? 'body.service' : 'body.query', message: `the query returned ${all.length} series, none matching` }],
-    });
+    throw new EngineError(
+      'NOT_FOUND',
+      `no series for ${selector.service ? `service "${selector.service}"` : 'the query'}`,
+      {
+        issues: [
+          {
+            field: selector.service ? 'body.service' : 'body.query',
+            message: `the query returned ${all.length} series, none matching`,
+          },
+        ],
+      },
+    );
   }
   if (chosen.length > 1) {
-    throw new EngineError('BAD_REQUEST', `the query returned ${chosen.length} series; aggregate it to one or name a service`, {
-      issues: [{ field: 'body.query', message: 'must return one series' }],
-    });
+    throw new EngineError(
+      'BAD_REQUEST',
+      `the query returned ${chosen.length} series; aggregate it to one or name a service`,
+      {
+        issues: [{ field: 'body.query', message: 'must return one series' }],
+      },
+    );
   }
   return chosen[0]!;
 }

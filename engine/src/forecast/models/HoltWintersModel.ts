@@ -27,7 +27,8 @@ export class HoltWintersModel implements ForecastModel {
     // Under three days of history (or no whole-step day) it is Holt's damped trend without a season (period 1,
     // the season frozen at zero).
     const { day, week } = seasonalPeriods(series.stepSeconds);
-    const periods = day && ctx.fitEnd >= 3 * day ? [day, ...(week && ctx.fitEnd >= 3 * week ? [week] : [])] : [1];
+    const periods =
+      day && ctx.fitEnd >= 3 * day ? [day, ...(week && ctx.fitEnd >= 3 * week ? [week] : [])] : [1];
     const from = 2 * Math.max(...periods);
     let best: { params: HoltWintersParams; loss: number } | undefined;
     for (const period of periods) {

@@ -8,10 +8,15 @@ describe('LstmModel', () => {
   it('learns a clean daily pattern better than the naive forecast, deterministically', async () => {
     // Hourly steps (a day = 24), 40 days of a daily shape with mild noise; last 5 days held out.
     const random = seededRandom(7);
-    const values = Array.from({ length: 24 * 40 }, (_, t) => 100 + 60 * Math.sin((2 * Math.PI * t) / 24) + (random() - 0.5) * 6);
+    const values = Array.from(
+      { length: 24 * 40 },
+      (_, t) => 100 + 60 * Math.sin((2 * Math.PI * t) / 24) + (random() - 0.5) * 6,
+    );
     const series = seriesOf(values, { stepSeconds: 3600 });
     const fitEnd = 24 * 35;
-    const config = configWith({ lstm: { units: 8, epochs: 6, maxWindows: 800, minWindows: 100, windowSteps: 12 } });
+    const config = configWith({
+      lstm: { units: 8, epochs: 6, maxWindows: 800, minWindows: 100, windowSteps: 12 },
+    });
     const ctx = { config, horizon: 6, fitEnd };
     const origins = Array.from({ length: 24 * 5 - 6 }, (_, k) => fitEnd - 1 + k);
     const mae = (f: Float64Array) => {
@@ -32,7 +37,10 @@ describe('LstmModel', () => {
   });
 
   it('declines a cold start with the reason', () => {
-    const series = seriesOf(Array.from({ length: 200 }, (_, i) => i), { stepSeconds: 3600 });
+    const series = seriesOf(
+      Array.from({ length: 200 }, (_, i) => i),
+      { stepSeconds: 3600 },
+    );
     const why = new LstmModel().unavailable(series, { config: configWith(), horizon: 12, fitEnd: 200 });
     expect(why).toMatch(/cold start/);
   });

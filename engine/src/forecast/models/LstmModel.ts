@@ -121,7 +121,10 @@ async function trainOn(
       callbacks: {
         onEpochEnd: async (epoch, logs) => {
           epochsRun = epoch + 1;
-          ctx.onProgress?.(epochsRun / epochs, `epoch ${epochsRun}/${epochs} loss ${(logs?.loss ?? 0).toFixed(4)}`);
+          ctx.onProgress?.(
+            epochsRun / epochs,
+            `epoch ${epochsRun}/${epochs} loss ${(logs?.loss ?? 0).toFixed(4)}`,
+          );
           const elapsed = (performance.now() - started) / 1000;
           if (elapsed > cfg.maxTrainSeconds || ctx.signal?.aborted) model.stopTraining = true;
         },
@@ -151,7 +154,6 @@ export async function updateLstm(
   if (!lstm.model || !lstm.params || cfg.updateEpochs < 1) return undefined;
   return trainOn(lstm.model, series, lstm.params, from, end, cfg.updateEpochs, cfg, ctx);
 }
-
 
 export function fittedLstm(
   model: tf.LayersModel,
@@ -246,7 +248,8 @@ function buildInputs(
       for (let l = 0; l < 2; l++) {
         const lag = p.lags[l]!;
         // What happened between the origin and the target one season ago, i.e. the expected seasonal change.
-        aux[row + l * H + h - 1] = lag > 0 && o - lag - SMOOTH >= 0 ? smooth(o + h - lag) - smooth(o - lag) : 0;
+        aux[row + l * H + h - 1] =
+          lag > 0 && o - lag - SMOOTH >= 0 ? smooth(o + h - lag) - smooth(o - lag) : 0;
       }
       let sum = 0;
       let used = 0;
@@ -274,7 +277,12 @@ export function buildNetwork(p: LstmParams, seed: number, learningRate: number):
     .apply(seq) as tf.SymbolicTensor;
   const joined = tf.layers.concatenate().apply([encoded, aux]) as tf.SymbolicTensor;
   const hidden = tf.layers
-    .dense({ units: 2 * p.units, activation: 'tanh', kernelInitializer: tf.initializers.glorotUniform({ seed: seed + 2 }), name: 'hidden' })
+    .dense({
+      units: 2 * p.units,
+      activation: 'tanh',
+      kernelInitializer: tf.initializers.glorotUniform({ seed: seed + 2 }),
+      name: 'hidden',
+    })
     .apply(joined) as tf.SymbolicTensor;
   // The seasonal deltas also reach the output linearly, so the net starts near a seasonal baseline.
   const skip = tf.layers.concatenate().apply([hidden, aux]) as tf.SymbolicTensor;

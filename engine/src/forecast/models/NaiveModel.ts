@@ -20,7 +20,8 @@ export function fittedNaive(horizon: number): FittedModel {
     horizon,
     async forecastFrom(series, origins) {
       const out = new Float64Array(origins.length * horizon);
-      for (let k = 0; k < origins.length; k++) out.fill(series.z[origins[k]!]!, k * horizon, (k + 1) * horizon);
+      for (let k = 0; k < origins.length; k++)
+        out.fill(series.z[origins[k]!]!, k * horizon, (k + 1) * horizon);
       return out;
     },
     toJSON: () => ({ name: 'naive', horizon, params: {} }),

@@ -9,7 +9,7 @@ import { fitForecaster } from '../Forecaster.js';
 /** Daily shape + weekday/weekend level + a slow AR(1) drift + noise: what lags and calendar features can learn. */
 function demand(days: number, seed = 7): number[] {
   let s = seed;
-  const rand = () => ((s = (s * 16807) % 2147483647) / 2147483647) - 0.5;
+  const rand = () => (s = (s * 16807) % 2147483647) / 2147483647 - 0.5;
   let drift = 0;
   return Array.from({ length: days * 288 }, (_, t) => {
     drift = 0.98 * drift + 0.05 * rand();
@@ -51,20 +51,28 @@ describe('ridge on lag and calendar features', () => {
     const model = await new RidgeModel().fit(series, { config: configWith(), horizon: H, fitEnd });
     const o = fitEnd + 100;
     const before = await model.forecastFrom(series, [o]);
-    const changed = seriesOf(demand(28).map((v, i) => (i > o ? v * 10 : v)), { transform: 'log1p' });
+    const changed = seriesOf(
+      demand(28).map((v, i) => (i > o ? v * 10 : v)),
+      { transform: 'log1p' },
+    );
     expect(Array.from(await model.forecastFrom(changed, [o]))).toEqual(Array.from(before));
   });
 
   it('is unavailable under three days and survives a JSON round trip inside a stored forecaster', async () => {
     const short = seriesOf(demand(2), { transform: 'log1p' });
-    expect(new RidgeModel().unavailable(short, { config: configWith(), horizon: H, fitEnd: short.z.length })).toMatch(/three days/);
+    expect(
+      new RidgeModel().unavailable(short, { config: configWith(), horizon: H, fitEnd: short.z.length }),
+    ).toMatch(/three days/);
     const config = configWith({ models: ['naive', 'ridge', 'ensemble'], horizonSteps: H });
     const forecaster = await fitForecaster(series, { config, end: fitEnd });
     const restored = await restoreForecaster(JSON.parse(JSON.stringify(forecaster.toJSON())));
     const a = await forecaster.forecastFrom(series, origins.slice(0, 50), 'ridge');
     const b = await restored.forecastFrom(series, origins.slice(0, 50), 'ridge');
     expect(Array.from(b.point)).toEqual(Array.from(a.point));
-    const direct = fittedRidge(forecaster.toJSON().models.find((m) => m.name === 'ridge')!.params as unknown as RidgeParams, H);
+    const direct = fittedRidge(
+      forecaster.toJSON().models.find((m) => m.name === 'ridge')!.params as unknown as RidgeParams,
+      H,
+    );
     expect(Array.from(await direct.forecastFrom(series, [fitEnd]))).toHaveLength(H);
   });
 });

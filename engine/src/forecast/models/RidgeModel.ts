@@ -120,7 +120,13 @@ function originFeatures(series: PreparedSeries, o: number, p: RidgeParams): numb
 }
 
 /** The full feature vector of origin o for horizon h: the origin's, then the seasonal and calendar ones. */
-function horizonFeatures(series: PreparedSeries, o: number, h: number, p: RidgeParams, base: number[]): number[] {
+function horizonFeatures(
+  series: PreparedSeries,
+  o: number,
+  h: number,
+  p: RidgeParams,
+  base: number[],
+): number[] {
   const z = series.z;
   const at = (i: number) => z[Math.max(0, i)]!;
   const now = z[o]!;
@@ -129,7 +135,7 @@ function horizonFeatures(series: PreparedSeries, o: number, h: number, p: RidgeP
   x.push(at(t - p.day) - now, at(t - p.day) - at(o - p.day));
   if (p.useWeek) x.push(at(t - p.week) - now, at(t - p.week) - at(o - p.week));
   const seconds = series.start + t * series.stepSeconds;
-  const hour = ((seconds % 86400) + 86400) % 86400 / 86400;
+  const hour = (((seconds % 86400) + 86400) % 86400) / 86400;
   for (let k = 1; k <= 3; k++) x.push(Math.sin(2 * Math.PI * k * hour), Math.cos(2 * Math.PI * k * hour));
   // 1970-01-01 was a Thursday; six one-hot columns (the seventh is the intercept's).
   const dow = (Math.floor(seconds / 86400) + 4) % 7;
@@ -138,7 +144,11 @@ function horizonFeatures(series: PreparedSeries, o: number, h: number, p: RidgeP
 }
 
 /** Ridge on standardised features with an unpenalised intercept (the target's mean), by Cholesky. */
-function fitRidge(rows: number[][], y: number[], penalty: number): { means: number[]; stds: number[]; weights: number[] } {
+function fitRidge(
+  rows: number[][],
+  y: number[],
+  penalty: number,
+): { means: number[]; stds: number[]; weights: number[] } {
   const n = rows.length;
   const p = rows[0]?.length ?? 0;
   const means = new Array<number>(p).fill(0);

@@ -12,11 +12,23 @@ describe('lstmForward', () => {
     const model = buildNetwork(params, 3, 0.01);
     // Non-zero biases (a fresh network has zero ones), so every weight tensor is exercised.
     const random = seededRandom(11);
-    model.setWeights(model.getWeights().map((w) => tf.tensor(Array.from(w.dataSync(), (v) => v + (random() - 0.5) * 0.6), w.shape)));
+    model.setWeights(
+      model.getWeights().map((w) =>
+        tf.tensor(
+          Array.from(w.dataSync(), (v) => v + (random() - 0.5) * 0.6),
+          w.shape,
+        ),
+      ),
+    );
     const count = 7;
     const window = Float32Array.from({ length: count * 10 * 6 }, () => (random() - 0.5) * 4);
     const aux = Float32Array.from({ length: count * 3 * H }, () => (random() - 0.5) * 2);
-    const expected = tf.tidy(() => model.predict([tf.tensor3d(window, [count, 10, 6]), tf.tensor2d(aux, [count, 3 * H])]) as tf.Tensor).dataSync();
+    const expected = tf
+      .tidy(
+        () =>
+          model.predict([tf.tensor3d(window, [count, 10, 6]), tf.tensor2d(aux, [count, 3 * H])]) as tf.Tensor,
+      )
+      .dataSync();
     const got = lstmForward(readLstmWeights(model, 10), window, aux, count);
     expect(got.length).toBe(expected.length);
     let worst = 0;

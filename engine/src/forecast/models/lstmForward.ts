@@ -27,7 +27,11 @@ export interface LstmWeights {
 
 /** The current weights of a network built by `buildNetwork` (read each time: training updates them in place). */
 export function readLstmWeights(model: tf.LayersModel, steps: number): LstmWeights {
-  const data = (layer: string) => model.getLayer(layer).getWeights().map((w) => w.dataSync() as Float32Array);
+  const data = (layer: string) =>
+    model
+      .getLayer(layer)
+      .getWeights()
+      .map((w) => w.dataSync() as Float32Array);
   const [kernel, recurrent, bias] = data('encoder') as [Float32Array, Float32Array, Float32Array];
   const [hiddenKernel, hiddenBias] = data('hidden') as [Float32Array, Float32Array];
   const [outKernel, outBias] = data('out') as [Float32Array, Float32Array];
@@ -54,7 +58,12 @@ export function readLstmWeights(model: tf.LayersModel, steps: number): LstmWeigh
 const hardSigmoid = (x: number) => Math.min(1, Math.max(0, 0.2 * x + 0.5));
 
 /** Outputs for `count` samples: window is count × steps × features, aux count × auxSize (row-major, as tfjs). */
-export function lstmForward(w: LstmWeights, window: Float32Array, aux: Float32Array, count: number): Float64Array {
+export function lstmForward(
+  w: LstmWeights,
+  window: Float32Array,
+  aux: Float32Array,
+  count: number,
+): Float64Array {
   const { units: U, steps: L, features: F, auxSize: A, hiddenUnits: D, outputs: O } = w;
   const out = new Float64Array(count * O);
   const h = new Float64Array(U);
@@ -97,7 +106,13 @@ function addRow(z: Float64Array, kernel: Float32Array, r: number, v: number): vo
 }
 
 /** y = act(x · kernel + bias), kernel row-major [x.length, bias.length]; writes the first bias.length of y. */
-function dense(x: Float64Array, kernel: Float32Array, bias: Float32Array, y: Float64Array, act?: (v: number) => number): void {
+function dense(
+  x: Float64Array,
+  kernel: Float32Array,
+  bias: Float32Array,
+  y: Float64Array,
+  act?: (v: number) => number,
+): void {
   const n = bias.length;
   for (let j = 0; j < n; j++) y[j] = bias[j]!;
   for (let i = 0; i < x.length; i++) {

@@ -52,7 +52,9 @@ export class ModelRegistry {
     const version = await this.store.incr(`${root(seriesKey)}:seq`);
     const net = lstm;
     if (lstm) {
-      await new StoreIOHandler(this.store, `${versionKey(seriesKey, version)}:lstm`).save(decodeArtifacts(lstm));
+      await new StoreIOHandler(this.store, `${versionKey(seriesKey, version)}:lstm`).save(
+        decodeArtifacts(lstm),
+      );
     }
     const chosen = spec.candidates.find((c) => c.name === spec.chosen);
     const meta: ModelVersion = {
@@ -69,7 +71,9 @@ export class ModelRegistry {
     await this.store.batch([
       { op: 'set', key: `${versionKey(seriesKey, version)}:spec`, value: JSON.stringify(spec) },
       { op: 'rpush', key: `${root(seriesKey)}:versions`, values: [JSON.stringify(meta)] },
-      ...(meta.promoted ? [{ op: 'hset' as const, key: `${root(seriesKey)}:head`, fields: { current: String(version) } }] : []),
+      ...(meta.promoted
+        ? [{ op: 'hset' as const, key: `${root(seriesKey)}:head`, fields: { current: String(version) } }]
+        : []),
       { op: 'hset', key: 'forecast:series', fields: { [seriesKey]: new Date().toISOString() } },
     ]);
     await this.prune(seriesKey);
@@ -77,7 +81,9 @@ export class ModelRegistry {
   }
 
   async versions(seriesKey: string): Promise<ModelVersion[]> {
-    return (await this.store.lrange(`${root(seriesKey)}:versions`, 0, -1)).map((v) => JSON.parse(v) as ModelVersion);
+    return (await this.store.lrange(`${root(seriesKey)}:versions`, 0, -1)).map(
+      (v) => JSON.parse(v) as ModelVersion,
+    );
   }
 
   async currentVersion(seriesKey: string): Promise<number | undefined> {
@@ -97,7 +103,9 @@ export class ModelRegistry {
     if (!raw) throw new EngineError('NOT_FOUND', `forecast model ${seriesKey} v${v} not found`);
     const spec = JSON.parse(raw) as ForecasterSpec;
     const meta = (await this.versions(seriesKey)).find((m) => m.version === v)!;
-    const handler = meta?.hasLstm ? new StoreIOHandler(this.store, `${versionKey(seriesKey, v)}:lstm`) : undefined;
+    const handler = meta?.hasLstm
+      ? new StoreIOHandler(this.store, `${versionKey(seriesKey, v)}:lstm`)
+      : undefined;
     return { forecaster: await restoreForecaster(spec, handler), meta };
   }
 

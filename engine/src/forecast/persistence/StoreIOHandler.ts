@@ -24,7 +24,8 @@ export class StoreIOHandler implements tf.io.IOHandler {
       this.store.get(`${this.prefix}:model.json`),
       this.store.getBuffer(`${this.prefix}:weights.bin`),
     ]);
-    if (modelJson === null || weights === null) throw new EngineError('NOT_FOUND', `no model stored at ${this.prefix}`);
+    if (modelJson === null || weights === null)
+      throw new EngineError('NOT_FOUND', `no model stored at ${this.prefix}`);
     return decodeArtifacts({ modelJson, weights });
   }
 }

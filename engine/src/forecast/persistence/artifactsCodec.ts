@@ -12,7 +12,8 @@ export interface EncodedModel {
 export const WEIGHTS_FILE = 'weights.bin';
 
 export function encodeArtifacts(artifacts: tf.io.ModelArtifacts): EncodedModel {
-  if (artifacts.modelTopology instanceof ArrayBuffer) throw new Error('binary model topologies are not supported');
+  if (artifacts.modelTopology instanceof ArrayBuffer)
+    throw new Error('binary model topologies are not supported');
   const data = artifacts.weightData;
   const joined = data === undefined ? new ArrayBuffer(0) : tf.io.CompositeArrayBuffer.join(data);
   const modelJson = JSON.stringify({

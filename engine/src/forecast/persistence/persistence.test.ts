@@ -15,8 +15,14 @@ import { seededRandom } from '../util/random.js';
 const params = { windowSteps: 6, horizon: 3, mean: 0, std: 1, lags: [24, 24] as [number, number], units: 4 };
 
 async function outputsOf(model: tf.LayersModel): Promise<number[]> {
-  const x = tf.tensor3d(Array.from({ length: 6 * 6 }, (_, i) => Math.sin(i)), [1, 6, 6]);
-  const a = tf.tensor2d(Array.from({ length: 9 }, (_, i) => i / 10), [1, 9]);
+  const x = tf.tensor3d(
+    Array.from({ length: 6 * 6 }, (_, i) => Math.sin(i)),
+    [1, 6, 6],
+  );
+  const a = tf.tensor2d(
+    Array.from({ length: 9 }, (_, i) => i / 10),
+    [1, 9],
+  );
   const y = model.predict([x, a]) as tf.Tensor;
   const out = Array.from(await y.data());
   tf.dispose([x, a, y]);
@@ -36,7 +42,9 @@ describe('model persistence', () => {
     expect(result.modelArtifactsInfo.weightDataBytes).toBeGreaterThan(0);
     const json = JSON.parse(await readFile(join(dir, 'model.json'), 'utf8'));
     expect(json.weightsManifest[0].paths).toEqual(['weights.bin']);
-    expect((await readFile(join(dir, 'weights.bin'))).byteLength).toBe(result.modelArtifactsInfo.weightDataBytes);
+    expect((await readFile(join(dir, 'weights.bin'))).byteLength).toBe(
+      result.modelArtifactsInfo.weightDataBytes,
+    );
     const loaded = await tf.loadLayersModel(new FileIOHandler(dir));
     expect(await outputsOf(loaded)).toEqual(await outputsOf(model));
   });
@@ -53,9 +61,15 @@ describe('model persistence', () => {
 
   it('the registry versions forecasters, promotes only valid ones and restores identical forecasts', async () => {
     const random = seededRandom(3);
-    const values = Array.from({ length: 24 * 30 }, (_, t) => 200 + 80 * Math.sin((2 * Math.PI * t) / 24) + random() * 10);
+    const values = Array.from(
+      { length: 24 * 30 },
+      (_, t) => 200 + 80 * Math.sin((2 * Math.PI * t) / 24) + random() * 10,
+    );
     const series = seriesOf(values, { stepSeconds: 3600, transform: 'log1p' });
-    const config = configWith({ horizonSteps: 4, lstm: { units: 4, epochs: 2, maxWindows: 300, minWindows: 50, windowSteps: 8, updateEpochs: 1 } });
+    const config = configWith({
+      horizonSteps: 4,
+      lstm: { units: 4, epochs: 2, maxWindows: 300, minWindows: 50, windowSteps: 8, updateEpochs: 1 },
+    });
     const forecaster = await fitForecaster(series, { config });
     expect(forecaster.fitted.has('lstm')).toBe(true);
     const store = new MemoryStore();

@@ -9,7 +9,10 @@ import { initTf, tf } from '../tf/initTf.js';
 import { EngineError } from '../../errors.js';
 
 /** Rebuilds a Forecaster from its spec; the LSTM (when the spec has one) loads through the given IOHandler. */
-export async function restoreForecaster(spec: ForecasterSpec, lstmHandler?: tf.io.IOHandler): Promise<Forecaster> {
+export async function restoreForecaster(
+  spec: ForecasterSpec,
+  lstmHandler?: tf.io.IOHandler,
+): Promise<Forecaster> {
   const fitted = new Map<string, FittedModel>();
   for (const m of spec.models) {
     switch (m.name) {

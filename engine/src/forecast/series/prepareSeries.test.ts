@@ -2,7 +2,10 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { prepareSeries } from './prepareSeries.js';
 
-const rows = readFileSync(new URL('../../../test/fixtures/forecast/nasa_http_5min_slice.csv', import.meta.url), 'utf8')
+const rows = readFileSync(
+  new URL('../../../test/fixtures/forecast/nasa_http_5min_slice.csv', import.meta.url),
+  'utf8',
+)
   .trim()
   .split('\n')
   .slice(1)
@@ -10,7 +13,12 @@ const rows = readFileSync(new URL('../../../test/fixtures/forecast/nasa_http_5mi
 const timestamps = rows.map((r) => Date.parse(r[0]!) / 1000);
 const values = rows.map((r) => Number(r[1]));
 const outageColumn = rows.map((r) => Number(r[2]));
-const options = { stepSeconds: 300, transform: 'auto' as const, outageMinMinutes: 30, outageMaxZeroShare: 0.2 };
+const options = {
+  stepSeconds: 300,
+  transform: 'auto' as const,
+  outageMinMinutes: 30,
+  outageMaxZeroShare: 0.2,
+};
 
 describe('prepareSeries on the NASA slice (real gap and outage)', () => {
   const s = prepareSeries(timestamps, values, options);
@@ -45,21 +53,35 @@ describe('prepareSeries on the NASA slice (real gap and outage)', () => {
 
   it('keeps zeros of a series where zero is normal', () => {
     const sparse = Array.from({ length: 100 }, (_, i) => (i % 3 === 0 ? 1 : 0));
-    const p = prepareSeries(sparse.map((_, i) => i * 60), sparse, { ...options, stepSeconds: 60 });
+    const p = prepareSeries(
+      sparse.map((_, i) => i * 60),
+      sparse,
+      { ...options, stepSeconds: 60 },
+    );
     expect(p.report.outageSteps).toBe(0);
     // Idle every night (hourly steps, zero from 0:00 to 6:00 each day): nights are data, not outages.
     const nightly = Array.from({ length: 24 * 5 }, (_, i) => (i % 24 < 6 ? 0 : 50));
-    const q = prepareSeries(nightly.map((_, i) => i * 3600), nightly, { ...options, stepSeconds: 3600 });
+    const q = prepareSeries(
+      nightly.map((_, i) => i * 3600),
+      nightly,
+      { ...options, stepSeconds: 3600 },
+    );
     expect(q.report.outageSteps).toBe(0);
   });
 
   it('turns a cumulative counter into increases, treating a drop as a restart', () => {
-    const p = prepareSeries([0, 60, 120, 180, 240], [100, 110, 125, 5, 12], { ...options, stepSeconds: 60, counter: true });
+    const p = prepareSeries([0, 60, 120, 180, 240], [100, 110, 125, 5, 12], {
+      ...options,
+      stepSeconds: 60,
+      counter: true,
+    });
     expect(Array.from(p.values)).toEqual([10, 15, 5, 7]);
     expect(p.report.counterResets).toBe(1);
   });
 
   it('rejects mismatched input with the field named', () => {
-    expect(() => prepareSeries([1, 2], [1], options)).toThrow(expect.objectContaining({ code: 'INVALID_INPUT' }));
+    expect(() => prepareSeries([1, 2], [1], options)).toThrow(
+      expect.objectContaining({ code: 'INVALID_INPUT' }),
+    );
   });
 });

@@ -42,10 +42,16 @@ export interface PrepareOptions {
   end?: number;
 }
 
-export const forwardTransform = (t: Transform, v: number): number => (t === 'log1p' ? Math.log1p(Math.max(0, v)) : v);
-export const inverseTransform = (t: Transform, z: number): number => (t === 'log1p' ? Math.max(0, Math.expm1(z)) : z);
+export const forwardTransform = (t: Transform, v: number): number =>
+  t === 'log1p' ? Math.log1p(Math.max(0, v)) : v;
+export const inverseTransform = (t: Transform, z: number): number =>
+  t === 'log1p' ? Math.max(0, Math.expm1(z)) : z;
 
-export function prepareSeries(timestamps: ArrayLike<number>, rawValues: ArrayLike<number>, options: PrepareOptions): PreparedSeries {
+export function prepareSeries(
+  timestamps: ArrayLike<number>,
+  rawValues: ArrayLike<number>,
+  options: PrepareOptions,
+): PreparedSeries {
   if (timestamps.length !== rawValues.length) {
     throw new EngineError('INVALID_INPUT', 'timestamps and values differ in length', {
       issues: [{ field: 'values', message: `expected ${timestamps.length} values, got ${rawValues.length}` }],

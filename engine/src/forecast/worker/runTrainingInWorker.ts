@@ -34,9 +34,14 @@ export function runTrainingInWorker(
       else if (msg.type === 'done') finish(() => resolve(restoreBuffers(msg.outcome)));
       else finish(() => reject(new EngineError(msg.code, msg.message, { issues: msg.issues })));
     });
-    worker.on('error', (error) => finish(() => reject(new EngineError('INTERNAL', `training worker failed: ${error.message}`, { cause: error }))));
+    worker.on('error', (error) =>
+      finish(() =>
+        reject(new EngineError('INTERNAL', `training worker failed: ${error.message}`, { cause: error })),
+      ),
+    );
     worker.on('exit', (code) => {
-      if (!settled) finish(() => reject(new EngineError('INTERNAL', `training worker exited with code ${code}`)));
+      if (!settled)
+        finish(() => reject(new EngineError('INTERNAL', `training worker exited with code ${code}`)));
     });
   });
 }
@@ -45,5 +50,8 @@ export function runTrainingInWorker(
 function restoreBuffers(outcome: TrainingOutcome): TrainingOutcome {
   if (!outcome.lstm) return outcome;
   const w = outcome.lstm.weights as unknown as Uint8Array;
-  return { ...outcome, lstm: { modelJson: outcome.lstm.modelJson, weights: Buffer.from(w.buffer, w.byteOffset, w.byteLength) } };
+  return {
+    ...outcome,
+    lstm: { modelJson: outcome.lstm.modelJson, weights: Buffer.from(w.buffer, w.byteOffset, w.byteLength) },
+  };
 }

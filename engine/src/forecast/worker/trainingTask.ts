@@ -29,7 +29,10 @@ export interface TrainingOutcome {
   seconds: number;
 }
 
-export async function runTrainingTask(task: TrainingTask, onProgress: (fraction: number, message: string) => void): Promise<TrainingOutcome> {
+export async function runTrainingTask(
+  task: TrainingTask,
+  onProgress: (fraction: number, message: string) => void,
+): Promise<TrainingOutcome> {
   const started = performance.now();
   const backend = await initTf();
   const series = prepareSeries(task.timestamps, task.values, {
@@ -40,9 +43,16 @@ export async function runTrainingTask(task: TrainingTask, onProgress: (fraction:
     counter: task.counter,
     end: task.end,
   });
-  onProgress(0.02, `history: ${series.z.length} steps, ${series.report.missingSteps} missing, ${series.report.outageSteps} in outages`);
+  onProgress(
+    0.02,
+    `history: ${series.z.length} steps, ${series.report.missingSteps} missing, ${series.report.outageSteps} in outages`,
+  );
   const fitEnd = task.kind === 'backtest' ? series.z.length - (task.testSteps ?? 0) : series.z.length;
-  const forecaster = await fitForecaster(series, { config: task.config, end: fitEnd, onProgress: (f, m) => onProgress(0.02 + f * 0.93, m) });
+  const forecaster = await fitForecaster(series, {
+    config: task.config,
+    end: fitEnd,
+    onProgress: (f, m) => onProgress(0.02 + f * 0.93, m),
+  });
   try {
     let lstm: EncodedModel | undefined;
     const net = lstmNetwork(forecaster);

@@ -48,32 +48,61 @@ export function findOnset(
   threshold: number,
 ): OnsetInfo {
   const timed = anomalies.filter((a) => a.score >= threshold && !a.thinBaseline);
-  const symptom = target ? timed.filter((a) => a.series.service === target.service && (!target.signal || a.series.signal === target.signal)) : [];
+  const symptom = target
+    ? timed.filter(
+        (a) => a.series.service === target.service && (!target.signal || a.series.signal === target.signal),
+      )
+    : [];
   const pool = symptom.length > 0 ? symptom : timed;
   // The strongest change dates the incident (the latest start on a tie): a counter that stepped up at an earlier,
   // healed fault (restarts) stays above its baseline and would date it far too early.
   let best: SeriesAnomaly | undefined;
   for (const a of pool) {
-    if (!best || a.score > best.score || (a.score === best.score && (a.onset ?? window.start) > (best.onset ?? window.start))) best = a;
+    if (
+      !best ||
+      a.score > best.score ||
+      (a.score === best.score && (a.onset ?? window.start) > (best.onset ?? window.start))
+    )
+      best = a;
   }
   if (!best || best.onset === undefined) return { time: window.start, source: 'window' };
   return { time: best.onset, source: 'change-point', from: `${best.series.service}/${best.series.signal}` };
 }
 
 /** The baseline behind the scores: whose, from when to the onset (`end`), how many points, how far to trust it. */
-export function describeBaseline(anomalies: SeriesAnomaly[], window: IncidentWindow, onset: Seconds = window.start): BaselineInfo {
+export function describeBaseline(
+  anomalies: SeriesAnomaly[],
+  window: IncidentWindow,
+  onset: Seconds = window.start,
+): BaselineInfo {
   const pointsOf = (list: SeriesAnomaly[]) => {
     const counts = list
-      .map((a) => a.series.timestamps.filter((t, i) => t >= window.baselineStart && t < (a.onset ?? window.start) && Number.isFinite(a.series.values[i]!)).length)
+      .map(
+        (a) =>
+          a.series.timestamps.filter(
+            (t, i) =>
+              t >= window.baselineStart &&
+              t < (a.onset ?? window.start) &&
+              Number.isFinite(a.series.values[i]!),
+          ).length,
+      )
       .sort((a, b) => a - b);
     return counts.length ? counts[counts.length >> 1]! : 0;
   };
   const thin = anomalies.filter((a) => a.thinBaseline);
   const own = anomalies.filter((a) => !a.thinBaseline);
   const sameHours = own.filter((a) => a.sameHoursDays !== undefined);
-  if (sameHours.length * 2 > own.length && thin.length <= own.length) return describeSameHours(sameHours, window, onset);
+  if (sameHours.length * 2 > own.length && thin.length <= own.length)
+    return describeSameHours(sameHours, window, onset);
   if (thin.length > own.length) {
-    return { kind: 'across-services', start: window.baselineStart, end: onset, points: pointsOf(thin), trust: 'low', earlierIncidents: 0 };
+    return {
+      kind: 'across-services',
+      start: window.baselineStart,
+      end: onset,
+      points: pointsOf(thin),
+      trust: 'low',
+      earlierIncidents: 0,
+    };
   }
   const points = pointsOf(own);
   const earlierIncidents = own.filter((a) => a.earlierIncident).length;
@@ -94,5 +123,13 @@ function describeSameHours(anomalies: SeriesAnomaly[], window: IncidentWindow, o
   const earlierIncidents = anomalies.filter((a) => a.earlierIncident).length;
   const trust = points < 10 ? 'low' : days >= 3 && points >= 30 && earlierIncidents === 0 ? 'high' : 'medium';
   const maxDays = Math.max(...anomalies.map((a) => a.sameHoursDays!));
-  return { kind: 'same-hours', start: window.baselineStart - maxDays * 86_400, end: onset, points, trust, earlierIncidents, days };
+  return {
+    kind: 'same-hours',
+    start: window.baselineStart - maxDays * 86_400,
+    end: onset,
+    points,
+    trust,
+    earlierIncidents,
+    days,
+  };
 }

@@ -9,9 +9,21 @@ const window = { baselineStart: 0, start: 3600, end: 4500 };
 const timestamps = Array.from({ length: 76 }, (_, i) => i * 60);
 /** 1.0 in the hour before, 2.0 in the window: the daily step at 09:00. */
 const values = timestamps.map((t, i) => (t >= window.start ? 2 : 1) * (1 + 0.01 * Math.sin(i)));
-const series = (sameHours?: SignalSeries['sameHours']): SignalSeries => ({ service: 'api', signal: 'latency', badDirection: 'up', timestamps, values, ...(sameHours ? { sameHours } : {}) });
+const series = (sameHours?: SignalSeries['sameHours']): SignalSeries => ({
+  service: 'api',
+  signal: 'latency',
+  badDirection: 'up',
+  timestamps,
+  values,
+  ...(sameHours ? { sameHours } : {}),
+});
 /** Earlier days that stepped the same way at the same hour. */
-const usualDays = (days: number) => ({ days, values: Array.from({ length: days }, () => timestamps.map((t, i) => (t >= window.start ? 2 : 1) * (1 + 0.01 * Math.cos(i)))).flat() });
+const usualDays = (days: number) => ({
+  days,
+  values: Array.from({ length: days }, () =>
+    timestamps.map((t, i) => (t >= window.start ? 2 : 1) * (1 + 0.01 * Math.cos(i))),
+  ).flat(),
+});
 
 describe('scoreSameHours', () => {
   it('is undefined without enough earlier points, so the hour before is used', () => {
@@ -33,7 +45,11 @@ describe('scoreSameHours', () => {
   });
 
   it('describes the baseline as same-hours with its days, trusted by how many days and points it had', () => {
-    expect(describeBaseline([scoreSameHours(series(usualDays(7)), window, settings)!], window)).toMatchObject({ kind: 'same-hours', days: 7, trust: 'high' });
-    expect(describeBaseline([scoreSameHours(series(usualDays(2)), window, settings)!], window)).toMatchObject({ kind: 'same-hours', days: 2, trust: 'medium' });
+    expect(describeBaseline([scoreSameHours(series(usualDays(7)), window, settings)!], window)).toMatchObject(
+      { kind: 'same-hours', days: 7, trust: 'high' },
+    );
+    expect(describeBaseline([scoreSameHours(series(usualDays(2)), window, settings)!], window)).toMatchObject(
+      { kind: 'same-hours', days: 2, trust: 'medium' },
+    );
   });
 });

@@ -19,7 +19,11 @@ import { medianStep, scoreSeries, type AnomalySettings, type SeriesAnomaly } fro
  * The pooled points are laid out just before the window at the series' step, so scoreSeries (late onsets, held
  * peaks, the history check) runs unchanged; the result carries the original series, which is what a human opens.
  */
-export function scoreSameHours(series: SignalSeries, window: IncidentWindow, settings: AnomalySettings): SeriesAnomaly | undefined {
+export function scoreSameHours(
+  series: SignalSeries,
+  window: IncidentWindow,
+  settings: AnomalySettings,
+): SeriesAnomaly | undefined {
   const same = series.sameHours;
   if (!same || same.values.filter(Number.isFinite).length < settings.minBaselinePoints) return undefined;
   // Timestamps ascend: the window's points are a suffix.

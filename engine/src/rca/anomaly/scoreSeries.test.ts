@@ -7,7 +7,10 @@ const settings = rcaConfigSchema.parse({}).anomaly;
 const window: IncidentWindow = { baselineStart: 0, start: 3600, end: 3900 };
 const times = Array.from({ length: 66 }, (_, i) => i * 60);
 const noise = (i: number) => ((i * 7919) % 13) / 13 - 0.5; // deterministic, spread in [-0.5, 0.5)
-const series = (values: (i: number, t: number) => number, badDirection: SignalSeries['badDirection'] = 'up'): SignalSeries => ({
+const series = (
+  values: (i: number, t: number) => number,
+  badDirection: SignalSeries['badDirection'] = 'up',
+): SignalSeries => ({
   service: 'cart',
   signal: 'latency',
   badDirection,
@@ -17,7 +20,11 @@ const series = (values: (i: number, t: number) => number, badDirection: SignalSe
 
 describe('scoreSeries', () => {
   it('scores a level shift after the onset as a large robust z with its change point', () => {
-    const s = scoreSeries(series((i, t) => 10 + noise(i) + (t >= 3600 ? 5 : 0)), window, settings)!;
+    const s = scoreSeries(
+      series((i, t) => 10 + noise(i) + (t >= 3600 ? 5 : 0)),
+      window,
+      settings,
+    )!;
     expect(s.baselineMedian).toBeCloseTo(10, 0);
     expect(s.deviation).toBeGreaterThan(10);
     expect(s.score).toBeGreaterThan(settings.threshold);
@@ -25,38 +32,61 @@ describe('scoreSeries', () => {
   });
 
   it('ignores a move in the harmless direction and an unchanged signal', () => {
-    const drop = scoreSeries(series((i, t) => 10 + noise(i) - (t >= 3600 ? 5 : 0)), window, settings)!;
+    const drop = scoreSeries(
+      series((i, t) => 10 + noise(i) - (t >= 3600 ? 5 : 0)),
+      window,
+      settings,
+    )!;
     expect(drop.deviation).toBeLessThan(-10);
     expect(drop.score).toBe(0);
-    const flat = scoreSeries(series((i) => 10 + noise(i)), window, settings)!;
+    const flat = scoreSeries(
+      series((i) => 10 + noise(i)),
+      window,
+      settings,
+    )!;
     expect(flat.score).toBeLessThan(settings.threshold);
   });
 
   it('does not blame the incident for a level the signal already had before the onset', () => {
     // Shifted 20 minutes before the onset: far from the hour's median, equal to the recent level.
-    const s = scoreSeries(series((i, t) => 10 + noise(i) + (t >= 2400 ? 5 : 0)), window, settings)!;
+    const s = scoreSeries(
+      series((i, t) => 10 + noise(i) + (t >= 2400 ? 5 : 0)),
+      window,
+      settings,
+    )!;
     expect(s.deviation).toBeGreaterThan(3);
     expect(s.score).toBeLessThan(settings.threshold);
   });
 
   it('still sees a new incident when the minutes before the onset guard held an earlier, ended excursion', () => {
     // An earlier fault from 6 to 9 minutes before the onset, back to normal for the last 5 minutes, then the incident.
-    const values = (i: number, t: number) => 10 + noise(i) + (t >= 3060 && t < 3300 ? 8 : 0) + (t >= 3600 ? 8 : 0);
+    const values = (i: number, t: number) =>
+      10 + noise(i) + (t >= 3060 && t < 3300 ? 8 : 0) + (t >= 3600 ? 8 : 0);
     const s = scoreSeries(series(values), window, settings)!;
     expect(s.score).toBeGreaterThan(settings.threshold);
     // Without the return to normal the same level is not news: it was already there before the onset.
-    const still = scoreSeries(series((i, t) => 10 + noise(i) + (t >= 3060 ? 8 : 0)), window, settings)!;
+    const still = scoreSeries(
+      series((i, t) => 10 + noise(i) + (t >= 3060 ? 8 : 0)),
+      window,
+      settings,
+    )!;
     expect(still.score).toBeLessThan(settings.threshold);
   });
 
   it('gives a usable scale to a signal that sits at one value (availability at 100%)', () => {
-    const s = scoreSeries(series((i, t) => (t >= 3600 ? 97 : i % 20 === 0 ? 99.5 : 100), 'down'), window, settings)!;
+    const s = scoreSeries(
+      series((i, t) => (t >= 3600 ? 97 : i % 20 === 0 ? 99.5 : 100), 'down'),
+      window,
+      settings,
+    )!;
     expect(s.baselineScale).toBeGreaterThan(0.01);
     expect(s.score).toBeGreaterThan(settings.threshold);
   });
 
   it('returns nothing without enough baseline', () => {
-    expect(scoreSeries({ ...series(() => 1), timestamps: [3600, 3660], values: [1, 2] }, window, settings)).toBeUndefined();
+    expect(
+      scoreSeries({ ...series(() => 1), timestamps: [3600, 3660], values: [1, 2] }, window, settings),
+    ).toBeUndefined();
   });
 
   it('saturates large z logarithmically and keeps small ones', () => {
@@ -68,15 +98,25 @@ describe('scoreSeries', () => {
     // 4 events per minute throughout the baseline, then 7: a flat short baseline has no spread of its own.
     const rate = (after: number) => series((_i, t) => (t >= 3600 ? after : 4) / 60, 'both');
     expect(scoreSeries(rate(7), window, settings)!.score).toBeGreaterThan(settings.threshold);
-    expect(scoreSeries({ ...rate(7), eventsPerUnit: 60 }, window, settings)!.score).toBeLessThan(settings.threshold);
-    expect(scoreSeries({ ...rate(40), eventsPerUnit: 60 }, window, settings)!.score).toBeGreaterThan(settings.threshold);
+    expect(scoreSeries({ ...rate(7), eventsPerUnit: 60 }, window, settings)!.score).toBeLessThan(
+      settings.threshold,
+    );
+    expect(scoreSeries({ ...rate(40), eventsPerUnit: 60 }, window, settings)!.score).toBeGreaterThan(
+      settings.threshold,
+    );
   });
 
   it('finds a fault that began late in a long window and scores it from its own onset', () => {
     // An hour of history, then a 60-minute window whose last 4 minutes hold the fault.
     const long: IncidentWindow = { baselineStart: 0, start: 3600, end: 7200 };
     const t = Array.from({ length: 121 }, (_, i) => i * 60);
-    const s: SignalSeries = { service: 'cart', signal: 'latency', badDirection: 'up', timestamps: t, values: t.map((x, i) => 10 + noise(i) + (x >= 6960 ? 6 : 0)) };
+    const s: SignalSeries = {
+      service: 'cart',
+      signal: 'latency',
+      badDirection: 'up',
+      timestamps: t,
+      values: t.map((x, i) => 10 + noise(i) + (x >= 6960 ? 6 : 0)),
+    };
     const scored = scoreSeries(s, long, settings)!;
     expect(scored.score).toBeGreaterThan(settings.threshold);
     expect(scored.onset).toBe(6960);
@@ -103,7 +143,13 @@ describe('heldPeak', () => {
   it('leaves one noisy point of a 15-second series below the threshold while its peak passes', () => {
     const fine = Array.from({ length: 300 }, (_, i) => i * 15);
     const s = scoreSeries(
-      { service: 'cart', signal: 'error_ratio', badDirection: 'up', timestamps: fine, values: fine.map((t, i) => 1 + 0.1 * noise(i) + (t === 4200 ? 2 : 0)) },
+      {
+        service: 'cart',
+        signal: 'error_ratio',
+        badDirection: 'up',
+        timestamps: fine,
+        values: fine.map((t, i) => 1 + 0.1 * noise(i) + (t === 4200 ? 2 : 0)),
+      },
       { baselineStart: 0, start: 3600, end: 4485 },
       settings,
     )!;
@@ -119,9 +165,13 @@ describe('heldPeak', () => {
     // Neither scored nor held (requireMaterialChange): a few percent of a flat series is quantisation, not a fault.
     expect(small.score).toBe(0);
     expect(small.heldPeak).toBe(0);
-    expect(scoreSeries(steady(4), window, { ...settings, requireMaterialChange: false })!.score).toBeGreaterThan(settings.threshold);
+    expect(
+      scoreSeries(steady(4), window, { ...settings, requireMaterialChange: false })!.score,
+    ).toBeGreaterThan(settings.threshold);
     expect(scoreSeries(steady(15), window, settings)!.score).toBeGreaterThan(settings.threshold);
-    expect(scoreSeries(steady(4), window, { ...settings, symptomMinChange: 0 })!.heldPeak).toBeGreaterThan(settings.threshold);
+    expect(scoreSeries(steady(4), window, { ...settings, symptomMinChange: 0 })!.heldPeak).toBeGreaterThan(
+      settings.threshold,
+    );
     expect(scoreSeries(steady(15), window, settings)!.heldPeak).toBeGreaterThan(settings.threshold);
     // A falling signal is exempt: availability at 100 % falling by 2 % is an incident.
     expect(scoreSeries(steady(-2, 'down'), window, settings)!.heldPeak).toBeGreaterThan(settings.threshold);
@@ -133,7 +183,9 @@ describe('late onsets on a ramp', () => {
     // 15 s points; the last four climb (a rate over a window turns a step into a ramp).
     const fine = Array.from({ length: 300 }, (_, i) => i * 15);
     const ramp = [0, 0, 0, 0, 2, 4, 6, 7];
-    const values = fine.map((_, i) => 1 + 0.1 * noise(i) + (i >= fine.length - 8 ? ramp[i - (fine.length - 8)]! : 0));
+    const values = fine.map(
+      (_, i) => 1 + 0.1 * noise(i) + (i >= fine.length - 8 ? ramp[i - (fine.length - 8)]! : 0),
+    );
     const s = scoreSeries(
       { service: 'cart', signal: 'latency_p99', badDirection: 'up', timestamps: fine, values },
       { baselineStart: 0, start: 3600, end: fine.at(-1)! },

@@ -64,7 +64,12 @@ function trimmedMeanAbsoluteDeviation(values: number[], center: number, trim: nu
  * The incident's level: the given quantile of its points counted from the bad side (0.5 = median), so a fault that
  * covers only part of the window still shows while single spikes do not.
  */
-function incidentLevel(values: number[], center: number, direction: SignalSeries['badDirection'], q: number): number {
+function incidentLevel(
+  values: number[],
+  center: number,
+  direction: SignalSeries['badDirection'],
+  q: number,
+): number {
   const sorted = Float64Array.from(values).sort();
   const at = (p: number) => {
     const pos = (sorted.length - 1) * p;
@@ -145,7 +150,13 @@ export function scoreSeries(
   let bestOnset: Seconds | undefined;
   for (const onset of settings.minOnsetPoints > 0 ? lateOnsets(series, window, settings) : []) {
     const late = scoreFromOnset(series, { ...window, start: onset }, settings);
-    if (!late || late.score < settings.threshold || late.score <= best.score || !isStep(series, onset, late, settings)) continue;
+    if (
+      !late ||
+      late.score < settings.threshold ||
+      late.score <= best.score ||
+      !isStep(series, onset, late, settings)
+    )
+      continue;
     best = late;
     bestOnset = onset;
   }
@@ -156,10 +167,20 @@ export function scoreSeries(
  * The series scored from `seconds` before the window's start, when it changed there (a step) and that scores it as
  * anomalous: the start a request gives may come after the fault began (an alert waits, a row of data covers minutes).
  */
-export function scoreFromEarlier(series: SignalSeries, window: IncidentWindow, settings: AnomalySettings, seconds: number): SeriesAnomaly | undefined {
+export function scoreFromEarlier(
+  series: SignalSeries,
+  window: IncidentWindow,
+  settings: AnomalySettings,
+  seconds: number,
+): SeriesAnomaly | undefined {
   const start = window.start - seconds;
   const early = scoreFromOnset(series, { ...window, start }, settings);
-  if (!early || Math.max(early.score, early.heldPeak) < settings.threshold || !isStep(series, start, early, settings)) return undefined;
+  if (
+    !early ||
+    Math.max(early.score, early.heldPeak) < settings.threshold ||
+    !isStep(series, start, early, settings)
+  )
+    return undefined;
   return { ...early, onset: start };
 }
 
@@ -209,7 +230,11 @@ function lateOnsets(series: SignalSeries, window: IncidentWindow, settings: Anom
 function rampStart(values: number[], index: number, settings: AnomalySettings): number {
   const before = values.slice(0, index);
   const center = median(before);
-  const scale = Math.max(MAD_TO_SIGMA * mad(before, center), settings.relativeScaleFloor * Math.abs(center), settings.absoluteScaleFloor);
+  const scale = Math.max(
+    MAD_TO_SIGMA * mad(before, center),
+    settings.relativeScaleFloor * Math.abs(center),
+    settings.absoluteScaleFloor,
+  );
   let start = index;
   while (start > 1 && Math.abs(values[start - 1]! - center) > settings.threshold * scale) start--;
   return start;
@@ -221,7 +246,12 @@ function rampStart(values: number[], index: number, settings: AnomalySettings): 
  * the day) puts the latest points above the baseline without any onset: without this check PetShop's normal
  * periods got a root cause in up to half of their splits (specificity 0.50 against 1.00).
  */
-function isStep(series: SignalSeries, onset: Seconds, late: SeriesAnomaly, settings: AnomalySettings): boolean {
+function isStep(
+  series: SignalSeries,
+  onset: Seconds,
+  late: SeriesAnomaly,
+  settings: AnomalySettings,
+): boolean {
   const after = series.timestamps.filter((t, i) => t >= onset && Number.isFinite(series.values[i]!)).length;
   const before: number[] = [];
   for (let i = series.timestamps.length - 1; i >= 0 && before.length < after; i--) {
@@ -242,7 +272,12 @@ function isStep(series: SignalSeries, onset: Seconds, late: SeriesAnomaly, setti
  * Only signals that worsen upward: a falling signal's room depends on its unit (PetShop's availability at 100 % falls
  * by 0.6-3.6 % in real incidents), and a zero median (no errors before) makes any rise a change.
  */
-function isMaterialChange(rise: number, baselineMedian: number, direction: SignalSeries['badDirection'], minChange: number): boolean {
+function isMaterialChange(
+  rise: number,
+  baselineMedian: number,
+  direction: SignalSeries['badDirection'],
+  minChange: number,
+): boolean {
   return direction !== 'up' || rise >= minChange * Math.abs(baselineMedian);
 }
 
@@ -250,7 +285,12 @@ function isMaterialChange(rise: number, baselineMedian: number, direction: Signa
  * The runs of consecutive baseline points (in time order) at or beyond `level` on the bad side: how many, and the
  * longest in points.
  */
-function episodesReaching(values: number[], level: number, center: number, direction: SignalSeries['badDirection']): { count: number; longest: number } {
+function episodesReaching(
+  values: number[],
+  level: number,
+  center: number,
+  direction: SignalSeries['badDirection'],
+): { count: number; longest: number } {
   const side = direction === 'up' ? 1 : direction === 'down' ? -1 : Math.sign(level - center) || 1;
   let count = 0;
   let run = 0;
@@ -272,7 +312,13 @@ function episodesReaching(values: number[], level: number, center: number, direc
  * earlier episode is the load's habit (un-held traffic on Online Boutique put callees whose load swung above the
  * cause: top-3 0.911 -> 0.893). historyEpisodes is chosen leave-one-fold-out (bench/rca/MISSES.md).
  */
-function onlyEarlierIncidents(series: SignalSeries, baseline: number[], level: number, center: number, settings: AnomalySettings): boolean {
+function onlyEarlierIncidents(
+  series: SignalSeries,
+  baseline: number[],
+  level: number,
+  center: number,
+  settings: AnomalySettings,
+): boolean {
   if (settings.historyEpisodes <= 1 || signalKind(series.signal) === 'traffic') return false;
   const episodes = episodesReaching(baseline, level, center, series.badDirection);
   return episodes.count < settings.historyEpisodes && 2 * episodes.longest <= baseline.length;
@@ -317,12 +363,19 @@ function scoreFromOnset(
   // may hold earlier incidents, and any non-robust estimate would let them inflate the scale.
   const madScale = MAD_TO_SIGMA * mad(baseline, baselineMedian);
   const baselineScale = Math.max(
-    madScale > 0 ? madScale : MEAN_ABS_TO_SIGMA * trimmedMeanAbsoluteDeviation(baseline, baselineMedian, settings.scaleTrim),
+    madScale > 0
+      ? madScale
+      : MEAN_ABS_TO_SIGMA * trimmedMeanAbsoluteDeviation(baseline, baselineMedian, settings.scaleTrim),
     settings.relativeScaleFloor * Math.abs(baselineMedian),
     settings.absoluteScaleFloor,
     poissonScale(series.eventsPerUnit, baselineMedian),
   );
-  const incidentValue = incidentLevel(incident, baselineMedian, series.badDirection, settings.incidentQuantile);
+  const incidentValue = incidentLevel(
+    incident,
+    baselineMedian,
+    series.badDirection,
+    settings.incidentQuantile,
+  );
   const deviation = (incidentValue - baselineMedian) / baselineScale;
   // A level the signal already had just before the onset is not the incident's doing (the baseline may come from a
   // different period): the change must also show against the recent level, measured with the baseline's scale.
@@ -334,7 +387,8 @@ function scoreFromOnset(
   if (Math.abs(recentMedian - baselineMedian) >= settings.threshold * baselineScale) {
     const guard = baselineTail(timestamps, values, window, settings.onsetGuardSeconds, 0);
     const guardMedian = guard.length > 0 ? median(guard) : recentMedian;
-    if (Math.abs(guardMedian - baselineMedian) < settings.threshold * baselineScale) recentMedian = guardMedian;
+    if (Math.abs(guardMedian - baselineMedian) < settings.threshold * baselineScale)
+      recentMedian = guardMedian;
   }
   const againstBoth = (value: number) =>
     Math.min(
@@ -347,7 +401,8 @@ function scoreFromOnset(
   // must also go beyond the baseline's high quantile on the bad side, or it stays just under the threshold.
   if (settings.historyQuantile < 1 && directional >= settings.threshold) {
     const sorted = Float64Array.from(baseline).sort();
-    const at = (p: number) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.round((sorted.length - 1) * p)))]!;
+    const at = (p: number) =>
+      sorted[Math.min(sorted.length - 1, Math.max(0, Math.round((sorted.length - 1) * p)))]!;
     const high = at(settings.historyQuantile);
     const low = at(1 - settings.historyQuantile);
     const seenBefore =
@@ -356,14 +411,30 @@ function scoreFromOnset(
         : series.badDirection === 'down'
           ? incidentValue >= low
           : incidentValue <= high && incidentValue >= low;
-    if (seenBefore && onlyEarlierIncidents(series, baseline, incidentValue, baselineMedian, settings)) earlierIncident = true;
+    if (seenBefore && onlyEarlierIncidents(series, baseline, incidentValue, baselineMedian, settings))
+      earlierIncident = true;
     else if (seenBefore) directional = Math.min(directional, settings.threshold * 0.99);
   }
   const pointwise = incident.map(againstBoth);
   const peakDirectional = Math.max(0, ...pointwise);
-  const heldDirectional = Math.max(0, heldPeak(pointwise, medianStep(incidentTimes), settings.symptomHoldSeconds));
-  const heldIsChange = isMaterialChange(heldDirectional * baselineScale, baselineMedian, series.badDirection, settings.symptomMinChange);
-  const scoreIsChange = !settings.requireMaterialChange || isMaterialChange(directional * baselineScale, baselineMedian, series.badDirection, settings.symptomMinChange);
+  const heldDirectional = Math.max(
+    0,
+    heldPeak(pointwise, medianStep(incidentTimes), settings.symptomHoldSeconds),
+  );
+  const heldIsChange = isMaterialChange(
+    heldDirectional * baselineScale,
+    baselineMedian,
+    series.badDirection,
+    settings.symptomMinChange,
+  );
+  const scoreIsChange =
+    !settings.requireMaterialChange ||
+    isMaterialChange(
+      directional * baselineScale,
+      baselineMedian,
+      series.badDirection,
+      settings.symptomMinChange,
+    );
   const score = directional > 0 && scoreIsChange ? saturate(directional, settings.saturation) : 0;
   const peak = peakDirectional > 0 ? saturate(peakDirectional, settings.saturation) : 0;
   const held = heldDirectional > 0 && heldIsChange ? saturate(heldDirectional, settings.saturation) : 0;
@@ -373,6 +444,16 @@ function scoreFromOnset(
     const index = changePointIndex(around);
     if (index > 0) changePoint = aroundTimes[index];
   }
-  const anomaly: SeriesAnomaly = { series, baselineMedian, baselineScale, incidentValue, deviation, score, peak, heldPeak: held, changePoint };
+  const anomaly: SeriesAnomaly = {
+    series,
+    baselineMedian,
+    baselineScale,
+    incidentValue,
+    deviation,
+    score,
+    peak,
+    heldPeak: held,
+    changePoint,
+  };
   return earlierIncident ? { ...anomaly, earlierIncident } : anomaly;
 }

@@ -46,12 +46,21 @@ export function scoreThinBaselines(
     thin.push({ series: s, baselineMedian, incident, change: (median(incident) - baselineMedian) / unit });
   }
   if (thin.length < MIN_PEERS) return [];
-  const all = crossScale(thin.map((t) => t.change), settings);
+  const all = crossScale(
+    thin.map((t) => t.change),
+    settings,
+  );
   const bySignal = new Map<string, Thin[]>();
   for (const t of thin) bySignal.set(t.series.signal, [...(bySignal.get(t.series.signal) ?? []), t]);
   const out: SeriesAnomaly[] = [];
   for (const peers of bySignal.values()) {
-    const { center, scale } = peers.length >= MIN_PEERS ? crossScale(peers.map((p) => p.change), settings) : all;
+    const { center, scale } =
+      peers.length >= MIN_PEERS
+        ? crossScale(
+            peers.map((p) => p.change),
+            settings,
+          )
+        : all;
     for (const p of peers) out.push(anomalyOf(p, center, scale, settings));
   }
   return out;

@@ -26,7 +26,10 @@ const toSeconds = (iso?: string) => (iso ? Date.parse(iso) / 1000 : NaN);
  * their last termination reason, rollouts and image changes from the rollout history, and pod logs with timestamps.
  * Each part fails on its own: a warning, and the rest still counts.
  */
-export async function collectCluster(cluster: ClusterSource, options: CollectClusterOptions): Promise<ClusterEvidence> {
+export async function collectCluster(
+  cluster: ClusterSource,
+  options: CollectClusterOptions,
+): Promise<ClusterEvidence> {
   const warnings: string[] = [];
   const attempt: Attempt = async (what, fn, fallback) => {
     try {
@@ -43,7 +46,8 @@ export async function collectCluster(cluster: ClusterSource, options: CollectClu
     attempt('list events', () => cluster.listEvents(namespace), []),
   ]);
   const names = workloads.map((w) => w.name).sort((a, b) => b.length - a.length);
-  const serviceOf = (object: string) => names.find((n) => object === n || object.startsWith(`${n}-`)) ?? object;
+  const serviceOf = (object: string) =>
+    names.find((n) => object === n || object.startsWith(`${n}-`)) ?? object;
 
   const events: KubeEventEvidence[] = rawEvents
     .map((e) => ({
@@ -58,7 +62,10 @@ export async function collectCluster(cluster: ClusterSource, options: CollectClu
     .filter((e) => Number.isFinite(e.time));
   const span = { from: window.start - options.changeLookbackSeconds, to: window.end };
   const containers = containerEvidence(pods, serviceOf, span);
-  const [rollouts, logs] = await Promise.all([rolloutChanges(cluster, workloads, span, attempt), podLogs(cluster, pods, serviceOf, options, attempt)]);
+  const [rollouts, logs] = await Promise.all([
+    rolloutChanges(cluster, workloads, span, attempt),
+    podLogs(cluster, pods, serviceOf, options, attempt),
+  ]);
   return {
     events: [...events, ...containers.events],
     changes: [...containers.changes, ...rollouts],
@@ -76,7 +83,11 @@ type Span = { from: number; to: number };
  * From the pods' container statuses: restarts within the span (a change, and their last termination reason as an
  * event: OOMKilled names the fault) and containers waiting now (CrashLoopBackOff, ImagePullBackOff).
  */
-function containerEvidence(pods: PodInfo[], serviceOf: (object: string) => string, span: Span): { events: KubeEventEvidence[]; changes: ChangeEvidence[] } {
+function containerEvidence(
+  pods: PodInfo[],
+  serviceOf: (object: string) => string,
+  span: Span,
+): { events: KubeEventEvidence[]; changes: ChangeEvidence[] } {
   const events: KubeEventEvidence[] = [];
   const changes: ChangeEvidence[] = [];
   for (const pod of pods) {
@@ -92,12 +103,28 @@ function containerEvidence(pods: PodInfo[], serviceOf: (object: string) => strin
         });
         if (c.lastTerminationReason) {
           const message = `container ${c.name} terminated: ${c.lastTerminationReason}`;
-          events.push({ service, time: at, type: 'Warning', reason: c.lastTerminationReason, message, count: c.restartCount, object: `Pod/${pod.name}` });
+          events.push({
+            service,
+            time: at,
+            type: 'Warning',
+            reason: c.lastTerminationReason,
+            message,
+            count: c.restartCount,
+            object: `Pod/${pod.name}`,
+          });
         }
       }
       if (c.state === 'waiting' && c.reason) {
         const message = c.message ?? `container ${c.name} waiting: ${c.reason}`;
-        events.push({ service, time: span.to, type: 'Warning', reason: c.reason, message, count: 1, object: `Pod/${pod.name}` });
+        events.push({
+          service,
+          time: span.to,
+          type: 'Warning',
+          reason: c.reason,
+          message,
+          count: 1,
+          object: `Pod/${pod.name}`,
+        });
       }
     }
   }
@@ -105,11 +132,18 @@ function containerEvidence(pods: PodInfo[], serviceOf: (object: string) => strin
 }
 
 /** Deployments' revisions created within the span: an image change, or a pod template change with the same images. */
-async function rolloutChanges(cluster: ClusterSource, workloads: Workload[], span: Span, attempt: Attempt): Promise<ChangeEvidence[]> {
+async function rolloutChanges(
+  cluster: ClusterSource,
+  workloads: Workload[],
+  span: Span,
+  attempt: Attempt,
+): Promise<ChangeEvidence[]> {
   const histories = await Promise.all(
     workloads
       .filter((w) => w.kind === 'Deployment')
-      .map((w) => attempt(`rollout history of ${w.name}`, () => cluster.rolloutHistory(w), []).then((h) => ({ w, h }))),
+      .map((w) =>
+        attempt(`rollout history of ${w.name}`, () => cluster.rolloutHistory(w), []).then((h) => ({ w, h })),
+      ),
   );
   const changes: ChangeEvidence[] = [];
   for (const { w, h } of histories) {
@@ -139,8 +173,13 @@ async function rolloutChanges(cluster: ClusterSource, workloads: Workload[], spa
  * container waiting), then one pod per service in turn, so every service is heard. Before, the first maxPods in name
  * order: in a namespace of 20 services x 10 replicas the logs of 15 services were never read.
  */
-export function podsForLogs(pods: PodInfo[], serviceOf: (object: string) => string, maxPods: number): PodInfo[] {
-  const troubled = (p: PodInfo) => !p.ready || p.restarts > 0 || p.containers.some((c) => c.state === 'waiting');
+export function podsForLogs(
+  pods: PodInfo[],
+  serviceOf: (object: string) => string,
+  maxPods: number,
+): PodInfo[] {
+  const troubled = (p: PodInfo) =>
+    !p.ready || p.restarts > 0 || p.containers.some((c) => c.state === 'waiting');
   const byName = pods.slice().sort((a, b) => a.name.localeCompare(b.name));
   const queues = new Map<string, PodInfo[]>();
   for (const pod of [...byName.filter(troubled), ...byName.filter((p) => !troubled(p))]) {
@@ -175,7 +214,8 @@ export function logReads(window: IncidentWindow, tailLines: number, now: number)
   // sinceSeconds counts back from when the kubelet answers, not from `now`: 30 s more, so a slow answer still
   // reaches back to t (the incident's first line was lost under load in the test without it).
   const ago = (t: number) => Math.max(60, Math.ceil(now - t) + 30);
-  if (window.end >= now - LIVE_SLACK_SECONDS) return [{ tailLines, timestamps: true, sinceSeconds: ago(window.baselineStart) }];
+  if (window.end >= now - LIVE_SLACK_SECONDS)
+    return [{ tailLines, timestamps: true, sinceSeconds: ago(window.baselineStart) }];
   const limitBytes = Math.ceil((tailLines * LINE_BYTES) / 2);
   return [
     { timestamps: true, sinceSeconds: ago(window.baselineStart), limitBytes },
@@ -202,7 +242,13 @@ async function podLogs(
     ),
   );
   const texts = await Promise.all(
-    jobs.map(({ pod, read }) => attempt(`logs of ${pod.name}${read.container ? `/${read.container}` : ''}`, () => cluster.podLogs(options.namespace, pod.name, read), '')),
+    jobs.map(({ pod, read }) =>
+      attempt(
+        `logs of ${pod.name}${read.container ? `/${read.container}` : ''}`,
+        () => cluster.podLogs(options.namespace, pod.name, read),
+        '',
+      ),
+    ),
   );
   const logs: LogRecord[] = [];
   const seen = new Set<string>();
@@ -215,7 +261,13 @@ async function podLogs(
     for (const line of lines) {
       const parsed = parseTimestampedLine(line);
       const key = `${pod.name}/${read.container ?? ''} ${line}`;
-      if (!parsed || parsed.timestamp < window.baselineStart || parsed.timestamp > window.end || seen.has(key)) continue;
+      if (
+        !parsed ||
+        parsed.timestamp < window.baselineStart ||
+        parsed.timestamp > window.end ||
+        seen.has(key)
+      )
+        continue;
       seen.add(key);
       logs.push({ service, ...parsed });
     }

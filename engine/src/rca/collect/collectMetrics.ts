@@ -22,7 +22,12 @@ export interface CollectMetricsOptions {
  * Fills a signal's PromQL template; `$service` becomes a match-all so one query covers every service. A template for
  * another query language passes that language's escape (MetricsSourceRegistry.templateEscapeFor).
  */
-export function renderSignalQuery(template: string, namespace: string, rateWindow: string, escape?: (value: string) => string): string {
+export function renderSignalQuery(
+  template: string,
+  namespace: string,
+  rateWindow: string,
+  escape?: (value: string) => string,
+): string {
   return fillQueryTemplate(template, { namespace, window: rateWindow, service: '.+' }, escape);
 }
 
@@ -41,7 +46,12 @@ export async function collectMetrics(
     signals.map(async (signal) => {
       let query: string;
       try {
-        query = renderSignalQuery(signal.query, options.namespace, options.rateWindow, templateEscapeFor(kindOf(source, signal.source)));
+        query = renderSignalQuery(
+          signal.query,
+          options.namespace,
+          options.rateWindow,
+          templateEscapeFor(kindOf(source, signal.source)),
+        );
       } catch (error) {
         warnings.push(`signal ${signal.name}: ${error instanceof Error ? error.message : String(error)}`);
         return [];
@@ -64,7 +74,11 @@ export async function collectMetrics(
             signal: signal.name,
             badDirection: signal.badDirection,
             unit: signal.unit || undefined,
-            ...(signal.events === 'rate' ? { eventsPerUnit: rateWindowSeconds } : signal.events === 'count' ? { eventsPerUnit: 1 } : {}),
+            ...(signal.events === 'rate'
+              ? { eventsPerUnit: rateWindowSeconds }
+              : signal.events === 'count'
+                ? { eventsPerUnit: 1 }
+                : {}),
             // A signal on a named source (InfluxQL, say) keeps its own query: the PromQL pinning does not apply.
             promql: signal.source ? query : serviceQuery(query, options.serviceLabel, service),
             timestamps: range.timestamps,
@@ -75,9 +89,13 @@ export async function collectMetrics(
           warnings.push(`signal ${signal.name}: results carry no "${options.serviceLabel}" label`);
         }
         if (series.length > 0 && (options.sameHoursDays ?? 0) > 0) {
-          await attachSameHours(source, series, { ...options, query, signalSource: signal.source }).catch((error: unknown) => {
-            warnings.push(`signal ${signal.name} on earlier days: ${error instanceof Error ? error.message : String(error)}`);
-          });
+          await attachSameHours(source, series, { ...options, query, signalSource: signal.source }).catch(
+            (error: unknown) => {
+              warnings.push(
+                `signal ${signal.name} on earlier days: ${error instanceof Error ? error.message : String(error)}`,
+              );
+            },
+          );
         }
         return series;
       } catch (error) {
@@ -117,7 +135,9 @@ async function attachSameHours(
       }),
     ),
   );
-  const byService = byDay.map((ranges) => new Map(ranges.map((r) => [r.labels[options.serviceLabel], r.values])));
+  const byService = byDay.map(
+    (ranges) => new Map(ranges.map((r) => [r.labels[options.serviceLabel], r.values])),
+  );
   for (const s of series) {
     const pooled: number[] = [];
     let found = 0;
@@ -145,6 +165,9 @@ function durationSeconds(duration: string): number {
 export function serviceQuery(query: string, serviceLabel: string, service: string): string {
   const escaped = escapeLabelValue(service);
   // A replacer function: `$&` or `$1` inside a service name must stay text, not replacement patterns.
-  const pinned = query.replace(/namespace="([^"]*)"/g, (_match, ns: string) => `namespace="${ns}",${serviceLabel}="${escaped}"`);
+  const pinned = query.replace(
+    /namespace="([^"]*)"/g,
+    (_match, ns: string) => `namespace="${ns}",${serviceLabel}="${escaped}"`,
+  );
   return pinned !== query ? pinned : `(${query}) and on (${serviceLabel}) (${serviceLabel}="${escaped}")`;
 }

@@ -10,7 +10,16 @@ function pod(name: string, troubled = false): PodInfo {
     phase: 'Running',
     ready: !troubled,
     restarts: troubled ? 4 : 0,
-    containers: [{ name: 'app', image: 'app:1', ready: !troubled, restartCount: troubled ? 4 : 0, state: troubled ? 'waiting' : 'running', reason: troubled ? 'CrashLoopBackOff' : undefined }],
+    containers: [
+      {
+        name: 'app',
+        image: 'app:1',
+        ready: !troubled,
+        restartCount: troubled ? 4 : 0,
+        state: troubled ? 'waiting' : 'running',
+        reason: troubled ? 'CrashLoopBackOff' : undefined,
+      },
+    ],
     conditions: [],
   };
 }

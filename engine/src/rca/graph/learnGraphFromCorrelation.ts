@@ -59,7 +59,11 @@ export function learnGraphFromCorrelation(
       const la = a.latency.get(latencySignal)!;
       const lb = b.latency.get(latencySignal)!;
       if (la === lb) continue;
-      if (changeCorrelation(a.traffic.get(trafficSignal)!, b.traffic.get(trafficSignal)!, settings.minPoints) < settings.minCorrelation) continue;
+      if (
+        changeCorrelation(a.traffic.get(trafficSignal)!, b.traffic.get(trafficSignal)!, settings.minPoints) <
+        settings.minCorrelation
+      )
+        continue;
       const [from, to] = la > lb ? [services[i]!, services[j]!] : [services[j]!, services[i]!];
       edges.push({ from, to, origin: 'correlation' });
     }

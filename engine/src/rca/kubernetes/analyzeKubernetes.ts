@@ -41,7 +41,11 @@ export function analyzeKubernetes(
   for (const event of events) {
     if (event.time < from || event.time > window.end) continue;
     const faultType = settings.eventReasons[event.reason];
-    const weight = faultType ? settings.faultEventScore : event.type === 'Warning' ? settings.warningEventScore : 0;
+    const weight = faultType
+      ? settings.faultEventScore
+      : event.type === 'Warning'
+        ? settings.warningEventScore
+        : 0;
     if (weight === 0) continue;
     const e = entry(event.service);
     const live = current(event.time);
@@ -70,7 +74,8 @@ export function analyzeKubernetes(
     const e = entry(change.service);
     e.score = Math.max(e.score, score);
     e.changes.push({ time: change.time, kind: change.kind, description: change.description });
-    if (change.kind !== 'restart' && change.kind !== 'scale' && current(change.time)) typed.get(change.service)!.rollout = true;
+    if (change.kind !== 'restart' && change.kind !== 'scale' && current(change.time))
+      typed.get(change.service)!.rollout = true;
   }
 
   for (const [service, e] of results) {

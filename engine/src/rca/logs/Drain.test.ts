@@ -25,7 +25,9 @@ describe('Drain', () => {
   it('routes a leading token that is partly a variable like a variable (one address or a list of them)', () => {
     const drain = new Drain(options);
     const a = drain.add('10.11.10.1 "GET /v2/servers/detail HTTP/1.1" status: 200 len: 1893 time: 0.24');
-    const b = drain.add('10.11.10.1,10.11.21.140 "GET /v2/servers/detail HTTP/1.1" status: 200 len: 1910 time: 0.26');
+    const b = drain.add(
+      '10.11.10.1,10.11.21.140 "GET /v2/servers/detail HTTP/1.1" status: 200 len: 1910 time: 0.26',
+    );
     expect(b.id).toBe(a.id);
   });
 
@@ -43,8 +45,12 @@ describe('Drain', () => {
   it('masks generic variables: numbers, IPs, UUIDs, hex, paths, URLs', () => {
     const masks = compileMasks();
     expect(applyMasks('took 12ms for 3 items at 10.0.0.1:8080', masks)).toBe('took <*> for <*> items at <*>');
-    expect(applyMasks('id 123e4567-e89b-12d3-a456-426614174000 addr 0x7fed806eb5d', masks)).toBe('id <*> addr <*>');
-    expect(applyMasks('open /var/log/app.log failed, see https://x.io/a?b=1', masks)).toBe('open <*> failed, see <*>');
+    expect(applyMasks('id 123e4567-e89b-12d3-a456-426614174000 addr 0x7fed806eb5d', masks)).toBe(
+      'id <*> addr <*>',
+    );
+    expect(applyMasks('open /var/log/app.log failed, see https://x.io/a?b=1', masks)).toBe(
+      'open <*> failed, see <*>',
+    );
     expect(applyMasks('version v2 of job_1445_0001', masks)).toBe('version v2 of <*>');
   });
 });
@@ -106,7 +112,10 @@ describe('Drain splitting a <*> that only ever took a few words', () => {
     expect(vmKeys[0]).toBe(vmKeys[3]);
 
     const proxy = [
-      ...Array.from({ length: 5 }, () => 'proxy.cse.cuhk.edu.hk:5070 open through proxy proxy.cse.cuhk.edu.hk:5070 HTTPS'),
+      ...Array.from(
+        { length: 5 },
+        () => 'proxy.cse.cuhk.edu.hk:5070 open through proxy proxy.cse.cuhk.edu.hk:5070 HTTPS',
+      ),
       '183.62.156.108:22 open through proxy socks.cse.cuhk.edu.hk:5070 SOCKS5',
       '183.62.156.108:22 open through proxy socks.cse.cuhk.edu.hk:5070 SOCKS5',
     ];
@@ -114,7 +123,9 @@ describe('Drain splitting a <*> that only ever took a few words', () => {
     expect(new Set(proxyKeys).size).toBe(2);
     expect(proxyKeys[5]).not.toBe(proxyKeys[0]);
 
-    const users = ['root', 'uucp', 'sshd', 'git', 'ftp', 'mysql'].map((u) => `Failed password for ${u} from 103.99.0.122 port 65454 ssh2`);
+    const users = ['root', 'uucp', 'sshd', 'git', 'ftp', 'mysql'].map(
+      (u) => `Failed password for ${u} from 103.99.0.122 port 65454 ssh2`,
+    );
     expect(new Set(eventKeys(users)).size).toBe(1);
     // Off, one event as plain Drain has it.
     expect(new Set(eventKeys(vm, { ...defaults, splitWordValues: 0 })).size).toBe(1);
@@ -122,7 +133,9 @@ describe('Drain splitting a <*> that only ever took a few words', () => {
 
   it('names the split word in the event template', () => {
     const drain = new Drain(defaults);
-    const lines = ['Started', 'Paused', 'Started'].map((s) => `[instance: b9000564-fe1a-409b-b8cc-1e88b294cd1d] VM ${s} (Lifecycle Event)`);
+    const lines = ['Started', 'Paused', 'Started'].map(
+      (s) => `[instance: b9000564-fe1a-409b-b8cc-1e88b294cd1d] VM ${s} (Lifecycle Event)`,
+    );
     const tokens = lines.map((l) => drain.tokenize(l));
     const clusters = tokens.map((t) => drain.addTokens(t));
     expect(drain.eventTemplate(clusters[1]!, tokens[1]!)).toBe('[instance: <*> VM Paused (Lifecycle Event)');
@@ -133,8 +146,11 @@ describe('Drain splitting a <*> that only ever took a few words', () => {
 describe('masking dates written with names (Loghub Linux)', () => {
   it('masks weekday, month, day, time and year as one value', () => {
     const masks = compileMasks();
-    expect(applyMasks('connection from 202.82.200.188 () at Fri Jul  1 07:57:30 2005', masks)).toBe('connection from <*> () at <*>');
-    expect(applyMasks('session closed at Sun Jul 10 03:55:21 2005 for bob', masks)).toBe('session closed at <*> for bob');
+    expect(applyMasks('connection from 202.82.200.188 () at Fri Jul  1 07:57:30 2005', masks)).toBe(
+      'connection from <*> () at <*>',
+    );
+    expect(applyMasks('session closed at Sun Jul 10 03:55:21 2005 for bob', masks)).toBe(
+      'session closed at <*> for bob',
+    );
   });
 });
-

@@ -95,7 +95,8 @@ export class Drain {
     const masked = applyMasks(line, this.masks).trim();
     if (masked.length === 0) return { tokens: [], shown: [] };
     const shown = masked.split(/\s+/);
-    const tokens = this.options.collapseWildcards && masked.includes(WILDCARD) ? collapseWildcards(shown) : shown;
+    const tokens =
+      this.options.collapseWildcards && masked.includes(WILDCARD) ? collapseWildcards(shown) : shown;
     return { tokens, shown };
   }
 
@@ -165,7 +166,9 @@ export class Drain {
     const words = cluster.words;
     const split = words?.some((w, i) => cluster.tokens[i] === WILDCARD && w && w.size >= 2);
     if (!split) return Drain.template(cluster);
-    return cluster.tokens.map((t, i) => (t === WILDCARD && words![i] && words![i]!.size >= 2 ? tokens[i] : t)).join(' ');
+    return cluster.tokens
+      .map((t, i) => (t === WILDCARD && words![i] && words![i]!.size >= 2 ? tokens[i] : t))
+      .join(' ');
   }
 
   /** The cluster a line would join, without learning from it. */
@@ -186,7 +189,6 @@ export class Drain {
   static template(cluster: LogCluster): string {
     return (cluster.shown ?? cluster.tokens).join(' ');
   }
-
 
   private leafFor(tokens: string[], create: boolean): TreeNode | undefined {
     let node: TreeNode | undefined = this.root.get(tokens.length);
@@ -264,7 +266,8 @@ function generalizeShown(cluster: LogCluster, shown: string[]): void {
 export function collapseWildcards(tokens: string[]): string[] {
   const out: string[] = [];
   for (const token of tokens) {
-    const wild = token === WILDCARD || (token.includes(WILDCARD) && !ALNUM.test(token.replaceAll(WILDCARD, '')));
+    const wild =
+      token === WILDCARD || (token.includes(WILDCARD) && !ALNUM.test(token.replaceAll(WILDCARD, '')));
     if (!wild) out.push(token);
     else if (out[out.length - 1] !== WILDCARD) out.push(WILDCARD);
   }

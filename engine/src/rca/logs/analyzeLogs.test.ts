@@ -20,7 +20,11 @@ describe('analyzeLogs', () => {
   const busier = [...lines(0, 600, 2), ...lines(600, 900, 8)];
   const failing = [
     ...busier,
-    ...Array.from({ length: 12 }, (_, i) => ({ service: 'cart', timestamp: 610 + i * 20, message: `ERROR redis timeout after ${i} retries` })),
+    ...Array.from({ length: 12 }, (_, i) => ({
+      service: 'cart',
+      timestamp: 610 + i * 20,
+      message: `ERROR redis timeout after ${i} retries`,
+    })),
   ];
 
   it('does not call more traffic a burst when counts scale with the service volume', () => {
@@ -36,7 +40,11 @@ describe('analyzeLogs', () => {
     const settings = rcaConfigSchema.parse({}).logs;
     const leaking = [
       ...busier,
-      ...Array.from({ length: 12 }, (_, i) => ({ service: 'cart', timestamp: 610 + i * 20, message: `ERROR login to redis://cache:6379 failed password=hunter2xyz attempt ${i}` })),
+      ...Array.from({ length: 12 }, (_, i) => ({
+        service: 'cart',
+        timestamp: 610 + i * 20,
+        message: `ERROR login to redis://cache:6379 failed password=hunter2xyz attempt ${i}`,
+      })),
     ];
     const evidence = analyzeLogs(leaking, window, settings).get('cart')!.evidence[0]!;
     expect(evidence.template).toContain('failed password=');
@@ -56,7 +64,11 @@ describe('analyzeLogs', () => {
     const settings = rcaConfigSchema.parse({}).logs;
     // The same sentence with another state word: `Stopped` appears only after the onset. Plain Drain turns the state
     // into `<*>` and sees no new event; the event keys of the miner (few-valued words split off) see one.
-    const vm = (t: number, state: string) => ({ service: 'nova', timestamp: t, message: `[instance: b9000564-fe1a] VM ${state} (Lifecycle Event)` });
+    const vm = (t: number, state: string) => ({
+      service: 'nova',
+      timestamp: t,
+      message: `[instance: b9000564-fe1a] VM ${state} (Lifecycle Event)`,
+    });
     const logs = [
       ...Array.from({ length: 60 }, (_, i) => vm(i * 10, 'Started')),
       ...Array.from({ length: 30 }, (_, i) => vm(600 + i * 10, 'Started')),

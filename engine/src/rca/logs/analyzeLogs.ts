@@ -14,7 +14,8 @@ export interface ServiceLogResult {
   evidence: LogEvidence[];
 }
 
-const FAILURE_WORDS = /\b(error|errors|exception|fail(ed|ure)?|fatal|panic|timeout|timed out|refused|denied|unavailable|crash|killed|abort(ed)?|severe|critical)\b/i;
+const FAILURE_WORDS =
+  /\b(error|errors|exception|fail(ed|ure)?|fatal|panic|timeout|timed out|refused|denied|unavailable|crash|killed|abort(ed)?|severe|critical)\b/i;
 
 /**
  * Mines templates over baseline + incident logs with one Drain tree, then compares each template's rate in the
@@ -37,7 +38,10 @@ export function analyzeLogs(
   const tokens = split.map((l) => l.tokens);
   const clusters = split.map((l) => drain.addTokens(l.tokens, l.shown));
   // service -> event key -> counts
-  const counts = new Map<string, Map<string, { baseline: number; incident: number; sample: string; template: string }>>();
+  const counts = new Map<
+    string,
+    Map<string, { baseline: number; incident: number; sample: string; template: string }>
+  >();
   const coverage = new Map<string, { first: number; last: number }>();
   for (let i = 0; i < sorted.length; i++) {
     const line = sorted[i]!;
@@ -54,8 +58,7 @@ export function analyzeLogs(
       const span = coverage.get(line.service);
       if (!span) coverage.set(line.service, { first: line.timestamp, last: line.timestamp });
       else span.last = line.timestamp;
-    }
-    else {
+    } else {
       if (entry.incident === 0) entry.sample = line.message.slice(0, 500);
       entry.incident++;
     }
@@ -81,7 +84,9 @@ export function analyzeLogs(
       baselineLines += c.baseline;
       incidentLines += c.incident;
     }
-    const scale = settings.normalizeByVolume ? incidentLines / Math.max(1, baselineLines) : incidentSeconds / baselineSeconds;
+    const scale = settings.normalizeByVolume
+      ? incidentLines / Math.max(1, baselineLines)
+      : incidentSeconds / baselineSeconds;
     const evidence: Array<LogEvidence & { score: number }> = [];
     for (const c of perService.values()) {
       if (c.incident < settings.minIncidentCount) continue;
@@ -105,9 +110,11 @@ export function analyzeLogs(
     // is shown with it masked, as the assistant shows logs (found by SEC: samples were the raw line).
     results.set(service, {
       score: evidence[0]!.score,
-      evidence: evidence
-        .slice(0, 5)
-        .map(({ score: _score, ...rest }) => ({ ...rest, template: redactSecrets(rest.template).text, sample: redactSecrets(rest.sample).text })),
+      evidence: evidence.slice(0, 5).map(({ score: _score, ...rest }) => ({
+        ...rest,
+        template: redactSecrets(rest.template).text,
+        sample: redactSecrets(rest.sample).text,
+      })),
     });
   }
   return results;

@@ -25,12 +25,26 @@ export const DEFAULT_MASKS: MaskRule[] = [
   // URLs
   { pattern: /\b[a-z][a-z0-9+.-]*:\/\/[^\s,;'"()<>]+/gi, replacement: WILDCARD, needs: ['://'] },
   // IPv4 with optional port
-  { pattern: /(?<![\w.])\/?\d{1,3}(?:\.\d{1,3}){3}(?::\d+)?(?![\w.])/g, replacement: WILDCARD, needsDigit: true, needs: ['.'] },
+  {
+    pattern: /(?<![\w.])\/?\d{1,3}(?:\.\d{1,3}){3}(?::\d+)?(?![\w.])/g,
+    replacement: WILDCARD,
+    needsDigit: true,
+    needs: ['.'],
+  },
   // host:port
-  { pattern: /(?<=[\s=(]|^)[a-zA-Z][\w.-]*\.[a-zA-Z][\w-]*:\d{2,5}\b/g, replacement: WILDCARD, needsDigit: true, needs: [':', '.'] },
+  {
+    pattern: /(?<=[\s=(]|^)[a-zA-Z][\w.-]*\.[a-zA-Z][\w-]*:\d{2,5}\b/g,
+    replacement: WILDCARD,
+    needsDigit: true,
+    needs: [':', '.'],
+  },
   // hexadecimal 0x... and long hex ids
   { pattern: /\b0[xX][0-9a-fA-F]+\b/g, replacement: WILDCARD, needsDigit: true },
-  { pattern: /\b(?=[0-9a-fA-F]*\d)(?=[0-9a-fA-F]*[a-fA-F])[0-9a-fA-F]{8,}\b/g, replacement: WILDCARD, needsDigit: true },
+  {
+    pattern: /\b(?=[0-9a-fA-F]*\d)(?=[0-9a-fA-F]*[a-fA-F])[0-9a-fA-F]{8,}\b/g,
+    replacement: WILDCARD,
+    needsDigit: true,
+  },
   // absolute file paths with at least two segments
   { pattern: /(?<=[\s=:([]|^)(?:\/[\w.@~+-]+){2,}\/?/g, replacement: WILDCARD, needs: ['/'] },
   // dates and times (2024-01-02, 12:34:56.789)
@@ -51,9 +65,17 @@ export const DEFAULT_MASKS: MaskRule[] = [
     needsDigit: true,
   },
   // identifiers made of a word prefix and digits joined by _ or - (blk_-123, job_1445_0001, attempt_1_m_2)
-  { pattern: /\b[a-zA-Z]+(?:[_-]+-?\d+)+(?:[_-]+[a-zA-Z]+(?:[_-]+\d+)+)*\b/g, replacement: WILDCARD, needsDigit: true },
+  {
+    pattern: /\b[a-zA-Z]+(?:[_-]+-?\d+)+(?:[_-]+[a-zA-Z]+(?:[_-]+\d+)+)*\b/g,
+    replacement: WILDCARD,
+    needsDigit: true,
+  },
   // numbers, signed or with units glued on (12, -3, 4.5, 100ms, 2GB, 8%)
-  { pattern: /(?<![\w.])[-+]?\d+(?:\.\d+)?(?:[a-zA-Z%]{1,3})?(?![\w.])/g, replacement: WILDCARD, needsDigit: true },
+  {
+    pattern: /(?<![\w.])[-+]?\d+(?:\.\d+)?(?:[a-zA-Z%]{1,3})?(?![\w.])/g,
+    replacement: WILDCARD,
+    needsDigit: true,
+  },
 ];
 
 /**

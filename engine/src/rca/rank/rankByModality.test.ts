@@ -22,8 +22,16 @@ function series(service: string, k: number, shift: number, modality?: 'traces'):
 const graph = { services: ['noisy', 'db', 'web'], edges: [] };
 // db: new failure lines after the onset; web: steady lines throughout.
 const logs: LogRecord[] = [
-  ...Array.from({ length: 60 }, (_, i) => ({ service: 'db', timestamp: i * 60, message: `query ${i} took ${i % 9} ms` })),
-  ...Array.from({ length: 20 }, (_, i) => ({ service: 'db', timestamp: 3600 + i * 50, message: `ERROR deadlock detected on table t${i % 4}` })),
+  ...Array.from({ length: 60 }, (_, i) => ({
+    service: 'db',
+    timestamp: i * 60,
+    message: `query ${i} took ${i % 9} ms`,
+  })),
+  ...Array.from({ length: 20 }, (_, i) => ({
+    service: 'db',
+    timestamp: 3600 + i * 50,
+    message: `ERROR deadlock detected on table t${i % 4}`,
+  })),
 ];
 
 describe('rankByModality', () => {
@@ -31,14 +39,22 @@ describe('rankByModality', () => {
     const input: RcaInput = {
       window,
       graph,
-      series: [series('noisy', 1, 100), series('db', 2, 0.3), series('db', 3, 0.5, 'traces'), series('web', 4, 0.35, 'traces')],
+      series: [
+        series('noisy', 1, 100),
+        series('db', 2, 0.3),
+        series('db', 3, 0.5, 'traces'),
+        series('web', 4, 0.35, 'traces'),
+      ],
       logs,
     };
     const out = analyzeIncident(input, config);
     expect(out.candidates[0]!.service).toBe('db');
     expect(out.candidates[0]!.evidence.logs[0]!.template).toContain('deadlock');
     // Summed as one scale, the huge metric score wins.
-    const summed = analyzeIncident({ ...input, series: input.series.map(({ modality: _m, ...s }) => s), logs: [] }, config);
+    const summed = analyzeIncident(
+      { ...input, series: input.series.map(({ modality: _m, ...s }) => s), logs: [] },
+      config,
+    );
     expect(summed.candidates[0]!.service).toBe('noisy');
   });
 

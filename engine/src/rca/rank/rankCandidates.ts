@@ -1,7 +1,13 @@
 import type { RcaConfig } from '../config.js';
 import type { RcaTarget, ServiceGraph, Seconds } from '../types.js';
 import type { SeriesAnomaly } from '../anomaly/scoreSeries.js';
-import type { ChangeEvidenceOut, EventEvidence, LogEvidence, MetricEvidence, RcaCandidate } from '../schemas.js';
+import type {
+  ChangeEvidenceOut,
+  EventEvidence,
+  LogEvidence,
+  MetricEvidence,
+  RcaCandidate,
+} from '../schemas.js';
 import { pearson } from '../stats/robust.js';
 import { guessFaultType } from './guessFaultType.js';
 import { signalKind, type SignalKind } from './signalKind.js';
@@ -90,7 +96,10 @@ export function rankCandidates(input: RankInput, config: RcaConfig): RankOutput 
   if (quiet && !quiet.leadsBy) return { candidates: [], reason: quiet.reason };
 
   const corrWindow: CorrelationWindow = {
-    correlationStart: Math.max(input.window.baselineStart, input.window.start - config.ranking.correlationLookbackSeconds),
+    correlationStart: Math.max(
+      input.window.baselineStart,
+      input.window.start - config.ranking.correlationLookbackSeconds,
+    ),
     end: input.window.end,
   };
   const callees = adjacency(input.graph);
@@ -98,10 +107,14 @@ export function rankCandidates(input: RankInput, config: RcaConfig): RankOutput 
   const anomalous = [...states.values()].filter((s) => s.evidence >= threshold);
   if (anomalous.length === 0) return { candidates: [], reason: 'no service shows an anomaly in the window' };
 
-  const reachable = input.target && input.graph.edges.length > 0 ? reachableFrom(input.target.service, callees) : undefined;
+  const reachable =
+    input.target && input.graph.edges.length > 0 ? reachableFrom(input.target.service, callees) : undefined;
   // With a target, only its symptom's kind ties a candidate to its callers (rca.ranking.symptomKindExplains).
   const symptomKind = targetSeries ? signalKind(targetSeries.series.signal) : undefined;
-  const tyingKind = config.ranking.symptomKindExplains && symptomKind && PROPAGATING.has(symptomKind) ? symptomKind : undefined;
+  const tyingKind =
+    config.ranking.symptomKindExplains && symptomKind && PROPAGATING.has(symptomKind)
+      ? symptomKind
+      : undefined;
   const graph: GraphContext = {
     callees,
     callers: reverse(callees),
@@ -112,16 +125,26 @@ export function rankCandidates(input: RankInput, config: RcaConfig): RankOutput 
     showsSymptom: (s) => s !== undefined && (!tyingKind || (s.strength.get(tyingKind) ?? 0) >= threshold),
   };
   // A quiet target: only the services of its call tree that show its symptom's kind themselves (rca.ranking.quietTargetLeads).
-  const eligible = quiet?.leadsBy ? anomalous.filter((s) => leadsQuietTarget(s, quiet.leadsBy!, input.target!, reachable, threshold)) : anomalous;
+  const eligible = quiet?.leadsBy
+    ? anomalous.filter((s) => leadsQuietTarget(s, quiet.leadsBy!, input.target!, reachable, threshold))
+    : anomalous;
   if (quiet && eligible.length === 0) return { candidates: [], reason: quiet.reason };
   const scored = eligible.map((state) => scoreState(state, graph, config));
   scored.sort((a, b) => b.score - a.score || a.state.service.localeCompare(b.state.service));
 
   const candidates = scored
     .slice(0, config.ranking.maxCandidates)
-    .map(({ state, score }) => toCandidate(state, score, input.side.get(state.service), config, (a) => metricEvidence(a, targetSeries, corrWindow)));
-  const caveat = quiet ? { reason: `${quiet.reason}; listed: the services in its call tree that show its ${quiet.leadsBy}` } : {};
-  return input.explain ? { candidates, breakdown: scored.map((s) => explainScore(s, input.window.start)), ...caveat } : { candidates, ...caveat };
+    .map(({ state, score }) =>
+      toCandidate(state, score, input.side.get(state.service), config, (a) =>
+        metricEvidence(a, targetSeries, corrWindow),
+      ),
+    );
+  const caveat = quiet
+    ? { reason: `${quiet.reason}; listed: the services in its call tree that show its ${quiet.leadsBy}` }
+    : {};
+  return input.explain
+    ? { candidates, breakdown: scored.map((s) => explainScore(s, input.window.start)), ...caveat }
+    : { candidates, ...caveat };
 }
 
 function groupByService(anomalies: SeriesAnomaly[]): Map<string, SeriesAnomaly[]> {
@@ -152,8 +175,11 @@ function serviceStates(
   const services = new Set<string>([...byService.keys(), ...input.side.keys(), ...inbound.keys()]);
   const symptomKind = targetSeries ? signalKind(targetSeries.series.signal) : undefined;
   const kindWeight = (a: SeriesAnomaly) =>
-    symptomKind && symptomKind !== 'other' && signalKind(a.series.signal) !== symptomKind ? ranking.otherKindWeight : 1;
-  const weight = (a: SeriesAnomaly) => (a.series.perspective === 'client' ? ranking.clientSideWeight : 1) * kindWeight(a) * a.score;
+    symptomKind && symptomKind !== 'other' && signalKind(a.series.signal) !== symptomKind
+      ? ranking.otherKindWeight
+      : 1;
+  const weight = (a: SeriesAnomaly) =>
+    (a.series.perspective === 'client' ? ranking.clientSideWeight : 1) * kindWeight(a) * a.score;
   const states = new Map<string, ServiceState>();
   for (const service of services) {
     const anomalies = (byService.get(service) ?? []).slice().sort((a, b) => weight(b) - weight(a));
@@ -163,13 +189,25 @@ function serviceStates(
     const side = input.side.get(service);
     const callerView = inbound.get(service) ?? new Map<SignalKind, number>();
     const sideEvidence = side ? sideScore(side, config) : 0;
-    const evidence = metricScore + ranking.callerViewWeight * Math.max(0, ...callerView.values()) + sideEvidence;
+    const evidence =
+      metricScore + ranking.callerViewWeight * Math.max(0, ...callerView.values()) + sideEvidence;
     const correlation = targetSeries ? correlationWithTarget(anomalies, targetSeries, corrWindow) : 0;
     const weighted = anomalies.map((a) => ({ kind: signalKind(a.series.signal), weight: weight(a) }));
     const strength = new Map<SignalKind, number>();
     for (const w of weighted) strength.set(w.kind, Math.max(strength.get(w.kind) ?? 0, w.weight));
-    for (const [kind, view] of callerView) strength.set(kind, Math.max(strength.get(kind) ?? 0, ranking.callerViewWeight * view));
-    states.set(service, { service, anomalies, metricScore, evidence, correlation, weighted, callerView, strength, sideScore: sideEvidence });
+    for (const [kind, view] of callerView)
+      strength.set(kind, Math.max(strength.get(kind) ?? 0, ranking.callerViewWeight * view));
+    states.set(service, {
+      service,
+      anomalies,
+      metricScore,
+      evidence,
+      correlation,
+      weighted,
+      callerView,
+      strength,
+      sideScore: sideEvidence,
+    });
   }
   return states;
 }
@@ -203,9 +241,13 @@ function scoreState(state: ServiceState, graph: GraphContext, config: RcaConfig)
   factors.callee = ranking.calleeExplainsByKind
     ? explainedByKind(state, graph.callees, graph.states, config, graph.showsSymptom)
     : explainedByAnyCallee(state, graph, config);
-  if (graph.reachable && !graph.reachable.has(state.service)) factors.unreachable = ranking.unreachablePenalty;
-  if (graph.hasTarget) factors.correlation = (1 + ranking.correlationWeight * state.correlation) / (1 + ranking.correlationWeight);
-  const score = state.evidence * factors.ancestors * factors.callee * factors.unreachable * factors.correlation;
+  if (graph.reachable && !graph.reachable.has(state.service))
+    factors.unreachable = ranking.unreachablePenalty;
+  if (graph.hasTarget)
+    factors.correlation =
+      (1 + ranking.correlationWeight * state.correlation) / (1 + ranking.correlationWeight);
+  const score =
+    state.evidence * factors.ancestors * factors.callee * factors.unreachable * factors.correlation;
   return { state, score, factors };
 }
 
@@ -213,7 +255,8 @@ function scoreState(state: ServiceState, graph: GraphContext, config: RcaConfig)
 function explainedByAnyCallee(state: ServiceState, graph: GraphContext, config: RcaConfig): number {
   let strongestCallee = 0;
   for (const callee of graph.callees.get(state.service) ?? []) {
-    if (callee !== state.service) strongestCallee = Math.max(strongestCallee, graph.states.get(callee)?.evidence ?? 0);
+    if (callee !== state.service)
+      strongestCallee = Math.max(strongestCallee, graph.states.get(callee)?.evidence ?? 0);
   }
   if (strongestCallee < config.anomaly.threshold) return 1;
   return 1 - config.ranking.explainedByCallee * Math.min(1, (2 * strongestCallee) / state.evidence);
@@ -225,10 +268,18 @@ function explainScore({ state, score, factors }: Scored, windowStart: number): S
     score: round(score),
     evidence: round(state.evidence),
     callerView: round(Math.max(0, ...state.callerView.values())),
-    factors: { ancestors: round(factors.ancestors), callee: round(factors.callee), unreachable: factors.unreachable, correlation: round(factors.correlation) },
+    factors: {
+      ancestors: round(factors.ancestors),
+      callee: round(factors.callee),
+      unreachable: factors.unreachable,
+      correlation: round(factors.correlation),
+    },
     signals: state.anomalies
       .slice(0, 4)
-      .map((a) => `${a.series.signal}${a.series.perspective === 'client' ? '(client)' : ''}=${round(a.score)}${a.onset !== undefined ? `@+${a.onset - windowStart}s` : ''}${a.thinBaseline ? '(thin)' : ''}`),
+      .map(
+        (a) =>
+          `${a.series.signal}${a.series.perspective === 'client' ? '(client)' : ''}=${round(a.score)}${a.onset !== undefined ? `@+${a.onset - windowStart}s` : ''}${a.thinBaseline ? '(thin)' : ''}`,
+      ),
   };
 }
 
@@ -266,7 +317,10 @@ function toCandidate(
     faultType,
     score: round(score),
     evidence: {
-      metrics: state.anomalies.filter((a) => a.score >= threshold).slice(0, 5).map(evidenceOf),
+      metrics: state.anomalies
+        .filter((a) => a.score >= threshold)
+        .slice(0, 5)
+        .map(evidenceOf),
       logs: side?.logs ?? [],
       events: side?.events ?? [],
       changes: side?.changes ?? [],
@@ -292,9 +346,17 @@ function toCandidate(
  * per cent with the load led itself on the score alone (test/rca/quietTarget); on PetShop's normal data a held
  * level alone blamed a service in one slice of six on both latency targets (specificity 1.000 -> 0.833).
  */
-function leadsQuietTarget(state: ServiceState, kind: SignalKind, target: RcaTarget, reachable: Set<string> | undefined, threshold: number): boolean {
+function leadsQuietTarget(
+  state: ServiceState,
+  kind: SignalKind,
+  target: RcaTarget,
+  reachable: Set<string> | undefined,
+  threshold: number,
+): boolean {
   if (state.service === target.service || (reachable && !reachable.has(state.service))) return false;
-  return state.anomalies.some((a) => signalKind(a.series.signal) === kind && Math.min(a.score, symptomLevel(a)) >= threshold);
+  return state.anomalies.some(
+    (a) => signalKind(a.series.signal) === kind && Math.min(a.score, symptomLevel(a)) >= threshold,
+  );
 }
 
 function quietTarget(
@@ -304,13 +366,19 @@ function quietTarget(
   config: RcaConfig,
 ): { reason: string; leadsBy?: SignalKind } | undefined {
   const target = input.target;
-  if (!target || input.gateOnTarget === false || (!targetSeries && !byService.has(target.service))) return undefined;
-  const targetScore = targetSeries ? symptomLevel(targetSeries) : Math.max(0, ...(byService.get(target.service) ?? []).map(symptomLevel));
+  if (!target || input.gateOnTarget === false || (!targetSeries && !byService.has(target.service)))
+    return undefined;
+  const targetScore = targetSeries
+    ? symptomLevel(targetSeries)
+    : Math.max(0, ...(byService.get(target.service) ?? []).map(symptomLevel));
   const targetSide = input.side.get(target.service);
-  if (targetScore + (targetSide ? sideScore(targetSide, config) : 0) >= config.anomaly.threshold) return undefined;
+  if (targetScore + (targetSide ? sideScore(targetSide, config) : 0) >= config.anomaly.threshold)
+    return undefined;
   const reason = `the target ${describeTarget(target)} shows no anomaly in the window`;
   const kind = targetSeries ? signalKind(targetSeries.series.signal) : undefined;
-  return config.ranking.quietTargetLeads && kind && PROPAGATING.has(kind) ? { reason, leadsBy: kind } : { reason };
+  return config.ranking.quietTargetLeads && kind && PROPAGATING.has(kind)
+    ? { reason, leadsBy: kind }
+    : { reason };
 }
 
 /**
@@ -352,7 +420,11 @@ function namingAnomaly(anomalies: SeriesAnomaly[], threshold: number): SeriesAno
  */
 function namingResource(anomalies: SeriesAnomaly[], threshold: number): SeriesAnomaly | undefined {
   const rising = anomalies.filter(
-    (a) => a.score >= threshold && a.deviation > 0 && a.heldPeak >= threshold && signalKind(a.series.signal) === 'saturation',
+    (a) =>
+      a.score >= threshold &&
+      a.deviation > 0 &&
+      a.heldPeak >= threshold &&
+      signalKind(a.series.signal) === 'saturation',
   );
   const began = (a: SeriesAnomaly) => a.onset ?? a.changePoint ?? Infinity;
   // A stable sort: resources that changed at the same moment keep the ranking's order.
@@ -379,18 +451,24 @@ function explainedByKind(
 ): number {
   const { threshold } = config.anomaly;
   const ranking = config.ranking;
-  const explaining = [...(callees.get(state.service) ?? [])].filter((c) => c !== state.service && canExplain(states.get(c)));
+  const explaining = [...(callees.get(state.service) ?? [])].filter(
+    (c) => c !== state.service && canExplain(states.get(c)),
+  );
   const factor = new Map<SignalKind, number>();
   for (const kind of PROPAGATING) {
     const own = state.strength.get(kind) ?? 0;
     if (own <= 0) continue;
     let callee = 0;
     for (const c of explaining) callee = Math.max(callee, states.get(c)?.strength.get(kind) ?? 0);
-    if (callee >= threshold) factor.set(kind, 1 - ranking.explainedByCallee * Math.min(1, (2 * callee) / own));
+    if (callee >= threshold)
+      factor.set(kind, 1 - ranking.explainedByCallee * Math.min(1, (2 * callee) / own));
   }
   if (factor.size === 0 || state.evidence <= 0) return 1;
   const f = (kind: SignalKind) => factor.get(kind) ?? 1;
-  const metric = combined(state.weighted.map((w) => w.weight * f(w.kind)), ranking.secondSignalWeight);
+  const metric = combined(
+    state.weighted.map((w) => w.weight * f(w.kind)),
+    ranking.secondSignalWeight,
+  );
   const view = Math.max(0, ...[...state.callerView].map(([kind, v]) => v * f(kind)));
   return Math.min(1, (metric + ranking.callerViewWeight * view + state.sideScore) / state.evidence);
 }
@@ -436,7 +514,8 @@ function alignedCorrelation(a: SeriesAnomaly, b: SeriesAnomaly, window: Correlat
   const bs = b.series;
   for (let i = 0; i < bs.timestamps.length; i++) {
     const t = bs.timestamps[i]!;
-    if (t >= window.correlationStart && t <= window.end && Number.isFinite(bs.values[i]!)) bByTime.set(t, bs.values[i]!);
+    if (t >= window.correlationStart && t <= window.end && Number.isFinite(bs.values[i]!))
+      bByTime.set(t, bs.values[i]!);
   }
   const x: number[] = [];
   const y: number[] = [];
@@ -452,7 +531,11 @@ function alignedCorrelation(a: SeriesAnomaly, b: SeriesAnomaly, window: Correlat
   return pearson(x, y);
 }
 
-function metricEvidence(a: SeriesAnomaly, target: SeriesAnomaly | undefined, window: CorrelationWindow): MetricEvidence {
+function metricEvidence(
+  a: SeriesAnomaly,
+  target: SeriesAnomaly | undefined,
+  window: CorrelationWindow,
+): MetricEvidence {
   const evidence: MetricEvidence = {
     signal: a.series.signal,
     baselineMedian: a.baselineMedian,
@@ -489,7 +572,8 @@ function callerViewOfCallees(
     if (Math.max(0, ...client.values()) < threshold) continue;
     for (const callee of targets) {
       const view = inbound.get(callee) ?? new Map<SignalKind, number>();
-      for (const [kind, score] of client) view.set(kind, Math.max(view.get(kind) ?? 0, score / targets.length));
+      for (const [kind, score] of client)
+        view.set(kind, Math.max(view.get(kind) ?? 0, score / targets.length));
       inbound.set(callee, view);
     }
   }
@@ -519,7 +603,11 @@ function reverse(edges: Map<string, Set<string>>): Map<string, Set<string>> {
 }
 
 /** Anomalous services that reach this one through callers that are all anomalous themselves. */
-function anomalousAncestors(service: string, callers: Map<string, Set<string>>, anomalous: Set<string>): number {
+function anomalousAncestors(
+  service: string,
+  callers: Map<string, Set<string>>,
+  anomalous: Set<string>,
+): number {
   const seen = new Set<string>([service]);
   const queue = [service];
   while (queue.length) {

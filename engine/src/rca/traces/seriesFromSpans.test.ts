@@ -6,9 +6,33 @@ function trace(id: number, start: number, backendMs: number, gapMs: number): Spa
   const frontendOwn = 5;
   const client = backendMs + gapMs;
   return [
-    { traceId: `t${id}`, spanId: 'a', parentId: '', service: 'frontend', operation: 'GET /', start, durationMs: frontendOwn + client },
-    { traceId: `t${id}`, spanId: 'b', parentId: 'a', service: 'frontend', operation: 'HTTP GET', start, durationMs: client },
-    { traceId: `t${id}`, spanId: 'c', parentId: 'b', service: 'backend', operation: '/items', start, durationMs: backendMs },
+    {
+      traceId: `t${id}`,
+      spanId: 'a',
+      parentId: '',
+      service: 'frontend',
+      operation: 'GET /',
+      start,
+      durationMs: frontendOwn + client,
+    },
+    {
+      traceId: `t${id}`,
+      spanId: 'b',
+      parentId: 'a',
+      service: 'frontend',
+      operation: 'HTTP GET',
+      start,
+      durationMs: client,
+    },
+    {
+      traceId: `t${id}`,
+      spanId: 'c',
+      parentId: 'b',
+      service: 'backend',
+      operation: '/items',
+      start,
+      durationMs: backendMs,
+    },
   ];
 }
 

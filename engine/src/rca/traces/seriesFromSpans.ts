@@ -36,7 +36,10 @@ interface Bucket {
  * Per service and time bucket this gives the span count, the p90 of own (self) time, the p90 of inbound call gaps,
  * the p90 of total time (marked `client`: it mostly measures callees), and the error count when spans carry a status.
  */
-export function seriesFromSpans(spans: Span[], bucketSeconds: number): { series: SignalSeries[]; edges: ServiceEdge[] } {
+export function seriesFromSpans(
+  spans: Span[],
+  bucketSeconds: number,
+): { series: SignalSeries[]; edges: ServiceEdge[] } {
   const byId = new Map<string, Span>();
   for (const span of spans) byId.set(`${span.traceId}/${span.spanId}`, span);
   const childTime = new Map<Span, number>();
@@ -47,7 +50,8 @@ export function seriesFromSpans(spans: Span[], bucketSeconds: number): { series:
     if (!span.service || !Number.isFinite(span.start)) continue;
     const parent = span.parentId ? byId.get(`${span.traceId}/${span.parentId}`) : undefined;
     if (!parent) continue;
-    if (Number.isFinite(span.durationMs)) childTime.set(parent, (childTime.get(parent) ?? 0) + span.durationMs);
+    if (Number.isFinite(span.durationMs))
+      childTime.set(parent, (childTime.get(parent) ?? 0) + span.durationMs);
     if (parent.service && parent.service !== span.service) {
       remoteChild.set(parent, span.service);
       const key = `${parent.service}\u0000${span.service}`;
@@ -64,7 +68,8 @@ export function seriesFromSpans(spans: Span[], bucketSeconds: number): { series:
     if (!perService) buckets.set(service, (perService = new Map()));
     const t = Math.floor(start / bucketSeconds) * bucketSeconds;
     let bucket = perService.get(t);
-    if (!bucket) perService.set(t, (bucket = { count: 0, self: [], gaps: [], total: [], errors: 0, hasStatus: false }));
+    if (!bucket)
+      perService.set(t, (bucket = { count: 0, self: [], gaps: [], total: [], errors: 0, hasStatus: false }));
     return bucket;
   };
   for (const span of spans) {
@@ -96,15 +101,53 @@ export function seriesFromSpans(spans: Span[], bucketSeconds: number): { series:
       extra: Partial<SignalSeries> = {},
     ) => {
       if (values.some(Number.isFinite)) {
-        series.push({ service, signal, badDirection, unit, modality: 'traces', timestamps: times, values, ...extra });
+        series.push({
+          service,
+          signal,
+          badDirection,
+          unit,
+          modality: 'traces',
+          timestamps: times,
+          values,
+          ...extra,
+        });
       }
     };
     const counted = { eventsPerUnit: bucketSeconds };
-    add('trace_span_rate', 'both', 'spans/s', rows.map((r) => r.count / bucketSeconds), counted);
-    add('trace_self_time_p90', 'up', 'ms', rows.map((r) => quantile(r.self, 0.9)));
-    add('trace_inbound_gap_p90', 'up', 'ms', rows.map((r) => quantile(r.gaps, 0.9)));
-    add('trace_latency_p90', 'up', 'ms', rows.map((r) => quantile(r.total, 0.9)), { perspective: 'client' });
-    if (rows.some((r) => r.hasStatus)) add('trace_errors', 'up', 'spans/s', rows.map((r) => r.errors / bucketSeconds), counted);
+    add(
+      'trace_span_rate',
+      'both',
+      'spans/s',
+      rows.map((r) => r.count / bucketSeconds),
+      counted,
+    );
+    add(
+      'trace_self_time_p90',
+      'up',
+      'ms',
+      rows.map((r) => quantile(r.self, 0.9)),
+    );
+    add(
+      'trace_inbound_gap_p90',
+      'up',
+      'ms',
+      rows.map((r) => quantile(r.gaps, 0.9)),
+    );
+    add(
+      'trace_latency_p90',
+      'up',
+      'ms',
+      rows.map((r) => quantile(r.total, 0.9)),
+      { perspective: 'client' },
+    );
+    if (rows.some((r) => r.hasStatus))
+      add(
+        'trace_errors',
+        'up',
+        'spans/s',
+        rows.map((r) => r.errors / bucketSeconds),
+        counted,
+      );
   }
   return { series, edges };
 }

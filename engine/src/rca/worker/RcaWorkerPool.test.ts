@@ -15,7 +15,12 @@ function incident(seed: number): RcaInput {
   const series: SignalSeries[] = services.flatMap((service) =>
     ['latency_p99', 'error_ratio', 'cpu'].map((signal) => {
       const level = 1 + r() * 50;
-      const values = timestamps.map((t) => level * (1 + 0.05 * (r() - 0.5)) * (service === 'svc-5' && signal === 'latency_p99' && t >= onset ? 4 : 1));
+      const values = timestamps.map(
+        (t) =>
+          level *
+          (1 + 0.05 * (r() - 0.5)) *
+          (service === 'svc-5' && signal === 'latency_p99' && t >= onset ? 4 : 1),
+      );
       return { service, signal, badDirection: 'up' as const, timestamps, values };
     }),
   );
@@ -24,7 +29,12 @@ function incident(seed: number): RcaInput {
     timestamp: start + r() * 7200,
     message: `request ${Math.floor(r() * 1e5)} took ${Math.floor(r() * 900)} ms`,
   }));
-  return { window: { baselineStart: start, start: onset, end: timestamps.at(-1)! }, series, graph: { services, edges: [] }, logs };
+  return {
+    window: { baselineStart: start, start: onset, end: timestamps.at(-1)! },
+    series,
+    graph: { services, edges: [] },
+    logs,
+  };
 }
 
 const withoutTimings = ({ timings: _, ...rest }: ReturnType<typeof analyzeIncident>) => rest;
@@ -36,7 +46,9 @@ describe('RcaWorkerPool', () => {
   it('gives exactly the output of analyzeIncident on the main thread, for concurrent incidents', async () => {
     const inputs = [1, 2, 3, 4, 5].map(incident);
     const progress: number[] = [];
-    const fromWorkers = await Promise.all(inputs.map((input, i) => pool.analyze(input, config, i === 0 ? (f) => progress.push(f) : undefined)));
+    const fromWorkers = await Promise.all(
+      inputs.map((input, i) => pool.analyze(input, config, i === 0 ? (f) => progress.push(f) : undefined)),
+    );
     const inline = inputs.map((input) => analyzeIncident(input, config));
     expect(fromWorkers.map(withoutTimings)).toEqual(inline.map(withoutTimings));
     expect(inline[0]!.candidates[0]!.service).toBe('svc-5');

@@ -44,11 +44,22 @@ export class RcaWorkerPool {
   constructor(private readonly size = Math.max(1, Math.min(4, availableParallelism() - 1))) {}
 
   /** Runs one analysis; `signal` drops it from the queue, or stops the worker running it (a new one starts on demand). */
-  analyze(input: RcaInput, config: RcaConfig, progress?: ProgressFn, signal?: AbortSignal): Promise<AnalysisOutput> {
-    if (this.closed) return Promise.reject(new EngineError('UPSTREAM_UNAVAILABLE', 'the RCA worker pool is closed'));
+  analyze(
+    input: RcaInput,
+    config: RcaConfig,
+    progress?: ProgressFn,
+    signal?: AbortSignal,
+  ): Promise<AnalysisOutput> {
+    if (this.closed)
+      return Promise.reject(new EngineError('UPSTREAM_UNAVAILABLE', 'the RCA worker pool is closed'));
     if (signal?.aborted) return Promise.reject(new EngineError('TIMEOUT', 'RCA cancelled'));
     return new Promise<AnalysisOutput>((resolve, reject) => {
-      const task: Task = { request: { id: this.nextId++, input, config }, ...(progress ? { progress } : {}), resolve, reject };
+      const task: Task = {
+        request: { id: this.nextId++, input, config },
+        ...(progress ? { progress } : {}),
+        resolve,
+        reject,
+      };
       signal?.addEventListener('abort', () => this.cancel(task), { once: true });
       this.queue.push(task);
       this.dispatch();
@@ -79,19 +90,25 @@ export class RcaWorkerPool {
 
   async close(): Promise<void> {
     this.closed = true;
-    for (const task of this.queue.splice(0)) task.reject(new EngineError('UPSTREAM_UNAVAILABLE', 'the RCA worker pool closed'));
+    for (const task of this.queue.splice(0))
+      task.reject(new EngineError('UPSTREAM_UNAVAILABLE', 'the RCA worker pool closed'));
     await Promise.all(this.slots.splice(0).map((slot) => slot.worker.terminate()));
   }
 
   private dispatch(): void {
     while (this.queue.length > 0) {
-      const slot = this.slots.find((s) => !s.task) ?? (this.slots.length < this.size ? this.spawn() : undefined);
+      const slot =
+        this.slots.find((s) => !s.task) ?? (this.slots.length < this.size ? this.spawn() : undefined);
       if (!slot) return;
       const task = this.queue.shift()!;
       try {
         slot.worker.postMessage(task.request);
       } catch (error) {
-        task.reject(new EngineError('INTERNAL', `RCA input cannot be sent to a worker: ${(error as Error).message}`, { cause: error }));
+        task.reject(
+          new EngineError('INTERNAL', `RCA input cannot be sent to a worker: ${(error as Error).message}`, {
+            cause: error,
+          }),
+        );
         continue;
       }
       slot.task = task;
@@ -103,8 +120,12 @@ export class RcaWorkerPool {
     const worker = startModuleWorker(import.meta.url, 'rcaWorker');
     const slot: Slot = { worker };
     worker.on('message', (reply: RcaWorkerReply) => this.onReply(slot, reply));
-    worker.on('error', (error) => this.onExit(slot, new EngineError('INTERNAL', `RCA worker failed: ${error.message}`, { cause: error })));
-    worker.on('exit', (code) => this.onExit(slot, new EngineError('INTERNAL', `RCA worker exited with code ${code}`)));
+    worker.on('error', (error) =>
+      this.onExit(slot, new EngineError('INTERNAL', `RCA worker failed: ${error.message}`, { cause: error })),
+    );
+    worker.on('exit', (code) =>
+      this.onExit(slot, new EngineError('INTERNAL', `RCA worker exited with code ${code}`)),
+    );
     this.slots.push(slot);
     return slot;
   }

@@ -91,7 +91,11 @@ export class ModelRepairAdvisor implements RepairAdvisor {
         reason: `choice: ${parsed.value.choice} is not a candidate (1-${candidates.length})`,
       };
     }
-    return { status: 'ok', exchange: asked.exchange, value: { ...parsed.value, index: parsed.value.choice - 1 } };
+    return {
+      status: 'ok',
+      exchange: asked.exchange,
+      value: { ...parsed.value, index: parsed.value.choice - 1 },
+    };
   }
 
   private async ask(
@@ -101,7 +105,9 @@ export class ModelRepairAdvisor implements RepairAdvisor {
     | { status: 'unavailable'; inputHash: string; reason: string }
   > {
     const chatModel = this.model.chatModel;
-    const inputHash = sha256(canonicalJson({ model: chatModel, system: prompt.system, prompt: prompt.prompt }));
+    const inputHash = sha256(
+      canonicalJson({ model: chatModel, system: prompt.system, prompt: prompt.prompt }),
+    );
     let output = this.cached(inputHash);
     if (output === undefined) {
       try {
@@ -113,7 +119,11 @@ export class ModelRepairAdvisor implements RepairAdvisor {
           signal: AbortSignal.timeout(this.options.timeoutSeconds * 1000),
         });
       } catch (error) {
-        return { status: 'unavailable', inputHash, reason: error instanceof Error ? error.message : String(error) };
+        return {
+          status: 'unavailable',
+          inputHash,
+          reason: error instanceof Error ? error.message : String(error),
+        };
       }
       this.remember(inputHash, output);
     }

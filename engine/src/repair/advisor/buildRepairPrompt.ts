@@ -62,7 +62,8 @@ export function proposalPrompt(finding: Finding): RepairPrompt {
 
 /** Asks which of the rules' candidate actions (numbered from 1) to take. */
 export function choicePrompt(finding: Finding, candidates: RuleCandidate[]): RepairPrompt {
-  const one = (a: PlannedAction) => `${a.type} on ${a.target.kind}/${a.target.name} params ${JSON.stringify(a.params)}`;
+  const one = (a: PlannedAction) =>
+    `${a.type} on ${a.target.kind}/${a.target.name} params ${JSON.stringify(a.params)}`;
   const listed = candidates.map(
     (c, i) => `${i + 1}. ${c.actions.map(one).join('; ')} (rule ${c.ruleId}: ${c.actions[0]?.reason ?? ''})`,
   );

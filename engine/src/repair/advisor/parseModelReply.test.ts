@@ -11,13 +11,25 @@ describe('parseModelReply', () => {
   });
 
   it('names the field a bounded parameter breaks', () => {
-    const parsed = parseModelReply('{"action":{"type":"raise-hpa-max","params":{"factor":1.5,"cap":9000}}}', proposalReplySchema);
+    const parsed = parseModelReply(
+      '{"action":{"type":"raise-hpa-max","params":{"factor":1.5,"cap":9000}}}',
+      proposalReplySchema,
+    );
     expect(parsed).toEqual({ ok: false, reason: expect.stringMatching(/^action\.params\.cap: /) });
   });
 
   it('refuses broken JSON and replies without an object', () => {
-    expect(parseModelReply('{"choice": 1,', choiceReplySchema)).toMatchObject({ ok: false, reason: 'the reply holds no JSON object' });
-    expect(parseModelReply('{"choice": 1,}', choiceReplySchema)).toMatchObject({ ok: false, reason: expect.stringMatching(/not valid JSON/) });
-    expect(parseModelReply('{"choice": 0}', choiceReplySchema)).toMatchObject({ ok: false, reason: expect.stringMatching(/^choice: /) });
+    expect(parseModelReply('{"choice": 1,', choiceReplySchema)).toMatchObject({
+      ok: false,
+      reason: 'the reply holds no JSON object',
+    });
+    expect(parseModelReply('{"choice": 1,}', choiceReplySchema)).toMatchObject({
+      ok: false,
+      reason: expect.stringMatching(/not valid JSON/),
+    });
+    expect(parseModelReply('{"choice": 0}', choiceReplySchema)).toMatchObject({
+      ok: false,
+      reason: expect.stringMatching(/^choice: /),
+    });
   });
 });

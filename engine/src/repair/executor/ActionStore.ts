@@ -44,9 +44,17 @@ export class ActionStore {
         ...(isOpen(record) ? {} : { ttlSeconds: FINISHED_TTL_SECONDS }),
       },
       { op: 'zadd', key: BY_TIME, members: [key] },
-      isOpen(record) ? { op: 'zadd', key: OPEN_BY_TIME, members: [key] } : { op: 'zrem', key: OPEN_BY_TIME, members: [key] },
+      isOpen(record)
+        ? { op: 'zadd', key: OPEN_BY_TIME, members: [key] }
+        : { op: 'zrem', key: OPEN_BY_TIME, members: [key] },
       ...(record.applied
-        ? [{ op: 'zadd' as const, key: APPLIED_BY_TIME, members: [appliedMember(record.applied.at, record.id)] }]
+        ? [
+            {
+              op: 'zadd' as const,
+              key: APPLIED_BY_TIME,
+              members: [appliedMember(record.applied.at, record.id)],
+            },
+          ]
         : []),
     ]);
   }
@@ -57,7 +65,10 @@ export class ActionStore {
    */
   async appliedSince(since: Date, now: Date): Promise<ActionRecord[]> {
     await this.indexOnce();
-    await this.store.zremBelow(APPLIED_BY_TIME, new Date(now.getTime() - FINISHED_TTL_SECONDS * 1000).toISOString());
+    await this.store.zremBelow(
+      APPLIED_BY_TIME,
+      new Date(now.getTime() - FINISHED_TTL_SECONDS * 1000).toISOString(),
+    );
     const rows = await readIndexPage(
       this.store,
       APPLIED_BY_TIME,
@@ -71,7 +82,11 @@ export class ActionStore {
    * Up to `limit` records (only open ones with `open`), newest first, after the sort key `after`, each with its key.
    * Reads the index, then only these records.
    */
-  async page(options: { open?: boolean; limit: number; after?: string }): Promise<Array<{ record: ActionRecord; key: string }>> {
+  async page(options: {
+    open?: boolean;
+    limit: number;
+    after?: string;
+  }): Promise<Array<{ record: ActionRecord; key: string }>> {
     await this.indexOnce();
     const index = options.open ? OPEN_BY_TIME : BY_TIME;
     return readIndexPage(this.store, index, options, (id) => this.get(id));

@@ -247,7 +247,11 @@ export class RepairExecutor {
       record.dryRun = { ok: true, diff, at };
       // The audit trail is read by viewers: its copy of the diff has env values masked (the record keeps them to
       // tell after a restart whether the change landed).
-      await this.audit(record, 'dry-run', { ok: true, diff: redactDiff(diff), requests: plan.requests.length });
+      await this.audit(record, 'dry-run', {
+        ok: true,
+        diff: redactDiff(diff),
+        requests: plan.requests.length,
+      });
       return true;
     } catch (error) {
       if (error instanceof NotLeaderError) throw error;
@@ -624,7 +628,9 @@ export class RepairExecutor {
       target: { kind: target.kind, namespace: target.namespace, name: target.name },
       rule: { id: record.planned.ruleId, version: String(record.planned.ruleVersion) },
       ...(record.planned.model
-        ? { model: { inputHash: record.planned.model.inputHash, outputHash: record.planned.model.outputHash } }
+        ? {
+            model: { inputHash: record.planned.model.inputHash, outputHash: record.planned.model.outputHash },
+          }
         : {}),
       actor: actor ?? `engine:${this.deps.identity}`,
       data: {

@@ -8,14 +8,25 @@ const template = (env: Array<{ name: string; value?: string }>, args: string[]) 
 
 describe('redactDiff', () => {
   it('masks env values that changed, were added or removed, keeps names, and redacts secrets in other strings', () => {
-    const before = template([{ name: 'DB_PASSWORD', value: 'old-pw-1' }, { name: 'MODE', value: 'a' }], ['--db=postgres://u:argpw@db/x']);
+    const before = template(
+      [
+        { name: 'DB_PASSWORD', value: 'old-pw-1' },
+        { name: 'MODE', value: 'a' },
+      ],
+      ['--db=postgres://u:argpw@db/x'],
+    );
     const after = template(
-      [{ name: 'DB_PASSWORD', value: 'new-pw-2' }, { name: 'MODE', value: 'b' }, { name: 'API_TOKEN', value: 'tok-3' }],
+      [
+        { name: 'DB_PASSWORD', value: 'new-pw-2' },
+        { name: 'MODE', value: 'b' },
+        { name: 'API_TOKEN', value: 'tok-3' },
+      ],
       ['--db=postgres://u:argpw2@db/x'],
     );
     const diff = diffObjects(before, after);
     const shown = JSON.stringify(redactDiff(diff));
-    for (const secret of ['old-pw-1', 'new-pw-2', 'tok-3', 'argpw', 'argpw2']) expect(shown).not.toContain(secret);
+    for (const secret of ['old-pw-1', 'new-pw-2', 'tok-3', 'argpw', 'argpw2'])
+      expect(shown).not.toContain(secret);
     expect(redactDiff(diff)).toContainEqual({
       path: '/spec/template/spec/containers/0/env/0/value',
       before: REDACTED_ENV_VALUE,
@@ -27,9 +38,17 @@ describe('redactDiff', () => {
   });
 
   it('masks env lists inside a larger changed value (a container added whole)', () => {
-    const diff = [{ path: '/spec/template/spec/containers/1', after: { name: 'side', env: [{ name: 'K', value: 'sidecar-pw' }] } }];
+    const diff = [
+      {
+        path: '/spec/template/spec/containers/1',
+        after: { name: 'side', env: [{ name: 'K', value: 'sidecar-pw' }] },
+      },
+    ];
     expect(redactDiff(diff)).toEqual([
-      { path: '/spec/template/spec/containers/1', after: { name: 'side', env: [{ name: 'K', value: REDACTED_ENV_VALUE }] } },
+      {
+        path: '/spec/template/spec/containers/1',
+        after: { name: 'side', env: [{ name: 'K', value: REDACTED_ENV_VALUE }] },
+      },
     ]);
   });
 });

@@ -64,5 +64,8 @@ function scrub(value: unknown, key?: string): unknown {
 function maskEnvEntry(entry: unknown): unknown {
   if (!entry || typeof entry !== 'object' || Array.isArray(entry)) return scrub(entry);
   const { value, ...rest } = entry as Record<string, unknown>;
-  return { ...(scrub(rest) as Record<string, unknown>), ...(value !== undefined ? { value: REDACTED_ENV_VALUE } : {}) };
+  return {
+    ...(scrub(rest) as Record<string, unknown>),
+    ...(value !== undefined ? { value: REDACTED_ENV_VALUE } : {}),
+  };
 }

@@ -109,8 +109,10 @@ function throttled(
   const ns = action.target.namespace;
   // The budget counts this action type in the namespace whichever rule planned it ("3 rollbacks an hour in shop").
   const spent =
-    ctx.history.filter(recent(BUDGET_WINDOW_SECONDS)).filter((r) => r.type === action.type && r.target.namespace === ns)
-      .length + planned.filter((p) => p.type === action.type && p.target.namespace === ns).length;
+    ctx.history
+      .filter(recent(BUDGET_WINDOW_SECONDS))
+      .filter((r) => r.type === action.type && r.target.namespace === ns).length +
+    planned.filter((p) => p.type === action.type && p.target.namespace === ns).length;
   return spent >= rule.budgetPerNamespacePerHour
     ? `budget: ${rule.budgetPerNamespacePerHour} ${action.type} actions per hour in namespace ${ns || '(cluster)'} spent`
     : undefined;
@@ -157,7 +159,12 @@ export const alreadyPlanned = (planned: PlannedAction[], a: PlannedAction): bool
   planned.some((p) => sameTarget(p, a) && p.params['container'] === a.params['container']);
 
 /** Plans one finding into `plan`; true when some rule applied to it (whether or not it planned anything). */
-export function planFinding(finding: Finding, rules: RepairRule[], ctx: PlanContext, plan: RepairPlan): boolean {
+export function planFinding(
+  finding: Finding,
+  rules: RepairRule[],
+  ctx: PlanContext,
+  plan: RepairPlan,
+): boolean {
   const facts = new FindingFacts(finding, ctx);
   let applied = false;
   for (const rule of rules) {

@@ -13,13 +13,7 @@ import type {
   RuleFile,
 } from '../types.js';
 import { FindingFacts, type PlanContext } from './FindingFacts.js';
-import {
-  alreadyPlanned,
-  applyRule,
-  planContext,
-  planFinding,
-  type RepairPlan,
-} from './planRepairs.js';
+import { alreadyPlanned, applyRule, planContext, planFinding, type RepairPlan } from './planRepairs.js';
 import { ruleSchema } from './ruleSchema.js';
 
 export interface ModelPlanOptions {
@@ -64,7 +58,9 @@ export async function planRepairsWithModel(
   for (const finding of findings) {
     const before = plan.actions.length;
     const applied = planFinding(finding, rules.rules, ctx, plan);
-    const candidates = applied ? ruleCandidates(finding, rules.rules, ctx, plan.actions.slice(0, before)) : [];
+    const candidates = applied
+      ? ruleCandidates(finding, rules.rules, ctx, plan.actions.slice(0, before))
+      : [];
     if (applied && candidates.length < 2) continue;
     const notAsked = down
       ? `model not asked: unavailable earlier in this plan (${down}); rules alone`
@@ -101,7 +97,9 @@ function ruleCandidates(
   const seen = new Set<string>();
   const out: RuleCandidate[] = [];
   for (const rule of rules) {
-    const acting = (applyRule(rule, facts, ctx, planned, () => undefined) ?? []).filter((a) => a.type !== 'notify');
+    const acting = (applyRule(rule, facts, ctx, planned, () => undefined) ?? []).filter(
+      (a) => a.type !== 'notify',
+    );
     const key = canonicalJson(acting.map((a) => ({ type: a.type, target: a.target, params: a.params })));
     if (acting.length === 0 || seen.has(key)) continue;
     seen.add(key);
@@ -110,8 +108,9 @@ function ruleCandidates(
   return out;
 }
 
-const unavailable = (advice: Advice<unknown>): advice is Extract<Advice<unknown>, { status: 'unavailable' }> =>
-  advice.status === 'unavailable';
+const unavailable = (
+  advice: Advice<unknown>,
+): advice is Extract<Advice<unknown>, { status: 'unavailable' }> => advice.status === 'unavailable';
 
 async function choose(
   finding: Finding,
@@ -122,7 +121,9 @@ async function choose(
 ): Promise<string | undefined> {
   const advice = await options.advisor.choose(finding, candidates);
   if (advice.status !== 'ok') {
-    const why = unavailable(advice) ? `model unavailable (${advice.reason})` : `model reply rejected (${advice.reason})`;
+    const why = unavailable(advice)
+      ? `model unavailable (${advice.reason})`
+      : `model reply rejected (${advice.reason})`;
     skip(plan, finding, `${why}: the rules' order decides`);
     return unavailable(advice) ? advice.reason : undefined;
   }
@@ -170,7 +171,13 @@ async function propose(
   const allowed = applyRule(rule, new FindingFacts(finding, ctx), ctx, plan.actions, (r) => refusals.push(r));
   if (!allowed?.length) {
     const reason = refusals.join('; ') || 'nothing to act on';
-    notifyInstead(finding, ctx, plan, advice.exchange, `model proposal ${spec.type} refused by policy: ${reason}`);
+    notifyInstead(
+      finding,
+      ctx,
+      plan,
+      advice.exchange,
+      `model proposal ${spec.type} refused by policy: ${reason}`,
+    );
     return undefined;
   }
   for (const a of allowed) {
@@ -203,6 +210,10 @@ function notifyInstead(
   const facts = new FindingFacts(finding, ctx);
   for (const a of applyRule(rule, facts, ctx, plan.actions, (r) => skip(plan, finding, r)) ?? []) {
     if (alreadyPlanned(plan.actions, a)) continue;
-    plan.actions.push({ ...a, model: record('rejected', exchange), reason: `${reason}; notify instead: ${finding.message}` });
+    plan.actions.push({
+      ...a,
+      model: record('rejected', exchange),
+      reason: `${reason}; notify instead: ${finding.message}`,
+    });
   }
 }

@@ -31,7 +31,8 @@ describe('attachLogTails on the simulated cluster', () => {
   it('redacts secrets in the lines it attaches', async () => {
     const { snapshot } = await readClusterSnapshot(cluster.kubeConfig());
     const crash = scanSnapshot(snapshot, new Date()).find((f) => f.type === 'CrashLoopBackOff')!;
-    const lines = 'connecting to postgres://cart:Hunter2pw@db:5432/cart\nfatal: DB_PASSWORD=Hunter2pw rejected\n';
+    const lines =
+      'connecting to postgres://cart:Hunter2pw@db:5432/cart\nfatal: DB_PASSWORD=Hunter2pw rejected\n';
     const [withLogs] = await attachLogTails([crash], async () => lines);
     expect(withLogs!.evidence.logTail).toHaveLength(2);
     expect(withLogs!.evidence.logTail.join('\n')).not.toContain('Hunter2pw');

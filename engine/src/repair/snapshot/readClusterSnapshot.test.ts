@@ -44,7 +44,8 @@ function objects(): KubeObject[] {
         namespace: 'shop',
         // What `kubectl apply` leaves on a Secret: the whole object, values included.
         annotations: {
-          'kubectl.kubernetes.io/last-applied-configuration': '{"apiVersion":"v1","data":{"password":"c2VjcmV0"},"kind":"Secret"}',
+          'kubectl.kubernetes.io/last-applied-configuration':
+            '{"apiVersion":"v1","data":{"password":"c2VjcmV0"},"kind":"Secret"}',
         },
       },
       type: 'Opaque',

@@ -23,7 +23,9 @@ import type { IncidentEvent } from '../../alerts/IncidentBus.js';
 const idParams = z.object({ id: z.string().min(1).max(128) });
 
 /** The webhook's body: the fast path first; zod decides (and names the failing fields) whatever it is not sure of. */
-function webhookValidatorCompiler<S>(route: Parameters<FastifySchemaCompiler<S>>[0]): ReturnType<FastifySchemaCompiler<S>> {
+function webhookValidatorCompiler<S>(
+  route: Parameters<FastifySchemaCompiler<S>>[0],
+): ReturnType<FastifySchemaCompiler<S>> {
   // Fastify hands a route's compiler the part's schema (here zod's), whatever the route's schema object is typed as.
   const zod = validatorCompiler(route as unknown as Parameters<typeof validatorCompiler>[0]);
   if (route.httpPart !== 'body') return zod;
@@ -69,20 +71,37 @@ export const alertRoutes: FastifyPluginAsyncZod<{ engine: Engine }> = async (app
     '/alerts',
     {
       config: { minRole: 'operator' },
-      schema: { tags: ['alerts'], summary: 'Generic JSON alerts', body: genericAlertsBodySchema, response: { 200: ingestResultSchema } },
+      schema: {
+        tags: ['alerts'],
+        summary: 'Generic JSON alerts',
+        body: genericAlertsBodySchema,
+        response: { 200: ingestResultSchema },
+      },
     },
     async (request) => service.ingestGeneric(request.body, { validated: true }),
   );
 
   app.get(
     '/alerts',
-    { schema: { tags: ['alerts'], querystring: alertListQuerySchema, response: { 200: z.object({ items: z.array(alertDtoSchema) }) } } },
+    {
+      schema: {
+        tags: ['alerts'],
+        querystring: alertListQuerySchema,
+        response: { 200: z.object({ items: z.array(alertDtoSchema) }) },
+      },
+    },
     async (request) => ({ items: await service.listAlerts(request.query) }),
   );
 
   app.get(
     '/alerts/stats',
-    { schema: { tags: ['alerts'], summary: 'Compression, dedup ratio and added notification delay', response: { 200: alertStatsSchema } } },
+    {
+      schema: {
+        tags: ['alerts'],
+        summary: 'Compression, dedup ratio and added notification delay',
+        response: { 200: alertStatsSchema },
+      },
+    },
     async () => service.stats(),
   );
 
@@ -96,20 +115,36 @@ export const alertRoutes: FastifyPluginAsyncZod<{ engine: Engine }> = async (app
     '/alerts/suppressions',
     {
       config: { minRole: 'operator' },
-      schema: { tags: ['alerts'], summary: 'A maintenance or rollout window', body: suppressionBodySchema, response: { 201: suppressionDtoSchema } },
+      schema: {
+        tags: ['alerts'],
+        summary: 'A maintenance or rollout window',
+        body: suppressionBodySchema,
+        response: { 201: suppressionDtoSchema },
+      },
     },
     async (request, reply) => reply.status(201).send(await service.addSuppression(request.body)),
   );
 
   app.get(
     '/incidents',
-    { schema: { tags: ['alerts'], querystring: incidentListQuerySchema, response: { 200: z.object({ items: z.array(incidentDtoSchema) }) } } },
+    {
+      schema: {
+        tags: ['alerts'],
+        querystring: incidentListQuerySchema,
+        response: { 200: z.object({ items: z.array(incidentDtoSchema) }) },
+      },
+    },
     async (request) => ({ items: await service.listIncidents(request.query) }),
   );
 
   app.get(
     '/incidents/events',
-    { schema: { tags: ['alerts'], summary: 'Server-sent events: `incident` on every change, from every replica sharing the store' } },
+    {
+      schema: {
+        tags: ['alerts'],
+        summary: 'Server-sent events: `incident` on every change, from every replica sharing the store',
+      },
+    },
     async (request, reply) => {
       // Before the subscription: a refused stream must leave no listener behind.
       assertSseCapacity(request);
@@ -117,11 +152,14 @@ export const alertRoutes: FastifyPluginAsyncZod<{ engine: Engine }> = async (app
       const pending: IncidentEvent[] = [];
       let push: ((event: IncidentEvent) => void) | undefined;
       unsubscribe = await service.bus.subscribe((event) => (push ? push(event) : pending.push(event)));
-      const events = iterateSubscription<IncidentEvent>((p) => {
-        push = p;
-        pending.splice(0).forEach(p);
-        return () => void unsubscribe?.();
-      }, () => false);
+      const events = iterateSubscription<IncidentEvent>(
+        (p) => {
+          push = p;
+          pending.splice(0).forEach(p);
+          return () => void unsubscribe?.();
+        },
+        () => false,
+      );
       try {
         await streamSse(request, reply, {
           async *[Symbol.asyncIterator]() {
@@ -144,13 +182,19 @@ export const alertRoutes: FastifyPluginAsyncZod<{ engine: Engine }> = async (app
 
   app.post(
     '/incidents/:id/ack',
-    { config: { minRole: 'operator' }, schema: { tags: ['alerts'], params: idParams, response: { 200: incidentDtoSchema } } },
+    {
+      config: { minRole: 'operator' },
+      schema: { tags: ['alerts'], params: idParams, response: { 200: incidentDtoSchema } },
+    },
     async (request) => service.acknowledge(request.params.id, request.principal?.name ?? 'anonymous'),
   );
 
   app.post(
     '/incidents/:id/resolve',
-    { config: { minRole: 'operator' }, schema: { tags: ['alerts'], params: idParams, response: { 200: incidentDtoSchema } } },
+    {
+      config: { minRole: 'operator' },
+      schema: { tags: ['alerts'], params: idParams, response: { 200: incidentDtoSchema } },
+    },
     async (request) => service.resolve(request.params.id, request.principal?.name ?? 'anonymous'),
   );
 };

@@ -38,13 +38,15 @@ export const assistantRoutes: FastifyPluginAsyncZod<{ engine: Engine }> = async 
     {
       schema: {
         tags: ['assistant'],
-        summary: 'Ask the ops assistant; streams server-sent events when the client accepts text/event-stream',
+        summary:
+          'Ask the ops assistant; streams server-sent events when the client accepts text/event-stream',
         body: askRequestSchema,
         response: { 200: answerSchema },
       },
     },
     async (request, reply) => {
-      const wantsStream = request.body.stream === true || (request.headers.accept ?? '').includes('text/event-stream');
+      const wantsStream =
+        request.body.stream === true || (request.headers.accept ?? '').includes('text/event-stream');
       const owner = ownerOf(request);
       if (!wantsStream) return service.askOnce(request.body, owner);
       // Another identity's or a full conversation is a 404/409 before the stream opens, not an SSE error event.
@@ -54,7 +56,10 @@ export const assistantRoutes: FastifyPluginAsyncZod<{ engine: Engine }> = async 
         async *[Symbol.asyncIterator]() {
           for await (const event of events) {
             const { type, ...data } = event;
-            yield { event: type, data: type === 'done' ? event.answer : type === 'token' ? { text: event.text } : data };
+            yield {
+              event: type,
+              data: type === 'done' ? event.answer : type === 'token' ? { text: event.text } : data,
+            };
           }
         },
       });
@@ -64,7 +69,14 @@ export const assistantRoutes: FastifyPluginAsyncZod<{ engine: Engine }> = async 
 
   app.get(
     '/assistant/search',
-    { schema: { tags: ['assistant'], summary: 'Hybrid search over the knowledge base', querystring: searchQuerySchema, response: { 200: searchResponseSchema } } },
+    {
+      schema: {
+        tags: ['assistant'],
+        summary: 'Hybrid search over the knowledge base',
+        querystring: searchQuerySchema,
+        response: { 200: searchResponseSchema },
+      },
+    },
     async (request) => ({ results: await service.search(request.query) }),
   );
 
@@ -73,14 +85,19 @@ export const assistantRoutes: FastifyPluginAsyncZod<{ engine: Engine }> = async 
     {
       schema: {
         tags: ['assistant'],
-        summary: 'Knowledge-base pages with their text, by path, one page at a time (for portal search indexers)',
+        summary:
+          'Knowledge-base pages with their text, by path, one page at a time (for portal search indexers)',
         querystring: documentsQuerySchema.extend(pageQuerySchema(engine.config.pagination).shape),
         response: { 200: documentsResponseSchema.extend(pageResponseFields) },
       },
     },
     async (request) => {
       const { source, maxChars, path, ...page } = request.query;
-      return paginate(service.documents({ source, maxChars, path }), (d) => `${d.path}\u0000${d.source}`, pageQueryOf(request, page));
+      return paginate(
+        service.documents({ source, maxChars, path }),
+        (d) => `${d.path}\u0000${d.source}`,
+        pageQueryOf(request, page),
+      );
     },
   );
 
@@ -95,14 +112,25 @@ export const assistantRoutes: FastifyPluginAsyncZod<{ engine: Engine }> = async 
     {
       // Reads folders on the engine host: admin only, and only inside assistant.ingest.roots (400 naming the path).
       config: { minRole: 'admin' },
-      schema: { tags: ['assistant'], summary: 'Ingest folders inside assistant.ingest.roots into the knowledge base (a job)', body: ingestRequestSchema, response: { 202: jobRecordSchema } },
+      schema: {
+        tags: ['assistant'],
+        summary: 'Ingest folders inside assistant.ingest.roots into the knowledge base (a job)',
+        body: ingestRequestSchema,
+        response: { 202: jobRecordSchema },
+      },
     },
     async (request, reply) => reply.status(202).send(await service.ingest(request.body)),
   );
 
   app.get(
     '/assistant/conversations/:id',
-    { schema: { tags: ['assistant'], params: z.object({ id: z.string().min(1).max(64) }), response: { 200: conversationSchema } } },
+    {
+      schema: {
+        tags: ['assistant'],
+        params: z.object({ id: z.string().min(1).max(64) }),
+        response: { 200: conversationSchema },
+      },
+    },
     async (request) => service.conversation(request.params.id, ownerOf(request)),
   );
 
@@ -115,7 +143,10 @@ export const assistantRoutes: FastifyPluginAsyncZod<{ engine: Engine }> = async 
       // a source named by its path (ingested without a name) by the folder's last segment.
       const sources = roleAtLeast(request.principal?.role ?? 'viewer', 'operator')
         ? stats.sources
-        : stats.sources.map(({ root, ...rest }) => ({ ...rest, name: rest.name === root ? basename(root) : rest.name }));
+        : stats.sources.map(({ root, ...rest }) => ({
+            ...rest,
+            name: rest.name === root ? basename(root) : rest.name,
+          }));
       return { ...stats, sources, mode: service.mode, check: redactChecks([await service.check()])[0] };
     },
   );

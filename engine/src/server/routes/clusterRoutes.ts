@@ -40,9 +40,11 @@ export const clusterRoutes: FastifyPluginAsyncZod<{ engine: Engine }> = async (a
       const cluster = clusterOf(clusters, request.query.cluster);
       const namespace = request.query.namespace ?? engine.config.defaultNamespace;
       const { labelSelector } = request.query;
-      const items = await describeWorkloadHealth(cluster, namespace, labelSelector).catch((error: unknown) => {
-        throw selectorRefused(error, labelSelector && 'querystring.labelSelector');
-      });
+      const items = await describeWorkloadHealth(cluster, namespace, labelSelector).catch(
+        (error: unknown) => {
+          throw selectorRefused(error, labelSelector && 'querystring.labelSelector');
+        },
+      );
       return paginate(items, (w) => `${w.kind}/${w.name}`, pageQueryOf(request, request.query));
     },
   );
@@ -68,7 +70,13 @@ export const clusterRoutes: FastifyPluginAsyncZod<{ engine: Engine }> = async (a
         });
       // Events carry no uid here; time, object, reason, first time and count together tell them apart.
       const keyOf = (e: (typeof events)[number]) =>
-        [e.lastTimestamp ?? '', `${e.involvedKind}/${e.involvedName}`, e.reason, e.firstTimestamp ?? '', e.count].join('|');
+        [
+          e.lastTimestamp ?? '',
+          `${e.involvedKind}/${e.involvedName}`,
+          e.reason,
+          e.firstTimestamp ?? '',
+          e.count,
+        ].join('|');
       return paginate(events, keyOf, pageQueryOf(request, request.query), 'desc');
     },
   );

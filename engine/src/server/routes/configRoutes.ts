@@ -11,7 +11,11 @@ import { redactDeep } from '../../util/redact.js';
 const replacementGraphSchema = serviceGraphEdgesSchema.superRefine((graph, ctx) => {
   graph.edges.forEach((edge, i) => {
     if (edge.from === edge.to) {
-      ctx.addIssue({ code: 'custom', path: ['edges', i, 'to'], message: 'from and to name the same service: a service is not its own caller' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['edges', i, 'to'],
+        message: 'from and to name the same service: a service is not its own caller',
+      });
     }
   });
 });
@@ -22,7 +26,11 @@ export const configRoutes: FastifyPluginAsyncZod<{ engine: Engine }> = async (ap
     '/config',
     {
       config: { minRole: 'admin' },
-      schema: { tags: ['config'], summary: 'The effective configuration, secrets redacted', response: { 200: z.unknown() } },
+      schema: {
+        tags: ['config'],
+        summary: 'The effective configuration, secrets redacted',
+        response: { 200: z.unknown() },
+      },
     },
     async () => redactConfig(engine.config),
   );
@@ -30,7 +38,11 @@ export const configRoutes: FastifyPluginAsyncZod<{ engine: Engine }> = async (ap
   app.get(
     '/config/service-graph',
     {
-      schema: { tags: ['config'], summary: 'Service graph edges the capabilities use', response: { 200: serviceGraphEdgesSchema } },
+      schema: {
+        tags: ['config'],
+        summary: 'Service graph edges the capabilities use',
+        response: { 200: serviceGraphEdgesSchema },
+      },
     },
     async () => ({ edges: await engine.serviceGraph.edges() }),
   );

@@ -12,7 +12,9 @@ export const demoRoutes: FastifyPluginAsyncZod<{ engine: Engine }> = async (app,
   if (!demo) return;
 
   app.get('/demo/metrics', { config: { public: true }, schema: { hide: true } }, async (_request, reply) =>
-    reply.header('content-type', 'text/plain; version=0.0.4; charset=utf-8').send(demo.renderExposition(Date.now() / 1000)),
+    reply
+      .header('content-type', 'text/plain; version=0.0.4; charset=utf-8')
+      .send(demo.renderExposition(Date.now() / 1000)),
   );
 
   app.get(
@@ -47,7 +49,12 @@ export const demoRoutes: FastifyPluginAsyncZod<{ engine: Engine }> = async (app,
       }
       if (!SHOP_SERVICES.some((s) => s.name === service)) {
         throw new EngineError('INVALID_INPUT', `unknown service "${service}"`, {
-          issues: [{ field: 'body.service', message: `must be one of ${SHOP_SERVICES.map((s) => s.name).join(', ')}` }],
+          issues: [
+            {
+              field: 'body.service',
+              message: `must be one of ${SHOP_SERVICES.map((s) => s.name).join(', ')}`,
+            },
+          ],
         });
       }
       const fault = demo.ledger.inject({
@@ -65,11 +72,17 @@ export const demoRoutes: FastifyPluginAsyncZod<{ engine: Engine }> = async (app,
     '/api/v1/demo/faults/:id',
     {
       config: { minRole: 'operator' },
-      schema: { tags: ['demo'], params: z.object({ id: z.string().min(1).max(128) }), response: { 204: z.null() } },
+      schema: {
+        tags: ['demo'],
+        params: z.object({ id: z.string().min(1).max(128) }),
+        response: { 204: z.null() },
+      },
     },
     async (request, reply) => {
       if (!demo.ledger.all().some((f) => f.id === request.params.id)) {
-        throw new EngineError('NOT_FOUND', `no fault ${request.params.id}`, { issues: [{ field: 'params.id', message: 'unknown fault' }] });
+        throw new EngineError('NOT_FOUND', `no fault ${request.params.id}`, {
+          issues: [{ field: 'params.id', message: 'unknown fault' }],
+        });
       }
       demo.ledger.resolve(request.params.id);
       return reply.status(204).send(null);

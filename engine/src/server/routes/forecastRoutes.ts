@@ -44,7 +44,8 @@ export const forecastRoutes: FastifyPluginAsyncZod<{ engine: Engine }> = async (
       config: { minRole: 'operator' },
       schema: {
         tags: ['forecast'],
-        summary: 'Train (and, if it passes validation, promote) a model in a worker; the job result is the version',
+        summary:
+          'Train (and, if it passes validation, promote) a model in a worker; the job result is the version',
         body: trainRequestSchema,
         response: { 202: jobRecordSchema },
       },
@@ -58,7 +59,8 @@ export const forecastRoutes: FastifyPluginAsyncZod<{ engine: Engine }> = async (
       config: { minRole: 'operator' },
       schema: {
         tags: ['forecast'],
-        summary: 'Rolling-origin backtest of every model on the last testDays; the job result holds the metrics',
+        summary:
+          'Rolling-origin backtest of every model on the last testDays; the job result holds the metrics',
         body: backtestRequestSchema,
         response: { 202: jobRecordSchema },
       },
@@ -71,12 +73,14 @@ export const forecastRoutes: FastifyPluginAsyncZod<{ engine: Engine }> = async (
     {
       schema: {
         tags: ['forecast'],
-        summary: 'Stored model versions by series key, one page at a time (`limit`, `cursor` from `nextCursor`)',
+        summary:
+          'Stored model versions by series key, one page at a time (`limit`, `cursor` from `nextCursor`)',
         querystring: pageQuerySchema(engine.config.pagination),
         response: { 200: modelListSchema.extend(pageResponseFields) },
       },
     },
-    async (request) => paginate(await service.models(), (m) => m.seriesKey, pageQueryOf(request, request.query)),
+    async (request) =>
+      paginate(await service.models(), (m) => m.seriesKey, pageQueryOf(request, request.query)),
   );
 
   app.post(
@@ -86,7 +90,8 @@ export const forecastRoutes: FastifyPluginAsyncZod<{ engine: Engine }> = async (
       config: { minRole: 'operator' },
       schema: {
         tags: ['forecast'],
-        summary: 'Replica plan from the forecast: recommendation, HPA/KEDA manifests, or apply (dry-run first)',
+        summary:
+          'Replica plan from the forecast: recommendation, HPA/KEDA manifests, or apply (dry-run first)',
         body: scalePlanRequestSchema,
         response: { 200: scalePlanResponseSchema },
       },

@@ -32,7 +32,9 @@ export const jobRoutes: FastifyPluginAsyncZod<{ engine: Engine }> = async (app, 
     async (request) => {
       const { kind } = request.query;
       return paginateIndexed(pageQueryOf(request, request.query), async (after, limit) =>
-        (await jobs.page({ limit, ...(kind ? { kind } : {}), ...(after === undefined ? {} : { after }) })).map(({ record, key }) => ({
+        (
+          await jobs.page({ limit, ...(kind ? { kind } : {}), ...(after === undefined ? {} : { after }) })
+        ).map(({ record, key }) => ({
           item: jobViewFor(record, roleOf(request)),
           key,
         })),
@@ -51,7 +53,8 @@ export const jobRoutes: FastifyPluginAsyncZod<{ engine: Engine }> = async (app, 
     {
       schema: {
         tags: ['jobs'],
-        summary: 'Server-sent events: `progress` with the job record on each update, then `done` when it is final',
+        summary:
+          'Server-sent events: `progress` with the job record on each update, then `done` when it is final',
         params: idParams,
       },
     },
@@ -61,7 +64,10 @@ export const jobRoutes: FastifyPluginAsyncZod<{ engine: Engine }> = async (app, 
       await streamSse(request, reply, (signal) => ({
         async *[Symbol.asyncIterator]() {
           for await (const record of jobs.watch(current.id, signal, current)) {
-            yield { event: isFinalJob(record) ? 'done' : 'progress', data: jobViewFor(record, roleOf(request)) };
+            yield {
+              event: isFinalJob(record) ? 'done' : 'progress',
+              data: jobViewFor(record, roleOf(request)),
+            };
           }
         },
       }));
@@ -74,7 +80,8 @@ export const jobRoutes: FastifyPluginAsyncZod<{ engine: Engine }> = async (app, 
       config: { minRole: 'operator' },
       schema: {
         tags: ['jobs'],
-        summary: 'Cancel a queued or running job; `cancelled: false` when it had already ended, 404 when unknown',
+        summary:
+          'Cancel a queued or running job; `cancelled: false` when it had already ended, 404 when unknown',
         params: idParams,
         response: { 200: z.object({ cancelled: z.boolean() }) },
       },

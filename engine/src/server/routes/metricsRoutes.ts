@@ -6,7 +6,13 @@ import { z } from 'zod';
 import type { Engine } from '../../engine.js';
 import type { RangeSeries } from '../../sources/metrics/MetricsSource.js';
 import { EngineError, isEngineError } from '../../errors.js';
-import { promqlSchema, rangeQuerySchema, rangeSeriesSchema, signalInfoSchema, timeInputSchema } from '../../schemas/core.js';
+import {
+  promqlSchema,
+  rangeQuerySchema,
+  rangeSeriesSchema,
+  signalInfoSchema,
+  timeInputSchema,
+} from '../../schemas/core.js';
 
 /**
  * PromQL through the configured metrics source, so the plugins chart what the engine sees (Prometheus or demo).
@@ -43,7 +49,9 @@ export const metricsRoutes: FastifyPluginAsyncZod<{ engine: Engine }> = async (a
     async (request, reply) => {
       const { query, start, end, step, source } = request.query;
       const signal = abortOnClose(reply);
-      const series = await namingQuery(metrics.rangeQuery({ query, start, end, stepSeconds: step, signal, ...(source ? { source } : {}) }));
+      const series = await namingQuery(
+        metrics.rangeQuery({ query, start, end, stepSeconds: step, signal, ...(source ? { source } : {}) }),
+      );
       // A stream of the documented shape; the type provider only knows the object form.
       return reply.type('application/json').send(Readable.from(seriesJson(series)) as never);
     },
@@ -55,10 +63,20 @@ export const metricsRoutes: FastifyPluginAsyncZod<{ engine: Engine }> = async (a
       schema: {
         tags: ['metrics'],
         summary: 'Instant query through the configured metrics source',
-        querystring: z.object({ query: promqlSchema, time: timeInputSchema.optional(), source: z.string().min(1).optional() }),
+        querystring: z.object({
+          query: promqlSchema,
+          time: timeInputSchema.optional(),
+          source: z.string().min(1).optional(),
+        }),
         response: {
           200: z.object({
-            samples: z.array(z.object({ labels: z.record(z.string(), z.string()), timestamp: z.number(), value: z.number() })),
+            samples: z.array(
+              z.object({
+                labels: z.record(z.string(), z.string()),
+                timestamp: z.number(),
+                value: z.number(),
+              }),
+            ),
           }),
         },
       },
@@ -66,7 +84,14 @@ export const metricsRoutes: FastifyPluginAsyncZod<{ engine: Engine }> = async (a
     async (request, reply) => {
       const signal = abortOnClose(reply);
       const { source } = request.query;
-      return { samples: await namingQuery(metrics.instantQuery(request.query.query, request.query.time, { signal, ...(source ? { source } : {}) })) };
+      return {
+        samples: await namingQuery(
+          metrics.instantQuery(request.query.query, request.query.time, {
+            signal,
+            ...(source ? { source } : {}),
+          }),
+        ),
+      };
     },
   );
 
@@ -76,7 +101,9 @@ export const metricsRoutes: FastifyPluginAsyncZod<{ engine: Engine }> = async (a
       schema: {
         tags: ['metrics'],
         summary: 'The configured signals (named PromQL templates)',
-        response: { 200: z.object({ serviceLabel: z.string(), window: z.string(), items: z.array(signalInfoSchema) }) },
+        response: {
+          200: z.object({ serviceLabel: z.string(), window: z.string(), items: z.array(signalInfoSchema) }),
+        },
       },
     },
     async () => ({
@@ -111,11 +138,16 @@ async function namingQuery<T>(pending: Promise<T>): Promise<T> {
     return await pending;
   } catch (error) {
     if (isEngineError(error) && error.code === 'PROMQL_ERROR' && error.issues.length === 0) {
-      throw new EngineError('PROMQL_ERROR', error.message, { issues: [{ field: 'querystring.query', message: error.message }], cause: error });
+      throw new EngineError('PROMQL_ERROR', error.message, {
+        issues: [{ field: 'querystring.query', message: error.message }],
+        cause: error,
+      });
     }
     // The registry names an unknown source `source` for every caller; here it is this request's parameter.
     if (isEngineError(error) && error.issues.some((i) => i.field === 'source')) {
-      const issues = error.issues.map((i) => (i.field === 'source' ? { ...i, field: 'querystring.source' } : i));
+      const issues = error.issues.map((i) =>
+        i.field === 'source' ? { ...i, field: 'querystring.source' } : i,
+      );
       throw new EngineError(error.code, error.message, { issues, cause: error });
     }
     throw error;

@@ -39,7 +39,9 @@ export const rcaRoutes: FastifyPluginAsyncZod<{ engine: Engine }> = async (app, 
       },
     },
     async (request) =>
-      paginateIndexed(pageQueryOf(request, request.query), async (after, limit) => (await service.page({ limit, after })).map(({ record, key }) => ({ item: record, key }))),
+      paginateIndexed(pageQueryOf(request, request.query), async (after, limit) =>
+        (await service.page({ limit, after })).map(({ record, key }) => ({ item: record, key })),
+      ),
   );
 
   app.get(

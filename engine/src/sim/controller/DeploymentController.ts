@@ -156,7 +156,8 @@ export class DeploymentController {
     const changeCause = deployment.metadata.annotations?.['kubernetes.io/change-cause'];
     const rolloutKey = `${deployment.metadata.namespace}/${deployment.metadata.name}`;
     // A backdated fault's rollout is dated when it began; the seeded shop's first ReplicaSets when the shop was.
-    const createdAt = ctx.rolloutTimes.get(rolloutKey) ?? (ctx.settling ? settledSince(ctx.now()) : undefined);
+    const createdAt =
+      ctx.rolloutTimes.get(rolloutKey) ?? (ctx.settling ? settledSince(ctx.now()) : undefined);
     ctx.rolloutTimes.delete(rolloutKey);
     return ctx.store.create(REPLICA_SETS, {
       apiVersion: 'apps/v1',
@@ -312,8 +313,11 @@ export class DeploymentController {
     // The seeded shop's first ReplicaSets finished rolling out when the shop was created, days before a fault began
     // (settledSince): a crash loop under way when the cluster starts made them "time out" 30 ticks later, a
     // RolloutStuck finding and a second incident for a Deployment nobody had changed (found walking the demo).
-    const seeded = ctx.settling && Date.parse(newRs.metadata.creationTimestamp ?? '') <= Date.parse(settledSince(ctx.now()));
-    const settled = seeded || (before?.reason === 'NewReplicaSetAvailable' && before.message?.includes(`"${rsName}"`));
+    const seeded =
+      ctx.settling &&
+      Date.parse(newRs.metadata.creationTimestamp ?? '') <= Date.parse(settledSince(ctx.now()));
+    const settled =
+      seeded || (before?.reason === 'NewReplicaSetAvailable' && before.message?.includes(`"${rsName}"`));
     let progressing: Condition;
     if (complete || settled) {
       progressing = condition(

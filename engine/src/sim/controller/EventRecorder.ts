@@ -31,7 +31,11 @@ export class EventRecorder {
     fieldPath?: string,
   ): void {
     const now = this.now();
-    this.recordRepeated(involved, type, reason, message, source, fieldPath, { count: 1, first: now, last: now });
+    this.recordRepeated(involved, type, reason, message, source, fieldPath, {
+      count: 1,
+      first: now,
+      last: now,
+    });
   }
 
   /** An event that happened `count` times from `first` to `last`, all at once (a fault the kubelet caught up on). */

@@ -47,7 +47,10 @@ export class FaultView {
     limitBytes = Number.NaN,
   ): number | undefined {
     const starts = this.active
-      .filter((f) => this.crashFault(f, namespace, service, image) || this.oomFault(f, namespace, service, limitBytes))
+      .filter(
+        (f) =>
+          this.crashFault(f, namespace, service, image) || this.oomFault(f, namespace, service, limitBytes),
+      )
       .map((f) => f.startedAt);
     return starts.length ? Math.min(...starts) : undefined;
   }

@@ -215,7 +215,8 @@ export class Kubelet {
           log('startup');
         } else {
           rt.state = crashLoopWaiting(rt.backoffSeconds, container.name, pod);
-          if (retriesAt(elapsed, ctx.tuning)) event('Warning', 'BackOff', backOffMessage(container.name, pod));
+          if (retriesAt(elapsed, ctx.tuning))
+            event('Warning', 'BackOff', backOffMessage(container.name, pod));
         }
       } else {
         this.running(ctx, pod, container, rt, event, log, service);
@@ -332,13 +333,32 @@ export class Kubelet {
       const times = { count: offsets.length, first: at(offsets[0]!), last: at(offsets.at(-1)!) };
       ctx.events.recordRepeated(pod, type, reason, message, source, fieldPath, times);
     };
-    if (oom) repeated('Warning', 'OOMKilling', `Memory cgroup out of memory: Killed process 1 (${container.name})`, replay.crashes);
-    ctx.events.recordRepeated(pod, 'Warning', 'BackOff', backOffMessage(container.name, pod), source, fieldPath, {
-      count: replay.backOffs,
-      first: at(0),
-      last: at(replay.lastBackOff),
-    });
-    repeated('Normal', 'Pulled', `Container image "${container.image}" already present on machine`, replay.starts);
+    if (oom)
+      repeated(
+        'Warning',
+        'OOMKilling',
+        `Memory cgroup out of memory: Killed process 1 (${container.name})`,
+        replay.crashes,
+      );
+    ctx.events.recordRepeated(
+      pod,
+      'Warning',
+      'BackOff',
+      backOffMessage(container.name, pod),
+      source,
+      fieldPath,
+      {
+        count: replay.backOffs,
+        first: at(0),
+        last: at(replay.lastBackOff),
+      },
+    );
+    repeated(
+      'Normal',
+      'Pulled',
+      `Container image "${container.image}" already present on machine`,
+      replay.starts,
+    );
     repeated('Normal', 'Created', `Created container: ${container.name}`, replay.starts);
     repeated('Normal', 'Started', `Started container ${container.name}`, replay.starts);
     // The logs of the instance that died last, then of the one running now (if any).
@@ -472,7 +492,11 @@ export class Kubelet {
 }
 
 /** The container's waiting state in CrashLoopBackOff, with the wait as the kubelet prints it ("back-off 10s ..."). */
-function crashLoopWaiting(backoffSeconds: number, container: string, pod: KubeObject): Record<string, unknown> {
+function crashLoopWaiting(
+  backoffSeconds: number,
+  container: string,
+  pod: KubeObject,
+): Record<string, unknown> {
   const { name, namespace, uid } = pod.metadata;
   return {
     waiting: {

@@ -19,6 +19,13 @@ describe('kubelet back-off', () => {
   });
 
   it('prints waits the way Go prints a time.Duration', () => {
-    expect([10, 40, 80, 160, 300, 3725].map(goDuration)).toEqual(['10s', '40s', '1m20s', '2m40s', '5m0s', '1h2m5s']);
+    expect([10, 40, 80, 160, 300, 3725].map(goDuration)).toEqual([
+      '10s',
+      '40s',
+      '1m20s',
+      '2m40s',
+      '5m0s',
+      '1h2m5s',
+    ]);
   });
 });

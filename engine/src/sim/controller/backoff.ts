@@ -2,7 +2,11 @@ import type { ControllerTuning } from './ControllerContext.js';
 
 export type BackoffTuning = Pick<
   ControllerTuning,
-  'backoffInitialSeconds' | 'backoffMaxSeconds' | 'backoffResetSeconds' | 'backoffRetrySeconds' | 'secondsPerTick'
+  | 'backoffInitialSeconds'
+  | 'backoffMaxSeconds'
+  | 'backoffResetSeconds'
+  | 'backoffRetrySeconds'
+  | 'secondsPerTick'
 >;
 
 /**

@@ -11,7 +11,10 @@ import { seedShop } from './seedShop.js';
 const T0 = Date.parse('2026-12-01T14:00:00Z');
 
 /** The seeded shop, settled at T0, on a clock the test moves. */
-function shop(faultsBefore: (ledger: FaultLedger) => void = () => {}, tuning: Partial<ControllerTuning> = {}) {
+function shop(
+  faultsBefore: (ledger: FaultLedger) => void = () => {},
+  tuning: Partial<ControllerTuning> = {},
+) {
   const clock = { ms: T0 };
   const uids = createRandom(7);
   const store = new ObjectStore({ uid: () => uuidFrom(uids) });
@@ -29,10 +32,15 @@ function cartStory(store: ObjectStore) {
   const events = store.list('/events', 'shop');
   return pods
     .map((pod) => {
-      const status = (pod['status'] as { containerStatuses: Array<Record<string, any>> }).containerStatuses[0]!;
+      const status = (pod['status'] as { containerStatuses: Array<Record<string, any>> })
+        .containerStatuses[0]!;
       const count = (reason: string) =>
         events
-          .filter((e) => (e['involvedObject'] as KubeObject['metadata']).name === pod.metadata.name && e['reason'] === reason)
+          .filter(
+            (e) =>
+              (e['involvedObject'] as KubeObject['metadata']).name === pod.metadata.name &&
+              e['reason'] === reason,
+          )
           .map((e) => ({ count: e['count'], first: e['firstTimestamp'], last: e['lastTimestamp'] }));
       return {
         pod: pod.metadata.name,
@@ -61,7 +69,12 @@ function steppedAndReplayed(n: number, secondsPerTick: number) {
   }
   const replayed = shop(undefined, tuning);
   // The first stepped tick (at T0 + one tick) was the fault's first; this one's tick at T0 + n ticks is its n-th.
-  replayed.ledger.inject({ type: 'crash-loop', namespace: 'shop', service: 'cart', startedAt: T0 / 1000 + secondsPerTick });
+  replayed.ledger.inject({
+    type: 'crash-loop',
+    namespace: 'shop',
+    service: 'cart',
+    startedAt: T0 / 1000 + secondsPerTick,
+  });
   replayed.clock.ms = T0 + n * secondsPerTick * 1000;
   replayed.controller.step(1);
   return { stepped, replayed };
@@ -81,26 +94,32 @@ describe('crash loop replay', () => {
     [3, 10],
     [40, 10],
     [100, 10],
-  ])('after %i ticks of %i s, a backdated crash loop leaves what stepping tick by tick does', (n, secondsPerTick) => {
-    const { stepped, replayed } = steppedAndReplayed(n, secondsPerTick);
-    const story = cartStory(replayed.store);
-    expect(story).toEqual(cartStory(stepped.store));
-    const replay = replayCrashLoop(n, { ...DEFAULT_TUNING, secondsPerTick });
-    expect(story[0]!.restartCount).toBe(replay.crashes.length);
-    expect(story[0]!.backOff[0]!.count).toBe(replay.backOffs);
-    // The restart history, not only the count: the metric reads it at every past time.
-    const uid = (s: ReturnType<typeof shop>) =>
-      s.store.list('/pods', 'shop').find((p) => p.metadata.name === story[0]!.pod)!.metadata.uid!;
-    for (let t = T0 / 1000; t <= T0 / 1000 + n * secondsPerTick; t++) {
-      expect(replayed.controller.restarts.countAt(uid(replayed), 'cart', t)).toBe(
-        stepped.controller.restarts.countAt(uid(stepped), 'cart', t),
-      );
-    }
-  }, 60_000);
+  ])(
+    'after %i ticks of %i s, a backdated crash loop leaves what stepping tick by tick does',
+    (n, secondsPerTick) => {
+      const { stepped, replayed } = steppedAndReplayed(n, secondsPerTick);
+      const story = cartStory(replayed.store);
+      expect(story).toEqual(cartStory(stepped.store));
+      const replay = replayCrashLoop(n, { ...DEFAULT_TUNING, secondsPerTick });
+      expect(story[0]!.restartCount).toBe(replay.crashes.length);
+      expect(story[0]!.backOff[0]!.count).toBe(replay.backOffs);
+      // The restart history, not only the count: the metric reads it at every past time.
+      const uid = (s: ReturnType<typeof shop>) =>
+        s.store.list('/pods', 'shop').find((p) => p.metadata.name === story[0]!.pod)!.metadata.uid!;
+      for (let t = T0 / 1000; t <= T0 / 1000 + n * secondsPerTick; t++) {
+        expect(replayed.controller.restarts.countAt(uid(replayed), 'cart', t)).toBe(
+          stepped.controller.restarts.countAt(uid(stepped), 'cart', t),
+        );
+      }
+    },
+    60_000,
+  );
 
   it('a fault older than the cluster: its settled pods open in the crash loop, their events dated from the fault', () => {
     const began = T0 / 1000 - 900;
-    const { store } = shop((ledger) => ledger.inject({ type: 'crash-loop', namespace: 'shop', service: 'cart', startedAt: began }));
+    const { store } = shop((ledger) =>
+      ledger.inject({ type: 'crash-loop', namespace: 'shop', service: 'cart', startedAt: began }),
+    );
     const story = cartStory(store);
     expect(story.length).toBeGreaterThan(0);
     for (const pod of story) {
@@ -122,7 +141,9 @@ describe('crash loop replay', () => {
 
   it('settled pods are as old as the shop, not seconds: created and started two days before the cluster clock', () => {
     const began = T0 / 1000 - 900;
-    const { store } = shop((ledger) => ledger.inject({ type: 'crash-loop', namespace: 'shop', service: 'cart', startedAt: began }));
+    const { store } = shop((ledger) =>
+      ledger.inject({ type: 'crash-loop', namespace: 'shop', service: 'cart', startedAt: began }),
+    );
     const twoDaysBefore = new Date(T0 - SETTLED_AGE_SECONDS * 1000).toISOString();
     expect(SETTLED_AGE_SECONDS).toBe(2 * 24 * 3600);
     const pods = store.list('/pods', 'shop');
@@ -131,11 +152,15 @@ describe('crash loop replay', () => {
       expect(pod.metadata.creationTimestamp).toBe(twoDaysBefore);
       expect((pod['status'] as { startTime: string }).startTime).toBe(twoDaysBefore);
     }
-    for (const rs of store.list('apps/replicasets', 'shop')) expect(rs.metadata.creationTimestamp).toBe(twoDaysBefore);
+    for (const rs of store.list('apps/replicasets', 'shop'))
+      expect(rs.metadata.creationTimestamp).toBe(twoDaysBefore);
     // A healthy container has run since then; a crash-looping one ran since then until the fault's first kill.
     const status = (name: string) =>
-      (pods.find((p) => p.metadata.labels?.['app'] === name)!['status'] as { containerStatuses: Array<Record<string, any>> })
-        .containerStatuses[0]!;
+      (
+        pods.find((p) => p.metadata.labels?.['app'] === name)!['status'] as {
+          containerStatuses: Array<Record<string, any>>;
+        }
+      ).containerStatuses[0]!;
     expect(status('catalog')['state']).toEqual({ running: { startedAt: twoDaysBefore } });
     expect(status('cart')['restartCount']).toBe(7);
   });

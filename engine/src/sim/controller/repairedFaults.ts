@@ -36,7 +36,11 @@ function repaired(ctx: ControllerContext, fault: Fault): boolean {
   switch (fault.type) {
     case 'oom-killed': {
       const need = ctx.faults.oomNeeds.get(fault.id);
-      return need !== undefined && pods.length > 0 && specs.every((c) => parseQuantity(c.resources?.limits?.memory) >= need);
+      return (
+        need !== undefined &&
+        pods.length > 0 &&
+        specs.every((c) => parseQuantity(c.resources?.limits?.memory) >= need)
+      );
     }
     case 'bad-rollout':
     case 'image-pull-error': {
@@ -51,7 +55,8 @@ function repaired(ctx: ControllerContext, fault: Fault): boolean {
 }
 
 function templateContainer(workload: KubeObject): ContainerSpec | undefined {
-  return (workload['spec'] as { template?: { spec?: { containers?: ContainerSpec[] } } }).template?.spec?.containers?.[0];
+  return (workload['spec'] as { template?: { spec?: { containers?: ContainerSpec[] } } }).template?.spec
+    ?.containers?.[0];
 }
 
 function podContainer(pod: KubeObject): ContainerSpec | undefined {

@@ -21,7 +21,10 @@ const AUTOSCALED: Record<string, { min: number; max: number }> = {
 export function seedShop(store: ObjectStore, namespace = SHOP_NAMESPACE, createdAt?: string): void {
   const now = new Date().toISOString();
   const create = (resource: string, obj: KubeObject) =>
-    store.create(resource, createdAt ? { ...obj, metadata: { ...obj.metadata, creationTimestamp: createdAt } } : obj);
+    store.create(
+      resource,
+      createdAt ? { ...obj, metadata: { ...obj.metadata, creationTimestamp: createdAt } } : obj,
+    );
   // The namespaces every cluster has (node events live in `default`), then the shop's.
   for (const name of [...SYSTEM_NAMESPACES, namespace]) {
     if (store.has('/namespaces', undefined, name)) continue;
@@ -89,8 +92,7 @@ export function seedShop(store: ObjectStore, namespace = SHOP_NAMESPACE, created
   for (const service of SHOP_SERVICES) {
     if (!store.has('apps/deployments', namespace, service.name))
       create('apps/deployments', deploymentFor(service, namespace));
-    if (!store.has('/services', namespace, service.name))
-      create('/services', serviceFor(service, namespace));
+    if (!store.has('/services', namespace, service.name)) create('/services', serviceFor(service, namespace));
     const hpa = AUTOSCALED[service.name];
     if (hpa && !store.has('autoscaling/horizontalpodautoscalers', namespace, service.name)) {
       create('autoscaling/horizontalpodautoscalers', {

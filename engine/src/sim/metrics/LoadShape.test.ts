@@ -33,7 +33,10 @@ describe('LoadShape', () => {
     const shape2 = new LoadShape(42, 'grid');
     const first = shape2.gridIntegrals(k0, k0 + 600, 15);
     const extended = shape2.gridIntegrals(k0 - 300, k0 + 1200, 15); // both ends missing
-    for (const [grid, from, to] of [[first, k0, k0 + 600], [extended, k0 - 300, k0 + 1200]] as const) {
+    for (const [grid, from, to] of [
+      [first, k0, k0 + 600],
+      [extended, k0 - 300, k0 + 1200],
+    ] as const) {
       for (let k = from; k <= to; k += 37) {
         const i = k - grid.kFrom;
         expect(grid.l1[i]).toBeCloseTo(shape2.integral(k * 15), 4);

@@ -92,12 +92,16 @@ export class LoadShape {
    * and with one range every day evicted the one before (3,150 recomputations of ~316 points per one-shot RCA,
    * ~0.6 s of CPU; 9 with the ranges kept). All ranges together hold at most GRID_LIMIT points.
    */
-  gridIntegrals(kFrom: number, kTo: number, dt: number): { kFrom: number; l1: Float64Array; l2: Float64Array } {
+  gridIntegrals(
+    kFrom: number,
+    kTo: number,
+    dt: number,
+  ): { kFrom: number; l1: Float64Array; l2: Float64Array } {
     const i = this.gridMemos.findIndex((m) => m.dt === dt && kFrom <= m.kTo + 1 && kTo >= m.kFrom - 1);
     const memo = i >= 0 ? this.gridMemos[i] : undefined;
     if (i >= 0) this.gridMemos.splice(i, 1);
     const range = this.extend(memo, kFrom, kTo, dt);
-    this.gridMemos.unshift(range.kTo - range.kFrom + 1 <= GRID_LIMIT ? range : memo ?? range);
+    this.gridMemos.unshift(range.kTo - range.kFrom + 1 <= GRID_LIMIT ? range : (memo ?? range));
     const size = (m: GridRange) => m.kTo - m.kFrom + 1;
     let total = this.gridMemos.reduce((sum, m) => sum + size(m), 0);
     while (this.gridMemos.length > GRID_RANGES || (total > GRID_LIMIT && this.gridMemos.length > 0)) {
@@ -111,7 +115,8 @@ export class LoadShape {
     if (memo && memo.kFrom <= kFrom && memo.kTo >= kTo) return memo;
     const from = memo ? Math.min(memo.kFrom, kFrom) : kFrom;
     const to = memo ? Math.max(memo.kTo, kTo) : kTo;
-    if (!memo || to - from + 1 > GRID_LIMIT) return { dt, kFrom, kTo, ...this.integralsOnGrid(kFrom, kTo, dt) };
+    if (!memo || to - from + 1 > GRID_LIMIT)
+      return { dt, kFrom, kTo, ...this.integralsOnGrid(kFrom, kTo, dt) };
     const l1 = new Float64Array(to - from + 1);
     const l2 = new Float64Array(to - from + 1);
     if (from < memo.kFrom) {

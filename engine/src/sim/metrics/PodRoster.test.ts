@@ -13,7 +13,8 @@ const pod = (name: string, phase = 'Running', nodeName = 'sim-node-1') => ({
 /** Each slot's shares at t, summed over the pods carrying it then. */
 function slotTotals(pods: readonly RosterPod[], t: number, slots: number): number[] {
   const totals = new Array<number>(slots).fill(0);
-  for (const p of pods) for (const part of p.parts) if (part.from <= t && t < part.to) totals[part.slot]! += part.share;
+  for (const p of pods)
+    for (const part of p.parts) if (part.from <= t && t < part.to) totals[part.slot]! += part.share;
   return totals;
 }
 
@@ -24,7 +25,12 @@ describe('PodRoster', () => {
     store.create('/pods', pod('cart-a'));
     store.create('/pods', pod('cart-b'));
     store.create('/pods', pod('cart-pending', 'Pending', ''));
-    const roster = new PodRoster({ store, namespace: 'shop', services: [{ name: 'cart', replicas: 2 }], now: () => now });
+    const roster = new PodRoster({
+      store,
+      namespace: 'shop',
+      services: [{ name: 'cart', replicas: 2 }],
+      now: () => now,
+    });
     expect(roster.pods().map((p) => p.name)).toEqual(['cart-a', 'cart-b']);
     expect(slotTotals(roster.pods(), 0, 2)).toEqual([1, 1]);
 

@@ -85,8 +85,9 @@ export class PodRoster implements PodNameProvider {
 
   /** The node of the pod that carried a slot when the roster began (the generator's placement for fault effects). */
   placement = (service: string, slot: number): string | undefined =>
-    this.pods().find((p) => p.service === service && p.start === -Infinity && p.parts.some((x) => x.slot === slot))
-      ?.node;
+    this.pods().find(
+      (p) => p.service === service && p.start === -Infinity && p.parts.some((x) => x.slot === slot),
+    )?.node;
 
   pods(): readonly RosterPod[] {
     if (this.cache?.revision === this.revision) return this.cache.pods;
@@ -131,7 +132,15 @@ export class PodRoster implements PodNameProvider {
     const live = this.byService.get(service) ?? [];
     this.byService.set(service, live);
     const node = (pod['spec'] as { nodeName?: string }).nodeName!;
-    live.push({ name: pod.metadata.name!, uid: pod.metadata.uid!, node, start: t, end: Infinity, closed: [], open: new Map() });
+    live.push({
+      name: pod.metadata.name!,
+      uid: pod.metadata.uid!,
+      node,
+      start: t,
+      end: Infinity,
+      closed: [],
+      open: new Map(),
+    });
     this.rebalance(live, slots, t);
   }
 
@@ -167,14 +176,17 @@ export class PodRoster implements PodNameProvider {
         holding.get(richest)!.delete(moved);
         holding.get(pod)!.add(moved);
       } else {
-        const leastShared = [...Array(slots).keys()].sort((a, b) => holders(a).length - holders(b).length)[0]!;
+        const leastShared = [...Array(slots).keys()].sort(
+          (a, b) => holders(a).length - holders(b).length,
+        )[0]!;
         holding.get(pod)!.add(leastShared);
       }
     }
     for (const pod of live) {
       const want = new Map([...holding.get(pod)!].map((slot) => [slot, 1 / holders(slot).length]));
       const same =
-        want.size === pod.open.size && [...want].every(([slot, share]) => pod.open.get(slot)?.share === share);
+        want.size === pod.open.size &&
+        [...want].every(([slot, share]) => pod.open.get(slot)?.share === share);
       if (same) continue;
       closeAll(pod, t);
       for (const [slot, share] of want) pod.open.set(slot, { share, from: t });
@@ -183,7 +195,8 @@ export class PodRoster implements PodNameProvider {
 }
 
 function closeAll(pod: Live, t: number): void {
-  for (const [slot, o] of pod.open) if (o.from < t) pod.closed.push({ slot, share: o.share, from: o.from, to: t });
+  for (const [slot, o] of pod.open)
+    if (o.from < t) pod.closed.push({ slot, share: o.share, from: o.from, to: t });
   pod.open.clear();
 }
 

@@ -179,9 +179,20 @@ export class ShopMetricsGenerator {
       slots[0]!.forEach((template, m) => {
         const labels: Labels = { ...template.labels, pod: pod.name };
         if (labels.node !== undefined) labels.node = pod.node;
-        if (labels.created_by_name !== undefined) labels.created_by_name = pod.name.slice(0, pod.name.lastIndexOf('-'));
-        const parts = pod.parts.map((p, i) => ({ def: slots[i]![m]!, share: p.share, from: p.from, to: p.to }));
-        out.push({ ...template, id: -1 - out.length, labels, life: { start: pod.start, end: pod.end, parts, pod } });
+        if (labels.created_by_name !== undefined)
+          labels.created_by_name = pod.name.slice(0, pod.name.lastIndexOf('-'));
+        const parts = pod.parts.map((p, i) => ({
+          def: slots[i]![m]!,
+          share: p.share,
+          from: p.from,
+          to: p.to,
+        }));
+        out.push({
+          ...template,
+          id: -1 - out.length,
+          labels,
+          life: { start: pod.start, end: pod.end, parts, pod },
+        });
       });
     }
     return [...out, ...this.defs.filter((d) => !d.pod)];
@@ -309,7 +320,9 @@ export class ShopMetricsGenerator {
     for (const part of def.life!.parts) {
       const slot =
         n + 2 <= 6
-          ? Float64Array.from({ length: n + 2 }, (_, i) => this.integral(part.def, (kFrom - 1 + i) * dt, snapshot))
+          ? Float64Array.from({ length: n + 2 }, (_, i) =>
+              this.integral(part.def, (kFrom - 1 + i) * dt, snapshot),
+            )
           : this.integralOnGrid(part.def, kFrom - 1, kTo + 1, snapshot);
       const atFrom = part.from === -Infinity ? 0 : this.integral(part.def, part.from, snapshot);
       const atTo = part.to === Infinity ? 0 : this.integral(part.def, part.to, snapshot);
@@ -346,7 +359,8 @@ export class ShopMetricsGenerator {
   private lifeGauge(def: SeriesDef, t: number, snapshot: SampleSnapshot): number {
     if (def.kind === 'constant') return def.constant!;
     const { start, parts, pod } = def.life!;
-    if (def.kind === 'restarts' && this.roster?.restartsAt) return this.roster.restartsAt(pod, def.labels.container!, t);
+    if (def.kind === 'restarts' && this.roster?.restartsAt)
+      return this.roster.restartsAt(pod, def.labels.container!, t);
     const part = parts.find((p) => p.from <= t && t < p.to) ?? parts.at(-1)!;
     const value = this.gaugeOrStep(part.def, t, snapshot);
     if (def.kind !== 'restarts' || start === -Infinity) return value;
@@ -574,7 +588,10 @@ export class ShopMetricsGenerator {
   }
 
   /** Per-epoch prefix values and coefficients of a counter, rebuilt when the fault timeline changes. */
-  private table(def: SeriesDef, snapshot: SampleSnapshot): { epochs: Epoch[]; table: Integrated; shape: LoadShape } {
+  private table(
+    def: SeriesDef,
+    snapshot: SampleSnapshot,
+  ): { epochs: Epoch[]; table: Integrated; shape: LoadShape } {
     // One view of the ledger per snapshot (one query, one exposition): cheap, and consistent within the answer.
     const epochs = (snapshot.epochs ??= this.epochs()) as Epoch[];
     const signature = this.timeline!.signature;

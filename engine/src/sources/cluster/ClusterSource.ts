@@ -29,7 +29,13 @@ export interface Workload extends WorkloadRef {
   images: string[];
   generation: number;
   observedGeneration: number;
-  conditions: Array<{ type: string; status: string; reason?: string; message?: string; lastTransitionTime?: string }>;
+  conditions: Array<{
+    type: string;
+    status: string;
+    reason?: string;
+    message?: string;
+    lastTransitionTime?: string;
+  }>;
   createdAt?: string;
 }
 
@@ -167,7 +173,12 @@ export interface ClusterSource {
   podLogs(namespace: string, pod: string, options?: LogOptions): Promise<string>;
   rolloutHistory(ref: WorkloadRef): Promise<RolloutRevision[]>;
   listHorizontalPodAutoscalers(namespace: string): Promise<HorizontalPodAutoscalerInfo[]>;
-  patchWorkload(ref: WorkloadRef, patch: unknown, type: PatchType, options: MutationOptions): Promise<Workload>;
+  patchWorkload(
+    ref: WorkloadRef,
+    patch: unknown,
+    type: PatchType,
+    options: MutationOptions,
+  ): Promise<Workload>;
   scaleWorkload(ref: WorkloadRef, replicas: number, options: MutationOptions): Promise<{ replicas: number }>;
   deletePod(namespace: string, name: string, options: MutationOptions): Promise<void>;
   /** Watches pods (or events) in a namespace; resumes from `resourceVersion` when given. */

@@ -1,7 +1,15 @@
 import { NO_REDIRECTS, splitUrlCredentials } from '../../util/urlCredentials.js';
 import { EngineError } from '../../errors.js';
 import type { HealthCheck } from '../../health/HealthCheck.js';
-import type { InstantQueryOptions, InstantSample, Labels, MetricsSource, RangeQuery, RangeSeries, UnixSeconds } from './MetricsSource.js';
+import type {
+  InstantQueryOptions,
+  InstantSample,
+  Labels,
+  MetricsSource,
+  RangeQuery,
+  RangeSeries,
+  UnixSeconds,
+} from './MetricsSource.js';
 import { fromWhere, influxSelector, measurementsOf, quoteInfluxIdentifier } from './influxql.js';
 import { validateInstantQuery, validateRangeQuery } from './validateRangeQuery.js';
 
@@ -71,7 +79,11 @@ export class InfluxMetricsSource implements MetricsSource {
     return this.base;
   }
 
-  async instantQuery(query: string, time?: UnixSeconds, options: InstantQueryOptions = {}): Promise<InstantSample[]> {
+  async instantQuery(
+    query: string,
+    time?: UnixSeconds,
+    options: InstantQueryOptions = {},
+  ): Promise<InstantSample[]> {
     validateInstantQuery(query, time);
     const at = time ?? Date.now() / 1000;
     const text = fillPlaceholders(query, at - INSTANT_LOOKBACK_SECONDS, at, INSTANT_LOOKBACK_SECONDS);
@@ -98,7 +110,11 @@ export class InfluxMetricsSource implements MetricsSource {
     return series
       .map((s) => {
         const keep = s.timestamps.map((t, i) => (t >= q.start ? i : -1)).filter((i) => i >= 0);
-        return { labels: s.labels, timestamps: keep.map((i) => s.timestamps[i]!), values: keep.map((i) => s.values[i]!) };
+        return {
+          labels: s.labels,
+          timestamps: keep.map((i) => s.timestamps[i]!),
+          values: keep.map((i) => s.values[i]!),
+        };
       })
       .filter((s) => s.timestamps.length > 0);
   }
@@ -144,9 +160,13 @@ export class InfluxMetricsSource implements MetricsSource {
       return [...values].sort();
     }
     for (const selector of selectorsOrAll(matchers)) {
-      const from = selector?.measurement !== undefined ? ` FROM ${quoteInfluxIdentifier(selector.measurement)}` : '';
-      const where = selector && selector.conditions.length > 0 ? ` WHERE ${selector.conditions.join(' AND ')}` : '';
-      const results = await this.call(`SHOW TAG VALUES${from} WITH KEY = ${quoteInfluxIdentifier(label)}${where}`);
+      const from =
+        selector?.measurement !== undefined ? ` FROM ${quoteInfluxIdentifier(selector.measurement)}` : '';
+      const where =
+        selector && selector.conditions.length > 0 ? ` WHERE ${selector.conditions.join(' AND ')}` : '';
+      const results = await this.call(
+        `SHOW TAG VALUES${from} WITH KEY = ${quoteInfluxIdentifier(label)}${where}`,
+      );
       for (const s of results[0]?.series ?? []) for (const row of s.values ?? []) values.add(String(row[1]));
     }
     return [...values].sort();
@@ -158,16 +178,28 @@ export class InfluxMetricsSource implements MetricsSource {
       const ping = await this.request('GET', '/ping');
       await ping.arrayBuffer();
       if (ping.status !== 204 && !ping.ok) {
-        return this.health(false, `InfluxDB at ${this.base} answered /ping with HTTP ${ping.status}`, started);
+        return this.health(
+          false,
+          `InfluxDB at ${this.base} answered /ping with HTTP ${ping.status}`,
+          started,
+        );
       }
       const version = ping.headers.get('x-influxdb-version') ?? '(unknown version)';
       const databases = await this.call('SHOW DATABASES');
       const names = (databases[0]?.series?.[0]?.values ?? []).map((row) => String(row[0]));
       // 2.x maps databases through DBRP mappings and may not list them; a query against the database decides.
       if (names.length > 0 && !names.includes(this.options.database)) {
-        return this.health(false, `InfluxDB ${version} at ${this.base} has no database "${this.options.database}" (it has: ${names.join(', ')})`, started);
+        return this.health(
+          false,
+          `InfluxDB ${version} at ${this.base} has no database "${this.options.database}" (it has: ${names.join(', ')})`,
+          started,
+        );
       }
-      return this.health(true, `InfluxDB ${version} at ${this.base} is ready, database "${this.options.database}"`, started);
+      return this.health(
+        true,
+        `InfluxDB ${version} at ${this.base} is ready, database "${this.options.database}"`,
+        started,
+      );
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       return this.health(false, `${message}; check the InfluxDB url, database and credentials`, started);
@@ -182,7 +214,10 @@ export class InfluxMetricsSource implements MetricsSource {
   private async select(query: string, signal?: AbortSignal): Promise<RangeSeries[]> {
     const results = await this.call(query, signal);
     if (results.length !== 1) {
-      throw new EngineError('PROMQL_ERROR', `give one InfluxQL statement, not ${results.length} (query: ${query})`);
+      throw new EngineError(
+        'PROMQL_ERROR',
+        `give one InfluxQL statement, not ${results.length} (query: ${query})`,
+      );
     }
     const series = results[0]!.series ?? [];
     if (series.length === 0) await this.explainEmpty(query);
@@ -214,7 +249,9 @@ export class InfluxMetricsSource implements MetricsSource {
    */
   private async explainEmpty(query: string): Promise<void> {
     for (const measurement of measurementsOf(query)) {
-      const results = await this.call(`SHOW MEASUREMENTS WITH MEASUREMENT = ${quoteInfluxIdentifier(measurement)}`);
+      const results = await this.call(
+        `SHOW MEASUREMENTS WITH MEASUREMENT = ${quoteInfluxIdentifier(measurement)}`,
+      );
       if ((results[0]?.series ?? []).length === 0) {
         throw new EngineError(
           'NOT_FOUND',
@@ -245,7 +282,10 @@ export class InfluxMetricsSource implements MetricsSource {
     const where = `InfluxDB at ${this.base}`;
     const error = body?.error ?? body?.results?.find((r) => r.error)?.error;
     if (response.status === 401 || response.status === 403) {
-      throw new EngineError('UPSTREAM_ERROR', `${where} refused the credentials (HTTP ${response.status}: ${error ?? text.slice(0, 200)})`);
+      throw new EngineError(
+        'UPSTREAM_ERROR',
+        `${where} refused the credentials (HTTP ${response.status}: ${error ?? text.slice(0, 200)})`,
+      );
     }
     if (error !== undefined) {
       if (/^database not found/.test(error)) {
@@ -253,23 +293,40 @@ export class InfluxMetricsSource implements MetricsSource {
           issues: [{ field: 'metrics.database', message: error }],
         });
       }
-      if (response.status === 400 || /^error parsing query|not (?:supported|allowed)|invalid|must|expected|unsupported|undefined function/i.test(error)) {
+      if (
+        response.status === 400 ||
+        /^error parsing query|not (?:supported|allowed)|invalid|must|expected|unsupported|undefined function/i.test(
+          error,
+        )
+      ) {
         throw new EngineError('PROMQL_ERROR', `InfluxQL error: ${error} (query: ${query})`);
       }
-      if (/timeout/i.test(error)) throw new EngineError('TIMEOUT', `${where} timed out: ${error} (query: ${query})`);
+      if (/timeout/i.test(error))
+        throw new EngineError('TIMEOUT', `${where} timed out: ${error} (query: ${query})`);
       throw new EngineError('UPSTREAM_ERROR', `${where} answered with an error: ${error} (query: ${query})`);
     }
     if (!response.ok || !body?.results) {
       const code = response.status === 503 ? 'UPSTREAM_UNAVAILABLE' : 'UPSTREAM_ERROR';
-      throw new EngineError(code, `${where} answered /query with HTTP ${response.status}: ${text.slice(0, 200)}`);
+      throw new EngineError(
+        code,
+        `${where} answered /query with HTTP ${response.status}: ${text.slice(0, 200)}`,
+      );
     }
     if (body.results.some((r) => r.partial)) {
-      throw new EngineError('UPSTREAM_ERROR', `${where} truncated the answer (its max-row-limit): narrow the range or raise the step (query: ${query})`);
+      throw new EngineError(
+        'UPSTREAM_ERROR',
+        `${where} truncated the answer (its max-row-limit): narrow the range or raise the step (query: ${query})`,
+      );
     }
     return body.results;
   }
 
-  private async request(method: 'GET' | 'POST', path: string, params?: URLSearchParams, signal?: AbortSignal): Promise<Response> {
+  private async request(
+    method: 'GET' | 'POST',
+    path: string,
+    params?: URLSearchParams,
+    signal?: AbortSignal,
+  ): Promise<Response> {
     const timeout = AbortSignal.timeout(this.timeoutMs);
     try {
       return await fetch(`${this.base}${path}`, {
@@ -291,11 +348,17 @@ export class InfluxMetricsSource implements MetricsSource {
   private transportError(error: unknown): EngineError {
     const name = (error as { name?: string })?.name;
     if (name === 'TimeoutError' || name === 'AbortError') {
-      return new EngineError('TIMEOUT', `InfluxDB at ${this.base} did not answer within ${this.timeoutMs / 1000} s`, { cause: error });
+      return new EngineError(
+        'TIMEOUT',
+        `InfluxDB at ${this.base} did not answer within ${this.timeoutMs / 1000} s`,
+        { cause: error },
+      );
     }
     const cause = (error as { cause?: { code?: string; message?: string } })?.cause;
     const reason = cause?.code ?? cause?.message ?? (error instanceof Error ? error.message : String(error));
-    return new EngineError('UPSTREAM_UNAVAILABLE', `InfluxDB at ${this.base} is unreachable (${reason})`, { cause: error });
+    return new EngineError('UPSTREAM_UNAVAILABLE', `InfluxDB at ${this.base} is unreachable (${reason})`, {
+      cause: error,
+    });
   }
 }
 

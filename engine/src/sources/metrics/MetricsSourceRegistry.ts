@@ -26,7 +26,8 @@ export class MetricsSourceRegistry implements MetricsSource {
     readonly defaultName: string,
     sources: ReadonlyMap<string, MetricsSource>,
   ) {
-    if (!sources.has(defaultName)) throw new Error(`metrics source registry: no default source "${defaultName}"`);
+    if (!sources.has(defaultName))
+      throw new Error(`metrics source registry: no default source "${defaultName}"`);
     this.sources = sources;
   }
 
@@ -49,7 +50,11 @@ export class MetricsSourceRegistry implements MetricsSource {
     return source;
   }
 
-  async instantQuery(query: string, time?: UnixSeconds, options: InstantQueryOptions = {}): Promise<InstantSample[]> {
+  async instantQuery(
+    query: string,
+    time?: UnixSeconds,
+    options: InstantQueryOptions = {},
+  ): Promise<InstantSample[]> {
     return this.get(options.source).instantQuery(query, time, options);
   }
 
@@ -105,7 +110,9 @@ export function kindOf(source: MetricsSource, name?: string): MetricsSource['kin
 
 /** The kind of a configured source by name (undefined: the default), read from config alone. */
 export function configuredKind(config: EngineConfig['metrics'], name?: string): MetricsSource['kind'] {
-  return name === undefined || name === config.name ? config.kind : (config.sources[name]?.kind ?? config.kind);
+  return name === undefined || name === config.name
+    ? config.kind
+    : (config.sources[name]?.kind ?? config.kind);
 }
 
 /** How label values enter a template written for a source: InfluxQL's string escape, or PromQL's (escapeLabelValue). */

@@ -1,7 +1,14 @@
 import { NO_REDIRECTS, splitUrlCredentials } from '../../util/urlCredentials.js';
 import { EngineError } from '../../errors.js';
 import type { HealthCheck } from '../../health/HealthCheck.js';
-import type { InstantSample, Labels, MetricsSource, RangeQuery, RangeSeries, UnixSeconds } from './MetricsSource.js';
+import type {
+  InstantSample,
+  Labels,
+  MetricsSource,
+  RangeQuery,
+  RangeSeries,
+  UnixSeconds,
+} from './MetricsSource.js';
 import { validateInstantQuery, validateRangeQuery } from './validateRangeQuery.js';
 
 export interface PrometheusMetricsSourceOptions {
@@ -54,7 +61,10 @@ export class PrometheusMetricsSource implements MetricsSource {
     validateInstantQuery(query, time);
     const form = new URLSearchParams({ query });
     if (time !== undefined) form.set('time', String(time));
-    const data = (await this.call('POST', '/api/v1/query', form, query)) as { resultType: string; result: unknown };
+    const data = (await this.call('POST', '/api/v1/query', form, query)) as {
+      resultType: string;
+      result: unknown;
+    };
     switch (data.resultType) {
       case 'vector':
         return (data.result as VectorResult).map((r) => ({
@@ -89,7 +99,10 @@ export class PrometheusMetricsSource implements MetricsSource {
       result: unknown;
     };
     if (data.resultType !== 'matrix') {
-      throw new EngineError('UPSTREAM_ERROR', `Prometheus at ${this.base} answered a range query with ${data.resultType}`);
+      throw new EngineError(
+        'UPSTREAM_ERROR',
+        `Prometheus at ${this.base} answered a range query with ${data.resultType}`,
+      );
     }
     return (data.result as MatrixResult).map((r) => ({
       labels: r.metric,
@@ -199,7 +212,12 @@ export class PrometheusMetricsSource implements MetricsSource {
   }
 
   /** One API call: transport errors, HTTP errors and `status: error` envelopes all become EngineErrors. */
-  private async call(method: 'GET' | 'POST', path: string, params: URLSearchParams, query: string): Promise<unknown> {
+  private async call(
+    method: 'GET' | 'POST',
+    path: string,
+    params: URLSearchParams,
+    query: string,
+  ): Promise<unknown> {
     const response = await this.request(method, path, params);
     let text: string;
     try {
@@ -221,7 +239,10 @@ export class PrometheusMetricsSource implements MetricsSource {
       throw new EngineError('PROMQL_ERROR', `${message} (query: ${query})`);
     }
     if (body?.errorType === 'timeout' || response.status === 504) {
-      throw new EngineError('TIMEOUT', `${where} timed out evaluating the query: ${message} (query: ${query})`);
+      throw new EngineError(
+        'TIMEOUT',
+        `${where} timed out evaluating the query: ${message} (query: ${query})`,
+      );
     }
     if (response.status === 503) {
       throw new EngineError('UPSTREAM_UNAVAILABLE', `${where} is unavailable: ${message}`);
@@ -232,9 +253,13 @@ export class PrometheusMetricsSource implements MetricsSource {
   private transportError(error: unknown): EngineError {
     const name = (error as { name?: string })?.name;
     if (name === 'TimeoutError' || name === 'AbortError') {
-      return new EngineError('TIMEOUT', `Prometheus at ${this.base} did not answer within ${this.timeoutMs / 1000} s`, {
-        cause: error,
-      });
+      return new EngineError(
+        'TIMEOUT',
+        `Prometheus at ${this.base} did not answer within ${this.timeoutMs / 1000} s`,
+        {
+          cause: error,
+        },
+      );
     }
     const cause = (error as { cause?: { code?: string; message?: string } })?.cause;
     const reason = cause?.code ?? cause?.message ?? (error instanceof Error ? error.message : String(error));

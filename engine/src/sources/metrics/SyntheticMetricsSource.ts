@@ -2,9 +2,25 @@ import { EngineError } from '../../errors.js';
 import { compileLabelRegex, type LabelRegex } from '../../util/labelRegex.js';
 import type { HealthCheck } from '../../health/HealthCheck.js';
 import { SampleSnapshot, type ShopMetricsGenerator } from '../../sim/metrics/ShopMetricsGenerator.js';
-import type { InstantQueryOptions, InstantSample, Labels, MetricsSource, RangeQuery, RangeSeries, UnixSeconds } from './MetricsSource.js';
+import type {
+  InstantQueryOptions,
+  InstantSample,
+  Labels,
+  MetricsSource,
+  RangeQuery,
+  RangeSeries,
+  UnixSeconds,
+} from './MetricsSource.js';
 import type { LabelMatcher } from './promql/ast.js';
-import { Pacer, SLICE_MS, evaluatePromql, labelKey, type EvalResult, type GridSeries, type GridSeriesProvider } from './promql/evaluatePromql.js';
+import {
+  Pacer,
+  SLICE_MS,
+  evaluatePromql,
+  labelKey,
+  type EvalResult,
+  type GridSeries,
+  type GridSeriesProvider,
+} from './promql/evaluatePromql.js';
 import { checkQueryCost } from './promql/checkQueryCost.js';
 import { parsePromql } from './promql/parsePromql.js';
 import { validateInstantQuery, validateRangeQuery } from './validateRangeQuery.js';
@@ -25,13 +41,19 @@ export class SyntheticMetricsSource implements MetricsSource {
     private readonly now: () => number = () => Date.now() / 1000,
   ) {}
 
-  async instantQuery(query: string, time?: UnixSeconds, options: InstantQueryOptions = {}): Promise<InstantSample[]> {
+  async instantQuery(
+    query: string,
+    time?: UnixSeconds,
+    options: InstantQueryOptions = {},
+  ): Promise<InstantSample[]> {
     validateInstantQuery(query, time);
     const at = time ?? this.now();
     const result = await this.evaluate(query, Float64Array.of(at), options.signal);
     if (result.kind === 'scalar') return [{ labels: {}, timestamp: at, value: result.values[0]! }];
     return sortByLabels(
-      mergeByLabels(result).filter((s) => s.present[0]).map((s) => ({ labels: s.labels, timestamp: at, value: s.values[0]! })),
+      mergeByLabels(result)
+        .filter((s) => s.present[0])
+        .map((s) => ({ labels: s.labels, timestamp: at, value: s.values[0]! })),
     );
   }
 
@@ -40,7 +62,8 @@ export class SyntheticMetricsSource implements MetricsSource {
     const steps = Math.floor((q.end - q.start) / q.stepSeconds + 1e-9) + 1;
     const times = Float64Array.from({ length: steps }, (_, i) => q.start + i * q.stepSeconds);
     const result = await this.evaluate(q.query, times, range.signal);
-    if (result.kind === 'scalar') return [{ labels: {}, timestamps: Array.from(times), values: Array.from(result.values) }];
+    if (result.kind === 'scalar')
+      return [{ labels: {}, timestamps: Array.from(times), values: Array.from(result.values) }];
     const out: RangeSeries[] = [];
     for (const s of mergeByLabels(result)) {
       const timestamps: number[] = [];
@@ -110,7 +133,8 @@ export class SyntheticMetricsSource implements MetricsSource {
     const chunks = chunkSteps(times, STEP_CHUNK_SECONDS);
     if (chunks.length === 1) return evaluatePromql(expr, times, provider, options);
     const parts: Array<{ offset: number; result: EvalResult }> = [];
-    for (const { offset, steps } of chunks) parts.push({ offset, result: await evaluatePromql(expr, steps, provider, options) });
+    for (const { offset, steps } of chunks)
+      parts.push({ offset, result: await evaluatePromql(expr, steps, provider, options) });
     return joinChunks(parts, times.length);
   }
 
@@ -125,7 +149,10 @@ export class SyntheticMetricsSource implements MetricsSource {
         return generator
           .series()
           .filter((def) => test(def.labels))
-          .map((def) => ({ labels: def.labels, samples: (kFrom, kTo) => generator.sampleGrid(def, kFrom, kTo, snapshot) }));
+          .map((def) => ({
+            labels: def.labels,
+            samples: (kFrom, kTo) => generator.sampleGrid(def, kFrom, kTo, snapshot),
+          }));
       },
     };
   }
@@ -138,7 +165,10 @@ export class SyntheticMetricsSource implements MetricsSource {
       });
     }
     const test = compileMatchers(expr.matchers);
-    return this.generator.series().filter((d) => test(d.labels)).map((d) => d.labels);
+    return this.generator
+      .series()
+      .filter((d) => test(d.labels))
+      .map((d) => d.labels);
   }
 
   private selected(matchers: string[]): Labels[] {
@@ -154,7 +184,10 @@ export class SyntheticMetricsSource implements MetricsSource {
  */
 const STEP_CHUNK_SECONDS = 86_400;
 
-function chunkSteps(times: Float64Array, spanSeconds: number): Array<{ offset: number; steps: Float64Array }> {
+function chunkSteps(
+  times: Float64Array,
+  spanSeconds: number,
+): Array<{ offset: number; steps: Float64Array }> {
   const chunks: Array<{ offset: number; steps: Float64Array }> = [];
   let start = 0;
   while (start < times.length) {
@@ -170,7 +203,8 @@ function chunkSteps(times: Float64Array, spanSeconds: number): Array<{ offset: n
 function joinChunks(parts: Array<{ offset: number; result: EvalResult }>, n: number): EvalResult {
   if (parts[0]!.result.kind === 'scalar') {
     const values = new Float64Array(n);
-    for (const { offset, result } of parts) values.set((result as Extract<EvalResult, { kind: 'scalar' }>).values, offset);
+    for (const { offset, result } of parts)
+      values.set((result as Extract<EvalResult, { kind: 'scalar' }>).values, offset);
     return { kind: 'scalar', values };
   }
   const joined = new Map<string, { labels: Labels; values: Float64Array; present: Uint8Array }>();
@@ -179,7 +213,11 @@ function joinChunks(parts: Array<{ offset: number; result: EvalResult }>, n: num
     for (const s of result.series) {
       const key = labelKey(s.labels);
       let whole = joined.get(key);
-      if (!whole) joined.set(key, (whole = { labels: s.labels, values: new Float64Array(n), present: new Uint8Array(n) }));
+      if (!whole)
+        joined.set(
+          key,
+          (whole = { labels: s.labels, values: new Float64Array(n), present: new Uint8Array(n) }),
+        );
       for (let i = 0; i < s.present.length; i++) {
         if (!s.present[i] || whole.present[offset + i]) continue;
         whole.values[offset + i] = s.values[i]!;
@@ -199,7 +237,10 @@ function compileMatchers(matchers: LabelMatcher[]): (labels: Labels) => boolean 
       // RE2, as Prometheus matches: a viewer's `pod=~"(.*.*)*x"` held the event loop for minutes in JS's RegExp.
       re = compileLabelRegex(m.value);
     } catch (error) {
-      throw new EngineError('PROMQL_ERROR', `invalid regular expression "${m.value}" for label ${m.name}: ${(error as Error).message}`);
+      throw new EngineError(
+        'PROMQL_ERROR',
+        `invalid regular expression "${m.value}" for label ${m.name}: ${(error as Error).message}`,
+      );
     }
     return m.type === '=~' ? (v: string) => re.test(v) : (v: string) => !re.test(v);
   });
@@ -214,7 +255,11 @@ function mergeByLabels(result: Extract<EvalResult, { kind: 'vector' }>) {
     const key = labelKey(s.labels);
     const existing = merged.get(key);
     if (!existing) {
-      merged.set(key, { labels: s.labels, values: Float64Array.from(s.values), present: Uint8Array.from(s.present) });
+      merged.set(key, {
+        labels: s.labels,
+        values: Float64Array.from(s.values),
+        present: Uint8Array.from(s.present),
+      });
       continue;
     }
     for (let i = 0; i < s.present.length; i++) {
@@ -228,5 +273,7 @@ function mergeByLabels(result: Extract<EvalResult, { kind: 'vector' }>) {
 }
 
 function sortByLabels<T extends { labels: Labels }>(items: T[]): T[] {
-  return items.sort((a, b) => (labelKey(a.labels) < labelKey(b.labels) ? -1 : labelKey(a.labels) > labelKey(b.labels) ? 1 : 0));
+  return items.sort((a, b) =>
+    labelKey(a.labels) < labelKey(b.labels) ? -1 : labelKey(a.labels) > labelKey(b.labels) ? 1 : 0,
+  );
 }

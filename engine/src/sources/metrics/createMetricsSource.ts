@@ -40,7 +40,10 @@ export function createMetricsSource(
 ): { source: MetricsSource; demo?: DemoMetrics } {
   const { name, sources, ...defaultConfig } = config;
   if (sources[name]) {
-    throw invalidConfig(`metrics.sources.${name}`, `"${name}" is already the default source's name (metrics.name)`);
+    throw invalidConfig(
+      `metrics.sources.${name}`,
+      `"${name}" is already the default source's name (metrics.name)`,
+    );
   }
   const named = new Map<string, MetricsSource>();
   let demo: DemoMetrics | undefined;
@@ -51,7 +54,10 @@ export function createMetricsSource(
   }
   (options.signals ?? []).forEach((signal, i) => {
     if (signal.source !== undefined && !named.has(signal.source)) {
-      throw invalidConfig(`signals.list.${i}.source`, `unknown metrics source "${signal.source}"; configured: ${[...named.keys()].join(', ')}`);
+      throw invalidConfig(
+        `signals.list.${i}.source`,
+        `unknown metrics source "${signal.source}"; configured: ${[...named.keys()].join(', ')}`,
+      );
     }
   });
   return { source: new MetricsSourceRegistry(name, named), ...(demo ? { demo } : {}) };
@@ -66,11 +72,18 @@ function createOne(
     case 'prometheus':
       options.logger?.info({ source: name, url: config.url }, 'metrics: reading Prometheus');
       return {
-        source: new PrometheusMetricsSource({ url: config.url, timeoutSeconds: config.timeoutSeconds, headers: config.headers }),
+        source: new PrometheusMetricsSource({
+          url: config.url,
+          timeoutSeconds: config.timeoutSeconds,
+          headers: config.headers,
+        }),
       };
     case 'influxdb':
       // Credentials are passed on, never logged.
-      options.logger?.info({ source: name, url: config.url, database: config.database }, 'metrics: reading InfluxDB');
+      options.logger?.info(
+        { source: name, url: config.url, database: config.database },
+        'metrics: reading InfluxDB',
+      );
       return {
         source: new InfluxMetricsSource({
           url: config.url,
@@ -90,7 +103,10 @@ function createOne(
         ...(options.placement ? { placement: options.placement } : {}),
         ...(options.roster ? { roster: options.roster } : {}),
       });
-      options.logger?.info({ source: name, seed: config.seed, series: generator.series().length }, 'metrics: synthetic demo shop');
+      options.logger?.info(
+        { source: name, seed: config.seed, series: generator.series().length },
+        'metrics: synthetic demo shop',
+      );
       return {
         source: new SyntheticMetricsSource(generator),
         demo: { generator, renderExposition: (time) => generator.renderExposition(time) },
@@ -100,5 +116,7 @@ function createOne(
 }
 
 function invalidConfig(field: string, message: string): EngineError {
-  return new EngineError('INVALID_CONFIG', `invalid configuration: ${field}: ${message}`, { issues: [{ field, message }] });
+  return new EngineError('INVALID_CONFIG', `invalid configuration: ${field}: ${message}`, {
+    issues: [{ field, message }],
+  });
 }

@@ -14,10 +14,17 @@ describe('escapeLabelValue', () => {
     'back\\slash"',
     'line\nbreak\r\ttab\x00nul\x7f',
     'emoji 🙂 and a lone surrogate \ud800',
-    '`backtick` and \'single\'',
+    "`backtick` and 'single'",
   ])('round-trips %j through the PromQL parser as one label value', (value) => {
     const expr = parsePromql(`up{namespace="${escapeLabelValue(value)}"}`);
-    expect(expr).toEqual({ kind: 'selector', matchers: [{ name: '__name__', type: '=', value: 'up' }, { name: 'namespace', type: '=', value: expect.any(String) }], offset: 0 });
+    expect(expr).toEqual({
+      kind: 'selector',
+      matchers: [
+        { name: '__name__', type: '=', value: 'up' },
+        { name: 'namespace', type: '=', value: expect.any(String) },
+      ],
+      offset: 0,
+    });
     const got = (expr as { matchers: Array<{ value: string }> }).matchers[1]!.value;
     // A lone surrogate is not text in any encoding and comes back as U+FFFD; everything else comes back exactly.
     expect(got).toBe(value.replace('\ud800', '\ufffd'));
@@ -36,7 +43,9 @@ describe('escapeLabelValue', () => {
 describe('escapeRegexLabelValue', () => {
   it('matches the literal value only', async () => {
     const value = 'a.b+c(d)"e\\';
-    const expr = parsePromql(`up{pod=~"${escapeRegexLabelValue(value)}-.*"}`) as { matchers: Array<{ value: string }> };
+    const expr = parsePromql(`up{pod=~"${escapeRegexLabelValue(value)}-.*"}`) as {
+      matchers: Array<{ value: string }>;
+    };
     const re = new RegExp(`^(?:${expr.matchers[1]!.value})$`);
     expect(re.test(`${value}-7f9c`)).toBe(true);
     expect(re.test('aXb+c(d)"e\\-7f9c')).toBe(false);

@@ -15,12 +15,14 @@ export function quoteInfluxString(value: string): string {
  * literal with a parse error), other control characters dropped; signal templates put `'$namespace'` around it.
  */
 export function escapeInfluxStringValue(value: string): string {
-  return value
-    .replace(/\\/g, '\\\\')
-    .replace(/'/g, "\\'")
-    .replace(/\n/g, '\\n')
-    // eslint-disable-next-line no-control-regex -- control characters are exactly what is removed
-    .replace(/[\x00-\x1f\x7f]/g, '');
+  return (
+    value
+      .replace(/\\/g, '\\\\')
+      .replace(/'/g, "\\'")
+      .replace(/\n/g, '\\n')
+      // eslint-disable-next-line no-control-regex -- control characters are exactly what is removed
+      .replace(/[\x00-\x1f\x7f]/g, '')
+  );
 }
 
 export function quoteInfluxIdentifier(name: string): string {
@@ -63,9 +65,13 @@ export function influxSelector(selector: string): InfluxSelector {
   try {
     expr = parsePromql(selector);
   } catch (error) {
-    throw new EngineError('INVALID_INPUT', `"${selector}" is not a series selector: ${(error as Error).message}`, {
-      issues: [{ field: 'matchers', message: 'must be a selector like metric{label="value"}' }],
-    });
+    throw new EngineError(
+      'INVALID_INPUT',
+      `"${selector}" is not a series selector: ${(error as Error).message}`,
+      {
+        issues: [{ field: 'matchers', message: 'must be a selector like metric{label="value"}' }],
+      },
+    );
   }
   if (expr.kind !== 'selector') {
     throw new EngineError('INVALID_INPUT', `"${selector}" is not a series selector`, {
@@ -89,7 +95,8 @@ export function influxSelector(selector: string): InfluxSelector {
 /** ` FROM "m" WHERE a AND b` for a SHOW statement, each part only when present. */
 export function fromWhere(selector: InfluxSelector | undefined): string {
   if (!selector) return '';
-  const from = selector.measurement !== undefined ? ` FROM ${quoteInfluxIdentifier(selector.measurement)}` : '';
+  const from =
+    selector.measurement !== undefined ? ` FROM ${quoteInfluxIdentifier(selector.measurement)}` : '';
   const where = selector.conditions.length > 0 ? ` WHERE ${selector.conditions.join(' AND ')}` : '';
   return from + where;
 }

@@ -24,7 +24,9 @@ describe('query limits of the demo source', () => {
   });
 
   it('refuses a range query spanning more than the limit, naming end', async () => {
-    const error = await failure(source.rangeQuery({ query: 'up', start: T - 100 * 86_400, end: T, stepSeconds: 3600 }));
+    const error = await failure(
+      source.rangeQuery({ query: 'up', start: T - 100 * 86_400, end: T, stepSeconds: 3600 }),
+    );
     expect(error.code).toBe('INVALID_INPUT');
     expect(error.issues.map((i) => i.field)).toEqual(['rangeQuery.end']);
   });
@@ -32,7 +34,12 @@ describe('query limits of the demo source', () => {
   it('refuses more samples than the limit and says how many it would read', async () => {
     // Every series of the shop over 30 days at a 30-day window: well past 50M samples.
     const error = await failure(
-      source.rangeQuery({ query: 'sum(rate({__name__=~".+"}[30d]))', start: T - 30 * 86_400, end: T, stepSeconds: 3600 }),
+      source.rangeQuery({
+        query: 'sum(rate({__name__=~".+"}[30d]))',
+        start: T - 30 * 86_400,
+        end: T,
+        stepSeconds: 3600,
+      }),
     );
     expect(error.code).toBe('PROMQL_ERROR');
     expect(error.message).toMatch(/would read [\d,]+ samples; the limit is 50,000,000/);
@@ -49,7 +56,9 @@ describe('query limits of the demo source', () => {
   });
 
   it('refuses a query text longer than the limit', async () => {
-    const error = await failure(source.instantQuery(`up{job="${'x'.repeat(QUERY_LIMITS.maxQueryChars)}"}`, T));
+    const error = await failure(
+      source.instantQuery(`up{job="${'x'.repeat(QUERY_LIMITS.maxQueryChars)}"}`, T),
+    );
     expect(error.issues.map((i) => i.field)).toEqual(['query']);
   });
 
@@ -70,7 +79,12 @@ describe('evaluation in slices', () => {
     let ticks = 0;
     const timer = setInterval(() => ticks++, 1);
     try {
-      await source.rangeQuery({ query: 'sum by (service) (rate(http_requests_total[1h]))', start: T - 30 * 86_400, end: T, stepSeconds: 300 });
+      await source.rangeQuery({
+        query: 'sum by (service) (rate(http_requests_total[1h]))',
+        start: T - 30 * 86_400,
+        end: T,
+        stepSeconds: 300,
+      });
     } finally {
       clearInterval(timer);
     }
@@ -87,7 +101,9 @@ describe('evaluation in slices', () => {
       for (const sample of instant) {
         const series = range.find((s) => JSON.stringify(s.labels) === JSON.stringify(sample.labels))!;
         const value = series.values[series.timestamps.indexOf(at)]!;
-        expect(Math.abs(value - sample.value)).toBeLessThanOrEqual(1e-9 * Math.max(1, Math.abs(sample.value)));
+        expect(Math.abs(value - sample.value)).toBeLessThanOrEqual(
+          1e-9 * Math.max(1, Math.abs(sample.value)),
+        );
       }
     }
   }, 60_000);

@@ -42,11 +42,13 @@ export function validateRangeQuery(query: RangeQuery): RangeQuery {
 
 export function validateInstantQuery(query: string, time?: number): void {
   const issues = [];
-  if (typeof query !== 'string' || query.trim() === '') issues.push({ field: 'query', message: 'must not be empty' });
+  if (typeof query !== 'string' || query.trim() === '')
+    issues.push({ field: 'query', message: 'must not be empty' });
   else if (query.length > QUERY_LIMITS.maxQueryChars) {
     issues.push({ field: 'query', message: `must be at most ${QUERY_LIMITS.maxQueryChars} characters` });
   }
-  if (time !== undefined && !Number.isFinite(time)) issues.push({ field: 'time', message: 'must be a finite number' });
+  if (time !== undefined && !Number.isFinite(time))
+    issues.push({ field: 'time', message: 'must be a finite number' });
   if (issues.length > 0) {
     throw new EngineError('INVALID_INPUT', `invalid instant query: ${describeIssues(issues)}`, { issues });
   }

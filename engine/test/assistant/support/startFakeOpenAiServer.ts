@@ -68,7 +68,10 @@ export async function startFakeOpenAiServer(
       try {
         if (req.method === 'GET' && req.url === '/v1/models') {
           const ids = options.models ?? ['fake-chat', 'fake-embed'];
-          return send(res, 200, { object: 'list', data: ids.map((id) => ({ id, object: 'model', created: 0, owned_by: 'test' })) });
+          return send(res, 200, {
+            object: 'list',
+            data: ids.map((id) => ({ id, object: 'model', created: 0, owned_by: 'test' })),
+          });
         }
         if (req.method === 'POST' && req.url === '/v1/embeddings') {
           const body = (await readJson(req)) as { model: string; input: string | string[] };
@@ -77,7 +80,11 @@ export async function startFakeOpenAiServer(
           return send(res, 200, {
             object: 'list',
             model: body.model,
-            data: input.map((text, index) => ({ object: 'embedding', index, embedding: hashedEmbedding(text) })),
+            data: input.map((text, index) => ({
+              object: 'embedding',
+              index,
+              embedding: hashedEmbedding(text),
+            })),
             usage: { prompt_tokens: 1, total_tokens: 1 },
           });
         }
@@ -87,7 +94,8 @@ export async function startFakeOpenAiServer(
           const answer = reply(body);
           if (answer.delayMs) await new Promise((resolve) => setTimeout(resolve, answer.delayMs));
           if (res.destroyed) return;
-          if (answer.status) return send(res, answer.status, { error: { message: 'scripted failure', type: 'test' } });
+          if (answer.status)
+            return send(res, answer.status, { error: { message: 'scripted failure', type: 'test' } });
           const toolCalls = (answer.toolCalls ?? []).map((c, i) => ({
             index: i,
             id: `call_${chatRequests.length}_${i}`,
@@ -121,13 +129,23 @@ export async function startFakeOpenAiServer(
             );
           chunk({ role: 'assistant', content: '' });
           for (const token of (answer.content ?? '').match(/\S+\s*|\s+/g) ?? []) {
-            if (options.tokenDelayMs) await new Promise((resolve) => setTimeout(resolve, options.tokenDelayMs));
+            if (options.tokenDelayMs)
+              await new Promise((resolve) => setTimeout(resolve, options.tokenDelayMs));
             if (res.destroyed) return;
             chunk({ content: token });
           }
           for (const call of toolCalls) {
             // Name first, arguments in two fragments: the provider must reassemble them.
-            chunk({ tool_calls: [{ index: call.index, id: call.id, type: 'function', function: { name: call.function.name, arguments: '' } }] });
+            chunk({
+              tool_calls: [
+                {
+                  index: call.index,
+                  id: call.id,
+                  type: 'function',
+                  function: { name: call.function.name, arguments: '' },
+                },
+              ],
+            });
             const args = call.function.arguments;
             const mid = Math.floor(args.length / 2);
             chunk({ tool_calls: [{ index: call.index, function: { arguments: args.slice(0, mid) } }] });

@@ -114,7 +114,8 @@ export class TailEnsembleDetector implements AnomalyDetector {
 
   constructor(settings: Partial<TailEnsembleSettings> & Pick<TailEnsembleSettings, 'probationRows'>) {
     this.settings = { ...DEFAULT_TAIL_ENSEMBLE, ...settings };
-    if (!(this.settings.probationRows >= 0)) throw new Error(`probationRows must be >= 0, got ${settings.probationRows}`);
+    if (!(this.settings.probationRows >= 0))
+      throw new Error(`probationRows must be >= 0, got ${settings.probationRows}`);
     const { baselineRows, probationRows, tailQuantile, tailWarmup } = this.settings;
     const rows = Math.max(20, baselineRows > 0 ? baselineRows : Math.round(probationRows));
     this.baseline = new SortedWindow(rows);
@@ -133,9 +134,14 @@ export class TailEnsembleDetector implements AnomalyDetector {
     if (this.baseline.length >= 5) {
       const median = this.baseline.quantile(0.5);
       const level = this.level.surprise(Math.abs(value - median));
-      surprise = Math.max(this.fastLevelSurprise(value, level), this.sustainedSurprise(level), this.shiftSurprise(value, median));
+      surprise = Math.max(
+        this.fastLevelSurprise(value, level),
+        this.sustainedSurprise(level),
+        this.shiftSurprise(value, median),
+      );
       const expected = this.seasonalExpectation();
-      if (expected !== undefined) surprise = Math.max(surprise, this.seasonalModel().surprise(Math.abs(value - expected)));
+      if (expected !== undefined)
+        surprise = Math.max(surprise, this.seasonalModel().surprise(Math.abs(value - expected)));
     }
     this.baseline.push(value);
     this.fastBaseline.push(value);

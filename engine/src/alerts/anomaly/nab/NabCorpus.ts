@@ -37,12 +37,20 @@ export function parseNabTimestamp(text: string): number {
 }
 
 export function loadNabProfiles(root: string): Record<NabProfile, CostMatrix> {
-  const parsed = profilesSchema.parse(JSON.parse(readFileSync(join(root, 'config', 'profiles.json'), 'utf8')));
-  return Object.fromEntries(NAB_PROFILES.map((p) => [p, parsed[p].CostMatrix])) as Record<NabProfile, CostMatrix>;
+  const parsed = profilesSchema.parse(
+    JSON.parse(readFileSync(join(root, 'config', 'profiles.json'), 'utf8')),
+  );
+  return Object.fromEntries(NAB_PROFILES.map((p) => [p, parsed[p].CostMatrix])) as Record<
+    NabProfile,
+    CostMatrix
+  >;
 }
 
 /** Reads a `timestamp,value[,...]` CSV; `columns` picks further numeric columns by header name. */
-export function readNabCsv(path: string, columns: string[] = []): { timestamps: number[]; columns: number[][] } {
+export function readNabCsv(
+  path: string,
+  columns: string[] = [],
+): { timestamps: number[]; columns: number[][] } {
   const lines = readFileSync(path, 'utf8').trim().split(/\r?\n/);
   const header = lines[0]!.split(',');
   const indexes = columns.map((c) => {
@@ -62,11 +70,15 @@ export function readNabCsv(path: string, columns: string[] = []): { timestamps: 
 
 /** Loads every data file of a NAB checkout (`data/<category>/*.csv`) with its windows and the cost profiles. */
 export function loadNabCorpus(root: string): NabCorpus {
-  const windows = windowsSchema.parse(JSON.parse(readFileSync(join(root, 'labels', 'combined_windows.json'), 'utf8')));
+  const windows = windowsSchema.parse(
+    JSON.parse(readFileSync(join(root, 'labels', 'combined_windows.json'), 'utf8')),
+  );
   const files: NabFile[] = [];
   for (const category of readdirSync(join(root, 'data'), { withFileTypes: true })) {
     if (!category.isDirectory()) continue;
-    for (const file of readdirSync(join(root, 'data', category.name)).filter((f) => f.endsWith('.csv')).sort()) {
+    for (const file of readdirSync(join(root, 'data', category.name))
+      .filter((f) => f.endsWith('.csv'))
+      .sort()) {
       const name = `${category.name}/${file}`;
       const fileWindows = windows[name];
       if (!fileWindows) throw new Error(`${name}: no entry in labels/combined_windows.json`);
@@ -113,7 +125,16 @@ export function readPublishedScores(
       continue;
     }
     const [threshold, score, tp, tn, fp, fn, total] = c.slice(3).map(Number) as number[];
-    files.push({ file: c[2]!, threshold: threshold!, score: score!, tp: tp!, tn: tn!, fp: fp!, fn: fn!, total: total! });
+    files.push({
+      file: c[2]!,
+      threshold: threshold!,
+      score: score!,
+      tp: tp!,
+      tn: tn!,
+      fp: fp!,
+      fn: fn!,
+      total: total!,
+    });
   }
   return { files, totalScore };
 }

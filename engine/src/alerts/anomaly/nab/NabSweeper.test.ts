@@ -34,10 +34,16 @@ describe('NAB sweeper', () => {
   });
 
   it('an early detection is worth almost a full TP, a missed window −fnWeight', () => {
-    const hit = scoreAtThreshold(scoresByThreshold(sweepPoints(series, scoresWith({ 40: 0.9 }), standard), standard), 0.9);
+    const hit = scoreAtThreshold(
+      scoresByThreshold(sweepPoints(series, scoresWith({ 40: 0.9 }), standard), standard),
+      0.9,
+    );
     expect(hit.score).toBeCloseTo(1, 6);
     expect(hit).toMatchObject({ tp: 1, fp: 0, fn: 9 });
-    const missed = scoreAtThreshold(scoresByThreshold(sweepPoints(series, scoresWith({}), standard), standard), 0.5);
+    const missed = scoreAtThreshold(
+      scoresByThreshold(sweepPoints(series, scoresWith({}), standard), standard),
+      0.5,
+    );
     expect(missed.score).toBe(-1);
   });
 

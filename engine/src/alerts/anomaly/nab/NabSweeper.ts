@@ -50,7 +50,11 @@ export function scaledSigmoid(relativePosition: number): number {
 const MAX_TP = scaledSigmoid(-1);
 
 /** Sweep score of every row of one file, probationary rows included (window `'probationary'` marks them). */
-export function sweepPoints(series: LabelledSeries, anomalyScores: ArrayLike<number>, cost: CostMatrix): SweepPoint[] {
+export function sweepPoints(
+  series: LabelledSeries,
+  anomalyScores: ArrayLike<number>,
+  cost: CostMatrix,
+): SweepPoint[] {
   const { timestamps, name } = series;
   if (timestamps.length !== anomalyScores.length) {
     throw new Error(`${name}: ${timestamps.length} timestamps but ${anomalyScores.length} anomaly scores`);
@@ -59,7 +63,8 @@ export function sweepPoints(series: LabelledSeries, anomalyScores: ArrayLike<num
   const windows = series.windows.map(([start, end]) => {
     const left = indexOf.get(start);
     const right = indexOf.get(end);
-    if (left === undefined || right === undefined) throw new Error(`${name}: window edge not on a row timestamp`);
+    if (left === undefined || right === undefined)
+      throw new Error(`${name}: window edge not on a row timestamp`);
     return { id: `${name}|${start}`, left, right, width: right - left + 1 };
   });
   const probation = probationaryLength(timestamps.length);
@@ -142,7 +147,11 @@ export function scoreAtThreshold(sweep: ThresholdScore[], threshold: number): Th
 }
 
 /** The same as picking `threshold` from the sweep of these points, computed in one pass without sorting. */
-export function scoreRowsAtThreshold(points: SweepPoint[], cost: CostMatrix, threshold: number): ThresholdScore {
+export function scoreRowsAtThreshold(
+  points: SweepPoint[],
+  cost: CostMatrix,
+  threshold: number,
+): ThresholdScore {
   const windowValue = new Map<string, number>();
   let score = 0;
   let tp = 0;

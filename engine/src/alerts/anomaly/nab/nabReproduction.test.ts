@@ -15,7 +15,10 @@ import { scoreNabCorpus, type NabResult } from './scoreNabCorpus.js';
 const root = resolve(import.meta.dirname, '../../../../../../shared/datasets/nab');
 const hasData = existsSync(join(root, 'labels', 'combined_windows.json'));
 const finalResults = () =>
-  JSON.parse(readFileSync(join(root, 'results', 'final_results.json'), 'utf8')) as Record<string, Record<string, number>>;
+  JSON.parse(readFileSync(join(root, 'results', 'final_results.json'), 'utf8')) as Record<
+    string,
+    Record<string, number>
+  >;
 /** NAB's result CSVs were written by Python 2, whose str(float) keeps 12 significant digits; the scorer read those. */
 const asPublished = (score: number) => Number(score.toPrecision(12));
 
@@ -85,7 +88,9 @@ describe.skipIf(!hasData)('NAB scorer port reproduces the published results', ()
         reward_low_FN_rate: 1,
       });
       for (const profile of NAB_PROFILES) {
-        const row = readPublishedScores(root, 'windowedGaussian', profile).files.find((f) => f.file === file.name)!;
+        const row = readPublishedScores(root, 'windowedGaussian', profile).files.find(
+          (f) => f.file === file.name,
+        )!;
         expect(result[profile].raw, `${file.name} ${profile}`).toBeCloseTo(row.score, 8);
       }
     }

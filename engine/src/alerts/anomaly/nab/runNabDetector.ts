@@ -11,7 +11,8 @@ export function runNabDetector(files: NabFile[], factory: AnomalyDetectorFactory
     const scores = new Float64Array(file.values.length);
     for (let i = 0; i < scores.length; i++) {
       const score = detector.update(file.timestamps[i]!, file.values[i]!);
-      if (!(score >= 0 && score <= 1)) throw new Error(`${file.name} row ${i}: anomaly score ${score} is not in [0, 1]`);
+      if (!(score >= 0 && score <= 1))
+        throw new Error(`${file.name} row ${i}: anomaly score ${score} is not in [0, 1]`);
       scores[i] = score;
     }
     output.set(file.name, scores);

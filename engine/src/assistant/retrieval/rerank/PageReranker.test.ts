@@ -58,7 +58,10 @@ describe('rerank features', () => {
   it('page coverage weights the terms found in the page by IDF', () => {
     const q = query('pod disruption budget', { pod: 0.5, disruption: 3, budget: 2.5 });
     expect(pageCoverage.score(q, page({ matchedTerms: new Set(['pod']) }))).toBeCloseTo(0.5 / 6, 10);
-    expect(pageCoverage.score(q, page({ matchedTerms: new Set(['disruption', 'budget']) }))).toBeCloseTo(5.5 / 6, 10);
+    expect(pageCoverage.score(q, page({ matchedTerms: new Set(['disruption', 'budget']) }))).toBeCloseTo(
+      5.5 / 6,
+      10,
+    );
   });
 
   it('whole title in the question needs a title of two or more terms', () => {
@@ -70,7 +73,9 @@ describe('rerank features', () => {
 
   it('phrase in headings and the generated-page prior', () => {
     const q = query('pod disruption budget for zookeeper');
-    expect(phraseInHeadings.score(q, page({ title: 'Specifying a Disruption Budget for your Application' }))).toBeCloseTo(1 / 3, 10);
+    expect(
+      phraseInHeadings.score(q, page({ title: 'Specifying a Disruption Budget for your Application' })),
+    ).toBeCloseTo(1 / 3, 10);
     expect(generatedPage.score(q, page({ kind: 'generated' }))).toBe(-1);
     expect(generatedPage.score(q, page({ kind: 'task' }))).toBe(0);
   });
@@ -78,11 +83,15 @@ describe('rerank features', () => {
 
 describe('question form', () => {
   it('reads how-to and what-is forms from the words the tokenizer drops', () => {
-    expect(questionForm('need to patch the OS tonight, how do I move all the pods off it first?')).toBe('how-to');
+    expect(questionForm('need to patch the OS tonight, how do I move all the pods off it first?')).toBe(
+      'how-to',
+    );
     expect(questionForm('steps to rotate the kubelet certificate')).toBe('how-to');
     expect(questionForm('What is Container runtime interface (CRI) in Kubernetes?')).toBe('what-is');
     expect(questionForm("why can't i kubectl get users")).toBe('what-is');
-    expect(questionForm('podAntiAffinity vs topologySpreadConstraints for spreading replicas?')).toBe('what-is');
+    expect(questionForm('podAntiAffinity vs topologySpreadConstraints for spreading replicas?')).toBe(
+      'what-is',
+    );
     expect(questionForm('kubectl flag to print the generated yaml')).toBeUndefined();
     expect(questionForm('whyml and reversus words')).toBeUndefined();
   });
@@ -99,7 +108,10 @@ describe('question form', () => {
 
 describe('PageReranker', () => {
   const q = query('kubeadm init flag for the pod network cidr');
-  const pages = [page({ title: 'Creating a cluster with kubeadm' }), page({ title: 'kubeadm init', kind: 'generated' })];
+  const pages = [
+    page({ title: 'Creating a cluster with kubeadm' }),
+    page({ title: 'kubeadm init', kind: 'generated' }),
+  ];
   const fused = [
     { index: 0, score: 0.03 },
     { index: 1, score: 0.029 },
@@ -129,15 +141,26 @@ describe('PageReranker', () => {
 
 describe('KnowledgeIndex with the reranker', () => {
   const doc = (path: string, title: string, texts: string[], source = 'docs'): Chunk[] =>
-    texts.map((text, i) => ({ id: `${path}#${i}`, path, title, section: i ? `Part ${i}` : '', text, source }));
+    texts.map((text, i) => ({
+      id: `${path}#${i}`,
+      path,
+      title,
+      section: i ? `Part ${i}` : '',
+      text,
+      source,
+    }));
   const chunks = [
     ...doc('content/en/docs/reference/setup-tools/kubeadm/generated/kubeadm_init/_index.md', 'kubeadm init', [
       'Run this command in order to set up the control plane. Options: --pod-network-cidr string, the range of addresses.',
     ]),
-    ...doc('content/en/docs/setup/production-environment/tools/kubeadm/create-cluster-kubeadm.md', 'Creating a cluster with kubeadm', [
-      'Install a pod network add-on so your pods can talk. The pod network must not overlap host networks.',
-      'Pass the pod network cidr flag when you run kubeadm init with a network plugin that needs it.',
-    ]),
+    ...doc(
+      'content/en/docs/setup/production-environment/tools/kubeadm/create-cluster-kubeadm.md',
+      'Creating a cluster with kubeadm',
+      [
+        'Install a pod network add-on so your pods can talk. The pod network must not overlap host networks.',
+        'Pass the pod network cidr flag when you run kubeadm init with a network plugin that needs it.',
+      ],
+    ),
     ...doc('content/en/docs/concepts/cluster-administration/networking.md', 'Cluster networking', [
       'Every pod gets its own address; the network model has no NAT between pods on different nodes.',
       'Network plugins implement the pod network; the cidr of pods is set on the control plane.',
@@ -168,11 +191,33 @@ describe('KnowledgeIndex with the reranker', () => {
 });
 
 describe('KnowledgeIndex with the question-form page kind', () => {
-  const text = 'Drain a node to evict its pods safely before maintenance; cordon marks the node unschedulable first.';
+  const text =
+    'Drain a node to evict its pods safely before maintenance; cordon marks the node unschedulable first.';
   const chunks: Chunk[] = [
-    { id: 'c#0', path: 'content/en/docs/concepts/architecture/node-drain.md', title: 'Node drain', section: '', text, source: 'docs' },
-    { id: 't#0', path: 'content/en/docs/tasks/administer-cluster/node-drain.md', title: 'Node drain', section: '', text, source: 'docs' },
-    { id: 'o#0', path: 'content/en/docs/concepts/storage/volumes.md', title: 'Volumes', section: '', text: 'A volume outlives its container.', source: 'docs' },
+    {
+      id: 'c#0',
+      path: 'content/en/docs/concepts/architecture/node-drain.md',
+      title: 'Node drain',
+      section: '',
+      text,
+      source: 'docs',
+    },
+    {
+      id: 't#0',
+      path: 'content/en/docs/tasks/administer-cluster/node-drain.md',
+      title: 'Node drain',
+      section: '',
+      text,
+      source: 'docs',
+    },
+    {
+      id: 'o#0',
+      path: 'content/en/docs/concepts/storage/volumes.md',
+      title: 'Volumes',
+      section: '',
+      text: 'A volume outlives its container.',
+      source: 'docs',
+    },
   ];
   it('puts the task page first for "how do I" and the concept page for "what is" when the text cannot tell them apart', async () => {
     const config = assistantConfigSchema.parse({ embedder: { kind: 'lsa' } });

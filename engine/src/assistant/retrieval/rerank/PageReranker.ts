@@ -9,7 +9,9 @@ export class PageReranker {
   private readonly active: Array<{ feature: RerankFeature; weight: number }>;
 
   constructor(features: readonly RerankFeature[], weights: Readonly<Record<string, number>>) {
-    this.active = features.map((feature) => ({ feature, weight: weights[feature.name] ?? 0 })).filter((f) => f.weight !== 0);
+    this.active = features
+      .map((feature) => ({ feature, weight: weights[feature.name] ?? 0 }))
+      .filter((f) => f.weight !== 0);
   }
 
   /** Whether an active feature reads this field of the candidates. */

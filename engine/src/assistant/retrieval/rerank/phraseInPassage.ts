@@ -8,5 +8,7 @@ export const phraseInPassage: RerankFeature = {
   name: 'phraseInPassage',
   needs: ['passageText'],
   score: (q, page) =>
-    q.phrases.length && page.passageText ? q.phrases.filter((ph) => containsPhrase(page.passageText, ph)).length / q.phrases.length : 0,
+    q.phrases.length && page.passageText
+      ? q.phrases.filter((ph) => containsPhrase(page.passageText, ph)).length / q.phrases.length
+      : 0,
 };

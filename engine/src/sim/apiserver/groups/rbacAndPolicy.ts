@@ -59,13 +59,19 @@ export const RBAC_AND_POLICY_RESOURCES: ResourceType[] = [
     tracksGeneration: true,
     validate: (o) => {
       const causes = validateName(o);
-      if (typeof get(o, 'spec.selector') !== 'object') causes.push(cause('spec.selector', 'Required value', 'FieldValueRequired'));
+      if (typeof get(o, 'spec.selector') !== 'object')
+        causes.push(cause('spec.selector', 'Required value', 'FieldValueRequired'));
       return causes;
     },
   },
 ];
 
-function rbac(plural: string, kind: string, namespaced: boolean, validate: (o: KubeObject) => StatusCause[]): ResourceType {
+function rbac(
+  plural: string,
+  kind: string,
+  namespaced: boolean,
+  validate: (o: KubeObject) => StatusCause[],
+): ResourceType {
   return {
     group: 'rbac.authorization.k8s.io',
     version: 'v1',
@@ -84,14 +90,32 @@ function validateRules(o: KubeObject): StatusCause[] {
   const causes: StatusCause[] = [];
   rules.forEach((rule: Record<string, unknown>, i) => {
     if (!Array.isArray(rule['verbs']) || rule['verbs'].length === 0) {
-      causes.push(cause(`rules[${i}].verbs`, 'Required value: verbs must contain at least one value', 'FieldValueRequired'));
+      causes.push(
+        cause(
+          `rules[${i}].verbs`,
+          'Required value: verbs must contain at least one value',
+          'FieldValueRequired',
+        ),
+      );
     }
     const urls = Array.isArray(rule['nonResourceURLs']) && rule['nonResourceURLs'].length > 0;
     if (!urls && (!Array.isArray(rule['resources']) || rule['resources'].length === 0)) {
-      causes.push(cause(`rules[${i}].resources`, 'Required value: resource rules must supply at least one resource', 'FieldValueRequired'));
+      causes.push(
+        cause(
+          `rules[${i}].resources`,
+          'Required value: resource rules must supply at least one resource',
+          'FieldValueRequired',
+        ),
+      );
     }
     if (!urls && !Array.isArray(rule['apiGroups'])) {
-      causes.push(cause(`rules[${i}].apiGroups`, 'Required value: resource rules must supply at least one api group', 'FieldValueRequired'));
+      causes.push(
+        cause(
+          `rules[${i}].apiGroups`,
+          'Required value: resource rules must supply at least one api group',
+          'FieldValueRequired',
+        ),
+      );
     }
   });
   return causes;
@@ -100,19 +124,33 @@ function validateRules(o: KubeObject): StatusCause[] {
 function validateBinding(o: KubeObject): StatusCause[] {
   const causes: StatusCause[] = [];
   if (str(o, 'roleRef.apiGroup') !== 'rbac.authorization.k8s.io') {
-    causes.push(cause('roleRef.apiGroup', 'Unsupported value: must be "rbac.authorization.k8s.io"', 'FieldValueNotSupported'));
+    causes.push(
+      cause(
+        'roleRef.apiGroup',
+        'Unsupported value: must be "rbac.authorization.k8s.io"',
+        'FieldValueNotSupported',
+      ),
+    );
   }
   const kind = str(o, 'roleRef.kind');
   const allowed = o.kind === 'ClusterRoleBinding' ? ['ClusterRole'] : ['Role', 'ClusterRole'];
   if (!kind || !allowed.includes(kind)) {
-    causes.push(cause('roleRef.kind', `Unsupported value: "${kind}": supported values: ${allowed.map((k) => `"${k}"`).join(', ')}`, 'FieldValueNotSupported'));
+    causes.push(
+      cause(
+        'roleRef.kind',
+        `Unsupported value: "${kind}": supported values: ${allowed.map((k) => `"${k}"`).join(', ')}`,
+        'FieldValueNotSupported',
+      ),
+    );
   }
   if (!str(o, 'roleRef.name')) causes.push(cause('roleRef.name', 'Required value', 'FieldValueRequired'));
   const subjects = get(o, 'subjects');
   if (Array.isArray(subjects)) {
     subjects.forEach((s: Record<string, unknown>, i) => {
       if (!['ServiceAccount', 'User', 'Group'].includes(String(s['kind']))) {
-        causes.push(cause(`subjects[${i}].kind`, `Unsupported value: "${String(s['kind'])}"`, 'FieldValueNotSupported'));
+        causes.push(
+          cause(`subjects[${i}].kind`, `Unsupported value: "${String(s['kind'])}"`, 'FieldValueNotSupported'),
+        );
       }
       if (!s['name']) causes.push(cause(`subjects[${i}].name`, 'Required value', 'FieldValueRequired'));
       if (s['kind'] === 'ServiceAccount' && !s['namespace']) {

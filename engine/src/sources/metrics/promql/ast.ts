@@ -9,9 +9,7 @@ export interface LabelMatcher {
 }
 
 export type BinaryOp =
-  | '+' | '-' | '*' | '/' | '%' | '^'
-  | '==' | '!=' | '>' | '<' | '>=' | '<='
-  | 'and' | 'or' | 'unless';
+  '+' | '-' | '*' | '/' | '%' | '^' | '==' | '!=' | '>' | '<' | '>=' | '<=' | 'and' | 'or' | 'unless';
 
 export interface VectorMatching {
   /** `on(...)` when true, `ignoring(...)` when false; absent means all labels (ignoring none). */
@@ -27,8 +25,21 @@ export type Expr =
   | { kind: 'selector'; matchers: LabelMatcher[]; offset: number }
   | { kind: 'matrix'; selector: { matchers: LabelMatcher[]; offset: number }; range: number }
   | { kind: 'call'; func: string; args: Expr[] }
-  | { kind: 'aggregate'; op: string; grouping: { without: boolean; labels: string[] } | undefined; param?: Expr; expr: Expr }
-  | { kind: 'binary'; op: BinaryOp; lhs: Expr; rhs: Expr; returnBool: boolean; matching: VectorMatching | undefined }
+  | {
+      kind: 'aggregate';
+      op: string;
+      grouping: { without: boolean; labels: string[] } | undefined;
+      param?: Expr;
+      expr: Expr;
+    }
+  | {
+      kind: 'binary';
+      op: BinaryOp;
+      lhs: Expr;
+      rhs: Expr;
+      returnBool: boolean;
+      matching: VectorMatching | undefined;
+    }
   | { kind: 'unary'; op: '-' | '+'; expr: Expr };
 
 export const COMPARISON_OPS = new Set<BinaryOp>(['==', '!=', '>', '<', '>=', '<=']);

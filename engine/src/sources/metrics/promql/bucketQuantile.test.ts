@@ -16,15 +16,30 @@ describe('bucketQuantile (Prometheus histogram_quantile)', () => {
   });
 
   it('returns the highest finite bound when the rank falls in +Inf', () => {
-    expect(bucketQuantile(0.99, [{ le: 1, count: 10 }, { le: Infinity, count: 20 }])).toBe(1);
+    expect(
+      bucketQuantile(0.99, [
+        { le: 1, count: 10 },
+        { le: Infinity, count: 20 },
+      ]),
+    ).toBe(1);
   });
 
   it('handles the edge cases as Prometheus does', () => {
     expect(bucketQuantile(-0.1, buckets)).toBe(-Infinity);
     expect(bucketQuantile(1.1, buckets)).toBe(Infinity);
     expect(bucketQuantile(0.5, [{ le: 1, count: 5 }])).toBeNaN();
-    expect(bucketQuantile(0.5, [{ le: 1, count: 0 }, { le: Infinity, count: 0 }])).toBeNaN();
-    expect(bucketQuantile(0.5, [{ le: 1, count: 5 }, { le: 2, count: 10 }])).toBeNaN();
+    expect(
+      bucketQuantile(0.5, [
+        { le: 1, count: 0 },
+        { le: Infinity, count: 0 },
+      ]),
+    ).toBeNaN();
+    expect(
+      bucketQuantile(0.5, [
+        { le: 1, count: 5 },
+        { le: 2, count: 10 },
+      ]),
+    ).toBeNaN();
   });
 
   it('repairs non-monotonic bucket counts', () => {

@@ -1,6 +1,13 @@
 import { EngineError } from '../../../errors.js';
 import type { Labels } from '../MetricsSource.js';
-import { COMPARISON_OPS, SET_OPS, type BinaryOp, type Expr, type LabelMatcher, type VectorMatching } from './ast.js';
+import {
+  COMPARISON_OPS,
+  SET_OPS,
+  type BinaryOp,
+  type Expr,
+  type LabelMatcher,
+  type VectorMatching,
+} from './ast.js';
 
 /**
  * What the evaluator reads: series sampled on a fixed scrape grid (sample k is at time k·intervalSeconds). It does
@@ -45,7 +52,11 @@ export async function evaluatePromql(
   provider: GridSeriesProvider,
   options: EvaluateOptions = {},
 ): Promise<EvalResult> {
-  const result = await new Evaluator(times, provider, new Pacer(options.sliceMs ?? SLICE_MS, options.signal)).eval(expr);
+  const result = await new Evaluator(
+    times,
+    provider,
+    new Pacer(options.sliceMs ?? SLICE_MS, options.signal),
+  ).eval(expr);
   if (result.kind === 'vector') assertUniqueLabelSets(result.series);
   return result;
 }
@@ -82,7 +93,10 @@ export class Pacer {
   }
 }
 
-const turn: { start: number; gate: Promise<void> | undefined } = { start: performance.now(), gate: undefined };
+const turn: { start: number; gate: Promise<void> | undefined } = {
+  start: performance.now(),
+  gate: undefined,
+};
 
 /**
  * How long a selector looks back for the latest sample (Prometheus' default lookback delta). Range windows are
@@ -96,11 +110,26 @@ const MAX_PIECE = 46_080;
 const PIECE_TARGET_MS = 5;
 
 const RANGE_FUNCTIONS = new Set([
-  'rate', 'irate', 'increase', 'delta', 'idelta',
-  'avg_over_time', 'max_over_time', 'min_over_time', 'sum_over_time', 'count_over_time', 'last_over_time',
+  'rate',
+  'irate',
+  'increase',
+  'delta',
+  'idelta',
+  'avg_over_time',
+  'max_over_time',
+  'min_over_time',
+  'sum_over_time',
+  'count_over_time',
+  'last_over_time',
 ]);
 const MATH_FUNCTIONS: Record<string, (x: number) => number> = {
-  abs: Math.abs, ceil: Math.ceil, floor: Math.floor, exp: Math.exp, ln: Math.log, log2: Math.log2, log10: Math.log10,
+  abs: Math.abs,
+  ceil: Math.ceil,
+  floor: Math.floor,
+  exp: Math.exp,
+  ln: Math.log,
+  log2: Math.log2,
+  log10: Math.log10,
   sqrt: Math.sqrt,
 };
 const AGGREGATIONS = new Set(['sum', 'avg', 'max', 'min', 'count']);
@@ -136,7 +165,14 @@ class Evaluator {
         const v = await this.eval(expr.expr);
         if (expr.op === '+') return v;
         if (v.kind === 'scalar') return { kind: 'scalar', values: v.values.map((x) => -x) };
-        return { kind: 'vector', series: v.series.map((s) => ({ labels: dropName(s.labels), values: s.values.map((x) => -x), present: s.present })) };
+        return {
+          kind: 'vector',
+          series: v.series.map((s) => ({
+            labels: dropName(s.labels),
+            values: s.values.map((x) => -x),
+            present: s.present,
+          })),
+        };
       }
       case 'call':
         return this.call(expr.func, expr.args);
@@ -187,7 +223,7 @@ class Evaluator {
     const n = kTo - kFrom + 1;
     if (n <= this.piece) return s.samples(kFrom, kTo);
     const out = new Float64Array(n);
-    for (let k = kFrom; k <= kTo; ) {
+    for (let k = kFrom; k <= kTo;) {
       await this.pacer.pace();
       const end = Math.min(kTo, k + this.piece - 1);
       const started = performance.now();
@@ -204,12 +240,16 @@ class Evaluator {
     if (RANGE_FUNCTIONS.has(func)) {
       const arg = args[0];
       if (args.length !== 1 || arg?.kind !== 'matrix') {
-        throw new EngineError('PROMQL_ERROR', `${func}() expects one range vector argument, e.g. ${func}(x[5m])`);
+        throw new EngineError(
+          'PROMQL_ERROR',
+          `${func}() expects one range vector argument, e.g. ${func}(x[5m])`,
+        );
       }
       return await this.rangeFunction(func, arg.selector.matchers, arg.selector.offset, arg.range);
     }
     if (func === 'histogram_quantile') {
-      if (args.length !== 2) throw new EngineError('PROMQL_ERROR', 'histogram_quantile() expects (φ, buckets)');
+      if (args.length !== 2)
+        throw new EngineError('PROMQL_ERROR', 'histogram_quantile() expects (φ, buckets)');
       const q = await this.scalarArg(args[0]!, 'histogram_quantile');
       const v = await this.vectorArg(args[1]!, 'histogram_quantile');
       return histogramQuantile(q, v, this.n, this.pacer);
@@ -217,12 +257,20 @@ class Evaluator {
     const math = MATH_FUNCTIONS[func];
     if (math) {
       const v = await this.vectorArg(expectArgs(func, args, 1)[0]!, func);
-      return { kind: 'vector', series: v.map((s) => ({ labels: dropName(s.labels), values: s.values.map(math), present: s.present })) };
+      return {
+        kind: 'vector',
+        series: v.map((s) => ({
+          labels: dropName(s.labels),
+          values: s.values.map(math),
+          present: s.present,
+        })),
+      };
     }
     switch (func) {
       case 'round': {
         const [arg, to] = args;
-        if (!arg || args.length > 2) throw new EngineError('PROMQL_ERROR', 'round() expects (v, [to_nearest])');
+        if (!arg || args.length > 2)
+          throw new EngineError('PROMQL_ERROR', 'round() expects (v, [to_nearest])');
         const nearest = to ? await this.scalarArg(to, 'round') : new Float64Array(this.n).fill(1);
         const v = await this.vectorArg(arg, func);
         return {
@@ -242,7 +290,11 @@ class Evaluator {
         const f = func === 'clamp_min' ? Math.max : Math.min;
         return {
           kind: 'vector',
-          series: v.map((s) => ({ labels: dropName(s.labels), values: s.values.map((x, i) => f(x, limit[i]!)), present: s.present })),
+          series: v.map((s) => ({
+            labels: dropName(s.labels),
+            values: s.values.map((x, i) => f(x, limit[i]!)),
+            present: s.present,
+          })),
         };
       }
       case 'scalar': {
@@ -256,7 +308,10 @@ class Evaluator {
       }
       case 'vector': {
         const s = await this.scalarArg(expectArgs(func, args, 1)[0]!, func);
-        return { kind: 'vector', series: [{ labels: {}, values: s, present: new Uint8Array(this.n).fill(1) }] };
+        return {
+          kind: 'vector',
+          series: [{ labels: {}, values: s, present: new Uint8Array(this.n).fill(1) }],
+        };
       }
       case 'time':
         expectArgs(func, args, 0);
@@ -266,7 +321,12 @@ class Evaluator {
     }
   }
 
-  private async rangeFunction(func: string, matchers: LabelMatcher[], offset: number, range: number): Promise<Value> {
+  private async rangeFunction(
+    func: string,
+    matchers: LabelMatcher[],
+    offset: number,
+    range: number,
+  ): Promise<Value> {
     const dt = this.provider.intervalSeconds;
     const out: StepSeries[] = [];
     if (this.n === 0) return { kind: 'vector', series: out };
@@ -288,7 +348,17 @@ class Evaluator {
         while (first <= last && Number.isNaN(samples[first - kFrom]!)) first++;
         while (last >= first && Number.isNaN(samples[last - kFrom]!)) last--;
         const count = last - first + 1;
-        const v = windowFunction(func, samples, first - kFrom, count, first * dt, dt, ends[i]! - range, ends[i]!, range);
+        const v = windowFunction(
+          func,
+          samples,
+          first - kFrom,
+          count,
+          first * dt,
+          dt,
+          ends[i]! - range,
+          ends[i]!,
+          range,
+        );
         if (v !== undefined) {
           values[i] = v;
           present[i] = 1;
@@ -338,36 +408,62 @@ class Evaluator {
     return { kind: 'vector', series: out };
   }
 
-  private async binary(op: BinaryOp, lhsExpr: Expr, rhsExpr: Expr, returnBool: boolean, matching: VectorMatching | undefined): Promise<Value> {
+  private async binary(
+    op: BinaryOp,
+    lhsExpr: Expr,
+    rhsExpr: Expr,
+    returnBool: boolean,
+    matching: VectorMatching | undefined,
+  ): Promise<Value> {
     const lhs = await this.eval(lhsExpr);
     const rhs = await this.eval(rhsExpr);
     const comparison = COMPARISON_OPS.has(op);
     if (SET_OPS.has(op)) {
-      if (lhs.kind !== 'vector' || rhs.kind !== 'vector') throw new EngineError('PROMQL_ERROR', `set operator "${op}" needs vectors on both sides`);
+      if (lhs.kind !== 'vector' || rhs.kind !== 'vector')
+        throw new EngineError('PROMQL_ERROR', `set operator "${op}" needs vectors on both sides`);
       return { kind: 'vector', series: setOperation(op, lhs.series, rhs.series, matching, this.n) };
     }
     if (lhs.kind === 'scalar' && rhs.kind === 'scalar') {
-      if (comparison && !returnBool) throw new EngineError('PROMQL_ERROR', 'comparisons between scalars must use the bool modifier');
-      return { kind: 'scalar', values: lhs.values.map((a, i) => arithmetic(op, a, rhs.values[i]!, returnBool)) };
+      if (comparison && !returnBool)
+        throw new EngineError('PROMQL_ERROR', 'comparisons between scalars must use the bool modifier');
+      return {
+        kind: 'scalar',
+        values: lhs.values.map((a, i) => arithmetic(op, a, rhs.values[i]!, returnBool)),
+      };
     }
     if (lhs.kind === 'vector' && rhs.kind === 'scalar') {
-      return { kind: 'vector', series: lhs.series.map((s) => scalarOp(op, s, rhs.values, false, returnBool)) };
+      return {
+        kind: 'vector',
+        series: lhs.series.map((s) => scalarOp(op, s, rhs.values, false, returnBool)),
+      };
     }
     if (lhs.kind === 'scalar' && rhs.kind === 'vector') {
       return { kind: 'vector', series: rhs.series.map((s) => scalarOp(op, s, lhs.values, true, returnBool)) };
     }
-    return { kind: 'vector', series: vectorOp(op, (lhs as { series: StepSeries[] }).series, (rhs as { series: StepSeries[] }).series, matching, returnBool, this.n) };
+    return {
+      kind: 'vector',
+      series: vectorOp(
+        op,
+        (lhs as { series: StepSeries[] }).series,
+        (rhs as { series: StepSeries[] }).series,
+        matching,
+        returnBool,
+        this.n,
+      ),
+    };
   }
 
   private async vectorArg(expr: Expr, func: string): Promise<StepSeries[]> {
     const v = await this.eval(expr);
-    if (v.kind !== 'vector') throw new EngineError('PROMQL_ERROR', `${func}() expects an instant vector, got a scalar`);
+    if (v.kind !== 'vector')
+      throw new EngineError('PROMQL_ERROR', `${func}() expects an instant vector, got a scalar`);
     return v.series;
   }
 
   private async scalarArg(expr: Expr, func: string): Promise<Float64Array> {
     const v = await this.eval(expr);
-    if (v.kind !== 'scalar') throw new EngineError('PROMQL_ERROR', `${func}() expects a scalar, got an instant vector`);
+    if (v.kind !== 'scalar')
+      throw new EngineError('PROMQL_ERROR', `${func}() expects a scalar, got an instant vector`);
     return v.values;
   }
 }
@@ -390,7 +486,9 @@ function windowFunction(
     case 'rate':
     case 'increase':
     case 'delta':
-      return count < 2 ? undefined : extrapolatedRate(func, samples, o, count, firstTime, dt, rangeStart, rangeEnd, range);
+      return count < 2
+        ? undefined
+        : extrapolatedRate(func, samples, o, count, firstTime, dt, rangeStart, rangeEnd, range);
     case 'irate':
     case 'idelta': {
       if (count < 2) return undefined;
@@ -464,7 +562,12 @@ function extrapolatedRate(
   return func === 'rate' ? result / range : result;
 }
 
-async function histogramQuantile(q: Float64Array, input: StepSeries[], n: number, pacer: Pacer): Promise<Value> {
+async function histogramQuantile(
+  q: Float64Array,
+  input: StepSeries[],
+  n: number,
+  pacer: Pacer,
+): Promise<Value> {
   const groups = new Map<string, { labels: Labels; buckets: Array<{ le: number; s: StepSeries }> }>();
   for (const s of input) {
     const leText = s.labels.le;
@@ -520,12 +623,18 @@ export function bucketQuantile(q: number, buckets: Array<{ le: number; count: nu
 
 function arithmetic(op: BinaryOp, a: number, b: number, returnBool: boolean): number {
   switch (op) {
-    case '+': return a + b;
-    case '-': return a - b;
-    case '*': return a * b;
-    case '/': return a / b;
-    case '%': return a % b;
-    case '^': return a ** b;
+    case '+':
+      return a + b;
+    case '-':
+      return a - b;
+    case '*':
+      return a * b;
+    case '/':
+      return a / b;
+    case '%':
+      return a % b;
+    case '^':
+      return a ** b;
     default: {
       const holds = compare(op, a, b);
       return returnBool ? (holds ? 1 : 0) : holds ? a : NaN;
@@ -535,17 +644,30 @@ function arithmetic(op: BinaryOp, a: number, b: number, returnBool: boolean): nu
 
 function compare(op: BinaryOp, a: number, b: number): boolean {
   switch (op) {
-    case '==': return a === b;
-    case '!=': return a !== b;
-    case '>': return a > b;
-    case '<': return a < b;
-    case '>=': return a >= b;
-    case '<=': return a <= b;
-    default: return false;
+    case '==':
+      return a === b;
+    case '!=':
+      return a !== b;
+    case '>':
+      return a > b;
+    case '<':
+      return a < b;
+    case '>=':
+      return a >= b;
+    case '<=':
+      return a <= b;
+    default:
+      return false;
   }
 }
 
-function scalarOp(op: BinaryOp, s: StepSeries, scalar: Float64Array, scalarOnLeft: boolean, returnBool: boolean): StepSeries {
+function scalarOp(
+  op: BinaryOp,
+  s: StepSeries,
+  scalar: Float64Array,
+  scalarOnLeft: boolean,
+  returnBool: boolean,
+): StepSeries {
   const n = s.values.length;
   const values = new Float64Array(n);
   const present = new Uint8Array(n);
@@ -593,7 +715,10 @@ function vectorOp(
     for (const s of many) {
       const sig = signature(s.labels, matching);
       if (seen.has(sig) && oneBySignature.has(sig)) {
-        throw new EngineError('PROMQL_ERROR', `multiple matches for labels ${sig}: many-to-one matching must be explicit (group_left/group_right)`);
+        throw new EngineError(
+          'PROMQL_ERROR',
+          `multiple matches for labels ${sig}: many-to-one matching must be explicit (group_left/group_right)`,
+        );
       }
       seen.add(sig);
     }
@@ -622,7 +747,13 @@ function vectorOp(
   return out;
 }
 
-function resultLabels(many: Labels, one: Labels, op: BinaryOp, matching: VectorMatching | undefined, returnBool: boolean): Labels {
+function resultLabels(
+  many: Labels,
+  one: Labels,
+  op: BinaryOp,
+  matching: VectorMatching | undefined,
+  returnBool: boolean,
+): Labels {
   let labels: Labels = { ...many };
   if (!COMPARISON_OPS.has(op) || returnBool) labels = dropName(labels);
   if (!matching?.group) {
@@ -637,7 +768,13 @@ function resultLabels(many: Labels, one: Labels, op: BinaryOp, matching: VectorM
   return labels;
 }
 
-function setOperation(op: BinaryOp, lhs: StepSeries[], rhs: StepSeries[], matching: VectorMatching | undefined, n: number): StepSeries[] {
+function setOperation(
+  op: BinaryOp,
+  lhs: StepSeries[],
+  rhs: StepSeries[],
+  matching: VectorMatching | undefined,
+  n: number,
+): StepSeries[] {
   const rhsBySig = new Map<string, StepSeries[]>();
   for (const s of rhs) {
     const sig = signature(s.labels, matching);
@@ -693,7 +830,11 @@ function dropName(labels: Labels): Labels {
 }
 
 export function labelKey(labels: Labels): string {
-  return JSON.stringify(Object.keys(labels).sort().map((k) => [k, labels[k]]));
+  return JSON.stringify(
+    Object.keys(labels)
+      .sort()
+      .map((k) => [k, labels[k]]),
+  );
 }
 
 function assertUniqueLabelSets(series: StepSeries[]): void {
@@ -705,7 +846,10 @@ function assertUniqueLabelSets(series: StepSeries[]): void {
     if (other) {
       for (let i = 0; i < n; i++) {
         if (other.present[i] && s.present[i]) {
-          throw new EngineError('PROMQL_ERROR', `vector cannot contain metrics with the same labelset ${key}`);
+          throw new EngineError(
+            'PROMQL_ERROR',
+            `vector cannot contain metrics with the same labelset ${key}`,
+          );
         }
       }
     }
@@ -714,7 +858,8 @@ function assertUniqueLabelSets(series: StepSeries[]): void {
 }
 
 function expectArgs(func: string, args: Expr[], count: number): Expr[] {
-  if (args.length !== count) throw new EngineError('PROMQL_ERROR', `${func}() expects ${count} argument(s), got ${args.length}`);
+  if (args.length !== count)
+    throw new EngineError('PROMQL_ERROR', `${func}() expects ${count} argument(s), got ${args.length}`);
   return args;
 }
 

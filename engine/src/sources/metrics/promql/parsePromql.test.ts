@@ -13,12 +13,14 @@ function parseError(query: string): EngineError {
 }
 
 describe('parsePromql', () => {
-  it.each(DEFAULT_SIGNALS.map((s) => [s.name, s.query.replaceAll('$namespace', 'shop').replaceAll('$window', '5m')]))(
-    'parses the default signal %s',
-    (_, query) => {
-      expect(() => parsePromql(query)).not.toThrow();
-    },
-  );
+  it.each(
+    DEFAULT_SIGNALS.map((s) => [
+      s.name,
+      s.query.replaceAll('$namespace', 'shop').replaceAll('$window', '5m'),
+    ]),
+  )('parses the default signal %s', (_, query) => {
+    expect(() => parsePromql(query)).not.toThrow();
+  });
 
   it('maps a selector with every matcher type', () => {
     expect(parsePromql(`x{a="1", b!='2', c=~"3.*", d!~"4"}`)).toEqual({
@@ -36,7 +38,11 @@ describe('parsePromql', () => {
 
   it('binds offset to the nearest selector, as Prometheus does', () => {
     const expr = parsePromql('a + b offset 5m');
-    expect(expr).toMatchObject({ kind: 'binary', lhs: { kind: 'selector', offset: 0 }, rhs: { kind: 'selector', offset: 300 } });
+    expect(expr).toMatchObject({
+      kind: 'binary',
+      lhs: { kind: 'selector', offset: 0 },
+      rhs: { kind: 'selector', offset: 300 },
+    });
     expect(parsePromql('rate(x[1h30m] offset -1d)')).toMatchObject({
       kind: 'call',
       args: [{ kind: 'matrix', range: 5400, selector: { offset: -86_400 } }],
@@ -49,8 +55,15 @@ describe('parsePromql', () => {
       op: '/',
       matching: { on: true, labels: ['x'], group: 'left', include: ['y'] },
     });
-    expect(parsePromql('a > bool ignoring(z) b')).toMatchObject({ returnBool: true, matching: { on: false, labels: ['z'] } });
-    expect(parsePromql('sum(x) without (pod)')).toMatchObject({ kind: 'aggregate', op: 'sum', grouping: { without: true, labels: ['pod'] } });
+    expect(parsePromql('a > bool ignoring(z) b')).toMatchObject({
+      returnBool: true,
+      matching: { on: false, labels: ['z'] },
+    });
+    expect(parsePromql('sum(x) without (pod)')).toMatchObject({
+      kind: 'aggregate',
+      op: 'sum',
+      grouping: { without: true, labels: ['pod'] },
+    });
   });
 
   it('reports syntax errors with a position and the query', () => {
@@ -63,7 +76,9 @@ describe('parsePromql', () => {
 
   it('names what is outside the subset', () => {
     expect(parseError('x @ 100').message).toMatch(/unsupported in the demo metrics source: the @ modifier/);
-    expect(parseError('rate(x[5m:1m])').message).toMatch(/unsupported in the demo metrics source: subqueries/);
+    expect(parseError('rate(x[5m:1m])').message).toMatch(
+      /unsupported in the demo metrics source: subqueries/,
+    );
   });
 
   it('refuses a selector that matches everything', () => {

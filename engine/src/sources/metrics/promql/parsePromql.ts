@@ -11,7 +11,10 @@ import type { BinaryOp, Expr, LabelMatcher, MatchType, VectorMatching } from './
  */
 export function parsePromql(query: string): Expr {
   if (query.length > QUERY_LIMITS.maxQueryChars) {
-    throw new EngineError('PROMQL_ERROR', `query is ${query.length} characters long; the limit is ${QUERY_LIMITS.maxQueryChars}`);
+    throw new EngineError(
+      'PROMQL_ERROR',
+      `query is ${query.length} characters long; the limit is ${QUERY_LIMITS.maxQueryChars}`,
+    );
   }
   // lezer parses and iterates without recursion; the depth is checked here, before the recursive conversion below.
   const tree = parser.parse(query);
@@ -48,9 +51,21 @@ export function parsePromql(query: string): Expr {
 }
 
 const OPERATORS: Record<string, BinaryOp> = {
-  Add: '+', Sub: '-', Mul: '*', Div: '/', Mod: '%', Pow: '^',
-  Eql: '==', Neq: '!=', Gtr: '>', Lss: '<', Gte: '>=', Lte: '<=',
-  And: 'and', Or: 'or', Unless: 'unless',
+  Add: '+',
+  Sub: '-',
+  Mul: '*',
+  Div: '/',
+  Mod: '%',
+  Pow: '^',
+  Eql: '==',
+  Neq: '!=',
+  Gtr: '>',
+  Lss: '<',
+  Gte: '>=',
+  Lte: '<=',
+  And: 'and',
+  Or: 'or',
+  Unless: 'unless',
 };
 
 const MATCH_OPS: Record<string, MatchType> = { EqlSingle: '=', Neq: '!=', EqlRegex: '=~', NeqRegex: '!~' };
@@ -73,7 +88,11 @@ class Converter {
         if (selector?.name !== 'VectorSelector' || duration?.name !== 'DurationExpr') {
           return this.fail(node, 'a range needs a selector and a duration, e.g. x[5m]');
         }
-        return { kind: 'matrix', selector: { matchers: this.matchers(selector), offset: 0 }, range: this.duration(duration) };
+        return {
+          kind: 'matrix',
+          selector: { matchers: this.matchers(selector), offset: 0 },
+          range: this.duration(duration),
+        };
       }
       case 'OffsetExpr':
         return this.offset(node);
@@ -103,7 +122,9 @@ class Converter {
     const duration = children.find((c) => c.name === 'OffsetDurationExpr');
     if (!inner || !duration) return this.fail(node, 'offset needs a duration');
     const seconds = this.offsetDuration(duration);
-    return applyOffset(this.expr(inner), seconds, () => this.unsupported(node, 'offset on anything but a selector'));
+    return applyOffset(this.expr(inner), seconds, () =>
+      this.unsupported(node, 'offset on anything but a selector'),
+    );
   }
 
   private offsetDuration(node: SyntaxNode): number {
@@ -156,14 +177,20 @@ class Converter {
   private binary(node: SyntaxNode): Expr {
     const children = this.children(node);
     const opNode = children.find((c) => OPERATORS[c.name] !== undefined);
-    const operands = children.filter((c) => c !== opNode && c.name !== 'BoolModifier' && c.name !== 'MatchingModifierClause');
+    const operands = children.filter(
+      (c) => c !== opNode && c.name !== 'BoolModifier' && c.name !== 'MatchingModifierClause',
+    );
     if (!opNode || operands.length !== 2) return this.fail(node, 'incomplete binary expression');
     const op = OPERATORS[opNode.name]!;
     const clause = children.find((c) => c.name === 'MatchingModifierClause');
     let matching: VectorMatching | undefined;
     if (clause) {
       const groupingLists = this.children(clause).filter((c) => c.name === 'GroupingLabels');
-      const group = clause.getChild('GroupLeft') ? 'left' : clause.getChild('GroupRight') ? 'right' : undefined;
+      const group = clause.getChild('GroupLeft')
+        ? 'left'
+        : clause.getChild('GroupRight')
+          ? 'right'
+          : undefined;
       matching = {
         on: clause.getChild('On') !== null,
         labels: this.groupingLabels(groupingLists[0] ?? null),
@@ -183,7 +210,9 @@ class Converter {
 
   private groupingLabels(node: SyntaxNode | null): string[] {
     if (!node) return [];
-    return this.children(node).map((c) => (c.name === 'QuotedLabelName' ? unquote(this.text(c)) : this.text(c)));
+    return this.children(node).map((c) =>
+      c.name === 'QuotedLabelName' ? unquote(this.text(c)) : this.text(c),
+    );
   }
 
   private matchers(node: SyntaxNode): LabelMatcher[] {
@@ -200,7 +229,8 @@ class Converter {
       const opNode = m.getChild('MatchOp')?.firstChild;
       const valueNode = m.getChild('StringLiteral');
       if (!labelNode || !opNode || !valueNode) this.fail(m, 'incomplete label matcher');
-      const label = labelNode!.name === 'QuotedLabelName' ? unquote(this.text(labelNode!)) : this.text(labelNode!);
+      const label =
+        labelNode!.name === 'QuotedLabelName' ? unquote(this.text(labelNode!)) : this.text(labelNode!);
       const type = MATCH_OPS[opNode!.name];
       if (!type) this.fail(m, 'unknown match operator');
       out.push({ name: label, type: type!, value: unquote(this.text(valueNode!)) });
@@ -223,7 +253,10 @@ class Converter {
   }
 
   private fail(node: SyntaxNode, message: string): never {
-    throw new EngineError('PROMQL_ERROR', `parse error at character ${node.from + 1}: ${message} (query: ${this.query})`);
+    throw new EngineError(
+      'PROMQL_ERROR',
+      `parse error at character ${node.from + 1}: ${message} (query: ${this.query})`,
+    );
   }
 
   private unsupported(node: SyntaxNode, what: string): never {
@@ -253,7 +286,10 @@ function labelRegex(m: LabelMatcher): LabelRegex {
   try {
     return compileLabelRegex(m.value);
   } catch (error) {
-    throw new EngineError('PROMQL_ERROR', `invalid regular expression "${m.value}" for label ${m.name}: ${(error as Error).message}`);
+    throw new EngineError(
+      'PROMQL_ERROR',
+      `invalid regular expression "${m.value}" for label ${m.name}: ${(error as Error).message}`,
+    );
   }
 }
 
@@ -270,7 +306,15 @@ function matchesEmpty(m: LabelMatcher): boolean {
   }
 }
 
-const UNIT_SECONDS: Record<string, number> = { ms: 0.001, s: 1, m: 60, h: 3600, d: 86_400, w: 604_800, y: 31_536_000 };
+const UNIT_SECONDS: Record<string, number> = {
+  ms: 0.001,
+  s: 1,
+  m: 60,
+  h: 3600,
+  d: 86_400,
+  w: 604_800,
+  y: 31_536_000,
+};
 
 export function parseNumberOrDuration(text: string): number {
   const lower = text.toLowerCase();
@@ -293,13 +337,20 @@ export function unquote(text: string): string {
   if (quote === '`') return body;
   return body.replace(/\\(u[0-9a-fA-F]{4}|x[0-9a-fA-F]{2}|[0-7]{3}|.)/g, (_, esc: string) => {
     switch (esc[0]) {
-      case 'n': return '\n';
-      case 't': return '\t';
-      case 'r': return '\r';
-      case 'a': return '\x07';
-      case 'b': return '\b';
-      case 'f': return '\f';
-      case 'v': return '\v';
+      case 'n':
+        return '\n';
+      case 't':
+        return '\t';
+      case 'r':
+        return '\r';
+      case 'a':
+        return '\x07';
+      case 'b':
+        return '\b';
+      case 'f':
+        return '\f';
+      case 'v':
+        return '\v';
       case 'u':
       case 'x':
         return String.fromCharCode(parseInt(esc.slice(1), 16));
