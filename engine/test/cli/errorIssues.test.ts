@@ -37,4 +37,11 @@ describe('aicloudops prints the issues an error message does not already say', (
       },
     });
   }, 60_000);
+
+  it("a one-shot audit check says its empty trail is the memory store's, not the running engine's", async () => {
+    const run = await cli(['repair', 'audit', '--verify']);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('audit chain intact: 0 records');
+    expect(run.stdout).toContain('pass --server URL');
+  }, 60_000);
 });

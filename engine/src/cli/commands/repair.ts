@@ -182,10 +182,19 @@ export function registerRepair(program: Command, cli: CliContext): void {
         run(async () => {
           const remote = cli.remote();
           if (options.verify) {
-            const result = remote
-              ? await remote.verifyRepairAudit()
-              : await cli.withEngine((e) => repairOf(e).verifyAudit());
-            cli.output.result(result, () => renderVerification(result));
+            // A one-shot engine on the memory store has an empty trail by construction: "intact: 0 records" read as
+            // a verdict on the real one (found walking the README), so say where the real one is.
+            const { result, oneShotMemory } = remote
+              ? { result: await remote.verifyRepairAudit(), oneShotMemory: false }
+              : await cli.withEngine(async (e) => ({
+                  result: await repairOf(e).verifyAudit(),
+                  oneShotMemory: e.config.store.kind === 'memory',
+                }));
+            const note =
+              oneShotMemory && result.records === 0
+                ? "\n(this one-shot engine uses the memory store, whose trail is empty: pass --server URL to verify a running engine's, or configure a Redis store)"
+                : '';
+            cli.output.result(result, () => renderVerification(result) + note);
             if (!result.ok) process.exitCode = 1;
             return;
           }
