@@ -3,7 +3,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { z } from 'zod';
 import type { EngineContext } from '../context.js';
-import { EngineError, describeIssues, fieldIssuesFromZod } from '../errors.js';
+import { EngineError, describeIssues, fieldIssuesFromZod, isEngineError } from '../errors.js';
 import type { HealthCheck } from '../health/HealthCheck.js';
 import type { JobRecord } from '../jobs/JobRunner.js';
 import type { ChatMessage, ModelProvider, ToolCall } from '../model/ModelProvider.js';
@@ -44,6 +44,8 @@ export const RUNBOOKS_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..
 export const RUNBOOKS_SOURCE = 'runbooks';
 
 const FEEDBACK_KEY = 'assistant:feedback';
+/** Model failures an answer survives (falls back to extractive); other errors stay errors. */
+const MODEL_FAILURES = new Set(['UPSTREAM_UNAVAILABLE', 'UPSTREAM_ERROR', 'TIMEOUT']);
 
 const UNKNOWN =
   "I don't know: nothing in the runbooks or the ingested documentation matches this question. Try naming the " +
@@ -311,7 +313,11 @@ export class AssistantService {
     let runbookSteps: string[] | undefined;
     let unanswered = false;
 
-    if (!this.model) {
+    let mode = this.mode;
+    let modelError: string | undefined;
+    /** The answer without a model: the best passages and the matching runbook's steps. */
+    const extractive = () => {
+      renumber = new CitationRenumberer(new Set(passages.map((p) => p.n)));
       const extract = extractiveAnswer(
         passages,
         (t) => this.kb.termCoverage(request.question, t),
@@ -325,9 +331,13 @@ export class AssistantService {
       // What was read is not repeated here: every client shows the tool calls beside the answer (the CLI's
       // "[looked at]" lines, the pages' lists), and the answer repeated them as "Live state:" under them.
       unanswered = passages.length === 0 && !diagnosis;
-      text = renumber.push(passages.length === 0 && !diagnosis ? UNKNOWN : extract.text) + renumber.flush();
+      text = renumber.push(unanswered ? UNKNOWN : extract.text) + renumber.flush();
       runbookSteps = extract.runbookSteps;
-      for (const piece of text.match(/[^\n]*\n|[^\n]+$/g) ?? []) yield { type: 'token', text: piece };
+      return text.match(/[^\n]*\n|[^\n]+$/g) ?? [];
+    };
+
+    if (!this.model) {
+      for (const piece of extractive()) yield { type: 'token', text: piece };
     } else if (passages.length === 0 && !tools) {
       unanswered = true;
       text = UNKNOWN;
@@ -343,21 +353,33 @@ export class AssistantService {
         maxChars: this.config.answer.maxPromptChars,
       });
       renumber = new CitationRenumberer(new Set(included.map((p) => p.n)));
-      for await (const event of this.converse(messages, tools, toolCalls)) {
-        if (event.type !== 'token') {
-          yield event;
-          continue;
+      try {
+        for await (const event of this.converse(messages, tools, toolCalls)) {
+          if (event.type !== 'token') {
+            yield event;
+            continue;
+          }
+          const piece = renumber.push(event.text);
+          text += piece;
+          if (piece) yield { type: 'token', text: piece };
         }
-        const piece = renumber.push(event.text);
-        text += piece;
-        if (piece) yield { type: 'token', text: piece };
+      } catch (error) {
+        // A model that is down or fails before writing a word: the extractive answer instead of an error, saying
+        // why, since the on-call engineer asking needs the runbook most when things are failing (a 503 before;
+        // found walking the README). Once words are out, the stream ends with the error as before.
+        if (text !== '' || !isEngineError(error) || !MODEL_FAILURES.has(error.code)) throw error;
+        mode = 'extractive';
+        modelError = redactSecretsText(error.message);
+        for (const piece of extractive()) yield { type: 'token', text: piece };
       }
-      const rest = renumber.flush();
-      if (rest) {
-        text += rest;
-        yield { type: 'token', text: rest };
+      if (mode === 'model') {
+        const rest = renumber.flush();
+        if (rest) {
+          text += rest;
+          yield { type: 'token', text: rest };
+        }
+        unanswered = /\bI don['’]t know\b/i.test(text) && renumber.order.length === 0;
       }
-      unanswered = /\bI don['’]t know\b/i.test(text) && renumber.order.length === 0;
     }
 
     // Citations in the order the answer first uses them, numbered 1..n.
@@ -371,7 +393,7 @@ export class AssistantService {
       answer: redactSecretsText(text),
       citations: finalCitations,
       toolCalls,
-      mode: this.mode,
+      mode,
       at: new Date().toISOString(),
     });
     yield {
@@ -380,7 +402,8 @@ export class AssistantService {
         answer: text,
         citations: finalCitations,
         toolCalls,
-        mode: this.mode,
+        mode,
+        ...(modelError ? { modelError } : {}),
         unanswered,
         conversationId: conversation.id,
         turn,

@@ -49,6 +49,8 @@ export const answerSchema = z.object({
   citations: z.array(citationSchema),
   toolCalls: z.array(toolCallRecordSchema),
   mode: z.enum(['model', 'extractive']),
+  /** Why a model is configured but this answer is extractive: the model failed before writing anything. */
+  modelError: z.string().optional(),
   /** True when nothing relevant was found and the answer says so. */
   unanswered: z.boolean(),
   conversationId: z.string(),

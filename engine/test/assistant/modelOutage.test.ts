@@ -4,8 +4,9 @@ import { createEngineClient } from '@ai-cloudops/engine-client';
 import { freePort } from '../support/index.js';
 
 /**
- * A model server that is down must not take the engine with it: asking (JSON and streamed) gets a clear error, the
- * process keeps serving, and nothing rejects unhandled.
+ * A model server that is down must not take the engine with it: asking (JSON and streamed) gets the extractive answer
+ * with the model's error beside it, the process keeps serving, readiness says the model is down, and nothing rejects
+ * unhandled.
  */
 describe('model outage', () => {
   let server: RunningServer;
@@ -36,18 +37,21 @@ describe('model outage', () => {
     process.off('unhandledRejection', onUnhandled);
   });
 
-  it('answers with an error naming the model, keeps serving, and leaks no rejection', async () => {
+  it('answers from the runbooks (extractive) saying why, keeps serving, and leaks no rejection', async () => {
     const client = createEngineClient({ baseUrl: server.url });
-    const asked = await client
-      .ask({ question: 'How do I debug a pod in CrashLoopBackOff?' })
-      .catch((e: unknown) => e);
-    expect(asked).toMatchObject({ status: expect.any(Number), code: expect.stringMatching(/UPSTREAM/) });
-    expect((asked as { status: number }).status).toBeGreaterThanOrEqual(500);
+    // The on-call engineer needs the runbook most when things fail: the model being down is said, not a 503.
+    const asked = await client.ask({ question: 'How do I debug a pod in CrashLoopBackOff?' });
+    expect(asked.mode).toBe('extractive');
+    expect(asked.modelError).toMatch(/model server unreachable/);
+    expect(asked.citations[0]?.path).toBe('crash-loop-backoff.md');
 
-    const events: string[] = [];
-    for await (const message of client.askStream({ question: 'What is a Deployment?' }))
-      events.push(message.event);
-    expect(events[events.length - 1]).toBe('error');
+    const events: Array<{ event: string; data: unknown }> = [];
+    for await (const message of client.askStream({ question: 'What is a Deployment?' })) events.push(message);
+    expect(events.at(-1)?.event).toBe('done');
+    expect(events.at(-1)?.data).toMatchObject({
+      mode: 'extractive',
+      modelError: expect.stringMatching(/unreachable/),
+    });
 
     const health = await fetch(`${server.url}/healthz`);
     expect(health.status).toBe(200);

@@ -175,7 +175,8 @@ export const aiCloudOpsMessages = {
     missingTitle: 'Page not found',
     missing:
       'The engine has no knowledge-base page at {{path}} any more (it may have been removed or re-ingested under another path). Search again to find its current version.',
-    noPath: 'Open a page from the portal search: this page shows one document of the engine\'s knowledge base.',
+    noPath:
+      "Open a page from the portal search: this page shows one document of the engine's knowledge base.",
   },
   assistantCard: {
     title: 'Ask about this service',
@@ -185,6 +186,7 @@ export const aiCloudOpsMessages = {
     citations: 'citations',
     byModel: 'answered by the model',
     extracted: 'extracted from the knowledge base (no model)',
+    modelDown: 'extracted from the knowledge base: the model did not answer ({{reason}})',
     toolsRead: 'what the assistant read',
     interrupted:
       'The connection dropped before the answer was complete. The question was not sent again; ask again to retry.',

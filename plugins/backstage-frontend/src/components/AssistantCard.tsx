@@ -52,7 +52,11 @@ export function AssistantCard({ service, namespace }: { service: string; namespa
           // A pasted page of text scrolls inside the field instead of pushing the card down the page.
           maxRows={8}
           error={tooLong}
-          helperText={tooLong ? t('assistantCard.tooLong', { max: String(QUESTION_MAX_CHARS), count: question.trim().length }) : undefined}
+          helperText={
+            tooLong
+              ? t('assistantCard.tooLong', { max: String(QUESTION_MAX_CHARS), count: question.trim().length })
+              : undefined
+          }
           size="small"
           inputProps={{ 'data-testid': assistantCardTestIds.question }}
         />
@@ -105,7 +109,11 @@ export function AssistantCard({ service, namespace }: { service: string; namespa
             </ol>
           ) : null}
           <Typography variant="caption">
-            {answer.mode === 'model' ? t('assistantCard.byModel') : t('assistantCard.extracted')}
+            {answer.modelError
+              ? t('assistantCard.modelDown', { reason: answer.modelError })
+              : answer.mode === 'model'
+                ? t('assistantCard.byModel')
+                : t('assistantCard.extracted')}
           </Typography>
         </div>
       ) : null}

@@ -135,7 +135,8 @@ const zhMessages = {
   'knowledgePage.from': '来自 {{source}} · {{path}}',
   'knowledgePage.original': '打开原始页面',
   'knowledgePage.missingTitle': '未找到页面',
-  'knowledgePage.missing': '引擎的知识库中已没有位于 {{path}} 的页面（可能已被删除，或以其他路径重新导入）。请重新搜索以找到其当前版本。',
+  'knowledgePage.missing':
+    '引擎的知识库中已没有位于 {{path}} 的页面（可能已被删除，或以其他路径重新导入）。请重新搜索以找到其当前版本。',
   'knowledgePage.noPath': '请从门户搜索中打开页面：此页面显示引擎知识库中的一篇文档。',
   'assistantCard.title': '询问此服务',
   'assistantCard.question': '关于 {{service}} 的问题',
@@ -144,6 +145,7 @@ const zhMessages = {
   'assistantCard.citations': '引用',
   'assistantCard.byModel': '由模型回答',
   'assistantCard.extracted': '摘自知识库（未使用模型）',
+  'assistantCard.modelDown': '摘自知识库：模型未回答（{{reason}}）',
   'assistantCard.toolsRead': '运维助手读取的内容',
   'assistantCard.interrupted': '回答尚未完成，连接就断开了。问题没有重新发送；如需重试，请再问一次。',
   'incidentsCard.title': '未关闭的事件',

@@ -1026,6 +1026,7 @@ export interface components {
             conversationId: string;
             /** @enum {string} */
             mode: "model" | "extractive";
+            modelError?: string;
             runbookSteps?: string[];
             toolCalls: components["schemas"]["ToolCallRecord"][];
             turn: number;

@@ -174,6 +174,17 @@ function AnswerView({ response, anchor }: { response: Answer; anchor: string }) 
           )}
         </Alert>
       )}
+      {response.modelError && (
+        <Alert
+          severity="warning"
+          title={t(
+            'assistant.model-error.title',
+            'The model did not answer: this answer is extracted from the runbooks and docs'
+          )}
+        >
+          {response.modelError}
+        </Alert>
+      )}
       <div
         className={s.answer}
         // Sanitized by renderMarkdown; the only markup added afterwards is the numeric citation anchors.
