@@ -6,7 +6,8 @@ import type { FieldIssue } from '../errors.js';
  * holds with what the schema kept: a key present in the file and absent from the parsed object at the same place was
  * stripped. Maps the schema keeps whole (`metrics.sources`, `jobs.perKind`) keep their keys, so they are never
  * reported. Only the file is checked: the environment also carries the CLI's own AICLOUDOPS_URL / AICLOUDOPS_TOKEN.
- * Request bodies are checked the same way (server/strictBodies.ts), with `noun` 'field'.
+ * Request bodies and query strings are checked the same way (server/strictRequests.ts), with `noun` 'field' or
+ * 'parameter'.
  */
 export function unknownConfigKeys(
   file: unknown,

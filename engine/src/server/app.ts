@@ -15,7 +15,7 @@ import { jobRoutes } from './routes/jobRoutes.js';
 import { configRoutes } from './routes/configRoutes.js';
 import { demoRoutes } from './routes/demoRoutes.js';
 import { capabilityRoutes } from './routes/capabilityRoutes.js';
-import { strictBodies } from './strictBodies.js';
+import { strictRequests } from './strictRequests.js';
 
 export const API_PREFIX = '/api/v1';
 export const ENGINE_VERSION = '0.1.0';
@@ -54,7 +54,7 @@ export async function buildApp(engine: Engine): Promise<FastifyInstance> {
     maxPerCaller: config.server.maxSseStreamsPerCaller,
     byCaller: new Map<string, number>(),
   });
-  app.setValidatorCompiler(strictBodies(validatorCompiler));
+  app.setValidatorCompiler(strictRequests(validatorCompiler));
   app.setSerializerCompiler(serializerCompiler);
   registerErrorHandler(app as unknown as FastifyInstance);
   app.addHook('onRoute', documentAccess);

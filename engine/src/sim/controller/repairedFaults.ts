@@ -30,7 +30,7 @@ function repaired(ctx: ControllerContext, fault: Fault): boolean {
   const pods = ctx.store
     .view(PODS, fault.namespace)
     .filter((p) => p.metadata.labels?.['app'] === fault.service && !p.metadata.deletionTimestamp);
-  const specs = [workload['spec'] && templateContainer(workload), ...pods.map(podContainer)].filter(
+  const specs = [templateContainer(workload), ...pods.map(podContainer)].filter(
     (c): c is ContainerSpec => c !== undefined,
   );
   switch (fault.type) {

@@ -10,11 +10,12 @@ import { invalidRequest, validationIssues } from './errorHandler.js';
 const THIRD_PARTY_BODIES = new Set(['/api/v1/alerts']);
 
 /**
- * A request body with a field the route does not know is a 400 naming it, as a config file's unknown key is. zod
+ * A request body field or query parameter the route does not know is a 400 naming it, as a config file's unknown key
+ * is. zod
  * strips unknown keys, so `POST /forecast {"horizon": 100000}` (the field is horizonMinutes) was answered 200 with the
  * default 60 minutes (found walking the README). Known by comparing the body with what the schema kept.
  */
-export function strictBodies<S>(compile: FastifySchemaCompiler<S>): FastifySchemaCompiler<S> {
+export function strictRequests<S>(compile: FastifySchemaCompiler<S>): FastifySchemaCompiler<S> {
   return (route) => {
     const validate = compile(route);
     const part = route.httpPart;
