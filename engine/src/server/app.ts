@@ -5,6 +5,7 @@ import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fas
 import type { Engine } from '../engine.js';
 import { authPlugin } from './auth.js';
 import { frameworkErrorHandler, registerErrorHandler } from './errorHandler.js';
+import { RouteTable } from './methodNotAllowed.js';
 import { documentAccess } from './documentAccess.js';
 import { transformDocument, transformRoute } from './openApiDocument.js';
 import { httpMetricsPlugin } from './httpMetrics.js';
@@ -56,8 +57,10 @@ export async function buildApp(engine: Engine): Promise<FastifyInstance> {
   });
   app.setValidatorCompiler(strictRequests(validatorCompiler));
   app.setSerializerCompiler(serializerCompiler);
-  registerErrorHandler(app as unknown as FastifyInstance);
+  const routes = new RouteTable();
+  registerErrorHandler(app as unknown as FastifyInstance, routes);
   app.addHook('onRoute', documentAccess);
+  app.addHook('onRoute', routes.add);
 
   // Once closing, answers end their connection: a keep-alive socket that was busy when close() began is otherwise
   // kept for fastify's 72 s keepAliveTimeout, and SIGTERM waited that long for a query cancelled in 1 s.

@@ -2,6 +2,7 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { EngineError, isEngineError, type FieldIssue } from '../errors.js';
 import { redactText } from '../util/redact.js';
+import { RouteTable } from './methodNotAllowed.js';
 
 /** fastify's default maxParamLength, which the server keeps: ids and names in paths are far shorter. */
 const MAX_PARAM_LENGTH = 100;
@@ -11,7 +12,7 @@ export interface ErrorBody {
 }
 
 /** The one place where failures become HTTP responses; 5xx bodies never carry internals. */
-export function registerErrorHandler(app: FastifyInstance): void {
+export function registerErrorHandler(app: FastifyInstance, routes: RouteTable = new RouteTable()): void {
   app.setErrorHandler((error: FastifyError | Error, request: FastifyRequest, reply: FastifyReply) => {
     const engineError = toEngineError(error);
     const status = statusOf(error, engineError);
@@ -39,13 +40,27 @@ export function registerErrorHandler(app: FastifyInstance): void {
   });
 
   app.setNotFoundHandler((request, reply) => {
-    void reply.status(404).send({
-      error: {
-        code: 'NOT_FOUND',
-        message: `no route ${request.method} ${request.url}`,
-        requestId: String(request.id),
-      },
-    } satisfies ErrorBody);
+    const allowed = routes.allowedMethods(request.url);
+    const path = request.url.split('?', 1)[0];
+    if (allowed.length > 0)
+      void reply
+        .status(405)
+        .header('allow', allowed.join(', '))
+        .send({
+          error: {
+            code: 'METHOD_NOT_ALLOWED',
+            message: `${path} does not answer ${request.method}; it answers ${allowed.join(', ')}`,
+            requestId: String(request.id),
+          },
+        } satisfies ErrorBody);
+    else
+      void reply.status(404).send({
+        error: {
+          code: 'NOT_FOUND',
+          message: `no route ${request.method} ${request.url}`,
+          requestId: String(request.id),
+        },
+      } satisfies ErrorBody);
   });
 }
 

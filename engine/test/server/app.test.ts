@@ -219,6 +219,13 @@ describe('bad input', () => {
     const response = await call('GET', '/api/v1/nope', { token: TOKENS.viewer });
     expect(response.status).toBe(404);
   });
+
+  it('answers a known path asked with another method 405 only to a caller who may call the API', async () => {
+    expect((await call('DELETE', '/api/v1/workloads', {})).status).toBe(401);
+    const response = await call('DELETE', '/api/v1/workloads', { token: TOKENS.viewer });
+    expect(response.status).toBe(405);
+    expect(response.headers.get('allow')).toBe('GET, HEAD');
+  });
 });
 
 describe('cluster view', () => {

@@ -41,3 +41,29 @@ describe('paths refused before routing', () => {
     ]);
   });
 });
+
+describe('a path asked with a method it does not answer', () => {
+  it('is a 405 naming the methods it does answer, in Allow and in the message', async () => {
+    const res = await demo.app.inject({ method: 'DELETE', url: '/api/v1/workloads?namespace=shop' });
+    expect(res.statusCode).toBe(405);
+    expect(res.headers.allow).toBe('GET, HEAD');
+    expect(res.json().error).toMatchObject({
+      code: 'METHOD_NOT_ALLOWED',
+      message: '/api/v1/workloads does not answer DELETE; it answers GET, HEAD',
+    });
+  });
+
+  it('matches path parameters, so an id route is told apart from an unknown path', async () => {
+    const res = await demo.app.inject({ method: 'PUT', url: '/api/v1/rca/some-id' });
+    expect(res.statusCode).toBe(405);
+    expect(res.headers.allow).toContain('GET');
+    const unknown = await demo.app.inject({ method: 'PUT', url: '/api/v1/rca/some-id/nope' });
+    expect(unknown.statusCode).toBe(404);
+    expect(unknown.headers.allow).toBeUndefined();
+  });
+
+  it('keeps a 404 for a path no method answers, and a trailing slash is another path', async () => {
+    expect((await demo.app.inject({ method: 'GET', url: '/api/v1/nope' })).statusCode).toBe(404);
+    expect((await demo.app.inject({ method: 'POST', url: '/api/v1/workloads/' })).statusCode).toBe(404);
+  });
+});
