@@ -87,4 +87,20 @@ describe('live context drives the answer', () => {
     ]);
     expectContiguousCitations(answer);
   }, 60_000);
+
+  it("lists the namespace's workloads once per ask, however many reads follow", async () => {
+    const source = engine.context.clusters.get();
+    const listWorkloads = source.listWorkloads.bind(source);
+    let listings = 0;
+    source.listWorkloads = (...args) => {
+      listings += 1;
+      return listWorkloads(...args);
+    };
+    try {
+      await assistant.askOnce({ question: 'is cart healthy?', workload: 'cart', namespace: 'shop' });
+    } finally {
+      source.listWorkloads = listWorkloads;
+    }
+    expect(listings).toBe(1);
+  }, 60_000);
 });

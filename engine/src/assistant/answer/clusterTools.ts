@@ -74,6 +74,13 @@ export interface ToolResult {
 }
 
 export class ClusterTools {
+  /**
+   * Workload listings by namespace, kept for this instance's life (one ask): the named-workload check and every read
+   * after it each listed the namespace's workloads, 5 listings per ask (test/assistant/liveContext.test.ts). Pods,
+   * events, logs and metrics are still read fresh by each call. Failed listings are not kept.
+   */
+  private readonly listings = new Map<string, Workload[]>();
+
   constructor(
     private readonly ctx: Pick<EngineContext, 'clusters' | 'metrics' | 'config'>,
     private readonly config: AnswerConfig,
@@ -167,7 +174,8 @@ export class ClusterTools {
   }
 
   private async workload(name: string, namespace: string): Promise<Workload> {
-    const all = await this.cluster().listWorkloads(namespace);
+    const all = this.listings.get(namespace) ?? (await this.cluster().listWorkloads(namespace));
+    this.listings.set(namespace, all);
     const found = all.find((w) => w.name === name);
     if (!found) {
       const names = all.map((w) => w.name).slice(0, 20);
