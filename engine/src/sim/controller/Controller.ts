@@ -74,7 +74,8 @@ export class Controller {
 
   constructor(options: ControllerOptions) {
     const clock = options.clock ?? Date.now;
-    this.events = new EventRecorder(options.store, () => new Date(clock()));
+    const tuning = { ...DEFAULT_TUNING, ...options.tuning };
+    this.events = new EventRecorder(options.store, () => new Date(clock()), tuning.eventTtlSeconds);
     this.faults = new FaultView(options.ledger);
     const seed = options.seed ?? 42;
     this.ctx = {
@@ -89,7 +90,7 @@ export class Controller {
       tick: 0,
       settling: false,
       now: () => new Date(clock()),
-      tuning: { ...DEFAULT_TUNING, ...options.tuning },
+      tuning,
       rolloutTimes: new Map(),
     };
   }

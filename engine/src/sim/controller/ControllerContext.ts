@@ -101,6 +101,16 @@ export function settledSince(now: Date): string {
 }
 
 /**
+ * When a pod's startup (scheduling, image pull, container start) happened: now, or for a pod the cluster settles with,
+ * when it was created. Its startup events carry that time, so a two-day-old pod's are not shown seconds old, and the
+ * event TTL drops them as a real API server would have long ago.
+ */
+export function startupTime(ctx: ControllerContext, pod: KubeObject): Date {
+  const created = Date.parse(pod.metadata.creationTimestamp ?? '');
+  return ctx.settling && Number.isFinite(created) ? new Date(created) : ctx.now();
+}
+
+/**
  * Writes a new status (and annotations) only when they changed, so an idle cluster does not churn resourceVersions
  * and watches. Compares before copying: copying every object every tick is what made ticks slow.
  */

@@ -20,6 +20,8 @@ export class EventRecorder {
   constructor(
     private readonly store: ObjectStore,
     private readonly now: () => Date,
+    /** The API server's event TTL (--event-ttl): what happened longer ago than this is no longer there to list. */
+    private readonly ttlSeconds = Infinity,
   ) {}
 
   record(
@@ -38,7 +40,30 @@ export class EventRecorder {
     });
   }
 
-  /** An event that happened `count` times from `first` to `last`, all at once (a fault the kubelet caught up on). */
+  /**
+   * An event that happened once at a past time: a settled pod's startup, when it was created (SETTLED_AGE_SECONDS
+   * before the cluster's clock began), not when the cluster happened to settle it.
+   */
+  recordAt(
+    involved: KubeObject,
+    type: 'Normal' | 'Warning',
+    reason: string,
+    message: string,
+    source: EventSource,
+    fieldPath: string | undefined,
+    at: Date,
+  ): void {
+    this.recordRepeated(involved, type, reason, message, source, fieldPath, {
+      count: 1,
+      first: at,
+      last: at,
+    });
+  }
+
+  /**
+   * An event that happened `count` times from `first` to `last`, all at once (a fault the kubelet caught up on). One
+   * last seen before the TTL is not recorded: the API server would already have deleted it.
+   */
   recordRepeated(
     involved: KubeObject,
     type: 'Normal' | 'Warning',
@@ -51,8 +76,12 @@ export class EventRecorder {
     const namespace = involved.metadata.namespace ?? 'default';
     const key = `${involved.metadata.uid}|${reason}|${message}|${fieldPath ?? ''}`;
     const time = times.last.toISOString();
+    const cutoff = this.now().getTime() - this.ttlSeconds * 1000;
+    if (times.last.getTime() < cutoff) return;
     const known = this.index.get(key);
-    if (known) {
+    // An event past its TTL is gone even if the periodic sweep has not reached it: a repeat starts a new one.
+    if (known && known.last < cutoff) this.forget(key, known);
+    else if (known) {
       const existing = this.store.get(EVENTS, known.namespace, known.name);
       if (existing) {
         existing['count'] = Number(existing['count'] ?? 1) + times.count;
@@ -100,13 +129,16 @@ export class EventRecorder {
     const cutoff = before.getTime();
     let removed = 0;
     for (const [key, entry] of this.index) {
-      if (entry.last >= cutoff) continue;
-      this.index.delete(key);
-      if (this.store.has(EVENTS, entry.namespace, entry.name)) {
-        this.store.delete(EVENTS, entry.namespace, entry.name);
-        removed++;
-      }
+      if (entry.last < cutoff && this.forget(key, entry)) removed++;
     }
     return removed;
+  }
+
+  /** Drops an event from the index and the store; true if it was still stored. */
+  private forget(key: string, entry: { namespace: string; name: string }): boolean {
+    this.index.delete(key);
+    if (!this.store.has(EVENTS, entry.namespace, entry.name)) return false;
+    this.store.delete(EVENTS, entry.namespace, entry.name);
+    return true;
   }
 }

@@ -1,6 +1,13 @@
 import { clone, type KubeObject } from '../apiserver/KubeObject.js';
 import { shopService, SHOP_SERVICES } from '../shop.js';
-import { NODES, PODS, isFinished, isTerminating, type ControllerContext } from './ControllerContext.js';
+import {
+  NODES,
+  PODS,
+  isFinished,
+  isTerminating,
+  startupTime,
+  type ControllerContext,
+} from './ControllerContext.js';
 import { parseQuantity } from './quantity.js';
 import { missingReference } from './configReferences.js';
 import { isJobPod } from './JobController.js';
@@ -168,6 +175,9 @@ export class Kubelet {
       const fieldPath = `spec.containers{${container.name}}`;
       const event = (type: 'Normal' | 'Warning', reason: string, message: string) =>
         ctx.events.record(pod, type, reason, message, source, fieldPath);
+      // The first start of a settled pod happened when it was created, and so did its events.
+      const startupEvent = (type: 'Normal' | 'Warning', reason: string, message: string) =>
+        ctx.events.recordAt(pod, type, reason, message, source, fieldPath, startupTime(ctx, pod));
       const log = (condition: LogCondition) =>
         this.log(ctx, pod, container, condition, service, failingServices);
       const image = container.image;
@@ -192,13 +202,19 @@ export class Kubelet {
           rt.state = { waiting: { reason: 'CreateContainerConfigError', message: problem } };
           rt.stage = 'pull';
         } else {
-          event('Normal', 'Pulling', `Pulling image "${image}"`);
-          event(
+          startupEvent('Normal', 'Pulling', `Pulling image "${image}"`);
+          startupEvent(
             'Normal',
             'Pulled',
             `Successfully pulled image "${image}" in 1.204s (1.204s including waiting)`,
           );
-          this.start(ctx, container, rt, event, ctx.settling ? String(status['startTime']) : undefined);
+          this.start(
+            ctx,
+            container,
+            rt,
+            startupEvent,
+            ctx.settling ? String(status['startTime']) : undefined,
+          );
           log('startup');
         }
       } else if (rt.stage === 'pull-backoff') {

@@ -1,5 +1,5 @@
 import { clone, type KubeObject } from '../apiserver/KubeObject.js';
-import { NODES, PODS, isTerminating, type ControllerContext } from './ControllerContext.js';
+import { NODES, PODS, isTerminating, startupTime, type ControllerContext } from './ControllerContext.js';
 import { parseQuantity } from './quantity.js';
 
 interface Requests {
@@ -92,14 +92,14 @@ export class Scheduler {
         { type: 'PodScheduled', status: 'True', lastTransitionTime: ctx.now().toISOString() },
       ];
       const updated = ctx.store.update(PODS, next);
-      ctx.events.record(
+      ctx.events.recordAt(
         updated,
         'Normal',
         'Scheduled',
         `Successfully assigned ${pod.metadata.namespace}/${pod.metadata.name} to ${chosen.metadata.name}`,
-        {
-          component: 'default-scheduler',
-        },
+        { component: 'default-scheduler' },
+        undefined,
+        startupTime(ctx, pod),
       );
     }
   }

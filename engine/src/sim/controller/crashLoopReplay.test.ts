@@ -133,9 +133,10 @@ describe('crash loop replay', () => {
       // A BackOff at each kill and at each 10 s retry while waiting: 1 + 2 + 4 + 8 + 16 + 30 + 29.
       expect(pod.backOff[0]!.count).toBe(90);
       expect(Date.parse(pod.backOff[0]!.first as string) / 1000).toBeLessThanOrEqual(began + 1);
-      // Started at settle (recorded then), and again after each replayed kill: first 10 s after the fault's first kill.
+      // Started after each replayed kill but the last, first 10 s after the fault's first kill. Its first start, when
+      // the pod was created two days ago, is past the event TTL: not counted (it was, dated at settle, before).
       expect(Date.parse(pod.started[0]!.first as string) / 1000).toBe(began + 10);
-      expect(pod.started[0]!.count).toBe(7);
+      expect(pod.started[0]!.count).toBe(6);
     }
   });
 
