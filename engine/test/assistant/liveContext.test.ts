@@ -103,4 +103,20 @@ describe('live context drives the answer', () => {
     }
     expect(listings).toBe(1);
   }, 60_000);
+
+  it("does not quote a runbook step above the runbook's own list of steps", async () => {
+    const answer = await assistant.askOnce({ question: 'How do I roll back a bad deployment?' });
+    expect(answer.runbookSteps?.length).toBeGreaterThan(0);
+    const plain = (line: string) =>
+      line
+        .replace(/\s*\[\d+\]$/, '')
+        .replace(/^(- |\d+\. )/, '')
+        .trim();
+    const bullets = answer.answer
+      .split('\n')
+      .filter((line) => line.startsWith('- '))
+      .map(plain);
+    expect(bullets.length).toBeGreaterThan(0);
+    for (const step of answer.runbookSteps!) expect(bullets).not.toContain(plain(step));
+  }, 60_000);
 });

@@ -65,6 +65,15 @@ export function splitUnits(text: string): string[] {
   return units;
 }
 
+/** A sentence or step compared without its list marker, case and punctuation. */
+function norm(text: string): string {
+  return text
+    .replace(/^([-*+]|\d+[.)])\s+/, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, ' ')
+    .trim();
+}
+
 /** Steps (list items) of the runbook section named like a fix; undefined when the page has none. */
 export function runbookSteps(pageChunks: Chunk[]): string[] | undefined {
   const section = pageChunks.find((c) => STEP_HEADING.test(c.section.split(' > ').pop() ?? ''));
@@ -97,6 +106,16 @@ export function extractiveAnswer(
   } = {},
 ): ExtractiveResult {
   const maxSentences = options.maxSentences ?? 4;
+  const runbookSource = options.runbookSource ?? 'runbooks';
+  const runbook =
+    (options.runbookPath ? passages.find((p) => p.chunk.path === options.runbookPath) : undefined) ??
+    passages.find((p) => p.chunk.source === runbookSource);
+  const steps = runbook ? runbookSteps(pageOf(runbook.chunk.path)) : undefined;
+  const stepLines: string[] = [];
+  if (runbook && steps) {
+    stepLines.push(`Steps from the runbook "${runbook.chunk.title}" [${runbook.n}]:`);
+    steps.forEach((s, i) => stepLines.push(`${i + 1}. ${s}`));
+  }
   const candidates: Array<{ n: number; unit: string; score: number; order: number }> = [];
   passages.forEach((p, pi) => {
     splitUnits(p.chunk.text).forEach((unit, ui) => {
@@ -109,14 +128,11 @@ export function extractiveAnswer(
       if (unit.length >= 20) candidates.push({ n: p.n, unit, score, order: pi * 1000 + ui });
     });
   });
-  // Overlapping chunks repeat sentences: keep each once, and at most two per passage so several sources speak.
-  const seen = new Set<string>();
+  // Overlapping chunks repeat sentences: keep each once, and at most two per passage so several sources speak. The
+  // runbook's steps are listed in full below, so a sentence that is one of them is not quoted above them as well
+  // (asked how to roll back, the answer's first bullet was the runbook's first step, twice on the page).
+  const seen = new Set((steps ?? []).map(norm));
   const perPassage = new Map<number, number>();
-  const norm = (t: string) =>
-    t
-      .toLowerCase()
-      .replace(/[^a-z0-9]+/g, ' ')
-      .trim();
   const chosen = candidates
     .sort((a, b) => b.score - a.score)
     .filter((c) => {
@@ -138,19 +154,6 @@ export function extractiveAnswer(
     for (const c of chosen) knowledge.push(`- ${c.unit.replace(/^([-*+]|\d+[.)])\s+/, '')} [${c.n}]`);
   }
 
-  const runbookSource = options.runbookSource ?? 'runbooks';
-  const runbook =
-    (options.runbookPath ? passages.find((p) => p.chunk.path === options.runbookPath) : undefined) ??
-    passages.find((p) => p.chunk.source === runbookSource);
-  let steps: string[] | undefined;
-  const stepLines: string[] = [];
-  if (runbook) {
-    steps = runbookSteps(pageOf(runbook.chunk.path));
-    if (steps) {
-      stepLines.push(`Steps from the runbook "${runbook.chunk.title}" [${runbook.n}]:`);
-      steps.forEach((s, i) => stepLines.push(`${i + 1}. ${s}`));
-    }
-  }
   const { diagnosis } = options;
   if (diagnosis) {
     // The live state named the failure: say so first, then what to do about it, then the background.
