@@ -59,6 +59,24 @@ export interface RepairPlanResult extends RepairScan {
   skipped: SkippedRule[];
 }
 
+/** Which actions a listing wants; every field left out matches all. */
+export interface ActionFilter {
+  state?: string;
+  namespace?: string;
+  /** The finding's workload or the planned target has one of these names (an incident's services name workloads). */
+  names?: readonly string[];
+  /** Created at or after this time. */
+  since?: Date;
+}
+
+function actionMatcher(filter: ActionFilter): (record: ActionRecord) => boolean {
+  const names = filter.names ? new Set(filter.names) : undefined;
+  return (r) =>
+    (!filter.state || r.state === filter.state) &&
+    (!filter.namespace || r.planned.target.namespace === filter.namespace) &&
+    (!names || names.has(r.finding.workload.name) || names.has(r.planned.target.name));
+}
+
 const KILL_SWITCH_KEY = 'repair:kill-switch';
 
 /** Who decides: the API's principal (token name and role). */
@@ -270,30 +288,36 @@ export class RepairService {
   }
 
   /** Actions as viewers may read them (actionView: no request bodies or preState, env values masked). */
-  async listActions(filter: { state?: string; namespace?: string } = {}): Promise<ActionRecord[]> {
+  async listActions(filter: ActionFilter = {}): Promise<ActionRecord[]> {
     return (await this.pageActions(filter, { limit: Number.MAX_SAFE_INTEGER })).map((r) => r.item);
   }
 
   /**
    * Up to `limit` actions matching the filter, newest first, after the sort key `after`, each with its key (for
    * paginateIndexed). An open state is read from the index of open actions; other filters read the index in chunks
-   * until the page is full, so an unfiltered page of N reads N records.
+   * until the page is full, so an unfiltered page of N reads N records. With `since` the index is read only down to
+   * that time, so a filter that matches little does not read the whole week of history.
    */
   async pageActions(
-    filter: { state?: string; namespace?: string },
+    filter: ActionFilter,
     page: { limit: number; after?: string },
   ): Promise<Array<{ item: ActionRecord; key: string }>> {
-    const matches = (r: ActionRecord) =>
-      (!filter.state || r.state === filter.state) &&
-      (!filter.namespace || r.planned.target.namespace === filter.namespace);
+    const matches = actionMatcher(filter);
     const open = filter.state !== undefined && (OPEN_STATES as readonly string[]).includes(filter.state);
+    const bound = filter.since ? { stopBelow: filter.since.toISOString() } : {};
     const chunk = Math.min(page.limit, 500);
     const found: Array<{ item: ActionRecord; key: string }> = [];
     let after = page.after;
     while (found.length < page.limit) {
-      const rows = await this.actions.page({ open, limit: chunk, ...(after === undefined ? {} : { after }) });
+      const rows = await this.actions.page({
+        open,
+        limit: chunk,
+        ...bound,
+        ...(after === undefined ? {} : { after }),
+      });
       for (const { record, key } of rows)
         if (matches(record) && found.length < page.limit) found.push({ item: actionView(record), key });
+      // Fewer rows than asked: the index ended, or reached `since`.
       if (rows.length < chunk) break;
       after = rows.at(-1)!.key;
     }

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { AUDIT_KINDS } from './audit/AuditLog.js';
 import { FINDING_TYPES, ACTION_TYPES, repairModeSchema } from './rules/ruleSchema.js';
 import { FINAL_STATES, OPEN_STATES } from './executor/ActionRecord.js';
-import { namespaceSchema } from '../schemas/core.js';
+import { FIELD_LIMITS, kubernetesNameSchema, namespaceSchema } from '../schemas/core.js';
 
 /** Wire schemas of the repair API: validation, the OpenAPI document and the typed client's types in one place. */
 
@@ -142,12 +142,41 @@ export const actionRecordSchema = z.object({
 });
 export type RepairActionDto = z.infer<typeof actionRecordSchema>;
 
+/** A time in a query: RFC 3339 with its offset (`Z` or `+08:00`), so `since=yesterday` is a 400, not an empty list. */
+const timeQuerySchema = z.iso.datetime({
+  offset: true,
+  error: 'must be an RFC 3339 time with its offset, e.g. 2026-01-01T00:00:00Z',
+});
+
+/** Most names one `name` filter takes: the Grafana page asks for the services of the incidents it shows. */
+export const MAX_ACTION_NAMES = 100;
+
+/**
+ * Comma-separated Kubernetes names, as the typed client sends a list (a name holds no comma). Each is checked as
+ * Kubernetes would, so a typo is a 400 naming the field rather than a silently empty list.
+ */
+const nameListSchema = z
+  .string()
+  .max(FIELD_LIMITS.path)
+  .transform((text) => text.split(',').map((name) => name.trim()))
+  .pipe(z.array(kubernetesNameSchema).max(MAX_ACTION_NAMES, `at most ${MAX_ACTION_NAMES} names`));
+
 export const actionListQuerySchema = z.object({
   state: z
     .enum([...OPEN_STATES, ...FINAL_STATES])
     .optional()
     .describe('only actions in this state, e.g. awaiting-approval'),
   namespace: namespaceSchema.optional(),
+  name: nameListSchema
+    .optional()
+    .describe(
+      `only actions whose finding's workload or planned target has one of these names (comma-separated, at most ${MAX_ACTION_NAMES})`,
+    ),
+  since: timeQuerySchema
+    .optional()
+    .describe(
+      'only actions created at or after this time; the newest-first scan stops at the first older one',
+    ),
 });
 
 export const decisionBodySchema = z.object({ comment: z.string().max(1000).optional() }).default({});
@@ -157,8 +186,8 @@ export const auditQuerySchema = z.object({
   name: z.string().optional().describe('the target object (workload, node, pod)'),
   kind: z.string().optional(),
   actionId: z.string().optional(),
-  since: z.iso.datetime({ offset: true }).optional(),
-  until: z.iso.datetime({ offset: true }).optional(),
+  since: timeQuerySchema.optional(),
+  until: timeQuerySchema.optional(),
   limit: z.coerce.number().int().min(1).max(5000).optional(),
 });
 export type RepairAuditQuery = z.infer<typeof auditQuerySchema>;

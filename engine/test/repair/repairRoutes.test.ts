@@ -161,6 +161,26 @@ describe('repair routes', () => {
     expect(good.statusCode).toBe(200);
   });
 
+  it('refuses a since that is not an RFC 3339 time, or a name Kubernetes would refuse, naming the field', async () => {
+    for (const [url, field] of [
+      ['/api/v1/repair/actions?since=yesterday', 'querystring.since'],
+      ['/api/v1/repair/actions?since=2026-01-01T00:00:00', 'querystring.since'],
+      ['/api/v1/repair/actions?name=Cart_1', 'querystring.name'],
+      ['/api/v1/repair/actions?name=cart,,payments', 'querystring.name'],
+      [`/api/v1/repair/actions?name=${Array(101).fill('a').join(',')}`, 'querystring.name'],
+    ] as const) {
+      const bad = await app.inject({ method: 'GET', url, headers: as('viewer') });
+      expect(bad.statusCode, url).toBe(400);
+      expect(bad.json<{ error: { message: string } }>().error.message, url).toContain(field);
+    }
+    const good = await app.inject({
+      method: 'GET',
+      url: '/api/v1/repair/actions?name=cart,payments&since=2026-01-01T08:00:00%2B08:00',
+      headers: as('viewer'),
+    });
+    expect(good.statusCode, good.body).toBe(200);
+  });
+
   it('lets only an admin flip the kill switch', async () => {
     const byOperator = await app.inject({
       method: 'PUT',

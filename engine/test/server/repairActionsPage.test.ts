@@ -10,6 +10,22 @@ import { startRedisApp, type RedisApp } from '../support/startRedisApp.js';
 
 const PREFIX = `repairpage-${process.pid}:`;
 const STORED = 5_000;
+/** Two old copies act on other workloads, ~4,980 actions below the newest: a filter must find them, not the first page. */
+const OLD_PAYMENTS = 20;
+const OLD_PAYMENTS_DB = 30;
+
+/** The copy at `index` (oldest first) with its finding's workload or its target renamed, for the name filter. */
+function renamed(stored: ActionRecord, index: number): Partial<ActionRecord> {
+  if (index === OLD_PAYMENTS)
+    return {
+      finding: { ...stored.finding, workload: { ...stored.finding.workload, name: 'payments' } },
+      planned: { ...stored.planned, target: { ...stored.planned.target, name: 'payments' } },
+    };
+  // Found on the cart workload, acting on another object: matched by its target's name.
+  if (index === OLD_PAYMENTS_DB)
+    return { planned: { ...stored.planned, target: { ...stored.planned.target, name: 'payments-db' } } };
+  return {};
+}
 
 /**
  * GET /repair/actions reads one page of action records, not every stored one, and /repair/approvals only the open
@@ -22,6 +38,7 @@ describe('repair actions are listed through an index', () => {
   let monitor: RedisMonitor;
   let running: RedisApp;
   let real: RepairActionDto;
+  let base: number;
 
   beforeAll(async () => {
     running = await startRedisApp({
@@ -46,13 +63,14 @@ describe('repair actions are listed through an index', () => {
     // Older, finished copies of it, as a week of repairs leaves them.
     const actions = new ActionStore(engine.context.store);
     const stored = JSON.parse(JSON.stringify(real)) as ActionRecord;
-    const base = Date.parse(real.createdAt) - 1_000 * STORED;
+    base = Date.parse(real.createdAt) - 1_000 * STORED;
     for (let i = 0; i < STORED; i += 500) {
       await Promise.all(
         Array.from({ length: 500 }, (_, j) => {
           const at = new Date(base + (i + j) * 1_000).toISOString();
           return actions.save({
             ...stored,
+            ...renamed(stored, i + j),
             id: randomUUID(),
             state: i + j < 10 ? 'rejected' : 'verified',
             createdAt: at,
@@ -113,5 +131,53 @@ describe('repair actions are listed through an index', () => {
     const rest = await get(`/api/v1/repair/actions?state=rejected&limit=500&cursor=${rejected.nextCursor}`);
     expect([...rejected.items, ...rest.items].map((a) => a.state)).toEqual(Array(10).fill('rejected'));
     expect(rest.nextCursor).toBeUndefined();
+  }, 60_000);
+
+  it('finds by name the actions the newest page misses, whether the name is the workload or the target', async () => {
+    const newest = await get('/api/v1/repair/actions?limit=100');
+    const payments = (a: RepairActionDto) => a.planned.target.name.startsWith('payments');
+    expect(newest.items.filter(payments)).toEqual([]);
+
+    const both = await get('/api/v1/repair/actions?name=payments,payments-db');
+    expect(both.items.map((a) => a.planned.target.name)).toEqual(['payments-db', 'payments']);
+    expect(both.items.map((a) => a.createdAt)).toEqual([
+      new Date(base + OLD_PAYMENTS_DB * 1_000).toISOString(),
+      new Date(base + OLD_PAYMENTS * 1_000).toISOString(),
+    ]);
+    expect(both.nextCursor).toBeUndefined();
+    const byWorkload = await get('/api/v1/repair/actions?name=payments');
+    expect(byWorkload.items.map((a) => a.finding.workload.name)).toEqual(['payments']);
+    const byTarget = await get('/api/v1/repair/actions?name=payments-db');
+    expect(byTarget.items.map((a) => [a.finding.workload.name, a.planned.target.name])).toEqual([
+      [real.finding.workload.name, 'payments-db'],
+    ]);
+    // The newest action is on cart: a name matches whole, not as a prefix.
+    expect((await get('/api/v1/repair/actions?name=car')).items).toEqual([]);
+  }, 60_000);
+
+  it('stops the scan at since: the actions since then are read, not the history below', async () => {
+    const since = new Date(base + (STORED - 50) * 1_000).toISOString();
+    let page: Awaited<ReturnType<typeof get>> | undefined;
+    const run = await monitor.during(async () => {
+      page = await get(`/api/v1/repair/actions?limit=500&since=${since}`);
+    });
+    // The 50 newest copies from `since` on (inclusive) and the demo's real action.
+    expect(page!.items).toHaveLength(51);
+    expect(page!.items.every((a) => a.createdAt >= since)).toBe(true);
+    expect(page!.nextCursor).toBeUndefined();
+    expect(reads(run)).toBeLessThanOrEqual(60);
+
+    // A name that matches nothing since then reads as little: without `since` it read all 5,001.
+    let none: Awaited<ReturnType<typeof get>> | undefined;
+    const bounded = await monitor.during(async () => {
+      none = await get(`/api/v1/repair/actions?name=payments&since=${encodeURIComponent(since)}`);
+    });
+    expect(none!.items).toEqual([]);
+    expect(reads(bounded)).toBeLessThanOrEqual(60);
+
+    // An offset time is the same instant: the bound is compared as time, not as text.
+    const offset = new Date(Date.parse(since) + 8 * 3_600_000).toISOString().replace('Z', '+08:00');
+    const same = await get(`/api/v1/repair/actions?limit=500&since=${encodeURIComponent(offset)}`);
+    expect(same.items.map((a) => a.id)).toEqual(page!.items.map((a) => a.id));
   }, 60_000);
 });

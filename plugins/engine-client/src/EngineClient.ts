@@ -311,7 +311,13 @@ export class EngineClient {
     return this.request('GET', `/api/v1/repair/plans${qs(query)}`);
   }
 
-  repairActions(query: PageQuery & { state?: string; namespace?: string } = {}): Promise<Page<RepairActionDto>> {
+  /**
+   * Actions, newest first, a page at a time. `name`: comma-separated workload names (the action's finding workload or
+   * planned target); `since`: an RFC 3339 time, at or after which the actions were created.
+   */
+  repairActions(
+    query: PageQuery & { state?: string; namespace?: string; name?: string; since?: string } = {},
+  ): Promise<Page<RepairActionDto>> {
     return this.request('GET', `/api/v1/repair/actions${qs(query)}`);
   }
 

@@ -80,12 +80,13 @@ export class ActionStore {
 
   /**
    * Up to `limit` records (only open ones with `open`), newest first, after the sort key `after`, each with its key.
-   * Reads the index, then only these records.
+   * Reads the index, then only these records; with `stopBelow` (an ISO time) it stops at the first one created before.
    */
   async page(options: {
     open?: boolean;
     limit: number;
     after?: string;
+    stopBelow?: string;
   }): Promise<Array<{ record: ActionRecord; key: string }>> {
     await this.indexOnce();
     const index = options.open ? OPEN_BY_TIME : BY_TIME;

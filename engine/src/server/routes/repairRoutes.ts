@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Engine } from '../../engine.js';
 import { EngineError } from '../../errors.js';
-import type { RepairService } from '../../repair/RepairService.js';
+import type { ActionFilter, RepairService } from '../../repair/RepairService.js';
 import {
   actionListQuerySchema,
   actionRecordSchema,
@@ -71,14 +71,20 @@ export const repairRoutes: FastifyPluginAsyncZod<{ engine: Engine }> = async (ap
     {
       schema: {
         tags,
-        summary: 'Actions, newest first, one page at a time (`limit`, `cursor` from `nextCursor`)',
+        summary:
+          'Actions, newest first, one page at a time (`limit`, `cursor` from `nextCursor`); `name` and `since` find the repairs of given workloads since a time',
         querystring: pageQuerySchema(engine.config.pagination).extend(actionListQuerySchema.shape),
         response: { 200: items(actionRecordSchema).extend(pageResponseFields) },
       },
     },
     async (request) => {
-      const { state, namespace } = request.query;
-      const filter = { ...(state ? { state } : {}), ...(namespace ? { namespace } : {}) };
+      const { state, namespace, name, since } = request.query;
+      const filter: ActionFilter = {
+        ...(state ? { state } : {}),
+        ...(namespace ? { namespace } : {}),
+        ...(name ? { names: name } : {}),
+        ...(since ? { since: new Date(since) } : {}),
+      };
       return paginateIndexed(pageQueryOf(request, request.query), (after, limit) =>
         repair().pageActions(filter, { limit, ...(after === undefined ? {} : { after }) }),
       );

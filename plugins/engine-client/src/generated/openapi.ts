@@ -595,7 +595,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Actions, newest first, one page at a time (`limit`, `cursor` from `nextCursor`) */
+        /** Actions, newest first, one page at a time (`limit`, `cursor` from `nextCursor`); `name` and `since` find the repairs of given workloads since a time */
         get: operations["getRepairActions"];
         put?: never;
         post?: never;
@@ -4788,7 +4788,9 @@ export interface operations {
             query?: {
                 cursor?: string;
                 limit?: number;
+                name?: string;
                 namespace?: components["schemas"]["NamespaceInput"];
+                since?: string;
                 state?: "pending" | "awaiting-approval" | "approved" | "applying" | "verifying" | "recommended" | "observed" | "denied" | "dry-run-failed" | "rejected" | "expired" | "stopped" | "cleared" | "persisted" | "notified" | "verified" | "rolled-back" | "failed" | "unknown";
             };
             header?: never;
