@@ -27,7 +27,8 @@ import { percentile } from './rag/retrievalMetrics.js';
  * it helps both sets or hurts neither); then the dense weight chosen by maximin over the sets, per half (line parity)
  * as well, to show the choice carries. Ground truth is page-level (chunks collapsed to pages; Hit@k, MRR@10).
  *
- *   npm run bench -- rag-retrieval --data ../shared/datasets/k8s_docs
+ *   npm run bench -- rag-retrieval --data ../shared/datasets/k8s_docs [--questions DIR]
+ * `--questions DIR` adds every `*.jsonl` question set in DIR (same format), scored and weighed like the data set's own.
  */
 /** Every second-stage feature off. */
 const NO_RERANK = Object.fromEntries(RERANK_FEATURES.map((f) => [f.name, 0])) as RerankWeights;
@@ -36,7 +37,9 @@ export const main: BenchMain = async (ctx) => {
   const data = ctx.pathOption('data');
   const evalDir = join(data, 'eval');
   if (!existsSync(evalDir)) throw new Error(`no eval folder in ${data}`);
-  const sets: EvalSet[] = readEvalSets(evalDir);
+  // A team's own question sets kept outside the data set (e.g. bench/rag/authored-questions) are scored beside its own.
+  const extra = ctx.options.questions === undefined ? [] : readEvalSets(ctx.pathOption('questions'));
+  const sets: EvalSet[] = [...readEvalSets(evalDir), ...extra];
   console.log(
     `question sets in ${evalDir}: ${sets.map((s) => `${s.name} (${s.queries.length})`).join(', ')}`,
   );
