@@ -7,7 +7,7 @@
  */
 export class RestartBook {
   /** pod uid/container → restart times, ascending. By uid: a StatefulSet's new `web-0` starts again from 0. */
-  private readonly times = new Map<string, number[]>();
+  private readonly byContainer = new Map<string, number[]>();
 
   private static key(podUid: string, container: string): string {
     return `${podUid}/${container}`;
@@ -15,15 +15,15 @@ export class RestartBook {
 
   record(podUid: string, container: string, at: number): void {
     const key = RestartBook.key(podUid, container);
-    const list = this.times.get(key) ?? [];
+    const list = this.byContainer.get(key) ?? [];
     // Replayed restarts arrive in order; a clock moved back by a test must not break the binary search.
     list.push(Math.max(at, list.at(-1) ?? -Infinity));
-    this.times.set(key, list);
+    this.byContainer.set(key, list);
   }
 
   /** Restarts of a container at or before a time (unix seconds). */
   countAt(podUid: string, container: string, at: number): number {
-    const list = this.times.get(RestartBook.key(podUid, container));
+    const list = this.byContainer.get(RestartBook.key(podUid, container));
     if (!list) return 0;
     let lo = 0;
     let hi = list.length;
@@ -35,7 +35,12 @@ export class RestartBook {
     return lo;
   }
 
+  /** When a container restarted (unix seconds, ascending): the kill times the OOM memory saw-tooth drops at. */
+  times(podUid: string, container: string): readonly number[] {
+    return this.byContainer.get(RestartBook.key(podUid, container)) ?? [];
+  }
+
   count(podUid: string, container: string): number {
-    return this.times.get(RestartBook.key(podUid, container))?.length ?? 0;
+    return this.byContainer.get(RestartBook.key(podUid, container))?.length ?? 0;
   }
 }

@@ -30,6 +30,8 @@ export interface PodNameProvider {
   pods(): readonly RosterPod[];
   /** Restarts of a pod's container by a time (unix s), as its status counts them; absent: the generator models them. */
   restartsAt?(pod: RosterPod, container: string, at: number): number;
+  /** When a pod's container restarted (unix s, ascending), as its kubelet recorded the kills; absent: modelled. */
+  restartTimes?(pod: RosterPod, container: string): readonly number[];
 }
 
 interface Live {
@@ -57,6 +59,7 @@ export class PodRoster implements PodNameProvider {
   private cache: { revision: number; pods: RosterPod[] } | undefined;
   private readonly unsubscribe: () => void;
   readonly restartsAt?: (pod: RosterPod, container: string, at: number) => number;
+  readonly restartTimes?: (pod: RosterPod, container: string) => readonly number[];
 
   constructor(
     private readonly options: {
@@ -65,8 +68,8 @@ export class PodRoster implements PodNameProvider {
       services: ReadonlyArray<{ name: string; replicas: number }>;
       /** The cluster's clock, unix seconds. */
       now: () => number;
-      /** The cluster's record of container restarts (its kubelet writes it): the restart metric reads it. */
-      restarts?: Pick<RestartBook, 'countAt'>;
+      /** The cluster's record of container restarts (its kubelet writes it): the restart and OOM memory metrics read it. */
+      restarts?: Pick<RestartBook, 'countAt' | 'times'>;
     },
   ) {
     const initial = options.store
@@ -75,7 +78,10 @@ export class PodRoster implements PodNameProvider {
       .sort((a, b) => (a.metadata.name! < b.metadata.name! ? -1 : 1));
     for (const pod of initial) this.arrive(pod, -Infinity);
     const book = options.restarts;
-    if (book) this.restartsAt = (pod, container, at) => book.countAt(pod.uid, container, at);
+    if (book) {
+      this.restartsAt = (pod, container, at) => book.countAt(pod.uid, container, at);
+      this.restartTimes = (pod, container) => book.times(pod.uid, container);
+    }
     this.unsubscribe = options.store.hub.subscribe((event) => this.onEvent(event));
   }
 

@@ -5,6 +5,7 @@ import { HEALTHY, MAX_ERROR_DELTA, podReady, podStates, type PodRef, type PodSta
 import { hashString, unitNoise } from './hashNoise.js';
 import { LATENCY, LATENCY_BUCKETS, logNormalCdf, logNormalMean } from './latencyModel.js';
 import { LoadShape } from './LoadShape.js';
+import { oomWorkingSet } from './oomWorkingSet.js';
 import type { PodNameProvider, RosterPod } from './PodRoster.js';
 
 export type SeriesKind =
@@ -362,9 +363,31 @@ export class ShopMetricsGenerator {
     if (def.kind === 'restarts' && this.roster?.restartsAt)
       return this.roster.restartsAt(pod, def.labels.container!, t);
     const part = parts.find((p) => p.from <= t && t < p.to) ?? parts.at(-1)!;
+    if (def.kind === 'memory' && this.roster?.restartTimes)
+      return this.rosterMemory(def, part.def, t, snapshot);
     const value = this.gaugeOrStep(part.def, t, snapshot);
     if (def.kind !== 'restarts' || start === -Infinity) return value;
     return value - this.gaugeOrStep(part.def, start, snapshot);
+  }
+
+  /**
+   * A roster pod's working set: under an oom-killed fault, the saw-tooth of the kills its kubelet recorded (the same
+   * times as its restartCount and lastState), so the drops are where the cluster says the container died; otherwise,
+   * or when the kubelet does not kill it (a limit raised enough), its slot's baseline.
+   */
+  private rosterMemory(def: SeriesDef, slot: SeriesDef, t: number, snapshot: SampleSnapshot): number {
+    const oom = this.faultsOf(snapshot).find(
+      (f) =>
+        f.type === 'oom-killed' &&
+        f.service === def.service.name &&
+        f.startedAt <= t &&
+        (f.endedAt === undefined || f.endedAt > t),
+    );
+    const { pod } = def.life!;
+    const kills = oom ? this.roster!.restartTimes!(pod, def.labels.container!) : [];
+    const since = Math.max(oom?.startedAt ?? t, pod.start);
+    const bytes = oom && oomWorkingSet(def.service.memoryLimitBytes, t, since, kills);
+    return bytes ?? this.baselineMemory(slot, t);
   }
 
   private buildCatalog(): SeriesDef[] {
@@ -653,10 +676,13 @@ export class ShopMetricsGenerator {
     return out;
   }
 
+  /** This namespace's faults, read once per snapshot. */
+  private faultsOf(snapshot: SampleSnapshot): Fault[] {
+    return (snapshot.faults ??= (this.ledger?.all() ?? []).filter((f) => f.namespace === this.namespace));
+  }
+
   private gaugeOrStep(def: SeriesDef, t: number, snapshot: SampleSnapshot): number {
-    const all = (snapshot.faults ??= (this.ledger?.all() ?? []).filter(
-      (f) => f.namespace === this.namespace,
-    ));
+    const all = this.faultsOf(snapshot);
     if (def.kind === 'up' || def.kind === 'replicas_ready') {
       const active = all.filter((f) => f.startedAt <= t && (f.endedAt === undefined || f.endedAt > t));
       const refs = (snapshot.podRefs ??= this.pods.map((p) => ({
@@ -691,20 +717,23 @@ export class ShopMetricsGenerator {
       }
       return restarts;
     }
-    // Memory: a baseline share of the limit that follows load, with scrape-to-scrape noise.
-    const limit = def.service.memoryLimitBytes;
-    const l = this.shape(def.service.name).value(t);
-    const k = Math.floor(t / this.scrapeIntervalSeconds);
-    let bytes = limit * (0.35 + 0.18 * l + 0.01 * (unitNoise(def.key, k) - 0.5));
     const oom = faults.find(
       (f) => f.type === 'oom-killed' && f.startedAt <= t && (f.endedAt === undefined || f.endedAt > t),
     );
-    if (oom) {
-      const since = t - oom.startedAt;
-      // A leak climbs to the limit, the container is OOM-killed and starts again: a sawtooth under the limit,
-      // its drops where the restart counter steps.
-      bytes = limit * (0.5 + 0.49 * (((since + oomPhase(def)) % OOM_PERIOD) / OOM_PERIOD));
-    }
+    if (!oom) return this.baselineMemory(def, t);
+    // Without a cluster to say when the container died, a modelled leak climbs to the limit, the container is
+    // OOM-killed and starts again: a sawtooth under the limit, its drops where the modelled restart counter steps.
+    const since = t - oom.startedAt;
+    const bytes =
+      def.service.memoryLimitBytes * (0.5 + 0.49 * (((since + oomPhase(def)) % OOM_PERIOD) / OOM_PERIOD));
+    return Math.min(bytes, 64 * GiB);
+  }
+
+  /** A baseline share of the memory limit that follows load, with scrape-to-scrape noise. */
+  private baselineMemory(def: SeriesDef, t: number): number {
+    const l = this.shape(def.service.name).value(t);
+    const k = Math.floor(t / this.scrapeIntervalSeconds);
+    const bytes = def.service.memoryLimitBytes * (0.35 + 0.18 * l + 0.01 * (unitNoise(def.key, k) - 0.5));
     return Math.min(bytes, 64 * GiB);
   }
 }
