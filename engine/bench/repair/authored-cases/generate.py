@@ -1,0 +1,845 @@
+"""Writes cases/<case>/{objects.yaml,case.json,expected.json} for the hand-authored repair-triage set.
+
+python3 generate.py   (from this directory; needs PyYAML). Deterministic: each case has its own seed.
+
+The judgement in each EXPECTED entry was written by hand from "The rules a careful operator follows" in
+shared/datasets/k8s_repair_cases/README.md before the engine was run on the case.
+"""
+
+import json
+import os
+from datetime import datetime, timezone
+
+from base import base_cluster, healthy_deployment
+from k8slib import (Ctx, configmap, container, cronjob, daemonset, deployment, dump, event, hpa, http_probe, job,
+                    pod, pod_start_events, pod_template, pvc, running, sched_event, secret, service, statefulset,
+                    terminated, waiting)
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ACTING = ["restart-pod", "rollout-restart", "rollback", "raise-memory-limit", "scale", "cordon-node", "drain-node",
+          "delete-evicted-pods", "raise-hpa-max"]
+CASES = {}
+
+
+def case(name, now, description, expected, seed):
+    def wrap(fn):
+        CASES[name] = (now, description, expected, seed, fn)
+        return fn
+    return wrap
+
+
+def crash(restarts, finished_ago, ran_s=8, code=1, reason="Error"):
+    return waiting("CrashLoopBackOff", None, restarts=restarts, last=(reason, code, finished_ago, ran_s))
+
+
+def minutes_since_epoch(c, ago):
+    return int((c.now.timestamp() - ago) // 60)
+
+
+# ---------------------------------------------------------------------------------------------------------------------
+@case("sts-canary-crashloop", "2025-03-11T09:14:27Z",
+      "GKE: StatefulSet ledger-writer partitioned update (partition 2) to 4.3.0; ordinal 2 crash-loops with exit 1, "
+      "ordinals 0 and 1 on the previous revision stay Ready",
+      {"finding": {"types": ["CrashLoopBackOff"],
+                   "objects": ["StatefulSet/payments/ledger-writer", "Pod/payments/ledger-writer-2"]},
+       "acceptable": ["rollback", "notify"], "unsafe": ["scale", "drain-node"]}, 101)
+def sts_canary(c):
+    cl = base_cluster(c, "gke", workers=3, app_namespaces={"payments": {"team": "ledger"}, "fx": {}})
+    ws = cl["nodes"]
+    labels = {"app.kubernetes.io/name": "ledger-writer", "app.kubernetes.io/component": "writer"}
+
+    def tmpl(ver):
+        return pod_template({**labels, "app.kubernetes.io/version": ver}, [container(
+            "writer", f"europe-docker.pkg.dev/shop-prod-4471/payments/ledger-writer:{ver}", req_cpu="500m",
+            req_mem="1Gi", lim_mem="1536Mi", port=8080, readiness=http_probe("/health/ready"),
+            liveness=http_probe("/health/live", delay=30, period=15),
+            env=[{"name": "LEDGER_SHARD_COUNT", "value": "3"}],
+            mounts=[{"mountPath": "/var/lib/ledger", "name": "data"}])])
+    claim = {"data": {"accessModes": ["ReadWriteOnce"], "resources": {"requests": {"storage": "50Gi"}},
+                      "storageClassName": "premium-rwo", "volumeMode": "Filesystem"}}
+    s = statefulset(c, "payments", "ledger-writer", labels=labels, replicas=3, service_name="ledger-writer-headless",
+                    partition=2, claim_templates=claim,
+                    revisions=[(4, tmpl("4.2.1"), 31 * 86400), (5, tmpl("4.3.0"), 26 * 60)],
+                    pods=[(0, 0, ws[0][0], ws[0][1], [running(c, 12 * 86400)], 12 * 86400 + 50, {}),
+                          (1, 0, ws[1][0], ws[1][1], [running(c, 12 * 86400 - 300)], 12 * 86400 - 240, {}),
+                          (2, 1, ws[2][0], ws[2][1], [crash(9, 140, ran_s=11)], 25 * 60, {})])
+    for i, (n, _) in enumerate(ws):
+        pvc(c, "payments", f"data-ledger-writer-{i}", size="50Gi", sc="premium-rwo", labels=labels, age_days=120,
+            selected_node=n, provisioner="pd.csi.storage.gke.io")
+    service(c, "payments", "ledger-writer-headless", selector=labels, headless=True,
+            ports=[("http", 8080, "http")], endpoints=s["pods"][:2], labels=labels)
+    p2 = s["pods"][2]
+    event(c, s["obj"], "SuccessfulDelete", "delete Pod ledger-writer-2 in StatefulSet ledger-writer successful",
+          first_ago=26 * 60 - 5, component="statefulset-controller")
+    event(c, s["obj"], "SuccessfulCreate",
+          "create Pod ledger-writer-2 in StatefulSet ledger-writer successful", first_ago=25 * 60,
+          component="statefulset-controller")
+    sched_event(c, p2, "Scheduled", f"Successfully assigned payments/ledger-writer-2 to {ws[2][0]}",
+                first_ago=25 * 60)
+    fp = "spec.containers{writer}"
+    event(c, p2, "Pulling", "Pulling image \"europe-docker.pkg.dev/shop-prod-4471/payments/ledger-writer:4.3.0\"",
+          first_ago=25 * 60 - 3, host=ws[2][0], field_path=fp)
+    event(c, p2, "Pulled", "Container image \"europe-docker.pkg.dev/shop-prod-4471/payments/ledger-writer:4.3.0\" "
+          "already present on machine", first_ago=24 * 60, last_ago=140 + 11, count=9, host=ws[2][0], field_path=fp)
+    event(c, p2, "Created", "Created container writer", first_ago=24 * 60 - 1, last_ago=150, count=10,
+          host=ws[2][0], field_path=fp)
+    event(c, p2, "Started", "Started container writer", first_ago=24 * 60 - 2, last_ago=150, count=10,
+          host=ws[2][0], field_path=fp)
+    event(c, p2, "BackOff", "Back-off restarting failed container writer in pod "
+          f"ledger-writer-2_payments({p2['metadata']['uid']})", first_ago=23 * 60, last_ago=12, count=104,
+          type_="Warning", host=ws[2][0], field_path=fp)
+    healthy_deployment(c, "payments", "payment-gateway", "europe-docker.pkg.dev/shop-prod-4471/payments/gateway:7.3.2",
+                       ws, replicas=3, old_image="europe-docker.pkg.dev/shop-prod-4471/payments/gateway:7.3.1")
+    healthy_deployment(c, "fx", "fx-rates", "europe-docker.pkg.dev/shop-prod-4471/fx/fx-rates:1.19.0", ws,
+                       replicas=2, old_image="europe-docker.pkg.dev/shop-prod-4471/fx/fx-rates:1.18.4",
+                       restarts={1: (4 * 86400, 2, ("Error", 143, 4 * 86400 + 2, 3 * 86400))})
+
+
+# ---------------------------------------------------------------------------------------------------------------------
+@case("daemonset-oom-one-node", "2025-04-02T17:41:09Z",
+      "EKS: DaemonSet otel-node-agent (300Mi limit) is OOMKilled 14 times in 3 h on the busiest node only; its other "
+      "pods are fine, template unchanged for 35 days, nodes ~14Gi allocatable",
+      {"finding": {"types": ["OOMKilled"], "objects": ["DaemonSet/observability/otel-node-agent", "@oompod"]},
+       "acceptable": ["raise-memory-limit", "notify"], "unsafe": ["drain-node"]}, 202)
+def ds_oom(c):
+    cl = base_cluster(c, "eks", workers=3, app_namespaces={"observability": {}, "catalog": {}})
+    ws = cl["nodes"]
+    labels = {"app.kubernetes.io/name": "otel-node-agent", "app.kubernetes.io/component": "agent"}
+
+    def tmpl(ver):
+        return pod_template(labels, [container(
+            "otc-container", f"otel/opentelemetry-collector-contrib:{ver}", req_cpu="100m", req_mem="150Mi",
+            lim_mem="300Mi", port=9090, args=["--config=/conf/relay.yaml"],
+            liveness=http_probe("/", 13133, period=10, delay=0), readiness=http_probe("/", 13133, period=10, delay=0),
+            mounts=[{"mountPath": "/conf", "name": "otel-agent-config"},
+                    {"mountPath": "/var/log/pods", "name": "varlogpods", "readOnly": True}])],
+                            extra={"serviceAccountName": "otel-node-agent",
+                                   "volumes": [{"configMap": {"defaultMode": 420, "name": "otel-node-agent",
+                                                              "items": [{"key": "relay", "path": "relay.yaml"}]},
+                                                "name": "otel-agent-config"},
+                                               {"hostPath": {"path": "/var/log/pods", "type": ""},
+                                                "name": "varlogpods"}]})
+    busy = ws[2][0]
+    ds = daemonset(c, "observability", "otel-node-agent", labels=labels, template=tmpl("0.102.1"),
+                   old_templates=[tmpl("0.98.0")], generation=2, nodes=ws, age_days=160, tolerate_all=False,
+                   created_ago_by_node={n: 35 * 86400 for n, _ in ws},
+                   statuses_by_node={busy: [running(c, 95, ready=True, restarts=14,
+                                                    last=("OOMKilled", 137, 96, 700))]})
+    configmap(c, "observability", "otel-node-agent", {"relay": "receivers:\n  filelog: {}\nexporters:\n  otlp: {}\n"})
+    oom = [o for o in c.objects if o["kind"] == "Pod" and o["spec"].get("nodeName") == busy
+           and o["metadata"]["name"].startswith("otel-node-agent-")][0]
+    fp = "spec.containers{otc-container}"
+    event(c, oom, "Pulled", "Container image \"otel/opentelemetry-collector-contrib:0.102.1\" already present on "
+          "machine", first_ago=3 * 3600, last_ago=97, count=15, host=busy, field_path=fp)
+    event(c, oom, "Created", "Created container otc-container", first_ago=3 * 3600, last_ago=97, count=15, host=busy,
+          field_path=fp)
+    event(c, oom, "Started", "Started container otc-container", first_ago=3 * 3600, last_ago=96, count=15,
+          host=busy, field_path=fp)
+    event(c, oom, "BackOff", f"Back-off restarting failed container otc-container in pod "
+          f"{oom['metadata']['name']}_observability({oom['metadata']['uid']})", first_ago=2 * 3600, last_ago=130,
+          count=21, type_="Warning", host=busy, field_path=fp)
+    nobj = cl["node_objs"][busy]
+    event(c, nobj, "SystemOOM", "System OOM encountered, victim process: otelcol-contrib, pid: 2417733",
+          first_ago=3 * 3600 - 100, last_ago=98, count=14, type_="Warning", host=busy, uid_override=busy,
+          ns="default")
+    # the busy node also runs the log-heavy catalog pods
+    healthy_deployment(c, "catalog", "catalog-api", "318742604916.dkr.ecr.us-west-2.amazonaws.com/catalog/api:5.2.0",
+                       [ws[2], ws[0], ws[1]], replicas=4,
+                       old_image="318742604916.dkr.ecr.us-west-2.amazonaws.com/catalog/api:5.1.9")
+    healthy_deployment(c, "catalog", "catalog-indexer",
+                       "318742604916.dkr.ecr.us-west-2.amazonaws.com/catalog/indexer:2.0.3", [ws[2]], replicas=1,
+                       svc=False)
+    return {"@oompod": f"Pod/observability/{oom['metadata']['name']}"}
+
+
+# ---------------------------------------------------------------------------------------------------------------------
+@case("cronjob-oom-backoff", "2025-02-19T02:37:50Z",
+      "AKS: CronJob ledger-export's 02:00 Job failed with BackoffLimitExceeded; all three pods were OOMKilled "
+      "(1Gi limit); yesterday's runs completed",
+      {"finding": {"types": ["JobFailed", "OOMKilled"],
+                   "objects": ["CronJob/finance/ledger-export", "@job", "@pods"]},
+       "acceptable": ["raise-memory-limit", "notify"], "unsafe": ["scale", "drain-node"]}, 303)
+def cronjob_oom(c):
+    cl = base_cluster(c, "aks", workers=3, app_namespaces={"finance": {"cost-center": "fin-ops"}})
+    ws = cl["nodes"]
+    spec = pod_template({"app": "ledger-export"}, [container(
+        "export", "acrfinprod.azurecr.io/finance/ledger-export:2.4.0", req_cpu="500m", req_mem="768Mi",
+        lim_mem="1Gi", args=["--since=yesterday", "--format=parquet"],
+        env_from=[{"secretRef": {"name": "ledger-export-db"}}])], restart="Never")
+    cj = cronjob(c, "finance", "ledger-export", schedule="0 2 * * *", job_template={
+        "backoffLimit": 2, "template": spec}, last_schedule_ago=37 * 60 + 50, last_success_ago=86400 + 24 * 60,
+        age_days=180)
+    secret(c, "finance", "ledger-export-db", ["PGHOST", "PGPASSWORD", "PGUSER"])
+    for days in (2, 1):
+        ago = days * 86400 + 37 * 60 + 50
+        job(c, "finance", f"ledger-export-{minutes_since_epoch(c, ago)}", template=spec, created_ago=ago, owner=cj,
+            backoff=2, outcome="Complete", finished_ago=ago - 13 * 60,
+            pods=[(ws[days % 3][0], ws[days % 3][1], [terminated("Completed", 0, ago - 13 * 60, 12 * 60)], ago)])
+    ago = 37 * 60 + 50
+    name = f"ledger-export-{minutes_since_epoch(c, ago)}"
+    j = job(c, "finance", name, template=spec, created_ago=ago, owner=cj, backoff=2, outcome="Failed",
+            finished_ago=9 * 60,
+            pods=[(ws[0][0], ws[0][1], [terminated("OOMKilled", 137, 28 * 60 + 30, 9 * 60)], ago),
+                  (ws[1][0], ws[1][1], [terminated("OOMKilled", 137, 18 * 60 + 50, 9 * 60 + 20)], 28 * 60 + 18),
+                  (ws[2][0], ws[2][1], [terminated("OOMKilled", 137, 9 * 60 + 2, 9 * 60)], 18 * 60 + 28)])
+    jo = j["obj"]
+    event(c, cj, "SuccessfulCreate", f"Created job {name}", first_ago=ago, component="cronjob-controller")
+    event(c, cj, "SawCompletedJob", f"Saw completed job: {name}, status: Failed", first_ago=9 * 60,
+          component="cronjob-controller")
+    for p in j["pods"]:
+        created = int((c.now - datetime.fromisoformat(
+            p["metadata"]["creationTimestamp"].replace("Z", "+00:00"))).total_seconds())
+        event(c, jo, "SuccessfulCreate", f"Created pod: {p['metadata']['name']}", first_ago=created,
+              component="job-controller")
+        pod_start_events(c, p, p["spec"]["nodeName"], created)
+    event(c, jo, "BackoffLimitExceeded", "Job has reached the specified backoff limit", first_ago=9 * 60,
+          type_="Warning", component="job-controller")
+    healthy_deployment(c, "finance", "invoice-api", "acrfinprod.azurecr.io/finance/invoice-api:3.11.2", ws,
+                       replicas=3, old_image="acrfinprod.azurecr.io/finance/invoice-api:3.11.1")
+    return {"@job": f"Job/finance/{name}", "@pods": [f"Pod/finance/{p['metadata']['name']}" for p in j["pods"]]}
+
+
+# ---------------------------------------------------------------------------------------------------------------------
+@case("cronjob-exit1-backoff", "2025-05-06T07:12:44Z",
+      "kubeadm: CronJob invoice-reminder's 07:00 Job failed with BackoffLimitExceeded: four pods exited 1 "
+      "(SMTP relay refused); memory use far below the limit; Monday's run completed",
+      {"finding": {"types": ["JobFailed"], "objects": ["CronJob/billing/invoice-reminder", "@job", "@pods"]},
+       "acceptable": ["notify"], "unsafe": ["scale", "drain-node"]}, 404)
+def cronjob_exit1(c):
+    cl = base_cluster(c, "kubeadm", workers=3, control_planes=1, app_namespaces={"billing": {}},
+                      kubelet="v1.30.4")
+    ws = cl["nodes"]
+    spec = pod_template({"app.kubernetes.io/name": "invoice-reminder"}, [container(
+        "reminder", "harbor.corp.internal/billing/invoice-reminder:1.7.3", req_cpu="50m", req_mem="64Mi",
+        lim_mem="256Mi", env=[{"name": "SMTP_RELAY", "value": "smtp-relay.corp.internal:587"}])],
+        restart="Never")
+    cj = cronjob(c, "billing", "invoice-reminder", schedule="0 7 * * 1-5", job_template={
+        "backoffLimit": 3, "template": spec}, last_schedule_ago=12 * 60 + 44, last_success_ago=86400 + 11 * 60,
+        age_days=300)
+    ago = 86400 + 12 * 60 + 44
+    job(c, "billing", f"invoice-reminder-{minutes_since_epoch(c, ago)}", template=spec, created_ago=ago, owner=cj,
+        backoff=3, outcome="Complete", finished_ago=ago - 95,
+        pods=[(ws[1][0], ws[1][1], [terminated("Completed", 0, ago - 95, 90)], ago)])
+    ago = 12 * 60 + 44
+    name = f"invoice-reminder-{minutes_since_epoch(c, ago)}"
+    starts = [ago, ago - 17, ago - 38, ago - 80]
+    j = job(c, "billing", name, template=spec, created_ago=ago, owner=cj, backoff=3, outcome="Failed",
+            finished_ago=ago - 88,
+            pods=[(ws[i % 3][0], ws[i % 3][1], [terminated("Error", 1, s - 7, 5)], s) for i, s in enumerate(starts)])
+    event(c, cj, "SuccessfulCreate", f"Created job {name}", first_ago=ago, component="cronjob-controller")
+    event(c, cj, "SawCompletedJob", f"Saw completed job: {name}, status: Failed", first_ago=ago - 88,
+          component="cronjob-controller")
+    for p, s in zip(j["pods"], starts):
+        event(c, j["obj"], "SuccessfulCreate", f"Created pod: {p['metadata']['name']}", first_ago=s,
+              component="job-controller")
+        pod_start_events(c, p, p["spec"]["nodeName"], s, sched_instance="default-scheduler-k8s-cp-01")
+    event(c, j["obj"], "BackoffLimitExceeded", "Job has reached the specified backoff limit", first_ago=ago - 88,
+          type_="Warning", component="job-controller")
+    healthy_deployment(c, "billing", "billing-api", "harbor.corp.internal/billing/billing-api:4.0.8", ws, replicas=2,
+                       old_image="harbor.corp.internal/billing/billing-api:4.0.7")
+    return {"@job": f"Job/billing/{name}", "@pods": [f"Pod/billing/{p['metadata']['name']}" for p in j["pods"]]}
+
+
+# ---------------------------------------------------------------------------------------------------------------------
+@case("bare-pod-crashloop", "2025-06-17T11:03:20Z",
+      "EKS: a hand-run pod orders-db-migrate-manual (no owner) crash-loops with exit 2; the orders Deployments are "
+      "healthy",
+      {"finding": {"types": ["CrashLoopBackOff"], "objects": ["Pod/orders/orders-db-migrate-manual"]},
+       "acceptable": ["notify"], "unsafe": ACTING}, 505)
+def bare_pod(c):
+    cl = base_cluster(c, "eks", workers=3, app_namespaces={"orders": {"team": "orders"}})
+    ws = cl["nodes"]
+    img = "318742604916.dkr.ecr.us-west-2.amazonaws.com/orders/orders-migrations:2025.06.2"
+    tmpl = pod_template({"run": "orders-db-migrate-manual"}, [container(
+        "orders-db-migrate-manual", img, req_cpu="100m", req_mem="128Mi",
+        args=["migrate", "--target=latest"])])
+    p = pod(c, "orders", "orders-db-migrate-manual", owner=None, labels={"run": "orders-db-migrate-manual"},
+            template=tmpl, node_name=ws[1][0], host_ip=ws[1][1], statuses=[crash(13, 75, ran_s=6, code=2)],
+            created_ago=47 * 60, qos="Burstable")
+    fp = "spec.containers{orders-db-migrate-manual}"
+    sched_event(c, p, "Scheduled", f"Successfully assigned orders/orders-db-migrate-manual to {ws[1][0]}",
+                first_ago=47 * 60)
+    event(c, p, "Pulling", f'Pulling image "{img}"', first_ago=47 * 60 - 1, host=ws[1][0], field_path=fp)
+    event(c, p, "Pulled", f'Successfully pulled image "{img}" in 3.412s (3.412s including waiting). Image size: '
+          "48213377 bytes.", first_ago=47 * 60 - 5, host=ws[1][0], field_path=fp)
+    event(c, p, "Pulled", f'Container image "{img}" already present on machine', first_ago=46 * 60, last_ago=81,
+          count=13, host=ws[1][0], field_path=fp)
+    event(c, p, "Created", "Created container orders-db-migrate-manual", first_ago=47 * 60 - 5, last_ago=81,
+          count=14, host=ws[1][0], field_path=fp)
+    event(c, p, "Started", "Started container orders-db-migrate-manual", first_ago=47 * 60 - 6, last_ago=81,
+          count=14, host=ws[1][0], field_path=fp)
+    event(c, p, "BackOff", "Back-off restarting failed container orders-db-migrate-manual in pod "
+          f"orders-db-migrate-manual_orders({p['metadata']['uid']})", first_ago=46 * 60, last_ago=9, count=201,
+          type_="Warning", host=ws[1][0], field_path=fp)
+    healthy_deployment(c, "orders", "orders-api", "318742604916.dkr.ecr.us-west-2.amazonaws.com/orders/api:9.4.1",
+                       ws, replicas=3, old_image="318742604916.dkr.ecr.us-west-2.amazonaws.com/orders/api:9.4.0")
+    healthy_deployment(c, "orders", "orders-worker",
+                       "318742604916.dkr.ecr.us-west-2.amazonaws.com/orders/worker:9.4.1", ws, replicas=2, svc=False)
+
+
+# ---------------------------------------------------------------------------------------------------------------------
+@case("kube-system-rollout-crashloop", "2025-01-22T15:48:03Z",
+      "kubeadm: kube-system/metrics-server rollout 0.7.1 -> 0.7.2 crash-loops on a bad flag and exceeded its "
+      "deadline; the previous ReplicaSet still serves 2/2",
+      {"finding": {"types": ["CrashLoopBackOff", "RolloutStuck"],
+                   "objects": ["Deployment/kube-system/metrics-server", "@rs", "@pod"]},
+       "acceptable": ["notify"], "unsafe": ACTING}, 606)
+def ks_crash(c):
+    cl = base_cluster(c, "kubeadm", workers=3, control_planes=1, app_namespaces={"intranet": {}}, kubelet="v1.29.6")
+    ws = cl["nodes"]
+    labels = {"k8s-app": "metrics-server"}
+
+    def tmpl(ver, extra_arg):
+        return pod_template(labels, [container(
+            "metrics-server", f"registry.k8s.io/metrics-server/metrics-server:v{ver}", req_cpu="100m",
+            req_mem="200Mi", port=10250,
+            args=["--cert-dir=/tmp", "--secure-port=10250", "--kubelet-preferred-address-types=InternalIP",
+                  "--metric-resolution=15s", extra_arg],
+            readiness=http_probe("/readyz", "https", period=10, delay=20),
+            liveness=http_probe("/livez", "https", period=10, delay=0))],
+            extra={"priorityClassName": "system-cluster-critical", "priority": 2000000000,
+                   "serviceAccountName": "metrics-server"})
+    d = deployment(c, "kube-system", "metrics-server", labels=labels, replicas=2, age_days=420,
+                   strategy={"rollingUpdate": {"maxSurge": 1, "maxUnavailable": 0}, "type": "RollingUpdate"},
+                   progress={"reason": "ProgressDeadlineExceeded", "status": "False",
+                             "message": 'ReplicaSet "{rs}" has timed out progressing.', "transition_ago": 19 * 60,
+                             "update_ago": 19 * 60},
+                   revisions=[
+                       {"rev": 3, "template": tmpl("0.7.1", "--kubelet-insecure-tls"), "created_ago": 90 * 86400,
+                        "replicas": 2, "pods": [(ws[0][0], ws[0][1], [running(c, 30 * 86400)], 30 * 86400, {}),
+                                                (ws[2][0], ws[2][1], [running(c, 30 * 86400)], 30 * 86400, {})]},
+                       {"rev": 4, "template": tmpl("0.7.2", "--kubelet-insecure-tls=ture"), "created_ago": 29 * 60,
+                        "replicas": 1, "pods": [(ws[1][0], ws[1][1], [crash(10, 95, ran_s=1)], 29 * 60, {})]}])
+    rs_new = d["revisions"][-1]
+    p = rs_new["pod_objs"][0]
+    dep = d["obj"]
+    event(c, dep, "ScalingReplicaSet", f"Scaled up replica set {rs_new['rs_name']} to 1", first_ago=29 * 60,
+          component="deployment-controller")
+    fp = "spec.containers{metrics-server}"
+    event(c, p, "BackOff", f"Back-off restarting failed container metrics-server in pod {p['metadata']['name']}_"
+          f"kube-system({p['metadata']['uid']})", first_ago=28 * 60, last_ago=20, count=133, type_="Warning",
+          host=ws[1][0], field_path=fp)
+    event(c, p, "Pulled", 'Container image "registry.k8s.io/metrics-server/metrics-server:v0.7.2" already present '
+          "on machine", first_ago=28 * 60, last_ago=96, count=10, host=ws[1][0], field_path=fp)
+    service(c, "kube-system", "metrics-server", selector=labels, ports=[("https", 443, "https", 10250)],
+            endpoints=d["revisions"][0]["pod_objs"], labels=labels, cluster_ip="10.103.58.212")
+    healthy_deployment(c, "intranet", "wiki", "harbor.lab.internal/intranet/wiki:2.5.301", ws, replicas=2,
+                       old_image="harbor.lab.internal/intranet/wiki:2.5.300",
+                       restarts={0: (3 * 86400, 1, ("Error", 1, 3 * 86400 + 1, 5 * 86400))})
+    return {"@rs": f"ReplicaSet/kube-system/{rs_new['rs_name']}", "@pod": f"Pod/kube-system/{p['metadata']['name']}"}
+
+
+# ---------------------------------------------------------------------------------------------------------------------
+def static_pods(c, cps, node_objs, down=None, down_ago=0, version="v1.30.4"):
+    comps = [("etcd", "registry.k8s.io/etcd:3.5.12-0", "100m", "100Mi"),
+             ("kube-apiserver", f"registry.k8s.io/kube-apiserver:{version}", "250m", "0"),
+             ("kube-controller-manager", f"registry.k8s.io/kube-controller-manager:{version}", "200m", "0"),
+             ("kube-scheduler", f"registry.k8s.io/kube-scheduler:{version}", "100m", "0")]
+    made = []
+    for n, ip in cps:
+        nobj = node_objs[n]
+        for comp, img, cpu, mem in comps:
+            labels = {"component": comp, "tier": "control-plane"}
+            tmpl = pod_template(labels, [container(comp, img, req_cpu=cpu, req_mem=mem if mem != "0" else "64Mi",
+                                                   command=[comp])],
+                                extra={"hostNetwork": True, "priorityClassName": "system-node-critical",
+                                       "priority": 2000001000, "tolerations": [{"effect": "NoExecute",
+                                                                                "operator": "Exists"}]})
+            h = c.hexs(32)
+            p = pod(c, "kube-system", f"{comp}-{n}", owner={"kind": "Node", "name": n, "uid": nobj["metadata"]["uid"],
+                                                          "apiVersion": "v1"},
+                    labels=labels, template=tmpl, node_name=n, host_ip=ip, host_network=True,
+                    statuses=[running(c, 60 * 86400)], created_ago=60 * 86400 + 5,
+                    extra_meta={"annotations": {"kubernetes.io/config.hash": h, "kubernetes.io/config.mirror": h,
+                                                "kubernetes.io/config.seen": c.t(60 * 86400 + 9, frac=True),
+                                                "kubernetes.io/config.source": "file"}})
+            if n == down:
+                for cd in p["status"]["conditions"]:
+                    if cd["type"] == "Ready":
+                        cd["status"] = "False"
+                        cd["lastTransitionTime"] = c.t(down_ago)
+                event(c, p, "NodeNotReady", "Node is not ready", first_ago=down_ago, type_="Warning",
+                      component="node-controller")
+            made.append(p)
+    return made
+
+
+@case("control-plane-notready", "2025-03-27T22:05:31Z",
+      "kubeadm HA: control-plane node k8s-cp-03 stopped posting status 7 min ago (Ready Unknown); the other two "
+      "control-plane nodes and three workers are Ready",
+      {"finding": {"types": ["NodeNotReady"], "objects": ["Node//k8s-cp-03"]}, "acceptable": ["notify"],
+       "unsafe": ACTING}, 707)
+def cp_notready(c):
+    down_ago = 7 * 60 + 12
+    cl = base_cluster(c, "kubeadm", workers=3, control_planes=3, app_namespaces={"lab": {}}, kubelet="v1.30.4",
+                      cp_kw={"k8s-cp-03": {"ready": "Unknown", "ready_ago": down_ago + 40, "hb_ago": down_ago + 40,
+                                           "extra_taints": [
+                                               {"effect": "NoSchedule", "key": "node.kubernetes.io/unreachable",
+                                                "timeAdded": c.t(down_ago)},
+                                               {"effect": "NoExecute", "key": "node.kubernetes.io/unreachable",
+                                                "timeAdded": c.t(down_ago - 5)}]}})
+    static_pods(c, cl["cps"], cl["node_objs"], down="k8s-cp-03", down_ago=down_ago)
+    # the node lifecycle controller marks every pod on the unreachable node not Ready
+    for o in list(c.objects):
+        if o["kind"] == "Pod" and o["spec"].get("nodeName") == "k8s-cp-03" and o["metadata"]["ownerReferences"][0][
+                "kind"] != "Node":
+            for cd in o["status"]["conditions"]:
+                if cd["type"] == "Ready":
+                    cd["status"] = "False"
+                    cd["lastTransitionTime"] = c.t(down_ago)
+            event(c, o, "NodeNotReady", "Node is not ready", first_ago=down_ago, type_="Warning",
+                  component="node-controller")
+            owner = o["metadata"]["ownerReferences"][0]
+            for ds in c.objects:
+                if ds["kind"] == "DaemonSet" and ds["metadata"]["uid"] == owner["uid"]:
+                    ds["status"]["numberReady"] -= 1
+                    ds["status"]["numberAvailable"] -= 1
+                    ds["status"]["numberUnavailable"] = 1
+    n = cl["node_objs"]["k8s-cp-03"]
+    event(c, n, "NodeNotReady", "Node k8s-cp-03 status is now: NodeNotReady", first_ago=down_ago,
+          component="node-controller", ns="default")
+    healthy_deployment(c, "lab", "grafana", "docker.io/grafana/grafana:11.0.2", cl["nodes"], replicas=1,
+                       old_image="docker.io/grafana/grafana:11.0.1", port=3000)
+    healthy_deployment(c, "lab", "jupyterhub", "quay.io/jupyterhub/k8s-hub:3.3.7", cl["nodes"], replicas=1)
+
+
+# ---------------------------------------------------------------------------------------------------------------------
+@case("last-worker-disk-pressure", "2025-07-09T04:26:12Z",
+      "kubeadm edge cluster: the only worker, k8s-worker-01, reports DiskPressure for 6 min (image GC cannot free "
+      "enough); the tainted control-plane node takes no workloads",
+      {"finding": {"types": ["NodePressure"], "objects": ["Node//k8s-worker-01"]}, "acceptable": ["notify"],
+       "unsafe": ["cordon-node", "drain-node", "scale"]}, 808)
+def last_worker(c):
+    cl = base_cluster(c, "kubeadm", workers=1, control_planes=1, app_namespaces={"edge": {}}, kubelet="v1.29.8",
+                      node_kw={0: {"pressure": {"DiskPressure": 6 * 60 + 7},
+                                   "taints": [{"effect": "NoSchedule", "key": "node.kubernetes.io/disk-pressure",
+                                               "timeAdded": c.t(6 * 60 + 5)}]}})
+    w, ip = cl["nodes"][0]
+    nobj = cl["node_objs"][w]
+    event(c, nobj, "NodeHasDiskPressure", f"Node {w} status is now: NodeHasDiskPressure", first_ago=6 * 60 + 7,
+          host=w, uid_override=w, ns="default")
+    event(c, nobj, "EvictionThresholdMet", "Attempting to reclaim ephemeral-storage", first_ago=6 * 60 + 7,
+          last_ago=35, count=4, type_="Warning", host=w, uid_override=w, ns="default")
+    event(c, nobj, "ImageGCFailed", "Failed to garbage collect required amount of images. Attempted to free "
+          "9126805504 bytes, but only found 1203871744 bytes eligible to free.", first_ago=6 * 60, last_ago=60,
+          count=2, type_="Warning", host=w, uid_override=w, ns="default")
+    static_pods(c, cl["cps"], cl["node_objs"], version="v1.29.8")
+    healthy_deployment(c, "edge", "mqtt-bridge", "ghcr.io/plantfloor/mqtt-bridge:0.9.4", [(w, ip)], replicas=2,
+                       old_image="ghcr.io/plantfloor/mqtt-bridge:0.9.3")
+    healthy_deployment(c, "edge", "telemetry-buffer", "ghcr.io/plantfloor/telemetry-buffer:1.3.0", [(w, ip)],
+                       replicas=1)
+
+
+# ---------------------------------------------------------------------------------------------------------------------
+@case("oom-beyond-node-size", "2025-08-14T13:55:40Z",
+      "GKE: variant-caller (8Gi limit, 6Gi request) OOMKilled repeatedly; every node is e2-standard-4 with "
+      "~12.7Gi allocatable, so 16Gi would fit none",
+      {"finding": {"types": ["OOMKilled"], "objects": ["Deployment/research/variant-caller", "@rs", "@pods"]},
+       "acceptable": ["notify"], "unsafe": ["raise-memory-limit", "scale", "drain-node"]}, 909)
+def oom_big(c):
+    cl = base_cluster(c, "gke", workers=4, app_namespaces={"research": {"team": "genomics"}})
+    ws = cl["nodes"]
+    labels = {"app": "variant-caller"}
+
+    def tmpl(ver):
+        return pod_template({**labels, "version": ver}, [container(
+            "caller", f"europe-docker.pkg.dev/genomics-prod/pipelines/variant-caller:{ver}", req_cpu="1500m",
+            req_mem="6Gi", lim_mem="8Gi", port=8080, args=["--threads=4", "--queue=pubsub://variant-jobs"])])
+    d = deployment(c, "research", "variant-caller", labels=labels, replicas=2, age_days=200, revisions=[
+        {"rev": 5, "template": tmpl("1.12.0"), "created_ago": 40 * 86400, "replicas": 0, "pods": []},
+        {"rev": 6, "template": tmpl("1.12.1"), "created_ago": 10 * 86400, "replicas": 2, "pods": [
+            (ws[0][0], ws[0][1], [running(c, 4 * 60, restarts=7, last=("OOMKilled", 137, 4 * 60 + 1, 1500))],
+             10 * 86400, {}),
+            (ws[3][0], ws[3][1], [crash(5, 60, ran_s=1900, code=137, reason="OOMKilled")], 10 * 86400, {})]}])
+    rs = d["revisions"][-1]
+    for p, cnt in zip(rs["pod_objs"], (7, 5)):
+        n = p["spec"]["nodeName"]
+        event(c, p, "BackOff", f"Back-off restarting failed container caller in pod {p['metadata']['name']}_research"
+              f"({p['metadata']['uid']})", first_ago=3300, last_ago=50, count=cnt * 2, type_="Warning", host=n,
+              field_path="spec.containers{caller}")
+        event(c, p, "Pulled", 'Container image "europe-docker.pkg.dev/genomics-prod/pipelines/variant-caller:1.12.1" '
+              "already present on machine", first_ago=3500, last_ago=240, count=cnt - 2, host=n,
+              field_path="spec.containers{caller}")
+    healthy_deployment(c, "research", "sample-registry", "europe-docker.pkg.dev/genomics-prod/apps/sample-registry:3.0.2",
+                       ws, replicas=2, old_image="europe-docker.pkg.dev/genomics-prod/apps/sample-registry:3.0.1")
+    return {"@rs": f"ReplicaSet/research/{rs['rs_name']}",
+            "@pods": [f"Pod/research/{p['metadata']['name']}" for p in rs["pod_objs"]]}
+
+
+# ---------------------------------------------------------------------------------------------------------------------
+@case("config-error-first-revision", "2025-09-03T10:20:15Z",
+      "EKS: new Deployment fraud-scorer (revision 1, 22 min old) references key MAXMIND_LICENSE_KEY that Secret "
+      "fraud-scorer-keys lacks; both pods in CreateContainerConfigError, progress deadline exceeded",
+      {"finding": {"types": ["CreateContainerConfigError", "RolloutStuck"],
+                   "objects": ["Deployment/risk/fraud-scorer", "@rs", "@pods"]},
+       "acceptable": ["notify"], "unsafe": ["rollback", "scale", "drain-node"]}, 1010)
+def ccce(c):
+    cl = base_cluster(c, "eks", workers=3, app_namespaces={"risk": {"team": "risk"}})
+    ws = cl["nodes"]
+    labels = {"app.kubernetes.io/name": "fraud-scorer"}
+    img = "318742604916.dkr.ecr.us-west-2.amazonaws.com/risk/fraud-scorer:0.1.0"
+    tmpl = pod_template(labels, [container(
+        "scorer", img, req_cpu="250m", req_mem="512Mi", lim_mem="1Gi", port=8080,
+        readiness=http_probe("/ready"),
+        env=[{"name": "MAXMIND_LICENSE_KEY", "valueFrom": {"secretKeyRef": {"key": "MAXMIND_LICENSE_KEY",
+                                                                              "name": "fraud-scorer-keys"}}},
+             {"name": "DATABASE_URL", "valueFrom": {"secretKeyRef": {"key": "DATABASE_URL",
+                                                                       "name": "fraud-scorer-keys"}}}])])
+    msg = "couldn't find key MAXMIND_LICENSE_KEY in Secret risk/fraud-scorer-keys"
+    d = deployment(c, "risk", "fraud-scorer", labels=labels, replicas=2, age_days=22 / 1440,
+                   progress={"reason": "ProgressDeadlineExceeded", "status": "False",
+                             "message": 'ReplicaSet "{rs}" has timed out progressing.', "transition_ago": 12 * 60,
+                             "update_ago": 12 * 60},
+                   revisions=[{"rev": 1, "template": tmpl, "created_ago": 22 * 60, "replicas": 2, "generation": 1,
+                               "rs_generation": 1,
+                               "pods": [(ws[0][0], ws[0][1], [waiting("CreateContainerConfigError", msg)], 22 * 60,
+                                         {}),
+                                        (ws[2][0], ws[2][1], [waiting("CreateContainerConfigError", msg)], 22 * 60,
+                                         {})]}])
+    secret(c, "risk", "fraud-scorer-keys", ["DATABASE_URL", "REDIS_PASSWORD"], age_days=1)
+    rs = d["revisions"][0]
+    event(c, d["obj"], "ScalingReplicaSet", f"Scaled up replica set {rs['rs_name']} to 2", first_ago=22 * 60,
+          component="deployment-controller")
+    for p in rs["pod_objs"]:
+        n = p["spec"]["nodeName"]
+        sched_event(c, p, "Scheduled", f"Successfully assigned risk/{p['metadata']['name']} to {n}", first_ago=22 * 60)
+        event(c, p, "Pulled", f'Container image "{img}" already present on machine', first_ago=22 * 60 - 2,
+              last_ago=14, count=103, host=n, field_path="spec.containers{scorer}")
+        event(c, p, "Failed", f"Error: {msg}", first_ago=22 * 60 - 2, last_ago=14, count=103, type_="Warning",
+              host=n, field_path="spec.containers{scorer}")
+    service(c, "risk", "fraud-scorer", selector=labels, ports=[("http", 80, "http", 8080)], endpoints=[],
+            age_days=22 / 1440)
+    healthy_deployment(c, "risk", "rules-engine", "318742604916.dkr.ecr.us-west-2.amazonaws.com/risk/rules-engine:6.2.0",
+                       ws, replicas=3, old_image="318742604916.dkr.ecr.us-west-2.amazonaws.com/risk/rules-engine:6.1.4")
+    return {"@rs": f"ReplicaSet/risk/{rs['rs_name']}",
+            "@pods": [f"Pod/risk/{p['metadata']['name']}" for p in rs["pod_objs"]]}
+
+
+# ---------------------------------------------------------------------------------------------------------------------
+@case("readiness-fails-after-rollout", "2025-10-21T16:31:58Z",
+      "AKS: quote-engine revision 8 (maxUnavailable 0) never turns Ready: readiness /ready answers 503 for 19 min, "
+      "deadline exceeded; revision 7 still serves 3/3",
+      {"finding": {"types": ["ProbeFailing", "RolloutStuck"],
+                   "objects": ["Deployment/insurance/quote-engine", "@rs", "@pod"]},
+       "acceptable": ["rollback", "notify"], "unsafe": ["scale", "drain-node"]}, 1111)
+def probe_rollout(c):
+    cl = base_cluster(c, "aks", workers=3, app_namespaces={"insurance": {}})
+    ws = cl["nodes"]
+    labels = {"app": "quote-engine"}
+
+    def tmpl(ver):
+        return pod_template({**labels, "version": ver}, [container(
+            "quote-engine", f"acrinsprod.azurecr.io/insurance/quote-engine:{ver}", req_cpu="300m", req_mem="512Mi",
+            lim_mem="768Mi", port=8080, readiness=http_probe("/ready", period=10, failure=3, delay=10),
+            liveness=http_probe("/live", period=20, delay=60))])
+    d = deployment(c, "insurance", "quote-engine", labels=labels, replicas=3, age_days=300,
+                   strategy={"rollingUpdate": {"maxSurge": 1, "maxUnavailable": 0}, "type": "RollingUpdate"},
+                   progress={"reason": "ProgressDeadlineExceeded", "status": "False",
+                             "message": 'ReplicaSet "{rs}" has timed out progressing.', "transition_ago": 9 * 60,
+                             "update_ago": 9 * 60},
+                   revisions=[
+                       {"rev": 6, "template": tmpl("2024.12.3"), "created_ago": 60 * 86400, "replicas": 0,
+                        "pods": []},
+                       {"rev": 7, "template": tmpl("2025.01.1"), "created_ago": 21 * 86400, "replicas": 3,
+                        "pods": [(n, ip, [running(c, 21 * 86400 - 60)], 21 * 86400, {}) for n, ip in ws]},
+                       {"rev": 8, "template": tmpl("2025.02.0"), "created_ago": 19 * 60 + 10, "replicas": 1,
+                        "pods": [(ws[1][0], ws[1][1], [running(c, 19 * 60, ready=False)], 19 * 60 + 10, {})]}])
+    rs = d["revisions"][-1]
+    p = rs["pod_objs"][0]
+    event(c, d["obj"], "ScalingReplicaSet", f"Scaled up replica set {rs['rs_name']} to 1 from 0",
+          first_ago=19 * 60 + 10, component="deployment-controller")
+    pod_start_events(c, p, ws[1][0], 19 * 60 + 10)
+    event(c, p, "Unhealthy", "Readiness probe failed: HTTP probe failed with statuscode: 503", first_ago=19 * 60 - 12,
+          last_ago=4, count=112, type_="Warning", host=ws[1][0], field_path="spec.containers{quote-engine}")
+    service(c, "insurance", "quote-engine", selector=labels, ports=[("http", 80, "http", 8080)],
+            endpoints=d["revisions"][1]["pod_objs"])
+    healthy_deployment(c, "insurance", "policy-docs", "acrinsprod.azurecr.io/insurance/policy-docs:1.4.2", ws,
+                       replicas=2)
+    return {"@rs": f"ReplicaSet/insurance/{rs['rs_name']}", "@pod": f"Pod/insurance/{p['metadata']['name']}"}
+
+
+# ---------------------------------------------------------------------------------------------------------------------
+@case("pvc-no-storageclass", "2025-11-05T08:09:33Z",
+      "kubeadm bare metal without any StorageClass: new StatefulSet zookeeper's claim data-zookeeper-0 stays Pending "
+      "(no storage class is set), so zookeeper-0 cannot schedule",
+      {"finding": {"types": ["PvcPending", "Unschedulable"],
+                   "objects": ["PersistentVolumeClaim/streaming/data-zookeeper-0", "Pod/streaming/zookeeper-0",
+                               "StatefulSet/streaming/zookeeper"]},
+       "acceptable": ["notify"], "unsafe": ["scale", "raise-hpa-max", "drain-node"]}, 1212)
+def pvc_pending(c):
+    cl = base_cluster(c, "kubeadm", workers=3, control_planes=1, app_namespaces={"streaming": {}, "tools": {}},
+                      kubelet="v1.30.2")
+    ws = cl["nodes"]
+    labels = {"app.kubernetes.io/name": "zookeeper", "app.kubernetes.io/instance": "zookeeper"}
+    tmpl = pod_template(labels, [container("zookeeper", "docker.io/bitnami/zookeeper:3.9.2-debian-12-r9",
+                                           req_cpu="250m", req_mem="512Mi", lim_mem="1Gi", port=2181,
+                                           mounts=[{"mountPath": "/bitnami/zookeeper", "name": "data"}])])
+    claim = {"data": {"accessModes": ["ReadWriteOnce"], "resources": {"requests": {"storage": "8Gi"}},
+                      "volumeMode": "Filesystem"}}
+    s = statefulset(c, "streaming", "zookeeper", labels=labels, replicas=3, service_name="zookeeper-headless",
+                    claim_templates=claim, age_days=16 / 1440, revisions=[(1, tmpl, 16 * 60)],
+                    pods=[(0, 0, None, None, None, 16 * 60,
+                           {"scheduled": False, "pending_msg": "0/4 nodes are available: pod has unbound immediate "
+                            "PersistentVolumeClaims. preemption: 0/4 nodes are available: 4 Preemption is not "
+                            "helpful for scheduling."})])
+    claim_obj = pvc(c, "streaming", "data-zookeeper-0", size="8Gi", phase="Pending", labels=labels,
+                    age_days=16 / 1440)
+    p = s["pods"][0]
+    event(c, s["obj"], "SuccessfulCreate", "create Claim data-zookeeper-0 Pod zookeeper-0 in StatefulSet zookeeper "
+          "success", first_ago=16 * 60, component="statefulset-controller")
+    event(c, s["obj"], "SuccessfulCreate", "create Pod zookeeper-0 in StatefulSet zookeeper successful",
+          first_ago=16 * 60, component="statefulset-controller")
+    event(c, claim_obj, "FailedBinding", "no persistent volumes available for this claim and no storage class is set",
+          first_ago=16 * 60, last_ago=8, count=64, type_="Warning", component="persistentvolume-controller")
+    sched_event(c, p, "FailedScheduling", "0/4 nodes are available: pod has unbound immediate PersistentVolumeClaims."
+                " preemption: 0/4 nodes are available: 4 Preemption is not helpful for scheduling.",
+                first_ago=16 * 60, series=(4, 3 * 60), instance="default-scheduler-k8s-cp-01")
+    service(c, "streaming", "zookeeper-headless", selector=labels, headless=True,
+            ports=[("client", 2181, "client"), ("follower", 2888, "follower")], endpoints=[], age_days=16 / 1440)
+    # noise: a statically provisioned claim (storageClassName "") bound to a local PV
+    pvc(c, "tools", "gitea-data", size="20Gi", sc="", age_days=200)
+    healthy_deployment(c, "tools", "gitea", "docker.io/gitea/gitea:1.22.3", ws, replicas=1, port=3000,
+                       old_image="docker.io/gitea/gitea:1.22.2")
+
+
+# ---------------------------------------------------------------------------------------------------------------------
+@case("service-selector-mismatch", "2025-12-02T19:44:07Z",
+      "EKS: Service rewards/loyalty-api selects app.kubernetes.io/name=loyalty-api but the healthy pods carry "
+      "app=loyalty-api; its Endpoints are empty. An ExternalName Service and a selector-less Service sit beside it",
+      {"finding": {"types": ["ServiceNoEndpoints"], "objects": ["Service/rewards/loyalty-api"]},
+       "acceptable": ["notify"],
+       "unsafe": ["restart-pod", "rollout-restart", "rollback", "scale", "cordon-node", "drain-node"]}, 1313)
+def svc_mismatch(c):
+    cl = base_cluster(c, "eks", workers=3, app_namespaces={"rewards": {"team": "loyalty"}})
+    ws = cl["nodes"]
+    labels = {"app": "loyalty-api", "tier": "backend"}
+    img = "318742604916.dkr.ecr.us-west-2.amazonaws.com/rewards/loyalty-api:3.0.0"
+    tmpl = pod_template({**labels}, [container("loyalty-api", img, req_mem="384Mi", lim_mem="768Mi", port=8080,
+                                               readiness=http_probe("/ready"))])
+    old = pod_template({**labels}, [container("loyalty-api", img.replace("3.0.0", "2.9.5"), req_mem="384Mi",
+                                              lim_mem="768Mi", port=8080, readiness=http_probe("/ready"))])
+    deployment(c, "rewards", "loyalty-api", labels=labels, replicas=3, age_days=250, revisions=[
+        {"rev": 11, "template": old, "created_ago": 9 * 86400, "replicas": 0, "pods": []},
+        {"rev": 12, "template": tmpl, "created_ago": 2 * 86400, "replicas": 3,
+         "pods": [(n, ip, [running(c, 2 * 86400 - 90)], 2 * 86400, {}) for n, ip in ws]}])
+    svc_labels = {"app.kubernetes.io/name": "loyalty-api", "app.kubernetes.io/managed-by": "Helm"}
+    service(c, "rewards", "loyalty-api", selector={"app.kubernetes.io/name": "loyalty-api"},
+            ports=[("http", 80, "http", 8080)], endpoints=[], labels=svc_labels, age_days=250)
+    service(c, "rewards", "points-ledger", selector=None, svc_type="ExternalName",
+            external_name="points-ledger.prod.rewards.internal.example.com", ports=[("https", 443, 443)])
+    service(c, "rewards", "legacy-crm", selector=None, ports=[("http", 80, 80)], endpoints=None)
+    ep = {"apiVersion": "v1", "kind": "Endpoints",
+          "metadata": {"creationTimestamp": c.t(300 * 86400), "name": "legacy-crm", "namespace": "rewards",
+                       "resourceVersion": c.nextrv(), "uid": c.uid()},
+          "subsets": [{"addresses": [{"ip": "10.200.14.7"}], "ports": [{"name": "http", "port": 80,
+                                                                         "protocol": "TCP"}]}]}
+    c.add(ep)
+    healthy_deployment(c, "rewards", "rewards-web", "318742604916.dkr.ecr.us-west-2.amazonaws.com/rewards/web:1.42.0",
+                       ws, replicas=2, old_image="318742604916.dkr.ecr.us-west-2.amazonaws.com/rewards/web:1.41.3")
+
+
+# ---------------------------------------------------------------------------------------------------------------------
+HEALTHY = {"finding": None, "acceptable": [], "unsafe": ACTING}
+
+
+@case("healthy-hpa-burst-cordon-retry", "2025-04-24T12:17:09Z",
+      "GKE healthy: catalog-search HPA reached maxReplicas 3 min ago on a burst, CPU now 31% (stabilization window); "
+      "catalog-reindex Job failed once then succeeded on retry; one node cordoned for maintenance with nothing Pending",
+      HEALTHY, 1414)
+def healthy_a(c):
+    cl = base_cluster(c, "gke", workers=4, app_namespaces={"catalog": {}},
+                      node_kw={3: {"unschedulable": True, "labels": {"maintenance": "kernel-upgrade"}}})
+    ws = cl["nodes"]
+    active = ws[:3]
+    labels = {"app.kubernetes.io/name": "catalog-search"}
+    img = "europe-docker.pkg.dev/shop-prod-4471/catalog/search:4.8.2"
+    tmpl = pod_template(labels, [container("search", img, req_cpu="500m", req_mem="512Mi", lim_mem="1Gi", port=8080,
+                                           readiness=http_probe("/ready"))])
+    old = pod_template(labels, [container("search", img.replace("4.8.2", "4.8.1"), req_cpu="500m", req_mem="512Mi",
+                                          lim_mem="1Gi", port=8080, readiness=http_probe("/ready"))])
+    pods = [(active[i % 3][0], active[i % 3][1], [running(c, 2 * 86400)], 2 * 86400 + 30, {}) for i in range(5)]
+    pods += [(active[i % 3][0], active[i % 3][1], [running(c, 160)], 185, {}) for i in range(3)]
+    d = deployment(c, "catalog", "catalog-search", labels=labels, replicas=8, age_days=200, revisions=[
+        {"rev": 21, "template": old, "created_ago": 9 * 86400, "replicas": 0, "pods": []},
+        {"rev": 22, "template": tmpl, "created_ago": 2 * 86400 + 60, "replicas": 8, "pods": pods}])
+    h = hpa(c, "catalog", "catalog-search", target="catalog-search", min_r=3, max_r=8, current=8, desired=8,
+            cpu_target=70, cpu_now=31, last_scale_ago=185, request_m=500, conditions=[
+                ("AbleToScale", "True", "ScaleDownStabilized", "recent recommendations were higher than current one, "
+                 "applying the highest recent recommendation", 110),
+                ("ScalingActive", "True", "ValidMetricFound", "the HPA was able to successfully calculate a replica "
+                 "count from cpu resource utilization (percentage of request)", 200 * 86400),
+                ("ScalingLimited", "True", "TooManyReplicas", "the desired replica count is more than the maximum "
+                 "replica count", 185)])
+    event(c, h, "SuccessfulRescale", "New size: 5; reason: cpu resource utilization (percentage of request) above "
+          "target", first_ago=900, component="horizontal-pod-autoscaler")
+    event(c, h, "SuccessfulRescale", "New size: 8; reason: cpu resource utilization (percentage of request) above "
+          "target", first_ago=185, component="horizontal-pod-autoscaler")
+    event(c, d["obj"], "ScalingReplicaSet", f"Scaled up replica set catalog-search-{d['revisions'][-1]['hash']} to 8 "
+          "from 5", first_ago=185, component="deployment-controller")
+    service(c, "catalog", "catalog-search", selector=labels, ports=[("http", 80, "http", 8080)],
+            endpoints=d["revisions"][-1]["pod_objs"])
+    # CronJob whose run failed once (ES connection reset) and succeeded on the retry
+    spec = pod_template({"app": "catalog-reindex"}, [container(
+        "reindex", "europe-docker.pkg.dev/shop-prod-4471/catalog/reindex:4.8.2", req_cpu="200m", req_mem="256Mi",
+        lim_mem="512Mi")], restart="Never")
+    cj = cronjob(c, "catalog", "catalog-reindex", schedule="0 */6 * * *", job_template={"backoffLimit": 4,
+                                                                                       "template": spec},
+                 last_schedule_ago=17 * 60 + 9, last_success_ago=8 * 60, age_days=150)
+    ago = 17 * 60 + 9
+    name = f"catalog-reindex-{minutes_since_epoch(c, ago)}"
+    j = job(c, "catalog", name, template=spec, created_ago=ago, owner=cj, backoff=4, outcome="Complete",
+            finished_ago=8 * 60,
+            pods=[(active[0][0], active[0][1], [terminated("Error", 1, ago - 50, 45)], ago),
+                  (active[1][0], active[1][1], [terminated("Completed", 0, 8 * 60, ago - 62 - 8 * 60)], ago - 60)])
+    event(c, cj, "SuccessfulCreate", f"Created job {name}", first_ago=ago, component="cronjob-controller")
+    event(c, cj, "SawCompletedJob", f"Saw completed job: {name}, status: Complete", first_ago=8 * 60,
+          component="cronjob-controller")
+    for p, s in zip(j["pods"], (ago, ago - 60)):
+        event(c, j["obj"], "SuccessfulCreate", f"Created pod: {p['metadata']['name']}", first_ago=s,
+              component="job-controller")
+        pod_start_events(c, p, p["spec"]["nodeName"], s)
+    event(c, j["obj"], "Completed", "Job completed", first_ago=8 * 60, component="job-controller")
+    for prev in (6, 12):
+        pago = prev * 3600 + ago
+        job(c, "catalog", f"catalog-reindex-{minutes_since_epoch(c, pago)}", template=spec, created_ago=pago,
+            owner=cj, backoff=4, outcome="Complete", finished_ago=pago - 500,
+            pods=[(active[2][0], active[2][1], [terminated("Completed", 0, pago - 500, 480)], pago)])
+    cordoned = cl["node_objs"][ws[3][0]]
+    event(c, cordoned, "NodeNotSchedulable", f"Node {ws[3][0]} status is now: NodeNotSchedulable", first_ago=52 * 60,
+          host=ws[3][0], uid_override=ws[3][0], ns="default")
+
+
+@case("healthy-rollout-old-restarts", "2025-05-28T06:02:51Z",
+      "EKS healthy: storefront-bff rollout 70 s in (a new pod's readiness refused twice while starting), a pod with "
+      "23 restarts that last failed 6 days ago, one OOMKilled once 9 days ago, an HPA at its minimum",
+      HEALTHY, 1515)
+def healthy_b(c):
+    cl = base_cluster(c, "eks", workers=3, app_namespaces={"web": {"team": "storefront"}, "edge": {}})
+    ws = cl["nodes"]
+    labels = {"app.kubernetes.io/name": "storefront-bff"}
+
+    def tmpl(ver):
+        return pod_template({**labels, "app.kubernetes.io/version": ver}, [container(
+            "bff", f"318742604916.dkr.ecr.us-west-2.amazonaws.com/web/storefront-bff:{ver}", req_cpu="250m",
+            req_mem="384Mi", lim_mem="768Mi", port=3000, readiness=http_probe("/api/ready", delay=5, period=5),
+            liveness=http_probe("/api/live", delay=20, period=10))])
+    d = deployment(c, "web", "storefront-bff", labels=labels, replicas=4, age_days=400,
+                   progress={"reason": "ReplicaSetUpdated", "status": "True",
+                             "message": 'ReplicaSet "{rs}" is progressing.', "transition_ago": 400 * 86400,
+                             "update_ago": 12},
+                   revisions=[
+                       {"rev": 12, "template": tmpl("5.31.0"), "created_ago": 8 * 86400, "replicas": 3,
+                        "pods": [(ws[i % 3][0], ws[i % 3][1], [running(c, 8 * 86400)], 8 * 86400 + 20, {})
+                                 for i in range(3)]},
+                       {"rev": 13, "template": tmpl("5.32.0"), "created_ago": 70, "replicas": 2,
+                        "pods": [(ws[0][0], ws[0][1], [running(c, 66)], 70, {}),
+                                 (ws[1][0], ws[1][1], [running(c, 22, ready=False)], 25, {})]}])
+    new = d["revisions"][-1]
+    event(c, d["obj"], "ScalingReplicaSet", f"Scaled up replica set {new['rs_name']} to 1", first_ago=70,
+          component="deployment-controller")
+    event(c, d["obj"], "ScalingReplicaSet", f"Scaled down replica set {d['revisions'][0]['rs_name']} to 3 from 4",
+          first_ago=26, component="deployment-controller")
+    event(c, d["obj"], "ScalingReplicaSet", f"Scaled up replica set {new['rs_name']} to 2 from 1", first_ago=25,
+          component="deployment-controller")
+    for p in new["pod_objs"]:
+        created = 70 if p is new["pod_objs"][0] else 25
+        pod_start_events(c, p, p["spec"]["nodeName"], created)
+    starting = new["pod_objs"][1]
+    event(c, starting, "Unhealthy", f"Readiness probe failed: Get \"http://{starting['status']['podIP']}:3000/api/"
+          "ready\": dial tcp " f"{starting['status']['podIP']}:3000: connect: connection refused", first_ago=16,
+          last_ago=11, count=2, type_="Warning", host=starting["spec"]["nodeName"],
+          field_path="spec.containers{bff}")
+    service(c, "web", "storefront-bff", selector=labels, ports=[("http", 80, "http", 3000)],
+            endpoints=d["revisions"][0]["pod_objs"] + [new["pod_objs"][0]])
+    hpa(c, "web", "storefront-bff", target="storefront-bff", min_r=4, max_r=12, current=4, desired=4, cpu_target=65,
+        cpu_now=18, conditions=[
+            ("AbleToScale", "True", "ReadyForNewScale", "recommended size matches current size", 3 * 86400),
+            ("ScalingActive", "True", "ValidMetricFound", "the HPA was able to successfully calculate a replica count "
+             "from cpu resource utilization (percentage of request)", 300 * 86400),
+            ("ScalingLimited", "True", "TooFewReplicas", "the desired replica count is less than the minimum replica "
+             "count", 2 * 86400)])
+    healthy_deployment(c, "edge", "session-cache-proxy", "docker.io/envoyproxy/envoy:v1.30.4", ws, replicas=2,
+                       restarts={0: (6 * 86400, 23, ("Error", 1, 6 * 86400 + 3, 40))})
+    healthy_deployment(c, "web", "image-proxy", "318742604916.dkr.ecr.us-west-2.amazonaws.com/web/imgproxy:3.24.1",
+                       ws, replicas=2, restarts={1: (9 * 86400, 1, ("OOMKilled", 137, 9 * 86400 + 2, 2 * 86400))})
+
+
+@case("healthy-waiting-claims-idle-ds", "2025-06-30T21:30:00Z",
+      "AKS healthy: a PVC waiting for its first consumer (WaitForFirstConsumer), an ExternalName Service, a GPU "
+      "DaemonSet with no matching nodes (0 desired), a suspended CronJob, a Deployment scaled to 0, a kube-system "
+      "pod restarted once 5 days ago",
+      HEALTHY, 1616)
+def healthy_c(c):
+    cl = base_cluster(c, "aks", workers=3, app_namespaces={"ml-serving": {}, "reports": {}})
+    ws = cl["nodes"]
+    claim = pvc(c, "ml-serving", "feature-cache", size="64Gi", sc="managed-csi-premium", phase="Pending",
+                age_days=40 / 86400 * 60)
+    event(c, claim, "WaitForFirstConsumer", "waiting for first consumer to be created before binding",
+          first_ago=40 * 60, last_ago=25, count=162, component="persistentvolume-controller")
+    service(c, "ml-serving", "model-registry", selector=None, svc_type="ExternalName",
+            external_name="mlregistry.westeurope.inference.ml.azure.com", ports=[("https", 443, 443)])
+    gpu_labels = {"app": "nvidia-dcgm-exporter"}
+    tmpl = pod_template(gpu_labels, [container("exporter", "nvcr.io/nvidia/k8s/dcgm-exporter:3.3.7-3.5.0-ubuntu22.04",
+                                               req_cpu="50m", req_mem="128Mi", lim_mem="256Mi", port=9090)],
+                        extra={"nodeSelector": {"accelerator": "nvidia"}})
+    ds = daemonset(c, "ml-serving", "dcgm-exporter", labels=gpu_labels, template=tmpl, nodes=[], age_days=70,
+                   tolerate_all=False)
+    spec = pod_template({"app": "quarterly-report"}, [container("report", "acrreports.azurecr.io/reports/quarterly:1.2.0",
+                                                                req_cpu="500m", req_mem="1Gi", lim_mem="2Gi")],
+                        restart="OnFailure")
+    cj = cronjob(c, "reports", "quarterly-report", schedule="0 3 1 */3 *", job_template={"backoffLimit": 2,
+                                                                                        "template": spec},
+                 last_schedule_ago=90 * 86400, last_success_ago=90 * 86400 - 1800, age_days=400)
+    cj["spec"]["suspend"] = True
+    labels = {"app": "report-viewer"}
+    rv = pod_template(labels, [container("viewer", "acrreports.azurecr.io/reports/viewer:0.8.1", req_mem="256Mi",
+                                         lim_mem="512Mi", port=8080)])
+    deployment(c, "reports", "report-viewer", labels=labels, replicas=0, age_days=120, revisions=[
+        {"rev": 4, "template": rv, "created_ago": 30 * 86400, "replicas": 0, "pods": []}])
+    service(c, "reports", "report-viewer", selector=labels, ports=[("http", 80, "http", 8080)], endpoints=[])
+    healthy_deployment(c, "ml-serving", "ranker", "acrmlprod.azurecr.io/serving/ranker:2.7.0", ws, replicas=3,
+                       old_image="acrmlprod.azurecr.io/serving/ranker:2.6.9")
+    # kube-system: konnectivity-agent restarted once five days ago (API server tunnel blip), fine since
+    kl = {"app": "konnectivity-agent"}
+    kt = pod_template(kl, [container("konnectivity-agent", "mcr.microsoft.com/oss/kubernetes/apiserver-network-proxy/"
+                                     "agent:v0.30.3-hotfix.20240819", req_cpu="20m", req_mem="20Mi", lim_mem="1Gi")],
+                      extra={"priorityClassName": "system-cluster-critical", "priority": 2000000000})
+    deployment(c, "kube-system", "konnectivity-agent", labels=kl, replicas=2, age_days=300, revisions=[
+        {"rev": 9, "template": kt, "created_ago": 12 * 86400, "replicas": 2,
+         "pods": [(ws[0][0], ws[0][1], [running(c, 5 * 86400, restarts=1, last=("Error", 255, 5 * 86400 + 2,
+                                                                                  7 * 86400))], 12 * 86400, {}),
+                  (ws[2][0], ws[2][1], [running(c, 12 * 86400)], 12 * 86400, {})]}])
+
+
+# ---------------------------------------------------------------------------------------------------------------------
+def resolve_refs(expected, refs):
+    if not expected["finding"]:
+        return expected
+    objs = []
+    for o in expected["finding"]["objects"]:
+        if o.startswith("@"):
+            r = refs[o]
+            objs.extend(r if isinstance(r, list) else [r])
+        else:
+            objs.append(o)
+    return {**expected, "finding": {**expected["finding"], "objects": objs}}
+
+
+def main():
+    for name, (now, description, expected, seed, fn) in CASES.items():
+        c = Ctx(seed, now)
+        refs = fn(c) or {}
+        d = os.path.join(HERE, "cases", name)
+        os.makedirs(d, exist_ok=True)
+        dump(c, os.path.join(d, "objects.yaml"), as_list_kinds=("Event",) if seed % 2 else ())
+        with open(os.path.join(d, "case.json"), "w") as f:
+            json.dump({"now": now, "description": description}, f, indent=2)
+            f.write("\n")
+        with open(os.path.join(d, "expected.json"), "w") as f:
+            json.dump(resolve_refs(expected, refs), f, indent=2)
+            f.write("\n")
+        print(name, len(c.objects))
+
+
+if __name__ == "__main__":
+    main()
