@@ -5,6 +5,7 @@ import {
   type AskStreamEvent,
   type ClusterQuery,
   type EngineClient,
+  type Page,
 } from '@ai-cloudops/engine-client';
 import type {
   Answer,
@@ -71,7 +72,8 @@ export interface EngineApi {
   startBacktest(request: BacktestRequestInput): Promise<JobRecordOf<BacktestResultDto>>;
   repairFindings(namespace?: string): Promise<RepairScanResponse>;
   repairApprovals(): Promise<RepairActionDto[]>;
-  repairActions(query?: { state?: string; namespace?: string }): Promise<RepairActionDto[]>;
+  /** One page of actions, newest first; pass `nextCursor` back as `cursor` for the next. */
+  repairActions(query?: RepairActionQuery): Promise<Page<RepairActionDto>>;
   repairAudit(query?: { namespace?: string; limit?: number }): Promise<RepairAuditRecordDto[]>;
   verifyRepairAudit(): Promise<RepairAuditVerification>;
   repairKillSwitch(): Promise<RepairKillSwitch>;
@@ -84,6 +86,17 @@ export interface EngineApi {
   alertStats(): Promise<AlertStats>;
   acknowledgeIncident(id: string): Promise<IncidentDto>;
   resolveIncident(id: string): Promise<IncidentDto>;
+}
+
+/** The filters of GET /repair/actions. */
+export interface RepairActionQuery {
+  state?: string;
+  namespace?: string;
+  /** Actions whose finding's workload or planned target has one of these names (Kubernetes names, at most 100). */
+  name?: string[];
+  /** RFC 3339: actions created at or after it (the engine stops reading there). */
+  since?: string;
+  cursor?: string;
 }
 
 export type FetchLike = (input: string, init?: RequestInit) => Promise<Response>;
@@ -135,7 +148,9 @@ export function createEngineApi(options: EngineApiOptions): EngineApi {
     startBacktest: (request) => client.backtestForecast(request) as Promise<JobRecordOf<BacktestResultDto>>,
     repairFindings: (namespace) => client.repairFindings({ namespace }),
     repairApprovals: async () => (await client.repairApprovals()).items,
-    repairActions: async (query = {}) => (await client.repairActions(query)).items,
+    // The engine takes a list of names comma-separated (a Kubernetes name holds no comma).
+    repairActions: ({ name, ...query } = {}) =>
+      client.repairActions({ ...query, ...(name ? { name: name.join(',') } : {}) }),
     repairAudit: async (query = {}) => (await client.repairAudit(query)).items,
     verifyRepairAudit: () => client.verifyRepairAudit(),
     repairKillSwitch: () => client.repairKillSwitch(),

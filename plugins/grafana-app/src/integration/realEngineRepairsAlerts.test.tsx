@@ -142,7 +142,9 @@ describe('Repairs and Alerts pages against a real engine', () => {
     expect(rows).toHaveLength(2);
     for (const a of incident.alerts) {
       // An opening alert's detail begins with its kind ("opened by X on inventory"), shown once, as AlertsPage does.
-      const shown = a.reason.detail.startsWith(a.reason.kind) ? a.reason.detail : `${a.reason.kind}: ${a.reason.detail}`;
+      const shown = a.reason.detail.startsWith(a.reason.kind)
+        ? a.reason.detail
+        : `${a.reason.kind}: ${a.reason.detail}`;
       expect(card).toHaveTextContent(shown);
     }
 
@@ -156,5 +158,51 @@ describe('Repairs and Alerts pages against a real engine', () => {
       // The Editor route carries the operator token; the engine names its principal.
       expect(after.acknowledgedBy).toBe('grafana-operator');
     });
+  }, 90_000);
+
+  test("an incident on a repaired service shows its repair: the page asks the engine for its services' actions since it opened", async () => {
+    // The first test injected this fault; injecting it again keeps this test whole when run alone.
+    await asOperator('POST', '/api/v1/demo/faults', { type: 'oom-killed', service: 'cart' });
+    let repair: RepairActionDto | undefined;
+    await waitFor(
+      async () => {
+        const { items } = await engineJson<{ items: RepairActionDto[] }>('/api/v1/repair/actions?name=cart');
+        repair = items[0];
+        expect(repair).toBeDefined();
+      },
+      { timeout: 45_000, interval: 1000 }
+    );
+    const delivered = await asOperator('POST', '/api/v1/alerts/webhook/alertmanager', {
+      version: '4',
+      groupKey: '{}:{alertname="CartMemoryHigh"}',
+      status: 'firing',
+      receiver: 'aicloudops',
+      externalURL: 'http://alertmanager:9093',
+      alerts: [
+        {
+          status: 'firing',
+          labels: { alertname: 'CartMemoryHigh', service: 'cart', namespace: 'shop', severity: 'warning' },
+          annotations: { summary: 'CartMemoryHigh on cart' },
+          startsAt: new Date().toISOString(),
+          endsAt: '0001-01-01T00:00:00Z',
+        },
+      ],
+    });
+    expect(delivered.status).toBe(200);
+
+    const rec = signIn('Viewer');
+    render(<AlertsPage />);
+    const cards = await screen.findAllByTestId(testIds.alerts.incident, undefined, { timeout: 20_000 });
+    const listed = replyJson<{ items: IncidentDto[] }>(
+      rec.replies.find((r) => r.url.includes('/api/v1/incidents'))!.reply
+    );
+    const incident = listed.items.find((i) => i.services.includes('cart'))!;
+    const card = cards.find((c) => c.textContent?.includes(incident.title))!;
+    const shown = await within(card).findAllByTestId(testIds.alerts.repair);
+    expect(shown.some((r) => r.textContent?.includes(`${repair!.planned.type} on cart`))).toBe(true);
+    // The engine took the page's filter (a refusal would have hidden the repairs, not the incidents).
+    const asked = rec.replies.find((r) => r.url.includes('/api/v1/repair/actions'))!;
+    expect(asked.reply.status).toBe(200);
+    expect(new URL(asked.url, 'http://grafana').searchParams.get('name')?.split(',')).toContain('cart');
   }, 90_000);
 });

@@ -8,7 +8,7 @@ import { testIds } from '../components/testIds';
 import { ENGINE_PROXY_URL } from '../constants';
 import { FakeBackendSrv, routes, type Handler, type HandlerReply, type RecordedRequest } from '../test/FakeBackendSrv';
 import { incident, pendingAction } from '../test/opsFixtures';
-import type { AlertStats, IncidentDto } from '../api/types';
+import type { AlertStats, IncidentDto, RepairActionDto } from '../api/types';
 
 const E = ENGINE_PROXY_URL;
 
@@ -36,6 +36,27 @@ const rca = {
   ],
 };
 
+/** GET /repair/actions as the engine answers it: newest first, `name` and `since` filtered, pages of 100 by cursor. */
+function actionsRoute(all: RepairActionDto[]) {
+  return (r: RecordedRequest): HandlerReply => {
+    const names = r.query.get('name')?.split(',');
+    const since = r.query.get('since');
+    const matching = [...all]
+      .sort((a, b) => Date.parse(b.createdAt) - Date.parse(a.createdAt))
+      .filter((a) => !names || names.includes(a.finding.workload.name) || names.includes(a.planned.target.name))
+      .filter((a) => !since || Date.parse(a.createdAt) >= Date.parse(since));
+    const from = Number(r.query.get('cursor') ?? 0);
+    const next = from + 100 < matching.length ? { nextCursor: String(from + 100) } : {};
+    return { status: 200, body: { items: matching.slice(from, from + 100), ...next } };
+  };
+}
+
+/** An action created `minutes` after 10:00, when the fixture incident opened. */
+const actionAt = (id: string, name: string, minutes: number) => {
+  const at = new Date(Date.parse('2026-12-06T10:00:00Z') + minutes * 60_000).toISOString();
+  return pendingAction(id, name, { createdAt: at, updatedAt: at });
+};
+
 function alertEngine(overrides: Record<string, (r: RecordedRequest) => HandlerReply> = {}): Handler {
   const open: IncidentDto[] = [incident('inc-1', { rcaId: 'rca-1' })];
   return routes({
@@ -45,10 +66,10 @@ function alertEngine(overrides: Record<string, (r: RecordedRequest) => HandlerRe
       body: { items: r.query.get('status') === 'open' ? open.filter((i) => i.status === 'open') : open },
     }),
     [`GET ${E}/api/v1/rca/rca-1`]: () => ({ status: 200, body: rca }),
-    [`GET ${E}/api/v1/repair/actions`]: () => ({
-      status: 200,
-      body: { items: [pendingAction('a1', 'payment'), pendingAction('a2', 'inventory')] },
-    }),
+    [`GET ${E}/api/v1/repair/actions`]: actionsRoute([
+      pendingAction('a1', 'payment'),
+      pendingAction('a2', 'inventory'),
+    ]),
     [`POST ${E}/api/v1/incidents/inc-1/ack`]: () => {
       open[0] = { ...open[0]!, acknowledgedAt: '2026-12-06T10:03:00Z', acknowledgedBy: 'editor-user' };
       return { status: 200, body: open[0] };
@@ -102,6 +123,35 @@ describe('AlertsPage', () => {
     // Viewers read; acknowledging and resolving are for Editors.
     expect(within(card).queryByTestId(testIds.alerts.ack)).not.toBeInTheDocument();
     expect(srv.requests.find((r) => r.path === `${E}/api/v1/incidents`)!.query.get('status')).toBe('open');
+    // The repairs of the incident's services, from 10 minutes before it opened (a repair can precede its alerts).
+    const asked = srv.requests.find((r) => r.path === `${E}/api/v1/repair/actions`)!.query;
+    expect(asked.get('name')).toBe('payment,checkout');
+    expect(asked.get('since')).toBe('2026-12-06T09:50:00.000Z');
+  });
+
+  test("shows an incident's repair that 100 newer actions push off the newest page, following the engine's pages", async () => {
+    setRole(OrgRole.Viewer);
+    const actions = [
+      // Newer repairs of other services: the newest 100 actions hold none of this incident's.
+      ...Array.from({ length: 150 }, (_, i) => actionAt(`other-${i}`, 'inventory', 30 + i)),
+      // 100 repairs of checkout fill the first page of the incident's own, so the payment one is on the second.
+      ...Array.from({ length: 100 }, (_, i) => actionAt(`checkout-${i}`, 'checkout', 10 + i / 10)),
+      actionAt('payment-lead', 'payment', -5),
+      // Before the 10-minute lead: not this incident's.
+      actionAt('payment-before', 'payment', -15),
+    ];
+    const srv = new FakeBackendSrv(
+      alertEngine({ [`GET ${E}/api/v1/repair/actions`]: actionsRoute(actions) })
+    ).install();
+    render(<AlertsPage />);
+
+    const card = await screen.findByTestId(testIds.alerts.incident);
+    const repairs = await within(card).findAllByTestId(testIds.alerts.repair);
+    expect(repairs.filter((r) => r.textContent?.includes('raise-memory-limit on payment'))).toHaveLength(1);
+    expect(repairs.filter((r) => r.textContent?.includes('on checkout'))).toHaveLength(100);
+    expect(repairs.some((r) => r.textContent?.includes('on inventory'))).toBe(false);
+    const pages = srv.requests.filter((r) => r.path === `${E}/api/v1/repair/actions`);
+    expect(pages.map((r) => r.query.get('cursor'))).toEqual([null, '100']);
   });
 
   test('an Editor acknowledges and then resolves an incident, which leaves the open list', async () => {
@@ -129,13 +179,22 @@ describe('AlertsPage', () => {
 
   test('lists incidents even when repair is unavailable, and says how to feed alerts when there are none', async () => {
     setRole(OrgRole.Editor);
+    const unavailable = () => ({
+      status: 503,
+      body: { error: { code: 'UPSTREAM_UNAVAILABLE', message: 'repair is not available' } },
+    });
+    const srv = new FakeBackendSrv(alertEngine({ [`GET ${E}/api/v1/repair/actions`]: unavailable })).install();
+    const { unmount } = render(<AlertsPage />);
+    const card = await screen.findByTestId(testIds.alerts.incident);
+    await waitFor(() => expect(srv.requests.some((r) => r.path === `${E}/api/v1/repair/actions`)).toBe(true));
+    expect(within(card).queryByTestId(testIds.alerts.repair)).not.toBeInTheDocument();
+    expect(screen.queryByTestId(testIds.alerts.error)).not.toBeInTheDocument();
+    unmount();
+
     new FakeBackendSrv(
       alertEngine({
         [`GET ${E}/api/v1/incidents`]: () => ({ status: 200, body: { items: [] } }),
-        [`GET ${E}/api/v1/repair/actions`]: () => ({
-          status: 503,
-          body: { error: { code: 'UPSTREAM_UNAVAILABLE', message: 'repair is not available' } },
-        }),
+        [`GET ${E}/api/v1/repair/actions`]: unavailable,
       })
     ).install();
     render(<AlertsPage />);
