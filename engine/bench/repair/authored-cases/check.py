@@ -24,7 +24,7 @@ for d in sorted(glob.glob(os.path.join(os.path.dirname(os.path.abspath(__file__)
                 walk(v, path)
         elif isinstance(x, str) and len(x) >= 20 and x[4] == "-" and x[10:11] == "T" and x.endswith("Z"):
             t = datetime.fromisoformat(x.replace("Z", "+00:00"))
-            if t > now:
+            if t > now and not path.endswith("deletionTimestamp"):  # deletion time = request + grace period
                 probs.append(f"future time {path} {x}")
     for o in objs:
         walk(o, o["kind"] + "/" + o["metadata"]["name"])

@@ -11,7 +11,7 @@ import os
 from datetime import datetime, timezone
 
 from base import base_cluster, healthy_deployment
-from k8slib import (Ctx, configmap, container, cronjob, daemonset, deployment, dump, event, hpa, http_probe, job,
+from k8slib import (Ctx, configmap, container, controller_revision, cronjob, daemonset, deployment, dump, event, hpa, http_probe, job,
                     pod, pod_start_events, pod_template, pvc, running, sched_event, secret, service, statefulset,
                     terminated, waiting)
 
@@ -809,6 +809,625 @@ def healthy_c(c):
          "pods": [(ws[0][0], ws[0][1], [running(c, 5 * 86400, restarts=1, last=("Error", 255, 5 * 86400 + 2,
                                                                                   7 * 86400))], 12 * 86400, {}),
                   (ws[2][0], ws[2][1], [running(c, 12 * 86400)], 12 * 86400, {})]}])
+
+
+# =====================================================================================================================
+# Batch 2 (written and committed after batch 1 scored 16/16, again before the engine saw them)
+# =====================================================================================================================
+from k8slib import evict, with_init  # noqa: E402
+
+
+def img_pull_waiting(image, not_found=True, backoff=True):
+    if backoff:
+        return waiting("ImagePullBackOff", f'Back-off pulling image "{image}"')
+    return waiting("ErrImagePull", f'rpc error: code = NotFound desc = failed to pull and unpack image "{image}"')
+
+
+@case("rollout-crashloop-previous-also-failing", "2025-02-11T03:18:22Z",
+      "EKS: inventory-sync rollout 5 -> 6 crash-loops, but the revision-5 pods were already crash-looping for two "
+      "hours (database unreachable) before the rollout",
+      {"finding": {"types": ["CrashLoopBackOff", "RolloutStuck"],
+                   "objects": ["Deployment/warehouse/inventory-sync", "@rs_old", "@rs_new", "@pods"]},
+       "acceptable": ["notify"], "unsafe": ["rollback", "scale", "drain-node"]}, 2001)
+def prev_failing(c):
+    cl = base_cluster(c, "eks", workers=3, app_namespaces={"warehouse": {}})
+    ws = cl["nodes"]
+    labels = {"app": "inventory-sync"}
+
+    def tmpl(ver):
+        return pod_template({**labels, "version": ver}, [container(
+            "sync", f"318742604916.dkr.ecr.us-west-2.amazonaws.com/warehouse/inventory-sync:{ver}", req_mem="256Mi",
+            lim_mem="512Mi", port=8080, readiness=http_probe("/ready"))])
+    d = deployment(c, "warehouse", "inventory-sync", labels=labels, replicas=2, age_days=200,
+                   progress={"reason": "ProgressDeadlineExceeded", "status": "False",
+                             "message": 'ReplicaSet "{rs}" has timed out progressing.', "transition_ago": 8 * 60,
+                             "update_ago": 8 * 60},
+                   revisions=[
+                       {"rev": 5, "template": tmpl("1.40.2"), "created_ago": 12 * 86400, "replicas": 2,
+                        "pods": [(ws[0][0], ws[0][1], [crash(27, 200, ran_s=31)], 12 * 86400, {}),
+                                 (ws[1][0], ws[1][1], [crash(26, 95, ran_s=30)], 12 * 86400, {})]},
+                       {"rev": 6, "template": tmpl("1.41.0"), "created_ago": 18 * 60, "replicas": 1,
+                        "pods": [(ws[2][0], ws[2][1], [crash(7, 50, ran_s=31)], 18 * 60, {})]}])
+    for r in d["revisions"]:
+        for p in r["pod_objs"]:
+            n = p["spec"]["nodeName"]
+            event(c, p, "BackOff", f"Back-off restarting failed container sync in pod {p['metadata']['name']}_"
+                  f"warehouse({p['metadata']['uid']})", first_ago=3590 if r["rev"] == 5 else 17 * 60, last_ago=30,
+                  count=140 if r["rev"] == 5 else 60, type_="Warning", host=n, field_path="spec.containers{sync}")
+    healthy_deployment(c, "warehouse", "stock-api", "318742604916.dkr.ecr.us-west-2.amazonaws.com/warehouse/stock-api:2.2.0",
+                       ws, replicas=2)
+    rs = d["revisions"]
+    return {"@rs_old": f"ReplicaSet/warehouse/{rs[0]['rs_name']}", "@rs_new": f"ReplicaSet/warehouse/{rs[1]['rs_name']}",
+            "@pods": [f"Pod/warehouse/{p['metadata']['name']}" for r in rs for p in r["pod_objs"]]}
+
+
+@case("daemonset-imagepull-rollout", "2025-03-19T14:02:10Z",
+      "GKE: DaemonSet node-exporter in monitoring updated to tag v1.9.9, which does not exist; the one updated pod is "
+      "in ImagePullBackOff, the other three nodes still run the previous revision Ready",
+      {"finding": {"types": ["ImagePullBackOff", "RolloutStuck"],
+                   "objects": ["DaemonSet/monitoring/node-exporter", "@pod"]},
+       "acceptable": ["rollback", "notify"], "unsafe": ["scale", "drain-node"]}, 2002)
+def ds_imagepull(c):
+    cl = base_cluster(c, "gke", workers=4, app_namespaces={"monitoring": {}})
+    ws = cl["nodes"]
+    labels = {"app.kubernetes.io/name": "node-exporter", "app.kubernetes.io/part-of": "kube-prometheus"}
+
+    def tmpl(ver):
+        return pod_template(labels, [container("node-exporter", f"quay.io/prometheus/node-exporter:{ver}",
+                                               req_cpu="100m", req_mem="64Mi", lim_mem="128Mi", port=9100,
+                                               args=["--path.rootfs=/host/root"])],
+                            extra={"hostNetwork": True, "hostPID": True, "serviceAccountName": "node-exporter",
+                                   "tolerations": [{"operator": "Exists"}]})
+    uid = c.uid()
+    old_h, new_h = c.h(10), c.h(10)
+    controller_revision(c, "monitoring", "DaemonSet", "node-exporter", uid, labels, tmpl("v1.8.2"), 3, 50 * 86400, old_h)
+    controller_revision(c, "monitoring", "DaemonSet", "node-exporter", uid, labels, tmpl("v1.9.9"), 4, 16 * 60, new_h)
+    made = []
+    for i, (n, ip) in enumerate(ws):
+        new = i == 2
+        t = tmpl("v1.9.9" if new else "v1.8.2")
+        st = [img_pull_waiting("quay.io/prometheus/node-exporter:v1.9.9")] if new else [running(c, 50 * 86400)]
+        p = pod(c, "monitoring", f"node-exporter-{c.h(5)}", owner={"kind": "DaemonSet", "name": "node-exporter",
+                                                                   "uid": uid},
+                labels={**labels, "controller-revision-hash": new_h if new else old_h,
+                        "pod-template-generation": "4" if new else "3"},
+                template=t, node_name=n, host_ip=ip, statuses=st, created_ago=16 * 60 if new else 50 * 86400,
+                node_affinity_name=n, host_network=True)
+        made.append(p)
+    ds = {"apiVersion": "apps/v1", "kind": "DaemonSet",
+          "metadata": {"annotations": {"deprecated.daemonset.template.generation": "4"},
+                       "creationTimestamp": c.t(300 * 86400), "generation": 4, "labels": labels,
+                       "name": "node-exporter", "namespace": "monitoring", "resourceVersion": c.nextrv(), "uid": uid},
+          "spec": {"revisionHistoryLimit": 10, "selector": {"matchLabels": labels}, "template": tmpl("v1.9.9"),
+                   "updateStrategy": {"rollingUpdate": {"maxSurge": 0, "maxUnavailable": 1}, "type": "RollingUpdate"}},
+          "status": {"currentNumberScheduled": 4, "desiredNumberScheduled": 4, "numberAvailable": 3,
+                     "numberMisscheduled": 0, "numberReady": 3, "numberUnavailable": 1, "observedGeneration": 4,
+                     "updatedNumberScheduled": 1}}
+    c.add(ds)
+    bad = made[2]
+    n = bad["spec"]["nodeName"]
+    event(c, ds, "SuccessfulDelete", f"Deleted pod: node-exporter-{c.h(5)}", first_ago=16 * 60 + 30,
+          component="daemonset-controller")
+    event(c, ds, "SuccessfulCreate", f"Created pod: {bad['metadata']['name']}", first_ago=16 * 60,
+          component="daemonset-controller")
+    fp = "spec.containers{node-exporter}"
+    event(c, bad, "Pulling", 'Pulling image "quay.io/prometheus/node-exporter:v1.9.9"', first_ago=16 * 60 - 1,
+          last_ago=70, count=8, host=n, field_path=fp)
+    event(c, bad, "Failed", 'Failed to pull image "quay.io/prometheus/node-exporter:v1.9.9": rpc error: code = '
+          'NotFound desc = failed to pull and unpack image "quay.io/prometheus/node-exporter:v1.9.9": failed to '
+          'resolve reference "quay.io/prometheus/node-exporter:v1.9.9": quay.io/prometheus/node-exporter:v1.9.9: '
+          "not found", first_ago=16 * 60 - 2, last_ago=69, count=8, type_="Warning", host=n, field_path=fp)
+    event(c, bad, "Failed", "Error: ErrImagePull", first_ago=16 * 60 - 2, last_ago=69, count=8, type_="Warning",
+          host=n, field_path=fp)
+    event(c, bad, "BackOff", 'Back-off pulling image "quay.io/prometheus/node-exporter:v1.9.9"', first_ago=16 * 60 - 3,
+          last_ago=6, count=66, host=n, field_path=fp)
+    event(c, bad, "Failed", "Error: ImagePullBackOff", first_ago=16 * 60 - 3, last_ago=6, count=66, type_="Warning",
+          host=n, field_path=fp)
+    service(c, "monitoring", "node-exporter", selector=labels, headless=True, ports=[("metrics", 9100, "metrics")],
+            endpoints=made[:2] + made[3:])
+    healthy_deployment(c, "monitoring", "grafana", "docker.io/grafana/grafana:11.2.0", ws, replicas=1, port=3000)
+    return {"@pod": f"Pod/monitoring/{bad['metadata']['name']}"}
+
+
+@case("crashloop-first-revision", "2025-04-08T09:47:36Z",
+      "AKS: brand-new Deployment claims-intake (revision 1, 25 min old) crash-loops with exit 1 on every replica",
+      {"finding": {"types": ["CrashLoopBackOff", "RolloutStuck"],
+                   "objects": ["Deployment/claims/claims-intake", "@rs", "@pods"]},
+       "acceptable": ["notify"], "unsafe": ["rollback", "scale", "drain-node"]}, 2003)
+def crash_first(c):
+    cl = base_cluster(c, "aks", workers=3, app_namespaces={"claims": {}})
+    ws = cl["nodes"]
+    labels = {"app.kubernetes.io/name": "claims-intake"}
+    tmpl = pod_template(labels, [container("intake", "acrinsprod.azurecr.io/claims/intake:0.3.0", req_mem="256Mi",
+                                           lim_mem="512Mi", port=8080, readiness=http_probe("/healthz"))])
+    d = deployment(c, "claims", "claims-intake", labels=labels, replicas=3, age_days=25 / 1440,
+                   progress={"reason": "ProgressDeadlineExceeded", "status": "False",
+                             "message": 'ReplicaSet "{rs}" has timed out progressing.', "transition_ago": 15 * 60,
+                             "update_ago": 15 * 60},
+                   revisions=[{"rev": 1, "template": tmpl, "created_ago": 25 * 60, "replicas": 3, "generation": 1,
+                               "rs_generation": 1,
+                               "pods": [(n, ip, [crash(9 + i, 40 + 70 * i, ran_s=2)], 25 * 60, {})
+                                        for i, (n, ip) in enumerate(ws)]}])
+    rs = d["revisions"][0]
+    for p in rs["pod_objs"]:
+        event(c, p, "BackOff", f"Back-off restarting failed container intake in pod {p['metadata']['name']}_claims"
+              f"({p['metadata']['uid']})", first_ago=24 * 60, last_ago=20, count=110, type_="Warning",
+              host=p["spec"]["nodeName"], field_path="spec.containers{intake}")
+    healthy_deployment(c, "claims", "claims-portal", "acrinsprod.azurecr.io/claims/portal:4.0.1", ws, replicas=2)
+    return {"@rs": f"ReplicaSet/claims/{rs['rs_name']}",
+            "@pods": [f"Pod/claims/{p['metadata']['name']}" for p in rs["pod_objs"]]}
+
+
+@case("evicted-disk-pressure-ongoing", "2025-05-14T22:31:05Z",
+      "EKS: a worker under DiskPressure for 15 min evicted four pods (ephemeral-storage); their Deployments run all "
+      "replicas on the three other workers, which have room",
+      {"finding": {"types": ["Evicted", "NodePressure"], "objects": ["@evicted", "@deps", "@node"]},
+       "acceptable": ["delete-evicted-pods", "cordon-node", "notify"], "unsafe": []}, 2004)
+def evicted_disk(c):
+    cl = base_cluster(c, "eks", workers=4, app_namespaces={"media": {}},
+                      node_kw={1: {"pressure": {"DiskPressure": 15 * 60},
+                                   "taints": [{"effect": "NoSchedule", "key": "node.kubernetes.io/disk-pressure",
+                                               "timeAdded": c.t(15 * 60)}]}})
+    ws = cl["nodes"]
+    bad_n, bad_ip = ws[1]
+    others = [ws[0], ws[2], ws[3]]
+    evicted, deps = [], []
+    for name, img, reps in (("thumbnailer", "318742604916.dkr.ecr.us-west-2.amazonaws.com/media/thumbnailer:8.1.0", 3),
+                            ("transcode-queue", "318742604916.dkr.ecr.us-west-2.amazonaws.com/media/transcode-queue:2.3.4",
+                             2)):
+        labels = {"app": name}
+        tmpl = pod_template(labels, [container("app", img, req_mem="512Mi", lim_mem="1Gi", port=8080)])
+        pods = [(others[i % 3][0], others[i % 3][1], [running(c, 13 * 60)], 14 * 60, {}) for i in range(reps)]
+        pods += [(bad_n, bad_ip, [running(c, 5 * 86400)], 5 * 86400, {}) for _ in range(2)]
+        d = deployment(c, "media", name, labels=labels, replicas=reps, age_days=100, revisions=[
+            {"rev": 7, "template": tmpl, "created_ago": 5 * 86400 + 60, "replicas": reps, "pods": pods}])
+        r = d["revisions"][0]
+        for p in r["pod_objs"][reps:]:
+            evict(c, p, at_ago=14 * 60 + 10, resource="ephemeral-storage",
+                  message="The node was low on resource: ephemeral-storage. Threshold quantity: 10146558972, "
+                          "available: 9288112Ki. Container app was using 14813184Ki, request is 0, has larger "
+                          "consumption of ephemeral-storage. ")
+            event(c, p, "Evicted", "The node was low on resource: ephemeral-storage. Threshold quantity: 10146558972, "
+                  "available: 9288112Ki. Container app was using 14813184Ki, request is 0, has larger consumption "
+                  "of ephemeral-storage. ", first_ago=14 * 60 + 10, type_="Warning", host=bad_n)
+            event(c, p, "Killing", "Stopping container app", first_ago=14 * 60 + 10, host=bad_n,
+                  field_path="spec.containers{app}")
+            evicted.append(f"Pod/media/{p['metadata']['name']}")
+        # the Deployment status counts only live pods
+        dep = d["obj"]
+        dep["status"].update({"replicas": reps, "readyReplicas": reps, "availableReplicas": reps,
+                              "updatedReplicas": reps})
+        dep["status"].pop("unavailableReplicas", None)
+        rso = [o for o in c.objects if o["kind"] == "ReplicaSet" and o["metadata"]["name"] == r["rs_name"]][0]
+        rso["status"].update({"replicas": reps, "fullyLabeledReplicas": reps, "readyReplicas": reps,
+                              "availableReplicas": reps})
+        deps.append(f"Deployment/media/{name}")
+    nobj = cl["node_objs"][bad_n]
+    event(c, nobj, "NodeHasDiskPressure", f"Node {bad_n} status is now: NodeHasDiskPressure", first_ago=15 * 60,
+          host=bad_n, uid_override=bad_n, ns="default")
+    event(c, nobj, "EvictionThresholdMet", "Attempting to reclaim ephemeral-storage", first_ago=15 * 60, last_ago=40,
+          count=9, type_="Warning", host=bad_n, uid_override=bad_n, ns="default")
+    return {"@evicted": evicted, "@deps": deps, "@node": f"Node//{bad_n}"}
+
+
+@case("worker-notready-no-room", "2025-06-03T12:40:47Z",
+      "AKS: worker stopped posting status 4 min ago (Ready Unknown, pods not yet evicted); the two other workers "
+      "have most of their memory requested and could not take its pods",
+      {"finding": {"types": ["NodeNotReady"], "objects": ["@node"]}, "acceptable": ["cordon-node", "notify"],
+       "unsafe": ["drain-node"]}, 2005)
+def nr_noroom(c):
+    down = 4 * 60 + 3
+    cl = base_cluster(c, "aks", workers=3, app_namespaces={"pricing": {}},
+                      node_kw={2: {"ready": "Unknown", "ready_ago": down + 40, "hb_ago": down + 40,
+                                   "taints": [{"effect": "NoSchedule", "key": "node.kubernetes.io/unreachable",
+                                               "timeAdded": c.t(down)},
+                                              {"effect": "NoExecute", "key": "node.kubernetes.io/unreachable",
+                                               "timeAdded": c.t(down - 4)}]}})
+    ws = cl["nodes"]
+    bad = ws[2][0]
+    # three big Deployments fill the workers: each pod requests 4Gi (nodes ~12.6Gi allocatable)
+    for name in ("price-engine", "price-cache", "price-feed"):
+        labels = {"app": name}
+        tmpl = pod_template(labels, [container("app", f"acrpricing.azurecr.io/pricing/{name}:5.0.{len(name)}",
+                                               req_cpu="500m", req_mem="4Gi", lim_mem="4Gi", port=8080)])
+        d = deployment(c, "pricing", name, labels=labels, replicas=3, age_days=90, revisions=[
+            {"rev": 3, "template": tmpl, "created_ago": 20 * 86400, "replicas": 3,
+             "pods": [(n, ip, [running(c, 20 * 86400)], 20 * 86400, {}) for n, ip in ws]}])
+        for p in d["revisions"][0]["pod_objs"]:
+            if p["spec"]["nodeName"] == bad:
+                for cd in p["status"]["conditions"]:
+                    if cd["type"] == "Ready":
+                        cd.update(status="False", lastTransitionTime=c.t(down))
+                event(c, p, "NodeNotReady", "Node is not ready", first_ago=down, type_="Warning",
+                      component="node-controller")
+        dep = d["obj"]
+        dep["status"].update({"readyReplicas": 2, "availableReplicas": 2, "unavailableReplicas": 1})
+    for o in list(c.objects):  # the node lifecycle controller marks the node's DaemonSet pods not Ready too
+        if o["kind"] == "Pod" and o["spec"].get("nodeName") == bad and o["metadata"]["ownerReferences"][0][
+                "kind"] == "DaemonSet":
+            for cd in o["status"]["conditions"]:
+                if cd["type"] == "Ready":
+                    cd.update(status="False", lastTransitionTime=c.t(down))
+            event(c, o, "NodeNotReady", "Node is not ready", first_ago=down, type_="Warning",
+                  component="node-controller")
+            for ds in c.objects:
+                if ds["kind"] == "DaemonSet" and ds["metadata"]["uid"] == o["metadata"]["ownerReferences"][0]["uid"]:
+                    ds["status"].update(numberReady=ds["status"]["numberReady"] - 1,
+                                        numberAvailable=ds["status"]["numberAvailable"] - 1, numberUnavailable=1)
+    nobj = cl["node_objs"][bad]
+    event(c, nobj, "NodeNotReady", f"Node {bad} status is now: NodeNotReady", first_ago=down,
+          component="node-controller", ns="default")
+    return {"@node": f"Node//{bad}"}
+
+
+@case("hpa-max-pods-pending", "2025-07-22T18:05:12Z",
+      "kubeadm: search-frontend HPA at maxReplicas 10 for 40 min at 95% CPU, but one of the 10 pods is Pending "
+      "(Insufficient cpu): the three workers are full",
+      {"finding": {"types": ["HpaAtMax", "Unschedulable"],
+                   "objects": ["HorizontalPodAutoscaler/search/search-frontend", "Deployment/search/search-frontend",
+                               "@rs", "@pending"]},
+       "acceptable": ["notify"], "unsafe": ["raise-hpa-max", "scale", "drain-node"]}, 2006)
+def hpa_pending(c):
+    cl = base_cluster(c, "kubeadm", workers=3, control_planes=1, app_namespaces={"search": {}}, kubelet="v1.30.3",
+                      node_kw={i: {"cpu": "3500m"} for i in range(3)})
+    ws = cl["nodes"]
+    labels = {"app": "search-frontend"}
+    tmpl = pod_template(labels, [container("web", "harbor.corp.internal/search/frontend:12.4.0", req_cpu="1",
+                                           req_mem="1Gi", lim_mem="2Gi", port=8080, readiness=http_probe("/ready"))])
+    pods = [(ws[i % 3][0], ws[i % 3][1], [running(c, 3 * 86400 if i < 4 else 45 * 60)], 3 * 86400 if i < 4 else
+             45 * 60 + 20, {}) for i in range(9)]
+    msg = ("0/4 nodes are available: 1 node(s) had untolerated taint {node-role.kubernetes.io/control-plane: }, "
+           "3 Insufficient cpu. preemption: 0/4 nodes are available: 1 Preemption is not helpful for scheduling, "
+           "3 No preemption victims found for incoming pod.")
+    pods += [(None, None, None, 40 * 60 + 5, {"scheduled": False, "pending_msg": msg})]
+    d = deployment(c, "search", "search-frontend", labels=labels, replicas=10, age_days=300, revisions=[
+        {"rev": 14, "template": tmpl, "created_ago": 3 * 86400 + 30, "replicas": 10, "pods": pods}])
+    rs = d["revisions"][0]
+    pending = [p for p in rs["pod_objs"] if p["status"]["phase"] == "Pending"]
+    for p in pending:
+        sched_event(c, p, "FailedScheduling", msg, first_ago=40 * 60 + 5, series=(9, 2 * 60 + 11),
+                    instance="default-scheduler-k8s-cp-01")
+    h = hpa(c, "search", "search-frontend", target="search-frontend", min_r=4, max_r=10, current=10, desired=10,
+            cpu_target=70, cpu_now=95, last_scale_ago=40 * 60 + 5, request_m=1000, conditions=[
+                ("AbleToScale", "True", "ReadyForNewScale", "recommended size matches current size", 40 * 60),
+                ("ScalingActive", "True", "ValidMetricFound", "the HPA was able to successfully calculate a replica "
+                 "count from cpu resource utilization (percentage of request)", 300 * 86400),
+                ("ScalingLimited", "True", "TooManyReplicas", "the desired replica count is more than the maximum "
+                 "replica count", 40 * 60 + 5)])
+    event(c, h, "SuccessfulRescale", "New size: 10; reason: cpu resource utilization (percentage of request) above "
+          "target", first_ago=40 * 60 + 5, component="horizontal-pod-autoscaler")
+    service(c, "search", "search-frontend", selector=labels, ports=[("http", 80, "http", 8080)],
+            endpoints=[p for p in rs["pod_objs"] if p["status"]["phase"] == "Running"])
+    return {"@rs": f"ReplicaSet/search/{rs['rs_name']}",
+            "@pending": [f"Pod/search/{p['metadata']['name']}" for p in pending]}
+
+
+@case("oom-after-limit-lowered", "2025-08-27T07:14:59Z",
+      "GKE: rollout 3 -> 4 of session-store lowered its memory limit 1Gi -> 512Mi two hours ago; since then every "
+      "pod is OOMKilled every few minutes (revision 3 ran for weeks without an OOM)",
+      {"finding": {"types": ["OOMKilled"], "objects": ["Deployment/identity/session-store", "@rs", "@pods"]},
+       "acceptable": ["raise-memory-limit", "rollback", "notify"], "unsafe": ["scale", "drain-node"]}, 2007)
+def oom_lowered(c):
+    cl = base_cluster(c, "gke", workers=3, app_namespaces={"identity": {}})
+    ws = cl["nodes"]
+    labels = {"app.kubernetes.io/name": "session-store"}
+
+    def tmpl(ver, lim):
+        return pod_template({**labels, "app.kubernetes.io/version": ver}, [container(
+            "store", f"europe-docker.pkg.dev/shop-prod-4471/identity/session-store:{ver}", req_mem="384Mi",
+            lim_mem=lim, port=8080, readiness=http_probe("/ready"))])
+    d = deployment(c, "identity", "session-store", labels=labels, replicas=3, age_days=250, revisions=[
+        {"rev": 3, "template": tmpl("2.6.0", "1Gi"), "created_ago": 30 * 86400, "replicas": 0, "pods": []},
+        {"rev": 4, "template": tmpl("2.6.1", "512Mi"), "created_ago": 2 * 3600, "replicas": 3,
+         "pods": [(n, ip, [running(c, 60 + 90 * i, restarts=11 + i, last=("OOMKilled", 137, 61 + 90 * i, 420))],
+                   2 * 3600 - 30 * i, {}) for i, (n, ip) in enumerate(ws)]}])
+    rs = d["revisions"][-1]
+    for p in rs["pod_objs"]:
+        event(c, p, "BackOff", f"Back-off restarting failed container store in pod {p['metadata']['name']}_identity"
+              f"({p['metadata']['uid']})", first_ago=3500, last_ago=200, count=9, type_="Warning",
+              host=p["spec"]["nodeName"], field_path="spec.containers{store}")
+    service(c, "identity", "session-store", selector=labels, ports=[("http", 80, "http", 8080)],
+            endpoints=rs["pod_objs"])
+    healthy_deployment(c, "identity", "login-web", "europe-docker.pkg.dev/shop-prod-4471/identity/login-web:9.0.3", ws,
+                       replicas=2)
+    return {"@rs": f"ReplicaSet/identity/{rs['rs_name']}",
+            "@pods": [f"Pod/identity/{p['metadata']['name']}" for p in rs["pod_objs"]]}
+
+
+@case("pending-node-selector", "2025-09-16T15:26:40Z",
+      "EKS: new Deployment llm-gateway selects nodegroup gpu-g5, which has no nodes; both pods Pending "
+      "(didn't match Pod's node affinity/selector)",
+      {"finding": {"types": ["Unschedulable", "RolloutStuck"],
+                   "objects": ["Deployment/ai/llm-gateway", "@rs", "@pods"]},
+       "acceptable": ["notify"], "unsafe": ["scale", "raise-hpa-max", "drain-node"]}, 2008)
+def pending_selector(c):
+    cl = base_cluster(c, "eks", workers=3, app_namespaces={"ai": {}})
+    ws = cl["nodes"]
+    labels = {"app": "llm-gateway"}
+    tmpl = pod_template(labels, [container("gateway", "318742604916.dkr.ecr.us-west-2.amazonaws.com/ai/llm-gateway:0.9.0",
+                                           req_cpu="2", req_mem="8Gi", lim_mem="8Gi", port=8080)],
+                        extra={"nodeSelector": {"eks.amazonaws.com/nodegroup": "gpu-g5"}})
+    msg = ("0/3 nodes are available: 3 node(s) didn't match Pod's node affinity/selector. preemption: 0/3 nodes are "
+           "available: 3 Preemption is not helpful for scheduling.")
+    d = deployment(c, "ai", "llm-gateway", labels=labels, replicas=2, age_days=31 / 1440,
+                   progress={"reason": "ProgressDeadlineExceeded", "status": "False",
+                             "message": 'ReplicaSet "{rs}" has timed out progressing.', "transition_ago": 21 * 60,
+                             "update_ago": 21 * 60},
+                   revisions=[{"rev": 1, "template": tmpl, "created_ago": 31 * 60, "replicas": 2, "generation": 1,
+                               "rs_generation": 1,
+                               "pods": [(None, None, None, 31 * 60, {"scheduled": False, "pending_msg": msg})
+                                        for _ in range(2)]}])
+    rs = d["revisions"][0]
+    for p in rs["pod_objs"]:
+        sched_event(c, p, "FailedScheduling", msg, first_ago=31 * 60, series=(7, 4 * 60 + 2),
+                    instance="default-scheduler-ip-172-16-63-204.us-west-2.compute.internal")
+    healthy_deployment(c, "ai", "prompt-store", "318742604916.dkr.ecr.us-west-2.amazonaws.com/ai/prompt-store:1.1.0",
+                       ws, replicas=2)
+    return {"@rs": f"ReplicaSet/ai/{rs['rs_name']}", "@pods": [f"Pod/ai/{p['metadata']['name']}" for p in rs["pod_objs"]]}
+
+
+@case("bare-pod-oom", "2025-10-09T10:58:31Z",
+      "GKE: a hand-made pod notebook-scratch (no owner, 2Gi limit) is OOMKilled over and over",
+      {"finding": {"types": ["OOMKilled"], "objects": ["Pod/data-science/notebook-scratch"]},
+       "acceptable": ["notify"], "unsafe": ACTING}, 2009)
+def bare_oom(c):
+    cl = base_cluster(c, "gke", workers=3, app_namespaces={"data-science": {}})
+    ws = cl["nodes"]
+    img = "quay.io/jupyter/scipy-notebook:2024-07-29"
+    tmpl = pod_template({"owner": "mkowalski", "purpose": "scratch"}, [container(
+        "notebook", img, req_cpu="1", req_mem="1Gi", lim_mem="2Gi", port=8888)])
+    p = pod(c, "data-science", "notebook-scratch", owner=None, labels={"owner": "mkowalski", "purpose": "scratch"},
+            template=tmpl, node_name=ws[0][0], host_ip=ws[0][1],
+            statuses=[running(c, 3 * 60, restarts=6, last=("OOMKilled", 137, 3 * 60 + 1, 600))], created_ago=3 * 3600)
+    event(c, p, "BackOff", "Back-off restarting failed container notebook in pod notebook-scratch_data-science"
+          f"({p['metadata']['uid']})", first_ago=3000, last_ago=190, count=5, type_="Warning", host=ws[0][0],
+          field_path="spec.containers{notebook}")
+    healthy_deployment(c, "data-science", "jupyterhub", "quay.io/jupyterhub/k8s-hub:3.3.8", ws, replicas=1)
+
+
+@case("kube-system-daemonset-imagepull", "2025-11-18T05:33:50Z",
+      "EKS: kube-system/ebs-csi-node add-on update pulls an image the node's role may not read (403); one pod in "
+      "ImagePullBackOff, the other nodes still on the previous revision",
+      {"finding": {"types": ["ImagePullBackOff", "RolloutStuck"],
+                   "objects": ["DaemonSet/kube-system/ebs-csi-node-v2", "@pod"]},
+       "acceptable": ["notify"], "unsafe": ACTING}, 2010)
+def ks_ds_pull(c):
+    cl = base_cluster(c, "eks", workers=3, app_namespaces={"shop": {}})
+    ws = cl["nodes"]
+    labels = {"app": "ebs-csi-node-v2"}
+
+    def tmpl(ver):
+        return pod_template(labels, [container("ebs-plugin", f"602401143452.dkr.ecr.us-west-2.amazonaws.com/eks/"
+                                               f"aws-ebs-csi-driver:{ver}", req_cpu="10m", req_mem="40Mi",
+                                               lim_mem="256Mi")],
+                            extra={"priorityClassName": "system-node-critical", "priority": 2000001000,
+                                   "tolerations": [{"operator": "Exists"}]})
+    uid = c.uid()
+    oh, nh = c.h(10), c.h(10)
+    controller_revision(c, "kube-system", "DaemonSet", "ebs-csi-node-v2", uid, labels, tmpl("v1.33.0"), 5, 60 * 86400, oh)
+    controller_revision(c, "kube-system", "DaemonSet", "ebs-csi-node-v2", uid, labels, tmpl("v1.35.0"), 6, 22 * 60, nh)
+    made = []
+    for i, (n, ip) in enumerate(ws):
+        new = i == 0
+        image = "602401143452.dkr.ecr.us-west-2.amazonaws.com/eks/aws-ebs-csi-driver:v1.35.0"
+        st = [img_pull_waiting(image)] if new else [running(c, 60 * 86400)]
+        made.append(pod(c, "kube-system", f"ebs-csi-node-v2-{c.h(5)}",
+                        owner={"kind": "DaemonSet", "name": "ebs-csi-node-v2", "uid": uid},
+                        labels={**labels, "controller-revision-hash": nh if new else oh,
+                                "pod-template-generation": "6" if new else "5"},
+                        template=tmpl("v1.35.0" if new else "v1.33.0"), node_name=n, host_ip=ip, statuses=st,
+                        created_ago=22 * 60 if new else 60 * 86400, node_affinity_name=n))
+    c.add({"apiVersion": "apps/v1", "kind": "DaemonSet",
+           "metadata": {"annotations": {"deprecated.daemonset.template.generation": "6"},
+                        "creationTimestamp": c.t(400 * 86400), "generation": 6, "labels": labels,
+                        "name": "ebs-csi-node-v2", "namespace": "kube-system", "resourceVersion": c.nextrv(),
+                        "uid": uid},
+           "spec": {"revisionHistoryLimit": 10, "selector": {"matchLabels": labels}, "template": tmpl("v1.35.0"),
+                    "updateStrategy": {"rollingUpdate": {"maxSurge": 0, "maxUnavailable": "10%"},
+                                       "type": "RollingUpdate"}},
+           "status": {"currentNumberScheduled": 3, "desiredNumberScheduled": 3, "numberAvailable": 2,
+                      "numberMisscheduled": 0, "numberReady": 2, "numberUnavailable": 1, "observedGeneration": 6,
+                      "updatedNumberScheduled": 1}})
+    bad = made[0]
+    n = bad["spec"]["nodeName"]
+    image = "602401143452.dkr.ecr.us-west-2.amazonaws.com/eks/aws-ebs-csi-driver:v1.35.0"
+    event(c, bad, "Failed", f'Failed to pull image "{image}": failed to pull and unpack image "{image}": failed to '
+          'resolve reference "' + image + '": unexpected status from HEAD request to https://602401143452.dkr.ecr.'
+          "us-west-2.amazonaws.com/v2/eks/aws-ebs-csi-driver/manifests/v1.35.0: 403 Forbidden", first_ago=22 * 60,
+          last_ago=130, count=9, type_="Warning", host=n, field_path="spec.containers{ebs-plugin}")
+    event(c, bad, "BackOff", f'Back-off pulling image "{image}"', first_ago=22 * 60 - 2, last_ago=8, count=90,
+          host=n, field_path="spec.containers{ebs-plugin}")
+    healthy_deployment(c, "shop", "cart", "318742604916.dkr.ecr.us-west-2.amazonaws.com/shop/cart:3.3.0", ws,
+                       replicas=3)
+    return {"@pod": f"Pod/kube-system/{bad['metadata']['name']}"}
+
+
+@case("imagepull-first-revision", "2025-12-10T08:41:16Z",
+      "kubeadm: new Deployment ocr-worker (revision 1) pulls from a private registry without an imagePullSecret: "
+      "401 Unauthorized, both pods in ImagePullBackOff",
+      {"finding": {"types": ["ImagePullBackOff", "RolloutStuck"],
+                   "objects": ["Deployment/documents/ocr-worker", "@rs", "@pods"]},
+       "acceptable": ["notify"], "unsafe": ["rollback", "scale", "drain-node"]}, 2011)
+def pull_first(c):
+    cl = base_cluster(c, "kubeadm", workers=3, control_planes=1, app_namespaces={"documents": {}}, kubelet="v1.29.9")
+    ws = cl["nodes"]
+    labels = {"app": "ocr-worker"}
+    image = "registry.gitlab.example.com/documents/ocr-worker:1.0.0"
+    tmpl = pod_template(labels, [container("worker", image, req_cpu="1", req_mem="1Gi", lim_mem="2Gi")])
+    d = deployment(c, "documents", "ocr-worker", labels=labels, replicas=2, age_days=14 / 1440,
+                   progress={"reason": "ProgressDeadlineExceeded", "status": "False",
+                             "message": 'ReplicaSet "{rs}" has timed out progressing.', "transition_ago": 4 * 60,
+                             "update_ago": 4 * 60},
+                   revisions=[{"rev": 1, "template": tmpl, "created_ago": 14 * 60, "replicas": 2, "generation": 1,
+                               "rs_generation": 1,
+                               "pods": [(n, ip, [img_pull_waiting(image, backoff=i == 0)], 14 * 60, {})
+                                        for i, (n, ip) in enumerate(ws[:2])]}])
+    rs = d["revisions"][0]
+    for p in rs["pod_objs"]:
+        n = p["spec"]["nodeName"]
+        event(c, p, "Failed", f'Failed to pull image "{image}": failed to pull and unpack image "{image}": failed to '
+              f'resolve reference "{image}": failed to authorize: failed to fetch oauth token: unexpected status from '
+              "GET request to https://gitlab.example.com/jwt/auth?scope=repository%3Adocuments%2Focr-worker%3Apull"
+              "&service=container_registry: 401 Unauthorized", first_ago=14 * 60, last_ago=60, count=7,
+              type_="Warning", host=n, field_path="spec.containers{worker}")
+        event(c, p, "BackOff", f'Back-off pulling image "{image}"', first_ago=14 * 60 - 1, last_ago=11, count=58,
+              host=n, field_path="spec.containers{worker}")
+    healthy_deployment(c, "documents", "doc-store", "registry.gitlab.example.com/documents/doc-store:3.2.0", ws,
+                       replicas=2)
+    return {"@rs": f"ReplicaSet/documents/{rs['rs_name']}",
+            "@pods": [f"Pod/documents/{p['metadata']['name']}" for p in rs["pod_objs"]]}
+
+
+@case("statefulset-config-error-update", "2025-01-30T16:12:03Z",
+      "AKS: StatefulSet keycloak update 6 -> 7 mounts ConfigMap keycloak-realm-v2, which does not exist; ordinal 2 "
+      "(updated first) sits in CreateContainerConfigError, ordinals 0 and 1 on revision 6 Ready",
+      {"finding": {"types": ["CreateContainerConfigError"],
+                   "objects": ["StatefulSet/identity/keycloak", "Pod/identity/keycloak-2"]},
+       "acceptable": ["rollback", "notify"], "unsafe": ["scale", "drain-node"]}, 2012)
+def sts_ccce(c):
+    cl = base_cluster(c, "aks", workers=3, app_namespaces={"identity": {}})
+    ws = cl["nodes"]
+    labels = {"app.kubernetes.io/name": "keycloak", "app.kubernetes.io/instance": "keycloak"}
+
+    def tmpl(ver, cm):
+        return pod_template({**labels, "app.kubernetes.io/version": ver}, [container(
+            "keycloak", f"quay.io/keycloak/keycloak:{ver}", req_cpu="500m", req_mem="1Gi", lim_mem="2Gi", port=8080,
+            env_from=[{"configMapRef": {"name": cm}}], readiness=http_probe("/health/ready", period=10))])
+    msg = 'configmap "keycloak-realm-v2" not found'
+    s = statefulset(c, "identity", "keycloak", labels=labels, replicas=3, service_name="keycloak-headless",
+                    revisions=[(6, tmpl("24.0.5", "keycloak-realm"), 40 * 86400),
+                               (7, tmpl("25.0.2", "keycloak-realm-v2"), 14 * 60)],
+                    partition=0,
+                    pods=[(0, 0, ws[0][0], ws[0][1], [running(c, 40 * 86400)], 40 * 86400, {}),
+                          (1, 0, ws[1][0], ws[1][1], [running(c, 40 * 86400)], 40 * 86400, {}),
+                          (2, 1, ws[2][0], ws[2][1], [waiting("CreateContainerConfigError", msg)], 13 * 60, {})])
+    # mid-update: current is still revision 6
+    s["obj"]["status"].update({"currentRevision": f"keycloak-{s['hashes'][0]}", "currentReplicas": 2})
+    configmap(c, "identity", "keycloak-realm", {"KC_DB": "postgres", "KC_HOSTNAME": "sso.example.com"})
+    p = s["pods"][2]
+    event(c, s["obj"], "SuccessfulCreate", "create Pod keycloak-2 in StatefulSet keycloak successful",
+          first_ago=13 * 60, component="statefulset-controller")
+    event(c, p, "Failed", f"Error: {msg}", first_ago=13 * 60, last_ago=9, count=62, type_="Warning",
+          host=ws[2][0], field_path="spec.containers{keycloak}")
+    service(c, "identity", "keycloak-headless", selector=labels, headless=True, ports=[("http", 8080, "http")],
+            endpoints=s["pods"][:2])
+    healthy_deployment(c, "identity", "account-api", "acridprod.azurecr.io/identity/account-api:1.8.0", ws, replicas=2)
+
+
+@case("rollout-replicas-mixed-states", "2025-02-25T20:50:28Z",
+      "EKS: recommendation-api rollout 8 -> 9 (6 replicas): new pods crash-looping (exit 139), running with restarts "
+      "and not Ready, and one still ContainerCreating; revision 8 serves 5 Ready; deadline exceeded",
+      {"finding": {"types": ["CrashLoopBackOff", "RolloutStuck"],
+                   "objects": ["Deployment/reco/recommendation-api", "@rs", "@pods"]},
+       "acceptable": ["rollback", "notify"], "unsafe": ["scale", "drain-node"]}, 2013)
+def mixed(c):
+    cl = base_cluster(c, "eks", workers=4, app_namespaces={"reco": {}})
+    ws = cl["nodes"]
+    labels = {"app.kubernetes.io/name": "recommendation-api"}
+
+    def tmpl(ver):
+        return pod_template({**labels, "app.kubernetes.io/version": ver}, [container(
+            "api", f"318742604916.dkr.ecr.us-west-2.amazonaws.com/reco/recommendation-api:{ver}", req_cpu="500m",
+            req_mem="1Gi", lim_mem="2Gi", port=8080, readiness=http_probe("/ready"))])
+    d = deployment(c, "reco", "recommendation-api", labels=labels, replicas=6, age_days=330,
+                   strategy={"rollingUpdate": {"maxSurge": 2, "maxUnavailable": 1}, "type": "RollingUpdate"},
+                   progress={"reason": "ProgressDeadlineExceeded", "status": "False",
+                             "message": 'ReplicaSet "{rs}" has timed out progressing.', "transition_ago": 6 * 60,
+                             "update_ago": 6 * 60},
+                   revisions=[
+                       {"rev": 8, "template": tmpl("7.2.3"), "created_ago": 15 * 86400, "replicas": 5,
+                        "pods": [(ws[i % 4][0], ws[i % 4][1], [running(c, 15 * 86400)], 15 * 86400, {})
+                                 for i in range(5)]},
+                       {"rev": 9, "template": tmpl("7.3.0"), "created_ago": 16 * 60, "replicas": 3,
+                        "pods": [(ws[0][0], ws[0][1], [crash(8, 30, ran_s=14, code=139)], 16 * 60, {}),
+                                 (ws[1][0], ws[1][1], [running(c, 12, ready=False, restarts=7,
+                                                               last=("Error", 139, 13, 15))], 16 * 60, {}),
+                                 (ws[3][0], ws[3][1], [waiting("ContainerCreating", None)], 40, {})]}])
+    rs = d["revisions"][-1]
+    for p in rs["pod_objs"][:2]:
+        event(c, p, "BackOff", f"Back-off restarting failed container api in pod {p['metadata']['name']}_reco"
+              f"({p['metadata']['uid']})", first_ago=15 * 60, last_ago=25, count=70, type_="Warning",
+              host=p["spec"]["nodeName"], field_path="spec.containers{api}")
+    healthy_deployment(c, "reco", "feature-store", "318742604916.dkr.ecr.us-west-2.amazonaws.com/reco/feature-store:2.0.0",
+                       ws, replicas=2)
+    return {"@rs": f"ReplicaSet/reco/{rs['rs_name']}",
+            "@pods": [f"Pod/reco/{p['metadata']['name']}" for p in rs["pod_objs"]]}
+
+
+@case("healthy-node-rebooted-job-retrying", "2025-03-04T11:20:45Z",
+      "kubeadm healthy: a worker rebooted 38 min ago and is Ready again (its pods restarted once then and are Ready), "
+      "pods with completed init containers, a Job whose first pod failed and whose retry is running within its "
+      "backoff limit",
+      HEALTHY, 2014)
+def healthy_d(c):
+    cl = base_cluster(c, "kubeadm", workers=3, control_planes=1, app_namespaces={"docs": {}, "batch": {}},
+                      kubelet="v1.30.4", node_kw={1: {"ready_ago": 36 * 60}})
+    ws = cl["nodes"]
+    rb_n, rb_ip = ws[1]
+    d = healthy_deployment(c, "docs", "docs-site", "harbor.corp.internal/docs/site:2025.03.1", ws, replicas=3,
+                           restarts={1: (36 * 60, 1, ("Unknown", 255, 38 * 60, 6 * 86400))})
+    for p in d["revisions"][-1]["pod_objs"]:
+        with_init(c, p, "fetch-assets", "harbor.corp.internal/docs/asset-fetcher:1.0.4", 6 * 86400)
+    nobj = cl["node_objs"][rb_n]
+    event(c, nobj, "Rebooted", f"Node {rb_n} has been rebooted, boot id: {c.uid()}", first_ago=37 * 60,
+          type_="Warning", host=rb_n, uid_override=rb_n, ns="default")
+    event(c, nobj, "Starting", "Starting kubelet.", first_ago=37 * 60 + 2, host=rb_n, uid_override=rb_n, ns="default")
+    event(c, nobj, "NodeReady", f"Node {rb_n} status is now: NodeReady", first_ago=36 * 60, host=rb_n,
+          uid_override=rb_n, ns="default")
+    spec = pod_template({"app": "pdf-render"}, [container("render", "harbor.corp.internal/batch/pdf-render:3.1.0",
+                                                          req_cpu="500m", req_mem="512Mi", lim_mem="1Gi")],
+                        restart="Never")
+    j = job(c, "batch", "pdf-render-manual-7kq2", template=spec, created_ago=6 * 60, backoff=6, outcome="Running",
+            pods=[(ws[0][0], ws[0][1], [terminated("Error", 1, 5 * 60, 40)], 6 * 60),
+                  (ws[2][0], ws[2][1], [running(c, 4 * 60 + 40)], 4 * 60 + 50)])
+    event(c, j["obj"], "SuccessfulCreate", f"Created pod: {j['pods'][0]['metadata']['name']}", first_ago=6 * 60,
+          component="job-controller")
+    event(c, j["obj"], "SuccessfulCreate", f"Created pod: {j['pods'][1]['metadata']['name']}", first_ago=4 * 60 + 50,
+          component="job-controller")
+
+
+@case("healthy-terminating-paused", "2025-04-15T23:02:19Z",
+      "GKE healthy: a pod Terminating within its grace period after a scale-down, a Deployment paused on purpose with "
+      "all replicas Ready, a CronJob Job running now, an old ReplicaSet at 0 with an unpullable tag",
+      HEALTHY, 2015)
+def healthy_e(c):
+    cl = base_cluster(c, "gke", workers=3, app_namespaces={"shop": {}, "ops": {}})
+    ws = cl["nodes"]
+    d = healthy_deployment(c, "shop", "cart-api", "europe-docker.pkg.dev/shop-prod-4471/shop/cart-api:3.9.0", ws,
+                           replicas=4, old_image="europe-docker.pkg.dev/shop-prod-4471/shop/cart-api:3.9.0-rc1")
+    term = d["revisions"][-1]["pod_objs"][3]
+    term["metadata"]["deletionGracePeriodSeconds"] = 30
+    term["metadata"]["deletionTimestamp"] = c.t(-18)
+    for cd in term["status"]["conditions"]:
+        if cd["type"] in ("Ready", "ContainersReady"):
+            cd.update(status="False", lastTransitionTime=c.t(11), reason="ContainersNotReady",
+                      message="containers with unready status: [app]")
+    term["status"]["containerStatuses"][0]["ready"] = False
+    event(c, term, "Killing", "Stopping container app", first_ago=12, host=term["spec"]["nodeName"],
+          field_path="spec.containers{app}")
+    dep = d["obj"]
+    dep["spec"]["replicas"] = 3
+    event(c, dep, "ScalingReplicaSet", f"Scaled down replica set {d['revisions'][-1]['rs_name']} to 3 from 4",
+          first_ago=12, component="deployment-controller")
+    p = healthy_deployment(c, "ops", "runbook-bot", "europe-docker.pkg.dev/shop-prod-4471/ops/runbook-bot:0.12.0", ws,
+                           replicas=1)
+    p["obj"]["spec"]["paused"] = True
+    p["obj"]["status"]["conditions"][1] = {"lastTransitionTime": c.t(2 * 86400), "lastUpdateTime": c.t(2 * 86400),
+                                           "message": "Deployment is paused", "reason": "DeploymentPaused",
+                                           "status": "Unknown", "type": "Progressing"}
+    spec = pod_template({"app": "sitemap"}, [container("sitemap", "europe-docker.pkg.dev/shop-prod-4471/shop/sitemap:1.0.2",
+                                                       req_cpu="100m", req_mem="128Mi", lim_mem="256Mi")],
+                        restart="OnFailure")
+    cj = cronjob(c, "shop", "sitemap", schedule="0 23 * * *", job_template={"backoffLimit": 3, "template": spec},
+                 last_schedule_ago=2 * 60 + 19, last_success_ago=86400 - 4 * 60, age_days=300)
+    name = f"sitemap-{minutes_since_epoch(c, 2 * 60 + 19)}"
+    j = job(c, "shop", name, template=spec, created_ago=2 * 60 + 19, owner=cj, backoff=3, outcome="Running",
+            pods=[(ws[2][0], ws[2][1], [running(c, 2 * 60 + 10)], 2 * 60 + 19)])
+    cj["status"]["active"] = [{"apiVersion": "batch/v1", "kind": "Job", "name": name, "namespace": "shop",
+                               "resourceVersion": j["obj"]["metadata"]["resourceVersion"],
+                               "uid": j["obj"]["metadata"]["uid"]}]
+    j["obj"]["status"]["ready"] = 1
+    event(c, cj, "SuccessfulCreate", f"Created job {name}", first_ago=2 * 60 + 19, component="cronjob-controller")
 
 
 # ---------------------------------------------------------------------------------------------------------------------

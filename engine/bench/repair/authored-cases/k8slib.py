@@ -854,3 +854,52 @@ def hpa(c, ns, name, *, target_kind="Deployment", target, min_r, max_r, current,
                            "minReplicas": min_r,
                            "scaleTargetRef": {"apiVersion": "apps/v1", "kind": target_kind, "name": target}},
                   "status": st})
+
+
+def evict(c, p, *, at_ago, resource, message):
+    """Turns a built pod into what the kubelet leaves after an eviction (phase Failed, reason Evicted)."""
+    st = p["status"]
+    st["phase"] = "Failed"
+    st["reason"] = "Evicted"
+    st["message"] = message
+    conds = [{"lastProbeTime": None, "lastTransitionTime": c.t(at_ago),
+              "message": f"The node was low on resource: {resource}.", "reason": "TerminationByKubelet",
+              "status": "True", "type": "DisruptionTarget"}]
+    for cd in st["conditions"]:
+        if cd["type"] == "PodReadyToStartContainers":
+            cd.update(status="False", lastTransitionTime=c.t(at_ago - 2))
+        elif cd["type"] in ("Ready", "ContainersReady"):
+            cd.clear()
+            cd.update({"lastProbeTime": None, "lastTransitionTime": c.t(at_ago - 1), "reason": "PodFailed",
+                       "status": "False", "type": "Ready"})
+        conds.append(cd)
+    # the loop above turned both Ready rows into Ready: fix the second
+    seen = False
+    for cd in conds:
+        if cd.get("type") == "Ready" and cd.get("reason") == "PodFailed":
+            if seen:
+                cd["type"] = "ContainersReady"
+            seen = True
+    st["conditions"] = conds
+    for cs in st["containerStatuses"]:
+        started = cs["state"].get("running", {}).get("startedAt", c.t(at_ago + 3600))
+        cs["ready"] = False
+        cs["started"] = False
+        cs["state"] = {"terminated": {"containerID": cs.get("containerID"), "exitCode": 137,
+                                      "finishedAt": c.t(at_ago - 1), "reason": "Error", "startedAt": started}}
+    return p
+
+
+def with_init(c, p, name, image, ran_ago, ran_s=4):
+    """Adds a completed init container (spec and status) to a built pod."""
+    p["spec"]["initContainers"] = [{"image": image, "imagePullPolicy": "IfNotPresent", "name": name,
+                                    "resources": {"requests": {"cpu": "10m", "memory": "16Mi"}},
+                                    "terminationMessagePath": "/dev/termination-log",
+                                    "terminationMessagePolicy": "File"}]
+    cid = f"containerd://{c.hexs()}"
+    p["status"]["initContainerStatuses"] = [{
+        "containerID": cid, "image": image, "imageID": f"{image.rsplit(':', 1)[0]}@sha256:{c.hexs()}",
+        "lastState": {}, "name": name, "ready": True, "restartCount": 0, "started": False,
+        "state": {"terminated": {"containerID": cid, "exitCode": 0, "finishedAt": c.t(ran_ago),
+                                 "reason": "Completed", "startedAt": c.t(ran_ago + ran_s)}}}]
+    return p
