@@ -106,8 +106,12 @@ describe('ForecastPage', () => {
 
     const result = await screen.findByTestId(testIds.forecast.result);
     expect(result).toHaveTextContent(
-      'Model seasonal-naive fitted now (no trained model yet) (too little history for Holt-Winters); shaded band: 87% prediction interval'
+      'Model seasonal-naive fitted now (no trained model yet); shaded band: 87% prediction interval'
     );
+    // The engine's reason is collapsed under a short label, shown on a click.
+    expect(result).not.toHaveTextContent('too little history for Holt-Winters');
+    await userEvent.click(within(result).getByText('Why this model'));
+    expect(result).toHaveTextContent('too little history for Holt-Winters');
     // One chart: its legend names observed, forecast, planned capacity and replicas (the band edges are hidden).
     const chart = screen.getByTestId(testIds.forecast.chart);
     await waitFor(() => expect(chart.querySelector('[data-testid="uplot-main-div"] canvas')).not.toBeNull(), {
@@ -122,8 +126,10 @@ describe('ForecastPage', () => {
     await waitFor(() => expect(canvas.calls.some((c) => c.method === 'stroke' && c.strokeStyle === green)).toBe(true));
     expect(canvas.calls.some((c) => c.method === 'fillText' && c.args[0] === 'replicas')).toBe(true);
     expect(screen.getByTestId(testIds.forecast.plan)).toHaveTextContent(
-      'Replica plan for Deployment cart: 3 replicas (now 2) · capacity per replica 40.0 s (learnt from CPU)'
+      'Replica plan for Deployment cart: 3 replicas (now 2) · capacity per replica 40.0 s (learnt from CPU)3 replicas cover the peak'
     );
+    // A one-line plan reason is shown as it is, not collapsed.
+    expect(within(screen.getByTestId(testIds.forecast.plan)).queryByText('Why this plan')).not.toBeInTheDocument();
     const rows = within(result).getAllByRole('row').slice(1);
     expect(rows.map((r) => r.textContent)).toEqual([
       '2025-11-25 10:00100.090.00 – 110.0',
@@ -142,6 +148,43 @@ describe('ForecastPage', () => {
     });
     const planned = srv.requests.find((r) => r.path.endsWith('/api/v1/scale-plan'))!;
     expect(planned.data).toMatchObject({ service: 'cart', workload: { name: 'cart' }, mode: 'recommend' });
+  });
+
+  test('a plan reason longer than a line is collapsed under its headline, shown on a click', async () => {
+    const reason =
+      '5 replicas for the forecast demand 72.2 in 75s (pod start-up 60s + one 15s sync) times the learnt margin 1 at 16.1 per replica (target utilisation 0.8); unchanged while within the HPA tolerance of 3';
+    new FakeBackendSrv(
+      routes({
+        [`GET ${ENGINE_PROXY_URL}/api/v1/signals`]: () => ({
+          status: 200,
+          body: { serviceLabel: 'service', window: '5m', items: [] },
+        }),
+        [`POST ${ENGINE_PROXY_URL}/api/v1/forecast`]: () => ({ status: 200, body: forecastBody }),
+        [`POST ${ENGINE_PROXY_URL}/api/v1/scale-plan`]: () => ({
+          status: 200,
+          body: {
+            workload: { kind: 'Deployment', namespace: 'shop', name: 'frontend' },
+            cluster: 'simulated',
+            forecast: forecastBody,
+            capacitySource: 'learned',
+            plan: {
+              capacityPerReplica: 16.1,
+              currentReplicas: 3,
+              recommendedReplicas: 5,
+              reason,
+              steps: forecastBody.points.map((p) => ({ t: p.t, demand: p.value, needed: 5, replicas: 5 })),
+            },
+          } satisfies ScalePlanResponse,
+        }),
+      })
+    ).install();
+    render(<ForecastPage />);
+    await userEvent.click(screen.getByTestId(testIds.forecast.run));
+    const plan = await screen.findByTestId(testIds.forecast.plan);
+    expect(plan).toHaveTextContent('Replica plan for Deployment frontend: 5 replicas (now 3)');
+    expect(plan).not.toHaveTextContent('pod start-up');
+    await userEvent.click(within(plan).getByText('Why this plan'));
+    expect(within(plan).getByText(reason)).toBeInTheDocument();
   });
 
   test('a Viewer gets the forecast without asking for a replica plan, and cannot start a backtest', async () => {

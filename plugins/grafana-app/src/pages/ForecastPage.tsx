@@ -9,7 +9,7 @@ import { isRetryableEngineError, useEngineQuery } from '../api/useEngineQuery';
 import { useJobStream } from '../api/useEventStream';
 import type { BacktestResultDto, ForecastResponse, JobRecordOf, ScalePlanResponse } from '../api/types';
 import { EngineErrorAlert } from '../components/EngineError/EngineErrorAlert';
-import { BacktestChart } from '../components/forecast/BacktestChart';
+import { BacktestChart, ReasonDetails } from '../components/forecast/BacktestChart';
 import { ForecastChart } from '../components/forecast/ForecastChart';
 import { testIds } from '../components/testIds';
 import { UNESCAPED } from '../locales/unescaped';
@@ -221,13 +221,16 @@ export function ForecastPage() {
                     })
                   : t('forecast.result.fitted-now', 'fitted now (no trained model yet)')}
               </span>
-              {result.reason && <span className={s.muted}> ({result.reason})</span>}
               <span className={s.muted}>
                 {t('forecast.result.band', '; shaded band: {{percent}}% prediction interval', {
                   percent: Math.round(result.coverage * 100),
                 })}
               </span>
             </p>
+            {/* The engine's reason runs to several lines (per-horizon weights, validation scores): one click away. */}
+            {result.reason && (
+              <ReasonDetails label={t('forecast.result.why', 'Why this model')}>{result.reason}</ReasonDetails>
+            )}
             <ForecastChart
               forecast={result}
               plan={plan?.plan}
@@ -302,7 +305,7 @@ function PlanSummary({ plan, unit }: { plan: ScalePlanResponse; unit: string }) 
   const s = useStyles2(getStyles);
   const p = plan.plan;
   return (
-    <p data-testid={testIds.forecast.plan}>
+    <div data-testid={testIds.forecast.plan} className={s.plan}>
       {t('forecast.plan.for', 'Replica plan for {{kind}} {{name}}:', {
         kind: plan.workload.kind,
         name: plan.workload.name,
@@ -319,12 +322,22 @@ function PlanSummary({ plan, unit }: { plan: ScalePlanResponse; unit: string }) 
           : t('forecast.plan.given', 'given')}
         )
       </span>
-      {/* The engine's reason: the peak it covers, the margin, and how far above target the HPA tolerates. */}
-      <br />
-      <span className={s.muted}>{p.reason}</span>
-    </p>
+      {/* The engine's reason: the peak it covers, the margin, and how far above target the HPA tolerates. Shown as
+          is when it fits on a line, else one click away under the headline. */}
+      {p.reason.length <= ONE_LINE_CHARS ? (
+        <>
+          <br />
+          <span className={s.muted}>{p.reason}</span>
+        </>
+      ) : (
+        <ReasonDetails label={t('forecast.plan.why', 'Why this plan')}>{p.reason}</ReasonDetails>
+      )}
+    </div>
   );
 }
+
+/** About what one line of the page's text holds at 1280 px: a longer reason is collapsed. */
+const ONE_LINE_CHARS = 120;
 
 /** The numbers behind the chart at a few horizons, readable without hovering. */
 function ForecastSummary({ result, unit }: { result: ForecastResponse; unit: string }) {
@@ -367,6 +380,9 @@ const getStyles = (theme: GrafanaTheme2) => ({
   `,
   muted: css`
     color: ${theme.colors.text.secondary};
+  `,
+  plan: css`
+    margin-bottom: ${theme.spacing(2)};
   `,
   table: css`
     margin-top: ${theme.spacing(2)};

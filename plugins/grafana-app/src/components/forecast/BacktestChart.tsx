@@ -1,5 +1,5 @@
 import React from 'react';
-import { css } from '@emotion/css';
+import { css, cx } from '@emotion/css';
 import {
   FieldColorModeId,
   getDisplayProcessor,
@@ -8,7 +8,7 @@ import {
   type GrafanaTheme2,
 } from '@grafana/data';
 import { BarGaugeDisplayMode } from '@grafana/schema';
-import { BarGauge, useStyles2, useTheme2 } from '@grafana/ui';
+import { BarGauge, ControlledCollapse, useStyles2, useTheme2 } from '@grafana/ui';
 import { t } from '@grafana/i18n';
 import type { BacktestResultDto } from '../../api/types';
 import { useContainerWidth } from '../rca/useContainerWidth';
@@ -73,10 +73,25 @@ export function BacktestChart({ result }: { result: BacktestResultDto }) {
           'forecast.backtest.caption',
           'Mean MASE over horizons 1–{{horizons}} on the last {{points}} test points, rolling origin (lower is better; below 1 beats seasonal-naive).',
           { horizons: Object.values(result.models)[0]?.length ?? 0, points: result.end - result.testStart }
-        )}{' '}
-        {result.reason}
+        )}
+        {/* How the chosen model was picked (per-horizon weights, validation scores): several lines, one click away. */}
+        {result.reason && (
+          <ReasonDetails label={t('forecast.backtest.why', 'How the model was chosen')}>{result.reason}</ReasonDetails>
+        )}
       </figcaption>
     </figure>
+  );
+}
+
+/** An engine's long reason (why a model or plan), collapsed under a short label until clicked. */
+export function ReasonDetails({ label, children }: { label: string; children: React.ReactNode }) {
+  const s = useStyles2(getStyles);
+  return (
+    <div className={s.details}>
+      <ControlledCollapse label={label} isOpen={false}>
+        <p className={cx(s.muted, s.reason)}>{children}</p>
+      </ControlledCollapse>
+    </div>
   );
 }
 
@@ -102,5 +117,13 @@ const getStyles = (theme: GrafanaTheme2) => ({
   muted: css`
     color: ${theme.colors.text.secondary};
     font-size: ${theme.typography.bodySmall.fontSize};
+  `,
+  details: css`
+    max-width: 960px;
+    margin-top: ${theme.spacing(1)};
+    font-size: ${theme.typography.body.fontSize};
+  `,
+  reason: css`
+    margin: 0;
   `,
 });
