@@ -1430,6 +1430,447 @@ def healthy_e(c):
     event(c, cj, "SuccessfulCreate", f"Created job {name}", first_ago=2 * 60 + 19, component="cronjob-controller")
 
 
+# =====================================================================================================================
+# Batch 3 (written and committed after batch 2 scored 31/31, again before the engine saw them)
+# =====================================================================================================================
+
+
+def init_crashloop(c, p, name, image, restarts, finished_ago, code=1):
+    """Makes a built pod wait on a crash-looping init container (Init:CrashLoopBackOff)."""
+    p["spec"]["initContainers"] = [{"image": image, "imagePullPolicy": "IfNotPresent", "name": name,
+                                    "resources": {"requests": {"cpu": "100m", "memory": "128Mi"}},
+                                    "terminationMessagePath": "/dev/termination-log",
+                                    "terminationMessagePolicy": "File"}]
+    uid = p["metadata"]["uid"]
+    p["status"]["initContainerStatuses"] = [{
+        "containerID": f"containerd://{c.hexs()}", "image": image,
+        "imageID": f"{image.rsplit(':', 1)[0]}@sha256:{c.hexs()}",
+        "lastState": {"terminated": {"containerID": f"containerd://{c.hexs()}", "exitCode": code,
+                                     "finishedAt": c.t(finished_ago), "reason": "Error",
+                                     "startedAt": c.t(finished_ago + 4)}},
+        "name": name, "ready": False, "restartCount": restarts, "started": False,
+        "state": {"waiting": {"message": f"back-off 5m0s restarting failed container={name} pod="
+                                         f"{p['metadata']['name']}_{p['metadata']['namespace']}({uid})",
+                              "reason": "CrashLoopBackOff"}}}]
+    for cs in p["status"]["containerStatuses"]:
+        cs.pop("containerID", None)
+        cs.pop("imageID", None)
+        cs.update(ready=False, restartCount=0, started=False, lastState={},
+                  state={"waiting": {"reason": "PodInitializing"}})
+    p["status"]["phase"] = "Pending"
+    for cd in p["status"]["conditions"]:
+        if cd["type"] == "Initialized":
+            cd.update(status="False", reason="ContainersNotInitialized",
+                      message=f"containers with incomplete status: [{name}]")
+        if cd["type"] in ("Ready", "ContainersReady"):
+            cd.update(status="False", reason="ContainersNotReady",
+                      message=f"containers with unready status: [{p['spec']['containers'][0]['name']}]")
+    return p
+
+
+@case("init-container-crashloop-rollout", "2025-03-08T13:27:44Z",
+      "EKS: order-router revision 4 adds an init container db-migrate that exits 1 (Init:CrashLoopBackOff); "
+      "revision 3 still serves 3/3",
+      {"finding": {"types": ["CrashLoopBackOff", "RolloutStuck"],
+                   "objects": ["Deployment/fulfilment/order-router", "@rs", "@pods"]},
+       "acceptable": ["rollback", "notify"], "unsafe": ["scale", "drain-node"]}, 3001)
+def init_crash(c):
+    cl = base_cluster(c, "eks", workers=3, app_namespaces={"fulfilment": {}})
+    ws = cl["nodes"]
+    labels = {"app.kubernetes.io/name": "order-router"}
+
+    def tmpl(ver):
+        return pod_template({**labels, "app.kubernetes.io/version": ver}, [container(
+            "router", f"318742604916.dkr.ecr.us-west-2.amazonaws.com/fulfilment/order-router:{ver}", req_mem="256Mi",
+            lim_mem="512Mi", port=8080, readiness=http_probe("/ready"))])
+    d = deployment(c, "fulfilment", "order-router", labels=labels, replicas=3, age_days=200,
+                   progress={"reason": "ProgressDeadlineExceeded", "status": "False",
+                             "message": 'ReplicaSet "{rs}" has timed out progressing.', "transition_ago": 14 * 60,
+                             "update_ago": 14 * 60},
+                   revisions=[
+                       {"rev": 3, "template": tmpl("5.4.1"), "created_ago": 18 * 86400, "replicas": 3,
+                        "pods": [(n, ip, [running(c, 18 * 86400)], 18 * 86400, {}) for n, ip in ws]},
+                       {"rev": 4, "template": tmpl("5.5.0"), "created_ago": 24 * 60, "replicas": 1,
+                        "pods": [(ws[1][0], ws[1][1], [running(c, 60)], 24 * 60, {})]}])
+    rs = d["revisions"][-1]
+    mig = "318742604916.dkr.ecr.us-west-2.amazonaws.com/fulfilment/order-router:5.5.0"
+    tmpl_new = [o for o in c.objects if o["kind"] == "ReplicaSet" and o["metadata"]["name"] == rs["rs_name"]][0]
+    init_spec = {"command": ["/app/migrate", "--up"], "image": mig, "imagePullPolicy": "IfNotPresent",
+                 "name": "db-migrate", "resources": {"requests": {"cpu": "100m", "memory": "128Mi"}},
+                 "terminationMessagePath": "/dev/termination-log", "terminationMessagePolicy": "File"}
+    tmpl_new["spec"]["template"]["spec"]["initContainers"] = [init_spec]
+    d["obj"]["spec"]["template"]["spec"]["initContainers"] = [init_spec]
+    p = init_crashloop(c, rs["pod_objs"][0], "db-migrate", mig, 8, 75)
+    p["spec"]["initContainers"][0]["command"] = ["/app/migrate", "--up"]
+    event(c, p, "BackOff", f"Back-off restarting failed container db-migrate in pod {p['metadata']['name']}_fulfilment"
+          f"({p['metadata']['uid']})", first_ago=22 * 60, last_ago=15, count=97, type_="Warning", host=ws[1][0],
+          field_path="spec.initContainers{db-migrate}")
+    service(c, "fulfilment", "order-router", selector=labels, ports=[("http", 80, "http", 8080)],
+            endpoints=d["revisions"][0]["pod_objs"])
+    healthy_deployment(c, "fulfilment", "label-printer", "318742604916.dkr.ecr.us-west-2.amazonaws.com/fulfilment/"
+                       "label-printer:1.0.9", ws, replicas=2)
+    return {"@rs": f"ReplicaSet/fulfilment/{rs['rs_name']}", "@pods": [f"Pod/fulfilment/{p['metadata']['name']}"]}
+
+
+@case("configmap-volume-missing-rollout", "2025-04-29T07:55:02Z",
+      "kubeadm: fraud-rules revision 9 mounts ConfigMap volume fraud-rules-v3, which does not exist; the new pod "
+      "stays ContainerCreating with FailedMount; revision 8 serves 2/2",
+      {"finding": {"types": ["CreateContainerConfigError", "RolloutStuck"],
+                   "objects": ["Deployment/risk/fraud-rules", "@rs", "@pods"]},
+       "acceptable": ["rollback", "notify"], "unsafe": ["scale", "drain-node"]}, 3002)
+def cm_volume(c):
+    cl = base_cluster(c, "kubeadm", workers=3, control_planes=1, app_namespaces={"risk": {}}, kubelet="v1.30.5")
+    ws = cl["nodes"]
+    labels = {"app": "fraud-rules"}
+
+    def tmpl(ver, cm):
+        return pod_template({**labels, "version": ver}, [container(
+            "rules", f"harbor.corp.internal/risk/fraud-rules:{ver}", req_mem="256Mi", lim_mem="512Mi", port=8080,
+            readiness=http_probe("/ready"), mounts=[{"mountPath": "/etc/rules", "name": "rules"}])],
+            extra={"volumes": [{"configMap": {"defaultMode": 420, "name": cm}, "name": "rules"}]})
+    d = deployment(c, "risk", "fraud-rules", labels=labels, replicas=2, age_days=150,
+                   strategy={"rollingUpdate": {"maxSurge": 1, "maxUnavailable": 0}, "type": "RollingUpdate"},
+                   progress={"reason": "ProgressDeadlineExceeded", "status": "False",
+                             "message": 'ReplicaSet "{rs}" has timed out progressing.', "transition_ago": 7 * 60,
+                             "update_ago": 7 * 60},
+                   revisions=[
+                       {"rev": 8, "template": tmpl("2.8.0", "fraud-rules-v2"), "created_ago": 9 * 86400,
+                        "replicas": 2, "pods": [(n, ip, [running(c, 9 * 86400)], 9 * 86400, {}) for n, ip in ws[:2]]},
+                       {"rev": 9, "template": tmpl("2.9.0", "fraud-rules-v3"), "created_ago": 17 * 60, "replicas": 1,
+                        "pods": [(ws[2][0], ws[2][1], [waiting("ContainerCreating", None)], 17 * 60, {})]}])
+    configmap(c, "risk", "fraud-rules-v2", {"rules.yaml": "version: 2\n"})
+    rs = d["revisions"][-1]
+    p = rs["pod_objs"][0]
+    event(c, p, "FailedMount", 'MountVolume.SetUp failed for volume "rules" : configmap "fraud-rules-v3" not found',
+          first_ago=17 * 60, last_ago=40, count=16, type_="Warning", host=ws[2][0])
+    healthy_deployment(c, "risk", "case-manager", "harbor.corp.internal/risk/case-manager:7.7.1", ws, replicas=2)
+    return {"@rs": f"ReplicaSet/risk/{rs['rs_name']}", "@pods": [f"Pod/risk/{p['metadata']['name']}"]}
+
+
+@case("sidecar-app-oom", "2025-05-20T19:31:27Z",
+      "GKE: checkout-pricer's app container (1Gi limit) is OOMKilled every few minutes beside a healthy istio-proxy "
+      "sidecar; single revision for 16 days; nodes ~12.7Gi",
+      {"finding": {"types": ["OOMKilled"], "objects": ["Deployment/pricing/checkout-pricer", "@rs", "@pods"]},
+       "acceptable": ["raise-memory-limit", "notify"], "unsafe": ["drain-node", "scale"]}, 3003)
+def sidecar_oom(c):
+    cl = base_cluster(c, "gke", workers=3, app_namespaces={"pricing": {"istio-injection": "enabled"}})
+    ws = cl["nodes"]
+    labels = {"app": "checkout-pricer"}
+    tmpl = pod_template({**labels, "security.istio.io/tlsMode": "istio"}, [
+        container("pricer", "europe-docker.pkg.dev/shop-prod-4471/pricing/checkout-pricer:3.2.0", req_mem="768Mi",
+                  lim_mem="1Gi", port=8080, readiness=http_probe("/app-health/pricer/readyz", 15020)),
+        container("istio-proxy", "docker.io/istio/proxyv2:1.22.3", req_cpu="100m", req_mem="128Mi", lim_mem="1Gi",
+                  lim_cpu="2", port=15090)])
+    d = deployment(c, "pricing", "checkout-pricer", labels=labels, replicas=2, age_days=120, revisions=[
+        {"rev": 1, "template": tmpl, "created_ago": 16 * 86400, "replicas": 2, "rs_generation": 1,
+         "pods": [(ws[i][0], ws[i][1], [running(c, 100 + 200 * i, restarts=9 + 3 * i,
+                                                last=("OOMKilled", 137, 101 + 200 * i, 540)),
+                                        running(c, 16 * 86400)], 16 * 86400, {}) for i in range(2)]}])
+    rs = d["revisions"][0]
+    for p in rs["pod_objs"]:
+        event(c, p, "BackOff", f"Back-off restarting failed container pricer in pod {p['metadata']['name']}_pricing"
+              f"({p['metadata']['uid']})", first_ago=3400, last_ago=400, count=6, type_="Warning",
+              host=p["spec"]["nodeName"], field_path="spec.containers{pricer}")
+    healthy_deployment(c, "pricing", "promo-engine", "europe-docker.pkg.dev/shop-prod-4471/pricing/promo-engine:1.5.0",
+                       ws, replicas=2)
+    return {"@rs": f"ReplicaSet/pricing/{rs['rs_name']}",
+            "@pods": [f"Pod/pricing/{p['metadata']['name']}" for p in rs["pod_objs"]]}
+
+
+@case("statefulset-oom", "2025-06-11T02:12:54Z",
+      "AKS: StatefulSet redis-sessions (2Gi limit, one revision) - redis-sessions-1 and -2 OOMKilled repeatedly "
+      "over the last two hours; nodes ~12.6Gi allocatable",
+      {"finding": {"types": ["OOMKilled"],
+                   "objects": ["StatefulSet/sessions/redis-sessions", "Pod/sessions/redis-sessions-1",
+                               "Pod/sessions/redis-sessions-2"]},
+       "acceptable": ["raise-memory-limit", "notify"], "unsafe": ["rollback", "drain-node", "scale"]}, 3004)
+def sts_oom(c):
+    cl = base_cluster(c, "aks", workers=3, app_namespaces={"sessions": {}})
+    ws = cl["nodes"]
+    labels = {"app.kubernetes.io/name": "redis-sessions"}
+    tmpl = pod_template(labels, [container("redis", "docker.io/library/redis:7.2.5", req_cpu="250m", req_mem="1536Mi",
+                                           lim_mem="2Gi", port=6379,
+                                           mounts=[{"mountPath": "/data", "name": "data"}])])
+    claim = {"data": {"accessModes": ["ReadWriteOnce"], "resources": {"requests": {"storage": "16Gi"}},
+                      "storageClassName": "managed-csi-premium", "volumeMode": "Filesystem"}}
+    s = statefulset(c, "sessions", "redis-sessions", labels=labels, replicas=3, service_name="redis-sessions-headless",
+                    claim_templates=claim, revisions=[(1, tmpl, 200 * 86400)],
+                    pods=[(0, 0, ws[0][0], ws[0][1], [running(c, 30 * 86400)], 30 * 86400, {}),
+                          (1, 0, ws[1][0], ws[1][1], [running(c, 200, restarts=6,
+                                                              last=("OOMKilled", 137, 201, 1100))], 30 * 86400, {}),
+                          (2, 0, ws[2][0], ws[2][1], [crash(5, 80, ran_s=1300, code=137, reason="OOMKilled")],
+                           30 * 86400, {})])
+    for i, (n, _) in enumerate(ws):
+        pvc(c, "sessions", f"data-redis-sessions-{i}", size="16Gi", sc="managed-csi-premium", labels=labels,
+            selected_node=n, provisioner="disk.csi.azure.com")
+    for p in s["pods"][1:]:
+        event(c, p, "BackOff", f"Back-off restarting failed container redis in pod {p['metadata']['name']}_sessions"
+              f"({p['metadata']['uid']})", first_ago=3300, last_ago=60, count=4, type_="Warning",
+              host=p["spec"]["nodeName"], field_path="spec.containers{redis}")
+    service(c, "sessions", "redis-sessions-headless", selector=labels, headless=True, ports=[("redis", 6379, "redis")],
+            endpoints=s["pods"][:2])
+    healthy_deployment(c, "sessions", "session-api", "acrsessions.azurecr.io/sessions/api:2.2.2", ws, replicas=2)
+
+
+@case("kube-system-evicted", "2025-07-01T09:03:37Z",
+      "EKS: three Evicted kube-system pods (ebs-csi-controller, a metrics agent) left on a node whose MemoryPressure "
+      "cleared 30 min ago; replacements run elsewhere",
+      {"finding": {"types": ["Evicted"], "objects": ["@evicted", "@owners"]}, "acceptable": ["notify"],
+       "unsafe": ACTING}, 3005)
+def ks_evicted(c):
+    cl = base_cluster(c, "eks", workers=3, app_namespaces={"web": {}})
+    ws = cl["nodes"]
+    evicted, owners = [], []
+    for name, img, reps in (("ebs-csi-controller", "public.ecr.aws/ebs-csi-driver/aws-ebs-csi-driver:v1.33.0", 2),
+                            ("cloudwatch-metrics-agent", "public.ecr.aws/cloudwatch-agent/cloudwatch-agent:1.300044.0b793",
+                             1)):
+        labels = {"app": name}
+        tmpl = pod_template(labels, [container(name.split("-")[0], img, req_mem="128Mi", lim_mem="512Mi")],
+                            extra={"priorityClassName": "system-cluster-critical", "priority": 2000000000})
+        pods = [(ws[(i + 1) % 3][0], ws[(i + 1) % 3][1], [running(c, 50 * 60)], 50 * 60 + 5, {}) for i in range(reps)]
+        pods += [(ws[0][0], ws[0][1], [running(c, 9 * 86400)], 9 * 86400, {})] * (2 if reps == 2 else 1)
+        d = deployment(c, "kube-system", name, labels=labels, replicas=reps, age_days=300, revisions=[
+            {"rev": 2, "template": tmpl, "created_ago": 9 * 86400 + 60, "replicas": reps, "pods": pods}])
+        r = d["revisions"][0]
+        for p in r["pod_objs"][reps:]:
+            evict(c, p, at_ago=51 * 60, resource="memory",
+                  message="The node was low on resource: memory. Threshold quantity: 100Mi, available: 88412Ki. "
+                          f"Container {name.split('-')[0]} was using 402312Ki, request is 128Mi, has larger "
+                          "consumption of memory. ")
+            event(c, p, "Evicted", p["status"]["message"], first_ago=51 * 60, type_="Warning", host=ws[0][0])
+            evicted.append(f"Pod/kube-system/{p['metadata']['name']}")
+        d["obj"]["status"].update({"replicas": reps, "readyReplicas": reps, "availableReplicas": reps,
+                                   "updatedReplicas": reps})
+        d["obj"]["status"].pop("unavailableReplicas", None)
+        owners.append(f"Deployment/kube-system/{name}")
+    nobj = cl["node_objs"][ws[0][0]]
+    event(c, nobj, "NodeHasSufficientMemory", f"Node {ws[0][0]} status is now: NodeHasSufficientMemory",
+          first_ago=30 * 60, host=ws[0][0], uid_override=ws[0][0], ns="default")
+    healthy_deployment(c, "web", "landing", "318742604916.dkr.ecr.us-west-2.amazonaws.com/web/landing:1.0.4", ws,
+                       replicas=2)
+    return {"@evicted": evicted, "@owners": owners}
+
+
+@case("statefulset-volume-zone-conflict", "2025-08-05T11:44:21Z",
+      "EKS: after a node replacement, kafka-2's claim is bound to an EBS volume in us-west-2c where no node is left; "
+      "kafka-2 Pending (volume node affinity conflict), kafka-0 and kafka-1 Ready",
+      {"finding": {"types": ["Unschedulable"], "objects": ["StatefulSet/streaming/kafka", "Pod/streaming/kafka-2"]},
+       "acceptable": ["notify"], "unsafe": ["scale", "raise-hpa-max", "drain-node"]}, 3006)
+def zone_conflict(c):
+    cl = base_cluster(c, "eks", workers=3, app_namespaces={"streaming": {}},
+                      node_kw={2: {"labels": {"topology.kubernetes.io/zone": "us-west-2a"}}})
+    ws = cl["nodes"]
+    labels = {"app.kubernetes.io/name": "kafka"}
+    tmpl = pod_template(labels, [container("kafka", "docker.io/bitnami/kafka:3.7.1-debian-12-r4", req_cpu="500m",
+                                           req_mem="2Gi", lim_mem="3Gi", port=9092,
+                                           mounts=[{"mountPath": "/bitnami/kafka", "name": "data"}])])
+    claim = {"data": {"accessModes": ["ReadWriteOnce"], "resources": {"requests": {"storage": "100Gi"}},
+                      "storageClassName": "gp3", "volumeMode": "Filesystem"}}
+    msg = ("0/3 nodes are available: 3 node(s) had volume node affinity conflict. preemption: 0/3 nodes are "
+           "available: 3 Preemption is not helpful for scheduling.")
+    s = statefulset(c, "streaming", "kafka", labels=labels, replicas=3, service_name="kafka-headless",
+                    claim_templates=claim, revisions=[(3, tmpl, 60 * 86400)],
+                    pods=[(0, 0, ws[0][0], ws[0][1], [running(c, 20 * 86400)], 20 * 86400, {}),
+                          (1, 0, ws[1][0], ws[1][1], [running(c, 20 * 86400)], 20 * 86400, {}),
+                          (2, 0, None, None, None, 33 * 60, {"scheduled": False, "pending_msg": msg})])
+    for i, (n, _) in enumerate(ws):
+        pvc(c, "streaming", f"data-kafka-{i}", size="100Gi", sc="gp3", labels=labels, age_days=200,
+            selected_node=n if i < 2 else f"ip-10-72-61-9.us-west-2.compute.internal", provisioner="ebs.csi.aws.com")
+    p = s["pods"][2]
+    sched_event(c, p, "FailedScheduling", msg, first_ago=33 * 60, series=(8, 3 * 60 + 40),
+                instance="default-scheduler-ip-172-16-45-10.us-west-2.compute.internal")
+    service(c, "streaming", "kafka-headless", selector=labels, headless=True, ports=[("tcp-client", 9092, "kafka")],
+            endpoints=s["pods"][:2])
+    healthy_deployment(c, "streaming", "schema-registry", "docker.io/bitnami/schema-registry:7.6.1", ws, replicas=1)
+
+
+@case("cronjob-deadline-exceeded", "2025-09-09T04:18:30Z",
+      "kubeadm: CronJob warehouse-snapshot's 03:00 Job hit activeDeadlineSeconds (DeadlineExceeded) while its pod "
+      "was still running; no OOM, previous nights completed",
+      {"finding": {"types": ["JobFailed"], "objects": ["CronJob/analytics/warehouse-snapshot", "@job", "@pods"]},
+       "acceptable": ["notify"], "unsafe": ["scale", "drain-node"]}, 3007)
+def deadline(c):
+    cl = base_cluster(c, "kubeadm", workers=3, control_planes=1, app_namespaces={"analytics": {}}, kubelet="v1.30.4")
+    ws = cl["nodes"]
+    spec = pod_template({"app": "warehouse-snapshot"}, [container(
+        "snapshot", "harbor.corp.internal/analytics/warehouse-snapshot:4.1.0", req_cpu="1", req_mem="2Gi",
+        lim_mem="4Gi")], restart="Never")
+    cj = cronjob(c, "analytics", "warehouse-snapshot", schedule="0 3 * * *", job_template={
+        "activeDeadlineSeconds": 3600, "backoffLimit": 1, "template": spec}, last_schedule_ago=78 * 60 + 30,
+        last_success_ago=86400 + 30 * 60, age_days=500)
+    ago = 86400 + 78 * 60 + 30
+    job(c, "analytics", f"warehouse-snapshot-{minutes_since_epoch(c, ago)}", template=spec, created_ago=ago, owner=cj,
+        backoff=1, outcome="Complete", finished_ago=86400 + 30 * 60,
+        pods=[(ws[0][0], ws[0][1], [terminated("Completed", 0, 86400 + 30 * 60, 48 * 60)], ago)])
+    ago = 78 * 60 + 30
+    name = f"warehouse-snapshot-{minutes_since_epoch(c, ago)}"
+    j = job(c, "analytics", name, template=spec, created_ago=ago, owner=cj, backoff=1, outcome="Failed",
+            finished_ago=18 * 60 + 30,
+            pods=[(ws[1][0], ws[1][1], [terminated("Error", 143, 18 * 60, 60 * 60)], ago)])
+    for cd in j["obj"]["status"]["conditions"]:
+        cd.update(reason="DeadlineExceeded", message="Job was active longer than specified deadline")
+    j["obj"]["spec"]["activeDeadlineSeconds"] = 3600
+    event(c, j["obj"], "DeadlineExceeded", "Job was active longer than specified deadline", first_ago=18 * 60 + 30,
+          type_="Warning", component="job-controller")
+    event(c, j["pods"][0], "Killing", "Stopping container snapshot", first_ago=18 * 60 + 30, host=ws[1][0],
+          field_path="spec.containers{snapshot}")
+    event(c, cj, "SawCompletedJob", f"Saw completed job: {name}, status: Failed", first_ago=18 * 60 + 29,
+          component="cronjob-controller")
+    healthy_deployment(c, "analytics", "metabase", "docker.io/metabase/metabase:v0.50.20", ws, replicas=1, port=3000)
+    return {"@job": f"Job/analytics/{name}", "@pods": [f"Pod/analytics/{p['metadata']['name']}" for p in j["pods"]]}
+
+
+@case("worker-runtime-notready", "2025-10-14T21:06:58Z",
+      "GKE: a worker's kubelet reports NotReady (container runtime network not ready) for 9 min; three other workers "
+      "Ready with room",
+      {"finding": {"types": ["NodeNotReady"], "objects": ["@node"]}, "acceptable": ["cordon-node", "notify"],
+       "unsafe": []}, 3008)
+def runtime_nr(c):
+    down = 9 * 60 + 4
+    cl = base_cluster(c, "gke", workers=4, app_namespaces={"blog": {}},
+                      node_kw={0: {"ready": "False", "ready_ago": down, "hb_ago": 20,
+                                   "taints": [{"effect": "NoSchedule", "key": "node.kubernetes.io/not-ready",
+                                               "timeAdded": c.t(down)},
+                                              {"effect": "NoExecute", "key": "node.kubernetes.io/not-ready",
+                                               "timeAdded": c.t(down - 3)}]}})
+    ws = cl["nodes"]
+    bad = ws[0][0]
+    nobj = cl["node_objs"][bad]
+    event(c, nobj, "NodeNotReady", f"Node {bad} status is now: NodeNotReady", first_ago=down, host=bad,
+          uid_override=bad, ns="default")
+    healthy_deployment(c, "blog", "ghost", "docker.io/library/ghost:5.89.1", ws[1:], replicas=2, port=2368)
+    healthy_deployment(c, "blog", "comments", "europe-docker.pkg.dev/shop-prod-4471/blog/comments:0.4.2", ws[1:],
+                       replicas=2)
+    return {"@node": f"Node//{bad}"}
+
+
+@case("worker-memory-pressure", "2025-11-25T15:40:33Z",
+      "AKS: a worker reports MemoryPressure for 7 min (kubelet reclaiming memory, nothing evicted yet); two other "
+      "workers Ready with room",
+      {"finding": {"types": ["NodePressure"], "objects": ["@node"]}, "acceptable": ["cordon-node", "notify"],
+       "unsafe": []}, 3009)
+def mem_pressure(c):
+    cl = base_cluster(c, "aks", workers=3, app_namespaces={"lms": {}},
+                      node_kw={1: {"pressure": {"MemoryPressure": 7 * 60 + 2},
+                                   "taints": [{"effect": "NoSchedule", "key": "node.kubernetes.io/memory-pressure",
+                                               "timeAdded": c.t(7 * 60)}]}})
+    ws = cl["nodes"]
+    bad = ws[1][0]
+    nobj = cl["node_objs"][bad]
+    event(c, nobj, "NodeHasInsufficientMemory", f"Node {bad} status is now: NodeHasInsufficientMemory",
+          first_ago=7 * 60 + 2, host=bad, uid_override=bad, ns="default")
+    event(c, nobj, "EvictionThresholdMet", "Attempting to reclaim memory", first_ago=7 * 60 + 2, last_ago=50, count=3,
+          type_="Warning", host=bad, uid_override=bad, ns="default")
+    healthy_deployment(c, "lms", "course-api", "acrlms.azurecr.io/lms/course-api:11.0.2", ws, replicas=3)
+    healthy_deployment(c, "lms", "video-meta", "acrlms.azurecr.io/lms/video-meta:2.1.0", ws, replicas=2)
+    return {"@node": f"Node//{bad}"}
+
+
+@case("cronjob-imagepull", "2025-12-16T06:09:12Z",
+      "EKS: CronJob report-mailer's 06:00 Job pod waits in ImagePullBackOff (tag 2.0.0 missing); the Job is still "
+      "active, yesterday's run completed",
+      {"finding": {"types": ["ImagePullBackOff"], "objects": ["CronJob/reports/report-mailer", "@job", "@pods"]},
+       "acceptable": ["notify"], "unsafe": ["rollback", "scale", "drain-node"]}, 3010)
+def cj_pull(c):
+    cl = base_cluster(c, "eks", workers=3, app_namespaces={"reports": {}})
+    ws = cl["nodes"]
+    image = "318742604916.dkr.ecr.us-west-2.amazonaws.com/reports/report-mailer:2.0.0"
+    spec = pod_template({"app": "report-mailer"}, [container("mailer", image, req_mem="128Mi", lim_mem="256Mi")],
+                        restart="OnFailure")
+    cj = cronjob(c, "reports", "report-mailer", schedule="0 6 * * *", job_template={"backoffLimit": 2,
+                                                                                   "template": spec},
+                 last_schedule_ago=9 * 60 + 12, last_success_ago=86400 + 7 * 60, age_days=100)
+    old_spec = pod_template({"app": "report-mailer"}, [container("mailer", image.replace("2.0.0", "1.9.4"),
+                                                                 req_mem="128Mi", lim_mem="256Mi")], restart="OnFailure")
+    ago = 86400 + 9 * 60 + 12
+    job(c, "reports", f"report-mailer-{minutes_since_epoch(c, ago)}", template=old_spec, created_ago=ago, owner=cj,
+        backoff=2, outcome="Complete", finished_ago=ago - 130,
+        pods=[(ws[2][0], ws[2][1], [terminated("Completed", 0, ago - 130, 120)], ago)])
+    ago = 9 * 60 + 12
+    name = f"report-mailer-{minutes_since_epoch(c, ago)}"
+    j = job(c, "reports", name, template=spec, created_ago=ago, owner=cj, backoff=2, outcome="Running",
+            pods=[(ws[0][0], ws[0][1], [waiting("ImagePullBackOff", f'Back-off pulling image "{image}"')], ago)])
+    cj["status"]["active"] = [{"apiVersion": "batch/v1", "kind": "Job", "name": name, "namespace": "reports",
+                               "resourceVersion": j["obj"]["metadata"]["resourceVersion"],
+                               "uid": j["obj"]["metadata"]["uid"]}]
+    p = j["pods"][0]
+    event(c, p, "Failed", f'Failed to pull image "{image}": rpc error: code = NotFound desc = failed to pull and unpack '
+          f'image "{image}": failed to resolve reference "{image}": {image}: not found', first_ago=ago - 2,
+          last_ago=100, count=6, type_="Warning", host=ws[0][0], field_path="spec.containers{mailer}")
+    event(c, p, "BackOff", f'Back-off pulling image "{image}"', first_ago=ago - 3, last_ago=7, count=36,
+          host=ws[0][0], field_path="spec.containers{mailer}")
+    healthy_deployment(c, "reports", "report-api", "318742604916.dkr.ecr.us-west-2.amazonaws.com/reports/api:6.1.0",
+                       ws, replicas=2)
+    return {"@job": f"Job/reports/{name}", "@pods": [f"Pod/reports/{p['metadata']['name']}"]}
+
+
+@case("healthy-rolling-updates-in-flight", "2025-02-04T10:26:40Z",
+      "AKS healthy: StatefulSet postgres-replica rolling (ordinal 2 updated and Ready, ordinal 1 recreated 20 s ago "
+      "and starting), DaemonSet log-agent rolling (one pod ContainerCreating on a node), a Deployment pulling a "
+      "large image for 35 s",
+      HEALTHY, 3011)
+def healthy_f(c):
+    cl = base_cluster(c, "aks", workers=3, app_namespaces={"db": {}, "logging": {}, "ml": {}})
+    ws = cl["nodes"]
+    labels = {"app.kubernetes.io/name": "postgres-replica"}
+
+    def tmpl(ver):
+        return pod_template({**labels, "app.kubernetes.io/version": ver}, [container(
+            "postgres", f"docker.io/library/postgres:{ver}", req_cpu="500m", req_mem="1Gi", lim_mem="2Gi", port=5432,
+            readiness={"exec": {"command": ["pg_isready"]}, "failureThreshold": 3, "initialDelaySeconds": 10,
+                       "periodSeconds": 10, "successThreshold": 1, "timeoutSeconds": 1})])
+    s = statefulset(c, "db", "postgres-replica", labels=labels, replicas=3, service_name="postgres-replica",
+                    revisions=[(5, tmpl("16.3"), 90 * 86400), (6, tmpl("16.4"), 95)],
+                    pods=[(0, 0, ws[0][0], ws[0][1], [running(c, 30 * 86400)], 30 * 86400, {}),
+                          (1, 1, ws[1][0], ws[1][1], [running(c, 17, ready=False)], 20, {}),
+                          (2, 1, ws[2][0], ws[2][1], [running(c, 60)], 62, {})])
+    s["obj"]["status"].update({"currentRevision": f"postgres-replica-{s['hashes'][0]}", "currentReplicas": 1,
+                               "updatedReplicas": 2})
+    for p, created in ((s["pods"][1], 20), (s["pods"][2], 62)):
+        pod_start_events(c, p, p["spec"]["nodeName"], created)
+    event(c, s["obj"], "SuccessfulDelete", "delete Pod postgres-replica-1 in StatefulSet postgres-replica successful",
+          first_ago=28, component="statefulset-controller")
+    event(c, s["obj"], "SuccessfulCreate", "create Pod postgres-replica-1 in StatefulSet postgres-replica successful",
+          first_ago=20, component="statefulset-controller")
+    ll = {"app": "log-agent"}
+
+    def lt(ver):
+        return pod_template(ll, [container("agent", f"cr.fluentbit.io/fluent/fluent-bit:{ver}", req_cpu="50m",
+                                           req_mem="64Mi", lim_mem="256Mi")])
+    uid = c.uid()
+    oh, nh = c.h(10), c.h(10)
+    controller_revision(c, "logging", "DaemonSet", "log-agent", uid, ll, lt("3.0.7"), 7, 40 * 86400, oh)
+    controller_revision(c, "logging", "DaemonSet", "log-agent", uid, ll, lt("3.1.4"), 8, 70, nh)
+    for i, (n, ip) in enumerate(ws):
+        new = i < 2
+        st = [running(c, 50)] if i == 0 else [waiting("ContainerCreating", None)] if i == 1 else [running(c, 40 * 86400)]
+        pp = pod(c, "logging", f"log-agent-{c.h(5)}", owner={"kind": "DaemonSet", "name": "log-agent", "uid": uid},
+                 labels={**ll, "controller-revision-hash": nh if new else oh, "pod-template-generation": "8" if new
+                         else "7"}, template=lt("3.1.4" if new else "3.0.7"), node_name=n, host_ip=ip, statuses=st,
+                 created_ago=60 if i == 0 else 6 if i == 1 else 40 * 86400, node_affinity_name=n)
+    c.add({"apiVersion": "apps/v1", "kind": "DaemonSet",
+           "metadata": {"annotations": {"deprecated.daemonset.template.generation": "8"},
+                        "creationTimestamp": c.t(300 * 86400), "generation": 8, "labels": ll, "name": "log-agent",
+                        "namespace": "logging", "resourceVersion": c.nextrv(), "uid": uid},
+           "spec": {"revisionHistoryLimit": 10, "selector": {"matchLabels": ll}, "template": lt("3.1.4"),
+                    "updateStrategy": {"rollingUpdate": {"maxSurge": 0, "maxUnavailable": 1}, "type": "RollingUpdate"}},
+           "status": {"currentNumberScheduled": 3, "desiredNumberScheduled": 3, "numberAvailable": 2,
+                      "numberMisscheduled": 0, "numberReady": 2, "numberUnavailable": 1, "observedGeneration": 8,
+                      "updatedNumberScheduled": 2}})
+    ml = {"app": "embedder"}
+    image = "acrmlprod.azurecr.io/ml/embedder:4.0.0-cuda12"
+    mt = pod_template(ml, [container("embedder", image, req_cpu="1", req_mem="2Gi", lim_mem="4Gi", port=8080)])
+    d = deployment(c, "ml", "embedder", labels=ml, replicas=1, age_days=40,
+                   progress={"reason": "ReplicaSetUpdated", "status": "True",
+                             "message": 'ReplicaSet "{rs}" is progressing.', "transition_ago": 40 * 86400,
+                             "update_ago": 36},
+                   revisions=[{"rev": 2, "template": mt, "created_ago": 36, "replicas": 1,
+                               "pods": [(ws[2][0], ws[2][1], [waiting("ContainerCreating", None)], 36, {})]}])
+    p = d["revisions"][0]["pod_objs"][0]
+    sched_event(c, p, "Scheduled", f"Successfully assigned ml/{p['metadata']['name']} to {ws[2][0]}", first_ago=36)
+    event(c, p, "Pulling", f'Pulling image "{image}"', first_ago=35, host=ws[2][0], field_path="spec.containers{embedder}")
+
+
 # ---------------------------------------------------------------------------------------------------------------------
 def resolve_refs(expected, refs):
     if not expected["finding"]:
