@@ -17,9 +17,13 @@ export const aiCloudOpsMessages = {
     peak: 'peak',
     endOfHorizon: 'end of horizon',
     valueAt: '{{value}} at {{time}} ({{lower}}–{{upper}})',
-    whyModel: 'why this model: {{reason}}',
+    modelLine: 'model {{model}}, {{source}}; band: {{percent}}% interval',
+    trained: 'trained v{{version}}',
+    fittedNow: 'fitted now (no trained model yet)',
+    whyModelLabel: 'why this model',
     noPlan: 'No replica plan: {{message}}',
     whyPlan: 'why this plan: {{reason}}',
+    whyPlanLabel: 'why this plan',
     plan: 'Replica plan for {{workload}}: {{from}}{{replicas}} replicas at {{capacity}} {{signal}} per replica ({{source}}).',
     learned: 'learned from CPU',
     given: 'given',
@@ -27,6 +31,7 @@ export const aiCloudOpsMessages = {
     backtestHelp:
       'Scores every model and the baselines (naive, seasonal naive) on the last {{testDays}} day of {{historyDays}} by rolling origin, as the engine does before it promotes a model.',
     backtestFailed: 'backtest {{status}}: {{message}}',
+    backtestWhy: 'how the model was chosen',
     empty: {
       inNamespace: ' (namespace {{namespace}})',
       what: 'Forecasts {{signal}} of {{service}}{{where}} for the next {{minutes}} minutes with a prediction interval, plans the replicas of the workload named {{service}} from it, and backtests the models against the baselines.',

@@ -1,5 +1,5 @@
 import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
-import { fireEvent, screen, within } from '@testing-library/react';
+import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { cloudOpsApiRef } from '../api/CloudOpsApi';
 import type { BacktestResultDto, JobRecordDto, ScalePlanResponse } from '../api/types';
 import { seriousAxeViolations, startRealEngine, type RealEngine } from '../__testUtils__/realEngine';
@@ -57,9 +57,13 @@ describe('ForecastCard on a real engine', () => {
     expect(current).toBe(plan.plan.currentReplicas);
     expect(Math.abs(recommended! - plan.plan.recommendedReplicas)).toBeLessThanOrEqual(1);
     expect(Math.abs(capacity! / plan.plan.capacityPerReplica - 1)).toBeLessThan(0.02);
-    expect(screen.getByTestId(forecastCardTestIds.planReason).textContent).toMatch(
-      /^why this plan: \d+ replicas for the forecast demand .* per replica/,
-    );
+    // The engine's plan reason runs past a line: collapsed under "why this plan" until clicked.
+    const planReason = screen.getByTestId(forecastCardTestIds.planReason);
+    expect(planReason.textContent).toMatch(/^\d+ replicas for the forecast demand .* per replica/);
+    expect(planReason).not.toBeVisible();
+    fireEvent.click(screen.getByRole('button', { name: 'why this plan' }));
+    await waitFor(() => expect(planReason).toBeVisible());
+    expect(screen.getByTestId(forecastCardTestIds.modelReason)).not.toBeVisible();
     expect(
       within(figure).getByText(
         new RegExp(`at ${shown![3]!.replace('.', '\\.')} per replica \\(dotted step\\)`),
@@ -80,6 +84,12 @@ describe('ForecastCard on a real engine', () => {
     const summary = screen.getByTestId(backtestTestIds.summary).textContent ?? '';
     for (const m of models) expect(summary).toContain(m);
     expect(summary).toContain(`${result.chosen} (chosen)`);
+    // How the engine chose the model, collapsed until clicked.
+    const backtestReason = screen.getByTestId(forecastCardTestIds.backtestReason);
+    expect(backtestReason.textContent).toBe(result.reason);
+    expect(backtestReason).not.toBeVisible();
+    fireEvent.click(screen.getByRole('button', { name: 'how the model was chosen' }));
+    await waitFor(() => expect(backtestReason).toBeVisible());
     expect(await seriousAxeViolations(container)).toEqual([]);
   });
 

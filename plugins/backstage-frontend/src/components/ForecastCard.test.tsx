@@ -1,5 +1,5 @@
 import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
-import { screen, within } from '@testing-library/react';
+import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { cloudOpsApiRef, type CloudOpsApi } from '../api/CloudOpsApi';
 import type { ForecastResponse } from '../api/types';
 import { ForecastCard } from './ForecastCard';
@@ -57,7 +57,16 @@ describe('ForecastCard', () => {
       within(figure).getByText(/history \(solid\), forecast \(dashed\) with its 90% interval/),
     ).toBeInTheDocument();
     expect(screen.getByText(/^80 at .* \(70–90\)$/)).toBeInTheDocument();
-    expect(screen.getByText('why this model: lowest backtest error')).toBeInTheDocument();
+    // A short model line; the engine's reason collapsed under "why this model" until clicked.
+    expect(screen.getByTestId('aicloudops-forecast-model').textContent).toBe(
+      'model holt-winters, trained v3; band: 90% interval',
+    );
+    const why = screen.getByRole('button', { name: 'why this model' });
+    expect(why).toHaveAttribute('aria-expanded', 'false');
+    expect(screen.getByText('lowest backtest error')).not.toBeVisible();
+    fireEvent.click(why);
+    expect(why).toHaveAttribute('aria-expanded', 'true');
+    await waitFor(() => expect(screen.getByText('lowest backtest error')).toBeVisible());
     const scope = { service: 'cart', signal: 'request_rate', horizonMinutes: 60, namespace: 'shop' };
     expect(api.requests).toEqual([{ ...scope, historyHours: 2 }, scope]);
     expect(screen.getByTestId('aicloudops-forecast-plan').textContent).toBe(

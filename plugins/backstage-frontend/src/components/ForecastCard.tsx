@@ -1,8 +1,10 @@
-import { useState } from 'react';
+import { useId, useState, type ReactNode } from 'react';
 import { InfoCard, Progress, ResponseErrorPanel } from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
 import { useTranslationRef } from '@backstage/core-plugin-api/alpha';
 import Button from '@mui/material/Button';
+import Collapse from '@mui/material/Collapse';
+import Link from '@mui/material/Link';
 import Typography from '@mui/material/Typography';
 import { KUBERNETES_ID_ANNOTATION, SERVICE_ANNOTATION } from '@ai-cloudops/backstage-plugin-common';
 import { cloudOpsApiRef } from '../api/CloudOpsApi';
@@ -45,8 +47,14 @@ export const forecastCardTestIds = {
   emptyState: 'aicloudops-forecast-empty',
   plan: 'aicloudops-forecast-plan',
   planReason: 'aicloudops-forecast-plan-reason',
+  model: 'aicloudops-forecast-model',
+  modelReason: 'aicloudops-forecast-model-reason',
   backtestRun: 'aicloudops-forecast-backtest-run',
+  backtestReason: 'aicloudops-forecast-backtest-reason',
 } as const;
+
+/** About what one caption line of the card holds: a longer plan reason is collapsed, a shorter one shown as is. */
+const ONE_LINE_CHARS = 100;
 
 const fmt = (v: number) => (Math.abs(v) >= 100 ? v.toFixed(0) : String(Number(v.toPrecision(3))));
 const at = (t: number) => new Date(t * 1000).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
@@ -158,10 +166,26 @@ function ForecastBody({
         <span>{valueAt(last)}</span>
       </Typography>
       <PlanSummary plan={plan} />
+      <Typography
+        variant="caption"
+        color="textSecondary"
+        display="block"
+        data-testid={forecastCardTestIds.model}
+      >
+        {t('forecastCard.modelLine', {
+          model: forecast.model,
+          source:
+            forecast.source === 'stored'
+              ? t('forecastCard.trained', { version: String(forecast.modelVersion ?? '?') })
+              : t('forecastCard.fittedNow'),
+          percent: String(Math.round(forecast.coverage * 100)),
+        })}
+      </Typography>
+      {/* The engine's reason runs to several lines (per-horizon weights, validation scores): one click away. */}
       {forecast.reason && (
-        <Typography variant="caption" color="textSecondary" display="block">
-          {t('forecastCard.whyModel', { reason: forecast.reason })}
-        </Typography>
+        <ReasonDetails label={t('forecastCard.whyModelLabel')} testId={forecastCardTestIds.modelReason}>
+          {forecast.reason}
+        </ReasonDetails>
       )}
       <Backtest service={service} namespace={namespace} stepSeconds={forecast.stepSeconds} />
     </>
@@ -180,7 +204,8 @@ function PlanSummary({ plan }: { plan: PlanOutcome }) {
   const p = plan.plan;
   const from = p.currentReplicas !== undefined ? `${p.currentReplicas} → ` : '';
   // The engine's reason says why the planned capacity may sit under the forecast (the HPA tolerates ~10% above its
-  // target utilisation), which the chart shows without explaining.
+  // target utilisation), which the chart shows without explaining. Shown as is when it fits on a line, else collapsed
+  // under the headline.
   return (
     <>
       <Typography variant="body2" data-testid={forecastCardTestIds.plan}>
@@ -193,14 +218,58 @@ function PlanSummary({ plan }: { plan: PlanOutcome }) {
           source: plan.capacitySource === 'learned' ? t('forecastCard.learned') : t('forecastCard.given'),
         })}
       </Typography>
-      <Typography
+      {p.reason.length <= ONE_LINE_CHARS ? (
+        <Typography
+          variant="caption"
+          color="textSecondary"
+          display="block"
+          data-testid={forecastCardTestIds.planReason}
+        >
+          {t('forecastCard.whyPlan', { reason: p.reason })}
+        </Typography>
+      ) : (
+        <ReasonDetails label={t('forecastCard.whyPlanLabel')} testId={forecastCardTestIds.planReason}>
+          {p.reason}
+        </ReasonDetails>
+      )}
+    </>
+  );
+}
+
+/**
+ * An engine's long reason, collapsed under a small toggle until clicked; `testId` marks the reason's text. A link-styled
+ * button rather than an Accordion: a caption-sized line that does not outweigh the numbers above it.
+ */
+function ReasonDetails({ label, testId, children }: { label: string; testId: string; children: ReactNode }) {
+  const [open, setOpen] = useState(false);
+  const id = useId();
+  return (
+    <>
+      <Link
+        component="button"
+        type="button"
         variant="caption"
         color="textSecondary"
-        display="block"
-        data-testid={forecastCardTestIds.planReason}
+        underline="hover"
+        aria-expanded={open}
+        aria-controls={id}
+        onClick={() => setOpen(!open)}
+        sx={{ display: 'block', textAlign: 'left', my: 0.25 }}
       >
-        {t('forecastCard.whyPlan', { reason: p.reason })}
-      </Typography>
+        <span aria-hidden="true">{open ? '▾ ' : '▸ '}</span>
+        {label}
+      </Link>
+      <Collapse in={open} id={id}>
+        <Typography
+          variant="caption"
+          color="textSecondary"
+          display="block"
+          data-testid={testId}
+          sx={{ pl: 1.5 }}
+        >
+          {children}
+        </Typography>
+      </Collapse>
     </>
   );
 }
@@ -286,6 +355,11 @@ function Backtest({
       {error ? <ResponseErrorPanel error={error} /> : null}
       {started && isUnavailable(started) ? <Typography>{started.message}</Typography> : null}
       {result ? <ForecastBacktestChart result={result} stepSeconds={stepSeconds} /> : null}
+      {result?.reason ? (
+        <ReasonDetails label={t('forecastCard.backtestWhy')} testId={forecastCardTestIds.backtestReason}>
+          {result.reason}
+        </ReasonDetails>
+      ) : null}
     </div>
   );
 }

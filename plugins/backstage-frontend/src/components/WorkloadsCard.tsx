@@ -1,4 +1,11 @@
-import { InfoCard, Progress, ResponseErrorPanel, Table, WarningPanel, type TableColumn } from '@backstage/core-components';
+import {
+  InfoCard,
+  Progress,
+  ResponseErrorPanel,
+  Table,
+  WarningPanel,
+  type TableColumn,
+} from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
 import { useTranslationRef } from '@backstage/core-plugin-api/alpha';
 import type { CompoundEntityRef } from '@backstage/catalog-model';
@@ -34,8 +41,22 @@ export const engineNotReached = (response: EntityWorkloadsResponse): boolean =>
 type WorkloadRow = WorkloadHealth & { id: string };
 type PodRow = WorkloadHealth['pods'][number] & { id: string; workload: string; cluster: string };
 
+/**
+ * Names (Deployment/payment, payment-cmskcrc-7dz8k) on one line: the theme's table cells break words anywhere, and
+ * equal-width columns split "Deployment/payme nt" mid-word. A long name widens its column; the table scrolls sideways.
+ */
+export const NAME_CELL_STYLE = {
+  whiteSpace: 'nowrap',
+  wordBreak: 'keep-all',
+  overflowWrap: 'normal',
+} as const;
+
 const workloadColumns = (t: T): TableColumn<WorkloadRow>[] => [
-  { title: t('workloadsCard.column.workload'), render: (w) => `${w.kind}/${w.name}` },
+  {
+    title: t('workloadsCard.column.workload'),
+    render: (w) => `${w.kind}/${w.name}`,
+    cellStyle: NAME_CELL_STYLE,
+  },
   { title: t('workloadsCard.column.cluster'), field: 'cluster' },
   { title: t('workloadsCard.column.namespace'), field: 'namespace' },
   { title: t('workloadsCard.column.ready'), render: (w) => `${w.readyReplicas}/${w.replicas}` },
@@ -44,10 +65,13 @@ const workloadColumns = (t: T): TableColumn<WorkloadRow>[] => [
 ];
 
 const podColumns = (t: T): TableColumn<PodRow>[] => [
-  { title: t('workloadsCard.column.pod'), field: 'name' },
-  { title: t('workloadsCard.column.workload'), field: 'workload' },
+  { title: t('workloadsCard.column.pod'), field: 'name', cellStyle: NAME_CELL_STYLE },
+  { title: t('workloadsCard.column.workload'), field: 'workload', cellStyle: NAME_CELL_STYLE },
   { title: t('workloadsCard.column.phase'), field: 'phase' },
-  { title: t('workloadsCard.column.ready'), render: (p) => (p.ready ? t('workloadsCard.yes') : t('workloadsCard.no')) },
+  {
+    title: t('workloadsCard.column.ready'),
+    render: (p) => (p.ready ? t('workloadsCard.yes') : t('workloadsCard.no')),
+  },
   { title: t('workloadsCard.column.restarts'), field: 'restarts' },
   { title: t('workloadsCard.column.reason'), render: (p) => podReason(p, t) },
 ];
@@ -58,7 +82,9 @@ function podReason(pod: WorkloadHealth['pods'][number], t: T): string {
     .map(
       (c) =>
         c.reason ??
-        (c.lastTerminationReason ? t('workloadsCard.lastReason', { reason: c.lastTerminationReason }) : undefined),
+        (c.lastTerminationReason
+          ? t('workloadsCard.lastReason', { reason: c.lastTerminationReason })
+          : undefined),
     )
     .filter((r): r is string => Boolean(r));
   return reasons.length ? Array.from(new Set(reasons)).join(', ') : '—';

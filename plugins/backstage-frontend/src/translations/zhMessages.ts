@@ -7,9 +7,13 @@ const zhMessages = {
   'forecastCard.peak': '峰值',
   'forecastCard.endOfHorizon': '预测期末',
   'forecastCard.valueAt': '{{time}} 时为 {{value}}（{{lower}}–{{upper}}）',
-  'forecastCard.whyModel': '选用此模型的原因：{{reason}}',
+  'forecastCard.modelLine': '模型 {{model}}，{{source}}；阴影带：{{percent}}% 区间',
+  'forecastCard.trained': '已训练 v{{version}}',
+  'forecastCard.fittedNow': '即时拟合（尚无训练好的模型）',
+  'forecastCard.whyModelLabel': '选用此模型的原因',
   'forecastCard.noPlan': '没有副本计划：{{message}}',
   'forecastCard.whyPlan': '此计划的原因：{{reason}}',
+  'forecastCard.whyPlanLabel': '此计划的原因',
   'forecastCard.plan':
     '{{workload}} 的副本计划：{{from}}{{replicas}} 个副本，单副本容量 {{capacity}} {{signal}}（{{source}}）。',
   'forecastCard.learned': '从 CPU 学习得出',
@@ -18,6 +22,7 @@ const zhMessages = {
   'forecastCard.backtestHelp':
     '以滚动起点在 {{historyDays}} 天数据的最后 {{testDays}} 天上，为每个模型及基线（朴素、季节性朴素）评分，与引擎晋升模型前的做法相同。',
   'forecastCard.backtestFailed': '回测未完成（{{status}}）：{{message}}',
+  'forecastCard.backtestWhy': '模型是如何选出的',
   'forecastCard.empty.inNamespace': '（命名空间 {{namespace}}）',
   'forecastCard.empty.what':
     '预测 {{service}}{{where}} 未来 {{minutes}} 分钟的 {{signal}} 及其预测区间，据此为名为 {{service}} 的工作负载规划副本数，并将各模型与基线进行回测对比。',
