@@ -157,8 +157,12 @@ export const main: BenchMain = async (ctx) => {
     ['no spelling correction', { correctionWeight: 0 }],
     ['BM25 k1 0.9, b 0.4 (previous)', {}, { bm25K1: 0.9, bm25B: 0.4 }],
     ['lexical only (dense weight 0)', { denseWeight: 0 }],
+    [
+      'previous default (dense 0.5, generated-reference penalty 0.05)',
+      { denseWeight: 0.5, rerank: { generatedPage: 0.05 } },
+    ],
     ['rerank: none (first stage only)', { rerank: NO_RERANK }],
-    ['rerank: no generated-reference penalty', { rerank: { generatedPage: 0 } }],
+    ['rerank: + generated-reference penalty 0.05 (before 2026-12-07)', { rerank: { generatedPage: 0.05 } }],
     ['rerank: no phrase in headings', { rerank: { phraseInHeadings: 0 } }],
     ['rerank: + phrase in best passage 0.05', { rerank: { phraseInPassage: 0.05 } }],
     ['rerank: no page coverage', { rerank: { pageCoverage: 0 } }],
