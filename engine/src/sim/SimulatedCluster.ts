@@ -101,6 +101,24 @@ export class SimulatedCluster {
     return this.server.url;
   }
 
+  /** The cluster's node names, as `kubectl get nodes` lists them. */
+  nodeNames(): string[] {
+    return this.store.view('/nodes').map((node) => node.metadata.name);
+  }
+
+  /**
+   * When the cluster's history begins (unix seconds): its oldest namespace's creation (for the seeded demo, two days
+   * before its clock began). Nothing happened in it before then, so no fault can have started earlier.
+   */
+  historyStart(): number {
+    let oldest = this.now() / 1000;
+    for (const ns of this.store.view('/namespaces')) {
+      const created = Date.parse(ns.metadata.creationTimestamp ?? '') / 1000;
+      if (Number.isFinite(created) && created < oldest) oldest = created;
+    }
+    return oldest;
+  }
+
   /** Advances the controllers by n ticks (default 1). */
   step(n = 1): void {
     this.controller.step(n);

@@ -47,6 +47,19 @@ export const demoRoutes: FastifyPluginAsyncZod<{ engine: Engine }> = async (app,
           issues: [{ field: 'body.startedAt', message: 'must not be in the future' }],
         });
       }
+      const historyStart = demo.cluster.historyStart();
+      if (startedAt !== undefined && startedAt < historyStart) {
+        const since = new Date(historyStart * 1000).toISOString();
+        throw new EngineError(
+          'INVALID_INPUT',
+          `startedAt is before the cluster's history (it begins ${since})`,
+          {
+            issues: [
+              { field: 'body.startedAt', message: `must not be before ${since}, when the cluster began` },
+            ],
+          },
+        );
+      }
       if (!SHOP_SERVICES.some((s) => s.name === service)) {
         throw new EngineError('INVALID_INPUT', `unknown service "${service}"`, {
           issues: [
@@ -56,6 +69,14 @@ export const demoRoutes: FastifyPluginAsyncZod<{ engine: Engine }> = async (app,
             },
           ],
         });
+      }
+      if (node) {
+        const nodes = demo.cluster.nodeNames();
+        if (!nodes.includes(node)) {
+          throw new EngineError('INVALID_INPUT', `unknown node "${node}"`, {
+            issues: [{ field: 'body.node', message: `must be one of ${nodes.join(', ')}` }],
+          });
+        }
       }
       const fault = demo.ledger.inject({
         type,
