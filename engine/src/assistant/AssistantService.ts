@@ -9,7 +9,7 @@ import type { JobRecord } from '../jobs/JobRunner.js';
 import type { ChatMessage, ModelProvider, ToolCall } from '../model/ModelProvider.js';
 import { buildPrompt, fitMessages } from './answer/buildPrompt.js';
 import { CLUSTER_TOOLS, ClusterTools } from './answer/clusterTools.js';
-import { CitationRenumberer } from './answer/CitationRenumberer.js';
+import { CitationRenumberer, sameSectionAliases } from './answer/CitationRenumberer.js';
 import type { Diagnosis } from './answer/diagnoseWorkload.js';
 import { extractiveAnswer, type NumberedPassage } from './answer/extractiveAnswer.js';
 import { readLiveContext, type LiveContext } from './answer/readLiveContext.js';
@@ -307,8 +307,10 @@ export class AssistantService {
         ? { attribution: this.kb.attributionOf(p.chunk.source)! }
         : {}),
     }));
-    // Answers cite 1..n in order of first use, whatever order retrieval numbered the passages in.
-    let renumber = new CitationRenumberer(new Set(passages.map((p) => p.n)));
+    // Answers cite 1..n in order of first use, whatever order retrieval numbered the passages in; passages of one
+    // page section (overlapping chunks) are one citation.
+    const sameSection = sameSectionAliases(passages);
+    let renumber = new CitationRenumberer(new Set(passages.map((p) => p.n)), sameSection);
     let text = '';
     let runbookSteps: string[] | undefined;
     let unanswered = false;
@@ -317,7 +319,7 @@ export class AssistantService {
     let modelError: string | undefined;
     /** The answer without a model: the best passages and the matching runbook's steps. */
     const extractive = () => {
-      renumber = new CitationRenumberer(new Set(passages.map((p) => p.n)));
+      renumber = new CitationRenumberer(new Set(passages.map((p) => p.n)), sameSection);
       const extract = extractiveAnswer(
         passages,
         (t) => this.kb.termCoverage(request.question, t),
@@ -352,7 +354,7 @@ export class AssistantService {
         ...(diagnosis ? { diagnosis: `${diagnosis.failure}: ${diagnosis.evidence}` } : {}),
         maxChars: this.config.answer.maxPromptChars,
       });
-      renumber = new CitationRenumberer(new Set(included.map((p) => p.n)));
+      renumber = new CitationRenumberer(new Set(included.map((p) => p.n)), sameSection);
       try {
         for await (const event of this.converse(messages, tools, toolCalls)) {
           if (event.type !== 'token') {

@@ -2,12 +2,19 @@
  * Renumbers citation markers ("[3]") so an answer cites 1..n in order of first use, whatever numbers the passages had
  * when retrieved. Works on a token stream: a marker split across tokens ("[1" then "2]") is held back until it closes,
  * so what is streamed is exactly the final text. Markers naming no known passage are dropped (a model may invent one).
+ * Passages `sameAs` maps to another (two overlapping chunks of one page section, see sameSectionAliases) share that
+ * one's number, so a section is one citation; a marker right after the same marker ("[2][2]") is dropped.
  */
 export class CitationRenumberer {
   private readonly mapping = new Map<number, number>();
   private pending = '';
+  /** The number of the marker the emitted text ends with, if it ends with one. */
+  private lastMarker: number | undefined;
 
-  constructor(private readonly known: ReadonlySet<number>) {}
+  constructor(
+    private readonly known: ReadonlySet<number>,
+    private readonly sameAs: ReadonlyMap<number, number> = new Map(),
+  ) {}
 
   /** Text safe to emit now. */
   push(text: string): string {
@@ -25,23 +32,53 @@ export class CitationRenumberer {
     return rest;
   }
 
-  /** Original passage number -> new number, in order of first use. */
+  /** Original passage number (of a section's passages, the one they are the same as) -> new number, by first use. */
   get order(): Array<{ from: number; to: number }> {
     return [...this.mapping.entries()].map(([from, to]) => ({ from, to }));
   }
 
   private rewrite(text: string): string {
-    return text.replace(/\[(\d{1,3})\]/g, (_, digits: string) => {
-      const n = Number(digits);
-      if (!this.known.has(n)) return '';
-      let to = this.mapping.get(n);
+    let out = '';
+    let last = 0;
+    for (const match of text.matchAll(/\[(\d{1,3})\]/g)) {
+      const before = text.slice(last, match.index);
+      last = match.index + match[0].length;
+      if (before) this.lastMarker = undefined;
+      out += before;
+      const n = Number(match[1]);
+      if (!this.known.has(n)) continue;
+      const key = this.sameAs.get(n) ?? n;
+      let to = this.mapping.get(key);
       if (to === undefined) {
         to = this.mapping.size + 1;
-        this.mapping.set(n, to);
+        this.mapping.set(key, to);
       }
-      return `[${to}]`;
-    });
+      if (this.lastMarker === to) continue;
+      out += `[${to}]`;
+      this.lastMarker = to;
+    }
+    const rest = text.slice(last);
+    if (rest) this.lastMarker = undefined;
+    return out + rest;
   }
+}
+
+/**
+ * Passages that are the same citation as an earlier one: later passages of a page section (overlapping chunks of one
+ * section) mapped to the section's first passage, for CitationRenumberer's `sameAs`.
+ */
+export function sameSectionAliases(
+  passages: ReadonlyArray<{ n: number; chunk: { path: string; section: string; source?: string } }>,
+): Map<number, number> {
+  const first = new Map<string, number>();
+  const aliases = new Map<number, number>();
+  for (const p of passages) {
+    const key = JSON.stringify([p.chunk.source ?? '', p.chunk.path, p.chunk.section]);
+    const seen = first.get(key);
+    if (seen === undefined) first.set(key, p.n);
+    else aliases.set(p.n, seen);
+  }
+  return aliases;
 }
 
 /** Renumbers a whole text at once (the extractive answer); see CitationRenumberer. */
