@@ -14,7 +14,7 @@ jest.setTimeout(120_000);
 
 // What the loopback model writes, one word every 60 ms; the engine passes each word on as a token event.
 const MODEL_ANSWER =
-  'Checkout looks healthy right now [1]. Its pods are running and no recent events show restarts, so nothing needs rolling back.';
+  'Checkout looks healthy right now [1]. Its pods are running and no recent events show restarts, so nothing needs rolling back; `kubectl rollout status deployment/checkout -n shop` confirms it.';
 
 interface FakeModel {
   baseURL: string;
@@ -107,7 +107,12 @@ describe('AssistantCard on a real engine', () => {
       within(screen.getByTestId(assistantCardTestIds.tools)).getAllByRole('listitem').length,
     ).toBeGreaterThan(0);
 
-    expect(answer).toHaveTextContent('nothing needs rolling back');
+    // Markdown, not raw markup: the command is a code element and no backtick is left in the text.
+    await waitFor(() => expect(answer).toHaveTextContent('nothing needs rolling back'));
+    expect(within(answer).getByText('kubectl rollout status deployment/checkout -n shop').tagName).toBe(
+      'CODE',
+    );
+    expect(answer.textContent).not.toContain('`');
     const citations = within(answer).getByTestId(assistantCardTestIds.citations);
     expect(within(citations).getAllByRole('listitem').length).toBeGreaterThanOrEqual(1);
     expect(screen.queryByTestId(assistantCardTestIds.streaming)).toBeNull();

@@ -1,6 +1,6 @@
 import { QUESTION_MAX_CHARS } from '@ai-cloudops/engine-client';
 import { useState, type FormEvent } from 'react';
-import { InfoCard, Link, Progress, ResponseErrorPanel } from '@backstage/core-components';
+import { InfoCard, Link, MarkdownContent, Progress, ResponseErrorPanel } from '@backstage/core-components';
 import { useTranslationRef } from '@backstage/core-plugin-api/alpha';
 import Button from '@mui/material/Button';
 import TextField from '@mui/material/TextField';
@@ -96,7 +96,9 @@ export function AssistantCard({ service, namespace }: { service: string; namespa
       {state.unavailable ? <Typography>{state.unavailable}</Typography> : null}
       {answer ? (
         <div data-testid={assistantCardTestIds.answer}>
-          <Typography sx={{ whiteSpace: 'pre-wrap', mt: 2 }}>{answer.answer}</Typography>
+          {/* The answer is Markdown (commands in backticks, lists, runbook steps): shown as text it read as raw
+              markup on the entity page. MarkdownContent renders no raw HTML, so a model's output cannot inject any. */}
+          <MarkdownContent content={answer.answer} />
           {answer.citations.length ? (
             <ol aria-label={t('assistantCard.citations')} data-testid={assistantCardTestIds.citations}>
               {answer.citations.map((c) => (
