@@ -78,6 +78,8 @@ describe('live context drives the answer', () => {
       workload: 'currency',
       namespace: 'shop',
     });
+    const metrics = answer.toolCalls.find((t) => t.name === 'get_metrics')!;
+    expect(metrics.summary).toMatch(/memory=\d+(\.\d+)? (KiB|MiB|GiB)/);
     expect(answer.answer).not.toContain('Seen on the workload');
     expect(answer.toolCalls.map((t) => t.name)).toEqual([
       'get_pods',

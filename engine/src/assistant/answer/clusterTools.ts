@@ -280,9 +280,7 @@ export class ClusterTools {
           signal.source ? { source: signal.source } : {},
         );
         const mine = samples.find((s) => s.labels[label] === args.workload);
-        rows.push(
-          `${signal.name}=${mine ? formatValue(mine.value) : 'no data'}${signal.unit ? ` ${signal.unit}` : ''}`,
-        );
+        rows.push(`${signal.name}=${mine ? withUnit(mine.value, signal.unit) : 'no data'}`);
       } catch (error) {
         rows.push(`${signal.name}=error (${error instanceof Error ? error.message : String(error)})`);
       }
@@ -292,6 +290,21 @@ export class ClusterTools {
       output: rows.join('\n'),
     };
   }
+}
+
+/** A value with its signal's unit; bytes in the binary units kubectl prints (memory=123464995 bytes read as noise). */
+function withUnit(v: number, unit: string | undefined): string {
+  if (unit === 'bytes' && Number.isFinite(v) && Math.abs(v) >= 1024) {
+    const units = ['KiB', 'MiB', 'GiB', 'TiB'];
+    let scaled = v / 1024;
+    let i = 0;
+    while (Math.abs(scaled) >= 1024 && i < units.length - 1) {
+      scaled /= 1024;
+      i++;
+    }
+    return `${formatValue(scaled)} ${units[i]}`;
+  }
+  return `${formatValue(v)}${unit ? ` ${unit}` : ''}`;
 }
 
 function formatValue(v: number): string {
