@@ -3,8 +3,14 @@ import swagger from '@fastify/swagger';
 import { randomUUID } from 'node:crypto';
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Engine } from '../engine.js';
-import { authPlugin } from './auth.js';
-import { frameworkErrorHandler, registerErrorHandler } from './errorHandler.js';
+import { assertSameOriginWrite, authPlugin } from './auth.js';
+import {
+  clientErrorHandler,
+  frameworkErrorHandler,
+  registerErrorHandler,
+  rememberRequestId,
+  forgetRequestId,
+} from './errorHandler.js';
 import { RouteTable } from './methodNotAllowed.js';
 import { documentAccess } from './documentAccess.js';
 import { transformDocument, transformRoute } from './openApiDocument.js';
@@ -16,7 +22,7 @@ import { jobRoutes } from './routes/jobRoutes.js';
 import { configRoutes } from './routes/configRoutes.js';
 import { demoRoutes } from './routes/demoRoutes.js';
 import { capabilityRoutes } from './routes/capabilityRoutes.js';
-import { strictRequests } from './strictRequests.js';
+import { refuseUndeclaredInput, strictRequests } from './strictRequests.js';
 
 export const API_PREFIX = '/api/v1';
 export const ENGINE_VERSION = '0.1.0';
@@ -47,6 +53,8 @@ export async function buildApp(engine: Engine): Promise<FastifyInstance> {
     forceCloseConnections: 'idle',
     return503OnClosing: true,
     frameworkErrors: frameworkErrorHandler,
+    // Node answers a request over requestTimeout (and a malformed one) itself: in the engine's error body here.
+    clientErrorHandler,
   }).withTypeProvider<ZodTypeProvider>();
 
   app.decorate('sseStreams', {
@@ -61,6 +69,12 @@ export async function buildApp(engine: Engine): Promise<FastifyInstance> {
   registerErrorHandler(app as unknown as FastifyInstance, routes);
   app.addHook('onRoute', documentAccess);
   app.addHook('onRoute', routes.add);
+  app.addHook('onRequest', async (request) => rememberRequestId(request));
+  app.addHook('onResponse', async (request) => forgetRequestId(request));
+  const corsOrigins = new Set(config.server.corsOrigins);
+  // Before auth: a cross-site page gets nothing done, whatever the route takes (auth.ts, assertSameOriginWrite).
+  app.addHook('onRequest', async (request) => assertSameOriginWrite(request, corsOrigins));
+  app.addHook('preValidation', refuseUndeclaredInput);
 
   // Once closing, answers end their connection: a keep-alive socket that was busy when close() began is otherwise
   // kept for fastify's 72 s keepAliveTimeout, and SIGTERM waited that long for a query cancelled in 1 s.

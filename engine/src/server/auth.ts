@@ -158,3 +158,40 @@ export function enforceAuthPolicy(config: Pick<EngineConfig, 'profile' | 'server
       'server.auth.allowAnonymous is true; set server.auth.tokens to stop this.',
   );
 }
+
+const STATE_CHANGING_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+/**
+ * Refuses a state-changing request (POST, PUT, PATCH, DELETE) that a browser sent from another site. A route
+ * without a body schema (incident ack/resolve, RCA rerun) can be posted by any web page with no CORS preflight, and
+ * with auth off on loopback the Host check passes, so `https://evil.example` resolved the user's incidents (found
+ * walking the README). Allowed: no `Origin` (curl, the CLI, Grafana's data proxy, which strips it, and the Backstage
+ * backend, which builds its own headers), the engine's own origin (scheme and Host of the request; `https` too, for
+ * an engine behind a TLS-terminating proxy), and `server.corsOrigins` (`*` allows any). `Sec-Fetch-Site: cross-site`
+ * without an allowed Origin is refused too. Reads stay open to the CORS rules alone.
+ */
+export function assertSameOriginWrite(request: FastifyRequest, corsOrigins: ReadonlySet<string>): void {
+  if (!STATE_CHANGING_METHODS.has(request.method)) return;
+  const origin = request.headers.origin;
+  const allowed =
+    origin !== undefined && (corsOrigins.has('*') || corsOrigins.has(origin) || ownOrigin(request, origin));
+  if (allowed) return;
+  const site = request.headers['sec-fetch-site'];
+  if (origin === undefined && site !== 'cross-site') return;
+  const field = origin === undefined ? 'headers.sec-fetch-site' : 'headers.origin';
+  const message =
+    origin === undefined
+      ? `a cross-site browser request may not ${request.method} here; add the calling page's origin to server.corsOrigins`
+      : `origin ${JSON.stringify(origin)} may not ${request.method} here: it is neither this engine's own origin nor in server.corsOrigins`;
+  throw new EngineError('FORBIDDEN', message, {
+    issues: [
+      { field, message: 'must be this engine or one of server.corsOrigins for a state-changing request' },
+    ],
+  });
+}
+
+function ownOrigin(request: FastifyRequest, origin: string): boolean {
+  const host = request.headers.host;
+  if (!host) return false;
+  return origin === `${request.protocol}://${host}` || origin === `https://${host}`;
+}

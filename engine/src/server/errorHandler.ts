@@ -1,3 +1,6 @@
+import { randomUUID } from 'node:crypto';
+import { STATUS_CODES } from 'node:http';
+import type { Socket } from 'node:net';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { EngineError, isEngineError, type FieldIssue } from '../errors.js';
@@ -90,6 +93,56 @@ export function frameworkErrorHandler(
     },
   };
   void reply.status(400).send(body);
+}
+
+/** The id of the request a socket is serving, so an answer Node gives on that socket carries it. */
+const requestIdBySocket = new WeakMap<Socket, string>();
+
+/** onRequest: the socket now serves this request (a keep-alive socket serves one after another). */
+export function rememberRequestId(request: FastifyRequest): void {
+  requestIdBySocket.set(request.raw.socket, String(request.id));
+}
+
+/** onResponse: the socket is between requests again (a later timeout there is a new request's). */
+export function forgetRequestId(request: FastifyRequest): void {
+  if (requestIdBySocket.get(request.raw.socket) === String(request.id))
+    requestIdBySocket.delete(request.raw.socket);
+}
+
+/**
+ * fastify's clientErrorHandler: what Node answers itself on the socket, in the engine's error body. A body that
+ * trickles in past server.requestTimeoutSeconds was answered `408 {"error":"Request Timeout","message":"Client
+ * Timeout","statusCode":408}` (found walking the README); a malformed request or oversized headers likewise in
+ * fastify's own shape. The request id is the one the request was given if fastify had started it (headers read),
+ * else a new one. The socket is closed afterwards, as Node and fastify do.
+ */
+export function clientErrorHandler(
+  this: FastifyInstance,
+  error: Error & { code?: string },
+  socket: Socket,
+): void {
+  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  const timeoutMs = (this.initialConfig as { requestTimeout?: number }).requestTimeout ?? 0;
+  const [status, code, message] =
+    error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+      ? [
+          408,
+          'TIMEOUT',
+          `the request did not arrive within server.requestTimeoutSeconds (${timeoutMs / 1000} s); the connection is closed`,
+        ]
+      : error.code === 'HPE_HEADER_OVERFLOW'
+        ? [431, 'BAD_REQUEST', 'the request headers are larger than the server accepts']
+        : [400, 'BAD_REQUEST', 'malformed HTTP request'];
+  const requestId = requestIdBySocket.get(socket) ?? randomUUID();
+  this.log.info({ code, requestId, err: error }, message);
+  if (socket.writable) {
+    const body = JSON.stringify({ error: { code, message, requestId } } satisfies ErrorBody);
+    socket.write(
+      `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +
+        `Content-Type: application/json; charset=utf-8\r\nx-request-id: ${requestId}\r\nConnection: close\r\n\r\n${body}`,
+    );
+  }
+  socket.destroy(error);
 }
 
 function statusOf(error: unknown, engineError: EngineError): number {

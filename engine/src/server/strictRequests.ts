@@ -1,4 +1,4 @@
-import type { FastifySchemaCompiler } from 'fastify';
+import type { FastifyRequest, FastifySchemaCompiler } from 'fastify';
 import { undeclaredKeys, unknownConfigKeys, type DeclaredKeys } from '../config/unknownConfigKeys.js';
 import type { FieldIssue } from '../errors.js';
 import { invalidRequest, validationIssues } from './errorHandler.js';
@@ -105,4 +105,46 @@ function objects(def: ZodDef, depth = 0): ZodDef[] {
 function child(def: ZodDef, step: string | number): ZodDef[] {
   if (def.type === 'array') return typeof step === 'number' ? defOf(def.element) : [];
   return typeof step === 'string' ? defOf(def.shape?.[step]) : [];
+}
+
+/** Methods that change state: the ones a cross-site page must not send, and the ones whose body is checked here. */
+export const STATE_CHANGING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+/**
+ * Query parameters and bodies of routes that declare no schema for them, which the validator compiler above never
+ * sees. `/alerts/stats?stauts=resolved`, `/clusters?x=1` answered 200 as if the parameter meant something, and
+ * `POST /incidents/<id>/ack` took `{"bogus":1}`, `"string"` or `[1]` while `/repair/approvals/<id>/reject` refused
+ * them (found walking the README). A route without a querystring schema takes no parameter (the same
+ * `querystring.<name>: unknown parameter` as a declared one); a state-changing route without a body schema takes no
+ * body but an empty one or `{}` (what the Backstage proxy and most clients send for a bodyless POST). Routes hidden
+ * from the OpenAPI document (`/metrics`, `/openapi.json`, `/demo/metrics`) are not the API and are left alone: a
+ * Prometheus scrape config may add parameters of its own. A preValidation hook, so auth (401/403) still comes first.
+ */
+export async function refuseUndeclaredInput(request: FastifyRequest): Promise<void> {
+  if (request.is404) return;
+  const schema = request.routeOptions.schema as
+    { querystring?: unknown; body?: unknown; hide?: boolean } | undefined;
+  if (schema?.hide) return;
+  const issues: FieldIssue[] = [];
+  if (!schema?.querystring) {
+    const query = request.query as Record<string, unknown> | undefined;
+    for (const key of Object.keys(query ?? {}))
+      issues.push({ field: `querystring.${key}`, message: 'unknown parameter' });
+  }
+  if (!schema?.body && STATE_CHANGING.has(request.method) && !emptyBody(request.body)) {
+    issues.push({ field: 'body', message: 'this route takes no body: send none, or {}' });
+  }
+  if (issues.length > 0) throw invalidRequest(issues);
+}
+
+function emptyBody(body: unknown): boolean {
+  if (body === undefined || body === '') return true;
+  if (Buffer.isBuffer(body)) return body.length === 0;
+  return (
+    typeof body === 'object' &&
+    body !== null &&
+    !Array.isArray(body) &&
+    Object.getPrototypeOf(body) === Object.prototype &&
+    Object.keys(body).length === 0
+  );
 }
