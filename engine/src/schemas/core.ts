@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { QUERY_LIMITS, describeSeconds } from '../sources/metrics/queryLimits.js';
+import { promValueSchema } from '../sources/metrics/promValue.js';
 
 /**
  * Schemas of the core API, shared by the server (validation, serialisation, OpenAPI), the typed client and the
@@ -197,7 +198,8 @@ export const rangeQuerySchema = z
 export const rangeSeriesSchema = z.object({
   labels: z.record(z.string(), z.string()),
   timestamps: z.array(z.number()),
-  values: z.array(z.number()),
+  // A number, or "+Inf", "-Inf", "NaN" as Prometheus writes them (sources/metrics/promValue.ts).
+  values: z.array(promValueSchema),
 });
 
 export const signalInfoSchema = z.object({

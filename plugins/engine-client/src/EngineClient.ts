@@ -23,6 +23,8 @@ import type {
   KnowledgeDocument,
   RangeQuery,
   RangeSeriesDto,
+  RangeSeriesWire,
+  PromValue,
   RcaRequest,
   RcaResult,
   Readiness,
@@ -154,8 +156,10 @@ export class EngineClient {
     return this.request('GET', '/api/v1/signals');
   }
 
-  queryRange(query: RangeQuery): Promise<{ series: RangeSeriesDto[] }> {
-    return this.request('GET', `/api/v1/metrics/query_range${qs(query)}`);
+  /** Values come back as numbers: the engine's "+Inf", "-Inf" and "NaN" as Infinity, -Infinity and NaN. */
+  async queryRange(query: RangeQuery): Promise<{ series: RangeSeriesDto[] }> {
+    const { series } = await this.request<{ series: RangeSeriesWire[] }>('GET', `/api/v1/metrics/query_range${qs(query)}`);
+    return { series: series.map((s) => ({ ...s, values: s.values.map(decodePromValue) })) };
   }
 
   job(id: string): Promise<JobRecordDto> {
@@ -452,4 +456,10 @@ function qs(params: object): string {
   const entries = Object.entries(params as Record<string, unknown>).filter(([, v]) => v !== undefined && v !== '');
   if (entries.length === 0) return '';
   return '?' + entries.map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(String(v))}`).join('&');
+}
+
+/** A PromQL value from the engine as a JS number: "+Inf", "-Inf" and "NaN" (Prometheus' spelling) decoded. */
+export function decodePromValue(value: PromValue): number {
+  if (typeof value === 'number') return value;
+  return value === 'NaN' ? NaN : value === '-Inf' ? -Infinity : Infinity;
 }

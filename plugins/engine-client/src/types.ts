@@ -29,7 +29,15 @@ export type JobRecordDto = Schemas['JobRecord'];
 export type JobStatus = JobRecordDto['status'];
 /** The kinds of job the engine runs (its jobs/jobKinds.ts): what GET /jobs?kind= accepts. */
 export type JobKind = NonNullable<Query<'getJobs'>['kind']>;
-export type RangeSeriesDto = Schemas['RangeSeries'];
+/**
+ * A series as the engine sends it: values are numbers, or "+Inf", "-Inf", "NaN" as Prometheus writes them (JSON has
+ * no such numbers).
+ */
+export type RangeSeriesWire = Schemas['RangeSeries'];
+/** A PromQL sample value on the wire: a number, or "+Inf", "-Inf", "NaN". */
+export type PromValue = RangeSeriesWire['values'][number];
+/** A series as EngineClient.queryRange returns it: the wire's "+Inf", "-Inf", "NaN" decoded to JS numbers. */
+export type RangeSeriesDto = Omit<RangeSeriesWire, 'values'> & { values: number[] };
 export type SignalInfo = Schemas['SignalInfo'];
 export type ErrorBodyDto = Schemas['ErrorBody'];
 /** An entry of GET /api/v1/clusters, whose schema is declared inline in the route. */

@@ -6,6 +6,7 @@ import { z } from 'zod';
 import type { Engine } from '../../engine.js';
 import type { RangeSeries } from '../../sources/metrics/MetricsSource.js';
 import { EngineError, isEngineError } from '../../errors.js';
+import { promValueSchema, toPromValue } from '../../sources/metrics/promValue.js';
 import {
   promqlSchema,
   rangeQuerySchema,
@@ -74,7 +75,7 @@ export const metricsRoutes: FastifyPluginAsyncZod<{ engine: Engine }> = async (a
               z.object({
                 labels: z.record(z.string(), z.string()),
                 timestamp: z.number(),
-                value: z.number(),
+                value: promValueSchema,
               }),
             ),
           }),
@@ -84,14 +85,13 @@ export const metricsRoutes: FastifyPluginAsyncZod<{ engine: Engine }> = async (a
     async (request, reply) => {
       const signal = abortOnClose(reply);
       const { source } = request.query;
-      return {
-        samples: await namingQuery(
-          metrics.instantQuery(request.query.query, request.query.time, {
-            signal,
-            ...(source ? { source } : {}),
-          }),
-        ),
-      };
+      const samples = await namingQuery(
+        metrics.instantQuery(request.query.query, request.query.time, {
+          signal,
+          ...(source ? { source } : {}),
+        }),
+      );
+      return { samples: samples.map((sample) => ({ ...sample, value: toPromValue(sample.value) })) };
     },
   );
 
@@ -124,7 +124,9 @@ async function* seriesJson(series: RangeSeries[]): AsyncGenerator<string> {
   for (let i = 0; i < series.length; i++) {
     if (i > 0) await nextTurn();
     const { labels, timestamps, values } = series[i]!;
-    yield (i > 0 ? ',' : '') + JSON.stringify({ labels, timestamps, values });
+    // ±Inf and NaN as Prometheus' strings: JSON.stringify made them null.
+    const wire = values.every(Number.isFinite) ? values : values.map(toPromValue);
+    yield (i > 0 ? ',' : '') + JSON.stringify({ labels, timestamps, values: wire });
   }
   yield ']}';
 }

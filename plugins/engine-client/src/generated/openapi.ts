@@ -1521,7 +1521,7 @@ export interface components {
                 [key: string]: string;
             };
             timestamps: number[];
-            values: number[];
+            values: (number | ("+Inf" | "-Inf" | "NaN"))[];
         };
         RcaRequestBodyInput: {
             alert?: {
@@ -4348,7 +4348,7 @@ export interface operations {
                                 [key: string]: string;
                             };
                             timestamp: number;
-                            value: number;
+                            value: number | ("+Inf" | "-Inf" | "NaN");
                         }[];
                     };
                 };
