@@ -21,17 +21,25 @@ const seriesSelectorShape = {
   source: nameSchema().optional(),
 };
 
+/**
+ * Minutes ahead, as a JSON number: a whole number from 1 (`"60"` was coerced and `0.0001` gave a one-point forecast;
+ * found walking the README). Bodies are JSON, so a number is not read from a string here; the CLI sends numbers.
+ */
+const horizonMinutesSchema = (max: number) =>
+  z
+    .number({ error: 'must be a whole number of minutes, as a number (not a string)' })
+    .int('must be a whole number of minutes')
+    .min(1, 'must be at least 1 minute')
+    .max(max, `must be at most ${max} minutes`)
+    .default(60);
+
 const needsSeries = (r: { service?: string; query?: string }) => Boolean(r.service || r.query);
 const needsSeriesMessage = { message: 'give a service (with a signal) or a query', path: ['service'] };
 
 export const forecastRequestSchema = z
   .object({
     ...seriesSelectorShape,
-    horizonMinutes: z.coerce
-      .number()
-      .positive()
-      .max(7 * 24 * 60)
-      .default(60),
+    horizonMinutes: horizonMinutesSchema(7 * 24 * 60),
     /** Hours of history returned beside the forecast, for charts. */
     historyHours: z.coerce
       .number()
@@ -69,11 +77,7 @@ export const scalePlanRequestSchema = z
     workload: workloadRefSchema,
     /** Demand one replica serves at the target utilisation; learned from the CPU signal when absent. */
     capacityPerReplica: z.coerce.number().positive().optional(),
-    horizonMinutes: z.coerce
-      .number()
-      .positive()
-      .max(24 * 60)
-      .default(60),
+    horizonMinutes: horizonMinutesSchema(24 * 60),
     /** `recommend` returns the plan; `hpa`/`keda` add manifests; `apply` scales (dry-run first, policy permitting). */
     mode: z.enum(['recommend', 'hpa', 'keda', 'apply']).default('recommend'),
     /** With mode `apply`: stop after the server-side dry run. */

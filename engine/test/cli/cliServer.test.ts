@@ -132,7 +132,7 @@ describe('aicloudops --server', () => {
     // The engine checks the horizon (its schema holds the bounds); the message names the flag, not body.horizonMinutes.
     const horizon = await run([...humanRemote(), 'forecast', '-s', 'checkout', '--horizon', 'abc']);
     expect(horizon.exitCode).toBe(2);
-    expect(horizon.stderr).toContain('--horizon: Invalid input: expected number, received NaN');
+    expect(horizon.stderr).toContain('--horizon: must be a whole number of minutes');
     expect(horizon.stderr).not.toContain('body.horizonMinutes');
 
     // Listed before the request: a one-shot engine used to list nothing for a status that does not exist.

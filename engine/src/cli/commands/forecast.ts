@@ -181,7 +181,7 @@ export function registerForecast(program: Command, cli: CliContext): void {
               `stored ${meta.seriesKey} v${meta.version}: ${meta.chosen}${meta.promoted ? ', promoted' : ', NOT promoted (failed validation)'}`,
             );
           }
-          const result = await backend.forecast({ ...selector(o), horizonMinutes: o.horizon });
+          const result = await backend.forecast({ ...selector(o), horizonMinutes: Number(o.horizon) });
           output.result(result, () => renderForecast(result));
         });
       } catch (error) {
@@ -216,7 +216,7 @@ export function registerForecast(program: Command, cli: CliContext): void {
             workload: { kind: o.kind, name: o.workload },
             ...(o.cluster ? { cluster: o.cluster } : {}),
             ...(o.capacity ? { capacityPerReplica: o.capacity } : {}),
-            horizonMinutes: o.horizon,
+            horizonMinutes: Number(o.horizon),
             mode: o.mode,
             dryRun: Boolean(o.dryRun),
           });

@@ -1,0 +1,68 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { FastifyInstance } from 'fastify';
+import { configSchema } from '../../src/config/schema.js';
+import { createEngine, type Engine } from '../../src/engine.js';
+import { buildApp, API_PREFIX } from '../../src/server/app.js';
+
+/**
+ * horizonMinutes in a JSON body is a whole number of minutes from 1, as a number: `"60"` was coerced and `0.0001`
+ * answered a one-point forecast (found walking the README). The 400 names the field.
+ */
+const OPERATOR = 'operator-token-0123456789';
+
+describe('horizonMinutes in request bodies', () => {
+  let engine: Engine;
+  let app: FastifyInstance;
+  beforeAll(async () => {
+    engine = await createEngine(
+      configSchema.parse({
+        logLevel: 'silent',
+        cluster: { kind: 'simulated', injectFaults: false },
+        server: { auth: { enabled: true, tokens: [{ name: 'op', token: OPERATOR, role: 'operator' }] } },
+        forecast: { historyDays: 2, lstm: { units: 4, epochs: 1, maxWindows: 200, minWindows: 50 } },
+      }),
+    );
+    app = await buildApp(engine);
+    await app.ready();
+  });
+  afterAll(async () => {
+    await app?.close();
+    await engine?.close();
+  });
+
+  const post = (url: string, payload: Record<string, unknown>) =>
+    app.inject({
+      method: 'POST',
+      url: `${API_PREFIX}${url}`,
+      payload,
+      headers: { authorization: `Bearer ${OPERATOR}` },
+    });
+
+  for (const [url, base] of [
+    ['/forecast', { service: 'frontend' }],
+    ['/scale-plan', { workload: { name: 'frontend' } }],
+  ] as const) {
+    it(`POST ${url} refuses a string, a fraction, zero and a negative horizon with 400 naming body.horizonMinutes`, async () => {
+      for (const horizonMinutes of ['60', 0.0001, 1.5, 0, -5]) {
+        const res = await post(url, { ...base, horizonMinutes });
+        expect(res.statusCode, JSON.stringify(horizonMinutes)).toBe(400);
+        const { error } = res.json() as {
+          error: { code: string; issues: Array<{ field: string; message: string }> };
+        };
+        expect(error.code).toBe('INVALID_INPUT');
+        expect(error.issues.map((i) => i.field)).toEqual(['body.horizonMinutes']);
+      }
+      const res = await post(url, { ...base, horizonMinutes: '60' });
+      expect(
+        (res.json() as { error: { issues: Array<{ message: string }> } }).error.issues[0]!.message,
+      ).toMatch(/number/);
+    });
+  }
+
+  it('still answers a whole number of minutes, and the default', async () => {
+    const res = await post('/forecast', { service: 'frontend', horizonMinutes: 1 });
+    expect(res.statusCode).toBe(200);
+    expect((res.json() as { points: unknown[] }).points.length).toBeGreaterThanOrEqual(1);
+    expect((await post('/forecast', { service: 'frontend' })).statusCode).toBe(200);
+  });
+});
