@@ -219,6 +219,16 @@ export function readSourceFolder(
 
   for (const entry of list) {
     const rel = relative(base, entry.path).split(sep).join('/');
+    // A link named without an extension is most likely a folder: one leading outside is listed like a file link
+    // (it was skipped silently), found without touching the outside path. Its target is not stat'ed, so a link to
+    // a folder inside stays skipped as before (folder links are not followed; what they lead to is walked anyway).
+    if (entry.link && !/\.[^./]+$/.test(rel) && !excludes.some((re) => re.test(rel))) {
+      const resolved = scope.folder.resolveInside(entry.path);
+      if (!resolved.ok && resolved.reason === 'outside') {
+        errors.push({ path: rel, message: 'symbolic link leads outside the ingest root; not read' });
+        continue;
+      }
+    }
     const ext = rel.slice(rel.lastIndexOf('.')).toLowerCase();
     if (!extensions.has(ext)) continue;
     if (excludes.some((re) => re.test(rel))) continue;
