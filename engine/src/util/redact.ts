@@ -97,7 +97,10 @@ function walk(value: unknown, key: string | undefined, inWebhooks: boolean): unk
   return value;
 }
 
-/** Query-string parameters that carry what a user typed to the assistant (`q` of search, `question` of ask). */
+/**
+ * Query-string parameters that carry what a user typed to the assistant (`q` of search, `question` of ask), matched
+ * whatever their case: `?Q=` was logged as typed while `?q=` was redacted.
+ */
 const QUERY_TEXT_PARAMS = new Set(['q', 'question']);
 
 /** A request URL for the logs: credentials masked and, unless query logging is on, the user's query text removed. */
@@ -108,7 +111,7 @@ export function redactRequestUrl(url: string, logQueries: boolean): string {
   const params = new URLSearchParams(clean.slice(mark + 1));
   let changed = false;
   for (const name of [...params.keys()]) {
-    if (QUERY_TEXT_PARAMS.has(name)) {
+    if (QUERY_TEXT_PARAMS.has(name.toLowerCase())) {
       params.set(name, REDACTED);
       changed = true;
     }
