@@ -33,7 +33,10 @@ export interface RcaServiceOptions {
 
 /** Shortest incident window: a minute, four points at the default 15 s step, the least a level change needs. */
 export const MIN_WINDOW_SECONDS = 60;
-/** Clock skew tolerated for a window start "now" on another machine. */
+/**
+ * Clock skew tolerated for a window start or end meant as "now" on another machine (a client's clock a little ahead;
+ * NTP keeps real ones far closer). Beyond it the window reaches into time that has no data yet.
+ */
 const FUTURE_SKEW_SECONDS = 60;
 
 /**
@@ -180,6 +183,12 @@ export class RcaService {
       (MAX_POINTS_PER_SERIES - 1) * stepSeconds - this.ctx.config.rca.anomaly.baselineSeconds;
     if (window.start > this.now() + FUTURE_SKEW_SECONDS) {
       issues.push({ field: startField, message: 'must not be in the future' });
+    } else if (window.end > this.now() + FUTURE_SKEW_SECONDS) {
+      // An end 28 h ahead was accepted and stored (found walking the README): there is no data to analyse there.
+      issues.push({
+        field: endField,
+        message: `must not be more than ${FUTURE_SKEW_SECONDS} s in the future (omit it for now)`,
+      });
     } else if (window.end - window.start < MIN_WINDOW_SECONDS) {
       issues.push({ field: endField, message: `the window must be at least ${MIN_WINDOW_SECONDS} s long` });
     } else if (window.end - window.start > maxSeconds) {

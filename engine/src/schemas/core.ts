@@ -164,14 +164,36 @@ export const eventInfoSchema = z.object({
 
 /** Unix seconds or an ISO-8601 time; both arrive as strings in query parameters. */
 export const timeInputSchema = z.union([z.number(), z.string().min(1).max(64)]).transform((value, ctx) => {
-  const seconds =
-    typeof value === 'number' || /^\d+(\.\d+)?$/.test(value) ? Number(value) : Date.parse(value) / 1000;
+  const numeric = typeof value === 'number' || /^\d+(\.\d+)?$/.test(value);
+  const invalid = numeric ? undefined : notACalendarTime(value);
+  if (invalid) {
+    ctx.addIssue({ code: 'custom', message: invalid });
+    return z.NEVER;
+  }
+  const seconds = numeric ? Number(value) : Date.parse(value) / 1000;
   if (!Number.isFinite(seconds)) {
     ctx.addIssue({ code: 'custom', message: 'must be unix seconds or an ISO-8601 time' });
     return z.NEVER;
   }
   return seconds;
 });
+
+/**
+ * Why an ISO-8601 date or time names no instant, or undefined. Date.parse rolls a day past the month's end over
+ * (`2026-02-30` is March 2), so an RCA window starting there was refused as "at most 161385 s long" (found walking
+ * the README); the date's own field is what is wrong.
+ */
+function notACalendarTime(text: string): string | undefined {
+  const match = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2}))?)?/.exec(text.trim());
+  if (!match) return undefined;
+  const [year, month, day, hour = 0, minute = 0, second = 0] = match.slice(1).map((p) => Number(p ?? 0));
+  const date = new Date(Date.UTC(year!, month! - 1, day!));
+  if (month! < 1 || month! > 12 || date.getUTCMonth() !== month! - 1 || date.getUTCDate() !== day) {
+    return `is not a valid date: ${match[1]}-${match[2]}-${match[3]} does not exist`;
+  }
+  if (hour > 23 || minute > 59 || second > 59) return `is not a valid time of day: ${match[0]}`;
+  return undefined;
+}
 
 /** PromQL text as a request field: bounded in length (queryLimits.ts says why). */
 export const promqlSchema = z.string().min(1).max(QUERY_LIMITS.maxQueryChars);
