@@ -19,6 +19,12 @@ export interface RosterPod {
   node: string;
   /** When it started running (−Infinity for the pods running when the roster began: their history goes back). */
   start: number;
+  /**
+   * For a pod running when the roster began: when it was created (unix s, its creationTimestamp) and how old it was
+   * then (s). Its counters start at 0 at its creation; the history it carries from before is its predecessors',
+   * each as long-lived as it (ShopMetricsGenerator.counterOrigin).
+   */
+  created?: { at: number; age: number };
   /** When it stopped (Infinity while it runs). */
   end: number;
   parts: SlotPart[];
@@ -39,6 +45,7 @@ interface Live {
   uid: string;
   node: string;
   start: number;
+  created?: { at: number; age: number };
   end: number;
   closed: SlotPart[];
   /** Slot → the part open since `from`. */
@@ -103,6 +110,7 @@ export class PodRoster implements PodNameProvider {
       service,
       node: p.node,
       start: p.start,
+      ...(p.created ? { created: p.created } : {}),
       end: p.end,
       parts: [
         ...p.closed,
@@ -138,11 +146,14 @@ export class PodRoster implements PodNameProvider {
     const live = this.byService.get(service) ?? [];
     this.byService.set(service, live);
     const node = (pod['spec'] as { nodeName?: string }).nodeName!;
+    const now = this.options.now();
+    const created = Date.parse(pod.metadata.creationTimestamp ?? '') / 1000;
     live.push({
       name: pod.metadata.name!,
       uid: pod.metadata.uid!,
       node,
       start: t,
+      ...(t === -Infinity && created < now ? { created: { at: created, age: now - created } } : {}),
       end: Infinity,
       closed: [],
       open: new Map(),

@@ -53,7 +53,8 @@ export interface SeriesDef {
   key: number;
   /**
    * A series of a pod the cluster ran (options.roster): present during [start, end), its value made of the modelled
-   * slots' series it carried (`def`), each for [from, to) at a share. Counters start at 0 when the pod starts.
+   * slots' series it carried (`def`), each for [from, to) at a share. Counters start at 0 when the pod starts
+   * (counterOrigin: for a pod the cluster began with, at its creation).
    */
   life?: {
     start: number;
@@ -318,6 +319,9 @@ export class ShopMetricsGenerator {
       return out;
     }
     const smooth = new Float64Array(n + 2);
+    const origins = Float64Array.from({ length: n + 2 }, (_, i) =>
+      counterOrigin(def.life!.pod, (kFrom - 1 + i) * dt),
+    );
     for (const part of def.life!.parts) {
       const slot =
         n + 2 <= 6
@@ -325,29 +329,43 @@ export class ShopMetricsGenerator {
               this.integral(part.def, (kFrom - 1 + i) * dt, snapshot),
             )
           : this.integralOnGrid(part.def, kFrom - 1, kTo + 1, snapshot);
-      const atFrom = part.from === -Infinity ? 0 : this.integral(part.def, part.from, snapshot);
       const atTo = part.to === Infinity ? 0 : this.integral(part.def, part.to, snapshot);
+      // The counter's value where it counts from (the part's start, or the pod's creation if later); few distinct.
+      const bases = new Map<number, number>();
+      const base = (from: number) => {
+        let value = bases.get(from);
+        if (value === undefined) {
+          value = from === -Infinity ? 0 : this.integral(part.def, from, snapshot);
+          bases.set(from, value);
+        }
+        return value;
+      };
       for (let i = 0; i < n + 2; i++) {
         const t = (kFrom - 1 + i) * dt;
-        if (t <= part.from) continue;
-        smooth[i] = smooth[i]! + part.share * ((t >= part.to ? atTo : slot[i]!) - atFrom);
+        const from = Math.max(part.from, origins[i]!);
+        if (Math.min(t, part.to) <= from) continue;
+        smooth[i] = smooth[i]! + part.share * ((t >= part.to ? atTo : slot[i]!) - base(from));
       }
     }
     for (let i = 0; i < n + 2; i++) if (!alive(def, (kFrom - 1 + i) * dt)) smooth[i] = NaN;
     for (let i = 0; i < n; i++) {
       const [prev, s, next] = [smooth[i]!, smooth[i + 1]!, smooth[i + 2]!];
-      const edge = Number.isNaN(prev) || Number.isNaN(next);
+      // No jitter beside a gap or a counter reset (where a carried predecessor's life ends).
+      const edge = Number.isNaN(prev) || Number.isNaN(next) || s < prev || next < s;
       out[i] = jitters(def) && !edge ? s + JITTER * noise(def, kFrom + i) * Math.min(s - prev, next - s) : s;
     }
     return out;
   }
 
   private lifeCounter(def: SeriesDef, t: number, snapshot: SampleSnapshot): number {
+    const origin = counterOrigin(def.life!.pod, t);
     let sum = 0;
     for (const part of def.life!.parts) {
-      if (t <= part.from) continue;
-      const atFrom = part.from === -Infinity ? 0 : this.integral(part.def, part.from, snapshot);
-      sum += part.share * (this.integral(part.def, Math.min(t, part.to), snapshot) - atFrom);
+      const from = Math.max(part.from, origin);
+      const to = Math.min(t, part.to);
+      if (to <= from) continue;
+      const atFrom = from === -Infinity ? 0 : this.integral(part.def, from, snapshot);
+      sum += part.share * (this.integral(part.def, to, snapshot) - atFrom);
     }
     return sum;
   }
@@ -792,6 +810,19 @@ function valueIn(table: Integrated, e: number, epochs: Epoch[], t: number, l1: n
 
 function loadOf(def: SeriesDef): string {
   return def.kind === 'client' ? def.target!.name : def.service.name;
+}
+
+/**
+ * Where a roster pod's counters count from at t: a pod's counters start at 0 when it starts, so for a pod the cluster
+ * began with, its creation (not the epoch: a two-day-old pod read ~39 years of requests); before that, the history it
+ * carries is its predecessors', each living as long as it had when the roster began, so counters reset between
+ * them (rate() and increase() see an ordinary counter reset). −Infinity: from each slot part's start.
+ */
+export function counterOrigin(pod: RosterPod, t: number): number {
+  const created = pod.created;
+  if (!created || !(created.age > 0)) return -Infinity;
+  if (t >= created.at) return created.at;
+  return created.at - created.age * Math.ceil((created.at - t) / created.age);
 }
 
 function alive(def: SeriesDef, t: number): boolean {
