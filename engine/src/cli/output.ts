@@ -2,6 +2,31 @@ import cliProgress from 'cli-progress';
 import { EngineApiError } from '@ai-cloudops/engine-client';
 import { EngineError, isEngineError, type ErrorCode } from '../errors.js';
 
+// eslint-disable-next-line no-control-regex
+const UNPRINTABLE = /[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+// eslint-disable-next-line no-control-regex
+const UNPRINTABLE_BUT_LINES = /[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+const escapeChar = (c: string) => {
+  const code = c.charCodeAt(0);
+  return code <= 0xff
+    ? `\\x${code.toString(16).padStart(2, '0')}`
+    : `\\u${code.toString(16).padStart(4, '0')}`;
+};
+
+/**
+ * Text the engine (or anything that fed it: alert labels, annotations, names) sent, made safe to print on a terminal:
+ * control characters (ESC sequences that clear the screen or recolour it, CR, newlines) and bidirectional overrides
+ * are shown escaped (`\x1b`), so a label cannot rewrite what the terminal shows. For one field of a line.
+ */
+export function printable(text: string): string {
+  return text.replace(UNPRINTABLE, escapeChar);
+}
+
+/** As `printable`, but keeping newlines and tabs: for whole rendered blocks, where the CLI itself puts them. */
+export function printableBlock(text: string): string {
+  return text.replace(UNPRINTABLE_BUT_LINES, escapeChar);
+}
+
 /**
  * Human output by default, JSON with --json. Progress bars go to stderr so `--json` output on stdout stays clean
  * and pipes well.
@@ -11,11 +36,12 @@ export class Output {
 
   /** Prints a result: the JSON document with --json, else the human rendering. */
   result(data: unknown, human: () => string): void {
-    process.stdout.write(this.json ? JSON.stringify(data, null, 2) + '\n' : human() + '\n');
+    // Every command's human rendering passes through printableBlock: remote strings cannot drive the terminal.
+    process.stdout.write(this.json ? JSON.stringify(data, null, 2) + '\n' : printableBlock(human()) + '\n');
   }
 
   info(message: string): void {
-    if (!this.json) process.stderr.write(message + '\n');
+    if (!this.json) process.stderr.write(printableBlock(message) + '\n');
   }
 
   progress(label: string): { update(fraction: number, message?: string): void; stop(): void } {
@@ -23,7 +49,8 @@ export class Output {
       let last = '';
       return {
         update: (_fraction, message) => {
-          if (!this.json && message && message !== last) process.stderr.write(`${label}: ${message}\n`);
+          if (!this.json && message && message !== last)
+            process.stderr.write(`${label}: ${printable(message)}\n`);
           last = message ?? last;
         },
         stop: () => undefined,
@@ -35,7 +62,8 @@ export class Output {
     );
     bar.start(100, 0, { message: '' });
     return {
-      update: (fraction, message) => bar.update(Math.round(fraction * 100), { message: message ?? '' }),
+      update: (fraction, message) =>
+        bar.update(Math.round(fraction * 100), { message: printable(message ?? '') }),
       stop: () => bar.stop(),
     };
   }
@@ -67,7 +95,7 @@ export class Output {
             '\n',
         );
       } else {
-        process.stderr.write(`error ${error.code}: ${error.message}\n${unsaidIssues(error)}`);
+        process.stderr.write(printableBlock(`error ${error.code}: ${error.message}\n${unsaidIssues(error)}`));
       }
       return error.code === 'INVALID_CONFIG' || error.code === 'INVALID_INPUT' || error.code === 'BAD_REQUEST'
         ? 2
@@ -75,7 +103,7 @@ export class Output {
     }
     const message = error instanceof Error ? error.message : String(error);
     if (this.json) process.stdout.write(JSON.stringify({ error: { code: 'INTERNAL', message } }) + '\n');
-    else process.stderr.write(`error: ${message}\n`);
+    else process.stderr.write(`error: ${printableBlock(message)}\n`);
     return 1;
   }
 }

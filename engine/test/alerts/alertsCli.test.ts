@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { labelsFingerprint } from '../../src/alerts/fingerprint.js';
 import type { IncidentDto } from '../../src/alerts/schemas.js';
 import { startServer, type RunningServer } from '../../src/server/startServer.js';
+import { RedisStore } from '../../src/store/RedisStore.js';
 import { startRedis, type RedisServer } from '../support/index.js';
 
 const TOKEN = 'operator-token-0123456789';
@@ -121,5 +122,41 @@ describe('aicloudops alerts / incidents', () => {
     const refused = await runCli(['incidents', '--resolve', sent.incidents[0]!], env);
     expect(refused.code).toBe(2);
     expect(refused.stderr).toContain('--server');
+  }, 120_000);
+
+  it('prints engine-provided text with its control characters escaped (a label cannot drive the terminal)', async () => {
+    // Ingest refuses such labels now; a store written before that (or by anything else) may still hold them.
+    const store = new RedisStore({ url: redis.url, keyPrefix: env.AICLOUDOPS_STORE__KEY_PREFIX! });
+    const labels = { alertname: 'Esc\u001b[2J\u001b[31mFAKE', severity: 'critical', service: 'ca\rrt\nx' };
+    const now = Date.now();
+    try {
+      await store.hset('alerts:alerts', {
+        ffffffffffffffff: JSON.stringify({
+          fingerprint: 'ffffffffffffffff',
+          status: 'firing',
+          labels,
+          annotations: {},
+          startsAt: now,
+          source: 'generic',
+          firstSeenAt: now,
+          lastSeenAt: now + 3600_000,
+          firingDeliveries: 1,
+          transitions: [],
+          flapping: false,
+        }),
+      });
+    } finally {
+      await store.close();
+    }
+    const human = await runCli(['alerts', '--status', 'firing'], env);
+    expect(human.code).toBe(0);
+    const line = human.stdout.split('\n').find((l) => l.includes('ffffffffffffffff'))!;
+    expect(line).toContain('Esc\\x1b[2J\\x1b[31mFAKE');
+    expect(line).toContain('ca\\x0drt\\x0ax');
+    expect(human.stdout).not.toMatch(/[\u0000-\u0009\u000b-\u001f]/);
+    // --json keeps the data as it is (JSON escapes it).
+    const json = await runCli(['alerts', '--status', 'firing', '--json'], env);
+    const items = (JSON.parse(json.stdout) as { items: Array<{ labels: Record<string, string> }> }).items;
+    expect(items.find((a) => a.labels.service === 'ca\rrt\nx')?.labels.alertname).toBe(labels.alertname);
   }, 120_000);
 });

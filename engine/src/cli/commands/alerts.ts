@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import type { CliContext } from '../CliContext.js';
 import { EngineError } from '../../errors.js';
 import { oneOf, positiveInt } from '../flags.js';
+import { printable } from '../output.js';
 import type { AlertDto, AlertStats, IncidentDto } from '../../alerts/schemas.js';
 
 /**
@@ -15,18 +16,22 @@ import type { AlertDto, AlertStats, IncidentDto } from '../../alerts/schemas.js'
  * them, and a one-shot CLI engine would only write them to the store behind its back.
  */
 
+/** Every string here came from the engine (labels, annotations, reasons): printed escaped, one line per field. */
 function renderAlert(a: AlertDto): string {
-  const subject = a.labels.service ?? a.labels.pod ?? a.labels.node ?? '-';
-  const muted = a.muted ? ` muted(${a.muted.kind})` : '';
-  return `${a.fingerprint}  ${a.status.padEnd(8)} ${(a.labels.alertname ?? '?').padEnd(24)} ${subject.padEnd(20)} ${a.labels.severity ?? '-'}${muted}${a.incidentId ? `  ${a.incidentId}` : ''}`;
+  const subject = printable(a.labels.service ?? a.labels.pod ?? a.labels.node ?? '-');
+  const muted = a.muted ? ` muted(${printable(a.muted.kind)})` : '';
+  return `${printable(a.fingerprint)}  ${a.status.padEnd(8)} ${printable(a.labels.alertname ?? '?').padEnd(24)} ${subject.padEnd(20)} ${printable(a.labels.severity ?? '-')}${muted}${a.incidentId ? `  ${printable(a.incidentId)}` : ''}`;
 }
 
 function renderIncident(i: IncidentDto, withAlerts: boolean): string {
-  const head = `${i.id}  ${i.status.padEnd(8)} [${i.severity}] ${i.title}  alerts=${i.alerts.length} services=${i.services.join(',') || '-'}${i.notifiedAt ? ` paged ${i.notifiedAt}` : i.heldBecause ? ` held: ${i.heldBecause}` : ''}${i.rcaId ? ` rca=${i.rcaId}` : ''}${i.acknowledgedBy ? ` ack by ${i.acknowledgedBy}` : ''}`;
+  const head = `${printable(i.id)}  ${i.status.padEnd(8)} [${printable(i.severity)}] ${printable(i.title)}  alerts=${i.alerts.length} services=${printable(i.services.join(',')) || '-'}${i.notifiedAt ? ` paged ${printable(i.notifiedAt)}` : i.heldBecause ? ` held: ${printable(i.heldBecause)}` : ''}${i.rcaId ? ` rca=${printable(i.rcaId)}` : ''}${i.acknowledgedBy ? ` ack by ${printable(i.acknowledgedBy)}` : ''}`;
   if (!withAlerts) return head;
   return [
     head,
-    ...i.alerts.map((a) => `   ${renderAlert(a)}\n      joined: ${a.reason.kind} — ${a.reason.detail}`),
+    ...i.alerts.map(
+      (a) =>
+        `   ${renderAlert(a)}\n      joined: ${printable(a.reason.kind)} — ${printable(a.reason.detail)}`,
+    ),
   ].join('\n');
 }
 
@@ -74,7 +79,7 @@ export function registerAlerts(program: Command, cli: CliContext): void {
             output.result(
               result,
               () =>
-                `received ${result.received}, accepted ${result.accepted}, duplicates ${result.duplicates}; incidents: ${result.incidents.join(', ') || '-'}`,
+                `received ${result.received}, accepted ${result.accepted}, duplicates ${result.duplicates}; incidents: ${printable(result.incidents.join(', ')) || '-'}`,
             );
             return;
           }
