@@ -269,6 +269,10 @@ export class AlertPipeline implements PipelineState {
     this.stages.suppressions.add(window);
   }
 
+  expireSuppression(id: string, at: number): SuppressionWindow | undefined {
+    return this.stages.suppressions.expire(id, at);
+  }
+
   suppressions(): SuppressionWindow[] {
     return this.stages.suppressions.list();
   }
@@ -311,7 +315,8 @@ export class AlertPipeline implements PipelineState {
     return { ...this.counters, duplicates: this.stages.dedup.duplicates, stale: this.stages.dedup.stale };
   }
 
-  private observe(event: AlertEvent, now: number, out: PipelineOutput): void {
+  private observe(delivered: AlertEvent, now: number, out: PipelineOutput): void {
+    const event = delivered.startsAtUnset ? this.withOnset(delivered) : delivered;
     for (const stage of this.hooks.accept) if (stage.accept!(event, this) === 'drop') return;
     this.counters.accepted++;
     out.changedAlerts.add(event.fingerprint);
@@ -342,6 +347,20 @@ export class AlertPipeline implements PipelineState {
       return;
     }
     if (alert.status === 'firing') this.assign(alert, now, out);
+  }
+
+  /**
+   * An event that gave no startsAt, as Alertmanager merges it: an alert still firing keeps its onset (so a re-send is a
+   * duplicate), and so does a re-sent resolution; otherwise a firing starts at receipt and a resolution at its endsAt.
+   */
+  private withOnset(event: AlertEvent): AlertEvent {
+    const { startsAtUnset: _unset, ...rest } = event;
+    const known = this.alerts.get(event.fingerprint);
+    if (known && (known.status === 'firing' || event.status === 'resolved'))
+      return { ...rest, startsAt: known.startsAt };
+    if (event.status === 'resolved' && event.endsAt !== undefined)
+      return { ...rest, startsAt: Math.min(event.startsAt, event.endsAt) };
+    return rest;
   }
 
   private track(event: AlertEvent, now: number): TrackedAlert {

@@ -16,6 +16,8 @@ export type AlertLogEntry =
   | { t: 'ack'; at: number; incident: string; by: string }
   | { t: 'resolve'; at: number; incident: string; by: string }
   | { t: 'suppression'; at: number; window: SuppressionWindow }
+  /** A window ended early (DELETE /alerts/suppressions/:id); it stays listed as expired. */
+  | { t: 'suppression-expired'; at: number; id: string }
   | { t: 'rca'; at: number; incident: string; rcaId: string }
   /** The service graph alerts grouped along from here on (a replay groups as the live run did). */
   | { t: 'topology'; at: number; edges: ServiceEdge[] };

@@ -196,9 +196,9 @@ export class AlertService {
       ],
     });
     return this.accept((at) =>
-      fromGeneric(parsed.alerts, at, alert.source).map((e) => ({
+      fromGeneric(parsed.alerts, at, alert.source).map(({ startsAtUnset, ...e }) => ({
         ...e,
-        startsAt: alert.startsAt ?? at,
+        ...(alert.startsAt !== undefined ? { startsAt: alert.startsAt } : { startsAt: at, startsAtUnset }),
         ...(alert.endsAt !== undefined ? { endsAt: alert.endsAt } : {}),
       })),
     );
@@ -261,6 +261,14 @@ export class AlertService {
 
   addSuppression(body: unknown): Promise<SuppressionDto> {
     const parsed = parseBody(suppressionBodySchema, body);
+    const created = this.now();
+    if (Date.parse(parsed.endsAt) <= created) {
+      // As Alertmanager refuses a silence that would already be over.
+      const message = 'endsAt must be in the future';
+      throw new EngineError('INVALID_INPUT', `invalid alert payload: body.endsAt: ${message}`, {
+        issues: [{ field: 'body.endsAt', message }],
+      });
+    }
     const window: SuppressionWindow = {
       id: `sup-${randomUUID().slice(0, 8)}`,
       kind: parsed.kind,
@@ -272,13 +280,32 @@ export class AlertService {
     return this.serial(async () => {
       this.pipeline.addSuppression(window); // validates the matchers before anything is written
       await this.repo.append({ t: 'suppression', at: this.now(), window });
-      return suppressionDto(window);
+      return suppressionDto(window, this.now());
+    });
+  }
+
+  /**
+   * Ends a suppression window now (Alertmanager's silence expiry): alerts it muted may page again, and it stays listed
+   * as expired. Ending one that already ended changes nothing; an unknown id is 404.
+   */
+  expireSuppression(id: string): Promise<SuppressionDto> {
+    return this.serial(async () => {
+      const at = this.now();
+      const window = this.pipeline.suppressions().find((w) => w.id === id);
+      if (!window) throw new EngineError('NOT_FOUND', `suppression ${id} not found`);
+      if (window.endsAt <= at) return suppressionDto(window, at);
+      await this.repo.append({ t: 'suppression-expired', at, id });
+      const expired = this.pipeline.expireSuppression(id, at)!;
+      // Incidents held by the window are released at once, not at the next tick.
+      await this.apply(this.pipeline.tick(at), at);
+      return suppressionDto(expired, at);
     });
   }
 
   async suppressions(): Promise<SuppressionDto[]> {
     await this.start({ tick: false });
-    return this.pipeline.suppressions().map(suppressionDto);
+    const now = this.now();
+    return this.pipeline.suppressions().map((w) => suppressionDto(w, now));
   }
 
   /** Incidents from the store (so every replica answers alike), newest first, with alerts and merge reasons. */
@@ -708,6 +735,9 @@ function replayEntry(pipeline: AlertPipeline, entry: AlertLogEntry): void {
     case 'suppression':
       pipeline.addSuppression(entry.window);
       return;
+    case 'suppression-expired':
+      pipeline.expireSuppression(entry.id, entry.at);
+      return;
     case 'rca':
       pipeline.linkRca(entry.incident, entry.rcaId);
       return;
@@ -807,7 +837,7 @@ function incidentDto(
   };
 }
 
-function suppressionDto(w: SuppressionWindow): SuppressionDto {
+function suppressionDto(w: SuppressionWindow, now: number): SuppressionDto {
   return {
     id: w.id,
     kind: w.kind,
@@ -815,5 +845,7 @@ function suppressionDto(w: SuppressionWindow): SuppressionDto {
     startsAt: iso(w.startsAt),
     endsAt: iso(w.endsAt),
     reason: w.reason,
+    status: now < w.startsAt ? 'pending' : now < w.endsAt ? 'active' : 'expired',
+    ...(w.expiredAt !== undefined ? { expiredAt: iso(w.expiredAt) } : {}),
   };
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { parseMatcher } from './matchers.js';
+import { matchesEverything, parseMatcher } from './matchers.js';
 import { anomalyAlertSourceSchema } from './anomaly/AnomalyAlertSource.js';
 
 /**
@@ -38,13 +38,27 @@ const pagingRuleSchema = z.object({
   nOfM: z.object({ n: z.coerce.number().int().min(1), m: z.coerce.number().int().min(1) }).optional(),
 });
 
-const suppressionWindowSchema = z.object({
-  kind: z.enum(['maintenance', 'rollout']),
-  matchers: z.array(matcherString).default([]),
-  startsAt: z.iso.datetime({ offset: true }),
-  endsAt: z.iso.datetime({ offset: true }),
-  reason: z.string().default(''),
-});
+const suppressionWindowSchema = z
+  .object({
+    kind: z.enum(['maintenance', 'rollout']),
+    // As the API's: a window without matchers, or with only matchers an absent label satisfies, mutes every alert.
+    matchers: z
+      .array(matcherString)
+      .min(1, 'at least one matcher is required: an empty list would mute every alert'),
+    startsAt: z.iso.datetime({ offset: true }),
+    endsAt: z.iso.datetime({ offset: true }),
+    reason: z.string().default(''),
+  })
+  .superRefine((s, ctx) => {
+    if (matchesEverything(s.matchers))
+      ctx.addIssue({
+        code: 'custom',
+        path: ['matchers'],
+        message: 'at least one matcher must not match the empty string: these would mute every alert',
+      });
+    if (!(Date.parse(s.endsAt) > Date.parse(s.startsAt)))
+      ctx.addIssue({ code: 'custom', path: ['endsAt'], message: 'endsAt must be after startsAt' });
+  });
 
 const webhookSchema = z.object({
   url: z.url(),

@@ -60,3 +60,16 @@ export function matchesAll(matchers: LabelMatcher[], labels: Record<string, stri
   for (const m of matchers) if (!matches(m, labels)) return false;
   return true;
 }
+
+/**
+ * True when every matcher also matches an alert without the label (`job=~".*"`, `x=""`, `x!="v"`), so the list matches
+ * every alert. Alertmanager refuses a silence like that ("at least one matcher must not match the empty string").
+ */
+export function matchesEverything(matchers: string[]): boolean {
+  try {
+    // An empty list is refused by its own issue (at least one matcher).
+    return matchers.length > 0 && matchers.every((text) => matches(parseMatcher(text), {}));
+  } catch {
+    return false; // an invalid matcher is named by its own issue
+  }
+}

@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { matcherString } from './config.js';
+import { matchesEverything } from './matchers.js';
+import { FIELD_LIMITS } from '../schemas/core.js';
 
 /**
  * Wire schemas of unified alerting: what the ingest routes accept (validated, 400 naming the failing fields) and what
@@ -11,26 +13,99 @@ export const LABEL_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 export const ALERTMANAGER_FINGERPRINT = /^[0-9a-f]{1,16}$/;
 export const MAX_DELIVERY_ALERTS = 10_000;
 
-const labelsSchema = z.record(
-  z.string().regex(LABEL_NAME, 'label names are [A-Za-z_][A-Za-z0-9_]*'),
-  z.string(),
-);
+/**
+ * What an alert's labels may hold, on every ingest path (webhook, generic form, Prometheus poll): the README's field
+ * limits (`FIELD_LIMITS`). Alertmanager itself refuses an alert without labels; the size and control-character limits
+ * are ours (labels are stored, logged, matched and printed to terminals).
+ */
+export const ALERT_LABEL_LIMITS = {
+  nameLength: FIELD_LIMITS.name,
+  valueLength: FIELD_LIMITS.labelValue,
+  count: FIELD_LIMITS.labels,
+} as const;
+/** C0 controls, DEL and C1 controls (ESC `\x1b` and CSI `\x9b` start terminal escape sequences). */
+// eslint-disable-next-line no-control-regex
+export const CONTROL_CHARACTERS = /[\x00-\x1f\x7f-\x9f]/;
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+/** The fast path's check (ingest/parseWebhookFast.ts): true only for labels `alertLabelsSchema` accepts as they are. */
+export function labelsWithinLimits(labels: Record<string, string>): boolean {
+  let count = 0;
+  for (const name in labels) {
+    const value = labels[name]!;
+    if (
+      ++count > ALERT_LABEL_LIMITS.count ||
+      name.length > ALERT_LABEL_LIMITS.nameLength ||
+      !LABEL_NAME.test(name) ||
+      value.length > ALERT_LABEL_LIMITS.valueLength ||
+      CONTROL_CHARACTERS.test(value) ||
+      LONE_SURROGATE.test(value)
+    )
+      return false;
+  }
+  return count > 0;
+}
+
+/** An alert's label set: 1..64 labels, names as Prometheus writes them, values of at most 1,024 printable characters. */
+export const alertLabelsSchema = z
+  .record(
+    z.string().max(ALERT_LABEL_LIMITS.nameLength).regex(LABEL_NAME, 'label names are [A-Za-z_][A-Za-z0-9_]*'),
+    z
+      .string()
+      .max(ALERT_LABEL_LIMITS.valueLength)
+      .refine((v) => !CONTROL_CHARACTERS.test(v), 'must not contain control characters')
+      .refine((v) => !LONE_SURROGATE.test(v), 'must be valid Unicode text (no lone surrogate)'),
+  )
+  .refine((l) => Object.keys(l).length > 0, 'at least one label is required')
+  .refine(
+    (l) => Object.keys(l).length <= ALERT_LABEL_LIMITS.count,
+    `at most ${ALERT_LABEL_LIMITS.count} labels`,
+  );
 const timeString = z.string().refine((s) => !Number.isNaN(Date.parse(s)), 'must be an RFC 3339 time');
 
+/**
+ * An alert time in unix ms, or undefined when unset: Go's zero time `0001-01-01T00:00:00Z` (what Alertmanager sends
+ * as a firing alert's endsAt) and, with it, anything before 1970.
+ */
+export function alertTime(value: string | undefined): number | undefined {
+  if (!value) return undefined;
+  const ms = Date.parse(value);
+  return Number.isFinite(ms) && ms > 0 ? ms : undefined;
+}
+
+/**
+ * How far in the future an alert may say it started: 5 minutes of clock skew between the sender and the engine (the
+ * usual tolerance, e.g. Kerberos' default; NTP keeps hosts within milliseconds). Prometheus stamps startsAt with its
+ * rule evaluation time, never ahead of its own clock; an alert dated later than this is a wrong clock or a made-up
+ * payload, and taken as is it would open an incident whose onset nothing could reach.
+ */
+export const MAX_FUTURE_SKEW_MS = 5 * 60_000;
+
+/** As Alertmanager's Alert.Validate: an alert cannot end before it starts (unset times are not compared). */
+function endsNotBeforeStart(a: { startsAt?: string | undefined; endsAt?: string | undefined }): boolean {
+  const startsAt = alertTime(a.startsAt);
+  const endsAt = alertTime(a.endsAt);
+  return startsAt === undefined || endsAt === undefined || endsAt >= startsAt;
+}
+const END_BEFORE_START = { message: 'endsAt must not be before startsAt', path: ['endsAt'] };
+
 /** One alert of an Alertmanager webhook (payload version 4). */
-export const alertmanagerAlertSchema = z.object({
-  status: z.enum(['firing', 'resolved']),
-  labels: labelsSchema,
-  annotations: z.record(z.string(), z.string()).default({}),
-  startsAt: timeString,
-  /** `0001-01-01T00:00:00Z` while firing. */
-  endsAt: timeString.optional(),
-  generatorURL: z.string().optional(),
-  fingerprint: z
-    .string()
-    .regex(ALERTMANAGER_FINGERPRINT, 'must be the hex fingerprint Alertmanager sends')
-    .optional(),
-});
+export const alertmanagerAlertSchema = z
+  .object({
+    status: z.enum(['firing', 'resolved']),
+    labels: alertLabelsSchema,
+    annotations: z.record(z.string(), z.string()).default({}),
+    startsAt: timeString,
+    /** `0001-01-01T00:00:00Z` while firing. */
+    endsAt: timeString.optional(),
+    generatorURL: z.string().optional(),
+    /** Accepted for compatibility and not used: an alert's identity is always computed from its labels. */
+    fingerprint: z
+      .string()
+      .regex(ALERTMANAGER_FINGERPRINT, 'must be the hex fingerprint Alertmanager sends')
+      .optional(),
+  })
+  .refine(endsNotBeforeStart, END_BEFORE_START);
 
 export const alertmanagerWebhookSchema = z.object({
   version: z.literal('4', { message: 'only Alertmanager webhook payload version "4" is supported' }),
@@ -47,28 +122,34 @@ export const alertmanagerWebhookSchema = z.object({
 export type AlertmanagerWebhook = z.input<typeof alertmanagerWebhookSchema>;
 
 /** The generic form for any other tool: a list of alerts, status inferred from endsAt when absent. */
-export const genericAlertSchema = z.object({
-  labels: labelsSchema.refine((l) => Object.keys(l).length > 0, 'at least one label is required'),
-  annotations: z.record(z.string(), z.string()).default({}),
-  status: z.enum(['firing', 'resolved']).optional(),
-  startsAt: timeString.optional(),
-  endsAt: timeString.optional(),
-  fingerprint: z
-    .string()
-    .regex(/^[0-9a-f]{1,16}$/)
-    .optional(),
-  generatorURL: z.string().optional(),
-});
+export const genericAlertSchema = z
+  .object({
+    labels: alertLabelsSchema,
+    annotations: z.record(z.string(), z.string()).default({}),
+    status: z.enum(['firing', 'resolved']).optional(),
+    startsAt: timeString.optional(),
+    endsAt: timeString.optional(),
+    /** Accepted for compatibility and not used: an alert's identity is always computed from its labels. */
+    fingerprint: z
+      .string()
+      .regex(/^[0-9a-f]{1,16}$/)
+      .optional(),
+    generatorURL: z.string().optional(),
+  })
+  .refine(endsNotBeforeStart, END_BEFORE_START);
 export const genericAlertsBodySchema = z.object({ alerts: z.array(genericAlertSchema).min(1).max(10_000) });
 export type GenericAlert = z.input<typeof genericAlertSchema>;
 
-/** Prometheus `GET /api/v1/alerts`. */
+/**
+ * Prometheus `GET /api/v1/alerts`. Labels are checked alert by alert (`alertLabelsSchema`, in fromPrometheus): one alert
+ * over the limits is skipped and counted, the rest of the poll goes on.
+ */
 export const prometheusAlertsResponseSchema = z.object({
   status: z.literal('success'),
   data: z.object({
     alerts: z.array(
       z.object({
-        labels: labelsSchema,
+        labels: z.record(z.string(), z.string()),
         annotations: z.record(z.string(), z.string()).default({}),
         state: z.enum(['firing', 'pending', 'inactive']),
         activeAt: timeString.optional(),
@@ -157,18 +238,44 @@ export const alertListQuerySchema = z.object({
   limit: z.coerce.number().int().min(1).max(5000).default(500),
 });
 
+/**
+ * The longest suppression window the API takes: 31 days. Alertmanager sets no bound, but a window is held in memory and
+ * judged against every alert until it ends, and a typo (`9999-12-07`) or a forgotten window would mute for good; 31
+ * days covers a month-long migration, and a longer one is a new window (or `alerts.suppressions` in the config).
+ */
+export const MAX_SUPPRESSION_DAYS = 31;
+const MAX_SUPPRESSION_MS = MAX_SUPPRESSION_DAYS * 24 * 3600_000;
+
 export const suppressionBodySchema = z
   .object({
     kind: z.enum(['maintenance', 'rollout']),
+    // Required, as Alertmanager requires a silence's matchers: an empty list would mute every alert, critical included.
     // Bounded, as every list a request stores: each matcher is compiled and run for every alert until endsAt.
-    matchers: z.array(matcherString.max(1024)).max(100).default([]),
+    matchers: z
+      .array(matcherString.max(1024))
+      .min(1, 'at least one matcher is required: an empty list would mute every alert')
+      .max(100),
     startsAt: timeString,
     endsAt: timeString,
     reason: z.string().max(500).default(''),
   })
-  .refine((s) => Date.parse(s.endsAt) > Date.parse(s.startsAt), {
-    message: 'endsAt must be after startsAt',
-    path: ['endsAt'],
+  .superRefine((s, ctx) => {
+    if (matchesEverything(s.matchers))
+      ctx.addIssue({
+        code: 'custom',
+        path: ['matchers'],
+        message: 'at least one matcher must not match the empty string: these would mute every alert',
+      });
+    const startsAt = Date.parse(s.startsAt);
+    const endsAt = Date.parse(s.endsAt);
+    if (!(endsAt > startsAt))
+      ctx.addIssue({ code: 'custom', path: ['endsAt'], message: 'endsAt must be after startsAt' });
+    else if (endsAt - startsAt > MAX_SUPPRESSION_MS)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['endsAt'],
+        message: `a window lasts at most ${MAX_SUPPRESSION_DAYS} days (endsAt − startsAt)`,
+      });
   });
 export const suppressionDtoSchema = z.object({
   id: z.string(),
@@ -177,6 +284,10 @@ export const suppressionDtoSchema = z.object({
   startsAt: z.string(),
   endsAt: z.string(),
   reason: z.string(),
+  /** As Alertmanager's silence state: `pending` before startsAt, `active` until endsAt, then `expired`. */
+  status: z.enum(['pending', 'active', 'expired']),
+  /** When it was ended early (DELETE), if it was. */
+  expiredAt: z.string().optional(),
 });
 export type SuppressionDto = z.infer<typeof suppressionDtoSchema>;
 export type SuppressionRequest = z.input<typeof suppressionBodySchema>;

@@ -15,6 +15,11 @@ export interface AlertEvent {
   annotations: Record<string, string>;
   /** Unix milliseconds. */
   startsAt: number;
+  /**
+   * The delivery gave no startsAt (Go's zero time, absent): startsAt is the receipt time, and an alert already firing
+   * keeps the onset it has (as Alertmanager merges it), so a re-send is a duplicate, not a new episode.
+   */
+  startsAtUnset?: true;
   /** Unix milliseconds; absent or 0 while firing. */
   endsAt?: number;
   source: AlertSource;
@@ -50,7 +55,7 @@ export interface MuteReason {
 }
 
 /** An alert as the pipeline keeps it: the latest delivered state plus what it has seen over time. */
-export interface TrackedAlert extends Omit<AlertEvent, 'generatorURL' | 'receivedAt'> {
+export interface TrackedAlert extends Omit<AlertEvent, 'generatorURL' | 'receivedAt' | 'startsAtUnset'> {
   firstSeenAt: number;
   lastSeenAt: number;
   /** Deliveries received while firing (re-sends included): what "after N" counts. */

@@ -4,7 +4,7 @@ import { NO_REDIRECTS, splitUrlCredentials } from '../../util/urlCredentials.js'
 import type { AlertService } from '../AlertService.js';
 import { prometheusAlertsResponseSchema } from '../schemas.js';
 import type { AlertEvent } from '../types.js';
-import { fromPrometheus } from './normalizeAlerts.js';
+import { fromPrometheus, type SkippedAlert } from './normalizeAlerts.js';
 
 /**
  * Pulls Prometheus `/api/v1/alerts` (for setups without an Alertmanager): firing alerts enter like webhook alerts,
@@ -56,12 +56,28 @@ export class PrometheusAlertPoller {
     }
     let delivered = 0;
     await this.options.service.ingestEvents((at) => {
-      const { events, firing } = fromPrometheus(parsed.data, this.previous, at);
+      const { events, firing, skipped } = fromPrometheus(parsed.data, this.previous, at);
       this.previous = firing;
       delivered = events.length;
+      if (skipped.length > 0) this.noteSkipped(skipped);
       return events;
     });
     return delivered;
+  }
+
+  /** Alerts left out of polls so far because their labels break the ingest limits (logged each poll). */
+  skipped = 0;
+
+  private noteSkipped(skipped: SkippedAlert[]): void {
+    this.skipped += skipped.length;
+    this.options.logger?.warn(
+      {
+        skipped: skipped.length,
+        total: this.skipped,
+        alerts: skipped.slice(0, 5).map((s) => ({ alertname: s.alertname, issues: s.issues.slice(0, 3) })),
+      },
+      'Prometheus alerts skipped: labels over the ingest limits (64 labels, 1,024 characters, no control characters)',
+    );
   }
 
   private warn(error: unknown): void {

@@ -3,6 +3,8 @@ import {
   ALERTMANAGER_FINGERPRINT,
   LABEL_NAME,
   MAX_DELIVERY_ALERTS,
+  alertTime,
+  labelsWithinLimits,
   type alertmanagerWebhookSchema,
 } from '../schemas.js';
 
@@ -90,9 +92,10 @@ function isWebhookAlert(alert: unknown): alert is WebhookAlert {
   return (
     isStatus(status) &&
     isStringRecord(labels, LABEL_NAME) &&
+    labelsWithinLimits(labels) &&
     (annotations === undefined || isStringRecord(annotations)) &&
     isTime(startsAt) &&
-    (endsAt === undefined || isTime(endsAt)) &&
+    (endsAt === undefined || (isTime(endsAt) && !endsBeforeStart(startsAt, endsAt))) &&
     (generatorURL === undefined || typeof generatorURL === 'string') &&
     (fingerprint === undefined ||
       (typeof fingerprint === 'string' && ALERTMANAGER_FINGERPRINT.test(fingerprint)))
@@ -117,6 +120,13 @@ function isStringRecord(value: unknown, keyPattern?: RegExp): value is Record<st
   for (const key in value)
     if (typeof value[key] !== 'string' || (keyPattern && !keyPattern.test(key))) return false;
   return true;
+}
+
+/** As the schema's refinement: both set (not Go's zero time) and the end earlier. */
+function endsBeforeStart(startsAt: string, endsAt: string): boolean {
+  const start = alertTime(startsAt);
+  const end = alertTime(endsAt);
+  return start !== undefined && end !== undefined && end < start;
 }
 
 function isTime(value: unknown): value is string {

@@ -9,6 +9,8 @@ export interface SuppressionWindow {
   startsAt: number;
   endsAt: number;
   reason: string;
+  /** When it was ended early (the API's DELETE): endsAt became this time, and so did a pending window's startsAt. */
+  expiredAt?: number;
 }
 
 /** Suppression during declared maintenance windows and rollouts (from config or the API): matching alerts page no one. */
@@ -19,6 +21,22 @@ export class SuppressionWindowStage implements AlertStage {
   add(window: SuppressionWindow): void {
     if (this.windows.some((w) => w.id === window.id)) return;
     this.windows.push({ ...window, parsed: window.matchers.map(parseMatcher) });
+  }
+
+  /**
+   * Ends a window now, as Alertmanager expires a silence: it stays listed (expired), it is not deleted. A pending one
+   * never starts; one that already ended is left as it is. Undefined when no window has this id.
+   */
+  expire(id: string, at: number): SuppressionWindow | undefined {
+    const window = this.windows.find((w) => w.id === id);
+    if (!window) return undefined;
+    if (window.endsAt > at) {
+      window.startsAt = Math.min(window.startsAt, at);
+      window.endsAt = at;
+      window.expiredAt = at;
+    }
+    const { parsed: _parsed, ...rest } = window;
+    return rest;
   }
 
   list(): SuppressionWindow[] {

@@ -12,6 +12,7 @@ import {
   incidentDtoSchema,
   incidentListQuerySchema,
   ingestResultSchema,
+  MAX_SUPPRESSION_DAYS,
   suppressionBodySchema,
   type IngestResult,
   suppressionDtoSchema,
@@ -117,12 +118,27 @@ export const alertRoutes: FastifyPluginAsyncZod<{ engine: Engine }> = async (app
       config: { minRole: 'operator' },
       schema: {
         tags: ['alerts'],
-        summary: 'A maintenance or rollout window',
+        summary: `A maintenance or rollout window: at least one matcher that an alert without the label does not match, endsAt in the future and at most ${MAX_SUPPRESSION_DAYS} days after startsAt`,
         body: suppressionBodySchema,
         response: { 201: suppressionDtoSchema },
       },
     },
     async (request, reply) => reply.status(201).send(await service.addSuppression(request.body)),
+  );
+
+  app.delete(
+    '/alerts/suppressions/:id',
+    {
+      config: { minRole: 'operator' },
+      schema: {
+        tags: ['alerts'],
+        summary:
+          'End a suppression window now (as Alertmanager expires a silence): it stays listed as `expired`; ending one already over changes nothing; 404 when unknown',
+        params: idParams,
+        response: { 200: suppressionDtoSchema },
+      },
+    },
+    async (request) => service.expireSuppression(request.params.id),
   );
 
   app.get(

@@ -49,9 +49,26 @@ export interface paths {
         /** Get alerts suppressions */
         get: operations["getAlertsSuppressions"];
         put?: never;
-        /** A maintenance or rollout window */
+        /** A maintenance or rollout window: at least one matcher that an alert without the label does not match, endsAt in the future and at most 31 days after startsAt */
         post: operations["postAlertsSuppressions"];
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/alerts/suppressions/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** End a suppression window now (as Alertmanager expires a silence): it stays listed as `expired`; ending one already over changes nothing; 404 when unknown */
+        delete: operations["deleteAlertsSuppressionsById"];
         options?: never;
         head?: never;
         patch?: never;
@@ -967,6 +984,9 @@ export interface components {
             /** @enum {string} */
             status: "firing" | "resolved";
         };
+        AlertLabelsInput: {
+            [key: string]: string;
+        };
         AlertmanagerAlertInput: {
             /** @default {} */
             annotations?: {
@@ -975,9 +995,7 @@ export interface components {
             endsAt?: string;
             fingerprint?: string;
             generatorURL?: string;
-            labels: {
-                [key: string]: string;
-            };
+            labels: components["schemas"]["AlertLabelsInput"];
             startsAt: string;
             /** @enum {string} */
             status: "firing" | "resolved";
@@ -1285,9 +1303,7 @@ export interface components {
             endsAt?: string;
             fingerprint?: string;
             generatorURL?: string;
-            labels: {
-                [key: string]: string;
-            };
+            labels: components["schemas"]["AlertLabelsInput"];
             startsAt?: string;
             /** @enum {string} */
             status?: "firing" | "resolved";
@@ -1702,20 +1718,22 @@ export interface components {
             endsAt: string;
             /** @enum {string} */
             kind: "maintenance" | "rollout";
-            /** @default [] */
-            matchers?: string[];
+            matchers: string[];
             /** @default  */
             reason?: string;
             startsAt: string;
         };
         SuppressionDto: {
             endsAt: string;
+            expiredAt?: string;
             id: string;
             /** @enum {string} */
             kind: "maintenance" | "rollout";
             matchers: string[];
             reason: string;
             startsAt: string;
+            /** @enum {string} */
+            status: "pending" | "active" | "expired";
         };
         TimeInputInput: number | string;
         ToolCallRecord: {
@@ -2110,6 +2128,91 @@ export interface operations {
             };
             /** @description The token's role is below the route's `x-min-role` */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many requests or jobs; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Internal error (details only in the engine log) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A source (metrics, store, cluster) is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    deleteAlertsSuppressionsById: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SuppressionDto"];
+                };
+            };
+            /** @description Invalid input (a malformed path included): `error.issues` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Missing or unknown bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The token's role is below the route's `x-min-role` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
