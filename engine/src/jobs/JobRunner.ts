@@ -291,12 +291,15 @@ export class JobRunner {
    * Cancels a queued or running job: true when this call stopped it, false when it had already ended. A job whose
    * engine died (no lease) is marked cancelled; one running on another live replica is a CONFLICT; unknown is NOT_FOUND.
    */
-  async cancel(id: string): Promise<boolean> {
+  async cancel(id: string, by = 'a caller'): Promise<boolean> {
     const live = this.live.get(id);
     if (live) {
-      if (live.record.status === 'queued')
-        this.finishQueued(live, 'cancelled', 'cancelled before it started');
-      else live.controller.abort();
+      if (live.record.status === 'queued') {
+        const message = `cancelled by ${by} while queued, before it started`;
+        live.record.error = { code: 'CANCELLED', message };
+        this.finishQueued(live, 'cancelled', message);
+      } else
+        live.controller.abort(new JobCancelled(`cancelled by ${by} while running (${stageOf(live.record)})`));
       return true;
     }
     const record = await this.get(id);
@@ -307,10 +310,12 @@ export class JobRunner {
         `job ${id} runs on another engine replica (${record.instance}); cancel it there`,
       );
     }
+    const message = `cancelled by ${by}; its engine had stopped while it was ${record.status}`;
     this.writer.save({
       ...record,
       status: 'cancelled',
-      message: 'cancelled; its engine had stopped',
+      message,
+      error: { code: 'CANCELLED', message },
       finishedAt: new Date().toISOString(),
     });
     return true;
@@ -424,7 +429,12 @@ export class JobRunner {
     ]);
     clearTimeout(timer);
     if (outcome === 'timeout') {
-      for (const p of pending) p.controller.abort();
+      for (const p of pending)
+        p.controller.abort(
+          new JobCancelled(
+            `cancelled: the engine shut down while it was running (${stageOf(p.record)}) and the grace period ended`,
+          ),
+        );
       await Promise.allSettled(pending.map((p) => p.done));
     }
     await this.writer.stop(Math.min(graceMs, 5_000));
@@ -530,9 +540,17 @@ export class JobRunner {
       record.result = result;
       record.status = controller.signal.aborted ? 'cancelled' : 'succeeded';
       record.progress = 1;
-      record.message = record.status === 'succeeded' ? 'done' : 'cancelled';
+      record.message = 'done';
+      if (controller.signal.aborted) this.markCancelled(record, controller.signal);
     } catch (error) {
-      record.status = controller.signal.aborted ? 'cancelled' : 'failed';
+      if (controller.signal.aborted) {
+        // What the job threw on abort is its own wording (a forecast said TIMEOUT "training cancelled before it
+        // started" of a backtest cancelled mid-run): the record says who cancelled it and where it was.
+        logger.info({ err: error }, 'job cancelled');
+        this.markCancelled(record, controller.signal);
+        return;
+      }
+      record.status = 'failed';
       // Job records are readable by viewers: an upstream error's URL keeps its host, not its credentials.
       record.error = isEngineError(error)
         ? { code: error.code, message: redactText(error.message) }
@@ -540,6 +558,16 @@ export class JobRunner {
       record.message = record.error.message;
       logger.warn({ err: error }, 'job failed');
     }
+  }
+
+  private markCancelled(record: JobRecord, signal: AbortSignal): void {
+    const message =
+      signal.reason instanceof JobCancelled
+        ? signal.reason.message
+        : `cancelled while running (${stageOf(record)})`;
+    record.status = 'cancelled';
+    record.error = { code: 'CANCELLED', message };
+    record.message = message;
   }
 
   private finishQueued(job: LiveJob, status: 'cancelled' | 'interrupted', message: string): void {
@@ -574,4 +602,18 @@ export class JobRunner {
       this.logger.error({ err, job: record.id }, 'a job listener failed');
     }
   }
+}
+
+/** The reason a job's signal is aborted with when it is cancelled: the message its record ends with. */
+export class JobCancelled extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'JobCancelled';
+  }
+}
+
+/** Where a running job was: its progress and last message, e.g. `at 40%: fold 2 of 5`. */
+function stageOf(record: JobRecord): string {
+  const percent = `at ${Math.round((record.progress ?? 0) * 100)}%`;
+  return record.message && record.message !== 'started' ? `${percent}: ${record.message}` : percent;
 }

@@ -81,11 +81,17 @@ export const jobRoutes: FastifyPluginAsyncZod<{ engine: Engine }> = async (app, 
       schema: {
         tags: ['jobs'],
         summary:
-          'Cancel a queued or running job; `cancelled: false` when it had already ended, 404 when unknown',
+          'Cancel a queued or running job; `cancelled: false` when it had already ended, 404 when unknown. The job ends ' +
+          '`cancelled` with `error.code` CANCELLED and a message saying who cancelled it and at what stage',
         params: idParams,
         response: { 200: z.object({ cancelled: z.boolean() }) },
       },
     },
-    async (request) => ({ cancelled: await jobs.cancel(request.params.id) }),
+    async (request) => ({
+      cancelled: await jobs.cancel(
+        request.params.id,
+        `${request.principal?.name ?? 'anonymous'} (DELETE /jobs/:id)`,
+      ),
+    }),
   );
 };

@@ -495,7 +495,7 @@ export interface paths {
         get: operations["getJobsById"];
         put?: never;
         post?: never;
-        /** Cancel a queued or running job; `cancelled: false` when it had already ended, 404 when unknown */
+        /** Cancel a queued or running job; `cancelled: false` when it had already ended, 404 when unknown. The job ends `cancelled` with `error.code` CANCELLED and a message saying who cancelled it and at what stage */
         delete: operations["deleteJobsById"];
         options?: never;
         head?: never;
