@@ -300,6 +300,8 @@ describe('alert routes (memory store)', () => {
       kind: 'maintenance',
       detail: expect.stringContaining(window.id),
     });
+    // Ended through the typed client: listed as expired from then on.
+    expect(await client().expireSuppression(window.id)).toMatchObject({ id: window.id, status: 'expired' });
 
     const spec = (await (await fetch(`${server.url}/api/v1/openapi.json`)).json()) as {
       paths: Record<string, unknown>;

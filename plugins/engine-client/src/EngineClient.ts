@@ -300,6 +300,11 @@ export class EngineClient {
     return this.request('POST', '/api/v1/alerts/suppressions', request);
   }
 
+  /** Ends a suppression window now; it stays listed as expired, as Alertmanager keeps expired silences. */
+  expireSuppression(id: string): Promise<SuppressionDto> {
+    return this.request('DELETE', `/api/v1/alerts/suppressions/${encodeURIComponent(id)}`);
+  }
+
   /** The live incident stream (SSE): `ready`, then `incident` events from every replica. */
   async *incidentEvents(signal?: AbortSignal): AsyncGenerator<SseMessage<unknown>> {
     yield* this.stream('GET', '/api/v1/incidents/events', undefined, signal);
