@@ -153,6 +153,7 @@ describe('aicloudops alerts / incidents', () => {
     const line = human.stdout.split('\n').find((l) => l.includes('ffffffffffffffff'))!;
     expect(line).toContain('Esc\\x1b[2J\\x1b[31mFAKE');
     expect(line).toContain('ca\\x0drt\\x0ax');
+    // eslint-disable-next-line no-control-regex -- the test looks for the control characters the CLI must not print
     expect(human.stdout).not.toMatch(/[\u0000-\u0009\u000b-\u001f]/);
     // --json keeps the data as it is (JSON escapes it).
     const json = await runCli(['alerts', '--status', 'firing', '--json'], env);
