@@ -6,31 +6,12 @@
  * chosen by maximin over sets rather than on one.
  *   node --import tsx bench/rag/tuningGrid.ts ../shared/datasets/k8s_docs '{"rerank":{"generatedPage":0}}' ...
  */
-import { join } from 'node:path';
-import { assistantConfigSchema } from '../../src/assistant/config.js';
-import { LsaEmbedder } from '../../src/assistant/embedders/LsaEmbedder.js';
-import { indexedText } from '../../src/assistant/kb/Chunk.js';
-import { KnowledgeBase } from '../../src/assistant/kb/KnowledgeBase.js';
-import { KnowledgeIndex, type TuningChange } from '../../src/assistant/retrieval/KnowledgeIndex.js';
-import { BENCH_EXCLUDE, evaluate, halves, readEvalSets, type EvalSet } from './evaluateRetrieval.js';
+import type { TuningChange } from '../../src/assistant/retrieval/KnowledgeIndex.js';
+import { defaultIndex, pathsOf as paths } from './defaultIndex.js';
+import { evaluate, halves } from './evaluateRetrieval.js';
 
 const [data = '../shared/datasets/k8s_docs', ...changes] = process.argv.slice(2);
-const sets: EvalSet[] = [
-  ...readEvalSets(join(data, 'eval')),
-  ...readEvalSets(new URL('./authored-questions', import.meta.url).pathname),
-];
-const config = assistantConfigSchema.parse({ embedder: { kind: 'lsa' } });
-if (config.embedder.kind !== 'lsa') throw new Error('the grid measures the default (no-weights) embedder');
-const embedder = new LsaEmbedder(config.embedder);
-const kb = new KnowledgeBase({ config, embedder });
-await kb.ingest({ path: data, baseUrl: 'https://kubernetes.io', exclude: BENCH_EXCLUDE });
-const chunks = [...kb.allChunks()];
-const vectors = new Float32Array(chunks.length * embedder.dimensions);
-(await embedder.embedDocuments(chunks.map(indexedText))).forEach((v, i) =>
-  vectors.set(v, i * embedder.dimensions),
-);
-const index = new KnowledgeIndex(chunks, vectors, embedder.dimensions, embedder, config.retrieval);
-const paths = (hits: Array<{ chunk: { path: string } }>) => hits.map((h) => h.chunk.path);
+const { index, sets } = await defaultIndex(data);
 
 const bm25 = new Map<string, { hit5: number; mrr: number }>();
 for (const set of sets.flatMap((s) => [s, ...halves(s)]))
