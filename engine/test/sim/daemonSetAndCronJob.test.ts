@@ -107,10 +107,14 @@ describe('CronJob controller', () => {
 
   it('starts a Job per scheduled minute, keeps the failed history limit, and a failed run is a JobFailed finding owned by the CronJob', async () => {
     // Half a minute into the next minute: objects are stamped with the wall clock, the controllers read this one.
-    const start = (Math.floor(Date.now() / 60_000) + 1) * 60_000 + 30_000;
-    const clock = { now: start };
+    const nextMinute = () => (Math.floor(Date.now() / 60_000) + 1) * 60_000 + 30_000;
+    const clock = { now: nextMinute() };
     cluster = await SimulatedCluster.start({ seedShop: true, tickMs: 0, clock: () => clock.now });
     const batch = cluster.kubeConfig().makeApiClient(BatchV1Api);
+    // Taken again once the cluster is up: a start that crossed a minute boundary stamped the CronJob in the minute
+    // of the first run, which is then not due (failed in CI under load).
+    const start = nextMinute();
+    clock.now = start;
     cluster.createCronJob('shop', 'nightly-report', '*/2 * * * *', 'fail');
     const names = new Set<string>();
     // 5 s a tick: a failing run (two pods, backoffLimit 1) ends well before the next one is due (Forbid).
