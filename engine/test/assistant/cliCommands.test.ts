@@ -41,4 +41,19 @@ describe('aicloudops ingest / ask', () => {
       citations: [{ n: 1, path: 'kafka.md' }],
     });
   });
+
+  it('escapes control characters from the engine (an ingested title, the answer) on the terminal', async () => {
+    const { mkdirSync } = await import('node:fs');
+    const hostile = join(dir, 'hostile');
+    mkdirSync(hostile);
+    writeFileSync(
+      join(hostile, 'zookeeper.md'),
+      '---\ntitle: "Zookeeper quorum \\e[2J\\e[31mlost"\n---\n## Fix\n1. Restart the \u001b[2Jzookeeper ensemble one node at a time.\n',
+    );
+    await run(['ingest', hostile]);
+    const ask = await run(['ask', 'zookeeper quorum lost fix']);
+    expect(ask.stdout).toContain('ensemble');
+    expect(ask.stdout).not.toContain('\u001b');
+    expect(ask.stdout).toContain('\\x1b[2J');
+  });
 });

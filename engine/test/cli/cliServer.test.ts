@@ -129,11 +129,15 @@ describe('aicloudops --server', () => {
       },
     });
 
-    // The engine checks the horizon (its schema holds the bounds); the message names the flag, not body.horizonMinutes.
+    // Not a number: refused at the edge, before any request.
     const horizon = await run([...humanRemote(), 'forecast', '-s', 'checkout', '--horizon', 'abc']);
     expect(horizon.exitCode).toBe(2);
-    expect(horizon.stderr).toContain('--horizon: must be a whole number of minutes');
-    expect(horizon.stderr).not.toContain('body.horizonMinutes');
+    expect(horizon.stderr).toContain('--horizon must be a whole number of at least 1, got "abc"');
+    // Over the engine's bound (its schema holds it): the engine's message names the flag, not body.horizonMinutes.
+    const far = await run([...humanRemote(), 'forecast', '-s', 'checkout', '--horizon', '999999']);
+    expect(far.exitCode).toBe(2);
+    expect(far.stderr).toContain('--horizon');
+    expect(far.stderr).not.toContain('body.horizonMinutes');
 
     // Listed before the request: a one-shot engine used to list nothing for a status that does not exist.
     const status = await run([...humanRemote(), 'incidents', '--status', 'bogus']);

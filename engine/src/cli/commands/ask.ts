@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import type { Answer, AskEvent } from '../../assistant/schemas.js';
 import type { CliContext } from '../CliContext.js';
+import { printable, printableBlock } from '../output.js';
 
 interface AskOptions {
   workload?: string;
@@ -31,8 +32,10 @@ export function registerAsk(program: Command, cli: CliContext): void {
       const show = (event: AskEvent): Answer | undefined => {
         if (event.type === 'done') return event.answer;
         if (output.json) return undefined;
-        if (event.type === 'token') process.stdout.write(event.text);
-        else if (event.type === 'tool') process.stderr.write(`[looked at] ${event.call.summary}\n`);
+        // Model tokens can quote pod logs and ingested pages: control characters are escaped like every CLI output.
+        if (event.type === 'token') process.stdout.write(printableBlock(event.text));
+        else if (event.type === 'tool')
+          process.stderr.write(`[looked at] ${printable(event.call.summary)}\n`);
         return undefined;
       };
       let answer: Answer | undefined;
@@ -55,10 +58,12 @@ export function registerAsk(program: Command, cli: CliContext): void {
         output.result(answer, () => '');
         return;
       }
-      const sources = answer.citations.map(
-        (c) => `[${c.n}] ${c.title}${c.section ? ` > ${c.section}` : ''} (${c.url ?? c.path})`,
+      const sources = answer.citations.map((c) =>
+        printable(`[${c.n}] ${c.title}${c.section ? ` > ${c.section}` : ''} (${c.url ?? c.path})`),
       );
-      const credits = [...new Set(answer.citations.flatMap((c) => (c.attribution ? [c.attribution] : [])))];
+      const credits = [
+        ...new Set(answer.citations.flatMap((c) => (c.attribution ? [printable(c.attribution)] : []))),
+      ];
       if (credits.length) sources.push(...credits.map((c) => `    ${c}`));
       process.stdout.write(
         `\n${sources.length ? `\nSources:\n${sources.join('\n')}\n` : ''}\n(${answer.mode} answer, conversation ${answer.conversationId})\n`,

@@ -2,6 +2,7 @@ import { Option, type Command } from 'commander';
 import type { CliContext } from '../CliContext.js';
 import type { ForecastResponse, ScalePlanResponse } from '../../forecast/schemas.js';
 import type { BacktestResult } from '../../forecast/backtest.js';
+import { positiveInt } from '../flags.js';
 
 /** The request fields these commands fill from flags, for errors that name the flag. */
 const REQUEST_FLAGS: Record<string, string> = {
@@ -27,7 +28,7 @@ interface SeriesOptions {
 }
 
 interface ForecastOptions extends SeriesOptions {
-  horizon: string;
+  horizon: number;
   train?: boolean;
   backtest?: boolean;
   testDays: string;
@@ -40,7 +41,7 @@ interface ScalePlanOptions extends SeriesOptions {
   kind: string;
   cluster?: string;
   capacity?: string;
-  horizon: string;
+  horizon: number;
   mode: string;
   dryRun?: boolean;
 }
@@ -127,7 +128,7 @@ export function registerForecast(program: Command, cli: CliContext): void {
       )
       .option('-s, --service <service>', 'service whose series to forecast'),
   )
-    .option('--horizon <minutes>', 'minutes ahead', '60')
+    .option('--horizon <minutes>', 'minutes ahead', positiveInt('horizon'), 60)
     // One action per run: given two, one used to win silently (--train --backtest only backtested).
     .addOption(
       new Option(
@@ -181,7 +182,7 @@ export function registerForecast(program: Command, cli: CliContext): void {
               `stored ${meta.seriesKey} v${meta.version}: ${meta.chosen}${meta.promoted ? ', promoted' : ', NOT promoted (failed validation)'}`,
             );
           }
-          const result = await backend.forecast({ ...selector(o), horizonMinutes: Number(o.horizon) });
+          const result = await backend.forecast({ ...selector(o), horizonMinutes: o.horizon });
           output.result(result, () => renderForecast(result));
         });
       } catch (error) {
@@ -204,7 +205,7 @@ export function registerForecast(program: Command, cli: CliContext): void {
       '--capacity <n>',
       'demand one replica serves at the target utilisation (default: learned from metrics)',
     )
-    .option('--horizon <minutes>', 'minutes ahead', '60')
+    .option('--horizon <minutes>', 'minutes ahead', positiveInt('horizon'), 60)
     .option('--mode <mode>', 'recommend, hpa, keda or apply', 'recommend')
     .option('--dry-run', 'with --mode apply: stop after the server-side dry run')
     .action(async (o: ScalePlanOptions) => {
@@ -216,7 +217,7 @@ export function registerForecast(program: Command, cli: CliContext): void {
             workload: { kind: o.kind, name: o.workload },
             ...(o.cluster ? { cluster: o.cluster } : {}),
             ...(o.capacity ? { capacityPerReplica: o.capacity } : {}),
-            horizonMinutes: Number(o.horizon),
+            horizonMinutes: o.horizon,
             mode: o.mode,
             dryRun: Boolean(o.dryRun),
           });
