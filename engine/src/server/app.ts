@@ -3,7 +3,7 @@ import swagger from '@fastify/swagger';
 import { randomUUID } from 'node:crypto';
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Engine } from '../engine.js';
-import { assertSameOriginWrite, authPlugin } from './auth.js';
+import { assertSameOriginWrite, authPlugin, corsAllows } from './auth.js';
 import {
   clientErrorHandler,
   frameworkErrorHandler,
@@ -86,11 +86,10 @@ export async function buildApp(engine: Engine): Promise<FastifyInstance> {
     void reply.header('x-request-id', String(request.id));
     if (closing) void reply.header('connection', 'close');
   });
-  if (config.server.corsOrigins.length > 0) {
-    const allowed = new Set(config.server.corsOrigins);
+  if (corsOrigins.size > 0) {
     app.addHook('onRequest', async (request, reply) => {
       const origin = request.headers.origin;
-      if (origin && (allowed.has(origin) || allowed.has('*'))) {
+      if (origin && corsAllows(corsOrigins, origin)) {
         void reply.header('access-control-allow-origin', origin);
         void reply.header('vary', 'origin');
         void reply.header(

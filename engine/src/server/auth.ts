@@ -4,6 +4,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import type { EngineConfig, Role } from '../config/schema.js';
 import { EngineError } from '../errors.js';
+import { STATE_CHANGING } from './strictRequests.js';
 
 const ROLE_RANK: Record<Role, number> = { viewer: 0, operator: 1, admin: 2 };
 
@@ -159,8 +160,6 @@ export function enforceAuthPolicy(config: Pick<EngineConfig, 'profile' | 'server
   );
 }
 
-const STATE_CHANGING_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
-
 /**
  * Refuses a state-changing request (POST, PUT, PATCH, DELETE) that a browser sent from another site. A route
  * without a body schema (incident ack/resolve, RCA rerun) can be posted by any web page with no CORS preflight, and
@@ -171,10 +170,9 @@ const STATE_CHANGING_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
  * without an allowed Origin is refused too. Reads stay open to the CORS rules alone.
  */
 export function assertSameOriginWrite(request: FastifyRequest, corsOrigins: ReadonlySet<string>): void {
-  if (!STATE_CHANGING_METHODS.has(request.method)) return;
+  if (!STATE_CHANGING.has(request.method)) return;
   const origin = request.headers.origin;
-  const allowed =
-    origin !== undefined && (corsOrigins.has('*') || corsOrigins.has(origin) || ownOrigin(request, origin));
+  const allowed = origin !== undefined && (corsAllows(corsOrigins, origin) || ownOrigin(request, origin));
   if (allowed) return;
   const site = request.headers['sec-fetch-site'];
   if (origin === undefined && site !== 'cross-site') return;
@@ -188,6 +186,11 @@ export function assertSameOriginWrite(request: FastifyRequest, corsOrigins: Read
       { field, message: 'must be this engine or one of server.corsOrigins for a state-changing request' },
     ],
   });
+}
+
+/** Whether `server.corsOrigins` lets a browser page of this origin call the engine (`*`: every origin). */
+export function corsAllows(corsOrigins: ReadonlySet<string>, origin: string): boolean {
+  return corsOrigins.has('*') || corsOrigins.has(origin);
 }
 
 function ownOrigin(request: FastifyRequest, origin: string): boolean {
