@@ -1,3 +1,4 @@
+import { upperBound } from '../../util/upperBound.js';
 /**
  * When each container of the simulated cluster restarted (unix seconds), written by the kubelet as it restarts them.
  * The pod status's `restartCount` and the demo's `kube_pod_container_status_restarts_total` are both read from here,
@@ -23,16 +24,7 @@ export class RestartBook {
 
   /** Restarts of a container at or before a time (unix seconds). */
   countAt(podUid: string, container: string, at: number): number {
-    const list = this.byContainer.get(RestartBook.key(podUid, container));
-    if (!list) return 0;
-    let lo = 0;
-    let hi = list.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (list[mid]! <= at) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
+    return upperBound(this.times(podUid, container), at);
   }
 
   /** When a container restarted (unix seconds, ascending): the kill times the OOM memory saw-tooth drops at. */

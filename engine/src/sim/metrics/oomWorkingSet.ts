@@ -1,3 +1,4 @@
+import { upperBound } from '../../util/upperBound.js';
 /** Share of the memory limit an OOM-killed container starts again at, and the share it climbs to before a kill. */
 const RESTART_SHARE = 0.5;
 const TOP_SHARE = 0.99;
@@ -22,24 +23,12 @@ export function oomWorkingSet(
   since: number,
   kills: readonly number[],
 ): number | undefined {
-  const first = countUpTo(kills, since - 1e-9);
+  const first = upperBound(kills, since - 1e-9);
   if (first === kills.length) return undefined;
-  const killed = countUpTo(kills, t);
+  const killed = upperBound(kills, t);
   if (killed <= first) return limit * TOP_SHARE;
   const last = kills[killed - 1]!;
   const climb = killed - 1 > first ? last - kills[killed - 2]! : FIRST_CLIMB_SECONDS;
   const progress = Math.min(1, (t - last) / Math.max(climb, 1e-9));
   return limit * (RESTART_SHARE + (TOP_SHARE - RESTART_SHARE) * progress);
-}
-
-/** How many of the ascending `times` are at or before `t`. */
-function countUpTo(times: readonly number[], t: number): number {
-  let lo = 0;
-  let hi = times.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (times[mid]! <= t) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }
