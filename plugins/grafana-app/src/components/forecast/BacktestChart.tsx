@@ -1,5 +1,5 @@
 import React from 'react';
-import { css, cx } from '@emotion/css';
+import { css } from '@emotion/css';
 import {
   FieldColorModeId,
   getDisplayProcessor,
@@ -8,12 +8,13 @@ import {
   type GrafanaTheme2,
 } from '@grafana/data';
 import { BarGaugeDisplayMode } from '@grafana/schema';
-import { BarGauge, ControlledCollapse, useStyles2, useTheme2 } from '@grafana/ui';
+import { BarGauge, useStyles2, useTheme2 } from '@grafana/ui';
 import { t } from '@grafana/i18n';
 import type { BacktestResultDto } from '../../api/types';
 import { useContainerWidth } from '../rca/useContainerWidth';
 import { testIds } from '../testIds';
 import { backtestSummary } from './backtestSummary';
+import { ReasonDetails } from './ReasonDetails';
 
 /**
  * Every model's backtest error as one bar (Grafana's BarGauge), best first: the chosen model against the baselines
@@ -83,18 +84,6 @@ export function BacktestChart({ result }: { result: BacktestResultDto }) {
   );
 }
 
-/** An engine's long reason (why a model or plan), collapsed under a short label until clicked. */
-export function ReasonDetails({ label, children }: { label: string; children: React.ReactNode }) {
-  const s = useStyles2(getStyles);
-  return (
-    <div className={s.details}>
-      <ControlledCollapse label={label} isOpen={false}>
-        <p className={cx(s.muted, s.reason)}>{children}</p>
-      </ControlledCollapse>
-    </div>
-  );
-}
-
 const getStyles = (theme: GrafanaTheme2) => ({
   figure: css`
     margin: ${theme.spacing(2, 0)};
@@ -117,13 +106,5 @@ const getStyles = (theme: GrafanaTheme2) => ({
   muted: css`
     color: ${theme.colors.text.secondary};
     font-size: ${theme.typography.bodySmall.fontSize};
-  `,
-  details: css`
-    max-width: 960px;
-    margin-top: ${theme.spacing(1)};
-    font-size: ${theme.typography.body.fontSize};
-  `,
-  reason: css`
-    margin: 0;
   `,
 });
