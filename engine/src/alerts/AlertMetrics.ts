@@ -1,5 +1,6 @@
 import { Counter, Gauge, type Metric, type Registry } from 'prom-client';
 import type { PipelineCounters } from './AlertPipeline.js';
+import type { SkipReason } from './ingest/normalizeAlerts.js';
 
 /**
  * Alerting's live figures on /metrics. Values are read from the pipeline at scrape time, so after a restart (the
@@ -12,6 +13,8 @@ export class AlertMetrics {
    * millisecond, a commit waits for Redis' fsync (~7 ms here).
    */
   private readonly ingest: StageHistogram;
+  /** Alerts of webhook and generic deliveries left out, the rest of the delivery ingested (not in the log). */
+  private readonly skipped: Counter<'reason'>;
 
   constructor(registry: Registry, stats: () => PipelineCounters) {
     this.ingest = new StageHistogram(
@@ -20,6 +23,12 @@ export class AlertMetrics {
       [0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5],
     );
     registry.registerMetric(this.ingest as unknown as Metric);
+    this.skipped = new Counter({
+      name: 'aicloudops_alerts_skipped_total',
+      help: 'Alerts of a delivery left out, the rest ingested: labels over the limits (reason="labels") or startsAt in the future (reason="future_starts_at")',
+      labelNames: ['reason'],
+      registers: [registry],
+    });
     const counter = (name: string, help: string, value: (s: PipelineCounters) => number) =>
       new Counter({
         name,
@@ -59,6 +68,10 @@ export class AlertMetrics {
       'Mean added delay from first alert to notification',
       (s) => meanDelaySeconds(s),
     );
+  }
+
+  noteSkipped(reason: SkipReason): void {
+    this.skipped.inc({ reason });
   }
 
   observeIngest(stage: IngestStage, seconds: number): void {

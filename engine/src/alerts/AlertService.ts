@@ -8,7 +8,13 @@ import { AlertPipeline, emptyOutput } from './AlertPipeline.js';
 import { AlertRepository, logLine, type AlertLogEntry, type StoredIncident } from './AlertRepository.js';
 import type { AlertsConfig } from './config.js';
 import { IncidentBus, type IncidentEvent } from './IncidentBus.js';
-import { fromAlertmanager, fromGeneric, parseTime } from './ingest/normalizeAlerts.js';
+import {
+  normaliseAlertmanager,
+  normaliseGeneric,
+  parseTime,
+  type NormalisedDelivery,
+  type SkippedDeliveryAlert,
+} from './ingest/normalizeAlerts.js';
 import { parseWebhookFast } from './ingest/parseWebhookFast.js';
 import { createNotifiers } from './notify/createNotifiers.js';
 import type { NotificationMessage } from './notify/Notifier.js';
@@ -16,6 +22,7 @@ import type { RateLimitedNotifier } from './notify/RateLimitedNotifier.js';
 import {
   alertmanagerWebhookSchema,
   genericAlertsBodySchema,
+  MAX_SUPPRESSION_DAYS,
   suppressionBodySchema,
   type AlertDto,
   type AlertStats,
@@ -36,6 +43,8 @@ import type { z } from 'zod';
 import type { ServiceEdge } from '../topology/ConfiguredServiceGraph.js';
 
 const RCA_WINDOW_SECONDS = 600;
+/** Ids of the windows in `alerts.suppressions`: `config-1..n` by position. */
+const CONFIG_SUPPRESSION_PREFIX = 'config-';
 /**
  * Group commit bounds: a batch takes at most this many deliveries and stops taking more once its log lines reach this
  * many bytes (so it exceeds it by at most one delivery, itself capped by the server's body limit). A delivery that
@@ -59,7 +68,7 @@ const CHAIN_TTL_SECONDS = 7 * 24 * 3600;
 interface WaitingDelivery {
   /** performance.now() when the service got it: the ingest latency histogram starts here. */
   receivedAt: number;
-  normalise: (at: number) => AlertEvent[];
+  normalise: (at: number) => NormalisedDelivery;
   truncatedAlerts: number;
   resolve: (result: IngestResult) => void;
   reject: (error: unknown) => void;
@@ -70,6 +79,8 @@ interface TakenDelivery {
   waiting: WaitingDelivery;
   at: number;
   events: AlertEvent[];
+  /** Alerts of the delivery left out by the per-alert checks (listed in its 200). */
+  skipped: SkippedDeliveryAlert[];
   line: string;
 }
 
@@ -172,19 +183,19 @@ export class AlertService {
     const parsed = options.validated
       ? (body as z.output<typeof alertmanagerWebhookSchema>)
       : (parseWebhookFast(body) ?? parseBody(alertmanagerWebhookSchema, body));
-    return this.accept((at) => fromAlertmanager(parsed, at), parsed.truncatedAlerts);
+    return this.accept((at) => normaliseAlertmanager(parsed, at), parsed.truncatedAlerts);
   }
 
   ingestGeneric(body: unknown, options: { validated?: boolean } = {}): Promise<IngestResult> {
     const parsed = options.validated
       ? (body as z.output<typeof genericAlertsBodySchema>)
       : parseBody(genericAlertsBodySchema, body);
-    return this.accept((at) => fromGeneric(parsed.alerts, at));
+    return this.accept((at) => normaliseGeneric(parsed.alerts, at));
   }
 
   /** Events already normalised (the Prometheus poller). */
   ingestEvents(events: (at: number) => AlertEvent[]): Promise<IngestResult> {
-    return this.accept(events);
+    return this.accept((at) => ({ events: events(at), skipped: [] }));
   }
 
   /** The internal API: repair findings and anomaly alerts become first-class alerts. */
@@ -195,13 +206,28 @@ export class AlertService {
         { labels, annotations: alert.annotations ?? {}, ...(alert.status ? { status: alert.status } : {}) },
       ],
     });
-    return this.accept((at) =>
-      fromGeneric(parsed.alerts, at, alert.source).map(({ startsAtUnset, ...e }) => ({
-        ...e,
-        ...(alert.startsAt !== undefined ? { startsAt: alert.startsAt } : { startsAt: at, startsAtUnset }),
-        ...(alert.endsAt !== undefined ? { endsAt: alert.endsAt } : {}),
-      })),
-    );
+    return this.accept((at) => {
+      const { events, skipped } = normaliseGeneric(parsed.alerts, at, alert.source);
+      // An engine-raised alert over the limits is a bug of its raiser: refused, not skipped.
+      if (skipped.length > 0) {
+        const issues = skipped.flatMap((s) => s.issues);
+        throw new EngineError(
+          'INVALID_INPUT',
+          `invalid alert payload: ${issues[0]!.field}: ${issues[0]!.message}`,
+          {
+            issues,
+          },
+        );
+      }
+      return {
+        events: events.map(({ startsAtUnset, ...e }) => ({
+          ...e,
+          ...(alert.startsAt !== undefined ? { startsAt: alert.startsAt } : { startsAt: at, startsAtUnset }),
+          ...(alert.endsAt !== undefined ? { endsAt: alert.endsAt } : {}),
+        })),
+        skipped: [],
+      };
+    });
   }
 
   /** Advances the clock: releases incidents whose thresholds passed, resolves expired alerts. */
@@ -269,6 +295,13 @@ export class AlertService {
         issues: [{ field: 'body.endsAt', message }],
       });
     }
+    if (Date.parse(parsed.startsAt) > created + MAX_SUPPRESSION_DAYS * 24 * 3600_000) {
+      // Else a window far ahead (9999-12-01 to 9999-12-31) passes the length rule and stays pending for good.
+      const message = `startsAt must be at most ${MAX_SUPPRESSION_DAYS} days ahead`;
+      throw new EngineError('INVALID_INPUT', `invalid alert payload: body.startsAt: ${message}`, {
+        issues: [{ field: 'body.startsAt', message }],
+      });
+    }
     const window: SuppressionWindow = {
       id: `sup-${randomUUID().slice(0, 8)}`,
       kind: parsed.kind,
@@ -293,6 +326,13 @@ export class AlertService {
       const at = this.now();
       const window = this.pipeline.suppressions().find((w) => w.id === id);
       if (!window) throw new EngineError('NOT_FOUND', `suppression ${id} not found`);
+      // A config window's id is its position in the config: an expiry logged by id would end another window once the
+      // config is reordered. The config owns it.
+      if (window.id.startsWith(CONFIG_SUPPRESSION_PREFIX))
+        throw new EngineError(
+          'CONFLICT',
+          `suppression ${id} is defined in the config: edit alerts.suppressions in the config to end it`,
+        );
       if (window.endsAt <= at) return suppressionDto(window, at);
       await this.repo.append({ t: 'suppression-expired', at, id });
       const expired = this.pipeline.expireSuppression(id, at)!;
@@ -367,7 +407,7 @@ export class AlertService {
     const pipeline = new AlertPipeline(this.options.config, logged ? logged.edges : current);
     for (const [i, s] of this.options.config.suppressions.entries()) {
       pipeline.addSuppression({
-        id: `config-${i + 1}`,
+        id: `${CONFIG_SUPPRESSION_PREFIX}${i + 1}`,
         kind: s.kind,
         matchers: s.matchers,
         startsAt: Date.parse(s.startsAt),
@@ -402,7 +442,7 @@ export class AlertService {
     if (epoch === undefined || epoch === this.chain?.epoch) this.started = undefined;
   }
 
-  private accept(normalise: (at: number) => AlertEvent[], truncatedAlerts = 0): Promise<IngestResult> {
+  private accept(normalise: (at: number) => NormalisedDelivery, truncatedAlerts = 0): Promise<IngestResult> {
     return new Promise<IngestResult>((resolve, reject) => {
       this.waiting.push({ receivedAt: performance.now(), normalise, truncatedAlerts, resolve, reject });
       this.scheduleBatch();
@@ -492,7 +532,8 @@ export class AlertService {
       const waiting = this.waiting[i]!;
       try {
         const at = this.now();
-        const events = waiting.normalise(at);
+        const { events, skipped } = waiting.normalise(at);
+        for (const s of skipped) this.metrics?.noteSkipped(s.reason);
         const line = logLine({
           t: 'delivery',
           at,
@@ -500,7 +541,7 @@ export class AlertService {
           ...(waiting.truncatedAlerts ? { truncatedAlerts: waiting.truncatedAlerts } : {}),
         });
         bytes += line.length;
-        taken.push({ waiting, at, events, line });
+        taken.push({ waiting, at, events, skipped, line });
       } catch (error) {
         waiting.reject(error);
       }
@@ -521,10 +562,15 @@ export class AlertService {
     merged.joined.push(...out.joined);
     const duplicates = this.pipeline.duplicates() - before;
     return {
-      received: d.events.length,
+      received: d.events.length + d.skipped.length,
       accepted: out.changedAlerts.size,
       duplicates,
       incidents: [...out.changedIncidents],
+      skipped: d.skipped.map(({ index, fingerprint, issues }) => ({
+        index,
+        ...(fingerprint !== undefined ? { fingerprint } : {}),
+        issues,
+      })),
     };
   }
 
@@ -736,7 +782,9 @@ function replayEntry(pipeline: AlertPipeline, entry: AlertLogEntry): void {
       pipeline.addSuppression(entry.window);
       return;
     case 'suppression-expired':
-      pipeline.expireSuppression(entry.id, entry.at);
+      // An expiry of a config window logged before DELETE refused them names a position in the config, which may
+      // now be another window: the config owns its windows.
+      if (!entry.id.startsWith(CONFIG_SUPPRESSION_PREFIX)) pipeline.expireSuppression(entry.id, entry.at);
       return;
     case 'rca':
       pipeline.linkRca(entry.incident, entry.rcaId);

@@ -8,7 +8,6 @@ import { FIELD_LIMITS } from '../schemas/core.js';
  * the incident API returns. The same schemas give the OpenAPI document and the typed client's types.
  */
 
-/** Shared with the webhook's fast path (ingest/parseWebhookFast.ts), so the two cannot drift apart. */
 export const LABEL_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 export const ALERTMANAGER_FINGERPRINT = /^[0-9a-f]{1,16}$/;
 export const MAX_DELIVERY_ALERTS = 10_000;
@@ -28,7 +27,7 @@ export const ALERT_LABEL_LIMITS = {
 export const CONTROL_CHARACTERS = /[\x00-\x1f\x7f-\x9f]/;
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
-/** The fast path's check (ingest/parseWebhookFast.ts): true only for labels `alertLabelsSchema` accepts as they are. */
+/** The normaliser's per-alert check (ingest/normalizeAlerts.ts): true only for labels `alertLabelsSchema` accepts as they are. */
 export function labelsWithinLimits(labels: Record<string, string>): boolean {
   let count = 0;
   for (const name in labels) {
@@ -89,11 +88,18 @@ function endsNotBeforeStart(a: { startsAt?: string | undefined; endsAt?: string 
 }
 const END_BEFORE_START = { message: 'endsAt must not be before startsAt', path: ['endsAt'] };
 
+/**
+ * An alert's labels as the ingest bodies take them: a record of strings. The limits (`alertLabelsSchema`) are checked
+ * alert by alert when the delivery is normalised: an alert over them is skipped and listed in the 200 (`skipped`), the
+ * rest of the delivery is ingested (Alertmanager does not retry a 4xx, so a 400 would lose every valid alert with it).
+ */
+const ingestLabelsSchema = z.record(z.string(), z.string());
+
 /** One alert of an Alertmanager webhook (payload version 4). */
 export const alertmanagerAlertSchema = z
   .object({
     status: z.enum(['firing', 'resolved']),
-    labels: alertLabelsSchema,
+    labels: ingestLabelsSchema,
     annotations: z.record(z.string(), z.string()).default({}),
     startsAt: timeString,
     /** `0001-01-01T00:00:00Z` while firing. */
@@ -124,7 +130,7 @@ export type AlertmanagerWebhook = z.input<typeof alertmanagerWebhookSchema>;
 /** The generic form for any other tool: a list of alerts, status inferred from endsAt when absent. */
 export const genericAlertSchema = z
   .object({
-    labels: alertLabelsSchema,
+    labels: ingestLabelsSchema,
     annotations: z.record(z.string(), z.string()).default({}),
     status: z.enum(['firing', 'resolved']).optional(),
     startsAt: timeString.optional(),
@@ -167,6 +173,18 @@ export const ingestResultSchema = z.object({
   duplicates: z.number().int(),
   /** Incidents this delivery created or changed. */
   incidents: z.array(z.string()),
+  /**
+   * Alerts of the delivery left out, the rest ingested: labels over the limits (1-64 labels, values of at most 1,024
+   * characters, no control characters) or a startsAt more than 5 minutes ahead. `index` is the alert's position in
+   * `alerts`; `fingerprint` its labels' fingerprint when its labels are within the limits.
+   */
+  skipped: z.array(
+    z.object({
+      index: z.number().int(),
+      fingerprint: z.string().optional(),
+      issues: z.array(z.object({ field: z.string(), message: z.string() })),
+    }),
+  ),
 });
 export type IngestResult = z.infer<typeof ingestResultSchema>;
 

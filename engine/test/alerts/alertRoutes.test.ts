@@ -143,10 +143,10 @@ describe('alert routes (memory store)', () => {
       expect.arrayContaining(['body.alerts.0.status', 'body.alerts.0.startsAt']),
     );
 
-    const e3 = (await client()
-      .sendAlerts([{ labels: {} }])
-      .catch((e: unknown) => e)) as EngineApiError;
-    expect(e3.issues.map((i) => i.field)).toContain('body.alerts.0.labels');
+    // A well-formed alert over the label limits is skipped, not a 400: the 200 lists it (nothing else to ingest).
+    const skipped = await client().sendAlerts([{ labels: {} }]);
+    expect(skipped).toMatchObject({ received: 1, accepted: 0, incidents: [] });
+    expect(skipped.skipped.map((s) => s.issues.map((i) => i.field))).toEqual([['body.alerts.0.labels']]);
 
     const raw = await fetch(`${server.url}/api/v1/alerts/webhook/alertmanager`, {
       method: 'POST',
@@ -159,7 +159,8 @@ describe('alert routes (memory store)', () => {
     await expect(
       viewer.sendAlertmanagerWebhook(webhook([{ labels: err('payments') }])),
     ).rejects.toMatchObject({ status: 403 });
-    expect((await client().alertStats()).deliveries).toBe(0);
+    // Only the delivery whose alert was skipped reached the pipeline.
+    expect((await client().alertStats()).deliveries).toBe(1);
   });
 
   it('ingests a webhook into one incident with merge reasons; a re-sent webhook changes nothing', async () => {
@@ -201,21 +202,22 @@ describe('alert routes (memory store)', () => {
     expect((await client().incident(incident.id)).status).toBe('resolved');
     const stats = await client().alertStats();
     expect(stats).toMatchObject({
-      deliveries: 3,
+      deliveries: 4, // 3 here and the skipped one above
       alerts: 6,
       duplicates: 2,
       notifications: 1,
       truncatedAlerts: 2,
     });
-    expect(stats.compression).toBeCloseTo(1 - 1 / 3, 5);
+    expect(stats.compression).toBeCloseTo(1 - 1 / 4, 5);
     expect(stats.dedupRatio).toBeCloseTo(2 / 6, 5);
 
     const metrics = await (await fetch(`${server.url}/metrics`)).text();
-    expect(metrics).toMatch(/aicloudops_alert_deliveries_total 3/);
-    expect(metrics).toMatch(/aicloudops_alert_compression_ratio 0\.66/);
+    expect(metrics).toMatch(/aicloudops_alert_deliveries_total 4/);
+    expect(metrics).toMatch(/aicloudops_alerts_skipped_total\{reason="labels"\} 1/);
+    expect(metrics).toMatch(/aicloudops_alert_compression_ratio 0\.75/);
     // Every delivery is timed from receipt to grouped and to stored.
-    expect(metrics).toMatch(/aicloudops_alert_ingest_seconds_count\{stage="grouped"\} 3/);
-    expect(metrics).toMatch(/aicloudops_alert_ingest_seconds_count\{stage="stored"\} 3/);
+    expect(metrics).toMatch(/aicloudops_alert_ingest_seconds_count\{stage="grouped"\} 4/);
+    expect(metrics).toMatch(/aicloudops_alert_ingest_seconds_count\{stage="stored"\} 4/);
   });
 
   it('ignores an out-of-order firing that arrives after its own resolution', async () => {

@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import { EngineError, fieldIssuesFromZod } from '../../errors.js';
 import { NO_REDIRECTS, splitUrlCredentials } from '../../util/urlCredentials.js';
 import type { AlertService } from '../AlertService.js';
-import { prometheusAlertsResponseSchema } from '../schemas.js';
+import { ALERT_LABEL_LIMITS, prometheusAlertsResponseSchema } from '../schemas.js';
 import type { AlertEvent } from '../types.js';
 import { fromPrometheus, type SkippedAlert } from './normalizeAlerts.js';
 
@@ -76,7 +76,7 @@ export class PrometheusAlertPoller {
         total: this.skipped,
         alerts: skipped.slice(0, 5).map((s) => ({ alertname: s.alertname, issues: s.issues.slice(0, 3) })),
       },
-      'Prometheus alerts skipped: labels over the ingest limits (64 labels, 1,024 characters, no control characters)',
+      `Prometheus alerts skipped: labels over the ingest limits (${ALERT_LABEL_LIMITS.count} labels, ${ALERT_LABEL_LIMITS.valueLength.toLocaleString('en-US')} characters, no control characters)`,
     );
   }
 

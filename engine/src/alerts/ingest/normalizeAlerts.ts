@@ -1,10 +1,10 @@
-import { EngineError } from '../../errors.js';
 import { labelsFingerprint } from '../fingerprint.js';
 import type { AlertEvent, AlertSource } from '../types.js';
 import type { z } from 'zod';
 import {
   alertLabelsSchema,
   alertTime,
+  labelsWithinLimits,
   MAX_FUTURE_SKEW_MS,
   type alertmanagerWebhookSchema,
   type genericAlertSchema,
@@ -14,25 +14,81 @@ import {
 /** Go's zero time (`0001-01-01T00:00:00Z`) and anything before 1970 mean "not set". */
 export const parseTime = alertTime;
 
+/** Why an alert of a delivery was left out (the `reason` label of `aicloudops_alerts_skipped_total`). */
+export type SkipReason = 'labels' | 'future_starts_at';
+
+/** An alert of a webhook or generic delivery left out, the rest of the delivery ingested. */
+export interface SkippedDeliveryAlert {
+  /** Its index in the delivery's `alerts`. */
+  index: number;
+  /** Its labels' fingerprint, when its labels are within the limits. */
+  fingerprint?: string;
+  reason: SkipReason;
+  issues: Array<{ field: string; message: string }>;
+}
+
+/** A delivery's alerts as events, and those left out. */
+export interface NormalisedDelivery {
+  events: AlertEvent[];
+  skipped: SkippedDeliveryAlert[];
+}
+
 /**
  * An alert's onset: the time it says, or, when it says none (Go's zero time, absent), the receipt time marked as unset,
  * so the pipeline keeps the onset it already knows for a firing alert (Alertmanager merges an alert with an unset
- * startsAt into the one it holds). A startsAt more than MAX_FUTURE_SKEW_MS ahead of receipt is refused naming `field`.
+ * startsAt into the one it holds). A startsAt more than MAX_FUTURE_SKEW_MS ahead of receipt gives the message to skip
+ * the alert with.
  */
 function onset(
   value: string | undefined,
   receivedAt: number,
-  field: string,
-): Pick<AlertEvent, 'startsAt' | 'startsAtUnset'> {
+): Pick<AlertEvent, 'startsAt' | 'startsAtUnset'> | { future: string } {
   const startsAt = alertTime(value);
   if (startsAt === undefined) return { startsAt: receivedAt, startsAtUnset: true };
-  if (startsAt > receivedAt + MAX_FUTURE_SKEW_MS) {
-    const message = `startsAt ${value} is in the future (more than ${MAX_FUTURE_SKEW_MS / 60_000} minutes after receipt, ${new Date(receivedAt).toISOString()})`;
-    throw new EngineError('INVALID_INPUT', `invalid alert payload: ${field}: ${message}`, {
-      issues: [{ field, message }],
-    });
-  }
+  if (startsAt > receivedAt + MAX_FUTURE_SKEW_MS)
+    return {
+      future: `startsAt ${value} is in the future (more than ${MAX_FUTURE_SKEW_MS / 60_000} minutes after receipt, ${new Date(receivedAt).toISOString()})`,
+    };
   return { startsAt };
+}
+
+/**
+ * The per-alert checks of a delivery, alert by alert: labels within the limits (`alertLabelsSchema`), startsAt not in
+ * the future. An alert that fails one is skipped (listed, with the failing fields), never the whole delivery.
+ */
+function normaliseEach<A extends { labels: Record<string, string>; startsAt?: string | undefined }>(
+  alerts: A[],
+  receivedAt: number,
+  event: (a: A, fingerprint: string, start: Pick<AlertEvent, 'startsAt' | 'startsAtUnset'>) => AlertEvent,
+): NormalisedDelivery {
+  const events: AlertEvent[] = [];
+  const skipped: SkippedDeliveryAlert[] = [];
+  for (const [index, a] of alerts.entries()) {
+    if (!labelsWithinLimits(a.labels)) {
+      const parsed = alertLabelsSchema.safeParse(a.labels);
+      const issues = parsed.success
+        ? [{ field: `body.alerts.${index}.labels`, message: 'labels over the ingest limits' }]
+        : parsed.error.issues.map((issue) => ({
+            field: ['body', 'alerts', index, 'labels', ...issue.path].join('.'),
+            message: issue.message,
+          }));
+      skipped.push({ index, reason: 'labels', issues });
+      continue;
+    }
+    const fingerprint = labelsFingerprint(a.labels);
+    const start = onset(a.startsAt, receivedAt);
+    if ('future' in start) {
+      skipped.push({
+        index,
+        fingerprint,
+        reason: 'future_starts_at',
+        issues: [{ field: `body.alerts.${index}.startsAt`, message: start.future }],
+      });
+      continue;
+    }
+    events.push(event(a, fingerprint, start));
+  }
+  return { events, skipped };
 }
 
 /**
@@ -41,18 +97,18 @@ function onset(
  * Alertmanager computes it: the payload's `fingerprint` is not trusted (a made-up one would give the same labels a
  * second identity on another path).
  */
-export function fromAlertmanager(
+export function normaliseAlertmanager(
   body: z.output<typeof alertmanagerWebhookSchema>,
   receivedAt: number,
-): AlertEvent[] {
-  return body.alerts.map((a, i) => {
+): NormalisedDelivery {
+  return normaliseEach(body.alerts, receivedAt, (a, fingerprint, start) => {
     const endsAt = a.status === 'resolved' ? (parseTime(a.endsAt) ?? receivedAt) : undefined;
     return {
-      fingerprint: labelsFingerprint(a.labels),
+      fingerprint,
       status: a.status,
       labels: a.labels,
       annotations: a.annotations,
-      ...onset(a.startsAt, receivedAt, `body.alerts.${i}.startsAt`),
+      ...start,
       ...(endsAt !== undefined ? { endsAt } : {}),
       source: 'alertmanager',
       groupKey: body.groupKey,
@@ -62,21 +118,29 @@ export function fromAlertmanager(
   });
 }
 
+/** An Alertmanager webhook's alerts as events, those the per-alert checks skip left out. */
+export function fromAlertmanager(
+  body: z.output<typeof alertmanagerWebhookSchema>,
+  receivedAt: number,
+): AlertEvent[] {
+  return normaliseAlertmanager(body, receivedAt).events;
+}
+
 /** The generic form: status from `status`, else resolved once endsAt has passed; firing ones expire at endsAt. */
-export function fromGeneric(
+export function normaliseGeneric(
   alerts: Array<z.output<typeof genericAlertSchema>>,
   receivedAt: number,
   source: AlertSource = 'generic',
-): AlertEvent[] {
-  return alerts.map((a, i) => {
+): NormalisedDelivery {
+  return normaliseEach(alerts, receivedAt, (a, fingerprint, start) => {
     const endsAt = parseTime(a.endsAt);
     const status = a.status ?? (endsAt !== undefined && endsAt <= receivedAt ? 'resolved' : 'firing');
     return {
-      fingerprint: labelsFingerprint(a.labels),
+      fingerprint,
       status,
       labels: a.labels,
       annotations: a.annotations,
-      ...onset(a.startsAt, receivedAt, `body.alerts.${i}.startsAt`),
+      ...start,
       ...(endsAt !== undefined ? { endsAt } : status === 'resolved' ? { endsAt: receivedAt } : {}),
       source,
       ...(a.generatorURL ? { generatorURL: a.generatorURL } : {}),

@@ -1,10 +1,8 @@
 import type { z } from 'zod';
 import {
   ALERTMANAGER_FINGERPRINT,
-  LABEL_NAME,
   MAX_DELIVERY_ALERTS,
   alertTime,
-  labelsWithinLimits,
   type alertmanagerWebhookSchema,
 } from '../schemas.js';
 
@@ -91,8 +89,8 @@ function isWebhookAlert(alert: unknown): alert is WebhookAlert {
   const { status, labels, annotations, startsAt, endsAt, generatorURL, fingerprint } = alert;
   return (
     isStatus(status) &&
-    isStringRecord(labels, LABEL_NAME) &&
-    labelsWithinLimits(labels) &&
+    // The limits (label names, count, lengths) are the normaliser's per-alert check, as with zod's parse.
+    isStringRecord(labels) &&
     (annotations === undefined || isStringRecord(annotations)) &&
     isTime(startsAt) &&
     (endsAt === undefined || (isTime(endsAt) && !endsBeforeStart(startsAt, endsAt))) &&
@@ -115,10 +113,9 @@ function isStatus(value: unknown): value is 'firing' | 'resolved' {
   return value === 'firing' || value === 'resolved';
 }
 
-function isStringRecord(value: unknown, keyPattern?: RegExp): value is Record<string, string> {
+function isStringRecord(value: unknown): value is Record<string, string> {
   if (!isObject(value)) return false;
-  for (const key in value)
-    if (typeof value[key] !== 'string' || (keyPattern && !keyPattern.test(key))) return false;
+  for (const key in value) if (typeof value[key] !== 'string') return false;
   return true;
 }
 

@@ -60,7 +60,8 @@ export const alertRoutes: FastifyPluginAsyncZod<{ engine: Engine }> = async (app
       serializerCompiler: ingestReplySerializer,
       schema: {
         tags: ['alerts'],
-        summary: 'Alertmanager webhook receiver (payload version 4); idempotent on fingerprint + startsAt',
+        summary:
+          'Alertmanager webhook receiver (payload version 4); idempotent on the label set + startsAt; an alert over the per-alert limits (labels, startsAt ahead) is skipped and listed in `skipped`, the rest ingested',
         body: alertmanagerWebhookSchema,
         response: { 200: ingestResultSchema },
       },
@@ -74,7 +75,8 @@ export const alertRoutes: FastifyPluginAsyncZod<{ engine: Engine }> = async (app
       config: { minRole: 'operator' },
       schema: {
         tags: ['alerts'],
-        summary: 'Generic JSON alerts',
+        summary:
+          'Generic JSON alerts; an alert over the per-alert limits is skipped and listed in `skipped`, the rest ingested',
         body: genericAlertsBodySchema,
         response: { 200: ingestResultSchema },
       },
@@ -118,7 +120,7 @@ export const alertRoutes: FastifyPluginAsyncZod<{ engine: Engine }> = async (app
       config: { minRole: 'operator' },
       schema: {
         tags: ['alerts'],
-        summary: `A maintenance or rollout window: at least one matcher that an alert without the label does not match, endsAt in the future and at most ${MAX_SUPPRESSION_DAYS} days after startsAt`,
+        summary: `A maintenance or rollout window: at least one matcher that an alert without the label does not match, endsAt in the future and at most ${MAX_SUPPRESSION_DAYS} days after startsAt, startsAt at most ${MAX_SUPPRESSION_DAYS} days ahead`,
         body: suppressionBodySchema,
         response: { 201: suppressionDtoSchema },
       },
@@ -133,7 +135,7 @@ export const alertRoutes: FastifyPluginAsyncZod<{ engine: Engine }> = async (app
       schema: {
         tags: ['alerts'],
         summary:
-          'End a suppression window now (as Alertmanager expires a silence): it stays listed as `expired`; ending one already over changes nothing; 404 when unknown',
+          'End a suppression window now (as Alertmanager expires a silence): it stays listed as `expired`; ending one already over changes nothing; 404 when unknown; 409 for a window defined in the config (`alerts.suppressions`)',
         params: idParams,
         response: { 200: suppressionDtoSchema },
       },

@@ -14,7 +14,7 @@ export interface paths {
         /** Get alerts */
         get: operations["getAlerts"];
         put?: never;
-        /** Generic JSON alerts */
+        /** Generic JSON alerts; an alert over the per-alert limits is skipped and listed in `skipped`, the rest ingested */
         post: operations["postAlerts"];
         delete?: never;
         options?: never;
@@ -49,7 +49,7 @@ export interface paths {
         /** Get alerts suppressions */
         get: operations["getAlertsSuppressions"];
         put?: never;
-        /** A maintenance or rollout window: at least one matcher that an alert without the label does not match, endsAt in the future and at most 31 days after startsAt */
+        /** A maintenance or rollout window: at least one matcher that an alert without the label does not match, endsAt in the future and at most 31 days after startsAt, startsAt at most 31 days ahead */
         post: operations["postAlertsSuppressions"];
         delete?: never;
         options?: never;
@@ -67,7 +67,7 @@ export interface paths {
         get?: never;
         put?: never;
         post?: never;
-        /** End a suppression window now (as Alertmanager expires a silence): it stays listed as `expired`; ending one already over changes nothing; 404 when unknown */
+        /** End a suppression window now (as Alertmanager expires a silence): it stays listed as `expired`; ending one already over changes nothing; 404 when unknown; 409 for a window defined in the config (`alerts.suppressions`) */
         delete: operations["deleteAlertsSuppressionsById"];
         options?: never;
         head?: never;
@@ -83,7 +83,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Alertmanager webhook receiver (payload version 4); idempotent on fingerprint + startsAt */
+        /** Alertmanager webhook receiver (payload version 4); idempotent on the label set + startsAt; an alert over the per-alert limits (labels, startsAt ahead) is skipped and listed in `skipped`, the rest ingested */
         post: operations["postAlertsWebhookAlertmanager"];
         delete?: never;
         options?: never;
@@ -984,9 +984,6 @@ export interface components {
             /** @enum {string} */
             status: "firing" | "resolved";
         };
-        AlertLabelsInput: {
-            [key: string]: string;
-        };
         AlertmanagerAlertInput: {
             /** @default {} */
             annotations?: {
@@ -995,7 +992,9 @@ export interface components {
             endsAt?: string;
             fingerprint?: string;
             generatorURL?: string;
-            labels: components["schemas"]["AlertLabelsInput"];
+            labels: {
+                [key: string]: string;
+            };
             startsAt: string;
             /** @enum {string} */
             status: "firing" | "resolved";
@@ -1303,7 +1302,9 @@ export interface components {
             endsAt?: string;
             fingerprint?: string;
             generatorURL?: string;
-            labels: components["schemas"]["AlertLabelsInput"];
+            labels: {
+                [key: string]: string;
+            };
             startsAt?: string;
             /** @enum {string} */
             status?: "firing" | "resolved";
@@ -1388,6 +1389,14 @@ export interface components {
             duplicates: number;
             incidents: string[];
             received: number;
+            skipped: {
+                fingerprint?: string;
+                index: number;
+                issues: {
+                    field: string;
+                    message: string;
+                }[];
+            }[];
         };
         JobRecord: {
             createdAt: string;
