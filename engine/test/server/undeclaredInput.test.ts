@@ -17,6 +17,17 @@ afterAll(async () => {
 const issuesOf = (answer: { json(): unknown }) =>
   (answer.json() as { error: { code: string; issues: Array<{ field: string; message: string }> } }).error;
 
+describe('GET /alerts, whose URL also takes the lenient generic alert form', () => {
+  it('refuses an unknown query parameter with a did-you-mean (only the POST body is lenient)', async () => {
+    const answer = await demo.app.inject({ method: 'GET', url: '/api/v1/alerts?stauts=resolved' });
+    expect(answer.statusCode).toBe(400);
+    expect(JSON.stringify(issuesOf(answer))).toContain('querystring.stauts');
+    expect((await demo.app.inject({ method: 'GET', url: '/api/v1/alerts?status=resolved' })).statusCode).toBe(
+      200,
+    );
+  });
+});
+
 describe('a route without a querystring schema', () => {
   it.each([
     '/api/v1/demo/faults',
