@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { matcherString } from './config.js';
 import { matchesEverything } from './matchers.js';
-import { FIELD_LIMITS } from '../schemas/core.js';
+import { CONTROL_CHARACTERS, FIELD_LIMITS, LONE_SURROGATE, lineSchema } from '../schemas/core.js';
 
 /**
  * Wire schemas of unified alerting: what the ingest routes accept (validated, 400 naming the failing fields) and what
@@ -22,11 +22,6 @@ export const ALERT_LABEL_LIMITS = {
   valueLength: FIELD_LIMITS.labelValue,
   count: FIELD_LIMITS.labels,
 } as const;
-/** C0 controls, DEL and C1 controls (ESC `\x1b` and CSI `\x9b` start terminal escape sequences). */
-// eslint-disable-next-line no-control-regex
-export const CONTROL_CHARACTERS = /[\x00-\x1f\x7f-\x9f]/;
-const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
-
 /** The normaliser's per-alert check (ingest/normalizeAlerts.ts): true only for labels `alertLabelsSchema` accepts as they are. */
 export function labelsWithinLimits(labels: Record<string, string>): boolean {
   let count = 0;
@@ -49,11 +44,8 @@ export function labelsWithinLimits(labels: Record<string, string>): boolean {
 export const alertLabelsSchema = z
   .record(
     z.string().max(ALERT_LABEL_LIMITS.nameLength).regex(LABEL_NAME, 'label names are [A-Za-z_][A-Za-z0-9_]*'),
-    z
-      .string()
-      .max(ALERT_LABEL_LIMITS.valueLength)
-      .refine((v) => !CONTROL_CHARACTERS.test(v), 'must not contain control characters')
-      .refine((v) => !LONE_SURROGATE.test(v), 'must be valid Unicode text (no lone surrogate)'),
+    // Core's one-line text: the control characters (C1 included) and lone surrogates every name field refuses.
+    lineSchema(ALERT_LABEL_LIMITS.valueLength),
   )
   .refine((l) => Object.keys(l).length > 0, 'at least one label is required')
   .refine(

@@ -21,9 +21,13 @@ export const FIELD_LIMITS = {
   list: 1000,
 } as const;
 
-const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+export const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+/**
+ * C0 controls, DEL and C1 controls. C1 too because terminals interpret them as C0's escapes: `\x9b` is CSI, the same
+ * as ESC `[`, so a name holding `\x9b2J` clears the screen of whoever prints it, as `\x1b[2J` would.
+ */
 // eslint-disable-next-line no-control-regex
-const CONTROL = /[\x00-\x1f\x7f]/;
+export const CONTROL_CHARACTERS = /[\x00-\x1f\x7f-\x9f]/;
 
 /** Text of at most `max` characters that is valid Unicode (a lone surrogate cannot be stored, logged or sent on). */
 export const textSchema = (max: number) =>
@@ -32,11 +36,12 @@ export const textSchema = (max: number) =>
     .max(max)
     .refine((v) => !LONE_SURROGATE.test(v), 'must be valid Unicode text (no lone surrogate)');
 
+/** One line of printable text, possibly empty (an alert's label value): at most `max` characters, no control characters. */
+export const lineSchema = (max: number) =>
+  textSchema(max).refine((v) => !CONTROL_CHARACTERS.test(v), 'must not contain control characters');
+
 /** A one-line name (cluster, service, label value): 1..max characters, no control characters. */
-export const nameSchema = (max: number = FIELD_LIMITS.name) =>
-  textSchema(max)
-    .min(1)
-    .refine((v) => !CONTROL.test(v), 'must not contain control characters');
+export const nameSchema = (max: number = FIELD_LIMITS.name) => lineSchema(max).min(1);
 
 /** A Kubernetes namespace (RFC 1123 label). */
 export const namespaceSchema = z
