@@ -36,14 +36,19 @@ const rca = {
   ],
 };
 
-/** GET /repair/actions as the engine answers it: newest first, `name` and `since` filtered, pages of 100 by cursor. */
+/**
+ * GET /repair/actions as the engine answers it: newest first, `name`, `since` and `state` filtered, pages of 100 by
+ * cursor. It reads `all` at each request, so a test changes what the engine holds by changing the array.
+ */
 function actionsRoute(all: RepairActionDto[]) {
   return (r: RecordedRequest): HandlerReply => {
     const names = r.query.get('name')?.split(',');
     const since = r.query.get('since');
+    const state = r.query.get('state');
     const matching = [...all]
       .sort((a, b) => Date.parse(b.createdAt) - Date.parse(a.createdAt))
       .filter((a) => !names || names.includes(a.finding.workload.name) || names.includes(a.planned.target.name))
+      .filter((a) => !state || a.state === state)
       .filter((a) => !since || Date.parse(a.createdAt) >= Date.parse(since));
     const from = Number(r.query.get('cursor') ?? 0);
     const next = from + 100 < matching.length ? { nextCursor: String(from + 100) } : {};
@@ -54,6 +59,12 @@ function actionsRoute(all: RepairActionDto[]) {
 /** An action created `minutes` after 10:00, when the fixture incident opened. */
 const actionAt = (id: string, name: string, minutes: number) => {
   const at = new Date(Date.parse('2026-12-06T10:00:00Z') + minutes * 60_000).toISOString();
+  return pendingAction(id, name, { createdAt: at, updatedAt: at });
+};
+
+/** An action created `ms` before now (the page's own clock), awaiting approval. */
+const actionAgo = (id: string, name: string, ms: number) => {
+  const at = new Date(Date.now() - ms).toISOString();
   return pendingAction(id, name, { createdAt: at, updatedAt: at });
 };
 
@@ -152,6 +163,104 @@ describe('AlertsPage', () => {
     expect(repairs.some((r) => r.textContent?.includes('on inventory'))).toBe(false);
     const pages = srv.requests.filter((r) => r.path === `${E}/api/v1/repair/actions`);
     expect(pages.map((r) => r.query.get('cursor'))).toEqual([null, '100']);
+  });
+
+  test('a refresh asks only for actions newer than those read, and shows a repair that changed state', async () => {
+    setRole(OrgRole.Viewer);
+    const waiting = actionAgo('waiting', 'payment', 3 * 60_000);
+    const actions = [waiting, actionAgo('done', 'checkout', 4 * 60_000)];
+    actions[1] = { ...actions[1]!, state: 'verified' };
+    const srv = new FakeBackendSrv(
+      alertEngine({ [`GET ${E}/api/v1/repair/actions`]: actionsRoute(actions) })
+    ).install();
+    render(<AlertsPage />);
+    const card = await screen.findByTestId(testIds.alerts.incident);
+    await waitFor(() => expect(within(card).getAllByTestId(testIds.alerts.repair)).toHaveLength(2));
+    const repairReads = (from: number) =>
+      srv.requests
+        .slice(from)
+        .filter((r) => r.path === `${E}/api/v1/repair/actions`)
+        .map((r) => r.query);
+    expect(repairReads(0).map((q) => q.get('since'))).toEqual(['2026-12-06T09:50:00.000Z']);
+
+    // A new repair: the refresh reads from a minute before the newest action read, not again from the incident.
+    actions.push(actionAgo('new', 'checkout', 10_000));
+    let from = srv.requests.length;
+    await userEvent.click(screen.getByRole('button', { name: /Refresh/ }));
+    await waitFor(() => expect(within(card).getAllByTestId(testIds.alerts.repair)).toHaveLength(3));
+    const minuteBefore = new Date(Date.parse(waiting.createdAt) - 60_000).toISOString();
+    expect(repairReads(from).map((q) => Object.fromEntries(q))).toEqual([
+      // The repair awaiting approval is looked for among the open actions in its state: it still is.
+      { name: 'payment', state: 'awaiting-approval', since: waiting.createdAt },
+      { name: 'payment,checkout', since: minuteBefore },
+    ]);
+
+    // An operator approves the waiting repair: no longer listed as awaiting approval, it is read again, as it is now.
+    actions[0] = { ...waiting, state: 'approved', updatedAt: new Date().toISOString() };
+    from = srv.requests.length;
+    await userEvent.click(screen.getByRole('button', { name: /Refresh/ }));
+    await waitFor(() =>
+      expect(
+        within(card)
+          .getAllByTestId(testIds.alerts.repair)
+          .find((r) => r.textContent?.includes('on payment'))
+      ).toHaveTextContent('approved')
+    );
+    expect(repairReads(from).map((q) => Object.fromEntries(q))).toEqual([
+      // The new repair awaits approval too: both are looked for, from the older one's creation.
+      { name: 'checkout,payment', state: 'awaiting-approval', since: waiting.createdAt },
+      { name: 'payment,checkout', since: waiting.createdAt },
+    ]);
+    const shown = within(card).getAllByTestId(testIds.alerts.repair);
+    expect(shown.map((r) => r.textContent?.match(/on (\w+)\s*(\S+?)Repairs/)?.slice(1))).toEqual([
+      ['checkout', 'awaiting-approval'],
+      ['payment', 'approved'],
+      ['checkout', 'verified'],
+    ]);
+  });
+
+  test("a new incident's services are read in full, the others' new actions only, and a service no incident has is dropped", async () => {
+    setRole(OrgRole.Viewer);
+    const open: IncidentDto[] = [incident('inc-1', { services: ['payment'] })];
+    const actions = [actionAgo('pay', 'payment', 60_000), actionAgo('inv', 'inventory', 2 * 60_000)];
+    actions[0] = { ...actions[0]!, state: 'verified' };
+    const srv = new FakeBackendSrv(
+      alertEngine({
+        [`GET ${E}/api/v1/incidents`]: () => ({ status: 200, body: { items: open } }),
+        [`GET ${E}/api/v1/repair/actions`]: actionsRoute(actions),
+      })
+    ).install();
+    render(<AlertsPage />);
+    await waitFor(() => expect(screen.getAllByTestId(testIds.alerts.repair)).toHaveLength(1));
+
+    // A second incident on inventory, opened later: its service is read from 10 minutes before the oldest incident.
+    open.push(
+      incident('inc-2', { title: 'OOM on inventory', services: ['inventory'], openedAt: '2026-12-06T11:00:00Z' })
+    );
+    let from = srv.requests.length;
+    await userEvent.click(screen.getByRole('button', { name: /Refresh/ }));
+    await waitFor(() => expect(screen.getAllByTestId(testIds.alerts.repair)).toHaveLength(2));
+    const reads = () =>
+      srv.requests
+        .slice(from)
+        .filter((r) => r.path === `${E}/api/v1/repair/actions`)
+        .map((r) => Object.fromEntries(r.query));
+    expect(reads()).toEqual([
+      { name: 'inventory', since: '2026-12-06T09:50:00.000Z' },
+      { name: 'payment', since: new Date(Date.parse(actions[0]!.createdAt) - 60_000).toISOString() },
+    ]);
+
+    // The first incident resolves: its service is no longer asked for, and the open repair on inventory is checked.
+    open.shift();
+    from = srv.requests.length;
+    await userEvent.click(screen.getByRole('button', { name: /Refresh/ }));
+    await waitFor(() => expect(screen.getAllByTestId(testIds.alerts.incident)).toHaveLength(1));
+    await waitFor(() => expect(reads().length).toBeGreaterThanOrEqual(2));
+    expect(reads().map((q) => q.name)).toEqual(['inventory', 'inventory']);
+    expect(reads()[0]).toMatchObject({ state: 'awaiting-approval' });
+    // The inventory incident is now the oldest: its lead begins the window, later than the first incident's.
+    expect(Date.parse(reads()[1]!.since!)).toBeGreaterThanOrEqual(Date.parse('2026-12-06T10:50:00Z'));
+    expect(screen.getAllByTestId(testIds.alerts.repair)).toHaveLength(1);
   });
 
   test('an Editor acknowledges and then resolves an incident, which leaves the open list', async () => {

@@ -1,4 +1,4 @@
-import React, { useState } from 'react';
+import React, { useRef, useState, type MutableRefObject } from 'react';
 import { css } from '@emotion/css';
 import { dateTimeFormat, dateTimeFormatTimeAgo, type GrafanaTheme2 } from '@grafana/data';
 import { PluginPage } from '@grafana/runtime';
@@ -8,6 +8,7 @@ import type { EngineApi } from '../api/EngineApi';
 import { useEngineApi } from '../api/useEngineApi';
 import { useEngineQuery } from '../api/useEngineQuery';
 import type { AlertStats, IncidentAlert, IncidentDto, RcaResult, RepairActionDto } from '../api/types';
+import { refreshIncidentRepairs, type RepairCache } from './incidentRepairs';
 import { EngineErrorAlert } from '../components/EngineError/EngineErrorAlert';
 import { testIds } from '../components/testIds';
 import { ROUTES } from '../constants';
@@ -27,7 +28,8 @@ export function AlertsPage() {
   const s = useStyles2(getStyles);
   const [status, setStatus] = useState<StatusFilter>('open');
   const stats = useEngineQuery((api) => api.alertStats(), [], REFRESH_MS);
-  const incidents = useEngineQuery((api) => loadIncidents(api, status), [status], REFRESH_MS);
+  const repairCache = useRef<RepairCache>();
+  const incidents = useEngineQuery((api) => loadIncidents(api, status, repairCache), [status], REFRESH_MS);
   const items = incidents.value?.incidents;
 
   return (
@@ -93,74 +95,20 @@ export function AlertsPage() {
 }
 
 /**
- * How long before the oldest shown incident opened its repairs are looked for. The repair loop acts on what it sees in
- * the cluster at once, while alerts reach the engine only after Prometheus' `for:` (often 5 minutes) and
- * Alertmanager's group wait and interval (30 s and 5 minutes by default): a repair can be planned up to about 10
- * minutes before the incident its alerts form opens.
+ * Incidents with the repair actions that could be theirs; repair being unavailable must not hide the incidents. The
+ * repairs read are kept in `cache` between refreshes, so a refresh reads only what may have changed (see
+ * refreshIncidentRepairs); a failed read shows none and keeps the cache for the next one.
  */
-const REPAIR_LEAD_MS = 10 * 60_000;
-/** Pages of repair actions (the engine's default size, 100) read per group of names: a bound on a page's cost. */
-const MAX_REPAIR_PAGES = 10;
-/** The engine takes at most 100 names and 4,096 characters in one filter; groups stay well below both. */
-const NAMES_PER_REQUEST = 50;
-const NAME_CHARS_PER_REQUEST = 2_000;
-/** Repairs act on Kubernetes objects, so only a service named as Kubernetes names objects can have one (RFC 1123). */
-const KUBERNETES_NAME = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/;
-
-/** Incidents with the repair actions that could be theirs; repair being unavailable must not hide the incidents. */
-async function loadIncidents(api: EngineApi, status: StatusFilter) {
+async function loadIncidents(api: EngineApi, status: StatusFilter, cache: MutableRefObject<RepairCache | undefined>) {
   const incidents = await api.incidents({ status });
-  const repairs = await repairsOfIncidents(api, incidents).catch((): RepairActionDto[] => []);
-  return { incidents, repairs };
-}
-
-/**
- * The actions on the incidents' services since a little before the oldest of them opened, asked of the engine by name
- * and time: the newest page of all actions misses an older incident's repair once 100 newer ones exist.
- */
-async function repairsOfIncidents(api: EngineApi, incidents: IncidentDto[]): Promise<RepairActionDto[]> {
-  const names = [...new Set(incidents.flatMap((i) => i.services))].filter(
-    (name) => name.length <= 253 && KUBERNETES_NAME.test(name)
+  const repairs = await refreshIncidentRepairs(api, incidents, cache.current).then(
+    (read) => {
+      cache.current = read.cache;
+      return read.actions;
+    },
+    (): RepairActionDto[] => []
   );
-  if (names.length === 0) {
-    return [];
-  }
-  const oldest = Math.min(...incidents.map((i) => Date.parse(i.openedAt)));
-  const since = new Date(oldest - REPAIR_LEAD_MS).toISOString();
-  const groups = await Promise.all(nameGroups(names).map((name) => actionPages(api, name, since)));
-  // An action can match two groups (its finding's workload in one, its target in another).
-  return [...new Map(groups.flat().map((a) => [a.id, a])).values()];
-}
-
-async function actionPages(api: EngineApi, name: string[], since: string): Promise<RepairActionDto[]> {
-  const actions: RepairActionDto[] = [];
-  let cursor: string | undefined;
-  for (let page = 0; page < MAX_REPAIR_PAGES; page++) {
-    const { items, nextCursor } = await api.repairActions({ name, since, ...(cursor ? { cursor } : {}) });
-    actions.push(...items);
-    if (!nextCursor) {
-      break;
-    }
-    cursor = nextCursor;
-  }
-  return actions;
-}
-
-/** The names in groups of at most NAMES_PER_REQUEST names and NAME_CHARS_PER_REQUEST characters joined. */
-function nameGroups(names: string[]): string[][] {
-  const groups: string[][] = [];
-  let current: string[] = [];
-  let chars = 0;
-  for (const name of names) {
-    if (current.length === NAMES_PER_REQUEST || chars + name.length + 1 > NAME_CHARS_PER_REQUEST) {
-      groups.push(current);
-      current = [];
-      chars = 0;
-    }
-    current.push(name);
-    chars += name.length + 1;
-  }
-  return [...groups, current];
+  return { incidents, repairs };
 }
 
 /** A repair belongs to an incident when it acts on (or was found on) one of the incident's services. */
