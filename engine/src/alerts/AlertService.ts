@@ -22,8 +22,7 @@ import type { RateLimitedNotifier } from './notify/RateLimitedNotifier.js';
 import {
   alertmanagerWebhookSchema,
   genericAlertsBodySchema,
-  MAX_SUPPRESSION_DAYS,
-  suppressionBodySchema,
+  suppressionSchema,
   type AlertDto,
   type AlertStats,
   type IncidentDto,
@@ -147,12 +146,15 @@ export class AlertService {
   /** The logged service graph in force (edgesKey), and when it was last read. */
   private topologyKey: string | undefined;
   private topologyReadAt = -Infinity;
+  /** POST /alerts/suppressions' body with the rules on this service's clock (endsAt ahead, startsAt not too far). */
+  private readonly suppressionRequest: ReturnType<typeof suppressionSchema>;
 
   constructor(private readonly options: AlertServiceOptions) {
     this.repo = new AlertRepository(options.store);
     this.bus = new IncidentBus(options.store, options.logger);
     this.notifiers = createNotifiers(options.config.notify.webhooks, options.logger);
     this.now = options.now ?? Date.now;
+    this.suppressionRequest = suppressionSchema({ source: 'api', now: this.now });
   }
 
   /** Rebuilds the pipeline from the log (after a restart), then ticks the clock. Idempotent. */
@@ -286,22 +288,8 @@ export class AlertService {
   }
 
   addSuppression(body: unknown): Promise<SuppressionDto> {
-    const parsed = parseBody(suppressionBodySchema, body);
-    const created = this.now();
-    if (Date.parse(parsed.endsAt) <= created) {
-      // As Alertmanager refuses a silence that would already be over.
-      const message = 'endsAt must be in the future';
-      throw new EngineError('INVALID_INPUT', `invalid alert payload: body.endsAt: ${message}`, {
-        issues: [{ field: 'body.endsAt', message }],
-      });
-    }
-    if (Date.parse(parsed.startsAt) > created + MAX_SUPPRESSION_DAYS * 24 * 3600_000) {
-      // Else a window far ahead (9999-12-01 to 9999-12-31) passes the length rule and stays pending for good.
-      const message = `startsAt must be at most ${MAX_SUPPRESSION_DAYS} days ahead`;
-      throw new EngineError('INVALID_INPUT', `invalid alert payload: body.startsAt: ${message}`, {
-        issues: [{ field: 'body.startsAt', message }],
-      });
-    }
+    // The route checked the body already, except for the rules on the clock: this service's (virtual in the benchmark).
+    const parsed = parseBody(this.suppressionRequest, body);
     const window: SuppressionWindow = {
       id: `sup-${randomUUID().slice(0, 8)}`,
       kind: parsed.kind,

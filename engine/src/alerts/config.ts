@@ -1,20 +1,12 @@
 import { z } from 'zod';
-import { matchesEverything, parseMatcher } from './matchers.js';
+import { matcherString } from './matchers.js';
 import { anomalyAlertSourceSchema } from './anomaly/AnomalyAlertSource.js';
+import { suppressionSchema } from './schemas.js';
 
 /**
  * Settings of unified alerting. The defaults were chosen across the development streams of
  * bench/alerts/generateAlertStream.ts (several seeds and shapes, see the README), never for one stream.
  */
-
-/** A string that must parse as an Alertmanager matcher; a bad one is named by its place (`body.matchers.0`). */
-export const matcherString = z.string().superRefine((value, ctx) => {
-  try {
-    parseMatcher(value);
-  } catch (error) {
-    ctx.addIssue({ code: 'custom', message: error instanceof Error ? error.message : String(error) });
-  }
-});
 
 const inhibitRuleSchema = z.object({
   /** Alertmanager syntax: `alertname="NodeDown"`, `severity=~"critical|page"`. */
@@ -38,27 +30,8 @@ const pagingRuleSchema = z.object({
   nOfM: z.object({ n: z.coerce.number().int().min(1), m: z.coerce.number().int().min(1) }).optional(),
 });
 
-const suppressionWindowSchema = z
-  .object({
-    kind: z.enum(['maintenance', 'rollout']),
-    // As the API's: a window without matchers, or with only matchers an absent label satisfies, mutes every alert.
-    matchers: z
-      .array(matcherString)
-      .min(1, 'at least one matcher is required: an empty list would mute every alert'),
-    startsAt: z.iso.datetime({ offset: true }),
-    endsAt: z.iso.datetime({ offset: true }),
-    reason: z.string().default(''),
-  })
-  .superRefine((s, ctx) => {
-    if (matchesEverything(s.matchers))
-      ctx.addIssue({
-        code: 'custom',
-        path: ['matchers'],
-        message: 'at least one matcher must not match the empty string: these would mute every alert',
-      });
-    if (!(Date.parse(s.endsAt) > Date.parse(s.startsAt)))
-      ctx.addIssue({ code: 'custom', path: ['endsAt'], message: 'endsAt must be after startsAt' });
-  });
+/** The API's definition (alerts/schemas.ts) without its bounds on time: the config owns these windows. */
+const suppressionWindowSchema = suppressionSchema({ source: 'config' });
 
 const webhookSchema = z.object({
   url: z.url(),

@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { EngineError } from '../errors.js';
 import { compileLabelRegex, type LabelRegex } from '../util/labelRegex.js';
 
@@ -73,3 +74,12 @@ export function matchesEverything(matchers: string[]): boolean {
     return false; // an invalid matcher is named by its own issue
   }
 }
+
+/** A string that must parse as an Alertmanager matcher; a bad one is named by its place (`body.matchers.0`). */
+export const matcherString = z.string().superRefine((value, ctx) => {
+  try {
+    parseMatcher(value);
+  } catch (error) {
+    ctx.addIssue({ code: 'custom', message: error instanceof Error ? error.message : String(error) });
+  }
+});

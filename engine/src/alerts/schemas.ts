@@ -1,6 +1,5 @@
 import { z } from 'zod';
-import { matcherString } from './config.js';
-import { matchesEverything } from './matchers.js';
+import { matcherString, matchesEverything } from './matchers.js';
 import { CONTROL_CHARACTERS, FIELD_LIMITS, LONE_SURROGATE, lineSchema } from '../schemas/core.js';
 
 /**
@@ -256,37 +255,60 @@ export const alertListQuerySchema = z.object({
 export const MAX_SUPPRESSION_DAYS = 31;
 const MAX_SUPPRESSION_MS = MAX_SUPPRESSION_DAYS * 24 * 3600_000;
 
-export const suppressionBodySchema = z
-  .object({
-    kind: z.enum(['maintenance', 'rollout']),
-    // Required, as Alertmanager requires a silence's matchers: an empty list would mute every alert, critical included.
-    // Bounded, as every list a request stores: each matcher is compiled and run for every alert until endsAt.
-    matchers: z
-      .array(matcherString.max(1024))
-      .min(1, 'at least one matcher is required: an empty list would mute every alert')
-      .max(100),
-    startsAt: timeString,
-    endsAt: timeString,
-    reason: z.string().max(500).default(''),
-  })
-  .superRefine((s, ctx) => {
-    if (matchesEverything(s.matchers))
-      ctx.addIssue({
-        code: 'custom',
-        path: ['matchers'],
-        message: 'at least one matcher must not match the empty string: these would mute every alert',
-      });
-    const startsAt = Date.parse(s.startsAt);
-    const endsAt = Date.parse(s.endsAt);
-    if (!(endsAt > startsAt))
-      ctx.addIssue({ code: 'custom', path: ['endsAt'], message: 'endsAt must be after startsAt' });
-    else if (endsAt - startsAt > MAX_SUPPRESSION_MS)
-      ctx.addIssue({
-        code: 'custom',
-        path: ['endsAt'],
-        message: `a window lasts at most ${MAX_SUPPRESSION_DAYS} days (endsAt − startsAt)`,
-      });
-  });
+/** RFC 3339 with its offset, as Alertmanager's silences take it: a time without one would be the engine host's local time. */
+const suppressionTime = z.iso.datetime({ offset: true, error: 'must be an RFC 3339 time' });
+
+/**
+ * A suppression window, the one definition of what `POST /alerts/suppressions` and the config's `alerts.suppressions`
+ * take: the same fields, bounds and rules, with the same messages naming the field (`body.endsAt`,
+ * `alerts.suppressions.0.endsAt`).
+ *
+ * - `source: 'api'`: also at most 31 days long. With `now` (AlertService, on its own clock: the benchmark's is virtual),
+ *   also ending in the future (as Alertmanager refuses a silence already over) and starting at most 31 days ahead (a
+ *   9999 window passes the length rule and would stay pending for good). The route's body schema has no `now`: the
+ *   OpenAPI document cannot hold a rule on the clock.
+ * - `source: 'config'`: none of those bounds. The config owns its windows (DELETE refuses them, an edit ends them), so
+ *   a typo there is one edit away, and a window longer than the API's is what the config is for.
+ */
+export function suppressionSchema(options: { source: 'api' | 'config'; now?: () => number }) {
+  return z
+    .object({
+      kind: z.enum(['maintenance', 'rollout']),
+      // Required, as Alertmanager requires a silence's matchers: an empty list would mute every alert, critical included.
+      // Bounded, as every list a request stores: each matcher is compiled and run for every alert until endsAt.
+      matchers: z
+        .array(matcherString.max(1024))
+        .min(1, 'at least one matcher is required: an empty list would mute every alert')
+        .max(100),
+      startsAt: suppressionTime,
+      endsAt: suppressionTime,
+      reason: z.string().max(500).default(''),
+    })
+    .superRefine((s, ctx) => {
+      if (matchesEverything(s.matchers))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['matchers'],
+          message: 'at least one matcher must not match the empty string: these would mute every alert',
+        });
+      const startsAt = Date.parse(s.startsAt);
+      const endsAt = Date.parse(s.endsAt);
+      if (Number.isNaN(startsAt) || Number.isNaN(endsAt)) return; // named by the time's own issue
+      const now = options.now?.();
+      const issue = (field: 'startsAt' | 'endsAt', message: string) =>
+        ctx.addIssue({ code: 'custom', path: [field], message });
+      if (!(endsAt > startsAt)) issue('endsAt', 'endsAt must be after startsAt');
+      else if (options.source === 'api' && endsAt - startsAt > MAX_SUPPRESSION_MS)
+        issue('endsAt', `a window lasts at most ${MAX_SUPPRESSION_DAYS} days (endsAt − startsAt)`);
+      else if (options.source === 'api' && now !== undefined && endsAt <= now)
+        issue('endsAt', 'endsAt must be in the future');
+      if (options.source === 'api' && now !== undefined && startsAt > now + MAX_SUPPRESSION_MS)
+        issue('startsAt', `startsAt must be at most ${MAX_SUPPRESSION_DAYS} days ahead`);
+    });
+}
+
+/** The body of `POST /alerts/suppressions` as the route and the OpenAPI document give it (AlertService adds the clock). */
+export const suppressionBodySchema = suppressionSchema({ source: 'api' });
 export const suppressionDtoSchema = z.object({
   id: z.string(),
   kind: z.enum(['maintenance', 'rollout']),

@@ -1724,12 +1724,14 @@ export interface components {
             unit: string;
         };
         SuppressionBodyInput: {
+            /** Format: date-time */
             endsAt: string;
             /** @enum {string} */
             kind: "maintenance" | "rollout";
             matchers: string[];
             /** @default  */
             reason?: string;
+            /** Format: date-time */
             startsAt: string;
         };
         SuppressionDto: {
