@@ -1,38 +1,15 @@
-import { execFile } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { labelsFingerprint } from '../../src/alerts/fingerprint.js';
 import type { IncidentDto } from '../../src/alerts/schemas.js';
 import { startServer, type RunningServer } from '../../src/server/startServer.js';
 import { RedisStore } from '../../src/store/RedisStore.js';
-import { startRedis, type RedisServer } from '../support/index.js';
+import { runCliProcess, startRedis, type RedisServer } from '../support/index.js';
 
 const TOKEN = 'operator-token-0123456789';
-const bin = resolve(import.meta.dirname, '..', '..', 'bin', 'aicloudops.js');
-
-/** The real CLI in a child process, from the sources, with only the given AICLOUDOPS_* environment. */
-function runCli(
-  args: string[],
-  env: Record<string, string>,
-): Promise<{ code: number; stdout: string; stderr: string }> {
-  const cleanEnv = Object.fromEntries(
-    Object.entries(process.env).filter(([k]) => !k.startsWith('AICLOUDOPS_')),
-  );
-  return new Promise((done) => {
-    execFile(
-      process.execPath,
-      [bin, ...args],
-      { env: { ...cleanEnv, AICLOUDOPS_FROM_SOURCE: '1', ...env }, timeout: 60_000 },
-      (error, stdout, stderr) => {
-        const code = error ? ((error as { code?: number }).code ?? 1) : 0;
-        done({ code: typeof code === 'number' ? code : 1, stdout, stderr });
-      },
-    );
-  });
-}
 
 /** The CLI against a running engine that shares its Redis: reads from the store, changes over HTTP. */
 describe('aicloudops alerts / incidents', () => {
@@ -93,7 +70,7 @@ describe('aicloudops alerts / incidents', () => {
         ],
       }),
     );
-    const send = await runCli(
+    const send = await runCliProcess(
       ['alerts', '--send', file, '--server', server.url, '--token', TOKEN, '--json'],
       env,
     );
@@ -101,25 +78,25 @@ describe('aicloudops alerts / incidents', () => {
     const sent = JSON.parse(send.stdout) as { accepted: number; incidents: string[] };
     expect(sent.accepted).toBe(1);
 
-    const list = await runCli(['incidents', '--json'], env);
+    const list = await runCliProcess(['incidents', '--json'], env);
     expect(list.code).toBe(0);
     const { items } = JSON.parse(list.stdout) as { items: IncidentDto[] };
     expect(items.map((i) => i.id)).toEqual(sent.incidents);
 
-    const show = await runCli(['incidents', '--show', sent.incidents[0]!], env);
+    const show = await runCliProcess(['incidents', '--show', sent.incidents[0]!], env);
     expect(show.stdout).toContain('HighErrorRate on payments');
     expect(show.stdout).toContain('joined: opened');
 
-    const ack = await runCli(
+    const ack = await runCliProcess(
       ['incidents', '--ack', sent.incidents[0]!, '--server', server.url, '--token', TOKEN, '--json'],
       env,
     );
     expect(JSON.parse(ack.stdout)).toMatchObject({ acknowledgedBy: 'oncall' });
 
-    const stats = await runCli(['alerts', '--stats', '--json'], env);
+    const stats = await runCliProcess(['alerts', '--stats', '--json'], env);
     expect(JSON.parse(stats.stdout)).toMatchObject({ deliveries: 1, alerts: 1 });
 
-    const refused = await runCli(['incidents', '--resolve', sent.incidents[0]!], env);
+    const refused = await runCliProcess(['incidents', '--resolve', sent.incidents[0]!], env);
     expect(refused.code).toBe(2);
     expect(refused.stderr).toContain('--server');
   }, 120_000);
@@ -148,7 +125,7 @@ describe('aicloudops alerts / incidents', () => {
     } finally {
       await store.close();
     }
-    const human = await runCli(['alerts', '--status', 'firing'], env);
+    const human = await runCliProcess(['alerts', '--status', 'firing'], env);
     expect(human.code).toBe(0);
     const line = human.stdout.split('\n').find((l) => l.includes('ffffffffffffffff'))!;
     expect(line).toContain('Esc\\x1b[2J\\x1b[31mFAKE');
@@ -156,7 +133,7 @@ describe('aicloudops alerts / incidents', () => {
     // eslint-disable-next-line no-control-regex -- the test looks for the control characters the CLI must not print
     expect(human.stdout).not.toMatch(/[\u0000-\u0009\u000b-\u001f]/);
     // --json keeps the data as it is (JSON escapes it).
-    const json = await runCli(['alerts', '--status', 'firing', '--json'], env);
+    const json = await runCliProcess(['alerts', '--status', 'firing', '--json'], env);
     const items = (JSON.parse(json.stdout) as { items: Array<{ labels: Record<string, string> }> }).items;
     expect(items.find((a) => a.labels.service === 'ca\rrt\nx')?.labels.alertname).toBe(labels.alertname);
   }, 120_000);

@@ -1,35 +1,12 @@
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-
-const bin = resolve(import.meta.dirname, '..', '..', 'bin', 'aicloudops.js');
-
-/** Runs the real CLI in a child process, from the sources, with a clean AICLOUDOPS_* environment. */
-export function runCli(
-  args: string[],
-  env: Record<string, string> = {},
-): Promise<{ code: number; stdout: string; stderr: string }> {
-  const cleanEnv = Object.fromEntries(
-    Object.entries(process.env).filter(([k]) => !k.startsWith('AICLOUDOPS_')),
-  );
-  return new Promise((resolvePromise) => {
-    execFile(
-      process.execPath,
-      [bin, ...args],
-      { env: { ...cleanEnv, AICLOUDOPS_FROM_SOURCE: '1', ...env }, timeout: 60_000 },
-      (error, stdout, stderr) => {
-        const code = error ? ((error as { code?: number }).code ?? 1) : 0;
-        resolvePromise({ code: typeof code === 'number' ? code : 1, stdout, stderr });
-      },
-    );
-  });
-}
+import { runCliProcess } from '../support/index.js';
 
 describe('aicloudops CLI', () => {
   it('doctor reports every source of the demo profile as ready, as JSON', async () => {
-    const { code, stdout } = await runCli(['doctor', '--json']);
+    const { code, stdout } = await runCliProcess(['doctor', '--json']);
     expect(code).toBe(0);
     const report = JSON.parse(stdout) as { ok: boolean; checks: Array<{ name: string; ok: boolean }> };
     expect(report.ok).toBe(true);
@@ -39,7 +16,7 @@ describe('aicloudops CLI', () => {
   });
 
   it('doctor says which source is down and exits 1', async () => {
-    const { code, stdout } = await runCli(['doctor'], {
+    const { code, stdout } = await runCliProcess(['doctor'], {
       AICLOUDOPS_METRICS__KIND: 'prometheus',
       AICLOUDOPS_METRICS__URL: 'http://127.0.0.1:9',
       AICLOUDOPS_METRICS__TIMEOUT_SECONDS: '2',
@@ -49,7 +26,7 @@ describe('aicloudops CLI', () => {
   });
 
   it('fails at start naming the field when the config is invalid', async () => {
-    const { code, stderr } = await runCli(['doctor', '--profile', 'live']);
+    const { code, stderr } = await runCliProcess(['doctor', '--profile', 'live']);
     expect(code).toBe(2);
     expect(stderr).toContain('INVALID_CONFIG');
     expect(stderr).toContain('metrics.url');
@@ -59,7 +36,7 @@ describe('aicloudops CLI', () => {
     const dir = mkdtempSync(join(tmpdir(), 'aicloudops-cli-'));
     const path = join(dir, 'bad.yaml');
     writeFileSync(path, 'server:\n  port: "not-a-port"\n');
-    const { code, stderr } = await runCli(['--config', path, 'doctor']);
+    const { code, stderr } = await runCliProcess(['--config', path, 'doctor']);
     expect(code).toBe(2);
     expect(stderr).toContain(`config file ${path}`);
     expect(stderr).toContain('server.port');
@@ -71,7 +48,7 @@ describe('aicloudops CLI', () => {
     ) as {
       version: string;
     };
-    const { code, stdout } = await runCli(['--version']);
+    const { code, stdout } = await runCliProcess(['--version']);
     expect(code).toBe(0);
     expect(stdout.trim()).toBe(version);
   });

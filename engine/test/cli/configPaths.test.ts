@@ -1,11 +1,10 @@
-import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { runCliProcess } from '../support/index.js';
 
 const engineDir = resolve(import.meta.dirname, '..', '..');
-const bin = join(engineDir, 'bin', 'aicloudops.js');
 
 /**
  * `npm start -- --config my.yaml` from the repository root runs the CLI in engine/ (npm keeps the user's folder as
@@ -27,25 +26,9 @@ describe('aicloudops under npm resolves --config and a relative dataDir where th
   mkdirSync(join(dir, 'notes'));
   writeFileSync(join(dir, 'notes', 'kafka.md'), '# Kafka lag\n\nScale the consumer group.\n');
 
-  function cli(
-    args: string[],
-    env: Record<string, string>,
-  ): Promise<{ code: number; stdout: string; stderr: string }> {
-    const clean = Object.fromEntries(
-      Object.entries(process.env).filter(
-        ([k]) => !k.startsWith('AICLOUDOPS_') && k !== 'INIT_CWD' && k !== 'npm_command',
-      ),
-    );
-    return new Promise((done) => {
-      execFile(
-        process.execPath,
-        [bin, ...args],
-        { cwd: engineDir, env: { ...clean, AICLOUDOPS_FROM_SOURCE: '1', ...env }, timeout: 60_000 },
-        (error, stdout, stderr) =>
-          done({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
-      );
-    });
-  }
+  /** The CLI started in engine/, as npm runs it; a test's `env` says which npm command and INIT_CWD. */
+  const cli = (args: string[], env: Record<string, string>) =>
+    runCliProcess(args, env, { cwd: engineDir, withoutNpmEnv: true });
 
   it('reads --config my.yaml from INIT_CWD and keeps the knowledge base in INIT_CWD/<dataDir>', async () => {
     const run = await cli(['--config', 'my.yaml', '--json', 'ingest', 'notes'], {

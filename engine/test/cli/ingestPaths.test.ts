@@ -1,12 +1,11 @@
-import { execFile } from 'node:child_process';
 import { mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { invocationDir } from '../../src/cli/commands/ingest.js';
+import { runCliProcess } from '../support/index.js';
 
 const engineDir = resolve(import.meta.dirname, '..', '..');
-const bin = join(engineDir, 'bin', 'aicloudops.js');
 
 /** `aicloudops ingest RELATIVE_PATH` from wherever the user stands (issue 17: it only worked from the repo root). */
 describe('aicloudops ingest resolves paths where the user typed the command', () => {
@@ -20,25 +19,9 @@ describe('aicloudops ingest resolves paths where the user typed the command', ()
   mkdirSync(join(dir, 'team', 'notes'), { recursive: true });
   writeFileSync(join(dir, 'team', 'notes', 'kafka.md'), '# Kafka lag\n\nScale the consumer group.\n');
 
-  function ingest(
-    cwd: string,
-    path: string,
-    env: Record<string, string>,
-  ): Promise<{ code: number; stdout: string; stderr: string }> {
-    const clean = Object.fromEntries(
-      Object.entries(process.env).filter(
-        ([k]) => !k.startsWith('AICLOUDOPS_') && k !== 'INIT_CWD' && k !== 'npm_command',
-      ),
-    );
-    return new Promise((done) => {
-      execFile(
-        process.execPath,
-        [bin, '--config', config, '--json', 'ingest', path],
-        { cwd, env: { ...clean, AICLOUDOPS_FROM_SOURCE: '1', ...env }, timeout: 60_000 },
-        (error, stdout, stderr) => done({ code: error ? 1 : 0, stdout, stderr }),
-      );
-    });
-  }
+  /** `ingest PATH` started in `cwd`; a test's `env` says whether it runs under npm. */
+  const ingest = (cwd: string, path: string, env: Record<string, string>) =>
+    runCliProcess(['--config', config, '--json', 'ingest', path], env, { cwd, withoutNpmEnv: true });
 
   it('from a subfolder, relative to the current directory', async () => {
     const run = await ingest(join(dir, 'team'), 'notes', {});
@@ -53,18 +36,14 @@ describe('aicloudops ingest resolves paths where the user typed the command', ()
   });
 
   it('refuses a --base-url that is not an http(s) URL, naming the flag (citation links were "notaurl/...")', async () => {
-    const clean = Object.fromEntries(
-      Object.entries(process.env).filter(([k]) => !k.startsWith('AICLOUDOPS_')),
-    );
-    const run = await new Promise<{ code: number; stderr: string }>((done) => {
-      execFile(
-        process.execPath,
-        [bin, '--config', config, 'ingest', join(dir, 'team', 'notes'), '--base-url', 'notaurl'],
-        { env: { ...clean, AICLOUDOPS_FROM_SOURCE: '1' }, timeout: 60_000 },
-        (error, _stdout, stderr) =>
-          done({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stderr }),
-      );
-    });
+    const run = await runCliProcess([
+      '--config',
+      config,
+      'ingest',
+      join(dir, 'team', 'notes'),
+      '--base-url',
+      'notaurl',
+    ]);
     expect(run.code).toBe(2);
     expect(run.stderr).toContain('error INVALID_INPUT: --base-url must be an http(s) URL');
   }, 60_000);

@@ -2,8 +2,7 @@ import { Redis } from 'ioredis';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type RunningServer } from '../../src/server/startServer.js';
-import { startRedis, type RedisServer } from '../support/index.js';
-import { runCli } from './support.js';
+import { runCliProcess, startRedis, type RedisServer } from '../support/index.js';
 
 /** `aicloudops repair` against a running engine (approvals) and a one-shot engine on the same Redis (audit --verify). */
 let server: RunningServer;
@@ -56,7 +55,7 @@ describe('aicloudops repair', () => {
         i++
       )
         server.engine.demo!.cluster.step(1);
-      const out = await runCli(['repair', 'plan', '--json', ...remote(VIEWER)]);
+      const out = await runCliProcess(['repair', 'plan', '--json', ...remote(VIEWER)]);
       expect(out.code).toBe(0);
       const plan = JSON.parse(out.stdout) as { actions: Array<{ type: string; target: { name: string } }> };
       expect(plan.actions).toContainEqual(
@@ -67,17 +66,17 @@ describe('aicloudops repair', () => {
       );
 
       await repair.runOnce();
-      const pending = await runCli(['repair', 'approvals', ...remote(VIEWER)]);
+      const pending = await runCliProcess(['repair', 'approvals', ...remote(VIEWER)]);
       expect(pending.stdout).toMatch(/awaiting-approval\s+raise-memory-limit Deployment\/shop\/cart/);
       expect(pending.stdout).toMatch(/limits\/memory: "256Mi" → "512Mi"/);
       const id = (await repair.listActions({ state: 'awaiting-approval' })).find(
         (a) => a.planned.type === 'raise-memory-limit',
       )!.id;
 
-      const denied = await runCli(['repair', 'approve', id, ...remote(VIEWER)]);
+      const denied = await runCliProcess(['repair', 'approve', id, ...remote(VIEWER)]);
       expect(denied.code).toBe(1);
       expect(denied.stderr).toContain('role viewer may not do this; it needs operator');
-      const approved = await runCli(['repair', 'approve', id, '-m', 'double it', ...remote(OPERATOR)]);
+      const approved = await runCliProcess(['repair', 'approve', id, '-m', 'double it', ...remote(OPERATOR)]);
       expect(approved.code).toBe(0);
       expect(approved.stdout).toContain(`${id}  approved`);
 
@@ -87,10 +86,10 @@ describe('aicloudops repair', () => {
         AICLOUDOPS_STORE__URL: redis.url,
         AICLOUDOPS_STORE__KEY_PREFIX: PREFIX,
       };
-      const intact = await runCli(['repair', 'audit', '--verify'], env);
+      const intact = await runCliProcess(['repair', 'audit', '--verify'], env);
       expect(intact.code).toBe(0);
       expect(intact.stdout).toMatch(/audit chain intact: \d+ records/);
-      const listed = await runCli(['repair', 'audit', '--name', 'cart', '--json'], env);
+      const listed = await runCliProcess(['repair', 'audit', '--name', 'cart', '--json'], env);
       expect(
         (JSON.parse(listed.stdout) as { items: Array<{ kind: string }> }).items.map((r) => r.kind),
       ).toContain('approved');
@@ -108,14 +107,14 @@ describe('aicloudops repair', () => {
       } finally {
         client.disconnect();
       }
-      const broken = await runCli(['repair', 'audit', '--verify'], env);
+      const broken = await runCliProcess(['repair', 'audit', '--verify'], env);
       expect(broken.code).toBe(1);
       expect(broken.stdout).toContain('audit chain BROKEN at record 3: content does not match its hash');
     },
   );
 
   it('refuses an approval without a running engine, naming the option', async () => {
-    const out = await runCli(['repair', 'approve', 'some-id']);
+    const out = await runCliProcess(['repair', 'approve', 'some-id']);
     expect(out.code).toBe(2);
     expect(out.stderr).toContain('--server');
   });

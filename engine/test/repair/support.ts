@@ -1,5 +1,3 @@
-import { execFile } from 'node:child_process';
-import { resolve } from 'node:path';
 import type { ClusterSnapshot, Finding, PlannedAction, VerifySpec } from '../../src/repair/types.js';
 import { scanSnapshot } from '../../src/repair/detectors/index.js';
 import { MemoryAuditLog } from '../../src/repair/audit/MemoryAuditLog.js';
@@ -129,27 +127,4 @@ export async function driveUntilFinal(
     r.clock.now += 10_000;
   }
   return (await r.actions.require(id)).state;
-}
-
-const bin = resolve(import.meta.dirname, '..', '..', 'bin', 'aicloudops.js');
-
-/** Runs the real CLI in a child process from the sources, with a clean AICLOUDOPS_* environment (as test/cli does). */
-export function runCli(
-  args: string[],
-  env: Record<string, string> = {},
-): Promise<{ code: number; stdout: string; stderr: string }> {
-  const cleanEnv = Object.fromEntries(
-    Object.entries(process.env).filter(([k]) => !k.startsWith('AICLOUDOPS_')),
-  );
-  return new Promise((done) => {
-    execFile(
-      process.execPath,
-      [bin, ...args],
-      { env: { ...cleanEnv, AICLOUDOPS_FROM_SOURCE: '1', ...env }, timeout: 60_000 },
-      (error, stdout, stderr) => {
-        const code = error ? ((error as { code?: number }).code ?? 1) : 0;
-        done({ code: typeof code === 'number' ? code : 1, stdout, stderr });
-      },
-    );
-  });
 }

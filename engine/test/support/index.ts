@@ -7,3 +7,4 @@ export { startAlertmanager, type AlertmanagerServer } from './startAlertmanager.
 export { openMetricsFromSeries, type OpenMetricsSeries } from './openMetricsFromSeries.js';
 export { spawnEngineProcess, type EngineProcess } from './spawnEngineProcess.js';
 export { startDemoApp, type DemoApp } from './startDemoApp.js';
+export { runCliProcess, type CliProcessOptions, type CliProcessRun } from './runCliProcess.js';
