@@ -12,7 +12,7 @@ import { PrometheusAlertPoller } from '../../src/alerts/ingest/PrometheusAlertPo
 import { startServer, type RunningServer } from '../../src/server/startServer.js';
 import type { EngineConfigInput } from '../../src/config/schema.js';
 import { MemoryStore } from '../../src/store/MemoryStore.js';
-import { startRedis, type RedisServer } from '../support/index.js';
+import { operatorAndViewerConfig, startRedis, type RedisServer } from '../support/index.js';
 
 /**
  * What a new user's walk of the README found in unified alerting, each held to Alertmanager's semantics: suppression
@@ -37,18 +37,7 @@ const GO_ZERO = '0001-01-01T00:00:00Z';
 
 function config(redisUrl: string, keyPrefix: string): EngineConfigInput {
   return {
-    logLevel: 'silent',
-    server: {
-      port: 0,
-      auth: {
-        enabled: true,
-        tokens: [
-          { name: 'oncall', token: OPERATOR, role: 'operator' },
-          { name: 'viewer', token: VIEWER, role: 'viewer' },
-        ],
-      },
-    },
-    cluster: { kind: 'simulated', injectFaults: false },
+    ...operatorAndViewerConfig({ name: 'oncall', token: OPERATOR }, { name: 'viewer', token: VIEWER }),
     store: { kind: 'redis', url: redisUrl, keyPrefix },
     alerts: {
       autoRca: false,

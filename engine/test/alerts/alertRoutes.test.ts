@@ -8,7 +8,7 @@ import type { AlertmanagerWebhook } from '../../src/alerts/schemas.js';
 import { EngineApiError, EngineClient } from '@ai-cloudops/engine-client';
 import { startServer, type RunningServer } from '../../src/server/startServer.js';
 import type { EngineConfigInput } from '../../src/config/schema.js';
-import { sleep, startRedis, type RedisServer } from '../support/index.js';
+import { operatorAndViewerConfig, sleep, startRedis, type RedisServer } from '../support/index.js';
 
 const OPERATOR = 'operator-token-0123456789';
 const VIEWER = 'viewer-token-0123456789';
@@ -22,18 +22,7 @@ function serverConfig(
   alerts: Record<string, unknown> = {},
 ): EngineConfigInput {
   return {
-    logLevel: 'silent',
-    server: {
-      port: 0,
-      auth: {
-        enabled: true,
-        tokens: [
-          { name: 'alertmanager', token: OPERATOR, role: 'operator' },
-          { name: 'viewer', token: VIEWER, role: 'viewer' },
-        ],
-      },
-    },
-    cluster: { kind: 'simulated', injectFaults: false },
+    ...operatorAndViewerConfig({ name: 'alertmanager', token: OPERATOR }, { name: 'viewer', token: VIEWER }),
     serviceGraph: { edges: EDGES },
     // Pages at once (for T = 0) so tests need not wait; RCA stays off where it would only slow them down.
     alerts: {

@@ -2,7 +2,7 @@ import { Redis } from 'ioredis';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type RunningServer } from '../../src/server/startServer.js';
-import { runCliProcess, startRedis, type RedisServer } from '../support/index.js';
+import { operatorAndViewerConfig, runCliProcess, startRedis, type RedisServer } from '../support/index.js';
 
 /** `aicloudops repair` against a running engine (approvals) and a one-shot engine on the same Redis (audit --verify). */
 let server: RunningServer;
@@ -17,18 +17,7 @@ beforeAll(async () => {
     logger: pino({ level: 'silent' }),
     config: {
       profile: 'demo',
-      logLevel: 'silent',
-      server: {
-        port: 0,
-        auth: {
-          enabled: true,
-          tokens: [
-            { name: 'olga', token: OPERATOR, role: 'operator' },
-            { name: 'vic', token: VIEWER, role: 'viewer' },
-          ],
-        },
-      },
-      cluster: { kind: 'simulated', injectFaults: false },
+      ...operatorAndViewerConfig({ name: 'olga', token: OPERATOR }, { name: 'vic', token: VIEWER }),
       store: { kind: 'redis', url: redis.url, keyPrefix: PREFIX },
       repair: { enabled: false, maxMode: 'approve', namespaces: ['shop'] },
     },

@@ -8,3 +8,4 @@ export { openMetricsFromSeries, type OpenMetricsSeries } from './openMetricsFrom
 export { spawnEngineProcess, type EngineProcess } from './spawnEngineProcess.js';
 export { startDemoApp, type DemoApp } from './startDemoApp.js';
 export { runCliProcess, type CliProcessOptions, type CliProcessRun } from './runCliProcess.js';
+export { operatorAndViewerConfig } from './operatorAndViewerConfig.js';
