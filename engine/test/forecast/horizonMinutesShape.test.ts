@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
-import { configSchema } from '../../src/config/schema.js';
-import { createEngine, type Engine } from '../../src/engine.js';
-import { buildApp, API_PREFIX } from '../../src/server/app.js';
+import type { Engine } from '../../src/engine.js';
+import { API_PREFIX } from '../../src/server/app.js';
+import { startForecastApp } from '../support/index.js';
 
 /**
  * horizonMinutes in a JSON body is a whole number of minutes from 1, as a number: `"60"` was coerced and `0.0001`
@@ -14,16 +14,7 @@ describe('horizonMinutes in request bodies', () => {
   let engine: Engine;
   let app: FastifyInstance;
   beforeAll(async () => {
-    engine = await createEngine(
-      configSchema.parse({
-        logLevel: 'silent',
-        cluster: { kind: 'simulated', injectFaults: false },
-        server: { auth: { enabled: true, tokens: [{ name: 'op', token: OPERATOR, role: 'operator' }] } },
-        forecast: { historyDays: 2, lstm: { units: 4, epochs: 1, maxWindows: 200, minWindows: 50 } },
-      }),
-    );
-    app = await buildApp(engine);
-    await app.ready();
+    ({ engine, app } = await startForecastApp([{ name: 'op', token: OPERATOR, role: 'operator' }]));
   });
   afterAll(async () => {
     await app?.close();

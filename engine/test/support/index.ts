@@ -9,3 +9,4 @@ export { spawnEngineProcess, type EngineProcess } from './spawnEngineProcess.js'
 export { startDemoApp, type DemoApp } from './startDemoApp.js';
 export { runCliProcess, type CliProcessOptions, type CliProcessRun } from './runCliProcess.js';
 export { operatorAndViewerConfig } from './operatorAndViewerConfig.js';
+export { startForecastApp } from './startForecastApp.js';
