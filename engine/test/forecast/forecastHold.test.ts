@@ -8,6 +8,7 @@ import {
   withForecastHold,
   type ForecastHold,
 } from '../../bench/forecast/forecastHold.js';
+import { hoveringDemand, lookupOf, perfect, wave } from '../support/index.js';
 
 /** The autoscale bench's forecast-confirmed scale-down experiment (round six; bench/forecast/forecastHold.ts). */
 
@@ -29,22 +30,6 @@ function predictiveWithHold(
   const policy = predictivePolicy(lookup, capacity, c, margin);
   return h ? withForecastHold(policy, lookup, capacity, c, h) : policy;
 }
-
-/** A daily-like wave in 5-minute bins with a deterministic wobble, so neither policy has it easy. */
-function wave(bins: number): number[] {
-  return Array.from(
-    { length: bins },
-    (_, i) => 300 + 200 * Math.sin((2 * Math.PI * i) / 96) + 30 * Math.sin(i * 1.7),
-  );
-}
-
-const lookupOf = (demand: number[], forecast: ForecastLookup['forecast']): ForecastLookup => ({
-  start: 0,
-  stepSeconds: 300,
-  demand,
-  forecast,
-});
-const perfect = (demand: number[]) => (o: number) => demand.slice(o + 1, o + 13);
 
 describe('forecast-confirmed scale-down (bench experiment)', () => {
   it('with a perfect forecast and learnt margins it cuts the HPA under-provisioning by more than half at about its replica-hours and fewer events', () => {
@@ -146,14 +131,7 @@ describe('forecast-confirmed scale-down (bench experiment)', () => {
   });
 
   it('on hovering demand its 150 s look-back alone flaps; the hold margin learnt from the same noise keeps events at or below the HPA', () => {
-    let seed = 3;
-    const rand = () => (seed = (seed * 16807) % 2147483647) / 2147483647;
-    const demand = Array.from(
-      { length: 3000 },
-      (_, i) => 200 + 60 * Math.sin((2 * Math.PI * i) / 1440) + 80 * rand(),
-    );
-    const replay = { start: 0, stepSeconds: 60, demand, from: 1500, to: 3000, capacityPerReplica: 50 };
-    const nowcast = { start: 0, stepSeconds: 60, demand, forecast: () => undefined };
+    const { replay, nowcast } = hoveringDemand();
     const hpa = simulateAutoscaling(replay, reactiveHpaPolicy(50, config), config);
     const shortLookBack = simulateAutoscaling(
       replay,

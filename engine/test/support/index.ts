@@ -10,3 +10,5 @@ export { startDemoApp, type DemoApp } from './startDemoApp.js';
 export { runCliProcess, type CliProcessOptions, type CliProcessRun } from './runCliProcess.js';
 export { operatorAndViewerConfig } from './operatorAndViewerConfig.js';
 export { startForecastApp } from './startForecastApp.js';
+export { wave, lookupOf, perfect } from './autoscaleWave.js';
+export { hoveringDemand } from './hoveringDemand.js';

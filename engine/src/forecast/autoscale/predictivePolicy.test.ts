@@ -1,33 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import {
-  lookAheadSeconds,
-  predictedDemand,
-  predictivePolicy,
-  type ForecastLookup,
-} from './predictivePolicy.js';
+import { lookAheadSeconds, predictedDemand, predictivePolicy } from './predictivePolicy.js';
 import { calibrateMargin } from './calibrateMargin.js';
 import { demandAt, observedDemand, reactiveHpaPolicy, simulateAutoscaling } from './simulateAutoscaling.js';
 import { configWith } from '../testing.js';
+import { lookupOf, perfect, wave } from '../../../test/support/autoscaleWave.js';
 
 const config = configWith().autoscale;
 /** The default rule: the HPA's 300 s look-back. */
 const lookBackOnly = config;
-
-/** A daily-like wave in 5-minute bins with a deterministic wobble, so neither policy has it easy. */
-function wave(bins: number): number[] {
-  return Array.from(
-    { length: bins },
-    (_, i) => 300 + 200 * Math.sin((2 * Math.PI * i) / 96) + 30 * Math.sin(i * 1.7),
-  );
-}
-
-const lookupOf = (demand: number[], forecast: ForecastLookup['forecast']): ForecastLookup => ({
-  start: 0,
-  stepSeconds: 300,
-  demand,
-  forecast,
-});
-const perfect = (demand: number[]) => (o: number) => demand.slice(o + 1, o + 13);
 
 describe('predictive policy', () => {
   it('without a forecast, a hold or a margin and with the HPA look-back it is the HPA exactly, so the nowcast ablation differs only in the forecast', () => {

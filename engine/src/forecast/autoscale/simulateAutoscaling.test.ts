@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { demandAt, observedDemand, reactiveHpaPolicy, simulateAutoscaling } from './simulateAutoscaling.js';
 import { predictivePolicy } from './predictivePolicy.js';
 import { configWith, perfectLookup, stepDemand } from '../testing.js';
+import { hoveringDemand } from '../../../test/support/hoveringDemand.js';
 
 const config = configWith().autoscale; // 15 s sync, 10 % tolerance, 300 s stabilisation, 60 s start-up
 
@@ -45,14 +46,7 @@ describe('replay simulator', () => {
 
   it('the predictive scale-down window keeps scale events at or below the HPA on hovering demand', () => {
     // Demand hovering around a replica boundary with noise: the eager rule flaps a pod in and out.
-    let seed = 3;
-    const rand = () => (seed = (seed * 16807) % 2147483647) / 2147483647;
-    const demand = Array.from(
-      { length: 3000 },
-      (_, i) => 200 + 60 * Math.sin((2 * Math.PI * i) / 1440) + 80 * rand(),
-    );
-    const replay = { start: 0, stepSeconds: 60, demand, from: 1500, to: 3000, capacityPerReplica: 50 };
-    const nowcast = { start: 0, stepSeconds: 60, demand, forecast: () => undefined };
+    const { replay, nowcast } = hoveringDemand();
     const hpa = simulateAutoscaling(replay, reactiveHpaPolicy(50, config), config);
     const eagerConfig = { ...config, predictiveScaleDownSeconds: 0 };
     const eager = simulateAutoscaling(replay, predictivePolicy(nowcast, 50, eagerConfig, 1.1), eagerConfig);
