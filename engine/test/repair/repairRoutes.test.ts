@@ -141,45 +141,40 @@ describe('repair routes', () => {
     expect(JSON.stringify(bad.json())).toContain('since');
   });
 
-  it('refuses an unknown action state or a namespace Kubernetes would refuse, naming the field (they answered 200 and nothing)', async () => {
-    for (const [url, field] of [
-      ['/api/v1/repair/actions?state=awaiting', 'querystring.state'],
-      ['/api/v1/repair/actions?namespace=Shop_1', 'querystring.namespace'],
-      ['/api/v1/repair/findings?namespace=-1', 'querystring.namespace'],
-      ['/api/v1/repair/plans?namespace=..%2Fetc', 'querystring.namespace'],
-      ['/api/v1/repair/audit?namespace=a%20b', 'querystring.namespace'],
-    ] as const) {
-      const bad = await app.inject({ method: 'GET', url, headers: as('viewer') });
-      expect(bad.statusCode, url).toBe(400);
-      expect(bad.json<{ error: { message: string } }>().error.message, url).toContain(field);
-    }
-    const good = await app.inject({
-      method: 'GET',
-      url: '/api/v1/repair/actions?state=awaiting-approval&namespace=shop',
-      headers: as('viewer'),
+  for (const { name, refused, accepted } of [
+    {
+      name: 'refuses an unknown action state or a namespace Kubernetes would refuse, naming the field (they answered 200 and nothing)',
+      refused: [
+        ['/api/v1/repair/actions?state=awaiting', 'querystring.state'],
+        ['/api/v1/repair/actions?namespace=Shop_1', 'querystring.namespace'],
+        ['/api/v1/repair/findings?namespace=-1', 'querystring.namespace'],
+        ['/api/v1/repair/plans?namespace=..%2Fetc', 'querystring.namespace'],
+        ['/api/v1/repair/audit?namespace=a%20b', 'querystring.namespace'],
+      ],
+      accepted: '/api/v1/repair/actions?state=awaiting-approval&namespace=shop',
+    },
+    {
+      name: 'refuses a since that is not an RFC 3339 time, or a name Kubernetes would refuse, naming the field',
+      refused: [
+        ['/api/v1/repair/actions?since=yesterday', 'querystring.since'],
+        ['/api/v1/repair/actions?since=2026-01-01T00:00:00', 'querystring.since'],
+        ['/api/v1/repair/actions?name=Cart_1', 'querystring.name'],
+        ['/api/v1/repair/actions?name=cart,,payments', 'querystring.name'],
+        [`/api/v1/repair/actions?name=${Array(101).fill('a').join(',')}`, 'querystring.name'],
+      ],
+      accepted: '/api/v1/repair/actions?name=cart,payments&since=2026-01-01T08:00:00%2B08:00',
+    },
+  ] as const) {
+    it(name, async () => {
+      for (const [url, field] of refused) {
+        const bad = await app.inject({ method: 'GET', url, headers: as('viewer') });
+        expect(bad.statusCode, url).toBe(400);
+        expect(bad.json<{ error: { message: string } }>().error.message, url).toContain(field);
+      }
+      const good = await app.inject({ method: 'GET', url: accepted, headers: as('viewer') });
+      expect(good.statusCode, good.body).toBe(200);
     });
-    expect(good.statusCode).toBe(200);
-  });
-
-  it('refuses a since that is not an RFC 3339 time, or a name Kubernetes would refuse, naming the field', async () => {
-    for (const [url, field] of [
-      ['/api/v1/repair/actions?since=yesterday', 'querystring.since'],
-      ['/api/v1/repair/actions?since=2026-01-01T00:00:00', 'querystring.since'],
-      ['/api/v1/repair/actions?name=Cart_1', 'querystring.name'],
-      ['/api/v1/repair/actions?name=cart,,payments', 'querystring.name'],
-      [`/api/v1/repair/actions?name=${Array(101).fill('a').join(',')}`, 'querystring.name'],
-    ] as const) {
-      const bad = await app.inject({ method: 'GET', url, headers: as('viewer') });
-      expect(bad.statusCode, url).toBe(400);
-      expect(bad.json<{ error: { message: string } }>().error.message, url).toContain(field);
-    }
-    const good = await app.inject({
-      method: 'GET',
-      url: '/api/v1/repair/actions?name=cart,payments&since=2026-01-01T08:00:00%2B08:00',
-      headers: as('viewer'),
-    });
-    expect(good.statusCode, good.body).toBe(200);
-  });
+  }
 
   it('lets only an admin flip the kill switch', async () => {
     const byOperator = await app.inject({
