@@ -1,5 +1,3 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   configSchema,
@@ -13,20 +11,16 @@ import { rcaConfigSchema } from '../../src/rca/config.js';
 import { collectMetrics } from '../../src/rca/collect/collectMetrics.js';
 import { analyzeIncident } from '../../src/rca/analyzeIncident.js';
 import { AnomalyAlertSource } from '../../src/alerts/anomaly/AnomalyAlertSource.js';
-import type { RcaInput } from '../../src/rca/types.js';
 import { InfluxMetricsSource, parseSeriesKey } from '../../src/sources/metrics/InfluxMetricsSource.js';
 import { createMetricsSource } from '../../src/sources/metrics/createMetricsSource.js';
 import { MetricsSourceRegistry, templateEscapeFor } from '../../src/sources/metrics/MetricsSourceRegistry.js';
 import { fillQueryTemplate } from '../../src/sources/metrics/escapeLabelValue.js';
-import {
-  petshopInput,
-  readPetshopGraph,
-  readPetshopTable,
-  xrayPerspective,
-} from '../../bench/rca/loadPetshop.js';
+import { xrayPerspective } from '../../bench/rca/loadPetshop.js';
 import {
   freePort,
   openMetricsFromSeries,
+  petshopIncident,
+  petshopSamples,
   startPrometheus,
   type OpenMetricsSeries,
   type PrometheusServer,
@@ -38,22 +32,11 @@ import { startInfluxDB, type InfluxDBServer } from '../support/startInfluxDB.js'
  * real Prometheus, read back through the engine (config → createMetricsSource → the registry → each source), must
  * give the same RCA and the same forecast. PetShop data: CC BY 4.0, Amazon.com, Inc.; see fixtures/rca/petshop/NOTICE.md.
  */
-const FIXTURE = join(import.meta.dirname, '..', 'fixtures', 'rca', 'petshop');
 const NAMESPACE = 'petshop';
 const STEP = 300;
 const DB = 'metrics';
 
-const target = JSON.parse(readFileSync(join(FIXTURE, 'target.json'), 'utf8')) as {
-  target: { node: string; metric: string; agg: string; timestamp: number };
-  root_cause: { node: string };
-};
-const reference: RcaInput = petshopInput(
-  readPetshopGraph(join(FIXTURE, 'graph.csv')),
-  readPetshopTable(join(FIXTURE, 'noissue.csv')),
-  readPetshopTable(join(FIXTURE, 'issue.csv')),
-  target.target.timestamp,
-  target.target,
-);
+const { target, reference } = petshopIncident();
 
 /** A PetShop signal both ways: PromQL for Prometheus, InfluxQL (Grafana's placeholders) for the `influx` source. */
 function petshopSignals(kind: 'prometheus' | 'influxdb'): SignalDefinition[] {
@@ -127,19 +110,12 @@ let prometheus: PrometheusServer;
 let source: InfluxMetricsSource;
 
 beforeAll(async () => {
-  const petshop: OpenMetricsSeries[] = reference.series
-    .map((s) => {
-      const [metric, statistic] = s.signal.split('_') as [string, string];
-      const keep = s.values.map((v, i) => (Number.isFinite(v) ? i : -1)).filter((i) => i >= 0);
-      return {
-        name: `petshop_${metric}`,
-        labels: { namespace: NAMESPACE, service: s.service, statistic },
-        timestamps: keep.map((i) => s.timestamps[i]!),
-        values: keep.map((i) => s.values[i]!),
-      };
-    })
-    .filter((s) => s.values.length > 0);
-  const all = [...petshop, demandSeries(), queueDepth('a', true), queueDepth('b', false)];
+  const all = [
+    ...petshopSamples(reference, NAMESPACE),
+    demandSeries(),
+    queueDepth('a', true),
+    queueDepth('b', false),
+  ];
   [influx, prometheus] = await Promise.all([
     startInfluxDB(),
     startPrometheus({ openMetrics: openMetricsFromSeries(all) }),

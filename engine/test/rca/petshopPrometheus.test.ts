@@ -1,22 +1,15 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PrometheusMetricsSource } from '../../src/sources/metrics/PrometheusMetricsSource.js';
 import { signalSchema, type SignalDefinition } from '../../src/config/schema.js';
 import { rcaConfigSchema } from '../../src/rca/config.js';
 import { collectMetrics } from '../../src/rca/collect/collectMetrics.js';
 import { analyzeIncident } from '../../src/rca/analyzeIncident.js';
-import type { RcaInput } from '../../src/rca/types.js';
-import {
-  petshopInput,
-  readPetshopGraph,
-  readPetshopTable,
-  xrayPerspective,
-} from '../../bench/rca/loadPetshop.js';
+import { xrayPerspective } from '../../bench/rca/loadPetshop.js';
 import {
   openMetricsFromSeries,
+  petshopIncident,
+  petshopSamples,
   startPrometheus,
-  type OpenMetricsSeries,
   type PrometheusServer,
 } from '../support/index.js';
 
@@ -25,21 +18,10 @@ import {
  * Prometheus, read back through the engine's PromQL path (PrometheusMetricsSource + the signal templates) and
  * analysed: the answer must be the dataset's ground truth and identical to the analysis of the same data in memory.
  */
-const FIXTURE = join(import.meta.dirname, '..', 'fixtures', 'rca', 'petshop');
 const NAMESPACE = 'petshop';
 const STEP = 300;
 
-const target = JSON.parse(readFileSync(join(FIXTURE, 'target.json'), 'utf8')) as {
-  target: { node: string; metric: string; agg: string; timestamp: number };
-  root_cause: { node: string };
-};
-const reference: RcaInput = petshopInput(
-  readPetshopGraph(join(FIXTURE, 'graph.csv')),
-  readPetshopTable(join(FIXTURE, 'noissue.csv')),
-  readPetshopTable(join(FIXTURE, 'issue.csv')),
-  target.target.timestamp,
-  target.target,
-);
+const { target, reference } = petshopIncident();
 const config = rcaConfigSchema.parse({});
 
 /** One engine signal per dataset metric and statistic, e.g. `latency_average` → petshop_latency{statistic="Average"}. */
@@ -58,18 +40,8 @@ let prometheus: PrometheusServer;
 let source: PrometheusMetricsSource;
 
 beforeAll(async () => {
-  const series: OpenMetricsSeries[] = reference.series.map((s) => {
-    const [metric, statistic] = s.signal.split('_') as [string, string];
-    const keep = s.values.map((v, i) => (Number.isFinite(v) ? i : -1)).filter((i) => i >= 0);
-    return {
-      name: `petshop_${metric}`,
-      labels: { namespace: NAMESPACE, service: s.service, statistic },
-      timestamps: keep.map((i) => s.timestamps[i]!),
-      values: keep.map((i) => s.values[i]!),
-    };
-  });
   prometheus = await startPrometheus({
-    openMetrics: openMetricsFromSeries(series.filter((s) => s.values.length > 0)),
+    openMetrics: openMetricsFromSeries(petshopSamples(reference, NAMESPACE)),
   });
   source = new PrometheusMetricsSource({ url: prometheus.url, timeoutSeconds: 10 });
 });

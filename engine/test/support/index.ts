@@ -12,3 +12,4 @@ export { operatorAndViewerConfig } from './operatorAndViewerConfig.js';
 export { startForecastApp } from './startForecastApp.js';
 export { wave, lookupOf, perfect } from './autoscaleWave.js';
 export { hoveringDemand } from './hoveringDemand.js';
+export { petshopIncident, petshopSamples, type PetshopIncident } from './petshopIncident.js';
