@@ -4,22 +4,18 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { afterEach, describe, expect, it } from 'vitest';
-import { SimulatedCluster } from '../../src/sim/SimulatedCluster.js';
+import { describe, expect, it } from 'vitest';
+import { simulatedClusterPerTest } from '../support/index.js';
 
 /**
  * The eviction subresource and PodDisruptionBudgets of the simulated API server, through @kubernetes/client-node as
  * kubectl drain and the repair loop use them. Budgets are checked against the status the disruption controller
  * computes on each tick.
  */
-let cluster: SimulatedCluster | undefined;
-afterEach(async () => {
-  await cluster?.stop();
-  cluster = undefined;
-});
+const startCluster = simulatedClusterPerTest();
 
 async function start() {
-  cluster = await SimulatedCluster.start({ seedShop: true, tickMs: 0 });
+  const cluster = await startCluster();
   const kc = cluster.kubeConfig();
   return { c: cluster, core: kc.makeApiClient(CoreV1Api), policy: kc.makeApiClient(PolicyV1Api) };
 }
@@ -307,7 +303,7 @@ const kubectlFound = await promisify(execFile)('kubectl', ['version', '--client'
 
 describe.skipIf(!kubectlFound)('kubectl drain against the simulated cluster', () => {
   it('evicts through pods/eviction and stops at a PodDisruptionBudget, leaving the node cordoned', async () => {
-    cluster = await SimulatedCluster.start({ seedShop: true, tickMs: 100 });
+    const cluster = await startCluster({ seedShop: true, tickMs: 100 });
     const policy = cluster.kubeConfig().makeApiClient(PolicyV1Api);
     const core = cluster.kubeConfig().makeApiClient(CoreV1Api);
     await policy.createNamespacedPodDisruptionBudget({

@@ -1,18 +1,15 @@
 import { AppsV1Api, CoreV1Api, type V1Pod } from '@kubernetes/client-node';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { actionFor } from '../../src/repair/actions/index.js';
 import { KubernetesActuator } from '../../src/repair/executor/KubernetesActuator.js';
-import { SimulatedCluster } from '../../src/sim/SimulatedCluster.js';
+import type { SimulatedCluster } from '../../src/sim/SimulatedCluster.js';
+import { simulatedClusterPerTest } from '../support/index.js';
 
 /** The simulated StatefulSet controller, driven and read through client-node. */
-let cluster: SimulatedCluster | undefined;
-afterEach(async () => {
-  await cluster?.stop();
-  cluster = undefined;
-});
+const startCluster = simulatedClusterPerTest();
 
 async function start() {
-  cluster = await SimulatedCluster.start({ seedShop: true, tickMs: 0 });
+  const cluster = await startCluster();
   const kc = cluster.kubeConfig();
   return { c: cluster, apps: kc.makeApiClient(AppsV1Api), core: kc.makeApiClient(CoreV1Api) };
 }

@@ -8,8 +8,9 @@ export { openMetricsFromSeries, type OpenMetricsSeries } from './openMetricsFrom
 export { spawnEngineProcess, type EngineProcess } from './spawnEngineProcess.js';
 export { startDemoApp, type DemoApp } from './startDemoApp.js';
 export { runCliProcess, type CliProcessOptions, type CliProcessRun } from './runCliProcess.js';
-export { operatorAndViewerConfig } from './operatorAndViewerConfig.js';
 export { startForecastApp } from './startForecastApp.js';
 export { wave, lookupOf, perfect } from './autoscaleWave.js';
 export { hoveringDemand } from './hoveringDemand.js';
+export { simulatedClusterPerTest } from './simulatedClusterPerTest.js';
 export { petshopIncident, petshopSamples, type PetshopIncident } from './petshopIncident.js';
+export { operatorAndViewerConfig } from './operatorAndViewerConfig.js';
