@@ -29,7 +29,7 @@ import {
   type IngestResult,
   type SuppressionDto,
 } from './schemas.js';
-import type { SuppressionWindow } from './stages/SuppressionWindowStage.js';
+import { suppressionRetained, type SuppressionWindow } from './stages/SuppressionWindowStage.js';
 import type {
   AlertEvent,
   AlertSource,
@@ -312,7 +312,7 @@ export class AlertService {
   expireSuppression(id: string): Promise<SuppressionDto> {
     return this.serial(async () => {
       const at = this.now();
-      const window = this.pipeline.suppressions().find((w) => w.id === id);
+      const window = this.keptSuppressions(at).find((w) => w.id === id);
       if (!window) throw new EngineError('NOT_FOUND', `suppression ${id} not found`);
       // A config window's id is its position in the config: an expiry logged by id would end another window once the
       // config is reordered. The config owns it.
@@ -330,10 +330,19 @@ export class AlertService {
     });
   }
 
+  /** Pending, active and expired windows, the expired ones until SUPPRESSION_RETENTION_MS (120 h) after they ended. */
   async suppressions(): Promise<SuppressionDto[]> {
     await this.start({ tick: false });
     const now = this.now();
-    return this.pipeline.suppressions().map((w) => suppressionDto(w, now));
+    return this.keptSuppressions(now).map((w) => suppressionDto(w, now));
+  }
+
+  /**
+   * The windows kept at `now`, filtered here, not only when the stage sweeps: the list and a DELETE answer the same
+   * whether or not an alert has moved the stage's clock since (and the same after a replay of the log).
+   */
+  private keptSuppressions(now: number): SuppressionWindow[] {
+    return this.pipeline.suppressions().filter((w) => suppressionRetained(w, now));
   }
 
   /** Incidents from the store (so every replica answers alike), newest first, with alerts and merge reasons. */
