@@ -5,7 +5,8 @@ import type { ObjectStore } from './ObjectStore.js';
 import { applyPatch, deepEqual } from './patch.js';
 import type { PodLogSource } from './PodLogSource.js';
 import type { RequestTarget } from './RequestTarget.js';
-import { apiVersionOf, resourceKey, type ResourceType } from './ResourceType.js';
+import { apiVersionOf, type ResourceType } from './ResourceType.js';
+import { TypedStore } from './TypedStore.js';
 import { matchesFields, matchesLabels, parseFieldSelector, parseLabelSelector } from './selectors.js';
 import { selectorString } from './groups/apps.js';
 import { validateReplicas } from './validation.js';
@@ -54,8 +55,8 @@ export class ResourceHandlers {
   list(target: RequestTarget, query: URLSearchParams): HandlerResult {
     const { type, namespace } = target;
     const filter = objectFilter(type, query, namespace);
-    const all = this.store
-      .view(resourceKey(type), namespace)
+    const all = this.typed(type)
+      .view(namespace)
       .filter(filter)
       .sort((a, b) =>
         `${a.metadata.namespace ?? ''}/${a.metadata.name}`.localeCompare(
@@ -110,7 +111,7 @@ export class ResourceHandlers {
     type.defaults?.(obj);
     this.validate(type, obj);
     if (type.tracksGeneration) obj.metadata.generation = 1;
-    return { status: 201, body: this.store.create(resourceKey(type), obj, { dryRun: isDryRun(query) }) };
+    return { status: 201, body: this.typed(type).create(obj, { dryRun: isDryRun(query) }) };
   }
 
   replace(target: RequestTarget, body: unknown, query: URLSearchParams): HandlerResult {
@@ -142,14 +143,14 @@ export class ResourceHandlers {
     const current = this.require(target);
     checkPreconditions(body, current, type);
     const dryRun = isDryRun(query);
-    const key = resourceKey(type);
+    const typed = this.typed(type);
     const grace = gracePeriod(query, body, current);
     if (type.plural === 'pods' && grace > 0 && !current.metadata.deletionTimestamp) {
       // A graceful pod delete only marks the pod; the kubelet (controller) removes it once containers stop.
       const marked = clone(current);
       marked.metadata.deletionTimestamp = new Date(Date.now() + grace * 1000).toISOString();
       marked.metadata.deletionGracePeriodSeconds = grace;
-      return { status: 200, body: this.store.update(key, marked, { dryRun }) };
+      return { status: 200, body: typed.update(marked, { dryRun }) };
     }
     if (type.plural === 'namespaces' && !dryRun) {
       for (const resource of this.store.resourcesIn(name!)) {
@@ -157,7 +158,7 @@ export class ResourceHandlers {
           this.store.delete(resource, name, obj.metadata.name);
       }
     }
-    const deleted = this.store.delete(key, namespace, name!, { dryRun });
+    const deleted = typed.delete(namespace, name!, { dryRun });
     if (type.plural === 'pods') return { status: 200, body: deleted };
     return {
       status: 200,
@@ -175,7 +176,7 @@ export class ResourceHandlers {
   deleteCollection(target: RequestTarget, query: URLSearchParams, body: unknown): HandlerResult {
     const { type, namespace } = target;
     const filter = objectFilter(type, query, namespace);
-    const matched = this.store.view(resourceKey(type), namespace).filter(filter);
+    const matched = this.typed(type).view(namespace).filter(filter);
     const items = matched.map(
       (obj) =>
         this.delete({ type, namespace: obj.metadata.namespace, name: obj.metadata.name }, query, body).body,
@@ -258,7 +259,7 @@ export class ResourceHandlers {
   }
 
   private require(target: RequestTarget): KubeObject {
-    const found = this.store.get(resourceKey(target.type), target.namespace, target.name!);
+    const found = this.typed(target.type).get(target.namespace, target.name!);
     if (!found) throw notFound(target.type.plural, target.name!, target.type.group);
     return found;
   }
@@ -308,7 +309,11 @@ export class ResourceHandlers {
       const changed = !deepEqual(obj['spec'], current['spec']);
       obj.metadata.generation = (current.metadata.generation ?? 1) + (changed ? 1 : 0);
     }
-    return this.store.update(resourceKey(type), obj, { dryRun });
+    return this.typed(type).update(obj, { dryRun });
+  }
+
+  private typed(type: ResourceType): TypedStore {
+    return new TypedStore(this.store, type);
   }
 }
 

@@ -4,6 +4,9 @@ import { AUTOSCALING_RESOURCES } from './groups/autoscaling.js';
 import { BATCH_AND_NETWORKING_RESOURCES } from './groups/batch.js';
 import { COORDINATION_RESOURCES } from './groups/coordination.js';
 import { CORE_RESOURCES } from './groups/core.js';
+import { DISCOVERY_RESOURCES } from './groups/endpointSlices.js';
+import { EVENTS_RESOURCES } from './groups/events.js';
+import { NODE_AND_SCHEDULING_RESOURCES } from './groups/nodeAndScheduling.js';
 import { STORAGE_RESOURCES } from './groups/storage.js';
 import { resourceKey, type ResourceType } from './ResourceType.js';
 
@@ -20,6 +23,9 @@ export class ResourceRegistry {
       ...COORDINATION_RESOURCES,
       ...BATCH_AND_NETWORKING_RESOURCES,
       ...STORAGE_RESOURCES,
+      ...DISCOVERY_RESOURCES,
+      ...EVENTS_RESOURCES,
+      ...NODE_AND_SCHEDULING_RESOURCES,
     ],
   ) {
     for (const type of types) {
@@ -57,8 +63,8 @@ export class ResourceRegistry {
     return [...groups.entries()].map(([name, versions]) => ({ name, versions }));
   }
 
-  /** The resource a store key belongs to, e.g. `apps/deployments`. */
+  /** The resource a store key belongs to, e.g. `apps/deployments` (its storage version, not a view over it). */
   byKey(key: string): ResourceType | undefined {
-    return this.types.find((t) => resourceKey(t) === key);
+    return this.types.find((t) => !t.conversion && resourceKey(t) === key);
   }
 }

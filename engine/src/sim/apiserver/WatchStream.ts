@@ -4,7 +4,7 @@ import type { KubeObject } from './KubeObject.js';
 import type { ObjectStore } from './ObjectStore.js';
 import { objectFilter } from './ResourceHandlers.js';
 import type { RequestTarget } from './RequestTarget.js';
-import { apiVersionOf, resourceKey } from './ResourceType.js';
+import { apiVersionOf, presented, resourceKey } from './ResourceType.js';
 import type { StoredEvent } from './WatchHub.js';
 import { toTable } from './tableView.js';
 
@@ -51,21 +51,27 @@ export function serveWatch(
 
   const forward = (event: StoredEvent) => {
     if (event.resource !== key) return;
-    const now = matches(event.object);
-    const before = matches(event.previous);
-    if (event.type === 'ADDED' && now) send('ADDED', event.object);
-    else if (event.type === 'DELETED' && (before || now)) send('DELETED', event.object);
+    // A view (events.k8s.io/v1 over core/v1 Events) filters and sends objects in its own version.
+    const object = presented(type, event.object);
+    const previous = event.previous && presented(type, event.previous);
+    const now = matches(object);
+    const before = matches(previous);
+    if (event.type === 'ADDED' && now) send('ADDED', object);
+    else if (event.type === 'DELETED' && (before || now)) send('DELETED', object);
     else if (event.type === 'MODIFIED') {
-      if (now && before) send('MODIFIED', event.object);
-      else if (now) send('ADDED', event.object);
-      else if (before) send('DELETED', event.object);
+      if (now && before) send('MODIFIED', object);
+      else if (now) send('ADDED', object);
+      else if (before) send('DELETED', object);
     }
   };
 
   const rvParam = query.get('resourceVersion');
   let cleanup = () => {};
   if (!rvParam || rvParam === '0') {
-    for (const obj of store.view(key, namespace)) if (matches(obj)) send('ADDED', obj);
+    for (const stored of store.view(key, namespace)) {
+      const obj = presented(type, stored);
+      if (matches(obj)) send('ADDED', obj);
+    }
   } else {
     const from = Number(rvParam);
     const replay = Number.isFinite(from) ? store.hub.since(from) : undefined;

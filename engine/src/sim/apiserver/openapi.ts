@@ -55,6 +55,20 @@ const TOP_LEVEL_FIELDS = [
   'endpoints',
   'addressType',
   'ports',
+  // events.k8s.io/v1 Event
+  'reportingController',
+  'deprecatedSource',
+  'deprecatedFirstTimestamp',
+  'deprecatedLastTimestamp',
+  'deprecatedCount',
+  // scheduling.k8s.io/v1 PriorityClass, node.k8s.io/v1 RuntimeClass
+  'value',
+  'globalDefault',
+  'description',
+  'preemptionPolicy',
+  'handler',
+  'overhead',
+  'scheduling',
 ];
 const OBJECT_FIELDS = ['apiVersion', 'kind', 'metadata', ...TOP_LEVEL_FIELDS];
 const META_REF = 'io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta';

@@ -110,19 +110,30 @@ const COLUMNS: Record<string, Column[]> = {
     ageColumn,
     { name: 'Version', cell: (o: Any) => o['status']?.nodeInfo?.kubeletVersion ?? '' },
   ],
+  // core/v1 and events.k8s.io/v1 Events are one stored object; kube-apiserver prints both the same way.
   events: [
     {
       name: 'Last Seen',
-      cell: (o: Any, now) => age(o['lastTimestamp'] ?? o['metadata']?.creationTimestamp, now),
+      cell: (o: Any, now) =>
+        age(
+          o['series']?.lastObservedTime ??
+            o['lastTimestamp'] ??
+            o['deprecatedLastTimestamp'] ??
+            o['eventTime'] ??
+            o['metadata']?.creationTimestamp,
+          now,
+        ),
     },
     { name: 'Type', cell: (o: Any) => o['type'] ?? '' },
     { name: 'Reason', cell: (o: Any) => o['reason'] ?? '' },
     {
       name: 'Object',
-      cell: (o: Any) =>
-        `${String(o['involvedObject']?.kind ?? '').toLowerCase()}/${o['involvedObject']?.name ?? ''}`,
+      cell: (o: Any) => {
+        const ref = o['involvedObject'] ?? o['regarding'];
+        return `${String(ref?.kind ?? '').toLowerCase()}/${ref?.name ?? ''}`;
+      },
     },
-    { name: 'Message', cell: (o: Any) => o['message'] ?? '' },
+    { name: 'Message', cell: (o: Any) => o['message'] ?? o['note'] ?? '' },
   ],
   services: [
     name,
@@ -143,13 +154,91 @@ const COLUMNS: Record<string, Column[]> = {
       name: 'Reference',
       cell: (o: Any) => `${o['spec']?.scaleTargetRef?.kind}/${o['spec']?.scaleTargetRef?.name}`,
     },
-    { name: 'Targets', cell: () => '<unknown>' },
+    { name: 'Targets', cell: (o: Any) => hpaTargets(o) },
     { name: 'MinPods', type: 'integer', cell: (o: Any) => o['spec']?.minReplicas ?? 1 },
     { name: 'MaxPods', type: 'integer', cell: (o: Any) => o['spec']?.maxReplicas ?? 0 },
     { name: 'Replicas', type: 'integer', cell: (o: Any) => o['status']?.currentReplicas ?? 0 },
     ageColumn,
   ],
+  endpointslices: [
+    name,
+    { name: 'AddressType', cell: (o: Any) => o['addressType'] ?? '' },
+    {
+      name: 'Ports',
+      cell: (o: Any) => {
+        const ports: Any[] = o['ports'] ?? [];
+        return ports.length ? ports.map((p) => p['port'] ?? '<unset>').join(',') : '<unset>';
+      },
+    },
+    {
+      name: 'Endpoints',
+      cell: (o: Any) => listSome((o['endpoints'] ?? []).flatMap((e: Any) => e['addresses'] ?? [])),
+    },
+    ageColumn,
+  ],
+  priorityclasses: [
+    name,
+    { name: 'Value', type: 'integer', cell: (o: Any) => o['value'] ?? 0 },
+    { name: 'Global-Default', type: 'boolean', cell: (o: Any) => String(o['globalDefault'] ?? false) },
+    ageColumn,
+    { name: 'PreemptionPolicy', cell: (o: Any) => o['preemptionPolicy'] ?? '' },
+  ],
+  runtimeclasses: [name, { name: 'Handler', cell: (o: Any) => o['handler'] ?? '' }, ageColumn],
+  csidrivers: [
+    name,
+    { name: 'AttachRequired', type: 'boolean', cell: (o: Any) => String(o['spec']?.attachRequired ?? true) },
+    { name: 'PodInfoOnMount', type: 'boolean', cell: (o: Any) => String(o['spec']?.podInfoOnMount ?? false) },
+    {
+      name: 'StorageCapacity',
+      type: 'boolean',
+      cell: (o: Any) => String(o['spec']?.storageCapacity ?? false),
+    },
+    {
+      name: 'TokenRequests',
+      cell: (o: Any) =>
+        (o['spec']?.tokenRequests ?? []).map((t: Any) => t['audience'] ?? '').join(',') || '<unset>',
+    },
+    {
+      name: 'RequiresRepublish',
+      type: 'boolean',
+      cell: (o: Any) => String(o['spec']?.requiresRepublish ?? false),
+    },
+    { name: 'Modes', cell: (o: Any) => (o['spec']?.volumeLifecycleModes ?? []).join(',') || '<none>' },
+    ageColumn,
+  ],
 };
+
+/** Up to three values and a count of the rest, as kubectl prints endpoint addresses. */
+function listSome(values: string[]): string {
+  if (values.length === 0) return '<none>';
+  const shown = values.slice(0, 3).join(',');
+  return values.length > 3 ? `${shown} + ${values.length - 3} more...` : shown;
+}
+
+/** `cpu: 45%/80%` per metric, from an autoscaling/v2 object or the autoscaling/v1 view of one. */
+function hpaTargets(o: Any): string {
+  const spec = o['spec'] ?? {};
+  if (typeof spec.targetCPUUtilizationPercentage === 'number') {
+    const current = o['status']?.currentCPUUtilizationPercentage;
+    return `cpu: ${current === undefined ? '<unknown>' : `${current}%`}/${spec.targetCPUUtilizationPercentage}%`;
+  }
+  const metrics: Any[] = spec.metrics ?? [];
+  if (metrics.length === 0) return '<none>';
+  const current: Any[] = o['status']?.currentMetrics ?? [];
+  return metrics
+    .map((m) => {
+      const resource = m['resource'] ?? m['containerResource'];
+      const target = resource?.target;
+      if (!resource || !target) return `${String(m['type'] ?? '').toLowerCase()}: <unknown>`;
+      const now = current.find((c) => (c['resource'] ?? c['containerResource'])?.name === resource.name);
+      const value = now?.['resource']?.current ?? now?.['containerResource']?.current;
+      if (typeof target.averageUtilization === 'number')
+        return `${resource.name}: ${typeof value?.averageUtilization === 'number' ? `${value.averageUtilization}%` : '<unknown>'}/${target.averageUtilization}%`;
+      const want = target.averageValue ?? target.value ?? '<unknown>';
+      return `${resource.name}: ${value?.averageValue ?? value?.value ?? '<unknown>'}/${want}`;
+    })
+    .join(', ');
+}
 
 export function toTable(
   type: ResourceType,
