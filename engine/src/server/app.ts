@@ -69,12 +69,13 @@ export async function buildApp(engine: Engine): Promise<FastifyInstance> {
   registerErrorHandler(app as unknown as FastifyInstance, routes);
   app.addHook('onRoute', documentAccess);
   app.addHook('onRoute', routes.add);
+  // After documentAccess, which copies each route's schema (strictRequests.ts says why that matters).
+  app.addHook('onRoute', refuseUndeclaredInput);
   app.addHook('onRequest', async (request) => rememberRequestId(request));
   app.addHook('onResponse', async (request) => forgetRequestId(request));
   const corsOrigins = new Set(config.server.corsOrigins);
   // Before auth: a cross-site page gets nothing done, whatever the route takes (auth.ts, assertSameOriginWrite).
   app.addHook('onRequest', async (request) => assertSameOriginWrite(request, corsOrigins));
-  app.addHook('preValidation', refuseUndeclaredInput);
 
   // Once closing, answers end their connection: a keep-alive socket that was busy when close() began is otherwise
   // kept for fastify's 72 s keepAliveTimeout, and SIGTERM waited that long for a query cancelled in 1 s.

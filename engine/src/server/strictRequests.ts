@@ -1,4 +1,5 @@
-import type { FastifyRequest, FastifySchemaCompiler } from 'fastify';
+import type { FastifySchema, FastifySchemaCompiler, RouteOptions } from 'fastify';
+import { z } from 'zod';
 import { undeclaredKeys, unknownConfigKeys, type DeclaredKeys } from '../config/unknownConfigKeys.js';
 import type { FieldIssue } from '../errors.js';
 import { invalidRequest, validationIssues } from './errorHandler.js';
@@ -112,36 +113,56 @@ function child(def: ZodDef, step: string | number): ZodDef[] {
 /** Methods that change state: the ones a cross-site page must not send, and the ones whose body is checked here. */
 export const STATE_CHANGING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
+/** The query string of a route that declares none: any parameter is refused by name. */
+const NO_PARAMETERS = z.record(z.string(), z.never({ error: 'unknown parameter' }));
+
+/**
+ * The body of a state-changing route that declares none: an empty one or `{}`. Keyed by media type because fastify
+ * validates a missing body as null, like a JSON `null`: without a content type there is no body and nothing to check.
+ * These are the two types fastify parses; any other is a 415 before validation.
+ */
+const NO_BODY_CONTENT = z.unknown().refine(emptyBody, 'this route takes no body: send none, or {}');
+const NO_BODY = {
+  content: { 'application/json': { schema: NO_BODY_CONTENT }, 'text/plain': { schema: NO_BODY_CONTENT } },
+};
+
 /**
  * Query parameters and bodies of routes that declare no schema for them, which the validator compiler above never
- * sees. `/alerts/stats?stauts=resolved`, `/clusters?x=1` answered 200 as if the parameter meant something, and
+ * saw: `/alerts/stats?stauts=resolved`, `/clusters?x=1` answered 200 as if the parameter meant something, and
  * `POST /incidents/<id>/ack` took `{"bogus":1}`, `"string"` or `[1]` while `/repair/approvals/<id>/reject` refused
- * them (found walking the README). A route without a querystring schema takes no parameter (the same
- * `querystring.<name>: unknown parameter` as a declared one); a state-changing route without a body schema takes no
- * body but an empty one or `{}` (what the Backstage proxy and most clients send for a bodyless POST). Routes hidden
- * from the OpenAPI document (`/metrics`, `/openapi.json`, `/demo/metrics`) are not the API and are left alone: a
- * Prometheus scrape config may add parameters of its own. A preValidation hook, so auth (401/403) still comes first.
+ * them (found walking the README). An onRoute hook gives such a route a querystring schema that takes no parameter
+ * and, if it changes state, a body schema that takes none but an empty body or `{}` (what the Backstage proxy and
+ * most clients send for a bodyless POST), so they are checked by the same compiler, after auth, with the same 400.
+ * GET and HEAD take no body, and no route answers OPTIONS (the CORS hook does). Routes hidden from the OpenAPI
+ * document (`/metrics`, `/openapi.json`, `/demo/metrics`) are not the API and are left alone: a Prometheus scrape
+ * config may add parameters of its own.
+ * The implied schemas stay out of the OpenAPI document, which already lists no parameter and no request body for
+ * such a route (a body schema would document a required one): they are non-enumerable, so the transform's copy of
+ * the route schema (`{...schema}`, openApiDocument.ts) leaves them out while fastify still reads them. For the same
+ * reason this hook runs after documentAccess, which copies the schema that way.
  */
-export async function refuseUndeclaredInput(request: FastifyRequest): Promise<void> {
-  if (request.is404) return;
-  const schema = request.routeOptions.schema as
-    { querystring?: unknown; body?: unknown; hide?: boolean } | undefined;
-  if (schema?.hide) return;
-  const issues: FieldIssue[] = [];
-  if (!schema?.querystring) {
-    const query = request.query as Record<string, unknown> | undefined;
-    for (const key of Object.keys(query ?? {}))
-      issues.push({ field: `querystring.${key}`, message: 'unknown parameter' });
-  }
-  if (!schema?.body && STATE_CHANGING.has(request.method) && !emptyBody(request.body)) {
-    issues.push({ field: 'body', message: 'this route takes no body: send none, or {}' });
-  }
-  if (issues.length > 0) throw invalidRequest(issues);
+export function refuseUndeclaredInput(route: RouteOptions): void {
+  const schema = (route.schema ?? {}) as FastifySchema & { hide?: boolean; query?: unknown };
+  if (schema.hide) return;
+  const implied: PropertyDescriptorMap = {};
+  if (schema.querystring === undefined && schema.query === undefined)
+    implied.querystring = hidden(NO_PARAMETERS);
+  const methods = [route.method].flat();
+  if (schema.body === undefined && methods.every((m) => STATE_CHANGING.has(m)))
+    implied.body = hidden(NO_BODY);
+  const copy = Object.defineProperties({}, Object.getOwnPropertyDescriptors(schema));
+  route.schema = Object.defineProperties(copy, implied) as FastifySchema;
 }
 
+const hidden = (value: unknown): PropertyDescriptor => ({
+  value,
+  enumerable: false,
+  writable: true,
+  configurable: true,
+});
+
 function emptyBody(body: unknown): boolean {
-  if (body === undefined || body === '') return true;
-  if (Buffer.isBuffer(body)) return body.length === 0;
+  if (body === '') return true;
   return (
     typeof body === 'object' &&
     body !== null &&
