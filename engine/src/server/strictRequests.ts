@@ -10,13 +10,11 @@ import { invalidRequest, validationIssues } from './errorHandler.js';
  */
 const THIRD_PARTY_BODIES = new Set(['/api/v1/alerts']);
 
-type Validation = { value?: unknown; error?: unknown };
-
 /**
  * A request body field or query parameter the route does not know is a 400 naming it, as a config file's unknown key
- * is. zod strips unknown keys, so `POST /forecast {"horizon": 100000}` (the field is horizonMinutes) was answered 200
- * with the default 60 minutes (found walking the README). Known by comparing the body with what the schema kept.
- * A body field is also refused when it is not of the type a coercing schema reads it as (uncoerced, below).
+ * is. zod
+ * strips unknown keys, so `POST /forecast {"horizon": 100000}` (the field is horizonMinutes) was answered 200 with the
+ * default 60 minutes (found walking the README). Known by comparing the body with what the schema kept.
  */
 export function strictRequests<S>(compile: FastifySchemaCompiler<S>): FastifySchemaCompiler<S> {
   return (route) => {
@@ -27,12 +25,14 @@ export function strictRequests<S>(compile: FastifySchemaCompiler<S>): FastifySch
     if (part === 'body' && THIRD_PARTY_BODIES.has(route.url)) return validate;
     // Query parameters too: `/workloads?namepsace=x` listed every namespace, `/assistant/search?limit=9` (the
     // parameter is `k`) answered with the default (found walking the README).
-    const check = checkerFor(part, route.schema);
+    const prefix = `${part}.`;
+    const noun = part === 'body' ? 'field' : 'parameter';
     return (data) => {
-      const result = validate(data) as Validation;
-      if (data === undefined || (result.error && !Array.isArray(result.error)))
-        return result as ReturnType<typeof validate>;
-      const issues = check(data, result);
+      const result = validate(data) as { value?: unknown; error?: unknown };
+      if (data === undefined) return result as ReturnType<typeof validate>;
+      const issues = result.error
+        ? withUndeclared(result.error, data, route.schema, part)
+        : unknownConfigKeys(data, result.value, prefix, noun, declaredKeys(route.schema));
       if (issues.length === 0) return result as ReturnType<typeof validate>;
       return { error: invalidRequest(issues) } as ReturnType<typeof validate>;
     };
@@ -40,80 +40,35 @@ export function strictRequests<S>(compile: FastifySchemaCompiler<S>): FastifySch
 }
 
 /**
- * What the schema alone does not say about a request part: fields it does not declare (a typo is usually why a
- * required one is missing, so they come first) and, in a body, fields that were coerced; then, if there are any, the
- * schema's own issues as the error handler words them, one per field. None: [] (the result stands).
+ * A body that failed validation: the fields the schema does not declare first (a typo is usually why a required one is
+ * missing), then the schema's own issues as the error handler words them. None undeclared: [] (the error stands).
  */
-function checkerFor(part: 'body' | 'querystring', schema: unknown) {
+function withUndeclared(
+  error: unknown,
+  data: unknown,
+  schema: unknown,
+  part: 'body' | 'querystring',
+): FieldIssue[] {
   const declared = declaredKeys(schema);
-  const root = defOf(schema as ZodSchema | undefined);
-  const prefix = `${part}.`;
-  const noun = part === 'body' ? 'field' : 'parameter';
-  const unknownKeys = (data: unknown, result: Validation): FieldIssue[] => {
-    if (!result.error) return unknownConfigKeys(data, result.value, prefix, noun, declared);
-    return declared ? undeclaredKeys(data, declared, prefix) : [];
-  };
-  return (data: unknown, result: Validation): FieldIssue[] => {
-    const extra = [...unknownKeys(data, result), ...(part === 'body' ? uncoerced(data, root, [part]) : [])];
-    if (extra.length === 0 || !result.error) return extra;
-    const named = new Set(extra.map((i) => i.field));
-    const own = validationIssues(part, result.error as Array<{ instancePath?: string; message?: string }>);
-    return [...extra, ...own.filter((i) => !named.has(i.field))];
-  };
+  const undeclared = declared ? undeclaredKeys(data, declared, `${part}.`) : [];
+  if (undeclared.length === 0 || !Array.isArray(error)) return [];
+  return [
+    ...undeclared,
+    ...validationIssues(part, error as Array<{ instancePath?: string; message?: string }>),
+  ];
 }
 
-/**
- * Body fields sent as another JSON type than the one their coercing schema (`z.coerce.number()`) reads them as, in
- * zod's words. A query string is text, so its numbers are read from strings; the forecast bodies use the same
- * `z.coerce` fields (`historyHours`, `historyDays`, `testDays`, `capacityPerReplica`) and took `"6"` for 6, `null`
- * or `""` for 0, `true` for 1, as `horizonMinutes` did before its schema was fixed (found reading the schemas). A
- * JSON body says what type it sends, so nothing in it is coerced, whatever schema a route uses.
- */
-function uncoerced(data: unknown, defs: ZodDef[], path: Array<string | number>): FieldIssue[] {
-  if (data === undefined || defs.length === 0 || path.length > MAX_DEPTH) return [];
-  const received = jsonType(data);
-  const leaves = defs.flatMap((d) => lookThrough(d));
-  if (leaves.length > 0 && leaves.every((d) => d.coerce === true && d.type !== received)) {
-    return [
-      { field: path.join('.'), message: `Invalid input: expected ${leaves[0]!.type}, received ${received}` },
-    ];
-  }
-  const containers = leaves.filter(isContainer);
-  const entries: Array<[string | number, unknown]> = Array.isArray(data)
-    ? data.map((item, i) => [i, item])
-    : received === 'object'
-      ? Object.entries(data as object)
-      : [];
-  return entries.flatMap(([step, value]) =>
-    uncoerced(
-      value,
-      containers.flatMap((d) => child(d, step)),
-      [...path, step],
-    ),
-  );
-}
-
-const MAX_DEPTH = 32;
-
-const jsonType = (data: unknown): string =>
-  data === null ? 'null' : Array.isArray(data) ? 'array' : typeof data;
-
-interface ZodSchema {
-  _zod?: { def?: ZodDef };
-}
-
-/** zod's definition of a schema, as far as finding object keys and coerced fields needs it. */
+/** zod's definition of a schema, as far as finding object keys needs it. */
 interface ZodDef {
   type?: string;
-  coerce?: boolean;
-  shape?: Record<string, ZodSchema>;
-  innerType?: ZodSchema;
-  in?: ZodSchema;
-  element?: ZodSchema;
-  options?: ZodSchema[];
-  left?: ZodSchema;
-  right?: ZodSchema;
-  getter?: () => ZodSchema;
+  shape?: Record<string, { _zod?: { def?: ZodDef } }>;
+  innerType?: { _zod?: { def?: ZodDef } };
+  in?: { _zod?: { def?: ZodDef } };
+  element?: { _zod?: { def?: ZodDef } };
+  options?: Array<{ _zod?: { def?: ZodDef } }>;
+  left?: { _zod?: { def?: ZodDef } };
+  right?: { _zod?: { def?: ZodDef } };
+  getter?: () => { _zod?: { def?: ZodDef } };
 }
 
 /**
@@ -122,29 +77,23 @@ interface ZodDef {
  * keys of every branch. undefined for a schema that is not zod: the hint then compares with the parsed body's keys.
  */
 function declaredKeys(schema: unknown): DeclaredKeys | undefined {
-  const root = defOf(schema as ZodSchema | undefined);
-  if (root.length === 0) return undefined;
+  const root = (schema as { _zod?: { def?: ZodDef } } | undefined)?._zod?.def;
+  if (!root) return undefined;
   return (path) => {
-    let defs = root;
+    let defs = [root];
     for (const step of path) defs = defs.flatMap((d) => objects(d)).flatMap((d) => child(d, step));
     const keys = defs.flatMap((d) => objects(d)).flatMap((d) => Object.keys(d.shape ?? {}));
     return keys.length > 0 ? [...new Set(keys)] : undefined;
   };
 }
 
-const defOf = (schema: ZodSchema | undefined): ZodDef[] => (schema?._zod?.def ? [schema._zod.def] : []);
-
-const isContainer = (def: ZodDef): boolean => def.type === 'object' || def.type === 'array';
+const defOf = (schema: { _zod?: { def?: ZodDef } } | undefined): ZodDef[] =>
+  schema?._zod?.def ? [schema._zod.def] : [];
 
 /** The object (or array) definitions a definition stands for, wrappers looked through. */
-const objects = (def: ZodDef): ZodDef[] => lookThrough(def).filter(isContainer);
-
-/** `nullable` admits null beside its inner type: a leaf of its own, so null is not taken for a coerced field. */
-const NULL_DEF: ZodDef = { type: 'null' };
-
-/** The definitions a value is checked against, wrappers (optional, default, pipe's input, union...) looked through. */
-function lookThrough(def: ZodDef, depth = 0): ZodDef[] {
+function objects(def: ZodDef, depth = 0): ZodDef[] {
   if (depth > 20) return [];
+  if (def.type === 'object' || def.type === 'array') return [def];
   const inner = [
     ...defOf(def.innerType),
     ...defOf(def.in),
@@ -153,9 +102,7 @@ function lookThrough(def: ZodDef, depth = 0): ZodDef[] {
     ...defOf(def.right),
     ...(def.type === 'lazy' && def.getter ? defOf(def.getter()) : []),
   ];
-  if (inner.length === 0) return [def];
-  const own = def.type === 'nullable' ? [NULL_DEF] : [];
-  return [...own, ...inner.flatMap((d) => lookThrough(d, depth + 1))];
+  return inner.flatMap((d) => objects(d, depth + 1));
 }
 
 function child(def: ZodDef, step: string | number): ZodDef[] {
