@@ -248,7 +248,12 @@ export class AlertPipeline implements PipelineState {
     return subject;
   }
 
-  activeIncidentOf(fingerprint: string, now: number, onset: number): Incident | undefined {
+  activeIncidentOf(
+    fingerprint: string,
+    now: number,
+    onset: number,
+    accept?: (member: string) => boolean,
+  ): Incident | undefined {
     const alert = this.alerts.get(fingerprint);
     if (!alert?.incidentId) return undefined;
     const incident = this.incidents.get(alert.incidentId);
@@ -258,11 +263,13 @@ export class AlertPipeline implements PipelineState {
     if (Math.abs(onset - alert.startsAt) > this.windowMs || onset - incident.onsetAt > this.spanMs)
       return undefined;
     // Only a firing member bridges: one that already resolved ended its part; a new alert next to it is news.
-    const active = alert.status === 'firing';
+    if (alert.status !== 'firing') return undefined;
+    // The stage's own test after the cheap ones above and before the mute stages (see PipelineState).
+    if (accept && !accept(fingerprint)) return undefined;
     // A flapping, suppressed or repair-caused member is no bridge for other alerts; an inhibited one (an echo of a
     // cause in the same incident) still is.
-    const mute = active ? this.muteOf(alert, now) : undefined;
-    return active && (!mute || BRIDGING_MUTES.has(mute.kind)) ? incident : undefined;
+    const mute = this.muteOf(alert, now);
+    return !mute || BRIDGING_MUTES.has(mute.kind) ? incident : undefined;
   }
 
   addSuppression(window: SuppressionWindow): void {

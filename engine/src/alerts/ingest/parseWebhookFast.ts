@@ -1,10 +1,5 @@
 import type { z } from 'zod';
-import {
-  ALERTMANAGER_FINGERPRINT,
-  MAX_DELIVERY_ALERTS,
-  alertTime,
-  type alertmanagerWebhookSchema,
-} from '../schemas.js';
+import { ALERTMANAGER_FINGERPRINT, MAX_DELIVERY_ALERTS, type alertmanagerWebhookSchema } from '../schemas.js';
 
 type Webhook = z.output<typeof alertmanagerWebhookSchema>;
 /** An alert as sent: annotations may be absent (the schema defaults them to {}). */
@@ -92,8 +87,7 @@ function isWebhookAlert(alert: unknown): alert is WebhookAlert {
     // The limits (label names, count, lengths) are the normaliser's per-alert check, as with zod's parse.
     isStringRecord(labels) &&
     (annotations === undefined || isStringRecord(annotations)) &&
-    isTime(startsAt) &&
-    (endsAt === undefined || (isTime(endsAt) && !endsBeforeStart(startsAt, endsAt))) &&
+    timesValid(startsAt, endsAt) &&
     (generatorURL === undefined || typeof generatorURL === 'string') &&
     (fingerprint === undefined ||
       (typeof fingerprint === 'string' && ALERTMANAGER_FINGERPRINT.test(fingerprint)))
@@ -119,13 +113,26 @@ function isStringRecord(value: unknown): value is Record<string, string> {
   return true;
 }
 
-/** As the schema's refinement: both set (not Go's zero time) and the end earlier. */
-function endsBeforeStart(startsAt: string, endsAt: string): boolean {
-  const start = alertTime(startsAt);
-  const end = alertTime(endsAt);
-  return start !== undefined && end !== undefined && end < start;
+/**
+ * startsAt a time, endsAt absent or a time not before it when both are set (the schema's refinement; Go's zero time and
+ * anything before 1970 are unset, as `alertTime` reads them). Each string is parsed once here, not again for the
+ * refinement: Date.parse (~170 ns) ran four times per alert on this check, and with the normaliser's own parse it
+ * was most of isTime's and alertTime's 1.4% of the engine's samples in alert-noise's storm.
+ */
+function timesValid(startsAt: unknown, endsAt: unknown): boolean {
+  const start = timeOf(startsAt);
+  if (Number.isNaN(start)) return false;
+  if (endsAt === undefined) return true;
+  const end = timeOf(endsAt);
+  return !Number.isNaN(end) && !(isSet(start) && isSet(end) && end < start);
 }
 
-function isTime(value: unknown): value is string {
-  return typeof value === 'string' && !Number.isNaN(Date.parse(value));
+/** Date.parse of a string, NaN for anything else. */
+function timeOf(value: unknown): number {
+  return typeof value === 'string' ? Date.parse(value) : NaN;
+}
+
+/** As `alertTime`: a parsed time counts when it is finite and after 1970 (a string that parsed is not empty). */
+function isSet(ms: number): boolean {
+  return Number.isFinite(ms) && ms > 0;
 }

@@ -60,7 +60,7 @@ export class KeyIndex {
     state: PipelineState,
     now: number,
     onset: number,
-    accept: (member: string) => boolean = () => true,
+    accept?: (member: string) => boolean,
   ): { incident: Incident; via: string } | undefined {
     const members = this.byKey.get(key);
     if (!members) return undefined;
@@ -70,8 +70,7 @@ export class KeyIndex {
         members.delete(fingerprint);
         continue;
       }
-      if (!accept(fingerprint)) continue;
-      const incident = state.activeIncidentOf(fingerprint, now, onset);
+      const incident = state.activeIncidentOf(fingerprint, now, onset, accept);
       if (incident) return { incident, via: fingerprint };
     }
     if (members.size === 0) this.byKey.delete(key);
