@@ -20,6 +20,15 @@ export function positiveInt(flag: string): (value: string) => number {
   };
 }
 
+/** A number above 0 (`--test-days 0.5`, `--capacity`): sent to the engine as a JSON number, which its bodies require. */
+export function positiveNumber(flag: string): (value: string) => number {
+  return (value) => {
+    const n = Number(value);
+    if (value.trim() !== '' && Number.isFinite(n) && n > 0) return n;
+    throw refuse(flag, 'must be a number above 0', value);
+  };
+}
+
 /** One of a fixed set of words (`--status`). */
 export function oneOf<const T extends string>(flag: string, allowed: readonly T[]): (value: string) => T {
   return (value) => {

@@ -41,7 +41,7 @@ export const forecastRequestSchema = z
     ...seriesSelectorShape,
     horizonMinutes: horizonMinutesSchema(7 * 24 * 60),
     /** Hours of history returned beside the forecast, for charts. */
-    historyHours: z.coerce
+    historyHours: z
       .number()
       .min(0)
       .max(24 * 14)
@@ -52,16 +52,16 @@ export const forecastRequestSchema = z
 export const trainRequestSchema = z
   .object({
     ...seriesSelectorShape,
-    historyDays: z.coerce.number().positive().max(90).optional(),
+    historyDays: z.number().positive().max(90).optional(),
   })
   .refine(needsSeries, needsSeriesMessage);
 
 export const backtestRequestSchema = z
   .object({
     ...seriesSelectorShape,
-    historyDays: z.coerce.number().positive().max(90).optional(),
+    historyDays: z.number().positive().max(90).optional(),
     /** Days at the end scored by rolling origin; everything before is for fitting and selection. */
-    testDays: z.coerce.number().positive().max(30).default(1),
+    testDays: z.number().positive().max(30).default(1),
   })
   .refine(needsSeries, needsSeriesMessage);
 
@@ -76,7 +76,7 @@ export const scalePlanRequestSchema = z
     cluster: nameSchema().optional(),
     workload: workloadRefSchema,
     /** Demand one replica serves at the target utilisation; learned from the CPU signal when absent. */
-    capacityPerReplica: z.coerce.number().positive().optional(),
+    capacityPerReplica: z.number().positive().optional(),
     horizonMinutes: horizonMinutesSchema(24 * 60),
     /** `recommend` returns the plan; `hpa`/`keda` add manifests; `apply` scales (dry-run first, policy permitting). */
     mode: z.enum(['recommend', 'hpa', 'keda', 'apply']).default('recommend'),

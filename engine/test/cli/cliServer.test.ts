@@ -138,6 +138,23 @@ describe('aicloudops --server', () => {
     expect(far.exitCode).toBe(2);
     expect(far.stderr).toContain('--horizon');
     expect(far.stderr).not.toContain('body.horizonMinutes');
+    // The engine's bodies take numbers only: --test-days reaches it as one, so its range check speaks, not its type.
+    const testDays = await run([
+      ...humanRemote(),
+      'forecast',
+      '-s',
+      'checkout',
+      '--backtest',
+      '--test-days',
+      '99',
+    ]);
+    expect(testDays.exitCode).toBe(2);
+    expect(testDays.stderr).toContain('--test-days');
+    expect(testDays.stderr).toMatch(/30/);
+    expect(testDays.stderr).not.toContain('received string');
+    const capacity = await run([...humanRemote(), 'scale-plan', '-w', 'checkout', '--capacity', 'lots']);
+    expect(capacity.exitCode).toBe(2);
+    expect(capacity.stderr).toContain('--capacity must be a number above 0, got "lots"');
 
     // Listed before the request: a one-shot engine used to list nothing for a status that does not exist.
     const status = await run([...humanRemote(), 'incidents', '--status', 'bogus']);

@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { Command } from 'commander';
 import { CliContext } from '../../src/cli/CliContext.js';
 import { registerForecast } from '../../src/cli/commands/forecast.js';
+import { runCliInProcess } from '../support/runCliInProcess.js';
 
 /**
  * `aicloudops forecast` and `aicloudops scale-plan` in process against the demo profile, with the same global options
@@ -71,10 +72,18 @@ describe('forecast CLI', () => {
   });
 
   it('bad input exits 2 naming the flag', async () => {
-    const { stdout, code } = await run(['--json', 'scale-plan', '-w', 'cart', '--capacity', '-3']);
-    expect(code).toBe(2);
+    // The whole program (main.ts), whose handler turns a flag parser's refusal into the error document.
+    const { stdout, exitCode } = await runCliInProcess([
+      '--json',
+      'scale-plan',
+      '-w',
+      'cart',
+      '--capacity',
+      '-3',
+    ]);
+    expect(exitCode).toBe(2);
     const { error } = JSON.parse(stdout);
-    expect(error.issues[0].field).toBe('capacity');
-    expect(error.message).toContain('--capacity:');
+    expect(error.issues).toEqual([{ field: 'capacity', message: 'must be a number above 0' }]);
+    expect(error.message).toContain('--capacity must be a number above 0');
   });
 });

@@ -2,7 +2,7 @@ import { Option, type Command } from 'commander';
 import type { CliContext } from '../CliContext.js';
 import type { ForecastResponse, ScalePlanResponse } from '../../forecast/schemas.js';
 import type { BacktestResult } from '../../forecast/backtest.js';
-import { positiveInt } from '../flags.js';
+import { positiveInt, positiveNumber } from '../flags.js';
 
 /** The request fields these commands fill from flags, for errors that name the flag. */
 const REQUEST_FLAGS: Record<string, string> = {
@@ -31,8 +31,8 @@ interface ForecastOptions extends SeriesOptions {
   horizon: number;
   train?: boolean;
   backtest?: boolean;
-  testDays: string;
-  historyDays?: string;
+  testDays: number;
+  historyDays?: number;
   models?: boolean;
 }
 
@@ -40,7 +40,7 @@ interface ScalePlanOptions extends SeriesOptions {
   workload: string;
   kind: string;
   cluster?: string;
-  capacity?: string;
+  capacity?: number;
   horizon: number;
   mode: string;
   dryRun?: boolean;
@@ -141,8 +141,12 @@ export function registerForecast(program: Command, cli: CliContext): void {
         'models',
       ),
     )
-    .option('--test-days <days>', 'days scored by --backtest', '1')
-    .option('--history-days <days>', 'days of history for --train/--backtest (default from config)')
+    .option('--test-days <days>', 'days scored by --backtest', positiveNumber('test-days'), 1)
+    .option(
+      '--history-days <days>',
+      'days of history for --train/--backtest (default from config)',
+      positiveNumber('history-days'),
+    )
     .option('--models', 'list stored model versions')
     .action(async (o: ForecastOptions) => {
       const output = cli.output;
@@ -163,9 +167,9 @@ export function registerForecast(program: Command, cli: CliContext): void {
             );
             return;
           }
-          // Sent as typed: the engine coerces and checks (`Number('abc')` went over JSON as null, "Too small"); the
-          // error names the flag (REQUEST_FLAGS).
-          const history = o.historyDays ? { historyDays: o.historyDays } : {};
+          // Numbers parsed at the flag (a JSON body takes no number as a string); the engine's range checks name
+          // the flag through REQUEST_FLAGS.
+          const history = o.historyDays !== undefined ? { historyDays: o.historyDays } : {};
           if (o.backtest) {
             const request = { ...selector(o), ...history, testDays: o.testDays };
             const result = await output.withProgress('backtest', (progress) =>
@@ -204,6 +208,7 @@ export function registerForecast(program: Command, cli: CliContext): void {
     .option(
       '--capacity <n>',
       'demand one replica serves at the target utilisation (default: learned from metrics)',
+      positiveNumber('capacity'),
     )
     .option('--horizon <minutes>', 'minutes ahead', positiveInt('horizon'), 60)
     .option('--mode <mode>', 'recommend, hpa, keda or apply', 'recommend')
@@ -216,7 +221,7 @@ export function registerForecast(program: Command, cli: CliContext): void {
             ...selector(o),
             workload: { kind: o.kind, name: o.workload },
             ...(o.cluster ? { cluster: o.cluster } : {}),
-            ...(o.capacity ? { capacityPerReplica: o.capacity } : {}),
+            ...(o.capacity !== undefined ? { capacityPerReplica: o.capacity } : {}),
             horizonMinutes: o.horizon,
             mode: o.mode,
             dryRun: Boolean(o.dryRun),
