@@ -135,7 +135,7 @@ export const alertRoutes: FastifyPluginAsyncZod<{ engine: Engine }> = async (app
       schema: {
         tags: ['alerts'],
         summary:
-          'End a suppression window now (as Alertmanager expires a silence): it stays listed as `expired`; ending one already over changes nothing; 404 when unknown; 409 for a window defined in the config (`alerts.suppressions`)',
+          'End a suppression window now (as Alertmanager expires a silence): it stays listed as `expired` for 120 h after its end; ending one already over changes nothing; 404 when unknown; 409 for a window defined in the config (`alerts.suppressions`)',
         params: idParams,
         response: { 200: suppressionDtoSchema },
       },

@@ -67,7 +67,7 @@ export interface paths {
         get?: never;
         put?: never;
         post?: never;
-        /** End a suppression window now (as Alertmanager expires a silence): it stays listed as `expired`; ending one already over changes nothing; 404 when unknown; 409 for a window defined in the config (`alerts.suppressions`) */
+        /** End a suppression window now (as Alertmanager expires a silence): it stays listed as `expired` for 120 h after its end; ending one already over changes nothing; 404 when unknown; 409 for a window defined in the config (`alerts.suppressions`) */
         delete: operations["deleteAlertsSuppressionsById"];
         options?: never;
         head?: never;
