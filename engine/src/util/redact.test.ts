@@ -94,6 +94,21 @@ describe('redactRequestUrl', () => {
       '/api/v1/workloads?namespace=shop',
     );
   });
+
+  it('masks credential query values as redactText does, with query logging on or off', () => {
+    for (const logQueries of [false, true]) {
+      expect(redactRequestUrl('/api/v1/workloads?namespace=shop&api_key=zzzsecret', logQueries)).toBe(
+        '/api/v1/workloads?namespace=shop&api_key=***',
+      );
+      expect(redactRequestUrl('/x?Token=a&SIG=b&k=5', logQueries)).toBe('/x?Token=***&SIG=***&k=5');
+      // A percent-encoded name is the same parameter to the server: %74oken is token.
+      expect(redactRequestUrl('/x?%74oken=hunter3', logQueries)).toBe('/x?token=***');
+    }
+    expect(redactRequestUrl('/api/v1/assistant/search?q=a&token=secret123', false)).toBe(
+      '/api/v1/assistant/search?q=%5Bredacted%5D&token=***',
+    );
+    expect(redactRequestUrl('/x?next=%2Fy&token=a&token=b', true)).toBe('/x?next=%2Fy&token=***&token=***');
+  });
 });
 
 function capture(logQueries: boolean) {

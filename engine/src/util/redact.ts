@@ -43,10 +43,14 @@ export function redactUrlCredentials(text: string): string {
   });
 }
 
-// Query parameters that carry a credential (`?token=`, `&api_key=`, an Azure SAS `sig=`): the value is masked, the
-// name kept. Anchored at `?`/`&`, so each is read once.
-const SECRET_QUERY_PARAM =
-  /([?&](?:token|access_token|id_token|api[_-]?key|apikey|key|secret|client_secret|sig|signature|password|passwd|auth|code)=)[^&#\s"'<>]*/gi;
+// Names of query parameters that carry a credential (`?token=`, `&api_key=`, an Azure SAS `sig=`). One list, read
+// both in free text (SECRET_QUERY_PARAM) and in a parsed request query (SECRET_QUERY_NAME), so the logs' request
+// lines and every other output mask the same parameters.
+const SECRET_QUERY_NAMES =
+  'token|access_token|id_token|api[_-]?key|apikey|key|secret|client_secret|sig|signature|password|passwd|auth|code';
+// The value is masked, the name kept. Anchored at `?`/`&`, so each is read once.
+const SECRET_QUERY_PARAM = new RegExp(`([?&](?:${SECRET_QUERY_NAMES})=)[^&#\\s"'<>]*`, 'gi');
+const SECRET_QUERY_NAME = new RegExp(`^(?:${SECRET_QUERY_NAMES})$`, 'i');
 
 /** URL credentials (userinfo, secret query values) and `Bearer`/`Basic` credentials in free text. */
 export function redactText(text: string): string {
@@ -103,20 +107,28 @@ function walk(value: unknown, key: string | undefined, inWebhooks: boolean): unk
  */
 const QUERY_TEXT_PARAMS = new Set(['q', 'question']);
 
-/** A request URL for the logs: credentials masked and, unless query logging is on, the user's query text removed. */
+/**
+ * A request URL for the logs: credentials masked (URL userinfo and credential query values, as redactText does) and,
+ * unless query logging is on, the user's query text removed.
+ */
 export function redactRequestUrl(url: string, logQueries: boolean): string {
-  const clean = redactUrlCredentials(url);
+  // The text pass masks `&token=` even inside another parameter's value (`?next=/x?token=…`); the parsed pass below
+  // catches names the text pass cannot see, percent-encoded ones (`%74oken=` is `token=`).
+  const clean = redactUrlCredentials(url).replace(SECRET_QUERY_PARAM, `$1${MASK}`);
   const mark = clean.indexOf('?');
-  if (logQueries || mark < 0) return clean;
-  const params = new URLSearchParams(clean.slice(mark + 1));
+  if (mark < 0) return clean;
   let changed = false;
-  for (const name of [...params.keys()]) {
-    if (QUERY_TEXT_PARAMS.has(name.toLowerCase())) {
-      params.set(name, REDACTED);
-      changed = true;
-    }
-  }
-  return changed ? `${clean.slice(0, mark)}?${params.toString()}` : clean;
+  const params = [...new URLSearchParams(clean.slice(mark + 1))].map(([name, value]): [string, string] => {
+    const masked = SECRET_QUERY_NAME.test(name)
+      ? MASK
+      : !logQueries && QUERY_TEXT_PARAMS.has(name.toLowerCase())
+        ? REDACTED
+        : value;
+    if (masked !== value) changed = true;
+    return [name, masked];
+  });
+  // Rewritten only when something was masked: re-encoding would otherwise change how an untouched URL reads.
+  return changed ? `${clean.slice(0, mark)}?${new URLSearchParams(params).toString()}` : clean;
 }
 
 /**
