@@ -3,7 +3,7 @@ import swagger from '@fastify/swagger';
 import { randomUUID } from 'node:crypto';
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Engine } from '../engine.js';
-import { assertSameOriginWrite, authPlugin, corsAllows } from './auth.js';
+import { assertSameOriginWrite, authPlugin, corsAllows, ROLE_HEADER } from './auth.js';
 import {
   clientErrorHandler,
   frameworkErrorHandler,
@@ -93,9 +93,11 @@ export async function buildApp(engine: Engine): Promise<FastifyInstance> {
       if (origin && corsAllows(corsOrigins, origin)) {
         void reply.header('access-control-allow-origin', origin);
         void reply.header('vary', 'origin');
+        // The role header too: a browser app may ask to be served as a lesser role (auth.ts, ROLE_HEADER), and a
+        // browser sends no request whose headers the preflight did not allow.
         void reply.header(
           'access-control-allow-headers',
-          'authorization, content-type, accept, x-request-id',
+          `authorization, content-type, accept, x-request-id, ${ROLE_HEADER}`,
         );
         void reply.header('access-control-allow-methods', 'GET, POST, PUT, PATCH, DELETE, OPTIONS');
         if (request.method === 'OPTIONS') return reply.status(204).send();
