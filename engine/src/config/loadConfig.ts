@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { parse as parseYaml, YAMLParseError } from 'yaml';
 import { configSchema, type EngineConfig, type EngineConfigInput } from './schema.js';
 import { EngineError, fieldIssuesFromZod, describeIssues, type FieldIssue } from '../errors.js';
-import { unknownConfigKeys } from './unknownConfigKeys.js';
+import { undeclaredConfigKeys, unknownConfigKeys } from './unknownConfigKeys.js';
 
 export const ENV_PREFIX = 'AICLOUDOPS_';
 
@@ -33,7 +33,13 @@ export function loadConfig(options: LoadConfigOptions = {}): EngineConfig {
     (options.overrides ?? {}) as Record<string, unknown>,
   );
   if (options.profile) merged.profile = options.profile;
-  const config = parseConfig(merged, path ? `config file ${path}` : 'configuration');
+  const origin = path ? `config file ${path}` : 'configuration';
+  let config: EngineConfig;
+  try {
+    config = parseConfig(merged, origin);
+  } catch (error) {
+    throw withUndeclaredKeys(error, origin, fromFile, env, merged);
+  }
   const unknown = unknownConfigKeys(fromFile, config);
   if (unknown.length > 0) throw invalid(`config file ${path}`, unknown);
   const unknownEnv = unknownEnvSettings(env, config);
@@ -47,27 +53,61 @@ export function loadConfig(options: LoadConfigOptions = {}): EngineConfig {
  * carries the CLI's AICLOUDOPS_URL / AICLOUDOPS_TOKEN and the compose file's AICLOUDOPS_VIEWER_TOKEN.
  */
 function unknownEnvSettings(env: NodeJS.ProcessEnv, config: EngineConfig): FieldIssue[] {
-  return Object.entries(env)
-    .filter(([name, value]) => name.startsWith(ENV_PREFIX) && name.includes('__') && value !== undefined)
-    .flatMap(([name, value]) =>
-      unknownConfigKeys(configFromEnv({ [name]: value }), config).map((issue) => ({
+  return envSettings(env).flatMap(([name, value]) =>
+    unknownConfigKeys(configFromEnv({ [name]: value }), config).map((issue) => ({
+      field: name,
+      message: `${issue.field}: ${issue.message}`,
+    })),
+  );
+}
+
+const envSettings = (env: NodeJS.ProcessEnv): Array<[string, string]> =>
+  Object.entries(env).filter(
+    (entry): entry is [string, string] =>
+      entry[0].startsWith(ENV_PREFIX) && entry[0].includes('__') && entry[1] !== undefined,
+  );
+
+/**
+ * A config that failed validation, with the keys its schema does not know named first (a typo is often why a value
+ * is missing or wrong), as the file's and the environment's are when it is valid. Before, parseConfig threw first and
+ * `server.bogus: unknown setting` appeared only once every other field was fixed.
+ */
+function withUndeclaredKeys(
+  error: unknown,
+  origin: string,
+  fromFile: Record<string, unknown>,
+  env: NodeJS.ProcessEnv,
+  merged: Record<string, unknown>,
+): unknown {
+  if (!(error instanceof EngineError) || error.code !== 'INVALID_CONFIG') return error;
+  const guide = withPreset(merged);
+  const unknown = [
+    ...undeclaredConfigKeys(fromFile, configSchema, guide),
+    ...envSettings(env).flatMap(([name, value]) =>
+      undeclaredConfigKeys(configFromEnv({ [name]: value }), configSchema, guide).map((issue) => ({
         field: name,
         message: `${issue.field}: ${issue.message}`,
       })),
-    );
+    ),
+  ];
+  if (unknown.length === 0) return error;
+  return invalid(origin, [...unknown, ...error.issues]);
 }
 
 /** Validates a config object (after the profile preset), throwing INVALID_CONFIG that names every failing field. */
 export function parseConfig(input: Record<string, unknown>, origin = 'configuration'): EngineConfig {
-  const profile = input.profile === 'live' ? 'live' : 'demo';
-  const withPreset = deepMerge(structuredClone(presetFor(profile, input)), input);
-  const result = configSchema.safeParse(withPreset);
+  const result = configSchema.safeParse(withPreset(input));
   if (!result.success) {
     throw invalid(origin, fieldIssuesFromZod(result.error.issues));
   }
   const issues = crossFieldIssues(result.data);
   if (issues.length > 0) throw invalid(origin, issues);
   return result.data;
+}
+
+function withPreset(input: Record<string, unknown>): Record<string, unknown> {
+  const profile = input.profile === 'live' ? 'live' : 'demo';
+  return deepMerge(structuredClone(presetFor(profile, input)), input);
 }
 
 function invalid(origin: string, issues: FieldIssue[]): EngineError {

@@ -22,10 +22,27 @@ export const tokenSchema = z.object({
   role: roleSchema,
 });
 
+/**
+ * A listen port. Strings are taken as numbers: `--port` and a `${PORT}` in the YAML give strings
+ * (AICLOUDOPS_SERVER__PORT is JSON-parsed to a number before). z.coerce.number made "abc" NaN and answered "expected
+ * number, received NaN", naming neither the rule nor what was given.
+ */
+const portMessage = (issue: { input?: unknown }) =>
+  `must be a whole number from 0 to 65535, got ${JSON.stringify(issue.input) ?? String(issue.input)}`;
+const portSchema = z.preprocess(
+  (value) =>
+    typeof value === 'string' && value.trim() !== '' && !Number.isNaN(Number(value)) ? Number(value) : value,
+  z
+    .number({ error: portMessage })
+    .int({ error: portMessage })
+    .min(0, { error: portMessage })
+    .max(65535, { error: portMessage }),
+);
+
 export const serverConfigSchema = z
   .object({
     host: z.string().default('127.0.0.1'),
-    port: z.coerce.number().int().min(0).max(65535).default(8080),
+    port: portSchema.default(8080),
     /** Largest accepted request body in bytes. */
     bodyLimitBytes: z.coerce.number().int().positive().default(1_048_576),
     /** Seconds that shutdown waits for in-flight requests and jobs before it gives up. */

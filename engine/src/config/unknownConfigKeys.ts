@@ -58,6 +58,174 @@ function unknownAt(
   return issues;
 }
 
+/**
+ * Keys of a config that failed validation which its schema does not declare, found from the schema since there is no
+ * parsed object to compare with: before, a file with `server.bogus: 1` and `server.port: "abc"` named only the port,
+ * and the unknown key only once the rest was fixed (README: an invalid config names every failing field). `guide` is
+ * the whole input (file, environment, preset merged) and picks the branch of a discriminated union (`metrics.kind`),
+ * since the file alone may leave the kind to the profile. Where the schema cannot tell (a union whose branch is not
+ * known, a loose object, a custom type) nothing is reported: the parse that succeeds after the fix still checks it.
+ */
+export function undeclaredConfigKeys(
+  file: unknown,
+  schema: unknown,
+  guide: unknown = file,
+  prefix = '',
+  noun = 'setting',
+): FieldIssue[] {
+  return undeclaredAt(file, guide, defsOf(schema), prefix, noun, 0);
+}
+
+/** zod 4's definition of a schema, as far as finding the keys it declares needs it. */
+interface SchemaDef {
+  type?: string;
+  shape?: Record<string, unknown>;
+  catchall?: unknown;
+  element?: unknown;
+  valueType?: unknown;
+  options?: unknown[];
+  discriminator?: string;
+  innerType?: unknown;
+  in?: unknown;
+  out?: unknown;
+  left?: unknown;
+  right?: unknown;
+  getter?: () => unknown;
+}
+
+const defOf = (schema: unknown): SchemaDef | undefined =>
+  (schema as { _zod?: { def?: SchemaDef } } | undefined)?._zod?.def;
+const defsOf = (schema: unknown): SchemaDef[] => {
+  const def = defOf(schema);
+  return def ? [def] : [];
+};
+
+/**
+ * The object, array and record definitions a schema stands for at a value, wrappers (default, optional, pipe, lazy...)
+ * looked through; of a discriminated union, the branch the guide's discriminator picks (none if it picks none).
+ * undefined when some part cannot be read (then nothing below is reported).
+ */
+function shapesAt(defs: SchemaDef[], guide: unknown, depth: number): SchemaDef[] | undefined {
+  const out: SchemaDef[] = [];
+  for (const def of defs) {
+    if (depth > 20) return undefined;
+    switch (def.type) {
+      case 'object':
+      case 'array':
+      case 'record':
+        out.push(def);
+        break;
+      case 'union': {
+        let options = def.options ?? [];
+        if (def.discriminator !== undefined) {
+          const value = isPlainObject(guide) ? guide[def.discriminator] : undefined;
+          options = options.filter((o) =>
+            (o as { _zod?: { propValues?: Record<string, Set<unknown>> } })._zod?.propValues?.[
+              def.discriminator!
+            ]?.has(value),
+          );
+          if (options.length === 0) return undefined;
+        }
+        const inner = shapesAt(options.flatMap(defsOf), guide, depth + 1);
+        if (!inner) return undefined;
+        out.push(...inner);
+        break;
+      }
+      case 'optional':
+      case 'nullable':
+      case 'default':
+      case 'prefault':
+      case 'nonoptional':
+      case 'readonly':
+      case 'catch':
+      case 'pipe':
+      case 'intersection':
+      case 'lazy': {
+        const inner = [
+          ...defsOf(def.innerType),
+          ...defsOf(def.in),
+          ...defsOf(def.out),
+          ...defsOf(def.left),
+          ...defsOf(def.right),
+          ...(def.type === 'lazy' && def.getter ? defsOf(def.getter()) : []),
+        ];
+        const found = shapesAt(inner, guide, depth + 1);
+        if (!found) return undefined;
+        out.push(...found);
+        break;
+      }
+      // Scalars, enums, literals and transforms hold no keys; a preprocess's transform sits beside its schema.
+      case 'transform':
+      case 'string':
+      case 'number':
+      case 'boolean':
+      case 'bigint':
+      case 'enum':
+      case 'literal':
+      case 'null':
+      case 'undefined':
+      case 'date':
+      case 'never':
+        break;
+      default:
+        return undefined;
+    }
+  }
+  return out;
+}
+
+function undeclaredAt(
+  file: unknown,
+  guide: unknown,
+  defs: SchemaDef[],
+  prefix: string,
+  noun: string,
+  depth: number,
+): FieldIssue[] {
+  if (depth > MAX_DEPTH) return [];
+  const shapes = shapesAt(defs, guide, 0);
+  if (!shapes || shapes.length === 0) return [];
+  if (Array.isArray(file)) {
+    const elements = shapes.filter((d) => d.type === 'array').flatMap((d) => defsOf(d.element));
+    if (elements.length === 0) return [];
+    return file.flatMap((item, i) =>
+      undeclaredAt(item, Array.isArray(guide) ? guide[i] : item, elements, `${prefix}${i}.`, noun, depth + 1),
+    );
+  }
+  if (!isPlainObject(file)) return [];
+  const guideAt = (key: string) => (isPlainObject(guide) ? guide[key] : undefined) ?? file[key];
+  const records = shapes.filter((d) => d.type === 'record');
+  const objects = shapes.filter((d) => d.type === 'object');
+  // A map's keys are its own (`metrics.sources`); its values are checked. A map and an object both possible: unclear.
+  if (records.length > 0) {
+    if (objects.length > 0) return [];
+    const values = records.flatMap((d) => defsOf(d.valueType));
+    return Object.entries(file).flatMap(([key, value]) =>
+      undeclaredAt(value, guideAt(key), values, `${prefix}${key}.`, noun, depth + 1),
+    );
+  }
+  // An object that keeps keys it does not declare (looseObject, catchall) has no unknown ones.
+  if (
+    objects.length === 0 ||
+    objects.some((d) => d.catchall !== undefined && defOf(d.catchall)?.type !== 'never')
+  )
+    return [];
+  const known = [...new Set(objects.flatMap((d) => Object.keys(d.shape ?? {})))];
+  return Object.entries(file).flatMap(([key, value]) => {
+    if (!known.includes(key)) {
+      const near = closestKey(key, known);
+      return [
+        {
+          field: `${prefix}${key}`,
+          message: `unknown ${noun}${near ? ` (did you mean ${prefix}${near}?)` : ''}`,
+        },
+      ];
+    }
+    const inner = objects.flatMap((d) => defsOf(d.shape?.[key]));
+    return undeclaredAt(value, guideAt(key), inner, `${prefix}${key}.`, noun, depth + 1);
+  });
+}
+
 const MAX_DEPTH = 32;
 
 /**
