@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { MIN_SINCE_SECONDS } from '../../src/cli/commands/rca.js';
+import { MIN_WINDOW_SECONDS } from '../../src/rca/RcaService.js';
 import { runCliProcess, type CliProcessRun } from '../support/runCliProcess.js';
 
 function rca(args: string[]): Promise<CliProcessRun> {
@@ -15,6 +17,12 @@ describe('aicloudops rca refuses window and target flags that do not go together
     [['--since', '15m', '--end', '2026-01-01T00:00:00Z'], '--since is a window ending now'],
     [['--end', '2026-01-01T00:00:00Z'], '--end needs --start'],
     [['--signal', 'latency_p99'], '--signal needs -s/--service'],
+    // A zero --since was falsy: `0m` ran the default 15-minute window and `0h --start T` passed the check above.
+    [['--since', '0m'], '--since must be at least 60 s'],
+    [['--since', '00m'], '--since must be at least 60 s'],
+    [['--since', '0h', '--start', '2026-12-07T16:00:00Z'], '--since must be at least 60 s'],
+    // Too short: the engine refused it naming --end, a flag not given.
+    [['--since', '30s'], '--since must be at least 60 s'],
   ])(
     'rca %j: INVALID_INPUT naming the flag, exit 2',
     async (args, message) => {
@@ -25,6 +33,10 @@ describe('aicloudops rca refuses window and target flags that do not go together
     },
     60_000,
   );
+
+  it("--since's floor is the engine's shortest RCA window", () => {
+    expect(MIN_SINCE_SECONDS).toBe(MIN_WINDOW_SECONDS);
+  });
 
   it('the same flags as JSON name the field', async () => {
     const run = await rca(['--json', '--signal', 'cpu']);

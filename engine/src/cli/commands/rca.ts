@@ -21,15 +21,29 @@ interface RcaOptions {
 const DURATION = /^(\d+)([smhd])$/;
 const UNIT_SECONDS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86400 };
 
-/** `15m` → seconds; an EngineError naming the option otherwise. */
-function parseDuration(value: string, option: string): number {
+/**
+ * The shortest --since: the engine analyses no window under MIN_WINDOW_SECONDS (rca/RcaService.ts, not imported so
+ * a `--server` run loads no engine code; a test holds the two equal). Refused here, a `0m` or `30s` names --since,
+ * not the `--end` the engine's check would name for a window the user never gave an end to.
+ */
+export const MIN_SINCE_SECONDS = 60;
+
+/** `15m` → seconds, at least `min`; an EngineError naming the option otherwise. */
+function parseDuration(value: string, option: string, min = 0): number {
   const m = DURATION.exec(value);
   if (!m) {
     throw new EngineError('INVALID_INPUT', `--${option} must be a duration like 15m or 2h, got "${value}"`, {
       issues: [{ field: option, message: 'must be a duration like 15m or 2h' }],
     });
   }
-  return Number(m[1]) * UNIT_SECONDS[m[2]!]!;
+  const seconds = Number(m[1]) * UNIT_SECONDS[m[2]!]!;
+  if (seconds < min) {
+    const message = `must be at least ${min} s (the shortest window RCA analyses), got "${value}"`;
+    throw new EngineError('INVALID_INPUT', `--${option} ${message}`, {
+      issues: [{ field: option, message }],
+    });
+  }
+  return seconds;
 }
 
 /** What the scores were measured against, as the Grafana page says it. */
@@ -90,10 +104,12 @@ function checkFlags(options: RcaOptions): void {
   const refuse = (field: string, message: string) => {
     throw new EngineError('INVALID_INPUT', `--${field} ${message}`, { issues: [{ field, message }] });
   };
-  if (options.since && (options.start || options.end)) {
+  // Given, not truthy: a flag given an empty or zero value was given, and slipped past this check as if absent.
+  if (options.since !== undefined && (options.start !== undefined || options.end !== undefined)) {
     refuse('since', 'is a window ending now: give either --since or --start [--end], not both');
   }
-  if (options.end && !options.start) refuse('end', 'needs --start (or --since for a window ending now)');
+  if (options.end !== undefined && options.start === undefined)
+    refuse('end', 'needs --start (or --since for a window ending now)');
   if (options.signal && !options.service)
     refuse('signal', 'needs -s/--service, the service whose signal it is');
 }
@@ -111,11 +127,12 @@ const REQUEST_FLAGS: Record<string, string> = {
 /** The analysis request the options describe; the engine validates it (400 naming the field). */
 function requestOf(options: RcaOptions): Record<string, unknown> {
   const now = Date.now() / 1000;
-  const window = options.start
-    ? { start: options.start, end: options.end ?? now }
-    : options.since
-      ? { start: now - options.since, end: now }
-      : undefined;
+  const window =
+    options.start !== undefined
+      ? { start: options.start, end: options.end ?? now }
+      : options.since !== undefined
+        ? { start: now - options.since, end: now }
+        : undefined;
   return {
     ...(options.namespace ? { namespace: options.namespace } : {}),
     ...(options.cluster ? { cluster: options.cluster } : {}),
@@ -137,7 +154,7 @@ export function registerRca(program: Command, cli: CliContext): void {
     .option('--start <time>', 'incident start, ISO-8601 or unix seconds')
     .option('--end <time>', 'incident end, ISO-8601 or unix seconds (default now)')
     .option('--since <duration>', 'incident window ending now, e.g. 15m (default from config)', (v) =>
-      parseDuration(v, 'since'),
+      parseDuration(v, 'since', MIN_SINCE_SECONDS),
     )
     .option('--top <n>', 'candidates to print', positiveInt('top'), 5)
     .option('--show <id>', 'print a stored result instead of analysing')
