@@ -20,6 +20,7 @@ import { streamSse } from '../sse.js';
 import { redactChecks } from '../../util/redact.js';
 import { pageQuerySchema, pageResponseFields, paginate, pageQueryOf } from '../pagination.js';
 import { ANONYMOUS_OWNER } from '../../assistant/answer/ConversationStore.js';
+import { ClusterTools } from '../../assistant/answer/clusterTools.js';
 import type { FastifyRequest } from 'fastify';
 
 /** Conversations belong to the caller's token name; with auth off every caller is the one anonymous identity. */
@@ -49,8 +50,19 @@ export const assistantRoutes: FastifyPluginAsyncZod<{ engine: Engine }> = async 
         request.body.stream === true || (request.headers.accept ?? '').includes('text/event-stream');
       const owner = ownerOf(request);
       if (!wantsStream) return service.askOnce(request.body, owner);
-      // Another identity's or a full conversation is a 404/409 before the stream opens, not an SSE error event.
+      // What the JSON form refuses is refused before the stream opens, with the same status and body: another
+      // identity's or a full conversation (404/409) and a workload the namespace does not have (404 naming
+      // body.workload). Once the 200 is sent a refusal can only be an SSE error event, which a client reading the
+      // status takes for an answer. The service checks the workload again, at the cost of one more workload listing.
       await service.assertCanAsk(request.body.conversationId, owner);
+      const { workload, cluster } = request.body;
+      if (workload) {
+        const namespace = request.body.namespace ?? engine.context.config.defaultNamespace;
+        await new ClusterTools(engine.context, engine.context.config.assistant.answer, {
+          namespace,
+          ...(cluster ? { cluster } : {}),
+        }).requireWorkload(workload, namespace, 'body.workload');
+      }
       const events = service.ask(request.body, owner);
       await streamSse(request, reply, {
         async *[Symbol.asyncIterator]() {
