@@ -363,7 +363,12 @@ export const configSchema = z.object({
   /** Namespace the capabilities look at when a request names none. */
   defaultNamespace: z.string().default('shop'),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  /** Where files (models, knowledge-base snapshots) are written when the store is memory. */
+  /**
+   * With a memory store, where the knowledge base is also written (`<dataDir>/knowledge-base`), so a restarted demo
+   * and one-shot CLI runs (`ingest`, then `ask`) keep it. Nothing else is written here: trained forecast models, jobs,
+   * incidents, alerts and conversations live in the memory store and end with the process (a Redis store keeps them).
+   * This said models were written here too; they never were (forecast/persistence/ModelRegistry.ts uses the store).
+   */
   dataDir: z.string().default('./data'),
   server: serverConfigSchema,
   metrics: metricsConfigSchema,
