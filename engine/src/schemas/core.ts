@@ -261,7 +261,12 @@ export const faultSchema = z.object({
   type: z.string(),
   namespace: z.string(),
   service: z.string(),
-  node: z.string().optional(),
+  node: z
+    .string()
+    .optional()
+    .describe(
+      "node-not-ready: the node taken down (when the request named none, the one running the service's first pod)",
+    ),
   startedAt: z.number(),
   endedAt: z.number().optional(),
 });

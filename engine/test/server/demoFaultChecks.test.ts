@@ -44,6 +44,28 @@ describe('POST /api/v1/demo/faults checks what the fault names', () => {
     expect(((await response.json()) as { node: string }).node).toBe('sim-node-2');
   });
 
+  it('names the node it took down when the request named none, in the answer and in GET', async () => {
+    // The cluster takes down the node running the service's first pod; the answer said nothing of which.
+    const firstPod = server.engine
+      .demo!.cluster.store.view('/pods', 'shop')
+      .filter((p) => p.metadata.labels?.['app'] === 'cart')
+      .sort((a, b) => a.metadata.name.localeCompare(b.metadata.name))[0]!;
+    const expected = (firstPod['spec'] as { nodeName: string }).nodeName;
+    expect(expected).toMatch(/^sim-node-/);
+
+    const response = await inject({ type: 'node-not-ready', service: 'cart' });
+    expect(response.status).toBe(201);
+    const fault = (await response.json()) as { id: string; node?: string };
+    expect(fault.node).toBe(expected);
+    expect(await faults()).toContainEqual(expect.objectContaining({ id: fault.id, node: expected }));
+    // The node named is the one the controller picks for a fault recorded without one (the two rules agree).
+    const { ledger, cluster } = server.engine.demo!;
+    const unnamed = ledger.inject({ type: 'node-not-ready', service: 'cart', namespace: 'shop' });
+    cluster.step();
+    expect(cluster.controller.faults.faultNodes.get(unnamed.id)).toBe(expected);
+    ledger.resolve(unnamed.id);
+  });
+
   it('refuses a service the shop does not run, naming body.service', async () => {
     const response = await inject({ type: 'latency', service: 'no-such-service' });
     expect(response.status).toBe(400);

@@ -5,6 +5,7 @@ import { faultSchema, timeInputSchema } from '../../schemas/core.js';
 import { FAULT_TYPES } from '../../sim/faults.js';
 import { SHOP_NAMESPACE, SHOP_SERVICES } from '../../sim/shop.js';
 import { EngineError } from '../../errors.js';
+import type { SimulatedCluster } from '../../sim/SimulatedCluster.js';
 
 /** Demo-only: the shop's metrics for a real Prometheus to scrape, and fault injection by hand. */
 export const demoRoutes: FastifyPluginAsyncZod<{ engine: Engine }> = async (app, { engine }) => {
@@ -78,11 +79,16 @@ export const demoRoutes: FastifyPluginAsyncZod<{ engine: Engine }> = async (app,
           });
         }
       }
+      // A node-not-ready fault naming no node takes down the node the service's first pod runs on. Chosen here, not
+      // left to the controller's next tick, so the answer (and GET) says which node went down, and the metrics hit
+      // that node's pods as the cluster does (with no node they took half the service's pods, wherever they ran).
+      const downNode =
+        node || (type === 'node-not-ready' ? nodeOfFirstPod(demo.cluster, service) : undefined);
       const fault = demo.ledger.inject({
         type,
         service,
         namespace: SHOP_NAMESPACE,
-        ...(node ? { node } : {}),
+        ...(downNode ? { node: downNode } : {}),
         ...(startedAt !== undefined ? { startedAt } : {}),
       });
       return reply.status(201).send(fault);
@@ -110,3 +116,12 @@ export const demoRoutes: FastifyPluginAsyncZod<{ engine: Engine }> = async (app,
     },
   );
 };
+
+/** The node the service's first pod (by name) is placed on: the Controller's choice for a fault that names none. */
+function nodeOfFirstPod(cluster: SimulatedCluster, service: string): string | undefined {
+  const placed = cluster.store
+    .view('/pods', SHOP_NAMESPACE)
+    .filter((p) => p.metadata.labels?.['app'] === service && (p['spec'] as { nodeName?: string }).nodeName)
+    .sort((a, b) => a.metadata.name.localeCompare(b.metadata.name));
+  return (placed[0]?.['spec'] as { nodeName?: string } | undefined)?.nodeName;
+}

@@ -1196,6 +1196,7 @@ export interface components {
             endedAt?: number;
             id: string;
             namespace: string;
+            /** @description node-not-ready: the node taken down (when the request named none, the one running the service's first pod) */
             node?: string;
             service: string;
             startedAt: number;
