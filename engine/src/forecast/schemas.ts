@@ -27,7 +27,16 @@ const seriesSelectorShape = {
  */
 const horizonMinutesSchema = (max: number) =>
   z
-    .number({ error: 'must be a whole number of minutes, as a number (not a string)' })
+    .number({
+      // Only a string is told it is one: JSON.parse reads `1e400` as Infinity, a number that z.number() refuses,
+      // and "not a string" sent its sender looking for quotes that were not there.
+      error: (issue) =>
+        typeof issue.input === 'string'
+          ? 'must be a whole number of minutes, as a number (not a string)'
+          : typeof issue.input === 'number'
+            ? 'must be a finite whole number of minutes'
+            : 'must be a whole number of minutes',
+    })
     .int('must be a whole number of minutes')
     .min(1, 'must be at least 1 minute')
     .max(max, `must be at most ${max} minutes`)
