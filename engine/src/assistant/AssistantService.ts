@@ -20,6 +20,7 @@ import type { Embedder } from './embedders/Embedder.js';
 import { createEmbedder } from './embedders/createEmbedder.js';
 import { KnowledgeBase, type IngestReport } from './kb/KnowledgeBase.js';
 import type { Chunk } from './kb/Chunk.js';
+import { isInside } from './kb/IngestRoots.js';
 import {
   askRequestSchema,
   documentsQuerySchema,
@@ -98,6 +99,25 @@ export class AssistantService {
     return new AssistantService(ctx, kb, options.model, options.runbooksDir ?? RUNBOOKS_DIR);
   }
 
+  /**
+   * Sources are kept until removed, whatever the roots say now: the roots bound what the server reads on a caller's
+   * behalf (ADR 6), they do not define the knowledge base, and a folder the CLI ingested (its user's own root) is
+   * meant to be served (the README's `aicloudops ingest ../shared/datasets/k8s_docs`). But a source ingested by the
+   * CLI, or from a folder since dropped from `assistant.ingest.roots`, was served after a restart without a word; it
+   * is now named at start, with its root, so an operator can tell it from the configured ones and remove it.
+   */
+  private logSourcesOutsideRoots(): void {
+    const runbooks = resolve(this.runbooksDir);
+    for (const source of this.kb.stats().sources) {
+      if (isInside(runbooks, source.root) || this.kb.ingestRoots.containsLexically(source.root)) continue;
+      this.ctx.logger.info(
+        { source: source.name, root: source.root, files: source.files, ingestedAt: source.ingestedAt },
+        'knowledge base: serving a source outside assistant.sources and assistant.ingest.roots (ingested by the CLI ' +
+          'or under an earlier config); it stays until removed (README: Ops assistant)',
+      );
+    }
+  }
+
   private get config(): AssistantConfig {
     return this.ctx.config.assistant;
   }
@@ -119,6 +139,7 @@ export class AssistantService {
    */
   async init(): Promise<void> {
     await this.kb.load();
+    this.logSourcesOutsideRoots();
     if (this.config.includeRunbooks && existsSync(this.runbooksDir)) {
       const report = await this.kb.ingest({ path: this.runbooksDir, name: RUNBOOKS_SOURCE });
       for (const e of report.errors)
