@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { simulatedClusterPerTest } from '../support/index.js';
+import { simulatedClusterPerTest } from '../support/simulatedClusterPerTest.js';
 
 /**
  * The eviction subresource and PodDisruptionBudgets of the simulated API server, through @kubernetes/client-node as

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { actionFor } from '../../src/repair/actions/index.js';
 import { KubernetesActuator } from '../../src/repair/executor/KubernetesActuator.js';
 import type { SimulatedCluster } from '../../src/sim/SimulatedCluster.js';
-import { simulatedClusterPerTest } from '../support/index.js';
+import { simulatedClusterPerTest } from '../support/simulatedClusterPerTest.js';
 
 /** The simulated StatefulSet controller, driven and read through client-node. */
 const startCluster = simulatedClusterPerTest();

@@ -11,6 +11,8 @@ export { runCliProcess, type CliProcessOptions, type CliProcessRun } from './run
 export { startForecastApp } from './startForecastApp.js';
 export { wave, lookupOf, perfect } from './autoscaleWave.js';
 export { hoveringDemand } from './hoveringDemand.js';
-export { simulatedClusterPerTest } from './simulatedClusterPerTest.js';
 export { petshopIncident, petshopSamples, type PetshopIncident } from './petshopIncident.js';
 export { operatorAndViewerConfig } from './operatorAndViewerConfig.js';
+// simulatedClusterPerTest.ts is imported from its own file, not from here: it registers vitest hooks, and the
+// benchmarks (bench/*.bench.ts) import this index outside vitest (`npm run bench -- alert-noise` failed with
+// "Vitest failed to access its internal state" while it was re-exported).
