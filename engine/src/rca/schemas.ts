@@ -7,6 +7,7 @@ import {
   nameSchema,
   namespaceSchema,
   textSchema,
+  timeInputError,
   timeInputSchema as parsedTimeSchema,
 } from '../schemas/core.js';
 
@@ -49,7 +50,7 @@ export const rcaRequestSchema = z
  * still parses with rcaRequestSchema, which turns times into unix seconds and checks the window.
  */
 const timeInputSchema = z
-  .union([z.number(), z.string().min(1).max(64)])
+  .union([z.number(), z.string().min(1).max(64)], { error: timeInputError })
   .describe('ISO-8601 time or unix seconds');
 export const rcaRequestBodySchema = z.object({
   namespace: namespaceSchema.optional(),

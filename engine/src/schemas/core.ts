@@ -167,21 +167,32 @@ export const eventInfoSchema = z.object({
   lastTimestamp: z.string().optional(),
 });
 
+/**
+ * The message of a time field no union member accepts. zod's own is "Invalid input", which says neither that a
+ * missing field is required nor what it takes (`querystring.start: Invalid input` for a query_range without start).
+ */
+export const timeInputError = (issue: { input?: unknown }): string =>
+  issue.input === undefined
+    ? 'required: unix seconds or an ISO-8601 time'
+    : 'must be unix seconds or an ISO-8601 time';
+
 /** Unix seconds or an ISO-8601 time; both arrive as strings in query parameters. */
-export const timeInputSchema = z.union([z.number(), z.string().min(1).max(64)]).transform((value, ctx) => {
-  const numeric = typeof value === 'number' || /^\d+(\.\d+)?$/.test(value);
-  const invalid = numeric ? undefined : notACalendarTime(value);
-  if (invalid) {
-    ctx.addIssue({ code: 'custom', message: invalid });
-    return z.NEVER;
-  }
-  const seconds = numeric ? Number(value) : Date.parse(value) / 1000;
-  if (!Number.isFinite(seconds)) {
-    ctx.addIssue({ code: 'custom', message: 'must be unix seconds or an ISO-8601 time' });
-    return z.NEVER;
-  }
-  return seconds;
-});
+export const timeInputSchema = z
+  .union([z.number(), z.string().min(1).max(64)], { error: timeInputError })
+  .transform((value, ctx) => {
+    const numeric = typeof value === 'number' || /^\d+(\.\d+)?$/.test(value);
+    const invalid = numeric ? undefined : notACalendarTime(value);
+    if (invalid) {
+      ctx.addIssue({ code: 'custom', message: invalid });
+      return z.NEVER;
+    }
+    const seconds = numeric ? Number(value) : Date.parse(value) / 1000;
+    if (!Number.isFinite(seconds)) {
+      ctx.addIssue({ code: 'custom', message: 'must be unix seconds or an ISO-8601 time' });
+      return z.NEVER;
+    }
+    return seconds;
+  });
 
 /**
  * Why an ISO-8601 date or time names no instant, or undefined. Date.parse rolls a day past the month's end over
@@ -208,7 +219,12 @@ export const rangeQuerySchema = z
     query: promqlSchema,
     start: timeInputSchema,
     end: timeInputSchema,
-    step: z.coerce.number().positive().max(86_400),
+    // A coerced number's own message for a missing or non-numeric step is "expected number, received NaN". Both
+    // arrive here as NaN (coercion runs first), so one message has to serve both.
+    step: z.coerce
+      .number({ error: 'must be a number of seconds between points (required)' })
+      .positive()
+      .max(86_400),
     /** A configured metrics source by name (`metrics.name` or a key of `metrics.sources`); omitted: the default. */
     source: z.string().min(1).optional(),
   })
