@@ -28,6 +28,12 @@ export function printableBlock(text: string): string {
 }
 
 /**
+ * The request fields a command fills from its command line, each to what the user typed there: a flag (`--horizon`)
+ * or a positional argument (`<question>`, as the usage line shows it). One table per command, passed to Output.error.
+ */
+export type RequestTerms = Readonly<Record<string, `--${string}` | `<${string}>`>>;
+
+/**
  * Human output by default, JSON with --json. Progress bars go to stderr so `--json` output on stdout stays clean
  * and pipes well.
  */
@@ -82,12 +88,13 @@ export class Output {
   }
 
   /**
-   * Prints an error naming the failing fields; returns the exit code to use. `flags` maps the request fields a
-   * command fills from its flags (`body.horizonMinutes`) to those flags (`horizon`): the engine validates the values
-   * (its schema holds the bounds) and names its own fields, and the user reads the flag they typed (`--horizon`).
+   * Prints an error naming the failing fields; returns the exit code to use. `terms` maps the request fields a
+   * command fills from its command line (`body.horizonMinutes`) to what the user typed (`--horizon`): the engine
+   * validates the values (its schema holds the bounds) and names its own fields, and the user reads their flag or
+   * argument. With --json an issue's field is the bare name (`horizon`, `question`), as the CLI's own checks name it.
    */
-  error(thrown: unknown, flags: Record<string, string> = {}): number {
-    const error = inFlagTerms(fromEngineApi(thrown), flags);
+  error(thrown: unknown, terms: RequestTerms = {}): number {
+    const error = inCliTerms(fromEngineApi(thrown), terms, this.json);
     if (isEngineError(error)) {
       if (this.json) {
         process.stdout.write(
@@ -132,15 +139,19 @@ function fromEngineApi(error: unknown): unknown {
   });
 }
 
-function inFlagTerms(error: unknown, flags: Record<string, string>): unknown {
-  if (!isEngineError(error) || !error.issues?.some((i) => i.field in flags)) return error;
+function inCliTerms(error: unknown, terms: RequestTerms, json: boolean): unknown {
+  if (!isEngineError(error) || !error.issues?.some((i) => Object.hasOwn(terms, i.field))) return error;
   let message = error.message;
-  // Longest first, so `body.workload.kind` is not half-replaced by a shorter `body.workload`.
-  for (const field of Object.keys(flags).sort((a, b) => b.length - a.length)) {
-    message = message.split(field).join(`--${flags[field]}`);
+  // Longest first, so `body.workload.kind` is not half-replaced by a shorter `body.workload`. Only dotted request
+  // fields: a bare one (the cluster registry's `cluster`) is also a word of the message's prose.
+  for (const field of Object.keys(terms).sort((a, b) => b.length - a.length)) {
+    if (field.includes('.')) message = message.split(field).join(terms[field]);
   }
+  const fieldOf = (term: string) => (json ? term.replace(/^--|^<|>$/g, '') : term);
   return new EngineError(error.code, message, {
-    issues: error.issues.map((i) => (i.field in flags ? { ...i, field: flags[i.field]! } : i)),
+    issues: error.issues.map((i) =>
+      Object.hasOwn(terms, i.field) ? { ...i, field: fieldOf(terms[i.field]!) } : i,
+    ),
     ...(error.retryAfterSeconds !== undefined ? { retryAfterSeconds: error.retryAfterSeconds } : {}),
   });
 }

@@ -166,6 +166,39 @@ describe('aicloudops --server', () => {
     expect(JSON.parse(limit.stdout)).toMatchObject({ error: { issues: [{ field: 'limit' }] } });
   }, 60_000);
 
+  it("the engine's refusals of forecast, scale-plan and ask name the flag or argument, never the request field", async () => {
+    // The issue line came out as `signal: must be one of …`, the engine's field without the flag's dashes.
+    const signal = await run([...humanRemote(), 'forecast', '-s', 'frontend', '--signal', 'bogus']);
+    expect(signal.exitCode).toBe(2);
+    expect(signal.stderr).toContain('\n  --signal: must be one of ');
+    expect(signal.stderr).not.toMatch(/^ {2}(body\.)?signal:/m);
+    const signalJson = await run([...remote(), 'forecast', '-s', 'frontend', '--signal', 'bogus']);
+    expect(JSON.parse(signalJson.stdout).error.issues).toEqual([
+      expect.objectContaining({ field: 'signal' }),
+    ]);
+
+    // Not in the table: the cluster registry's `cluster` came back as `cluster: must be one of simulated`.
+    const cluster = await run([...humanRemote(), 'scale-plan', '-w', 'checkout', '--cluster', 'nosuch']);
+    expect(cluster.exitCode).toBe(1);
+    expect(cluster.stderr).toBe(
+      'error NOT_FOUND: unknown cluster "nosuch"; configured: simulated\n  --cluster: must be one of simulated\n',
+    );
+
+    // A positional argument is named as the usage line shows it, and by its bare name in JSON.
+    const empty = await run([...humanRemote(), 'ask', '']);
+    expect(empty.exitCode).toBe(2);
+    expect(empty.stderr).toContain('<question>: must not be empty');
+    expect(empty.stderr).not.toContain('body.question');
+    const emptyJson = await run([...remote(), 'ask', '  ']);
+    expect(JSON.parse(emptyJson.stdout).error.issues).toEqual([
+      { field: 'question', message: 'must not be empty' },
+    ]);
+    const conversation = await run([...humanRemote(), 'ask', 'why?', '--conversation', 'no spaces!']);
+    expect(conversation.exitCode).toBe(2);
+    expect(conversation.stderr).toContain('--conversation');
+    expect(conversation.stderr).not.toContain('body.');
+  }, 60_000);
+
   it('alerts --send names the file it cannot read or parse', async () => {
     const notJson = join(dataDir, 'not-json.json');
     writeFileSync(notJson, 'not json\n');

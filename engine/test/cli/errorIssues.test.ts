@@ -15,7 +15,7 @@ describe('aicloudops prints the issues an error message does not already say', (
     expect(run.code).toBe(2);
     expect(run.stderr).toBe(
       'error INVALID_INPUT: unknown signal "nosuch"\n' +
-        '  signal: must be one of request_rate, error_ratio, latency_p99, cpu, memory, restarts\n',
+        '  --signal: must be one of request_rate, error_ratio, latency_p99, cpu, memory, restarts\n',
     );
   }, 60_000);
 

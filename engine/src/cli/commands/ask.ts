@@ -1,7 +1,15 @@
 import type { Command } from 'commander';
 import type { Answer, AskEvent } from '../../assistant/schemas.js';
 import type { CliContext } from '../CliContext.js';
-import { printable, printableBlock } from '../output.js';
+import { printable, printableBlock, type RequestTerms } from '../output.js';
+
+/** The request fields ask fills from its command line, so an engine refusal names `<question>`, not `body.question`. */
+const REQUEST_TERMS: RequestTerms = {
+  'body.question': '<question>',
+  'body.workload': '--workload',
+  'body.namespace': '--namespace',
+  'body.conversationId': '--conversation',
+};
 
 interface AskOptions {
   workload?: string;
@@ -47,7 +55,7 @@ export function registerAsk(program: Command, cli: CliContext): void {
           return final;
         });
       } catch (error) {
-        process.exitCode = output.error(error);
+        process.exitCode = output.error(error, REQUEST_TERMS);
         return;
       }
       if (!answer) {

@@ -3,20 +3,29 @@ import type { CliContext } from '../CliContext.js';
 import type { ForecastResponse, ScalePlanResponse } from '../../forecast/schemas.js';
 import type { BacktestResult } from '../../forecast/backtest.js';
 import { positiveInt, positiveNumber } from '../flags.js';
+import type { RequestTerms } from '../output.js';
 
-/** The request fields these commands fill from flags, for errors that name the flag. */
-const REQUEST_FLAGS: Record<string, string> = {
-  'body.horizonMinutes': 'horizon',
-  'body.testDays': 'test-days',
-  'body.historyDays': 'history-days',
-  'body.capacityPerReplica': 'capacity',
-  'body.mode': 'mode',
-  'body.workload.kind': 'kind',
-  'body.workload.name': 'workload',
-  'body.signal': 'signal',
-  'body.query': 'query',
-  'body.service': 'service',
-  'body.namespace': 'namespace',
+/**
+ * Every request field forecast and scale-plan fill from their flags, so an engine refusal of any of them names the
+ * flag (`--signal`, not `body.signal`). `body.workload` is scale-plan's `{kind, name}`.
+ */
+const REQUEST_TERMS: RequestTerms = {
+  'body.namespace': '--namespace',
+  'body.service': '--service',
+  'body.signal': '--signal',
+  'body.query': '--query',
+  'body.counter': '--counter',
+  'body.horizonMinutes': '--horizon',
+  'body.historyDays': '--history-days',
+  'body.testDays': '--test-days',
+  'body.cluster': '--cluster',
+  // The cluster registry names its field without the body's prefix.
+  cluster: '--cluster',
+  'body.workload.kind': '--kind',
+  'body.workload.name': '--workload',
+  'body.capacityPerReplica': '--capacity',
+  'body.mode': '--mode',
+  'body.dryRun': '--dry-run',
 };
 
 interface SeriesOptions {
@@ -168,7 +177,7 @@ export function registerForecast(program: Command, cli: CliContext): void {
             return;
           }
           // Numbers parsed at the flag (a JSON body takes no number as a string); the engine's range checks name
-          // the flag through REQUEST_FLAGS.
+          // the flag through REQUEST_TERMS.
           const history = o.historyDays !== undefined ? { historyDays: o.historyDays } : {};
           if (o.backtest) {
             const request = { ...selector(o), ...history, testDays: o.testDays };
@@ -190,7 +199,7 @@ export function registerForecast(program: Command, cli: CliContext): void {
           output.result(result, () => renderForecast(result));
         });
       } catch (error) {
-        process.exitCode = output.error(error, REQUEST_FLAGS);
+        process.exitCode = output.error(error, REQUEST_TERMS);
       }
     });
 
@@ -229,7 +238,7 @@ export function registerForecast(program: Command, cli: CliContext): void {
           output.result(result, () => renderPlan(result));
         });
       } catch (error) {
-        process.exitCode = output.error(error, REQUEST_FLAGS);
+        process.exitCode = output.error(error, REQUEST_TERMS);
       }
     });
 }

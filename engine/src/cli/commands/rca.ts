@@ -3,6 +3,7 @@ import type { CliContext } from '../CliContext.js';
 import type { RcaResult } from '../../rca/schemas.js';
 import { EngineError } from '../../errors.js';
 import { positiveInt } from '../flags.js';
+import type { RequestTerms } from '../output.js';
 
 interface RcaOptions {
   namespace?: string;
@@ -115,13 +116,15 @@ function checkFlags(options: RcaOptions): void {
 }
 
 /** The request fields the flags fill, so the engine's refusal names the flag (`--start`, not `body.window.start`). */
-const REQUEST_FLAGS: Record<string, string> = {
-  'body.namespace': 'namespace',
-  'body.cluster': 'cluster',
-  'body.target.service': 'service',
-  'body.target.signal': 'signal',
-  'body.window.start': 'start',
-  'body.window.end': 'end',
+const REQUEST_TERMS: RequestTerms = {
+  'body.namespace': '--namespace',
+  'body.cluster': '--cluster',
+  // The cluster registry names its field without the body's prefix.
+  cluster: '--cluster',
+  'body.target.service': '--service',
+  'body.target.signal': '--signal',
+  'body.window.start': '--start',
+  'body.window.end': '--end',
 };
 
 /** The analysis request the options describe; the engine validates it (400 naming the field). */
@@ -188,7 +191,7 @@ export function registerRca(program: Command, cli: CliContext): void {
           output.result(result, () => render(result, top));
         });
       } catch (error) {
-        process.exitCode = output.error(error, REQUEST_FLAGS);
+        process.exitCode = output.error(error, REQUEST_TERMS);
       }
     });
 }
