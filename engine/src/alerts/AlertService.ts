@@ -105,6 +105,7 @@ export interface AlertServiceOptions {
   /** Starts an RCA for a paged incident; returns its id (the RCA job id). */
   startRca?: (request: {
     alert: { labels: Record<string, string> };
+    target: { service: string };
     window: { start: number; end: number };
   }) => Promise<string>;
   /** Unix ms; the benchmark drives a virtual clock through it. */
@@ -629,16 +630,32 @@ export class AlertService {
     );
   }
 
-  /** Starts the opened incidents' RCAs and stores their links (log line + incident) in one more write. */
+  /**
+   * Starts the opened incidents' RCAs and stores their links (log line + incident) in one more write, with the reason
+   * of those started for no service.
+   */
   private async startRcas(opened: Notification[], at: number): Promise<void> {
     if (opened.length === 0 || !this.options.config.autoRca || !this.options.startRca) return;
-    const linked: Incident[] = [];
-    for (const n of opened)
-      if (await this.startRca(n, at)) linked.push(this.pipeline.incidents.get(n.incident)!);
-    if (linked.length === 0) return;
+    const changed: Incident[] = [];
+    const lines: string[] = [];
+    for (const n of opened) {
+      const incident = this.pipeline.incidents.get(n.incident)!;
+      const lead = this.rcaLead(n, incident);
+      if (!lead) {
+        const reason = `no automatic RCA: ${incidentSubject(incident, this.pipeline)} is not a service, and no alert of the incident names one`;
+        incident.rcaSkipped = reason;
+        changed.push(incident);
+        lines.push(
+          JSON.stringify({ t: 'rca-skipped', at, incident: incident.id, reason } satisfies RcaSkippedEntry),
+        );
+      } else if (await this.startRca(incident, lead, at)) {
+        changed.push(incident);
+        lines.push(logLine({ t: 'rca', at, incident: incident.id, rcaId: incident.rcaId! }));
+      }
+    }
+    if (changed.length === 0) return;
     try {
-      const lines = linked.map((i) => logLine({ t: 'rca', at, incident: i.id, rcaId: i.rcaId! }));
-      await this.repo.commit({ lines, incidents: linked, alerts: [], joined: [] });
+      await this.repo.commit({ lines, incidents: changed, alerts: [], joined: [] });
     } catch (error) {
       this.options.logger?.warn(
         { err: error instanceof Error ? error.message : String(error) },
@@ -647,14 +664,36 @@ export class AlertService {
     }
   }
 
-  private async startRca(n: Notification, at: number): Promise<boolean> {
-    const incident = this.pipeline.incidents.get(n.incident)!;
-    const lead = this.pipeline.alerts.get(n.fingerprints[0] ?? incident.members[0]!.fingerprint)!;
+  /**
+   * The alert an automatic RCA analyses, with the service it targets: the first paging alert if it names a service,
+   * else the first of the incident's alerts that does. RCA analyses a service's signals; a node (a repair finding on
+   * a NotReady node, a KubeNodeNotReady) is none, and an RCA on it failed `no series or workload named "<node>"`.
+   */
+  private rcaLead(n: Notification, incident: Incident): { alert: TrackedAlert; service: string } | undefined {
+    const fingerprints = [...n.fingerprints, ...incident.members.map((m) => m.fingerprint)];
+    for (const fingerprint of fingerprints) {
+      const alert = this.pipeline.alerts.get(fingerprint);
+      const service = alert ? this.pipeline.subjectOf(alert).service : undefined;
+      if (alert && service) return { alert, service };
+    }
+    return undefined;
+  }
+
+  private async startRca(
+    incident: Incident,
+    lead: { alert: TrackedAlert; service: string },
+    at: number,
+  ): Promise<boolean> {
     try {
       // The window covers the onset with at least RCA_WINDOW_SECONDS before now, so RCA has a baseline to compare.
       const end = Math.floor(at / 1000);
-      const start = Math.min(Math.floor(lead.startsAt / 1000), end - RCA_WINDOW_SECONDS);
-      const rcaId = await this.options.startRca!({ alert: { labels: lead.labels }, window: { start, end } });
+      const start = Math.min(Math.floor(lead.alert.startsAt / 1000), end - RCA_WINDOW_SECONDS);
+      const rcaId = await this.options.startRca!({
+        alert: { labels: lead.alert.labels },
+        // The service the pipeline read from the labels (its service labels, the owner chain), not RCA's own reading.
+        target: { service: lead.service },
+        window: { start, end },
+      });
       this.pipeline.linkRca(incident.id, rcaId);
       return true;
     } catch (error) {
@@ -755,7 +794,13 @@ export class AlertService {
   }
 }
 
-function replayEntry(pipeline: AlertPipeline, entry: AlertLogEntry): void {
+/**
+ * An automatic RCA not started, and why: in the log so a replay shows the incident as the live run did. Written and
+ * read only here (the repository stores log lines as they come); AlertLogEntry is the repository's union.
+ */
+type RcaSkippedEntry = { t: 'rca-skipped'; at: number; incident: string; reason: string };
+
+function replayEntry(pipeline: AlertPipeline, entry: AlertLogEntry | RcaSkippedEntry): void {
   switch (entry.t) {
     case 'delivery':
       pipeline.ingest(
@@ -786,10 +831,25 @@ function replayEntry(pipeline: AlertPipeline, entry: AlertLogEntry): void {
     case 'rca':
       pipeline.linkRca(entry.incident, entry.rcaId);
       return;
+    case 'rca-skipped': {
+      const incident = pipeline.incidents.get(entry.incident);
+      if (incident) incident.rcaSkipped = entry.reason;
+      return;
+    }
     case 'topology':
       pipeline.setTopology(entry.edges);
       return;
   }
+}
+
+/** What an incident with no service is about, for the reason its RCA was not started: its node, else its title. */
+function incidentSubject(incident: Incident, pipeline: AlertPipeline): string {
+  for (const { fingerprint } of incident.members) {
+    const alert = pipeline.alerts.get(fingerprint);
+    const node = alert ? pipeline.subjectOf(alert).node : undefined;
+    if (node) return `node ${node}`;
+  }
+  return `"${incident.title}"`;
 }
 
 /** The same graph gives the same key whatever the order its edges came in. */
@@ -871,6 +931,7 @@ function incidentDto(
     ...(i.acknowledgedBy ? { acknowledgedBy: i.acknowledgedBy } : {}),
     services: i.services,
     ...(i.rcaId ? { rcaId: i.rcaId } : {}),
+    ...(i.rcaSkipped ? { rcaSkipped: i.rcaSkipped } : {}),
     truncatedAlerts: i.truncatedAlerts,
     ...(i.heldBecause ? { heldBecause: i.heldBecause } : {}),
     alerts: members

@@ -6,8 +6,8 @@ import type { AlertService, InternalAlert } from './AlertService.js';
 /**
  * Repair findings as first-class alerts: each finding of a scan fires (re-sending one that already fires changes
  * nothing, the pipeline is idempotent on fingerprint and start), and a finding missing from the next scan resolves.
- * Labels name the workload the way Kubernetes alerts do (namespace, service, pod/workload), so the pipeline's label
- * and topology grouping joins a finding to the incident its Alertmanager alerts opened.
+ * Labels name the workload the way Kubernetes alerts do (namespace, service, workload; a node as `node`), so the
+ * pipeline's label and topology grouping joins a finding to the incident its Alertmanager alerts opened.
  */
 export function repairFindingSink(
   service: Pick<AlertService, 'raise'>,
@@ -31,6 +31,22 @@ export function repairFindingSink(
   };
 }
 
+/**
+ * What the finding is about, in the labels the pipeline reads placement from. A Node is not a service: as `service` it
+ * became the incident's service and its automatic RCA failed (`no series or workload named "sim-node-2"`). It is
+ * `node`, as a KubeNodeNotReady names it, so it groups with the alerts of pods placed on it (Pod → Node), and it has
+ * no namespace (cluster-scoped; an empty label value is no label in Prometheus' model) nor a workload label (with no
+ * service graph a workload names its own service).
+ */
+function subjectLabels(workload: Finding['workload']): Record<string, string> {
+  if (workload.kind === 'Node') return { node: workload.name };
+  return {
+    ...(workload.namespace ? { namespace: workload.namespace } : {}),
+    service: workload.name,
+    workload: `${workload.kind}/${workload.name}`,
+  };
+}
+
 export function findingAlert(finding: Finding, status: 'firing' | 'resolved', at: string): InternalAlert {
   const { workload } = finding;
   return {
@@ -40,10 +56,7 @@ export function findingAlert(finding: Finding, status: 'firing' | 'resolved', at
       alertname: `Repair${finding.type}`,
       finding: finding.type,
       severity: finding.severity,
-      // Cluster-scoped objects (Nodes) have no namespace; an empty label value is no label in Prometheus' model.
-      ...(workload.namespace ? { namespace: workload.namespace } : {}),
-      service: workload.name,
-      workload: `${workload.kind}/${workload.name}`,
+      ...subjectLabels(workload),
       repair_fingerprint: finding.fingerprint,
     },
     annotations: { summary: finding.message },

@@ -213,6 +213,10 @@ export const incidentDtoSchema = z.object({
   acknowledgedBy: z.string().optional(),
   services: z.array(z.string()),
   rcaId: z.string().optional(),
+  rcaSkipped: z
+    .string()
+    .optional()
+    .describe('Why automatic RCA was not started: no alert of the incident names a service (a node is none)'),
   truncatedAlerts: z.number().int(),
   heldBecause: z.string().optional(),
   /** Every alert with the reason it joined (the rule or edge), in join order. */

@@ -89,6 +89,8 @@ export interface Incident {
   services: string[];
   /** The RCA job started for it, when automatic RCA is on. */
   rcaId?: string;
+  /** Why automatic RCA was not started for it (no alert of it names a service RCA could analyse). */
+  rcaSkipped?: string;
   /** Alerts Alertmanager dropped from deliveries of this incident (`truncatedAlerts`). */
   truncatedAlerts: number;
   /** Why it has not paged yet (or never will): the gate that holds it. */

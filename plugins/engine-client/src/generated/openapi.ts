@@ -1369,6 +1369,8 @@ export interface components {
             notifiedAt?: string;
             openedAt: string;
             rcaId?: string;
+            /** @description Why automatic RCA was not started: no alert of the incident names a service (a node is none) */
+            rcaSkipped?: string;
             resolvedAt?: string;
             services: string[];
             severity: string;
