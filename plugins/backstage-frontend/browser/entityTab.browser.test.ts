@@ -41,6 +41,7 @@ const IDS = {
   rcaCandidates: 'aicloudops-rca-candidates',
   serviceGraphNode: 'aicloudops-service-graph-node',
   forecastChart: 'forecast-chart',
+  forecastCard: 'aicloudops-forecast-card',
   devSearch: 'dev-search',
   devSearchResults: 'dev-search-results',
 };
@@ -355,8 +356,22 @@ describe('the Backstage dev app in Chromium against a real backend and engine', 
       await page.goto(`${app.url}${entityPath}`);
       await page.getByTestId(IDS.assistantAsk).waitFor({ timeout: 60_000 });
       texts[language] = (await page.getByTestId(IDS.assistantAsk).textContent()) ?? '';
+      // The forecast card's times read as its chart's axis does: the app's language, a 24-hour clock (a browser
+      // locale's "04:50 PM" once stood beside an axis of 15:05 … 17:45, in the Chinese tab too).
+      await page.getByTestId(IDS.forecastChart).locator('svg').first().waitFor({ timeout: 90_000 });
+      // recharts 3 draws the axis' tick labels in a layer of their own, after the chart's first paint.
+      const tickValues = page
+        .getByTestId(IDS.forecastChart)
+        .locator('.recharts-xAxis-tick-labels .recharts-cartesian-axis-tick-value');
+      await tickValues.first().waitFor({ timeout: 30_000 });
+      const ticks = await tickValues.allTextContents();
+      expect(ticks.length).toBeGreaterThan(1);
+      ticks.forEach((tick) => expect(tick).toMatch(/^\d\d:\d\d$/));
+      const card = (await page.getByTestId(IDS.forecastCard).textContent()) ?? '';
+      expect(card).not.toMatch(/\b[AP]M\b|上午|下午/);
+      // The peak and the end of the horizon, each with its time.
+      expect(card.match(language === 'zh' ? /\d\d:\d\d 时为 /g : / at \d\d:\d\d \(/g)?.length).toBe(2);
       if (language === 'zh') {
-        await page.getByTestId(IDS.forecastChart).locator('svg').first().waitFor({ timeout: 90_000 });
         await page.screenshot({ path: path.join(SCREENSHOTS, 'entity-tab-zh.png') });
         expect(await seriousViolations(page)).toEqual([]);
       }

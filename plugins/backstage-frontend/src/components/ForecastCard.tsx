@@ -10,6 +10,7 @@ import { KUBERNETES_ID_ANNOTATION, SERVICE_ANNOTATION } from '@ai-cloudops/backs
 import { cloudOpsApiRef } from '../api/CloudOpsApi';
 import { useEngineRetry } from '../hooks/useEngineRetry';
 import { EngineRetryNotice } from './EngineRetryNotice';
+import { useTimeFormat } from '../hooks/useTimeFormat';
 import { aiCloudOpsTranslationRef } from '../translation';
 import {
   isUnavailable,
@@ -57,7 +58,6 @@ export const forecastCardTestIds = {
 const ONE_LINE_CHARS = 100;
 
 const fmt = (v: number) => (Math.abs(v) >= 100 ? v.toFixed(0) : String(Number(v.toPrecision(3))));
-const at = (t: number) => new Date(t * 1000).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
 
 type PlanOutcome = ScalePlanResponse | Unavailable | Error;
 
@@ -140,10 +140,11 @@ function ForecastBody({
   const current = forecast.history.at(-1)?.value;
   const planned = plan instanceof Error || isUnavailable(plan) ? undefined : plan;
   const { t } = useTranslationRef(aiCloudOpsTranslationRef);
+  const { clock } = useTimeFormat();
   const valueAt = (p: ForecastPoint) =>
     t('forecastCard.valueAt', {
       value: fmt(p.value),
-      time: at(p.t),
+      time: clock(p.t),
       lower: fmt(p.lower),
       upper: fmt(p.upper),
     });

@@ -8,6 +8,7 @@ import { useTranslationRef } from '@backstage/core-plugin-api/alpha';
 import { Area, CartesianGrid, ComposedChart, Line, Tooltip, XAxis, YAxis } from 'recharts';
 import type { ForecastResponse } from '../api/types';
 import { aiCloudOpsTranslationRef } from '../translation';
+import { useTimeFormat } from '../hooks/useTimeFormat';
 
 /** A replica plan's steps (engine `replicaPlanSchema`): how many replicas from each time on. */
 export interface ReplicaStep {
@@ -55,7 +56,6 @@ export function forecastRows(
   return [...rows.values()].sort((a, b) => a.t - b.t);
 }
 
-const clock = (t: number) => new Date(t * 1000).toISOString().slice(11, 16);
 const num = (v: number) => (Math.abs(v) >= 100 ? v.toFixed(0) : String(Number(v.toPrecision(3))));
 
 /**
@@ -75,6 +75,7 @@ export function ForecastChart({
 }) {
   const theme = useTheme();
   const { t } = useTranslationRef(aiCloudOpsTranslationRef);
+  const { clock, clockWithZone } = useTimeFormat();
   const { ref, width } = useWidth(520);
   const rows = forecastRows(forecast, plan, capacityPerReplica);
   const showCapacity = Boolean(plan?.length) && capacityPerReplica !== undefined;
@@ -93,7 +94,7 @@ export function ForecastChart({
           type="number"
           scale="time"
           domain={['dataMin', 'dataMax']}
-          tickFormatter={clock}
+          tickFormatter={(time: number) => clock(time)}
           stroke={theme.palette.text.secondary}
         />
         <YAxis yAxisId="demand" tickFormatter={num} stroke={theme.palette.text.secondary} width={48} />
@@ -107,7 +108,7 @@ export function ForecastChart({
           />
         )}
         <Tooltip
-          labelFormatter={(time) => `${clock(Number(time))} UTC`}
+          labelFormatter={(time) => clockWithZone(Number(time))}
           formatter={(v) => (Array.isArray(v) ? v.map((x) => num(Number(x))).join('–') : num(Number(v)))}
           contentStyle={{ background: theme.palette.background.paper, borderColor: theme.palette.divider }}
         />

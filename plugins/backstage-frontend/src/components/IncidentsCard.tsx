@@ -8,6 +8,7 @@ import Typography from '@mui/material/Typography';
 import { cloudOpsApiRef } from '../api/CloudOpsApi';
 import { useEngineRetry } from '../hooks/useEngineRetry';
 import { EngineRetryNotice } from './EngineRetryNotice';
+import { useTimeFormat } from '../hooks/useTimeFormat';
 import { aiCloudOpsTranslationRef, type CloudOpsT as T } from '../translation';
 import { isUnavailable, type EntityScope, type IncidentAlert, type IncidentDto } from '../api/types';
 import { GuideSample } from './GuideSample';
@@ -76,6 +77,7 @@ export function IncidentsCard({ scope }: { scope: EntityScope }) {
 function IncidentItem({ incident, onChanged }: { incident: IncidentDto; onChanged: () => void }) {
   const api = useApi(cloudOpsApiRef);
   const { t } = useTranslationRef(aiCloudOpsTranslationRef);
+  const { dateTime } = useTimeFormat();
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<Error>();
   const names = new Map(incident.alerts.map((a) => [a.fingerprint, a.labels.alertname ?? a.fingerprint]));
@@ -98,7 +100,7 @@ function IncidentItem({ incident, onChanged }: { incident: IncidentDto; onChange
       </Typography>
       <Typography variant="caption" display="block">
         {t('incidentsCard.opened', {
-          when: new Date(incident.openedAt).toLocaleString(),
+          when: dateTime(incident.openedAt),
           services: incident.services.join(', '),
         })}
         {incident.acknowledgedAt
@@ -149,6 +151,8 @@ function mergeText(a: IncidentAlert, names: Map<string, string>, t: T): string {
     ? t('incidentsCard.joinedWith', { alert: names.get(a.reason.joinedTo) ?? a.reason.joinedTo })
     : '';
   // The engine's detail of an opening alert begins with its kind ("opened by X on cart"): not "opened: opened by".
-  const text = a.reason.detail.startsWith(a.reason.kind) ? a.reason.detail : `${a.reason.kind}: ${a.reason.detail}`;
+  const text = a.reason.detail.startsWith(a.reason.kind)
+    ? a.reason.detail
+    : `${a.reason.kind}: ${a.reason.detail}`;
   return `${text}${via}`;
 }

@@ -9,6 +9,7 @@ import Typography from '@mui/material/Typography';
 import { cloudOpsApiRef } from '../api/CloudOpsApi';
 import { useEngineRetry } from '../hooks/useEngineRetry';
 import { EngineRetryNotice } from './EngineRetryNotice';
+import { useTimeFormat, type TimeFormat } from '../hooks/useTimeFormat';
 import { aiCloudOpsTranslationRef, type CloudOpsT as T } from '../translation';
 import { isUnavailable, type EntityScope, type FindingDto, type RepairActionDto } from '../api/types';
 import { GuideSample } from './GuideSample';
@@ -34,10 +35,10 @@ export function repairsConfigSample(namespace: string | undefined): string {
   ].join('\n');
 }
 
-const findingColumns = (t: T): TableColumn<FindingRow>[] => [
+const findingColumns = (t: T, { dateTime }: TimeFormat): TableColumn<FindingRow>[] => [
   { title: t('repairsCard.column.type'), field: 'type' },
   { title: t('repairsCard.column.object'), render: (f) => `${f.object.kind}/${f.object.name}` },
-  { title: t('repairsCard.column.since'), render: (f) => new Date(f.since).toLocaleString() },
+  { title: t('repairsCard.column.since'), render: (f) => dateTime(f.since) },
   { title: t('repairsCard.column.evidence'), render: (f) => evidenceSummary(f) },
 ];
 
@@ -57,6 +58,7 @@ export function evidenceSummary(f: FindingDto): string {
 export function RepairsCard({ scope }: { scope: EntityScope }) {
   const api = useApi(cloudOpsApiRef);
   const { t } = useTranslationRef(aiCloudOpsTranslationRef);
+  const time = useTimeFormat();
   const state = useEngineRetry(() => api.getRepairs(scope), [api, scope]);
   const { value, loading, error, retry } = state;
 
@@ -74,7 +76,7 @@ export function RepairsCard({ scope }: { scope: EntityScope }) {
             <Table<FindingRow>
               title={t('repairsCard.findings')}
               options={{ paging: false, search: false, padding: 'dense', draggable: false }}
-              columns={findingColumns(t)}
+              columns={findingColumns(t, time)}
               data={value.findings.map((f) => ({ ...f, id: f.fingerprint }))}
             />
           )}
@@ -101,6 +103,7 @@ export function RepairsCard({ scope }: { scope: EntityScope }) {
 function ApprovalItem({ action, onDecided }: { action: RepairActionDto; onDecided: () => void }) {
   const api = useApi(cloudOpsApiRef);
   const { t } = useTranslationRef(aiCloudOpsTranslationRef);
+  const { dateTime } = useTimeFormat();
   const [comment, setComment] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<Error>();
@@ -137,7 +140,7 @@ function ApprovalItem({ action, onDecided }: { action: RepairActionDto; onDecide
       </Typography>
       {action.approval ? (
         <Typography variant="caption" display="block">
-          {t('repairsCard.expires', { when: new Date(action.approval.expiresAt).toLocaleString() })}
+          {t('repairsCard.expires', { when: dateTime(action.approval.expiresAt) })}
         </Typography>
       ) : null}
       <Typography variant="body2" sx={{ mt: 1 }}>
