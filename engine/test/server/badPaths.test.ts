@@ -1,20 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startDemoApp, type DemoApp } from '../support/startDemoApp.js';
+import { describe, expect, it } from 'vitest';
+import { demoAppPerFile } from '../support/demoAppPerFile.js';
 
 /**
  * Paths fastify refuses before routing get the engine's error body with the path named. A segment longer than
  * fastify's maxParamLength (GET /rca/<300 characters>) was answered "must be valid percent-encoded UTF-8", the
  * reason of the other such error, with the whole segment echoed in the message (found walking the README).
  */
-let demo: DemoApp;
-
-beforeAll(async () => {
-  demo = await startDemoApp();
-}, 60_000);
-
-afterAll(async () => {
-  await demo?.close();
-});
+const demo = demoAppPerFile();
 
 describe('paths refused before routing', () => {
   it('name an over-long path parameter as too long, without echoing it', async () => {

@@ -1,18 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startDemoApp, type DemoApp } from '../support/startDemoApp.js';
+import { describe, expect, it } from 'vitest';
+import { demoAppPerFile } from '../support/demoAppPerFile.js';
 
 /**
  * A JSON body says what type it sends: a number field given as a string is a 400 naming it. The forecast bodies
  * used `z.coerce.number()`, as query strings must (they are text), and took `{"historyHours": "6"}` as 6, `null`
  * as 0 (found reading the schemas).
  */
-let demo: DemoApp;
-beforeAll(async () => {
-  demo = await startDemoApp();
-}, 60_000);
-afterAll(async () => {
-  await demo?.close();
-});
+const demo = demoAppPerFile();
 
 const issuesOf = (answer: { json(): unknown }) =>
   (answer.json() as { error: { code: string; issues: Array<{ field: string; message: string }> } }).error;

@@ -1,17 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startDemoApp, type DemoApp } from '../support/startDemoApp.js';
+import { describe, expect, it } from 'vitest';
+import { demoAppPerFile } from '../support/demoAppPerFile.js';
 
 /**
  * `{"horizonMinutes":1e400}` is a number in the body as sent, but JSON.parse reads it as Infinity, and the 400 said
  * "as a number (not a string)", which sent the user looking for quotes that were not there.
  */
-let demo: DemoApp;
-beforeAll(async () => {
-  demo = await startDemoApp();
-}, 60_000);
-afterAll(async () => {
-  await demo?.close();
-});
+const demo = demoAppPerFile();
 
 const post = (url: string, body: string) =>
   demo.app.inject({ method: 'POST', url, headers: { 'content-type': 'application/json' }, payload: body });

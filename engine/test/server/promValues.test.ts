@@ -1,18 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startDemoApp, type DemoApp } from '../support/startDemoApp.js';
+import { describe, expect, it } from 'vitest';
+import { demoAppPerFile } from '../support/demoAppPerFile.js';
 
 /**
  * PromQL that evaluates to ±Inf or NaN: Prometheus writes them as the strings "+Inf", "-Inf", "NaN", and so does the
  * engine. `/metrics/query?query=1/0` was a 500 (ResponseSerializationError: expected number, received Infinity) and
  * query_range gave null values (found walking the README).
  */
-let demo: DemoApp;
-beforeAll(async () => {
-  demo = await startDemoApp();
-}, 60_000);
-afterAll(async () => {
-  await demo?.close();
-});
+const demo = demoAppPerFile();
 
 const get = (url: string) => demo.app.inject({ method: 'GET', url });
 

@@ -1,18 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startDemoApp, type DemoApp } from '../support/startDemoApp.js';
+import { describe, expect, it } from 'vitest';
+import { demoAppPerFile } from '../support/demoAppPerFile.js';
 
 /**
  * An RCA window is refused at submission when its end is in the future or a date does not exist. `{"window":{"start":
  * now-600,"end":now+100000}}` was a 202 with the end stored 28 h ahead, and `2026-02-30` (read as March 2) was refused
  * as "the window must be at most 161385 s long" (found walking the README).
  */
-let demo: DemoApp;
-beforeAll(async () => {
-  demo = await startDemoApp();
-}, 60_000);
-afterAll(async () => {
-  await demo?.close();
-});
+const demo = demoAppPerFile();
 
 const now = () => Math.floor(Date.now() / 1000);
 const rca = (window: Record<string, unknown>) =>

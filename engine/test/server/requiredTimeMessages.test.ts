@@ -1,18 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startDemoApp, type DemoApp } from '../support/startDemoApp.js';
+import { describe, expect, it } from 'vitest';
+import { demoAppPerFile } from '../support/demoAppPerFile.js';
 
 /**
  * A time field left out was refused as "Invalid input", which says neither that it is required nor what it takes:
  * `POST /rca {"window":{"end":…}}` answered `body.window.start: Invalid input` and `GET /metrics/query_range?query=up`
  * `querystring.start: Invalid input` (zod's message for a union that no member accepts).
  */
-let demo: DemoApp;
-beforeAll(async () => {
-  demo = await startDemoApp();
-}, 60_000);
-afterAll(async () => {
-  await demo?.close();
-});
+const demo = demoAppPerFile();
 
 const issues = (res: { statusCode: number; json(): unknown }) => {
   expect(res.statusCode).toBe(400);

@@ -1,20 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startDemoApp, type DemoApp } from '../support/startDemoApp.js';
+import { describe, expect, it } from 'vitest';
+import { demoAppPerFile } from '../support/demoAppPerFile.js';
 
 /**
  * A body field the route does not know is a 400 naming it. zod strips unknown keys, so POST /forecast
  * {"horizon": 100000} (the field is horizonMinutes) was answered 200 with the default 60 minutes: a typo looked
  * like a working request (found walking the README).
  */
-let demo: DemoApp;
-
-beforeAll(async () => {
-  demo = await startDemoApp();
-}, 60_000);
-
-afterAll(async () => {
-  await demo?.close();
-});
+const demo = demoAppPerFile();
 
 const post = (url: string, payload: Record<string, unknown>) =>
   demo.app.inject({ method: 'POST', url, payload });

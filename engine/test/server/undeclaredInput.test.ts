@@ -1,18 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startDemoApp, type DemoApp } from '../support/startDemoApp.js';
+import { describe, expect, it } from 'vitest';
+import { demoAppPerFile } from '../support/demoAppPerFile.js';
 
 /**
  * Routes that declare no querystring or body schema: the validator (strictRequests) never saw their input, so
  * `/alerts/stats?stauts=resolved` answered 200 as if filtered, and `POST /incidents/<id>/ack {"bogus":1}` 200 while
  * `/repair/approvals/<id>/reject {"bogus":1}` was a 400 (found walking the README).
  */
-let demo: DemoApp;
-beforeAll(async () => {
-  demo = await startDemoApp();
-}, 60_000);
-afterAll(async () => {
-  await demo?.close();
-});
+const demo = demoAppPerFile();
 
 const issuesOf = (answer: { json(): unknown }) =>
   (answer.json() as { error: { code: string; issues: Array<{ field: string; message: string }> } }).error;
