@@ -19,6 +19,8 @@ export type AlertLogEntry =
   /** A window ended early (DELETE /alerts/suppressions/:id); it stays listed as expired. */
   | { t: 'suppression-expired'; at: number; id: string }
   | { t: 'rca'; at: number; incident: string; rcaId: string }
+  /** An automatic RCA not started, and why (the incident's rcaSkipped), so a replay shows it as the live run did. */
+  | { t: 'rca-skipped'; at: number; incident: string; reason: string }
   /** The service graph alerts grouped along from here on (a replay groups as the live run did). */
   | { t: 'topology'; at: number; edges: ServiceEdge[] };
 

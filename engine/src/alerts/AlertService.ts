@@ -645,9 +645,7 @@ export class AlertService {
         const reason = `no automatic RCA: ${incidentSubject(incident, this.pipeline)} is not a service, and no alert of the incident names one`;
         incident.rcaSkipped = reason;
         changed.push(incident);
-        lines.push(
-          JSON.stringify({ t: 'rca-skipped', at, incident: incident.id, reason } satisfies RcaSkippedEntry),
-        );
+        lines.push(logLine({ t: 'rca-skipped', at, incident: incident.id, reason }));
       } else if (await this.startRca(incident, lead, at)) {
         changed.push(incident);
         lines.push(logLine({ t: 'rca', at, incident: incident.id, rcaId: incident.rcaId! }));
@@ -794,13 +792,7 @@ export class AlertService {
   }
 }
 
-/**
- * An automatic RCA not started, and why: in the log so a replay shows the incident as the live run did. Written and
- * read only here (the repository stores log lines as they come); AlertLogEntry is the repository's union.
- */
-type RcaSkippedEntry = { t: 'rca-skipped'; at: number; incident: string; reason: string };
-
-function replayEntry(pipeline: AlertPipeline, entry: AlertLogEntry | RcaSkippedEntry): void {
+function replayEntry(pipeline: AlertPipeline, entry: AlertLogEntry): void {
   switch (entry.t) {
     case 'delivery':
       pipeline.ingest(
