@@ -5,7 +5,7 @@ import { faultSchema, timeInputSchema } from '../../schemas/core.js';
 import { FAULT_TYPES } from '../../sim/faults.js';
 import { SHOP_NAMESPACE, SHOP_SERVICES } from '../../sim/shop.js';
 import { EngineError } from '../../errors.js';
-import type { SimulatedCluster } from '../../sim/SimulatedCluster.js';
+import { nodeOfFirstPod } from '../../sim/controller/faultNode.js';
 
 /** Demo-only: the shop's metrics for a real Prometheus to scrape, and fault injection by hand. */
 export const demoRoutes: FastifyPluginAsyncZod<{ engine: Engine }> = async (app, { engine }) => {
@@ -83,7 +83,8 @@ export const demoRoutes: FastifyPluginAsyncZod<{ engine: Engine }> = async (app,
       // left to the controller's next tick, so the answer (and GET) says which node went down, and the metrics hit
       // that node's pods as the cluster does (with no node they took half the service's pods, wherever they ran).
       const downNode =
-        node || (type === 'node-not-ready' ? nodeOfFirstPod(demo.cluster, service) : undefined);
+        node ||
+        (type === 'node-not-ready' ? nodeOfFirstPod(demo.cluster.store, SHOP_NAMESPACE, service) : undefined);
       const fault = demo.ledger.inject({
         type,
         service,
@@ -116,12 +117,3 @@ export const demoRoutes: FastifyPluginAsyncZod<{ engine: Engine }> = async (app,
     },
   );
 };
-
-/** The node the service's first pod (by name) is placed on: the Controller's choice for a fault that names none. */
-function nodeOfFirstPod(cluster: SimulatedCluster, service: string): string | undefined {
-  const placed = cluster.store
-    .view('/pods', SHOP_NAMESPACE)
-    .filter((p) => p.metadata.labels?.['app'] === service && (p['spec'] as { nodeName?: string }).nodeName)
-    .sort((a, b) => a.metadata.name.localeCompare(b.metadata.name));
-  return (placed[0]?.['spec'] as { nodeName?: string } | undefined)?.nodeName;
-}

@@ -20,6 +20,7 @@ import { parseQuantity } from './quantity.js';
 import { FaultRollouts } from './faultRollouts.js';
 import { endRepairedFaults } from './repairedFaults.js';
 import { FaultView } from './FaultView.js';
+import { nodeOfFirstPod } from './faultNode.js';
 import { GarbageCollector } from './GarbageCollector.js';
 import { HpaController } from './HpaController.js';
 import { Kubelet } from './Kubelet.js';
@@ -151,14 +152,7 @@ export class Controller {
   private pickFaultNodes(): void {
     for (const fault of this.faults.activeFaults()) {
       if (fault.type !== 'node-not-ready' || fault.node || this.faults.faultNodes.has(fault.id)) continue;
-      const pods = this.ctx.store
-        .view('/pods', fault.namespace)
-        .filter(
-          (p) =>
-            p.metadata.labels?.['app'] === fault.service && (p['spec'] as { nodeName?: string }).nodeName,
-        )
-        .sort((a, b) => a.metadata.name.localeCompare(b.metadata.name));
-      const node = (pods[0]?.['spec'] as { nodeName?: string } | undefined)?.nodeName;
+      const node = nodeOfFirstPod(this.ctx.store, fault.namespace, fault.service);
       if (node) this.faults.faultNodes.set(fault.id, node);
     }
     this.faults.refresh(this.ctx.now().getTime() / 1000);
