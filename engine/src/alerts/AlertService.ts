@@ -631,8 +631,11 @@ export class AlertService {
   }
 
   /**
-   * Starts the opened incidents' RCAs and stores their links (log line + incident) in one more write, with the reason
-   * of those started for no service.
+   * With automatic RCA on, starts an RCA for each newly opened incident, on the first of its alerts that names a
+   * service (rcaLead). An incident with no such alert (a NotReady node alone) gets no RCA, since RCA analyses a
+   * service's signals and fails on a node; the reason is recorded in its rcaSkipped instead, so the incident says why
+   * it has none. The RCA ids and skip reasons are stored (log lines + incidents) in one write, so a replay after a
+   * restart shows them as the live run did.
    */
   private async startRcas(opened: Notification[], at: number): Promise<void> {
     if (opened.length === 0 || !this.options.config.autoRca || !this.options.startRca) return;
