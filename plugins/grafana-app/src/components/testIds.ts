@@ -94,6 +94,7 @@ export const testIds = {
     incident: 'data-testid alerts-incident',
     alertRow: 'data-testid alerts-alert-row',
     rca: 'data-testid alerts-rca',
+    rcaSkipped: 'data-testid alerts-rca-skipped',
     repair: 'data-testid alerts-repair',
     ack: 'data-testid alerts-ack',
     resolve: 'data-testid alerts-resolve',

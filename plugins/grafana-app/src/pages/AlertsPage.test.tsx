@@ -7,7 +7,7 @@ import { AlertsPage } from './AlertsPage';
 import { testIds } from '../components/testIds';
 import { ENGINE_PROXY_URL } from '../constants';
 import { FakeBackendSrv, routes, type Handler, type HandlerReply, type RecordedRequest } from '../test/FakeBackendSrv';
-import { incident, pendingAction } from '../test/opsFixtures';
+import { incident, incidentAlert, pendingAction } from '../test/opsFixtures';
 import type { AlertStats, IncidentDto, RepairActionDto } from '../api/types';
 
 const E = ENGINE_PROXY_URL;
@@ -138,6 +138,43 @@ describe('AlertsPage', () => {
     const asked = srv.requests.find((r) => r.path === `${E}/api/v1/repair/actions`)!.query;
     expect(asked.get('name')).toBe('payment,checkout');
     expect(asked.get('since')).toBe('2026-12-06T09:50:00.000Z');
+  });
+
+  test("an incident the engine started no RCA for says why, in the engine's words, and one naming no service says so", async () => {
+    setRole(OrgRole.Viewer);
+    // As the engine lists an incident made only of a node's repair finding (labelled node=, no service).
+    const reason = 'no automatic RCA: node sim-node-2 is not a service, and no alert of the incident names one';
+    const node = incident('inc-node', {
+      title: 'NodeNotReady on sim-node-2',
+      services: [],
+      rcaSkipped: reason,
+      alerts: [
+        incidentAlert(
+          'NodeNotReady',
+          'unused',
+          { kind: 'opened', detail: 'opened by NodeNotReady' },
+          { fingerprint: 'fp-node', labels: { alertname: 'NodeNotReady', node: 'sim-node-2', severity: 'critical' } }
+        ),
+      ],
+    });
+    const srv = new FakeBackendSrv(
+      alertEngine({ [`GET ${E}/api/v1/incidents`]: () => ({ status: 200, body: { items: [node] } }) })
+    ).install();
+    render(<AlertsPage />);
+
+    const card = await screen.findByTestId(testIds.alerts.incident);
+    const skipped = within(card).getByTestId(testIds.alerts.rcaSkipped);
+    expect(skipped).toHaveTextContent(`Root cause${reason}`);
+    expect(within(skipped).getByRole('link', { name: /Analyse/ })).toHaveAttribute(
+      'href',
+      // Nothing to fill in: the Root cause page keeps its own defaults.
+      '/a/aicloudops-cloudops-app/root-cause'
+    );
+    expect(within(card).queryByTestId(testIds.alerts.rca)).not.toBeInTheDocument();
+    expect(card).toHaveTextContent(/opened .+, no service named/);
+    expect(card).not.toHaveTextContent('services');
+    // No service, so no repair can be the incident's by name: none is asked for.
+    expect(srv.requests.some((r) => r.path === `${E}/api/v1/repair/actions`)).toBe(false);
   });
 
   test("shows an incident's repair that 100 newer actions push off the newest page, following the engine's pages", async () => {

@@ -178,11 +178,17 @@ function IncidentCard(props: { incident: IncidentDto; repairs: RepairActionDto[]
           />
         )}
         <span className={s.muted} title={dateTimeFormat(incident.openedAt)}>
-          {t('alerts.incident.opened', 'opened {{when}}, services {{services}}', {
-            when: dateTimeFormatTimeAgo(incident.openedAt),
-            services: incident.services.join(', '),
-            ...UNESCAPED,
-          })}
+          {incident.services.length > 0
+            ? t('alerts.incident.opened', 'opened {{when}}, services {{services}}', {
+                when: dateTimeFormatTimeAgo(incident.openedAt),
+                services: incident.services.join(', '),
+                ...UNESCAPED,
+              })
+            : // An incident of alerts that name no service, e.g. a node's repair finding (labelled node=).
+              t('alerts.incident.opened-no-service', 'opened {{when}}, no service named', {
+                when: dateTimeFormatTimeAgo(incident.openedAt),
+                ...UNESCAPED,
+              })}
         </span>
       </div>
       {incident.heldBecause && (
@@ -247,13 +253,24 @@ function LinkedRca({ incident }: { incident: IncidentDto }) {
     (api): Promise<RcaResult | undefined> => (rcaId ? api.rca(rcaId) : Promise.resolve(undefined)),
     [rcaId]
   );
-  if (!rcaId) {
-    return null;
-  }
   const top = rca.value ? [...rca.value.candidates].sort((a, b) => b.score - a.score)[0] : undefined;
   const service = top?.service ?? incident.services[0] ?? '';
   const namespace = incident.alerts.find((a) => a.labels.namespace)?.labels.namespace ?? '';
-  const href = `${prefixRoute(ROUTES.RootCause)}?${new URLSearchParams({ namespace, service }).toString()}`;
+  // Only what is known: an empty parameter would replace the Root cause page's default (a node's alert has no namespace).
+  const known = new URLSearchParams(Object.entries({ namespace, service }).filter(([, value]) => value)).toString();
+  const href = known ? `${prefixRoute(ROUTES.RootCause)}?${known}` : prefixRoute(ROUTES.RootCause);
+  if (!rcaId) {
+    // The engine starts no automatic RCA when no alert of the incident names a service, and says why (its text).
+    return incident.rcaSkipped ? (
+      <div className={s.row} data-testid={testIds.alerts.rcaSkipped}>
+        <strong>{t('alerts.rca.title', 'Root cause')}</strong>
+        <span className={s.muted}>{incident.rcaSkipped}</span>
+        <LinkButton size="sm" fill="text" icon="search" href={href}>
+          {t('alerts.rca.start', 'Analyse')}
+        </LinkButton>
+      </div>
+    ) : null;
+  }
   return (
     <div className={s.row} data-testid={testIds.alerts.rca}>
       <strong>{t('alerts.rca.title', 'Root cause')}</strong>

@@ -93,6 +93,14 @@ function IncidentSummary({ card, incident, max }: { card: IncidentCard; incident
 function RcaCauses(props: { card: IncidentCard; incident: IncidentDto; causes: RcaCandidate[] }) {
   const s = useStyles2(getStyles);
   const { card, incident, causes } = props;
+  if (!incident.rcaId && incident.rcaSkipped) {
+    // The engine starts none when no alert of the incident names a service, and says why (its text, as sent).
+    return (
+      <div className={s.muted} data-testid={ids.rcaSkipped}>
+        {t('card.rca-skipped', 'Root cause: {{reason}}', { reason: incident.rcaSkipped, ...UNESCAPED })}
+      </div>
+    );
+  }
   if (!incident.rcaId) {
     return (
       <div className={s.muted} data-testid={ids.noRca}>
@@ -200,7 +208,9 @@ export function rootCauseHref(
 ): string {
   const namespace = rca?.namespace ?? incident.alerts.find((a) => a.labels.namespace)?.labels.namespace ?? '';
   const service = top?.service ?? incident.services[0] ?? '';
-  return `${prefixRoute(ROUTES.RootCause)}?${new URLSearchParams({ namespace, service }).toString()}`;
+  // Only what is known: an empty parameter would replace the Root cause page's default (a node's alert has no namespace).
+  const known = new URLSearchParams(Object.entries({ namespace, service }).filter(([, value]) => value)).toString();
+  return known ? `${prefixRoute(ROUTES.RootCause)}?${known}` : prefixRoute(ROUTES.RootCause);
 }
 
 const getStyles = (theme: GrafanaTheme2) => ({

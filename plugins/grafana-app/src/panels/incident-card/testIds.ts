@@ -8,6 +8,7 @@ export const incidentCardTestIds = {
   scoreBar: 'data-testid incident-card-score-bar',
   rcaPending: 'data-testid incident-card-rca-pending',
   noRca: 'data-testid incident-card-no-rca',
+  rcaSkipped: 'data-testid incident-card-rca-skipped',
   rootCauseLink: 'data-testid incident-card-root-cause-link',
   alertsLink: 'data-testid incident-card-alerts-link',
   empty: 'data-testid incident-card-empty',
