@@ -203,6 +203,7 @@ export const aiCloudOpsMessages = {
     opened: 'opened {{when}} · services {{services}}',
     acknowledgedBy: ' · acknowledged by {{who}}',
     rca: ' · root-cause analysis {{id}}',
+    rcaSkipped: ' · root cause: {{reason}}',
     joinedWith: ' (with {{alert}})',
     sample:
       "Sample Alertmanager receiver ({{file}}): replace {{engine}} with the engine's address and put an engine token with the {{role}} role in the credentials file. Each alert needs a {{serviceLabel}}, {{appLabel}} or {{nameLabel}} label naming one of {{services}}.",

@@ -281,7 +281,9 @@ describe('EntityOpsCards', () => {
     const empty = await screen.findByTestId(incidentsCardTestIds.emptyState, {}, { timeout: 30_000 });
     expect(within(empty).getByText(/No open incident on cart/)).toBeInTheDocument();
     const receiver = screen.getByTestId(incidentsCardTestIds.sample).textContent ?? '';
-    expect(receiver).toContain('Each alert needs a service, app or app_kubernetes_io_name label naming one of cart.');
+    expect(receiver).toContain(
+      'Each alert needs a service, app or app_kubernetes_io_name label naming one of cart.',
+    );
     expect(receiver).toContain('url: http://ENGINE:8080/api/v1/alerts/webhook/alertmanager');
     expect(receiver).toContain('send_resolved: true');
 
@@ -332,6 +334,18 @@ describe('EntityOpsCards', () => {
     fireEvent.click(within(approval).getByRole('button', { name: 'Reject' }));
     expect(await within(approval).findAllByText(/aicloudops.proxy.allowClusterChanges/)).not.toHaveLength(0);
     expect(screen.getByTestId('repair-approval')).toBeInTheDocument();
+  });
+
+  it('says why the engine started no automatic RCA of an incident, in its words, in place of an analysis id', async () => {
+    // Opened by a node's repair finding (labelled node=, no service: no RCA started); cart's alerts joined it later.
+    const reason =
+      'no automatic RCA: node sim-node-2 is not a service, and no alert of the incident names one';
+    const { rcaId: _linked, ...opened } = incident('inc-node');
+    const api = new OpsApi({ findings: [], approvals: [] }, [{ ...opened, rcaSkipped: reason }]);
+    await render(api);
+    const card = await screen.findByTestId('incident', {}, { timeout: 30_000 });
+    expect(within(card).getByText(new RegExp(`· root cause: ${reason}$`))).toBeInTheDocument();
+    expect(within(card).queryByText(/root-cause analysis/)).not.toBeInTheDocument();
   });
 
   it('acknowledges, then resolves an incident, which leaves the open list', async () => {

@@ -107,6 +107,10 @@ function IncidentItem({ incident, onChanged }: { incident: IncidentDto; onChange
           ? t('incidentsCard.acknowledgedBy', { who: incident.acknowledgedBy ?? '?' })
           : ''}
         {incident.rcaId ? t('incidentsCard.rca', { id: incident.rcaId }) : ''}
+        {/* The engine starts no automatic RCA when no alert named a service as the incident opened; its reason as sent. */}
+        {!incident.rcaId && incident.rcaSkipped
+          ? t('incidentsCard.rcaSkipped', { reason: incident.rcaSkipped })
+          : ''}
       </Typography>
       <ul>
         {incident.alerts.map((a) => (

@@ -160,6 +160,7 @@ const zhMessages = {
   'incidentsCard.opened': '{{when}} 发生 · 涉及服务 {{services}}',
   'incidentsCard.acknowledgedBy': ' · 已由 {{who}} 确认',
   'incidentsCard.rca': ' · 根因分析 {{id}}',
+  'incidentsCard.rcaSkipped': ' · 根因：{{reason}}',
   'incidentsCard.joinedWith': '（与 {{alert}} 合并）',
   'incidentsCard.sample':
     '示例 Alertmanager 接收器（{{file}}）：把 {{engine}} 换成引擎的地址，并在凭据文件中放入具有 {{role}} 角色的引擎令牌。每条告警都需要一个 {{serviceLabel}}、{{appLabel}} 或 {{nameLabel}} 标签，其值为 {{services}} 之一。',
