@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { labelsFingerprint } from '../../src/alerts/fingerprint.js';
+import type { StoredIncident } from '../../src/alerts/AlertRepository.js';
 import type { IncidentDto } from '../../src/alerts/schemas.js';
 import { startServer, type RunningServer } from '../../src/server/startServer.js';
 import { RedisStore } from '../../src/store/RedisStore.js';
@@ -136,5 +137,37 @@ describe('aicloudops alerts / incidents', () => {
     const json = await runCliProcess(['alerts', '--status', 'firing', '--json'], env);
     const items = (JSON.parse(json.stdout) as { items: Array<{ labels: Record<string, string> }> }).items;
     expect(items.find((a) => a.labels.service === 'ca\rrt\nx')?.labels.alertname).toBe(labels.alertname);
+  }, 120_000);
+
+  it('says why an incident has no automatic RCA where its rca id would be, escaped', async () => {
+    // As the engine stores a NotReady node's incident (no alert names a service, so no RCA was started); the reason
+    // carries a control character to show it is printed escaped.
+    const store = new RedisStore({ url: redis.url, keyPrefix: env.AICLOUDOPS_STORE__KEY_PREFIX! });
+    const now = Date.now();
+    const stored: StoredIncident = {
+      id: 'inc-node-skipped',
+      status: 'open',
+      title: 'RepairNodeNotReady on node sim-node-2',
+      severity: 'critical',
+      openedAt: now,
+      onsetAt: now,
+      updatedAt: now,
+      services: [],
+      rcaSkipped:
+        'no automatic RCA: node sim-node-2\u001b[31m is not a service, and no alert of the incident names one',
+      truncatedAlerts: 0,
+    };
+    try {
+      await store.hset('alerts:incidents', { [stored.id]: JSON.stringify(stored) });
+    } finally {
+      await store.close();
+    }
+    const human = await runCliProcess(['incidents', '--status', 'open'], env);
+    expect(human.code).toBe(0);
+    const line = human.stdout.split('\n').find((l) => l.startsWith('inc-node-skipped'))!;
+    expect(line).toContain(
+      'services=- rca=skipped (node sim-node-2\\x1b[31m is not a service, and no alert of the incident names one)',
+    );
+    expect(human.stdout).not.toContain('\u001b');
   }, 120_000);
 });

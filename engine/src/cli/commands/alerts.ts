@@ -24,7 +24,7 @@ function renderAlert(a: AlertDto): string {
 }
 
 function renderIncident(i: IncidentDto, withAlerts: boolean): string {
-  const head = `${printable(i.id)}  ${i.status.padEnd(8)} [${printable(i.severity)}] ${printable(i.title)}  alerts=${i.alerts.length} services=${printable(i.services.join(',')) || '-'}${i.notifiedAt ? ` paged ${printable(i.notifiedAt)}` : i.heldBecause ? ` held: ${printable(i.heldBecause)}` : ''}${i.rcaId ? ` rca=${printable(i.rcaId)}` : ''}${i.acknowledgedBy ? ` ack by ${printable(i.acknowledgedBy)}` : ''}`;
+  const head = `${printable(i.id)}  ${i.status.padEnd(8)} [${printable(i.severity)}] ${printable(i.title)}  alerts=${i.alerts.length} services=${printable(i.services.join(',')) || '-'}${i.notifiedAt ? ` paged ${printable(i.notifiedAt)}` : i.heldBecause ? ` held: ${printable(i.heldBecause)}` : ''}${rca(i)}${i.acknowledgedBy ? ` ack by ${printable(i.acknowledgedBy)}` : ''}`;
   if (!withAlerts) return head;
   return [
     head,
@@ -33,6 +33,16 @@ function renderIncident(i: IncidentDto, withAlerts: boolean): string {
         `   ${renderAlert(a)}\n      joined: ${printable(a.reason.kind)} — ${printable(a.reason.detail)}`,
     ),
   ].join('\n');
+}
+
+/**
+ * The incident's RCA: its id, or why automatic RCA was not started (`rca=skipped (node sim-node-2 is not a service, …)`;
+ * the engine's reason without its "no automatic RCA:" lead, which `rca=skipped` already says).
+ */
+function rca(i: IncidentDto): string {
+  if (i.rcaId) return ` rca=${printable(i.rcaId)}`;
+  if (i.rcaSkipped) return ` rca=skipped (${printable(i.rcaSkipped.replace(/^no automatic RCA:\s*/, ''))})`;
+  return '';
 }
 
 function renderStats(s: AlertStats): string {
