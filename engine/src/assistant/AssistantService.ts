@@ -18,7 +18,9 @@ import { ANONYMOUS_OWNER, ConversationStore, type OwnedConversation } from './an
 import type { AssistantConfig } from './config.js';
 import type { Embedder } from './embedders/Embedder.js';
 import { createEmbedder } from './embedders/createEmbedder.js';
-import { KnowledgeBase, type IngestReport } from './kb/KnowledgeBase.js';
+import { KnowledgeBase, type IngestReport, type RemovedSource } from './kb/KnowledgeBase.js';
+import type { SourceState } from './kb/KnowledgeRepository.js';
+import { resolveSource } from './kb/readSourceFolder.js';
 import type { Chunk } from './kb/Chunk.js';
 import { isInside } from './kb/IngestRoots.js';
 import {
@@ -236,6 +238,44 @@ export class AssistantService {
       }
       return reports;
     });
+  }
+
+  /**
+   * Removes one source from the knowledge base (every replica's, durably). A source the config brings in (the shipped
+   * runbooks, `assistant.sources`) is refused with CONFLICT: init() would ingest it again at the next start, so the
+   * removal would not last; the config is where it goes.
+   */
+  removeSource(name: string): Promise<RemovedSource> {
+    return this.kb.removeSource(name, (source) => {
+      const setting = this.configuredBy(source);
+      if (!setting) return;
+      throw new EngineError(
+        'CONFLICT',
+        `knowledge-base source "${name}" is configured (${setting}) and would be ingested again at the next start: ` +
+          `edit the config to remove it`,
+        { issues: [{ field: 'params.name', message: `configured in ${setting}` }] },
+      );
+    });
+  }
+
+  /** The config setting that makes init() ingest this source, if any. */
+  private configuredBy(source: SourceState): string | undefined {
+    if (
+      this.config.includeRunbooks &&
+      (source.name === RUNBOOKS_SOURCE || source.root === resolve(this.runbooksDir))
+    )
+      return 'assistant.includeRunbooks';
+    // Compared as init() finds a configured source present: by its resolved root (a git checkout's docs/ included).
+    const rootOf = (path: string) => {
+      try {
+        return resolveSource({ path }).root;
+      } catch {
+        return resolve(path);
+      }
+    };
+    return this.config.sources.some((s) => rootOf(s.path) === source.root || resolve(s.path) === source.root)
+      ? 'assistant.sources'
+      : undefined;
   }
 
   /** The caller's conversation; NOT_FOUND when absent or another identity's. */

@@ -120,6 +120,19 @@ export const ingestRequestSchema = z.object({
 });
 export type IngestRequest = z.infer<typeof ingestRequestSchema>;
 
+/** DELETE /assistant/sources/:name: what the removal took out (the route is admin-only, so the host root is shown). */
+export const removedSourceSchema = z.object({
+  name: z.string(),
+  /** The folder it was read from, on the engine host (or the CLI's). */
+  root: z.string(),
+  files: z.number().int(),
+  /** Chunks removed with it. */
+  chunks: z.number().int(),
+  /** Chunks left in the knowledge base. */
+  totalChunks: z.number().int(),
+});
+export type RemovedSourceDto = z.infer<typeof removedSourceSchema>;
+
 export const conversationTurnSchema = z.object({
   question: z.string(),
   answer: z.string(),

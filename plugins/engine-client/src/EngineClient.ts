@@ -28,6 +28,7 @@ import type {
   RcaRequest,
   RcaResult,
   Readiness,
+  RemovedSource,
   RepairActionDto,
   RepairAuditQuery,
   RepairAuditRecordDto,
@@ -257,6 +258,14 @@ export class EngineClient {
   /** Ingests folders inside the engine's `assistant.ingest.roots` (admin; a job whose result lists one report per folder). */
   ingestKnowledge(request: IngestRequest): Promise<JobRecordDto> {
     return this.request('POST', '/api/v1/assistant/ingest', request);
+  }
+
+  /**
+   * Removes one knowledge-base source by name (as GET /assistant/status lists it; admin token). 404 when unknown, 409
+   * for a source the engine's config ingests at start.
+   */
+  removeKnowledgeSource(name: string): Promise<RemovedSource> {
+    return this.request('DELETE', `/api/v1/assistant/sources/${encodeURIComponent(name)}`);
   }
 
   feedback(request: FeedbackRequest): Promise<unknown> {

@@ -71,6 +71,7 @@ export type FeedbackRequest = Schemas['FeedbackRequestInput'];
 export type FeedbackRecord = Schemas['FeedbackRecord'];
 export type IngestRequest = Schemas['IngestRequestInput'];
 export type KnowledgeDocument = Schemas['KnowledgeDocument'];
+export type RemovedSource = Schemas['RemovedSource'];
 export type Conversation = Schemas['Conversation'];
 export type ConversationTurn = Schemas['ConversationTurn'];
 

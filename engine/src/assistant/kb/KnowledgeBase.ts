@@ -25,6 +25,17 @@ export interface IngestReport {
   seconds: number;
 }
 
+/** What removing a source took out of the knowledge base. */
+export interface RemovedSource {
+  name: string;
+  root: string;
+  files: number;
+  /** Chunks removed. */
+  chunks: number;
+  /** Chunks left in the knowledge base. */
+  totalChunks: number;
+}
+
 export interface KnowledgeStats {
   chunks: number;
   pages: number;
@@ -200,17 +211,39 @@ export class KnowledgeBase {
     }
   }
 
-  /** Drops everything a source contributed. */
-  removeSource(name: string): Promise<number> {
+  /**
+   * Drops everything a source contributed, from the store (memory and its file snapshot, or Redis) and from the search
+   * indexes (rebuilt without its chunks). Runs after the ingests already queued in this process and under the store
+   * lock, from the latest stored version: an ingest of the same source that started first finishes, then is removed;
+   * one started after re-adds it. The saved version is how other replicas learn of it (they reload on their next
+   * refresh), as they learn of an ingest. `check` sees the stored source first and may refuse by throwing; an unknown
+   * name is NOT_FOUND, with nothing written.
+   */
+  removeSource(name: string, check?: (source: SourceState) => void): Promise<RemovedSource> {
     const run = this.queue.then(() =>
       this.withLock(async () => {
         await this.refresh(true);
+        const source = this.sources[name];
+        if (!source) {
+          throw new EngineError('NOT_FOUND', `knowledge-base source "${name}" not found`, {
+            issues: [{ field: 'params.name', message: `no source named "${name}"` }],
+          });
+        }
+        check?.(source);
         const before = this.chunks.length;
         const keep = this.chunks.filter((c) => c.source !== name);
         const sources = { ...this.sources };
         delete sources[name];
         await this.rebuild(keep, sources, this.reusableVectors());
-        return before - keep.length;
+        const removed: RemovedSource = {
+          name,
+          root: source.root,
+          files: Object.keys(source.files).length,
+          chunks: before - keep.length,
+          totalChunks: keep.length,
+        };
+        this.options.logger?.info(removed, 'knowledge base: source removed');
+        return removed;
       }),
     );
     this.queue = run.catch(() => undefined);

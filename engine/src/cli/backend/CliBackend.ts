@@ -4,7 +4,7 @@ import type { ForecastResponse, ScalePlanResponse } from '../../forecast/schemas
 import type { BacktestResult } from '../../forecast/backtest.js';
 import type { ModelVersion } from '../../forecast/persistence/ModelRegistry.js';
 import type { AskEvent } from '../../assistant/schemas.js';
-import type { IngestReport } from '../../assistant/kb/KnowledgeBase.js';
+import type { IngestReport, RemovedSource } from '../../assistant/kb/KnowledgeBase.js';
 import type { AlertDto, AlertStats, IncidentDto } from '../../alerts/schemas.js';
 
 export type ProgressFn = (fraction: number, message?: string) => void;
@@ -47,6 +47,7 @@ export interface CliBackend {
   scalePlan(request: Record<string, unknown>): Promise<ScalePlanResponse>;
   ask(request: Record<string, unknown>): AsyncIterable<AskEvent>;
   ingest(source: IngestSource, progress: ProgressFn): Promise<IngestReport>;
+  removeSource(name: string): Promise<RemovedSource>;
   alerts(query: { status: 'firing' | 'resolved' | 'all'; limit: number }): Promise<AlertDto[]>;
   alertStats(): Promise<AlertStats>;
   incidents(query: { status: 'open' | 'resolved' | 'all'; limit: number }): Promise<IncidentDto[]>;

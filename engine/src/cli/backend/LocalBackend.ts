@@ -64,6 +64,11 @@ export class LocalBackend implements CliBackend {
     return assistant.kb.ingest(source, progress);
   }
 
+  async removeSource(name: string) {
+    const assistant = await this.engine.services.assistant();
+    return assistant.removeSource(name);
+  }
+
   alerts(query: { status: 'firing' | 'resolved' | 'all'; limit: number }) {
     return alertsOf(this.engine).listAlerts(query);
   }

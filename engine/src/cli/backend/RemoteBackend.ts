@@ -71,6 +71,10 @@ export class RemoteBackend implements CliBackend {
     return report!;
   }
 
+  removeSource(name: string) {
+    return this.client.removeKnowledgeSource(name);
+  }
+
   async alerts(query: { status: 'firing' | 'resolved' | 'all'; limit: number }) {
     return (await this.client.alerts(query)).items;
   }

@@ -2,6 +2,7 @@ import type { RegisterCommand } from '../CliContext.js';
 import { registerServe } from './serve.js';
 import { registerDoctor } from './doctor.js';
 import { registerIngest } from './ingest.js';
+import { registerKb } from './kb.js';
 import { registerAsk } from './ask.js';
 import { registerRca } from './rca.js';
 import { registerForecast } from './forecast.js';
@@ -13,6 +14,7 @@ export const COMMANDS: RegisterCommand[] = [
   registerServe,
   registerDoctor,
   registerIngest,
+  registerKb,
   registerAsk,
   registerRca,
   registerForecast,

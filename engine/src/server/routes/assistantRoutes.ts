@@ -11,6 +11,7 @@ import {
   feedbackRecordSchema,
   feedbackRequestSchema,
   ingestRequestSchema,
+  removedSourceSchema,
   searchQuerySchema,
   searchResponseSchema,
 } from '../../assistant/schemas.js';
@@ -22,6 +23,7 @@ import { pageQuerySchema, pageResponseFields, paginate, pageQueryOf } from '../p
 import { ANONYMOUS_OWNER } from '../../assistant/answer/ConversationStore.js';
 import { ClusterTools } from '../../assistant/answer/clusterTools.js';
 import type { FastifyRequest } from 'fastify';
+import { errorBodySchema } from '../openApiDocument.js';
 
 /** Conversations belong to the caller's token name; with auth off every caller is the one anonymous identity. */
 const ownerOf = (request: FastifyRequest) => request.principal?.name ?? ANONYMOUS_OWNER;
@@ -29,7 +31,8 @@ const ownerOf = (request: FastifyRequest) => request.principal?.name ?? ANONYMOU
 /**
  * Assistant routes under /api/v1: POST /assistant/ask (SSE with `Accept: text/event-stream` or `stream: true`:
  * events token, citation, tool, done; JSON otherwise), GET /assistant/search (also Backstage portal search),
- * POST /assistant/feedback, POST /assistant/ingest (202 job), GET /assistant/conversations/:id, GET /assistant/status.
+ * POST /assistant/feedback, POST /assistant/ingest (202 job), DELETE /assistant/sources/:name,
+ * GET /assistant/conversations/:id, GET /assistant/status.
  */
 export const assistantRoutes: FastifyPluginAsyncZod<{ engine: Engine }> = async (app, { engine }) => {
   const service = await engine.services.assistant();
@@ -134,6 +137,24 @@ export const assistantRoutes: FastifyPluginAsyncZod<{ engine: Engine }> = async 
     async (request, reply) => reply.status(202).send(await service.ingest(request.body)),
   );
 
+  app.delete(
+    '/assistant/sources/:name',
+    {
+      // Who may add a source may take one out: admin, as for POST /assistant/ingest.
+      config: { minRole: 'admin' },
+      schema: {
+        tags: ['assistant'],
+        summary:
+          'Remove one knowledge-base source (a name from GET /assistant/status): its pages leave search and answers at ' +
+          'once, on every replica sharing the store, and stay out after a restart; 404 when unknown; 409 for a source ' +
+          'the config ingests at start (the runbooks with `assistant.includeRunbooks`, `assistant.sources`): edit the config',
+        params: z.object({ name: z.string().min(1).max(4096) }),
+        response: { 200: removedSourceSchema, 409: errorBodySchema },
+      },
+    },
+    async (request) => service.removeSource(request.params.name),
+  );
+
   app.get(
     '/assistant/conversations/:id',
     {
@@ -150,6 +171,8 @@ export const assistantRoutes: FastifyPluginAsyncZod<{ engine: Engine }> = async 
     '/assistant/status',
     { schema: { tags: ['assistant'], summary: 'Knowledge base and model status' } },
     async (request) => {
+      // Another replica's ingest or removal shows here as in search (the stored version, checked at most every 2 s).
+      await service.kb.refresh();
       const stats = service.kb.stats();
       // A source's root is a folder on the engine host: operators, who may ingest, see it; viewers see the rest, and
       // a source named by its path (ingested without a name) by the folder's last segment.
