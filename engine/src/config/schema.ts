@@ -22,6 +22,21 @@ export const tokenSchema = z.object({
   role: roleSchema,
 });
 
+/** Text that spells a number, as that number; anything else as it is, so the schema refuses it as what it is. */
+function numericText(value: unknown): unknown {
+  return typeof value === 'string' && value.trim() !== '' && !Number.isNaN(Number(value))
+    ? Number(value)
+    : value;
+}
+
+/**
+ * A number setting that may arrive as text (a `${VAR}` in the YAML is substituted as a string). z.coerce.number read
+ * "abc" as NaN ("expected number, received NaN"), `true` as 1 and "" as 0 (found by a new-user walk); only numeric
+ * text is read here, so "abc" is "expected number, received string". `rules` adds the bounds.
+ */
+const configNumber = (rules: (n: z.ZodNumber) => z.ZodNumber = (n) => n) =>
+  z.preprocess(numericText, rules(z.number()));
+
 /**
  * A listen port. Strings are taken as numbers: `--port` and a `${PORT}` in the YAML give strings
  * (AICLOUDOPS_SERVER__PORT is JSON-parsed to a number before). z.coerce.number made "abc" NaN and answered "expected
@@ -30,8 +45,7 @@ export const tokenSchema = z.object({
 const portMessage = (issue: { input?: unknown }) =>
   `must be a whole number from 0 to 65535, got ${JSON.stringify(issue.input) ?? String(issue.input)}`;
 const portSchema = z.preprocess(
-  (value) =>
-    typeof value === 'string' && value.trim() !== '' && !Number.isNaN(Number(value)) ? Number(value) : value,
+  numericText,
   z
     .number({ error: portMessage })
     .int({ error: portMessage })
@@ -44,9 +58,9 @@ export const serverConfigSchema = z
     host: z.string().default('127.0.0.1'),
     port: portSchema.default(8080),
     /** Largest accepted request body in bytes. */
-    bodyLimitBytes: z.coerce.number().int().positive().default(1_048_576),
+    bodyLimitBytes: configNumber((n) => n.int().positive()).default(1_048_576),
     /** Seconds that shutdown waits for in-flight requests and jobs before it gives up. */
-    shutdownGraceSeconds: z.coerce.number().positive().default(30),
+    shutdownGraceSeconds: configNumber((n) => n.positive()).default(30),
     auth: z
       .object({
         /** Off only in the demo profile; live deployments must set tokens. */
@@ -68,20 +82,20 @@ export const serverConfigSchema = z
      * answers); one more answers 429 with Retry-After. Each holds a socket and ~14 KB (5,000 streams: +69 MB RSS,
      * measured on the demo), so without a cap one viewer's loop of connections used every file descriptor.
      */
-    maxSseStreams: z.coerce.number().int().positive().default(1000),
+    maxSseStreams: configNumber((n) => n.int().positive()).default(1000),
     /**
      * Of those, streams one caller may hold at once (a token by its name; without auth, a client address); one more
      * answers 429 with Retry-After. Without it one viewer token could take every stream of the engine. A Grafana or
      * Backstage backend that proxies many people under one token counts as one caller: give it a larger share.
      */
-    maxSseStreamsPerCaller: z.coerce.number().int().positive().default(100),
+    maxSseStreamsPerCaller: configNumber((n) => n.int().positive()).default(100),
     /**
      * Seconds a client has to send its whole request (headers and body); then 408 and the socket closes. Fastify sets
      * no limit by default: a body sent a byte every 5 s held its socket indefinitely, before auth too (a 401 left the
      * socket open while the declared body trickled in), so anyone reaching the port could use up the descriptors.
      * Streams the engine sends (SSE) are responses and not bounded by this.
      */
-    requestTimeoutSeconds: z.coerce.number().positive().max(3600).default(30),
+    requestTimeoutSeconds: configNumber((n) => n.positive().max(3600)).default(30),
   })
   .default({
     host: '127.0.0.1',
@@ -99,13 +113,13 @@ export const serverConfigSchema = z
 const syntheticMetricsSchema = z.object({
   kind: z.literal('synthetic'),
   /** Seed of the demo shop's traffic so runs are reproducible. */
-  seed: z.coerce.number().int().default(42),
+  seed: configNumber((n) => n.int()).default(42),
 });
 
 const prometheusMetricsSchema = z.object({
   kind: z.literal('prometheus'),
   url: z.url(),
-  timeoutSeconds: z.coerce.number().positive().default(30),
+  timeoutSeconds: configNumber((n) => n.positive()).default(30),
   /** Extra headers, e.g. `Authorization` for a managed Prometheus. */
   headers: z.record(z.string(), z.string()).default({}),
 });
@@ -121,7 +135,7 @@ const influxMetricsSchema = z.object({
   password: z.string().optional(),
   /** 2.x / Cloud API token; never logged or returned. */
   token: z.string().optional(),
-  timeoutSeconds: z.coerce.number().positive().default(30),
+  timeoutSeconds: configNumber((n) => n.positive()).default(30),
   headers: z.record(z.string(), z.string()).default({}),
 });
 
@@ -159,7 +173,7 @@ export const clusterConfigSchema = z
       /** Faults injected over time in the demo shop. */
       injectFaults: z.boolean().default(true),
       /** Seconds between injected faults. */
-      faultIntervalSeconds: z.coerce.number().positive().default(600),
+      faultIntervalSeconds: configNumber((n) => n.positive()).default(600),
     }),
     z.object({
       kind: z.literal('kubernetes'),
@@ -195,8 +209,8 @@ export const modelConfigSchema = z
       apiKey: z.string().default(''),
       chatModel: z.string().min(1),
       embeddingModel: z.string().optional(),
-      timeoutSeconds: z.coerce.number().positive().default(60),
-      maxRetries: z.coerce.number().int().min(0).default(2),
+      timeoutSeconds: configNumber((n) => n.positive()).default(60),
+      maxRetries: configNumber((n) => n.int().min(0)).default(2),
     }),
   ])
   .default({ provider: 'none' });
@@ -294,29 +308,29 @@ export const serviceGraphSchema = z
 
 const jobKindLimitsSchema = z.object({
   /** Jobs of this kind running at once in one engine process. */
-  concurrency: z.coerce.number().int().min(1).max(64).optional(),
+  concurrency: configNumber((n) => n.int().min(1).max(64)).optional(),
   /** Jobs of this kind waiting for a slot; one more is refused with 429 and Retry-After. */
-  maxQueued: z.coerce.number().int().min(0).max(10_000).optional(),
+  maxQueued: configNumber((n) => n.int().min(0).max(10_000)).optional(),
 });
 
 /** Admission control and durability of jobs (RCA, training, backtests, ingest). */
 export const jobsConfigSchema = z
   .object({
     /** Default jobs of one kind running at once per process; RCA and training are CPU-heavy on small hosts. */
-    concurrency: z.coerce.number().int().min(1).max(64).default(2),
+    concurrency: configNumber((n) => n.int().min(1).max(64)).default(2),
     /** Default jobs of one kind waiting for a slot before submissions get 429. */
-    maxQueued: z.coerce.number().int().min(0).max(10_000).default(20),
+    maxQueued: configNumber((n) => n.int().min(0).max(10_000)).default(20),
     /** Per-kind overrides, e.g. `{ "forecast.train": { concurrency: 1 } }`. */
     perKind: z.partialRecord(jobKindSchema, jobKindLimitsSchema).default({}),
     /** How long a submission waits for the store to take the job record before answering 503. */
-    submitTimeoutMs: z.coerce.number().int().min(100).max(60_000).default(3_000),
+    submitTimeoutMs: configNumber((n) => n.int().min(100).max(60_000)).default(3_000),
     /** Ceiling of the backoff between retries of a job record the store did not take. */
-    persistRetryMaxMs: z.coerce.number().int().min(10).max(300_000).default(5_000),
+    persistRetryMaxMs: configNumber((n) => n.int().min(10).max(300_000)).default(5_000),
     /**
      * Lifetime of each engine's lease in the store. Jobs of an engine whose lease expired (it died) are marked
      * `interrupted` by the engines still running, within about this long.
      */
-    leaseSeconds: z.coerce.number().min(1).max(3_600).default(15),
+    leaseSeconds: configNumber((n) => n.min(1).max(3_600)).default(15),
   })
   .default({
     concurrency: 2,
@@ -330,8 +344,8 @@ export const jobsConfigSchema = z
 /** List endpoints answer one page at a time: `limit` items and an opaque `nextCursor` for the rest. */
 export const paginationConfigSchema = z
   .object({
-    defaultLimit: z.coerce.number().int().min(1).max(10_000).default(100),
-    maxLimit: z.coerce.number().int().min(1).max(10_000).default(500),
+    defaultLimit: configNumber((n) => n.int().min(1).max(10_000)).default(100),
+    maxLimit: configNumber((n) => n.int().min(1).max(10_000)).default(500),
   })
   .refine((p) => p.defaultLimit <= p.maxLimit, {
     message: 'defaultLimit must not exceed maxLimit',
@@ -347,7 +361,7 @@ export const schedulerConfigSchema = z
   .object({
     enabled: z.boolean().default(true),
     /** How long a dead leader keeps the lease before another replica takes over. */
-    leaseSeconds: z.coerce.number().min(1).max(600).default(15),
+    leaseSeconds: configNumber((n) => n.min(1).max(600)).default(15),
     /** The Lease's name (and the store lock's). */
     leaseName: z
       .string()

@@ -123,3 +123,16 @@ describe('undeclaredConfigKeys', () => {
     }
   });
 });
+
+describe('number settings other than the port', () => {
+  it('read numeric text (a ${VAR} gives a string) and refuse other text as text, not as NaN', () => {
+    const path = file('jobs:\n  concurrency: ${JOBS}\n');
+    expect(loadConfig({ path, env: { JOBS: '4' } }).jobs.concurrency).toBe(4);
+    const bad = file('server:\n  bodyLimitBytes: lots\n  requestTimeoutSeconds: true\n');
+    const error = configError(() => loadConfig({ path: bad, env: {} }));
+    expect(error.issues).toEqual([
+      { field: 'server.bodyLimitBytes', message: 'Invalid input: expected number, received string' },
+      { field: 'server.requestTimeoutSeconds', message: 'Invalid input: expected number, received boolean' },
+    ]);
+  });
+});
