@@ -126,7 +126,13 @@ const zodTransformObject: Transformer = createJsonSchemaTransformObject({
   schemaRegistry: openApiRegistry,
   zodToJsonConfig,
 });
-const DESCRIPTIONS = new Map(ERRORS.map(([status, description]) => [String(status), description]));
+/** Statuses a route declares itself (in its `response`), beside the ones every route of a kind gets above. */
+const DECLARED: Array<[number, string]> = [
+  [409, 'Conflict with what is stored or configured: `error.message` says what to change instead'],
+];
+const DESCRIPTIONS = new Map(
+  [...ERRORS, ...DECLARED].map(([status, description]) => [String(status), description]),
+);
 const ERROR_CONTENT = { 'application/json': { schema: { $ref: '#/components/schemas/ErrorBody' } } };
 const EVENT_STREAM = {
   schema: { type: 'string', description: 'Server-sent events (`event:` and `data:` lines, data as JSON)' },

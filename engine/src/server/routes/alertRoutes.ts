@@ -20,6 +20,7 @@ import {
 import { parseWebhookFast } from '../../alerts/ingest/parseWebhookFast.js';
 import { assertSseCapacity, iterateSubscription, streamSse } from '../sse.js';
 import type { IncidentEvent } from '../../alerts/IncidentBus.js';
+import { errorBodySchema } from '../openApiDocument.js';
 
 const idParams = z.object({ id: z.string().min(1).max(128) });
 
@@ -137,7 +138,7 @@ export const alertRoutes: FastifyPluginAsyncZod<{ engine: Engine }> = async (app
         summary:
           'End a suppression window now (as Alertmanager expires a silence): it stays listed as `expired` for 120 h after its end; ending one already over changes nothing; 404 when unknown; 409 for a window defined in the config (`alerts.suppressions`)',
         params: idParams,
-        response: { 200: suppressionDtoSchema },
+        response: { 200: suppressionDtoSchema, 409: errorBodySchema },
       },
     },
     async (request) => service.expireSuppression(request.params.id),

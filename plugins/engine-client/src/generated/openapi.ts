@@ -2258,6 +2258,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description Conflict with what is stored or configured: `error.message` says what to change instead */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description Too many requests or jobs; see Retry-After */
             429: {
                 headers: {
@@ -2874,7 +2883,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Error */
+            /** @description Conflict with what is stored or configured: `error.message` says what to change instead */
             409: {
                 headers: {
                     [name: string]: unknown;
