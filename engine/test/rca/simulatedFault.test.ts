@@ -11,13 +11,16 @@ import type { FaultType } from '../../src/sim/faults.js';
  * synthetic metrics) must be traced back to the faulty service by the RCA service, through the same MetricsSource and
  * ClusterSource interfaces a live deployment uses.
  */
-let engine: Engine;
-
-beforeAll(async () => {
-  engine = await createEngine(
+const startDemoEngine = () =>
+  createEngine(
     parseConfig({ profile: 'demo', logLevel: 'silent', cluster: { kind: 'simulated', injectFaults: false } }),
     { logger: pino({ level: 'silent' }) },
   );
+
+let engine: Engine;
+
+beforeAll(async () => {
+  engine = await startDemoEngine();
 });
 
 afterAll(async () => {
@@ -67,12 +70,26 @@ describe('RCA of faults injected in the simulated cluster', () => {
     expect((await rca.get(result.id)).id).toBe(result.id);
     expect((await rca.page({ limit: 10 })).map((r) => r.record.id)).toContain(result.id);
   });
+});
+
+/**
+ * Its own cluster: the tests above leave faults that healed seconds before (cart's crash loop), which no evidence can
+ * tell from a live one, and under CI load cart led this RCA of ads (failed a clean-clone run).
+ */
+describe("RCA of two faults, one outside the target's call tree", () => {
+  let own: Engine;
+  beforeAll(async () => {
+    own = await startDemoEngine();
+  });
+  afterAll(async () => {
+    await own?.close();
+  });
 
   // Found walking the README: the demo opens on a crash loop on shipping, which nothing in ads' call tree reaches; a
   // crash loop then begins on ads. With rca.ranking.unreachablePenalty at 0.5, shipping's much larger error ratio led
   // the RCA of ads (fails at 0.5; see RESULTS.md).
   it("ranks a target's own fault above one outside its call tree, which stays listed lower", async () => {
-    const demo = engine.demo!;
+    const demo = own.demo!;
     const now = Math.floor(Date.now() / 1000);
     const old = demo.ledger.inject({
       type: 'crash-loop',
@@ -91,7 +108,7 @@ describe('RCA of faults injected in the simulated cluster', () => {
     try {
       // Analysed at the time the steps ended: the cluster stamps events with the wall clock, and under CI load the 40
       // steps took long enough that ads' events fell after an analysis fixed at `now` (shipping led; failed in CI).
-      const result = await new RcaService(engine.context, {
+      const result = await new RcaService(own.context, {
         now: () => Math.floor(Date.now() / 1000),
       }).analyze({
         namespace: demo.namespace,
