@@ -37,6 +37,21 @@ function validateHpa(o: KubeObject): StatusCause[] {
   return causes;
 }
 
+/** The spec fields autoscaling/v1 and v2 share, copied as they are in either direction. */
+const sharedSpec = (spec: Fields): Fields => ({
+  scaleTargetRef: spec['scaleTargetRef'],
+  ...(spec['minReplicas'] !== undefined ? { minReplicas: spec['minReplicas'] } : {}),
+  maxReplicas: spec['maxReplicas'],
+});
+
+/** The status fields autoscaling/v1 and v2 share (the replica counts are required in both). */
+const sharedStatus = (status: Fields): Fields => ({
+  ...(status['observedGeneration'] !== undefined ? { observedGeneration: status['observedGeneration'] } : {}),
+  ...(status['lastScaleTime'] ? { lastScaleTime: status['lastScaleTime'] } : {}),
+  currentReplicas: status['currentReplicas'] ?? 0,
+  desiredReplicas: status['desiredReplicas'] ?? 0,
+});
+
 /** autoscaling/v2 (stored) → autoscaling/v1: the CPU utilisation metric becomes the v1 fields, the rest annotations. */
 function v2ToV1(stored: KubeObject): KubeObject {
   const o = clone(stored) as Fields;
@@ -64,20 +79,13 @@ function v2ToV1(stored: KubeObject): KubeObject {
     kind: 'HorizontalPodAutoscaler',
     metadata,
     spec: {
-      scaleTargetRef: spec['scaleTargetRef'],
-      ...(spec['minReplicas'] !== undefined ? { minReplicas: spec['minReplicas'] } : {}),
-      maxReplicas: spec['maxReplicas'],
+      ...sharedSpec(spec),
       ...(cpu ? { targetCPUUtilizationPercentage: cpu['resource'].target.averageUtilization } : {}),
     },
     ...(status
       ? {
           status: {
-            ...(status['observedGeneration'] !== undefined
-              ? { observedGeneration: status['observedGeneration'] }
-              : {}),
-            ...(status['lastScaleTime'] ? { lastScaleTime: status['lastScaleTime'] } : {}),
-            currentReplicas: status['currentReplicas'] ?? 0,
-            desiredReplicas: status['desiredReplicas'] ?? 0,
+            ...sharedStatus(status),
             ...(typeof currentCpu === 'number' ? { currentCPUUtilizationPercentage: currentCpu } : {}),
           },
         }
@@ -142,21 +150,14 @@ function v1ToV2(v1: KubeObject): KubeObject {
     kind: 'HorizontalPodAutoscaler',
     metadata,
     spec: {
-      scaleTargetRef: spec['scaleTargetRef'],
-      ...(spec['minReplicas'] !== undefined ? { minReplicas: spec['minReplicas'] } : {}),
-      maxReplicas: spec['maxReplicas'],
+      ...sharedSpec(spec),
       ...(metrics.length ? { metrics } : {}),
       ...(behavior !== undefined ? { behavior } : {}),
     },
     ...(status
       ? {
           status: {
-            ...(status['observedGeneration'] !== undefined
-              ? { observedGeneration: status['observedGeneration'] }
-              : {}),
-            ...(status['lastScaleTime'] ? { lastScaleTime: status['lastScaleTime'] } : {}),
-            currentReplicas: status['currentReplicas'] ?? 0,
-            desiredReplicas: status['desiredReplicas'] ?? 0,
+            ...sharedStatus(status),
             ...(currentMetrics.length ? { currentMetrics } : {}),
             ...(conditions !== undefined ? { conditions } : {}),
           },
