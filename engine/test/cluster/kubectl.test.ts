@@ -1,10 +1,8 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SimulatedCluster } from '../../src/sim/SimulatedCluster.js';
+import { kubectlConfig } from '../support/kubectlConfig.js';
 
 /** kubectl, where installed, works against the simulated cluster: the strongest check that the protocol is real. */
 const run = promisify(execFile);
@@ -19,18 +17,7 @@ describe.skipIf(!kubectlPath)('kubectl against the simulated cluster', () => {
 
   beforeAll(async () => {
     cluster = await SimulatedCluster.start({ seedShop: true, tickMs: 0 });
-    const dir = mkdtempSync(join(tmpdir(), 'kubectl-'));
-    const file = join(dir, 'config');
-    writeFileSync(
-      file,
-      `apiVersion: v1
-kind: Config
-clusters: [{ name: sim, cluster: { server: "${cluster.url}" } }]
-users: [{ name: u, user: { token: t } }]
-contexts: [{ name: sim, context: { cluster: sim, user: u, namespace: shop } }]
-current-context: sim
-`,
-    );
+    const { dir, file } = kubectlConfig(cluster.url);
     env = { ...process.env, KUBECONFIG: file, HOME: dir };
   });
 

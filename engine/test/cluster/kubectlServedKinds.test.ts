@@ -1,11 +1,11 @@
 import { CoreV1Api } from '@kubernetes/client-node';
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SimulatedCluster } from '../../src/sim/SimulatedCluster.js';
+import { kubectlConfig } from '../support/kubectlConfig.js';
 
 /**
  * Real kubectl (each installed version) on the kinds served besides the workload ones: it resolves them through
@@ -33,17 +33,7 @@ describe.skipIf(binaries.length === 0)(
 
     beforeAll(async () => {
       cluster = await SimulatedCluster.start({ seedShop: true, tickMs: 0 });
-      dir = mkdtempSync(join(tmpdir(), 'kubectl-kinds-'));
-      writeFileSync(
-        join(dir, 'config'),
-        `apiVersion: v1
-kind: Config
-clusters: [{ name: sim, cluster: { server: "${cluster.url}" } }]
-users: [{ name: u, user: { token: t } }]
-contexts: [{ name: sim, context: { cluster: sim, user: u, namespace: shop } }]
-current-context: sim
-`,
-      );
+      ({ dir } = kubectlConfig(cluster.url, 'kubectl-kinds-'));
       await cluster
         .kubeConfig()
         .makeApiClient(CoreV1Api)

@@ -1,10 +1,10 @@
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SimulatedCluster } from '../../src/sim/SimulatedCluster.js';
+import { kubectlConfig } from '../support/kubectlConfig.js';
 
 /**
  * kubectl 1.31–1.33 against the simulated API server, each as shipped (no --validate=false): 1.32+ sends protobuf
@@ -44,17 +44,7 @@ describe.skipIf(binaries.length === 0)('kubectl 1.31–1.33 against the simulate
 
   beforeAll(async () => {
     cluster = await SimulatedCluster.start({ seedShop: true, tickMs: 0 });
-    dir = mkdtempSync(join(tmpdir(), 'kubectl-versions-'));
-    writeFileSync(
-      join(dir, 'config'),
-      `apiVersion: v1
-kind: Config
-clusters: [{ name: sim, cluster: { server: "${cluster.url}" } }]
-users: [{ name: u, user: { token: t } }]
-contexts: [{ name: sim, context: { cluster: sim, user: u, namespace: shop } }]
-current-context: sim
-`,
-    );
+    ({ dir } = kubectlConfig(cluster.url, 'kubectl-versions-'));
   }, 60_000);
 
   afterAll(async () => {

@@ -1,11 +1,10 @@
 import { ApiException, CoreV1Api, PolicyV1Api, type V1PodDisruptionBudget } from '@kubernetes/client-node';
 import { execFile } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { simulatedClusterPerTest } from '../support/simulatedClusterPerTest.js';
+import { kubectlConfig } from '../support/kubectlConfig.js';
 
 /**
  * The eviction subresource and PodDisruptionBudgets of the simulated API server, through @kubernetes/client-node as
@@ -310,17 +309,7 @@ describe.skipIf(!kubectlFound)('kubectl drain against the simulated cluster', ()
       namespace: 'shop',
       body: budget('payment-pdb', 'payment', { minAvailable: 2 }),
     });
-    const dir = mkdtempSync(join(tmpdir(), 'kubectl-drain-'));
-    writeFileSync(
-      join(dir, 'config'),
-      `apiVersion: v1
-kind: Config
-clusters: [{ name: sim, cluster: { server: "${cluster.url}" } }]
-users: [{ name: u, user: { token: t } }]
-contexts: [{ name: sim, context: { cluster: sim, user: u, namespace: shop } }]
-current-context: sim
-`,
-    );
+    const { dir } = kubectlConfig(cluster.url, 'kubectl-drain-');
     const [payment] = await podsOf(core, 'payment');
     const node = payment!.spec!.nodeName!;
     const result = await promisify(execFile)(

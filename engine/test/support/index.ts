@@ -16,3 +16,4 @@ export { operatorAndViewerConfig } from './operatorAndViewerConfig.js';
 // simulatedClusterPerTest.ts is imported from its own file, not from here: it registers vitest hooks, and the
 // benchmarks (bench/*.bench.ts) import this index outside vitest (`npm run bench -- alert-noise` failed with
 // "Vitest failed to access its internal state" while it was re-exported).
+export { kubectlConfig } from './kubectlConfig.js';
