@@ -25,6 +25,7 @@ import type { Chunk } from './kb/Chunk.js';
 import { isInside } from './kb/IngestRoots.js';
 import {
   askRequestSchema,
+  type AskRequest,
   documentsQuerySchema,
   feedbackRecordSchema,
   feedbackRequestSchema,
@@ -284,11 +285,6 @@ export class AssistantService {
     return conversation;
   }
 
-  /** Checks, before an answer is streamed, that the caller may add a turn to `conversationId` (404, 409 otherwise). */
-  async assertCanAsk(conversationId: string | undefined, owner: string = ANONYMOUS_OWNER): Promise<void> {
-    await this.conversations.forNewTurn(conversationId, owner);
-  }
-
   async feedback(input: unknown, owner: string = ANONYMOUS_OWNER): Promise<FeedbackRecord> {
     const request = parse(feedbackRequestSchema, input, 'body');
     const conversation = await this.conversations.get(request.conversationId, owner);
@@ -327,24 +323,38 @@ export class AssistantService {
 
   /** Streams the answer: tool and citation events as they happen, tokens, then done with the full answer. */
   async *ask(input: unknown, owner: string = ANONYMOUS_OWNER): AsyncGenerator<AskEvent> {
+    yield* await this.startAsk(input, owner);
+  }
+
+  /**
+   * What the JSON form refuses, refused before anything streams (a 404/409 conversation, a 404 workload naming
+   * body.workload): once an SSE 200 is sent a refusal can only be an error event, which a client reading the status
+   * takes for an answer. Resolves to the answer's events.
+   */
+  async startAsk(input: unknown, owner: string = ANONYMOUS_OWNER): Promise<AsyncGenerator<AskEvent>> {
     const request = parse(askRequestSchema, input, 'body');
     const namespace = request.namespace ?? this.ctx.config.defaultNamespace;
-    const conversation: OwnedConversation = await this.conversations.forNewTurn(
-      request.conversationId,
-      owner,
-    );
-
+    const conversation = await this.conversations.forNewTurn(request.conversationId, owner);
     const tools = request.workload
       ? new ClusterTools(this.ctx, this.config.answer, {
           namespace,
           ...(request.cluster ? { cluster: request.cluster } : {}),
         })
       : undefined;
+    if (tools && request.workload) await tools.requireWorkload(request.workload, namespace, 'body.workload');
+    return this.answer(request, namespace, conversation, tools);
+  }
+
+  private async *answer(
+    request: AskRequest,
+    namespace: string,
+    conversation: OwnedConversation,
+    tools: ClusterTools | undefined,
+  ): AsyncGenerator<AskEvent> {
     const toolCalls: ToolCallRecord[] = [];
     // A named workload is read first: the failure its state names steers retrieval and leads the answer.
     let live: LiveContext | undefined;
     if (tools && request.workload) {
-      await tools.requireWorkload(request.workload, namespace, 'body.workload');
       live = await readLiveContext(tools, request.workload, namespace);
       for (const call of live.calls) {
         toolCalls.push(call.record);

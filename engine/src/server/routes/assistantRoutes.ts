@@ -21,7 +21,6 @@ import { streamSse } from '../sse.js';
 import { redactChecks } from '../../util/redact.js';
 import { pageQuerySchema, pageResponseFields, paginate, pageQueryOf } from '../pagination.js';
 import { ANONYMOUS_OWNER } from '../../assistant/answer/ConversationStore.js';
-import { ClusterTools } from '../../assistant/answer/clusterTools.js';
 import type { FastifyRequest } from 'fastify';
 import { errorBodySchema } from '../openApiDocument.js';
 
@@ -53,20 +52,8 @@ export const assistantRoutes: FastifyPluginAsyncZod<{ engine: Engine }> = async 
         request.body.stream === true || (request.headers.accept ?? '').includes('text/event-stream');
       const owner = ownerOf(request);
       if (!wantsStream) return service.askOnce(request.body, owner);
-      // What the JSON form refuses is refused before the stream opens, with the same status and body: another
-      // identity's or a full conversation (404/409) and a workload the namespace does not have (404 naming
-      // body.workload). Once the 200 is sent a refusal can only be an SSE error event, which a client reading the
-      // status takes for an answer. The service checks the workload again, at the cost of one more workload listing.
-      await service.assertCanAsk(request.body.conversationId, owner);
-      const { workload, cluster } = request.body;
-      if (workload) {
-        const namespace = request.body.namespace ?? engine.context.config.defaultNamespace;
-        await new ClusterTools(engine.context, engine.context.config.assistant.answer, {
-          namespace,
-          ...(cluster ? { cluster } : {}),
-        }).requireWorkload(workload, namespace, 'body.workload');
-      }
-      const events = service.ask(request.body, owner);
+      // Refused before the stream opens, with the JSON form's status and body (AssistantService.startAsk).
+      const events = await service.startAsk(request.body, owner);
       await streamSse(request, reply, {
         async *[Symbol.asyncIterator]() {
           for await (const event of events) {
