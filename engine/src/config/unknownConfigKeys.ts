@@ -105,6 +105,9 @@ const defsOf = (schema: unknown): SchemaDef[] => {
  * looked through; of a discriminated union, the branch the guide's discriminator picks (none if it picks none).
  * undefined when some part cannot be read (then nothing below is reported).
  */
+/** A guide for `shapesAt` that picks no branch: every branch of a discriminated union is offered. */
+const EVERY_BRANCH = Symbol('every branch');
+
 function shapesAt(defs: SchemaDef[], guide: unknown, depth: number): SchemaDef[] | undefined {
   const out: SchemaDef[] = [];
   for (const def of defs) {
@@ -117,7 +120,7 @@ function shapesAt(defs: SchemaDef[], guide: unknown, depth: number): SchemaDef[]
         break;
       case 'union': {
         let options = def.options ?? [];
-        if (def.discriminator !== undefined) {
+        if (def.discriminator !== undefined && guide !== EVERY_BRANCH) {
           const value = isPlainObject(guide) ? guide[def.discriminator] : undefined;
           options = options.filter((o) =>
             (o as { _zod?: { propValues?: Record<string, Set<unknown>> } })._zod?.propValues?.[
@@ -168,10 +171,40 @@ function shapesAt(defs: SchemaDef[], guide: unknown, depth: number): SchemaDef[]
       case 'never':
         break;
       default:
-        return undefined;
+        // A part it cannot read: no unknown keys are claimed below it, but hints may still use the parts it can.
+        if (guide !== EVERY_BRANCH) return undefined;
     }
   }
   return out;
+}
+
+/**
+ * The keys a schema declares for the object at a path (array items by index), every branch of a union offered: the
+ * "did you mean" hints of request bodies and query strings (server/strictRequests.ts). undefined for a schema that is
+ * not zod. The same walk of zod's definitions as undeclaredConfigKeys.
+ */
+export function declaredKeysOf(schema: unknown): DeclaredKeys | undefined {
+  const root = defsOf(schema);
+  if (root.length === 0) return undefined;
+  const shapes = (defs: SchemaDef[]) => shapesAt(defs, EVERY_BRANCH, 0) ?? [];
+  return (path) => {
+    let defs = root;
+    for (const step of path) {
+      defs = shapes(defs).flatMap((d) =>
+        d.type === 'array'
+          ? typeof step === 'number'
+            ? defsOf(d.element)
+            : []
+          : d.type === 'object' && typeof step === 'string'
+            ? defsOf(d.shape?.[step])
+            : [],
+      );
+    }
+    const keys = shapes(defs)
+      .filter((d) => d.type === 'object')
+      .flatMap((d) => Object.keys(d.shape ?? {}));
+    return keys.length > 0 ? [...new Set(keys)] : undefined;
+  };
 }
 
 function undeclaredAt(

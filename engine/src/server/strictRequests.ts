@@ -1,6 +1,6 @@
 import type { FastifySchema, FastifySchemaCompiler, RouteOptions } from 'fastify';
 import { z } from 'zod';
-import { undeclaredKeys, unknownConfigKeys, type DeclaredKeys } from '../config/unknownConfigKeys.js';
+import { declaredKeysOf, undeclaredKeys, unknownConfigKeys } from '../config/unknownConfigKeys.js';
 import type { FieldIssue } from '../errors.js';
 import { invalidRequest, validationIssues } from './errorHandler.js';
 
@@ -32,7 +32,7 @@ export function strictRequests<S>(compile: FastifySchemaCompiler<S>): FastifySch
       if (data === undefined) return result as ReturnType<typeof validate>;
       const issues = result.error
         ? withUndeclared(result.error, data, route.schema, part)
-        : unknownConfigKeys(data, result.value, prefix, noun, declaredKeys(route.schema));
+        : unknownConfigKeys(data, result.value, prefix, noun, declaredKeysOf(route.schema));
       if (issues.length === 0) return result as ReturnType<typeof validate>;
       return { error: invalidRequest(issues) } as ReturnType<typeof validate>;
     };
@@ -49,65 +49,13 @@ function withUndeclared(
   schema: unknown,
   part: 'body' | 'querystring',
 ): FieldIssue[] {
-  const declared = declaredKeys(schema);
+  const declared = declaredKeysOf(schema);
   const undeclared = declared ? undeclaredKeys(data, declared, `${part}.`) : [];
   if (undeclared.length === 0 || !Array.isArray(error)) return [];
   return [
     ...undeclared,
     ...validationIssues(part, error as Array<{ instancePath?: string; message?: string }>),
   ];
-}
-
-/** zod's definition of a schema, as far as finding object keys needs it. */
-interface ZodDef {
-  type?: string;
-  shape?: Record<string, { _zod?: { def?: ZodDef } }>;
-  innerType?: { _zod?: { def?: ZodDef } };
-  in?: { _zod?: { def?: ZodDef } };
-  element?: { _zod?: { def?: ZodDef } };
-  options?: Array<{ _zod?: { def?: ZodDef } }>;
-  left?: { _zod?: { def?: ZodDef } };
-  right?: { _zod?: { def?: ZodDef } };
-  getter?: () => { _zod?: { def?: ZodDef } };
-}
-
-/**
- * The keys the route's body schema declares at a path, so an optional field left out is still a "did you mean"
- * (`{"horizon": 5}` → horizonMinutes). Wrappers (optional, default, pipe...) are looked through; a union offers the
- * keys of every branch. undefined for a schema that is not zod: the hint then compares with the parsed body's keys.
- */
-function declaredKeys(schema: unknown): DeclaredKeys | undefined {
-  const root = (schema as { _zod?: { def?: ZodDef } } | undefined)?._zod?.def;
-  if (!root) return undefined;
-  return (path) => {
-    let defs = [root];
-    for (const step of path) defs = defs.flatMap((d) => objects(d)).flatMap((d) => child(d, step));
-    const keys = defs.flatMap((d) => objects(d)).flatMap((d) => Object.keys(d.shape ?? {}));
-    return keys.length > 0 ? [...new Set(keys)] : undefined;
-  };
-}
-
-const defOf = (schema: { _zod?: { def?: ZodDef } } | undefined): ZodDef[] =>
-  schema?._zod?.def ? [schema._zod.def] : [];
-
-/** The object (or array) definitions a definition stands for, wrappers looked through. */
-function objects(def: ZodDef, depth = 0): ZodDef[] {
-  if (depth > 20) return [];
-  if (def.type === 'object' || def.type === 'array') return [def];
-  const inner = [
-    ...defOf(def.innerType),
-    ...defOf(def.in),
-    ...(def.options ?? []).flatMap(defOf),
-    ...defOf(def.left),
-    ...defOf(def.right),
-    ...(def.type === 'lazy' && def.getter ? defOf(def.getter()) : []),
-  ];
-  return inner.flatMap((d) => objects(d, depth + 1));
-}
-
-function child(def: ZodDef, step: string | number): ZodDef[] {
-  if (def.type === 'array') return typeof step === 'number' ? defOf(def.element) : [];
-  return typeof step === 'string' ? defOf(def.shape?.[step]) : [];
 }
 
 /** Methods that change state: the ones a cross-site page must not send, and the ones whose body is checked here. */
