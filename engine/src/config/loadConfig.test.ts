@@ -1,26 +1,6 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { configFromEnv, loadConfig } from './loadConfig.js';
-import { EngineError } from '../errors.js';
-
-const file = (text: string) => {
-  const dir = mkdtempSync(join(tmpdir(), 'aicloudops-config-'));
-  const path = join(dir, 'config.yaml');
-  writeFileSync(path, text);
-  return path;
-};
-
-function configError(fn: () => unknown): EngineError {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(EngineError);
-    return error as EngineError;
-  }
-  throw new Error('expected an error');
-}
+import { configError, configFile } from '../../test/support/configFile.js';
 
 describe('loadConfig', () => {
   it('gives the embedded demo with no file and no environment', () => {
@@ -35,7 +15,7 @@ describe('loadConfig', () => {
   });
 
   it('reads YAML, then lets AICLOUDOPS_* variables override it', () => {
-    const path = file(`
+    const path = configFile(`
 profile: live
 metrics: { kind: prometheus, url: "http://prom:9090" }
 store: { kind: redis, url: "redis://redis:6379" }
@@ -69,7 +49,7 @@ server:
   // anonymous admin. Tokens without `enabled` now mean auth on; an explicit `enabled: false` still wins.
   it('turns auth on in the demo profile when tokens are set without enabled', () => {
     const tokens = [{ name: 'v', token: 'a-very-long-viewer-token', role: 'viewer' as const }];
-    const path = file(`
+    const path = configFile(`
 profile: demo
 server:
   auth:
@@ -132,11 +112,14 @@ server:
     expect(configError(() => loadConfig({ path: '/nonexistent/config.yaml', env: {} })).message).toContain(
       'cannot read config file',
     );
-    expect(configError(() => loadConfig({ path: file('server: [unclosed'), env: {} })).message).toContain(
-      'not valid YAML',
-    );
+    expect(
+      configError(() => loadConfig({ path: configFile('server: [unclosed'), env: {} })).message,
+    ).toContain('not valid YAML');
     const unset = configError(() =>
-      loadConfig({ path: file('model: { provider: openai, chatModel: x, apiKey: "${NOPE}" }'), env: {} }),
+      loadConfig({
+        path: configFile('model: { provider: openai, chatModel: x, apiKey: "${NOPE}" }'),
+        env: {},
+      }),
     );
     expect(unset.issues[0]).toEqual({
       field: 'model.apiKey',
@@ -146,7 +129,7 @@ server:
 
   it('refuses settings the schema does not know, naming each with the nearest known key', () => {
     // zod strips unknown keys: before this check `server.prot: 9000` started the engine on port 8080, "configuration: ok".
-    const path = file(`
+    const path = configFile(`
 bogusKey: 1
 server:
   prot: 9000
@@ -177,7 +160,7 @@ jobs:
   });
 
   it('checks only the file for unknown keys: the CLI reads AICLOUDOPS_URL and AICLOUDOPS_TOKEN from the same environment', () => {
-    const path = file('server:\n  port: 9000\n');
+    const path = configFile('server:\n  port: 9000\n');
     const config = loadConfig({
       path,
       env: { AICLOUDOPS_URL: 'http://127.0.0.1:8080', AICLOUDOPS_TOKEN: 'x' },

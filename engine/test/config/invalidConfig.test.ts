@@ -1,33 +1,14 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { loadConfig } from '../../src/config/loadConfig.js';
 import { configSchema } from '../../src/config/schema.js';
 import { undeclaredConfigKeys } from '../../src/config/unknownConfigKeys.js';
-import { EngineError } from '../../src/errors.js';
-
-const file = (text: string) => {
-  const dir = mkdtempSync(join(tmpdir(), 'aicloudops-config-'));
-  const path = join(dir, 'config.yaml');
-  writeFileSync(path, text);
-  return path;
-};
-
-function configError(fn: () => unknown): EngineError {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(EngineError);
-    return error as EngineError;
-  }
-  throw new Error('expected an error');
-}
+import { configError, configFile } from '../support/configFile.js';
 
 describe('an invalid config', () => {
   it('names every failing field at once, unknown keys first (README: "with every failing field named")', () => {
-    const path = file('server:\n  port: "abc"\n  bogus: 1\nrca:\n  stepSeconds: -5\n');
+    const path = configFile('server:\n  port: "abc"\n  bogus: 1\nrca:\n  stepSeconds: -5\n');
     const error = configError(() => loadConfig({ path, env: {} }));
     expect(error.code).toBe('INVALID_CONFIG');
     expect(error.issues.map((i) => i.field)).toEqual(['server.bogus', 'server.port', 'rca.stepSeconds']);
@@ -37,7 +18,7 @@ describe('an invalid config', () => {
   });
 
   it('names an unknown environment setting beside the schema issues too', () => {
-    const path = file('rca:\n  stepSeconds: -5\n');
+    const path = configFile('rca:\n  stepSeconds: -5\n');
     const error = configError(() => loadConfig({ path, env: { AICLOUDOPS_SERVER__PROT: '9000' } }));
     expect(error.issues.map((i) => `${i.field}: ${i.message}`)).toEqual([
       'AICLOUDOPS_SERVER__PROT: server.prot: unknown setting (did you mean server.port?)',
@@ -47,7 +28,7 @@ describe('an invalid config', () => {
 
   it('picks the branch of a kind from the profile when the file names none', () => {
     // live makes metrics prometheus: `url` is known there, `ulr` is not, and the missing url is the schema's issue.
-    const path = file('profile: live\nmetrics:\n  ulr: http://prom:9090\nserver:\n  port: -1\n');
+    const path = configFile('profile: live\nmetrics:\n  ulr: http://prom:9090\nserver:\n  port: -1\n');
     const error = configError(() => loadConfig({ path, env: {} }));
     const fields = error.issues.map((i) => `${i.field}: ${i.message}`);
     expect(fields[0]).toBe('metrics.ulr: unknown setting (did you mean metrics.url?)');
@@ -55,7 +36,7 @@ describe('an invalid config', () => {
   });
 
   it('looks into maps by their values, not their keys', () => {
-    const path = file(
+    const path = configFile(
       'metrics:\n  sources:\n    influx: { kind: influxdb, url: "http://i:8086", databse: x }\nserver:\n  port: 1.5\n',
     );
     const error = configError(() => loadConfig({ path, env: {} }));
@@ -71,7 +52,7 @@ describe('server.port', () => {
   it('takes the strings --port and ${VAR} give, and numbers from the environment', () => {
     expect(loadConfig({ env: {}, overrides: { server: { port: '9000' } } }).server.port).toBe(9000);
     expect(loadConfig({ env: { AICLOUDOPS_SERVER__PORT: '9001' } }).server.port).toBe(9001);
-    const path = file('server:\n  port: ${PORT}\n');
+    const path = configFile('server:\n  port: ${PORT}\n');
     expect(loadConfig({ path, env: { PORT: '9002' } }).server.port).toBe(9002);
     expect(loadConfig({ env: {} }).server.port).toBe(8080);
   });
@@ -126,9 +107,9 @@ describe('undeclaredConfigKeys', () => {
 
 describe('number settings other than the port', () => {
   it('read numeric text (a ${VAR} gives a string) and refuse other text as text, not as NaN', () => {
-    const path = file('jobs:\n  concurrency: ${JOBS}\n');
+    const path = configFile('jobs:\n  concurrency: ${JOBS}\n');
     expect(loadConfig({ path, env: { JOBS: '4' } }).jobs.concurrency).toBe(4);
-    const bad = file('server:\n  bodyLimitBytes: lots\n  requestTimeoutSeconds: true\n');
+    const bad = configFile('server:\n  bodyLimitBytes: lots\n  requestTimeoutSeconds: true\n');
     const error = configError(() => loadConfig({ path: bad, env: {} }));
     expect(error.issues).toEqual([
       { field: 'server.bodyLimitBytes', message: 'Invalid input: expected number, received string' },
