@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startServer, type RunningServer } from '../../src/server/startServer.js';
+import { describe, expect, it } from 'vitest';
+import { demoServerPerFile } from '../support/demoServerPerFile.js';
 import { createEngineClient } from '@ai-cloudops/engine-client';
 
 /**
@@ -8,19 +8,7 @@ import { createEngineClient } from '@ai-cloudops/engine-client';
  * before its first event (200 with an empty body).
  */
 describe('assistant answers stream over HTTP', () => {
-  let server: RunningServer;
-  beforeAll(async () => {
-    server = await startServer({
-      config: {
-        logLevel: 'silent',
-        server: { host: '127.0.0.1', port: 0 },
-        cluster: { kind: 'simulated', injectFaults: false },
-      },
-    });
-  }, 60_000);
-  afterAll(async () => {
-    await server?.close();
-  });
+  const server = demoServerPerFile();
 
   it('sends tokens, then citations, then done with the whole answer', async () => {
     const client = createEngineClient({ baseUrl: server.url });

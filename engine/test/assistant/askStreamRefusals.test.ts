@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startServer, type RunningServer } from '../../src/server/startServer.js';
+import { describe, expect, it } from 'vitest';
+import { demoServerPerFile } from '../support/demoServerPerFile.js';
 
 /**
  * A streamed ask is refused as the JSON one is: asked about a workload the namespace does not have, the JSON form
@@ -7,19 +7,7 @@ import { startServer, type RunningServer } from '../../src/server/startServer.js
  * `event: error` NOT_FOUND, which a client reading the status cannot tell from an answer. Real HTTP, the demo world.
  */
 describe('POST /assistant/ask about a workload that does not exist', () => {
-  let server: RunningServer;
-  beforeAll(async () => {
-    server = await startServer({
-      config: {
-        logLevel: 'silent',
-        server: { host: '127.0.0.1', port: 0 },
-        cluster: { kind: 'simulated', injectFaults: false },
-      },
-    });
-  }, 60_000);
-  afterAll(async () => {
-    await server?.close();
-  });
+  const server = demoServerPerFile();
 
   const ask = (body: unknown, accept: string) =>
     fetch(`${server.url}/api/v1/assistant/ask`, {

@@ -1,0 +1,29 @@
+import { afterAll, beforeAll } from 'vitest';
+import { startServer, type RunningServer } from '../../src/server/startServer.js';
+
+/**
+ * The demo engine on a real loopback socket (no scheduled faults), started in the enclosing describe's beforeAll and
+ * closed after it: for tests that need what app.inject hides (streams, the socket's close). Use `server.url` inside
+ * tests. Imported from this file, not index.ts: it registers vitest hooks.
+ */
+export function demoServerPerFile(): Pick<RunningServer, 'url'> {
+  let current: RunningServer | undefined;
+  beforeAll(async () => {
+    current = await startServer({
+      config: {
+        logLevel: 'silent',
+        server: { host: '127.0.0.1', port: 0 },
+        cluster: { kind: 'simulated', injectFaults: false },
+      },
+    });
+  }, 60_000);
+  afterAll(async () => {
+    await current?.close();
+  });
+  return {
+    get url() {
+      if (!current) throw new Error('the server starts in beforeAll: use it inside a test');
+      return current.url;
+    },
+  };
+}
