@@ -238,4 +238,46 @@ describe('removing one knowledge-base source', () => {
       await server.close();
     }
   }, 180_000);
+
+  it('a one-shot kb remove on the dataDir of a running memory-store engine reaches that engine, and its next write keeps it out', async () => {
+    const configFile = join(top, 'config-running.yaml');
+    writeFileSync(configFile, JSON.stringify({ ...input, server: { auth: { enabled: false, tokens: [] } } }));
+    const other = folder('other', 'platypusvault');
+    let name = '';
+    const server = await startServer({
+      config: { ...input, server: { ...input.server, host: '127.0.0.1', port: 0 } },
+    });
+    try {
+      const assistant = await server.engine.services.assistant();
+      await vi.waitFor(() => expect(assistant.kb.stats().sources.map((s) => s.root)).toContain(configured), {
+        timeout: 30_000,
+        interval: 100,
+      });
+      await assistant.kb.ingest({ path: docs });
+      name = assistant.kb.stats().sources.find((s) => s.root === docs)!.name;
+
+      // The CLI's own engine, not the server: it writes only the dataDir snapshot.
+      const local = await runCliInProcess(['kb', 'remove', name, '--config', configFile]);
+      expect(local.stderr).toBe('');
+      expect(local.exitCode).toBe(0);
+      // The running engine notices at its next version check (2 s), as a replica notices Redis.
+      await vi.waitFor(
+        async () => {
+          const hits = await assistant.kb.search('quokkabridge credentials', 10);
+          expect(hits.map((h) => h.chunk.source)).not.toContain(name);
+        },
+        { timeout: 15_000, interval: 250 },
+      );
+      // Its own next write starts from that version, so the removed source does not come back.
+      await assistant.kb.ingest({ path: other });
+      expect(assistant.kb.stats().sources.map((s) => s.root)).toEqual(expect.arrayContaining([configured, other]));
+      expect(assistant.kb.stats().sources.map((s) => s.root)).not.toContain(docs);
+    } finally {
+      await server.close();
+    }
+    // And the snapshot that engine wrote last still lacks it.
+    const after = await runCliInProcess(['kb', 'remove', name, '--config', configFile]);
+    expect(after.exitCode).toBe(1);
+    expect(after.stderr).toContain(`"${name}" not found`);
+  }, 180_000);
 });

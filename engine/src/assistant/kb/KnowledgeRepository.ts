@@ -63,9 +63,30 @@ export class KnowledgeRepository {
     private readonly snapshotDir?: string,
   ) {}
 
+  /**
+   * The newest version written by anyone sharing this knowledge base. With a snapshot folder that includes the
+   * folder's: a one-shot CLI run (`kb remove`, `ingest`) on the same `dataDir` writes only the folder, and a running
+   * memory-store engine would otherwise keep its copy and put the source back at its next write.
+   */
   async version(): Promise<number> {
+    return Math.max(await this.storedVersion(), this.snapshotVersion());
+  }
+
+  private async storedVersion(): Promise<number> {
     const raw = await this.store.get(KEYS.version);
     return raw ? Number(raw) : 0;
+  }
+
+  /** The folder's version from its small meta file (read every refresh, ~2 s, so only it, not the blobs). */
+  private snapshotVersion(): number {
+    if (!this.snapshotDir) return 0;
+    try {
+      const meta = JSON.parse(readFileSync(join(this.snapshotDir, 'meta.json'), 'utf8')) as Partial<Meta>;
+      return typeof meta.version === 'number' ? meta.version : 0;
+    } catch {
+      // Absent, or caught between the folder swap's two renames: nothing newer to read this time.
+      return 0;
+    }
   }
 
   private writeSnapshot(files: Record<string, Buffer | undefined>): void {
@@ -127,7 +148,9 @@ export class KnowledgeRepository {
   }
 
   async load(): Promise<KnowledgeSnapshot | undefined> {
-    const rawMeta = await this.store.get(KEYS.meta);
+    // The store's copy unless the snapshot folder holds a newer version (another process wrote it).
+    const rawMeta =
+      (await this.storedVersion()) >= this.snapshotVersion() ? await this.store.get(KEYS.meta) : null;
     let meta: Meta;
     let chunks: Buffer | null;
     let vectors: Buffer | null;
