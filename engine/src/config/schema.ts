@@ -53,6 +53,16 @@ const portSchema = z.preprocess(
     .max(65535, { error: portMessage }),
 );
 
+const allowedHostMessage = (issue: { input?: unknown }) =>
+  `must be a host name such as engine.example.com, or .example.com for it and its subdomains (no scheme, port or path), got ${JSON.stringify(issue.input)}`;
+/** A host name of server.allowedHosts, lower-cased and without a trailing dot, as the Host check compares it. */
+const allowedHostSchema = z
+  .string({ error: allowedHostMessage })
+  .regex(/^\.?[a-z0-9_](?:[a-z0-9_-]*[a-z0-9_])?(?:\.[a-z0-9_](?:[a-z0-9_-]*[a-z0-9_])?)*\.?$/i, {
+    error: allowedHostMessage,
+  })
+  .transform((host) => host.toLowerCase().replace(/\.$/, ''));
+
 export const serverConfigSchema = z
   .object({
     host: z.string().default('127.0.0.1'),
@@ -73,6 +83,12 @@ export const serverConfigSchema = z
         allowAnonymous: z.boolean().default(false),
       })
       .default({ enabled: true, tokens: [], allowAnonymous: false }),
+    /**
+     * Host names the engine answers to besides loopback names and IP addresses (Host header, port ignored; a leading
+     * dot allows the name and its subdomains, as in Vite and webpack-dev-server). Empty: any name, except that an
+     * engine without auth on loopback answers loopback names only. Against DNS rebinding (server/auth.ts, hostGuard).
+     */
+    allowedHosts: z.array(allowedHostSchema).default([]),
     /** Origins allowed to call the API from a browser (Grafana, Backstage). */
     corsOrigins: z.array(z.string()).default([]),
     /** Log what users type to the assistant (search `q`, ask questions); off by default, as they may hold secrets. */
@@ -103,6 +119,7 @@ export const serverConfigSchema = z
     bodyLimitBytes: 1_048_576,
     shutdownGraceSeconds: 30,
     auth: { enabled: true, tokens: [], allowAnonymous: false },
+    allowedHosts: [],
     corsOrigins: [],
     logQueries: false,
     maxSseStreams: 1000,

@@ -125,7 +125,11 @@ export async function buildApp(engine: Engine): Promise<FastifyInstance> {
   });
 
   await app.register(httpMetricsPlugin, { metrics: engine.metrics });
-  await app.register(authPlugin, { ...config.server.auth, listenHost: config.server.host });
+  await app.register(authPlugin, {
+    ...config.server.auth,
+    listenHost: config.server.host,
+    allowedHosts: config.server.allowedHosts,
+  });
 
   await app.register(healthRoutes, { engine });
   await app.register(

@@ -1,4 +1,5 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
+import { isIP } from 'node:net';
 import fp from 'fastify-plugin';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
@@ -36,32 +37,90 @@ export interface AuthOptions {
   allowAnonymous?: boolean;
   /** The listen address (server.host): with auth off on loopback, requests must name the engine by a loopback host. */
   listenHost?: string;
+  /** server.allowedHosts: lower-case names, without a trailing dot; `.example.com` allows its subdomains too. */
+  allowedHosts?: readonly string[];
 }
 
 /**
- * With auth off the engine is an anonymous admin that only this host should reach. A web page can still reach it
- * through DNS rebinding (its own name re-resolved to 127.0.0.1, then same-origin calls with `Host: evil.example`),
- * so such an engine answers only requests that name it by a loopback host, as Jupyter and webpack's dev server do.
- * `server.auth.allowAnonymous` (an engine deliberately open under any name) turns this off.
+ * DNS rebinding: a web page re-resolves its own name to the engine's address and then calls the engine same-origin,
+ * with `Host: evil.example`. Refused here:
+ * - with `server.allowedHosts` set (auth on or off): every Host but those names, loopback names and IP addresses. An
+ *   IP address cannot be rebound (the page's origin would be that address), and kubelet probes send the pod's IP, so
+ *   IP addresses and `localhost` always pass, as in Vite's and webpack-dev-server's `allowedHosts`;
+ * - with auth off on loopback (an anonymous admin only this host should reach), every Host but loopback names, as
+ *   Jupyter and webpack's dev server do; `server.auth.allowAnonymous` (deliberately open under any name) turns this
+ *   off, and startServer then warns unless allowedHosts is set (enforceAuthPolicy).
+ * Otherwise no check: guessing the names a proxy forwards would refuse working deployments.
+ * Answers are cached per Host value (a storm repeats one): `new URL` per request was 1.6% of the engine's CPU in the
+ * alert-ingest storm's profile.
  */
-function assertLoopbackHostHeader(request: FastifyRequest, options: AuthOptions): void {
-  if (options.allowAnonymous || !options.listenHost || !isLoopbackHost(options.listenHost)) return;
-  const header = request.headers.host;
-  if (header === undefined) return;
-  let hostname: string;
+export function hostGuard(options: AuthOptions): ((request: FastifyRequest) => void) | undefined {
+  const listed = options.allowedHosts ?? [];
+  const loopbackOnly =
+    !options.enabled && !options.allowAnonymous && !!options.listenHost && isLoopbackHost(options.listenHost);
+  if (listed.length === 0 && !loopbackOnly) return undefined;
+  const allows =
+    listed.length > 0
+      ? (hostname: string) => isLoopbackHost(hostname) || isIpAddress(hostname) || isListed(listed, hostname)
+      : isLoopbackHost;
+  const answers = new Map<string, boolean>();
+  return (request) => {
+    const header = request.headers.host;
+    if (header === undefined) return;
+    let allowed = answers.get(header);
+    if (allowed === undefined) {
+      allowed = allows(hostnameOf(header));
+      // Bounded: a client sending endless distinct Hosts only empties it, and pays the parse as before.
+      if (answers.size >= HOST_ANSWERS) answers.clear();
+      answers.set(header, allowed);
+    }
+    if (!allowed) throw hostRefused(options, listed.length > 0);
+  };
+}
+
+const HOST_ANSWERS = 256;
+
+/** The host name of a Host header as a URL parser reads it (port and userinfo dropped), or the header if none. */
+export function hostnameOf(header: string): string {
   try {
-    hostname = new URL(`http://${header}`).hostname;
+    return new URL(`http://${header}`).hostname;
   } catch {
-    hostname = header;
+    return header;
   }
-  if (!isLoopbackHost(hostname)) {
-    throw new EngineError(
+}
+
+function isIpAddress(hostname: string): boolean {
+  return isIP(hostname.startsWith('[') && hostname.endsWith(']') ? hostname.slice(1, -1) : hostname) !== 0;
+}
+
+function isListed(listed: readonly string[], hostname: string): boolean {
+  const name = hostname.endsWith('.') ? hostname.slice(0, -1) : hostname;
+  return listed.some((entry) =>
+    entry.startsWith('.') ? name === entry.slice(1) || name.endsWith(entry) : name === entry,
+  );
+}
+
+function hostRefused(options: AuthOptions, listed: boolean): EngineError {
+  if (listed)
+    return new EngineError(
       'FORBIDDEN',
-      `this engine runs without auth on ${options.listenHost} and answers only requests to a loopback name (localhost, ` +
-        '127.0.0.1, [::1]); set server.auth.tokens to serve it under another name',
-      { issues: [{ field: 'headers.host', message: 'must be a loopback host while auth is off' }] },
+      'this engine answers only requests to a name in server.allowedHosts, a loopback name or an IP address; ' +
+        'add the name this request used to server.allowedHosts to serve it',
+      {
+        issues: [
+          {
+            field: 'headers.host',
+            message: 'must be one of server.allowedHosts, a loopback name or an IP address',
+          },
+        ],
+      },
     );
-  }
+  return new EngineError(
+    'FORBIDDEN',
+    `this engine runs without auth on ${options.listenHost} and answers only requests to a loopback name (localhost, ` +
+      '127.0.0.1, [::1]); set server.auth.tokens to serve it under another name',
+    { issues: [{ field: 'headers.host', message: 'must be a loopback host while auth is off' }] },
+  );
 }
 
 /**
@@ -90,6 +149,7 @@ const digest = (value: string) => createHash('sha256').update(value).digest();
 export const authPlugin = fp(
   async (app: FastifyInstance, options: AuthOptions) => {
     const known = options.tokens.map((t) => ({ ...t, digest: digest(t.token) }));
+    const checkHost = hostGuard(options);
 
     const identify = (request: FastifyRequest): Principal => {
       const header = request.headers.authorization;
@@ -103,9 +163,9 @@ export const authPlugin = fp(
     };
 
     app.addHook('onRequest', async (request: FastifyRequest) => {
+      checkHost?.(request);
       const routeConfig = request.routeOptions.config;
       if (!options.enabled) {
-        assertLoopbackHostHeader(request, options);
         request.principal = narrowed({ name: 'anonymous', role: 'admin' }, request);
       } else if (routeConfig?.public) {
         // Public routes stay open; a caller who does present a valid token is known to them (/readyz shows it more).
@@ -144,7 +204,12 @@ export function enforceAuthPolicy(config: Pick<EngineConfig, 'profile' | 'server
   const { auth, host } = config.server;
   const anonymous = !auth.enabled || auth.tokens.length === 0;
   const exposed = config.profile === 'live' || !isLoopbackHost(host);
-  if (!anonymous || !exposed) return;
+  if (anonymous && exposed) refuseOrWarnExposed(config, logger);
+  warnOpenToRebinding(config.server, logger);
+}
+
+function refuseOrWarnExposed(config: Pick<EngineConfig, 'profile' | 'server'>, logger?: Logger): void {
+  const { auth, host } = config.server;
   const where =
     config.profile === 'live' ? `the live profile (host ${host})` : `host ${host}, which is not loopback`;
   if (!auth.allowAnonymous) {
@@ -157,6 +222,22 @@ export function enforceAuthPolicy(config: Pick<EngineConfig, 'profile' | 'server
     { host, profile: config.profile, field: 'server.auth.allowAnonymous' },
     `SECURITY WARNING: auth is off on ${where}; every caller is an anonymous admin (ingest, config, scaling included). ` +
       'server.auth.allowAnonymous is true; set server.auth.tokens to stop this.',
+  );
+}
+
+/**
+ * allowAnonymous turns the loopback-only Host check off, so without server.allowedHosts any web page the operator opens
+ * can reach the anonymous admin through DNS rebinding (hostGuard). Warned on loopback too, not only on a non-loopback
+ * address: there allowAnonymous is what lifts the check. After the SECURITY WARNING of an exposed engine, which
+ * says more.
+ */
+function warnOpenToRebinding(server: EngineConfig['server'], logger?: Logger): void {
+  const { auth, host, allowedHosts } = server;
+  if (auth.enabled || !auth.allowAnonymous || allowedHosts.length > 0) return;
+  logger?.warn(
+    { host, field: 'server.allowedHosts' },
+    'auth is off and server.auth.allowAnonymous is true, so this engine answers requests to any host name: a web ' +
+      'page could reach it through DNS rebinding. Set server.allowedHosts to the names it is served under.',
   );
 }
 
