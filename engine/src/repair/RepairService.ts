@@ -12,7 +12,7 @@ import type { AuditLog, AuditQuery, AuditRecord, AuditVerification } from './aud
 import type { RepairConfig } from './config.js';
 import { scanSnapshot } from './detectors/index.js';
 import { OPEN_STATES, type ActionRecord } from './executor/ActionRecord.js';
-import { ActionStore } from './executor/ActionStore.js';
+import { ActionStore, type ActionIndex } from './executor/ActionStore.js';
 import type { ClusterActuator } from './executor/ClusterActuator.js';
 import { leaseFence } from './executor/leaseFence.js';
 import { RepairExecutor, type RepairEvent, type RepairNotification } from './executor/RepairExecutor.js';
@@ -67,14 +67,37 @@ export interface ActionFilter {
   names?: readonly string[];
   /** Created at or after this time. */
   since?: Date;
+  /** Updated (any step: created, approved, applied, verified, …) at or after this time. */
+  updatedSince?: Date;
+  /** Acts on, or was found on, a Node with one of these names (an incident's alerts name a node as `node`). */
+  nodes?: readonly string[];
 }
 
 function actionMatcher(filter: ActionFilter): (record: ActionRecord) => boolean {
   const names = filter.names ? new Set(filter.names) : undefined;
+  const nodes = filter.nodes ? new Set(filter.nodes) : undefined;
+  const since = filter.since?.toISOString();
+  const onNode = (ref: { kind: string; name: string }) => ref.kind === 'Node' && nodes!.has(ref.name);
   return (r) =>
     (!filter.state || r.state === filter.state) &&
     (!filter.namespace || r.planned.target.namespace === filter.namespace) &&
-    (!names || names.has(r.finding.workload.name) || names.has(r.planned.target.name));
+    (!names || names.has(r.finding.workload.name) || names.has(r.planned.target.name)) &&
+    (!nodes || onNode(r.finding.workload) || onNode(r.planned.target)) &&
+    // Read by update time, the creation bound is a filter (the scan stops at `updatedSince`, not at `since`).
+    (!since || !filter.updatedSince || r.createdAt >= since);
+}
+
+/**
+ * The index a filter is read from, down to which time: by update time with `updatedSince` (an action created long
+ * ago may have moved a second ago), else the open actions' index for an open state, else all by creation.
+ */
+function indexFor(filter: ActionFilter): { index: ActionIndex; stopBelow?: string } {
+  if (filter.updatedSince) return { index: 'updated', stopBelow: filter.updatedSince.toISOString() };
+  const open = filter.state !== undefined && (OPEN_STATES as readonly string[]).includes(filter.state);
+  return {
+    index: open ? 'open' : 'created',
+    ...(filter.since ? { stopBelow: filter.since.toISOString() } : {}),
+  };
 }
 
 const KILL_SWITCH_KEY = 'repair:kill-switch';
@@ -296,28 +319,27 @@ export class RepairService {
    * Up to `limit` actions matching the filter, newest first, after the sort key `after`, each with its key (for
    * paginateIndexed). An open state is read from the index of open actions; other filters read the index in chunks
    * until the page is full, so an unfiltered page of N reads N records. With `since` the index is read only down to
-   * that time, so a filter that matches little does not read the whole week of history.
+   * that time, so a filter that matches little does not read the whole week of history. With `updatedSince` the
+   * index by update time is read instead, newest update first, down to that time; its keys are the cursor then.
    */
   async pageActions(
     filter: ActionFilter,
     page: { limit: number; after?: string },
   ): Promise<Array<{ item: ActionRecord; key: string }>> {
     const matches = actionMatcher(filter);
-    const open = filter.state !== undefined && (OPEN_STATES as readonly string[]).includes(filter.state);
-    const bound = filter.since ? { stopBelow: filter.since.toISOString() } : {};
+    const bound = indexFor(filter);
     const chunk = Math.min(page.limit, 500);
     const found: Array<{ item: ActionRecord; key: string }> = [];
     let after = page.after;
     while (found.length < page.limit) {
       const rows = await this.actions.page({
-        open,
         limit: chunk,
         ...bound,
         ...(after === undefined ? {} : { after }),
       });
       for (const { record, key } of rows)
         if (matches(record) && found.length < page.limit) found.push({ item: actionView(record), key });
-      // Fewer rows than asked: the index ended, or reached `since`.
+      // Fewer rows than asked: the index ended, or reached its time bound.
       if (rows.length < chunk) break;
       after = rows.at(-1)!.key;
     }

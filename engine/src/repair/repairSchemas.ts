@@ -177,6 +177,16 @@ export const actionListQuerySchema = z.object({
     .describe(
       'only actions created at or after this time; the newest-first scan stops at the first older one',
     ),
+  updatedSince: timeQuerySchema
+    .optional()
+    .describe(
+      "only actions updated (any step) at or after this time, newest update first, read from the index by update time: a page that asks again from the newest `updatedAt` it saw gets what changed since. The engine's replicas stamp `updatedAt` with their own clocks, so ask from a little before it",
+    ),
+  node: nameListSchema
+    .optional()
+    .describe(
+      `only actions on a Node, or on a finding about a Node, with one of these names (comma-separated, at most ${MAX_ACTION_NAMES}); an incident's alerts name it in their \`node\` label`,
+    ),
 });
 
 export const decisionBodySchema = z.object({ comment: z.string().max(1000).optional() }).default({});

@@ -331,10 +331,19 @@ export class EngineClient {
 
   /**
    * Actions, newest first, a page at a time. `name`: comma-separated workload names (the action's finding workload or
-   * planned target); `since`: an RFC 3339 time, at or after which the actions were created.
+   * planned target); `node`: comma-separated node names (actions on a Node, or on a finding about one); `since`: an
+   * RFC 3339 time, at or after which the actions were created; `updatedSince`: one at or after which they were
+   * updated, listed newest update first (ask from a little before the newest `updatedAt` seen: replicas' clocks differ).
    */
   repairActions(
-    query: PageQuery & { state?: string; namespace?: string; name?: string; since?: string } = {},
+    query: PageQuery & {
+      state?: string;
+      namespace?: string;
+      name?: string;
+      node?: string;
+      since?: string;
+      updatedSince?: string;
+    } = {},
   ): Promise<Page<RepairActionDto>> {
     return this.request('GET', `/api/v1/repair/actions${qs(query)}`);
   }

@@ -72,18 +72,20 @@ export const repairRoutes: FastifyPluginAsyncZod<{ engine: Engine }> = async (ap
       schema: {
         tags,
         summary:
-          'Actions, newest first, one page at a time (`limit`, `cursor` from `nextCursor`); `name` and `since` find the repairs of given workloads since a time',
+          'Actions, newest first, one page at a time (`limit`, `cursor` from `nextCursor`); `name` (or `node`) and `since` find the repairs of given workloads (or nodes) since a time; `updatedSince` lists by update time, newest first, what changed since a time',
         querystring: pageQuerySchema(engine.config.pagination).extend(actionListQuerySchema.shape),
         response: { 200: items(actionRecordSchema).extend(pageResponseFields) },
       },
     },
     async (request) => {
-      const { state, namespace, name, since } = request.query;
+      const { state, namespace, name, node, since, updatedSince } = request.query;
       const filter: ActionFilter = {
         ...(state ? { state } : {}),
         ...(namespace ? { namespace } : {}),
         ...(name ? { names: name } : {}),
+        ...(node ? { nodes: node } : {}),
         ...(since ? { since: new Date(since) } : {}),
+        ...(updatedSince ? { updatedSince: new Date(updatedSince) } : {}),
       };
       return paginateIndexed(pageQueryOf(request, request.query), (after, limit) =>
         repair().pageActions(filter, { limit, ...(after === undefined ? {} : { after }) }),

@@ -629,7 +629,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Actions, newest first, one page at a time (`limit`, `cursor` from `nextCursor`); `name` and `since` find the repairs of given workloads since a time */
+        /** Actions, newest first, one page at a time (`limit`, `cursor` from `nextCursor`); `name` (or `node`) and `since` find the repairs of given workloads (or nodes) since a time; `updatedSince` lists by update time, newest first, what changed since a time */
         get: operations["getRepairActions"];
         put?: never;
         post?: never;
@@ -5034,8 +5034,10 @@ export interface operations {
                 limit?: number;
                 name?: string;
                 namespace?: components["schemas"]["NamespaceInput"];
+                node?: string;
                 since?: string;
                 state?: "pending" | "awaiting-approval" | "approved" | "applying" | "verifying" | "recommended" | "observed" | "denied" | "dry-run-failed" | "rejected" | "expired" | "stopped" | "cleared" | "persisted" | "notified" | "verified" | "rolled-back" | "failed" | "unknown";
+                updatedSince?: string;
             };
             header?: never;
             path?: never;
