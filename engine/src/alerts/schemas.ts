@@ -1,13 +1,18 @@
 import { z } from 'zod';
 import { matcherString, matchesEverything } from './matchers.js';
-import { CONTROL_CHARACTERS, FIELD_LIMITS, LONE_SURROGATE, lineSchema } from '../schemas/core.js';
+import {
+  CONTROL_CHARACTERS,
+  FIELD_LIMITS,
+  LABEL_NAME,
+  LONE_SURROGATE,
+  labelMapSchema,
+} from '../schemas/core.js';
 
 /**
  * Wire schemas of unified alerting: what the ingest routes accept (validated, 400 naming the failing fields) and what
  * the incident API returns. The same schemas give the OpenAPI document and the typed client's types.
  */
 
-export const LABEL_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 export const ALERTMANAGER_FINGERPRINT = /^[0-9a-f]{1,16}$/;
 export const MAX_DELIVERY_ALERTS = 10_000;
 
@@ -39,18 +44,14 @@ export function labelsWithinLimits(labels: Record<string, string>): boolean {
   return count > 0;
 }
 
-/** An alert's label set: 1..64 labels, names as Prometheus writes them, values of at most 1,024 printable characters. */
-export const alertLabelsSchema = z
-  .record(
-    z.string().max(ALERT_LABEL_LIMITS.nameLength).regex(LABEL_NAME, 'label names are [A-Za-z_][A-Za-z0-9_]*'),
-    // Core's one-line text: the control characters (C1 included) and lone surrogates every name field refuses.
-    lineSchema(ALERT_LABEL_LIMITS.valueLength),
-  )
-  .refine((l) => Object.keys(l).length > 0, 'at least one label is required')
-  .refine(
-    (l) => Object.keys(l).length <= ALERT_LABEL_LIMITS.count,
-    `at most ${ALERT_LABEL_LIMITS.count} labels`,
-  );
+/**
+ * An alert's label set: core's label map (1..64 labels, names as Prometheus writes them, values of at most 1,024
+ * printable characters), of which Alertmanager refuses an empty one.
+ */
+export const alertLabelsSchema = labelMapSchema.refine(
+  (l) => Object.keys(l).length > 0,
+  'at least one label is required',
+);
 const timeString = z.string().refine((s) => !Number.isNaN(Date.parse(s)), 'must be an RFC 3339 time');
 
 /**

@@ -63,9 +63,25 @@ export const kubernetesNameSchema = z
     'must be a Kubernetes name: lowercase letters, digits, - and ., at most 253',
   );
 
-/** Label name → value pairs, bounded in count and size. */
+/** A label name as Prometheus writes it (and Alertmanager, and so every alert the engine ingests or raises). */
+export const LABEL_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const LABEL_NAME_RULE = `must be a label name: [A-Za-z_][A-Za-z0-9_]*, at most ${FIELD_LIMITS.name} characters`;
+
+/**
+ * Label name → value pairs, the one rule of every label map the API takes (an RCA request's alert, each ingested
+ * alert through alertLabelsSchema): at most 64 labels, Prometheus names, values of at most 1,024 characters without
+ * control characters. The RCA request's alert took control characters in values while ingest refused them, though
+ * both are the same Alertmanager alert (labels are stored, logged, matched and printed to terminals).
+ */
 export const labelMapSchema = z
-  .record(nameSchema(FIELD_LIMITS.name), textSchema(FIELD_LIMITS.labelValue))
+  .record(
+    z.string().max(FIELD_LIMITS.name, LABEL_NAME_RULE).regex(LABEL_NAME, LABEL_NAME_RULE),
+    lineSchema(FIELD_LIMITS.labelValue),
+    {
+      // zod's own message for a bad key is "Invalid key in record", which does not say what a name may hold.
+      error: (issue) => (issue.code === 'invalid_key' ? LABEL_NAME_RULE : undefined),
+    },
+  )
   .refine((m) => Object.keys(m).length <= FIELD_LIMITS.labels, `at most ${FIELD_LIMITS.labels} labels`);
 
 export const errorBodySchema = z.object({
