@@ -2,6 +2,7 @@ import type { FastifySchema } from 'fastify';
 import { z } from 'zod';
 import { createJsonSchemaTransform, createJsonSchemaTransformObject } from 'fastify-type-provider-zod';
 import * as schemas from '../schemas/index.js';
+import { withoutImpliedSchemas } from './strictRequests.js';
 
 /**
  * How the OpenAPI document (/api/v1/openapi.json) names things, so clients generated from it (openapi-typescript,
@@ -80,7 +81,7 @@ const zodTransform: Transform = createJsonSchemaTransform({
 });
 
 export const transformRoute: Transform = (input) => {
-  const schema = { ...(input.schema as FastifySchema & Record<string, unknown>) };
+  const schema = withoutImpliedSchemas(input.schema as FastifySchema & Record<string, unknown>);
   const method = String(Array.isArray(input.route.method) ? input.route.method[0] : input.route.method);
   const facts: RouteFacts = {
     method,

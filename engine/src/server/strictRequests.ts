@@ -85,29 +85,31 @@ const NO_BODY = {
  * document (`/metrics`, `/openapi.json`, `/demo/metrics`) are not the API and are left alone: a Prometheus scrape
  * config may add parameters of its own.
  * The implied schemas stay out of the OpenAPI document, which already lists no parameter and no request body for
- * such a route (a body schema would document a required one): they are non-enumerable, so the transform's copy of
- * the route schema (`{...schema}`, openApiDocument.ts) leaves them out while fastify still reads them. For the same
- * reason this hook runs after documentAccess, which copies the schema that way.
+ * such a route (a body schema would document a required one): its builder drops them by identity
+ * (`withoutImpliedSchemas`, openApiDocument.ts). They were once non-enumerable instead, so that the builder's copy of
+ * the route schema (`{...schema}`) left them out; but any later onRoute hook copying the schema that way dropped them
+ * for validation too, silently (undeclared input accepted again), and the hooks had to run in a fixed order. Now they
+ * are ordinary properties every copy keeps, and the order of the hooks no longer matters. Only a hook replacing the
+ * schema objects themselves (a deep copy) could bring them into the document, where the OpenAPI test would see a
+ * parameter or body: a visible change, not a silent one. Keeping them out of `route.schema` (a preValidation hook)
+ * would need a second path to the validator and its 400 beside fastify's.
  */
 export function refuseUndeclaredInput(route: RouteOptions): void {
   const schema = (route.schema ?? {}) as FastifySchema & { hide?: boolean; query?: unknown };
   if (schema.hide) return;
-  const implied: PropertyDescriptorMap = {};
-  if (schema.querystring === undefined && schema.query === undefined)
-    implied.querystring = hidden(NO_PARAMETERS);
+  const implied: FastifySchema = {};
+  if (schema.querystring === undefined && schema.query === undefined) implied.querystring = NO_PARAMETERS;
   const methods = [route.method].flat();
-  if (schema.body === undefined && methods.every((m) => STATE_CHANGING.has(m)))
-    implied.body = hidden(NO_BODY);
-  const copy = Object.defineProperties({}, Object.getOwnPropertyDescriptors(schema));
-  route.schema = Object.defineProperties(copy, implied) as FastifySchema;
+  if (schema.body === undefined && methods.every((m) => STATE_CHANGING.has(m))) implied.body = NO_BODY;
+  route.schema = { ...schema, ...implied };
 }
 
-const hidden = (value: unknown): PropertyDescriptor => ({
-  value,
-  enumerable: false,
-  writable: true,
-  configurable: true,
-});
+const IMPLIED: ReadonlySet<unknown> = new Set([NO_PARAMETERS, NO_BODY]);
+
+/** A route schema as declared: without the implied querystring and body `refuseUndeclaredInput` added. */
+export function withoutImpliedSchemas<S extends Record<string, unknown>>(schema: S): S {
+  return Object.fromEntries(Object.entries(schema).filter(([, value]) => !IMPLIED.has(value))) as S;
+}
 
 function emptyBody(body: unknown): boolean {
   if (body === '') return true;
