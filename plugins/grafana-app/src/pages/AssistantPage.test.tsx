@@ -64,7 +64,11 @@ describe('AssistantPage', () => {
     expect(citations[1].id).toBe(marker.getAttribute('href')!.slice(1));
     expect(within(citations[0]).getByRole('link')).toHaveAttribute('href', 'https://docs.example.com/rollback');
     expect(citations[1]).toHaveTextContent('Pod troubleshooting – CrashLoopBackOff runbooks/pods.md');
-    expect(within(answer).getByText('extractive')).toBeInTheDocument();
+    // The source path is a chip of its own, spaced from the title rather than padded inside the chip.
+    expect(citations[1].querySelector('code')?.textContent).toBe('runbooks/pods.md');
+    // How the answer was written, in words rather than the engine's mode id.
+    expect(within(answer).getByText('extracted from the knowledge base (no model)')).toBeInTheDocument();
+    expect(within(answer).queryByText('extractive')).not.toBeInTheDocument();
     expect(answer).toHaveTextContent('workload_status checkout: 2/2 ready, revision 4');
     // Markdown is rendered, and markup in an answer cannot inject script.
     expect(within(answer).getByText('kubectl rollout undo', { selector: 'code' })).toBeInTheDocument();

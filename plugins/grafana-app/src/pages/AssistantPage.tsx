@@ -199,7 +199,7 @@ function AnswerView({ response, anchor }: { response: Answer; anchor: string }) 
         </ol>
       )}
       <ToolCalls calls={response.toolCalls} />
-      <Badge color="blue" text={response.mode} className={s.mode} />
+      <Badge color="blue" text={modeLabel(response.mode)} className={s.mode} />
       {response.citations.length > 0 && (
         <ol className={s.citations}>
           {[...response.citations]
@@ -265,6 +265,13 @@ export function answerHtml(text: string, citations: Citation[], anchor: string):
   );
 }
 
+/** How the answer was written, in words: the raw mode ("extractive") meant nothing to a user and stayed English in zh-Hans. */
+function modeLabel(mode: Answer['mode']): string {
+  return mode === 'model'
+    ? t('assistant.mode.model', 'written by the configured model from the cited sources')
+    : t('assistant.mode.extractive', 'extracted from the knowledge base (no model)');
+}
+
 function CitationLink({ citation }: { citation: Citation }) {
   const label = citation.section ? `${citation.title} – ${citation.section}` : citation.title;
   if (citation.url) {
@@ -277,7 +284,12 @@ function CitationLink({ citation }: { citation: Citation }) {
   return (
     <span>
       {label}
-      {citation.path && <code> {citation.path}</code>}
+      {citation.path && (
+        <>
+          {' '}
+          <code>{citation.path}</code>
+        </>
+      )}
     </span>
   );
 }

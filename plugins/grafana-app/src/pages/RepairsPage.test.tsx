@@ -24,7 +24,13 @@ function repairEngine(overrides: Record<string, (r: RecordedRequest) => HandlerR
     [`GET ${E}/api/v1/repair/approvals`]: () => ({ status: 200, body: { items: pending } }),
     [`GET ${E}/api/v1/repair/audit`]: () => ({
       status: 200,
-      body: { items: [auditRecord(1, 'finding'), auditRecord(2, 'dry-run'), auditRecord(3, 'approval-requested')] },
+      body: {
+        items: [
+          auditRecord(1, 'finding'),
+          auditRecord(2, 'dry-run'),
+          auditRecord(3, 'approval-requested', ACTION_UUID),
+        ],
+      },
     }),
     [`GET ${E}/api/v1/repair/audit/verify`]: () => ({ status: 200, body: verified }),
     [`POST ${ENGINE_ADMIN_PROXY_URL}/api/v1/repair/approvals/a1/approve`]: () => {
@@ -35,6 +41,8 @@ function repairEngine(overrides: Record<string, (r: RecordedRequest) => HandlerR
     ...overrides,
   });
 }
+
+const ACTION_UUID = 'acf86602-d776-4645-8f0d-c8b414a90c25';
 
 const setRole = (role: OrgRole) => {
   config.bootData.user.orgRole = role;
@@ -65,13 +73,23 @@ describe('RepairsPage', () => {
     const diff = within(approval).getByTestId(testIds.repairs.diffEntry);
     expect(within(diff).getByText('256Mi')).toBeInTheDocument();
     expect(within(diff).getByText('384Mi')).toBeInTheDocument();
+    // Before and after are named by their column, not told apart by colour alone.
+    expect(
+      within(approval)
+        .getAllByRole('columnheader')
+        .map((h) => h.textContent)
+    ).toEqual(['Field', 'Before', 'After']);
 
     const records = await screen.findAllByTestId(testIds.repairs.auditRecord);
+    // The engine's audit kinds in words, and the action's UUID cut to 8 characters with the whole id on hover.
     expect(records.map((r) => within(r).getAllByRole('cell')[2]!.textContent)).toEqual([
-      'approval-requested',
-      'dry-run',
+      'approval requested',
+      'dry run',
       'finding',
     ]);
+    const actionCell = within(records[0]!).getAllByRole('cell')[5]!;
+    expect(actionCell).toHaveTextContent(/^acf86602$/);
+    expect(actionCell).toHaveAttribute('title', ACTION_UUID);
     expect(screen.getByTestId(testIds.repairs.auditVerify)).toHaveTextContent(
       'chain verified3 records re-hashed, head abcdef012345'
     );
@@ -191,7 +209,9 @@ describe('RepairsPage', () => {
     expect(alert).toHaveTextContent('Cannot read repairs from the engine');
     expect(alert).toHaveTextContent('Grafana could not reach the engine (HTTP 502)');
     // Every read has failed by now, and still one alert and one Retry (before: one of each per section, four).
-    await waitFor(() => expect(srv.requests.filter((r) => r.path.includes('/repair/')).length).toBeGreaterThanOrEqual(5));
+    await waitFor(() =>
+      expect(srv.requests.filter((r) => r.path.includes('/repair/')).length).toBeGreaterThanOrEqual(5)
+    );
     expect(screen.getAllByTestId(testIds.repairs.error)).toHaveLength(1);
     expect(screen.getAllByTestId(testIds.engineError.retry)).toHaveLength(1);
 

@@ -14,6 +14,7 @@ import { DEFAULT_NAMESPACE } from '../constants';
 import { initialParam } from '../utils/initialParam';
 import { hasOrgRole } from '../utils/orgRole';
 import { tableStyle } from '../components/tableStyle';
+import { auditKindLabel, shortActionId } from '../components/repairLabels';
 import { UNESCAPED } from '../locales/unescaped';
 
 const SEVERITY_COLOR = { info: 'blue', warning: 'orange', critical: 'red' } as const;
@@ -370,6 +371,14 @@ function ApprovalCard({ action, onDecided }: { action: RepairActionDto; onDecide
       {dryRun?.error && <div className={s.detail}>{dryRun.error}</div>}
       {dryRun && dryRun.diff.length > 0 && (
         <table className={s.table}>
+          {/* Headers, so before and after are told apart by more than their colour. */}
+          <thead>
+            <tr>
+              <th>{t('repairs.diff.column.field', 'Field')}</th>
+              <th>{t('repairs.diff.column.before', 'Before')}</th>
+              <th>{t('repairs.diff.column.after', 'After')}</th>
+            </tr>
+          </thead>
           <tbody>
             {dryRun.diff.map((d) => (
               <tr key={d.path} data-testid={testIds.repairs.diffEntry}>
@@ -495,10 +504,12 @@ function AuditSection(props: {
               <tr key={r.seq} data-testid={testIds.repairs.auditRecord}>
                 <td>{r.seq}</td>
                 <td title={r.at}>{dateTimeFormat(r.at)}</td>
-                <td>{r.kind}</td>
+                <td>{auditKindLabel(r.kind)}</td>
                 <td>{objectName(r.target)}</td>
                 <td>{r.actor ?? ''}</td>
-                <td className={s.muted}>{r.actionId ?? ''}</td>
+                <td className={s.muted} title={r.actionId}>
+                  {r.actionId ? <code>{shortActionId(r.actionId)}</code> : ''}
+                </td>
               </tr>
             ))}
           </tbody>

@@ -34,6 +34,13 @@ describe('BacktestChart', () => {
     expect(within(figure).getByText(REASON)).toBeInTheDocument();
   });
 
+  test('the baselines are marked as such, the models are not', () => {
+    render(<BacktestChart result={{ ...result, models: { ...result.models, seasonal_naive_day: metrics(1.3) } }} />);
+    const tags = within(screen.getByTestId(testIds.forecast.backtestResult)).getAllByText('baseline');
+    // Best first: ensemble 0.16 (no tag), naive 1.02, seasonal_naive_day 1.3.
+    expect(tags.map((tag) => tag.parentElement?.firstChild?.textContent)).toEqual(['naive', 'seasonal_naive_day']);
+  });
+
   test('an empty reason leaves no section to open', () => {
     render(<BacktestChart result={{ ...result, reason: '' }} />);
     expect(screen.queryByText('How the model was chosen')).not.toBeInTheDocument();

@@ -17,6 +17,12 @@ import { backtestSummary } from './backtestSummary';
 import { ReasonDetails } from './ReasonDetails';
 
 /**
+ * The rules the README and the caption call baselines: marked in the list, which otherwise showed them as bare ids
+ * among the models they are there to be beaten by.
+ */
+const BASELINES = new Set(['naive', 'seasonal_naive_day', 'seasonal_naive_week']);
+
+/**
  * Every model's backtest error as one bar (Grafana's BarGauge), best first: the chosen model against the baselines
  * (seasonal-naive and friends) it had to beat. MASE below 1 beats a seasonal-naive forecast of the same points.
  */
@@ -33,7 +39,8 @@ export function BacktestChart({ result }: { result: BacktestResultDto }) {
     color: { mode: FieldColorModeId.Fixed, fixedColor: theme.visualization.getColorByName(chosen ? 'green' : 'blue') },
     thresholds: { mode: ThresholdsMode.Absolute, steps: [{ value: -Infinity, color: 'blue' }] },
   });
-  const barWidth = Math.max(200, width - 260);
+  // The name column (180px), the coverage column (130px) and two gaps.
+  const barWidth = Math.max(200, width - 330);
   return (
     <figure className={s.figure} data-testid={testIds.forecast.backtestResult}>
       <div ref={ref} className={s.rows}>
@@ -45,6 +52,9 @@ export function BacktestChart({ result }: { result: BacktestResultDto }) {
               <span className={s.name}>
                 {m.model}
                 {m.chosen && <strong>{t('forecast.backtest.chosen', ' (chosen)')}</strong>}
+                {BASELINES.has(m.model) && (
+                  <span className={s.baseline}>{t('forecast.backtest.baseline', 'baseline')}</span>
+                )}
               </span>
               <BarGauge
                 theme={theme}
@@ -96,12 +106,19 @@ const getStyles = (theme: GrafanaTheme2) => ({
   `,
   row: css`
     display: grid;
-    grid-template-columns: 160px auto 130px;
+    grid-template-columns: 180px auto 130px;
     align-items: center;
     gap: ${theme.spacing(1)};
   `,
   name: css`
     font-family: ${theme.typography.fontFamilyMonospace};
+    overflow-wrap: anywhere;
+  `,
+  baseline: css`
+    display: block;
+    font-family: ${theme.typography.fontFamily};
+    color: ${theme.colors.text.secondary};
+    font-size: ${theme.typography.bodySmall.fontSize};
   `,
   muted: css`
     color: ${theme.colors.text.secondary};

@@ -12,6 +12,16 @@ describe('leadOf', () => {
     );
   });
 
+  test('whole sentences that fit come before a clause cut in a later sentence', () => {
+    // The demo engine's template narrative (shortened numbers): its first sentence fits in 240 characters, the
+    // second does not.
+    const first =
+      "The incident most likely starts at payment (latency, score 86.5): latency_p99 went from 0.246 to 1.57 s (far above the baseline's range, over 100 robust σ (×6.4), change at 2026-12-07T18:54:04Z).";
+    const second =
+      'Other suspects: checkout (latency: latency_p99 went from 0.205 to 0.905 s (+88.5 robust σ, change at 2026-12-07T18:54:49Z)); frontend (latency: latency_p99 went from 0.135 to 0.547 s (+36.0 robust σ)).';
+    expect(leadOf(`${first} ${second}`)).toEqual({ lead: first, truncated: true });
+  });
+
   test('a long first sentence is cut at a clause boundary', () => {
     const text = `The incident most likely starts at cart (oom, score 0.9): ${'memory went up; '.repeat(20)}end.`;
     const { lead, truncated } = leadOf(text);

@@ -54,18 +54,32 @@ export function candidateReason(c: RcaCandidate): string {
 }
 
 /**
- * The narrative's lead: at most `max` sentences, and no longer than `maxChars` (the template's first sentence alone
- * packs four clauses; then it is cut at the last clause boundary before the limit). `truncated` says whether the
- * full text holds more, for a details toggle.
+ * The narrative's lead: at most `max` sentences, and no longer than `maxChars`: the whole sentences that fit, else
+ * (the template's first sentence alone packs four clauses) the first sentence cut at its last clause boundary before
+ * the limit. Whole sentences come first: cutting at the last clause boundary of any sentence left the demo's lead
+ * ending in "Other suspects: checkout (latency …". `truncated` says whether the full text holds more, for a details
+ * toggle.
  */
 export function leadOf(text: string, max = 3, maxChars = 240): { lead: string; truncated: boolean } {
   const full = text.trim();
   const sentences = full.split(/(?<=[.!?])\s+(?=[A-Z0-9`"(])/).filter((s) => s.length > 0);
-  let lead = sentences.slice(0, max).join(' ');
-  if (lead.length > maxChars) {
-    const head = lead.slice(0, maxChars);
-    const cut = Math.max(head.lastIndexOf('; '), head.lastIndexOf(': '), head.lastIndexOf('. '));
-    lead = `${(cut > 0 ? head.slice(0, cut) : head).trimEnd()} …`;
+  const kept: string[] = [];
+  for (const sentence of sentences.slice(0, max)) {
+    if ([...kept, sentence].join(' ').length > maxChars) {
+      break;
+    }
+    kept.push(sentence);
   }
+  const lead = kept.length > 0 ? kept.join(' ') : clauseCut(sentences[0] ?? full, maxChars);
   return { lead, truncated: lead !== full };
+}
+
+/** A sentence longer than `maxChars` cut at its last clause boundary before the limit, marked with an ellipsis. */
+function clauseCut(sentence: string, maxChars: number): string {
+  if (sentence.length <= maxChars) {
+    return sentence;
+  }
+  const head = sentence.slice(0, maxChars);
+  const cut = Math.max(head.lastIndexOf('; '), head.lastIndexOf(': '));
+  return `${(cut > 0 ? head.slice(0, cut) : head).trimEnd()} …`;
 }
