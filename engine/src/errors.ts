@@ -1,3 +1,5 @@
+import { printable } from './util/printable.js';
+
 /**
  * Every failure the engine reports to a caller is an EngineError with a stable code; the HTTP layer maps codes to
  * statuses in one place (server/errorHandler.ts) and the CLI prints `code: message`.
@@ -85,7 +87,8 @@ export function fieldIssuesFromZod(
   prefix = '',
 ): FieldIssue[] {
   return issues.map((issue) => {
-    const path = issue.path.map(String).join('.');
+    // A path segment can be a key as sent (a label name): escaped like the CLI prints it, never echoed raw.
+    const path = issue.path.map((segment) => printable(String(segment))).join('.');
     return { field: [prefix, path].filter(Boolean).join('.') || prefix || '(root)', message: issue.message };
   });
 }

@@ -4,6 +4,7 @@ import type { Socket } from 'node:net';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { EngineError, isEngineError, type FieldIssue } from '../errors.js';
+import { printable } from '../util/printable.js';
 import { redactText } from '../util/redact.js';
 import { RouteTable } from './methodNotAllowed.js';
 
@@ -159,7 +160,7 @@ export function validationIssues(
   validation: Array<{ instancePath?: string; message?: string }>,
 ): FieldIssue[] {
   return validation.map((v) => {
-    const path = (v.instancePath ?? '').split('/').filter(Boolean).join('.');
+    const path = (v.instancePath ?? '').split('/').filter(Boolean).map(printable).join('.');
     return { field: [part, path].filter(Boolean).join('.'), message: v.message ?? 'invalid' };
   });
 }

@@ -32,13 +32,17 @@ describe('label maps of the API', () => {
     ]);
   });
 
-  it('refuse a control character in an RCA alert label name, naming the label', async () => {
-    const name = `ser${CSI}vice`;
-    const answer = await rca({ service: 'checkout', [name]: 'x' });
+  it('refuse a control character in an RCA alert label name, naming the label escaped as the CLI prints it', async () => {
+    const answer = await rca({ service: 'checkout', [`ser${CSI}vice`]: 'x' });
     expect(answer.statusCode).toBe(400);
+    // The name is echoed with `\x9b` written out: the error's field and message reach terminals and logs.
     expect(issues(answer)).toEqual([
-      { field: `body.alert.labels.${name}`, message: expect.stringContaining('must be a label name') },
+      {
+        field: 'body.alert.labels.sera\\x9b2Jbvice',
+        message: expect.stringContaining('must be a label name'),
+      },
     ]);
+    expect(answer.body).not.toContain('\u009b');
   });
 
   it('take normal labels, printable non-ASCII values and empty ones too', async () => {
@@ -55,6 +59,17 @@ describe('label maps of the API', () => {
     expect(answer.statusCode).toBe(200);
     expect((answer.json() as { skipped: Array<{ issues: unknown }> }).skipped[0]!.issues).toEqual([
       { field: 'body.alerts.0.labels.service', message: 'must not contain control characters' },
+    ]);
+    const badName = await demo.app.inject({
+      method: 'POST',
+      url: '/api/v1/alerts',
+      payload: { alerts: [{ labels: { alertname: 'HighLatency', [`ser${CSI}vice`]: 'x' } }] },
+    });
+    expect((badName.json() as { skipped: Array<{ issues: unknown }> }).skipped[0]!.issues).toEqual([
+      {
+        field: 'body.alerts.0.labels.sera\\x9b2Jbvice',
+        message: expect.stringContaining('must be a label name'),
+      },
     ]);
   });
 });

@@ -1,3 +1,4 @@
+import { fieldIssuesFromZod } from '../../errors.js';
 import { labelsFingerprint } from '../fingerprint.js';
 import type { AlertEvent, AlertSource } from '../types.js';
 import type { z } from 'zod';
@@ -68,10 +69,7 @@ function normaliseEach<A extends { labels: Record<string, string>; startsAt?: st
       const parsed = alertLabelsSchema.safeParse(a.labels);
       const issues = parsed.success
         ? [{ field: `body.alerts.${index}.labels`, message: 'labels over the ingest limits' }]
-        : parsed.error.issues.map((issue) => ({
-            field: ['body', 'alerts', index, 'labels', ...issue.path].join('.'),
-            message: issue.message,
-          }));
+        : fieldIssuesFromZod(parsed.error.issues, `body.alerts.${index}.labels`);
       skipped.push({ index, reason: 'labels', issues });
       continue;
     }
@@ -177,10 +175,7 @@ export function fromPrometheus(
       skipped.push({
         index,
         alertname: String(a.labels.alertname ?? '').slice(0, 64),
-        issues: labels.error.issues.map((issue) => ({
-          field: ['response', 'data', 'alerts', index, 'labels', ...issue.path].join('.'),
-          message: issue.message,
-        })),
+        issues: fieldIssuesFromZod(labels.error.issues, `response.data.alerts.${index}.labels`),
       });
       continue;
     }

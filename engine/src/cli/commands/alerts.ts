@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import type { CliContext } from '../CliContext.js';
 import { EngineError } from '../../errors.js';
 import { oneOf, positiveInt } from '../flags.js';
-import { printable } from '../output.js';
+import { printable } from '../../util/printable.js';
 import type { AlertDto, AlertStats, IncidentDto } from '../../alerts/schemas.js';
 
 /**

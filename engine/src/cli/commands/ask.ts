@@ -1,7 +1,8 @@
 import type { Command } from 'commander';
 import type { Answer, AskEvent } from '../../assistant/schemas.js';
 import type { CliContext } from '../CliContext.js';
-import { printable, printableBlock, type RequestTerms } from '../output.js';
+import { printable, printableBlock } from '../../util/printable.js';
+import type { RequestTerms } from '../output.js';
 
 /** The request fields ask fills from its command line, so an engine refusal names `<question>`, not `body.question`. */
 const REQUEST_TERMS: RequestTerms = {
