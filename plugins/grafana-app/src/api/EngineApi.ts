@@ -96,6 +96,8 @@ export interface RepairActionQuery {
   name?: string[];
   /** RFC 3339: actions created at or after it (the engine stops reading there). */
   since?: string;
+  /** RFC 3339: actions updated at or after it, newest update first (the engine reads its index by update time). */
+  updatedSince?: string;
   cursor?: string;
 }
 

@@ -37,19 +37,23 @@ const rca = {
 };
 
 /**
- * GET /repair/actions as the engine answers it: newest first, `name`, `since` and `state` filtered, pages of 100 by
- * cursor. It reads `all` at each request, so a test changes what the engine holds by changing the array.
+ * GET /repair/actions as the engine answers it: newest first (by update with `updatedSince`, else by creation), `name`,
+ * `since`, `updatedSince` and `state` filtered, pages of 100 by cursor. It reads `all` at each request, so a test
+ * changes what the engine holds by changing the array.
  */
 function actionsRoute(all: RepairActionDto[]) {
   return (r: RecordedRequest): HandlerReply => {
     const names = r.query.get('name')?.split(',');
     const since = r.query.get('since');
+    const updatedSince = r.query.get('updatedSince');
     const state = r.query.get('state');
+    const time = (a: RepairActionDto) => Date.parse(updatedSince ? a.updatedAt : a.createdAt);
     const matching = [...all]
-      .sort((a, b) => Date.parse(b.createdAt) - Date.parse(a.createdAt))
+      .sort((a, b) => time(b) - time(a))
       .filter((a) => !names || names.includes(a.finding.workload.name) || names.includes(a.planned.target.name))
       .filter((a) => !state || a.state === state)
-      .filter((a) => !since || Date.parse(a.createdAt) >= Date.parse(since));
+      .filter((a) => !since || Date.parse(a.createdAt) >= Date.parse(since))
+      .filter((a) => !updatedSince || Date.parse(a.updatedAt) >= Date.parse(updatedSince));
     const from = Number(r.query.get('cursor') ?? 0);
     const next = from + 100 < matching.length ? { nextCursor: String(from + 100) } : {};
     return { status: 200, body: { items: matching.slice(from, from + 100), ...next } };
@@ -142,7 +146,7 @@ describe('AlertsPage', () => {
     expect(asked.get('since')).toBe('2026-12-06T09:50:00.000Z');
   });
 
-  test("an incident the engine started no RCA for says why, in the engine's words, and one naming no service says so", async () => {
+  test("an incident the engine started no RCA for says why, in the engine's words, one naming no service says so, and its node's repair is linked", async () => {
     setRole(OrgRole.Viewer);
     // As the engine lists an incident made only of a node's repair finding (labelled node=, no service).
     const reason = 'no automatic RCA: node sim-node-2 is not a service, and no alert of the incident names one';
@@ -159,8 +163,17 @@ describe('AlertsPage', () => {
         ),
       ],
     });
+    const nodeRef = { kind: 'Node', namespace: '', name: 'sim-node-2' };
+    const cordon = pendingAction('cordon', 'sim-node-2', { createdAt: '2026-12-06T09:58:00Z' });
+    cordon.planned = { ...cordon.planned, type: 'cordon-node', target: nodeRef };
+    cordon.finding = { ...cordon.finding, type: 'NodeNotReady', object: nodeRef, workload: nodeRef };
+    // A Deployment that happens to share the node's name is not the node's repair.
+    const namesake = pendingAction('namesake', 'sim-node-2');
     const srv = new FakeBackendSrv(
-      alertEngine({ [`GET ${E}/api/v1/incidents`]: () => ({ status: 200, body: { items: [node] } }) })
+      alertEngine({
+        [`GET ${E}/api/v1/incidents`]: () => ({ status: 200, body: { items: [node] } }),
+        [`GET ${E}/api/v1/repair/actions`]: actionsRoute([cordon, namesake, pendingAction('a1', 'payment')]),
+      })
     ).install();
     render(<AlertsPage />);
 
@@ -175,8 +188,12 @@ describe('AlertsPage', () => {
     expect(within(card).queryByTestId(testIds.alerts.rca)).not.toBeInTheDocument();
     expect(card).toHaveTextContent(/opened .+, no service named/);
     expect(card).not.toHaveTextContent('services');
-    // No service, so no repair can be the incident's by name: none is asked for.
-    expect(srv.requests.some((r) => r.path === `${E}/api/v1/repair/actions`)).toBe(false);
+    // No service, but its alert names the node: the node's own repair is asked for by its name and linked.
+    const repairs = await within(card).findAllByTestId(testIds.alerts.repair);
+    expect(repairs.map((r) => r.textContent)).toEqual([expect.stringContaining('cordon-node on sim-node-2')]);
+    const asked = srv.requests.find((r) => r.path === `${E}/api/v1/repair/actions`)!.query;
+    expect(asked.get('name')).toBe('sim-node-2');
+    expect(asked.get('since')).toBe('2026-12-06T09:50:00.000Z');
   });
 
   test("shows an incident's repair that 100 newer actions push off the newest page, following the engine's pages", async () => {
@@ -204,7 +221,7 @@ describe('AlertsPage', () => {
     expect(pages.map((r) => r.query.get('cursor'))).toEqual([null, '100']);
   });
 
-  test('a refresh asks only for actions newer than those read, and shows a repair that changed state', async () => {
+  test('a refresh asks once for the actions updated since the newest update read, and shows a repair that changed state', async () => {
     setRole(OrgRole.Viewer);
     const waiting = actionAgo('waiting', 'payment', 3 * 60_000);
     const actions = [waiting, actionAgo('done', 'checkout', 4 * 60_000)];
@@ -219,22 +236,22 @@ describe('AlertsPage', () => {
       srv.requests
         .slice(from)
         .filter((r) => r.path === `${E}/api/v1/repair/actions`)
-        .map((r) => r.query);
-    expect(repairReads(0).map((q) => q.get('since'))).toEqual(['2026-12-06T09:50:00.000Z']);
+        .map((r) => Object.fromEntries(r.query));
+    const lead = '2026-12-06T09:50:00.000Z';
+    expect(repairReads(0)).toEqual([{ name: 'payment,checkout', since: lead }]);
 
-    // A new repair: the refresh reads from a minute before the newest action read, not again from the incident.
+    // A new repair: one question, for what was updated since a minute before the newest update read.
+    const minuteBefore = (at: string) => new Date(Date.parse(at) - 60_000).toISOString();
     actions.push(actionAgo('new', 'checkout', 10_000));
     let from = srv.requests.length;
     await userEvent.click(screen.getByRole('button', { name: /Refresh/ }));
     await waitFor(() => expect(within(card).getAllByTestId(testIds.alerts.repair)).toHaveLength(3));
-    const minuteBefore = new Date(Date.parse(waiting.createdAt) - 60_000).toISOString();
-    expect(repairReads(from).map((q) => Object.fromEntries(q))).toEqual([
-      // The repair awaiting approval is looked for among the open actions in its state: it still is.
-      { name: 'payment', state: 'awaiting-approval', since: waiting.createdAt },
-      { name: 'payment,checkout', since: minuteBefore },
+    expect(repairReads(from)).toEqual([
+      { name: 'payment,checkout', since: lead, updatedSince: minuteBefore(waiting.updatedAt) },
     ]);
 
-    // An operator approves the waiting repair: no longer listed as awaiting approval, it is read again, as it is now.
+    // An operator approves the waiting repair: its update time moves, so the next question lists it as it is now,
+    // while the repair created since (and not updated) is kept from the read before.
     actions[0] = { ...waiting, state: 'approved', updatedAt: new Date().toISOString() };
     from = srv.requests.length;
     await userEvent.click(screen.getByRole('button', { name: /Refresh/ }));
@@ -245,10 +262,8 @@ describe('AlertsPage', () => {
           .find((r) => r.textContent?.includes('on payment'))
       ).toHaveTextContent('approved')
     );
-    expect(repairReads(from).map((q) => Object.fromEntries(q))).toEqual([
-      // The new repair awaits approval too: both are looked for, from the older one's creation.
-      { name: 'checkout,payment', state: 'awaiting-approval', since: waiting.createdAt },
-      { name: 'payment,checkout', since: waiting.createdAt },
+    expect(repairReads(from)).toEqual([
+      { name: 'payment,checkout', since: lead, updatedSince: minuteBefore(actions[2]!.updatedAt) },
     ]);
     const shown = within(card).getAllByTestId(testIds.alerts.repair);
     expect(shown.map((r) => r.textContent?.match(/on (\w+)\s*(.+?)Repairs/)?.slice(1))).toEqual([
@@ -258,7 +273,7 @@ describe('AlertsPage', () => {
     ]);
   });
 
-  test("a new incident's services are read in full, the others' new actions only, and a service no incident has is dropped", async () => {
+  test("a new incident's names are read in full again, and a service no incident has is dropped", async () => {
     setRole(OrgRole.Viewer);
     const open: IncidentDto[] = [incident('inc-1', { services: ['payment'] })];
     const actions = [actionAgo('pay', 'payment', 60_000), actionAgo('inv', 'inventory', 2 * 60_000)];
@@ -272,7 +287,8 @@ describe('AlertsPage', () => {
     render(<AlertsPage />);
     await waitFor(() => expect(screen.getAllByTestId(testIds.alerts.repair)).toHaveLength(1));
 
-    // A second incident on inventory, opened later: its service is read from 10 minutes before the oldest incident.
+    // A second incident on inventory, opened later: the repair read starts over, with both services, from 10 minutes
+    // before the oldest incident (inventory's repair was created before the newest update read).
     open.push(
       incident('inc-2', { title: 'OOM on inventory', services: ['inventory'], openedAt: '2026-12-06T11:00:00Z' })
     );
@@ -284,21 +300,21 @@ describe('AlertsPage', () => {
         .slice(from)
         .filter((r) => r.path === `${E}/api/v1/repair/actions`)
         .map((r) => Object.fromEntries(r.query));
-    expect(reads()).toEqual([
-      { name: 'inventory', since: '2026-12-06T09:50:00.000Z' },
-      { name: 'payment', since: new Date(Date.parse(actions[0]!.createdAt) - 60_000).toISOString() },
-    ]);
+    expect(reads()).toEqual([{ name: 'payment,inventory', since: '2026-12-06T09:50:00.000Z' }]);
 
-    // The first incident resolves: its service is no longer asked for, and the open repair on inventory is checked.
+    // The first incident resolves: its service is no longer asked for; the inventory incident's lead begins the window.
     open.shift();
     from = srv.requests.length;
     await userEvent.click(screen.getByRole('button', { name: /Refresh/ }));
     await waitFor(() => expect(screen.getAllByTestId(testIds.alerts.incident)).toHaveLength(1));
-    await waitFor(() => expect(reads().length).toBeGreaterThanOrEqual(2));
-    expect(reads().map((q) => q.name)).toEqual(['inventory', 'inventory']);
-    expect(reads()[0]).toMatchObject({ state: 'awaiting-approval' });
-    // The inventory incident is now the oldest: its lead begins the window, later than the first incident's.
-    expect(Date.parse(reads()[1]!.since!)).toBeGreaterThanOrEqual(Date.parse('2026-12-06T10:50:00Z'));
+    await waitFor(() => expect(reads()).toHaveLength(1));
+    expect(reads()).toEqual([
+      {
+        name: 'inventory',
+        since: '2026-12-06T10:50:00.000Z',
+        updatedSince: new Date(Date.parse(actions[1]!.updatedAt) - 60_000).toISOString(),
+      },
+    ]);
     expect(screen.getAllByTestId(testIds.alerts.repair)).toHaveLength(1);
   });
 

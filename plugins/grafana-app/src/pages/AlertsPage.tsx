@@ -8,7 +8,7 @@ import type { EngineApi } from '../api/EngineApi';
 import { useEngineApi } from '../api/useEngineApi';
 import { useEngineQuery } from '../api/useEngineQuery';
 import type { AlertStats, IncidentAlert, IncidentDto, RcaResult, RepairActionDto } from '../api/types';
-import { refreshIncidentRepairs, type RepairCache } from './incidentRepairs';
+import { refreshIncidentRepairs, repairsOfIncident, type RepairCache } from './incidentRepairs';
 import { EngineErrorAlert } from '../components/EngineError/EngineErrorAlert';
 import { testIds } from '../components/testIds';
 import { ROUTES } from '../constants';
@@ -86,7 +86,7 @@ export function AlertsPage() {
           <IncidentCard
             key={incident.id}
             incident={incident}
-            repairs={repairsFor(incident, incidents.value?.repairs ?? [])}
+            repairs={repairsOfIncident(incident, incidents.value?.repairs ?? [])}
             onChanged={incidents.retry}
           />
         ))}
@@ -110,12 +110,6 @@ async function loadIncidents(api: EngineApi, status: StatusFilter, cache: Mutabl
     (): RepairActionDto[] => []
   );
   return { incidents, repairs };
-}
-
-/** A repair belongs to an incident when it acts on (or was found on) one of the incident's services. */
-function repairsFor(incident: IncidentDto, actions: RepairActionDto[]): RepairActionDto[] {
-  const services = new Set(incident.services);
-  return actions.filter((a) => services.has(a.finding.workload.name) || services.has(a.planned.target.name));
 }
 
 function StatsBar({ stats }: { stats: AlertStats }) {
