@@ -29,7 +29,7 @@ export const aiCloudOpsMessages = {
     given: 'given',
     backtestRun: 'Backtest against the baselines',
     backtestHelp:
-      'Scores every model and the baselines (naive, seasonal naive) on the last {{testDays}} day of {{historyDays}} by rolling origin, as the engine does before it promotes a model.',
+      'Scores every model and the baselines (naive, seasonal naive) by rolling origin over the last {{testDays}} of {{historyDays}} days of history, as the engine does before it promotes a model.',
     backtestFailed: 'backtest {{status}}: {{message}}',
     backtestWhy: 'how the model was chosen',
     empty: {

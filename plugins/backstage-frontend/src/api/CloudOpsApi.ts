@@ -14,6 +14,7 @@ import type {
   RcaResult,
   RepairActionDto,
   ScalePlanResponse,
+  SignalCatalog,
   Unavailable,
 } from './types';
 
@@ -45,6 +46,8 @@ export interface CloudOpsApi {
   forecast(
     request: ForecastScopeRequest & { historyHours?: number },
   ): Promise<ForecastResponse | Unavailable>;
+  /** The engine's signals with their units (`GET /api/v1/signals`), so the forecast's numbers carry a unit. */
+  signals(): Promise<SignalCatalog>;
   /** The replica plan (mode `recommend`, never apply) for the workload named like the service. */
   scalePlan(request: ForecastScopeRequest): Promise<ScalePlanResponse | Unavailable>;
   /** Starts a rolling-origin backtest of every model against the baselines; its job result is a BacktestResultDto. */

@@ -16,6 +16,7 @@ import type {
   RcaResult,
   RepairActionDto,
   ScalePlanResponse,
+  SignalCatalog,
   Unavailable,
 } from './types';
 
@@ -97,6 +98,10 @@ export class CloudOpsClient implements CloudOpsApi {
   async forecast(request: ForecastScopeRequest & { historyHours?: number }): Promise<ForecastResponse | Unavailable> {
     const engine = await this.engine();
     return capability(() => engine.forecast(request), 'Forecasting');
+  }
+
+  async signals(): Promise<SignalCatalog> {
+    return (await this.engine()).signals();
   }
 
   async scalePlan(request: ForecastScopeRequest): Promise<ScalePlanResponse | Unavailable> {

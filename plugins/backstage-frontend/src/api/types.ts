@@ -17,6 +17,7 @@ export type {
   RcaCandidate,
   RcaResult,
   ScalePlanResponse,
+  SignalCatalog,
   ToolCallRecord,
   WorkloadHealth,
 } from '@ai-cloudops/engine-client';

@@ -13,6 +13,7 @@ import type {
   RcaCandidate,
   RcaResult,
   RepairActionDto,
+  SignalCatalog,
   Unavailable,
   WorkloadHealth,
 } from '../api/types';
@@ -154,6 +155,9 @@ class TestCloudOpsApi implements CloudOpsApi {
   // Replica plans and backtests have their own tests against a real engine (ForecastCard.engine.test.tsx).
   async scalePlan(): Promise<Unavailable> {
     return { unavailable: true, message: 'Replica planning is not available on this engine' };
+  }
+  async signals(): Promise<SignalCatalog> {
+    return { items: [], serviceLabel: 'service', window: '5m' };
   }
   async startBacktest(): Promise<Unavailable> {
     return { unavailable: true, message: 'Backtesting is not available on this engine' };

@@ -182,6 +182,9 @@ class OpsApi implements CloudOpsApi {
   async scalePlan(): Promise<never> {
     throw new Error('not used');
   }
+  async signals(): Promise<never> {
+    throw new Error('not used');
+  }
   async startBacktest(): Promise<never> {
     throw new Error('not used');
   }

@@ -49,7 +49,7 @@ describe('ForecastCard on a real engine', () => {
     // The engine learns the capacity from the CPU history up to now: a second call may see one more sample, so the
     // numbers are compared within 2% and the replicas within one, not as the same string.
     const shown =
-      /^Replica plan for Deployment\/cart: (\d+) → (\d+) replicas at ([\d.]+) request_rate per replica \(learned from CPU\)\.$/.exec(
+      /^Replica plan for Deployment\/cart: (\d+) → (\d+) replicas at ([\d.]+) req\/s per replica \(learned from CPU\)\.$/.exec(
         screen.getByTestId(forecastCardTestIds.plan).textContent ?? '',
       );
     expect(shown).not.toBeNull();
@@ -66,7 +66,7 @@ describe('ForecastCard on a real engine', () => {
     expect(screen.getByTestId(forecastCardTestIds.modelReason)).not.toBeVisible();
     expect(
       within(figure).getByText(
-        new RegExp(`at ${shown![3]!.replace('.', '\\.')} per replica \\(dotted step\\)`),
+        new RegExp(`at ${shown![3]!.replace('.', '\\.')} req/s per replica \\(dotted step\\)`),
       ),
     ).toBeInTheDocument();
     expect(await seriousAxeViolations(container)).toEqual([]);

@@ -39,6 +39,33 @@ class ForecastOnlyApi {
   }
 }
 
+/** An engine that plans cart's replicas and names request_rate's unit in its signal catalog. */
+class PlannedApi {
+  async forecast() {
+    return forecast;
+  }
+  async scalePlan() {
+    return {
+      workload: { kind: 'Deployment', namespace: 'shop', name: 'cart' },
+      capacitySource: 'learned',
+      plan: {
+        currentReplicas: 2,
+        recommendedReplicas: 3,
+        capacityPerReplica: 30,
+        reason: 'fits',
+        steps: [{ t: T0 + 300, replicas: 3 }],
+      },
+    };
+  }
+  async signals() {
+    return {
+      items: [{ name: 'request_rate', unit: 'req/s', query: '', badDirection: 'up' }],
+      serviceLabel: 'service',
+      window: '5m',
+    };
+  }
+}
+
 describe('ForecastCard', () => {
   it('draws history, forecast and its interval in one chart, with the peak in words', async () => {
     const api = new ForecastOnlyApi();
@@ -73,6 +100,24 @@ describe('ForecastCard', () => {
       'No replica plan: Replica planning is not available on this engine',
     );
     expect(container.querySelector('table')).toBeNull();
+  }, 60_000);
+
+  it("prints the forecast's numbers and the plan's capacity with the unit the engine's signal catalog names", async () => {
+    const api = new PlannedApi();
+    await renderInTestApp(
+      <TestApiProvider apis={[[cloudOpsApiRef, api as unknown as CloudOpsApi]]}>
+        <ForecastCard service="cart" namespace="shop" />
+      </TestApiProvider>,
+    );
+    const figure = await screen.findByRole('figure', { name: 'cart request_rate' }, { timeout: 30_000 });
+    expect(screen.getByText('64 req/s')).toBeInTheDocument();
+    expect(screen.getByText(/^80 req\/s at .* \(70–90\)$/)).toBeInTheDocument();
+    expect(screen.getByTestId('aicloudops-forecast-plan').textContent).toBe(
+      'Replica plan for Deployment/cart: 2 → 3 replicas at 30 req/s per replica (learned from CPU).',
+    );
+    expect(
+      within(figure).getByText(/capacity of the planned replicas at 30 req\/s per replica/),
+    ).toBeInTheDocument();
   }, 60_000);
 
   it('adds the replica plan as a step line on its own axis', async () => {

@@ -7,7 +7,7 @@ import Collapse from '@mui/material/Collapse';
 import Link from '@mui/material/Link';
 import Typography from '@mui/material/Typography';
 import { KUBERNETES_ID_ANNOTATION, SERVICE_ANNOTATION } from '@ai-cloudops/backstage-plugin-common';
-import { cloudOpsApiRef } from '../api/CloudOpsApi';
+import { cloudOpsApiRef, type CloudOpsApi } from '../api/CloudOpsApi';
 import { useEngineRetry } from '../hooks/useEngineRetry';
 import { EngineRetryNotice } from './EngineRetryNotice';
 import { useTimeFormat } from '../hooks/useTimeFormat';
@@ -23,7 +23,7 @@ import {
 } from '../api/types';
 import { isFinalJob, useJobStream } from '../hooks/useEventStream';
 import { ForecastBacktestChart } from './ForecastBacktestChart';
-import { ForecastChart } from './ForecastChart';
+import { ForecastChart, withUnit } from './ForecastChart';
 
 /** The default signal: the one autoscaling plans follow. */
 export const FORECAST_SIGNAL = 'request_rate';
@@ -73,13 +73,14 @@ export function ForecastCard({ service, namespace }: { service: string; namespac
   const state = useEngineRetry(async () => {
     // The plan is extra: an engine that cannot plan (no workload named like the service, no operator token) still
     // shows its forecast, with the reason the plan is missing.
-    const [forecast, plan] = await Promise.all([
+    const [forecast, plan, unit] = await Promise.all([
       api.forecast({ ...scope, historyHours: FORECAST_HISTORY_HOURS }),
       api
         .scalePlan(scope)
         .catch((e: unknown): PlanOutcome => (e instanceof Error ? e : new Error(String(e)))),
+      signalUnit(api),
     ]);
-    return { forecast, plan };
+    return { forecast, plan, unit };
   }, [api, service, namespace]);
   const { value, loading, error } = state;
 
@@ -118,19 +119,40 @@ export function ForecastCard({ service, namespace }: { service: string; namespac
       </>,
     );
   return card(
-    <ForecastBody forecast={forecast} plan={value.plan} service={service} namespace={namespace} />,
+    <ForecastBody
+      forecast={forecast}
+      plan={value.plan}
+      unit={value.unit}
+      service={service}
+      namespace={namespace}
+    />,
     t('forecastCard.model', { model: forecast.model }),
   );
+}
+
+/**
+ * The forecast signal's unit from the engine's catalog, so "now 7.22" reads "now 7.22 req/s" (the Grafana page's
+ * units come from the same catalog). Empty when the catalog cannot be read: the numbers still show.
+ */
+async function signalUnit(api: CloudOpsApi): Promise<string> {
+  try {
+    const catalog = await api.signals();
+    return catalog.items.find((s) => s.name === FORECAST_SIGNAL)?.unit ?? '';
+  } catch {
+    return '';
+  }
 }
 
 function ForecastBody({
   forecast,
   plan,
+  unit,
   service,
   namespace,
 }: {
   forecast: ForecastResponse;
   plan: PlanOutcome;
+  unit: string;
   service: string;
   namespace?: string;
 }) {
@@ -143,7 +165,7 @@ function ForecastBody({
   const { clock } = useTimeFormat();
   const valueAt = (p: ForecastPoint) =>
     t('forecastCard.valueAt', {
-      value: fmt(p.value),
+      value: withUnit(fmt(p.value), unit),
       time: clock(p.t),
       lower: fmt(p.lower),
       upper: fmt(p.upper),
@@ -156,17 +178,18 @@ function ForecastBody({
           ? { plan: planned.plan.steps, capacityPerReplica: planned.plan.capacityPerReplica }
           : {})}
         label={`${service} ${FORECAST_SIGNAL}`}
+        unit={unit}
       />
       <Typography variant="body2">
         {current !== undefined && (
           <>
-            {t('forecastCard.now')} <span>{fmt(current)}</span> ·{' '}
+            {t('forecastCard.now')} <span>{withUnit(fmt(current), unit)}</span> ·{' '}
           </>
         )}
         {t('forecastCard.peak')} <span>{valueAt(peak)}</span> · {t('forecastCard.endOfHorizon')}{' '}
         <span>{valueAt(last)}</span>
       </Typography>
-      <PlanSummary plan={plan} />
+      <PlanSummary plan={plan} unit={unit} />
       <Typography
         variant="caption"
         color="textSecondary"
@@ -193,7 +216,7 @@ function ForecastBody({
   );
 }
 
-function PlanSummary({ plan }: { plan: PlanOutcome }) {
+function PlanSummary({ plan, unit }: { plan: PlanOutcome; unit: string }) {
   const { t } = useTranslationRef(aiCloudOpsTranslationRef);
   if (plan instanceof Error || isUnavailable(plan)) {
     return (
@@ -215,7 +238,8 @@ function PlanSummary({ plan }: { plan: PlanOutcome }) {
           from,
           replicas: String(p.recommendedReplicas),
           capacity: fmt(p.capacityPerReplica),
-          signal: FORECAST_SIGNAL,
+          // "2.52 req/s per replica"; the signal's name where the catalog names no unit.
+          signal: unit || FORECAST_SIGNAL,
           source: plan.capacitySource === 'learned' ? t('forecastCard.learned') : t('forecastCard.given'),
         })}
       </Typography>

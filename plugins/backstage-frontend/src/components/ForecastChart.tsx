@@ -57,6 +57,8 @@ export function forecastRows(
 }
 
 const num = (v: number) => (Math.abs(v) >= 100 ? v.toFixed(0) : String(Number(v.toPrecision(3))));
+/** A formatted number with its unit, when the engine's catalog names one. */
+export const withUnit = (text: string, unit: string) => (unit ? `${text} ${unit}` : text);
 
 /**
  * The forecast as one chart: history, forecast with its interval band, the replica plan as a step line (right axis)
@@ -67,11 +69,14 @@ export function ForecastChart({
   plan,
   capacityPerReplica,
   label,
+  unit = '',
 }: {
   forecast: Pick<ForecastResponse, 'history' | 'points' | 'coverage'>;
   plan?: ReplicaStep[];
   capacityPerReplica?: number;
   label: string;
+  /** The signal's unit from the engine's catalog (`req/s`); empty when unknown. */
+  unit?: string;
 }) {
   const theme = useTheme();
   const { t } = useTranslationRef(aiCloudOpsTranslationRef);
@@ -169,7 +174,9 @@ export function ForecastChart({
       >
         {t('forecastChart.caption', { label, interval })}
         {plan && plan.length > 0 ? t('forecastChart.captionReplicas') : ''}
-        {showCapacity ? t('forecastChart.captionCapacity', { capacity: num(capacityPerReplica!) }) : ''}
+        {showCapacity
+          ? t('forecastChart.captionCapacity', { capacity: withUnit(num(capacityPerReplica!), unit) })
+          : ''}
         {t('forecastChart.end')}
       </figcaption>
     </figure>
