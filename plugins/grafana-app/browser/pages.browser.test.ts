@@ -228,6 +228,8 @@ describe('every page with real data', () => {
     await backtest.waitFor({ timeout: 240_000 });
     await expect(backtest.textContent()).resolves.toContain('(chosen)');
     expect(await backtest.getByText('seasonal_naive_day', { exact: true }).count()).toBe(1);
+    // The baselines are marked as such (naive, seasonal_naive_day, and _week once a week of history exists).
+    expect(await backtest.getByText('baseline', { exact: true }).count()).toBeGreaterThanOrEqual(2);
     await finish(page, errors, 'forecast');
   }, 360_000);
 
@@ -241,8 +243,22 @@ describe('every page with real data', () => {
     await finish(page, errors, 'assistant');
   }, 180_000);
 
-  test('Alerts: the compression figures and the incident the two alerts formed', async () => {
+  test("Alerts: the compression figures, the incident the two alerts formed, and a node's incident with its repair", async () => {
+    // A node goes NotReady: the repair scan's NodeNotReady finding is an alert labelled node=sim-node-2 (an incident
+    // naming no service) and the cordon it plans waits for approval; the page links the two by the node's name.
+    const injected = await post('/api/v1/demo/faults', {
+      type: 'node-not-ready',
+      service: 'frontend',
+      node: 'sim-node-2',
+    });
+    expect(injected.ok).toBe(true);
+    const { id } = (await injected.json()) as { id: string };
     const { page, errors } = await open('alerts', testIds.alerts.container, tid(testIds.alerts.incident));
+    // The page re-reads every 10 s; the finding needs a scan or two and the incident its alert.
+    const nodeCard = page.getByTestId(testIds.alerts.incident).filter({ hasText: 'sim-node-2' });
+    await nodeCard.getByTestId(testIds.alerts.repair).filter({ hasText: 'cordon-node on sim-node-2' }).first().waitFor({
+      timeout: 90_000,
+    });
     await expect(page.getByTestId(testIds.alerts.stats).textContent()).resolves.toContain('Compression');
     // checkout calls payment in the demo's graph (from its metrics, none configured): one incident, and it says why.
     const joined = page.getByTestId(testIds.alerts.incident).filter({ hasText: 'edge checkout → payment' });
@@ -251,6 +267,12 @@ describe('every page with real data', () => {
       /HighLatency[^]*checkout[^]*HighLatency[^]*payment|HighLatency[^]*payment[^]*HighLatency[^]*checkout/
     );
     await finish(page, errors, 'alerts');
+    // The node back, so the pages after this one see the shop as before.
+    const cleared = await fetch(`${setup.engineUrl}/api/v1/demo/faults/${id}`, {
+      method: 'DELETE',
+      headers: { Authorization: `Bearer ${OPERATOR}` },
+    });
+    expect(cleared.ok).toBe(true);
   }, 180_000);
 
   test('Repairs: kill switch, the OOM kill found on cart waiting for approval with its diff, the verified audit chain', async () => {

@@ -50,7 +50,7 @@ export function BacktestChart({ result }: { result: BacktestResultDto }) {
           return (
             <div key={m.model} className={s.row}>
               <span className={s.name}>
-                {m.model}
+                <span>{m.model}</span>
                 {m.chosen && <strong>{t('forecast.backtest.chosen', ' (chosen)')}</strong>}
                 {BASELINES.has(m.model) && (
                   <span className={s.baseline}>{t('forecast.backtest.baseline', 'baseline')}</span>
