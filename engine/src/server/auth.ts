@@ -64,7 +64,7 @@ export function hostGuard(options: AuthOptions): ((request: FastifyRequest) => v
       ? (hostname: string) => isLoopbackHost(hostname) || isIpAddress(hostname) || isListed(listed, hostname)
       : isLoopbackHost;
   const answers = new Map<string, boolean>();
-  return (request) => {
+  return function checkHost(request: FastifyRequest): void {
     const header = request.headers.host;
     if (header === undefined) return;
     let allowed = answers.get(header);
