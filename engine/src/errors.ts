@@ -93,6 +93,11 @@ export function fieldIssuesFromZod(
   });
 }
 
+/** The one wording of a refused request: every field and what is wrong with it. */
+export function invalidRequest(issues: FieldIssue[]): EngineError {
+  return new EngineError('INVALID_INPUT', `invalid request: ${describeIssues(issues)}`, { issues });
+}
+
 export function describeIssues(issues: FieldIssue[]): string {
   return issues.map((i) => `${i.field}: ${i.message}`).join('; ');
 }

@@ -7,7 +7,9 @@ import { COMMANDS } from './commands/index.js';
 /** The `aicloudops` program with its global options and every subcommand (tests build it in-process). */
 export function buildProgram(): Command {
   const program = new Command('aicloudops')
-    .description('AI-CloudOps engine: RCA, forecasting and autoscaling, the ops assistant')
+    .description(
+      'AI-CloudOps engine: RCA, forecasting and autoscaling, Kubernetes auto-repair, unified alerting and the ops assistant',
+    )
     .option('-c, --config <file>', 'YAML config file (default: $AICLOUDOPS_CONFIG)')
     .option('-p, --profile <profile>', 'demo (embedded) or live')
     .option('--json', 'machine-readable output on stdout')

@@ -3,7 +3,7 @@ import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
-import { EngineError, isEngineError, type FieldIssue } from '../errors.js';
+import { EngineError, invalidRequest, isEngineError, type FieldIssue } from '../errors.js';
 import { printable } from '../util/printable.js';
 import { redactText } from '../util/redact.js';
 import { RouteTable } from './methodNotAllowed.js';
@@ -163,15 +163,6 @@ export function validationIssues(
     const path = (v.instancePath ?? '').split('/').filter(Boolean).map(printable).join('.');
     return { field: [part, path].filter(Boolean).join('.'), message: v.message ?? 'invalid' };
   });
-}
-
-/** The one wording of a refused request: every field and what is wrong with it. */
-export function invalidRequest(issues: FieldIssue[]): EngineError {
-  return new EngineError(
-    'INVALID_INPUT',
-    `invalid request: ${issues.map((i) => `${i.field}: ${i.message}`).join('; ')}`,
-    { issues },
-  );
 }
 
 function toEngineError(error: unknown): EngineError {

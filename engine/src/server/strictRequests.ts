@@ -2,7 +2,8 @@ import type { FastifySchema, FastifySchemaCompiler, RouteOptions } from 'fastify
 import { z } from 'zod';
 import { declaredKeysOf, undeclaredKeys, unknownConfigKeys } from '../config/unknownConfigKeys.js';
 import type { FieldIssue } from '../errors.js';
-import { invalidRequest, validationIssues } from './errorHandler.js';
+import { invalidRequest } from '../errors.js';
+import { validationIssues } from './errorHandler.js';
 
 /**
  * Bodies other programs send, whose extra fields are theirs to add: the generic alert form (Alertmanager's webhook has

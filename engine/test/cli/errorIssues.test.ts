@@ -44,4 +44,13 @@ describe('aicloudops prints the issues an error message does not already say', (
     expect(run.stdout).toContain('audit chain intact: 0 records');
     expect(run.stdout).toContain('pass --server URL');
   }, 60_000);
+
+  it('a one-shot audit refuses a time it cannot read, naming the flag, instead of listing no records', async () => {
+    const run = await cli(['repair', 'audit', '--since', 'yesterday']);
+    expect(run.code).toBe(2);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toBe(
+      'error INVALID_INPUT: invalid request: --since: must be an RFC 3339 time with its offset, e.g. 2026-01-01T00:00:00Z\n',
+    );
+  }, 60_000);
 });

@@ -2,7 +2,9 @@ import type { Command } from 'commander';
 import { positiveInt } from '../flags.js';
 import type { CliContext } from '../CliContext.js';
 import type { Engine } from '../../engine.js';
-import { EngineError } from '../../errors.js';
+import { EngineError, fieldIssuesFromZod, invalidRequest } from '../../errors.js';
+import type { RequestTerms } from '../output.js';
+import { auditQuerySchema } from '../../repair/repairSchemas.js';
 import type {
   FindingDto,
   PlannedActionDto,
@@ -18,6 +20,16 @@ import type {
  * $AICLOUDOPS_URL) or, without one, a one-shot engine from config. Decisions always go to a running engine, whose API
  * checks the operator role and whose leader applies them.
  */
+
+/** The audit query's fields, so a refusal names the flag (`--since`), not `querystring.since`. */
+const AUDIT_TERMS: RequestTerms = {
+  'querystring.namespace': '--namespace',
+  'querystring.name': '--name',
+  'querystring.actionId': '--action',
+  'querystring.since': '--since',
+  'querystring.until': '--until',
+  'querystring.limit': '--limit',
+};
 
 function repairOf(engine: Engine) {
   const repair = engine.services.repair;
@@ -86,11 +98,11 @@ export function registerRepair(program: Command, cli: CliContext): void {
   const repair = program
     .command('repair')
     .description('Kubernetes auto-repair: findings, plans, approvals and the audit trail');
-  const run = async (work: () => Promise<void>) => {
+  const run = async (work: () => Promise<void>, terms?: RequestTerms) => {
     try {
       await work();
     } catch (error) {
-      process.exitCode = cli.output.error(error);
+      process.exitCode = cli.output.error(error, terms);
     }
   };
 
@@ -207,10 +219,13 @@ export function registerRepair(program: Command, cli: CliContext): void {
             ...(options.until ? { until: options.until } : {}),
             limit,
           };
+          // The route's own check, here too: a one-shot engine read `--since yesterday` as no records at all.
+          const checked = auditQuerySchema.safeParse(query);
+          if (!checked.success) throw invalidRequest(fieldIssuesFromZod(checked.error.issues, 'querystring'));
           const items = remote
             ? (await remote.repairAudit(query)).items
-            : await cli.withEngine((e) => repairOf(e).audit(query));
+            : await cli.withEngine((e) => repairOf(e).audit(checked.data));
           cli.output.result({ items }, () => renderAudit(items as RepairAuditRecordDto[]));
-        }),
+        }, AUDIT_TERMS),
     );
 }
