@@ -43,6 +43,28 @@ describe('InhibitionStage with services named by `app` (no `service` label)', ()
     });
     expect(muteOf(app('checkout', 'critical', 'HighLatency'))).toBeUndefined();
   });
+
+  it("two alerts that are each a rule's source and target do not mute each other (Alertmanager's two-sided rule)", () => {
+    // A rule without target matchers, as the maintenance rules are: every alert is a target, its sources too.
+    const rules = [{ name: 'freeze', sourceMatchers: ['alertname=~"Freeze|FreezeAll"'], equal: ['app'] }];
+    const freeze = (alertname: string) => ({
+      alertname,
+      severity: 'warning',
+      namespace: 'shop',
+      app: 'payments',
+    });
+    const p = new AlertPipeline(alertsConfigSchema.parse({ autoRca: false, inhibitRules: rules }), EDGES);
+    for (const [i, labels] of [freeze('Freeze'), freeze('FreezeAll'), app('payments', 'critical')].entries())
+      p.ingest([{ ...firing(labels, T0 + i * 10 * S), receivedAt: T0 + i * 10 * S }], T0 + i * 10 * S);
+    const muteOf = (labels: Record<string, string>) =>
+      p.muteOf(p.alerts.get(labelsFingerprint(labels))!, T0 + 90 * S);
+    expect(muteOf(freeze('Freeze'))).toBeUndefined();
+    expect(muteOf(freeze('FreezeAll'))).toBeUndefined();
+    expect(muteOf(app('payments', 'critical'))).toMatchObject({
+      kind: 'inhibited',
+      detail: expect.stringContaining('freeze: Freeze ('),
+    });
+  });
 });
 
 describe('InhibitionStage sources indexed by their `equal` values', () => {

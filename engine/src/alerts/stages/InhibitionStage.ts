@@ -66,9 +66,13 @@ export class InhibitionStage implements AlertStage {
     const labels = labelsOf(alert, state);
     for (const rule of this.rules) {
       if (rule.sources.size === 0 || !matchesAll(rule.target, labels)) continue;
+      // Alertmanager's two-sided rule (inhibit.go, excludeTwoSidedMatch): an alert that is a source too is not muted
+      // by a source that is a target too, so two `Maintenance` alerts of one service do not mute each other.
+      const twoSided = matchesAll(rule.source, labels);
       for (const fingerprint of rule.byEqual.members(equalKey(rule.equal, labels))) {
         if (fingerprint === alert.fingerprint) continue;
         const source = state.alerts.get(fingerprint);
+        if (source && twoSided && matchesAll(rule.target, labelsOf(source, state))) continue;
         if (source) {
           return {
             kind: 'inhibited',
