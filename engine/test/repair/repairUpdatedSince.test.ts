@@ -193,6 +193,20 @@ describe('repair actions by update time, on the memory store', () => {
 
   updatedSinceSuite(() => engine);
 
+  it('names updatedSince (a date-time) and node in the OpenAPI document', async () => {
+    const doc = (await engine.app.inject({ method: 'GET', url: '/api/v1/openapi.json' })).json<{
+      paths: Record<string, { get: { parameters: Array<{ name: string; in: string; schema: object }> } }>;
+    }>();
+    const query = doc.paths['/api/v1/repair/actions']!.get.parameters.filter((p) => p.in === 'query');
+    expect(query).toContainEqual(
+      expect.objectContaining({
+        name: 'updatedSince',
+        schema: expect.objectContaining({ format: 'date-time' }),
+      }),
+    );
+    expect(query.map((p) => p.name)).toContain('node');
+  });
+
   it('back-fills the update index of records stored before it, through the Store port', async () => {
     const store = new MemoryStore();
     const old = action('old', 'upd-old', { createdAt: at(5 * HOUR), updatedAt: at(4 * HOUR) });
