@@ -171,6 +171,12 @@ describe('every page with real data', () => {
     expect(await page.getByTestId(testIds.overview.workloadRow).count()).toBeGreaterThan(2);
     // /readyz is read beside the workloads and may answer after them on a busy machine (0 checks counted, once).
     await page.getByTestId(testIds.overview.check).first().waitFor({ timeout: 30_000 });
+    // Every row's Forecast link ends at the same x, whether a Root cause link precedes it (cart, crash-looping) or not.
+    const forecastLinks = page.getByTestId(testIds.overview.workloadRow).getByRole('link', { name: 'Forecast' });
+    const rightEdges = await forecastLinks.evaluateAll((links) =>
+      links.map((l) => Math.round(l.getBoundingClientRect().right))
+    );
+    expect(new Set(rightEdges).size).toBe(1);
     await finish(page, errors, 'overview');
   }, 180_000);
 
@@ -254,10 +260,10 @@ describe('every page with real data', () => {
     expect(injected.ok).toBe(true);
     const { id } = (await injected.json()) as { id: string };
     const { page, errors } = await open('alerts', testIds.alerts.container, tid(testIds.alerts.incident));
-    // The page re-reads every 10 s; the finding needs a scan or two and the incident its alert.
+    // The page re-reads every 10 s; the node's finding, its alert's incident and the cordon took 60 s here.
     const nodeCard = page.getByTestId(testIds.alerts.incident).filter({ hasText: 'sim-node-2' });
     await nodeCard.getByTestId(testIds.alerts.repair).filter({ hasText: 'cordon-node on sim-node-2' }).first().waitFor({
-      timeout: 90_000,
+      timeout: 120_000,
     });
     await expect(page.getByTestId(testIds.alerts.stats).textContent()).resolves.toContain('Compression');
     // checkout calls payment in the demo's graph (from its metrics, none configured): one incident, and it says why.

@@ -209,15 +209,17 @@ export function OverviewPage() {
                       </td>
                       <td>{w.pods.reduce((sum, p) => sum + p.restarts, 0)}</td>
                       <td className={s.detail}>{w.reasons.join('; ')}</td>
-                      <td className={s.actions}>
-                        {w.health !== 'healthy' && (
-                          <LinkButton size="sm" fill="text" icon="search" href={linkTo(ROUTES.RootCause, w)}>
-                            {t('overview.link.root-cause', 'Root cause')}
+                      <td>
+                        <div className={s.actions}>
+                          {w.health !== 'healthy' && (
+                            <LinkButton size="sm" fill="text" icon="search" href={linkTo(ROUTES.RootCause, w)}>
+                              {t('overview.link.root-cause', 'Root cause')}
+                            </LinkButton>
+                          )}
+                          <LinkButton size="sm" fill="text" icon="chart-line" href={linkTo(ROUTES.Forecast, w)}>
+                            {t('overview.link.forecast', 'Forecast')}
                           </LinkButton>
-                        )}
-                        <LinkButton size="sm" fill="text" icon="chart-line" href={linkTo(ROUTES.Forecast, w)}>
-                          {t('overview.link.forecast', 'Forecast')}
-                        </LinkButton>
+                        </div>
                       </td>
                     </tr>
                   ))}
@@ -276,9 +278,12 @@ const getStyles = (theme: GrafanaTheme2) => ({
     margin-top: ${theme.spacing(2)};
   `,
   table: tableStyle(theme),
+  // Flex rather than text-align on the cell: the shared table style's \`td { text-align: left }\` outranked it, so
+  // Forecast sat under Root cause on healthy rows and beside it on unhealthy ones (overview.png).
   actions: css`
+    display: flex;
+    justify-content: flex-end;
     white-space: nowrap;
-    text-align: right;
   `,
   detail: css`
     color: ${theme.colors.text.secondary};
