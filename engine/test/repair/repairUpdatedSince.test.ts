@@ -205,6 +205,12 @@ describe('repair actions by update time, on the memory store', () => {
       }),
     );
     expect(query.map((p) => p.name)).toContain('node');
+    // Each parameter says what it does, from its schema's `.describe()` (zod's metadata was dropped before).
+    const described = Object.fromEntries(
+      query.map((p) => [p.name, (p as { description?: string }).description]),
+    );
+    expect(described['updatedSince']).toContain('updated (any step)');
+    expect(described['since']).toContain('created at or after');
   });
 
   it('back-fills the update index of records stored before it, through the Store port', async () => {

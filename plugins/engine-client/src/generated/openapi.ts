@@ -4260,6 +4260,7 @@ export interface operations {
         parameters: {
             query?: {
                 cursor?: string;
+                /** @description a kind of job: rca, forecast.train, forecast.backtest, assistant.ingest */
                 kind?: "rca" | "forecast.train" | "forecast.backtest" | "assistant.ingest";
                 limit?: number;
             };
@@ -4592,6 +4593,7 @@ export interface operations {
                                 [key: string]: string;
                             };
                             timestamp: number;
+                            /** @description The sample value: a number, or "+Inf", "-Inf" or "NaN" as Prometheus writes them */
                             value: number | ("+Inf" | "-Inf" | "NaN");
                         }[];
                     };
@@ -5032,11 +5034,16 @@ export interface operations {
             query?: {
                 cursor?: string;
                 limit?: number;
+                /** @description only actions whose finding's workload or planned target has one of these names (comma-separated, at most 100) */
                 name?: string;
                 namespace?: components["schemas"]["NamespaceInput"];
+                /** @description only actions on a Node, or on a finding about a Node, with one of these names (comma-separated, at most 100); an incident's alerts name it in their `node` label */
                 node?: string;
+                /** @description only actions created at or after this time; the newest-first scan stops at the first older one */
                 since?: string;
+                /** @description only actions in this state, e.g. awaiting-approval */
                 state?: "pending" | "awaiting-approval" | "approved" | "applying" | "verifying" | "recommended" | "observed" | "denied" | "dry-run-failed" | "rejected" | "expired" | "stopped" | "cleared" | "persisted" | "notified" | "verified" | "rolled-back" | "failed" | "unknown";
+                /** @description only actions updated (any step) at or after this time, newest update first, read from the index by update time: a page that asks again from the newest `updatedAt` it saw gets what changed since. The engine's replicas stamp `updatedAt` with their own clocks, so ask from a little before it */
                 updatedSince?: string;
             };
             header?: never;
@@ -5431,6 +5438,7 @@ export interface operations {
                 actionId?: string;
                 kind?: string;
                 limit?: number;
+                /** @description the target object (workload, node, pod) */
                 name?: string;
                 namespace?: components["schemas"]["NamespaceInput"];
                 since?: string;
