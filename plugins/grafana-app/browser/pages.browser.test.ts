@@ -154,6 +154,14 @@ describe('every page with real data', () => {
     return { page, errors };
   }
 
+  /** Whether the page lays out within `width` px (the harness body's 8 px margin aside), then back to 1280 px. */
+  async function fitsWidth(page: Page, width: number) {
+    await page.setViewportSize({ width, height: 900 });
+    const scrollWidth = await page.evaluate(() => document.documentElement.scrollWidth);
+    await page.setViewportSize({ width: 1280, height: 900 });
+    return scrollWidth <= width + 8;
+  }
+
   async function finish(page: Page, errors: string[], name: string) {
     // Fonts are not bundled by the harness; waiting for idle keeps late layout out of the screenshot.
     await page.waitForLoadState('networkidle');
@@ -177,6 +185,7 @@ describe('every page with real data', () => {
       links.map((l) => Math.round(l.getBoundingClientRect().right))
     );
     expect(new Set(rightEdges).size).toBe(1);
+    await expect(fitsWidth(page, 600)).resolves.toBe(true);
     await finish(page, errors, 'overview');
   }, 180_000);
 
@@ -293,6 +302,17 @@ describe('every page with real data', () => {
     // The last Refresh may have the findings scanning again ("Scanning the cluster..." read once under load).
     await page.getByTestId(testIds.repairs.findings).filter({ hasText: 'OOMKilled' }).waitFor({ timeout: 30_000 });
     await expect(page.getByTestId(testIds.repairs.killSwitch).textContent()).resolves.toContain('Kill switch');
+    await expect(fitsWidth(page, 600)).resolves.toBe(true);
+    // At that width an audit time breaks only between its date and its time (it broke at the date's hyphens too).
+    const when = page.getByTestId(testIds.repairs.auditRecord).first().locator('td').nth(1);
+    await page.setViewportSize({ width: 600, height: 900 });
+    const lines = await when.evaluate((td) => {
+      const range = document.createRange();
+      range.selectNodeContents(td);
+      return new Set([...range.getClientRects()].map((r) => Math.round(r.top))).size;
+    });
+    expect(lines).toBeLessThanOrEqual(2);
+    await page.setViewportSize({ width: 1280, height: 900 });
     await finish(page, errors, 'repairs');
   }, 180_000);
 });

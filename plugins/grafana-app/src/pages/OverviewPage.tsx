@@ -279,9 +279,11 @@ const getStyles = (theme: GrafanaTheme2) => ({
   `,
   table: tableStyle(theme),
   // Flex rather than text-align on the cell: the shared table style's \`td { text-align: left }\` outranked it, so
-  // Forecast sat under Root cause on healthy rows and beside it on unhealthy ones (overview.png).
+  // Forecast sat under Root cause on healthy rows and beside it on unhealthy ones (overview.png). The links wrap
+  // rather than the row: kept on one line they pushed the table 66 px past a 600 px wide page.
   actions: css`
     display: flex;
+    flex-wrap: wrap;
     justify-content: flex-end;
     white-space: nowrap;
   `,
