@@ -126,7 +126,7 @@ describe('ForecastPage', () => {
     await waitFor(() => expect(canvas.calls.some((c) => c.method === 'stroke' && c.strokeStyle === green)).toBe(true));
     expect(canvas.calls.some((c) => c.method === 'fillText' && c.args[0] === 'replicas')).toBe(true);
     expect(screen.getByTestId(testIds.forecast.plan)).toHaveTextContent(
-      'Replica plan for Deployment cart: 3 replicas (now 2) · capacity per replica 40.0 s (learnt from CPU)3 replicas cover the peak'
+      'Replica plan for Deployment cart: 3 replicas (now 2) · capacity per replica 40.0 s (learned from CPU)3 replicas cover the peak'
     );
     // A one-line plan reason is shown as it is, not collapsed.
     expect(within(screen.getByTestId(testIds.forecast.plan)).queryByText('Why this plan')).not.toBeInTheDocument();

@@ -319,7 +319,7 @@ function PlanSummary({ plan, unit }: { plan: ScalePlanResponse; unit: string }) 
         · {t('forecast.plan.capacity', 'capacity per replica')} {p.capacityPerReplica.toPrecision(3)}
         {unit && ` ${unit}`} (
         {plan.capacitySource === 'learned'
-          ? t('forecast.plan.learned', 'learnt from CPU')
+          ? t('forecast.plan.learned', 'learned from CPU')
           : t('forecast.plan.given', 'given')}
         )
       </span>
