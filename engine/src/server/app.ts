@@ -72,7 +72,7 @@ export async function buildApp(engine: Engine): Promise<FastifyInstance> {
   registerErrorHandler(app as unknown as FastifyInstance, routes);
   app.addHook('onRoute', documentAccess);
   app.addHook('onRoute', routes.add);
-  // After documentAccess, which copies each route's schema (strictRequests.ts says why that matters).
+  // The implied request schemas (strictRequests.ts): kept by any copy of a route's schema, so in any hook order.
   app.addHook('onRoute', refuseUndeclaredInput);
   app.addHook('onRequest', async (request) => rememberRequestId(request));
   app.addHook('onResponse', async (request) => forgetRequestId(request));
@@ -114,7 +114,8 @@ export async function buildApp(engine: Engine): Promise<FastifyInstance> {
       info: {
         title: 'AI-CloudOps engine API',
         version: ENGINE_VERSION,
-        description: 'RCA, forecasting and autoscaling, the ops assistant, and the cluster view behind them.',
+        description:
+          'RCA, forecasting and autoscaling, Kubernetes auto-repair, unified alerting, the ops assistant, and the cluster view behind them.',
         license: { name: 'Apache-2.0', url: 'https://www.apache.org/licenses/LICENSE-2.0' },
       },
       servers: [{ url: '/', description: 'this engine' }],
