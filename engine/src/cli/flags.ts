@@ -1,3 +1,4 @@
+import type { Command } from 'commander';
 import { EngineError } from '../errors.js';
 
 /**
@@ -35,4 +36,30 @@ export function oneOf<const T extends string>(flag: string, allowed: readonly T[
     if ((allowed as readonly string[]).includes(value)) return value as T;
     throw refuse(flag, `must be one of ${allowed.join(', ')}`, value);
   };
+}
+
+/**
+ * Refuses an empty (or blank) value of any option or argument of the command about to run and of the commands
+ * above it, naming it as the usage line does (`--show`, `<name>`). Commands test their values for truth, so an
+ * empty one was taken as absent: `rca --show ''` ran a new analysis, `--server ''` (an unset variable in a script)
+ * ran one-shot, `ingest ''` read the current folder, `alerts --send ''` listed alerts. Run as a preAction hook.
+ */
+export function refuseEmptyValues(command: Command): void {
+  for (let c: Command | null = command; c; c = c.parent) {
+    for (const option of c.options) {
+      refuseEmpty(option.long ?? option.flags, c.getOptionValue(option.attributeName()));
+    }
+  }
+  command.registeredArguments.forEach((argument, i) => {
+    refuseEmpty(`<${argument.name()}${argument.variadic ? '...' : ''}>`, command.processedArgs[i]);
+  });
+}
+
+function refuseEmpty(term: string, value: unknown): void {
+  const values: unknown[] = Array.isArray(value) ? value : [value];
+  if (!values.some((v) => typeof v === 'string' && v.trim() === '')) return;
+  const message = 'must not be empty';
+  throw new EngineError('INVALID_INPUT', `${term}: ${message}`, {
+    issues: [{ field: term.replace(/^--|^<|(\.\.\.)?>$/g, ''), message }],
+  });
 }

@@ -3,6 +3,7 @@ import { Command, CommanderError } from 'commander';
 import { CliContext } from './CliContext.js';
 import { Output } from './output.js';
 import { COMMANDS } from './commands/index.js';
+import { refuseEmptyValues } from './flags.js';
 
 /** The `aicloudops` program with its global options and every subcommand (tests build it in-process). */
 export function buildProgram(): Command {
@@ -20,7 +21,8 @@ export function buildProgram(): Command {
     .option('--token <token>', 'bearer token for --server (default $AICLOUDOPS_TOKEN)')
     .version(engineVersion(), '-V, --version', 'print the engine package version')
     .showHelpAfterError()
-    .exitOverride();
+    .exitOverride()
+    .hook('preAction', (_program, command) => refuseEmptyValues(command));
   const cli = new CliContext(program);
   for (const register of COMMANDS) register(program, cli);
   return program;

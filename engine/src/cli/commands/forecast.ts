@@ -4,6 +4,7 @@ import type { ForecastResponse, ScalePlanResponse } from '../../forecast/schemas
 import type { BacktestResult } from '../../forecast/backtest.js';
 import { positiveInt, positiveNumber } from '../flags.js';
 import type { RequestTerms } from '../output.js';
+import { EngineError } from '../../errors.js';
 
 /**
  * Every request field forecast and scale-plan fill from their flags, so an engine refusal of any of them names the
@@ -67,6 +68,21 @@ function selector(o: SeriesOptions): Record<string, unknown> {
     ...(o.query ? { query: o.query } : {}),
     ...(o.counter ? { counter: true } : {}),
   };
+}
+
+/**
+ * Flags that mean something only beside another, refused naming them: the engine took `--counter` without
+ * `--query` and differenced the signal's series, which is already a rate or an increase (a forecast of its
+ * changes, another model chosen), and `--dry-run` without `--mode apply` was dropped.
+ */
+function checkFlags(o: SeriesOptions & { mode?: string; dryRun?: boolean }): void {
+  const refuse = (field: string, message: string) => {
+    throw new EngineError('INVALID_INPUT', `--${field} ${message}`, { issues: [{ field, message }] });
+  };
+  if (o.counter && o.query === undefined)
+    refuse('counter', 'needs --query: the configured signals are already rates or increases');
+  if (o.dryRun && o.mode !== 'apply')
+    refuse('dry-run', 'needs --mode apply: only applying a plan changes a cluster');
 }
 
 function renderForecast(r: ForecastResponse): string {
@@ -160,6 +176,7 @@ export function registerForecast(program: Command, cli: CliContext): void {
     .action(async (o: ForecastOptions) => {
       const output = cli.output;
       try {
+        checkFlags(o);
         await cli.withBackend(async (backend) => {
           if (o.models) {
             const items = await backend.models();
@@ -225,6 +242,7 @@ export function registerForecast(program: Command, cli: CliContext): void {
     .action(async (o: ScalePlanOptions) => {
       const output = cli.output;
       try {
+        checkFlags(o);
         await cli.withBackend(async (backend) => {
           const result = await backend.scalePlan({
             ...selector(o),

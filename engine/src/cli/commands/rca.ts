@@ -1,4 +1,4 @@
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import type { CliContext } from '../CliContext.js';
 import type { RcaResult } from '../../rca/schemas.js';
 import { EngineError } from '../../errors.js';
@@ -115,6 +115,9 @@ function checkFlags(options: RcaOptions): void {
     refuse('signal', 'needs -s/--service, the service whose signal it is');
 }
 
+/** The options that describe an analysis, which --list and --show do not run. */
+const ANALYSIS_FLAGS = ['namespace', 'cluster', 'service', 'signal', 'start', 'end', 'since'];
+
 /** The request fields the flags fill, so the engine's refusal names the flag (`--start`, not `body.window.start`). */
 const REQUEST_TERMS: RequestTerms = {
   'body.namespace': '--namespace',
@@ -160,8 +163,18 @@ export function registerRca(program: Command, cli: CliContext): void {
       parseDuration(v, 'since', MIN_SINCE_SECONDS),
     )
     .option('--top <n>', 'candidates to print', positiveInt('top'), 5)
-    .option('--show <id>', 'print a stored result instead of analysing')
-    .option('--list', 'list stored results instead of analysing')
+    // Reading a stored result analyses nothing: an analysis flag beside --list or --show was dropped without a word
+    // (`--list --show ID` listed, `--show ID -n other` showed ID), so commander refuses the pair, naming both.
+    .addOption(
+      new Option('--show <id>', 'print a stored result instead of analysing').conflicts(ANALYSIS_FLAGS),
+    )
+    .addOption(
+      new Option('--list', 'list stored results instead of analysing').conflicts([
+        ...ANALYSIS_FLAGS,
+        'show',
+        'top',
+      ]),
+    )
     .action(async (options: RcaOptions) => {
       const output = cli.output;
       try {

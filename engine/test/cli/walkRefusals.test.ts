@@ -1,0 +1,85 @@
+import { describe, expect, it } from 'vitest';
+import { runCliProcess, type CliProcessRun } from '../support/runCliProcess.js';
+
+function cli(args: string[]): Promise<CliProcessRun> {
+  return runCliProcess(args, { AICLOUDOPS_CLUSTER__INJECT_FAULTS: 'false' });
+}
+
+/** An engine nothing listens on: a command that reached it would fail UPSTREAM_UNAVAILABLE, not with a usage error. */
+const NOWHERE = ['--server', 'http://127.0.0.1:9'];
+
+/**
+ * Found walking the README with empty values: commands test a value for truth, so an empty one was taken as absent
+ * and the command did something else without a word (`rca --show ''` ran a new analysis, `--server ''` ran
+ * one-shot, `ingest ''` ingested the current folder, `alerts --send ''` listed alerts, `forecast --query ''`
+ * forecast the signal, `kb remove ''` was NOT_FOUND one-shot and INVALID_INPUT with --server).
+ */
+describe('aicloudops refuses an empty value, naming the option or argument, before anything runs', () => {
+  it.each([
+    [['rca', '--show', ''], '--show'],
+    [['--server', '', 'rca', '--list'], '--server'],
+    [['ingest', ''], '<paths...>'],
+    [['alerts', '--send', ''], '--send'],
+    [['kb', 'remove', ' '], '<name>'],
+    [['forecast', '-s', 'checkout', '--query', ''], '--query'],
+    [[...NOWHERE, 'incidents', '--ack', ''], '--ack'],
+    [[...NOWHERE, 'scale-plan', '-w', 'checkout', '--cluster', ''], '--cluster'],
+  ])(
+    '%j',
+    async (args, term) => {
+      const run = await cli(args);
+      expect(run.code).toBe(2);
+      expect(run.stdout).toBe('');
+      expect(run.stderr).toBe(`error INVALID_INPUT: ${term}: must not be empty\n`);
+    },
+    60_000,
+  );
+
+  it('--json names the bare option', async () => {
+    const run = await cli(['--json', ...NOWHERE, 'repair', 'approve', '']);
+    expect(run.code).toBe(2);
+    expect(JSON.parse(run.stdout)).toEqual({
+      error: {
+        code: 'INVALID_INPUT',
+        message: '<id>: must not be empty',
+        issues: [{ field: 'id', message: 'must not be empty' }],
+      },
+    });
+  }, 60_000);
+});
+
+/**
+ * Found walking the README's command table: a flag that means nothing beside another was dropped without a word
+ * (`rca --list --show ID` listed, `rca --show ID -n other` showed ID, `forecast --counter` without `--query`
+ * differenced the signal's rate and forecast its changes, `scale-plan --dry-run` without `--mode apply` planned).
+ */
+describe('aicloudops refuses a flag that means nothing beside the others given', () => {
+  it.each([
+    [['rca', '--list', '--show', 'x'], "error: option '--list' cannot be used with option '--show <id>'"],
+    [
+      ['rca', '--show', 'x', '-n', 'shop'],
+      "error: option '--show <id>' cannot be used with option '-n, --namespace <namespace>'",
+    ],
+    [
+      ['rca', '--list', '--since', '15m'],
+      "error: option '--list' cannot be used with option '--since <duration>'",
+    ],
+    [
+      ['forecast', '-s', 'checkout', '--counter'],
+      'error INVALID_INPUT: --counter needs --query: the configured signals are already rates or increases\n',
+    ],
+    [
+      [...NOWHERE, 'scale-plan', '-w', 'checkout', '--dry-run'],
+      'error INVALID_INPUT: --dry-run needs --mode apply: only applying a plan changes a cluster\n',
+    ],
+  ])(
+    '%j',
+    async (args, message) => {
+      const run = await cli(args);
+      expect(run.code).toBe(2);
+      expect(run.stdout).toBe('');
+      expect(run.stderr.startsWith(message)).toBe(true);
+    },
+    60_000,
+  );
+});
