@@ -50,6 +50,7 @@ export class CliContext {
   /** The running engine named by `--server` (or $AICLOUDOPS_URL), with `--token` (or $AICLOUDOPS_TOKEN); none if unset. */
   remote(): EngineClient | undefined {
     const url = this.options.server ?? process.env.AICLOUDOPS_URL;
+    this.refuseUnusedGlobals(url !== undefined && url !== '');
     if (!url) return undefined;
     if (!URL.canParse(url) || !/^https?:$/.test(new URL(url).protocol)) {
       throw new EngineError('INVALID_INPUT', `--server must be an http(s) URL, got "${url}"`, {
@@ -58,6 +59,23 @@ export class CliContext {
     }
     const token = this.options.token ?? process.env.AICLOUDOPS_TOKEN;
     return new EngineClient({ baseUrl: url, ...(token ? { token } : {}) });
+  }
+
+  /**
+   * Global options the chosen engine does not read, given on the command line, refused naming them: a running engine
+   * keeps its own configuration, so `--server URL --config missing.yaml doctor` reported the engine's checks without
+   * a word about the file, and a one-shot engine has no use for `--token`. The variables ($AICLOUDOPS_CONFIG,
+   * $AICLOUDOPS_TOKEN) stay quiet: a shell may export them for other commands.
+   */
+  private refuseUnusedGlobals(remote: boolean): void {
+    const given = (name: keyof GlobalOptions) => this.program.getOptionValueSource(name) === 'cli';
+    const refuse = (field: string, message: string) => {
+      throw new EngineError('INVALID_INPUT', `--${field} ${message}`, { issues: [{ field, message }] });
+    };
+    const engine = remote ? 'with --server (or $AICLOUDOPS_URL) the running engine uses its own' : '';
+    if (remote && given('config')) refuse('config', `is read by a one-shot engine; ${engine} configuration`);
+    if (remote && given('profile')) refuse('profile', `is read by a one-shot engine; ${engine} profile`);
+    if (!remote && given('token')) refuse('token', 'is sent to a running engine: it needs --server URL');
   }
 
   /** For changes that only the running engine may make (its grouping state, its approvals): refuses without one. */

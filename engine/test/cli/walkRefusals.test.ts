@@ -83,3 +83,39 @@ describe('aicloudops refuses a flag that means nothing beside the others given',
     60_000,
   );
 });
+
+/**
+ * Found walking the README ("`--config FILE` and `--profile demo|live` on every command"): with --server the running
+ * engine uses its own configuration, and `--server URL --config missing.yaml doctor` reported that engine's checks
+ * without a word about the file; `--token` without --server was dropped by the one-shot engine.
+ */
+describe('aicloudops refuses a global option the chosen engine does not read', () => {
+  it.each([
+    [
+      [...NOWHERE, '--config', '/nonexistent.yaml', 'doctor'],
+      '--config is read by a one-shot engine; with --server (or $AICLOUDOPS_URL) the running engine uses its own configuration',
+    ],
+    [
+      [...NOWHERE, '--profile', 'live', 'rca', '--list'],
+      '--profile is read by a one-shot engine; with --server (or $AICLOUDOPS_URL) the running engine uses its own profile',
+    ],
+    [['--token', 'abc', 'rca', '--list'], '--token is sent to a running engine: it needs --server URL'],
+  ])(
+    '%j',
+    async (args, message) => {
+      const run = await cli(args);
+      expect(run.code).toBe(2);
+      expect(run.stdout).toBe('');
+      expect(run.stderr).toBe(`error INVALID_INPUT: ${message}\n`);
+    },
+    60_000,
+  );
+
+  it('$AICLOUDOPS_URL counts as --server', async () => {
+    const run = await runCliProcess(['--config', '/nonexistent.yaml', 'incidents', '--ack', 'x'], {
+      AICLOUDOPS_URL: 'http://127.0.0.1:9',
+    });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('--config is read by a one-shot engine');
+  }, 60_000);
+});
