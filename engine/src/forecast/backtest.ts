@@ -1,3 +1,4 @@
+import { BASELINES } from './baselines.js';
 import type { Forecaster } from './Forecaster.js';
 import { maseScale, MetricAccumulator, type HorizonMetrics } from './metrics.js';
 import { seasonalPeriods, type PreparedSeries } from './series/prepareSeries.js';
@@ -11,6 +12,8 @@ export interface BacktestResult {
   scale: number;
   /** Model name → metrics per horizon 1..H. */
   models: Record<string, HorizonMetrics[]>;
+  /** The names in `models` that are baselines, so a client marks them without its own list. */
+  baselines: string[];
   /** Mean milliseconds to forecast all horizons from one origin with the chosen model, batched over origins. */
   predictMsPerOrigin: number;
 }
@@ -60,6 +63,7 @@ export async function backtest(
     end,
     scale,
     models,
+    baselines: names.filter((name) => BASELINES.has(name)),
     predictMsPerOrigin,
   };
 }

@@ -163,6 +163,8 @@ export const backtestResultSchema = z.object({
   scale: z.number(),
   /** Model name (baselines included) → metrics for horizons 1..H. */
   models: z.record(z.string(), z.array(horizonMetricsSchema)),
+  /** The names in `models` that are baselines (the simple rules every model must beat), for clients to mark. */
+  baselines: z.array(z.string()),
   predictMsPerOrigin: z.number(),
 });
 export type BacktestResultDto = z.infer<typeof backtestResultSchema>;

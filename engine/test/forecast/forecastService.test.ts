@@ -90,6 +90,7 @@ describe('ForecastService on the demo engine', () => {
     const job = await service.backtest({ service: 'cart', testDays: 0.5 });
     const done = await engine.context.jobs.wait<{
       models: Record<string, Array<{ mase: number; n: number }>>;
+      baselines: string[];
       chosen: string;
     }>(job.id);
     expect(done.status).toBe('succeeded');
@@ -99,6 +100,10 @@ describe('ForecastService on the demo engine', () => {
     );
     expect(result.models.naive![0]!.n).toBeGreaterThan(100);
     expect(result.models.naive![0]!.mase).toBeGreaterThan(0);
+    // The result names its baselines, so the Grafana page and clients mark them without a list of their own.
+    expect(result.baselines).toEqual(expect.arrayContaining(['naive', 'holt_winters']));
+    expect(result.baselines.every((name) => name in result.models)).toBe(true);
+    expect(result.baselines).not.toContain(result.chosen === 'ensemble' ? 'ensemble' : 'lstm');
   }, 120_000);
 
   it('retrains every trained series on the schedule tick, adding a version', async () => {

@@ -162,6 +162,7 @@ describe('backtestRows', () => {
     end: 1,
     scale: 1,
     predictMsPerOrigin: 0.1,
+    baselines: ['naive', 'holt_winters'],
     models: { naive: [m(1, 0.5), m(2, 1.5)], holt_winters: [m(1, 0.25), m(2, null)] },
   };
 

@@ -1123,6 +1123,7 @@ export interface components {
             testDays?: number;
         };
         BacktestResult: {
+            baselines: string[];
             chosen: string;
             end: number;
             models: {

@@ -20,6 +20,7 @@ const result: BacktestResultDto = {
   scale: 1,
   predictMsPerOrigin: 0.1,
   models: { ensemble: metrics(0.16), naive: metrics(1.02) },
+  baselines: ['naive'],
 };
 
 describe('BacktestChart', () => {
@@ -34,11 +35,12 @@ describe('BacktestChart', () => {
     expect(within(figure).getByText(REASON)).toBeInTheDocument();
   });
 
-  test('the baselines are marked as such, the models are not', () => {
-    render(<BacktestChart result={{ ...result, models: { ...result.models, seasonal_naive_day: metrics(1.3) } }} />);
+  test('the baselines the engine names are marked as such, the models are not', () => {
+    const models = { ...result.models, holt_winters: metrics(0.9), lstm: metrics(0.5) };
+    render(<BacktestChart result={{ ...result, models, baselines: ['naive', 'holt_winters'] }} />);
     const tags = within(screen.getByTestId(testIds.forecast.backtestResult)).getAllByText('baseline');
-    // Best first: ensemble 0.16 (no tag), naive 1.02, seasonal_naive_day 1.3.
-    expect(tags.map((tag) => tag.parentElement?.firstChild?.textContent)).toEqual(['naive', 'seasonal_naive_day']);
+    // Best first: ensemble 0.16 and lstm 0.5 (no tag), holt_winters 0.9, naive 1.02.
+    expect(tags.map((tag) => tag.parentElement?.firstChild?.textContent)).toEqual(['holt_winters', 'naive']);
   });
 
   test('an empty reason leaves no section to open', () => {

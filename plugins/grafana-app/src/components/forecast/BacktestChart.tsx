@@ -17,12 +17,6 @@ import { backtestSummary } from './backtestSummary';
 import { ReasonDetails } from './ReasonDetails';
 
 /**
- * The rules the README and the caption call baselines: marked in the list, which otherwise showed them as bare ids
- * among the models they are there to be beaten by.
- */
-const BASELINES = new Set(['naive', 'seasonal_naive_day', 'seasonal_naive_week']);
-
-/**
  * Every model's backtest error as one bar (Grafana's BarGauge), best first: the chosen model against the baselines
  * (seasonal-naive and friends) it had to beat. MASE below 1 beats a seasonal-naive forecast of the same points.
  */
@@ -31,6 +25,8 @@ export function BacktestChart({ result }: { result: BacktestResultDto }) {
   const theme = useTheme2();
   const { ref, width } = useContainerWidth<HTMLDivElement>(600);
   const scores = backtestSummary(result);
+  // Marked as the engine names them: bare ids among the models they are there to be beaten by said nothing.
+  const baselines = new Set(result.baselines);
   const max = Math.max(1, ...scores.map((m) => m.mase));
   const field = (chosen: boolean) => ({
     min: 0,
@@ -52,7 +48,7 @@ export function BacktestChart({ result }: { result: BacktestResultDto }) {
               <span className={s.name}>
                 <span>{m.model}</span>
                 {m.chosen && <strong>{t('forecast.backtest.chosen', ' (chosen)')}</strong>}
-                {BASELINES.has(m.model) && (
+                {baselines.has(m.model) && (
                   <span className={s.baseline}>{t('forecast.backtest.baseline', 'baseline')}</span>
                 )}
               </span>

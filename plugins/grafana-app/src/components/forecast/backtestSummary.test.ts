@@ -20,6 +20,7 @@ test('averages MASE over horizons, ranks best first, marks the chosen model and 
     end: 10,
     scale: 1,
     predictMsPerOrigin: 1,
+    baselines: ['seasonal-naive'],
     models: {
       'seasonal-naive': [h(1, 1), h(2, 1.2)],
       'holt-winters': [h(1, 0.5, 0.8), h(2, 0.7, 1), h(3, null)],
