@@ -119,3 +119,26 @@ describe('aicloudops refuses a global option the chosen engine does not read', (
     expect(run.stderr).toContain('--config is read by a one-shot engine');
   }, 60_000);
 });
+
+/**
+ * Found walking the auto-repair section: a one-shot `repair scan -n Bad_NS` printed "no findings" (exit 0) where a
+ * running engine refused `querystring.namespace`; both now check the route's schema first and name `--namespace`.
+ */
+describe('aicloudops repair scan and plan check --namespace as their routes do', () => {
+  it.each([
+    [['repair', 'scan', '-n', 'Bad_NS']],
+    [['repair', 'plan', '--namespace', 'Bad_NS']],
+    [[...NOWHERE, 'repair', 'scan', '-n', 'Bad_NS']],
+  ])(
+    '%j',
+    async (args) => {
+      const run = await cli(args);
+      expect(run.code).toBe(2);
+      expect(run.stdout).toBe('');
+      expect(run.stderr).toBe(
+        'error INVALID_INPUT: invalid request: --namespace: must be a Kubernetes namespace: lowercase letters, digits and -, at most 63\n',
+      );
+    },
+    60_000,
+  );
+});

@@ -31,6 +31,19 @@ const AUDIT_TERMS: RequestTerms = {
   'querystring.limit': '--limit',
 };
 
+/** scan's and plan's one flag, named as the user typed it when a running engine refuses its value. */
+const NAMESPACE_TERMS: RequestTerms = { 'querystring.namespace': '--namespace' };
+
+/**
+ * The `?namespace=` of scan and plan, checked as their routes check it on both paths: a one-shot engine scanned
+ * `-n Bad_NS` and printed "no findings", where a running engine refused `querystring.namespace`.
+ */
+function namespaceQuery(namespace: string | undefined): { namespace?: string } {
+  const checked = auditQuerySchema.pick({ namespace: true }).safeParse(namespace ? { namespace } : {});
+  if (!checked.success) throw invalidRequest(fieldIssuesFromZod(checked.error.issues, 'querystring'));
+  return checked.data;
+}
+
 function repairOf(engine: Engine) {
   const repair = engine.services.repair;
   if (!repair)
@@ -112,13 +125,13 @@ export function registerRepair(program: Command, cli: CliContext): void {
     .option('-n, --namespace <namespace>', 'one namespace (default: repair.namespaces)')
     .action(async (options: { namespace?: string }) =>
       run(async () => {
-        const query = options.namespace ? { namespace: options.namespace } : {};
+        const query = namespaceQuery(options.namespace);
         const remote = cli.remote();
         const scan = remote
           ? await remote.repairFindings(query)
-          : await cli.withEngine((e) => repairOf(e).scan(options.namespace));
+          : await cli.withEngine((e) => repairOf(e).scan(query.namespace));
         cli.output.result(scan, () => renderFindings(scan as RepairScanResponse));
-      }),
+      }, NAMESPACE_TERMS),
     );
 
   repair
@@ -127,13 +140,13 @@ export function registerRepair(program: Command, cli: CliContext): void {
     .option('-n, --namespace <namespace>', 'one namespace')
     .action(async (options: { namespace?: string }) =>
       run(async () => {
-        const query = options.namespace ? { namespace: options.namespace } : {};
+        const query = namespaceQuery(options.namespace);
         const remote = cli.remote();
         const plan = remote
           ? await remote.repairPlans(query)
-          : await cli.withEngine((e) => repairOf(e).plan(options.namespace));
+          : await cli.withEngine((e) => repairOf(e).plan(query.namespace));
         cli.output.result(plan, () => renderPlan(plan as RepairPlanResponse));
-      }),
+      }, NAMESPACE_TERMS),
     );
 
   repair
