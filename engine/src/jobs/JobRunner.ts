@@ -1,4 +1,5 @@
 import { EventEmitter } from 'node:events';
+import { plural } from '../util/plural.js';
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { Store } from '../store/Store.js';
@@ -338,8 +339,8 @@ export class JobRunner {
       ok: backlog === 0,
       detail:
         backlog === 0
-          ? `${this.live.size} jobs queued or running here; ${this.writer.failures} store writes retried since start`
-          : `${backlog} job records wait for the store (retrying with backoff); ${this.writer.failures} writes refused since start`,
+          ? `${plural(this.live.size, 'job')} queued or running here; ${plural(this.writer.failures, 'store write')} retried since start`
+          : `${plural(backlog, 'job record')} wait for the store (retrying with backoff); ${plural(this.writer.failures, 'write')} refused since start`,
     };
   }
 

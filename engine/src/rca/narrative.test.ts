@@ -34,4 +34,28 @@ describe('the RCA narrative', () => {
       'The incident on frontend (latency_p99): no root cause found. No service shows an anomaly in the window.',
     );
   });
+
+  it('writes a change point as people read a time: to the second, in UTC, named so', () => {
+    const slow: RcaCandidate = {
+      ...payment,
+      signal: 'latency_p99',
+      evidence: {
+        ...payment.evidence,
+        metrics: [
+          // 2026-12-07T18:54:04.064Z: ISO's `T` and milliseconds read as a machine's, not a sentence's.
+          {
+            signal: 'latency_p99',
+            unit: 's',
+            baselineMedian: 0.246,
+            incidentValue: 1.57,
+            deviation: 120,
+            changePoint: 1796669644.064,
+          },
+        ],
+      },
+    };
+    const text = templateNarrative([slow], target);
+    expect(text).toContain('change at 2026-12-07 18:54:04 UTC)');
+    expect(text).not.toMatch(/\d{4}-\d\d-\d\dT/);
+  });
 });

@@ -4,7 +4,9 @@ import type { RcaTarget, Summarizer } from './types.js';
 
 // One wording of numbers and deviations for the engine's narratives and the plugins' evidence lines.
 const fmt = formatNumber;
-const when = (t: number) => new Date(t * 1000).toISOString().replace('.000Z', 'Z');
+/** A time people read in a sentence: to the second, in UTC, named so (`2026-12-07 18:54:04 UTC`), not ISO's `T`/`.064Z`. */
+const when = (t: number) =>
+  `${new Date(Math.round(t) * 1000).toISOString().slice(0, 19).replace('T', ' ')} UTC`;
 
 function describeCandidate(c: RcaCandidate): string {
   const parts: string[] = [];

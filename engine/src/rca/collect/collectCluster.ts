@@ -1,4 +1,5 @@
 import type { ClusterSource, LogOptions, PodInfo, Workload } from '../../sources/cluster/ClusterSource.js';
+import { plural } from '../../util/plural.js';
 import type { ChangeEvidence, IncidentWindow, KubeEventEvidence, LogRecord } from '../types.js';
 
 export interface CollectClusterOptions {
@@ -99,7 +100,7 @@ function containerEvidence(
           service,
           time: at,
           kind: 'restart',
-          description: `${pod.name}/${c.name} restarted (${c.restartCount} restarts, last: ${c.lastTerminationReason ?? 'unknown'})`,
+          description: `${pod.name}/${c.name} restarted (${plural(c.restartCount, 'restart')}, last: ${c.lastTerminationReason ?? 'unknown'})`,
         });
         if (c.lastTerminationReason) {
           const message = `container ${c.name} terminated: ${c.lastTerminationReason}`;
