@@ -93,7 +93,11 @@ export class RemoteBackend implements CliBackend {
 
   /** Follows a job's SSE stream to its end; a job that did not succeed is rethrown as its error. */
   private async follow<R>(job: JobRecordDto, progress: ProgressFn): Promise<R> {
-    const done = await this.client.followJob(job.id, (r) => progress(r.progress, r.message));
+    // Progress of a job under way only: a failed job's last message is its error, which was printed twice (as a
+    // progress line, then as the error) where a one-shot engine prints it once.
+    const done = await this.client.followJob(job.id, (r) => {
+      if (r.status === 'queued' || r.status === 'running') progress(r.progress, r.message);
+    });
     if (done.status !== 'succeeded') {
       throw new EngineError(
         (done.error?.code ?? 'INTERNAL') as never,
