@@ -84,9 +84,12 @@ export const labelMapSchema = z
   )
   .refine((m) => Object.keys(m).length <= FIELD_LIMITS.labels, `at most ${FIELD_LIMITS.labels} labels`);
 
+/** Every error the API answers (`ErrorBody` in the OpenAPI document). */
 export const errorBodySchema = z.object({
   error: z.object({
-    code: z.string(),
+    code: z
+      .string()
+      .describe('Stable machine-readable code, e.g. INVALID_INPUT, NOT_FOUND, UPSTREAM_UNAVAILABLE'),
     message: z.string(),
     issues: z.array(z.object({ field: z.string(), message: z.string() })).optional(),
     requestId: z.string().optional(),

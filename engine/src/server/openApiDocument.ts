@@ -2,6 +2,7 @@ import type { FastifySchema } from 'fastify';
 import { z } from 'zod';
 import { createJsonSchemaTransform, createJsonSchemaTransformObject } from 'fastify-type-provider-zod';
 import * as schemas from '../schemas/index.js';
+import { errorBodySchema } from '../schemas/core.js';
 import { withoutImpliedSchemas } from './strictRequests.js';
 
 /**
@@ -15,8 +16,9 @@ export const openApiRegistry = withDescriptions(z.registry<{ id: string }>());
 
 /**
  * fastify-type-provider-zod hands zod this registry as the only source of metadata, so the text every schema got from
- * `.describe()` (kept in zod's global registry) was dropped: 6 of 71 components and no query parameter had a
- * description. Reading a schema's metadata here returns its global description under its id.
+ * `.describe()` (kept in zod's global registry) was dropped from every query parameter and inline field (the named
+ * components keep theirs: zod reads the global registry for those). Reading a schema's metadata here returns its
+ * global description under its id.
  */
 function withDescriptions<R extends z.core.$ZodRegistry<{ id: string }>>(registry: R): R {
   const own = registry.get.bind(registry);
@@ -28,16 +30,7 @@ function withDescriptions<R extends z.core.$ZodRegistry<{ id: string }>>(registr
   return registry;
 }
 
-export const errorBodySchema = z.object({
-  error: z.object({
-    code: z
-      .string()
-      .describe('Stable machine-readable code, e.g. INVALID_INPUT, NOT_FOUND, UPSTREAM_UNAVAILABLE'),
-    message: z.string(),
-    issues: z.array(z.object({ field: z.string(), message: z.string() })).optional(),
-    requestId: z.string().optional(),
-  }),
-});
+// The one error body (schemas/core), named first so the loop below keeps its name.
 openApiRegistry.add(errorBodySchema, { id: 'ErrorBody' });
 
 // Query strings and path params stay inline: @fastify/swagger expands them into parameters only when they are.

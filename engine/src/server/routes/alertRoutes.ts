@@ -20,7 +20,7 @@ import {
 import { parseWebhookFast } from '../../alerts/ingest/parseWebhookFast.js';
 import { assertSseCapacity, iterateSubscription, streamSse } from '../sse.js';
 import type { IncidentEvent } from '../../alerts/IncidentBus.js';
-import { errorBodySchema } from '../openApiDocument.js';
+import { errorBodySchema } from '../../schemas/core.js';
 
 const idParams = z.object({ id: z.string().min(1).max(128) });
 

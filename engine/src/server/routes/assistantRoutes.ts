@@ -22,7 +22,7 @@ import { redactChecks } from '../../util/redact.js';
 import { pageQuerySchema, pageResponseFields, paginate, pageQueryOf } from '../pagination.js';
 import { ANONYMOUS_OWNER } from '../../assistant/answer/ConversationStore.js';
 import type { FastifyRequest } from 'fastify';
-import { errorBodySchema } from '../openApiDocument.js';
+import { errorBodySchema } from '../../schemas/core.js';
 
 /** Conversations belong to the caller's token name; with auth off every caller is the one anonymous identity. */
 const ownerOf = (request: FastifyRequest) => request.principal?.name ?? ANONYMOUS_OWNER;

@@ -1182,6 +1182,7 @@ export interface components {
         };
         ErrorBody: {
             error: {
+                /** @description Stable machine-readable code, e.g. INVALID_INPUT, NOT_FOUND, UPSTREAM_UNAVAILABLE */
                 code: string;
                 issues?: {
                     field: string;
