@@ -50,7 +50,8 @@ describe('aicloudops refuses an empty value, naming the option or argument, befo
 
 /**
  * Found walking the README's command table: a flag that means nothing beside another was dropped without a word
- * (`rca --list --show ID` listed, `rca --show ID -n other` showed ID, `forecast --counter` without `--query`
+ * (`rca --list --show ID` listed, `rca --show ID -n other` showed ID, `alerts --stats --status firing` counted every
+ * alert, `incidents --show ID --status open` showed a resolved one, `forecast --counter` without `--query`
  * differenced the signal's rate and forecast its changes, `scale-plan --dry-run` without `--mode apply` planned).
  */
 describe('aicloudops refuses a flag that means nothing beside the others given', () => {
@@ -63,6 +64,22 @@ describe('aicloudops refuses a flag that means nothing beside the others given',
     [
       ['rca', '--list', '--since', '15m'],
       "error: option '--list' cannot be used with option '--since <duration>'",
+    ],
+    [
+      ['alerts', '--stats', '--status', 'firing'],
+      "error: option '--stats' cannot be used with option '--status <status>'",
+    ],
+    [
+      ['alerts', '--send', 'f.json', '--limit', '3'],
+      "error: option '--send <file>' cannot be used with option '--limit <n>'",
+    ],
+    [
+      ['incidents', '--show', 'x', '--status', 'open'],
+      "error: option '--show <id>' cannot be used with option '--status <status>'",
+    ],
+    [
+      ['incidents', '--ack', 'x', '--limit', '2'],
+      "error: option '--ack <id>' cannot be used with option '--limit <n>'",
     ],
     [
       ['forecast', '-s', 'checkout', '--counter'],

@@ -52,6 +52,9 @@ function renderStats(s: AlertStats): string {
   ].join('\n');
 }
 
+/** The options of the alert and incident lists, which --stats, --send, --show, --ack and --resolve do not print. */
+const LIST_FLAGS = ['status', 'limit'];
+
 export function registerAlerts(program: Command, cli: CliContext): void {
   program
     .command('alerts')
@@ -65,13 +68,20 @@ export function registerAlerts(program: Command, cli: CliContext): void {
       'all',
     )
     .option('--limit <n>', 'alerts to print', positiveInt('limit'), 50)
-    // Given both, --send used to win and --stats was dropped without a word.
+    // Given both, --send used to win and --stats was dropped without a word; so were --status and --limit beside
+    // either (`--stats --status firing` printed the figures of every alert).
     .addOption(
-      new Option('--stats', 'print compression, dedup ratio and added notification delay instead').conflicts(
+      new Option('--stats', 'print compression, dedup ratio and added notification delay instead').conflicts([
         'send',
-      ),
+        ...LIST_FLAGS,
+      ]),
     )
-    .option('--send <file>', 'send an Alertmanager webhook v4 JSON file to the engine at --server')
+    .addOption(
+      new Option(
+        '--send <file>',
+        'send an Alertmanager webhook v4 JSON file to the engine at --server',
+      ).conflicts(LIST_FLAGS),
+    )
     .action(
       async (options: {
         status: 'firing' | 'resolved' | 'all';
@@ -119,16 +129,23 @@ export function registerAlerts(program: Command, cli: CliContext): void {
     .option('--status <status>', 'open, resolved or all', oneOf('status', ['open', 'resolved', 'all']), 'all')
     .option('--limit <n>', 'incidents to print', positiveInt('limit'), 20)
     // One incident action per run: --ack A --resolve B used to acknowledge A and drop the rest.
+    // --status and --limit filter the list, which none of these prints: they were dropped without a word.
     .addOption(
       new Option('--show <id>', 'one incident with every alert and merge reason').conflicts([
         'ack',
         'resolve',
+        ...LIST_FLAGS,
       ]),
     )
     .addOption(
-      new Option('--ack <id>', 'acknowledge an incident (on the engine at --server)').conflicts('resolve'),
+      new Option('--ack <id>', 'acknowledge an incident (on the engine at --server)').conflicts([
+        'resolve',
+        ...LIST_FLAGS,
+      ]),
     )
-    .option('--resolve <id>', 'resolve an incident (on the engine at --server)')
+    .addOption(
+      new Option('--resolve <id>', 'resolve an incident (on the engine at --server)').conflicts(LIST_FLAGS),
+    )
     .action(
       async (options: {
         status: 'open' | 'resolved' | 'all';
