@@ -7,6 +7,7 @@ import type { RcaCandidate, RcaResult } from '../../api/types';
 import { testIds } from '../testIds';
 import { AnomalyChart } from './AnomalyChart';
 import { candidateReason } from './candidateReason';
+import { formatScore } from './formatScore';
 import { EvidenceLines, type ExploreTarget } from './EvidenceLines';
 
 /**
@@ -32,7 +33,7 @@ export function CandidateCard({
         <strong>{candidate.service}</strong>
         {candidate.faultType && <Badge color="orange" text={candidate.faultType} />}
         <span className={s.muted}>
-          {t('rca.candidate.score', 'score {{score}}', { score: candidate.score.toFixed(2) })}
+          {t('rca.candidate.score', 'score {{score}}', { score: formatScore(candidate.score) })}
         </span>
       </div>
       <p className={s.reason} data-testid={testIds.rootCause.reason}>

@@ -12,6 +12,7 @@ import { t } from '@grafana/i18n';
 import { testIds } from '../testIds';
 import { UNESCAPED } from '../../locales/unescaped';
 import { layoutGraph, type GraphLayout } from './layoutGraph';
+import { formatScore } from './formatScore';
 
 export interface ServiceGraphProps {
   /** Grafana node-graph frames: nodes then edges (serviceGraphFrames). */
@@ -56,7 +57,7 @@ export function ServiceGraph({ frames }: ServiceGraphProps) {
         {
           ...counts,
           top: top.id,
-          score: top.score!.toFixed(2),
+          score: formatScore(top.score!),
           ...UNESCAPED,
         }
       )
@@ -140,10 +141,6 @@ function Node({ node, at, theme }: { node: GraphNode; at: { x: number; y: number
   );
 }
 
-/** Three significant digits fit inside the node (121.38 did not); the exact score is on the candidate's card. */
-function formatScore(score: number): string {
-  return score >= 100 ? score.toFixed(0) : score.toPrecision(3);
-}
 
 /** A outline in the background colour behind labels, so edges passing under a name do not strike through it. */
 function halo(theme: GrafanaTheme2) {
