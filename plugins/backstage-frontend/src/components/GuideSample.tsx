@@ -9,8 +9,9 @@ import { useId, type ReactNode } from 'react';
  *
  * A plain themed <pre>, not core-components' CodeSnippet: in Chromium, axe found 11 serious colour-contrast
  * violations in CodeSnippet's YAML token colours on the light theme and a scrollable <pre> that the keyboard cannot
- * reach. Here: the theme's text colour, and the <pre> is a labelled, focusable region so long lines scroll (wrapping
- * them broke the YAML indentation on screen).
+ * reach. Here: the theme's text colour, and the <pre> is a labelled, focusable region. Long lines wrap (pre-wrap keeps
+ * each line's indentation; a URL breaks anywhere): scrolling sideways hid the end of the Alertmanager sample's webhook
+ * URL and credentials path behind the card's edge on the entity tab, and a copied sample keeps its real line breaks.
  */
 export function GuideSample({ caption, text, testId }: { caption: ReactNode; text: string; testId: string }) {
   const captionId = useId();
@@ -34,7 +35,9 @@ export function GuideSample({ caption, text, testId }: { caption: ReactNode; tex
             color: 'text.primary',
             fontFamily: 'monospace',
             fontSize: '0.8125rem',
-            overflowX: 'auto',
+            whiteSpace: 'pre-wrap',
+            overflowWrap: 'anywhere',
+            wordBreak: 'break-word',
           }}
         >
           {text}
