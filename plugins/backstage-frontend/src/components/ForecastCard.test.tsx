@@ -3,7 +3,7 @@ import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { cloudOpsApiRef, type CloudOpsApi } from '../api/CloudOpsApi';
 import type { ForecastResponse } from '../api/types';
 import { ForecastCard } from './ForecastCard';
-import { ForecastChart, forecastRows } from './ForecastChart';
+import { ForecastChart, forecastRows, tooltipValue } from './ForecastChart';
 import { backtestRows, meanMase } from './ForecastBacktestChart';
 
 const T0 = 1_700_000_000;
@@ -118,7 +118,17 @@ describe('ForecastCard', () => {
     expect(
       within(figure).getByText(/capacity of the planned replicas at 30 req\/s per replica/),
     ).toBeInTheDocument();
+    // The demand axis names the unit; its ticks stay bare numbers.
+    const labels = [...figure.querySelectorAll('text.recharts-label')].map((l) => l.textContent);
+    expect(labels).toEqual(['req/s']);
   }, 60_000);
+
+  it("names the unit in the chart's tooltip for demand, not for the replica count", () => {
+    expect(tooltipValue(64.123, 'forecast', 'req/s')).toBe('64.1 req/s');
+    expect(tooltipValue([70, 90], 'band', 'req/s')).toBe('70–90 req/s');
+    expect(tooltipValue(3, 'replicas', 'req/s')).toBe('3');
+    expect(tooltipValue(64, 'history', '')).toBe('64');
+  });
 
   it('adds the replica plan as a step line on its own axis', async () => {
     const plan = [

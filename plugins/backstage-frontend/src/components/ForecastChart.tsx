@@ -60,6 +60,12 @@ const num = (v: number) => (Math.abs(v) >= 100 ? v.toFixed(0) : String(Number(v.
 /** A formatted number with its unit, when the engine's catalog names one. */
 export const withUnit = (text: string, unit: string) => (unit ? `${text} ${unit}` : text);
 
+/** A tooltip value: demand (history, forecast, its interval, capacity) in the signal's unit; replicas a bare count. */
+export function tooltipValue(value: unknown, dataKey: unknown, unit: string): string {
+  const text = Array.isArray(value) ? value.map((x) => num(Number(x))).join('–') : num(Number(value));
+  return dataKey === 'replicas' ? text : withUnit(text, unit);
+}
+
 /**
  * The forecast as one chart: history, forecast with its interval band, the replica plan as a step line (right axis)
  * and, given the capacity per replica, the capacity the plan provides as a step line on the demand axis.
@@ -102,7 +108,18 @@ export function ForecastChart({
           tickFormatter={(time: number) => clock(time)}
           stroke={theme.palette.text.secondary}
         />
-        <YAxis yAxisId="demand" tickFormatter={num} stroke={theme.palette.text.secondary} width={48} />
+        {/* The unit once, as the axis label (ticks stay short: "req/s" on each took a third of a 520 px card). */}
+        <YAxis
+          yAxisId="demand"
+          tickFormatter={num}
+          stroke={theme.palette.text.secondary}
+          width={unit ? 60 : 48}
+          label={
+            unit
+              ? { value: unit, angle: -90, position: 'insideLeft', fill: theme.palette.text.secondary }
+              : undefined
+          }
+        />
         {plan && plan.length > 0 && (
           <YAxis
             yAxisId="replicas"
@@ -114,7 +131,7 @@ export function ForecastChart({
         )}
         <Tooltip
           labelFormatter={(time) => clockWithZone(Number(time))}
-          formatter={(v) => (Array.isArray(v) ? v.map((x) => num(Number(x))).join('–') : num(Number(v)))}
+          formatter={(v, _name, item) => tooltipValue(v, item.dataKey, unit)}
           contentStyle={{ background: theme.palette.background.paper, borderColor: theme.palette.divider }}
         />
         <Area
