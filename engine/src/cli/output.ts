@@ -123,7 +123,8 @@ function inCliTerms(error: unknown, terms: RequestTerms, json: boolean): unknown
   for (const field of Object.keys(terms).sort((a, b) => b.length - a.length)) {
     if (field.includes('.')) message = message.split(field).join(terms[field]);
   }
-  const fieldOf = (term: string) => (json ? term.replace(/^--|^<|>$/g, '') : term);
+  // `<paths...>` is `paths`, as the CLI's own checks name it.
+  const fieldOf = (term: string) => (json ? term.replace(/^--|^<|(\.\.\.)?>$/g, '') : term);
   return new EngineError(error.code, message, {
     issues: error.issues.map((i) =>
       Object.hasOwn(terms, i.field) ? { ...i, field: fieldOf(terms[i.field]!) } : i,

@@ -1,6 +1,7 @@
 import type { Engine } from '../../engine.js';
 import type { JobRecord } from '../../jobs/JobRunner.js';
-import { EngineError } from '../../errors.js';
+import { EngineError, fieldIssuesFromZod, invalidRequest } from '../../errors.js';
+import { ingestRequestSchema } from '../../assistant/schemas.js';
 import { alertsOf } from '../../alerts/alertsOf.js';
 import type { CliBackend, IngestSource, ProgressFn } from './CliBackend.js';
 
@@ -60,6 +61,11 @@ export class LocalBackend implements CliBackend {
   }
 
   async ingest(source: IngestSource, progress: ProgressFn) {
+    // The route's body check, here too, so both engines refuse the same (an --attribution of 600 characters was
+    // stored one-shot and refused by a running engine).
+    const { path, ...rest } = source;
+    const checked = ingestRequestSchema.safeParse({ paths: [path], ...rest });
+    if (!checked.success) throw invalidRequest(fieldIssuesFromZod(checked.error.issues, 'body'));
     const assistant = await this.engine.services.assistant();
     return assistant.kb.ingest(source, progress);
   }
