@@ -135,7 +135,9 @@ function requestOf(options: RcaOptions): Record<string, unknown> {
   const now = Date.now() / 1000;
   const window =
     options.start !== undefined
-      ? { start: options.start, end: options.end ?? now }
+      ? // --start alone leaves the end to the engine (now): sent as now, a start in the future (unix milliseconds
+        // for seconds) was refused as `--end: end must be after start`, naming a flag nobody typed.
+        { start: options.start, ...(options.end !== undefined ? { end: options.end } : {}) }
       : options.since !== undefined
         ? { start: now - options.since, end: now }
         : undefined;
