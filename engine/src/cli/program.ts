@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { CliContext } from './CliContext.js';
 import { Output } from './output.js';
+import { EngineError } from '../errors.js';
 import { COMMANDS } from './commands/index.js';
 import { refuseEmptyValues } from './flags.js';
 
@@ -20,6 +21,15 @@ export function buildProgram(): Command {
     )
     .option('--token <token>', 'bearer token for --server (default $AICLOUDOPS_TOKEN)')
     .version(engineVersion(), '-V, --version', 'print the engine package version')
+    .configureOutput({
+      // With --json a usage error (unknown option, missing argument, two options that conflict) is a JSON error on
+      // stdout like a bad value's: a script read nothing there before. The usage help still goes to stderr.
+      outputError: (text, write) => {
+        if (!program.opts<{ json?: boolean }>().json) return write(text);
+        const message = text.trim().replace(/^error: /, '');
+        new Output(true).error(new EngineError('INVALID_INPUT', message));
+      },
+    })
     .showHelpAfterError()
     .exitOverride()
     .hook('preAction', (_program, command) => refuseEmptyValues(command));

@@ -169,3 +169,20 @@ it('rca --start in the future names --start, not the --end nobody typed', async 
   expect(run.code).toBe(2);
   expect(run.stderr).toBe('error INVALID_INPUT: invalid RCA request: --start: must not be in the future\n');
 }, 60_000);
+
+/**
+ * Found walking the README ("--json prints the same as {"error": {...}} on stdout"): a usage error under --json
+ * printed commander's text on stderr and nothing on stdout, so a script read an empty document.
+ */
+it.each([
+  [['--json', 'rca', '--bogus'], "unknown option '--bogus'"],
+  [['kb', 'remove', '--json'], "missing required argument 'name'"],
+])(
+  'a usage error under --json is a JSON error on stdout: %j',
+  async (args, message) => {
+    const run = await cli(args);
+    expect(run.code).toBe(2);
+    expect(JSON.parse(run.stdout)).toEqual({ error: { code: 'INVALID_INPUT', message, issues: [] } });
+  },
+  60_000,
+);
