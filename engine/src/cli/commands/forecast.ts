@@ -142,7 +142,10 @@ const seriesOptions = (cmd: Command) =>
     .option('-n, --namespace <namespace>', 'namespace (default: config defaultNamespace)')
     .option('--signal <signal>', 'configured signal to forecast', 'request_rate')
     .option('--query <promql>', 'a PromQL of your own instead of the signal (must return one series)')
-    .option('--counter', 'the query returns a cumulative counter: forecast per-step increases');
+    .option(
+      '--counter',
+      'with --query: the query returns a cumulative counter, so forecast per-step increases',
+    );
 
 export function registerForecast(program: Command, cli: CliContext): void {
   seriesOptions(
