@@ -132,9 +132,9 @@ describe('ForecastPage', () => {
     expect(within(screen.getByTestId(testIds.forecast.plan)).queryByText('Why this plan')).not.toBeInTheDocument();
     const rows = within(result).getAllByRole('row').slice(1);
     expect(rows.map((r) => r.textContent)).toEqual([
-      '2025-11-25 10:00100.090.00 – 110.0',
-      '2025-11-25 10:20102.092.00 – 112.0',
-      '2025-11-25 10:40104.094.00 – 114.0',
+      '2025-11-25 10:00:00 UTC100.090.00 – 110.0',
+      '2025-11-25 10:20:00 UTC102.092.00 – 112.0',
+      '2025-11-25 10:40:00 UTC104.094.00 – 114.0',
     ]);
     expect(within(result).getByText('Forecast (s)')).toBeInTheDocument();
 

@@ -1,6 +1,6 @@
 import React, { useState } from 'react';
 import { css, cx } from '@emotion/css';
-import { dateTime, type GrafanaTheme2 } from '@grafana/data';
+import { type GrafanaTheme2 } from '@grafana/data';
 import { PluginPage } from '@grafana/runtime';
 import { t } from '@grafana/i18n';
 import { Button, Combobox, InlineField, InlineFieldRow, Input, LoadingPlaceholder, useStyles2 } from '@grafana/ui';
@@ -18,6 +18,7 @@ import { DEFAULT_NAMESPACE } from '../constants';
 import { toEpochMs } from '../datasource/toEpochMs';
 import { initialParam } from '../utils/initialParam';
 import { hasOrgRole } from '../utils/orgRole';
+import { utcDateTime } from '../utils/utcTime';
 
 /** Hours of history beside the forecast: enough to see the daily shape's last turn without squeezing the hour ahead. */
 const HISTORY_HOURS = 3;
@@ -363,7 +364,7 @@ function ForecastSummary({ result, unit }: { result: ForecastResponse; unit: str
       <tbody>
         {picks.map((p) => (
           <tr key={String(p.t)}>
-            <td>{dateTime(toEpochMs(p.t)).format('YYYY-MM-DD HH:mm')}</td>
+            <td>{utcDateTime(toEpochMs(p.t))}</td>
             <td>{fmt(p.value)}</td>
             <td>
               {fmt(p.lower)} – {fmt(p.upper)}

@@ -191,18 +191,18 @@ describe('RootCausePage', () => {
     // The fault type and one sentence on why.
     expect(within(candidates[0]).getByText('latency')).toBeInTheDocument();
     expect(within(candidates[0]).getByTestId(testIds.rootCause.reason)).toHaveTextContent(
-      'payment: latency_p99 went from 0.04 to 0.244 s (+12.3 robust σ) after a rollout at 10:01:00.'
+      'payment: latency_p99 went from 0.04 to 0.244 s (+12.3 robust σ) after a rollout at 10:01:00 UTC.'
     );
     // One line per thing: metrics, the change, events grouped by reason and object, the log template with its burst.
     const lines = within(within(candidates[0]).getByTestId(testIds.rootCause.evidence)).getAllByRole('listitem');
     expect(lines.map((l) => l.textContent)).toEqual([
-      expect.stringContaining('latency_p99: 0.04 → 0.244 s (+12.3 robust σ), changed at 10:02:00'),
+      expect.stringContaining('latency_p99: 0.04 → 0.244 s (+12.3 robust σ), changed at 10:02:00 UTC'),
       expect.stringContaining('cpu_usage: 0.2 → 0.5 (+4 robust σ)'),
-      expect.stringContaining('10:01:00 payment to revision 4'),
+      expect.stringContaining('10:01:00 UTC payment to revision 4'),
       expect.stringContaining(
-        'Warning Unhealthy on Pod/payment-1 ×6, 10:01:30–10:05:00: Readiness probe failed: timeout'
+        'Warning Unhealthy on Pod/payment-1 ×6, 10:01:30–10:05:00 UTC: Readiness probe failed: timeout'
       ),
-      expect.stringContaining('Normal Pulled on Pod/payment-2 ×1 at 10:01:40'),
+      expect.stringContaining('Normal Pulled on Pod/payment-2 ×1 at 10:01:40 UTC'),
       expect.stringContaining('timeout calling <*> 0 → 42 (new)'),
     ]);
     expect(screen.getByText('logs: no log source configured')).toBeInTheDocument();

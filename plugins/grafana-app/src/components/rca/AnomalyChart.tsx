@@ -9,7 +9,8 @@ import { testIds } from '../testIds';
 import { UNESCAPED } from '../../locales/unescaped';
 import { anomalyFrame } from './anomalyFrame';
 import { baselineBand } from './baselineBand';
-import { clock, fmt } from './candidateReason';
+import { fmt } from './candidateReason';
+import { wallClock } from '../../utils/utcTime';
 import { useContainerWidth } from './useContainerWidth';
 import { ChartTooltip } from './ChartTooltip';
 
@@ -65,7 +66,7 @@ export function AnomalyChart({ promql, signal, unit, window: w, onset }: Anomaly
           ...UNESCAPED,
         })
       : undefined,
-    onset !== undefined ? t('rca.chart.onset', 'onset {{time}} UTC', { time: clock(onset) }) : undefined,
+    onset !== undefined ? t('rca.chart.onset', 'onset {{time}} UTC', { time: wallClock(onset) }) : undefined,
   ]
     .filter(Boolean)
     .join(' · ');

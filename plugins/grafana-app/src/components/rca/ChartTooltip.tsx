@@ -1,7 +1,6 @@
 import React from 'react';
 import { css } from '@emotion/css';
 import {
-  dateTimeFormat,
   formattedValueToString,
   getFieldDisplayName,
   type DataFrame,
@@ -9,6 +8,7 @@ import {
 } from '@grafana/data';
 import { TooltipPlugin2, useStyles2, type UPlotConfigBuilder } from '@grafana/ui';
 import { testIds } from '../testIds';
+import { utcDateTime } from '../../utils/utcTime';
 
 /**
  * TooltipHoverMode.xAll: a `const enum` of @grafana/ui/internal, which is not among the modules Grafana shares with
@@ -45,7 +45,7 @@ export function ChartTooltip({ config, frame }: { config: UPlotConfigBuilder; fr
         return (
           <div className={s.tooltip} data-testid={testIds.charts.tooltip}>
             {time !== undefined && (
-              <div className={s.time}>{dateTimeFormat(time, { timeZone: 'utc', format: 'YYYY-MM-DD HH:mm:ss' })}</div>
+              <div className={s.time}>{utcDateTime(time)}</div>
             )}
             {rows.map((r) => (
               <div key={r.name} className={s.row}>

@@ -8,7 +8,8 @@ import type { RcaCandidate } from '../../api/types';
 import { testIds } from '../testIds';
 import { UNESCAPED } from '../../locales/unescaped';
 import { exploreUrl } from '../../utils/exploreUrl';
-import { clock, fmt } from './candidateReason';
+import { fmt } from './candidateReason';
+import { utcClock, wallClock } from '../../utils/utcTime';
 import { groupEvents } from './groupEvents';
 
 export interface ExploreTarget {
@@ -31,7 +32,7 @@ export function EvidenceLines({ evidence, explore }: { evidence: RcaCandidate['e
           {m.signal}: {fmt(m.baselineMedian)} → {fmt(m.incidentValue)}
           {m.unit ? ` ${m.unit}` : ''} ({describeDeviation(m)})
           {m.changePoint !== undefined &&
-            t('rca.evidence.changed-at', ', changed at {{time}}', { time: clock(m.changePoint) })}
+            t('rca.evidence.changed-at', ', changed at {{time}}', { time: utcClock(m.changePoint) })}
           {m.promql && (
             <>
               {' '}
@@ -51,7 +52,7 @@ export function EvidenceLines({ evidence, explore }: { evidence: RcaCandidate['e
       {changes.map((c, i) => (
         <li key={`c${i}`}>
           <span className={s.kind}>{c.kind}</span>
-          {clock(c.time)} {c.description}
+          {utcClock(c.time)} {c.description}
         </li>
       ))}
       {groupEvents(events).map((g) => (
@@ -65,8 +66,8 @@ export function EvidenceLines({ evidence, explore }: { evidence: RcaCandidate['e
           })}{' '}
           ×{g.count}
           {g.firstSeen === g.lastSeen
-            ? t('rca.evidence.at', ' at {{time}}', { time: clock(g.firstSeen) })
-            : `, ${clock(g.firstSeen)}–${clock(g.lastSeen)}`}
+            ? t('rca.evidence.at', ' at {{time}}', { time: utcClock(g.firstSeen) })
+            : `, ${wallClock(g.firstSeen)}–${utcClock(g.lastSeen)}`}
           <span className={s.muted}>: {g.message}</span>
         </li>
       ))}

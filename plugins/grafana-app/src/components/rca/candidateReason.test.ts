@@ -48,7 +48,7 @@ describe('candidateReason', () => {
         ],
       },
     });
-    expect(reason).toBe('cart: memory went from 100 to 250 bytes (+9 robust σ) after a rollout at 01:00:00.');
+    expect(reason).toBe('cart: memory went from 100 to 250 bytes (+9 robust σ) after a rollout at 01:00:00 UTC.');
   });
 
   test('without a change, the first warning event explains it', () => {

@@ -2,14 +2,10 @@ import { describeDeviation } from '@ai-cloudops/engine-client';
 import type { RcaCandidate } from '../../api/types';
 import { t } from '@grafana/i18n';
 import { UNESCAPED } from '../../locales/unescaped';
+import { utcClock } from '../../utils/utcTime';
 
 export function fmt(value: number): string {
   return Number.isFinite(value) ? Number(value.toPrecision(3)).toString() : String(value);
-}
-
-/** Unix seconds as UTC wall-clock time. */
-export function clock(seconds: number): string {
-  return new Date(seconds * 1000).toISOString().slice(11, 19);
 }
 
 /**
@@ -40,7 +36,7 @@ export function candidateReason(c: RcaCandidate): string {
     return t('rca.reason.after-change', '{{service}}: {{move}} after a {{kind}} at {{time}}.', {
       ...values,
       kind: change.kind,
-      time: clock(change.time),
+      time: utcClock(change.time),
     });
   }
   if (warning) {

@@ -1,0 +1,23 @@
+import { dateTimeFormat } from '@grafana/data';
+
+/*
+ * Absolute times on the Root cause and Forecast pages, in UTC and named so. Those pages draw their charts in UTC and
+ * the engine's narrative writes '2026-12-07 18:54:04 UTC'; the walk found a table in the browser's zone with no zone
+ * named, a tooltip with seconds and 'changed at 19:43:00' beside 'onset 19:43:00 UTC'. The zone is an abbreviation,
+ * the same in every language.
+ */
+
+/** Epoch milliseconds as '2026-12-07 18:54:04 UTC', the engine narrative's format. */
+export function utcDateTime(ms: number): string {
+  return `${dateTimeFormat(ms, { timeZone: 'utc', format: 'YYYY-MM-DD HH:mm:ss' })} UTC`;
+}
+
+/** Unix seconds as UTC wall-clock time without the zone, for a range or a sentence that names it once. */
+export function wallClock(seconds: number): string {
+  return new Date(seconds * 1000).toISOString().slice(11, 19);
+}
+
+/** Unix seconds as UTC wall-clock time, named so: '18:54:04 UTC'. */
+export function utcClock(seconds: number): string {
+  return `${wallClock(seconds)} UTC`;
+}
