@@ -3,7 +3,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { z } from 'zod';
 import type { EngineContext } from '../context.js';
-import { EngineError, describeIssues, fieldIssuesFromZod, isEngineError } from '../errors.js';
+import { EngineError, fieldIssuesFromZod, invalidRequest, isEngineError } from '../errors.js';
 import type { HealthCheck } from '../health/HealthCheck.js';
 import type { JobRecord } from '../jobs/JobRunner.js';
 import type { ChatMessage, ModelProvider, ToolCall } from '../model/ModelProvider.js';
@@ -58,8 +58,7 @@ const UNKNOWN =
 function parse<T>(schema: z.ZodType<T>, input: unknown, prefix: string): T {
   const parsed = schema.safeParse(input);
   if (!parsed.success) {
-    const issues = fieldIssuesFromZod(parsed.error.issues, prefix);
-    throw new EngineError('INVALID_INPUT', `invalid ${prefix}: ${describeIssues(issues)}`, { issues });
+    throw invalidRequest(fieldIssuesFromZod(parsed.error.issues, prefix));
   }
   return parsed.data;
 }

@@ -63,7 +63,7 @@ export class ForecastService {
   }
 
   async forecast(input: unknown): Promise<ForecastResponse> {
-    const request = parseWith(forecastRequestSchema, input, 'forecast request');
+    const request = parseWith(forecastRequestSchema, input);
     const history = await this.history(
       request,
       Math.min(this.config.historyDays, this.config.serveHistoryDays),
@@ -119,7 +119,7 @@ export class ForecastService {
 
   /** Starts a training job; the result is the stored model version (promoted only if it passed validation). */
   async train(input: unknown): Promise<JobRecord<ModelVersion>> {
-    const request = parseWith(trainRequestSchema, input, 'train request');
+    const request = parseWith(trainRequestSchema, input);
     const days = request.historyDays ?? this.config.historyDays;
     // Resolve now so a bad signal is a 400, not a failed job.
     resolveQuery(this.ctx.config, request);
@@ -144,7 +144,7 @@ export class ForecastService {
 
   /** Starts a backtest job: fit on all but the last `testDays`, score those by rolling origin beside every baseline. */
   async backtest(input: unknown): Promise<JobRecord<BacktestResult & { seriesKey: string }>> {
-    const request = parseWith(backtestRequestSchema, input, 'backtest request');
+    const request = parseWith(backtestRequestSchema, input);
     const days = request.historyDays ?? this.config.historyDays;
     if (request.testDays >= days) {
       throw new EngineError('INVALID_INPUT', 'testDays must be shorter than historyDays', {
@@ -168,7 +168,7 @@ export class ForecastService {
   }
 
   async scalePlan(input: unknown): Promise<ScalePlanResponse> {
-    const request = parseWith(scalePlanRequestSchema, input, 'scale-plan request');
+    const request = parseWith(scalePlanRequestSchema, input);
     const namespace = request.namespace ?? this.ctx.config.defaultNamespace;
     const clusters = this.ctx.clusters;
     const cluster = clusters.get(request.cluster);

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { EngineError, fieldIssuesFromZod } from '../errors.js';
+import { fieldIssuesFromZod, invalidRequest } from '../errors.js';
 import { kubernetesNameSchema, nameSchema, namespaceSchema, promqlSchema } from '../schemas/core.js';
 
 /** Request and response schemas of the forecast API; the HTTP routes, the CLI and the service share them. */
@@ -208,22 +208,9 @@ export const scalePlanResponseSchema = z.object({
 });
 export type ScalePlanResponse = z.infer<typeof scalePlanResponseSchema>;
 
-export function parseWith<S extends z.ZodType>(
-  schema: S,
-  input: unknown,
-  what: string,
-  prefix = 'body',
-): z.infer<S> {
+export function parseWith<S extends z.ZodType>(schema: S, input: unknown, prefix = 'body'): z.infer<S> {
   const parsed = schema.safeParse(input ?? {});
-  if (!parsed.success) {
-    const issues = fieldIssuesFromZod(parsed.error.issues, prefix);
-    throw new EngineError(
-      'INVALID_INPUT',
-      `invalid ${what}: ${issues.map((i) => `${i.field}: ${i.message}`).join('; ')}`,
-      {
-        issues,
-      },
-    );
-  }
+  // The wording of every refused request, so the CLI prints the same one-shot and through --server.
+  if (!parsed.success) throw invalidRequest(fieldIssuesFromZod(parsed.error.issues, prefix));
   return parsed.data;
 }

@@ -1,7 +1,7 @@
 import type { EngineContext } from '../context.js';
 import { backfillIndexOnce } from '../store/backfillIndexOnce.js';
 import type { JobRecord } from '../jobs/JobRunner.js';
-import { EngineError, notFoundAsUndefined, type FieldIssue } from '../errors.js';
+import { EngineError, invalidRequest, notFoundAsUndefined, type FieldIssue } from '../errors.js';
 import { MAX_POINTS_PER_SERIES } from '../sources/metrics/validateRangeQuery.js';
 import type { AnalysisOutput } from './analyzeIncident.js';
 import { RcaWorkerPool } from './worker/RcaWorkerPool.js';
@@ -197,13 +197,7 @@ export class RcaService {
         message: `the window must be at most ${Math.floor(maxSeconds)} s long (${MAX_POINTS_PER_SERIES} points at rca.stepSeconds=${stepSeconds}, baseline included)`,
       });
     }
-    if (issues.length > 0) {
-      throw new EngineError(
-        'INVALID_INPUT',
-        `invalid RCA request: ${issues.map((i) => `${i.field}: ${i.message}`).join('; ')}`,
-        { issues },
-      );
-    }
+    if (issues.length > 0) throw invalidRequest(issues);
     return request;
   }
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { EngineError, fieldIssuesFromZod } from '../errors.js';
+import { fieldIssuesFromZod, invalidRequest } from '../errors.js';
 // The core schema turns ISO-8601 or unix seconds into unix seconds; the request schema below parses with it.
 import {
   FIELD_LIMITS,
@@ -76,14 +76,7 @@ export type ParsedRcaRequest = z.output<typeof rcaRequestSchema>;
 export function parseRcaRequest(input: unknown, prefix = 'body'): ParsedRcaRequest {
   const parsed = rcaRequestSchema.safeParse(input ?? {});
   if (!parsed.success) {
-    const issues = fieldIssuesFromZod(parsed.error.issues, prefix);
-    throw new EngineError(
-      'INVALID_INPUT',
-      `invalid RCA request: ${issues.map((i) => `${i.field}: ${i.message}`).join('; ')}`,
-      {
-        issues,
-      },
-    );
+    throw invalidRequest(fieldIssuesFromZod(parsed.error.issues, prefix));
   }
   return parsed.data;
 }

@@ -53,4 +53,11 @@ describe('aicloudops prints the issues an error message does not already say', (
       'error INVALID_INPUT: invalid request: --since: must be an RFC 3339 time with its offset, e.g. 2026-01-01T00:00:00Z\n',
     );
   }, 60_000);
+
+  it('a one-shot engine words a refused request as the server does', async () => {
+    // It said `invalid forecast request:` (and `invalid RCA request:`, `invalid body:`), the server `invalid request:`.
+    const run = await cli(['forecast', '-s', 'checkout', '--horizon', '1e9']);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/^error INVALID_INPUT: invalid request: --horizon: /);
+  }, 60_000);
 });

@@ -167,7 +167,7 @@ describe('aicloudops repair scan and plan check --namespace as their routes do',
 it('rca --start in the future names --start, not the --end nobody typed', async () => {
   const run = await cli(['rca', '--start', '1796673000000']);
   expect(run.code).toBe(2);
-  expect(run.stderr).toBe('error INVALID_INPUT: invalid RCA request: --start: must not be in the future\n');
+  expect(run.stderr).toBe('error INVALID_INPUT: invalid request: --start: must not be in the future\n');
 }, 60_000);
 
 /**
