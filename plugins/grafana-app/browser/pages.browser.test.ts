@@ -225,6 +225,9 @@ describe('every page with real data', () => {
     await page.getByTestId(testIds.forecast.plan).waitFor({ timeout: 60_000 });
     const pixels = await paintedPixels(chart);
     expect(pixels.painted).toBeGreaterThan(2000);
+    // The right axis and its 'replicas' label inside the window, with room to spare (they were cut at 1280 px).
+    const figure = (await chart.boundingBox())!;
+    expect(figure.x + figure.width).toBeLessThan(1280 - 100);
     for (const name of ['observed', 'forecast', 'planned capacity', 'replicas']) {
       expect(await chart.getByText(name, { exact: true }).count()).toBe(1);
     }
@@ -235,6 +238,8 @@ describe('every page with real data', () => {
     const tooltip = page.getByTestId(testIds.charts.tooltip);
     await tooltip.waitFor({ timeout: 15_000 });
     await expect(tooltip.textContent()).resolves.toMatch(/forecast.*req\/s/);
+    // Its time named in UTC, as the chart's axis, the table below and the Root cause page's texts.
+    await expect(tooltip.textContent()).resolves.toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC/);
     await page.screenshot({ path: path.join(SCREENSHOTS, 'forecast-tooltip.png') });
 
     await page.getByTestId(testIds.forecast.backtest).click();

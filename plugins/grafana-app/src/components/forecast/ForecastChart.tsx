@@ -62,8 +62,11 @@ export function ForecastChart({ forecast, plan, unit, title }: ForecastChartProp
 }
 
 const getStyles = (theme: GrafanaTheme2) => ({
+  // The page's 960 px column (the boxes above and below the chart): at the window's full width the right axis's
+  // rotated 'replicas' label sat on the window's edge and was cut at 1280 px, and the tooltip with it.
   figure: css`
     margin: ${theme.spacing(1, 0)};
+    max-width: 960px;
   `,
   caption: css`
     color: ${theme.colors.text.secondary};
