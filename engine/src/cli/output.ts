@@ -3,6 +3,14 @@ import { EngineApiError } from '@ai-cloudops/engine-client';
 import { EngineError, isEngineError, type ErrorCode } from '../errors.js';
 import { printable, printableBlock } from '../util/printable.js';
 
+/** What the user typed was wrong (the API's 400s): exit code 2, as a usage error; anything else is 1. */
+const USAGE_ERRORS: ReadonlySet<ErrorCode> = new Set([
+  'INVALID_CONFIG',
+  'INVALID_INPUT',
+  'BAD_REQUEST',
+  'PROMQL_ERROR',
+]);
+
 /**
  * The request fields a command fills from its command line, each to what the user typed there: a flag (`--horizon`)
  * or a positional argument (`<question>`, as the usage line shows it). One table per command, passed to Output.error.
@@ -80,9 +88,7 @@ export class Output {
       } else {
         process.stderr.write(printableBlock(`error ${error.code}: ${error.message}\n${unsaidIssues(error)}`));
       }
-      return error.code === 'INVALID_CONFIG' || error.code === 'INVALID_INPUT' || error.code === 'BAD_REQUEST'
-        ? 2
-        : 1;
+      return USAGE_ERRORS.has(error.code) ? 2 : 1;
     }
     const message = error instanceof Error ? error.message : String(error);
     if (this.json) process.stdout.write(JSON.stringify({ error: { code: 'INTERNAL', message } }) + '\n');

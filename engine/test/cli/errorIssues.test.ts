@@ -60,4 +60,11 @@ describe('aicloudops prints the issues an error message does not already say', (
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(/^error INVALID_INPUT: invalid request: --horizon: /);
   }, 60_000);
+
+  it('a query that does not parse names --query and is a usage error', async () => {
+    const run = await cli(['forecast', '-s', 'checkout', '--query', 'sum((']);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/^error PROMQL_ERROR: --query: parse error/);
+    expect(run.stderr).toContain('--query');
+  }, 60_000);
 });

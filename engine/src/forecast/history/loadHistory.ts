@@ -1,6 +1,6 @@
 import type { EngineConfig } from '../../config/schema.js';
 import type { MetricsSource, RangeSeries } from '../../sources/metrics/MetricsSource.js';
-import { EngineError } from '../../errors.js';
+import { EngineError, isEngineError } from '../../errors.js';
 import { fillQueryTemplate } from '../../sources/metrics/escapeLabelValue.js';
 import { configuredKind, templateEscapeFor } from '../../sources/metrics/MetricsSourceRegistry.js';
 
@@ -79,13 +79,11 @@ export async function loadHistory(
   const end = Math.floor((options.now ?? Date.now() / 1000) / step) * step;
   const start = end - Math.round(options.historyDays * 86400);
   const source = resolveSource(config, selector);
-  const all = await metrics.rangeQuery({
-    query,
-    start,
-    end,
-    stepSeconds: step,
-    ...(source ? { source } : {}),
-  });
+  const all = await metrics
+    .rangeQuery({ query, start, end, stepSeconds: step, ...(source ? { source } : {}) })
+    .catch((error: unknown) => {
+      throw namingTheQuery(error, selector.query ? 'body.query' : 'body.signal');
+    });
   const series = pick(all, config.signals.serviceLabel, selector);
   return {
     seriesKey: seriesKeyOf(config, selector),
@@ -119,7 +117,9 @@ function pick(all: RangeSeries[], serviceLabel: string, selector: HistorySelecto
   if (chosen.length > 1) {
     throw new EngineError(
       'BAD_REQUEST',
-      `the query returned ${chosen.length} series; aggregate it to one or name a service`,
+      selector.service
+        ? `the query returned ${chosen.length} series for service "${selector.service}"; aggregate it to one (e.g. sum by (${serviceLabel}) (...))`
+        : `the query returned ${chosen.length} series; aggregate it to one or name a service`,
       {
         issues: [{ field: 'body.query', message: 'must return one series' }],
       },
@@ -132,4 +132,16 @@ function hash(text: string): string {
   let h = 2166136261;
   for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 16777619);
   return (h >>> 0).toString(16);
+}
+
+/**
+ * A query the metrics source cannot parse names the request field it came from, so the API's 400 and the CLI's
+ * `--query` say which input to fix (the parser names only the position in the query).
+ */
+function namingTheQuery(error: unknown, field: string): unknown {
+  if (!isEngineError(error) || error.code !== 'PROMQL_ERROR' || error.issues.length > 0) return error;
+  return new EngineError('PROMQL_ERROR', `${field}: ${error.message}`, {
+    issues: [{ field, message: error.message }],
+    cause: error,
+  });
 }
