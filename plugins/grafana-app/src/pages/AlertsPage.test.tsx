@@ -129,7 +129,7 @@ describe('AlertsPage', () => {
     // The linked RCA names its best candidate; the repair on one of the incident's services is linked, the other not.
     const linked = await within(card).findByTestId(testIds.alerts.rca);
     expect(await within(linked).findByText('payment')).toBeInTheDocument();
-    expect(within(linked).getByText('score 0.87')).toBeInTheDocument();
+    expect(within(linked).getByText('score 0.870')).toBeInTheDocument();
     const repairs = within(card).getAllByTestId(testIds.alerts.repair);
     expect(repairs).toHaveLength(1);
     expect(repairs[0]).toHaveTextContent('raise-memory-limit on payment');

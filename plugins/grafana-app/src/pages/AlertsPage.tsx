@@ -17,6 +17,7 @@ import { prefixRoute } from '../utils/utils.routing';
 import { tableStyle } from '../components/tableStyle';
 import { repairStateLabel } from '../components/repairLabels';
 import { UNESCAPED } from '../locales/unescaped';
+import { formatScore } from '../components/rca/formatScore';
 
 type StatusFilter = 'open' | 'all';
 
@@ -275,7 +276,7 @@ function LinkedRca({ incident }: { incident: IncidentDto }) {
       {top && (
         <span>
           {top.service}{' '}
-          <span className={s.muted}>{t('alerts.rca.score', 'score {{score}}', { score: top.score.toFixed(2) })}</span>
+          <span className={s.muted}>{t('alerts.rca.score', 'score {{score}}', { score: formatScore(top.score) })}</span>
         </span>
       )}
       {rca.value && !top && <span className={s.muted}>{t('alerts.rca.none', 'no candidate found')}</span>}

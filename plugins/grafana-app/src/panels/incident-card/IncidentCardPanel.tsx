@@ -12,6 +12,7 @@ import { UNESCAPED } from '../../locales/unescaped';
 import { alertCount, loadIncidentCard, topCauses, type IncidentCard } from './loadIncidentCard';
 import { incidentCardTestIds as ids } from './testIds';
 import { DEFAULT_OPTIONS, type IncidentCardOptions } from './types';
+import { formatScore } from '../../components/rca/formatScore';
 
 const SEVERITY_COLOR: Record<string, 'red' | 'orange' | 'blue'> = { critical: 'red', warning: 'orange' };
 
@@ -153,7 +154,7 @@ function CauseRow({ cause, topScore }: { cause: RcaCandidate; topScore: number }
       >
         <span className={s.fill} style={{ width: `${(fraction * 100).toFixed(0)}%` }} />
       </span>
-      <span className={s.score}>{cause.score.toFixed(2)}</span>
+      <span className={s.score}>{formatScore(cause.score)}</span>
     </li>
   );
 }
