@@ -14,7 +14,7 @@ export const aiCloudOpsMessages = {
     model: 'model {{model}}',
     noPoints: 'The model returned no points.',
     now: 'now',
-    peak: 'peak',
+    peak: 'forecast peak',
     endOfHorizon: 'end of horizon',
     valueAt: '{{value}} at {{time}} ({{lower}}–{{upper}})',
     modelLine: 'model {{model}}, {{source}}; band: {{percent}}% interval',

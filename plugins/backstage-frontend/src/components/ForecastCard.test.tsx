@@ -84,6 +84,8 @@ describe('ForecastCard', () => {
       within(figure).getByText(/history \(solid\), forecast \(dashed\) with its 90% interval/),
     ).toBeInTheDocument();
     expect(screen.getByText(/^80 at .* \(70–90\)$/)).toBeInTheDocument();
+    // The forecast's peak, said so: beside the observed `now` a bare "peak" below it read as a contradiction.
+    expect(container.textContent).toContain('forecast peak 80 at');
     // A short model line; the engine's reason collapsed under "why this model" until clicked.
     expect(screen.getByTestId('aicloudops-forecast-model').textContent).toBe(
       'model holt-winters, trained v3; band: 90% interval',

@@ -4,7 +4,7 @@ const zhMessages = {
   'forecastCard.model': '模型 {{model}}',
   'forecastCard.noPoints': '模型没有返回任何数据点。',
   'forecastCard.now': '当前',
-  'forecastCard.peak': '峰值',
+  'forecastCard.peak': '预测峰值',
   'forecastCard.endOfHorizon': '预测期末',
   'forecastCard.valueAt': '{{time}} 时为 {{value}}（{{lower}}–{{upper}}）',
   'forecastCard.modelLine': '模型 {{model}}，{{source}}；阴影带：{{percent}}% 区间',
