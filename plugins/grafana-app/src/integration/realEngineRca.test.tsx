@@ -34,10 +34,12 @@ describe('root cause against a real engine', () => {
     new FakeBackendSrv(rec.handler).install();
 
     render(<RootCausePage />);
-    await userEvent.type(screen.getByTestId(testIds.rootCause.service), 'checkout');
+    // Pasted, not typed: each keystroke re-renders the page, and typing took 40 s at load average 17.
+    await userEvent.click(screen.getByTestId(testIds.rootCause.service));
+    await userEvent.paste('checkout');
     await userEvent.click(screen.getByTestId(testIds.rootCause.start));
 
-    const candidates = await screen.findAllByTestId(testIds.rootCause.candidate, undefined, { timeout: 60_000 });
+    const candidates = await screen.findAllByTestId(testIds.rootCause.candidate, undefined, { timeout: 180_000 });
     // The record the page polled to completion, read again from the engine itself.
     const started = replyJson<JobRecordDto>(rec.replies.find((r) => r.url.endsWith('/api/v1/rca'))!.reply);
     const final = (await (await fetch(`${engine.url}/api/v1/jobs/${started.id}`)).json()) as JobRecordOf<RcaResult>;
@@ -54,5 +56,6 @@ describe('root cause against a real engine', () => {
     ]);
     expect(within(graph).getAllByTestId(testIds.rootCause.graphNode)).toHaveLength(services.size);
     expect(graph.querySelector('svg title')).toHaveTextContent(`top candidate ${ranked[0]!.service}`);
-  }, 90_000);
+    // 30 s on an idle 2-core machine, over 90 s in a clean-clone CI run beside other work: room for a busy CI machine.
+  }, 240_000);
 });
