@@ -270,7 +270,9 @@ describe('removing one knowledge-base source', () => {
       );
       // Its own next write starts from that version, so the removed source does not come back.
       await assistant.kb.ingest({ path: other });
-      expect(assistant.kb.stats().sources.map((s) => s.root)).toEqual(expect.arrayContaining([configured, other]));
+      expect(assistant.kb.stats().sources.map((s) => s.root)).toEqual(
+        expect.arrayContaining([configured, other]),
+      );
       expect(assistant.kb.stats().sources.map((s) => s.root)).not.toContain(docs);
     } finally {
       await server.close();
