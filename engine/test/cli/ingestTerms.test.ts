@@ -1,8 +1,8 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startServer, type RunningServer } from '../../src/server/startServer.js';
+import { afterAll, describe, expect, it } from 'vitest';
+import { demoServerPerFile } from '../support/demoServerPerFile.js';
 import { runCliProcess } from '../support/runCliProcess.js';
 
 /**
@@ -11,28 +11,13 @@ import { runCliProcess } from '../support/runCliProcess.js';
  * a running engine refused. Both now check the route's body and name what the user typed.
  */
 describe('aicloudops ingest names its flags and arguments on both paths', () => {
-  let server: RunningServer;
   const dir = mkdtempSync(join(tmpdir(), 'cli-ingest-terms-'));
   const docs = join(dir, 'docs');
   const long = 'x'.repeat(600);
-
-  beforeAll(async () => {
-    mkdirSync(docs);
-    writeFileSync(join(docs, 'page.md'), '# A page\n\nSome text about pods.\n');
-    server = await startServer({
-      config: {
-        logLevel: 'silent',
-        dataDir: join(dir, 'server-data'),
-        server: { host: '127.0.0.1', port: 0 },
-        cluster: { kind: 'simulated', injectFaults: false },
-        alerts: { autoRca: false },
-      },
-    });
-  }, 60_000);
-  afterAll(async () => {
-    await server?.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  mkdirSync(docs);
+  writeFileSync(join(docs, 'page.md'), '# A page\n\nSome text about pods.\n');
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const server = demoServerPerFile({ dataDir: join(dir, 'server-data'), alerts: { autoRca: false } });
 
   // Run where nothing else lives: a one-shot engine keeps its knowledge base in ./data.
   const cli = (args: string[]) => runCliProcess(args, {}, { cwd: dir, withoutNpmEnv: true });

@@ -1,8 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startServer, type RunningServer } from '../../src/server/startServer.js';
+import { afterAll, describe, expect, it } from 'vitest';
+import { demoServerPerFile } from '../support/demoServerPerFile.js';
 import { runCliProcess } from '../support/runCliProcess.js';
 
 /**
@@ -10,24 +10,9 @@ import { runCliProcess } from '../support/runCliProcess.js';
  * as a last progress line (`rca: no series or workload named ...`) and as the error, where one-shot prints it once.
  */
 describe('aicloudops --server prints a failed job its error once', () => {
-  let server: RunningServer;
   const dataDir = mkdtempSync(join(tmpdir(), 'cli-job-failure-'));
-
-  beforeAll(async () => {
-    server = await startServer({
-      config: {
-        logLevel: 'silent',
-        dataDir,
-        server: { host: '127.0.0.1', port: 0 },
-        cluster: { kind: 'simulated', injectFaults: false },
-        alerts: { autoRca: false },
-      },
-    });
-  }, 60_000);
-  afterAll(async () => {
-    await server?.close();
-    rmSync(dataDir, { recursive: true, force: true });
-  });
+  afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+  const server = demoServerPerFile({ dataDir, alerts: { autoRca: false } });
 
   it('rca with a service nobody runs', async () => {
     const run = await runCliProcess(['--server', server.url, 'rca', '-s', 'nosuchservice']);

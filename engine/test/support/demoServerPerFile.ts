@@ -4,16 +4,18 @@ import { startServer, type RunningServer } from '../../src/server/startServer.js
 /**
  * The demo engine on a real loopback socket (no scheduled faults), started in the enclosing describe's beforeAll and
  * closed after it: for tests that need what app.inject hides (streams, the socket's close). Use `server.url` inside
- * tests. Imported from this file, not index.ts: it registers vitest hooks.
+ * tests; `config` adds to (or replaces top-level keys of) the demo's. Imported from this file, not index.ts: it
+ * registers vitest hooks.
  */
-export function demoServerPerFile(): Pick<RunningServer, 'url'> {
+export function demoServerPerFile(config: Record<string, unknown> = {}): Pick<RunningServer, 'url'> {
   let current: RunningServer | undefined;
   beforeAll(async () => {
     current = await startServer({
       config: {
         logLevel: 'silent',
-        server: { host: '127.0.0.1', port: 0 },
         cluster: { kind: 'simulated', injectFaults: false },
+        ...config,
+        server: { host: '127.0.0.1', port: 0 },
       },
     });
   }, 60_000);
