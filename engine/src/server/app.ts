@@ -15,7 +15,6 @@ import { RouteTable } from './methodNotAllowed.js';
 import { documentAccess } from './documentAccess.js';
 import { transformDocument, transformRoute } from './openApiDocument.js';
 import { httpMetricsPlugin } from './httpMetrics.js';
-import { requestChildLogger } from './requestLogger.js';
 import { healthRoutes } from './routes/healthRoutes.js';
 import { clusterRoutes } from './routes/clusterRoutes.js';
 import { metricsRoutes } from './routes/metricsRoutes.js';
@@ -37,8 +36,6 @@ export async function buildApp(engine: Engine): Promise<FastifyInstance> {
   const requestTimeoutMs = config.server.requestTimeoutSeconds * 1000;
   const app = Fastify({
     loggerInstance: engine.context.logger,
-    // request.log without running the request id through the logger's redaction (requestLogger.ts says why).
-    childLoggerFactory: requestChildLogger,
     bodyLimit: config.server.bodyLimitBytes,
     requestTimeout: requestTimeoutMs,
     // Node checks request deadlines every connectionsCheckingInterval (30 s by default): a 1 s limit let a slow body
