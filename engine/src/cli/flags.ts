@@ -60,6 +60,11 @@ function refuseEmpty(term: string, value: unknown): void {
   if (!values.some((v) => typeof v === 'string' && v.trim() === '')) return;
   const message = 'must not be empty';
   throw new EngineError('INVALID_INPUT', `${term}: ${message}`, {
-    issues: [{ field: term.replace(/^--|^<|(\.\.\.)?>$/g, ''), message }],
+    issues: [{ field: bareTerm(term), message }],
   });
+}
+
+/** A flag or argument as `--json` names it in an issue: `--show` → `show`, `<paths...>` → `paths`. */
+export function bareTerm(term: string): string {
+  return term.replace(/^--|^<|(\.\.\.)?>$/g, '');
 }

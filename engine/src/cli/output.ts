@@ -2,6 +2,7 @@ import cliProgress from 'cli-progress';
 import { EngineApiError } from '@ai-cloudops/engine-client';
 import { EngineError, isEngineError, type ErrorCode } from '../errors.js';
 import { printable, printableBlock } from '../util/printable.js';
+import { bareTerm } from './flags.js';
 
 /** What the user typed was wrong (the API's 400s): exit code 2, as a usage error; anything else is 1. */
 const USAGE_ERRORS: ReadonlySet<ErrorCode> = new Set([
@@ -130,7 +131,7 @@ function inCliTerms(error: unknown, terms: RequestTerms, json: boolean): unknown
     if (field.includes('.')) message = message.split(field).join(terms[field]);
   }
   // `<paths...>` is `paths`, as the CLI's own checks name it.
-  const fieldOf = (term: string) => (json ? term.replace(/^--|^<|(\.\.\.)?>$/g, '') : term);
+  const fieldOf = (term: string) => (json ? bareTerm(term) : term);
   return new EngineError(error.code, message, {
     issues: error.issues.map((i) =>
       Object.hasOwn(terms, i.field) ? { ...i, field: fieldOf(terms[i.field]!) } : i,
