@@ -6,7 +6,7 @@ import type { Store } from '../store/Store.js';
 import { readIndexPage } from '../store/readIndexPage.js';
 import { backfillIndexOnce } from '../store/backfillIndexOnce.js';
 import type { HealthCheck } from '../health/HealthCheck.js';
-import { EngineError, isEngineError, notFoundAsUndefined } from '../errors.js';
+import { EngineError, isEngineError, notFoundAsUndefined, type FieldIssue } from '../errors.js';
 import { iterateSubscription } from './iterateSubscription.js';
 import { JOB_KIND } from './jobKinds.js';
 import {
@@ -46,9 +46,17 @@ export interface JobRecord<R = unknown> {
   startedAt?: string;
   finishedAt?: string;
   result?: R;
-  error?: { code: string; message: string };
+  /** Why it did not succeed; `issues` as the error carried them (an unknown service lists the known ones). */
+  error?: JobError;
   /** The engine process that owns the job while it is queued or running. */
   instance?: string;
+}
+
+export interface JobError {
+  code: string;
+  message: string;
+  /** Only when the error had some: a one-shot run prints them, and a caller following the job must be able to. */
+  issues?: FieldIssue[];
 }
 
 export interface JobContext {
@@ -552,10 +560,7 @@ export class JobRunner {
         return;
       }
       record.status = 'failed';
-      // Job records are readable by viewers: an upstream error's URL keeps its host, not its credentials.
-      record.error = isEngineError(error)
-        ? { code: error.code, message: redactText(error.message) }
-        : { code: 'INTERNAL', message: redactText(error instanceof Error ? error.message : String(error)) };
+      record.error = jobErrorOf(error);
       record.message = record.error.message;
       logger.warn({ err: error }, 'job failed');
     }
@@ -617,4 +622,15 @@ export class JobCancelled extends Error {
 function stageOf(record: JobRecord): string {
   const percent = `at ${Math.round((record.progress ?? 0) * 100)}%`;
   return record.message && record.message !== 'started' ? `${percent}: ${record.message}` : percent;
+}
+
+/**
+ * A failed job's error as its record keeps it. Job records are readable by viewers: an upstream error's URL keeps
+ * its host, not its credentials, in the message and in each issue.
+ */
+function jobErrorOf(error: unknown): JobError {
+  if (!isEngineError(error))
+    return { code: 'INTERNAL', message: redactText(error instanceof Error ? error.message : String(error)) };
+  const issues = error.issues.map((i) => ({ field: i.field, message: redactText(i.message) }));
+  return { code: error.code, message: redactText(error.message), ...(issues.length > 0 ? { issues } : {}) };
 }

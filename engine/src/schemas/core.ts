@@ -84,6 +84,9 @@ export const labelMapSchema = z
   )
   .refine((m) => Object.keys(m).length <= FIELD_LIMITS.labels, `at most ${FIELD_LIMITS.labels} labels`);
 
+/** A field an error names and what is wrong with it (errors.ts FieldIssue). */
+const fieldIssueSchema = z.object({ field: z.string(), message: z.string() });
+
 /** Every error the API answers (`ErrorBody` in the OpenAPI document). */
 export const errorBodySchema = z.object({
   error: z.object({
@@ -91,7 +94,7 @@ export const errorBodySchema = z.object({
       .string()
       .describe('Stable machine-readable code, e.g. INVALID_INPUT, NOT_FOUND, UPSTREAM_UNAVAILABLE'),
     message: z.string(),
-    issues: z.array(z.object({ field: z.string(), message: z.string() })).optional(),
+    issues: z.array(fieldIssueSchema).optional(),
     requestId: z.string().optional(),
   }),
 });
@@ -284,7 +287,14 @@ export const jobRecordSchema = z.object({
   startedAt: z.string().optional(),
   finishedAt: z.string().optional(),
   result: z.unknown().optional(),
-  error: z.object({ code: z.string(), message: z.string() }).optional(),
+  /** Why it did not succeed; `issues` as the engine's error carried them (an unknown service lists the known ones). */
+  error: z
+    .object({
+      code: z.string(),
+      message: z.string(),
+      issues: z.array(fieldIssueSchema).optional(),
+    })
+    .optional(),
 });
 
 export const serviceGraphEdgesSchema = z.object({

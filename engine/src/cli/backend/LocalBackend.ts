@@ -1,9 +1,10 @@
 import type { Engine } from '../../engine.js';
 import type { JobRecord } from '../../jobs/JobRunner.js';
-import { EngineError, fieldIssuesFromZod, invalidRequest } from '../../errors.js';
+import { fieldIssuesFromZod, invalidRequest } from '../../errors.js';
 import { ingestRequestSchema } from '../../assistant/schemas.js';
 import { alertsOf } from '../../alerts/alertsOf.js';
 import type { CliBackend, IngestSource, ProgressFn } from './CliBackend.js';
+import { jobOutcome } from './jobOutcome.js';
 
 /** The commands' work done by a one-shot engine in this process (the demo's own simulated shop, or the live config). */
 export class LocalBackend implements CliBackend {
@@ -96,14 +97,7 @@ export class LocalBackend implements CliBackend {
     const jobs = this.engine.context.jobs;
     const stop = jobs.subscribe(record.id, (r) => progress(r.progress, r.message));
     try {
-      const done = await jobs.wait<R>(record.id);
-      if (done.status !== 'succeeded') {
-        throw new EngineError(
-          (done.error?.code ?? 'INTERNAL') as never,
-          done.error?.message ?? `job ${record.kind} ${done.status}`,
-        );
-      }
-      return done.result as R;
+      return jobOutcome(await jobs.wait<R>(record.id));
     } finally {
       stop();
     }

@@ -5,8 +5,8 @@ import type { BacktestResult } from '../../forecast/backtest.js';
 import type { ModelVersion } from '../../forecast/persistence/ModelRegistry.js';
 import type { Answer, AskEvent } from '../../assistant/schemas.js';
 import type { IngestReport } from '../../assistant/kb/KnowledgeBase.js';
-import { EngineError } from '../../errors.js';
 import type { CliBackend, IngestSource, ProgressFn, StoredModels } from './CliBackend.js';
+import { jobOutcome } from './jobOutcome.js';
 
 /** The commands' work done by a running engine over HTTP (`--server URL`, `--token`): its cluster, store and model. */
 export class RemoteBackend implements CliBackend {
@@ -98,13 +98,7 @@ export class RemoteBackend implements CliBackend {
     const done = await this.client.followJob(job.id, (r) => {
       if (r.status === 'queued' || r.status === 'running') progress(r.progress, r.message);
     });
-    if (done.status !== 'succeeded') {
-      throw new EngineError(
-        (done.error?.code ?? 'INTERNAL') as never,
-        done.error?.message ?? `job ${job.kind} ${done.status}`,
-      );
-    }
-    return done.result as R;
+    return jobOutcome<R>({ ...done, kind: job.kind });
   }
 }
 

@@ -1424,6 +1424,10 @@ export interface components {
             createdAt: string;
             error?: {
                 code: string;
+                issues?: {
+                    field: string;
+                    message: string;
+                }[];
                 message: string;
             };
             finishedAt?: string;
