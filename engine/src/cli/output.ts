@@ -1,6 +1,6 @@
 import cliProgress from 'cli-progress';
 import { EngineApiError } from '@ai-cloudops/engine-client';
-import { EngineError, isEngineError, type ErrorCode } from '../errors.js';
+import { EngineError, describeIssues, isEngineError, type ErrorCode } from '../errors.js';
 import { printable, printableBlock } from '../util/printable.js';
 import { bareTerm } from './flags.js';
 
@@ -120,6 +120,22 @@ function fromEngineApi(error: unknown): unknown {
     issues: error.issues,
     ...(error.retryAfterSeconds !== undefined ? { retryAfterSeconds: error.retryAfterSeconds } : {}),
   });
+}
+
+/**
+ * A running engine's refusal of a file the CLI sent as the request body (`alerts --send FILE`), in the file's terms:
+ * `invalid webhook file F: version: ...`, each field the file's own key path, as a config file's refusal names them
+ * (`invalid config file F: server.port: ...`). It said `invalid request: body.version: ...`, a body nobody wrote.
+ */
+export function inFileTerms(thrown: unknown, what: string, path: string): unknown {
+  const error = fromEngineApi(thrown);
+  const inBody = (field: string) => field === 'body' || field.startsWith('body.');
+  if (!isEngineError(error) || error.code !== 'INVALID_INPUT' || !error.issues.some((i) => inBody(i.field)))
+    return error;
+  const issues = error.issues.map((i) =>
+    inBody(i.field) ? { ...i, field: i.field === 'body' ? '(root)' : i.field.slice('body.'.length) } : i,
+  );
+  return new EngineError(error.code, `invalid ${what} ${path}: ${describeIssues(issues)}`, { issues });
 }
 
 function inCliTerms(error: unknown, terms: RequestTerms, json: boolean): unknown {

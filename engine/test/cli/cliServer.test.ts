@@ -216,6 +216,33 @@ describe('aicloudops --server', () => {
     expect(read.stderr).toContain(`error INVALID_INPUT: --send: cannot read ${absent}`);
   }, 60_000);
 
+  it("alerts --send names a refused file's fields by their keys in the file, as a config file's are named", async () => {
+    // It said `invalid request: body.version: ...`: the engine's name for the request, not the file the user wrote.
+    const wrong = join(dataDir, 'wrong.json');
+    writeFileSync(
+      wrong,
+      JSON.stringify({
+        version: '3',
+        groupKey: 'g',
+        status: 'firing',
+        receiver: 'r',
+        alerts: [{ status: 'firing', labels: {}, startsAt: 'soon' }],
+      }),
+    );
+    const human = await run([...humanRemote(), 'alerts', '--send', wrong]);
+    expect(human.exitCode).toBe(2);
+    expect(human.stderr).toBe(
+      `error INVALID_INPUT: invalid webhook file ${wrong}: version: only Alertmanager webhook payload version "4" is supported; alerts.0.startsAt: must be an RFC 3339 time\n`,
+    );
+    const json = await run([...remote(), 'alerts', '--send', wrong]);
+    expect(json.exitCode).toBe(2);
+    expect(
+      (JSON.parse(json.stdout) as { error: { issues: { field: string }[] } }).error.issues.map(
+        (i) => i.field,
+      ),
+    ).toEqual(['version', 'alerts.0.startsAt']);
+  }, 60_000);
+
   it('names --server when it is not a URL, and reports the engine refusing a missing token', async () => {
     const bad = await run(['--server', 'not a url', 'rca']);
     expect(bad.exitCode).not.toBe(0);

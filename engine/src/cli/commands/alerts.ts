@@ -1,6 +1,7 @@
 import { Option, type Command } from 'commander';
 import { readFile } from 'node:fs/promises';
 import type { CliContext } from '../CliContext.js';
+import { inFileTerms } from '../output.js';
 import { EngineError } from '../../errors.js';
 import { oneOf, positiveInt } from '../flags.js';
 import { printable } from '../../util/printable.js';
@@ -93,9 +94,12 @@ export function registerAlerts(program: Command, cli: CliContext): void {
         try {
           if (options.send) {
             const client = cli.requireRemote('--send');
-            const result = await client.sendAlertmanagerWebhook(
-              (await readWebhookFile(options.send)) as never,
-            );
+            const file = options.send;
+            const result = await client
+              .sendAlertmanagerWebhook((await readWebhookFile(file)) as never)
+              .catch((error: unknown) => {
+                throw inFileTerms(error, 'webhook file', file);
+              });
             output.result(
               result,
               () =>
