@@ -146,6 +146,19 @@ describe('AlertsPage', () => {
     expect(asked.get('since')).toBe('2026-12-06T09:50:00.000Z');
   });
 
+  test('times read as how long ago, each with its UTC time named on hover, as on the Root cause and Forecast pages', async () => {
+    new FakeBackendSrv(alertEngine()).install();
+    render(<AlertsPage />);
+    const card = await screen.findByTestId(testIds.alerts.incident);
+    expect(within(card).getByText(/^opened .* ago, services payment, checkout$/)).toHaveAttribute(
+      'title',
+      '2026-12-06 10:00:00 UTC'
+    );
+    const since = within(within(card).getAllByTestId(testIds.alerts.alertRow)[0]!).getAllByRole('cell')[2]!;
+    expect(since).toHaveTextContent(/ ago$/);
+    expect(since).toHaveAttribute('title', '2026-12-06 10:00:00 UTC');
+  });
+
   test("an incident the engine started no RCA for says why, in the engine's words, one naming no service says so, and its node's repair is linked", async () => {
     setRole(OrgRole.Viewer);
     // As the engine lists an incident made only of a node's repair finding (labelled node=, no service).

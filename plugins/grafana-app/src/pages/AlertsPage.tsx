@@ -1,6 +1,6 @@
 import React, { useRef, useState, type MutableRefObject } from 'react';
 import { css } from '@emotion/css';
-import { dateTimeFormat, dateTimeFormatTimeAgo, type GrafanaTheme2 } from '@grafana/data';
+import { dateTimeFormatTimeAgo, type GrafanaTheme2 } from '@grafana/data';
 import { PluginPage } from '@grafana/runtime';
 import { t, Trans } from '@grafana/i18n';
 import { Badge, Button, LinkButton, LoadingPlaceholder, RadioButtonGroup, useStyles2 } from '@grafana/ui';
@@ -18,6 +18,7 @@ import { tableStyle } from '../components/tableStyle';
 import { repairStateLabel } from '../components/repairLabels';
 import { UNESCAPED } from '../locales/unescaped';
 import { formatScore } from '../components/rca/formatScore';
+import { utcDateTime } from '../utils/utcTime';
 
 type StatusFilter = 'open' | 'all';
 
@@ -173,7 +174,7 @@ function IncidentCard(props: { incident: IncidentDto; repairs: RepairActionDto[]
             })}
           />
         )}
-        <span className={s.muted} title={dateTimeFormat(incident.openedAt)}>
+        <span className={s.muted} title={utcDateTime(incident.openedAt)}>
           {incident.services.length > 0
             ? t('alerts.incident.opened', 'opened {{when}}, services {{services}}', {
                 when: dateTimeFormatTimeAgo(incident.openedAt),
@@ -211,7 +212,7 @@ function IncidentCard(props: { incident: IncidentDto; repairs: RepairActionDto[]
                 <Badge color={a.status === 'firing' ? 'red' : 'green'} text={statusLabel(a.status)} />
                 {a.flapping && <Badge color="purple" text={t('alerts.alert.flapping', 'flapping')} />}
               </td>
-              <td title={a.startsAt}>{dateTimeFormatTimeAgo(a.startsAt)}</td>
+              <td title={utcDateTime(a.startsAt)}>{dateTimeFormatTimeAgo(a.startsAt)}</td>
               <td className={s.detail}>{mergeText(a, names)}</td>
             </tr>
           ))}

@@ -97,6 +97,25 @@ describe('RepairsPage', () => {
     expect(srv.requests.find((r) => r.path.endsWith('/repair/findings'))!.query.get('namespace')).toBe('shop');
   });
 
+  test('times read as how long ago with the UTC time named on hover, and the audit log in UTC, named', async () => {
+    new FakeBackendSrv(
+      repairEngine({
+        [`GET ${E}/api/v1/repair/kill-switch`]: () => ({
+          status: 200,
+          body: { on: true, source: 'api', by: 'admin-user', at: '2026-12-06T10:07:00Z' },
+        }),
+      })
+    ).install();
+    render(<RepairsPage />);
+    const [finding] = await screen.findAllByTestId(testIds.repairs.finding);
+    const since = within(finding!).getAllByRole('cell')[2]!;
+    expect(since).toHaveTextContent(/ ago$/);
+    expect(since).toHaveAttribute('title', '2026-12-06 10:00:00 UTC');
+    expect(await screen.findByText(/^set by admin-user .* ago$/)).toHaveAttribute('title', '2026-12-06 10:07:00 UTC');
+    const records = await screen.findAllByTestId(testIds.repairs.auditRecord);
+    expect(within(records[0]!).getAllByRole('cell')[1]).toHaveTextContent('2026-12-06 10:03:00 UTC');
+  });
+
   test('an Admin approves through the admin route with a comment, and the approval leaves the list', async () => {
     setRole(OrgRole.Admin);
     const srv = new FakeBackendSrv(repairEngine()).install();

@@ -1,6 +1,6 @@
 import React, { useState } from 'react';
 import { css } from '@emotion/css';
-import { dateTimeFormat, dateTimeFormatTimeAgo, type GrafanaTheme2 } from '@grafana/data';
+import { dateTimeFormatTimeAgo, type GrafanaTheme2 } from '@grafana/data';
 import { PluginPage } from '@grafana/runtime';
 import { t, Trans } from '@grafana/i18n';
 import { Alert, Badge, Button, InlineField, InlineFieldRow, Input, LoadingPlaceholder, useStyles2 } from '@grafana/ui';
@@ -16,6 +16,7 @@ import { hasOrgRole } from '../utils/orgRole';
 import { tableStyle } from '../components/tableStyle';
 import { auditKindLabel, shortActionId } from '../components/repairLabels';
 import { UNESCAPED } from '../locales/unescaped';
+import { utcDateTime } from '../utils/utcTime';
 
 const SEVERITY_COLOR = { info: 'blue', warning: 'orange', critical: 'red' } as const;
 /** The newest audit records shown; the whole chain is still verified on the engine. */
@@ -185,7 +186,7 @@ function KillSwitchBar(props: {
                 : t('repairs.kill-switch.off', 'off: rules may act')
             }
           />
-          <span className={s.muted}>
+          <span className={s.muted} title={state.source === 'api' && state.at ? utcDateTime(state.at) : undefined}>
             {state.source === 'config' &&
               t('repairs.kill-switch.by-config', 'set in the engine config (only the config can lift it)')}
             {state.source === 'api' &&
@@ -273,7 +274,7 @@ function FindingsSection(props: {
                   <Badge color={SEVERITY_COLOR[f.severity]} text={f.type} />
                 </td>
                 <td>{objectName(f.object)}</td>
-                <td title={dateTimeFormat(f.since)}>{dateTimeFormatTimeAgo(f.since)}</td>
+                <td title={utcDateTime(f.since)}>{dateTimeFormatTimeAgo(f.since)}</td>
                 <td className={s.detail}>{evidenceSummary(f)}</td>
               </tr>
             ))}
@@ -346,7 +347,7 @@ function ApprovalCard({ action, onDecided }: { action: RepairActionDto; onDecide
         <strong>{planned.type}</strong> <span>{objectName(planned.target)}</span>
         <Badge color="orange" text={action.finding.type} />
         {approval && (
-          <span className={s.muted}>
+          <span className={s.muted} title={utcDateTime(approval.expiresAt)}>
             {t('repairs.approval.expires', 'expires {{when}}', {
               when: dateTimeFormatTimeAgo(approval.expiresAt),
               ...UNESCAPED,
@@ -503,15 +504,8 @@ function AuditSection(props: {
             {newest.map((r) => (
               <tr key={r.seq} data-testid={testIds.repairs.auditRecord}>
                 <td>{r.seq}</td>
-                <td title={r.at}>
-                  {dateTimeFormat(r.at)
-                    .split(' ')
-                    .map((part, i) => (
-                      <React.Fragment key={i}>
-                        {i > 0 && ' '}
-                        <span className={s.nowrap}>{part}</span>
-                      </React.Fragment>
-                    ))}
+                <td>
+                  <AuditTime at={r.at} />
                 </td>
                 <td>{auditKindLabel(r.kind)}</td>
                 <td>{objectName(r.target)}</td>
@@ -525,6 +519,17 @@ function AuditSection(props: {
         </table>
       )}
     </section>
+  );
+}
+
+/** '2026-12-07 18:54:04 UTC' that breaks only after its date: at 600 px the date broke at its hyphens (3 lines). */
+function AuditTime({ at }: { at: string }) {
+  const s = useStyles2(getStyles);
+  const [date, ...clock] = utcDateTime(at).split(' ');
+  return (
+    <>
+      <span className={s.nowrap}>{date}</span> <span className={s.nowrap}>{clock.join(' ')}</span>
+    </>
   );
 }
 
@@ -587,7 +592,6 @@ const getStyles = (theme: GrafanaTheme2) => ({
     color: ${theme.colors.text.secondary};
     font-size: ${theme.typography.bodySmall.fontSize};
   `,
-  // An audit time breaks only between its date and its time: at 600 px the date broke at its hyphens (3 lines).
   nowrap: css`
     white-space: nowrap;
   `,

@@ -1,15 +1,16 @@
 import { dateTimeFormat } from '@grafana/data';
 
 /*
- * Absolute times on the Root cause and Forecast pages, in UTC and named so. Those pages draw their charts in UTC and
+ * Absolute times on every page, in UTC and named so; a relative time ('5 minutes ago', dateTimeFormatTimeAgo, which
+ * has no zone) shows its utcDateTime on hover. The Root cause and Forecast pages draw their charts in UTC and
  * the engine's narrative writes '2026-12-07 18:54:04 UTC'; the walk found a table in the browser's zone with no zone
  * named, a tooltip with seconds and 'changed at 19:43:00' beside 'onset 19:43:00 UTC'. The zone is an abbreviation,
  * the same in every language.
  */
 
-/** Epoch milliseconds as '2026-12-07 18:54:04 UTC', the engine narrative's format. */
-export function utcDateTime(ms: number): string {
-  return `${dateTimeFormat(ms, { timeZone: 'utc', format: 'YYYY-MM-DD HH:mm:ss' })} UTC`;
+/** Epoch milliseconds or an ISO time from the engine as '2026-12-07 18:54:04 UTC', the engine narrative's format. */
+export function utcDateTime(at: number | string): string {
+  return `${dateTimeFormat(at, { timeZone: 'utc', format: 'YYYY-MM-DD HH:mm:ss' })} UTC`;
 }
 
 /** Unix seconds as UTC wall-clock time without the zone, for a range or a sentence that names it once. */

@@ -51,7 +51,11 @@ describe('IncidentCardPanel', () => {
     expect(card).toHaveTextContent('NodeNotReady on sim-node-2');
     expect(screen.getByTestId(ids.rcaSkipped)).toHaveTextContent(`Root cause: ${reason}`);
     expect(screen.queryByTestId(ids.noRca)).not.toBeInTheDocument();
-    expect(within(screen.getByTestId(ids.card)).getByText(/on no named service, opened/)).toBeInTheDocument();
+    // How long ago, with the UTC time named on hover, as on the app's pages.
+    expect(within(screen.getByTestId(ids.card)).getByText(/on no named service, opened .* ago/)).toHaveAttribute(
+      'title',
+      '2026-12-06 10:00:00 UTC'
+    );
     // Neither a namespace nor a service to fill in: the Root cause page keeps its own defaults.
     expect(screen.getByRole('link', { name: 'Root cause' })).toHaveAttribute(
       'href',

@@ -13,6 +13,7 @@ import { alertCount, loadIncidentCard, topCauses, type IncidentCard } from './lo
 import { incidentCardTestIds as ids } from './testIds';
 import { DEFAULT_OPTIONS, type IncidentCardOptions } from './types';
 import { formatScore } from '../../components/rca/formatScore';
+import { utcDateTime } from '../../utils/utcTime';
 
 const SEVERITY_COLOR: Record<string, 'red' | 'orange' | 'blue'> = { critical: 'red', warning: 'orange' };
 
@@ -72,11 +73,13 @@ function IncidentSummary({ card, incident, max }: { card: IncidentCard; incident
             ? t('card.alert-one', '{{count}} alert', { count: alerts })
             : t('card.alert-many', '{{count}} alerts', { count: alerts })}
         </span>{' '}
-        {t('card.on-services', 'on {{services}}, opened {{when}}', {
-          services: incident.services.join(', ') || t('card.no-service', 'no named service'),
-          when: dateTimeFormatTimeAgo(incident.openedAt),
-          ...UNESCAPED,
-        })}
+        <span title={utcDateTime(incident.openedAt)}>
+          {t('card.on-services', 'on {{services}}, opened {{when}}', {
+            services: incident.services.join(', ') || t('card.no-service', 'no named service'),
+            when: dateTimeFormatTimeAgo(incident.openedAt),
+            ...UNESCAPED,
+          })}
+        </span>
       </div>
       <RcaCauses card={card} incident={incident} causes={causes} />
       <div className={s.links}>
