@@ -410,4 +410,25 @@ describe('AlertsPage', () => {
       expect(screen.getByTestId(testIds.alerts.error)).toHaveTextContent('STORE_UNAVAILABLE: redis is unreachable')
     );
   });
+
+  test('the engine down is one error with one Retry, which reads the figures and the incidents again', async () => {
+    let down = true;
+    const up = alertEngine();
+    // Grafana's plugin proxy while the engine is stopped: 502 with no body, on every route.
+    const srv = new FakeBackendSrv((r) => (down ? { status: 502 } : up(r))).install();
+    render(<AlertsPage />);
+
+    const alert = await screen.findByTestId(testIds.alerts.error);
+    expect(alert).toHaveTextContent('Cannot read alerts from the engine');
+    expect(alert).toHaveTextContent('Grafana could not reach the engine (HTTP 502)');
+    // Both reads have failed by now, and still one alert and one Retry (before: one of each per read, two).
+    await waitFor(() => expect(srv.requests.length).toBeGreaterThanOrEqual(2));
+    expect(screen.getAllByTestId(testIds.engineError.retry)).toHaveLength(1);
+
+    down = false;
+    await userEvent.click(screen.getByTestId(testIds.engineError.retry));
+    expect(await screen.findByTestId(testIds.alerts.stats)).toBeInTheDocument();
+    expect(await screen.findByTestId(testIds.alerts.incident)).toBeInTheDocument();
+    expect(screen.queryByTestId(testIds.alerts.error)).not.toBeInTheDocument();
+  });
 });

@@ -6,7 +6,8 @@ import { t, Trans } from '@grafana/i18n';
 import { Badge, Button, LinkButton, LoadingPlaceholder, RadioButtonGroup, useStyles2 } from '@grafana/ui';
 import type { EngineApi } from '../api/EngineApi';
 import { useEngineApi } from '../api/useEngineApi';
-import { useEngineQuery } from '../api/useEngineQuery';
+import { isRetryableEngineError, useEngineQuery, type EngineQueryState } from '../api/useEngineQuery';
+import { engineOutage } from '../api/engineOutage';
 import type { AlertStats, IncidentAlert, IncidentDto, RcaResult, RepairActionDto } from '../api/types';
 import { refreshIncidentRepairs, repairsOfIncident, type RepairCache } from './incidentRepairs';
 import { EngineErrorAlert } from '../components/EngineError/EngineErrorAlert';
@@ -34,6 +35,9 @@ export function AlertsPage() {
   const repairCache = useRef<RepairCache>();
   const incidents = useEngineQuery((api) => loadIncidents(api, status, repairCache), [status], REFRESH_MS);
   const items = incidents.value?.incidents;
+  // The engine down fails both reads: one alert with one Retry, as on the Repairs page and the Overview.
+  const outage = engineOutage([stats, incidents]);
+  const ownError = (q: EngineQueryState<unknown>) => (outage && isRetryableEngineError(q.error) ? undefined : q.error);
 
   return (
     <PluginPage>
@@ -44,7 +48,15 @@ export function AlertsPage() {
             "Alerts from Alertmanager, Prometheus and the engine's own anomaly detection, deduplicated and grouped into incidents along the service graph, each with why its alerts were grouped, its root-cause analysis and any repair under way."
           )}
         </p>
-        {stats.error !== undefined && (
+        {outage && (
+          <EngineErrorAlert
+            error={outage.error}
+            title={t('alerts.engine-down', 'Cannot read alerts from the engine')}
+            testId={testIds.alerts.error}
+            retry={outage}
+          />
+        )}
+        {ownError(stats) !== undefined && (
           <EngineErrorAlert
             error={stats.error}
             title={t('alerts.stats.failed', 'Cannot read the alert figures')}
@@ -75,7 +87,7 @@ export function AlertsPage() {
         {incidents.loading && !items && (
           <LoadingPlaceholder text={t('alerts.incidents.loading', 'Loading incidents...')} />
         )}
-        {incidents.error !== undefined && (
+        {ownError(incidents) !== undefined && (
           <EngineErrorAlert
             error={incidents.error}
             title={t('alerts.incidents.failed', 'Cannot list incidents')}
