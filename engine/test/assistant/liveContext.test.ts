@@ -106,6 +106,18 @@ describe('live context drives the answer', () => {
     expect(listings).toBe(1);
   }, 60_000);
 
+  it('states one restart count: the metrics line and the failure seen read the same counter', async () => {
+    // The metrics line said `restarts=0` (the signal's increase over its 5m window, on the metrics' 15 s grid) beside
+    // "Seen on the workload: CrashLoopBackOff (..., 1 restarts)" (the pods' restartCount) for the same workload.
+    const answer = await injectAndAsk('crash-loop', 'shipping');
+    const metrics = answer.toolCalls.find((t) => t.name === 'get_metrics')!.summary;
+    const inMetrics = /\brestarts=(\S+)/.exec(metrics)?.[1];
+    const seen = /Seen on the workload: CrashLoopBackOff \(.*?(\d+) restarts?\)/.exec(answer.answer)?.[1];
+    expect(seen).toBeDefined();
+    expect(Number(seen)).toBeGreaterThan(0);
+    expect(inMetrics).toBe(seen);
+  }, 60_000);
+
   it("does not quote a runbook step above the runbook's own list of steps", async () => {
     const answer = await assistant.askOnce({ question: 'How do I roll back a bad deployment?' });
     expect(answer.runbookSteps?.length).toBeGreaterThan(0);

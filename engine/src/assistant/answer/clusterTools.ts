@@ -8,6 +8,7 @@ import type { ToolCallRecord } from '../schemas.js';
 import { redactSecretsText } from '../../util/redact.js';
 import { fillQueryTemplate } from '../../sources/metrics/escapeLabelValue.js';
 import { kindOf, templateEscapeFor } from '../../sources/metrics/MetricsSourceRegistry.js';
+import { restartsOf } from './diagnoseWorkload.js';
 
 /**
  * Read-only tools over the engine's sources for one named workload: pods, events, logs, metrics. They are the only
@@ -260,6 +261,15 @@ export class ClusterTools {
     };
   }
 
+  /** The workload's restarts from its pods; undefined when they cannot be read (the metric is shown instead). */
+  private async podRestarts(workload: string, namespace: string): Promise<number | undefined> {
+    try {
+      return restartsOf((await this.podsOf(workload, namespace)).pods);
+    } catch {
+      return undefined;
+    }
+  }
+
   private async metrics(args: z.infer<typeof argsSchema>) {
     const namespace = args.namespace ?? this.defaults.namespace;
     const { signals } = this.ctx.config;
@@ -267,6 +277,13 @@ export class ClusterTools {
     const rows: string[] = [];
     for (const signal of signals.list) {
       try {
+        const restarts = RESTART_COUNTER.test(signal.query)
+          ? await this.podRestarts(args.workload, namespace)
+          : undefined;
+        if (restarts !== undefined) {
+          rows.push(`${signal.name}=${restarts} (the pods' restartCount)`);
+          continue;
+        }
         // A signal names the metrics source its query is written for (InfluxQL for an InfluxDB source).
         const escape = templateEscapeFor(kindOf(this.ctx.metrics, signal.source));
         const query = fillQueryTemplate(
@@ -291,6 +308,14 @@ export class ClusterTools {
     };
   }
 }
+
+/**
+ * kube-state-metrics' copy of the pods' restartCount. A signal over it (the default `restarts`, its increase over the
+ * 5m window) said `restarts=0` beside "CrashLoopBackOff (..., 2 restarts)" from the pods: the window's count, on the
+ * metrics' 15 s grid, lagging the kubelet's own counter (test/assistant/liveContext.test.ts). The live context states
+ * the counter it copies instead, the one the failure seen counts.
+ */
+const RESTART_COUNTER = /\bkube_pod_container_status_restarts_total\b/;
 
 /** A value with its signal's unit; bytes in the binary units kubectl prints (memory=123464995 bytes read as noise). */
 function withUnit(v: number, unit: string | undefined): string {

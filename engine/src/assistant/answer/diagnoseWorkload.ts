@@ -10,6 +10,15 @@ export interface Diagnosis {
   searchTerms: string;
 }
 
+/**
+ * The workload's restarts: the sum of its pods' restartCount, what `kubectl get pods` shows. The one count the live
+ * context states, in the failure seen and in the metrics line (clusterTools.ts), so the two cannot disagree.
+ */
+export const restartsOf = (pods: PodInfo[]): number => pods.reduce((s, p) => s + p.restarts, 0);
+
+/** `1 restart`, `4 restarts`. */
+const restartsText = (n: number) => `${n} restart${n === 1 ? '' : 's'}`;
+
 const PULL = new Set(['ImagePullBackOff', 'ErrImagePull', 'InvalidImageName', 'ErrImageNeverPull']);
 
 /**
@@ -23,7 +32,7 @@ export function diagnoseWorkload(pods: PodInfo[], events: EventInfo[]): Diagnosi
   const total = pods.length;
   const count = (pred: (x: (typeof containers)[number]) => boolean) =>
     new Set(containers.filter(pred).map((x) => x.pod.name)).size;
-  const restarts = pods.reduce((s, p) => s + p.restarts, 0);
+  const restarts = restartsText(restartsOf(pods));
   const warning = (reason: RegExp) => events.filter((e) => e.type === 'Warning' && reason.test(e.reason));
 
   const pulling = containers.filter((x) => x.c.reason && PULL.has(x.c.reason));
@@ -43,7 +52,7 @@ export function diagnoseWorkload(pods: PodInfo[], events: EventInfo[]): Diagnosi
   if (oom.length) {
     return {
       failure: 'OOMKilled',
-      evidence: `${count((x) => oom.includes(x))}/${total} pods with a container OOMKilled (last termination reason), ${restarts} restarts`,
+      evidence: `${count((x) => oom.includes(x))}/${total} pods with a container OOMKilled (last termination reason), ${restarts}`,
       searchTerms: 'OOMKilled memory limit exit code 137',
     };
   }
@@ -56,7 +65,7 @@ export function diagnoseWorkload(pods: PodInfo[], events: EventInfo[]): Diagnosi
       failure: 'CrashLoopBackOff',
       evidence:
         `${count((x) => x.c.reason === 'CrashLoopBackOff')}/${total} pods in CrashLoopBackOff` +
-        `${last.length ? `, last termination reason ${last.join(', ')}` : ''}, ${restarts} restarts`,
+        `${last.length ? `, last termination reason ${last.join(', ')}` : ''}, ${restarts}`,
       searchTerms: `CrashLoopBackOff ${last.join(' ')} restarts`,
     };
   }
