@@ -34,6 +34,16 @@ describe('aicloudops rca refuses window and target flags that do not go together
     60_000,
   );
 
+  it("a --since over the engine's longest window is refused naming --since, not --start", async () => {
+    // The window --since makes was refused as `--start: the window must be at most 161385 s long`.
+    const run = await rca(['--since', '99d']);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/^error INVALID_INPUT: invalid request: --since: the window must be at most/);
+    expect(run.stderr).not.toContain('--start');
+    const json = await rca(['--json', '--since', '99d']);
+    expect(JSON.parse(json.stdout).error.issues.map((i: { field: string }) => i.field)).toEqual(['since']);
+  }, 60_000);
+
   it("--since's floor is the engine's shortest RCA window", () => {
     expect(MIN_SINCE_SECONDS).toBe(MIN_WINDOW_SECONDS);
   });

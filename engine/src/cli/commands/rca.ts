@@ -130,6 +130,15 @@ const REQUEST_TERMS: RequestTerms = {
   'body.window.end': '--end',
 };
 
+/**
+ * The terms for this command line: with --since the window's start and end are computed from it, and a window over
+ * the engine's bound (`--since 2d`) named `--start`, a flag nobody typed.
+ */
+function termsOf(options: RcaOptions): RequestTerms {
+  if (options.since === undefined) return REQUEST_TERMS;
+  return { ...REQUEST_TERMS, 'body.window.start': '--since', 'body.window.end': '--since' };
+}
+
 /** The analysis request the options describe; the engine validates it (400 naming the field). */
 function requestOf(options: RcaOptions): Record<string, unknown> {
   const now = Date.now() / 1000;
@@ -206,7 +215,7 @@ export function registerRca(program: Command, cli: CliContext): void {
           output.result(result, () => render(result, top));
         });
       } catch (error) {
-        process.exitCode = output.error(error, REQUEST_TERMS);
+        process.exitCode = output.error(error, termsOf(options));
       }
     });
 }
