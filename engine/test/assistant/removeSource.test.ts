@@ -182,6 +182,8 @@ describe('removing one knowledge-base source', () => {
     expect(missing.exitCode).toBe(1);
     expect(missing.stderr).toContain('"no-such-source" not found');
     expect(missing.stderr).toContain('<name>');
+    // The names it could have been, as `rca -s nosuch` lists the known services.
+    expect(missing.stderr).toMatch(new RegExp(`<name>: unknown; known: .*\\b${docsName}\\b`));
 
     const local = await runCliInProcess(['kb', 'remove', docsName, '--config', configFile, '--json']);
     expect(local.exitCode).toBe(0);

@@ -225,8 +225,11 @@ export class KnowledgeBase {
         await this.refresh(true);
         const source = this.sources[name];
         if (!source) {
+          // The names it has, as an unknown RCA service lists the known ones: `no source named "x"` left the
+          // user to find them in GET /assistant/status.
+          const known = Object.keys(this.sources).sort().join(', ') || 'none';
           throw new EngineError('NOT_FOUND', `knowledge-base source "${name}" not found`, {
-            issues: [{ field: 'params.name', message: `no source named "${name}"` }],
+            issues: [{ field: 'params.name', message: `unknown; known: ${known}` }],
           });
         }
         check?.(source);
