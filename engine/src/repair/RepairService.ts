@@ -141,7 +141,7 @@ export class RepairService {
 
   constructor(private readonly deps: RepairServiceDeps) {
     this.now = deps.now ?? (() => new Date());
-    this.actions = new ActionStore(deps.store);
+    this.actions = new ActionStore(deps.store, this.now);
     this.events.setMaxListeners(100);
     this.executor = new RepairExecutor({
       reader: deps.cluster,
@@ -224,7 +224,8 @@ export class RepairService {
 
   /**
    * One round, leader only: recover in-flight actions after taking the lease, scan and plan, submit what the rules
-   * ask for, then move every open action a step. Rounds never overlap within a replica.
+   * ask for, then move every open action a step (and, in a scan round, keep the action indexes up). Rounds never
+   * overlap within a replica.
    */
   async runOnce(options: { scan?: boolean } = {}): Promise<{ leader: boolean; submitted: number }> {
     if (!(await this.deps.lease.tryAcquireOrRenew())) {
@@ -249,6 +250,8 @@ export class RepairService {
       }
     }
     await this.executor.tick();
+    // Once a scan round, where one replica does it: the action indexes' upkeep (ActionStore.maintain).
+    if (options.scan !== false) await this.actions.maintain();
     return { leader: true, submitted };
   }
 
