@@ -21,3 +21,4 @@ export {
   aiCloudOpsPermissions,
 } from './permissions';
 export { KNOWLEDGE_PAGE_PATH, knowledgePageLocation } from './knowledgePage';
+export { ENGINE_UNREACHABLE, isEngineUnreachable } from './engineUnreachable';

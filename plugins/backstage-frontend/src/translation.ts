@@ -108,6 +108,7 @@ export const aiCloudOpsMessages = {
   engineRetry: {
     retry: 'Retry',
     retryingIn: 'Trying again on its own in {{seconds}} s',
+    unreachable: 'Could not reach the AI-CloudOps engine',
   },
   workloadsCard: {
     title: 'Workloads',

@@ -1,19 +1,13 @@
 import type { Request, Response } from 'express';
 import { Readable } from 'node:stream';
 import { InputError, ServiceUnavailableError } from '@backstage/errors';
+import { ENGINE_UNREACHABLE } from '@ai-cloudops/backstage-plugin-common';
 import type { EngineSettings } from './readEngineSettings';
 
 // Only the engine's API and probes are reachable; `..` and encoded slashes are refused before forwarding.
 const FORWARDABLE_PATH = /^\/(api\/v1(\/[A-Za-z0-9_.~:-]+)*|healthz|readyz)$/;
 // Response headers that describe the payload; hop-by-hop and cookie headers stay behind.
 const FORWARDED_RESPONSE_HEADERS = ['content-type', 'cache-control', 'etag', 'last-modified', 'location'];
-
-/**
- * What portal users read when the engine does not answer: the setting to check. The reason behind it ("fetch failed:
- * connect ECONNREFUSED 10.0.3.7:8080") names the engine's internal address, so it goes to the backend's log, where an
- * operator needs it (before, the log said only "TypeError: fetch failed"), and not into the response.
- */
-export const ENGINE_UNREACHABLE = 'AI-CloudOps engine unreachable: check that it runs at aicloudops.engine.baseUrl of the app config';
 
 /** The reason behind a failed fetch, for the log: "fetch failed: connect ECONNREFUSED 127.0.0.1:7007". */
 export function fetchFailure(error: unknown): string {

@@ -1,6 +1,11 @@
 import type { EngineClient } from '@ai-cloudops/engine-client';
-import type { ClusterWorkloads, EntityWorkloadsResponse, WorkloadTarget } from '@ai-cloudops/backstage-plugin-common';
-import { ENGINE_UNREACHABLE, fetchFailure } from './EngineProxy';
+import {
+  ENGINE_UNREACHABLE,
+  type ClusterWorkloads,
+  type EntityWorkloadsResponse,
+  type WorkloadTarget,
+} from '@ai-cloudops/backstage-plugin-common';
+import { fetchFailure } from './EngineProxy';
 
 /** Stands for "the engine itself" when it cannot even list its clusters. */
 export const ENGINE_ENTRY = '(engine)';

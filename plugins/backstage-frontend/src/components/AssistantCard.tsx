@@ -1,10 +1,11 @@
 import { QUESTION_MAX_CHARS } from '@ai-cloudops/engine-client';
 import { useState, type FormEvent } from 'react';
-import { InfoCard, Link, MarkdownContent, Progress, ResponseErrorPanel } from '@backstage/core-components';
+import { InfoCard, Link, MarkdownContent, Progress } from '@backstage/core-components';
 import { useTranslationRef } from '@backstage/core-plugin-api/alpha';
 import Button from '@mui/material/Button';
 import TextField from '@mui/material/TextField';
 import Typography from '@mui/material/Typography';
+import { EngineErrorPanel } from './EngineErrorPanel';
 import { aiCloudOpsTranslationRef } from '../translation';
 import { useAskStream } from '../hooks/useEventStream';
 
@@ -88,7 +89,7 @@ export function AssistantCard({ service, namespace }: { service: string; namespa
         </Typography>
       ) : null}
       {state.error ? (
-        <ResponseErrorPanel
+        <EngineErrorPanel
           error={state.error}
           {...(state.interrupted ? { title: t('assistantCard.interrupted') } : {})}
         />

@@ -19,8 +19,11 @@ export function EntityCloudOpsContent() {
   const service = serviceOf(entity);
   const namespace = namespaceOf(entity);
   const scope = namespace ? { namespace } : {};
+  // Inherited by every card: a run with no break opportunity (a label set, a JSON path, a sample command) breaks at
+  // the card's edge instead of being clipped there (at 390 px, a repair's diff path ran 147 px past its card).
+  // `break-word` rather than `anywhere`: it leaves min-content widths alone, so the tables' columns keep their widths.
   return (
-    <Grid container spacing={3} alignItems="stretch">
+    <Grid container spacing={3} alignItems="stretch" sx={{ overflowWrap: 'break-word' }}>
       <Grid item xs={12}>
         <WorkloadsCard entityRef={getCompoundEntityRef(entity)} />
       </Grid>

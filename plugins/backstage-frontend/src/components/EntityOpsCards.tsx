@@ -1,5 +1,6 @@
-import { Progress, ResponseErrorPanel } from '@backstage/core-components';
+import { Progress } from '@backstage/core-components';
 import Grid from '@mui/material/Grid';
+import { EngineErrorPanel } from './EngineErrorPanel';
 import { useEntityScope } from '../hooks/useEntityScope';
 import { EngineRetryNotice } from './EngineRetryNotice';
 import { IncidentsCard } from './IncidentsCard';
@@ -13,7 +14,7 @@ export function EntityOpsCards() {
   if (error)
     return (
       <>
-        <ResponseErrorPanel error={error} />
+        <EngineErrorPanel error={error} />
         <EngineRetryNotice state={state} />
       </>
     );

@@ -1,5 +1,5 @@
 import { useId, useState, type ReactNode } from 'react';
-import { InfoCard, Progress, ResponseErrorPanel } from '@backstage/core-components';
+import { InfoCard, Progress } from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
 import { useTranslationRef } from '@backstage/core-plugin-api/alpha';
 import Button from '@mui/material/Button';
@@ -7,6 +7,7 @@ import Collapse from '@mui/material/Collapse';
 import Link from '@mui/material/Link';
 import Typography from '@mui/material/Typography';
 import { KUBERNETES_ID_ANNOTATION, SERVICE_ANNOTATION } from '@ai-cloudops/backstage-plugin-common';
+import { EngineErrorPanel } from './EngineErrorPanel';
 import { cloudOpsApiRef, type CloudOpsApi } from '../api/CloudOpsApi';
 import { useEngineRetry } from '../hooks/useEngineRetry';
 import { EngineRetryNotice } from './EngineRetryNotice';
@@ -98,7 +99,7 @@ export function ForecastCard({ service, namespace }: { service: string; namespac
     return card(
       <>
         <ForecastEmptyState service={service} namespace={namespace} />
-        <ResponseErrorPanel error={error} />
+        <EngineErrorPanel error={error} />
         <EngineRetryNotice state={state} />
       </>,
     );
@@ -377,7 +378,7 @@ function Backtest({
           {job ? <Typography variant="body2">{job.message}</Typography> : null}
         </>
       ) : null}
-      {error ? <ResponseErrorPanel error={error} /> : null}
+      {error ? <EngineErrorPanel error={error} /> : null}
       {started && isUnavailable(started) ? <Typography>{started.message}</Typography> : null}
       {result ? <ForecastBacktestChart result={result} stepSeconds={stepSeconds} /> : null}
       {result?.reason ? (

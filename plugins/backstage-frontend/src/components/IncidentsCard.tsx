@@ -1,10 +1,11 @@
 import { useState } from 'react';
-import { InfoCard, Progress, ResponseErrorPanel } from '@backstage/core-components';
+import { InfoCard, Progress } from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
 import { useTranslationRef } from '@backstage/core-plugin-api/alpha';
 import Box from '@mui/material/Box';
 import Button from '@mui/material/Button';
 import Typography from '@mui/material/Typography';
+import { EngineErrorPanel } from './EngineErrorPanel';
 import { cloudOpsApiRef } from '../api/CloudOpsApi';
 import { useEngineRetry } from '../hooks/useEngineRetry';
 import { EngineRetryNotice } from './EngineRetryNotice';
@@ -46,7 +47,7 @@ export function IncidentsCard({ scope }: { scope: EntityScope }) {
   return (
     <InfoCard title={t('incidentsCard.title')} subheader={t('incidentsCard.subheader')}>
       {loading && !value && !error ? <Progress /> : null}
-      {error ? <ResponseErrorPanel error={error} /> : null}
+      {error ? <EngineErrorPanel error={error} /> : null}
       {error ? <EngineRetryNotice state={state} /> : null}
       {value && isUnavailable(value) ? <Typography>{value.message}</Typography> : null}
       {value && !isUnavailable(value) && value.length === 0 ? (
@@ -131,7 +132,7 @@ function IncidentItem({ incident, onChanged }: { incident: IncidentDto; onChange
           {t('incidentsCard.resolve')}
         </Button>
       </Box>
-      {error ? <ResponseErrorPanel error={error} /> : null}
+      {error ? <EngineErrorPanel error={error} /> : null}
     </Box>
   );
 }

@@ -6,13 +6,13 @@ import {
   MarkdownContent,
   Page,
   Progress,
-  ResponseErrorPanel,
   WarningPanel,
 } from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
 import { useTranslationRef } from '@backstage/core-plugin-api/alpha';
 import Typography from '@mui/material/Typography';
 import { useSearchParams } from 'react-router-dom';
+import { EngineErrorPanel } from './EngineErrorPanel';
 import { cloudOpsApiRef } from '../api/CloudOpsApi';
 import { useEngineRetry } from '../hooks/useEngineRetry';
 import { EngineRetryNotice } from './EngineRetryNotice';
@@ -45,7 +45,7 @@ export function KnowledgePage() {
       <Content>
         <div data-testid={knowledgePageTestIds.page}>
           {loading && !error && <Progress />}
-          {error && <ResponseErrorPanel error={error} />}
+          {error && <EngineErrorPanel error={error} />}
           {error && <EngineRetryNotice state={state} />}
           {!loading && !error && !document && (
             <div data-testid={knowledgePageTestIds.missing}>

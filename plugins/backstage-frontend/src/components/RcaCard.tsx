@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { InfoCard, Progress, ResponseErrorPanel, Table, type TableColumn } from '@backstage/core-components';
+import { InfoCard, Progress, Table, type TableColumn } from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
 import { useTranslationRef } from '@backstage/core-plugin-api/alpha';
 import Box from '@mui/material/Box';
@@ -10,6 +10,7 @@ import {
   KUBERNETES_NAMESPACE_ANNOTATION,
   SERVICE_ANNOTATION,
 } from '@ai-cloudops/backstage-plugin-common';
+import { EngineErrorPanel } from './EngineErrorPanel';
 import { cloudOpsApiRef } from '../api/CloudOpsApi';
 import { aiCloudOpsTranslationRef, type CloudOpsT as T } from '../translation';
 import {
@@ -127,7 +128,7 @@ export function RcaCard({ service, namespace }: { service: string; namespace?: s
             {job ? <Typography variant="body2">{job.message}</Typography> : null}
           </>
         ) : null}
-        {error ? <ResponseErrorPanel error={error} /> : null}
+        {error ? <EngineErrorPanel error={error} /> : null}
         {result && isUnavailable(result) ? <Typography>{result.message}</Typography> : null}
         {result && !isUnavailable(result) ? (
           <>

@@ -1,11 +1,12 @@
 import { useState } from 'react';
-import { InfoCard, Progress, ResponseErrorPanel, Table, type TableColumn } from '@backstage/core-components';
+import { InfoCard, Progress, Table, type TableColumn } from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
 import { useTranslationRef } from '@backstage/core-plugin-api/alpha';
 import Box from '@mui/material/Box';
 import Button from '@mui/material/Button';
 import TextField from '@mui/material/TextField';
 import Typography from '@mui/material/Typography';
+import { EngineErrorPanel } from './EngineErrorPanel';
 import { cloudOpsApiRef } from '../api/CloudOpsApi';
 import { useEngineRetry } from '../hooks/useEngineRetry';
 import { EngineRetryNotice } from './EngineRetryNotice';
@@ -65,7 +66,7 @@ export function RepairsCard({ scope }: { scope: EntityScope }) {
   return (
     <InfoCard title={t('repairsCard.title')} subheader={t('repairsCard.subheader')}>
       {loading && !value && !error ? <Progress /> : null}
-      {error ? <ResponseErrorPanel error={error} /> : null}
+      {error ? <EngineErrorPanel error={error} /> : null}
       {error ? <EngineRetryNotice state={state} /> : null}
       {value && isUnavailable(value) ? <Typography>{value.message}</Typography> : null}
       {value && !isUnavailable(value) ? (
@@ -166,7 +167,7 @@ function ApprovalItem({ action, onDecided }: { action: RepairActionDto; onDecide
           {t('repairsCard.reject')}
         </Button>
       </Box>
-      {error ? <ResponseErrorPanel error={error} /> : null}
+      {error ? <EngineErrorPanel error={error} /> : null}
     </Box>
   );
 }

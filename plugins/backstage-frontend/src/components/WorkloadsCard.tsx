@@ -1,11 +1,4 @@
-import {
-  InfoCard,
-  Progress,
-  ResponseErrorPanel,
-  Table,
-  WarningPanel,
-  type TableColumn,
-} from '@backstage/core-components';
+import { InfoCard, Progress, Table, WarningPanel, type TableColumn } from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
 import { useTranslationRef } from '@backstage/core-plugin-api/alpha';
 import type { CompoundEntityRef } from '@backstage/catalog-model';
@@ -16,6 +9,7 @@ import {
   KUBERNETES_NAMESPACE_ANNOTATION,
   type WorkloadTarget,
 } from '@ai-cloudops/backstage-plugin-common';
+import { EngineErrorPanel } from './EngineErrorPanel';
 import { cloudOpsApiRef } from '../api/CloudOpsApi';
 import { useEngineRetry } from '../hooks/useEngineRetry';
 import { aiCloudOpsTranslationRef, type CloudOpsT as T } from '../translation';
@@ -105,7 +99,7 @@ export function WorkloadsCard({ entityRef }: { entityRef: CompoundEntityRef }) {
   if (error)
     return (
       <>
-        <ResponseErrorPanel error={error} />
+        <EngineErrorPanel error={error} />
         <EngineRetryNotice state={state} />
       </>
     );

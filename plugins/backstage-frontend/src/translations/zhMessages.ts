@@ -83,6 +83,7 @@ const zhMessages = {
     '箭头从调用方指向被调用方；被调用方变慢或出错会拖慢其调用方。候选根因按得分着色（越深越可能），并标有排名和得分；{{target}} ◎ 为被分析的服务；虚线：非候选。',
   'engineRetry.retry': '重试',
   'engineRetry.retryingIn': '{{seconds}} 秒后自动重试',
+  'engineRetry.unreachable': '无法连接引擎',
   'workloadsCard.title': '工作负载',
   'workloadsCard.pods': 'Pod',
   'workloadsCard.selector': '选择器 {{selector}}',
