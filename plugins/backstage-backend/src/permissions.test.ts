@@ -54,6 +54,7 @@ const RCA: Call = { method: 'post', path: '/engine/api/v1/rca', body: { namespac
 const PLAN: Call = { method: 'post', path: '/engine/api/v1/scale-plan', body: { namespace: 'shop', workload: { kind: 'Deployment', name: 'cart' }, mode: 'recommend' } };
 const APPLY: Call = { method: 'post', path: '/engine/api/v1/scale-plan', body: { namespace: 'shop', workload: { kind: 'Deployment', name: 'cart' }, mode: 'apply' } };
 const APPROVE: Call = { method: 'post', path: '/engine/api/v1/repair/approvals/a1/approve', body: {} };
+const REJECT: Call = { method: 'post', path: '/engine/api/v1/repair/approvals/a1/reject', body: {} };
 const ACK = (id: string): Call => ({ method: 'post', path: `/engine/api/v1/incidents/${id}/ack` });
 const RESOLVE = (id: string): Call => ({ method: 'post', path: `/engine/api/v1/incidents/${id}/resolve` });
 const SUPPRESS: Call = {
@@ -182,6 +183,14 @@ describe('aicloudops backend: permissions are checked before anything is forward
       const reader = await get('user:default/reader');
       expect(reader.status).toBe(200);
       expect(reader.body.items.length).toBeGreaterThan(0);
+    });
+
+    it('lets whoever may decide repairs reject one (nothing changes on a cluster), though approving stays off', async () => {
+      expect((await send(backend.server, 'user:default/analyst', REJECT)).body.error.message).toContain('aicloudops.repair.approve');
+      const rejected = await send(backend.server, 'user:default/operator', REJECT);
+      // Forwarded: the engine answers for its (unknown) action, not the backend's cluster-change refusal.
+      expect(rejected.body.error?.message ?? '').not.toContain('allowClusterChanges');
+      expect(rejected.body.error?.name).not.toBe('NotAllowedError');
     });
 
     it('says why a cluster change is refused and which setting opens it', async () => {

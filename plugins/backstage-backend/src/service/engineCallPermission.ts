@@ -45,9 +45,16 @@ const RULES: Rule[] = [
   },
   {
     method: 'POST',
-    path: new RegExp(`^/api/v1/repair/(${ID}/)+(approve|reject)$`),
+    path: new RegExp(`^/api/v1/repair/(${ID}/)+approve$`),
     permission: aiCloudOpsApproveRepairPermission,
     changesCluster: true,
+  },
+  // Rejecting drops the pending action and touches no cluster: the same permission, not the cluster-change opt-in
+  // (with it off, the repairs card's Reject was refused as "changes a cluster") nor the action token.
+  {
+    method: 'POST',
+    path: new RegExp(`^/api/v1/repair/(${ID}/)+reject$`),
+    permission: aiCloudOpsApproveRepairPermission,
   },
   {
     method: 'DELETE',
