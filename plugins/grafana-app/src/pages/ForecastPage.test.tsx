@@ -262,4 +262,48 @@ describe('ForecastPage', () => {
     expect(alert).toHaveTextContent('NOT_FOUND: Route POST:/api/v1/forecast not found');
     expect(alert).toHaveTextContent('does not serve this endpoint yet');
   });
+
+  test('Enter in a field asks for the forecast, as on the Overview and Repairs pages', async () => {
+    const srv = new FakeBackendSrv(
+      routes({
+        [`GET ${ENGINE_PROXY_URL}/api/v1/signals`]: () => ({
+          status: 200,
+          body: { serviceLabel: 'service', window: '5m', items: [] },
+        }),
+        [`POST ${ENGINE_PROXY_URL}/api/v1/forecast`]: () => ({ status: 200, body: forecastBody }),
+        [`POST ${ENGINE_PROXY_URL}/api/v1/scale-plan`]: () => ({
+          status: 404,
+          body: { error: { code: 'NOT_FOUND', message: 'no workload' } },
+        }),
+      })
+    ).install();
+    render(<ForecastPage />);
+    const service = screen.getByTestId(testIds.forecast.service);
+    await userEvent.clear(service);
+    await userEvent.click(service);
+    await userEvent.paste('cart');
+    await userEvent.keyboard('{Enter}');
+    await screen.findByTestId(testIds.forecast.result);
+    expect(srv.requests.find((r) => r.path.endsWith('/api/v1/forecast'))!.data).toMatchObject({ service: 'cart' });
+  });
+
+  test('a horizon beyond the engine’s week is named at the field and not sent', async () => {
+    const srv = new FakeBackendSrv(
+      routes({
+        [`GET ${ENGINE_PROXY_URL}/api/v1/signals`]: () => ({
+          status: 200,
+          body: { serviceLabel: 'service', window: '5m', items: [] },
+        }),
+      })
+    ).install();
+    render(<ForecastPage />);
+    const horizon = screen.getByTestId(testIds.forecast.horizon);
+    await userEvent.clear(horizon);
+    await userEvent.click(horizon);
+    await userEvent.paste('100000');
+    // The engine's limit (a 400 on body.horizonMinutes above it), said before asking.
+    expect(screen.getByText('A whole number of minutes from 1 to 10080 (a week)')).toBeInTheDocument();
+    expect(screen.getByTestId(testIds.forecast.run)).toBeDisabled();
+    expect(srv.requests.filter((r) => r.method === 'POST')).toEqual([]);
+  });
 });

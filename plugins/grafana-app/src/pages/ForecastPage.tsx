@@ -22,6 +22,8 @@ import { utcDateTime } from '../utils/utcTime';
 
 /** Hours of history beside the forecast: enough to see the daily shape's last turn without squeezing the hour ahead. */
 const HISTORY_HOURS = 3;
+/** The engine's longest forecast, a week (a 400 on body.horizonMinutes above it; found typing 100000). */
+const MAX_HORIZON = 7 * 24 * 60;
 
 export function ForecastPage() {
   const s = useStyles2(getStyles);
@@ -93,7 +95,11 @@ export function ForecastPage() {
   const backtestRunning = backtest !== undefined && (backtest.status === 'queued' || backtest.status === 'running');
 
   const horizonMinutes = Number(horizon);
-  const horizonValid = horizon.trim() !== '' && Number.isInteger(horizonMinutes) && horizonMinutes > 0;
+  const horizonValid =
+    horizon.trim() !== '' && Number.isInteger(horizonMinutes) && horizonMinutes >= 1 && horizonMinutes <= MAX_HORIZON;
+  const canRun = !loading && service !== '' && horizonValid;
+  // Enter in a field asks, as in the Overview's and the Repairs page's fields.
+  const runOnEnter = (e: React.KeyboardEvent) => e.key === 'Enter' && canRun && void run();
   const unit = signals.find((x) => x.name === signal)?.unit ?? '';
   const signalOptions = (signals.length > 0 ? signals.map((x) => x.name) : [signal]).map((name) => ({
     label: name,
@@ -108,6 +114,7 @@ export function ForecastPage() {
             <Input
               id="forecast-namespace"
               data-testid={testIds.forecast.namespace}
+              onKeyDown={runOnEnter}
               width={18}
               value={namespace}
               onChange={(e) => setNamespace(e.currentTarget.value.trim())}
@@ -117,6 +124,7 @@ export function ForecastPage() {
             <Input
               id="forecast-service"
               data-testid={testIds.forecast.service}
+              onKeyDown={runOnEnter}
               width={18}
               value={service}
               onChange={(e) => setService(e.currentTarget.value.trim())}
@@ -137,24 +145,27 @@ export function ForecastPage() {
             label={t('forecast.horizon.label', 'Horizon (min)')}
             labelWidth={14}
             invalid={!horizonValid}
-            error={horizonValid ? undefined : t('forecast.horizon.invalid', 'A whole number of minutes')}
+            error={
+              horizonValid
+                ? undefined
+                : t('forecast.horizon.invalid', 'A whole number of minutes from 1 to {{max}} (a week)', {
+                    max: MAX_HORIZON,
+                  })
+            }
           >
             <Input
               id="forecast-horizon"
               data-testid={testIds.forecast.horizon}
+              onKeyDown={runOnEnter}
               type="number"
-              min={5}
+              min={1}
+              max={MAX_HORIZON}
               width={10}
               value={horizon}
               onChange={(e) => setHorizon(e.currentTarget.value)}
             />
           </InlineField>
-          <Button
-            data-testid={testIds.forecast.run}
-            icon="chart-line"
-            onClick={() => void run()}
-            disabled={loading || !service || !horizonValid}
-          >
+          <Button data-testid={testIds.forecast.run} icon="chart-line" onClick={() => void run()} disabled={!canRun}>
             {t('forecast.run', 'Forecast')}
           </Button>
           <Button

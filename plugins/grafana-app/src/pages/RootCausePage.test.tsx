@@ -305,6 +305,40 @@ describe('RootCausePage', () => {
     expect(srv.requests).toEqual([]);
   }, 90_000);
 
+  test('Enter in a field starts the analysis, as on the Overview and Repairs pages; not with a window under a minute', async () => {
+    const srv = new FakeBackendSrv(
+      routes({
+        [`POST ${ENGINE_PROXY_URL}/api/v1/rca`]: () => ({
+          status: 202,
+          body: {
+            id: 'job-3',
+            kind: 'rca',
+            status: 'failed',
+            progress: 1,
+            message: 'no data',
+            params: { namespace: 'shop', target: { service: 'payment' } },
+            createdAt: '2026-11-25T10:00:00Z',
+            error: { code: 'UPSTREAM_UNAVAILABLE', message: 'no data' },
+          } satisfies JobRecordDto,
+        }),
+      })
+    ).install();
+    render(<RootCausePage />);
+    const minutes = screen.getByTestId(testIds.rootCause.windowMinutes);
+    await userEvent.clear(minutes);
+    await fill(minutes, '0.5');
+    await userEvent.keyboard('{Enter}');
+    expect(srv.requests).toEqual([]);
+
+    await userEvent.clear(minutes);
+    await fill(minutes, '15');
+    await fill(screen.getByTestId(testIds.rootCause.service), 'payment');
+    await userEvent.keyboard('{Enter}');
+    expect(await screen.findByText(/UPSTREAM_UNAVAILABLE: no data/)).toBeInTheDocument();
+    expect(srv.requests).toHaveLength(1);
+    expect(srv.requests[0].data).toMatchObject({ namespace: 'shop', target: { service: 'payment' } });
+  }, 90_000);
+
   test('starts from the namespace and service in the URL', async () => {
     const srv = new FakeBackendSrv(
       routes({

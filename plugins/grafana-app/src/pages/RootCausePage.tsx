@@ -68,6 +68,9 @@ export function RootCausePage() {
   // The engine needs at least 60 s of window (a 400 on body.window.end below that); a fraction rounds to seconds.
   const windowValid = windowText.trim() !== '' && Number.isFinite(windowMinutes) && windowMinutes >= 1;
   const running = job !== undefined && isActive(job);
+  const canStart = !running && windowValid;
+  // Enter in a field starts, as in the Overview's and the Repairs page's fields.
+  const startOnEnter = (e: React.KeyboardEvent) => e.key === 'Enter' && canStart && void start();
   const result = job?.result;
   const candidates = [...(result?.candidates ?? [])].sort((a, b) => b.score - a.score);
   // The same node and edge frames the datasource's service-graph query returns to dashboards.
@@ -89,6 +92,7 @@ export function RootCausePage() {
             <Input
               id="rca-namespace"
               data-testid={testIds.rootCause.namespace}
+              onKeyDown={startOnEnter}
               width={20}
               value={namespace}
               onChange={(e) => setNamespace(e.currentTarget.value.trim())}
@@ -106,6 +110,7 @@ export function RootCausePage() {
             <Input
               id="rca-service"
               data-testid={testIds.rootCause.service}
+              onKeyDown={startOnEnter}
               width={20}
               value={service}
               placeholder={t('rca.service.placeholder', 'any')}
@@ -122,6 +127,7 @@ export function RootCausePage() {
             <Input
               id="rca-window"
               data-testid={testIds.rootCause.windowMinutes}
+              onKeyDown={startOnEnter}
               type="number"
               min={1}
               width={10}
@@ -129,12 +135,7 @@ export function RootCausePage() {
               onChange={(e) => setWindowText(e.currentTarget.value)}
             />
           </InlineField>
-          <Button
-            data-testid={testIds.rootCause.start}
-            icon="search"
-            onClick={() => void start()}
-            disabled={running || !windowValid}
-          >
+          <Button data-testid={testIds.rootCause.start} icon="search" onClick={() => void start()} disabled={!canStart}>
             {t('rca.start', 'Find root cause')}
           </Button>
         </InlineFieldRow>
@@ -176,7 +177,11 @@ export function RootCausePage() {
         {!job && error === undefined && <RcaEmptyState onTryDemo={tryDemo} demoNamespace={DEFAULT_NAMESPACE} />}
 
         {result?.narrative && (
-          <NarrativeSummary narrative={result.narrative} source={result.narrativeSource} baseline={baselineOf(result)} />
+          <NarrativeSummary
+            narrative={result.narrative}
+            source={result.narrativeSource}
+            baseline={baselineOf(result)}
+          />
         )}
 
         {result && result.warnings.length > 0 && (
