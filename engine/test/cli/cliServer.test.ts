@@ -243,6 +243,19 @@ describe('aicloudops --server', () => {
     ).toEqual(['version', 'alerts.0.startsAt']);
   }, 60_000);
 
+  it("alerts and incidents name --limit over the route's bound, not querystring.limit", async () => {
+    const alerts = await run([...humanRemote(), 'alerts', '--limit', '99999999']);
+    expect(alerts.exitCode).toBe(2);
+    expect(alerts.stderr).toBe(
+      'error INVALID_INPUT: invalid request: --limit: Too big: expected number to be <=5000\n',
+    );
+    const incidents = await run([...remote(), 'incidents', '--limit', '5000']);
+    expect(incidents.exitCode).toBe(2);
+    expect(JSON.parse(incidents.stdout).error.issues).toEqual([
+      { field: 'limit', message: 'Too big: expected number to be <=1000' },
+    ]);
+  }, 60_000);
+
   it('names --server when it is not a URL, and reports the engine refusing a missing token', async () => {
     const bad = await run(['--server', 'not a url', 'rca']);
     expect(bad.exitCode).not.toBe(0);

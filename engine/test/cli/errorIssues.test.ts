@@ -38,6 +38,22 @@ describe('aicloudops prints the issues an error message does not already say', (
     });
   }, 60_000);
 
+  it.each([
+    [['alerts', '--limit', '99999999'], '<=5000'],
+    [['incidents', '--limit', '5000'], '<=1000'],
+  ])(
+    'a one-shot %j refuses a --limit over the route bound, naming --limit',
+    async (args, bound) => {
+      // It listed everything one-shot, where a running engine refused `querystring.limit`.
+      const run = await cli(args);
+      expect(run.code).toBe(2);
+      expect(run.stderr).toBe(
+        `error INVALID_INPUT: invalid request: --limit: Too big: expected number to be ${bound}\n`,
+      );
+    },
+    60_000,
+  );
+
   it("a one-shot audit check says its empty trail is the memory store's, not the running engine's", async () => {
     const run = await cli(['repair', 'audit', '--verify']);
     expect(run.code).toBe(0);

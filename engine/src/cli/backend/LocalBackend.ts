@@ -3,6 +3,8 @@ import type { JobRecord } from '../../jobs/JobRunner.js';
 import { fieldIssuesFromZod, invalidRequest } from '../../errors.js';
 import { ingestRequestSchema } from '../../assistant/schemas.js';
 import { alertsOf } from '../../alerts/alertsOf.js';
+import { alertListQuerySchema, incidentListQuerySchema } from '../../alerts/schemas.js';
+import type { z } from 'zod';
 import type { CliBackend, IngestSource, ProgressFn } from './CliBackend.js';
 import { jobOutcome } from './jobOutcome.js';
 
@@ -77,7 +79,7 @@ export class LocalBackend implements CliBackend {
   }
 
   alerts(query: { status: 'firing' | 'resolved' | 'all'; limit: number }) {
-    return alertsOf(this.engine).listAlerts(query);
+    return alertsOf(this.engine).listAlerts(routeQuery(alertListQuerySchema, query));
   }
 
   alertStats() {
@@ -85,7 +87,7 @@ export class LocalBackend implements CliBackend {
   }
 
   incidents(query: { status: 'open' | 'resolved' | 'all'; limit: number }) {
-    return alertsOf(this.engine).listIncidents(query);
+    return alertsOf(this.engine).listIncidents(routeQuery(incidentListQuerySchema, query));
   }
 
   incident(id: string) {
@@ -102,4 +104,14 @@ export class LocalBackend implements CliBackend {
       stop();
     }
   }
+}
+
+/**
+ * A list query checked by its route's schema, so both engines refuse the same: `alerts --limit 99999999` listed
+ * every alert one-shot and was refused by a running engine (over its 5000).
+ */
+function routeQuery<S extends z.ZodType>(schema: S, query: unknown): z.output<S> {
+  const checked = schema.safeParse(query);
+  if (!checked.success) throw invalidRequest(fieldIssuesFromZod(checked.error.issues, 'querystring'));
+  return checked.data;
 }

@@ -1,7 +1,7 @@
 import { Option, type Command } from 'commander';
 import { readFile } from 'node:fs/promises';
 import type { CliContext } from '../CliContext.js';
-import { inFileTerms } from '../output.js';
+import { inFileTerms, type RequestTerms } from '../output.js';
 import { EngineError } from '../../errors.js';
 import { oneOf, positiveInt } from '../flags.js';
 import { printable } from '../../util/printable.js';
@@ -52,6 +52,9 @@ function renderStats(s: AlertStats): string {
     `compression ${s.compression.toFixed(3)} (1 − notifications / deliveries), dedup ratio ${s.dedupRatio.toFixed(3)}, mean added delay ${s.meanNotificationDelaySeconds.toFixed(1)} s`,
   ].join('\n');
 }
+
+/** The list queries' fields, so a refusal names the flag (`--limit`), not `querystring.limit`. */
+const LIST_TERMS: RequestTerms = { 'querystring.status': '--status', 'querystring.limit': '--limit' };
 
 /** The options of the alert and incident lists, which --stats, --send, --show, --ack and --resolve do not print. */
 const LIST_FLAGS = ['status', 'limit'];
@@ -122,7 +125,7 @@ export function registerAlerts(program: Command, cli: CliContext): void {
             );
           });
         } catch (error) {
-          process.exitCode = output.error(error);
+          process.exitCode = output.error(error, LIST_TERMS);
         }
       },
     );
@@ -183,7 +186,7 @@ export function registerAlerts(program: Command, cli: CliContext): void {
             );
           });
         } catch (error) {
-          process.exitCode = output.error(error);
+          process.exitCode = output.error(error, LIST_TERMS);
         }
       },
     );
