@@ -16,8 +16,15 @@ export interface Page<T> {
 }
 
 export function pageQuerySchema(config: EngineConfig['pagination']) {
+  // One message for every way a limit is wrong: `?limit=abc` was "expected number, received NaN" (coercion runs first).
+  const wrong = `must be a whole number from 1 to ${config.maxLimit}`;
   return z.object({
-    limit: z.coerce.number().int().min(1).max(config.maxLimit).default(config.defaultLimit),
+    limit: z.coerce
+      .number({ error: wrong })
+      .int(wrong)
+      .min(1, wrong)
+      .max(config.maxLimit, wrong)
+      .default(config.defaultLimit),
     cursor: z.string().min(1).max(1024).optional(),
   });
 }

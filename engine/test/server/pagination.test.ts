@@ -74,6 +74,14 @@ describe('pagination', () => {
     const tooMany = await client.jobs({ limit: 4 }).catch((e: unknown) => e as EngineApiError);
     expect(tooMany).toMatchObject({ status: 400 });
     expect((tooMany as EngineApiError).issues.map((i) => i.field)).toContain('querystring.limit');
+    // Every wrong limit says what a limit is: `abc` was "Invalid input: expected number, received NaN".
+    for (const limit of ['abc', '0', '1.5', '4']) {
+      const response = await fetch(`${server.url}/api/v1/jobs?limit=${limit}`);
+      expect(response.status).toBe(400);
+      expect(((await response.json()) as { error: { issues: unknown[] } }).error.issues).toEqual([
+        { field: 'querystring.limit', message: 'must be a whole number from 1 to 3' },
+      ]);
+    }
     const forged = await client.jobs({ cursor: 'not-a-cursor' }).catch((e: unknown) => e as EngineApiError);
     expect(forged).toMatchObject({
       status: 400,
