@@ -34,4 +34,18 @@ describe('aicloudops serve on a port or address it cannot listen on', () => {
     expect(run.stderr).toContain('(server.host)');
     expect(run.stderr).not.toMatch(/^\s+at /m);
   }, 120_000);
+
+  it.each([['abc'], ['99999']])(
+    '--port %s is refused naming --port, not server.port',
+    async (port) => {
+      // The flag's value was refused as `server.port: must be a whole number ...`, a setting nobody wrote.
+      const run = await serve(['--port', port]);
+      expect(run.code).toBe(2);
+      expect(run.stderr).toMatch(
+        /^error INVALID_CONFIG: invalid configuration: --port: must be a whole number from 0 to 65535/,
+      );
+      expect(run.stderr).not.toContain('server.port');
+    },
+    60_000,
+  );
 });

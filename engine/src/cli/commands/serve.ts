@@ -5,6 +5,7 @@ import type { Command } from 'commander';
 import type { EngineConfig } from '../../config/schema.js';
 import { EngineError } from '../../errors.js';
 import type { CliContext } from '../CliContext.js';
+import type { RequestTerms } from '../output.js';
 
 export function registerServe(program: Command, cli: CliContext): void {
   program
@@ -13,12 +14,23 @@ export function registerServe(program: Command, cli: CliContext): void {
     .option('--port <port>', 'listen port (overrides server.port)')
     .option('--host <host>', 'listen address (overrides server.host)')
     .action(async (options: { port?: string; host?: string }) => {
-      const config = await cli.loadConfig({
-        server: {
-          ...(options.port !== undefined ? { port: options.port } : {}),
-          ...(options.host ? { host: options.host } : {}),
-        },
-      });
+      let config: EngineConfig;
+      try {
+        config = await cli.loadConfig({
+          server: {
+            ...(options.port !== undefined ? { port: options.port } : {}),
+            ...(options.host ? { host: options.host } : {}),
+          },
+        });
+      } catch (error) {
+        // A bad --port was refused as `server.port: must be a whole number ...`, a setting the user never wrote.
+        const given: RequestTerms = {
+          ...(options.port !== undefined ? { 'server.port': '--port' } : {}),
+          ...(options.host ? { 'server.host': '--host' } : {}),
+        };
+        process.exitCode = cli.output.error(error, given);
+        return;
+      }
       // Loaded here so the other commands do not pay for the server's modules at start-up.
       const [{ startServer }, { createLogger }] = await Promise.all([
         import('../../server/startServer.js'),
