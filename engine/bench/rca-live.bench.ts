@@ -1,5 +1,5 @@
 import pino from 'pino';
-import { printTable, type BenchMain } from './lib.js';
+import { printTable, type BenchContext, type BenchMain } from './lib.js';
 import { nSigmaRanking } from './rca/nSigma.js';
 import { parseConfig } from '../src/config/loadConfig.js';
 import { createEngine, type Engine } from '../src/engine.js';
@@ -49,7 +49,7 @@ const SERVICES = [
   'ads',
 ];
 
-interface Scenario {
+export interface Scenario {
   name: string;
   live: Array<{ type: FaultType; service: string }>;
   history: { type: FaultType; service: string };
@@ -69,7 +69,7 @@ interface RunScore {
   targetedTotal: number;
 }
 
-function scenarios(seed: number): Scenario[] {
+export function scenarios(seed: number): Scenario[] {
   // Deterministic choices from the seed, so a run can be repeated.
   const next = seededRandom(seed);
   const pick = <T>(xs: T[], not: T[] = []) => {
@@ -92,7 +92,7 @@ function scenarios(seed: number): Scenario[] {
 }
 
 /** Advances the virtual clock and the cluster's controllers together, one one-second tick at a time. */
-function advance(engine: Engine, clock: { ms: number }, seconds: number): void {
+export function advance(engine: Engine, clock: { ms: number }, seconds: number): void {
   for (let i = 0; i < seconds; i++) {
     clock.ms += 1000;
     engine.demo!.cluster.step(1);
@@ -147,32 +147,55 @@ interface LiveOptions {
   at: number;
   /** RCA settings (`--rca-config '{"anomaly":{...}}'` over the defaults, benchRcaConfig), to compare a setting in one run. */
   rca: RcaConfig;
+  /** Seconds after the injection an RCA runs at (`--delays 30,60`; default DELAYS), to look at one delay quickly. */
+  delays: number[];
 }
 
-async function runScenario(scenario: Scenario, seed: number, options: LiveOptions): Promise<RunScore[]> {
-  const { verbose } = options;
-  const clock = { ms: Math.floor(options.at / 1000) * 1000 - (HISTORY_START + 5 * 60) * 1000 };
+/** The shop on its virtual clock at the moment the scenario's live faults are injected. */
+export interface LiveShop {
+  engine: Engine;
+  clock: { ms: number };
+  now: () => number;
+}
+
+/**
+ * Starts the demo shop `HISTORY_START + 5 min` before `at`, injects the scenario's healed fault and resolves it, then
+ * injects its live faults at `at` (the caller advances the clock from there).
+ */
+export async function liveShop(
+  scenario: Scenario,
+  seed: number,
+  at: number,
+  rca: RcaConfig,
+): Promise<LiveShop> {
+  const clock = { ms: Math.floor(at / 1000) * 1000 - (HISTORY_START + 5 * 60) * 1000 };
   const config = parseConfig({
     profile: 'demo',
     logLevel: 'silent',
     cluster: { kind: 'simulated', injectFaults: false, seed },
-    rca: options.rca,
+    rca,
   });
   const engine = await createEngine(config, { logger: pino({ level: 'silent' }), clock: () => clock.ms });
   const now = () => clock.ms / 1000;
-  const rca = new RcaService(engine.context, { now });
   const demo = engine.demo!;
+  advance(engine, clock, 5 * 60);
+  const healed = demo.ledger.inject({ ...scenario.history, namespace: demo.namespace, startedAt: now() });
+  advance(engine, clock, HISTORY_SECONDS);
+  demo.ledger.resolve(healed.id, now());
+  advance(engine, clock, HISTORY_START - HISTORY_SECONDS);
+  for (const fault of scenario.live)
+    demo.ledger.inject({ ...fault, namespace: demo.namespace, startedAt: now() });
+  return { engine, clock, now };
+}
+
+async function runScenario(scenario: Scenario, seed: number, options: LiveOptions): Promise<RunScore[]> {
+  const { verbose } = options;
+  const { engine, clock, now } = await liveShop(scenario, seed, options.at, options.rca);
+  const rca = new RcaService(engine.context, { now });
   const scores: RunScore[] = [];
   try {
-    advance(engine, clock, 5 * 60);
-    const healed = demo.ledger.inject({ ...scenario.history, namespace: demo.namespace, startedAt: now() });
-    advance(engine, clock, HISTORY_SECONDS);
-    demo.ledger.resolve(healed.id, now());
-    advance(engine, clock, HISTORY_START - HISTORY_SECONDS);
-    for (const fault of scenario.live)
-      demo.ledger.inject({ ...fault, namespace: demo.namespace, startedAt: now() });
     let elapsed = 0;
-    for (const delay of DELAYS) {
+    for (const delay of options.delays) {
       advance(engine, clock, delay - elapsed);
       elapsed = delay;
       const result = await rca.analyze({});
@@ -228,6 +251,18 @@ async function targeted(
   return { targetedRight: right, targetedTotal: scenario.live.length };
 }
 
+/** `--delays 30,60`: the delays to analyse at, ascending whole seconds; DELAYS when absent. */
+function delaysOption(ctx: BenchContext): number[] {
+  const raw = ctx.options.delays;
+  if (raw === undefined) return DELAYS;
+  const delays = String(raw).split(',').map(Number);
+  if (!delays.every((d, i) => Number.isInteger(d) && d > 0 && (i === 0 || d > delays[i - 1]!)))
+    throw new Error(
+      `benchmark ${ctx.name}: --delays must be ascending whole seconds (30,60), got ${String(raw)}`,
+    );
+  return delays;
+}
+
 const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
   return s.length ? s[Math.floor((s.length - 1) / 2)]! : NaN;
@@ -239,7 +274,12 @@ export const main: BenchMain = async (ctx) => {
   if (!Number.isFinite(at))
     throw new Error(`benchmark ${ctx.name}: --at must be an ISO time, got ${String(ctx.options.at)}`);
   // The same --rca-config as the other RCA benchmarks: validated, each field named when wrong, the defaults otherwise.
-  const options: LiveOptions = { verbose: ctx.options.verbose === true, at, rca: benchRcaConfig(ctx) };
+  const options: LiveOptions = {
+    verbose: ctx.options.verbose === true,
+    at,
+    rca: benchRcaConfig(ctx),
+    delays: delaysOption(ctx),
+  };
   const all: RunScore[] = [];
   const detect: number[] = [];
   for (let seed = 1; seed <= seeds; seed++) {
@@ -247,7 +287,7 @@ export const main: BenchMain = async (ctx) => {
       const scores = await runScenario(scenario, seed, options);
       all.push(...scores);
       // Time to first correct detection; a scenario never ranked first counts as the longest delay tried, doubled.
-      detect.push(scores.find((s) => s.top1)?.delay ?? DELAYS.at(-1)! * 2);
+      detect.push(scores.find((s) => s.top1)?.delay ?? options.delays.at(-1)! * 2);
     }
   }
   const share = (f: (s: RunScore) => boolean, xs = all) => xs.filter(f).length / Math.max(1, xs.length);
@@ -272,7 +312,7 @@ export const main: BenchMain = async (ctx) => {
     baseline_top1: share((s) => s.baselineTop1),
     baseline_top3: share((s) => s.baselineTop3),
   };
-  const rows = DELAYS.map((d) => {
+  const rows = options.delays.map((d) => {
     const at = all.filter((s) => s.delay === d);
     return [
       `+${d} s`,
