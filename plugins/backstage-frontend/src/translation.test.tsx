@@ -39,10 +39,10 @@ const incident: IncidentDto = {
   updatedAt: '2026-12-06T10:00:00Z',
 } as unknown as IncidentDto;
 
-/** The engine as the cards see it: one open incident; nothing here is under test. */
+/** The engine as the cards see it: one open incident, repair that cannot act; nothing here is under test. */
 const engine = {
   getIncidents: async () => [incident],
-  getRepairs: async () => ({ findings: [], approvals: [] }),
+  getRepairs: async () => ({ unavailable: true, capability: 'repair', message: 'no write access to shop' }),
   getEntityWorkloads: async () => ({
     target: { labelSelector: 'app=cart' },
     items: [{ cluster: 'simulated', workloads: [] }],
@@ -103,6 +103,8 @@ describe('two languages', () => {
     expect(screen.getByRole('button', { name: '确认' })).toBeInTheDocument();
     expect(screen.getByRole('button', { name: '提问' })).toBeInTheDocument();
     expect(screen.getByText('自动修复')).toBeInTheDocument();
+    // The note is in Chinese around the engine's reason as sent.
+    expect(screen.getByText('此引擎不提供自动修复：no write access to shop')).toBeInTheDocument();
     expect(screen.getByText('没有与 app=cart 匹配的工作负载。')).toBeInTheDocument();
     expect(screen.getByText(/^\[严重\] HighLatency on cart$/)).toBeInTheDocument();
     expect(screen.getByText(/HighLatency \(触发中\): first: opened the incident/)).toBeInTheDocument();

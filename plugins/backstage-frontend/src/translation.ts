@@ -169,6 +169,16 @@ export const aiCloudOpsMessages = {
       evidence: 'Evidence',
     },
   },
+  // A capability the engine lacks (an older engine, or repair that cannot act on its cluster), with the engine's reason.
+  unavailable: {
+    rca: 'Root-cause analysis is not available on this engine: {{reason}}',
+    forecast: 'Forecasting is not available on this engine: {{reason}}',
+    scalePlan: 'Replica planning is not available on this engine: {{reason}}',
+    backtest: 'Backtesting is not available on this engine: {{reason}}',
+    assistant: 'The assistant is not available on this engine: {{reason}}',
+    repair: 'Repair is not available on this engine: {{reason}}',
+    alerting: 'Alerting is not available on this engine: {{reason}}',
+  },
   health: {
     healthy: 'healthy',
     degraded: 'degraded',

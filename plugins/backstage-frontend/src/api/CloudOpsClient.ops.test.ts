@@ -192,9 +192,11 @@ describe('CloudOpsClient repairs and incidents against a real engine', () => {
     state.repairDown = true;
     try {
       const repairs = await client.getRepairs({ namespace: 'shop', names: ['cart'] });
-      expect(isUnavailable(repairs) && repairs.message).toBe(
-        'Repair is not available on this engine: repair is not available: no write access',
-      );
+      expect(repairs).toEqual({
+        unavailable: true,
+        capability: 'repair',
+        message: 'repair is not available: no write access',
+      });
     } finally {
       state.repairDown = false;
     }

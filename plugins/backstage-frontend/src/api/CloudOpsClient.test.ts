@@ -135,7 +135,8 @@ describe('CloudOpsClient over HTTP', () => {
   it('reports a capability the engine lacks as unavailable rather than failing', async () => {
     const forecast = await client.forecast({ service: 'cart', signal: 'request_rate' });
     expect(isUnavailable(forecast)).toBe(true);
-    expect(isUnavailable(forecast) && forecast.message).toContain('Forecasting is not available');
+    expect(isUnavailable(forecast) && forecast.capability).toBe('forecast');
+    expect(isUnavailable(forecast) && forecast.message).toMatch(/^no route /);
   });
 
   it('asks the assistant about the workload', async () => {

@@ -6,6 +6,7 @@ import { StreamInterruptedError, type AskStreamEvent, type CloudOpsApi, type Ent
 import { isEntityAction, isEntityFinding, isEntityIncident } from './entityScope';
 import type {
   Answer,
+  EngineCapability,
   EntityScope,
   EntityWorkloadsResponse,
   ForecastResponse,
@@ -59,7 +60,7 @@ export class CloudOpsClient implements CloudOpsApi {
   ): Promise<RcaResult | Unavailable> {
     const engine = await this.engine();
     const body = { ...(request.namespace ? { namespace: request.namespace } : {}), target: { service: request.service } };
-    const started = await capability(() => engine.startRca(body), 'Root-cause analysis');
+    const started = await capability(() => engine.startRca(body), 'rca');
     if ('unavailable' in started) return started;
     // Polling rather than SSE: proxies between browser and Backstage often buffer event streams.
     let job = started;
@@ -82,7 +83,7 @@ export class CloudOpsClient implements CloudOpsApi {
   async startRca(request: { namespace?: string; service: string }): Promise<JobRecordDto | Unavailable> {
     const engine = await this.engine();
     const body = { ...(request.namespace ? { namespace: request.namespace } : {}), target: { service: request.service } };
-    return capability(() => engine.startRca(body), 'Root-cause analysis');
+    return capability(() => engine.startRca(body), 'rca');
   }
 
   async job(id: string): Promise<JobRecordDto> {
@@ -97,7 +98,7 @@ export class CloudOpsClient implements CloudOpsApi {
 
   async forecast(request: ForecastScopeRequest & { historyHours?: number }): Promise<ForecastResponse | Unavailable> {
     const engine = await this.engine();
-    return capability(() => engine.forecast(request), 'Forecasting');
+    return capability(() => engine.forecast(request), 'forecast');
   }
 
   async signals(): Promise<SignalCatalog> {
@@ -109,7 +110,7 @@ export class CloudOpsClient implements CloudOpsApi {
     const { service, ...rest } = request;
     // `recommend` only: the tab shows the plan; scaling stays an explicit act elsewhere.
     const body = { ...rest, service, workload: { name: service }, mode: 'recommend' as const };
-    return capability(() => engine.scalePlan(body), 'Replica planning');
+    return capability(() => engine.scalePlan(body), 'scalePlan');
   }
 
   async startBacktest(
@@ -119,7 +120,7 @@ export class CloudOpsClient implements CloudOpsApi {
     // The horizon is the models' own (their trained horizon); a backtest takes no horizonMinutes.
     const { namespace, service, signal, historyDays, testDays } = request;
     const body = { namespace, service, signal, historyDays, testDays };
-    return capability(() => engine.backtestForecast(body), 'Backtesting');
+    return capability(() => engine.backtestForecast(body), 'backtest');
   }
 
   async knowledgeDocument(document: { source?: string; path: string }): Promise<KnowledgeDocument | undefined> {
@@ -130,7 +131,7 @@ export class CloudOpsClient implements CloudOpsApi {
 
   async ask(request: { question: string; namespace?: string; workload?: string }): Promise<Answer | Unavailable> {
     const engine = await this.engine();
-    return capability(() => engine.ask(request), 'The assistant');
+    return capability(() => engine.ask(request), 'assistant');
   }
 
   /**
@@ -174,7 +175,7 @@ export class CloudOpsClient implements CloudOpsApi {
         findings: scan.findings.filter((f) => isEntityFinding(scope, f)),
         approvals: approvals.items.filter((a) => isEntityAction(scope, a)),
       };
-    }, 'Repair');
+    }, 'repair');
   }
 
   async decideRepair(id: string, decision: 'approve' | 'reject', comment?: string): Promise<RepairActionDto> {
@@ -187,7 +188,7 @@ export class CloudOpsClient implements CloudOpsApi {
     return capability(async () => {
       const { items } = await engine.incidents({ status: 'open' });
       return items.filter((i) => isEntityIncident(scope, i));
-    }, 'Alerting');
+    }, 'alerting');
   }
 
   async updateIncident(id: string, action: 'ack' | 'resolve'): Promise<IncidentDto> {
@@ -205,16 +206,14 @@ export class CloudOpsClient implements CloudOpsApi {
  * The engine answers a missing route with 404 `no route METHOD /path`: this engine lacks the capability. Repair answers
  * 503 UPSTREAM_UNAVAILABLE when the engine cannot act on its default cluster: also a note, not a failure.
  */
-async function capability<T>(call: () => Promise<T>, name: string): Promise<T | Unavailable> {
+async function capability<T>(call: () => Promise<T>, capability: EngineCapability): Promise<T | Unavailable> {
   try {
     return await call();
   } catch (error) {
-    if (error instanceof EngineApiError && error.status === 404 && error.message.startsWith('no route')) {
-      return { unavailable: true, message: `${name} is not available on this engine (${error.message})` };
-    }
-    if (error instanceof EngineApiError && error.code === 'UPSTREAM_UNAVAILABLE' && name === 'Repair') {
-      return { unavailable: true, message: `${name} is not available on this engine: ${error.message}` };
-    }
+    if (!(error instanceof EngineApiError)) throw error;
+    const missingRoute = error.status === 404 && error.message.startsWith('no route');
+    const cannotRepair = error.code === 'UPSTREAM_UNAVAILABLE' && capability === 'repair';
+    if (missingRoute || cannotRepair) return { unavailable: true, capability, message: error.message };
     throw error;
   }
 }

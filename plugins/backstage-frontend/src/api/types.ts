@@ -23,9 +23,17 @@ export type {
 } from '@ai-cloudops/engine-client';
 export type { ClusterWorkloads, EntityWorkloadsResponse } from '@ai-cloudops/backstage-plugin-common';
 
-/** A capability the engine does not offer (yet): shown as a note, not as an error. */
+/** What the cards ask the engine for; each has its note in the translations (`unavailable.<capability>`). */
+export type EngineCapability =
+  'rca' | 'forecast' | 'scalePlan' | 'backtest' | 'assistant' | 'repair' | 'alerting';
+
+/**
+ * A capability the engine does not offer (yet): shown as a note, not as an error, in the user's language
+ * (`UnavailableNote`); `message` is the engine's reason as it sent it.
+ */
 export interface Unavailable {
   unavailable: true;
+  capability: EngineCapability;
   message: string;
 }
 

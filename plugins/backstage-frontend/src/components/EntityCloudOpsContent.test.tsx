@@ -135,7 +135,7 @@ class TestCloudOpsApi implements CloudOpsApi {
   }
   async forecast(request: { service: string; signal: string }): Promise<ForecastResponse | Unavailable> {
     this.calls.push(`forecast ${request.service} ${request.signal}`);
-    if (!this.data.forecastAvailable) return { unavailable: true as const, message: 'Forecasting is not available on this engine' };
+    if (!this.data.forecastAvailable) return { unavailable: true as const, capability: 'forecast' as const, message: 'no route POST /api/v1/forecast' };
     return {
       seriesKey: `shop/${request.service}/${request.signal}`,
       model: 'holt-winters',
@@ -154,13 +154,13 @@ class TestCloudOpsApi implements CloudOpsApi {
   }
   // Replica plans and backtests have their own tests against a real engine (ForecastCard.engine.test.tsx).
   async scalePlan(): Promise<Unavailable> {
-    return { unavailable: true, message: 'Replica planning is not available on this engine' };
+    return { unavailable: true, capability: 'scalePlan', message: 'no route POST /api/v1/scale-plan' };
   }
   async signals(): Promise<SignalCatalog> {
     return { items: [], serviceLabel: 'service', window: '5m' };
   }
   async startBacktest(): Promise<Unavailable> {
-    return { unavailable: true, message: 'Backtesting is not available on this engine' };
+    return { unavailable: true, capability: 'backtest', message: 'no route POST /api/v1/forecast/backtest' };
   }
   /** The answer stream: the same answer, word by word, then done. */
   async *askStream(request: { question: string; workload?: string }): AsyncGenerator<AskStreamEvent> {
@@ -303,7 +303,7 @@ describe('EntityCloudOpsContent', () => {
     unmount();
 
     await render(new TestCloudOpsApi({ workloads: workloadsResponse(), forecastAvailable: false }));
-    expect(await screen.findByText('Forecasting is not available on this engine')).toBeInTheDocument();
+    expect(await screen.findByText('Forecasting is not available on this engine: no route POST /api/v1/forecast')).toBeInTheDocument();
   });
 
   it('answers a question about the service with citations', async () => {

@@ -363,10 +363,7 @@ describe('EntityOpsCards', () => {
   });
 
   it('says what is missing when repair is unavailable and nothing is found', async () => {
-    const api = new OpsApi(
-      { unavailable: true, message: 'Repair is not available on this engine: no write access' },
-      [],
-    );
+    const api = new OpsApi({ unavailable: true, capability: 'repair', message: 'no write access' }, []);
     await render(api);
     expect(
       await screen.findByText(

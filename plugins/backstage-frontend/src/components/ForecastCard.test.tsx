@@ -35,7 +35,11 @@ class ForecastOnlyApi {
   /** An engine whose workloads cannot be planned: the forecast still shows, with the reason. */
   async scalePlan(request: unknown) {
     this.requests.push(request);
-    return { unavailable: true as const, message: 'Replica planning is not available on this engine' };
+    return {
+      unavailable: true as const,
+      capability: 'scalePlan' as const,
+      message: 'no route POST /api/v1/scale-plan',
+    };
   }
 }
 
@@ -99,7 +103,7 @@ describe('ForecastCard', () => {
     const scope = { service: 'cart', signal: 'request_rate', horizonMinutes: 60, namespace: 'shop' };
     expect(api.requests).toEqual([{ ...scope, historyHours: 2 }, scope]);
     expect(screen.getByTestId('aicloudops-forecast-plan').textContent).toBe(
-      'No replica plan: Replica planning is not available on this engine',
+      'No replica plan: Replica planning is not available on this engine: no route POST /api/v1/scale-plan',
     );
     expect(container.querySelector('table')).toBeNull();
   }, 60_000);

@@ -32,7 +32,7 @@ const forecast: ForecastResponse = {
 
 const engine = {
   forecast: async () => forecast,
-  scalePlan: async () => ({ unavailable: true as const, message: 'no plan' }),
+  scalePlan: async () => ({ unavailable: true as const, capability: 'scalePlan', message: 'no plan' }),
 } as unknown as CloudOpsApi;
 
 /** The card in an app that offers 中文; `language` as the user chose it before (Backstage keeps it in localStorage). */

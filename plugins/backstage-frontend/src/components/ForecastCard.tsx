@@ -8,6 +8,7 @@ import Link from '@mui/material/Link';
 import Typography from '@mui/material/Typography';
 import { KUBERNETES_ID_ANNOTATION, SERVICE_ANNOTATION } from '@ai-cloudops/backstage-plugin-common';
 import { EngineErrorPanel } from './EngineErrorPanel';
+import { UnavailableNote, unavailableText } from './UnavailableNote';
 import { cloudOpsApiRef, type CloudOpsApi } from '../api/CloudOpsApi';
 import { useEngineRetry } from '../hooks/useEngineRetry';
 import { EngineRetryNotice } from './EngineRetryNotice';
@@ -108,7 +109,7 @@ export function ForecastCard({ service, namespace }: { service: string; namespac
   if (isUnavailable(forecast))
     return card(
       <>
-        <Typography paragraph>{forecast.message}</Typography>
+        <UnavailableNote note={forecast} />
         <ForecastEmptyState service={service} namespace={namespace} />
       </>,
     );
@@ -222,7 +223,9 @@ function PlanSummary({ plan, unit }: { plan: PlanOutcome; unit: string }) {
   if (plan instanceof Error || isUnavailable(plan)) {
     return (
       <Typography variant="body2" data-testid={forecastCardTestIds.plan}>
-        {t('forecastCard.noPlan', { message: plan.message })}
+        {t('forecastCard.noPlan', {
+          message: plan instanceof Error ? plan.message : unavailableText(plan, t),
+        })}
       </Typography>
     );
   }
@@ -379,7 +382,7 @@ function Backtest({
         </>
       ) : null}
       {error ? <EngineErrorPanel error={error} /> : null}
-      {started && isUnavailable(started) ? <Typography>{started.message}</Typography> : null}
+      {started && isUnavailable(started) ? <UnavailableNote note={started} /> : null}
       {result ? <ForecastBacktestChart result={result} stepSeconds={stepSeconds} /> : null}
       {result?.reason ? (
         <ReasonDetails label={t('forecastCard.backtestWhy')} testId={forecastCardTestIds.backtestReason}>

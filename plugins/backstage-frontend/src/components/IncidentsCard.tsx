@@ -6,6 +6,7 @@ import Box from '@mui/material/Box';
 import Button from '@mui/material/Button';
 import Typography from '@mui/material/Typography';
 import { EngineErrorPanel } from './EngineErrorPanel';
+import { UnavailableNote } from './UnavailableNote';
 import { cloudOpsApiRef } from '../api/CloudOpsApi';
 import { useEngineRetry } from '../hooks/useEngineRetry';
 import { EngineRetryNotice } from './EngineRetryNotice';
@@ -49,7 +50,7 @@ export function IncidentsCard({ scope }: { scope: EntityScope }) {
       {loading && !value && !error ? <Progress /> : null}
       {error ? <EngineErrorPanel error={error} /> : null}
       {error ? <EngineRetryNotice state={state} /> : null}
-      {value && isUnavailable(value) ? <Typography>{value.message}</Typography> : null}
+      {value && isUnavailable(value) ? <UnavailableNote note={value} /> : null}
       {value && !isUnavailable(value) && value.length === 0 ? (
         <div data-testid={incidentsCardTestIds.emptyState}>
           <Typography paragraph>{t('incidentsCard.none', { services: scope.names.join(', ') })}</Typography>

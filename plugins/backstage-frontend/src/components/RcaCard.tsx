@@ -11,6 +11,7 @@ import {
   SERVICE_ANNOTATION,
 } from '@ai-cloudops/backstage-plugin-common';
 import { EngineErrorPanel } from './EngineErrorPanel';
+import { UnavailableNote } from './UnavailableNote';
 import { cloudOpsApiRef } from '../api/CloudOpsApi';
 import { aiCloudOpsTranslationRef, type CloudOpsT as T } from '../translation';
 import {
@@ -129,7 +130,7 @@ export function RcaCard({ service, namespace }: { service: string; namespace?: s
           </>
         ) : null}
         {error ? <EngineErrorPanel error={error} /> : null}
-        {result && isUnavailable(result) ? <Typography>{result.message}</Typography> : null}
+        {result && isUnavailable(result) ? <UnavailableNote note={result} /> : null}
         {result && !isUnavailable(result) ? (
           <>
             {result.narrative ? (

@@ -7,6 +7,7 @@ import Button from '@mui/material/Button';
 import TextField from '@mui/material/TextField';
 import Typography from '@mui/material/Typography';
 import { EngineErrorPanel } from './EngineErrorPanel';
+import { UnavailableNote } from './UnavailableNote';
 import { cloudOpsApiRef } from '../api/CloudOpsApi';
 import { useEngineRetry } from '../hooks/useEngineRetry';
 import { EngineRetryNotice } from './EngineRetryNotice';
@@ -68,7 +69,7 @@ export function RepairsCard({ scope }: { scope: EntityScope }) {
       {loading && !value && !error ? <Progress /> : null}
       {error ? <EngineErrorPanel error={error} /> : null}
       {error ? <EngineRetryNotice state={state} /> : null}
-      {value && isUnavailable(value) ? <Typography>{value.message}</Typography> : null}
+      {value && isUnavailable(value) ? <UnavailableNote note={value} /> : null}
       {value && !isUnavailable(value) ? (
         <>
           {value.findings.length === 0 ? (

@@ -172,6 +172,13 @@ const zhMessages = {
   'incidentsCard.severity.info': '提示',
   'incidentsCard.status.firing': '触发中',
   'incidentsCard.status.resolved': '已解决',
+  'unavailable.rca': '此引擎不提供根因分析：{{reason}}',
+  'unavailable.forecast': '此引擎不提供预测：{{reason}}',
+  'unavailable.scalePlan': '此引擎不提供副本规划：{{reason}}',
+  'unavailable.backtest': '此引擎不提供回测：{{reason}}',
+  'unavailable.assistant': '此引擎不提供助手：{{reason}}',
+  'unavailable.repair': '此引擎不提供自动修复：{{reason}}',
+  'unavailable.alerting': '此引擎不提供告警：{{reason}}',
 } as const;
 
 export default zhMessages;
