@@ -5,7 +5,7 @@
  *   cd engine && node --import tsx bench/repair/reconcileCost.ts [--actions 10000] [--open 20] [--runs 9]
  *
  * - first pass: the one-off reconciliation of a store with no stored reconciliation, whose records lack
- *   `indexedUpdatedAt` (written by the engine before it): every record read and rewritten.
+ *   `indexedUpdatedAt` (written by the engine before it): every record read, the open ones rewritten.
  * - read-time pass: what each first page by update time adds once a reconciliation is stored, after an old replica
  *   created 10 actions and moved 5 open ones on (median over runs, each run after fresh old-replica writes).
  * - page with it: that first page (100 actions updated in the last hour) including the pass; page alone without.

@@ -79,12 +79,7 @@ export class ActionStore {
       try {
         await this.store.batch([
           { op: 'expect', key: PREFIX + record.id, value: before },
-          {
-            op: 'set',
-            key: PREFIX + record.id,
-            value: storedText(record),
-            ...(isOpen(record) ? {} : { ttlSeconds: FINISHED_TTL_SECONDS }),
-          },
+          storedWrite(record),
           ...updateIndexSwap(before, record),
           ...indexWrites(record),
         ]);
@@ -156,9 +151,10 @@ export class ActionStore {
    * newest update it saw, and not at all while an old replica holds the Lease, as it does for most of a rolling
    * update. So every first page by update time reconciles, at the cost of re-reading the open and new actions.
    * Measured (bench/repair/reconcileCost.ts, 10,000 stored actions of which 20 open, real Redis on loopback with
-   * AOF fsynced on every write, 2 shared cores, two runs): a first page of 100 takes 4.5-6.3 ms with the pass where
-   * nothing changed, 1.6-1.8 ms without; a pass that fixes 15 records an old replica wrote takes 10-12 ms; the
-   * one-off first pass, rewriting all 10,000 records, 4.4-4.9 s (memory store: 0.7-1.4 s).
+   * AOF fsynced on every write, 3 runs on 2 cores at load average 13-14, so the ranges are wide): a first page of
+   * 100 takes 11-28 ms with a pass that finds nothing to do, 2.5-6.5 ms without; a pass that fixes 15 records an old
+   * replica wrote, among up to 150 created in the last 10 minutes, 16-37 ms; the one-off first pass, reading all
+   * 10,000 records, 0.54-1.6 s (memory store: 0.39-0.43 s).
    *
    * Replicas may reconcile at once: each fix is one batch guarded by the record read (it changes no field but
    * `indexedUpdatedAt`), and any reconciliation's record is a valid starting point for the next.
@@ -189,8 +185,12 @@ export class ActionStore {
   }
 
   /**
-   * Makes the index hold the record's update time and no other for it, and the record name that time. `members`
-   * are the id's members when known (the full pass); otherwise the record's `indexedUpdatedAt` names its member.
+   * Makes the index hold the record's update time and no other for it. `members` are the id's members when known
+   * (the full pass); otherwise the record's `indexedUpdatedAt` names its member (none when absent). The record is
+   * rewritten to name its member, as a later save by old code moves its `updatedAt`, and so that the next pass finds
+   * nothing to do; a finished one is given its full time to live again (it was saved minutes ago). The full pass
+   * leaves finished records as they are: they never change again, and rewriting a week of them would give each
+   * another week.
    */
   private async reconcileRecord(id: string, members?: string[]): Promise<void> {
     for (let attempt = 1; ; attempt++) {
@@ -198,19 +198,20 @@ export class ActionStore {
       if (text === null) return; // expired: prune drops its members
       const stored = JSON.parse(text) as StoredAction;
       const wanted = updatedMember(stored);
+      const named = stored.indexedUpdatedAt === stored.updatedAt;
       const held =
         members ??
         (stored.indexedUpdatedAt === undefined
           ? []
           : [updatedMember({ id, updatedAt: stored.indexedUpdatedAt })]);
       const stale = held.filter((m) => m !== wanted);
-      const missing =
-        members === undefined ? stored.indexedUpdatedAt !== stored.updatedAt : !members.includes(wanted);
-      if (stale.length === 0 && !missing && stored.indexedUpdatedAt === stored.updatedAt) return;
+      const add = members === undefined ? !named : !members.includes(wanted);
+      const rename = !named && (isOpen(stored) || members === undefined);
+      if (stale.length === 0 && !add && !rename) return;
       try {
         await this.store.batch([
           { op: 'expect', key: PREFIX + id, value: text },
-          { op: 'set', key: PREFIX + id, value: storedText(stored), ...this.remainingTtl(stored) },
+          ...(rename ? [storedWrite(stored)] : []),
           ...(stale.length > 0 ? [{ op: 'zrem' as const, key: BY_UPDATE, members: stale }] : []),
           { op: 'zadd', key: BY_UPDATE, members: [wanted] },
         ]);
@@ -222,21 +223,15 @@ export class ActionStore {
     }
   }
 
-  /** A finished record rewritten by a reconciliation keeps (about) the expiry its last save gave it. */
-  private remainingTtl(record: ActionRecord): { ttlSeconds?: number } {
-    if (isOpen(record)) return {};
-    const left = FINISHED_TTL_SECONDS - (this.now().getTime() - Date.parse(record.updatedAt)) / 1000;
-    return { ttlSeconds: Math.max(1, Math.min(FINISHED_TTL_SECONDS, Math.ceil(left))) };
-  }
-
   /**
    * Drops the creation- and update-time members whose record has expired, so the indexes do not grow on an engine
    * nobody reads (a read drops those it meets). Only members older than the records' time to live (less
    * CLOCK_MARGIN_MS) can be of expired records, so only those are checked: after the first prune, the ones that
    * expired since, and the few records created or last saved that long ago that are still open. A member is written
    * in one batch with its record, and ids are never reused, so a member without its record is of an expired one.
-   * Returns how many members went. Measured as `reconcile` (10,000 actions, none expired): 0.8-2.7 ms a prune on
-   * Redis; the first one on an engine whose 10,000 actions had all expired (20,000 members): 0.22-0.32 s.
+   * Returns how many members went. Measured as `reconcile`: 0.9-9.4 ms a prune of 10,000 actions none of which
+   * expired; the first on an engine whose 10,000 actions all had (20,000 members): 0.52-0.79 s on Redis, 1.5-2.5 s
+   * on the memory store.
    */
   async prune(): Promise<number> {
     const bound = new Date(
@@ -327,8 +322,13 @@ export class ActionStore {
  */
 type StoredAction = ActionRecord & { indexedUpdatedAt?: string };
 
-const storedText = (record: ActionRecord): string =>
-  JSON.stringify({ ...record, indexedUpdatedAt: record.updatedAt } satisfies StoredAction);
+/** The write of a record as stored, naming its update time as indexed; finished ones expire. */
+const storedWrite = (record: ActionRecord): StoreWrite => ({
+  op: 'set',
+  key: PREFIX + record.id,
+  value: JSON.stringify({ ...record, indexedUpdatedAt: record.updatedAt } satisfies StoredAction),
+  ...(isOpen(record) ? {} : { ttlSeconds: FINISHED_TTL_SECONDS }),
+});
 
 function parseReconciled(text: string | null): { at: string; open: string[] } | undefined {
   return text === null ? undefined : (JSON.parse(text) as { at: string; open: string[] });
