@@ -279,6 +279,43 @@ describe('the update-time index with an old replica writing, on a real Redis', (
     () => old,
   );
 
+  it('two replicas reconciling at once after old-replica writes both list them, one member each', async () => {
+    const second = await onRedis();
+    try {
+      const mine = Array.from({ length: 5 }, (_, i) => `pair-${i}`);
+      const created = at(2 * HOUR);
+      for (const id of mine)
+        await new ActionStore(engine.engine.context.store).save(
+          action(id, 'awaiting-approval', { createdAt: created, updatedAt: created }, 'rec-pair'),
+        );
+      const read = (replica: Running) =>
+        replica.client.repairActions({ name: 'rec-pair', updatedSince: at(10 * MINUTE) });
+      expect(ids(await read(engine))).toEqual([]);
+
+      for (const [i, id] of mine.entries())
+        await moveAsVersion2(old, id, { state: 'rejected', updatedAt: at((i + 1) * MINUTE) });
+      const fresh = Array.from({ length: 5 }, (_, i) => `pair-new-${i}`);
+      for (const [i, id] of fresh.entries())
+        await saveAsVersion2(
+          old,
+          action(
+            id,
+            'denied',
+            { createdAt: at(7 * MINUTE), updatedAt: at((i + 1) * MINUTE + 30_000) },
+            'rec-pair',
+          ),
+        );
+
+      const [one, two] = await Promise.all([read(engine), read(second)]);
+      const expected = [...mine, ...fresh].sort();
+      expect(ids(one).sort()).toEqual(expected);
+      expect(ids(two).sort()).toEqual(expected);
+      for (const id of expected) expect(await updateMembersOf(old, id)).toHaveLength(1);
+    } finally {
+      await second.close();
+    }
+  }, 60_000);
+
   it('finds what an old replica finished while the engine and Redis restarted', async () => {
     const created = at(2 * HOUR);
     await new ActionStore(engine.engine.context.store).save(
