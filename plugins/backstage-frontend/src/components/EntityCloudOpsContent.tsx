@@ -10,6 +10,14 @@ import { ForecastCard } from './ForecastCard';
 import { RcaCard } from './RcaCard';
 import { WorkloadsCard } from './WorkloadsCard';
 
+/**
+ * Text rules for every card of the tab. A run with no break opportunity (a label set, a JSON path, a sample command)
+ * breaks at the card's edge instead of being clipped there (at 390 px a repair's diff path ran 147 px past its card);
+ * `break-word` rather than `anywhere`, which would shrink the tables' min-content widths. Table headings stay on one
+ * line, so a narrow table scrolls sideways (Backstage's Table scrolls) instead of stacking 命名空间 a character a line.
+ */
+const TAB_TEXT = { overflowWrap: 'break-word', '& th': { whiteSpace: 'nowrap' } } as const;
+
 /** The CloudOps tab of an entity page. */
 export function EntityCloudOpsContent() {
   const { entity } = useEntity();
@@ -19,11 +27,8 @@ export function EntityCloudOpsContent() {
   const service = serviceOf(entity);
   const namespace = namespaceOf(entity);
   const scope = namespace ? { namespace } : {};
-  // Inherited by every card: a run with no break opportunity (a label set, a JSON path, a sample command) breaks at
-  // the card's edge instead of being clipped there (at 390 px, a repair's diff path ran 147 px past its card).
-  // `break-word` rather than `anywhere`: it leaves min-content widths alone, so the tables' columns keep their widths.
   return (
-    <Grid container spacing={3} alignItems="stretch" sx={{ overflowWrap: 'break-word' }}>
+    <Grid container spacing={3} alignItems="stretch" sx={TAB_TEXT}>
       <Grid item xs={12}>
         <WorkloadsCard entityRef={getCompoundEntityRef(entity)} />
       </Grid>
