@@ -40,6 +40,19 @@ describe('aicloudops --server prints a failed job its error as one-shot does', (
     );
   }, 60_000);
 
+  it('a one-shot training job that fails prints its error once, not also as a progress line', async () => {
+    // `train: no series for service "nosuch"` came before the same error: LocalBackend followed every update, the
+    // final one too, where RemoteBackend followed only a job under way.
+    const run = await runCliProcess(['forecast', '-s', 'nosuchservice', '--train'], {
+      AICLOUDOPS_CLUSTER__INJECT_FAULTS: 'false',
+    });
+    expect(run.code).toBe(1);
+    const said = run.stderr
+      .split('\n')
+      .filter((line) => !line.startsWith('{') && line.includes('no series for service'));
+    expect(said).toEqual(['error NOT_FOUND: no series for service "nosuchservice"']);
+  }, 60_000);
+
   it('GET /jobs/:id keeps the failed job its error issues', async () => {
     const started = await fetch(`${server.url}/api/v1/rca`, {
       method: 'POST',

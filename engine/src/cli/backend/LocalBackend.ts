@@ -6,7 +6,7 @@ import { alertsOf } from '../../alerts/alertsOf.js';
 import { alertListQuerySchema, incidentListQuerySchema } from '../../alerts/schemas.js';
 import type { z } from 'zod';
 import type { CliBackend, IngestSource, ProgressFn } from './CliBackend.js';
-import { jobOutcome } from './jobOutcome.js';
+import { jobOutcome, jobProgress } from './jobOutcome.js';
 
 /** The commands' work done by a one-shot engine in this process (the demo's own simulated shop, or the live config). */
 export class LocalBackend implements CliBackend {
@@ -97,7 +97,7 @@ export class LocalBackend implements CliBackend {
   /** Waits for a job of this engine with its progress; a job that did not succeed is rethrown as its error. */
   private async follow<R>(record: JobRecord<R>, progress: ProgressFn): Promise<R> {
     const jobs = this.engine.context.jobs;
-    const stop = jobs.subscribe(record.id, (r) => progress(r.progress, r.message));
+    const stop = jobs.subscribe(record.id, jobProgress(progress));
     try {
       return jobOutcome(await jobs.wait<R>(record.id));
     } finally {

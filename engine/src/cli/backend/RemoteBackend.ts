@@ -6,7 +6,7 @@ import type { ModelVersion } from '../../forecast/persistence/ModelRegistry.js';
 import type { Answer, AskEvent } from '../../assistant/schemas.js';
 import type { IngestReport } from '../../assistant/kb/KnowledgeBase.js';
 import type { CliBackend, IngestSource, ProgressFn, StoredModels } from './CliBackend.js';
-import { jobOutcome } from './jobOutcome.js';
+import { jobOutcome, jobProgress } from './jobOutcome.js';
 
 /** The commands' work done by a running engine over HTTP (`--server URL`, `--token`): its cluster, store and model. */
 export class RemoteBackend implements CliBackend {
@@ -93,11 +93,7 @@ export class RemoteBackend implements CliBackend {
 
   /** Follows a job's SSE stream to its end; a job that did not succeed is rethrown as its error. */
   private async follow<R>(job: JobRecordDto, progress: ProgressFn): Promise<R> {
-    // Progress of a job under way only: a failed job's last message is its error, which was printed twice (as a
-    // progress line, then as the error) where a one-shot engine prints it once.
-    const done = await this.client.followJob(job.id, (r) => {
-      if (r.status === 'queued' || r.status === 'running') progress(r.progress, r.message);
-    });
+    const done = await this.client.followJob(job.id, jobProgress(progress));
     return jobOutcome<R>({ ...done, kind: job.kind });
   }
 }

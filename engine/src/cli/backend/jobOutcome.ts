@@ -19,3 +19,15 @@ export function jobOutcome<R>(done: FinishedJob): R {
     { issues: done.error?.issues ?? [] },
   );
 }
+
+/**
+ * A job's progress as the CLI prints it: of a job under way only. A failed job's last message is its error, which
+ * was printed twice (as a progress line, then as the error) where the error alone says it.
+ */
+export function jobProgress(
+  progress: (fraction: number, message?: string) => void,
+): (record: { status: string; progress: number; message: string }) => void {
+  return (r) => {
+    if (r.status === 'queued' || r.status === 'running') progress(r.progress, r.message);
+  };
+}
