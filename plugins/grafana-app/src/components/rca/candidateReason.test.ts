@@ -51,6 +51,24 @@ describe('candidateReason', () => {
     expect(reason).toBe('cart: memory went from 100 to 250 bytes (+9 robust σ) after a rollout at 01:00:00 UTC.');
   });
 
+  test('a change after the move did not come before it: not "after a restart" that followed, the warning instead', () => {
+    // As the demo's OOM kill read: error_ratio changed at 22:11:55, the restart listed is the last one, at 22:34:39.
+    const reason = candidateReason({
+      ...base,
+      evidence: {
+        metrics: [
+          { signal: 'error_ratio', baselineMedian: 0.00247, incidentValue: 0.202, deviation: 82, changePoint: 3600 },
+        ],
+        logs: [],
+        events: [{ time: 1, type: 'Warning', reason: 'BackOff', message: 'x', count: 3, object: 'Pod/cart-1' }],
+        changes: [{ time: 5000, kind: 'restart', description: 'cart restarted' }],
+      },
+    });
+    expect(reason).toBe(
+      'cart: error_ratio went from 0.00247 to 0.202 (+82 robust σ) with BackOff events on Pod/cart-1.'
+    );
+  });
+
   test('without a change, the first warning event explains it', () => {
     const reason = candidateReason({
       ...base,

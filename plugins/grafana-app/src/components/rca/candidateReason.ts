@@ -29,7 +29,12 @@ export function candidateReason(c: RcaCandidate): string {
         signal: c.signal || t('rca.reason.its-signals', 'its signals'),
         ...UNESCAPED,
       });
-  const change = [...c.evidence.changes].sort((a, b) => a.time - b.time)[0];
+  // A change after the signal moved did not come before it: the demo's OOM kill read "error_ratio went from 0.00247
+  // to 0.202 ... after a restart at 22:34:39 UTC" for a move at 22:11:55 (a restart's time is its latest).
+  const onset = m?.changePoint;
+  const change = [...c.evidence.changes]
+    .filter((x) => onset === undefined || x.time <= onset)
+    .sort((a, b) => a.time - b.time)[0];
   const warning = c.evidence.events.find((e) => e.type === 'Warning');
   const values = { service: c.service, move, ...UNESCAPED };
   if (change) {
