@@ -5,7 +5,7 @@ import { act, render, screen } from '@testing-library/react';
 import { MemoryRouter } from 'react-router-dom';
 import type { ReactNode } from 'react';
 import { cloudOpsApiRef, type CloudOpsApi } from './api/CloudOpsApi';
-import type { IncidentDto } from './api/types';
+import type { EntityScope, IncidentDto, RepairActionDto } from './api/types';
 import { AssistantCard } from './components/AssistantCard';
 import { HealthStatus } from './components/HealthStatus';
 import { IncidentsCard } from './components/IncidentsCard';
@@ -39,10 +39,30 @@ const incident: IncidentDto = {
   updatedAt: '2026-12-06T10:00:00Z',
 } as unknown as IncidentDto;
 
-/** The engine as the cards see it: one open incident, repair that cannot act; nothing here is under test. */
+/** A repair waiting for approval in namespace pay, its dry run passed. */
+const approval = {
+  id: 'a1',
+  state: 'awaiting-approval',
+  planned: {
+    type: 'raise-memory-limit',
+    target: { kind: 'Deployment', namespace: 'pay', name: 'payment' },
+    reason: 'OOMKilled 3 times',
+    ruleId: 'oom-raise-memory',
+  },
+  finding: { type: 'OOMKilled', workload: { kind: 'Deployment', namespace: 'pay', name: 'payment' } },
+  dryRun: { ok: true, at: '2026-12-06T10:05:01Z', diff: [] },
+} as unknown as RepairActionDto;
+
+/**
+ * The engine as the cards see it: one open incident; repair cannot act in namespace shop and has one approval in pay.
+ * Nothing here is under test.
+ */
 const engine = {
   getIncidents: async () => [incident],
-  getRepairs: async () => ({ unavailable: true, capability: 'repair', message: 'no write access to shop' }),
+  getRepairs: async (scope: EntityScope) =>
+    scope.namespace === 'pay'
+      ? { findings: [], approvals: [approval] }
+      : { unavailable: true, capability: 'repair', message: 'no write access to shop' },
   getEntityWorkloads: async () => ({
     target: { labelSelector: 'app=cart' },
     items: [{ cluster: 'simulated', workloads: [] }],
@@ -122,6 +142,12 @@ describe('two languages', () => {
     renderInApp(cards, [aiCloudOpsTranslations]);
     expect(await screen.findByText('未关闭的事件')).toBeInTheDocument();
     expect(screen.getByText('降级')).toBeInTheDocument();
+  });
+
+  test('a label and its value read as one Chinese phrase (no space after the full-width colon)', async () => {
+    localStorage.setItem('language', 'zh');
+    renderInApp(<RepairsCard scope={{ namespace: 'pay', names: ['payment'] }} />);
+    expect(await screen.findByText('试运行：通过')).toBeInTheDocument();
   });
 
   test('the Chinese messages cover every English key, with the same placeholders, in Chinese', () => {

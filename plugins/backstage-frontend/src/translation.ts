@@ -151,7 +151,7 @@ export const aiCloudOpsMessages = {
     actionOn: '{{type}} on {{target}}',
     reason: '{{reason}} (finding {{finding}}, rule {{rule}})',
     expires: 'expires {{when}}',
-    dryRun: 'Dry run:',
+    dryRun: 'Dry run: {{result}}',
     passed: 'passed',
     failed: 'failed',
     failedWith: 'failed: {{error}}',

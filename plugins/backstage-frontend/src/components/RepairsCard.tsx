@@ -146,7 +146,7 @@ function ApprovalItem({ action, onDecided }: { action: RepairActionDto; onDecide
         </Typography>
       ) : null}
       <Typography variant="body2" sx={{ mt: 1 }}>
-        {t('repairsCard.dryRun')} {dryRun ? dryRunText(dryRun, t) : t('repairsCard.notRun')}
+        {t('repairsCard.dryRun', { result: dryRun ? dryRunText(dryRun, t) : t('repairsCard.notRun') })}
       </Typography>
       {dryRun?.diff.map((d) => (
         <Typography key={d.path} variant="body2" component="div" sx={{ fontFamily: 'monospace' }}>

@@ -119,7 +119,7 @@ const zhMessages = {
   'repairsCard.actionOn': '对 {{target}} 执行 {{type}}',
   'repairsCard.reason': '{{reason}}（问题 {{finding}}，规则 {{rule}}）',
   'repairsCard.expires': '{{when}} 过期',
-  'repairsCard.dryRun': '试运行：',
+  'repairsCard.dryRun': '试运行：{{result}}',
   'repairsCard.passed': '通过',
   'repairsCard.failed': '未通过',
   'repairsCard.failedWith': '未通过：{{error}}',
