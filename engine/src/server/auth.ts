@@ -205,7 +205,45 @@ export function enforceAuthPolicy(config: Pick<EngineConfig, 'profile' | 'server
   const anonymous = !auth.enabled || auth.tokens.length === 0;
   const exposed = config.profile === 'live' || !isLoopbackHost(host);
   if (anonymous && exposed) refuseOrWarnExposed(config, logger);
+  if (!anonymous) refuseOrWarnPlaceholderTokens(config, exposed, logger);
   warnOpenToRebinding(config.server, logger);
+}
+
+/**
+ * The tokens the project ships as placeholders (provisioning/kubernetes/base/secret.yaml, the compose file's defaults)
+ * are public: an engine applied from the base as it is, on the live profile behind a NetworkPolicy open to every pod,
+ * made anyone who read the repository its admin. `change-me`, `changeme`, `change_me`, any case.
+ */
+const PLACEHOLDER_TOKEN = /change[-_]?me/i;
+
+/**
+ * The live profile refuses a placeholder token; an exposed demo (the compose stack, published on 127.0.0.1) warns,
+ * since its defaults exist so that one command starts it.
+ */
+function refuseOrWarnPlaceholderTokens(
+  config: Pick<EngineConfig, 'profile' | 'server'>,
+  exposed: boolean,
+  logger?: Logger,
+): void {
+  const fields = config.server.auth.tokens.flatMap((t, i) =>
+    PLACEHOLDER_TOKEN.test(t.token) ? [`server.auth.tokens.${i}.token`] : [],
+  );
+  if (fields.length === 0) return;
+  const names = fields.join(', ');
+  if (config.profile === 'live') {
+    const message =
+      `refusing to start with the placeholder token in ${names}: it is published with the project, so anyone could ` +
+      'use it; put a random value in its place (openssl rand -hex 32)';
+    throw new EngineError('INVALID_CONFIG', message, {
+      issues: fields.map((field) => ({ field, message: 'is a placeholder (change-me): set a random token' })),
+    });
+  }
+  if (exposed)
+    logger?.warn(
+      { field: fields[0], fields },
+      `SECURITY WARNING: ${names} still hold the published placeholder token: anyone who can reach the port and ` +
+        'has read the project can use it. Set random tokens before serving others.',
+    );
 }
 
 function refuseOrWarnExposed(config: Pick<EngineConfig, 'profile' | 'server'>, logger?: Logger): void {
