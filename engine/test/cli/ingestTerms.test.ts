@@ -31,6 +31,20 @@ describe('aicloudops ingest names its flags and arguments on both paths', () => 
     expect([remote.code, remote.stderr]).toEqual([2, expected]);
   }, 60_000);
 
+  it('a one-shot ingest of a path that does not exist names <paths...>, as a running engine does', async () => {
+    // It said `ingest path /x does not exist` with no field, after a progress line `reading /x`.
+    const missing = join(dir, 'missing');
+    const run = await cli(['ingest', missing]);
+    expect([run.code, run.stderr]).toEqual([
+      2,
+      `error INVALID_INPUT: <paths...>: ${missing} does not exist\n`,
+    ]);
+    const json = await cli(['--json', 'ingest', missing]);
+    expect(JSON.parse(json.stdout).error.issues).toEqual([
+      { field: 'paths', message: `${missing} does not exist` },
+    ]);
+  }, 60_000);
+
   it('a folder outside the roots is named <paths...>, and paths in JSON', async () => {
     const run = await cli(['--server', server.url, '--json', 'ingest', join(dir, 'elsewhere')]);
     expect(run.code).toBe(2);

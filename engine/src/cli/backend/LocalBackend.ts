@@ -1,6 +1,8 @@
 import type { Engine } from '../../engine.js';
 import type { JobRecord } from '../../jobs/JobRunner.js';
-import { fieldIssuesFromZod, invalidRequest } from '../../errors.js';
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { EngineError, fieldIssuesFromZod, invalidRequest } from '../../errors.js';
 import { ingestRequestSchema } from '../../assistant/schemas.js';
 import { alertsOf } from '../../alerts/alertsOf.js';
 import { alertListQuerySchema, incidentListQuerySchema } from '../../alerts/schemas.js';
@@ -69,6 +71,13 @@ export class LocalBackend implements CliBackend {
     const { path, ...rest } = source;
     const checked = ingestRequestSchema.safeParse({ paths: [path], ...rest });
     if (!checked.success) throw invalidRequest(fieldIssuesFromZod(checked.error.issues, 'body'));
+    // Named as a running engine names it (IngestRoots.check): the reader's own refusal named no field.
+    if (!existsSync(resolve(path))) {
+      const message = `${path} does not exist`;
+      throw new EngineError('INVALID_INPUT', `body.paths.0: ${message}`, {
+        issues: [{ field: 'body.paths.0', message }],
+      });
+    }
     const assistant = await this.engine.services.assistant();
     return assistant.kb.ingest(source, progress);
   }
