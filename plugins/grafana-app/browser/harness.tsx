@@ -130,13 +130,16 @@ async function main() {
     <grafanaUi.ThemeContext.Provider value={theme}>
       <grafanaUi.GlobalStyles />
       <reactRouter.MemoryRouter initialEntries={[`/${page}`]}>
-        <Root
-          meta={meta}
-          query={{}}
-          path={`/a/${pluginJson.id}`}
-          basename={`/a/${pluginJson.id}`}
-          onNavChanged={() => undefined}
-        />
+        {/* Grafana's page content area pads a plugin page by 16 px (theme.spacing(2)) each side. */}
+        <div style={{ padding: theme.spacing(2) }}>
+          <Root
+            meta={meta}
+            query={{}}
+            path={`/a/${pluginJson.id}`}
+            basename={`/a/${pluginJson.id}`}
+            onNavChanged={() => undefined}
+          />
+        </div>
       </reactRouter.MemoryRouter>
     </grafanaUi.ThemeContext.Provider>
   );

@@ -95,8 +95,10 @@ export async function startHarnessServer(
       if (url.pathname === '/' || url.pathname === '/index.html') {
         res.writeHead(200, { 'Content-Type': 'text/html' });
         res.end(
+          // Grafana's normalize.css zeroes the body's margin, which @grafana/ui's GlobalStyles (body width 100%)
+          // leaves to the host: with the browser's 8 px margin every page was 1,288 px wide in a 1,280 px window.
           '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Grafana</title>' +
-            '<link rel="stylesheet" href="/harness.css"></head>' +
+            '<style>body { margin: 0; }</style><link rel="stylesheet" href="/harness.css"></head>' +
             '<body><div id="root"></div><script src="/harness.js"></script></body></html>'
         );
       } else if (url.pathname === '/harness.js' || url.pathname === '/harness.css') {

@@ -55,4 +55,26 @@ describe('built plugin in zh-Hans', () => {
     expect(errors).toEqual([]);
     await page.close();
   });
+  test.each(['overview', 'root-cause', 'forecast', 'assistant', 'repairs'])(
+    '%s: every field label holds its Chinese text on one line',
+    async (route) => {
+      const { page, errors } = await openHarnessPage(setup.browser, setup.url, `${route}&lang=zh-Hans`, {
+        width: 1280,
+        height: 900,
+      });
+      await page.locator('label').first().waitFor({ timeout: 30_000 });
+      // A label wider than its labelWidth wraps inside the field's fixed height and is cut ('预测时长（分钟）' was).
+      const cut = await page
+        .locator('label')
+        .evaluateAll((labels) =>
+          labels
+            .filter((l) => l.scrollHeight > l.clientHeight || l.scrollWidth > l.clientWidth)
+            .map((l) => l.textContent)
+        );
+      expect(cut).toEqual([]);
+      expect(errors).toEqual([]);
+      await page.close();
+    },
+    60_000
+  );
 });

@@ -15,7 +15,7 @@ import { testIds } from '../components/testIds';
 import { ROUTES } from '../constants';
 import { hasOrgRole } from '../utils/orgRole';
 import { prefixRoute } from '../utils/utils.routing';
-import { tableStyle } from '../components/tableStyle';
+import { DataTable } from '../components/DataTable';
 import { repairStateLabel } from '../components/repairLabels';
 import { UNESCAPED } from '../locales/unescaped';
 import { formatScore } from '../components/rca/formatScore';
@@ -205,7 +205,7 @@ function IncidentCard(props: { incident: IncidentDto; repairs: RepairActionDto[]
           {t('alerts.incident.not-paged', 'Not paged: {{reason}}', { reason: incident.heldBecause, ...UNESCAPED })}
         </div>
       )}
-      <table className={s.table}>
+      <DataTable label={incident.title}>
         <thead>
           <tr>
             <th>{t('alerts.column.alert', 'Alert')}</th>
@@ -229,7 +229,7 @@ function IncidentCard(props: { incident: IncidentDto; repairs: RepairActionDto[]
             </tr>
           ))}
         </tbody>
-      </table>
+      </DataTable>
       {incident.truncatedAlerts > 0 && (
         <div className={s.muted}>
           {t('alerts.incident.more', 'and {{count}} more alerts', { count: incident.truncatedAlerts })}
@@ -431,7 +431,6 @@ const getStyles = (theme: GrafanaTheme2) => ({
     border: 1px dashed ${theme.colors.border.medium};
     border-radius: ${theme.shape.radius.default};
   `,
-  table: tableStyle(theme),
   detail: css`
     color: ${theme.colors.text.secondary};
     font-size: ${theme.typography.bodySmall.fontSize};

@@ -143,7 +143,8 @@ export function ForecastPage() {
           <InlineField
             htmlFor="forecast-horizon"
             label={t('forecast.horizon.label', 'Horizon (min)')}
-            labelWidth={14}
+            // 16, not 14: '预测时长（分钟）' wrapped in 14 (112 px) and was cut at the field's height.
+            labelWidth={16}
             invalid={!horizonValid}
             error={
               horizonValid

@@ -21,7 +21,7 @@ import { EngineErrorAlert } from '../components/EngineError/EngineErrorAlert';
 import { testIds } from '../components/testIds';
 import { DEFAULT_NAMESPACE, ROUTES } from '../constants';
 import { prefixRoute } from '../utils/utils.routing';
-import { tableStyle } from '../components/tableStyle';
+import { DataTable } from '../components/DataTable';
 import { UNESCAPED } from '../locales/unescaped';
 
 const HEALTH_COLOR: Record<WorkloadHealthState, 'green' | 'orange' | 'red'> = {
@@ -135,7 +135,7 @@ export function OverviewPage() {
             />
           )}
           {readiness && (
-            <table className={s.table}>
+            <DataTable label={t('overview.engine.title', 'Engine')}>
               <tbody>
                 {readiness.checks.map((check) => (
                   <tr key={check.name} data-testid={testIds.overview.check}>
@@ -155,7 +155,7 @@ export function OverviewPage() {
                   </tr>
                 ))}
               </tbody>
-            </table>
+            </DataTable>
           )}
         </section>
 
@@ -184,7 +184,7 @@ export function OverviewPage() {
               <h4>
                 {ns} <span className={s.muted}>{summary(items)}</span>
               </h4>
-              <table className={s.table}>
+              <DataTable label={ns}>
                 <thead>
                   <tr>
                     <th>{t('overview.column.workload', 'Workload')}</th>
@@ -224,7 +224,7 @@ export function OverviewPage() {
                     </tr>
                   ))}
                 </tbody>
-              </table>
+              </DataTable>
             </div>
           ))}
         </section>
@@ -277,7 +277,6 @@ const getStyles = (theme: GrafanaTheme2) => ({
   namespace: css`
     margin-top: ${theme.spacing(2)};
   `,
-  table: tableStyle(theme),
   // Flex rather than text-align on the cell: the shared table style's \`td { text-align: left }\` outranked it, so
   // Forecast sat under Root cause on healthy rows and beside it on unhealthy ones (overview.png). The links wrap
   // rather than the row: kept on one line they pushed the table 66 px past a 600 px wide page.

@@ -13,7 +13,7 @@ import { testIds } from '../components/testIds';
 import { DEFAULT_NAMESPACE } from '../constants';
 import { initialParam } from '../utils/initialParam';
 import { hasOrgRole } from '../utils/orgRole';
-import { tableStyle } from '../components/tableStyle';
+import { DataTable } from '../components/DataTable';
 import { auditKindLabel, shortActionId } from '../components/repairLabels';
 import { UNESCAPED } from '../locales/unescaped';
 import { utcDateTime } from '../utils/utcTime';
@@ -258,7 +258,7 @@ function FindingsSection(props: {
         </p>
       )}
       {findings && findings.length > 0 && (
-        <table className={s.table}>
+        <DataTable label={t('repairs.findings.title', 'Findings')}>
           <thead>
             <tr>
               <th>{t('repairs.findings.column.type', 'Type')}</th>
@@ -279,7 +279,7 @@ function FindingsSection(props: {
               </tr>
             ))}
           </tbody>
-        </table>
+        </DataTable>
       )}
     </section>
   );
@@ -371,7 +371,7 @@ function ApprovalCard({ action, onDecided }: { action: RepairActionDto; onDecide
       </h4>
       {dryRun?.error && <div className={s.detail}>{dryRun.error}</div>}
       {dryRun && dryRun.diff.length > 0 && (
-        <table className={s.table}>
+        <DataTable label={t('repairs.approval.dry-run', 'Dry run')}>
           {/* Headers, so before and after are told apart by more than their colour. */}
           <thead>
             <tr>
@@ -391,7 +391,7 @@ function ApprovalCard({ action, onDecided }: { action: RepairActionDto; onDecide
               </tr>
             ))}
           </tbody>
-        </table>
+        </DataTable>
       )}
       <div className={s.row}>
         <Input
@@ -489,7 +489,7 @@ function AuditSection(props: {
         </p>
       )}
       {newest && newest.length > 0 && (
-        <table className={s.table}>
+        <DataTable label={t('repairs.audit.title', 'Audit log')}>
           <thead>
             <tr>
               <th>#</th>
@@ -516,7 +516,7 @@ function AuditSection(props: {
               </tr>
             ))}
           </tbody>
-        </table>
+        </DataTable>
       )}
     </section>
   );
@@ -575,7 +575,6 @@ const getStyles = (theme: GrafanaTheme2) => ({
     margin-bottom: ${theme.spacing(2)};
     background: ${theme.colors.background.secondary};
   `,
-  table: tableStyle(theme),
   removed: css`
     color: ${theme.colors.error.text};
     font-family: ${theme.typography.fontFamilyMonospace};
