@@ -5,15 +5,18 @@ export function slackMessage(message: NotificationMessage): { text: string; bloc
   const verb =
     message.kind === 'opened' ? 'Incident' : message.kind === 'updated' ? 'Incident grew' : 'Resolved';
   const title = `${verb} [${message.incident.severity}] ${message.incident.title}`;
+  const e = escapeMrkdwn;
   const lines = message.alerts
     .slice(0, 10)
     .map(
       (a) =>
-        `• *${a.alertname}*${a.service ? ` on ${a.service}` : ''}: ${a.reason}${a.summary ? ` — ${a.summary}` : ''}`,
+        `• *${e(a.alertname)}*${a.service ? ` on ${e(a.service)}` : ''}: ${e(a.reason)}${a.summary ? ` — ${e(a.summary)}` : ''}`,
     );
   if (message.alerts.length > 10) lines.push(`… and ${message.alerts.length - 10} more alerts`);
   return {
-    text: `${title} (${message.alerts.length} alerts, services: ${message.incident.services.join(', ') || '-'})`,
+    text: e(
+      `${title} (${message.alerts.length} alerts, services: ${message.incident.services.join(', ') || '-'})`,
+    ),
     blocks: [
       { type: 'header', text: { type: 'plain_text', text: title.slice(0, 150) } },
       { type: 'section', text: { type: 'mrkdwn', text: lines.join('\n') || '(no alerts)' } },
@@ -22,10 +25,21 @@ export function slackMessage(message: NotificationMessage): { text: string; bloc
         elements: [
           {
             type: 'mrkdwn',
-            text: `incident ${message.incident.id}${message.incident.rcaId ? ` · RCA ${message.incident.rcaId}` : ''}`,
+            text: e(
+              `incident ${message.incident.id}${message.incident.rcaId ? ` · RCA ${message.incident.rcaId}` : ''}`,
+            ),
           },
         ],
       },
     ],
   };
+}
+
+/**
+ * Slack's own escaping for text it parses (mrkdwn blocks and the `text` fallback): `&`, `<` and `>` become entities,
+ * so an alert's labels and annotations (whoever controls a scraped label writes them) cannot open `<!channel>`,
+ * `<@user>` or `<https://…|label>` links. The header is plain_text, shown as written, and keeps the raw title.
+ */
+export function escapeMrkdwn(text: string): string {
+  return text.replace(/[&<>]/g, (c) => (c === '&' ? '&amp;' : c === '<' ? '&lt;' : '&gt;'));
 }
