@@ -164,3 +164,26 @@ describe('IngestRoots.check', () => {
     expect(roots.check(join(top, 'ok'), 'f')).toMatch(/ok$/);
   });
 });
+
+describe('readSourceFolder on one file', () => {
+  const top = mkdtempSync(join(tmpdir(), 'kb-one-file-'));
+  afterAll(() => rmSync(top, { recursive: true, force: true }));
+  const ingest = ingestConfigSchema.parse(undefined);
+  const chunking = chunkingConfigSchema.parse(undefined);
+
+  it('a file of a type it does not read is an error, not an ingest of nothing', () => {
+    writeFileSync(join(top, 'hostname'), 'vm\n');
+    const result = readSourceFolder({ path: join(top, 'hostname') }, ingest, chunking);
+    expect(result.files).toEqual([]);
+    expect(result.errors).toEqual([
+      { path: 'hostname', message: expect.stringMatching(/^not ingested: only .*\.md/) },
+    ]);
+  });
+
+  it('a file of a type it reads is ingested', () => {
+    writeFileSync(join(top, 'page.md'), '# Page\n\nAbout pods.\n');
+    const result = readSourceFolder({ path: join(top, 'page.md') }, ingest, chunking);
+    expect(result.files.map((f) => f.path)).toEqual(['page.md']);
+    expect(result.errors).toEqual([]);
+  });
+});

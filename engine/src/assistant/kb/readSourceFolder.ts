@@ -230,7 +230,13 @@ export function readSourceFolder(
       }
     }
     const ext = rel.slice(rel.lastIndexOf('.')).toLowerCase();
-    if (!extensions.has(ext)) continue;
+    if (!extensions.has(ext)) {
+      // A folder's other files are skipped; a file named on its own is why the user ran ingest: `ingest /etc/hostname`
+      // reported 0 files, exit 0, as if it had worked.
+      if (single)
+        errors.push({ path: rel, message: `not ingested: only ${[...extensions].join(', ')} files are` });
+      continue;
+    }
     if (excludes.some((re) => re.test(rel))) continue;
     // Examples are expanded into the pages that include them, not indexed on their own.
     if (/(^|\/)examples\//.test(rel) && !/\.(md|markdown|mdx|html?)$/i.test(rel)) continue;
