@@ -25,6 +25,14 @@ describe('aicloudops refuses two actions of one command at once', () => {
       "option '--backtest' cannot be used with option '--models'",
     ],
     [
+      ['forecast', '-s', 'checkout', '--signal', 'cpu', '--query', 'up'],
+      "option '--signal <signal>' cannot be used with option '--query <promql>'",
+    ],
+    [
+      ['scale-plan', '-w', 'checkout', '--query', 'up', '--signal', 'cpu'],
+      "option '--signal <signal>' cannot be used with option '--query <promql>'",
+    ],
+    [
       ['alerts', '--stats', '--send', 'webhook.json'],
       "option '--stats' cannot be used with option '--send <file>'",
     ],

@@ -140,7 +140,12 @@ function renderPlan(r: ScalePlanResponse): string {
 const seriesOptions = (cmd: Command) =>
   cmd
     .option('-n, --namespace <namespace>', 'namespace (default: config defaultNamespace)')
-    .option('--signal <signal>', 'configured signal to forecast', 'request_rate')
+    // Given with --query, the query was forecast and --signal dropped without a word (its default does not conflict).
+    .addOption(
+      new Option('--signal <signal>', 'configured signal to forecast')
+        .default('request_rate')
+        .conflicts('query'),
+    )
     .option('--query <promql>', 'a PromQL of your own instead of the signal (must return one series)')
     .option(
       '--counter',
