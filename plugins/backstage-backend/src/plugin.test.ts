@@ -154,6 +154,11 @@ describe('aicloudops backend plugin against a real engine', () => {
 
     const outside = await asUser('/engine/metrics');
     expect(outside.status).toBe(400);
+    // The engine's probes: /readyz would show the backend's authenticated view (each source's hosts and errors).
+    for (const probe of ['/engine/readyz', '/engine/healthz']) {
+      const res = await asUser(probe);
+      expect({ probe, status: res.status, checks: res.body.checks }).toEqual({ probe, status: 400, checks: undefined });
+    }
   });
 });
 

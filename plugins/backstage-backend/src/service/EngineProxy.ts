@@ -4,8 +4,10 @@ import { InputError, ServiceUnavailableError } from '@backstage/errors';
 import { ENGINE_UNREACHABLE } from '@ai-cloudops/backstage-plugin-common';
 import type { EngineSettings } from './readEngineSettings';
 
-// Only the engine's API and probes are reachable; `..` and encoded slashes are refused before forwarding.
-const FORWARDABLE_PATH = /^\/(api\/v1(\/[A-Za-z0-9_.~:-]+)*|healthz|readyz)$/;
+// Only the engine's API is reachable; `..` and encoded slashes are refused before forwarding. Not its probes: /readyz
+// answers the backend's token with every source's details (the cluster API's and Redis' internal addresses, their
+// errors), which no portal user needs (the tab never calls them) and the engine keeps from anonymous callers.
+const FORWARDABLE_PATH = /^\/api\/v1(\/[A-Za-z0-9_.~:-]+)*$/;
 // Response headers that describe the payload; hop-by-hop and cookie headers stay behind.
 const FORWARDED_RESPONSE_HEADERS = ['content-type', 'cache-control', 'etag', 'last-modified', 'location'];
 
@@ -33,7 +35,7 @@ export class EngineProxy {
   /** Refuses paths outside the engine's API before any permission is looked up. */
   static checkPath(path: string): void {
     if (!FORWARDABLE_PATH.test(path) || path.split('/').some((segment) => segment === '..' || segment === '.')) {
-      throw new InputError(`engine path '${path}' is not forwarded: only /api/v1/..., /healthz and /readyz are`);
+      throw new InputError(`engine path '${path}' is not forwarded: only /api/v1/... is`);
     }
   }
 

@@ -31,7 +31,7 @@ const ID = '[A-Za-z0-9_.:-]+';
 // One table decides what may pass: a call that matches no rule is not forwarded at all (admin routes such as ingest,
 // config and demo faults stay unreachable from the portal). Order matters only where patterns overlap.
 const RULES: Rule[] = [
-  { method: 'GET', path: /^\/(api\/v1(\/.*)?|healthz|readyz)$/, permission: aiCloudOpsReadPermission },
+  { method: 'GET', path: /^\/api\/v1(\/.*)?$/, permission: aiCloudOpsReadPermission },
   { method: 'POST', path: /^\/api\/v1\/rca$/, permission: aiCloudOpsRunAnalysisPermission },
   { method: 'POST', path: new RegExp(`^/api/v1/rca/${ID}/rerun$`), permission: aiCloudOpsRunAnalysisPermission },
   { method: 'POST', path: /^\/api\/v1\/forecast(\/backtest)?$/, permission: aiCloudOpsRunAnalysisPermission },
