@@ -51,5 +51,10 @@ describe('aicloudops ingest names its flags and arguments on both paths', () => 
     const { error } = JSON.parse(run.stdout) as { error: { message: string; issues: { field: string }[] } };
     expect(error.message).toMatch(/^<paths\.\.\.>: .*elsewhere is outside the folders the engine may read/);
     expect(error.issues.map((i) => i.field)).toEqual(['paths']);
+    // Said once: the issue under the message repeated it in other words.
+    const human = await cli(['--server', server.url, 'ingest', join(dir, 'elsewhere')]);
+    expect(human.stderr.trim().split('\n')).toEqual([
+      `error INVALID_INPUT: <paths...>: ${join(dir, 'elsewhere')} is outside the folders the engine may read (assistant.ingest.roots)`,
+    ]);
   }, 60_000);
 });

@@ -108,7 +108,7 @@ describe('security: ingest roots, redaction, readiness', () => {
     const etc = await ingest(['/etc']);
     expect(etc.statusCode).toBe(400);
     expect(etc.json().error.issues).toEqual([
-      { field: 'body.paths.0', message: 'outside the allowed ingest roots (assistant.ingest.roots)' },
+      { field: 'body.paths.0', message: 'outside the folders the engine may read (assistant.ingest.roots)' },
     ]);
     const second = await ingest([docs, '/etc/']);
     expect(second.statusCode).toBe(400);

@@ -32,6 +32,13 @@ export type Resolution = { ok: true; real: string } | { ok: false; reason: 'outs
 const MAX_LINK_HOPS = 40;
 
 /**
+ * Why a path outside the roots is refused. The issue says the words the message says: the CLI prints an issue the
+ * message does not already carry, and `outside the allowed ingest roots` under `... is outside the folders the engine
+ * may read` said it twice.
+ */
+const OUTSIDE = 'outside the folders the engine may read (assistant.ingest.roots)';
+
+/**
  * The folders the engine may read documents from on a user's behalf. A path is checked lexically first, then resolved
  * one component at a time from the root's real path: a symbolic link is read (readlink, inside the root) and its
  * target checked before anything is done with it. So a path or link that leads out is refused without any system call
@@ -106,13 +113,9 @@ export class IngestRoots {
    */
   check(path: string, field: string): string {
     const outside = () =>
-      new EngineError(
-        'INVALID_INPUT',
-        `${field}: ${path} is outside the folders the engine may read (assistant.ingest.roots)`,
-        {
-          issues: [{ field, message: 'outside the allowed ingest roots (assistant.ingest.roots)' }],
-        },
-      );
+      new EngineError('INVALID_INPUT', `${field}: ${path} is ${OUTSIDE}`, {
+        issues: [{ field, message: OUTSIDE }],
+      });
     if (!this.containsLexically(path)) throw outside();
     const resolved = this.resolveInside(path);
     if (resolved.ok) return resolved.real;

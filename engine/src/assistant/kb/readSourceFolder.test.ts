@@ -156,7 +156,7 @@ describe('IngestRoots.check', () => {
     };
     expect(refusal('/etc')).toEqual(refusal('/no/such/host/dir'));
     expect(refusal('/etc')!.issues).toEqual([
-      { field: 'body.paths.0', message: 'outside the allowed ingest roots (assistant.ingest.roots)' },
+      { field: 'body.paths.0', message: 'outside the folders the engine may read (assistant.ingest.roots)' },
     ]);
     expect(refusal(`${top}/../${top.split('/').pop()}-sibling`)).toBeDefined();
     expect(refusal(join(top, 'missing'))!.message).toMatch(/does not exist/);
