@@ -14,7 +14,9 @@ import { startDevAppServer, type DevAppServer } from './devAppServer';
  */
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const ARTIFACTS = path.resolve(__dirname, 'artifacts');
+// As in entityTab.browser.test.ts: every run writes to browser/artifacts/, `SAVE_SCREENSHOTS=1` the reviewed copies to
+// browser/screenshots/ (committed).
+const ARTIFACTS = path.resolve(__dirname, process.env.SAVE_SCREENSHOTS === '1' ? 'screenshots' : 'artifacts');
 const ENGINE_TOKEN = 'backstage-browser-test-token-0123456789';
 const ENTITY_PATH = '/catalog/default/component/payment';
 const IDS = {
