@@ -195,58 +195,24 @@ export function isLoopbackHost(host: string): boolean {
   return LOOPBACK.test(host.trim());
 }
 
+/** What the start-up policy reads; `store` only for its placeholder password. */
+type PolicyConfig = Pick<EngineConfig, 'profile' | 'server'> & Partial<Pick<EngineConfig, 'store'>>;
+
 /**
  * Refuses to serve without auth where strangers can reach the engine: the live profile, or any non-loopback listen
  * address (a demo on 0.0.0.0 would hand every visitor admin, ingest included). `server.auth.allowAnonymous: true`
  * overrides it, loudly. Called before anything starts, so a refused config leaves nothing running.
  */
-export function enforceAuthPolicy(config: Pick<EngineConfig, 'profile' | 'server'>, logger?: Logger): void {
+export function enforceAuthPolicy(config: PolicyConfig, logger?: Logger): void {
   const { auth, host } = config.server;
   const anonymous = !auth.enabled || auth.tokens.length === 0;
   const exposed = config.profile === 'live' || !isLoopbackHost(host);
   if (anonymous && exposed) refuseOrWarnExposed(config, logger);
-  if (!anonymous) refuseOrWarnPlaceholderTokens(config, exposed, logger);
+  refuseOrWarnPlaceholders(config, anonymous, exposed, logger);
   warnOpenToRebinding(config.server, logger);
 }
 
-/**
- * The tokens the project ships as placeholders (provisioning/kubernetes/base/secret.yaml, the compose file's defaults)
- * are public: an engine applied from the base as it is, on the live profile behind a NetworkPolicy open to every pod,
- * made anyone who read the repository its admin. `change-me`, `changeme`, `change_me`, any case.
- */
-const PLACEHOLDER_TOKEN = /change[-_]?me/i;
-
-/**
- * The live profile refuses a placeholder token; an exposed demo (the compose stack, published on 127.0.0.1) warns,
- * since its defaults exist so that one command starts it.
- */
-function refuseOrWarnPlaceholderTokens(
-  config: Pick<EngineConfig, 'profile' | 'server'>,
-  exposed: boolean,
-  logger?: Logger,
-): void {
-  const fields = config.server.auth.tokens.flatMap((t, i) =>
-    PLACEHOLDER_TOKEN.test(t.token) ? [`server.auth.tokens.${i}.token`] : [],
-  );
-  if (fields.length === 0) return;
-  const names = fields.join(', ');
-  if (config.profile === 'live') {
-    const message =
-      `refusing to start with the placeholder token in ${names}: it is published with the project, so anyone could ` +
-      'use it; put a random value in its place (openssl rand -hex 32)';
-    throw new EngineError('INVALID_CONFIG', message, {
-      issues: fields.map((field) => ({ field, message: 'is a placeholder (change-me): set a random token' })),
-    });
-  }
-  if (exposed)
-    logger?.warn(
-      { field: fields[0], fields },
-      `SECURITY WARNING: ${names} still hold the published placeholder token: anyone who can reach the port and ` +
-        'has read the project can use it. Set random tokens before serving others.',
-    );
-}
-
-function refuseOrWarnExposed(config: Pick<EngineConfig, 'profile' | 'server'>, logger?: Logger): void {
+function refuseOrWarnExposed(config: PolicyConfig, logger?: Logger): void {
   const { auth, host } = config.server;
   const where =
     config.profile === 'live' ? `the live profile (host ${host})` : `host ${host}, which is not loopback`;
@@ -261,6 +227,66 @@ function refuseOrWarnExposed(config: Pick<EngineConfig, 'profile' | 'server'>, l
     `SECURITY WARNING: auth is off on ${where}; every caller is an anonymous admin (ingest, config, scaling included). ` +
       'server.auth.allowAnonymous is true; set server.auth.tokens to stop this.',
   );
+}
+
+/**
+ * The secrets the project ships as placeholders (provisioning/kubernetes/base/secret.yaml, the compose file's
+ * defaults) are public: an engine applied from the base as it is, on the live profile behind a NetworkPolicy open to
+ * every pod, made anyone who read the repository its admin. `change-me`, `changeme`, `change_me`, any case.
+ */
+const PLACEHOLDER = /change[-_]?me/i;
+
+/** The config fields that hold a placeholder secret: tokens in use, and the Redis URL's password. */
+function placeholderFields(config: PolicyConfig, anonymous: boolean): string[] {
+  const tokens = anonymous
+    ? []
+    : config.server.auth.tokens.flatMap((t, i) =>
+        PLACEHOLDER.test(t.token) ? [`server.auth.tokens.${i}.token`] : [],
+      );
+  const store = config.store;
+  return store?.kind === 'redis' && PLACEHOLDER.test(urlPassword(store.url))
+    ? [...tokens, 'store.url']
+    : tokens;
+}
+
+function urlPassword(url: string): string {
+  try {
+    return decodeURIComponent(new URL(url).password);
+  } catch {
+    return '';
+  }
+}
+
+/**
+ * The live profile refuses a placeholder secret; an exposed demo (the compose stack, published on 127.0.0.1) warns,
+ * since its defaults exist so that one command starts it. Messages name the fields, never the values.
+ */
+function refuseOrWarnPlaceholders(
+  config: PolicyConfig,
+  anonymous: boolean,
+  exposed: boolean,
+  logger?: Logger,
+): void {
+  const fields = placeholderFields(config, anonymous);
+  if (fields.length === 0) return;
+  const names = fields.join(', ');
+  if (config.profile === 'live') {
+    const message =
+      `refusing to start with the placeholder secret in ${names}: it is published with the project, so anyone could ` +
+      'use it; put a random value in its place (openssl rand -hex 32)';
+    throw new EngineError('INVALID_CONFIG', message, {
+      issues: fields.map((field) => ({
+        field,
+        message: 'is a placeholder (change-me): set a random secret',
+      })),
+    });
+  }
+  if (exposed)
+    logger?.warn(
+      { field: fields[0], fields },
+      `SECURITY WARNING: ${names} still hold the published placeholder secret: anyone who can reach the port and ` +
+        'has read the project can use it. Set random ones before serving others.',
+    );
 }
 
 /**

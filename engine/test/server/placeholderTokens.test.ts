@@ -1,10 +1,11 @@
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { Writable } from 'node:stream';
 import pino from 'pino';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { parseConfig } from '../../src/config/loadConfig.js';
+import { loadConfig, parseConfig } from '../../src/config/loadConfig.js';
 import { enforceAuthPolicy } from '../../src/server/auth.js';
 
 const repo = resolve(import.meta.dirname, '..', '..', '..');
@@ -36,35 +37,49 @@ function warnings(run: (logger: pino.Logger) => void): Array<{ msg: string; fiel
 }
 
 describe('placeholder tokens', () => {
-  it('the live profile refuses the Kubernetes base Secret as shipped, naming each placeholder token', () => {
-    const shipped = shippedSecretTokens();
+  it('the live profile refuses the Kubernetes base config with its Secret as shipped, naming each placeholder', () => {
+    // As the pod reads it: the ConfigMap's config.yaml with the Secret's values in the environment.
+    const configMap = parse(
+      readFileSync(resolve(repo, 'provisioning/kubernetes/base/config.yaml'), 'utf8'),
+    ) as {
+      data: Record<string, string>;
+    };
+    const dir = mkdtempSync(join(tmpdir(), 'placeholder-'));
+    try {
+      const file = join(dir, 'config.yaml');
+      writeFileSync(file, configMap.data['config.yaml']!);
+      const config = loadConfig({ path: file, env: shippedSecretTokens() });
+      expect(config.profile).toBe('live');
+      let error: unknown;
+      try {
+        enforceAuthPolicy(config);
+      } catch (e) {
+        error = e;
+      }
+      expect(error).toMatchObject({ code: 'INVALID_CONFIG' });
+      expect((error as { issues: Array<{ field: string }> }).issues.map((i) => i.field)).toEqual([
+        'server.auth.tokens.0.token',
+        'server.auth.tokens.1.token',
+        'server.auth.tokens.2.token',
+        'store.url',
+      ]);
+      // The message names the fields, never the secrets themselves.
+      expect((error as Error).message).not.toMatch(/change-me-/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('the live profile refuses a placeholder Redis password alone', () => {
     const config = parseConfig({
       ...live,
+      store: { kind: 'redis', url: 'redis://:changeme-0000000000@redis:6379' },
       server: {
         host: '0.0.0.0',
-        auth: {
-          tokens: [
-            { name: 'grafana', token: shipped.AICLOUDOPS_GRAFANA_TOKEN, role: 'viewer' },
-            { name: 'backstage', token: shipped.AICLOUDOPS_BACKSTAGE_TOKEN, role: 'operator' },
-            { name: 'admin', token: shipped.AICLOUDOPS_ADMIN_TOKEN, role: 'admin' },
-          ],
-        },
+        auth: { tokens: [{ name: 'a', token: '3f9c1e0b7a5d4c2e', role: 'admin' }] },
       },
     });
-    let error: unknown;
-    try {
-      enforceAuthPolicy(config);
-    } catch (e) {
-      error = e;
-    }
-    expect(error).toMatchObject({ code: 'INVALID_CONFIG' });
-    expect((error as { issues: Array<{ field: string }> }).issues.map((i) => i.field)).toEqual([
-      'server.auth.tokens.0.token',
-      'server.auth.tokens.1.token',
-      'server.auth.tokens.2.token',
-    ]);
-    // The message names the fields, never the token itself.
-    expect((error as Error).message).not.toMatch(/change-me-admin/);
+    expect(() => enforceAuthPolicy(config)).toThrow(/store\.url/);
   });
 
   it.each(['CHANGEME-0123456789abcdef', 'please_change_me_0123456789'])(
@@ -81,7 +96,10 @@ describe('placeholder tokens', () => {
   it('the live profile starts with random tokens', () => {
     const config = parseConfig({
       ...live,
-      server: { host: '0.0.0.0', auth: { tokens: [{ name: 'a', token: '3f9c1e0b7a5d4c2e', role: 'admin' }] } },
+      server: {
+        host: '0.0.0.0',
+        auth: { tokens: [{ name: 'a', token: '3f9c1e0b7a5d4c2e', role: 'admin' }] },
+      },
     });
     expect(warnings((logger) => enforceAuthPolicy(config, logger))).toEqual([]);
   });
