@@ -51,6 +51,10 @@ export async function runProgram(argv: string[]): Promise<void> {
       // A usage error (unknown option, missing argument, two options that conflict) exits 2 like a bad value does
       // (Output.error); help and --version keep commander's 0.
       process.exitCode = error.exitCode === 0 ? 0 : 2;
+      // No command (`aicloudops --json`, `aicloudops repair --json`): commander prints the help and no error, so a
+      // script read an empty document where every other usage error is a JSON one.
+      if (error.code === 'commander.help' && argv.includes('--json'))
+        new Output(true).error(new EngineError('INVALID_INPUT', 'missing command (the help lists them)'));
       return;
     }
     process.exitCode = new Output(argv.includes('--json')).error(error);

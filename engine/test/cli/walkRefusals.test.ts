@@ -177,6 +177,9 @@ it('rca --start in the future names --start, not the --end nobody typed', async 
 it.each([
   [['--json', 'rca', '--bogus'], "unknown option '--bogus'"],
   [['kb', 'remove', '--json'], "missing required argument 'name'"],
+  // No command at all printed the help and nothing on stdout.
+  [['--json'], 'missing command (the help lists them)'],
+  [['repair', '--json'], 'missing command (the help lists them)'],
 ])(
   'a usage error under --json is a JSON error on stdout: %j',
   async (args, message) => {
