@@ -562,7 +562,10 @@ export class JobRunner {
       record.status = 'failed';
       record.error = jobErrorOf(error);
       record.message = record.error.message;
-      logger.warn({ err: error }, 'job failed');
+      // A job refused for its input (an unknown service: a 4xx of its own) is the caller's to fix, logged as a
+      // request's 4xx is; a warning with its stack was printed under a one-shot CLI's own error line.
+      const callers = isEngineError(error) && error.status < 500;
+      logger[callers ? 'info' : 'warn']({ err: error }, 'job failed');
     }
   }
 

@@ -51,6 +51,8 @@ describe('aicloudops --server prints a failed job its error as one-shot does', (
       .split('\n')
       .filter((line) => !line.startsWith('{') && line.includes('no series for service'));
     expect(said).toEqual(['error NOT_FOUND: no series for service "nosuchservice"']);
+    // Nor as a warning log line with its stack: an unknown service is the caller's error, not the engine's.
+    expect(run.stderr.split('\n').filter((line) => line.startsWith('{'))).toEqual([]);
   }, 60_000);
 
   it('GET /jobs/:id keeps the failed job its error issues', async () => {
