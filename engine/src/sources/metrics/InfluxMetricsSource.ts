@@ -10,7 +10,13 @@ import type {
   RangeSeries,
   UnixSeconds,
 } from './MetricsSource.js';
-import { fromWhere, influxSelector, measurementsOf, quoteInfluxIdentifier } from './influxql.js';
+import {
+  assertReadOnlyInfluxQL,
+  fromWhere,
+  influxSelector,
+  measurementsOf,
+  quoteInfluxIdentifier,
+} from './influxql.js';
 import { validateInstantQuery, validateRangeQuery } from './validateRangeQuery.js';
 
 export interface InfluxMetricsSourceOptions {
@@ -212,6 +218,7 @@ export class InfluxMetricsSource implements MetricsSource {
 
   /** Runs one SELECT and flattens its series: one RangeSeries per (series, value column), nulls dropped. */
   private async select(query: string, signal?: AbortSignal): Promise<RangeSeries[]> {
+    assertReadOnlyInfluxQL(query);
     const results = await this.call(query, signal);
     if (results.length !== 1) {
       throw new EngineError(
