@@ -1,6 +1,6 @@
 import type { EngineContext } from '../context.js';
 import type { JobRecord } from '../jobs/JobRunner.js';
-import { EngineError } from '../errors.js';
+import { EngineError, invalidRequest } from '../errors.js';
 import type { ForecastConfig } from './config.js';
 import { fitForecaster, type Forecaster } from './Forecaster.js';
 import type { BacktestResult } from './backtest.js';
@@ -44,6 +44,27 @@ const COLD_START_MODELS: ForecastConfig['models'] = [
 
 const REQUESTS_KEY = 'forecast:requests';
 
+/** Minutes ahead when a request names none (capped at the model's horizon). */
+const DEFAULT_HORIZON_MINUTES = 60;
+
+/**
+ * Steps ahead for a request. Models are fitted and their intervals calibrated for `forecast.horizonSteps` steps only;
+ * a longer horizon used to come back as that many points with no word (600 minutes asked, 60 given), so it is refused
+ * naming the field and the longest this series' model reaches.
+ */
+function horizonSteps(minutes: number | undefined, modelSteps: number, stepSeconds: number): number {
+  const stepsFor = (m: number) => Math.max(1, Math.ceil((m * 60) / stepSeconds));
+  if (minutes === undefined) return Math.min(modelSteps, stepsFor(DEFAULT_HORIZON_MINUTES));
+  if (stepsFor(minutes) <= modelSteps) return stepsFor(minutes);
+  const longest = Math.floor((modelSteps * stepSeconds) / 60);
+  throw invalidRequest([
+    {
+      field: 'body.horizonMinutes',
+      message: `must be at most ${longest} minutes for this series: its model forecasts ${modelSteps} steps of ${stepSeconds} s (forecast.horizonSteps)`,
+    },
+  ]);
+}
+
 /**
  * The forecast capability: forecasts from the promoted model of a series (or baselines on the spot when none is
  * trained yet), training and backtests as jobs run in a worker thread, replica plans, and a retraining schedule.
@@ -82,10 +103,7 @@ export class ForecastService {
       forecaster = await fitForecaster(series, { config: { ...this.config, models: COLD_START_MODELS } });
     }
     try {
-      const steps = Math.min(
-        forecaster.horizon,
-        Math.max(1, Math.ceil((request.horizonMinutes * 60) / series.stepSeconds)),
-      );
+      const steps = horizonSteps(request.horizonMinutes, forecaster.horizon, series.stepSeconds);
       const points = await this.pointsFrom(forecaster, series, steps);
       const historySteps = Math.min(
         series.z.length,

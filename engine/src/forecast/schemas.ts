@@ -40,7 +40,12 @@ const horizonMinutesSchema = (max: number) =>
     .int('must be a whole number of minutes')
     .min(1, 'must be at least 1 minute')
     .max(max, `must be at most ${max} minutes`)
-    .default(60);
+    // Omitted: 60 minutes, or the model's horizon when that is shorter (ForecastService); a number given that the
+    // model cannot reach is refused there, since only there is the series' step known.
+    .optional()
+    .describe(
+      "Minutes ahead. Omitted: 60, or the model's horizon (forecast.horizonSteps steps) when shorter; longer than that horizon is a 400 naming it.",
+    );
 
 const needsSeries = (r: { service?: string; query?: string }) => Boolean(r.service || r.query);
 const needsSeriesMessage = { message: 'give a service (with a signal) or a query', path: ['service'] };

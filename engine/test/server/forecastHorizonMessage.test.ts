@@ -33,3 +33,36 @@ describe('horizonMinutes out of a number range', () => {
     });
   }
 });
+
+/**
+ * Models forecast `forecast.horizonSteps` steps (12 of 300 s in the demo). `horizonMinutes: 600` came back as those
+ * 12 points, an hour, with no word; it is refused naming the field and the longest horizon, and an omitted one is the
+ * model's hour.
+ */
+describe("horizonMinutes beyond the model's horizon", () => {
+  it('POST /api/v1/forecast with 600 minutes is a 400 naming the longest; 60 and none give 12 points', async () => {
+    const base = '"service":"frontend","signal":"request_rate"';
+    const long = await post('/api/v1/forecast', `{${base},"horizonMinutes":600}`);
+    expect(long.statusCode).toBe(400);
+    expect(issues(long)).toEqual([
+      {
+        field: 'body.horizonMinutes',
+        message:
+          'must be at most 60 minutes for this series: its model forecasts 12 steps of 300 s (forecast.horizonSteps)',
+      },
+    ]);
+    for (const horizon of [',"horizonMinutes":60', '']) {
+      const res = await post('/api/v1/forecast', `{${base}${horizon}}`);
+      expect(res.statusCode).toBe(200);
+      expect((res.json() as { points: unknown[] }).points).toHaveLength(12);
+    }
+    const short = await post('/api/v1/forecast', `{${base},"horizonMinutes":15}`);
+    expect((short.json() as { points: unknown[] }).points).toHaveLength(3);
+  }, 120_000);
+
+  it('POST /api/v1/scale-plan with 120 minutes is refused the same way', async () => {
+    const res = await post('/api/v1/scale-plan', '{"workload":{"name":"frontend"},"horizonMinutes":120}');
+    expect(res.statusCode).toBe(400);
+    expect(issues(res)[0]!.field).toBe('body.horizonMinutes');
+  }, 120_000);
+});
