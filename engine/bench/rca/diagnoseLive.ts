@@ -29,11 +29,17 @@ const config = (extra: Record<string, unknown> = {}): RcaConfig =>
 
 const VARIANTS: Array<[string, RcaConfig]> = [
   ['defaults', config()],
-  ['no material gate', config({ requireMaterialChange: false })],
-  ['no material, minChange 0', config({ requireMaterialChange: false, symptomMinChange: 0 })],
-  ['minOnsetPoints 2', config({ minOnsetPoints: 2 })],
-  ['freshChanges', config({ freshChanges: true })],
+  ['freshChanges off', config({ freshChanges: false })],
+  ['no material gate', config({ requireMaterialChange: false, freshChanges: false })],
+  [
+    'no material, minChange 0',
+    config({ requireMaterialChange: false, symptomMinChange: 0, freshChanges: false }),
+  ],
+  ['minOnsetPoints 2', config({ minOnsetPoints: 2, freshChanges: false })],
 ];
+/** Per variant, the runs whose first candidate is a live fault's service. */
+const top1 = new Map(VARIANTS.map(([name]) => [name, 0]));
+let runs = 0;
 
 const fmt = (x: number) => (Math.abs(x) >= 100 ? x.toFixed(0) : x.toPrecision(3));
 
@@ -53,6 +59,7 @@ for (const scenario of scenarios(seed)) {
     advance(shop.engine, shop.clock, delay);
     await rca.analyze({});
     const input = captured!;
+    runs++;
     const injected = shop.now() - delay;
     console.log(
       `\n== ${scenario.name} +${delay} s (history ${scenario.history.type}@${scenario.history.service})`,
@@ -64,6 +71,8 @@ for (const scenario of scenarios(seed)) {
         .map((c) => `${c.service}:${c.faultType}:${c.score.toFixed(2)}`)
         .join(' ');
       console.log(`  ${name.padEnd(26)} ${top || `(none: ${out.reason})`}`);
+      if (scenario.live.some((f) => f.service === out.candidates[0]?.service))
+        top1.set(name, top1.get(name)! + 1);
     }
     const live = new Set(scenario.live.map((f) => f.service));
     const scored = VARIANTS.map(([, cfg]) => scoreMetrics(input, cfg).anomalies);
@@ -89,3 +98,5 @@ for (const scenario of scenarios(seed)) {
     await shop.engine.close();
   }
 }
+
+for (const [name, n] of top1) console.log(`${name}: top-1 ${n} of ${runs}`);

@@ -1,10 +1,15 @@
 import type { RcaConfig } from './config.js';
 import type { ProgressFn, RcaInput, ServiceGraph } from './types.js';
-import { scoreFromEarlier, scoreSeries, type SeriesAnomaly } from './anomaly/scoreSeries.js';
+import {
+  scoreFreshChange,
+  scoreFromEarlier,
+  scoreSeries,
+  type SeriesAnomaly,
+} from './anomaly/scoreSeries.js';
 import { scoreThinBaselines } from './anomaly/scoreThinBaselines.js';
 import { scoreSameHours } from './anomaly/scoreSameHours.js';
 import { describeBaseline, findOnset, type BaselineInfo, type OnsetInfo } from './anomaly/findOnset.js';
-import type { ServiceSideEvidence } from './rank/rankCandidates.js';
+import type { RankInput, RankOutput, ServiceSideEvidence } from './rank/rankCandidates.js';
 import { rankByModality } from './rank/rankByModality.js';
 import { analyzeLogs } from './logs/analyzeLogs.js';
 import { analyzeKubernetes } from './kubernetes/analyzeKubernetes.js';
@@ -148,17 +153,15 @@ export function analyzeIncident(input: RcaInput, config: RcaConfig, progress?: P
   timings.graphMs = performance.now() - t0;
 
   t0 = performance.now();
-  const ranked = rankByModality(
-    {
-      anomalies,
-      graph,
-      target: input.target,
-      side,
-      window: input.window,
-      gateOnTarget: baseline.kind !== 'across-services',
-    },
-    config,
-  );
+  const rankInput: RankInput = {
+    anomalies,
+    graph,
+    target: input.target,
+    side,
+    window: input.window,
+    gateOnTarget: baseline.kind !== 'across-services',
+  };
+  const { ranked, onset: reportedOnset } = rankOrFresh(rankInput, input, onset, config);
   timings.rankMs = performance.now() - t0;
   progress?.(0.9, `ranked ${ranked.candidates.length} candidates`);
 
@@ -169,7 +172,56 @@ export function analyzeIncident(input: RcaInput, config: RcaConfig, progress?: P
     seriesScored: anomalies.length,
     seriesAnomalous: anomalies.filter((a) => a.score >= config.anomaly.threshold).length,
     timings,
-    onset,
+    onset: reportedOnset,
     baseline,
   };
+}
+
+/**
+ * The ranking; when it lists nobody (and rca.anomaly.freshChanges), the ranking again with the changes too young to
+ * have held (withFreshChanges), its reason saying they are unconfirmed, and the onset they give.
+ */
+function rankOrFresh(
+  rankInput: RankInput,
+  input: RcaInput,
+  onset: OnsetInfo,
+  config: RcaConfig,
+): { ranked: RankOutput; onset: OnsetInfo } {
+  const ranked = rankByModality(rankInput, config);
+  if (ranked.candidates.length > 0 || !config.anomaly.freshChanges) return { ranked, onset };
+  const fresh = withFreshChanges(rankInput.anomalies, input, config);
+  if (!fresh) return { ranked, onset };
+  const again = rankByModality({ ...rankInput, anomalies: fresh }, config);
+  if (again.candidates.length === 0) return { ranked, onset };
+  return {
+    ranked: { candidates: again.candidates, reason: freshReason(again.reason, config) },
+    onset: findOnset(fresh, input.window, input.target, config.anomaly.threshold),
+  };
+}
+
+/**
+ * The anomalies with each series that changed too recently to have held (scoreFreshChange) scored by that change;
+ * undefined when none did. Only series with a point beyond the threshold are tried (as scoreSeries' late onsets).
+ */
+function withFreshChanges(
+  anomalies: SeriesAnomaly[],
+  input: RcaInput,
+  config: RcaConfig,
+): SeriesAnomaly[] | undefined {
+  let found = false;
+  const out = anomalies.map((a) => {
+    if (a.thinBaseline || a.peak < config.anomaly.threshold) return a;
+    const fresh = scoreFreshChange(a.series, input.window, config.anomaly);
+    if (!fresh) return a;
+    found = true;
+    return fresh;
+  });
+  return found ? out : undefined;
+}
+
+function freshReason(reason: string | undefined, config: RcaConfig): string {
+  const fresh =
+    `no change has held for ${config.anomaly.symptomHoldSeconds} s yet; listed, unconfirmed: ` +
+    'services whose series stepped in their last few points (analyse again in a minute)';
+  return reason ? `${fresh}; ${reason}` : fresh;
 }

@@ -104,6 +104,16 @@ const anomalySchema = z
      */
     minOnsetPoints: z.coerce.number().int().min(0).default(4),
     /**
+     * When no service is a candidate, list the changes too young to have held for symptomHoldSeconds (scoreFreshChange:
+     * the last 2-3 points of a fine-step series, all beyond the threshold, material, a step and off their own trend),
+     * with a reason saying they are unconfirmed. false: no candidates until a change has held. rca-live at +30 s
+     * (2 seeds): top-1 0.833 -> 1.000 at 03:00 UTC, 20 -> 24 of 24 at 08:18 (cpu-hog and latency faults had no
+     * candidate at all); all delays at 03:00 0.967 -> 1.000; PetShop (every fold, specificity) and Online Boutique
+     * identical (their points are 1-5 minutes: never two inside the hold); the demo with no fault, 288 windows over a
+     * day: no candidate either way. See bench/rca/RESULTS.md (session 12).
+     */
+    freshChanges: z.boolean().default(true),
+    /**
      * Score series whose own baseline is shorter than minBaselinePoints against the other services' changes
      * (scoreThinBaselines) instead of leaving them out: with no normal period every issue still gets a candidate.
      */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { rcaConfigSchema } from '../config.js';
 import type { IncidentWindow, SignalSeries } from '../types.js';
-import { heldPeak, saturate, scoreSeries } from './scoreSeries.js';
+import { heldPeak, saturate, scoreFreshChange, scoreSeries } from './scoreSeries.js';
 
 const settings = rcaConfigSchema.parse({}).anomaly;
 const window: IncidentWindow = { baselineStart: 0, start: 3600, end: 3900 };
@@ -193,5 +193,45 @@ describe('late onsets on a ramp', () => {
     )!;
     expect(s.onset).toBe(fine.at(-4));
     expect(s.score).toBeGreaterThan(settings.threshold);
+  });
+});
+
+describe('scoreFreshChange: a change younger than the hold time', () => {
+  // An hour of baseline and a 15-minute window at a 15 s step, noise about 1 % of the level (the demo's latencies).
+  const at = (step: number, points: number) => Array.from({ length: points }, (_, i) => i * step);
+  const fine = at(15, 300);
+  const end = fine.at(-1)!;
+  const fineWindow: IncidentWindow = { baselineStart: 0, start: end - 900, end };
+  const shaped = (ts: number[], value: (i: number, t: number) => number): SignalSeries => ({
+    service: 'catalog',
+    signal: 'latency',
+    badDirection: 'up',
+    timestamps: ts,
+    values: ts.map((t, i) => value(i, t)),
+  });
+  const lastPoints =
+    (n: number, rise: number, length = 300) =>
+    (i: number) =>
+      10 + 0.1 * noise(i) + (i >= length - n ? rise : 0);
+
+  it('scores the last two points of a step from their start, where the window median and the hold see nothing', () => {
+    const s = shaped(fine, lastPoints(2, 5));
+    expect(scoreSeries(s, fineWindow, settings)!.score).toBeLessThan(settings.threshold);
+    const fresh = scoreFreshChange(s, fineWindow, settings)!;
+    expect(fresh.onset).toBe(end - 15);
+    expect(fresh.score).toBeGreaterThan(settings.threshold);
+    expect(fresh.heldPeak).toBeGreaterThan(settings.threshold);
+  });
+
+  it('leaves out one point, a rise under symptomMinChange, a slow drift and coarse points', () => {
+    expect(scoreFreshChange(shaped(fine, lastPoints(1, 5)), fineWindow, settings)).toBeUndefined();
+    // 5 % of the level: 50 times the noise, but not a material change.
+    expect(scoreFreshChange(shaped(fine, lastPoints(2, 0.5)), fineWindow, settings)).toBeUndefined();
+    const drift = shaped(fine, (i) => 10 + 0.1 * noise(i) + (i >= 240 ? (i - 240) * 0.1 : 0));
+    expect(scoreFreshChange(drift, fineWindow, settings)).toBeUndefined();
+    // Two 5-minute points are ten minutes: held, and the late-onset search's to judge.
+    const coarse = at(300, 20);
+    const coarseWindow: IncidentWindow = { baselineStart: 0, start: 3600, end: coarse.at(-1)! };
+    expect(scoreFreshChange(shaped(coarse, lastPoints(2, 5, 20)), coarseWindow, settings)).toBeUndefined();
   });
 });
