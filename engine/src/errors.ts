@@ -89,8 +89,21 @@ export function fieldIssuesFromZod(
   return issues.map((issue) => {
     // A path segment can be a key as sent (a label name): escaped like the CLI prints it, never echoed raw.
     const path = issue.path.map((segment) => printable(String(segment))).join('.');
-    return { field: [prefix, path].filter(Boolean).join('.') || prefix || '(root)', message: issue.message };
+    return {
+      field: [prefix, path].filter(Boolean).join('.') || prefix || '(root)',
+      message: fieldMessage(issue.message),
+    };
   });
+}
+
+/**
+ * zod words a missing field as a wrong type ("Invalid input: expected string, received undefined", for `?q=` left
+ * out or `{}` to /scale-plan); the field's name already says which, so it is said as missing. Matched on zod's own
+ * default wording (its final issues do not carry the input), so a schema's own message is kept; route validation
+ * (server/errorHandler.ts) words its issues the same way.
+ */
+export function fieldMessage(message: string): string {
+  return /^Invalid input: expected \w+, received undefined$/.test(message) ? 'required' : message;
 }
 
 /** The one wording of a refused request: every field and what is wrong with it. */

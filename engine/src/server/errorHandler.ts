@@ -3,7 +3,7 @@ import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
-import { EngineError, invalidRequest, isEngineError, type FieldIssue } from '../errors.js';
+import { EngineError, fieldMessage, invalidRequest, isEngineError, type FieldIssue } from '../errors.js';
 import { printable } from '../util/printable.js';
 import { redactText } from '../util/redact.js';
 import { RouteTable } from './methodNotAllowed.js';
@@ -161,7 +161,7 @@ export function validationIssues(
 ): FieldIssue[] {
   return validation.map((v) => {
     const path = (v.instancePath ?? '').split('/').filter(Boolean).map(printable).join('.');
-    return { field: [part, path].filter(Boolean).join('.'), message: v.message ?? 'invalid' };
+    return { field: [part, path].filter(Boolean).join('.'), message: fieldMessage(v.message ?? 'invalid') };
   });
 }
 
