@@ -15,11 +15,25 @@ import { jobKindSchema } from '../jobs/jobKinds.js';
 export const roleSchema = z.enum(['viewer', 'operator', 'admin']);
 export type Role = z.infer<typeof roleSchema>;
 
+/**
+ * What a scoped token may do, named `resource:action` as OAuth scopes and Grafana's RBAC actions are. One so far:
+ * `alerts:ingest`, the alert-ingest routes (POST /alerts/webhook/alertmanager, POST /alerts).
+ */
+export const tokenScopeSchema = z.enum(['alerts:ingest']);
+export type TokenScope = z.infer<typeof tokenScopeSchema>;
+
 export const tokenSchema = z.object({
   /** Shown in logs and audit entries instead of the secret. */
   name: z.string().min(1),
   token: z.string().min(16, 'must be at least 16 characters'),
   role: roleSchema,
+  /**
+   * Limits the token to the routes of these scopes (its role still applies on top); any other route answers 403.
+   * Without it the token may call every route its role allows. For a token a third party holds: Alertmanager's
+   * credentials file is often readable across its monitoring namespace, and an operator token there could also
+   * approve repairs; `scopes: [alerts:ingest]` lets it only send alerts.
+   */
+  scopes: z.array(tokenScopeSchema).min(1, 'must list at least one scope, or be left out').optional(),
 });
 
 /** Text that spells a number, as that number; anything else as it is, so the schema refuses it as what it is. */

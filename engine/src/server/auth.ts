@@ -3,7 +3,7 @@ import { isIP } from 'node:net';
 import fp from 'fastify-plugin';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
-import type { EngineConfig, Role } from '../config/schema.js';
+import type { EngineConfig, Role, TokenScope } from '../config/schema.js';
 import { EngineError } from '../errors.js';
 import { STATE_CHANGING } from './strictRequests.js';
 
@@ -17,12 +17,16 @@ export function roleAtLeast(role: Role, needed: Role): boolean {
 export interface Principal {
   name: string;
   role: Role;
+  /** A scoped token's scopes (server.auth.tokens[].scopes): it may call only routes of one of them. */
+  scopes?: readonly TokenScope[];
 }
 
 declare module 'fastify' {
   interface FastifyContextConfig {
     /** Least role a caller needs; routes under /api/v1 default to viewer. */
     minRole?: Role;
+    /** The scope that lets a scoped token call this route; routes without one refuse scoped tokens. */
+    scope?: TokenScope;
     /** Probes and the OpenAPI document are open. */
     public?: boolean;
   }
@@ -33,7 +37,7 @@ declare module 'fastify' {
 
 export interface AuthOptions {
   enabled: boolean;
-  tokens: Array<{ name: string; token: string; role: Role }>;
+  tokens: Array<{ name: string; token: string; role: Role; scopes?: readonly TokenScope[] | undefined }>;
   allowAnonymous?: boolean;
   /** The listen address (server.host): with auth off on loopback, requests must name the engine by a loopback host. */
   listenHost?: string;
@@ -159,7 +163,9 @@ export const authPlugin = fp(
       const presented = digest(match[1]!.trim());
       const found = known.find((t) => timingSafeEqual(t.digest, presented));
       if (!found) throw new EngineError('UNAUTHORIZED', 'unknown bearer token');
-      return { name: found.name, role: found.role };
+      return found.scopes
+        ? { name: found.name, role: found.role, scopes: found.scopes }
+        : { name: found.name, role: found.role };
     };
 
     app.addHook('onRequest', async (request: FastifyRequest) => {
@@ -183,10 +189,26 @@ export const authPlugin = fp(
       if (!routeConfig?.public && ROLE_RANK[role] < ROLE_RANK[needed]) {
         throw new EngineError('FORBIDDEN', `role ${role} may not do this; it needs ${needed}`);
       }
+      assertScope(request.principal, routeConfig?.scope);
     });
   },
   { name: 'aicloudops-auth' },
 );
+
+/** A scoped token calls only routes that declare one of its scopes; the role check has already passed. */
+function assertScope(principal: Principal, scope: TokenScope | undefined): void {
+  const { scopes } = principal;
+  if (!scopes || (scope !== undefined && scopes.includes(scope))) return;
+  const message =
+    scope === undefined
+      ? `token ${principal.name} is limited to scope ${scopes.join(', ')}, and this route is in no scope (unscoped tokens only)`
+      : `token ${principal.name} lacks scope ${scope}; it has ${scopes.join(', ')}`;
+  throw new EngineError('FORBIDDEN', message, {
+    issues: [
+      { field: 'headers.authorization', message: scope ? `needs scope ${scope}` : 'needs an unscoped token' },
+    ],
+  });
+}
 
 const LOOPBACK = /^(localhost|127(?:\.\d{1,3}){3}|::1|\[::1\]|::ffff:127(?:\.\d{1,3}){3})$/i;
 

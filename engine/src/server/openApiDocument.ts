@@ -65,7 +65,11 @@ export function operationIdOf(method: string, url: string): string {
 const ERRORS: Array<[number, string, (ctx: RouteFacts) => boolean]> = [
   [400, 'Invalid input (a malformed path included): `error.issues` names each field', () => true],
   [401, 'Missing or unknown bearer token', (r) => !r.public],
-  [403, "The token's role is below the route's `x-min-role`", (r) => !r.public],
+  [
+    403,
+    "The token's role is below the route's `x-min-role`, or the token has scopes and the route's `x-scope` is not one",
+    (r) => !r.public,
+  ],
   [404, 'Not found', (r) => r.hasParams],
   [429, 'Too many requests or jobs; see Retry-After', (r) => r.method !== 'GET'],
   [500, 'Internal error (details only in the engine log)', () => true],

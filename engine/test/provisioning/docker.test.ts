@@ -114,16 +114,30 @@ describe('docker-compose stack', () => {
       },
     });
     expect(config.server.auth.enabled).toBe(true);
-    expect(config.server.auth.tokens.map((t) => t.role).sort()).toEqual(['admin', 'operator', 'viewer']);
+    expect(config.server.auth.tokens.map((t) => t.role).sort()).toEqual([
+      'admin',
+      'operator',
+      'operator',
+      'viewer',
+    ]);
+    // Alertmanager's token may only send alerts: its file is the one most often readable by others.
+    expect(config.server.auth.tokens.find((t) => t.name === 'alertmanager')).toMatchObject({
+      token: services['alertmanager']!.environment!['AICLOUDOPS_ALERTMANAGER_TOKEN'],
+      scopes: ['alerts:ingest'],
+    });
     // Tokens given in the environment replace the defaults everywhere they are used.
     const custom = composeConfig({
       AICLOUDOPS_OPERATOR_TOKEN: 'operator-token-from-env-0123456789',
+      AICLOUDOPS_ALERTMANAGER_TOKEN: 'alertmanager-token-from-env-012345',
     }).services;
     expect(custom['engine-2']!.environment!['AICLOUDOPS_OPERATOR_TOKEN']).toBe(
       'operator-token-from-env-0123456789',
     );
-    expect(custom['alertmanager']!.environment!['AICLOUDOPS_OPERATOR_TOKEN']).toBe(
-      'operator-token-from-env-0123456789',
+    expect(custom['alertmanager']!.environment).toEqual({
+      AICLOUDOPS_ALERTMANAGER_TOKEN: 'alertmanager-token-from-env-012345',
+    });
+    expect(custom['engine-2']!.environment!['AICLOUDOPS_ALERTMANAGER_TOKEN']).toBe(
+      'alertmanager-token-from-env-012345',
     );
     expect(custom['grafana']!.environment!['AICLOUDOPS_ENGINE_OPERATOR_TOKEN']).toBe(
       'operator-token-from-env-0123456789',

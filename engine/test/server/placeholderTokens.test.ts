@@ -61,6 +61,7 @@ describe('placeholder tokens', () => {
         'server.auth.tokens.0.token',
         'server.auth.tokens.1.token',
         'server.auth.tokens.2.token',
+        'server.auth.tokens.3.token',
         'store.url',
       ]);
       // The message names the fields, never the secrets themselves.

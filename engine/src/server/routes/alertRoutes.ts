@@ -56,7 +56,8 @@ export const alertRoutes: FastifyPluginAsyncZod<{ engine: Engine }> = async (app
   app.post(
     '/alerts/webhook/alertmanager',
     {
-      config: { minRole: 'operator' },
+      // scope: an Alertmanager's token (server.auth.tokens[].scopes) may only send alerts.
+      config: { minRole: 'operator', scope: 'alerts:ingest' },
       validatorCompiler: webhookValidatorCompiler,
       serializerCompiler: ingestReplySerializer,
       schema: {
@@ -73,7 +74,8 @@ export const alertRoutes: FastifyPluginAsyncZod<{ engine: Engine }> = async (app
   app.post(
     '/alerts',
     {
-      config: { minRole: 'operator' },
+      // scope: an Alertmanager's token (server.auth.tokens[].scopes) may only send alerts.
+      config: { minRole: 'operator', scope: 'alerts:ingest' },
       schema: {
         tags: ['alerts'],
         summary:

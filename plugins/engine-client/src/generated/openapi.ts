@@ -1891,7 +1891,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description The token's role is below the route's `x-min-role` */
+            /** @description The token's role is below the route's `x-min-role`, or the token has scopes and the route's `x-scope` is not one */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1960,7 +1960,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description The token's role is below the route's `x-min-role` */
+            /** @description The token's role is below the route's `x-min-role`, or the token has scopes and the route's `x-scope` is not one */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2034,7 +2034,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description The token's role is below the route's `x-min-role` */
+            /** @description The token's role is below the route's `x-min-role`, or the token has scopes and the route's `x-scope` is not one */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2101,7 +2101,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description The token's role is below the route's `x-min-role` */
+            /** @description The token's role is below the route's `x-min-role`, or the token has scopes and the route's `x-scope` is not one */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2170,7 +2170,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description The token's role is below the route's `x-min-role` */
+            /** @description The token's role is below the route's `x-min-role`, or the token has scopes and the route's `x-scope` is not one */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2246,7 +2246,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description The token's role is below the route's `x-min-role` */
+            /** @description The token's role is below the route's `x-min-role`, or the token has scopes and the route's `x-scope` is not one */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2342,7 +2342,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description The token's role is below the route's `x-min-role` */
+            /** @description The token's role is below the route's `x-min-role`, or the token has scopes and the route's `x-scope` is not one */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2421,7 +2421,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description The token's role is below the route's `x-min-role` */
+            /** @description The token's role is below the route's `x-min-role`, or the token has scopes and the route's `x-scope` is not one */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2497,7 +2497,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description The token's role is below the route's `x-min-role` */
+            /** @description The token's role is below the route's `x-min-role`, or the token has scopes and the route's `x-scope` is not one */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2580,7 +2580,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description The token's role is below the route's `x-min-role` */
+            /** @description The token's role is below the route's `x-min-role`, or the token has scopes and the route's `x-scope` is not one */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2649,7 +2649,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description The token's role is below the route's `x-min-role` */
+            /** @description The token's role is below the route's `x-min-role`, or the token has scopes and the route's `x-scope` is not one */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2727,7 +2727,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description The token's role is below the route's `x-min-role` */
+            /** @description The token's role is below the route's `x-min-role`, or the token has scopes and the route's `x-scope` is not one */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2804,7 +2804,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description The token's role is below the route's `x-min-role` */
+            /** @description The token's role is below the route's `x-min-role`, or the token has scopes and the route's `x-scope` is not one */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2871,7 +2871,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description The token's role is below the route's `x-min-role` */
+            /** @description The token's role is below the route's `x-min-role`, or the token has scopes and the route's `x-scope` is not one */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2954,7 +2954,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description The token's role is below the route's `x-min-role` */
+            /** @description The token's role is below the route's `x-min-role`, or the token has scopes and the route's `x-scope` is not one */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3024,7 +3024,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description The token's role is below the route's `x-min-role` */
+            /** @description The token's role is below the route's `x-min-role`, or the token has scopes and the route's `x-scope` is not one */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3089,7 +3089,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description The token's role is below the route's `x-min-role` */
+            /** @description The token's role is below the route's `x-min-role`, or the token has scopes and the route's `x-scope` is not one */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3154,7 +3154,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description The token's role is below the route's `x-min-role` */
+            /** @description The token's role is below the route's `x-min-role`, or the token has scopes and the route's `x-scope` is not one */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3223,7 +3223,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description The token's role is below the route's `x-min-role` */
+            /** @description The token's role is below the route's `x-min-role`, or the token has scopes and the route's `x-scope` is not one */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3299,7 +3299,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description The token's role is below the route's `x-min-role` */
+            /** @description The token's role is below the route's `x-min-role`, or the token has scopes and the route's `x-scope` is not one */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3374,7 +3374,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description The token's role is below the route's `x-min-role` */
+            /** @description The token's role is below the route's `x-min-role`, or the token has scopes and the route's `x-scope` is not one */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3450,7 +3450,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description The token's role is below the route's `x-min-role` */
+            /** @description The token's role is below the route's `x-min-role`, or the token has scopes and the route's `x-scope` is not one */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3543,7 +3543,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description The token's role is below the route's `x-min-role` */
+            /** @description The token's role is below the route's `x-min-role`, or the token has scopes and the route's `x-scope` is not one */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3612,7 +3612,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description The token's role is below the route's `x-min-role` */
+            /** @description The token's role is below the route's `x-min-role`, or the token has scopes and the route's `x-scope` is not one */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3690,7 +3690,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description The token's role is below the route's `x-min-role` */
+            /** @description The token's role is below the route's `x-min-role`, or the token has scopes and the route's `x-scope` is not one */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3774,7 +3774,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description The token's role is below the route's `x-min-role` */
+            /** @description The token's role is below the route's `x-min-role`, or the token has scopes and the route's `x-scope` is not one */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3843,7 +3843,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description The token's role is below the route's `x-min-role` */
+            /** @description The token's role is below the route's `x-min-role`, or the token has scopes and the route's `x-scope` is not one */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3922,7 +3922,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description The token's role is below the route's `x-min-role` */
+            /** @description The token's role is below the route's `x-min-role`, or the token has scopes and the route's `x-scope` is not one */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3989,7 +3989,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description The token's role is below the route's `x-min-role` */
+            /** @description The token's role is below the route's `x-min-role`, or the token has scopes and the route's `x-scope` is not one */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4065,7 +4065,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description The token's role is below the route's `x-min-role` */
+            /** @description The token's role is below the route's `x-min-role`, or the token has scopes and the route's `x-scope` is not one */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4150,7 +4150,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description The token's role is below the route's `x-min-role` */
+            /** @description The token's role is below the route's `x-min-role`, or the token has scopes and the route's `x-scope` is not one */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4233,7 +4233,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description The token's role is below the route's `x-min-role` */
+            /** @description The token's role is below the route's `x-min-role`, or the token has scopes and the route's `x-scope` is not one */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4306,7 +4306,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description The token's role is below the route's `x-min-role` */
+            /** @description The token's role is below the route's `x-min-role`, or the token has scopes and the route's `x-scope` is not one */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4373,7 +4373,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description The token's role is below the route's `x-min-role` */
+            /** @description The token's role is below the route's `x-min-role`, or the token has scopes and the route's `x-scope` is not one */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4451,7 +4451,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description The token's role is below the route's `x-min-role` */
+            /** @description The token's role is below the route's `x-min-role`, or the token has scopes and the route's `x-scope` is not one */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4536,7 +4536,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description The token's role is below the route's `x-min-role` */
+            /** @description The token's role is below the route's `x-min-role`, or the token has scopes and the route's `x-scope` is not one */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4623,7 +4623,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description The token's role is below the route's `x-min-role` */
+            /** @description The token's role is below the route's `x-min-role`, or the token has scopes and the route's `x-scope` is not one */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4696,7 +4696,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description The token's role is below the route's `x-min-role` */
+            /** @description The token's role is below the route's `x-min-role`, or the token has scopes and the route's `x-scope` is not one */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4767,7 +4767,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description The token's role is below the route's `x-min-role` */
+            /** @description The token's role is below the route's `x-min-role`, or the token has scopes and the route's `x-scope` is not one */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4836,7 +4836,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description The token's role is below the route's `x-min-role` */
+            /** @description The token's role is below the route's `x-min-role`, or the token has scopes and the route's `x-scope` is not one */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4912,7 +4912,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description The token's role is below the route's `x-min-role` */
+            /** @description The token's role is below the route's `x-min-role`, or the token has scopes and the route's `x-scope` is not one */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4988,7 +4988,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description The token's role is below the route's `x-min-role` */
+            /** @description The token's role is below the route's `x-min-role`, or the token has scopes and the route's `x-scope` is not one */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5088,7 +5088,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description The token's role is below the route's `x-min-role` */
+            /** @description The token's role is below the route's `x-min-role`, or the token has scopes and the route's `x-scope` is not one */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5155,7 +5155,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description The token's role is below the route's `x-min-role` */
+            /** @description The token's role is below the route's `x-min-role`, or the token has scopes and the route's `x-scope` is not one */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5231,7 +5231,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description The token's role is below the route's `x-min-role` */
+            /** @description The token's role is below the route's `x-min-role`, or the token has scopes and the route's `x-scope` is not one */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5302,7 +5302,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description The token's role is below the route's `x-min-role` */
+            /** @description The token's role is below the route's `x-min-role`, or the token has scopes and the route's `x-scope` is not one */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5391,7 +5391,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description The token's role is below the route's `x-min-role` */
+            /** @description The token's role is below the route's `x-min-role`, or the token has scopes and the route's `x-scope` is not one */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5485,7 +5485,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description The token's role is below the route's `x-min-role` */
+            /** @description The token's role is below the route's `x-min-role`, or the token has scopes and the route's `x-scope` is not one */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5550,7 +5550,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description The token's role is below the route's `x-min-role` */
+            /** @description The token's role is below the route's `x-min-role`, or the token has scopes and the route's `x-scope` is not one */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5615,7 +5615,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description The token's role is below the route's `x-min-role` */
+            /** @description The token's role is below the route's `x-min-role`, or the token has scopes and the route's `x-scope` is not one */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5682,7 +5682,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description The token's role is below the route's `x-min-role` */
+            /** @description The token's role is below the route's `x-min-role`, or the token has scopes and the route's `x-scope` is not one */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5747,7 +5747,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description The token's role is below the route's `x-min-role` */
+            /** @description The token's role is below the route's `x-min-role`, or the token has scopes and the route's `x-scope` is not one */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5816,7 +5816,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description The token's role is below the route's `x-min-role` */
+            /** @description The token's role is below the route's `x-min-role`, or the token has scopes and the route's `x-scope` is not one */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5892,7 +5892,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description The token's role is below the route's `x-min-role` */
+            /** @description The token's role is below the route's `x-min-role`, or the token has scopes and the route's `x-scope` is not one */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5961,7 +5961,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description The token's role is below the route's `x-min-role` */
+            /** @description The token's role is below the route's `x-min-role`, or the token has scopes and the route's `x-scope` is not one */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6039,7 +6039,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description The token's role is below the route's `x-min-role` */
+            /** @description The token's role is below the route's `x-min-role`, or the token has scopes and the route's `x-scope` is not one */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6113,7 +6113,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description The token's role is below the route's `x-min-role` */
+            /** @description The token's role is below the route's `x-min-role`, or the token has scopes and the route's `x-scope` is not one */
             403: {
                 headers: {
                     [name: string]: unknown;
