@@ -80,7 +80,11 @@ function LanguageHandle() {
 function renderInApp(children: ReactNode, resources: Array<typeof aiCloudOpsTranslations> = []) {
   const app = createApp({
     apis: [createApiFactory(cloudOpsApiRef, engine)],
-    configLoader: async () => [{ context: 'test', data: { app: { title: 'test' } } }],
+    // A real app's backend.baseUrl: the default permission API finds the permission backend through it (and, with
+    // permission.enabled unset, ALLOWs without asking, as a portal without the permission framework does).
+    configLoader: async () => [
+      { context: 'test', data: { app: { title: 'test' }, backend: { baseUrl: 'http://localhost:7007' } } },
+    ],
     components: { Router: ({ children: c }) => <MemoryRouter>{c}</MemoryRouter> },
     __experimentalTranslations: { availableLanguages: ['en', 'zh'], resources },
   });

@@ -110,6 +110,9 @@ export const aiCloudOpsMessages = {
     retryingIn: 'Trying again on its own in {{seconds}} s',
     unreachable: 'Could not reach the AI-CloudOps engine',
   },
+  permission: {
+    missing: 'Needs the {{permission}} permission: ask your portal admin',
+  },
   workloadsCard: {
     title: 'Workloads',
     pods: 'Pods',

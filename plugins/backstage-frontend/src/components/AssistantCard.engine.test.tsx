@@ -1,4 +1,5 @@
-import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
+import { mockApis, renderInTestApp, TestApiProvider } from '@backstage/test-utils';
+import { permissionApiRef } from '@backstage/plugin-permission-react';
 import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { cloudOpsApiRef, type CloudOpsApi } from '../api/CloudOpsApi';
 import { CloudOpsClient } from '../api/CloudOpsClient';
@@ -69,7 +70,12 @@ afterAll(async () => {
 
 const render = (api: CloudOpsApi) =>
   renderInTestApp(
-    <TestApiProvider apis={[[cloudOpsApiRef, api]]}>
+    <TestApiProvider
+      apis={[
+        [cloudOpsApiRef, api],
+        [permissionApiRef, mockApis.permission()],
+      ]}
+    >
       <AssistantCard service="checkout" namespace="shop" />
     </TestApiProvider>,
   );

@@ -2,7 +2,8 @@ import { QUESTION_MAX_CHARS } from '@ai-cloudops/engine-client';
 import { useState, type FormEvent } from 'react';
 import { InfoCard, Link, MarkdownContent, Progress } from '@backstage/core-components';
 import { useTranslationRef } from '@backstage/core-plugin-api/alpha';
-import Button from '@mui/material/Button';
+import { PermittedButton } from './PermittedButton';
+import { aiCloudOpsRunAnalysisPermission } from '@ai-cloudops/backstage-plugin-common';
 import TextField from '@mui/material/TextField';
 import Typography from '@mui/material/Typography';
 import { EngineErrorPanel } from './EngineErrorPanel';
@@ -61,7 +62,8 @@ export function AssistantCard({ service, namespace }: { service: string; namespa
           size="small"
           inputProps={{ 'data-testid': assistantCardTestIds.question }}
         />
-        <Button
+        <PermittedButton
+          permission={aiCloudOpsRunAnalysisPermission}
           type="submit"
           variant="outlined"
           disabled={asking || !question.trim() || tooLong}
@@ -69,7 +71,7 @@ export function AssistantCard({ service, namespace }: { service: string; namespa
           data-testid={assistantCardTestIds.ask}
         >
           {t('assistantCard.ask')}
-        </Button>
+        </PermittedButton>
       </form>
       {asking && !state.text ? <Progress /> : null}
       {state.tools.length ? (

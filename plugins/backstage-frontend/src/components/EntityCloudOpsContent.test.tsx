@@ -1,6 +1,7 @@
 import type { CompoundEntityRef, Entity } from '@backstage/catalog-model';
 import { EntityProvider } from '@backstage/plugin-catalog-react';
-import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
+import { mockApis, renderInTestApp, TestApiProvider } from '@backstage/test-utils';
+import { permissionApiRef } from '@backstage/plugin-permission-react';
 import { fireEvent, screen, within } from '@testing-library/react';
 import { Route, Routes } from 'react-router-dom';
 import { cloudOpsApiRef, type AskStreamEvent, type CloudOpsApi } from '../api/CloudOpsApi';
@@ -210,7 +211,7 @@ function workloadsResponse(): EntityWorkloadsResponse {
 
 async function render(api: CloudOpsApi, e: Entity = annotated) {
   return renderInTestApp(
-    <TestApiProvider apis={[[cloudOpsApiRef, api]]}>
+    <TestApiProvider apis={[[cloudOpsApiRef, api], [permissionApiRef, mockApis.permission()]]}>
       <EntityProvider entity={e}>
         <EntityCloudOpsContent />
       </EntityProvider>
@@ -343,7 +344,7 @@ describe('EntityCloudOpsContent', () => {
   it('renders as a routable extension under an entity route', async () => {
     const api = new TestCloudOpsApi({ workloads: workloadsResponse(), forecastAvailable: true });
     await renderInTestApp(
-      <TestApiProvider apis={[[cloudOpsApiRef, api]]}>
+      <TestApiProvider apis={[[cloudOpsApiRef, api], [permissionApiRef, mockApis.permission()]]}>
         <EntityProvider entity={annotated}>
           <Routes>
             <Route path="/cloudops" element={<RoutableContent />} />

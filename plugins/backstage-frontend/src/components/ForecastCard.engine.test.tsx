@@ -1,4 +1,5 @@
-import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
+import { mockApis, renderInTestApp, TestApiProvider } from '@backstage/test-utils';
+import { permissionApiRef } from '@backstage/plugin-permission-react';
 import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { cloudOpsApiRef } from '../api/CloudOpsApi';
 import type { BacktestResultDto, JobRecordDto, ScalePlanResponse } from '../api/types';
@@ -21,7 +22,12 @@ afterAll(async () => {
 
 async function render(service: string) {
   return renderInTestApp(
-    <TestApiProvider apis={[[cloudOpsApiRef, engine.client]]}>
+    <TestApiProvider
+      apis={[
+        [cloudOpsApiRef, engine.client],
+        [permissionApiRef, mockApis.permission()],
+      ]}
+    >
       <ForecastCard service={service} namespace="shop" />
     </TestApiProvider>,
   );

@@ -1,4 +1,5 @@
-import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
+import { mockApis, renderInTestApp, TestApiProvider } from '@backstage/test-utils';
+import { permissionApiRef } from '@backstage/plugin-permission-react';
 import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { cloudOpsApiRef, type CloudOpsApi } from '../api/CloudOpsApi';
 import type { ForecastResponse } from '../api/types';
@@ -74,7 +75,12 @@ describe('ForecastCard', () => {
   it('draws history, forecast and its interval in one chart, with the peak in words', async () => {
     const api = new ForecastOnlyApi();
     const { container } = await renderInTestApp(
-      <TestApiProvider apis={[[cloudOpsApiRef, api as unknown as CloudOpsApi]]}>
+      <TestApiProvider
+        apis={[
+          [cloudOpsApiRef, api as unknown as CloudOpsApi],
+          [permissionApiRef, mockApis.permission()],
+        ]}
+      >
         <ForecastCard service="cart" namespace="shop" />
       </TestApiProvider>,
     );
@@ -111,7 +117,12 @@ describe('ForecastCard', () => {
   it("prints the forecast's numbers and the plan's capacity with the unit the engine's signal catalog names", async () => {
     const api = new PlannedApi();
     await renderInTestApp(
-      <TestApiProvider apis={[[cloudOpsApiRef, api as unknown as CloudOpsApi]]}>
+      <TestApiProvider
+        apis={[
+          [cloudOpsApiRef, api as unknown as CloudOpsApi],
+          [permissionApiRef, mockApis.permission()],
+        ]}
+      >
         <ForecastCard service="cart" namespace="shop" />
       </TestApiProvider>,
     );

@@ -2,11 +2,15 @@ import { useId, useState, type ReactNode } from 'react';
 import { InfoCard, Progress } from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
 import { useTranslationRef } from '@backstage/core-plugin-api/alpha';
-import Button from '@mui/material/Button';
+import { PermittedButton } from './PermittedButton';
 import Collapse from '@mui/material/Collapse';
 import Link from '@mui/material/Link';
 import Typography from '@mui/material/Typography';
-import { KUBERNETES_ID_ANNOTATION, SERVICE_ANNOTATION } from '@ai-cloudops/backstage-plugin-common';
+import {
+  KUBERNETES_ID_ANNOTATION,
+  SERVICE_ANNOTATION,
+  aiCloudOpsRunAnalysisPermission,
+} from '@ai-cloudops/backstage-plugin-common';
 import { EngineErrorPanel } from './EngineErrorPanel';
 import { UnavailableNote, unavailableText } from './UnavailableNote';
 import { cloudOpsApiRef, type CloudOpsApi } from '../api/CloudOpsApi';
@@ -359,14 +363,15 @@ function Backtest({
   };
   return (
     <div style={{ marginTop: 12 }}>
-      <Button
+      <PermittedButton
+        permission={aiCloudOpsRunAnalysisPermission}
         variant="outlined"
         onClick={run}
         disabled={running}
         data-testid={forecastCardTestIds.backtestRun}
       >
         {t('forecastCard.backtestRun')}
-      </Button>
+      </PermittedButton>
       {!result && !running && !error && !started ? (
         <Typography variant="caption" display="block" color="textSecondary">
           {t('forecastCard.backtestHelp', {

@@ -3,7 +3,6 @@ import { InfoCard, Progress } from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
 import { useTranslationRef } from '@backstage/core-plugin-api/alpha';
 import Box from '@mui/material/Box';
-import Button from '@mui/material/Button';
 import Typography from '@mui/material/Typography';
 import { EngineErrorPanel } from './EngineErrorPanel';
 import { UnavailableNote } from './UnavailableNote';
@@ -14,6 +13,8 @@ import { useTimeFormat } from '../hooks/useTimeFormat';
 import { aiCloudOpsTranslationRef, type CloudOpsT as T } from '../translation';
 import { isUnavailable, type EntityScope, type IncidentAlert, type IncidentDto } from '../api/types';
 import { GuideSample } from './GuideSample';
+import { PermittedButton } from './PermittedButton';
+import { aiCloudOpsRunAnalysisPermission } from '@ai-cloudops/backstage-plugin-common';
 
 /** Test ids for the browser test and screenshots: keep them stable. */
 export const incidentsCardTestIds = {
@@ -125,13 +126,25 @@ function IncidentItem({ incident, onChanged }: { incident: IncidentDto; onChange
       </ul>
       <Box sx={{ display: 'flex', gap: 1 }}>
         {!incident.acknowledgedAt ? (
-          <Button variant="contained" size="small" disabled={busy} onClick={() => act('ack')}>
+          <PermittedButton
+            permission={aiCloudOpsRunAnalysisPermission}
+            variant="contained"
+            size="small"
+            disabled={busy}
+            onClick={() => act('ack')}
+          >
             {t('incidentsCard.acknowledge')}
-          </Button>
+          </PermittedButton>
         ) : null}
-        <Button variant="outlined" size="small" disabled={busy} onClick={() => act('resolve')}>
+        <PermittedButton
+          permission={aiCloudOpsRunAnalysisPermission}
+          variant="outlined"
+          size="small"
+          disabled={busy}
+          onClick={() => act('resolve')}
+        >
           {t('incidentsCard.resolve')}
-        </Button>
+        </PermittedButton>
       </Box>
       {error ? <EngineErrorPanel error={error} /> : null}
     </Box>

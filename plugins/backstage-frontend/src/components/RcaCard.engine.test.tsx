@@ -1,4 +1,5 @@
-import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
+import { mockApis, renderInTestApp, TestApiProvider } from '@backstage/test-utils';
+import { permissionApiRef } from '@backstage/plugin-permission-react';
 import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { cloudOpsApiRef } from '../api/CloudOpsApi';
 import type { JobRecordDto, RcaResult } from '../api/types';
@@ -31,7 +32,12 @@ afterAll(async () => {
 
 async function render() {
   return renderInTestApp(
-    <TestApiProvider apis={[[cloudOpsApiRef, engine.client]]}>
+    <TestApiProvider
+      apis={[
+        [cloudOpsApiRef, engine.client],
+        [permissionApiRef, mockApis.permission()],
+      ]}
+    >
       <RcaCard service="checkout" namespace="shop" />
     </TestApiProvider>,
   );
@@ -110,7 +116,12 @@ describe('RcaCard on a real engine', () => {
   it('says no cause was found, and what to try, when the service shows no anomaly', async () => {
     // ads is called by frontend only: the latency fault on payment does not reach it.
     await renderInTestApp(
-      <TestApiProvider apis={[[cloudOpsApiRef, engine.client]]}>
+      <TestApiProvider
+        apis={[
+          [cloudOpsApiRef, engine.client],
+          [permissionApiRef, mockApis.permission()],
+        ]}
+      >
         <RcaCard service="ads" namespace="shop" />
       </TestApiProvider>,
     );

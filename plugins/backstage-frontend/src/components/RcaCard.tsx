@@ -3,7 +3,8 @@ import { InfoCard, Progress, Table, type TableColumn } from '@backstage/core-com
 import { useApi } from '@backstage/core-plugin-api';
 import { useTranslationRef } from '@backstage/core-plugin-api/alpha';
 import Box from '@mui/material/Box';
-import Button from '@mui/material/Button';
+import { PermittedButton } from './PermittedButton';
+import { aiCloudOpsRunAnalysisPermission } from '@ai-cloudops/backstage-plugin-common';
 import Typography from '@mui/material/Typography';
 import {
   KUBERNETES_ID_ANNOTATION,
@@ -119,9 +120,15 @@ export function RcaCard({ service, namespace }: { service: string; namespace?: s
         {!result && !running && !error ? <RcaEmptyState service={service} namespace={namespace} /> : null}
         {/* Space between the button and what follows it (the narrative sat directly under it in entity-tab-rca.png). */}
         <Box sx={{ mb: 2 }}>
-          <Button variant="contained" onClick={run} disabled={running} data-testid={rcaCardTestIds.run}>
+          <PermittedButton
+            permission={aiCloudOpsRunAnalysisPermission}
+            variant="contained"
+            onClick={run}
+            disabled={running}
+            data-testid={rcaCardTestIds.run}
+          >
             {t('rcaCard.run')}
-          </Button>
+          </PermittedButton>
         </Box>
         {running ? (
           <>

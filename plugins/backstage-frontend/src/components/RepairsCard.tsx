@@ -3,7 +3,6 @@ import { InfoCard, Progress, Table, type TableColumn } from '@backstage/core-com
 import { useApi } from '@backstage/core-plugin-api';
 import { useTranslationRef } from '@backstage/core-plugin-api/alpha';
 import Box from '@mui/material/Box';
-import Button from '@mui/material/Button';
 import TextField from '@mui/material/TextField';
 import Typography from '@mui/material/Typography';
 import { EngineErrorPanel } from './EngineErrorPanel';
@@ -15,6 +14,8 @@ import { useTimeFormat, type TimeFormat } from '../hooks/useTimeFormat';
 import { aiCloudOpsTranslationRef, type CloudOpsT as T } from '../translation';
 import { isUnavailable, type EntityScope, type FindingDto, type RepairActionDto } from '../api/types';
 import { GuideSample } from './GuideSample';
+import { PermittedButton } from './PermittedButton';
+import { aiCloudOpsApproveRepairPermission } from '@ai-cloudops/backstage-plugin-common';
 
 type FindingRow = FindingDto & { id: string };
 
@@ -161,12 +162,22 @@ function ApprovalItem({ action, onDecided }: { action: RepairActionDto; onDecide
           onChange={(e) => setComment(e.target.value)}
           inputProps={{ 'aria-label': t('repairsCard.comment') }}
         />
-        <Button variant="contained" disabled={busy || dryRun?.ok === false} onClick={() => decide('approve')}>
+        <PermittedButton
+          permission={aiCloudOpsApproveRepairPermission}
+          variant="contained"
+          disabled={busy || dryRun?.ok === false}
+          onClick={() => decide('approve')}
+        >
           {t('repairsCard.approve')}
-        </Button>
-        <Button variant="outlined" disabled={busy} onClick={() => decide('reject')}>
+        </PermittedButton>
+        <PermittedButton
+          permission={aiCloudOpsApproveRepairPermission}
+          variant="outlined"
+          disabled={busy}
+          onClick={() => decide('reject')}
+        >
           {t('repairsCard.reject')}
-        </Button>
+        </PermittedButton>
       </Box>
       {error ? <EngineErrorPanel error={error} /> : null}
     </Box>

@@ -84,6 +84,7 @@ const zhMessages = {
   'engineRetry.retry': '重试',
   'engineRetry.retryingIn': '{{seconds}} 秒后自动重试',
   'engineRetry.unreachable': '无法连接引擎',
+  'permission.missing': '需要 {{permission}} 权限：请联系门户管理员',
   'workloadsCard.title': '工作负载',
   'workloadsCard.pods': 'Pod',
   'workloadsCard.selector': '选择器 {{selector}}',
