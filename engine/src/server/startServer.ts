@@ -1,3 +1,4 @@
+import { createServer } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import type { EngineConfig, EngineConfigInput } from '../config/schema.js';
 import { parseConfig } from '../config/loadConfig.js';
@@ -28,6 +29,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   const logger = options.logger ?? createLogger(config);
   // Before the engine exists: a deployment that would serve strangers without auth starts nothing at all.
   enforceAuthPolicy(config, logger);
+  await portFree(config.server.host, config.server.port);
   const engine = await createEngine(config, {
     logger,
     scheduleDemoFaults: options.scheduleDemoFaults ?? false,
@@ -58,4 +60,18 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
         await engine.close();
       })()),
   };
+}
+
+/**
+ * Fails as listen would, before the engine is built: with the port taken, `serve` built a whole engine first (the
+ * demo's fault injected, the knowledge base ingested into the same dataDir as the engine already on that port) and
+ * only then failed. A probe, not a reservation: a port taken between the two still fails at listen, as before.
+ */
+async function portFree(host: string, port: number): Promise<void> {
+  if (port === 0) return;
+  await new Promise<void>((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen({ host, port, exclusive: true }, () => probe.close(() => resolve()));
+  });
 }

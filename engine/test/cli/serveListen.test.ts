@@ -1,4 +1,7 @@
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runCliProcess } from '../support/runCliProcess.js';
 
@@ -22,6 +25,21 @@ describe('aicloudops serve on a port or address it cannot listen on', () => {
     expect(run.stderr).toContain(`error INVALID_CONFIG: port ${port} is already in use on 127.0.0.1`);
     expect(run.stderr).toContain('--port N (server.port)');
     expect(run.stderr).not.toMatch(/^\s+at /m);
+  }, 120_000);
+
+  // It built the whole engine first: the demo's knowledge base was ingested into the dataDir (here a fresh one; by
+  // default the one the engine already on that port serves) before listen failed.
+  it('a port already in use fails before the engine is built: nothing written to its dataDir', async () => {
+    const port = (taken.address() as { port: number }).port;
+    const dataDir = mkdtempSync(join(tmpdir(), 'aicloudops-taken-'));
+    try {
+      const run = await serve(['--port', String(port)], { AICLOUDOPS_DATA_DIR: dataDir });
+      expect(run.code).toBe(2);
+      expect(run.stderr).toContain(`port ${port} is already in use`);
+      expect(readdirSync(dataDir)).toEqual([]);
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
   }, 120_000);
 
   it('an address this machine does not have: INVALID_CONFIG naming server.host', async () => {
