@@ -159,7 +159,7 @@ function NoIncidents({ status }: { status: StatusFilter }) {
       <p className={s.muted}>
         <Trans
           i18nKey="alerts.empty.help"
-          defaults="The engine receives alerts on <code>POST /api/v1/alerts/webhook/alertmanager</code> (an Alertmanager webhook receiver with the engine's operator token as bearer) or <code>POST /api/v1/alerts</code>, and can poll Prometheus's <code>/api/v1/alerts</code>. Re-sends are counted as duplicates, and alerts that a cascade along the service graph explains join one incident, so one page goes out per problem."
+          defaults="The engine receives alerts on <code>POST /api/v1/alerts/webhook/alertmanager</code> (an Alertmanager webhook receiver with an engine token scoped to <code>alerts:ingest</code> as bearer) or <code>POST /api/v1/alerts</code>, and can poll Prometheus's <code>/api/v1/alerts</code>. Re-sends are counted as duplicates, and alerts that a cascade along the service graph explains join one incident, so one page goes out per problem."
           components={{ code: <code /> }}
         />
       </p>
