@@ -80,9 +80,12 @@ const render = (api: CloudOpsApi) =>
     </TestApiProvider>,
   );
 
-const ask = (question: string) => {
+const ask = async (question: string) => {
   fireEvent.change(screen.getByTestId(assistantCardTestIds.question), { target: { value: question } });
-  fireEvent.click(screen.getByTestId(assistantCardTestIds.ask));
+  const button = screen.getByTestId(assistantCardTestIds.ask);
+  // Disabled until usePermission has the permission API's answer.
+  await waitFor(() => expect(button).toBeEnabled());
+  fireEvent.click(button);
 };
 
 describe('AssistantCard on a real engine', () => {
@@ -98,7 +101,7 @@ describe('AssistantCard on a real engine', () => {
       }
     });
     observer.observe(document.body, { subtree: true, childList: true, characterData: true });
-    ask('Is checkout healthy?');
+    await ask('Is checkout healthy?');
 
     const answer = await screen.findByTestId(assistantCardTestIds.answer, {}, { timeout: 60_000 });
     observer.disconnect();
@@ -131,7 +134,7 @@ describe('AssistantCard on a real engine', () => {
     });
     const before = model.chatRequests.length;
     await render(client);
-    ask('Why would checkout restart?');
+    await ask('Why would checkout restart?');
 
     // The panel's title says what happened and that nothing was re-sent; its body carries the error itself.
     expect(
