@@ -50,7 +50,7 @@ export const namespaceSchema = z
   .max(FIELD_LIMITS.namespace)
   .regex(
     /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/,
-    'must be a Kubernetes namespace: lowercase letters, digits and -, at most 63',
+    `must be a Kubernetes namespace: lowercase letters, digits and -, starting and ending with a letter or digit, at most ${FIELD_LIMITS.namespace} characters`,
   );
 
 /** A Kubernetes object name (RFC 1123 subdomain), e.g. a Deployment. */
@@ -60,7 +60,7 @@ export const kubernetesNameSchema = z
   .max(FIELD_LIMITS.name)
   .regex(
     /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/,
-    'must be a Kubernetes name: lowercase letters, digits, - and ., at most 253',
+    `must be a Kubernetes name: lowercase letters, digits, - and ., starting and ending with a letter or digit, at most ${FIELD_LIMITS.name} characters`,
   );
 
 /** A label name as Prometheus writes it (and Alertmanager, and so every alert the engine ingests or raises). */

@@ -153,7 +153,7 @@ describe('aicloudops repair scan and plan check --namespace as their routes do',
       expect(run.code).toBe(2);
       expect(run.stdout).toBe('');
       expect(run.stderr).toBe(
-        'error INVALID_INPUT: invalid request: --namespace: must be a Kubernetes namespace: lowercase letters, digits and -, at most 63\n',
+        'error INVALID_INPUT: invalid request: --namespace: must be a Kubernetes namespace: lowercase letters, digits and -, starting and ending with a letter or digit, at most 63 characters\n',
       );
     },
     60_000,
