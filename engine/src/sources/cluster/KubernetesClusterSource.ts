@@ -42,7 +42,7 @@ import {
 } from './kubernetesMappers.js';
 import { KubernetesLeaderLease } from './KubernetesLeaderLease.js';
 import { KubernetesActuator } from '../../repair/executor/KubernetesActuator.js';
-import { toEngineError } from './toEngineError.js';
+import { isRbacDenial, toEngineError } from './toEngineError.js';
 
 const CONTENT_TYPE: Record<PatchType, string> = {
   json: PatchStrategy.JsonPatch,
@@ -108,7 +108,7 @@ export class KubernetesClusterSource implements ClusterSource {
     // Deployments are required; a cluster (or RBAC role) without StatefulSets/DaemonSets access still answers.
     const optional = <T extends { items: unknown[] }>(what: string, fn: () => Promise<T>) =>
       this.call(what, fn).catch((error: EngineError) => {
-        if (error.code === 'FORBIDDEN' || error.code === 'NOT_FOUND') return { items: [] } as unknown as T;
+        if (isRbacDenial(error) || error.code === 'NOT_FOUND') return { items: [] } as unknown as T;
         throw error;
       });
     const [deployments, statefulSets, daemonSets] = await Promise.all([

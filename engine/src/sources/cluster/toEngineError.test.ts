@@ -25,7 +25,12 @@ describe('toEngineError', () => {
       message: 'cluster prod: pods "x" not found',
     });
     expect(toEngineError(status(409, 'Conflict', 'modified'), 'prod', 'x').code).toBe('CONFLICT');
-    expect(toEngineError(status(403, 'Forbidden', 'no'), 'prod', 'x').code).toBe('FORBIDDEN');
+    // The API server refusing the engine's service account is not the caller's 403: an upstream failure.
+    const denied = toEngineError(status(403, 'Forbidden', 'no'), 'prod', 'list pods in shop');
+    expect(denied.code).toBe('UPSTREAM_ERROR');
+    expect(denied.message).toBe(
+      "cluster prod: the engine's service account lacks a Kubernetes permission needed to list pods in shop; check the engine's RBAC (its Roles, ClusterRoles and their bindings) on that cluster",
+    );
     expect(toEngineError(status(500, 'InternalError', 'boom'), 'prod', 'x').code).toBe('UPSTREAM_ERROR');
     expect(
       toEngineError(new ApiException(401, 'Unauthorized', undefined, {}), 'prod', 'list nodes').message,

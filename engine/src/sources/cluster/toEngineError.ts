@@ -38,9 +38,41 @@ function connectionCode(error: unknown): string | undefined {
   return undefined;
 }
 
+/** The pieces of a Kubernetes RBAC denial: `... cannot list resource "pods" in API group "" in the namespace "shop"`. */
+const DENIAL =
+  /cannot ([a-z]+) resource "([a-z0-9./-]+)" in API group "([a-z0-9.-]*)"(?: in the namespace "([a-z0-9-]+)"| at the cluster scope)/;
+
 /**
- * Maps what client-node throws to EngineError: ApiException by HTTP status (the Status message is kept, and 422
- * causes become field issues), network failures to UPSTREAM_UNAVAILABLE.
+ * An API server's 403 is the engine's service account lacking a permission, not the engine's caller: answered as
+ * an upstream failure (502), never as the caller's own FORBIDDEN. Only verb, resource, group and namespace are kept
+ * (matched against Kubernetes' name grammar); the denial's subject and anything else in the message are dropped.
+ */
+function forbiddenUpstream(
+  message: string | undefined,
+  cluster: string,
+  what: string,
+  cause: unknown,
+): EngineError {
+  const denial = DENIAL.exec(message ?? '');
+  const needed = denial
+    ? `the Kubernetes permission to ${denial[1]} ${denial[3] ? `${denial[3]}/` : ''}${denial[2]} ${denial[4] ? `in namespace ${denial[4]}` : 'at the cluster scope'}`
+    : `a Kubernetes permission needed to ${what}`;
+  return new EngineError(
+    'UPSTREAM_ERROR',
+    `cluster ${cluster}: the engine's service account lacks ${needed}; check the engine's RBAC (its Roles, ClusterRoles and their bindings) on that cluster`,
+    { cause },
+  );
+}
+
+/** Whether a mapped error is the API server refusing the engine's service account (an RBAC 403). */
+export function isRbacDenial(error: EngineError): boolean {
+  return error.cause instanceof ApiException && error.cause.code === 403;
+}
+
+/**
+ * Maps what client-node throws to EngineError: ApiException by HTTP status (the Status message is kept, 422
+ * causes become field issues, a 403 is the engine's own RBAC: an upstream failure), network failures to
+ * UPSTREAM_UNAVAILABLE.
  */
 export function toEngineError(error: unknown, cluster: string, what: string): EngineError {
   if (error instanceof EngineError) return error;
@@ -58,7 +90,7 @@ export function toEngineError(error: unknown, cluster: string, what: string): En
           { cause: error },
         );
       case 403:
-        return new EngineError('FORBIDDEN', prefix + message, { cause: error });
+        return forbiddenUpstream(status?.message, cluster, what, error);
       case 404:
         return new EngineError('NOT_FOUND', prefix + message, { cause: error });
       case 409:
