@@ -34,6 +34,15 @@ export const tokenSchema = z.object({
    * approve repairs; `scopes: [alerts:ingest]` lets it only send alerts.
    */
   scopes: z.array(tokenScopeSchema).min(1, 'must list at least one scope, or be left out').optional(),
+  /**
+   * Marks a trusted front-end (the Backstage backend) that calls on behalf of its signed-in users: only such a token
+   * may name the user in `X-AICloudOps-User` (at most 256 printable ASCII characters, e.g. `user:default/jane`), and
+   * the request is then recorded as `<user> via <token name>` (acknowledgements, repair decisions, the repair audit),
+   * with the token's role and scopes. Any other token sending that header is refused (403), as Kubernetes refuses
+   * Impersonate-User without the `impersonate` verb. Whoever holds such a token can act as any user name: give it
+   * only to a backend that authenticates its users.
+   */
+  actsForUsers: z.boolean().optional(),
 });
 
 /** Text that spells a number, as that number; anything else as it is, so the schema refuses it as what it is. */

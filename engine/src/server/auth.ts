@@ -19,6 +19,8 @@ export interface Principal {
   role: Role;
   /** A scoped token's scopes (server.auth.tokens[].scopes): it may call only routes of one of them. */
   scopes?: readonly TokenScope[];
+  /** When the principal is a user named by a trusted front-end (USER_HEADER): that front-end's token name. */
+  token?: string;
 }
 
 declare module 'fastify' {
@@ -37,7 +39,13 @@ declare module 'fastify' {
 
 export interface AuthOptions {
   enabled: boolean;
-  tokens: Array<{ name: string; token: string; role: Role; scopes?: readonly TokenScope[] | undefined }>;
+  tokens: Array<{
+    name: string;
+    token: string;
+    role: Role;
+    scopes?: readonly TokenScope[] | undefined;
+    actsForUsers?: boolean | undefined;
+  }>;
   allowAnonymous?: boolean;
   /** The listen address (server.host): with auth off on loopback, requests must name the engine by a loopback host. */
   listenHost?: string;
@@ -146,6 +154,39 @@ function narrowed(principal: Principal, request: FastifyRequest): Principal {
   return ROLE_RANK[role] < ROLE_RANK[principal.role] ? { ...principal, role } : principal;
 }
 
+/**
+ * The end user a trusted front-end (a token with `actsForUsers`, e.g. the Backstage backend) calls for. Without it,
+ * everything done through the portal was recorded as the portal's token (`acknowledgedBy: backstage`). Only such a
+ * token may send it: from any other token it is refused, never silently trusted nor ignored. With auth off every
+ * caller is already an anonymous admin, so the name is taken as given and recorded as `<user> via anonymous`.
+ */
+export const USER_HEADER = 'x-aicloudops-user';
+
+// Printable ASCII, as Node reads header values as latin1; 256 covers entity refs (`user:<namespace>/<name>`, each
+// part at most 63 characters in the Backstage catalog) with room to spare.
+const USER_NAME = /^[\x20-\x7e]{1,256}$/;
+
+function actingFor(principal: Principal, request: FastifyRequest, trusted: boolean): Principal {
+  const asked = request.headers[USER_HEADER];
+  if (asked === undefined) return principal;
+  const field = `headers.${USER_HEADER}`;
+  if (!trusted) {
+    throw new EngineError(
+      'FORBIDDEN',
+      `token ${principal.name} may not act for a user (${USER_HEADER}); only a token with actsForUsers: true in ` +
+        'server.auth.tokens may',
+      { issues: [{ field, message: 'needs a token with actsForUsers: true' }] },
+    );
+  }
+  const user = typeof asked === 'string' ? asked.trim() : '';
+  if (!USER_NAME.test(user)) {
+    throw new EngineError('INVALID_INPUT', `${USER_HEADER} must be 1 to 256 printable ASCII characters`, {
+      issues: [{ field, message: 'must be 1 to 256 printable ASCII characters' }],
+    });
+  }
+  return { ...principal, name: `${user} via ${principal.name}`, token: principal.name };
+}
+
 // Tokens are compared by digest in constant time so response timing does not leak how much of a guess matched.
 const digest = (value: string) => createHash('sha256').update(value).digest();
 
@@ -163,26 +204,27 @@ export const authPlugin = fp(
       const presented = digest(match[1]!.trim());
       const found = known.find((t) => timingSafeEqual(t.digest, presented));
       if (!found) throw new EngineError('UNAUTHORIZED', 'unknown bearer token');
-      return found.scopes
+      const principal: Principal = found.scopes
         ? { name: found.name, role: found.role, scopes: found.scopes }
         : { name: found.name, role: found.role };
+      return narrowed(actingFor(principal, request, found.actsForUsers === true), request);
     };
 
     app.addHook('onRequest', async (request: FastifyRequest) => {
       checkHost?.(request);
       const routeConfig = request.routeOptions.config;
       if (!options.enabled) {
-        request.principal = narrowed({ name: 'anonymous', role: 'admin' }, request);
+        request.principal = narrowed(actingFor({ name: 'anonymous', role: 'admin' }, request, true), request);
       } else if (routeConfig?.public) {
         // Public routes stay open; a caller who does present a valid token is known to them (/readyz shows it more).
         try {
-          request.principal = narrowed(identify(request), request);
+          request.principal = identify(request);
         } catch {
           // No or unknown token: an anonymous caller of a public route.
         }
         return;
       } else {
-        request.principal = narrowed(identify(request), request);
+        request.principal = identify(request);
       }
       const needed = routeConfig?.minRole ?? 'viewer';
       const { role } = request.principal;
@@ -199,10 +241,11 @@ export const authPlugin = fp(
 function assertScope(principal: Principal, scope: TokenScope | undefined): void {
   const { scopes } = principal;
   if (!scopes || (scope !== undefined && scopes.includes(scope))) return;
+  const token = principal.token ?? principal.name;
   const message =
     scope === undefined
-      ? `token ${principal.name} is limited to scope ${scopes.join(', ')}, and this route is in no scope (unscoped tokens only)`
-      : `token ${principal.name} lacks scope ${scope}; it has ${scopes.join(', ')}`;
+      ? `token ${token} is limited to scope ${scopes.join(', ')}, and this route is in no scope (unscoped tokens only)`
+      : `token ${token} lacks scope ${scope}; it has ${scopes.join(', ')}`;
   throw new EngineError('FORBIDDEN', message, {
     issues: [
       { field: 'headers.authorization', message: scope ? `needs scope ${scope}` : 'needs an unscoped token' },

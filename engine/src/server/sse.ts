@@ -57,10 +57,11 @@ export function assertSseCapacity(request: FastifyRequest): void {
 
 /**
  * Who a stream is counted against: the token's name when the caller presented one, else the client address (with
- * auth off every caller is the same anonymous admin, so the name would make the cap a global one).
+ * auth off every caller is the same anonymous admin, so the name would make the cap a global one). A front-end acting
+ * for its users (auth.ts, USER_HEADER) counts as its token, as server.maxSseStreamsPerCaller documents.
  */
 export function callerKey(request: FastifyRequest): string {
-  const name = request.principal?.name;
+  const name = request.principal?.token ?? request.principal?.name;
   return name && name !== 'anonymous' ? `token:${name}` : `ip:${request.ip}`;
 }
 
