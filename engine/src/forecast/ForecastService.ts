@@ -29,7 +29,7 @@ import { hpaManifest, kedaScaledObject, type Manifest } from './autoscale/manife
 import { applyScalePlan } from './autoscale/applyScalePlan.js';
 import { kedaTriggerQuery } from './autoscale/kedaTriggerQuery.js';
 import { learnCapacity } from './autoscale/learnCapacity.js';
-import type { WorkloadRef } from '../sources/cluster/ClusterSource.js';
+import type { ClusterSource, WorkloadRef } from '../sources/cluster/ClusterSource.js';
 import { escapeLabelValue, escapeRegexLabelValue } from '../sources/metrics/escapeLabelValue.js';
 import { JOB_KIND } from '../jobs/jobKinds.js';
 
@@ -43,6 +43,30 @@ const COLD_START_MODELS: ForecastConfig['models'] = [
 ];
 
 const REQUESTS_KEY = 'forecast:requests';
+
+/**
+ * The workload to plan for; an unknown name says which workloads of that kind the namespace has, as an unknown RCA
+ * service does (`scale-plan -w nosuch` said only `deployments.apps "nosuch" not found`).
+ */
+async function workloadNamed(cluster: ClusterSource, ref: WorkloadRef) {
+  try {
+    return await cluster.getWorkload(ref);
+  } catch (error) {
+    if (!(error instanceof EngineError && error.code === 'NOT_FOUND')) throw error;
+    const known = (await cluster.listWorkloads(ref.namespace))
+      .filter((w) => w.kind === ref.kind)
+      .map((w) => w.name)
+      .sort();
+    throw new EngineError('NOT_FOUND', `no ${ref.kind} ${ref.name} in namespace ${ref.namespace}`, {
+      issues: [
+        {
+          field: 'body.workload.name',
+          message: `unknown ${ref.kind} in namespace ${ref.namespace}; known: ${known.join(', ') || 'none'}`,
+        },
+      ],
+    });
+  }
+}
 
 /** Minutes ahead when a request names none (capped at the model's horizon). */
 const DEFAULT_HORIZON_MINUTES = 60;
@@ -191,7 +215,7 @@ export class ForecastService {
     const clusters = this.ctx.clusters;
     const cluster = clusters.get(request.cluster);
     const ref: WorkloadRef = { kind: request.workload.kind, namespace, name: request.workload.name };
-    const workload = await cluster.getWorkload(ref);
+    const workload = await workloadNamed(cluster, ref);
     const forecast = await this.forecast({
       namespace,
       service: request.service,
