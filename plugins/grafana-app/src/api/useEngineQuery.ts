@@ -66,7 +66,8 @@ export function useEngineQuery<T>(
         live &&
         setState((prev) => {
           const failures = isRetryableEngineError(error) ? prev.failures + 1 : 0;
-          const retryAt = failures > 0 ? Date.now() + retryDelayMs(failures, policyRef.current, Math.random, error) : undefined;
+          const retryAt =
+            failures > 0 ? Date.now() + retryDelayMs(failures, policyRef.current, Math.random, error) : undefined;
           return { value: prev.value, error, loading: false, failures, retryAt };
         })
     );

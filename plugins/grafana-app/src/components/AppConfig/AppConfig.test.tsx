@@ -64,7 +64,12 @@ describe('AppConfig', () => {
   test('keeps stored tokens when only the URL changes', async () => {
     const srv = new FakeBackendSrv(routes({ [`POST ${SETTINGS}`]: () => ({ status: 200, body: {} }) })).install();
     render(
-      <AppConfig {...props({ jsonData: { engineUrl: 'http://old:8080' }, secureJsonFields: { viewerToken: true, operatorToken: true, adminToken: true } })} />
+      <AppConfig
+        {...props({
+          jsonData: { engineUrl: 'http://old:8080' },
+          secureJsonFields: { viewerToken: true, operatorToken: true, adminToken: true },
+        })}
+      />
     );
 
     const url = screen.getByTestId(testIds.appConfig.engineUrl);

@@ -1,11 +1,6 @@
 import React from 'react';
 import { css } from '@emotion/css';
-import {
-  formattedValueToString,
-  getFieldDisplayName,
-  type DataFrame,
-  type GrafanaTheme2,
-} from '@grafana/data';
+import { formattedValueToString, getFieldDisplayName, type DataFrame, type GrafanaTheme2 } from '@grafana/data';
 import { TooltipPlugin2, useStyles2, type UPlotConfigBuilder } from '@grafana/ui';
 import { testIds } from '../testIds';
 import { utcDateTime } from '../../utils/utcTime';
@@ -44,9 +39,7 @@ export function ChartTooltip({ config, frame }: { config: UPlotConfigBuilder; fr
         });
         return (
           <div className={s.tooltip} data-testid={testIds.charts.tooltip}>
-            {time !== undefined && (
-              <div className={s.time}>{utcDateTime(time)}</div>
-            )}
+            {time !== undefined && <div className={s.time}>{utcDateTime(time)}</div>}
             {rows.map((r) => (
               <div key={r.name} className={s.row}>
                 <span>{r.name}</span>

@@ -15,7 +15,15 @@ export interface BaselineSummary {
 }
 
 /** The narrative's lead (at most three sentences) with the full text one click away, and the baseline it rests on. */
-export function NarrativeSummary({ narrative, source, baseline }: { narrative: string; source: 'template' | 'model'; baseline?: BaselineSummary }) {
+export function NarrativeSummary({
+  narrative,
+  source,
+  baseline,
+}: {
+  narrative: string;
+  source: 'template' | 'model';
+  baseline?: BaselineSummary;
+}) {
   const s = useStyles2(getStyles);
   const [open, setOpen] = useState(false);
   const { lead, truncated } = leadOf(narrative);
@@ -52,7 +60,9 @@ export function NarrativeSummary({ narrative, source, baseline }: { narrative: s
 function baselineLabel(baseline: BaselineSummary): string {
   switch (baseline.kind) {
     case 'same-hours':
-      return t('rca.baseline.same-hours', 'the same hours on {{days}} earlier days and the hour before', { days: baseline.days ?? '?' });
+      return t('rca.baseline.same-hours', 'the same hours on {{days}} earlier days and the hour before', {
+        days: baseline.days ?? '?',
+      });
     case 'own-history':
       return t('rca.baseline.own-history', 'each signal’s own history before the onset');
     case 'across-services':

@@ -141,7 +141,6 @@ function Node({ node, at, theme }: { node: GraphNode; at: { x: number; y: number
   );
 }
 
-
 /** A outline in the background colour behind labels, so edges passing under a name do not strike through it. */
 function halo(theme: GrafanaTheme2) {
   return {
