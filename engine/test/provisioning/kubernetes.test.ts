@@ -225,17 +225,18 @@ describe('Kubernetes manifests', () => {
     // Every write the engine sends (engine/src: KubernetesActuator.patch/remove/evict, KubernetesClusterSource
     // .scaleWorkload, KubernetesLeaderLease): all writes are PATCH, pod DELETE, eviction CREATE, Lease create/replace.
     // A grant beyond this is a verb nothing uses; `update` on workloads and `patch` on pods were granted before.
+    // Reads (get included) are the read role's; rbacCalls.test.ts derives every grant from the code.
     const ENGINE_WRITES: Record<string, string[]> = {
-      'apps/deployments': ['get', 'patch'],
-      'apps/statefulsets': ['get', 'patch'],
-      'apps/daemonsets': ['get', 'patch'],
+      'apps/deployments': ['patch'],
+      'apps/statefulsets': ['patch'],
+      'apps/daemonsets': ['patch'],
       'apps/deployments/scale': ['patch'],
       'apps/statefulsets/scale': ['patch'],
-      'batch/cronjobs': ['get', 'patch'],
-      'autoscaling/horizontalpodautoscalers': ['get', 'patch'],
+      'batch/cronjobs': ['patch'],
+      'autoscaling/horizontalpodautoscalers': ['patch'],
       '/pods': ['delete'],
       '/pods/eviction': ['create'],
-      '/nodes': ['get', 'patch'],
+      '/nodes': ['patch'],
       'coordination.k8s.io/leases': ['get', 'create', 'update'],
     };
 
