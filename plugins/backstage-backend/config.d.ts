@@ -21,6 +21,14 @@ export interface Config {
        */
       actionToken?: string;
       /**
+       * Whether every forwarded call names the signed-in user to the engine (`X-AICloudOps-User: user:default/jane`),
+       * so the engine records acknowledgements and repair decisions as `user:default/jane via <token name>` instead
+       * of the token's name. Defaults to false. Needs `actsForUsers: true` on this backend's token(s) (`token`, and
+       * `actionToken` if set) in the engine's `server.auth.tokens`: the engine refuses the header (403) from any other
+       * token.
+       */
+      actsForUsers?: boolean;
+      /**
        * Seconds before a call to the engine is abandoned. Defaults to 30.
        */
       timeoutSeconds?: number;

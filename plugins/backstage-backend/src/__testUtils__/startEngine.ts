@@ -11,6 +11,7 @@ export interface TestEngine {
 export async function startEngine(
   options: {
     token?: string;
+    /** marks the token a trusted front-end (`actsForUsers` in server.auth.tokens) */ actsForUsers?: boolean;
     /** the engine's `model` config (e.g. a loopback OpenAI-compatible server) */ model?: EngineConfigInput['model'];
   } = {},
 ): Promise<TestEngine> {
@@ -21,7 +22,17 @@ export async function startEngine(
         host: '127.0.0.1',
         port: 0,
         auth: options.token
-          ? { enabled: true, tokens: [{ name: 'backstage', token: options.token, role: 'operator' }] }
+          ? {
+              enabled: true,
+              tokens: [
+                {
+                  name: 'backstage',
+                  token: options.token,
+                  role: 'operator',
+                  ...(options.actsForUsers ? { actsForUsers: true } : {}),
+                },
+              ],
+            }
           : { enabled: false, tokens: [] },
       },
       cluster: { kind: 'simulated', injectFaults: false },

@@ -40,14 +40,16 @@ export class EngineProxy {
   }
 
   /**
-   * `onJobStarted` is told the id of a job the engine started for this call (a 202 with a job record), before the
-   * reply reaches the browser, so the job's owner is known by the time anyone can ask to cancel it.
+   * `user` is the signed-in user's entity ref, named to the engine when `engine.actsForUsers` is on. `onJobStarted`
+   * is told the id of a job the engine started for this call (a 202 with a job record), before the reply reaches the
+   * browser, so the job's owner is known by the time anyone can ask to cancel it.
    */
   async forward(
     path: string,
     req: Request,
     res: Response,
     token: string | undefined,
+    user: string,
     onJobStarted?: (jobId: string) => Promise<void>,
   ): Promise<void> {
     EngineProxy.checkPath(path);
@@ -58,6 +60,8 @@ export class EngineProxy {
     // Reads need only aicloudops.read, whoever asks: the engine serves them as to a viewer, whatever the token's role
     // (job records without the params they were started with, e.g. an RCA's target).
     if (req.method === 'GET') headers['x-aicloudops-role'] = 'viewer';
+    // The engine then records the person (acknowledgedBy, a repair's decidedBy), not the portal's token.
+    if (this.settings.actsForUsers) headers['x-aicloudops-user'] = user;
     let body: string | undefined;
     if (req.method === 'POST') {
       headers['content-type'] = 'application/json';

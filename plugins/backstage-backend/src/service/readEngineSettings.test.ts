@@ -11,6 +11,7 @@ describe('readEngineSettings', () => {
       timeoutMs: 30_000,
       allowClusterChanges: false,
       maxStreamsPerUser: 10,
+      actsForUsers: false,
     });
   });
 

@@ -11,6 +11,8 @@ export interface EngineSettings {
   allowClusterChanges: boolean;
   /** Event streams one signed-in user may hold open through the pass-through at once (`proxy.maxStreamsPerUser`). */
   maxStreamsPerUser: number;
+  /** `engine.actsForUsers`: name the signed-in user to the engine (X-AICloudOps-User) on every forwarded call. */
+  actsForUsers: boolean;
 }
 
 const DEFAULT_TIMEOUT_SECONDS = 30;
@@ -49,5 +51,6 @@ export function readEngineSettings(config: Config): EngineSettings | undefined {
     timeoutMs: timeoutSeconds * 1000,
     allowClusterChanges: section.getOptionalBoolean('proxy.allowClusterChanges') ?? false,
     maxStreamsPerUser,
+    actsForUsers: section.getOptionalBoolean('engine.actsForUsers') ?? false,
   };
 }

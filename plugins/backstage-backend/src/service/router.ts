@@ -105,7 +105,7 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
       }
     }
     const token = call.changesCluster ? (settings.actionToken ?? settings.token) : settings.token;
-    const forward = () => proxy.forward(path, req, res, token, (jobId) => jobOwners.record(jobId, user));
+    const forward = () => proxy.forward(path, req, res, token, user, (jobId) => jobOwners.record(jobId, user));
     if (!wantsEventStream(req.get('accept'))) {
       await forward();
       return;
