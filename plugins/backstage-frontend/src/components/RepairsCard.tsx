@@ -57,12 +57,27 @@ export function evidenceSummary(f: FindingDto): string {
     .join(' | ');
 }
 
+/**
+ * How often the open card reads findings and approvals again while the page is visible. The engine puts a new action
+ * up for approval on its repair scan (every 60 s by default, repair.scanIntervalSeconds), and each findings read is a
+ * fresh cluster scan of its own: 30 s shows a new approval within half a scan period without adding more scans than
+ * the engine's own loop makes.
+ */
+export const REPAIRS_REFRESH_MS = 30_000;
+
 /** The entity's repair findings and the actions on its workloads that wait for an operator's decision. */
-export function RepairsCard({ scope }: { scope: EntityScope }) {
+export function RepairsCard({
+  scope,
+  refreshMs = REPAIRS_REFRESH_MS,
+}: {
+  scope: EntityScope;
+  /** Re-read interval while visible; tests pass a short one. */
+  refreshMs?: number;
+}) {
   const api = useApi(cloudOpsApiRef);
   const { t } = useTranslationRef(aiCloudOpsTranslationRef);
   const time = useTimeFormat();
-  const state = useEngineRetry(() => api.getRepairs(scope), [api, scope]);
+  const state = useEngineRetry(() => api.getRepairs(scope), [api, scope], { refreshMs });
   const { value, loading, error, retry } = state;
 
   return (

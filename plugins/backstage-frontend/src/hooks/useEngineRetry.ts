@@ -23,11 +23,16 @@ export interface EngineRetryState<T> {
  * new deps) cancels the scheduled attempt, so a card has at most one request pending and one retry scheduled. Every
  * card of the entity tab that reads the engine on open loads through this hook; what a user typed lives in the
  * cards' own state and a reload does not touch it.
+ *
+ * With `refreshMs`, a successful load is followed by another one that long after, again only while the page is
+ * visible (a hidden tab reads once when shown again): the same single timer as the retries, scheduled only once the
+ * previous read has finished, so reads never overlap, and cancelled on unmount, new deps or a Retry. The last value
+ * stays set while it reads, so a card keeps its table rather than showing a spinner.
  */
 export function useEngineRetry<T>(
   load: () => Promise<T>,
   deps: DependencyList,
-  options: { unreachable?: (value: T) => boolean; policy?: RetryPolicy } = {},
+  options: { unreachable?: (value: T) => boolean; policy?: RetryPolicy; refreshMs?: number } = {},
 ): EngineRetryState<T> {
   const state = useAsyncRetry(load, deps);
   const { loading, error, value, retry } = state;
@@ -36,6 +41,7 @@ export function useEngineRetry<T>(
   const unreachableRef = useRef(options.unreachable);
   unreachableRef.current = options.unreachable;
   const { firstMs, maxMs } = options.policy ?? ENGINE_RETRY;
+  const { refreshMs } = options;
 
   useEffect(() => {
     if (loading) return undefined;
@@ -45,7 +51,8 @@ export function useEngineRetry<T>(
     if (!down) {
       failures.current = 0;
       setNextRetryAt(undefined);
-      return undefined;
+      // A 4xx is not read again on a timer either: the same request would get the same answer.
+      return refreshMs && !error ? whenDueAndVisible(Date.now() + refreshMs, retry) : undefined;
     }
     failures.current += 1;
     const at = Date.now() + retryDelayMs(failures.current, { firstMs, maxMs }, Math.random, error);
@@ -55,7 +62,7 @@ export function useEngineRetry<T>(
       cancel();
       setNextRetryAt(undefined);
     };
-  }, [loading, error, value, retry, firstMs, maxMs]);
+  }, [loading, error, value, retry, firstMs, maxMs, refreshMs]);
 
   return { value, error, loading, retry, nextRetryAt };
 }
