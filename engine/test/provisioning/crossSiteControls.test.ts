@@ -32,7 +32,11 @@ describe("the compose stack's Prometheus", () => {
   it.each(['/-/quit', '/-/reload'])('refuses a cross-site POST %s from a web page', async (path) => {
     const response = await fetch(`${prometheus.url}${path}`, {
       method: 'POST',
-      headers: { origin: 'https://evil.example', 'sec-fetch-site': 'cross-site', 'content-type': 'text/plain' },
+      headers: {
+        origin: 'https://evil.example',
+        'sec-fetch-site': 'cross-site',
+        'content-type': 'text/plain',
+      },
       body: '',
     });
     expect(response.ok).toBe(false);
