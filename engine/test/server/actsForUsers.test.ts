@@ -5,7 +5,7 @@ import { parseConfig } from '../../src/config/loadConfig.js';
 import { createEngine, type Engine } from '../../src/engine.js';
 import type { RepairActionDto, RepairAuditRecordDto } from '../../src/repair/repairSchemas.js';
 import { buildApp } from '../../src/server/app.js';
-import { startServer, type RunningServer } from '../../src/server/startServer.js';
+import { demoServerPerFile } from '../support/demoServerPerFile.js';
 
 /**
  * A token with `actsForUsers: true` (server.auth.tokens[].actsForUsers) is a trusted front-end, the Backstage backend:
@@ -17,27 +17,15 @@ const operatorToken = 'operator-token-0123456789ab';
 const USER = 'user:default/jane';
 
 describe('a token acting for its users (X-AICloudOps-User)', () => {
-  let server: RunningServer;
-  beforeAll(async () => {
-    server = await startServer({
-      config: {
-        logLevel: 'silent',
-        cluster: { kind: 'simulated', injectFaults: false },
-        server: {
-          host: '127.0.0.1',
-          port: 0,
-          auth: {
-            tokens: [
-              { name: 'backstage', token: portalToken, role: 'operator', actsForUsers: true },
-              { name: 'ops', token: operatorToken, role: 'operator' },
-            ],
-          },
-        },
+  const server = demoServerPerFile({
+    server: {
+      auth: {
+        tokens: [
+          { name: 'backstage', token: portalToken, role: 'operator', actsForUsers: true },
+          { name: 'ops', token: operatorToken, role: 'operator' },
+        ],
       },
-    });
-  }, 60_000);
-  afterAll(async () => {
-    await server?.close();
+    },
   });
 
   const call = (
@@ -178,19 +166,7 @@ describe('a repair approved through a token acting for its users', () => {
 
 // With auth off every caller is already an anonymous admin: the name is recorded as given, marked as unverified.
 describe('X-AICloudOps-User with auth off', () => {
-  let server: RunningServer;
-  beforeAll(async () => {
-    server = await startServer({
-      config: {
-        logLevel: 'silent',
-        cluster: { kind: 'simulated', injectFaults: false },
-        server: { host: '127.0.0.1', port: 0, auth: { enabled: false, tokens: [] } },
-      },
-    });
-  }, 60_000);
-  afterAll(async () => {
-    await server?.close();
-  });
+  const server = demoServerPerFile({ server: { auth: { enabled: false, tokens: [] } } });
 
   it('records the named user via anonymous on an incident acknowledgement', async () => {
     const json = { 'content-type': 'application/json' };

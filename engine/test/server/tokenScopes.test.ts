@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config/loadConfig.js';
-import { startServer, type RunningServer } from '../../src/server/startServer.js';
 import { configError } from '../support/configFile.js';
+import { demoServerPerFile } from '../support/demoServerPerFile.js';
 
 /**
  * A token with `scopes: [alerts:ingest]` (server.auth.tokens[].scopes) is what Alertmanager holds: its credentials file
@@ -17,27 +17,15 @@ const ingestToken = 'alertmanager-token-0123456789';
 const operatorToken = 'operator-token-0123456789ab';
 
 describe('token scopes', () => {
-  let server: RunningServer;
-  beforeAll(async () => {
-    server = await startServer({
-      config: {
-        logLevel: 'silent',
-        cluster: { kind: 'simulated', injectFaults: false },
-        server: {
-          host: '127.0.0.1',
-          port: 0,
-          auth: {
-            tokens: [
-              { name: 'alertmanager', token: ingestToken, role: 'operator', scopes: ['alerts:ingest'] },
-              { name: 'ops', token: operatorToken, role: 'operator' },
-            ],
-          },
-        },
+  const server = demoServerPerFile({
+    server: {
+      auth: {
+        tokens: [
+          { name: 'alertmanager', token: ingestToken, role: 'operator', scopes: ['alerts:ingest'] },
+          { name: 'ops', token: operatorToken, role: 'operator' },
+        ],
       },
-    });
-  }, 60_000);
-  afterAll(async () => {
-    await server?.close();
+    },
   });
 
   const call = (token: string, method: string, path: string, body?: string) =>

@@ -4,7 +4,8 @@ import { startServer, type RunningServer } from '../../src/server/startServer.js
 /**
  * The demo engine on a real loopback socket (no scheduled faults), started in the enclosing describe's beforeAll and
  * closed after it: for tests that need what app.inject hides (streams, the socket's close). Use `server.url` inside
- * tests; `config` adds to (or replaces top-level keys of) the demo's. Imported from this file, not index.ts: it
+ * tests; `config` adds to (or replaces top-level keys of) the demo's, and its `server` keys (auth) join the loopback
+ * address. Imported from this file, not index.ts: it
  * registers vitest hooks.
  */
 export function demoServerPerFile(config: Record<string, unknown> = {}): Pick<RunningServer, 'url'> {
@@ -15,7 +16,7 @@ export function demoServerPerFile(config: Record<string, unknown> = {}): Pick<Ru
         logLevel: 'silent',
         cluster: { kind: 'simulated', injectFaults: false },
         ...config,
-        server: { host: '127.0.0.1', port: 0 },
+        server: { ...(config.server as Record<string, unknown> | undefined), host: '127.0.0.1', port: 0 },
       },
     });
   }, 60_000);
