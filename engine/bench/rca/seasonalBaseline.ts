@@ -4,7 +4,8 @@
  * Folds: NAB's five real categories. For each labelled anomaly (with a day of history before it): the window of
  * W points from the label is the incident; normal windows start every 6 h, W points long, outside every labelled
  * window. Variants: `hour` (the hour before, the engine's default), `day` (the same hours a day earlier),
- * `days` (the same hours on up to 7 earlier days, pooled), `both` (min of hour and days: anomalous against both).
+ * `days` (the same hours on up to 7 earlier days, pooled), `both` (min of hour and days: anomalous against both),
+ * `bothPlain` (`both` with the days' history check plain, historyEpisodes 1; RESULTS.md, 2026-12-08, session 15).
  *   node --import tsx bench/rca/seasonalBaseline.ts [--points W]
  */
 import { readFileSync, readdirSync } from 'node:fs';
@@ -62,6 +63,7 @@ function scoreAgainst(
   baseline: number[],
   incident: { t: number[]; v: number[] },
   step: number,
+  anomaly = settings,
 ): number | undefined {
   if (baseline.length < settings.minBaselinePoints || incident.v.length < W) return undefined;
   const start = incident.t[0]!;
@@ -76,7 +78,7 @@ function scoreAgainst(
   const scored = scoreSeries(
     series,
     { baselineStart: bt[0]!, start, end: incident.t[incident.t.length - 1]! },
-    settings,
+    anomaly,
   );
   return scored ? Math.max(scored.score, scored.heldPeak) : undefined;
 }
@@ -118,7 +120,10 @@ function variants(
   const hourAndDays = pooled.length
     ? scoreAgainst([...pooled, ...slice(s, start - hourBefore, start).v], incident, step)
     : undefined;
-  return { hour, day, days, both, hourAndDays, daysAdd, daysMul };
+  // The same hours with the plain history check (a level any earlier day reached at these hours is the habit).
+  const daysPlain = scoreAgainst(pooled, incident, step, { ...settings, historyEpisodes: 1 });
+  const bothPlain = hour === undefined || daysPlain === undefined ? undefined : Math.min(hour, daysPlain);
+  return { hour, day, days, both, hourAndDays, daysAdd, daysMul, bothPlain };
 }
 
 function auc(pos: number[], neg: number[]): number {
@@ -127,7 +132,7 @@ function auc(pos: number[], neg: number[]): number {
   return pos.length && neg.length ? sum / (pos.length * neg.length) : NaN;
 }
 
-const NAMES = ['hour', 'day', 'days', 'both', 'hourAndDays', 'daysAdd', 'daysMul'];
+const NAMES = ['hour', 'day', 'days', 'both', 'hourAndDays', 'daysAdd', 'daysMul', 'bothPlain'];
 const rows: string[] = [];
 for (const category of [
   'realAWSCloudwatch',
