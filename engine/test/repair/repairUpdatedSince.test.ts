@@ -1,16 +1,10 @@
-import type { AddressInfo } from 'node:net';
-import type { FastifyInstance } from 'fastify';
 import { Redis } from 'ioredis';
-import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EngineApiError, EngineClient } from '@ai-cloudops/engine-client';
-import { parseConfig } from '../../src/config/loadConfig.js';
-import { createEngine, type Engine } from '../../src/engine.js';
+import { EngineApiError } from '@ai-cloudops/engine-client';
 import type { ActionRecord } from '../../src/repair/executor/ActionRecord.js';
 import { ActionStore } from '../../src/repair/executor/ActionStore.js';
-import { buildApp } from '../../src/server/app.js';
 import { MemoryStore } from '../../src/store/MemoryStore.js';
-import { makeTempDir } from '../support/ManagedProcess.js';
+import { bootRepairEngine, type RepairEngine } from '../support/repairEngine.js';
 import { startRedis, type RedisServer } from '../support/startRedis.js';
 
 /**
@@ -59,42 +53,8 @@ function action(
   };
 }
 
-/** The engine's real app listening on a loopback port, the typed client on it, and the store the engine uses. */
-interface Running {
-  engine: Engine;
-  app: FastifyInstance;
-  client: EngineClient;
-  close(): Promise<void>;
-}
-
-async function boot(store: Record<string, unknown> = { kind: 'memory' }): Promise<Running> {
-  const dir = await makeTempDir('repair-updated');
-  const engine = await createEngine(
-    parseConfig({
-      profile: 'demo',
-      logLevel: 'silent',
-      dataDir: dir.path,
-      cluster: { kind: 'simulated', injectFaults: false },
-      store,
-      server: { auth: { enabled: false, tokens: [] } },
-      repair: { maxMode: 'approve', namespaces: ['shop'] },
-    }),
-    { logger: pino({ level: 'silent' }) },
-  );
-  const app = await buildApp(engine);
-  await app.listen({ port: 0, host: '127.0.0.1' });
-  const { port } = app.server.address() as AddressInfo;
-  return {
-    engine,
-    app,
-    client: new EngineClient({ baseUrl: `http://127.0.0.1:${port}` }),
-    async close() {
-      await app.close();
-      await engine.close();
-      await dir.remove();
-    },
-  };
-}
+type Running = RepairEngine;
+const boot = (store?: Record<string, unknown>) => bootRepairEngine('repair-updated', store);
 
 const ids = (page: { items: Array<{ id: string }> }) => page.items.map((a) => a.id);
 
