@@ -40,7 +40,10 @@ function renderInApp(language: 'en' | 'zh') {
   localStorage.setItem('language', language);
   const app = createApp({
     apis: [createApiFactory(cloudOpsApiRef, engine)],
-    configLoader: async () => [{ context: 'test', data: { app: { title: 'test' } } }],
+    // backend.baseUrl: the app's default permission API (the Backtest button asks it) reads it, as in a real app.
+    configLoader: async () => [
+      { context: 'test', data: { app: { title: 'test' }, backend: { baseUrl: 'http://localhost:7007' } } },
+    ],
     components: { Router: ({ children: c }) => <MemoryRouter>{c}</MemoryRouter> },
     __experimentalTranslations: { availableLanguages: ['en', 'zh'] },
   });
