@@ -1,13 +1,9 @@
-import pino from 'pino';
 import { analyzeIncident, scoreMetrics } from '../../src/rca/analyzeIncident.js';
 import { rcaConfigSchema, type RcaConfig } from '../../src/rca/config.js';
 import { RcaService } from '../../src/rca/RcaService.js';
 import { scoreSeries } from '../../src/rca/anomaly/scoreSeries.js';
 import { scoreSameHours } from '../../src/rca/anomaly/scoreSameHours.js';
-import type { RcaWorkerPool } from '../../src/rca/worker/RcaWorkerPool.js';
-import type { RcaInput } from '../../src/rca/types.js';
-import { parseConfig } from '../../src/config/loadConfig.js';
-import { createEngine } from '../../src/engine.js';
+import { option, quietShop } from './quietShop.js';
 
 /**
  * Why the demo with no fault gets a candidate at one time (liveQuiet's false alarms): the RCA's collected input at
@@ -17,28 +13,12 @@ import { createEngine } from '../../src/engine.js';
  *
  *   node --import tsx bench/rca/diagnoseQuiet.ts --at 2026-12-09T08:20:00Z [--series frontend:latency_p99] [--config JSON]
  */
-function option(name: string): string | undefined {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? process.argv[i + 1] : undefined;
-}
 const at = Date.parse(option('at') ?? '2026-12-09T08:20:00Z') / 1000;
 const only = option('series');
 const config: RcaConfig = rcaConfigSchema.parse(JSON.parse(option('config') ?? '{}'));
 const fmt = (x: number) => (Math.abs(x) >= 100 ? x.toFixed(0) : x.toPrecision(4));
 
-const engine = await createEngine(
-  parseConfig({ profile: 'demo', logLevel: 'silent', cluster: { kind: 'simulated', injectFaults: false } }),
-  { logger: pino({ level: 'silent' }) },
-);
-engine.demo!.cluster.step(30);
-let captured: RcaInput | undefined;
-const workers = {
-  analyze: async (input: RcaInput, rca: RcaConfig) => {
-    captured = input;
-    return analyzeIncident(input, rca);
-  },
-  close: async () => {},
-} as unknown as RcaWorkerPool;
+const { engine, workers, captured } = await quietShop();
 try {
   await new RcaService(engine.context, { now: () => at, workers }).analyze({
     namespace: engine.demo!.namespace,
@@ -46,7 +26,7 @@ try {
 } finally {
   await engine.close();
 }
-const input = captured!;
+const input = captured();
 const w = input.window;
 console.log(
   `window baselineStart ${w.baselineStart - at} start ${w.start - at} end ${w.end - at} (s from --at)`,

@@ -1,11 +1,7 @@
-import pino from 'pino';
 import { analyzeIncident } from '../../src/rca/analyzeIncident.js';
 import { rcaConfigSchema, type RcaConfig } from '../../src/rca/config.js';
 import { RcaService } from '../../src/rca/RcaService.js';
-import type { RcaWorkerPool } from '../../src/rca/worker/RcaWorkerPool.js';
-import type { RcaInput } from '../../src/rca/types.js';
-import { parseConfig } from '../../src/config/loadConfig.js';
-import { createEngine } from '../../src/engine.js';
+import { option, quietShop } from './quietShop.js';
 import { shopEdges } from '../../src/sim/shop.js';
 
 /**
@@ -17,10 +13,6 @@ import { shopEdges } from '../../src/sim/shop.js';
  *   node --import tsx bench/rca/liveQuiet.ts [--from ISO] [--hours 24] [--every 600] [--targeted]
  *     ['{}' '{"anomaly":{"freshChanges":true}}' ...]
  */
-function option(name: string): string | undefined {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? process.argv[i + 1] : undefined;
-}
 
 const from = Date.parse(option('from') ?? '2026-12-07T00:00:00Z') / 1000;
 const hours = Number(option('hours') ?? 24);
@@ -32,19 +24,7 @@ const configs: Array<[string, RcaConfig]> = (raw.length ? raw : ['{}']).map((r) 
   rcaConfigSchema.parse(JSON.parse(r)),
 ]);
 
-const engine = await createEngine(
-  parseConfig({ profile: 'demo', logLevel: 'silent', cluster: { kind: 'simulated', injectFaults: false } }),
-  { logger: pino({ level: 'silent' }) },
-);
-engine.demo!.cluster.step(30);
-let captured: RcaInput | undefined;
-const workers = {
-  analyze: async (input: RcaInput, rca: RcaConfig) => {
-    captured = input;
-    return analyzeIncident(input, rca);
-  },
-  close: async () => {},
-} as unknown as RcaWorkerPool;
+const { engine, workers, captured } = await quietShop();
 
 const targets: Array<string | undefined> = [undefined];
 if (targeted)
@@ -66,7 +46,7 @@ try {
       });
       analyses++;
       for (const [name, config] of configs) {
-        const out = analyzeIncident(captured!, config);
+        const out = analyzeIncident(captured(), config);
         if (out.candidates.length === 0) continue;
         alarms.set(name, alarms.get(name)! + 1);
         const top = out.candidates
