@@ -161,7 +161,7 @@ export function analyzeIncident(input: RcaInput, config: RcaConfig, progress?: P
     window: input.window,
     gateOnTarget: baseline.kind !== 'across-services',
   };
-  const { ranked, onset: reportedOnset } = rankOrFresh(rankInput, input, onset, config);
+  const { ranked, onset: reportedOnset, freshAge } = rankOrFresh(rankInput, input, onset, config);
   timings.rankMs = performance.now() - t0;
   progress?.(0.9, `ranked ${ranked.candidates.length} candidates`);
 
@@ -173,50 +173,73 @@ export function analyzeIncident(input: RcaInput, config: RcaConfig, progress?: P
     seriesAnomalous: anomalies.filter((a) => a.score >= config.anomaly.threshold).length,
     timings,
     onset: reportedOnset,
-    baseline,
+    baseline: freshAge === undefined ? baseline : unconfirmed(baseline, freshAge, config),
+  };
+}
+
+/**
+ * The baseline of a ranking that rests on changes too young to have held: trust low whatever the baseline, since a
+ * change of two or three points may still fall back (the baseline's own trust said "high" for them before).
+ */
+function unconfirmed(baseline: BaselineInfo, age: number, config: RcaConfig): BaselineInfo {
+  return {
+    ...baseline,
+    trust: 'low',
+    trustReason:
+      `the ranking rests on a change at most ${Math.round(age)} s old, younger than the ` +
+      `${config.anomaly.symptomHoldSeconds} s a change must hold: unconfirmed`,
   };
 }
 
 /**
  * The ranking; when it lists nobody (and rca.anomaly.freshChanges), the ranking again with the changes too young to
- * have held (withFreshChanges), its reason saying they are unconfirmed, and the onset they give.
+ * have held (withFreshChanges), its reason saying they are unconfirmed, the onset they give and how old the
+ * oldest of them is at most (`freshAge`: the window's end less the last point before it).
  */
 function rankOrFresh(
   rankInput: RankInput,
   input: RcaInput,
   onset: OnsetInfo,
   config: RcaConfig,
-): { ranked: RankOutput; onset: OnsetInfo } {
+): { ranked: RankOutput; onset: OnsetInfo; freshAge?: number } {
   const ranked = rankByModality(rankInput, config);
   if (ranked.candidates.length > 0 || !config.anomaly.freshChanges) return { ranked, onset };
   const fresh = withFreshChanges(rankInput.anomalies, input, config);
   if (!fresh) return { ranked, onset };
-  const again = rankByModality({ ...rankInput, anomalies: fresh }, config);
+  const again = rankByModality({ ...rankInput, anomalies: fresh.anomalies }, config);
   if (again.candidates.length === 0) return { ranked, onset };
   return {
     ranked: { candidates: again.candidates, reason: freshReason(again.reason, config) },
-    onset: findOnset(fresh, input.window, input.target, config.anomaly.threshold),
+    onset: findOnset(fresh.anomalies, input.window, input.target, config.anomaly.threshold),
+    freshAge: input.window.end - fresh.changedAfter,
   };
 }
 
 /**
- * The anomalies with each series that changed too recently to have held (scoreFreshChange) scored by that change;
- * undefined when none did. Only series with a point beyond the threshold are tried (as scoreSeries' late onsets).
+ * The anomalies with each series that changed too recently to have held (scoreFreshChange) scored by that change,
+ * and the last point before the earliest of those changes (`changedAfter`); undefined when none did. Only series
+ * with a point beyond the threshold are tried (as scoreSeries' late onsets).
  */
 function withFreshChanges(
   anomalies: SeriesAnomaly[],
   input: RcaInput,
   config: RcaConfig,
-): SeriesAnomaly[] | undefined {
-  let found = false;
+): { anomalies: SeriesAnomaly[]; changedAfter: number } | undefined {
+  let changedAfter = Infinity;
   const out = anomalies.map((a) => {
     if (a.thinBaseline || a.peak < config.anomaly.threshold) return a;
     const fresh = scoreFreshChange(a.series, input.window, config.anomaly);
     if (!fresh) return a;
-    found = true;
+    changedAfter = Math.min(changedAfter, lastPointBefore(a.series.timestamps, fresh.onset!));
     return fresh;
   });
-  return found ? out : undefined;
+  return Number.isFinite(changedAfter) ? { anomalies: out, changedAfter } : undefined;
+}
+
+/** The last timestamp before `t` (the change happened after it), or `t` when there is none. */
+function lastPointBefore(timestamps: number[], t: number): number {
+  const before = timestamps.reduce((last, x) => (x < t && x > last ? x : last), -Infinity);
+  return Number.isFinite(before) ? before : t;
 }
 
 function freshReason(reason: string | undefined, config: RcaConfig): string {

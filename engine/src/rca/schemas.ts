@@ -153,6 +153,8 @@ export const rcaResultSchema = z.object({
       end: z.number(),
       points: z.number(),
       trust: z.enum(['high', 'medium', 'low']),
+      /** Why trust is lower than the baseline alone gives: the ranking rests on a change seconds old, unconfirmed. */
+      trustReason: z.string().optional(),
       /** Series whose baseline reached the incident's level only in an earlier incident, set aside (not "usual"). */
       earlierIncidents: z.number().int().min(0).optional(),
       /** For same-hours: how many earlier days were pooled (median per series). */

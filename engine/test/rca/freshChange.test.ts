@@ -52,7 +52,15 @@ describe('RCA 30 s after a fault that shows only in metrics (demo shop)', () => 
         expect(fresh.candidates[0]?.service).toBe(service);
         expect(fresh.candidates[0]?.faultType).toBe(faultType);
         expect(fresh.narrative).toContain('unconfirmed');
-        expect((await analyse(now, false)).candidates).toEqual([]);
+        // The baseline alone is trusted (a quiet hour of 15 s points); the ranking resting on two points is not.
+        const held = await analyse(now, false);
+        expect(held.candidates).toEqual([]);
+        expect(held.baseline).toMatchObject({ trust: 'high' });
+        expect(held.baseline?.trustReason).toBeUndefined();
+        expect(fresh.baseline).toMatchObject({ trust: 'low' });
+        expect(fresh.baseline?.trustReason).toMatch(
+          /^the ranking rests on a change at most 30 s old, younger than the 60 s a change must hold: unconfirmed$/,
+        );
       } finally {
         demo.ledger.resolve(fault.id, INJECTED + 30);
       }

@@ -28,6 +28,11 @@ export interface BaselineInfo {
    */
   trust: 'high' | 'medium' | 'low';
   /**
+   * Why trust is lower than the baseline alone would give, when it is: the ranking rests on changes too young to
+   * have held (rca.anomaly.freshChanges), seconds old and unconfirmed.
+   */
+  trustReason?: string;
+  /**
    * Series whose baseline reached the incident's level only in an earlier incident (a short episode that ended),
    * which the history check set aside instead of calling the level usual (rca.anomaly.historyEpisodes).
    */

@@ -1609,6 +1609,7 @@ export interface components {
                 start: number;
                 /** @enum {string} */
                 trust: "high" | "medium" | "low";
+                trustReason?: string;
             };
             candidates: components["schemas"]["Candidate"][];
             cluster?: string;
