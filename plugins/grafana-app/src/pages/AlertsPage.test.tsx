@@ -9,6 +9,9 @@ import { ENGINE_PROXY_URL } from '../constants';
 import { FakeBackendSrv, routes, type Handler, type HandlerReply, type RecordedRequest } from '../test/FakeBackendSrv';
 import { incident, incidentAlert, pendingAction } from '../test/opsFixtures';
 import type { AlertStats, IncidentDto, RepairActionDto } from '../api/types';
+import appJson from '../plugin.json';
+import appZh from '../locales/zh-Hans/aicloudops-cloudops-app.json';
+import { resetTranslations, switchLanguage } from '../locales/testTranslations';
 
 const E = ENGINE_PROXY_URL;
 
@@ -157,6 +160,30 @@ describe('AlertsPage', () => {
     const since = within(within(card).getAllByTestId(testIds.alerts.alertRow)[0]!).getAllByRole('cell')[2]!;
     expect(since).toHaveTextContent(/ ago$/);
     expect(since).toHaveAttribute('title', '2026-12-06 10:00:00 UTC');
+  });
+
+  describe.each([
+    ['en-US', {}, 'opened 25 minutes ago, services payment, checkout', '25 minutes ago'],
+    // Not '25 minutes ago发生': the time in Chinese, where the Chinese sentence puts it.
+    ['zh-Hans', appZh, '25分钟前发生，涉及服务 payment, checkout', '25分钟前'],
+  ])('in %s', (language, catalog, opened, since) => {
+    afterEach(() => resetTranslations());
+
+    test('an incident opened 25 minutes ago reads so in the sentence and the Since column', async () => {
+      await switchLanguage(appJson.id, language, catalog);
+      const at = new Date(Date.now() - 25 * 60_000).toISOString();
+      const recent = incident('inc-1', { openedAt: at });
+      recent.alerts = recent.alerts.map((a) => ({ ...a, startsAt: at }));
+      new FakeBackendSrv(
+        alertEngine({ [`GET ${E}/api/v1/incidents`]: () => ({ status: 200, body: { items: [recent] } }) })
+      ).install();
+      render(<AlertsPage />);
+
+      const card = await screen.findByTestId(testIds.alerts.incident);
+      expect(within(card).getByText(opened)).toBeInTheDocument();
+      const cell = within(within(card).getAllByTestId(testIds.alerts.alertRow)[0]!).getAllByRole('cell')[2]!;
+      expect(cell).toHaveTextContent(new RegExp(`^${since}$`));
+    });
   });
 
   test("an incident the engine started no RCA for says why, in the engine's words, one naming no service says so, and its node's repair is linked", async () => {

@@ -1,6 +1,6 @@
 import React, { useRef, useState, type MutableRefObject } from 'react';
 import { css } from '@emotion/css';
-import { dateTimeFormatTimeAgo, type GrafanaTheme2 } from '@grafana/data';
+import { type GrafanaTheme2 } from '@grafana/data';
 import { PluginPage } from '@grafana/runtime';
 import { t, Trans } from '@grafana/i18n';
 import { Badge, Button, LinkButton, LoadingPlaceholder, RadioButtonGroup, useStyles2 } from '@grafana/ui';
@@ -20,6 +20,7 @@ import { repairStateLabel } from '../components/repairLabels';
 import { UNESCAPED } from '../locales/unescaped';
 import { formatScore } from '../components/rca/formatScore';
 import { utcDateTime } from '../utils/utcTime';
+import { timeAgo } from '../utils/timeAgo';
 
 type StatusFilter = 'open' | 'all';
 
@@ -189,13 +190,13 @@ function IncidentCard(props: { incident: IncidentDto; repairs: RepairActionDto[]
         <span className={s.muted} title={utcDateTime(incident.openedAt)}>
           {incident.services.length > 0
             ? t('alerts.incident.opened', 'opened {{when}}, services {{services}}', {
-                when: dateTimeFormatTimeAgo(incident.openedAt),
+                when: timeAgo(incident.openedAt),
                 services: incident.services.join(', '),
                 ...UNESCAPED,
               })
             : // An incident of alerts that name no service, e.g. a node's repair finding (labelled node=).
               t('alerts.incident.opened-no-service', 'opened {{when}}, no service named', {
-                when: dateTimeFormatTimeAgo(incident.openedAt),
+                when: timeAgo(incident.openedAt),
                 ...UNESCAPED,
               })}
         </span>
@@ -224,7 +225,7 @@ function IncidentCard(props: { incident: IncidentDto; repairs: RepairActionDto[]
                 <Badge color={a.status === 'firing' ? 'red' : 'green'} text={statusLabel(a.status)} />
                 {a.flapping && <Badge color="purple" text={t('alerts.alert.flapping', 'flapping')} />}
               </td>
-              <td title={utcDateTime(a.startsAt)}>{dateTimeFormatTimeAgo(a.startsAt)}</td>
+              <td title={utcDateTime(a.startsAt)}>{timeAgo(a.startsAt)}</td>
               <td className={s.detail}>{mergeText(a, names)}</td>
             </tr>
           ))}

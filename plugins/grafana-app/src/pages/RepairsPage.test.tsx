@@ -9,6 +9,9 @@ import { ENGINE_ADMIN_PROXY_URL, ENGINE_PROXY_URL } from '../constants';
 import { FakeBackendSrv, routes, type Handler, type HandlerReply, type RecordedRequest } from '../test/FakeBackendSrv';
 import { auditRecord, finding, pendingAction } from '../test/opsFixtures';
 import type { RepairActionDto } from '../api/types';
+import appJson from '../plugin.json';
+import appZh from '../locales/zh-Hans/aicloudops-cloudops-app.json';
+import { resetTranslations, switchLanguage } from '../locales/testTranslations';
 
 const E = ENGINE_PROXY_URL;
 const verified = { ok: true, records: 3, headHash: 'abcdef0123456789' };
@@ -114,6 +117,40 @@ describe('RepairsPage', () => {
     expect(await screen.findByText(/^set by admin-user .* ago$/)).toHaveAttribute('title', '2026-12-06 10:07:00 UTC');
     const records = await screen.findAllByTestId(testIds.repairs.auditRecord);
     expect(within(records[0]!).getAllByRole('cell')[1]).toHaveTextContent('2026-12-06 10:03:00 UTC');
+  });
+
+  describe.each([
+    ['en-US', {}, '25 minutes ago', 'set by admin-user 3 hours ago', 'expires in 2 hours'],
+    // Each time in Chinese where the Chinese sentence puts it, not 'set by' + ' 3 hours ago' glued on.
+    ['zh-Hans', appZh, '25分钟前', '3小时前由 admin-user 设置', '2小时后过期'],
+  ])('in %s', (language, catalog, since, setBy, expires) => {
+    afterEach(() => resetTranslations());
+
+    test("a finding's Since, who set the kill switch when, and when an approval expires", async () => {
+      await switchLanguage(appJson.id, language, catalog);
+      const ago = (minutes: number) => new Date(Date.now() - minutes * 60_000).toISOString();
+      const waiting = pendingAction('a1', 'cart');
+      waiting.approval = { ...waiting.approval!, expiresAt: ago(-2 * 60) };
+      new FakeBackendSrv(
+        repairEngine({
+          [`GET ${E}/api/v1/repair/kill-switch`]: () => ({
+            status: 200,
+            body: { on: true, source: 'api', by: 'admin-user', at: ago(3 * 60) },
+          }),
+          [`GET ${E}/api/v1/repair/findings`]: () => ({
+            status: 200,
+            body: { at: ago(1), findings: [{ ...finding('CrashLoopBackOff', 'checkout'), since: ago(25) }] },
+          }),
+          [`GET ${E}/api/v1/repair/approvals`]: () => ({ status: 200, body: { items: [waiting] } }),
+        })
+      ).install();
+      render(<RepairsPage />);
+
+      const [row] = await screen.findAllByTestId(testIds.repairs.finding);
+      expect(within(row!).getAllByRole('cell')[2]).toHaveTextContent(new RegExp(`^${since}$`));
+      expect(await screen.findByText(setBy)).toBeInTheDocument();
+      expect(within(await screen.findByTestId(testIds.repairs.approval)).getByText(expires)).toBeInTheDocument();
+    });
   });
 
   test('an Admin approves through the admin route with a comment, and the approval leaves the list', async () => {

@@ -1,6 +1,6 @@
 import React, { useState } from 'react';
 import { css } from '@emotion/css';
-import { dateTimeFormatTimeAgo, type GrafanaTheme2 } from '@grafana/data';
+import { type GrafanaTheme2 } from '@grafana/data';
 import { PluginPage } from '@grafana/runtime';
 import { t, Trans } from '@grafana/i18n';
 import { Alert, Badge, Button, InlineField, InlineFieldRow, Input, LoadingPlaceholder, useStyles2 } from '@grafana/ui';
@@ -17,6 +17,7 @@ import { DataTable } from '../components/DataTable';
 import { auditKindLabel, shortActionId } from '../components/repairLabels';
 import { UNESCAPED } from '../locales/unescaped';
 import { utcDateTime } from '../utils/utcTime';
+import { timeAgo } from '../utils/timeAgo';
 
 const SEVERITY_COLOR = { info: 'blue', warning: 'orange', critical: 'red' } as const;
 /** The newest audit records shown; the whole chain is still verified on the engine. */
@@ -189,11 +190,7 @@ function KillSwitchBar(props: {
           <span className={s.muted} title={state.source === 'api' && state.at ? utcDateTime(state.at) : undefined}>
             {state.source === 'config' &&
               t('repairs.kill-switch.by-config', 'set in the engine config (only the config can lift it)')}
-            {state.source === 'api' &&
-              `${t('repairs.kill-switch.by', 'set by {{who}}', {
-                who: state.by ?? t('repairs.kill-switch.an-admin', 'an admin'),
-                ...UNESCAPED,
-              })}${state.at ? ` ${dateTimeFormatTimeAgo(state.at)}` : ''}`}
+            {state.source === 'api' && killSwitchSetBy(state)}
           </span>
           {hasOrgRole('Admin') && state.source !== 'config' && (
             <Button
@@ -218,6 +215,14 @@ function KillSwitchBar(props: {
       )}
     </section>
   );
+}
+
+/** Who set the switch and when, one sentence so each language puts the time where it reads naturally. */
+function killSwitchSetBy({ by, at }: RepairKillSwitch): string {
+  const who = by ?? t('repairs.kill-switch.an-admin', 'an admin');
+  return at
+    ? t('repairs.kill-switch.by-when', 'set by {{who}} {{when}}', { who, when: timeAgo(at), ...UNESCAPED })
+    : t('repairs.kill-switch.by', 'set by {{who}}', { who, ...UNESCAPED });
 }
 
 function FindingsSection(props: {
@@ -274,7 +279,7 @@ function FindingsSection(props: {
                   <Badge color={SEVERITY_COLOR[f.severity]} text={f.type} />
                 </td>
                 <td>{objectName(f.object)}</td>
-                <td title={utcDateTime(f.since)}>{dateTimeFormatTimeAgo(f.since)}</td>
+                <td title={utcDateTime(f.since)}>{timeAgo(f.since)}</td>
                 <td className={s.detail}>{evidenceSummary(f)}</td>
               </tr>
             ))}
@@ -349,7 +354,7 @@ function ApprovalCard({ action, onDecided }: { action: RepairActionDto; onDecide
         {approval && (
           <span className={s.muted} title={utcDateTime(approval.expiresAt)}>
             {t('repairs.approval.expires', 'expires {{when}}', {
-              when: dateTimeFormatTimeAgo(approval.expiresAt),
+              when: timeAgo(approval.expiresAt),
               ...UNESCAPED,
             })}
           </span>

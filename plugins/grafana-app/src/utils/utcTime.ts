@@ -1,8 +1,8 @@
 import { dateTimeFormat } from '@grafana/data';
 
 /*
- * Absolute times on every page, in UTC and named so; a relative time ('5 minutes ago', dateTimeFormatTimeAgo, which
- * has no zone) shows its utcDateTime on hover. The Root cause and Forecast pages draw their charts in UTC and
+ * Absolute times on every page, in UTC and named so; a relative time ('5 minutes ago', timeAgo.ts, which has no
+ * zone) shows its utcDateTime on hover. The Root cause and Forecast pages draw their charts in UTC and
  * the engine's narrative writes '2026-12-07 18:54:04 UTC'; the walk found a table in the browser's zone with no zone
  * named, a tooltip with seconds and 'changed at 19:43:00' beside 'onset 19:43:00 UTC'. The zone is an abbreviation,
  * the same in every language.

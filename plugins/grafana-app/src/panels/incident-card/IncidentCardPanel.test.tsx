@@ -8,6 +8,9 @@ import { ENGINE_PROXY_URL } from '../../constants';
 import { FakeBackendSrv, routes } from '../../test/FakeBackendSrv';
 import { incident, incidentAlert } from '../../test/opsFixtures';
 import type { IncidentDto } from '../../api/types';
+import panelJson from './plugin.json';
+import panelZh from './locales/zh-Hans/aicloudops-incidentcard-panel.json';
+import { resetTranslations, switchLanguage } from '../../locales/testTranslations';
 
 const E = ENGINE_PROXY_URL;
 
@@ -68,5 +71,21 @@ describe('IncidentCardPanel', () => {
     render(panel());
     expect(await screen.findByTestId(ids.noRca)).toHaveTextContent('the engine starts one when the incident pages');
     expect(screen.queryByTestId(ids.rcaSkipped)).not.toBeInTheDocument();
+  });
+
+  describe.each([
+    ['en-US', {}, '2 alerts on payment, checkout, opened 25 minutes ago'],
+    // Not '25 minutes ago发生': the time in Chinese, where the Chinese sentence puts it.
+    ['zh-Hans', panelZh, '2 条告警 涉及 payment, checkout，25分钟前发生'],
+  ])('in %s', (language, catalog, summary) => {
+    afterEach(() => resetTranslations());
+
+    test('an incident opened 25 minutes ago reads so', async () => {
+      await switchLanguage(panelJson.id, language, catalog);
+      showing(incident('inc-1', { openedAt: new Date(Date.now() - 25 * 60_000).toISOString() }));
+      render(panel());
+      await screen.findByTestId(ids.title);
+      expect(screen.getByTestId(ids.alertCount).parentElement).toHaveTextContent(summary);
+    });
   });
 });

@@ -1,6 +1,6 @@
 import React from 'react';
 import { css } from '@emotion/css';
-import { dateTimeFormatTimeAgo, type GrafanaTheme2, type PanelProps } from '@grafana/data';
+import { type GrafanaTheme2, type PanelProps } from '@grafana/data';
 import { Badge, LinkButton, LoadingPlaceholder, useStyles2 } from '@grafana/ui';
 import { t, Trans } from '@grafana/i18n';
 import { useEngineQuery } from '../../api/useEngineQuery';
@@ -14,6 +14,7 @@ import { incidentCardTestIds as ids } from './testIds';
 import { DEFAULT_OPTIONS, type IncidentCardOptions } from './types';
 import { formatScore } from '../../components/rca/formatScore';
 import { utcDateTime } from '../../utils/utcTime';
+import { timeAgo } from '../../utils/timeAgo';
 
 const SEVERITY_COLOR: Record<string, 'red' | 'orange' | 'blue'> = { critical: 'red', warning: 'orange' };
 
@@ -76,7 +77,7 @@ function IncidentSummary({ card, incident, max }: { card: IncidentCard; incident
         <span title={utcDateTime(incident.openedAt)}>
           {t('card.on-services', 'on {{services}}, opened {{when}}', {
             services: incident.services.join(', ') || t('card.no-service', 'no named service'),
-            when: dateTimeFormatTimeAgo(incident.openedAt),
+            when: timeAgo(incident.openedAt),
             ...UNESCAPED,
           })}
         </span>
