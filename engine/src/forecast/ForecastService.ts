@@ -16,6 +16,7 @@ import { prepareSeries, type PreparedSeries } from './series/prepareSeries.js';
 import {
   backtestRequestSchema,
   forecastRequestSchema,
+  horizonTooLong,
   parseWith,
   scalePlanRequestSchema,
   trainRequestSchema,
@@ -84,7 +85,10 @@ function horizonSteps(minutes: number | undefined, modelSteps: number, stepSecon
   throw invalidRequest([
     {
       field: 'body.horizonMinutes',
-      message: `must be at most ${longest} minutes for this series: its model forecasts ${modelSteps} steps of ${stepSeconds} s (forecast.horizonSteps)`,
+      message: horizonTooLong(
+        longest,
+        `for this series: its model forecasts ${modelSteps} steps of ${stepSeconds} s (forecast.horizonSteps)`,
+      ),
     },
   ]);
 }

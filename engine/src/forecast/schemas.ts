@@ -1,3 +1,4 @@
+import { MAX_HORIZON_MINUTES } from '@ai-cloudops/engine-client';
 import { z } from 'zod';
 import { fieldIssuesFromZod, invalidRequest } from '../errors.js';
 import { kubernetesNameSchema, nameSchema, namespaceSchema, promqlSchema } from '../schemas/core.js';
@@ -21,31 +22,38 @@ const seriesSelectorShape = {
   source: nameSchema().optional(),
 };
 
+/** The one wording of a horizon too long, for the API's bound and for a series' model (`why` says which). */
+export const horizonTooLong = (longest: number, why?: string): string =>
+  `must be at most ${longest} minutes${why ? ` ${why}` : ''}`;
+
 /**
  * Minutes ahead, as a JSON number: a whole number from 1 (`"60"` was coerced and `0.0001` gave a one-point forecast;
  * found walking the README). Bodies are JSON, so a number is not read from a string here; the CLI sends numbers.
+ * One schema for /forecast and /scale-plan, at most MAX_HORIZON_MINUTES (the engine client's, which the plugins'
+ * forms read): /scale-plan stopped at a day, so 2,000 minutes was refused there for the API's bound and on /forecast
+ * for the model's. The bound a request really meets is its model's (`forecast.horizonSteps`, an hour by default),
+ * checked in ForecastService where the series' step is known.
  */
-const horizonMinutesSchema = (max: number) =>
-  z
-    .number({
-      // Only a string is told it is one: JSON.parse reads `1e400` as Infinity, a number that z.number() refuses,
-      // and "not a string" sent its sender looking for quotes that were not there.
-      error: (issue) =>
-        typeof issue.input === 'string'
-          ? 'must be a whole number of minutes, as a number (not a string)'
-          : typeof issue.input === 'number'
-            ? 'must be a finite whole number of minutes'
-            : 'must be a whole number of minutes',
-    })
-    .int('must be a whole number of minutes')
-    .min(1, 'must be at least 1 minute')
-    .max(max, `must be at most ${max} minutes`)
-    // Omitted: 60 minutes, or the model's horizon when that is shorter (ForecastService); a number given that the
-    // model cannot reach is refused there, since only there is the series' step known.
-    .optional()
-    .describe(
-      "Minutes ahead. Omitted: 60, or the model's horizon (forecast.horizonSteps steps) when shorter; longer than that horizon is a 400 naming it.",
-    );
+const horizonMinutesSchema = z
+  .number({
+    // Only a string is told it is one: JSON.parse reads `1e400` as Infinity, a number that z.number() refuses,
+    // and "not a string" sent its sender looking for quotes that were not there.
+    error: (issue) =>
+      typeof issue.input === 'string'
+        ? 'must be a whole number of minutes, as a number (not a string)'
+        : typeof issue.input === 'number'
+          ? 'must be a finite whole number of minutes'
+          : 'must be a whole number of minutes',
+  })
+  .int('must be a whole number of minutes')
+  .min(1, 'must be at least 1 minute')
+  .max(MAX_HORIZON_MINUTES, horizonTooLong(MAX_HORIZON_MINUTES))
+  // Omitted: 60 minutes, or the model's horizon when that is shorter (ForecastService); a number given that the
+  // model cannot reach is refused there, since only there is the series' step known.
+  .optional()
+  .describe(
+    `Minutes ahead, at most ${MAX_HORIZON_MINUTES}. Omitted: 60, or the model's horizon (forecast.horizonSteps steps) when shorter; longer than that horizon is a 400 naming it.`,
+  );
 
 const needsSeries = (r: { service?: string; query?: string }) => Boolean(r.service || r.query);
 const needsSeriesMessage = { message: 'give a service (with a signal) or a query', path: ['service'] };
@@ -53,7 +61,7 @@ const needsSeriesMessage = { message: 'give a service (with a signal) or a query
 export const forecastRequestSchema = z
   .object({
     ...seriesSelectorShape,
-    horizonMinutes: horizonMinutesSchema(7 * 24 * 60),
+    horizonMinutes: horizonMinutesSchema,
     /** Hours of history returned beside the forecast, for charts. */
     historyHours: z
       .number()
@@ -91,7 +99,7 @@ export const scalePlanRequestSchema = z
     workload: workloadRefSchema,
     /** Demand one replica serves at the target utilisation; learned from the CPU signal when absent. */
     capacityPerReplica: z.number().positive().optional(),
-    horizonMinutes: horizonMinutesSchema(24 * 60),
+    horizonMinutes: horizonMinutesSchema,
     /** `recommend` returns the plan; `hpa`/`keda` add manifests; `apply` scales (dry-run first, policy permitting). */
     mode: z.enum(['recommend', 'hpa', 'keda', 'apply']).default('recommend'),
     /** With mode `apply`: stop after the server-side dry run. */

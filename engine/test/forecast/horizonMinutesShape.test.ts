@@ -1,3 +1,4 @@
+import { MAX_HORIZON_MINUTES } from '@ai-cloudops/engine-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import type { Engine } from '../../src/engine.js';
@@ -49,6 +50,32 @@ describe('horizonMinutes in request bodies', () => {
       ).toMatch(/number/);
     });
   }
+
+  /**
+   * One bound and one wording on both routes: /scale-plan stopped at 1,440 minutes where /forecast takes 10,080, so
+   * 2,000 minutes was refused for the API's bound on one and for the model's hour on the other.
+   */
+  it('POST /forecast and /scale-plan refuse a horizon past the model, and past a week, with the same 400', async () => {
+    const refusals = async (horizonMinutes: number) => {
+      const messages: string[] = [];
+      for (const [url, base] of [
+        ['/forecast', { service: 'frontend' }],
+        ['/scale-plan', { workload: { name: 'frontend' }, capacityPerReplica: 5 }],
+      ] as const) {
+        const res = await post(url, { ...base, horizonMinutes });
+        expect(res.statusCode, `${url} ${res.body}`).toBe(400);
+        const { issues } = (res.json() as { error: { issues: Array<{ field: string; message: string }> } })
+          .error;
+        expect(issues.map((i) => i.field)).toEqual(['body.horizonMinutes']);
+        messages.push(issues[0]!.message);
+      }
+      return messages;
+    };
+    const model =
+      'must be at most 60 minutes for this series: its model forecasts 12 steps of 300 s (forecast.horizonSteps)';
+    expect(await refusals(2_000)).toEqual([model, model]);
+    expect(await refusals(MAX_HORIZON_MINUTES + 1)).toEqual(Array(2).fill('must be at most 10080 minutes'));
+  }, 120_000);
 
   it('still answers a whole number of minutes, and the default', async () => {
     const res = await post('/forecast', { service: 'frontend', horizonMinutes: 1 });

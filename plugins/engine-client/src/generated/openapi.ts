@@ -1289,7 +1289,7 @@ export interface components {
             counter?: boolean;
             /** @default 6 */
             historyHours?: number;
-            /** @description Minutes ahead. Omitted: 60, or the model's horizon (forecast.horizonSteps steps) when shorter; longer than that horizon is a 400 naming it. */
+            /** @description Minutes ahead, at most 10080. Omitted: 60, or the model's horizon (forecast.horizonSteps steps) when shorter; longer than that horizon is a 400 naming it. */
             horizonMinutes?: number;
             namespace?: components["schemas"]["NamespaceInput"];
             query?: components["schemas"]["PromqlInput"];
@@ -1680,7 +1680,7 @@ export interface components {
             counter?: boolean;
             /** @default false */
             dryRun?: boolean;
-            /** @description Minutes ahead. Omitted: 60, or the model's horizon (forecast.horizonSteps steps) when shorter; longer than that horizon is a 400 naming it. */
+            /** @description Minutes ahead, at most 10080. Omitted: 60, or the model's horizon (forecast.horizonSteps steps) when shorter; longer than that horizon is a 400 naming it. */
             horizonMinutes?: number;
             /**
              * @default recommend
