@@ -1,5 +1,6 @@
 import { mockCredentials, mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import type { JsonObject } from '@backstage/types';
 import request from 'supertest';
 import { aiCloudOpsPlugin } from './plugin';
@@ -10,7 +11,7 @@ jest.setTimeout(60_000);
 
 const ENGINE_TOKEN = 'backstage-test-token-0123456789';
 
-async function startBackend(config: JsonObject) {
+async function startBackend(config: JsonObject, options: { deny?: boolean; logs?: boolean } = {}) {
   return startTestBackend({
     features: [
       aiCloudOpsPlugin,
@@ -18,6 +19,9 @@ async function startBackend(config: JsonObject) {
       // As in a real backend: a request without a token is unauthenticated (the mock's default is a user).
       mockServices.httpAuth.factory({ defaultCredentials: mockCredentials.none() }),
       catalogServiceMock.factory({ entities: SAMPLE_ENTITIES }),
+      // Warnings and errors to the console, where a test can count them.
+      ...(options.logs ? [mockServices.rootLogger.factory({ level: 'warn' })] : []),
+      ...(options.deny ? [mockServices.permissions.factory({ result: AuthorizeResult.DENY })] : []),
     ],
   });
 }
@@ -40,6 +44,30 @@ describe('aicloudops backend plugin against a real engine', () => {
 
   const asUser = (path: string) =>
     request(server).get(`/api/aicloudops${path}`).set('authorization', mockCredentials.user.header());
+
+  it('tells signed-in users whether cluster changes are forwarded (off by default), and nobody else', async () => {
+    const settings = await asUser('/settings');
+    expect(settings.status).toBe(200);
+    // Exactly this: no token, no engine address.
+    expect(settings.body).toEqual({ clusterChanges: false });
+    expect((await request(server).get('/api/aicloudops/settings')).status).toBe(401);
+    const asService = await request(server)
+      .get('/api/aicloudops/settings')
+      .set('authorization', mockCredentials.service.header());
+    expect(asService.status).toBe(403);
+
+    const opted = await startBackend({
+      aicloudops: { engine: { baseUrl: engine.url, token: ENGINE_TOKEN }, proxy: { allowClusterChanges: true } },
+    });
+    try {
+      const res = await request(opted.server)
+        .get('/api/aicloudops/settings')
+        .set('authorization', mockCredentials.user.header());
+      expect(res.body).toEqual({ clusterChanges: true });
+    } finally {
+      await opted.stop();
+    }
+  });
 
   it('answers /health without credentials', async () => {
     const res = await request(server).get('/api/aicloudops/health');
@@ -190,21 +218,95 @@ describe('aicloudops backend plugin when the engine fails', () => {
     }
   });
 
-  it("relays the engine's own refusal when the configured token is wrong", async () => {
+  it("answers 502 naming the setting when the engine refuses the portal's token, logged once, never the token", async () => {
+    const wrongToken = 'not-the-engine-token-at-all';
     const engine = await startEngine({ token: ENGINE_TOKEN });
-    const backend = await startBackend({
-      aicloudops: { engine: { baseUrl: engine.url, token: 'not-the-engine-token-at-all' } },
+    const backend = await startBackend(
+      { aicloudops: { engine: { baseUrl: engine.url, token: wrongToken } } },
+      { logs: true },
+    );
+    const warn = jest.spyOn(console, 'warn').mockImplementation(() => {});
+    const error = jest.spyOn(console, 'error').mockImplementation(() => {});
+    try {
+      const get = (path: string) =>
+        request(backend.server).get(`/api/aicloudops${path}`).set('authorization', mockCredentials.user.header());
+      for (const path of ['/engine/api/v1/clusters', '/engine/api/v1/incidents']) {
+        const proxied = await get(path);
+        // Not the user's 401: they are signed in; the portal's token is what the engine refused.
+        expect(proxied.status).toBe(502);
+        expect(proxied.body.error.name).toBe('EngineTokenRefusedError');
+        expect(proxied.body.error.message).toContain('aicloudops.engine.token');
+        expect(proxied.body.error.message).toContain('unknown bearer token');
+        expect(JSON.stringify(proxied.body)).not.toContain(wrongToken);
+      }
+      const workloads = await get('/entity/default/component/cart/workloads');
+      expect(workloads.status).toBe(200);
+      expect(workloads.body.items[0].error).toMatchObject({ name: 'EngineTokenRefusedError', statusCode: 502 });
+      expect(workloads.body.items[0].error.message).toContain('aicloudops.engine.token');
+
+      const lines = (spy: jest.SpyInstance) => spy.mock.calls.map((c) => String(c[0]));
+      const refusals = lines(warn).filter((l) => l.includes('the engine refused aicloudops.engine.token'));
+      expect(refusals).toHaveLength(1);
+      expect(refusals[0]).toContain('401');
+      expect([...lines(warn), ...lines(error)].join('\n')).not.toContain(wrongToken);
+      expect(lines(error).filter((l) => l.includes('502'))).toEqual([]);
+    } finally {
+      warn.mockRestore();
+      error.mockRestore();
+      await backend.stop();
+      await engine.close();
+    }
+  });
+
+  it("names the action token, and the token's role, when the engine refuses a cluster change", async () => {
+    const engine = await startEngine({ token: ENGINE_TOKEN });
+    const apply = { namespace: 'shop', workload: { kind: 'Deployment', name: 'cart' }, mode: 'apply' };
+    const post = (backend: Awaited<ReturnType<typeof startBackend>>) =>
+      request(backend.server)
+        .post('/api/aicloudops/engine/api/v1/scale-plan')
+        .set('authorization', mockCredentials.user.header())
+        .send(apply);
+    const proxy = { allowClusterChanges: true };
+    // The engine's token is an operator's; applying needs an admin's.
+    const operatorOnly = await startBackend({ aicloudops: { engine: { baseUrl: engine.url, token: ENGINE_TOKEN }, proxy } });
+    const wrongAction = await startBackend({
+      aicloudops: { engine: { baseUrl: engine.url, token: ENGINE_TOKEN, actionToken: 'not-an-engine-token' }, proxy },
     });
     try {
-      const proxied = await request(backend.server)
+      const role = await post(operatorOnly);
+      expect(role.status).toBe(502);
+      expect(role.body.error.message).toContain('aicloudops.engine.token');
+      expect(role.body.error.message).toContain('admin role');
+      const action = await post(wrongAction);
+      expect(action.status).toBe(502);
+      expect(action.body.error.message).toContain('aicloudops.engine.actionToken');
+      expect(action.body.error.message).not.toContain('not-an-engine-token');
+
+      // A read the engine keeps from viewers (the backend reads as one): the engine's own 403, not the token's.
+      const config = await request(operatorOnly.server)
+        .get('/api/aicloudops/engine/api/v1/config')
+        .set('authorization', mockCredentials.user.header());
+      expect(config.status).toBe(403);
+    } finally {
+      await operatorOnly.stop();
+      await wrongAction.stop();
+      await engine.close();
+    }
+  });
+
+  it("keeps the permission framework's denial a 403 though the engine would refuse the token", async () => {
+    const engine = await startEngine({ token: ENGINE_TOKEN });
+    const backend = await startBackend(
+      { aicloudops: { engine: { baseUrl: engine.url, token: 'not-the-engine-token-at-all' } } },
+      { deny: true },
+    );
+    try {
+      const res = await request(backend.server)
         .get('/api/aicloudops/engine/api/v1/clusters')
         .set('authorization', mockCredentials.user.header());
-      expect(proxied.status).toBe(401);
-      const res = await request(backend.server)
-        .get('/api/aicloudops/entity/default/component/cart/workloads')
-        .set('authorization', mockCredentials.user.header());
-      expect(res.status).toBe(200);
-      expect(res.body.items[0].error.statusCode).toBe(401);
+      expect(res.status).toBe(403);
+      expect(res.body.error.name).toBe('NotAllowedError');
+      expect(res.body.error.message).toContain('aicloudops.read');
     } finally {
       await backend.stop();
       await engine.close();

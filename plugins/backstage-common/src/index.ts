@@ -22,3 +22,5 @@ export {
 } from './permissions';
 export { KNOWLEDGE_PAGE_PATH, knowledgePageLocation } from './knowledgePage';
 export { ENGINE_UNREACHABLE, isEngineUnreachable } from './engineUnreachable';
+export { CLUSTER_CHANGES_SETTING, type PortalSettings } from './portalSettings';
+export { ENGINE_TOKEN_REFUSED, isEngineTokenRefused } from './engineTokenRefused';

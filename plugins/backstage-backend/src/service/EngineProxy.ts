@@ -3,6 +3,13 @@ import { Readable } from 'node:stream';
 import { InputError, ServiceUnavailableError } from '@backstage/errors';
 import { ENGINE_UNREACHABLE } from '@ai-cloudops/backstage-plugin-common';
 import type { EngineSettings } from './readEngineSettings';
+import {
+  refuseToken,
+  TokenRefusalLog,
+  tokenRefusalOfBody,
+  tokenRefusedMessage,
+  type EngineToken,
+} from './engineTokenRefusal';
 
 // Only the engine's API is reachable; `..` and encoded slashes are refused before forwarding. Not its probes: /readyz
 // answers the backend's token with every source's details (the cluster API's and Redis' internal addresses, their
@@ -25,11 +32,17 @@ export function fetchFailure(error: unknown): string {
 export class EngineProxy {
   private constructor(
     private readonly settings: EngineSettings,
-    private readonly logger?: { warn(message: string): void },
+    private readonly logger: { warn(message: string): void } | undefined,
+    private readonly refusals: TokenRefusalLog,
   ) {}
 
-  static create(settings: EngineSettings, logger?: { warn(message: string): void }): EngineProxy {
-    return new EngineProxy(settings, logger);
+  /** `refusals` is shared with the backend's other engine calls, so one wrong token is logged once. */
+  static create(
+    settings: EngineSettings,
+    logger?: { warn(message: string): void },
+    refusals: TokenRefusalLog = new TokenRefusalLog(logger),
+  ): EngineProxy {
+    return new EngineProxy(settings, logger, refusals);
   }
 
   /** Refuses paths outside the engine's API before any permission is looked up. */
@@ -40,6 +53,8 @@ export class EngineProxy {
   }
 
   /**
+   * `token` is the portal's token for this call with its config key. When the engine refuses that token (401, or
+   * 403 FORBIDDEN) the user gets 502 naming the key: passing the 401 on read as if the user were not signed in.
    * `user` is the signed-in user's entity ref, named to the engine when `engine.actsForUsers` is on. `onJobStarted`
    * is told the id of a job the engine started for this call (a 202 with a job record), before the reply reaches the
    * browser, so the job's owner is known by the time anyone can ask to cancel it.
@@ -48,7 +63,7 @@ export class EngineProxy {
     path: string,
     req: Request,
     res: Response,
-    token: string | undefined,
+    token: EngineToken,
     user: string,
     onJobStarted?: (jobId: string) => Promise<void>,
   ): Promise<void> {
@@ -56,7 +71,7 @@ export class EngineProxy {
 
     const query = req.originalUrl.includes('?') ? req.originalUrl.slice(req.originalUrl.indexOf('?')) : '';
     const headers: Record<string, string> = { accept: req.get('accept') ?? 'application/json' };
-    if (token) headers.authorization = `Bearer ${token}`;
+    if (token.value) headers.authorization = `Bearer ${token.value}`;
     // Reads need only aicloudops.read, whoever asks: the engine serves them as to a viewer, whatever the token's role
     // (job records without the params they were started with, e.g. an RCA's target).
     if (req.method === 'GET') headers['x-aicloudops-role'] = 'viewer';
@@ -89,11 +104,13 @@ export class EngineProxy {
       clearTimeout(timer);
     }
 
-    res.status(upstream.status);
-    for (const name of FORWARDED_RESPONSE_HEADERS) {
-      const value = upstream.headers.get(name);
-      if (value !== null) res.setHeader(name, value);
+    if (upstream.status === 401 || upstream.status === 403) {
+      await this.answerRefusal(upstream, req, res, token, path);
+      return;
     }
+    this.refusals.accepted();
+
+    copyHead(upstream, res);
     if (!upstream.body) {
       res.end();
       return;
@@ -122,6 +139,35 @@ export class EngineProxy {
       res.on('close', resolve);
       stream.pipe(res);
     });
+  }
+
+  /** A 401 or 403: 502 naming the token's key when the engine refused the token, else the engine's answer as it is. */
+  private async answerRefusal(
+    upstream: globalThis.Response,
+    req: Request,
+    res: Response,
+    token: EngineToken,
+    path: string,
+  ): Promise<void> {
+    const text = await upstream.text();
+    const reason = tokenRefusalOfBody(req.method, upstream.status, text);
+    if (reason !== undefined) {
+      this.refusals.refused(token.setting, upstream.status, reason, `${req.method} ${path}`);
+      refuseToken(res, req, tokenRefusedMessage(token.setting, reason));
+      return;
+    }
+    // The engine's other refusals (a 403 POLICY_DENIED: its safety policy) answer the call: passed on as they are.
+    copyHead(upstream, res);
+    res.end(text);
+  }
+}
+
+/** The engine's status and the response headers that describe its payload. */
+function copyHead(upstream: globalThis.Response, res: Response): void {
+  res.status(upstream.status);
+  for (const name of FORWARDED_RESPONSE_HEADERS) {
+    const value = upstream.headers.get(name);
+    if (value !== null) res.setHeader(name, value);
   }
 }
 

@@ -1,11 +1,13 @@
 import type { EngineClient } from '@ai-cloudops/engine-client';
 import {
+  ENGINE_TOKEN_REFUSED,
   ENGINE_UNREACHABLE,
   type ClusterWorkloads,
   type EntityWorkloadsResponse,
   type WorkloadTarget,
 } from '@ai-cloudops/backstage-plugin-common';
 import { fetchFailure } from './EngineProxy';
+import { tokenRefusal, tokenRefusedMessage, type EngineRefusal, type TokenRefusalLog } from './engineTokenRefusal';
 
 /** Stands for "the engine itself" when it cannot even list its clusters. */
 export const ENGINE_ENTRY = '(engine)';
@@ -20,8 +22,15 @@ export async function listEntityWorkloads(
   target: WorkloadTarget,
   /** Told every failure with its full reason (the backend's log); the response carries what a portal user may read. */
   onError: (cluster: string, reason: string) => void = () => {},
+  /** Told when the engine refuses the backend's token (logged once there, not per cluster and call). */
+  refusals?: TokenRefusalLog,
 ): Promise<EntityWorkloadsResponse> {
   const describeError = (cluster: string, error: unknown): ClusterWorkloads['error'] => {
+    const refused = tokenRefused(error);
+    if (refused) {
+      refusals?.refused('aicloudops.engine.token', refused.status, refused.reason, `workloads of ${entityRef}`);
+      return { name: ENGINE_TOKEN_REFUSED, message: tokenRefusedMessage('aicloudops.engine.token', refused.reason), statusCode: 502 };
+    }
     onError(cluster, fetchFailure(error));
     return userFacing(error);
   };
@@ -46,6 +55,15 @@ export async function listEntityWorkloads(
     }),
   );
   return { entityRef, target, items };
+}
+
+/** The engine's refusal of the backend's token (see tokenRefusal), from the engine client's error on a read. */
+function tokenRefused(error: unknown): { status: number; reason: string } | undefined {
+  if (!(error instanceof Error)) return undefined;
+  const { status, code, issues } = error as { status?: unknown; code?: unknown; issues?: EngineRefusal['issues'] };
+  if (typeof status !== 'number') return undefined;
+  const reason = tokenRefusal('GET', { status, code, message: error.message, ...(issues ? { issues } : {}) });
+  return reason === undefined ? undefined : { status, reason };
 }
 
 /**

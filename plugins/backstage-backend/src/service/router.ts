@@ -9,7 +9,9 @@ import { createEngineClient } from '@ai-cloudops/engine-client';
 import {
   aiCloudOpsCancelAnyJobPermission,
   aiCloudOpsReadPermission,
+  CLUSTER_CHANGES_SETTING,
   resolveWorkloadTarget,
+  type PortalSettings,
 } from '@ai-cloudops/backstage-plugin-common';
 import { EngineProxy } from './EngineProxy';
 import { engineCallPermission } from './engineCallPermission';
@@ -17,6 +19,7 @@ import type { JobOwners } from './JobOwners';
 import { listEntityWorkloads } from './listEntityWorkloads';
 import { StreamQuota, wantsEventStream } from './StreamQuota';
 import type { EngineSettings } from './readEngineSettings';
+import { engineToken, TokenRefusalLog } from './engineTokenRefusal';
 import { timedFetch } from './timedFetch';
 
 export interface RouterOptions {
@@ -49,8 +52,17 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
     ...(settings.token ? { token: settings.token } : {}),
     fetchApi: timedFetch(settings.timeoutMs),
   });
-  const proxy = EngineProxy.create(settings, logger);
+  const refusals = new TokenRefusalLog(logger);
+  const proxy = EngineProxy.create(settings, logger, refusals);
   const streams = new StreamQuota(settings.maxStreamsPerUser);
+
+  // What the entity tab needs to offer only the calls the pass-through forwards (Approve stays disabled while cluster
+  // changes are off). Signed-in people only, as /engine; no token and no engine address in it.
+  router.get('/settings', async (req, res) => {
+    await httpAuth.credentials(req, { allow: ['user'] });
+    const body: PortalSettings = { clusterChanges: settings.allowClusterChanges };
+    res.json(body);
+  });
 
   router.get('/entity/:namespace/:kind/:name/workloads', async (req, res) => {
     const { namespace, kind, name } = req.params;
@@ -68,8 +80,12 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
     const entity = await catalog.getEntityByRef(entityRef, { credentials });
     if (!entity) throw new NotFoundError(`entity ${entityRef} not found`);
     const target = resolveWorkloadTarget(entity);
-    const result = await listEntityWorkloads(engine, entityRef, target, (cluster, reason) =>
-      logger.warn(`workloads of ${entityRef} from ${cluster}: ${reason}`),
+    const result = await listEntityWorkloads(
+      engine,
+      entityRef,
+      target,
+      (cluster, reason) => logger.warn(`workloads of ${entityRef} from ${cluster}: ${reason}`),
+      refusals,
     );
     res.json(result);
   });
@@ -86,7 +102,7 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
     if (!call) throw new NotAllowedError(`${req.method} ${path} is not forwarded to the engine through Backstage`);
     if (call.changesCluster && !settings.allowClusterChanges) {
       throw new NotAllowedError(
-        `${req.method} ${path} changes a cluster; it is off unless aicloudops.proxy.allowClusterChanges is true`,
+        `${req.method} ${path} changes a cluster; it is off unless ${CLUSTER_CHANGES_SETTING} is true`,
       );
     }
     const [decision] = await permissions.authorize([{ permission: call.permission }], { credentials });
@@ -104,7 +120,7 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
         );
       }
     }
-    const token = call.changesCluster ? (settings.actionToken ?? settings.token) : settings.token;
+    const token = engineToken(settings, call.changesCluster);
     const forward = () => proxy.forward(path, req, res, token, user, (jobId) => jobOwners.record(jobId, user));
     if (!wantsEventStream(req.get('accept'))) {
       await forward();
