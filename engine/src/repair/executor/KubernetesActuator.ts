@@ -201,6 +201,10 @@ export class KubernetesActuator implements ClusterActuator {
     return plain(status);
   }
 
+  /**
+   * The kinds the actions patch (actions/index.ts). No action patches a Pod (a pod is deleted, evicted or changed
+   * through its owner's template), so a Pod patch is refused here and the acting role grants none.
+   */
   private async patch(request: Extract<KubeRequest, { verb: 'patch' }>, dryRun: boolean): Promise<Obj> {
     const { ref } = request;
     const headers = setHeaderOptions('Content-Type', CONTENT_TYPE[request.patchType]);
@@ -220,8 +224,6 @@ export class KubernetesActuator implements ClusterActuator {
         return plain(await this.apps.patchNamespacedDaemonSet(param, headers));
       case 'Node':
         return plain(await this.core.patchNode(param, headers));
-      case 'Pod':
-        return plain(await this.core.patchNamespacedPod(param, headers));
       case 'HorizontalPodAutoscaler':
         return plain(await this.autoscaling.patchNamespacedHorizontalPodAutoscaler(param, headers));
       case 'CronJob':
