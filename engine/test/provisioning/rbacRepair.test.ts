@@ -1,10 +1,7 @@
-import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
 import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
-import { parseAllDocuments } from 'yaml';
 import { MemoryAuditLog } from '../../src/repair/audit/MemoryAuditLog.js';
 import { repairConfigSchema } from '../../src/repair/config.js';
 import { KubernetesActuator } from '../../src/repair/executor/KubernetesActuator.js';
@@ -16,6 +13,7 @@ import { SimulatedCluster } from '../../src/sim/SimulatedCluster.js';
 import { KubernetesLeaderLease } from '../../src/sources/cluster/KubernetesLeaderLease.js';
 import { MemoryStore } from '../../src/store/MemoryStore.js';
 import { RbacProxy, type Decision, type PolicyRule } from '../cluster/rbacProxy.js';
+import { KUBECTL, overlayRules } from './overlayRbac.js';
 
 /**
  * The acting overlay's RBAC, as bound (a RoleBinding holds in its namespace), enforced in front of the simulated
@@ -23,44 +21,8 @@ import { RbacProxy, type Decision, type PolicyRule } from '../cluster/rbacProxy.
  * Nothing the loop needs may be refused (only the withheld Secret and ConfigMap reads), and each scenario's action
  * must end as it does without RBAC (verified; rolled back for the deliberately wrong ones).
  */
-const KUBERNETES = resolve(import.meta.dirname, '..', '..', '..', 'provisioning', 'kubernetes');
-const KUBECTL = '/usr/bin/kubectl';
-const ENGINE_SA = { kind: 'ServiceAccount', name: 'aicloudops-engine', namespace: 'aicloudops' };
 const SECONDS_PER_STEP = 10;
 const WITHHELD = ['list /configmaps', 'list /secrets'];
-
-interface Obj {
-  kind: string;
-  metadata: { name: string; namespace?: string };
-  rules?: Array<{ apiGroups: string[]; resources: string[]; verbs: string[] }>;
-  roleRef?: { kind: string; name: string };
-  subjects?: Array<{ kind: string; name: string; namespace?: string }>;
-}
-
-/** The engine account's rules as its bindings grant them: a RoleBinding's in its namespace only. */
-function boundRules(objects: Obj[]): PolicyRule[] {
-  const role = (kind: string, name: string, namespace?: string) =>
-    objects.find(
-      (o) =>
-        o.kind === kind &&
-        o.metadata.name === name &&
-        (kind === 'ClusterRole' || o.metadata.namespace === namespace),
-    );
-  return objects
-    .filter((o) => o.kind === 'RoleBinding' || o.kind === 'ClusterRoleBinding')
-    .filter((b) => b.subjects?.some((s) => s.kind === ENGINE_SA.kind && s.name === ENGINE_SA.name))
-    .flatMap((b) =>
-      (role(b.roleRef!.kind, b.roleRef!.name, b.metadata.namespace)?.rules ?? []).map((r) => ({
-        ...r,
-        ...(b.kind === 'RoleBinding' ? { namespace: b.metadata.namespace } : {}),
-      })),
-    );
-}
-
-const acting = (): Obj[] =>
-  parseAllDocuments(
-    execFileSync(KUBECTL, ['kustomize', join(KUBERNETES, 'overlays', 'acting')], { encoding: 'utf8' }),
-  ).map((d) => d.toJS() as Obj);
 
 async function runThroughRbac(scenario: (typeof REPAIR_SCENARIOS)[number], rules: PolicyRule[]) {
   const clock = { now: Date.now() };
@@ -129,7 +91,7 @@ describe.skipIf(!existsSync(KUBECTL))('the acting RBAC enforced while the repair
       `${scenario.name}: ${scenario.expected.type} with nothing refused but the withheld reads`,
       { timeout: 120_000 },
       async () => {
-        const { decisions, actions } = await runThroughRbac(scenario, boundRules(acting()));
+        const { decisions, actions } = await runThroughRbac(scenario, overlayRules('acting'));
         const refused = [...new Set(decisions.filter((d) => !d.allowed).map(key))].sort();
         expect(
           refused.filter((k) => !WITHHELD.includes(k)),
