@@ -138,7 +138,12 @@ export function forecastPlanFrames(
               decimals: 0,
               displayName: seriesLabel(SERIES.replicas),
               color: color('green'),
-              custom: { ...step, axisPlacement: AxisPlacement.Right, axisLabel: 'replicas', axisSoftMin: 0 },
+              custom: {
+                ...step,
+                axisPlacement: AxisPlacement.Right,
+                axisLabel: seriesLabel(SERIES.replicas),
+                axisSoftMin: 0,
+              },
             },
           },
         ],
