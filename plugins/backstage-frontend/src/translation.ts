@@ -109,9 +109,13 @@ export const aiCloudOpsMessages = {
     retry: 'Retry',
     retryingIn: 'Trying again on its own in {{seconds}} s',
     unreachable: 'Could not reach the AI-CloudOps engine',
+    tokenRefused:
+      "The AI-CloudOps engine refused the portal's token: not your sign-in, the portal's configuration; ask the portal's administrator",
   },
   permission: {
     missing: 'Needs the {{permission}} permission: ask your portal admin',
+    clusterChangesOff:
+      "The portal's administrator has turned cluster changes off ({{setting}} in the app config): the portal refuses this action for everyone",
   },
   workloadsCard: {
     title: 'Workloads',

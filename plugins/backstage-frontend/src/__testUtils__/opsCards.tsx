@@ -1,4 +1,5 @@
 import type { CompoundEntityRef, Entity } from '@backstage/catalog-model';
+import type { PortalSettings } from '@ai-cloudops/backstage-plugin-common';
 import { EntityProvider } from '@backstage/plugin-catalog-react';
 import { permissionApiRef, type PermissionApi } from '@backstage/plugin-permission-react';
 import { mockApis, renderInTestApp, TestApiProvider } from '@backstage/test-utils';
@@ -112,12 +113,19 @@ export class OpsApi implements CloudOpsApi {
   // Not used by these cards: the knowledge page has its own test against a real engine.
   knowledgeDocument = async () => undefined;
   scopes: EntityScope[] = [];
+  /** What the backend's /settings answers (cluster changes forwarded, unless a test says otherwise), or its failure. */
+  portal: PortalSettings | Error = { clusterChanges: true };
   constructor(
     public repairs: EntityRepairs | Unavailable,
     public incidents: IncidentDto[] | Unavailable,
     private readonly refuseDecisions?: Error,
   ) {}
 
+  async settings(): Promise<PortalSettings> {
+    this.calls.push('settings');
+    if (this.portal instanceof Error) throw this.portal;
+    return this.portal;
+  }
   async getEntityWorkloads(ref: CompoundEntityRef): Promise<EntityWorkloadsResponse> {
     this.calls.push(`workloads ${ref.name}`);
     return {

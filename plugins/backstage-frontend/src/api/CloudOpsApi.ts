@@ -1,6 +1,7 @@
 import { createApiRef } from '@backstage/core-plugin-api';
 import type { CompoundEntityRef } from '@backstage/catalog-model';
 import type { AskStreamEvent } from '@ai-cloudops/engine-client';
+import type { PortalSettings } from '@ai-cloudops/backstage-plugin-common';
 import type {
   Answer,
   EntityScope,
@@ -32,6 +33,8 @@ export interface EntityRepairs {
 
 /** The page's one seam: the real client calls the backend plugin; tests may provide their own implementation. */
 export interface CloudOpsApi {
+  /** The backend's own settings the tab offers its actions by (`GET /settings`): whether cluster changes are forwarded. */
+  settings(): Promise<PortalSettings>;
   getEntityWorkloads(entity: CompoundEntityRef): Promise<EntityWorkloadsResponse>;
   /** Starts a root-cause analysis and resolves with its result once the engine's job finishes. */
   runRca(

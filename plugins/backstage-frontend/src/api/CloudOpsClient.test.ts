@@ -4,6 +4,7 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ResponseError } from '@backstage/errors';
+import { isEngineTokenRefused } from '@ai-cloudops/backstage-plugin-common';
 import { CloudOpsClient } from './CloudOpsClient';
 import { isUnavailable, type Answer, type JobRecordDto, type RcaResult } from './types';
 
@@ -45,6 +46,7 @@ const rcaResult: RcaResult = {
 async function startBackendStandIn(): Promise<{ base: string; server: Server; seen: Seen[] }> {
   const seen: Seen[] = [];
   let polls = 0;
+  let settingsReads = 0;
   const readBody = async (req: IncomingMessage) => {
     let raw = '';
     for await (const chunk of req) raw += chunk;
@@ -62,6 +64,22 @@ async function startBackendStandIn(): Promise<{ base: string; server: Server; se
       createdAt: '2026-01-01T00:00:00Z', ...(result ? { result } : {}),
     });
     switch (`${req.method} ${req.url}`) {
+      case 'GET /api/aicloudops/settings':
+        // The first read fails as a restarting backend's would; the next answers.
+        settingsReads++;
+        return settingsReads === 1
+          ? json(503, { error: { name: 'ServiceUnavailableError', message: 'restarting' }, response: { statusCode: 503 } })
+          : json(200, { clusterChanges: false });
+      case 'POST /api/aicloudops/engine/api/v1/incidents/inc-9/ack':
+        // What the backend answers when the engine refuses its token (engineTokenRefusal.ts).
+        return json(502, {
+          error: {
+            name: 'EngineTokenRefusedError',
+            code: 'EngineTokenRefusedError',
+            message: "the AI-CloudOps engine refused the portal's configured token (aicloudops.engine.token): unknown bearer token",
+          },
+          response: { statusCode: 502 },
+        });
       case 'GET /api/aicloudops/entity/default/component/cart/workloads':
         return json(200, { entityRef: 'component:default/cart', target: { labelSelector: 'x=y' }, items: [] });
       case 'GET /api/aicloudops/entity/default/component/ghost/workloads':
@@ -119,6 +137,22 @@ describe('CloudOpsClient over HTTP', () => {
     expect(error).toBeInstanceOf(ResponseError);
     expect((error as ResponseError).statusCode).toBe(404);
     expect((error as ResponseError).cause.message).toBe('entity component:default/ghost not found');
+  });
+
+  it("reads the backend's settings once, and again after a failed read", async () => {
+    await expect(client.settings()).rejects.toBeInstanceOf(ResponseError);
+    await expect(client.settings()).resolves.toEqual({ clusterChanges: false });
+    await expect(client.settings()).resolves.toEqual({ clusterChanges: false });
+    const reads = backend.seen.filter((s) => s.url === '/api/aicloudops/settings');
+    expect(reads.map((s) => s.auth)).toEqual(['Bearer user-token', 'Bearer user-token']);
+  });
+
+  it("tells the engine refusing the portal's token apart from other errors", async () => {
+    const error = await client.updateIncident('inc-9', 'ack').catch((e: unknown) => e);
+    expect(isEngineTokenRefused(error)).toBe(true);
+    expect((error as Error).message).toContain('aicloudops.engine.token');
+    const other = await client.getEntityWorkloads({ kind: 'component', namespace: 'default', name: 'ghost' }).catch((e: unknown) => e);
+    expect(isEngineTokenRefused(other)).toBe(false);
   });
 
   it('starts an RCA job through the pass-through and polls it to its result', async () => {

@@ -2,6 +2,7 @@ import type { CompoundEntityRef } from '@backstage/catalog-model';
 import type { DiscoveryApi, FetchApi } from '@backstage/core-plugin-api';
 import { ResponseError } from '@backstage/errors';
 import { createEngineClient, EngineApiError, type EngineClient } from '@ai-cloudops/engine-client';
+import type { PortalSettings } from '@ai-cloudops/backstage-plugin-common';
 import { StreamInterruptedError, type AskStreamEvent, type CloudOpsApi, type EntityRepairs } from './CloudOpsApi';
 import { isEntityAction, isEntityFinding, isEntityIncident } from './entityScope';
 import type {
@@ -40,10 +41,30 @@ const DEFAULT_JOB_TIMEOUT_MS = 5 * 60 * 1000;
 export class CloudOpsClient implements CloudOpsApi {
   private readonly pollMs: number;
   private readonly jobTimeoutMs: number;
+  private settingsRead?: Promise<PortalSettings>;
 
   constructor(private readonly options: CloudOpsClientOptions) {
     this.pollMs = options.pollIntervalMs ?? DEFAULT_POLL_MS;
     this.jobTimeoutMs = options.jobTimeoutMs ?? DEFAULT_JOB_TIMEOUT_MS;
+  }
+
+  /**
+   * Read once per page: the backend reads its config once at start-up. A failed read is forgotten, so the next
+   * button asks again.
+   */
+  settings(): Promise<PortalSettings> {
+    this.settingsRead ??= this.readSettings().catch((error: unknown) => {
+      this.settingsRead = undefined;
+      throw error;
+    });
+    return this.settingsRead;
+  }
+
+  private async readSettings(): Promise<PortalSettings> {
+    const base = await this.options.discoveryApi.getBaseUrl('aicloudops');
+    const response = await this.options.fetchApi.fetch(`${base}/settings`);
+    if (!response.ok) throw await ResponseError.fromResponse(response);
+    return (await response.json()) as PortalSettings;
   }
 
   async getEntityWorkloads(entity: CompoundEntityRef): Promise<EntityWorkloadsResponse> {

@@ -88,6 +88,8 @@ class TestCloudOpsApi implements CloudOpsApi {
   constructor(private readonly data: { workloads: EntityWorkloadsResponse; forecastAvailable: boolean }) {}
   // Not used by these cards: the knowledge page has its own test against a real engine.
   knowledgeDocument = async () => undefined;
+  // The backend's default: cluster changes off.
+  settings = async () => ({ clusterChanges: false });
 
   async getEntityWorkloads(ref: CompoundEntityRef) {
     this.calls.push(`workloads ${ref.kind}:${ref.namespace}/${ref.name}`);

@@ -179,6 +179,7 @@ function ApprovalItem({ action, onDecided }: { action: RepairActionDto; onDecide
         />
         <PermittedButton
           permission={aiCloudOpsApproveRepairPermission}
+          changesCluster
           variant="contained"
           disabled={busy || dryRun?.ok === false}
           onClick={() => decide('approve')}

@@ -4,6 +4,7 @@ import { useTranslationRef } from '@backstage/core-plugin-api/alpha';
 import type { CompoundEntityRef } from '@backstage/catalog-model';
 import Typography from '@mui/material/Typography';
 import {
+  ENGINE_TOKEN_REFUSED,
   KUBERNETES_ID_ANNOTATION,
   KUBERNETES_LABEL_SELECTOR_ANNOTATION,
   KUBERNETES_NAMESPACE_ANNOTATION,
@@ -31,6 +32,12 @@ export const ENGINE_ENTRY = '(engine)';
 /** The backend answered, but for the engine itself: it could not reach it (tried again like a failed call). */
 export const engineNotReached = (response: EntityWorkloadsResponse): boolean =>
   response.items.some((c) => c.cluster === ENGINE_ENTRY && c.error);
+
+/** Not "could not reach" when the engine answered but refused the portal's token (the backend's 502 entry). */
+function clusterErrorTitle(c: EntityWorkloadsResponse['items'][number], t: T): string {
+  if (c.error?.name === ENGINE_TOKEN_REFUSED) return t('engineRetry.tokenRefused');
+  return c.cluster === ENGINE_ENTRY ? t('workloadsCard.engineFailed') : t('workloadsCard.clusterFailed', { cluster: c.cluster });
+}
 
 type WorkloadRow = WorkloadHealth & { id: string };
 type PodRow = WorkloadHealth['pods'][number] & { id: string; workload: string; cluster: string };
@@ -123,11 +130,7 @@ export function WorkloadsCard({ entityRef }: { entityRef: CompoundEntityRef }) {
           <WarningPanel
             key={c.cluster}
             severity="error"
-            title={
-              c.cluster === ENGINE_ENTRY
-                ? t('workloadsCard.engineFailed')
-                : t('workloadsCard.clusterFailed', { cluster: c.cluster })
-            }
+            title={clusterErrorTitle(c, t)}
             message={c.error!.message}
           />
         ))}
