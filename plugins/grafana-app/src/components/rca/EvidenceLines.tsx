@@ -8,7 +8,7 @@ import type { RcaCandidate } from '../../api/types';
 import { testIds } from '../testIds';
 import { UNESCAPED } from '../../locales/unescaped';
 import { exploreUrl } from '../../utils/exploreUrl';
-import { fmt } from './candidateReason';
+import { changeKindLabel, fmt } from './candidateReason';
 import { utcClock, wallClock } from '../../utils/utcTime';
 import { groupEvents } from './groupEvents';
 
@@ -51,7 +51,7 @@ export function EvidenceLines({ evidence, explore }: { evidence: RcaCandidate['e
       ))}
       {changes.map((c, i) => (
         <li key={`c${i}`}>
-          <span className={s.kind}>{c.kind}</span>
+          <span className={s.kind}>{changeKindLabel(c.kind)}</span>
           {utcClock(c.time)} {c.description}
         </li>
       ))}

@@ -40,7 +40,7 @@ export function candidateReason(c: RcaCandidate): string {
   if (change) {
     return t('rca.reason.after-change', '{{service}}: {{move}} after a {{kind}} at {{time}}.', {
       ...values,
-      kind: change.kind,
+      kind: changeKindLabel(change.kind),
       time: utcClock(change.time),
     });
   }
@@ -52,6 +52,18 @@ export function candidateReason(c: RcaCandidate): string {
     });
   }
   return t('rca.reason.plain', '{{service}}: {{move}}.', values);
+}
+
+/** The engine's change kinds (rollout, image, config, restart, scale) in the user's language; a newer one as sent. */
+export function changeKindLabel(kind: string): string {
+  const known: Record<string, string> = {
+    rollout: t('rca.change.rollout', 'rollout'),
+    image: t('rca.change.image', 'image'),
+    config: t('rca.change.config', 'config'),
+    restart: t('rca.change.restart', 'restart'),
+    scale: t('rca.change.scale', 'scale'),
+  };
+  return known[kind] ?? kind;
 }
 
 /**
