@@ -24,3 +24,4 @@ export { KNOWLEDGE_PAGE_PATH, knowledgePageLocation } from './knowledgePage';
 export { ENGINE_UNREACHABLE, isEngineUnreachable } from './engineUnreachable';
 export { CLUSTER_CHANGES_SETTING, type PortalSettings } from './portalSettings';
 export { ENGINE_TOKEN_REFUSED, isEngineTokenRefused } from './engineTokenRefused';
+export { deniedPermission, permissionDeniedMessage } from './permissionDenied';

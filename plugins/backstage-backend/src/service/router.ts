@@ -10,6 +10,7 @@ import {
   aiCloudOpsCancelAnyJobPermission,
   aiCloudOpsReadPermission,
   CLUSTER_CHANGES_SETTING,
+  permissionDeniedMessage,
   resolveWorkloadTarget,
   type PortalSettings,
 } from '@ai-cloudops/backstage-plugin-common';
@@ -74,7 +75,7 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
     // the entity in the catalog is not enough.
     const [decision] = await permissions.authorize([{ permission: aiCloudOpsReadPermission }], { credentials });
     if (decision?.result !== AuthorizeResult.ALLOW) {
-      throw new NotAllowedError(`permission ${aiCloudOpsReadPermission.name} is denied`);
+      throw new NotAllowedError(permissionDeniedMessage(aiCloudOpsReadPermission.name));
     }
     const entityRef = stringifyEntityRef({ kind, namespace, name });
     const entity = await catalog.getEntityByRef(entityRef, { credentials });
@@ -107,7 +108,7 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
     }
     const [decision] = await permissions.authorize([{ permission: call.permission }], { credentials });
     if (decision?.result !== AuthorizeResult.ALLOW) {
-      throw new NotAllowedError(`permission ${call.permission.name} is denied`);
+      throw new NotAllowedError(permissionDeniedMessage(call.permission.name));
     }
     const user = credentials.principal.userEntityRef;
     // The permission above lets a user cancel jobs at all; whose job it is decides which (anyone's needs an admin's
