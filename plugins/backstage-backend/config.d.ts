@@ -10,7 +10,9 @@ export interface Config {
       baseUrl: string;
       /**
        * Bearer token the backend sends to the engine. It never reaches the browser: the frontend calls the engine
-       * only through this plugin's /engine pass-through.
+       * only through this plugin's /engine pass-through. When the engine refuses it (401, or 403 for its scopes, its
+       * role on a call that is not a read, or actsForUsers), signed-in users get 502 `EngineTokenRefusedError`
+       * naming this key (never the value) and the backend warns once per reason.
        * @visibility secret
        */
       token?: string;
@@ -39,7 +41,8 @@ export interface Config {
        * a repair). Defaults to false: refused whatever the permission policy says. When true, the permission policy
        * decides (`aicloudops.apply`, `aicloudops.repair.approve`). Reads need `aicloudops.read`, analyses
        * `aicloudops.analysis.run` (cancelling another user's job `aicloudops.jobs.cancel.any`); the engine's admin
-       * routes (ingest, config, demo faults) are never forwarded.
+       * routes (ingest, config, demo faults) are never forwarded. Signed-in users read it at `GET /settings`
+       * (`{ "clusterChanges": false }`): the entity tab disables Approve while it is false, naming this key.
        */
       allowClusterChanges?: boolean;
       /**
