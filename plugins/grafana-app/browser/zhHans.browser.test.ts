@@ -23,11 +23,26 @@ describe('built plugin in zh-Hans', () => {
   beforeAll(async () => {
     setup = await startBrowserSetup({
       name: 'cloudops-harness-zh',
-      engine: {},
+      // A fast repair scan, so the OOM kill injected below is a finding in seconds.
+      engine: { config: { repair: { namespaces: ['shop'], scanIntervalSeconds: 1, tickSeconds: 1 } } },
       role: 'Editor',
       secureJsonData: {},
       needs: path.join('locales', 'zh-Hans', `${pluginJson.id}.json`),
     });
+    const post = (route: string, body: unknown) =>
+      fetch(`${setup.engineUrl}${route}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+    // Cart OOM-killed: a finding on the Repairs page. An alert that fired 25 minutes ago: an incident on Alerts.
+    expect((await post('/api/v1/demo/faults', { type: 'oom-killed', service: 'cart' })).ok).toBe(true);
+    const alert = {
+      labels: { alertname: 'HighLatency', service: 'payment', namespace: 'shop', severity: 'critical' },
+      status: 'firing',
+      startsAt: new Date(Date.now() - 25 * 60_000).toISOString(),
+    };
+    expect((await post('/api/v1/alerts', { alerts: [alert] })).ok).toBe(true);
   }, 90_000);
 
   afterAll(() => setup?.close());
@@ -55,6 +70,41 @@ describe('built plugin in zh-Hans', () => {
     expect(errors).toEqual([]);
     await page.close();
   });
+  test("relative times read in Chinese, and a finding's time stays on one line beside its long evidence", async () => {
+    const alerts = await openHarnessPage(setup.browser, setup.url, 'alerts&lang=zh-Hans', { width: 1280, height: 900 });
+    const row = alerts.page.getByTestId(testIds.alerts.alertRow).filter({ hasText: 'HighLatency' });
+    const since = row.first().locator('td').nth(2);
+    await since.waitFor({ timeout: 30_000 });
+    // It read '25 minutes ago' in the Chinese table (moment has no zh-Hans).
+    await expect(since.textContent()).resolves.toBe('25分钟前');
+    expect(alerts.errors).toEqual([]);
+    await alerts.page.close();
+
+    const { page, errors } = await openHarnessPage(setup.browser, setup.url, 'repairs&lang=zh-Hans', {
+      width: 1280,
+      height: 900,
+    });
+    const finding = page.getByTestId(testIds.repairs.finding).filter({ hasText: 'OOMKilled' });
+    // The engine scans every second; the page reads findings on Refresh.
+    for (let i = 0; i < 30 && (await finding.count()) === 0; i++) {
+      await page.getByTestId(testIds.repairs.refresh).click();
+      await page.waitForTimeout(1000);
+    }
+    const cells = [page.getByTestId(testIds.repairs.findings).locator('th').nth(2), finding.locator('td').nth(2)];
+    await expect(cells[1]!.textContent()).resolves.toMatch(/^\d+(秒钟|分钟)前$/);
+    // '开始于' and '2分钟前' each broke in two: Chinese wraps between any characters, the evidence took the width.
+    const lines = (cell: (typeof cells)[number]) =>
+      cell.evaluate((el) => {
+        const range = document.createRange();
+        range.selectNodeContents(el);
+        return new Set([...range.getClientRects()].map((r) => Math.round(r.top))).size;
+      });
+    await expect(Promise.all(cells.map(lines))).resolves.toEqual([1, 1]);
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'repairs-zh-Hans.png'), fullPage: true });
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 90_000);
+
   test.each(['overview', 'root-cause', 'forecast', 'assistant', 'repairs'])(
     '%s: every field label holds its Chinese text on one line',
     async (route) => {

@@ -268,7 +268,8 @@ function FindingsSection(props: {
             <tr>
               <th>{t('repairs.findings.column.type', 'Type')}</th>
               <th>{t('repairs.findings.column.object', 'Object')}</th>
-              <th>{t('repairs.findings.column.since', 'Since')}</th>
+              {/* Chinese breaks between any two characters: '开始于' and '2分钟前' broke in two beside a long evidence. */}
+              <th className={s.nowrap}>{t('repairs.findings.column.since', 'Since')}</th>
               <th>{t('repairs.findings.column.evidence', 'Evidence')}</th>
             </tr>
           </thead>
@@ -279,7 +280,9 @@ function FindingsSection(props: {
                   <Badge color={SEVERITY_COLOR[f.severity]} text={f.type} />
                 </td>
                 <td>{objectName(f.object)}</td>
-                <td title={utcDateTime(f.since)}>{timeAgo(f.since)}</td>
+                <td className={s.nowrap} title={utcDateTime(f.since)}>
+                  {timeAgo(f.since)}
+                </td>
                 <td className={s.detail}>{evidenceSummary(f)}</td>
               </tr>
             ))}
