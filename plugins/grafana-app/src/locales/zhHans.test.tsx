@@ -4,6 +4,7 @@ import type { DataSourcePluginOptionsEditorProps } from '@grafana/data';
 import { OverviewPage } from '../pages/OverviewPage';
 import { ConfigEditor } from '../datasource/components/ConfigEditor';
 import { RcaEmptyState } from '../components/rca/RcaEmptyState';
+import { jobProgressText } from '../pages/RootCausePage';
 import type { CloudOpsDataSourceOptions, CloudOpsSecureJsonData } from '../datasource/types';
 import { testIds } from '../components/testIds';
 import { ENGINE_PROXY_URL } from '../constants';
@@ -80,6 +81,15 @@ describe('zh-Hans', () => {
     expect(screen.getByRole('button', { name: /试用演示（shop，最近 30 分钟）/ })).toBeInTheDocument();
     const bold = screen.getAllByText((_, el) => el?.tagName === 'STRONG').map((el) => el.textContent);
     expect(bold).toEqual(['命名空间', '服务']);
+  });
+
+  test("an analysis's progress in Chinese punctuation around the engine's message", async () => {
+    const job = { status: 'running', message: 'scoring services', progress: 0.5 };
+    await switchLanguage(appJson.id, 'zh-Hans', appZh);
+    // It read '运行中: scoring services (50%)'.
+    expect(jobProgressText(job)).toBe('运行中：scoring services（50%）');
+    await switchLanguage(appJson.id, 'en-US', {});
+    expect(jobProgressText(job)).toBe('running: scoring services (50%)');
   });
 
   test('the datasource config editor renders in Chinese from its own namespace', async () => {

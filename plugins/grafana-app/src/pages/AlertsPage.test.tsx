@@ -163,13 +163,26 @@ describe('AlertsPage', () => {
   });
 
   describe.each([
-    ['en-US', {}, 'opened 25 minutes ago, services payment, checkout', '25 minutes ago'],
-    // Not '25 minutes ago发生': the time in Chinese, where the Chinese sentence puts it.
-    ['zh-Hans', appZh, '25分钟前发生，涉及服务 payment, checkout', '25分钟前'],
-  ])('in %s', (language, catalog, opened, since) => {
+    [
+      'en-US',
+      {},
+      'opened 25 minutes ago, services payment, checkout',
+      '25 minutes ago',
+      'service-graph: edge checkout -> payment (with HighLatency)',
+    ],
+    // Not '25 minutes ago发生': the time in Chinese, where the Chinese sentence puts it; the full-width bracket closes
+    // up to the engine's text (it followed a space).
+    [
+      'zh-Hans',
+      appZh,
+      '25分钟前发生，涉及服务 payment, checkout',
+      '25分钟前',
+      'service-graph: edge checkout -> payment（与 HighLatency 合并）',
+    ],
+  ])('in %s', (language, catalog, opened, since, joined) => {
     afterEach(() => resetTranslations());
 
-    test('an incident opened 25 minutes ago reads so in the sentence and the Since column', async () => {
+    test('an incident opened 25 minutes ago reads so in the sentence and the Since column, and why an alert joined', async () => {
       await switchLanguage(appJson.id, language, catalog);
       const at = new Date(Date.now() - 25 * 60_000).toISOString();
       const recent = incident('inc-1', { openedAt: at });
@@ -183,6 +196,8 @@ describe('AlertsPage', () => {
       expect(within(card).getByText(opened)).toBeInTheDocument();
       const cell = within(within(card).getAllByTestId(testIds.alerts.alertRow)[0]!).getAllByRole('cell')[2]!;
       expect(cell).toHaveTextContent(new RegExp(`^${since}$`));
+      const reason = within(within(card).getAllByTestId(testIds.alerts.alertRow)[1]!).getAllByRole('cell')[3]!;
+      expect(reason.textContent).toBe(joined);
     });
   });
 

@@ -369,12 +369,17 @@ function labelSummary(a: IncidentAlert): string {
 
 /** The reason an alert joined, naming the alert it joined through rather than its fingerprint. */
 function mergeText(a: IncidentAlert, names: Map<string, string>): string {
-  const via = a.reason.joinedTo
-    ? ` ${t('alerts.alert.joined-with', '(with {{alert}})', { alert: names.get(a.reason.joinedTo) ?? a.reason.joinedTo, ...UNESCAPED })}`
-    : '';
   // The engine's detail of an opening alert begins with its kind ("opened by X on cart"): not "opened: opened by".
   const text = a.reason.detail.startsWith(a.reason.kind) ? a.reason.detail : `${a.reason.kind}: ${a.reason.detail}`;
-  return `${text}${via}`;
+  if (!a.reason.joinedTo) {
+    return text;
+  }
+  // One message, so Chinese closes up to its full-width bracket ('payment （与' read with a space before it).
+  return t('alerts.alert.joined-with', '{{reason}} (with {{alert}})', {
+    reason: text,
+    alert: names.get(a.reason.joinedTo) ?? a.reason.joinedTo,
+    ...UNESCAPED,
+  });
 }
 
 const percent = (ratio: number) => `${(ratio * 100).toFixed(1)}%`;

@@ -9,6 +9,9 @@ import { ENGINE_PROXY_URL } from '../constants';
 import { FakeBackendSrv, routes } from '../test/FakeBackendSrv';
 import { installRecordingCanvas } from '../test/recordingCanvas';
 import type { ForecastResponse, ScalePlanResponse, SignalCatalog } from '../api/types';
+import appJson from '../plugin.json';
+import appZh from '../locales/zh-Hans/aicloudops-cloudops-app.json';
+import { resetTranslations, switchLanguage } from '../locales/testTranslations';
 
 const T0 = 1_764_064_800; // 2025-11-25T10:00:00Z
 
@@ -52,7 +55,8 @@ describe('ForecastPage', () => {
     canvas = installRecordingCanvas();
     global.ResizeObserver = SizedResizeObserver as unknown as typeof ResizeObserver;
   });
-  afterEach(() => {
+  afterEach(async () => {
+    await resetTranslations();
     canvas.restore();
     global.ResizeObserver = inert;
   });
@@ -185,6 +189,39 @@ describe('ForecastPage', () => {
     expect(plan).not.toHaveTextContent('pod start-up');
     await userEvent.click(within(plan).getByText('Why this plan'));
     expect(within(plan).getByText(reason)).toBeInTheDocument();
+  });
+
+  test('in zh-Hans the capacity per replica and where it comes from read as one Chinese phrase', async () => {
+    await switchLanguage(appJson.id, 'zh-Hans', appZh);
+    new FakeBackendSrv(
+      routes({
+        [`GET ${ENGINE_PROXY_URL}/api/v1/signals`]: () => ({
+          status: 200,
+          body: { serviceLabel: 'service', window: '5m', items: [] },
+        }),
+        [`POST ${ENGINE_PROXY_URL}/api/v1/forecast`]: () => ({ status: 200, body: forecastBody }),
+        [`POST ${ENGINE_PROXY_URL}/api/v1/scale-plan`]: () => ({
+          status: 200,
+          body: {
+            workload: { kind: 'Deployment', namespace: 'shop', name: 'frontend' },
+            cluster: 'simulated',
+            forecast: forecastBody,
+            capacitySource: 'learned',
+            plan: {
+              capacityPerReplica: 16.1,
+              currentReplicas: 3,
+              recommendedReplicas: 3,
+              reason: '3 replicas cover the peak',
+              steps: forecastBody.points.map((p) => ({ t: p.t, demand: p.value, needed: 3, replicas: 3 })),
+            },
+          } satisfies ScalePlanResponse,
+        }),
+      })
+    ).install();
+    render(<ForecastPage />);
+    await userEvent.click(screen.getByTestId(testIds.forecast.run));
+    // It read '单副本容量 16.1 (从 CPU 学习得出)': English brackets around Chinese.
+    expect(await screen.findByTestId(testIds.forecast.plan)).toHaveTextContent('· 单副本容量 16.1（从 CPU 学习得出）');
   });
 
   test('a Viewer gets the forecast without asking for a replica plan, and cannot start a backtest', async () => {

@@ -329,12 +329,15 @@ function PlanSummary({ plan, unit }: { plan: ScalePlanResponse; unit: string }) 
       {p.currentReplicas !== undefined && t('forecast.plan.now', ' (now {{count}})', { count: p.currentReplicas })}
       <span className={s.muted}>
         {' '}
-        · {t('forecast.plan.capacity', 'capacity per replica')} {p.capacityPerReplica.toPrecision(3)}
-        {unit && ` ${unit}`} (
-        {plan.capacitySource === 'learned'
-          ? t('forecast.plan.learned', 'learned from CPU')
-          : t('forecast.plan.given', 'given')}
-        )
+        ·{' '}
+        {t('forecast.plan.capacity-from', 'capacity per replica {{capacity}} ({{source}})', {
+          capacity: `${p.capacityPerReplica.toPrecision(3)}${unit ? ` ${unit}` : ''}`,
+          source:
+            plan.capacitySource === 'learned'
+              ? t('forecast.plan.learned', 'learned from CPU')
+              : t('forecast.plan.given', 'given'),
+          ...UNESCAPED,
+        })}
       </span>
       {/* The engine's reason: the peak it covers, the margin, and how far above target the HPA tolerates. Shown as
           is when it fits on a line, else one click away under the headline. */}

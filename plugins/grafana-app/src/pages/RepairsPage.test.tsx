@@ -120,13 +120,28 @@ describe('RepairsPage', () => {
   });
 
   describe.each([
-    ['en-US', {}, '25 minutes ago', 'set by admin-user 3 hours ago', 'expires in 2 hours'],
-    // Each time in Chinese where the Chinese sentence puts it, not 'set by' + ' 3 hours ago' glued on.
-    ['zh-Hans', appZh, '25分钟前', '3小时前由 admin-user 设置', '2小时后过期'],
-  ])('in %s', (language, catalog, since, setBy, expires) => {
+    [
+      'en-US',
+      {},
+      '25 minutes ago',
+      'set by admin-user 3 hours ago',
+      'expires in 2 hours',
+      'OOMKilled 3 times in 10 minutes (rule oom-raise-memory v1)',
+    ],
+    // Each time in Chinese where the Chinese sentence puts it, not 'set by' + ' 3 hours ago' glued on; the rule in
+    // full-width brackets (it was '(规则 oom-raise-memory 第 1 版)').
+    [
+      'zh-Hans',
+      appZh,
+      '25分钟前',
+      '3小时前由 admin-user 设置',
+      '2小时后过期',
+      'OOMKilled 3 times in 10 minutes（规则 oom-raise-memory 第 1 版）',
+    ],
+  ])('in %s', (language, catalog, since, setBy, expires, rule) => {
     afterEach(() => resetTranslations());
 
-    test("a finding's Since, who set the kill switch when, and when an approval expires", async () => {
+    test("a finding's Since, who set the kill switch when, when an approval expires and its rule", async () => {
       await switchLanguage(appJson.id, language, catalog);
       const ago = (minutes: number) => new Date(Date.now() - minutes * 60_000).toISOString();
       const waiting = pendingAction('a1', 'cart');
@@ -149,7 +164,11 @@ describe('RepairsPage', () => {
       const [row] = await screen.findAllByTestId(testIds.repairs.finding);
       expect(within(row!).getAllByRole('cell')[2]).toHaveTextContent(new RegExp(`^${since}$`));
       expect(await screen.findByText(setBy)).toBeInTheDocument();
-      expect(within(await screen.findByTestId(testIds.repairs.approval)).getByText(expires)).toBeInTheDocument();
+      const approval = await screen.findByTestId(testIds.repairs.approval);
+      expect(within(approval).getByText(expires)).toBeInTheDocument();
+      expect(
+        within(approval).getByText((_, el) => el?.textContent === rule && el.tagName === 'DIV')
+      ).toBeInTheDocument();
     });
   });
 

@@ -364,8 +364,12 @@ function ApprovalCard({ action, onDecided }: { action: RepairActionDto; onDecide
         )}
       </div>
       <div className={s.detail}>
-        {planned.reason} ({t('repairs.approval.rule', 'rule')} <code>{planned.ruleId}</code>{' '}
-        {t('repairs.approval.version', 'v{{version}}', { version: planned.ruleVersion })})
+        <Trans
+          i18nKey="repairs.approval.reason"
+          defaults="{{reason}} (rule <code>{{rule}}</code> v{{version}})"
+          values={{ reason: planned.reason, rule: planned.ruleId, version: planned.ruleVersion }}
+          components={{ code: <code /> }}
+        />
       </div>
       {action.plan && <div className={s.detail}>{action.plan.summary}</div>}
       <h4>

@@ -17,6 +17,7 @@ import { testIds } from '../components/testIds';
 import { DEFAULT_NAMESPACE } from '../constants';
 import { initialParam } from '../utils/initialParam';
 import { prometheusUid } from '../utils/prometheusUid';
+import { UNESCAPED } from '../locales/unescaped';
 
 /** Queued jobs wait for a slot (admission control); both states end in a final one worth polling for. */
 const isActive = (job: { status: string }) => job.status === 'queued' || job.status === 'running';
@@ -162,9 +163,7 @@ export function RootCausePage() {
             >
               <div className={s.progressBar} style={{ width: `${Math.round(job.progress * 100)}%` }} />
             </div>
-            <div className={s.muted}>
-              {jobStatusLabel(job.status)}: {job.message} ({Math.round(job.progress * 100)}%)
-            </div>
+            <div className={s.muted}>{jobProgressText(job)}</div>
             {job.status === 'failed' && job.error && (
               <EngineErrorAlert
                 error={new Error(`${job.error.code}: ${job.error.message}`)}
@@ -220,6 +219,17 @@ export function RootCausePage() {
       </div>
     </PluginPage>
   );
+}
+
+/** The job's state in words, the engine's message as sent, and how far it is: 'running: scoring services (50%)'. */
+export function jobProgressText(job: { status: string; message: string; progress: number }): string {
+  // One message, so Chinese uses its own colon and brackets ('已完成: done (100%)' read half in English punctuation).
+  return t('rca.job.progress', '{{status}}: {{message}} ({{percent}}%)', {
+    status: jobStatusLabel(job.status),
+    message: job.message,
+    percent: Math.round(job.progress * 100),
+    ...UNESCAPED,
+  });
 }
 
 /** A job state in the user's language; a state a newer engine adds shows as sent. */
