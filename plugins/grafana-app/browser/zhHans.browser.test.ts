@@ -58,6 +58,21 @@ describe('built plugin in zh-Hans', () => {
     await expect(container.getByRole('heading', { name: '工作负载' }).count()).resolves.toBe(1);
     const headers = await container.locator('th').allTextContents();
     expect(headers).toEqual(expect.arrayContaining(['工作负载', '健康状态', '就绪', '重启次数', '原因']));
+    // Each column name on one line: beside cart's long reason (the OOM kill) '健康状态' read '健康状 / 态'.
+    await page
+      .getByTestId(testIds.overview.workloadRow)
+      .filter({ hasText: 'replicas ready' })
+      .waitFor({ timeout: 30_000 });
+    const twoLines = await container.locator('th').evaluateAll((ths) =>
+      ths
+        .filter((th) => {
+          const range = document.createRange();
+          range.selectNodeContents(th);
+          return new Set([...range.getClientRects()].map((r) => Math.round(r.top))).size > 1;
+        })
+        .map((th) => th.textContent)
+    );
+    expect(twoLines).toEqual([]);
     const text = (await container.textContent()) ?? '';
     for (const english of ['Workloads', 'Refresh', 'Restarts', 'Root cause', 'Forecast']) {
       expect(text).not.toContain(english);

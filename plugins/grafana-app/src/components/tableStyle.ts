@@ -13,6 +13,9 @@ export const tableStyle = (theme: GrafanaTheme2) => css`
     vertical-align: top;
   }
   th {
+    /* A column name on one line: Chinese breaks between any two characters, and at 1280 px beside the Overview's long
+       reasons '健康状态', '就绪' and '重启次数' each broke in two ('健康状 / 态'). DataTable scrolls if they do not fit. */
+    white-space: nowrap;
     color: ${theme.colors.text.secondary};
     font-weight: ${theme.typography.fontWeightMedium};
   }

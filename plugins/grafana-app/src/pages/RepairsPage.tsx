@@ -268,8 +268,7 @@ function FindingsSection(props: {
             <tr>
               <th>{t('repairs.findings.column.type', 'Type')}</th>
               <th>{t('repairs.findings.column.object', 'Object')}</th>
-              {/* Chinese breaks between any two characters: '开始于' and '2分钟前' broke in two beside a long evidence. */}
-              <th className={s.nowrap}>{t('repairs.findings.column.since', 'Since')}</th>
+              <th>{t('repairs.findings.column.since', 'Since')}</th>
               <th>{t('repairs.findings.column.evidence', 'Evidence')}</th>
             </tr>
           </thead>
@@ -280,6 +279,7 @@ function FindingsSection(props: {
                   <Badge color={SEVERITY_COLOR[f.severity]} text={f.type} />
                 </td>
                 <td>{objectName(f.object)}</td>
+                {/* Chinese breaks between any two characters: '2分钟前' broke in two beside a long evidence. */}
                 <td className={s.nowrap} title={utcDateTime(f.since)}>
                   {timeAgo(f.since)}
                 </td>
