@@ -191,7 +191,7 @@ describe('ForecastPage', () => {
     expect(within(plan).getByText(reason)).toBeInTheDocument();
   });
 
-  test('in zh-Hans the capacity per replica and where it comes from read as one Chinese phrase', async () => {
+  test('in zh-Hans the replica plan reads as Chinese phrases: no space after the colon, full-width brackets', async () => {
     await switchLanguage(appJson.id, 'zh-Hans', appZh);
     new FakeBackendSrv(
       routes({
@@ -220,8 +220,12 @@ describe('ForecastPage', () => {
     ).install();
     render(<ForecastPage />);
     await userEvent.click(screen.getByTestId(testIds.forecast.run));
-    // It read '单副本容量 16.1 (从 CPU 学习得出)': English brackets around Chinese.
-    expect(await screen.findByTestId(testIds.forecast.plan)).toHaveTextContent('· 单副本容量 16.1（从 CPU 学习得出）');
+    // It read 'Deployment frontend 的副本计划： 3 个副本' and '单副本容量 16.1 (从 CPU 学习得出)': a space after the
+    // full-width colon, English brackets around Chinese.
+    const plan = await screen.findByTestId(testIds.forecast.plan);
+    expect(plan.textContent).toMatch(
+      /^Deployment frontend 的副本计划：3 个副本（当前 3） · 单副本容量 16.1（从 CPU 学习得出）/
+    );
   });
 
   test('a Viewer gets the forecast without asking for a replica plan, and cannot start a backtest', async () => {

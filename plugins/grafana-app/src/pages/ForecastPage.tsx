@@ -2,7 +2,7 @@ import React, { useState } from 'react';
 import { css, cx } from '@emotion/css';
 import { type GrafanaTheme2 } from '@grafana/data';
 import { PluginPage } from '@grafana/runtime';
-import { t } from '@grafana/i18n';
+import { t, Trans } from '@grafana/i18n';
 import { Button, Combobox, InlineField, InlineFieldRow, Input, LoadingPlaceholder, useStyles2 } from '@grafana/ui';
 import { useEngineApi } from '../api/useEngineApi';
 import { isRetryableEngineError, useEngineQuery } from '../api/useEngineQuery';
@@ -320,12 +320,13 @@ function PlanSummary({ plan, unit }: { plan: ScalePlanResponse; unit: string }) 
   const p = plan.plan;
   return (
     <div data-testid={testIds.forecast.plan} className={s.plan}>
-      {t('forecast.plan.for', 'Replica plan for {{kind}} {{name}}:', {
-        kind: plan.workload.kind,
-        name: plan.workload.name,
-        ...UNESCAPED,
-      })}{' '}
-      <strong>{t('forecast.plan.replicas', '{{count}} replicas', { count: p.recommendedReplicas })}</strong>
+      {/* One message, so Chinese closes up to its full-width colon ('的副本计划： 3 个副本' had a space after it). */}
+      <Trans
+        i18nKey="forecast.plan.for"
+        defaults="Replica plan for {{kind}} {{name}}: <strong>{{replicas}} replicas</strong>"
+        values={{ kind: plan.workload.kind, name: plan.workload.name, replicas: p.recommendedReplicas }}
+        components={{ strong: <strong /> }}
+      />
       {p.currentReplicas !== undefined && t('forecast.plan.now', ' (now {{count}})', { count: p.currentReplicas })}
       <span className={s.muted}>
         {' '}
