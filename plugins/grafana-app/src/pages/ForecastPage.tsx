@@ -1,3 +1,4 @@
+import { MAX_HORIZON_MINUTES } from '@ai-cloudops/engine-client';
 import React, { useState } from 'react';
 import { css, cx } from '@emotion/css';
 import { type GrafanaTheme2 } from '@grafana/data';
@@ -22,8 +23,8 @@ import { utcDateTime } from '../utils/utcTime';
 
 /** Hours of history beside the forecast: enough to see the daily shape's last turn without squeezing the hour ahead. */
 const HISTORY_HOURS = 3;
-/** The engine's longest forecast, a week (a 400 on body.horizonMinutes above it; found typing 100000). */
-const MAX_HORIZON = 7 * 24 * 60;
+/** The engine's longest forecast and scale plan, a week (a 400 on body.horizonMinutes above it; found typing 100000). */
+const MAX_HORIZON = MAX_HORIZON_MINUTES;
 
 export function ForecastPage() {
   const s = useStyles2(getStyles);
