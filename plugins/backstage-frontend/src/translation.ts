@@ -217,6 +217,8 @@ export const aiCloudOpsMessages = {
   incidentsCard: {
     title: 'Open incidents',
     subheader: "grouped alerts on this entity's services",
+    live: 'live',
+    liveTitle: 'Changes appear as the engine records them',
     none: 'No open incident on {{services}}. Alerts reach the engine from Alertmanager (webhook receiver) or Prometheus; the engine groups those a cascade explains into one incident.',
     opened: 'opened {{when}} · services {{services}}',
     acknowledgedBy: ' · acknowledged by {{who}}',

@@ -47,7 +47,9 @@ export async function startRealEngine(config: Record<string, unknown> = {}): Pro
       return (await response.json()) as T;
     },
     stop: async () => {
+      // Open streams end too (the forwarder then ends them on the engine), or the engine would wait for them.
       forwarder.server.close();
+      forwarder.server.closeAllConnections();
       const exited = new Promise((resolve) => child.process.once('exit', resolve));
       child.process.kill('SIGTERM');
       await exited;
@@ -79,9 +81,15 @@ export function spawnEngine(config: Record<string, unknown>): Promise<{ url: str
   });
 }
 
-/** Forwards /api/aicloudops/engine/* to the engine, streaming the answer (job event streams included). */
+/**
+ * Forwards /api/aicloudops/engine/* to the engine, streaming the answer (event streams included) with its Retry-After,
+ * and closes the engine's side when the caller goes away, as the backend's pass-through does: a stream the card closes
+ * is then closed on the engine too, where a test can see its slot free again.
+ */
 async function startForwarder(engineUrl: string): Promise<{ base: string; server: Server }> {
   const server = createServer(async (req, res) => {
+    const gone = new AbortController();
+    res.on('close', () => gone.abort());
     try {
       const enginePath = (req.url ?? '').replace(/^\/api\/aicloudops\/engine/, '');
       const chunks: Buffer[] = [];
@@ -94,9 +102,12 @@ async function startForwarder(engineUrl: string): Promise<{ base: string; server
           ...(body ? { 'content-type': 'application/json' } : {}),
         },
         body,
+        signal: gone.signal,
       });
+      const retryAfter = upstream.headers.get('retry-after');
       res.writeHead(upstream.status, {
         'content-type': upstream.headers.get('content-type') ?? 'application/json',
+        ...(retryAfter ? { 'retry-after': retryAfter } : {}),
       });
       const reader = upstream.body!.getReader();
       for (;;) {

@@ -10,6 +10,7 @@ import type {
   ForecastResponse,
   ForecastScopeRequest,
   IncidentDto,
+  IncidentStreamMessage,
   JobRecordDto,
   KnowledgeDocument,
   RcaResult,
@@ -76,6 +77,12 @@ export interface CloudOpsApi {
   /** Open incidents touching the entity's services. */
   getIncidents(scope: EntityScope): Promise<IncidentDto[] | Unavailable>;
   updateIncident(id: string, action: 'ack' | 'resolve'): Promise<IncidentDto>;
+  /**
+   * The engine's live incident stream through the backend's pass-through: `ready`, then an `incident` message per
+   * change anywhere in the cluster. Throws as the pass-through answers (429 with Retry-After past the per-user stream
+   * cap). Optional: an implementation without it (a test double) leaves the Incidents card polling.
+   */
+  incidentEvents?(signal?: AbortSignal): AsyncGenerator<IncidentStreamMessage>;
 }
 
 export const cloudOpsApiRef = createApiRef<CloudOpsApi>({ id: 'plugin.aicloudops.service' });

@@ -13,6 +13,7 @@ import type {
   ForecastResponse,
   ForecastScopeRequest,
   IncidentDto,
+  IncidentStreamMessage,
   JobRecordDto,
   KnowledgeDocument,
   RcaResult,
@@ -215,6 +216,13 @@ export class CloudOpsClient implements CloudOpsApi {
   async updateIncident(id: string, action: 'ack' | 'resolve'): Promise<IncidentDto> {
     const engine = await this.engine();
     return action === 'ack' ? engine.acknowledgeIncident(id) : engine.resolveIncident(id);
+  }
+
+  async *incidentEvents(signal?: AbortSignal): AsyncGenerator<IncidentStreamMessage> {
+    const engine = await this.engine();
+    for await (const message of engine.incidentEvents(signal)) {
+      if (message.event === 'ready' || message.event === 'incident') yield message as IncidentStreamMessage;
+    }
   }
 
   private async engine(): Promise<EngineClient> {

@@ -40,6 +40,19 @@ export interface Unavailable {
 export const isUnavailable = (value: unknown): value is Unavailable =>
   typeof value === 'object' && value !== null && (value as Unavailable).unavailable === true;
 
+/**
+ * One message of the engine's live incident stream (`GET /api/v1/incidents/events`): `ready` once subscribed, then an
+ * `incident` per change (`opened`, `updated`, `notified`, `acknowledged`, `resolved`) with a summary of the incident.
+ * The route has no response schema, so this mirrors the engine's IncidentEvent (src/alerts/IncidentBus.ts); the summary
+ * names services but no namespace or alerts, so a card reads the incident list again to show a change.
+ */
+export type IncidentStreamMessage =
+  | { event: 'ready'; data: { at: string } }
+  | {
+      event: 'incident';
+      data: { type: string; incident: { id: string; status: string; services: string[] }; at: string };
+    };
+
 /** Which workloads an entity owns, for filtering engine-wide lists (findings, approvals, incidents) to the entity. */
 export interface EntityScope {
   /** Undefined: the engine's default namespace (the entity has no namespace annotation). */

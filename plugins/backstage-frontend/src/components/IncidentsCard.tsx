@@ -8,6 +8,7 @@ import { EngineErrorPanel } from './EngineErrorPanel';
 import { UnavailableNote } from './UnavailableNote';
 import { cloudOpsApiRef } from '../api/CloudOpsApi';
 import { useEngineRetry } from '../hooks/useEngineRetry';
+import { useIncidentStream } from '../hooks/useEventStream';
 import { EngineRetryNotice } from './EngineRetryNotice';
 import { useTimeFormat } from '../hooks/useTimeFormat';
 import { aiCloudOpsTranslationRef, type CloudOpsT as T } from '../translation';
@@ -20,6 +21,7 @@ import { aiCloudOpsRunAnalysisPermission } from '@ai-cloudops/backstage-plugin-c
 export const incidentsCardTestIds = {
   emptyState: 'aicloudops-incidents-empty',
   sample: 'aicloudops-incidents-sample',
+  live: 'aicloudops-incidents-live',
 } as const;
 
 /**
@@ -40,15 +42,18 @@ receivers:
             credentials_file: /etc/alertmanager/aicloudops-engine.token`;
 
 /**
- * How often the open card reads the incidents again while the page is visible. The read is one store lookup on the
- * engine (no cluster or Prometheus call), so a short wait is cheap; Alertmanager itself holds a new group for its
- * group_wait (30 s in provisioning/alertmanager/alertmanager.yml) before the engine hears of it, and 15 s adds at most
- * half of that again. The backend passes the engine's incident stream (/api/v1/incidents/events) through, but no card
- * of this tab follows it yet: one timer for both cards, shared with the outage retries, is the smaller change.
+ * How often the open card reads the incidents again while the page is visible and the engine's incident stream is not
+ * open (refused, dropped, or buffered by a proxy). The read is one store lookup on the engine (no cluster or Prometheus
+ * call), so a short wait is cheap; Alertmanager itself holds a new group for its group_wait (30 s in
+ * provisioning/alertmanager/alertmanager.yml) before the engine hears of it, and 15 s adds at most half of that again.
  */
 export const INCIDENTS_REFRESH_MS = 15_000;
 
-/** Open incidents touching the entity's services, each alert with why it was grouped; acknowledge or resolve. */
+/**
+ * Open incidents touching the entity's services, each alert with why it was grouped; acknowledge or resolve. While
+ * the engine's incident stream is open through the backend (marked live), a change to one of the entity's incidents
+ * reads the list again at once, through the same call and filter as the poll, which stands in whenever it is not.
+ */
 export function IncidentsCard({
   scope,
   refreshMs = INCIDENTS_REFRESH_MS,
@@ -59,11 +64,26 @@ export function IncidentsCard({
 }) {
   const api = useApi(cloudOpsApiRef);
   const { t } = useTranslationRef(aiCloudOpsTranslationRef);
-  const state = useEngineRetry(() => api.getIncidents(scope), [api, scope], { refreshMs });
+  const stream = useIncidentStream(scope);
+  const state = useEngineRetry(() => api.getIncidents(scope), [api, scope], {
+    refreshMs: stream.live ? undefined : refreshMs,
+    changes: stream.changes,
+  });
   const { value, loading, error, retry } = state;
+  const subheader = (
+    <>
+      {t('incidentsCard.subheader')}
+      {stream.live ? (
+        <span data-testid={incidentsCardTestIds.live} title={t('incidentsCard.liveTitle')}>
+          {' · '}
+          {t('incidentsCard.live')}
+        </span>
+      ) : null}
+    </>
+  );
 
   return (
-    <InfoCard title={t('incidentsCard.title')} subheader={t('incidentsCard.subheader')}>
+    <InfoCard title={t('incidentsCard.title')} subheader={subheader}>
       {loading && !value && !error ? <Progress /> : null}
       {error ? <EngineErrorPanel error={error} /> : null}
       {error ? <EngineRetryNotice state={state} /> : null}

@@ -50,9 +50,18 @@ async function startBackend(mode: Mode): Promise<Backend> {
       res.writeHead(400, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ error: { code: 'INVALID_INPUT', message: 'invalid request', issues: [] } }));
     } else if (backend.engineUrl) {
-      const upstream = await fetch(`${backend.engineUrl}${enginePath}`);
-      res.writeHead(upstream.status, { 'content-type': 'application/json' });
-      res.end(await upstream.text());
+      // Streamed, and ended on the engine when the caller goes away, as the backend's pass-through does: the Incidents
+      // card holds the engine's incident stream open, and an engine waits for open requests when it stops.
+      const gone = new AbortController();
+      res.on('close', () => gone.abort());
+      try {
+        const upstream = await fetch(`${backend.engineUrl}${enginePath}`, { signal: gone.signal });
+        res.writeHead(upstream.status, { 'content-type': upstream.headers.get('content-type') ?? 'application/json' });
+        for await (const chunk of upstream.body ?? []) res.write(chunk);
+        res.end();
+      } catch {
+        res.destroy();
+      }
     } else {
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ items: [] }));
@@ -101,7 +110,7 @@ describe('useEngineRetry', () => {
 
   it('the incidents card opened while the engine is down shows Retry and loads once a real engine starts', async () => {
     backend = await startBackend('down');
-    await renderInTestApp(
+    const { unmount } = await renderInTestApp(
       <TestApiProvider apis={[[cloudOpsApiRef, clientOf(backend)]]}>
         <IncidentsCard scope={SCOPE} />
       </TestApiProvider>,
@@ -126,6 +135,7 @@ describe('useEngineRetry', () => {
       expect(screen.queryAllByText(/AI-CloudOps engine unreachable/)).toHaveLength(0);
       expect(screen.queryByTestId(engineRetryTestIds.retry)).not.toBeInTheDocument();
     } finally {
+      unmount(); // its incident stream too: the engine would wait for it when stopping
       const exited = new Promise((resolve) => engine.process.once('exit', resolve));
       engine.process.kill('SIGTERM');
       await exited;

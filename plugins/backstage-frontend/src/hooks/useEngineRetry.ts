@@ -28,11 +28,16 @@ export interface EngineRetryState<T> {
  * visible (a hidden tab reads once when shown again): the same single timer as the retries, scheduled only once the
  * previous read has finished, so reads never overlap, and cancelled on unmount, new deps or a Retry. The last value
  * stays set while it reads, so a card keeps its table rather than showing a spinner.
+ *
+ * With `changes`, a counter the caller bumps when it learns the value changed (an event of a live stream), a bump reads
+ * again at once, or once the read in flight has finished (react-use ignores a retry while loading, and two reads at
+ * once would race), and while the page is hidden only when it is shown again: a burst of bumps costs one read after the
+ * current one.
  */
 export function useEngineRetry<T>(
   load: () => Promise<T>,
   deps: DependencyList,
-  options: { unreachable?: (value: T) => boolean; policy?: RetryPolicy; refreshMs?: number } = {},
+  options: { unreachable?: (value: T) => boolean; policy?: RetryPolicy; refreshMs?: number; changes?: number } = {},
 ): EngineRetryState<T> {
   const state = useAsyncRetry(load, deps);
   const { loading, error, value, retry } = state;
@@ -41,7 +46,8 @@ export function useEngineRetry<T>(
   const unreachableRef = useRef(options.unreachable);
   unreachableRef.current = options.unreachable;
   const { firstMs, maxMs } = options.policy ?? ENGINE_RETRY;
-  const { refreshMs } = options;
+  const { refreshMs, changes } = options;
+  const readChanges = useRef(changes);
 
   useEffect(() => {
     if (loading) return undefined;
@@ -63,6 +69,14 @@ export function useEngineRetry<T>(
       setNextRetryAt(undefined);
     };
   }, [loading, error, value, retry, firstMs, maxMs, refreshMs]);
+
+  useEffect(() => {
+    if (loading || changes === readChanges.current) return undefined;
+    return whenDueAndVisible(Date.now(), () => {
+      readChanges.current = changes;
+      retry();
+    });
+  }, [loading, changes, retry]);
 
   return { value, error, loading, retry, nextRetryAt };
 }

@@ -2,17 +2,23 @@ import { useCallback, useEffect, useMemo, useState } from 'react';
 import { useApi } from '@backstage/core-plugin-api';
 import {
   createAsker,
+  ENGINE_RETRY,
   followJob as followJobShared,
   IDLE_ASK_STATE,
+  isRetryableEngineError,
+  retryDelayMs,
+  sleep,
   type AskStreamState,
   type JobStreamOptions,
+  type RetryPolicy,
 } from '@ai-cloudops/engine-client';
 import { cloudOpsApiRef, type CloudOpsApi } from '../api/CloudOpsApi';
-import type { Answer, JobRecordDto } from '../api/types';
+import type { Answer, EntityScope, IncidentStreamMessage, JobRecordDto } from '../api/types';
 
 /**
  * The tab's React hooks over the engine's server-sent events, read through the backend's /engine pass-through: job
- * progress (a GET stream, resumable) and the assistant's answer (a POST stream, not resumable). Reconnects,
+ * progress (a GET stream, resumable), the assistant's answer (a POST stream, not resumable) and the incident stream
+ * (open as long as the card). Reconnects,
  * fallbacks and "never ask twice" are the shared functions of @ai-cloudops/engine-client (the Grafana app uses the
  * same ones); these hooks feed them `CloudOpsApi`'s calls.
  */
@@ -95,4 +101,79 @@ export function useAskStream(): {
     [asker],
   );
   return { state, ask };
+}
+
+// ---- Incidents ----------------------------------------------------------------------------------------------
+
+export interface IncidentStreamState {
+  /** From the stream's `ready` until it drops: changes arrive as they happen, so the card need not poll meanwhile. */
+  live: boolean;
+  /**
+   * Bumped for each change to an incident naming one of the scope's services, and on each (re)connect, since changes
+   * may have been missed before it: a card reads its list again on a bump (useEngineRetry's `changes`).
+   */
+  changes: number;
+}
+
+/**
+ * Follows the engine's incident stream for an entity's services while the card is open, and closes it on unmount. A
+ * CloudOpsApi without `incidentEvents` never goes live, so the card keeps polling.
+ */
+export function useIncidentStream(scope: EntityScope, policy: RetryPolicy = ENGINE_RETRY): IncidentStreamState {
+  const api = useApi(cloudOpsApiRef);
+  const [state, setState] = useState<IncidentStreamState>({ live: false, changes: 0 });
+  const names = scope.names.join('\n');
+  const { firstMs, maxMs } = policy;
+
+  useEffect(() => {
+    if (!api.incidentEvents) return undefined;
+    const abort = new AbortController();
+    const open = (signal: AbortSignal) => api.incidentEvents!(signal);
+    const update = (change: (prev: IncidentStreamState) => IncidentStreamState) => {
+      if (!abort.signal.aborted) setState(change);
+    };
+    void followIncidents(open, new Set(names.split('\n')), abort.signal, update, { firstMs, maxMs });
+    return () => abort.abort();
+  }, [api, names, firstMs, maxMs]);
+
+  return state;
+}
+
+/**
+ * The hook's work, apart from React. Never gives up on a stream the pass-through may serve later: it opens it again
+ * after a drop or a refusal on the cards' retry steps (ENGINE_RETRY: 2 s doubling to 30 s, never sooner than a
+ * Retry-After, so a 429 from the backend's per-user stream cap waits its 5 s), while the card polls. followEvents is
+ * not used: it gives a job's stream up after a few failures and does not see a Retry-After. Only a refusal that would
+ * repeat (403 without the read permission, 404 from an engine without the route) ends it, leaving the card polling.
+ */
+export async function followIncidents(
+  open: (signal: AbortSignal) => AsyncIterable<IncidentStreamMessage>,
+  services: ReadonlySet<string>,
+  signal: AbortSignal,
+  update: (change: (prev: IncidentStreamState) => IncidentStreamState) => void,
+  policy: RetryPolicy,
+): Promise<void> {
+  const bump = (live: boolean) => update((prev) => ({ live, changes: prev.changes + 1 }));
+  let failures = 0;
+  while (!signal.aborted) {
+    let error: unknown;
+    try {
+      for await (const message of open(signal)) {
+        if (message.event === 'ready') {
+          failures = 0;
+          bump(true);
+        } else if (message.data.incident.services.some((s) => services.has(s))) {
+          // The summary names no namespace: a namesake in another one costs a read the list's filter then drops.
+          bump(true);
+        }
+      }
+    } catch (e) {
+      error = e;
+    }
+    if (signal.aborted) return;
+    update((prev) => (prev.live ? { ...prev, live: false } : prev));
+    if (error !== undefined && !isRetryableEngineError(error)) return;
+    failures += 1;
+    await sleep(retryDelayMs(failures, policy, Math.random, error), signal);
+  }
 }

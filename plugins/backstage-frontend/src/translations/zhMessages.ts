@@ -159,6 +159,8 @@ const zhMessages = {
   'assistantCard.interrupted': '回答尚未完成，连接就断开了。问题没有重新发送；如需重试，请再问一次。',
   'incidentsCard.title': '未关闭的事件',
   'incidentsCard.subheader': '此实体各服务上归并后的告警',
+  'incidentsCard.live': '实时',
+  'incidentsCard.liveTitle': '引擎记录变化后即时显示',
   'incidentsCard.none':
     '{{services}} 上没有未关闭的事件。告警从 Alertmanager（Webhook 接收器）或 Prometheus 发送到引擎；能由级联故障解释的告警会被归并为同一个事件。',
   'incidentsCard.opened': '{{when}} 发生 · 涉及服务 {{services}}',
