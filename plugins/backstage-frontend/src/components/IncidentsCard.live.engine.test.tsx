@@ -1,6 +1,6 @@
 import { permissionApiRef } from '@backstage/plugin-permission-react';
 import { mockApis, renderInTestApp, TestApiProvider } from '@backstage/test-utils';
-import { screen, waitFor } from '@testing-library/react';
+import { act, screen, waitFor } from '@testing-library/react';
 import { cloudOpsApiRef } from '../api/CloudOpsApi';
 import { CloudOpsClient } from '../api/CloudOpsClient';
 import type { IncidentDto } from '../api/types';
@@ -9,8 +9,8 @@ import { IncidentsCard, incidentsCardTestIds } from './IncidentsCard';
 
 /**
  * The Incidents card on a real engine's live incident stream, through the pass-through: an incident opened or resolved
- * after the card rendered shows within seconds while the poll waits a minute; closing the card closes its stream on
- * the engine; and a refused stream (429 with Retry-After) leaves the card polling with no error, asking for the stream
+ * after the card rendered shows within seconds while the poll waits a minute; hiding the page or closing the card
+ * closes its stream on the engine; and a refused stream (429 with Retry-After) leaves the card polling with no error, asking for the stream
  * again no sooner than Retry-After. The engine allows one event stream in all (server.maxSseStreams: 1), so whether
  * the test's own stream is refused tells who holds that one.
  */
@@ -25,8 +25,14 @@ beforeAll(async () => {
   engine = await startRealEngine({ server: { host: '127.0.0.1', port: 0, maxSseStreams: 1 } });
 });
 afterAll(async () => {
+  setVisibility('visible');
   await engine?.stop();
 });
+
+function setVisibility(state: 'hidden' | 'visible') {
+  Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => state });
+  document.dispatchEvent(new Event('visibilitychange'));
+}
 // Each test starts with no open incident, whatever the one before left.
 beforeEach(async () => {
   for (const id of await openIncidentIds()) await engine.json('POST', `/api/v1/incidents/${id}/resolve`);
@@ -94,7 +100,7 @@ async function openIncidentIds(): Promise<string[]> {
 }
 
 describe('the Incidents card on the live incident stream', () => {
-  it('shows an incident opened and one resolved after it rendered within seconds, and closes its stream on unmount', async () => {
+  it('shows an incident opened and one resolved after it rendered within seconds, and closes its stream while hidden and on unmount', async () => {
     const { client } = recordingClient();
     // A minute between polls: anything shown sooner came over the stream.
     const { unmount } = await renderCard(client, 60_000);
@@ -111,9 +117,25 @@ describe('the Incidents card on the live incident stream', () => {
     await engine.json('POST', `/api/v1/incidents/${id}/resolve`);
     await screen.findByTestId(incidentsCardTestIds.emptyState, {}, { timeout: 5_000 });
 
+    // A hidden page gives its slot back, and takes it again when shown.
+    act(() => setVisibility('hidden'));
+    await waitFor(async () => expect(await engineStreamStatus()).toBe(200), {
+      timeout: 5_000,
+      interval: 200,
+    });
+    await act(() => new Promise<void>((resolve) => setTimeout(resolve, 3_000))); // past the card's first reconnect
+    expect(await engineStreamStatus()).toBe(200);
+    expect(screen.queryByTestId(incidentsCardTestIds.live)).toBeNull();
+    act(() => setVisibility('visible'));
+    await screen.findByTestId(incidentsCardTestIds.live, {}, { timeout: 10_000 });
+    expect(await engineStreamStatus()).toBe(429);
+
     unmount();
     // The card's stream is closed on the engine: its one slot serves the next caller.
-    await waitFor(async () => expect(await engineStreamStatus()).toBe(200), { timeout: 5_000, interval: 200 });
+    await waitFor(async () => expect(await engineStreamStatus()).toBe(200), {
+      timeout: 5_000,
+      interval: 200,
+    });
   });
 
   it('polls quietly while the stream is refused with 429, asks again no sooner than Retry-After, and goes live once a slot frees', async () => {

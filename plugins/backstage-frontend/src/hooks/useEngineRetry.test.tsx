@@ -56,7 +56,9 @@ async function startBackend(mode: Mode): Promise<Backend> {
       res.on('close', () => gone.abort());
       try {
         const upstream = await fetch(`${backend.engineUrl}${enginePath}`, { signal: gone.signal });
-        res.writeHead(upstream.status, { 'content-type': upstream.headers.get('content-type') ?? 'application/json' });
+        res.writeHead(upstream.status, {
+          'content-type': upstream.headers.get('content-type') ?? 'application/json',
+        });
         for await (const chunk of upstream.body ?? []) res.write(chunk);
         res.end();
       } catch {

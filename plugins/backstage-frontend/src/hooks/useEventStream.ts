@@ -116,27 +116,47 @@ export interface IncidentStreamState {
 }
 
 /**
- * Follows the engine's incident stream for an entity's services while the card is open, and closes it on unmount. A
- * CloudOpsApi without `incidentEvents` never goes live, so the card keeps polling.
+ * Follows the engine's incident stream for an entity's services while the card is open and the page visible, and
+ * closes it on unmount and while the page is hidden: each open stream holds one of the user's slots at the backend
+ * (`aicloudops.proxy.maxStreamsPerUser`, 10) and one of the portal token's at the engine, which job progress and the
+ * assistant's answers share, so a tab left in the background should not keep one. Shown again, the stream's `ready`
+ * reads the list once. A CloudOpsApi without `incidentEvents` never goes live, so the card keeps polling.
  */
-export function useIncidentStream(scope: EntityScope, policy: RetryPolicy = ENGINE_RETRY): IncidentStreamState {
+export function useIncidentStream(
+  scope: EntityScope,
+  policy: RetryPolicy = ENGINE_RETRY,
+): IncidentStreamState {
   const api = useApi(cloudOpsApiRef);
   const [state, setState] = useState<IncidentStreamState>({ live: false, changes: 0 });
+  const visible = usePageVisible();
   const names = scope.names.join('\n');
   const { firstMs, maxMs } = policy;
 
   useEffect(() => {
-    if (!api.incidentEvents) return undefined;
+    if (!api.incidentEvents || !visible) return undefined;
     const abort = new AbortController();
     const open = (signal: AbortSignal) => api.incidentEvents!(signal);
     const update = (change: (prev: IncidentStreamState) => IncidentStreamState) => {
       if (!abort.signal.aborted) setState(change);
     };
     void followIncidents(open, new Set(names.split('\n')), abort.signal, update, { firstMs, maxMs });
-    return () => abort.abort();
-  }, [api, names, firstMs, maxMs]);
+    return () => {
+      abort.abort();
+      setState((prev) => (prev.live ? { ...prev, live: false } : prev));
+    };
+  }, [api, names, firstMs, maxMs, visible]);
 
   return state;
+}
+
+function usePageVisible(): boolean {
+  const [visible, setVisible] = useState(() => document.visibilityState !== 'hidden');
+  useEffect(() => {
+    const onChange = () => setVisible(document.visibilityState !== 'hidden');
+    document.addEventListener('visibilitychange', onChange);
+    return () => document.removeEventListener('visibilitychange', onChange);
+  }, []);
+  return visible;
 }
 
 /**
