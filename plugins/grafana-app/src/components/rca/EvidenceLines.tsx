@@ -3,12 +3,11 @@ import { css } from '@emotion/css';
 import type { GrafanaTheme2 } from '@grafana/data';
 import { LinkButton, useStyles2 } from '@grafana/ui';
 import { t } from '@grafana/i18n';
-import { describeDeviation } from '@ai-cloudops/engine-client';
 import type { RcaCandidate } from '../../api/types';
 import { testIds } from '../testIds';
 import { UNESCAPED } from '../../locales/unescaped';
 import { exploreUrl } from '../../utils/exploreUrl';
-import { changeKindLabel, fmt } from './candidateReason';
+import { changeKindLabel, deviationText, fmt, signalLabel } from './candidateReason';
 import { utcClock, wallClock } from '../../utils/utcTime';
 import { groupEvents } from './groupEvents';
 
@@ -29,8 +28,9 @@ export function EvidenceLines({ evidence, explore }: { evidence: RcaCandidate['e
       {metrics.map((m, i) => (
         <li key={`m${i}`}>
           <span className={s.kind}>{t('rca.evidence.metric', 'metric')}</span>
-          {m.signal}: {fmt(m.baselineMedian)} → {fmt(m.incidentValue)}
-          {m.unit ? ` ${m.unit}` : ''} ({describeDeviation(m)})
+          {signalLabel(m.signal)}: {fmt(m.baselineMedian)} → {fmt(m.incidentValue)}
+          {m.unit ? ` ${m.unit}` : ''}
+          {t('rca.evidence.deviation', ' ({{deviation}})', { deviation: deviationText(m), ...UNESCAPED })}
           {m.changePoint !== undefined &&
             t('rca.evidence.changed-at', ', changed at {{time}}', { time: utcClock(m.changePoint) })}
           {m.promql && (

@@ -18,15 +18,15 @@ export function candidateReason(c: RcaCandidate): string {
   // Whole sentences per case rather than English fragments glued together, so a translation can reorder them.
   const move = m
     ? t('rca.reason.move', '{{signal}} went from {{from}} to {{to}}{{unit}} ({{deviation}})', {
-        signal: m.signal,
+        signal: signalLabel(m.signal),
         from: fmt(m.baselineMedian),
         to: fmt(m.incidentValue),
         unit,
-        deviation: describeDeviation(m),
+        deviation: deviationText(m),
         ...UNESCAPED,
       })
     : t('rca.reason.moved', '{{signal}} moved', {
-        signal: c.signal || t('rca.reason.its-signals', 'its signals'),
+        signal: c.signal ? signalLabel(c.signal) : t('rca.reason.its-signals', 'its signals'),
         ...UNESCAPED,
       });
   // A change after the signal moved did not come before it: the demo's OOM kill read "error_ratio went from 0.00247
@@ -64,6 +64,49 @@ export function changeKindLabel(kind: string): string {
     scale: t('rca.change.scale', 'scale'),
   };
   return known[kind] ?? kind;
+}
+
+/**
+ * The signal ids the engine sends in the user's language: its default signals (engine/src/config/schema.ts
+ * DEFAULT_SIGNALS), the ones it derives from traces (rca/traces/seriesFromSpans.ts) and a candidate's 'logs',
+ * 'events' or 'unknown' (rca/rank/rankCandidates.ts); a signal the user configured shows as named.
+ */
+export function signalLabel(signal: string): string {
+  const known: Record<string, string> = {
+    request_rate: t('rca.signal.request_rate', 'request_rate'),
+    error_ratio: t('rca.signal.error_ratio', 'error_ratio'),
+    latency_p99: t('rca.signal.latency_p99', 'latency_p99'),
+    cpu: t('rca.signal.cpu', 'cpu'),
+    memory: t('rca.signal.memory', 'memory'),
+    restarts: t('rca.signal.restarts', 'restarts'),
+    trace_span_rate: t('rca.signal.trace_span_rate', 'trace_span_rate'),
+    trace_self_time_p90: t('rca.signal.trace_self_time_p90', 'trace_self_time_p90'),
+    trace_inbound_gap_p90: t('rca.signal.trace_inbound_gap_p90', 'trace_inbound_gap_p90'),
+    trace_latency_p90: t('rca.signal.trace_latency_p90', 'trace_latency_p90'),
+    trace_errors: t('rca.signal.trace_errors', 'trace_errors'),
+    logs: t('rca.signal.logs', 'logs'),
+    events: t('rca.signal.events', 'events'),
+    unknown: t('rca.signal.unknown', 'unknown'),
+  };
+  return known[signal] ?? signal;
+}
+
+/** A metric's deviation (engine-client's describeDeviation, the engine's wording) in the user's language. */
+export function deviationText(m: RcaCandidate['evidence']['metrics'][number]): string {
+  return describeDeviation(m, (d) => {
+    if (d.kind === 'z') {
+      return t('rca.deviation.z', '{{z}} robust σ', { z: d.z });
+    }
+    const factor = { factor: d.factor };
+    if (d.side === 'above') {
+      return d.factor
+        ? t('rca.deviation.far-above-by', "far above the baseline's range, over 100 robust σ (×{{factor}})", factor)
+        : t('rca.deviation.far-above', "far above the baseline's range, over 100 robust σ");
+    }
+    return d.factor
+      ? t('rca.deviation.far-below-by', "far below the baseline's range, over 100 robust σ (×{{factor}})", factor)
+      : t('rca.deviation.far-below', "far below the baseline's range, over 100 robust σ");
+  });
 }
 
 /**

@@ -29,7 +29,7 @@ describe('change kinds', () => {
 
   test('in zh-Hans: the reason and the evidence line name the restart in Chinese', async () => {
     await switchLanguage(appJson.id, 'zh-Hans', appZh);
-    expect(candidateReason(cart)).toBe('cart：01:41:47 UTC 发生重启之后，restarts 发生变化。');
+    expect(candidateReason(cart)).toBe('cart：01:41:47 UTC 发生重启之后，重启次数发生变化。');
     render(<EvidenceLines evidence={cart.evidence} explore={explore} />);
     expect(screen.getByText('重启')).toBeInTheDocument();
     expect(screen.queryByText('restart')).not.toBeInTheDocument();
