@@ -60,6 +60,12 @@ function IncidentSummary({ card, incident, max }: { card: IncidentCard; incident
   const s = useStyles2(getStyles);
   const causes = card.rca ? topCauses(card.rca, max) : [];
   const alerts = alertCount(incident);
+  const summary = {
+    count: alerts,
+    services: incident.services.join(', ') || t('card.no-service', 'no named service'),
+    when: timeAgo(incident.openedAt),
+    ...UNESCAPED,
+  };
   return (
     <>
       <div className={s.header}>
@@ -68,19 +74,11 @@ function IncidentSummary({ card, incident, max }: { card: IncidentCard; incident
         <Badge color={incident.status === 'open' ? 'red' : 'green'} text={statusLabel(incident.status)} />
         {incident.acknowledgedAt && <Badge color="purple" text={t('card.acknowledged', 'acknowledged')} />}
       </div>
-      <div className={s.muted}>
-        <span data-testid={ids.alertCount}>
-          {alerts === 1
-            ? t('card.alert-one', '{{count}} alert', { count: alerts })
-            : t('card.alert-many', '{{count}} alerts', { count: alerts })}
-        </span>{' '}
-        <span title={utcDateTime(incident.openedAt)}>
-          {t('card.on-services', 'on {{services}}, opened {{when}}', {
-            services: incident.services.join(', ') || t('card.no-service', 'no named service'),
-            when: timeAgo(incident.openedAt),
-            ...UNESCAPED,
-          })}
-        </span>
+      {/* One message: zh-Hans read '2 条告警 涉及 payment, checkout，…', a space between two glued halves. */}
+      <div className={s.muted} data-testid={ids.alertCount} title={utcDateTime(incident.openedAt)}>
+        {alerts === 1
+          ? t('card.summary-one', '{{count}} alert on {{services}}, opened {{when}}', summary)
+          : t('card.summary-many', '{{count}} alerts on {{services}}, opened {{when}}', summary)}
       </div>
       <RcaCauses card={card} incident={incident} causes={causes} />
       <div className={s.links}>
