@@ -68,3 +68,41 @@ describe('RCA 30 s after a fault that shows only in metrics (demo shop)', () => 
     60_000,
   );
 });
+
+/** An hour after INJECTED: the single faults above are in the ledger until INJECTED + 30. */
+const TWO_FAULTS = INJECTED + 3_600;
+
+describe('RCA 30 s after two faults, one with a Kubernetes event and one only in metrics (demo shop)', () => {
+  it('ranks the confirmed one first and lists the fresh one after it, unconfirmed', async () => {
+    const demo = engine.demo!;
+    const faults = [
+      demo.ledger.inject({
+        type: 'bad-rollout',
+        namespace: demo.namespace,
+        service: 'checkout',
+        startedAt: TWO_FAULTS,
+      }),
+      demo.ledger.inject({
+        type: 'cpu-hog',
+        namespace: demo.namespace,
+        service: 'catalog',
+        startedAt: TWO_FAULTS,
+      }),
+    ];
+    try {
+      const now = TWO_FAULTS + 30;
+      const both = await analyse(now, true);
+      const services = both.candidates.map((c) => c.service);
+      expect(services[0]).toBe('checkout');
+      const fresh = both.candidates.find((c) => c.service === 'catalog');
+      expect(fresh?.faultType).toBe('cpu-saturation');
+      expect(fresh!.score).toBeLessThan(both.candidates[0]!.score);
+      expect(both.narrative).toMatch(/also listed, unconfirmed[^.]*catalog/i);
+      // The ranking rests on the confirmed rollout: the baseline's trust stands.
+      expect(both.baseline?.trustReason).toBeUndefined();
+      expect((await analyse(now, false)).candidates.map((c) => c.service)).not.toContain('catalog');
+    } finally {
+      for (const f of faults) demo.ledger.resolve(f.id, TWO_FAULTS + 30);
+    }
+  }, 60_000);
+});
