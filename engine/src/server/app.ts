@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Engine } from '../engine.js';
 import { assertSameOriginWrite, authPlugin, corsAllows, ROLE_HEADER } from './auth.js';
+import { endSubscriptions } from './sse.js';
 import {
   clientErrorHandler,
   frameworkErrorHandler,
@@ -62,6 +63,7 @@ export async function buildApp(engine: Engine): Promise<FastifyInstance> {
     max: config.server.maxSseStreams,
     maxPerCaller: config.server.maxSseStreamsPerCaller,
     byCaller: new Map<string, number>(),
+    subscriptions: new Set<AbortController>(),
   });
   app.setValidatorCompiler(strictRequests(validatorCompiler));
   app.setSerializerCompiler(serializerCompiler);
@@ -82,6 +84,7 @@ export async function buildApp(engine: Engine): Promise<FastifyInstance> {
   let closing = false;
   app.addHook('preClose', async () => {
     closing = true;
+    endSubscriptions(app as unknown as FastifyInstance);
   });
   app.addHook('onSend', async (request, reply) => {
     void reply.header('x-request-id', String(request.id));

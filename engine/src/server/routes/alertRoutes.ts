@@ -182,12 +182,17 @@ export const alertRoutes: FastifyPluginAsyncZod<{ engine: Engine }> = async (app
         () => false,
       );
       try {
-        await streamSse(request, reply, {
-          async *[Symbol.asyncIterator]() {
-            yield { event: 'ready', data: { at: new Date().toISOString() } };
-            for await (const event of events) yield { event: 'incident', data: event };
+        await streamSse(
+          request,
+          reply,
+          {
+            async *[Symbol.asyncIterator]() {
+              yield { event: 'ready', data: { at: new Date().toISOString() } };
+              for await (const event of events) yield { event: 'incident', data: event };
+            },
           },
-        });
+          { subscription: true },
+        );
       } finally {
         await unsubscribe();
         unsubscribe = undefined;

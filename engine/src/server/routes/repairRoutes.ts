@@ -191,14 +191,19 @@ export const repairRoutes: FastifyPluginAsyncZod<{ engine: Engine }> = async (ap
     },
     async (request, reply) => {
       const service = repair();
-      await streamSse(request, reply, (signal) => ({
-        async *[Symbol.asyncIterator]() {
-          yield { event: 'ready', data: { identity: service.identity } };
-          for await (const event of service.watch(signal)) {
-            yield { event: String((event as { type: string }).type), data: event };
-          }
-        },
-      }));
+      await streamSse(
+        request,
+        reply,
+        (signal) => ({
+          async *[Symbol.asyncIterator]() {
+            yield { event: 'ready', data: { identity: service.identity } };
+            for await (const event of service.watch(signal)) {
+              yield { event: String((event as { type: string }).type), data: event };
+            }
+          },
+        }),
+        { subscription: true },
+      );
     },
   );
 };
