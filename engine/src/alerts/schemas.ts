@@ -247,6 +247,28 @@ export const incidentListQuerySchema = z.object({
   status: z.enum(['open', 'resolved', 'all']).default('all'),
   limit: z.coerce.number().int().min(1).max(1000).default(100),
 });
+/** Most services one incident-stream filter takes: an entity's or a page's services, not the whole catalog. */
+export const MAX_STREAM_SERVICES = 100;
+
+/**
+ * The incident stream's filter: comma-separated service names (as the alerts' `service` labels name them), so a
+ * portal tab gets its entity's incidents and not every change in an alert storm.
+ */
+export const incidentEventsQuerySchema = z.object({
+  service: z
+    .string()
+    .max(FIELD_LIMITS.path)
+    .transform((text) => text.split(',').map((name) => name.trim()))
+    .pipe(
+      z
+        .array(z.string().min(1, 'must not be empty').max(FIELD_LIMITS.labelValue))
+        .max(MAX_STREAM_SERVICES, `at most ${MAX_STREAM_SERVICES} services`),
+    )
+    .optional()
+    .describe(
+      `only incidents that involve one of these services (comma-separated, at most ${MAX_STREAM_SERVICES}); every incident when left out`,
+    ),
+});
 export const alertListQuerySchema = z.object({
   status: z.enum(['firing', 'resolved', 'all']).default('all'),
   limit: z.coerce.number().int().min(1).max(5000).default(500),

@@ -218,6 +218,38 @@ describe('alert routes (memory store)', () => {
     expect(items.find((a) => a.fingerprint === labelsFingerprint(labels))!.status).toBe('resolved');
   });
 
+  it('streams only the incidents of the services a stream asks for', async () => {
+    const controller = new AbortController();
+    const events: Array<{ event: string; data: unknown }> = [];
+    const streaming = (async () => {
+      for await (const message of client().incidentEvents(controller.signal, {
+        service: ['billing', 'orders'],
+      })) {
+        events.push(message);
+        if (message.event === 'incident') break;
+      }
+    })().catch(() => undefined);
+    await waitFor(() => events.some((e) => e.event === 'ready'));
+    // An incident of another service first: a stream that carried it would stop at it.
+    await client().sendAlerts([
+      { labels: { alertname: 'DiskFull', severity: 'critical', service: 'search' } },
+    ]);
+    const wanted = await client().sendAlerts([
+      { labels: { alertname: 'QueueBacklog', severity: 'critical', service: 'orders' } },
+    ]);
+    await waitFor(() => events.some((e) => e.event === 'incident'));
+    controller.abort();
+    await streaming;
+    const event = events.find((e) => e.event === 'incident')!.data as { incident: { id: string } };
+    expect(event.incident.id).toBe(wanted.incidents[0]);
+
+    const bad = await fetch(`${server.url}/api/v1/incidents/events?service=a,,b`, {
+      headers: { authorization: `Bearer ${VIEWER}` },
+    });
+    expect(bad.status).toBe(400);
+    expect(JSON.stringify(await bad.json())).toMatch(/querystring\.service/);
+  });
+
   it('streams incident changes over SSE and lets an operator acknowledge and resolve', async () => {
     const controller = new AbortController();
     const events: Array<{ event: string; data: unknown }> = [];

@@ -314,9 +314,16 @@ export class EngineClient {
     return this.request('DELETE', `/api/v1/alerts/suppressions/${encodeURIComponent(id)}`);
   }
 
-  /** The live incident stream (SSE): `ready`, then `incident` events from every replica. */
-  async *incidentEvents(signal?: AbortSignal): AsyncGenerator<SseMessage<unknown>> {
-    yield* this.stream('GET', '/api/v1/incidents/events', undefined, signal);
+  /**
+   * The live incident stream (SSE): `ready`, then `incident` events from every replica; with `service`, only those of
+   * incidents that involve one of these services.
+   */
+  async *incidentEvents(
+    signal?: AbortSignal,
+    query: { service?: readonly string[] } = {}
+  ): AsyncGenerator<SseMessage<unknown>> {
+    const service = query.service?.length ? query.service.join(',') : undefined;
+    yield* this.stream('GET', `/api/v1/incidents/events${qs({ service })}`, undefined, signal);
   }
 
   /** What is wrong in the cluster now (a fresh scan). */

@@ -10,6 +10,7 @@ import {
   alertmanagerWebhookSchema,
   genericAlertsBodySchema,
   incidentDtoSchema,
+  incidentEventsQuerySchema,
   incidentListQuerySchema,
   ingestResultSchema,
   MAX_SUPPRESSION_DAYS,
@@ -164,11 +165,13 @@ export const alertRoutes: FastifyPluginAsyncZod<{ engine: Engine }> = async (app
       schema: {
         tags: ['alerts'],
         summary: 'Server-sent events: `incident` on every change, from every replica sharing the store',
+        querystring: incidentEventsQuerySchema,
       },
     },
     async (request, reply) => {
       // Before the subscription: a refused stream must leave no listener behind.
       assertSseCapacity(request);
+      const services = request.query.service ? new Set(request.query.service) : undefined;
       let unsubscribe: (() => Promise<void>) | undefined;
       const pending: IncidentEvent[] = [];
       let push: ((event: IncidentEvent) => void) | undefined;
@@ -188,7 +191,9 @@ export const alertRoutes: FastifyPluginAsyncZod<{ engine: Engine }> = async (app
           {
             async *[Symbol.asyncIterator]() {
               yield { event: 'ready', data: { at: new Date().toISOString() } };
-              for await (const event of events) yield { event: 'incident', data: event };
+              for await (const event of events) {
+                if (involves(event, services)) yield { event: 'incident', data: event };
+              }
             },
           },
           { subscription: true },
@@ -224,3 +229,8 @@ export const alertRoutes: FastifyPluginAsyncZod<{ engine: Engine }> = async (app
     async (request) => service.resolve(request.params.id, request.principal?.name ?? 'anonymous'),
   );
 };
+
+/** Whether a stream filtered to these services (none: every incident) carries the event. */
+function involves(event: IncidentEvent, services: ReadonlySet<string> | undefined): boolean {
+  return !services || event.incident.services.some((service) => services.has(service));
+}

@@ -4200,7 +4200,10 @@ export interface operations {
     };
     getIncidentsEvents: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description only incidents that involve one of these services (comma-separated, at most 100); every incident when left out */
+                service?: string;
+            };
             header?: never;
             path?: never;
             cookie?: never;
