@@ -79,10 +79,11 @@ export interface CloudOpsApi {
   updateIncident(id: string, action: 'ack' | 'resolve'): Promise<IncidentDto>;
   /**
    * The engine's live incident stream through the backend's pass-through: `ready`, then an `incident` message per
-   * change anywhere in the cluster. Throws as the pass-through answers (429 with Retry-After past the per-user stream
-   * cap). Optional: an implementation without it (a test double) leaves the Incidents card polling.
+   * change of an incident involving one of `services` (every incident when none are given). Throws as the
+   * pass-through answers (429 with Retry-After past the per-user stream cap). Optional: an implementation without it
+   * (a test double) leaves the Incidents card polling.
    */
-  incidentEvents?(signal?: AbortSignal): AsyncGenerator<IncidentStreamMessage>;
+  incidentEvents?(signal?: AbortSignal, services?: readonly string[]): AsyncGenerator<IncidentStreamMessage>;
 }
 
 export const cloudOpsApiRef = createApiRef<CloudOpsApi>({ id: 'plugin.aicloudops.service' });

@@ -218,9 +218,11 @@ export class CloudOpsClient implements CloudOpsApi {
     return action === 'ack' ? engine.acknowledgeIncident(id) : engine.resolveIncident(id);
   }
 
-  async *incidentEvents(signal?: AbortSignal): AsyncGenerator<IncidentStreamMessage> {
+  async *incidentEvents(signal?: AbortSignal, services?: readonly string[]): AsyncGenerator<IncidentStreamMessage> {
     const engine = await this.engine();
-    for await (const message of engine.incidentEvents(signal)) {
+    // The engine takes at most 100 services in the filter; an entity with more gets every change, filtered here.
+    const service = services && services.length <= 100 ? services : undefined;
+    for await (const message of engine.incidentEvents(signal, { service })) {
       if (message.event === 'ready' || message.event === 'incident') yield message as IncidentStreamMessage;
     }
   }

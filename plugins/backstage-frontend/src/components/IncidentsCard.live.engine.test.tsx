@@ -41,16 +41,21 @@ beforeEach(async () => {
 /** The card's calls through the pass-through, with when it asked for the incident stream. */
 function recordingClient() {
   const streamRequests: number[] = [];
+  const streamQueries: string[] = [];
   const client = new CloudOpsClient({
     discoveryApi: { getBaseUrl: async () => engine.base },
     fetchApi: {
       fetch: (input: RequestInfo | URL, init?: RequestInit) => {
-        if (String(input).endsWith(STREAM_PATH)) streamRequests.push(Date.now());
+        const url = new URL(String(input));
+        if (url.pathname.endsWith(STREAM_PATH)) {
+          streamRequests.push(Date.now());
+          streamQueries.push(url.search);
+        }
         return fetch(input, init);
       },
     },
   });
-  return { client, streamRequests };
+  return { client, streamRequests, streamQueries };
 }
 
 function renderCard(client: CloudOpsClient, refreshMs: number) {
@@ -101,12 +106,14 @@ async function openIncidentIds(): Promise<string[]> {
 
 describe('the Incidents card on the live incident stream', () => {
   it('shows an incident opened and one resolved after it rendered within seconds, and closes its stream while hidden and on unmount', async () => {
-    const { client } = recordingClient();
+    const { client, streamQueries } = recordingClient();
     // A minute between polls: anything shown sooner came over the stream.
     const { unmount } = await renderCard(client, 60_000);
     await screen.findByTestId(incidentsCardTestIds.emptyState, {}, { timeout: 30_000 });
     await screen.findByTestId(incidentsCardTestIds.live, {}, { timeout: 30_000 });
     expect(await engineStreamStatus()).toBe(429);
+    // The engine filters the stream to the entity's services, not the browser.
+    expect(streamQueries[0]).toBe('?service=cart');
 
     const opened = Date.now();
     await alertmanagerWebhook('CartDown');

@@ -135,7 +135,9 @@ export function useIncidentStream(
   useEffect(() => {
     if (!api.incidentEvents || !visible) return undefined;
     const abort = new AbortController();
-    const open = (signal: AbortSignal) => api.incidentEvents!(signal);
+    // The engine filters the stream to the entity's services (in an alert storm a tab got every change); the
+    // summaries are still checked below, as they name no namespace.
+    const open = (signal: AbortSignal) => api.incidentEvents!(signal, names.split('\n'));
     const update = (change: (prev: IncidentStreamState) => IncidentStreamState) => {
       if (!abort.signal.aborted) setState(change);
     };
