@@ -17,6 +17,23 @@ import { openHarnessPage, seriousViolations } from './pageChecks';
 // `SAVE_SCREENSHOTS=1` writes the reviewed copies to browser/screenshots/, which are committed.
 const SCREENSHOTS = path.resolve(__dirname, process.env.SAVE_SCREENSHOTS === '1' ? 'screenshots' : 'artifacts');
 
+/**
+ * How many lines an element's text takes: the tops of its text's boxes, not of its elements' (a badge's box sits
+ * above its text). Runs in the page, so it closes over nothing of the test.
+ */
+function lineCount(el: Element): number {
+  const tops = new Set<number>();
+  const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    const range = document.createRange();
+    range.selectNodeContents(node);
+    for (const rect of range.getClientRects()) {
+      tops.add(Math.round(rect.top));
+    }
+  }
+  return tops.size;
+}
+
 describe('built plugin in zh-Hans', () => {
   let setup: BrowserSetup;
 
@@ -42,7 +59,20 @@ describe('built plugin in zh-Hans', () => {
       status: 'firing',
       startsAt: new Date(Date.now() - 25 * 60_000).toISOString(),
     };
-    expect((await post('/api/v1/alerts', { alerts: [alert] })).ok).toBe(true);
+    // A second alert on payment's pod joins it: a long label summary and reason beside the Since cell.
+    const pod = {
+      labels: {
+        alertname: 'PaymentErrorBudgetBurnFast',
+        service: 'payment',
+        namespace: 'shop',
+        pod: 'payment-7d9f8b6c5d-x2x4k',
+        instance: '10.244.1.17:8080',
+        severity: 'critical',
+      },
+      status: 'firing',
+      startsAt: new Date(Date.now() - 24 * 60_000).toISOString(),
+    };
+    expect((await post('/api/v1/alerts', { alerts: [alert, pod] })).ok).toBe(true);
   }, 90_000);
 
   afterAll(() => setup?.close());
@@ -92,6 +122,22 @@ describe('built plugin in zh-Hans', () => {
     await since.waitFor({ timeout: 30_000 });
     // It read '25 minutes ago' in the Chinese table (moment has no zh-Hans).
     await expect(since.textContent()).resolves.toBe('25分钟前');
+    // Each alert's status badge and time on one line beside the long labels and reason of the pod's alert: at
+    // 1280 px '25分钟前' and '触发中' broke in two.
+    const table = row.first().locator('xpath=ancestor::table');
+    await alerts.page
+      .getByTestId(testIds.alerts.alertRow)
+      .filter({ hasText: 'PaymentErrorBudgetBurnFast' })
+      .waitFor({ timeout: 30_000 });
+    const sinceCells = table.locator('tr > :nth-child(3)');
+    await expect(sinceCells.evaluateAll((cells) => cells.map((c) => c.textContent))).resolves.toEqual([
+      '开始于',
+      '25分钟前',
+      '24分钟前',
+    ]);
+    const statusAndSince = await table.locator('tr > :nth-child(2), tr > :nth-child(3)').all();
+    await expect(Promise.all(statusAndSince.map((c) => c.evaluate(lineCount)))).resolves.toEqual([1, 1, 1, 1, 1, 1]);
+    await alerts.page.screenshot({ path: path.join(SCREENSHOTS, 'alerts-zh-Hans.png'), fullPage: true });
     expect(alerts.errors).toEqual([]);
     await alerts.page.close();
 
@@ -108,13 +154,7 @@ describe('built plugin in zh-Hans', () => {
     const cells = [page.getByTestId(testIds.repairs.findings).locator('th').nth(2), finding.locator('td').nth(2)];
     await expect(cells[1]!.textContent()).resolves.toMatch(/^\d+(秒钟|分钟)前$/);
     // '开始于' and '2分钟前' each broke in two: Chinese wraps between any characters, the evidence took the width.
-    const lines = (cell: (typeof cells)[number]) =>
-      cell.evaluate((el) => {
-        const range = document.createRange();
-        range.selectNodeContents(el);
-        return new Set([...range.getClientRects()].map((r) => Math.round(r.top))).size;
-      });
-    await expect(Promise.all(cells.map(lines))).resolves.toEqual([1, 1]);
+    await expect(Promise.all(cells.map((cell) => cell.evaluate(lineCount)))).resolves.toEqual([1, 1]);
     await page.screenshot({ path: path.join(SCREENSHOTS, 'repairs-zh-Hans.png'), fullPage: true });
     expect(errors).toEqual([]);
     await page.close();

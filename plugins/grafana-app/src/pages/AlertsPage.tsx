@@ -216,16 +216,20 @@ function IncidentCard(props: { incident: IncidentDto; repairs: RepairActionDto[]
           </tr>
         </thead>
         <tbody>
+          {/* Chinese breaks between any two characters: beside a pod's long labels and reason, '25分钟前' and the
+              status badge '触发中' broke in two at 1280 px; the labels and the reason wrap instead. */}
           {incident.alerts.map((a) => (
             <tr key={a.fingerprint} data-testid={testIds.alerts.alertRow}>
               <td>
                 <strong>{alertName(a)}</strong> <span className={s.muted}>{labelSummary(a)}</span>
               </td>
-              <td>
+              <td className={s.nowrap}>
                 <Badge color={a.status === 'firing' ? 'red' : 'green'} text={statusLabel(a.status)} />
                 {a.flapping && <Badge color="purple" text={t('alerts.alert.flapping', 'flapping')} />}
               </td>
-              <td title={utcDateTime(a.startsAt)}>{timeAgo(a.startsAt)}</td>
+              <td className={s.nowrap} title={utcDateTime(a.startsAt)}>
+                {timeAgo(a.startsAt)}
+              </td>
               <td className={s.detail}>{mergeText(a, names)}</td>
             </tr>
           ))}
@@ -436,6 +440,9 @@ const getStyles = (theme: GrafanaTheme2) => ({
     padding: ${theme.spacing(3)};
     border: 1px dashed ${theme.colors.border.medium};
     border-radius: ${theme.shape.radius.default};
+  `,
+  nowrap: css`
+    white-space: nowrap;
   `,
   detail: css`
     color: ${theme.colors.text.secondary};
