@@ -117,6 +117,15 @@ const anomalySchema = z
      */
     freshChanges: z.boolean().default(true),
     /**
+     * A latency whose rise (window median over the baseline's, from its onset) is at most this many times the rise of
+     * its own service's traffic, when that traffic rose 5 % or more, is the load, not a fault: no evidence
+     * (capLoadLatency). The demo with no fault, 288 windows a day: Tuesday/Wednesday/Thursday 5/2/1 -> 0/0/0 false
+     * alarms (latency_p99 on a weekday's ramp, convex in load: frontend +12 % on +9 % traffic, email +12.5 % on
+     * +10 %); 1 and 1.25 left 7 and 4 of the 8 Tue-Thu. Every detection fold the same (PetShop folds, Online Boutique
+     * 0.821 / 0.911, rca-live); 2 and 3 took Online Boutique top-1 to 0.804. 0: off. bench/rca/RESULTS.md, session 16.
+     */
+    loadExplainsLatency: z.coerce.number().min(0).default(1.5),
+    /**
      * Score series whose own baseline is shorter than minBaselinePoints against the other services' changes
      * (scoreThinBaselines) instead of leaving them out: with no normal period every issue still gets a candidate.
      */
