@@ -1,5 +1,5 @@
 export * from './EngineClient.js';
-export { describeDeviation, formatNumber } from './describeDeviation.js';
+export { describeDeviation, formatNumber, type DeviationParts } from './describeDeviation.js';
 export type * from './types.js';
 /** The generated OpenAPI types themselves, for operations and schemas the friendly names do not cover. */
 export type { components, operations, paths } from './generated/openapi.js';
