@@ -54,7 +54,8 @@ function describeBaseline(baseline: NonNullable<RcaResult['baseline']>): string 
     'own-history': "each signal's own history before the onset",
     'across-services': "the other services' changes (no normal period before the onset)",
   }[baseline.kind];
-  return `${what}, ${baseline.points} points, trust ${baseline.trust}`;
+  const why = baseline.trustReason ? ` (${baseline.trustReason})` : '';
+  return `${what}, ${baseline.points} points, trust ${baseline.trust}${why}`;
 }
 
 function render(result: RcaResult, top: number): string {

@@ -47,7 +47,9 @@ function baselineLine(t: T, baseline: NonNullable<RcaResult['baseline']>): strin
           ? t('rcaCard.baseline.acrossServices')
           : String(baseline.kind);
   const trust = { high: t('rcaCard.baseline.trust.high'), medium: t('rcaCard.baseline.trust.medium'), low: t('rcaCard.baseline.trust.low') }[baseline.trust];
-  return t('rcaCard.baseline.line', { what, points: String(baseline.points), trust });
+  const line = t('rcaCard.baseline.line', { what, points: String(baseline.points), trust });
+  // The engine's own words on why (e.g. a ranking that rests on changes seconds old), shown as sent.
+  return baseline.trustReason ? `${line} ${baseline.trustReason}` : line;
 }
 
 type CandidateRow = RcaCandidate & { id: string; rank: number };

@@ -34,6 +34,7 @@ export const testIds = {
     evidence: 'data-testid rca-evidence',
     narrativeDetails: 'data-testid rca-narrative-details',
     baseline: 'data-testid rca-baseline',
+    trustReason: 'data-testid rca-trust-reason',
     emptyState: 'data-testid rca-empty',
     demo: 'data-testid rca-demo',
     serviceGraph: 'data-testid rca-service-graph',

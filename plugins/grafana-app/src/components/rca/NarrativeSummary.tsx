@@ -12,6 +12,8 @@ export interface BaselineSummary {
   trust: string;
   points: number;
   days?: number;
+  /** Why the trust is what it is, in the engine's words (e.g. a ranking that rests on changes seconds old). */
+  trustReason?: string;
 }
 
 /** The narrative's lead (at most three sentences) with the full text one click away, and the baseline it rests on. */
@@ -38,6 +40,7 @@ export function NarrativeSummary({
             points: baseline.points,
             trust: trustLabel(baseline.trust),
           })}
+          {baseline.trustReason && <span data-testid={testIds.rootCause.trustReason}> {baseline.trustReason}</span>}
         </p>
       )}
       {truncated && (
