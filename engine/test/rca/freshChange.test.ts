@@ -1,8 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import pino from 'pino';
-import { createEngine, type Engine } from '../../src/engine.js';
-import { parseConfig } from '../../src/config/loadConfig.js';
-import { RcaService } from '../../src/rca/RcaService.js';
+import { describe, expect, it } from 'vitest';
+import { demoRcaEnginePerFile } from '../support/demoRcaEngine.js';
 
 /**
  * 30 s after a fault whose only evidence is metrics (no Kubernetes event), its series have two points past the
@@ -17,34 +14,15 @@ const CASES: Array<[string, 'cpu-hog' | 'latency', string]> = [
   ['catalog', 'latency', 'latency'],
 ];
 
-let engine: Engine;
+const shop = demoRcaEnginePerFile();
 
-beforeAll(async () => {
-  engine = await createEngine(
-    parseConfig({ profile: 'demo', logLevel: 'silent', cluster: { kind: 'simulated', injectFaults: false } }),
-    { logger: pino({ level: 'silent' }) },
-  );
-  engine.demo!.cluster.step(30);
-});
-
-afterAll(async () => {
-  await engine?.close();
-});
-
-const analyse = (now: number, freshChanges: boolean) => {
-  const config = engine.context.config;
-  const context = {
-    ...engine.context,
-    config: { ...config, rca: { ...config.rca, anomaly: { ...config.rca.anomaly, freshChanges } } },
-  };
-  return new RcaService(context, { now: () => now }).analyze({ namespace: engine.demo!.namespace });
-};
+const analyse = (now: number, freshChanges: boolean) => shop.analyse(now, { freshChanges });
 
 describe('RCA 30 s after a fault that shows only in metrics (demo shop)', () => {
   it.each(CASES)(
     'lists %s (%s) as an unconfirmed fresh change, and nothing without freshChanges',
     async (service, type, faultType) => {
-      const demo = engine.demo!;
+      const demo = shop.engine.demo!;
       const fault = demo.ledger.inject({ type, namespace: demo.namespace, service, startedAt: INJECTED });
       try {
         const now = INJECTED + 30;
@@ -74,7 +52,7 @@ const TWO_FAULTS = INJECTED + 3_600;
 
 describe('RCA 30 s after two faults, one with a Kubernetes event and one only in metrics (demo shop)', () => {
   it('ranks the confirmed one first and lists the fresh one after it, unconfirmed', async () => {
-    const demo = engine.demo!;
+    const demo = shop.engine.demo!;
     const faults = [
       demo.ledger.inject({
         type: 'bad-rollout',

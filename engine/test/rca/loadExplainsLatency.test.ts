@@ -1,8 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import pino from 'pino';
-import { createEngine, type Engine } from '../../src/engine.js';
-import { parseConfig } from '../../src/config/loadConfig.js';
-import { RcaService } from '../../src/rca/RcaService.js';
+import { describe, expect, it } from 'vitest';
+import { demoRcaEnginePerFile } from '../support/demoRcaEngine.js';
 
 /**
  * The demo shop with no fault on a weekday morning: a service's p99 is convex in its load, and on Wednesday
@@ -14,26 +11,9 @@ import { RcaService } from '../../src/rca/RcaService.js';
 const WEDNESDAY_0820 = Date.parse('2026-12-09T08:20:00Z') / 1000;
 const THURSDAY_0825 = Date.parse('2026-12-10T08:25:00Z') / 1000;
 
-let engine: Engine;
+const shop = demoRcaEnginePerFile();
 
-beforeAll(async () => {
-  engine = await createEngine(
-    parseConfig({ profile: 'demo', logLevel: 'silent', cluster: { kind: 'simulated', injectFaults: false } }),
-    { logger: pino({ level: 'silent' }) },
-  );
-  engine.demo!.cluster.step(30);
-});
-
-afterAll(async () => {
-  await engine?.close();
-});
-
-const analyse = (now: number, loadExplainsLatency: number) => {
-  const config = engine.context.config;
-  const anomaly = { ...config.rca.anomaly, loadExplainsLatency };
-  const context = { ...engine.context, config: { ...config, rca: { ...config.rca, anomaly } } };
-  return new RcaService(context, { now: () => now }).analyze({ namespace: engine.demo!.namespace });
-};
+const analyse = (now: number, loadExplainsLatency: number) => shop.analyse(now, { loadExplainsLatency });
 
 describe('RCA on a weekday morning ramp (demo shop)', () => {
   it('calls no root cause when latency rose with its own load', async () => {
@@ -42,7 +22,7 @@ describe('RCA on a weekday morning ramp (demo shop)', () => {
   }, 60_000);
 
   it('still finds a latency fault on a service whose load rose', async () => {
-    const demo = engine.demo!;
+    const demo = shop.engine.demo!;
     const startedAt = THURSDAY_0825 - 180;
     const fault = demo.ledger.inject({
       type: 'latency',

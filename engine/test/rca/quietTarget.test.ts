@@ -1,7 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import pino from 'pino';
-import { createEngine, type Engine } from '../../src/engine.js';
-import { parseConfig } from '../../src/config/loadConfig.js';
+import { describe, expect, it } from 'vitest';
+import { demoRcaEnginePerFile } from '../support/demoRcaEngine.js';
 import { RcaService } from '../../src/rca/RcaService.js';
 
 /**
@@ -12,25 +10,13 @@ import { RcaService } from '../../src/rca/RcaService.js';
  */
 const WINDOW_ENDS = [1_796_140_000, 1_796_260_000, 1_796_400_000];
 
-let engine: Engine;
-
-beforeAll(async () => {
-  engine = await createEngine(
-    parseConfig({ profile: 'demo', logLevel: 'silent', cluster: { kind: 'simulated', injectFaults: false } }),
-    { logger: pino({ level: 'silent' }) },
-  );
-  engine.demo!.cluster.step(30);
-});
-
-afterAll(async () => {
-  await engine?.close();
-});
+const shop = demoRcaEnginePerFile();
 
 describe('RCA of a target that shows no symptom (demo shop, default settings)', () => {
   it.each(WINDOW_ENDS)(
     'answers "no anomaly" for ads and still finds the fault for checkout (window ending %i)',
     async (now) => {
-      const demo = engine.demo!;
+      const demo = shop.engine.demo!;
       const fault = demo.ledger.inject({
         type: 'latency',
         namespace: demo.namespace,
@@ -38,7 +24,7 @@ describe('RCA of a target that shows no symptom (demo shop, default settings)', 
         startedAt: now - 1200,
       });
       try {
-        const rca = new RcaService(engine.context, { now: () => now });
+        const rca = new RcaService(shop.engine.context, { now: () => now });
         const quiet = await rca.analyze({ namespace: demo.namespace, target: { service: 'ads' } });
         expect(quiet.candidates.map((c) => c.service)).toEqual([]);
         expect(quiet.narrative).toContain('ads shows no anomaly');
@@ -69,7 +55,7 @@ describe('RCA of a target whose latency rose only a few percent with the load (d
   it.each(STEADY_RISES)(
     'answers "no anomaly" (window ending %i, target %s)',
     async (now, service) => {
-      const demo = engine.demo!;
+      const demo = shop.engine.demo!;
       const fault = demo.ledger.inject({
         type: 'latency',
         namespace: demo.namespace,
@@ -77,7 +63,7 @@ describe('RCA of a target whose latency rose only a few percent with the load (d
         startedAt: now - 1200,
       });
       try {
-        const rca = new RcaService(engine.context, { now: () => now });
+        const rca = new RcaService(shop.engine.context, { now: () => now });
         const quiet = await rca.analyze({ namespace: demo.namespace, target: { service } });
         expect(quiet.candidates.map((c) => c.service)).toEqual([]);
         expect(quiet.narrative).toContain(`${service} shows no anomaly`);
@@ -97,16 +83,11 @@ describe('RCA of a target whose latency rose only a few percent with the load (d
  */
 describe('RCA of the demo shop with no fault while the load ramps (08:18 UTC)', () => {
   const now = 1_796_631_480; // 2026-12-07T08:18:00Z
-  const analyse = (requireMaterialChange: boolean, loadExplainsLatency?: number) => {
-    const config = engine.context.config;
-    const anomaly = {
-      ...config.rca.anomaly,
+  const analyse = (requireMaterialChange: boolean, loadExplainsLatency?: number) =>
+    shop.analyse(now, {
       requireMaterialChange,
-      loadExplainsLatency: loadExplainsLatency ?? config.rca.anomaly.loadExplainsLatency,
-    };
-    const context = { ...engine.context, config: { ...config, rca: { ...config.rca, anomaly } } };
-    return new RcaService(context, { now: () => now }).analyze({ namespace: engine.demo!.namespace });
-  };
+      ...(loadExplainsLatency === undefined ? {} : { loadExplainsLatency }),
+    });
 
   it('ranks no service by default, and redis-cart without the material-change test', async () => {
     expect((await analyse(true)).candidates.map((c) => c.service)).toEqual([]);

@@ -1,30 +1,13 @@
-import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { describe, expect, it } from 'vitest';
 import pino from 'pino';
 import { startServer } from '../../src/server/startServer.js';
+import { openStream } from '../support/openStream.js';
 
 /**
  * An open event subscription kept a closing engine waiting: with one incident stream open (every visible Backstage
  * entity tab holds one), SIGTERM ended only at `serve`'s force timer, 35 s later with exit code 1. Closing now ends
  * the subscriptions first, so the clients reconnect to a replica that stays. Real sockets against a listening engine.
  */
-
-/** Opens a stream and resolves once its first bytes arrived, with a promise of its end. */
-function openStream(url: string): Promise<{ ended: Promise<string> }> {
-  return new Promise((resolve, reject) => {
-    const req = httpRequest(url, { agent: false }, (res: IncomingMessage) => {
-      let body = '';
-      const ended = new Promise<string>((done) => {
-        res.on('data', (chunk: Buffer) => (body += chunk.toString()));
-        res.on('end', () => done(body));
-        res.on('error', () => done(body));
-      });
-      res.once('data', () => resolve({ ended }));
-    });
-    req.on('error', reject);
-    req.end();
-  });
-}
 
 const within = <T>(promise: Promise<T>, ms: number, what: string) =>
   Promise.race([

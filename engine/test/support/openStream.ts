@@ -6,6 +6,8 @@ export interface OpenedStream {
   body: string;
   /** The request, to close the stream with `req.destroy()`. */
   req: ClientRequest;
+  /** The whole body once the server ends the stream (or the connection drops). */
+  ended: Promise<string>;
 }
 
 /**
@@ -17,11 +19,15 @@ export function openStream(url: string, headers: Record<string, string> = {}): P
     const req = httpRequest(url, { agent: false, headers }, (res) => {
       let body = '';
       res.setEncoding('utf8');
+      const ended = new Promise<string>((done) => {
+        res.on('end', () => done(body));
+        res.on('error', () => done(body));
+      });
       res.on('data', (chunk: string) => {
         body += chunk;
-        if (res.statusCode === 200) resolve({ status: 200, headers: res.headers, body, req });
+        if (res.statusCode === 200) resolve({ status: 200, headers: res.headers, body, req, ended });
       });
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body, req }));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body, req, ended }));
     });
     req.on('error', reject);
     req.end();
