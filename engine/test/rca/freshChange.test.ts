@@ -67,6 +67,9 @@ describe('RCA 30 s after two faults, one with a Kubernetes event and one only in
         startedAt: TWO_FAULTS,
       }),
     ];
+    // The simulated cluster applies the rollout on its next controller tick (real time, 1 s). Without it the
+    // analysis saw no rollout and ranked catalog first: a clean-clone CI run at load ~8 collected before that tick.
+    demo.cluster.step(3);
     try {
       const now = TWO_FAULTS + 30;
       const both = await analyse(now, true);
