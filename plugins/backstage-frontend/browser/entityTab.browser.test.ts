@@ -42,6 +42,7 @@ const IDS = {
   serviceGraphNode: 'aicloudops-service-graph-node',
   forecastChart: 'forecast-chart',
   forecastCard: 'aicloudops-forecast-card',
+  incidentsLive: 'aicloudops-incidents-live',
   devSearch: 'dev-search',
   devSearchResults: 'dev-search-results',
 };
@@ -328,7 +329,11 @@ describe('the Backstage dev app in Chromium against a real backend and engine', 
     expect(await page.getByTestId(IDS.forecastChart).locator('svg path').count()).toBeGreaterThan(2);
     // The workloads table shows the entity's deployment from the simulated cluster.
     await expect(page.locator('table').first().textContent()).resolves.toContain(`Deployment/${ENTITY.name}`);
-    await page.waitForLoadState('networkidle');
+    // Not 'networkidle': the Incidents card holds its incident stream open for as long as the tab is shown, so the
+    // network never idles. Its live marker shows once the stream is open through the real backend, after every card
+    // (and its lazy chunks) rendered.
+    await page.getByTestId(IDS.incidentsLive).waitFor({ timeout: 60_000 });
+    await page.waitForLoadState('load');
     const [fcp, firstRender, chartRendered] = await paintTimes(page, ['tab', 'chart']);
     metrics.push({
       page: `entity tab (${entityPath})`,
