@@ -94,7 +94,7 @@ export interface StreamSseOptions {
 
 /**
  * Ends every open subscription of this app (a preClose hook). Without it one open incident stream, which every
- * visible Backstage entity tab and Grafana Alerts page holds, kept SIGTERM waiting for the force timer: `serve` exited
+ * visible Backstage entity tab holds (its Incidents card), kept SIGTERM waiting for the force timer: `serve` exited
  * after 35 s (shutdownGraceSeconds + 5) with code 1, past Kubernetes' default 30 s grace.
  */
 export function endSubscriptions(app: FastifyRequest['server']): void {
